@@ -1,0 +1,4 @@
+//! The `ucifi` command line.
+#![forbid(unsafe_code)]
+
+fn main() {}

@@ -1,0 +1,33 @@
+//! `ucifi-runtime`: what generated ucifi object code stands on.
+//!
+//! * the LwM2M data model: [`Path`], [`Version`], [`DataType`], [`Operations`], [`Value`]
+//!   and the node tree ([`Node`], [`ObjectNode`], [`InstanceNode`], [`ResourceNode`]);
+//! * static object/resource descriptors ([`ObjectModel`], [`ResourceModel`]) and the
+//!   [`Registry`] that generated code and run-time loaded definitions share;
+//! * the LwM2M content formats ([`ContentFormat`]).
+//!
+//! The crate is `no_std` + `alloc`; the default `std` feature only adds conveniences.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+mod content_format;
+mod data_type;
+mod model;
+mod node;
+mod operations;
+mod path;
+mod registry;
+mod value;
+mod version;
+
+pub use content_format::{ContentFormat, UnknownContentFormat};
+pub use data_type::{DataType, UnknownDataType};
+pub use model::{ObjectModel, ResourceModel};
+pub use node::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue};
+pub use operations::{Operations, UnknownOperations};
+pub use path::{Path, PathError};
+pub use registry::Registry;
+pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value};
+pub use version::{Version, VersionError};

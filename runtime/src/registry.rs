@@ -1,0 +1,183 @@
+//! A set of object models, looked up by ID and version, latest version, or URN.
+
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+
+use crate::{ObjectModel, Version};
+
+/// Object models sorted by (ID, version).
+///
+/// Generated code builds one from a static slice ([`Registry::from_static`]); tools build
+/// one at run time ([`Registry::from_models`]) and may add definitions to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registry {
+    objects: Cow<'static, [ObjectModel]>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub const fn empty() -> Self {
+        Registry {
+            objects: Cow::Borrowed(&[]),
+        }
+    }
+
+    /// Wraps a static slice. The slice must be sorted by (ID, version) without duplicates;
+    /// generated code guarantees this, and lookups rely on it.
+    pub const fn from_static(objects: &'static [ObjectModel]) -> Self {
+        Registry {
+            objects: Cow::Borrowed(objects),
+        }
+    }
+
+    /// Builds a registry from owned models; a later model replaces an earlier one with the
+    /// same (ID, version).
+    pub fn from_models(models: impl IntoIterator<Item = ObjectModel>) -> Self {
+        let mut r = Registry::empty();
+        r.extend(models);
+        r
+    }
+
+    /// Adds models, replacing existing ones with the same (ID, version).
+    pub fn extend(&mut self, models: impl IntoIterator<Item = ObjectModel>) {
+        let list = self.objects.to_mut();
+        for m in models {
+            match list.binary_search_by_key(&(m.id, m.version), |o| (o.id, o.version)) {
+                Ok(i) => list[i] = m,
+                Err(i) => list.insert(i, m),
+            }
+        }
+    }
+
+    /// Every model, sorted by (ID, version).
+    pub fn objects(&self) -> &[ObjectModel] {
+        &self.objects
+    }
+
+    /// Number of object versions.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether the registry is empty.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// The model of this object version.
+    pub fn get(&self, id: u16, version: Version) -> Option<&ObjectModel> {
+        self.objects
+            .binary_search_by_key(&(id, version), |o| (o.id, o.version))
+            .ok()
+            .map(|i| &self.objects[i])
+    }
+
+    /// Every version of an object, oldest first.
+    pub fn versions(&self, id: u16) -> &[ObjectModel] {
+        let start = self.objects.partition_point(|o| o.id < id);
+        let end = self.objects.partition_point(|o| o.id <= id);
+        &self.objects[start..end]
+    }
+
+    /// The latest version of an object.
+    pub fn latest(&self, id: u16) -> Option<&ObjectModel> {
+        self.versions(id).last()
+    }
+
+    /// The model whose URN is `urn`. A URN without a version suffix names version 1.0.
+    pub fn by_urn(&self, urn: &str) -> Option<&ObjectModel> {
+        let urn = urn.trim();
+        if let Some(m) = self.objects.iter().find(|o| o.urn == urn) {
+            return Some(m);
+        }
+        // Tolerate `:1.0` spelled or omitted differently from the model.
+        let (id, version) = parse_urn(urn)?;
+        self.get(id, version)
+    }
+
+    /// The IDs of all objects (each once, ascending).
+    pub fn ids(&self) -> Vec<u16> {
+        let mut ids: Vec<u16> = self.objects.iter().map(|o| o.id).collect();
+        ids.dedup();
+        ids
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::empty()
+    }
+}
+
+/// Splits `urn:oma:lwm2m:{oma|ext|x}:ID[:MAJOR.MINOR]` into ID and version (1.0 if absent).
+pub(crate) fn parse_urn(urn: &str) -> Option<(u16, Version)> {
+    let rest = urn.strip_prefix("urn:oma:lwm2m:")?;
+    let (label, rest) = rest.split_once(':')?;
+    if !matches!(label, "oma" | "ext" | "x") {
+        return None;
+    }
+    let (id, version) = match rest.split_once(':') {
+        Some((id, v)) => (id, v.parse().ok()?),
+        None => (rest, Version::V1_0),
+    };
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((id.parse().ok()?, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DataType, Operations, ResourceModel};
+
+    const RES: &[ResourceModel] = &[ResourceModel {
+        id: 0,
+        name: Cow::Borrowed("Manufacturer"),
+        operations: Operations::R,
+        multiple: false,
+        mandatory: false,
+        data_type: DataType::String,
+        range: Cow::Borrowed(""),
+        units: Cow::Borrowed(""),
+    }];
+    const fn device(v: Version, urn: &'static str) -> ObjectModel {
+        ObjectModel {
+            id: 3,
+            name: Cow::Borrowed("Device"),
+            urn: Cow::Borrowed(urn),
+            version: v,
+            lwm2m_version: Version::V1_0,
+            multiple: false,
+            mandatory: true,
+            resources: Cow::Borrowed(RES),
+        }
+    }
+    static MODELS: &[ObjectModel] = &[
+        device(Version::V1_0, "urn:oma:lwm2m:oma:3"),
+        device(Version::V1_1, "urn:oma:lwm2m:oma:3:1.1"),
+    ];
+
+    #[test]
+    fn lookups() {
+        let r = Registry::from_static(MODELS);
+        assert_eq!(r.latest(3).unwrap().version, Version::V1_1);
+        assert_eq!(r.get(3, Version::V1_0).unwrap().urn, "urn:oma:lwm2m:oma:3");
+        assert_eq!(
+            r.by_urn("urn:oma:lwm2m:oma:3:1.0").unwrap().version,
+            Version::V1_0
+        );
+        assert_eq!(
+            r.by_urn("urn:oma:lwm2m:oma:3:1.1").unwrap().version,
+            Version::V1_1
+        );
+        assert!(r.by_urn("urn:oma:lwm2m:oma:4").is_none());
+        assert_eq!(r.versions(3).len(), 2);
+        assert!(r.latest(4).is_none());
+        let mut owned = r.clone();
+        owned.extend([device(Version::new(1, 2), "urn:oma:lwm2m:oma:3:1.2")]);
+        assert_eq!(owned.latest(3).unwrap().version, Version::V1_2);
+        assert_eq!(r.len(), 2);
+        assert_eq!(owned.objects()[0].resource(0).unwrap().name, "Manufacturer");
+    }
+}
