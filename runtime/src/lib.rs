@@ -12,6 +12,7 @@
 
 extern crate alloc;
 
+pub mod codec;
 mod content_format;
 mod data_type;
 mod model;

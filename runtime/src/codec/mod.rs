@@ -1,0 +1,917 @@
+//! The LwM2M content formats and the streaming API every format implements.
+//!
+//! Encoding is push-based: a caller (generated code, or [`encode_node`] for a generic
+//! [`Node`]) drives a format's [`Writer`] with container and value events for one target
+//! path. Decoding is pull-based: a format's [`Reader`] yields [`Event`]s whose leaf values
+//! are [`RawValue`]s, i.e. what the wire said before the model's data type is applied.
+//! The model (a generated struct, or an [`ObjectModel`] through [`TypeLookup`]) then
+//! converts each raw value with [`RawValue::to_value`] or one of its typed getters; when no
+//! model is known a format's documented fallback applies ([`RawValue::to_value_untyped`]).
+//!
+//! Every format has its own error type carrying a byte offset (or a JSON position) and a
+//! reason; [`Error`] wraps them for the format-generic entry points.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::{DataType, ObjectLink, ObjectModel, Path, Registry, Time, Value};
+
+/// A borrowed view of a value to encode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// UTF-8 text.
+    String(&'a str),
+    /// Signed integer.
+    Integer(i64),
+    /// Unsigned integer.
+    UnsignedInteger(u64),
+    /// Floating point.
+    Float(f64),
+    /// Boolean.
+    Boolean(bool),
+    /// Bytes.
+    Opaque(&'a [u8]),
+    /// Unix time in seconds.
+    Time(Time),
+    /// Object link.
+    Objlnk(ObjectLink),
+    /// CoRE link-format text.
+    Corelnk(&'a str),
+}
+
+impl ValueRef<'_> {
+    /// The data type of the value.
+    pub fn data_type(&self) -> DataType {
+        match self {
+            ValueRef::String(_) => DataType::String,
+            ValueRef::Integer(_) => DataType::Integer,
+            ValueRef::UnsignedInteger(_) => DataType::UnsignedInteger,
+            ValueRef::Float(_) => DataType::Float,
+            ValueRef::Boolean(_) => DataType::Boolean,
+            ValueRef::Opaque(_) => DataType::Opaque,
+            ValueRef::Time(_) => DataType::Time,
+            ValueRef::Objlnk(_) => DataType::Objlnk,
+            ValueRef::Corelnk(_) => DataType::Corelnk,
+        }
+    }
+
+    /// An owned copy.
+    pub fn to_owned_value(&self) -> Value {
+        match *self {
+            ValueRef::String(s) => Value::String(s.into()),
+            ValueRef::Integer(v) => Value::Integer(v),
+            ValueRef::UnsignedInteger(v) => Value::UnsignedInteger(v),
+            ValueRef::Float(v) => Value::Float(v),
+            ValueRef::Boolean(v) => Value::Boolean(v),
+            ValueRef::Opaque(b) => Value::Opaque(b.into()),
+            ValueRef::Time(t) => Value::Time(t),
+            ValueRef::Objlnk(l) => Value::Objlnk(l),
+            ValueRef::Corelnk(s) => Value::Corelnk(crate::CoreLink(s.into())),
+        }
+    }
+}
+
+impl Value {
+    /// A borrowed view for encoding.
+    pub fn as_value_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::String(s) => ValueRef::String(s),
+            Value::Integer(v) => ValueRef::Integer(*v),
+            Value::UnsignedInteger(v) => ValueRef::UnsignedInteger(*v),
+            Value::Float(v) => ValueRef::Float(*v),
+            Value::Boolean(v) => ValueRef::Boolean(*v),
+            Value::Opaque(b) => ValueRef::Opaque(b),
+            Value::Time(t) => ValueRef::Time(*t),
+            Value::Objlnk(l) => ValueRef::Objlnk(*l),
+            Value::Corelnk(c) => ValueRef::Corelnk(&c.0),
+        }
+    }
+}
+
+/// A leaf value as a payload carried it, before the model's data type is applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawValue<'a> {
+    /// Untyped bytes whose meaning depends on the data type (TLV value, octet-stream).
+    Bytes(&'a [u8]),
+    /// Untyped text whose meaning depends on the data type (text/plain).
+    Text(&'a str),
+    /// A number that was written as an integer (CBOR major 0/1, integral JSON number).
+    Integer(i128),
+    /// A number that was written as a float (or a decimal fraction).
+    Float(f64),
+    /// A boolean (CBOR `F4`/`F5`, SenML `vb`, LwM2M JSON `bv`).
+    Boolean(bool),
+    /// A string (SenML `vs`, CBOR text, LwM2M JSON `sv`).
+    Str(Cow<'a, str>),
+    /// Bytes known to be opaque data (CBOR byte string, SenML `vd` after base64url).
+    Opaque(Cow<'a, [u8]>),
+    /// An object link (SenML `vlo`, LwM2M JSON `ov`).
+    Objlnk(ObjectLink),
+    /// A Time carried with a time tag (CBOR tag 1 / tag 0).
+    Time(i64),
+}
+
+/// Why a raw value could not be read as the model's data type.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// The payload carried another kind of value than the resource's type.
+    #[error("expected a value of type {expected}, found {found}")]
+    WrongType {
+        /// The model's type.
+        expected: DataType,
+        /// What the payload held, in words.
+        found: &'static str,
+    },
+    /// A number does not fit the type (or is not integral for an integer type).
+    #[error("number out of range for type {0}")]
+    OutOfRange(DataType),
+    /// A binary value has a length the type does not allow.
+    #[error("invalid length {len} for type {data_type}")]
+    BadLength {
+        /// The model's type.
+        data_type: DataType,
+        /// The length found.
+        len: usize,
+    },
+    /// Text that should be UTF-8 is not.
+    #[error("invalid UTF-8 text")]
+    InvalidUtf8,
+    /// Text that does not parse as the type (number, boolean, link, base64).
+    #[error("invalid {0} text")]
+    InvalidText(DataType),
+    /// Boolean byte other than 0 or 1.
+    #[error("boolean value must be 0 or 1")]
+    InvalidBoolean,
+    /// An executable resource carries no value.
+    #[error("executable resources carry no value")]
+    NoValue,
+}
+
+impl RawValue<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            RawValue::Bytes(_) => "bytes",
+            RawValue::Text(_) => "text",
+            RawValue::Integer(_) => "an integer",
+            RawValue::Float(_) => "a float",
+            RawValue::Boolean(_) => "a boolean",
+            RawValue::Str(_) => "a string",
+            RawValue::Opaque(_) => "opaque bytes",
+            RawValue::Objlnk(_) => "an object link",
+            RawValue::Time(_) => "a time",
+        }
+    }
+
+    fn wrong(&self, expected: DataType) -> ValueError {
+        ValueError::WrongType {
+            expected,
+            found: self.kind(),
+        }
+    }
+
+    /// Reads the value as a signed integer (Integer resources).
+    pub fn as_i64(&self) -> Result<i64, ValueError> {
+        const T: DataType = DataType::Integer;
+        match self {
+            RawValue::Bytes(b) => be_int(b).ok_or(ValueError::BadLength {
+                data_type: T,
+                len: b.len(),
+            }),
+            RawValue::Text(t) => parse_int_text(t).ok_or(ValueError::InvalidText(T)),
+            RawValue::Integer(v) => i64::try_from(*v).map_err(|_| ValueError::OutOfRange(T)),
+            RawValue::Float(f) => integral_f64(*f)
+                .and_then(|v| i64::try_from(v).ok())
+                .ok_or(ValueError::OutOfRange(T)),
+            RawValue::Time(t) => Ok(*t),
+            other => Err(other.wrong(T)),
+        }
+    }
+
+    /// Reads the value as an unsigned integer (Unsigned Integer resources). TLV bytes are
+    /// read as unsigned big-endian of 1, 2, 4 or 8 bytes.
+    pub fn as_u64(&self) -> Result<u64, ValueError> {
+        const T: DataType = DataType::UnsignedInteger;
+        match self {
+            RawValue::Bytes(b) => be_uint(b).ok_or(ValueError::BadLength {
+                data_type: T,
+                len: b.len(),
+            }),
+            RawValue::Text(t) => parse_uint_text(t).ok_or(ValueError::InvalidText(T)),
+            RawValue::Integer(v) => u64::try_from(*v).map_err(|_| ValueError::OutOfRange(T)),
+            RawValue::Float(f) => integral_f64(*f)
+                .and_then(|v| u64::try_from(v).ok())
+                .ok_or(ValueError::OutOfRange(T)),
+            other => Err(other.wrong(T)),
+        }
+    }
+
+    /// Reads the value as a float (Float resources; integers are accepted).
+    pub fn as_f64(&self) -> Result<f64, ValueError> {
+        const T: DataType = DataType::Float;
+        match self {
+            RawValue::Bytes(b) => match b.len() {
+                4 => Ok(f32::from_be_bytes([b[0], b[1], b[2], b[3]]) as f64),
+                8 => Ok(f64::from_be_bytes([
+                    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                ])),
+                len => Err(ValueError::BadLength { data_type: T, len }),
+            },
+            RawValue::Text(t) => parse_float_text(t).ok_or(ValueError::InvalidText(T)),
+            RawValue::Integer(v) => Ok(*v as f64),
+            RawValue::Float(f) => Ok(*f),
+            other => Err(other.wrong(T)),
+        }
+    }
+
+    /// Reads the value as a boolean.
+    pub fn as_bool(&self) -> Result<bool, ValueError> {
+        const T: DataType = DataType::Boolean;
+        match self {
+            RawValue::Bytes([0]) => Ok(false),
+            RawValue::Bytes([1]) => Ok(true),
+            RawValue::Bytes([_]) => Err(ValueError::InvalidBoolean),
+            RawValue::Bytes(b) => Err(ValueError::BadLength {
+                data_type: T,
+                len: b.len(),
+            }),
+            RawValue::Text("0") => Ok(false),
+            RawValue::Text("1") => Ok(true),
+            RawValue::Text(_) => Err(ValueError::InvalidText(T)),
+            RawValue::Boolean(v) => Ok(*v),
+            other => Err(other.wrong(T)),
+        }
+    }
+
+    /// Reads the value as text (String and Corelnk resources).
+    pub fn as_str(&self) -> Result<Cow<'_, str>, ValueError> {
+        match self {
+            RawValue::Bytes(b) => core::str::from_utf8(b)
+                .map(Cow::Borrowed)
+                .map_err(|_| ValueError::InvalidUtf8),
+            RawValue::Text(t) => Ok(Cow::Borrowed(t)),
+            RawValue::Str(s) => Ok(Cow::Borrowed(s)),
+            other => Err(other.wrong(DataType::String)),
+        }
+    }
+
+    /// Reads the value as bytes (Opaque resources). Text/plain carries base64 with padding.
+    pub fn as_bytes(&self) -> Result<Cow<'_, [u8]>, ValueError> {
+        match self {
+            RawValue::Bytes(b) => Ok(Cow::Borrowed(b)),
+            RawValue::Opaque(b) => Ok(Cow::Borrowed(b)),
+            RawValue::Text(t) => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(t.as_bytes())
+                    .map(Cow::Owned)
+                    .map_err(|_| ValueError::InvalidText(DataType::Opaque))
+            }
+            other => Err(other.wrong(DataType::Opaque)),
+        }
+    }
+
+    /// Reads the value as Time (seconds since the epoch).
+    pub fn as_time(&self) -> Result<Time, ValueError> {
+        match self {
+            RawValue::Time(t) => Ok(Time(*t)),
+            other => other.as_i64().map(Time).map_err(|e| match e {
+                ValueError::WrongType { found, .. } => ValueError::WrongType {
+                    expected: DataType::Time,
+                    found,
+                },
+                ValueError::OutOfRange(_) => ValueError::OutOfRange(DataType::Time),
+                ValueError::InvalidText(_) => ValueError::InvalidText(DataType::Time),
+                ValueError::BadLength { len, .. } => ValueError::BadLength {
+                    data_type: DataType::Time,
+                    len,
+                },
+                e => e,
+            }),
+        }
+    }
+
+    /// Reads the value as an object link. Text forms (`"3303:0"`) are accepted from strings,
+    /// as peers such as Leshan write links in `vs`/`sv`.
+    pub fn as_objlnk(&self) -> Result<ObjectLink, ValueError> {
+        const T: DataType = DataType::Objlnk;
+        match self {
+            RawValue::Bytes([a, b, c, d]) => Ok(ObjectLink::new(
+                u16::from_be_bytes([*a, *b]),
+                u16::from_be_bytes([*c, *d]),
+            )),
+            RawValue::Bytes(b) => Err(ValueError::BadLength {
+                data_type: T,
+                len: b.len(),
+            }),
+            RawValue::Text(t) => t.parse().map_err(|_| ValueError::InvalidText(T)),
+            RawValue::Str(s) => s.parse().map_err(|_| ValueError::InvalidText(T)),
+            RawValue::Objlnk(l) => Ok(*l),
+            other => Err(other.wrong(T)),
+        }
+    }
+
+    /// Converts to an owned [`Value`] of the model's data type.
+    pub fn to_value(&self, data_type: DataType) -> Result<Value, ValueError> {
+        Ok(match data_type {
+            DataType::String => Value::String(self.as_str()?.into_owned()),
+            DataType::Integer => Value::Integer(self.as_i64()?),
+            DataType::UnsignedInteger => Value::UnsignedInteger(self.as_u64()?),
+            DataType::Float => Value::Float(self.as_f64()?),
+            DataType::Boolean => Value::Boolean(self.as_bool()?),
+            DataType::Opaque => Value::Opaque(self.as_bytes()?.into_owned()),
+            DataType::Time => Value::Time(self.as_time()?),
+            DataType::Objlnk => Value::Objlnk(self.as_objlnk()?),
+            DataType::Corelnk => Value::Corelnk(crate::CoreLink(
+                self.as_str()
+                    .map_err(|e| retype(e, DataType::Corelnk))?
+                    .into_owned(),
+            )),
+            DataType::None => return Err(ValueError::NoValue),
+        })
+    }
+
+    /// Converts without a model. Self-describing values keep their kind (integers become
+    /// Integer, or Unsigned Integer above `i64::MAX`; floats Float; strings String; opaque
+    /// Opaque; links Objlnk; tagged times Time). Untyped bytes (TLV, octet-stream) become
+    /// Opaque and untyped text (text/plain) becomes String: without a model nothing more
+    /// can be known.
+    pub fn to_value_untyped(&self) -> Value {
+        match self {
+            RawValue::Bytes(b) => Value::Opaque(b.to_vec()),
+            RawValue::Text(t) => Value::String((*t).into()),
+            RawValue::Integer(v) => match i64::try_from(*v) {
+                Ok(i) => Value::Integer(i),
+                Err(_) => match u64::try_from(*v) {
+                    Ok(u) => Value::UnsignedInteger(u),
+                    Err(_) => Value::Float(*v as f64),
+                },
+            },
+            RawValue::Float(f) => Value::Float(*f),
+            RawValue::Boolean(b) => Value::Boolean(*b),
+            RawValue::Str(s) => Value::String(s.clone().into_owned()),
+            RawValue::Opaque(b) => Value::Opaque(b.clone().into_owned()),
+            RawValue::Objlnk(l) => Value::Objlnk(*l),
+            RawValue::Time(t) => Value::Time(Time(*t)),
+        }
+    }
+}
+
+fn retype(e: ValueError, t: DataType) -> ValueError {
+    match e {
+        ValueError::WrongType { found, .. } => ValueError::WrongType { expected: t, found },
+        e => e,
+    }
+}
+
+/// Big-endian two's complement of 1, 2, 4 or 8 bytes.
+fn be_int(b: &[u8]) -> Option<i64> {
+    Some(match *b {
+        [a] => a as i8 as i64,
+        [a, b] => i16::from_be_bytes([a, b]) as i64,
+        [a, b, c, d] => i32::from_be_bytes([a, b, c, d]) as i64,
+        [a, b, c, d, e, f, g, h] => i64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        _ => return None,
+    })
+}
+
+/// Big-endian unsigned of 1, 2, 4 or 8 bytes.
+fn be_uint(b: &[u8]) -> Option<u64> {
+    Some(match *b {
+        [a] => a as u64,
+        [a, b] => u16::from_be_bytes([a, b]) as u64,
+        [a, b, c, d] => u32::from_be_bytes([a, b, c, d]) as u64,
+        [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        _ => return None,
+    })
+}
+
+fn integral_f64(f: f64) -> Option<i128> {
+    // 2^64 bounds the magnitudes any LwM2M integer type can hold; `as` saturates, so the
+    // round trip only holds for integral values in range (no `fract` in `core`).
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    if f.is_finite() && (-LIMIT..=LIMIT).contains(&f) && (f as i128) as f64 == f {
+        Some(f as i128)
+    } else {
+        None
+    }
+}
+
+fn parse_int_text(t: &str) -> Option<i64> {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+fn parse_uint_text(t: &str) -> Option<u64> {
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// `[-]d[.d][(e|E)[+-]d]`, finite only.
+fn parse_float_text(t: &str) -> Option<f64> {
+    let b = t.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i > s
+    };
+    if !digits(&mut i) {
+        return None;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// One event of a decoded payload.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event<'a> {
+    /// A value at a resource (`/O/I/R`) or resource-instance (`/O/I/R/RI`) path, with the
+    /// resolved time in seconds when the format carries one (SenML, LwM2M JSON).
+    Value {
+        /// Full path of the leaf.
+        path: Path,
+        /// The value as carried.
+        value: RawValue<'a>,
+        /// Resolved timestamp, if any.
+        time: Option<f64>,
+    },
+    /// A multiple-instance resource container began (TLV, LwM2M CBOR); lets an empty
+    /// multiple resource be seen. Formats without containers never emit it.
+    MultipleResource(Path),
+    /// An object instance container began (TLV object-instance TLV, LwM2M CBOR map);
+    /// lets an empty instance be seen.
+    Instance(Path),
+    /// A path without a value (SenML Read-Composite requests).
+    PathOnly(Path),
+}
+
+/// A pull decoder for one payload. The generic [`decode_node`] and generated code consume it.
+pub trait Reader<'a> {
+    /// The format's error type.
+    type Error: Into<Error>;
+    /// The next event, `Ok(None)` at the end of the payload.
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error>;
+}
+
+/// A push encoder for one target path.
+///
+/// The caller emits, in order, what the target holds: for an object target one
+/// `begin_instance`/`end_instance` pair per instance; for an instance target resources
+/// directly; for a multiple resource `begin_multiple`, then one `value` per resource
+/// instance, then `end_multiple`. `value` IDs are resource IDs, or resource-instance IDs
+/// inside a multiple resource. A resource-instance target takes exactly one `value`.
+pub trait Writer {
+    /// The format's error type.
+    type Error: Into<Error>;
+    /// Starts object instance `id` (object targets only).
+    fn begin_instance(&mut self, id: u16) -> Result<(), Self::Error>;
+    /// Ends the current object instance.
+    fn end_instance(&mut self) -> Result<(), Self::Error>;
+    /// Starts multiple-instance resource `id` holding `count` instances.
+    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Self::Error>;
+    /// Ends the current multiple-instance resource.
+    fn end_multiple(&mut self) -> Result<(), Self::Error>;
+    /// Writes one resource or resource-instance value.
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error>;
+}
+
+/// Where decoders look up a resource's data type and multiplicity.
+pub trait TypeLookup {
+    /// The model facts of resource `resource` of object `object`, if known.
+    fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)>;
+}
+
+impl TypeLookup for ObjectModel {
+    fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
+        (object == self.id).then(|| self.resource(resource).map(|r| (r.data_type, r.multiple)))?
+    }
+}
+
+/// Uses the latest version of each object.
+impl TypeLookup for Registry {
+    fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
+        self.latest(object)?.resource_type(object, resource)
+    }
+}
+
+/// No model: every format's untyped fallback applies.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoModel;
+
+impl TypeLookup for NoModel {
+    fn resource_type(&self, _: u16, _: u16) -> Option<(DataType, bool)> {
+        None
+    }
+}
+
+/// Any codec's error, for the format-generic entry points.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// The format cannot carry this target or node (e.g. text/plain for an instance).
+    #[error("{format} cannot carry {what}")]
+    Unsupported {
+        /// The format.
+        format: crate::ContentFormat,
+        /// What was asked, in words.
+        what: String,
+    },
+    /// A value did not match the model at `path`.
+    #[error("{path}: {source}")]
+    Value {
+        /// The leaf's path.
+        path: Path,
+        /// Why.
+        source: ValueError,
+    },
+    /// The node does not fit the target path (wrong level or ID).
+    #[error("node does not match path {path}: {reason}")]
+    Shape {
+        /// The target path.
+        path: Path,
+        /// Why.
+        reason: String,
+    },
+    /// The payload holds a path outside the requested one, or twice the same path.
+    #[error("{path}: {reason}")]
+    Path {
+        /// The offending path.
+        path: Path,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A format-specific error (offset and reason).
+    #[error("{0}")]
+    Format(FormatError),
+}
+
+/// A decoding or encoding failure located in the payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatError {
+    /// The format.
+    pub format: crate::ContentFormat,
+    /// Byte offset into the payload (for JSON: the byte offset of the offending token).
+    pub offset: usize,
+    /// The reason, for a person.
+    pub reason: Cow<'static, str>,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at byte {}: {}",
+            self.format, self.offset, self.reason
+        )
+    }
+}
+
+impl From<FormatError> for Error {
+    fn from(e: FormatError) -> Self {
+        Error::Format(e)
+    }
+}
+
+/// Drives `writer` with the content of `node` (addressed to `path`).
+pub fn encode_node<W: Writer>(node: &crate::Node, writer: &mut W) -> Result<(), W::Error> {
+    use crate::{Node, ResourceValue};
+    fn resource<W: Writer>(r: &crate::ResourceNode, w: &mut W) -> Result<(), W::Error> {
+        match &r.value {
+            ResourceValue::Single(v) => w.value(r.id, v.as_value_ref()),
+            ResourceValue::Multiple(list) => {
+                w.begin_multiple(r.id, list.len())?;
+                for ri in list {
+                    w.value(ri.id, ri.value.as_value_ref())?;
+                }
+                w.end_multiple()
+            }
+        }
+    }
+    match node {
+        Node::Object(o) => {
+            for i in &o.instances {
+                writer.begin_instance(i.id)?;
+                for r in &i.resources {
+                    resource(r, writer)?;
+                }
+                writer.end_instance()?;
+            }
+            Ok(())
+        }
+        Node::Instance(i) => i.resources.iter().try_for_each(|r| resource(r, writer)),
+        Node::Resource(r) => resource(r, writer),
+        Node::ResourceInstance(ri) => writer.value(ri.id, ri.value.as_value_ref()),
+    }
+}
+
+/// Collects a reader's events into a [`Node`] addressed to `path`, typing values through
+/// `types` (fallback: [`RawValue::to_value_untyped`]). Rejects events outside `path`,
+/// duplicate paths, and a value where the model says multiple (or the reverse).
+pub fn decode_node<'a, R: Reader<'a>>(
+    path: &Path,
+    reader: &mut R,
+    types: &dyn TypeLookup,
+) -> Result<crate::Node, Error> {
+    let mut b = NodeBuilder::new(*path);
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        b.push(ev, types)?;
+    }
+    b.finish()
+}
+
+/// Builds a [`Node`] from decoded events (used by [`decode_node`]; public so formats and
+/// tools can feed it events of their own).
+#[derive(Debug)]
+pub struct NodeBuilder {
+    path: Path,
+    // Flat (path, value) list, kept in arrival order; turned into a tree by `finish`.
+    leaves: Vec<(Path, Option<Value>)>,
+    containers: Vec<Path>,
+}
+
+impl NodeBuilder {
+    /// A builder for a payload addressed to `path` (`/O`, `/O/I`, `/O/I/R` or `/O/I/R/RI`).
+    pub fn new(path: Path) -> Self {
+        NodeBuilder {
+            path,
+            leaves: Vec::new(),
+            containers: Vec::new(),
+        }
+    }
+
+    /// Adds one event.
+    pub fn push(&mut self, ev: Event<'_>, types: &dyn TypeLookup) -> Result<(), Error> {
+        match ev {
+            Event::Value { path, value, .. } => {
+                self.check_inside(&path)?;
+                if path.len() < 3 {
+                    return Err(Error::Path {
+                        path,
+                        reason: "value at an object or instance path",
+                    });
+                }
+                let (o, r) = (path.ids()[0], path.ids()[2]);
+                let v = match types.resource_type(o, r) {
+                    Some((dt, multiple)) => {
+                        if multiple && path.len() == 3 {
+                            return Err(Error::Path {
+                                path,
+                                reason: "single value for a multiple-instance resource",
+                            });
+                        }
+                        if !multiple && path.len() == 4 {
+                            return Err(Error::Path {
+                                path,
+                                reason: "resource instance of a single-instance resource",
+                            });
+                        }
+                        value
+                            .to_value(dt)
+                            .map_err(|source| Error::Value { path, source })?
+                    }
+                    None => value.to_value_untyped(),
+                };
+                if self
+                    .leaves
+                    .iter()
+                    .any(|(p, _)| p.contains(&path) || path.contains(p))
+                {
+                    return Err(Error::Path {
+                        path,
+                        reason: "duplicate path in payload",
+                    });
+                }
+                self.leaves.push((path, Some(v)));
+            }
+            Event::MultipleResource(path) | Event::Instance(path) => {
+                self.check_inside(&path)?;
+                if self.containers.contains(&path) {
+                    return Err(Error::Path {
+                        path,
+                        reason: "duplicate path in payload",
+                    });
+                }
+                self.containers.push(path);
+            }
+            Event::PathOnly(path) => {
+                return Err(Error::Path {
+                    path,
+                    reason: "path without a value",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_inside(&self, p: &Path) -> Result<(), Error> {
+        if self.path.contains(p) {
+            Ok(())
+        } else {
+            Err(Error::Path {
+                path: *p,
+                reason: "outside the requested path",
+            })
+        }
+    }
+
+    /// The node addressed to the builder's path.
+    pub fn finish(self) -> Result<crate::Node, Error> {
+        use crate::{
+            InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue,
+        };
+        let path = self.path;
+        let shape = |reason: &str| Error::Shape {
+            path,
+            reason: reason.into(),
+        };
+        let mut object = ObjectNode {
+            id: path.object_id().ok_or_else(|| shape("root path"))?,
+            instances: Vec::new(),
+        };
+        let multiples: Vec<Path> = self
+            .containers
+            .iter()
+            .filter(|p| p.len() == 3)
+            .copied()
+            .collect();
+        for c in self.containers.iter().filter(|p| p.len() >= 2) {
+            instance_of(&mut object, c.ids()[1]);
+        }
+        for m in &multiples {
+            let inst = instance_of(&mut object, m.ids()[1]);
+            resource_of(inst, m.ids()[2], true);
+        }
+        for (p, v) in self.leaves {
+            let Some(v) = v else { continue };
+            let ids = p.ids();
+            let inst = instance_of(&mut object, ids[1]);
+            let multiple = ids.len() == 4 || multiples.contains(&p);
+            let res = resource_of(inst, ids[2], multiple);
+            match (&mut res.value, ids.get(3)) {
+                (ResourceValue::Multiple(list), Some(&ri)) => {
+                    list.push(ResourceInstanceNode { id: ri, value: v })
+                }
+                (ResourceValue::Single(slot), None) => *slot = v,
+                _ => {
+                    return Err(Error::Path {
+                        path: p,
+                        reason: "value and resource instances at one resource",
+                    });
+                }
+            }
+        }
+        fn instance_of(o: &mut ObjectNode, id: u16) -> &mut InstanceNode {
+            match o.instances.iter().position(|i| i.id == id) {
+                Some(i) => &mut o.instances[i],
+                None => {
+                    o.instances.push(InstanceNode {
+                        id,
+                        resources: Vec::new(),
+                    });
+                    o.instances.last_mut().expect("just pushed")
+                }
+            }
+        }
+        fn resource_of(i: &mut InstanceNode, id: u16, multiple: bool) -> &mut ResourceNode {
+            match i.resources.iter().position(|r| r.id == id) {
+                Some(p) => &mut i.resources[p],
+                None => {
+                    let value = if multiple {
+                        ResourceValue::Multiple(Vec::new())
+                    } else {
+                        ResourceValue::Single(Value::Boolean(false))
+                    };
+                    i.resources.push(ResourceNode { id, value });
+                    i.resources.last_mut().expect("just pushed")
+                }
+            }
+        }
+        Ok(match path.len() {
+            1 => Node::Object(object),
+            2 => Node::Instance(object.instances.pop().unwrap_or(InstanceNode {
+                id: path.ids()[1],
+                resources: Vec::new(),
+            })),
+            3 => {
+                let mut inst = object
+                    .instances
+                    .pop()
+                    .ok_or_else(|| shape("no value for the resource"))?;
+                Node::Resource(
+                    inst.resources
+                        .pop()
+                        .ok_or_else(|| shape("no value for the resource"))?,
+                )
+            }
+            4 => {
+                let mut inst = object
+                    .instances
+                    .pop()
+                    .ok_or_else(|| shape("no value for the resource instance"))?;
+                let res = inst
+                    .resources
+                    .pop()
+                    .ok_or_else(|| shape("no value for the resource instance"))?;
+                match res.value {
+                    ResourceValue::Multiple(mut l) if l.len() == 1 => {
+                        Node::ResourceInstance(l.remove(0))
+                    }
+                    _ => return Err(shape("no value for the resource instance")),
+                }
+            }
+            _ => return Err(shape("root path")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_value_conversions() {
+        assert_eq!(RawValue::Bytes(&[0xFF, 0x7F]).as_i64(), Ok(-129));
+        assert_eq!(RawValue::Bytes(&[0xC8]).as_u64(), Ok(200));
+        assert_eq!(
+            RawValue::Bytes(&[0, 0, 0]).as_i64(),
+            Err(ValueError::BadLength {
+                data_type: DataType::Integer,
+                len: 3
+            })
+        );
+        assert_eq!(RawValue::Text("-93").as_i64(), Ok(-93));
+        assert_eq!(
+            RawValue::Text("+93").as_i64(),
+            Err(ValueError::InvalidText(DataType::Integer))
+        );
+        assert_eq!(RawValue::Text("1.0E10").as_f64(), Ok(1.0e10));
+        assert_eq!(
+            RawValue::Text("1.").as_f64(),
+            Err(ValueError::InvalidText(DataType::Float))
+        );
+        assert_eq!(
+            RawValue::Text("NaN").as_f64(),
+            Err(ValueError::InvalidText(DataType::Float))
+        );
+        assert_eq!(RawValue::Float(3.0).as_i64(), Ok(3));
+        assert_eq!(
+            RawValue::Float(3.5).as_i64(),
+            Err(ValueError::OutOfRange(DataType::Integer))
+        );
+        assert_eq!(
+            RawValue::Integer(-1).as_u64(),
+            Err(ValueError::OutOfRange(DataType::UnsignedInteger))
+        );
+        assert_eq!(
+            RawValue::Bytes(&[2]).as_bool(),
+            Err(ValueError::InvalidBoolean)
+        );
+        assert_eq!(
+            RawValue::Text("AQID+/8=").as_bytes().unwrap().as_ref(),
+            &[1, 2, 3, 0xFB, 0xFF]
+        );
+        assert_eq!(
+            RawValue::Str("3303:0".into()).as_objlnk(),
+            Ok(ObjectLink::new(3303, 0))
+        );
+        assert_eq!(
+            RawValue::Boolean(true).as_str(),
+            Err(ValueError::WrongType {
+                expected: DataType::String,
+                found: "a boolean"
+            })
+        );
+        assert_eq!(
+            RawValue::Integer(u64::MAX as i128).to_value_untyped(),
+            Value::UnsignedInteger(u64::MAX)
+        );
+    }
+}
