@@ -62,7 +62,8 @@ pub struct ResourceDef {
     pub multiple: bool,
     /// `<Mandatory>` is `Mandatory` (Common.xml items: `false`).
     pub mandatory: bool,
-    /// `<Type>`; [`DataType::None`] for an empty type.
+    /// `<Type>`; [`DataType::None`] for an empty type and for every executable resource
+    /// (a Type on an `E` resource is ignored, with an `executable-with-type` warning).
     pub data_type: DataType,
     /// `<RangeEnumeration>` parsed.
     pub range: Range,
@@ -72,8 +73,21 @@ pub struct ResourceDef {
     pub units: String,
     /// `<Description>`, trimmed.
     pub description: String,
+    /// The extra facts of a reusable resource (`Common.xml` items); `None` in object files.
+    pub reusable: Option<Reusable>,
     /// Where the `<Item>` element starts.
     pub location: Location,
+}
+
+/// The children only reusable resources (`Common.xml`) have.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reusable {
+    /// `<Submitter>`: the registering organisation, trimmed.
+    pub submitter: String,
+    /// `<TS>`: URL of the specification, trimmed (often empty).
+    pub ts: String,
+    /// `<TSLink>` is `1` (absent or `0`: `false`).
+    pub ts_link: bool,
 }
 
 impl ResourceDef {

@@ -1,5 +1,15 @@
 //! `ucifi-codegen`: reads OMA LwM2M object definitions (DDF XML) into a model IR,
 //! validates them with located diagnostics, and generates Rust for `ucifi-runtime`.
+//!
+//! * [`load`]: the DDF reader ([`load::load_paths`], [`load::load_file`],
+//!   [`load::parse_ddf`], [`load::dedup_versions`]);
+//! * [`ir`]: the model IR ([`ir::ObjectDef`], [`ir::ResourceDef`], [`ir::Range`]);
+//! * [`diagnostics`]: located [`diagnostics::Diagnostic`]s and their stable codes;
+//! * [`range`]: the `<RangeEnumeration>` parser.
 #![forbid(unsafe_code)]
 
+pub mod diagnostics;
 pub mod ir;
+pub mod load;
+pub mod range;
+mod xml;

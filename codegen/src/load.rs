@@ -1,0 +1,1061 @@
+//! Reading DDF files into the model IR, with validation and located diagnostics.
+//!
+//! * [`parse_ddf`] reads one document from memory; [`load_file`] reads one file;
+//!   [`load_paths`] reads files and folders (recursively, every `*.xml`, in path order).
+//! * [`dedup_versions`] merges the copies of one object version (the registry keeps each
+//!   latest object both at the root and in `version_history/`).
+//!
+//! Documents recognised by their root element:
+//!
+//! | root | [`FileKind`] | what happens |
+//! |---|---|---|
+//! | `<LWM2M>` with `<Object ObjectType="MODefinition">` | [`FileKind::Objects`] | one [`ObjectDef`] per `<Object>` |
+//! | `<LWM2M>` with `<Object ObjectType="CommonResources">` | [`FileKind::Common`] | reusable [`ResourceDef`]s (`Common.xml`) |
+//! | `<DDFList>` | [`FileKind::Index`] | the registry index `DDF.xml`: checked to be XML, otherwise skipped |
+//! | `<units>` | [`FileKind::Units`] | `LWM2M_senml_units.xml`: checked to be XML, otherwise skipped |
+//! | anything else | [`FileKind::Invalid`] | an `unknown-root` error |
+//!
+//! Every field is read as text first (see [`crate::xml`] for why this is an event-based
+//! reader and not serde), then converted; all conversion errors of a file are collected.
+//! An object with at least one error is not returned (its diagnostics are); warnings never
+//! drop anything.
+//!
+//! Counting (used by `ucifi lint`): `files` counts every file read, including `DDF.xml`,
+//! the units file and files that failed; `objects` counts returned [`ObjectDef`]s (one per
+//! file copy, before [`dedup_versions`]); `resources` counts the resources of those
+//! objects; `common_resources` counts the `Common.xml` items, which are not in `resources`.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Severity, codes};
+use crate::ir::{DataType, Location, ObjectDef, Operations, Range, ResourceDef, Reusable, Version};
+use crate::range::{not_understood_hint, parse_range};
+use crate::xml::{self, Element, LineIndex};
+
+pub use crate::xml::MAX_DEPTH;
+
+/// Largest file read (bytes); larger files get a `file-too-large` error.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Deepest folder recursion of [`load_paths`].
+const MAX_DIR_DEPTH: usize = 16;
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// Object definitions (`<LWM2M>` / `MODefinition`).
+    Objects,
+    /// Reusable resources (`Common.xml`, `CommonResources`).
+    Common,
+    /// The registry index (`DDF.xml`, root `<DDFList>`): recognised and skipped.
+    Index,
+    /// The extra SenML units (`LWM2M_senml_units.xml`, root `<units>`): recognised and skipped.
+    Units,
+    /// Unreadable, not XML, or an unknown document.
+    Invalid,
+}
+
+/// The result of reading one file.
+#[derive(Clone, Debug)]
+pub struct LoadedFile {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// What the file is.
+    pub kind: FileKind,
+    /// Its object definitions (those without errors).
+    pub objects: Vec<ObjectDef>,
+    /// Its reusable resources (`Common.xml`).
+    pub common: Vec<ResourceDef>,
+    /// Everything found, ordered by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Per-file counts kept by [`Loaded`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSummary {
+    /// The file, as given.
+    pub path: PathBuf,
+    /// What the file is.
+    pub kind: FileKind,
+    /// Objects returned from it.
+    pub objects: usize,
+    /// Resources of those objects (or reusable resources for `Common.xml`).
+    pub resources: usize,
+    /// Error diagnostics.
+    pub errors: usize,
+    /// Warning diagnostics.
+    pub warnings: usize,
+}
+
+/// Totals over everything loaded (see the module documentation for what is counted).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Files read (every kind).
+    pub files: usize,
+    /// Object definitions returned (before [`dedup_versions`]).
+    pub objects: usize,
+    /// Resources of those objects.
+    pub resources: usize,
+    /// Reusable resources from `Common.xml` files.
+    pub common_resources: usize,
+    /// Error diagnostics (including `version-conflict`).
+    pub errors: usize,
+    /// Warning diagnostics.
+    pub warnings: usize,
+}
+
+/// Everything [`load_paths`] read.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    /// One summary per file, in path order.
+    pub files: Vec<FileSummary>,
+    /// Every object definition without errors, in path order (copies not merged: see
+    /// [`dedup_versions`]).
+    pub objects: Vec<ObjectDef>,
+    /// The reusable resources of `Common.xml`.
+    pub common: Vec<ResourceDef>,
+    /// All diagnostics: per file in path order and position, then `version-conflict`s.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Totals.
+    pub counts: Counts,
+}
+
+impl Loaded {
+    /// `N files, N objects, N resources: N errors, N warnings`.
+    pub fn summary_line(&self) -> String {
+        let c = &self.counts;
+        format!(
+            "{} files, {} objects, {} resources: {} errors, {} warnings",
+            c.files, c.objects, c.resources, c.errors, c.warnings
+        )
+    }
+
+    /// Whether any error was found.
+    pub fn has_errors(&self) -> bool {
+        self.counts.errors > 0
+    }
+}
+
+/// Reads one file (bounded by [`MAX_FILE_SIZE`]). Never panics; problems are diagnostics.
+pub fn load_file(path: &Path) -> LoadedFile {
+    let at_start = Location {
+        file: path.to_path_buf(),
+        line: 1,
+        column: 1,
+    };
+    let fail = |code, msg: String| LoadedFile {
+        path: path.to_path_buf(),
+        kind: FileKind::Invalid,
+        objects: Vec::new(),
+        common: Vec::new(),
+        diagnostics: vec![Diagnostic::new(&at_start, code, msg)],
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_SIZE => {
+            return fail(
+                codes::FILE_TOO_LARGE,
+                format!("file has {} bytes, more than {MAX_FILE_SIZE}", m.len()),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return fail(codes::IO_ERROR, format!("cannot read: {e}")),
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => parse_ddf(path, &bytes),
+        Err(e) => fail(codes::IO_ERROR, format!("cannot read: {e}")),
+    }
+}
+
+/// Reads files and folders. Folders are walked recursively (so `version_history/` is
+/// included) and contribute every file ending in `.xml` (any case); files given directly
+/// are always read. Files are read once each, sorted by path.
+pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, 0, &mut files, &mut loaded.diagnostics);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    for path in files {
+        let f = load_file(&path);
+        let errors = f.diagnostics.iter().filter(|d| d.is_error()).count();
+        let resources = f.objects.iter().map(|o| o.resources.len()).sum::<usize>() + f.common.len();
+        loaded.files.push(FileSummary {
+            path: f.path,
+            kind: f.kind,
+            objects: f.objects.len(),
+            resources,
+            errors,
+            warnings: f.diagnostics.len() - errors,
+        });
+        loaded.objects.extend(f.objects);
+        loaded.common.extend(f.common);
+        loaded.diagnostics.extend(f.diagnostics);
+    }
+    loaded
+        .diagnostics
+        .extend(version_conflicts(&loaded.objects));
+    let c = &mut loaded.counts;
+    c.files = loaded.files.len();
+    c.objects = loaded.objects.len();
+    c.resources = loaded.objects.iter().map(|o| o.resources.len()).sum();
+    c.common_resources = loaded.common.len();
+    c.errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    c.warnings = loaded.diagnostics.len() - c.errors;
+    loaded
+}
+
+fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    let here = Location {
+        file: dir.to_path_buf(),
+        line: 1,
+        column: 1,
+    };
+    if depth > MAX_DIR_DEPTH {
+        diags.push(Diagnostic::new(
+            &here,
+            codes::IO_ERROR,
+            format!("folders nested deeper than {MAX_DIR_DEPTH} levels; not read"),
+        ));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                &here,
+                codes::IO_ERROR,
+                format!("cannot read folder: {e}"),
+            ));
+            return;
+        }
+    };
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                diags.push(Diagnostic::new(
+                    &here,
+                    codes::IO_ERROR,
+                    format!("cannot read folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        if path.is_dir() {
+            walk(&path, depth + 1, files, diags);
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+        {
+            files.push(path);
+        }
+    }
+}
+
+/// Reads one DDF document from memory. `file` is only used for locations. Never panics.
+///
+/// Accepts a UTF-8 BOM (not counted as a column), CRLF, a missing XML declaration, CDATA
+/// and the predefined entity and character references; refuses DOCTYPE.
+pub fn parse_ddf(file: &Path, bytes: &[u8]) -> LoadedFile {
+    let mut out = LoadedFile {
+        path: file.to_path_buf(),
+        kind: FileKind::Invalid,
+        objects: Vec::new(),
+        common: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let index = LineIndex::new(bytes);
+    let mut ctx = Ctx {
+        file,
+        index,
+        diags: Vec::new(),
+    };
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        ctx.report(
+            0,
+            codes::FILE_TOO_LARGE,
+            format!("file has {} bytes, more than {MAX_FILE_SIZE}", bytes.len()),
+        );
+        out.diagnostics = ctx.diags;
+        return out;
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            ctx.report(
+                e.valid_up_to(),
+                codes::INVALID_UTF8,
+                format!("not UTF-8: {e}"),
+            );
+            out.diagnostics = ctx.diags;
+            return out;
+        }
+    };
+    match xml::parse(text) {
+        Err(e) => ctx.report(e.offset, e.code, e.message),
+        Ok(root) => match root.name.as_str() {
+            "LWM2M" => read_lwm2m(&mut ctx, &root, &mut out),
+            "DDFList" => out.kind = FileKind::Index,
+            "units" => out.kind = FileKind::Units,
+            other => ctx.report(
+                root.offset,
+                codes::UNKNOWN_ROOT,
+                format!(
+                    "unknown document <{other}>: expected <LWM2M> (object definitions), <DDFList> (DDF.xml) or <units>"
+                ),
+            ),
+        },
+    }
+    ctx.diags.sort_by_key(|d| (d.line, d.column));
+    out.diagnostics = ctx.diags;
+    out
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+    index: LineIndex<'a>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, offset: usize) -> Location {
+        let (line, column) = self.index.position(offset);
+        Location {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+        }
+    }
+
+    fn report(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
+        let d = Diagnostic::new(&self.loc(offset), code, message);
+        self.diags.push(d);
+    }
+
+    fn errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Text of a leaf element, trimmed; child elements are reported and ignored.
+    fn text(&mut self, el: &Element) -> String {
+        for c in &el.children {
+            self.report(
+                c.offset,
+                codes::UNKNOWN_ELEMENT,
+                format!(
+                    "<{}> inside <{}> is not part of DDF; ignored",
+                    c.name, el.name
+                ),
+            );
+        }
+        el.text.trim().to_string()
+    }
+}
+
+/// The recognised children of an element, by name.
+struct Children<'e> {
+    found: Vec<(&'static str, &'e Element)>,
+}
+
+impl<'e> Children<'e> {
+    fn collect(ctx: &mut Ctx<'_>, parent: &'e Element, known: &[&'static str]) -> Self {
+        let mut found: Vec<(&'static str, &'e Element)> = Vec::new();
+        for c in &parent.children {
+            match known.iter().find(|k| **k == c.name) {
+                Some(k) => {
+                    if let Some((_, first)) = found.iter().find(|(n, _)| n == k) {
+                        let (line, _) = ctx.index.position(first.offset);
+                        ctx.report(
+                            c.offset,
+                            codes::DUPLICATE_ELEMENT,
+                            format!("<{k}> given again (first on line {line})"),
+                        );
+                    } else {
+                        found.push((k, c));
+                    }
+                }
+                None => ctx.report(
+                    c.offset,
+                    codes::UNKNOWN_ELEMENT,
+                    format!(
+                        "<{}> is not a child of <{}> in DDF; ignored",
+                        c.name, parent.name
+                    ),
+                ),
+            }
+        }
+        Children { found }
+    }
+
+    fn get(&self, name: &str) -> Option<&'e Element> {
+        self.found.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+    }
+
+    /// A required child; reports `missing-element` at `parent` when absent.
+    fn required(
+        &self,
+        ctx: &mut Ctx<'_>,
+        parent: &Element,
+        what: &str,
+        name: &str,
+    ) -> Option<&'e Element> {
+        let el = self.get(name);
+        if el.is_none() {
+            ctx.report(
+                parent.offset,
+                codes::MISSING_ELEMENT,
+                format!("{what} has no <{name}>"),
+            );
+        }
+        el
+    }
+}
+
+const OBJECT_CHILDREN: &[&str] = &[
+    "Name",
+    "Description1",
+    "Description2",
+    "ObjectID",
+    "ObjectURN",
+    "LWM2MVersion",
+    "ObjectVersion",
+    "MultipleInstances",
+    "Mandatory",
+    "Resources",
+];
+
+const ITEM_CHILDREN: &[&str] = &[
+    "Name",
+    "Operations",
+    "MultipleInstances",
+    "Mandatory",
+    "Type",
+    "RangeEnumeration",
+    "Units",
+    "Description",
+    "Submitter",
+    "TS",
+    "TSLink",
+];
+
+fn read_lwm2m(ctx: &mut Ctx<'_>, root: &Element, out: &mut LoadedFile) {
+    let mut any = false;
+    for c in &root.children {
+        if c.name != "Object" {
+            ctx.report(
+                c.offset,
+                codes::UNKNOWN_ELEMENT,
+                format!("<{}> is not a child of <LWM2M> in DDF; ignored", c.name),
+            );
+            continue;
+        }
+        any = true;
+        let object_type = c.attr("ObjectType").map(|a| a.value.trim().to_string());
+        match object_type.as_deref() {
+            Some("CommonResources") => {
+                out.kind = FileKind::Common;
+                out.common.extend(read_common(ctx, c));
+            }
+            other => {
+                if out.kind != FileKind::Common {
+                    out.kind = FileKind::Objects;
+                }
+                match other {
+                    Some("MODefinition") => {}
+                    Some(t) => ctx.report(
+                        c.attr("ObjectType").map_or(c.offset, |a| a.offset),
+                        codes::UNKNOWN_OBJECT_TYPE,
+                        format!("ObjectType {t:?} is neither MODefinition nor CommonResources"),
+                    ),
+                    None => ctx.report(
+                        c.offset,
+                        codes::MISSING_ATTRIBUTE,
+                        "<Object> has no ObjectType attribute (MODefinition assumed)",
+                    ),
+                }
+                if let Some(o) = read_object(ctx, c) {
+                    out.objects.push(o);
+                }
+            }
+        }
+    }
+    if !any {
+        ctx.report(
+            root.offset,
+            codes::MISSING_ELEMENT,
+            "<LWM2M> has no <Object>",
+        );
+    }
+}
+
+/// `Single`/`Multiple` and `Mandatory`/`Optional`.
+fn flag(
+    ctx: &mut Ctx<'_>,
+    el: Option<&Element>,
+    yes: &str,
+    no: &str,
+    code: &'static str,
+    field: &str,
+) -> bool {
+    let Some(el) = el else { return false };
+    let t = ctx.text(el);
+    if t == yes {
+        true
+    } else {
+        if t != no {
+            ctx.report(
+                el.offset,
+                code,
+                format!("<{field}> is {t:?}: expected {yes} or {no}"),
+            );
+        }
+        false
+    }
+}
+
+fn parse_id(text: &str) -> Option<u16> {
+    let t = text.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// A version element: `(version, given)`; empty means absent.
+fn version(ctx: &mut Ctx<'_>, el: Option<&Element>) -> (Version, bool) {
+    let Some(el) = el else {
+        return (Version::V1_0, false);
+    };
+    let t = ctx.text(el);
+    if t.is_empty() {
+        return (Version::V1_0, false);
+    }
+    match t.parse::<Version>() {
+        Ok(v) => (v, true),
+        Err(e) => {
+            ctx.report(
+                el.offset,
+                codes::INVALID_VERSION,
+                format!("<{}>: {e}", el.name),
+            );
+            (Version::V1_0, false)
+        }
+    }
+}
+
+/// `urn:oma:lwm2m:{oma|ext|x}:ID[:MAJ.MIN]` → (label, ID, version).
+fn parse_urn(urn: &str) -> Option<(&str, u16, Option<Version>)> {
+    let rest = urn.strip_prefix("urn:oma:lwm2m:")?;
+    let mut parts = rest.split(':');
+    let label = parts.next()?;
+    if !matches!(label, "oma" | "ext" | "x") {
+        return None;
+    }
+    let id = parse_id(parts.next()?)?;
+    let version = match parts.next() {
+        None => None,
+        Some(v) => Some(
+            v.parse::<Version>()
+                .ok()
+                .filter(|_| !v.contains(char::is_whitespace))?,
+        ),
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((label, id, version))
+}
+
+fn expected_label(id: u16) -> Option<&'static str> {
+    match id {
+        0..=1023 => Some("oma"),
+        2048..=10240 => Some("ext"),
+        10241..=32768 => Some("x"),
+        _ => None,
+    }
+}
+
+fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
+    let errors_before = ctx.errors();
+    let ch = Children::collect(ctx, obj, OBJECT_CHILDREN);
+    let what = "<Object>";
+    let name = ch.required(ctx, obj, what, "Name").map(|e| ctx.text(e));
+    let description1 = ch
+        .required(ctx, obj, what, "Description1")
+        .map(|e| ctx.text(e));
+    let description2 = ch
+        .get("Description2")
+        .map(|e| ctx.text(e))
+        .unwrap_or_default();
+    let id = ch.required(ctx, obj, what, "ObjectID").and_then(|e| {
+        let t = ctx.text(e);
+        let id = parse_id(&t);
+        if id.is_none() {
+            ctx.report(
+                e.offset,
+                codes::INVALID_ID,
+                format!("ObjectID {t:?} is not a decimal number in 0..=65535"),
+            );
+        }
+        id
+    });
+    let lwm2m_el = ch.get("LWM2MVersion");
+    let (lwm2m_version, lwm2m_version_given) = version(ctx, lwm2m_el);
+    // An invalid (non-empty) version was already reported as an error.
+    if !lwm2m_version_given && lwm2m_el.is_none_or(|e| e.text.trim().is_empty()) {
+        let (at, how) = match lwm2m_el {
+            Some(e) => (e.offset, "is empty"),
+            None => (obj.offset, "is missing"),
+        };
+        ctx.report(
+            at,
+            codes::MISSING_LWM2M_VERSION,
+            format!("<LWM2MVersion> {how}; LwM2M 1.0 assumed"),
+        );
+    }
+    let version_el = ch.get("ObjectVersion");
+    let (version, version_given) = version(ctx, version_el);
+    let urn_el = ch.required(ctx, obj, what, "ObjectURN");
+    let urn = urn_el.map(|e| ctx.text(e));
+    if let (Some(e), Some(u)) = (urn_el, urn.as_deref()) {
+        match parse_urn(u) {
+            None => ctx.report(
+                e.offset,
+                codes::INVALID_URN,
+                format!(
+                    "ObjectURN {u:?} does not follow urn:oma:lwm2m:{{oma|ext|x}}:ID[:MAJOR.MINOR]"
+                ),
+            ),
+            Some((label, urn_id, urn_version)) => {
+                if let Some(id) = id {
+                    if urn_id != id {
+                        ctx.report(
+                            e.offset,
+                            codes::URN_ID_MISMATCH,
+                            format!("ObjectURN {u:?} names object {urn_id} but ObjectID is {id}"),
+                        );
+                    } else if let Some(want) = expected_label(id)
+                        && want != label
+                    {
+                        ctx.report(
+                            e.offset,
+                            codes::URN_LABEL_MISMATCH,
+                            format!("ObjectURN label {label:?} does not fit object ID {id} (expected {want:?})"),
+                        );
+                    }
+                }
+                if let Some(v) = urn_version
+                    && v != version
+                {
+                    ctx.report(
+                        e.offset,
+                        codes::URN_VERSION_MISMATCH,
+                        format!("ObjectURN {u:?} says version {v} but ObjectVersion is {version}"),
+                    );
+                }
+            }
+        }
+    }
+    let multiple_el = ch.required(ctx, obj, what, "MultipleInstances");
+    let mandatory_el = ch.required(ctx, obj, what, "Mandatory");
+    let multiple = flag(
+        ctx,
+        multiple_el,
+        "Multiple",
+        "Single",
+        codes::INVALID_MULTIPLE_INSTANCES,
+        "MultipleInstances",
+    );
+    let mandatory = flag(
+        ctx,
+        mandatory_el,
+        "Mandatory",
+        "Optional",
+        codes::INVALID_MANDATORY,
+        "Mandatory",
+    );
+    let resources = ch
+        .required(ctx, obj, what, "Resources")
+        .map(|r| read_items(ctx, r, false))
+        .unwrap_or_default();
+    if ctx.errors() > errors_before {
+        return None;
+    }
+    Some(ObjectDef {
+        id: id?,
+        name: name?,
+        description1: description1?,
+        description2,
+        urn: urn?,
+        lwm2m_version,
+        lwm2m_version_given,
+        version,
+        version_given,
+        multiple,
+        mandatory,
+        resources,
+        location: ctx.loc(obj.offset),
+    })
+}
+
+fn read_common(ctx: &mut Ctx<'_>, obj: &Element) -> Vec<ResourceDef> {
+    let ch = Children::collect(ctx, obj, &["Resources"]);
+    ch.required(
+        ctx,
+        obj,
+        "<Object ObjectType=\"CommonResources\">",
+        "Resources",
+    )
+    .map(|r| read_items(ctx, r, true))
+    .unwrap_or_default()
+}
+
+/// The `<Item>`s of a `<Resources>` element; items with errors are left out.
+fn read_items(ctx: &mut Ctx<'_>, resources: &Element, common: bool) -> Vec<ResourceDef> {
+    let mut out: Vec<ResourceDef> = Vec::new();
+    let mut ids: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut names: BTreeMap<String, (u16, usize)> = BTreeMap::new();
+    for item in &resources.children {
+        if item.name != "Item" {
+            ctx.report(
+                item.offset,
+                codes::UNKNOWN_ELEMENT,
+                format!(
+                    "<{}> is not a child of <Resources> in DDF; ignored",
+                    item.name
+                ),
+            );
+            continue;
+        }
+        let Some((res, id_offset, name_offset)) = read_item(ctx, item, common) else {
+            continue;
+        };
+        if let Some(first) = ids.get(&res.id) {
+            let (line, _) = ctx.index.position(*first);
+            ctx.report(
+                id_offset,
+                codes::DUPLICATE_RESOURCE_ID,
+                format!("resource ID {} is already used on line {line}", res.id),
+            );
+            continue;
+        }
+        ids.insert(res.id, item.offset);
+        {
+            match names.get(&res.name) {
+                Some((first_id, _)) => ctx.report(
+                    name_offset,
+                    codes::DUPLICATE_RESOURCE_NAME,
+                    format!(
+                        "resources {first_id} and {} are both named {:?}",
+                        res.id, res.name
+                    ),
+                ),
+                None => {
+                    names.insert(res.name.clone(), (res.id, item.offset));
+                }
+            }
+        }
+        out.push(res);
+    }
+    if out.is_empty() && !common && ctx.errors() == 0 {
+        ctx.report(
+            resources.offset,
+            codes::NO_RESOURCES,
+            "<Resources> has no <Item>",
+        );
+    }
+    out
+}
+
+/// One `<Item>`; also returns the offsets of its `ID` attribute and `<Name>`.
+fn read_item(
+    ctx: &mut Ctx<'_>,
+    item: &Element,
+    common: bool,
+) -> Option<(ResourceDef, usize, usize)> {
+    let errors_before = ctx.errors();
+    let id_attr = item.attr("ID");
+    let id = match id_attr {
+        None => {
+            ctx.report(
+                item.offset,
+                codes::MISSING_ATTRIBUTE,
+                "<Item> has no ID attribute",
+            );
+            None
+        }
+        Some(a) => {
+            let id = parse_id(&a.value);
+            if id.is_none() {
+                ctx.report(
+                    a.offset,
+                    codes::INVALID_ID,
+                    format!(
+                        "resource ID {:?} is not a decimal number in 0..=65535",
+                        a.value.trim()
+                    ),
+                );
+            }
+            id
+        }
+    };
+    let what = match id {
+        Some(id) => format!("<Item ID=\"{id}\">"),
+        None => "<Item>".to_string(),
+    };
+    let ch = Children::collect(ctx, item, ITEM_CHILDREN);
+    let name_el = ch.required(ctx, item, &what, "Name");
+    let name = name_el.map(|e| ctx.text(e));
+    let operations = ch.required(ctx, item, &what, "Operations").and_then(|e| {
+        let t = ctx.text(e);
+        let ops = Operations::from_ddf(&t);
+        if ops.is_none() {
+            ctx.report(
+                e.offset,
+                codes::UNKNOWN_OPERATIONS,
+                format!("{what}: unknown Operations {t:?}: expected R, W, RW, E or empty"),
+            );
+        }
+        ops
+    });
+    let (multiple_el, mandatory_el) = if common {
+        (ch.get("MultipleInstances"), ch.get("Mandatory"))
+    } else {
+        (
+            ch.required(ctx, item, &what, "MultipleInstances"),
+            ch.required(ctx, item, &what, "Mandatory"),
+        )
+    };
+    let multiple = flag(
+        ctx,
+        multiple_el,
+        "Multiple",
+        "Single",
+        codes::INVALID_MULTIPLE_INSTANCES,
+        "MultipleInstances",
+    );
+    let mandatory = flag(
+        ctx,
+        mandatory_el,
+        "Mandatory",
+        "Optional",
+        codes::INVALID_MANDATORY,
+        "Mandatory",
+    );
+    let type_el = ch.required(ctx, item, &what, "Type");
+    let mut data_type = type_el.and_then(|e| {
+        let t = ctx.text(e);
+        let d = DataType::from_ddf(&t);
+        if d.is_none() {
+            ctx.report(
+                e.offset,
+                codes::UNKNOWN_TYPE,
+                format!(
+                    "{what}: unknown Type {t:?}: expected String, Integer, Unsigned Integer, Float, Boolean, Opaque, Time, Objlnk, Corelnk or empty"
+                ),
+            );
+        }
+        d
+    });
+    if let (Some(ops), Some(d), Some(e)) = (operations, data_type, type_el) {
+        if ops.executable() && d != DataType::None {
+            ctx.report(
+                e.offset,
+                codes::EXECUTABLE_WITH_TYPE,
+                format!(
+                    "{what} is executable (E) but has Type {}; the Type is ignored",
+                    d.ddf_name()
+                ),
+            );
+            data_type = Some(DataType::None);
+        } else if !ops.executable() && !ops.is_none() && d == DataType::None {
+            ctx.report(
+                e.offset,
+                codes::READABLE_WITHOUT_TYPE,
+                format!("{what} has Operations {} but an empty Type", ops.ddf_name()),
+            );
+        }
+    }
+    let range_el = ch.get("RangeEnumeration");
+    let range_text = range_el.map(|e| ctx.text(e)).unwrap_or_default();
+    let range = parse_range(&range_text);
+    if let (Range::Text(t), Some(e)) = (&range, range_el) {
+        ctx.report(
+            e.offset,
+            codes::RANGE_NOT_UNDERSTOOD,
+            format!(
+                "{what}: RangeEnumeration {t:?} kept as text: {}",
+                not_understood_hint(t)
+            ),
+        );
+    }
+    let units = ch.get("Units").map(|e| ctx.text(e)).unwrap_or_default();
+    let description = ch
+        .get("Description")
+        .map(|e| ctx.text(e))
+        .unwrap_or_default();
+    let submitter = ch.get("Submitter").map(|e| ctx.text(e));
+    let ts = ch.get("TS").map(|e| ctx.text(e));
+    let ts_link = ch.get("TSLink").map(|e| {
+        let t = ctx.text(e);
+        match t.as_str() {
+            "1" => true,
+            "0" | "" => false,
+            _ => {
+                ctx.report(
+                    e.offset,
+                    codes::INVALID_TS_LINK,
+                    format!("<TSLink> is {t:?}: expected 0 or 1"),
+                );
+                false
+            }
+        }
+    });
+    let reusable =
+        (common || submitter.is_some() || ts.is_some() || ts_link.is_some()).then(|| Reusable {
+            submitter: submitter.unwrap_or_default(),
+            ts: ts.unwrap_or_default(),
+            ts_link: ts_link.unwrap_or(false),
+        });
+    if ctx.errors() > errors_before {
+        return None;
+    }
+    let res = ResourceDef {
+        id: id?,
+        name: name?,
+        operations: operations?,
+        multiple,
+        mandatory,
+        data_type: data_type?,
+        range,
+        range_text,
+        units,
+        description,
+        reusable,
+        location: ctx.loc(item.offset),
+    };
+    let id_offset = id_attr.map_or(item.offset, |a| a.offset);
+    let name_offset = name_el.map_or(item.offset, |e| e.offset);
+    Some((res, id_offset, name_offset))
+}
+
+/// The first fact in which two definitions of one object version differ (location
+/// ignored), or `None` when they agree.
+pub fn difference(a: &ObjectDef, b: &ObjectDef) -> Option<String> {
+    macro_rules! cmp {
+        ($($f:ident),*) => {$(
+            if a.$f != b.$f {
+                return Some(format!("{} differs ({:?} vs {:?})", stringify!($f), a.$f, b.$f));
+            }
+        )*};
+    }
+    cmp!(
+        id,
+        name,
+        description1,
+        description2,
+        urn,
+        lwm2m_version,
+        version,
+        multiple,
+        mandatory
+    );
+    let by_id = |o: &ObjectDef| -> BTreeMap<u16, ResourceDef> {
+        o.resources.iter().map(|r| (r.id, r.clone())).collect()
+    };
+    let (ra, rb) = (by_id(a), by_id(b));
+    let ids_a: Vec<u16> = ra.keys().copied().collect();
+    let ids_b: Vec<u16> = rb.keys().copied().collect();
+    if ids_a != ids_b {
+        return Some(format!("resource IDs differ ({ids_a:?} vs {ids_b:?})"));
+    }
+    for (id, x) in &ra {
+        let Some(y) = rb.get(id) else { continue };
+        macro_rules! rcmp {
+            ($($f:ident),*) => {$(
+                if x.$f != y.$f {
+                    return Some(format!("resource {id} {} differs ({:?} vs {:?})", stringify!($f), x.$f, y.$f));
+                }
+            )*};
+        }
+        rcmp!(
+            name,
+            operations,
+            multiple,
+            mandatory,
+            data_type,
+            range,
+            range_text,
+            units,
+            description,
+            reusable
+        );
+    }
+    None
+}
+
+fn version_conflicts(objects: &[ObjectDef]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<(u16, Version), &ObjectDef> = BTreeMap::new();
+    let mut out = Vec::new();
+    for o in objects {
+        match seen.entry((o.id, o.version)) {
+            Entry::Vacant(v) => {
+                v.insert(o);
+            }
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                if let Some(diff) = difference(first, o) {
+                    let l = &first.location;
+                    out.push(Diagnostic::new(
+                        &o.location,
+                        codes::VERSION_CONFLICT,
+                        format!(
+                            "object {} version {} is also defined in {}:{}:{} with different facts: {diff}",
+                            o.id,
+                            o.version,
+                            l.file.display(),
+                            l.line,
+                            l.column
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Merges identical copies of one object version.
+///
+/// Objects are keyed by (ObjectID, ObjectVersion). Copies whose facts agree (every field
+/// but the location, resources compared by ID: see [`difference`]) become one; the first
+/// in input order is kept (with [`load_paths`]' path order, a registry root file wins over
+/// its `version_history/` copy). The result is sorted by (ID, version).
+///
+/// # Errors
+///
+/// When copies disagree: one `version-conflict` error per conflicting copy, located at
+/// that copy and naming the file of the first one.
+pub fn dedup_versions(objects: Vec<ObjectDef>) -> Result<Vec<ObjectDef>, Vec<Diagnostic>> {
+    let conflicts = version_conflicts(&objects);
+    if !conflicts.is_empty() {
+        return Err(conflicts);
+    }
+    let mut map: BTreeMap<(u16, Version), ObjectDef> = BTreeMap::new();
+    for o in objects {
+        map.entry((o.id, o.version)).or_insert(o);
+    }
+    Ok(map.into_values().collect())
+}
