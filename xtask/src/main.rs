@@ -3,6 +3,9 @@
 //! * `cargo xtask regen [--check]`: regenerate `objects-generated/src/generated/` from `models/`.
 //! * `cargo xtask test`: the whole suite (fmt, clippy, tests, no_std build, regen check).
 
+mod import;
+mod import_ddf;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -10,9 +13,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
+        Some("import-model") => import::run(&args[1..], &root()),
         Some("regen") => regen(args[1..].iter().any(|a| a == "--check")),
         _ => {
-            eprintln!("usage: cargo xtask <regen [--check] | test>");
+            eprintln!("usage: cargo xtask <regen [--check] | test | import-model ...>");
             return ExitCode::from(2);
         }
     };
