@@ -497,3 +497,61 @@ fn descriptions_are_our_own_words() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Reads the simple `key = "text"` lines of a description file (the only form used there).
+fn description_entries(text: &str) -> (Option<String>, BTreeMap<u16, String>) {
+    let mut object = None;
+    let mut resources = BTreeMap::new();
+    let mut in_resources = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_resources = line == "[resources]";
+            continue;
+        }
+        let Some((key, value)) = line.split_once(" = ") else {
+            continue;
+        };
+        let Some(value) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+            panic!("unexpected description line {line:?}");
+        };
+        let value = value.replace("\\\"", "\"").replace("\\\\", "\\");
+        if in_resources {
+            resources.insert(key.parse().expect("resource ID key"), value);
+        } else if key == "object" {
+            object = Some(value);
+        }
+    }
+    (object, resources)
+}
+
+#[test]
+fn models_are_in_sync_with_the_description_sources() {
+    let dir = models_dir().join("descriptions");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let (_, common) = description_entries(&read("common.toml"));
+    let mut problems = Vec::new();
+    for (_, id, tag, path) in model_files() {
+        let (o, _) = only_object(&path);
+        let (object, own) = description_entries(&read(&format!("{id}.toml")));
+        if object.as_deref() != Some(o.description1.as_str()) {
+            problems.push(format!(
+                "{id}-{tag}: object description differs from {id}.toml"
+            ));
+        }
+        for r in &o.resources {
+            let want = own.get(&r.id).or_else(|| common.get(&r.id));
+            if want != Some(&r.description) {
+                problems.push(format!(
+                    "{id}-{tag}: resource {} description differs from the sources",
+                    r.id
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "re-run `cargo xtask import-model` after editing models/descriptions/:\n{}",
+        problems.join("\n")
+    );
+}
