@@ -462,6 +462,7 @@ fn read_lwm2m(ctx: &mut Ctx<'_>, root: &Element, out: &mut LoadedFile) {
             continue;
         }
         any = true;
+        let errors_before = ctx.errors();
         let object_type = c.attr("ObjectType").map(|a| a.value.trim().to_string());
         match object_type.as_deref() {
             Some("CommonResources") => {
@@ -485,7 +486,9 @@ fn read_lwm2m(ctx: &mut Ctx<'_>, root: &Element, out: &mut LoadedFile) {
                         "<Object> has no ObjectType attribute (MODefinition assumed)",
                     ),
                 }
-                if let Some(o) = read_object(ctx, c) {
+                if let Some(o) = read_object(ctx, c)
+                    && ctx.errors() == errors_before
+                {
                     out.objects.push(o);
                 }
             }
@@ -896,7 +899,8 @@ fn read_item(
             e.offset,
             codes::RANGE_NOT_UNDERSTOOD,
             format!(
-                "{what}: RangeEnumeration {t:?} kept as text: {}",
+                "{what}: RangeEnumeration {} kept as text: {}",
+                short(t),
                 not_understood_hint(t)
             ),
         );
@@ -951,13 +955,35 @@ fn read_item(
     Some((res, id_offset, name_offset))
 }
 
+/// `text` quoted, cut to about 40 characters (messages point at the text; they need not
+/// hold all of it).
+fn short(text: &str) -> String {
+    clip(format!("{text:?}"))
+}
+
+fn clip(s: String) -> String {
+    const MAX: usize = 42;
+    if s.chars().count() <= MAX {
+        s
+    } else {
+        let mut cut: String = s.chars().take(MAX - 2).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 /// The first fact in which two definitions of one object version differ (location
 /// ignored), or `None` when they agree.
 pub fn difference(a: &ObjectDef, b: &ObjectDef) -> Option<String> {
     macro_rules! cmp {
         ($($f:ident),*) => {$(
             if a.$f != b.$f {
-                return Some(format!("{} differs ({:?} vs {:?})", stringify!($f), a.$f, b.$f));
+                return Some(format!(
+                    "{} differs ({} vs {})",
+                    stringify!($f),
+                    clip(format!("{:?}", a.$f)),
+                    clip(format!("{:?}", b.$f))
+                ));
             }
         )*};
     }
@@ -986,7 +1012,12 @@ pub fn difference(a: &ObjectDef, b: &ObjectDef) -> Option<String> {
         macro_rules! rcmp {
             ($($f:ident),*) => {$(
                 if x.$f != y.$f {
-                    return Some(format!("resource {id} {} differs ({:?} vs {:?})", stringify!($f), x.$f, y.$f));
+                    return Some(format!(
+                        "resource {id} {} differs ({} vs {})",
+                        stringify!($f),
+                        clip(format!("{:?}", x.$f)),
+                        clip(format!("{:?}", y.$f))
+                    ));
                 }
             )*};
         }
