@@ -44,11 +44,16 @@ pub struct Options {
 pub fn run(args: &[String], root: &Path) -> Result<(), String> {
     let opts = parse_args(args, root)?;
     let written = import(&opts)?;
+    let base = root.join("models");
     for p in &written {
+        let shown = p
+            .strip_prefix(&base)
+            .map(|r| Path::new("models").join(r))
+            .unwrap_or_else(|_| p.clone());
         eprintln!(
             "{} {}",
             if opts.check { "up to date" } else { "wrote" },
-            p.display()
+            shown.display()
         );
     }
     Ok(())
