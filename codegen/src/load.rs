@@ -1090,3 +1090,187 @@ pub fn dedup_versions(objects: Vec<ObjectDef>) -> Result<Vec<ObjectDef>, Vec<Dia
     }
     Ok(map.into_values().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_at(f: &LoadedFile) -> Vec<(&'static str, u32, u32)> {
+        f.diagnostics
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect()
+    }
+
+    fn item(id: &str, name: &str, ops: &str, ty: &str, range: &str) -> String {
+        format!(
+            "<Item ID=\"{id}\"><Name>{name}</Name><Operations>{ops}</Operations>\
+             <MultipleInstances>Single</MultipleInstances><Mandatory>Optional</Mandatory>\
+             <Type>{ty}</Type><RangeEnumeration>{range}</RangeEnumeration><Units></Units>\
+             <Description></Description></Item>"
+        )
+    }
+
+    fn object(id: u16, urn: &str, items: &str) -> String {
+        format!(
+            "<LWM2M><Object ObjectType=\"MODefinition\"><Name>T</Name><Description1>d</Description1>\
+             <ObjectID>{id}</ObjectID><ObjectURN>{urn}</ObjectURN><LWM2MVersion>1.1</LWM2MVersion>\
+             <ObjectVersion>1.0</ObjectVersion><MultipleInstances>Single</MultipleInstances>\
+             <Mandatory>Optional</Mandatory><Resources>{items}</Resources>\
+             <Description2></Description2></Object></LWM2M>"
+        )
+    }
+
+    #[test]
+    fn real_world_quirks_are_accepted() {
+        // BOM, no declaration (a comment first), CRLF, CDATA, entity and character
+        // references, padded values, empty Operations, no RangeEnumeration, children out
+        // of order, no LWM2MVersion/ObjectVersion.
+        let doc = "\u{FEFF}<!-- licence -->\r\n<LWM2M>\r\n  <Object ObjectType=\"MODefinition\">\r\n\
+            <Name> Caf\u{e9} &amp; Bar </Name>\r\n<Description2></Description2>\r\n\
+            <Description1><![CDATA[a <b> c]]> &lt;d&gt; &#x41;</Description1>\r\n\
+            <ObjectID> 3412 </ObjectID>\r\n<ObjectURN>urn:oma:lwm2m:ext:3412</ObjectURN>\r\n\
+            <MultipleInstances>Multiple</MultipleInstances>\r\n<Mandatory>Optional</Mandatory>\r\n\
+            <Resources>\r\n\
+            <Item ID=\"0\"><Name>A</Name><Type> Unsigned Integer </Type><Operations></Operations>\
+            <Mandatory>Mandatory</Mandatory><MultipleInstances>Multiple</MultipleInstances>\
+            <Units> s </Units><Description>x</Description></Item>\r\n\
+            <Item ID=\"1\"><Name>B</Name><Operations>E</Operations><MultipleInstances>Single</MultipleInstances>\
+            <Mandatory>Optional</Mandatory><Type></Type><RangeEnumeration>\r\n\t0..10\r\n</RangeEnumeration>\
+            <Units/><Description/></Item>\r\n\
+            </Resources>\r\n</Object>\r\n</LWM2M>\r\n";
+        let f = parse_ddf(Path::new("q.xml"), doc.as_bytes());
+        assert_eq!(f.kind, FileKind::Objects);
+        assert_eq!(codes_at(&f), [("missing-lwm2m-version", 3, 3)]);
+        let o = &f.objects[0];
+        assert_eq!(o.name, "Caf\u{e9} & Bar");
+        assert_eq!(o.description1, "a <b> c <d> A");
+        assert_eq!(
+            (o.id, o.version, o.version_given),
+            (3412, Version::V1_0, false)
+        );
+        assert_eq!(
+            (o.lwm2m_version, o.lwm2m_version_given),
+            (Version::V1_0, false)
+        );
+        assert!(o.multiple && !o.mandatory);
+        assert_eq!(
+            (o.location.line, o.location.column),
+            (3, 3),
+            "the BOM is not a column"
+        );
+        let a = &o.resources[0];
+        assert!(a.operations.is_none() && a.multiple && a.mandatory);
+        assert_eq!(a.data_type, DataType::UnsignedInteger);
+        assert_eq!((a.units.as_str(), a.range.clone()), ("s", Range::None));
+        let b = &o.resources[1];
+        assert!(b.is_executable());
+        assert_eq!(b.data_type, DataType::None);
+        assert_eq!(b.range, Range::Integer { min: 0, max: 10 });
+        assert_eq!(b.range_text, "0..10");
+    }
+
+    #[test]
+    fn columns_count_characters_after_a_bom() {
+        let doc = format!(
+            "\u{FEFF}{}",
+            object(
+                3412,
+                "urn:oma:lwm2m:ext:3412",
+                &item("0", "\u{e9}\u{e9}", "R", "Int", "")
+            )
+        );
+        let f = parse_ddf(Path::new("c.xml"), doc.as_bytes());
+        let at = doc.find("<Type>").unwrap() - 3; // BOM bytes
+        let col = doc[3..3 + at].chars().count() as u32 + 1;
+        assert_eq!(codes_at(&f), [("unknown-type", 1, col)]);
+        assert!(f.objects.is_empty());
+    }
+
+    #[test]
+    fn all_conversion_errors_are_collected() {
+        let items = [
+            item("0", "A", "RX", "String", ""),
+            item("1", "B", "R", "Text", ""),
+            item("x1", "C", "R", "String", ""),
+            item("3", "D", "R", "String", "1...5"),
+            item("3", "E", "R", "String", ""),
+            item("4", "D", "R", "", ""),
+        ]
+        .concat();
+        let doc = object(7, "urn:oma:lwm2m:oma:8:2.0", &items);
+        let f = parse_ddf(Path::new("e.xml"), doc.as_bytes());
+        let got: Vec<&str> = f.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(
+            got,
+            [
+                "urn-id-mismatch",
+                "urn-version-mismatch",
+                "unknown-operations",
+                "unknown-type",
+                "invalid-id",
+                "range-not-understood",
+                "duplicate-resource-id",
+                "duplicate-resource-name",
+                "readable-without-type",
+            ]
+        );
+        assert!(f.objects.is_empty());
+    }
+
+    #[test]
+    fn common_index_and_units_files() {
+        let common = "<LWM2M><Object ObjectType=\"CommonResources\"><Resources>\
+            <Item ID=\"4000\"><Name>H</Name><Operations>R</Operations><Type>Objlnk</Type>\
+            <Submitter> OMA </Submitter><Description>d</Description><TS>http://x</TS><TSLink>1</TSLink></Item>\
+            <Item ID=\"4001\"><Name>H2</Name><Operations>E</Operations><Type></Type><Units>s</Units></Item>\
+            </Resources></Object></LWM2M>";
+        let f = parse_ddf(Path::new("Common.xml"), common.as_bytes());
+        assert_eq!((f.kind, f.diagnostics.len()), (FileKind::Common, 0));
+        assert_eq!(f.common.len(), 2);
+        let r = &f.common[0];
+        assert!(!r.multiple && !r.mandatory);
+        assert_eq!(
+            r.reusable,
+            Some(Reusable {
+                submitter: "OMA".into(),
+                ts: "http://x".into(),
+                ts_link: true
+            })
+        );
+        assert_eq!(f.common[1].reusable, Some(Reusable::default()));
+        let idx = parse_ddf(
+            Path::new("DDF.xml"),
+            b"<DDFList><Item><TSLink>0</TSLink><TSLink>1</TSLink></Item></DDFList>",
+        );
+        assert_eq!((idx.kind, idx.diagnostics.len()), (FileKind::Index, 0));
+        let units = parse_ddf(Path::new("u.xml"), b"<?xml version='1.0'?><units/>");
+        assert_eq!((units.kind, units.diagnostics.len()), (FileKind::Units, 0));
+    }
+
+    #[test]
+    fn dedup_merges_identical_copies_and_reports_conflicts() {
+        let doc = object(
+            3303,
+            "urn:oma:lwm2m:ext:3303",
+            &item("0", "A", "R", "Float", ""),
+        );
+        let a = parse_ddf(Path::new("3303.xml"), doc.as_bytes()).objects;
+        // Same facts, other location (more whitespace, other file).
+        let doc2 = doc.replace("<Resources>", "<Resources>\n\n");
+        let b = parse_ddf(Path::new("h/3303-1_0.xml"), doc2.as_bytes()).objects;
+        assert_ne!(a[0].resources[0].location, b[0].resources[0].location);
+        let merged = dedup_versions([a.clone(), b].concat()).unwrap();
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].location.file, Path::new("3303.xml"));
+        let doc3 = doc.replace("<Units></Units>", "<Units>Cel</Units>");
+        let c = parse_ddf(Path::new("h/3303-1_0.xml"), doc3.as_bytes()).objects;
+        let errs = dedup_versions([a, c].concat()).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            errs[0].to_string(),
+            "h/3303-1_0.xml:1:8: error[version-conflict]: object 3303 version 1.0 is also \
+             defined in 3303.xml:1:8 with different facts: resource 0 units differs (\"\" vs \"Cel\")"
+        );
+    }
+}
