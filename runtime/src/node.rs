@@ -105,8 +105,8 @@ impl Node {
 
     /// Calls `f` with the full path and value of every leaf, in tree order. `base` is the
     /// path the node was addressed to (its last ID is the node's own ID).
-    pub fn for_each_leaf(&self, base: &Path, mut f: impl FnMut(Path, &Value)) {
-        fn res(p: Path, r: &ResourceNode, f: &mut impl FnMut(Path, &Value)) {
+    pub fn for_each_leaf<'a>(&'a self, base: &Path, mut f: impl FnMut(Path, &'a Value)) {
+        fn res<'a>(p: Path, r: &'a ResourceNode, f: &mut impl FnMut(Path, &'a Value)) {
             match &r.value {
                 ResourceValue::Single(v) => f(p, v),
                 ResourceValue::Multiple(list) => {
@@ -118,7 +118,7 @@ impl Node {
                 }
             }
         }
-        fn inst(p: Path, i: &InstanceNode, f: &mut impl FnMut(Path, &Value)) {
+        fn inst<'a>(p: Path, i: &'a InstanceNode, f: &mut impl FnMut(Path, &'a Value)) {
             for r in &i.resources {
                 if let Some(c) = p.child(r.id) {
                     res(c, r, f)

@@ -18,6 +18,12 @@ use core::fmt;
 
 use crate::{DataType, ObjectLink, ObjectModel, Path, Registry, Time, Value};
 
+pub mod cbor;
+pub mod lwm2m_cbor;
+pub mod opaque;
+pub mod text;
+pub mod tlv;
+
 /// A borrowed view of a value to encode.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ValueRef<'a> {
@@ -600,6 +606,355 @@ impl From<FormatError> for Error {
     }
 }
 
+/// Where the binary encoders ([`tlv::TlvWriter`], [`cbor::CborWriter`],
+/// [`lwm2m_cbor::Lwm2mCborWriter`]) put their bytes: a growable `Vec<u8>`, or a caller's
+/// fixed buffer through [`SliceOutput`] (no heap allocation at all).
+///
+/// Containers whose size is only known at their end (TLV lengths, CBOR map counts) are
+/// written with a guessed header that is fixed afterwards, moving the content by
+/// [`Output::shift`] when the guess was wrong.
+pub trait Output {
+    /// Bytes written so far.
+    fn len(&self) -> usize;
+    /// Whether nothing was written yet.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Appends bytes.
+    fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull>;
+    /// Moves the bytes from `at` to the end by `delta` (right when positive, opening a gap
+    /// of unspecified bytes; left when negative, dropping the `-delta` bytes before `at`).
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull>;
+    /// Overwrites already written bytes at `at`.
+    fn patch(&mut self, at: usize, bytes: &[u8]);
+}
+
+/// A fixed output buffer has no room left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputFull;
+
+impl Output for Vec<u8> {
+    #[inline]
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
+        self.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull> {
+        let end = Vec::len(self);
+        if delta > 0 {
+            self.resize(end + delta as usize, 0);
+            self.copy_within(at..end, at + delta as usize);
+        } else if delta < 0 {
+            let d = delta.unsigned_abs();
+            self.copy_within(at..end, at - d);
+            self.truncate(end - d);
+        }
+        Ok(())
+    }
+    #[inline]
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        self[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+}
+
+/// An [`Output`] over a caller's buffer: encoding allocates nothing, and fails with a
+/// "buffer full" error when the payload does not fit.
+#[derive(Debug)]
+pub struct SliceOutput<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> SliceOutput<'a> {
+    /// Writes into `buf` from its start.
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        SliceOutput { buf, len: 0 }
+    }
+    /// The bytes written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+    /// The bytes written, for the buffer's lifetime.
+    pub fn into_bytes(self) -> &'a [u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Output for SliceOutput<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
+        let end = self.len + bytes.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(OutputFull)?;
+        dst.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull> {
+        let end = self.len;
+        if delta > 0 {
+            let d = delta as usize;
+            if end + d > self.buf.len() {
+                return Err(OutputFull);
+            }
+            self.buf.copy_within(at..end, at + d);
+            self.len = end + d;
+        } else if delta < 0 {
+            let d = delta.unsigned_abs();
+            self.buf.copy_within(at..end, at - d);
+            self.len = end - d;
+        }
+        Ok(())
+    }
+    #[inline]
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        self.buf[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+}
+
+impl<O: Output + ?Sized> Output for &mut O {
+    #[inline]
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
+        (**self).write(bytes)
+    }
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull> {
+        (**self).shift(at, delta)
+    }
+    #[inline]
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        (**self).patch(at, bytes)
+    }
+}
+
+impl FormatError {
+    /// An error of `format` at byte `offset`.
+    pub fn new(
+        format: crate::ContentFormat,
+        offset: usize,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        FormatError {
+            format,
+            offset,
+            reason: reason.into(),
+        }
+    }
+
+    /// The "output buffer full" error of an encoder that had written `offset` bytes.
+    pub fn buffer_full(format: crate::ContentFormat, offset: usize) -> Self {
+        FormatError::new(format, offset, "output buffer full")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for FormatError {}
+
+/// Whether a Write replaces its target or updates part of it.
+///
+/// LwM2M carries the difference in the CoAP method, not in the payload: `PUT` replaces
+/// (resources of the instance that the payload does not name are removed or reset; a
+/// multiple-instance resource keeps only the instances sent), `POST` updates partially
+/// (only what the payload names changes; resource instances are added or overwritten).
+/// Every format encodes both the same way; [`apply_write`] applies a decoded payload to a
+/// stored node under either mode. Formats that can only address one resource (text/plain,
+/// octet-stream, CBOR) behave the same under both modes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum WriteMode {
+    /// `PUT`: the payload becomes the target's whole new content.
+    #[default]
+    Replace,
+    /// `POST` (or iPATCH for composite writes): only the named parts change.
+    PartialUpdate,
+}
+
+impl WriteMode {
+    /// The CoAP method code LwM2M uses for this mode on a single target (`PUT` = 0.03,
+    /// `POST` = 0.02), as the code's detail number.
+    pub const fn coap_method(self) -> u8 {
+        match self {
+            WriteMode::Replace => 3,
+            WriteMode::PartialUpdate => 2,
+        }
+    }
+}
+
+/// Applies a decoded Write payload `update` to the stored `target` (both addressed to the
+/// same path) under `mode`.
+///
+/// Replace: the target's content becomes the update's (at an object instance, resources
+/// not in the payload are removed; at a multiple resource, instances not in the payload
+/// are removed). Partial update: resources and resource instances of the update are
+/// inserted or overwritten, everything else is kept. The result is canonical (sorted).
+pub fn apply_write(
+    target: &mut crate::Node,
+    update: crate::Node,
+    mode: WriteMode,
+) -> Result<(), Error> {
+    use crate::{Node, ResourceNode, ResourceValue};
+    fn merge_resource(t: &mut ResourceNode, u: ResourceNode) {
+        match (&mut t.value, u.value) {
+            (ResourceValue::Multiple(tl), ResourceValue::Multiple(ul)) => {
+                for ri in ul {
+                    match tl.iter_mut().find(|x| x.id == ri.id) {
+                        Some(x) => x.value = ri.value,
+                        None => tl.push(ri),
+                    }
+                }
+            }
+            (slot, v) => *slot = v,
+        }
+    }
+    fn merge_instance(t: &mut crate::InstanceNode, u: crate::InstanceNode) {
+        for r in u.resources {
+            match t.resources.iter_mut().find(|x| x.id == r.id) {
+                Some(x) => merge_resource(x, r),
+                None => t.resources.push(r),
+            }
+        }
+    }
+    if core::mem::discriminant(target) != core::mem::discriminant(&update)
+        || target.id() != update.id()
+    {
+        return Err(Error::Shape {
+            path: Path::ROOT,
+            reason: "update and target are not the same node".into(),
+        });
+    }
+    match mode {
+        WriteMode::Replace => *target = update,
+        WriteMode::PartialUpdate => match (&mut *target, update) {
+            (Node::Object(t), Node::Object(u)) => {
+                for i in u.instances {
+                    match t.instances.iter_mut().find(|x| x.id == i.id) {
+                        Some(x) => merge_instance(x, i),
+                        None => t.instances.push(i),
+                    }
+                }
+            }
+            (Node::Instance(t), Node::Instance(u)) => merge_instance(t, u),
+            (Node::Resource(t), Node::Resource(u)) => merge_resource(t, u),
+            (t, u) => *t = u,
+        },
+    }
+    target.canonicalize();
+    Ok(())
+}
+
+/// A capacity guess for encoding `node`: a little more than its binary size, so that an
+/// encoder's output vector is allocated once.
+pub fn size_hint(node: &crate::Node) -> usize {
+    let mut n = 16;
+    node.for_each_leaf(&Path::ROOT, |_, v| {
+        n += 12
+            + match v {
+                Value::String(s) => s.len(),
+                Value::Opaque(b) => b.len() + b.len() / 2,
+                Value::Corelnk(c) => c.0.len(),
+                _ => 9,
+            }
+    });
+    n
+}
+
+/// Checks that `node` is the content of `path`: same level and same last ID.
+pub fn check_node_path(path: &Path, node: &crate::Node) -> Result<(), Error> {
+    use crate::Node;
+    let level = match node {
+        Node::Object(_) => 1,
+        Node::Instance(_) => 2,
+        Node::Resource(_) => 3,
+        Node::ResourceInstance(_) => 4,
+    };
+    if path.len() != level {
+        return Err(Error::Shape {
+            path: *path,
+            reason: alloc::format!(
+                "a {} node needs a path of {level} IDs",
+                ["object", "instance", "resource", "resource instance"][level - 1]
+            ),
+        });
+    }
+    if path.ids()[level - 1] != node.id() {
+        return Err(Error::Shape {
+            path: *path,
+            reason: alloc::format!("the node's ID is {}", node.id()),
+        });
+    }
+    Ok(())
+}
+
+/// Encodes `node`, addressed to `path`, in `format`.
+///
+/// Text/plain, octet-stream and CBOR carry one resource or resource instance only
+/// ([`Error::Unsupported`] otherwise); link-format carries no values.
+pub fn encode(
+    format: crate::ContentFormat,
+    path: &Path,
+    node: &crate::Node,
+) -> Result<Vec<u8>, Error> {
+    use crate::ContentFormat as F;
+    check_node_path(path, node)?;
+    match format {
+        F::Tlv => tlv::encode(path, node),
+        F::Text => text::encode(path, node),
+        F::Opaque => opaque::encode(path, node),
+        F::Cbor => cbor::encode(path, node),
+        F::Lwm2mCbor => lwm2m_cbor::encode(path, node),
+        // --- formats of the SenML / LwM2M JSON / link-format engineer ---
+        F::SenmlJson | F::SenmlCbor | F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+            format,
+            what: "encoding (codec not available yet)".into(),
+        }),
+    }
+}
+
+/// Decodes a payload of `format` addressed to `path`, typing values through `types`.
+pub fn decode(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    types: &dyn TypeLookup,
+) -> Result<crate::Node, Error> {
+    use crate::ContentFormat as F;
+    match format {
+        F::Tlv => tlv::decode(path, bytes, types),
+        F::Text => text::decode(path, bytes, types),
+        F::Opaque => opaque::decode(path, bytes, types),
+        F::Cbor => cbor::decode(path, bytes, types),
+        F::Lwm2mCbor => lwm2m_cbor::decode(path, bytes, types),
+        // --- formats of the SenML / LwM2M JSON / link-format engineer ---
+        F::SenmlJson | F::SenmlCbor | F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+            format,
+            what: "decoding (codec not available yet)".into(),
+        }),
+    }
+}
+
+/// Collects a reader's events into a flat list of (path, value) leaves (composite
+/// payloads: Read-Composite responses, Send, Write-Composite), typed through `types`.
+/// Rejects a path given twice, and a value and resource instances at the same resource.
+pub fn decode_leaves<'a, R: Reader<'a>>(
+    reader: &mut R,
+    types: &dyn TypeLookup,
+) -> Result<Vec<(Path, Value)>, Error> {
+    let mut b = NodeBuilder::new(Path::ROOT);
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        b.push(ev, types)?;
+    }
+    Ok(b.into_leaves())
+}
+
 /// Drives `writer` with the content of `node` (addressed to `path`).
 pub fn encode_node<W: Writer>(node: &crate::Node, writer: &mut W) -> Result<(), W::Error> {
     use crate::{Node, ResourceValue};
@@ -649,12 +1004,21 @@ pub fn decode_node<'a, R: Reader<'a>>(
 
 /// Builds a [`Node`] from decoded events (used by [`decode_node`]; public so formats and
 /// tools can feed it events of their own).
+///
+/// The tree is built while events arrive. Duplicate detection costs O(1) per leaf when a
+/// payload lists IDs in ascending order at each level (what every encoder does) and a scan
+/// of the siblings otherwise.
 #[derive(Debug)]
 pub struct NodeBuilder {
     path: Path,
-    // Flat (path, value) list, kept in arrival order; turned into a tree by `finish`.
-    leaves: Vec<(Path, Option<Value>)>,
-    containers: Vec<Path>,
+    // Instances of the first object seen (the only one unless the path is the root).
+    object: Option<u16>,
+    instances: Vec<crate::InstanceNode>,
+    // Further objects (composite payloads addressed to the root only).
+    others: Vec<crate::ObjectNode>,
+    // Whether every list so far received its IDs in ascending order: then "not after the
+    // last one" proves absence without a scan.
+    ordered: bool,
 }
 
 impl NodeBuilder {
@@ -662,32 +1026,36 @@ impl NodeBuilder {
     pub fn new(path: Path) -> Self {
         NodeBuilder {
             path,
-            leaves: Vec::new(),
-            containers: Vec::new(),
+            object: path.object_id(),
+            instances: Vec::new(),
+            others: Vec::new(),
+            ordered: true,
         }
     }
 
     /// Adds one event.
     pub fn push(&mut self, ev: Event<'_>, types: &dyn TypeLookup) -> Result<(), Error> {
+        use crate::{ResourceInstanceNode, ResourceValue};
         match ev {
             Event::Value { path, value, .. } => {
                 self.check_inside(&path)?;
-                if path.len() < 3 {
+                let ids = path.ids();
+                if ids.len() < 3 {
                     return Err(Error::Path {
                         path,
                         reason: "value at an object or instance path",
                     });
                 }
-                let (o, r) = (path.ids()[0], path.ids()[2]);
+                let (o, i, r) = (ids[0], ids[1], ids[2]);
                 let v = match types.resource_type(o, r) {
                     Some((dt, multiple)) => {
-                        if multiple && path.len() == 3 {
+                        if multiple && ids.len() == 3 {
                             return Err(Error::Path {
                                 path,
                                 reason: "single value for a multiple-instance resource",
                             });
                         }
-                        if !multiple && path.len() == 4 {
+                        if !multiple && ids.len() == 4 {
                             return Err(Error::Path {
                                 path,
                                 reason: "resource instance of a single-instance resource",
@@ -699,27 +1067,111 @@ impl NodeBuilder {
                     }
                     None => value.to_value_untyped(),
                 };
-                if self
-                    .leaves
-                    .iter()
-                    .any(|(p, _)| p.contains(&path) || path.contains(p))
-                {
-                    return Err(Error::Path {
-                        path,
-                        reason: "duplicate path in payload",
-                    });
+                let (list, ordered) = self.instances_of(o);
+                let inst = instance_of(list, i, ordered);
+                let found = find_resource(&inst.resources, r, *ordered);
+                if found.is_none() && inst.resources.last().is_some_and(|l| l.id > r) {
+                    *ordered = false;
                 }
-                self.leaves.push((path, Some(v)));
+                match (found, ids.get(3)) {
+                    (None, None) => inst.resources.push(crate::ResourceNode {
+                        id: r,
+                        value: ResourceValue::Single(v),
+                    }),
+                    (None, Some(&ri)) => inst.resources.push(crate::ResourceNode {
+                        id: r,
+                        value: ResourceValue::Multiple(alloc::vec![ResourceInstanceNode {
+                            id: ri,
+                            value: v,
+                        }]),
+                    }),
+                    (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
+                        (ResourceValue::Multiple(list), Some(&ri)) => {
+                            let fresh = match list.last() {
+                                None => true,
+                                Some(last) if *ordered && last.id < ri => true,
+                                _ => {
+                                    *ordered = false;
+                                    !list.iter().any(|x| x.id == ri)
+                                }
+                            };
+                            if !fresh {
+                                return Err(Error::Path {
+                                    path,
+                                    reason: "duplicate path in payload",
+                                });
+                            }
+                            list.push(ResourceInstanceNode { id: ri, value: v });
+                        }
+                        (ResourceValue::Single(_), None) => {
+                            return Err(Error::Path {
+                                path,
+                                reason: "duplicate path in payload",
+                            });
+                        }
+                        _ => {
+                            return Err(Error::Path {
+                                path,
+                                reason: "value and resource instances at one resource",
+                            });
+                        }
+                    },
+                }
             }
-            Event::MultipleResource(path) | Event::Instance(path) => {
+            Event::MultipleResource(path) => {
                 self.check_inside(&path)?;
-                if self.containers.contains(&path) {
+                let ids = path.ids();
+                if ids.len() != 3 {
+                    return Err(Error::Path {
+                        path,
+                        reason: "multiple-instance resource container at a non-resource path",
+                    });
+                }
+                if let Some((_, false)) = types.resource_type(ids[0], ids[2]) {
+                    return Err(Error::Path {
+                        path,
+                        reason: "resource instances for a single-instance resource",
+                    });
+                }
+                let (list, ordered) = self.instances_of(ids[0]);
+                let inst = instance_of(list, ids[1], ordered);
+                if find_resource(&inst.resources, ids[2], *ordered).is_some() {
                     return Err(Error::Path {
                         path,
                         reason: "duplicate path in payload",
                     });
                 }
-                self.containers.push(path);
+                if inst.resources.last().is_some_and(|l| l.id > ids[2]) {
+                    *ordered = false;
+                }
+                inst.resources.push(crate::ResourceNode {
+                    id: ids[2],
+                    value: ResourceValue::Multiple(Vec::new()),
+                });
+            }
+            Event::Instance(path) => {
+                self.check_inside(&path)?;
+                let ids = path.ids();
+                if ids.len() != 2 {
+                    return Err(Error::Path {
+                        path,
+                        reason: "object instance container at a non-instance path",
+                    });
+                }
+                let (list, ordered) = self.instances_of(ids[0]);
+                if find_instance(list, ids[1], *ordered).is_some() {
+                    return Err(Error::Path {
+                        path,
+                        reason: "duplicate path in payload",
+                    });
+                }
+                if list.last().is_some_and(|l| l.id > ids[1]) {
+                    *ordered = false;
+                }
+                list.push(crate::InstanceNode {
+                    id: ids[1],
+                    resources: Vec::with_capacity(RESOURCES_CAPACITY),
+                });
             }
             Event::PathOnly(path) => {
                 return Err(Error::Path {
@@ -729,6 +1181,62 @@ impl NodeBuilder {
             }
         }
         Ok(())
+    }
+
+    fn instances_of(&mut self, object: u16) -> (&mut Vec<crate::InstanceNode>, &mut bool) {
+        match self.object {
+            Some(o) if o == object => return (&mut self.instances, &mut self.ordered),
+            None => {
+                self.object = Some(object);
+                return (&mut self.instances, &mut self.ordered);
+            }
+            Some(_) => {}
+        }
+        let k = match self.others.iter().position(|x| x.id == object) {
+            Some(k) => k,
+            None => {
+                self.others.push(crate::ObjectNode {
+                    id: object,
+                    instances: Vec::new(),
+                });
+                self.others.len() - 1
+            }
+        };
+        (&mut self.others[k].instances, &mut self.ordered)
+    }
+
+    /// Every object received, in arrival order (for payloads addressed to the root, such
+    /// as composite operations and Send).
+    pub fn finish_objects(self) -> Vec<crate::ObjectNode> {
+        let mut out = Vec::with_capacity(1 + self.others.len());
+        if let Some(id) = self.object {
+            out.push(crate::ObjectNode {
+                id,
+                instances: self.instances,
+            });
+        }
+        out.extend(self.others);
+        out
+    }
+
+    /// Every leaf received as (path, value), grouped by object, instance and resource.
+    pub fn into_leaves(self) -> Vec<(Path, Value)> {
+        use crate::ResourceValue;
+        let mut out = Vec::new();
+        for o in self.finish_objects() {
+            for i in o.instances {
+                for r in i.resources {
+                    let p = Path::resource(o.id, i.id, r.id);
+                    match r.value {
+                        ResourceValue::Single(v) => out.push((p, v)),
+                        ResourceValue::Multiple(list) => out.extend(list.into_iter().map(|ri| {
+                            (Path::resource_instance(o.id, i.id, r.id, ri.id), ri.value)
+                        })),
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn check_inside(&self, p: &Path) -> Result<(), Error> {
@@ -743,85 +1251,25 @@ impl NodeBuilder {
     }
 
     /// The node addressed to the builder's path.
-    pub fn finish(self) -> Result<crate::Node, Error> {
-        use crate::{
-            InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue,
-        };
+    pub fn finish(mut self) -> Result<crate::Node, Error> {
+        use crate::{InstanceNode, Node, ObjectNode, ResourceValue};
         let path = self.path;
         let shape = |reason: &str| Error::Shape {
             path,
             reason: reason.into(),
         };
-        let mut object = ObjectNode {
-            id: path.object_id().ok_or_else(|| shape("root path"))?,
-            instances: Vec::new(),
-        };
-        let multiples: Vec<Path> = self
-            .containers
-            .iter()
-            .filter(|p| p.len() == 3)
-            .copied()
-            .collect();
-        for c in self.containers.iter().filter(|p| p.len() >= 2) {
-            instance_of(&mut object, c.ids()[1]);
-        }
-        for m in &multiples {
-            let inst = instance_of(&mut object, m.ids()[1]);
-            resource_of(inst, m.ids()[2], true);
-        }
-        for (p, v) in self.leaves {
-            let Some(v) = v else { continue };
-            let ids = p.ids();
-            let inst = instance_of(&mut object, ids[1]);
-            let multiple = ids.len() == 4 || multiples.contains(&p);
-            let res = resource_of(inst, ids[2], multiple);
-            match (&mut res.value, ids.get(3)) {
-                (ResourceValue::Multiple(list), Some(&ri)) => {
-                    list.push(ResourceInstanceNode { id: ri, value: v })
-                }
-                (ResourceValue::Single(slot), None) => *slot = v,
-                _ => {
-                    return Err(Error::Path {
-                        path: p,
-                        reason: "value and resource instances at one resource",
-                    });
-                }
-            }
-        }
-        fn instance_of(o: &mut ObjectNode, id: u16) -> &mut InstanceNode {
-            match o.instances.iter().position(|i| i.id == id) {
-                Some(i) => &mut o.instances[i],
-                None => {
-                    o.instances.push(InstanceNode {
-                        id,
-                        resources: Vec::new(),
-                    });
-                    o.instances.last_mut().expect("just pushed")
-                }
-            }
-        }
-        fn resource_of(i: &mut InstanceNode, id: u16, multiple: bool) -> &mut ResourceNode {
-            match i.resources.iter().position(|r| r.id == id) {
-                Some(p) => &mut i.resources[p],
-                None => {
-                    let value = if multiple {
-                        ResourceValue::Multiple(Vec::new())
-                    } else {
-                        ResourceValue::Single(Value::Boolean(false))
-                    };
-                    i.resources.push(ResourceNode { id, value });
-                    i.resources.last_mut().expect("just pushed")
-                }
-            }
-        }
-        Ok(match path.len() {
-            1 => Node::Object(object),
-            2 => Node::Instance(object.instances.pop().unwrap_or(InstanceNode {
-                id: path.ids()[1],
+        let ids = path.ids();
+        Ok(match ids.len() {
+            1 => Node::Object(ObjectNode {
+                id: ids[0],
+                instances: self.instances,
+            }),
+            2 => Node::Instance(self.instances.pop().unwrap_or(InstanceNode {
+                id: ids[1],
                 resources: Vec::new(),
             })),
             3 => {
-                let mut inst = object
+                let mut inst = self
                     .instances
                     .pop()
                     .ok_or_else(|| shape("no value for the resource"))?;
@@ -832,13 +1280,10 @@ impl NodeBuilder {
                 )
             }
             4 => {
-                let mut inst = object
+                let res = self
                     .instances
                     .pop()
-                    .ok_or_else(|| shape("no value for the resource instance"))?;
-                let res = inst
-                    .resources
-                    .pop()
+                    .and_then(|mut i| i.resources.pop())
                     .ok_or_else(|| shape("no value for the resource instance"))?;
                 match res.value {
                     ResourceValue::Multiple(mut l) if l.len() == 1 => {
@@ -850,6 +1295,49 @@ impl NodeBuilder {
             _ => return Err(shape("root path")),
         })
     }
+}
+
+/// First capacity of an instance's resource list: most instances have a handful to a few
+/// dozen resources, so this saves the first reallocations.
+const RESOURCES_CAPACITY: usize = 16;
+
+fn find_instance(list: &[crate::InstanceNode], id: u16, ordered: bool) -> Option<usize> {
+    match list.last() {
+        None => None,
+        Some(last) if last.id == id => Some(list.len() - 1),
+        Some(last) if ordered && last.id < id => None,
+        _ => list.iter().position(|i| i.id == id),
+    }
+}
+
+fn find_resource(list: &[crate::ResourceNode], id: u16, ordered: bool) -> Option<usize> {
+    match list.last() {
+        None => None,
+        Some(last) if last.id == id => Some(list.len() - 1),
+        Some(last) if ordered && last.id < id => None,
+        _ => list.iter().position(|r| r.id == id),
+    }
+}
+
+fn instance_of<'a>(
+    list: &'a mut Vec<crate::InstanceNode>,
+    id: u16,
+    ordered: &mut bool,
+) -> &'a mut crate::InstanceNode {
+    let k = match find_instance(list, id, *ordered) {
+        Some(k) => k,
+        None => {
+            if list.last().is_some_and(|l| l.id > id) {
+                *ordered = false;
+            }
+            list.push(crate::InstanceNode {
+                id,
+                resources: Vec::with_capacity(RESOURCES_CAPACITY),
+            });
+            list.len() - 1
+        }
+    };
+    &mut list[k]
 }
 
 #[cfg(test)]

@@ -1,0 +1,544 @@
+//! LwM2M CBOR (`application/vnd.oma.lwm2m+cbor`, 11544), LwM2M 1.2 (spec §11).
+//!
+//! A payload is one CBOR map whose keys are path IDs (an unsigned integer, or an array of
+//! unsigned integers for several consecutive IDs) and whose values are nested maps or
+//! leaf values. The encoder writes definite-length maps (counts fixed when a map ends, so
+//! it needs no look-ahead and no allocation with a [`SliceOutput`]):
+//!
+//! * a single target: `{<target path>: <content>}`, the target path as one key (a plain
+//!   integer for `/O`, an array for deeper paths), then one integer key per level below
+//!   (examples L1–L4);
+//! * a composite payload ([`encode_composite`], [`encode_leaves`]): the paths merged into
+//!   a tree with one integer key per level (example L5).
+//!
+//! The decoder accepts definite and indefinite maps, integer and array keys at any level,
+//! tags 1/0/4 on values, and rejects: a non-map top level, text keys (LwM2M gateway
+//! prefixes are not supported), IDs of 65535 and more, paths deeper than four IDs, values
+//! above resource depth, duplicate paths (through [`super::NodeBuilder`]) and trailing bytes.
+
+use alloc::vec::Vec;
+
+use super::cbor::{Decoder, Item, head, write_value};
+use super::{Error, Event, FormatError, Output, Reader, SliceOutput, TypeLookup, ValueRef, Writer};
+use crate::{ContentFormat, Node, ObjectNode, Path, Value};
+
+const F: ContentFormat = ContentFormat::Lwm2mCbor;
+
+/// The error type of the LwM2M CBOR codec: byte offset and reason.
+pub type Lwm2mCborError = FormatError;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum MapKind {
+    #[default]
+    Instances,
+    Resources,
+    Multiple,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct OpenMap {
+    start: usize,
+    count: u64,
+    kind: MapKind,
+}
+
+/// A LwM2M CBOR encoder for one target path, writing into an [`Output`].
+#[derive(Debug)]
+pub struct Lwm2mCborWriter<O: Output> {
+    out: O,
+    target: usize,
+    stack: [OpenMap; 3],
+    depth: usize,
+    written: bool,
+    failed: Option<Lwm2mCborError>,
+}
+
+fn full(at: usize) -> Lwm2mCborError {
+    FormatError::buffer_full(F, at)
+}
+
+impl<O: Output> Lwm2mCborWriter<O> {
+    /// An encoder for a payload addressed to `path` (not the root); writes the outer map
+    /// and the path key at once.
+    pub fn new(path: &Path, out: O) -> Self {
+        let mut w = Lwm2mCborWriter {
+            out,
+            target: path.len(),
+            stack: [OpenMap::default(); 3],
+            depth: 0,
+            written: false,
+            failed: None,
+        };
+        if let Err(e) = w.start(path) {
+            w.failed = Some(e);
+        }
+        w
+    }
+
+    fn start(&mut self, path: &Path) -> Result<(), Lwm2mCborError> {
+        let ids = path.ids();
+        if ids.is_empty() {
+            return Err(FormatError::new(
+                F,
+                0,
+                "a single-target payload cannot address the root (use encode_composite)",
+            ));
+        }
+        let mut hdr = [0u8; 16];
+        hdr[0] = 0xA1;
+        let mut n = 1;
+        if ids.len() > 1 {
+            hdr[1] = 0x80 | ids.len() as u8;
+            n = 2;
+        }
+        for &id in ids {
+            let (h, k) = head(0, id as u64);
+            hdr[n..n + k].copy_from_slice(&h[..k]);
+            n += k;
+        }
+        self.put(&hdr[..n])?;
+        match ids.len() {
+            1 => self.open(MapKind::Instances),
+            2 => self.open(MapKind::Resources),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, b: &[u8]) -> Result<(), Lwm2mCborError> {
+        let at = self.out.len();
+        self.out.write(b).map_err(|_| full(at))
+    }
+
+    fn open(&mut self, kind: MapKind) -> Result<(), Lwm2mCborError> {
+        let start = self.out.len();
+        let slot = self
+            .stack
+            .get_mut(self.depth)
+            .ok_or_else(|| FormatError::new(F, start, "maps nested too deep"))?;
+        *slot = OpenMap {
+            start,
+            count: 0,
+            kind,
+        };
+        self.depth += 1;
+        // Guess fewer than 24 entries; `close` fixes the head.
+        self.put(&[0xA0])
+    }
+
+    fn close(&mut self, kind: MapKind) -> Result<(), Lwm2mCborError> {
+        let top = match self.depth.checked_sub(1) {
+            Some(d) if self.stack[d].kind == kind => self.stack[d],
+            _ => {
+                return Err(FormatError::new(
+                    F,
+                    self.out.len(),
+                    "end of a container that was not begun",
+                ));
+            }
+        };
+        let (h, n) = head(5, top.count);
+        if n > 1 {
+            self.out
+                .shift(top.start + 1, n as isize - 1)
+                .map_err(|_| full(self.out.len()))?;
+        }
+        self.out.patch(top.start, &h[..n]);
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn key(&mut self, id: u16) -> Result<(), Lwm2mCborError> {
+        if let Some(d) = self.depth.checked_sub(1) {
+            self.stack[d].count += 1;
+        }
+        let (h, n) = head(0, id as u64);
+        self.put(&h[..n])
+    }
+
+    fn top(&self) -> Option<MapKind> {
+        self.depth.checked_sub(1).map(|d| self.stack[d].kind)
+    }
+
+    fn check(&self) -> Result<(), Lwm2mCborError> {
+        match &self.failed {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn misuse(&self, reason: &'static str) -> Lwm2mCborError {
+        FormatError::new(F, self.out.len(), reason)
+    }
+
+    /// Closes the target's maps and returns the output.
+    pub fn finish(mut self) -> Result<O, Lwm2mCborError> {
+        self.check()?;
+        match self.target {
+            1 => self.close(MapKind::Instances)?,
+            2 => self.close(MapKind::Resources)?,
+            _ if !self.written => return Err(self.misuse("no value was written")),
+            _ => {}
+        }
+        if self.depth != 0 {
+            return Err(self.misuse("a container was not closed"));
+        }
+        Ok(self.out)
+    }
+}
+
+impl<O: Output> Writer for Lwm2mCborWriter<O> {
+    type Error = Lwm2mCborError;
+
+    fn begin_instance(&mut self, id: u16) -> Result<(), Lwm2mCborError> {
+        self.check()?;
+        if self.top() != Some(MapKind::Instances) {
+            return Err(self.misuse("object instances can only be written at an object path"));
+        }
+        self.key(id)?;
+        self.open(MapKind::Resources)
+    }
+
+    fn end_instance(&mut self) -> Result<(), Lwm2mCborError> {
+        self.check()?;
+        if self.target != 1 {
+            return Err(self.misuse("end of an instance that was not begun"));
+        }
+        self.close(MapKind::Resources)
+    }
+
+    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Lwm2mCborError> {
+        self.check()?;
+        match self.top() {
+            Some(MapKind::Resources) => self.key(id)?,
+            None if self.target == 3 && !self.written => self.written = true,
+            _ => return Err(self.misuse("a multiple resource is not allowed here")),
+        }
+        self.open(MapKind::Multiple)
+    }
+
+    fn end_multiple(&mut self) -> Result<(), Lwm2mCborError> {
+        self.check()?;
+        self.close(MapKind::Multiple)
+    }
+
+    #[inline]
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Lwm2mCborError> {
+        self.check()?;
+        match self.top() {
+            Some(MapKind::Resources | MapKind::Multiple) => self.key(id)?,
+            None if self.target >= 3 && !self.written => self.written = true,
+            Some(MapKind::Instances) => {
+                return Err(self.misuse("a value at an object path needs an object instance"));
+            }
+            None => return Err(self.misuse("a second value for a single target")),
+        }
+        let at = self.out.len();
+        write_value(&mut self.out, &value).map_err(|_| full(at))
+    }
+}
+
+/// Encodes `node` addressed to `path` (examples L1–L4).
+pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(super::size_hint(node));
+    encode_to(path, node, &mut out)?;
+    Ok(out)
+}
+
+/// Encodes into `buf` without allocating; returns the length.
+pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
+    let mut out = SliceOutput::new(buf);
+    encode_to(path, node, &mut out)?;
+    Ok(out.len())
+}
+
+/// Encodes, appending to any [`Output`].
+pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
+    super::check_node_path(path, node)?;
+    let mut w = Lwm2mCborWriter::new(path, out);
+    super::encode_node(node, &mut w)?;
+    w.finish()?;
+    Ok(())
+}
+
+/// Encodes several nodes, each addressed to its path, as one composite payload (Read-
+/// Composite response, Send, Write-Composite): all leaves merged into one tree of maps
+/// with one integer key per level (example L5). Empty instances and empty multiple
+/// resources have no leaf and are left out. A path given twice is an error.
+pub fn encode_composite(items: &[(Path, &Node)]) -> Result<Vec<u8>, Error> {
+    let mut leaves: Vec<(Path, ValueRef<'_>)> = Vec::new();
+    for (p, n) in items {
+        super::check_node_path(p, n)?;
+        n.for_each_leaf(p, |p, v| leaves.push((p, v.as_value_ref())));
+    }
+    encode_leaf_refs(leaves)
+}
+
+/// Encodes a list of (resource or resource-instance path, value) as one composite
+/// payload (see [`encode_composite`]).
+pub fn encode_leaves(leaves: &[(Path, Value)]) -> Result<Vec<u8>, Error> {
+    encode_leaf_refs(leaves.iter().map(|(p, v)| (*p, v.as_value_ref())).collect())
+}
+
+fn encode_leaf_refs(mut leaves: Vec<(Path, ValueRef<'_>)>) -> Result<Vec<u8>, Error> {
+    for (p, _) in &leaves {
+        if p.len() < 3 {
+            return Err(Error::Path {
+                path: *p,
+                reason: "a value needs a resource or resource-instance path",
+            });
+        }
+    }
+    leaves.sort_by_key(|(p, _)| *p);
+    for w in leaves.windows(2) {
+        if w[0].0.contains(&w[1].0) {
+            return Err(Error::Path {
+                path: w[1].0,
+                reason: "path given twice (or a value and resource instances at one resource)",
+            });
+        }
+    }
+    let mut out = Vec::with_capacity(16 + leaves.len() * 12);
+    emit_level(&mut out, &leaves, 0);
+    Ok(out)
+}
+
+/// Writes the map of the IDs at `level` of `leaves` (sorted, all sharing their first
+/// `level` IDs). Recursion depth is at most four.
+fn emit_level(out: &mut Vec<u8>, leaves: &[(Path, ValueRef<'_>)], level: usize) {
+    let id_at = |p: &Path| p.ids()[level];
+    let mut groups = 0u64;
+    let mut prev = None;
+    for (p, _) in leaves {
+        if prev != Some(id_at(p)) {
+            groups += 1;
+            prev = Some(id_at(p));
+        }
+    }
+    let (h, n) = head(5, groups);
+    out.extend_from_slice(&h[..n]);
+    let mut i = 0;
+    while i < leaves.len() {
+        let id = id_at(&leaves[i].0);
+        let mut j = i + 1;
+        while j < leaves.len() && id_at(&leaves[j].0) == id {
+            j += 1;
+        }
+        let (h, n) = head(0, id as u64);
+        out.extend_from_slice(&h[..n]);
+        let group = &leaves[i..j];
+        if group.len() == 1 && group[0].0.len() == level + 1 {
+            // Infallible on a Vec.
+            let _ = write_value(out, &group[0].1);
+        } else {
+            emit_level(out, group, level + 1);
+        }
+        i = j;
+    }
+}
+
+/// Decodes a LwM2M CBOR payload addressed to `path`.
+pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    super::decode_node(path, &mut Lwm2mCborReader::new(bytes), types)
+}
+
+/// Decodes a composite payload into its leaves, grouped by object, instance and resource.
+pub fn decode_composite(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<(Path, Value)>, Error> {
+    super::decode_leaves(&mut Lwm2mCborReader::new(bytes), types)
+}
+
+/// Decodes a composite payload into one node per object, in order of appearance
+/// (empty instances and empty multiple resources included).
+pub fn decode_composite_objects(
+    bytes: &[u8],
+    types: &dyn TypeLookup,
+) -> Result<Vec<ObjectNode>, Error> {
+    let mut r = Lwm2mCborReader::new(bytes);
+    let mut b = super::NodeBuilder::new(Path::ROOT);
+    while let Some(ev) = r.next_event()? {
+        b.push(ev, types)?;
+    }
+    Ok(b.finish_objects())
+}
+
+#[derive(Clone, Copy, Debug)]
+struct MapFrame {
+    /// Entries left; `None` for an indefinite map.
+    remaining: Option<u64>,
+    base: Path,
+}
+
+/// A pull decoder of one LwM2M CBOR payload. Events carry full paths; map values at
+/// instance depth give [`Event::Instance`], at resource depth [`Event::MultipleResource`],
+/// and `null` leaves [`Event::PathOnly`].
+#[derive(Debug)]
+pub struct Lwm2mCborReader<'a> {
+    dec: Decoder<'a>,
+    frames: [MapFrame; 4],
+    depth: usize,
+    started: bool,
+    failed: Option<Lwm2mCborError>,
+}
+
+impl<'a> Lwm2mCborReader<'a> {
+    /// A reader of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Lwm2mCborReader {
+            dec: Decoder::new(bytes, F),
+            frames: [MapFrame {
+                remaining: None,
+                base: Path::ROOT,
+            }; 4],
+            depth: 0,
+            started: false,
+            failed: None,
+        }
+    }
+
+    fn push_map(&mut self, h: super::cbor::Head, base: Path) -> Result<(), Lwm2mCborError> {
+        let slot = self.frames.get_mut(self.depth).ok_or_else(|| {
+            self.dec
+                .err(h.offset, "maps nested deeper than a path allows")
+        })?;
+        *slot = MapFrame {
+            remaining: (!h.indefinite()).then_some(h.arg),
+            base,
+        };
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn key(&mut self, base: Path) -> Result<Path, Lwm2mCborError> {
+        let h = self.dec.head()?;
+        let push = |p: Path, id: u64, off: usize| -> Result<Path, Lwm2mCborError> {
+            if id >= u16::MAX as u64 {
+                return Err(FormatError::new(F, off, "path ID above 65534"));
+            }
+            p.child(id as u16)
+                .ok_or_else(|| FormatError::new(F, off, "path deeper than four IDs"))
+        };
+        match h.major {
+            0 => push(base, h.arg, h.offset),
+            4 => {
+                let mut p = base;
+                let mut n = 0u64;
+                loop {
+                    if h.indefinite() {
+                        if self.dec.take_break() {
+                            break;
+                        }
+                    } else if n == h.arg {
+                        break;
+                    }
+                    let id = self.dec.head()?;
+                    if id.major != 0 {
+                        return Err(self
+                            .dec
+                            .err(id.offset, "path array elements must be unsigned integers"));
+                    }
+                    p = push(p, id.arg, id.offset)?;
+                    n += 1;
+                }
+                if n == 0 {
+                    return Err(self.dec.err(h.offset, "empty path array key"));
+                }
+                Ok(p)
+            }
+            3 => Err(self.dec.err(
+                h.offset,
+                "text keys (LwM2M gateway prefixes) are not supported",
+            )),
+            _ => Err(self.dec.err(
+                h.offset,
+                "map key must be an unsigned integer or an array of them",
+            )),
+        }
+    }
+
+    fn step(&mut self) -> Result<Option<Event<'a>>, Lwm2mCborError> {
+        if !self.started {
+            self.started = true;
+            let h = self.dec.head()?;
+            if h.major != 5 {
+                return Err(self.dec.err(h.offset, "LwM2M CBOR payload must be a map"));
+            }
+            self.push_map(h, Path::ROOT)?;
+        }
+        loop {
+            let Some(d) = self.depth.checked_sub(1) else {
+                if !self.dec.at_end() {
+                    return Err(self
+                        .dec
+                        .err(self.dec.pos, "trailing bytes after the LwM2M CBOR map"));
+                }
+                return Ok(None);
+            };
+            let f = self.frames[d];
+            match f.remaining {
+                Some(0) => {
+                    self.depth = d;
+                    continue;
+                }
+                None if self.dec.take_break() => {
+                    self.depth = d;
+                    continue;
+                }
+                Some(n) => self.frames[d].remaining = Some(n - 1),
+                None => {}
+            }
+            let path = self.key(f.base)?;
+            let at = self.dec.pos;
+            match self.dec.item()? {
+                Item::Map(h) => {
+                    if path.len() >= 4 {
+                        return Err(self
+                            .dec
+                            .err(h.offset, "map below a resource instance (depth > 4)"));
+                    }
+                    self.push_map(h, path)?;
+                    match path.len() {
+                        2 => return Ok(Some(Event::Instance(path))),
+                        3 => return Ok(Some(Event::MultipleResource(path))),
+                        _ => continue,
+                    }
+                }
+                Item::Array(h) => {
+                    return Err(self.dec.err(h.offset, "an array is not a resource value"));
+                }
+                _ if path.len() < 3 => {
+                    return Err(self
+                        .dec
+                        .err(at, "value above resource depth (path of fewer than 3 IDs)"));
+                }
+                Item::Value(value) => {
+                    return Ok(Some(Event::Value {
+                        path,
+                        value,
+                        time: None,
+                    }));
+                }
+                Item::Null => return Ok(Some(Event::PathOnly(path))),
+            }
+        }
+    }
+
+    /// The byte offset reached.
+    pub fn offset(&self) -> usize {
+        self.dec.pos
+    }
+}
+
+impl<'a> Reader<'a> for Lwm2mCborReader<'a> {
+    type Error = Lwm2mCborError;
+
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, Lwm2mCborError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = self.step();
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+}

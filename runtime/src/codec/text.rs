@@ -1,0 +1,210 @@
+//! `text/plain` (0): the value of one single-instance resource or one resource instance
+//! (spec §3).
+//!
+//! Integer, Unsigned Integer and Time as ASCII decimal; Float as the shortest decimal
+//! that reads back to the same double, without exponent (Rust's `Display`, as the spec
+//! asks); NaN and infinities are refused. Boolean `0`/`1`; Opaque as standard base64
+//! with padding; Objlnk `oid:iid`; String and Corelnk as is. The decoder checks UTF-8 and
+//! leaves the parsing to the model's type ([`RawValue::Text`]): decimal accepts
+//! `[-]d[.d][e|E[±]d]`, integers refuse `+`, spaces and overflow.
+
+use alloc::vec::Vec;
+use core::fmt::Write as _;
+
+use super::{
+    Error, Event, FormatError, Output, RawValue, Reader, SliceOutput, TypeLookup, ValueRef, Writer,
+};
+use crate::{ContentFormat, Node, Path};
+
+const F: ContentFormat = ContentFormat::Text;
+
+/// The error type of the text/plain codec: byte offset and reason.
+pub type TextError = FormatError;
+
+/// A text/plain encoder: takes exactly one `value` at a resource or resource-instance
+/// path.
+#[derive(Debug)]
+pub struct TextWriter<O: Output> {
+    out: O,
+    target: usize,
+    written: bool,
+}
+
+struct Fmt<'o, O: Output>(&'o mut O, bool);
+
+impl<O: Output> core::fmt::Write for Fmt<'_, O> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.write(s.as_bytes()).map_err(|_| {
+            self.1 = true;
+            core::fmt::Error
+        })
+    }
+}
+
+impl<O: Output> TextWriter<O> {
+    /// An encoder for a payload addressed to `path`.
+    pub fn new(path: &Path, out: O) -> Self {
+        TextWriter {
+            out,
+            target: path.len(),
+            written: false,
+        }
+    }
+
+    /// Checks that the value was written and returns the output.
+    pub fn finish(self) -> Result<O, TextError> {
+        if !self.written {
+            return Err(FormatError::new(F, 0, "no value was written"));
+        }
+        Ok(self.out)
+    }
+
+    fn refuse(&self) -> TextError {
+        FormatError::new(
+            F,
+            self.out.len(),
+            "text/plain carries the value of one resource or resource instance only",
+        )
+    }
+}
+
+impl<O: Output> Writer for TextWriter<O> {
+    type Error = TextError;
+    fn begin_instance(&mut self, _: u16) -> Result<(), TextError> {
+        Err(self.refuse())
+    }
+    fn end_instance(&mut self) -> Result<(), TextError> {
+        Err(self.refuse())
+    }
+    fn begin_multiple(&mut self, _: u16, _: usize) -> Result<(), TextError> {
+        Err(self.refuse())
+    }
+    fn end_multiple(&mut self) -> Result<(), TextError> {
+        Err(self.refuse())
+    }
+    fn value(&mut self, _id: u16, value: ValueRef<'_>) -> Result<(), TextError> {
+        if self.written || self.target < 3 {
+            return Err(self.refuse());
+        }
+        let full = |o: &O| FormatError::buffer_full(F, o.len());
+        match value {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => {
+                self.out.write(s.as_bytes()).map_err(|_| full(&self.out))?
+            }
+            ValueRef::Opaque(b) => {
+                use base64::Engine as _;
+                let engine = &base64::engine::general_purpose::STANDARD;
+                let mut chunk = [0u8; 64];
+                for part in b.chunks(48) {
+                    let n = engine
+                        .encode_slice(part, &mut chunk)
+                        .map_err(|_| full(&self.out))?;
+                    self.out.write(&chunk[..n]).map_err(|_| full(&self.out))?;
+                }
+            }
+            ValueRef::Float(f) if !f.is_finite() => {
+                return Err(FormatError::new(
+                    F,
+                    self.out.len(),
+                    "text/plain cannot carry NaN or infinity",
+                ));
+            }
+            other => {
+                let mut w = Fmt(&mut self.out, false);
+                let r = match other {
+                    ValueRef::Integer(i) => write!(w, "{i}"),
+                    ValueRef::UnsignedInteger(u) => write!(w, "{u}"),
+                    ValueRef::Time(t) => write!(w, "{}", t.0),
+                    ValueRef::Float(f) => write!(w, "{f}"),
+                    ValueRef::Boolean(b) => w.write_str(if b { "1" } else { "0" }),
+                    ValueRef::Objlnk(l) => write!(w, "{l}"),
+                    _ => Ok(()),
+                };
+                if r.is_err() {
+                    return Err(full(&self.out));
+                }
+            }
+        }
+        self.written = true;
+        Ok(())
+    }
+}
+
+/// Encodes a single resource or resource instance as text.
+pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(super::size_hint(node));
+    encode_to(path, node, &mut out)?;
+    Ok(out)
+}
+
+/// Encodes into `buf` without allocating; returns the length.
+pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
+    let mut out = SliceOutput::new(buf);
+    encode_to(path, node, &mut out)?;
+    Ok(out.len())
+}
+
+/// Encodes, appending to any [`Output`].
+pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
+    super::check_node_path(path, node)?;
+    super::cbor::check_single(F, node)?;
+    let mut w = TextWriter::new(path, out);
+    super::encode_node(node, &mut w)?;
+    w.finish()?;
+    Ok(())
+}
+
+/// Decodes a text/plain payload addressed to a resource or resource-instance path.
+pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    if path.len() < 3 {
+        return Err(Error::Unsupported {
+            format: F,
+            what: "an object or object instance".into(),
+        });
+    }
+    super::decode_node(path, &mut TextReader::new(path, bytes), types)
+}
+
+/// A pull decoder of one text/plain payload: one value event.
+#[derive(Debug)]
+pub struct TextReader<'a> {
+    path: Path,
+    bytes: &'a [u8],
+    done: bool,
+}
+
+impl<'a> TextReader<'a> {
+    /// A reader of `bytes` addressed to `path` (a resource or resource instance).
+    pub fn new(path: &Path, bytes: &'a [u8]) -> Self {
+        TextReader {
+            path: *path,
+            bytes,
+            done: false,
+        }
+    }
+}
+
+impl<'a> Reader<'a> for TextReader<'a> {
+    type Error = TextError;
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, TextError> {
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        if self.path.len() < 3 {
+            return Err(FormatError::new(
+                F,
+                0,
+                "text/plain carries one resource value only",
+            ));
+        }
+        let text = core::str::from_utf8(self.bytes).map_err(|e| {
+            FormatError::new(F, e.valid_up_to(), "text/plain payload is not valid UTF-8")
+        })?;
+        Ok(Some(Event::Value {
+            path: self.path,
+            value: RawValue::Text(text),
+            time: None,
+        }))
+    }
+}

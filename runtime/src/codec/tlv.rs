@@ -1,0 +1,679 @@
+//! OMA TLV (`application/vnd.oma.lwm2m+tlv`, 11542).
+//!
+//! Encoding ([`TlvWriter`]) writes into any [`Output`]: a `Vec<u8>` ([`encode`]) or a
+//! caller's buffer without heap allocation ([`encode_into`], [`SliceOutput`]).
+//! Container lengths are fixed when the container ends, moving its content when the
+//! length field needs another size than guessed.
+//!
+//! Choices (spec §7, §13):
+//! * Integer and Time: smallest of 1/2/4/8 bytes, two's complement.
+//! * Unsigned Integer: the smallest width whose top bit stays clear (255 → `00 FF`), so
+//!   that readers taking it as signed (Leshan) and as unsigned (Anjay, the spec) agree;
+//!   8 bytes for values ≥ 2^63. Read back as unsigned.
+//! * Float: 4 bytes (binary32) when that is lossless, else 8 (Anjay's choice; the spec's
+//!   T5 example). The decoder accepts both.
+//! * An object path wraps every instance in an Object Instance TLV, even a lone one. At an
+//!   instance path resources stand bare; on input a single Object Instance TLV whose ID
+//!   matches the path is accepted too, and at an object path bare resources are read as
+//!   instance 0 (the spec's lenient rules).
+//!
+//! The decoder ([`TlvReader`]) validates everything §7.3 lists: duplicate IDs at one level,
+//! kind-01 TLVs outside a Multiple Resource TLV (or the single TLV of a resource-instance
+//! path), Object Instance TLVs inside containers, containers whose children do not
+//! exactly fill them, truncated headers and values, and trailing bytes. It never allocates
+//! from a length field; nesting is at most three levels by construction.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use super::{
+    Error, Event, FormatError, Output, RawValue, Reader, SliceOutput, TypeLookup, ValueRef, Writer,
+};
+use crate::{ContentFormat, Node, Path};
+
+const F: ContentFormat = ContentFormat::Tlv;
+
+/// The error type of the TLV codec: byte offset and reason.
+pub type TlvError = FormatError;
+
+fn err(offset: usize, reason: &'static str) -> TlvError {
+    FormatError::new(F, offset, reason)
+}
+
+/// Largest value or container length a TLV header can state (24-bit field).
+pub const MAX_LENGTH: usize = 0xFF_FFFF;
+
+const KIND_INSTANCE: u8 = 0;
+const KIND_RESOURCE_INSTANCE: u8 = 1;
+const KIND_MULTIPLE: u8 = 2;
+const KIND_RESOURCE: u8 = 3;
+
+/// The header of a TLV of `kind` with `id` and a value of `len` bytes, shortest form.
+#[inline]
+fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
+    let mut h = [0u8; 6];
+    let mut t = kind << 6;
+    let mut n = if id > 255 {
+        t |= 0x20;
+        h[1..3].copy_from_slice(&id.to_be_bytes());
+        3
+    } else {
+        h[1] = id as u8;
+        2
+    };
+    if len < 8 {
+        t |= len as u8;
+    } else if len < 0x100 {
+        t |= 0x08;
+        h[n] = len as u8;
+        n += 1;
+    } else if len < 0x1_0000 {
+        t |= 0x10;
+        h[n..n + 2].copy_from_slice(&(len as u16).to_be_bytes());
+        n += 2;
+    } else {
+        t |= 0x18;
+        let b = (len as u32).to_be_bytes();
+        h[n..n + 3].copy_from_slice(&b[1..]);
+        n += 3;
+    }
+    h[0] = t;
+    (h, n)
+}
+
+/// The smallest of 1/2/4/8 big-endian two's complement bytes holding `v`.
+#[inline]
+fn int_bytes(v: i64) -> ([u8; 8], usize) {
+    let n = if v as i8 as i64 == v {
+        1
+    } else if v as i16 as i64 == v {
+        2
+    } else if v as i32 as i64 == v {
+        4
+    } else {
+        8
+    };
+    (v.to_be_bytes(), n)
+}
+
+/// The value bytes of `v` (numbers in a small inline buffer).
+enum ValueBytes<'a> {
+    Borrowed(&'a [u8]),
+    Inline([u8; 8], usize, usize),
+}
+
+impl ValueBytes<'_> {
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            ValueBytes::Borrowed(b) => b,
+            ValueBytes::Inline(b, from, to) => &b[*from..*to],
+        }
+    }
+}
+
+#[inline]
+fn value_bytes<'a>(v: &ValueRef<'a>) -> ValueBytes<'a> {
+    let int = |v: i64| {
+        let (b, n) = int_bytes(v);
+        ValueBytes::Inline(b, 8 - n, 8)
+    };
+    match *v {
+        ValueRef::String(s) | ValueRef::Corelnk(s) => ValueBytes::Borrowed(s.as_bytes()),
+        ValueRef::Opaque(b) => ValueBytes::Borrowed(b),
+        ValueRef::Integer(i) => int(i),
+        ValueRef::Time(t) => int(t.0),
+        ValueRef::UnsignedInteger(u) => {
+            if u <= i64::MAX as u64 {
+                int(u as i64)
+            } else {
+                ValueBytes::Inline(u.to_be_bytes(), 0, 8)
+            }
+        }
+        ValueRef::Float(f) => {
+            let s = f as f32;
+            if s as f64 == f {
+                let mut b = [0u8; 8];
+                b[..4].copy_from_slice(&s.to_be_bytes());
+                ValueBytes::Inline(b, 0, 4)
+            } else {
+                ValueBytes::Inline(f.to_be_bytes(), 0, 8)
+            }
+        }
+        ValueRef::Boolean(b) => ValueBytes::Inline([b as u8, 0, 0, 0, 0, 0, 0, 0], 0, 1),
+        ValueRef::Objlnk(l) => {
+            let mut b = [0u8; 8];
+            b[..2].copy_from_slice(&l.object_id.to_be_bytes());
+            b[2..4].copy_from_slice(&l.instance_id.to_be_bytes());
+            ValueBytes::Inline(b, 0, 4)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Open {
+    start: usize,
+    reserved: u8,
+    kind: u8,
+    id: u16,
+}
+
+/// A TLV encoder for one target path, writing into an [`Output`].
+#[derive(Debug)]
+pub struct TlvWriter<O: Output> {
+    out: O,
+    target: u8,
+    stack: [Open; 2],
+    depth: u8,
+    top_items: u32,
+}
+
+impl<O: Output> TlvWriter<O> {
+    /// An encoder for a payload addressed to `path` (not the root).
+    pub fn new(path: &Path, out: O) -> Self {
+        TlvWriter {
+            out,
+            target: path.len() as u8,
+            stack: [Open::default(); 2],
+            depth: 0,
+            top_items: 0,
+        }
+    }
+
+    /// Checks that every container was closed and returns the output.
+    pub fn finish(self) -> Result<O, TlvError> {
+        if self.depth != 0 {
+            return Err(err(self.out.len(), "a container was not closed"));
+        }
+        Ok(self.out)
+    }
+
+    fn misuse(&self, reason: &'static str) -> TlvError {
+        err(self.out.len(), reason)
+    }
+
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> Result<(), TlvError> {
+        let at = self.out.len();
+        self.out
+            .write(bytes)
+            .map_err(|_| FormatError::buffer_full(F, at))
+    }
+
+    fn open(&mut self, kind: u8, id: u16) -> Result<(), TlvError> {
+        let start = self.out.len();
+        // Guess the 8-bit length form; `close` fixes the header.
+        let (h, n) = header(kind, id, 8);
+        self.put(&h[..n])?;
+        let slot = self
+            .stack
+            .get_mut(self.depth as usize)
+            .ok_or_else(|| err(start, "containers nested too deep"))?;
+        *slot = Open {
+            start,
+            reserved: n as u8,
+            kind,
+            id,
+        };
+        self.depth += 1;
+        if self.depth == 1 {
+            self.top_items += 1;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, kind: u8) -> Result<(), TlvError> {
+        let top = match self.depth.checked_sub(1) {
+            Some(d) if self.stack[d as usize].kind == kind => self.stack[d as usize],
+            _ => return Err(self.misuse("end of a container that was not begun")),
+        };
+        let body = top.start + top.reserved as usize;
+        let content = self.out.len() - body;
+        if content > MAX_LENGTH {
+            return Err(err(top.start, "container longer than 16 MiB - 1"));
+        }
+        let (h, n) = header(top.kind, top.id, content);
+        let delta = n as isize - top.reserved as isize;
+        if delta != 0 {
+            self.out
+                .shift(body, delta)
+                .map_err(|_| FormatError::buffer_full(F, self.out.len()))?;
+        }
+        self.out.patch(top.start, &h[..n]);
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn current_kind(&self) -> Option<u8> {
+        self.depth
+            .checked_sub(1)
+            .map(|d| self.stack[d as usize].kind)
+    }
+}
+
+impl<O: Output> Writer for TlvWriter<O> {
+    type Error = TlvError;
+
+    fn begin_instance(&mut self, id: u16) -> Result<(), TlvError> {
+        if self.target != 1 || self.depth != 0 {
+            return Err(self.misuse("object instances can only be written at an object path"));
+        }
+        self.open(KIND_INSTANCE, id)
+    }
+
+    fn end_instance(&mut self) -> Result<(), TlvError> {
+        self.close(KIND_INSTANCE)
+    }
+
+    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), TlvError> {
+        let ok = match (self.target, self.current_kind()) {
+            (1, Some(KIND_INSTANCE)) | (2, None) => true,
+            (3, None) => self.top_items == 0,
+            _ => false,
+        };
+        if !ok {
+            return Err(self.misuse("a multiple resource is not allowed here"));
+        }
+        self.open(KIND_MULTIPLE, id)
+    }
+
+    fn end_multiple(&mut self) -> Result<(), TlvError> {
+        self.close(KIND_MULTIPLE)
+    }
+
+    #[inline]
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), TlvError> {
+        let kind = match (self.target, self.current_kind()) {
+            (_, Some(KIND_MULTIPLE)) => KIND_RESOURCE_INSTANCE,
+            (1, Some(KIND_INSTANCE)) | (2, None) => KIND_RESOURCE,
+            (3, None) if self.top_items == 0 => KIND_RESOURCE,
+            (4, None) if self.top_items == 0 => KIND_RESOURCE_INSTANCE,
+            (1, None) => {
+                return Err(self.misuse("a value at an object path needs an object instance"));
+            }
+            _ => return Err(self.misuse("a second value for a single target")),
+        };
+        let bytes = value_bytes(&value);
+        let bytes = bytes.as_slice();
+        if bytes.len() > MAX_LENGTH {
+            return Err(self.misuse("value longer than 16 MiB - 1"));
+        }
+        let (h, n) = header(kind, id, bytes.len());
+        self.put(&h[..n])?;
+        self.put(bytes)?;
+        if self.depth == 0 {
+            self.top_items += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Encodes `node` addressed to `path` as TLV.
+pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(super::size_hint(node));
+    encode_to(path, node, &mut out)?;
+    Ok(out)
+}
+
+/// Encodes `node` addressed to `path` into `buf` without allocating; returns the length.
+pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
+    let mut out = SliceOutput::new(buf);
+    encode_to(path, node, &mut out)?;
+    Ok(out.len())
+}
+
+/// Encodes `node` addressed to `path`, appending to any [`Output`].
+pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
+    super::check_node_path(path, node)?;
+    let mut w = TlvWriter::new(path, out);
+    super::encode_node(node, &mut w)?;
+    w.finish()?;
+    Ok(())
+}
+
+/// Decodes a TLV payload addressed to `path`.
+pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    super::decode_node(path, &mut TlvReader::new(path, bytes), types)
+}
+
+/// One decoded TLV header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Identifier kind: 0 object instance, 1 resource instance, 2 multiple resource,
+    /// 3 resource with value.
+    pub kind: u8,
+    /// The identifier.
+    pub id: u16,
+    /// Size of the header in bytes.
+    pub header_len: usize,
+    /// Length of the value.
+    pub len: usize,
+}
+
+/// Parses the header at `pos`, checking that header and value end by `limit`.
+pub fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Header, TlvError> {
+    let in_container = limit < buf.len();
+    let short =
+        |what: &'static str, whole: &'static str| err(pos, if in_container { what } else { whole });
+    let avail = limit.saturating_sub(pos);
+    let b = &buf[pos..limit.max(pos)];
+    let t = *b.first().ok_or_else(|| err(pos, "missing TLV header"))?;
+    let id_len = if t & 0x20 != 0 { 2 } else { 1 };
+    let len_len = ((t >> 3) & 3) as usize;
+    let header_len = 1 + id_len + len_len;
+    if avail < header_len {
+        return Err(short(
+            "TLV header runs past the end of its container",
+            "truncated TLV header",
+        ));
+    }
+    let id = if id_len == 2 {
+        u16::from_be_bytes([b[1], b[2]])
+    } else {
+        b[1] as u16
+    };
+    let lf = &b[1 + id_len..header_len];
+    let len = match len_len {
+        0 => (t & 7) as usize,
+        1 => lf[0] as usize,
+        2 => u16::from_be_bytes([lf[0], lf[1]]) as usize,
+        _ => u32::from_be_bytes([0, lf[0], lf[1], lf[2]]) as usize,
+    };
+    if avail - header_len < len {
+        return Err(short(
+            "TLV value runs past the end of its container",
+            "truncated TLV value: the header states more bytes than the payload has",
+        ));
+    }
+    Ok(Header {
+        kind: t >> 6,
+        id,
+        header_len,
+        len,
+    })
+}
+
+/// IDs seen at one level: ascending IDs cost nothing; the first out-of-order ID fills a
+/// bitmap by rescanning the level's earlier headers.
+#[derive(Debug, Default)]
+struct Seen {
+    start: usize,
+    last: Option<u16>,
+    count: u32,
+    bits: Option<Box<[u64]>>,
+}
+
+impl Seen {
+    fn at(start: usize) -> Self {
+        Seen {
+            start,
+            ..Seen::default()
+        }
+    }
+
+    /// Records `id` of the TLV at `pos`; `false` when it was seen before.
+    fn insert(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+        self.count += 1;
+        if self.bits.is_none() {
+            match self.last {
+                None => {
+                    self.last = Some(id);
+                    return true;
+                }
+                Some(l) if l < id => {
+                    self.last = Some(id);
+                    return true;
+                }
+                Some(_) => {
+                    let mut bits = alloc::vec![0u64; 1024].into_boxed_slice();
+                    let mut p = self.start;
+                    while p < pos {
+                        // Already validated when first read.
+                        let Ok(h) = parse_header(buf, p, pos) else {
+                            break;
+                        };
+                        bits[(h.id >> 6) as usize] |= 1 << (h.id & 63);
+                        p += h.header_len + h.len;
+                    }
+                    self.bits = Some(bits);
+                }
+            }
+        }
+        let Some(bits) = self.bits.as_mut() else {
+            return true;
+        };
+        let (w, m) = ((id >> 6) as usize, 1u64 << (id & 63));
+        let fresh = bits[w] & m == 0;
+        bits[w] |= m;
+        fresh
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ctx {
+    /// Top level at an object path: Object Instance TLVs.
+    Object,
+    /// Resources of an instance (top level at an instance path, or inside kind 00).
+    Instance,
+    /// Top level at an instance path: bare resources or one matching kind-00 wrapper.
+    InstanceTop,
+    /// Resource instances inside a Multiple Resource TLV.
+    Multiple,
+    /// Top level at a resource path: one kind-11 or kind-10 TLV.
+    Resource,
+    /// Top level at a resource-instance path: one kind-01 TLV.
+    ResourceInstance,
+}
+
+#[derive(Debug)]
+struct Frame {
+    ctx: Ctx,
+    end: usize,
+    path: Path,
+    seen: Seen,
+}
+
+/// A pull decoder of one TLV payload addressed to a path.
+#[derive(Debug)]
+pub struct TlvReader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    frames: Vec<Frame>,
+    failed: Option<TlvError>,
+}
+
+impl<'a> TlvReader<'a> {
+    /// A reader of `bytes` addressed to `path`.
+    pub fn new(path: &Path, bytes: &'a [u8]) -> Self {
+        let ctx = match path.len() {
+            1 => Some(Ctx::Object),
+            2 => Some(Ctx::InstanceTop),
+            3 => Some(Ctx::Resource),
+            4 => Some(Ctx::ResourceInstance),
+            _ => None,
+        };
+        let mut frames = Vec::with_capacity(3);
+        if let Some(ctx) = ctx {
+            frames.push(Frame {
+                ctx,
+                end: bytes.len(),
+                path: *path,
+                seen: Seen::at(0),
+            });
+        }
+        TlvReader {
+            buf: bytes,
+            pos: 0,
+            frames,
+            failed: path
+                .is_empty()
+                .then(|| err(0, "TLV cannot address the root path")),
+        }
+    }
+
+    fn step(&mut self) -> Result<Option<Event<'a>>, TlvError> {
+        let buf = self.buf;
+        while self.frames.len() > 1 && self.frames.last().is_some_and(|f| f.end == self.pos) {
+            self.frames.pop();
+        }
+        let Some(frame) = self.frames.last_mut() else {
+            return Err(err(0, "TLV cannot address the root path"));
+        };
+        if self.pos == buf.len() {
+            return Ok(None);
+        }
+        let pos = self.pos;
+        let h = parse_header(buf, pos, frame.end)?;
+        let body = pos + h.header_len;
+        let end = body + h.len;
+        let value = &buf[body..end];
+        let child = |p: &Path| {
+            p.child(h.id)
+                .ok_or_else(|| err(pos, "ID 65535 is reserved"))
+        };
+        let ctx = frame.ctx;
+        // What the TLV is here.
+        let (path, push) = match (ctx, h.kind) {
+            (Ctx::Object, KIND_INSTANCE) => (child(&frame.path)?, Some(Ctx::Instance)),
+            (Ctx::Object, KIND_RESOURCE | KIND_MULTIPLE) if frame.seen.count == 0 => {
+                // Bare resources at an object path: instance 0 (spec §7.3, lenient).
+                let p = frame.path.child(0).unwrap_or(frame.path);
+                frame.seen.count = 1;
+                self.frames.push(Frame {
+                    ctx: Ctx::Instance,
+                    end: buf.len(),
+                    path: p,
+                    seen: Seen::at(pos),
+                });
+                return Ok(Some(Event::Instance(p)));
+            }
+            (Ctx::Object, KIND_RESOURCE | KIND_MULTIPLE) => {
+                return Err(err(
+                    pos,
+                    "resource TLV beside object instance TLVs at an object path",
+                ));
+            }
+            (Ctx::InstanceTop, KIND_INSTANCE) => {
+                if Some(h.id) != frame.path.instance_id() {
+                    return Err(err(
+                        pos,
+                        "object instance TLV whose ID does not match the path",
+                    ));
+                }
+                if frame.seen.count != 0 || end != frame.end {
+                    return Err(err(
+                        pos,
+                        "object instance TLV beside other TLVs at an instance path",
+                    ));
+                }
+                frame.seen.count = 1;
+                let p = frame.path;
+                self.frames.push(Frame {
+                    ctx: Ctx::Instance,
+                    end,
+                    path: p,
+                    seen: Seen::at(body),
+                });
+                self.pos = body;
+                return Ok(Some(Event::Instance(p)));
+            }
+            (Ctx::Instance | Ctx::InstanceTop, KIND_RESOURCE) => (child(&frame.path)?, None),
+            (Ctx::Instance | Ctx::InstanceTop, KIND_MULTIPLE) => {
+                (child(&frame.path)?, Some(Ctx::Multiple))
+            }
+            (Ctx::Instance, KIND_INSTANCE) => {
+                return Err(err(pos, "object instance TLV inside an object instance"));
+            }
+            (Ctx::Instance | Ctx::InstanceTop | Ctx::Object, _) => {
+                return Err(err(
+                    pos,
+                    "resource instance TLV outside a multiple resource TLV",
+                ));
+            }
+            (Ctx::Multiple, KIND_RESOURCE_INSTANCE) => (child(&frame.path)?, None),
+            (Ctx::Multiple, _) => {
+                return Err(err(
+                    pos,
+                    "only resource instance TLVs may appear inside a multiple resource TLV",
+                ));
+            }
+            (Ctx::Resource | Ctx::ResourceInstance, _) if frame.seen.count != 0 => {
+                return Err(err(pos, "trailing bytes after the TLV of a single target"));
+            }
+            (Ctx::Resource, KIND_RESOURCE | KIND_MULTIPLE) => {
+                if Some(h.id) != frame.path.resource_id() {
+                    return Err(err(pos, "resource TLV whose ID does not match the path"));
+                }
+                let push = (h.kind == KIND_MULTIPLE).then_some(Ctx::Multiple);
+                (frame.path, push)
+            }
+            (Ctx::Resource, _) => {
+                return Err(err(
+                    pos,
+                    "a resource path needs a resource or multiple resource TLV",
+                ));
+            }
+            (Ctx::ResourceInstance, KIND_RESOURCE_INSTANCE) => {
+                if Some(h.id) != frame.path.resource_instance_id() {
+                    return Err(err(
+                        pos,
+                        "resource instance TLV whose ID does not match the path",
+                    ));
+                }
+                (frame.path, None)
+            }
+            (Ctx::ResourceInstance, _) => {
+                return Err(err(
+                    pos,
+                    "a resource instance path needs one resource instance TLV",
+                ));
+            }
+        };
+        if !frame.seen.insert(h.id, buf, pos) {
+            return Err(err(pos, "duplicate ID at one level"));
+        }
+        match push {
+            Some(ctx) => {
+                self.frames.push(Frame {
+                    ctx,
+                    end,
+                    path,
+                    seen: Seen::at(body),
+                });
+                self.pos = body;
+                Ok(Some(match ctx {
+                    Ctx::Multiple => Event::MultipleResource(path),
+                    _ => Event::Instance(path),
+                }))
+            }
+            None => {
+                self.pos = end;
+                Ok(Some(Event::Value {
+                    path,
+                    value: RawValue::Bytes(value),
+                    time: None,
+                }))
+            }
+        }
+    }
+
+    /// The byte offset of the next TLV.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<'a> Reader<'a> for TlvReader<'a> {
+    type Error = TlvError;
+
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, TlvError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = self.step();
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+}
