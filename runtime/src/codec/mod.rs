@@ -21,6 +21,9 @@ use crate::{DataType, ObjectLink, ObjectModel, Path, Registry, Time, Value};
 pub mod cbor;
 pub mod lwm2m_cbor;
 pub mod opaque;
+pub mod senml;
+pub mod senml_cbor;
+pub mod senml_json;
 pub mod text;
 pub mod tlv;
 
@@ -912,7 +915,9 @@ pub fn encode(
         F::Cbor => cbor::encode(path, node),
         F::Lwm2mCbor => lwm2m_cbor::encode(path, node),
         // --- formats of the SenML / LwM2M JSON / link-format engineer ---
-        F::SenmlJson | F::SenmlCbor | F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+        F::SenmlJson => senml_json::encode(path, node).map_err(Into::into),
+        F::SenmlCbor => senml_cbor::encode(path, node).map_err(Into::into),
+        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
             format,
             what: "encoding (codec not available yet)".into(),
         }),
@@ -934,7 +939,9 @@ pub fn decode(
         F::Cbor => cbor::decode(path, bytes, types),
         F::Lwm2mCbor => lwm2m_cbor::decode(path, bytes, types),
         // --- formats of the SenML / LwM2M JSON / link-format engineer ---
-        F::SenmlJson | F::SenmlCbor | F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+        F::SenmlJson => senml_json::decode(path, bytes, types),
+        F::SenmlCbor => senml_cbor::decode(path, bytes, types),
+        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
             format,
             what: "decoding (codec not available yet)".into(),
         }),

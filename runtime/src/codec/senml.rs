@@ -1,0 +1,578 @@
+//! The SenML record model shared by SenML JSON (110) and SenML CBOR (112).
+//!
+//! A SenML payload is a list of records; after resolution (RFC 8428 §4.6, LwM2M: base name
+//! and base time persist until replaced, name = `bn` + `n` by plain concatenation, time =
+//! `bt` + `t`) every record has a full LwM2M [`Path`], an optional value and an optional
+//! time. That list is what Observe notifications, Send, composite Read/Write and
+//! Read-Composite requests (paths only) carry, so besides the node-oriented
+//! [`Writer`](super::Writer)/[`Reader`](super::Reader) API both SenML formats encode and
+//! decode lists of [`Record`]s.
+//!
+//! Canonical output of both encoders (what the spec's examples show):
+//! * records without any value (Read-Composite requests): no `bn`, `n` is the full path;
+//! * records that all share one path (one resource, possibly a time series): the first
+//!   record's `bn` is that path and no record has an `n`;
+//! * otherwise records are grouped by object instance: a record whose instance differs
+//!   from the previous one carries `bn` = `/O/I/`, and `n` is the rest (`R` or `R/RI`);
+//! * when every record has an integral time, the first carries `bt` and later ones a
+//!   relative `t` (omitted when 0); otherwise each timed record carries an absolute `t`.
+
+use alloc::collections::BTreeSet;
+use alloc::vec::Vec;
+
+use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef};
+use crate::{Path, Value};
+
+/// One resolved SenML record with an owned value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// Full path (`/O/I/R` or `/O/I/R/RI` for values; any level for path-only records).
+    pub path: Path,
+    /// The value, `None` for a path-only record (Read-Composite request).
+    pub value: Option<Value>,
+    /// Resolved time in seconds (`bt` + `t`), if the record has one.
+    pub time: Option<f64>,
+}
+
+impl Record {
+    /// A value record without time.
+    pub fn new(path: Path, value: Value) -> Self {
+        Record {
+            path,
+            value: Some(value),
+            time: None,
+        }
+    }
+
+    /// A value record with a time in seconds.
+    pub fn timed(path: Path, value: Value, time: f64) -> Self {
+        Record {
+            path,
+            value: Some(value),
+            time: Some(time),
+        }
+    }
+
+    /// A path-only record (Read-Composite / Observe-Composite request).
+    pub fn path_only(path: Path) -> Self {
+        Record {
+            path,
+            value: None,
+            time: None,
+        }
+    }
+}
+
+/// One SenML record with a borrowed value, for encoding without owning the data.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecordRef<'a> {
+    /// Full path.
+    pub path: Path,
+    /// The value, `None` for a path-only record.
+    pub value: Option<ValueRef<'a>>,
+    /// Time in seconds, if any.
+    pub time: Option<f64>,
+}
+
+/// Anything the record encoders accept: [`Record`] and [`RecordRef`].
+pub trait AsRecordRef {
+    /// A borrowed view of the record.
+    fn as_record_ref(&self) -> RecordRef<'_>;
+}
+
+impl AsRecordRef for Record {
+    fn as_record_ref(&self) -> RecordRef<'_> {
+        RecordRef {
+            path: self.path,
+            value: self.value.as_ref().map(Value::as_value_ref),
+            time: self.time,
+        }
+    }
+}
+
+impl AsRecordRef for RecordRef<'_> {
+    fn as_record_ref(&self) -> RecordRef<'_> {
+        *self
+    }
+}
+
+/// A path rendered as text in a fixed buffer (no allocation):
+/// `/65534/65534/65534/65534/` is the longest form.
+#[derive(Clone, Copy)]
+pub(crate) struct PathText {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl PathText {
+    fn new() -> Self {
+        PathText {
+            buf: [0; 32],
+            len: 0,
+        }
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
+
+    fn push_id(&mut self, id: u16) {
+        let mut tmp = [0u8; 5];
+        let digits = write_u64(&mut tmp, u64::from(id));
+        self.buf[self.len..self.len + digits.len()].copy_from_slice(digits);
+        self.len += digits.len();
+    }
+
+    /// `/a/b` (+ `/` when `slash`).
+    pub(crate) fn absolute(ids: &[u16], slash: bool) -> Self {
+        let mut t = PathText::new();
+        for &id in ids {
+            t.push_byte(b'/');
+            t.push_id(id);
+        }
+        if slash || ids.is_empty() {
+            t.push_byte(b'/');
+        }
+        t
+    }
+
+    /// `a/b` (relative, no leading slash).
+    pub(crate) fn relative(ids: &[u16]) -> Self {
+        let mut t = PathText::new();
+        for (i, &id) in ids.iter().enumerate() {
+            if i > 0 {
+                t.push_byte(b'/');
+            }
+            t.push_id(id);
+        }
+        t
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits and slashes are ever pushed.
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+/// Decimal digits of `v` at the end of `buf` (which must hold 20 bytes for any u64).
+pub(crate) fn write_u64(buf: &mut [u8], mut v: u64) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+/// How the encoder names records.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Naming {
+    /// No `bn`; `n` is the full path.
+    PathsOnly,
+    /// First record: `bn` = the path; no `n` anywhere.
+    Single(Path),
+    /// `bn` = `/O/I/` whenever the instance changes; `n` = the rest.
+    Grouped,
+}
+
+/// The name fields of one record.
+pub(crate) struct Names {
+    pub(crate) bn: Option<PathText>,
+    pub(crate) n: Option<PathText>,
+}
+
+/// Tracks the current base name while records are written.
+#[derive(Clone, Debug)]
+pub(crate) struct Namer {
+    naming: Naming,
+    group: Option<Path>,
+    started: bool,
+}
+
+impl Namer {
+    pub(crate) fn new(naming: Naming) -> Self {
+        Namer {
+            naming,
+            group: None,
+            started: false,
+        }
+    }
+
+    pub(crate) fn names(&mut self, path: &Path) -> Names {
+        let first = !self.started;
+        self.started = true;
+        match self.naming {
+            Naming::PathsOnly => Names {
+                bn: None,
+                n: Some(PathText::absolute(path.ids(), false)),
+            },
+            Naming::Single(p) => Names {
+                bn: first.then(|| PathText::absolute(p.ids(), false)),
+                n: None,
+            },
+            Naming::Grouped => {
+                let ids = path.ids();
+                let cut = ids.len().min(2);
+                let group = Path::from_ids(&ids[..cut]).unwrap_or(Path::ROOT);
+                let bn = (self.group != Some(group)).then(|| {
+                    self.group = Some(group);
+                    PathText::absolute(&ids[..cut], true)
+                });
+                let n = (ids.len() > cut).then(|| PathText::relative(&ids[cut..]));
+                Names { bn, n }
+            }
+        }
+    }
+}
+
+/// The naming a batch of records gets (see the module docs).
+pub(crate) fn plan_naming<R: AsRecordRef>(records: &[R]) -> Naming {
+    if records.iter().all(|r| r.as_record_ref().value.is_none()) {
+        return Naming::PathsOnly;
+    }
+    let first = records[0].as_record_ref().path;
+    if first.len() >= 3 && records.iter().all(|r| r.as_record_ref().path == first) {
+        Naming::Single(first)
+    } else {
+        Naming::Grouped
+    }
+}
+
+/// Largest magnitude for which every integer is exact in an f64.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+fn integral(t: f64) -> bool {
+    t.is_finite() && (-EXACT..=EXACT).contains(&t) && (t as i64) as f64 == t
+}
+
+/// The base time of a batch: the first time when every record has an integral time.
+pub(crate) fn plan_base_time<R: AsRecordRef>(records: &[R]) -> Option<f64> {
+    let first = records.first()?.as_record_ref().time?;
+    records
+        .iter()
+        .all(|r| r.as_record_ref().time.is_some_and(integral))
+        .then_some(first)
+}
+
+/// The time fields of one record given the batch base time.
+pub(crate) fn time_fields(
+    base: Option<f64>,
+    first: bool,
+    time: Option<f64>,
+) -> (Option<f64>, Option<f64>) {
+    match (base, time) {
+        (Some(b), Some(t)) => {
+            let rel = t - b;
+            (first.then_some(b), (rel != 0.0).then_some(rel))
+        }
+        (_, t) => (None, t),
+    }
+}
+
+/// Whether a time (or any number) is integral and exactly representable as i64; then
+/// encoders write it as an integer.
+pub(crate) fn as_exact_int(t: f64) -> Option<i64> {
+    integral(t).then_some(t as i64)
+}
+
+/// Tracks the full path of each value while a [`Writer`](super::Writer) is driven.
+#[derive(Clone, Debug)]
+pub(crate) struct Walker {
+    target: Path,
+    instance: Option<Path>,
+    multiple: Option<Path>,
+    single_done: bool,
+}
+
+impl Walker {
+    pub(crate) fn new(target: Path) -> Self {
+        Walker {
+            target,
+            instance: None,
+            multiple: None,
+            single_done: false,
+        }
+    }
+
+    pub(crate) fn target(&self) -> Path {
+        self.target
+    }
+
+    pub(crate) fn begin_instance(&mut self, id: u16) -> Result<(), &'static str> {
+        if self.target.len() != 1 || self.instance.is_some() {
+            return Err("object instance outside an object target");
+        }
+        self.instance = Some(self.target.child(id).ok_or("invalid instance ID 65535")?);
+        Ok(())
+    }
+
+    pub(crate) fn end_instance(&mut self) -> Result<(), &'static str> {
+        if self.multiple.is_some() || self.instance.take().is_none() {
+            return Err("end of an instance that was not begun");
+        }
+        Ok(())
+    }
+
+    fn resource_path(&self, id: u16) -> Result<Path, &'static str> {
+        match self.target.len() {
+            1 => self
+                .instance
+                .ok_or("resource outside an object instance")?
+                .child(id)
+                .ok_or("invalid resource ID 65535"),
+            2 => self.target.child(id).ok_or("invalid resource ID 65535"),
+            _ if self.target.ids().last() == Some(&id) => Ok(self.target),
+            _ => Err("resource ID does not match the target path"),
+        }
+    }
+
+    pub(crate) fn begin_multiple(&mut self, id: u16) -> Result<(), &'static str> {
+        if self.multiple.is_some() || self.target.len() > 3 {
+            return Err("multiple resource inside a resource");
+        }
+        self.multiple = Some(self.resource_path(id)?);
+        Ok(())
+    }
+
+    pub(crate) fn end_multiple(&mut self) -> Result<(), &'static str> {
+        self.multiple
+            .take()
+            .map(|_| ())
+            .ok_or("end of a multiple resource that was not begun")
+    }
+
+    /// The full path of a value; also whether the value is the target itself.
+    pub(crate) fn value(&mut self, id: u16) -> Result<Path, &'static str> {
+        if let Some(m) = self.multiple {
+            return m.child(id).ok_or("invalid resource instance ID 65535");
+        }
+        let p = self.resource_path(id)?;
+        if p == self.target {
+            if self.single_done {
+                return Err("more than one value for a single-value target");
+            }
+            self.single_done = true;
+        }
+        Ok(p)
+    }
+
+    /// Whether the writer is inside an unfinished container.
+    pub(crate) fn open(&self) -> bool {
+        self.instance.is_some() || self.multiple.is_some()
+    }
+}
+
+/// Collects a reader's events into records, typing values through `types` where the model
+/// knows the resource (fallback: [`RawValue::to_value_untyped`]). Rejects a record that
+/// repeats the path and time of an earlier one.
+pub(crate) fn collect_records<'a, R: Reader<'a>>(
+    reader: &mut R,
+    types: &dyn TypeLookup,
+) -> Result<Vec<Record>, Error> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<(Path, Option<u64>)> = BTreeSet::new();
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        let (path, value, time) = match ev {
+            Event::Value { path, value, time } => (path, Some(value), time),
+            Event::PathOnly(path) => (path, None, None),
+            Event::MultipleResource(_) | Event::Instance(_) => continue,
+        };
+        if !seen.insert((path, time.map(f64::to_bits))) {
+            return Err(Error::Path {
+                path,
+                reason: "duplicate path in payload",
+            });
+        }
+        let value = match value {
+            None => None,
+            Some(raw) => Some(typed(&path, &raw, types)?),
+        };
+        out.push(Record { path, value, time });
+    }
+    Ok(out)
+}
+
+fn typed(path: &Path, raw: &RawValue<'_>, types: &dyn TypeLookup) -> Result<Value, Error> {
+    let ids = path.ids();
+    if ids.len() >= 3
+        && let Some((dt, _)) = types.resource_type(ids[0], ids[2])
+    {
+        return raw.to_value(dt).map_err(|source| Error::Value {
+            path: *path,
+            source,
+        });
+    }
+    Ok(raw.to_value_untyped())
+}
+
+/// Base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
+#[derive(Clone, Debug)]
+pub(crate) struct Resolver {
+    bn: [u8; 64],
+    bn_len: usize,
+    bn_too_long: bool,
+    bt: Option<f64>,
+}
+
+impl Resolver {
+    pub(crate) fn new() -> Self {
+        Resolver {
+            bn: [0; 64],
+            bn_len: 0,
+            bn_too_long: false,
+            bt: None,
+        }
+    }
+
+    pub(crate) fn set_base_name(&mut self, bn: &str) {
+        if bn.len() > self.bn.len() {
+            self.bn_too_long = true;
+            self.bn_len = 0;
+        } else {
+            self.bn_too_long = false;
+            self.bn[..bn.len()].copy_from_slice(bn.as_bytes());
+            self.bn_len = bn.len();
+        }
+    }
+
+    pub(crate) fn set_base_time(&mut self, bt: f64) {
+        self.bt = Some(bt);
+    }
+
+    /// The record's path (`bn` + `n`), or a reason.
+    pub(crate) fn path(&self, n: Option<&str>) -> Result<Path, &'static str> {
+        const BAD: &str = "name is not a LwM2M path (/O, /O/I, /O/I/R or /O/I/R/RI)";
+        let n = n.unwrap_or("");
+        if self.bn_too_long {
+            return Err(BAD);
+        }
+        if self.bn_len == 0 && n.is_empty() {
+            return Err("record has no name (no bn and no n)");
+        }
+        let total = self.bn_len + n.len();
+        if total > 64 {
+            return Err(BAD);
+        }
+        let mut buf = [0u8; 64];
+        buf[..self.bn_len].copy_from_slice(&self.bn[..self.bn_len]);
+        buf[self.bn_len..total].copy_from_slice(n.as_bytes());
+        let text = core::str::from_utf8(&buf[..total]).map_err(|_| BAD)?;
+        text.parse().map_err(|_| BAD)
+    }
+
+    /// The record's resolved time.
+    pub(crate) fn time(&self, t: Option<f64>) -> Option<f64> {
+        match (self.bt, t) {
+            (None, None) => None,
+            (b, t) => Some(b.unwrap_or(0.0) + t.unwrap_or(0.0)),
+        }
+    }
+}
+
+/// Defines a codec error type: a byte offset and a reason, convertible into
+/// [`FormatError`](super::FormatError) / [`Error`](super::Error).
+macro_rules! codec_error {
+    ($(#[$doc:meta])* $name:ident, $format:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name {
+            /// Byte offset into the payload (for JSON, of the offending token).
+            pub offset: usize,
+            /// The reason, for a person.
+            pub reason: alloc::borrow::Cow<'static, str>,
+        }
+
+        impl $name {
+            /// An error at `offset`.
+            pub fn new(offset: usize, reason: impl Into<alloc::borrow::Cow<'static, str>>) -> Self {
+                $name {
+                    offset,
+                    reason: reason.into(),
+                }
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{} at byte {}: {}", $format, self.offset, self.reason)
+            }
+        }
+
+        impl core::error::Error for $name {}
+
+        impl From<$name> for $crate::codec::FormatError {
+            fn from(e: $name) -> Self {
+                $crate::codec::FormatError {
+                    format: $format,
+                    offset: e.offset,
+                    reason: e.reason,
+                }
+            }
+        }
+
+        impl From<$name> for $crate::codec::Error {
+            fn from(e: $name) -> Self {
+                $crate::codec::Error::Format(e.into())
+            }
+        }
+    };
+}
+
+pub(crate) use codec_error;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_text() {
+        assert_eq!(PathText::absolute(&[3, 0], true).as_str(), "/3/0/");
+        assert_eq!(
+            PathText::absolute(&[3303, 0, 5700], false).as_str(),
+            "/3303/0/5700"
+        );
+        assert_eq!(
+            PathText::absolute(&[65534, 65534, 65534, 65534], true).as_str(),
+            "/65534/65534/65534/65534/"
+        );
+        assert_eq!(PathText::relative(&[6, 0]).as_str(), "6/0");
+        assert_eq!(PathText::absolute(&[], false).as_str(), "/");
+    }
+
+    #[test]
+    fn resolver_concatenates() {
+        let mut r = Resolver::new();
+        assert!(r.path(None).is_err());
+        r.set_base_name("/3/0");
+        assert_eq!(r.path(Some("/9")), Ok(Path::resource(3, 0, 9)));
+        r.set_base_name("/3/0/");
+        assert_eq!(r.path(Some("9")), Ok(Path::resource(3, 0, 9)));
+        assert_eq!(r.path(None), Ok(Path::instance(3, 0)));
+        assert!(r.path(Some("x")).is_err());
+        assert_eq!(r.time(None), None);
+        r.set_base_time(10.0);
+        assert_eq!(r.time(Some(5.0)), Some(15.0));
+        assert_eq!(r.time(None), Some(10.0));
+    }
+
+    #[test]
+    fn walker_paths() {
+        let mut w = Walker::new(Path::object(3));
+        assert!(w.value(1).is_err());
+        w.begin_instance(0).unwrap();
+        assert_eq!(w.value(9), Ok(Path::resource(3, 0, 9)));
+        w.begin_multiple(6).unwrap();
+        assert_eq!(w.value(1), Ok(Path::resource_instance(3, 0, 6, 1)));
+        w.end_multiple().unwrap();
+        w.end_instance().unwrap();
+        let mut w = Walker::new(Path::resource(3, 0, 9));
+        assert_eq!(w.value(9), Ok(Path::resource(3, 0, 9)));
+        assert!(w.value(9).is_err());
+        assert!(Walker::new(Path::resource(3, 0, 9)).value(8).is_err());
+    }
+}

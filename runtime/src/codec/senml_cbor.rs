@@ -1,0 +1,1034 @@
+//! SenML CBOR (`application/senml+cbor`, content format 112; RFC 8428 §6 with the LwM2M
+//! text label `"vlo"`).
+//!
+//! * [`SenmlCborWriter`] implements [`Writer`] into a `Vec<u8>` ([`SenmlCborWriter::new`])
+//!   or into a caller's buffer without any heap allocation
+//!   ([`SenmlCborWriter::with_buffer`]); [`encode`] drives it from a [`Node`].
+//! * [`SenmlCborReader`] implements [`Reader`]; [`decode`] builds a [`Node`].
+//! * [`encode_records`], [`encode_records_into`] and [`decode_records`] handle record
+//!   lists (composite, timestamped, path-only).
+//!
+//! Output is canonical: a definite-length array of definite-length maps, labels in the
+//! order `bn`, `bt`, `n`, `t`, value; integers and lengths in their shortest form; floats
+//! in the shortest of half, single or double precision that keeps the value exactly
+//! (21.5 → `F9 4D 60`). Input may use indefinite-length arrays, maps and strings, any
+//! integer or float width, tag 4 decimal fractions for numbers (Leshan writes `bt` that
+//! way), tag 1 around values; other tags are skipped. Counts from the payload never size
+//! an allocation, and nesting (only possible inside unknown labels) is limited to 16.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::senml::{
+    self, AsRecordRef, Namer, Names, Naming, Record, Resolver, Walker, codec_error,
+};
+use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef, Writer};
+use crate::{ContentFormat, Node, ObjectLink, Path};
+
+codec_error!(
+    /// A SenML CBOR encoding or decoding error.
+    SenmlCborError,
+    ContentFormat::SenmlCbor
+);
+
+/// Where a [`SenmlCborWriter`] puts its bytes: a `Vec<u8>` or a [`SliceSink`].
+pub trait CborSink {
+    /// Bytes written so far.
+    fn written(&self) -> usize;
+    /// Appends bytes; `false` when there is no room.
+    fn put(&mut self, bytes: &[u8]) -> bool;
+    /// Replaces the `gap` bytes reserved at `start` by `head` (not longer than `gap`),
+    /// moving what follows.
+    fn close_gap(&mut self, start: usize, gap: usize, head: &[u8]);
+}
+
+impl CborSink for Vec<u8> {
+    fn written(&self) -> usize {
+        self.len()
+    }
+    fn put(&mut self, bytes: &[u8]) -> bool {
+        self.extend_from_slice(bytes);
+        true
+    }
+    fn close_gap(&mut self, start: usize, gap: usize, head: &[u8]) {
+        let skip = gap - head.len();
+        self[start + skip..start + gap].copy_from_slice(head);
+        self.drain(start..start + skip);
+    }
+}
+
+/// A caller's fixed buffer, filled from its start.
+#[derive(Debug)]
+pub struct SliceSink<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl<'b> SliceSink<'b> {
+    /// Writes into `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        SliceSink { buf, len: 0 }
+    }
+
+    /// The bytes written, for the buffer's lifetime.
+    pub fn into_bytes(self) -> &'b [u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl CborSink for SliceSink<'_> {
+    fn written(&self) -> usize {
+        self.len
+    }
+    fn put(&mut self, bytes: &[u8]) -> bool {
+        match self.buf.get_mut(self.len..self.len + bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len += bytes.len();
+                true
+            }
+            None => false,
+        }
+    }
+    fn close_gap(&mut self, start: usize, gap: usize, head: &[u8]) {
+        let skip = gap - head.len();
+        self.buf[start + skip..start + gap].copy_from_slice(head);
+        self.buf.copy_within(start + skip..self.len, start);
+        self.len -= skip;
+    }
+}
+
+/// A CBOR data-item head (major type and argument) in its shortest form.
+fn head(major: u8, n: u64) -> ([u8; 9], usize) {
+    let m = major << 5;
+    let mut b = [0u8; 9];
+    let len = if n < 24 {
+        b[0] = m | n as u8;
+        1
+    } else if n < 0x100 {
+        b[0] = m | 24;
+        b[1] = n as u8;
+        2
+    } else if n < 0x1_0000 {
+        b[0] = m | 25;
+        b[1..3].copy_from_slice(&(n as u16).to_be_bytes());
+        3
+    } else if n < 0x1_0000_0000 {
+        b[0] = m | 26;
+        b[1..5].copy_from_slice(&(n as u32).to_be_bytes());
+        5
+    } else {
+        b[0] = m | 27;
+        b[1..9].copy_from_slice(&n.to_be_bytes());
+        9
+    };
+    (b, len)
+}
+
+/// The IEEE half-precision bits of `x` when the conversion is exact.
+fn f32_to_f16_exact(x: f32) -> Option<u16> {
+    let bits = x.to_bits();
+    let sign = ((bits >> 16) & 0x8000) as u16;
+    let exp = ((bits >> 23) & 0xFF) as i32;
+    let mant = bits & 0x7F_FFFF;
+    if exp == 0xFF {
+        return if mant == 0 { Some(sign | 0x7C00) } else { None };
+    }
+    if exp == 0 {
+        return (mant == 0).then_some(sign);
+    }
+    let e = exp - 127;
+    if (-14..=15).contains(&e) {
+        if mant & 0x1FFF != 0 {
+            return None;
+        }
+        return Some(sign | (((e + 15) as u16) << 10) | (mant >> 13) as u16);
+    }
+    if (-24..-14).contains(&e) {
+        let full = 0x80_0000 | mant;
+        let shift = (-e - 1) as u32;
+        if full & ((1 << shift) - 1) != 0 {
+            return None;
+        }
+        return Some(sign | (full >> shift) as u16);
+    }
+    None
+}
+
+/// Decodes IEEE half-precision bits.
+pub(crate) fn f16_to_f64(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = ((h >> 10) & 0x1F) as i32;
+    let mant = (h & 0x3FF) as f64;
+    let mag = match exp {
+        0 => mant * (1.0 / 16_777_216.0), // 2^-24
+        31 => {
+            if mant == 0.0 {
+                f64::INFINITY
+            } else {
+                f64::NAN
+            }
+        }
+        e => {
+            let m = 1.0 + mant / 1024.0;
+            let mut p = 1.0f64;
+            if e >= 15 {
+                for _ in 0..(e - 15) {
+                    p *= 2.0;
+                }
+            } else {
+                for _ in 0..(15 - e) {
+                    p /= 2.0;
+                }
+            }
+            m * p
+        }
+    };
+    sign * mag
+}
+
+/// The preferred (shortest exact) encoding of a float: `F9`+2, `FA`+4 or `FB`+8 bytes.
+fn float_bytes(v: f64) -> ([u8; 9], usize) {
+    let mut b = [0u8; 9];
+    if v.is_nan() {
+        b[..3].copy_from_slice(&[0xF9, 0x7E, 0x00]);
+        return (b, 3);
+    }
+    let f = v as f32;
+    if f as f64 == v {
+        if let Some(h) = f32_to_f16_exact(f) {
+            b[0] = 0xF9;
+            b[1..3].copy_from_slice(&h.to_be_bytes());
+            return (b, 3);
+        }
+        b[0] = 0xFA;
+        b[1..5].copy_from_slice(&f.to_bits().to_be_bytes());
+        return (b, 5);
+    }
+    b[0] = 0xFB;
+    b[1..9].copy_from_slice(&v.to_bits().to_be_bytes());
+    (b, 9)
+}
+
+struct Enc<'s, S: CborSink> {
+    out: &'s mut S,
+}
+
+impl<S: CborSink> Enc<'_, S> {
+    fn put(&mut self, b: &[u8]) -> Result<(), SenmlCborError> {
+        if self.out.put(b) {
+            Ok(())
+        } else {
+            Err(SenmlCborError::new(
+                self.out.written(),
+                "output buffer full",
+            ))
+        }
+    }
+    fn head(&mut self, major: u8, n: u64) -> Result<(), SenmlCborError> {
+        let (b, l) = head(major, n);
+        self.put(&b[..l])
+    }
+    fn int(&mut self, v: i64) -> Result<(), SenmlCborError> {
+        if v >= 0 {
+            self.head(0, v as u64)
+        } else {
+            self.head(1, !(v as u64))
+        }
+    }
+    fn text(&mut self, s: &str) -> Result<(), SenmlCborError> {
+        self.head(3, s.len() as u64)?;
+        self.put(s.as_bytes())
+    }
+    fn float(&mut self, v: f64) -> Result<(), SenmlCborError> {
+        let (b, l) = float_bytes(v);
+        self.put(&b[..l])
+    }
+    fn time(&mut self, t: f64) -> Result<(), SenmlCborError> {
+        match senml::as_exact_int(t) {
+            Some(i) => self.int(i),
+            None => self.float(t),
+        }
+    }
+}
+
+fn write_record<S: CborSink>(
+    out: &mut S,
+    names: &Names,
+    bt: Option<f64>,
+    t: Option<f64>,
+    value: Option<ValueRef<'_>>,
+) -> Result<(), SenmlCborError> {
+    let mut e = Enc { out };
+    let count = names.bn.is_some() as u8
+        + bt.is_some() as u8
+        + names.n.is_some() as u8
+        + t.is_some() as u8
+        + value.is_some() as u8;
+    e.put(&[0xA0 | count])?;
+    if let Some(bn) = &names.bn {
+        e.put(&[0x21])?;
+        e.text(bn.as_str())?;
+    }
+    if let Some(bt) = bt {
+        e.put(&[0x22])?;
+        e.time(bt)?;
+    }
+    if let Some(n) = &names.n {
+        e.put(&[0x00])?;
+        e.text(n.as_str())?;
+    }
+    if let Some(t) = t {
+        e.put(&[0x06])?;
+        e.time(t)?;
+    }
+    match value {
+        None => Ok(()),
+        Some(ValueRef::String(s) | ValueRef::Corelnk(s)) => {
+            e.put(&[0x03])?;
+            e.text(s)
+        }
+        Some(ValueRef::Integer(v)) => {
+            e.put(&[0x02])?;
+            e.int(v)
+        }
+        Some(ValueRef::Time(v)) => {
+            e.put(&[0x02])?;
+            e.int(v.0)
+        }
+        Some(ValueRef::UnsignedInteger(v)) => {
+            e.put(&[0x02])?;
+            e.head(0, v)
+        }
+        Some(ValueRef::Float(v)) => {
+            e.put(&[0x02])?;
+            e.float(v)
+        }
+        Some(ValueRef::Boolean(v)) => e.put(&[0x04, if v { 0xF5 } else { 0xF4 }]),
+        Some(ValueRef::Opaque(b)) => {
+            e.put(&[0x08])?;
+            e.head(2, b.len() as u64)?;
+            e.put(b)
+        }
+        Some(ValueRef::Objlnk(l)) => {
+            e.put(&[0x63, b'v', b'l', b'o'])?;
+            let mut buf = [0u8; 11];
+            let mut len = 0;
+            let mut d = [0u8; 5];
+            for (i, id) in [l.object_id, l.instance_id].into_iter().enumerate() {
+                if i == 1 {
+                    buf[len] = b':';
+                    len += 1;
+                }
+                let digits = senml::write_u64(&mut d, u64::from(id));
+                buf[len..len + digits.len()].copy_from_slice(digits);
+                len += digits.len();
+            }
+            e.head(3, len as u64)?;
+            e.put(&buf[..len])
+        }
+    }
+}
+
+/// Room reserved for the array head, fixed by `finish` once the record count is known.
+const GAP: usize = 9;
+
+/// A streaming SenML CBOR encoder for one target path.
+///
+/// Drive it through [`Writer`], then call `finish`. With [`with_buffer`](Self::with_buffer)
+/// nothing is allocated; a payload that does not fit fails with "output buffer full".
+#[derive(Debug)]
+pub struct SenmlCborWriter<S: CborSink> {
+    out: S,
+    start: usize,
+    records: u64,
+    walker: Walker,
+    namer: Option<Namer>,
+    failed: Option<SenmlCborError>,
+}
+
+impl SenmlCborWriter<Vec<u8>> {
+    /// An encoder into a new `Vec<u8>`.
+    pub fn new(path: Path) -> Self {
+        Self::with_sink(path, Vec::with_capacity(256))
+    }
+
+    /// Finishes the payload and returns it.
+    pub fn finish(self) -> Result<Vec<u8>, SenmlCborError> {
+        self.close().map(|(out, _)| out)
+    }
+}
+
+impl<'b> SenmlCborWriter<SliceSink<'b>> {
+    /// An encoder into `buf` (no heap allocation).
+    pub fn with_buffer(path: Path, buf: &'b mut [u8]) -> Self {
+        Self::with_sink(path, SliceSink::new(buf))
+    }
+
+    /// Finishes the payload and returns the written part of the buffer.
+    pub fn finish(self) -> Result<&'b [u8], SenmlCborError> {
+        self.close().map(|(out, _)| out.into_bytes())
+    }
+}
+
+impl<S: CborSink> SenmlCborWriter<S> {
+    /// An encoder appending to any sink (a fixed buffer needs at least 9 bytes: the
+    /// array head is reserved at its largest and moved into place by `close`).
+    pub fn with_sink(path: Path, mut out: S) -> Self {
+        let start = out.written();
+        let failed =
+            (!out.put(&[0; GAP])).then(|| SenmlCborError::new(start, "output buffer full"));
+        SenmlCborWriter {
+            out,
+            start,
+            records: 0,
+            walker: Walker::new(path),
+            namer: None,
+            failed,
+        }
+    }
+
+    /// Finishes the payload: returns the sink and the payload's length.
+    pub fn close(mut self) -> Result<(S, usize), SenmlCborError> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        if self.walker.open() {
+            return Err(self.err("unfinished instance or multiple resource"));
+        }
+        let (h, l) = head(4, self.records);
+        self.out.close_gap(self.start, GAP, &h[..l]);
+        let len = self.out.written() - self.start;
+        Ok((self.out, len))
+    }
+
+    fn err(&self, reason: &'static str) -> SenmlCborError {
+        SenmlCborError::new(self.out.written().saturating_sub(GAP), reason)
+    }
+
+    fn check(&mut self, r: Result<(), &'static str>) -> Result<(), SenmlCborError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        r.map_err(|reason| self.err(reason))
+    }
+}
+
+impl<S: CborSink> Writer for SenmlCborWriter<S> {
+    type Error = SenmlCborError;
+
+    fn begin_instance(&mut self, id: u16) -> Result<(), Self::Error> {
+        let r = self.walker.begin_instance(id);
+        self.check(r)
+    }
+
+    fn end_instance(&mut self) -> Result<(), Self::Error> {
+        let r = self.walker.end_instance();
+        self.check(r)
+    }
+
+    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Self::Error> {
+        let r = self.walker.begin_multiple(id);
+        self.check(r)
+    }
+
+    fn end_multiple(&mut self) -> Result<(), Self::Error> {
+        let r = self.walker.end_multiple();
+        self.check(r)
+    }
+
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
+        let r = self.walker.value(id);
+        self.check(r.map(|_| ()))?;
+        let path = r.unwrap_or(Path::ROOT);
+        let target = self.walker.target();
+        let namer = self.namer.get_or_insert_with(|| {
+            Namer::new(if path == target && target.len() >= 3 {
+                Naming::Single(target)
+            } else {
+                Naming::Grouped
+            })
+        });
+        let names = namer.names(&path);
+        self.records += 1;
+        let r = write_record(&mut self.out, &names, None, None, Some(value));
+        if let Err(e) = &r {
+            self.failed = Some(SenmlCborError::new(
+                e.offset.saturating_sub(GAP),
+                e.reason.clone(),
+            ));
+        }
+        r.map_err(|e| SenmlCborError::new(e.offset.saturating_sub(GAP), e.reason))
+    }
+}
+
+/// Encodes `node` (addressed to `path`) as SenML CBOR.
+pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlCborError> {
+    let mut w = SenmlCborWriter::new(*path);
+    super::encode_node(node, &mut w)?;
+    w.finish()
+}
+
+/// Encodes `node` (addressed to `path`) into `buf` without allocating; returns the length.
+pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, SenmlCborError> {
+    let mut w = SenmlCborWriter::with_buffer(*path, buf);
+    super::encode_node(node, &mut w)?;
+    w.finish().map(<[u8]>::len)
+}
+
+fn records_to<S: CborSink, R: AsRecordRef>(
+    out: &mut S,
+    records: &[R],
+) -> Result<(), SenmlCborError> {
+    Enc { out: &mut *out }.head(4, records.len() as u64)?;
+    if records.is_empty() {
+        return Ok(());
+    }
+    let mut namer = Namer::new(senml::plan_naming(records));
+    let base = senml::plan_base_time(records);
+    for (i, r) in records.iter().enumerate() {
+        let r = r.as_record_ref();
+        let names = namer.names(&r.path);
+        let (bt, t) = senml::time_fields(base, i == 0, r.time);
+        write_record(out, &names, bt, t, r.value)?;
+    }
+    Ok(())
+}
+
+/// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, in
+/// canonical form (see [`senml`](super::senml)).
+pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlCborError> {
+    let mut out = Vec::with_capacity(8 + 24 * records.len());
+    records_to(&mut out, records)?;
+    Ok(out)
+}
+
+/// Encodes a list of records into `buf` without allocating; returns the length.
+pub fn encode_records_into<R: AsRecordRef>(
+    records: &[R],
+    buf: &mut [u8],
+) -> Result<usize, SenmlCborError> {
+    let mut out = SliceSink::new(buf);
+    records_to(&mut out, records)?;
+    Ok(out.len)
+}
+
+/// Decodes `bytes` into a [`Node`] addressed to `path`, typing values through `types`.
+pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    super::decode_node(path, &mut SenmlCborReader::new(bytes), types)
+}
+
+/// Decodes `bytes` into resolved records (values typed through `types` where known).
+pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record>, Error> {
+    senml::collect_records(&mut SenmlCborReader::new(bytes), types)
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+type CErr = (usize, &'static str);
+
+/// Maximum nesting inside skipped (unknown) values.
+const MAX_DEPTH: usize = 16;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Head {
+    Uint(u64),
+    Nint(u64),
+    Bytes(Option<u64>),
+    Text(Option<u64>),
+    Array(Option<u64>),
+    Map(Option<u64>),
+    Tag(u64),
+    Bool(bool),
+    Null,
+    Simple,
+    Float(f64),
+    Break,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Num {
+    Int(i128),
+    Float(f64),
+    Time(i64),
+}
+
+impl Num {
+    fn to_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+            Num::Time(t) => t as f64,
+        }
+    }
+}
+
+/// A minimal CBOR pull parser over bytes.
+#[derive(Clone, Debug)]
+struct Cbor<'a> {
+    src: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cbor<'a> {
+    fn take(&mut self, n: u64, at: usize) -> Result<&'a [u8], CErr> {
+        let rest = self.src.len() - self.pos;
+        if n > rest as u64 {
+            return Err((at, "length exceeds the payload"));
+        }
+        let s = &self.src[self.pos..self.pos + n as usize];
+        self.pos += n as usize;
+        Ok(s)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    fn head(&mut self) -> Result<(Head, usize), CErr> {
+        let at = self.pos;
+        let b = *self.src.get(at).ok_or((at, "unexpected end of payload"))?;
+        self.pos += 1;
+        let major = b >> 5;
+        let ai = b & 31;
+        let arg = |s: &mut Self, len: u64| -> Result<u64, CErr> {
+            let bytes = s.take(len, at)?;
+            Ok(bytes.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
+        };
+        let n = match ai {
+            0..=23 => Some(u64::from(ai)),
+            24 => Some(arg(self, 1)?),
+            25 => Some(arg(self, 2)?),
+            26 => Some(arg(self, 4)?),
+            27 => Some(arg(self, 8)?),
+            28..=30 => return Err((at, "reserved CBOR additional information")),
+            _ => None,
+        };
+        let h = match (major, n) {
+            (0, Some(n)) => Head::Uint(n),
+            (1, Some(n)) => Head::Nint(n),
+            (2, n) => Head::Bytes(n),
+            (3, n) => Head::Text(n),
+            (4, n) => Head::Array(n),
+            (5, n) => Head::Map(n),
+            (6, Some(n)) => Head::Tag(n),
+            (7, None) => Head::Break,
+            (7, Some(n)) => match ai {
+                20 => Head::Bool(false),
+                21 => Head::Bool(true),
+                22 => Head::Null,
+                25 => Head::Float(f16_to_f64(n as u16)),
+                26 => Head::Float(f32::from_bits(n as u32) as f64),
+                27 => Head::Float(f64::from_bits(n)),
+                24 if n < 32 => return Err((at, "invalid simple value encoding")),
+                _ => Head::Simple,
+            },
+            _ => return Err((at, "indefinite length not allowed for this CBOR major type")),
+        };
+        Ok((h, at))
+    }
+
+    /// A definite or indefinite byte/text string's content.
+    fn string_body(
+        &mut self,
+        len: Option<u64>,
+        major: u8,
+        at: usize,
+    ) -> Result<Cow<'a, [u8]>, CErr> {
+        match len {
+            Some(n) => self.take(n, at).map(Cow::Borrowed),
+            None => {
+                let mut out = Vec::new();
+                loop {
+                    let (h, cat) = self.head()?;
+                    match (h, major) {
+                        (Head::Break, _) => return Ok(Cow::Owned(out)),
+                        (Head::Bytes(Some(n)), 2) | (Head::Text(Some(n)), 3) => {
+                            out.extend_from_slice(self.take(n, cat)?);
+                        }
+                        _ => return Err((cat, "invalid chunk in an indefinite-length string")),
+                    }
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, what: &'static str) -> Result<Cow<'a, str>, CErr> {
+        let (h, at) = self.head()?;
+        let Head::Text(len) = h else {
+            return Err((at, what));
+        };
+        match self.string_body(len, 3, at)? {
+            Cow::Borrowed(b) => core::str::from_utf8(b)
+                .map(Cow::Borrowed)
+                .map_err(|_| (at, "invalid UTF-8 in text string")),
+            Cow::Owned(v) => String::from_utf8(v)
+                .map(Cow::Owned)
+                .map_err(|_| (at, "invalid UTF-8 in text string")),
+        }
+    }
+
+    fn bytes(&mut self, what: &'static str) -> Result<Cow<'a, [u8]>, CErr> {
+        let (h, at) = self.head()?;
+        let Head::Bytes(len) = h else {
+            return Err((at, what));
+        };
+        self.string_body(len, 2, at)
+    }
+
+    fn int(&mut self) -> Result<i128, CErr> {
+        match self.head()? {
+            (Head::Uint(n), _) => Ok(i128::from(n)),
+            (Head::Nint(n), _) => Ok(-1 - i128::from(n)),
+            (_, at) => Err((at, "expected an integer in a decimal fraction")),
+        }
+    }
+
+    /// A number: integer, float, tag-4 decimal fraction; tag 1 marks a time; other tags
+    /// are skipped.
+    fn number(&mut self, what: &'static str) -> Result<Num, CErr> {
+        let mut time = false;
+        for _ in 0..8 {
+            let (h, at) = self.head()?;
+            return match h {
+                Head::Uint(n) => Ok(if time && n <= i64::MAX as u64 {
+                    Num::Time(n as i64)
+                } else {
+                    Num::Int(i128::from(n))
+                }),
+                Head::Nint(n) => Ok(if time && n <= i64::MAX as u64 {
+                    Num::Time(-1 - n as i64)
+                } else {
+                    Num::Int(-1 - i128::from(n))
+                }),
+                Head::Float(f) => Ok(Num::Float(f)),
+                Head::Tag(4) => {
+                    if self.head()?.0 != Head::Array(Some(2)) {
+                        return Err((at, "decimal fraction must be an array of two integers"));
+                    }
+                    let e = self.int()?;
+                    let m = self.int()?;
+                    decimal(e, m).ok_or((at, "decimal fraction out of range"))
+                }
+                Head::Tag(1) => {
+                    time = true;
+                    continue;
+                }
+                Head::Tag(0) => Err((at, "RFC 3339 date strings are not supported here")),
+                Head::Tag(_) => continue,
+                _ => Err((at, what)),
+            };
+        }
+        Err((self.pos, "too many nested tags"))
+    }
+
+    /// Skips one data item of any kind, iteratively.
+    fn skip(&mut self) -> Result<(), CErr> {
+        let mut remaining = [0u64; MAX_DEPTH + 1];
+        let mut indefinite = [false; MAX_DEPTH + 1];
+        let mut depth = 0usize;
+        remaining[0] = 1;
+        'items: loop {
+            let (h, at) = self.head()?;
+            match h {
+                Head::Tag(_) => continue,
+                Head::Array(n) | Head::Map(n) => {
+                    let count = match (h, n) {
+                        (_, None) => None,
+                        (Head::Map(_), Some(n)) => {
+                            Some(n.checked_mul(2).ok_or((at, "length exceeds the payload"))?)
+                        }
+                        (_, Some(n)) => Some(n),
+                    };
+                    if count != Some(0) {
+                        if depth == MAX_DEPTH {
+                            return Err((at, "CBOR nested too deeply"));
+                        }
+                        depth += 1;
+                        remaining[depth] = count.unwrap_or(0);
+                        indefinite[depth] = count.is_none();
+                        continue;
+                    }
+                }
+                Head::Break => {
+                    if depth == 0 || !indefinite[depth] {
+                        return Err((at, "unexpected break"));
+                    }
+                    depth -= 1;
+                }
+                Head::Bytes(n) => {
+                    self.string_body(n, 2, at)?;
+                }
+                Head::Text(n) => {
+                    self.string_body(n, 3, at)?;
+                }
+                _ => {}
+            }
+            loop {
+                if indefinite[depth] {
+                    continue 'items;
+                }
+                remaining[depth] -= 1;
+                if remaining[depth] != 0 {
+                    continue 'items;
+                }
+                if depth == 0 {
+                    return Ok(());
+                }
+                depth -= 1;
+            }
+        }
+    }
+}
+
+/// `m × 10^e` as an exact integer when possible, else a float.
+fn decimal(e: i128, m: i128) -> Option<Num> {
+    if (0..=38).contains(&e) {
+        let mut v = m;
+        for _ in 0..e {
+            v = v.checked_mul(10)?;
+        }
+        return Some(Num::Int(v));
+    }
+    if e > 0 {
+        return None;
+    }
+    let k = e.unsigned_abs().min(400);
+    let mut p = 1.0f64;
+    for _ in 0..k {
+        p *= 10.0;
+    }
+    Some(Num::Float(m as f64 / p))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum State {
+    Start,
+    Records(Option<u64>),
+    Done,
+}
+
+/// A pull decoder for SenML CBOR: one [`Event::Value`] (with its resolved time) or
+/// [`Event::PathOnly`] per record.
+#[derive(Clone, Debug)]
+pub struct SenmlCborReader<'a> {
+    c: Cbor<'a>,
+    state: State,
+    res: Resolver,
+}
+
+impl<'a> SenmlCborReader<'a> {
+    /// A reader over a whole payload.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        SenmlCborReader {
+            c: Cbor { src: bytes, pos: 0 },
+            state: State::Start,
+            res: Resolver::new(),
+        }
+    }
+
+    fn end(&mut self) -> Result<Option<Event<'a>>, CErr> {
+        self.state = State::Done;
+        if self.c.pos != self.c.src.len() {
+            return Err((self.c.pos, "unexpected data after the SenML array"));
+        }
+        Ok(None)
+    }
+
+    fn step(&mut self) -> Result<Option<Event<'a>>, CErr> {
+        match self.state {
+            State::Done => return Ok(None),
+            State::Start => {
+                let (h, at) = self.c.head()?;
+                let Head::Array(n) = h else {
+                    return Err((at, "expected an array of SenML records"));
+                };
+                self.state = State::Records(n);
+            }
+            State::Records(_) => {}
+        }
+        match self.state {
+            State::Records(Some(0)) => return self.end(),
+            State::Records(Some(n)) => self.state = State::Records(Some(n - 1)),
+            _ => {
+                if self.c.peek() == Some(0xFF) {
+                    self.c.pos += 1;
+                    return self.end();
+                }
+            }
+        }
+        self.record().map(Some)
+    }
+
+    fn record(&mut self) -> Result<Event<'a>, CErr> {
+        let (h, start) = self.c.head()?;
+        let Head::Map(count) = h else {
+            return Err((start, "expected a record map"));
+        };
+        let mut left = count;
+        let mut seen: u32 = 0;
+        let mut n: Option<Cow<'a, str>> = None;
+        let mut t: Option<f64> = None;
+        let mut value: Option<RawValue<'a>> = None;
+        loop {
+            match left {
+                Some(0) => break,
+                Some(k) => left = Some(k - 1),
+                None => {
+                    if self.c.peek() == Some(0xFF) {
+                        self.c.pos += 1;
+                        break;
+                    }
+                }
+            }
+            let (key, key_at) = self.c.head()?;
+            let label: i32 = match key {
+                Head::Uint(k) if k <= 8 => k as i32,
+                Head::Nint(k) if k < 6 => -1 - k as i32,
+                Head::Uint(_) | Head::Nint(_) => 100,
+                Head::Text(len) => {
+                    let name = self.c.string_body(len, 3, key_at)?;
+                    match &*name {
+                        b"vlo" => 9,
+                        k if k.ends_with(b"_") => {
+                            return Err((key_at, "unsupported must-understand label"));
+                        }
+                        _ => 100,
+                    }
+                }
+                _ => return Err((key_at, "record label must be an integer or a text")),
+            };
+            if label == 100 {
+                self.c.skip()?;
+                continue;
+            }
+            let bit = (label + 6) as u32;
+            if seen & (1 << bit) != 0 {
+                return Err((key_at, "label appears twice in one record"));
+            }
+            seen |= 1 << bit;
+            if matches!(label, 2 | 3 | 4 | 8 | 9) && value.is_some() {
+                return Err((key_at, "record has more than one value"));
+            }
+            let at = self.c.pos;
+            match label {
+                -2 => {
+                    let bn = self.c.text("bn must be a text string")?;
+                    self.res.set_base_name(&bn);
+                }
+                -3 => {
+                    let bt = self.c.number("bt must be a number")?;
+                    self.res.set_base_time(bt.to_f64());
+                }
+                -4 | 1 => {
+                    self.c.text("unit must be a text string")?;
+                }
+                -5 => {
+                    if self.c.number("bv must be a number")?.to_f64() != 0.0 {
+                        return Err((at, "base value (bv) is not supported"));
+                    }
+                }
+                -1 | -6 | 5 | 7 => {
+                    self.c.number("expected a number")?;
+                }
+                0 => n = Some(self.c.text("n must be a text string")?),
+                2 => {
+                    value = Some(match self.c.number("v must be a number")? {
+                        Num::Int(i) => RawValue::Integer(i),
+                        Num::Float(f) => RawValue::Float(f),
+                        Num::Time(t) => RawValue::Time(t),
+                    })
+                }
+                3 => value = Some(RawValue::Str(self.c.text("vs must be a text string")?)),
+                4 => match self.c.head()? {
+                    (Head::Bool(b), _) => value = Some(RawValue::Boolean(b)),
+                    (_, at) => return Err((at, "vb must be true or false")),
+                },
+                6 => t = Some(self.c.number("t must be a number")?.to_f64()),
+                8 => value = Some(RawValue::Opaque(self.c.bytes("vd must be a byte string")?)),
+                _ => {
+                    let s = self.c.text("vlo must be a text string")?;
+                    let l: ObjectLink = s
+                        .parse()
+                        .map_err(|_| (at, "vlo is not an object link OID:IID"))?;
+                    value = Some(RawValue::Objlnk(l));
+                }
+            }
+        }
+        let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
+        let time = self.res.time(t);
+        Ok(match value {
+            Some(value) => Event::Value { path, value, time },
+            None => Event::PathOnly(path),
+        })
+    }
+}
+
+impl<'a> Reader<'a> for SenmlCborReader<'a> {
+    type Error = SenmlCborError;
+
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error> {
+        self.step().map_err(|(offset, reason)| {
+            self.state = State::Done;
+            SenmlCborError::new(offset, reason)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preferred_floats() {
+        let enc = |v: f64| {
+            let (b, l) = float_bytes(v);
+            b[..l].to_vec()
+        };
+        assert_eq!(enc(21.5), [0xF9, 0x4D, 0x60]);
+        assert_eq!(enc(0.0), [0xF9, 0x00, 0x00]);
+        assert_eq!(enc(-0.0), [0xF9, 0x80, 0x00]);
+        assert_eq!(enc(1.0), [0xF9, 0x3C, 0x00]);
+        assert_eq!(enc(65504.0), [0xF9, 0x7B, 0xFF]);
+        assert_eq!(enc(65536.0), [0xFA, 0x47, 0x80, 0x00, 0x00]);
+        assert_eq!(enc(5.960464477539063e-8), [0xF9, 0x00, 0x01]);
+        assert_eq!(enc(0.00006103515625), [0xF9, 0x04, 0x00]);
+        assert_eq!(enc(f64::INFINITY), [0xF9, 0x7C, 0x00]);
+        assert_eq!(enc(f64::NAN), [0xF9, 0x7E, 0x00]);
+        assert_eq!(enc(100000.0), [0xFA, 0x47, 0xC3, 0x50, 0x00]);
+        assert_eq!(
+            enc(1.1),
+            [0xFB, 0x3F, 0xF1, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A]
+        );
+        for h in [
+            0x0001u16, 0x03FF, 0x0400, 0x3C00, 0x4D60, 0x7BFF, 0xC400, 0x7C00,
+        ] {
+            let v = f16_to_f64(h);
+            assert_eq!(f32_to_f16_exact(v as f32), Some(h), "{h:04x}");
+        }
+    }
+
+    #[test]
+    fn skip_items() {
+        let mut c = Cbor {
+            src: &[
+                0x9F, 0xA1, 0x01, 0x5F, 0x41, 0x00, 0xFF, 0xC1, 0x01, 0xFF, 0x07,
+            ],
+            pos: 0,
+        };
+        c.skip().unwrap();
+        assert_eq!(c.pos, 10);
+        let deep = [0x81u8; 40];
+        assert_eq!(
+            Cbor { src: &deep, pos: 0 }.skip(),
+            Err((16, "CBOR nested too deeply"))
+        );
+        let huge = [0x9B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00];
+        assert_eq!(
+            Cbor { src: &huge, pos: 0 }.skip(),
+            Err((10, "unexpected end of payload"))
+        );
+    }
+}

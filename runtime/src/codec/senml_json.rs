@@ -1,0 +1,843 @@
+//! SenML JSON (`application/senml+json`, content format 110; RFC 8428 with the LwM2M
+//! `vlo` field).
+//!
+//! * [`SenmlJsonWriter`] implements [`Writer`] for one target path; [`encode`] drives it
+//!   from a [`Node`].
+//! * [`SenmlJsonReader`] implements [`Reader`]; [`decode`] builds a [`Node`].
+//! * [`encode_records`] / [`decode_records`] handle record lists: composite payloads,
+//!   timestamped data (Send, notifications with history) and Read-Composite requests.
+//!
+//! Field rules: Integer, Unsigned Integer, Float and Time are `v`; String and Corelnk `vs`;
+//! Boolean `vb`; Opaque `vd` (base64url without padding; padded input is accepted too);
+//! Objlnk `vlo` (a `vs` is accepted when the model says Objlnk). Labels ending in `_`
+//! (must-understand) are rejected, other unknown labels are ignored. See
+//! [`senml`](super::senml) for naming and time rules. The JSON parser is iterative with a
+//! nesting limit of 64; errors carry the byte offset of the offending token.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use base64::Engine as _;
+
+use super::senml::{
+    self, AsRecordRef, Namer, Names, Naming, Record, Resolver, Walker, codec_error,
+};
+use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef, Writer};
+use crate::{ContentFormat, Node, ObjectLink, Path};
+
+codec_error!(
+    /// A SenML JSON encoding or decoding error.
+    SenmlJsonError,
+    ContentFormat::SenmlJson
+);
+
+/// Maximum JSON nesting the parser accepts (only unknown labels can nest at all).
+pub(crate) const MAX_DEPTH: u32 = 64;
+
+/// A JSON parse failure: offset and reason.
+pub(crate) type JsonErr = (usize, &'static str);
+
+/// A JSON number as written: integral (no fraction, no exponent) or not.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Num {
+    /// Integral literal that fits an i128.
+    Int(i128),
+    /// Any other number.
+    Float(f64),
+}
+
+impl Num {
+    pub(crate) fn to_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+        }
+    }
+
+    pub(crate) fn raw(self) -> RawValue<'static> {
+        match self {
+            Num::Int(i) => RawValue::Integer(i),
+            Num::Float(f) => RawValue::Float(f),
+        }
+    }
+}
+
+/// A small, iterative JSON tokenizer over bytes with exact offsets.
+#[derive(Clone, Debug)]
+pub(crate) struct Json<'a> {
+    pub(crate) src: &'a [u8],
+    pub(crate) pos: usize,
+}
+
+impl<'a> Json<'a> {
+    pub(crate) fn new(src: &'a [u8]) -> Self {
+        Json { src, pos: 0 }
+    }
+
+    /// The next non-whitespace byte (not consumed).
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.src.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    /// Consumes `b` if it is next.
+    pub(crate) fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn expect(&mut self, b: u8, reason: &'static str) -> Result<(), JsonErr> {
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err((self.pos, reason))
+        }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    pub(crate) fn end(&mut self) -> Result<(), JsonErr> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err((self.pos, "unexpected data after the JSON value")),
+        }
+    }
+
+    /// A string token (the next non-whitespace byte must be `"`).
+    pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, JsonErr> {
+        if self.peek() != Some(b'"') {
+            return Err((self.pos, "expected a string"));
+        }
+        let start = self.pos;
+        let src = self.src;
+        let mut i = start + 1;
+        while let Some(&b) = src.get(i) {
+            match b {
+                b'"' => {
+                    let s = core::str::from_utf8(&src[start + 1..i])
+                        .map_err(|_| (start, "invalid UTF-8 in string"))?;
+                    self.pos = i + 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                b'\\' => break,
+                0..=0x1F => return Err((i, "control character in string")),
+                _ => i += 1,
+            }
+        }
+        let mut out: Vec<u8> = src[start + 1..i.min(src.len())].to_vec();
+        loop {
+            match src.get(i) {
+                None => return Err((start, "unterminated string")),
+                Some(b'"') => {
+                    i += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    let esc = i;
+                    let c = match src.get(i + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hi = hex4(src, i + 2).ok_or((esc, "invalid \\u escape"))?;
+                            i += 4;
+                            if (0xD800..0xDC00).contains(&hi) {
+                                if src.get(i + 2) != Some(&b'\\') || src.get(i + 3) != Some(&b'u') {
+                                    return Err((esc, "unpaired surrogate in \\u escape"));
+                                }
+                                let lo = hex4(src, i + 4).ok_or((esc, "invalid \\u escape"))?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err((esc, "unpaired surrogate in \\u escape"));
+                                }
+                                i += 6;
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                    .ok_or((esc, "invalid \\u escape"))?
+                            } else {
+                                char::from_u32(hi)
+                                    .ok_or((esc, "unpaired surrogate in \\u escape"))?
+                            }
+                        }
+                        _ => return Err((esc, "invalid escape in string")),
+                    };
+                    i += 2;
+                    let mut tmp = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+                }
+                Some(&b) if b < 0x20 => return Err((i, "control character in string")),
+                Some(&b) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        let s = String::from_utf8(out).map_err(|_| (start, "invalid UTF-8 in string"))?;
+        self.pos = i;
+        Ok(Cow::Owned(s))
+    }
+
+    /// A number token.
+    pub(crate) fn number(&mut self) -> Result<Num, JsonErr> {
+        self.peek();
+        let start = self.pos;
+        let b = self.src;
+        let mut i = start;
+        let bad = (start, "invalid number");
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            _ => {
+                return Err(if i == start {
+                    (start, "expected a number")
+                } else {
+                    bad
+                });
+            }
+        }
+        let mut float = false;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            float = true;
+            if !b.get(i).is_some_and(u8::is_ascii_digit) {
+                return Err(bad);
+            }
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            float = true;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !b.get(i).is_some_and(u8::is_ascii_digit) {
+                return Err(bad);
+            }
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
+        self.pos = i;
+        if !float && let Ok(v) = text.parse::<i128>() {
+            return Ok(Num::Int(v));
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Num::Float(f)),
+            _ => Err((start, "number out of range")),
+        }
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn boolean(&mut self) -> Result<bool, JsonErr> {
+        self.peek();
+        let rest = &self.src[self.pos..];
+        if rest.starts_with(b"true") {
+            self.pos += 4;
+            Ok(true)
+        } else if rest.starts_with(b"false") {
+            self.pos += 5;
+            Ok(false)
+        } else {
+            Err((self.pos, "expected true or false"))
+        }
+    }
+
+    /// Skips one JSON value of any kind, iteratively, up to [`MAX_DEPTH`] levels.
+    pub(crate) fn skip_value(&mut self) -> Result<(), JsonErr> {
+        let mut stack: u64 = 0; // bit set = object
+        let mut depth: u32 = 0;
+        loop {
+            match self.peek() {
+                Some(open @ (b'[' | b'{')) => {
+                    if depth >= MAX_DEPTH {
+                        return Err((self.pos, "JSON nested too deeply"));
+                    }
+                    self.pos += 1;
+                    let obj = open == b'{';
+                    if !self.eat(if obj { b'}' } else { b']' }) {
+                        stack = (stack << 1) | u64::from(obj);
+                        depth += 1;
+                        if obj {
+                            self.string()?;
+                            self.expect(b':', "expected ':' after a key")?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b't' | b'f') => {
+                    self.boolean()?;
+                }
+                Some(b'n') => self.null()?,
+                Some(_) => {
+                    self.number()?;
+                }
+                None => return Err((self.pos, "unexpected end of JSON")),
+            }
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let obj = stack & 1 == 1;
+                if self.eat(b',') {
+                    if obj {
+                        self.string()?;
+                        self.expect(b':', "expected ':' after a key")?;
+                    }
+                    break;
+                }
+                if self.eat(if obj { b'}' } else { b']' }) {
+                    depth -= 1;
+                    stack >>= 1;
+                    continue;
+                }
+                return Err((self.pos, "expected ',' or a closing bracket"));
+            }
+        }
+    }
+
+    /// `null`.
+    pub(crate) fn null(&mut self) -> Result<(), JsonErr> {
+        self.peek();
+        if self.src[self.pos..].starts_with(b"null") {
+            self.pos += 4;
+            Ok(())
+        } else {
+            Err((self.pos, "invalid literal"))
+        }
+    }
+}
+
+fn hex4(src: &[u8], at: usize) -> Option<u32> {
+    let h = src.get(at..at + 4)?;
+    let mut v = 0u32;
+    for &c in h {
+        v = v * 16 + (c as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// Appends `s` as a JSON string literal.
+pub(crate) fn push_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            0..=0x1F => "",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        } else {
+            out.push_str(esc);
+        }
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+    out.push('"');
+}
+
+/// Appends a signed integer.
+pub(crate) fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+/// Appends an unsigned integer.
+pub(crate) fn push_u64(out: &mut String, v: u64) {
+    let mut buf = [0u8; 20];
+    let d = senml::write_u64(&mut buf, v);
+    // Only ASCII digits.
+    out.push_str(core::str::from_utf8(d).unwrap_or("0"));
+}
+
+/// Appends a finite float in shortest round-trip form (`21.5`, `1.0`, `1e-7`).
+pub(crate) fn push_f64(out: &mut String, v: f64) -> Result<(), &'static str> {
+    use core::fmt::Write as _;
+    if !v.is_finite() {
+        return Err("JSON cannot carry NaN or infinite numbers");
+    }
+    write!(out, "{v:?}").map_err(|_| "formatting failed")
+}
+
+/// Appends a time: integral values as integers, others as floats.
+pub(crate) fn push_time(out: &mut String, t: f64) -> Result<(), &'static str> {
+    match senml::as_exact_int(t) {
+        Some(i) => {
+            push_i64(out, i);
+            Ok(())
+        }
+        None => push_f64(out, t),
+    }
+}
+
+/// base64url without padding (encoding); decoding accepts padding too.
+pub(crate) const B64URL: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::general_purpose::NO_PAD_INDIFFERENT,
+);
+
+/// Standard base64, padding optional on input.
+pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
+    base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::general_purpose::PAD_INDIFFERENT,
+    );
+
+fn write_record(
+    out: &mut String,
+    names: &Names,
+    bt: Option<f64>,
+    t: Option<f64>,
+    value: Option<ValueRef<'_>>,
+) -> Result<(), &'static str> {
+    out.push(if out.is_empty() { '[' } else { ',' });
+    out.push('{');
+    let mut first = true;
+    let mut key = |out: &mut String, k: &str| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(k);
+    };
+    if let Some(bn) = &names.bn {
+        key(out, "\"bn\":\"");
+        out.push_str(bn.as_str());
+        out.push('"');
+    }
+    if let Some(bt) = bt {
+        key(out, "\"bt\":");
+        push_time(out, bt)?;
+    }
+    if let Some(n) = &names.n {
+        key(out, "\"n\":\"");
+        out.push_str(n.as_str());
+        out.push('"');
+    }
+    if let Some(t) = t {
+        key(out, "\"t\":");
+        push_time(out, t)?;
+    }
+    match value {
+        None => {}
+        Some(ValueRef::String(s) | ValueRef::Corelnk(s)) => {
+            key(out, "\"vs\":");
+            push_str(out, s);
+        }
+        Some(ValueRef::Integer(v)) => {
+            key(out, "\"v\":");
+            push_i64(out, v);
+        }
+        Some(ValueRef::Time(v)) => {
+            key(out, "\"v\":");
+            push_i64(out, v.0);
+        }
+        Some(ValueRef::UnsignedInteger(v)) => {
+            key(out, "\"v\":");
+            push_u64(out, v);
+        }
+        Some(ValueRef::Float(v)) => {
+            key(out, "\"v\":");
+            push_f64(out, v)?;
+        }
+        Some(ValueRef::Boolean(v)) => {
+            key(out, "\"vb\":");
+            out.push_str(if v { "true" } else { "false" });
+        }
+        Some(ValueRef::Opaque(b)) => {
+            key(out, "\"vd\":\"");
+            B64URL.encode_string(b, out);
+            out.push('"');
+        }
+        Some(ValueRef::Objlnk(l)) => {
+            key(out, "\"vlo\":\"");
+            push_u64(out, u64::from(l.object_id));
+            out.push(':');
+            push_u64(out, u64::from(l.instance_id));
+            out.push('"');
+        }
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// A streaming SenML JSON encoder for one target path.
+///
+/// Drive it through [`Writer`], then call [`finish`](SenmlJsonWriter::finish).
+#[derive(Clone, Debug)]
+pub struct SenmlJsonWriter {
+    out: String,
+    walker: Walker,
+    namer: Option<Namer>,
+}
+
+impl SenmlJsonWriter {
+    /// An encoder for a payload addressed to `path`.
+    pub fn new(path: Path) -> Self {
+        Self::with_capacity(path, 0)
+    }
+
+    /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
+    pub fn with_capacity(path: Path, capacity: usize) -> Self {
+        SenmlJsonWriter {
+            out: String::with_capacity(capacity),
+            walker: Walker::new(path),
+            namer: None,
+        }
+    }
+
+    fn err(&self, reason: &'static str) -> SenmlJsonError {
+        SenmlJsonError::new(self.out.len(), reason)
+    }
+
+    /// Closes the array and returns the payload.
+    pub fn finish(mut self) -> Result<Vec<u8>, SenmlJsonError> {
+        if self.walker.open() {
+            return Err(self.err("unfinished instance or multiple resource"));
+        }
+        if self.out.is_empty() {
+            self.out.push('[');
+        }
+        self.out.push(']');
+        Ok(self.out.into_bytes())
+    }
+}
+
+impl Writer for SenmlJsonWriter {
+    type Error = SenmlJsonError;
+
+    fn begin_instance(&mut self, id: u16) -> Result<(), Self::Error> {
+        self.walker.begin_instance(id).map_err(|r| self.err(r))
+    }
+
+    fn end_instance(&mut self) -> Result<(), Self::Error> {
+        self.walker.end_instance().map_err(|r| self.err(r))
+    }
+
+    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Self::Error> {
+        self.walker.begin_multiple(id).map_err(|r| self.err(r))
+    }
+
+    fn end_multiple(&mut self) -> Result<(), Self::Error> {
+        self.walker.end_multiple().map_err(|r| self.err(r))
+    }
+
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
+        let path = self.walker.value(id).map_err(|r| self.err(r))?;
+        let target = self.walker.target();
+        let namer = self.namer.get_or_insert_with(|| {
+            Namer::new(if path == target && target.len() >= 3 {
+                Naming::Single(target)
+            } else {
+                Naming::Grouped
+            })
+        });
+        let names = namer.names(&path);
+        let at = self.out.len();
+        write_record(&mut self.out, &names, None, None, Some(value))
+            .map_err(|r| SenmlJsonError::new(at, r))
+    }
+}
+
+/// Encodes `node` (addressed to `path`) as SenML JSON.
+pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
+    let mut w = SenmlJsonWriter::with_capacity(*path, 512);
+    super::encode_node(node, &mut w)?;
+    w.finish()
+}
+
+/// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, in
+/// canonical form (see [`senml`](super::senml)).
+pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJsonError> {
+    let mut out = String::with_capacity(16 + 32 * records.len());
+    if records.is_empty() {
+        return Ok(b"[]".to_vec());
+    }
+    let mut namer = Namer::new(senml::plan_naming(records));
+    let base = senml::plan_base_time(records);
+    for (i, r) in records.iter().enumerate() {
+        let r = r.as_record_ref();
+        let names = namer.names(&r.path);
+        let (bt, t) = senml::time_fields(base, i == 0, r.time);
+        let at = out.len();
+        write_record(&mut out, &names, bt, t, r.value).map_err(|e| SenmlJsonError::new(at, e))?;
+    }
+    out.push(']');
+    Ok(out.into_bytes())
+}
+
+/// Decodes `bytes` into a [`Node`] addressed to `path`, typing values through `types`.
+pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    super::decode_node(path, &mut SenmlJsonReader::new(bytes), types)
+}
+
+/// Decodes `bytes` into resolved records (values typed through `types` where known).
+pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record>, Error> {
+    senml::collect_records(&mut SenmlJsonReader::new(bytes), types)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum State {
+    Start,
+    First,
+    Next,
+    Done,
+}
+
+/// A pull decoder for SenML JSON: one [`Event::Value`] (with its resolved time) or
+/// [`Event::PathOnly`] per record.
+#[derive(Clone, Debug)]
+pub struct SenmlJsonReader<'a> {
+    json: Json<'a>,
+    state: State,
+    res: Resolver,
+}
+
+impl<'a> SenmlJsonReader<'a> {
+    /// A reader over a whole payload.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        SenmlJsonReader {
+            json: Json::new(bytes),
+            state: State::Start,
+            res: Resolver::new(),
+        }
+    }
+
+    fn record(&mut self) -> Result<Event<'a>, JsonErr> {
+        let j = &mut self.json;
+        j.peek();
+        let start = j.pos;
+        j.expect(b'{', "expected a record object")?;
+        let mut seen: u32 = 0;
+        let mut n: Option<Cow<'a, str>> = None;
+        let mut t: Option<f64> = None;
+        let mut value: Option<RawValue<'a>> = None;
+        if !j.eat(b'}') {
+            loop {
+                j.peek();
+                let key_at = j.pos;
+                let key = j.string()?;
+                j.expect(b':', "expected ':' after a key")?;
+                let bit = match key.as_ref() {
+                    "bver" => 0,
+                    "bn" => 1,
+                    "bt" => 2,
+                    "bu" => 3,
+                    "bv" => 4,
+                    "bs" => 5,
+                    "n" => 6,
+                    "u" => 7,
+                    "v" => 8,
+                    "vs" => 9,
+                    "vb" => 10,
+                    "s" => 11,
+                    "t" => 12,
+                    "ut" => 13,
+                    "vd" => 14,
+                    "vlo" => 15,
+                    k if k.ends_with('_') => {
+                        return Err((key_at, "unsupported must-understand label"));
+                    }
+                    _ => {
+                        j.skip_value()?;
+                        16
+                    }
+                };
+                if bit < 16 {
+                    if seen & (1 << bit) != 0 {
+                        return Err((key_at, "label appears twice in one record"));
+                    }
+                    seen |= 1 << bit;
+                    if ((8..=10).contains(&bit) || bit >= 14) && value.is_some() {
+                        return Err((key_at, "record has more than one value"));
+                    }
+                    j.peek();
+                    let at = j.pos;
+                    match bit {
+                        1 => self.res.set_base_name(&j.string()?),
+                        2 => self.res.set_base_time(j.number()?.to_f64()),
+                        3 | 7 => {
+                            j.string()?;
+                        }
+                        4 => {
+                            if j.number()?.to_f64() != 0.0 {
+                                return Err((at, "base value (bv) is not supported"));
+                            }
+                        }
+                        0 | 5 | 11 | 13 => {
+                            j.number()?;
+                        }
+                        6 => n = Some(j.string()?),
+                        8 => value = Some(j.number()?.raw()),
+                        9 => value = Some(RawValue::Str(j.string()?)),
+                        10 => value = Some(RawValue::Boolean(j.boolean()?)),
+                        12 => t = Some(j.number()?.to_f64()),
+                        14 => {
+                            let s = j.string()?;
+                            let bytes = B64URL
+                                .decode(s.as_bytes())
+                                .or_else(|_| B64STD_LENIENT.decode(s.as_bytes()))
+                                .map_err(|_| (at, "vd is not valid base64url"))?;
+                            value = Some(RawValue::Opaque(Cow::Owned(bytes)));
+                        }
+                        _ => {
+                            let s = j.string()?;
+                            let l: ObjectLink = s
+                                .parse()
+                                .map_err(|_| (at, "vlo is not an object link OID:IID"))?;
+                            value = Some(RawValue::Objlnk(l));
+                        }
+                    }
+                }
+                if j.eat(b',') {
+                    continue;
+                }
+                j.expect(b'}', "expected ',' or '}' in a record")?;
+                break;
+            }
+        }
+        let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
+        let time = self.res.time(t);
+        Ok(match value {
+            Some(value) => Event::Value { path, value, time },
+            None => Event::PathOnly(path),
+        })
+    }
+}
+
+impl<'a> Reader<'a> for SenmlJsonReader<'a> {
+    type Error = SenmlJsonError;
+
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error> {
+        let r = (|| -> Result<Option<Event<'a>>, JsonErr> {
+            match self.state {
+                State::Done => return Ok(None),
+                State::Start => {
+                    self.json
+                        .expect(b'[', "expected '[' (a SenML pack is an array)")?;
+                    self.state = State::First;
+                    if self.json.eat(b']') {
+                        self.state = State::Done;
+                        self.json.end()?;
+                        return Ok(None);
+                    }
+                }
+                State::First => {}
+                State::Next => {
+                    if self.json.eat(b']') {
+                        self.state = State::Done;
+                        self.json.end()?;
+                        return Ok(None);
+                    }
+                    self.json
+                        .expect(b',', "expected ',' or ']' after a record")?;
+                }
+            }
+            self.state = State::Next;
+            self.record().map(Some)
+        })();
+        r.map_err(|(offset, reason)| {
+            self.state = State::Done;
+            SenmlJsonError::new(offset, reason)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> Result<Cow<'_, str>, JsonErr> {
+        Json::new(s.as_bytes()).string()
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(parse_str(r#""abc""#), Ok(Cow::Borrowed("abc")));
+        assert_eq!(
+            parse_str(r#""a\"b\\\/\n\u00e9\ud83d\ude00""#).unwrap(),
+            "a\"b\\/\né😀"
+        );
+        assert_eq!(
+            parse_str(r#""\ud83d""#),
+            Err((1, "unpaired surrogate in \\u escape"))
+        );
+        assert_eq!(
+            parse_str("\"a\u{1}\""),
+            Err((2, "control character in string"))
+        );
+        assert_eq!(parse_str(r#""abc"#), Err((0, "unterminated string")));
+        assert_eq!(parse_str(r#""\x""#), Err((1, "invalid escape in string")));
+        let mut out = String::new();
+        push_str(&mut out, "a\"\\\n\u{1}é");
+        assert_eq!(out, r#""a\"\\\n\u0001é""#);
+    }
+
+    #[test]
+    fn numbers() {
+        let n = |s: &str| Json::new(s.as_bytes()).number();
+        assert_eq!(n("0"), Ok(Num::Int(0)));
+        assert_eq!(n("-9223372036854775808"), Ok(Num::Int(i64::MIN as i128)));
+        assert_eq!(n("18446744073709551615"), Ok(Num::Int(u64::MAX as i128)));
+        assert_eq!(n("21.5"), Ok(Num::Float(21.5)));
+        assert_eq!(n("1e2"), Ok(Num::Float(100.0)));
+        assert_eq!(n("-"), Err((0, "invalid number")));
+        assert_eq!(n("01"), Ok(Num::Int(0)));
+        assert_eq!(n("1."), Err((0, "invalid number")));
+        assert_eq!(n("1e999"), Err((0, "number out of range")));
+        assert_eq!(n("x"), Err((0, "expected a number")));
+    }
+
+    #[test]
+    fn skip_nested() {
+        let mut j = Json::new(br#"{"a":[1,{"b":null},[]],"c":"x"} ,"#);
+        j.skip_value().unwrap();
+        assert_eq!(j.peek(), Some(b','));
+        let deep = "[".repeat(100);
+        assert_eq!(
+            Json::new(deep.as_bytes()).skip_value(),
+            Err((64, "JSON nested too deeply"))
+        );
+        assert!(Json::new(b"[1,]").skip_value().is_err());
+    }
+}
