@@ -21,7 +21,7 @@ fn object<'a>(loaded: &'a Loaded, root: &Path, file: &str) -> &'a ObjectDef {
         .unwrap_or_else(|| panic!("no object from {file}"))
 }
 
-fn diags<'a>(loaded: &'a Loaded, root: &Path, code: &str) -> Vec<String> {
+fn diags(loaded: &Loaded, root: &Path, code: &str) -> Vec<String> {
     loaded
         .diagnostics
         .iter()
