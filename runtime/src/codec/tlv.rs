@@ -523,6 +523,9 @@ impl<'a> TlvReader<'a> {
             return Ok(None);
         }
         let pos = self.pos;
+        if matches!(frame.ctx, Ctx::Resource | Ctx::ResourceInstance) && frame.seen.count != 0 {
+            return Err(err(pos, "trailing bytes after the TLV of a single target"));
+        }
         let h = parse_header(buf, pos, frame.end)?;
         let body = pos + h.header_len;
         let end = body + h.len;
@@ -596,9 +599,6 @@ impl<'a> TlvReader<'a> {
                     pos,
                     "only resource instance TLVs may appear inside a multiple resource TLV",
                 ));
-            }
-            (Ctx::Resource | Ctx::ResourceInstance, _) if frame.seen.count != 0 => {
-                return Err(err(pos, "trailing bytes after the TLV of a single target"));
             }
             (Ctx::Resource, KIND_RESOURCE | KIND_MULTIPLE) => {
                 if Some(h.id) != frame.path.resource_id() {

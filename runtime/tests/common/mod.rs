@@ -86,6 +86,8 @@ pub fn spec_types() -> Types {
         .with(9999, 7, Corelnk, false)
         .with(9999, 13, Time, false)
         .with(9999, 22, Objlnk, false)
+        .with(9999, 255, Integer, false)
+        .with(9999, 256, Integer, false)
         .with(9999, 300, Integer, false)
         .with(9999, 310, Integer, true);
     for (r, ty, m) in lamp_types() {
