@@ -8,8 +8,14 @@
 //! * [`range`]: the `<RangeEnumeration>` parser.
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod diagnostics;
+#[path = "gen/mod.rs"]
+pub mod generator;
 pub mod ir;
 pub mod load;
+pub mod names;
 pub mod range;
 mod xml;
+
+pub use config::Config;

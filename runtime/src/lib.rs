@@ -20,6 +20,7 @@ mod node;
 mod operations;
 mod path;
 mod registry;
+pub mod typed;
 mod value;
 mod version;
 
@@ -32,3 +33,5 @@ pub use path::{Path, PathError};
 pub use registry::Registry;
 pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value};
 pub use version::{Version, VersionError};
+#[doc(hidden)]
+pub use typed::__private;

@@ -1,0 +1,344 @@
+//! [`Config`]: generate typed objects from DDF folders, for `build.rs`, `cargo xtask regen`
+//! and `ucifi generate`.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     println!("cargo::rerun-if-changed=models");
+//!     ucifi_codegen::Config::new().models("models").generate()?;
+//!     Ok(())
+//! }
+//! // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/ucifi_generated.rs"));
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::generator::{self, GenError, GeneratedFile, Input, Layout, Options};
+use crate::load;
+
+/// Generation settings, built like `prost_build::Config`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    models: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    options: Options,
+    families_from_urn: bool,
+}
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The definitions have errors (only error diagnostics are kept).
+    Load(Vec<Diagnostic>),
+    /// The generator failed.
+    Gen(GenError),
+    /// A file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// No output folder: neither [`Config::out_dir`] nor `$OUT_DIR`.
+    NoOutDir,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Load(d) => {
+                write!(f, "{} error(s) in the definitions:", d.len())?;
+                for x in d {
+                    write!(f, "\n  {x}")?;
+                }
+                Ok(())
+            }
+            Error::Gen(e) => write!(f, "{e}"),
+            Error::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            Error::NoOutDir => write!(f, "no output folder: call out_dir() or set OUT_DIR"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<GenError> for Error {
+    fn from(e: GenError) -> Self {
+        Error::Gen(e)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// Defaults: single-file output (`ucifi_generated.rs`) into `$OUT_DIR`, serde derives
+    /// under `feature = "serde"`, no family features, families from sub-folders.
+    pub fn new() -> Self {
+        Config {
+            models: Vec::new(),
+            out_dir: None,
+            options: Options {
+                layout: Layout::SingleFile,
+                ..Options::default()
+            },
+            families_from_urn: false,
+        }
+    }
+
+    /// Adds a folder (walked recursively) or file of DDF definitions. A definition in a
+    /// sub-folder `F` of a given folder goes to family module `F`; one directly in the folder
+    /// to the family of its URN label (`oma`, `ext`, `x`).
+    pub fn models(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.models.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Where to write (default: `$OUT_DIR`).
+    pub fn out_dir(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Files per module ([`Layout::Tree`]) or one file ([`Layout::SingleFile`], the default).
+    pub fn layout(&mut self, layout: Layout) -> &mut Self {
+        self.options.layout = layout;
+        self
+    }
+
+    /// The file name of single-file output.
+    pub fn file_name(&mut self, name: &str) -> &mut Self {
+        self.options.single_file_name = name.into();
+        self
+    }
+
+    /// Gates each family module behind a cargo feature of the same name.
+    pub fn family_features(&mut self, on: bool) -> &mut Self {
+        self.options.family_features = on;
+        self
+    }
+
+    /// Serde derives under `cfg_attr(feature = NAME)`, or never (`None`).
+    pub fn serde_feature(&mut self, feature: Option<&str>) -> &mut Self {
+        self.options.serde_feature = feature.map(Into::into);
+        self
+    }
+
+    /// Families from the URN label (`oma`, `ext`, `x`) even for definitions in sub-folders
+    /// (for the OMA registry layout, whose `version_history/` is no family).
+    pub fn families_from_urn(&mut self, on: bool) -> &mut Self {
+        self.families_from_urn = on;
+        self
+    }
+
+    /// Reads, checks and de-duplicates the definitions.
+    pub fn load(&self) -> Result<Vec<Input>, Error> {
+        let loaded = load::load_paths(&self.models);
+        if loaded.has_errors() {
+            return Err(Error::Load(
+                loaded
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.is_error())
+                    .collect(),
+            ));
+        }
+        let objects = load::dedup_versions(loaded.objects).map_err(Error::Load)?;
+        Ok(objects
+            .into_iter()
+            .map(|def| {
+                let (family, source) = self.place(&def.location.file, &def);
+                Input {
+                    def,
+                    family,
+                    source,
+                }
+            })
+            .collect())
+    }
+
+    fn place(&self, file: &Path, def: &crate::ir::ObjectDef) -> (String, String) {
+        for root in &self.models {
+            if let Ok(rel) = file.strip_prefix(root) {
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                let root_name = root
+                    .canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| "models".into());
+                let source = std::iter::once(root_name)
+                    .chain(parts.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let family = if parts.len() > 1 && !self.families_from_urn {
+                    parts[0].clone()
+                } else {
+                    urn_label(def)
+                };
+                return (family, source);
+            }
+        }
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (urn_label(def), name)
+    }
+
+    /// The files generation produces (nothing is written).
+    pub fn render(&self) -> Result<Vec<GeneratedFile>, Error> {
+        let inputs = self.load()?;
+        Ok(generator::generate(&inputs, &self.options)?)
+    }
+
+    fn dir(&self) -> Result<PathBuf, Error> {
+        match &self.out_dir {
+            Some(d) => Ok(d.clone()),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir),
+        }
+    }
+
+    /// Generates and writes the files (unchanged files are not rewritten; stale generated
+    /// files in the folder are removed). Returns the paths written.
+    pub fn generate(&self) -> Result<Vec<PathBuf>, Error> {
+        let files = self.render()?;
+        let dir = self.dir()?;
+        if self.options.layout == Layout::SingleFile {
+            let mut written = Vec::new();
+            for f in &files {
+                let path = dir.join(&f.path);
+                write_if_changed(&path, &f.contents)?;
+                written.push(path);
+            }
+            return Ok(written);
+        }
+        write_files(&dir, &files)
+    }
+
+    /// Compares the output folder with what generation would write; returns the stale
+    /// files (different, missing, or generated files that should not exist), sorted.
+    pub fn check(&self) -> Result<Vec<PathBuf>, Error> {
+        let files = self.render()?;
+        let dir = self.dir()?;
+        if self.options.layout == Layout::SingleFile {
+            let mut stale: Vec<PathBuf> = files
+                .iter()
+                .filter(|f| {
+                    !std::fs::read_to_string(dir.join(&f.path)).is_ok_and(|c| c == f.contents)
+                })
+                .map(|f| dir.join(&f.path))
+                .collect();
+            stale.sort();
+            return Ok(stale);
+        }
+        check_files(&dir, &files)
+    }
+
+    /// Writes a complete crate: `Cargo.toml` (depending on `ucifi-runtime` at
+    /// `runtime_path`, features `std` and `serde`) and `src/` with the generated tree.
+    pub fn write_crate(&self, name: &str, runtime_path: &Path) -> Result<Vec<PathBuf>, Error> {
+        let dir = self.dir()?;
+        let mut opts = self.clone();
+        opts.options.layout = Layout::Tree;
+        let files = opts.render()?;
+        let mut written = write_files(&dir.join("src/generated"), &files)?;
+        let manifest = format!(
+            "# @generated by ucifi-codegen. Do not edit.\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nucifi-runtime = {{ path = \"{}\", default-features = false }}\n\n[features]\ndefault = [\"std\"]\nstd = [\"ucifi-runtime/std\"]\nserde = []\n\n[workspace]\n",
+            runtime_path.display().to_string().replace('\\', "/")
+        );
+        let lib = "// @generated by ucifi-codegen. Do not edit.\n//! Generated LwM2M objects and their model registry.\n#![cfg_attr(not(feature = \"std\"), no_std)]\n#![forbid(unsafe_code)]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n";
+        for (p, c) in [("Cargo.toml", manifest.as_str()), ("src/lib.rs", lib)] {
+            let path = dir.join(p);
+            write_if_changed(&path, c)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+fn urn_label(def: &crate::ir::ObjectDef) -> String {
+    let label = def
+        .urn
+        .strip_prefix("urn:oma:lwm2m:")
+        .and_then(|r| r.split(':').next())
+        .unwrap_or("");
+    match label {
+        "oma" | "ext" | "x" => label.into(),
+        _ => match def.id {
+            0..=2047 => "oma".into(),
+            2048..=10240 => "ext".into(),
+            _ => "x".into(),
+        },
+    }
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<bool, Error> {
+    if std::fs::read_to_string(path).is_ok_and(|c| c == contents) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::Io(parent.to_path_buf(), e))?;
+    }
+    std::fs::write(path, contents).map_err(|e| Error::Io(path.to_path_buf(), e))?;
+    Ok(true)
+}
+
+/// Every `.rs` file under `dir` that starts with the `@generated` header.
+fn existing_generated(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && std::fs::read_to_string(&p).is_ok_and(|c| generator::is_generated(&c))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Writes `files` under `dir`, removing generated files that are no longer produced.
+pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
+    let wanted: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    for old in existing_generated(dir) {
+        if !wanted.contains(&old) {
+            std::fs::remove_file(&old).map_err(|e| Error::Io(old.clone(), e))?;
+        }
+    }
+    for (f, path) in files.iter().zip(&wanted) {
+        write_if_changed(path, &f.contents)?;
+    }
+    Ok(wanted)
+}
+
+/// The stale files of `dir` compared with `files`.
+pub fn check_files(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, Error> {
+    let mut stale = Vec::new();
+    let wanted: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+    for (f, path) in files.iter().zip(&wanted) {
+        if !std::fs::read_to_string(path).is_ok_and(|c| c == f.contents) {
+            stale.push(path.clone());
+        }
+    }
+    for old in existing_generated(dir) {
+        if !wanted.contains(&old) {
+            stale.push(old);
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}

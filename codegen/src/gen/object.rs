@@ -1,0 +1,695 @@
+//! The items of one object-version module.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{DataType, Operations, Range};
+
+use super::Options;
+use super::plan::{EnumPlan, ObjectPlan, ResourcePlan, code, md};
+
+fn int(v: i128) -> TokenStream {
+    let lit = Literal::i128_unsuffixed(v.unsigned_abs() as i128);
+    if v < 0 {
+        quote! { -#lit }
+    } else {
+        quote! { #lit }
+    }
+}
+
+fn float(v: f64) -> TokenStream {
+    let lit = Literal::f64_unsuffixed(v.abs());
+    if v < 0.0 {
+        quote! { -#lit }
+    } else {
+        quote! { #lit }
+    }
+}
+
+fn ops_name(o: Operations) -> proc_macro2::Ident {
+    match o.ddf_name() {
+        "" => format_ident!("NONE"),
+        s => format_ident!("{}", s),
+    }
+}
+
+fn ops_tokens(o: Operations) -> TokenStream {
+    let i = ops_name(o);
+    quote! { ::ucifi_runtime::Operations::#i }
+}
+
+fn dt_name(d: DataType) -> proc_macro2::Ident {
+    format_ident!("{}", format!("{d:?}"))
+}
+
+fn dt_tokens(d: DataType) -> TokenStream {
+    let v = dt_name(d);
+    quote! { ::ucifi_runtime::DataType::#v }
+}
+
+fn version_tokens(v: crate::ir::Version) -> TokenStream {
+    let (a, b) = (
+        Literal::u16_unsuffixed(v.major),
+        Literal::u16_unsuffixed(v.minor),
+    );
+    quote! { ::ucifi_runtime::Version::new(#a, #b) }
+}
+
+/// The Rust element type of a resource (`i64`, `String`, an enum, ...).
+fn element_type(r: &ResourcePlan) -> TokenStream {
+    if let Some(e) = &r.enumeration {
+        let n = format_ident!("{}", e.name);
+        return quote! { #n };
+    }
+    scalar_type(r.def.data_type)
+}
+
+fn scalar_type(d: DataType) -> TokenStream {
+    match d {
+        DataType::String => quote! { ::ucifi_runtime::__private::String },
+        DataType::Integer => quote! { i64 },
+        DataType::UnsignedInteger => quote! { u64 },
+        DataType::Float => quote! { f64 },
+        DataType::Boolean => quote! { bool },
+        DataType::Opaque => quote! { ::ucifi_runtime::__private::Vec<u8> },
+        DataType::Time => quote! { ::ucifi_runtime::Time },
+        DataType::Objlnk => quote! { ::ucifi_runtime::ObjectLink },
+        DataType::Corelnk => quote! { ::ucifi_runtime::CoreLink },
+        DataType::None => quote! { () },
+    }
+}
+
+/// The whole value of a resource (`T` or `BTreeMap<u16, T>`).
+fn value_type(r: &ResourcePlan) -> TokenStream {
+    let t = element_type(r);
+    if r.def.multiple {
+        quote! { ::ucifi_runtime::__private::BTreeMap<u16, #t> }
+    } else {
+        t
+    }
+}
+
+/// The struct field type (`Option<T>` when optional).
+fn field_type(r: &ResourcePlan) -> TokenStream {
+    let v = value_type(r);
+    if r.def.mandatory || r.def.multiple {
+        v
+    } else {
+        quote! { ::core::option::Option<#v> }
+    }
+}
+
+fn data_type_text(r: &ResourcePlan) -> String {
+    if r.valueless() {
+        "none".into()
+    } else {
+        r.def.data_type.ddf_name().into()
+    }
+}
+
+/// Facts line of a resource's documentation.
+fn facts(r: &ResourcePlan) -> String {
+    let d = r.def;
+    let mut s = format!(
+        "ID {} · {} · {} · {} · {}",
+        d.id,
+        if d.operations.is_none() {
+            "no operation (bootstrap/client only)".to_string()
+        } else {
+            d.operations.ddf_name().to_string()
+        },
+        data_type_text(r),
+        if d.multiple { "multiple" } else { "single" },
+        if d.mandatory { "mandatory" } else { "optional" },
+    );
+    if !d.units.trim().is_empty() {
+        s.push_str(&format!(" · units {}", code(&d.units)));
+    }
+    if !d.range_text.trim().is_empty() {
+        s.push_str(&format!(" · range {}", code(&d.range_text)));
+    }
+    s
+}
+
+fn res_doc(r: &ResourcePlan) -> TokenStream {
+    let title = format!(" {} (resource {}).", md(&r.def.name), r.def.id);
+    let facts = format!(" {}", facts(r));
+    let mut t = quote! { #[doc = #title] #[doc = ""] #[doc = #facts] };
+    if !r.def.description.trim().is_empty() {
+        let d = format!(" {}", md(&r.def.description));
+        t.extend(quote! { #[doc = ""] #[doc = #d] });
+    }
+    t
+}
+
+fn serde_attrs(options: &Options) -> TokenStream {
+    match &options.serde_feature {
+        Some(f) => quote! {
+            #[cfg_attr(feature = #f, derive(::ucifi_runtime::__private::serde::Serialize, ::ucifi_runtime::__private::serde::Deserialize))]
+            #[cfg_attr(feature = #f, serde(crate = "::ucifi_runtime::__private::serde"))]
+        },
+        None => quote! {},
+    }
+}
+
+/// The body of `v{M}_{m}` for one object version.
+pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
+    let def = o.def;
+    let ty = format_ident!("{}", o.type_name);
+    let write_ty = format_ident!("{}", o.write_name);
+    let serde = serde_attrs(options);
+    let id = Literal::u16_unsuffixed(def.id);
+    let version = version_tokens(def.version);
+    let lwm2m_version = version_tokens(def.lwm2m_version);
+
+    let mut module_doc = vec![
+        format!(
+            " {} (object {}) version {}: `{}`.",
+            md(&def.name),
+            def.id,
+            def.version,
+            def.urn
+        ),
+        String::new(),
+        format!(
+            " LwM2M {} · {} instances · {}.",
+            def.lwm2m_version,
+            if def.multiple { "multiple" } else { "single" },
+            if def.mandatory {
+                "mandatory"
+            } else {
+                "optional"
+            }
+        ),
+    ];
+    for d in [&def.description1, &def.description2] {
+        if !d.trim().is_empty() {
+            module_doc.push(String::new());
+            module_doc.push(format!(" {}", md(d)));
+        }
+    }
+
+    // The model descriptor.
+    let res_models = o.resources.iter().map(|r| {
+        let d = r.def;
+        let rid = Literal::u16_unsuffixed(d.id);
+        let name = &d.name;
+        let ops = ops_name(d.operations);
+        let ops = quote! { O::#ops };
+        let (m, man) = (d.multiple, d.mandatory);
+        let dt = dt_name(d.data_type);
+        let dt = quote! { T::#dt };
+        let range = &d.range_text;
+        let units = &d.units;
+        quote! { r(#rid, #name, #ops, #m, #man, #dt, #range, #units) }
+    });
+    let (name, urn, multiple, mandatory) = (&def.name, &def.urn, def.multiple, def.mandatory);
+
+    // Struct fields.
+    let value_res: Vec<&ResourcePlan> = o.resources.iter().filter(|r| !r.valueless()).collect();
+    let fields = value_res.iter().map(|r| {
+        let doc = res_doc(r);
+        let f = format_ident!("{}", r.field);
+        let t = field_type(r);
+        quote! { #doc pub #f: #t, }
+    });
+
+    // Encoding.
+    let encodes: Vec<TokenStream> = value_res
+        .iter()
+        .map(|r| {
+            let f = format_ident!("{}", r.field);
+            let rid = Literal::u16_unsuffixed(r.def.id);
+            if r.def.multiple {
+                let always = r.def.mandatory;
+                quote! { f::multi(w, #rid, &self.#f, #always)?; }
+            } else if r.def.mandatory {
+                quote! { f::one(w, #rid, &self.#f)?; }
+            } else {
+                quote! { f::opt(w, #rid, &self.#f)?; }
+            }
+        })
+        .collect();
+    let sets: Vec<TokenStream> = value_res
+        .iter()
+        .map(|r| {
+            let f = format_ident!("{}", r.field);
+            let rid = Literal::u16_unsuffixed(r.def.id);
+            if r.def.multiple {
+                quote! { #rid => f::set_multi(&mut self.#f, instance, raw), }
+            } else if r.def.mandatory {
+                quote! { #rid => f::set(&mut self.#f, instance, raw), }
+            } else {
+                quote! { #rid => f::set_opt(&mut self.#f, instance, raw), }
+            }
+        })
+        .collect();
+    let valueless: Vec<Literal> = o
+        .resources
+        .iter()
+        .filter(|r| r.valueless())
+        .map(|r| Literal::u16_unsuffixed(r.def.id))
+        .collect();
+    let valueless_arm = if valueless.is_empty() {
+        quote! {}
+    } else {
+        quote! { #(#valueless)|* => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable), }
+    };
+    let multis: Vec<&&ResourcePlan> = value_res.iter().filter(|r| r.def.multiple).collect();
+    let clears = multis.iter().map(|r| {
+        let f = format_ident!("{}", r.field);
+        let rid = Literal::u16_unsuffixed(r.def.id);
+        (quote! { #rid }, quote! { self.#f.clear(); })
+    });
+    let clear_body = dispatch(clears.collect());
+
+    // Validation.
+    let checks = value_res.iter().filter_map(|r| check(r));
+    let checks: Vec<TokenStream> = checks.collect();
+    let validate_body = if checks.is_empty() {
+        quote! { ::core::result::Result::Ok(()) }
+    } else {
+        quote! {
+            use ::ucifi_runtime::typed::check as c;
+            let mut v = ::ucifi_runtime::__private::Vec::new();
+            #(#checks)*
+            c::finish(v)
+        }
+    };
+
+    // Write view.
+    let writable: Vec<&&ResourcePlan> = value_res.iter().filter(|r| r.writable()).collect();
+    let wfields = writable.iter().map(|r| {
+        let doc = res_doc(r);
+        let f = format_ident!("{}", r.field);
+        let t = value_type(r);
+        quote! { #doc pub #f: ::core::option::Option<#t>, }
+    });
+    let wencodes: Vec<TokenStream> = writable
+        .iter()
+        .map(|r| {
+            let f = format_ident!("{}", r.field);
+            let rid = Literal::u16_unsuffixed(r.def.id);
+            if r.def.multiple {
+                quote! { f::opt_multi(w, #rid, &self.#f)?; }
+            } else {
+                quote! { f::opt(w, #rid, &self.#f)?; }
+            }
+        })
+        .collect();
+    let wsets: Vec<TokenStream> = writable
+        .iter()
+        .map(|r| {
+            let f = format_ident!("{}", r.field);
+            let rid = Literal::u16_unsuffixed(r.def.id);
+            if r.def.multiple {
+                quote! { #rid => f::set_opt_multi(&mut self.#f, instance, raw), }
+            } else {
+                quote! { #rid => f::set_opt(&mut self.#f, instance, raw), }
+            }
+        })
+        .collect();
+    let readonly: Vec<Literal> = value_res
+        .iter()
+        .filter(|r| !r.writable())
+        .map(|r| Literal::u16_unsuffixed(r.def.id))
+        .collect();
+    let readonly_arm = if readonly.is_empty() {
+        quote! {}
+    } else {
+        quote! { #(#readonly)|* => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::NotWritable), }
+    };
+    let wmultis: Vec<&&&ResourcePlan> = writable.iter().filter(|r| r.def.multiple).collect();
+    let wclears = wmultis.iter().map(|r| {
+        let f = format_ident!("{}", r.field);
+        let rid = Literal::u16_unsuffixed(r.def.id);
+        (quote! { #rid }, quote! { self.#f = ::core::option::Option::Some(::ucifi_runtime::__private::BTreeMap::new()); })
+    });
+    let wclear_body = dispatch(wclears.collect());
+    let applies = writable.iter().map(|r| {
+        let f = format_ident!("{}", r.field);
+        if r.def.mandatory || r.def.multiple {
+            quote! { if let ::core::option::Option::Some(v) = &self.#f { target.#f = ::core::clone::Clone::clone(v); } }
+        } else {
+            quote! { if let ::core::option::Option::Some(v) = &self.#f { target.#f = ::core::option::Option::Some(::core::clone::Clone::clone(v)); } }
+        }
+    });
+    let applies: Vec<TokenStream> = applies.collect();
+    let apply_body = if applies.is_empty() {
+        quote! { let _ = target; }
+    } else {
+        quote! { #(#applies)* }
+    };
+    let write_doc = format!(
+        " What a server may write to a [`{}`] instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
+        o.type_name,
+        writable.len()
+    );
+
+    // Markers, constants, enums, executables.
+    let markers = o.resources.iter().map(|r| marker(r, &ty));
+    let consts = o.resources.iter().map(|r| {
+        let k = format_ident!("{}", r.konst);
+        let rid = Literal::u16_unsuffixed(r.def.id);
+        let doc = format!(" {} (resource {}).", md(&r.def.name), r.def.id);
+        quote! { #[doc = #doc] pub const #k: u16 = #rid; }
+    });
+    let enums = o
+        .resources
+        .iter()
+        .filter_map(|r| r.enumeration.as_ref().map(|e| enum_items(r, e, &serde)));
+    let execs: Vec<&ResourcePlan> = o
+        .resources
+        .iter()
+        .filter(|r| r.def.is_executable())
+        .collect();
+    let execute = if execs.is_empty() {
+        quote! {}
+    } else {
+        let ex = format_ident!("{}", o.execute_name);
+        let variants: Vec<_> = execs
+            .iter()
+            .map(|r| format_ident!("{}", r.marker))
+            .collect();
+        let ids: Vec<Literal> = execs
+            .iter()
+            .map(|r| Literal::u16_unsuffixed(r.def.id))
+            .collect();
+        let docs = execs.iter().map(|r| res_doc(r));
+        let doc = format!(
+            " The executable resources of {} (they carry no value, so they are not fields).",
+            md(&def.name)
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub enum #ex { #( #docs #variants, )* }
+            impl #ex {
+                /// Every executable resource, by ID.
+                pub const ALL: &'static [#ex] = &[#(#ex::#variants),*];
+                /// The resource ID.
+                pub const fn id(self) -> u16 { match self { #(#ex::#variants => #ids,)* } }
+                /// The executable resource with this ID.
+                pub const fn from_id(id: u16) -> ::core::option::Option<#ex> {
+                    match id { #(#ids => ::core::option::Option::Some(#ex::#variants),)* _ => ::core::option::Option::None }
+                }
+            }
+        }
+    };
+    let enc_prologue = enc_prologue(encodes.is_empty());
+    let wenc_prologue = enc_prologue_w(wencodes.is_empty());
+    let set_prologue = set_prologue(sets.is_empty());
+    let wset_prologue = set_prologue_w(wsets.is_empty());
+    let struct_doc = format!(
+        " One instance of {} (object {}) version {}: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).",
+        md(&def.name),
+        def.id,
+        def.version
+    );
+    let model_doc = format!(" The model of {} version {}.", md(&def.name), def.version);
+
+    quote! {
+        #(#![doc = #module_doc])*
+
+        /// Object ID.
+        pub const ID: u16 = #id;
+        /// Object version.
+        pub const VERSION: ::ucifi_runtime::Version = #version;
+        #[doc = #model_doc]
+        pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
+            #id, #name, #urn, #version, #lwm2m_version, #multiple, #mandatory, RESOURCES,
+        );
+        /// The resource models, sorted by ID.
+        pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
+            use ::ucifi_runtime::typed::resource_model as r;
+            use ::ucifi_runtime::{DataType as T, Operations as O};
+            &[#(#res_models),*]
+        };
+
+        /// Resource IDs.
+        pub mod id { #(#consts)* }
+
+        #[doc = #struct_doc]
+        #[derive(Clone, Debug, PartialEq, Default)]
+        #serde
+        pub struct #ty { #(#fields)* }
+
+        impl ::ucifi_runtime::typed::Instance for #ty {
+            const OBJECT_ID: u16 = #id;
+            fn encode_resources<W: ::ucifi_runtime::codec::Writer>(&self, w: &mut W) -> ::core::result::Result<(), W::Error> {
+                #enc_prologue
+                #(#encodes)*
+                ::core::result::Result::Ok(())
+            }
+            fn set_raw(&mut self, resource: u16, instance: ::core::option::Option<u16>, raw: &::ucifi_runtime::codec::RawValue<'_>) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
+                #set_prologue
+                match resource {
+                    #(#sets)*
+                    #valueless_arm
+                    _ => ::core::result::Result::Ok(false),
+                }
+            }
+            fn clear_multiple(&mut self, resource: u16) { #clear_body }
+        }
+
+        impl ::ucifi_runtime::typed::ObjectType for #ty {
+            const VERSION: ::ucifi_runtime::Version = VERSION;
+            const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
+            fn validate(&self) -> ::core::result::Result<(), ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>> {
+                #validate_body
+            }
+        }
+
+        #[doc = #write_doc]
+        #[derive(Clone, Debug, PartialEq, Default)]
+        #serde
+        pub struct #write_ty { #(#wfields)* }
+
+        impl #write_ty {
+            /// Copies every present value into `target`.
+            pub fn apply_to(&self, target: &mut #ty) { #apply_body }
+        }
+
+        impl ::ucifi_runtime::typed::Instance for #write_ty {
+            const OBJECT_ID: u16 = #id;
+            fn encode_resources<W: ::ucifi_runtime::codec::Writer>(&self, w: &mut W) -> ::core::result::Result<(), W::Error> {
+                #wenc_prologue
+                #(#wencodes)*
+                ::core::result::Result::Ok(())
+            }
+            fn set_raw(&mut self, resource: u16, instance: ::core::option::Option<u16>, raw: &::ucifi_runtime::codec::RawValue<'_>) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
+                #wset_prologue
+                match resource {
+                    #(#wsets)*
+                    #readonly_arm
+                    #valueless_arm
+                    _ => ::core::result::Result::Ok(false),
+                }
+            }
+            fn clear_multiple(&mut self, resource: u16) { #wclear_body }
+        }
+
+        #execute
+        #(#enums)*
+        #(#markers)*
+    }
+}
+
+/// `if resource == ID { .. }` for one case, a `match` for several, nothing for none.
+fn dispatch(cases: Vec<(TokenStream, TokenStream)>) -> TokenStream {
+    match cases.len() {
+        0 => quote! { let _ = resource; },
+        1 => {
+            let (id, body) = &cases[0];
+            quote! { if resource == #id { #body } }
+        }
+        _ => {
+            let arms = cases.iter().map(|(id, body)| quote! { #id => { #body } });
+            quote! { match resource { #(#arms)* _ => {} } }
+        }
+    }
+}
+
+fn enc_prologue(empty: bool) -> TokenStream {
+    if empty {
+        quote! { let _ = w; }
+    } else {
+        quote! { use ::ucifi_runtime::typed::field as f; }
+    }
+}
+
+fn enc_prologue_w(empty: bool) -> TokenStream {
+    enc_prologue(empty)
+}
+
+fn set_prologue(empty: bool) -> TokenStream {
+    if empty {
+        quote! { let _ = (instance, raw); }
+    } else {
+        quote! { use ::ucifi_runtime::typed::field as f; }
+    }
+}
+
+fn set_prologue_w(empty: bool) -> TokenStream {
+    set_prologue(empty)
+}
+
+fn check(r: &ResourcePlan) -> Option<TokenStream> {
+    let f = format_ident!("{}", r.field);
+    let rid = Literal::u16_unsuffixed(r.def.id);
+    let values = if r.def.multiple {
+        quote! { c::multi(&self.#f) }
+    } else if r.def.mandatory {
+        quote! { c::one(&self.#f) }
+    } else {
+        quote! { c::opt(&self.#f) }
+    };
+    if r.enumeration.is_some() {
+        return Some(quote! { c::enumerated(&mut v, #rid, #values); });
+    }
+    let numeric = matches!(
+        r.def.data_type,
+        DataType::Integer | DataType::UnsignedInteger | DataType::Float | DataType::Time
+    );
+    let bytes = matches!(
+        r.def.data_type,
+        DataType::String | DataType::Opaque | DataType::Corelnk
+    );
+    let rule = match (&r.def.range, numeric, bytes) {
+        (Range::Integer { min, max }, true, _) => {
+            let (a, b) = (int(*min), int(*max));
+            quote! { c::Rule::Int(#a, #b) }
+        }
+        (Range::Float { min, max }, true, _) if min.is_finite() && max.is_finite() => {
+            let (a, b) = (float(*min), float(*max));
+            quote! { c::Rule::Float(#a, #b) }
+        }
+        (Range::Discrete(list), true, _) => {
+            let items = list.iter().map(|v| int(*v));
+            quote! { c::Rule::Discrete(&[#(#items),*]) }
+        }
+        (Range::Length { min, max }, _, true) => {
+            let (a, b) = (Literal::u64_unsuffixed(*min), Literal::u64_unsuffixed(*max));
+            quote! { c::Rule::Len(#a, #b) }
+        }
+        (Range::Integer { min, max }, _, true) if *min >= 0 && *max <= u64::MAX as i128 => {
+            let (a, b) = (
+                Literal::u64_unsuffixed(*min as u64),
+                Literal::u64_unsuffixed(*max as u64),
+            );
+            quote! { c::Rule::Len(#a, #b) }
+        }
+        _ => return None,
+    };
+    Some(quote! { c::range(&mut v, #rid, #values, #rule); })
+}
+
+fn marker(r: &ResourcePlan, object: &proc_macro2::Ident) -> TokenStream {
+    let m = format_ident!("{}", r.marker);
+    let doc = res_doc(r);
+    let rid = Literal::u16_unsuffixed(r.def.id);
+    let name = &r.def.name;
+    let ops = ops_tokens(r.def.operations);
+    let (multiple, mandatory) = (r.def.multiple, r.def.mandatory);
+    let dt = dt_tokens(if r.valueless() {
+        DataType::None
+    } else {
+        r.def.data_type
+    });
+    let value = if r.valueless() {
+        quote! { () }
+    } else {
+        value_type(r)
+    };
+    let mut extra = TokenStream::new();
+    if !r.valueless() {
+        if r.def.operations.readable() {
+            extra.extend(quote! { impl ::ucifi_runtime::typed::Readable for #m {} });
+        }
+        if r.def.operations.writable() {
+            extra.extend(quote! { impl ::ucifi_runtime::typed::Writable for #m {} });
+        }
+    }
+    if r.def.is_executable() {
+        extra.extend(quote! { impl ::ucifi_runtime::typed::Executable for #m {} });
+    }
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct #m;
+        impl ::ucifi_runtime::typed::Resource for #m {
+            const ID: u16 = #rid;
+            const NAME: &'static str = #name;
+            const OPERATIONS: ::ucifi_runtime::Operations = #ops;
+            const MULTIPLE: bool = #multiple;
+            const MANDATORY: bool = #mandatory;
+            const DATA_TYPE: ::ucifi_runtime::DataType = #dt;
+            type Object = #object;
+            type Value = #value;
+        }
+        #extra
+    }
+}
+
+fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream) -> TokenStream {
+    let n = format_ident!("{}", e.name);
+    let unsigned = e.unsigned;
+    let raw_ty = if unsigned {
+        quote! { u64 }
+    } else {
+        quote! { i64 }
+    };
+    let dt = dt_tokens(r.def.data_type);
+    let doc = format!(
+        " Values of {} (resource {}), as enumerated by the model; `Other` holds values it does not list.",
+        md(&r.def.name),
+        r.def.id
+    );
+    let variants: Vec<_> = e
+        .variants
+        .iter()
+        .map(|(v, _, _)| format_ident!("{}", v))
+        .collect();
+    let values: Vec<TokenStream> = e.variants.iter().map(|(_, x, _)| int(*x as i128)).collect();
+    let mut docs = e
+        .variants
+        .iter()
+        .map(|(_, x, l)| format!(" `{x}`: {}", md(l)));
+    let first = &variants[0];
+    let first_doc = docs.next().expect("an enumeration has a variant");
+    let rest = &variants[1..];
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+        #serde
+        pub enum #n {
+            #[default]
+            #[doc = #first_doc]
+            #first,
+            #( #[doc = #docs] #rest, )*
+            /// A value the model does not list.
+            Other(#raw_ty),
+        }
+        impl ::ucifi_runtime::typed::Enumeration for #n {
+            fn to_i128(self) -> i128 {
+                match self { #(#n::#variants => #values,)* #n::Other(v) => v as i128, }
+            }
+            fn from_i128(v: i128) -> Self {
+                match v { #(#values => #n::#variants,)* v => #n::Other(v as #raw_ty), }
+            }
+            fn is_known(self) -> bool { !matches!(self, #n::Other(_)) }
+        }
+        impl ::ucifi_runtime::typed::Scalar for #n {
+            const DATA_TYPE: ::ucifi_runtime::DataType = #dt;
+            fn from_raw(raw: &::ucifi_runtime::codec::RawValue<'_>) -> ::core::result::Result<Self, ::ucifi_runtime::codec::ValueError> {
+                ::ucifi_runtime::typed::field::enum_from_raw(raw, #unsigned)
+            }
+            fn to_value_ref(&self) -> ::ucifi_runtime::codec::ValueRef<'_> {
+                ::ucifi_runtime::typed::field::enum_to_ref(*self, #unsigned)
+            }
+            fn measure(&self) -> ::ucifi_runtime::typed::Measure {
+                ::ucifi_runtime::typed::Measure::Int(::ucifi_runtime::typed::Enumeration::to_i128(*self))
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Generates the vendor object of `models/` into `OUT_DIR` (and, for the tests, the
+//! generator's fixture models).
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo::rerun-if-changed=models");
+    println!("cargo::rerun-if-changed=../../tests/fixtures/models");
+    ucifi_codegen::Config::new()
+        .models("models")
+        .file_name("vendor_objects.rs")
+        .generate()?;
+    ucifi_codegen::Config::new()
+        .models("../../tests/fixtures/models")
+        .file_name("fixture_objects.rs")
+        .generate()?;
+    Ok(())
+}

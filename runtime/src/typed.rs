@@ -1,0 +1,976 @@
+//! What generated object code implements and calls.
+//!
+//! Generated code (see `ucifi-codegen`) emits, per object version:
+//!
+//! * an instance struct implementing [`Instance`] and [`ObjectType`]: it encodes itself by
+//!   driving any format's [`Writer`] and decodes itself (whole or as a partial update) from
+//!   any format's [`Reader`], with no detour through a [`Node`](crate::Node) tree;
+//! * a write view implementing [`Instance`] that holds only the resources a server may write;
+//! * one zero-sized marker type per resource implementing [`Resource`] (and [`Readable`],
+//!   [`Writable`] or [`Executable`]) so single resources can be read and written with types
+//!   ([`read`], [`write`]);
+//! * Rust enums for enumerated resources, implementing [`Scalar`].
+//!
+//! The functions of this module ([`encode`], [`decode`], [`apply`], [`decode_instances`],
+//! [`encode_instances`], [`read`], [`write`]) are the entry points for those types, and the
+//! submodules [`field`] and [`check`] hold the helpers generated code calls so it stays small.
+
+use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::codec::{Error, Event, RawValue, Reader, ValueError, ValueRef, Writer};
+use crate::{CoreLink, DataType, ObjectLink, ObjectModel, Operations, Path, ResourceModel, Time};
+use crate::{Version, codec};
+
+/// Re-exports generated code names by absolute path (`::ucifi_runtime::__private::...`), so
+/// it compiles under `no_std` and without its own `serde` dependency. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::borrow::Cow;
+    pub use alloc::collections::BTreeMap;
+    pub use alloc::string::String;
+    pub use alloc::vec::Vec;
+    pub use serde;
+}
+
+/// Builds a [`ResourceModel`] in `const` context (generated `MODEL`s).
+#[allow(clippy::too_many_arguments)]
+pub const fn resource_model(
+    id: u16,
+    name: &'static str,
+    operations: Operations,
+    multiple: bool,
+    mandatory: bool,
+    data_type: DataType,
+    range: &'static str,
+    units: &'static str,
+) -> ResourceModel {
+    ResourceModel {
+        id,
+        name: Cow::Borrowed(name),
+        operations,
+        multiple,
+        mandatory,
+        data_type,
+        range: Cow::Borrowed(range),
+        units: Cow::Borrowed(units),
+    }
+}
+
+/// Builds an [`ObjectModel`] in `const` context (generated `MODEL`s). `resources` must be
+/// sorted by ID.
+#[allow(clippy::too_many_arguments)]
+pub const fn object_model(
+    id: u16,
+    name: &'static str,
+    urn: &'static str,
+    version: Version,
+    lwm2m_version: Version,
+    multiple: bool,
+    mandatory: bool,
+    resources: &'static [ResourceModel],
+) -> ObjectModel {
+    ObjectModel {
+        id,
+        name: Cow::Borrowed(name),
+        urn: Cow::Borrowed(urn),
+        version,
+        lwm2m_version,
+        multiple,
+        mandatory,
+        resources: Cow::Borrowed(resources),
+    }
+}
+
+/// How a value measures against a model range (see [`check`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Measure {
+    /// An integral number (Integer, Unsigned Integer, Time, enumerations).
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A length in bytes (String, Opaque, Corelnk).
+    Len(usize),
+    /// Nothing to measure (Boolean, Objlnk).
+    None,
+}
+
+/// A value type one resource (or resource instance) holds.
+pub trait Scalar: Sized + Clone {
+    /// The LwM2M data type it is encoded as.
+    const DATA_TYPE: DataType;
+    /// Reads a decoded payload value.
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError>;
+    /// A borrowed view for encoding.
+    fn to_value_ref(&self) -> ValueRef<'_>;
+    /// How it measures against a range.
+    fn measure(&self) -> Measure {
+        Measure::None
+    }
+}
+
+impl Scalar for String {
+    const DATA_TYPE: DataType = DataType::String;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_str().map(|s| s.into_owned())
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::String(self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Len(self.len())
+    }
+}
+
+impl Scalar for i64 {
+    const DATA_TYPE: DataType = DataType::Integer;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_i64()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Integer(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(*self as i128)
+    }
+}
+
+impl Scalar for u64 {
+    const DATA_TYPE: DataType = DataType::UnsignedInteger;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_u64()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::UnsignedInteger(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(*self as i128)
+    }
+}
+
+impl Scalar for f64 {
+    const DATA_TYPE: DataType = DataType::Float;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_f64()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Float(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Float(*self)
+    }
+}
+
+impl Scalar for bool {
+    const DATA_TYPE: DataType = DataType::Boolean;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_bool()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Boolean(*self)
+    }
+}
+
+impl Scalar for Vec<u8> {
+    const DATA_TYPE: DataType = DataType::Opaque;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_bytes().map(|b| b.into_owned())
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Opaque(self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Len(self.len())
+    }
+}
+
+impl Scalar for Time {
+    const DATA_TYPE: DataType = DataType::Time;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_time()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Time(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(self.0 as i128)
+    }
+}
+
+impl Scalar for ObjectLink {
+    const DATA_TYPE: DataType = DataType::Objlnk;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_objlnk()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Objlnk(*self)
+    }
+}
+
+impl Scalar for CoreLink {
+    const DATA_TYPE: DataType = DataType::Corelnk;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        match raw.as_str() {
+            Ok(s) => Ok(CoreLink(s.into_owned())),
+            Err(ValueError::WrongType { found, .. }) => Err(ValueError::WrongType {
+                expected: DataType::Corelnk,
+                found,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Corelnk(&self.0)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Len(self.0.len())
+    }
+}
+
+/// Enumerations generated from a `N: LABEL` range: every value maps to a variant, values the
+/// model does not list to a fallback variant.
+pub trait Enumeration: Copy {
+    /// The numeric value.
+    fn to_i128(self) -> i128;
+    /// The variant for a value (the fallback variant when the model does not list it).
+    fn from_i128(v: i128) -> Self;
+    /// Whether the value is listed by the model.
+    fn is_known(self) -> bool;
+}
+
+/// The whole value of one resource: a [`Scalar`] for a single-instance resource, a map of
+/// resource-instance ID to value for a multiple-instance resource.
+pub trait ResourceValue: Sized + Default {
+    /// The element type.
+    type Element: Scalar;
+    /// Whether this is the multiple-instance form.
+    const MULTIPLE: bool;
+    /// Stores one decoded value (`instance` is the resource-instance ID, if any).
+    fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError>;
+    /// Emits the value as resource `id`.
+    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error>;
+}
+
+impl<T: Scalar + Default> ResourceValue for T {
+    type Element = T;
+    const MULTIPLE: bool = false;
+    fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError> {
+        field::set(self, instance, raw).map(drop)
+    }
+    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error> {
+        w.value(id, self.to_value_ref())
+    }
+}
+
+impl<T: Scalar> ResourceValue for BTreeMap<u16, T> {
+    type Element = T;
+    const MULTIPLE: bool = true;
+    fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError> {
+        field::set_multi(self, instance, raw).map(drop)
+    }
+    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error> {
+        field::multi(w, id, self, true)
+    }
+}
+
+/// Why one decoded value could not be stored into a typed instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetError {
+    /// The value does not fit the resource's type.
+    Value(ValueError),
+    /// A resource-instance value for a single-instance resource.
+    NotMultiple,
+    /// A single value for a multiple-instance resource.
+    NotSingle,
+    /// The resource may not be written (write views only).
+    NotWritable,
+    /// The resource is executable and carries no value.
+    Executable,
+}
+
+impl From<ValueError> for SetError {
+    fn from(e: ValueError) -> Self {
+        SetError::Value(e)
+    }
+}
+
+impl SetError {
+    fn at(self, path: Path) -> Error {
+        match self {
+            SetError::Value(source) => Error::Value { path, source },
+            SetError::NotMultiple => Error::Path {
+                path,
+                reason: "resource instance of a single-instance resource",
+            },
+            SetError::NotSingle => Error::Path {
+                path,
+                reason: "single value for a multiple-instance resource",
+            },
+            SetError::NotWritable => Error::Path {
+                path,
+                reason: "resource is not writable",
+            },
+            SetError::Executable => Error::Value {
+                path,
+                source: ValueError::NoValue,
+            },
+        }
+    }
+}
+
+/// The content of one object instance: its resources, encoded and decoded field by field.
+///
+/// Implemented by generated instance structs and write views.
+pub trait Instance: Default {
+    /// The object ID.
+    const OBJECT_ID: u16;
+    /// Emits every present resource, in ID order (instance-level content).
+    fn encode_resources<W: Writer>(&self, w: &mut W) -> Result<(), W::Error>;
+    /// Stores one decoded value. Returns `Ok(false)` when the object version does not define
+    /// `resource` (the value is then ignored).
+    fn set_raw(
+        &mut self,
+        resource: u16,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<bool, SetError>;
+    /// Empties multiple-instance resource `resource` before a payload replaces it.
+    fn clear_multiple(&mut self, resource: u16);
+}
+
+/// A generated object version.
+pub trait ObjectType: Instance {
+    /// The object version.
+    const VERSION: Version;
+    /// The object model.
+    const MODEL: &'static ObjectModel;
+    /// Checks ranges, lengths and enumerations of the model; returns every violation.
+    fn validate(&self) -> Result<(), Vec<Violation>>;
+}
+
+/// A resource of an object version, as a zero-sized marker type.
+pub trait Resource {
+    /// Resource ID.
+    const ID: u16;
+    /// Name as defined by the model.
+    const NAME: &'static str;
+    /// Allowed operations.
+    const OPERATIONS: Operations;
+    /// Whether the resource has resource instances.
+    const MULTIPLE: bool;
+    /// Whether every instance must expose it.
+    const MANDATORY: bool;
+    /// Data type ([`DataType::None`] for executables).
+    const DATA_TYPE: DataType;
+    /// The object version it belongs to.
+    type Object: ObjectType;
+    /// The Rust type of its whole value (`()` for executables).
+    type Value;
+    /// Its model descriptor.
+    fn model() -> &'static ResourceModel {
+        Self::Object::MODEL
+            .resource(Self::ID)
+            .expect("generated resource is in its object model")
+    }
+}
+
+/// A resource a server may read (`R`, `RW`).
+pub trait Readable: Resource<Value: ResourceValue> {}
+/// A resource a server may write (`W`, `RW`).
+pub trait Writable: Resource<Value: ResourceValue> {}
+/// A resource a server may execute (`E`).
+pub trait Executable: Resource<Value = ()> {}
+
+/// One range violation found by [`ObjectType::validate`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    /// Resource ID.
+    pub resource: u16,
+    /// Resource-instance ID for multiple resources.
+    pub instance: Option<u16>,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// What a [`Violation`] is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// A number outside `min..=max`.
+    OutOfRange {
+        /// The value.
+        value: f64,
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// A length outside `min..=max` bytes.
+    BadLength {
+        /// The length.
+        len: usize,
+        /// Minimum.
+        min: u64,
+        /// Maximum.
+        max: u64,
+    },
+    /// A value not in the model's list or enumeration.
+    NotAllowed {
+        /// The value.
+        value: i128,
+    },
+    /// A mandatory multiple-instance resource with no instance.
+    Empty,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "resource {}", self.resource)?;
+        if let Some(i) = self.instance {
+            write!(f, "/{i}")?;
+        }
+        match &self.problem {
+            Problem::OutOfRange { value, min, max } => {
+                write!(f, ": {value} is outside {min}..{max}")
+            }
+            Problem::BadLength { len, min, max } => {
+                write!(f, ": length {len} is outside {min}..{max} bytes")
+            }
+            Problem::NotAllowed { value } => write!(f, ": {value} is not an allowed value"),
+            Problem::Empty => write!(f, ": mandatory resource has no instance"),
+        }
+    }
+}
+
+/// Field helpers called by generated `encode_resources`/`set_raw`.
+pub mod field {
+    use super::*;
+
+    /// Emits a single value.
+    #[inline]
+    pub fn one<W: Writer, T: Scalar>(w: &mut W, id: u16, v: &T) -> Result<(), W::Error> {
+        w.value(id, v.to_value_ref())
+    }
+
+    /// Emits an optional value when present.
+    #[inline]
+    pub fn opt<W: Writer, T: Scalar>(w: &mut W, id: u16, v: &Option<T>) -> Result<(), W::Error> {
+        match v {
+            Some(v) => w.value(id, v.to_value_ref()),
+            None => Ok(()),
+        }
+    }
+
+    /// Emits a multiple resource; an empty one only when `always` (mandatory resources).
+    pub fn multi<W: Writer, T: Scalar>(
+        w: &mut W,
+        id: u16,
+        v: &BTreeMap<u16, T>,
+        always: bool,
+    ) -> Result<(), W::Error> {
+        if v.is_empty() && !always {
+            return Ok(());
+        }
+        w.begin_multiple(id, v.len())?;
+        for (ri, x) in v {
+            w.value(*ri, x.to_value_ref())?;
+        }
+        w.end_multiple()
+    }
+
+    /// Emits an optional multiple resource (write views) when present.
+    pub fn opt_multi<W: Writer, T: Scalar>(
+        w: &mut W,
+        id: u16,
+        v: &Option<BTreeMap<u16, T>>,
+    ) -> Result<(), W::Error> {
+        match v {
+            Some(m) => multi(w, id, m, true),
+            None => Ok(()),
+        }
+    }
+
+    /// Stores a single value.
+    pub fn set<T: Scalar>(
+        slot: &mut T,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<bool, SetError> {
+        if instance.is_some() {
+            return Err(SetError::NotMultiple);
+        }
+        *slot = T::from_raw(raw)?;
+        Ok(true)
+    }
+
+    /// Stores an optional value.
+    pub fn set_opt<T: Scalar>(
+        slot: &mut Option<T>,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<bool, SetError> {
+        if instance.is_some() {
+            return Err(SetError::NotMultiple);
+        }
+        *slot = Some(T::from_raw(raw)?);
+        Ok(true)
+    }
+
+    /// Stores one resource instance.
+    pub fn set_multi<T: Scalar>(
+        slot: &mut BTreeMap<u16, T>,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<bool, SetError> {
+        let ri = instance.ok_or(SetError::NotSingle)?;
+        slot.insert(ri, T::from_raw(raw)?);
+        Ok(true)
+    }
+
+    /// Stores one resource instance of an optional multiple resource (write views).
+    pub fn set_opt_multi<T: Scalar>(
+        slot: &mut Option<BTreeMap<u16, T>>,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<bool, SetError> {
+        set_multi(slot.get_or_insert_with(BTreeMap::new), instance, raw)
+    }
+
+    /// Reads an enumeration value through its numeric form.
+    pub fn enum_from_raw<E: Enumeration>(
+        raw: &RawValue<'_>,
+        unsigned: bool,
+    ) -> Result<E, ValueError> {
+        Ok(E::from_i128(if unsigned {
+            raw.as_u64()? as i128
+        } else {
+            raw.as_i64()? as i128
+        }))
+    }
+
+    /// The encoding view of an enumeration value.
+    pub fn enum_to_ref<E: Enumeration>(e: E, unsigned: bool) -> ValueRef<'static> {
+        let v = e.to_i128();
+        if unsigned {
+            ValueRef::UnsignedInteger(v as u64)
+        } else {
+            ValueRef::Integer(v as i64)
+        }
+    }
+}
+
+/// Range checks called by generated `validate`.
+pub mod check {
+    use super::*;
+
+    /// A model range rule.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub enum Rule {
+        /// Integer interval (inclusive).
+        Int(i128, i128),
+        /// Float interval (inclusive).
+        Float(f64, f64),
+        /// Byte length interval (inclusive).
+        Len(u64, u64),
+        /// Allowed values.
+        Discrete(&'static [i128]),
+        /// Values of an enumeration must be listed.
+        Enumerated,
+    }
+
+    /// The value of a single resource.
+    pub fn one<T>(v: &T) -> impl Iterator<Item = (Option<u16>, &T)> {
+        core::iter::once((None, v))
+    }
+    /// The value of an optional resource.
+    pub fn opt<T>(v: &Option<T>) -> impl Iterator<Item = (Option<u16>, &T)> {
+        v.iter().map(|x| (None, x))
+    }
+    /// The instances of a multiple resource.
+    pub fn multi<T>(v: &BTreeMap<u16, T>) -> impl Iterator<Item = (Option<u16>, &T)> {
+        v.iter().map(|(k, x)| (Some(*k), x))
+    }
+
+    /// Checks every value against `rule`, pushing violations to `out`.
+    pub fn range<'a, T: Scalar + 'a>(
+        out: &mut Vec<Violation>,
+        resource: u16,
+        values: impl Iterator<Item = (Option<u16>, &'a T)>,
+        rule: Rule,
+    ) {
+        for (instance, v) in values {
+            if let Some(problem) = problem(v.measure(), rule) {
+                out.push(Violation {
+                    resource,
+                    instance,
+                    problem,
+                });
+            }
+        }
+    }
+
+    /// Checks enumeration values are listed.
+    pub fn enumerated<'a, T: Enumeration + 'a>(
+        out: &mut Vec<Violation>,
+        resource: u16,
+        values: impl Iterator<Item = (Option<u16>, &'a T)>,
+    ) {
+        for (instance, v) in values {
+            if !v.is_known() {
+                out.push(Violation {
+                    resource,
+                    instance,
+                    problem: Problem::NotAllowed { value: v.to_i128() },
+                });
+            }
+        }
+    }
+
+    fn problem(m: Measure, rule: Rule) -> Option<Problem> {
+        let out_of = |value: f64, min: f64, max: f64| {
+            (!(min..=max).contains(&value)).then_some(Problem::OutOfRange { value, min, max })
+        };
+        match (m, rule) {
+            (Measure::Int(v), Rule::Int(min, max)) => {
+                (!(min..=max).contains(&v)).then_some(Problem::OutOfRange {
+                    value: v as f64,
+                    min: min as f64,
+                    max: max as f64,
+                })
+            }
+            (Measure::Int(v), Rule::Float(min, max)) => out_of(v as f64, min, max),
+            (Measure::Float(v), Rule::Float(min, max)) => out_of(v, min, max),
+            (Measure::Float(v), Rule::Int(min, max)) => out_of(v, min as f64, max as f64),
+            (Measure::Len(len), Rule::Len(min, max)) => (!(min..=max).contains(&(len as u64)))
+                .then_some(Problem::BadLength { len, min, max }),
+            (Measure::Int(v), Rule::Discrete(list)) => {
+                (!list.contains(&v)).then_some(Problem::NotAllowed { value: v })
+            }
+            (Measure::Float(v), Rule::Discrete(list)) => (!list.iter().any(|x| *x as f64 == v))
+                .then_some(Problem::OutOfRange {
+                    value: v,
+                    min: f64::NAN,
+                    max: f64::NAN,
+                }),
+            _ => None,
+        }
+    }
+
+    /// Flags a mandatory multiple resource without instances.
+    pub fn non_empty<T>(out: &mut Vec<Violation>, resource: u16, v: &BTreeMap<u16, T>) {
+        if v.is_empty() {
+            out.push(Violation {
+                resource,
+                instance: None,
+                problem: Problem::Empty,
+            });
+        }
+    }
+
+    /// `Ok` when nothing was found.
+    pub fn finish(out: Vec<Violation>) -> Result<(), Vec<Violation>> {
+        if out.is_empty() { Ok(()) } else { Err(out) }
+    }
+}
+
+/// Encodes one instance's resources (target `/O/I`).
+pub fn encode<I: Instance, W: Writer>(instance: &I, w: &mut W) -> Result<(), W::Error> {
+    instance.encode_resources(w)
+}
+
+/// Encodes several instances (target `/O`), in the iterator's order.
+pub fn encode_instances<'i, I: Instance + 'i, W: Writer>(
+    instances: impl IntoIterator<Item = (u16, &'i I)>,
+    w: &mut W,
+) -> Result<(), W::Error> {
+    for (id, i) in instances {
+        w.begin_instance(id)?;
+        i.encode_resources(w)?;
+        w.end_instance()?;
+    }
+    Ok(())
+}
+
+/// Encodes one resource value (target `/O/I/R`) of a writable resource. Writing a resource
+/// that is not `W`/`RW` does not compile.
+pub fn write<R: Writable, W: Writer>(value: &R::Value, w: &mut W) -> Result<(), W::Error> {
+    value.emit(R::ID, w)
+}
+
+/// Decodes one instance from a payload addressed to `path` (`/O/I`; `/O/I/R` or
+/// `/O/I/R/RI` give an instance holding only that resource).
+pub fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, reader: &mut R) -> Result<I, Error> {
+    let mut i = I::default();
+    apply(&mut i, path, reader)?;
+    Ok(i)
+}
+
+/// Applies a payload addressed to `path` (`/O/I`, `/O/I/R` or `/O/I/R/RI`) to `instance`
+/// (partial update): resources in the payload replace the instance's values, a
+/// multiple-resource container (TLV, LwM2M CBOR) replaces all its resource instances, and
+/// resources the object version does not define are ignored.
+pub fn apply<'a, I: Instance, R: Reader<'a>>(
+    instance: &mut I,
+    path: &Path,
+    reader: &mut R,
+) -> Result<(), Error> {
+    check_object::<I>(path)?;
+    if path.len() < 2 {
+        return Err(Error::Shape {
+            path: *path,
+            reason: "expected an instance, resource or resource-instance path".into(),
+        });
+    }
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        apply_event(instance, path, ev)?;
+    }
+    Ok(())
+}
+
+fn check_object<I: Instance>(path: &Path) -> Result<(), Error> {
+    if path.object_id() != Some(I::OBJECT_ID) {
+        return Err(Error::Shape {
+            path: *path,
+            reason: alloc::format!("expected a path in object {}", I::OBJECT_ID),
+        });
+    }
+    Ok(())
+}
+
+fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
+    if scope.contains(p) {
+        Ok(())
+    } else {
+        Err(Error::Path {
+            path: *p,
+            reason: "outside the requested path",
+        })
+    }
+}
+
+fn apply_event<I: Instance>(i: &mut I, scope: &Path, ev: Event<'_>) -> Result<(), Error> {
+    match ev {
+        Event::Value { path, value, .. } => {
+            inside(scope, &path)?;
+            let ids = path.ids();
+            if ids.len() < 3 {
+                return Err(Error::Path {
+                    path,
+                    reason: "value at an object or instance path",
+                });
+            }
+            i.set_raw(ids[2], ids.get(3).copied(), &value)
+                .map_err(|e| e.at(path))?;
+        }
+        Event::MultipleResource(path) => {
+            inside(scope, &path)?;
+            if let Some(r) = path.resource_id() {
+                i.clear_multiple(r);
+            }
+        }
+        Event::Instance(path) => inside(scope, &path)?,
+        Event::PathOnly(path) => {
+            return Err(Error::Path {
+                path,
+                reason: "path without a value",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Decodes every instance of a payload addressed to object path `/O`.
+pub fn decode_instances<'a, I: Instance, R: Reader<'a>>(
+    path: &Path,
+    reader: &mut R,
+) -> Result<BTreeMap<u16, I>, Error> {
+    check_object::<I>(path)?;
+    let mut out: BTreeMap<u16, I> = BTreeMap::new();
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        let p = match &ev {
+            Event::Value { path, .. }
+            | Event::MultipleResource(path)
+            | Event::Instance(path)
+            | Event::PathOnly(path) => *path,
+        };
+        inside(path, &p)?;
+        let Some(iid) = p.instance_id() else {
+            return Err(Error::Path {
+                path: p,
+                reason: "value at an object path",
+            });
+        };
+        let scope = Path::instance(I::OBJECT_ID, iid);
+        apply_event(out.entry(iid).or_default(), &scope, ev)?;
+    }
+    Ok(out)
+}
+
+/// Reads one resource with its type: a payload addressed to `/O/I/R` of resource `R`.
+///
+/// ```ignore
+/// let level: i64 = ucifi_runtime::typed::read::<device::BatteryLevel, _>(&path, &mut reader)?;
+/// ```
+pub fn read<'a, Res: Readable, R: Reader<'a>>(
+    path: &Path,
+    reader: &mut R,
+) -> Result<Res::Value, Error> {
+    if path.object_id() != Some(<Res::Object as Instance>::OBJECT_ID)
+        || path.resource_id() != Some(Res::ID)
+        || path.len() != 3
+    {
+        return Err(Error::Shape {
+            path: *path,
+            reason: alloc::format!("expected a path to resource {}", Res::ID),
+        });
+    }
+    let mut value = Res::Value::default();
+    let mut seen = false;
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        match ev {
+            Event::Value {
+                path: p,
+                value: raw,
+                ..
+            } => {
+                inside(path, &p)?;
+                value
+                    .put(p.resource_instance_id(), &raw)
+                    .map_err(|e| e.at(p))?;
+                seen = true;
+            }
+            Event::MultipleResource(p) | Event::Instance(p) => {
+                inside(path, &p)?;
+                seen = true;
+            }
+            Event::PathOnly(p) => {
+                return Err(Error::Path {
+                    path: p,
+                    reason: "path without a value",
+                });
+            }
+        }
+    }
+    if !seen && !<Res::Value as ResourceValue>::MULTIPLE {
+        return Err(Error::Shape {
+            path: *path,
+            reason: "no value for the resource".into(),
+        });
+    }
+    Ok(value)
+}
+
+/// A [`Writer`] that records what it is given as a flat list of (path, value) leaves; used
+/// by tests and tools to compare typed encoders without a format.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recorder {
+    /// Object ID the leaves are placed under.
+    pub object: u16,
+    /// Instance ID used when no `begin_instance` was given.
+    pub instance: u16,
+    /// Leaves in emission order.
+    pub leaves: Vec<(Path, crate::Value)>,
+    /// Multiple resources announced (with their instance count).
+    pub multiples: Vec<(Path, usize)>,
+    current_instance: Option<u16>,
+    current_multiple: Option<u16>,
+}
+
+impl Recorder {
+    /// A recorder placing instance-level content under `/object/instance`.
+    pub fn new(object: u16, instance: u16) -> Self {
+        Recorder {
+            object,
+            instance,
+            ..Recorder::default()
+        }
+    }
+}
+
+impl Writer for Recorder {
+    type Error = Error;
+    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
+        self.current_instance = Some(id);
+        Ok(())
+    }
+    fn end_instance(&mut self) -> Result<(), Error> {
+        self.current_instance = None;
+        Ok(())
+    }
+    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
+        self.current_multiple = Some(id);
+        let i = self.current_instance.unwrap_or(self.instance);
+        self.multiples
+            .push((Path::resource(self.object, i, id), count));
+        Ok(())
+    }
+    fn end_multiple(&mut self) -> Result<(), Error> {
+        self.current_multiple = None;
+        Ok(())
+    }
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let i = self.current_instance.unwrap_or(self.instance);
+        let path = match self.current_multiple {
+            Some(r) => Path::resource_instance(self.object, i, r, id),
+            None => Path::resource(self.object, i, id),
+        };
+        self.leaves.push((path, value.to_owned_value()));
+        Ok(())
+    }
+}
+
+/// A [`Reader`] replaying a list of events (tests, tools).
+#[derive(Clone, Debug, Default)]
+pub struct Replay<'a> {
+    events: alloc::collections::VecDeque<Event<'a>>,
+}
+
+impl<'a> Replay<'a> {
+    /// Replays `events` in order.
+    pub fn new(events: impl IntoIterator<Item = Event<'a>>) -> Self {
+        Replay {
+            events: events.into_iter().collect(),
+        }
+    }
+
+    /// The events a [`Recorder`] saw, as typed raw values (containers included).
+    pub fn from_recorder(r: &'a Recorder) -> Self {
+        let mut events = Vec::new();
+        for (p, n) in &r.multiples {
+            let _ = n;
+            events.push(Event::MultipleResource(*p));
+        }
+        for (p, v) in &r.leaves {
+            events.push(Event::Value {
+                path: *p,
+                value: raw_of(v),
+                time: None,
+            });
+        }
+        Replay::new(events)
+    }
+}
+
+fn raw_of(v: &crate::Value) -> RawValue<'_> {
+    use crate::Value;
+    match v {
+        Value::String(s) => RawValue::Str(s.as_str().into()),
+        Value::Integer(i) => RawValue::Integer(*i as i128),
+        Value::UnsignedInteger(u) => RawValue::Integer(*u as i128),
+        Value::Float(f) => RawValue::Float(*f),
+        Value::Boolean(b) => RawValue::Boolean(*b),
+        Value::Opaque(b) => RawValue::Opaque(b.as_slice().into()),
+        Value::Time(t) => RawValue::Time(t.0),
+        Value::Objlnk(l) => RawValue::Objlnk(*l),
+        Value::Corelnk(c) => RawValue::Str(c.0.as_str().into()),
+    }
+}
+
+impl<'a> Reader<'a> for Replay<'a> {
+    type Error = codec::Error;
+    fn next_event(&mut self) -> Result<Option<Event<'a>>, codec::Error> {
+        Ok(self.events.pop_front())
+    }
+}
