@@ -287,3 +287,32 @@ fn a_conflicting_copy_names_both_files() {
     assert!(e.message.contains(&first), "{e}");
     assert!(e.message.contains("data_type"), "{e}");
 }
+
+#[test]
+fn version_history_alone_has_every_version_once() {
+    let Some(dir) = ucifi_tests::registry_dir("registry version_history") else {
+        return;
+    };
+    let history = dir.join("version_history");
+    // The folder given twice and one of its files given again: each file is read once.
+    let loaded = load_paths(&[history.clone(), history.clone(), history.join("3-1_0.xml")]);
+    assert_eq!(loaded.counts.files, 424);
+    assert_eq!(loaded.counts.objects, 424);
+    assert_eq!(loaded.counts.errors, 0);
+    let distinct = dedup_versions(loaded.objects).expect("no conflicts");
+    assert_eq!(distinct.len(), 424);
+    let ids: std::collections::BTreeSet<u16> = distinct.iter().map(|o| o.id).collect();
+    assert_eq!(ids.len(), 327);
+    // The file name version always equals ObjectVersion.
+    for o in &distinct {
+        let name = o
+            .location
+            .file
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let want = format!("{}-{}_{}.xml", o.id, o.version.major, o.version.minor);
+        assert_eq!(name, want);
+    }
+}
