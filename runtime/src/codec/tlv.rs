@@ -202,8 +202,9 @@ impl<O: Output> TlvWriter<O> {
 
     fn open(&mut self, kind: u8, id: u16) -> Result<(), TlvError> {
         let start = self.out.len();
-        // Guess the 8-bit length form; `close` fixes the header.
-        let (h, n) = header(kind, id, 8);
+        // Guess the inline length form (the shortest header, so that a fixed buffer never
+        // needs more room than the final payload); `close` fixes the header.
+        let (h, n) = header(kind, id, 0);
         self.put(&h[..n])?;
         let slot = self
             .stack
