@@ -9,7 +9,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod convert;
+mod decode;
+mod diff;
+mod encode;
 mod lint;
+mod models;
+mod payload;
 
 /// Typed LwM2M / uCIFI tooling: lint object definitions, generate code, handle payloads.
 #[derive(Debug, Parser)]
@@ -24,18 +30,39 @@ struct Cli {
 enum Command {
     /// Read and validate DDF object definitions (files or folders).
     Lint(lint::Args),
+    /// Decode a payload (any content format) to canonical SenML JSON.
+    Decode(decode::Args),
+    /// Encode SenML JSON (stdin) as a payload of any content format.
+    Encode(encode::Args),
+    /// Convert a payload from one content format to another.
+    Convert(convert::Args),
+    /// Compare two sets of object definitions: classified changes and a version check.
+    Diff(diff::Args),
+    /// List the known object versions, or print one object's model card.
+    Models(models::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `lint` keeps its documented status 2 for failures; every other command exits 1.
+    let failure = if matches!(cli.command, Command::Lint(_)) {
+        2
+    } else {
+        1
+    };
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
+        Command::Decode(args) => decode::run(args),
+        Command::Encode(args) => encode::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Models(args) => models::run(args),
     };
     match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            ExitCode::from(failure)
         }
     }
 }

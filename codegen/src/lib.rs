@@ -5,15 +5,19 @@
 //!   [`load::parse_ddf`], [`load::dedup_versions`]);
 //! * [`ir`]: the model IR ([`ir::ObjectDef`], [`ir::ResourceDef`], [`ir::Range`]);
 //! * [`diagnostics`]: located [`diagnostics::Diagnostic`]s and their stable codes;
-//! * [`range`]: the `<RangeEnumeration>` parser.
+//! * [`range`]: the `<RangeEnumeration>` parser;
+//! * [`diff`]: the semantic model diff ([`diff::diff_sets`]);
+//! * [`model`]: IR to runtime descriptors ([`model::extend_registry`]).
 #![forbid(unsafe_code)]
 
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 #[path = "gen/mod.rs"]
 pub mod generator;
 pub mod ir;
 pub mod load;
+pub mod model;
 pub mod names;
 pub mod range;
 mod xml;

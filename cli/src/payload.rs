@@ -1,0 +1,488 @@
+//! What `ucifi decode`, `encode` and `convert` share: the registry (built-in models plus
+//! `--models`), reading payloads (hex, text or raw bytes), decoding any content format into
+//! a flat list of timestamped leaves, encoding leaves back, and the canonical SenML JSON
+//! the CLI prints.
+//!
+//! Decoding goes through the public reader API of `ucifi-runtime`. Payloads of the formats
+//! that carry times (SenML JSON, SenML CBOR, LwM2M JSON) are read event by event: leaves
+//! are grouped by their time, each group is checked and typed by the runtime's
+//! [`NodeBuilder`] (so one path may appear once per time, as in a time series), and the
+//! leaves keep their time. Other formats are decoded with [`codec::decode`].
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Reader, TypeLookup};
+use ucifi_runtime::{ContentFormat, Node, Path, Registry, Value};
+
+/// One decoded value: full path, typed value and the time the payload gave it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leaf {
+    /// `/O/I/R` or `/O/I/R/RI`.
+    pub path: Path,
+    /// The value, typed by the model when the registry knows the resource.
+    pub value: Value,
+    /// Resolved time in seconds (SenML `bt` + `t`, LwM2M JSON `bt` + `t`), if any.
+    pub time: Option<f64>,
+}
+
+/// The options every payload command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelArgs {
+    /// Extra DDF object definitions (file or folder, repeatable), added to the built-in
+    /// registry at run time; a definition replaces a built-in one of the same ID and version.
+    #[arg(long = "models", value_name = "DIR|FILE")]
+    pub models: Vec<PathBuf>,
+}
+
+/// The built-in object models.
+pub fn builtin_registry() -> Registry {
+    Registry::empty()
+}
+
+/// The built-in registry plus the definitions under `paths`.
+///
+/// # Errors
+///
+/// A definition with an error (the first is named) or two different copies of one
+/// object version.
+pub fn load_registry(paths: &[PathBuf]) -> Result<Registry, String> {
+    let mut registry = builtin_registry();
+    if paths.is_empty() {
+        return Ok(registry);
+    }
+    for p in paths {
+        if !p.exists() {
+            return Err(format!("--models {}: no such file or folder", p.display()));
+        }
+    }
+    let loaded = ucifi_codegen::load::load_paths(paths);
+    if let Some(d) = loaded.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(format!(
+            "--models: {} error(s) in the definitions, first: {d}",
+            loaded.counts.errors
+        ));
+    }
+    let defs = ucifi_codegen::load::dedup_versions(loaded.objects).map_err(|diags| {
+        format!(
+            "--models: {}",
+            diags.first().map(|d| d.to_string()).unwrap_or_default()
+        )
+    })?;
+    ucifi_codegen::model::extend_registry(&mut registry, &defs);
+    Ok(registry)
+}
+
+/// Parses `--format` values: a name (`tlv`, `senml-json`, ...) or a CoAP number.
+pub fn parse_format(s: &str) -> Result<ContentFormat, String> {
+    s.parse::<ContentFormat>().map_err(|e| e.to_string())
+}
+
+/// Parses `--path` values: `/O`, `/O/I`, `/O/I/R` or `/O/I/R/RI`.
+pub fn parse_path(s: &str) -> Result<Path, String> {
+    let p: Path = s.parse().map_err(|e| format!("invalid path {s:?}: {e}"))?;
+    if p.is_empty() {
+        return Err(format!(
+            "invalid path {s:?}: give an object, instance, resource or resource instance (/3, /3/0, /3/0/7, /3/0/7/1)"
+        ));
+    }
+    Ok(p)
+}
+
+/// Reads the input payload of `format`.
+///
+/// * `arg` given: hex for binary formats, the payload text itself for text formats;
+/// * otherwise stdin: with `raw`, the bytes as they are; else hex text for binary formats
+///   and the payload text for text formats (one trailing newline removed).
+pub fn read_input(format: ContentFormat, arg: Option<&str>, raw: bool) -> Result<Vec<u8>, String> {
+    let text_format = format.is_text();
+    if let Some(a) = arg {
+        return if text_format {
+            Ok(a.as_bytes().to_vec())
+        } else {
+            parse_hex(a)
+        };
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if raw {
+        return Ok(bytes);
+    }
+    if text_format {
+        strip_newline(&mut bytes);
+        Ok(bytes)
+    } else {
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| format!("invalid hex input at byte {}: not text", e.valid_up_to()))?;
+        parse_hex(text)
+    }
+}
+
+fn strip_newline(bytes: &mut Vec<u8>) {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+}
+
+/// Hex digits to bytes; ASCII whitespace between digits is ignored, case does not matter.
+///
+/// # Errors
+///
+/// A character that is no hex digit (with its position, counted from 0) or an odd number
+/// of digits.
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut high: Option<u8> = None;
+    let mut digits = 0usize;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        let Some(v) = c.to_digit(16) else {
+            return Err(format!(
+                "invalid hex input at character {i}: {c:?} is not a hex digit"
+            ));
+        };
+        digits += 1;
+        match high.take() {
+            None => high = Some(v as u8),
+            Some(h) => out.push(h << 4 | v as u8),
+        }
+    }
+    if high.is_some() {
+        return Err(format!(
+            "invalid hex input: odd number of hex digits ({digits})"
+        ));
+    }
+    Ok(out)
+}
+
+/// Bytes as lowercase hex without separators.
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Decodes a payload of `format` addressed to `path` into leaves sorted by (path, time).
+///
+/// # Errors
+///
+/// The runtime's error (format, byte offset and reason; wrong type; path outside the
+/// target; duplicate path; ...), rendered for a person.
+pub fn decode(
+    format: ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    registry: &Registry,
+) -> Result<Vec<Leaf>, String> {
+    if format == ContentFormat::LinkFormat {
+        return Err("link-format carries no values: nothing to decode".into());
+    }
+    let mut leaves = match timed_leaves(format, path, bytes, registry) {
+        Some(r) => r.map_err(|e| e.to_string())?,
+        None => {
+            let node = codec::decode(format, path, bytes, registry).map_err(|e| e.to_string())?;
+            flatten(path, &node, None)
+        }
+    };
+    sort_leaves(&mut leaves);
+    Ok(leaves)
+}
+
+fn sort_leaves(leaves: &mut [Leaf]) {
+    leaves.sort_by(|a, b| {
+        a.path.cmp(&b.path).then(
+            a.time
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&b.time.unwrap_or(f64::NEG_INFINITY)),
+        )
+    });
+}
+
+/// The leaves of `node` (addressed to `path`), all with time `time`.
+fn flatten(path: &Path, node: &Node, time: Option<f64>) -> Vec<Leaf> {
+    let mut out = Vec::new();
+    node.for_each_leaf(path, |p, v| {
+        out.push(Leaf {
+            path: p,
+            value: v.clone(),
+            time,
+        })
+    });
+    out
+}
+
+/// Decodes the formats that carry times through their readers; `None` for other formats.
+fn timed_leaves(
+    format: ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    types: &dyn TypeLookup,
+) -> Option<Result<Vec<Leaf>, codec::Error>> {
+    use codec::{senml_cbor, senml_json};
+    Some(match format {
+        ContentFormat::SenmlJson => {
+            collect_timed(path, &mut senml_json::SenmlJsonReader::new(bytes), types)
+        }
+        ContentFormat::SenmlCbor => {
+            collect_timed(path, &mut senml_cbor::SenmlCborReader::new(bytes), types)
+        }
+        _ => return None,
+    })
+}
+
+/// Collects a reader's events into leaves, one [`NodeBuilder`] per distinct time (so a
+/// time series may name one path several times), each checked against `path`.
+pub fn collect_timed<'a, R: Reader<'a>>(
+    path: &Path,
+    reader: &mut R,
+    types: &dyn TypeLookup,
+) -> Result<Vec<Leaf>, codec::Error> {
+    let mut groups: Vec<(Option<u64>, Option<f64>, NodeBuilder)> = Vec::new();
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        let time = match &ev {
+            Event::Value { time, .. } => *time,
+            _ => None,
+        };
+        let key = time.map(f64::to_bits);
+        let k = match groups.iter().position(|g| g.0 == key) {
+            Some(k) => k,
+            None => {
+                groups.push((key, time, NodeBuilder::new(*path)));
+                groups.len() - 1
+            }
+        };
+        groups[k].2.push(ev, types)?;
+    }
+    if groups.is_empty() {
+        groups.push((None, None, NodeBuilder::new(*path)));
+    }
+    let mut out = Vec::new();
+    for (_, time, b) in groups {
+        let node = b.finish()?;
+        out.extend(flatten(path, &node, time));
+    }
+    Ok(out)
+}
+
+/// Encodes leaves addressed to `path` in `format`.
+///
+/// Leaves with times need a format that carries times. Otherwise the leaves become one
+/// node (checked against `path` and typed through `registry`) for [`codec::encode`].
+///
+/// # Errors
+///
+/// A leaf outside `path`, a duplicate path, a format that cannot carry the node or the
+/// times, or the encoder's error.
+pub fn encode(
+    format: ContentFormat,
+    path: &Path,
+    leaves: &[Leaf],
+    registry: &Registry,
+) -> Result<Vec<u8>, String> {
+    if leaves.iter().any(|l| l.time.is_some()) {
+        if let Some(l) = leaves.iter().find(|l| !path.contains(&l.path)) {
+            return Err(format!("{}: outside the requested path {path}", l.path));
+        }
+        return match encode_timed(format, leaves) {
+            Some(r) => r,
+            None => Err(format!(
+                "{format} cannot carry timestamps (the payload has times; use senml-json, senml-cbor or lwm2m-json)"
+            )),
+        };
+    }
+    let node = to_node(path, leaves, registry).map_err(|e| e.to_string())?;
+    codec::encode(format, path, &node).map_err(|e| e.to_string())
+}
+
+/// Encodes timestamped leaves in a format that carries times; `None` for other formats.
+fn encode_timed(format: ContentFormat, leaves: &[Leaf]) -> Option<Result<Vec<u8>, String>> {
+    use codec::senml::Record;
+    use codec::{senml_cbor, senml_json};
+    let records: Vec<Record> = leaves
+        .iter()
+        .map(|l| Record {
+            path: l.path,
+            value: Some(l.value.clone()),
+            time: l.time,
+        })
+        .collect();
+    Some(match format {
+        ContentFormat::SenmlJson => senml_json::encode_records(&records).map_err(|e| e.to_string()),
+        ContentFormat::SenmlCbor => senml_cbor::encode_records(&records).map_err(|e| e.to_string()),
+        _ => return None,
+    })
+}
+
+/// Builds the node addressed to `path` from untimed leaves.
+pub fn to_node(path: &Path, leaves: &[Leaf], types: &dyn TypeLookup) -> Result<Node, codec::Error> {
+    let mut b = NodeBuilder::new(*path);
+    for l in leaves {
+        b.push(
+            Event::Value {
+                path: l.path,
+                value: raw_of(&l.value),
+                time: None,
+            },
+            types,
+        )?;
+    }
+    b.finish()
+}
+
+/// The raw form of a typed value, which types back to the same value.
+fn raw_of(v: &Value) -> RawValue<'_> {
+    use std::borrow::Cow;
+    match v {
+        Value::String(s) => RawValue::Str(Cow::Borrowed(s)),
+        Value::Integer(i) => RawValue::Integer(i128::from(*i)),
+        Value::UnsignedInteger(u) => RawValue::Integer(i128::from(*u)),
+        Value::Float(f) => RawValue::Float(*f),
+        Value::Boolean(b) => RawValue::Boolean(*b),
+        Value::Opaque(b) => RawValue::Opaque(Cow::Borrowed(b)),
+        Value::Time(t) => RawValue::Time(t.0),
+        Value::Objlnk(l) => RawValue::Objlnk(*l),
+        Value::Corelnk(c) => RawValue::Str(Cow::Borrowed(&c.0)),
+    }
+}
+
+/// The canonical SenML JSON of `leaves`: one record per line, `n` = full path, one of
+/// `v`/`vs`/`vb`/`vd`/`vlo`, and `t` when the leaf has a time. Ends with a newline.
+///
+/// # Errors
+///
+/// A float that JSON cannot hold (NaN, infinity).
+pub fn senml_json(leaves: &[Leaf]) -> Result<String, String> {
+    if leaves.is_empty() {
+        return Ok("[]\n".into());
+    }
+    let mut out = String::from("[\n");
+    for (i, l) in leaves.iter().enumerate() {
+        out.push_str("  {\"n\":");
+        out.push_str(&json_string(&l.path.to_string()));
+        out.push(',');
+        match &l.value {
+            Value::String(s) => push_field(&mut out, "vs", &json_string(s)),
+            Value::Corelnk(c) => push_field(&mut out, "vs", &json_string(&c.0)),
+            Value::Integer(v) => push_field(&mut out, "v", &v.to_string()),
+            Value::UnsignedInteger(v) => push_field(&mut out, "v", &v.to_string()),
+            Value::Time(t) => push_field(&mut out, "v", &t.0.to_string()),
+            Value::Float(f) => {
+                let n = json_float(*f)
+                    .ok_or_else(|| format!("{}: {f} cannot be written in JSON", l.path))?;
+                push_field(&mut out, "v", &n)
+            }
+            Value::Boolean(b) => push_field(&mut out, "vb", if *b { "true" } else { "false" }),
+            Value::Opaque(b) => push_field(
+                &mut out,
+                "vd",
+                &json_string(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)),
+            ),
+            Value::Objlnk(o) => push_field(&mut out, "vlo", &json_string(&o.to_string())),
+        }
+        if let Some(t) = l.time {
+            let n = json_time(t)
+                .ok_or_else(|| format!("{}: time {t} cannot be written in JSON", l.path))?;
+            out.push(',');
+            push_field(&mut out, "t", &n);
+        }
+        out.push('}');
+        if i + 1 < leaves.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str("]\n");
+    Ok(out)
+}
+
+fn push_field(out: &mut String, key: &str, value: &str) {
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
+    out.push_str(value);
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}
+
+/// A float as JSON: shortest round-trip form, always with a fraction or exponent.
+fn json_float(f: f64) -> Option<String> {
+    serde_json::Number::from_f64(f).map(|n| n.to_string())
+}
+
+/// A time as JSON: integral seconds without a fraction.
+fn json_time(t: f64) -> Option<String> {
+    if t.is_finite() && t.fract() == 0.0 && t.abs() < 9.0e15 {
+        Some(format!("{}", t as i64))
+    } else {
+        json_float(t)
+    }
+}
+
+/// Writes an encoded payload to stdout: exact bytes with `raw`; otherwise text formats as
+/// text and binary formats as hex, each followed by a newline.
+pub fn write_output(format: ContentFormat, bytes: &[u8], raw: bool) -> Result<(), String> {
+    let out: Vec<u8> = if raw {
+        bytes.to_vec()
+    } else if format.is_text() {
+        let mut v = bytes.to_vec();
+        v.push(b'\n');
+        v
+    } else {
+        let mut v = to_hex(bytes).into_bytes();
+        v.push(b'\n');
+        v
+    };
+    write_stdout(&out)
+}
+
+/// Writes everything at once to stdout (a closed pipe is not an error).
+pub fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(bytes);
+    let _ = stdout.flush();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex() {
+        assert_eq!(parse_hex("C1 09 57").unwrap(), vec![0xC1, 0x09, 0x57]);
+        assert_eq!(parse_hex("c10957\n").unwrap(), vec![0xC1, 0x09, 0x57]);
+        assert_eq!(
+            parse_hex("C1 0G").unwrap_err(),
+            "invalid hex input at character 4: 'G' is not a hex digit"
+        );
+        assert_eq!(
+            parse_hex("C1 0").unwrap_err(),
+            "invalid hex input: odd number of hex digits (3)"
+        );
+        assert_eq!(to_hex(&[0xC1, 0x09, 0x57]), "c10957");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(json_float(22.5).unwrap(), "22.5");
+        assert_eq!(json_float(1.0).unwrap(), "1.0");
+        assert_eq!(json_float(f64::NAN), None);
+        assert_eq!(json_time(1700000000.0).unwrap(), "1700000000");
+        assert_eq!(json_time(1.5).unwrap(), "1.5");
+    }
+}
