@@ -15,10 +15,22 @@
 //! | `<units>` | [`FileKind::Units`] | `LWM2M_senml_units.xml`: checked to be XML, otherwise skipped |
 //! | anything else | [`FileKind::Invalid`] | an `unknown-root` error |
 //!
-//! Every field is read as text first (see [`crate::xml`] for why this is an event-based
-//! reader and not serde), then converted; all conversion errors of a file are collected.
-//! An object with at least one error is not returned (its diagnostics are); warnings never
-//! drop anything.
+//! Every field is read as text first, then converted; all conversion errors of a file are
+//! collected. An object with at least one error is not returned (its diagnostics are);
+//! warnings never drop anything.
+//!
+//! Why an event reader and not serde: `quick_xml::de` maps elements onto structs well, but
+//! it forgets where each element was, and located diagnostics (`file:line:col` pointing at
+//! the `<Type>` element or the `ID` attribute) are the point of the linter; it would also
+//! stop at the first conversion error. So a small reader on `quick_xml::Reader` events
+//! builds a tree of text-only elements, each with the byte offset of its `<`; this module
+//! converts it field by field, and byte offsets are mapped to 1-based line and character
+//! column (`\n`, `\r\n` and a lone `\r` end lines; a UTF-8 BOM is stripped first).
+//!
+//! Hostile input is bounded: files over [`MAX_FILE_SIZE`] are not read, a `<!DOCTYPE>` is
+//! refused (so no entity can be declared or expanded), only the five predefined entities
+//! and character references are resolved, nesting is bounded by [`MAX_DEPTH`], and the
+//! reader is linear in the input.
 //!
 //! Counting (used by `ucifi lint`): `files` counts every file read, including `DDF.xml`,
 //! the units file and files that failed; `objects` counts returned [`ObjectDef`]s (one per
