@@ -319,10 +319,25 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<PathBuf>, 
             std::fs::remove_file(&old).map_err(|e| Error::Io(old.clone(), e))?;
         }
     }
+    remove_empty_dirs(dir);
     for (f, path) in files.iter().zip(&wanted) {
         write_if_changed(path, &f.contents)?;
     }
     Ok(wanted)
+}
+
+/// Removes folders under `dir` left empty by pruning (not `dir` itself).
+fn remove_empty_dirs(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            remove_empty_dirs(&p);
+            let _ = std::fs::remove_dir(&p); // fails, as wanted, unless empty
+        }
+    }
 }
 
 /// The stale files of `dir` compared with `files`.

@@ -573,10 +573,11 @@ fn diff_resource(
         }
     }
     if o.units != n.units {
+        let (class, what) = units_change(&o.units, &n.units);
         push(
             "units-changed",
-            Breaking,
-            format!("{:?} -> {:?}: values change meaning", o.units, n.units),
+            class,
+            format!("{:?} -> {:?}: {what}", o.units, n.units),
         );
     }
     if o.range_text != n.range_text {
@@ -593,6 +594,23 @@ fn diff_resource(
             Cosmetic,
             "description text changed".into(),
         );
+    }
+}
+
+/// Spellings of one unit: SenML symbols and the forms registry files use for them.
+const UNIT_ALIASES: &[&[&str]] = &[&["%", "/100"], &["Cel", "°C"], &["s", "sec"]];
+
+/// How a change of the `<Units>` text affects users.
+fn units_change(o: &str, n: &str) -> (ChangeClass, &'static str) {
+    let same = UNIT_ALIASES
+        .iter()
+        .any(|group| group.contains(&o) && group.contains(&n));
+    if same {
+        (ChangeClass::Cosmetic, "same unit, spelled differently")
+    } else if o.is_empty() {
+        (ChangeClass::Compatible, "unit now stated")
+    } else {
+        (ChangeClass::Breaking, "values change meaning")
     }
 }
 
@@ -736,6 +754,15 @@ mod tests {
             "minor bump 1.0 -> 1.1 hides 3 breaking change(s): a major bump is needed"
         );
         assert!(report.has_breaking());
+    }
+
+    #[test]
+    fn unit_spellings() {
+        assert_eq!(units_change("%", "/100").0, ChangeClass::Cosmetic);
+        assert_eq!(units_change("Cel", "°C").0, ChangeClass::Cosmetic);
+        assert_eq!(units_change("", "s").0, ChangeClass::Compatible);
+        assert_eq!(units_change("s", "ms").0, ChangeClass::Breaking);
+        assert_eq!(units_change("s", "").0, ChangeClass::Breaking);
     }
 
     #[test]

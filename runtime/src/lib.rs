@@ -31,7 +31,7 @@ pub use node::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNod
 pub use operations::{Operations, UnknownOperations};
 pub use path::{Path, PathError};
 pub use registry::Registry;
-pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value};
-pub use version::{Version, VersionError};
 #[doc(hidden)]
 pub use typed::__private;
+pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value};
+pub use version::{Version, VersionError};

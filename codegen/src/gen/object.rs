@@ -244,16 +244,17 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             }
         })
         .collect();
-    let valueless: Vec<Literal> = o
+    let valueless: Vec<u16> = o
         .resources
         .iter()
         .filter(|r| r.valueless())
-        .map(|r| Literal::u16_unsuffixed(r.def.id))
+        .map(|r| r.def.id)
         .collect();
     let valueless_arm = if valueless.is_empty() {
         quote! {}
     } else {
-        quote! { #(#valueless)|* => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable), }
+        let pat = id_pattern(&valueless);
+        quote! { #pat => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable), }
     };
     let multis: Vec<&&ResourcePlan> = value_res.iter().filter(|r| r.def.multiple).collect();
     let clears = multis.iter().map(|r| {
@@ -309,15 +310,16 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             }
         })
         .collect();
-    let readonly: Vec<Literal> = value_res
+    let readonly: Vec<u16> = value_res
         .iter()
         .filter(|r| !r.writable())
-        .map(|r| Literal::u16_unsuffixed(r.def.id))
+        .map(|r| r.def.id)
         .collect();
     let readonly_arm = if readonly.is_empty() {
         quote! {}
     } else {
-        quote! { #(#readonly)|* => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::NotWritable), }
+        let pat = id_pattern(&readonly);
+        quote! { #pat => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::NotWritable), }
     };
     let wmultis: Vec<&&&ResourcePlan> = writable.iter().filter(|r| r.def.multiple).collect();
     let wclears = wmultis.iter().map(|r| {
@@ -493,6 +495,28 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
         #(#enums)*
         #(#markers)*
     }
+}
+
+/// A pattern matching sorted `ids`, runs of three or more as ranges: `0..=12 | 15`.
+fn id_pattern(ids: &[u16]) -> TokenStream {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let mut j = i;
+        while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
+            j += 1;
+        }
+        let a = Literal::u16_unsuffixed(ids[i]);
+        if j >= i + 2 {
+            let b = Literal::u16_unsuffixed(ids[j]);
+            parts.push(quote! { #a..=#b });
+            i = j + 1;
+        } else {
+            parts.push(quote! { #a });
+            i += 1;
+        }
+    }
+    quote! { #(#parts)|* }
 }
 
 /// `if resource == ID { .. }` for one case, a `match` for several, nothing for none.
