@@ -144,6 +144,13 @@ impl Path {
     }
 }
 
+impl Default for Path {
+    /// The root path `/`.
+    fn default() -> Self {
+        Path::ROOT
+    }
+}
+
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.len == 0 {

@@ -1087,10 +1087,12 @@ impl NodeBuilder {
                     }),
                     (None, Some(&ri)) => inst.resources.push(crate::ResourceNode {
                         id: r,
-                        value: ResourceValue::Multiple(alloc::vec![ResourceInstanceNode {
-                            id: ri,
-                            value: v,
-                        }]),
+                        value: ResourceValue::Multiple({
+                            // Room for a few more instances without reallocating.
+                            let mut l = Vec::with_capacity(4);
+                            l.push(ResourceInstanceNode { id: ri, value: v });
+                            l
+                        }),
                     }),
                     (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
                         (ResourceValue::Multiple(list), Some(&ri)) => {

@@ -450,8 +450,9 @@ impl Seen {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Ctx {
+    #[default]
     /// Top level at an object path: Object Instance TLVs.
     Object,
     /// Resources of an instance (top level at an instance path, or inside kind 00).
@@ -466,7 +467,7 @@ enum Ctx {
     ResourceInstance,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Frame {
     ctx: Ctx,
     end: usize,
@@ -479,7 +480,9 @@ struct Frame {
 pub struct TlvReader<'a> {
     buf: &'a [u8],
     pos: usize,
-    frames: Vec<Frame>,
+    // Nesting is at most three levels: target, instance, multiple resource.
+    frames: [Frame; 3],
+    depth: usize,
     failed: Option<TlvError>,
 }
 
@@ -493,31 +496,42 @@ impl<'a> TlvReader<'a> {
             4 => Some(Ctx::ResourceInstance),
             _ => None,
         };
-        let mut frames = Vec::with_capacity(3);
+        let mut frames: [Frame; 3] = Default::default();
         if let Some(ctx) = ctx {
-            frames.push(Frame {
+            frames[0] = Frame {
                 ctx,
                 end: bytes.len(),
                 path: *path,
                 seen: Seen::at(0),
-            });
+            };
         }
         TlvReader {
             buf: bytes,
             pos: 0,
             frames,
+            depth: ctx.is_some() as usize,
             failed: path
                 .is_empty()
                 .then(|| err(0, "TLV cannot address the root path")),
         }
     }
 
+    fn push(&mut self, frame: Frame) -> Result<(), TlvError> {
+        let slot = self
+            .frames
+            .get_mut(self.depth)
+            .ok_or_else(|| err(self.pos, "TLV nested too deep"))?;
+        *slot = frame;
+        self.depth += 1;
+        Ok(())
+    }
+
     fn step(&mut self) -> Result<Option<Event<'a>>, TlvError> {
         let buf = self.buf;
-        while self.frames.len() > 1 && self.frames.last().is_some_and(|f| f.end == self.pos) {
-            self.frames.pop();
+        while self.depth > 1 && self.frames[self.depth - 1].end == self.pos {
+            self.depth -= 1;
         }
-        let Some(frame) = self.frames.last_mut() else {
+        let Some(frame) = self.depth.checked_sub(1).map(|d| &mut self.frames[d]) else {
             return Err(err(0, "TLV cannot address the root path"));
         };
         if self.pos == buf.len() {
@@ -543,12 +557,12 @@ impl<'a> TlvReader<'a> {
                 // Bare resources at an object path: instance 0 (spec §7.3, lenient).
                 let p = frame.path.child(0).unwrap_or(frame.path);
                 frame.seen.count = 1;
-                self.frames.push(Frame {
+                self.push(Frame {
                     ctx: Ctx::Instance,
                     end: buf.len(),
                     path: p,
                     seen: Seen::at(pos),
-                });
+                })?;
                 return Ok(Some(Event::Instance(p)));
             }
             (Ctx::Object, KIND_RESOURCE | KIND_MULTIPLE) => {
@@ -572,12 +586,12 @@ impl<'a> TlvReader<'a> {
                 }
                 frame.seen.count = 1;
                 let p = frame.path;
-                self.frames.push(Frame {
+                self.push(Frame {
                     ctx: Ctx::Instance,
                     end,
                     path: p,
                     seen: Seen::at(body),
-                });
+                })?;
                 self.pos = body;
                 return Ok(Some(Event::Instance(p)));
             }
@@ -635,12 +649,12 @@ impl<'a> TlvReader<'a> {
         }
         match push {
             Some(ctx) => {
-                self.frames.push(Frame {
+                self.push(Frame {
                     ctx,
                     end,
                     path,
                     seen: Seen::at(body),
-                });
+                })?;
                 self.pos = body;
                 Ok(Some(match ctx {
                     Ctx::Multiple => Event::MultipleResource(path),
