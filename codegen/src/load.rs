@@ -174,15 +174,21 @@ pub fn load_file(path: &Path) -> LoadedFile {
         Ok(_) => {}
         Err(e) => return fail(codes::IO_ERROR, format!("cannot read: {e}")),
     }
-    match std::fs::read(path) {
-        Ok(bytes) => parse_ddf(path, &bytes),
+    // Read at most one byte more than allowed: a device or FIFO reports length 0 but may
+    // never end; parse_ddf then reports the oversize.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_SIZE + 1), &mut bytes)
+    });
+    match read {
+        Ok(_) => parse_ddf(path, &bytes),
         Err(e) => fail(codes::IO_ERROR, format!("cannot read: {e}")),
     }
 }
 
 /// Reads files and folders. Folders are walked recursively (so `version_history/` is
-/// included) and contribute every file ending in `.xml` (any case); files given directly
-/// are always read. Files are read once each, sorted by path.
+/// included; symlinks to folders inside them are not followed) and contribute every file
+/// ending in `.xml` (any case); files given directly are always read. Files are read once each, sorted by path.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files = Vec::new();
@@ -250,8 +256,9 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, diags: &mut Vec<Diag
         }
     };
     for entry in entries {
-        let path = match entry {
-            Ok(e) => e.path(),
+        let (path, real_dir) = match entry {
+            // A symlink to a folder is not followed (no loops); symlinks to files are read.
+            Ok(e) => (e.path(), e.file_type().is_ok_and(|t| t.is_dir())),
             Err(e) => {
                 diags.push(Diagnostic::new(
                     &here,
@@ -261,11 +268,12 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, diags: &mut Vec<Diag
                 continue;
             }
         };
-        if path.is_dir() {
+        if real_dir {
             walk(&path, depth + 1, files, diags);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+        } else if !path.is_dir()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
         {
             files.push(path);
         }

@@ -182,3 +182,32 @@ fn missing_path_is_an_io_error() {
         "1 files, 0 objects, 0 resources: 1 errors, 0 warnings"
     );
 }
+
+#[test]
+fn endless_input_is_bounded() {
+    // A character device reports length 0 and never ends.
+    let zero = Path::new("/dev/zero");
+    if !zero.exists() {
+        return;
+    }
+    let f = load_file(zero);
+    let got: Vec<&str> = f.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(got, ["file-too-large"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_are_not_followed() {
+    let root = std::env::temp_dir().join(format!("ucifi-symlink-loop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::copy(dir().join("executable-with-type.xml"), root.join("a.xml")).unwrap();
+    std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("a.xml"), root.join("b.xml")).unwrap();
+    let loaded = load_paths(std::slice::from_ref(&root));
+    let _ = std::fs::remove_dir_all(&root);
+    // a.xml and the file symlink b.xml; the folder symlink is skipped.
+    assert_eq!(loaded.counts.files, 2);
+    assert_eq!(loaded.counts.errors, 0);
+    assert_eq!(loaded.counts.warnings, 2);
+}
