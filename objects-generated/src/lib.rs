@@ -14,6 +14,25 @@
 //! assert_eq!(REGISTRY.latest(3).unwrap().name, "Device");
 //! ```
 //!
+//! Single resources are addressed with types: `typed::read::<device::BatteryLevel, _>`
+//! returns an `i64`, and writing a read-only resource does not compile:
+//!
+//! ```compile_fail
+//! # #[cfg(feature = "oma")] {
+//! use ucifi_objects::oma::device::BatteryLevel;
+//! let mut w = ucifi_runtime::typed::Recorder::new(3, 0);
+//! ucifi_runtime::typed::write::<BatteryLevel, _>(&100, &mut w).unwrap();
+//! # }
+//! ```
+//!
+//! ```
+//! # #[cfg(feature = "oma")] {
+//! use ucifi_objects::oma::device::CurrentTime;
+//! let mut w = ucifi_runtime::typed::Recorder::new(3, 0);
+//! ucifi_runtime::typed::write::<CurrentTime, _>(&ucifi_runtime::Time(5), &mut w).unwrap();
+//! # }
+//! ```
+//!
 //! The code under `src/generated/` is written by `cargo xtask regen` from `models/`; do not
 //! edit it.
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -342,13 +342,20 @@ pub trait Instance: Default {
 }
 
 /// A generated object version.
-pub trait ObjectType: Instance {
+pub trait ObjectType: Instance + Clone + fmt::Debug + PartialEq + 'static {
     /// The object version.
     const VERSION: Version;
     /// The object model.
     const MODEL: &'static ObjectModel;
     /// Checks ranges, lengths and enumerations of the model; returns every violation.
     fn validate(&self) -> Result<(), Vec<Violation>>;
+}
+
+/// Visits object version types generically (see the generated `visit_objects`), e.g. to
+/// register handlers or run a test over every object of a library.
+pub trait ObjectVisitor {
+    /// Called once per object version type.
+    fn visit<T: ObjectType>(&mut self);
 }
 
 /// A resource of an object version, as a zero-sized marker type.

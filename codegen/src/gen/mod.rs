@@ -169,6 +169,7 @@ fn build(plan: &Plan, options: &Options) -> Module {
                     o.def.id,
                     o.def.version,
                     quote! { #cfg #fam::#m::#vm::MODEL },
+                    quote! { #cfg v.visit::<#fam::#m::#vm::#ty>(); },
                 ));
                 versions.push(Module {
                     name: o.version_module.clone(),
@@ -225,8 +226,9 @@ fn build(plan: &Plan, options: &Options) -> Module {
             source: dir_of(&sources),
         });
     }
-    registry_entries.sort_by_key(|(id, v, _)| (*id, *v));
-    let entries = registry_entries.iter().map(|(_, _, t)| t);
+    registry_entries.sort_by_key(|(id, v, _, _)| (*id, *v));
+    let entries = registry_entries.iter().map(|(_, _, t, _)| t);
+    let visits = registry_entries.iter().map(|(_, _, _, t)| t);
     let all_sources: Vec<String> = plan
         .groups
         .iter()
@@ -244,6 +246,11 @@ fn build(plan: &Plan, options: &Options) -> Module {
             pub static REGISTRY: ::ucifi_runtime::Registry = ::ucifi_runtime::Registry::from_static(MODELS);
             /// The object models of [`REGISTRY`], sorted by (ID, version).
             pub static MODELS: &[::ucifi_runtime::ObjectModel] = &[#(#entries),*];
+            /// Calls `v.visit::<T>()` for every object version type of [`REGISTRY`], in the same order.
+            pub fn visit_objects<V: ::ucifi_runtime::typed::ObjectVisitor>(v: &mut V) {
+                let _ = &v;
+                #(#visits)*
+            }
         },
         children,
         source: dir_of(&all_sources),
