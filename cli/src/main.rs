@@ -13,6 +13,7 @@ mod convert;
 mod decode;
 mod diff;
 mod encode;
+mod generate;
 mod lint;
 mod models;
 mod payload;
@@ -40,6 +41,8 @@ enum Command {
     Diff(diff::Args),
     /// List the known object versions, or print one object's model card.
     Models(models::Args),
+    /// Generate typed Rust (modules or a whole crate) from DDF definitions.
+    Generate(generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Models(args) => models::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(code) => code,
