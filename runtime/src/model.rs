@@ -51,7 +51,15 @@ pub struct ObjectModel {
 
 impl ObjectModel {
     /// The resource with this ID, if the model defines it.
+    #[inline]
     pub fn resource(&self, id: u16) -> Option<&ResourceModel> {
+        // Resource IDs are mostly dense from the first one: try the direct index first.
+        let first = self.resources.first()?.id;
+        if let Some(r) = self.resources.get(id.wrapping_sub(first) as usize)
+            && r.id == id
+        {
+            return Some(r);
+        }
         self.resources
             .binary_search_by_key(&id, |r| r.id)
             .ok()

@@ -91,6 +91,7 @@ impl Path {
     }
 
     /// The IDs of this path.
+    #[inline]
     pub fn ids(&self) -> &[u16] {
         &self.ids[..self.len as usize]
     }
@@ -119,6 +120,7 @@ impl Path {
         self.ids().get(3).copied()
     }
     /// This path extended by one ID; `None` when already four deep or the ID is 65535.
+    #[inline]
     pub fn child(&self, id: u16) -> Option<Path> {
         if self.len >= 4 || id == Self::MAX_ID {
             return None;
@@ -139,8 +141,11 @@ impl Path {
         Some(p)
     }
     /// Whether `other` equals this path or lies below it.
+    #[inline]
     pub fn contains(&self, other: &Path) -> bool {
-        other.len >= self.len && other.ids()[..self.len()] == *self.ids()
+        // IDs past `len` are always 0, so comparing fixed positions avoids a slice compare.
+        other.len >= self.len
+            && (0..4).all(|i| i >= self.len as usize || self.ids[i] == other.ids[i])
     }
 }
 

@@ -137,7 +137,7 @@ fn target() -> impl Strategy<Value = (Types, Path, Node)> {
         };
         let (iid, rid) = (inst.as_ref().map(|i| i.id), res.as_ref().map(|r| r.id));
         match (level, inst, res, ri) {
-            (3, Some(_), Some(r), Some(ri)) => (
+            (3, Some(_), Some(_), Some(ri)) => (
                 types,
                 Path::resource_instance(oid, iid.unwrap(), rid.unwrap(), ri.id),
                 Node::ResourceInstance(ri),

@@ -625,6 +625,13 @@ pub trait Output {
     }
     /// Appends bytes.
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull>;
+    /// Appends the first `n` (at most 16) bytes of `chunk`. Encoders build headers and
+    /// small values in such chunks; implementations may copy all 16 bytes and keep `n`,
+    /// which is much cheaper than a variable-length copy.
+    #[inline]
+    fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
+        self.write(&chunk[..n.min(16)])
+    }
     /// Moves the bytes from `at` to the end by `delta` (right when positive, opening a gap
     /// of unspecified bytes; left when negative, dropping the `-delta` bytes before `at`).
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull>;
@@ -640,6 +647,13 @@ impl Output for Vec<u8> {
     #[inline]
     fn len(&self) -> usize {
         Vec::len(self)
+    }
+    #[inline]
+    fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
+        let end = Vec::len(self) + n.min(16);
+        self.extend_from_slice(chunk);
+        self.truncate(end);
+        Ok(())
     }
     #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
@@ -693,6 +707,17 @@ impl Output for SliceOutput<'_> {
         self.len
     }
     #[inline]
+    fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
+        let n = n.min(16);
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + 16) {
+            dst.copy_from_slice(chunk);
+            self.len += n;
+            Ok(())
+        } else {
+            self.write(&chunk[..n])
+        }
+    }
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
         let end = self.len + bytes.len();
         let dst = self.buf.get_mut(self.len..end).ok_or(OutputFull)?;
@@ -726,6 +751,10 @@ impl<O: Output + ?Sized> Output for &mut O {
     #[inline]
     fn len(&self) -> usize {
         (**self).len()
+    }
+    #[inline]
+    fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
+        (**self).write_small(chunk, n)
     }
     #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
@@ -857,17 +886,30 @@ pub fn apply_write(
 /// A capacity guess for encoding `node`: a little more than its binary size, so that an
 /// encoder's output vector is allocated once.
 pub fn size_hint(node: &crate::Node) -> usize {
-    let mut n = 16;
-    node.for_each_leaf(&Path::ROOT, |_, v| {
-        n += 12
-            + match v {
-                Value::String(s) => s.len(),
-                Value::Opaque(b) => b.len() + b.len() / 2,
-                Value::Corelnk(c) => c.0.len(),
-                _ => 9,
-            }
-    });
-    n
+    use crate::{Node, ResourceValue};
+    fn value(v: &Value) -> usize {
+        12 + match v {
+            Value::String(s) => s.len(),
+            Value::Opaque(b) => b.len() + b.len() / 2,
+            Value::Corelnk(c) => c.0.len(),
+            _ => 9,
+        }
+    }
+    fn resource(r: &crate::ResourceNode) -> usize {
+        match &r.value {
+            ResourceValue::Single(v) => value(v),
+            ResourceValue::Multiple(l) => 8 + l.iter().map(|ri| value(&ri.value)).sum::<usize>(),
+        }
+    }
+    fn instance(i: &crate::InstanceNode) -> usize {
+        8 + i.resources.iter().map(resource).sum::<usize>()
+    }
+    16 + match node {
+        Node::Object(o) => o.instances.iter().map(instance).sum(),
+        Node::Instance(i) => instance(i),
+        Node::Resource(r) => resource(r),
+        Node::ResourceInstance(ri) => value(&ri.value),
+    }
 }
 
 /// Checks that `node` is the content of `path`: same level and same last ID.
@@ -1041,6 +1083,7 @@ impl NodeBuilder {
     }
 
     /// Adds one event.
+    #[inline]
     pub fn push(&mut self, ev: Event<'_>, types: &dyn TypeLookup) -> Result<(), Error> {
         use crate::{ResourceInstanceNode, ResourceValue};
         match ev {

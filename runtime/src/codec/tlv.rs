@@ -48,6 +48,36 @@ const KIND_RESOURCE_INSTANCE: u8 = 1;
 const KIND_MULTIPLE: u8 = 2;
 const KIND_RESOURCE: u8 = 3;
 
+/// The header of [`header`] as big-endian bytes in the top of a `u64` (register-built:
+/// no byte-wise stores), and its length.
+#[inline]
+fn header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
+    let mut t = (kind as u64) << 6;
+    let (mut bits, mut n) = if id > 255 {
+        t |= 0x20;
+        (id as u64, 3)
+    } else {
+        (id as u64, 2)
+    };
+    if len < 8 {
+        t |= len as u64;
+    } else if len < 0x100 {
+        t |= 0x08;
+        bits = bits << 8 | len as u64;
+        n += 1;
+    } else if len < 0x1_0000 {
+        t |= 0x10;
+        bits = bits << 16 | len as u64;
+        n += 2;
+    } else {
+        t |= 0x18;
+        bits = bits << 24 | (len as u64 & 0xFF_FFFF);
+        n += 3;
+    }
+    bits |= t << (8 * (n - 1));
+    (bits << (64 - 8 * n), n)
+}
+
 /// The header of a TLV of `kind` with `id` and a value of `len` bytes, shortest form.
 #[inline]
 fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
@@ -81,7 +111,7 @@ fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
     (h, n)
 }
 
-/// The smallest of 1/2/4/8 big-endian two's complement bytes holding `v`.
+/// The smallest of 1/2/4/8 big-endian two's complement bytes holding `v`, left-aligned.
 #[inline]
 fn int_bytes(v: i64) -> ([u8; 8], usize) {
     let n = if v as i8 as i64 == v {
@@ -93,30 +123,20 @@ fn int_bytes(v: i64) -> ([u8; 8], usize) {
     } else {
         8
     };
-    (v.to_be_bytes(), n)
+    (((v as u64) << (64 - 8 * n as u32) as u64).to_be_bytes(), n)
 }
 
-/// The value bytes of `v` (numbers in a small inline buffer).
+/// The value bytes of `v`: borrowed, or up to 8 bytes left-aligned in a small buffer.
 enum ValueBytes<'a> {
     Borrowed(&'a [u8]),
-    Inline([u8; 8], usize, usize),
-}
-
-impl ValueBytes<'_> {
-    #[inline]
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            ValueBytes::Borrowed(b) => b,
-            ValueBytes::Inline(b, from, to) => &b[*from..*to],
-        }
-    }
+    Inline([u8; 8], usize),
 }
 
 #[inline]
 fn value_bytes<'a>(v: &ValueRef<'a>) -> ValueBytes<'a> {
     let int = |v: i64| {
         let (b, n) = int_bytes(v);
-        ValueBytes::Inline(b, 8 - n, 8)
+        ValueBytes::Inline(b, n)
     };
     match *v {
         ValueRef::String(s) | ValueRef::Corelnk(s) => ValueBytes::Borrowed(s.as_bytes()),
@@ -127,26 +147,22 @@ fn value_bytes<'a>(v: &ValueRef<'a>) -> ValueBytes<'a> {
             if u <= i64::MAX as u64 {
                 int(u as i64)
             } else {
-                ValueBytes::Inline(u.to_be_bytes(), 0, 8)
+                ValueBytes::Inline(u.to_be_bytes(), 8)
             }
         }
         ValueRef::Float(f) => {
             let s = f as f32;
             if s as f64 == f {
-                let mut b = [0u8; 8];
-                b[..4].copy_from_slice(&s.to_be_bytes());
-                ValueBytes::Inline(b, 0, 4)
+                ValueBytes::Inline(((s.to_bits() as u64) << 32).to_be_bytes(), 4)
             } else {
-                ValueBytes::Inline(f.to_be_bytes(), 0, 8)
+                ValueBytes::Inline(f.to_be_bytes(), 8)
             }
         }
-        ValueRef::Boolean(b) => ValueBytes::Inline([b as u8, 0, 0, 0, 0, 0, 0, 0], 0, 1),
-        ValueRef::Objlnk(l) => {
-            let mut b = [0u8; 8];
-            b[..2].copy_from_slice(&l.object_id.to_be_bytes());
-            b[2..4].copy_from_slice(&l.instance_id.to_be_bytes());
-            ValueBytes::Inline(b, 0, 4)
-        }
+        ValueRef::Boolean(b) => ValueBytes::Inline([b as u8, 0, 0, 0, 0, 0, 0, 0], 1),
+        ValueRef::Objlnk(l) => ValueBytes::Inline(
+            (((l.object_id as u64) << 48) | ((l.instance_id as u64) << 32)).to_be_bytes(),
+            4,
+        ),
     }
 }
 
@@ -192,20 +208,15 @@ impl<O: Output> TlvWriter<O> {
         err(self.out.len(), reason)
     }
 
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) -> Result<(), TlvError> {
-        let at = self.out.len();
-        self.out
-            .write(bytes)
-            .map_err(|_| FormatError::buffer_full(F, at))
-    }
-
     fn open(&mut self, kind: u8, id: u16) -> Result<(), TlvError> {
         let start = self.out.len();
         // Guess the inline length form (the shortest header, so that a fixed buffer never
         // needs more room than the final payload); `close` fixes the header.
-        let (h, n) = header(kind, id, 0);
-        self.put(&h[..n])?;
+        let (h, n) = header_bits(kind, id, 0);
+        let chunk = ((h as u128) << 64).to_be_bytes();
+        self.out
+            .write_small(&chunk, n)
+            .map_err(|_| FormatError::buffer_full(F, start))?;
         let slot = self
             .stack
             .get_mut(self.depth as usize)
@@ -294,14 +305,25 @@ impl<O: Output> Writer for TlvWriter<O> {
             }
             _ => return Err(self.misuse("a second value for a single target")),
         };
-        let bytes = value_bytes(&value);
-        let bytes = bytes.as_slice();
-        if bytes.len() > MAX_LENGTH {
-            return Err(self.misuse("value longer than 16 MiB - 1"));
+        let at = self.out.len();
+        let full = |_| FormatError::buffer_full(F, at);
+        match value_bytes(&value) {
+            ValueBytes::Inline(b, n) => {
+                let (h, hn) = header_bits(kind, id, n);
+                let v = u64::from_be_bytes(b) as u128;
+                let chunk = ((h as u128) << 64 | v << (64 - 8 * hn)).to_be_bytes();
+                self.out.write_small(&chunk, hn + n).map_err(full)?;
+            }
+            ValueBytes::Borrowed(bytes) => {
+                if bytes.len() > MAX_LENGTH {
+                    return Err(self.misuse("value longer than 16 MiB - 1"));
+                }
+                let (h, hn) = header_bits(kind, id, bytes.len());
+                let chunk = ((h as u128) << 64).to_be_bytes();
+                self.out.write_small(&chunk, hn).map_err(full)?;
+                self.out.write(bytes).map_err(full)?;
+            }
         }
-        let (h, n) = header(kind, id, bytes.len());
-        self.put(&h[..n])?;
-        self.put(bytes)?;
         if self.depth == 0 {
             self.top_items += 1;
         }
@@ -526,6 +548,7 @@ impl<'a> TlvReader<'a> {
         Ok(())
     }
 
+    #[inline]
     fn step(&mut self) -> Result<Option<Event<'a>>, TlvError> {
         let buf = self.buf;
         while self.depth > 1 && self.frames[self.depth - 1].end == self.pos {
@@ -681,6 +704,7 @@ impl<'a> TlvReader<'a> {
 impl<'a> Reader<'a> for TlvReader<'a> {
     type Error = TlvError;
 
+    #[inline]
     fn next_event(&mut self) -> Result<Option<Event<'a>>, TlvError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
@@ -690,5 +714,24 @@ impl<'a> Reader<'a> for TlvReader<'a> {
             self.failed = Some(e.clone());
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_bits_match_header() {
+        for kind in 0..4 {
+            for id in [0u16, 1, 255, 256, 65534] {
+                for len in [0usize, 7, 8, 255, 256, 65535, 65536, MAX_LENGTH] {
+                    let (h, n) = header(kind, id, len);
+                    let (b, m) = header_bits(kind, id, len);
+                    assert_eq!(n, m);
+                    assert_eq!(&b.to_be_bytes()[..n], &h[..n], "{kind} {id} {len}");
+                }
+            }
+        }
     }
 }

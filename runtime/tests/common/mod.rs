@@ -12,7 +12,7 @@ use ucifi_runtime::{
 /// Hex text (spaces ignored) to bytes.
 pub fn hex(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    assert!(digits.len() % 2 == 0, "odd hex {s:?}");
+    assert!(digits.len().is_multiple_of(2), "odd hex {s:?}");
     digits
         .chunks(2)
         .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
