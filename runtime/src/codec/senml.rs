@@ -96,63 +96,89 @@ impl AsRecordRef for RecordRef<'_> {
     }
 }
 
-/// A path rendered as text in a fixed buffer (no allocation):
-/// `/65534/65534/65534/65534/` is the longest form.
-#[derive(Clone, Copy)]
-pub(crate) struct PathText {
-    buf: [u8; 32],
-    len: usize,
+/// A record name (or base name) to write: path IDs joined by `/`, with an optional leading
+/// and trailing slash. Rendered straight into the output, without allocation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Name {
+    ids: [u16; 4],
+    len: u8,
+    lead: bool,
+    trail: bool,
 }
 
-impl PathText {
-    fn new() -> Self {
-        PathText {
-            buf: [0; 32],
-            len: 0,
-        }
-    }
-
-    fn push_byte(&mut self, b: u8) {
-        self.buf[self.len] = b;
-        self.len += 1;
-    }
-
-    fn push_id(&mut self, id: u16) {
-        let mut tmp = [0u8; 5];
-        let digits = write_u64(&mut tmp, u64::from(id));
-        self.buf[self.len..self.len + digits.len()].copy_from_slice(digits);
-        self.len += digits.len();
-    }
-
-    /// `/a/b` (+ `/` when `slash`).
+impl Name {
+    /// `/a/b` (+ `/` when `slash`); the root is `/`.
+    #[inline]
     pub(crate) fn absolute(ids: &[u16], slash: bool) -> Self {
-        let mut t = PathText::new();
-        for &id in ids {
-            t.push_byte(b'/');
-            t.push_id(id);
-        }
-        if slash || ids.is_empty() {
-            t.push_byte(b'/');
-        }
-        t
+        let mut n = Name {
+            ids: [0; 4],
+            len: ids.len() as u8,
+            lead: true,
+            trail: slash || ids.is_empty(),
+        };
+        n.ids[..ids.len()].copy_from_slice(ids);
+        n
     }
 
     /// `a/b` (relative, no leading slash).
+    #[inline]
     pub(crate) fn relative(ids: &[u16]) -> Self {
-        let mut t = PathText::new();
-        for (i, &id) in ids.iter().enumerate() {
-            if i > 0 {
-                t.push_byte(b'/');
-            }
-            t.push_id(id);
-        }
-        t
+        let mut n = Name::absolute(ids, false);
+        n.lead = false;
+        n.trail = false;
+        n
     }
 
-    pub(crate) fn as_str(&self) -> &str {
-        // Only ASCII digits and slashes are ever pushed.
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    /// Renders the text into `buf` (32 bytes hold the longest name); returns its length.
+    #[inline]
+    pub(crate) fn render(&self, buf: &mut [u8; 32]) -> usize {
+        self.render_at(buf, 0)
     }
+
+    /// Renders the text into `buf` from `start` (which must leave 25 bytes); returns its
+    /// length.
+    #[inline]
+    pub(crate) fn render_at(&self, buf: &mut [u8], start: usize) -> usize {
+        let mut at = start;
+        for (i, &id) in self.ids[..self.len as usize].iter().enumerate() {
+            if self.lead || i > 0 {
+                buf[at] = b'/';
+                at += 1;
+            }
+            at += write_u16(&mut buf[at..], id);
+        }
+        if self.trail {
+            buf[at] = b'/';
+            at += 1;
+        }
+        at - start
+    }
+
+    #[cfg(test)]
+    fn text(&self) -> alloc::string::String {
+        let mut buf = [0u8; 32];
+        let n = self.render(&mut buf);
+        core::str::from_utf8(&buf[..n]).unwrap_or("").into()
+    }
+}
+
+/// Writes the decimal digits of `v` at the start of `buf` (at least 5 bytes); returns
+/// their count.
+#[inline]
+pub(crate) fn write_u16(buf: &mut [u8], v: u16) -> usize {
+    let n = match v {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    };
+    let mut x = v;
+    for i in (0..n).rev() {
+        buf[i] = b'0' + (x % 10) as u8;
+        x /= 10;
+    }
+    n
 }
 
 /// Decimal digits of `v` at the end of `buf` (which must hold 20 bytes for any u64).
@@ -182,15 +208,16 @@ pub(crate) enum Naming {
 
 /// The name fields of one record.
 pub(crate) struct Names {
-    pub(crate) bn: Option<PathText>,
-    pub(crate) n: Option<PathText>,
+    pub(crate) bn: Option<Name>,
+    pub(crate) n: Option<Name>,
 }
 
 /// Tracks the current base name while records are written.
 #[derive(Clone, Debug)]
 pub(crate) struct Namer {
     naming: Naming,
-    group: Option<Path>,
+    // Current base-name group: (number of IDs, object, instance); len 0xFF = none yet.
+    group: (usize, u16, u16),
     started: bool,
 }
 
@@ -198,35 +225,66 @@ impl Namer {
     pub(crate) fn new(naming: Naming) -> Self {
         Namer {
             naming,
-            group: None,
+            group: (usize::MAX, 0, 0),
             started: false,
         }
     }
 
+    #[inline]
     pub(crate) fn names(&mut self, path: &Path) -> Names {
         let first = !self.started;
         self.started = true;
         match self.naming {
             Naming::PathsOnly => Names {
                 bn: None,
-                n: Some(PathText::absolute(path.ids(), false)),
+                n: Some(Name::absolute(path.ids(), false)),
             },
             Naming::Single(p) => Names {
-                bn: first.then(|| PathText::absolute(p.ids(), false)),
+                bn: first.then(|| Name::absolute(p.ids(), false)),
                 n: None,
             },
             Naming::Grouped => {
                 let ids = path.ids();
                 let cut = ids.len().min(2);
-                let group = Path::from_ids(&ids[..cut]).unwrap_or(Path::ROOT);
-                let bn = (self.group != Some(group)).then(|| {
-                    self.group = Some(group);
-                    PathText::absolute(&ids[..cut], true)
+                let group = (
+                    cut,
+                    ids.first().copied().unwrap_or(0),
+                    ids.get(1).copied().unwrap_or(0),
+                );
+                let bn = (self.group != group).then(|| {
+                    self.group = group;
+                    Name::absolute(&ids[..cut], true)
                 });
-                let n = (ids.len() > cut).then(|| PathText::relative(&ids[cut..]));
+                let n = (ids.len() > cut).then(|| Name::relative(&ids[cut..]));
                 Names { bn, n }
             }
         }
+    }
+}
+
+impl Namer {
+    /// Names of a value record written through a streaming writer (grouped or single).
+    #[inline]
+    pub(crate) fn leaf_names(&mut self, leaf: &Leaf, target: &Path) -> Names {
+        if let Naming::Single(_) = self.naming {
+            let first = !self.started;
+            self.started = true;
+            return Names {
+                bn: first.then(|| Name::absolute(target.ids(), false)),
+                n: None,
+            };
+        }
+        self.started = true;
+        let group = (2, leaf.o, leaf.i);
+        let bn = (self.group != group).then(|| {
+            self.group = group;
+            Name::absolute(&[leaf.o, leaf.i], true)
+        });
+        let n = Some(match leaf.ri {
+            Some(ri) => Name::relative(&[leaf.r, ri]),
+            None => Name::relative(&[leaf.r]),
+        });
+        Names { bn, n }
     }
 }
 
@@ -280,19 +338,47 @@ pub(crate) fn as_exact_int(t: f64) -> Option<i64> {
     integral(t).then_some(t as i64)
 }
 
+/// The full path of a value as plain IDs (kept out of [`Path`] on the hot path).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Leaf {
+    pub(crate) o: u16,
+    pub(crate) i: u16,
+    pub(crate) r: u16,
+    pub(crate) ri: Option<u16>,
+}
+
+#[cfg(test)]
+impl Leaf {
+    /// The leaf's path.
+    pub(crate) fn path(&self) -> Path {
+        match self.ri {
+            Some(ri) => Path::resource_instance(self.o, self.i, self.r, ri),
+            None => Path::resource(self.o, self.i, self.r),
+        }
+    }
+}
+
 /// Tracks the full path of each value while a [`Writer`](super::Writer) is driven.
 #[derive(Clone, Debug)]
 pub(crate) struct Walker {
     target: Path,
-    instance: Option<Path>,
-    multiple: Option<Path>,
+    depth: usize,
+    t: [u16; 4],
+    instance: Option<u16>,
+    multiple: Option<u16>,
     single_done: bool,
 }
 
+const BAD_ID: &str = "invalid ID 65535";
+
 impl Walker {
     pub(crate) fn new(target: Path) -> Self {
+        let mut t = [0u16; 4];
+        t[..target.len()].copy_from_slice(target.ids());
         Walker {
             target,
+            depth: target.len(),
+            t,
             instance: None,
             multiple: None,
             single_done: false,
@@ -304,10 +390,13 @@ impl Walker {
     }
 
     pub(crate) fn begin_instance(&mut self, id: u16) -> Result<(), &'static str> {
-        if self.target.len() != 1 || self.instance.is_some() {
+        if self.depth != 1 || self.instance.is_some() {
             return Err("object instance outside an object target");
         }
-        self.instance = Some(self.target.child(id).ok_or("invalid instance ID 65535")?);
+        if id == u16::MAX {
+            return Err(BAD_ID);
+        }
+        self.instance = Some(id);
         Ok(())
     }
 
@@ -318,24 +407,23 @@ impl Walker {
         Ok(())
     }
 
-    fn resource_path(&self, id: u16) -> Result<Path, &'static str> {
-        match self.target.len() {
-            1 => self
-                .instance
-                .ok_or("resource outside an object instance")?
-                .child(id)
-                .ok_or("invalid resource ID 65535"),
-            2 => self.target.child(id).ok_or("invalid resource ID 65535"),
-            _ if self.target.ids().last() == Some(&id) => Ok(self.target),
-            _ => Err("resource ID does not match the target path"),
+    #[inline]
+    fn instance_id(&self) -> Result<u16, &'static str> {
+        match self.depth {
+            1 => self.instance.ok_or("resource outside an object instance"),
+            _ => Ok(self.t[1]),
         }
     }
 
     pub(crate) fn begin_multiple(&mut self, id: u16) -> Result<(), &'static str> {
-        if self.multiple.is_some() || self.target.len() > 3 {
+        if self.multiple.is_some() || self.depth == 0 || self.depth > 3 {
             return Err("multiple resource inside a resource");
         }
-        self.multiple = Some(self.resource_path(id)?);
+        self.instance_id()?;
+        if id == u16::MAX || (self.depth == 3 && id != self.t[2]) {
+            return Err("resource ID does not match the target path");
+        }
+        self.multiple = Some(id);
         Ok(())
     }
 
@@ -346,19 +434,58 @@ impl Walker {
             .ok_or("end of a multiple resource that was not begun")
     }
 
-    /// The full path of a value; also whether the value is the target itself.
-    pub(crate) fn value(&mut self, id: u16) -> Result<Path, &'static str> {
-        if let Some(m) = self.multiple {
-            return m.child(id).ok_or("invalid resource instance ID 65535");
+    /// The full path of a value, and whether it is the (single-value) target itself.
+    #[inline]
+    pub(crate) fn value(&mut self, id: u16) -> Result<(Leaf, bool), &'static str> {
+        if id == u16::MAX {
+            return Err(BAD_ID);
         }
-        let p = self.resource_path(id)?;
-        if p == self.target {
-            if self.single_done {
-                return Err("more than one value for a single-value target");
+        let o = self.t[0];
+        if let Some(r) = self.multiple {
+            let i = self.instance_id()?;
+            return Ok((
+                Leaf {
+                    o,
+                    i,
+                    r,
+                    ri: Some(id),
+                },
+                false,
+            ));
+        }
+        let leaf = match self.depth {
+            1 | 2 => {
+                let i = self.instance_id()?;
+                return Ok((
+                    Leaf {
+                        o,
+                        i,
+                        r: id,
+                        ri: None,
+                    },
+                    false,
+                ));
             }
-            self.single_done = true;
+            3 if id == self.t[2] => Leaf {
+                o,
+                i: self.t[1],
+                r: id,
+                ri: None,
+            },
+            4 if id == self.t[3] => Leaf {
+                o,
+                i: self.t[1],
+                r: self.t[2],
+                ri: Some(id),
+            },
+            0 => return Err("value at the root path"),
+            _ => return Err("resource ID does not match the target path"),
+        };
+        if self.single_done {
+            return Err("more than one value for a single-value target");
         }
-        Ok(p)
+        self.single_done = true;
+        Ok((leaf, true))
     }
 
     /// Whether the writer is inside an unfinished container.
@@ -410,12 +537,46 @@ fn typed(path: &Path, raw: &RawValue<'_>, types: &dyn TypeLookup) -> Result<Valu
     Ok(raw.to_value_untyped())
 }
 
+/// Parses `d/d/...` (1–5 digit IDs below 65535, optional trailing `/`) and appends the IDs;
+/// `None` when the text is not of that form or there would be more than 4 IDs.
+#[inline]
+fn parse_ids(text: &[u8], ids: &mut [u16; 4], len: &mut usize) -> Option<()> {
+    let mut i = 0;
+    while i < text.len() {
+        let start = i;
+        let mut v: u32 = 0;
+        while i < text.len() && text[i].is_ascii_digit() {
+            v = v * 10 + u32::from(text[i] - b'0');
+            i += 1;
+            if i - start > 5 {
+                return None;
+            }
+        }
+        if i == start || v >= 65535 || *len == 4 {
+            return None;
+        }
+        ids[*len] = v as u16;
+        *len += 1;
+        if i < text.len() {
+            if text[i] != b'/' {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    Some(())
+}
+
 /// Base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
 #[derive(Clone, Debug)]
 pub(crate) struct Resolver {
     bn: [u8; 64],
     bn_len: usize,
     bn_too_long: bool,
+    // The base name parsed as `/d/d` (`Some(trailing slash)`), when it has that form.
+    bn_ids: [u16; 4],
+    bn_ids_len: usize,
+    bn_form: Option<bool>,
     bt: Option<f64>,
 }
 
@@ -425,18 +586,30 @@ impl Resolver {
             bn: [0; 64],
             bn_len: 0,
             bn_too_long: false,
+            bn_ids: [0; 4],
+            bn_ids_len: 0,
+            bn_form: None,
             bt: None,
         }
     }
 
     pub(crate) fn set_base_name(&mut self, bn: &str) {
+        self.bn_form = None;
         if bn.len() > self.bn.len() {
             self.bn_too_long = true;
             self.bn_len = 0;
-        } else {
-            self.bn_too_long = false;
-            self.bn[..bn.len()].copy_from_slice(bn.as_bytes());
-            self.bn_len = bn.len();
+            return;
+        }
+        self.bn_too_long = false;
+        self.bn[..bn.len()].copy_from_slice(bn.as_bytes());
+        self.bn_len = bn.len();
+        let b = bn.as_bytes();
+        if let Some(rest) = b.strip_prefix(b"/") {
+            self.bn_ids_len = 0;
+            let trailing = rest.last() == Some(&b'/') || rest.is_empty();
+            if parse_ids(rest, &mut self.bn_ids, &mut self.bn_ids_len).is_some() {
+                self.bn_form = Some(trailing);
+            }
         }
     }
 
@@ -445,9 +618,26 @@ impl Resolver {
     }
 
     /// The record's path (`bn` + `n`), or a reason.
+    #[inline]
     pub(crate) fn path(&self, n: Option<&str>) -> Result<Path, &'static str> {
         const BAD: &str = "name is not a LwM2M path (/O, /O/I, /O/I/R or /O/I/R/RI)";
-        let n = n.unwrap_or("");
+        let n = n.unwrap_or("").as_bytes();
+        // Fast path: the split falls on a `/` (Leshan's "/3/0/" + "9", Anjay's "/3/0" +
+        // "/9", or a full name without base).
+        let rel = match (self.bn_len, self.bn_form) {
+            (0, _) if !self.bn_too_long => n.strip_prefix(b"/"),
+            (_, Some(true)) if n.first() != Some(&b'/') => Some(n),
+            (_, Some(false)) if n.is_empty() => Some(n),
+            (_, Some(false)) => n.strip_prefix(b"/").filter(|r| !r.is_empty()),
+            _ => None,
+        };
+        if let Some(rel) = rel {
+            let mut ids = self.bn_ids;
+            let mut len = if self.bn_len == 0 { 0 } else { self.bn_ids_len };
+            if parse_ids(rel, &mut ids, &mut len).is_some() {
+                return Path::from_ids(&ids[..len]).map_err(|_| BAD);
+            }
+        }
         if self.bn_too_long {
             return Err(BAD);
         }
@@ -460,12 +650,13 @@ impl Resolver {
         }
         let mut buf = [0u8; 64];
         buf[..self.bn_len].copy_from_slice(&self.bn[..self.bn_len]);
-        buf[self.bn_len..total].copy_from_slice(n.as_bytes());
+        buf[self.bn_len..total].copy_from_slice(n);
         let text = core::str::from_utf8(&buf[..total]).map_err(|_| BAD)?;
         text.parse().map_err(|_| BAD)
     }
 
     /// The record's resolved time.
+    #[inline]
     pub(crate) fn time(&self, t: Option<f64>) -> Option<f64> {
         match (self.bt, t) {
             (None, None) => None,
@@ -530,18 +721,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_text() {
-        assert_eq!(PathText::absolute(&[3, 0], true).as_str(), "/3/0/");
+    fn names_render() {
+        assert_eq!(Name::absolute(&[3, 0], true).text(), "/3/0/");
         assert_eq!(
-            PathText::absolute(&[3303, 0, 5700], false).as_str(),
+            Name::absolute(&[3303, 0, 5700], false).text(),
             "/3303/0/5700"
         );
         assert_eq!(
-            PathText::absolute(&[65534, 65534, 65534, 65534], true).as_str(),
+            Name::absolute(&[65534, 65534, 65534, 65534], true).text(),
             "/65534/65534/65534/65534/"
         );
-        assert_eq!(PathText::relative(&[6, 0]).as_str(), "6/0");
-        assert_eq!(PathText::absolute(&[], false).as_str(), "/");
+        assert_eq!(Name::relative(&[6, 0]).text(), "6/0");
+        assert_eq!(Name::absolute(&[], false).text(), "/");
     }
 
     #[test]
@@ -554,6 +745,20 @@ mod tests {
         assert_eq!(r.path(Some("9")), Ok(Path::resource(3, 0, 9)));
         assert_eq!(r.path(None), Ok(Path::instance(3, 0)));
         assert!(r.path(Some("x")).is_err());
+        assert_eq!(r.path(Some("6/0")), Ok(Path::resource_instance(3, 0, 6, 0)));
+        assert!(r.path(Some("6/0/1/2")).is_err());
+        assert!(r.path(Some("65535")).is_err());
+        r.set_base_name("/3/0/1");
+        assert_eq!(r.path(Some("0")), Ok(Path::resource(3, 0, 10)));
+        assert_eq!(r.path(Some("/2")), Ok(Path::resource_instance(3, 0, 1, 2)));
+        r.set_base_name("/");
+        assert_eq!(r.path(Some("3")), Ok(Path::object(3)));
+        assert_eq!(r.path(None), Ok(Path::ROOT));
+        r.set_base_name("");
+        assert_eq!(r.path(Some("/3/0/")), Ok(Path::instance(3, 0)));
+        assert!(r.path(Some("3/0")).is_err());
+        r.set_base_name("/lwm2m/");
+        assert!(r.path(Some("3")).is_err());
         assert_eq!(r.time(None), None);
         r.set_base_time(10.0);
         assert_eq!(r.time(Some(5.0)), Some(15.0));
@@ -565,14 +770,25 @@ mod tests {
         let mut w = Walker::new(Path::object(3));
         assert!(w.value(1).is_err());
         w.begin_instance(0).unwrap();
-        assert_eq!(w.value(9), Ok(Path::resource(3, 0, 9)));
+        assert_eq!(w.value(9).unwrap().0.path(), Path::resource(3, 0, 9));
         w.begin_multiple(6).unwrap();
-        assert_eq!(w.value(1), Ok(Path::resource_instance(3, 0, 6, 1)));
+        assert_eq!(
+            w.value(1).unwrap(),
+            (
+                Leaf {
+                    o: 3,
+                    i: 0,
+                    r: 6,
+                    ri: Some(1)
+                },
+                false
+            )
+        );
         w.end_multiple().unwrap();
         w.end_instance().unwrap();
         let mut w = Walker::new(Path::resource(3, 0, 9));
-        assert_eq!(w.value(9), Ok(Path::resource(3, 0, 9)));
-        assert!(w.value(9).is_err());
+        assert_eq!(w.value(9).unwrap().0.path(), Path::resource(3, 0, 9));
+        assert!(w.value(9).unwrap_err().contains("more than one"));
         assert!(Walker::new(Path::resource(3, 0, 9)).value(8).is_err());
     }
 }

@@ -38,12 +38,26 @@ pub trait CborSink {
     fn written(&self) -> usize;
     /// Appends bytes; `false` when there is no room.
     fn put(&mut self, bytes: &[u8]) -> bool;
+    /// Appends the first `n` bytes of `block`; `false` when there is no room.
+    #[inline]
+    fn put_prefix(&mut self, block: &[u8; 96], n: usize) -> bool {
+        self.put(&block[..n])
+    }
     /// Replaces the `gap` bytes reserved at `start` by `head` (not longer than `gap`),
     /// moving what follows.
     fn close_gap(&mut self, start: usize, gap: usize, head: &[u8]);
 }
 
 impl CborSink for Vec<u8> {
+    #[inline]
+    fn put_prefix(&mut self, block: &[u8; 96], n: usize) -> bool {
+        // A copy of constant size compiles to a few vector moves; a copy of `n` bytes
+        // would be a library call, the main cost of encoding small records.
+        let len = self.len();
+        self.extend_from_slice(block);
+        self.truncate(len + n);
+        true
+    }
     fn written(&self) -> usize {
         self.len()
     }
@@ -211,48 +225,89 @@ fn float_bytes(v: f64) -> ([u8; 9], usize) {
     (b, 9)
 }
 
-struct Enc<'s, S: CborSink> {
-    out: &'s mut S,
+/// One record's bytes, built on the stack and handed to the sink in few pieces (small
+/// copies of variable length are what costs most when encoding).
+struct Rec {
+    b: [u8; 96],
+    n: usize,
 }
 
-impl<S: CborSink> Enc<'_, S> {
-    fn put(&mut self, b: &[u8]) -> Result<(), SenmlCborError> {
-        if self.out.put(b) {
-            Ok(())
+impl Rec {
+    #[inline]
+    fn byte(&mut self, x: u8) {
+        self.b[self.n] = x;
+        self.n += 1;
+    }
+
+    #[inline]
+    fn head(&mut self, major: u8, v: u64) {
+        let m = major << 5;
+        if v < 24 {
+            self.byte(m | v as u8);
+        } else if v < 0x100 {
+            self.byte(m | 24);
+            self.byte(v as u8);
+        } else if v < 0x1_0000 {
+            self.byte(m | 25);
+            self.b[self.n..self.n + 2].copy_from_slice(&(v as u16).to_be_bytes());
+            self.n += 2;
+        } else if v < 0x1_0000_0000 {
+            self.byte(m | 26);
+            self.b[self.n..self.n + 4].copy_from_slice(&(v as u32).to_be_bytes());
+            self.n += 4;
         } else {
-            Err(SenmlCborError::new(
-                self.out.written(),
-                "output buffer full",
-            ))
+            self.byte(m | 27);
+            self.b[self.n..self.n + 8].copy_from_slice(&v.to_be_bytes());
+            self.n += 8;
         }
     }
-    fn head(&mut self, major: u8, n: u64) -> Result<(), SenmlCborError> {
-        let (b, l) = head(major, n);
-        self.put(&b[..l])
-    }
-    fn int(&mut self, v: i64) -> Result<(), SenmlCborError> {
+
+    #[inline]
+    fn int(&mut self, v: i64) {
         if v >= 0 {
             self.head(0, v as u64)
         } else {
             self.head(1, !(v as u64))
         }
     }
-    fn text(&mut self, s: &str) -> Result<(), SenmlCborError> {
-        self.head(3, s.len() as u64)?;
-        self.put(s.as_bytes())
-    }
-    fn float(&mut self, v: f64) -> Result<(), SenmlCborError> {
+
+    #[inline]
+    fn float(&mut self, v: f64) {
         let (b, l) = float_bytes(v);
-        self.put(&b[..l])
+        for &x in &b[..l] {
+            self.byte(x);
+        }
     }
-    fn time(&mut self, t: f64) -> Result<(), SenmlCborError> {
+
+    #[inline]
+    fn time(&mut self, t: f64) {
         match senml::as_exact_int(t) {
             Some(i) => self.int(i),
             None => self.float(t),
         }
     }
+
+    /// A label byte and a name as a text string (names are shorter than 24 bytes).
+    #[inline]
+    fn name(&mut self, label: u8, name: &senml::Name) {
+        self.byte(label);
+        let at = self.n;
+        let n = name.render_at(&mut self.b, at + 1);
+        self.b[at] = 0x60 | n as u8;
+        self.n = at + 1 + n;
+    }
 }
 
+#[inline]
+fn put<S: CborSink>(out: &mut S, b: &[u8]) -> Result<(), SenmlCborError> {
+    if out.put(b) {
+        Ok(())
+    } else {
+        Err(SenmlCborError::new(out.written(), "output buffer full"))
+    }
+}
+
+#[inline]
 fn write_record<S: CborSink>(
     out: &mut S,
     names: &Names,
@@ -260,75 +315,85 @@ fn write_record<S: CborSink>(
     t: Option<f64>,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), SenmlCborError> {
-    let mut e = Enc { out };
+    let mut e = Rec { b: [0; 96], n: 0 };
     let count = names.bn.is_some() as u8
         + bt.is_some() as u8
         + names.n.is_some() as u8
         + t.is_some() as u8
         + value.is_some() as u8;
-    e.put(&[0xA0 | count])?;
+    e.byte(0xA0 | count);
     if let Some(bn) = &names.bn {
-        e.put(&[0x21])?;
-        e.text(bn.as_str())?;
+        e.name(0x21, bn);
     }
     if let Some(bt) = bt {
-        e.put(&[0x22])?;
-        e.time(bt)?;
+        e.byte(0x22);
+        e.time(bt);
     }
     if let Some(n) = &names.n {
-        e.put(&[0x00])?;
-        e.text(n.as_str())?;
+        e.name(0x00, n);
     }
     if let Some(t) = t {
-        e.put(&[0x06])?;
-        e.time(t)?;
+        e.byte(0x06);
+        e.time(t);
     }
-    match value {
-        None => Ok(()),
+    let tail: &[u8] = match value {
+        None => &[],
         Some(ValueRef::String(s) | ValueRef::Corelnk(s)) => {
-            e.put(&[0x03])?;
-            e.text(s)
+            e.byte(0x03);
+            e.head(3, s.len() as u64);
+            s.as_bytes()
         }
         Some(ValueRef::Integer(v)) => {
-            e.put(&[0x02])?;
-            e.int(v)
+            e.byte(0x02);
+            e.int(v);
+            &[]
         }
         Some(ValueRef::Time(v)) => {
-            e.put(&[0x02])?;
-            e.int(v.0)
+            e.byte(0x02);
+            e.int(v.0);
+            &[]
         }
         Some(ValueRef::UnsignedInteger(v)) => {
-            e.put(&[0x02])?;
-            e.head(0, v)
+            e.byte(0x02);
+            e.head(0, v);
+            &[]
         }
         Some(ValueRef::Float(v)) => {
-            e.put(&[0x02])?;
-            e.float(v)
+            e.byte(0x02);
+            e.float(v);
+            &[]
         }
-        Some(ValueRef::Boolean(v)) => e.put(&[0x04, if v { 0xF5 } else { 0xF4 }]),
+        Some(ValueRef::Boolean(v)) => {
+            e.byte(0x04);
+            e.byte(if v { 0xF5 } else { 0xF4 });
+            &[]
+        }
         Some(ValueRef::Opaque(b)) => {
-            e.put(&[0x08])?;
-            e.head(2, b.len() as u64)?;
-            e.put(b)
+            e.byte(0x08);
+            e.head(2, b.len() as u64);
+            b
         }
         Some(ValueRef::Objlnk(l)) => {
-            e.put(&[0x63, b'v', b'l', b'o'])?;
-            let mut buf = [0u8; 11];
-            let mut len = 0;
-            let mut d = [0u8; 5];
-            for (i, id) in [l.object_id, l.instance_id].into_iter().enumerate() {
-                if i == 1 {
-                    buf[len] = b':';
-                    len += 1;
-                }
-                let digits = senml::write_u64(&mut d, u64::from(id));
-                buf[len..len + digits.len()].copy_from_slice(digits);
-                len += digits.len();
+            for x in [0x63, b'v', b'l', b'o'] {
+                e.byte(x);
             }
-            e.head(3, len as u64)?;
-            e.put(&buf[..len])
+            let at = e.n;
+            let mut len = senml::write_u16(&mut e.b[at + 1..], l.object_id);
+            e.b[at + 1 + len] = b':';
+            len += 1;
+            len += senml::write_u16(&mut e.b[at + 1 + len..], l.instance_id);
+            e.b[at] = 0x60 | len as u8;
+            e.n = at + 1 + len;
+            &[]
         }
+    };
+    if !out.put_prefix(&e.b, e.n) {
+        return Err(SenmlCborError::new(out.written(), "output buffer full"));
     }
+    if !tail.is_empty() {
+        put(out, tail)?;
+    }
+    Ok(())
 }
 
 /// Room reserved for the array head, fixed by `finish` once the record count is known.
@@ -440,17 +505,20 @@ impl<S: CborSink> Writer for SenmlCborWriter<S> {
 
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
         let r = self.walker.value(id);
-        self.check(r.map(|_| ()))?;
-        let path = r.unwrap_or(Path::ROOT);
+        let (leaf, is_target) = match r {
+            Ok(v) if self.failed.is_none() => v,
+            Ok(_) => return self.check(Ok(())),
+            Err(e) => return self.check(Err(e)),
+        };
         let target = self.walker.target();
         let namer = self.namer.get_or_insert_with(|| {
-            Namer::new(if path == target && target.len() >= 3 {
+            Namer::new(if is_target {
                 Naming::Single(target)
             } else {
                 Naming::Grouped
             })
         });
-        let names = namer.names(&path);
+        let names = namer.leaf_names(&leaf, &target);
         self.records += 1;
         let r = write_record(&mut self.out, &names, None, None, Some(value));
         if let Err(e) = &r {
@@ -481,7 +549,8 @@ fn records_to<S: CborSink, R: AsRecordRef>(
     out: &mut S,
     records: &[R],
 ) -> Result<(), SenmlCborError> {
-    Enc { out: &mut *out }.head(4, records.len() as u64)?;
+    let (h, l) = head(4, records.len() as u64);
+    put(out, &h[..l])?;
     if records.is_empty() {
         return Ok(());
     }

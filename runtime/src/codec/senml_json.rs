@@ -190,6 +190,32 @@ impl<'a> Json<'a> {
         Ok(Cow::Owned(s))
     }
 
+    /// An object key as bytes: borrowed (and not UTF-8 checked, it is only compared with
+    /// ASCII labels) when it has no escapes, else decoded like [`string`](Self::string).
+    #[inline]
+    pub(crate) fn key(&mut self) -> Result<Cow<'a, [u8]>, JsonErr> {
+        if self.peek() != Some(b'"') {
+            return Err((self.pos, "expected a string"));
+        }
+        let src = self.src;
+        let start = self.pos + 1;
+        let mut i = start;
+        while let Some(&b) = src.get(i) {
+            match b {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Borrowed(&src[start..i]));
+                }
+                b'\\' | 0..=0x1F => break,
+                _ => i += 1,
+            }
+        }
+        Ok(match self.string()? {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        })
+    }
+
     /// A number token.
     pub(crate) fn number(&mut self) -> Result<Num, JsonErr> {
         self.peek();
@@ -343,64 +369,85 @@ fn hex4(src: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Appends `s` as a JSON string literal.
-pub(crate) fn push_str(out: &mut String, s: &str) {
-    out.push('"');
+#[inline]
+pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
     let bytes = s.as_bytes();
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0C => "\\f",
-            0..=0x1F => "",
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            0..=0x1F => b"",
             _ => continue,
         };
-        out.push_str(&s[last..i]);
+        out.extend_from_slice(&bytes[last..i]);
         if esc.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[(b >> 4) as usize]);
+            out.push(HEX[(b & 15) as usize]);
         } else {
-            out.push_str(esc);
+            out.extend_from_slice(esc);
         }
         last = i + 1;
     }
-    out.push_str(&s[last..]);
-    out.push('"');
+    out.extend_from_slice(&bytes[last..]);
+    out.push(b'"');
 }
 
 /// Appends a signed integer.
-pub(crate) fn push_i64(out: &mut String, v: i64) {
+#[inline]
+pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
     if v < 0 {
-        out.push('-');
+        out.push(b'-');
     }
     push_u64(out, v.unsigned_abs());
 }
 
 /// Appends an unsigned integer.
-pub(crate) fn push_u64(out: &mut String, v: u64) {
-    let mut buf = [0u8; 20];
-    let d = senml::write_u64(&mut buf, v);
-    // Only ASCII digits.
-    out.push_str(core::str::from_utf8(d).unwrap_or("0"));
+#[inline]
+pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
+    if v <= u64::from(u16::MAX) {
+        let mut buf = [0u8; 5];
+        let n = senml::write_u16(&mut buf, v as u16);
+        out.extend_from_slice(&buf[..n]);
+    } else {
+        let mut buf = [0u8; 20];
+        out.extend_from_slice(senml::write_u64(&mut buf, v));
+    }
+}
+
+struct VecWrite<'a>(&'a mut Vec<u8>);
+
+impl core::fmt::Write for VecWrite<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// Appends a finite float in shortest round-trip form (`21.5`, `1.0`, `1e-7`).
-pub(crate) fn push_f64(out: &mut String, v: f64) -> Result<(), &'static str> {
+pub(crate) fn push_f64(out: &mut Vec<u8>, v: f64) -> Result<(), &'static str> {
     use core::fmt::Write as _;
     if !v.is_finite() {
         return Err("JSON cannot carry NaN or infinite numbers");
     }
-    write!(out, "{v:?}").map_err(|_| "formatting failed")
+    write!(VecWrite(out), "{v:?}").map_err(|_| "formatting failed")
 }
 
 /// Appends a time: integral values as integers, others as floats.
-pub(crate) fn push_time(out: &mut String, t: f64) -> Result<(), &'static str> {
+pub(crate) fn push_time(out: &mut Vec<u8>, t: f64) -> Result<(), &'static str> {
     match senml::as_exact_int(t) {
         Some(i) => {
             push_i64(out, i);
@@ -408,6 +455,19 @@ pub(crate) fn push_time(out: &mut String, t: f64) -> Result<(), &'static str> {
         }
         None => push_f64(out, t),
     }
+}
+
+/// Appends `bytes` in base64 with `engine`.
+pub(crate) fn push_base64(
+    out: &mut Vec<u8>,
+    engine: &base64::engine::GeneralPurpose,
+    pad: bool,
+    bytes: &[u8],
+) {
+    let at = out.len();
+    let len = base64::encoded_len(bytes.len(), pad).unwrap_or(0);
+    out.resize(at + len, 0);
+    let _ = engine.encode_slice(bytes, &mut out[at..]);
 }
 
 /// base64url without padding (encoding); decoding accepts padding too.
@@ -423,81 +483,90 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
         base64::engine::general_purpose::PAD_INDIFFERENT,
     );
 
+#[inline]
+fn push_name(out: &mut Vec<u8>, name: &senml::Name) {
+    let mut buf = [0u8; 32];
+    let n = name.render(&mut buf);
+    out.extend_from_slice(&buf[..n]);
+}
+
+#[inline]
 fn write_record(
-    out: &mut String,
+    out: &mut Vec<u8>,
     names: &Names,
     bt: Option<f64>,
     t: Option<f64>,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), &'static str> {
-    out.push(if out.is_empty() { '[' } else { ',' });
-    out.push('{');
-    let mut first = true;
-    let mut key = |out: &mut String, k: &str| {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push_str(k);
-    };
+    out.reserve(64);
+    out.extend_from_slice(if out.is_empty() { b"[{" } else { b",{" });
+    let mut sep: &[u8] = b"";
     if let Some(bn) = &names.bn {
-        key(out, "\"bn\":\"");
-        out.push_str(bn.as_str());
-        out.push('"');
+        out.extend_from_slice(b"\"bn\":\"");
+        push_name(out, bn);
+        out.push(b'"');
+        sep = b",";
     }
     if let Some(bt) = bt {
-        key(out, "\"bt\":");
+        out.extend_from_slice(sep);
+        out.extend_from_slice(b"\"bt\":");
         push_time(out, bt)?;
+        sep = b",";
     }
     if let Some(n) = &names.n {
-        key(out, "\"n\":\"");
-        out.push_str(n.as_str());
-        out.push('"');
+        out.extend_from_slice(sep);
+        out.extend_from_slice(b"\"n\":\"");
+        push_name(out, n);
+        out.push(b'"');
+        sep = b",";
     }
     if let Some(t) = t {
-        key(out, "\"t\":");
+        out.extend_from_slice(sep);
+        out.extend_from_slice(b"\"t\":");
         push_time(out, t)?;
+        sep = b",";
     }
-    match value {
-        None => {}
-        Some(ValueRef::String(s) | ValueRef::Corelnk(s)) => {
-            key(out, "\"vs\":");
-            push_str(out, s);
-        }
-        Some(ValueRef::Integer(v)) => {
-            key(out, "\"v\":");
-            push_i64(out, v);
-        }
-        Some(ValueRef::Time(v)) => {
-            key(out, "\"v\":");
-            push_i64(out, v.0);
-        }
-        Some(ValueRef::UnsignedInteger(v)) => {
-            key(out, "\"v\":");
-            push_u64(out, v);
-        }
-        Some(ValueRef::Float(v)) => {
-            key(out, "\"v\":");
-            push_f64(out, v)?;
-        }
-        Some(ValueRef::Boolean(v)) => {
-            key(out, "\"vb\":");
-            out.push_str(if v { "true" } else { "false" });
-        }
-        Some(ValueRef::Opaque(b)) => {
-            key(out, "\"vd\":\"");
-            B64URL.encode_string(b, out);
-            out.push('"');
-        }
-        Some(ValueRef::Objlnk(l)) => {
-            key(out, "\"vlo\":\"");
-            push_u64(out, u64::from(l.object_id));
-            out.push(':');
-            push_u64(out, u64::from(l.instance_id));
-            out.push('"');
+    if let Some(v) = value {
+        out.extend_from_slice(sep);
+        match v {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => {
+                out.extend_from_slice(b"\"vs\":");
+                push_str(out, s);
+            }
+            ValueRef::Integer(v) => {
+                out.extend_from_slice(b"\"v\":");
+                push_i64(out, v);
+            }
+            ValueRef::Time(v) => {
+                out.extend_from_slice(b"\"v\":");
+                push_i64(out, v.0);
+            }
+            ValueRef::UnsignedInteger(v) => {
+                out.extend_from_slice(b"\"v\":");
+                push_u64(out, v);
+            }
+            ValueRef::Float(v) => {
+                out.extend_from_slice(b"\"v\":");
+                push_f64(out, v)?;
+            }
+            ValueRef::Boolean(v) => {
+                out.extend_from_slice(if v { b"\"vb\":true" } else { b"\"vb\":false" });
+            }
+            ValueRef::Opaque(b) => {
+                out.extend_from_slice(b"\"vd\":\"");
+                push_base64(out, &B64URL, false, b);
+                out.push(b'"');
+            }
+            ValueRef::Objlnk(l) => {
+                out.extend_from_slice(b"\"vlo\":\"");
+                push_u64(out, u64::from(l.object_id));
+                out.push(b':');
+                push_u64(out, u64::from(l.instance_id));
+                out.push(b'"');
+            }
         }
     }
-    out.push('}');
+    out.push(b'}');
     Ok(())
 }
 
@@ -506,7 +575,7 @@ fn write_record(
 /// Drive it through [`Writer`], then call [`finish`](SenmlJsonWriter::finish).
 #[derive(Clone, Debug)]
 pub struct SenmlJsonWriter {
-    out: String,
+    out: Vec<u8>,
     walker: Walker,
     namer: Option<Namer>,
 }
@@ -520,7 +589,7 @@ impl SenmlJsonWriter {
     /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
     pub fn with_capacity(path: Path, capacity: usize) -> Self {
         SenmlJsonWriter {
-            out: String::with_capacity(capacity),
+            out: Vec::with_capacity(capacity),
             walker: Walker::new(path),
             namer: None,
         }
@@ -536,10 +605,10 @@ impl SenmlJsonWriter {
             return Err(self.err("unfinished instance or multiple resource"));
         }
         if self.out.is_empty() {
-            self.out.push('[');
+            self.out.push(b'[');
         }
-        self.out.push(']');
-        Ok(self.out.into_bytes())
+        self.out.push(b']');
+        Ok(self.out)
     }
 }
 
@@ -563,16 +632,16 @@ impl Writer for SenmlJsonWriter {
     }
 
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
-        let path = self.walker.value(id).map_err(|r| self.err(r))?;
+        let (leaf, is_target) = self.walker.value(id).map_err(|r| self.err(r))?;
         let target = self.walker.target();
         let namer = self.namer.get_or_insert_with(|| {
-            Namer::new(if path == target && target.len() >= 3 {
+            Namer::new(if is_target {
                 Naming::Single(target)
             } else {
                 Naming::Grouped
             })
         });
-        let names = namer.names(&path);
+        let names = namer.leaf_names(&leaf, &target);
         let at = self.out.len();
         write_record(&mut self.out, &names, None, None, Some(value))
             .map_err(|r| SenmlJsonError::new(at, r))
@@ -589,7 +658,7 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
 /// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, in
 /// canonical form (see [`senml`](super::senml)).
 pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJsonError> {
-    let mut out = String::with_capacity(16 + 32 * records.len());
+    let mut out = Vec::with_capacity(16 + 32 * records.len());
     if records.is_empty() {
         return Ok(b"[]".to_vec());
     }
@@ -602,8 +671,8 @@ pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJso
         let at = out.len();
         write_record(&mut out, &names, bt, t, r.value).map_err(|e| SenmlJsonError::new(at, e))?;
     }
-    out.push(']');
-    Ok(out.into_bytes())
+    out.push(b']');
+    Ok(out)
 }
 
 /// Decodes `bytes` into a [`Node`] addressed to `path`, typing values through `types`.
@@ -656,26 +725,26 @@ impl<'a> SenmlJsonReader<'a> {
             loop {
                 j.peek();
                 let key_at = j.pos;
-                let key = j.string()?;
+                let key = j.key()?;
                 j.expect(b':', "expected ':' after a key")?;
-                let bit = match key.as_ref() {
-                    "bver" => 0,
-                    "bn" => 1,
-                    "bt" => 2,
-                    "bu" => 3,
-                    "bv" => 4,
-                    "bs" => 5,
-                    "n" => 6,
-                    "u" => 7,
-                    "v" => 8,
-                    "vs" => 9,
-                    "vb" => 10,
-                    "s" => 11,
-                    "t" => 12,
-                    "ut" => 13,
-                    "vd" => 14,
-                    "vlo" => 15,
-                    k if k.ends_with('_') => {
+                let bit = match *key {
+                    [b'b', b'v', b'e', b'r'] => 0,
+                    [b'b', b'n'] => 1,
+                    [b'b', b't'] => 2,
+                    [b'b', b'u'] => 3,
+                    [b'b', b'v'] => 4,
+                    [b'b', b's'] => 5,
+                    [b'n'] => 6,
+                    [b'u'] => 7,
+                    [b'v'] => 8,
+                    [b'v', b's'] => 9,
+                    [b'v', b'b'] => 10,
+                    [b's'] => 11,
+                    [b't'] => 12,
+                    [b'u', b't'] => 13,
+                    [b'v', b'd'] => 14,
+                    [b'v', b'l', b'o'] => 15,
+                    [.., b'_'] => {
                         return Err((key_at, "unsupported must-understand label"));
                     }
                     _ => {
@@ -808,9 +877,9 @@ mod tests {
         );
         assert_eq!(parse_str(r#""abc"#), Err((0, "unterminated string")));
         assert_eq!(parse_str(r#""\x""#), Err((1, "invalid escape in string")));
-        let mut out = String::new();
+        let mut out = Vec::new();
         push_str(&mut out, "a\"\\\n\u{1}é");
-        assert_eq!(out, r#""a\"\\\n\u0001é""#);
+        assert_eq!(String::from_utf8(out).unwrap(), r#""a\"\\\n\u0001é""#);
     }
 
     #[test]
