@@ -36,9 +36,10 @@ pub struct ModelArgs {
     pub models: Vec<PathBuf>,
 }
 
-/// The built-in object models.
+/// The built-in object models: the generated object library's registry (every object
+/// version under `models/` when the binary was built).
 pub fn builtin_registry() -> Registry {
-    Registry::empty()
+    ucifi_objects::REGISTRY.clone()
 }
 
 /// The built-in registry plus the definitions under `paths`.
