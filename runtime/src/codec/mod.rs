@@ -20,6 +20,7 @@ use crate::{DataType, ObjectLink, ObjectModel, Path, Registry, Time, Value};
 
 pub mod cbor;
 pub mod lwm2m_cbor;
+pub mod lwm2m_json;
 pub mod opaque;
 pub mod senml;
 pub mod senml_cbor;
@@ -959,7 +960,8 @@ pub fn encode(
         // --- formats of the SenML / LwM2M JSON / link-format engineer ---
         F::SenmlJson => senml_json::encode(path, node).map_err(Into::into),
         F::SenmlCbor => senml_cbor::encode(path, node).map_err(Into::into),
-        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+        F::Lwm2mJson => lwm2m_json::encode(path, node).map_err(Into::into),
+        F::LinkFormat => Err(Error::Unsupported {
             format,
             what: "encoding (codec not available yet)".into(),
         }),
@@ -983,7 +985,8 @@ pub fn decode(
         // --- formats of the SenML / LwM2M JSON / link-format engineer ---
         F::SenmlJson => senml_json::decode(path, bytes, types),
         F::SenmlCbor => senml_cbor::decode(path, bytes, types),
-        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+        F::Lwm2mJson => lwm2m_json::decode(path, bytes, types),
+        F::LinkFormat => Err(Error::Unsupported {
             format,
             what: "decoding (codec not available yet)".into(),
         }),
