@@ -23,7 +23,8 @@ pub struct Args {
     /// Content format of the output (name or CoAP number).
     #[arg(long, value_name = "G")]
     pub to: String,
-    /// The path the payload is addressed to: /O, /O/I, /O/I/R or /O/I/R/RI.
+    /// The path the payload is addressed to: /O, /O/I, /O/I/R or /O/I/R/RI; / for a
+    /// composite payload (Send, Read-Composite) in SenML or LwM2M CBOR.
     #[arg(long, short = 'p', value_name = "P")]
     pub path: String,
     /// The payload: hex for binary formats, text for text formats (default: stdin).

@@ -24,7 +24,8 @@ pub struct Args {
     /// lwm2m-json, lwm2m-cbor, or its CoAP number (0, 42, 60, 11542, 110, 112, 11543, 11544).
     #[arg(long, short = 'f', value_name = "F")]
     pub format: String,
-    /// The path the payload is addressed to: /O, /O/I, /O/I/R or /O/I/R/RI.
+    /// The path the payload is addressed to: /O, /O/I, /O/I/R or /O/I/R/RI; / for a
+    /// composite payload (Send, Read-Composite) in SenML or LwM2M CBOR.
     #[arg(long, short = 'p', value_name = "P")]
     pub path: String,
     /// The SenML JSON input (default: stdin).

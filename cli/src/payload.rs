@@ -80,15 +80,31 @@ pub fn parse_format(s: &str) -> Result<ContentFormat, String> {
     s.parse::<ContentFormat>().map_err(|e| e.to_string())
 }
 
-/// Parses `--path` values: `/O`, `/O/I`, `/O/I/R` or `/O/I/R/RI`.
+/// Parses `--path` values: `/O`, `/O/I`, `/O/I/R`, `/O/I/R/RI`, or `/` for composite
+/// payloads (Send, Read-Composite responses) of the formats that can address several
+/// objects.
 pub fn parse_path(s: &str) -> Result<Path, String> {
-    let p: Path = s.parse().map_err(|e| format!("invalid path {s:?}: {e}"))?;
-    if p.is_empty() {
+    s.parse().map_err(|e| format!("invalid path {s:?}: {e}"))
+}
+
+/// Whether `format` can carry a composite payload (several objects, path `/`).
+pub fn carries_composite(format: ContentFormat) -> bool {
+    matches!(
+        format,
+        ContentFormat::SenmlJson
+            | ContentFormat::SenmlCbor
+            | ContentFormat::Lwm2mJson
+            | ContentFormat::Lwm2mCbor
+    )
+}
+
+fn check_root(format: ContentFormat, path: &Path) -> Result<(), String> {
+    if path.is_empty() && !carries_composite(format) {
         return Err(format!(
-            "invalid path {s:?}: give an object, instance, resource or resource instance (/3, /3/0, /3/0/7, /3/0/7/1)"
+            "{format} cannot carry a composite payload (path /): give an object, instance, resource or resource instance path, or use senml-json, senml-cbor, lwm2m-json or lwm2m-cbor"
         ));
     }
-    Ok(p)
+    Ok(())
 }
 
 /// Reads the input payload of `format`.
@@ -191,6 +207,7 @@ pub fn decode(
     if format == ContentFormat::LinkFormat {
         return Err("link-format carries no values: nothing to decode".into());
     }
+    check_root(format, path)?;
     let mut leaves = match timed_leaves(format, path, bytes, registry) {
         Some(r) => r.map_err(|e| e.to_string())?,
         None => {
@@ -240,6 +257,11 @@ fn timed_leaves(
         ContentFormat::SenmlCbor => {
             collect_timed(path, &mut senml_cbor::SenmlCborReader::new(bytes), types)
         }
+        ContentFormat::Lwm2mCbor if path.is_empty() => collect_timed(
+            path,
+            &mut codec::lwm2m_cbor::Lwm2mCborReader::new(bytes),
+            types,
+        ),
         _ => return None,
     })
 }
@@ -272,8 +294,17 @@ pub fn collect_timed<'a, R: Reader<'a>>(
     }
     let mut out = Vec::new();
     for (_, time, b) in groups {
-        let node = b.finish()?;
-        out.extend(flatten(path, &node, time));
+        if path.is_empty() {
+            // A composite payload: every leaf, whatever its object.
+            out.extend(
+                b.into_leaves()
+                    .into_iter()
+                    .map(|(path, value)| Leaf { path, value, time }),
+            );
+        } else {
+            let node = b.finish()?;
+            out.extend(flatten(path, &node, time));
+        }
     }
     Ok(out)
 }
@@ -293,7 +324,8 @@ pub fn encode(
     leaves: &[Leaf],
     registry: &Registry,
 ) -> Result<Vec<u8>, String> {
-    if leaves.iter().any(|l| l.time.is_some()) {
+    check_root(format, path)?;
+    if leaves.iter().any(|l| l.time.is_some()) || path.is_empty() {
         if let Some(l) = leaves.iter().find(|l| !path.contains(&l.path)) {
             return Err(format!("{}: outside the requested path {path}", l.path));
         }
@@ -323,6 +355,11 @@ fn encode_timed(format: ContentFormat, leaves: &[Leaf]) -> Option<Result<Vec<u8>
     Some(match format {
         ContentFormat::SenmlJson => senml_json::encode_records(&records).map_err(|e| e.to_string()),
         ContentFormat::SenmlCbor => senml_cbor::encode_records(&records).map_err(|e| e.to_string()),
+        ContentFormat::Lwm2mCbor if leaves.iter().all(|l| l.time.is_none()) => {
+            let list: Vec<(Path, Value)> =
+                leaves.iter().map(|l| (l.path, l.value.clone())).collect();
+            codec::lwm2m_cbor::encode_leaves(&list).map_err(|e| e.to_string())
+        }
         _ => return None,
     })
 }

@@ -155,7 +155,30 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "tlv", "-p", "/", "57"],
         "",
-        "invalid path \"/\": give an object, instance, resource or resource instance (/3, /3/0, /3/0/7, /3/0/7/1)",
+        "tlv cannot carry a composite payload (path /): give an object, instance, resource or resource instance path, or use senml-json, senml-cbor, lwm2m-json or lwm2m-cbor",
+    ),
+    (
+        &["decode", "-f", "tlv", "-p", "/3/0/9/1/2", "57"],
+        "",
+        "invalid path \"/3/0/9/1/2\": path has more than four segments",
+    ),
+    (
+        &["decode", "-f", "tlv", "-p", "/3/65535", "57"],
+        "",
+        "invalid path \"/3/65535\": path segment 1 is out of range: IDs go from 0 to 65534",
+    ),
+    (
+        &[
+            "convert",
+            "--from",
+            "senml-json",
+            "--to",
+            "lwm2m-cbor",
+            "-p",
+            "/",
+        ],
+        r#"[{"n":"/3303/0/5700","v":22.5,"t":1700000000}]"#,
+        "lwm2m-cbor cannot carry timestamps (the payload has times; use senml-json, senml-cbor or lwm2m-json)",
     ),
     (
         &["decode", "-f", "link-format", "-p", "/3", "</3/0>"],

@@ -224,7 +224,25 @@ const DEVICE_OBJECT: Case = Case {
     ],
 };
 
+/// A composite payload (Send, Read-Composite response) addressed to the root.
+const COMPOSITE: Case = Case {
+    path: "/",
+    canonical: "[\n  {\"n\":\"/3/0/9\",\"v\":87},\n  {\"n\":\"/3303/0/5700\",\"v\":22.5}\n]\n",
+    payloads: &[
+        (
+            "senml-json",
+            r#"[{"bn":"/3/0/","n":"9","v":87},{"bn":"/3303/0/","n":"5700","v":22.5}]"#,
+        ),
+        (
+            "senml-cbor",
+            "82a321652f332f302f006139021857a321682f333330332f302f00643537303002f94da0",
+        ),
+        ("lwm2m-cbor", "a203a100a1091857190ce7a100a1191644f94da0"),
+    ],
+};
+
 const CASES: &[&Case] = &[
+    &COMPOSITE,
     &DEVICE,
     &LAMP,
     &BATTERY,
@@ -290,7 +308,7 @@ fn convert_between_every_pair_of_formats() {
             }
         }
     }
-    assert_eq!(pairs, 4 * 3 * 4 + 6 * 5 * 2 + 7 * 6);
+    assert_eq!(pairs, 4 * 3 * 4 + 6 * 5 * 2 + 7 * 6 + 3 * 2);
 }
 
 #[test]
