@@ -19,6 +19,7 @@ use core::fmt;
 use crate::{DataType, ObjectLink, ObjectModel, Path, Registry, Time, Value};
 
 pub mod cbor;
+pub mod link_format;
 pub mod lwm2m_cbor;
 pub mod lwm2m_json;
 pub mod opaque;
