@@ -464,3 +464,63 @@ fn empty_instance_and_unknown_object() {
         "[\n  {\"n\":\"/32000/0/1\",\"v\":5},\n  {\"n\":\"/32000/0/2\",\"vs\":\"a\\\"b\"},\n  {\"n\":\"/32000/0/3\",\"vb\":true}\n]\n"
     );
 }
+
+#[test]
+fn built_in_registry_works_from_anywhere() {
+    // No --models, run from the filesystem root: the generated registry types the values.
+    let out = cargo_bin_cmd!("ucifi")
+        .args([
+            "decode",
+            "--format",
+            "tlv",
+            "--path",
+            "/3/0",
+            "c10957c40d6553f100",
+        ])
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "[\n  {\"n\":\"/3/0/9\",\"v\":87},\n  {\"n\":\"/3/0/13\",\"v\":1700000000}\n]\n"
+    );
+}
+
+#[test]
+fn models_loaded_at_run_time_type_the_values() {
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff");
+    let decode = |models: &str| {
+        let out = cargo_bin_cmd!("ucifi")
+            .args(["decode", "--format", "tlv", "--path", "/33000/0"])
+            .arg("c8000840091eb851eb851fc10302")
+            .arg("--models")
+            .arg(fixture.join(models))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Version 1.1 of the made-up object: Counter (0) is a Float, Mode (3) an Integer.
+    assert_eq!(
+        decode("new"),
+        (
+            Some(0),
+            "[\n  {\"n\":\"/33000/0/0\",\"v\":3.14},\n  {\"n\":\"/33000/0/3\",\"v\":2}\n]\n".into(),
+            String::new()
+        )
+    );
+    // Version 1.0 has an Integer Counter: eight bytes read as an integer.
+    assert_eq!(
+        decode("old"),
+        (
+            Some(0),
+            "[\n  {\"n\":\"/33000/0/0\",\"v\":4614253070214989087},\n  {\"n\":\"/33000/0/3\",\"vd\":\"Ag\"}\n]\n"
+                .into(),
+            String::new()
+        )
+    );
+}
