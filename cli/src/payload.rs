@@ -257,6 +257,11 @@ fn timed_leaves(
         ContentFormat::SenmlCbor => {
             collect_timed(path, &mut senml_cbor::SenmlCborReader::new(bytes), types)
         }
+        ContentFormat::Lwm2mJson => collect_timed(
+            path,
+            &mut codec::lwm2m_json::Lwm2mJsonReader::with_types(bytes, types),
+            types,
+        ),
         ContentFormat::Lwm2mCbor if path.is_empty() => collect_timed(
             path,
             &mut codec::lwm2m_cbor::Lwm2mCborReader::new(bytes),
@@ -355,6 +360,9 @@ fn encode_timed(format: ContentFormat, leaves: &[Leaf]) -> Option<Result<Vec<u8>
     Some(match format {
         ContentFormat::SenmlJson => senml_json::encode_records(&records).map_err(|e| e.to_string()),
         ContentFormat::SenmlCbor => senml_cbor::encode_records(&records).map_err(|e| e.to_string()),
+        ContentFormat::Lwm2mJson => {
+            codec::lwm2m_json::encode_records(&records).map_err(|e| e.to_string())
+        }
         ContentFormat::Lwm2mCbor if leaves.iter().all(|l| l.time.is_none()) => {
             let list: Vec<(Path, Value)> =
                 leaves.iter().map(|l| (l.path, l.value.clone())).collect();

@@ -114,6 +114,22 @@ const CASES: &[(&[&str], &str, &str)] = &[
         "",
         "senml-cbor at byte 0: unexpected end of payload",
     ),
+    // LwM2M JSON
+    (
+        &["decode", "-f", "lwm2m-json", "-p", "/3/0"],
+        r#"{"bn":"/3/0/","e":[{"n":"9","sv":87}]}"#,
+        "lwm2m-json at byte 33: expected a string",
+    ),
+    (
+        &["decode", "-f", "11543", "-p", "/3/0"],
+        r#"{"bn":"/3/0/","e":[{"n":"9","v":87}"#,
+        "lwm2m-json at byte 35: expected ',' or a closing bracket",
+    ),
+    (
+        &["decode", "-f", "lwm2m-json", "-p", "/3/0", "[]"],
+        "",
+        "lwm2m-json at byte 0: expected '{' (LwM2M JSON is an object)",
+    ),
     // encode input
     (
         &["encode", "-f", "tlv", "-p", "/3/0"],
