@@ -80,8 +80,10 @@ impl Registry {
     }
 
     /// The latest version of an object.
+    #[inline]
     pub fn latest(&self, id: u16) -> Option<&ObjectModel> {
-        self.versions(id).last()
+        let end = self.objects.partition_point(|o| o.id <= id);
+        self.objects[..end].last().filter(|o| o.id == id)
     }
 
     /// The model whose URN is `urn`. A URN without a version suffix names version 1.0.

@@ -244,6 +244,24 @@ proptest! {
     }
 
     #[test]
+    fn direct_tlv_decoder_matches_events((types, path, node) in target()) {
+        let bytes = codec::encode(ContentFormat::Tlv, &path, &node).unwrap();
+        prop_assert_eq!(
+            codec::tlv::decode(&path, &bytes, &types),
+            codec::tlv::decode_with_events(&path, &bytes, &types)
+        );
+        // Through the object or the instance above, with and without the model.
+        if let Some(parent) = path.parent().filter(|p| !p.is_empty()) {
+            for t in [&types as &dyn codec::TypeLookup, &NoModel] {
+                prop_assert_eq!(
+                    codec::tlv::decode(&parent, &bytes, t),
+                    codec::tlv::decode_with_events(&parent, &bytes, t)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn slice_and_vec_encoders_agree((_types, path, node) in target(), spare in 0usize..3) {
         for (f, enc) in [
             (ContentFormat::Tlv, codec::tlv::encode_into as fn(&Path, &Node, &mut [u8]) -> Result<usize, Error>),
@@ -269,6 +287,10 @@ proptest! {
             let _ = codec::decode(f, &path, &bytes, &NoModel);
         }
         let _ = codec::lwm2m_cbor::decode_composite(&bytes, &NoModel);
+        prop_assert_eq!(
+            codec::tlv::decode(&path, &bytes, &types),
+            codec::tlv::decode_with_events(&path, &bytes, &types)
+        );
     }
 
     #[test]
@@ -294,6 +316,15 @@ proptest! {
             }
             for g in ContentFormat::ALL {
                 let _ = codec::decode(g, &path, &bytes, &types);
+            }
+            // The direct TLV decoder and the event path agree on every input.
+            for p in [path, path.parent().unwrap_or(path)] {
+                for t in [&types as &dyn codec::TypeLookup, &NoModel] {
+                    prop_assert_eq!(
+                        codec::tlv::decode(&p, &bytes, t),
+                        codec::tlv::decode_with_events(&p, &bytes, t)
+                    );
+                }
             }
             let _ = codec::lwm2m_cbor::decode_composite(&bytes, &types);
         }

@@ -111,89 +111,120 @@ pub(crate) fn f16_to_f64(h: u16) -> f64 {
     }
 }
 
-/// The shortest exact float item for `f`.
+/// Up to 16 bytes built in a register (no byte-wise stores that a 16-byte copy would then
+/// stall on), written with one [`Output::write_small`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Chunk {
+    bits: u128,
+    n: usize,
+}
+
+impl Chunk {
+    /// Appends the low `k` bytes of `bits`, big-endian.
+    #[inline]
+    pub fn push(&mut self, bits: u64, k: usize) {
+        self.bits = if k == 16 { 0 } else { self.bits << (8 * k) } | bits as u128;
+        self.n += k;
+    }
+
+    /// Appends the shortest head of `major` with argument `arg`.
+    #[inline]
+    pub fn head(&mut self, major: u8, arg: u64) {
+        let m = (major as u64) << 5;
+        if arg < 24 {
+            self.push(m | arg, 1);
+        } else if arg <= 0xFF {
+            self.push((m | 24) << 8 | arg, 2);
+        } else if arg <= 0xFFFF {
+            self.push((m | 25) << 16 | arg, 3);
+        } else if arg <= 0xFFFF_FFFF {
+            self.push((m | 26) << 32 | arg, 5);
+        } else {
+            self.push(m | 27, 1);
+            self.push(arg, 8);
+        }
+    }
+
+    /// Writes the chunk.
+    #[inline]
+    pub fn write<O: Output + ?Sized>(&self, out: &mut O) -> Result<(), OutputFull> {
+        let bytes = (self.bits << (128 - 8 * self.n as u32)).to_be_bytes();
+        out.write_small(&bytes, self.n)
+    }
+}
+
+/// Appends the data item for `v` to `c` (LwM2M CBOR column of spec §2): everything but
+/// the content of a text or byte string, which is returned to be written after the chunk.
+/// Needs at most 12 free bytes in the chunk.
 #[inline]
-pub(crate) fn float_item(f: f64) -> ([u8; 9], usize) {
-    let mut b = [0u8; 9];
-    if let Some(h) = f16_exact(f) {
-        b[0] = 0xF9;
-        b[1..3].copy_from_slice(&h.to_be_bytes());
-        (b, 3)
-    } else if (f as f32) as f64 == f {
-        b[0] = 0xFA;
-        b[1..5].copy_from_slice(&(f as f32).to_be_bytes());
-        (b, 5)
-    } else {
-        b[0] = 0xFB;
-        b[1..9].copy_from_slice(&f.to_be_bytes());
-        (b, 9)
+pub(crate) fn push_value<'a>(c: &mut Chunk, v: &ValueRef<'a>) -> &'a [u8] {
+    let int = |c: &mut Chunk, i: i64| {
+        if i >= 0 {
+            c.head(0, i as u64)
+        } else {
+            c.head(1, !i as u64)
+        }
+    };
+    match *v {
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            c.head(3, s.len() as u64);
+            return s.as_bytes();
+        }
+        ValueRef::Opaque(b) => {
+            c.head(2, b.len() as u64);
+            return b;
+        }
+        ValueRef::Integer(i) => int(c, i),
+        ValueRef::Time(t) => int(c, t.0),
+        ValueRef::UnsignedInteger(u) => c.head(0, u),
+        ValueRef::Float(f) => {
+            if let Some(h) = f16_exact(f) {
+                c.push(0xF9 << 16 | h as u64, 3);
+            } else if (f as f32) as f64 == f {
+                c.push(0xFA << 32 | (f as f32).to_bits() as u64, 5);
+            } else {
+                c.push(0xFB, 1);
+                c.push(f.to_bits(), 8);
+            }
+        }
+        ValueRef::Boolean(b) => c.push(if b { 0xF5 } else { 0xF4 }, 1),
+        ValueRef::Objlnk(l) => {
+            let (o, on) = digits(l.object_id);
+            let (i, inn) = digits(l.instance_id);
+            c.push(0x60 | (on + inn + 1) as u64, 1);
+            c.push(o, on);
+            c.push(b':' as u64, 1);
+            c.push(i, inn);
+        }
+    }
+    &[]
+}
+
+/// The decimal digits of `v` as big-endian ASCII bytes in a `u64`, and their count.
+#[inline]
+fn digits(mut v: u16) -> (u64, usize) {
+    let mut bits = 0u64;
+    let mut n = 0;
+    loop {
+        bits |= ((b'0' + (v % 10) as u8) as u64) << (8 * n);
+        n += 1;
+        v /= 10;
+        if v == 0 {
+            return (bits, n);
+        }
     }
 }
 
 /// Writes one data item for `v` (LwM2M CBOR column of spec §2).
 #[inline]
 pub(crate) fn write_value<O: Output>(out: &mut O, v: &ValueRef<'_>) -> Result<(), OutputFull> {
-    let int = |out: &mut O, i: i64| {
-        let (h, n) = if i >= 0 {
-            head(0, i as u64)
-        } else {
-            head(1, !i as u64)
-        };
-        out.write(&h[..n])
-    };
-    match *v {
-        ValueRef::String(s) | ValueRef::Corelnk(s) => {
-            let (h, n) = head(3, s.len() as u64);
-            out.write(&h[..n])?;
-            out.write(s.as_bytes())
-        }
-        ValueRef::Opaque(b) => {
-            let (h, n) = head(2, b.len() as u64);
-            out.write(&h[..n])?;
-            out.write(b)
-        }
-        ValueRef::Integer(i) => int(out, i),
-        ValueRef::Time(t) => int(out, t.0),
-        ValueRef::UnsignedInteger(u) => {
-            let (h, n) = head(0, u);
-            out.write(&h[..n])
-        }
-        ValueRef::Float(f) => {
-            let (b, n) = float_item(f);
-            out.write(&b[..n])
-        }
-        ValueRef::Boolean(b) => out.write(&[if b { 0xF5 } else { 0xF4 }]),
-        ValueRef::Objlnk(l) => {
-            let mut text = [0u8; 12];
-            text[0] = 0x60;
-            let mut n = 1;
-            n += write_u16(&mut text[n..], l.object_id);
-            text[n] = b':';
-            n += 1;
-            n += write_u16(&mut text[n..], l.instance_id);
-            text[0] = 0x60 | (n - 1) as u8;
-            out.write(&text[..n])
-        }
+    let mut c = Chunk::default();
+    let tail = push_value(&mut c, v);
+    c.write(out)?;
+    if !tail.is_empty() {
+        out.write(tail)?;
     }
-}
-
-/// Writes `v` in decimal at the start of `buf` (room for 5 digits); returns the length.
-fn write_u16(buf: &mut [u8], v: u16) -> usize {
-    let mut digits = [0u8; 5];
-    let mut n = 0;
-    let mut v = v;
-    loop {
-        digits[n] = b'0' + (v % 10) as u8;
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for i in 0..n {
-        buf[i] = digits[n - 1 - i];
-    }
-    n
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@
 
 use alloc::vec::Vec;
 
-use super::cbor::{Decoder, Item, head, write_value};
+use super::cbor::{Chunk, Decoder, Item, head, push_value, write_value};
 use super::{Error, Event, FormatError, Output, Reader, SliceOutput, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectNode, Path, Value};
 
@@ -225,16 +225,25 @@ impl<O: Output> Writer for Lwm2mCborWriter<O> {
     #[inline]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Lwm2mCborError> {
         self.check()?;
+        let mut c = Chunk::default();
         match self.top() {
-            Some(MapKind::Resources | MapKind::Multiple) => self.key(id)?,
+            Some(MapKind::Resources | MapKind::Multiple) => {
+                self.stack[self.depth - 1].count += 1;
+                c.head(0, id as u64);
+            }
             None if self.target >= 3 && !self.written => self.written = true,
             Some(MapKind::Instances) => {
                 return Err(self.misuse("a value at an object path needs an object instance"));
             }
             None => return Err(self.misuse("a second value for a single target")),
         }
+        let tail = push_value(&mut c, &value);
         let at = self.out.len();
-        write_value(&mut self.out, &value).map_err(|_| full(at))
+        c.write(&mut self.out).map_err(|_| full(at))?;
+        if !tail.is_empty() {
+            self.out.write(tail).map_err(|_| full(at))?;
+        }
+        Ok(())
     }
 }
 

@@ -1355,7 +1355,7 @@ impl NodeBuilder {
 
 /// First capacity of an instance's resource list: most instances have a handful to a few
 /// dozen resources, so this saves the first reallocations.
-const RESOURCES_CAPACITY: usize = 16;
+pub(crate) const RESOURCES_CAPACITY: usize = 16;
 
 fn find_instance(list: &[crate::InstanceNode], id: u16, ordered: bool) -> Option<usize> {
     match list.last() {

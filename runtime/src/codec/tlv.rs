@@ -355,8 +355,318 @@ pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Erro
 }
 
 /// Decodes a TLV payload addressed to `path`.
+///
+/// This builds the node directly (no events), with exactly the checks and errors of
+/// [`TlvReader`] followed by [`super::NodeBuilder`]; a property test holds the two equal.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    direct::decode(path, bytes, types)
+}
+
+/// Decodes through the event API ([`TlvReader`] and [`super::decode_node`]): the
+/// reference the direct decoder is tested against.
+pub fn decode_with_events(
+    path: &Path,
+    bytes: &[u8],
+    types: &dyn TypeLookup,
+) -> Result<Node, Error> {
     super::decode_node(path, &mut TlvReader::new(path, bytes), types)
+}
+
+/// The direct TLV → [`Node`] decoder.
+mod direct {
+    use alloc::vec::Vec;
+
+    use super::{
+        Error, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Seen, err,
+        parse_header,
+    };
+    use crate::codec::{RawValue, TypeLookup};
+    use crate::{
+        InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode, ResourceValue,
+        Value,
+    };
+
+    fn child(p: &Path, id: u16, pos: usize) -> Result<Path, Error> {
+        p.child(id)
+            .ok_or_else(|| err(pos, "ID 65535 is reserved").into())
+    }
+
+    #[inline]
+    fn convert(
+        path: Path,
+        bytes: &[u8],
+        ty: Option<(crate::DataType, bool)>,
+    ) -> Result<Value, Error> {
+        let raw = RawValue::Bytes(bytes);
+        match ty {
+            Some((dt, _)) => raw
+                .to_value(dt)
+                .map_err(|source| Error::Value { path, source }),
+            None => Ok(raw.to_value_untyped()),
+        }
+    }
+
+    /// The resource instances of a Multiple Resource TLV at `path` spanning
+    /// `start..end`.
+    fn multiple(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        path: Path,
+        ty: Option<(crate::DataType, bool)>,
+    ) -> Result<Vec<ResourceInstanceNode>, Error> {
+        if let Some((_, false)) = ty {
+            return Err(Error::Path {
+                path,
+                reason: "resource instances for a single-instance resource",
+            });
+        }
+        let mut list = Vec::with_capacity(4);
+        let mut seen = Seen::at(start);
+        let mut pos = start;
+        while pos < end {
+            let h = parse_header(buf, pos, end)?;
+            if h.kind != KIND_RESOURCE_INSTANCE {
+                return Err(err(
+                    pos,
+                    "only resource instance TLVs may appear inside a multiple resource TLV",
+                )
+                .into());
+            }
+            let p = child(&path, h.id, pos)?;
+            if !seen.insert(h.id, buf, pos) {
+                return Err(err(pos, "duplicate ID at one level").into());
+            }
+            let body = pos + h.header_len;
+            let value = convert(p, &buf[body..body + h.len], ty)?;
+            list.push(ResourceInstanceNode { id: h.id, value });
+            pos = body + h.len;
+        }
+        Ok(list)
+    }
+
+    /// How kind-00 TLVs among resources are refused.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Level {
+        /// Inside an Object Instance TLV (or bare resources at an object path).
+        Inside,
+        /// Top level at an instance path.
+        Top,
+    }
+
+    /// The resources spanning `start..end` of instance `path`.
+    fn resources(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        path: Path,
+        level: Level,
+        types: &dyn TypeLookup,
+    ) -> Result<Vec<ResourceNode>, Error> {
+        let object = path.ids()[0];
+        let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY);
+        let mut seen = Seen::at(start);
+        let mut pos = start;
+        while pos < end {
+            let h = parse_header(buf, pos, end)?;
+            let body = pos + h.header_len;
+            let stop = body + h.len;
+            match h.kind {
+                KIND_INSTANCE if level == Level::Top => {
+                    return Err(err(
+                        pos,
+                        if Some(h.id) != path.instance_id() {
+                            "object instance TLV whose ID does not match the path"
+                        } else {
+                            "object instance TLV beside other TLVs at an instance path"
+                        },
+                    )
+                    .into());
+                }
+                KIND_INSTANCE => {
+                    return Err(err(pos, "object instance TLV inside an object instance").into());
+                }
+                KIND_RESOURCE_INSTANCE => {
+                    return Err(
+                        err(pos, "resource instance TLV outside a multiple resource TLV").into(),
+                    );
+                }
+                _ => {}
+            }
+            let p = child(&path, h.id, pos)?;
+            if !seen.insert(h.id, buf, pos) {
+                return Err(err(pos, "duplicate ID at one level").into());
+            }
+            let ty = types.resource_type(object, h.id);
+            let value = if h.kind == KIND_RESOURCE {
+                if let Some((_, true)) = ty {
+                    return Err(Error::Path {
+                        path: p,
+                        reason: "single value for a multiple-instance resource",
+                    });
+                }
+                ResourceValue::Single(convert(p, &buf[body..stop], ty)?)
+            } else {
+                ResourceValue::Multiple(multiple(buf, body, stop, p, ty)?)
+            };
+            list.push(ResourceNode { id: h.id, value });
+            pos = stop;
+        }
+        Ok(list)
+    }
+
+    pub(super) fn decode(path: &Path, buf: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+        let ids = path.ids();
+        let end = buf.len();
+        let shape = |reason: &str| Error::Shape {
+            path: *path,
+            reason: reason.into(),
+        };
+        match ids.len() {
+            1 => {
+                let mut instances = Vec::new();
+                let mut seen = Seen::at(0);
+                let mut pos = 0;
+                while pos < end {
+                    let h = parse_header(buf, pos, end)?;
+                    let body = pos + h.header_len;
+                    match h.kind {
+                        KIND_INSTANCE => {}
+                        KIND_RESOURCE | KIND_MULTIPLE if pos == 0 => {
+                            // Bare resources at an object path: instance 0 (lenient).
+                            let p = path.child(0).unwrap_or(*path);
+                            let resources = resources(buf, 0, end, p, Level::Inside, types)?;
+                            instances.push(InstanceNode { id: 0, resources });
+                            break;
+                        }
+                        KIND_RESOURCE | KIND_MULTIPLE => {
+                            return Err(err(
+                                pos,
+                                "resource TLV beside object instance TLVs at an object path",
+                            )
+                            .into());
+                        }
+                        _ => {
+                            return Err(err(
+                                pos,
+                                "resource instance TLV outside a multiple resource TLV",
+                            )
+                            .into());
+                        }
+                    }
+                    let p = child(path, h.id, pos)?;
+                    if !seen.insert(h.id, buf, pos) {
+                        return Err(err(pos, "duplicate ID at one level").into());
+                    }
+                    let stop = body + h.len;
+                    let resources = resources(buf, body, stop, p, Level::Inside, types)?;
+                    instances.push(InstanceNode {
+                        id: h.id,
+                        resources,
+                    });
+                    pos = stop;
+                }
+                Ok(Node::Object(ObjectNode {
+                    id: ids[0],
+                    instances,
+                }))
+            }
+            2 => {
+                if end > 0 {
+                    let h = parse_header(buf, 0, end)?;
+                    if h.kind == KIND_INSTANCE
+                        && Some(h.id) == path.instance_id()
+                        && h.header_len + h.len == end
+                    {
+                        let resources =
+                            resources(buf, h.header_len, end, *path, Level::Inside, types)?;
+                        return Ok(Node::Instance(InstanceNode {
+                            id: ids[1],
+                            resources,
+                        }));
+                    }
+                }
+                let resources = resources(buf, 0, end, *path, Level::Top, types)?;
+                Ok(Node::Instance(InstanceNode {
+                    id: ids[1],
+                    resources,
+                }))
+            }
+            3 | 4 => {
+                if end == 0 {
+                    return Err(shape(if ids.len() == 3 {
+                        "no value for the resource"
+                    } else {
+                        "no value for the resource instance"
+                    }));
+                }
+                let h = parse_header(buf, 0, end)?;
+                let body = h.header_len;
+                let stop = body + h.len;
+                let node = if ids.len() == 3 {
+                    if !matches!(h.kind, KIND_RESOURCE | KIND_MULTIPLE) {
+                        return Err(err(
+                            0,
+                            "a resource path needs a resource or multiple resource TLV",
+                        )
+                        .into());
+                    }
+                    if Some(h.id) != path.resource_id() {
+                        return Err(err(0, "resource TLV whose ID does not match the path").into());
+                    }
+                    let ty = types.resource_type(ids[0], ids[2]);
+                    if h.kind == KIND_RESOURCE {
+                        if let Some((_, true)) = ty {
+                            return Err(Error::Path {
+                                path: *path,
+                                reason: "single value for a multiple-instance resource",
+                            });
+                        }
+                        Node::Resource(ResourceNode {
+                            id: h.id,
+                            value: ResourceValue::Single(convert(*path, &buf[body..stop], ty)?),
+                        })
+                    } else {
+                        Node::Resource(ResourceNode {
+                            id: h.id,
+                            value: ResourceValue::Multiple(multiple(buf, body, stop, *path, ty)?),
+                        })
+                    }
+                } else {
+                    if h.kind != KIND_RESOURCE_INSTANCE {
+                        return Err(err(
+                            0,
+                            "a resource instance path needs one resource instance TLV",
+                        )
+                        .into());
+                    }
+                    if Some(h.id) != path.resource_instance_id() {
+                        return Err(err(
+                            0,
+                            "resource instance TLV whose ID does not match the path",
+                        )
+                        .into());
+                    }
+                    let ty = types.resource_type(ids[0], ids[2]);
+                    if let Some((_, false)) = ty {
+                        return Err(Error::Path {
+                            path: *path,
+                            reason: "resource instance of a single-instance resource",
+                        });
+                    }
+                    Node::ResourceInstance(ResourceInstanceNode {
+                        id: h.id,
+                        value: convert(*path, &buf[body..stop], ty)?,
+                    })
+                };
+                if stop != end {
+                    return Err(err(stop, "trailing bytes after the TLV of a single target").into());
+                }
+                Ok(node)
+            }
+            _ => Err(err(0, "TLV cannot address the root path").into()),
+        }
+    }
 }
 
 /// One decoded TLV header.
@@ -374,39 +684,41 @@ pub struct Header {
 }
 
 /// Parses the header at `pos`, checking that header and value end by `limit`.
+#[inline]
 pub fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Header, TlvError> {
-    let in_container = limit < buf.len();
-    let short =
-        |what: &'static str, whole: &'static str| err(pos, if in_container { what } else { whole });
+    let limit = limit.min(buf.len());
     let avail = limit.saturating_sub(pos);
-    let b = &buf[pos..limit.max(pos)];
-    let t = *b.first().ok_or_else(|| err(pos, "missing TLV header"))?;
-    let id_len = if t & 0x20 != 0 { 2 } else { 1 };
+    // Fast path: six bytes (the longest header) are there.
+    let h: [u8; 6] = match buf.get(pos..pos + 6) {
+        Some(b) if avail >= 6 => [b[0], b[1], b[2], b[3], b[4], b[5]],
+        _ => {
+            let mut h = [0u8; 6];
+            let have = avail.min(6);
+            h[..have].copy_from_slice(&buf[pos..pos + have]);
+            h
+        }
+    };
+    let t = h[0];
+    let id_len = 1 + ((t >> 5) & 1) as usize;
     let len_len = ((t >> 3) & 3) as usize;
     let header_len = 1 + id_len + len_len;
     if avail < header_len {
-        return Err(short(
-            "TLV header runs past the end of its container",
-            "truncated TLV header",
-        ));
+        return Err(short_header(buf, pos, limit));
     }
     let id = if id_len == 2 {
-        u16::from_be_bytes([b[1], b[2]])
+        u16::from_be_bytes([h[1], h[2]])
     } else {
-        b[1] as u16
+        h[1] as u16
     };
-    let lf = &b[1 + id_len..header_len];
+    let f = 1 + id_len;
     let len = match len_len {
         0 => (t & 7) as usize,
-        1 => lf[0] as usize,
-        2 => u16::from_be_bytes([lf[0], lf[1]]) as usize,
-        _ => u32::from_be_bytes([0, lf[0], lf[1], lf[2]]) as usize,
+        1 => h[f] as usize,
+        2 => u16::from_be_bytes([h[f], h[f + 1]]) as usize,
+        _ => u32::from_be_bytes([0, h[f], h[f + 1], h[f + 2]]) as usize,
     };
     if avail - header_len < len {
-        return Err(short(
-            "TLV value runs past the end of its container",
-            "truncated TLV value: the header states more bytes than the payload has",
-        ));
+        return Err(short_value(buf, pos, limit));
     }
     Ok(Header {
         kind: t >> 6,
@@ -414,6 +726,32 @@ pub fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Header, TlvE
         header_len,
         len,
     })
+}
+
+#[cold]
+fn short_header(buf: &[u8], pos: usize, limit: usize) -> TlvError {
+    err(
+        pos,
+        if pos >= limit {
+            "missing TLV header"
+        } else if limit < buf.len() {
+            "TLV header runs past the end of its container"
+        } else {
+            "truncated TLV header"
+        },
+    )
+}
+
+#[cold]
+fn short_value(buf: &[u8], pos: usize, limit: usize) -> TlvError {
+    err(
+        pos,
+        if limit < buf.len() {
+            "TLV value runs past the end of its container"
+        } else {
+            "truncated TLV value: the header states more bytes than the payload has"
+        },
+    )
 }
 
 /// IDs seen at one level: ascending IDs cost nothing; the first out-of-order ID fills a
@@ -435,36 +773,36 @@ impl Seen {
     }
 
     /// Records `id` of the TLV at `pos`; `false` when it was seen before.
+    #[inline]
     fn insert(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
         self.count += 1;
         if self.bits.is_none() {
             match self.last {
-                None => {
+                Some(l) if l >= id => {}
+                _ => {
                     self.last = Some(id);
                     return true;
-                }
-                Some(l) if l < id => {
-                    self.last = Some(id);
-                    return true;
-                }
-                Some(_) => {
-                    let mut bits = alloc::vec![0u64; 1024].into_boxed_slice();
-                    let mut p = self.start;
-                    while p < pos {
-                        // Already validated when first read.
-                        let Ok(h) = parse_header(buf, p, pos) else {
-                            break;
-                        };
-                        bits[(h.id >> 6) as usize] |= 1 << (h.id & 63);
-                        p += h.header_len + h.len;
-                    }
-                    self.bits = Some(bits);
                 }
             }
         }
-        let Some(bits) = self.bits.as_mut() else {
-            return true;
-        };
+        self.insert_slow(id, buf, pos)
+    }
+
+    #[cold]
+    fn insert_slow(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+        let bits = self.bits.get_or_insert_with(|| {
+            let mut bits = alloc::vec![0u64; 1024].into_boxed_slice();
+            let mut p = self.start;
+            while p < pos {
+                // Already validated when first read.
+                let Ok(h) = parse_header(buf, p, pos) else {
+                    break;
+                };
+                bits[(h.id >> 6) as usize] |= 1 << (h.id & 63);
+                p += h.header_len + h.len;
+            }
+            bits
+        });
         let (w, m) = ((id >> 6) as usize, 1u64 << (id & 63));
         let fresh = bits[w] & m == 0;
         bits[w] |= m;
