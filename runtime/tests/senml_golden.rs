@@ -177,6 +177,23 @@ fn golden_values() {
 }
 
 #[test]
+fn longest_names() {
+    let p = Path::resource_instance(65534, 65534, 65534, 65534);
+    let r = [Record::new(p, Value::Boolean(true))];
+    let c = senml_cbor::encode_records(&r).unwrap();
+    let mut expected = hex("81 A2 21 78 18");
+    expected.extend(b"/65534/65534/65534/65534");
+    expected.extend(hex("04 F5"));
+    assert_eq!(c, expected);
+    assert_eq!(senml_cbor::decode_records(&c, &NoModel).unwrap(), r);
+    let j = senml_json::encode_records(&r).unwrap();
+    assert_eq!(j, br#"[{"bn":"/65534/65534/65534/65534","vb":true}]"#);
+    let q = [Record::path_only(p), Record::path_only(Path::object(1))];
+    let c = senml_cbor::encode_records(&q).unwrap();
+    assert_eq!(senml_cbor::decode_records(&c, &NoModel).unwrap(), q);
+}
+
+#[test]
 fn non_finite_floats() {
     let r = [Record::new(Path::resource(1, 0, 1), Value::Float(f64::NAN))];
     let e = senml_json::encode_records(&r).unwrap_err();

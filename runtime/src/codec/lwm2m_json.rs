@@ -246,7 +246,7 @@ pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, Lwm2mJso
         .map_err(|r| err(&out, r))?;
     for (i, r) in records.iter().enumerate() {
         let r = r.as_record_ref();
-        let (_, t) = senml::time_fields(base, i == 0, r.time);
+        let (_, t) = senml::time_fields(base, i == 0, &r);
         let rest = &r.path.ids()[common..];
         let n = (!single && !rest.is_empty()).then_some(rest);
         let at = out.len();

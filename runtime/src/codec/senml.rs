@@ -30,7 +30,8 @@ pub struct Record {
     pub path: Path,
     /// The value, `None` for a path-only record (Read-Composite request).
     pub value: Option<Value>,
-    /// Resolved time in seconds (`bt` + `t`), if the record has one.
+    /// Resolved time in seconds (`bt` + `t`), if the record has one. Encoders write no
+    /// time for path-only records.
     pub time: Option<f64>,
 }
 
@@ -308,27 +309,36 @@ fn integral(t: f64) -> bool {
     t.is_finite() && (-EXACT..=EXACT).contains(&t) && (t as i64) as f64 == t
 }
 
-/// The base time of a batch: the first time when every record has an integral time.
+/// The base time of a batch: the first value record's time when every value record has
+/// an integral time. (Path-only records carry no time: a decoder reports none for them.)
 pub(crate) fn plan_base_time<R: AsRecordRef>(records: &[R]) -> Option<f64> {
-    let first = records.first()?.as_record_ref().time?;
-    records
+    let mut values = records
         .iter()
-        .all(|r| r.as_record_ref().time.is_some_and(integral))
+        .map(AsRecordRef::as_record_ref)
+        .filter(|r| r.value.is_some());
+    let first = values.next()?.time?;
+    values
+        .all(|r| r.time.is_some_and(integral))
         .then_some(first)
+        .filter(|f| integral(*f))
 }
 
-/// The time fields of one record given the batch base time.
+/// The time fields (`bt`, `t`) of one record given the batch base time; `first` is the
+/// first record of the batch (which carries `bt`). Path-only records get no `t`.
 pub(crate) fn time_fields(
     base: Option<f64>,
     first: bool,
-    time: Option<f64>,
+    record: &RecordRef<'_>,
 ) -> (Option<f64>, Option<f64>) {
+    let bt = if first { base } else { None };
+    let time = if record.value.is_some() {
+        record.time
+    } else {
+        None
+    };
     match (base, time) {
-        (Some(b), Some(t)) => {
-            let rel = t - b;
-            (first.then_some(b), (rel != 0.0).then_some(rel))
-        }
-        (_, t) => (None, t),
+        (Some(b), Some(t)) => (bt, Some(t - b).filter(|rel| *rel != 0.0)),
+        (_, t) => (bt, t),
     }
 }
 

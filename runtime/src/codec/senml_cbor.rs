@@ -287,14 +287,22 @@ impl Rec {
         }
     }
 
-    /// A label byte and a name as a text string (names are shorter than 24 bytes).
+    /// A label byte and a name as a text string.
     #[inline]
     fn name(&mut self, label: u8, name: &senml::Name) {
         self.byte(label);
         let at = self.n;
         let n = name.render_at(&mut self.b, at + 1);
-        self.b[at] = 0x60 | n as u8;
-        self.n = at + 1 + n;
+        if n < 24 {
+            self.b[at] = 0x60 | n as u8;
+            self.n = at + 1 + n;
+        } else {
+            // `/65534/65534/65534/65534` is 24 bytes: a one-byte length follows the head.
+            self.b.copy_within(at + 1..at + 1 + n, at + 2);
+            self.b[at] = 0x78;
+            self.b[at + 1] = n as u8;
+            self.n = at + 2 + n;
+        }
     }
 }
 
@@ -559,7 +567,7 @@ fn records_to<S: CborSink, R: AsRecordRef>(
     for (i, r) in records.iter().enumerate() {
         let r = r.as_record_ref();
         let names = namer.names(&r.path);
-        let (bt, t) = senml::time_fields(base, i == 0, r.time);
+        let (bt, t) = senml::time_fields(base, i == 0, &r);
         write_record(out, &names, bt, t, r.value)?;
     }
     Ok(())

@@ -667,7 +667,7 @@ pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJso
     for (i, r) in records.iter().enumerate() {
         let r = r.as_record_ref();
         let names = namer.names(&r.path);
-        let (bt, t) = senml::time_fields(base, i == 0, r.time);
+        let (bt, t) = senml::time_fields(base, i == 0, &r);
         let at = out.len();
         write_record(&mut out, &names, bt, t, r.value).map_err(|e| SenmlJsonError::new(at, e))?;
     }
