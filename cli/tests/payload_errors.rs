@@ -237,6 +237,25 @@ fn missing_models_folder_is_an_error() {
 }
 
 #[test]
+fn definitions_with_errors_are_refused() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-models");
+    let out = cargo_bin_cmd!("ucifi")
+        .args(["decode", "-f", "tlv", "-p", "/3/0/9", "c10957", "--models"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: --models: 2 error(s) in the definitions, first: {}:19:9: error[unknown-type]: <Item ID=\"0\">: unknown Type \"Int\": expected String, Integer, Unsigned Integer, Float, Boolean, Opaque, Time, Objlnk, Corelnk or empty\n",
+            dir.join("33001-1_0.xml").display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn random_bytes_never_panic() {
     // A small deterministic generator: every format, every target level, short payloads.
     let mut seed: u64 = 0x5EED_1234_ABCD_0001;
