@@ -406,20 +406,17 @@ pub fn diff_objects(old: &ObjectDef, new: &ObjectDef) -> Vec<Change> {
         );
     }
     if old.lwm2m_version != new.lwm2m_version {
-        let class = if new.lwm2m_version > old.lwm2m_version {
-            Breaking
-        } else {
-            Compatible
-        };
-        let why = if class == Breaking {
-            "clients of the older enabler can no longer implement it"
+        // Neither the wire form nor the generated API changes: a client on an older
+        // enabler keeps implementing the previous object version.
+        let why = if new.lwm2m_version > old.lwm2m_version {
+            "needs a newer enabler; older clients keep the previous object version"
         } else {
             "older clients can now implement it"
         };
         push(
             None,
             "lwm2m-version-changed",
-            class,
+            Compatible,
             format!(
                 "LWM2MVersion {} -> {}: {why}",
                 old.lwm2m_version, new.lwm2m_version
@@ -581,7 +578,10 @@ fn diff_resource(
         );
     }
     if o.range_text != n.range_text {
-        let (class, what) = range_change(&o.range, &n.range);
+        let (class, what) = range_change(
+            &as_length(&o.range, o.data_type),
+            &as_length(&n.range, n.data_type),
+        );
         push(
             "range-changed",
             class,
@@ -597,6 +597,27 @@ fn diff_resource(
     }
 }
 
+/// For text and bytes (String, Opaque, Corelnk) a numeric range bounds the length: `6`
+/// and `6 bytes`, `1..32` and `1..32 Bytes` say the same.
+fn as_length(range: &Range, data_type: crate::ir::DataType) -> Range {
+    use crate::ir::DataType as T;
+    if !matches!(data_type, T::String | T::Opaque | T::Corelnk) {
+        return range.clone();
+    }
+    let len = |v: i128| u64::try_from(v).ok();
+    match range {
+        Range::Integer { min, max } => match (len(*min), len(*max)) {
+            (Some(min), Some(max)) => Range::Length { min, max },
+            _ => range.clone(),
+        },
+        Range::Discrete(list) if list.len() == 1 => match len(list[0]) {
+            Some(n) => Range::Length { min: n, max: n },
+            None => range.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
 /// Spellings of one unit: SenML symbols and the forms registry files use for them.
 const UNIT_ALIASES: &[&[&str]] = &[&["%", "/100"], &["Cel", "°C"], &["s", "sec"]];
 
@@ -609,6 +630,11 @@ fn units_change(o: &str, n: &str) -> (ChangeClass, &'static str) {
         (ChangeClass::Cosmetic, "same unit, spelled differently")
     } else if o.is_empty() {
         (ChangeClass::Compatible, "unit now stated")
+    } else if n.is_empty() {
+        (
+            ChangeClass::Compatible,
+            "unit no longer stated; values unchanged on the wire",
+        )
     } else {
         (ChangeClass::Breaking, "values change meaning")
     }
@@ -762,7 +788,37 @@ mod tests {
         assert_eq!(units_change("Cel", "°C").0, ChangeClass::Cosmetic);
         assert_eq!(units_change("", "s").0, ChangeClass::Compatible);
         assert_eq!(units_change("s", "ms").0, ChangeClass::Breaking);
-        assert_eq!(units_change("s", "").0, ChangeClass::Breaking);
+        assert_eq!(units_change("s", "").0, ChangeClass::Compatible);
+    }
+
+    #[test]
+    fn byte_ranges_of_text_and_bytes() {
+        let mut a = res(0, "Key", DataType::Opaque, Operations::RW);
+        a.range = Range::Length { min: 6, max: 6 };
+        a.range_text = "6 bytes".into();
+        let mut b = a.clone();
+        b.range = Range::Discrete(vec![6]);
+        b.range_text = "6".into();
+        let mut c = a.clone();
+        c.range = Range::Integer { min: 1, max: 32 };
+        c.range_text = "1..32".into();
+        let old = obj(Version::V1_0, vec![a]);
+        let same = obj(Version::V1_1, vec![b]);
+        let wider = obj(Version::V1_1, vec![c]);
+        let classes = |n: &ObjectDef| -> Vec<ChangeClass> {
+            diff_objects(&old, n).iter().map(|c| c.class).collect()
+        };
+        assert_eq!(classes(&same), vec![ChangeClass::Cosmetic]);
+        assert_eq!(classes(&wider), vec![ChangeClass::Compatible]);
+        // For numbers, 6 is a value, not a length.
+        let mut n = res(0, "Count", DataType::Integer, Operations::R);
+        n.range = Range::Discrete(vec![6]);
+        n.range_text = "6".into();
+        let mut m = n.clone();
+        m.range = Range::Length { min: 6, max: 6 };
+        m.range_text = "6 bytes".into();
+        let report = diff_objects(&obj(Version::V1_0, vec![n]), &obj(Version::V1_1, vec![m]));
+        assert_eq!(report[0].class, ChangeClass::Breaking);
     }
 
     #[test]
