@@ -614,6 +614,12 @@ fn as_length(range: &Range, data_type: crate::ir::DataType) -> Range {
             Some(n) => Range::Length { min: n, max: n },
             None => range.clone(),
         },
+        // A bare number (kept as text by the range parser: for numbers it could be a
+        // maximum) is a length here.
+        Range::Text(t) => match t.trim().parse::<u64>() {
+            Ok(n) => Range::Length { min: n, max: n },
+            Err(_) => range.clone(),
+        },
         other => other.clone(),
     }
 }
@@ -797,7 +803,7 @@ mod tests {
         a.range = Range::Length { min: 6, max: 6 };
         a.range_text = "6 bytes".into();
         let mut b = a.clone();
-        b.range = Range::Discrete(vec![6]);
+        b.range = Range::Text("6".into());
         b.range_text = "6".into();
         let mut c = a.clone();
         c.range = Range::Integer { min: 1, max: 32 };

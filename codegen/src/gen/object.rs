@@ -142,6 +142,22 @@ fn res_doc(r: &ResourcePlan) -> TokenStream {
     t
 }
 
+/// One line: name, ID and the marker type that has the full documentation.
+fn short_doc(r: &ResourcePlan) -> TokenStream {
+    let d = format!(
+        " {} (resource {}, {}): see [`{}`].",
+        md(&r.def.name),
+        r.def.id,
+        if r.def.operations.is_none() {
+            "no operation"
+        } else {
+            r.def.operations.ddf_name()
+        },
+        r.marker
+    );
+    quote! { #[doc = #d] }
+}
+
 fn serde_attrs(options: &Options) -> TokenStream {
     match &options.serde_feature {
         Some(f) => quote! {
@@ -281,7 +297,7 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
     // Write view.
     let writable: Vec<&&ResourcePlan> = value_res.iter().filter(|r| r.writable()).collect();
     let wfields = writable.iter().map(|r| {
-        let doc = res_doc(r);
+        let doc = short_doc(r);
         let f = format_ident!("{}", r.field);
         let t = value_type(r);
         quote! { #doc pub #f: ::core::option::Option<#t>, }
@@ -377,7 +393,7 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             .iter()
             .map(|r| Literal::u16_unsuffixed(r.def.id))
             .collect();
-        let docs = execs.iter().map(|r| res_doc(r));
+        let docs = execs.iter().map(|r| short_doc(r));
         let doc = format!(
             " The executable resources of {} (they carry no value, so they are not fields).",
             md(&def.name)
@@ -639,7 +655,7 @@ fn marker(r: &ResourcePlan, object: &proc_macro2::Ident) -> TokenStream {
     }
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug)]
         pub struct #m;
         impl ::ucifi_runtime::typed::Resource for #m {
             const ID: u16 = #rid;

@@ -257,11 +257,7 @@ impl ::ucifi_runtime::typed::ObjectType for Barometer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct BarometerWrite {
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl BarometerWrite {
@@ -311,11 +307,7 @@ impl ::ucifi_runtime::typed::Instance for BarometerWrite {
 /// The executable resources of Barometer (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Min and Max Measured Values (resource 5605).
-    ///
-    /// ID 5605 · E · none · single · optional
-    ///
-    /// Execute to set both the minimum and maximum measured values to the present reading.
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {
@@ -340,7 +332,7 @@ impl Execute {
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -358,7 +350,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5601 · R · Float · single · optional
 ///
 /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
     const ID: u16 = 5601;
@@ -376,7 +368,7 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 /// ID 5602 · R · Float · single · optional
 ///
 /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
@@ -394,7 +386,7 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 /// ID 5603 · R · Float · single · optional
 ///
 /// Lowest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinRangeValue {
     const ID: u16 = 5603;
@@ -412,7 +404,7 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 /// ID 5604 · R · Float · single · optional
 ///
 /// Highest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
     const ID: u16 = 5604;
@@ -430,7 +422,7 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 /// ID 5605 · E · none · single · optional
 ///
 /// Execute to set both the minimum and maximum measured values to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
@@ -448,7 +440,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 /// ID 5700 · R · Float · single · mandatory
 ///
 /// Latest air pressure reading, usually in pascals (Pa); the unit is given by Sensor Units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
@@ -466,7 +458,7 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// ID 5701 · R · String · single · optional
 ///
 /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
@@ -484,7 +476,7 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -503,7 +495,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -521,7 +513,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -539,7 +531,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

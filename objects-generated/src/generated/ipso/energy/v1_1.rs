@@ -204,11 +204,7 @@ impl ::ucifi_runtime::typed::ObjectType for Energy {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EnergyWrite {
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl EnergyWrite {
@@ -258,11 +254,7 @@ impl ::ucifi_runtime::typed::Instance for EnergyWrite {
 /// The executable resources of Energy (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Cumulative energy (resource 5822).
-    ///
-    /// ID 5822 · E · none · single · optional
-    ///
-    /// Execute to set the cumulative energy counters back to zero.
+    /// Reset Cumulative energy (resource 5822, E): see [`ResetCumulativeEnergy`].
     ResetCumulativeEnergy,
 }
 impl Execute {
@@ -287,7 +279,7 @@ impl Execute {
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -305,7 +297,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5700 · R · Float · single · mandatory
 ///
 /// Energy consumed so far, usually in watt-hours (Wh); the unit is given by Sensor Units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
@@ -323,7 +315,7 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// ID 5701 · R · String · single · optional
 ///
 /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
@@ -341,7 +333,7 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -360,7 +352,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 5822 · E · none · single · optional
 ///
 /// Execute to set the cumulative energy counters back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetCumulativeEnergy;
 impl ::ucifi_runtime::typed::Resource for ResetCumulativeEnergy {
     const ID: u16 = 5822;
@@ -378,7 +370,7 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulativeEnergy {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -396,7 +388,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -414,7 +406,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -268,11 +268,7 @@ impl ::ucifi_runtime::typed::ObjectType for GenericSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GenericSensorWrite {
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl GenericSensorWrite {
@@ -322,11 +318,7 @@ impl ::ucifi_runtime::typed::Instance for GenericSensorWrite {
 /// The executable resources of Generic Sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Min and Max Measured Values (resource 5605).
-    ///
-    /// ID 5605 · E · none · single · optional
-    ///
-    /// Execute to set both the minimum and maximum measured values to the present reading.
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {
@@ -351,7 +343,7 @@ impl Execute {
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -369,7 +361,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5601 · R · Float · single · optional
 ///
 /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
     const ID: u16 = 5601;
@@ -387,7 +379,7 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 /// ID 5602 · R · Float · single · optional
 ///
 /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
@@ -405,7 +397,7 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 /// ID 5603 · R · Float · single · optional
 ///
 /// Lowest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinRangeValue {
     const ID: u16 = 5603;
@@ -423,7 +415,7 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 /// ID 5604 · R · Float · single · optional
 ///
 /// Highest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
     const ID: u16 = 5604;
@@ -441,7 +433,7 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 /// ID 5605 · E · none · single · optional
 ///
 /// Execute to set both the minimum and maximum measured values to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
@@ -459,7 +451,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 /// ID 5700 · R · Float · single · mandatory
 ///
 /// Latest reading of the sensor, in the unit named by Sensor Units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
@@ -477,7 +469,7 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// ID 5701 · R · String · single · optional
 ///
 /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
@@ -495,7 +487,7 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -514,7 +506,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 5751 · R · String · single · optional
 ///
 /// Kind of sensor as text, e.g. the sensing technology used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorType;
 impl ::ucifi_runtime::typed::Resource for SensorType {
     const ID: u16 = 5751;
@@ -532,7 +524,7 @@ impl ::ucifi_runtime::typed::Readable for SensorType {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -550,7 +542,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -568,7 +560,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -179,35 +179,15 @@ impl ::ucifi_runtime::typed::ObjectType for LightControl {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LightControlWrite {
-    /// Colour (resource 5706).
-    ///
-    /// ID 5706 · RW · String · single · optional
-    ///
-    /// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
+    /// Colour (resource 5706, RW): see [`Colour`].
     pub colour: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// On/Off (resource 5850).
-    ///
-    /// ID 5850 · RW · Boolean · single · mandatory
-    ///
-    /// Switch state: true on, false off.
+    /// On/Off (resource 5850, RW): see [`OnOff`].
     pub on_off: ::core::option::Option<bool>,
-    /// Dimmer (resource 5851).
-    ///
-    /// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Dimming level in percent, 0 (off) to 100 (full output).
+    /// Dimmer (resource 5851, RW): see [`Dimmer`].
     pub dimmer: ::core::option::Option<i64>,
-    /// On time (resource 5852).
-    ///
-    /// ID 5852 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds spent in the on state; write 0 to restart the count.
+    /// On time (resource 5852, RW): see [`OnTime`].
     pub on_time: ::core::option::Option<i64>,
 }
 impl LightControlWrite {
@@ -278,7 +258,7 @@ impl ::ucifi_runtime::typed::Instance for LightControlWrite {
 /// ID 5701 · R · String · single · optional
 ///
 /// Unit used by the Colour resource, e.g. a colour space name or K for colour temperature.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
@@ -296,7 +276,7 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 /// ID 5706 · RW · String · single · optional
 ///
 /// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Colour;
 impl ::ucifi_runtime::typed::Resource for Colour {
     const ID: u16 = 5706;
@@ -315,7 +295,7 @@ impl ::ucifi_runtime::typed::Writable for Colour {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -334,7 +314,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 5805 · R · Float · single · optional · units `Wh`
 ///
 /// Energy consumed since start or since the last energy reset, in watt-hours (Wh).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulativeActivePower;
 impl ::ucifi_runtime::typed::Resource for CumulativeActivePower {
     const ID: u16 = 5805;
@@ -352,7 +332,7 @@ impl ::ucifi_runtime::typed::Readable for CumulativeActivePower {}
 /// ID 5820 · R · Float · single · optional
 ///
 /// Power factor of the load, a ratio from 0 to 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerFactor;
 impl ::ucifi_runtime::typed::Resource for PowerFactor {
     const ID: u16 = 5820;
@@ -370,7 +350,7 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 /// ID 5850 · RW · Boolean · single · mandatory
 ///
 /// Switch state: true on, false off.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OnOff;
 impl ::ucifi_runtime::typed::Resource for OnOff {
     const ID: u16 = 5850;
@@ -389,7 +369,7 @@ impl ::ucifi_runtime::typed::Writable for OnOff {}
 /// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Dimming level in percent, 0 (off) to 100 (full output).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Dimmer;
 impl ::ucifi_runtime::typed::Resource for Dimmer {
     const ID: u16 = 5851;
@@ -408,7 +388,7 @@ impl ::ucifi_runtime::typed::Writable for Dimmer {}
 /// ID 5852 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds spent in the on state; write 0 to restart the count.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OnTime;
 impl ::ucifi_runtime::typed::Resource for OnTime {
     const ID: u16 = 5852;

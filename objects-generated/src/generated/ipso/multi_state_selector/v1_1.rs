@@ -135,11 +135,7 @@ impl ::ucifi_runtime::typed::ObjectType for MultiStateSelector {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct MultiStateSelectorWrite {
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl MultiStateSelectorWrite {
@@ -188,7 +184,7 @@ impl ::ucifi_runtime::typed::Instance for MultiStateSelectorWrite {
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -206,7 +202,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5547 · R · Integer · single · mandatory
 ///
 /// Present position of a multi-position input or selector switch, as an integer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MultiStateInput;
 impl ::ucifi_runtime::typed::Resource for MultiStateInput {
     const ID: u16 = 5547;
@@ -224,7 +220,7 @@ impl ::ucifi_runtime::typed::Readable for MultiStateInput {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -243,7 +239,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

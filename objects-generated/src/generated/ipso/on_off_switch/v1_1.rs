@@ -168,23 +168,11 @@ impl ::ucifi_runtime::typed::ObjectType for OnOffSwitch {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OnOffSwitchWrite {
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// On time (resource 5852).
-    ///
-    /// ID 5852 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds spent in the on state; write 0 to restart the count.
+    /// On time (resource 5852, RW): see [`OnTime`].
     pub on_time: ::core::option::Option<i64>,
-    /// Off Time (resource 5854).
-    ///
-    /// ID 5854 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds spent in the off state; write 0 to restart the count.
+    /// Off Time (resource 5854, RW): see [`OffTime`].
     pub off_time: ::core::option::Option<i64>,
 }
 impl OnOffSwitchWrite {
@@ -247,7 +235,7 @@ impl ::ucifi_runtime::typed::Instance for OnOffSwitchWrite {
 /// ID 5500 · R · Boolean · single · mandatory
 ///
 /// Present switch position: true on, false off.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DigitalInputState;
 impl ::ucifi_runtime::typed::Resource for DigitalInputState {
     const ID: u16 = 5500;
@@ -265,7 +253,7 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
 /// ID 5501 · R · Integer · single · optional
 ///
 /// Number of times the switch has been turned on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DigitalInputCounter;
 impl ::ucifi_runtime::typed::Resource for DigitalInputCounter {
     const ID: u16 = 5501;
@@ -283,7 +271,7 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -301,7 +289,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -320,7 +308,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 5852 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds spent in the on state; write 0 to restart the count.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OnTime;
 impl ::ucifi_runtime::typed::Resource for OnTime {
     const ID: u16 = 5852;
@@ -339,7 +327,7 @@ impl ::ucifi_runtime::typed::Writable for OnTime {}
 /// ID 5854 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds spent in the off state; write 0 to restart the count.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OffTime;
 impl ::ucifi_runtime::typed::Resource for OffTime {
     const ID: u16 = 5854;
@@ -358,7 +346,7 @@ impl ::ucifi_runtime::typed::Writable for OffTime {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -146,11 +146,7 @@ impl ::ucifi_runtime::typed::ObjectType for PushButton {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PushButtonWrite {
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl PushButtonWrite {
@@ -199,7 +195,7 @@ impl ::ucifi_runtime::typed::Instance for PushButtonWrite {
 /// ID 5500 · R · Boolean · single · mandatory
 ///
 /// true while the button is held down, false when released.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DigitalInputState;
 impl ::ucifi_runtime::typed::Resource for DigitalInputState {
     const ID: u16 = 5500;
@@ -217,7 +213,7 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
 /// ID 5501 · R · Integer · single · optional
 ///
 /// Number of presses counted so far.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DigitalInputCounter;
 impl ::ucifi_runtime::typed::Resource for DigitalInputCounter {
     const ID: u16 = 5501;
@@ -235,7 +231,7 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -253,7 +249,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -272,7 +268,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

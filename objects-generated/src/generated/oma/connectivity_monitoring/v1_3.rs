@@ -323,7 +323,7 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoringWrite {
 /// ID 0 · R · Integer · single · mandatory · range `0..50`
 ///
 /// Bearer used for the current session. Codes 0..20 are cellular, for example GSM (0), WCDMA (2), LTE-FDD (6), NB-IoT (7), 5G NR TDD (8) or 5G NR FDD (9); 21..40 are wireless, for example WLAN (21) or Bluetooth (22); 41..50 are wired, for example Ethernet (41).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NetworkBearer;
 impl ::ucifi_runtime::typed::Resource for NetworkBearer {
     const ID: u16 = 0;
@@ -341,7 +341,7 @@ impl ::ucifi_runtime::typed::Readable for NetworkBearer {}
 /// ID 1 · R · Integer · multiple · mandatory · range `0..50`
 ///
 /// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AvailableNetworkBearer;
 impl ::ucifi_runtime::typed::Resource for AvailableNetworkBearer {
     const ID: u16 = 1;
@@ -359,7 +359,7 @@ impl ::ucifi_runtime::typed::Readable for AvailableNetworkBearer {}
 /// ID 2 · R · Integer · single · mandatory · units `dBm`
 ///
 /// Average received signal strength on the current bearer in dBm (RSSI, or RSRP on LTE).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RadioSignalStrength;
 impl ::ucifi_runtime::typed::Resource for RadioSignalStrength {
     const ID: u16 = 2;
@@ -377,7 +377,7 @@ impl ::ucifi_runtime::typed::Readable for RadioSignalStrength {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Link quality figure of the current bearer, such as LQI on 802.15.4 or RSRQ on LTE; its scale depends on the bearer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LinkQuality;
 impl ::ucifi_runtime::typed::Resource for LinkQuality {
     const ID: u16 = 3;
@@ -395,7 +395,7 @@ impl ::ucifi_runtime::typed::Readable for LinkQuality {}
 /// ID 4 · R · String · multiple · mandatory
 ///
 /// IP addresses of the connectivity interface (IPv4 or IPv6), one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct IpAddresses;
 impl ::ucifi_runtime::typed::Resource for IpAddresses {
     const ID: u16 = 4;
@@ -416,7 +416,7 @@ impl ::ucifi_runtime::typed::Readable for IpAddresses {}
 /// ID 5 · R · String · multiple · optional
 ///
 /// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RouterIpAddresses;
 impl ::ucifi_runtime::typed::Resource for RouterIpAddresses {
     const ID: u16 = 5;
@@ -437,7 +437,7 @@ impl ::ucifi_runtime::typed::Readable for RouterIpAddresses {}
 /// ID 6 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Average use of the link to the next-hop router, in percent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LinkUtilization;
 impl ::ucifi_runtime::typed::Resource for LinkUtilization {
     const ID: u16 = 6;
@@ -455,7 +455,7 @@ impl ::ucifi_runtime::typed::Readable for LinkUtilization {}
 /// ID 7 · R · String · multiple · optional
 ///
 /// Access point names in use when the bearer is cellular.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Apn;
 impl ::ucifi_runtime::typed::Resource for Apn {
     const ID: u16 = 7;
@@ -476,7 +476,7 @@ impl ::ucifi_runtime::typed::Readable for Apn {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Identifier of the serving cell on a cellular bearer (28 bits on UMTS and LTE).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CellId;
 impl ::ucifi_runtime::typed::Resource for CellId {
     const ID: u16 = 8;
@@ -494,7 +494,7 @@ impl ::ucifi_runtime::typed::Readable for CellId {}
 /// ID 9 · R · Integer · single · optional · range `0..999`
 ///
 /// Mobile network code (MNC) of the serving network, 0..999.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Smnc;
 impl ::ucifi_runtime::typed::Resource for Smnc {
     const ID: u16 = 9;
@@ -512,7 +512,7 @@ impl ::ucifi_runtime::typed::Readable for Smnc {}
 /// ID 10 · R · Integer · single · optional · range `0..999`
 ///
 /// Mobile country code (MCC) of the serving network, 0..999.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Smcc;
 impl ::ucifi_runtime::typed::Resource for Smcc {
     const ID: u16 = 10;
@@ -530,7 +530,7 @@ impl ::ucifi_runtime::typed::Readable for Smcc {}
 /// ID 11 · R · Integer · single · optional · units `dB`
 ///
 /// Signal to interference plus noise ratio (SINR) of the received signal, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignalSnr;
 impl ::ucifi_runtime::typed::Resource for SignalSnr {
     const ID: u16 = 11;
@@ -548,7 +548,7 @@ impl ::ucifi_runtime::typed::Readable for SignalSnr {}
 /// ID 12 · R · Integer · single · optional
 ///
 /// Location area code (or tracking area code) of the serving cellular network.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lac;
 impl ::ucifi_runtime::typed::Resource for Lac {
     const ID: u16 = 12;
@@ -566,7 +566,7 @@ impl ::ucifi_runtime::typed::Readable for Lac {}
 /// ID 13 · R · Integer · single · optional · range `0..4`
 ///
 /// Coverage enhancement level of the device in the serving cell, 0 (none) to 4, as defined by 3GPP for NB-IoT and LTE-M.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CoverageEnhancementLevel;
 impl ::ucifi_runtime::typed::Resource for CoverageEnhancementLevel {
     const ID: u16 = 13;

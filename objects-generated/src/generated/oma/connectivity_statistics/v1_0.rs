@@ -174,11 +174,7 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityStatistics {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ConnectivityStatisticsWrite {
-    /// Collection Period (resource 8).
-    ///
-    /// ID 8 · RW · Integer · single · optional · units `s`
-    ///
-    /// Length of the collection period in seconds; 0 means collect until Stop is executed.
+    /// Collection Period (resource 8, RW): see [`CollectionPeriod`].
     pub collection_period: ::core::option::Option<i64>,
 }
 impl ConnectivityStatisticsWrite {
@@ -228,17 +224,9 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityStatisticsWrite {
 /// The executable resources of Connectivity Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Start (resource 6).
-    ///
-    /// ID 6 · E · none · single · mandatory
-    ///
-    /// Execute to zero the counters and begin collecting; collection stops after Collection Period, or on Stop when the period is 0.
+    /// Start (resource 6, E): see [`Start`].
     Start,
-    /// Stop (resource 7).
-    ///
-    /// ID 7 · E · none · single · mandatory
-    ///
-    /// Execute to stop collecting while keeping the counter values.
+    /// Stop (resource 7, E): see [`Stop`].
     Stop,
 }
 impl Execute {
@@ -265,7 +253,7 @@ impl Execute {
 /// ID 0 · R · Integer · single · optional
 ///
 /// Number of SMS messages sent during the collection period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsTxCounter;
 impl ::ucifi_runtime::typed::Resource for SmsTxCounter {
     const ID: u16 = 0;
@@ -283,7 +271,7 @@ impl ::ucifi_runtime::typed::Readable for SmsTxCounter {}
 /// ID 1 · R · Integer · single · optional
 ///
 /// Number of SMS messages received during the collection period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsRxCounter;
 impl ::ucifi_runtime::typed::Resource for SmsRxCounter {
     const ID: u16 = 1;
@@ -301,7 +289,7 @@ impl ::ucifi_runtime::typed::Readable for SmsRxCounter {}
 /// ID 2 · R · Integer · single · optional
 ///
 /// Data sent during the collection period (IP and non-IP), in kilobytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxData;
 impl ::ucifi_runtime::typed::Resource for TxData {
     const ID: u16 = 2;
@@ -319,7 +307,7 @@ impl ::ucifi_runtime::typed::Readable for TxData {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Data received during the collection period (IP and non-IP), in kilobytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RxData;
 impl ::ucifi_runtime::typed::Resource for RxData {
     const ID: u16 = 3;
@@ -337,7 +325,7 @@ impl ::ucifi_runtime::typed::Readable for RxData {}
 /// ID 4 · R · Integer · single · optional · units `B`
 ///
 /// Largest IP message seen during the collection period, in bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxMessageSize;
 impl ::ucifi_runtime::typed::Resource for MaxMessageSize {
     const ID: u16 = 4;
@@ -355,7 +343,7 @@ impl ::ucifi_runtime::typed::Readable for MaxMessageSize {}
 /// ID 5 · R · Integer · single · optional · units `B`
 ///
 /// Mean IP message size during the collection period, in bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageMessageSize;
 impl ::ucifi_runtime::typed::Resource for AverageMessageSize {
     const ID: u16 = 5;
@@ -373,7 +361,7 @@ impl ::ucifi_runtime::typed::Readable for AverageMessageSize {}
 /// ID 6 · E · none · single · mandatory
 ///
 /// Execute to zero the counters and begin collecting; collection stops after Collection Period, or on Stop when the period is 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Start;
 impl ::ucifi_runtime::typed::Resource for Start {
     const ID: u16 = 6;
@@ -391,7 +379,7 @@ impl ::ucifi_runtime::typed::Executable for Start {}
 /// ID 7 · E · none · single · mandatory
 ///
 /// Execute to stop collecting while keeping the counter values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Stop;
 impl ::ucifi_runtime::typed::Resource for Stop {
     const ID: u16 = 7;
@@ -409,7 +397,7 @@ impl ::ucifi_runtime::typed::Executable for Stop {}
 /// ID 8 · RW · Integer · single · optional · units `s`
 ///
 /// Length of the collection period in seconds; 0 means collect until Stop is executed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CollectionPeriod;
 impl ::ucifi_runtime::typed::Resource for CollectionPeriod {
     const ID: u16 = 8;

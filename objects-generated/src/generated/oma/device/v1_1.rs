@@ -346,23 +346,11 @@ impl ::ucifi_runtime::typed::ObjectType for Device {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceWrite {
-    /// Current Time (resource 13).
-    ///
-    /// ID 13 · RW · Time · single · optional
-    ///
-    /// Device clock as Unix time in seconds; a server may write it to set the clock.
+    /// Current Time (resource 13, RW): see [`CurrentTime`].
     pub current_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// UTC Offset (resource 14).
-    ///
-    /// ID 14 · RW · String · single · optional
-    ///
-    /// UTC offset in effect, ISO 8601 style such as UTC+01:00.
+    /// UTC Offset (resource 14, RW): see [`UtcOffset`].
     pub utc_offset: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Timezone (resource 15).
-    ///
-    /// ID 15 · RW · String · single · optional
-    ///
-    /// Time zone name from the IANA tz database, e.g. Europe/Paris.
+    /// Timezone (resource 15, RW): see [`Timezone`].
     pub timezone: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl DeviceWrite {
@@ -426,23 +414,11 @@ impl ::ucifi_runtime::typed::Instance for DeviceWrite {
 /// The executable resources of Device (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reboot (resource 4).
-    ///
-    /// ID 4 · E · none · single · mandatory
-    ///
-    /// Execute to restart the device.
+    /// Reboot (resource 4, E): see [`Reboot`].
     Reboot,
-    /// Factory Reset (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to wipe the device back to its factory state; it then runs provisioning and bootstrap again.
+    /// Factory Reset (resource 5, E): see [`FactoryReset`].
     FactoryReset,
-    /// Reset Error Code (resource 12).
-    ///
-    /// ID 12 · E · none · single · optional
-    ///
-    /// Execute to clear the error list; the client then re-checks and reports the conditions that still hold.
+    /// Reset Error Code (resource 12, E): see [`ResetErrorCode`].
     ResetErrorCode,
 }
 impl Execute {
@@ -475,7 +451,7 @@ impl Execute {
 /// ID 0 · R · String · single · optional
 ///
 /// Name of the manufacturer, human readable.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Manufacturer;
 impl ::ucifi_runtime::typed::Resource for Manufacturer {
     const ID: u16 = 0;
@@ -493,7 +469,7 @@ impl ::ucifi_runtime::typed::Readable for Manufacturer {}
 /// ID 1 · R · String · single · optional
 ///
 /// Model identifier chosen by the manufacturer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ModelNumber;
 impl ::ucifi_runtime::typed::Resource for ModelNumber {
     const ID: u16 = 1;
@@ -511,7 +487,7 @@ impl ::ucifi_runtime::typed::Readable for ModelNumber {}
 /// ID 2 · R · String · single · optional
 ///
 /// Serial number of the unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SerialNumber;
 impl ::ucifi_runtime::typed::Resource for SerialNumber {
     const ID: u16 = 2;
@@ -529,7 +505,7 @@ impl ::ucifi_runtime::typed::Readable for SerialNumber {}
 /// ID 3 · R · String · single · optional
 ///
 /// Version string of the firmware currently running.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FirmwareVersion;
 impl ::ucifi_runtime::typed::Resource for FirmwareVersion {
     const ID: u16 = 3;
@@ -547,7 +523,7 @@ impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
 /// ID 4 · E · none · single · mandatory
 ///
 /// Execute to restart the device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Reboot;
 impl ::ucifi_runtime::typed::Resource for Reboot {
     const ID: u16 = 4;
@@ -565,7 +541,7 @@ impl ::ucifi_runtime::typed::Executable for Reboot {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to wipe the device back to its factory state; it then runs provisioning and bootstrap again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FactoryReset;
 impl ::ucifi_runtime::typed::Resource for FactoryReset {
     const ID: u16 = 5;
@@ -583,7 +559,7 @@ impl ::ucifi_runtime::typed::Executable for FactoryReset {}
 /// ID 6 · R · Integer · multiple · optional · range `0..7`
 ///
 /// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AvailablePowerSources;
 impl ::ucifi_runtime::typed::Resource for AvailablePowerSources {
     const ID: u16 = 6;
@@ -601,7 +577,7 @@ impl ::ucifi_runtime::typed::Readable for AvailablePowerSources {}
 /// ID 7 · R · Integer · multiple · optional
 ///
 /// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for PowerSourceVoltage {
     const ID: u16 = 7;
@@ -619,7 +595,7 @@ impl ::ucifi_runtime::typed::Readable for PowerSourceVoltage {}
 /// ID 8 · R · Integer · multiple · optional
 ///
 /// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for PowerSourceCurrent {
     const ID: u16 = 8;
@@ -637,7 +613,7 @@ impl ::ucifi_runtime::typed::Readable for PowerSourceCurrent {}
 /// ID 9 · R · Integer · single · optional · units `%` · range `0..100`
 ///
 /// Charge of the internal battery in percent (0..100).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryLevel;
 impl ::ucifi_runtime::typed::Resource for BatteryLevel {
     const ID: u16 = 9;
@@ -655,7 +631,7 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 /// ID 10 · R · Integer · single · optional
 ///
 /// Free storage for data and software, in kilobytes (1 kB = 1000 bytes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MemoryFree;
 impl ::ucifi_runtime::typed::Resource for MemoryFree {
     const ID: u16 = 10;
@@ -673,7 +649,7 @@ impl ::ucifi_runtime::typed::Readable for MemoryFree {}
 /// ID 11 · R · Integer · multiple · mandatory · range `0..8`
 ///
 /// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ErrorCode;
 impl ::ucifi_runtime::typed::Resource for ErrorCode {
     const ID: u16 = 11;
@@ -691,7 +667,7 @@ impl ::ucifi_runtime::typed::Readable for ErrorCode {}
 /// ID 12 · E · none · single · optional
 ///
 /// Execute to clear the error list; the client then re-checks and reports the conditions that still hold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetErrorCode;
 impl ::ucifi_runtime::typed::Resource for ResetErrorCode {
     const ID: u16 = 12;
@@ -709,7 +685,7 @@ impl ::ucifi_runtime::typed::Executable for ResetErrorCode {}
 /// ID 13 · RW · Time · single · optional
 ///
 /// Device clock as Unix time in seconds; a server may write it to set the clock.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CurrentTime;
 impl ::ucifi_runtime::typed::Resource for CurrentTime {
     const ID: u16 = 13;
@@ -728,7 +704,7 @@ impl ::ucifi_runtime::typed::Writable for CurrentTime {}
 /// ID 14 · RW · String · single · optional
 ///
 /// UTC offset in effect, ISO 8601 style such as UTC+01:00.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UtcOffset;
 impl ::ucifi_runtime::typed::Resource for UtcOffset {
     const ID: u16 = 14;
@@ -747,7 +723,7 @@ impl ::ucifi_runtime::typed::Writable for UtcOffset {}
 /// ID 15 · RW · String · single · optional
 ///
 /// Time zone name from the IANA tz database, e.g. Europe/Paris.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timezone;
 impl ::ucifi_runtime::typed::Resource for Timezone {
     const ID: u16 = 15;
@@ -766,7 +742,7 @@ impl ::ucifi_runtime::typed::Writable for Timezone {}
 /// ID 16 · R · String · single · mandatory
 ///
 /// Bindings and modes the client supports, as letters such as U, T, S, N and Q.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupportedBindingAndModes;
 impl ::ucifi_runtime::typed::Resource for SupportedBindingAndModes {
     const ID: u16 = 16;
@@ -784,7 +760,7 @@ impl ::ucifi_runtime::typed::Readable for SupportedBindingAndModes {}
 /// ID 17 · R · String · single · optional
 ///
 /// Kind of device as named by the manufacturer, e.g. smart meter or streetlight controller.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DeviceType;
 impl ::ucifi_runtime::typed::Resource for DeviceType {
     const ID: u16 = 17;
@@ -802,7 +778,7 @@ impl ::ucifi_runtime::typed::Readable for DeviceType {}
 /// ID 18 · R · String · single · optional
 ///
 /// Version string of the hardware.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HardwareVersion;
 impl ::ucifi_runtime::typed::Resource for HardwareVersion {
     const ID: u16 = 18;
@@ -820,7 +796,7 @@ impl ::ucifi_runtime::typed::Readable for HardwareVersion {}
 /// ID 19 · R · String · single · optional
 ///
 /// Version string of the software running above the firmware.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SoftwareVersion;
 impl ::ucifi_runtime::typed::Resource for SoftwareVersion {
     const ID: u16 = 19;
@@ -838,7 +814,7 @@ impl ::ucifi_runtime::typed::Readable for SoftwareVersion {}
 /// ID 20 · R · Integer · single · optional · range `0..6`
 ///
 /// State of the internal battery: 0 normal, 1 charging, 2 charge complete, 3 damaged, 4 low, 5 not installed, 6 unknown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryStatus;
 impl ::ucifi_runtime::typed::Resource for BatteryStatus {
     const ID: u16 = 20;
@@ -856,7 +832,7 @@ impl ::ucifi_runtime::typed::Readable for BatteryStatus {}
 /// ID 21 · R · Integer · single · optional
 ///
 /// Total storage for data and software, in kilobytes (1 kB = 1000 bytes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MemoryTotal;
 impl ::ucifi_runtime::typed::Resource for MemoryTotal {
     const ID: u16 = 21;
@@ -874,7 +850,7 @@ impl ::ucifi_runtime::typed::Readable for MemoryTotal {}
 /// ID 22 · R · Objlnk · multiple · optional
 ///
 /// Links to further Device-like object instances that describe, for example, the host device this module sits in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExtDevInfo;
 impl ::ucifi_runtime::typed::Resource for ExtDevInfo {
     const ID: u16 = 22;

@@ -221,17 +221,9 @@ impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FirmwareUpdateWrite {
-    /// Package (resource 0).
-    ///
-    /// ID 0 · W · Opaque · single · mandatory
-    ///
-    /// Write the firmware image here to push it to the device in one block (push delivery).
+    /// Package (resource 0, W): see [`Package`].
     pub package: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Package URI (resource 1).
-    ///
-    /// ID 1 · RW · String · single · mandatory · range `0..255`
-    ///
-    /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
+    /// Package URI (resource 1, RW): see [`PackageUri`].
     pub package_uri: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl FirmwareUpdateWrite {
@@ -284,11 +276,7 @@ impl ::ucifi_runtime::typed::Instance for FirmwareUpdateWrite {
 /// The executable resources of Firmware Update (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Update (resource 2).
-    ///
-    /// ID 2 · E · none · single · mandatory
-    ///
-    /// Execute to install the downloaded image; allowed only when State is 2 (downloaded).
+    /// Update (resource 2, E): see [`Update`].
     Update,
 }
 impl Execute {
@@ -313,7 +301,7 @@ impl Execute {
 /// ID 0 · W · Opaque · single · mandatory
 ///
 /// Write the firmware image here to push it to the device in one block (push delivery).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Package;
 impl ::ucifi_runtime::typed::Resource for Package {
     const ID: u16 = 0;
@@ -331,7 +319,7 @@ impl ::ucifi_runtime::typed::Writable for Package {}
 /// ID 1 · RW · String · single · mandatory · range `0..255`
 ///
 /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PackageUri;
 impl ::ucifi_runtime::typed::Resource for PackageUri {
     const ID: u16 = 1;
@@ -350,7 +338,7 @@ impl ::ucifi_runtime::typed::Writable for PackageUri {}
 /// ID 2 · E · none · single · mandatory
 ///
 /// Execute to install the downloaded image; allowed only when State is 2 (downloaded).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Update;
 impl ::ucifi_runtime::typed::Resource for Update {
     const ID: u16 = 2;
@@ -368,7 +356,7 @@ impl ::ucifi_runtime::typed::Executable for Update {}
 /// ID 3 · R · Integer · single · mandatory · range `0..3`
 ///
 /// Update state: 0 idle, 1 downloading, 2 downloaded, 3 updating.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct State;
 impl ::ucifi_runtime::typed::Resource for State {
     const ID: u16 = 3;
@@ -386,7 +374,7 @@ impl ::ucifi_runtime::typed::Readable for State {}
 /// ID 5 · R · Integer · single · mandatory · range `0..9`
 ///
 /// Outcome of the last download or update: 0 initial, 1 success, 2 not enough flash, 3 out of RAM, 4 connection lost, 5 integrity check failed, 6 unsupported package, 7 invalid URI, 8 update failed, 9 unsupported protocol, 10 cancelled, 11 deferred.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UpdateResult;
 impl ::ucifi_runtime::typed::Resource for UpdateResult {
     const ID: u16 = 5;
@@ -404,7 +392,7 @@ impl ::ucifi_runtime::typed::Readable for UpdateResult {}
 /// ID 6 · R · String · single · optional · range `0..255`
 ///
 /// Name of the firmware package, as stated by the package.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PkgName;
 impl ::ucifi_runtime::typed::Resource for PkgName {
     const ID: u16 = 6;
@@ -422,7 +410,7 @@ impl ::ucifi_runtime::typed::Readable for PkgName {}
 /// ID 7 · R · String · single · optional · range `0..255`
 ///
 /// Version of the firmware package, as stated by the package.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PkgVersion;
 impl ::ucifi_runtime::typed::Resource for PkgVersion {
     const ID: u16 = 7;
@@ -440,7 +428,7 @@ impl ::ucifi_runtime::typed::Readable for PkgVersion {}
 /// ID 8 · R · Integer · multiple · optional · range `0..5`
 ///
 /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FirmwareUpdateProtocolSupport;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
@@ -458,7 +446,7 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 /// ID 9 · R · Integer · single · mandatory · range `0..2`
 ///
 /// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FirmwareUpdateDeliveryMethod;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;

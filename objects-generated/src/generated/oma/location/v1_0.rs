@@ -205,7 +205,7 @@ impl ::ucifi_runtime::typed::Instance for LocationWrite {
 /// ID 0 · R · Float · single · mandatory · units `lat`
 ///
 /// Latitude in decimal degrees (WGS 84); south is negative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Latitude;
 impl ::ucifi_runtime::typed::Resource for Latitude {
     const ID: u16 = 0;
@@ -223,7 +223,7 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 /// ID 1 · R · Float · single · mandatory · units `lon`
 ///
 /// Longitude in decimal degrees (WGS 84); west is negative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Longitude;
 impl ::ucifi_runtime::typed::Resource for Longitude {
     const ID: u16 = 1;
@@ -241,7 +241,7 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 /// ID 2 · R · Float · single · optional · units `m`
 ///
 /// Height above sea level in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Altitude;
 impl ::ucifi_runtime::typed::Resource for Altitude {
     const ID: u16 = 2;
@@ -259,7 +259,7 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 /// ID 3 · R · Float · single · optional · units `m`
 ///
 /// Radius in metres of the circle around the position inside which the true position lies; expresses accuracy.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Radius;
 impl ::ucifi_runtime::typed::Resource for Radius {
     const ID: u16 = 3;
@@ -277,7 +277,7 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 /// ID 4 · R · Opaque · single · optional
 ///
 /// Velocity encoded as defined by 3GPP TS 23.032 (speed and bearing, with optional vertical speed).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Velocity;
 impl ::ucifi_runtime::typed::Resource for Velocity {
     const ID: u16 = 4;
@@ -295,7 +295,7 @@ impl ::ucifi_runtime::typed::Readable for Velocity {}
 /// ID 5 · R · Time · single · mandatory
 ///
 /// Time at which the position was measured.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5;
@@ -313,7 +313,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6 · R · Float · single · optional · units `m/s`
 ///
 /// Ground speed in metres per second, without direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Speed;
 impl ::ucifi_runtime::typed::Resource for Speed {
     const ID: u16 = 6;

@@ -139,17 +139,9 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mAccessControlWrite {
-    /// ACL (resource 2).
-    ///
-    /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
-    ///
-    /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
+    /// ACL (resource 2, RW): see [`Acl`].
     pub acl: ::core::option::Option<::ucifi_runtime::__private::BTreeMap<u16, i64>>,
-    /// Access Control Owner (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · mandatory · range `0..65535`
-    ///
-    /// Short Server ID of the server allowed to change these rights; 65535 means the instance was created by bootstrap.
+    /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`].
     pub access_control_owner: ::core::option::Option<i64>,
 }
 impl Lwm2mAccessControlWrite {
@@ -205,7 +197,7 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControlWrite {
 /// ID 0 · R · Integer · single · mandatory · range `1..65534`
 ///
 /// ID of the object whose instance these rights protect.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ObjectId;
 impl ::ucifi_runtime::typed::Resource for ObjectId {
     const ID: u16 = 0;
@@ -223,7 +215,7 @@ impl ::ucifi_runtime::typed::Readable for ObjectId {}
 /// ID 1 · R · Integer · single · mandatory · range `0..65535`
 ///
 /// Instance ID inside that object; 65535 means the rights apply to creating new instances of the object.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ObjectInstanceId;
 impl ::ucifi_runtime::typed::Resource for ObjectInstanceId {
     const ID: u16 = 1;
@@ -241,7 +233,7 @@ impl ::ucifi_runtime::typed::Readable for ObjectInstanceId {}
 /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
 ///
 /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Acl;
 impl ::ucifi_runtime::typed::Resource for Acl {
     const ID: u16 = 2;
@@ -260,7 +252,7 @@ impl ::ucifi_runtime::typed::Writable for Acl {}
 /// ID 3 · RW · Integer · single · mandatory · range `0..65535`
 ///
 /// Short Server ID of the server allowed to change these rights; 65535 means the instance was created by bootstrap.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AccessControlOwner;
 impl ::ucifi_runtime::typed::Resource for AccessControlOwner {
     const ID: u16 = 3;

@@ -316,7 +316,7 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0-255 bytes`
 ///
 /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
     const ID: u16 = 0;
@@ -333,7 +333,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
 ///
 /// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapServer;
 impl ::ucifi_runtime::typed::Resource for BootstrapServer {
     const ID: u16 = 1;
@@ -350,7 +350,7 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0-4`
 ///
 /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecurityMode;
 impl ::ucifi_runtime::typed::Resource for SecurityMode {
     const ID: u16 = 2;
@@ -367,7 +367,7 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublicKeyOrIdentity;
 impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
@@ -384,7 +384,7 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ServerPublicKey;
 impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
     const ID: u16 = 4;
@@ -401,7 +401,7 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecretKey;
 impl ::ucifi_runtime::typed::Resource for SecretKey {
     const ID: u16 = 5;
@@ -418,7 +418,7 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0-255`
 ///
 /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsSecurityMode;
 impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
     const ID: u16 = 6;
@@ -435,7 +435,7 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6 bytes`
 ///
 /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsBindingKeyParameters;
 impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
@@ -452,7 +452,7 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16-32-48 bytes`
 ///
 /// Key material for the SMS binding: 16, 32 or 48 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsBindingSecretKeyS;
 impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
@@ -469,7 +469,7 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 /// ID 9 · no operation (bootstrap/client only) · String · single · optional
 ///
 /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerSmsNumber;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
@@ -486,7 +486,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1-65534`
 ///
 /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 10;
@@ -503,7 +503,7 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
 ///
 /// Seconds the client waits before it starts a bootstrap on its own initiative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ClientHoldOffTime;
 impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
     const ID: u16 = 11;
@@ -520,7 +520,7 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
 ///
 /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapServerAccountTimeout;
 impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;

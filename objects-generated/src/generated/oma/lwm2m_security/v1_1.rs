@@ -369,7 +369,7 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255 bytes`
 ///
 /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
     const ID: u16 = 0;
@@ -386,7 +386,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
 ///
 /// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapServer;
 impl ::ucifi_runtime::typed::Resource for BootstrapServer {
     const ID: u16 = 1;
@@ -403,7 +403,7 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0..4`
 ///
 /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecurityMode;
 impl ::ucifi_runtime::typed::Resource for SecurityMode {
     const ID: u16 = 2;
@@ -420,7 +420,7 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublicKeyOrIdentity;
 impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
@@ -437,7 +437,7 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ServerPublicKey;
 impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
     const ID: u16 = 4;
@@ -454,7 +454,7 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecretKey;
 impl ::ucifi_runtime::typed::Resource for SecretKey {
     const ID: u16 = 5;
@@ -471,7 +471,7 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
 ///
 /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsSecurityMode;
 impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
     const ID: u16 = 6;
@@ -488,7 +488,7 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
 ///
 /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsBindingKeyParameters;
 impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
@@ -505,7 +505,7 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
 ///
 /// Key material for the SMS binding: 16, 32 or 48 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsBindingSecretKeyS;
 impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
@@ -522,7 +522,7 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 /// ID 9 · no operation (bootstrap/client only) · String · single · optional
 ///
 /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerSmsNumber;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
@@ -539,7 +539,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
 ///
 /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 10;
@@ -556,7 +556,7 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
 ///
 /// Seconds the client waits before it starts a bootstrap on its own initiative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ClientHoldOffTime;
 impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
     const ID: u16 = 11;
@@ -573,7 +573,7 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
 ///
 /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapServerAccountTimeout;
 impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
@@ -590,7 +590,7 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
 /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
 ///
 /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MatchingType;
 impl ::ucifi_runtime::typed::Resource for MatchingType {
     const ID: u16 = 13;
@@ -607,7 +607,7 @@ impl ::ucifi_runtime::typed::Resource for MatchingType {
 /// ID 14 · no operation (bootstrap/client only) · String · single · optional
 ///
 /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Sni;
 impl ::ucifi_runtime::typed::Resource for Sni {
     const ID: u16 = 14;
@@ -624,7 +624,7 @@ impl ::ucifi_runtime::typed::Resource for Sni {
 /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
 ///
 /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CertificateUsage;
 impl ::ucifi_runtime::typed::Resource for CertificateUsage {
     const ID: u16 = 15;
@@ -641,7 +641,7 @@ impl ::ucifi_runtime::typed::Resource for CertificateUsage {
 /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
 ///
 /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DtlsTlsCiphersuite;
 impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
@@ -658,7 +658,7 @@ impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
 /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
 ///
 /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OscoreSecurityMode;
 impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
     const ID: u16 = 17;

@@ -688,7 +688,7 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255`
 ///
 /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
     const ID: u16 = 0;
@@ -705,7 +705,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
 ///
 /// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapServer;
 impl ::ucifi_runtime::typed::Resource for BootstrapServer {
     const ID: u16 = 1;
@@ -722,7 +722,7 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0..4`
 ///
 /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecurityMode;
 impl ::ucifi_runtime::typed::Resource for SecurityMode {
     const ID: u16 = 2;
@@ -739,7 +739,7 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublicKeyOrIdentity;
 impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
@@ -756,7 +756,7 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ServerPublicKey;
 impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
     const ID: u16 = 4;
@@ -773,7 +773,7 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
 ///
 /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecretKey;
 impl ::ucifi_runtime::typed::Resource for SecretKey {
     const ID: u16 = 5;
@@ -790,7 +790,7 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
 ///
 /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsSecurityMode;
 impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
     const ID: u16 = 6;
@@ -807,7 +807,7 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
 ///
 /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsBindingKeyParameters;
 impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
@@ -824,7 +824,7 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
 ///
 /// Key material for the SMS binding: 16, 32 or 48 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SmsBindingSecretKeyS;
 impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
@@ -841,7 +841,7 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 /// ID 9 · no operation (bootstrap/client only) · String · single · optional
 ///
 /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerSmsNumber;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
@@ -858,7 +858,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
 ///
 /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 10;
@@ -875,7 +875,7 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
 ///
 /// Seconds the client waits before it starts a bootstrap on its own initiative.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ClientHoldOffTime;
 impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
     const ID: u16 = 11;
@@ -892,7 +892,7 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
 ///
 /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapServerAccountTimeout;
 impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
@@ -909,7 +909,7 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
 /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
 ///
 /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MatchingType;
 impl ::ucifi_runtime::typed::Resource for MatchingType {
     const ID: u16 = 13;
@@ -926,7 +926,7 @@ impl ::ucifi_runtime::typed::Resource for MatchingType {
 /// ID 14 · no operation (bootstrap/client only) · String · single · optional
 ///
 /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Sni;
 impl ::ucifi_runtime::typed::Resource for Sni {
     const ID: u16 = 14;
@@ -943,7 +943,7 @@ impl ::ucifi_runtime::typed::Resource for Sni {
 /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
 ///
 /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CertificateUsage;
 impl ::ucifi_runtime::typed::Resource for CertificateUsage {
     const ID: u16 = 15;
@@ -960,7 +960,7 @@ impl ::ucifi_runtime::typed::Resource for CertificateUsage {
 /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
 ///
 /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DtlsTlsCiphersuite;
 impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
@@ -977,7 +977,7 @@ impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
 /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
 ///
 /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OscoreSecurityMode;
 impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
     const ID: u16 = 17;
@@ -994,7 +994,7 @@ impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
 /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
 ///
 /// Key-exchange groups (IANA TLS named groups) the client should offer, most preferred first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
     const ID: u16 = 18;
@@ -1011,7 +1011,7 @@ impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
 /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
 ///
 /// Signature algorithms (RFC 8446 codes) that the server accepts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignatureAlgorithmsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
     const ID: u16 = 19;
@@ -1028,7 +1028,7 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
 /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
 ///
 /// Signature algorithms (RFC 8446 codes) the client should propose, most preferred first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignatureAlgorithmsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
     const ID: u16 = 20;
@@ -1045,7 +1045,7 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
 /// ID 21 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
 ///
 /// Signature algorithms (RFC 8446 codes) the server accepts inside certificates.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignatureAlgorithmCertsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServer {
     const ID: u16 = 21;
@@ -1062,7 +1062,7 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServ
 /// ID 22 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
 ///
 /// Bit mask of TLS 1.3 features the client should use with this server, such as early data or PSK with (EC)DHE.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Tls13FeaturesToUseByClient;
 impl ::ucifi_runtime::typed::Resource for Tls13FeaturesToUseByClient {
     const ID: u16 = 22;
@@ -1079,7 +1079,7 @@ impl ::ucifi_runtime::typed::Resource for Tls13FeaturesToUseByClient {
 /// ID 23 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
 ///
 /// Bit mask of TLS extensions the server supports (SNI, max fragment length, and so on).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TlsExtensionsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for TlsExtensionsSupportedByServer {
     const ID: u16 = 23;
@@ -1096,7 +1096,7 @@ impl ::ucifi_runtime::typed::Resource for TlsExtensionsSupportedByServer {
 /// ID 24 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
 ///
 /// Bit mask of TLS extensions the client should use towards this server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TlsExtensionsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for TlsExtensionsToUseByClient {
     const ID: u16 = 24;
@@ -1113,7 +1113,7 @@ impl ::ucifi_runtime::typed::Resource for TlsExtensionsToUseByClient {
 /// ID 25 · no operation (bootstrap/client only) · String · multiple · optional · range `0..255`
 ///
 /// Further URIs of the same server that share this instance's credentials, tried as alternatives.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecondaryLwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
     const ID: u16 = 25;
@@ -1133,7 +1133,7 @@ impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
 /// ID 26 · no operation (bootstrap/client only) · Objlnk · single · optional
 ///
 /// Link to an MQTT Server object instance carrying extra settings when the server URI uses an MQTT scheme.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MqttServer;
 impl ::ucifi_runtime::typed::Resource for MqttServer {
     const ID: u16 = 26;
@@ -1150,7 +1150,7 @@ impl ::ucifi_runtime::typed::Resource for MqttServer {
 /// ID 27 · no operation (bootstrap/client only) · Objlnk · multiple · optional
 ///
 /// Links to the LwM2M COSE object instances with the keys used to protect content with COSE.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lwm2mCoseSecurity;
 impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
     const ID: u16 = 27;
@@ -1167,7 +1167,7 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
 /// ID 28 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
 ///
 /// Default 3GPP RDS destination port (0..15) for reaching the server through the SCEF over the Non-IP binding.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RdsDestinationPort;
 impl ::ucifi_runtime::typed::Resource for RdsDestinationPort {
     const ID: u16 = 28;
@@ -1184,7 +1184,7 @@ impl ::ucifi_runtime::typed::Resource for RdsDestinationPort {
 /// ID 29 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
 ///
 /// Default 3GPP RDS source port (0..15) for reaching the server through the SCEF over the Non-IP binding.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RdsSourcePort;
 impl ::ucifi_runtime::typed::Resource for RdsSourcePort {
     const ID: u16 = 29;
@@ -1201,7 +1201,7 @@ impl ::ucifi_runtime::typed::Resource for RdsSourcePort {
 /// ID 30 · no operation (bootstrap/client only) · String · single · optional
 ///
 /// 3GPP RDS application identifier used to ask the SCEF for the port numbers of this server over Non-IP.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RdsApplicationId;
 impl ::ucifi_runtime::typed::Resource for RdsApplicationId {
     const ID: u16 = 30;

@@ -201,41 +201,17 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · mandatory · units `s`
-    ///
-    /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
+    /// Lifetime (resource 1, RW): see [`Lifetime`].
     pub lifetime: ::core::option::Option<i64>,
-    /// Default Minimum Period (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional · units `s`
-    ///
-    /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`].
     pub default_minimum_period: ::core::option::Option<i64>,
-    /// Default Maximum Period (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `s`
-    ///
-    /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`].
     pub default_maximum_period: ::core::option::Option<i64>,
-    /// Disable Timeout (resource 5).
-    ///
-    /// ID 5 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`].
     pub disable_timeout: ::core::option::Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6).
-    ///
-    /// ID 6 · RW · Boolean · single · mandatory
-    ///
-    /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`].
     pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
-    /// Binding (resource 7).
-    ///
-    /// ID 7 · RW · String · single · mandatory · range `The possible values of Resource are listed in 5.3.1.1`
-    ///
-    /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
+    /// Binding (resource 7, RW): see [`Binding`].
     pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl Lwm2mServerWrite {
@@ -324,17 +300,9 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
+    /// Disable (resource 4, E): see [`Disable`].
     Disable,
-    /// Registration Update Trigger (resource 8).
-    ///
-    /// ID 8 · E · none · single · mandatory
-    ///
-    /// Execute to make the client send a registration Update to this server right away.
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`].
     RegistrationUpdateTrigger,
 }
 impl Execute {
@@ -364,7 +332,7 @@ impl Execute {
 /// ID 0 · R · Integer · single · mandatory · range `1-65535`
 ///
 /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 0;
@@ -382,7 +350,7 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 /// ID 1 · RW · Integer · single · mandatory · units `s`
 ///
 /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lifetime;
 impl ::ucifi_runtime::typed::Resource for Lifetime {
     const ID: u16 = 1;
@@ -401,7 +369,7 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 /// ID 2 · RW · Integer · single · optional · units `s`
 ///
 /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultMinimumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
@@ -420,7 +388,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 /// ID 3 · RW · Integer · single · optional · units `s`
 ///
 /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultMaximumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
@@ -439,7 +407,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Disable;
 impl ::ucifi_runtime::typed::Resource for Disable {
     const ID: u16 = 4;
@@ -457,7 +425,7 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 /// ID 5 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DisableTimeout;
 impl ::ucifi_runtime::typed::Resource for DisableTimeout {
     const ID: u16 = 5;
@@ -476,7 +444,7 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 /// ID 6 · RW · Boolean · single · mandatory
 ///
 /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NotificationStoringWhenDisabledOrOffline;
 impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
@@ -495,7 +463,7 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 /// ID 7 · RW · String · single · mandatory · range `The possible values of Resource are listed in 5.3.1.1`
 ///
 /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Binding;
 impl ::ucifi_runtime::typed::Resource for Binding {
     const ID: u16 = 7;
@@ -514,7 +482,7 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 /// ID 8 · E · none · single · mandatory
 ///
 /// Execute to make the client send a registration Update to this server right away.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationUpdateTrigger;
 impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;

@@ -440,65 +440,25 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · mandatory · units `s`
-    ///
-    /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
+    /// Lifetime (resource 1, RW): see [`Lifetime`].
     pub lifetime: ::core::option::Option<i64>,
-    /// Default Minimum Period (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional · units `s`
-    ///
-    /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`].
     pub default_minimum_period: ::core::option::Option<i64>,
-    /// Default Maximum Period (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `s`
-    ///
-    /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`].
     pub default_maximum_period: ::core::option::Option<i64>,
-    /// Disable Timeout (resource 5).
-    ///
-    /// ID 5 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`].
     pub disable_timeout: ::core::option::Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6).
-    ///
-    /// ID 6 · RW · Boolean · single · mandatory
-    ///
-    /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`].
     pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
-    /// Binding (resource 7).
-    ///
-    /// ID 7 · RW · String · single · mandatory · range `The possible values are those listed in the LwM2M Core Specification`
-    ///
-    /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
+    /// Binding (resource 7, RW): see [`Binding`].
     pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// APN Link (resource 10).
-    ///
-    /// ID 10 · RW · Objlnk · single · optional
-    ///
-    /// Link to the APN connection profile (object 11) the client uses to reach this server.
+    /// APN Link (resource 10, RW): see [`ApnLink`].
     pub apn_link: ::core::option::Option<::ucifi_runtime::ObjectLink>,
-    /// Trigger (resource 21).
-    ///
-    /// ID 21 · RW · Boolean · single · optional
-    ///
-    /// true: the client can be woken up by SMS; false (default): it cannot.
+    /// Trigger (resource 21, RW): see [`Trigger`].
     pub trigger: ::core::option::Option<bool>,
-    /// Preferred Transport (resource 22).
-    ///
-    /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
-    ///
-    /// The single transport binding the client prefers to use to contact this server (for example U or T).
+    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`].
     pub preferred_transport: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Mute Send (resource 23).
-    ///
-    /// ID 23 · RW · Boolean · single · optional
-    ///
-    /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
+    /// Mute Send (resource 23, RW): see [`MuteSend`].
     pub mute_send: ::core::option::Option<bool>,
 }
 impl Lwm2mServerWrite {
@@ -615,23 +575,11 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
+    /// Disable (resource 4, E): see [`Disable`].
     Disable,
-    /// Registration Update Trigger (resource 8).
-    ///
-    /// ID 8 · E · none · single · mandatory
-    ///
-    /// Execute to make the client send a registration Update to this server right away.
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`].
     RegistrationUpdateTrigger,
-    /// Bootstrap-Request Trigger (resource 9).
-    ///
-    /// ID 9 · E · none · single · optional
-    ///
-    /// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
+    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`].
     BootstrapRequestTrigger,
 }
 impl Execute {
@@ -664,7 +612,7 @@ impl Execute {
 /// ID 0 · R · Integer · single · mandatory · range `1..65534`
 ///
 /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 0;
@@ -682,7 +630,7 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 /// ID 1 · RW · Integer · single · mandatory · units `s`
 ///
 /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lifetime;
 impl ::ucifi_runtime::typed::Resource for Lifetime {
     const ID: u16 = 1;
@@ -701,7 +649,7 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 /// ID 2 · RW · Integer · single · optional · units `s`
 ///
 /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultMinimumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
@@ -720,7 +668,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 /// ID 3 · RW · Integer · single · optional · units `s`
 ///
 /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultMaximumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
@@ -739,7 +687,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Disable;
 impl ::ucifi_runtime::typed::Resource for Disable {
     const ID: u16 = 4;
@@ -757,7 +705,7 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 /// ID 5 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DisableTimeout;
 impl ::ucifi_runtime::typed::Resource for DisableTimeout {
     const ID: u16 = 5;
@@ -776,7 +724,7 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 /// ID 6 · RW · Boolean · single · mandatory
 ///
 /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NotificationStoringWhenDisabledOrOffline;
 impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
@@ -795,7 +743,7 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 /// ID 7 · RW · String · single · mandatory · range `The possible values are those listed in the LwM2M Core Specification`
 ///
 /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Binding;
 impl ::ucifi_runtime::typed::Resource for Binding {
     const ID: u16 = 7;
@@ -814,7 +762,7 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 /// ID 8 · E · none · single · mandatory
 ///
 /// Execute to make the client send a registration Update to this server right away.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationUpdateTrigger;
 impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;
@@ -832,7 +780,7 @@ impl ::ucifi_runtime::typed::Executable for RegistrationUpdateTrigger {}
 /// ID 9 · E · none · single · optional
 ///
 /// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapRequestTrigger;
 impl ::ucifi_runtime::typed::Resource for BootstrapRequestTrigger {
     const ID: u16 = 9;
@@ -850,7 +798,7 @@ impl ::ucifi_runtime::typed::Executable for BootstrapRequestTrigger {}
 /// ID 10 · RW · Objlnk · single · optional
 ///
 /// Link to the APN connection profile (object 11) the client uses to reach this server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApnLink;
 impl ::ucifi_runtime::typed::Resource for ApnLink {
     const ID: u16 = 10;
@@ -869,7 +817,7 @@ impl ::ucifi_runtime::typed::Writable for ApnLink {}
 /// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
 ///
 /// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TlsDtlsAlertCode;
 impl ::ucifi_runtime::typed::Resource for TlsDtlsAlertCode {
     const ID: u16 = 11;
@@ -887,7 +835,7 @@ impl ::ucifi_runtime::typed::Readable for TlsDtlsAlertCode {}
 /// ID 12 · R · Time · single · optional
 ///
 /// Time at which the Bootstrap-Server last updated this account.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastBootstrapped;
 impl ::ucifi_runtime::typed::Resource for LastBootstrapped {
     const ID: u16 = 12;
@@ -905,7 +853,7 @@ impl ::ucifi_runtime::typed::Readable for LastBootstrapped {}
 /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
 ///
 /// Registration order: the client registers with servers in increasing order of this number.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationPriorityOrder;
 impl ::ucifi_runtime::typed::Resource for RegistrationPriorityOrder {
     const ID: u16 = 13;
@@ -922,7 +870,7 @@ impl ::ucifi_runtime::typed::Resource for RegistrationPriorityOrder {
 /// ID 14 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
 ///
 /// Seconds to wait, after the previous server in the order registered, before registering with this one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InitialRegistrationDelayTimer;
 impl ::ucifi_runtime::typed::Resource for InitialRegistrationDelayTimer {
     const ID: u16 = 14;
@@ -939,7 +887,7 @@ impl ::ucifi_runtime::typed::Resource for InitialRegistrationDelayTimer {
 /// ID 15 · no operation (bootstrap/client only) · Boolean · single · optional
 ///
 /// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationFailureBlock;
 impl ::ucifi_runtime::typed::Resource for RegistrationFailureBlock {
     const ID: u16 = 15;
@@ -956,7 +904,7 @@ impl ::ucifi_runtime::typed::Resource for RegistrationFailureBlock {
 /// ID 16 · no operation (bootstrap/client only) · Boolean · single · optional
 ///
 /// true: the client bootstraps again when registration with this server fails or is rejected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapOnRegistrationFailure;
 impl ::ucifi_runtime::typed::Resource for BootstrapOnRegistrationFailure {
     const ID: u16 = 16;
@@ -973,7 +921,7 @@ impl ::ucifi_runtime::typed::Resource for BootstrapOnRegistrationFailure {
 /// ID 17 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
 ///
 /// Number of attempts in one communication sequence before the sequence counts as failed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationRetryCount;
 impl ::ucifi_runtime::typed::Resource for CommunicationRetryCount {
     const ID: u16 = 17;
@@ -990,7 +938,7 @@ impl ::ucifi_runtime::typed::Resource for CommunicationRetryCount {
 /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
 ///
 /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationRetryTimer;
 impl ::ucifi_runtime::typed::Resource for CommunicationRetryTimer {
     const ID: u16 = 18;
@@ -1007,7 +955,7 @@ impl ::ucifi_runtime::typed::Resource for CommunicationRetryTimer {
 /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
 ///
 /// Delay in seconds between two communication sequences.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationSequenceDelayTimer;
 impl ::ucifi_runtime::typed::Resource for CommunicationSequenceDelayTimer {
     const ID: u16 = 19;
@@ -1024,7 +972,7 @@ impl ::ucifi_runtime::typed::Resource for CommunicationSequenceDelayTimer {
 /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
 ///
 /// Number of communication sequences before a registration attempt counts as failed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationSequenceRetryCount;
 impl ::ucifi_runtime::typed::Resource for CommunicationSequenceRetryCount {
     const ID: u16 = 20;
@@ -1041,7 +989,7 @@ impl ::ucifi_runtime::typed::Resource for CommunicationSequenceRetryCount {
 /// ID 21 · RW · Boolean · single · optional
 ///
 /// true: the client can be woken up by SMS; false (default): it cannot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Trigger;
 impl ::ucifi_runtime::typed::Resource for Trigger {
     const ID: u16 = 21;
@@ -1060,7 +1008,7 @@ impl ::ucifi_runtime::typed::Writable for Trigger {}
 /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
 ///
 /// The single transport binding the client prefers to use to contact this server (for example U or T).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PreferredTransport;
 impl ::ucifi_runtime::typed::Resource for PreferredTransport {
     const ID: u16 = 22;
@@ -1079,7 +1027,7 @@ impl ::ucifi_runtime::typed::Writable for PreferredTransport {}
 /// ID 23 · RW · Boolean · single · optional
 ///
 /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MuteSend;
 impl ::ucifi_runtime::typed::Resource for MuteSend {
     const ID: u16 = 23;

@@ -510,123 +510,47 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · mandatory · units `s`
-    ///
-    /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
+    /// Lifetime (resource 1, RW): see [`Lifetime`].
     pub lifetime: ::core::option::Option<i64>,
-    /// Default Minimum Period (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional · units `s`
-    ///
-    /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`].
     pub default_minimum_period: ::core::option::Option<i64>,
-    /// Default Maximum Period (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `s`
-    ///
-    /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`].
     pub default_maximum_period: ::core::option::Option<i64>,
-    /// Disable Timeout (resource 5).
-    ///
-    /// ID 5 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`].
     pub disable_timeout: ::core::option::Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6).
-    ///
-    /// ID 6 · RW · Boolean · single · mandatory
-    ///
-    /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`].
     pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
-    /// Binding (resource 7).
-    ///
-    /// ID 7 · RW · String · single · mandatory
-    ///
-    /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
+    /// Binding (resource 7, RW): see [`Binding`].
     pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// APN Link (resource 10).
-    ///
-    /// ID 10 · RW · Objlnk · single · optional
-    ///
-    /// Link to the APN connection profile (object 11) the client uses to reach this server.
+    /// APN Link (resource 10, RW): see [`ApnLink`].
     pub apn_link: ::core::option::Option<::ucifi_runtime::ObjectLink>,
-    /// Initial Registration Delay Timer (resource 14).
-    ///
-    /// ID 14 · RW · Unsigned Integer · single · optional · units `s`
-    ///
-    /// Seconds to wait, after the previous server in the order registered, before registering with this one.
+    /// Initial Registration Delay Timer (resource 14, RW): see [`InitialRegistrationDelayTimer`].
     pub initial_registration_delay_timer: ::core::option::Option<u64>,
-    /// Communication Retry Count (resource 17).
-    ///
-    /// ID 17 · RW · Unsigned Integer · single · optional
-    ///
-    /// Number of attempts in one communication sequence before the sequence counts as failed.
+    /// Communication Retry Count (resource 17, RW): see [`CommunicationRetryCount`].
     pub communication_retry_count: ::core::option::Option<u64>,
-    /// Communication Retry Timer (resource 18).
-    ///
-    /// ID 18 · RW · Unsigned Integer · single · optional · units `s`
-    ///
-    /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
+    /// Communication Retry Timer (resource 18, RW): see [`CommunicationRetryTimer`].
     pub communication_retry_timer: ::core::option::Option<u64>,
-    /// Communication Sequence Delay Timer (resource 19).
-    ///
-    /// ID 19 · RW · Unsigned Integer · single · optional · units `s`
-    ///
-    /// Delay in seconds between two communication sequences.
+    /// Communication Sequence Delay Timer (resource 19, RW): see [`CommunicationSequenceDelayTimer`].
     pub communication_sequence_delay_timer: ::core::option::Option<u64>,
-    /// Communication Sequence Retry Count (resource 20).
-    ///
-    /// ID 20 · RW · Unsigned Integer · single · optional
-    ///
-    /// Number of communication sequences before a registration attempt counts as failed.
+    /// Communication Sequence Retry Count (resource 20, RW): see [`CommunicationSequenceRetryCount`].
     pub communication_sequence_retry_count: ::core::option::Option<u64>,
-    /// Trigger (resource 21).
-    ///
-    /// ID 21 · RW · Boolean · single · optional
-    ///
-    /// true: the client can be woken up by SMS; false (default): it cannot.
+    /// Trigger (resource 21, RW): see [`Trigger`].
     pub trigger: ::core::option::Option<bool>,
-    /// Preferred Transport (resource 22).
-    ///
-    /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
-    ///
-    /// The single transport binding the client prefers to use to contact this server (for example U or T).
+    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`].
     pub preferred_transport: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Mute Send (resource 23).
-    ///
-    /// ID 23 · RW · Boolean · single · optional
-    ///
-    /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
+    /// Mute Send (resource 23, RW): see [`MuteSend`].
     pub mute_send: ::core::option::Option<bool>,
-    /// Alternate APN Links (resource 24).
-    ///
-    /// ID 24 · RW · Objlnk · multiple · optional
-    ///
-    /// Further APN profile links (object 11) to use when the profile linked by resource 10 cannot be used.
+    /// Alternate APN Links (resource 24, RW): see [`AlternateApnLinks`].
     pub alternate_apn_links: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>,
     >,
-    /// Supported Server Versions (resource 25).
-    ///
-    /// ID 25 · RW · String · multiple · optional
-    ///
-    /// Enabler versions the server supports, one string such as 1.1 or 1.2.1 per instance.
+    /// Supported Server Versions (resource 25, RW): see [`SupportedServerVersions`].
     pub supported_server_versions: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Default Notification Mode (resource 26).
-    ///
-    /// ID 26 · RW · Integer · single · optional · range `0..1`
-    ///
-    /// Default message type for notifications: 0 non-confirmable, 1 confirmable.
+    /// Default Notification Mode (resource 26, RW): see [`DefaultNotificationMode`].
     pub default_notification_mode: ::core::option::Option<i64>,
-    /// Profile ID Hash Algorithm (resource 27).
-    ///
-    /// ID 27 · RW · Unsigned Integer · single · optional · range `0..255`
-    ///
-    /// Hash algorithm code (0..255) the server prefers for dynamically generated profile IDs.
+    /// Profile ID Hash Algorithm (resource 27, RW): see [`ProfileIdHashAlgorithm`].
     pub profile_id_hash_algorithm: ::core::option::Option<u64>,
 }
 impl Lwm2mServerWrite {
@@ -816,23 +740,11 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
+    /// Disable (resource 4, E): see [`Disable`].
     Disable,
-    /// Registration Update Trigger (resource 8).
-    ///
-    /// ID 8 · E · none · single · mandatory
-    ///
-    /// Execute to make the client send a registration Update to this server right away.
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`].
     RegistrationUpdateTrigger,
-    /// Bootstrap-Request Trigger (resource 9).
-    ///
-    /// ID 9 · E · none · single · optional
-    ///
-    /// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
+    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`].
     BootstrapRequestTrigger,
 }
 impl Execute {
@@ -865,7 +777,7 @@ impl Execute {
 /// ID 0 · R · Integer · single · mandatory · range `1..65534`
 ///
 /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 0;
@@ -883,7 +795,7 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 /// ID 1 · RW · Integer · single · mandatory · units `s`
 ///
 /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lifetime;
 impl ::ucifi_runtime::typed::Resource for Lifetime {
     const ID: u16 = 1;
@@ -902,7 +814,7 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 /// ID 2 · RW · Integer · single · optional · units `s`
 ///
 /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultMinimumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
@@ -921,7 +833,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 /// ID 3 · RW · Integer · single · optional · units `s`
 ///
 /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultMaximumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
@@ -940,7 +852,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Disable;
 impl ::ucifi_runtime::typed::Resource for Disable {
     const ID: u16 = 4;
@@ -958,7 +870,7 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 /// ID 5 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DisableTimeout;
 impl ::ucifi_runtime::typed::Resource for DisableTimeout {
     const ID: u16 = 5;
@@ -977,7 +889,7 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 /// ID 6 · RW · Boolean · single · mandatory
 ///
 /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NotificationStoringWhenDisabledOrOffline;
 impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
@@ -996,7 +908,7 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 /// ID 7 · RW · String · single · mandatory
 ///
 /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Binding;
 impl ::ucifi_runtime::typed::Resource for Binding {
     const ID: u16 = 7;
@@ -1015,7 +927,7 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 /// ID 8 · E · none · single · mandatory
 ///
 /// Execute to make the client send a registration Update to this server right away.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationUpdateTrigger;
 impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;
@@ -1033,7 +945,7 @@ impl ::ucifi_runtime::typed::Executable for RegistrationUpdateTrigger {}
 /// ID 9 · E · none · single · optional
 ///
 /// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapRequestTrigger;
 impl ::ucifi_runtime::typed::Resource for BootstrapRequestTrigger {
     const ID: u16 = 9;
@@ -1051,7 +963,7 @@ impl ::ucifi_runtime::typed::Executable for BootstrapRequestTrigger {}
 /// ID 10 · RW · Objlnk · single · optional
 ///
 /// Link to the APN connection profile (object 11) the client uses to reach this server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApnLink;
 impl ::ucifi_runtime::typed::Resource for ApnLink {
     const ID: u16 = 10;
@@ -1070,7 +982,7 @@ impl ::ucifi_runtime::typed::Writable for ApnLink {}
 /// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
 ///
 /// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TlsDtlsAlertCode;
 impl ::ucifi_runtime::typed::Resource for TlsDtlsAlertCode {
     const ID: u16 = 11;
@@ -1088,7 +1000,7 @@ impl ::ucifi_runtime::typed::Readable for TlsDtlsAlertCode {}
 /// ID 12 · R · Time · single · optional
 ///
 /// Time at which the Bootstrap-Server last updated this account.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastBootstrapped;
 impl ::ucifi_runtime::typed::Resource for LastBootstrapped {
     const ID: u16 = 12;
@@ -1106,7 +1018,7 @@ impl ::ucifi_runtime::typed::Readable for LastBootstrapped {}
 /// ID 13 · R · Unsigned Integer · single · optional
 ///
 /// Registration order: the client registers with servers in increasing order of this number.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationPriorityOrder;
 impl ::ucifi_runtime::typed::Resource for RegistrationPriorityOrder {
     const ID: u16 = 13;
@@ -1124,7 +1036,7 @@ impl ::ucifi_runtime::typed::Readable for RegistrationPriorityOrder {}
 /// ID 14 · RW · Unsigned Integer · single · optional · units `s`
 ///
 /// Seconds to wait, after the previous server in the order registered, before registering with this one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InitialRegistrationDelayTimer;
 impl ::ucifi_runtime::typed::Resource for InitialRegistrationDelayTimer {
     const ID: u16 = 14;
@@ -1143,7 +1055,7 @@ impl ::ucifi_runtime::typed::Writable for InitialRegistrationDelayTimer {}
 /// ID 15 · R · Boolean · single · optional
 ///
 /// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RegistrationFailureBlock;
 impl ::ucifi_runtime::typed::Resource for RegistrationFailureBlock {
     const ID: u16 = 15;
@@ -1161,7 +1073,7 @@ impl ::ucifi_runtime::typed::Readable for RegistrationFailureBlock {}
 /// ID 16 · R · Boolean · single · optional
 ///
 /// true: the client bootstraps again when registration with this server fails or is rejected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BootstrapOnRegistrationFailure;
 impl ::ucifi_runtime::typed::Resource for BootstrapOnRegistrationFailure {
     const ID: u16 = 16;
@@ -1179,7 +1091,7 @@ impl ::ucifi_runtime::typed::Readable for BootstrapOnRegistrationFailure {}
 /// ID 17 · RW · Unsigned Integer · single · optional
 ///
 /// Number of attempts in one communication sequence before the sequence counts as failed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationRetryCount;
 impl ::ucifi_runtime::typed::Resource for CommunicationRetryCount {
     const ID: u16 = 17;
@@ -1198,7 +1110,7 @@ impl ::ucifi_runtime::typed::Writable for CommunicationRetryCount {}
 /// ID 18 · RW · Unsigned Integer · single · optional · units `s`
 ///
 /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationRetryTimer;
 impl ::ucifi_runtime::typed::Resource for CommunicationRetryTimer {
     const ID: u16 = 18;
@@ -1217,7 +1129,7 @@ impl ::ucifi_runtime::typed::Writable for CommunicationRetryTimer {}
 /// ID 19 · RW · Unsigned Integer · single · optional · units `s`
 ///
 /// Delay in seconds between two communication sequences.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationSequenceDelayTimer;
 impl ::ucifi_runtime::typed::Resource for CommunicationSequenceDelayTimer {
     const ID: u16 = 19;
@@ -1236,7 +1148,7 @@ impl ::ucifi_runtime::typed::Writable for CommunicationSequenceDelayTimer {}
 /// ID 20 · RW · Unsigned Integer · single · optional
 ///
 /// Number of communication sequences before a registration attempt counts as failed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationSequenceRetryCount;
 impl ::ucifi_runtime::typed::Resource for CommunicationSequenceRetryCount {
     const ID: u16 = 20;
@@ -1255,7 +1167,7 @@ impl ::ucifi_runtime::typed::Writable for CommunicationSequenceRetryCount {}
 /// ID 21 · RW · Boolean · single · optional
 ///
 /// true: the client can be woken up by SMS; false (default): it cannot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Trigger;
 impl ::ucifi_runtime::typed::Resource for Trigger {
     const ID: u16 = 21;
@@ -1274,7 +1186,7 @@ impl ::ucifi_runtime::typed::Writable for Trigger {}
 /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
 ///
 /// The single transport binding the client prefers to use to contact this server (for example U or T).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PreferredTransport;
 impl ::ucifi_runtime::typed::Resource for PreferredTransport {
     const ID: u16 = 22;
@@ -1293,7 +1205,7 @@ impl ::ucifi_runtime::typed::Writable for PreferredTransport {}
 /// ID 23 · RW · Boolean · single · optional
 ///
 /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MuteSend;
 impl ::ucifi_runtime::typed::Resource for MuteSend {
     const ID: u16 = 23;
@@ -1312,7 +1224,7 @@ impl ::ucifi_runtime::typed::Writable for MuteSend {}
 /// ID 24 · RW · Objlnk · multiple · optional
 ///
 /// Further APN profile links (object 11) to use when the profile linked by resource 10 cannot be used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AlternateApnLinks;
 impl ::ucifi_runtime::typed::Resource for AlternateApnLinks {
     const ID: u16 = 24;
@@ -1331,7 +1243,7 @@ impl ::ucifi_runtime::typed::Writable for AlternateApnLinks {}
 /// ID 25 · RW · String · multiple · optional
 ///
 /// Enabler versions the server supports, one string such as 1.1 or 1.2.1 per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupportedServerVersions;
 impl ::ucifi_runtime::typed::Resource for SupportedServerVersions {
     const ID: u16 = 25;
@@ -1353,7 +1265,7 @@ impl ::ucifi_runtime::typed::Writable for SupportedServerVersions {}
 /// ID 26 · RW · Integer · single · optional · range `0..1`
 ///
 /// Default message type for notifications: 0 non-confirmable, 1 confirmable.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultNotificationMode;
 impl ::ucifi_runtime::typed::Resource for DefaultNotificationMode {
     const ID: u16 = 26;
@@ -1372,7 +1284,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultNotificationMode {}
 /// ID 27 · RW · Unsigned Integer · single · optional · range `0..255`
 ///
 /// Hash algorithm code (0..255) the server prefers for dynamically generated profile IDs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ProfileIdHashAlgorithm;
 impl ::ucifi_runtime::typed::Resource for ProfileIdHashAlgorithm {
     const ID: u16 = 27;

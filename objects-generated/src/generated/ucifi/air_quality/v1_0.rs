@@ -370,7 +370,7 @@ impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
 /// ID 1 · R · Float · single · optional · units `ug/m3`
 ///
 /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm10;
 impl ::ucifi_runtime::typed::Resource for Pm10 {
     const ID: u16 = 1;
@@ -388,7 +388,7 @@ impl ::ucifi_runtime::typed::Readable for Pm10 {}
 /// ID 2 · R · Float · single · optional · units `ug/m3`
 ///
 /// PM10 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm1024HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm1024HourAverage {
     const ID: u16 = 2;
@@ -406,7 +406,7 @@ impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
 /// ID 3 · R · Float · single · optional · units `ug/m3`
 ///
 /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm25;
 impl ::ucifi_runtime::typed::Resource for Pm25 {
     const ID: u16 = 3;
@@ -424,7 +424,7 @@ impl ::ucifi_runtime::typed::Readable for Pm25 {}
 /// ID 4 · R · Float · single · optional · units `ug/m3`
 ///
 /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm2524HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm2524HourAverage {
     const ID: u16 = 4;
@@ -442,7 +442,7 @@ impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
 /// ID 5 · R · Float · single · optional · units `ug/m3`
 ///
 /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm1;
 impl ::ucifi_runtime::typed::Resource for Pm1 {
     const ID: u16 = 5;
@@ -460,7 +460,7 @@ impl ::ucifi_runtime::typed::Readable for Pm1 {}
 /// ID 6 · R · Float · single · optional · units `ug/m3`
 ///
 /// PM1 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm124HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm124HourAverage {
     const ID: u16 = 6;
@@ -478,7 +478,7 @@ impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
 /// ID 7 · R · Float · single · optional · units `ppm`
 ///
 /// Present carbon monoxide (CO) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co;
 impl ::ucifi_runtime::typed::Resource for Co {
     const ID: u16 = 7;
@@ -496,7 +496,7 @@ impl ::ucifi_runtime::typed::Readable for Co {}
 /// ID 8 · R · Float · single · optional · units `ppm`
 ///
 /// CO concentration averaged over the past 8 hours, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co8HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co8HourAverage {
     const ID: u16 = 8;
@@ -514,7 +514,7 @@ impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
 /// ID 9 · R · Float · single · optional · units `ppm`
 ///
 /// Present sulphur dioxide (SO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct So2;
 impl ::ucifi_runtime::typed::Resource for So2 {
     const ID: u16 = 9;
@@ -532,7 +532,7 @@ impl ::ucifi_runtime::typed::Readable for So2 {}
 /// ID 10 · R · Float · single · optional · units `ppm`
 ///
 /// SO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct So21HourAverage;
 impl ::ucifi_runtime::typed::Resource for So21HourAverage {
     const ID: u16 = 10;
@@ -550,7 +550,7 @@ impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
 /// ID 11 · R · Float · single · optional · units `ppm`
 ///
 /// SO2 concentration averaged over the past 24 hours, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct So224HourAverage;
 impl ::ucifi_runtime::typed::Resource for So224HourAverage {
     const ID: u16 = 11;
@@ -568,7 +568,7 @@ impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
 /// ID 12 · R · Float · single · optional · units `ppm`
 ///
 /// Present ozone (O3) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct O3;
 impl ::ucifi_runtime::typed::Resource for O3 {
     const ID: u16 = 12;
@@ -586,7 +586,7 @@ impl ::ucifi_runtime::typed::Readable for O3 {}
 /// ID 13 · R · Float · single · optional · units `ppm`
 ///
 /// O3 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct O31HourAverage;
 impl ::ucifi_runtime::typed::Resource for O31HourAverage {
     const ID: u16 = 13;
@@ -604,7 +604,7 @@ impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
 /// ID 14 · R · Float · single · optional · units `ppm`
 ///
 /// O3 concentration averaged over the past 8 hours, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct O38HourAverage;
 impl ::ucifi_runtime::typed::Resource for O38HourAverage {
     const ID: u16 = 14;
@@ -622,7 +622,7 @@ impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
 /// ID 15 · R · Float · single · optional · units `ppm`
 ///
 /// Present nitrogen dioxide (NO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No2;
 impl ::ucifi_runtime::typed::Resource for No2 {
     const ID: u16 = 15;
@@ -640,7 +640,7 @@ impl ::ucifi_runtime::typed::Readable for No2 {}
 /// ID 16 · R · Float · single · optional · units `ppm`
 ///
 /// NO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No21HourAverage;
 impl ::ucifi_runtime::typed::Resource for No21HourAverage {
     const ID: u16 = 16;
@@ -658,7 +658,7 @@ impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
 /// ID 17 · R · Float · single · optional · units `ppm`
 ///
 /// Present carbon dioxide (CO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co2;
 impl ::ucifi_runtime::typed::Resource for Co2 {
     const ID: u16 = 17;
@@ -676,7 +676,7 @@ impl ::ucifi_runtime::typed::Readable for Co2 {}
 /// ID 18 · R · Float · single · optional · units `ppm`
 ///
 /// CO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co21HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co21HourAverage {
     const ID: u16 = 18;
@@ -694,7 +694,7 @@ impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
 /// ID 19 · R · Float · single · optional · units `ppm`
 ///
 /// Present nitric oxide (NO) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No;
 impl ::ucifi_runtime::typed::Resource for No {
     const ID: u16 = 19;
@@ -712,7 +712,7 @@ impl ::ucifi_runtime::typed::Readable for No {}
 /// ID 20 · R · Float · single · optional · units `ppm`
 ///
 /// NO concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No1HourAverage;
 impl ::ucifi_runtime::typed::Resource for No1HourAverage {
     const ID: u16 = 20;
@@ -730,7 +730,7 @@ impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
 /// ID 21 · R · Float · single · optional · units `ppm`
 ///
 /// Present hydrogen sulphide (H2S) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct H2s;
 impl ::ucifi_runtime::typed::Resource for H2s {
     const ID: u16 = 21;
@@ -748,7 +748,7 @@ impl ::ucifi_runtime::typed::Readable for H2s {}
 /// ID 22 · R · Float · single · optional · units `ppm`
 ///
 /// H2S concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct H2s1HourAverage;
 impl ::ucifi_runtime::typed::Resource for H2s1HourAverage {
     const ID: u16 = 22;

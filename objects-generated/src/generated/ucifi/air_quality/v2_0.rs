@@ -469,7 +469,7 @@ impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
 /// ID 1 · R · Float · single · optional · units `ug/m3`
 ///
 /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm10;
 impl ::ucifi_runtime::typed::Resource for Pm10 {
     const ID: u16 = 1;
@@ -487,7 +487,7 @@ impl ::ucifi_runtime::typed::Readable for Pm10 {}
 /// ID 2 · R · Float · single · optional · units `ug/m3`
 ///
 /// PM10 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm1024HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm1024HourAverage {
     const ID: u16 = 2;
@@ -505,7 +505,7 @@ impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
 /// ID 3 · R · Float · single · optional · units `ug/m3`
 ///
 /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm25;
 impl ::ucifi_runtime::typed::Resource for Pm25 {
     const ID: u16 = 3;
@@ -523,7 +523,7 @@ impl ::ucifi_runtime::typed::Readable for Pm25 {}
 /// ID 4 · R · Float · single · optional · units `ug/m3`
 ///
 /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm2524HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm2524HourAverage {
     const ID: u16 = 4;
@@ -541,7 +541,7 @@ impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
 /// ID 5 · R · Float · single · optional · units `ug/m3`
 ///
 /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm1;
 impl ::ucifi_runtime::typed::Resource for Pm1 {
     const ID: u16 = 5;
@@ -559,7 +559,7 @@ impl ::ucifi_runtime::typed::Readable for Pm1 {}
 /// ID 6 · R · Float · single · optional · units `ug/m3`
 ///
 /// PM1 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pm124HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm124HourAverage {
     const ID: u16 = 6;
@@ -577,7 +577,7 @@ impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
 /// ID 7 · R · Float · single · optional · units `ppm`
 ///
 /// Present carbon monoxide (CO) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co;
 impl ::ucifi_runtime::typed::Resource for Co {
     const ID: u16 = 7;
@@ -595,7 +595,7 @@ impl ::ucifi_runtime::typed::Readable for Co {}
 /// ID 8 · R · Float · single · optional · units `ppm`
 ///
 /// CO concentration averaged over the past 8 hours, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co8HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co8HourAverage {
     const ID: u16 = 8;
@@ -613,7 +613,7 @@ impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
 /// ID 9 · R · Float · single · optional · units `ppm`
 ///
 /// Present sulphur dioxide (SO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct So2;
 impl ::ucifi_runtime::typed::Resource for So2 {
     const ID: u16 = 9;
@@ -631,7 +631,7 @@ impl ::ucifi_runtime::typed::Readable for So2 {}
 /// ID 10 · R · Float · single · optional · units `ppm`
 ///
 /// SO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct So21HourAverage;
 impl ::ucifi_runtime::typed::Resource for So21HourAverage {
     const ID: u16 = 10;
@@ -649,7 +649,7 @@ impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
 /// ID 11 · R · Float · single · optional · units `ppm`
 ///
 /// SO2 concentration averaged over the past 24 hours, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct So224HourAverage;
 impl ::ucifi_runtime::typed::Resource for So224HourAverage {
     const ID: u16 = 11;
@@ -667,7 +667,7 @@ impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
 /// ID 12 · R · Float · single · optional · units `ppm`
 ///
 /// Present ozone (O3) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct O3;
 impl ::ucifi_runtime::typed::Resource for O3 {
     const ID: u16 = 12;
@@ -685,7 +685,7 @@ impl ::ucifi_runtime::typed::Readable for O3 {}
 /// ID 13 · R · Float · single · optional · units `ppm`
 ///
 /// O3 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct O31HourAverage;
 impl ::ucifi_runtime::typed::Resource for O31HourAverage {
     const ID: u16 = 13;
@@ -703,7 +703,7 @@ impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
 /// ID 14 · R · Float · single · optional · units `ppm`
 ///
 /// O3 concentration averaged over the past 8 hours, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct O38HourAverage;
 impl ::ucifi_runtime::typed::Resource for O38HourAverage {
     const ID: u16 = 14;
@@ -721,7 +721,7 @@ impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
 /// ID 15 · R · Float · single · optional · units `ppm`
 ///
 /// Present nitrogen dioxide (NO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No2;
 impl ::ucifi_runtime::typed::Resource for No2 {
     const ID: u16 = 15;
@@ -739,7 +739,7 @@ impl ::ucifi_runtime::typed::Readable for No2 {}
 /// ID 16 · R · Float · single · optional · units `ppm`
 ///
 /// NO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No21HourAverage;
 impl ::ucifi_runtime::typed::Resource for No21HourAverage {
     const ID: u16 = 16;
@@ -757,7 +757,7 @@ impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
 /// ID 17 · R · Float · single · optional · units `ppm`
 ///
 /// Present carbon dioxide (CO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co2;
 impl ::ucifi_runtime::typed::Resource for Co2 {
     const ID: u16 = 17;
@@ -775,7 +775,7 @@ impl ::ucifi_runtime::typed::Readable for Co2 {}
 /// ID 18 · R · Float · single · optional · units `ppm`
 ///
 /// CO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Co21HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co21HourAverage {
     const ID: u16 = 18;
@@ -793,7 +793,7 @@ impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
 /// ID 19 · R · Float · single · optional · units `ppm`
 ///
 /// Present nitric oxide (NO) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No;
 impl ::ucifi_runtime::typed::Resource for No {
     const ID: u16 = 19;
@@ -811,7 +811,7 @@ impl ::ucifi_runtime::typed::Readable for No {}
 /// ID 20 · R · Float · single · optional · units `ppm`
 ///
 /// NO concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No1HourAverage;
 impl ::ucifi_runtime::typed::Resource for No1HourAverage {
     const ID: u16 = 20;
@@ -829,7 +829,7 @@ impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
 /// ID 21 · R · Float · single · optional · units `ppm`
 ///
 /// Present hydrogen sulphide (H2S) concentration, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct H2s;
 impl ::ucifi_runtime::typed::Resource for H2s {
     const ID: u16 = 21;
@@ -847,7 +847,7 @@ impl ::ucifi_runtime::typed::Readable for H2s {}
 /// ID 22 · R · Float · single · optional · units `ppm`
 ///
 /// H2S concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct H2s1HourAverage;
 impl ::ucifi_runtime::typed::Resource for H2s1HourAverage {
     const ID: u16 = 22;
@@ -865,7 +865,7 @@ impl ::ucifi_runtime::typed::Readable for H2s1HourAverage {}
 /// ID 23 · R · Float · single · optional · units `ppm`
 ///
 /// Present concentration of volatile organic compounds (VOC), in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Voc;
 impl ::ucifi_runtime::typed::Resource for Voc {
     const ID: u16 = 23;
@@ -883,7 +883,7 @@ impl ::ucifi_runtime::typed::Readable for Voc {}
 /// ID 24 · R · Float · single · optional · units `ppm`
 ///
 /// VOC concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Voc1HourAverage;
 impl ::ucifi_runtime::typed::Resource for Voc1HourAverage {
     const ID: u16 = 24;
@@ -901,7 +901,7 @@ impl ::ucifi_runtime::typed::Readable for Voc1HourAverage {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -919,7 +919,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -937,7 +937,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -955,7 +955,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -215,23 +215,11 @@ impl ::ucifi_runtime::typed::ObjectType for Battery {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct BatteryWrite {
-    /// Type of battery (resource 4).
-    ///
-    /// ID 4 · RW · String · single · optional
-    ///
-    /// Battery technology as text, e.g. rechargeable Li-ion.
+    /// Type of battery (resource 4, RW): see [`TypeOfBattery`].
     pub type_of_battery: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Low battery threshold (resource 5).
-    ///
-    /// ID 5 · RW · Integer · single · optional · units `/100`
-    ///
-    /// Charge level in percent at or below which the device raises a low-battery event.
+    /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`].
     pub low_battery_threshold: ::core::option::Option<i64>,
-    /// Battery shutdown (resource 7).
-    ///
-    /// ID 7 · RW · Boolean · single · optional
-    ///
-    /// true when the device has switched itself off because the battery ran flat; the central application may clear it.
+    /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`].
     pub battery_shutdown: ::core::option::Option<bool>,
 }
 impl BatteryWrite {
@@ -295,11 +283,7 @@ impl ::ucifi_runtime::typed::Instance for BatteryWrite {
 /// The executable resources of Battery (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Supply loss counter reset (resource 11).
-    ///
-    /// ID 11 · E · none · single · optional
-    ///
-    /// Execute to set the supply loss counter to zero.
+    /// Supply loss counter reset (resource 11, E): see [`SupplyLossCounterReset`].
     SupplyLossCounterReset,
 }
 impl Execute {
@@ -324,7 +308,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · mandatory · units `/100`
 ///
 /// Remaining charge in percent of full capacity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryLevel;
 impl ::ucifi_runtime::typed::Resource for BatteryLevel {
     const ID: u16 = 1;
@@ -342,7 +326,7 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 /// ID 2 · R · Float · single · optional · units `Ah`
 ///
 /// Rated capacity of the battery in ampere-hours (Ah).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryCapacity;
 impl ::ucifi_runtime::typed::Resource for BatteryCapacity {
     const ID: u16 = 2;
@@ -360,7 +344,7 @@ impl ::ucifi_runtime::typed::Readable for BatteryCapacity {}
 /// ID 3 · R · Float · single · optional · units `V`
 ///
 /// Present battery voltage in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryVoltage;
 impl ::ucifi_runtime::typed::Resource for BatteryVoltage {
     const ID: u16 = 3;
@@ -378,7 +362,7 @@ impl ::ucifi_runtime::typed::Readable for BatteryVoltage {}
 /// ID 4 · RW · String · single · optional
 ///
 /// Battery technology as text, e.g. rechargeable Li-ion.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfBattery;
 impl ::ucifi_runtime::typed::Resource for TypeOfBattery {
     const ID: u16 = 4;
@@ -397,7 +381,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfBattery {}
 /// ID 5 · RW · Integer · single · optional · units `/100`
 ///
 /// Charge level in percent at or below which the device raises a low-battery event.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowBatteryThreshold;
 impl ::ucifi_runtime::typed::Resource for LowBatteryThreshold {
     const ID: u16 = 5;
@@ -416,7 +400,7 @@ impl ::ucifi_runtime::typed::Writable for LowBatteryThreshold {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when the charge is at or below Low battery threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryLevelTooLow;
 impl ::ucifi_runtime::typed::Resource for BatteryLevelTooLow {
     const ID: u16 = 6;
@@ -434,7 +418,7 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevelTooLow {}
 /// ID 7 · RW · Boolean · single · optional
 ///
 /// true when the device has switched itself off because the battery ran flat; the central application may clear it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatteryShutdown;
 impl ::ucifi_runtime::typed::Resource for BatteryShutdown {
     const ID: u16 = 7;
@@ -453,7 +437,7 @@ impl ::ucifi_runtime::typed::Writable for BatteryShutdown {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Number of discharge and recharge cycles the battery has gone through.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfCycles;
 impl ::ucifi_runtime::typed::Resource for NumberOfCycles {
     const ID: u16 = 8;
@@ -471,7 +455,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfCycles {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// For mains devices with a battery backup: true while mains power is missing, false once it is back.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupplyLoss;
 impl ::ucifi_runtime::typed::Resource for SupplyLoss {
     const ID: u16 = 9;
@@ -489,7 +473,7 @@ impl ::ucifi_runtime::typed::Readable for SupplyLoss {}
 /// ID 10 · R · Integer · single · optional
 ///
 /// Number of mains supply losses since the counter was last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupplyLossCounter;
 impl ::ucifi_runtime::typed::Resource for SupplyLossCounter {
     const ID: u16 = 10;
@@ -507,7 +491,7 @@ impl ::ucifi_runtime::typed::Readable for SupplyLossCounter {}
 /// ID 11 · E · none · single · optional
 ///
 /// Execute to set the supply loss counter to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupplyLossCounterReset;
 impl ::ucifi_runtime::typed::Resource for SupplyLossCounterReset {
     const ID: u16 = 11;
@@ -525,7 +509,7 @@ impl ::ucifi_runtime::typed::Executable for SupplyLossCounterReset {}
 /// ID 12 · R · String · single · optional
 ///
 /// Cause of the last mains loss as found by the device, e.g. lightning (over-voltage seen) or accident (movement detected).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupplyLossReason;
 impl ::ucifi_runtime::typed::Resource for SupplyLossReason {
     const ID: u16 = 12;

@@ -168,39 +168,19 @@ impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct CalendarRuleWrite {
-    /// Calendar Name (resource 0).
-    ///
-    /// ID 0 · RW · String · single · optional
-    ///
-    /// Short name of the calendar.
+    /// Calendar Name (resource 0, RW): see [`CalendarName`].
     pub calendar_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Calendar Type (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · optional
-    ///
-    /// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
+    /// Calendar Type (resource 1, RW): see [`CalendarType`].
     pub calendar_type: ::core::option::Option<i64>,
-    /// Start Date (resource 2).
-    ///
-    /// ID 2 · RW · String · multiple · optional
-    ///
-    /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
+    /// Start Date (resource 2, RW): see [`StartDate`].
     pub start_date: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// End Date (resource 3).
-    ///
-    /// ID 3 · RW · String · multiple · optional
-    ///
-    /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
+    /// End Date (resource 3, RW): see [`EndDate`].
     pub end_date: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Date Rule (resource 4).
-    ///
-    /// ID 4 · RW · String · single · optional
-    ///
-    /// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
+    /// Date Rule (resource 4, RW): see [`DateRule`].
     pub date_rule: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl CalendarRuleWrite {
@@ -285,7 +265,7 @@ impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
 /// ID 0 · RW · String · single · optional
 ///
 /// Short name of the calendar.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CalendarName;
 impl ::ucifi_runtime::typed::Resource for CalendarName {
     const ID: u16 = 0;
@@ -304,7 +284,7 @@ impl ::ucifi_runtime::typed::Writable for CalendarName {}
 /// ID 1 · RW · Integer · single · optional
 ///
 /// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CalendarType;
 impl ::ucifi_runtime::typed::Resource for CalendarType {
     const ID: u16 = 1;
@@ -323,7 +303,7 @@ impl ::ucifi_runtime::typed::Writable for CalendarType {}
 /// ID 2 · RW · String · multiple · optional
 ///
 /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct StartDate;
 impl ::ucifi_runtime::typed::Resource for StartDate {
     const ID: u16 = 2;
@@ -345,7 +325,7 @@ impl ::ucifi_runtime::typed::Writable for StartDate {}
 /// ID 3 · RW · String · multiple · optional
 ///
 /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EndDate;
 impl ::ucifi_runtime::typed::Resource for EndDate {
     const ID: u16 = 3;
@@ -367,7 +347,7 @@ impl ::ucifi_runtime::typed::Writable for EndDate {}
 /// ID 4 · RW · String · single · optional
 ///
 /// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DateRule;
 impl ::ucifi_runtime::typed::Resource for DateRule {
     const ID: u16 = 4;
@@ -386,7 +366,7 @@ impl ::ucifi_runtime::typed::Writable for DateRule {}
 /// ID 5 · R · Boolean · single · optional
 ///
 /// true when the rule applies today.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CalendarActive;
 impl ::ucifi_runtime::typed::Resource for CalendarActive {
     const ID: u16 = 5;

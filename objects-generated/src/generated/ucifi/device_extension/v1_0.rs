@@ -195,29 +195,13 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtensionWrite {
-    /// User-given name (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Friendly name of the device chosen by the operator.
+    /// User-given name (resource 3, RW): see [`UserGivenName`].
     pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Asset identifier (resource 4).
-    ///
-    /// ID 4 · RW · String · single · optional
-    ///
-    /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
+    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`].
     pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Installation date (resource 5).
-    ///
-    /// ID 5 · RW · Time · single · optional
-    ///
-    /// Date on which the device was installed.
+    /// Installation date (resource 5, RW): see [`InstallationDate`].
     pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Maintenance (resource 7).
-    ///
-    /// ID 7 · RW · Boolean · single · optional
-    ///
-    /// true while the device is in maintenance mode.
+    /// Maintenance (resource 7, RW): see [`Maintenance`].
     pub maintenance: ::core::option::Option<bool>,
 }
 impl DeviceExtensionWrite {
@@ -288,11 +272,7 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Configuration reset (resource 8).
-    ///
-    /// ID 8 · E · none · single · optional
-    ///
-    /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
+    /// Configuration reset (resource 8, E): see [`ConfigurationReset`].
     ConfigurationReset,
 }
 impl Execute {
@@ -317,7 +297,7 @@ impl Execute {
 /// ID 1 · R · String · single · optional
 ///
 /// GTIN product code of the controller device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GtinModelNumber;
 impl ::ucifi_runtime::typed::Resource for GtinModelNumber {
     const ID: u16 = 1;
@@ -335,7 +315,7 @@ impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
 /// ID 2 · R · String · single · mandatory
 ///
 /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManufacturerIdentifier;
 impl ::ucifi_runtime::typed::Resource for ManufacturerIdentifier {
     const ID: u16 = 2;
@@ -353,7 +333,7 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Friendly name of the device chosen by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UserGivenName;
 impl ::ucifi_runtime::typed::Resource for UserGivenName {
     const ID: u16 = 3;
@@ -372,7 +352,7 @@ impl ::ucifi_runtime::typed::Writable for UserGivenName {}
 /// ID 4 · RW · String · single · optional
 ///
 /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssetIdentifier;
 impl ::ucifi_runtime::typed::Resource for AssetIdentifier {
     const ID: u16 = 4;
@@ -391,7 +371,7 @@ impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
 /// ID 5 · RW · Time · single · optional
 ///
 /// Date on which the device was installed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstallationDate;
 impl ::ucifi_runtime::typed::Resource for InstallationDate {
     const ID: u16 = 5;
@@ -410,7 +390,7 @@ impl ::ucifi_runtime::typed::Writable for InstallationDate {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true while a software update is running on the device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SoftwareUpdate;
 impl ::ucifi_runtime::typed::Resource for SoftwareUpdate {
     const ID: u16 = 6;
@@ -428,7 +408,7 @@ impl ::ucifi_runtime::typed::Readable for SoftwareUpdate {}
 /// ID 7 · RW · Boolean · single · optional
 ///
 /// true while the device is in maintenance mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Maintenance;
 impl ::ucifi_runtime::typed::Resource for Maintenance {
     const ID: u16 = 7;
@@ -447,7 +427,7 @@ impl ::ucifi_runtime::typed::Writable for Maintenance {}
 /// ID 8 · E · none · single · optional
 ///
 /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConfigurationReset;
 impl ::ucifi_runtime::typed::Resource for ConfigurationReset {
     const ID: u16 = 8;
@@ -465,7 +445,7 @@ impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
 /// ID 9 · R · Integer · single · optional · units `h`
 ///
 /// Total hours the device has been powered, accumulated over its life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DeviceOperatingHours;
 impl ::ucifi_runtime::typed::Resource for DeviceOperatingHours {
     const ID: u16 = 9;
@@ -483,7 +463,7 @@ impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
 /// ID 10 · R · String · single · optional
 ///
 /// Vendor-formatted text about the firmware versions of peripherals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AdditionalFirmwareInformation;
 impl ::ucifi_runtime::typed::Resource for AdditionalFirmwareInformation {
     const ID: u16 = 10;

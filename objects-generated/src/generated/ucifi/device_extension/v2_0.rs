@@ -264,57 +264,25 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtensionWrite {
-    /// User-given name (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Friendly name of the device chosen by the operator.
+    /// User-given name (resource 3, RW): see [`UserGivenName`].
     pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Asset identifier (resource 4).
-    ///
-    /// ID 4 · RW · String · single · optional
-    ///
-    /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
+    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`].
     pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Installation date (resource 5).
-    ///
-    /// ID 5 · RW · Time · single · optional
-    ///
-    /// Date on which the device was installed.
+    /// Installation date (resource 5, RW): see [`InstallationDate`].
     pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Software update (resource 6).
-    ///
-    /// ID 6 · RW · Boolean · single · optional
-    ///
-    /// true while a software update is running on the device.
+    /// Software update (resource 6, RW): see [`SoftwareUpdate`].
     pub software_update: ::core::option::Option<bool>,
-    /// Maintenance (resource 7).
-    ///
-    /// ID 7 · RW · Boolean · single · optional
-    ///
-    /// true while the device is in maintenance mode.
+    /// Maintenance (resource 7, RW): see [`Maintenance`].
     pub maintenance: ::core::option::Option<bool>,
-    /// DST Start (resource 11).
-    ///
-    /// ID 11 · RW · Time · multiple · optional · units `s`
-    ///
-    /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
+    /// DST Start (resource 11, RW): see [`DstStart`].
     pub dst_start: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
     >,
-    /// DST End (resource 12).
-    ///
-    /// ID 12 · RW · Time · multiple · optional
-    ///
-    /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
+    /// DST End (resource 12, RW): see [`DstEnd`].
     pub dst_end: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
     >,
-    /// DST Offset (resource 13).
-    ///
-    /// ID 13 · RW · String · multiple · optional
-    ///
-    /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
+    /// DST Offset (resource 13, RW): see [`DstOffset`].
     pub dst_offset: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
@@ -426,11 +394,7 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Configuration reset (resource 8).
-    ///
-    /// ID 8 · E · none · single · optional
-    ///
-    /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
+    /// Configuration reset (resource 8, E): see [`ConfigurationReset`].
     ConfigurationReset,
 }
 impl Execute {
@@ -455,7 +419,7 @@ impl Execute {
 /// ID 1 · R · String · single · optional
 ///
 /// GTIN product code of the controller device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GtinModelNumber;
 impl ::ucifi_runtime::typed::Resource for GtinModelNumber {
     const ID: u16 = 1;
@@ -473,7 +437,7 @@ impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
 /// ID 2 · R · String · single · mandatory
 ///
 /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManufacturerIdentifier;
 impl ::ucifi_runtime::typed::Resource for ManufacturerIdentifier {
     const ID: u16 = 2;
@@ -491,7 +455,7 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Friendly name of the device chosen by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UserGivenName;
 impl ::ucifi_runtime::typed::Resource for UserGivenName {
     const ID: u16 = 3;
@@ -510,7 +474,7 @@ impl ::ucifi_runtime::typed::Writable for UserGivenName {}
 /// ID 4 · RW · String · single · optional
 ///
 /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssetIdentifier;
 impl ::ucifi_runtime::typed::Resource for AssetIdentifier {
     const ID: u16 = 4;
@@ -529,7 +493,7 @@ impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
 /// ID 5 · RW · Time · single · optional
 ///
 /// Date on which the device was installed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstallationDate;
 impl ::ucifi_runtime::typed::Resource for InstallationDate {
     const ID: u16 = 5;
@@ -548,7 +512,7 @@ impl ::ucifi_runtime::typed::Writable for InstallationDate {}
 /// ID 6 · RW · Boolean · single · optional
 ///
 /// true while a software update is running on the device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SoftwareUpdate;
 impl ::ucifi_runtime::typed::Resource for SoftwareUpdate {
     const ID: u16 = 6;
@@ -567,7 +531,7 @@ impl ::ucifi_runtime::typed::Writable for SoftwareUpdate {}
 /// ID 7 · RW · Boolean · single · optional
 ///
 /// true while the device is in maintenance mode.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Maintenance;
 impl ::ucifi_runtime::typed::Resource for Maintenance {
     const ID: u16 = 7;
@@ -586,7 +550,7 @@ impl ::ucifi_runtime::typed::Writable for Maintenance {}
 /// ID 8 · E · none · single · optional
 ///
 /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConfigurationReset;
 impl ::ucifi_runtime::typed::Resource for ConfigurationReset {
     const ID: u16 = 8;
@@ -604,7 +568,7 @@ impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
 /// ID 9 · R · Integer · single · optional · units `h`
 ///
 /// Total hours the device has been powered, accumulated over its life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DeviceOperatingHours;
 impl ::ucifi_runtime::typed::Resource for DeviceOperatingHours {
     const ID: u16 = 9;
@@ -622,7 +586,7 @@ impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
 /// ID 10 · R · String · single · optional
 ///
 /// Vendor-formatted text about the firmware versions of peripherals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AdditionalFirmwareInformation;
 impl ::ucifi_runtime::typed::Resource for AdditionalFirmwareInformation {
     const ID: u16 = 10;
@@ -640,7 +604,7 @@ impl ::ucifi_runtime::typed::Readable for AdditionalFirmwareInformation {}
 /// ID 11 · RW · Time · multiple · optional · units `s`
 ///
 /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DstStart;
 impl ::ucifi_runtime::typed::Resource for DstStart {
     const ID: u16 = 11;
@@ -659,7 +623,7 @@ impl ::ucifi_runtime::typed::Writable for DstStart {}
 /// ID 12 · RW · Time · multiple · optional
 ///
 /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DstEnd;
 impl ::ucifi_runtime::typed::Resource for DstEnd {
     const ID: u16 = 12;
@@ -678,7 +642,7 @@ impl ::ucifi_runtime::typed::Writable for DstEnd {}
 /// ID 13 · RW · String · multiple · optional
 ///
 /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DstOffset;
 impl ::ucifi_runtime::typed::Resource for DstOffset {
     const ID: u16 = 13;
@@ -700,7 +664,7 @@ impl ::ucifi_runtime::typed::Writable for DstOffset {}
 /// ID 14 · R · Integer · single · optional · units `s`
 ///
 /// Seconds since the device last restarted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Uptime;
 impl ::ucifi_runtime::typed::Resource for Uptime {
     const ID: u16 = 14;
@@ -718,7 +682,7 @@ impl ::ucifi_runtime::typed::Readable for Uptime {}
 /// ID 15 · R · Boolean · single · optional
 ///
 /// true when the device is a battery-powered reduced-function device (RFD) that sleeps most of the time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RfdDevice;
 impl ::ucifi_runtime::typed::Resource for RfdDevice {
     const ID: u16 = 15;

@@ -391,131 +391,51 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DistributedSensorGroupWrite {
-    /// Group Address (resource 4).
-    ///
-    /// ID 4 · RW · String · single · optional
-    ///
-    /// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
+    /// Group Address (resource 4, RW): see [`GroupAddress`].
     pub group_address: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Group ID (resource 5).
-    ///
-    /// ID 5 · RW · String · single · optional
-    ///
-    /// Identifier of the group, carried in every group message.
+    /// Group ID (resource 5, RW): see [`GroupId`].
     pub group_id: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Shared Sensor information (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · optional
-    ///
-    /// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
+    /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`].
     pub shared_sensor_information: ::core::option::Option<i64>,
-    /// Quality of service (resource 7).
-    ///
-    /// ID 7 · RW · String · single · optional
-    ///
-    /// Publisher: quality of service for group messages where the transport supports it.
+    /// Quality of service (resource 7, RW): see [`QualityOfService`].
     pub quality_of_service: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Hop Limit (resource 8).
-    ///
-    /// ID 8 · RW · Integer · single · optional
-    ///
-    /// Publisher: hop limit put on broadcast group messages.
+    /// Hop Limit (resource 8, RW): see [`HopLimit`].
     pub hop_limit: ::core::option::Option<i64>,
-    /// Broadcast Criteria (resource 9).
-    ///
-    /// ID 9 · RW · Integer · single · optional
-    ///
-    /// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
+    /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`].
     pub broadcast_criteria: ::core::option::Option<i64>,
-    /// Min Broadcast Period (resource 10).
-    ///
-    /// ID 10 · RW · Integer · single · optional · units `s`
-    ///
-    /// Publisher: shortest time in seconds between two messages.
+    /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`].
     pub min_broadcast_period: ::core::option::Option<i64>,
-    /// Max Broadcast Period (resource 11).
-    ///
-    /// ID 11 · RW · Integer · single · optional · units `s`
-    ///
-    /// Publisher: longest time in seconds between two messages when sending periodically.
+    /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`].
     pub max_broadcast_period: ::core::option::Option<i64>,
-    /// Publisher Step interval (resource 12).
-    ///
-    /// ID 12 · RW · Float · single · optional
-    ///
-    /// Publisher: smallest change of the reading that is worth publishing.
+    /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`].
     pub publisher_step_interval: ::core::option::Option<f64>,
-    /// Min Threshold (resource 13).
-    ///
-    /// ID 13 · RW · Float · single · optional
-    ///
-    /// Publisher: values under this are not sent; NaN or absent disables it.
+    /// Min Threshold (resource 13, RW): see [`MinThreshold`].
     pub min_threshold: ::core::option::Option<f64>,
-    /// Max Threshold (resource 14).
-    ///
-    /// ID 14 · RW · Float · single · optional
-    ///
-    /// Publisher: values over this are not sent; NaN or absent disables it.
+    /// Max Threshold (resource 14, RW): see [`MaxThreshold`].
     pub max_threshold: ::core::option::Option<f64>,
-    /// Auto Clear Validity Time (resource 15).
-    ///
-    /// ID 15 · RW · Integer · single · optional · units `s`
-    ///
-    /// Publisher: seconds a published state stays valid before receivers fall back to the default value.
+    /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`].
     pub auto_clear_validity_time: ::core::option::Option<i64>,
-    /// Auto Clear Default Value (resource 16).
-    ///
-    /// ID 16 · RW · Float · single · optional
-    ///
-    /// Publisher: value receivers restore once the validity time has passed.
+    /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`].
     pub auto_clear_default_value: ::core::option::Option<f64>,
-    /// Data Fusion Operation (resource 17).
-    ///
-    /// ID 17 · RW · Integer · single · optional
-    ///
-    /// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
+    /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`].
     pub data_fusion_operation: ::core::option::Option<i64>,
-    /// Remote Sensors Dynamic Mapping (resource 18).
-    ///
-    /// ID 18 · RW · Boolean · single · optional
-    ///
-    /// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
+    /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`].
     pub remote_sensors_dynamic_mapping: ::core::option::Option<bool>,
-    /// Remote Sensors Implicit Mapping (resource 19).
-    ///
-    /// ID 19 · RW · Boolean · single · optional
-    ///
-    /// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
+    /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`].
     pub remote_sensors_implicit_mapping: ::core::option::Option<bool>,
-    /// Local Sensor State URI (resource 20).
-    ///
-    /// ID 20 · RW · String · multiple · optional
-    ///
-    /// Publisher: paths of the local resources whose states are published.
+    /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`].
     pub local_sensor_state_uri: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Local Sensor Publisher ID (resource 21).
-    ///
-    /// ID 21 · RW · Integer · multiple · optional
-    ///
-    /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
+    /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`].
     pub local_sensor_publisher_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Remote Sensor State URI (resource 22).
-    ///
-    /// ID 22 · RW · String · multiple · optional
-    ///
-    /// Subscriber: paths of the remote publishers to listen to.
+    /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`].
     pub remote_sensor_state_uri: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Group Description (resource 24).
-    ///
-    /// ID 24 · RW · String · single · optional
-    ///
-    /// Free text set by the user to describe the group.
+    /// Group Description (resource 24, RW): see [`GroupDescription`].
     pub group_description: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl DistributedSensorGroupWrite {
@@ -708,7 +628,7 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
 /// ID 0 · R · Float · single · optional
 ///
 /// Present group state: the latest published value, or the fused value of all members when data fusion is used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupState;
 impl ::ucifi_runtime::typed::Resource for GroupState {
     const ID: u16 = 0;
@@ -726,7 +646,7 @@ impl ::ucifi_runtime::typed::Readable for GroupState {}
 /// ID 1 · R · Time · single · optional
 ///
 /// Subscriber: when activity was last seen in the group.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MostRecentGroupActivity;
 impl ::ucifi_runtime::typed::Resource for MostRecentGroupActivity {
     const ID: u16 = 1;
@@ -744,7 +664,7 @@ impl ::ucifi_runtime::typed::Readable for MostRecentGroupActivity {}
 /// ID 2 · R · String · single · optional
 ///
 /// Subscriber: resource path (\</Object/Instance/Resource\>) of the last sensor state received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MostRecentSensorNotification;
 impl ::ucifi_runtime::typed::Resource for MostRecentSensorNotification {
     const ID: u16 = 2;
@@ -762,7 +682,7 @@ impl ::ucifi_runtime::typed::Readable for MostRecentSensorNotification {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Subscriber: publisher ID carried by the last sensor notification (default 0).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MostRecentSensorPublisherId;
 impl ::ucifi_runtime::typed::Resource for MostRecentSensorPublisherId {
     const ID: u16 = 3;
@@ -780,7 +700,7 @@ impl ::ucifi_runtime::typed::Readable for MostRecentSensorPublisherId {}
 /// ID 4 · RW · String · single · optional
 ///
 /// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupAddress;
 impl ::ucifi_runtime::typed::Resource for GroupAddress {
     const ID: u16 = 4;
@@ -799,7 +719,7 @@ impl ::ucifi_runtime::typed::Writable for GroupAddress {}
 /// ID 5 · RW · String · single · optional
 ///
 /// Identifier of the group, carried in every group message.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupId;
 impl ::ucifi_runtime::typed::Resource for GroupId {
     const ID: u16 = 5;
@@ -818,7 +738,7 @@ impl ::ucifi_runtime::typed::Writable for GroupId {}
 /// ID 6 · RW · Integer · single · optional
 ///
 /// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SharedSensorInformation;
 impl ::ucifi_runtime::typed::Resource for SharedSensorInformation {
     const ID: u16 = 6;
@@ -837,7 +757,7 @@ impl ::ucifi_runtime::typed::Writable for SharedSensorInformation {}
 /// ID 7 · RW · String · single · optional
 ///
 /// Publisher: quality of service for group messages where the transport supports it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct QualityOfService;
 impl ::ucifi_runtime::typed::Resource for QualityOfService {
     const ID: u16 = 7;
@@ -856,7 +776,7 @@ impl ::ucifi_runtime::typed::Writable for QualityOfService {}
 /// ID 8 · RW · Integer · single · optional
 ///
 /// Publisher: hop limit put on broadcast group messages.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HopLimit;
 impl ::ucifi_runtime::typed::Resource for HopLimit {
     const ID: u16 = 8;
@@ -875,7 +795,7 @@ impl ::ucifi_runtime::typed::Writable for HopLimit {}
 /// ID 9 · RW · Integer · single · optional
 ///
 /// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BroadcastCriteria;
 impl ::ucifi_runtime::typed::Resource for BroadcastCriteria {
     const ID: u16 = 9;
@@ -894,7 +814,7 @@ impl ::ucifi_runtime::typed::Writable for BroadcastCriteria {}
 /// ID 10 · RW · Integer · single · optional · units `s`
 ///
 /// Publisher: shortest time in seconds between two messages.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinBroadcastPeriod;
 impl ::ucifi_runtime::typed::Resource for MinBroadcastPeriod {
     const ID: u16 = 10;
@@ -913,7 +833,7 @@ impl ::ucifi_runtime::typed::Writable for MinBroadcastPeriod {}
 /// ID 11 · RW · Integer · single · optional · units `s`
 ///
 /// Publisher: longest time in seconds between two messages when sending periodically.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxBroadcastPeriod;
 impl ::ucifi_runtime::typed::Resource for MaxBroadcastPeriod {
     const ID: u16 = 11;
@@ -932,7 +852,7 @@ impl ::ucifi_runtime::typed::Writable for MaxBroadcastPeriod {}
 /// ID 12 · RW · Float · single · optional
 ///
 /// Publisher: smallest change of the reading that is worth publishing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublisherStepInterval;
 impl ::ucifi_runtime::typed::Resource for PublisherStepInterval {
     const ID: u16 = 12;
@@ -951,7 +871,7 @@ impl ::ucifi_runtime::typed::Writable for PublisherStepInterval {}
 /// ID 13 · RW · Float · single · optional
 ///
 /// Publisher: values under this are not sent; NaN or absent disables it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinThreshold;
 impl ::ucifi_runtime::typed::Resource for MinThreshold {
     const ID: u16 = 13;
@@ -970,7 +890,7 @@ impl ::ucifi_runtime::typed::Writable for MinThreshold {}
 /// ID 14 · RW · Float · single · optional
 ///
 /// Publisher: values over this are not sent; NaN or absent disables it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxThreshold;
 impl ::ucifi_runtime::typed::Resource for MaxThreshold {
     const ID: u16 = 14;
@@ -989,7 +909,7 @@ impl ::ucifi_runtime::typed::Writable for MaxThreshold {}
 /// ID 15 · RW · Integer · single · optional · units `s`
 ///
 /// Publisher: seconds a published state stays valid before receivers fall back to the default value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AutoClearValidityTime;
 impl ::ucifi_runtime::typed::Resource for AutoClearValidityTime {
     const ID: u16 = 15;
@@ -1008,7 +928,7 @@ impl ::ucifi_runtime::typed::Writable for AutoClearValidityTime {}
 /// ID 16 · RW · Float · single · optional
 ///
 /// Publisher: value receivers restore once the validity time has passed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AutoClearDefaultValue;
 impl ::ucifi_runtime::typed::Resource for AutoClearDefaultValue {
     const ID: u16 = 16;
@@ -1027,7 +947,7 @@ impl ::ucifi_runtime::typed::Writable for AutoClearDefaultValue {}
 /// ID 17 · RW · Integer · single · optional
 ///
 /// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataFusionOperation;
 impl ::ucifi_runtime::typed::Resource for DataFusionOperation {
     const ID: u16 = 17;
@@ -1046,7 +966,7 @@ impl ::ucifi_runtime::typed::Writable for DataFusionOperation {}
 /// ID 18 · RW · Boolean · single · optional
 ///
 /// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorsDynamicMapping;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorsDynamicMapping {
     const ID: u16 = 18;
@@ -1065,7 +985,7 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorsDynamicMapping {}
 /// ID 19 · RW · Boolean · single · optional
 ///
 /// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorsImplicitMapping;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorsImplicitMapping {
     const ID: u16 = 19;
@@ -1084,7 +1004,7 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorsImplicitMapping {}
 /// ID 20 · RW · String · multiple · optional
 ///
 /// Publisher: paths of the local resources whose states are published.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LocalSensorStateUri;
 impl ::ucifi_runtime::typed::Resource for LocalSensorStateUri {
     const ID: u16 = 20;
@@ -1106,7 +1026,7 @@ impl ::ucifi_runtime::typed::Writable for LocalSensorStateUri {}
 /// ID 21 · RW · Integer · multiple · optional
 ///
 /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LocalSensorPublisherId;
 impl ::ucifi_runtime::typed::Resource for LocalSensorPublisherId {
     const ID: u16 = 21;
@@ -1125,7 +1045,7 @@ impl ::ucifi_runtime::typed::Writable for LocalSensorPublisherId {}
 /// ID 22 · RW · String · multiple · optional
 ///
 /// Subscriber: paths of the remote publishers to listen to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorStateUri;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorStateUri {
     const ID: u16 = 22;
@@ -1147,7 +1067,7 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorStateUri {}
 /// ID 23 · R · String · single · optional
 ///
 /// Vendor text about how the group is working, e.g. recent events.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupLog;
 impl ::ucifi_runtime::typed::Resource for GroupLog {
     const ID: u16 = 23;
@@ -1165,7 +1085,7 @@ impl ::ucifi_runtime::typed::Readable for GroupLog {}
 /// ID 24 · RW · String · single · optional
 ///
 /// Free text set by the user to describe the group.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupDescription;
 impl ::ucifi_runtime::typed::Resource for GroupDescription {
     const ID: u16 = 24;

@@ -194,7 +194,7 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorMessageWrite {
 /// ID 0 · R · Integer · single · mandatory
 ///
 /// Group the message belongs to; receivers may filter on it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GroupId;
 impl ::ucifi_runtime::typed::Resource for GroupId {
     const ID: u16 = 0;
@@ -212,7 +212,7 @@ impl ::ucifi_runtime::typed::Readable for GroupId {}
 /// ID 1 · R · Time · single · mandatory
 ///
 /// When the publisher took the measurement.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublishingTimestamp;
 impl ::ucifi_runtime::typed::Resource for PublishingTimestamp {
     const ID: u16 = 1;
@@ -230,7 +230,7 @@ impl ::ucifi_runtime::typed::Readable for PublishingTimestamp {}
 /// ID 2 · R · String · single · mandatory
 ///
 /// Path of the publisher's resource holding the state, used for fusion and filtering.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublisherStateUri;
 impl ::ucifi_runtime::typed::Resource for PublisherStateUri {
     const ID: u16 = 2;
@@ -248,7 +248,7 @@ impl ::ucifi_runtime::typed::Readable for PublisherStateUri {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Numeric ID of the publishing sensor, used instead of the state path when given.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PublisherId;
 impl ::ucifi_runtime::typed::Resource for PublisherId {
     const ID: u16 = 3;
@@ -266,7 +266,7 @@ impl ::ucifi_runtime::typed::Readable for PublisherId {}
 /// ID 4 · R · Integer · single · optional · units `s`
 ///
 /// Seconds the state stays valid at the receiver.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AutoClearValidityTime;
 impl ::ucifi_runtime::typed::Resource for AutoClearValidityTime {
     const ID: u16 = 4;
@@ -284,7 +284,7 @@ impl ::ucifi_runtime::typed::Readable for AutoClearValidityTime {}
 /// ID 5 · R · Float · single · optional
 ///
 /// Value the receiver falls back to once the validity time has passed; 0 or false when not given.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AutoClearDefaultValue;
 impl ::ucifi_runtime::typed::Resource for AutoClearDefaultValue {
     const ID: u16 = 5;

@@ -126,17 +126,9 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingGenericCondition {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingGenericConditionWrite {
-    /// Vendor condition (resource 1).
-    ///
-    /// ID 1 · RW · Opaque · single · optional
-    ///
-    /// The trigger rule, encoded in a vendor-specific way.
+    /// Vendor condition (resource 1, RW): see [`VendorCondition`].
     pub vendor_condition: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Script identifier (resource 2).
-    ///
-    /// ID 2 · RW · String · multiple · mandatory
-    ///
-    /// References (object URN and resource ID) of the scripts run when the rule fires.
+    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`].
     pub script_identifier: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
@@ -196,7 +188,7 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericConditionWrite {
 /// ID 1 · RW · Opaque · single · optional
 ///
 /// The trigger rule, encoded in a vendor-specific way.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VendorCondition;
 impl ::ucifi_runtime::typed::Resource for VendorCondition {
     const ID: u16 = 1;
@@ -215,7 +207,7 @@ impl ::ucifi_runtime::typed::Writable for VendorCondition {}
 /// ID 2 · RW · String · multiple · mandatory
 ///
 /// References (object URN and resource ID) of the scripts run when the rule fires.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ScriptIdentifier;
 impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
     const ID: u16 = 2;
@@ -237,7 +229,7 @@ impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true when the device cannot handle this rule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NonSupportedTimeCondition;
 impl ::ucifi_runtime::typed::Resource for NonSupportedTimeCondition {
     const ID: u16 = 3;

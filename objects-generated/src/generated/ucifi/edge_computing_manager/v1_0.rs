@@ -194,7 +194,7 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingManagerWrite {
 /// ID 1 · R · Integer · single · optional
 ///
 /// Largest number of scripts the device can store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfScripts;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfScripts {
     const ID: u16 = 1;
@@ -212,7 +212,7 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfScripts {}
 /// ID 2 · R · Integer · single · optional
 ///
 /// Script slots still free.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfFreeSlotsForScripts;
 impl ::ucifi_runtime::typed::Resource for NumberOfFreeSlotsForScripts {
     const ID: u16 = 2;
@@ -230,7 +230,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForScripts {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Largest number of conditions the device can store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfConditions;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfConditions {
     const ID: u16 = 3;
@@ -248,7 +248,7 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfConditions {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Condition slots still free.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfFreeSlotsForConditions;
 impl ::ucifi_runtime::typed::Resource for NumberOfFreeSlotsForConditions {
     const ID: u16 = 4;
@@ -266,7 +266,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForConditions {}
 /// ID 5 · R · String · single · optional
 ///
 /// Vendor text describing the device's edge computing features.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EdgeComputingCapabilities;
 impl ::ucifi_runtime::typed::Resource for EdgeComputingCapabilities {
     const ID: u16 = 5;

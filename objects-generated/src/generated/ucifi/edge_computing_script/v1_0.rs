@@ -165,35 +165,15 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingScript {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingScriptWrite {
-    /// Name (resource 1).
-    ///
-    /// ID 1 · RW · String · single · optional
-    ///
-    /// Label of the script.
+    /// Name (resource 1, RW): see [`Name`].
     pub name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Signature (resource 2).
-    ///
-    /// ID 2 · RW · String · single · optional
-    ///
-    /// Hash or signature of the script, in a vendor format, checked by the device before running it.
+    /// Signature (resource 2, RW): see [`Signature`].
     pub signature: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Version (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Vendor-defined version of the script.
+    /// Version (resource 3, RW): see [`Version`].
     pub version: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Script (resource 4).
-    ///
-    /// ID 4 · RW · Opaque · single · mandatory
-    ///
-    /// The script itself, in a vendor-specific form.
+    /// Script (resource 4, RW): see [`Script`].
     pub script: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Script format (resource 5).
-    ///
-    /// ID 5 · RW · String · single · optional
-    ///
-    /// Language or format of the script (for example Lua), used to pick the interpreter.
+    /// Script format (resource 5, RW): see [`ScriptFormat`].
     pub script_format: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl EdgeComputingScriptWrite {
@@ -266,7 +246,7 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingScriptWrite {
 /// ID 1 · RW · String · single · optional
 ///
 /// Label of the script.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Name;
 impl ::ucifi_runtime::typed::Resource for Name {
     const ID: u16 = 1;
@@ -285,7 +265,7 @@ impl ::ucifi_runtime::typed::Writable for Name {}
 /// ID 2 · RW · String · single · optional
 ///
 /// Hash or signature of the script, in a vendor format, checked by the device before running it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Signature;
 impl ::ucifi_runtime::typed::Resource for Signature {
     const ID: u16 = 2;
@@ -304,7 +284,7 @@ impl ::ucifi_runtime::typed::Writable for Signature {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Vendor-defined version of the script.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Version;
 impl ::ucifi_runtime::typed::Resource for Version {
     const ID: u16 = 3;
@@ -323,7 +303,7 @@ impl ::ucifi_runtime::typed::Writable for Version {}
 /// ID 4 · RW · Opaque · single · mandatory
 ///
 /// The script itself, in a vendor-specific form.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Script;
 impl ::ucifi_runtime::typed::Resource for Script {
     const ID: u16 = 4;
@@ -342,7 +322,7 @@ impl ::ucifi_runtime::typed::Writable for Script {}
 /// ID 5 · RW · String · single · optional
 ///
 /// Language or format of the script (for example Lua), used to pick the interpreter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ScriptFormat;
 impl ::ucifi_runtime::typed::Resource for ScriptFormat {
     const ID: u16 = 5;
@@ -361,7 +341,7 @@ impl ::ucifi_runtime::typed::Writable for ScriptFormat {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when the device cannot run the script or found errors in it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NonSupportedScript;
 impl ::ucifi_runtime::typed::Resource for NonSupportedScript {
     const ID: u16 = 6;
@@ -379,7 +359,7 @@ impl ::ucifi_runtime::typed::Readable for NonSupportedScript {}
 /// ID 7 · R · Boolean · single · optional
 ///
 /// true when the script's hash or signature does not verify.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NonAuthorizedScript;
 impl ::ucifi_runtime::typed::Resource for NonAuthorizedScript {
     const ID: u16 = 7;

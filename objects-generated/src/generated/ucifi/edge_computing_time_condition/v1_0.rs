@@ -126,17 +126,9 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingTimeCondition {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingTimeConditionWrite {
-    /// Execution time/day (resource 1).
-    ///
-    /// ID 1 · RW · String · single · mandatory
-    ///
-    /// When to run, written as a cron expression.
+    /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`].
     pub execution_time_day: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Script identifier (resource 2).
-    ///
-    /// ID 2 · RW · String · multiple · mandatory
-    ///
-    /// References (object URN and resource ID) of the scripts run at those times.
+    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`].
     pub script_identifier: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
@@ -194,7 +186,7 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingTimeConditionWrite {
 /// ID 1 · RW · String · single · mandatory
 ///
 /// When to run, written as a cron expression.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExecutionTimeDay;
 impl ::ucifi_runtime::typed::Resource for ExecutionTimeDay {
     const ID: u16 = 1;
@@ -213,7 +205,7 @@ impl ::ucifi_runtime::typed::Writable for ExecutionTimeDay {}
 /// ID 2 · RW · String · multiple · mandatory
 ///
 /// References (object URN and resource ID) of the scripts run at those times.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ScriptIdentifier;
 impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
     const ID: u16 = 2;
@@ -235,7 +227,7 @@ impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true when the device cannot handle this time rule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NonSupportedTimeCondition;
 impl ::ucifi_runtime::typed::Resource for NonSupportedTimeCondition {
     const ID: u16 = 3;

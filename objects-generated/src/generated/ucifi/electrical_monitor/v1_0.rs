@@ -442,65 +442,25 @@ impl ::ucifi_runtime::typed::ObjectType for ElectricalMonitor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ElectricalMonitorWrite {
-    /// Low power factor threshold (resource 8).
-    ///
-    /// ID 8 · RW · Float · single · optional
-    ///
-    /// Power factor (absolute value) under which a low power factor alarm is raised.
+    /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`].
     pub low_power_factor_threshold: ::core::option::Option<f64>,
-    /// Low power threshold (resource 10).
-    ///
-    /// ID 10 · RW · Float · single · optional · units `W`
-    ///
-    /// Power in watts under which a low power alarm is raised.
+    /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`].
     pub low_power_threshold: ::core::option::Option<f64>,
-    /// Low power threshold at low dim level (resource 11).
-    ///
-    /// ID 11 · RW · Float · single · optional · units `W`
-    ///
-    /// Separate low power threshold in watts used when the lamp is dimmed low.
+    /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`].
     pub low_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
-    /// High power threshold (resource 13).
-    ///
-    /// ID 13 · RW · Float · single · optional · units `W`
-    ///
-    /// Power in watts over which a high power alarm is raised.
+    /// High power threshold (resource 13, RW): see [`HighPowerThreshold`].
     pub high_power_threshold: ::core::option::Option<f64>,
-    /// High power threshold at low dim level (resource 14).
-    ///
-    /// ID 14 · RW · Float · single · optional · units `W`
-    ///
-    /// Separate high power threshold in watts used when the lamp is dimmed low.
+    /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`].
     pub high_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
-    /// Low current threshold (resource 16).
-    ///
-    /// ID 16 · RW · Float · single · optional · units `A`
-    ///
-    /// Current in amperes under which a low current alarm is raised.
+    /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`].
     pub low_current_threshold: ::core::option::Option<f64>,
-    /// High current threshold (resource 18).
-    ///
-    /// ID 18 · RW · Float · single · optional · units `A`
-    ///
-    /// Current in amperes over which a high current alarm is raised.
+    /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`].
     pub high_current_threshold: ::core::option::Option<f64>,
-    /// Low voltage threshold (resource 20).
-    ///
-    /// ID 20 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts under which a low voltage alarm is raised.
+    /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`].
     pub low_voltage_threshold: ::core::option::Option<f64>,
-    /// High voltage threshold (resource 22).
-    ///
-    /// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
-    ///
-    /// Voltage in volts over which a high voltage alarm is raised.
+    /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`].
     pub high_voltage_threshold: ::core::option::Option<f64>,
-    /// Critical inrush threshold (resource 24).
-    ///
-    /// ID 24 · RW · Float · single · optional · units `A`
-    ///
-    /// Inrush current in amperes over which a critical inrush alarm is raised.
+    /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`].
     pub critical_inrush_threshold: ::core::option::Option<f64>,
 }
 impl ElectricalMonitorWrite {
@@ -625,11 +585,7 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitorWrite {
 /// The executable resources of Electrical monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Energy reset (resource 7).
-    ///
-    /// ID 7 · E · none · single · optional
-    ///
-    /// Execute to zero both the active and the reactive energy counters.
+    /// Energy reset (resource 7, E): see [`EnergyReset`].
     EnergyReset,
 }
 impl Execute {
@@ -654,7 +610,7 @@ impl Execute {
 /// ID 1 · R · Float · single · optional · units `V`
 ///
 /// Supply voltage at the device, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupplyVoltage;
 impl ::ucifi_runtime::typed::Resource for SupplyVoltage {
     const ID: u16 = 1;
@@ -672,7 +628,7 @@ impl ::ucifi_runtime::typed::Readable for SupplyVoltage {}
 /// ID 2 · R · Float · single · optional · units `A`
 ///
 /// Supply current drawn by the device, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupplyCurrent;
 impl ::ucifi_runtime::typed::Resource for SupplyCurrent {
     const ID: u16 = 2;
@@ -690,7 +646,7 @@ impl ::ucifi_runtime::typed::Readable for SupplyCurrent {}
 /// ID 3 · R · Float · single · optional · units `Hz`
 ///
 /// Mains frequency of the supply, in hertz.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 3;
@@ -708,7 +664,7 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 /// ID 4 · R · Float · single · optional · units `W`
 ///
 /// Active power taken by the device and its load, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActivePower;
 impl ::ucifi_runtime::typed::Resource for ActivePower {
     const ID: u16 = 4;
@@ -726,7 +682,7 @@ impl ::ucifi_runtime::typed::Readable for ActivePower {}
 /// ID 5 · R · Float · single · optional · range `-1..1`
 ///
 /// Ratio of active to apparent power, from -1 to 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerFactor;
 impl ::ucifi_runtime::typed::Resource for PowerFactor {
     const ID: u16 = 5;
@@ -744,7 +700,7 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 /// ID 6 · R · Float · single · optional · units `kWh`
 ///
 /// Active energy used by the device and its load since the last energy reset, in watt-hours (kilowatt-hours in version 1.0).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for CumulatedActiveEnergy {
     const ID: u16 = 6;
@@ -762,7 +718,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedActiveEnergy {}
 /// ID 7 · E · none · single · optional
 ///
 /// Execute to zero both the active and the reactive energy counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EnergyReset;
 impl ::ucifi_runtime::typed::Resource for EnergyReset {
     const ID: u16 = 7;
@@ -780,7 +736,7 @@ impl ::ucifi_runtime::typed::Executable for EnergyReset {}
 /// ID 8 · RW · Float · single · optional
 ///
 /// Power factor (absolute value) under which a low power factor alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 8;
@@ -799,7 +755,7 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true while the absolute power factor is under its threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 9;
@@ -817,7 +773,7 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// ID 10 · RW · Float · single · optional · units `W`
 ///
 /// Power in watts under which a low power alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerThreshold {
     const ID: u16 = 10;
@@ -836,7 +792,7 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThreshold {}
 /// ID 11 · RW · Float · single · optional · units `W`
 ///
 /// Separate low power threshold in watts used when the lamp is dimmed low.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerThresholdAtLowDimLevel;
 impl ::ucifi_runtime::typed::Resource for LowPowerThresholdAtLowDimLevel {
     const ID: u16 = 11;
@@ -855,7 +811,7 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtLowDimLevel {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true while power is under the low power threshold (the vendor may take the low-dim threshold into account).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPower;
 impl ::ucifi_runtime::typed::Resource for LowPower {
     const ID: u16 = 12;
@@ -873,7 +829,7 @@ impl ::ucifi_runtime::typed::Readable for LowPower {}
 /// ID 13 · RW · Float · single · optional · units `W`
 ///
 /// Power in watts over which a high power alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighPowerThreshold;
 impl ::ucifi_runtime::typed::Resource for HighPowerThreshold {
     const ID: u16 = 13;
@@ -892,7 +848,7 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThreshold {}
 /// ID 14 · RW · Float · single · optional · units `W`
 ///
 /// Separate high power threshold in watts used when the lamp is dimmed low.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighPowerThresholdAtLowDimLevel;
 impl ::ucifi_runtime::typed::Resource for HighPowerThresholdAtLowDimLevel {
     const ID: u16 = 14;
@@ -911,7 +867,7 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtLowDimLevel {}
 /// ID 15 · R · Boolean · single · optional
 ///
 /// true while power is over the high power threshold (the vendor may take the low-dim threshold into account).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighPower;
 impl ::ucifi_runtime::typed::Resource for HighPower {
     const ID: u16 = 15;
@@ -929,7 +885,7 @@ impl ::ucifi_runtime::typed::Readable for HighPower {}
 /// ID 16 · RW · Float · single · optional · units `A`
 ///
 /// Current in amperes under which a low current alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 16;
@@ -948,7 +904,7 @@ impl ::ucifi_runtime::typed::Writable for LowCurrentThreshold {}
 /// ID 17 · R · Boolean · single · optional
 ///
 /// true while current is under its low threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 17;
@@ -966,7 +922,7 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 /// ID 18 · RW · Float · single · optional · units `A`
 ///
 /// Current in amperes over which a high current alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 18;
@@ -985,7 +941,7 @@ impl ::ucifi_runtime::typed::Writable for HighCurrentThreshold {}
 /// ID 19 · R · Boolean · single · optional
 ///
 /// true while current is over its high threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 19;
@@ -1003,7 +959,7 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 /// ID 20 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which a low voltage alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 20;
@@ -1022,7 +978,7 @@ impl ::ucifi_runtime::typed::Writable for LowVoltageThreshold {}
 /// ID 21 · R · Boolean · single · optional
 ///
 /// true while voltage is under its low threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 21;
@@ -1040,7 +996,7 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 /// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
 ///
 /// Voltage in volts over which a high voltage alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 22;
@@ -1059,7 +1015,7 @@ impl ::ucifi_runtime::typed::Writable for HighVoltageThreshold {}
 /// ID 23 · R · Boolean · single · optional
 ///
 /// true while voltage is over its high threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 23;
@@ -1077,7 +1033,7 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 /// ID 24 · RW · Float · single · optional · units `A`
 ///
 /// Inrush current in amperes over which a critical inrush alarm is raised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CriticalInrushThreshold;
 impl ::ucifi_runtime::typed::Resource for CriticalInrushThreshold {
     const ID: u16 = 24;
@@ -1096,7 +1052,7 @@ impl ::ucifi_runtime::typed::Writable for CriticalInrushThreshold {}
 /// ID 25 · R · Boolean · single · optional
 ///
 /// true when the last inrush current exceeded the critical threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CriticalInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for CriticalInrushCurrent {
     const ID: u16 = 25;
@@ -1114,7 +1070,7 @@ impl ::ucifi_runtime::typed::Readable for CriticalInrushCurrent {}
 /// ID 26 · R · Float · single · optional · units `A`
 ///
 /// Smallest inrush current seen since the last configuration, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for MinimumInrushCurrent {
     const ID: u16 = 26;
@@ -1132,7 +1088,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumInrushCurrent {}
 /// ID 27 · R · Float · single · optional · units `A`
 ///
 /// Largest inrush current seen since the last configuration, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for MaximumInrushCurrent {
     const ID: u16 = 27;
@@ -1150,7 +1106,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumInrushCurrent {}
 /// ID 28 · R · Float · single · optional · units `A`
 ///
 /// Inrush current measured the last time the relay closed, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LatestInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for LatestInrushCurrent {
     const ID: u16 = 28;
@@ -1168,7 +1124,7 @@ impl ::ucifi_runtime::typed::Readable for LatestInrushCurrent {}
 /// ID 29 · R · Float · single · optional · units `var`
 ///
 /// Present reactive power of the device and its load, in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactivePower;
 impl ::ucifi_runtime::typed::Resource for ReactivePower {
     const ID: u16 = 29;
@@ -1186,7 +1142,7 @@ impl ::ucifi_runtime::typed::Readable for ReactivePower {}
 /// ID 30 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy of the device and its load since the last energy reset, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergy;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergy {
     const ID: u16 = 30;

@@ -226,23 +226,11 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevelWrite {
-    /// Container height (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · optional · units `cm`
-    ///
-    /// Inside height of the container, in centimetres.
+    /// Container height (resource 1, RW): see [`ContainerHeight`].
     pub container_height: ::core::option::Option<i64>,
-    /// High threshold (resource 4).
-    ///
-    /// ID 4 · RW · Float · single · optional · units `/100`
-    ///
-    /// Fill percentage at or above which the container counts as full.
+    /// High threshold (resource 4, RW): see [`HighThreshold`].
     pub high_threshold: ::core::option::Option<f64>,
-    /// Low threshold (resource 6).
-    ///
-    /// ID 6 · RW · Float · single · optional · units `/100`
-    ///
-    /// Fill percentage at or below which the container counts as empty.
+    /// Low threshold (resource 6, RW): see [`LowThreshold`].
     pub low_threshold: ::core::option::Option<f64>,
 }
 impl FillingLevelWrite {
@@ -306,11 +294,7 @@ impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Average filling speed reset (resource 9).
-    ///
-    /// ID 9 · E · none · single · optional
-    ///
-    /// Execute to restart the mean fill rate calculation.
+    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`].
     AverageFillingSpeedReset,
 }
 impl Execute {
@@ -335,7 +319,7 @@ impl Execute {
 /// ID 1 · RW · Integer · single · optional · units `cm`
 ///
 /// Inside height of the container, in centimetres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerHeight;
 impl ::ucifi_runtime::typed::Resource for ContainerHeight {
     const ID: u16 = 1;
@@ -354,7 +338,7 @@ impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
 /// ID 2 · R · Float · single · mandatory · units `/100`
 ///
 /// How full the container is, in percent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualFillingPercentage;
 impl ::ucifi_runtime::typed::Resource for ActualFillingPercentage {
     const ID: u16 = 2;
@@ -372,7 +356,7 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
 /// ID 3 · R · Integer · single · optional · units `cm`
 ///
 /// Height of the contents, in centimetres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualFillingLevel;
 impl ::ucifi_runtime::typed::Resource for ActualFillingLevel {
     const ID: u16 = 3;
@@ -390,7 +374,7 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
 /// ID 4 · RW · Float · single · optional · units `/100`
 ///
 /// Fill percentage at or above which the container counts as full.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighThreshold;
 impl ::ucifi_runtime::typed::Resource for HighThreshold {
     const ID: u16 = 4;
@@ -409,7 +393,7 @@ impl ::ucifi_runtime::typed::Writable for HighThreshold {}
 /// ID 5 · R · Boolean · single · mandatory
 ///
 /// true when the fill percentage exceeds High threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerFull;
 impl ::ucifi_runtime::typed::Resource for ContainerFull {
     const ID: u16 = 5;
@@ -427,7 +411,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerFull {}
 /// ID 6 · RW · Float · single · optional · units `/100`
 ///
 /// Fill percentage at or below which the container counts as empty.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowThreshold;
 impl ::ucifi_runtime::typed::Resource for LowThreshold {
     const ID: u16 = 6;
@@ -446,7 +430,7 @@ impl ::ucifi_runtime::typed::Writable for LowThreshold {}
 /// ID 7 · R · Boolean · single · mandatory
 ///
 /// true when the fill percentage is under Low threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerEmpty;
 impl ::ucifi_runtime::typed::Resource for ContainerEmpty {
     const ID: u16 = 7;
@@ -464,7 +448,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
 /// ID 8 · R · Float · single · optional · units `/100`
 ///
 /// Mean fill rate, in percent per day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeed;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeed {
     const ID: u16 = 8;
@@ -482,7 +466,7 @@ impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
 /// ID 9 · E · none · single · optional
 ///
 /// Execute to restart the mean fill rate calculation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeedReset;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeedReset {
     const ID: u16 = 9;
@@ -500,7 +484,7 @@ impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
 /// ID 10 · R · Time · single · optional
 ///
 /// Predicted date at which the container will reach High threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ForecastFullDate;
 impl ::ucifi_runtime::typed::Resource for ForecastFullDate {
     const ID: u16 = 10;
@@ -518,7 +502,7 @@ impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
 /// ID 11 · R · Time · single · optional
 ///
 /// Predicted date at which the container will reach Low threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ForecastEmptyDate;
 impl ::ucifi_runtime::typed::Resource for ForecastEmptyDate {
     const ID: u16 = 11;
@@ -536,7 +520,7 @@ impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true when the container is not where it is supposed to be.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfLocation;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfLocation {
     const ID: u16 = 12;
@@ -554,7 +538,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
 /// ID 13 · R · Boolean · single · optional
 ///
 /// true when the container is not standing upright.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfPosition;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfPosition {
     const ID: u16 = 13;

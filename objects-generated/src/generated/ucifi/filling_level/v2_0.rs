@@ -409,57 +409,25 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevelWrite {
-    /// Container height (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · optional · units `cm`
-    ///
-    /// Inside height of the container, in centimetres.
+    /// Container height (resource 1, RW): see [`ContainerHeight`].
     pub container_height: ::core::option::Option<i64>,
-    /// High threshold (resource 4).
-    ///
-    /// ID 4 · RW · Float · single · optional · units `/100`
-    ///
-    /// Fill percentage at or above which the container counts as full.
+    /// High threshold (resource 4, RW): see [`HighThreshold`].
     pub high_threshold: ::core::option::Option<f64>,
-    /// Low threshold (resource 6).
-    ///
-    /// ID 6 · RW · Float · single · optional · units `/100`
-    ///
-    /// Fill percentage at or below which the container counts as empty.
+    /// Low threshold (resource 6, RW): see [`LowThreshold`].
     pub low_threshold: ::core::option::Option<f64>,
-    /// Container width (resource 14).
-    ///
-    /// ID 14 · RW · Integer · single · optional · units `cm`
-    ///
-    /// Inside width of the container, in centimetres.
+    /// Container width (resource 14, RW): see [`ContainerWidth`].
     pub container_width: ::core::option::Option<i64>,
-    /// Container installation type (resource 15).
-    ///
-    /// ID 15 · RW · String · single · optional · units `cm`
-    ///
-    /// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
+    /// Container installation type (resource 15, RW): see [`ContainerInstallationType`].
     pub container_installation_type: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// Container volume max (resource 16).
-    ///
-    /// ID 16 · RW · Float · single · optional · units `m3`
-    ///
-    /// Usable volume of the container, in cubic metres.
+    /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`].
     pub container_volume_max: ::core::option::Option<f64>,
-    /// Filling sensor position (resource 17).
-    ///
-    /// ID 17 · RW · String · single · optional
-    ///
-    /// Where the level sensor is mounted inside the container, as text.
+    /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`].
     pub filling_sensor_position: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// Type of materials (resource 18).
-    ///
-    /// ID 18 · RW · String · single · optional
-    ///
-    /// Materials the container accepts, e.g. glass or plastic.
+    /// Type of materials (resource 18, RW): see [`TypeOfMaterials`].
     pub type_of_materials: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl FillingLevelWrite {
@@ -558,17 +526,9 @@ impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Average filling speed reset (resource 9).
-    ///
-    /// ID 9 · E · none · single · optional
-    ///
-    /// Execute to restart the mean fill rate calculation.
+    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`].
     AverageFillingSpeedReset,
-    /// Reset filling operations counter (resource 20).
-    ///
-    /// ID 20 · E · none · single · optional
-    ///
-    /// Execute to set the filling operations counter back to zero.
+    /// Reset filling operations counter (resource 20, E): see [`ResetFillingOperationsCounter`].
     ResetFillingOperationsCounter,
 }
 impl Execute {
@@ -598,7 +558,7 @@ impl Execute {
 /// ID 1 · RW · Integer · single · optional · units `cm`
 ///
 /// Inside height of the container, in centimetres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerHeight;
 impl ::ucifi_runtime::typed::Resource for ContainerHeight {
     const ID: u16 = 1;
@@ -617,7 +577,7 @@ impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
 /// ID 2 · R · Float · single · mandatory · units `/100`
 ///
 /// How full the container is, in percent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualFillingPercentage;
 impl ::ucifi_runtime::typed::Resource for ActualFillingPercentage {
     const ID: u16 = 2;
@@ -635,7 +595,7 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
 /// ID 3 · R · Integer · single · optional · units `cm`
 ///
 /// Height of the contents, in centimetres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualFillingLevel;
 impl ::ucifi_runtime::typed::Resource for ActualFillingLevel {
     const ID: u16 = 3;
@@ -653,7 +613,7 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
 /// ID 4 · RW · Float · single · optional · units `/100`
 ///
 /// Fill percentage at or above which the container counts as full.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighThreshold;
 impl ::ucifi_runtime::typed::Resource for HighThreshold {
     const ID: u16 = 4;
@@ -672,7 +632,7 @@ impl ::ucifi_runtime::typed::Writable for HighThreshold {}
 /// ID 5 · R · Boolean · single · mandatory
 ///
 /// true when the fill percentage exceeds High threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerFull;
 impl ::ucifi_runtime::typed::Resource for ContainerFull {
     const ID: u16 = 5;
@@ -690,7 +650,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerFull {}
 /// ID 6 · RW · Float · single · optional · units `/100`
 ///
 /// Fill percentage at or below which the container counts as empty.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowThreshold;
 impl ::ucifi_runtime::typed::Resource for LowThreshold {
     const ID: u16 = 6;
@@ -709,7 +669,7 @@ impl ::ucifi_runtime::typed::Writable for LowThreshold {}
 /// ID 7 · R · Boolean · single · mandatory
 ///
 /// true when the fill percentage is under Low threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerEmpty;
 impl ::ucifi_runtime::typed::Resource for ContainerEmpty {
     const ID: u16 = 7;
@@ -727,7 +687,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
 /// ID 8 · R · Float · single · optional · units `/100`
 ///
 /// Mean fill rate, in percent per day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeed;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeed {
     const ID: u16 = 8;
@@ -745,7 +705,7 @@ impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
 /// ID 9 · E · none · single · optional
 ///
 /// Execute to restart the mean fill rate calculation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeedReset;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeedReset {
     const ID: u16 = 9;
@@ -763,7 +723,7 @@ impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
 /// ID 10 · R · Time · single · optional
 ///
 /// Predicted date at which the container will reach High threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ForecastFullDate;
 impl ::ucifi_runtime::typed::Resource for ForecastFullDate {
     const ID: u16 = 10;
@@ -781,7 +741,7 @@ impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
 /// ID 11 · R · Time · single · optional
 ///
 /// Predicted date at which the container will reach Low threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ForecastEmptyDate;
 impl ::ucifi_runtime::typed::Resource for ForecastEmptyDate {
     const ID: u16 = 11;
@@ -799,7 +759,7 @@ impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true when the container is not where it is supposed to be.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfLocation;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfLocation {
     const ID: u16 = 12;
@@ -817,7 +777,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
 /// ID 13 · R · Boolean · single · optional
 ///
 /// true when the container is not standing upright.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfPosition;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfPosition {
     const ID: u16 = 13;
@@ -835,7 +795,7 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfPosition {}
 /// ID 14 · RW · Integer · single · optional · units `cm`
 ///
 /// Inside width of the container, in centimetres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerWidth;
 impl ::ucifi_runtime::typed::Resource for ContainerWidth {
     const ID: u16 = 14;
@@ -854,7 +814,7 @@ impl ::ucifi_runtime::typed::Writable for ContainerWidth {}
 /// ID 15 · RW · String · single · optional · units `cm`
 ///
 /// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerInstallationType;
 impl ::ucifi_runtime::typed::Resource for ContainerInstallationType {
     const ID: u16 = 15;
@@ -873,7 +833,7 @@ impl ::ucifi_runtime::typed::Writable for ContainerInstallationType {}
 /// ID 16 · RW · Float · single · optional · units `m3`
 ///
 /// Usable volume of the container, in cubic metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ContainerVolumeMax;
 impl ::ucifi_runtime::typed::Resource for ContainerVolumeMax {
     const ID: u16 = 16;
@@ -892,7 +852,7 @@ impl ::ucifi_runtime::typed::Writable for ContainerVolumeMax {}
 /// ID 17 · RW · String · single · optional
 ///
 /// Where the level sensor is mounted inside the container, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FillingSensorPosition;
 impl ::ucifi_runtime::typed::Resource for FillingSensorPosition {
     const ID: u16 = 17;
@@ -911,7 +871,7 @@ impl ::ucifi_runtime::typed::Writable for FillingSensorPosition {}
 /// ID 18 · RW · String · single · optional
 ///
 /// Materials the container accepts, e.g. glass or plastic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMaterials;
 impl ::ucifi_runtime::typed::Resource for TypeOfMaterials {
     const ID: u16 = 18;
@@ -930,7 +890,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMaterials {}
 /// ID 19 · R · Integer · single · optional
 ///
 /// Number of times the container has been filled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FillingOperationsCounter;
 impl ::ucifi_runtime::typed::Resource for FillingOperationsCounter {
     const ID: u16 = 19;
@@ -948,7 +908,7 @@ impl ::ucifi_runtime::typed::Readable for FillingOperationsCounter {}
 /// ID 20 · E · none · single · optional
 ///
 /// Execute to set the filling operations counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetFillingOperationsCounter;
 impl ::ucifi_runtime::typed::Resource for ResetFillingOperationsCounter {
     const ID: u16 = 20;
@@ -966,7 +926,7 @@ impl ::ucifi_runtime::typed::Executable for ResetFillingOperationsCounter {}
 /// ID 21 · R · Boolean · single · optional
 ///
 /// true when the lid is open, so no level can be measured (sensors mounted in the lid).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CoverOpen;
 impl ::ucifi_runtime::typed::Resource for CoverOpen {
     const ID: u16 = 21;
@@ -984,7 +944,7 @@ impl ::ucifi_runtime::typed::Readable for CoverOpen {}
 /// ID 22 · R · Boolean · single · optional
 ///
 /// true when a possible fire is detected through temperature or gas sensing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TemperatureAlarm;
 impl ::ucifi_runtime::typed::Resource for TemperatureAlarm {
     const ID: u16 = 22;
@@ -1002,7 +962,7 @@ impl ::ucifi_runtime::typed::Readable for TemperatureAlarm {}
 /// ID 23 · R · Boolean · single · optional
 ///
 /// true when water has entered the container or humidity is very high.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WaterInfiltrationAlarm;
 impl ::ucifi_runtime::typed::Resource for WaterInfiltrationAlarm {
     const ID: u16 = 23;
@@ -1020,7 +980,7 @@ impl ::ucifi_runtime::typed::Readable for WaterInfiltrationAlarm {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -1038,7 +998,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -1056,7 +1016,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -1074,7 +1034,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -196,17 +196,9 @@ impl ::ucifi_runtime::typed::ObjectType for GasMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GasMeterWrite {
-    /// Type of meter (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Kind or model of gas meter, as text.
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Pulse ratio (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · optional
-    ///
-    /// Conversion factor between counted pulses and gas volume.
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`].
     pub pulse_ratio: ::core::option::Option<i64>,
 }
 impl GasMeterWrite {
@@ -263,17 +255,9 @@ impl ::ucifi_runtime::typed::Instance for GasMeterWrite {
 /// The executable resources of Gas meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated gas meter value reset (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the gas volume register back to zero.
+    /// Cumulated gas meter value reset (resource 2, E): see [`CumulatedGasMeterValueReset`].
     CumulatedGasMeterValueReset,
-    /// Cumulated pulse value reset (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to set the pulse count back to zero.
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`].
     CumulatedPulseValueReset,
 }
 impl Execute {
@@ -303,7 +287,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `m3`
 ///
 /// Gas volume that has passed the meter since the last reset, in cubic metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedGasVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedGasVolume {
     const ID: u16 = 1;
@@ -321,7 +305,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedGasVolume {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the gas volume register back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedGasMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedGasMeterValueReset {
     const ID: u16 = 2;
@@ -339,7 +323,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedGasMeterValueReset {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Kind or model of gas meter, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
@@ -358,7 +342,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Pulses counted from the meter's pulse output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
@@ -376,7 +360,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to set the pulse count back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
@@ -394,7 +378,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 /// ID 6 · RW · Integer · single · optional
 ///
 /// Conversion factor between counted pulses and gas volume.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
@@ -413,7 +397,7 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 /// ID 7 · R · Float · single · optional · units `m3/s`
 ///
 /// Lowest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
@@ -431,7 +415,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 /// ID 8 · R · Float · single · optional · units `m3/s`
 ///
 /// Highest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
@@ -449,7 +433,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true when the meter suspects a gas leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
@@ -467,7 +451,7 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true when the meter has confirmed a gas leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
@@ -485,7 +469,7 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// ID 11 · R · Boolean · single · optional
 ///
 /// true when an abnormally high temperature is sensed around the meter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighTemperature;
 impl ::ucifi_runtime::typed::Resource for HighTemperature {
     const ID: u16 = 11;

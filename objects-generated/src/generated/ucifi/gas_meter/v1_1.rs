@@ -273,17 +273,9 @@ impl ::ucifi_runtime::typed::ObjectType for GasMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GasMeterWrite {
-    /// Type of meter (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Kind or model of gas meter, as text.
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Pulse ratio (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · optional
-    ///
-    /// Conversion factor between counted pulses and gas volume.
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`].
     pub pulse_ratio: ::core::option::Option<i64>,
 }
 impl GasMeterWrite {
@@ -340,17 +332,9 @@ impl ::ucifi_runtime::typed::Instance for GasMeterWrite {
 /// The executable resources of Gas meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated gas meter value reset (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the gas volume register back to zero.
+    /// Cumulated gas meter value reset (resource 2, E): see [`CumulatedGasMeterValueReset`].
     CumulatedGasMeterValueReset,
-    /// Cumulated pulse value reset (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to set the pulse count back to zero.
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`].
     CumulatedPulseValueReset,
 }
 impl Execute {
@@ -380,7 +364,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `m3`
 ///
 /// Gas volume that has passed the meter since the last reset, in cubic metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedGasVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedGasVolume {
     const ID: u16 = 1;
@@ -398,7 +382,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedGasVolume {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the gas volume register back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedGasMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedGasMeterValueReset {
     const ID: u16 = 2;
@@ -416,7 +400,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedGasMeterValueReset {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Kind or model of gas meter, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
@@ -435,7 +419,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Pulses counted from the meter's pulse output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
@@ -453,7 +437,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to set the pulse count back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
@@ -471,7 +455,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 /// ID 6 · RW · Integer · single · optional
 ///
 /// Conversion factor between counted pulses and gas volume.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
@@ -490,7 +474,7 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 /// ID 7 · R · Float · single · optional · units `m3/s`
 ///
 /// Lowest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
@@ -508,7 +492,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 /// ID 8 · R · Float · single · optional · units `m3/s`
 ///
 /// Highest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
@@ -526,7 +510,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true when the meter suspects a gas leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
@@ -544,7 +528,7 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true when the meter has confirmed a gas leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
@@ -562,7 +546,7 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// ID 11 · R · Boolean · single · optional
 ///
 /// true when an abnormally high temperature is sensed around the meter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighTemperature;
 impl ::ucifi_runtime::typed::Resource for HighTemperature {
     const ID: u16 = 11;
@@ -580,7 +564,7 @@ impl ::ucifi_runtime::typed::Readable for HighTemperature {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -598,7 +582,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -616,7 +600,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -634,7 +618,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

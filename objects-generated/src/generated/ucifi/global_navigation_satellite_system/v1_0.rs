@@ -430,17 +430,9 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GlobalNavigationSatelliteSystemWrite {
-    /// Assisted GPS (resource 25).
-    ///
-    /// ID 25 · RW · Boolean · single · optional
-    ///
-    /// true when the almanac was received over the cellular network (assisted GPS).
+    /// Assisted GPS (resource 25, RW): see [`AssistedGps`].
     pub assisted_gps: ::core::option::Option<bool>,
-    /// Power command (resource 26).
-    ///
-    /// ID 26 · RW · Boolean · single · optional
-    ///
-    /// Turns the receiver on (true) or off (false); reading it gives its power state.
+    /// Power command (resource 26, RW): see [`PowerCommand`].
     pub power_command: ::core::option::Option<bool>,
 }
 impl GlobalNavigationSatelliteSystemWrite {
@@ -496,7 +488,7 @@ impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystemWrite {
 /// ID 0 · R · Time · single · mandatory · units `s`
 ///
 /// Time at which the position fix was obtained.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FixTimestamp;
 impl ::ucifi_runtime::typed::Resource for FixTimestamp {
     const ID: u16 = 0;
@@ -514,7 +506,7 @@ impl ::ucifi_runtime::typed::Readable for FixTimestamp {}
 /// ID 1 · R · Float · single · mandatory · units `lat`
 ///
 /// Latitude in decimal degrees (WGS 84), -90..90.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Latitude;
 impl ::ucifi_runtime::typed::Resource for Latitude {
     const ID: u16 = 1;
@@ -532,7 +524,7 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 /// ID 2 · R · Float · single · mandatory · units `lon`
 ///
 /// Longitude in decimal degrees (WGS 84), -180..180.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Longitude;
 impl ::ucifi_runtime::typed::Resource for Longitude {
     const ID: u16 = 2;
@@ -550,7 +542,7 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 /// ID 3 · R · Float · single · optional · units `m`
 ///
 /// Height above mean sea level, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Altitude;
 impl ::ucifi_runtime::typed::Resource for Altitude {
     const ID: u16 = 3;
@@ -568,7 +560,7 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 /// ID 4 · R · Integer · single · optional · units `m/s`
 ///
 /// Ground speed computed by the receiver, in metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Speed;
 impl ::ucifi_runtime::typed::Resource for Speed {
     const ID: u16 = 4;
@@ -586,7 +578,7 @@ impl ::ucifi_runtime::typed::Readable for Speed {}
 /// ID 5 · R · Float · single · optional · units `deg`
 ///
 /// Direction of travel, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Heading;
 impl ::ucifi_runtime::typed::Resource for Heading {
     const ID: u16 = 5;
@@ -604,7 +596,7 @@ impl ::ucifi_runtime::typed::Readable for Heading {}
 /// ID 6 · R · Float · single · optional · units `m`
 ///
 /// Radius in metres of the uncertainty circle around the fix; negative when not known.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Radius;
 impl ::ucifi_runtime::typed::Resource for Radius {
     const ID: u16 = 6;
@@ -622,7 +614,7 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 /// ID 7 · R · Float · single · optional
 ///
 /// Horizontal dilution of precision (HDOP); smaller is better.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Hdop;
 impl ::ucifi_runtime::typed::Resource for Hdop {
     const ID: u16 = 7;
@@ -640,7 +632,7 @@ impl ::ucifi_runtime::typed::Readable for Hdop {}
 /// ID 8 · R · Float · single · optional
 ///
 /// Vertical dilution of precision (VDOP); smaller is better.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Vdop;
 impl ::ucifi_runtime::typed::Resource for Vdop {
     const ID: u16 = 8;
@@ -658,7 +650,7 @@ impl ::ucifi_runtime::typed::Readable for Vdop {}
 /// ID 9 · R · Float · single · optional · units `m`
 ///
 /// Estimated horizontal error, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedHorizontalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHorizontalAccuracy {
     const ID: u16 = 9;
@@ -676,7 +668,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHorizontalAccuracy {}
 /// ID 10 · R · Float · single · optional · units `m`
 ///
 /// Estimated vertical error, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedVerticalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedVerticalAccuracy {
     const ID: u16 = 10;
@@ -694,7 +686,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedVerticalAccuracy {}
 /// ID 11 · R · Float · single · optional · units `m/s`
 ///
 /// Estimated speed error, in metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedSpeedAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedSpeedAccuracy {
     const ID: u16 = 11;
@@ -712,7 +704,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedSpeedAccuracy {}
 /// ID 12 · R · Float · single · optional · units `deg`
 ///
 /// Estimated heading error, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedHeadingAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHeadingAccuracy {
     const ID: u16 = 12;
@@ -730,7 +722,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHeadingAccuracy {}
 /// ID 13 · R · Integer · single · optional
 ///
 /// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FixType;
 impl ::ucifi_runtime::typed::Resource for FixType {
     const ID: u16 = 13;
@@ -748,7 +740,7 @@ impl ::ucifi_runtime::typed::Readable for FixType {}
 /// ID 14 · R · Integer · single · optional
 ///
 /// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FixDimension;
 impl ::ucifi_runtime::typed::Resource for FixDimension {
     const ID: u16 = 14;
@@ -766,7 +758,7 @@ impl ::ucifi_runtime::typed::Readable for FixDimension {}
 /// ID 15 · R · Integer · single · optional
 ///
 /// Number of satellites that contribute to the fix.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UsedSatellites;
 impl ::ucifi_runtime::typed::Resource for UsedSatellites {
     const ID: u16 = 15;
@@ -784,7 +776,7 @@ impl ::ucifi_runtime::typed::Readable for UsedSatellites {}
 /// ID 16 · R · Integer · single · optional
 ///
 /// Number of satellites in view, including ones too weak to be used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VisibleSatellites;
 impl ::ucifi_runtime::typed::Resource for VisibleSatellites {
     const ID: u16 = 16;
@@ -802,7 +794,7 @@ impl ::ucifi_runtime::typed::Readable for VisibleSatellites {}
 /// ID 17 · R · String · multiple · optional
 ///
 /// Identifiers of the satellites in view, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SatelliteIdentifiers17;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers17 {
     const ID: u16 = 17;
@@ -823,7 +815,7 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
 /// ID 18 · R · Float · multiple · optional · units `deg`
 ///
 /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SatelliteIdentifiers18;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers18 {
     const ID: u16 = 18;
@@ -841,7 +833,7 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
 /// ID 19 · R · Float · multiple · optional · units `deg`
 ///
 /// Azimuth of each satellite, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SatelliteAzimuth;
 impl ::ucifi_runtime::typed::Resource for SatelliteAzimuth {
     const ID: u16 = 19;
@@ -859,7 +851,7 @@ impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
 /// ID 20 · R · Boolean · single · optional
 ///
 /// true when the receiver holds a valid almanac.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Almanac;
 impl ::ucifi_runtime::typed::Resource for Almanac {
     const ID: u16 = 20;
@@ -877,7 +869,7 @@ impl ::ucifi_runtime::typed::Readable for Almanac {}
 /// ID 21 · R · Boolean · multiple · optional
 ///
 /// Per satellite: true when its ephemeris is valid.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Ephemeris;
 impl ::ucifi_runtime::typed::Resource for Ephemeris {
     const ID: u16 = 21;
@@ -895,7 +887,7 @@ impl ::ucifi_runtime::typed::Readable for Ephemeris {}
 /// ID 22 · R · Float · multiple · optional · units `dB`
 ///
 /// Per satellite: carrier-to-noise ratio of its signal, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 22;
@@ -913,7 +905,7 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// ID 23 · R · Integer · multiple · optional
 ///
 /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Gnss;
 impl ::ucifi_runtime::typed::Resource for Gnss {
     const ID: u16 = 23;
@@ -931,7 +923,7 @@ impl ::ucifi_runtime::typed::Readable for Gnss {}
 /// ID 24 · R · Time · single · optional · units `s`
 ///
 /// Time kept by the receiver's own real-time clock.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HardwareRtc;
 impl ::ucifi_runtime::typed::Resource for HardwareRtc {
     const ID: u16 = 24;
@@ -949,7 +941,7 @@ impl ::ucifi_runtime::typed::Readable for HardwareRtc {}
 /// ID 25 · RW · Boolean · single · optional
 ///
 /// true when the almanac was received over the cellular network (assisted GPS).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssistedGps;
 impl ::ucifi_runtime::typed::Resource for AssistedGps {
     const ID: u16 = 25;
@@ -968,7 +960,7 @@ impl ::ucifi_runtime::typed::Writable for AssistedGps {}
 /// ID 26 · RW · Boolean · single · optional
 ///
 /// Turns the receiver on (true) or off (false); reading it gives its power state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerCommand;
 impl ::ucifi_runtime::typed::Resource for PowerCommand {
     const ID: u16 = 26;
@@ -987,7 +979,7 @@ impl ::ucifi_runtime::typed::Writable for PowerCommand {}
 /// ID 27 · R · Float · single · optional
 ///
 /// Position dilution of precision (PDOP) as in NMEA GSA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pdop;
 impl ::ucifi_runtime::typed::Resource for Pdop {
     const ID: u16 = 27;
@@ -1005,7 +997,7 @@ impl ::ucifi_runtime::typed::Readable for Pdop {}
 /// ID 28 · R · String · single · mandatory
 ///
 /// Receiver status as in NMEA RMC: A active (valid), V void.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 28;

@@ -595,59 +595,23 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GlobalNavigationSatelliteSystemWrite {
-    /// Assisted GPS (resource 25).
-    ///
-    /// ID 25 · RW · Boolean · single · optional
-    ///
-    /// true when the almanac was received over the cellular network (assisted GPS).
+    /// Assisted GPS (resource 25, RW): see [`AssistedGps`].
     pub assisted_gps: ::core::option::Option<bool>,
-    /// Power command (resource 26).
-    ///
-    /// ID 26 · RW · Boolean · single · optional
-    ///
-    /// Turns the receiver on (true) or off (false); reading it gives its power state.
+    /// Power command (resource 26, RW): see [`PowerCommand`].
     pub power_command: ::core::option::Option<bool>,
-    /// Expected latitude (resource 29).
-    ///
-    /// ID 29 · RW · Float · single · optional · units `lat`
-    ///
-    /// Latitude where the asset is supposed to be; 0 or NaN disables the check.
+    /// Expected latitude (resource 29, RW): see [`ExpectedLatitude`].
     pub expected_latitude: ::core::option::Option<f64>,
-    /// Expected longitude (resource 30).
-    ///
-    /// ID 30 · RW · Float · single · optional · units `lon`
-    ///
-    /// Longitude where the asset is supposed to be; 0 or NaN disables the check.
+    /// Expected longitude (resource 30, RW): see [`ExpectedLongitude`].
     pub expected_longitude: ::core::option::Option<f64>,
-    /// Expected altitude (resource 31).
-    ///
-    /// ID 31 · RW · Float · single · optional · units `m`
-    ///
-    /// Altitude in metres where the asset is supposed to be; 0 or NaN disables the check.
+    /// Expected altitude (resource 31, RW): see [`ExpectedAltitude`].
     pub expected_altitude: ::core::option::Option<f64>,
-    /// Expected location threshold (resource 32).
-    ///
-    /// ID 32 · RW · Float · single · optional · units `m`
-    ///
-    /// Distance in metres from the expected position beyond which Out of position is set; 0 or NaN disables it.
+    /// Expected location threshold (resource 32, RW): see [`ExpectedLocationThreshold`].
     pub expected_location_threshold: ::core::option::Option<f64>,
-    /// Assisted latitude (resource 34).
-    ///
-    /// ID 34 · RW · Float · single · optional · units `lat`
-    ///
-    /// Latitude to report when there is no satellite coverage; 0 or NaN means unset.
+    /// Assisted latitude (resource 34, RW): see [`AssistedLatitude`].
     pub assisted_latitude: ::core::option::Option<f64>,
-    /// Assisted longitude (resource 35).
-    ///
-    /// ID 35 · RW · Float · single · optional · units `lon`
-    ///
-    /// Longitude to report when there is no satellite coverage; 0 or NaN means unset.
+    /// Assisted longitude (resource 35, RW): see [`AssistedLongitude`].
     pub assisted_longitude: ::core::option::Option<f64>,
-    /// Assisted altitude (resource 36).
-    ///
-    /// ID 36 · RW · Float · single · optional · units `m`
-    ///
-    /// Altitude in metres to report when there is no satellite coverage; 0 or NaN means unset.
+    /// Assisted altitude (resource 36, RW): see [`AssistedAltitude`].
     pub assisted_altitude: ::core::option::Option<f64>,
 }
 impl GlobalNavigationSatelliteSystemWrite {
@@ -752,7 +716,7 @@ impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystemWrite {
 /// ID 0 · R · Time · single · mandatory · units `s`
 ///
 /// Time at which the position fix was obtained.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FixTimestamp;
 impl ::ucifi_runtime::typed::Resource for FixTimestamp {
     const ID: u16 = 0;
@@ -770,7 +734,7 @@ impl ::ucifi_runtime::typed::Readable for FixTimestamp {}
 /// ID 1 · R · Float · single · mandatory · units `lat`
 ///
 /// Latitude in decimal degrees (WGS 84), -90..90.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Latitude;
 impl ::ucifi_runtime::typed::Resource for Latitude {
     const ID: u16 = 1;
@@ -788,7 +752,7 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 /// ID 2 · R · Float · single · mandatory · units `lon`
 ///
 /// Longitude in decimal degrees (WGS 84), -180..180.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Longitude;
 impl ::ucifi_runtime::typed::Resource for Longitude {
     const ID: u16 = 2;
@@ -806,7 +770,7 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 /// ID 3 · R · Float · single · optional · units `m`
 ///
 /// Height above mean sea level, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Altitude;
 impl ::ucifi_runtime::typed::Resource for Altitude {
     const ID: u16 = 3;
@@ -824,7 +788,7 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 /// ID 4 · R · Integer · single · optional · units `m/s`
 ///
 /// Ground speed computed by the receiver, in metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Speed;
 impl ::ucifi_runtime::typed::Resource for Speed {
     const ID: u16 = 4;
@@ -842,7 +806,7 @@ impl ::ucifi_runtime::typed::Readable for Speed {}
 /// ID 5 · R · Float · single · optional · units `deg`
 ///
 /// Direction of travel, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Heading;
 impl ::ucifi_runtime::typed::Resource for Heading {
     const ID: u16 = 5;
@@ -860,7 +824,7 @@ impl ::ucifi_runtime::typed::Readable for Heading {}
 /// ID 6 · R · Float · single · optional · units `m`
 ///
 /// Radius in metres of the uncertainty circle around the fix; negative when not known.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Radius;
 impl ::ucifi_runtime::typed::Resource for Radius {
     const ID: u16 = 6;
@@ -878,7 +842,7 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 /// ID 7 · R · Float · single · optional
 ///
 /// Horizontal dilution of precision (HDOP); smaller is better.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Hdop;
 impl ::ucifi_runtime::typed::Resource for Hdop {
     const ID: u16 = 7;
@@ -896,7 +860,7 @@ impl ::ucifi_runtime::typed::Readable for Hdop {}
 /// ID 8 · R · Float · single · optional
 ///
 /// Vertical dilution of precision (VDOP); smaller is better.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Vdop;
 impl ::ucifi_runtime::typed::Resource for Vdop {
     const ID: u16 = 8;
@@ -914,7 +878,7 @@ impl ::ucifi_runtime::typed::Readable for Vdop {}
 /// ID 9 · R · Float · single · optional · units `m`
 ///
 /// Estimated horizontal error, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedHorizontalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHorizontalAccuracy {
     const ID: u16 = 9;
@@ -932,7 +896,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHorizontalAccuracy {}
 /// ID 10 · R · Float · single · optional · units `m`
 ///
 /// Estimated vertical error, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedVerticalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedVerticalAccuracy {
     const ID: u16 = 10;
@@ -950,7 +914,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedVerticalAccuracy {}
 /// ID 11 · R · Float · single · optional · units `m/s`
 ///
 /// Estimated speed error, in metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedSpeedAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedSpeedAccuracy {
     const ID: u16 = 11;
@@ -968,7 +932,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedSpeedAccuracy {}
 /// ID 12 · R · Float · single · optional · units `deg`
 ///
 /// Estimated heading error, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedHeadingAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHeadingAccuracy {
     const ID: u16 = 12;
@@ -986,7 +950,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHeadingAccuracy {}
 /// ID 13 · R · Integer · single · optional
 ///
 /// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FixType;
 impl ::ucifi_runtime::typed::Resource for FixType {
     const ID: u16 = 13;
@@ -1004,7 +968,7 @@ impl ::ucifi_runtime::typed::Readable for FixType {}
 /// ID 14 · R · Integer · single · optional
 ///
 /// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FixDimension;
 impl ::ucifi_runtime::typed::Resource for FixDimension {
     const ID: u16 = 14;
@@ -1022,7 +986,7 @@ impl ::ucifi_runtime::typed::Readable for FixDimension {}
 /// ID 15 · R · Integer · single · optional
 ///
 /// Number of satellites that contribute to the fix.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UsedSatellites;
 impl ::ucifi_runtime::typed::Resource for UsedSatellites {
     const ID: u16 = 15;
@@ -1040,7 +1004,7 @@ impl ::ucifi_runtime::typed::Readable for UsedSatellites {}
 /// ID 16 · R · Integer · single · optional
 ///
 /// Number of satellites in view, including ones too weak to be used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VisibleSatellites;
 impl ::ucifi_runtime::typed::Resource for VisibleSatellites {
     const ID: u16 = 16;
@@ -1058,7 +1022,7 @@ impl ::ucifi_runtime::typed::Readable for VisibleSatellites {}
 /// ID 17 · R · String · multiple · optional
 ///
 /// Identifiers of the satellites in view, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SatelliteIdentifiers17;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers17 {
     const ID: u16 = 17;
@@ -1079,7 +1043,7 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
 /// ID 18 · R · Float · multiple · optional · units `deg`
 ///
 /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SatelliteIdentifiers18;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers18 {
     const ID: u16 = 18;
@@ -1097,7 +1061,7 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
 /// ID 19 · R · Float · multiple · optional · units `deg`
 ///
 /// Azimuth of each satellite, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SatelliteAzimuth;
 impl ::ucifi_runtime::typed::Resource for SatelliteAzimuth {
     const ID: u16 = 19;
@@ -1115,7 +1079,7 @@ impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
 /// ID 20 · R · Boolean · single · optional
 ///
 /// true when the receiver holds a valid almanac.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Almanac;
 impl ::ucifi_runtime::typed::Resource for Almanac {
     const ID: u16 = 20;
@@ -1133,7 +1097,7 @@ impl ::ucifi_runtime::typed::Readable for Almanac {}
 /// ID 21 · R · Boolean · multiple · optional
 ///
 /// Per satellite: true when its ephemeris is valid.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Ephemeris;
 impl ::ucifi_runtime::typed::Resource for Ephemeris {
     const ID: u16 = 21;
@@ -1151,7 +1115,7 @@ impl ::ucifi_runtime::typed::Readable for Ephemeris {}
 /// ID 22 · R · Float · multiple · optional · units `dB`
 ///
 /// Per satellite: carrier-to-noise ratio of its signal, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 22;
@@ -1169,7 +1133,7 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// ID 23 · R · Integer · multiple · optional
 ///
 /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Gnss;
 impl ::ucifi_runtime::typed::Resource for Gnss {
     const ID: u16 = 23;
@@ -1187,7 +1151,7 @@ impl ::ucifi_runtime::typed::Readable for Gnss {}
 /// ID 24 · R · Time · single · optional · units `s`
 ///
 /// Time kept by the receiver's own real-time clock.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HardwareRtc;
 impl ::ucifi_runtime::typed::Resource for HardwareRtc {
     const ID: u16 = 24;
@@ -1205,7 +1169,7 @@ impl ::ucifi_runtime::typed::Readable for HardwareRtc {}
 /// ID 25 · RW · Boolean · single · optional
 ///
 /// true when the almanac was received over the cellular network (assisted GPS).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssistedGps;
 impl ::ucifi_runtime::typed::Resource for AssistedGps {
     const ID: u16 = 25;
@@ -1224,7 +1188,7 @@ impl ::ucifi_runtime::typed::Writable for AssistedGps {}
 /// ID 26 · RW · Boolean · single · optional
 ///
 /// Turns the receiver on (true) or off (false); reading it gives its power state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerCommand;
 impl ::ucifi_runtime::typed::Resource for PowerCommand {
     const ID: u16 = 26;
@@ -1243,7 +1207,7 @@ impl ::ucifi_runtime::typed::Writable for PowerCommand {}
 /// ID 27 · R · Float · single · optional
 ///
 /// Position dilution of precision (PDOP) as in NMEA GSA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pdop;
 impl ::ucifi_runtime::typed::Resource for Pdop {
     const ID: u16 = 27;
@@ -1261,7 +1225,7 @@ impl ::ucifi_runtime::typed::Readable for Pdop {}
 /// ID 28 · R · String · single · mandatory
 ///
 /// Receiver status as in NMEA RMC: A active (valid), V void.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 28;
@@ -1279,7 +1243,7 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// ID 29 · RW · Float · single · optional · units `lat`
 ///
 /// Latitude where the asset is supposed to be; 0 or NaN disables the check.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExpectedLatitude;
 impl ::ucifi_runtime::typed::Resource for ExpectedLatitude {
     const ID: u16 = 29;
@@ -1298,7 +1262,7 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLatitude {}
 /// ID 30 · RW · Float · single · optional · units `lon`
 ///
 /// Longitude where the asset is supposed to be; 0 or NaN disables the check.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExpectedLongitude;
 impl ::ucifi_runtime::typed::Resource for ExpectedLongitude {
     const ID: u16 = 30;
@@ -1317,7 +1281,7 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLongitude {}
 /// ID 31 · RW · Float · single · optional · units `m`
 ///
 /// Altitude in metres where the asset is supposed to be; 0 or NaN disables the check.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExpectedAltitude;
 impl ::ucifi_runtime::typed::Resource for ExpectedAltitude {
     const ID: u16 = 31;
@@ -1336,7 +1300,7 @@ impl ::ucifi_runtime::typed::Writable for ExpectedAltitude {}
 /// ID 32 · RW · Float · single · optional · units `m`
 ///
 /// Distance in metres from the expected position beyond which Out of position is set; 0 or NaN disables it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExpectedLocationThreshold;
 impl ::ucifi_runtime::typed::Resource for ExpectedLocationThreshold {
     const ID: u16 = 32;
@@ -1355,7 +1319,7 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLocationThreshold {}
 /// ID 33 · R · Boolean · single · optional
 ///
 /// true when the measured position is farther from the expected one than the threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 33;
@@ -1373,7 +1337,7 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 /// ID 34 · RW · Float · single · optional · units `lat`
 ///
 /// Latitude to report when there is no satellite coverage; 0 or NaN means unset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssistedLatitude;
 impl ::ucifi_runtime::typed::Resource for AssistedLatitude {
     const ID: u16 = 34;
@@ -1392,7 +1356,7 @@ impl ::ucifi_runtime::typed::Writable for AssistedLatitude {}
 /// ID 35 · RW · Float · single · optional · units `lon`
 ///
 /// Longitude to report when there is no satellite coverage; 0 or NaN means unset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssistedLongitude;
 impl ::ucifi_runtime::typed::Resource for AssistedLongitude {
     const ID: u16 = 35;
@@ -1411,7 +1375,7 @@ impl ::ucifi_runtime::typed::Writable for AssistedLongitude {}
 /// ID 36 · RW · Float · single · optional · units `m`
 ///
 /// Altitude in metres to report when there is no satellite coverage; 0 or NaN means unset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssistedAltitude;
 impl ::ucifi_runtime::typed::Resource for AssistedAltitude {
     const ID: u16 = 36;
@@ -1430,7 +1394,7 @@ impl ::ucifi_runtime::typed::Writable for AssistedAltitude {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -1448,7 +1412,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -1466,7 +1430,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -1484,7 +1448,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

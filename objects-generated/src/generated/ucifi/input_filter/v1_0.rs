@@ -170,43 +170,19 @@ impl ::ucifi_runtime::typed::ObjectType for InputFilter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct InputFilterWrite {
-    /// Input Source (resource 1).
-    ///
-    /// ID 1 · RW · String · multiple · optional
-    ///
-    /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
+    /// Input Source (resource 1, RW): see [`InputSource`].
     pub input_source: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Data Type (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional
-    ///
-    /// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
+    /// Data Type (resource 2, RW): see [`DataType`].
     pub data_type: ::core::option::Option<i64>,
-    /// Evaluation Interval (resource 3).
-    ///
-    /// ID 3 · RW · Float · single · optional · units `s`
-    ///
-    /// Interval in seconds between two evaluations of the watched resource.
+    /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`].
     pub evaluation_interval: ::core::option::Option<f64>,
-    /// Step Filter (resource 4).
-    ///
-    /// ID 4 · RW · Float · single · optional
-    ///
-    /// Smallest change of the value that counts; smaller changes are ignored.
+    /// Step Filter (resource 4, RW): see [`StepFilter`].
     pub step_filter: ::core::option::Option<f64>,
-    /// Busy to Clear delay (resource 5903).
-    ///
-    /// ID 5903 · RW · Integer · single · optional · units `ms`
-    ///
-    /// Delay in milliseconds before a detection (busy) state falls back to clear.
+    /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`].
     pub busy_to_clear_delay: ::core::option::Option<i64>,
-    /// Clear to Busy delay (resource 5904).
-    ///
-    /// ID 5904 · RW · Integer · single · optional · units `ms`
-    ///
-    /// Delay in milliseconds before a clear state switches to detection (busy).
+    /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`].
     pub clear_to_busy_delay: ::core::option::Option<i64>,
 }
 impl InputFilterWrite {
@@ -292,7 +268,7 @@ impl ::ucifi_runtime::typed::Instance for InputFilterWrite {
 /// ID 0 · R · String · single · optional
 ///
 /// Present value of the input after filtering.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InputState;
 impl ::ucifi_runtime::typed::Resource for InputState {
     const ID: u16 = 0;
@@ -310,7 +286,7 @@ impl ::ucifi_runtime::typed::Readable for InputState {}
 /// ID 1 · RW · String · multiple · optional
 ///
 /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InputSource;
 impl ::ucifi_runtime::typed::Resource for InputSource {
     const ID: u16 = 1;
@@ -332,7 +308,7 @@ impl ::ucifi_runtime::typed::Writable for InputSource {}
 /// ID 2 · RW · Integer · single · optional
 ///
 /// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataType;
 impl ::ucifi_runtime::typed::Resource for DataType {
     const ID: u16 = 2;
@@ -351,7 +327,7 @@ impl ::ucifi_runtime::typed::Writable for DataType {}
 /// ID 3 · RW · Float · single · optional · units `s`
 ///
 /// Interval in seconds between two evaluations of the watched resource.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EvaluationInterval;
 impl ::ucifi_runtime::typed::Resource for EvaluationInterval {
     const ID: u16 = 3;
@@ -370,7 +346,7 @@ impl ::ucifi_runtime::typed::Writable for EvaluationInterval {}
 /// ID 4 · RW · Float · single · optional
 ///
 /// Smallest change of the value that counts; smaller changes are ignored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct StepFilter;
 impl ::ucifi_runtime::typed::Resource for StepFilter {
     const ID: u16 = 4;
@@ -389,7 +365,7 @@ impl ::ucifi_runtime::typed::Writable for StepFilter {}
 /// ID 5903 · RW · Integer · single · optional · units `ms`
 ///
 /// Delay in milliseconds before a detection (busy) state falls back to clear.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BusyToClearDelay;
 impl ::ucifi_runtime::typed::Resource for BusyToClearDelay {
     const ID: u16 = 5903;
@@ -408,7 +384,7 @@ impl ::ucifi_runtime::typed::Writable for BusyToClearDelay {}
 /// ID 5904 · RW · Integer · single · optional · units `ms`
 ///
 /// Delay in milliseconds before a clear state switches to detection (busy).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ClearToBusyDelay;
 impl ::ucifi_runtime::typed::Resource for ClearToBusyDelay {
     const ID: u16 = 5904;

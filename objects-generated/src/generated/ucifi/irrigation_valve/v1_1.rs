@@ -185,23 +185,11 @@ impl ::ucifi_runtime::typed::ObjectType for IrrigationValve {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct IrrigationValveWrite {
-    /// Default status (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Opening in percent the valve takes on at power-up.
+    /// Default status (resource 1, RW): see [`DefaultStatus`].
     pub default_status: ::core::option::Option<i64>,
-    /// Command (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Requested opening in percent, from a manual override or a schedule.
+    /// Command (resource 3, RW): see [`Command`].
     pub command: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 5).
-    ///
-    /// ID 5 · RW · Integer · multiple · optional
-    ///
-    /// IDs of the schedulers that drive this valve, one per instance.
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`].
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
@@ -268,7 +256,7 @@ impl ::ucifi_runtime::typed::Instance for IrrigationValveWrite {
 /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Opening in percent the valve takes on at power-up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultStatus;
 impl ::ucifi_runtime::typed::Resource for DefaultStatus {
     const ID: u16 = 1;
@@ -287,7 +275,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultStatus {}
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Opening of the valve in percent as measured now.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 2;
@@ -305,7 +293,7 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Requested opening in percent, from a manual override or a schedule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 3;
@@ -324,7 +312,7 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Opening in percent actually being applied; over a slow LPWAN it can lag behind Command.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 4;
@@ -342,7 +330,7 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// ID 5 · RW · Integer · multiple · optional
 ///
 /// IDs of the schedulers that drive this valve, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
@@ -361,7 +349,7 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when one of the assigned schedulers cannot be run or is not supported by the valve.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 6;
@@ -379,7 +367,7 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -397,7 +385,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

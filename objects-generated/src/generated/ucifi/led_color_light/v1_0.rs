@@ -97,11 +97,7 @@ impl ::ucifi_runtime::typed::ObjectType for LedColorLight {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LedColorLightWrite {
-    /// RGB value (resource 1).
-    ///
-    /// ID 1 · RW · String · single · mandatory
-    ///
-    /// Colour to show, as a hex string with a leading \#, e.g. \#00FF00 for pure green.
+    /// RGB value (resource 1, RW): see [`RgbValue`].
     pub rgb_value: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl LedColorLightWrite {
@@ -143,7 +139,7 @@ impl ::ucifi_runtime::typed::Instance for LedColorLightWrite {
 /// ID 1 · RW · String · single · mandatory
 ///
 /// Colour to show, as a hex string with a leading \#, e.g. \#00FF00 for pure green.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RgbValue;
 impl ::ucifi_runtime::typed::Resource for RgbValue {
     const ID: u16 = 1;

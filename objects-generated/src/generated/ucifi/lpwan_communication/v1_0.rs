@@ -420,89 +420,41 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanCommunicationWrite {
-    /// IPv4 address (resource 2).
-    ///
-    /// ID 2 · RW · String · multiple · optional
-    ///
-    /// IPv4 addresses of the device, one per instance.
+    /// IPv4 address (resource 2, RW): see [`Ipv4Address`].
     pub ipv4_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// IPv6 address (resource 3).
-    ///
-    /// ID 3 · RW · String · multiple · optional
-    ///
-    /// IPv6 addresses of the device, one per instance.
+    /// IPv6 address (resource 3, RW): see [`Ipv6Address`].
     pub ipv6_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Network address (resource 4).
-    ///
-    /// ID 4 · RW · String · multiple · optional
-    ///
-    /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
+    /// Network address (resource 4, RW): see [`NetworkAddress`].
     pub network_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Secondary network address (resource 5).
-    ///
-    /// ID 5 · RW · String · multiple · optional
-    ///
-    /// Extra LPWAN addresses through which the device can also be reached.
+    /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`].
     pub secondary_network_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// MAC address (resource 6).
-    ///
-    /// ID 6 · RW · String · single · mandatory
-    ///
-    /// IEEE MAC address of the device's network interface.
+    /// MAC address (resource 6, RW): see [`MacAddress`].
     pub mac_address: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Multicast group address (resource 8).
-    ///
-    /// ID 8 · RW · String · multiple · optional
-    ///
-    /// Multicast group addresses on which the device accepts messages and commands.
+    /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`].
     pub multicast_group_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multicast group key (resource 9).
-    ///
-    /// ID 9 · RW · String · multiple · optional
-    ///
-    /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
+    /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`].
     pub multicast_group_key: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Data rate (resource 10).
-    ///
-    /// ID 10 · RW · Integer · single · optional · units `B/s`
-    ///
-    /// Data rate used on the LPWAN, in bytes per second.
+    /// Data rate (resource 10, RW): see [`DataRate`].
     pub data_rate: ::core::option::Option<i64>,
-    /// Frequency (resource 12).
-    ///
-    /// ID 12 · RW · Float · single · optional · units `Hz`
-    ///
-    /// Radio carrier frequency in hertz.
+    /// Frequency (resource 12, RW): see [`Frequency`].
     pub frequency: ::core::option::Option<f64>,
-    /// Session time (resource 13).
-    ///
-    /// ID 13 · RW · Time · single · optional
-    ///
-    /// Start time of the multicast session; group messages are ignored before it.
+    /// Session time (resource 13, RW): see [`SessionTime`].
     pub session_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Mesh node (resource 15).
-    ///
-    /// ID 15 · RW · Boolean · single · optional
-    ///
-    /// true: the device relays messages it receives to other nodes of the mesh.
+    /// Mesh node (resource 15, RW): see [`MeshNode`].
     pub mesh_node: ::core::option::Option<bool>,
-    /// Maximum repeat time (resource 16).
-    ///
-    /// ID 16 · RW · Integer · single · optional
-    ///
-    /// Upper limit on how many times a message is relayed inside the mesh.
+    /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`].
     pub maximum_repeat_time: ::core::option::Option<i64>,
 }
 impl LpwanCommunicationWrite {
@@ -646,7 +598,7 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
 /// ID 1 · R · String · single · optional
 ///
 /// Kind of LPWAN the device uses, e.g. LoRaWAN, NB-IoT, wireless mesh or power-line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfNetwork;
 impl ::ucifi_runtime::typed::Resource for TypeOfNetwork {
     const ID: u16 = 1;
@@ -664,7 +616,7 @@ impl ::ucifi_runtime::typed::Readable for TypeOfNetwork {}
 /// ID 2 · RW · String · multiple · optional
 ///
 /// IPv4 addresses of the device, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Ipv4Address;
 impl ::ucifi_runtime::typed::Resource for Ipv4Address {
     const ID: u16 = 2;
@@ -686,7 +638,7 @@ impl ::ucifi_runtime::typed::Writable for Ipv4Address {}
 /// ID 3 · RW · String · multiple · optional
 ///
 /// IPv6 addresses of the device, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Ipv6Address;
 impl ::ucifi_runtime::typed::Resource for Ipv6Address {
     const ID: u16 = 3;
@@ -708,7 +660,7 @@ impl ::ucifi_runtime::typed::Writable for Ipv6Address {}
 /// ID 4 · RW · String · multiple · optional
 ///
 /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NetworkAddress;
 impl ::ucifi_runtime::typed::Resource for NetworkAddress {
     const ID: u16 = 4;
@@ -730,7 +682,7 @@ impl ::ucifi_runtime::typed::Writable for NetworkAddress {}
 /// ID 5 · RW · String · multiple · optional
 ///
 /// Extra LPWAN addresses through which the device can also be reached.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SecondaryNetworkAddress;
 impl ::ucifi_runtime::typed::Resource for SecondaryNetworkAddress {
     const ID: u16 = 5;
@@ -752,7 +704,7 @@ impl ::ucifi_runtime::typed::Writable for SecondaryNetworkAddress {}
 /// ID 6 · RW · String · single · mandatory
 ///
 /// IEEE MAC address of the device's network interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MacAddress;
 impl ::ucifi_runtime::typed::Resource for MacAddress {
     const ID: u16 = 6;
@@ -771,7 +723,7 @@ impl ::ucifi_runtime::typed::Writable for MacAddress {}
 /// ID 7 · R · String · multiple · optional
 ///
 /// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PeerAddress;
 impl ::ucifi_runtime::typed::Resource for PeerAddress {
     const ID: u16 = 7;
@@ -792,7 +744,7 @@ impl ::ucifi_runtime::typed::Readable for PeerAddress {}
 /// ID 8 · RW · String · multiple · optional
 ///
 /// Multicast group addresses on which the device accepts messages and commands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupAddress;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
     const ID: u16 = 8;
@@ -814,7 +766,7 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
 /// ID 9 · RW · String · multiple · optional
 ///
 /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupKey;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
     const ID: u16 = 9;
@@ -836,7 +788,7 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
 /// ID 10 · RW · Integer · single · optional · units `B/s`
 ///
 /// Data rate used on the LPWAN, in bytes per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataRate;
 impl ::ucifi_runtime::typed::Resource for DataRate {
     const ID: u16 = 10;
@@ -855,7 +807,7 @@ impl ::ucifi_runtime::typed::Writable for DataRate {}
 /// ID 11 · R · Float · single · optional · units `dBm`
 ///
 /// Radio transmit power in dBm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TransmitPower;
 impl ::ucifi_runtime::typed::Resource for TransmitPower {
     const ID: u16 = 11;
@@ -873,7 +825,7 @@ impl ::ucifi_runtime::typed::Readable for TransmitPower {}
 /// ID 12 · RW · Float · single · optional · units `Hz`
 ///
 /// Radio carrier frequency in hertz.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 12;
@@ -892,7 +844,7 @@ impl ::ucifi_runtime::typed::Writable for Frequency {}
 /// ID 13 · RW · Time · single · optional
 ///
 /// Start time of the multicast session; group messages are ignored before it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SessionTime;
 impl ::ucifi_runtime::typed::Resource for SessionTime {
     const ID: u16 = 13;
@@ -911,7 +863,7 @@ impl ::ucifi_runtime::typed::Writable for SessionTime {}
 /// ID 14 · R · Time · single · optional · units `s`
 ///
 /// Length of the multicast session in seconds, counted from Session time; group messages are ignored after it ends.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SessionDuration;
 impl ::ucifi_runtime::typed::Resource for SessionDuration {
     const ID: u16 = 14;
@@ -929,7 +881,7 @@ impl ::ucifi_runtime::typed::Readable for SessionDuration {}
 /// ID 15 · RW · Boolean · single · optional
 ///
 /// true: the device relays messages it receives to other nodes of the mesh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeshNode;
 impl ::ucifi_runtime::typed::Resource for MeshNode {
     const ID: u16 = 15;
@@ -948,7 +900,7 @@ impl ::ucifi_runtime::typed::Writable for MeshNode {}
 /// ID 16 · RW · Integer · single · optional
 ///
 /// Upper limit on how many times a message is relayed inside the mesh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumRepeatTime;
 impl ::ucifi_runtime::typed::Resource for MaximumRepeatTime {
     const ID: u16 = 16;
@@ -967,7 +919,7 @@ impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
 /// ID 17 · R · Integer · single · optional
 ///
 /// Hop count: number of mesh nodes up to and including the destination (router or other device).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfRepeats;
 impl ::ucifi_runtime::typed::Resource for NumberOfRepeats {
     const ID: u16 = 17;
@@ -985,7 +937,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfRepeats {}
 /// ID 18 · R · Float · single · optional · units `dB`
 ///
 /// Signal to noise ratio of the received signal, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 18;
@@ -1003,7 +955,7 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// ID 19 · R · Boolean · single · optional
 ///
 /// true while the device cannot communicate correctly.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationFailure;
 impl ::ucifi_runtime::typed::Resource for CommunicationFailure {
     const ID: u16 = 19;
@@ -1021,7 +973,7 @@ impl ::ucifi_runtime::typed::Readable for CommunicationFailure {}
 /// ID 20 · R · Float · single · optional · units `dBm`
 ///
 /// Received signal strength (RSSI) measured by the device, in dBm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReceivedSignalStrengthIndication;
 impl ::ucifi_runtime::typed::Resource for ReceivedSignalStrengthIndication {
     const ID: u16 = 20;
@@ -1039,7 +991,7 @@ impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
 /// ID 21 · R · String · single · optional
 ///
 /// IMSI of the SIM: the subscriber identity on the mobile network.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Imsi;
 impl ::ucifi_runtime::typed::Resource for Imsi {
     const ID: u16 = 21;
@@ -1057,7 +1009,7 @@ impl ::ucifi_runtime::typed::Readable for Imsi {}
 /// ID 22 · R · String · single · optional
 ///
 /// IMEI of the modem: the equipment identity on the mobile network.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Imei;
 impl ::ucifi_runtime::typed::Resource for Imei {
     const ID: u16 = 22;
@@ -1075,7 +1027,7 @@ impl ::ucifi_runtime::typed::Readable for Imei {}
 /// ID 23 · R · String · single · optional
 ///
 /// Name of the network operator currently serving the device, as free text (private operators included).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CurrentCommunicationOperator;
 impl ::ucifi_runtime::typed::Resource for CurrentCommunicationOperator {
     const ID: u16 = 23;
@@ -1093,7 +1045,7 @@ impl ::ucifi_runtime::typed::Readable for CurrentCommunicationOperator {}
 /// ID 24 · R · String · single · optional
 ///
 /// ICCID: the serial number printed on the SIM card (ITU-T E.118).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct IntegratedCircuitCardIdentifier;
 impl ::ucifi_runtime::typed::Resource for IntegratedCircuitCardIdentifier {
     const ID: u16 = 24;

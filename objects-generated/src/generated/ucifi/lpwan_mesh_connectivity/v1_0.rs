@@ -577,137 +577,57 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanMeshConnectivityWrite {
-    /// Device class (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · mandatory
-    ///
-    /// Role of the node: end device (0), router (1), repeater (2), border router (3), bridge (4), gateway (5).
+    /// Device class (resource 1, RW): see [`DeviceClass`].
     pub device_class: ::core::option::Option<i64>,
-    /// Transmit Power (resource 8).
-    ///
-    /// ID 8 · RW · Float · single · optional · units `dBm`
-    ///
-    /// Radio transmit power, in dBm.
+    /// Transmit Power (resource 8, RW): see [`TransmitPower`].
     pub transmit_power: ::core::option::Option<f64>,
-    /// Data Rate (resource 9).
-    ///
-    /// ID 9 · RW · Float · single · optional · units `bit/s`
-    ///
-    /// Radio data rate, in bits per second.
+    /// Data Rate (resource 9, RW): see [`DataRate`].
     pub data_rate: ::core::option::Option<f64>,
-    /// Operation Mode (resource 10).
-    ///
-    /// ID 10 · RW · String · single · optional
-    ///
-    /// Operating mode in effect; its meaning depends on the mesh technology.
+    /// Operation Mode (resource 10, RW): see [`OperationMode`].
     pub operation_mode: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Operating Channel (resource 11).
-    ///
-    /// ID 11 · RW · Integer · single · optional
-    ///
-    /// Channel currently used for data frames; updated by the client while frequency hopping.
+    /// Operating Channel (resource 11, RW): see [`OperatingChannel`].
     pub operating_channel: ::core::option::Option<i64>,
-    /// Channel Hopping Function (resource 12).
-    ///
-    /// ID 12 · RW · Integer · single · optional
-    ///
-    /// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
+    /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`].
     pub channel_hopping_function: ::core::option::Option<i64>,
-    /// Available Channels (resource 13).
-    ///
-    /// ID 13 · RW · String · single · optional
-    ///
-    /// Radio channels allowed in the regulatory domain, as a text list.
+    /// Available Channels (resource 13, RW): see [`AvailableChannels`].
     pub available_channels: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Unicast Channel Plan (resource 14).
-    ///
-    /// ID 14 · RW · String · single · optional
-    ///
-    /// Subset of channels used for unicast traffic, where the technology has one.
+    /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`].
     pub unicast_channel_plan: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Broadcast Channel Plan (resource 15).
-    ///
-    /// ID 15 · RW · String · single · optional
-    ///
-    /// Subset of channels used for broadcast traffic, where the technology has one.
+    /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`].
     pub broadcast_channel_plan: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// FEC (resource 16).
-    ///
-    /// ID 16 · RW · Boolean · single · optional
-    ///
-    /// true when forward error correction is on, which helps on noisy links.
+    /// FEC (resource 16, RW): see [`Fec`].
     pub fec: ::core::option::Option<bool>,
-    /// Data Whitening (resource 17).
-    ///
-    /// ID 17 · RW · Boolean · single · optional
-    ///
-    /// true when data whitening is on, spreading transmit power more evenly over the channel.
+    /// Data Whitening (resource 17, RW): see [`DataWhitening`].
     pub data_whitening: ::core::option::Option<bool>,
-    /// Cipher Suite (resource 18).
-    ///
-    /// ID 18 · RW · String · single · optional
-    ///
-    /// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
+    /// Cipher Suite (resource 18, RW): see [`CipherSuite`].
     pub cipher_suite: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// PAN Identifier (resource 19).
-    ///
-    /// ID 19 · RW · Integer · multiple · optional
-    ///
-    /// 802.15.4 PAN identifiers of the network.
+    /// PAN Identifier (resource 19, RW): see [`PanIdentifier`].
     pub pan_identifier: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Network Name (resource 20).
-    ///
-    /// ID 20 · RW · String · single · optional
-    ///
-    /// Operator-chosen name of the mesh network.
+    /// Network Name (resource 20, RW): see [`NetworkName`].
     pub network_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Physical interface (resource 24).
-    ///
-    /// ID 24 · RW · String · single · mandatory
-    ///
-    /// MAC address of the radio interface, in hexadecimal.
+    /// Physical interface (resource 24, RW): see [`PhysicalInterface`].
     pub physical_interface: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Logical Address (resource 25).
-    ///
-    /// ID 25 · RW · String · multiple · optional
-    ///
-    /// Logical addresses of the interface, one per instance.
+    /// Logical Address (resource 25, RW): see [`LogicalAddress`].
     pub logical_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// IP Address (resource 26).
-    ///
-    /// ID 26 · RW · String · multiple · optional
-    ///
-    /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
+    /// IP Address (resource 26, RW): see [`IpAddress`].
     pub ip_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multicast Group Address (resource 27).
-    ///
-    /// ID 27 · RW · String · multiple · optional
-    ///
-    /// Multicast group addresses on which the node accepts messages and commands.
+    /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`].
     pub multicast_group_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multicast group key (resource 28).
-    ///
-    /// ID 28 · RW · Opaque · multiple · optional
-    ///
-    /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
+    /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`].
     pub multicast_group_key: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::Vec<u8>>,
     >,
-    /// Maximum repeat time (resource 34).
-    ///
-    /// ID 34 · RW · Integer · single · optional
-    ///
-    /// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
+    /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`].
     pub maximum_repeat_time: ::core::option::Option<i64>,
 }
 impl LpwanMeshConnectivityWrite {
@@ -901,11 +821,7 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivityWrite {
 /// The executable resources of LPWAN Mesh Connectivity (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Error Counter Reset (resource 7).
-    ///
-    /// ID 7 · E · none · single · optional
-    ///
-    /// Execute to set Error Counter back to zero.
+    /// Error Counter Reset (resource 7, E): see [`ErrorCounterReset`].
     ErrorCounterReset,
 }
 impl Execute {
@@ -930,7 +846,7 @@ impl Execute {
 /// ID 0 · R · String · single · mandatory
 ///
 /// Mesh technology or specification set in use, as text, e.g. Wi-SUN, Thread or Zigbee.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NetworkType;
 impl ::ucifi_runtime::typed::Resource for NetworkType {
     const ID: u16 = 0;
@@ -948,7 +864,7 @@ impl ::ucifi_runtime::typed::Readable for NetworkType {}
 /// ID 1 · RW · Integer · single · mandatory
 ///
 /// Role of the node: end device (0), router (1), repeater (2), border router (3), bridge (4), gateway (5).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DeviceClass;
 impl ::ucifi_runtime::typed::Resource for DeviceClass {
     const ID: u16 = 1;
@@ -967,7 +883,7 @@ impl ::ucifi_runtime::typed::Writable for DeviceClass {}
 /// ID 2 · R · Float · single · mandatory · units `MHz`
 ///
 /// Radio frequency in use, in megahertz.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OperatingFrequency;
 impl ::ucifi_runtime::typed::Resource for OperatingFrequency {
     const ID: u16 = 2;
@@ -985,7 +901,7 @@ impl ::ucifi_runtime::typed::Readable for OperatingFrequency {}
 /// ID 3 · R · Integer · single · mandatory
 ///
 /// Mesh connection state: disabled (0), connecting (1), connected (2), disconnecting (3), disconnected (4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 3;
@@ -1003,7 +919,7 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// ID 4 · R · String · single · optional
 ///
 /// Text describing the errors currently affecting the mesh link.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConnectionErrors;
 impl ::ucifi_runtime::typed::Resource for ConnectionErrors {
     const ID: u16 = 4;
@@ -1021,7 +937,7 @@ impl ::ucifi_runtime::typed::Readable for ConnectionErrors {}
 /// ID 5 · R · Time · single · optional
 ///
 /// UTC time of the most recent link error.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastErrorTimestamp;
 impl ::ucifi_runtime::typed::Resource for LastErrorTimestamp {
     const ID: u16 = 5;
@@ -1039,7 +955,7 @@ impl ::ucifi_runtime::typed::Readable for LastErrorTimestamp {}
 /// ID 6 · R · Integer · single · optional
 ///
 /// Total link errors seen since the counter was last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ErrorCounter;
 impl ::ucifi_runtime::typed::Resource for ErrorCounter {
     const ID: u16 = 6;
@@ -1057,7 +973,7 @@ impl ::ucifi_runtime::typed::Readable for ErrorCounter {}
 /// ID 7 · E · none · single · optional
 ///
 /// Execute to set Error Counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ErrorCounterReset;
 impl ::ucifi_runtime::typed::Resource for ErrorCounterReset {
     const ID: u16 = 7;
@@ -1075,7 +991,7 @@ impl ::ucifi_runtime::typed::Executable for ErrorCounterReset {}
 /// ID 8 · RW · Float · single · optional · units `dBm`
 ///
 /// Radio transmit power, in dBm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TransmitPower;
 impl ::ucifi_runtime::typed::Resource for TransmitPower {
     const ID: u16 = 8;
@@ -1094,7 +1010,7 @@ impl ::ucifi_runtime::typed::Writable for TransmitPower {}
 /// ID 9 · RW · Float · single · optional · units `bit/s`
 ///
 /// Radio data rate, in bits per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataRate;
 impl ::ucifi_runtime::typed::Resource for DataRate {
     const ID: u16 = 9;
@@ -1113,7 +1029,7 @@ impl ::ucifi_runtime::typed::Writable for DataRate {}
 /// ID 10 · RW · String · single · optional
 ///
 /// Operating mode in effect; its meaning depends on the mesh technology.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OperationMode;
 impl ::ucifi_runtime::typed::Resource for OperationMode {
     const ID: u16 = 10;
@@ -1132,7 +1048,7 @@ impl ::ucifi_runtime::typed::Writable for OperationMode {}
 /// ID 11 · RW · Integer · single · optional
 ///
 /// Channel currently used for data frames; updated by the client while frequency hopping.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OperatingChannel;
 impl ::ucifi_runtime::typed::Resource for OperatingChannel {
     const ID: u16 = 11;
@@ -1151,7 +1067,7 @@ impl ::ucifi_runtime::typed::Writable for OperatingChannel {}
 /// ID 12 · RW · Integer · single · optional
 ///
 /// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ChannelHoppingFunction;
 impl ::ucifi_runtime::typed::Resource for ChannelHoppingFunction {
     const ID: u16 = 12;
@@ -1170,7 +1086,7 @@ impl ::ucifi_runtime::typed::Writable for ChannelHoppingFunction {}
 /// ID 13 · RW · String · single · optional
 ///
 /// Radio channels allowed in the regulatory domain, as a text list.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AvailableChannels;
 impl ::ucifi_runtime::typed::Resource for AvailableChannels {
     const ID: u16 = 13;
@@ -1189,7 +1105,7 @@ impl ::ucifi_runtime::typed::Writable for AvailableChannels {}
 /// ID 14 · RW · String · single · optional
 ///
 /// Subset of channels used for unicast traffic, where the technology has one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UnicastChannelPlan;
 impl ::ucifi_runtime::typed::Resource for UnicastChannelPlan {
     const ID: u16 = 14;
@@ -1208,7 +1124,7 @@ impl ::ucifi_runtime::typed::Writable for UnicastChannelPlan {}
 /// ID 15 · RW · String · single · optional
 ///
 /// Subset of channels used for broadcast traffic, where the technology has one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BroadcastChannelPlan;
 impl ::ucifi_runtime::typed::Resource for BroadcastChannelPlan {
     const ID: u16 = 15;
@@ -1227,7 +1143,7 @@ impl ::ucifi_runtime::typed::Writable for BroadcastChannelPlan {}
 /// ID 16 · RW · Boolean · single · optional
 ///
 /// true when forward error correction is on, which helps on noisy links.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Fec;
 impl ::ucifi_runtime::typed::Resource for Fec {
     const ID: u16 = 16;
@@ -1246,7 +1162,7 @@ impl ::ucifi_runtime::typed::Writable for Fec {}
 /// ID 17 · RW · Boolean · single · optional
 ///
 /// true when data whitening is on, spreading transmit power more evenly over the channel.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataWhitening;
 impl ::ucifi_runtime::typed::Resource for DataWhitening {
     const ID: u16 = 17;
@@ -1265,7 +1181,7 @@ impl ::ucifi_runtime::typed::Writable for DataWhitening {}
 /// ID 18 · RW · String · single · optional
 ///
 /// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CipherSuite;
 impl ::ucifi_runtime::typed::Resource for CipherSuite {
     const ID: u16 = 18;
@@ -1284,7 +1200,7 @@ impl ::ucifi_runtime::typed::Writable for CipherSuite {}
 /// ID 19 · RW · Integer · multiple · optional
 ///
 /// 802.15.4 PAN identifiers of the network.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PanIdentifier;
 impl ::ucifi_runtime::typed::Resource for PanIdentifier {
     const ID: u16 = 19;
@@ -1303,7 +1219,7 @@ impl ::ucifi_runtime::typed::Writable for PanIdentifier {}
 /// ID 20 · RW · String · single · optional
 ///
 /// Operator-chosen name of the mesh network.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NetworkName;
 impl ::ucifi_runtime::typed::Resource for NetworkName {
     const ID: u16 = 20;
@@ -1322,7 +1238,7 @@ impl ::ucifi_runtime::typed::Writable for NetworkName {}
 /// ID 21 · R · Integer · single · optional
 ///
 /// Rank of the node in the mesh: hop count or path cost to the border router.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NodeRank;
 impl ::ucifi_runtime::typed::Resource for NodeRank {
     const ID: u16 = 21;
@@ -1340,7 +1256,7 @@ impl ::ucifi_runtime::typed::Readable for NodeRank {}
 /// ID 22 · R · String · multiple · optional
 ///
 /// Addresses of the border routers or gateways that connect the mesh to the outside.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RootAddress;
 impl ::ucifi_runtime::typed::Resource for RootAddress {
     const ID: u16 = 22;
@@ -1361,7 +1277,7 @@ impl ::ucifi_runtime::typed::Readable for RootAddress {}
 /// ID 23 · R · String · multiple · optional
 ///
 /// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ParentAddress;
 impl ::ucifi_runtime::typed::Resource for ParentAddress {
     const ID: u16 = 23;
@@ -1382,7 +1298,7 @@ impl ::ucifi_runtime::typed::Readable for ParentAddress {}
 /// ID 24 · RW · String · single · mandatory
 ///
 /// MAC address of the radio interface, in hexadecimal.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PhysicalInterface;
 impl ::ucifi_runtime::typed::Resource for PhysicalInterface {
     const ID: u16 = 24;
@@ -1401,7 +1317,7 @@ impl ::ucifi_runtime::typed::Writable for PhysicalInterface {}
 /// ID 25 · RW · String · multiple · optional
 ///
 /// Logical addresses of the interface, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LogicalAddress;
 impl ::ucifi_runtime::typed::Resource for LogicalAddress {
     const ID: u16 = 25;
@@ -1423,7 +1339,7 @@ impl ::ucifi_runtime::typed::Writable for LogicalAddress {}
 /// ID 26 · RW · String · multiple · optional
 ///
 /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct IpAddress;
 impl ::ucifi_runtime::typed::Resource for IpAddress {
     const ID: u16 = 26;
@@ -1445,7 +1361,7 @@ impl ::ucifi_runtime::typed::Writable for IpAddress {}
 /// ID 27 · RW · String · multiple · optional
 ///
 /// Multicast group addresses on which the node accepts messages and commands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupAddress;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
     const ID: u16 = 27;
@@ -1467,7 +1383,7 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
 /// ID 28 · RW · Opaque · multiple · optional
 ///
 /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupKey;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
     const ID: u16 = 28;
@@ -1489,7 +1405,7 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
 /// ID 29 · R · Float · single · optional · units `dB`
 ///
 /// Signal to noise ratio of the received signal, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 29;
@@ -1507,7 +1423,7 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// ID 30 · R · Float · single · optional · units `dBm`
 ///
 /// Received signal strength (RSSI), in dBm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReceivedSignalStrengthIndication;
 impl ::ucifi_runtime::typed::Resource for ReceivedSignalStrengthIndication {
     const ID: u16 = 30;
@@ -1525,7 +1441,7 @@ impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
 /// ID 31 · R · Float · single · optional · units `dBm`
 ///
 /// Background noise level measured on the channel, in dBm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NoiseFloor;
 impl ::ucifi_runtime::typed::Resource for NoiseFloor {
     const ID: u16 = 31;
@@ -1543,7 +1459,7 @@ impl ::ucifi_runtime::typed::Readable for NoiseFloor {}
 /// ID 34 · RW · Integer · single · optional
 ///
 /// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumRepeatTime;
 impl ::ucifi_runtime::typed::Resource for MaximumRepeatTime {
     const ID: u16 = 34;
@@ -1562,7 +1478,7 @@ impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -1580,7 +1496,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -1598,7 +1514,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -1616,7 +1532,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

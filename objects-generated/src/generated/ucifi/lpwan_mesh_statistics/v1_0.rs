@@ -512,17 +512,9 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshStatisticsWrite {
 /// The executable resources of LPWAN Mesh Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Start (resource 28).
-    ///
-    /// ID 28 · E · none · single · mandatory
-    ///
-    /// Execute to zero all counters and start a new collection period.
+    /// Start (resource 28, E): see [`Start`].
     Start,
-    /// Stop (resource 29).
-    ///
-    /// ID 29 · E · none · single · optional
-    ///
-    /// Execute to stop collecting; counters keep their values.
+    /// Stop (resource 29, E): see [`Stop`].
     Stop,
 }
 impl Execute {
@@ -549,7 +541,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · optional
 ///
 /// Frames sent and acknowledged at the first attempt (macTxSuccessCount).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxPacketsTotal;
 impl ::ucifi_runtime::typed::Resource for TxPacketsTotal {
     const ID: u16 = 1;
@@ -567,7 +559,7 @@ impl ::ucifi_runtime::typed::Readable for TxPacketsTotal {}
 /// ID 2 · R · Integer · single · optional
 ///
 /// Frames acknowledged after exactly one retry (macRetryCount).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxSuccessOnSingleRetry;
 impl ::ucifi_runtime::typed::Resource for TxSuccessOnSingleRetry {
     const ID: u16 = 2;
@@ -585,7 +577,7 @@ impl ::ucifi_runtime::typed::Readable for TxSuccessOnSingleRetry {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Frames acknowledged after several retries (macMultipleRetryCount).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxSuccessOnMultiRetry;
 impl ::ucifi_runtime::typed::Resource for TxSuccessOnMultiRetry {
     const ID: u16 = 3;
@@ -603,7 +595,7 @@ impl ::ucifi_runtime::typed::Readable for TxSuccessOnMultiRetry {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Frames that could not be sent at all.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxDiscardedPackets;
 impl ::ucifi_runtime::typed::Resource for TxDiscardedPackets {
     const ID: u16 = 4;
@@ -621,7 +613,7 @@ impl ::ucifi_runtime::typed::Readable for TxDiscardedPackets {}
 /// ID 5 · R · Integer · single · optional
 ///
 /// Frames not sent because clear channel assessment found the channel busy.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxCcaFailures;
 impl ::ucifi_runtime::typed::Resource for TxCcaFailures {
     const ID: u16 = 5;
@@ -639,7 +631,7 @@ impl ::ucifi_runtime::typed::Readable for TxCcaFailures {}
 /// ID 6 · R · Integer · single · optional
 ///
 /// Frames not sent because no acknowledgement came back.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TxAckFailure;
 impl ::ucifi_runtime::typed::Resource for TxAckFailure {
     const ID: u16 = 6;
@@ -657,7 +649,7 @@ impl ::ucifi_runtime::typed::Readable for TxAckFailure {}
 /// ID 7 · R · Integer · single · optional
 ///
 /// Frames received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RxPacketsTotal;
 impl ::ucifi_runtime::typed::Resource for RxPacketsTotal {
     const ID: u16 = 7;
@@ -675,7 +667,7 @@ impl ::ucifi_runtime::typed::Readable for RxPacketsTotal {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Received frames that were dropped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RxDiscardedPackets;
 impl ::ucifi_runtime::typed::Resource for RxDiscardedPackets {
     const ID: u16 = 8;
@@ -693,7 +685,7 @@ impl ::ucifi_runtime::typed::Readable for RxDiscardedPackets {}
 /// ID 9 · R · Integer · single · optional
 ///
 /// Received frames dropped because their headers could not be parsed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RxMalformedPackets;
 impl ::ucifi_runtime::typed::Resource for RxMalformedPackets {
     const ID: u16 = 9;
@@ -711,7 +703,7 @@ impl ::ucifi_runtime::typed::Readable for RxMalformedPackets {}
 /// ID 10 · R · Integer · single · optional
 ///
 /// Received frames dropped for failing security checks (macSecurityFailure).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RxUnsecurePackets;
 impl ::ucifi_runtime::typed::Resource for RxUnsecurePackets {
     const ID: u16 = 10;
@@ -729,7 +721,7 @@ impl ::ucifi_runtime::typed::Readable for RxUnsecurePackets {}
 /// ID 11 · R · Integer · single · optional
 ///
 /// Received duplicate frames dropped (macDuplicateFrameCount).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RxDuplicatePackets;
 impl ::ucifi_runtime::typed::Resource for RxDuplicatePackets {
     const ID: u16 = 11;
@@ -747,7 +739,7 @@ impl ::ucifi_runtime::typed::Readable for RxDuplicatePackets {}
 /// ID 12 · R · Integer · single · optional
 ///
 /// 802.15.4 beacon frames sent, used for mesh discovery and upkeep.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BeaconFramesSent;
 impl ::ucifi_runtime::typed::Resource for BeaconFramesSent {
     const ID: u16 = 12;
@@ -765,7 +757,7 @@ impl ::ucifi_runtime::typed::Readable for BeaconFramesSent {}
 /// ID 13 · R · Integer · single · optional
 ///
 /// 802.15.4 beacon frames received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BeaconFramesReceived;
 impl ::ucifi_runtime::typed::Resource for BeaconFramesReceived {
     const ID: u16 = 13;
@@ -783,7 +775,7 @@ impl ::ucifi_runtime::typed::Readable for BeaconFramesReceived {}
 /// ID 14 · R · Integer · single · optional
 ///
 /// 802.15.4 acknowledgement frames sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AckFramesSent;
 impl ::ucifi_runtime::typed::Resource for AckFramesSent {
     const ID: u16 = 14;
@@ -801,7 +793,7 @@ impl ::ucifi_runtime::typed::Readable for AckFramesSent {}
 /// ID 15 · R · Integer · single · optional
 ///
 /// 802.15.4 acknowledgement frames received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AckFramesReceived;
 impl ::ucifi_runtime::typed::Resource for AckFramesReceived {
     const ID: u16 = 15;
@@ -819,7 +811,7 @@ impl ::ucifi_runtime::typed::Readable for AckFramesReceived {}
 /// ID 16 · R · Integer · single · optional
 ///
 /// 802.15.4 MAC command frames sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandFramesSent;
 impl ::ucifi_runtime::typed::Resource for CommandFramesSent {
     const ID: u16 = 16;
@@ -837,7 +829,7 @@ impl ::ucifi_runtime::typed::Readable for CommandFramesSent {}
 /// ID 17 · R · Integer · single · optional
 ///
 /// 802.15.4 MAC command frames received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandFramesReceived;
 impl ::ucifi_runtime::typed::Resource for CommandFramesReceived {
     const ID: u16 = 17;
@@ -855,7 +847,7 @@ impl ::ucifi_runtime::typed::Readable for CommandFramesReceived {}
 /// ID 18 · R · Integer · single · optional
 ///
 /// 802.15.4 data frames sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataFramesSent;
 impl ::ucifi_runtime::typed::Resource for DataFramesSent {
     const ID: u16 = 18;
@@ -873,7 +865,7 @@ impl ::ucifi_runtime::typed::Readable for DataFramesSent {}
 /// ID 19 · R · Integer · single · optional
 ///
 /// 802.15.4 data frames received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataFramesReceived;
 impl ::ucifi_runtime::typed::Resource for DataFramesReceived {
     const ID: u16 = 19;
@@ -891,7 +883,7 @@ impl ::ucifi_runtime::typed::Readable for DataFramesReceived {}
 /// ID 20 · R · Integer · single · optional
 ///
 /// Payload bytes sent over the interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataBytesSent;
 impl ::ucifi_runtime::typed::Resource for DataBytesSent {
     const ID: u16 = 20;
@@ -909,7 +901,7 @@ impl ::ucifi_runtime::typed::Readable for DataBytesSent {}
 /// ID 21 · R · Integer · single · optional
 ///
 /// Payload bytes received over the interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataBytesReceived;
 impl ::ucifi_runtime::typed::Resource for DataBytesReceived {
     const ID: u16 = 21;
@@ -927,7 +919,7 @@ impl ::ucifi_runtime::typed::Readable for DataBytesReceived {}
 /// ID 22 · R · Integer · single · optional
 ///
 /// Unicast packets sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UnicastPacketsSent;
 impl ::ucifi_runtime::typed::Resource for UnicastPacketsSent {
     const ID: u16 = 22;
@@ -945,7 +937,7 @@ impl ::ucifi_runtime::typed::Readable for UnicastPacketsSent {}
 /// ID 23 · R · Integer · single · optional
 ///
 /// Unicast packets received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UnicastPacketsReceived;
 impl ::ucifi_runtime::typed::Resource for UnicastPacketsReceived {
     const ID: u16 = 23;
@@ -963,7 +955,7 @@ impl ::ucifi_runtime::typed::Readable for UnicastPacketsReceived {}
 /// ID 24 · R · Integer · single · optional
 ///
 /// Multicast packets sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MulticastPacketsSent;
 impl ::ucifi_runtime::typed::Resource for MulticastPacketsSent {
     const ID: u16 = 24;
@@ -981,7 +973,7 @@ impl ::ucifi_runtime::typed::Readable for MulticastPacketsSent {}
 /// ID 25 · R · Integer · single · optional
 ///
 /// Multicast packets received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MulticastPacketsReceived;
 impl ::ucifi_runtime::typed::Resource for MulticastPacketsReceived {
     const ID: u16 = 25;
@@ -999,7 +991,7 @@ impl ::ucifi_runtime::typed::Readable for MulticastPacketsReceived {}
 /// ID 26 · R · Integer · single · optional
 ///
 /// Broadcast packets sent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BroadcastPacketsSent;
 impl ::ucifi_runtime::typed::Resource for BroadcastPacketsSent {
     const ID: u16 = 26;
@@ -1017,7 +1009,7 @@ impl ::ucifi_runtime::typed::Readable for BroadcastPacketsSent {}
 /// ID 27 · R · Integer · single · optional
 ///
 /// Broadcast packets received.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BroadcastPacketsReceived;
 impl ::ucifi_runtime::typed::Resource for BroadcastPacketsReceived {
     const ID: u16 = 27;
@@ -1035,7 +1027,7 @@ impl ::ucifi_runtime::typed::Readable for BroadcastPacketsReceived {}
 /// ID 28 · E · none · single · mandatory
 ///
 /// Execute to zero all counters and start a new collection period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Start;
 impl ::ucifi_runtime::typed::Resource for Start {
     const ID: u16 = 28;
@@ -1053,7 +1045,7 @@ impl ::ucifi_runtime::typed::Executable for Start {}
 /// ID 29 · E · none · single · optional
 ///
 /// Execute to stop collecting; counters keep their values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Stop;
 impl ::ucifi_runtime::typed::Resource for Stop {
     const ID: u16 = 29;
@@ -1071,7 +1063,7 @@ impl ::ucifi_runtime::typed::Executable for Stop {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -1089,7 +1081,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -1107,7 +1099,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -1125,7 +1117,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -249,35 +249,15 @@ impl ::ucifi_runtime::typed::ObjectType for LuminaireAsset {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LuminaireAssetWrite {
-    /// Year of manufacture (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional
-    ///
-    /// Year the luminaire was made.
+    /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`].
     pub year_of_manufacture: ::core::option::Option<i64>,
-    /// Week of manufacture (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional
-    ///
-    /// Week of the year the luminaire was made.
+    /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`].
     pub week_of_manufacture: ::core::option::Option<i64>,
-    /// Nominal light output (resource 4).
-    ///
-    /// ID 4 · RW · Integer · single · optional · units `lm`
-    ///
-    /// Rated luminous flux of the luminaire, in lumens.
+    /// Nominal light output (resource 4, RW): see [`NominalLightOutput`].
     pub nominal_light_output: ::core::option::Option<i64>,
-    /// Light distribution type (resource 5).
-    ///
-    /// ID 5 · RW · Integer · single · optional
-    ///
-    /// Light distribution type, coded as in the Zhaga D4i enumeration.
+    /// Light distribution type (resource 5, RW): see [`LightDistributionType`].
     pub light_distribution_type: ::core::option::Option<i64>,
-    /// Luminaire color (resource 6).
-    ///
-    /// ID 6 · RW · String · single · optional
-    ///
-    /// Paint colour of the luminaire housing.
+    /// Luminaire color (resource 6, RW): see [`LuminaireColor`].
     pub luminaire_color: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl LuminaireAssetWrite {
@@ -354,7 +334,7 @@ impl ::ucifi_runtime::typed::Instance for LuminaireAssetWrite {
 /// ID 1 · R · String · single · mandatory
 ///
 /// GTIN of the luminaire controlled by the device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AssetGtin;
 impl ::ucifi_runtime::typed::Resource for AssetGtin {
     const ID: u16 = 1;
@@ -372,7 +352,7 @@ impl ::ucifi_runtime::typed::Readable for AssetGtin {}
 /// ID 2 · RW · Integer · single · optional
 ///
 /// Year the luminaire was made.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct YearOfManufacture;
 impl ::ucifi_runtime::typed::Resource for YearOfManufacture {
     const ID: u16 = 2;
@@ -391,7 +371,7 @@ impl ::ucifi_runtime::typed::Writable for YearOfManufacture {}
 /// ID 3 · RW · Integer · single · optional
 ///
 /// Week of the year the luminaire was made.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WeekOfManufacture;
 impl ::ucifi_runtime::typed::Resource for WeekOfManufacture {
     const ID: u16 = 3;
@@ -410,7 +390,7 @@ impl ::ucifi_runtime::typed::Writable for WeekOfManufacture {}
 /// ID 4 · RW · Integer · single · optional · units `lm`
 ///
 /// Rated luminous flux of the luminaire, in lumens.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NominalLightOutput;
 impl ::ucifi_runtime::typed::Resource for NominalLightOutput {
     const ID: u16 = 4;
@@ -429,7 +409,7 @@ impl ::ucifi_runtime::typed::Writable for NominalLightOutput {}
 /// ID 5 · RW · Integer · single · optional
 ///
 /// Light distribution type, coded as in the Zhaga D4i enumeration.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightDistributionType;
 impl ::ucifi_runtime::typed::Resource for LightDistributionType {
     const ID: u16 = 5;
@@ -448,7 +428,7 @@ impl ::ucifi_runtime::typed::Writable for LightDistributionType {}
 /// ID 6 · RW · String · single · optional
 ///
 /// Paint colour of the luminaire housing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LuminaireColor;
 impl ::ucifi_runtime::typed::Resource for LuminaireColor {
     const ID: u16 = 6;
@@ -467,7 +447,7 @@ impl ::ucifi_runtime::typed::Writable for LuminaireColor {}
 /// ID 7 · R · Float · single · optional · units `W`
 ///
 /// Rated input power of the luminaire, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NominalInputPower;
 impl ::ucifi_runtime::typed::Resource for NominalInputPower {
     const ID: u16 = 7;
@@ -485,7 +465,7 @@ impl ::ucifi_runtime::typed::Readable for NominalInputPower {}
 /// ID 8 · R · Float · single · optional · units `W`
 ///
 /// Input power in watts when dimmed to the lowest level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PowerAtMinimumDimLevel;
 impl ::ucifi_runtime::typed::Resource for PowerAtMinimumDimLevel {
     const ID: u16 = 8;
@@ -503,7 +483,7 @@ impl ::ucifi_runtime::typed::Readable for PowerAtMinimumDimLevel {}
 /// ID 9 · R · Integer · single · optional · units `V`
 ///
 /// Highest AC mains voltage the luminaire is rated for, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NominalMaxAcMainsVoltage;
 impl ::ucifi_runtime::typed::Resource for NominalMaxAcMainsVoltage {
     const ID: u16 = 9;
@@ -521,7 +501,7 @@ impl ::ucifi_runtime::typed::Readable for NominalMaxAcMainsVoltage {}
 /// ID 10 · R · Integer · single · optional · units `V`
 ///
 /// Lowest AC mains voltage the luminaire is rated for, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NominalMinAcMainsVoltage;
 impl ::ucifi_runtime::typed::Resource for NominalMinAcMainsVoltage {
     const ID: u16 = 10;
@@ -539,7 +519,7 @@ impl ::ucifi_runtime::typed::Readable for NominalMinAcMainsVoltage {}
 /// ID 11 · R · Integer · single · optional · range `0..100`
 ///
 /// Colour rendering index, 0..100.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Cri;
 impl ::ucifi_runtime::typed::Resource for Cri {
     const ID: u16 = 11;
@@ -557,7 +537,7 @@ impl ::ucifi_runtime::typed::Readable for Cri {}
 /// ID 12 · R · Integer · single · optional · units `K`
 ///
 /// Correlated colour temperature of the luminaire, in kelvin.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CctValue;
 impl ::ucifi_runtime::typed::Resource for CctValue {
     const ID: u16 = 12;
@@ -575,7 +555,7 @@ impl ::ucifi_runtime::typed::Readable for CctValue {}
 /// ID 13 · R · String · single · optional
 ///
 /// Luminaire identification text (up to 60 ASCII characters) from DiiA/D4i part 251 memory bank 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LuminaireIdentification;
 impl ::ucifi_runtime::typed::Resource for LuminaireIdentification {
     const ID: u16 = 13;
@@ -593,7 +573,7 @@ impl ::ucifi_runtime::typed::Readable for LuminaireIdentification {}
 /// ID 14 · R · String · single · optional
 ///
 /// Luminaire identification number (20 digits) from DiiA/D4i part 251 memory bank 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LuminaireIdentificationNumber;
 impl ::ucifi_runtime::typed::Resource for LuminaireIdentificationNumber {
     const ID: u16 = 14;

@@ -212,11 +212,7 @@ impl ::ucifi_runtime::typed::Instance for NoiseSensorWrite {
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max values (resource 8).
-    ///
-    /// ID 8 · E · none · single · optional
-    ///
-    /// Execute to set the lowest and highest levels to the present reading.
+    /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`].
     ResetMinAndMaxValues,
 }
 impl Execute {
@@ -241,7 +237,7 @@ impl Execute {
 /// ID 1 · R · Boolean · single · optional
 ///
 /// true when the sensor has recognised a gunshot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GunshotDetected;
 impl ::ucifi_runtime::typed::Resource for GunshotDetected {
     const ID: u16 = 1;
@@ -259,7 +255,7 @@ impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
 /// ID 2 · R · Boolean · single · optional
 ///
 /// true when an unusual sound event has been recognised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AbnormalNoiseDetected;
 impl ::ucifi_runtime::typed::Resource for AbnormalNoiseDetected {
     const ID: u16 = 2;
@@ -277,7 +273,7 @@ impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
 /// ID 3 · R · Float · single · mandatory
 ///
 /// Latest sound level reading, in decibels.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 3;
@@ -295,7 +291,7 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// ID 4 · R · Float · single · optional · units `dB`
 ///
 /// Lowest sound level since power-up or the last reset, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredValue {
     const ID: u16 = 4;
@@ -313,7 +309,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
 /// ID 5 · R · Float · single · optional · units `dB`
 ///
 /// Highest sound level since power-up or the last reset, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredValue {
     const ID: u16 = 5;
@@ -331,7 +327,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
 /// ID 6 · R · Float · single · optional · units `dB`
 ///
 /// Lowest sound level the sensor can measure, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangeValue {
     const ID: u16 = 6;
@@ -349,7 +345,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
 /// ID 7 · R · Float · single · optional · units `dB`
 ///
 /// Highest sound level the sensor can measure, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangeValue {
     const ID: u16 = 7;
@@ -367,7 +363,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
 /// ID 8 · E · none · single · optional
 ///
 /// Execute to set the lowest and highest levels to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxValues {
     const ID: u16 = 8;

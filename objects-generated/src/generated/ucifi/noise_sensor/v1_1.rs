@@ -289,11 +289,7 @@ impl ::ucifi_runtime::typed::Instance for NoiseSensorWrite {
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max values (resource 8).
-    ///
-    /// ID 8 · E · none · single · optional
-    ///
-    /// Execute to set the lowest and highest levels to the present reading.
+    /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`].
     ResetMinAndMaxValues,
 }
 impl Execute {
@@ -318,7 +314,7 @@ impl Execute {
 /// ID 1 · R · Boolean · single · optional
 ///
 /// true when the sensor has recognised a gunshot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct GunshotDetected;
 impl ::ucifi_runtime::typed::Resource for GunshotDetected {
     const ID: u16 = 1;
@@ -336,7 +332,7 @@ impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
 /// ID 2 · R · Boolean · single · optional
 ///
 /// true when an unusual sound event has been recognised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AbnormalNoiseDetected;
 impl ::ucifi_runtime::typed::Resource for AbnormalNoiseDetected {
     const ID: u16 = 2;
@@ -354,7 +350,7 @@ impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
 /// ID 3 · R · Float · single · mandatory
 ///
 /// Latest sound level reading, in decibels.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 3;
@@ -372,7 +368,7 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// ID 4 · R · Float · single · optional · units `dB`
 ///
 /// Lowest sound level since power-up or the last reset, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredValue {
     const ID: u16 = 4;
@@ -390,7 +386,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
 /// ID 5 · R · Float · single · optional · units `dB`
 ///
 /// Highest sound level since power-up or the last reset, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredValue {
     const ID: u16 = 5;
@@ -408,7 +404,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
 /// ID 6 · R · Float · single · optional · units `dB`
 ///
 /// Lowest sound level the sensor can measure, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangeValue {
     const ID: u16 = 6;
@@ -426,7 +422,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
 /// ID 7 · R · Float · single · optional · units `dB`
 ///
 /// Highest sound level the sensor can measure, in dB.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangeValue {
     const ID: u16 = 7;
@@ -444,7 +440,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
 /// ID 8 · E · none · single · optional
 ///
 /// Execute to set the lowest and highest levels to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxValues {
     const ID: u16 = 8;
@@ -462,7 +458,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxValues {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -480,7 +476,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -498,7 +494,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -516,7 +512,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -671,117 +671,45 @@ impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampControllerWrite {
-    /// Command (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
-    ///
-    /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
+    /// Command (resource 1, RW): see [`Command`].
     pub command: ::core::option::Option<i64>,
-    /// Default dimming level (resource 4).
-    ///
-    /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Level in percent applied when neither a schedule nor an override is active.
+    /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`].
     pub default_dimming_level: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 13).
-    ///
-    /// ID 13 · RW · Integer · multiple · optional
-    ///
-    /// IDs of the schedulers that drive this controller's command, one per instance.
+    /// Scheduler ID (resource 13, RW): see [`SchedulerId`].
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Output port (resource 28).
-    ///
-    /// ID 28 · RW · Integer · single · optional
-    ///
-    /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
+    /// Output port (resource 28, RW): see [`OutputPort`].
     pub output_port: ::core::option::Option<i64>,
-    /// Standby mode (resource 29).
-    ///
-    /// ID 29 · RW · Boolean · single · optional
-    ///
-    /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
+    /// Standby mode (resource 29, RW): see [`StandbyMode`].
     pub standby_mode: ::core::option::Option<bool>,
-    /// Constant light output (resource 30).
-    ///
-    /// ID 30 · RW · Boolean · single · optional
-    ///
-    /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
+    /// Constant light output (resource 30, RW): see [`ConstantLightOutput`].
     pub constant_light_output: ::core::option::Option<bool>,
-    /// Cleaning factor enabled (resource 31).
-    ///
-    /// ID 31 · RW · Boolean · single · optional
-    ///
-    /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
+    /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`].
     pub cleaning_factor_enabled: ::core::option::Option<bool>,
-    /// Cleaning period (resource 32).
-    ///
-    /// ID 32 · RW · Integer · single · optional
-    ///
-    /// Days after a cleaning at which the cleaning factor has returned to 100 %.
+    /// Cleaning period (resource 32, RW): see [`CleaningPeriod`].
     pub cleaning_period: ::core::option::Option<i64>,
-    /// Initial lamp cleaning factor (resource 33).
-    ///
-    /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
+    /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`].
     pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
-    /// Lamp cleaning date (resource 34).
-    ///
-    /// ID 34 · RW · Time · single · optional
-    ///
-    /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
+    /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`].
     pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Control type (resource 35).
-    ///
-    /// ID 35 · RW · Integer · single · optional · range `0..13`
-    ///
-    /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
+    /// Control type (resource 35, RW): see [`ControlType`].
     pub control_type: ::core::option::Option<i64>,
-    /// Nominal Lamp wattage (resource 36).
-    ///
-    /// ID 36 · RW · Integer · single · optional · units `W`
-    ///
-    /// Power drawn by the light source at full level, in watts.
+    /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`].
     pub nominal_lamp_wattage: ::core::option::Option<i64>,
-    /// Minimum dimming level (resource 37).
-    ///
-    /// ID 37 · RW · Integer · single · optional · units `/100`
-    ///
-    /// Lowest level in percent at which the lamp still works reliably.
+    /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`].
     pub minimum_dimming_level: ::core::option::Option<i64>,
-    /// Minimum lamp wattage (resource 38).
-    ///
-    /// ID 38 · RW · Integer · single · optional · units `W`
-    ///
-    /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
+    /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`].
     pub minimum_lamp_wattage: ::core::option::Option<i64>,
-    /// Light color temperature command (resource 39).
-    ///
-    /// ID 39 · RW · String · single · optional · units `K`
-    ///
-    /// Last requested colour temperature of the light, in kelvin.
+    /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`].
     pub light_color_temperature_command: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// Virtual power output (resource 41).
-    ///
-    /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
+    /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`].
     pub virtual_power_output: ::core::option::Option<i64>,
-    /// Voltage at max dim level (resource 42).
-    ///
-    /// ID 42 · RW · Float · single · optional · units `V`
-    ///
-    /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
+    /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`].
     pub voltage_at_max_dim_level: ::core::option::Option<f64>,
-    /// Voltage at min dim level (resource 43).
-    ///
-    /// ID 43 · RW · Float · single · optional · units `V`
-    ///
-    /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
+    /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`].
     pub voltage_at_min_dim_level: ::core::option::Option<f64>,
 }
 impl OutdoorLampControllerWrite {
@@ -950,29 +878,13 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Lamp operating hours reset (resource 16).
-    ///
-    /// ID 16 · E · none · single · optional
-    ///
-    /// Execute to set Lamp operating hours back to zero.
+    /// Lamp operating hours reset (resource 16, E): see [`LampOperatingHoursReset`].
     LampOperatingHoursReset,
-    /// Lamp switch counter reset (resource 19).
-    ///
-    /// ID 19 · E · none · single · optional
-    ///
-    /// Execute to set Lamp switch counter back to zero.
+    /// Lamp switch counter reset (resource 19, E): see [`LampSwitchCounterReset`].
     LampSwitchCounterReset,
-    /// Control gear thermal derating counter reset (resource 24).
-    ///
-    /// ID 24 · E · none · single · optional
-    ///
-    /// Execute to set the thermal derating counter back to zero.
+    /// Control gear thermal derating counter reset (resource 24, E): see [`ControlGearThermalDeratingCounterReset24`].
     ControlGearThermalDeratingCounterReset24,
-    /// Control gear thermal derating counter reset (resource 27).
-    ///
-    /// ID 27 · E · none · single · optional
-    ///
-    /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
+    /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`].
     ControlGearThermalDeratingCounterReset27,
 }
 impl Execute {
@@ -1016,7 +928,7 @@ impl Execute {
 /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
 ///
 /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 1;
@@ -1035,7 +947,7 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 2;
@@ -1053,7 +965,7 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
 ///
 /// Light level in percent measured at the controller: 0 off, 100 full.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 3;
@@ -1071,7 +983,7 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent applied when neither a schedule nor an override is active.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 4;
@@ -1090,7 +1002,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// ID 5 · R · Boolean · single · optional
 ///
 /// true when the lamp gives no light although it should (for example a broken lamp).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampFailure;
 impl ::ucifi_runtime::typed::Resource for LampFailure {
     const ID: u16 = 5;
@@ -1108,7 +1020,7 @@ impl ::ucifi_runtime::typed::Readable for LampFailure {}
 /// ID 6 · R · Integer · single · optional
 ///
 /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampFailureReason;
 impl ::ucifi_runtime::typed::Resource for LampFailureReason {
     const ID: u16 = 6;
@@ -1126,7 +1038,7 @@ impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
 /// ID 7 · R · Boolean · single · optional
 ///
 /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailure {
     const ID: u16 = 7;
@@ -1144,7 +1056,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Code for the driver fault; the DiiA list of control gear failures may be used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailureReason;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailureReason {
     const ID: u16 = 8;
@@ -1162,7 +1074,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true when the controller's relay does not behave as commanded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RelayFailure;
 impl ::ucifi_runtime::typed::Resource for RelayFailure {
     const ID: u16 = 9;
@@ -1180,7 +1092,7 @@ impl ::ucifi_runtime::typed::Readable for RelayFailure {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true when the lamp is lit while it should be off (day burning).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DayBurner;
 impl ::ucifi_runtime::typed::Resource for DayBurner {
     const ID: u16 = 10;
@@ -1198,7 +1110,7 @@ impl ::ucifi_runtime::typed::Readable for DayBurner {}
 /// ID 11 · R · Boolean · single · optional
 ///
 /// true when the lamp switches on and off abnormally often.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CyclingFailure;
 impl ::ucifi_runtime::typed::Resource for CyclingFailure {
     const ID: u16 = 11;
@@ -1216,7 +1128,7 @@ impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearCommunicationFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearCommunicationFailure {
     const ID: u16 = 12;
@@ -1234,7 +1146,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
 /// ID 13 · RW · Integer · multiple · optional
 ///
 /// IDs of the schedulers that drive this controller's command, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 13;
@@ -1253,7 +1165,7 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// ID 14 · R · Boolean · single · optional
 ///
 /// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 14;
@@ -1271,7 +1183,7 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// ID 15 · R · Integer · single · optional · units `h`
 ///
 /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHours;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHours {
     const ID: u16 = 15;
@@ -1289,7 +1201,7 @@ impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
 /// ID 16 · E · none · single · optional
 ///
 /// Execute to set Lamp operating hours back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHoursReset;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHoursReset {
     const ID: u16 = 16;
@@ -1307,7 +1219,7 @@ impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
 /// ID 17 · R · Time · single · optional
 ///
 /// When the lamp last went from dark to lit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampOnTimestamp;
 impl ::ucifi_runtime::typed::Resource for LampOnTimestamp {
     const ID: u16 = 17;
@@ -1325,7 +1237,7 @@ impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
 /// ID 18 · R · Integer · single · optional
 ///
 /// Number of on-to-off switchings of the lamp since the last counter reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounter;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounter {
     const ID: u16 = 18;
@@ -1343,7 +1255,7 @@ impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
 /// ID 19 · E · none · single · optional
 ///
 /// Execute to set Lamp switch counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounterReset;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounterReset {
     const ID: u16 = 19;
@@ -1361,7 +1273,7 @@ impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
 /// ID 20 · R · Integer · single · optional
 ///
 /// Number of times the driver has been powered off after being on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearStartCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearStartCounter {
     const ID: u16 = 20;
@@ -1379,7 +1291,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
 /// ID 21 · R · Float · single · optional · units `Cel`
 ///
 /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearTemperature;
 impl ::ucifi_runtime::typed::Resource for ControlGearTemperature {
     const ID: u16 = 21;
@@ -1397,7 +1309,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
 /// ID 22 · R · Boolean · single · optional
 ///
 /// true while the driver is lowering the light output because it is too hot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDerating;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDerating {
     const ID: u16 = 22;
@@ -1415,7 +1327,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
 /// ID 23 · R · Integer · single · optional
 ///
 /// Number of thermal deratings by the driver since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounter {
     const ID: u16 = 23;
@@ -1433,7 +1345,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
 /// ID 24 · E · none · single · optional
 ///
 /// Execute to set the thermal derating counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset24;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset24 {
     const ID: u16 = 24;
@@ -1451,7 +1363,7 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// ID 25 · R · Boolean · single · optional
 ///
 /// true when the driver has switched the light off because it is too hot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdown;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdown {
     const ID: u16 = 25;
@@ -1469,7 +1381,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
 /// ID 26 · R · Integer · single · optional
 ///
 /// Number of thermal shutdowns by the driver since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdownCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdownCounter {
     const ID: u16 = 26;
@@ -1487,7 +1399,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
 /// ID 27 · E · none · single · optional
 ///
 /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset27;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset27 {
     const ID: u16 = 27;
@@ -1505,7 +1417,7 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// ID 28 · RW · Integer · single · optional
 ///
 /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputPort;
 impl ::ucifi_runtime::typed::Resource for OutputPort {
     const ID: u16 = 28;
@@ -1524,7 +1436,7 @@ impl ::ucifi_runtime::typed::Writable for OutputPort {}
 /// ID 29 · RW · Boolean · single · optional
 ///
 /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct StandbyMode;
 impl ::ucifi_runtime::typed::Resource for StandbyMode {
     const ID: u16 = 29;
@@ -1543,7 +1455,7 @@ impl ::ucifi_runtime::typed::Writable for StandbyMode {}
 /// ID 30 · RW · Boolean · single · optional
 ///
 /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConstantLightOutput;
 impl ::ucifi_runtime::typed::Resource for ConstantLightOutput {
     const ID: u16 = 30;
@@ -1562,7 +1474,7 @@ impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
 /// ID 31 · RW · Boolean · single · optional
 ///
 /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CleaningFactorEnabled;
 impl ::ucifi_runtime::typed::Resource for CleaningFactorEnabled {
     const ID: u16 = 31;
@@ -1581,7 +1493,7 @@ impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
 /// ID 32 · RW · Integer · single · optional
 ///
 /// Days after a cleaning at which the cleaning factor has returned to 100 %.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CleaningPeriod;
 impl ::ucifi_runtime::typed::Resource for CleaningPeriod {
     const ID: u16 = 32;
@@ -1600,7 +1512,7 @@ impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
 /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InitialLampCleaningFactor;
 impl ::ucifi_runtime::typed::Resource for InitialLampCleaningFactor {
     const ID: u16 = 33;
@@ -1619,7 +1531,7 @@ impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
 /// ID 34 · RW · Time · single · optional
 ///
 /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampCleaningDate;
 impl ::ucifi_runtime::typed::Resource for LampCleaningDate {
     const ID: u16 = 34;
@@ -1638,7 +1550,7 @@ impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
 /// ID 35 · RW · Integer · single · optional · range `0..13`
 ///
 /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlType;
 impl ::ucifi_runtime::typed::Resource for ControlType {
     const ID: u16 = 35;
@@ -1657,7 +1569,7 @@ impl ::ucifi_runtime::typed::Writable for ControlType {}
 /// ID 36 · RW · Integer · single · optional · units `W`
 ///
 /// Power drawn by the light source at full level, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NominalLampWattage;
 impl ::ucifi_runtime::typed::Resource for NominalLampWattage {
     const ID: u16 = 36;
@@ -1676,7 +1588,7 @@ impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
 /// ID 37 · RW · Integer · single · optional · units `/100`
 ///
 /// Lowest level in percent at which the lamp still works reliably.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for MinimumDimmingLevel {
     const ID: u16 = 37;
@@ -1695,7 +1607,7 @@ impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
 /// ID 38 · RW · Integer · single · optional · units `W`
 ///
 /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumLampWattage;
 impl ::ucifi_runtime::typed::Resource for MinimumLampWattage {
     const ID: u16 = 38;
@@ -1714,7 +1626,7 @@ impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
 /// ID 39 · RW · String · single · optional · units `K`
 ///
 /// Last requested colour temperature of the light, in kelvin.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightColorTemperatureCommand;
 impl ::ucifi_runtime::typed::Resource for LightColorTemperatureCommand {
     const ID: u16 = 39;
@@ -1733,7 +1645,7 @@ impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
 /// ID 40 · R · String · single · optional · units `K`
 ///
 /// Colour temperature the light source produces now, in kelvin.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualLightColorTemperature;
 impl ::ucifi_runtime::typed::Resource for ActualLightColorTemperature {
     const ID: u16 = 40;
@@ -1751,7 +1663,7 @@ impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
 /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VirtualPowerOutput;
 impl ::ucifi_runtime::typed::Resource for VirtualPowerOutput {
     const ID: u16 = 41;
@@ -1770,7 +1682,7 @@ impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
 /// ID 42 · RW · Float · single · optional · units `V`
 ///
 /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMaxDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMaxDimLevel {
     const ID: u16 = 42;
@@ -1789,7 +1701,7 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
 /// ID 43 · RW · Float · single · optional · units `V`
 ///
 /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMinDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMinDimLevel {
     const ID: u16 = 43;
@@ -1808,7 +1720,7 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
 /// ID 44 · R · Float · single · optional · units `V`
 ///
 /// Voltage, usually DC, at the driver output feeding the light source, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for LightSourceVoltage {
     const ID: u16 = 44;
@@ -1826,7 +1738,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
 /// ID 45 · R · Float · single · optional · units `A`
 ///
 /// Current, usually DC, from the driver into the light source, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for LightSourceCurrent {
     const ID: u16 = 45;
@@ -1844,7 +1756,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
 /// ID 46 · R · Float · single · optional · units `W`
 ///
 /// Active power delivered to the light source at the driver output, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceActivePower;
 impl ::ucifi_runtime::typed::Resource for LightSourceActivePower {
     const ID: u16 = 46;
@@ -1862,7 +1774,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
 /// ID 47 · R · Float · single · optional · units `kWh`
 ///
 /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for LightSourceActiveEnergy {
     const ID: u16 = 47;

@@ -936,159 +936,59 @@ impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampControllerWrite {
-    /// Command (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
-    ///
-    /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
+    /// Command (resource 1, RW): see [`Command`].
     pub command: ::core::option::Option<i64>,
-    /// Default dimming level (resource 4).
-    ///
-    /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Level in percent applied when neither a schedule nor an override is active.
+    /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`].
     pub default_dimming_level: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 13).
-    ///
-    /// ID 13 · RW · Integer · multiple · optional
-    ///
-    /// IDs of the schedulers that drive this controller's command, one per instance.
+    /// Scheduler ID (resource 13, RW): see [`SchedulerId`].
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Output port (resource 28).
-    ///
-    /// ID 28 · RW · Integer · single · optional
-    ///
-    /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
+    /// Output port (resource 28, RW): see [`OutputPort`].
     pub output_port: ::core::option::Option<i64>,
-    /// Standby mode (resource 29).
-    ///
-    /// ID 29 · RW · Boolean · single · optional
-    ///
-    /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
+    /// Standby mode (resource 29, RW): see [`StandbyMode`].
     pub standby_mode: ::core::option::Option<bool>,
-    /// Constant light output (resource 30).
-    ///
-    /// ID 30 · RW · Boolean · single · optional
-    ///
-    /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
+    /// Constant light output (resource 30, RW): see [`ConstantLightOutput`].
     pub constant_light_output: ::core::option::Option<bool>,
-    /// Cleaning factor enabled (resource 31).
-    ///
-    /// ID 31 · RW · Boolean · single · optional
-    ///
-    /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
+    /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`].
     pub cleaning_factor_enabled: ::core::option::Option<bool>,
-    /// Cleaning period (resource 32).
-    ///
-    /// ID 32 · RW · Integer · single · optional
-    ///
-    /// Days after a cleaning at which the cleaning factor has returned to 100 %.
+    /// Cleaning period (resource 32, RW): see [`CleaningPeriod`].
     pub cleaning_period: ::core::option::Option<i64>,
-    /// Initial lamp cleaning factor (resource 33).
-    ///
-    /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
+    /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`].
     pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
-    /// Lamp cleaning date (resource 34).
-    ///
-    /// ID 34 · RW · Time · single · optional
-    ///
-    /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
+    /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`].
     pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Control type (resource 35).
-    ///
-    /// ID 35 · RW · Integer · multiple · optional · range `0..13`
-    ///
-    /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
+    /// Control type (resource 35, RW): see [`ControlType`].
     pub control_type: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Nominal Lamp wattage (resource 36).
-    ///
-    /// ID 36 · RW · Integer · single · optional · units `W`
-    ///
-    /// Power drawn by the light source at full level, in watts.
+    /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`].
     pub nominal_lamp_wattage: ::core::option::Option<i64>,
-    /// Minimum dimming level (resource 37).
-    ///
-    /// ID 37 · RW · Integer · single · optional · units `/100`
-    ///
-    /// Lowest level in percent at which the lamp still works reliably.
+    /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`].
     pub minimum_dimming_level: ::core::option::Option<i64>,
-    /// Minimum lamp wattage (resource 38).
-    ///
-    /// ID 38 · RW · Integer · single · optional · units `W`
-    ///
-    /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
+    /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`].
     pub minimum_lamp_wattage: ::core::option::Option<i64>,
-    /// Light color temperature command (resource 39).
-    ///
-    /// ID 39 · RW · Integer · single · optional · units `K`
-    ///
-    /// Last requested colour temperature of the light, in kelvin.
+    /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`].
     pub light_color_temperature_command: ::core::option::Option<i64>,
-    /// Virtual power output (resource 41).
-    ///
-    /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
+    /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`].
     pub virtual_power_output: ::core::option::Option<i64>,
-    /// Voltage at max dim level (resource 42).
-    ///
-    /// ID 42 · RW · Float · single · optional · units `V`
-    ///
-    /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
+    /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`].
     pub voltage_at_max_dim_level: ::core::option::Option<f64>,
-    /// Voltage at min dim level (resource 43).
-    ///
-    /// ID 43 · RW · Float · single · optional · units `V`
-    ///
-    /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
+    /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`].
     pub voltage_at_min_dim_level: ::core::option::Option<f64>,
-    /// Maximum light source current (resource 48).
-    ///
-    /// ID 48 · RW · Float · single · optional · units `A`
-    ///
-    /// Highest current in amperes the driver can deliver to the light source.
+    /// Maximum light source current (resource 48, RW): see [`MaximumLightSourceCurrent`].
     pub maximum_light_source_current: ::core::option::Option<f64>,
-    /// Default fade time (resource 49).
-    ///
-    /// ID 49 · RW · Float · single · optional · units `s`
-    ///
-    /// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
+    /// Default fade time (resource 49, RW): see [`DefaultFadeTime`].
     pub default_fade_time: ::core::option::Option<f64>,
-    /// Manual override start time (resource 50).
-    ///
-    /// ID 50 · RW · Time · single · optional
-    ///
-    /// Start of the manual override window: between start and end time the manual Command wins over any schedule.
+    /// Manual override start time (resource 50, RW): see [`ManualOverrideStartTime`].
     pub manual_override_start_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Manual override end time (resource 51).
-    ///
-    /// ID 51 · RW · Time · single · optional
-    ///
-    /// End of the manual override window; afterwards the schedule or the default settings apply again.
+    /// Manual override end time (resource 51, RW): see [`ManualOverrideEndTime`].
     pub manual_override_end_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Manual override fade (resource 52).
-    ///
-    /// ID 52 · RW · Float · single · optional · units `s`
-    ///
-    /// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
+    /// Manual override fade (resource 52, RW): see [`ManualOverrideFade`].
     pub manual_override_fade: ::core::option::Option<f64>,
-    /// Manual override default duration (resource 53).
-    ///
-    /// ID 53 · RW · Integer · single · optional · units `s`
-    ///
-    /// Length in seconds of an override sent without an end time.
+    /// Manual override default duration (resource 53, RW): see [`ManualOverrideDefaultDuration`].
     pub manual_override_default_duration: ::core::option::Option<i64>,
-    /// Default Light color temperature (resource 55).
-    ///
-    /// ID 55 · RW · Integer · single · optional · units `K`
-    ///
-    /// Colour temperature in kelvin applied when neither a schedule nor an override is active.
+    /// Default Light color temperature (resource 55, RW): see [`DefaultLightColorTemperature`].
     pub default_light_color_temperature: ::core::option::Option<i64>,
 }
 impl OutdoorLampControllerWrite {
@@ -1330,35 +1230,15 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Lamp operating hours reset (resource 16).
-    ///
-    /// ID 16 · E · none · single · optional
-    ///
-    /// Execute to set Lamp operating hours back to zero.
+    /// Lamp operating hours reset (resource 16, E): see [`LampOperatingHoursReset`].
     LampOperatingHoursReset,
-    /// Lamp switch counter reset (resource 19).
-    ///
-    /// ID 19 · E · none · single · optional
-    ///
-    /// Execute to set Lamp switch counter back to zero.
+    /// Lamp switch counter reset (resource 19, E): see [`LampSwitchCounterReset`].
     LampSwitchCounterReset,
-    /// Control gear thermal derating counter reset (resource 24).
-    ///
-    /// ID 24 · E · none · single · optional
-    ///
-    /// Execute to set the thermal derating counter back to zero.
+    /// Control gear thermal derating counter reset (resource 24, E): see [`ControlGearThermalDeratingCounterReset24`].
     ControlGearThermalDeratingCounterReset24,
-    /// Control gear thermal derating counter reset (resource 27).
-    ///
-    /// ID 27 · E · none · single · optional
-    ///
-    /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
+    /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`].
     ControlGearThermalDeratingCounterReset27,
-    /// Driver operating hours reset (resource 57).
-    ///
-    /// ID 57 · E · none · single · optional
-    ///
-    /// Execute to set Driver operating hours back to zero (on DALI part 253 drivers, the driver's own counter too).
+    /// Driver operating hours reset (resource 57, E): see [`DriverOperatingHoursReset`].
     DriverOperatingHoursReset,
 }
 impl Execute {
@@ -1405,7 +1285,7 @@ impl Execute {
 /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
 ///
 /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 1;
@@ -1424,7 +1304,7 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 2;
@@ -1442,7 +1322,7 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
 ///
 /// Light level in percent measured at the controller: 0 off, 100 full.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 3;
@@ -1460,7 +1340,7 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent applied when neither a schedule nor an override is active.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 4;
@@ -1479,7 +1359,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// ID 5 · R · Boolean · single · optional
 ///
 /// true when the lamp gives no light although it should (for example a broken lamp).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampFailure;
 impl ::ucifi_runtime::typed::Resource for LampFailure {
     const ID: u16 = 5;
@@ -1497,7 +1377,7 @@ impl ::ucifi_runtime::typed::Readable for LampFailure {}
 /// ID 6 · R · Integer · single · optional
 ///
 /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampFailureReason;
 impl ::ucifi_runtime::typed::Resource for LampFailureReason {
     const ID: u16 = 6;
@@ -1515,7 +1395,7 @@ impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
 /// ID 7 · R · Boolean · single · optional
 ///
 /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailure {
     const ID: u16 = 7;
@@ -1533,7 +1413,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Code for the driver fault; the DiiA list of control gear failures may be used.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailureReason;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailureReason {
     const ID: u16 = 8;
@@ -1551,7 +1431,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true when the controller's relay does not behave as commanded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RelayFailure;
 impl ::ucifi_runtime::typed::Resource for RelayFailure {
     const ID: u16 = 9;
@@ -1569,7 +1449,7 @@ impl ::ucifi_runtime::typed::Readable for RelayFailure {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true when the lamp is lit while it should be off (day burning).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DayBurner;
 impl ::ucifi_runtime::typed::Resource for DayBurner {
     const ID: u16 = 10;
@@ -1587,7 +1467,7 @@ impl ::ucifi_runtime::typed::Readable for DayBurner {}
 /// ID 11 · R · Boolean · single · optional
 ///
 /// true when the lamp switches on and off abnormally often.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CyclingFailure;
 impl ::ucifi_runtime::typed::Resource for CyclingFailure {
     const ID: u16 = 11;
@@ -1605,7 +1485,7 @@ impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearCommunicationFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearCommunicationFailure {
     const ID: u16 = 12;
@@ -1623,7 +1503,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
 /// ID 13 · RW · Integer · multiple · optional
 ///
 /// IDs of the schedulers that drive this controller's command, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 13;
@@ -1642,7 +1522,7 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// ID 14 · R · Boolean · single · optional
 ///
 /// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 14;
@@ -1660,7 +1540,7 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// ID 15 · R · Float · single · optional · units `h`
 ///
 /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHours;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHours {
     const ID: u16 = 15;
@@ -1678,7 +1558,7 @@ impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
 /// ID 16 · E · none · single · optional
 ///
 /// Execute to set Lamp operating hours back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHoursReset;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHoursReset {
     const ID: u16 = 16;
@@ -1696,7 +1576,7 @@ impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
 /// ID 17 · R · Time · single · optional
 ///
 /// When the lamp last went from dark to lit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampOnTimestamp;
 impl ::ucifi_runtime::typed::Resource for LampOnTimestamp {
     const ID: u16 = 17;
@@ -1714,7 +1594,7 @@ impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
 /// ID 18 · R · Integer · single · optional
 ///
 /// Number of on-to-off switchings of the lamp since the last counter reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounter;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounter {
     const ID: u16 = 18;
@@ -1732,7 +1612,7 @@ impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
 /// ID 19 · E · none · single · optional
 ///
 /// Execute to set Lamp switch counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounterReset;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounterReset {
     const ID: u16 = 19;
@@ -1750,7 +1630,7 @@ impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
 /// ID 20 · R · Integer · single · optional
 ///
 /// Number of times the driver has been powered off after being on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearStartCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearStartCounter {
     const ID: u16 = 20;
@@ -1768,7 +1648,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
 /// ID 21 · R · Float · single · optional · units `Cel`
 ///
 /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearTemperature;
 impl ::ucifi_runtime::typed::Resource for ControlGearTemperature {
     const ID: u16 = 21;
@@ -1786,7 +1666,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
 /// ID 22 · R · Boolean · single · optional
 ///
 /// true while the driver is lowering the light output because it is too hot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDerating;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDerating {
     const ID: u16 = 22;
@@ -1804,7 +1684,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
 /// ID 23 · R · Integer · single · optional
 ///
 /// Number of thermal deratings by the driver since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounter {
     const ID: u16 = 23;
@@ -1822,7 +1702,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
 /// ID 24 · E · none · single · optional
 ///
 /// Execute to set the thermal derating counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset24;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset24 {
     const ID: u16 = 24;
@@ -1840,7 +1720,7 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// ID 25 · R · Boolean · single · optional
 ///
 /// true when the driver has switched the light off because it is too hot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdown;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdown {
     const ID: u16 = 25;
@@ -1858,7 +1738,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
 /// ID 26 · R · Integer · single · optional
 ///
 /// Number of thermal shutdowns by the driver since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdownCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdownCounter {
     const ID: u16 = 26;
@@ -1876,7 +1756,7 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
 /// ID 27 · E · none · single · optional
 ///
 /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset27;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset27 {
     const ID: u16 = 27;
@@ -1894,7 +1774,7 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// ID 28 · RW · Integer · single · optional
 ///
 /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputPort;
 impl ::ucifi_runtime::typed::Resource for OutputPort {
     const ID: u16 = 28;
@@ -1913,7 +1793,7 @@ impl ::ucifi_runtime::typed::Writable for OutputPort {}
 /// ID 29 · RW · Boolean · single · optional
 ///
 /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct StandbyMode;
 impl ::ucifi_runtime::typed::Resource for StandbyMode {
     const ID: u16 = 29;
@@ -1932,7 +1812,7 @@ impl ::ucifi_runtime::typed::Writable for StandbyMode {}
 /// ID 30 · RW · Boolean · single · optional
 ///
 /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConstantLightOutput;
 impl ::ucifi_runtime::typed::Resource for ConstantLightOutput {
     const ID: u16 = 30;
@@ -1951,7 +1831,7 @@ impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
 /// ID 31 · RW · Boolean · single · optional
 ///
 /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CleaningFactorEnabled;
 impl ::ucifi_runtime::typed::Resource for CleaningFactorEnabled {
     const ID: u16 = 31;
@@ -1970,7 +1850,7 @@ impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
 /// ID 32 · RW · Integer · single · optional
 ///
 /// Days after a cleaning at which the cleaning factor has returned to 100 %.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CleaningPeriod;
 impl ::ucifi_runtime::typed::Resource for CleaningPeriod {
     const ID: u16 = 32;
@@ -1989,7 +1869,7 @@ impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
 /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InitialLampCleaningFactor;
 impl ::ucifi_runtime::typed::Resource for InitialLampCleaningFactor {
     const ID: u16 = 33;
@@ -2008,7 +1888,7 @@ impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
 /// ID 34 · RW · Time · single · optional
 ///
 /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LampCleaningDate;
 impl ::ucifi_runtime::typed::Resource for LampCleaningDate {
     const ID: u16 = 34;
@@ -2027,7 +1907,7 @@ impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
 /// ID 35 · RW · Integer · multiple · optional · range `0..13`
 ///
 /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ControlType;
 impl ::ucifi_runtime::typed::Resource for ControlType {
     const ID: u16 = 35;
@@ -2046,7 +1926,7 @@ impl ::ucifi_runtime::typed::Writable for ControlType {}
 /// ID 36 · RW · Integer · single · optional · units `W`
 ///
 /// Power drawn by the light source at full level, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NominalLampWattage;
 impl ::ucifi_runtime::typed::Resource for NominalLampWattage {
     const ID: u16 = 36;
@@ -2065,7 +1945,7 @@ impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
 /// ID 37 · RW · Integer · single · optional · units `/100`
 ///
 /// Lowest level in percent at which the lamp still works reliably.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for MinimumDimmingLevel {
     const ID: u16 = 37;
@@ -2084,7 +1964,7 @@ impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
 /// ID 38 · RW · Integer · single · optional · units `W`
 ///
 /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumLampWattage;
 impl ::ucifi_runtime::typed::Resource for MinimumLampWattage {
     const ID: u16 = 38;
@@ -2103,7 +1983,7 @@ impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
 /// ID 39 · RW · Integer · single · optional · units `K`
 ///
 /// Last requested colour temperature of the light, in kelvin.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightColorTemperatureCommand;
 impl ::ucifi_runtime::typed::Resource for LightColorTemperatureCommand {
     const ID: u16 = 39;
@@ -2122,7 +2002,7 @@ impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
 /// ID 40 · R · Integer · single · optional · units `K`
 ///
 /// Colour temperature the light source produces now, in kelvin.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualLightColorTemperature;
 impl ::ucifi_runtime::typed::Resource for ActualLightColorTemperature {
     const ID: u16 = 40;
@@ -2140,7 +2020,7 @@ impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
 /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VirtualPowerOutput;
 impl ::ucifi_runtime::typed::Resource for VirtualPowerOutput {
     const ID: u16 = 41;
@@ -2159,7 +2039,7 @@ impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
 /// ID 42 · RW · Float · single · optional · units `V`
 ///
 /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMaxDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMaxDimLevel {
     const ID: u16 = 42;
@@ -2178,7 +2058,7 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
 /// ID 43 · RW · Float · single · optional · units `V`
 ///
 /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMinDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMinDimLevel {
     const ID: u16 = 43;
@@ -2197,7 +2077,7 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
 /// ID 44 · R · Float · single · optional · units `V`
 ///
 /// Voltage, usually DC, at the driver output feeding the light source, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for LightSourceVoltage {
     const ID: u16 = 44;
@@ -2215,7 +2095,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
 /// ID 45 · R · Float · single · optional · units `A`
 ///
 /// Current, usually DC, from the driver into the light source, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for LightSourceCurrent {
     const ID: u16 = 45;
@@ -2233,7 +2113,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
 /// ID 46 · R · Float · single · optional · units `W`
 ///
 /// Active power delivered to the light source at the driver output, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceActivePower;
 impl ::ucifi_runtime::typed::Resource for LightSourceActivePower {
     const ID: u16 = 46;
@@ -2251,7 +2131,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
 /// ID 47 · R · Float · single · optional · units `kWh`
 ///
 /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LightSourceActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for LightSourceActiveEnergy {
     const ID: u16 = 47;
@@ -2269,7 +2149,7 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActiveEnergy {}
 /// ID 48 · RW · Float · single · optional · units `A`
 ///
 /// Highest current in amperes the driver can deliver to the light source.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumLightSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for MaximumLightSourceCurrent {
     const ID: u16 = 48;
@@ -2288,7 +2168,7 @@ impl ::ucifi_runtime::typed::Writable for MaximumLightSourceCurrent {}
 /// ID 49 · RW · Float · single · optional · units `s`
 ///
 /// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultFadeTime;
 impl ::ucifi_runtime::typed::Resource for DefaultFadeTime {
     const ID: u16 = 49;
@@ -2307,7 +2187,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultFadeTime {}
 /// ID 50 · RW · Time · single · optional
 ///
 /// Start of the manual override window: between start and end time the manual Command wins over any schedule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideStartTime;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideStartTime {
     const ID: u16 = 50;
@@ -2326,7 +2206,7 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideStartTime {}
 /// ID 51 · RW · Time · single · optional
 ///
 /// End of the manual override window; afterwards the schedule or the default settings apply again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideEndTime;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideEndTime {
     const ID: u16 = 51;
@@ -2345,7 +2225,7 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideEndTime {}
 /// ID 52 · RW · Float · single · optional · units `s`
 ///
 /// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideFade;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideFade {
     const ID: u16 = 52;
@@ -2364,7 +2244,7 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideFade {}
 /// ID 53 · RW · Integer · single · optional · units `s`
 ///
 /// Length in seconds of an override sent without an end time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideDefaultDuration;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideDefaultDuration {
     const ID: u16 = 53;
@@ -2383,7 +2263,7 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideDefaultDuration {}
 /// ID 54 · R · Boolean · single · optional
 ///
 /// true while a manual override is in force.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideActive;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideActive {
     const ID: u16 = 54;
@@ -2401,7 +2281,7 @@ impl ::ucifi_runtime::typed::Readable for ManualOverrideActive {}
 /// ID 55 · RW · Integer · single · optional · units `K`
 ///
 /// Colour temperature in kelvin applied when neither a schedule nor an override is active.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultLightColorTemperature;
 impl ::ucifi_runtime::typed::Resource for DefaultLightColorTemperature {
     const ID: u16 = 55;
@@ -2420,7 +2300,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultLightColorTemperature {}
 /// ID 56 · R · Float · single · optional · units `h`
 ///
 /// Hours the LED driver has been powered, accumulated; mirrors the DALI part 253 driver counter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DriverOperatingHours;
 impl ::ucifi_runtime::typed::Resource for DriverOperatingHours {
     const ID: u16 = 56;
@@ -2438,7 +2318,7 @@ impl ::ucifi_runtime::typed::Readable for DriverOperatingHours {}
 /// ID 57 · E · none · single · optional
 ///
 /// Execute to set Driver operating hours back to zero (on DALI part 253 drivers, the driver's own counter too).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DriverOperatingHoursReset;
 impl ::ucifi_runtime::typed::Resource for DriverOperatingHoursReset {
     const ID: u16 = 57;
@@ -2456,7 +2336,7 @@ impl ::ucifi_runtime::typed::Executable for DriverOperatingHoursReset {}
 /// ID 58 · R · String · single · optional
 ///
 /// GTIN of the driver, read from DALI memory bank 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManufacturerGtin;
 impl ::ucifi_runtime::typed::Resource for ManufacturerGtin {
     const ID: u16 = 58;
@@ -2474,7 +2354,7 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerGtin {}
 /// ID 59 · R · String · single · optional
 ///
 /// Serial number of the driver, read from DALI memory bank 0.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ManufacturerSerialNumber;
 impl ::ucifi_runtime::typed::Resource for ManufacturerSerialNumber {
     const ID: u16 = 59;
@@ -2492,7 +2372,7 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerSerialNumber {}
 /// ID 60 · R · String · single · optional
 ///
 /// Firmware version of the DALI bus unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FirmwareVersion;
 impl ::ucifi_runtime::typed::Resource for FirmwareVersion {
     const ID: u16 = 60;
@@ -2510,7 +2390,7 @@ impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
 /// ID 61 · R · String · single · optional
 ///
 /// DALI version implemented by the driver, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DaliVersion;
 impl ::ucifi_runtime::typed::Resource for DaliVersion {
     const ID: u16 = 61;
@@ -2528,7 +2408,7 @@ impl ::ucifi_runtime::typed::Readable for DaliVersion {}
 /// ID 62 · R · Float · single · optional · units `Cel`
 ///
 /// Temperature of the driver unit in degrees Celsius, as defined by DiiA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UnitTemperature;
 impl ::ucifi_runtime::typed::Resource for UnitTemperature {
     const ID: u16 = 62;
@@ -2546,7 +2426,7 @@ impl ::ucifi_runtime::typed::Readable for UnitTemperature {}
 /// ID 63 · R · Integer · single · optional
 ///
 /// Capability bits of the driver: 0 power supply, 1 memory bank 1 extension, 2 energy reporting, 3 diagnostics, 4 sensor ready, 5..7 sensor-ready extensions (extended diagnostics, total energy, apparent energy).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DeviceCapabilities;
 impl ::ucifi_runtime::typed::Resource for DeviceCapabilities {
     const ID: u16 = 63;
@@ -2564,7 +2444,7 @@ impl ::ucifi_runtime::typed::Readable for DeviceCapabilities {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -2582,7 +2462,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -2600,7 +2480,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -2618,7 +2498,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

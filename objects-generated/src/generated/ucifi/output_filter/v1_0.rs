@@ -132,29 +132,13 @@ impl ::ucifi_runtime::typed::ObjectType for OutputFilter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutputFilterWrite {
-    /// Operation (resource 0).
-    ///
-    /// ID 0 · RW · Integer · single · mandatory
-    ///
-    /// How the program output combines with the target's present value: 1 set, 2 minimum, 3 maximum, 4 add, 5 subtract, 6 multiply (set when undefined).
+    /// Operation (resource 0, RW): see [`Operation`].
     pub operation: ::core::option::Option<i64>,
-    /// Delay (resource 1).
-    ///
-    /// ID 1 · RW · Float · single · optional · units `s`
-    ///
-    /// Seconds taken to move the target from its present value to the new one.
+    /// Delay (resource 1, RW): see [`Delay`].
     pub delay: ::core::option::Option<f64>,
-    /// Transaction (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional
-    ///
-    /// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
+    /// Transaction (resource 2, RW): see [`Transaction`].
     pub transaction: ::core::option::Option<i64>,
-    /// Expiration Time (resource 3).
-    ///
-    /// ID 3 · RW · Float · single · optional
-    ///
-    /// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
+    /// Expiration Time (resource 3, RW): see [`ExpirationTime`].
     pub expiration_time: ::core::option::Option<f64>,
 }
 impl OutputFilterWrite {
@@ -215,7 +199,7 @@ impl ::ucifi_runtime::typed::Instance for OutputFilterWrite {
 /// ID 0 · RW · Integer · single · mandatory
 ///
 /// How the program output combines with the target's present value: 1 set, 2 minimum, 3 maximum, 4 add, 5 subtract, 6 multiply (set when undefined).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Operation;
 impl ::ucifi_runtime::typed::Resource for Operation {
     const ID: u16 = 0;
@@ -234,7 +218,7 @@ impl ::ucifi_runtime::typed::Writable for Operation {}
 /// ID 1 · RW · Float · single · optional · units `s`
 ///
 /// Seconds taken to move the target from its present value to the new one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Delay;
 impl ::ucifi_runtime::typed::Resource for Delay {
     const ID: u16 = 1;
@@ -253,7 +237,7 @@ impl ::ucifi_runtime::typed::Writable for Delay {}
 /// ID 2 · RW · Integer · single · optional
 ///
 /// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Transaction;
 impl ::ucifi_runtime::typed::Resource for Transaction {
     const ID: u16 = 2;
@@ -272,7 +256,7 @@ impl ::ucifi_runtime::typed::Writable for Transaction {}
 /// ID 3 · RW · Float · single · optional
 ///
 /// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExpirationTime;
 impl ::ucifi_runtime::typed::Resource for ExpirationTime {
     const ID: u16 = 3;

@@ -143,11 +143,7 @@ impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensorWrite {
-    /// Type of Sensor (resource 5).
-    ///
-    /// ID 5 · RW · String · single · optional
-    ///
-    /// Sensing technology as text, e.g. magnetometer, PIR or camera.
+    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`].
     pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl ParkingSensorWrite {
@@ -196,7 +192,7 @@ impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
 /// ID 1 · R · Boolean · single · mandatory
 ///
 /// true when a vehicle occupies the space, false when it is free.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Occupancy;
 impl ::ucifi_runtime::typed::Resource for Occupancy {
     const ID: u16 = 1;
@@ -214,7 +210,7 @@ impl ::ucifi_runtime::typed::Readable for Occupancy {}
 /// ID 2 · R · Integer · single · optional · units `s`
 ///
 /// Seconds the space has been occupied; when free, the length of the previous occupation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Duration;
 impl ::ucifi_runtime::typed::Resource for Duration {
     const ID: u16 = 2;
@@ -232,7 +228,7 @@ impl ::ucifi_runtime::typed::Readable for Duration {}
 /// ID 3 · R · Integer · single · optional · units `s`
 ///
 /// Seconds of occupation accumulated since midnight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DailyDuration;
 impl ::ucifi_runtime::typed::Resource for DailyDuration {
     const ID: u16 = 3;
@@ -250,7 +246,7 @@ impl ::ucifi_runtime::typed::Readable for DailyDuration {}
 /// ID 4 · R · Boolean · single · optional
 ///
 /// true when the parked vehicle is not allowed there; false when free or authorised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ForbiddenParkingDetected;
 impl ::ucifi_runtime::typed::Resource for ForbiddenParkingDetected {
     const ID: u16 = 4;
@@ -268,7 +264,7 @@ impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
 /// ID 5 · RW · String · single · optional
 ///
 /// Sensing technology as text, e.g. magnetometer, PIR or camera.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 5;

@@ -220,11 +220,7 @@ impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensorWrite {
-    /// Type of Sensor (resource 5).
-    ///
-    /// ID 5 · RW · String · single · optional
-    ///
-    /// Sensing technology as text, e.g. magnetometer, PIR or camera.
+    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`].
     pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl ParkingSensorWrite {
@@ -273,7 +269,7 @@ impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
 /// ID 1 · R · Boolean · single · mandatory
 ///
 /// true when a vehicle occupies the space, false when it is free.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Occupancy;
 impl ::ucifi_runtime::typed::Resource for Occupancy {
     const ID: u16 = 1;
@@ -291,7 +287,7 @@ impl ::ucifi_runtime::typed::Readable for Occupancy {}
 /// ID 2 · R · Integer · single · optional · units `s`
 ///
 /// Seconds the space has been occupied; when free, the length of the previous occupation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Duration;
 impl ::ucifi_runtime::typed::Resource for Duration {
     const ID: u16 = 2;
@@ -309,7 +305,7 @@ impl ::ucifi_runtime::typed::Readable for Duration {}
 /// ID 3 · R · Integer · single · optional · units `s`
 ///
 /// Seconds of occupation accumulated since midnight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DailyDuration;
 impl ::ucifi_runtime::typed::Resource for DailyDuration {
     const ID: u16 = 3;
@@ -327,7 +323,7 @@ impl ::ucifi_runtime::typed::Readable for DailyDuration {}
 /// ID 4 · R · Boolean · single · optional
 ///
 /// true when the parked vehicle is not allowed there; false when free or authorised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ForbiddenParkingDetected;
 impl ::ucifi_runtime::typed::Resource for ForbiddenParkingDetected {
     const ID: u16 = 4;
@@ -345,7 +341,7 @@ impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
 /// ID 5 · RW · String · single · optional
 ///
 /// Sensing technology as text, e.g. magnetometer, PIR or camera.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 5;
@@ -364,7 +360,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -382,7 +378,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -400,7 +396,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -418,7 +414,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -172,11 +172,7 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PeopleCounterWrite {
-    /// Type of sensor (resource 8).
-    ///
-    /// ID 8 · RW · String · single · optional
-    ///
-    /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
+    /// Type of sensor (resource 8, RW): see [`TypeOfSensor`].
     pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl PeopleCounterWrite {
@@ -226,17 +222,9 @@ impl ::ucifi_runtime::typed::Instance for PeopleCounterWrite {
 /// The executable resources of People counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset of cumulated number (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to set the running count of people back to zero.
+    /// Reset of cumulated number (resource 4, E): see [`ResetOfCumulatedNumber`].
     ResetOfCumulatedNumber,
-    /// Reset of cumulated number of passages (resource 7).
-    ///
-    /// ID 7 · E · none · single · optional
-    ///
-    /// Execute to set the running count of passages back to zero.
+    /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`].
     ResetOfCumulatedNumberOfPassages,
 }
 impl Execute {
@@ -266,7 +254,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · mandatory
 ///
 /// People detected right now.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for ActualNumberOfPersons {
     const ID: u16 = 1;
@@ -284,7 +272,7 @@ impl ::ucifi_runtime::typed::Readable for ActualNumberOfPersons {}
 /// ID 2 · R · Integer · single · optional
 ///
 /// Distinct people detected since midnight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DailyNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPersons {
     const ID: u16 = 2;
@@ -302,7 +290,7 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPersons {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Distinct people detected since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPersons {
     const ID: u16 = 3;
@@ -320,7 +308,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPersons {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to set the running count of people back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetOfCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumber {
     const ID: u16 = 4;
@@ -338,7 +326,7 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumber {}
 /// ID 5 · R · Integer · single · optional
 ///
 /// Passages since midnight; a person seen several times counts each time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DailyNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPassages {
     const ID: u16 = 5;
@@ -356,7 +344,7 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPassages {}
 /// ID 6 · R · Integer · single · optional
 ///
 /// Passages since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPassages {
     const ID: u16 = 6;
@@ -374,7 +362,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPassages {}
 /// ID 7 · E · none · single · optional
 ///
 /// Execute to set the running count of passages back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetOfCumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumberOfPassages {
     const ID: u16 = 7;
@@ -392,7 +380,7 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumberOfPassages {}
 /// ID 8 · RW · String · single · optional
 ///
 /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 8;

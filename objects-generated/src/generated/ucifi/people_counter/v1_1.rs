@@ -249,11 +249,7 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PeopleCounterWrite {
-    /// Type of sensor (resource 8).
-    ///
-    /// ID 8 · RW · String · single · optional
-    ///
-    /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
+    /// Type of sensor (resource 8, RW): see [`TypeOfSensor`].
     pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl PeopleCounterWrite {
@@ -303,17 +299,9 @@ impl ::ucifi_runtime::typed::Instance for PeopleCounterWrite {
 /// The executable resources of People counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset of cumulated number (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to set the running count of people back to zero.
+    /// Reset of cumulated number (resource 4, E): see [`ResetOfCumulatedNumber`].
     ResetOfCumulatedNumber,
-    /// Reset of cumulated number of passages (resource 7).
-    ///
-    /// ID 7 · E · none · single · optional
-    ///
-    /// Execute to set the running count of passages back to zero.
+    /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`].
     ResetOfCumulatedNumberOfPassages,
 }
 impl Execute {
@@ -343,7 +331,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · mandatory
 ///
 /// People detected right now.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActualNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for ActualNumberOfPersons {
     const ID: u16 = 1;
@@ -361,7 +349,7 @@ impl ::ucifi_runtime::typed::Readable for ActualNumberOfPersons {}
 /// ID 2 · R · Integer · single · optional
 ///
 /// Distinct people detected since midnight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DailyNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPersons {
     const ID: u16 = 2;
@@ -379,7 +367,7 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPersons {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Distinct people detected since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPersons {
     const ID: u16 = 3;
@@ -397,7 +385,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPersons {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to set the running count of people back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetOfCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumber {
     const ID: u16 = 4;
@@ -415,7 +403,7 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumber {}
 /// ID 5 · R · Integer · single · optional
 ///
 /// Passages since midnight; a person seen several times counts each time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DailyNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPassages {
     const ID: u16 = 5;
@@ -433,7 +421,7 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPassages {}
 /// ID 6 · R · Integer · single · optional
 ///
 /// Passages since the last reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPassages {
     const ID: u16 = 6;
@@ -451,7 +439,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPassages {}
 /// ID 7 · E · none · single · optional
 ///
 /// Execute to set the running count of passages back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetOfCumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumberOfPassages {
     const ID: u16 = 7;
@@ -469,7 +457,7 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumberOfPassages {}
 /// ID 8 · RW · String · single · optional
 ///
 /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 8;
@@ -488,7 +476,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -506,7 +494,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -524,7 +512,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -542,7 +530,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -121,17 +121,9 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PhotocellWrite {
-    /// ON lux level (resource 1).
-    ///
-    /// ID 1 · RW · Float · single · optional · units `lx`
-    ///
-    /// Illuminance in lux under which the photocell switches on (or sends an on message).
+    /// ON lux level (resource 1, RW): see [`OnLuxLevel`].
     pub on_lux_level: ::core::option::Option<f64>,
-    /// OFF lux level (resource 2).
-    ///
-    /// ID 2 · RW · Float · single · optional · units `lx`
-    ///
-    /// Illuminance in lux over which the photocell switches off (or sends an off message).
+    /// OFF lux level (resource 2, RW): see [`OffLuxLevel`].
     pub off_lux_level: ::core::option::Option<f64>,
 }
 impl PhotocellWrite {
@@ -187,7 +179,7 @@ impl ::ucifi_runtime::typed::Instance for PhotocellWrite {
 /// ID 1 · RW · Float · single · optional · units `lx`
 ///
 /// Illuminance in lux under which the photocell switches on (or sends an on message).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OnLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OnLuxLevel {
     const ID: u16 = 1;
@@ -206,7 +198,7 @@ impl ::ucifi_runtime::typed::Writable for OnLuxLevel {}
 /// ID 2 · RW · Float · single · optional · units `lx`
 ///
 /// Illuminance in lux over which the photocell switches off (or sends an off message).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OffLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OffLuxLevel {
     const ID: u16 = 2;
@@ -225,7 +217,7 @@ impl ::ucifi_runtime::typed::Writable for OffLuxLevel {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PhotocellStatus;
 impl ::ucifi_runtime::typed::Resource for PhotocellStatus {
     const ID: u16 = 3;

@@ -146,17 +146,9 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PhotocellWrite {
-    /// ON lux level (resource 1).
-    ///
-    /// ID 1 · RW · Float · single · optional · units `lx`
-    ///
-    /// Illuminance in lux under which the photocell switches on (or sends an on message).
+    /// ON lux level (resource 1, RW): see [`OnLuxLevel`].
     pub on_lux_level: ::core::option::Option<f64>,
-    /// OFF lux level (resource 2).
-    ///
-    /// ID 2 · RW · Float · single · optional · units `lx`
-    ///
-    /// Illuminance in lux over which the photocell switches off (or sends an off message).
+    /// OFF lux level (resource 2, RW): see [`OffLuxLevel`].
     pub off_lux_level: ::core::option::Option<f64>,
 }
 impl PhotocellWrite {
@@ -212,7 +204,7 @@ impl ::ucifi_runtime::typed::Instance for PhotocellWrite {
 /// ID 1 · RW · Float · single · optional · units `lx`
 ///
 /// Illuminance in lux under which the photocell switches on (or sends an on message).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OnLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OnLuxLevel {
     const ID: u16 = 1;
@@ -231,7 +223,7 @@ impl ::ucifi_runtime::typed::Writable for OnLuxLevel {}
 /// ID 2 · RW · Float · single · optional · units `lx`
 ///
 /// Illuminance in lux over which the photocell switches off (or sends an off message).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OffLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OffLuxLevel {
     const ID: u16 = 2;
@@ -250,7 +242,7 @@ impl ::ucifi_runtime::typed::Writable for OffLuxLevel {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PhotocellStatus;
 impl ::ucifi_runtime::typed::Resource for PhotocellStatus {
     const ID: u16 = 3;
@@ -268,7 +260,7 @@ impl ::ucifi_runtime::typed::Readable for PhotocellStatus {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -286,7 +278,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -191,11 +191,7 @@ impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensorWrite {
-    /// Sampling period (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds between two pressure samples.
+    /// Sampling period (resource 2, RW): see [`SamplingPeriod`].
     pub sampling_period: ::core::option::Option<i64>,
 }
 impl PressureMonitoringSensorWrite {
@@ -245,11 +241,7 @@ impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensorWrite {
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max measured pressure values (resource 9).
-    ///
-    /// ID 9 · E · none · single · optional
-    ///
-    /// Execute to set the minimum and maximum pressures to the present reading.
+    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`].
     ResetMinAndMaxMeasuredPressureValues,
 }
 impl Execute {
@@ -278,7 +270,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `Pa`
 ///
 /// Latest water pressure, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pressure;
 impl ::ucifi_runtime::typed::Resource for Pressure {
     const ID: u16 = 1;
@@ -296,7 +288,7 @@ impl ::ucifi_runtime::typed::Readable for Pressure {}
 /// ID 2 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds between two pressure samples.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SamplingPeriod;
 impl ::ucifi_runtime::typed::Resource for SamplingPeriod {
     const ID: u16 = 2;
@@ -315,7 +307,7 @@ impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true when the probe has detected a leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 3;
@@ -333,7 +325,7 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// ID 4 · R · Boolean · single · optional
 ///
 /// true when a pressure surge (water hammer) has been detected in the pipe.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HammerEffectDetected;
 impl ::ucifi_runtime::typed::Resource for HammerEffectDetected {
     const ID: u16 = 4;
@@ -351,7 +343,7 @@ impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
 /// ID 5 · R · Float · single · optional · units `Pa`
 ///
 /// Lowest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredPressureValue {
     const ID: u16 = 5;
@@ -369,7 +361,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
 /// ID 6 · R · Float · single · optional · units `Pa`
 ///
 /// Highest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredPressureValue {
     const ID: u16 = 6;
@@ -387,7 +379,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
 /// ID 7 · R · Float · single · optional · units `Pa`
 ///
 /// Lowest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangePressureValue {
     const ID: u16 = 7;
@@ -405,7 +397,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
 /// ID 8 · R · Float · single · optional · units `Pa`
 ///
 /// Highest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangePressureValue {
     const ID: u16 = 8;
@@ -423,7 +415,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
 /// ID 9 · E · none · single · optional
 ///
 /// Execute to set the minimum and maximum pressures to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredPressureValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredPressureValues {
     const ID: u16 = 9;

@@ -268,11 +268,7 @@ impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensorWrite {
-    /// Sampling period (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · optional · units `s`
-    ///
-    /// Seconds between two pressure samples.
+    /// Sampling period (resource 2, RW): see [`SamplingPeriod`].
     pub sampling_period: ::core::option::Option<i64>,
 }
 impl PressureMonitoringSensorWrite {
@@ -322,11 +318,7 @@ impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensorWrite {
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max measured pressure values (resource 9).
-    ///
-    /// ID 9 · E · none · single · optional
-    ///
-    /// Execute to set the minimum and maximum pressures to the present reading.
+    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`].
     ResetMinAndMaxMeasuredPressureValues,
 }
 impl Execute {
@@ -355,7 +347,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `Pa`
 ///
 /// Latest water pressure, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pressure;
 impl ::ucifi_runtime::typed::Resource for Pressure {
     const ID: u16 = 1;
@@ -373,7 +365,7 @@ impl ::ucifi_runtime::typed::Readable for Pressure {}
 /// ID 2 · RW · Integer · single · optional · units `s`
 ///
 /// Seconds between two pressure samples.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SamplingPeriod;
 impl ::ucifi_runtime::typed::Resource for SamplingPeriod {
     const ID: u16 = 2;
@@ -392,7 +384,7 @@ impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true when the probe has detected a leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 3;
@@ -410,7 +402,7 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// ID 4 · R · Boolean · single · optional
 ///
 /// true when a pressure surge (water hammer) has been detected in the pipe.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HammerEffectDetected;
 impl ::ucifi_runtime::typed::Resource for HammerEffectDetected {
     const ID: u16 = 4;
@@ -428,7 +420,7 @@ impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
 /// ID 5 · R · Float · single · optional · units `Pa`
 ///
 /// Lowest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredPressureValue {
     const ID: u16 = 5;
@@ -446,7 +438,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
 /// ID 6 · R · Float · single · optional · units `Pa`
 ///
 /// Highest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredPressureValue {
     const ID: u16 = 6;
@@ -464,7 +456,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
 /// ID 7 · R · Float · single · optional · units `Pa`
 ///
 /// Lowest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangePressureValue {
     const ID: u16 = 7;
@@ -482,7 +474,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
 /// ID 8 · R · Float · single · optional · units `Pa`
 ///
 /// Highest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangePressureValue {
     const ID: u16 = 8;
@@ -500,7 +492,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
 /// ID 9 · E · none · single · optional
 ///
 /// Execute to set the minimum and maximum pressures to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredPressureValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredPressureValues {
     const ID: u16 = 9;
@@ -518,7 +510,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredPressureValues
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -536,7 +528,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -554,7 +546,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -572,7 +564,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

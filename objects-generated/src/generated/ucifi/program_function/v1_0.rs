@@ -251,81 +251,41 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramFunctionWrite {
-    /// Function Name (resource 0).
-    ///
-    /// ID 0 · RW · String · single · optional
-    ///
-    /// Short name of the function.
+    /// Function Name (resource 0, RW): see [`FunctionName`].
     pub function_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Run Condition (resource 1).
-    ///
-    /// ID 1 · RW · String · multiple · optional
-    ///
-    /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
+    /// Run Condition (resource 1, RW): see [`RunCondition`].
     pub run_condition: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Filter (resource 3).
-    ///
-    /// ID 3 · RW · Integer · multiple · optional
-    ///
-    /// Instance IDs of Output Filter objects, one per target output.
+    /// Output Filter (resource 3, RW): see [`OutputFilter`].
     pub output_filter: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Time Input Array (resource 4).
-    ///
-    /// ID 4 · RW · String · multiple · mandatory
-    ///
-    /// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
+    /// Time Input Array (resource 4, RW): see [`TimeInputArray`].
     pub time_input_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Time Output Array (resource 5).
-    ///
-    /// ID 5 · RW · String · multiple · mandatory
-    ///
-    /// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
+    /// Time Output Array (resource 5, RW): see [`TimeOutputArray`].
     pub time_output_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Single Sensor Input Array (resource 6).
-    ///
-    /// ID 6 · RW · String · multiple · optional
-    ///
-    /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
+    /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`].
     pub single_sensor_input_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multi Sensor Input Array (resource 7).
-    ///
-    /// ID 7 · RW · String · multiple · optional
-    ///
-    /// Conditions combining time and several sensor values, written like Run Condition.
+    /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`].
     pub multi_sensor_input_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Sensor Output Array (resource 8).
-    ///
-    /// ID 8 · RW · String · multiple · optional
-    ///
-    /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
+    /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`].
     pub sensor_output_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Filter for Time Output (resource 9).
-    ///
-    /// ID 9 · RW · String · multiple · optional
-    ///
-    /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
+    /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`].
     pub output_filter_for_time_output: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Filter for Sensor Output (resource 10).
-    ///
-    /// ID 10 · RW · String · multiple · optional
-    ///
-    /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
+    /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`].
     pub output_filter_for_sensor_output: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
@@ -469,7 +429,7 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
 /// ID 0 · RW · String · single · optional
 ///
 /// Short name of the function.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FunctionName;
 impl ::ucifi_runtime::typed::Resource for FunctionName {
     const ID: u16 = 0;
@@ -488,7 +448,7 @@ impl ::ucifi_runtime::typed::Writable for FunctionName {}
 /// ID 1 · RW · String · multiple · optional
 ///
 /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RunCondition;
 impl ::ucifi_runtime::typed::Resource for RunCondition {
     const ID: u16 = 1;
@@ -510,7 +470,7 @@ impl ::ucifi_runtime::typed::Writable for RunCondition {}
 /// ID 3 · RW · Integer · multiple · optional
 ///
 /// Instance IDs of Output Filter objects, one per target output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputFilter;
 impl ::ucifi_runtime::typed::Resource for OutputFilter {
     const ID: u16 = 3;
@@ -529,7 +489,7 @@ impl ::ucifi_runtime::typed::Writable for OutputFilter {}
 /// ID 4 · RW · String · multiple · mandatory
 ///
 /// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeInputArray;
 impl ::ucifi_runtime::typed::Resource for TimeInputArray {
     const ID: u16 = 4;
@@ -551,7 +511,7 @@ impl ::ucifi_runtime::typed::Writable for TimeInputArray {}
 /// ID 5 · RW · String · multiple · mandatory
 ///
 /// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeOutputArray;
 impl ::ucifi_runtime::typed::Resource for TimeOutputArray {
     const ID: u16 = 5;
@@ -573,7 +533,7 @@ impl ::ucifi_runtime::typed::Writable for TimeOutputArray {}
 /// ID 6 · RW · String · multiple · optional
 ///
 /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SingleSensorInputArray;
 impl ::ucifi_runtime::typed::Resource for SingleSensorInputArray {
     const ID: u16 = 6;
@@ -595,7 +555,7 @@ impl ::ucifi_runtime::typed::Writable for SingleSensorInputArray {}
 /// ID 7 · RW · String · multiple · optional
 ///
 /// Conditions combining time and several sensor values, written like Run Condition.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MultiSensorInputArray;
 impl ::ucifi_runtime::typed::Resource for MultiSensorInputArray {
     const ID: u16 = 7;
@@ -617,7 +577,7 @@ impl ::ucifi_runtime::typed::Writable for MultiSensorInputArray {}
 /// ID 8 · RW · String · multiple · optional
 ///
 /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorOutputArray;
 impl ::ucifi_runtime::typed::Resource for SensorOutputArray {
     const ID: u16 = 8;
@@ -639,7 +599,7 @@ impl ::ucifi_runtime::typed::Writable for SensorOutputArray {}
 /// ID 9 · RW · String · multiple · optional
 ///
 /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputFilterForTimeOutput;
 impl ::ucifi_runtime::typed::Resource for OutputFilterForTimeOutput {
     const ID: u16 = 9;
@@ -661,7 +621,7 @@ impl ::ucifi_runtime::typed::Writable for OutputFilterForTimeOutput {}
 /// ID 10 · RW · String · multiple · optional
 ///
 /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputFilterForSensorOutput;
 impl ::ucifi_runtime::typed::Resource for OutputFilterForSensorOutput {
     const ID: u16 = 10;

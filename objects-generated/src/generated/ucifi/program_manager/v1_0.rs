@@ -280,53 +280,21 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramManager {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramManagerWrite {
-    /// Max number of Program Schedulers (resource 0).
-    ///
-    /// ID 0 · RW · Integer · single · mandatory
-    ///
-    /// Most program schedulers the device will hold; may be changed to trade memory.
+    /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`].
     pub max_number_of_program_schedulers: ::core::option::Option<i64>,
-    /// Max number of Program Functions (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · mandatory
-    ///
-    /// Most program functions the device will hold; may be changed to trade memory.
+    /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`].
     pub max_number_of_program_functions: ::core::option::Option<i64>,
-    /// Max number of Calendars (resource 4).
-    ///
-    /// ID 4 · RW · Integer · single · mandatory
-    ///
-    /// Most calendars the device will hold; may be changed to trade memory.
+    /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`].
     pub max_number_of_calendars: ::core::option::Option<i64>,
-    /// Max number of Actuators (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · mandatory
-    ///
-    /// Most target actuators supported; may be changed to trade memory.
+    /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`].
     pub max_number_of_actuators: ::core::option::Option<i64>,
-    /// Max number of Input Sources (resource 7).
-    ///
-    /// ID 7 · RW · Integer · single · optional
-    ///
-    /// Most input sources supported; may be changed to trade memory.
+    /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`].
     pub max_number_of_input_sources: ::core::option::Option<i64>,
-    /// Max number of Dates in Calendar (resource 8).
-    ///
-    /// ID 8 · RW · Integer · single · optional
-    ///
-    /// Most start/end dates one calendar may hold; may be changed to trade memory.
+    /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`].
     pub max_number_of_dates_in_calendar: ::core::option::Option<i64>,
-    /// Max Flash Memory Allocated (resource 9).
-    ///
-    /// ID 9 · RW · Integer · single · mandatory · units `B`
-    ///
-    /// Flash memory reserved for scheduling data, in bytes.
+    /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`].
     pub max_flash_memory_allocated: ::core::option::Option<i64>,
-    /// Max Dynamic Memory Allocated (resource 14).
-    ///
-    /// ID 14 · RW · Integer · single · optional · units `B`
-    ///
-    /// RAM reserved for scheduling, in bytes.
+    /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`].
     pub max_dynamic_memory_allocated: ::core::option::Option<i64>,
 }
 impl ProgramManagerWrite {
@@ -415,17 +383,9 @@ impl ::ucifi_runtime::typed::Instance for ProgramManagerWrite {
 /// The executable resources of Program Manager (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Clear errors (resource 12).
-    ///
-    /// ID 12 · E · none · single · optional
-    ///
-    /// Execute to clear transient errors; some need the faulty configuration to be fixed first.
+    /// Clear errors (resource 12, E): see [`ClearErrors`].
     ClearErrors,
-    /// Reset schedule objects (resource 16).
-    ///
-    /// ID 16 · E · none · single · optional
-    ///
-    /// Execute to delete every commissioned schedule object.
+    /// Reset schedule objects (resource 16, E): see [`ResetScheduleObjects`].
     ResetScheduleObjects,
 }
 impl Execute {
@@ -455,7 +415,7 @@ impl Execute {
 /// ID 0 · RW · Integer · single · mandatory
 ///
 /// Most program schedulers the device will hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfProgramSchedulers;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfProgramSchedulers {
     const ID: u16 = 0;
@@ -474,7 +434,7 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramSchedulers {}
 /// ID 1 · R · Integer · single · mandatory
 ///
 /// Program schedulers currently allocated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CurrentNumberOfProgramSchedulers;
 impl ::ucifi_runtime::typed::Resource for CurrentNumberOfProgramSchedulers {
     const ID: u16 = 1;
@@ -492,7 +452,7 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramSchedulers {}
 /// ID 2 · RW · Integer · single · mandatory
 ///
 /// Most program functions the device will hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfProgramFunctions;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfProgramFunctions {
     const ID: u16 = 2;
@@ -511,7 +471,7 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramFunctions {}
 /// ID 3 · R · Integer · single · mandatory
 ///
 /// Program functions currently allocated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CurrentNumberOfProgramFunctions;
 impl ::ucifi_runtime::typed::Resource for CurrentNumberOfProgramFunctions {
     const ID: u16 = 3;
@@ -529,7 +489,7 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramFunctions {}
 /// ID 4 · RW · Integer · single · mandatory
 ///
 /// Most calendars the device will hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfCalendars;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfCalendars {
     const ID: u16 = 4;
@@ -548,7 +508,7 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfCalendars {}
 /// ID 5 · R · Integer · single · mandatory
 ///
 /// Calendars currently allocated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CurrentNumberOfCalendar;
 impl ::ucifi_runtime::typed::Resource for CurrentNumberOfCalendar {
     const ID: u16 = 5;
@@ -566,7 +526,7 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfCalendar {}
 /// ID 6 · RW · Integer · single · mandatory
 ///
 /// Most target actuators supported; may be changed to trade memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfActuators;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfActuators {
     const ID: u16 = 6;
@@ -585,7 +545,7 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfActuators {}
 /// ID 7 · RW · Integer · single · optional
 ///
 /// Most input sources supported; may be changed to trade memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfInputSources;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfInputSources {
     const ID: u16 = 7;
@@ -604,7 +564,7 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfInputSources {}
 /// ID 8 · RW · Integer · single · optional
 ///
 /// Most start/end dates one calendar may hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfDatesInCalendar;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfDatesInCalendar {
     const ID: u16 = 8;
@@ -623,7 +583,7 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfDatesInCalendar {}
 /// ID 9 · RW · Integer · single · mandatory · units `B`
 ///
 /// Flash memory reserved for scheduling data, in bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxFlashMemoryAllocated;
 impl ::ucifi_runtime::typed::Resource for MaxFlashMemoryAllocated {
     const ID: u16 = 9;
@@ -642,7 +602,7 @@ impl ::ucifi_runtime::typed::Writable for MaxFlashMemoryAllocated {}
 /// ID 10 · R · Integer · single · optional · units `B`
 ///
 /// Flash memory still free for scheduling data, in bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FlashMemoryFree;
 impl ::ucifi_runtime::typed::Resource for FlashMemoryFree {
     const ID: u16 = 10;
@@ -660,7 +620,7 @@ impl ::ucifi_runtime::typed::Readable for FlashMemoryFree {}
 /// ID 11 · R · Integer · single · mandatory
 ///
 /// Error bits: 0 no valid program, 1 configuration objects missing, 2 configuration resources missing, 3 bad inputs, 4 bad outputs, 5 bad function format, 6 storage full, 7 runtime memory full.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ErrorConditions;
 impl ::ucifi_runtime::typed::Resource for ErrorConditions {
     const ID: u16 = 11;
@@ -678,7 +638,7 @@ impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
 /// ID 12 · E · none · single · optional
 ///
 /// Execute to clear transient errors; some need the faulty configuration to be fixed first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ClearErrors;
 impl ::ucifi_runtime::typed::Resource for ClearErrors {
     const ID: u16 = 12;
@@ -696,7 +656,7 @@ impl ::ucifi_runtime::typed::Executable for ClearErrors {}
 /// ID 13 · R · Integer · single · optional
 ///
 /// Feature bits: 0 sunrise/sunset events, 1 single-sensor inputs, 2 multi-sensor inputs, 3 input filters, 4 output filters, 5 calendars, 6 compound operation, 7 seconds in clock times, 8 astronomical midnight, 9 off when inactive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SupportedCapabilities;
 impl ::ucifi_runtime::typed::Resource for SupportedCapabilities {
     const ID: u16 = 13;
@@ -714,7 +674,7 @@ impl ::ucifi_runtime::typed::Readable for SupportedCapabilities {}
 /// ID 14 · RW · Integer · single · optional · units `B`
 ///
 /// RAM reserved for scheduling, in bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxDynamicMemoryAllocated;
 impl ::ucifi_runtime::typed::Resource for MaxDynamicMemoryAllocated {
     const ID: u16 = 14;
@@ -733,7 +693,7 @@ impl ::ucifi_runtime::typed::Writable for MaxDynamicMemoryAllocated {}
 /// ID 15 · R · Integer · single · optional · units `B`
 ///
 /// RAM still free for scheduling, in bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DynamicMemoryFree;
 impl ::ucifi_runtime::typed::Resource for DynamicMemoryFree {
     const ID: u16 = 15;
@@ -751,7 +711,7 @@ impl ::ucifi_runtime::typed::Readable for DynamicMemoryFree {}
 /// ID 16 · E · none · single · optional
 ///
 /// Execute to delete every commissioned schedule object.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetScheduleObjects;
 impl ::ucifi_runtime::typed::Resource for ResetScheduleObjects {
     const ID: u16 = 16;

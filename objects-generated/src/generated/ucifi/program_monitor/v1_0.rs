@@ -220,17 +220,9 @@ impl ::ucifi_runtime::typed::Instance for ProgramMonitorWrite {
 /// The executable resources of Program Monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Clear errors (resource 3).
-    ///
-    /// ID 3 · E · none · single · optional
-    ///
-    /// Execute to clear transient errors; some need the program configuration to be fixed first.
+    /// Clear errors (resource 3, E): see [`ClearErrors`].
     ClearErrors,
-    /// Counter Reset (resource 6).
-    ///
-    /// ID 6 · E · none · single · optional
-    ///
-    /// Execute to set this monitor's counters back to zero.
+    /// Counter Reset (resource 6, E): see [`CounterReset`].
     CounterReset,
 }
 impl Execute {
@@ -257,7 +249,7 @@ impl Execute {
 /// ID 0 · R · String · single · mandatory
 ///
 /// Name of the program being monitored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ProgramName;
 impl ::ucifi_runtime::typed::Resource for ProgramName {
     const ID: u16 = 0;
@@ -275,7 +267,7 @@ impl ::ucifi_runtime::typed::Readable for ProgramName {}
 /// ID 1 · R · Integer · single · mandatory
 ///
 /// Program state: 0 disabled by the operator, 1 inactive (not scheduled today), 2 running.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 1;
@@ -293,7 +285,7 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// ID 2 · R · Integer · single · mandatory
 ///
 /// Error bits: 0 sensor syntax error, 1 time syntax error, 2 invalid program function.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ErrorConditions;
 impl ::ucifi_runtime::typed::Resource for ErrorConditions {
     const ID: u16 = 2;
@@ -311,7 +303,7 @@ impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
 /// ID 3 · E · none · single · optional
 ///
 /// Execute to clear transient errors; some need the program configuration to be fixed first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ClearErrors;
 impl ::ucifi_runtime::typed::Resource for ClearErrors {
     const ID: u16 = 3;
@@ -329,7 +321,7 @@ impl ::ucifi_runtime::typed::Executable for ClearErrors {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Times the program has been evaluated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EvaluationCounter;
 impl ::ucifi_runtime::typed::Resource for EvaluationCounter {
     const ID: u16 = 4;
@@ -347,7 +339,7 @@ impl ::ucifi_runtime::typed::Readable for EvaluationCounter {}
 /// ID 5 · R · Integer · single · optional
 ///
 /// Times the program has acted after an evaluation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExecutionCounter;
 impl ::ucifi_runtime::typed::Resource for ExecutionCounter {
     const ID: u16 = 5;
@@ -365,7 +357,7 @@ impl ::ucifi_runtime::typed::Readable for ExecutionCounter {}
 /// ID 6 · E · none · single · optional
 ///
 /// Execute to set this monitor's counters back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CounterReset;
 impl ::ucifi_runtime::typed::Resource for CounterReset {
     const ID: u16 = 6;
@@ -383,7 +375,7 @@ impl ::ucifi_runtime::typed::Executable for CounterReset {}
 /// ID 7 · R · Time · single · optional
 ///
 /// When the program last acted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastExecution;
 impl ::ucifi_runtime::typed::Resource for LastExecution {
     const ID: u16 = 7;
@@ -401,7 +393,7 @@ impl ::ucifi_runtime::typed::Readable for LastExecution {}
 /// ID 8 · R · String · multiple · optional
 ///
 /// Output values applied at the last run, one instance per output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastControlOutput;
 impl ::ucifi_runtime::typed::Resource for LastControlOutput {
     const ID: u16 = 8;

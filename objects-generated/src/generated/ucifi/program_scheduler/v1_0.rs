@@ -221,73 +221,33 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramSchedulerWrite {
-    /// Schedule Name (resource 0).
-    ///
-    /// ID 0 · RW · String · single · optional
-    ///
-    /// Unique name of the program.
+    /// Schedule Name (resource 0, RW): see [`ScheduleName`].
     pub schedule_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// State (resource 1).
-    ///
-    /// ID 1 · RW · Boolean · single · mandatory
-    ///
-    /// true: the program is in use; false: it is ignored.
+    /// State (resource 1, RW): see [`State`].
     pub state: ::core::option::Option<bool>,
-    /// Priority (resource 2).
-    ///
-    /// ID 2 · RW · Integer · single · mandatory
-    ///
-    /// Rank among all programs; a lower (signed) number wins when programs overlap on the same day.
+    /// Priority (resource 2, RW): see [`Priority`].
     pub priority: ::core::option::Option<i64>,
-    /// Calendar Rules (resource 3).
-    ///
-    /// ID 3 · RW · Integer · multiple · optional
-    ///
-    /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
+    /// Calendar Rules (resource 3, RW): see [`CalendarRules`].
     pub calendar_rules: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Program Function (resource 4).
-    ///
-    /// ID 4 · RW · Integer · single · mandatory
-    ///
-    /// Instance ID of the Program Function object that says how outputs follow time and sensors.
+    /// Program Function (resource 4, RW): see [`ProgramFunction`].
     pub program_function: ::core::option::Option<i64>,
-    /// Input Sources (resource 5).
-    ///
-    /// ID 5 · RW · String · multiple · optional
-    ///
-    /// Sensors or input filters the program may read, one reference per instance.
+    /// Input Sources (resource 5, RW): see [`InputSources`].
     pub input_sources: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Instances (resource 6).
-    ///
-    /// ID 6 · RW · String · multiple · mandatory
-    ///
-    /// Object instances (\</Object/Instance\>) the program controls, one per instance.
+    /// Output Instances (resource 6, RW): see [`OutputInstances`].
     pub output_instances: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Targets (resource 7).
-    ///
-    /// ID 7 · RW · String · multiple · mandatory
-    ///
-    /// Resources the program writes, such as a dimming level, one per instance.
+    /// Output Targets (resource 7, RW): see [`OutputTargets`].
     pub output_targets: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Compound Operation (resource 8).
-    ///
-    /// ID 8 · RW · Boolean · single · optional
-    ///
-    /// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
+    /// Compound Operation (resource 8, RW): see [`CompoundOperation`].
     pub compound_operation: ::core::option::Option<bool>,
-    /// Off when inactive (resource 9).
-    ///
-    /// ID 9 · RW · Boolean · single · optional
-    ///
-    /// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
+    /// Off when inactive (resource 9, RW): see [`OffWhenInactive`].
     pub off_when_inactive: ::core::option::Option<bool>,
 }
 impl ProgramSchedulerWrite {
@@ -402,7 +362,7 @@ impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
 /// ID 0 · RW · String · single · optional
 ///
 /// Unique name of the program.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ScheduleName;
 impl ::ucifi_runtime::typed::Resource for ScheduleName {
     const ID: u16 = 0;
@@ -421,7 +381,7 @@ impl ::ucifi_runtime::typed::Writable for ScheduleName {}
 /// ID 1 · RW · Boolean · single · mandatory
 ///
 /// true: the program is in use; false: it is ignored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct State;
 impl ::ucifi_runtime::typed::Resource for State {
     const ID: u16 = 1;
@@ -440,7 +400,7 @@ impl ::ucifi_runtime::typed::Writable for State {}
 /// ID 2 · RW · Integer · single · mandatory
 ///
 /// Rank among all programs; a lower (signed) number wins when programs overlap on the same day.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Priority;
 impl ::ucifi_runtime::typed::Resource for Priority {
     const ID: u16 = 2;
@@ -459,7 +419,7 @@ impl ::ucifi_runtime::typed::Writable for Priority {}
 /// ID 3 · RW · Integer · multiple · optional
 ///
 /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CalendarRules;
 impl ::ucifi_runtime::typed::Resource for CalendarRules {
     const ID: u16 = 3;
@@ -478,7 +438,7 @@ impl ::ucifi_runtime::typed::Writable for CalendarRules {}
 /// ID 4 · RW · Integer · single · mandatory
 ///
 /// Instance ID of the Program Function object that says how outputs follow time and sensors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ProgramFunction;
 impl ::ucifi_runtime::typed::Resource for ProgramFunction {
     const ID: u16 = 4;
@@ -497,7 +457,7 @@ impl ::ucifi_runtime::typed::Writable for ProgramFunction {}
 /// ID 5 · RW · String · multiple · optional
 ///
 /// Sensors or input filters the program may read, one reference per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InputSources;
 impl ::ucifi_runtime::typed::Resource for InputSources {
     const ID: u16 = 5;
@@ -519,7 +479,7 @@ impl ::ucifi_runtime::typed::Writable for InputSources {}
 /// ID 6 · RW · String · multiple · mandatory
 ///
 /// Object instances (\</Object/Instance\>) the program controls, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputInstances;
 impl ::ucifi_runtime::typed::Resource for OutputInstances {
     const ID: u16 = 6;
@@ -541,7 +501,7 @@ impl ::ucifi_runtime::typed::Writable for OutputInstances {}
 /// ID 7 · RW · String · multiple · mandatory
 ///
 /// Resources the program writes, such as a dimming level, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutputTargets;
 impl ::ucifi_runtime::typed::Resource for OutputTargets {
     const ID: u16 = 7;
@@ -563,7 +523,7 @@ impl ::ucifi_runtime::typed::Writable for OutputTargets {}
 /// ID 8 · RW · Boolean · single · optional
 ///
 /// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CompoundOperation;
 impl ::ucifi_runtime::typed::Resource for CompoundOperation {
     const ID: u16 = 8;
@@ -582,7 +542,7 @@ impl ::ucifi_runtime::typed::Writable for CompoundOperation {}
 /// ID 9 · RW · Boolean · single · optional
 ///
 /// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OffWhenInactive;
 impl ::ucifi_runtime::typed::Resource for OffWhenInactive {
     const ID: u16 = 9;

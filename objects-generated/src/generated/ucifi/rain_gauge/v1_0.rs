@@ -216,11 +216,7 @@ impl ::ucifi_runtime::typed::ObjectType for RainGauge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RainGaugeWrite {
-    /// Type of meter (resource 4).
-    ///
-    /// ID 4 · RW · String · single · optional
-    ///
-    /// Kind or model of rain gauge, as text.
+    /// Type of meter (resource 4, RW): see [`TypeOfMeter`].
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl RainGaugeWrite {
@@ -270,11 +266,7 @@ impl ::ucifi_runtime::typed::Instance for RainGaugeWrite {
 /// The executable resources of Rain Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated water value reset (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the rainfall total back to zero.
+    /// Cumulated water value reset (resource 2, E): see [`CumulatedWaterValueReset`].
     CumulatedWaterValueReset,
 }
 impl Execute {
@@ -299,7 +291,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `mm`
 ///
 /// Rainfall collected since the last reset, in millimetres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterValue {
     const ID: u16 = 1;
@@ -317,7 +309,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterValue {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the rainfall total back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterValueReset {
     const ID: u16 = 2;
@@ -335,7 +327,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterValueReset {}
 /// ID 3 · R · Time · single · optional · units `s`
 ///
 /// When the total was last reset, by command or by the gauge itself.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeOfLastReset;
 impl ::ucifi_runtime::typed::Resource for TimeOfLastReset {
     const ID: u16 = 3;
@@ -353,7 +345,7 @@ impl ::ucifi_runtime::typed::Readable for TimeOfLastReset {}
 /// ID 4 · RW · String · single · optional
 ///
 /// Kind or model of rain gauge, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 4;
@@ -372,7 +364,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// ID 5 · R · Integer · single · optional · range `0..255`
 ///
 /// Gauge health: 0 fine, 1..255 a vendor error code.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 5;
@@ -390,7 +382,7 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -408,7 +400,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -426,7 +418,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -444,7 +436,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

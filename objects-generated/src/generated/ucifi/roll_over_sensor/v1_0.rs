@@ -174,11 +174,7 @@ impl ::ucifi_runtime::typed::ObjectType for RollOverSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RollOverSensorWrite {
-    /// Out of position threshold (resource 5).
-    ///
-    /// ID 5 · RW · Float · single · optional · units `rad`
-    ///
-    /// Roll angle in radians beyond which the asset counts as out of position.
+    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`].
     pub out_of_position_threshold: ::core::option::Option<f64>,
 }
 impl RollOverSensorWrite {
@@ -228,11 +224,7 @@ impl ::ucifi_runtime::typed::Instance for RollOverSensorWrite {
 /// The executable resources of Roll over sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min max angles (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to set the smallest and largest roll angles to the present angle.
+    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`].
     ResetMinMaxAngles,
 }
 impl Execute {
@@ -257,7 +249,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `rad`
 ///
 /// Present angle between the device's own horizontal axis and the horizontal, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Angle;
 impl ::ucifi_runtime::typed::Resource for Angle {
     const ID: u16 = 1;
@@ -275,7 +267,7 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 /// ID 2 · R · Float · single · optional · units `rad`
 ///
 /// Smallest roll angle since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
@@ -293,7 +285,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 /// ID 3 · R · Float · single · optional · units `rad`
 ///
 /// Largest roll angle since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
@@ -311,7 +303,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to set the smallest and largest roll angles to the present angle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinMaxAngles;
 impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
@@ -329,7 +321,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 /// ID 5 · RW · Float · single · optional · units `rad`
 ///
 /// Roll angle in radians beyond which the asset counts as out of position.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPositionThreshold;
 impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
@@ -348,7 +340,7 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true while the roll angle exceeds Out of position threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 6;
@@ -366,7 +358,7 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -384,7 +376,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -194,11 +194,7 @@ impl ::ucifi_runtime::typed::Instance for SensorGroupDeviceCapabilitiesWrite {
 /// The executable resources of Sensor Group Device Capabilities (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset DSG objects (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to delete every commissioned distributed sensor group object.
+    /// Reset DSG objects (resource 5, E): see [`ResetDsgObjects`].
     ResetDsgObjects,
 }
 impl Execute {
@@ -223,7 +219,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · optional
 ///
 /// Bit mask of remote sensor handling: bit 0 dynamic mapping (new publishers discovered from messages), bit 1 implicit mapping (states kept in an internal store); further bits for other capabilities.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorManagementCapabilities;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorManagementCapabilities {
     const ID: u16 = 1;
@@ -241,7 +237,7 @@ impl ::ucifi_runtime::typed::Readable for RemoteSensorManagementCapabilities {}
 /// ID 2 · R · Integer · single · optional
 ///
 /// Most sensors and sensor states the device can create as local object instances.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfExplicitSensors;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfExplicitSensors {
     const ID: u16 = 2;
@@ -259,7 +255,7 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfExplicitSensors {}
 /// ID 3 · R · Integer · single · optional
 ///
 /// Most remote sensor states the device can keep in its internal store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfImplicitSensors;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfImplicitSensors {
     const ID: u16 = 3;
@@ -277,7 +273,7 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfImplicitSensors {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Bit mask of fusion operations supported: bit 0 OR, 1 AND, 2 sum, 3 maximum, 4 minimum, further bits for other operations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataFusionCapabilities;
 impl ::ucifi_runtime::typed::Resource for DataFusionCapabilities {
     const ID: u16 = 4;
@@ -295,7 +291,7 @@ impl ::ucifi_runtime::typed::Readable for DataFusionCapabilities {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to delete every commissioned distributed sensor group object.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetDsgObjects;
 impl ::ucifi_runtime::typed::Resource for ResetDsgObjects {
     const ID: u16 = 5;

@@ -868,71 +868,27 @@ impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SinglePhaseElectricalMeterWrite {
-    /// Time threshold for long power failure (resource 39).
-    ///
-    /// ID 39 · RW · Float · single · optional · units `s`
-    ///
-    /// Duration in seconds above which an outage counts as long.
+    /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`].
     pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
-    /// Threshold for voltage sag (resource 41).
-    ///
-    /// ID 41 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts under which a dip counts as a sag.
+    /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`].
     pub threshold_for_voltage_sag: ::core::option::Option<f64>,
-    /// Time threshold for voltage sag (resource 42).
-    ///
-    /// ID 42 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay low to count as a sag.
+    /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`].
     pub time_threshold_for_voltage_sag: ::core::option::Option<f64>,
-    /// Threshold for voltage swell (resource 46).
-    ///
-    /// ID 46 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts over which a rise counts as a swell.
+    /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`].
     pub threshold_for_voltage_swell: ::core::option::Option<f64>,
-    /// Time threshold for voltage swell (resource 47).
-    ///
-    /// ID 47 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay high to count as a swell.
+    /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`].
     pub time_threshold_for_voltage_swell: ::core::option::Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 51).
-    ///
-    /// ID 51 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts under which the supply is treated as missing (a cut).
+    /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`].
     pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
-    /// Time threshold for voltage cut (resource 52).
-    ///
-    /// ID 52 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`].
     pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
-    /// CT Numerator Parameter (resource 54).
-    ///
-    /// ID 54 · RW · Float · single · optional
-    ///
-    /// Numerator of the current transformer ratio.
+    /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`].
     pub ct_numerator_parameter: ::core::option::Option<f64>,
-    /// CT Denominator Parameter (resource 55).
-    ///
-    /// ID 55 · RW · Float · single · optional
-    ///
-    /// Denominator of the current transformer ratio.
+    /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`].
     pub ct_denominator_parameter: ::core::option::Option<f64>,
-    /// VT Numerator Parameter (resource 56).
-    ///
-    /// ID 56 · RW · Float · single · optional
-    ///
-    /// Numerator of the voltage transformer ratio.
+    /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`].
     pub vt_numerator_parameter: ::core::option::Option<f64>,
-    /// VT Denominator Parameter (resource 57).
-    ///
-    /// ID 57 · RW · Float · single · optional
-    ///
-    /// Denominator of the voltage transformer ratio.
+    /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`].
     pub vt_denominator_parameter: ::core::option::Option<f64>,
 }
 impl SinglePhaseElectricalMeterWrite {
@@ -1067,7 +1023,7 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
 /// ID 1 · R · Float · single · mandatory · units `V`
 ///
 /// Present line-to-neutral voltage, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Voltage;
 impl ::ucifi_runtime::typed::Resource for Voltage {
     const ID: u16 = 1;
@@ -1085,7 +1041,7 @@ impl ::ucifi_runtime::typed::Readable for Voltage {}
 /// ID 2 · R · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which Low voltage becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 2;
@@ -1103,7 +1059,7 @@ impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true while the voltage is under Low voltage threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 3;
@@ -1121,7 +1077,7 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 /// ID 4 · R · Float · single · optional · units `V`
 ///
 /// Voltage in volts over which High voltage becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 4;
@@ -1139,7 +1095,7 @@ impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
 /// ID 5 · R · Boolean · single · optional
 ///
 /// true while the voltage is over High voltage threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 5;
@@ -1157,7 +1113,7 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 /// ID 6 · R · Float · single · mandatory · units `A`
 ///
 /// Present current on the line, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Current;
 impl ::ucifi_runtime::typed::Resource for Current {
     const ID: u16 = 6;
@@ -1175,7 +1131,7 @@ impl ::ucifi_runtime::typed::Readable for Current {}
 /// ID 7 · R · Float · single · optional · units `A`
 ///
 /// Current in amperes under which Low current becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 7;
@@ -1193,7 +1149,7 @@ impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
 /// ID 8 · R · Boolean · single · optional
 ///
 /// true while the current is under Low current threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 8;
@@ -1211,7 +1167,7 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 /// ID 9 · R · Float · single · optional · units `V`
 ///
 /// Current over which High current becomes true (the registry gives V as its unit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 9;
@@ -1229,7 +1185,7 @@ impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true while the current is over High current threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 10;
@@ -1247,7 +1203,7 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 /// ID 11 · R · Float · single · optional · units `Hz`
 ///
 /// Present mains frequency, in hertz.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 11;
@@ -1265,7 +1221,7 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 /// ID 12 · R · Float · single · optional · units `deg`
 ///
 /// Present phase angle between current and voltage, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AngleOfIU;
 impl ::ucifi_runtime::typed::Resource for AngleOfIU {
     const ID: u16 = 12;
@@ -1283,7 +1239,7 @@ impl ::ucifi_runtime::typed::Readable for AngleOfIU {}
 /// ID 13 · R · Float · single · mandatory
 ///
 /// Present power factor of the line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousPowerFactor;
 impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactor {
     const ID: u16 = 13;
@@ -1301,7 +1257,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactor {}
 /// ID 14 · R · Float · single · optional
 ///
 /// Power factor under which Low power factor becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 14;
@@ -1319,7 +1275,7 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
 /// ID 15 · R · Boolean · single · optional
 ///
 /// true while the power factor is under its threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 15;
@@ -1337,7 +1293,7 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// ID 16 · R · Float · single · mandatory · units `W`
 ///
 /// Imported active power (quadrants I and IV), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActivePowerQiQiv;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiQiv {
     const ID: u16 = 16;
@@ -1355,7 +1311,7 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiQiv {}
 /// ID 17 · R · Float · single · optional · units `W`
 ///
 /// Exported active power (quadrants II and III), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActivePowerQiiQiii;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiiQiii {
     const ID: u16 = 17;
@@ -1373,7 +1329,7 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiiQiii {}
 /// ID 18 · R · Float · single · optional · units `var`
 ///
 /// Imported reactive power (quadrants I and II), in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactivePowerQiQii;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiQii {
     const ID: u16 = 18;
@@ -1391,7 +1347,7 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiQii {}
 /// ID 19 · R · Float · single · optional · units `var`
 ///
 /// Exported reactive power (quadrants III and IV), in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactivePowerQiiiQiv;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiiiQiv {
     const ID: u16 = 19;
@@ -1409,7 +1365,7 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiiiQiv {}
 /// ID 20 · R · Float · single · optional · units `VA`
 ///
 /// Present imported apparent power, in VA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerImportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImportVa {
     const ID: u16 = 20;
@@ -1427,7 +1383,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImportVa {}
 /// ID 21 · R · Float · single · optional · units `VA`
 ///
 /// Present exported apparent power, in VA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerExportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExportVa {
     const ID: u16 = 21;
@@ -1445,7 +1401,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExportVa {}
 /// ID 22 · R · Float · single · optional · units `W`
 ///
 /// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousActivePowerAA {
     const ID: u16 = 22;
@@ -1463,7 +1419,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePowerAA {}
 /// ID 23 · R · Float · single · optional · units `W`
 ///
 /// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousNetActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePowerAA {
     const ID: u16 = 23;
@@ -1481,7 +1437,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePowerAA {}
 /// ID 24 · R · Float · single · optional · units `s`
 ///
 /// Integration period in seconds over which the instantaneous values are measured.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementPeriodOfInstantaneousValue;
 impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 24;
@@ -1499,7 +1455,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 /// ID 25 · R · Float · single · mandatory · units `Wh`
 ///
 /// Imported active energy register (single tariff), in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyImportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportAUn {
     const ID: u16 = 25;
@@ -1517,7 +1473,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportAUn {}
 /// ID 26 · R · Float · single · optional · units `Wh`
 ///
 /// Exported active energy register (single tariff), in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyExportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportAUn {
     const ID: u16 = 26;
@@ -1535,7 +1491,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportAUn {}
 /// ID 27 · R · Float · single · optional · units `Wh`
 ///
 /// Active energy register of import plus export, in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyAACombinedTotal27;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal27 {
     const ID: u16 = 27;
@@ -1553,7 +1509,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal27 {}
 /// ID 28 · R · Float · single · optional · units `Wh`
 ///
 /// Active energy register of import minus export, in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyAACombinedTotal28;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal28 {
     const ID: u16 = 28;
@@ -1571,7 +1527,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal28 {}
 /// ID 29 · R · Float · single · optional · units `varh`
 ///
 /// Imported reactive energy register (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyImportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportRUn {
     const ID: u16 = 29;
@@ -1589,7 +1545,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportRUn {}
 /// ID 30 · R · Float · single · optional · units `varh`
 ///
 /// Exported reactive energy register (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyExportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportRUn {
     const ID: u16 = 30;
@@ -1607,7 +1563,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportRUn {}
 /// ID 31 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiRiUn {
     const ID: u16 = 31;
@@ -1625,7 +1581,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiRiUn {}
 /// ID 32 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiRcUn {
     const ID: u16 = 32;
@@ -1643,7 +1599,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiRcUn {}
 /// ID 33 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiRiUn {
     const ID: u16 = 33;
@@ -1661,7 +1617,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiRiUn {}
 /// ID 34 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQivRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivRcUn {
     const ID: u16 = 34;
@@ -1679,7 +1635,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivRcUn {}
 /// ID 35 · R · Float · single · optional · units `VAh`
 ///
 /// Imported apparent energy register (single tariff), in VAh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
     const ID: u16 = 35;
@@ -1697,7 +1653,7 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 /// ID 36 · R · Float · single · optional · units `VAh`
 ///
 /// Exported apparent energy register (single tariff), in VAh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
     const ID: u16 = 36;
@@ -1715,7 +1671,7 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 /// ID 37 · R · Float · single · optional
 ///
 /// Count of supply outages seen by the meter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailures {
     const ID: u16 = 37;
@@ -1733,7 +1689,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailures {}
 /// ID 38 · R · Float · single · optional
 ///
 /// Count of outages longer than the long-failure time threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfLongPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailures {
     const ID: u16 = 38;
@@ -1751,7 +1707,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailures {}
 /// ID 39 · RW · Float · single · optional · units `s`
 ///
 /// Duration in seconds above which an outage counts as long.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 39;
@@ -1770,7 +1726,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 /// ID 40 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent long outage, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailure {
     const ID: u16 = 40;
@@ -1788,7 +1744,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailure {}
 /// ID 41 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which a dip counts as a sag.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSag {
     const ID: u16 = 41;
@@ -1807,7 +1763,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSag {}
 /// ID 42 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay low to count as a sag.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSag {
     const ID: u16 = 42;
@@ -1826,7 +1782,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSag {}
 /// ID 43 · R · Float · single · optional
 ///
 /// Count of voltage sags detected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfVoltageSags;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSags {
     const ID: u16 = 43;
@@ -1844,7 +1800,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSags {}
 /// ID 44 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent sag, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSag {
     const ID: u16 = 44;
@@ -1862,7 +1818,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSag {}
 /// ID 45 · R · Float · single · optional · units `V`
 ///
 /// Voltage reached during the most recent sag, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MagnitudeOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSag {
     const ID: u16 = 45;
@@ -1880,7 +1836,7 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSag {}
 /// ID 46 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts over which a rise counts as a swell.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSwell {
     const ID: u16 = 46;
@@ -1899,7 +1855,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSwell {}
 /// ID 47 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay high to count as a swell.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSwell {
     const ID: u16 = 47;
@@ -1918,7 +1874,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSwell {}
 /// ID 48 · R · Float · single · optional
 ///
 /// Count of voltage swells detected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfVoltageSwells;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSwells {
     const ID: u16 = 48;
@@ -1936,7 +1892,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSwells {}
 /// ID 49 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent swell, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSwell {
     const ID: u16 = 49;
@@ -1954,7 +1910,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSwell {}
 /// ID 50 · R · Float · single · optional · units `V`
 ///
 /// Voltage reached during the most recent swell, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MagnitudeOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSwell {
     const ID: u16 = 50;
@@ -1972,7 +1928,7 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSwell {}
 /// ID 51 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which the supply is treated as missing (a cut).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForMissingVoltageVoltageCut;
 impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 51;
@@ -1991,7 +1947,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 /// ID 52 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay missing to count as a cut.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageCut;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 52;
@@ -2010,7 +1966,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 /// ID 53 · R · Boolean · single · optional
 ///
 /// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageCut;
 impl ::ucifi_runtime::typed::Resource for VoltageCut {
     const ID: u16 = 53;
@@ -2028,7 +1984,7 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 /// ID 54 · RW · Float · single · optional
 ///
 /// Numerator of the current transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for CtNumeratorParameter {
     const ID: u16 = 54;
@@ -2047,7 +2003,7 @@ impl ::ucifi_runtime::typed::Writable for CtNumeratorParameter {}
 /// ID 55 · RW · Float · single · optional
 ///
 /// Denominator of the current transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for CtDenominatorParameter {
     const ID: u16 = 55;
@@ -2066,7 +2022,7 @@ impl ::ucifi_runtime::typed::Writable for CtDenominatorParameter {}
 /// ID 56 · RW · Float · single · optional
 ///
 /// Numerator of the voltage transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for VtNumeratorParameter {
     const ID: u16 = 56;
@@ -2085,7 +2041,7 @@ impl ::ucifi_runtime::typed::Writable for VtNumeratorParameter {}
 /// ID 57 · RW · Float · single · optional
 ///
 /// Denominator of the voltage transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for VtDenominatorParameter {
     const ID: u16 = 57;

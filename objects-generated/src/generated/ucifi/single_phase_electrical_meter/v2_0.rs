@@ -956,71 +956,27 @@ impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SinglePhaseElectricalMeterWrite {
-    /// Time threshold for long power failure (resource 39).
-    ///
-    /// ID 39 · RW · Float · single · optional · units `s`
-    ///
-    /// Duration in seconds above which an outage counts as long.
+    /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`].
     pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
-    /// Threshold for voltage sag (resource 41).
-    ///
-    /// ID 41 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts under which a dip counts as a sag.
+    /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`].
     pub threshold_for_voltage_sag: ::core::option::Option<f64>,
-    /// Time threshold for voltage sag (resource 42).
-    ///
-    /// ID 42 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay low to count as a sag.
+    /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`].
     pub time_threshold_for_voltage_sag: ::core::option::Option<f64>,
-    /// Threshold for voltage swell (resource 46).
-    ///
-    /// ID 46 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts over which a rise counts as a swell.
+    /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`].
     pub threshold_for_voltage_swell: ::core::option::Option<f64>,
-    /// Time threshold for voltage swell (resource 47).
-    ///
-    /// ID 47 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay high to count as a swell.
+    /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`].
     pub time_threshold_for_voltage_swell: ::core::option::Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 51).
-    ///
-    /// ID 51 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts under which the supply is treated as missing (a cut).
+    /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`].
     pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
-    /// Time threshold for voltage cut (resource 52).
-    ///
-    /// ID 52 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`].
     pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
-    /// CT Numerator Parameter (resource 54).
-    ///
-    /// ID 54 · RW · Float · single · optional
-    ///
-    /// Numerator of the current transformer ratio.
+    /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`].
     pub ct_numerator_parameter: ::core::option::Option<f64>,
-    /// CT Denominator Parameter (resource 55).
-    ///
-    /// ID 55 · RW · Float · single · optional
-    ///
-    /// Denominator of the current transformer ratio.
+    /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`].
     pub ct_denominator_parameter: ::core::option::Option<f64>,
-    /// VT Numerator Parameter (resource 56).
-    ///
-    /// ID 56 · RW · Float · single · optional
-    ///
-    /// Numerator of the voltage transformer ratio.
+    /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`].
     pub vt_numerator_parameter: ::core::option::Option<f64>,
-    /// VT Denominator Parameter (resource 57).
-    ///
-    /// ID 57 · RW · Float · single · optional
-    ///
-    /// Denominator of the voltage transformer ratio.
+    /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`].
     pub vt_denominator_parameter: ::core::option::Option<f64>,
 }
 impl SinglePhaseElectricalMeterWrite {
@@ -1155,7 +1111,7 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
 /// ID 1 · R · Float · single · mandatory · units `V`
 ///
 /// Present line-to-neutral voltage, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Voltage;
 impl ::ucifi_runtime::typed::Resource for Voltage {
     const ID: u16 = 1;
@@ -1173,7 +1129,7 @@ impl ::ucifi_runtime::typed::Readable for Voltage {}
 /// ID 2 · R · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which Low voltage becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 2;
@@ -1191,7 +1147,7 @@ impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
 /// ID 3 · R · Boolean · single · optional
 ///
 /// true while the voltage is under Low voltage threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 3;
@@ -1209,7 +1165,7 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 /// ID 4 · R · Float · single · optional · units `V`
 ///
 /// Voltage in volts over which High voltage becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 4;
@@ -1227,7 +1183,7 @@ impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
 /// ID 5 · R · Boolean · single · optional
 ///
 /// true while the voltage is over High voltage threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 5;
@@ -1245,7 +1201,7 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 /// ID 6 · R · Float · single · mandatory · units `A`
 ///
 /// Present current on the line, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Current;
 impl ::ucifi_runtime::typed::Resource for Current {
     const ID: u16 = 6;
@@ -1263,7 +1219,7 @@ impl ::ucifi_runtime::typed::Readable for Current {}
 /// ID 7 · R · Float · single · optional · units `A`
 ///
 /// Current in amperes under which Low current becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 7;
@@ -1281,7 +1237,7 @@ impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
 /// ID 8 · R · Boolean · single · optional
 ///
 /// true while the current is under Low current threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 8;
@@ -1299,7 +1255,7 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 /// ID 9 · R · Float · single · optional · units `V`
 ///
 /// Current over which High current becomes true (the registry gives V as its unit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 9;
@@ -1317,7 +1273,7 @@ impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true while the current is over High current threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 10;
@@ -1335,7 +1291,7 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 /// ID 11 · R · Float · single · optional · units `Hz`
 ///
 /// Present mains frequency, in hertz.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 11;
@@ -1353,7 +1309,7 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 /// ID 12 · R · Float · single · optional · units `deg`
 ///
 /// Present phase angle between current and voltage, in degrees.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AngleOfIU;
 impl ::ucifi_runtime::typed::Resource for AngleOfIU {
     const ID: u16 = 12;
@@ -1371,7 +1327,7 @@ impl ::ucifi_runtime::typed::Readable for AngleOfIU {}
 /// ID 13 · R · Float · single · mandatory
 ///
 /// Present power factor of the line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousPowerFactor;
 impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactor {
     const ID: u16 = 13;
@@ -1389,7 +1345,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactor {}
 /// ID 14 · R · Float · single · optional
 ///
 /// Power factor under which Low power factor becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 14;
@@ -1407,7 +1363,7 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
 /// ID 15 · R · Boolean · single · optional
 ///
 /// true while the power factor is under its threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 15;
@@ -1425,7 +1381,7 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// ID 16 · R · Float · single · mandatory · units `W`
 ///
 /// Imported active power (quadrants I and IV), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActivePowerQiQiv;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiQiv {
     const ID: u16 = 16;
@@ -1443,7 +1399,7 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiQiv {}
 /// ID 17 · R · Float · single · optional · units `W`
 ///
 /// Exported active power (quadrants II and III), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActivePowerQiiQiii;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiiQiii {
     const ID: u16 = 17;
@@ -1461,7 +1417,7 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiiQiii {}
 /// ID 18 · R · Float · single · optional · units `var`
 ///
 /// Imported reactive power (quadrants I and II), in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactivePowerQiQii;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiQii {
     const ID: u16 = 18;
@@ -1479,7 +1435,7 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiQii {}
 /// ID 19 · R · Float · single · optional · units `var`
 ///
 /// Exported reactive power (quadrants III and IV), in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactivePowerQiiiQiv;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiiiQiv {
     const ID: u16 = 19;
@@ -1497,7 +1453,7 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiiiQiv {}
 /// ID 20 · R · Float · single · optional · units `VA`
 ///
 /// Present imported apparent power, in VA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerImportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImportVa {
     const ID: u16 = 20;
@@ -1515,7 +1471,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImportVa {}
 /// ID 21 · R · Float · single · optional · units `VA`
 ///
 /// Present exported apparent power, in VA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerExportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExportVa {
     const ID: u16 = 21;
@@ -1533,7 +1489,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExportVa {}
 /// ID 22 · R · Float · single · optional · units `W`
 ///
 /// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousActivePowerAA {
     const ID: u16 = 22;
@@ -1551,7 +1507,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePowerAA {}
 /// ID 23 · R · Float · single · optional · units `W`
 ///
 /// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousNetActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePowerAA {
     const ID: u16 = 23;
@@ -1569,7 +1525,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePowerAA {}
 /// ID 24 · R · Float · single · optional · units `s`
 ///
 /// Integration period in seconds over which the instantaneous values are measured.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementPeriodOfInstantaneousValue;
 impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 24;
@@ -1587,7 +1543,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 /// ID 25 · R · Float · single · mandatory · units `Wh`
 ///
 /// Imported active energy register (single tariff), in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyImportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportAUn {
     const ID: u16 = 25;
@@ -1605,7 +1561,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportAUn {}
 /// ID 26 · R · Float · single · optional · units `Wh`
 ///
 /// Exported active energy register (single tariff), in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyExportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportAUn {
     const ID: u16 = 26;
@@ -1623,7 +1579,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportAUn {}
 /// ID 27 · R · Float · single · optional · units `Wh`
 ///
 /// Active energy register of import plus export, in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyAACombinedTotal27;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal27 {
     const ID: u16 = 27;
@@ -1641,7 +1597,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal27 {}
 /// ID 28 · R · Float · single · optional · units `Wh`
 ///
 /// Active energy register of import minus export, in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyAACombinedTotal28;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal28 {
     const ID: u16 = 28;
@@ -1659,7 +1615,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal28 {}
 /// ID 29 · R · Float · single · optional · units `varh`
 ///
 /// Imported reactive energy register (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyImportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportRUn {
     const ID: u16 = 29;
@@ -1677,7 +1633,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportRUn {}
 /// ID 30 · R · Float · single · optional · units `varh`
 ///
 /// Exported reactive energy register (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyExportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportRUn {
     const ID: u16 = 30;
@@ -1695,7 +1651,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportRUn {}
 /// ID 31 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiRiUn {
     const ID: u16 = 31;
@@ -1713,7 +1669,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiRiUn {}
 /// ID 32 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiRcUn {
     const ID: u16 = 32;
@@ -1731,7 +1687,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiRcUn {}
 /// ID 33 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiRiUn {
     const ID: u16 = 33;
@@ -1749,7 +1705,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiRiUn {}
 /// ID 34 · R · Float · single · optional · units `varh`
 ///
 /// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQivRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivRcUn {
     const ID: u16 = 34;
@@ -1767,7 +1723,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivRcUn {}
 /// ID 35 · R · Float · single · optional · units `VAh`
 ///
 /// Imported apparent energy register (single tariff), in VAh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
     const ID: u16 = 35;
@@ -1785,7 +1741,7 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 /// ID 36 · R · Float · single · optional · units `VAh`
 ///
 /// Exported apparent energy register (single tariff), in VAh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
     const ID: u16 = 36;
@@ -1803,7 +1759,7 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 /// ID 37 · R · Float · single · optional
 ///
 /// Count of supply outages seen by the meter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailures {
     const ID: u16 = 37;
@@ -1821,7 +1777,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailures {}
 /// ID 38 · R · Float · single · optional
 ///
 /// Count of outages longer than the long-failure time threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfLongPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailures {
     const ID: u16 = 38;
@@ -1839,7 +1795,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailures {}
 /// ID 39 · RW · Float · single · optional · units `s`
 ///
 /// Duration in seconds above which an outage counts as long.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 39;
@@ -1858,7 +1814,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 /// ID 40 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent long outage, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailure {
     const ID: u16 = 40;
@@ -1876,7 +1832,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailure {}
 /// ID 41 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which a dip counts as a sag.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSag {
     const ID: u16 = 41;
@@ -1895,7 +1851,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSag {}
 /// ID 42 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay low to count as a sag.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSag {
     const ID: u16 = 42;
@@ -1914,7 +1870,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSag {}
 /// ID 43 · R · Float · single · optional
 ///
 /// Count of voltage sags detected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfVoltageSags;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSags {
     const ID: u16 = 43;
@@ -1932,7 +1888,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSags {}
 /// ID 44 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent sag, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSag {
     const ID: u16 = 44;
@@ -1950,7 +1906,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSag {}
 /// ID 45 · R · Float · single · optional · units `V`
 ///
 /// Voltage reached during the most recent sag, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MagnitudeOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSag {
     const ID: u16 = 45;
@@ -1968,7 +1924,7 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSag {}
 /// ID 46 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts over which a rise counts as a swell.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSwell {
     const ID: u16 = 46;
@@ -1987,7 +1943,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSwell {}
 /// ID 47 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay high to count as a swell.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSwell {
     const ID: u16 = 47;
@@ -2006,7 +1962,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSwell {}
 /// ID 48 · R · Float · single · optional
 ///
 /// Count of voltage swells detected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfVoltageSwells;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSwells {
     const ID: u16 = 48;
@@ -2024,7 +1980,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSwells {}
 /// ID 49 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent swell, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSwell {
     const ID: u16 = 49;
@@ -2042,7 +1998,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSwell {}
 /// ID 50 · R · Float · single · optional · units `V`
 ///
 /// Voltage reached during the most recent swell, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MagnitudeOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSwell {
     const ID: u16 = 50;
@@ -2060,7 +2016,7 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSwell {}
 /// ID 51 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which the supply is treated as missing (a cut).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForMissingVoltageVoltageCut;
 impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 51;
@@ -2079,7 +2035,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 /// ID 52 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay missing to count as a cut.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageCut;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 52;
@@ -2098,7 +2054,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 /// ID 53 · R · Boolean · single · optional
 ///
 /// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageCut;
 impl ::ucifi_runtime::typed::Resource for VoltageCut {
     const ID: u16 = 53;
@@ -2116,7 +2072,7 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 /// ID 54 · RW · Float · single · optional
 ///
 /// Numerator of the current transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for CtNumeratorParameter {
     const ID: u16 = 54;
@@ -2135,7 +2091,7 @@ impl ::ucifi_runtime::typed::Writable for CtNumeratorParameter {}
 /// ID 55 · RW · Float · single · optional
 ///
 /// Denominator of the current transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for CtDenominatorParameter {
     const ID: u16 = 55;
@@ -2154,7 +2110,7 @@ impl ::ucifi_runtime::typed::Writable for CtDenominatorParameter {}
 /// ID 56 · RW · Float · single · optional
 ///
 /// Numerator of the voltage transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for VtNumeratorParameter {
     const ID: u16 = 56;
@@ -2173,7 +2129,7 @@ impl ::ucifi_runtime::typed::Writable for VtNumeratorParameter {}
 /// ID 57 · RW · Float · single · optional
 ///
 /// Denominator of the voltage transformer ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for VtDenominatorParameter {
     const ID: u16 = 57;
@@ -2192,7 +2148,7 @@ impl ::ucifi_runtime::typed::Writable for VtDenominatorParameter {}
 /// ID 58 · R · Boolean · single · optional
 ///
 /// true when current flows although the load should be disconnected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UnexpectedLoad;
 impl ::ucifi_runtime::typed::Resource for UnexpectedLoad {
     const ID: u16 = 58;
@@ -2210,7 +2166,7 @@ impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -2228,7 +2184,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -2246,7 +2202,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -2264,7 +2220,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -282,23 +282,11 @@ impl ::ucifi_runtime::typed::ObjectType for StreamGauge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct StreamGaugeWrite {
-    /// Type of meter (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Kind or model of gauge, as text.
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Threshold A (resource 6).
-    ///
-    /// ID 6 · RW · Float · single · optional · units `m`
-    ///
-    /// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
+    /// Threshold A (resource 6, RW): see [`ThresholdA`].
     pub threshold_a: ::core::option::Option<f64>,
-    /// Threshold B (resource 9).
-    ///
-    /// ID 9 · RW · Float · single · optional · units `m`
-    ///
-    /// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
+    /// Threshold B (resource 9, RW): see [`ThresholdB`].
     pub threshold_b: ::core::option::Option<f64>,
 }
 impl StreamGaugeWrite {
@@ -362,11 +350,7 @@ impl ::ucifi_runtime::typed::Instance for StreamGaugeWrite {
 /// The executable resources of Stream Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Alarm Counter Reset (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to set both alarm counters back to zero.
+    /// Alarm Counter Reset (resource 5, E): see [`AlarmCounterReset`].
     AlarmCounterReset,
 }
 impl Execute {
@@ -391,7 +375,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `m`
 ///
 /// Height of the water surface, in metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WaterLevel;
 impl ::ucifi_runtime::typed::Resource for WaterLevel {
     const ID: u16 = 1;
@@ -409,7 +393,7 @@ impl ::ucifi_runtime::typed::Readable for WaterLevel {}
 /// ID 2 · R · Float · single · optional · units `m3`
 ///
 /// Volume of water flowing through the measured cross-section (the registry gives m3 as unit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VolumetricDischarge;
 impl ::ucifi_runtime::typed::Resource for VolumetricDischarge {
     const ID: u16 = 2;
@@ -427,7 +411,7 @@ impl ::ucifi_runtime::typed::Readable for VolumetricDischarge {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Kind or model of gauge, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
@@ -446,7 +430,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// ID 4 · R · Integer · single · optional · range `0..255`
 ///
 /// Gauge health: 0 fine, 1..255 a vendor error code.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 4;
@@ -464,7 +448,7 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to set both alarm counters back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AlarmCounterReset;
 impl ::ucifi_runtime::typed::Resource for AlarmCounterReset {
     const ID: u16 = 5;
@@ -482,7 +466,7 @@ impl ::ucifi_runtime::typed::Executable for AlarmCounterReset {}
 /// ID 6 · RW · Float · single · optional · units `m`
 ///
 /// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdA;
 impl ::ucifi_runtime::typed::Resource for ThresholdA {
     const ID: u16 = 6;
@@ -501,7 +485,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdA {}
 /// ID 7 · R · Boolean · single · optional
 ///
 /// true while the water level is above Threshold A.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AlarmA;
 impl ::ucifi_runtime::typed::Resource for AlarmA {
     const ID: u16 = 7;
@@ -519,7 +503,7 @@ impl ::ucifi_runtime::typed::Readable for AlarmA {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Number of Alarm A events since the counters were reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AlarmACounter;
 impl ::ucifi_runtime::typed::Resource for AlarmACounter {
     const ID: u16 = 8;
@@ -537,7 +521,7 @@ impl ::ucifi_runtime::typed::Readable for AlarmACounter {}
 /// ID 9 · RW · Float · single · optional · units `m`
 ///
 /// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdB;
 impl ::ucifi_runtime::typed::Resource for ThresholdB {
     const ID: u16 = 9;
@@ -556,7 +540,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdB {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true while the water level is above Threshold B.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AlarmB;
 impl ::ucifi_runtime::typed::Resource for AlarmB {
     const ID: u16 = 10;
@@ -574,7 +558,7 @@ impl ::ucifi_runtime::typed::Readable for AlarmB {}
 /// ID 11 · R · Integer · single · optional
 ///
 /// Number of Alarm B events since the counters were reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AlarmBCounter;
 impl ::ucifi_runtime::typed::Resource for AlarmBCounter {
     const ID: u16 = 11;
@@ -592,7 +576,7 @@ impl ::ucifi_runtime::typed::Readable for AlarmBCounter {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -610,7 +594,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -628,7 +612,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -646,7 +630,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

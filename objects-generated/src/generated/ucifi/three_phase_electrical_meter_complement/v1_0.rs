@@ -831,29 +831,13 @@ impl ::ucifi_runtime::typed::ObjectType for ThreePhaseElectricalMeterComplement 
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ThreePhaseElectricalMeterComplementWrite {
-    /// Time threshold for long power failure (resource 31).
-    ///
-    /// ID 31 · RW · Float · single · optional · units `s`
-    ///
-    /// Duration in seconds above which an outage counts as long.
+    /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`].
     pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 33).
-    ///
-    /// ID 33 · RW · Float · single · optional · units `V`
-    ///
-    /// Voltage in volts under which a phase is treated as missing (a cut).
+    /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`].
     pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
-    /// Time threshold for voltage cut (resource 34).
-    ///
-    /// ID 34 · RW · Float · single · optional · units `s`
-    ///
-    /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`].
     pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
-    /// Low power factor threshold (resource 39).
-    ///
-    /// ID 39 · RW · Float · single · optional
-    ///
-    /// Overall power factor under which Low power factor becomes true.
+    /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`].
     pub low_power_factor_threshold: ::core::option::Option<f64>,
 }
 impl ThreePhaseElectricalMeterComplementWrite {
@@ -939,7 +923,7 @@ impl ::ucifi_runtime::typed::Instance for ThreePhaseElectricalMeterComplementWri
 /// ID 1 · R · Float · single · optional · units `V`
 ///
 /// Voltage between lines 1 and 2, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct L1L2Voltage;
 impl ::ucifi_runtime::typed::Resource for L1L2Voltage {
     const ID: u16 = 1;
@@ -957,7 +941,7 @@ impl ::ucifi_runtime::typed::Readable for L1L2Voltage {}
 /// ID 2 · R · Float · single · optional · units `V`
 ///
 /// Voltage between lines 2 and 3, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct L2L3Voltage;
 impl ::ucifi_runtime::typed::Resource for L2L3Voltage {
     const ID: u16 = 2;
@@ -975,7 +959,7 @@ impl ::ucifi_runtime::typed::Readable for L2L3Voltage {}
 /// ID 3 · R · Float · single · optional · units `V`
 ///
 /// Voltage between lines 3 and 1, in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct L3L1Voltage;
 impl ::ucifi_runtime::typed::Resource for L3L1Voltage {
     const ID: u16 = 3;
@@ -993,7 +977,7 @@ impl ::ucifi_runtime::typed::Readable for L3L1Voltage {}
 /// ID 4 · R · Float · single · mandatory · units `A`
 ///
 /// Sum of the currents of the three lines, in amperes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalCurrentOfAllThreePhases;
 impl ::ucifi_runtime::typed::Resource for TotalCurrentOfAllThreePhases {
     const ID: u16 = 4;
@@ -1011,7 +995,7 @@ impl ::ucifi_runtime::typed::Readable for TotalCurrentOfAllThreePhases {}
 /// ID 5 · R · Float · single · optional
 ///
 /// Present power factor of the whole three-phase system.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousPowerFactorOverall;
 impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactorOverall {
     const ID: u16 = 5;
@@ -1029,7 +1013,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactorOverall {}
 /// ID 6 · R · Float · single · optional
 ///
 /// Most recent average of the three line power factors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastAveragePowerFactor;
 impl ::ucifi_runtime::typed::Resource for LastAveragePowerFactor {
     const ID: u16 = 6;
@@ -1047,7 +1031,7 @@ impl ::ucifi_runtime::typed::Readable for LastAveragePowerFactor {}
 /// ID 7 · R · Float · single · optional
 ///
 /// Lowest power factor seen on any of the three lines.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumPowerFactor;
 impl ::ucifi_runtime::typed::Resource for MinimumPowerFactor {
     const ID: u16 = 7;
@@ -1065,7 +1049,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumPowerFactor {}
 /// ID 8 · R · Float · single · mandatory · units `W`
 ///
 /// Imported active power summed over the three lines (quadrants I and IV), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalActivePowerImportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalActivePowerImportOnThe3Lines {
     const ID: u16 = 8;
@@ -1083,7 +1067,7 @@ impl ::ucifi_runtime::typed::Readable for TotalActivePowerImportOnThe3Lines {}
 /// ID 9 · R · Float · single · optional · units `W`
 ///
 /// Exported active power summed over the three lines (quadrants II and III), in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalActivePowerExportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalActivePowerExportOnThe3Lines {
     const ID: u16 = 9;
@@ -1101,7 +1085,7 @@ impl ::ucifi_runtime::typed::Readable for TotalActivePowerExportOnThe3Lines {}
 /// ID 10 · R · Float · single · mandatory · units `var`
 ///
 /// Imported reactive power summed over the three lines (quadrants I and II), in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalReactivePowerImportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalReactivePowerImportOnThe3Lines {
     const ID: u16 = 10;
@@ -1119,7 +1103,7 @@ impl ::ucifi_runtime::typed::Readable for TotalReactivePowerImportOnThe3Lines {}
 /// ID 11 · R · Float · single · optional · units `var`
 ///
 /// Exported reactive power summed over the three lines (quadrants III and IV), in var.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalReactivePowerExportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalReactivePowerExportOnThe3Lines {
     const ID: u16 = 11;
@@ -1137,7 +1121,7 @@ impl ::ucifi_runtime::typed::Readable for TotalReactivePowerExportOnThe3Lines {}
 /// ID 12 · R · Float · single · optional · units `VA` · range `-1..1`
 ///
 /// Present imported apparent power over the three lines, in VA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerImport;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImport {
     const ID: u16 = 12;
@@ -1155,7 +1139,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImport {}
 /// ID 13 · R · Float · single · optional · units `VA`
 ///
 /// Present exported apparent power over the three lines, in VA.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerExport;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExport {
     const ID: u16 = 13;
@@ -1173,7 +1157,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExport {}
 /// ID 14 · R · Float · single · optional · units `W`
 ///
 /// Present active power over the three lines, import and export added, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousActivePower;
 impl ::ucifi_runtime::typed::Resource for InstantaneousActivePower {
     const ID: u16 = 14;
@@ -1191,7 +1175,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePower {}
 /// ID 15 · R · Float · single · optional · units `W`
 ///
 /// Present net active power over the three lines, import minus export, in watts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InstantaneousNetActivePower;
 impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePower {
     const ID: u16 = 15;
@@ -1209,7 +1193,7 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePower {}
 /// ID 16 · R · Float · single · optional · units `s`
 ///
 /// Integration period in seconds over which the instantaneous values are measured.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementPeriodOfInstantaneousValue;
 impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 16;
@@ -1227,7 +1211,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 /// ID 17 · R · Float · single · mandatory · units `Wh`
 ///
 /// Imported active energy register of the three lines (single tariff), in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportUn {
     const ID: u16 = 17;
@@ -1245,7 +1229,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportUn {}
 /// ID 18 · R · Float · single · optional · units `Wh`
 ///
 /// Exported active energy register of the three lines (single tariff), in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportUn {
     const ID: u16 = 18;
@@ -1263,7 +1247,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportUn {}
 /// ID 19 · R · Float · single · optional · units `Wh`
 ///
 /// Active energy register, import plus export, for the three lines, in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyCombinedTotalExport19;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyCombinedTotalExport19 {
     const ID: u16 = 19;
@@ -1281,7 +1265,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport19 {}
 /// ID 20 · R · Float · single · optional · units `Wh`
 ///
 /// Active energy register, import minus export, for the three lines, in Wh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyCombinedTotalExport20;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyCombinedTotalExport20 {
     const ID: u16 = 20;
@@ -1299,7 +1283,7 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport20 {}
 /// ID 21 · R · Float · single · mandatory · units `varh`
 ///
 /// Imported reactive energy register of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportUn {
     const ID: u16 = 21;
@@ -1317,7 +1301,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportUn {}
 /// ID 22 · R · Float · single · optional · units `varh`
 ///
 /// Exported reactive energy register of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportUn {
     const ID: u16 = 22;
@@ -1335,7 +1319,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportUn {}
 /// ID 23 · R · Float · single · optional · units `varh`
 ///
 /// Quadrant I reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiUn {
     const ID: u16 = 23;
@@ -1353,7 +1337,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiUn {}
 /// ID 24 · R · Float · single · optional · units `varh`
 ///
 /// Quadrant II reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiUn {
     const ID: u16 = 24;
@@ -1371,7 +1355,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiUn {}
 /// ID 25 · R · Float · single · optional · units `varh`
 ///
 /// Quadrant III reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiUn {
     const ID: u16 = 25;
@@ -1389,7 +1373,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiUn {}
 /// ID 26 · R · Float · single · optional · units `varh`
 ///
 /// Quadrant IV reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQivUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivUn {
     const ID: u16 = 26;
@@ -1407,7 +1391,7 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivUn {}
 /// ID 27 · R · Float · single · optional · units `VAh`
 ///
 /// Imported apparent energy register of the three lines (single tariff), in VAh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
     const ID: u16 = 27;
@@ -1425,7 +1409,7 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 /// ID 28 · R · Float · single · optional · units `VAh`
 ///
 /// Exported apparent energy register of the three lines (single tariff), in VAh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
     const ID: u16 = 28;
@@ -1443,7 +1427,7 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 /// ID 29 · R · Integer · single · optional
 ///
 /// Count of outages on any of the phases.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfPowerFailuresInAnyPhase;
 impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailuresInAnyPhase {
     const ID: u16 = 29;
@@ -1461,7 +1445,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailuresInAnyPhase {}
 /// ID 30 · R · Integer · single · optional
 ///
 /// Count of long outages on any of the phases.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NumberOfLongPowerFailuresInAnyPhase;
 impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailuresInAnyPhase {
     const ID: u16 = 30;
@@ -1479,7 +1463,7 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailuresInAnyPhase {}
 /// ID 31 · RW · Float · single · optional · units `s`
 ///
 /// Duration in seconds above which an outage counts as long.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 31;
@@ -1498,7 +1482,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 /// ID 32 · R · Float · single · optional · units `s`
 ///
 /// Length of the most recent long outage on any phase, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastLongPowerFailureInAnyPhase;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailureInAnyPhase {
     const ID: u16 = 32;
@@ -1516,7 +1500,7 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailureInAnyPha
 /// ID 33 · RW · Float · single · optional · units `V`
 ///
 /// Voltage in volts under which a phase is treated as missing (a cut).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ThresholdForMissingVoltageVoltageCut;
 impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 33;
@@ -1535,7 +1519,7 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 /// ID 34 · RW · Float · single · optional · units `s`
 ///
 /// Minimum time in seconds the voltage must stay missing to count as a cut.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageCut;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 34;
@@ -1554,7 +1538,7 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 /// ID 35 · R · Boolean · single · optional
 ///
 /// true when a phase stayed under the cut threshold for longer than the cut time threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VoltageCut;
 impl ::ucifi_runtime::typed::Resource for VoltageCut {
     const ID: u16 = 35;
@@ -1572,7 +1556,7 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 /// ID 36 · R · Integer · single · optional
 ///
 /// Instance ID of the single-phase meter object that measures line 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct L1MeterInstance;
 impl ::ucifi_runtime::typed::Resource for L1MeterInstance {
     const ID: u16 = 36;
@@ -1590,7 +1574,7 @@ impl ::ucifi_runtime::typed::Readable for L1MeterInstance {}
 /// ID 37 · R · Integer · single · optional
 ///
 /// Instance ID of the single-phase meter object that measures line 2.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct L2MeterInstance;
 impl ::ucifi_runtime::typed::Resource for L2MeterInstance {
     const ID: u16 = 37;
@@ -1608,7 +1592,7 @@ impl ::ucifi_runtime::typed::Readable for L2MeterInstance {}
 /// ID 38 · R · Integer · single · optional
 ///
 /// Instance ID of the single-phase meter object that measures line 3.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct L3MeterInstance;
 impl ::ucifi_runtime::typed::Resource for L3MeterInstance {
     const ID: u16 = 38;
@@ -1626,7 +1610,7 @@ impl ::ucifi_runtime::typed::Readable for L3MeterInstance {}
 /// ID 39 · RW · Float · single · optional
 ///
 /// Overall power factor under which Low power factor becomes true.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 39;
@@ -1645,7 +1629,7 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 /// ID 40 · R · Boolean · single · optional
 ///
 /// true while the overall power factor is under its threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 40;
@@ -1663,7 +1647,7 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// ID 41 · R · Boolean · single · optional
 ///
 /// true when the load draws too much, for example excessive imported current.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ExcessiveLoad;
 impl ::ucifi_runtime::typed::Resource for ExcessiveLoad {
     const ID: u16 = 41;
@@ -1681,7 +1665,7 @@ impl ::ucifi_runtime::typed::Readable for ExcessiveLoad {}
 /// ID 42 · R · Boolean · single · optional
 ///
 /// true when current is imported although the load should be disconnected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct UnexpectedLoad;
 impl ::ucifi_runtime::typed::Resource for UnexpectedLoad {
     const ID: u16 = 42;
@@ -1699,7 +1683,7 @@ impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -1717,7 +1701,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -1735,7 +1719,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -1753,7 +1737,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -149,11 +149,7 @@ impl ::ucifi_runtime::typed::ObjectType for TiltSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TiltSensorWrite {
-    /// Out of position threshold (resource 5).
-    ///
-    /// ID 5 · RW · Float · single · optional · units `rad`
-    ///
-    /// Angle in radians beyond which the asset counts as out of position.
+    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`].
     pub out_of_position_threshold: ::core::option::Option<f64>,
 }
 impl TiltSensorWrite {
@@ -203,11 +199,7 @@ impl ::ucifi_runtime::typed::Instance for TiltSensorWrite {
 /// The executable resources of Tilt sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min max angles (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to set the smallest and largest angles to the present angle.
+    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`].
     ResetMinMaxAngles,
 }
 impl Execute {
@@ -232,7 +224,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `rad`
 ///
 /// Present angle between the device's own vertical axis and true vertical, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Angle;
 impl ::ucifi_runtime::typed::Resource for Angle {
     const ID: u16 = 1;
@@ -250,7 +242,7 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 /// ID 2 · R · Float · single · optional · units `rad`
 ///
 /// Smallest angle seen since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
@@ -268,7 +260,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 /// ID 3 · R · Float · single · optional · units `rad`
 ///
 /// Largest angle seen since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
@@ -286,7 +278,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to set the smallest and largest angles to the present angle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinMaxAngles;
 impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
@@ -304,7 +296,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 /// ID 5 · RW · Float · single · optional · units `rad`
 ///
 /// Angle in radians beyond which the asset counts as out of position.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPositionThreshold;
 impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
@@ -323,7 +315,7 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true while the angle exceeds Out of position threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 6;

@@ -226,11 +226,7 @@ impl ::ucifi_runtime::typed::ObjectType for TiltSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TiltSensorWrite {
-    /// Out of position threshold (resource 5).
-    ///
-    /// ID 5 · RW · Float · single · optional · units `rad`
-    ///
-    /// Angle in radians beyond which the asset counts as out of position.
+    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`].
     pub out_of_position_threshold: ::core::option::Option<f64>,
 }
 impl TiltSensorWrite {
@@ -280,11 +276,7 @@ impl ::ucifi_runtime::typed::Instance for TiltSensorWrite {
 /// The executable resources of Tilt sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min max angles (resource 4).
-    ///
-    /// ID 4 · E · none · single · optional
-    ///
-    /// Execute to set the smallest and largest angles to the present angle.
+    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`].
     ResetMinMaxAngles,
 }
 impl Execute {
@@ -309,7 +301,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `rad`
 ///
 /// Present angle between the device's own vertical axis and true vertical, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Angle;
 impl ::ucifi_runtime::typed::Resource for Angle {
     const ID: u16 = 1;
@@ -327,7 +319,7 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 /// ID 2 · R · Float · single · optional · units `rad`
 ///
 /// Smallest angle seen since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
@@ -345,7 +337,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 /// ID 3 · R · Float · single · optional · units `rad`
 ///
 /// Largest angle seen since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
@@ -363,7 +355,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 /// ID 4 · E · none · single · optional
 ///
 /// Execute to set the smallest and largest angles to the present angle.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinMaxAngles;
 impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
@@ -381,7 +373,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 /// ID 5 · RW · Float · single · optional · units `rad`
 ///
 /// Angle in radians beyond which the asset counts as out of position.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPositionThreshold;
 impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
@@ -400,7 +392,7 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true while the angle exceeds Out of position threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 6;
@@ -418,7 +410,7 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -436,7 +428,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -454,7 +446,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -472,7 +464,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

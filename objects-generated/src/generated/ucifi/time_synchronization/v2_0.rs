@@ -145,25 +145,13 @@ impl ::ucifi_runtime::typed::ObjectType for TimeSynchronization {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TimeSynchronizationWrite {
-    /// NTP server address (resource 1).
-    ///
-    /// ID 1 · RW · String · single · mandatory
-    ///
-    /// Host name or IP address of the NTP server.
+    /// NTP server address (resource 1, RW): see [`NtpServerAddress`].
     pub ntp_server_address: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Backup NTP server address (resource 2).
-    ///
-    /// ID 2 · RW · String · single · optional
-    ///
-    /// Host name or IP address of a second NTP server tried when the first does not answer.
+    /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`].
     pub backup_ntp_server_address: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// NTP period (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `h`
-    ///
-    /// Hours between two synchronisation attempts.
+    /// NTP period (resource 3, RW): see [`NtpPeriod`].
     pub ntp_period: ::core::option::Option<i64>,
 }
 impl TimeSynchronizationWrite {
@@ -224,7 +212,7 @@ impl ::ucifi_runtime::typed::Instance for TimeSynchronizationWrite {
 /// ID 1 · RW · String · single · mandatory
 ///
 /// Host name or IP address of the NTP server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NtpServerAddress;
 impl ::ucifi_runtime::typed::Resource for NtpServerAddress {
     const ID: u16 = 1;
@@ -243,7 +231,7 @@ impl ::ucifi_runtime::typed::Writable for NtpServerAddress {}
 /// ID 2 · RW · String · single · optional
 ///
 /// Host name or IP address of a second NTP server tried when the first does not answer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BackupNtpServerAddress;
 impl ::ucifi_runtime::typed::Resource for BackupNtpServerAddress {
     const ID: u16 = 2;
@@ -262,7 +250,7 @@ impl ::ucifi_runtime::typed::Writable for BackupNtpServerAddress {}
 /// ID 3 · RW · Integer · single · optional · units `h`
 ///
 /// Hours between two synchronisation attempts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct NtpPeriod;
 impl ::ucifi_runtime::typed::Resource for NtpPeriod {
     const ID: u16 = 3;
@@ -281,7 +269,7 @@ impl ::ucifi_runtime::typed::Writable for NtpPeriod {}
 /// ID 4 · R · Integer · single · optional · units `h`
 ///
 /// When the clock was last synchronised successfully, as an integer with the unit hours.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LastTimeSync;
 impl ::ucifi_runtime::typed::Resource for LastTimeSync {
     const ID: u16 = 4;
@@ -299,7 +287,7 @@ impl ::ucifi_runtime::typed::Readable for LastTimeSync {}
 /// ID 5 · R · Boolean · single · optional
 ///
 /// true when the most recent synchronisation failed, false when it succeeded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TimeSyncError;
 impl ::ucifi_runtime::typed::Resource for TimeSyncError {
     const ID: u16 = 5;

@@ -387,29 +387,13 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounterWrite {
-    /// Measuring period 1 (resource 4).
-    ///
-    /// ID 4 · RW · Integer · single · optional · units `s`
-    ///
-    /// Length of the first counting period in seconds (for example 3600), per vehicle class.
+    /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`].
     pub measuring_period_1: ::core::option::Option<i64>,
-    /// Measuring period 2 (resource 5).
-    ///
-    /// ID 5 · RW · Integer · single · optional · units `s`
-    ///
-    /// Length of the second counting period in seconds (for example 900), per vehicle class.
+    /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`].
     pub measuring_period_2: ::core::option::Option<i64>,
-    /// Measuring period 3 (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · optional · units `s`
-    ///
-    /// Length of the third counting period in seconds (for example 300), per vehicle class.
+    /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`].
     pub measuring_period_3: ::core::option::Option<i64>,
-    /// Speed limit threshold (resource 16).
-    ///
-    /// ID 16 · RW · Integer · single · optional
-    ///
-    /// Speed used as the limit when computing the share of speeding vehicles.
+    /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`].
     pub speed_limit_threshold: ::core::option::Option<i64>,
 }
 impl TrafficCounterWrite {
@@ -480,11 +464,7 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset cumulated number (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the running vehicle counts back to zero.
+    /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`].
     ResetCumulatedNumber,
 }
 impl Execute {
@@ -509,7 +489,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · optional
 ///
 /// Vehicles counted since the last reset, per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
     const ID: u16 = 1;
@@ -527,7 +507,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the running vehicle counts back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetCumulatedNumber {
     const ID: u16 = 2;
@@ -545,7 +525,7 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
 /// ID 3 · R · Integer · single · mandatory
 ///
 /// Vehicles counted since midnight, per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberToday;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
     const ID: u16 = 3;
@@ -563,7 +543,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 /// ID 4 · RW · Integer · single · optional · units `s`
 ///
 /// Length of the first counting period in seconds (for example 3600), per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod1;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
@@ -582,7 +562,7 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
 /// ID 5 · RW · Integer · single · optional · units `s`
 ///
 /// Length of the second counting period in seconds (for example 900), per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod2;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
@@ -601,7 +581,7 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
 /// ID 6 · RW · Integer · single · optional · units `s`
 ///
 /// Length of the third counting period in seconds (for example 300), per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod3;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
@@ -620,7 +600,7 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
 /// ID 7 · R · Integer · single · optional
 ///
 /// Vehicles counted during the last completed first period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
@@ -638,7 +618,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 /// ID 8 · R · Integer · single · optional
 ///
 /// Vehicles counted during the last completed second period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
@@ -656,7 +636,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 /// ID 9 · R · Integer · single · optional
 ///
 /// Vehicles counted during the last completed third period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
@@ -674,7 +654,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 /// ID 10 · R · Integer · single · optional
 ///
 /// Mean vehicle speed over the last completed first period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
@@ -692,7 +672,7 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 /// ID 11 · R · Integer · single · optional
 ///
 /// Mean vehicle speed over the last completed second period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
@@ -710,7 +690,7 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 /// ID 12 · R · Integer · single · optional
 ///
 /// Mean vehicle speed over the last completed third period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
@@ -728,7 +708,7 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 /// ID 13 · R · Integer · single · optional
 ///
 /// Mean gap between consecutive vehicles over the last completed first period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
@@ -746,7 +726,7 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 /// ID 14 · R · Integer · single · optional
 ///
 /// Mean gap between consecutive vehicles over the last completed second period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
@@ -764,7 +744,7 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 /// ID 15 · R · Integer · single · optional
 ///
 /// Mean gap between consecutive vehicles over the last completed third period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
@@ -782,7 +762,7 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 /// ID 16 · RW · Integer · single · optional
 ///
 /// Speed used as the limit when computing the share of speeding vehicles.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SpeedLimitThreshold;
 impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
@@ -801,7 +781,7 @@ impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
 /// ID 17 · R · Integer · single · optional
 ///
 /// Share of vehicles, in percent, that exceeded Speed limit threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PercentageAboveSpeedLimit;
 impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;

@@ -561,35 +561,19 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounterWrite {
-    /// Measuring period 1 (resource 4).
-    ///
-    /// ID 4 · RW · Integer · multiple · optional · units `s`
-    ///
-    /// Length of the first counting period in seconds (for example 3600), per vehicle class.
+    /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`].
     pub measuring_period_1: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Measuring period 2 (resource 5).
-    ///
-    /// ID 5 · RW · Integer · multiple · optional · units `s`
-    ///
-    /// Length of the second counting period in seconds (for example 900), per vehicle class.
+    /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`].
     pub measuring_period_2: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Measuring period 3 (resource 6).
-    ///
-    /// ID 6 · RW · Integer · multiple · optional · units `s`
-    ///
-    /// Length of the third counting period in seconds (for example 300), per vehicle class.
+    /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`].
     pub measuring_period_3: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Speed limit threshold (resource 16).
-    ///
-    /// ID 16 · RW · Integer · multiple · optional
-    ///
-    /// Speed used as the limit when computing the share of speeding vehicles.
+    /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`].
     pub speed_limit_threshold: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
@@ -676,11 +660,7 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset cumulated number (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the running vehicle counts back to zero.
+    /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`].
     ResetCumulatedNumber,
 }
 impl Execute {
@@ -705,7 +685,7 @@ impl Execute {
 /// ID 0 · R · Integer · multiple · optional
 ///
 /// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct VehicleType;
 impl ::ucifi_runtime::typed::Resource for VehicleType {
     const ID: u16 = 0;
@@ -723,7 +703,7 @@ impl ::ucifi_runtime::typed::Readable for VehicleType {}
 /// ID 1 · R · Integer · multiple · optional
 ///
 /// Vehicles counted since the last reset, per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
     const ID: u16 = 1;
@@ -741,7 +721,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the running vehicle counts back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetCumulatedNumber {
     const ID: u16 = 2;
@@ -759,7 +739,7 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
 /// ID 3 · R · Integer · multiple · mandatory
 ///
 /// Vehicles counted since midnight, per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberToday;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
     const ID: u16 = 3;
@@ -777,7 +757,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 /// ID 4 · RW · Integer · multiple · optional · units `s`
 ///
 /// Length of the first counting period in seconds (for example 3600), per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod1;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
@@ -796,7 +776,7 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
 /// ID 5 · RW · Integer · multiple · optional · units `s`
 ///
 /// Length of the second counting period in seconds (for example 900), per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod2;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
@@ -815,7 +795,7 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
 /// ID 6 · RW · Integer · multiple · optional · units `s`
 ///
 /// Length of the third counting period in seconds (for example 300), per vehicle class.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod3;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
@@ -834,7 +814,7 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
 /// ID 7 · R · Integer · multiple · optional
 ///
 /// Vehicles counted during the last completed first period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
@@ -852,7 +832,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 /// ID 8 · R · Integer · multiple · optional
 ///
 /// Vehicles counted during the last completed second period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
@@ -870,7 +850,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 /// ID 9 · R · Integer · multiple · optional
 ///
 /// Vehicles counted during the last completed third period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
@@ -888,7 +868,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 /// ID 10 · R · Integer · multiple · optional
 ///
 /// Mean vehicle speed over the last completed first period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
@@ -906,7 +886,7 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 /// ID 11 · R · Integer · multiple · optional
 ///
 /// Mean vehicle speed over the last completed second period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
@@ -924,7 +904,7 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 /// ID 12 · R · Integer · multiple · optional
 ///
 /// Mean vehicle speed over the last completed third period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
@@ -942,7 +922,7 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 /// ID 13 · R · Integer · multiple · optional
 ///
 /// Mean gap between consecutive vehicles over the last completed first period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
@@ -960,7 +940,7 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 /// ID 14 · R · Integer · multiple · optional
 ///
 /// Mean gap between consecutive vehicles over the last completed second period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
@@ -978,7 +958,7 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 /// ID 15 · R · Integer · multiple · optional
 ///
 /// Mean gap between consecutive vehicles over the last completed third period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
@@ -996,7 +976,7 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 /// ID 16 · RW · Integer · multiple · optional
 ///
 /// Speed used as the limit when computing the share of speeding vehicles.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SpeedLimitThreshold;
 impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
@@ -1015,7 +995,7 @@ impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
 /// ID 17 · R · Integer · multiple · optional
 ///
 /// Share of vehicles, in percent, that exceeded Speed limit threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PercentageAboveSpeedLimit;
 impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;
@@ -1033,7 +1013,7 @@ impl ::ucifi_runtime::typed::Readable for PercentageAboveSpeedLimit {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -1051,7 +1031,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -1069,7 +1049,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -1087,7 +1067,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

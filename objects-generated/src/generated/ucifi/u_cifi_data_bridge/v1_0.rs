@@ -172,17 +172,9 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UCifiDataBridgeWrite {
-    /// Payload (resource 1).
-    ///
-    /// ID 1 · RW · String · single · mandatory
-    ///
-    /// The opaque data being carried, in either direction.
+    /// Payload (resource 1, RW): see [`Payload`].
     pub payload: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Hash (resource 2).
-    ///
-    /// ID 2 · RW · String · single · optional
-    ///
-    /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
+    /// Hash (resource 2, RW): see [`Hash`].
     pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl UCifiDataBridgeWrite {
@@ -234,7 +226,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
 /// ID 1 · RW · String · single · mandatory
 ///
 /// The opaque data being carried, in either direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Payload;
 impl ::ucifi_runtime::typed::Resource for Payload {
     const ID: u16 = 1;
@@ -253,7 +245,7 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 /// ID 2 · RW · String · single · optional
 ///
 /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Hash;
 impl ::ucifi_runtime::typed::Resource for Hash {
     const ID: u16 = 2;
@@ -272,7 +264,7 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 /// ID 3 · R · Integer · single · optional · units `B`
 ///
 /// Bytes received by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeUp;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
@@ -290,7 +282,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 /// ID 4 · R · Integer · single · optional · units `B`
 ///
 /// Bytes sent by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeDown;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
@@ -308,7 +300,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 /// ID 5 · R · Integer · single · optional · units `B`
 ///
 /// Bytes sent plus received since midnight; useful for billing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeTotal;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
@@ -326,7 +318,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when a received payload does not match its hash.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationError;
 impl ::ucifi_runtime::typed::Resource for CommunicationError {
     const ID: u16 = 6;

@@ -304,47 +304,19 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UCifiDataBridgeWrite {
-    /// Payload (resource 1).
-    ///
-    /// ID 1 · RW · Opaque · single · mandatory
-    ///
-    /// The opaque data being carried, in either direction.
+    /// Payload (resource 1, RW): see [`Payload`].
     pub payload: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Hash (resource 2).
-    ///
-    /// ID 2 · RW · String · single · optional
-    ///
-    /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
+    /// Hash (resource 2, RW): see [`Hash`].
     pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Data Priority (resource 7).
-    ///
-    /// ID 7 · RW · Integer · single · optional
-    ///
-    /// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
+    /// Data Priority (resource 7, RW): see [`DataPriority`].
     pub data_priority: ::core::option::Option<i64>,
-    /// Data Creation Time (resource 8).
-    ///
-    /// ID 8 · RW · Time · single · optional
-    ///
-    /// Time at which this data instance was created.
+    /// Data Creation Time (resource 8, RW): see [`DataCreationTime`].
     pub data_creation_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Data Description (resource 9).
-    ///
-    /// ID 9 · RW · String · single · optional
-    ///
-    /// Short label of the data, such as meter readings.
+    /// Data Description (resource 9, RW): see [`DataDescription`].
     pub data_description: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Data Format (resource 10).
-    ///
-    /// ID 10 · RW · String · single · optional
-    ///
-    /// Format of the payload as text, e.g. a vendor's compressed JSON.
+    /// Data Format (resource 10, RW): see [`DataFormat`].
     pub data_format: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// App ID (resource 11).
-    ///
-    /// ID 11 · RW · Integer · single · optional
-    ///
-    /// Identifier of the application the data is meant for.
+    /// App ID (resource 11, RW): see [`AppId`].
     pub app_id: ::core::option::Option<i64>,
 }
 impl UCifiDataBridgeWrite {
@@ -429,7 +401,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
 /// ID 1 · RW · Opaque · single · mandatory
 ///
 /// The opaque data being carried, in either direction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Payload;
 impl ::ucifi_runtime::typed::Resource for Payload {
     const ID: u16 = 1;
@@ -448,7 +420,7 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 /// ID 2 · RW · String · single · optional
 ///
 /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Hash;
 impl ::ucifi_runtime::typed::Resource for Hash {
     const ID: u16 = 2;
@@ -467,7 +439,7 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 /// ID 3 · R · Integer · single · optional · units `B`
 ///
 /// Bytes received by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeUp;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
@@ -485,7 +457,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 /// ID 4 · R · Integer · single · optional · units `B`
 ///
 /// Bytes sent by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeDown;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
@@ -503,7 +475,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 /// ID 5 · R · Integer · single · optional · units `B`
 ///
 /// Bytes sent plus received since midnight; useful for billing.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeTotal;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
@@ -521,7 +493,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when a received payload does not match its hash.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommunicationError;
 impl ::ucifi_runtime::typed::Resource for CommunicationError {
     const ID: u16 = 6;
@@ -539,7 +511,7 @@ impl ::ucifi_runtime::typed::Readable for CommunicationError {}
 /// ID 7 · RW · Integer · single · optional
 ///
 /// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataPriority;
 impl ::ucifi_runtime::typed::Resource for DataPriority {
     const ID: u16 = 7;
@@ -558,7 +530,7 @@ impl ::ucifi_runtime::typed::Writable for DataPriority {}
 /// ID 8 · RW · Time · single · optional
 ///
 /// Time at which this data instance was created.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataCreationTime;
 impl ::ucifi_runtime::typed::Resource for DataCreationTime {
     const ID: u16 = 8;
@@ -577,7 +549,7 @@ impl ::ucifi_runtime::typed::Writable for DataCreationTime {}
 /// ID 9 · RW · String · single · optional
 ///
 /// Short label of the data, such as meter readings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataDescription;
 impl ::ucifi_runtime::typed::Resource for DataDescription {
     const ID: u16 = 9;
@@ -596,7 +568,7 @@ impl ::ucifi_runtime::typed::Writable for DataDescription {}
 /// ID 10 · RW · String · single · optional
 ///
 /// Format of the payload as text, e.g. a vendor's compressed JSON.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DataFormat;
 impl ::ucifi_runtime::typed::Resource for DataFormat {
     const ID: u16 = 10;
@@ -615,7 +587,7 @@ impl ::ucifi_runtime::typed::Writable for DataFormat {}
 /// ID 11 · RW · Integer · single · optional
 ///
 /// Identifier of the application the data is meant for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct AppId;
 impl ::ucifi_runtime::typed::Resource for AppId {
     const ID: u16 = 11;
@@ -634,7 +606,7 @@ impl ::ucifi_runtime::typed::Writable for AppId {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -652,7 +624,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -670,7 +642,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -688,7 +660,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

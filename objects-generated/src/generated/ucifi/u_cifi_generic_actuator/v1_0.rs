@@ -162,23 +162,11 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiGenericActuator {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UCifiGenericActuatorWrite {
-    /// Default dimming level (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Level in percent the actuator takes on at power-up.
+    /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`].
     pub default_dimming_level: ::core::option::Option<i64>,
-    /// Command (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Requested level in percent, e.g. from a manual override or a schedule.
+    /// Command (resource 3, RW): see [`Command`].
     pub command: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 5).
-    ///
-    /// ID 5 · RW · Integer · multiple · optional
-    ///
-    /// IDs of the schedulers that drive this actuator's command, one per instance.
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`].
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
@@ -245,7 +233,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiGenericActuatorWrite {
 /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent the actuator takes on at power-up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 1;
@@ -264,7 +252,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Output level measured at the actuator in percent: 0 off, 100 fully on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 2;
@@ -282,7 +270,7 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Requested level in percent, e.g. from a manual override or a schedule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 3;
@@ -301,7 +289,7 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 4;
@@ -319,7 +307,7 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// ID 5 · RW · Integer · multiple · optional
 ///
 /// IDs of the schedulers that drive this actuator's command, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
@@ -338,7 +326,7 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 6;

@@ -237,23 +237,11 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiGenericActuator {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UCifiGenericActuatorWrite {
-    /// Default dimming level (resource 1).
-    ///
-    /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Level in percent the actuator takes on at power-up.
+    /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`].
     pub default_dimming_level: ::core::option::Option<i64>,
-    /// Command (resource 3).
-    ///
-    /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
-    ///
-    /// Requested level in percent, e.g. from a manual override or a schedule.
+    /// Command (resource 3, RW): see [`Command`].
     pub command: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 5).
-    ///
-    /// ID 5 · RW · Integer · multiple · optional
-    ///
-    /// IDs of the schedulers that drive this actuator's command, one per instance.
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`].
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
@@ -320,7 +308,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiGenericActuatorWrite {
 /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent the actuator takes on at power-up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 1;
@@ -339,7 +327,7 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Output level measured at the actuator in percent: 0 off, 100 fully on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 2;
@@ -357,7 +345,7 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Requested level in percent, e.g. from a manual override or a schedule.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 3;
@@ -376,7 +364,7 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
 ///
 /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 4;
@@ -394,7 +382,7 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// ID 5 · RW · Integer · multiple · optional
 ///
 /// IDs of the schedulers that drive this actuator's command, one per instance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
@@ -413,7 +401,7 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// ID 6 · R · Boolean · single · optional
 ///
 /// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 6;
@@ -431,7 +419,7 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -449,7 +437,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -467,7 +455,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -485,7 +473,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

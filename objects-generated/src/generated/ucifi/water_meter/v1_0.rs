@@ -218,17 +218,9 @@ impl ::ucifi_runtime::typed::ObjectType for WaterMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WaterMeterWrite {
-    /// Type of meter (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Kind or model of water meter, as text.
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Pulse ratio (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · optional
-    ///
-    /// Conversion factor between counted pulses and water volume.
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`].
     pub pulse_ratio: ::core::option::Option<i64>,
 }
 impl WaterMeterWrite {
@@ -285,17 +277,9 @@ impl ::ucifi_runtime::typed::Instance for WaterMeterWrite {
 /// The executable resources of Water meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated water meter value reset (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the water volume register back to zero.
+    /// Cumulated water meter value reset (resource 2, E): see [`CumulatedWaterMeterValueReset`].
     CumulatedWaterMeterValueReset,
-    /// Cumulated pulse value reset (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to set the pulse count back to zero.
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`].
     CumulatedPulseValueReset,
 }
 impl Execute {
@@ -325,7 +309,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `m3`
 ///
 /// Water volume that has passed the meter since the last reset, in cubic metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterVolume {
     const ID: u16 = 1;
@@ -343,7 +327,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterVolume {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the water volume register back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterMeterValueReset {
     const ID: u16 = 2;
@@ -361,7 +345,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterMeterValueReset {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Kind or model of water meter, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
@@ -380,7 +364,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Pulses counted from the meter's pulse output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
@@ -398,7 +382,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to set the pulse count back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
@@ -416,7 +400,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 /// ID 6 · RW · Integer · single · optional
 ///
 /// Conversion factor between counted pulses and water volume.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
@@ -435,7 +419,7 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 /// ID 7 · R · Float · single · optional · units `m3/s`
 ///
 /// Lowest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
@@ -453,7 +437,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 /// ID 8 · R · Float · single · optional · units `m3/s`
 ///
 /// Highest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
@@ -471,7 +455,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true when the meter suspects a water leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
@@ -489,7 +473,7 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true when the meter has confirmed a leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
@@ -507,7 +491,7 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// ID 11 · R · Boolean · single · optional
 ///
 /// true when water flows backwards through the meter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BackFlowDetected;
 impl ::ucifi_runtime::typed::Resource for BackFlowDetected {
     const ID: u16 = 11;
@@ -525,7 +509,7 @@ impl ::ucifi_runtime::typed::Readable for BackFlowDetected {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true when the meter is stuck and no longer turns.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BlockedMeter;
 impl ::ucifi_runtime::typed::Resource for BlockedMeter {
     const ID: u16 = 12;
@@ -543,7 +527,7 @@ impl ::ucifi_runtime::typed::Readable for BlockedMeter {}
 /// ID 13 · R · Boolean · single · optional
 ///
 /// true when tampering or fraud has been detected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FraudDetected;
 impl ::ucifi_runtime::typed::Resource for FraudDetected {
     const ID: u16 = 13;

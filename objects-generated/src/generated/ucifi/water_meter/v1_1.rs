@@ -295,17 +295,9 @@ impl ::ucifi_runtime::typed::ObjectType for WaterMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WaterMeterWrite {
-    /// Type of meter (resource 3).
-    ///
-    /// ID 3 · RW · String · single · optional
-    ///
-    /// Kind or model of water meter, as text.
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Pulse ratio (resource 6).
-    ///
-    /// ID 6 · RW · Integer · single · optional
-    ///
-    /// Conversion factor between counted pulses and water volume.
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`].
     pub pulse_ratio: ::core::option::Option<i64>,
 }
 impl WaterMeterWrite {
@@ -362,17 +354,9 @@ impl ::ucifi_runtime::typed::Instance for WaterMeterWrite {
 /// The executable resources of Water meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated water meter value reset (resource 2).
-    ///
-    /// ID 2 · E · none · single · optional
-    ///
-    /// Execute to set the water volume register back to zero.
+    /// Cumulated water meter value reset (resource 2, E): see [`CumulatedWaterMeterValueReset`].
     CumulatedWaterMeterValueReset,
-    /// Cumulated pulse value reset (resource 5).
-    ///
-    /// ID 5 · E · none · single · optional
-    ///
-    /// Execute to set the pulse count back to zero.
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`].
     CumulatedPulseValueReset,
 }
 impl Execute {
@@ -402,7 +386,7 @@ impl Execute {
 /// ID 1 · R · Float · single · mandatory · units `m3`
 ///
 /// Water volume that has passed the meter since the last reset, in cubic metres.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterVolume {
     const ID: u16 = 1;
@@ -420,7 +404,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterVolume {}
 /// ID 2 · E · none · single · optional
 ///
 /// Execute to set the water volume register back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterMeterValueReset {
     const ID: u16 = 2;
@@ -438,7 +422,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterMeterValueReset {}
 /// ID 3 · RW · String · single · optional
 ///
 /// Kind or model of water meter, as text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
@@ -457,7 +441,7 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// ID 4 · R · Integer · single · optional
 ///
 /// Pulses counted from the meter's pulse output.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
@@ -475,7 +459,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 /// ID 5 · E · none · single · optional
 ///
 /// Execute to set the pulse count back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
@@ -493,7 +477,7 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 /// ID 6 · RW · Integer · single · optional
 ///
 /// Conversion factor between counted pulses and water volume.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
@@ -512,7 +496,7 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 /// ID 7 · R · Float · single · optional · units `m3/s`
 ///
 /// Lowest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
@@ -530,7 +514,7 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 /// ID 8 · R · Float · single · optional · units `m3/s`
 ///
 /// Highest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
@@ -548,7 +532,7 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 /// ID 9 · R · Boolean · single · optional
 ///
 /// true when the meter suspects a water leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
@@ -566,7 +550,7 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 /// ID 10 · R · Boolean · single · optional
 ///
 /// true when the meter has confirmed a leak.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
@@ -584,7 +568,7 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// ID 11 · R · Boolean · single · optional
 ///
 /// true when water flows backwards through the meter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BackFlowDetected;
 impl ::ucifi_runtime::typed::Resource for BackFlowDetected {
     const ID: u16 = 11;
@@ -602,7 +586,7 @@ impl ::ucifi_runtime::typed::Readable for BackFlowDetected {}
 /// ID 12 · R · Boolean · single · optional
 ///
 /// true when the meter is stuck and no longer turns.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct BlockedMeter;
 impl ::ucifi_runtime::typed::Resource for BlockedMeter {
     const ID: u16 = 12;
@@ -620,7 +604,7 @@ impl ::ucifi_runtime::typed::Readable for BlockedMeter {}
 /// ID 13 · R · Boolean · single · optional
 ///
 /// true when tampering or fraud has been detected.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FraudDetected;
 impl ::ucifi_runtime::typed::Resource for FraudDetected {
     const ID: u16 = 13;
@@ -638,7 +622,7 @@ impl ::ucifi_runtime::typed::Readable for FraudDetected {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -656,7 +640,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -674,7 +658,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -692,7 +676,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

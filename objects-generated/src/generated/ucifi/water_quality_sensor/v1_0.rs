@@ -282,7 +282,7 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
 /// ID 1 · R · Float · single · optional
 ///
 /// Acidity of the water on the pH scale (0..14, 7 neutral).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PH;
 impl ::ucifi_runtime::typed::Resource for PH {
     const ID: u16 = 1;
@@ -300,7 +300,7 @@ impl ::ucifi_runtime::typed::Readable for PH {}
 /// ID 2 · R · Float · single · optional · units `ppm`
 ///
 /// Chlorine concentration in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Chlorine;
 impl ::ucifi_runtime::typed::Resource for Chlorine {
     const ID: u16 = 2;
@@ -318,7 +318,7 @@ impl ::ucifi_runtime::typed::Readable for Chlorine {}
 /// ID 3 · R · Float · single · optional · units `V`
 ///
 /// Oxidation-reduction potential (ORP) in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RedoxOrOrp;
 impl ::ucifi_runtime::typed::Resource for RedoxOrOrp {
     const ID: u16 = 3;
@@ -336,7 +336,7 @@ impl ::ucifi_runtime::typed::Readable for RedoxOrOrp {}
 /// ID 4 · R · Float · single · optional · units `ppm`
 ///
 /// Total dissolved gas in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalDissolvedGasOrTdg;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedGasOrTdg {
     const ID: u16 = 4;
@@ -354,7 +354,7 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedGasOrTdg {}
 /// ID 5 · R · Float · single · optional · units `ppm`
 ///
 /// Dissolved oxygen in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DissolvedOxygen;
 impl ::ucifi_runtime::typed::Resource for DissolvedOxygen {
     const ID: u16 = 5;
@@ -372,7 +372,7 @@ impl ::ucifi_runtime::typed::Readable for DissolvedOxygen {}
 /// ID 6 · R · Float · single · optional · units `NTU`
 ///
 /// Cloudiness of the water in nephelometric turbidity units (NTU).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Turbidity;
 impl ::ucifi_runtime::typed::Resource for Turbidity {
     const ID: u16 = 6;
@@ -390,7 +390,7 @@ impl ::ucifi_runtime::typed::Readable for Turbidity {}
 /// ID 7 · R · Float · single · optional · units `S/m`
 ///
 /// Electrical conductivity of the water in siemens per metre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Conductivity;
 impl ::ucifi_runtime::typed::Resource for Conductivity {
     const ID: u16 = 7;
@@ -408,7 +408,7 @@ impl ::ucifi_runtime::typed::Readable for Conductivity {}
 /// ID 8 · R · Float · single · optional · units `S/m`
 ///
 /// Electrical conductance measured by the probe (the registry gives S/m as unit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Conductance;
 impl ::ucifi_runtime::typed::Resource for Conductance {
     const ID: u16 = 8;
@@ -426,7 +426,7 @@ impl ::ucifi_runtime::typed::Readable for Conductance {}
 /// ID 9 · R · Float · single · optional · units `mg/l`
 ///
 /// Total suspended solids (TSS) in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalSuspendedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalSuspendedSolids {
     const ID: u16 = 9;
@@ -444,7 +444,7 @@ impl ::ucifi_runtime::typed::Readable for TotalSuspendedSolids {}
 /// ID 10 · R · Float · single · optional · units `mg/l`
 ///
 /// Total dissolved solids (TDS) in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalDissolvedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedSolids {
     const ID: u16 = 10;
@@ -462,7 +462,7 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedSolids {}
 /// ID 11 · R · Float · single · optional · units `ppt`
 ///
 /// Salt content in parts per thousand.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Salinity;
 impl ::ucifi_runtime::typed::Resource for Salinity {
     const ID: u16 = 11;
@@ -480,7 +480,7 @@ impl ::ucifi_runtime::typed::Readable for Salinity {}
 /// ID 12 · R · Float · single · optional · units `mg/l`
 ///
 /// Nitrate (NO3) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No3;
 impl ::ucifi_runtime::typed::Resource for No3 {
     const ID: u16 = 12;
@@ -498,7 +498,7 @@ impl ::ucifi_runtime::typed::Readable for No3 {}
 /// ID 13 · R · Float · single · optional · units `mg/l`
 ///
 /// Ammonia (NH3) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Nh3;
 impl ::ucifi_runtime::typed::Resource for Nh3 {
     const ID: u16 = 13;
@@ -516,7 +516,7 @@ impl ::ucifi_runtime::typed::Readable for Nh3 {}
 /// ID 14 · R · Float · single · optional · units `mg/l`
 ///
 /// Ammonium (NH4) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Nh4;
 impl ::ucifi_runtime::typed::Resource for Nh4 {
     const ID: u16 = 14;

@@ -359,7 +359,7 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
 /// ID 1 · R · Float · single · optional
 ///
 /// Acidity of the water on the pH scale (0..14, 7 neutral).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct PH;
 impl ::ucifi_runtime::typed::Resource for PH {
     const ID: u16 = 1;
@@ -377,7 +377,7 @@ impl ::ucifi_runtime::typed::Readable for PH {}
 /// ID 2 · R · Float · single · optional · units `ppm`
 ///
 /// Chlorine concentration in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Chlorine;
 impl ::ucifi_runtime::typed::Resource for Chlorine {
     const ID: u16 = 2;
@@ -395,7 +395,7 @@ impl ::ucifi_runtime::typed::Readable for Chlorine {}
 /// ID 3 · R · Float · single · optional · units `V`
 ///
 /// Oxidation-reduction potential (ORP) in volts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct RedoxOrOrp;
 impl ::ucifi_runtime::typed::Resource for RedoxOrOrp {
     const ID: u16 = 3;
@@ -413,7 +413,7 @@ impl ::ucifi_runtime::typed::Readable for RedoxOrOrp {}
 /// ID 4 · R · Float · single · optional · units `ppm`
 ///
 /// Total dissolved gas in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalDissolvedGasOrTdg;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedGasOrTdg {
     const ID: u16 = 4;
@@ -431,7 +431,7 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedGasOrTdg {}
 /// ID 5 · R · Float · single · optional · units `ppm`
 ///
 /// Dissolved oxygen in ppm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct DissolvedOxygen;
 impl ::ucifi_runtime::typed::Resource for DissolvedOxygen {
     const ID: u16 = 5;
@@ -449,7 +449,7 @@ impl ::ucifi_runtime::typed::Readable for DissolvedOxygen {}
 /// ID 6 · R · Float · single · optional · units `NTU`
 ///
 /// Cloudiness of the water in nephelometric turbidity units (NTU).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Turbidity;
 impl ::ucifi_runtime::typed::Resource for Turbidity {
     const ID: u16 = 6;
@@ -467,7 +467,7 @@ impl ::ucifi_runtime::typed::Readable for Turbidity {}
 /// ID 7 · R · Float · single · optional · units `S/m`
 ///
 /// Electrical conductivity of the water in siemens per metre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Conductivity;
 impl ::ucifi_runtime::typed::Resource for Conductivity {
     const ID: u16 = 7;
@@ -485,7 +485,7 @@ impl ::ucifi_runtime::typed::Readable for Conductivity {}
 /// ID 8 · R · Float · single · optional · units `S/m`
 ///
 /// Electrical conductance measured by the probe (the registry gives S/m as unit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Conductance;
 impl ::ucifi_runtime::typed::Resource for Conductance {
     const ID: u16 = 8;
@@ -503,7 +503,7 @@ impl ::ucifi_runtime::typed::Readable for Conductance {}
 /// ID 9 · R · Float · single · optional · units `mg/l`
 ///
 /// Total suspended solids (TSS) in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalSuspendedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalSuspendedSolids {
     const ID: u16 = 9;
@@ -521,7 +521,7 @@ impl ::ucifi_runtime::typed::Readable for TotalSuspendedSolids {}
 /// ID 10 · R · Float · single · optional · units `mg/l`
 ///
 /// Total dissolved solids (TDS) in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct TotalDissolvedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedSolids {
     const ID: u16 = 10;
@@ -539,7 +539,7 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedSolids {}
 /// ID 11 · R · Float · single · optional · units `ppt`
 ///
 /// Salt content in parts per thousand.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Salinity;
 impl ::ucifi_runtime::typed::Resource for Salinity {
     const ID: u16 = 11;
@@ -557,7 +557,7 @@ impl ::ucifi_runtime::typed::Readable for Salinity {}
 /// ID 12 · R · Float · single · optional · units `mg/l`
 ///
 /// Nitrate (NO3) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct No3;
 impl ::ucifi_runtime::typed::Resource for No3 {
     const ID: u16 = 12;
@@ -575,7 +575,7 @@ impl ::ucifi_runtime::typed::Readable for No3 {}
 /// ID 13 · R · Float · single · optional · units `mg/l`
 ///
 /// Ammonia (NH3) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Nh3;
 impl ::ucifi_runtime::typed::Resource for Nh3 {
     const ID: u16 = 13;
@@ -593,7 +593,7 @@ impl ::ucifi_runtime::typed::Readable for Nh3 {}
 /// ID 14 · R · Float · single · optional · units `mg/l`
 ///
 /// Ammonium (NH4) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Nh4;
 impl ::ucifi_runtime::typed::Resource for Nh4 {
     const ID: u16 = 14;
@@ -611,7 +611,7 @@ impl ::ucifi_runtime::typed::Readable for Nh4 {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -629,7 +629,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -647,7 +647,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -665,7 +665,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

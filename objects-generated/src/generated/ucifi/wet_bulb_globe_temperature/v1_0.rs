@@ -304,17 +304,9 @@ impl ::ucifi_runtime::typed::ObjectType for WetBulbGlobeTemperature {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WetBulbGlobeTemperatureWrite {
-    /// WBGT Threshold (resource 3).
-    ///
-    /// ID 3 · RW · Float · single · optional · units `Cel`
-    ///
-    /// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
+    /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`].
     pub wbgt_threshold: ::core::option::Option<f64>,
-    /// Application Type (resource 5750).
-    ///
-    /// ID 5750 · RW · String · single · optional
-    ///
-    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    /// Application Type (resource 5750, RW): see [`ApplicationType`].
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl WetBulbGlobeTemperatureWrite {
@@ -371,17 +363,9 @@ impl ::ucifi_runtime::typed::Instance for WetBulbGlobeTemperatureWrite {
 /// The executable resources of Wet Bulb Globe Temperature (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// WBGT Alarm Counter Reset (resource 6).
-    ///
-    /// ID 6 · E · none · single · optional
-    ///
-    /// Execute to set WBGT Alarm Counter back to zero.
+    /// WBGT Alarm Counter Reset (resource 6, E): see [`WbgtAlarmCounterReset`].
     WbgtAlarmCounterReset,
-    /// Reset Min and Max Measured Values (resource 5605).
-    ///
-    /// ID 5605 · E · none · single · optional
-    ///
-    /// Execute to set both the minimum and maximum measured values to the present reading.
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {
@@ -411,7 +395,7 @@ impl Execute {
 /// ID 1 · R · Integer · single · optional
 ///
 /// Bit mask of the inputs used to compute WBGT: air temperature (bit 0), black globe temperature (bit 1), humidity (bit 2), air pressure (bit 3), illuminance (bit 4), wind speed (bit 5), visible light (bit 6), infrared (bit 7).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimationType;
 impl ::ucifi_runtime::typed::Resource for EstimationType {
     const ID: u16 = 1;
@@ -429,7 +413,7 @@ impl ::ucifi_runtime::typed::Readable for EstimationType {}
 /// ID 2 · R · Float · single · optional · units `Cel`
 ///
 /// Supplementary estimated temperature, in degrees Celsius.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct EstimatedValue;
 impl ::ucifi_runtime::typed::Resource for EstimatedValue {
     const ID: u16 = 2;
@@ -447,7 +431,7 @@ impl ::ucifi_runtime::typed::Readable for EstimatedValue {}
 /// ID 3 · RW · Float · single · optional · units `Cel`
 ///
 /// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WbgtThreshold;
 impl ::ucifi_runtime::typed::Resource for WbgtThreshold {
     const ID: u16 = 3;
@@ -466,7 +450,7 @@ impl ::ucifi_runtime::typed::Writable for WbgtThreshold {}
 /// ID 4 · R · Boolean · single · optional
 ///
 /// true while the computed WBGT (Sensor Value) is above WBGT Threshold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WbgtAlarm;
 impl ::ucifi_runtime::typed::Resource for WbgtAlarm {
     const ID: u16 = 4;
@@ -484,7 +468,7 @@ impl ::ucifi_runtime::typed::Readable for WbgtAlarm {}
 /// ID 5 · R · Integer · single · optional
 ///
 /// Number of WBGT alarms since the counter was reset.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WbgtAlarmCounter;
 impl ::ucifi_runtime::typed::Resource for WbgtAlarmCounter {
     const ID: u16 = 5;
@@ -502,7 +486,7 @@ impl ::ucifi_runtime::typed::Readable for WbgtAlarmCounter {}
 /// ID 6 · E · none · single · optional
 ///
 /// Execute to set WBGT Alarm Counter back to zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct WbgtAlarmCounterReset;
 impl ::ucifi_runtime::typed::Resource for WbgtAlarmCounterReset {
     const ID: u16 = 6;
@@ -520,7 +504,7 @@ impl ::ucifi_runtime::typed::Executable for WbgtAlarmCounterReset {}
 /// ID 5518 · R · Time · single · optional
 ///
 /// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
@@ -538,7 +522,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// ID 5601 · R · Float · single · optional
 ///
 /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
     const ID: u16 = 5601;
@@ -556,7 +540,7 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 /// ID 5602 · R · Float · single · optional
 ///
 /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
@@ -574,7 +558,7 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 /// ID 5603 · R · Float · single · optional
 ///
 /// Lowest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MinRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinRangeValue {
     const ID: u16 = 5603;
@@ -592,7 +576,7 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 /// ID 5604 · R · Float · single · optional
 ///
 /// Highest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MaxRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
     const ID: u16 = 5604;
@@ -610,7 +594,7 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 /// ID 5605 · E · none · single · optional
 ///
 /// Execute to set both the minimum and maximum measured values to the present reading.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
@@ -628,7 +612,7 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 /// ID 5700 · R · Float · single · mandatory
 ///
 /// Latest computed wet bulb globe temperature, in degrees Celsius.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
@@ -646,7 +630,7 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// ID 5750 · RW · String · single · optional
 ///
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
@@ -665,7 +649,7 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// ID 6042 · R · Integer · single · optional · range `0..23`
 ///
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
@@ -683,7 +667,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// ID 6049 · R · Integer · single · optional · range `0..100`
 ///
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
@@ -701,7 +685,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
 ///
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;

@@ -1,0 +1,163 @@
+//! Typed encode/decode of generated structs through the codecs' Writer/Reader traits: the
+//! reference Device instance and an Outdoor lamp controller (3416) 2.0 instance, per
+//! format. Also counts heap allocations when encoding TLV and SenML CBOR into a caller's
+//! buffer (target: zero).
+
+use std::alloc::System;
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use ucifi_objects::oma::device::v1_0::Device;
+use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
+use ucifi_runtime::codec::lwm2m_cbor::{Lwm2mCborReader, Lwm2mCborWriter};
+use ucifi_runtime::codec::senml_cbor::{SenmlCborReader, SenmlCborWriter};
+use ucifi_runtime::codec::senml_json::{SenmlJsonReader, SenmlJsonWriter};
+use ucifi_runtime::codec::tlv::{TlvReader, TlvWriter};
+use ucifi_runtime::codec::{Reader, SliceOutput};
+use ucifi_runtime::typed::{self, Instance};
+use ucifi_runtime::{Path, Time};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+fn device() -> Device {
+    Device {
+        manufacturer: Some("Open Mobile Alliance".into()),
+        model_number: Some("Lightweight M2M Client".into()),
+        serial_number: Some("345000123".into()),
+        firmware_version: Some("1.0".into()),
+        available_power_sources: [(0, 1), (1, 5)].into(),
+        power_source_voltage: [(0, 3800), (1, 5000)].into(),
+        power_source_current: [(0, 125), (1, 900)].into(),
+        battery_level: Some(100),
+        memory_free: Some(15),
+        error_code: [(0, 0)].into(),
+        current_time: Some(Time(1_367_491_215)),
+        utc_offset: Some("+02:00".into()),
+        supported_binding_and_modes: "U".into(),
+        ..Device::default()
+    }
+}
+
+fn lamp() -> OutdoorLampController {
+    OutdoorLampController {
+        command: 80,
+        command_in_action: Some(80),
+        dimming_level: 75,
+        default_dimming_level: Some(100),
+        lamp_failure: Some(false),
+        control_gear_failure: Some(false),
+        relay_failure: Some(false),
+        scheduler_id: [(0, 1), (1, 2)].into(),
+        lamp_operating_hours: Some(12345.5),
+        lamp_on_timestamp: Some(Time(1_700_000_000)),
+        lamp_switch_counter: Some(4321),
+        control_gear_temperature: Some(41.25),
+        standby_mode: Some(false),
+        ..OutdoorLampController::default()
+    }
+}
+
+fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, mut r: R) -> I {
+    typed::decode(path, &mut r).unwrap()
+}
+
+fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
+    c: &mut Criterion,
+    name: &str,
+    value: &I,
+) {
+    let path = Path::instance(I::OBJECT_ID, 0);
+    let mut g = c.benchmark_group(name);
+    let mut buf = [0u8; 2048];
+
+    // TLV.
+    g.bench_function("tlv encode (caller buffer)", |b| {
+        b.iter(|| {
+            let mut w = TlvWriter::new(&path, SliceOutput::new(&mut buf));
+            typed::encode(black_box(value), &mut w).unwrap();
+            w.finish().unwrap().as_bytes().len()
+        })
+    });
+    let mut w = TlvWriter::new(&path, Vec::new());
+    typed::encode(value, &mut w).unwrap();
+    let tlv = w.finish().unwrap();
+    g.bench_function("tlv decode", |b| {
+        b.iter(|| decode::<I, _>(&path, TlvReader::new(&path, black_box(&tlv))))
+    });
+    assert_eq!(&decode::<I, _>(&path, TlvReader::new(&path, &tlv)), value);
+
+    // SenML CBOR.
+    g.bench_function("senml-cbor encode (caller buffer)", |b| {
+        b.iter(|| {
+            let mut w = SenmlCborWriter::with_buffer(path, &mut buf);
+            typed::encode(black_box(value), &mut w).unwrap();
+            w.finish().unwrap().len()
+        })
+    });
+    let mut w = SenmlCborWriter::new(path);
+    typed::encode(value, &mut w).unwrap();
+    let senml_cbor = w.finish().unwrap();
+    g.bench_function("senml-cbor decode", |b| {
+        b.iter(|| decode::<I, _>(&path, SenmlCborReader::new(black_box(&senml_cbor))))
+    });
+
+    // SenML JSON.
+    g.bench_function("senml-json encode", |b| {
+        b.iter(|| {
+            let mut w = SenmlJsonWriter::new(path);
+            typed::encode(black_box(value), &mut w).unwrap();
+            w.finish().unwrap().len()
+        })
+    });
+    let mut w = SenmlJsonWriter::new(path);
+    typed::encode(value, &mut w).unwrap();
+    let senml_json = w.finish().unwrap();
+    g.bench_function("senml-json decode", |b| {
+        b.iter(|| decode::<I, _>(&path, SenmlJsonReader::new(black_box(&senml_json))))
+    });
+
+    // LwM2M CBOR.
+    g.bench_function("lwm2m-cbor encode (caller buffer)", |b| {
+        b.iter(|| {
+            let mut w = Lwm2mCborWriter::new(&path, SliceOutput::new(&mut buf));
+            typed::encode(black_box(value), &mut w).unwrap();
+            w.finish().unwrap().as_bytes().len()
+        })
+    });
+    let mut w = Lwm2mCborWriter::new(&path, Vec::new());
+    typed::encode(value, &mut w).unwrap();
+    let lwm2m_cbor = w.finish().unwrap();
+    g.bench_function("lwm2m-cbor decode", |b| {
+        b.iter(|| decode::<I, _>(&path, Lwm2mCborReader::new(black_box(&lwm2m_cbor))))
+    });
+    g.finish();
+
+    // Heap allocations of encoding into a caller's buffer.
+    let region = Region::new(GLOBAL);
+    for _ in 0..100 {
+        let mut w = TlvWriter::new(&path, SliceOutput::new(&mut buf));
+        typed::encode(value, &mut w).unwrap();
+        black_box(w.finish().unwrap().as_bytes().len());
+    }
+    let tlv_allocs = region.change().allocations;
+    let region = Region::new(GLOBAL);
+    for _ in 0..100 {
+        let mut w = SenmlCborWriter::with_buffer(path, &mut buf);
+        typed::encode(value, &mut w).unwrap();
+        black_box(w.finish().unwrap().len());
+    }
+    let cbor_allocs = region.change().allocations;
+    eprintln!(
+        "{name}: heap allocations per 100 encodes into a caller's buffer: TLV {tlv_allocs}, SenML CBOR {cbor_allocs}"
+    );
+}
+
+fn typed_codecs(c: &mut Criterion) {
+    bench_instance(c, "device", &device());
+    bench_instance(c, "lamp-3416-2.0", &lamp());
+}
+
+criterion_group!(benches, typed_codecs);
+criterion_main!(benches);
