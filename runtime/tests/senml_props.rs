@@ -217,6 +217,25 @@ proptest! {
     }
 
     #[test]
+    fn direct_node_builder_matches_the_generic_one(list in records(), depth in 1usize..=4) {
+        let Ok(j) = senml_json::encode_records(&list) else { return Ok(()) };
+        let c = senml_cbor::encode_records(&list).unwrap();
+        let target = list
+            .first()
+            .map(|r| Path::from_ids(&r.path.ids()[..depth.min(r.path.len())]).unwrap())
+            .unwrap_or(Path::object(0));
+        let models: [&dyn TypeLookup; 2] = [&NoModel, &Model];
+        for types in models {
+            let direct = senml_json::decode(&target, &j, types);
+            let generic = codec::decode_node(&target, &mut senml_json::SenmlJsonReader::new(&j), types);
+            prop_assert_eq!(direct, generic);
+            let direct = senml_cbor::decode(&target, &c, types);
+            let generic = codec::decode_node(&target, &mut senml_cbor::SenmlCborReader::new(&c), types);
+            prop_assert_eq!(direct, generic);
+        }
+    }
+
+    #[test]
     fn link_format_round_trips(
         links in proptest::collection::vec(
             (proptest::collection::vec(id(), 0..=4),

@@ -258,7 +258,7 @@ pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, Lwm2mJso
 
 /// Decodes `bytes` into a [`Node`] addressed to `path`, typing values through `types`.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    super::decode_node(path, &mut Lwm2mJsonReader::with_types(bytes, types), types)
+    senml::build_node(path, &mut Lwm2mJsonReader::with_types(bytes, types), types)
 }
 
 /// Decodes `bytes` into resolved records (values typed through `types` where known).

@@ -534,6 +534,137 @@ pub(crate) fn collect_records<'a, R: Reader<'a>>(
     Ok(out)
 }
 
+/// Builds the [`Node`](crate::Node) addressed to `target` from a SenML-like reader
+/// (values only, no container events), with the checks and errors of
+/// [`NodeBuilder`](super::NodeBuilder) but without its generality: one object, lists
+/// searched only when IDs arrive out of order.
+pub(crate) fn build_node<'a, R: Reader<'a>>(
+    target: &Path,
+    reader: &mut R,
+    types: &dyn TypeLookup,
+) -> Result<crate::Node, Error> {
+    use crate::{InstanceNode, ResourceInstanceNode, ResourceNode, ResourceValue};
+    if target.is_empty() {
+        return super::decode_node(target, reader, types);
+    }
+    let path_err = |path: Path, reason: &'static str| Err(Error::Path { path, reason });
+    let mut instances: Vec<InstanceNode> = Vec::new();
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        let (path, raw) = match ev {
+            Event::Value { path, value, .. } => (path, value),
+            Event::PathOnly(path) => return path_err(path, "path without a value"),
+            // SenML readers emit no container events.
+            Event::MultipleResource(_) | Event::Instance(_) => continue,
+        };
+        if !target.contains(&path) {
+            return path_err(path, "outside the requested path");
+        }
+        let ids = path.ids();
+        if ids.len() < 3 {
+            return path_err(path, "value at an object or instance path");
+        }
+        let (i, r, ri) = (ids[1], ids[2], ids.get(3).copied());
+        let v = match types.resource_type(ids[0], r) {
+            Some((dt, multiple)) => {
+                if multiple && ri.is_none() {
+                    return path_err(path, "single value for a multiple-instance resource");
+                }
+                if !multiple && ri.is_some() {
+                    return path_err(path, "resource instance of a single-instance resource");
+                }
+                raw.to_value(dt)
+                    .map_err(|source| Error::Value { path, source })?
+            }
+            None => raw.to_value_untyped(),
+        };
+        let k = match instances.last() {
+            Some(last) if last.id == i => instances.len() - 1,
+            Some(last) if last.id > i => instances
+                .iter()
+                .position(|x| x.id == i)
+                .unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        let inst = if k == usize::MAX {
+            instances.push(InstanceNode {
+                id: i,
+                resources: Vec::with_capacity(16),
+            });
+            instances.last_mut().expect("just pushed")
+        } else {
+            &mut instances[k]
+        };
+        let found = match inst.resources.last() {
+            Some(last) if last.id == r => Some(inst.resources.len() - 1),
+            Some(last) if last.id > r => inst.resources.iter().position(|x| x.id == r),
+            _ => None,
+        };
+        match (found, ri) {
+            (None, None) => inst.resources.push(ResourceNode {
+                id: r,
+                value: ResourceValue::Single(v),
+            }),
+            (None, Some(ri)) => inst.resources.push(ResourceNode {
+                id: r,
+                value: ResourceValue::Multiple({
+                    let mut l = Vec::with_capacity(4);
+                    l.push(ResourceInstanceNode { id: ri, value: v });
+                    l
+                }),
+            }),
+            (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
+                (ResourceValue::Multiple(list), Some(ri)) => {
+                    let fresh = match list.last() {
+                        Some(last) if last.id >= ri => !list.iter().any(|x| x.id == ri),
+                        _ => true,
+                    };
+                    if !fresh {
+                        return path_err(path, "duplicate path in payload");
+                    }
+                    list.push(ResourceInstanceNode { id: ri, value: v });
+                }
+                (ResourceValue::Single(_), None) => {
+                    return path_err(path, "duplicate path in payload");
+                }
+                _ => return path_err(path, "value and resource instances at one resource"),
+            },
+        }
+    }
+    let shape = |reason: &str| Error::Shape {
+        path: *target,
+        reason: reason.into(),
+    };
+    let ids = target.ids();
+    Ok(match ids.len() {
+        1 => crate::Node::Object(crate::ObjectNode {
+            id: ids[0],
+            instances,
+        }),
+        2 => crate::Node::Instance(instances.pop().unwrap_or(InstanceNode {
+            id: ids[1],
+            resources: Vec::new(),
+        })),
+        3 => crate::Node::Resource(
+            instances
+                .pop()
+                .and_then(|mut i| i.resources.pop())
+                .ok_or_else(|| shape("no value for the resource"))?,
+        ),
+        _ => {
+            let res = instances
+                .pop()
+                .and_then(|mut i| i.resources.pop())
+                .ok_or_else(|| shape("no value for the resource instance"))?;
+            match res.value {
+                ResourceValue::Multiple(mut l) if l.len() == 1 => {
+                    crate::Node::ResourceInstance(l.remove(0))
+                }
+                _ => return Err(shape("no value for the resource instance")),
+            }
+        }
+    })
+}
+
 fn typed(path: &Path, raw: &RawValue<'_>, types: &dyn TypeLookup) -> Result<Value, Error> {
     let ids = path.ids();
     if ids.len() >= 3
@@ -645,7 +776,15 @@ impl Resolver {
             let mut ids = self.bn_ids;
             let mut len = if self.bn_len == 0 { 0 } else { self.bn_ids_len };
             if parse_ids(rel, &mut ids, &mut len).is_some() {
-                return Path::from_ids(&ids[..len]).map_err(|_| BAD);
+                // Built with constant indices: a path assembled element by element and
+                // then copied whole stalls the CPU's store forwarding.
+                return Ok(match len {
+                    0 => Path::ROOT,
+                    1 => Path::object(ids[0]),
+                    2 => Path::instance(ids[0], ids[1]),
+                    3 => Path::resource(ids[0], ids[1], ids[2]),
+                    _ => Path::resource_instance(ids[0], ids[1], ids[2], ids[3]),
+                });
             }
         }
         if self.bn_too_long {

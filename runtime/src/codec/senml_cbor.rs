@@ -593,7 +593,7 @@ pub fn encode_records_into<R: AsRecordRef>(
 
 /// Decodes `bytes` into a [`Node`] addressed to `path`, typing values through `types`.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    super::decode_node(path, &mut SenmlCborReader::new(bytes), types)
+    senml::build_node(path, &mut SenmlCborReader::new(bytes), types)
 }
 
 /// Decodes `bytes` into resolved records (values typed through `types` where known).

@@ -677,7 +677,7 @@ pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJso
 
 /// Decodes `bytes` into a [`Node`] addressed to `path`, typing values through `types`.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    super::decode_node(path, &mut SenmlJsonReader::new(bytes), types)
+    senml::build_node(path, &mut SenmlJsonReader::new(bytes), types)
 }
 
 /// Decodes `bytes` into resolved records (values typed through `types` where known).
