@@ -8,11 +8,11 @@
 //! * a write view implementing [`Instance`] that holds only the resources a server may write;
 //! * one zero-sized marker type per resource implementing [`Resource`] (and [`Readable`],
 //!   [`Writable`] or [`Executable`]) so single resources can be read and written with types
-//!   ([`read`], [`write`]);
+//!   ([`read()`], [`write()`]);
 //! * Rust enums for enumerated resources, implementing [`Scalar`].
 //!
 //! The functions of this module ([`encode`], [`decode`], [`apply`], [`decode_instances`],
-//! [`encode_instances`], [`read`], [`write`]) are the entry points for those types, and the
+//! [`encode_instances`], [`read()`], [`write()`]) are the entry points for those types, and the
 //! submodules [`field`] and [`check`] hold the helpers generated code calls so it stays small.
 
 use alloc::borrow::Cow;
