@@ -20,7 +20,9 @@ use alloc::vec::Vec;
 
 use base64::Engine as _;
 
-use super::senml::{self, AsRecordRef, Record, Resolver, Walker, codec_error};
+use super::senml::{
+    self, AsRecordRef, RawRecord, RawRecords, Record, Resolver, Walker, codec_error,
+};
 use super::senml_json::{
     B64STD_LENIENT, Json, JsonErr, push_base64, push_f64, push_i64, push_str, push_time, push_u64,
 };
@@ -363,7 +365,7 @@ impl<'a, 't> Lwm2mJsonReader<'a, 't> {
         Ok(())
     }
 
-    fn entry(&mut self) -> Result<Event<'a>, JsonErr> {
+    fn entry(&mut self) -> Result<RawRecord<'a>, JsonErr> {
         let j = &mut self.json;
         j.peek();
         let start = j.pos;
@@ -426,23 +428,34 @@ impl<'a, 't> Lwm2mJsonReader<'a, 't> {
         let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
         let time = self.res.time(t);
         let Some((mut value, at)) = value else {
-            return Ok(Event::PathOnly(path));
+            return Ok(RawRecord {
+                path,
+                value: None,
+                time,
+            });
         };
-        if let RawValue::Str(s) = &value {
-            let ids = path.ids();
-            if ids.len() >= 3
-                && let Some((DataType::Opaque, _)) = self.types.resource_type(ids[0], ids[2])
-            {
-                let bytes = B64STD_LENIENT
-                    .decode(s.as_bytes())
-                    .map_err(|_| (at, "sv of an Opaque resource is not valid base64"))?;
-                value = RawValue::Opaque(Cow::Owned(bytes));
-            }
+        if let RawValue::Str(s) = &value
+            && path.len() >= 3
+            && let Some((DataType::Opaque, _)) = self.types.resource_type(path.id(0), path.id(2))
+        {
+            let bytes = B64STD_LENIENT
+                .decode(s.as_bytes())
+                .map_err(|_| (at, "sv of an Opaque resource is not valid base64"))?;
+            value = RawValue::Opaque(Cow::Owned(bytes));
         }
-        Ok(Event::Value { path, value, time })
+        Ok(RawRecord {
+            path,
+            value: Some(value),
+            time,
+        })
     }
 
-    fn step(&mut self) -> Result<Option<Event<'a>>, JsonErr> {
+    fn fail(&mut self, (offset, reason): JsonErr) -> Lwm2mJsonError {
+        self.state = State::Done;
+        Lwm2mJsonError::new(offset, reason)
+    }
+
+    fn step(&mut self) -> Result<Option<RawRecord<'a>>, JsonErr> {
         match self.state {
             State::Done => return Ok(None),
             State::Start => {
@@ -472,9 +485,16 @@ impl<'a> Reader<'a> for Lwm2mJsonReader<'a, '_> {
     type Error = Lwm2mJsonError;
 
     fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error> {
-        self.step().map_err(|(offset, reason)| {
-            self.state = State::Done;
-            Lwm2mJsonError::new(offset, reason)
-        })
+        match self.step() {
+            Ok(r) => Ok(r.map(RawRecord::into_event)),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+}
+
+impl<'a> RawRecords<'a> for Lwm2mJsonReader<'a, '_> {
+    #[inline]
+    fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error> {
+        self.step().map_err(|e| self.fail(e).into())
     }
 }

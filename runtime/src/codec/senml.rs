@@ -538,7 +538,7 @@ pub(crate) fn collect_records<'a, R: Reader<'a>>(
 /// (values only, no container events), with the checks and errors of
 /// [`NodeBuilder`](super::NodeBuilder) but without its generality: one object, lists
 /// searched only when IDs arrive out of order.
-pub(crate) fn build_node<'a, R: Reader<'a>>(
+pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
     target: &Path,
     reader: &mut R,
     types: &dyn TypeLookup,
@@ -547,33 +547,38 @@ pub(crate) fn build_node<'a, R: Reader<'a>>(
     if target.is_empty() {
         return super::decode_node(target, reader, types);
     }
-    let path_err = |path: Path, reason: &'static str| Err(Error::Path { path, reason });
+    let path_err = |path: &Packed, reason: &'static str| {
+        Err(Error::Path {
+            path: path.path(),
+            reason,
+        })
+    };
+    let packed_target = Packed::from_path(target);
     let mut instances: Vec<InstanceNode> = Vec::new();
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        let (path, raw) = match ev {
-            Event::Value { path, value, .. } => (path, value),
-            Event::PathOnly(path) => return path_err(path, "path without a value"),
-            // SenML readers emit no container events.
-            Event::MultipleResource(_) | Event::Instance(_) => continue,
+    while let Some(rec) = reader.next_raw()? {
+        let p = rec.path;
+        let Some(raw) = rec.value else {
+            return path_err(&p, "path without a value");
         };
-        if !target.contains(&path) {
-            return path_err(path, "outside the requested path");
+        if !packed_target.contains(&p) {
+            return path_err(&p, "outside the requested path");
         }
-        let ids = path.ids();
-        if ids.len() < 3 {
-            return path_err(path, "value at an object or instance path");
+        if p.len() < 3 {
+            return path_err(&p, "value at an object or instance path");
         }
-        let (i, r, ri) = (ids[1], ids[2], ids.get(3).copied());
-        let v = match types.resource_type(ids[0], r) {
+        let (i, r, ri) = (p.id(1), p.id(2), (p.len() == 4).then(|| p.id(3)));
+        let v = match types.resource_type(p.id(0), r) {
             Some((dt, multiple)) => {
                 if multiple && ri.is_none() {
-                    return path_err(path, "single value for a multiple-instance resource");
+                    return path_err(&p, "single value for a multiple-instance resource");
                 }
                 if !multiple && ri.is_some() {
-                    return path_err(path, "resource instance of a single-instance resource");
+                    return path_err(&p, "resource instance of a single-instance resource");
                 }
-                raw.to_value(dt)
-                    .map_err(|source| Error::Value { path, source })?
+                raw.to_value(dt).map_err(|source| Error::Value {
+                    path: p.path(),
+                    source,
+                })?
             }
             None => raw.to_value_untyped(),
         };
@@ -619,14 +624,14 @@ pub(crate) fn build_node<'a, R: Reader<'a>>(
                         _ => true,
                     };
                     if !fresh {
-                        return path_err(path, "duplicate path in payload");
+                        return path_err(&p, "duplicate path in payload");
                     }
                     list.push(ResourceInstanceNode { id: ri, value: v });
                 }
                 (ResourceValue::Single(_), None) => {
-                    return path_err(path, "duplicate path in payload");
+                    return path_err(&p, "duplicate path in payload");
                 }
-                _ => return path_err(path, "value and resource instances at one resource"),
+                _ => return path_err(&p, "value and resource instances at one resource"),
             },
         }
     }
@@ -708,6 +713,99 @@ fn parse_ids(text: &[u8], ids: &mut [u16; 4], len: &mut usize) -> Option<()> {
     Some(())
 }
 
+/// A path as IDs packed in one integer: written and read whole, where a [`Path`] built ID
+/// by ID and then copied stalls the CPU's store forwarding on the decoding hot path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Packed {
+    ids: u64,
+    len: u8,
+}
+
+impl Packed {
+    #[inline]
+    fn new(ids: &[u16; 4], len: usize) -> Self {
+        Packed {
+            ids: u64::from(ids[0])
+                | u64::from(ids[1]) << 16
+                | u64::from(ids[2]) << 32
+                | u64::from(ids[3]) << 48,
+            len: len as u8,
+        }
+    }
+
+    #[inline]
+    fn from_path(p: &Path) -> Self {
+        let mut ids = [0u16; 4];
+        ids[..p.len()].copy_from_slice(p.ids());
+        Packed::new(&ids, p.len())
+    }
+
+    /// Number of IDs.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// ID `k` (0 when absent).
+    #[inline]
+    pub(crate) fn id(&self, k: usize) -> u16 {
+        (self.ids >> (16 * k)) as u16
+    }
+
+    /// Whether `other` equals this path or lies below it.
+    #[inline]
+    pub(crate) fn contains(&self, other: &Packed) -> bool {
+        let mask = match self.len {
+            0 => 0,
+            4 => u64::MAX,
+            n => (1u64 << (16 * u32::from(n))) - 1,
+        };
+        other.len >= self.len && (self.ids ^ other.ids) & mask == 0
+    }
+
+    /// The path.
+    #[inline]
+    pub(crate) fn path(&self) -> Path {
+        let id = |k| self.id(k);
+        match self.len {
+            0 => Path::ROOT,
+            1 => Path::object(id(0)),
+            2 => Path::instance(id(0), id(1)),
+            3 => Path::resource(id(0), id(1), id(2)),
+            _ => Path::resource_instance(id(0), id(1), id(2), id(3)),
+        }
+    }
+}
+
+/// One decoded record before typing.
+#[derive(Clone, Debug)]
+pub(crate) struct RawRecord<'a> {
+    pub(crate) path: Packed,
+    pub(crate) value: Option<RawValue<'a>>,
+    pub(crate) time: Option<f64>,
+}
+
+impl<'a> RawRecord<'a> {
+    #[inline]
+    pub(crate) fn into_event(self) -> Event<'a> {
+        let path = self.path.path();
+        match self.value {
+            Some(value) => Event::Value {
+                path,
+                value,
+                time: self.time,
+            },
+            None => Event::PathOnly(path),
+        }
+    }
+}
+
+/// The record-level interface of the SenML and LwM2M JSON readers.
+pub(crate) trait RawRecords<'a> {
+    /// The next record, `Ok(None)` at the end.
+    fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error>;
+}
+
 /// Base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
 #[derive(Clone, Debug)]
 pub(crate) struct Resolver {
@@ -760,7 +858,7 @@ impl Resolver {
 
     /// The record's path (`bn` + `n`), or a reason.
     #[inline]
-    pub(crate) fn path(&self, n: Option<&str>) -> Result<Path, &'static str> {
+    pub(crate) fn path(&self, n: Option<&str>) -> Result<Packed, &'static str> {
         const BAD: &str = "name is not a LwM2M path (/O, /O/I, /O/I/R or /O/I/R/RI)";
         let n = n.unwrap_or("").as_bytes();
         // Fast path: the split falls on a `/` (Leshan's "/3/0/" + "9", Anjay's "/3/0" +
@@ -778,13 +876,7 @@ impl Resolver {
             if parse_ids(rel, &mut ids, &mut len).is_some() {
                 // Built with constant indices: a path assembled element by element and
                 // then copied whole stalls the CPU's store forwarding.
-                return Ok(match len {
-                    0 => Path::ROOT,
-                    1 => Path::object(ids[0]),
-                    2 => Path::instance(ids[0], ids[1]),
-                    3 => Path::resource(ids[0], ids[1], ids[2]),
-                    _ => Path::resource_instance(ids[0], ids[1], ids[2], ids[3]),
-                });
+                return Ok(Packed::new(&ids, len));
             }
         }
         if self.bn_too_long {
@@ -801,7 +893,7 @@ impl Resolver {
         buf[..self.bn_len].copy_from_slice(&self.bn[..self.bn_len]);
         buf[self.bn_len..total].copy_from_slice(n);
         let text = core::str::from_utf8(&buf[..total]).map_err(|_| BAD)?;
-        text.parse().map_err(|_| BAD)
+        text.parse().map(|p| Packed::from_path(&p)).map_err(|_| BAD)
     }
 
     /// The record's resolved time.
@@ -887,27 +979,45 @@ mod tests {
     #[test]
     fn resolver_concatenates() {
         let mut r = Resolver::new();
-        assert!(r.path(None).is_err());
+        assert!(r.path(None).map(|p| p.path()).is_err());
         r.set_base_name("/3/0");
-        assert_eq!(r.path(Some("/9")), Ok(Path::resource(3, 0, 9)));
+        assert_eq!(
+            r.path(Some("/9")).map(|p| p.path()),
+            Ok(Path::resource(3, 0, 9))
+        );
         r.set_base_name("/3/0/");
-        assert_eq!(r.path(Some("9")), Ok(Path::resource(3, 0, 9)));
-        assert_eq!(r.path(None), Ok(Path::instance(3, 0)));
-        assert!(r.path(Some("x")).is_err());
-        assert_eq!(r.path(Some("6/0")), Ok(Path::resource_instance(3, 0, 6, 0)));
-        assert!(r.path(Some("6/0/1/2")).is_err());
-        assert!(r.path(Some("65535")).is_err());
+        assert_eq!(
+            r.path(Some("9")).map(|p| p.path()),
+            Ok(Path::resource(3, 0, 9))
+        );
+        assert_eq!(r.path(None).map(|p| p.path()), Ok(Path::instance(3, 0)));
+        assert!(r.path(Some("x")).map(|p| p.path()).is_err());
+        assert_eq!(
+            r.path(Some("6/0")).map(|p| p.path()),
+            Ok(Path::resource_instance(3, 0, 6, 0))
+        );
+        assert!(r.path(Some("6/0/1/2")).map(|p| p.path()).is_err());
+        assert!(r.path(Some("65535")).map(|p| p.path()).is_err());
         r.set_base_name("/3/0/1");
-        assert_eq!(r.path(Some("0")), Ok(Path::resource(3, 0, 10)));
-        assert_eq!(r.path(Some("/2")), Ok(Path::resource_instance(3, 0, 1, 2)));
+        assert_eq!(
+            r.path(Some("0")).map(|p| p.path()),
+            Ok(Path::resource(3, 0, 10))
+        );
+        assert_eq!(
+            r.path(Some("/2")).map(|p| p.path()),
+            Ok(Path::resource_instance(3, 0, 1, 2))
+        );
         r.set_base_name("/");
-        assert_eq!(r.path(Some("3")), Ok(Path::object(3)));
-        assert_eq!(r.path(None), Ok(Path::ROOT));
+        assert_eq!(r.path(Some("3")).map(|p| p.path()), Ok(Path::object(3)));
+        assert_eq!(r.path(None).map(|p| p.path()), Ok(Path::ROOT));
         r.set_base_name("");
-        assert_eq!(r.path(Some("/3/0/")), Ok(Path::instance(3, 0)));
-        assert!(r.path(Some("3/0")).is_err());
+        assert_eq!(
+            r.path(Some("/3/0/")).map(|p| p.path()),
+            Ok(Path::instance(3, 0))
+        );
+        assert!(r.path(Some("3/0")).map(|p| p.path()).is_err());
         r.set_base_name("/lwm2m/");
-        assert!(r.path(Some("3")).is_err());
+        assert!(r.path(Some("3")).map(|p| p.path()).is_err());
         assert_eq!(r.time(None), None);
         r.set_base_time(10.0);
         assert_eq!(r.time(Some(5.0)), Some(15.0));

@@ -21,7 +21,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::senml::{
-    self, AsRecordRef, Namer, Names, Naming, Record, Resolver, Walker, codec_error,
+    self, AsRecordRef, Namer, Names, Naming, RawRecord, RawRecords, Record, Resolver, Walker,
+    codec_error,
 };
 use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
@@ -906,7 +907,7 @@ impl<'a> SenmlCborReader<'a> {
         }
     }
 
-    fn end(&mut self) -> Result<Option<Event<'a>>, CErr> {
+    fn end(&mut self) -> Result<Option<RawRecord<'a>>, CErr> {
         self.state = State::Done;
         if self.c.pos != self.c.src.len() {
             return Err((self.c.pos, "unexpected data after the SenML array"));
@@ -914,7 +915,7 @@ impl<'a> SenmlCborReader<'a> {
         Ok(None)
     }
 
-    fn step(&mut self) -> Result<Option<Event<'a>>, CErr> {
+    fn step(&mut self) -> Result<Option<RawRecord<'a>>, CErr> {
         match self.state {
             State::Done => return Ok(None),
             State::Start => {
@@ -939,7 +940,7 @@ impl<'a> SenmlCborReader<'a> {
         self.record().map(Some)
     }
 
-    fn record(&mut self) -> Result<Event<'a>, CErr> {
+    fn record(&mut self) -> Result<RawRecord<'a>, CErr> {
         let (h, start) = self.c.head()?;
         let Head::Map(count) = h else {
             return Err((start, "expected a record map"));
@@ -1036,10 +1037,12 @@ impl<'a> SenmlCborReader<'a> {
         }
         let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
         let time = self.res.time(t);
-        Ok(match value {
-            Some(value) => Event::Value { path, value, time },
-            None => Event::PathOnly(path),
-        })
+        Ok(RawRecord { path, value, time })
+    }
+
+    fn fail(&mut self, (offset, reason): CErr) -> SenmlCborError {
+        self.state = State::Done;
+        SenmlCborError::new(offset, reason)
     }
 }
 
@@ -1047,10 +1050,17 @@ impl<'a> Reader<'a> for SenmlCborReader<'a> {
     type Error = SenmlCborError;
 
     fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error> {
-        self.step().map_err(|(offset, reason)| {
-            self.state = State::Done;
-            SenmlCborError::new(offset, reason)
-        })
+        match self.step() {
+            Ok(r) => Ok(r.map(RawRecord::into_event)),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+}
+
+impl<'a> RawRecords<'a> for SenmlCborReader<'a> {
+    #[inline]
+    fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error> {
+        self.step().map_err(|e| self.fail(e).into())
     }
 }
 

@@ -21,7 +21,8 @@ use alloc::vec::Vec;
 use base64::Engine as _;
 
 use super::senml::{
-    self, AsRecordRef, Namer, Names, Naming, Record, Resolver, Walker, codec_error,
+    self, AsRecordRef, Namer, Names, Naming, RawRecord, RawRecords, Record, Resolver, Walker,
+    codec_error,
 };
 use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
@@ -712,7 +713,7 @@ impl<'a> SenmlJsonReader<'a> {
         }
     }
 
-    fn record(&mut self) -> Result<Event<'a>, JsonErr> {
+    fn record(&mut self) -> Result<RawRecord<'a>, JsonErr> {
         let j = &mut self.json;
         j.peek();
         let start = j.pos;
@@ -807,10 +808,40 @@ impl<'a> SenmlJsonReader<'a> {
         }
         let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
         let time = self.res.time(t);
-        Ok(match value {
-            Some(value) => Event::Value { path, value, time },
-            None => Event::PathOnly(path),
-        })
+        Ok(RawRecord { path, value, time })
+    }
+
+    fn step(&mut self) -> Result<Option<RawRecord<'a>>, JsonErr> {
+        match self.state {
+            State::Done => return Ok(None),
+            State::Start => {
+                self.json
+                    .expect(b'[', "expected '[' (a SenML pack is an array)")?;
+                self.state = State::First;
+                if self.json.eat(b']') {
+                    self.state = State::Done;
+                    self.json.end()?;
+                    return Ok(None);
+                }
+            }
+            State::First => {}
+            State::Next => {
+                if self.json.eat(b']') {
+                    self.state = State::Done;
+                    self.json.end()?;
+                    return Ok(None);
+                }
+                self.json
+                    .expect(b',', "expected ',' or ']' after a record")?;
+            }
+        }
+        self.state = State::Next;
+        self.record().map(Some)
+    }
+
+    fn fail(&mut self, (offset, reason): JsonErr) -> SenmlJsonError {
+        self.state = State::Done;
+        SenmlJsonError::new(offset, reason)
     }
 }
 
@@ -818,37 +849,17 @@ impl<'a> Reader<'a> for SenmlJsonReader<'a> {
     type Error = SenmlJsonError;
 
     fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error> {
-        let r = (|| -> Result<Option<Event<'a>>, JsonErr> {
-            match self.state {
-                State::Done => return Ok(None),
-                State::Start => {
-                    self.json
-                        .expect(b'[', "expected '[' (a SenML pack is an array)")?;
-                    self.state = State::First;
-                    if self.json.eat(b']') {
-                        self.state = State::Done;
-                        self.json.end()?;
-                        return Ok(None);
-                    }
-                }
-                State::First => {}
-                State::Next => {
-                    if self.json.eat(b']') {
-                        self.state = State::Done;
-                        self.json.end()?;
-                        return Ok(None);
-                    }
-                    self.json
-                        .expect(b',', "expected ',' or ']' after a record")?;
-                }
-            }
-            self.state = State::Next;
-            self.record().map(Some)
-        })();
-        r.map_err(|(offset, reason)| {
-            self.state = State::Done;
-            SenmlJsonError::new(offset, reason)
-        })
+        match self.step() {
+            Ok(r) => Ok(r.map(RawRecord::into_event)),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+}
+
+impl<'a> RawRecords<'a> for SenmlJsonReader<'a> {
+    #[inline]
+    fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error> {
+        self.step().map_err(|e| self.fail(e).into())
     }
 }
 
