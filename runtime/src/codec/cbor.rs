@@ -302,6 +302,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads a head.
+    #[inline]
     pub fn head(&mut self) -> Result<Head, FormatError> {
         let offset = self.pos;
         let b = *self

@@ -417,6 +417,7 @@ impl<'a> Lwm2mCborReader<'a> {
         Ok(())
     }
 
+    #[inline]
     fn key(&mut self, base: Path) -> Result<Path, Lwm2mCborError> {
         let h = self.dec.head()?;
         let push = |p: Path, id: u64, off: usize| -> Result<Path, Lwm2mCborError> {
@@ -464,6 +465,7 @@ impl<'a> Lwm2mCborReader<'a> {
         }
     }
 
+    #[inline]
     fn step(&mut self) -> Result<Option<Event<'a>>, Lwm2mCborError> {
         if !self.started {
             self.started = true;
@@ -540,6 +542,7 @@ impl<'a> Lwm2mCborReader<'a> {
 impl<'a> Reader<'a> for Lwm2mCborReader<'a> {
     type Error = Lwm2mCborError;
 
+    #[inline]
     fn next_event(&mut self) -> Result<Option<Event<'a>>, Lwm2mCborError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());

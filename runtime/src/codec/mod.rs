@@ -1239,6 +1239,7 @@ impl NodeBuilder {
         Ok(())
     }
 
+    #[inline]
     fn instances_of(&mut self, object: u16) -> (&mut Vec<crate::InstanceNode>, &mut bool) {
         match self.object {
             Some(o) if o == object => return (&mut self.instances, &mut self.ordered),
@@ -1357,6 +1358,7 @@ impl NodeBuilder {
 /// dozen resources, so this saves the first reallocations.
 pub(crate) const RESOURCES_CAPACITY: usize = 16;
 
+#[inline]
 fn find_instance(list: &[crate::InstanceNode], id: u16, ordered: bool) -> Option<usize> {
     match list.last() {
         None => None,
@@ -1366,6 +1368,7 @@ fn find_instance(list: &[crate::InstanceNode], id: u16, ordered: bool) -> Option
     }
 }
 
+#[inline]
 fn find_resource(list: &[crate::ResourceNode], id: u16, ordered: bool) -> Option<usize> {
     match list.last() {
         None => None,
@@ -1375,6 +1378,7 @@ fn find_resource(list: &[crate::ResourceNode], id: u16, ordered: bool) -> Option
     }
 }
 
+#[inline]
 fn instance_of<'a>(
     list: &'a mut Vec<crate::InstanceNode>,
     id: u16,

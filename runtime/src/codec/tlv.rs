@@ -377,9 +377,17 @@ mod direct {
     use alloc::vec::Vec;
 
     use super::{
-        Error, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Seen, err,
-        parse_header,
+        Error, Hdr, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Seen, err,
+        header_at, header_error,
     };
+
+    #[inline(always)]
+    fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Hdr, Error> {
+        match header_at(buf, pos, limit) {
+            Some(h) => Ok(h),
+            None => Err(header_error(buf, pos, limit).into()),
+        }
+    }
     use crate::codec::{RawValue, TypeLookup};
     use crate::{
         InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode, ResourceValue,
@@ -391,17 +399,27 @@ mod direct {
             .ok_or_else(|| err(pos, "ID 65535 is reserved").into())
     }
 
+    #[inline(always)]
+    fn check_id(id: u16, pos: usize) -> Result<(), Error> {
+        if id == u16::MAX {
+            return Err(err(pos, "ID 65535 is reserved").into());
+        }
+        Ok(())
+    }
+
+    /// The value of `bytes`; the leaf's path is only built for an error.
     #[inline]
     fn convert(
-        path: Path,
         bytes: &[u8],
         ty: Option<(crate::DataType, bool)>,
+        path: impl FnOnce() -> Path,
     ) -> Result<Value, Error> {
         let raw = RawValue::Bytes(bytes);
         match ty {
-            Some((dt, _)) => raw
-                .to_value(dt)
-                .map_err(|source| Error::Value { path, source }),
+            Some((dt, _)) => raw.to_value(dt).map_err(|source| Error::Value {
+                path: path(),
+                source,
+            }),
             None => Ok(raw.to_value_untyped()),
         }
     }
@@ -433,14 +451,16 @@ mod direct {
                 )
                 .into());
             }
-            let p = child(&path, h.id, pos)?;
+            check_id(h.id, pos)?;
             if !seen.insert(h.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
-            let body = pos + h.header_len;
-            let value = convert(p, &buf[body..body + h.len], ty)?;
+            let body = h.body(pos);
+            let value = convert(&buf[body..h.end(pos)], ty, || {
+                path.child(h.id).unwrap_or(path)
+            })?;
             list.push(ResourceInstanceNode { id: h.id, value });
-            pos = body + h.len;
+            pos = h.end(pos);
         }
         Ok(list)
     }
@@ -469,8 +489,8 @@ mod direct {
         let mut pos = start;
         while pos < end {
             let h = parse_header(buf, pos, end)?;
-            let body = pos + h.header_len;
-            let stop = body + h.len;
+            let body = h.body(pos);
+            let stop = h.end(pos);
             match h.kind {
                 KIND_INSTANCE if level == Level::Top => {
                     return Err(err(
@@ -493,21 +513,22 @@ mod direct {
                 }
                 _ => {}
             }
-            let p = child(&path, h.id, pos)?;
+            check_id(h.id, pos)?;
             if !seen.insert(h.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
             let ty = types.resource_type(object, h.id);
+            let p = || path.child(h.id).unwrap_or(path);
             let value = if h.kind == KIND_RESOURCE {
                 if let Some((_, true)) = ty {
                     return Err(Error::Path {
-                        path: p,
+                        path: p(),
                         reason: "single value for a multiple-instance resource",
                     });
                 }
-                ResourceValue::Single(convert(p, &buf[body..stop], ty)?)
+                ResourceValue::Single(convert(&buf[body..stop], ty, p)?)
             } else {
-                ResourceValue::Multiple(multiple(buf, body, stop, p, ty)?)
+                ResourceValue::Multiple(multiple(buf, body, stop, p(), ty)?)
             };
             list.push(ResourceNode { id: h.id, value });
             pos = stop;
@@ -529,7 +550,7 @@ mod direct {
                 let mut pos = 0;
                 while pos < end {
                     let h = parse_header(buf, pos, end)?;
-                    let body = pos + h.header_len;
+                    let body = h.body(pos);
                     match h.kind {
                         KIND_INSTANCE => {}
                         KIND_RESOURCE | KIND_MULTIPLE if pos == 0 => {
@@ -558,7 +579,7 @@ mod direct {
                     if !seen.insert(h.id, buf, pos) {
                         return Err(err(pos, "duplicate ID at one level").into());
                     }
-                    let stop = body + h.len;
+                    let stop = h.end(pos);
                     let resources = resources(buf, body, stop, p, Level::Inside, types)?;
                     instances.push(InstanceNode {
                         id: h.id,
@@ -576,10 +597,10 @@ mod direct {
                     let h = parse_header(buf, 0, end)?;
                     if h.kind == KIND_INSTANCE
                         && Some(h.id) == path.instance_id()
-                        && h.header_len + h.len == end
+                        && h.end(0) == end
                     {
                         let resources =
-                            resources(buf, h.header_len, end, *path, Level::Inside, types)?;
+                            resources(buf, h.body(0), end, *path, Level::Inside, types)?;
                         return Ok(Node::Instance(InstanceNode {
                             id: ids[1],
                             resources,
@@ -601,8 +622,8 @@ mod direct {
                     }));
                 }
                 let h = parse_header(buf, 0, end)?;
-                let body = h.header_len;
-                let stop = body + h.len;
+                let body = h.body(0);
+                let stop = h.end(0);
                 let node = if ids.len() == 3 {
                     if !matches!(h.kind, KIND_RESOURCE | KIND_MULTIPLE) {
                         return Err(err(
@@ -624,7 +645,7 @@ mod direct {
                         }
                         Node::Resource(ResourceNode {
                             id: h.id,
-                            value: ResourceValue::Single(convert(*path, &buf[body..stop], ty)?),
+                            value: ResourceValue::Single(convert(&buf[body..stop], ty, || *path)?),
                         })
                     } else {
                         Node::Resource(ResourceNode {
@@ -656,7 +677,7 @@ mod direct {
                     }
                     Node::ResourceInstance(ResourceInstanceNode {
                         id: h.id,
-                        value: convert(*path, &buf[body..stop], ty)?,
+                        value: convert(&buf[body..stop], ty, || *path)?,
                     })
                 };
                 if stop != end {
@@ -686,6 +707,40 @@ pub struct Header {
 /// Parses the header at `pos`, checking that header and value end by `limit`.
 #[inline]
 pub fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Header, TlvError> {
+    match header_at(buf, pos, limit) {
+        Some(h) => Ok(Header {
+            kind: h.kind,
+            id: h.id,
+            header_len: h.header_len as usize,
+            len: h.len as usize,
+        }),
+        None => Err(header_error(buf, pos, limit)),
+    }
+}
+
+/// A header in registers.
+#[derive(Clone, Copy)]
+struct Hdr {
+    kind: u8,
+    header_len: u8,
+    id: u16,
+    len: u32,
+}
+
+impl Hdr {
+    #[inline(always)]
+    fn body(&self, pos: usize) -> usize {
+        pos + self.header_len as usize
+    }
+    #[inline(always)]
+    fn end(&self, pos: usize) -> usize {
+        pos + self.header_len as usize + self.len as usize
+    }
+}
+
+/// [`parse_header`] without the error: `None` when header or value do not fit.
+#[inline(always)]
+fn header_at(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
     let limit = limit.min(buf.len());
     let avail = limit.saturating_sub(pos);
     // Fast path: six bytes (the longest header) are there.
@@ -703,7 +758,7 @@ pub fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Header, TlvE
     let len_len = ((t >> 3) & 3) as usize;
     let header_len = 1 + id_len + len_len;
     if avail < header_len {
-        return Err(short_header(buf, pos, limit));
+        return None;
     }
     let id = if id_len == 2 {
         u16::from_be_bytes([h[1], h[2]])
@@ -712,20 +767,35 @@ pub fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Header, TlvE
     };
     let f = 1 + id_len;
     let len = match len_len {
-        0 => (t & 7) as usize,
-        1 => h[f] as usize,
-        2 => u16::from_be_bytes([h[f], h[f + 1]]) as usize,
-        _ => u32::from_be_bytes([0, h[f], h[f + 1], h[f + 2]]) as usize,
+        0 => (t & 7) as u32,
+        1 => h[f] as u32,
+        2 => u16::from_be_bytes([h[f], h[f + 1]]) as u32,
+        _ => u32::from_be_bytes([0, h[f], h[f + 1], h[f + 2]]),
     };
-    if avail - header_len < len {
-        return Err(short_value(buf, pos, limit));
+    if avail - header_len < len as usize {
+        return None;
     }
-    Ok(Header {
+    Some(Hdr {
         kind: t >> 6,
+        header_len: header_len as u8,
         id,
-        header_len,
         len,
     })
+}
+
+/// Why [`header_at`] refused the header at `pos`.
+#[cold]
+#[inline(never)]
+fn header_error(buf: &[u8], pos: usize, limit: usize) -> TlvError {
+    let limit = limit.min(buf.len());
+    let avail = limit.saturating_sub(pos);
+    let t = buf.get(pos).copied().unwrap_or(0);
+    let header_len = 2 + ((t >> 5) & 1) as usize + ((t >> 3) & 3) as usize;
+    if avail < header_len {
+        short_header(buf, pos, limit)
+    } else {
+        short_value(buf, pos, limit)
+    }
 }
 
 #[cold]
