@@ -208,15 +208,91 @@ pub fn decode(
         return Err("link-format carries no values: nothing to decode".into());
     }
     check_root(format, path)?;
+    let located = |e: codec::Error| locate(format, path, bytes, registry, e);
     let mut leaves = match timed_leaves(format, path, bytes, registry) {
-        Some(r) => r.map_err(|e| e.to_string())?,
+        Some(r) => r.map_err(located)?,
         None => {
-            let node = codec::decode(format, path, bytes, registry).map_err(|e| e.to_string())?;
+            let node = codec::decode(format, path, bytes, registry).map_err(located)?;
             flatten(path, &node, None)
         }
     };
     sort_leaves(&mut leaves);
     Ok(leaves)
+}
+
+/// Renders a decoding error; a value that does not fit the model gets the byte offset of
+/// the value in the payload when the format's reader lends the value's own bytes (TLV,
+/// text/plain and octet-stream values, strings and byte strings of the other formats).
+fn locate(
+    format: ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    types: &dyn TypeLookup,
+    err: codec::Error,
+) -> String {
+    let codec::Error::Value { path: at, .. } = &err else {
+        return err.to_string();
+    };
+    let offset = match format {
+        ContentFormat::Tlv => find_value(&mut codec::tlv::TlvReader::new(path, bytes), at, bytes),
+        ContentFormat::Text => {
+            find_value(&mut codec::text::TextReader::new(path, bytes), at, bytes)
+        }
+        ContentFormat::Opaque => find_value(
+            &mut codec::opaque::OpaqueReader::new(path, bytes),
+            at,
+            bytes,
+        ),
+        ContentFormat::Cbor => {
+            find_value(&mut codec::cbor::CborReader::new(path, bytes), at, bytes)
+        }
+        ContentFormat::Lwm2mCbor => find_value(
+            &mut codec::lwm2m_cbor::Lwm2mCborReader::new(bytes),
+            at,
+            bytes,
+        ),
+        ContentFormat::SenmlCbor => find_value(
+            &mut codec::senml_cbor::SenmlCborReader::new(bytes),
+            at,
+            bytes,
+        ),
+        ContentFormat::SenmlJson => find_value(
+            &mut codec::senml_json::SenmlJsonReader::new(bytes),
+            at,
+            bytes,
+        ),
+        ContentFormat::Lwm2mJson => find_value(
+            &mut codec::lwm2m_json::Lwm2mJsonReader::with_types(bytes, types),
+            at,
+            bytes,
+        ),
+        _ => None,
+    };
+    match offset {
+        Some(o) => format!("{format} at byte {o}: {err}"),
+        None => err.to_string(),
+    }
+}
+
+/// The byte offset of the first value at `at`, if the reader lends the value's bytes
+/// from the payload.
+fn find_value<'a, R: Reader<'a>>(reader: &mut R, at: &Path, bytes: &[u8]) -> Option<usize> {
+    while let Ok(Some(ev)) = reader.next_event() {
+        if let Event::Value { path, value, .. } = ev
+            && path == *at
+        {
+            let slice: &[u8] = match &value {
+                RawValue::Bytes(b) => b,
+                RawValue::Text(t) => t.as_bytes(),
+                RawValue::Str(std::borrow::Cow::Borrowed(s)) => s.as_bytes(),
+                RawValue::Opaque(std::borrow::Cow::Borrowed(b)) => b,
+                _ => return None,
+            };
+            let (start, p) = (bytes.as_ptr() as usize, slice.as_ptr() as usize);
+            return (p >= start && p + slice.len() <= start + bytes.len()).then(|| p - start);
+        }
+    }
+    None
 }
 
 fn sort_leaves(leaves: &mut [Leaf]) {

@@ -33,13 +33,13 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "tlv", "-p", "/3/0/9", "c30957000000"],
         "",
-        "/3/0/9: invalid length 3 for type Integer",
+        "tlv at byte 2: /3/0/9: invalid length 3 for type Integer",
     ),
     // CBOR
     (
         &["decode", "-f", "cbor", "-p", "/3/0/9", "63414243"],
         "",
-        "/3/0/9: expected a value of type Integer, found a string",
+        "cbor at byte 1: /3/0/9: expected a value of type Integer, found a string",
     ),
     (
         &["decode", "-f", "cbor", "-p", "/3/0/9", "1857ff"],
@@ -55,7 +55,7 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "text", "-p", "/3/0/9", "8x7"],
         "",
-        "/3/0/9: invalid Integer text",
+        "text at byte 0: /3/0/9: invalid Integer text",
     ),
     (
         &["decode", "-f", "text", "-p", "/3/0", "87"],
@@ -65,7 +65,7 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "opaque", "-p", "/3/0/9", "57"],
         "",
-        "/3/0/9: expected a value of type Integer, found opaque bytes",
+        "opaque at byte 0: /3/0/9: expected a value of type Integer, found opaque bytes",
     ),
     // LwM2M CBOR
     (
@@ -88,6 +88,16 @@ const CASES: &[(&[&str], &str, &str)] = &[
         &["decode", "-f", "senml-json", "-p", "/3/0"],
         r#"[{"n":"/3/0/9","vs":87}]"#,
         "senml-json at byte 20: expected a string",
+    ),
+    (
+        &["decode", "-f", "senml-json", "-p", "/3/0"],
+        r#"[{"n":"/3/0/9","vs":"87"}]"#,
+        "senml-json at byte 21: /3/0/9: expected a value of type Integer, found a string",
+    ),
+    (
+        &["decode", "-f", "lwm2m-cbor", "-p", "/3/0", "a1830300096141"],
+        "",
+        "lwm2m-cbor at byte 6: /3/0/9: expected a value of type Integer, found a string",
     ),
     (
         &["decode", "-f", "senml-json", "-p", "/3/0"],
