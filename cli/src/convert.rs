@@ -7,8 +7,8 @@ use crate::payload::{self, ModelArgs};
 /// Arguments of `ucifi convert`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Input as for `ucifi decode` (hex for binary formats, text for text formats, --raw for
-bytes on stdin); output as for `ucifi encode` (hex or text; --raw-out for bytes).
+Input as for `ucifi decode` (hex for binary formats, text for text formats, --hex for
+hex whatever the format, --raw for bytes on stdin); output as for `ucifi encode` (hex or text; --raw-out for bytes).
 Timestamps survive between senml-json, senml-cbor and lwm2m-json; other formats cannot
 carry them and are refused.
 
@@ -33,6 +33,9 @@ pub struct Args {
     /// Read the payload bytes from stdin exactly as they are.
     #[arg(long, conflicts_with = "payload")]
     pub raw: bool,
+    /// The payload is hex even for a text format (e.g. a captured SenML JSON payload).
+    #[arg(long, conflicts_with = "raw")]
+    pub hex: bool,
     /// Write the output bytes exactly (no hex, no trailing newline).
     #[arg(long)]
     pub raw_out: bool,
@@ -46,7 +49,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let to = payload::parse_format(&args.to)?;
     let path = payload::parse_path(&args.path)?;
     let registry = payload::load_registry(&args.models.models)?;
-    let bytes = payload::read_input(from, args.payload.as_deref(), args.raw)?;
+    let bytes = payload::read_input(
+        from,
+        args.payload.as_deref(),
+        payload::InputForm::from_flags(args.raw, args.hex),
+    )?;
     let leaves = payload::decode(from, &path, &bytes, &registry)?;
     let out = payload::encode(to, &path, &leaves, &registry)?;
     payload::write_output(to, &out, args.raw_out)?;

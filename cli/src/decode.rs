@@ -9,7 +9,7 @@ use crate::payload::{self, ModelArgs};
 #[command(after_help = "\
 Input: HEX on the command line, or on stdin (hex text; with --raw the payload bytes as
 they are). For text formats (text, senml-json, lwm2m-json) the argument or stdin is the
-payload text itself.
+payload text itself, unless --hex is given.
 
 Output: a JSON array of records sorted by path, each with \"n\" (the full path), one of
 v (numbers; Time as seconds), vs, vb, vd (opaque, base64url without padding) or vlo
@@ -35,6 +35,9 @@ pub struct Args {
     /// Read the payload bytes from stdin exactly as they are.
     #[arg(long, conflicts_with = "payload")]
     pub raw: bool,
+    /// The payload is hex even for a text format (e.g. a captured SenML JSON payload).
+    #[arg(long, conflicts_with = "raw")]
+    pub hex: bool,
     #[command(flatten)]
     pub models: ModelArgs,
 }
@@ -44,7 +47,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let format = payload::parse_format(&args.format)?;
     let path = payload::parse_path(&args.path)?;
     let registry = payload::load_registry(&args.models.models)?;
-    let bytes = payload::read_input(format, args.payload.as_deref(), args.raw)?;
+    let bytes = payload::read_input(
+        format,
+        args.payload.as_deref(),
+        payload::InputForm::from_flags(args.raw, args.hex),
+    )?;
     let leaves = payload::decode(format, &path, &bytes, &registry)?;
     let text = payload::senml_json(&leaves)?;
     payload::write_stdout(text.as_bytes())?;

@@ -43,7 +43,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let format = payload::parse_format(&args.format)?;
     let path = payload::parse_path(&args.path)?;
     let registry = payload::load_registry(&args.models.models)?;
-    let json = payload::read_input(ContentFormat::SenmlJson, args.input.as_deref(), false)?;
+    let json = payload::read_input(
+        ContentFormat::SenmlJson,
+        args.input.as_deref(),
+        payload::InputForm::Natural,
+    )?;
     let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &registry)?;
     let bytes = payload::encode(format, &path, &leaves, &registry)?;
     payload::write_output(format, &bytes, args.raw)?;

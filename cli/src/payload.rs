@@ -107,15 +107,42 @@ fn check_root(format: ContentFormat, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// How the input payload is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputForm {
+    /// Hex for binary formats, the text itself for text formats.
+    Natural,
+    /// Hex whatever the format (`--hex`).
+    Hex,
+    /// The payload bytes on stdin exactly (`--raw`).
+    Raw,
+}
+
+impl InputForm {
+    /// From the `--raw` and `--hex` flags.
+    pub fn from_flags(raw: bool, hex: bool) -> Self {
+        match (raw, hex) {
+            (true, _) => InputForm::Raw,
+            (false, true) => InputForm::Hex,
+            (false, false) => InputForm::Natural,
+        }
+    }
+}
+
 /// Reads the input payload of `format`.
 ///
-/// * `arg` given: hex for binary formats, the payload text itself for text formats;
-/// * otherwise stdin: with `raw`, the bytes as they are; else hex text for binary formats
-///   and the payload text for text formats (one trailing newline removed).
-pub fn read_input(format: ContentFormat, arg: Option<&str>, raw: bool) -> Result<Vec<u8>, String> {
-    let text_format = format.is_text();
+/// * `arg` given: hex for binary formats (and with [`InputForm::Hex`]), the payload text
+///   itself for text formats;
+/// * otherwise stdin: with [`InputForm::Raw`] the bytes as they are; else hex text, or for
+///   text formats the payload text (one trailing newline removed).
+pub fn read_input(
+    format: ContentFormat,
+    arg: Option<&str>,
+    form: InputForm,
+) -> Result<Vec<u8>, String> {
+    let as_text = format.is_text() && form == InputForm::Natural;
     if let Some(a) = arg {
-        return if text_format {
+        return if as_text {
             Ok(a.as_bytes().to_vec())
         } else {
             parse_hex(a)
@@ -126,10 +153,10 @@ pub fn read_input(format: ContentFormat, arg: Option<&str>, raw: bool) -> Result
         .lock()
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read stdin: {e}"))?;
-    if raw {
+    if form == InputForm::Raw {
         return Ok(bytes);
     }
-    if text_format {
+    if as_text {
         strip_newline(&mut bytes);
         Ok(bytes)
     } else {

@@ -374,6 +374,27 @@ fn input_forms() {
     // Text formats: the text itself; one trailing newline on stdin is not part of it.
     let got = ok(&["decode", "--format", "text", "--path", "/3/0/9"], b"87\n");
     assert_eq!(got, BATTERY.canonical);
+    // --hex: a text format given as hex.
+    let got = ok(
+        &[
+            "decode",
+            "--format",
+            "senml-json",
+            "--path",
+            "/3/0/9",
+            "--hex",
+            "5b7b226e223a222f332f302f39222c2276223a38377d5d",
+        ],
+        b"",
+    );
+    assert_eq!(got, BATTERY.canonical);
+    let got = ok(
+        &[
+            "convert", "--from", "110", "--to", "0", "--path", "/3/0/9", "--hex",
+        ],
+        b"5b7b226e223a222f332f302f39222c2276223a38377d5d\n",
+    );
+    assert_eq!(got, "87\n");
     // Raw output.
     let (code, out, _) = ucifi(
         &["encode", "--format", "opaque", "--path", "/5/0/0", "--raw"],
