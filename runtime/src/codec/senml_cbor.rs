@@ -39,10 +39,9 @@ pub trait CborSink {
     fn written(&self) -> usize;
     /// Appends bytes; `false` when there is no room.
     fn put(&mut self, bytes: &[u8]) -> bool;
-    /// Appends the first `n` bytes of `block`; `false` when there is no room.
-    #[inline]
-    fn put_prefix(&mut self, block: &[u8; 96], n: usize) -> bool {
-        self.put(&block[..n])
+    /// Appends one byte; `false` when there is no room.
+    fn put_byte(&mut self, b: u8) -> bool {
+        self.put(&[b])
     }
     /// Replaces the `gap` bytes reserved at `start` by `head` (not longer than `gap`),
     /// moving what follows.
@@ -51,12 +50,8 @@ pub trait CborSink {
 
 impl CborSink for Vec<u8> {
     #[inline]
-    fn put_prefix(&mut self, block: &[u8; 96], n: usize) -> bool {
-        // A copy of constant size compiles to a few vector moves; a copy of `n` bytes
-        // would be a library call, the main cost of encoding small records.
-        let len = self.len();
-        self.extend_from_slice(block);
-        self.truncate(len + n);
+    fn put_byte(&mut self, b: u8) -> bool {
+        self.push(b);
         true
     }
     fn written(&self) -> usize {
@@ -95,6 +90,17 @@ impl<'b> SliceSink<'b> {
 impl CborSink for SliceSink<'_> {
     fn written(&self) -> usize {
         self.len
+    }
+    #[inline]
+    fn put_byte(&mut self, b: u8) -> bool {
+        match self.buf.get_mut(self.len) {
+            Some(x) => {
+                *x = b;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
     }
     fn put(&mut self, bytes: &[u8]) -> bool {
         match self.buf.get_mut(self.len..self.len + bytes.len()) {
@@ -226,18 +232,20 @@ fn float_bytes(v: f64) -> ([u8; 9], usize) {
     (b, 9)
 }
 
-/// One record's bytes, built on the stack and handed to the sink in few pieces (small
-/// copies of variable length are what costs most when encoding).
-struct Rec {
-    b: [u8; 96],
-    n: usize,
+/// Writes one record's small items byte by byte straight into the sink: short copies of
+/// variable length are library calls, and bytes gathered in a buffer and then copied
+/// whole stall the CPU's store forwarding.
+struct Rec<'s, S: CborSink> {
+    out: &'s mut S,
+    full: bool,
 }
 
-impl Rec {
+impl<S: CborSink> Rec<'_, S> {
     #[inline]
     fn byte(&mut self, x: u8) {
-        self.b[self.n] = x;
-        self.n += 1;
+        if !self.out.put_byte(x) {
+            self.full = true;
+        }
     }
 
     #[inline]
@@ -250,16 +258,19 @@ impl Rec {
             self.byte(v as u8);
         } else if v < 0x1_0000 {
             self.byte(m | 25);
-            self.b[self.n..self.n + 2].copy_from_slice(&(v as u16).to_be_bytes());
-            self.n += 2;
+            for x in (v as u16).to_be_bytes() {
+                self.byte(x);
+            }
         } else if v < 0x1_0000_0000 {
             self.byte(m | 26);
-            self.b[self.n..self.n + 4].copy_from_slice(&(v as u32).to_be_bytes());
-            self.n += 4;
+            for x in (v as u32).to_be_bytes() {
+                self.byte(x);
+            }
         } else {
             self.byte(m | 27);
-            self.b[self.n..self.n + 8].copy_from_slice(&v.to_be_bytes());
-            self.n += 8;
+            for x in v.to_be_bytes() {
+                self.byte(x);
+            }
         }
     }
 
@@ -288,21 +299,31 @@ impl Rec {
         }
     }
 
+    /// A label byte and a short text (at most 25 bytes).
+    #[inline]
+    fn short_text(&mut self, label: &[u8], text: &[u8]) {
+        for &x in label {
+            self.byte(x);
+        }
+        self.head(3, text.len() as u64);
+        for &x in text {
+            self.byte(x);
+        }
+    }
+
     /// A label byte and a name as a text string.
     #[inline]
     fn name(&mut self, label: u8, name: &senml::Name) {
-        self.byte(label);
-        let at = self.n;
-        let n = name.render_at(&mut self.b, at + 1);
-        if n < 24 {
-            self.b[at] = 0x60 | n as u8;
-            self.n = at + 1 + n;
-        } else {
-            // `/65534/65534/65534/65534` is 24 bytes: a one-byte length follows the head.
-            self.b.copy_within(at + 1..at + 1 + n, at + 2);
-            self.b[at] = 0x78;
-            self.b[at + 1] = n as u8;
-            self.n = at + 2 + n;
+        let mut buf = [0u8; 32];
+        let n = name.render(&mut buf);
+        self.short_text(&[label], &buf[..n]);
+    }
+
+    /// Long data, copied at once.
+    #[inline]
+    fn long(&mut self, data: &[u8]) {
+        if !self.out.put(data) {
+            self.full = true;
         }
     }
 }
@@ -324,7 +345,7 @@ fn write_record<S: CborSink>(
     t: Option<f64>,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), SenmlCborError> {
-    let mut e = Rec { b: [0; 96], n: 0 };
+    let mut e = Rec { out, full: false };
     let count = names.bn.is_some() as u8
         + bt.is_some() as u8
         + names.n.is_some() as u8
@@ -345,64 +366,55 @@ fn write_record<S: CborSink>(
         e.byte(0x06);
         e.time(t);
     }
-    let tail: &[u8] = match value {
-        None => &[],
+    match value {
+        None => {}
         Some(ValueRef::String(s) | ValueRef::Corelnk(s)) => {
             e.byte(0x03);
             e.head(3, s.len() as u64);
-            s.as_bytes()
+            e.long(s.as_bytes());
         }
         Some(ValueRef::Integer(v)) => {
             e.byte(0x02);
             e.int(v);
-            &[]
         }
         Some(ValueRef::Time(v)) => {
             e.byte(0x02);
             e.int(v.0);
-            &[]
         }
         Some(ValueRef::UnsignedInteger(v)) => {
             e.byte(0x02);
             e.head(0, v);
-            &[]
         }
         Some(ValueRef::Float(v)) => {
             e.byte(0x02);
             e.float(v);
-            &[]
         }
         Some(ValueRef::Boolean(v)) => {
             e.byte(0x04);
             e.byte(if v { 0xF5 } else { 0xF4 });
-            &[]
         }
         Some(ValueRef::Opaque(b)) => {
             e.byte(0x08);
             e.head(2, b.len() as u64);
-            b
+            e.long(b);
         }
         Some(ValueRef::Objlnk(l)) => {
-            for x in [0x63, b'v', b'l', b'o'] {
-                e.byte(x);
-            }
-            let at = e.n;
-            let mut len = senml::write_u16(&mut e.b[at + 1..], l.object_id);
-            e.b[at + 1 + len] = b':';
+            let mut buf = [0u8; 12];
+            let mut len = senml::write_u16(&mut buf, l.object_id);
+            buf[len] = b':';
             len += 1;
-            len += senml::write_u16(&mut e.b[at + 1 + len..], l.instance_id);
-            e.b[at] = 0x60 | len as u8;
-            e.n = at + 1 + len;
-            &[]
+            len += senml::write_u16(&mut buf[len..], l.instance_id);
+            e.short_text(&[0x63, b'v', b'l', b'o'], &buf[..len]);
         }
-    };
-    if !out.put_prefix(&e.b, e.n) {
-        return Err(SenmlCborError::new(out.written(), "output buffer full"));
     }
-    if !tail.is_empty() {
-        put(out, tail)?;
+    if e.full {
+        return Err(SenmlCborError::new(out_len(e.out), "output buffer full"));
     }
     Ok(())
+}
+
+fn out_len<S: CborSink>(out: &S) -> usize {
+    out.written()
 }
 
 /// Room reserved for the array head, fixed by `finish` once the record count is known.

@@ -369,12 +369,34 @@ fn hex4(src: &[u8], at: usize) -> Option<u32> {
     Some(v)
 }
 
+/// Whether `b` holds a byte that JSON strings escape (`"`, `\\`, control characters),
+/// checked eight bytes at a time.
+#[inline]
+fn needs_escape(b: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Any byte < 0x20: (x - 0x20..) borrows into a high bit that x lacks.
+        let lt = x.wrapping_sub(LO * 0x20) & !x & HI != 0;
+        if lt || has_zero(x ^ (LO * u64::from(b'"'))) || has_zero(x ^ (LO * u64::from(b'\\'))) {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
 /// Appends `s` as a JSON string literal.
 #[inline]
 pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(bytes) {
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
@@ -419,13 +441,9 @@ pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
 /// Appends an unsigned integer.
 #[inline]
 pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
-    if v <= u64::from(u16::MAX) {
-        let mut buf = [0u8; 5];
-        let n = senml::write_u16(&mut buf, v as u16);
-        out.extend_from_slice(&buf[..n]);
-    } else {
-        let mut buf = [0u8; 20];
-        out.extend_from_slice(senml::write_u64(&mut buf, v));
+    let mut buf = [0u8; 20];
+    for &b in senml::write_u64(&mut buf, v) {
+        out.push(b);
     }
 }
 
@@ -486,9 +504,12 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
 
 #[inline]
 fn push_name(out: &mut Vec<u8>, name: &senml::Name) {
+    // Byte by byte: short variable-length copies are library calls.
     let mut buf = [0u8; 32];
     let n = name.render(&mut buf);
-    out.extend_from_slice(&buf[..n]);
+    for &b in &buf[..n] {
+        out.push(b);
+    }
 }
 
 #[inline]
