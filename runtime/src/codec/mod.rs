@@ -1072,6 +1072,8 @@ pub struct NodeBuilder {
     // Whether every list so far received its IDs in ascending order: then "not after the
     // last one" proves absence without a scan.
     ordered: bool,
+    // The last type lookup: (object, resource, result).
+    last_type: Option<(u16, u16, Option<(DataType, bool)>)>,
 }
 
 impl NodeBuilder {
@@ -1083,6 +1085,7 @@ impl NodeBuilder {
             instances: Vec::new(),
             others: Vec::new(),
             ordered: true,
+            last_type: None,
         }
     }
 
@@ -1101,7 +1104,16 @@ impl NodeBuilder {
                     });
                 }
                 let (o, i, r) = (ids[0], ids[1], ids[2]);
-                let v = match types.resource_type(o, r) {
+                // Resource instances of one resource arrive together: look the type up once.
+                let ty = match self.last_type {
+                    Some((lo, lr, t)) if lo == o && lr == r => t,
+                    _ => {
+                        let t = types.resource_type(o, r);
+                        self.last_type = Some((o, r, t));
+                        t
+                    }
+                };
+                let v = match ty {
                     Some((dt, multiple)) => {
                         if multiple && ids.len() == 3 {
                             return Err(Error::Path {
