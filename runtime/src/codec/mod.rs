@@ -1073,8 +1073,11 @@ pub struct NodeBuilder {
     // last one" proves absence without a scan.
     ordered: bool,
     // The last type lookup: (object, resource, result).
-    last_type: Option<(u16, u16, Option<(DataType, bool)>)>,
+    last_type: Option<(u16, u16, ModelFacts)>,
 }
+
+/// What a [`TypeLookup`] says about one resource.
+type ModelFacts = Option<(DataType, bool)>;
 
 impl NodeBuilder {
     /// A builder for a payload addressed to `path` (`/O`, `/O/I`, `/O/I/R` or `/O/I/R/RI`).
