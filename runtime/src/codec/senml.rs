@@ -18,10 +18,11 @@
 //!   relative `t` (omitted when 0); otherwise each timed record carries an absolute `t`.
 
 use alloc::collections::BTreeSet;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef};
-use crate::{Path, Value};
+use crate::{DataType, Path, Value};
 
 /// One resolved SenML record with an owned value.
 #[derive(Clone, Debug, PartialEq)]
@@ -575,10 +576,22 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
                 if !multiple && ri.is_some() {
                     return path_err(&p, "resource instance of a single-instance resource");
                 }
-                raw.to_value(dt).map_err(|source| Error::Value {
-                    path: p.path(),
-                    source,
-                })?
+                // The common cases inline (same results as `to_value`), the rest through it.
+                match (dt, &raw) {
+                    (DataType::String, RawValue::Str(s)) => Value::String(String::from(&**s)),
+                    (DataType::Integer, RawValue::Integer(v)) if i64::try_from(*v).is_ok() => {
+                        Value::Integer(*v as i64)
+                    }
+                    (DataType::Time, RawValue::Integer(v)) if i64::try_from(*v).is_ok() => {
+                        Value::Time(crate::Time(*v as i64))
+                    }
+                    (DataType::Float, RawValue::Float(f)) => Value::Float(*f),
+                    (DataType::Boolean, RawValue::Boolean(b)) => Value::Boolean(*b),
+                    _ => raw.to_value(dt).map_err(|source| Error::Value {
+                        path: p.path(),
+                        source,
+                    })?,
+                }
             }
             None => raw.to_value_untyped(),
         };
