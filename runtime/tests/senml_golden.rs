@@ -450,6 +450,12 @@ fn senml_cbor_errors() {
     for &(payload, offset, reason) in cases {
         assert_eq!(cbor_err(payload), (offset, reason.into()), "{payload}");
     }
+    // Labels in a longer form than needed are still understood.
+    let long = hex("81 A2 18 00 66 2F 33 2F 30 2F 39 18 02 19 00 57");
+    assert_eq!(
+        senml_cbor::decode_records(&long, &NoModel).unwrap(),
+        [Record::new(Path::resource(3, 0, 9), Value::Integer(87))]
+    );
     // Indefinite text chunks and unknown labels of any kind are accepted.
     let ok = hex("81 A4 00 7F 62 2F 33 64 2F 30 2F 39 FF 18 63 A1 01 82 40 F6 01 61 25 02 01");
     assert_eq!(

@@ -340,7 +340,7 @@ impl<'a, 't> Lwm2mJsonReader<'a, 't> {
                 match bit {
                     1 => {
                         let bn = j.string()?;
-                        self.res.set_base_name(&bn);
+                        self.res.set_base_name(bn.as_bytes());
                     }
                     2 => self.res.set_base_time(j.number()?.to_f64()),
                     4 => {
@@ -425,7 +425,10 @@ impl<'a, 't> Lwm2mJsonReader<'a, 't> {
                 break;
             }
         }
-        let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
+        let path = self
+            .res
+            .path(n.as_deref().map(str::as_bytes))
+            .map_err(|r| (start, r))?;
         let time = self.res.time(t);
         let Some((mut value, at)) = value else {
             return Ok(RawRecord {

@@ -845,7 +845,7 @@ impl Resolver {
         }
     }
 
-    pub(crate) fn set_base_name(&mut self, bn: &str) {
+    pub(crate) fn set_base_name(&mut self, bn: &[u8]) {
         self.bn_form = None;
         if bn.len() > self.bn.len() {
             self.bn_too_long = true;
@@ -853,9 +853,9 @@ impl Resolver {
             return;
         }
         self.bn_too_long = false;
-        self.bn[..bn.len()].copy_from_slice(bn.as_bytes());
+        self.bn[..bn.len()].copy_from_slice(bn);
         self.bn_len = bn.len();
-        let b = bn.as_bytes();
+        let b = bn;
         if let Some(rest) = b.strip_prefix(b"/") {
             self.bn_ids_len = 0;
             let trailing = rest.last() == Some(&b'/') || rest.is_empty();
@@ -871,9 +871,9 @@ impl Resolver {
 
     /// The record's path (`bn` + `n`), or a reason.
     #[inline]
-    pub(crate) fn path(&self, n: Option<&str>) -> Result<Packed, &'static str> {
+    pub(crate) fn path(&self, n: Option<&[u8]>) -> Result<Packed, &'static str> {
         const BAD: &str = "name is not a LwM2M path (/O, /O/I, /O/I/R or /O/I/R/RI)";
-        let n = n.unwrap_or("").as_bytes();
+        let n = n.unwrap_or(b"");
         // Fast path: the split falls on a `/` (Leshan's "/3/0/" + "9", Anjay's "/3/0" +
         // "/9", or a full name without base).
         let rel = match (self.bn_len, self.bn_form) {
@@ -993,44 +993,51 @@ mod tests {
     fn resolver_concatenates() {
         let mut r = Resolver::new();
         assert!(r.path(None).map(|p| p.path()).is_err());
-        r.set_base_name("/3/0");
+        r.set_base_name(b"/3/0");
         assert_eq!(
-            r.path(Some("/9")).map(|p| p.path()),
+            r.path(Some(b"/9".as_slice())).map(|p| p.path()),
             Ok(Path::resource(3, 0, 9))
         );
-        r.set_base_name("/3/0/");
+        r.set_base_name(b"/3/0/");
         assert_eq!(
-            r.path(Some("9")).map(|p| p.path()),
+            r.path(Some(b"9".as_slice())).map(|p| p.path()),
             Ok(Path::resource(3, 0, 9))
         );
         assert_eq!(r.path(None).map(|p| p.path()), Ok(Path::instance(3, 0)));
-        assert!(r.path(Some("x")).map(|p| p.path()).is_err());
+        assert!(r.path(Some(b"x".as_slice())).map(|p| p.path()).is_err());
         assert_eq!(
-            r.path(Some("6/0")).map(|p| p.path()),
+            r.path(Some(b"6/0".as_slice())).map(|p| p.path()),
             Ok(Path::resource_instance(3, 0, 6, 0))
         );
-        assert!(r.path(Some("6/0/1/2")).map(|p| p.path()).is_err());
-        assert!(r.path(Some("65535")).map(|p| p.path()).is_err());
-        r.set_base_name("/3/0/1");
+        assert!(
+            r.path(Some(b"6/0/1/2".as_slice()))
+                .map(|p| p.path())
+                .is_err()
+        );
+        assert!(r.path(Some(b"65535".as_slice())).map(|p| p.path()).is_err());
+        r.set_base_name(b"/3/0/1");
         assert_eq!(
-            r.path(Some("0")).map(|p| p.path()),
+            r.path(Some(b"0".as_slice())).map(|p| p.path()),
             Ok(Path::resource(3, 0, 10))
         );
         assert_eq!(
-            r.path(Some("/2")).map(|p| p.path()),
+            r.path(Some(b"/2".as_slice())).map(|p| p.path()),
             Ok(Path::resource_instance(3, 0, 1, 2))
         );
-        r.set_base_name("/");
-        assert_eq!(r.path(Some("3")).map(|p| p.path()), Ok(Path::object(3)));
-        assert_eq!(r.path(None).map(|p| p.path()), Ok(Path::ROOT));
-        r.set_base_name("");
+        r.set_base_name(b"/");
         assert_eq!(
-            r.path(Some("/3/0/")).map(|p| p.path()),
+            r.path(Some(b"3".as_slice())).map(|p| p.path()),
+            Ok(Path::object(3))
+        );
+        assert_eq!(r.path(None).map(|p| p.path()), Ok(Path::ROOT));
+        r.set_base_name(b"");
+        assert_eq!(
+            r.path(Some(b"/3/0/".as_slice())).map(|p| p.path()),
             Ok(Path::instance(3, 0))
         );
-        assert!(r.path(Some("3/0")).map(|p| p.path()).is_err());
-        r.set_base_name("/lwm2m/");
-        assert!(r.path(Some("3")).map(|p| p.path()).is_err());
+        assert!(r.path(Some(b"3/0".as_slice())).map(|p| p.path()).is_err());
+        r.set_base_name(b"/lwm2m/");
+        assert!(r.path(Some(b"3".as_slice())).map(|p| p.path()).is_err());
         assert_eq!(r.time(None), None);
         r.set_base_time(10.0);
         assert_eq!(r.time(Some(5.0)), Some(15.0));

@@ -760,6 +760,21 @@ impl<'a> Cbor<'a> {
         }
     }
 
+    /// A text string's bytes, not checked for UTF-8.
+    #[inline]
+    fn text_bytes(&mut self, what: &'static str) -> Result<Cow<'a, [u8]>, CErr> {
+        let at = self.pos;
+        if let Some(b @ 0x60..=0x77) = self.peek() {
+            self.pos += 1;
+            return self.take(u64::from(b - 0x60), at).map(Cow::Borrowed);
+        }
+        let (h, at) = self.head()?;
+        let Head::Text(len) = h else {
+            return Err((at, what));
+        };
+        self.string_body(len, 3, at)
+    }
+
     fn bytes(&mut self, what: &'static str) -> Result<Cow<'a, [u8]>, CErr> {
         let (h, at) = self.head()?;
         let Head::Bytes(len) = h else {
@@ -952,6 +967,29 @@ impl<'a> SenmlCborReader<'a> {
         self.record().map(Some)
     }
 
+    /// A label that is not a one-byte integer: other integers and text labels are
+    /// unknown (100) except `"vlo"` (9); text labels ending in `_` must be understood.
+    fn label(&mut self) -> Result<i32, CErr> {
+        let (key, key_at) = self.c.head()?;
+        Ok(match key {
+            // Integer labels in a longer form than needed.
+            Head::Uint(k) if k <= 8 => k as i32,
+            Head::Nint(k) if k < 6 => -1 - k as i32,
+            Head::Uint(_) | Head::Nint(_) => 100,
+            Head::Text(len) => {
+                let name = self.c.string_body(len, 3, key_at)?;
+                match &*name {
+                    b"vlo" => 9,
+                    k if k.ends_with(b"_") => {
+                        return Err((key_at, "unsupported must-understand label"));
+                    }
+                    _ => 100,
+                }
+            }
+            _ => return Err((key_at, "record label must be an integer or a text")),
+        })
+    }
+
     fn record(&mut self) -> Result<RawRecord<'a>, CErr> {
         let (h, start) = self.c.head()?;
         let Head::Map(count) = h else {
@@ -959,7 +997,9 @@ impl<'a> SenmlCborReader<'a> {
         };
         let mut left = count;
         let mut seen: u32 = 0;
-        let mut n: Option<Cow<'a, str>> = None;
+        // The name as bytes and where it starts: UTF-8 is only checked when the name is not
+        // a plain path (which is ASCII).
+        let mut n: Option<(Cow<'a, [u8]>, usize)> = None;
         let mut t: Option<f64> = None;
         let mut value: Option<RawValue<'a>> = None;
         loop {
@@ -973,22 +1013,18 @@ impl<'a> SenmlCborReader<'a> {
                     }
                 }
             }
-            let (key, key_at) = self.c.head()?;
-            let label: i32 = match key {
-                Head::Uint(k) if k <= 8 => k as i32,
-                Head::Nint(k) if k < 6 => -1 - k as i32,
-                Head::Uint(_) | Head::Nint(_) => 100,
-                Head::Text(len) => {
-                    let name = self.c.string_body(len, 3, key_at)?;
-                    match &*name {
-                        b"vlo" => 9,
-                        k if k.ends_with(b"_") => {
-                            return Err((key_at, "unsupported must-understand label"));
-                        }
-                        _ => 100,
-                    }
+            // Labels 0..=8 and -1..=-6 are one byte.
+            let key_at = self.c.pos;
+            let label: i32 = match self.c.peek() {
+                Some(b @ 0x00..=0x08) => {
+                    self.c.pos += 1;
+                    i32::from(b)
                 }
-                _ => return Err((key_at, "record label must be an integer or a text")),
+                Some(b @ 0x20..=0x25) => {
+                    self.c.pos += 1;
+                    -1 - i32::from(b - 0x20)
+                }
+                _ => self.label()?,
             };
             if label == 100 {
                 self.c.skip()?;
@@ -1006,7 +1042,7 @@ impl<'a> SenmlCborReader<'a> {
             match label {
                 -2 => {
                     let bn = self.c.text("bn must be a text string")?;
-                    self.res.set_base_name(&bn);
+                    self.res.set_base_name(bn.as_bytes());
                 }
                 -3 => {
                     let bt = self.c.number("bt must be a number")?;
@@ -1023,7 +1059,7 @@ impl<'a> SenmlCborReader<'a> {
                 -1 | -6 | 5 | 7 => {
                     self.c.number("expected a number")?;
                 }
-                0 => n = Some(self.c.text("n must be a text string")?),
+                0 => n = Some((self.c.text_bytes("n must be a text string")?, at)),
                 2 => {
                     value = Some(match self.c.number("v must be a number")? {
                         Num::Int(i) => RawValue::Integer(i),
@@ -1047,7 +1083,17 @@ impl<'a> SenmlCborReader<'a> {
                 }
             }
         }
-        let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
+        let path = match self.res.path(n.as_ref().map(|(b, _)| &**b)) {
+            Ok(p) => p,
+            Err(r) => {
+                if let Some((b, at)) = &n
+                    && core::str::from_utf8(b).is_err()
+                {
+                    return Err((*at, "invalid UTF-8 in text string"));
+                }
+                return Err((start, r));
+            }
+        };
         let time = self.res.time(t);
         Ok(RawRecord { path, value, time })
     }

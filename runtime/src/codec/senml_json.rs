@@ -785,7 +785,7 @@ impl<'a> SenmlJsonReader<'a> {
                     j.peek();
                     let at = j.pos;
                     match bit {
-                        1 => self.res.set_base_name(&j.string()?),
+                        1 => self.res.set_base_name(j.string()?.as_bytes()),
                         2 => self.res.set_base_time(j.number()?.to_f64()),
                         3 | 7 => {
                             j.string()?;
@@ -827,7 +827,10 @@ impl<'a> SenmlJsonReader<'a> {
                 break;
             }
         }
-        let path = self.res.path(n.as_deref()).map_err(|r| (start, r))?;
+        let path = self
+            .res
+            .path(n.as_deref().map(str::as_bytes))
+            .map_err(|r| (start, r))?;
         let time = self.res.time(t);
         Ok(RawRecord { path, value, time })
     }
