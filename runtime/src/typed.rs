@@ -359,28 +359,51 @@ pub trait ObjectVisitor {
 }
 
 /// A resource of an object version, as a zero-sized marker type.
+///
+/// Generated markers state the ID, object and value type; every other fact comes from the
+/// object's `MODEL`, so markers and descriptors cannot disagree.
 pub trait Resource {
     /// Resource ID.
     const ID: u16;
-    /// Name as defined by the model.
-    const NAME: &'static str;
-    /// Allowed operations.
-    const OPERATIONS: Operations;
-    /// Whether the resource has resource instances.
-    const MULTIPLE: bool;
-    /// Whether every instance must expose it.
-    const MANDATORY: bool;
-    /// Data type ([`DataType::None`] for executables).
-    const DATA_TYPE: DataType;
     /// The object version it belongs to.
     type Object: ObjectType;
     /// The Rust type of its whole value (`()` for executables).
     type Value;
     /// Its model descriptor.
-    fn model() -> &'static ResourceModel {
-        Self::Object::MODEL
-            .resource(Self::ID)
-            .expect("generated resource is in its object model")
+    const MODEL: &'static ResourceModel = model_resource(Self::Object::MODEL, Self::ID);
+    /// Name as defined by the model.
+    const NAME: &'static str = static_str(&Self::MODEL.name);
+    /// Allowed operations.
+    const OPERATIONS: Operations = Self::MODEL.operations;
+    /// Whether the resource has resource instances.
+    const MULTIPLE: bool = Self::MODEL.multiple;
+    /// Whether every instance must expose it.
+    const MANDATORY: bool = Self::MODEL.mandatory;
+    /// Data type ([`DataType::None`] for executables).
+    const DATA_TYPE: DataType = Self::MODEL.data_type;
+}
+
+/// The resource `id` of a static model (`const`; panics at compile time when missing).
+pub const fn model_resource(model: &'static ObjectModel, id: u16) -> &'static ResourceModel {
+    let list: &'static [ResourceModel] = match &model.resources {
+        Cow::Borrowed(list) => list,
+        Cow::Owned(_) => panic!("a generated model is borrowed"),
+    };
+    let mut i = 0;
+    while i < list.len() {
+        if list[i].id == id {
+            return &list[i];
+        }
+        i += 1;
+    }
+    panic!("resource not in its object model")
+}
+
+#[allow(clippy::ptr_arg)] // a `const fn` cannot deref a `Cow`
+const fn static_str(s: &'static Cow<'static, str>) -> &'static str {
+    match s {
+        Cow::Borrowed(s) => s,
+        Cow::Owned(_) => panic!("a generated model is borrowed"),
     }
 }
 

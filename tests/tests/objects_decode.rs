@@ -153,6 +153,20 @@ fn registry_lookups() {
         "Battery Level"
     );
     assert_eq!(<Device as Instance>::OBJECT_ID, 3);
+    // Resource markers carry the model's facts as constants.
+    use ucifi_runtime::typed::Resource;
+    assert_eq!(device::BatteryLevel::ID, 9);
+    assert_eq!(device::BatteryLevel::NAME, "Battery Level");
+    assert_eq!(
+        device::BatteryLevel::OPERATIONS,
+        ucifi_runtime::Operations::R
+    );
+    const { assert!(!device::BatteryLevel::MULTIPLE && device::ErrorCode::MULTIPLE) };
+    assert_eq!(device::Reboot::DATA_TYPE, ucifi_runtime::DataType::None);
+    assert_eq!(
+        device::CurrentTime::MODEL.data_type,
+        ucifi_runtime::DataType::Time
+    );
     // Family re-exports point to the latest version.
     assert_eq!(
         <ucifi_objects::oma::Device as ObjectType>::VERSION,

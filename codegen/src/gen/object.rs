@@ -33,11 +33,6 @@ fn ops_name(o: Operations) -> proc_macro2::Ident {
     }
 }
 
-fn ops_tokens(o: Operations) -> TokenStream {
-    let i = ops_name(o);
-    quote! { ::ucifi_runtime::Operations::#i }
-}
-
 fn dt_name(d: DataType) -> proc_macro2::Ident {
     format_ident!("{}", format!("{d:?}"))
 }
@@ -628,14 +623,6 @@ fn marker(r: &ResourcePlan, object: &proc_macro2::Ident) -> TokenStream {
     let m = format_ident!("{}", r.marker);
     let doc = res_doc(r);
     let rid = Literal::u16_unsuffixed(r.def.id);
-    let name = &r.def.name;
-    let ops = ops_tokens(r.def.operations);
-    let (multiple, mandatory) = (r.def.multiple, r.def.mandatory);
-    let dt = dt_tokens(if r.valueless() {
-        DataType::None
-    } else {
-        r.def.data_type
-    });
     let value = if r.valueless() {
         quote! { () }
     } else {
@@ -659,11 +646,6 @@ fn marker(r: &ResourcePlan, object: &proc_macro2::Ident) -> TokenStream {
         pub struct #m;
         impl ::ucifi_runtime::typed::Resource for #m {
             const ID: u16 = #rid;
-            const NAME: &'static str = #name;
-            const OPERATIONS: ::ucifi_runtime::Operations = #ops;
-            const MULTIPLE: bool = #multiple;
-            const MANDATORY: bool = #mandatory;
-            const DATA_TYPE: ::ucifi_runtime::DataType = #dt;
             type Object = #object;
             type Value = #value;
         }

@@ -262,11 +262,6 @@ impl ::ucifi_runtime::typed::Instance for LightControlWrite {
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
-    const NAME: &'static str = "Sensor Units";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LightControl;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -280,11 +275,6 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 pub struct Colour;
 impl ::ucifi_runtime::typed::Resource for Colour {
     const ID: u16 = 5706;
-    const NAME: &'static str = "Colour";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LightControl;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -299,11 +289,6 @@ impl ::ucifi_runtime::typed::Writable for Colour {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LightControl;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -318,11 +303,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct CumulativeActivePower;
 impl ::ucifi_runtime::typed::Resource for CumulativeActivePower {
     const ID: u16 = 5805;
-    const NAME: &'static str = "Cumulative active power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LightControl;
     type Value = f64;
 }
@@ -336,11 +316,6 @@ impl ::ucifi_runtime::typed::Readable for CumulativeActivePower {}
 pub struct PowerFactor;
 impl ::ucifi_runtime::typed::Resource for PowerFactor {
     const ID: u16 = 5820;
-    const NAME: &'static str = "Power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LightControl;
     type Value = f64;
 }
@@ -354,11 +329,6 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 pub struct OnOff;
 impl ::ucifi_runtime::typed::Resource for OnOff {
     const ID: u16 = 5850;
-    const NAME: &'static str = "On/Off";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = LightControl;
     type Value = bool;
 }
@@ -373,11 +343,6 @@ impl ::ucifi_runtime::typed::Writable for OnOff {}
 pub struct Dimmer;
 impl ::ucifi_runtime::typed::Resource for Dimmer {
     const ID: u16 = 5851;
-    const NAME: &'static str = "Dimmer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LightControl;
     type Value = i64;
 }
@@ -392,11 +357,6 @@ impl ::ucifi_runtime::typed::Writable for Dimmer {}
 pub struct OnTime;
 impl ::ucifi_runtime::typed::Resource for OnTime {
     const ID: u16 = 5852;
-    const NAME: &'static str = "On time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LightControl;
     type Value = i64;
 }

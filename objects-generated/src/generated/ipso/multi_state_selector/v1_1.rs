@@ -188,11 +188,6 @@ impl ::ucifi_runtime::typed::Instance for MultiStateSelectorWrite {
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = MultiStateSelector;
     type Value = ::ucifi_runtime::Time;
 }
@@ -206,11 +201,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MultiStateInput;
 impl ::ucifi_runtime::typed::Resource for MultiStateInput {
     const ID: u16 = 5547;
-    const NAME: &'static str = "Multi-state Input";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = MultiStateSelector;
     type Value = i64;
 }
@@ -224,11 +214,6 @@ impl ::ucifi_runtime::typed::Readable for MultiStateInput {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = MultiStateSelector;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -243,11 +228,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = MultiStateSelector;
     type Value = f64;
 }

@@ -239,11 +239,6 @@ impl ::ucifi_runtime::typed::Instance for OnOffSwitchWrite {
 pub struct DigitalInputState;
 impl ::ucifi_runtime::typed::Resource for DigitalInputState {
     const ID: u16 = 5500;
-    const NAME: &'static str = "Digital Input State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OnOffSwitch;
     type Value = bool;
 }
@@ -257,11 +252,6 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
 pub struct DigitalInputCounter;
 impl ::ucifi_runtime::typed::Resource for DigitalInputCounter {
     const ID: u16 = 5501;
-    const NAME: &'static str = "Digital Input Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OnOffSwitch;
     type Value = i64;
 }
@@ -275,11 +265,6 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OnOffSwitch;
     type Value = ::ucifi_runtime::Time;
 }
@@ -293,11 +278,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OnOffSwitch;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -312,11 +292,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct OnTime;
 impl ::ucifi_runtime::typed::Resource for OnTime {
     const ID: u16 = 5852;
-    const NAME: &'static str = "On time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OnOffSwitch;
     type Value = i64;
 }
@@ -331,11 +306,6 @@ impl ::ucifi_runtime::typed::Writable for OnTime {}
 pub struct OffTime;
 impl ::ucifi_runtime::typed::Resource for OffTime {
     const ID: u16 = 5854;
-    const NAME: &'static str = "Off Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OnOffSwitch;
     type Value = i64;
 }
@@ -350,11 +320,6 @@ impl ::ucifi_runtime::typed::Writable for OffTime {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OnOffSwitch;
     type Value = f64;
 }

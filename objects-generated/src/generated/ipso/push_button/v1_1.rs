@@ -199,11 +199,6 @@ impl ::ucifi_runtime::typed::Instance for PushButtonWrite {
 pub struct DigitalInputState;
 impl ::ucifi_runtime::typed::Resource for DigitalInputState {
     const ID: u16 = 5500;
-    const NAME: &'static str = "Digital Input State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = PushButton;
     type Value = bool;
 }
@@ -217,11 +212,6 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
 pub struct DigitalInputCounter;
 impl ::ucifi_runtime::typed::Resource for DigitalInputCounter {
     const ID: u16 = 5501;
-    const NAME: &'static str = "Digital Input Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PushButton;
     type Value = i64;
 }
@@ -235,11 +225,6 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = PushButton;
     type Value = ::ucifi_runtime::Time;
 }
@@ -253,11 +238,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = PushButton;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -272,11 +252,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PushButton;
     type Value = f64;
 }

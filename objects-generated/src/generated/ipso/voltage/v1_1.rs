@@ -356,11 +356,6 @@ impl Execute {
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Voltage;
     type Value = ::ucifi_runtime::Time;
 }
@@ -374,11 +369,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MinMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
     const ID: u16 = 5601;
-    const NAME: &'static str = "Min Measured Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }
@@ -392,11 +382,6 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 pub struct MaxMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
-    const NAME: &'static str = "Max Measured Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }
@@ -410,11 +395,6 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 pub struct MinRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinRangeValue {
     const ID: u16 = 5603;
-    const NAME: &'static str = "Min Range Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }
@@ -428,11 +408,6 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 pub struct MaxRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
     const ID: u16 = 5604;
-    const NAME: &'static str = "Max Range Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }
@@ -446,11 +421,6 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 pub struct ResetMinAndMaxMeasuredValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
-    const NAME: &'static str = "Reset Min and Max Measured Values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Voltage;
     type Value = ();
 }
@@ -464,11 +434,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
-    const NAME: &'static str = "Sensor Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }
@@ -482,11 +447,6 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
-    const NAME: &'static str = "Sensor Units";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Voltage;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -500,11 +460,6 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Voltage;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -519,11 +474,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct CurrentCalibration;
 impl ::ucifi_runtime::typed::Resource for CurrentCalibration {
     const ID: u16 = 5821;
-    const NAME: &'static str = "Current Calibration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }
@@ -538,11 +488,6 @@ impl ::ucifi_runtime::typed::Writable for CurrentCalibration {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Voltage;
     type Value = i64;
 }
@@ -556,11 +501,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Voltage;
     type Value = i64;
 }
@@ -574,11 +514,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Voltage;
     type Value = f64;
 }

@@ -310,11 +310,6 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoringWrite {
 pub struct NetworkBearer;
 impl ::ucifi_runtime::typed::Resource for NetworkBearer {
     const ID: u16 = 0;
-    const NAME: &'static str = "Network Bearer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -328,11 +323,6 @@ impl ::ucifi_runtime::typed::Readable for NetworkBearer {}
 pub struct AvailableNetworkBearer;
 impl ::ucifi_runtime::typed::Resource for AvailableNetworkBearer {
     const ID: u16 = 1;
-    const NAME: &'static str = "Available Network Bearer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -346,11 +336,6 @@ impl ::ucifi_runtime::typed::Readable for AvailableNetworkBearer {}
 pub struct RadioSignalStrength;
 impl ::ucifi_runtime::typed::Resource for RadioSignalStrength {
     const ID: u16 = 2;
-    const NAME: &'static str = "Radio Signal Strength";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -364,11 +349,6 @@ impl ::ucifi_runtime::typed::Readable for RadioSignalStrength {}
 pub struct LinkQuality;
 impl ::ucifi_runtime::typed::Resource for LinkQuality {
     const ID: u16 = 3;
-    const NAME: &'static str = "Link Quality";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -382,11 +362,6 @@ impl ::ucifi_runtime::typed::Readable for LinkQuality {}
 pub struct IpAddresses;
 impl ::ucifi_runtime::typed::Resource for IpAddresses {
     const ID: u16 = 4;
-    const NAME: &'static str = "IP Addresses";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ConnectivityMonitoring;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -403,11 +378,6 @@ impl ::ucifi_runtime::typed::Readable for IpAddresses {}
 pub struct RouterIpAddresses;
 impl ::ucifi_runtime::typed::Resource for RouterIpAddresses {
     const ID: u16 = 5;
-    const NAME: &'static str = "Router IP Addresses";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ConnectivityMonitoring;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -424,11 +394,6 @@ impl ::ucifi_runtime::typed::Readable for RouterIpAddresses {}
 pub struct LinkUtilization;
 impl ::ucifi_runtime::typed::Resource for LinkUtilization {
     const ID: u16 = 6;
-    const NAME: &'static str = "Link Utilization";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -442,11 +407,6 @@ impl ::ucifi_runtime::typed::Readable for LinkUtilization {}
 pub struct Apn;
 impl ::ucifi_runtime::typed::Resource for Apn {
     const ID: u16 = 7;
-    const NAME: &'static str = "APN";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ConnectivityMonitoring;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -463,11 +423,6 @@ impl ::ucifi_runtime::typed::Readable for Apn {}
 pub struct CellId;
 impl ::ucifi_runtime::typed::Resource for CellId {
     const ID: u16 = 8;
-    const NAME: &'static str = "Cell ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -481,11 +436,6 @@ impl ::ucifi_runtime::typed::Readable for CellId {}
 pub struct Smnc;
 impl ::ucifi_runtime::typed::Resource for Smnc {
     const ID: u16 = 9;
-    const NAME: &'static str = "SMNC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -499,11 +449,6 @@ impl ::ucifi_runtime::typed::Readable for Smnc {}
 pub struct Smcc;
 impl ::ucifi_runtime::typed::Resource for Smcc {
     const ID: u16 = 10;
-    const NAME: &'static str = "SMCC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -517,11 +462,6 @@ impl ::ucifi_runtime::typed::Readable for Smcc {}
 pub struct SignalSnr;
 impl ::ucifi_runtime::typed::Resource for SignalSnr {
     const ID: u16 = 11;
-    const NAME: &'static str = "SignalSNR";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
@@ -535,11 +475,6 @@ impl ::ucifi_runtime::typed::Readable for SignalSnr {}
 pub struct Lac;
 impl ::ucifi_runtime::typed::Resource for Lac {
     const ID: u16 = 12;
-    const NAME: &'static str = "LAC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }

@@ -257,11 +257,6 @@ impl Execute {
 pub struct SmsTxCounter;
 impl ::ucifi_runtime::typed::Resource for SmsTxCounter {
     const ID: u16 = 0;
-    const NAME: &'static str = "SMS Tx Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
@@ -275,11 +270,6 @@ impl ::ucifi_runtime::typed::Readable for SmsTxCounter {}
 pub struct SmsRxCounter;
 impl ::ucifi_runtime::typed::Resource for SmsRxCounter {
     const ID: u16 = 1;
-    const NAME: &'static str = "SMS Rx Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
@@ -293,11 +283,6 @@ impl ::ucifi_runtime::typed::Readable for SmsRxCounter {}
 pub struct TxData;
 impl ::ucifi_runtime::typed::Resource for TxData {
     const ID: u16 = 2;
-    const NAME: &'static str = "Tx Data";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
@@ -311,11 +296,6 @@ impl ::ucifi_runtime::typed::Readable for TxData {}
 pub struct RxData;
 impl ::ucifi_runtime::typed::Resource for RxData {
     const ID: u16 = 3;
-    const NAME: &'static str = "Rx Data";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
@@ -329,11 +309,6 @@ impl ::ucifi_runtime::typed::Readable for RxData {}
 pub struct MaxMessageSize;
 impl ::ucifi_runtime::typed::Resource for MaxMessageSize {
     const ID: u16 = 4;
-    const NAME: &'static str = "Max Message Size";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
@@ -347,11 +322,6 @@ impl ::ucifi_runtime::typed::Readable for MaxMessageSize {}
 pub struct AverageMessageSize;
 impl ::ucifi_runtime::typed::Resource for AverageMessageSize {
     const ID: u16 = 5;
-    const NAME: &'static str = "Average Message Size";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
@@ -365,11 +335,6 @@ impl ::ucifi_runtime::typed::Readable for AverageMessageSize {}
 pub struct Start;
 impl ::ucifi_runtime::typed::Resource for Start {
     const ID: u16 = 6;
-    const NAME: &'static str = "Start";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ConnectivityStatistics;
     type Value = ();
 }
@@ -383,11 +348,6 @@ impl ::ucifi_runtime::typed::Executable for Start {}
 pub struct Stop;
 impl ::ucifi_runtime::typed::Resource for Stop {
     const ID: u16 = 7;
-    const NAME: &'static str = "Stop";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ConnectivityStatistics;
     type Value = ();
 }
@@ -401,11 +361,6 @@ impl ::ucifi_runtime::typed::Executable for Stop {}
 pub struct CollectionPeriod;
 impl ::ucifi_runtime::typed::Resource for CollectionPeriod {
     const ID: u16 = 8;
-    const NAME: &'static str = "Collection Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }

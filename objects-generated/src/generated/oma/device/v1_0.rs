@@ -455,11 +455,6 @@ impl Execute {
 pub struct Manufacturer;
 impl ::ucifi_runtime::typed::Resource for Manufacturer {
     const ID: u16 = 0;
-    const NAME: &'static str = "Manufacturer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -473,11 +468,6 @@ impl ::ucifi_runtime::typed::Readable for Manufacturer {}
 pub struct ModelNumber;
 impl ::ucifi_runtime::typed::Resource for ModelNumber {
     const ID: u16 = 1;
-    const NAME: &'static str = "Model Number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -491,11 +481,6 @@ impl ::ucifi_runtime::typed::Readable for ModelNumber {}
 pub struct SerialNumber;
 impl ::ucifi_runtime::typed::Resource for SerialNumber {
     const ID: u16 = 2;
-    const NAME: &'static str = "Serial Number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -509,11 +494,6 @@ impl ::ucifi_runtime::typed::Readable for SerialNumber {}
 pub struct FirmwareVersion;
 impl ::ucifi_runtime::typed::Resource for FirmwareVersion {
     const ID: u16 = 3;
-    const NAME: &'static str = "Firmware Version";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -527,11 +507,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
 pub struct Reboot;
 impl ::ucifi_runtime::typed::Resource for Reboot {
     const ID: u16 = 4;
-    const NAME: &'static str = "Reboot";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Device;
     type Value = ();
 }
@@ -545,11 +520,6 @@ impl ::ucifi_runtime::typed::Executable for Reboot {}
 pub struct FactoryReset;
 impl ::ucifi_runtime::typed::Resource for FactoryReset {
     const ID: u16 = 5;
-    const NAME: &'static str = "Factory Reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Device;
     type Value = ();
 }
@@ -563,11 +533,6 @@ impl ::ucifi_runtime::typed::Executable for FactoryReset {}
 pub struct AvailablePowerSources;
 impl ::ucifi_runtime::typed::Resource for AvailablePowerSources {
     const ID: u16 = 6;
-    const NAME: &'static str = "Available Power Sources";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -581,11 +546,6 @@ impl ::ucifi_runtime::typed::Readable for AvailablePowerSources {}
 pub struct PowerSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for PowerSourceVoltage {
     const ID: u16 = 7;
-    const NAME: &'static str = "Power Source Voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -599,11 +559,6 @@ impl ::ucifi_runtime::typed::Readable for PowerSourceVoltage {}
 pub struct PowerSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for PowerSourceCurrent {
     const ID: u16 = 8;
-    const NAME: &'static str = "Power Source Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -617,11 +572,6 @@ impl ::ucifi_runtime::typed::Readable for PowerSourceCurrent {}
 pub struct BatteryLevel;
 impl ::ucifi_runtime::typed::Resource for BatteryLevel {
     const ID: u16 = 9;
-    const NAME: &'static str = "Battery Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = i64;
 }
@@ -635,11 +585,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 pub struct MemoryFree;
 impl ::ucifi_runtime::typed::Resource for MemoryFree {
     const ID: u16 = 10;
-    const NAME: &'static str = "Memory Free";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = i64;
 }
@@ -653,11 +598,6 @@ impl ::ucifi_runtime::typed::Readable for MemoryFree {}
 pub struct ErrorCode;
 impl ::ucifi_runtime::typed::Resource for ErrorCode {
     const ID: u16 = 11;
-    const NAME: &'static str = "Error Code";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -671,11 +611,6 @@ impl ::ucifi_runtime::typed::Readable for ErrorCode {}
 pub struct ResetErrorCode;
 impl ::ucifi_runtime::typed::Resource for ResetErrorCode {
     const ID: u16 = 12;
-    const NAME: &'static str = "Reset Error Code";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Device;
     type Value = ();
 }
@@ -689,11 +624,6 @@ impl ::ucifi_runtime::typed::Executable for ResetErrorCode {}
 pub struct CurrentTime;
 impl ::ucifi_runtime::typed::Resource for CurrentTime {
     const ID: u16 = 13;
-    const NAME: &'static str = "Current Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Device;
     type Value = ::ucifi_runtime::Time;
 }
@@ -708,11 +638,6 @@ impl ::ucifi_runtime::typed::Writable for CurrentTime {}
 pub struct UtcOffset;
 impl ::ucifi_runtime::typed::Resource for UtcOffset {
     const ID: u16 = 14;
-    const NAME: &'static str = "UTC Offset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -727,11 +652,6 @@ impl ::ucifi_runtime::typed::Writable for UtcOffset {}
 pub struct Timezone;
 impl ::ucifi_runtime::typed::Resource for Timezone {
     const ID: u16 = 15;
-    const NAME: &'static str = "Timezone";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -746,11 +666,6 @@ impl ::ucifi_runtime::typed::Writable for Timezone {}
 pub struct SupportedBindingAndModes;
 impl ::ucifi_runtime::typed::Resource for SupportedBindingAndModes {
     const ID: u16 = 16;
-    const NAME: &'static str = "Supported Binding and Modes";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -764,11 +679,6 @@ impl ::ucifi_runtime::typed::Readable for SupportedBindingAndModes {}
 pub struct DeviceType;
 impl ::ucifi_runtime::typed::Resource for DeviceType {
     const ID: u16 = 17;
-    const NAME: &'static str = "Device Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -782,11 +692,6 @@ impl ::ucifi_runtime::typed::Readable for DeviceType {}
 pub struct HardwareVersion;
 impl ::ucifi_runtime::typed::Resource for HardwareVersion {
     const ID: u16 = 18;
-    const NAME: &'static str = "Hardware Version";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -800,11 +705,6 @@ impl ::ucifi_runtime::typed::Readable for HardwareVersion {}
 pub struct SoftwareVersion;
 impl ::ucifi_runtime::typed::Resource for SoftwareVersion {
     const ID: u16 = 19;
-    const NAME: &'static str = "Software Version";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -818,11 +718,6 @@ impl ::ucifi_runtime::typed::Readable for SoftwareVersion {}
 pub struct BatteryStatus;
 impl ::ucifi_runtime::typed::Resource for BatteryStatus {
     const ID: u16 = 20;
-    const NAME: &'static str = "Battery Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = i64;
 }
@@ -836,11 +731,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryStatus {}
 pub struct MemoryTotal;
 impl ::ucifi_runtime::typed::Resource for MemoryTotal {
     const ID: u16 = 21;
-    const NAME: &'static str = "Memory Total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Device;
     type Value = i64;
 }
@@ -854,11 +744,6 @@ impl ::ucifi_runtime::typed::Readable for MemoryTotal {}
 pub struct ExtDevInfo;
 impl ::ucifi_runtime::typed::Resource for ExtDevInfo {
     const ID: u16 = 22;
-    const NAME: &'static str = "ExtDevInfo";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Device;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>;
 }

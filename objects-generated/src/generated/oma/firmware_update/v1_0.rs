@@ -305,11 +305,6 @@ impl Execute {
 pub struct Package;
 impl ::ucifi_runtime::typed::Resource for Package {
     const ID: u16 = 0;
-    const NAME: &'static str = "Package";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::W;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -323,11 +318,6 @@ impl ::ucifi_runtime::typed::Writable for Package {}
 pub struct PackageUri;
 impl ::ucifi_runtime::typed::Resource for PackageUri {
     const ID: u16 = 1;
-    const NAME: &'static str = "Package URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -342,11 +332,6 @@ impl ::ucifi_runtime::typed::Writable for PackageUri {}
 pub struct Update;
 impl ::ucifi_runtime::typed::Resource for Update {
     const ID: u16 = 2;
-    const NAME: &'static str = "Update";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FirmwareUpdate;
     type Value = ();
 }
@@ -360,11 +345,6 @@ impl ::ucifi_runtime::typed::Executable for Update {}
 pub struct State;
 impl ::ucifi_runtime::typed::Resource for State {
     const ID: u16 = 3;
-    const NAME: &'static str = "State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -378,11 +358,6 @@ impl ::ucifi_runtime::typed::Readable for State {}
 pub struct UpdateResult;
 impl ::ucifi_runtime::typed::Resource for UpdateResult {
     const ID: u16 = 5;
-    const NAME: &'static str = "Update Result";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -396,11 +371,6 @@ impl ::ucifi_runtime::typed::Readable for UpdateResult {}
 pub struct PkgName;
 impl ::ucifi_runtime::typed::Resource for PkgName {
     const ID: u16 = 6;
-    const NAME: &'static str = "PkgName";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -414,11 +384,6 @@ impl ::ucifi_runtime::typed::Readable for PkgName {}
 pub struct PkgVersion;
 impl ::ucifi_runtime::typed::Resource for PkgVersion {
     const ID: u16 = 7;
-    const NAME: &'static str = "PkgVersion";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -432,11 +397,6 @@ impl ::ucifi_runtime::typed::Readable for PkgVersion {}
 pub struct FirmwareUpdateProtocolSupport;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
-    const NAME: &'static str = "Firmware Update Protocol Support";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -450,11 +410,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 pub struct FirmwareUpdateDeliveryMethod;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;
-    const NAME: &'static str = "Firmware Update Delivery Method";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }

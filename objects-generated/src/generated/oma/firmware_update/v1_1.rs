@@ -364,11 +364,6 @@ impl Execute {
 pub struct Package;
 impl ::ucifi_runtime::typed::Resource for Package {
     const ID: u16 = 0;
-    const NAME: &'static str = "Package";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::W;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -382,11 +377,6 @@ impl ::ucifi_runtime::typed::Writable for Package {}
 pub struct PackageUri;
 impl ::ucifi_runtime::typed::Resource for PackageUri {
     const ID: u16 = 1;
-    const NAME: &'static str = "Package URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -401,11 +391,6 @@ impl ::ucifi_runtime::typed::Writable for PackageUri {}
 pub struct Update;
 impl ::ucifi_runtime::typed::Resource for Update {
     const ID: u16 = 2;
-    const NAME: &'static str = "Update";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FirmwareUpdate;
     type Value = ();
 }
@@ -419,11 +404,6 @@ impl ::ucifi_runtime::typed::Executable for Update {}
 pub struct State;
 impl ::ucifi_runtime::typed::Resource for State {
     const ID: u16 = 3;
-    const NAME: &'static str = "State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -437,11 +417,6 @@ impl ::ucifi_runtime::typed::Readable for State {}
 pub struct UpdateResult;
 impl ::ucifi_runtime::typed::Resource for UpdateResult {
     const ID: u16 = 5;
-    const NAME: &'static str = "Update Result";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -455,11 +430,6 @@ impl ::ucifi_runtime::typed::Readable for UpdateResult {}
 pub struct PkgName;
 impl ::ucifi_runtime::typed::Resource for PkgName {
     const ID: u16 = 6;
-    const NAME: &'static str = "PkgName";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -473,11 +443,6 @@ impl ::ucifi_runtime::typed::Readable for PkgName {}
 pub struct PkgVersion;
 impl ::ucifi_runtime::typed::Resource for PkgVersion {
     const ID: u16 = 7;
-    const NAME: &'static str = "PkgVersion";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -491,11 +456,6 @@ impl ::ucifi_runtime::typed::Readable for PkgVersion {}
 pub struct FirmwareUpdateProtocolSupport;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
-    const NAME: &'static str = "Firmware Update Protocol Support";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -509,11 +469,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 pub struct FirmwareUpdateDeliveryMethod;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;
-    const NAME: &'static str = "Firmware Update Delivery Method";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -527,11 +482,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateDeliveryMethod {}
 pub struct Cancel;
 impl ::ucifi_runtime::typed::Resource for Cancel {
     const ID: u16 = 10;
-    const NAME: &'static str = "Cancel";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FirmwareUpdate;
     type Value = ();
 }
@@ -545,11 +495,6 @@ impl ::ucifi_runtime::typed::Executable for Cancel {}
 pub struct Severity;
 impl ::ucifi_runtime::typed::Resource for Severity {
     const ID: u16 = 11;
-    const NAME: &'static str = "Severity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -564,11 +509,6 @@ impl ::ucifi_runtime::typed::Writable for Severity {}
 pub struct LastStateChangeTime;
 impl ::ucifi_runtime::typed::Resource for LastStateChangeTime {
     const ID: u16 = 12;
-    const NAME: &'static str = "Last State Change Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::Time;
 }
@@ -582,11 +522,6 @@ impl ::ucifi_runtime::typed::Readable for LastStateChangeTime {}
 pub struct MaximumDeferPeriod;
 impl ::ucifi_runtime::typed::Resource for MaximumDeferPeriod {
     const ID: u16 = 13;
-    const NAME: &'static str = "Maximum Defer Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = FirmwareUpdate;
     type Value = u64;
 }

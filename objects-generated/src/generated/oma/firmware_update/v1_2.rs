@@ -384,11 +384,6 @@ impl Execute {
 pub struct Package;
 impl ::ucifi_runtime::typed::Resource for Package {
     const ID: u16 = 0;
-    const NAME: &'static str = "Package";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::W;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -402,11 +397,6 @@ impl ::ucifi_runtime::typed::Writable for Package {}
 pub struct PackageUri;
 impl ::ucifi_runtime::typed::Resource for PackageUri {
     const ID: u16 = 1;
-    const NAME: &'static str = "Package URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -421,11 +411,6 @@ impl ::ucifi_runtime::typed::Writable for PackageUri {}
 pub struct Update;
 impl ::ucifi_runtime::typed::Resource for Update {
     const ID: u16 = 2;
-    const NAME: &'static str = "Update";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FirmwareUpdate;
     type Value = ();
 }
@@ -439,11 +424,6 @@ impl ::ucifi_runtime::typed::Executable for Update {}
 pub struct State;
 impl ::ucifi_runtime::typed::Resource for State {
     const ID: u16 = 3;
-    const NAME: &'static str = "State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -457,11 +437,6 @@ impl ::ucifi_runtime::typed::Readable for State {}
 pub struct UpdateResult;
 impl ::ucifi_runtime::typed::Resource for UpdateResult {
     const ID: u16 = 5;
-    const NAME: &'static str = "Update Result";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -475,11 +450,6 @@ impl ::ucifi_runtime::typed::Readable for UpdateResult {}
 pub struct PkgName;
 impl ::ucifi_runtime::typed::Resource for PkgName {
     const ID: u16 = 6;
-    const NAME: &'static str = "PkgName";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -493,11 +463,6 @@ impl ::ucifi_runtime::typed::Readable for PkgName {}
 pub struct PkgVersion;
 impl ::ucifi_runtime::typed::Resource for PkgVersion {
     const ID: u16 = 7;
-    const NAME: &'static str = "PkgVersion";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -511,11 +476,6 @@ impl ::ucifi_runtime::typed::Readable for PkgVersion {}
 pub struct FirmwareUpdateProtocolSupport;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
-    const NAME: &'static str = "Firmware Update Protocol Support";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -529,11 +489,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 pub struct FirmwareUpdateDeliveryMethod;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;
-    const NAME: &'static str = "Firmware Update Delivery Method";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -547,11 +502,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateDeliveryMethod {}
 pub struct Cancel;
 impl ::ucifi_runtime::typed::Resource for Cancel {
     const ID: u16 = 10;
-    const NAME: &'static str = "Cancel";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FirmwareUpdate;
     type Value = ();
 }
@@ -565,11 +515,6 @@ impl ::ucifi_runtime::typed::Executable for Cancel {}
 pub struct Severity;
 impl ::ucifi_runtime::typed::Resource for Severity {
     const ID: u16 = 11;
-    const NAME: &'static str = "Severity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
@@ -584,11 +529,6 @@ impl ::ucifi_runtime::typed::Writable for Severity {}
 pub struct LastStateChangeTime;
 impl ::ucifi_runtime::typed::Resource for LastStateChangeTime {
     const ID: u16 = 12;
-    const NAME: &'static str = "Last State Change Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FirmwareUpdate;
     type Value = ::ucifi_runtime::Time;
 }
@@ -602,11 +542,6 @@ impl ::ucifi_runtime::typed::Readable for LastStateChangeTime {}
 pub struct MaximumDeferPeriod;
 impl ::ucifi_runtime::typed::Resource for MaximumDeferPeriod {
     const ID: u16 = 13;
-    const NAME: &'static str = "Maximum Defer Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = FirmwareUpdate;
     type Value = u64;
 }
@@ -621,11 +556,6 @@ impl ::ucifi_runtime::typed::Writable for MaximumDeferPeriod {}
 pub struct AutomaticUpgradeAtDownload;
 impl ::ucifi_runtime::typed::Resource for AutomaticUpgradeAtDownload {
     const ID: u16 = 14;
-    const NAME: &'static str = "Automatic Upgrade at Download";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FirmwareUpdate;
     type Value = bool;
 }

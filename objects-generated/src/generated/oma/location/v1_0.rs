@@ -209,11 +209,6 @@ impl ::ucifi_runtime::typed::Instance for LocationWrite {
 pub struct Latitude;
 impl ::ucifi_runtime::typed::Resource for Latitude {
     const ID: u16 = 0;
-    const NAME: &'static str = "Latitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Location;
     type Value = f64;
 }
@@ -227,11 +222,6 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 pub struct Longitude;
 impl ::ucifi_runtime::typed::Resource for Longitude {
     const ID: u16 = 1;
-    const NAME: &'static str = "Longitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Location;
     type Value = f64;
 }
@@ -245,11 +235,6 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 pub struct Altitude;
 impl ::ucifi_runtime::typed::Resource for Altitude {
     const ID: u16 = 2;
-    const NAME: &'static str = "Altitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Location;
     type Value = f64;
 }
@@ -263,11 +248,6 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 pub struct Radius;
 impl ::ucifi_runtime::typed::Resource for Radius {
     const ID: u16 = 3;
-    const NAME: &'static str = "Radius";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Location;
     type Value = f64;
 }
@@ -281,11 +261,6 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 pub struct Velocity;
 impl ::ucifi_runtime::typed::Resource for Velocity {
     const ID: u16 = 4;
-    const NAME: &'static str = "Velocity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Location;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -299,11 +274,6 @@ impl ::ucifi_runtime::typed::Readable for Velocity {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Location;
     type Value = ::ucifi_runtime::Time;
 }
@@ -317,11 +287,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct Speed;
 impl ::ucifi_runtime::typed::Resource for Speed {
     const ID: u16 = 6;
-    const NAME: &'static str = "Speed";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Location;
     type Value = f64;
 }

@@ -202,11 +202,6 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControlWrite {
 pub struct ObjectId;
 impl ::ucifi_runtime::typed::Resource for ObjectId {
     const ID: u16 = 0;
-    const NAME: &'static str = "Object ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mAccessControl;
     type Value = i64;
 }
@@ -220,11 +215,6 @@ impl ::ucifi_runtime::typed::Readable for ObjectId {}
 pub struct ObjectInstanceId;
 impl ::ucifi_runtime::typed::Resource for ObjectInstanceId {
     const ID: u16 = 1;
-    const NAME: &'static str = "Object Instance ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mAccessControl;
     type Value = i64;
 }
@@ -238,11 +228,6 @@ impl ::ucifi_runtime::typed::Readable for ObjectInstanceId {}
 pub struct Acl;
 impl ::ucifi_runtime::typed::Resource for Acl {
     const ID: u16 = 2;
-    const NAME: &'static str = "ACL";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mAccessControl;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -257,11 +242,6 @@ impl ::ucifi_runtime::typed::Writable for Acl {}
 pub struct AccessControlOwner;
 impl ::ucifi_runtime::typed::Resource for AccessControlOwner {
     const ID: u16 = 3;
-    const NAME: &'static str = "Access Control Owner";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mAccessControl;
     type Value = i64;
 }

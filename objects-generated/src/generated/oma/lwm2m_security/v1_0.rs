@@ -320,11 +320,6 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 pub struct Lwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
     const ID: u16 = 0;
-    const NAME: &'static str = "LWM2M  Server URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -337,11 +332,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 pub struct BootstrapServer;
 impl ::ucifi_runtime::typed::Resource for BootstrapServer {
     const ID: u16 = 1;
-    const NAME: &'static str = "Bootstrap-Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mSecurity;
     type Value = bool;
 }
@@ -354,11 +344,6 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 pub struct SecurityMode;
 impl ::ucifi_runtime::typed::Resource for SecurityMode {
     const ID: u16 = 2;
-    const NAME: &'static str = "Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -371,11 +356,6 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 pub struct PublicKeyOrIdentity;
 impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
-    const NAME: &'static str = "Public Key or Identity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -388,11 +368,6 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 pub struct ServerPublicKey;
 impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
     const ID: u16 = 4;
-    const NAME: &'static str = "Server Public Key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -405,11 +380,6 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 pub struct SecretKey;
 impl ::ucifi_runtime::typed::Resource for SecretKey {
     const ID: u16 = 5;
-    const NAME: &'static str = "Secret Key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -422,11 +392,6 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 pub struct SmsSecurityMode;
 impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
     const ID: u16 = 6;
-    const NAME: &'static str = "SMS Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -439,11 +404,6 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 pub struct SmsBindingKeyParameters;
 impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
-    const NAME: &'static str = "SMS Binding Key Parameters";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -456,11 +416,6 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 pub struct SmsBindingSecretKeyS;
 impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
-    const NAME: &'static str = "SMS Binding Secret Key(s)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -473,11 +428,6 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 pub struct Lwm2mServerSmsNumber;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
-    const NAME: &'static str = "LwM2M Server SMS Number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -490,11 +440,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 10;
-    const NAME: &'static str = "Short Server ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -507,11 +452,6 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 pub struct ClientHoldOffTime;
 impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
     const ID: u16 = 11;
-    const NAME: &'static str = "Client Hold Off Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -524,11 +464,6 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 pub struct BootstrapServerAccountTimeout;
 impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
-    const NAME: &'static str = "Bootstrap-Server Account Timeout";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }

@@ -373,11 +373,6 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 pub struct Lwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
     const ID: u16 = 0;
-    const NAME: &'static str = "LWM2M  Server URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -390,11 +385,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 pub struct BootstrapServer;
 impl ::ucifi_runtime::typed::Resource for BootstrapServer {
     const ID: u16 = 1;
-    const NAME: &'static str = "Bootstrap-Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mSecurity;
     type Value = bool;
 }
@@ -407,11 +397,6 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 pub struct SecurityMode;
 impl ::ucifi_runtime::typed::Resource for SecurityMode {
     const ID: u16 = 2;
-    const NAME: &'static str = "Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -424,11 +409,6 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 pub struct PublicKeyOrIdentity;
 impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
-    const NAME: &'static str = "Public Key or Identity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -441,11 +421,6 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 pub struct ServerPublicKey;
 impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
     const ID: u16 = 4;
-    const NAME: &'static str = "Server Public Key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -458,11 +433,6 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 pub struct SecretKey;
 impl ::ucifi_runtime::typed::Resource for SecretKey {
     const ID: u16 = 5;
-    const NAME: &'static str = "Secret Key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -475,11 +445,6 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 pub struct SmsSecurityMode;
 impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
     const ID: u16 = 6;
-    const NAME: &'static str = "SMS Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -492,11 +457,6 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 pub struct SmsBindingKeyParameters;
 impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
-    const NAME: &'static str = "SMS Binding Key Parameters";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -509,11 +469,6 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 pub struct SmsBindingSecretKeyS;
 impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
-    const NAME: &'static str = "SMS Binding Secret Key(s)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -526,11 +481,6 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 pub struct Lwm2mServerSmsNumber;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
-    const NAME: &'static str = "LwM2M Server SMS Number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -543,11 +493,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 10;
-    const NAME: &'static str = "Short Server ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -560,11 +505,6 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 pub struct ClientHoldOffTime;
 impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
     const ID: u16 = 11;
-    const NAME: &'static str = "Client Hold Off Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -577,11 +517,6 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 pub struct BootstrapServerAccountTimeout;
 impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
-    const NAME: &'static str = "Bootstrap-Server Account Timeout";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -594,11 +529,6 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
 pub struct MatchingType;
 impl ::ucifi_runtime::typed::Resource for MatchingType {
     const ID: u16 = 13;
-    const NAME: &'static str = "Matching Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -611,11 +541,6 @@ impl ::ucifi_runtime::typed::Resource for MatchingType {
 pub struct Sni;
 impl ::ucifi_runtime::typed::Resource for Sni {
     const ID: u16 = 14;
-    const NAME: &'static str = "SNI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -628,11 +553,6 @@ impl ::ucifi_runtime::typed::Resource for Sni {
 pub struct CertificateUsage;
 impl ::ucifi_runtime::typed::Resource for CertificateUsage {
     const ID: u16 = 15;
-    const NAME: &'static str = "Certificate Usage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -645,11 +565,6 @@ impl ::ucifi_runtime::typed::Resource for CertificateUsage {
 pub struct DtlsTlsCiphersuite;
 impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
-    const NAME: &'static str = "DTLS/TLS Ciphersuite";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
 }
@@ -662,11 +577,6 @@ impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
 pub struct OscoreSecurityMode;
 impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
     const ID: u16 = 17;
-    const NAME: &'static str = "OSCORE Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::ObjectLink;
 }

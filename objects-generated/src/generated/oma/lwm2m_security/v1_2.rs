@@ -692,11 +692,6 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 pub struct Lwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
     const ID: u16 = 0;
-    const NAME: &'static str = "LWM2M  Server URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -709,11 +704,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 pub struct BootstrapServer;
 impl ::ucifi_runtime::typed::Resource for BootstrapServer {
     const ID: u16 = 1;
-    const NAME: &'static str = "Bootstrap-Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mSecurity;
     type Value = bool;
 }
@@ -726,11 +716,6 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 pub struct SecurityMode;
 impl ::ucifi_runtime::typed::Resource for SecurityMode {
     const ID: u16 = 2;
-    const NAME: &'static str = "Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -743,11 +728,6 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 pub struct PublicKeyOrIdentity;
 impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
-    const NAME: &'static str = "Public Key or Identity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -760,11 +740,6 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 pub struct ServerPublicKey;
 impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
     const ID: u16 = 4;
-    const NAME: &'static str = "Server Public Key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -777,11 +752,6 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 pub struct SecretKey;
 impl ::ucifi_runtime::typed::Resource for SecretKey {
     const ID: u16 = 5;
-    const NAME: &'static str = "Secret Key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -794,11 +764,6 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 pub struct SmsSecurityMode;
 impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
     const ID: u16 = 6;
-    const NAME: &'static str = "SMS Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -811,11 +776,6 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 pub struct SmsBindingKeyParameters;
 impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
-    const NAME: &'static str = "SMS Binding Key Parameters";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -828,11 +788,6 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 pub struct SmsBindingSecretKeyS;
 impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
-    const NAME: &'static str = "SMS Binding Secret Key(s)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -845,11 +800,6 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 pub struct Lwm2mServerSmsNumber;
 impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
-    const NAME: &'static str = "LwM2M Server SMS Number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -862,11 +812,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 10;
-    const NAME: &'static str = "Short Server ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -879,11 +824,6 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 pub struct ClientHoldOffTime;
 impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
     const ID: u16 = 11;
-    const NAME: &'static str = "Client Hold Off Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -896,11 +836,6 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 pub struct BootstrapServerAccountTimeout;
 impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
-    const NAME: &'static str = "Bootstrap-Server Account Timeout";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -913,11 +848,6 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
 pub struct MatchingType;
 impl ::ucifi_runtime::typed::Resource for MatchingType {
     const ID: u16 = 13;
-    const NAME: &'static str = "Matching Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -930,11 +860,6 @@ impl ::ucifi_runtime::typed::Resource for MatchingType {
 pub struct Sni;
 impl ::ucifi_runtime::typed::Resource for Sni {
     const ID: u16 = 14;
-    const NAME: &'static str = "SNI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -947,11 +872,6 @@ impl ::ucifi_runtime::typed::Resource for Sni {
 pub struct CertificateUsage;
 impl ::ucifi_runtime::typed::Resource for CertificateUsage {
     const ID: u16 = 15;
-    const NAME: &'static str = "Certificate Usage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -964,11 +884,6 @@ impl ::ucifi_runtime::typed::Resource for CertificateUsage {
 pub struct DtlsTlsCiphersuite;
 impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
-    const NAME: &'static str = "DTLS/TLS Ciphersuite";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
 }
@@ -981,11 +896,6 @@ impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
 pub struct OscoreSecurityMode;
 impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
     const ID: u16 = 17;
-    const NAME: &'static str = "OSCORE Security Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::ObjectLink;
 }
@@ -998,11 +908,6 @@ impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
 pub struct GroupsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
     const ID: u16 = 18;
-    const NAME: &'static str = "Groups To Use by Client";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
 }
@@ -1015,11 +920,6 @@ impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
 pub struct SignatureAlgorithmsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
     const ID: u16 = 19;
-    const NAME: &'static str = "Signature Algorithms Supported by Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
 }
@@ -1032,11 +932,6 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
 pub struct SignatureAlgorithmsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
     const ID: u16 = 20;
-    const NAME: &'static str = "Signature Algorithms To Use by Client";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
 }
@@ -1049,11 +944,6 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
 pub struct SignatureAlgorithmCertsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServer {
     const ID: u16 = 21;
-    const NAME: &'static str = "Signature Algorithm Certs Supported by Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
 }
@@ -1066,11 +956,6 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServ
 pub struct Tls13FeaturesToUseByClient;
 impl ::ucifi_runtime::typed::Resource for Tls13FeaturesToUseByClient {
     const ID: u16 = 22;
-    const NAME: &'static str = "TLS 1.3 Features To Use by Client";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -1083,11 +968,6 @@ impl ::ucifi_runtime::typed::Resource for Tls13FeaturesToUseByClient {
 pub struct TlsExtensionsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for TlsExtensionsSupportedByServer {
     const ID: u16 = 23;
-    const NAME: &'static str = "TLS Extensions Supported by Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -1100,11 +980,6 @@ impl ::ucifi_runtime::typed::Resource for TlsExtensionsSupportedByServer {
 pub struct TlsExtensionsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for TlsExtensionsToUseByClient {
     const ID: u16 = 24;
-    const NAME: &'static str = "TLS Extensions To Use by Client";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
@@ -1117,11 +992,6 @@ impl ::ucifi_runtime::typed::Resource for TlsExtensionsToUseByClient {
 pub struct SecondaryLwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
     const ID: u16 = 25;
-    const NAME: &'static str = "Secondary LwM2M Server URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1137,11 +1007,6 @@ impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
 pub struct MqttServer;
 impl ::ucifi_runtime::typed::Resource for MqttServer {
     const ID: u16 = 26;
-    const NAME: &'static str = "MQTT Server";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::ObjectLink;
 }
@@ -1154,11 +1019,6 @@ impl ::ucifi_runtime::typed::Resource for MqttServer {
 pub struct Lwm2mCoseSecurity;
 impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
     const ID: u16 = 27;
-    const NAME: &'static str = "LwM2M COSE Security";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>;
 }
@@ -1171,11 +1031,6 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
 pub struct RdsDestinationPort;
 impl ::ucifi_runtime::typed::Resource for RdsDestinationPort {
     const ID: u16 = 28;
-    const NAME: &'static str = "RDS Destination Port";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -1188,11 +1043,6 @@ impl ::ucifi_runtime::typed::Resource for RdsDestinationPort {
 pub struct RdsSourcePort;
 impl ::ucifi_runtime::typed::Resource for RdsSourcePort {
     const ID: u16 = 29;
-    const NAME: &'static str = "RDS Source Port";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
@@ -1205,11 +1055,6 @@ impl ::ucifi_runtime::typed::Resource for RdsSourcePort {
 pub struct RdsApplicationId;
 impl ::ucifi_runtime::typed::Resource for RdsApplicationId {
     const ID: u16 = 30;
-    const NAME: &'static str = "RDS Application ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::NONE;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mSecurity;
     type Value = ::ucifi_runtime::__private::String;
 }

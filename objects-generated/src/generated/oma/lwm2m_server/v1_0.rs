@@ -336,11 +336,6 @@ impl Execute {
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 0;
-    const NAME: &'static str = "Short Server ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -354,11 +349,6 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 pub struct Lifetime;
 impl ::ucifi_runtime::typed::Resource for Lifetime {
     const ID: u16 = 1;
-    const NAME: &'static str = "Lifetime";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -373,11 +363,6 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 pub struct DefaultMinimumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
-    const NAME: &'static str = "Default Minimum Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -392,11 +377,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 pub struct DefaultMaximumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
-    const NAME: &'static str = "Default Maximum Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -411,11 +391,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 pub struct Disable;
 impl ::ucifi_runtime::typed::Resource for Disable {
     const ID: u16 = 4;
-    const NAME: &'static str = "Disable";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Lwm2mServer;
     type Value = ();
 }
@@ -429,11 +404,6 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 pub struct DisableTimeout;
 impl ::ucifi_runtime::typed::Resource for DisableTimeout {
     const ID: u16 = 5;
-    const NAME: &'static str = "Disable Timeout";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -448,11 +418,6 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 pub struct NotificationStoringWhenDisabledOrOffline;
 impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
-    const NAME: &'static str = "Notification Storing When Disabled or Offline";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mServer;
     type Value = bool;
 }
@@ -467,11 +432,6 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 pub struct Binding;
 impl ::ucifi_runtime::typed::Resource for Binding {
     const ID: u16 = 7;
-    const NAME: &'static str = "Binding";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -486,11 +446,6 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 pub struct RegistrationUpdateTrigger;
 impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;
-    const NAME: &'static str = "Registration Update Trigger";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Lwm2mServer;
     type Value = ();
 }

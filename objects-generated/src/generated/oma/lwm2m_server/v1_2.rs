@@ -781,11 +781,6 @@ impl Execute {
 pub struct ShortServerId;
 impl ::ucifi_runtime::typed::Resource for ShortServerId {
     const ID: u16 = 0;
-    const NAME: &'static str = "Short Server ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -799,11 +794,6 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 pub struct Lifetime;
 impl ::ucifi_runtime::typed::Resource for Lifetime {
     const ID: u16 = 1;
-    const NAME: &'static str = "Lifetime";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -818,11 +808,6 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 pub struct DefaultMinimumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
-    const NAME: &'static str = "Default Minimum Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -837,11 +822,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 pub struct DefaultMaximumPeriod;
 impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
-    const NAME: &'static str = "Default Maximum Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -856,11 +836,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 pub struct Disable;
 impl ::ucifi_runtime::typed::Resource for Disable {
     const ID: u16 = 4;
-    const NAME: &'static str = "Disable";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Lwm2mServer;
     type Value = ();
 }
@@ -874,11 +849,6 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 pub struct DisableTimeout;
 impl ::ucifi_runtime::typed::Resource for DisableTimeout {
     const ID: u16 = 5;
-    const NAME: &'static str = "Disable Timeout";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -893,11 +863,6 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 pub struct NotificationStoringWhenDisabledOrOffline;
 impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
-    const NAME: &'static str = "Notification Storing When Disabled or Offline";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mServer;
     type Value = bool;
 }
@@ -912,11 +877,6 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 pub struct Binding;
 impl ::ucifi_runtime::typed::Resource for Binding {
     const ID: u16 = 7;
-    const NAME: &'static str = "Binding";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -931,11 +891,6 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 pub struct RegistrationUpdateTrigger;
 impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;
-    const NAME: &'static str = "Registration Update Trigger";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Lwm2mServer;
     type Value = ();
 }
@@ -949,11 +904,6 @@ impl ::ucifi_runtime::typed::Executable for RegistrationUpdateTrigger {}
 pub struct BootstrapRequestTrigger;
 impl ::ucifi_runtime::typed::Resource for BootstrapRequestTrigger {
     const ID: u16 = 9;
-    const NAME: &'static str = "Bootstrap-Request Trigger";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Lwm2mServer;
     type Value = ();
 }
@@ -967,11 +917,6 @@ impl ::ucifi_runtime::typed::Executable for BootstrapRequestTrigger {}
 pub struct ApnLink;
 impl ::ucifi_runtime::typed::Resource for ApnLink {
     const ID: u16 = 10;
-    const NAME: &'static str = "APN Link";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::ObjectLink;
 }
@@ -986,11 +931,6 @@ impl ::ucifi_runtime::typed::Writable for ApnLink {}
 pub struct TlsDtlsAlertCode;
 impl ::ucifi_runtime::typed::Resource for TlsDtlsAlertCode {
     const ID: u16 = 11;
-    const NAME: &'static str = "TLS-DTLS Alert Code";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1004,11 +944,6 @@ impl ::ucifi_runtime::typed::Readable for TlsDtlsAlertCode {}
 pub struct LastBootstrapped;
 impl ::ucifi_runtime::typed::Resource for LastBootstrapped {
     const ID: u16 = 12;
-    const NAME: &'static str = "Last Bootstrapped";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1022,11 +957,6 @@ impl ::ucifi_runtime::typed::Readable for LastBootstrapped {}
 pub struct RegistrationPriorityOrder;
 impl ::ucifi_runtime::typed::Resource for RegistrationPriorityOrder {
     const ID: u16 = 13;
-    const NAME: &'static str = "Registration Priority Order";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1040,11 +970,6 @@ impl ::ucifi_runtime::typed::Readable for RegistrationPriorityOrder {}
 pub struct InitialRegistrationDelayTimer;
 impl ::ucifi_runtime::typed::Resource for InitialRegistrationDelayTimer {
     const ID: u16 = 14;
-    const NAME: &'static str = "Initial Registration Delay Timer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1059,11 +984,6 @@ impl ::ucifi_runtime::typed::Writable for InitialRegistrationDelayTimer {}
 pub struct RegistrationFailureBlock;
 impl ::ucifi_runtime::typed::Resource for RegistrationFailureBlock {
     const ID: u16 = 15;
-    const NAME: &'static str = "Registration Failure Block";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mServer;
     type Value = bool;
 }
@@ -1077,11 +997,6 @@ impl ::ucifi_runtime::typed::Readable for RegistrationFailureBlock {}
 pub struct BootstrapOnRegistrationFailure;
 impl ::ucifi_runtime::typed::Resource for BootstrapOnRegistrationFailure {
     const ID: u16 = 16;
-    const NAME: &'static str = "Bootstrap on Registration Failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mServer;
     type Value = bool;
 }
@@ -1095,11 +1010,6 @@ impl ::ucifi_runtime::typed::Readable for BootstrapOnRegistrationFailure {}
 pub struct CommunicationRetryCount;
 impl ::ucifi_runtime::typed::Resource for CommunicationRetryCount {
     const ID: u16 = 17;
-    const NAME: &'static str = "Communication Retry Count";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1114,11 +1024,6 @@ impl ::ucifi_runtime::typed::Writable for CommunicationRetryCount {}
 pub struct CommunicationRetryTimer;
 impl ::ucifi_runtime::typed::Resource for CommunicationRetryTimer {
     const ID: u16 = 18;
-    const NAME: &'static str = "Communication Retry Timer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1133,11 +1038,6 @@ impl ::ucifi_runtime::typed::Writable for CommunicationRetryTimer {}
 pub struct CommunicationSequenceDelayTimer;
 impl ::ucifi_runtime::typed::Resource for CommunicationSequenceDelayTimer {
     const ID: u16 = 19;
-    const NAME: &'static str = "Communication Sequence Delay Timer";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1152,11 +1052,6 @@ impl ::ucifi_runtime::typed::Writable for CommunicationSequenceDelayTimer {}
 pub struct CommunicationSequenceRetryCount;
 impl ::ucifi_runtime::typed::Resource for CommunicationSequenceRetryCount {
     const ID: u16 = 20;
-    const NAME: &'static str = "Communication Sequence Retry Count";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }
@@ -1171,11 +1066,6 @@ impl ::ucifi_runtime::typed::Writable for CommunicationSequenceRetryCount {}
 pub struct Trigger;
 impl ::ucifi_runtime::typed::Resource for Trigger {
     const ID: u16 = 21;
-    const NAME: &'static str = "Trigger";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mServer;
     type Value = bool;
 }
@@ -1190,11 +1080,6 @@ impl ::ucifi_runtime::typed::Writable for Trigger {}
 pub struct PreferredTransport;
 impl ::ucifi_runtime::typed::Resource for PreferredTransport {
     const ID: u16 = 22;
-    const NAME: &'static str = "Preferred Transport";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1209,11 +1094,6 @@ impl ::ucifi_runtime::typed::Writable for PreferredTransport {}
 pub struct MuteSend;
 impl ::ucifi_runtime::typed::Resource for MuteSend {
     const ID: u16 = 23;
-    const NAME: &'static str = "Mute Send";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Lwm2mServer;
     type Value = bool;
 }
@@ -1228,11 +1108,6 @@ impl ::ucifi_runtime::typed::Writable for MuteSend {}
 pub struct AlternateApnLinks;
 impl ::ucifi_runtime::typed::Resource for AlternateApnLinks {
     const ID: u16 = 24;
-    const NAME: &'static str = "Alternate APN Links";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Objlnk;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>;
 }
@@ -1247,11 +1122,6 @@ impl ::ucifi_runtime::typed::Writable for AlternateApnLinks {}
 pub struct SupportedServerVersions;
 impl ::ucifi_runtime::typed::Resource for SupportedServerVersions {
     const ID: u16 = 25;
-    const NAME: &'static str = "Supported Server Versions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Lwm2mServer;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1269,11 +1139,6 @@ impl ::ucifi_runtime::typed::Writable for SupportedServerVersions {}
 pub struct DefaultNotificationMode;
 impl ::ucifi_runtime::typed::Resource for DefaultNotificationMode {
     const ID: u16 = 26;
-    const NAME: &'static str = "Default Notification Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Lwm2mServer;
     type Value = i64;
 }
@@ -1288,11 +1153,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultNotificationMode {}
 pub struct ProfileIdHashAlgorithm;
 impl ::ucifi_runtime::typed::Resource for ProfileIdHashAlgorithm {
     const ID: u16 = 27;
-    const NAME: &'static str = "Profile ID Hash Algorithm";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::UnsignedInteger;
     type Object = Lwm2mServer;
     type Value = u64;
 }

@@ -374,11 +374,6 @@ impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
 pub struct Pm10;
 impl ::ucifi_runtime::typed::Resource for Pm10 {
     const ID: u16 = 1;
-    const NAME: &'static str = "PM10";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -392,11 +387,6 @@ impl ::ucifi_runtime::typed::Readable for Pm10 {}
 pub struct Pm1024HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm1024HourAverage {
     const ID: u16 = 2;
-    const NAME: &'static str = "PM10 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -410,11 +400,6 @@ impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
 pub struct Pm25;
 impl ::ucifi_runtime::typed::Resource for Pm25 {
     const ID: u16 = 3;
-    const NAME: &'static str = "PM2.5";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -428,11 +413,6 @@ impl ::ucifi_runtime::typed::Readable for Pm25 {}
 pub struct Pm2524HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm2524HourAverage {
     const ID: u16 = 4;
-    const NAME: &'static str = "PM2.5 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -446,11 +426,6 @@ impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
 pub struct Pm1;
 impl ::ucifi_runtime::typed::Resource for Pm1 {
     const ID: u16 = 5;
-    const NAME: &'static str = "PM1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -464,11 +439,6 @@ impl ::ucifi_runtime::typed::Readable for Pm1 {}
 pub struct Pm124HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm124HourAverage {
     const ID: u16 = 6;
-    const NAME: &'static str = "PM1 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -482,11 +452,6 @@ impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
 pub struct Co;
 impl ::ucifi_runtime::typed::Resource for Co {
     const ID: u16 = 7;
-    const NAME: &'static str = "CO";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -500,11 +465,6 @@ impl ::ucifi_runtime::typed::Readable for Co {}
 pub struct Co8HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co8HourAverage {
     const ID: u16 = 8;
-    const NAME: &'static str = "CO 8 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -518,11 +478,6 @@ impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
 pub struct So2;
 impl ::ucifi_runtime::typed::Resource for So2 {
     const ID: u16 = 9;
-    const NAME: &'static str = "SO2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -536,11 +491,6 @@ impl ::ucifi_runtime::typed::Readable for So2 {}
 pub struct So21HourAverage;
 impl ::ucifi_runtime::typed::Resource for So21HourAverage {
     const ID: u16 = 10;
-    const NAME: &'static str = "SO2 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -554,11 +504,6 @@ impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
 pub struct So224HourAverage;
 impl ::ucifi_runtime::typed::Resource for So224HourAverage {
     const ID: u16 = 11;
-    const NAME: &'static str = "SO2 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -572,11 +517,6 @@ impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
 pub struct O3;
 impl ::ucifi_runtime::typed::Resource for O3 {
     const ID: u16 = 12;
-    const NAME: &'static str = "O3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -590,11 +530,6 @@ impl ::ucifi_runtime::typed::Readable for O3 {}
 pub struct O31HourAverage;
 impl ::ucifi_runtime::typed::Resource for O31HourAverage {
     const ID: u16 = 13;
-    const NAME: &'static str = "O3 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -608,11 +543,6 @@ impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
 pub struct O38HourAverage;
 impl ::ucifi_runtime::typed::Resource for O38HourAverage {
     const ID: u16 = 14;
-    const NAME: &'static str = "O3 8 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -626,11 +556,6 @@ impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
 pub struct No2;
 impl ::ucifi_runtime::typed::Resource for No2 {
     const ID: u16 = 15;
-    const NAME: &'static str = "NO2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -644,11 +569,6 @@ impl ::ucifi_runtime::typed::Readable for No2 {}
 pub struct No21HourAverage;
 impl ::ucifi_runtime::typed::Resource for No21HourAverage {
     const ID: u16 = 16;
-    const NAME: &'static str = "NO2 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -662,11 +582,6 @@ impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
 pub struct Co2;
 impl ::ucifi_runtime::typed::Resource for Co2 {
     const ID: u16 = 17;
-    const NAME: &'static str = "CO2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -680,11 +595,6 @@ impl ::ucifi_runtime::typed::Readable for Co2 {}
 pub struct Co21HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co21HourAverage {
     const ID: u16 = 18;
-    const NAME: &'static str = "CO2 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -698,11 +608,6 @@ impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
 pub struct No;
 impl ::ucifi_runtime::typed::Resource for No {
     const ID: u16 = 19;
-    const NAME: &'static str = "NO";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -716,11 +621,6 @@ impl ::ucifi_runtime::typed::Readable for No {}
 pub struct No1HourAverage;
 impl ::ucifi_runtime::typed::Resource for No1HourAverage {
     const ID: u16 = 20;
-    const NAME: &'static str = "NO 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -734,11 +634,6 @@ impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
 pub struct H2s;
 impl ::ucifi_runtime::typed::Resource for H2s {
     const ID: u16 = 21;
-    const NAME: &'static str = "H2S";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -752,11 +647,6 @@ impl ::ucifi_runtime::typed::Readable for H2s {}
 pub struct H2s1HourAverage;
 impl ::ucifi_runtime::typed::Resource for H2s1HourAverage {
     const ID: u16 = 22;
-    const NAME: &'static str = "H2S 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }

@@ -473,11 +473,6 @@ impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
 pub struct Pm10;
 impl ::ucifi_runtime::typed::Resource for Pm10 {
     const ID: u16 = 1;
-    const NAME: &'static str = "PM10";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -491,11 +486,6 @@ impl ::ucifi_runtime::typed::Readable for Pm10 {}
 pub struct Pm1024HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm1024HourAverage {
     const ID: u16 = 2;
-    const NAME: &'static str = "PM10 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -509,11 +499,6 @@ impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
 pub struct Pm25;
 impl ::ucifi_runtime::typed::Resource for Pm25 {
     const ID: u16 = 3;
-    const NAME: &'static str = "PM2.5";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -527,11 +512,6 @@ impl ::ucifi_runtime::typed::Readable for Pm25 {}
 pub struct Pm2524HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm2524HourAverage {
     const ID: u16 = 4;
-    const NAME: &'static str = "PM2.5 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -545,11 +525,6 @@ impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
 pub struct Pm1;
 impl ::ucifi_runtime::typed::Resource for Pm1 {
     const ID: u16 = 5;
-    const NAME: &'static str = "PM1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -563,11 +538,6 @@ impl ::ucifi_runtime::typed::Readable for Pm1 {}
 pub struct Pm124HourAverage;
 impl ::ucifi_runtime::typed::Resource for Pm124HourAverage {
     const ID: u16 = 6;
-    const NAME: &'static str = "PM1 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -581,11 +551,6 @@ impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
 pub struct Co;
 impl ::ucifi_runtime::typed::Resource for Co {
     const ID: u16 = 7;
-    const NAME: &'static str = "CO";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -599,11 +564,6 @@ impl ::ucifi_runtime::typed::Readable for Co {}
 pub struct Co8HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co8HourAverage {
     const ID: u16 = 8;
-    const NAME: &'static str = "CO 8 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -617,11 +577,6 @@ impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
 pub struct So2;
 impl ::ucifi_runtime::typed::Resource for So2 {
     const ID: u16 = 9;
-    const NAME: &'static str = "SO2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -635,11 +590,6 @@ impl ::ucifi_runtime::typed::Readable for So2 {}
 pub struct So21HourAverage;
 impl ::ucifi_runtime::typed::Resource for So21HourAverage {
     const ID: u16 = 10;
-    const NAME: &'static str = "SO2 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -653,11 +603,6 @@ impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
 pub struct So224HourAverage;
 impl ::ucifi_runtime::typed::Resource for So224HourAverage {
     const ID: u16 = 11;
-    const NAME: &'static str = "SO2 24 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -671,11 +616,6 @@ impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
 pub struct O3;
 impl ::ucifi_runtime::typed::Resource for O3 {
     const ID: u16 = 12;
-    const NAME: &'static str = "O3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -689,11 +629,6 @@ impl ::ucifi_runtime::typed::Readable for O3 {}
 pub struct O31HourAverage;
 impl ::ucifi_runtime::typed::Resource for O31HourAverage {
     const ID: u16 = 13;
-    const NAME: &'static str = "O3 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -707,11 +642,6 @@ impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
 pub struct O38HourAverage;
 impl ::ucifi_runtime::typed::Resource for O38HourAverage {
     const ID: u16 = 14;
-    const NAME: &'static str = "O3 8 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -725,11 +655,6 @@ impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
 pub struct No2;
 impl ::ucifi_runtime::typed::Resource for No2 {
     const ID: u16 = 15;
-    const NAME: &'static str = "NO2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -743,11 +668,6 @@ impl ::ucifi_runtime::typed::Readable for No2 {}
 pub struct No21HourAverage;
 impl ::ucifi_runtime::typed::Resource for No21HourAverage {
     const ID: u16 = 16;
-    const NAME: &'static str = "NO2 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -761,11 +681,6 @@ impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
 pub struct Co2;
 impl ::ucifi_runtime::typed::Resource for Co2 {
     const ID: u16 = 17;
-    const NAME: &'static str = "CO2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -779,11 +694,6 @@ impl ::ucifi_runtime::typed::Readable for Co2 {}
 pub struct Co21HourAverage;
 impl ::ucifi_runtime::typed::Resource for Co21HourAverage {
     const ID: u16 = 18;
-    const NAME: &'static str = "CO2 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -797,11 +707,6 @@ impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
 pub struct No;
 impl ::ucifi_runtime::typed::Resource for No {
     const ID: u16 = 19;
-    const NAME: &'static str = "NO";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -815,11 +720,6 @@ impl ::ucifi_runtime::typed::Readable for No {}
 pub struct No1HourAverage;
 impl ::ucifi_runtime::typed::Resource for No1HourAverage {
     const ID: u16 = 20;
-    const NAME: &'static str = "NO 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -833,11 +733,6 @@ impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
 pub struct H2s;
 impl ::ucifi_runtime::typed::Resource for H2s {
     const ID: u16 = 21;
-    const NAME: &'static str = "H2S";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -851,11 +746,6 @@ impl ::ucifi_runtime::typed::Readable for H2s {}
 pub struct H2s1HourAverage;
 impl ::ucifi_runtime::typed::Resource for H2s1HourAverage {
     const ID: u16 = 22;
-    const NAME: &'static str = "H2S 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -869,11 +759,6 @@ impl ::ucifi_runtime::typed::Readable for H2s1HourAverage {}
 pub struct Voc;
 impl ::ucifi_runtime::typed::Resource for Voc {
     const ID: u16 = 23;
-    const NAME: &'static str = "VOC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -887,11 +772,6 @@ impl ::ucifi_runtime::typed::Readable for Voc {}
 pub struct Voc1HourAverage;
 impl ::ucifi_runtime::typed::Resource for Voc1HourAverage {
     const ID: u16 = 24;
-    const NAME: &'static str = "VOC 1 hour average";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }
@@ -905,11 +785,6 @@ impl ::ucifi_runtime::typed::Readable for Voc1HourAverage {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = AirQuality;
     type Value = ::ucifi_runtime::Time;
 }
@@ -923,11 +798,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = AirQuality;
     type Value = i64;
 }
@@ -941,11 +811,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = AirQuality;
     type Value = i64;
 }
@@ -959,11 +824,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = AirQuality;
     type Value = f64;
 }

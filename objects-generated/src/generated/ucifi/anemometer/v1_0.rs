@@ -359,11 +359,6 @@ impl Execute {
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Anemometer;
     type Value = ::ucifi_runtime::Time;
 }
@@ -377,11 +372,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MinMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
     const ID: u16 = 5601;
-    const NAME: &'static str = "Min Measured Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }
@@ -395,11 +385,6 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 pub struct MaxMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
-    const NAME: &'static str = "Max Measured Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }
@@ -413,11 +398,6 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 pub struct MinRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinRangeValue {
     const ID: u16 = 5603;
-    const NAME: &'static str = "Min Range Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }
@@ -431,11 +411,6 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 pub struct MaxRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
     const ID: u16 = 5604;
-    const NAME: &'static str = "Max Range Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }
@@ -449,11 +424,6 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 pub struct ResetMinAndMaxMeasuredValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
-    const NAME: &'static str = "Reset Min and Max Measured Values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Anemometer;
     type Value = ();
 }
@@ -467,11 +437,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
-    const NAME: &'static str = "Sensor Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }
@@ -485,11 +450,6 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 pub struct SensorUnits;
 impl ::ucifi_runtime::typed::Resource for SensorUnits {
     const ID: u16 = 5701;
-    const NAME: &'static str = "Sensor Units";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Anemometer;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -503,11 +463,6 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 pub struct CompassDirection;
 impl ::ucifi_runtime::typed::Resource for CompassDirection {
     const ID: u16 = 5705;
-    const NAME: &'static str = "Compass Direction";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }
@@ -521,11 +476,6 @@ impl ::ucifi_runtime::typed::Readable for CompassDirection {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Anemometer;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -540,11 +490,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct SensorType;
 impl ::ucifi_runtime::typed::Resource for SensorType {
     const ID: u16 = 5751;
-    const NAME: &'static str = "Sensor Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Anemometer;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -558,11 +503,6 @@ impl ::ucifi_runtime::typed::Readable for SensorType {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Anemometer;
     type Value = i64;
 }
@@ -576,11 +516,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Anemometer;
     type Value = i64;
 }
@@ -594,11 +529,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Anemometer;
     type Value = f64;
 }

@@ -312,11 +312,6 @@ impl Execute {
 pub struct BatteryLevel;
 impl ::ucifi_runtime::typed::Resource for BatteryLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "Battery level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -330,11 +325,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 pub struct BatteryCapacity;
 impl ::ucifi_runtime::typed::Resource for BatteryCapacity {
     const ID: u16 = 2;
-    const NAME: &'static str = "Battery capacity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Battery;
     type Value = f64;
 }
@@ -348,11 +338,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryCapacity {}
 pub struct BatteryVoltage;
 impl ::ucifi_runtime::typed::Resource for BatteryVoltage {
     const ID: u16 = 3;
-    const NAME: &'static str = "Battery voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Battery;
     type Value = f64;
 }
@@ -366,11 +351,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryVoltage {}
 pub struct TypeOfBattery;
 impl ::ucifi_runtime::typed::Resource for TypeOfBattery {
     const ID: u16 = 4;
-    const NAME: &'static str = "Type of battery";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Battery;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -385,11 +365,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfBattery {}
 pub struct LowBatteryThreshold;
 impl ::ucifi_runtime::typed::Resource for LowBatteryThreshold {
     const ID: u16 = 5;
-    const NAME: &'static str = "Low battery threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -404,11 +379,6 @@ impl ::ucifi_runtime::typed::Writable for LowBatteryThreshold {}
 pub struct BatteryLevelTooLow;
 impl ::ucifi_runtime::typed::Resource for BatteryLevelTooLow {
     const ID: u16 = 6;
-    const NAME: &'static str = "Battery level too low";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Battery;
     type Value = bool;
 }
@@ -422,11 +392,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevelTooLow {}
 pub struct BatteryShutdown;
 impl ::ucifi_runtime::typed::Resource for BatteryShutdown {
     const ID: u16 = 7;
-    const NAME: &'static str = "Battery shutdown";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Battery;
     type Value = bool;
 }
@@ -441,11 +406,6 @@ impl ::ucifi_runtime::typed::Writable for BatteryShutdown {}
 pub struct NumberOfCycles;
 impl ::ucifi_runtime::typed::Resource for NumberOfCycles {
     const ID: u16 = 8;
-    const NAME: &'static str = "Number of cycles";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -459,11 +419,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfCycles {}
 pub struct SupplyLoss;
 impl ::ucifi_runtime::typed::Resource for SupplyLoss {
     const ID: u16 = 9;
-    const NAME: &'static str = "Supply loss";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Battery;
     type Value = bool;
 }
@@ -477,11 +432,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyLoss {}
 pub struct SupplyLossCounter;
 impl ::ucifi_runtime::typed::Resource for SupplyLossCounter {
     const ID: u16 = 10;
-    const NAME: &'static str = "Supply loss counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -495,11 +445,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyLossCounter {}
 pub struct SupplyLossCounterReset;
 impl ::ucifi_runtime::typed::Resource for SupplyLossCounterReset {
     const ID: u16 = 11;
-    const NAME: &'static str = "Supply loss counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Battery;
     type Value = ();
 }
@@ -513,11 +458,6 @@ impl ::ucifi_runtime::typed::Executable for SupplyLossCounterReset {}
 pub struct SupplyLossReason;
 impl ::ucifi_runtime::typed::Resource for SupplyLossReason {
     const ID: u16 = 12;
-    const NAME: &'static str = "Supply loss reason";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Battery;
     type Value = ::ucifi_runtime::__private::String;
 }

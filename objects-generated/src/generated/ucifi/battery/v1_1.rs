@@ -389,11 +389,6 @@ impl Execute {
 pub struct BatteryLevel;
 impl ::ucifi_runtime::typed::Resource for BatteryLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "Battery level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -407,11 +402,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 pub struct BatteryCapacity;
 impl ::ucifi_runtime::typed::Resource for BatteryCapacity {
     const ID: u16 = 2;
-    const NAME: &'static str = "Battery capacity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Battery;
     type Value = f64;
 }
@@ -425,11 +415,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryCapacity {}
 pub struct BatteryVoltage;
 impl ::ucifi_runtime::typed::Resource for BatteryVoltage {
     const ID: u16 = 3;
-    const NAME: &'static str = "Battery voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Battery;
     type Value = f64;
 }
@@ -443,11 +428,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryVoltage {}
 pub struct TypeOfBattery;
 impl ::ucifi_runtime::typed::Resource for TypeOfBattery {
     const ID: u16 = 4;
-    const NAME: &'static str = "Type of battery";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Battery;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -462,11 +442,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfBattery {}
 pub struct LowBatteryThreshold;
 impl ::ucifi_runtime::typed::Resource for LowBatteryThreshold {
     const ID: u16 = 5;
-    const NAME: &'static str = "Low battery threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -481,11 +456,6 @@ impl ::ucifi_runtime::typed::Writable for LowBatteryThreshold {}
 pub struct BatteryLevelTooLow;
 impl ::ucifi_runtime::typed::Resource for BatteryLevelTooLow {
     const ID: u16 = 6;
-    const NAME: &'static str = "Battery level too low";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Battery;
     type Value = bool;
 }
@@ -499,11 +469,6 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevelTooLow {}
 pub struct BatteryShutdown;
 impl ::ucifi_runtime::typed::Resource for BatteryShutdown {
     const ID: u16 = 7;
-    const NAME: &'static str = "Battery shutdown";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Battery;
     type Value = bool;
 }
@@ -518,11 +483,6 @@ impl ::ucifi_runtime::typed::Writable for BatteryShutdown {}
 pub struct NumberOfCycles;
 impl ::ucifi_runtime::typed::Resource for NumberOfCycles {
     const ID: u16 = 8;
-    const NAME: &'static str = "Number of cycles";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -536,11 +496,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfCycles {}
 pub struct SupplyLoss;
 impl ::ucifi_runtime::typed::Resource for SupplyLoss {
     const ID: u16 = 9;
-    const NAME: &'static str = "Supply loss";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Battery;
     type Value = bool;
 }
@@ -554,11 +509,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyLoss {}
 pub struct SupplyLossCounter;
 impl ::ucifi_runtime::typed::Resource for SupplyLossCounter {
     const ID: u16 = 10;
-    const NAME: &'static str = "Supply loss counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -572,11 +522,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyLossCounter {}
 pub struct SupplyLossCounterReset;
 impl ::ucifi_runtime::typed::Resource for SupplyLossCounterReset {
     const ID: u16 = 11;
-    const NAME: &'static str = "Supply loss counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = Battery;
     type Value = ();
 }
@@ -590,11 +535,6 @@ impl ::ucifi_runtime::typed::Executable for SupplyLossCounterReset {}
 pub struct SupplyLossReason;
 impl ::ucifi_runtime::typed::Resource for SupplyLossReason {
     const ID: u16 = 12;
-    const NAME: &'static str = "Supply loss reason";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = Battery;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -608,11 +548,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyLossReason {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Battery;
     type Value = ::ucifi_runtime::Time;
 }
@@ -626,11 +561,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -644,11 +574,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = Battery;
     type Value = i64;
 }
@@ -662,11 +587,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Battery;
     type Value = f64;
 }

@@ -269,11 +269,6 @@ impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
 pub struct CalendarName;
 impl ::ucifi_runtime::typed::Resource for CalendarName {
     const ID: u16 = 0;
-    const NAME: &'static str = "Calendar Name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = CalendarRule;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -288,11 +283,6 @@ impl ::ucifi_runtime::typed::Writable for CalendarName {}
 pub struct CalendarType;
 impl ::ucifi_runtime::typed::Resource for CalendarType {
     const ID: u16 = 1;
-    const NAME: &'static str = "Calendar Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = CalendarRule;
     type Value = i64;
 }
@@ -307,11 +297,6 @@ impl ::ucifi_runtime::typed::Writable for CalendarType {}
 pub struct StartDate;
 impl ::ucifi_runtime::typed::Resource for StartDate {
     const ID: u16 = 2;
-    const NAME: &'static str = "Start Date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = CalendarRule;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -329,11 +314,6 @@ impl ::ucifi_runtime::typed::Writable for StartDate {}
 pub struct EndDate;
 impl ::ucifi_runtime::typed::Resource for EndDate {
     const ID: u16 = 3;
-    const NAME: &'static str = "End Date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = CalendarRule;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -351,11 +331,6 @@ impl ::ucifi_runtime::typed::Writable for EndDate {}
 pub struct DateRule;
 impl ::ucifi_runtime::typed::Resource for DateRule {
     const ID: u16 = 4;
-    const NAME: &'static str = "Date Rule";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = CalendarRule;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -370,11 +345,6 @@ impl ::ucifi_runtime::typed::Writable for DateRule {}
 pub struct CalendarActive;
 impl ::ucifi_runtime::typed::Resource for CalendarActive {
     const ID: u16 = 5;
-    const NAME: &'static str = "Calendar Active";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = CalendarRule;
     type Value = bool;
 }

@@ -301,11 +301,6 @@ impl Execute {
 pub struct GtinModelNumber;
 impl ::ucifi_runtime::typed::Resource for GtinModelNumber {
     const ID: u16 = 1;
-    const NAME: &'static str = "GTIN model number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -319,11 +314,6 @@ impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
 pub struct ManufacturerIdentifier;
 impl ::ucifi_runtime::typed::Resource for ManufacturerIdentifier {
     const ID: u16 = 2;
-    const NAME: &'static str = "Manufacturer identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -337,11 +327,6 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
 pub struct UserGivenName;
 impl ::ucifi_runtime::typed::Resource for UserGivenName {
     const ID: u16 = 3;
-    const NAME: &'static str = "User-given name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -356,11 +341,6 @@ impl ::ucifi_runtime::typed::Writable for UserGivenName {}
 pub struct AssetIdentifier;
 impl ::ucifi_runtime::typed::Resource for AssetIdentifier {
     const ID: u16 = 4;
-    const NAME: &'static str = "Asset identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -375,11 +355,6 @@ impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
 pub struct InstallationDate;
 impl ::ucifi_runtime::typed::Resource for InstallationDate {
     const ID: u16 = 5;
-    const NAME: &'static str = "Installation date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::Time;
 }
@@ -394,11 +369,6 @@ impl ::ucifi_runtime::typed::Writable for InstallationDate {}
 pub struct SoftwareUpdate;
 impl ::ucifi_runtime::typed::Resource for SoftwareUpdate {
     const ID: u16 = 6;
-    const NAME: &'static str = "Software update";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DeviceExtension;
     type Value = bool;
 }
@@ -412,11 +382,6 @@ impl ::ucifi_runtime::typed::Readable for SoftwareUpdate {}
 pub struct Maintenance;
 impl ::ucifi_runtime::typed::Resource for Maintenance {
     const ID: u16 = 7;
-    const NAME: &'static str = "Maintenance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DeviceExtension;
     type Value = bool;
 }
@@ -431,11 +396,6 @@ impl ::ucifi_runtime::typed::Writable for Maintenance {}
 pub struct ConfigurationReset;
 impl ::ucifi_runtime::typed::Resource for ConfigurationReset {
     const ID: u16 = 8;
-    const NAME: &'static str = "Configuration reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = DeviceExtension;
     type Value = ();
 }
@@ -449,11 +409,6 @@ impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
 pub struct DeviceOperatingHours;
 impl ::ucifi_runtime::typed::Resource for DeviceOperatingHours {
     const ID: u16 = 9;
-    const NAME: &'static str = "Device operating hours";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DeviceExtension;
     type Value = i64;
 }
@@ -467,11 +422,6 @@ impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
 pub struct AdditionalFirmwareInformation;
 impl ::ucifi_runtime::typed::Resource for AdditionalFirmwareInformation {
     const ID: u16 = 10;
-    const NAME: &'static str = "Additional firmware information";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }

@@ -423,11 +423,6 @@ impl Execute {
 pub struct GtinModelNumber;
 impl ::ucifi_runtime::typed::Resource for GtinModelNumber {
     const ID: u16 = 1;
-    const NAME: &'static str = "GTIN model number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -441,11 +436,6 @@ impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
 pub struct ManufacturerIdentifier;
 impl ::ucifi_runtime::typed::Resource for ManufacturerIdentifier {
     const ID: u16 = 2;
-    const NAME: &'static str = "Manufacturer identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -459,11 +449,6 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
 pub struct UserGivenName;
 impl ::ucifi_runtime::typed::Resource for UserGivenName {
     const ID: u16 = 3;
-    const NAME: &'static str = "User-given name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -478,11 +463,6 @@ impl ::ucifi_runtime::typed::Writable for UserGivenName {}
 pub struct AssetIdentifier;
 impl ::ucifi_runtime::typed::Resource for AssetIdentifier {
     const ID: u16 = 4;
-    const NAME: &'static str = "Asset identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -497,11 +477,6 @@ impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
 pub struct InstallationDate;
 impl ::ucifi_runtime::typed::Resource for InstallationDate {
     const ID: u16 = 5;
-    const NAME: &'static str = "Installation date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::Time;
 }
@@ -516,11 +491,6 @@ impl ::ucifi_runtime::typed::Writable for InstallationDate {}
 pub struct SoftwareUpdate;
 impl ::ucifi_runtime::typed::Resource for SoftwareUpdate {
     const ID: u16 = 6;
-    const NAME: &'static str = "Software update";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DeviceExtension;
     type Value = bool;
 }
@@ -535,11 +505,6 @@ impl ::ucifi_runtime::typed::Writable for SoftwareUpdate {}
 pub struct Maintenance;
 impl ::ucifi_runtime::typed::Resource for Maintenance {
     const ID: u16 = 7;
-    const NAME: &'static str = "Maintenance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DeviceExtension;
     type Value = bool;
 }
@@ -554,11 +519,6 @@ impl ::ucifi_runtime::typed::Writable for Maintenance {}
 pub struct ConfigurationReset;
 impl ::ucifi_runtime::typed::Resource for ConfigurationReset {
     const ID: u16 = 8;
-    const NAME: &'static str = "Configuration reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = DeviceExtension;
     type Value = ();
 }
@@ -572,11 +532,6 @@ impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
 pub struct DeviceOperatingHours;
 impl ::ucifi_runtime::typed::Resource for DeviceOperatingHours {
     const ID: u16 = 9;
-    const NAME: &'static str = "Device operating hours";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DeviceExtension;
     type Value = i64;
 }
@@ -590,11 +545,6 @@ impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
 pub struct AdditionalFirmwareInformation;
 impl ::ucifi_runtime::typed::Resource for AdditionalFirmwareInformation {
     const ID: u16 = 10;
-    const NAME: &'static str = "Additional firmware information";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -608,11 +558,6 @@ impl ::ucifi_runtime::typed::Readable for AdditionalFirmwareInformation {}
 pub struct DstStart;
 impl ::ucifi_runtime::typed::Resource for DstStart {
     const ID: u16 = 11;
-    const NAME: &'static str = "DST Start";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>;
 }
@@ -627,11 +572,6 @@ impl ::ucifi_runtime::typed::Writable for DstStart {}
 pub struct DstEnd;
 impl ::ucifi_runtime::typed::Resource for DstEnd {
     const ID: u16 = 12;
-    const NAME: &'static str = "DST End";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>;
 }
@@ -646,11 +586,6 @@ impl ::ucifi_runtime::typed::Writable for DstEnd {}
 pub struct DstOffset;
 impl ::ucifi_runtime::typed::Resource for DstOffset {
     const ID: u16 = 13;
-    const NAME: &'static str = "DST Offset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DeviceExtension;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -668,11 +603,6 @@ impl ::ucifi_runtime::typed::Writable for DstOffset {}
 pub struct Uptime;
 impl ::ucifi_runtime::typed::Resource for Uptime {
     const ID: u16 = 14;
-    const NAME: &'static str = "Uptime";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DeviceExtension;
     type Value = i64;
 }
@@ -686,11 +616,6 @@ impl ::ucifi_runtime::typed::Readable for Uptime {}
 pub struct RfdDevice;
 impl ::ucifi_runtime::typed::Resource for RfdDevice {
     const ID: u16 = 15;
-    const NAME: &'static str = "RFD device";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DeviceExtension;
     type Value = bool;
 }

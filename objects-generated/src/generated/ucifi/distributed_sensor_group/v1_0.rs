@@ -632,11 +632,6 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
 pub struct GroupState;
 impl ::ucifi_runtime::typed::Resource for GroupState {
     const ID: u16 = 0;
-    const NAME: &'static str = "Group State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
@@ -650,11 +645,6 @@ impl ::ucifi_runtime::typed::Readable for GroupState {}
 pub struct MostRecentGroupActivity;
 impl ::ucifi_runtime::typed::Resource for MostRecentGroupActivity {
     const ID: u16 = 1;
-    const NAME: &'static str = "Most recent group activity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::Time;
 }
@@ -668,11 +658,6 @@ impl ::ucifi_runtime::typed::Readable for MostRecentGroupActivity {}
 pub struct MostRecentSensorNotification;
 impl ::ucifi_runtime::typed::Resource for MostRecentSensorNotification {
     const ID: u16 = 2;
-    const NAME: &'static str = "Most recent Sensor Notification";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -686,11 +671,6 @@ impl ::ucifi_runtime::typed::Readable for MostRecentSensorNotification {}
 pub struct MostRecentSensorPublisherId;
 impl ::ucifi_runtime::typed::Resource for MostRecentSensorPublisherId {
     const ID: u16 = 3;
-    const NAME: &'static str = "Most recent Sensor Publisher ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -704,11 +684,6 @@ impl ::ucifi_runtime::typed::Readable for MostRecentSensorPublisherId {}
 pub struct GroupAddress;
 impl ::ucifi_runtime::typed::Resource for GroupAddress {
     const ID: u16 = 4;
-    const NAME: &'static str = "Group\u{a0} Address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -723,11 +698,6 @@ impl ::ucifi_runtime::typed::Writable for GroupAddress {}
 pub struct GroupId;
 impl ::ucifi_runtime::typed::Resource for GroupId {
     const ID: u16 = 5;
-    const NAME: &'static str = "Group ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -742,11 +712,6 @@ impl ::ucifi_runtime::typed::Writable for GroupId {}
 pub struct SharedSensorInformation;
 impl ::ucifi_runtime::typed::Resource for SharedSensorInformation {
     const ID: u16 = 6;
-    const NAME: &'static str = "Shared Sensor information";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -761,11 +726,6 @@ impl ::ucifi_runtime::typed::Writable for SharedSensorInformation {}
 pub struct QualityOfService;
 impl ::ucifi_runtime::typed::Resource for QualityOfService {
     const ID: u16 = 7;
-    const NAME: &'static str = "Quality of service";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -780,11 +740,6 @@ impl ::ucifi_runtime::typed::Writable for QualityOfService {}
 pub struct HopLimit;
 impl ::ucifi_runtime::typed::Resource for HopLimit {
     const ID: u16 = 8;
-    const NAME: &'static str = "Hop Limit";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -799,11 +754,6 @@ impl ::ucifi_runtime::typed::Writable for HopLimit {}
 pub struct BroadcastCriteria;
 impl ::ucifi_runtime::typed::Resource for BroadcastCriteria {
     const ID: u16 = 9;
-    const NAME: &'static str = "Broadcast Criteria";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -818,11 +768,6 @@ impl ::ucifi_runtime::typed::Writable for BroadcastCriteria {}
 pub struct MinBroadcastPeriod;
 impl ::ucifi_runtime::typed::Resource for MinBroadcastPeriod {
     const ID: u16 = 10;
-    const NAME: &'static str = "Min Broadcast Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -837,11 +782,6 @@ impl ::ucifi_runtime::typed::Writable for MinBroadcastPeriod {}
 pub struct MaxBroadcastPeriod;
 impl ::ucifi_runtime::typed::Resource for MaxBroadcastPeriod {
     const ID: u16 = 11;
-    const NAME: &'static str = "Max Broadcast Period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -856,11 +796,6 @@ impl ::ucifi_runtime::typed::Writable for MaxBroadcastPeriod {}
 pub struct PublisherStepInterval;
 impl ::ucifi_runtime::typed::Resource for PublisherStepInterval {
     const ID: u16 = 12;
-    const NAME: &'static str = "Publisher Step interval";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
@@ -875,11 +810,6 @@ impl ::ucifi_runtime::typed::Writable for PublisherStepInterval {}
 pub struct MinThreshold;
 impl ::ucifi_runtime::typed::Resource for MinThreshold {
     const ID: u16 = 13;
-    const NAME: &'static str = "Min Threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
@@ -894,11 +824,6 @@ impl ::ucifi_runtime::typed::Writable for MinThreshold {}
 pub struct MaxThreshold;
 impl ::ucifi_runtime::typed::Resource for MaxThreshold {
     const ID: u16 = 14;
-    const NAME: &'static str = "Max Threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
@@ -913,11 +838,6 @@ impl ::ucifi_runtime::typed::Writable for MaxThreshold {}
 pub struct AutoClearValidityTime;
 impl ::ucifi_runtime::typed::Resource for AutoClearValidityTime {
     const ID: u16 = 15;
-    const NAME: &'static str = "Auto Clear Validity Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -932,11 +852,6 @@ impl ::ucifi_runtime::typed::Writable for AutoClearValidityTime {}
 pub struct AutoClearDefaultValue;
 impl ::ucifi_runtime::typed::Resource for AutoClearDefaultValue {
     const ID: u16 = 16;
-    const NAME: &'static str = "Auto Clear Default Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
@@ -951,11 +866,6 @@ impl ::ucifi_runtime::typed::Writable for AutoClearDefaultValue {}
 pub struct DataFusionOperation;
 impl ::ucifi_runtime::typed::Resource for DataFusionOperation {
     const ID: u16 = 17;
-    const NAME: &'static str = "Data Fusion Operation";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
@@ -970,11 +880,6 @@ impl ::ucifi_runtime::typed::Writable for DataFusionOperation {}
 pub struct RemoteSensorsDynamicMapping;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorsDynamicMapping {
     const ID: u16 = 18;
-    const NAME: &'static str = "Remote Sensors Dynamic Mapping";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DistributedSensorGroup;
     type Value = bool;
 }
@@ -989,11 +894,6 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorsDynamicMapping {}
 pub struct RemoteSensorsImplicitMapping;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorsImplicitMapping {
     const ID: u16 = 19;
-    const NAME: &'static str = "Remote Sensors Implicit Mapping";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = DistributedSensorGroup;
     type Value = bool;
 }
@@ -1008,11 +908,6 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorsImplicitMapping {}
 pub struct LocalSensorStateUri;
 impl ::ucifi_runtime::typed::Resource for LocalSensorStateUri {
     const ID: u16 = 20;
-    const NAME: &'static str = "Local Sensor State URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1030,11 +925,6 @@ impl ::ucifi_runtime::typed::Writable for LocalSensorStateUri {}
 pub struct LocalSensorPublisherId;
 impl ::ucifi_runtime::typed::Resource for LocalSensorPublisherId {
     const ID: u16 = 21;
-    const NAME: &'static str = "Local Sensor Publisher ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1049,11 +939,6 @@ impl ::ucifi_runtime::typed::Writable for LocalSensorPublisherId {}
 pub struct RemoteSensorStateUri;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorStateUri {
     const ID: u16 = 22;
-    const NAME: &'static str = "Remote Sensor State URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1071,11 +956,6 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorStateUri {}
 pub struct GroupLog;
 impl ::ucifi_runtime::typed::Resource for GroupLog {
     const ID: u16 = 23;
-    const NAME: &'static str = "Group Log";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1089,11 +969,6 @@ impl ::ucifi_runtime::typed::Readable for GroupLog {}
 pub struct GroupDescription;
 impl ::ucifi_runtime::typed::Resource for GroupDescription {
     const ID: u16 = 24;
-    const NAME: &'static str = "Group Description";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorGroup;
     type Value = ::ucifi_runtime::__private::String;
 }

@@ -198,11 +198,6 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorMessageWrite {
 pub struct GroupId;
 impl ::ucifi_runtime::typed::Resource for GroupId {
     const ID: u16 = 0;
-    const NAME: &'static str = "Group ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorMessage;
     type Value = i64;
 }
@@ -216,11 +211,6 @@ impl ::ucifi_runtime::typed::Readable for GroupId {}
 pub struct PublishingTimestamp;
 impl ::ucifi_runtime::typed::Resource for PublishingTimestamp {
     const ID: u16 = 1;
-    const NAME: &'static str = "Publishing timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = DistributedSensorMessage;
     type Value = ::ucifi_runtime::Time;
 }
@@ -234,11 +224,6 @@ impl ::ucifi_runtime::typed::Readable for PublishingTimestamp {}
 pub struct PublisherStateUri;
 impl ::ucifi_runtime::typed::Resource for PublisherStateUri {
     const ID: u16 = 2;
-    const NAME: &'static str = "Publisher State URI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = DistributedSensorMessage;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -252,11 +237,6 @@ impl ::ucifi_runtime::typed::Readable for PublisherStateUri {}
 pub struct PublisherId;
 impl ::ucifi_runtime::typed::Resource for PublisherId {
     const ID: u16 = 3;
-    const NAME: &'static str = "Publisher ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorMessage;
     type Value = i64;
 }
@@ -270,11 +250,6 @@ impl ::ucifi_runtime::typed::Readable for PublisherId {}
 pub struct AutoClearValidityTime;
 impl ::ucifi_runtime::typed::Resource for AutoClearValidityTime {
     const ID: u16 = 4;
-    const NAME: &'static str = "Auto Clear Validity Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = DistributedSensorMessage;
     type Value = i64;
 }
@@ -288,11 +263,6 @@ impl ::ucifi_runtime::typed::Readable for AutoClearValidityTime {}
 pub struct AutoClearDefaultValue;
 impl ::ucifi_runtime::typed::Resource for AutoClearDefaultValue {
     const ID: u16 = 5;
-    const NAME: &'static str = "Auto Clear Default Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = DistributedSensorMessage;
     type Value = f64;
 }

@@ -192,11 +192,6 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericConditionWrite {
 pub struct VendorCondition;
 impl ::ucifi_runtime::typed::Resource for VendorCondition {
     const ID: u16 = 1;
-    const NAME: &'static str = "Vendor condition";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = EdgeComputingGenericCondition;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -211,11 +206,6 @@ impl ::ucifi_runtime::typed::Writable for VendorCondition {}
 pub struct ScriptIdentifier;
 impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
     const ID: u16 = 2;
-    const NAME: &'static str = "Script identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingGenericCondition;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -233,11 +223,6 @@ impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
 pub struct NonSupportedTimeCondition;
 impl ::ucifi_runtime::typed::Resource for NonSupportedTimeCondition {
     const ID: u16 = 3;
-    const NAME: &'static str = "Non supported time condition";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = EdgeComputingGenericCondition;
     type Value = bool;
 }

@@ -198,11 +198,6 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingManagerWrite {
 pub struct MaxNumberOfScripts;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfScripts {
     const ID: u16 = 1;
-    const NAME: &'static str = "Max number of scripts";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
@@ -216,11 +211,6 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfScripts {}
 pub struct NumberOfFreeSlotsForScripts;
 impl ::ucifi_runtime::typed::Resource for NumberOfFreeSlotsForScripts {
     const ID: u16 = 2;
-    const NAME: &'static str = "Number of free slots for scripts";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
@@ -234,11 +224,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForScripts {}
 pub struct MaxNumberOfConditions;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfConditions {
     const ID: u16 = 3;
-    const NAME: &'static str = "Max number of conditions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
@@ -252,11 +237,6 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfConditions {}
 pub struct NumberOfFreeSlotsForConditions;
 impl ::ucifi_runtime::typed::Resource for NumberOfFreeSlotsForConditions {
     const ID: u16 = 4;
-    const NAME: &'static str = "Number of free slots for conditions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
@@ -270,11 +250,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForConditions {}
 pub struct EdgeComputingCapabilities;
 impl ::ucifi_runtime::typed::Resource for EdgeComputingCapabilities {
     const ID: u16 = 5;
-    const NAME: &'static str = "Edge-computing capabilities";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingManager;
     type Value = ::ucifi_runtime::__private::String;
 }

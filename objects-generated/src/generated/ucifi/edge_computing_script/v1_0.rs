@@ -250,11 +250,6 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingScriptWrite {
 pub struct Name;
 impl ::ucifi_runtime::typed::Resource for Name {
     const ID: u16 = 1;
-    const NAME: &'static str = "Name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingScript;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -269,11 +264,6 @@ impl ::ucifi_runtime::typed::Writable for Name {}
 pub struct Signature;
 impl ::ucifi_runtime::typed::Resource for Signature {
     const ID: u16 = 2;
-    const NAME: &'static str = "Signature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingScript;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -288,11 +278,6 @@ impl ::ucifi_runtime::typed::Writable for Signature {}
 pub struct Version;
 impl ::ucifi_runtime::typed::Resource for Version {
     const ID: u16 = 3;
-    const NAME: &'static str = "Version";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingScript;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -307,11 +292,6 @@ impl ::ucifi_runtime::typed::Writable for Version {}
 pub struct Script;
 impl ::ucifi_runtime::typed::Resource for Script {
     const ID: u16 = 4;
-    const NAME: &'static str = "Script";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = EdgeComputingScript;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -326,11 +306,6 @@ impl ::ucifi_runtime::typed::Writable for Script {}
 pub struct ScriptFormat;
 impl ::ucifi_runtime::typed::Resource for ScriptFormat {
     const ID: u16 = 5;
-    const NAME: &'static str = "Script format";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingScript;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -345,11 +320,6 @@ impl ::ucifi_runtime::typed::Writable for ScriptFormat {}
 pub struct NonSupportedScript;
 impl ::ucifi_runtime::typed::Resource for NonSupportedScript {
     const ID: u16 = 6;
-    const NAME: &'static str = "Non supported script";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = EdgeComputingScript;
     type Value = bool;
 }
@@ -363,11 +333,6 @@ impl ::ucifi_runtime::typed::Readable for NonSupportedScript {}
 pub struct NonAuthorizedScript;
 impl ::ucifi_runtime::typed::Resource for NonAuthorizedScript {
     const ID: u16 = 7;
-    const NAME: &'static str = "Non authorized script";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = EdgeComputingScript;
     type Value = bool;
 }

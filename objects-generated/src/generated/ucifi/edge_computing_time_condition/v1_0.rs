@@ -190,11 +190,6 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingTimeConditionWrite {
 pub struct ExecutionTimeDay;
 impl ::ucifi_runtime::typed::Resource for ExecutionTimeDay {
     const ID: u16 = 1;
-    const NAME: &'static str = "Execution time/day";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingTimeCondition;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -209,11 +204,6 @@ impl ::ucifi_runtime::typed::Writable for ExecutionTimeDay {}
 pub struct ScriptIdentifier;
 impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
     const ID: u16 = 2;
-    const NAME: &'static str = "Script identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = EdgeComputingTimeCondition;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -231,11 +221,6 @@ impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
 pub struct NonSupportedTimeCondition;
 impl ::ucifi_runtime::typed::Resource for NonSupportedTimeCondition {
     const ID: u16 = 3;
-    const NAME: &'static str = "Non supported time condition";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = EdgeComputingTimeCondition;
     type Value = bool;
 }

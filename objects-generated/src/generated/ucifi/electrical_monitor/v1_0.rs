@@ -614,11 +614,6 @@ impl Execute {
 pub struct SupplyVoltage;
 impl ::ucifi_runtime::typed::Resource for SupplyVoltage {
     const ID: u16 = 1;
-    const NAME: &'static str = "Supply voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -632,11 +627,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyVoltage {}
 pub struct SupplyCurrent;
 impl ::ucifi_runtime::typed::Resource for SupplyCurrent {
     const ID: u16 = 2;
-    const NAME: &'static str = "Supply current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -650,11 +640,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyCurrent {}
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 3;
-    const NAME: &'static str = "Frequency";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -668,11 +653,6 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 pub struct ActivePower;
 impl ::ucifi_runtime::typed::Resource for ActivePower {
     const ID: u16 = 4;
-    const NAME: &'static str = "Active power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -686,11 +666,6 @@ impl ::ucifi_runtime::typed::Readable for ActivePower {}
 pub struct PowerFactor;
 impl ::ucifi_runtime::typed::Resource for PowerFactor {
     const ID: u16 = 5;
-    const NAME: &'static str = "Power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -704,11 +679,6 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 pub struct CumulatedActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for CumulatedActiveEnergy {
     const ID: u16 = 6;
-    const NAME: &'static str = "Cumulated active energy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -722,11 +692,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedActiveEnergy {}
 pub struct EnergyReset;
 impl ::ucifi_runtime::typed::Resource for EnergyReset {
     const ID: u16 = 7;
-    const NAME: &'static str = "Energy reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ElectricalMonitor;
     type Value = ();
 }
@@ -740,11 +705,6 @@ impl ::ucifi_runtime::typed::Executable for EnergyReset {}
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 8;
-    const NAME: &'static str = "Low power factor threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -759,11 +719,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 9;
-    const NAME: &'static str = "Low power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -777,11 +732,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 pub struct LowPowerThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerThreshold {
     const ID: u16 = 10;
-    const NAME: &'static str = "Low power threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -796,11 +746,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThreshold {}
 pub struct LowPowerThresholdAtLowDimLevel;
 impl ::ucifi_runtime::typed::Resource for LowPowerThresholdAtLowDimLevel {
     const ID: u16 = 11;
-    const NAME: &'static str = "Low power threshold at low dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -815,11 +760,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtLowDimLevel {}
 pub struct LowPower;
 impl ::ucifi_runtime::typed::Resource for LowPower {
     const ID: u16 = 12;
-    const NAME: &'static str = "Low power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -833,11 +773,6 @@ impl ::ucifi_runtime::typed::Readable for LowPower {}
 pub struct HighPowerThreshold;
 impl ::ucifi_runtime::typed::Resource for HighPowerThreshold {
     const ID: u16 = 13;
-    const NAME: &'static str = "High power threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -852,11 +787,6 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThreshold {}
 pub struct HighPowerThresholdAtLowDimLevel;
 impl ::ucifi_runtime::typed::Resource for HighPowerThresholdAtLowDimLevel {
     const ID: u16 = 14;
-    const NAME: &'static str = "High power threshold at low dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -871,11 +801,6 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtLowDimLevel {}
 pub struct HighPower;
 impl ::ucifi_runtime::typed::Resource for HighPower {
     const ID: u16 = 15;
-    const NAME: &'static str = "High power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -889,11 +814,6 @@ impl ::ucifi_runtime::typed::Readable for HighPower {}
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 16;
-    const NAME: &'static str = "Low current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -908,11 +828,6 @@ impl ::ucifi_runtime::typed::Writable for LowCurrentThreshold {}
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 17;
-    const NAME: &'static str = "Low current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -926,11 +841,6 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 18;
-    const NAME: &'static str = "High current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -945,11 +855,6 @@ impl ::ucifi_runtime::typed::Writable for HighCurrentThreshold {}
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 19;
-    const NAME: &'static str = "High current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -963,11 +868,6 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 20;
-    const NAME: &'static str = "Low voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -982,11 +882,6 @@ impl ::ucifi_runtime::typed::Writable for LowVoltageThreshold {}
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 21;
-    const NAME: &'static str = "Low voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1000,11 +895,6 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 22;
-    const NAME: &'static str = "High voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1019,11 +909,6 @@ impl ::ucifi_runtime::typed::Writable for HighVoltageThreshold {}
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 23;
-    const NAME: &'static str = "High voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1037,11 +922,6 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 pub struct CriticalInrushThreshold;
 impl ::ucifi_runtime::typed::Resource for CriticalInrushThreshold {
     const ID: u16 = 24;
-    const NAME: &'static str = "Critical inrush threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1056,11 +936,6 @@ impl ::ucifi_runtime::typed::Writable for CriticalInrushThreshold {}
 pub struct CriticalInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for CriticalInrushCurrent {
     const ID: u16 = 25;
-    const NAME: &'static str = "Critical inrush current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1074,11 +949,6 @@ impl ::ucifi_runtime::typed::Readable for CriticalInrushCurrent {}
 pub struct MinimumInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for MinimumInrushCurrent {
     const ID: u16 = 26;
-    const NAME: &'static str = "Minimum inrush Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1092,11 +962,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumInrushCurrent {}
 pub struct MaximumInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for MaximumInrushCurrent {
     const ID: u16 = 27;
-    const NAME: &'static str = "Maximum inrush Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1110,11 +975,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumInrushCurrent {}
 pub struct LatestInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for LatestInrushCurrent {
     const ID: u16 = 28;
-    const NAME: &'static str = "Latest inrush Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1128,11 +988,6 @@ impl ::ucifi_runtime::typed::Readable for LatestInrushCurrent {}
 pub struct ReactivePower;
 impl ::ucifi_runtime::typed::Resource for ReactivePower {
     const ID: u16 = 29;
-    const NAME: &'static str = "Reactive power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1146,11 +1001,6 @@ impl ::ucifi_runtime::typed::Readable for ReactivePower {}
 pub struct ReactiveEnergy;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergy {
     const ID: u16 = 30;
-    const NAME: &'static str = "Reactive energy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }

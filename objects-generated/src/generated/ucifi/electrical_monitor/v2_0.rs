@@ -885,11 +885,6 @@ impl Execute {
 pub struct SupplyVoltage;
 impl ::ucifi_runtime::typed::Resource for SupplyVoltage {
     const ID: u16 = 1;
-    const NAME: &'static str = "Supply voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -903,11 +898,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyVoltage {}
 pub struct SupplyCurrent;
 impl ::ucifi_runtime::typed::Resource for SupplyCurrent {
     const ID: u16 = 2;
-    const NAME: &'static str = "Supply current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -921,11 +911,6 @@ impl ::ucifi_runtime::typed::Readable for SupplyCurrent {}
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 3;
-    const NAME: &'static str = "Frequency";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -939,11 +924,6 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 pub struct ActivePower;
 impl ::ucifi_runtime::typed::Resource for ActivePower {
     const ID: u16 = 4;
-    const NAME: &'static str = "Active power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -957,11 +937,6 @@ impl ::ucifi_runtime::typed::Readable for ActivePower {}
 pub struct PowerFactor;
 impl ::ucifi_runtime::typed::Resource for PowerFactor {
     const ID: u16 = 5;
-    const NAME: &'static str = "Power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -975,11 +950,6 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 pub struct CumulatedActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for CumulatedActiveEnergy {
     const ID: u16 = 6;
-    const NAME: &'static str = "Cumulated active energy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -993,11 +963,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedActiveEnergy {}
 pub struct EnergyReset;
 impl ::ucifi_runtime::typed::Resource for EnergyReset {
     const ID: u16 = 7;
-    const NAME: &'static str = "Energy reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ElectricalMonitor;
     type Value = ();
 }
@@ -1011,11 +976,6 @@ impl ::ucifi_runtime::typed::Executable for EnergyReset {}
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 8;
-    const NAME: &'static str = "Low power factor threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1030,11 +990,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 9;
-    const NAME: &'static str = "Low power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1048,11 +1003,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 pub struct LowPowerThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerThreshold {
     const ID: u16 = 10;
-    const NAME: &'static str = "Low power threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1067,11 +1017,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThreshold {}
 pub struct LowPowerThresholdAtLowDimLevel;
 impl ::ucifi_runtime::typed::Resource for LowPowerThresholdAtLowDimLevel {
     const ID: u16 = 11;
-    const NAME: &'static str = "Low power threshold at low dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1086,11 +1031,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtLowDimLevel {}
 pub struct LowPower;
 impl ::ucifi_runtime::typed::Resource for LowPower {
     const ID: u16 = 12;
-    const NAME: &'static str = "Low power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1104,11 +1044,6 @@ impl ::ucifi_runtime::typed::Readable for LowPower {}
 pub struct HighPowerThreshold;
 impl ::ucifi_runtime::typed::Resource for HighPowerThreshold {
     const ID: u16 = 13;
-    const NAME: &'static str = "High power threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1123,11 +1058,6 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThreshold {}
 pub struct HighPowerThresholdAtLowDimLevel;
 impl ::ucifi_runtime::typed::Resource for HighPowerThresholdAtLowDimLevel {
     const ID: u16 = 14;
-    const NAME: &'static str = "High power threshold at low dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1142,11 +1072,6 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtLowDimLevel {}
 pub struct HighPower;
 impl ::ucifi_runtime::typed::Resource for HighPower {
     const ID: u16 = 15;
-    const NAME: &'static str = "High power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1160,11 +1085,6 @@ impl ::ucifi_runtime::typed::Readable for HighPower {}
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 16;
-    const NAME: &'static str = "Low current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1179,11 +1099,6 @@ impl ::ucifi_runtime::typed::Writable for LowCurrentThreshold {}
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 17;
-    const NAME: &'static str = "Low current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1197,11 +1112,6 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 18;
-    const NAME: &'static str = "High current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1216,11 +1126,6 @@ impl ::ucifi_runtime::typed::Writable for HighCurrentThreshold {}
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 19;
-    const NAME: &'static str = "High current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1234,11 +1139,6 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 20;
-    const NAME: &'static str = "Low voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1253,11 +1153,6 @@ impl ::ucifi_runtime::typed::Writable for LowVoltageThreshold {}
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 21;
-    const NAME: &'static str = "Low voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1271,11 +1166,6 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 22;
-    const NAME: &'static str = "High voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1290,11 +1180,6 @@ impl ::ucifi_runtime::typed::Writable for HighVoltageThreshold {}
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 23;
-    const NAME: &'static str = "High voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1308,11 +1193,6 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 pub struct CriticalInrushThreshold;
 impl ::ucifi_runtime::typed::Resource for CriticalInrushThreshold {
     const ID: u16 = 24;
-    const NAME: &'static str = "Critical inrush threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1327,11 +1207,6 @@ impl ::ucifi_runtime::typed::Writable for CriticalInrushThreshold {}
 pub struct CriticalInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for CriticalInrushCurrent {
     const ID: u16 = 25;
-    const NAME: &'static str = "Critical inrush current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
@@ -1345,11 +1220,6 @@ impl ::ucifi_runtime::typed::Readable for CriticalInrushCurrent {}
 pub struct MinimumInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for MinimumInrushCurrent {
     const ID: u16 = 26;
-    const NAME: &'static str = "Minimum inrush Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1363,11 +1233,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumInrushCurrent {}
 pub struct MaximumInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for MaximumInrushCurrent {
     const ID: u16 = 27;
-    const NAME: &'static str = "Maximum inrush Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1381,11 +1246,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumInrushCurrent {}
 pub struct LatestInrushCurrent;
 impl ::ucifi_runtime::typed::Resource for LatestInrushCurrent {
     const ID: u16 = 28;
-    const NAME: &'static str = "Latest inrush Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1399,11 +1259,6 @@ impl ::ucifi_runtime::typed::Readable for LatestInrushCurrent {}
 pub struct ReactivePower;
 impl ::ucifi_runtime::typed::Resource for ReactivePower {
     const ID: u16 = 29;
-    const NAME: &'static str = "Reactive power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1417,11 +1272,6 @@ impl ::ucifi_runtime::typed::Readable for ReactivePower {}
 pub struct ReactiveEnergy;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergy {
     const ID: u16 = 30;
-    const NAME: &'static str = "Reactive energy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
@@ -1435,11 +1285,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergy {}
 pub struct LowPowerThresholdAtCustomDimLevel;
 impl ::ucifi_runtime::typed::Resource for LowPowerThresholdAtCustomDimLevel {
     const ID: u16 = 31;
-    const NAME: &'static str = "Low power threshold at custom dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -1454,11 +1299,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtCustomDimLevel {}
 pub struct HighPowerThresholdAtCustomDimLevel;
 impl ::ucifi_runtime::typed::Resource for HighPowerThresholdAtCustomDimLevel {
     const ID: u16 = 32;
-    const NAME: &'static str = "High power threshold at custom dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -1473,11 +1313,6 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtCustomDimLevel {}
 pub struct CustomDimLevelMinRange;
 impl ::ucifi_runtime::typed::Resource for CustomDimLevelMinRange {
     const ID: u16 = 33;
-    const NAME: &'static str = "Custom dim level min range";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ElectricalMonitor;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1492,11 +1327,6 @@ impl ::ucifi_runtime::typed::Writable for CustomDimLevelMinRange {}
 pub struct CustomDimLevelMaxRange;
 impl ::ucifi_runtime::typed::Resource for CustomDimLevelMaxRange {
     const ID: u16 = 34;
-    const NAME: &'static str = "Custom dim level max range";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ElectricalMonitor;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1511,11 +1341,6 @@ impl ::ucifi_runtime::typed::Writable for CustomDimLevelMaxRange {}
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 35;
-    const NAME: &'static str = "Dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ElectricalMonitor;
     type Value = i64;
 }
@@ -1529,11 +1354,6 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = ElectricalMonitor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1547,11 +1367,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ElectricalMonitor;
     type Value = i64;
 }
@@ -1565,11 +1380,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ElectricalMonitor;
     type Value = i64;
 }
@@ -1583,11 +1393,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ElectricalMonitor;
     type Value = f64;
 }

@@ -323,11 +323,6 @@ impl Execute {
 pub struct ContainerHeight;
 impl ::ucifi_runtime::typed::Resource for ContainerHeight {
     const ID: u16 = 1;
-    const NAME: &'static str = "Container height";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -342,11 +337,6 @@ impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
 pub struct ActualFillingPercentage;
 impl ::ucifi_runtime::typed::Resource for ActualFillingPercentage {
     const ID: u16 = 2;
-    const NAME: &'static str = "Actual filling percentage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -360,11 +350,6 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
 pub struct ActualFillingLevel;
 impl ::ucifi_runtime::typed::Resource for ActualFillingLevel {
     const ID: u16 = 3;
-    const NAME: &'static str = "Actual filling level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -378,11 +363,6 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
 pub struct HighThreshold;
 impl ::ucifi_runtime::typed::Resource for HighThreshold {
     const ID: u16 = 4;
-    const NAME: &'static str = "High threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -397,11 +377,6 @@ impl ::ucifi_runtime::typed::Writable for HighThreshold {}
 pub struct ContainerFull;
 impl ::ucifi_runtime::typed::Resource for ContainerFull {
     const ID: u16 = 5;
-    const NAME: &'static str = "Container full";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -415,11 +390,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerFull {}
 pub struct LowThreshold;
 impl ::ucifi_runtime::typed::Resource for LowThreshold {
     const ID: u16 = 6;
-    const NAME: &'static str = "Low threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -434,11 +404,6 @@ impl ::ucifi_runtime::typed::Writable for LowThreshold {}
 pub struct ContainerEmpty;
 impl ::ucifi_runtime::typed::Resource for ContainerEmpty {
     const ID: u16 = 7;
-    const NAME: &'static str = "Container empty";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -452,11 +417,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
 pub struct AverageFillingSpeed;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeed {
     const ID: u16 = 8;
-    const NAME: &'static str = "Average filling speed";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -470,11 +430,6 @@ impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
 pub struct AverageFillingSpeedReset;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeedReset {
     const ID: u16 = 9;
-    const NAME: &'static str = "Average filling speed reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FillingLevel;
     type Value = ();
 }
@@ -488,11 +443,6 @@ impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
 pub struct ForecastFullDate;
 impl ::ucifi_runtime::typed::Resource for ForecastFullDate {
     const ID: u16 = 10;
-    const NAME: &'static str = "Forecast full date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::Time;
 }
@@ -506,11 +456,6 @@ impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
 pub struct ForecastEmptyDate;
 impl ::ucifi_runtime::typed::Resource for ForecastEmptyDate {
     const ID: u16 = 11;
-    const NAME: &'static str = "Forecast empty date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::Time;
 }
@@ -524,11 +469,6 @@ impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
 pub struct ContainerOutOfLocation;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfLocation {
     const ID: u16 = 12;
-    const NAME: &'static str = "Container out of location";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -542,11 +482,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
 pub struct ContainerOutOfPosition;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfPosition {
     const ID: u16 = 13;
-    const NAME: &'static str = "Container out of position";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }

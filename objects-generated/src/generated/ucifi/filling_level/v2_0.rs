@@ -562,11 +562,6 @@ impl Execute {
 pub struct ContainerHeight;
 impl ::ucifi_runtime::typed::Resource for ContainerHeight {
     const ID: u16 = 1;
-    const NAME: &'static str = "Container height";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -581,11 +576,6 @@ impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
 pub struct ActualFillingPercentage;
 impl ::ucifi_runtime::typed::Resource for ActualFillingPercentage {
     const ID: u16 = 2;
-    const NAME: &'static str = "Actual filling percentage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -599,11 +589,6 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
 pub struct ActualFillingLevel;
 impl ::ucifi_runtime::typed::Resource for ActualFillingLevel {
     const ID: u16 = 3;
-    const NAME: &'static str = "Actual filling level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -617,11 +602,6 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
 pub struct HighThreshold;
 impl ::ucifi_runtime::typed::Resource for HighThreshold {
     const ID: u16 = 4;
-    const NAME: &'static str = "High threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -636,11 +616,6 @@ impl ::ucifi_runtime::typed::Writable for HighThreshold {}
 pub struct ContainerFull;
 impl ::ucifi_runtime::typed::Resource for ContainerFull {
     const ID: u16 = 5;
-    const NAME: &'static str = "Container full";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -654,11 +629,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerFull {}
 pub struct LowThreshold;
 impl ::ucifi_runtime::typed::Resource for LowThreshold {
     const ID: u16 = 6;
-    const NAME: &'static str = "Low threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -673,11 +643,6 @@ impl ::ucifi_runtime::typed::Writable for LowThreshold {}
 pub struct ContainerEmpty;
 impl ::ucifi_runtime::typed::Resource for ContainerEmpty {
     const ID: u16 = 7;
-    const NAME: &'static str = "Container empty";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -691,11 +656,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
 pub struct AverageFillingSpeed;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeed {
     const ID: u16 = 8;
-    const NAME: &'static str = "Average filling speed";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -709,11 +669,6 @@ impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
 pub struct AverageFillingSpeedReset;
 impl ::ucifi_runtime::typed::Resource for AverageFillingSpeedReset {
     const ID: u16 = 9;
-    const NAME: &'static str = "Average filling speed reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FillingLevel;
     type Value = ();
 }
@@ -727,11 +682,6 @@ impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
 pub struct ForecastFullDate;
 impl ::ucifi_runtime::typed::Resource for ForecastFullDate {
     const ID: u16 = 10;
-    const NAME: &'static str = "Forecast full date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::Time;
 }
@@ -745,11 +695,6 @@ impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
 pub struct ForecastEmptyDate;
 impl ::ucifi_runtime::typed::Resource for ForecastEmptyDate {
     const ID: u16 = 11;
-    const NAME: &'static str = "Forecast empty date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::Time;
 }
@@ -763,11 +708,6 @@ impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
 pub struct ContainerOutOfLocation;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfLocation {
     const ID: u16 = 12;
-    const NAME: &'static str = "Container out of location";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -781,11 +721,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
 pub struct ContainerOutOfPosition;
 impl ::ucifi_runtime::typed::Resource for ContainerOutOfPosition {
     const ID: u16 = 13;
-    const NAME: &'static str = "Container out of position";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -799,11 +734,6 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfPosition {}
 pub struct ContainerWidth;
 impl ::ucifi_runtime::typed::Resource for ContainerWidth {
     const ID: u16 = 14;
-    const NAME: &'static str = "Container width";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -818,11 +748,6 @@ impl ::ucifi_runtime::typed::Writable for ContainerWidth {}
 pub struct ContainerInstallationType;
 impl ::ucifi_runtime::typed::Resource for ContainerInstallationType {
     const ID: u16 = 15;
-    const NAME: &'static str = "Container installation type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -837,11 +762,6 @@ impl ::ucifi_runtime::typed::Writable for ContainerInstallationType {}
 pub struct ContainerVolumeMax;
 impl ::ucifi_runtime::typed::Resource for ContainerVolumeMax {
     const ID: u16 = 16;
-    const NAME: &'static str = "Container volume max";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }
@@ -856,11 +776,6 @@ impl ::ucifi_runtime::typed::Writable for ContainerVolumeMax {}
 pub struct FillingSensorPosition;
 impl ::ucifi_runtime::typed::Resource for FillingSensorPosition {
     const ID: u16 = 17;
-    const NAME: &'static str = "Filling sensor position";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -875,11 +790,6 @@ impl ::ucifi_runtime::typed::Writable for FillingSensorPosition {}
 pub struct TypeOfMaterials;
 impl ::ucifi_runtime::typed::Resource for TypeOfMaterials {
     const ID: u16 = 18;
-    const NAME: &'static str = "Type of materials";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -894,11 +804,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMaterials {}
 pub struct FillingOperationsCounter;
 impl ::ucifi_runtime::typed::Resource for FillingOperationsCounter {
     const ID: u16 = 19;
-    const NAME: &'static str = "Filling operations counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -912,11 +817,6 @@ impl ::ucifi_runtime::typed::Readable for FillingOperationsCounter {}
 pub struct ResetFillingOperationsCounter;
 impl ::ucifi_runtime::typed::Resource for ResetFillingOperationsCounter {
     const ID: u16 = 20;
-    const NAME: &'static str = "Reset filling operations counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = FillingLevel;
     type Value = ();
 }
@@ -930,11 +830,6 @@ impl ::ucifi_runtime::typed::Executable for ResetFillingOperationsCounter {}
 pub struct CoverOpen;
 impl ::ucifi_runtime::typed::Resource for CoverOpen {
     const ID: u16 = 21;
-    const NAME: &'static str = "Cover open";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -948,11 +843,6 @@ impl ::ucifi_runtime::typed::Readable for CoverOpen {}
 pub struct TemperatureAlarm;
 impl ::ucifi_runtime::typed::Resource for TemperatureAlarm {
     const ID: u16 = 22;
-    const NAME: &'static str = "Temperature alarm";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -966,11 +856,6 @@ impl ::ucifi_runtime::typed::Readable for TemperatureAlarm {}
 pub struct WaterInfiltrationAlarm;
 impl ::ucifi_runtime::typed::Resource for WaterInfiltrationAlarm {
     const ID: u16 = 23;
-    const NAME: &'static str = "Water infiltration alarm";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = FillingLevel;
     type Value = bool;
 }
@@ -984,11 +869,6 @@ impl ::ucifi_runtime::typed::Readable for WaterInfiltrationAlarm {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = FillingLevel;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1002,11 +882,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -1020,11 +895,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = FillingLevel;
     type Value = i64;
 }
@@ -1038,11 +908,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = FillingLevel;
     type Value = f64;
 }

@@ -368,11 +368,6 @@ impl Execute {
 pub struct CumulatedGasVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedGasVolume {
     const ID: u16 = 1;
-    const NAME: &'static str = "Cumulated gas volume";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GasMeter;
     type Value = f64;
 }
@@ -386,11 +381,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedGasVolume {}
 pub struct CumulatedGasMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedGasMeterValueReset {
     const ID: u16 = 2;
-    const NAME: &'static str = "Cumulated gas meter value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = GasMeter;
     type Value = ();
 }
@@ -404,11 +394,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedGasMeterValueReset {}
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
-    const NAME: &'static str = "Type of meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = GasMeter;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -423,11 +408,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
-    const NAME: &'static str = "Cumulated pulse value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GasMeter;
     type Value = i64;
 }
@@ -441,11 +421,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
-    const NAME: &'static str = "Cumulated pulse value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = GasMeter;
     type Value = ();
 }
@@ -459,11 +434,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
-    const NAME: &'static str = "Pulse ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GasMeter;
     type Value = i64;
 }
@@ -478,11 +448,6 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
-    const NAME: &'static str = "Minimum flow rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GasMeter;
     type Value = f64;
 }
@@ -496,11 +461,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
-    const NAME: &'static str = "Maximum flow rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GasMeter;
     type Value = f64;
 }
@@ -514,11 +474,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
-    const NAME: &'static str = "Leak suspected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GasMeter;
     type Value = bool;
 }
@@ -532,11 +487,6 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
-    const NAME: &'static str = "Leak detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GasMeter;
     type Value = bool;
 }
@@ -550,11 +500,6 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 pub struct HighTemperature;
 impl ::ucifi_runtime::typed::Resource for HighTemperature {
     const ID: u16 = 11;
-    const NAME: &'static str = "High temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GasMeter;
     type Value = bool;
 }
@@ -568,11 +513,6 @@ impl ::ucifi_runtime::typed::Readable for HighTemperature {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = GasMeter;
     type Value = ::ucifi_runtime::Time;
 }
@@ -586,11 +526,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GasMeter;
     type Value = i64;
 }
@@ -604,11 +539,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GasMeter;
     type Value = i64;
 }
@@ -622,11 +552,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GasMeter;
     type Value = f64;
 }

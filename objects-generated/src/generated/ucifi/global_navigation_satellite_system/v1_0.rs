@@ -492,11 +492,6 @@ impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystemWrite {
 pub struct FixTimestamp;
 impl ::ucifi_runtime::typed::Resource for FixTimestamp {
     const ID: u16 = 0;
-    const NAME: &'static str = "Fix timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::Time;
 }
@@ -510,11 +505,6 @@ impl ::ucifi_runtime::typed::Readable for FixTimestamp {}
 pub struct Latitude;
 impl ::ucifi_runtime::typed::Resource for Latitude {
     const ID: u16 = 1;
-    const NAME: &'static str = "Latitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -528,11 +518,6 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 pub struct Longitude;
 impl ::ucifi_runtime::typed::Resource for Longitude {
     const ID: u16 = 2;
-    const NAME: &'static str = "Longitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -546,11 +531,6 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 pub struct Altitude;
 impl ::ucifi_runtime::typed::Resource for Altitude {
     const ID: u16 = 3;
-    const NAME: &'static str = "Altitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -564,11 +544,6 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 pub struct Speed;
 impl ::ucifi_runtime::typed::Resource for Speed {
     const ID: u16 = 4;
-    const NAME: &'static str = "Speed";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -582,11 +557,6 @@ impl ::ucifi_runtime::typed::Readable for Speed {}
 pub struct Heading;
 impl ::ucifi_runtime::typed::Resource for Heading {
     const ID: u16 = 5;
-    const NAME: &'static str = "Heading";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -600,11 +570,6 @@ impl ::ucifi_runtime::typed::Readable for Heading {}
 pub struct Radius;
 impl ::ucifi_runtime::typed::Resource for Radius {
     const ID: u16 = 6;
-    const NAME: &'static str = "Radius";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -618,11 +583,6 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 pub struct Hdop;
 impl ::ucifi_runtime::typed::Resource for Hdop {
     const ID: u16 = 7;
-    const NAME: &'static str = "HDOP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -636,11 +596,6 @@ impl ::ucifi_runtime::typed::Readable for Hdop {}
 pub struct Vdop;
 impl ::ucifi_runtime::typed::Resource for Vdop {
     const ID: u16 = 8;
-    const NAME: &'static str = "VDOP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -654,11 +609,6 @@ impl ::ucifi_runtime::typed::Readable for Vdop {}
 pub struct EstimatedHorizontalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHorizontalAccuracy {
     const ID: u16 = 9;
-    const NAME: &'static str = "Estimated horizontal accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -672,11 +622,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHorizontalAccuracy {}
 pub struct EstimatedVerticalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedVerticalAccuracy {
     const ID: u16 = 10;
-    const NAME: &'static str = "Estimated vertical accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -690,11 +635,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedVerticalAccuracy {}
 pub struct EstimatedSpeedAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedSpeedAccuracy {
     const ID: u16 = 11;
-    const NAME: &'static str = "Estimated speed accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -708,11 +648,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedSpeedAccuracy {}
 pub struct EstimatedHeadingAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHeadingAccuracy {
     const ID: u16 = 12;
-    const NAME: &'static str = "Estimated heading accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -726,11 +661,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHeadingAccuracy {}
 pub struct FixType;
 impl ::ucifi_runtime::typed::Resource for FixType {
     const ID: u16 = 13;
-    const NAME: &'static str = "Fix type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -744,11 +674,6 @@ impl ::ucifi_runtime::typed::Readable for FixType {}
 pub struct FixDimension;
 impl ::ucifi_runtime::typed::Resource for FixDimension {
     const ID: u16 = 14;
-    const NAME: &'static str = "Fix dimension";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -762,11 +687,6 @@ impl ::ucifi_runtime::typed::Readable for FixDimension {}
 pub struct UsedSatellites;
 impl ::ucifi_runtime::typed::Resource for UsedSatellites {
     const ID: u16 = 15;
-    const NAME: &'static str = "Used satellites";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -780,11 +700,6 @@ impl ::ucifi_runtime::typed::Readable for UsedSatellites {}
 pub struct VisibleSatellites;
 impl ::ucifi_runtime::typed::Resource for VisibleSatellites {
     const ID: u16 = 16;
-    const NAME: &'static str = "Visible satellites";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -798,11 +713,6 @@ impl ::ucifi_runtime::typed::Readable for VisibleSatellites {}
 pub struct SatelliteIdentifiers17;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers17 {
     const ID: u16 = 17;
-    const NAME: &'static str = "Satellite identifiers";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -819,11 +729,6 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
 pub struct SatelliteIdentifiers18;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers18 {
     const ID: u16 = 18;
-    const NAME: &'static str = "Satellite identifiers";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -837,11 +742,6 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
 pub struct SatelliteAzimuth;
 impl ::ucifi_runtime::typed::Resource for SatelliteAzimuth {
     const ID: u16 = 19;
-    const NAME: &'static str = "Satellite azimuth";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -855,11 +755,6 @@ impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
 pub struct Almanac;
 impl ::ucifi_runtime::typed::Resource for Almanac {
     const ID: u16 = 20;
-    const NAME: &'static str = "Almanac";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -873,11 +768,6 @@ impl ::ucifi_runtime::typed::Readable for Almanac {}
 pub struct Ephemeris;
 impl ::ucifi_runtime::typed::Resource for Ephemeris {
     const ID: u16 = 21;
-    const NAME: &'static str = "Ephemeris";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, bool>;
 }
@@ -891,11 +781,6 @@ impl ::ucifi_runtime::typed::Readable for Ephemeris {}
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 22;
-    const NAME: &'static str = "Signal-to-noise ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -909,11 +794,6 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 pub struct Gnss;
 impl ::ucifi_runtime::typed::Resource for Gnss {
     const ID: u16 = 23;
-    const NAME: &'static str = "GNSS";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -927,11 +807,6 @@ impl ::ucifi_runtime::typed::Readable for Gnss {}
 pub struct HardwareRtc;
 impl ::ucifi_runtime::typed::Resource for HardwareRtc {
     const ID: u16 = 24;
-    const NAME: &'static str = "Hardware RTC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::Time;
 }
@@ -945,11 +820,6 @@ impl ::ucifi_runtime::typed::Readable for HardwareRtc {}
 pub struct AssistedGps;
 impl ::ucifi_runtime::typed::Resource for AssistedGps {
     const ID: u16 = 25;
-    const NAME: &'static str = "Assisted GPS";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -964,11 +834,6 @@ impl ::ucifi_runtime::typed::Writable for AssistedGps {}
 pub struct PowerCommand;
 impl ::ucifi_runtime::typed::Resource for PowerCommand {
     const ID: u16 = 26;
-    const NAME: &'static str = "Power command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -983,11 +848,6 @@ impl ::ucifi_runtime::typed::Writable for PowerCommand {}
 pub struct Pdop;
 impl ::ucifi_runtime::typed::Resource for Pdop {
     const ID: u16 = 27;
-    const NAME: &'static str = "PDOP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1001,11 +861,6 @@ impl ::ucifi_runtime::typed::Readable for Pdop {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 28;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::String;
 }

@@ -720,11 +720,6 @@ impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystemWrite {
 pub struct FixTimestamp;
 impl ::ucifi_runtime::typed::Resource for FixTimestamp {
     const ID: u16 = 0;
-    const NAME: &'static str = "Fix timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::Time;
 }
@@ -738,11 +733,6 @@ impl ::ucifi_runtime::typed::Readable for FixTimestamp {}
 pub struct Latitude;
 impl ::ucifi_runtime::typed::Resource for Latitude {
     const ID: u16 = 1;
-    const NAME: &'static str = "Latitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -756,11 +746,6 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 pub struct Longitude;
 impl ::ucifi_runtime::typed::Resource for Longitude {
     const ID: u16 = 2;
-    const NAME: &'static str = "Longitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -774,11 +759,6 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 pub struct Altitude;
 impl ::ucifi_runtime::typed::Resource for Altitude {
     const ID: u16 = 3;
-    const NAME: &'static str = "Altitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -792,11 +772,6 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 pub struct Speed;
 impl ::ucifi_runtime::typed::Resource for Speed {
     const ID: u16 = 4;
-    const NAME: &'static str = "Speed";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -810,11 +785,6 @@ impl ::ucifi_runtime::typed::Readable for Speed {}
 pub struct Heading;
 impl ::ucifi_runtime::typed::Resource for Heading {
     const ID: u16 = 5;
-    const NAME: &'static str = "Heading";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -828,11 +798,6 @@ impl ::ucifi_runtime::typed::Readable for Heading {}
 pub struct Radius;
 impl ::ucifi_runtime::typed::Resource for Radius {
     const ID: u16 = 6;
-    const NAME: &'static str = "Radius";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -846,11 +811,6 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 pub struct Hdop;
 impl ::ucifi_runtime::typed::Resource for Hdop {
     const ID: u16 = 7;
-    const NAME: &'static str = "HDOP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -864,11 +824,6 @@ impl ::ucifi_runtime::typed::Readable for Hdop {}
 pub struct Vdop;
 impl ::ucifi_runtime::typed::Resource for Vdop {
     const ID: u16 = 8;
-    const NAME: &'static str = "VDOP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -882,11 +837,6 @@ impl ::ucifi_runtime::typed::Readable for Vdop {}
 pub struct EstimatedHorizontalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHorizontalAccuracy {
     const ID: u16 = 9;
-    const NAME: &'static str = "Estimated horizontal accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -900,11 +850,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHorizontalAccuracy {}
 pub struct EstimatedVerticalAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedVerticalAccuracy {
     const ID: u16 = 10;
-    const NAME: &'static str = "Estimated vertical accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -918,11 +863,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedVerticalAccuracy {}
 pub struct EstimatedSpeedAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedSpeedAccuracy {
     const ID: u16 = 11;
-    const NAME: &'static str = "Estimated speed accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -936,11 +876,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedSpeedAccuracy {}
 pub struct EstimatedHeadingAccuracy;
 impl ::ucifi_runtime::typed::Resource for EstimatedHeadingAccuracy {
     const ID: u16 = 12;
-    const NAME: &'static str = "Estimated heading accuracy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -954,11 +889,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHeadingAccuracy {}
 pub struct FixType;
 impl ::ucifi_runtime::typed::Resource for FixType {
     const ID: u16 = 13;
-    const NAME: &'static str = "Fix type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -972,11 +902,6 @@ impl ::ucifi_runtime::typed::Readable for FixType {}
 pub struct FixDimension;
 impl ::ucifi_runtime::typed::Resource for FixDimension {
     const ID: u16 = 14;
-    const NAME: &'static str = "Fix dimension";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -990,11 +915,6 @@ impl ::ucifi_runtime::typed::Readable for FixDimension {}
 pub struct UsedSatellites;
 impl ::ucifi_runtime::typed::Resource for UsedSatellites {
     const ID: u16 = 15;
-    const NAME: &'static str = "Used satellites";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -1008,11 +928,6 @@ impl ::ucifi_runtime::typed::Readable for UsedSatellites {}
 pub struct VisibleSatellites;
 impl ::ucifi_runtime::typed::Resource for VisibleSatellites {
     const ID: u16 = 16;
-    const NAME: &'static str = "Visible satellites";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -1026,11 +941,6 @@ impl ::ucifi_runtime::typed::Readable for VisibleSatellites {}
 pub struct SatelliteIdentifiers17;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers17 {
     const ID: u16 = 17;
-    const NAME: &'static str = "Satellite identifiers";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1047,11 +957,6 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
 pub struct SatelliteIdentifiers18;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers18 {
     const ID: u16 = 18;
-    const NAME: &'static str = "Satellite identifiers";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -1065,11 +970,6 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
 pub struct SatelliteAzimuth;
 impl ::ucifi_runtime::typed::Resource for SatelliteAzimuth {
     const ID: u16 = 19;
-    const NAME: &'static str = "Satellite azimuth";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -1083,11 +983,6 @@ impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
 pub struct Almanac;
 impl ::ucifi_runtime::typed::Resource for Almanac {
     const ID: u16 = 20;
-    const NAME: &'static str = "Almanac";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -1101,11 +996,6 @@ impl ::ucifi_runtime::typed::Readable for Almanac {}
 pub struct Ephemeris;
 impl ::ucifi_runtime::typed::Resource for Ephemeris {
     const ID: u16 = 21;
-    const NAME: &'static str = "Ephemeris";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, bool>;
 }
@@ -1119,11 +1009,6 @@ impl ::ucifi_runtime::typed::Readable for Ephemeris {}
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 22;
-    const NAME: &'static str = "Signal-to-noise ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
 }
@@ -1137,11 +1022,6 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 pub struct Gnss;
 impl ::ucifi_runtime::typed::Resource for Gnss {
     const ID: u16 = 23;
-    const NAME: &'static str = "GNSS";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1155,11 +1035,6 @@ impl ::ucifi_runtime::typed::Readable for Gnss {}
 pub struct HardwareRtc;
 impl ::ucifi_runtime::typed::Resource for HardwareRtc {
     const ID: u16 = 24;
-    const NAME: &'static str = "Hardware RTC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1173,11 +1048,6 @@ impl ::ucifi_runtime::typed::Readable for HardwareRtc {}
 pub struct AssistedGps;
 impl ::ucifi_runtime::typed::Resource for AssistedGps {
     const ID: u16 = 25;
-    const NAME: &'static str = "Assisted GPS";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -1192,11 +1062,6 @@ impl ::ucifi_runtime::typed::Writable for AssistedGps {}
 pub struct PowerCommand;
 impl ::ucifi_runtime::typed::Resource for PowerCommand {
     const ID: u16 = 26;
-    const NAME: &'static str = "Power command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -1211,11 +1076,6 @@ impl ::ucifi_runtime::typed::Writable for PowerCommand {}
 pub struct Pdop;
 impl ::ucifi_runtime::typed::Resource for Pdop {
     const ID: u16 = 27;
-    const NAME: &'static str = "PDOP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1229,11 +1089,6 @@ impl ::ucifi_runtime::typed::Readable for Pdop {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 28;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1247,11 +1102,6 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 pub struct ExpectedLatitude;
 impl ::ucifi_runtime::typed::Resource for ExpectedLatitude {
     const ID: u16 = 29;
-    const NAME: &'static str = "Expected latitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1266,11 +1116,6 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLatitude {}
 pub struct ExpectedLongitude;
 impl ::ucifi_runtime::typed::Resource for ExpectedLongitude {
     const ID: u16 = 30;
-    const NAME: &'static str = "Expected longitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1285,11 +1130,6 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLongitude {}
 pub struct ExpectedAltitude;
 impl ::ucifi_runtime::typed::Resource for ExpectedAltitude {
     const ID: u16 = 31;
-    const NAME: &'static str = "Expected altitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1304,11 +1144,6 @@ impl ::ucifi_runtime::typed::Writable for ExpectedAltitude {}
 pub struct ExpectedLocationThreshold;
 impl ::ucifi_runtime::typed::Resource for ExpectedLocationThreshold {
     const ID: u16 = 32;
-    const NAME: &'static str = "Expected location threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1323,11 +1158,6 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLocationThreshold {}
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 33;
-    const NAME: &'static str = "Out of position";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
@@ -1341,11 +1171,6 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 pub struct AssistedLatitude;
 impl ::ucifi_runtime::typed::Resource for AssistedLatitude {
     const ID: u16 = 34;
-    const NAME: &'static str = "Assisted latitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1360,11 +1185,6 @@ impl ::ucifi_runtime::typed::Writable for AssistedLatitude {}
 pub struct AssistedLongitude;
 impl ::ucifi_runtime::typed::Resource for AssistedLongitude {
     const ID: u16 = 35;
-    const NAME: &'static str = "Assisted longitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1379,11 +1199,6 @@ impl ::ucifi_runtime::typed::Writable for AssistedLongitude {}
 pub struct AssistedAltitude;
 impl ::ucifi_runtime::typed::Resource for AssistedAltitude {
     const ID: u16 = 36;
-    const NAME: &'static str = "Assisted altitude";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
@@ -1398,11 +1213,6 @@ impl ::ucifi_runtime::typed::Writable for AssistedAltitude {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1416,11 +1226,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -1434,11 +1239,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
@@ -1452,11 +1252,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }

@@ -272,11 +272,6 @@ impl ::ucifi_runtime::typed::Instance for InputFilterWrite {
 pub struct InputState;
 impl ::ucifi_runtime::typed::Resource for InputState {
     const ID: u16 = 0;
-    const NAME: &'static str = "Input State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = InputFilter;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -290,11 +285,6 @@ impl ::ucifi_runtime::typed::Readable for InputState {}
 pub struct InputSource;
 impl ::ucifi_runtime::typed::Resource for InputSource {
     const ID: u16 = 1;
-    const NAME: &'static str = "Input Source";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = InputFilter;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -312,11 +302,6 @@ impl ::ucifi_runtime::typed::Writable for InputSource {}
 pub struct DataType;
 impl ::ucifi_runtime::typed::Resource for DataType {
     const ID: u16 = 2;
-    const NAME: &'static str = "Data Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = InputFilter;
     type Value = i64;
 }
@@ -331,11 +316,6 @@ impl ::ucifi_runtime::typed::Writable for DataType {}
 pub struct EvaluationInterval;
 impl ::ucifi_runtime::typed::Resource for EvaluationInterval {
     const ID: u16 = 3;
-    const NAME: &'static str = "Evaluation Interval";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = InputFilter;
     type Value = f64;
 }
@@ -350,11 +330,6 @@ impl ::ucifi_runtime::typed::Writable for EvaluationInterval {}
 pub struct StepFilter;
 impl ::ucifi_runtime::typed::Resource for StepFilter {
     const ID: u16 = 4;
-    const NAME: &'static str = "Step Filter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = InputFilter;
     type Value = f64;
 }
@@ -369,11 +344,6 @@ impl ::ucifi_runtime::typed::Writable for StepFilter {}
 pub struct BusyToClearDelay;
 impl ::ucifi_runtime::typed::Resource for BusyToClearDelay {
     const ID: u16 = 5903;
-    const NAME: &'static str = "Busy to Clear delay";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = InputFilter;
     type Value = i64;
 }
@@ -388,11 +358,6 @@ impl ::ucifi_runtime::typed::Writable for BusyToClearDelay {}
 pub struct ClearToBusyDelay;
 impl ::ucifi_runtime::typed::Resource for ClearToBusyDelay {
     const ID: u16 = 5904;
-    const NAME: &'static str = "Clear to Busy delay";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = InputFilter;
     type Value = i64;
 }

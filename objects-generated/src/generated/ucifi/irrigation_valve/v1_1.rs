@@ -260,11 +260,6 @@ impl ::ucifi_runtime::typed::Instance for IrrigationValveWrite {
 pub struct DefaultStatus;
 impl ::ucifi_runtime::typed::Resource for DefaultStatus {
     const ID: u16 = 1;
-    const NAME: &'static str = "Default status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = IrrigationValve;
     type Value = i64;
 }
@@ -279,11 +274,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultStatus {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 2;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = IrrigationValve;
     type Value = i64;
 }
@@ -297,11 +287,6 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 3;
-    const NAME: &'static str = "Command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = IrrigationValve;
     type Value = i64;
 }
@@ -316,11 +301,6 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 4;
-    const NAME: &'static str = "Command in action";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = IrrigationValve;
     type Value = i64;
 }
@@ -334,11 +314,6 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
-    const NAME: &'static str = "Scheduler ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = IrrigationValve;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -353,11 +328,6 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 6;
-    const NAME: &'static str = "Invalid scheduler";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = IrrigationValve;
     type Value = bool;
 }
@@ -371,11 +341,6 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = IrrigationValve;
     type Value = ::ucifi_runtime::Time;
 }
@@ -389,11 +354,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = IrrigationValve;
     type Value = f64;
 }

@@ -143,11 +143,6 @@ impl ::ucifi_runtime::typed::Instance for LedColorLightWrite {
 pub struct RgbValue;
 impl ::ucifi_runtime::typed::Resource for RgbValue {
     const ID: u16 = 1;
-    const NAME: &'static str = "RGB value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LedColorLight;
     type Value = ::ucifi_runtime::__private::String;
 }

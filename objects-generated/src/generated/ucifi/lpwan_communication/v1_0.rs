@@ -602,11 +602,6 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
 pub struct TypeOfNetwork;
 impl ::ucifi_runtime::typed::Resource for TypeOfNetwork {
     const ID: u16 = 1;
-    const NAME: &'static str = "Type of network";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -620,11 +615,6 @@ impl ::ucifi_runtime::typed::Readable for TypeOfNetwork {}
 pub struct Ipv4Address;
 impl ::ucifi_runtime::typed::Resource for Ipv4Address {
     const ID: u16 = 2;
-    const NAME: &'static str = "IPv4 address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -642,11 +632,6 @@ impl ::ucifi_runtime::typed::Writable for Ipv4Address {}
 pub struct Ipv6Address;
 impl ::ucifi_runtime::typed::Resource for Ipv6Address {
     const ID: u16 = 3;
-    const NAME: &'static str = "IPv6 address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -664,11 +649,6 @@ impl ::ucifi_runtime::typed::Writable for Ipv6Address {}
 pub struct NetworkAddress;
 impl ::ucifi_runtime::typed::Resource for NetworkAddress {
     const ID: u16 = 4;
-    const NAME: &'static str = "Network address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -686,11 +666,6 @@ impl ::ucifi_runtime::typed::Writable for NetworkAddress {}
 pub struct SecondaryNetworkAddress;
 impl ::ucifi_runtime::typed::Resource for SecondaryNetworkAddress {
     const ID: u16 = 5;
-    const NAME: &'static str = "Secondary network address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -708,11 +683,6 @@ impl ::ucifi_runtime::typed::Writable for SecondaryNetworkAddress {}
 pub struct MacAddress;
 impl ::ucifi_runtime::typed::Resource for MacAddress {
     const ID: u16 = 6;
-    const NAME: &'static str = "MAC address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -727,11 +697,6 @@ impl ::ucifi_runtime::typed::Writable for MacAddress {}
 pub struct PeerAddress;
 impl ::ucifi_runtime::typed::Resource for PeerAddress {
     const ID: u16 = 7;
-    const NAME: &'static str = "Peer address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -748,11 +713,6 @@ impl ::ucifi_runtime::typed::Readable for PeerAddress {}
 pub struct MulticastGroupAddress;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
     const ID: u16 = 8;
-    const NAME: &'static str = "Multicast group address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -770,11 +730,6 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
 pub struct MulticastGroupKey;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
     const ID: u16 = 9;
-    const NAME: &'static str = "Multicast group key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -792,11 +747,6 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
 pub struct DataRate;
 impl ::ucifi_runtime::typed::Resource for DataRate {
     const ID: u16 = 10;
-    const NAME: &'static str = "Data rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanCommunication;
     type Value = i64;
 }
@@ -811,11 +761,6 @@ impl ::ucifi_runtime::typed::Writable for DataRate {}
 pub struct TransmitPower;
 impl ::ucifi_runtime::typed::Resource for TransmitPower {
     const ID: u16 = 11;
-    const NAME: &'static str = "Transmit power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanCommunication;
     type Value = f64;
 }
@@ -829,11 +774,6 @@ impl ::ucifi_runtime::typed::Readable for TransmitPower {}
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 12;
-    const NAME: &'static str = "Frequency";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanCommunication;
     type Value = f64;
 }
@@ -848,11 +788,6 @@ impl ::ucifi_runtime::typed::Writable for Frequency {}
 pub struct SessionTime;
 impl ::ucifi_runtime::typed::Resource for SessionTime {
     const ID: u16 = 13;
-    const NAME: &'static str = "Session time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::Time;
 }
@@ -867,11 +802,6 @@ impl ::ucifi_runtime::typed::Writable for SessionTime {}
 pub struct SessionDuration;
 impl ::ucifi_runtime::typed::Resource for SessionDuration {
     const ID: u16 = 14;
-    const NAME: &'static str = "Session duration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::Time;
 }
@@ -885,11 +815,6 @@ impl ::ucifi_runtime::typed::Readable for SessionDuration {}
 pub struct MeshNode;
 impl ::ucifi_runtime::typed::Resource for MeshNode {
     const ID: u16 = 15;
-    const NAME: &'static str = "Mesh node";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = LpwanCommunication;
     type Value = bool;
 }
@@ -904,11 +829,6 @@ impl ::ucifi_runtime::typed::Writable for MeshNode {}
 pub struct MaximumRepeatTime;
 impl ::ucifi_runtime::typed::Resource for MaximumRepeatTime {
     const ID: u16 = 16;
-    const NAME: &'static str = "Maximum repeat time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanCommunication;
     type Value = i64;
 }
@@ -923,11 +843,6 @@ impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
 pub struct NumberOfRepeats;
 impl ::ucifi_runtime::typed::Resource for NumberOfRepeats {
     const ID: u16 = 17;
-    const NAME: &'static str = "Number of repeats";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanCommunication;
     type Value = i64;
 }
@@ -941,11 +856,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfRepeats {}
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 18;
-    const NAME: &'static str = "Signal to noise ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanCommunication;
     type Value = f64;
 }
@@ -959,11 +869,6 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 pub struct CommunicationFailure;
 impl ::ucifi_runtime::typed::Resource for CommunicationFailure {
     const ID: u16 = 19;
-    const NAME: &'static str = "Communication failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = LpwanCommunication;
     type Value = bool;
 }
@@ -977,11 +882,6 @@ impl ::ucifi_runtime::typed::Readable for CommunicationFailure {}
 pub struct ReceivedSignalStrengthIndication;
 impl ::ucifi_runtime::typed::Resource for ReceivedSignalStrengthIndication {
     const ID: u16 = 20;
-    const NAME: &'static str = "Received Signal Strength Indication";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanCommunication;
     type Value = f64;
 }
@@ -995,11 +895,6 @@ impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
 pub struct Imsi;
 impl ::ucifi_runtime::typed::Resource for Imsi {
     const ID: u16 = 21;
-    const NAME: &'static str = "IMSI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1013,11 +908,6 @@ impl ::ucifi_runtime::typed::Readable for Imsi {}
 pub struct Imei;
 impl ::ucifi_runtime::typed::Resource for Imei {
     const ID: u16 = 22;
-    const NAME: &'static str = "IMEI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1031,11 +921,6 @@ impl ::ucifi_runtime::typed::Readable for Imei {}
 pub struct CurrentCommunicationOperator;
 impl ::ucifi_runtime::typed::Resource for CurrentCommunicationOperator {
     const ID: u16 = 23;
-    const NAME: &'static str = "Current Communication Operator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1049,11 +934,6 @@ impl ::ucifi_runtime::typed::Readable for CurrentCommunicationOperator {}
 pub struct IntegratedCircuitCardIdentifier;
 impl ::ucifi_runtime::typed::Resource for IntegratedCircuitCardIdentifier {
     const ID: u16 = 24;
-    const NAME: &'static str = "Integrated Circuit Card Identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanCommunication;
     type Value = ::ucifi_runtime::__private::String;
 }

@@ -850,11 +850,6 @@ impl Execute {
 pub struct NetworkType;
 impl ::ucifi_runtime::typed::Resource for NetworkType {
     const ID: u16 = 0;
-    const NAME: &'static str = "Network Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -868,11 +863,6 @@ impl ::ucifi_runtime::typed::Readable for NetworkType {}
 pub struct DeviceClass;
 impl ::ucifi_runtime::typed::Resource for DeviceClass {
     const ID: u16 = 1;
-    const NAME: &'static str = "Device class";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -887,11 +877,6 @@ impl ::ucifi_runtime::typed::Writable for DeviceClass {}
 pub struct OperatingFrequency;
 impl ::ucifi_runtime::typed::Resource for OperatingFrequency {
     const ID: u16 = 2;
-    const NAME: &'static str = "Operating Frequency";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
@@ -905,11 +890,6 @@ impl ::ucifi_runtime::typed::Readable for OperatingFrequency {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 3;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -923,11 +903,6 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 pub struct ConnectionErrors;
 impl ::ucifi_runtime::typed::Resource for ConnectionErrors {
     const ID: u16 = 4;
-    const NAME: &'static str = "Connection Errors";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -941,11 +916,6 @@ impl ::ucifi_runtime::typed::Readable for ConnectionErrors {}
 pub struct LastErrorTimestamp;
 impl ::ucifi_runtime::typed::Resource for LastErrorTimestamp {
     const ID: u16 = 5;
-    const NAME: &'static str = "Last Error timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::Time;
 }
@@ -959,11 +929,6 @@ impl ::ucifi_runtime::typed::Readable for LastErrorTimestamp {}
 pub struct ErrorCounter;
 impl ::ucifi_runtime::typed::Resource for ErrorCounter {
     const ID: u16 = 6;
-    const NAME: &'static str = "Error Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -977,11 +942,6 @@ impl ::ucifi_runtime::typed::Readable for ErrorCounter {}
 pub struct ErrorCounterReset;
 impl ::ucifi_runtime::typed::Resource for ErrorCounterReset {
     const ID: u16 = 7;
-    const NAME: &'static str = "Error Counter Reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = LpwanMeshConnectivity;
     type Value = ();
 }
@@ -995,11 +955,6 @@ impl ::ucifi_runtime::typed::Executable for ErrorCounterReset {}
 pub struct TransmitPower;
 impl ::ucifi_runtime::typed::Resource for TransmitPower {
     const ID: u16 = 8;
-    const NAME: &'static str = "Transmit Power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
@@ -1014,11 +969,6 @@ impl ::ucifi_runtime::typed::Writable for TransmitPower {}
 pub struct DataRate;
 impl ::ucifi_runtime::typed::Resource for DataRate {
     const ID: u16 = 9;
-    const NAME: &'static str = "Data Rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
@@ -1033,11 +983,6 @@ impl ::ucifi_runtime::typed::Writable for DataRate {}
 pub struct OperationMode;
 impl ::ucifi_runtime::typed::Resource for OperationMode {
     const ID: u16 = 10;
-    const NAME: &'static str = "Operation Mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1052,11 +997,6 @@ impl ::ucifi_runtime::typed::Writable for OperationMode {}
 pub struct OperatingChannel;
 impl ::ucifi_runtime::typed::Resource for OperatingChannel {
     const ID: u16 = 11;
-    const NAME: &'static str = "Operating Channel";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -1071,11 +1011,6 @@ impl ::ucifi_runtime::typed::Writable for OperatingChannel {}
 pub struct ChannelHoppingFunction;
 impl ::ucifi_runtime::typed::Resource for ChannelHoppingFunction {
     const ID: u16 = 12;
-    const NAME: &'static str = "Channel Hopping Function";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -1090,11 +1025,6 @@ impl ::ucifi_runtime::typed::Writable for ChannelHoppingFunction {}
 pub struct AvailableChannels;
 impl ::ucifi_runtime::typed::Resource for AvailableChannels {
     const ID: u16 = 13;
-    const NAME: &'static str = "Available Channels";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1109,11 +1039,6 @@ impl ::ucifi_runtime::typed::Writable for AvailableChannels {}
 pub struct UnicastChannelPlan;
 impl ::ucifi_runtime::typed::Resource for UnicastChannelPlan {
     const ID: u16 = 14;
-    const NAME: &'static str = "Unicast Channel Plan";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1128,11 +1053,6 @@ impl ::ucifi_runtime::typed::Writable for UnicastChannelPlan {}
 pub struct BroadcastChannelPlan;
 impl ::ucifi_runtime::typed::Resource for BroadcastChannelPlan {
     const ID: u16 = 15;
-    const NAME: &'static str = "Broadcast Channel Plan";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1147,11 +1067,6 @@ impl ::ucifi_runtime::typed::Writable for BroadcastChannelPlan {}
 pub struct Fec;
 impl ::ucifi_runtime::typed::Resource for Fec {
     const ID: u16 = 16;
-    const NAME: &'static str = "FEC";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = LpwanMeshConnectivity;
     type Value = bool;
 }
@@ -1166,11 +1081,6 @@ impl ::ucifi_runtime::typed::Writable for Fec {}
 pub struct DataWhitening;
 impl ::ucifi_runtime::typed::Resource for DataWhitening {
     const ID: u16 = 17;
-    const NAME: &'static str = "Data Whitening";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = LpwanMeshConnectivity;
     type Value = bool;
 }
@@ -1185,11 +1095,6 @@ impl ::ucifi_runtime::typed::Writable for DataWhitening {}
 pub struct CipherSuite;
 impl ::ucifi_runtime::typed::Resource for CipherSuite {
     const ID: u16 = 18;
-    const NAME: &'static str = "Cipher Suite";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1204,11 +1109,6 @@ impl ::ucifi_runtime::typed::Writable for CipherSuite {}
 pub struct PanIdentifier;
 impl ::ucifi_runtime::typed::Resource for PanIdentifier {
     const ID: u16 = 19;
-    const NAME: &'static str = "PAN Identifier";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1223,11 +1123,6 @@ impl ::ucifi_runtime::typed::Writable for PanIdentifier {}
 pub struct NetworkName;
 impl ::ucifi_runtime::typed::Resource for NetworkName {
     const ID: u16 = 20;
-    const NAME: &'static str = "Network Name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1242,11 +1137,6 @@ impl ::ucifi_runtime::typed::Writable for NetworkName {}
 pub struct NodeRank;
 impl ::ucifi_runtime::typed::Resource for NodeRank {
     const ID: u16 = 21;
-    const NAME: &'static str = "Node Rank";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -1260,11 +1150,6 @@ impl ::ucifi_runtime::typed::Readable for NodeRank {}
 pub struct RootAddress;
 impl ::ucifi_runtime::typed::Resource for RootAddress {
     const ID: u16 = 22;
-    const NAME: &'static str = "Root Address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1281,11 +1166,6 @@ impl ::ucifi_runtime::typed::Readable for RootAddress {}
 pub struct ParentAddress;
 impl ::ucifi_runtime::typed::Resource for ParentAddress {
     const ID: u16 = 23;
-    const NAME: &'static str = "Parent Address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1302,11 +1182,6 @@ impl ::ucifi_runtime::typed::Readable for ParentAddress {}
 pub struct PhysicalInterface;
 impl ::ucifi_runtime::typed::Resource for PhysicalInterface {
     const ID: u16 = 24;
-    const NAME: &'static str = "Physical interface";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1321,11 +1196,6 @@ impl ::ucifi_runtime::typed::Writable for PhysicalInterface {}
 pub struct LogicalAddress;
 impl ::ucifi_runtime::typed::Resource for LogicalAddress {
     const ID: u16 = 25;
-    const NAME: &'static str = "Logical Address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1343,11 +1213,6 @@ impl ::ucifi_runtime::typed::Writable for LogicalAddress {}
 pub struct IpAddress;
 impl ::ucifi_runtime::typed::Resource for IpAddress {
     const ID: u16 = 26;
-    const NAME: &'static str = "IP Address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1365,11 +1230,6 @@ impl ::ucifi_runtime::typed::Writable for IpAddress {}
 pub struct MulticastGroupAddress;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
     const ID: u16 = 27;
-    const NAME: &'static str = "Multicast Group Address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1387,11 +1247,6 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
 pub struct MulticastGroupKey;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
     const ID: u16 = 28;
-    const NAME: &'static str = "Multicast group key";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -1409,11 +1264,6 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
 pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 29;
-    const NAME: &'static str = "Signal to noise ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
@@ -1427,11 +1277,6 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 pub struct ReceivedSignalStrengthIndication;
 impl ::ucifi_runtime::typed::Resource for ReceivedSignalStrengthIndication {
     const ID: u16 = 30;
-    const NAME: &'static str = "Received Signal Strength Indication";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
@@ -1445,11 +1290,6 @@ impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
 pub struct NoiseFloor;
 impl ::ucifi_runtime::typed::Resource for NoiseFloor {
     const ID: u16 = 31;
-    const NAME: &'static str = "Noise Floor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
@@ -1463,11 +1303,6 @@ impl ::ucifi_runtime::typed::Readable for NoiseFloor {}
 pub struct MaximumRepeatTime;
 impl ::ucifi_runtime::typed::Resource for MaximumRepeatTime {
     const ID: u16 = 34;
-    const NAME: &'static str = "Maximum repeat time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -1482,11 +1317,6 @@ impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = LpwanMeshConnectivity;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1500,11 +1330,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -1518,11 +1343,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
@@ -1536,11 +1356,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }

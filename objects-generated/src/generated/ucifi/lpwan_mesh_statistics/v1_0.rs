@@ -545,11 +545,6 @@ impl Execute {
 pub struct TxPacketsTotal;
 impl ::ucifi_runtime::typed::Resource for TxPacketsTotal {
     const ID: u16 = 1;
-    const NAME: &'static str = "Tx Packets Total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -563,11 +558,6 @@ impl ::ucifi_runtime::typed::Readable for TxPacketsTotal {}
 pub struct TxSuccessOnSingleRetry;
 impl ::ucifi_runtime::typed::Resource for TxSuccessOnSingleRetry {
     const ID: u16 = 2;
-    const NAME: &'static str = "Tx Success on single Retry";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -581,11 +571,6 @@ impl ::ucifi_runtime::typed::Readable for TxSuccessOnSingleRetry {}
 pub struct TxSuccessOnMultiRetry;
 impl ::ucifi_runtime::typed::Resource for TxSuccessOnMultiRetry {
     const ID: u16 = 3;
-    const NAME: &'static str = "Tx Success on Multi Retry";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -599,11 +584,6 @@ impl ::ucifi_runtime::typed::Readable for TxSuccessOnMultiRetry {}
 pub struct TxDiscardedPackets;
 impl ::ucifi_runtime::typed::Resource for TxDiscardedPackets {
     const ID: u16 = 4;
-    const NAME: &'static str = "Tx Discarded packets";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -617,11 +597,6 @@ impl ::ucifi_runtime::typed::Readable for TxDiscardedPackets {}
 pub struct TxCcaFailures;
 impl ::ucifi_runtime::typed::Resource for TxCcaFailures {
     const ID: u16 = 5;
-    const NAME: &'static str = "TX CCA failures";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -635,11 +610,6 @@ impl ::ucifi_runtime::typed::Readable for TxCcaFailures {}
 pub struct TxAckFailure;
 impl ::ucifi_runtime::typed::Resource for TxAckFailure {
     const ID: u16 = 6;
-    const NAME: &'static str = "Tx ACK failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -653,11 +623,6 @@ impl ::ucifi_runtime::typed::Readable for TxAckFailure {}
 pub struct RxPacketsTotal;
 impl ::ucifi_runtime::typed::Resource for RxPacketsTotal {
     const ID: u16 = 7;
-    const NAME: &'static str = "Rx Packets Total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -671,11 +636,6 @@ impl ::ucifi_runtime::typed::Readable for RxPacketsTotal {}
 pub struct RxDiscardedPackets;
 impl ::ucifi_runtime::typed::Resource for RxDiscardedPackets {
     const ID: u16 = 8;
-    const NAME: &'static str = "Rx Discarded Packets";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -689,11 +649,6 @@ impl ::ucifi_runtime::typed::Readable for RxDiscardedPackets {}
 pub struct RxMalformedPackets;
 impl ::ucifi_runtime::typed::Resource for RxMalformedPackets {
     const ID: u16 = 9;
-    const NAME: &'static str = "Rx Malformed Packets";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -707,11 +662,6 @@ impl ::ucifi_runtime::typed::Readable for RxMalformedPackets {}
 pub struct RxUnsecurePackets;
 impl ::ucifi_runtime::typed::Resource for RxUnsecurePackets {
     const ID: u16 = 10;
-    const NAME: &'static str = "Rx Unsecure Packets";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -725,11 +675,6 @@ impl ::ucifi_runtime::typed::Readable for RxUnsecurePackets {}
 pub struct RxDuplicatePackets;
 impl ::ucifi_runtime::typed::Resource for RxDuplicatePackets {
     const ID: u16 = 11;
-    const NAME: &'static str = "Rx duplicate Packets";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -743,11 +688,6 @@ impl ::ucifi_runtime::typed::Readable for RxDuplicatePackets {}
 pub struct BeaconFramesSent;
 impl ::ucifi_runtime::typed::Resource for BeaconFramesSent {
     const ID: u16 = 12;
-    const NAME: &'static str = "Beacon Frames Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -761,11 +701,6 @@ impl ::ucifi_runtime::typed::Readable for BeaconFramesSent {}
 pub struct BeaconFramesReceived;
 impl ::ucifi_runtime::typed::Resource for BeaconFramesReceived {
     const ID: u16 = 13;
-    const NAME: &'static str = "Beacon Frames Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -779,11 +714,6 @@ impl ::ucifi_runtime::typed::Readable for BeaconFramesReceived {}
 pub struct AckFramesSent;
 impl ::ucifi_runtime::typed::Resource for AckFramesSent {
     const ID: u16 = 14;
-    const NAME: &'static str = "Ack Frames Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -797,11 +727,6 @@ impl ::ucifi_runtime::typed::Readable for AckFramesSent {}
 pub struct AckFramesReceived;
 impl ::ucifi_runtime::typed::Resource for AckFramesReceived {
     const ID: u16 = 15;
-    const NAME: &'static str = "Ack Frames Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -815,11 +740,6 @@ impl ::ucifi_runtime::typed::Readable for AckFramesReceived {}
 pub struct CommandFramesSent;
 impl ::ucifi_runtime::typed::Resource for CommandFramesSent {
     const ID: u16 = 16;
-    const NAME: &'static str = "Command Frames Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -833,11 +753,6 @@ impl ::ucifi_runtime::typed::Readable for CommandFramesSent {}
 pub struct CommandFramesReceived;
 impl ::ucifi_runtime::typed::Resource for CommandFramesReceived {
     const ID: u16 = 17;
-    const NAME: &'static str = "Command Frames Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -851,11 +766,6 @@ impl ::ucifi_runtime::typed::Readable for CommandFramesReceived {}
 pub struct DataFramesSent;
 impl ::ucifi_runtime::typed::Resource for DataFramesSent {
     const ID: u16 = 18;
-    const NAME: &'static str = "Data Frames Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -869,11 +779,6 @@ impl ::ucifi_runtime::typed::Readable for DataFramesSent {}
 pub struct DataFramesReceived;
 impl ::ucifi_runtime::typed::Resource for DataFramesReceived {
     const ID: u16 = 19;
-    const NAME: &'static str = "Data Frames Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -887,11 +792,6 @@ impl ::ucifi_runtime::typed::Readable for DataFramesReceived {}
 pub struct DataBytesSent;
 impl ::ucifi_runtime::typed::Resource for DataBytesSent {
     const ID: u16 = 20;
-    const NAME: &'static str = "Data Bytes Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -905,11 +805,6 @@ impl ::ucifi_runtime::typed::Readable for DataBytesSent {}
 pub struct DataBytesReceived;
 impl ::ucifi_runtime::typed::Resource for DataBytesReceived {
     const ID: u16 = 21;
-    const NAME: &'static str = "Data Bytes Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -923,11 +818,6 @@ impl ::ucifi_runtime::typed::Readable for DataBytesReceived {}
 pub struct UnicastPacketsSent;
 impl ::ucifi_runtime::typed::Resource for UnicastPacketsSent {
     const ID: u16 = 22;
-    const NAME: &'static str = "Unicast Packets Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -941,11 +831,6 @@ impl ::ucifi_runtime::typed::Readable for UnicastPacketsSent {}
 pub struct UnicastPacketsReceived;
 impl ::ucifi_runtime::typed::Resource for UnicastPacketsReceived {
     const ID: u16 = 23;
-    const NAME: &'static str = "Unicast Packets Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -959,11 +844,6 @@ impl ::ucifi_runtime::typed::Readable for UnicastPacketsReceived {}
 pub struct MulticastPacketsSent;
 impl ::ucifi_runtime::typed::Resource for MulticastPacketsSent {
     const ID: u16 = 24;
-    const NAME: &'static str = "Multicast Packets Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -977,11 +857,6 @@ impl ::ucifi_runtime::typed::Readable for MulticastPacketsSent {}
 pub struct MulticastPacketsReceived;
 impl ::ucifi_runtime::typed::Resource for MulticastPacketsReceived {
     const ID: u16 = 25;
-    const NAME: &'static str = "Multicast Packets Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -995,11 +870,6 @@ impl ::ucifi_runtime::typed::Readable for MulticastPacketsReceived {}
 pub struct BroadcastPacketsSent;
 impl ::ucifi_runtime::typed::Resource for BroadcastPacketsSent {
     const ID: u16 = 26;
-    const NAME: &'static str = "Broadcast Packets Sent";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -1013,11 +883,6 @@ impl ::ucifi_runtime::typed::Readable for BroadcastPacketsSent {}
 pub struct BroadcastPacketsReceived;
 impl ::ucifi_runtime::typed::Resource for BroadcastPacketsReceived {
     const ID: u16 = 27;
-    const NAME: &'static str = "Broadcast Packets Received";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -1031,11 +896,6 @@ impl ::ucifi_runtime::typed::Readable for BroadcastPacketsReceived {}
 pub struct Start;
 impl ::ucifi_runtime::typed::Resource for Start {
     const ID: u16 = 28;
-    const NAME: &'static str = "Start";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = LpwanMeshStatistics;
     type Value = ();
 }
@@ -1049,11 +909,6 @@ impl ::ucifi_runtime::typed::Executable for Start {}
 pub struct Stop;
 impl ::ucifi_runtime::typed::Resource for Stop {
     const ID: u16 = 29;
-    const NAME: &'static str = "Stop";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = LpwanMeshStatistics;
     type Value = ();
 }
@@ -1067,11 +922,6 @@ impl ::ucifi_runtime::typed::Executable for Stop {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = LpwanMeshStatistics;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1085,11 +935,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -1103,11 +948,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
@@ -1121,11 +961,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LpwanMeshStatistics;
     type Value = f64;
 }

@@ -338,11 +338,6 @@ impl ::ucifi_runtime::typed::Instance for LuminaireAssetWrite {
 pub struct AssetGtin;
 impl ::ucifi_runtime::typed::Resource for AssetGtin {
     const ID: u16 = 1;
-    const NAME: &'static str = "Asset GTIN";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LuminaireAsset;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -356,11 +351,6 @@ impl ::ucifi_runtime::typed::Readable for AssetGtin {}
 pub struct YearOfManufacture;
 impl ::ucifi_runtime::typed::Resource for YearOfManufacture {
     const ID: u16 = 2;
-    const NAME: &'static str = "Year of manufacture";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -375,11 +365,6 @@ impl ::ucifi_runtime::typed::Writable for YearOfManufacture {}
 pub struct WeekOfManufacture;
 impl ::ucifi_runtime::typed::Resource for WeekOfManufacture {
     const ID: u16 = 3;
-    const NAME: &'static str = "Week of manufacture";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -394,11 +379,6 @@ impl ::ucifi_runtime::typed::Writable for WeekOfManufacture {}
 pub struct NominalLightOutput;
 impl ::ucifi_runtime::typed::Resource for NominalLightOutput {
     const ID: u16 = 4;
-    const NAME: &'static str = "Nominal light output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -413,11 +393,6 @@ impl ::ucifi_runtime::typed::Writable for NominalLightOutput {}
 pub struct LightDistributionType;
 impl ::ucifi_runtime::typed::Resource for LightDistributionType {
     const ID: u16 = 5;
-    const NAME: &'static str = "Light distribution type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -432,11 +407,6 @@ impl ::ucifi_runtime::typed::Writable for LightDistributionType {}
 pub struct LuminaireColor;
 impl ::ucifi_runtime::typed::Resource for LuminaireColor {
     const ID: u16 = 6;
-    const NAME: &'static str = "Luminaire color";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LuminaireAsset;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -451,11 +421,6 @@ impl ::ucifi_runtime::typed::Writable for LuminaireColor {}
 pub struct NominalInputPower;
 impl ::ucifi_runtime::typed::Resource for NominalInputPower {
     const ID: u16 = 7;
-    const NAME: &'static str = "Nominal input power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LuminaireAsset;
     type Value = f64;
 }
@@ -469,11 +434,6 @@ impl ::ucifi_runtime::typed::Readable for NominalInputPower {}
 pub struct PowerAtMinimumDimLevel;
 impl ::ucifi_runtime::typed::Resource for PowerAtMinimumDimLevel {
     const ID: u16 = 8;
-    const NAME: &'static str = "Power at minimum dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = LuminaireAsset;
     type Value = f64;
 }
@@ -487,11 +447,6 @@ impl ::ucifi_runtime::typed::Readable for PowerAtMinimumDimLevel {}
 pub struct NominalMaxAcMainsVoltage;
 impl ::ucifi_runtime::typed::Resource for NominalMaxAcMainsVoltage {
     const ID: u16 = 9;
-    const NAME: &'static str = "Nominal max AC mains voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -505,11 +460,6 @@ impl ::ucifi_runtime::typed::Readable for NominalMaxAcMainsVoltage {}
 pub struct NominalMinAcMainsVoltage;
 impl ::ucifi_runtime::typed::Resource for NominalMinAcMainsVoltage {
     const ID: u16 = 10;
-    const NAME: &'static str = "Nominal min AC mains voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -523,11 +473,6 @@ impl ::ucifi_runtime::typed::Readable for NominalMinAcMainsVoltage {}
 pub struct Cri;
 impl ::ucifi_runtime::typed::Resource for Cri {
     const ID: u16 = 11;
-    const NAME: &'static str = "CRI";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -541,11 +486,6 @@ impl ::ucifi_runtime::typed::Readable for Cri {}
 pub struct CctValue;
 impl ::ucifi_runtime::typed::Resource for CctValue {
     const ID: u16 = 12;
-    const NAME: &'static str = "CCT value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = LuminaireAsset;
     type Value = i64;
 }
@@ -559,11 +499,6 @@ impl ::ucifi_runtime::typed::Readable for CctValue {}
 pub struct LuminaireIdentification;
 impl ::ucifi_runtime::typed::Resource for LuminaireIdentification {
     const ID: u16 = 13;
-    const NAME: &'static str = "Luminaire identification";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LuminaireAsset;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -577,11 +512,6 @@ impl ::ucifi_runtime::typed::Readable for LuminaireIdentification {}
 pub struct LuminaireIdentificationNumber;
 impl ::ucifi_runtime::typed::Resource for LuminaireIdentificationNumber {
     const ID: u16 = 14;
-    const NAME: &'static str = "Luminaire identification number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = LuminaireAsset;
     type Value = ::ucifi_runtime::__private::String;
 }

@@ -241,11 +241,6 @@ impl Execute {
 pub struct GunshotDetected;
 impl ::ucifi_runtime::typed::Resource for GunshotDetected {
     const ID: u16 = 1;
-    const NAME: &'static str = "Gunshot detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = NoiseSensor;
     type Value = bool;
 }
@@ -259,11 +254,6 @@ impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
 pub struct AbnormalNoiseDetected;
 impl ::ucifi_runtime::typed::Resource for AbnormalNoiseDetected {
     const ID: u16 = 2;
-    const NAME: &'static str = "Abnormal noise detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = NoiseSensor;
     type Value = bool;
 }
@@ -277,11 +267,6 @@ impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 3;
-    const NAME: &'static str = "Sensor Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -295,11 +280,6 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 pub struct MinimumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredValue {
     const ID: u16 = 4;
-    const NAME: &'static str = "Minimum measured value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -313,11 +293,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
 pub struct MaximumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredValue {
     const ID: u16 = 5;
-    const NAME: &'static str = "Maximum measured value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -331,11 +306,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
 pub struct MinimumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangeValue {
     const ID: u16 = 6;
-    const NAME: &'static str = "Minimum range value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -349,11 +319,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
 pub struct MaximumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangeValue {
     const ID: u16 = 7;
-    const NAME: &'static str = "Maximum range value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -367,11 +332,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
 pub struct ResetMinAndMaxValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxValues {
     const ID: u16 = 8;
-    const NAME: &'static str = "Reset min and max values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = NoiseSensor;
     type Value = ();
 }

@@ -318,11 +318,6 @@ impl Execute {
 pub struct GunshotDetected;
 impl ::ucifi_runtime::typed::Resource for GunshotDetected {
     const ID: u16 = 1;
-    const NAME: &'static str = "Gunshot detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = NoiseSensor;
     type Value = bool;
 }
@@ -336,11 +331,6 @@ impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
 pub struct AbnormalNoiseDetected;
 impl ::ucifi_runtime::typed::Resource for AbnormalNoiseDetected {
     const ID: u16 = 2;
-    const NAME: &'static str = "Abnormal noise detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = NoiseSensor;
     type Value = bool;
 }
@@ -354,11 +344,6 @@ impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 3;
-    const NAME: &'static str = "Sensor Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -372,11 +357,6 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 pub struct MinimumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredValue {
     const ID: u16 = 4;
-    const NAME: &'static str = "Minimum measured value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -390,11 +370,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
 pub struct MaximumMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredValue {
     const ID: u16 = 5;
-    const NAME: &'static str = "Maximum measured value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -408,11 +383,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
 pub struct MinimumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangeValue {
     const ID: u16 = 6;
-    const NAME: &'static str = "Minimum range value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -426,11 +396,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
 pub struct MaximumRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangeValue {
     const ID: u16 = 7;
-    const NAME: &'static str = "Maximum range value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }
@@ -444,11 +409,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
 pub struct ResetMinAndMaxValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxValues {
     const ID: u16 = 8;
-    const NAME: &'static str = "Reset min and max values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = NoiseSensor;
     type Value = ();
 }
@@ -462,11 +422,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxValues {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = NoiseSensor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -480,11 +435,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = NoiseSensor;
     type Value = i64;
 }
@@ -498,11 +448,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = NoiseSensor;
     type Value = i64;
 }
@@ -516,11 +461,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = NoiseSensor;
     type Value = f64;
 }

@@ -932,11 +932,6 @@ impl Execute {
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 1;
-    const NAME: &'static str = "Command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -951,11 +946,6 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 2;
-    const NAME: &'static str = "Command in action";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -969,11 +959,6 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 3;
-    const NAME: &'static str = "Dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -987,11 +972,6 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 4;
-    const NAME: &'static str = "Default dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1006,11 +986,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 pub struct LampFailure;
 impl ::ucifi_runtime::typed::Resource for LampFailure {
     const ID: u16 = 5;
-    const NAME: &'static str = "Lamp failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1024,11 +999,6 @@ impl ::ucifi_runtime::typed::Readable for LampFailure {}
 pub struct LampFailureReason;
 impl ::ucifi_runtime::typed::Resource for LampFailureReason {
     const ID: u16 = 6;
-    const NAME: &'static str = "Lamp failure reason";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1042,11 +1012,6 @@ impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
 pub struct ControlGearFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailure {
     const ID: u16 = 7;
-    const NAME: &'static str = "Control gear failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1060,11 +1025,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
 pub struct ControlGearFailureReason;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailureReason {
     const ID: u16 = 8;
-    const NAME: &'static str = "Control gear failure reason";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1078,11 +1038,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
 pub struct RelayFailure;
 impl ::ucifi_runtime::typed::Resource for RelayFailure {
     const ID: u16 = 9;
-    const NAME: &'static str = "Relay failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1096,11 +1051,6 @@ impl ::ucifi_runtime::typed::Readable for RelayFailure {}
 pub struct DayBurner;
 impl ::ucifi_runtime::typed::Resource for DayBurner {
     const ID: u16 = 10;
-    const NAME: &'static str = "Day burner";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1114,11 +1064,6 @@ impl ::ucifi_runtime::typed::Readable for DayBurner {}
 pub struct CyclingFailure;
 impl ::ucifi_runtime::typed::Resource for CyclingFailure {
     const ID: u16 = 11;
-    const NAME: &'static str = "Cycling failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1132,11 +1077,6 @@ impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
 pub struct ControlGearCommunicationFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearCommunicationFailure {
     const ID: u16 = 12;
-    const NAME: &'static str = "Control gear communication failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1150,11 +1090,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 13;
-    const NAME: &'static str = "Scheduler ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1169,11 +1104,6 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 14;
-    const NAME: &'static str = "Invalid scheduler";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1187,11 +1117,6 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 pub struct LampOperatingHours;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHours {
     const ID: u16 = 15;
-    const NAME: &'static str = "Lamp operating hours";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1205,11 +1130,6 @@ impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
 pub struct LampOperatingHoursReset;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHoursReset {
     const ID: u16 = 16;
-    const NAME: &'static str = "Lamp operating hours reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1223,11 +1143,6 @@ impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
 pub struct LampOnTimestamp;
 impl ::ucifi_runtime::typed::Resource for LampOnTimestamp {
     const ID: u16 = 17;
-    const NAME: &'static str = "Lamp ON timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1241,11 +1156,6 @@ impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
 pub struct LampSwitchCounter;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounter {
     const ID: u16 = 18;
-    const NAME: &'static str = "Lamp switch counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1259,11 +1169,6 @@ impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
 pub struct LampSwitchCounterReset;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounterReset {
     const ID: u16 = 19;
-    const NAME: &'static str = "Lamp switch counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1277,11 +1182,6 @@ impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
 pub struct ControlGearStartCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearStartCounter {
     const ID: u16 = 20;
-    const NAME: &'static str = "Control gear start counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1295,11 +1195,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
 pub struct ControlGearTemperature;
 impl ::ucifi_runtime::typed::Resource for ControlGearTemperature {
     const ID: u16 = 21;
-    const NAME: &'static str = "Control gear temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1313,11 +1208,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
 pub struct ControlGearThermalDerating;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDerating {
     const ID: u16 = 22;
-    const NAME: &'static str = "Control gear thermal derating";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1331,11 +1221,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
 pub struct ControlGearThermalDeratingCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounter {
     const ID: u16 = 23;
-    const NAME: &'static str = "Control gear thermal derating counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1349,11 +1234,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
 pub struct ControlGearThermalDeratingCounterReset24;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset24 {
     const ID: u16 = 24;
-    const NAME: &'static str = "Control gear thermal derating counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1367,11 +1247,6 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 pub struct ControlGearThermalShutdown;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdown {
     const ID: u16 = 25;
-    const NAME: &'static str = "Control gear thermal shutdown";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1385,11 +1260,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
 pub struct ControlGearThermalShutdownCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdownCounter {
     const ID: u16 = 26;
-    const NAME: &'static str = "Control gear thermal shutdown counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1403,11 +1273,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
 pub struct ControlGearThermalDeratingCounterReset27;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset27 {
     const ID: u16 = 27;
-    const NAME: &'static str = "Control gear thermal derating counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1421,11 +1286,6 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 pub struct OutputPort;
 impl ::ucifi_runtime::typed::Resource for OutputPort {
     const ID: u16 = 28;
-    const NAME: &'static str = "Output port";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1440,11 +1300,6 @@ impl ::ucifi_runtime::typed::Writable for OutputPort {}
 pub struct StandbyMode;
 impl ::ucifi_runtime::typed::Resource for StandbyMode {
     const ID: u16 = 29;
-    const NAME: &'static str = "Standby mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1459,11 +1314,6 @@ impl ::ucifi_runtime::typed::Writable for StandbyMode {}
 pub struct ConstantLightOutput;
 impl ::ucifi_runtime::typed::Resource for ConstantLightOutput {
     const ID: u16 = 30;
-    const NAME: &'static str = "Constant light output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1478,11 +1328,6 @@ impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
 pub struct CleaningFactorEnabled;
 impl ::ucifi_runtime::typed::Resource for CleaningFactorEnabled {
     const ID: u16 = 31;
-    const NAME: &'static str = "Cleaning factor enabled";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1497,11 +1342,6 @@ impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
 pub struct CleaningPeriod;
 impl ::ucifi_runtime::typed::Resource for CleaningPeriod {
     const ID: u16 = 32;
-    const NAME: &'static str = "Cleaning period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1516,11 +1356,6 @@ impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
 pub struct InitialLampCleaningFactor;
 impl ::ucifi_runtime::typed::Resource for InitialLampCleaningFactor {
     const ID: u16 = 33;
-    const NAME: &'static str = "Initial lamp cleaning factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1535,11 +1370,6 @@ impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
 pub struct LampCleaningDate;
 impl ::ucifi_runtime::typed::Resource for LampCleaningDate {
     const ID: u16 = 34;
-    const NAME: &'static str = "Lamp cleaning date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1554,11 +1384,6 @@ impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
 pub struct ControlType;
 impl ::ucifi_runtime::typed::Resource for ControlType {
     const ID: u16 = 35;
-    const NAME: &'static str = "Control type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1573,11 +1398,6 @@ impl ::ucifi_runtime::typed::Writable for ControlType {}
 pub struct NominalLampWattage;
 impl ::ucifi_runtime::typed::Resource for NominalLampWattage {
     const ID: u16 = 36;
-    const NAME: &'static str = "Nominal Lamp wattage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1592,11 +1412,6 @@ impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
 pub struct MinimumDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for MinimumDimmingLevel {
     const ID: u16 = 37;
-    const NAME: &'static str = "Minimum dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1611,11 +1426,6 @@ impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
 pub struct MinimumLampWattage;
 impl ::ucifi_runtime::typed::Resource for MinimumLampWattage {
     const ID: u16 = 38;
-    const NAME: &'static str = "Minimum lamp wattage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1630,11 +1440,6 @@ impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
 pub struct LightColorTemperatureCommand;
 impl ::ucifi_runtime::typed::Resource for LightColorTemperatureCommand {
     const ID: u16 = 39;
-    const NAME: &'static str = "Light color temperature command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1649,11 +1454,6 @@ impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
 pub struct ActualLightColorTemperature;
 impl ::ucifi_runtime::typed::Resource for ActualLightColorTemperature {
     const ID: u16 = 40;
-    const NAME: &'static str = "Actual light color temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -1667,11 +1467,6 @@ impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
 pub struct VirtualPowerOutput;
 impl ::ucifi_runtime::typed::Resource for VirtualPowerOutput {
     const ID: u16 = 41;
-    const NAME: &'static str = "Virtual power output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1686,11 +1481,6 @@ impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
 pub struct VoltageAtMaxDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMaxDimLevel {
     const ID: u16 = 42;
-    const NAME: &'static str = "Voltage at max dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1705,11 +1495,6 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
 pub struct VoltageAtMinDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMinDimLevel {
     const ID: u16 = 43;
-    const NAME: &'static str = "Voltage at min dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1724,11 +1509,6 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
 pub struct LightSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for LightSourceVoltage {
     const ID: u16 = 44;
-    const NAME: &'static str = "Light source voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1742,11 +1522,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
 pub struct LightSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for LightSourceCurrent {
     const ID: u16 = 45;
-    const NAME: &'static str = "Light source current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1760,11 +1535,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
 pub struct LightSourceActivePower;
 impl ::ucifi_runtime::typed::Resource for LightSourceActivePower {
     const ID: u16 = 46;
-    const NAME: &'static str = "Light source active power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1778,11 +1548,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
 pub struct LightSourceActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for LightSourceActiveEnergy {
     const ID: u16 = 47;
-    const NAME: &'static str = "Light source active energy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }

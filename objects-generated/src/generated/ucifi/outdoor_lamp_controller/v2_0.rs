@@ -1289,11 +1289,6 @@ impl Execute {
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 1;
-    const NAME: &'static str = "Command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1308,11 +1303,6 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 2;
-    const NAME: &'static str = "Command in action";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1326,11 +1316,6 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 3;
-    const NAME: &'static str = "Dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1344,11 +1329,6 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 4;
-    const NAME: &'static str = "Default dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1363,11 +1343,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 pub struct LampFailure;
 impl ::ucifi_runtime::typed::Resource for LampFailure {
     const ID: u16 = 5;
-    const NAME: &'static str = "Lamp failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1381,11 +1356,6 @@ impl ::ucifi_runtime::typed::Readable for LampFailure {}
 pub struct LampFailureReason;
 impl ::ucifi_runtime::typed::Resource for LampFailureReason {
     const ID: u16 = 6;
-    const NAME: &'static str = "Lamp failure reason";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1399,11 +1369,6 @@ impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
 pub struct ControlGearFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailure {
     const ID: u16 = 7;
-    const NAME: &'static str = "Control gear failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1417,11 +1382,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
 pub struct ControlGearFailureReason;
 impl ::ucifi_runtime::typed::Resource for ControlGearFailureReason {
     const ID: u16 = 8;
-    const NAME: &'static str = "Control gear failure reason";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1435,11 +1395,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
 pub struct RelayFailure;
 impl ::ucifi_runtime::typed::Resource for RelayFailure {
     const ID: u16 = 9;
-    const NAME: &'static str = "Relay failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1453,11 +1408,6 @@ impl ::ucifi_runtime::typed::Readable for RelayFailure {}
 pub struct DayBurner;
 impl ::ucifi_runtime::typed::Resource for DayBurner {
     const ID: u16 = 10;
-    const NAME: &'static str = "Day burner";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1471,11 +1421,6 @@ impl ::ucifi_runtime::typed::Readable for DayBurner {}
 pub struct CyclingFailure;
 impl ::ucifi_runtime::typed::Resource for CyclingFailure {
     const ID: u16 = 11;
-    const NAME: &'static str = "Cycling failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1489,11 +1434,6 @@ impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
 pub struct ControlGearCommunicationFailure;
 impl ::ucifi_runtime::typed::Resource for ControlGearCommunicationFailure {
     const ID: u16 = 12;
-    const NAME: &'static str = "Control gear communication failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1507,11 +1447,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 13;
-    const NAME: &'static str = "Scheduler ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1526,11 +1461,6 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 14;
-    const NAME: &'static str = "Invalid scheduler";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1544,11 +1474,6 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 pub struct LampOperatingHours;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHours {
     const ID: u16 = 15;
-    const NAME: &'static str = "Lamp operating hours";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1562,11 +1487,6 @@ impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
 pub struct LampOperatingHoursReset;
 impl ::ucifi_runtime::typed::Resource for LampOperatingHoursReset {
     const ID: u16 = 16;
-    const NAME: &'static str = "Lamp operating hours reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1580,11 +1500,6 @@ impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
 pub struct LampOnTimestamp;
 impl ::ucifi_runtime::typed::Resource for LampOnTimestamp {
     const ID: u16 = 17;
-    const NAME: &'static str = "Lamp ON timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1598,11 +1513,6 @@ impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
 pub struct LampSwitchCounter;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounter {
     const ID: u16 = 18;
-    const NAME: &'static str = "Lamp switch counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1616,11 +1526,6 @@ impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
 pub struct LampSwitchCounterReset;
 impl ::ucifi_runtime::typed::Resource for LampSwitchCounterReset {
     const ID: u16 = 19;
-    const NAME: &'static str = "Lamp switch counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1634,11 +1539,6 @@ impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
 pub struct ControlGearStartCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearStartCounter {
     const ID: u16 = 20;
-    const NAME: &'static str = "Control gear start counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1652,11 +1552,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
 pub struct ControlGearTemperature;
 impl ::ucifi_runtime::typed::Resource for ControlGearTemperature {
     const ID: u16 = 21;
-    const NAME: &'static str = "Control gear temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -1670,11 +1565,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
 pub struct ControlGearThermalDerating;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDerating {
     const ID: u16 = 22;
-    const NAME: &'static str = "Control gear thermal derating";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1688,11 +1578,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
 pub struct ControlGearThermalDeratingCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounter {
     const ID: u16 = 23;
-    const NAME: &'static str = "Control gear thermal derating counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1706,11 +1591,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
 pub struct ControlGearThermalDeratingCounterReset24;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset24 {
     const ID: u16 = 24;
-    const NAME: &'static str = "Control gear thermal derating counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1724,11 +1604,6 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 pub struct ControlGearThermalShutdown;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdown {
     const ID: u16 = 25;
-    const NAME: &'static str = "Control gear thermal shutdown";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1742,11 +1617,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
 pub struct ControlGearThermalShutdownCounter;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdownCounter {
     const ID: u16 = 26;
-    const NAME: &'static str = "Control gear thermal shutdown counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1760,11 +1630,6 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
 pub struct ControlGearThermalDeratingCounterReset27;
 impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset27 {
     const ID: u16 = 27;
-    const NAME: &'static str = "Control gear thermal derating counter reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -1778,11 +1643,6 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 pub struct OutputPort;
 impl ::ucifi_runtime::typed::Resource for OutputPort {
     const ID: u16 = 28;
-    const NAME: &'static str = "Output port";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1797,11 +1657,6 @@ impl ::ucifi_runtime::typed::Writable for OutputPort {}
 pub struct StandbyMode;
 impl ::ucifi_runtime::typed::Resource for StandbyMode {
     const ID: u16 = 29;
-    const NAME: &'static str = "Standby mode";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1816,11 +1671,6 @@ impl ::ucifi_runtime::typed::Writable for StandbyMode {}
 pub struct ConstantLightOutput;
 impl ::ucifi_runtime::typed::Resource for ConstantLightOutput {
     const ID: u16 = 30;
-    const NAME: &'static str = "Constant light output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1835,11 +1685,6 @@ impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
 pub struct CleaningFactorEnabled;
 impl ::ucifi_runtime::typed::Resource for CleaningFactorEnabled {
     const ID: u16 = 31;
-    const NAME: &'static str = "Cleaning factor enabled";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -1854,11 +1699,6 @@ impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
 pub struct CleaningPeriod;
 impl ::ucifi_runtime::typed::Resource for CleaningPeriod {
     const ID: u16 = 32;
-    const NAME: &'static str = "Cleaning period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1873,11 +1713,6 @@ impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
 pub struct InitialLampCleaningFactor;
 impl ::ucifi_runtime::typed::Resource for InitialLampCleaningFactor {
     const ID: u16 = 33;
-    const NAME: &'static str = "Initial lamp cleaning factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1892,11 +1727,6 @@ impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
 pub struct LampCleaningDate;
 impl ::ucifi_runtime::typed::Resource for LampCleaningDate {
     const ID: u16 = 34;
-    const NAME: &'static str = "Lamp cleaning date";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1911,11 +1741,6 @@ impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
 pub struct ControlType;
 impl ::ucifi_runtime::typed::Resource for ControlType {
     const ID: u16 = 35;
-    const NAME: &'static str = "Control type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1930,11 +1755,6 @@ impl ::ucifi_runtime::typed::Writable for ControlType {}
 pub struct NominalLampWattage;
 impl ::ucifi_runtime::typed::Resource for NominalLampWattage {
     const ID: u16 = 36;
-    const NAME: &'static str = "Nominal Lamp wattage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1949,11 +1769,6 @@ impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
 pub struct MinimumDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for MinimumDimmingLevel {
     const ID: u16 = 37;
-    const NAME: &'static str = "Minimum dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1968,11 +1783,6 @@ impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
 pub struct MinimumLampWattage;
 impl ::ucifi_runtime::typed::Resource for MinimumLampWattage {
     const ID: u16 = 38;
-    const NAME: &'static str = "Minimum lamp wattage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -1987,11 +1797,6 @@ impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
 pub struct LightColorTemperatureCommand;
 impl ::ucifi_runtime::typed::Resource for LightColorTemperatureCommand {
     const ID: u16 = 39;
-    const NAME: &'static str = "Light color temperature command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2006,11 +1811,6 @@ impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
 pub struct ActualLightColorTemperature;
 impl ::ucifi_runtime::typed::Resource for ActualLightColorTemperature {
     const ID: u16 = 40;
-    const NAME: &'static str = "Actual light color temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2024,11 +1824,6 @@ impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
 pub struct VirtualPowerOutput;
 impl ::ucifi_runtime::typed::Resource for VirtualPowerOutput {
     const ID: u16 = 41;
-    const NAME: &'static str = "Virtual power output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2043,11 +1838,6 @@ impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
 pub struct VoltageAtMaxDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMaxDimLevel {
     const ID: u16 = 42;
-    const NAME: &'static str = "Voltage at max dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2062,11 +1852,6 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
 pub struct VoltageAtMinDimLevel;
 impl ::ucifi_runtime::typed::Resource for VoltageAtMinDimLevel {
     const ID: u16 = 43;
-    const NAME: &'static str = "Voltage at min dim level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2081,11 +1866,6 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
 pub struct LightSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for LightSourceVoltage {
     const ID: u16 = 44;
-    const NAME: &'static str = "Light source voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2099,11 +1879,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
 pub struct LightSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for LightSourceCurrent {
     const ID: u16 = 45;
-    const NAME: &'static str = "Light source current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2117,11 +1892,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
 pub struct LightSourceActivePower;
 impl ::ucifi_runtime::typed::Resource for LightSourceActivePower {
     const ID: u16 = 46;
-    const NAME: &'static str = "Light source active power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2135,11 +1905,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
 pub struct LightSourceActiveEnergy;
 impl ::ucifi_runtime::typed::Resource for LightSourceActiveEnergy {
     const ID: u16 = 47;
-    const NAME: &'static str = "Light source active energy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2153,11 +1918,6 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActiveEnergy {}
 pub struct MaximumLightSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for MaximumLightSourceCurrent {
     const ID: u16 = 48;
-    const NAME: &'static str = "Maximum light source current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2172,11 +1932,6 @@ impl ::ucifi_runtime::typed::Writable for MaximumLightSourceCurrent {}
 pub struct DefaultFadeTime;
 impl ::ucifi_runtime::typed::Resource for DefaultFadeTime {
     const ID: u16 = 49;
-    const NAME: &'static str = "Default fade time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2191,11 +1946,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultFadeTime {}
 pub struct ManualOverrideStartTime;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideStartTime {
     const ID: u16 = 50;
-    const NAME: &'static str = "Manual override start time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -2210,11 +1960,6 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideStartTime {}
 pub struct ManualOverrideEndTime;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideEndTime {
     const ID: u16 = 51;
-    const NAME: &'static str = "Manual override end time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -2229,11 +1974,6 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideEndTime {}
 pub struct ManualOverrideFade;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideFade {
     const ID: u16 = 52;
-    const NAME: &'static str = "Manual override fade";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2248,11 +1988,6 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideFade {}
 pub struct ManualOverrideDefaultDuration;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideDefaultDuration {
     const ID: u16 = 53;
-    const NAME: &'static str = "Manual override default duration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2267,11 +2002,6 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideDefaultDuration {}
 pub struct ManualOverrideActive;
 impl ::ucifi_runtime::typed::Resource for ManualOverrideActive {
     const ID: u16 = 54;
-    const NAME: &'static str = "Manual override active";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = OutdoorLampController;
     type Value = bool;
 }
@@ -2285,11 +2015,6 @@ impl ::ucifi_runtime::typed::Readable for ManualOverrideActive {}
 pub struct DefaultLightColorTemperature;
 impl ::ucifi_runtime::typed::Resource for DefaultLightColorTemperature {
     const ID: u16 = 55;
-    const NAME: &'static str = "Default Light color temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2304,11 +2029,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultLightColorTemperature {}
 pub struct DriverOperatingHours;
 impl ::ucifi_runtime::typed::Resource for DriverOperatingHours {
     const ID: u16 = 56;
-    const NAME: &'static str = "Driver operating hours";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2322,11 +2042,6 @@ impl ::ucifi_runtime::typed::Readable for DriverOperatingHours {}
 pub struct DriverOperatingHoursReset;
 impl ::ucifi_runtime::typed::Resource for DriverOperatingHoursReset {
     const ID: u16 = 57;
-    const NAME: &'static str = "Driver operating hours reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = OutdoorLampController;
     type Value = ();
 }
@@ -2340,11 +2055,6 @@ impl ::ucifi_runtime::typed::Executable for DriverOperatingHoursReset {}
 pub struct ManufacturerGtin;
 impl ::ucifi_runtime::typed::Resource for ManufacturerGtin {
     const ID: u16 = 58;
-    const NAME: &'static str = "Manufacturer GTIN";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -2358,11 +2068,6 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerGtin {}
 pub struct ManufacturerSerialNumber;
 impl ::ucifi_runtime::typed::Resource for ManufacturerSerialNumber {
     const ID: u16 = 59;
-    const NAME: &'static str = "Manufacturer Serial Number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -2376,11 +2081,6 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerSerialNumber {}
 pub struct FirmwareVersion;
 impl ::ucifi_runtime::typed::Resource for FirmwareVersion {
     const ID: u16 = 60;
-    const NAME: &'static str = "Firmware Version";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -2394,11 +2094,6 @@ impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
 pub struct DaliVersion;
 impl ::ucifi_runtime::typed::Resource for DaliVersion {
     const ID: u16 = 61;
-    const NAME: &'static str = "DALI Version";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -2412,11 +2107,6 @@ impl ::ucifi_runtime::typed::Readable for DaliVersion {}
 pub struct UnitTemperature;
 impl ::ucifi_runtime::typed::Resource for UnitTemperature {
     const ID: u16 = 62;
-    const NAME: &'static str = "Unit temperature";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }
@@ -2430,11 +2120,6 @@ impl ::ucifi_runtime::typed::Readable for UnitTemperature {}
 pub struct DeviceCapabilities;
 impl ::ucifi_runtime::typed::Resource for DeviceCapabilities {
     const ID: u16 = 63;
-    const NAME: &'static str = "Device capabilities";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2448,11 +2133,6 @@ impl ::ucifi_runtime::typed::Readable for DeviceCapabilities {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = OutdoorLampController;
     type Value = ::ucifi_runtime::Time;
 }
@@ -2466,11 +2146,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2484,11 +2159,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutdoorLampController;
     type Value = i64;
 }
@@ -2502,11 +2172,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutdoorLampController;
     type Value = f64;
 }

@@ -203,11 +203,6 @@ impl ::ucifi_runtime::typed::Instance for OutputFilterWrite {
 pub struct Operation;
 impl ::ucifi_runtime::typed::Resource for Operation {
     const ID: u16 = 0;
-    const NAME: &'static str = "Operation";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutputFilter;
     type Value = i64;
 }
@@ -222,11 +217,6 @@ impl ::ucifi_runtime::typed::Writable for Operation {}
 pub struct Delay;
 impl ::ucifi_runtime::typed::Resource for Delay {
     const ID: u16 = 1;
-    const NAME: &'static str = "Delay";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutputFilter;
     type Value = f64;
 }
@@ -241,11 +231,6 @@ impl ::ucifi_runtime::typed::Writable for Delay {}
 pub struct Transaction;
 impl ::ucifi_runtime::typed::Resource for Transaction {
     const ID: u16 = 2;
-    const NAME: &'static str = "Transaction";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = OutputFilter;
     type Value = i64;
 }
@@ -260,11 +245,6 @@ impl ::ucifi_runtime::typed::Writable for Transaction {}
 pub struct ExpirationTime;
 impl ::ucifi_runtime::typed::Resource for ExpirationTime {
     const ID: u16 = 3;
-    const NAME: &'static str = "Expiration Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = OutputFilter;
     type Value = f64;
 }

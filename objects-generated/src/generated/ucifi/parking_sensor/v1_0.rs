@@ -196,11 +196,6 @@ impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
 pub struct Occupancy;
 impl ::ucifi_runtime::typed::Resource for Occupancy {
     const ID: u16 = 1;
-    const NAME: &'static str = "Occupancy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ParkingSensor;
     type Value = bool;
 }
@@ -214,11 +209,6 @@ impl ::ucifi_runtime::typed::Readable for Occupancy {}
 pub struct Duration;
 impl ::ucifi_runtime::typed::Resource for Duration {
     const ID: u16 = 2;
-    const NAME: &'static str = "Duration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ParkingSensor;
     type Value = i64;
 }
@@ -232,11 +222,6 @@ impl ::ucifi_runtime::typed::Readable for Duration {}
 pub struct DailyDuration;
 impl ::ucifi_runtime::typed::Resource for DailyDuration {
     const ID: u16 = 3;
-    const NAME: &'static str = "Daily Duration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ParkingSensor;
     type Value = i64;
 }
@@ -250,11 +235,6 @@ impl ::ucifi_runtime::typed::Readable for DailyDuration {}
 pub struct ForbiddenParkingDetected;
 impl ::ucifi_runtime::typed::Resource for ForbiddenParkingDetected {
     const ID: u16 = 4;
-    const NAME: &'static str = "Forbidden parking detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ParkingSensor;
     type Value = bool;
 }
@@ -268,11 +248,6 @@ impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 5;
-    const NAME: &'static str = "Type of Sensor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ParkingSensor;
     type Value = ::ucifi_runtime::__private::String;
 }

@@ -273,11 +273,6 @@ impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
 pub struct Occupancy;
 impl ::ucifi_runtime::typed::Resource for Occupancy {
     const ID: u16 = 1;
-    const NAME: &'static str = "Occupancy";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ParkingSensor;
     type Value = bool;
 }
@@ -291,11 +286,6 @@ impl ::ucifi_runtime::typed::Readable for Occupancy {}
 pub struct Duration;
 impl ::ucifi_runtime::typed::Resource for Duration {
     const ID: u16 = 2;
-    const NAME: &'static str = "Duration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ParkingSensor;
     type Value = i64;
 }
@@ -309,11 +299,6 @@ impl ::ucifi_runtime::typed::Readable for Duration {}
 pub struct DailyDuration;
 impl ::ucifi_runtime::typed::Resource for DailyDuration {
     const ID: u16 = 3;
-    const NAME: &'static str = "Daily Duration";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ParkingSensor;
     type Value = i64;
 }
@@ -327,11 +312,6 @@ impl ::ucifi_runtime::typed::Readable for DailyDuration {}
 pub struct ForbiddenParkingDetected;
 impl ::ucifi_runtime::typed::Resource for ForbiddenParkingDetected {
     const ID: u16 = 4;
-    const NAME: &'static str = "Forbidden parking detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ParkingSensor;
     type Value = bool;
 }
@@ -345,11 +325,6 @@ impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 5;
-    const NAME: &'static str = "Type of Sensor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ParkingSensor;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -364,11 +339,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = ParkingSensor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -382,11 +352,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ParkingSensor;
     type Value = i64;
 }
@@ -400,11 +365,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ParkingSensor;
     type Value = i64;
 }
@@ -418,11 +378,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ParkingSensor;
     type Value = f64;
 }

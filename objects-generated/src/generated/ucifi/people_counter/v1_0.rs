@@ -258,11 +258,6 @@ impl Execute {
 pub struct ActualNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for ActualNumberOfPersons {
     const ID: u16 = 1;
-    const NAME: &'static str = "Actual number of persons";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -276,11 +271,6 @@ impl ::ucifi_runtime::typed::Readable for ActualNumberOfPersons {}
 pub struct DailyNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPersons {
     const ID: u16 = 2;
-    const NAME: &'static str = "Daily number of persons";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -294,11 +284,6 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPersons {}
 pub struct CumulatedNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPersons {
     const ID: u16 = 3;
-    const NAME: &'static str = "Cumulated number of persons";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -312,11 +297,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPersons {}
 pub struct ResetOfCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumber {
     const ID: u16 = 4;
-    const NAME: &'static str = "Reset of cumulated number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = PeopleCounter;
     type Value = ();
 }
@@ -330,11 +310,6 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumber {}
 pub struct DailyNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPassages {
     const ID: u16 = 5;
-    const NAME: &'static str = "Daily number of passages";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -348,11 +323,6 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPassages {}
 pub struct CumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPassages {
     const ID: u16 = 6;
-    const NAME: &'static str = "Cumulated number of passages";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -366,11 +336,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPassages {}
 pub struct ResetOfCumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumberOfPassages {
     const ID: u16 = 7;
-    const NAME: &'static str = "Reset of cumulated number of passages";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = PeopleCounter;
     type Value = ();
 }
@@ -384,11 +349,6 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumberOfPassages {}
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 8;
-    const NAME: &'static str = "Type of sensor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = PeopleCounter;
     type Value = ::ucifi_runtime::__private::String;
 }

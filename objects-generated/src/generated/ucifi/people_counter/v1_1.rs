@@ -335,11 +335,6 @@ impl Execute {
 pub struct ActualNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for ActualNumberOfPersons {
     const ID: u16 = 1;
-    const NAME: &'static str = "Actual number of persons";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -353,11 +348,6 @@ impl ::ucifi_runtime::typed::Readable for ActualNumberOfPersons {}
 pub struct DailyNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPersons {
     const ID: u16 = 2;
-    const NAME: &'static str = "Daily number of persons";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -371,11 +361,6 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPersons {}
 pub struct CumulatedNumberOfPersons;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPersons {
     const ID: u16 = 3;
-    const NAME: &'static str = "Cumulated number of persons";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -389,11 +374,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPersons {}
 pub struct ResetOfCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumber {
     const ID: u16 = 4;
-    const NAME: &'static str = "Reset of cumulated number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = PeopleCounter;
     type Value = ();
 }
@@ -407,11 +387,6 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumber {}
 pub struct DailyNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for DailyNumberOfPassages {
     const ID: u16 = 5;
-    const NAME: &'static str = "Daily number of passages";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -425,11 +400,6 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPassages {}
 pub struct CumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPassages {
     const ID: u16 = 6;
-    const NAME: &'static str = "Cumulated number of passages";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -443,11 +413,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPassages {}
 pub struct ResetOfCumulatedNumberOfPassages;
 impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumberOfPassages {
     const ID: u16 = 7;
-    const NAME: &'static str = "Reset of cumulated number of passages";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = PeopleCounter;
     type Value = ();
 }
@@ -461,11 +426,6 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumberOfPassages {}
 pub struct TypeOfSensor;
 impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
     const ID: u16 = 8;
-    const NAME: &'static str = "Type of sensor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = PeopleCounter;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -480,11 +440,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = PeopleCounter;
     type Value = ::ucifi_runtime::Time;
 }
@@ -498,11 +453,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -516,11 +466,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PeopleCounter;
     type Value = i64;
 }
@@ -534,11 +479,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PeopleCounter;
     type Value = f64;
 }

@@ -183,11 +183,6 @@ impl ::ucifi_runtime::typed::Instance for PhotocellWrite {
 pub struct OnLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OnLuxLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "ON lux level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Photocell;
     type Value = f64;
 }
@@ -202,11 +197,6 @@ impl ::ucifi_runtime::typed::Writable for OnLuxLevel {}
 pub struct OffLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OffLuxLevel {
     const ID: u16 = 2;
-    const NAME: &'static str = "OFF lux level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Photocell;
     type Value = f64;
 }
@@ -221,11 +211,6 @@ impl ::ucifi_runtime::typed::Writable for OffLuxLevel {}
 pub struct PhotocellStatus;
 impl ::ucifi_runtime::typed::Resource for PhotocellStatus {
     const ID: u16 = 3;
-    const NAME: &'static str = "Photocell status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Photocell;
     type Value = bool;
 }

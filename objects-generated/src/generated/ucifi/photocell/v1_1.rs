@@ -208,11 +208,6 @@ impl ::ucifi_runtime::typed::Instance for PhotocellWrite {
 pub struct OnLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OnLuxLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "ON lux level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Photocell;
     type Value = f64;
 }
@@ -227,11 +222,6 @@ impl ::ucifi_runtime::typed::Writable for OnLuxLevel {}
 pub struct OffLuxLevel;
 impl ::ucifi_runtime::typed::Resource for OffLuxLevel {
     const ID: u16 = 2;
-    const NAME: &'static str = "OFF lux level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Photocell;
     type Value = f64;
 }
@@ -246,11 +236,6 @@ impl ::ucifi_runtime::typed::Writable for OffLuxLevel {}
 pub struct PhotocellStatus;
 impl ::ucifi_runtime::typed::Resource for PhotocellStatus {
     const ID: u16 = 3;
-    const NAME: &'static str = "Photocell status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = Photocell;
     type Value = bool;
 }
@@ -264,11 +249,6 @@ impl ::ucifi_runtime::typed::Readable for PhotocellStatus {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = Photocell;
     type Value = ::ucifi_runtime::Time;
 }
@@ -282,11 +262,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = Photocell;
     type Value = f64;
 }

@@ -274,11 +274,6 @@ impl Execute {
 pub struct Pressure;
 impl ::ucifi_runtime::typed::Resource for Pressure {
     const ID: u16 = 1;
-    const NAME: &'static str = "Pressure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -292,11 +287,6 @@ impl ::ucifi_runtime::typed::Readable for Pressure {}
 pub struct SamplingPeriod;
 impl ::ucifi_runtime::typed::Resource for SamplingPeriod {
     const ID: u16 = 2;
-    const NAME: &'static str = "Sampling period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
@@ -311,11 +301,6 @@ impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 3;
-    const NAME: &'static str = "Leak detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
@@ -329,11 +314,6 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 pub struct HammerEffectDetected;
 impl ::ucifi_runtime::typed::Resource for HammerEffectDetected {
     const ID: u16 = 4;
-    const NAME: &'static str = "Hammer effect detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
@@ -347,11 +327,6 @@ impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
 pub struct MinimumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredPressureValue {
     const ID: u16 = 5;
-    const NAME: &'static str = "Minimum measured pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -365,11 +340,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
 pub struct MaximumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredPressureValue {
     const ID: u16 = 6;
-    const NAME: &'static str = "Maximum measured pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -383,11 +353,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
 pub struct MinimumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangePressureValue {
     const ID: u16 = 7;
-    const NAME: &'static str = "Minimum range pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -401,11 +366,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
 pub struct MaximumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangePressureValue {
     const ID: u16 = 8;
-    const NAME: &'static str = "Maximum range pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -419,11 +379,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
 pub struct ResetMinAndMaxMeasuredPressureValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredPressureValues {
     const ID: u16 = 9;
-    const NAME: &'static str = "Reset min and max measured pressure values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = PressureMonitoringSensor;
     type Value = ();
 }

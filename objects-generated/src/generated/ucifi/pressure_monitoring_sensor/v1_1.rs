@@ -351,11 +351,6 @@ impl Execute {
 pub struct Pressure;
 impl ::ucifi_runtime::typed::Resource for Pressure {
     const ID: u16 = 1;
-    const NAME: &'static str = "Pressure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -369,11 +364,6 @@ impl ::ucifi_runtime::typed::Readable for Pressure {}
 pub struct SamplingPeriod;
 impl ::ucifi_runtime::typed::Resource for SamplingPeriod {
     const ID: u16 = 2;
-    const NAME: &'static str = "Sampling period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
@@ -388,11 +378,6 @@ impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 3;
-    const NAME: &'static str = "Leak detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
@@ -406,11 +391,6 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 pub struct HammerEffectDetected;
 impl ::ucifi_runtime::typed::Resource for HammerEffectDetected {
     const ID: u16 = 4;
-    const NAME: &'static str = "Hammer effect detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
@@ -424,11 +404,6 @@ impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
 pub struct MinimumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredPressureValue {
     const ID: u16 = 5;
-    const NAME: &'static str = "Minimum measured pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -442,11 +417,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
 pub struct MaximumMeasuredPressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredPressureValue {
     const ID: u16 = 6;
-    const NAME: &'static str = "Maximum measured pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -460,11 +430,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
 pub struct MinimumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MinimumRangePressureValue {
     const ID: u16 = 7;
-    const NAME: &'static str = "Minimum range pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -478,11 +443,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
 pub struct MaximumRangePressureValue;
 impl ::ucifi_runtime::typed::Resource for MaximumRangePressureValue {
     const ID: u16 = 8;
-    const NAME: &'static str = "Maximum range pressure value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
@@ -496,11 +456,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
 pub struct ResetMinAndMaxMeasuredPressureValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredPressureValues {
     const ID: u16 = 9;
-    const NAME: &'static str = "Reset min and max measured pressure values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = PressureMonitoringSensor;
     type Value = ();
 }
@@ -514,11 +469,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredPressureValues
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = PressureMonitoringSensor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -532,11 +482,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
@@ -550,11 +495,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
@@ -568,11 +508,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }

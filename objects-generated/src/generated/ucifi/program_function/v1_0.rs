@@ -433,11 +433,6 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
 pub struct FunctionName;
 impl ::ucifi_runtime::typed::Resource for FunctionName {
     const ID: u16 = 0;
-    const NAME: &'static str = "Function Name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -452,11 +447,6 @@ impl ::ucifi_runtime::typed::Writable for FunctionName {}
 pub struct RunCondition;
 impl ::ucifi_runtime::typed::Resource for RunCondition {
     const ID: u16 = 1;
-    const NAME: &'static str = "Run Condition";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -474,11 +464,6 @@ impl ::ucifi_runtime::typed::Writable for RunCondition {}
 pub struct OutputFilter;
 impl ::ucifi_runtime::typed::Resource for OutputFilter {
     const ID: u16 = 3;
-    const NAME: &'static str = "Output Filter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -493,11 +478,6 @@ impl ::ucifi_runtime::typed::Writable for OutputFilter {}
 pub struct TimeInputArray;
 impl ::ucifi_runtime::typed::Resource for TimeInputArray {
     const ID: u16 = 4;
-    const NAME: &'static str = "Time Input Array";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -515,11 +495,6 @@ impl ::ucifi_runtime::typed::Writable for TimeInputArray {}
 pub struct TimeOutputArray;
 impl ::ucifi_runtime::typed::Resource for TimeOutputArray {
     const ID: u16 = 5;
-    const NAME: &'static str = "Time Output Array";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -537,11 +512,6 @@ impl ::ucifi_runtime::typed::Writable for TimeOutputArray {}
 pub struct SingleSensorInputArray;
 impl ::ucifi_runtime::typed::Resource for SingleSensorInputArray {
     const ID: u16 = 6;
-    const NAME: &'static str = "Single Sensor Input Array";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -559,11 +529,6 @@ impl ::ucifi_runtime::typed::Writable for SingleSensorInputArray {}
 pub struct MultiSensorInputArray;
 impl ::ucifi_runtime::typed::Resource for MultiSensorInputArray {
     const ID: u16 = 7;
-    const NAME: &'static str = "Multi Sensor Input Array";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -581,11 +546,6 @@ impl ::ucifi_runtime::typed::Writable for MultiSensorInputArray {}
 pub struct SensorOutputArray;
 impl ::ucifi_runtime::typed::Resource for SensorOutputArray {
     const ID: u16 = 8;
-    const NAME: &'static str = "Sensor Output Array";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -603,11 +563,6 @@ impl ::ucifi_runtime::typed::Writable for SensorOutputArray {}
 pub struct OutputFilterForTimeOutput;
 impl ::ucifi_runtime::typed::Resource for OutputFilterForTimeOutput {
     const ID: u16 = 9;
-    const NAME: &'static str = "Output Filter for Time Output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -625,11 +580,6 @@ impl ::ucifi_runtime::typed::Writable for OutputFilterForTimeOutput {}
 pub struct OutputFilterForSensorOutput;
 impl ::ucifi_runtime::typed::Resource for OutputFilterForSensorOutput {
     const ID: u16 = 10;
-    const NAME: &'static str = "Output Filter for Sensor Output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramFunction;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,

@@ -419,11 +419,6 @@ impl Execute {
 pub struct MaxNumberOfProgramSchedulers;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfProgramSchedulers {
     const ID: u16 = 0;
-    const NAME: &'static str = "Max number of Program Schedulers";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -438,11 +433,6 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramSchedulers {}
 pub struct CurrentNumberOfProgramSchedulers;
 impl ::ucifi_runtime::typed::Resource for CurrentNumberOfProgramSchedulers {
     const ID: u16 = 1;
-    const NAME: &'static str = "Current number of Program Schedulers";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -456,11 +446,6 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramSchedulers {}
 pub struct MaxNumberOfProgramFunctions;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfProgramFunctions {
     const ID: u16 = 2;
-    const NAME: &'static str = "Max number of Program Functions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -475,11 +460,6 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramFunctions {}
 pub struct CurrentNumberOfProgramFunctions;
 impl ::ucifi_runtime::typed::Resource for CurrentNumberOfProgramFunctions {
     const ID: u16 = 3;
-    const NAME: &'static str = "Current number of Program Functions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -493,11 +473,6 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramFunctions {}
 pub struct MaxNumberOfCalendars;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfCalendars {
     const ID: u16 = 4;
-    const NAME: &'static str = "Max number of Calendars";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -512,11 +487,6 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfCalendars {}
 pub struct CurrentNumberOfCalendar;
 impl ::ucifi_runtime::typed::Resource for CurrentNumberOfCalendar {
     const ID: u16 = 5;
-    const NAME: &'static str = "Current number of Calendar";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -530,11 +500,6 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfCalendar {}
 pub struct MaxNumberOfActuators;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfActuators {
     const ID: u16 = 6;
-    const NAME: &'static str = "Max number of Actuators";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -549,11 +514,6 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfActuators {}
 pub struct MaxNumberOfInputSources;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfInputSources {
     const ID: u16 = 7;
-    const NAME: &'static str = "Max number of Input Sources";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -568,11 +528,6 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfInputSources {}
 pub struct MaxNumberOfDatesInCalendar;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfDatesInCalendar {
     const ID: u16 = 8;
-    const NAME: &'static str = "Max number of Dates in Calendar";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -587,11 +542,6 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfDatesInCalendar {}
 pub struct MaxFlashMemoryAllocated;
 impl ::ucifi_runtime::typed::Resource for MaxFlashMemoryAllocated {
     const ID: u16 = 9;
-    const NAME: &'static str = "Max Flash Memory Allocated";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -606,11 +556,6 @@ impl ::ucifi_runtime::typed::Writable for MaxFlashMemoryAllocated {}
 pub struct FlashMemoryFree;
 impl ::ucifi_runtime::typed::Resource for FlashMemoryFree {
     const ID: u16 = 10;
-    const NAME: &'static str = "Flash Memory Free";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -624,11 +569,6 @@ impl ::ucifi_runtime::typed::Readable for FlashMemoryFree {}
 pub struct ErrorConditions;
 impl ::ucifi_runtime::typed::Resource for ErrorConditions {
     const ID: u16 = 11;
-    const NAME: &'static str = "Error Conditions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -642,11 +582,6 @@ impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
 pub struct ClearErrors;
 impl ::ucifi_runtime::typed::Resource for ClearErrors {
     const ID: u16 = 12;
-    const NAME: &'static str = "Clear errors";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ProgramManager;
     type Value = ();
 }
@@ -660,11 +595,6 @@ impl ::ucifi_runtime::typed::Executable for ClearErrors {}
 pub struct SupportedCapabilities;
 impl ::ucifi_runtime::typed::Resource for SupportedCapabilities {
     const ID: u16 = 13;
-    const NAME: &'static str = "Supported Capabilities";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -678,11 +608,6 @@ impl ::ucifi_runtime::typed::Readable for SupportedCapabilities {}
 pub struct MaxDynamicMemoryAllocated;
 impl ::ucifi_runtime::typed::Resource for MaxDynamicMemoryAllocated {
     const ID: u16 = 14;
-    const NAME: &'static str = "Max Dynamic Memory Allocated";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -697,11 +622,6 @@ impl ::ucifi_runtime::typed::Writable for MaxDynamicMemoryAllocated {}
 pub struct DynamicMemoryFree;
 impl ::ucifi_runtime::typed::Resource for DynamicMemoryFree {
     const ID: u16 = 15;
-    const NAME: &'static str = "Dynamic Memory Free";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramManager;
     type Value = i64;
 }
@@ -715,11 +635,6 @@ impl ::ucifi_runtime::typed::Readable for DynamicMemoryFree {}
 pub struct ResetScheduleObjects;
 impl ::ucifi_runtime::typed::Resource for ResetScheduleObjects {
     const ID: u16 = 16;
-    const NAME: &'static str = "Reset schedule objects";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ProgramManager;
     type Value = ();
 }

@@ -253,11 +253,6 @@ impl Execute {
 pub struct ProgramName;
 impl ::ucifi_runtime::typed::Resource for ProgramName {
     const ID: u16 = 0;
-    const NAME: &'static str = "Program Name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramMonitor;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -271,11 +266,6 @@ impl ::ucifi_runtime::typed::Readable for ProgramName {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 1;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramMonitor;
     type Value = i64;
 }
@@ -289,11 +279,6 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 pub struct ErrorConditions;
 impl ::ucifi_runtime::typed::Resource for ErrorConditions {
     const ID: u16 = 2;
-    const NAME: &'static str = "Error Conditions";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramMonitor;
     type Value = i64;
 }
@@ -307,11 +292,6 @@ impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
 pub struct ClearErrors;
 impl ::ucifi_runtime::typed::Resource for ClearErrors {
     const ID: u16 = 3;
-    const NAME: &'static str = "Clear errors";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ProgramMonitor;
     type Value = ();
 }
@@ -325,11 +305,6 @@ impl ::ucifi_runtime::typed::Executable for ClearErrors {}
 pub struct EvaluationCounter;
 impl ::ucifi_runtime::typed::Resource for EvaluationCounter {
     const ID: u16 = 4;
-    const NAME: &'static str = "Evaluation Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramMonitor;
     type Value = i64;
 }
@@ -343,11 +318,6 @@ impl ::ucifi_runtime::typed::Readable for EvaluationCounter {}
 pub struct ExecutionCounter;
 impl ::ucifi_runtime::typed::Resource for ExecutionCounter {
     const ID: u16 = 5;
-    const NAME: &'static str = "Execution Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramMonitor;
     type Value = i64;
 }
@@ -361,11 +331,6 @@ impl ::ucifi_runtime::typed::Readable for ExecutionCounter {}
 pub struct CounterReset;
 impl ::ucifi_runtime::typed::Resource for CounterReset {
     const ID: u16 = 6;
-    const NAME: &'static str = "Counter Reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = ProgramMonitor;
     type Value = ();
 }
@@ -379,11 +344,6 @@ impl ::ucifi_runtime::typed::Executable for CounterReset {}
 pub struct LastExecution;
 impl ::ucifi_runtime::typed::Resource for LastExecution {
     const ID: u16 = 7;
-    const NAME: &'static str = "Last Execution";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = ProgramMonitor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -397,11 +357,6 @@ impl ::ucifi_runtime::typed::Readable for LastExecution {}
 pub struct LastControlOutput;
 impl ::ucifi_runtime::typed::Resource for LastControlOutput {
     const ID: u16 = 8;
-    const NAME: &'static str = "Last Control Output";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramMonitor;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,

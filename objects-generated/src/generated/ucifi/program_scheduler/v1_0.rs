@@ -366,11 +366,6 @@ impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
 pub struct ScheduleName;
 impl ::ucifi_runtime::typed::Resource for ScheduleName {
     const ID: u16 = 0;
-    const NAME: &'static str = "Schedule Name";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramScheduler;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -385,11 +380,6 @@ impl ::ucifi_runtime::typed::Writable for ScheduleName {}
 pub struct State;
 impl ::ucifi_runtime::typed::Resource for State {
     const ID: u16 = 1;
-    const NAME: &'static str = "State";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ProgramScheduler;
     type Value = bool;
 }
@@ -404,11 +394,6 @@ impl ::ucifi_runtime::typed::Writable for State {}
 pub struct Priority;
 impl ::ucifi_runtime::typed::Resource for Priority {
     const ID: u16 = 2;
-    const NAME: &'static str = "Priority";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramScheduler;
     type Value = i64;
 }
@@ -423,11 +408,6 @@ impl ::ucifi_runtime::typed::Writable for Priority {}
 pub struct CalendarRules;
 impl ::ucifi_runtime::typed::Resource for CalendarRules {
     const ID: u16 = 3;
-    const NAME: &'static str = "Calendar Rules";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramScheduler;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -442,11 +422,6 @@ impl ::ucifi_runtime::typed::Writable for CalendarRules {}
 pub struct ProgramFunction;
 impl ::ucifi_runtime::typed::Resource for ProgramFunction {
     const ID: u16 = 4;
-    const NAME: &'static str = "Program Function";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ProgramScheduler;
     type Value = i64;
 }
@@ -461,11 +436,6 @@ impl ::ucifi_runtime::typed::Writable for ProgramFunction {}
 pub struct InputSources;
 impl ::ucifi_runtime::typed::Resource for InputSources {
     const ID: u16 = 5;
-    const NAME: &'static str = "Input Sources";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramScheduler;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -483,11 +453,6 @@ impl ::ucifi_runtime::typed::Writable for InputSources {}
 pub struct OutputInstances;
 impl ::ucifi_runtime::typed::Resource for OutputInstances {
     const ID: u16 = 6;
-    const NAME: &'static str = "Output Instances";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramScheduler;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -505,11 +470,6 @@ impl ::ucifi_runtime::typed::Writable for OutputInstances {}
 pub struct OutputTargets;
 impl ::ucifi_runtime::typed::Resource for OutputTargets {
     const ID: u16 = 7;
-    const NAME: &'static str = "Output Targets";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = ProgramScheduler;
     type Value = ::ucifi_runtime::__private::BTreeMap<
         u16,
@@ -527,11 +487,6 @@ impl ::ucifi_runtime::typed::Writable for OutputTargets {}
 pub struct CompoundOperation;
 impl ::ucifi_runtime::typed::Resource for CompoundOperation {
     const ID: u16 = 8;
-    const NAME: &'static str = "Compound Operation";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ProgramScheduler;
     type Value = bool;
 }
@@ -546,11 +501,6 @@ impl ::ucifi_runtime::typed::Writable for CompoundOperation {}
 pub struct OffWhenInactive;
 impl ::ucifi_runtime::typed::Resource for OffWhenInactive {
     const ID: u16 = 9;
-    const NAME: &'static str = "Off when inactive";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ProgramScheduler;
     type Value = bool;
 }

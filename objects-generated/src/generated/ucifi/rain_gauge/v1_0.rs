@@ -295,11 +295,6 @@ impl Execute {
 pub struct CumulatedWaterValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterValue {
     const ID: u16 = 1;
-    const NAME: &'static str = "Cumulated water value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RainGauge;
     type Value = f64;
 }
@@ -313,11 +308,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterValue {}
 pub struct CumulatedWaterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterValueReset {
     const ID: u16 = 2;
-    const NAME: &'static str = "Cumulated water value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = RainGauge;
     type Value = ();
 }
@@ -331,11 +321,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterValueReset {}
 pub struct TimeOfLastReset;
 impl ::ucifi_runtime::typed::Resource for TimeOfLastReset {
     const ID: u16 = 3;
-    const NAME: &'static str = "Time of last reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = RainGauge;
     type Value = ::ucifi_runtime::Time;
 }
@@ -349,11 +334,6 @@ impl ::ucifi_runtime::typed::Readable for TimeOfLastReset {}
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 4;
-    const NAME: &'static str = "Type of meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = RainGauge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -368,11 +348,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 5;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = RainGauge;
     type Value = i64;
 }
@@ -386,11 +361,6 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = RainGauge;
     type Value = ::ucifi_runtime::Time;
 }
@@ -404,11 +374,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = RainGauge;
     type Value = i64;
 }
@@ -422,11 +387,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = RainGauge;
     type Value = i64;
 }
@@ -440,11 +400,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RainGauge;
     type Value = f64;
 }

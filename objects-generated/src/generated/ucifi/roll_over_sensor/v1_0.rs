@@ -253,11 +253,6 @@ impl Execute {
 pub struct Angle;
 impl ::ucifi_runtime::typed::Resource for Angle {
     const ID: u16 = 1;
-    const NAME: &'static str = "Angle";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RollOverSensor;
     type Value = f64;
 }
@@ -271,11 +266,6 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 pub struct MinimumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
-    const NAME: &'static str = "Minimum measured Angle";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RollOverSensor;
     type Value = f64;
 }
@@ -289,11 +279,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 pub struct MaximumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
-    const NAME: &'static str = "Maximum measured angle";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RollOverSensor;
     type Value = f64;
 }
@@ -307,11 +292,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 pub struct ResetMinMaxAngles;
 impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
-    const NAME: &'static str = "Reset min max angles";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = RollOverSensor;
     type Value = ();
 }
@@ -325,11 +305,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 pub struct OutOfPositionThreshold;
 impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
-    const NAME: &'static str = "Out of position threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RollOverSensor;
     type Value = f64;
 }
@@ -344,11 +319,6 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 6;
-    const NAME: &'static str = "Out of position";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = RollOverSensor;
     type Value = bool;
 }
@@ -362,11 +332,6 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = RollOverSensor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -380,11 +345,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = RollOverSensor;
     type Value = f64;
 }

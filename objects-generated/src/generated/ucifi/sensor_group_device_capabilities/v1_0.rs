@@ -223,11 +223,6 @@ impl Execute {
 pub struct RemoteSensorManagementCapabilities;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorManagementCapabilities {
     const ID: u16 = 1;
-    const NAME: &'static str = "Remote Sensor Management capabilities";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
@@ -241,11 +236,6 @@ impl ::ucifi_runtime::typed::Readable for RemoteSensorManagementCapabilities {}
 pub struct MaxNumberOfExplicitSensors;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfExplicitSensors {
     const ID: u16 = 2;
-    const NAME: &'static str = "Max number of explicit sensors";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
@@ -259,11 +249,6 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfExplicitSensors {}
 pub struct MaxNumberOfImplicitSensors;
 impl ::ucifi_runtime::typed::Resource for MaxNumberOfImplicitSensors {
     const ID: u16 = 3;
-    const NAME: &'static str = "Max number of implicit sensors";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
@@ -277,11 +262,6 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfImplicitSensors {}
 pub struct DataFusionCapabilities;
 impl ::ucifi_runtime::typed::Resource for DataFusionCapabilities {
     const ID: u16 = 4;
-    const NAME: &'static str = "Data Fusion Capabilities";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
@@ -295,11 +275,6 @@ impl ::ucifi_runtime::typed::Readable for DataFusionCapabilities {}
 pub struct ResetDsgObjects;
 impl ::ucifi_runtime::typed::Resource for ResetDsgObjects {
     const ID: u16 = 5;
-    const NAME: &'static str = "Reset DSG objects";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = SensorGroupDeviceCapabilities;
     type Value = ();
 }

@@ -1027,11 +1027,6 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
 pub struct Voltage;
 impl ::ucifi_runtime::typed::Resource for Voltage {
     const ID: u16 = 1;
-    const NAME: &'static str = "Voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1045,11 +1040,6 @@ impl ::ucifi_runtime::typed::Readable for Voltage {}
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 2;
-    const NAME: &'static str = "Low voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1063,11 +1053,6 @@ impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 3;
-    const NAME: &'static str = "Low voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1081,11 +1066,6 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 4;
-    const NAME: &'static str = "High voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1099,11 +1079,6 @@ impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 5;
-    const NAME: &'static str = "High voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1117,11 +1092,6 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 pub struct Current;
 impl ::ucifi_runtime::typed::Resource for Current {
     const ID: u16 = 6;
-    const NAME: &'static str = "Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1135,11 +1105,6 @@ impl ::ucifi_runtime::typed::Readable for Current {}
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 7;
-    const NAME: &'static str = "Low current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1153,11 +1118,6 @@ impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 8;
-    const NAME: &'static str = "Low current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1171,11 +1131,6 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 9;
-    const NAME: &'static str = "High current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1189,11 +1144,6 @@ impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 10;
-    const NAME: &'static str = "High current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1207,11 +1157,6 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 11;
-    const NAME: &'static str = "Frequency";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1225,11 +1170,6 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 pub struct AngleOfIU;
 impl ::ucifi_runtime::typed::Resource for AngleOfIU {
     const ID: u16 = 12;
-    const NAME: &'static str = "Angle of I-U";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1243,11 +1183,6 @@ impl ::ucifi_runtime::typed::Readable for AngleOfIU {}
 pub struct InstantaneousPowerFactor;
 impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactor {
     const ID: u16 = 13;
-    const NAME: &'static str = "Instantaneous Power Factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1261,11 +1196,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactor {}
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 14;
-    const NAME: &'static str = "Low power factor threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1279,11 +1209,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 15;
-    const NAME: &'static str = "Low power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1297,11 +1222,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 pub struct ActivePowerQiQiv;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiQiv {
     const ID: u16 = 16;
-    const NAME: &'static str = "Active power+ (QI+QIV)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1315,11 +1235,6 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiQiv {}
 pub struct ActivePowerQiiQiii;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiiQiii {
     const ID: u16 = 17;
-    const NAME: &'static str = "Active power- (QII+QIII)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1333,11 +1248,6 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiiQiii {}
 pub struct ReactivePowerQiQii;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiQii {
     const ID: u16 = 18;
-    const NAME: &'static str = "Reactive power+ (QI+QII)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1351,11 +1261,6 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiQii {}
 pub struct ReactivePowerQiiiQiv;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiiiQiv {
     const ID: u16 = 19;
-    const NAME: &'static str = "Reactive power- (QIII+QIV)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1369,11 +1274,6 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiiiQiv {}
 pub struct InstantaneousApparentPowerImportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImportVa {
     const ID: u16 = 20;
-    const NAME: &'static str = "Instantaneous Apparent Power import (+VA)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1387,11 +1287,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImportVa {}
 pub struct InstantaneousApparentPowerExportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExportVa {
     const ID: u16 = 21;
-    const NAME: &'static str = "Instantaneous Apparent Power export (-VA)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1405,11 +1300,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExportVa {}
 pub struct InstantaneousActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousActivePowerAA {
     const ID: u16 = 22;
-    const NAME: &'static str = "Instantaneous Active Power (|+A|+|-A|)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1423,11 +1313,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePowerAA {}
 pub struct InstantaneousNetActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePowerAA {
     const ID: u16 = 23;
-    const NAME: &'static str = "Instantaneous Net Active Power (|+A|-|-A|)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1441,11 +1326,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePowerAA {}
 pub struct MeasurementPeriodOfInstantaneousValue;
 impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 24;
-    const NAME: &'static str = "Measurement period of Instantaneous value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1459,11 +1339,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 pub struct ActiveEnergyImportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportAUn {
     const ID: u16 = 25;
-    const NAME: &'static str = "Active energy import (+A) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1477,11 +1352,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportAUn {}
 pub struct ActiveEnergyExportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportAUn {
     const ID: u16 = 26;
-    const NAME: &'static str = "Active energy export (-A) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1495,11 +1365,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportAUn {}
 pub struct ActiveEnergyAACombinedTotal27;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal27 {
     const ID: u16 = 27;
-    const NAME: &'static str = "Active energy (|+A|+|-A|) Combined total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1513,11 +1378,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal27 {}
 pub struct ActiveEnergyAACombinedTotal28;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal28 {
     const ID: u16 = 28;
-    const NAME: &'static str = "Active energy (|+A|-|-A|) Combined total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1531,11 +1391,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal28 {}
 pub struct ReactiveEnergyImportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportRUn {
     const ID: u16 = 29;
-    const NAME: &'static str = "Reactive energy import (+R) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1549,11 +1404,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportRUn {}
 pub struct ReactiveEnergyExportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportRUn {
     const ID: u16 = 30;
-    const NAME: &'static str = "Reactive energy export (-R) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1567,11 +1417,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportRUn {}
 pub struct ReactiveEnergyQiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiRiUn {
     const ID: u16 = 31;
-    const NAME: &'static str = "Reactive energy QI (+Ri) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1585,11 +1430,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiRiUn {}
 pub struct ReactiveEnergyQiiRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiRcUn {
     const ID: u16 = 32;
-    const NAME: &'static str = "Reactive energy QII (+Rc) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1603,11 +1443,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiRcUn {}
 pub struct ReactiveEnergyQiiiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiRiUn {
     const ID: u16 = 33;
-    const NAME: &'static str = "Reactive energy QIII (-Ri) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1621,11 +1456,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiRiUn {}
 pub struct ReactiveEnergyQivRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivRcUn {
     const ID: u16 = 34;
-    const NAME: &'static str = "Reactive energy QIV (-Rc) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1639,11 +1469,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivRcUn {}
 pub struct ApparentEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
     const ID: u16 = 35;
-    const NAME: &'static str = "Apparent energy import Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1657,11 +1482,6 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 pub struct ApparentEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
     const ID: u16 = 36;
-    const NAME: &'static str = "Apparent energy export Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1675,11 +1495,6 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 pub struct NumberOfPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailures {
     const ID: u16 = 37;
-    const NAME: &'static str = "Number of power failures";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1693,11 +1508,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailures {}
 pub struct NumberOfLongPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailures {
     const ID: u16 = 38;
-    const NAME: &'static str = "Number of long power failures";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1711,11 +1521,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailures {}
 pub struct TimeThresholdForLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 39;
-    const NAME: &'static str = "Time threshold for long power failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1730,11 +1535,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 pub struct DurationOfLastLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailure {
     const ID: u16 = 40;
-    const NAME: &'static str = "Duration of last long power failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1748,11 +1548,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailure {}
 pub struct ThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSag {
     const ID: u16 = 41;
-    const NAME: &'static str = "Threshold for voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1767,11 +1562,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSag {}
 pub struct TimeThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSag {
     const ID: u16 = 42;
-    const NAME: &'static str = "Time threshold for voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1786,11 +1576,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSag {}
 pub struct NumberOfVoltageSags;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSags {
     const ID: u16 = 43;
-    const NAME: &'static str = "Number of voltage sags";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1804,11 +1589,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSags {}
 pub struct DurationOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSag {
     const ID: u16 = 44;
-    const NAME: &'static str = "Duration of last voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1822,11 +1602,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSag {}
 pub struct MagnitudeOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSag {
     const ID: u16 = 45;
-    const NAME: &'static str = "Magnitude of last voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1840,11 +1615,6 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSag {}
 pub struct ThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSwell {
     const ID: u16 = 46;
-    const NAME: &'static str = "Threshold for voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1859,11 +1629,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSwell {}
 pub struct TimeThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSwell {
     const ID: u16 = 47;
-    const NAME: &'static str = "Time threshold for voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1878,11 +1643,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSwell {}
 pub struct NumberOfVoltageSwells;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSwells {
     const ID: u16 = 48;
-    const NAME: &'static str = "Number of voltage swells";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1896,11 +1656,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSwells {}
 pub struct DurationOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSwell {
     const ID: u16 = 49;
-    const NAME: &'static str = "Duration of last voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1914,11 +1669,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSwell {}
 pub struct MagnitudeOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSwell {
     const ID: u16 = 50;
-    const NAME: &'static str = "Magnitude of last voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1932,11 +1682,6 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSwell {}
 pub struct ThresholdForMissingVoltageVoltageCut;
 impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 51;
-    const NAME: &'static str = "Threshold for missing voltage (voltage cut)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1951,11 +1696,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 pub struct TimeThresholdForVoltageCut;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 52;
-    const NAME: &'static str = "Time threshold for voltage cut";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1970,11 +1710,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 pub struct VoltageCut;
 impl ::ucifi_runtime::typed::Resource for VoltageCut {
     const ID: u16 = 53;
-    const NAME: &'static str = "Voltage cut";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1988,11 +1723,6 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 pub struct CtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for CtNumeratorParameter {
     const ID: u16 = 54;
-    const NAME: &'static str = "CT Numerator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2007,11 +1737,6 @@ impl ::ucifi_runtime::typed::Writable for CtNumeratorParameter {}
 pub struct CtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for CtDenominatorParameter {
     const ID: u16 = 55;
-    const NAME: &'static str = "CT Denominator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2026,11 +1751,6 @@ impl ::ucifi_runtime::typed::Writable for CtDenominatorParameter {}
 pub struct VtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for VtNumeratorParameter {
     const ID: u16 = 56;
-    const NAME: &'static str = "VT Numerator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2045,11 +1765,6 @@ impl ::ucifi_runtime::typed::Writable for VtNumeratorParameter {}
 pub struct VtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for VtDenominatorParameter {
     const ID: u16 = 57;
-    const NAME: &'static str = "VT Denominator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }

@@ -1115,11 +1115,6 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
 pub struct Voltage;
 impl ::ucifi_runtime::typed::Resource for Voltage {
     const ID: u16 = 1;
-    const NAME: &'static str = "Voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1133,11 +1128,6 @@ impl ::ucifi_runtime::typed::Readable for Voltage {}
 pub struct LowVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
     const ID: u16 = 2;
-    const NAME: &'static str = "Low voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1151,11 +1141,6 @@ impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
 pub struct LowVoltage;
 impl ::ucifi_runtime::typed::Resource for LowVoltage {
     const ID: u16 = 3;
-    const NAME: &'static str = "Low voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1169,11 +1154,6 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 pub struct HighVoltageThreshold;
 impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
     const ID: u16 = 4;
-    const NAME: &'static str = "High voltage threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1187,11 +1167,6 @@ impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
 pub struct HighVoltage;
 impl ::ucifi_runtime::typed::Resource for HighVoltage {
     const ID: u16 = 5;
-    const NAME: &'static str = "High voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1205,11 +1180,6 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 pub struct Current;
 impl ::ucifi_runtime::typed::Resource for Current {
     const ID: u16 = 6;
-    const NAME: &'static str = "Current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1223,11 +1193,6 @@ impl ::ucifi_runtime::typed::Readable for Current {}
 pub struct LowCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
     const ID: u16 = 7;
-    const NAME: &'static str = "Low current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1241,11 +1206,6 @@ impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
 pub struct LowCurrent;
 impl ::ucifi_runtime::typed::Resource for LowCurrent {
     const ID: u16 = 8;
-    const NAME: &'static str = "Low current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1259,11 +1219,6 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 pub struct HighCurrentThreshold;
 impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
     const ID: u16 = 9;
-    const NAME: &'static str = "High current threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1277,11 +1232,6 @@ impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
 pub struct HighCurrent;
 impl ::ucifi_runtime::typed::Resource for HighCurrent {
     const ID: u16 = 10;
-    const NAME: &'static str = "High current";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1295,11 +1245,6 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 pub struct Frequency;
 impl ::ucifi_runtime::typed::Resource for Frequency {
     const ID: u16 = 11;
-    const NAME: &'static str = "Frequency";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1313,11 +1258,6 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 pub struct AngleOfIU;
 impl ::ucifi_runtime::typed::Resource for AngleOfIU {
     const ID: u16 = 12;
-    const NAME: &'static str = "Angle of I-U";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1331,11 +1271,6 @@ impl ::ucifi_runtime::typed::Readable for AngleOfIU {}
 pub struct InstantaneousPowerFactor;
 impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactor {
     const ID: u16 = 13;
-    const NAME: &'static str = "Instantaneous Power Factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1349,11 +1284,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactor {}
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 14;
-    const NAME: &'static str = "Low power factor threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1367,11 +1297,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 15;
-    const NAME: &'static str = "Low power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -1385,11 +1310,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 pub struct ActivePowerQiQiv;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiQiv {
     const ID: u16 = 16;
-    const NAME: &'static str = "Active power+ (QI+QIV)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1403,11 +1323,6 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiQiv {}
 pub struct ActivePowerQiiQiii;
 impl ::ucifi_runtime::typed::Resource for ActivePowerQiiQiii {
     const ID: u16 = 17;
-    const NAME: &'static str = "Active power- (QII+QIII)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1421,11 +1336,6 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiiQiii {}
 pub struct ReactivePowerQiQii;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiQii {
     const ID: u16 = 18;
-    const NAME: &'static str = "Reactive power+ (QI+QII)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1439,11 +1349,6 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiQii {}
 pub struct ReactivePowerQiiiQiv;
 impl ::ucifi_runtime::typed::Resource for ReactivePowerQiiiQiv {
     const ID: u16 = 19;
-    const NAME: &'static str = "Reactive power- (QIII+QIV)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1457,11 +1362,6 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiiiQiv {}
 pub struct InstantaneousApparentPowerImportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImportVa {
     const ID: u16 = 20;
-    const NAME: &'static str = "Instantaneous Apparent Power import (+VA)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1475,11 +1375,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImportVa {}
 pub struct InstantaneousApparentPowerExportVa;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExportVa {
     const ID: u16 = 21;
-    const NAME: &'static str = "Instantaneous Apparent Power export (-VA)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1493,11 +1388,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExportVa {}
 pub struct InstantaneousActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousActivePowerAA {
     const ID: u16 = 22;
-    const NAME: &'static str = "Instantaneous Active Power (|+A|+|-A|)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1511,11 +1401,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePowerAA {}
 pub struct InstantaneousNetActivePowerAA;
 impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePowerAA {
     const ID: u16 = 23;
-    const NAME: &'static str = "Instantaneous Net Active Power (|+A|-|-A|)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1529,11 +1414,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePowerAA {}
 pub struct MeasurementPeriodOfInstantaneousValue;
 impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 24;
-    const NAME: &'static str = "Measurement period of Instantaneous value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1547,11 +1427,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 pub struct ActiveEnergyImportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportAUn {
     const ID: u16 = 25;
-    const NAME: &'static str = "Active energy import (+A) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1565,11 +1440,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportAUn {}
 pub struct ActiveEnergyExportAUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportAUn {
     const ID: u16 = 26;
-    const NAME: &'static str = "Active energy export (-A) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1583,11 +1453,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportAUn {}
 pub struct ActiveEnergyAACombinedTotal27;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal27 {
     const ID: u16 = 27;
-    const NAME: &'static str = "Active energy (|+A|+|-A|) Combined total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1601,11 +1466,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal27 {}
 pub struct ActiveEnergyAACombinedTotal28;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal28 {
     const ID: u16 = 28;
-    const NAME: &'static str = "Active energy (|+A|-|-A|) Combined total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1619,11 +1479,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal28 {}
 pub struct ReactiveEnergyImportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportRUn {
     const ID: u16 = 29;
-    const NAME: &'static str = "Reactive energy import (+R) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1637,11 +1492,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportRUn {}
 pub struct ReactiveEnergyExportRUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportRUn {
     const ID: u16 = 30;
-    const NAME: &'static str = "Reactive energy export (-R) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1655,11 +1505,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportRUn {}
 pub struct ReactiveEnergyQiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiRiUn {
     const ID: u16 = 31;
-    const NAME: &'static str = "Reactive energy QI (+Ri) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1673,11 +1518,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiRiUn {}
 pub struct ReactiveEnergyQiiRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiRcUn {
     const ID: u16 = 32;
-    const NAME: &'static str = "Reactive energy QII (+Rc) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1691,11 +1531,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiRcUn {}
 pub struct ReactiveEnergyQiiiRiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiRiUn {
     const ID: u16 = 33;
-    const NAME: &'static str = "Reactive energy QIII (-Ri) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1709,11 +1544,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiRiUn {}
 pub struct ReactiveEnergyQivRcUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivRcUn {
     const ID: u16 = 34;
-    const NAME: &'static str = "Reactive energy QIV (-Rc) Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1727,11 +1557,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivRcUn {}
 pub struct ApparentEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
     const ID: u16 = 35;
-    const NAME: &'static str = "Apparent energy import Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1745,11 +1570,6 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 pub struct ApparentEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
     const ID: u16 = 36;
-    const NAME: &'static str = "Apparent energy export Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1763,11 +1583,6 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 pub struct NumberOfPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailures {
     const ID: u16 = 37;
-    const NAME: &'static str = "Number of power failures";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1781,11 +1596,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailures {}
 pub struct NumberOfLongPowerFailures;
 impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailures {
     const ID: u16 = 38;
-    const NAME: &'static str = "Number of long power failures";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1799,11 +1609,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailures {}
 pub struct TimeThresholdForLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 39;
-    const NAME: &'static str = "Time threshold for long power failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1818,11 +1623,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 pub struct DurationOfLastLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailure {
     const ID: u16 = 40;
-    const NAME: &'static str = "Duration of last long power failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1836,11 +1636,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailure {}
 pub struct ThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSag {
     const ID: u16 = 41;
-    const NAME: &'static str = "Threshold for voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1855,11 +1650,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSag {}
 pub struct TimeThresholdForVoltageSag;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSag {
     const ID: u16 = 42;
-    const NAME: &'static str = "Time threshold for voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1874,11 +1664,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSag {}
 pub struct NumberOfVoltageSags;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSags {
     const ID: u16 = 43;
-    const NAME: &'static str = "Number of voltage sags";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1892,11 +1677,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSags {}
 pub struct DurationOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSag {
     const ID: u16 = 44;
-    const NAME: &'static str = "Duration of last voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1910,11 +1690,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSag {}
 pub struct MagnitudeOfLastVoltageSag;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSag {
     const ID: u16 = 45;
-    const NAME: &'static str = "Magnitude of last voltage sag";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1928,11 +1703,6 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSag {}
 pub struct ThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSwell {
     const ID: u16 = 46;
-    const NAME: &'static str = "Threshold for voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1947,11 +1717,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSwell {}
 pub struct TimeThresholdForVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSwell {
     const ID: u16 = 47;
-    const NAME: &'static str = "Time threshold for voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1966,11 +1731,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSwell {}
 pub struct NumberOfVoltageSwells;
 impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSwells {
     const ID: u16 = 48;
-    const NAME: &'static str = "Number of voltage swells";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -1984,11 +1744,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSwells {}
 pub struct DurationOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSwell {
     const ID: u16 = 49;
-    const NAME: &'static str = "Duration of last voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2002,11 +1757,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSwell {}
 pub struct MagnitudeOfLastVoltageSwell;
 impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSwell {
     const ID: u16 = 50;
-    const NAME: &'static str = "Magnitude of last voltage swell";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2020,11 +1770,6 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSwell {}
 pub struct ThresholdForMissingVoltageVoltageCut;
 impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 51;
-    const NAME: &'static str = "Threshold for missing voltage (voltage cut)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2039,11 +1784,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 pub struct TimeThresholdForVoltageCut;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 52;
-    const NAME: &'static str = "Time threshold for voltage cut";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2058,11 +1798,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 pub struct VoltageCut;
 impl ::ucifi_runtime::typed::Resource for VoltageCut {
     const ID: u16 = 53;
-    const NAME: &'static str = "Voltage cut";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -2076,11 +1811,6 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 pub struct CtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for CtNumeratorParameter {
     const ID: u16 = 54;
-    const NAME: &'static str = "CT Numerator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2095,11 +1825,6 @@ impl ::ucifi_runtime::typed::Writable for CtNumeratorParameter {}
 pub struct CtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for CtDenominatorParameter {
     const ID: u16 = 55;
-    const NAME: &'static str = "CT Denominator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2114,11 +1839,6 @@ impl ::ucifi_runtime::typed::Writable for CtDenominatorParameter {}
 pub struct VtNumeratorParameter;
 impl ::ucifi_runtime::typed::Resource for VtNumeratorParameter {
     const ID: u16 = 56;
-    const NAME: &'static str = "VT Numerator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2133,11 +1853,6 @@ impl ::ucifi_runtime::typed::Writable for VtNumeratorParameter {}
 pub struct VtDenominatorParameter;
 impl ::ucifi_runtime::typed::Resource for VtDenominatorParameter {
     const ID: u16 = 57;
-    const NAME: &'static str = "VT Denominator Parameter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
@@ -2152,11 +1867,6 @@ impl ::ucifi_runtime::typed::Writable for VtDenominatorParameter {}
 pub struct UnexpectedLoad;
 impl ::ucifi_runtime::typed::Resource for UnexpectedLoad {
     const ID: u16 = 58;
-    const NAME: &'static str = "Unexpected load";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
@@ -2170,11 +1880,6 @@ impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = SinglePhaseElectricalMeter;
     type Value = ::ucifi_runtime::Time;
 }
@@ -2188,11 +1893,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = SinglePhaseElectricalMeter;
     type Value = i64;
 }
@@ -2206,11 +1906,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = SinglePhaseElectricalMeter;
     type Value = i64;
 }
@@ -2224,11 +1919,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }

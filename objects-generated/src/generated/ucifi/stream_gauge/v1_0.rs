@@ -379,11 +379,6 @@ impl Execute {
 pub struct WaterLevel;
 impl ::ucifi_runtime::typed::Resource for WaterLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "Water Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = StreamGauge;
     type Value = f64;
 }
@@ -397,11 +392,6 @@ impl ::ucifi_runtime::typed::Readable for WaterLevel {}
 pub struct VolumetricDischarge;
 impl ::ucifi_runtime::typed::Resource for VolumetricDischarge {
     const ID: u16 = 2;
-    const NAME: &'static str = "Volumetric discharge";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = StreamGauge;
     type Value = f64;
 }
@@ -415,11 +405,6 @@ impl ::ucifi_runtime::typed::Readable for VolumetricDischarge {}
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
-    const NAME: &'static str = "Type of meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = StreamGauge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -434,11 +419,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 pub struct Status;
 impl ::ucifi_runtime::typed::Resource for Status {
     const ID: u16 = 4;
-    const NAME: &'static str = "Status";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = StreamGauge;
     type Value = i64;
 }
@@ -452,11 +432,6 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 pub struct AlarmCounterReset;
 impl ::ucifi_runtime::typed::Resource for AlarmCounterReset {
     const ID: u16 = 5;
-    const NAME: &'static str = "Alarm Counter Reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = StreamGauge;
     type Value = ();
 }
@@ -470,11 +445,6 @@ impl ::ucifi_runtime::typed::Executable for AlarmCounterReset {}
 pub struct ThresholdA;
 impl ::ucifi_runtime::typed::Resource for ThresholdA {
     const ID: u16 = 6;
-    const NAME: &'static str = "Threshold A";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = StreamGauge;
     type Value = f64;
 }
@@ -489,11 +459,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdA {}
 pub struct AlarmA;
 impl ::ucifi_runtime::typed::Resource for AlarmA {
     const ID: u16 = 7;
-    const NAME: &'static str = "Alarm A";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = StreamGauge;
     type Value = bool;
 }
@@ -507,11 +472,6 @@ impl ::ucifi_runtime::typed::Readable for AlarmA {}
 pub struct AlarmACounter;
 impl ::ucifi_runtime::typed::Resource for AlarmACounter {
     const ID: u16 = 8;
-    const NAME: &'static str = "Alarm A Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = StreamGauge;
     type Value = i64;
 }
@@ -525,11 +485,6 @@ impl ::ucifi_runtime::typed::Readable for AlarmACounter {}
 pub struct ThresholdB;
 impl ::ucifi_runtime::typed::Resource for ThresholdB {
     const ID: u16 = 9;
-    const NAME: &'static str = "Threshold B";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = StreamGauge;
     type Value = f64;
 }
@@ -544,11 +499,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdB {}
 pub struct AlarmB;
 impl ::ucifi_runtime::typed::Resource for AlarmB {
     const ID: u16 = 10;
-    const NAME: &'static str = "Alarm B";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = StreamGauge;
     type Value = bool;
 }
@@ -562,11 +512,6 @@ impl ::ucifi_runtime::typed::Readable for AlarmB {}
 pub struct AlarmBCounter;
 impl ::ucifi_runtime::typed::Resource for AlarmBCounter {
     const ID: u16 = 11;
-    const NAME: &'static str = "Alarm B Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = StreamGauge;
     type Value = i64;
 }
@@ -580,11 +525,6 @@ impl ::ucifi_runtime::typed::Readable for AlarmBCounter {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = StreamGauge;
     type Value = ::ucifi_runtime::Time;
 }
@@ -598,11 +538,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = StreamGauge;
     type Value = i64;
 }
@@ -616,11 +551,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = StreamGauge;
     type Value = i64;
 }
@@ -634,11 +564,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = StreamGauge;
     type Value = f64;
 }

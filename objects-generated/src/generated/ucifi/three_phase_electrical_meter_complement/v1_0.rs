@@ -927,11 +927,6 @@ impl ::ucifi_runtime::typed::Instance for ThreePhaseElectricalMeterComplementWri
 pub struct L1L2Voltage;
 impl ::ucifi_runtime::typed::Resource for L1L2Voltage {
     const ID: u16 = 1;
-    const NAME: &'static str = "L1-L2 Voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -945,11 +940,6 @@ impl ::ucifi_runtime::typed::Readable for L1L2Voltage {}
 pub struct L2L3Voltage;
 impl ::ucifi_runtime::typed::Resource for L2L3Voltage {
     const ID: u16 = 2;
-    const NAME: &'static str = "L2-L3 Voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -963,11 +953,6 @@ impl ::ucifi_runtime::typed::Readable for L2L3Voltage {}
 pub struct L3L1Voltage;
 impl ::ucifi_runtime::typed::Resource for L3L1Voltage {
     const ID: u16 = 3;
-    const NAME: &'static str = "L3-L1 Voltage";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -981,11 +966,6 @@ impl ::ucifi_runtime::typed::Readable for L3L1Voltage {}
 pub struct TotalCurrentOfAllThreePhases;
 impl ::ucifi_runtime::typed::Resource for TotalCurrentOfAllThreePhases {
     const ID: u16 = 4;
-    const NAME: &'static str = "Total Current of all three phases";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -999,11 +979,6 @@ impl ::ucifi_runtime::typed::Readable for TotalCurrentOfAllThreePhases {}
 pub struct InstantaneousPowerFactorOverall;
 impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactorOverall {
     const ID: u16 = 5;
-    const NAME: &'static str = "Instantaneous Power Factor overall";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1017,11 +992,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactorOverall {}
 pub struct LastAveragePowerFactor;
 impl ::ucifi_runtime::typed::Resource for LastAveragePowerFactor {
     const ID: u16 = 6;
-    const NAME: &'static str = "Last Average Power Factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1035,11 +1005,6 @@ impl ::ucifi_runtime::typed::Readable for LastAveragePowerFactor {}
 pub struct MinimumPowerFactor;
 impl ::ucifi_runtime::typed::Resource for MinimumPowerFactor {
     const ID: u16 = 7;
-    const NAME: &'static str = "Minimum Power Factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1053,11 +1018,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumPowerFactor {}
 pub struct TotalActivePowerImportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalActivePowerImportOnThe3Lines {
     const ID: u16 = 8;
-    const NAME: &'static str = "Total active power import on the 3 lines";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1071,11 +1031,6 @@ impl ::ucifi_runtime::typed::Readable for TotalActivePowerImportOnThe3Lines {}
 pub struct TotalActivePowerExportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalActivePowerExportOnThe3Lines {
     const ID: u16 = 9;
-    const NAME: &'static str = "Total active power export on the 3 lines";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1089,11 +1044,6 @@ impl ::ucifi_runtime::typed::Readable for TotalActivePowerExportOnThe3Lines {}
 pub struct TotalReactivePowerImportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalReactivePowerImportOnThe3Lines {
     const ID: u16 = 10;
-    const NAME: &'static str = "Total reactive power import on the 3 lines";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1107,11 +1057,6 @@ impl ::ucifi_runtime::typed::Readable for TotalReactivePowerImportOnThe3Lines {}
 pub struct TotalReactivePowerExportOnThe3Lines;
 impl ::ucifi_runtime::typed::Resource for TotalReactivePowerExportOnThe3Lines {
     const ID: u16 = 11;
-    const NAME: &'static str = "Total reactive power export on the 3 lines";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1125,11 +1070,6 @@ impl ::ucifi_runtime::typed::Readable for TotalReactivePowerExportOnThe3Lines {}
 pub struct InstantaneousApparentPowerImport;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImport {
     const ID: u16 = 12;
-    const NAME: &'static str = "Instantaneous Apparent Power import";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1143,11 +1083,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImport {}
 pub struct InstantaneousApparentPowerExport;
 impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExport {
     const ID: u16 = 13;
-    const NAME: &'static str = "Instantaneous Apparent Power export";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1161,11 +1096,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExport {}
 pub struct InstantaneousActivePower;
 impl ::ucifi_runtime::typed::Resource for InstantaneousActivePower {
     const ID: u16 = 14;
-    const NAME: &'static str = "Instantaneous Active Power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1179,11 +1109,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePower {}
 pub struct InstantaneousNetActivePower;
 impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePower {
     const ID: u16 = 15;
-    const NAME: &'static str = "Instantaneous Net Active Power";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1197,11 +1122,6 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePower {}
 pub struct MeasurementPeriodOfInstantaneousValue;
 impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 16;
-    const NAME: &'static str = "Measurement period of Instantaneous value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1215,11 +1135,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 pub struct ActiveEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportUn {
     const ID: u16 = 17;
-    const NAME: &'static str = "Active energy import Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1233,11 +1148,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportUn {}
 pub struct ActiveEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportUn {
     const ID: u16 = 18;
-    const NAME: &'static str = "Active energy export Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1251,11 +1161,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportUn {}
 pub struct ActiveEnergyCombinedTotalExport19;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyCombinedTotalExport19 {
     const ID: u16 = 19;
-    const NAME: &'static str = "Active energy Combined total (+export)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1269,11 +1174,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport19 {}
 pub struct ActiveEnergyCombinedTotalExport20;
 impl ::ucifi_runtime::typed::Resource for ActiveEnergyCombinedTotalExport20 {
     const ID: u16 = 20;
-    const NAME: &'static str = "Active energy Combined total (-export)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1287,11 +1187,6 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport20 {}
 pub struct ReactiveEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportUn {
     const ID: u16 = 21;
-    const NAME: &'static str = "Reactive energy import Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1305,11 +1200,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportUn {}
 pub struct ReactiveEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportUn {
     const ID: u16 = 22;
-    const NAME: &'static str = "Reactive energy export Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1323,11 +1213,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportUn {}
 pub struct ReactiveEnergyQiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiUn {
     const ID: u16 = 23;
-    const NAME: &'static str = "Reactive energy QI Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1341,11 +1226,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiUn {}
 pub struct ReactiveEnergyQiiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiUn {
     const ID: u16 = 24;
-    const NAME: &'static str = "Reactive energy QII Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1359,11 +1239,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiUn {}
 pub struct ReactiveEnergyQiiiUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiUn {
     const ID: u16 = 25;
-    const NAME: &'static str = "Reactive energy QIII Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1377,11 +1252,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiUn {}
 pub struct ReactiveEnergyQivUn;
 impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivUn {
     const ID: u16 = 26;
-    const NAME: &'static str = "Reactive energy QIV Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1395,11 +1265,6 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivUn {}
 pub struct ApparentEnergyImportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
     const ID: u16 = 27;
-    const NAME: &'static str = "Apparent energy import Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1413,11 +1278,6 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 pub struct ApparentEnergyExportUn;
 impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
     const ID: u16 = 28;
-    const NAME: &'static str = "Apparent energy export Un";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1431,11 +1291,6 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 pub struct NumberOfPowerFailuresInAnyPhase;
 impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailuresInAnyPhase {
     const ID: u16 = 29;
-    const NAME: &'static str = "Number of power failures in any phase";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1449,11 +1304,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailuresInAnyPhase {}
 pub struct NumberOfLongPowerFailuresInAnyPhase;
 impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailuresInAnyPhase {
     const ID: u16 = 30;
-    const NAME: &'static str = "Number of long power failures in any phase";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1467,11 +1317,6 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailuresInAnyPhase {}
 pub struct TimeThresholdForLongPowerFailure;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 31;
-    const NAME: &'static str = "Time threshold for long power failure";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1486,11 +1331,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 pub struct DurationOfLastLongPowerFailureInAnyPhase;
 impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailureInAnyPhase {
     const ID: u16 = 32;
-    const NAME: &'static str = "Duration of last long power failure in any phase";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1504,11 +1344,6 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailureInAnyPha
 pub struct ThresholdForMissingVoltageVoltageCut;
 impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 33;
-    const NAME: &'static str = "Threshold for missing voltage (voltage cut)";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1523,11 +1358,6 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 pub struct TimeThresholdForVoltageCut;
 impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 34;
-    const NAME: &'static str = "Time threshold for voltage cut";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1542,11 +1372,6 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 pub struct VoltageCut;
 impl ::ucifi_runtime::typed::Resource for VoltageCut {
     const ID: u16 = 35;
-    const NAME: &'static str = "Voltage cut";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
@@ -1560,11 +1385,6 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 pub struct L1MeterInstance;
 impl ::ucifi_runtime::typed::Resource for L1MeterInstance {
     const ID: u16 = 36;
-    const NAME: &'static str = "L1 Meter Instance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1578,11 +1398,6 @@ impl ::ucifi_runtime::typed::Readable for L1MeterInstance {}
 pub struct L2MeterInstance;
 impl ::ucifi_runtime::typed::Resource for L2MeterInstance {
     const ID: u16 = 37;
-    const NAME: &'static str = "L2 Meter Instance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1596,11 +1411,6 @@ impl ::ucifi_runtime::typed::Readable for L2MeterInstance {}
 pub struct L3MeterInstance;
 impl ::ucifi_runtime::typed::Resource for L3MeterInstance {
     const ID: u16 = 38;
-    const NAME: &'static str = "L3 Meter Instance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1614,11 +1424,6 @@ impl ::ucifi_runtime::typed::Readable for L3MeterInstance {}
 pub struct LowPowerFactorThreshold;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
     const ID: u16 = 39;
-    const NAME: &'static str = "Low power factor threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
@@ -1633,11 +1438,6 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 pub struct LowPowerFactor;
 impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
     const ID: u16 = 40;
-    const NAME: &'static str = "Low power factor";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
@@ -1651,11 +1451,6 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 pub struct ExcessiveLoad;
 impl ::ucifi_runtime::typed::Resource for ExcessiveLoad {
     const ID: u16 = 41;
-    const NAME: &'static str = "Excessive load";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
@@ -1669,11 +1464,6 @@ impl ::ucifi_runtime::typed::Readable for ExcessiveLoad {}
 pub struct UnexpectedLoad;
 impl ::ucifi_runtime::typed::Resource for UnexpectedLoad {
     const ID: u16 = 42;
-    const NAME: &'static str = "Unexpected load";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
@@ -1687,11 +1477,6 @@ impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1705,11 +1490,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1723,11 +1503,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
@@ -1741,11 +1516,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }

@@ -305,11 +305,6 @@ impl Execute {
 pub struct Angle;
 impl ::ucifi_runtime::typed::Resource for Angle {
     const ID: u16 = 1;
-    const NAME: &'static str = "Angle";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = TiltSensor;
     type Value = f64;
 }
@@ -323,11 +318,6 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 pub struct MinimumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
-    const NAME: &'static str = "Minimum measured Angle";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = TiltSensor;
     type Value = f64;
 }
@@ -341,11 +331,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 pub struct MaximumMeasuredAngle;
 impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
-    const NAME: &'static str = "Maximum measured angle";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = TiltSensor;
     type Value = f64;
 }
@@ -359,11 +344,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 pub struct ResetMinMaxAngles;
 impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
-    const NAME: &'static str = "Reset min max angles";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = TiltSensor;
     type Value = ();
 }
@@ -377,11 +357,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 pub struct OutOfPositionThreshold;
 impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
-    const NAME: &'static str = "Out of position threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = TiltSensor;
     type Value = f64;
 }
@@ -396,11 +371,6 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 pub struct OutOfPosition;
 impl ::ucifi_runtime::typed::Resource for OutOfPosition {
     const ID: u16 = 6;
-    const NAME: &'static str = "Out of position";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = TiltSensor;
     type Value = bool;
 }
@@ -414,11 +384,6 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = TiltSensor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -432,11 +397,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TiltSensor;
     type Value = i64;
 }
@@ -450,11 +410,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TiltSensor;
     type Value = i64;
 }
@@ -468,11 +423,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = TiltSensor;
     type Value = f64;
 }

@@ -216,11 +216,6 @@ impl ::ucifi_runtime::typed::Instance for TimeSynchronizationWrite {
 pub struct NtpServerAddress;
 impl ::ucifi_runtime::typed::Resource for NtpServerAddress {
     const ID: u16 = 1;
-    const NAME: &'static str = "NTP server address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = TimeSynchronization;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -235,11 +230,6 @@ impl ::ucifi_runtime::typed::Writable for NtpServerAddress {}
 pub struct BackupNtpServerAddress;
 impl ::ucifi_runtime::typed::Resource for BackupNtpServerAddress {
     const ID: u16 = 2;
-    const NAME: &'static str = "Backup NTP server address";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = TimeSynchronization;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -254,11 +244,6 @@ impl ::ucifi_runtime::typed::Writable for BackupNtpServerAddress {}
 pub struct NtpPeriod;
 impl ::ucifi_runtime::typed::Resource for NtpPeriod {
     const ID: u16 = 3;
-    const NAME: &'static str = "NTP period";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = TimeSynchronization;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -273,11 +258,6 @@ impl ::ucifi_runtime::typed::Writable for NtpPeriod {}
 pub struct LastTimeSync;
 impl ::ucifi_runtime::typed::Resource for LastTimeSync {
     const ID: u16 = 4;
-    const NAME: &'static str = "Last time sync";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TimeSynchronization;
     type Value = i64;
 }
@@ -291,11 +271,6 @@ impl ::ucifi_runtime::typed::Readable for LastTimeSync {}
 pub struct TimeSyncError;
 impl ::ucifi_runtime::typed::Resource for TimeSyncError {
     const ID: u16 = 5;
-    const NAME: &'static str = "Time sync error";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = TimeSynchronization;
     type Value = bool;
 }

@@ -493,11 +493,6 @@ impl Execute {
 pub struct CumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
     const ID: u16 = 1;
-    const NAME: &'static str = "Cumulated number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -511,11 +506,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 pub struct ResetCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetCumulatedNumber {
     const ID: u16 = 2;
-    const NAME: &'static str = "Reset cumulated number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = TrafficCounter;
     type Value = ();
 }
@@ -529,11 +519,6 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
 pub struct CumulatedNumberToday;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
     const ID: u16 = 3;
-    const NAME: &'static str = "Cumulated number today";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -547,11 +532,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 pub struct MeasuringPeriod1;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
-    const NAME: &'static str = "Measuring period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -566,11 +546,6 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
 pub struct MeasuringPeriod2;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
-    const NAME: &'static str = "Measuring period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -585,11 +560,6 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
 pub struct MeasuringPeriod3;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
-    const NAME: &'static str = "Measuring period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -604,11 +574,6 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
 pub struct CumulatedNumberDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
-    const NAME: &'static str = "Cumulated number during last period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -622,11 +587,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 pub struct CumulatedNumberDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
-    const NAME: &'static str = "Cumulated number during last period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -640,11 +600,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 pub struct CumulatedNumberDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
-    const NAME: &'static str = "Cumulated number during last period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -658,11 +613,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 pub struct AverageSpeedDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
-    const NAME: &'static str = "Average speed during last period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -676,11 +626,6 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 pub struct AverageSpeedDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
-    const NAME: &'static str = "Average speed during last period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -694,11 +639,6 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 pub struct AverageSpeedDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
-    const NAME: &'static str = "Average speed during last period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -712,11 +652,6 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 pub struct AverageDistanceDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
-    const NAME: &'static str = "Average distance during last period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -730,11 +665,6 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 pub struct AverageDistanceDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
-    const NAME: &'static str = "Average distance during last period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -748,11 +678,6 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 pub struct AverageDistanceDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
-    const NAME: &'static str = "Average distance during last period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -766,11 +691,6 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 pub struct SpeedLimitThreshold;
 impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
-    const NAME: &'static str = "Speed limit threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -785,11 +705,6 @@ impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
 pub struct PercentageAboveSpeedLimit;
 impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;
-    const NAME: &'static str = "Percentage above speed limit";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }

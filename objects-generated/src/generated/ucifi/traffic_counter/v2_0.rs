@@ -689,11 +689,6 @@ impl Execute {
 pub struct VehicleType;
 impl ::ucifi_runtime::typed::Resource for VehicleType {
     const ID: u16 = 0;
-    const NAME: &'static str = "Vehicle type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -707,11 +702,6 @@ impl ::ucifi_runtime::typed::Readable for VehicleType {}
 pub struct CumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
     const ID: u16 = 1;
-    const NAME: &'static str = "Cumulated number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -725,11 +715,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 pub struct ResetCumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for ResetCumulatedNumber {
     const ID: u16 = 2;
-    const NAME: &'static str = "Reset cumulated number";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = TrafficCounter;
     type Value = ();
 }
@@ -743,11 +728,6 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
 pub struct CumulatedNumberToday;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
     const ID: u16 = 3;
-    const NAME: &'static str = "Cumulated number today";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -761,11 +741,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 pub struct MeasuringPeriod1;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
-    const NAME: &'static str = "Measuring period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -780,11 +755,6 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
 pub struct MeasuringPeriod2;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
-    const NAME: &'static str = "Measuring period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -799,11 +769,6 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
 pub struct MeasuringPeriod3;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
-    const NAME: &'static str = "Measuring period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -818,11 +783,6 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
 pub struct CumulatedNumberDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
-    const NAME: &'static str = "Cumulated number during last period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -836,11 +796,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 pub struct CumulatedNumberDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
-    const NAME: &'static str = "Cumulated number during last period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -854,11 +809,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 pub struct CumulatedNumberDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
-    const NAME: &'static str = "Cumulated number during last period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -872,11 +822,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 pub struct AverageSpeedDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
-    const NAME: &'static str = "Average speed during last period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -890,11 +835,6 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 pub struct AverageSpeedDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
-    const NAME: &'static str = "Average speed during last period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -908,11 +848,6 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 pub struct AverageSpeedDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
-    const NAME: &'static str = "Average speed during last period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -926,11 +861,6 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 pub struct AverageDistanceDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
-    const NAME: &'static str = "Average distance during last period 1";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -944,11 +874,6 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 pub struct AverageDistanceDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
-    const NAME: &'static str = "Average distance during last period 2";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -962,11 +887,6 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 pub struct AverageDistanceDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
-    const NAME: &'static str = "Average distance during last period 3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -980,11 +900,6 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 pub struct SpeedLimitThreshold;
 impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
-    const NAME: &'static str = "Speed limit threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -999,11 +914,6 @@ impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
 pub struct PercentageAboveSpeedLimit;
 impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;
-    const NAME: &'static str = "Percentage above speed limit";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -1017,11 +927,6 @@ impl ::ucifi_runtime::typed::Readable for PercentageAboveSpeedLimit {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = TrafficCounter;
     type Value = ::ucifi_runtime::Time;
 }
@@ -1035,11 +940,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -1053,11 +953,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = TrafficCounter;
     type Value = i64;
 }
@@ -1071,11 +966,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = TrafficCounter;
     type Value = f64;
 }

@@ -230,11 +230,6 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
 pub struct Payload;
 impl ::ucifi_runtime::typed::Resource for Payload {
     const ID: u16 = 1;
-    const NAME: &'static str = "Payload";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -249,11 +244,6 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 pub struct Hash;
 impl ::ucifi_runtime::typed::Resource for Hash {
     const ID: u16 = 2;
-    const NAME: &'static str = "Hash";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -268,11 +258,6 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 pub struct CumulatedDailyDataVolumeUp;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
-    const NAME: &'static str = "Cumulated daily data volume up";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -286,11 +271,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 pub struct CumulatedDailyDataVolumeDown;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
-    const NAME: &'static str = "Cumulated daily data volume down";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -304,11 +284,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 pub struct CumulatedDailyDataVolumeTotal;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
-    const NAME: &'static str = "Cumulated daily data volume total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -322,11 +297,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 pub struct CommunicationError;
 impl ::ucifi_runtime::typed::Resource for CommunicationError {
     const ID: u16 = 6;
-    const NAME: &'static str = "Communication error";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = UCifiDataBridge;
     type Value = bool;
 }

@@ -405,11 +405,6 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
 pub struct Payload;
 impl ::ucifi_runtime::typed::Resource for Payload {
     const ID: u16 = 1;
-    const NAME: &'static str = "Payload";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Opaque;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
@@ -424,11 +419,6 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 pub struct Hash;
 impl ::ucifi_runtime::typed::Resource for Hash {
     const ID: u16 = 2;
-    const NAME: &'static str = "Hash";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -443,11 +433,6 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 pub struct CumulatedDailyDataVolumeUp;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
-    const NAME: &'static str = "Cumulated daily data volume up";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -461,11 +446,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 pub struct CumulatedDailyDataVolumeDown;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
-    const NAME: &'static str = "Cumulated daily data volume down";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -479,11 +459,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 pub struct CumulatedDailyDataVolumeTotal;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
-    const NAME: &'static str = "Cumulated daily data volume total";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -497,11 +472,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 pub struct CommunicationError;
 impl ::ucifi_runtime::typed::Resource for CommunicationError {
     const ID: u16 = 6;
-    const NAME: &'static str = "Communication error";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = UCifiDataBridge;
     type Value = bool;
 }
@@ -515,11 +485,6 @@ impl ::ucifi_runtime::typed::Readable for CommunicationError {}
 pub struct DataPriority;
 impl ::ucifi_runtime::typed::Resource for DataPriority {
     const ID: u16 = 7;
-    const NAME: &'static str = "Data Priority";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -534,11 +499,6 @@ impl ::ucifi_runtime::typed::Writable for DataPriority {}
 pub struct DataCreationTime;
 impl ::ucifi_runtime::typed::Resource for DataCreationTime {
     const ID: u16 = 8;
-    const NAME: &'static str = "Data Creation Time";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::Time;
 }
@@ -553,11 +513,6 @@ impl ::ucifi_runtime::typed::Writable for DataCreationTime {}
 pub struct DataDescription;
 impl ::ucifi_runtime::typed::Resource for DataDescription {
     const ID: u16 = 9;
-    const NAME: &'static str = "Data Description";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -572,11 +527,6 @@ impl ::ucifi_runtime::typed::Writable for DataDescription {}
 pub struct DataFormat;
 impl ::ucifi_runtime::typed::Resource for DataFormat {
     const ID: u16 = 10;
-    const NAME: &'static str = "Data Format";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -591,11 +541,6 @@ impl ::ucifi_runtime::typed::Writable for DataFormat {}
 pub struct AppId;
 impl ::ucifi_runtime::typed::Resource for AppId {
     const ID: u16 = 11;
-    const NAME: &'static str = "App ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -610,11 +555,6 @@ impl ::ucifi_runtime::typed::Writable for AppId {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = UCifiDataBridge;
     type Value = ::ucifi_runtime::Time;
 }
@@ -628,11 +568,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -646,11 +581,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiDataBridge;
     type Value = i64;
 }
@@ -664,11 +594,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = UCifiDataBridge;
     type Value = f64;
 }

@@ -237,11 +237,6 @@ impl ::ucifi_runtime::typed::Instance for UCifiGenericActuatorWrite {
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "Default dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -256,11 +251,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 2;
-    const NAME: &'static str = "Dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -274,11 +264,6 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 3;
-    const NAME: &'static str = "Command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -293,11 +278,6 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 4;
-    const NAME: &'static str = "Command in action";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -311,11 +291,6 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
-    const NAME: &'static str = "Scheduler ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -330,11 +305,6 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 6;
-    const NAME: &'static str = "Invalid scheduler";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = UCifiGenericActuator;
     type Value = bool;
 }

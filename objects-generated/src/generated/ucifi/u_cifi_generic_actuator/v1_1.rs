@@ -312,11 +312,6 @@ impl ::ucifi_runtime::typed::Instance for UCifiGenericActuatorWrite {
 pub struct DefaultDimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
     const ID: u16 = 1;
-    const NAME: &'static str = "Default dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -331,11 +326,6 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 pub struct DimmingLevel;
 impl ::ucifi_runtime::typed::Resource for DimmingLevel {
     const ID: u16 = 2;
-    const NAME: &'static str = "Dimming level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -349,11 +339,6 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 pub struct Command;
 impl ::ucifi_runtime::typed::Resource for Command {
     const ID: u16 = 3;
-    const NAME: &'static str = "Command";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -368,11 +353,6 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 pub struct CommandInAction;
 impl ::ucifi_runtime::typed::Resource for CommandInAction {
     const ID: u16 = 4;
-    const NAME: &'static str = "Command in action";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -386,11 +366,6 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
-    const NAME: &'static str = "Scheduler ID";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = true;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
 }
@@ -405,11 +380,6 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 pub struct InvalidScheduler;
 impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
     const ID: u16 = 6;
-    const NAME: &'static str = "Invalid scheduler";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = UCifiGenericActuator;
     type Value = bool;
 }
@@ -423,11 +393,6 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = UCifiGenericActuator;
     type Value = ::ucifi_runtime::Time;
 }
@@ -441,11 +406,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -459,11 +419,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = UCifiGenericActuator;
     type Value = i64;
 }
@@ -477,11 +432,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = UCifiGenericActuator;
     type Value = f64;
 }

@@ -313,11 +313,6 @@ impl Execute {
 pub struct CumulatedWaterVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterVolume {
     const ID: u16 = 1;
-    const NAME: &'static str = "Cumulated water volume";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }
@@ -331,11 +326,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterVolume {}
 pub struct CumulatedWaterMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterMeterValueReset {
     const ID: u16 = 2;
-    const NAME: &'static str = "Cumulated water meter value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = WaterMeter;
     type Value = ();
 }
@@ -349,11 +339,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterMeterValueReset {}
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
-    const NAME: &'static str = "Type of meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = WaterMeter;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -368,11 +353,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
-    const NAME: &'static str = "Cumulated pulse value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterMeter;
     type Value = i64;
 }
@@ -386,11 +366,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
-    const NAME: &'static str = "Cumulated pulse value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = WaterMeter;
     type Value = ();
 }
@@ -404,11 +379,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
-    const NAME: &'static str = "Pulse ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterMeter;
     type Value = i64;
 }
@@ -423,11 +393,6 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
-    const NAME: &'static str = "Minimum flow rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }
@@ -441,11 +406,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
-    const NAME: &'static str = "Maximum flow rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }
@@ -459,11 +419,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
-    const NAME: &'static str = "Leak suspected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -477,11 +432,6 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
-    const NAME: &'static str = "Leak detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -495,11 +445,6 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 pub struct BackFlowDetected;
 impl ::ucifi_runtime::typed::Resource for BackFlowDetected {
     const ID: u16 = 11;
-    const NAME: &'static str = "Back flow detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -513,11 +458,6 @@ impl ::ucifi_runtime::typed::Readable for BackFlowDetected {}
 pub struct BlockedMeter;
 impl ::ucifi_runtime::typed::Resource for BlockedMeter {
     const ID: u16 = 12;
-    const NAME: &'static str = "Blocked meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -531,11 +471,6 @@ impl ::ucifi_runtime::typed::Readable for BlockedMeter {}
 pub struct FraudDetected;
 impl ::ucifi_runtime::typed::Resource for FraudDetected {
     const ID: u16 = 13;
-    const NAME: &'static str = "Fraud detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }

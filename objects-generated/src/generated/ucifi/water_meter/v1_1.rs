@@ -390,11 +390,6 @@ impl Execute {
 pub struct CumulatedWaterVolume;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterVolume {
     const ID: u16 = 1;
-    const NAME: &'static str = "Cumulated water volume";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }
@@ -408,11 +403,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterVolume {}
 pub struct CumulatedWaterMeterValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedWaterMeterValueReset {
     const ID: u16 = 2;
-    const NAME: &'static str = "Cumulated water meter value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = WaterMeter;
     type Value = ();
 }
@@ -426,11 +416,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterMeterValueReset {}
 pub struct TypeOfMeter;
 impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
     const ID: u16 = 3;
-    const NAME: &'static str = "Type of meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = WaterMeter;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -445,11 +430,6 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 pub struct CumulatedPulseValue;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
     const ID: u16 = 4;
-    const NAME: &'static str = "Cumulated pulse value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterMeter;
     type Value = i64;
 }
@@ -463,11 +443,6 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 pub struct CumulatedPulseValueReset;
 impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
-    const NAME: &'static str = "Cumulated pulse value reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = WaterMeter;
     type Value = ();
 }
@@ -481,11 +456,6 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 pub struct PulseRatio;
 impl ::ucifi_runtime::typed::Resource for PulseRatio {
     const ID: u16 = 6;
-    const NAME: &'static str = "Pulse ratio";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterMeter;
     type Value = i64;
 }
@@ -500,11 +470,6 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 pub struct MinimumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
     const ID: u16 = 7;
-    const NAME: &'static str = "Minimum flow rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }
@@ -518,11 +483,6 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 pub struct MaximumFlowRate;
 impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
     const ID: u16 = 8;
-    const NAME: &'static str = "Maximum flow rate";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }
@@ -536,11 +496,6 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 pub struct LeakSuspected;
 impl ::ucifi_runtime::typed::Resource for LeakSuspected {
     const ID: u16 = 9;
-    const NAME: &'static str = "Leak suspected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -554,11 +509,6 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 pub struct LeakDetected;
 impl ::ucifi_runtime::typed::Resource for LeakDetected {
     const ID: u16 = 10;
-    const NAME: &'static str = "Leak detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -572,11 +522,6 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 pub struct BackFlowDetected;
 impl ::ucifi_runtime::typed::Resource for BackFlowDetected {
     const ID: u16 = 11;
-    const NAME: &'static str = "Back flow detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -590,11 +535,6 @@ impl ::ucifi_runtime::typed::Readable for BackFlowDetected {}
 pub struct BlockedMeter;
 impl ::ucifi_runtime::typed::Resource for BlockedMeter {
     const ID: u16 = 12;
-    const NAME: &'static str = "Blocked meter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -608,11 +548,6 @@ impl ::ucifi_runtime::typed::Readable for BlockedMeter {}
 pub struct FraudDetected;
 impl ::ucifi_runtime::typed::Resource for FraudDetected {
     const ID: u16 = 13;
-    const NAME: &'static str = "Fraud detected";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WaterMeter;
     type Value = bool;
 }
@@ -626,11 +561,6 @@ impl ::ucifi_runtime::typed::Readable for FraudDetected {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = WaterMeter;
     type Value = ::ucifi_runtime::Time;
 }
@@ -644,11 +574,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterMeter;
     type Value = i64;
 }
@@ -662,11 +587,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterMeter;
     type Value = i64;
 }
@@ -680,11 +600,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterMeter;
     type Value = f64;
 }

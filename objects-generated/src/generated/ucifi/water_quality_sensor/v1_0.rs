@@ -286,11 +286,6 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
 pub struct PH;
 impl ::ucifi_runtime::typed::Resource for PH {
     const ID: u16 = 1;
-    const NAME: &'static str = "pH";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -304,11 +299,6 @@ impl ::ucifi_runtime::typed::Readable for PH {}
 pub struct Chlorine;
 impl ::ucifi_runtime::typed::Resource for Chlorine {
     const ID: u16 = 2;
-    const NAME: &'static str = "Chlorine";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -322,11 +312,6 @@ impl ::ucifi_runtime::typed::Readable for Chlorine {}
 pub struct RedoxOrOrp;
 impl ::ucifi_runtime::typed::Resource for RedoxOrOrp {
     const ID: u16 = 3;
-    const NAME: &'static str = "Redox or ORP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -340,11 +325,6 @@ impl ::ucifi_runtime::typed::Readable for RedoxOrOrp {}
 pub struct TotalDissolvedGasOrTdg;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedGasOrTdg {
     const ID: u16 = 4;
-    const NAME: &'static str = "Total dissolved gas or TDG";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -358,11 +338,6 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedGasOrTdg {}
 pub struct DissolvedOxygen;
 impl ::ucifi_runtime::typed::Resource for DissolvedOxygen {
     const ID: u16 = 5;
-    const NAME: &'static str = "Dissolved oxygen";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -376,11 +351,6 @@ impl ::ucifi_runtime::typed::Readable for DissolvedOxygen {}
 pub struct Turbidity;
 impl ::ucifi_runtime::typed::Resource for Turbidity {
     const ID: u16 = 6;
-    const NAME: &'static str = "Turbidity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -394,11 +364,6 @@ impl ::ucifi_runtime::typed::Readable for Turbidity {}
 pub struct Conductivity;
 impl ::ucifi_runtime::typed::Resource for Conductivity {
     const ID: u16 = 7;
-    const NAME: &'static str = "Conductivity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -412,11 +377,6 @@ impl ::ucifi_runtime::typed::Readable for Conductivity {}
 pub struct Conductance;
 impl ::ucifi_runtime::typed::Resource for Conductance {
     const ID: u16 = 8;
-    const NAME: &'static str = "Conductance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -430,11 +390,6 @@ impl ::ucifi_runtime::typed::Readable for Conductance {}
 pub struct TotalSuspendedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalSuspendedSolids {
     const ID: u16 = 9;
-    const NAME: &'static str = "Total suspended solids";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -448,11 +403,6 @@ impl ::ucifi_runtime::typed::Readable for TotalSuspendedSolids {}
 pub struct TotalDissolvedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedSolids {
     const ID: u16 = 10;
-    const NAME: &'static str = "Total dissolved solids";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -466,11 +416,6 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedSolids {}
 pub struct Salinity;
 impl ::ucifi_runtime::typed::Resource for Salinity {
     const ID: u16 = 11;
-    const NAME: &'static str = "Salinity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -484,11 +429,6 @@ impl ::ucifi_runtime::typed::Readable for Salinity {}
 pub struct No3;
 impl ::ucifi_runtime::typed::Resource for No3 {
     const ID: u16 = 12;
-    const NAME: &'static str = "NO3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -502,11 +442,6 @@ impl ::ucifi_runtime::typed::Readable for No3 {}
 pub struct Nh3;
 impl ::ucifi_runtime::typed::Resource for Nh3 {
     const ID: u16 = 13;
-    const NAME: &'static str = "NH3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -520,11 +455,6 @@ impl ::ucifi_runtime::typed::Readable for Nh3 {}
 pub struct Nh4;
 impl ::ucifi_runtime::typed::Resource for Nh4 {
     const ID: u16 = 14;
-    const NAME: &'static str = "NH4";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }

@@ -363,11 +363,6 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
 pub struct PH;
 impl ::ucifi_runtime::typed::Resource for PH {
     const ID: u16 = 1;
-    const NAME: &'static str = "pH";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -381,11 +376,6 @@ impl ::ucifi_runtime::typed::Readable for PH {}
 pub struct Chlorine;
 impl ::ucifi_runtime::typed::Resource for Chlorine {
     const ID: u16 = 2;
-    const NAME: &'static str = "Chlorine";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -399,11 +389,6 @@ impl ::ucifi_runtime::typed::Readable for Chlorine {}
 pub struct RedoxOrOrp;
 impl ::ucifi_runtime::typed::Resource for RedoxOrOrp {
     const ID: u16 = 3;
-    const NAME: &'static str = "Redox or ORP";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -417,11 +402,6 @@ impl ::ucifi_runtime::typed::Readable for RedoxOrOrp {}
 pub struct TotalDissolvedGasOrTdg;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedGasOrTdg {
     const ID: u16 = 4;
-    const NAME: &'static str = "Total dissolved gas or TDG";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -435,11 +415,6 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedGasOrTdg {}
 pub struct DissolvedOxygen;
 impl ::ucifi_runtime::typed::Resource for DissolvedOxygen {
     const ID: u16 = 5;
-    const NAME: &'static str = "Dissolved oxygen";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -453,11 +428,6 @@ impl ::ucifi_runtime::typed::Readable for DissolvedOxygen {}
 pub struct Turbidity;
 impl ::ucifi_runtime::typed::Resource for Turbidity {
     const ID: u16 = 6;
-    const NAME: &'static str = "Turbidity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -471,11 +441,6 @@ impl ::ucifi_runtime::typed::Readable for Turbidity {}
 pub struct Conductivity;
 impl ::ucifi_runtime::typed::Resource for Conductivity {
     const ID: u16 = 7;
-    const NAME: &'static str = "Conductivity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -489,11 +454,6 @@ impl ::ucifi_runtime::typed::Readable for Conductivity {}
 pub struct Conductance;
 impl ::ucifi_runtime::typed::Resource for Conductance {
     const ID: u16 = 8;
-    const NAME: &'static str = "Conductance";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -507,11 +467,6 @@ impl ::ucifi_runtime::typed::Readable for Conductance {}
 pub struct TotalSuspendedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalSuspendedSolids {
     const ID: u16 = 9;
-    const NAME: &'static str = "Total suspended solids";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -525,11 +480,6 @@ impl ::ucifi_runtime::typed::Readable for TotalSuspendedSolids {}
 pub struct TotalDissolvedSolids;
 impl ::ucifi_runtime::typed::Resource for TotalDissolvedSolids {
     const ID: u16 = 10;
-    const NAME: &'static str = "Total dissolved solids";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -543,11 +493,6 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedSolids {}
 pub struct Salinity;
 impl ::ucifi_runtime::typed::Resource for Salinity {
     const ID: u16 = 11;
-    const NAME: &'static str = "Salinity";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -561,11 +506,6 @@ impl ::ucifi_runtime::typed::Readable for Salinity {}
 pub struct No3;
 impl ::ucifi_runtime::typed::Resource for No3 {
     const ID: u16 = 12;
-    const NAME: &'static str = "NO3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -579,11 +519,6 @@ impl ::ucifi_runtime::typed::Readable for No3 {}
 pub struct Nh3;
 impl ::ucifi_runtime::typed::Resource for Nh3 {
     const ID: u16 = 13;
-    const NAME: &'static str = "NH3";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -597,11 +532,6 @@ impl ::ucifi_runtime::typed::Readable for Nh3 {}
 pub struct Nh4;
 impl ::ucifi_runtime::typed::Resource for Nh4 {
     const ID: u16 = 14;
-    const NAME: &'static str = "NH4";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
@@ -615,11 +545,6 @@ impl ::ucifi_runtime::typed::Readable for Nh4 {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = WaterQualitySensor;
     type Value = ::ucifi_runtime::Time;
 }
@@ -633,11 +558,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterQualitySensor;
     type Value = i64;
 }
@@ -651,11 +571,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WaterQualitySensor;
     type Value = i64;
 }
@@ -669,11 +584,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WaterQualitySensor;
     type Value = f64;
 }

@@ -399,11 +399,6 @@ impl Execute {
 pub struct EstimationType;
 impl ::ucifi_runtime::typed::Resource for EstimationType {
     const ID: u16 = 1;
-    const NAME: &'static str = "Estimation type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
@@ -417,11 +412,6 @@ impl ::ucifi_runtime::typed::Readable for EstimationType {}
 pub struct EstimatedValue;
 impl ::ucifi_runtime::typed::Resource for EstimatedValue {
     const ID: u16 = 2;
-    const NAME: &'static str = "Estimated Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -435,11 +425,6 @@ impl ::ucifi_runtime::typed::Readable for EstimatedValue {}
 pub struct WbgtThreshold;
 impl ::ucifi_runtime::typed::Resource for WbgtThreshold {
     const ID: u16 = 3;
-    const NAME: &'static str = "WBGT Threshold";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -454,11 +439,6 @@ impl ::ucifi_runtime::typed::Writable for WbgtThreshold {}
 pub struct WbgtAlarm;
 impl ::ucifi_runtime::typed::Resource for WbgtAlarm {
     const ID: u16 = 4;
-    const NAME: &'static str = "WBGT Alarm";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Boolean;
     type Object = WetBulbGlobeTemperature;
     type Value = bool;
 }
@@ -472,11 +452,6 @@ impl ::ucifi_runtime::typed::Readable for WbgtAlarm {}
 pub struct WbgtAlarmCounter;
 impl ::ucifi_runtime::typed::Resource for WbgtAlarmCounter {
     const ID: u16 = 5;
-    const NAME: &'static str = "WBGT Alarm Counter";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
@@ -490,11 +465,6 @@ impl ::ucifi_runtime::typed::Readable for WbgtAlarmCounter {}
 pub struct WbgtAlarmCounterReset;
 impl ::ucifi_runtime::typed::Resource for WbgtAlarmCounterReset {
     const ID: u16 = 6;
-    const NAME: &'static str = "WBGT Alarm Counter Reset";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = WetBulbGlobeTemperature;
     type Value = ();
 }
@@ -508,11 +478,6 @@ impl ::ucifi_runtime::typed::Executable for WbgtAlarmCounterReset {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    const NAME: &'static str = "Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Time;
     type Object = WetBulbGlobeTemperature;
     type Value = ::ucifi_runtime::Time;
 }
@@ -526,11 +491,6 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MinMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
     const ID: u16 = 5601;
-    const NAME: &'static str = "Min Measured Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -544,11 +504,6 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 pub struct MaxMeasuredValue;
 impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
-    const NAME: &'static str = "Max Measured Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -562,11 +517,6 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 pub struct MinRangeValue;
 impl ::ucifi_runtime::typed::Resource for MinRangeValue {
     const ID: u16 = 5603;
-    const NAME: &'static str = "Min Range Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -580,11 +530,6 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 pub struct MaxRangeValue;
 impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
     const ID: u16 = 5604;
-    const NAME: &'static str = "Max Range Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -598,11 +543,6 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 pub struct ResetMinAndMaxMeasuredValues;
 impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
-    const NAME: &'static str = "Reset Min and Max Measured Values";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::E;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::None;
     type Object = WetBulbGlobeTemperature;
     type Value = ();
 }
@@ -616,11 +556,6 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 pub struct SensorValue;
 impl ::ucifi_runtime::typed::Resource for SensorValue {
     const ID: u16 = 5700;
-    const NAME: &'static str = "Sensor Value";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = true;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
@@ -634,11 +569,6 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 pub struct ApplicationType;
 impl ::ucifi_runtime::typed::Resource for ApplicationType {
     const ID: u16 = 5750;
-    const NAME: &'static str = "Application Type";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::RW;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::String;
     type Object = WetBulbGlobeTemperature;
     type Value = ::ucifi_runtime::__private::String;
 }
@@ -653,11 +583,6 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    const NAME: &'static str = "Measurement Quality Indicator";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
@@ -671,11 +596,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    const NAME: &'static str = "Measurement Quality Level";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Integer;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
@@ -689,11 +609,6 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    const NAME: &'static str = "Fractional Timestamp";
-    const OPERATIONS: ::ucifi_runtime::Operations = ::ucifi_runtime::Operations::R;
-    const MULTIPLE: bool = false;
-    const MANDATORY: bool = false;
-    const DATA_TYPE: ::ucifi_runtime::DataType = ::ucifi_runtime::DataType::Float;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
