@@ -390,8 +390,8 @@ mod direct {
     }
     use crate::codec::{RawValue, TypeLookup};
     use crate::{
-        InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode, ResourceValue,
-        Value,
+        DataType, InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode,
+        ResourceValue, Value,
     };
 
     fn child(p: &Path, id: u16, pos: usize) -> Result<Path, Error> {
@@ -415,13 +415,43 @@ mod direct {
         path: impl FnOnce() -> Path,
     ) -> Result<Value, Error> {
         let raw = RawValue::Bytes(bytes);
-        match ty {
-            Some((dt, _)) => raw.to_value(dt).map_err(|source| Error::Value {
-                path: path(),
-                source,
-            }),
-            None => Ok(raw.to_value_untyped()),
+        let dt = match ty {
+            Some((dt, _)) => dt,
+            None => return Ok(raw.to_value_untyped()),
+        };
+        // The common cases inline; everything else (and every error) through `RawValue`.
+        match (dt, bytes.len()) {
+            (DataType::Integer | DataType::Time, 1 | 2 | 4 | 8) => {
+                let shift = 64 - 8 * bytes.len() as u32;
+                let v = ((be_bits(bytes) << shift) as i64) >> shift;
+                return Ok(if dt == DataType::Integer {
+                    Value::Integer(v)
+                } else {
+                    Value::Time(crate::Time(v))
+                });
+            }
+            (DataType::Float, 4) => {
+                return Ok(Value::Float(f32::from_bits(be_bits(bytes) as u32) as f64));
+            }
+            (DataType::Float, 8) => return Ok(Value::Float(f64::from_bits(be_bits(bytes)))),
+            (DataType::String, _) => {
+                if let Ok(s) = core::str::from_utf8(bytes) {
+                    return Ok(Value::String(s.into()));
+                }
+            }
+            (DataType::Boolean, 1) if bytes[0] <= 1 => return Ok(Value::Boolean(bytes[0] == 1)),
+            _ => {}
         }
+        raw.to_value(dt).map_err(|source| Error::Value {
+            path: path(),
+            source,
+        })
+    }
+
+    /// Up to 8 bytes as a big-endian number.
+    #[inline(always)]
+    fn be_bits(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0u64, |a, &b| a << 8 | b as u64)
     }
 
     /// The resource instances of a Multiple Resource TLV at `path` spanning
