@@ -1,7 +1,7 @@
 //! The LwM2M content formats and the streaming API every format implements.
 //!
 //! Encoding is push-based: a caller (generated code, or [`encode_node`] for a generic
-//! [`Node`]) drives a format's [`Writer`] with container and value events for one target
+//! [`Node`](crate::Node)) drives a format's [`Writer`] with container and value events for one target
 //! path. Decoding is pull-based: a format's [`Reader`] yields [`Event`]s whose leaf values
 //! are [`RawValue`]s, i.e. what the wire said before the model's data type is applied.
 //! The model (a generated struct, or an [`ObjectModel`] through [`TypeLookup`]) then
@@ -10,6 +10,26 @@
 //!
 //! Every format has its own error type carrying a byte offset (or a JSON position) and a
 //! reason; [`Error`] wraps them for the format-generic entry points.
+//!
+//! Entry points for a whole [`Node`](crate::Node): [`encode`] and [`decode`] dispatch on the
+//! [`ContentFormat`](crate::ContentFormat); each format module also has `encode_into`
+//! (a caller's buffer, no heap allocation, "output buffer full" when it does not fit) and
+//! `encode_to` (any [`Output`]). Composite payloads (several paths): [`decode_leaves`],
+//! [`lwm2m_cbor::encode_composite`] / [`lwm2m_cbor::decode_composite`]. Write semantics:
+//! [`WriteMode`] and [`apply_write`].
+//!
+//! | format | module | carries |
+//! |---|---|---|
+//! | text/plain (0) | [`text`] | one resource or resource instance |
+//! | octet-stream (42) | [`opaque`] | one Opaque resource or resource instance |
+//! | CBOR (60) | [`cbor`] | one resource or resource instance |
+//! | TLV (11542) | [`tlv`] | any target but the root |
+//! | LwM2M CBOR (11544) | [`lwm2m_cbor`] | any target, composite |
+//! | SenML JSON / CBOR (110 / 112), LwM2M JSON (11543), link-format (40) | [`senml_json`], [`senml_cbor`], [`lwm2m_json`], [`link_format`] | see their modules |
+//!
+//! Decoders never panic, never recurse without bound and never reserve memory from a
+//! length field before the bytes are there (the property tests feed them random and
+//! mutated payloads).
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -1040,7 +1060,7 @@ pub fn encode_node<W: Writer>(node: &crate::Node, writer: &mut W) -> Result<(), 
     }
 }
 
-/// Collects a reader's events into a [`Node`] addressed to `path`, typing values through
+/// Collects a reader's events into a [`Node`](crate::Node) addressed to `path`, typing values through
 /// `types` (fallback: [`RawValue::to_value_untyped`]). Rejects events outside `path`,
 /// duplicate paths, and a value where the model says multiple (or the reverse).
 pub fn decode_node<'a, R: Reader<'a>>(
@@ -1055,7 +1075,7 @@ pub fn decode_node<'a, R: Reader<'a>>(
     b.finish()
 }
 
-/// Builds a [`Node`] from decoded events (used by [`decode_node`]; public so formats and
+/// Builds a [`Node`](crate::Node) from decoded events (used by [`decode_node`]; public so formats and
 /// tools can feed it events of their own).
 ///
 /// The tree is built while events arrive. Duplicate detection costs O(1) per leaf when a
