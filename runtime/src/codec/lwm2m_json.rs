@@ -43,9 +43,7 @@ fn push_ids(out: &mut Vec<u8>, ids: &[u16], absolute: bool, slash: bool) {
     } else {
         senml::Name::relative(ids)
     };
-    let mut buf = [0u8; 32];
-    let n = name.render(&mut buf);
-    out.extend_from_slice(&buf[..n]);
+    name.each_byte(|b| out.push(b));
 }
 
 fn write_entry(

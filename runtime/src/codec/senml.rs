@@ -132,14 +132,14 @@ impl Name {
     }
 
     /// Renders the text into `buf` (32 bytes hold the longest name); returns its length.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn render(&self, buf: &mut [u8; 32]) -> usize {
         self.render_at(buf, 0)
     }
 
     /// Renders the text into `buf` from `start` (which must leave 25 bytes); returns its
     /// length.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn render_at(&self, buf: &mut [u8], start: usize) -> usize {
         let mut at = start;
         for (i, &id) in self.ids[..self.len as usize].iter().enumerate() {
@@ -156,11 +156,78 @@ impl Name {
         at - start
     }
 
+    /// The text's length in bytes.
+    #[inline]
+    pub(crate) fn text_len(&self) -> usize {
+        let ids = &self.ids[..self.len as usize];
+        let mut n = ids.iter().map(|&id| digit_count(id)).sum::<usize>();
+        n += ids.len().saturating_sub(1);
+        n += usize::from(self.lead && !ids.is_empty()) + usize::from(self.trail);
+        n
+    }
+
+    /// Hands the text to `put` byte by byte (no buffer, no copy).
+    #[inline]
+    pub(crate) fn each_byte(&self, mut put: impl FnMut(u8)) {
+        for (i, &id) in self.ids[..self.len as usize].iter().enumerate() {
+            if self.lead || i > 0 {
+                put(b'/');
+            }
+            each_digit(id, &mut put);
+        }
+        if self.trail {
+            put(b'/');
+        }
+    }
+
     #[cfg(test)]
     fn text(&self) -> alloc::string::String {
         let mut buf = [0u8; 32];
         let n = self.render(&mut buf);
         core::str::from_utf8(&buf[..n]).unwrap_or("").into()
+    }
+}
+
+/// Number of decimal digits of `v`.
+#[inline]
+pub(crate) fn digit_count(v: u16) -> usize {
+    match v {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
+}
+
+/// Hands the decimal digits of `v` to `put`, most significant first.
+#[inline]
+pub(crate) fn each_digit(v: u16, put: &mut impl FnMut(u8)) {
+    let d = |x: u16| b'0' + x as u8;
+    match v {
+        0..=9 => put(d(v)),
+        10..=99 => {
+            put(d(v / 10));
+            put(d(v % 10));
+        }
+        100..=999 => {
+            put(d(v / 100));
+            put(d(v / 10 % 10));
+            put(d(v % 10));
+        }
+        1000..=9999 => {
+            put(d(v / 1000));
+            put(d(v / 100 % 10));
+            put(d(v / 10 % 10));
+            put(d(v % 10));
+        }
+        _ => {
+            put(d(v / 10000));
+            put(d(v / 1000 % 10));
+            put(d(v / 100 % 10));
+            put(d(v / 10 % 10));
+            put(d(v % 10));
+        }
     }
 }
 
@@ -987,6 +1054,17 @@ mod tests {
         );
         assert_eq!(Name::relative(&[6, 0]).text(), "6/0");
         assert_eq!(Name::absolute(&[], false).text(), "/");
+        for name in [
+            Name::absolute(&[3, 0], true),
+            Name::absolute(&[65534, 10, 100, 1000], false),
+            Name::relative(&[6, 0]),
+            Name::absolute(&[], false),
+        ] {
+            let mut v = alloc::vec::Vec::new();
+            name.each_byte(|b| v.push(b));
+            assert_eq!(v, name.text().as_bytes());
+            assert_eq!(name.text_len(), v.len());
+        }
     }
 
     #[test]

@@ -314,9 +314,9 @@ impl<S: CborSink> Rec<'_, S> {
     /// A label byte and a name as a text string.
     #[inline]
     fn name(&mut self, label: u8, name: &senml::Name) {
-        let mut buf = [0u8; 32];
-        let n = name.render(&mut buf);
-        self.short_text(&[label], &buf[..n]);
+        self.byte(label);
+        self.head(3, name.text_len() as u64);
+        name.each_byte(|b| self.byte(b));
     }
 
     /// Long data, copied at once.

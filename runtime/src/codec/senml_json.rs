@@ -441,9 +441,13 @@ pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
 /// Appends an unsigned integer.
 #[inline]
 pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
-    let mut buf = [0u8; 20];
-    for &b in senml::write_u64(&mut buf, v) {
-        out.push(b);
+    if v <= u64::from(u16::MAX) {
+        senml::each_digit(v as u16, &mut |b| out.push(b));
+    } else {
+        let mut buf = [0u8; 20];
+        for &b in senml::write_u64(&mut buf, v) {
+            out.push(b);
+        }
     }
 }
 
@@ -504,12 +508,7 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
 
 #[inline]
 fn push_name(out: &mut Vec<u8>, name: &senml::Name) {
-    // Byte by byte: short variable-length copies are library calls.
-    let mut buf = [0u8; 32];
-    let n = name.render(&mut buf);
-    for &b in &buf[..n] {
-        out.push(b);
-    }
+    name.each_byte(|b| out.push(b));
 }
 
 #[inline]
