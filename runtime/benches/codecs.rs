@@ -3,15 +3,16 @@
 //! instance, through the format-generic node API (`codec::encode` / `codec::decode` with a
 //! [`Registry`] as type lookup), plus TLV and LwM2M CBOR into a caller's buffer.
 //!
-//! Criterion reports ops/s (`Throughput::Elements(1)`); payload sizes and heap
-//! allocations per operation (counted by an instrumented global allocator) are printed
-//! first, so bytes/s = ops/s × size.
+//! Criterion reports ops/s (`Throughput::Elements(1)`); payload sizes, heap allocations
+//! per operation (counted by an instrumented global allocator) and a quick ops/s and
+//! bytes/s estimate are printed first (bytes/s of the medians = ops/s × size).
 //!
 //! `cargo bench -p ucifi-runtime --bench codecs -- --warm-up-time 1 --measurement-time 2`
 
 use std::alloc::System;
 use std::borrow::Cow;
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -260,15 +261,20 @@ const FORMATS: [ContentFormat; 5] = [
     ContentFormat::Lwm2mJson,
 ];
 
-/// Heap allocations per call of `f`, averaged over many calls.
-fn allocations(mut f: impl FnMut()) -> f64 {
-    const N: usize = 1000;
+/// Heap allocations per call of `f` and calls per second, over many calls.
+fn allocations(mut f: impl FnMut()) -> (f64, f64) {
+    const N: usize = 20_000;
     f();
     let region = Region::new(GLOBAL);
+    let start = Instant::now();
     for _ in 0..N {
         f();
     }
-    region.change().allocations as f64 / N as f64
+    let secs = start.elapsed().as_secs_f64();
+    (
+        region.change().allocations as f64 / N as f64,
+        N as f64 / secs,
+    )
 }
 
 fn bench(c: &mut Criterion) {
@@ -277,7 +283,9 @@ fn bench(c: &mut Criterion) {
         ("device", Path::instance(3, 0), device()),
         ("lamp", Path::instance(3416, 0), lamp()),
     ];
-    println!("payload  format        bytes  allocs/encode  allocs/decode");
+    println!(
+        "payload  format        bytes  allocs/enc  allocs/dec    enc ops/s   enc MB/s    dec ops/s   dec MB/s"
+    );
     for (name, path, node) in &payloads {
         for f in FORMATS {
             let Ok(bytes) = codec::encode(f, path, node) else {
@@ -290,24 +298,28 @@ fn bench(c: &mut Criterion) {
             a.canonicalize();
             b.canonicalize();
             assert_eq!(a, b, "{name} {f} round trip");
-            let enc = allocations(|| {
+            let (enc, enc_ops) = allocations(|| {
                 black_box(codec::encode(f, path, node).unwrap());
             });
-            let dec = allocations(|| {
+            let (dec, dec_ops) = allocations(|| {
                 black_box(codec::decode(f, path, &bytes, &types).unwrap());
             });
+            let n = bytes.len() as f64;
             println!(
-                "{name:<8} {:<12} {:>6}  {enc:>13.1}  {dec:>13.1}",
+                "{name:<8} {:<12} {:>6}  {enc:>10.1}  {dec:>10.1}  {enc_ops:>11.0}  {:>9.1}  {dec_ops:>11.0}  {:>9.1}",
                 f.name(),
-                bytes.len()
+                bytes.len(),
+                enc_ops * n / 1e6,
+                dec_ops * n / 1e6,
             );
         }
         let mut buf = [0u8; 1024];
-        let slice = allocations(|| {
+        let (slice, ops) = allocations(|| {
             black_box(codec::tlv::encode_into(path, node, &mut buf).unwrap());
         });
-        println!("{name:<8} tlv (slice)  encode into a caller's buffer: {slice:.1} allocs");
+        println!("{name:<8} tlv into a caller's buffer: {slice:.1} allocs, {ops:.0} ops/s");
     }
+    println!("(quick single-pass estimates; the criterion medians follow)");
 
     for (name, path, node) in &payloads {
         let mut g = c.benchmark_group(format!("encode/{name}"));
