@@ -798,7 +798,8 @@ fn parse_ids(text: &[u8], ids: &mut [u16; 4], len: &mut usize) -> Option<()> {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Packed {
     ids: u64,
-    len: u8,
+    // A full word: a byte-sized field read back as part of a wider load stalls too.
+    len: u64,
 }
 
 impl Packed {
@@ -809,7 +810,7 @@ impl Packed {
                 | u64::from(ids[1]) << 16
                 | u64::from(ids[2]) << 32
                 | u64::from(ids[3]) << 48,
-            len: len as u8,
+            len: len as u64,
         }
     }
 
@@ -823,7 +824,7 @@ impl Packed {
     /// Number of IDs.
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        usize::from(self.len)
+        self.len as usize
     }
 
     /// ID `k` (0 when absent).
@@ -838,7 +839,7 @@ impl Packed {
         let mask = match self.len {
             0 => 0,
             4 => u64::MAX,
-            n => (1u64 << (16 * u32::from(n))) - 1,
+            n => (1u64 << (16 * n)) - 1,
         };
         other.len >= self.len && (self.ids ^ other.ids) & mask == 0
     }
