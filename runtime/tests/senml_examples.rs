@@ -265,3 +265,26 @@ fn indefinite_arrays_and_maps_are_accepted() {
         vec![Record::new(Path::resource(3, 0, 9), Value::Integer(87))]
     );
 }
+
+/// §9.2: with an alternate path (LwM2M 1.2) names carry its prefix.
+#[test]
+fn alternate_path_prefix() {
+    use ucifi_runtime::codec::decode_node;
+    let json = br#"[{"bn":"/lwm2m/3/0/","n":"9","v":87}]"#;
+    let expected = Node::Resource(single(9, Value::Integer(87)));
+    let p = Path::resource(3, 0, 9);
+    let mut r = senml_json::SenmlJsonReader::new(json).with_alternate_path("/lwm2m");
+    assert_eq!(decode_node(&p, &mut r, &NoModel).unwrap(), expected);
+    let cbor = hex("81 A3 21 6A 2F 6C 77 6D 32 6D 2F 33 2F 30 00 62 2F 39 02 18 57");
+    let mut r = senml_cbor::SenmlCborReader::new(&cbor).with_alternate_path("/lwm2m/");
+    assert_eq!(decode_node(&p, &mut r, &NoModel).unwrap(), expected);
+    // Without the prefix configured the names are not paths; with it, plain names are
+    // outside the alternate path.
+    assert!(senml_json::decode(&p, json, &NoModel).is_err());
+    let plain = br#"[{"n":"/3/0/9","v":87}]"#;
+    let mut r = senml_json::SenmlJsonReader::new(plain).with_alternate_path("/lwm2m");
+    assert_eq!(
+        decode_node(&p, &mut r, &NoModel).unwrap_err().to_string(),
+        "senml-json at byte 1: name outside the alternate path"
+    );
+}

@@ -898,9 +898,24 @@ pub(crate) struct Resolver {
     bn_ids_len: usize,
     bn_form: Option<bool>,
     bt: Option<f64>,
+    // Alternate path every name must start with (LwM2M 1.2, e.g. `/lwm2m`).
+    prefix: [u8; 32],
+    prefix_len: usize,
 }
 
 impl Resolver {
+    /// Names must start with `prefix` (an alternate path such as `/lwm2m`), which is
+    /// removed before the rest is read as a path. Longer than 32 bytes: `false`.
+    pub(crate) fn set_prefix(&mut self, prefix: &str) -> bool {
+        let p = prefix.trim_end_matches('/').as_bytes();
+        if p.len() > self.prefix.len() {
+            return false;
+        }
+        self.prefix[..p.len()].copy_from_slice(p);
+        self.prefix_len = p.len();
+        true
+    }
+
     pub(crate) fn new() -> Self {
         Resolver {
             bn: [0; 64],
@@ -910,6 +925,8 @@ impl Resolver {
             bn_ids_len: 0,
             bn_form: None,
             bt: None,
+            prefix: [0; 32],
+            prefix_len: 0,
         }
     }
 
@@ -945,6 +962,7 @@ impl Resolver {
         // Fast path: the split falls on a `/` (Leshan's "/3/0/" + "9", Anjay's "/3/0" +
         // "/9", or a full name without base).
         let rel = match (self.bn_len, self.bn_form) {
+            _ if self.prefix_len > 0 => None,
             (0, _) if !self.bn_too_long => n.strip_prefix(b"/"),
             (_, Some(true)) if n.first() != Some(&b'/') => Some(n),
             (_, Some(false)) if n.is_empty() => Some(n),
@@ -973,7 +991,17 @@ impl Resolver {
         let mut buf = [0u8; 64];
         buf[..self.bn_len].copy_from_slice(&self.bn[..self.bn_len]);
         buf[self.bn_len..total].copy_from_slice(n);
-        let text = core::str::from_utf8(&buf[..total]).map_err(|_| BAD)?;
+        let mut text = core::str::from_utf8(&buf[..total]).map_err(|_| BAD)?;
+        if self.prefix_len > 0 {
+            let rest = text
+                .as_bytes()
+                .strip_prefix(&self.prefix[..self.prefix_len])
+                .ok_or("name outside the alternate path")?;
+            text = &text[total - rest.len()..];
+            if text.is_empty() {
+                return Ok(Packed::from_path(&Path::ROOT));
+            }
+        }
         text.parse().map(|p| Packed::from_path(&p)).map_err(|_| BAD)
     }
 
@@ -1117,6 +1145,22 @@ mod tests {
         assert!(r.path(Some(b"3/0".as_slice())).map(|p| p.path()).is_err());
         r.set_base_name(b"/lwm2m/");
         assert!(r.path(Some(b"3".as_slice())).map(|p| p.path()).is_err());
+        assert!(r.set_prefix("/lwm2m/"));
+        assert_eq!(
+            r.path(Some(b"3/0/9".as_slice())).map(|p| p.path()),
+            Ok(Path::resource(3, 0, 9))
+        );
+        r.set_base_name(b"/lwm2m");
+        assert_eq!(r.path(None).map(|p| p.path()), Ok(Path::ROOT));
+        assert_eq!(
+            r.path(Some(b"/3".as_slice())).map(|p| p.path()),
+            Ok(Path::object(3))
+        );
+        r.set_base_name(b"/3/0/");
+        assert_eq!(
+            r.path(Some(b"9".as_slice())).map(|p| p.path()),
+            Err("name outside the alternate path")
+        );
         assert_eq!(r.time(None), None);
         r.set_base_time(10.0);
         assert_eq!(r.time(Some(5.0)), Some(15.0));

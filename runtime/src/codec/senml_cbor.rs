@@ -925,6 +925,14 @@ pub struct SenmlCborReader<'a> {
 }
 
 impl<'a> SenmlCborReader<'a> {
+    /// Expects every name to start with the client's alternate path (LwM2M 1.2, e.g.
+    /// `/lwm2m` for names like `/lwm2m/3/0/9`) and removes it. A prefix longer than 32
+    /// bytes is ignored.
+    pub fn with_alternate_path(mut self, prefix: &str) -> Self {
+        self.res.set_prefix(prefix);
+        self
+    }
+
     /// A reader over a whole payload.
     pub fn new(bytes: &'a [u8]) -> Self {
         SenmlCborReader {
