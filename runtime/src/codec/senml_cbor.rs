@@ -587,7 +587,7 @@ fn records_to<S: CborSink, R: AsRecordRef>(
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, in
-/// canonical form (see [`senml`](super::senml)).
+/// canonical form (see [`senml`]).
 pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlCborError> {
     let mut out = Vec::with_capacity(8 + 24 * records.len());
     records_to(&mut out, records)?;

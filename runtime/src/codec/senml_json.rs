@@ -11,7 +11,7 @@
 //! Boolean `vb`; Opaque `vd` (base64url without padding; padded input is accepted too);
 //! Objlnk `vlo` (a `vs` is accepted when the model says Objlnk). Labels ending in `_`
 //! (must-understand) are rejected, other unknown labels are ignored. See
-//! [`senml`](super::senml) for naming and time rules. The JSON parser is iterative with a
+//! [`senml`] for naming and time rules. The JSON parser is iterative with a
 //! nesting limit of 64; errors carry the byte offset of the offending token.
 
 use alloc::borrow::Cow;
@@ -677,7 +677,7 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, in
-/// canonical form (see [`senml`](super::senml)).
+/// canonical form (see [`senml`]).
 pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJsonError> {
     let mut out = Vec::with_capacity(16 + 32 * records.len());
     if records.is_empty() {
