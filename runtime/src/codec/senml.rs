@@ -5,7 +5,7 @@
 //! `bt` + `t`) every record has a full LwM2M [`Path`], an optional value and an optional
 //! time. That list is what Observe notifications, Send, composite Read/Write and
 //! Read-Composite requests (paths only) carry, so besides the node-oriented
-//! [`Writer`](crate::codec::Writer)/[`Reader`](crate::codec::Reader) API both SenML formats encode and
+//! [`Writer`](crate::codec::Writer)/[`Reader`] API both SenML formats encode and
 //! decode lists of [`Record`]s.
 //!
 //! Canonical output of both encoders (what the spec's examples show):
