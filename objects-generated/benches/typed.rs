@@ -154,7 +154,24 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     );
 }
 
+fn single_resource(c: &mut Criterion) {
+    use ucifi_objects::oma::device::v1_0::CurrentTime;
+    let path = Path::resource(3, 0, 13);
+    let mut buf = [0u8; 16];
+    c.bench_function(
+        "device/tlv typed write of Current Time (caller buffer)",
+        |b| {
+            b.iter(|| {
+                let mut w = TlvWriter::new(&path, SliceOutput::new(&mut buf));
+                typed::write::<CurrentTime, _>(black_box(&Time(1_367_491_215)), &mut w).unwrap();
+                w.finish().unwrap().as_bytes().len()
+            })
+        },
+    );
+}
+
 fn typed_codecs(c: &mut Criterion) {
+    single_resource(c);
     bench_instance(c, "device", &device());
     bench_instance(c, "lamp-3416-2.0", &lamp());
 }
