@@ -429,6 +429,8 @@ pub struct SenmlCborWriter<S: CborSink> {
     out: S,
     start: usize,
     records: u64,
+    // Record count announced up front (array head already written).
+    expected: Option<u64>,
     walker: Walker,
     namer: Option<Namer>,
     failed: Option<SenmlCborError>,
@@ -461,14 +463,25 @@ impl<'b> SenmlCborWriter<SliceSink<'b>> {
 impl<S: CborSink> SenmlCborWriter<S> {
     /// An encoder appending to any sink (a fixed buffer needs at least 9 bytes: the
     /// array head is reserved at its largest and moved into place by `close`).
-    pub fn with_sink(path: Path, mut out: S) -> Self {
+    pub fn with_sink(path: Path, out: S) -> Self {
+        Self::with_sink_count(path, out, None)
+    }
+
+    /// With the record count known up front the array head is written at once (no gap
+    /// to close); `close` checks the count.
+    fn with_sink_count(path: Path, mut out: S, count: Option<u64>) -> Self {
         let start = out.written();
-        let failed =
-            (!out.put(&[0; GAP])).then(|| SenmlCborError::new(start, "output buffer full"));
+        let (h, l) = head(4, count.unwrap_or(0));
+        let reserve: &[u8] = match count {
+            Some(_) => &h[..l],
+            None => &[0; GAP],
+        };
+        let failed = (!out.put(reserve)).then(|| SenmlCborError::new(start, "output buffer full"));
         SenmlCborWriter {
             out,
             start,
             records: 0,
+            expected: count,
             walker: Walker::new(path),
             namer: None,
             failed,
@@ -483,14 +496,26 @@ impl<S: CborSink> SenmlCborWriter<S> {
         if self.walker.open() {
             return Err(self.err("unfinished instance or multiple resource"));
         }
-        let (h, l) = head(4, self.records);
-        self.out.close_gap(self.start, GAP, &h[..l]);
+        match self.expected {
+            Some(n) if n != self.records => {
+                return Err(self.err("record count differs from the announced count"));
+            }
+            Some(_) => {}
+            None => {
+                let (h, l) = head(4, self.records);
+                self.out.close_gap(self.start, GAP, &h[..l]);
+            }
+        }
         let len = self.out.written() - self.start;
         Ok((self.out, len))
     }
 
+    fn gap(&self) -> usize {
+        if self.expected.is_some() { 0 } else { GAP }
+    }
+
     fn err(&self, reason: &'static str) -> SenmlCborError {
-        SenmlCborError::new(self.out.written().saturating_sub(GAP), reason)
+        SenmlCborError::new(self.out.written().saturating_sub(self.gap()), reason)
     }
 
     fn check(&mut self, r: Result<(), &'static str>) -> Result<(), SenmlCborError> {
@@ -542,26 +567,49 @@ impl<S: CborSink> Writer for SenmlCborWriter<S> {
         let names = namer.leaf_names(&leaf, &target);
         self.records += 1;
         let r = write_record(&mut self.out, &names, None, None, Some(value));
+        let gap = self.gap();
         if let Err(e) = &r {
             self.failed = Some(SenmlCborError::new(
-                e.offset.saturating_sub(GAP),
+                e.offset.saturating_sub(gap),
                 e.reason.clone(),
             ));
         }
-        r.map_err(|e| SenmlCborError::new(e.offset.saturating_sub(GAP), e.reason))
+        r.map_err(|e| SenmlCborError::new(e.offset.saturating_sub(gap), e.reason))
     }
 }
 
 /// Encodes `node` (addressed to `path`) as SenML CBOR.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlCborError> {
-    let mut w = SenmlCborWriter::new(*path);
+    let mut w =
+        SenmlCborWriter::with_sink_count(*path, Vec::with_capacity(256), Some(leaf_count(node)));
     super::encode_node(node, &mut w)?;
     w.finish()
 }
 
+/// The number of values (records) in a node.
+fn leaf_count(node: &Node) -> u64 {
+    use crate::{InstanceNode, ResourceNode, ResourceValue};
+    fn res(r: &ResourceNode) -> u64 {
+        match &r.value {
+            ResourceValue::Single(_) => 1,
+            ResourceValue::Multiple(l) => l.len() as u64,
+        }
+    }
+    fn inst(i: &InstanceNode) -> u64 {
+        i.resources.iter().map(res).sum()
+    }
+    match node {
+        Node::Object(o) => o.instances.iter().map(inst).sum(),
+        Node::Instance(i) => inst(i),
+        Node::Resource(r) => res(r),
+        Node::ResourceInstance(_) => 1,
+    }
+}
+
 /// Encodes `node` (addressed to `path`) into `buf` without allocating; returns the length.
 pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, SenmlCborError> {
-    let mut w = SenmlCborWriter::with_buffer(*path, buf);
+    let mut w =
+        SenmlCborWriter::with_sink_count(*path, SliceSink::new(buf), Some(leaf_count(node)));
     super::encode_node(node, &mut w)?;
     w.finish().map(<[u8]>::len)
 }
