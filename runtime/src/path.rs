@@ -125,10 +125,14 @@ impl Path {
         if self.len >= 4 || id == Self::MAX_ID {
             return None;
         }
-        let mut p = *self;
-        p.ids[p.len as usize] = id;
-        p.len += 1;
-        Some(p)
+        // Element-wise selects keep the path in registers (a store at a computed index
+        // followed by a whole-path load stalls store forwarding).
+        let k = self.len as usize;
+        let pick = |i: usize| if i == k { id } else { self.ids[i] };
+        Some(Path {
+            ids: [pick(0), pick(1), pick(2), pick(3)],
+            len: self.len + 1,
+        })
     }
     /// The parent path (`None` for the root).
     pub fn parent(&self) -> Option<Path> {

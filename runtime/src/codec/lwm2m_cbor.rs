@@ -364,9 +364,7 @@ pub fn decode_composite_objects(
 ) -> Result<Vec<ObjectNode>, Error> {
     let mut r = Lwm2mCborReader::new(bytes);
     let mut b = super::NodeBuilder::new(Path::ROOT);
-    while let Some(ev) = r.next_event()? {
-        b.push(ev, types)?;
-    }
+    b.feed(&mut r, types)?;
     Ok(b.finish_objects())
 }
 

@@ -1022,9 +1022,7 @@ pub fn decode_leaves<'a, R: Reader<'a>>(
     types: &dyn TypeLookup,
 ) -> Result<Vec<(Path, Value)>, Error> {
     let mut b = NodeBuilder::new(Path::ROOT);
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        b.push(ev, types)?;
-    }
+    b.feed(reader, types)?;
     Ok(b.into_leaves())
 }
 
@@ -1069,9 +1067,7 @@ pub fn decode_node<'a, R: Reader<'a>>(
     types: &dyn TypeLookup,
 ) -> Result<crate::Node, Error> {
     let mut b = NodeBuilder::new(*path);
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        b.push(ev, types)?;
-    }
+    b.feed(reader, types)?;
     b.finish()
 }
 
@@ -1115,9 +1111,35 @@ impl NodeBuilder {
     /// Adds one event.
     #[inline]
     pub fn push(&mut self, ev: Event<'_>, types: &dyn TypeLookup) -> Result<(), Error> {
+        self.push_ref(&ev, types)
+    }
+
+    /// Adds every event of `reader`.
+    #[inline]
+    pub fn feed<'a, R: Reader<'a>>(
+        &mut self,
+        reader: &mut R,
+        types: &dyn TypeLookup,
+    ) -> Result<(), Error> {
+        loop {
+            // Matched in place: moving events costs more than handling them.
+            let next = reader.next_event();
+            match &next {
+                Ok(Some(ev)) => self.push_ref(ev, types)?,
+                Ok(None) => return Ok(()),
+                Err(_) => return next.map(|_| ()).map_err(Into::into),
+            }
+        }
+    }
+
+    /// Adds one event, borrowed (saves moving the event around).
+    #[inline]
+    pub fn push_ref(&mut self, ev: &Event<'_>, types: &dyn TypeLookup) -> Result<(), Error> {
         use crate::{ResourceInstanceNode, ResourceValue};
-        match ev {
-            Event::Value { path, value, .. } => {
+        match *ev {
+            Event::Value {
+                path, ref value, ..
+            } => {
                 self.check_inside(&path)?;
                 let ids = path.ids();
                 if ids.len() < 3 {
