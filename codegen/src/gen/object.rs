@@ -183,7 +183,7 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
         ),
         String::new(),
         format!(
-            " LwM2M {} · {} instances · {}.",
+            " LwM2M {} · {}-instance object · {}.",
             def.lwm2m_version,
             if def.multiple { "multiple" } else { "single" },
             if def.mandatory {
