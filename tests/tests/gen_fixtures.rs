@@ -44,3 +44,30 @@ fn deterministic() {
     let b = config().render().unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn identical_copies_collapse_and_conflicts_name_both_files() {
+    let dir = std::env::temp_dir().join(format!("ucifi-gen-dups-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    let src = fixtures().join("vendor/26242.xml");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(dir.join("a/26242.xml"), &text).unwrap();
+    std::fs::write(dir.join("b/26242.xml"), &text).unwrap();
+    let mut c = Config::new();
+    c.models(&dir).families_from_urn(true);
+    assert_eq!(c.load().expect("identical copies collapse").len(), 1);
+    std::fs::write(
+        dir.join("b/26242.xml"),
+        text.replace("<Units>lat</Units>", "<Units>deg</Units>"),
+    )
+    .unwrap();
+    let err = c.load().unwrap_err().to_string();
+    assert!(err.contains("version-conflict"), "{err}");
+    assert!(
+        err.contains("a/26242.xml") && err.contains("b/26242.xml"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
