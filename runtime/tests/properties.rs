@@ -262,6 +262,23 @@ proptest! {
     }
 
     #[test]
+    fn fast_lwm2m_cbor_decoder_matches_events((types, path, node) in target()) {
+        let bytes = codec::encode(ContentFormat::Lwm2mCbor, &path, &node).unwrap();
+        for t in [&types as &dyn codec::TypeLookup, &NoModel] {
+            prop_assert_eq!(
+                codec::lwm2m_cbor::decode(&path, &bytes, t),
+                codec::lwm2m_cbor::decode_with_events(&path, &bytes, t)
+            );
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.is_empty()) {
+            prop_assert_eq!(
+                codec::lwm2m_cbor::decode(&parent, &bytes, &types),
+                codec::lwm2m_cbor::decode_with_events(&parent, &bytes, &types)
+            );
+        }
+    }
+
+    #[test]
     fn slice_and_vec_encoders_agree((_types, path, node) in target(), spare in 0usize..3) {
         for (f, enc) in [
             (ContentFormat::Tlv, codec::tlv::encode_into as fn(&Path, &Node, &mut [u8]) -> Result<usize, Error>),
@@ -291,6 +308,10 @@ proptest! {
             codec::tlv::decode(&path, &bytes, &types),
             codec::tlv::decode_with_events(&path, &bytes, &types)
         );
+        prop_assert_eq!(
+            codec::lwm2m_cbor::decode(&path, &bytes, &types),
+            codec::lwm2m_cbor::decode_with_events(&path, &bytes, &types)
+        );
     }
 
     #[test]
@@ -317,12 +338,16 @@ proptest! {
             for g in ContentFormat::ALL {
                 let _ = codec::decode(g, &path, &bytes, &types);
             }
-            // The direct TLV decoder and the event path agree on every input.
+            // The direct TLV and LwM2M CBOR decoders and the event path agree on every input.
             for p in [path, path.parent().unwrap_or(path)] {
                 for t in [&types as &dyn codec::TypeLookup, &NoModel] {
                     prop_assert_eq!(
                         codec::tlv::decode(&p, &bytes, t),
                         codec::tlv::decode_with_events(&p, &bytes, t)
+                    );
+                    prop_assert_eq!(
+                        codec::lwm2m_cbor::decode(&p, &bytes, t),
+                        codec::lwm2m_cbor::decode_with_events(&p, &bytes, t)
                     );
                 }
             }

@@ -347,8 +347,160 @@ fn emit_level(out: &mut Vec<u8>, leaves: &[(Path, ValueRef<'_>)], level: usize) 
 }
 
 /// Decodes a LwM2M CBOR payload addressed to `path`.
+///
+/// Payloads in the shape this crate's encoder writes for an object or instance path
+/// (definite maps, integer keys in ascending order, the path as the one outer key) are
+/// read straight into the node; anything else, and every error, goes through
+/// [`Lwm2mCborReader`] and [`super::NodeBuilder`] (a property test holds both equal).
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    if let Some(node) = fast::decode(path, bytes, types) {
+        return Ok(node);
+    }
+    decode_with_events(path, bytes, types)
+}
+
+/// Decodes through the event API only (the reference of the fast path of [`decode`]).
+pub fn decode_with_events(
+    path: &Path,
+    bytes: &[u8],
+    types: &dyn TypeLookup,
+) -> Result<Node, Error> {
     super::decode_node(path, &mut Lwm2mCborReader::new(bytes), types)
+}
+
+/// The fast path of [`decode`]: `None` whenever the payload is not in the canonical shape
+/// or anything is wrong, so that the general decoder gives the answer (or the error).
+mod fast {
+    use alloc::vec::Vec;
+
+    use super::super::cbor::{Decoder, Item};
+    use super::super::{RawValue, TypeLookup};
+    use super::F;
+    use crate::{
+        InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode, ResourceValue,
+        Value,
+    };
+
+    /// A definite map's entry count, bounded by the bytes left (each entry takes two).
+    #[inline]
+    fn map(d: &mut Decoder<'_>) -> Option<usize> {
+        let h = d.head().ok()?;
+        if h.major != 5 || h.indefinite() {
+            return None;
+        }
+        let n = usize::try_from(h.arg).ok()?;
+        (n <= (d.buf.len() - d.pos) / 2).then_some(n)
+    }
+
+    #[inline]
+    fn uint(d: &mut Decoder<'_>) -> Option<u16> {
+        let h = d.head().ok()?;
+        (h.major == 0 && h.arg < u16::MAX as u64).then_some(h.arg as u16)
+    }
+
+    #[inline]
+    fn leaf(d: &mut Decoder<'_>, ty: Option<(crate::DataType, bool)>) -> Option<Value> {
+        let Ok(Item::Value(raw)) = d.item() else {
+            return None;
+        };
+        match ty {
+            Some((dt, _)) => raw.to_value(dt).ok(),
+            None => Some(RawValue::to_value_untyped(&raw)),
+        }
+    }
+
+    /// The resources of instance `o`/`i`: a definite map with ascending integer keys.
+    fn resources(d: &mut Decoder<'_>, o: u16, types: &dyn TypeLookup) -> Option<Vec<ResourceNode>> {
+        let n = map(d)?;
+        let mut list = Vec::with_capacity(n);
+        let mut last = None;
+        for _ in 0..n {
+            let r = uint(d)?;
+            if last.is_some_and(|l| l >= r) {
+                return None;
+            }
+            last = Some(r);
+            let ty = types.resource_type(o, r);
+            let value = if d.peek()? >> 5 == 5 {
+                if let Some((_, false)) = ty {
+                    return None;
+                }
+                let m = map(d)?;
+                let mut ris = Vec::with_capacity(m);
+                let mut last = None;
+                for _ in 0..m {
+                    let ri = uint(d)?;
+                    if last.is_some_and(|l| l >= ri) {
+                        return None;
+                    }
+                    last = Some(ri);
+                    ris.push(ResourceInstanceNode {
+                        id: ri,
+                        value: leaf(d, ty)?,
+                    });
+                }
+                ResourceValue::Multiple(ris)
+            } else {
+                if let Some((_, true)) = ty {
+                    return None;
+                }
+                ResourceValue::Single(leaf(d, ty)?)
+            };
+            list.push(ResourceNode { id: r, value });
+        }
+        Some(list)
+    }
+
+    pub(super) fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Option<Node> {
+        let ids = path.ids();
+        let mut d = Decoder::new(bytes, F);
+        if d.head().ok()?
+            != (super::super::cbor::Head {
+                major: 5,
+                info: 1,
+                arg: 1,
+                offset: 0,
+            })
+        {
+            return None;
+        }
+        let node = match ids.len() {
+            1 => {
+                if uint(&mut d)? != ids[0] {
+                    return None;
+                }
+                let n = map(&mut d)?;
+                let mut instances = Vec::with_capacity(n);
+                let mut last = None;
+                for _ in 0..n {
+                    let i = uint(&mut d)?;
+                    if last.is_some_and(|l| l >= i) {
+                        return None;
+                    }
+                    last = Some(i);
+                    let resources = resources(&mut d, ids[0], types)?;
+                    instances.push(InstanceNode { id: i, resources });
+                }
+                Node::Object(ObjectNode {
+                    id: ids[0],
+                    instances,
+                })
+            }
+            2 => {
+                let h = d.head().ok()?;
+                if h.major != 4 || h.arg != 2 || uint(&mut d)? != ids[0] || uint(&mut d)? != ids[1]
+                {
+                    return None;
+                }
+                Node::Instance(InstanceNode {
+                    id: ids[1],
+                    resources: resources(&mut d, ids[0], types)?,
+                })
+            }
+            _ => return None,
+        };
+        d.at_end().then_some(node)
+    }
 }
 
 /// Decodes a composite payload into its leaves, grouped by object, instance and resource.
