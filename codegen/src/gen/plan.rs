@@ -154,7 +154,11 @@ fn object_plan<'a>(i: &'a Input, fam: &str, module: &str, type_name: &str) -> Ob
     let mut defs: Vec<&ResourceDef> = i.def.resources.iter().collect();
     defs.sort_by_key(|r| r.id);
     let write_name = format!("{type_name}Write");
-    let execute_name = "Execute".to_string();
+    let execute_name = if type_name == "Execute" {
+        "ExecuteResources".to_string()
+    } else {
+        "Execute".to_string()
+    };
     let fields = names::unique(
         &defs
             .iter()
