@@ -1004,3 +1004,81 @@ impl<'a> Reader<'a> for Replay<'a> {
         Ok(self.events.pop_front())
     }
 }
+
+/// Encodes `instance` in `format` for a payload addressed to `path` (`/O/I`, or a
+/// resource path for single-value formats holding one resource): one generated impl, every
+/// format, no intermediate tree.
+pub fn to_bytes<I: Instance>(
+    format: crate::ContentFormat,
+    path: &Path,
+    instance: &I,
+) -> Result<Vec<u8>, Error> {
+    use crate::ContentFormat as F;
+    use codec::*;
+    fn run<W: Writer, I: Instance>(mut w: W, i: &I) -> Result<W, Error> {
+        i.encode_resources(&mut w).map_err(Into::into)?;
+        Ok(w)
+    }
+    match format {
+        F::Tlv => run(tlv::TlvWriter::new(path, Vec::new()), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::Lwm2mCbor => run(lwm2m_cbor::Lwm2mCborWriter::new(path, Vec::new()), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::SenmlJson => run(senml_json::SenmlJsonWriter::new(*path), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::SenmlCbor => run(senml_cbor::SenmlCborWriter::new(*path), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::Text => run(text::TextWriter::new(path, Vec::new()), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::Cbor => run(cbor::CborWriter::new(path, Vec::new()), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::Opaque => run(opaque::OpaqueWriter::new(path, Vec::new()), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+            format,
+            what: "typed encoding".into(),
+        }),
+    }
+}
+
+/// Applies a payload of `format` addressed to `path` to `instance` (see [`apply`]).
+pub fn apply_bytes<I: Instance>(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    instance: &mut I,
+) -> Result<(), Error> {
+    use crate::ContentFormat as F;
+    use codec::*;
+    match format {
+        F::Tlv => apply(instance, path, &mut tlv::TlvReader::new(path, bytes)),
+        F::Lwm2mCbor => apply(instance, path, &mut lwm2m_cbor::Lwm2mCborReader::new(bytes)),
+        F::SenmlJson => apply(instance, path, &mut senml_json::SenmlJsonReader::new(bytes)),
+        F::SenmlCbor => apply(instance, path, &mut senml_cbor::SenmlCborReader::new(bytes)),
+        F::Text => apply(instance, path, &mut text::TextReader::new(path, bytes)),
+        F::Cbor => apply(instance, path, &mut cbor::CborReader::new(path, bytes)),
+        F::Opaque => apply(instance, path, &mut opaque::OpaqueReader::new(path, bytes)),
+        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+            format,
+            what: "typed decoding".into(),
+        }),
+    }
+}
+
+/// Decodes a payload of `format` addressed to `path` into a new instance.
+pub fn from_bytes<I: Instance>(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<I, Error> {
+    let mut i = I::default();
+    apply_bytes(format, path, bytes, &mut i)?;
+    Ok(i)
+}

@@ -6,72 +6,21 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, TestRunner};
-use ucifi_runtime::codec::{self, Error, RawValue, Writer};
+use ucifi_runtime::codec::{Error, RawValue, Writer};
 use ucifi_runtime::typed::{self, Instance, ObjectType, ObjectVisitor, Recorder};
 use ucifi_runtime::{ContentFormat, DataType, ObjectLink, Path, Value};
 
-/// Encodes an instance (target `/O/I`) with `format`.
-pub fn encode<I: Instance>(format: ContentFormat, path: &Path, i: &I) -> Result<Vec<u8>, Error> {
-    use codec::*;
-    fn run<W: Writer, I: Instance>(mut w: W, i: &I) -> Result<W, Error> {
-        i.encode_resources(&mut w).map_err(Into::into)?;
-        Ok(w)
-    }
-    Ok(match format {
-        ContentFormat::Tlv => run(tlv::TlvWriter::new(path, Vec::new()), i)?
-            .finish()
-            .map_err(Error::from)?,
-        ContentFormat::Lwm2mCbor => run(lwm2m_cbor::Lwm2mCborWriter::new(path, Vec::new()), i)?
-            .finish()
-            .map_err(Error::from)?,
-        ContentFormat::SenmlJson => run(senml_json::SenmlJsonWriter::new(*path), i)?
-            .finish()
-            .map_err(Error::from)?,
-        ContentFormat::SenmlCbor => run(senml_cbor::SenmlCborWriter::new(*path), i)?
-            .finish()
-            .map_err(Error::from)?,
-        ContentFormat::Text => run(text::TextWriter::new(path, Vec::new()), i)?
-            .finish()
-            .map_err(Error::from)?,
-        ContentFormat::Cbor => run(cbor::CborWriter::new(path, Vec::new()), i)?
-            .finish()
-            .map_err(Error::from)?,
-        ContentFormat::Opaque => run(opaque::OpaqueWriter::new(path, Vec::new()), i)?
-            .finish()
-            .map_err(Error::from)?,
-        other => {
-            return Err(Error::Unsupported {
-                format: other,
-                what: "typed encoding in this test".into(),
-            });
-        }
-    })
+fn encode<I: Instance>(format: ContentFormat, path: &Path, i: &I) -> Result<Vec<u8>, Error> {
+    typed::to_bytes(format, path, i)
 }
 
-/// Applies a payload addressed to `path` to `i`.
-pub fn apply<I: Instance>(
+fn apply<I: Instance>(
     format: ContentFormat,
     path: &Path,
     bytes: &[u8],
     i: &mut I,
 ) -> Result<(), Error> {
-    use codec::*;
-    fn run<'a, R: Reader<'a>, I: Instance>(mut r: R, path: &Path, i: &mut I) -> Result<(), Error> {
-        typed::apply(i, path, &mut r)
-    }
-    match format {
-        ContentFormat::Tlv => run(tlv::TlvReader::new(path, bytes), path, i),
-        ContentFormat::Lwm2mCbor => run(lwm2m_cbor::Lwm2mCborReader::new(bytes), path, i),
-        ContentFormat::SenmlJson => run(senml_json::SenmlJsonReader::new(bytes), path, i),
-        ContentFormat::SenmlCbor => run(senml_cbor::SenmlCborReader::new(bytes), path, i),
-        ContentFormat::Text => run(text::TextReader::new(path, bytes), path, i),
-        ContentFormat::Cbor => run(cbor::CborReader::new(path, bytes), path, i),
-        ContentFormat::Opaque => run(opaque::OpaqueReader::new(path, bytes), path, i),
-        other => Err(Error::Unsupported {
-            format: other,
-            what: "typed decoding in this test".into(),
-        }),
-    }
+    typed::apply_bytes(format, path, bytes, i)
 }
 
 /// Formats that carry a whole instance.
