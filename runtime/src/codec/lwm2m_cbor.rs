@@ -400,6 +400,32 @@ mod fast {
 
     #[inline]
     fn leaf(d: &mut Decoder<'_>, ty: Option<(crate::DataType, bool)>) -> Option<Value> {
+        use crate::DataType as T;
+        // Common cases inline: integers for integer types, definite text for strings.
+        let start = d.pos;
+        if let (Some((dt, _)), Ok(h)) = (ty, d.head()) {
+            match (h.major, dt) {
+                (0, T::Integer) if h.arg <= i64::MAX as u64 => {
+                    return Some(Value::Integer(h.arg as i64));
+                }
+                (1, T::Integer) if h.arg <= i64::MAX as u64 => {
+                    return Some(Value::Integer(-1 - h.arg as i64));
+                }
+                (0, T::Time) if h.arg <= i64::MAX as u64 => {
+                    return Some(Value::Time(crate::Time(h.arg as i64)));
+                }
+                (0, T::UnsignedInteger) => return Some(Value::UnsignedInteger(h.arg)),
+                (3, T::String) if !h.indefinite() => {
+                    let n = usize::try_from(h.arg).ok()?;
+                    let end = d.pos.checked_add(n).filter(|&e| e <= d.buf.len())?;
+                    let s = core::str::from_utf8(&d.buf[d.pos..end]).ok()?;
+                    d.pos = end;
+                    return Some(Value::String(s.into()));
+                }
+                _ => {}
+            }
+        }
+        d.pos = start;
         let Ok(Item::Value(raw)) = d.item() else {
             return None;
         };
