@@ -14,6 +14,21 @@
 //! assert_eq!(REGISTRY.latest(3).unwrap().name, "Device");
 //! ```
 //!
+//! Instances encode to and decode from every content format through one generated impl:
+//!
+//! ```
+//! # #[cfg(feature = "oma")] {
+//! use ucifi_objects::oma::Device;
+//! use ucifi_runtime::{ContentFormat, Path, typed};
+//!
+//! let device = Device { battery_level: Some(87), ..Device::default() };
+//! let path = Path::instance(3, 0);
+//! let tlv = typed::to_bytes(ContentFormat::Tlv, &path, &device).unwrap();
+//! let back: Device = typed::from_bytes(ContentFormat::Tlv, &path, &tlv).unwrap();
+//! assert_eq!(back, device);
+//! # }
+//! ```
+//!
 //! Single resources are addressed with types: `typed::read::<device::BatteryLevel, _>`
 //! returns an `i64`, and writing a read-only resource does not compile:
 //!
