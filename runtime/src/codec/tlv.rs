@@ -451,7 +451,13 @@ mod direct {
     /// Up to 8 bytes as a big-endian number.
     #[inline(always)]
     fn be_bits(bytes: &[u8]) -> u64 {
-        bytes.iter().fold(0u64, |a, &b| a << 8 | b as u64)
+        match *bytes {
+            [a] => a as u64,
+            [a, b] => u16::from_be_bytes([a, b]) as u64,
+            [a, b, c, d] => u32::from_be_bytes([a, b, c, d]) as u64,
+            [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+            _ => bytes.iter().fold(0u64, |a, &b| a << 8 | b as u64),
+        }
     }
 
     /// The resource instances of a Multiple Resource TLV at `path` spanning
