@@ -345,13 +345,21 @@ impl Namer {
         }
         self.started = true;
         let group = (2, leaf.o, leaf.i);
+        // Built field by field with constant indices (no variable-length copies).
         let bn = (self.group != group).then(|| {
             self.group = group;
-            Name::absolute(&[leaf.o, leaf.i], true)
+            Name {
+                ids: [leaf.o, leaf.i, 0, 0],
+                len: 2,
+                lead: true,
+                trail: true,
+            }
         });
-        let n = Some(match leaf.ri {
-            Some(ri) => Name::relative(&[leaf.r, ri]),
-            None => Name::relative(&[leaf.r]),
+        let n = Some(Name {
+            ids: [leaf.r, leaf.ri.unwrap_or(0), 0, 0],
+            len: if leaf.ri.is_some() { 2 } else { 1 },
+            lead: false,
+            trail: false,
         });
         Names { bn, n }
     }
