@@ -224,13 +224,18 @@ impl<'a> Json<'a> {
         let b = self.src;
         let mut i = start;
         let bad = (start, "invalid number");
-        if b.get(i) == Some(&b'-') {
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
             i += 1;
         }
+        // The integer part's value while it has at most 18 digits (no overflow).
+        let mut small: u64 = 0;
+        let int_start = i;
         match b.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
-                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                while let Some(&d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+                    small = small.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
                     i += 1;
                 }
             }
@@ -265,6 +270,11 @@ impl<'a> Json<'a> {
             while b.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
+        }
+        if !float && i - int_start <= 18 {
+            self.pos = i;
+            let v = i128::from(small);
+            return Ok(Num::Int(if negative { -v } else { v }));
         }
         let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
         self.pos = i;
