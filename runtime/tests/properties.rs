@@ -279,6 +279,14 @@ proptest! {
     }
 
     #[test]
+    fn direct_tlv_encoder_matches_writer((_types, path, node) in target()) {
+        prop_assert_eq!(
+            codec::tlv::encode(&path, &node),
+            codec::tlv::encode_with_writer(&path, &node)
+        );
+    }
+
+    #[test]
     fn slice_and_vec_encoders_agree((_types, path, node) in target(), spare in 0usize..3) {
         for (f, enc) in [
             (ContentFormat::Tlv, codec::tlv::encode_into as fn(&Path, &Node, &mut [u8]) -> Result<usize, Error>),

@@ -332,13 +332,20 @@ impl<O: Output> Writer for TlvWriter<O> {
 }
 
 /// Encodes `node` addressed to `path` as TLV.
+///
+/// Sizes are computed first, so every header is written once in its final form and the
+/// vector is allocated once with the exact size.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(super::size_hint(node));
-    encode_to(path, node, &mut out)?;
+    super::check_node_path(path, node)?;
+    let size = direct_enc::node_len(node)?;
+    // 16 bytes of slack: small items are copied as whole 16-byte chunks.
+    let mut out = Vec::with_capacity(size + 16);
+    direct_enc::write_node(node, &mut out).map_err(|_| FormatError::buffer_full(F, 0))?;
     Ok(out)
 }
 
-/// Encodes `node` addressed to `path` into `buf` without allocating; returns the length.
+/// Encodes `node` addressed to `path` into `buf` without allocating; returns the length
+/// ("output buffer full" when it does not fit).
 pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
     let mut out = SliceOutput::new(buf);
     encode_to(path, node, &mut out)?;
@@ -346,12 +353,152 @@ pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Er
 }
 
 /// Encodes `node` addressed to `path`, appending to any [`Output`].
-pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
+pub fn encode_to<O: Output>(path: &Path, node: &Node, mut out: O) -> Result<(), Error> {
     super::check_node_path(path, node)?;
-    let mut w = TlvWriter::new(path, out);
-    super::encode_node(node, &mut w)?;
-    w.finish()?;
+    let size = direct_enc::node_len(node)?;
+    let at = out.len();
+    if direct_enc::write_node(node, &mut out).is_err() {
+        return Err(FormatError::buffer_full(F, out.len()).into());
+    }
+    debug_assert_eq!(out.len() - at, size);
     Ok(())
+}
+
+/// Encodes through [`TlvWriter`] (the push API generated code uses): the reference the
+/// direct encoder of [`encode`] is tested against.
+pub fn encode_with_writer(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
+    super::check_node_path(path, node)?;
+    let mut w = TlvWriter::new(path, Vec::with_capacity(super::size_hint(node)));
+    super::encode_node(node, &mut w)?;
+    Ok(w.finish()?)
+}
+
+/// The direct Node → TLV encoder: lengths first, then one pass of final headers.
+mod direct_enc {
+    use super::{
+        Error, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, MAX_LENGTH,
+        ValueBytes, err, header_bits, value_bytes,
+    };
+    use crate::codec::{Output, OutputFull};
+    use crate::{InstanceNode, Node, ResourceNode, ResourceValue, Value};
+
+    /// Header size for `id` and a value of `len` bytes.
+    #[inline]
+    fn header_len(id: u16, len: usize) -> usize {
+        1 + 1
+            + (id > 255) as usize
+            + if len < 8 {
+                0
+            } else if len < 0x100 {
+                1
+            } else if len < 0x1_0000 {
+                2
+            } else {
+                3
+            }
+    }
+
+    #[inline]
+    fn value_len(v: &Value) -> usize {
+        match value_bytes(&v.as_value_ref()) {
+            ValueBytes::Borrowed(b) => b.len(),
+            ValueBytes::Inline(_, n) => n,
+        }
+    }
+
+    #[inline]
+    fn tlv_len(id: u16, len: usize) -> Result<usize, Error> {
+        if len > MAX_LENGTH {
+            return Err(err(0, "value or container longer than 16 MiB - 1").into());
+        }
+        Ok(header_len(id, len) + len)
+    }
+
+    fn multiple_content(list: &[crate::ResourceInstanceNode]) -> Result<usize, Error> {
+        list.iter()
+            .try_fold(0, |a, ri| Ok(a + tlv_len(ri.id, value_len(&ri.value))?))
+    }
+
+    fn resource_len(r: &ResourceNode) -> Result<usize, Error> {
+        match &r.value {
+            ResourceValue::Single(v) => tlv_len(r.id, value_len(v)),
+            ResourceValue::Multiple(list) => tlv_len(r.id, multiple_content(list)?),
+        }
+    }
+
+    fn instance_content(i: &InstanceNode) -> Result<usize, Error> {
+        i.resources
+            .iter()
+            .try_fold(0, |a, r| Ok(a + resource_len(r)?))
+    }
+
+    /// The encoded size of `node`.
+    pub(super) fn node_len(node: &Node) -> Result<usize, Error> {
+        match node {
+            Node::Object(o) => o
+                .instances
+                .iter()
+                .try_fold(0, |a, i| Ok(a + tlv_len(i.id, instance_content(i)?)?)),
+            Node::Instance(i) => instance_content(i),
+            Node::Resource(r) => resource_len(r),
+            Node::ResourceInstance(ri) => tlv_len(ri.id, value_len(&ri.value)),
+        }
+    }
+
+    #[inline]
+    fn header<O: Output>(out: &mut O, kind: u8, id: u16, len: usize) -> Result<(), OutputFull> {
+        let (h, n) = header_bits(kind, id, len);
+        out.write_small(&((h as u128) << 64).to_be_bytes(), n)
+    }
+
+    #[inline]
+    fn value<O: Output>(out: &mut O, kind: u8, id: u16, v: &Value) -> Result<(), OutputFull> {
+        match value_bytes(&v.as_value_ref()) {
+            ValueBytes::Inline(b, n) => {
+                let (h, hn) = header_bits(kind, id, n);
+                let v = u64::from_be_bytes(b) as u128;
+                let chunk = ((h as u128) << 64 | v << (64 - 8 * hn)).to_be_bytes();
+                out.write_small(&chunk, hn + n)
+            }
+            ValueBytes::Borrowed(bytes) => {
+                header(out, kind, id, bytes.len())?;
+                out.write(bytes)
+            }
+        }
+    }
+
+    fn resource<O: Output>(out: &mut O, r: &ResourceNode) -> Result<(), OutputFull> {
+        match &r.value {
+            ResourceValue::Single(v) => value(out, KIND_RESOURCE, r.id, v),
+            ResourceValue::Multiple(list) => {
+                // Lengths were checked by `node_len`.
+                let content = multiple_content(list).unwrap_or(0);
+                header(out, KIND_MULTIPLE, r.id, content)?;
+                for ri in list {
+                    value(out, KIND_RESOURCE_INSTANCE, ri.id, &ri.value)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes `node` (sizes already checked by [`node_len`]).
+    pub(super) fn write_node<O: Output>(node: &Node, out: &mut O) -> Result<(), OutputFull> {
+        match node {
+            Node::Object(o) => {
+                for i in &o.instances {
+                    header(out, KIND_INSTANCE, i.id, instance_content(i).unwrap_or(0))?;
+                    for r in &i.resources {
+                        resource(out, r)?;
+                    }
+                }
+                Ok(())
+            }
+            Node::Instance(i) => i.resources.iter().try_for_each(|r| resource(out, r)),
+            Node::Resource(r) => resource(out, r),
+            Node::ResourceInstance(ri) => value(out, KIND_RESOURCE_INSTANCE, ri.id, &ri.value),
+        }
+    }
 }
 
 /// Decodes a TLV payload addressed to `path`.
