@@ -507,6 +507,59 @@ fn node_decoding_rejects_duplicates_outside_paths_and_path_only_records() {
 }
 
 #[test]
+fn out_of_order_ids_are_merged_and_duplicates_found() {
+    use ucifi_runtime::ResourceValue::{Multiple, Single};
+    use ucifi_runtime::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode};
+    let p = Path::object(1);
+    let j = br#"[{"n":"/1/1/0","vs":""},{"n":"/1/0/0","vs":""},{"n":"/1/1/3/7","v":0}]"#;
+    assert_eq!(
+        senml_json::decode(&p, j, &NoModel).unwrap(),
+        Node::Object(ObjectNode {
+            id: 1,
+            instances: vec![
+                InstanceNode {
+                    id: 1,
+                    resources: vec![
+                        ResourceNode {
+                            id: 0,
+                            value: Single(Value::String("".into()))
+                        },
+                        ResourceNode {
+                            id: 3,
+                            value: Multiple(vec![ResourceInstanceNode {
+                                id: 7,
+                                value: Value::Integer(0)
+                            }])
+                        }
+                    ]
+                },
+                InstanceNode {
+                    id: 0,
+                    resources: vec![ResourceNode {
+                        id: 0,
+                        value: Single(Value::String("".into()))
+                    }]
+                }
+            ]
+        })
+    );
+    for dup in [
+        &br#"[{"n":"/1/0/5","v":1},{"n":"/1/0/1","v":1},{"n":"/1/0/5","v":2}]"#[..],
+        br#"[{"n":"/1/0/2/5","v":1},{"n":"/1/0/2/1","v":1},{"n":"/1/0/2/5","v":2}]"#,
+        br#"[{"n":"/1/1/2","v":1},{"n":"/1/0/2","v":1},{"n":"/1/1/2","v":2}]"#,
+    ] {
+        assert_eq!(
+            senml_json::decode(&p, dup, &NoModel)
+                .unwrap_err()
+                .to_string()
+                .split(": ")
+                .nth(1),
+            Some("duplicate path in payload")
+        );
+    }
+}
+
+#[test]
 fn writer_misuse_and_small_buffers() {
     use ucifi_runtime::codec::{ValueRef, Writer};
     let mut w = senml_json::SenmlJsonWriter::new(Path::resource(3, 0, 9));

@@ -631,6 +631,7 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
     };
     let packed_target = Packed::from_path(target);
     let mut instances: Vec<InstanceNode> = Vec::new();
+    let mut ordered = true;
     while let Some(rec) = reader.next_raw()? {
         let p = rec.path;
         let Some(raw) = rec.value else {
@@ -670,13 +671,21 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             }
             None => raw.to_value_untyped(),
         };
+        // While every list has received its IDs in ascending order, an ID above the last
+        // one is new without a scan; after the first out-of-order ID, lists are scanned.
         let k = match instances.last() {
             Some(last) if last.id == i => instances.len() - 1,
-            Some(last) if last.id > i => instances
-                .iter()
-                .position(|x| x.id == i)
-                .unwrap_or(usize::MAX),
-            _ => usize::MAX,
+            Some(last) if ordered && last.id < i => usize::MAX,
+            Some(last) => {
+                if last.id > i {
+                    ordered = false;
+                }
+                instances
+                    .iter()
+                    .position(|x| x.id == i)
+                    .unwrap_or(usize::MAX)
+            }
+            None => usize::MAX,
         };
         let inst = if k == usize::MAX {
             instances.push(InstanceNode {
@@ -689,8 +698,14 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
         };
         let found = match inst.resources.last() {
             Some(last) if last.id == r => Some(inst.resources.len() - 1),
-            Some(last) if last.id > r => inst.resources.iter().position(|x| x.id == r),
-            _ => None,
+            Some(last) if ordered && last.id < r => None,
+            Some(last) => {
+                if last.id > r {
+                    ordered = false;
+                }
+                inst.resources.iter().position(|x| x.id == r)
+            }
+            None => None,
         };
         match (found, ri) {
             (None, None) => inst.resources.push(ResourceNode {
@@ -708,8 +723,14 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
                 (ResourceValue::Multiple(list), Some(ri)) => {
                     let fresh = match list.last() {
-                        Some(last) if last.id >= ri => !list.iter().any(|x| x.id == ri),
-                        _ => true,
+                        Some(last) if ordered && last.id < ri => true,
+                        Some(last) => {
+                            if last.id > ri {
+                                ordered = false;
+                            }
+                            !list.iter().any(|x| x.id == ri)
+                        }
+                        None => true,
                     };
                     if !fresh {
                         return path_err(&p, "duplicate path in payload");
