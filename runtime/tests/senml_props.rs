@@ -176,7 +176,39 @@ const SEEDS: &[&[u8]] = &[
     ],
 ];
 
+/// Records of one object with few IDs: many merges, revisits and duplicates.
+fn dense_records() -> impl Strategy<Value = Vec<Record>> {
+    let rec = (0u16..3, 0u16..5, proptest::option::of(0u16..3)).prop_flat_map(|(i, r, ri)| {
+        let path = match ri {
+            Some(ri) => Path::resource_instance(1, i, r, ri),
+            None => Path::resource(1, i, r),
+        };
+        value(dtype(r)).prop_map(move |v| Record::new(path, v))
+    });
+    proptest::collection::vec(rec, 0..12)
+}
+
 proptest! {
+    #[test]
+    fn direct_node_builder_matches_the_generic_one_on_dense_input(list in dense_records()) {
+        let Ok(j) = senml_json::encode_records(&list) else { return Ok(()) };
+        let c = senml_cbor::encode_records(&list).unwrap();
+        let models: [&dyn TypeLookup; 2] = [&NoModel, &Model];
+        for target in [Path::object(1), Path::instance(1, 0), Path::resource(1, 0, 1)] {
+            for types in models {
+                let direct = senml_json::decode(&target, &j, types);
+                let generic =
+                    codec::decode_node(&target, &mut senml_json::SenmlJsonReader::new(&j), types);
+                prop_assert_eq!(direct, generic);
+                let direct = senml_cbor::decode(&target, &c, types);
+                let generic =
+                    codec::decode_node(&target, &mut senml_cbor::SenmlCborReader::new(&c), types);
+                prop_assert_eq!(direct, generic);
+            }
+        }
+    }
+
+
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         decode_all(&bytes);
