@@ -59,6 +59,30 @@ fn lamp() -> OutdoorLampController {
     }
 }
 
+/// A writer that counts what it is given.
+struct Count(usize);
+
+impl ucifi_runtime::codec::Writer for Count {
+    type Error = ucifi_runtime::codec::Error;
+    fn begin_instance(&mut self, _: u16) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn end_instance(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn begin_multiple(&mut self, _: u16, n: usize) -> Result<(), Self::Error> {
+        self.0 += n;
+        Ok(())
+    }
+    fn end_multiple(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn value(&mut self, id: u16, v: ucifi_runtime::codec::ValueRef<'_>) -> Result<(), Self::Error> {
+        self.0 += id as usize + black_box(&v).data_type() as usize;
+        Ok(())
+    }
+}
+
 fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, mut r: R) -> I {
     typed::decode(path, &mut r).unwrap()
 }
@@ -71,6 +95,15 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     let path = Path::instance(I::OBJECT_ID, 0);
     let mut g = c.benchmark_group(name);
     let mut buf = [0u8; 2048];
+
+    // The generated glue alone: a writer that only counts values.
+    g.bench_function("glue only (counting writer)", |b| {
+        b.iter(|| {
+            let mut w = Count(0);
+            typed::encode(black_box(value), &mut w).unwrap();
+            w.0
+        })
+    });
 
     // TLV.
     g.bench_function("tlv encode (caller buffer)", |b| {
