@@ -735,6 +735,22 @@ fn text_and_opaque_errors() {
 }
 
 #[test]
+fn tlv_refuses_values_over_16_mib() {
+    let big = Node::Resource(single(0, Value::String("a".repeat(0x100_0000))));
+    let e = codec::encode(F::Tlv, &p("/9999/0/0"), &big).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "tlv at byte 0: value or container longer than 16 MiB - 1"
+    );
+    let max = Node::Resource(single(0, Value::String("a".repeat(0xFF_FFFF))));
+    let enc = codec::encode(F::Tlv, &p("/9999/0/0"), &max).unwrap();
+    assert_eq!(to_hex(&enc[..5]), "D8 00 FF FF FF");
+    // The push encoder refuses it too.
+    let e = codec::tlv::encode_with_writer(&p("/9999/0/0"), &big).unwrap_err();
+    assert_eq!(e.to_string(), "tlv at byte 0: value longer than 16 MiB - 1");
+}
+
+#[test]
 fn shape_errors() {
     let e = codec::encode(F::Tlv, &p("/3"), &device()).unwrap_err();
     assert_eq!(

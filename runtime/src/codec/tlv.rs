@@ -337,10 +337,8 @@ impl<O: Output> Writer for TlvWriter<O> {
 /// vector is allocated once with the exact size.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
     super::check_node_path(path, node)?;
-    let size = direct_enc::node_len(node)?;
-    // 16 bytes of slack: small items are copied as whole 16-byte chunks.
-    let mut out = Vec::with_capacity(size + 16);
-    direct_enc::write_node(node, &mut out).map_err(|_| FormatError::buffer_full(F, 0))?;
+    let mut out = Vec::with_capacity(capacity_guess(node));
+    write(node, &mut out)?;
     Ok(out)
 }
 
@@ -355,13 +353,47 @@ pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Er
 /// Encodes `node` addressed to `path`, appending to any [`Output`].
 pub fn encode_to<O: Output>(path: &Path, node: &Node, mut out: O) -> Result<(), Error> {
     super::check_node_path(path, node)?;
-    let size = direct_enc::node_len(node)?;
-    let at = out.len();
-    if direct_enc::write_node(node, &mut out).is_err() {
-        return Err(FormatError::buffer_full(F, out.len()).into());
+    write(node, &mut out)
+}
+
+/// A first capacity for the output vector from the node's shape alone (no walk over the
+/// values): most resources take well under 24 bytes; longer strings make the vector grow.
+fn capacity_guess(node: &Node) -> usize {
+    use crate::ResourceValue;
+    let resource = |r: &crate::ResourceNode| match &r.value {
+        ResourceValue::Single(_) => 24,
+        ResourceValue::Multiple(l) => 8 + 16 * l.len(),
+    };
+    64 + match node {
+        Node::Object(o) => o.instances.iter().map(|i| 8 + 24 * i.resources.len()).sum(),
+        Node::Instance(i) => 24 * i.resources.len(),
+        Node::Resource(r) => resource(r),
+        Node::ResourceInstance(_) => 0,
+    } + match node {
+        Node::Resource(crate::ResourceNode {
+            value: ResourceValue::Single(v),
+            ..
+        })
+        | Node::ResourceInstance(crate::ResourceInstanceNode { value: v, .. }) => match v {
+            crate::Value::String(s) => s.len(),
+            crate::Value::Opaque(b) => b.len(),
+            crate::Value::Corelnk(c) => c.0.len(),
+            _ => 0,
+        },
+        _ => 0,
     }
-    debug_assert_eq!(out.len() - at, size);
-    Ok(())
+}
+
+fn write<O: Output>(node: &Node, out: &mut O) -> Result<(), Error> {
+    direct_enc::write_node(node, out).map_err(|e| {
+        match e {
+            direct_enc::WriteError::Full => FormatError::buffer_full(F, out.len()),
+            direct_enc::WriteError::TooLong => {
+                err(out.len(), "value or container longer than 16 MiB - 1")
+            }
+        }
+        .into()
+    })
 }
 
 /// Encodes through [`TlvWriter`] (the push API generated code uses): the reference the
@@ -399,10 +431,33 @@ mod direct_enc {
     }
 
     #[inline]
+    fn int_len(v: i64) -> usize {
+        if v as i8 as i64 == v {
+            1
+        } else if v as i16 as i64 == v {
+            2
+        } else if v as i32 as i64 == v {
+            4
+        } else {
+            8
+        }
+    }
+
+    /// The value size [`value_bytes`] gives, without building the bytes.
+    #[inline]
     fn value_len(v: &Value) -> usize {
-        match value_bytes(&v.as_value_ref()) {
-            ValueBytes::Borrowed(b) => b.len(),
-            ValueBytes::Inline(_, n) => n,
+        match v {
+            Value::String(s) => s.len(),
+            Value::Corelnk(c) => c.0.len(),
+            Value::Opaque(b) => b.len(),
+            Value::Integer(i) => int_len(*i),
+            Value::Time(t) => int_len(t.0),
+            Value::UnsignedInteger(u) if *u <= i64::MAX as u64 => int_len(*u as i64),
+            Value::UnsignedInteger(_) => 8,
+            Value::Float(f) if (*f as f32) as f64 == *f => 4,
+            Value::Float(_) => 8,
+            Value::Boolean(_) => 1,
+            Value::Objlnk(_) => 4,
         }
     }
 
@@ -432,47 +487,50 @@ mod direct_enc {
             .try_fold(0, |a, r| Ok(a + resource_len(r)?))
     }
 
-    /// The encoded size of `node`.
-    pub(super) fn node_len(node: &Node) -> Result<usize, Error> {
-        match node {
-            Node::Object(o) => o
-                .instances
-                .iter()
-                .try_fold(0, |a, i| Ok(a + tlv_len(i.id, instance_content(i)?)?)),
-            Node::Instance(i) => instance_content(i),
-            Node::Resource(r) => resource_len(r),
-            Node::ResourceInstance(ri) => tlv_len(ri.id, value_len(&ri.value)),
+    /// Why writing stopped.
+    pub(super) enum WriteError {
+        /// The output has no room.
+        Full,
+        /// A value or container is longer than a TLV length field can state.
+        TooLong,
+    }
+
+    impl From<OutputFull> for WriteError {
+        fn from(_: OutputFull) -> Self {
+            WriteError::Full
         }
     }
 
     #[inline]
-    fn header<O: Output>(out: &mut O, kind: u8, id: u16, len: usize) -> Result<(), OutputFull> {
+    fn header<O: Output>(out: &mut O, kind: u8, id: u16, len: usize) -> Result<(), WriteError> {
+        if len > MAX_LENGTH {
+            return Err(WriteError::TooLong);
+        }
         let (h, n) = header_bits(kind, id, len);
-        out.write_small(&((h as u128) << 64).to_be_bytes(), n)
+        Ok(out.write_small(&((h as u128) << 64).to_be_bytes(), n)?)
     }
 
     #[inline]
-    fn value<O: Output>(out: &mut O, kind: u8, id: u16, v: &Value) -> Result<(), OutputFull> {
+    fn value<O: Output>(out: &mut O, kind: u8, id: u16, v: &Value) -> Result<(), WriteError> {
         match value_bytes(&v.as_value_ref()) {
             ValueBytes::Inline(b, n) => {
                 let (h, hn) = header_bits(kind, id, n);
                 let v = u64::from_be_bytes(b) as u128;
                 let chunk = ((h as u128) << 64 | v << (64 - 8 * hn)).to_be_bytes();
-                out.write_small(&chunk, hn + n)
+                Ok(out.write_small(&chunk, hn + n)?)
             }
             ValueBytes::Borrowed(bytes) => {
                 header(out, kind, id, bytes.len())?;
-                out.write(bytes)
+                Ok(out.write(bytes)?)
             }
         }
     }
 
-    fn resource<O: Output>(out: &mut O, r: &ResourceNode) -> Result<(), OutputFull> {
+    fn resource<O: Output>(out: &mut O, r: &ResourceNode) -> Result<(), WriteError> {
         match &r.value {
             ResourceValue::Single(v) => value(out, KIND_RESOURCE, r.id, v),
             ResourceValue::Multiple(list) => {
-                // Lengths were checked by `node_len`.
-                let content = multiple_content(list).unwrap_or(0);
+                let content = multiple_content(list).map_err(|_| WriteError::TooLong)?;
                 header(out, KIND_MULTIPLE, r.id, content)?;
                 for ri in list {
                     value(out, KIND_RESOURCE_INSTANCE, ri.id, &ri.value)?;
@@ -482,12 +540,13 @@ mod direct_enc {
         }
     }
 
-    /// Writes `node` (sizes already checked by [`node_len`]).
-    pub(super) fn write_node<O: Output>(node: &Node, out: &mut O) -> Result<(), OutputFull> {
+    /// Writes `node`, checking lengths on the way.
+    pub(super) fn write_node<O: Output>(node: &Node, out: &mut O) -> Result<(), WriteError> {
         match node {
             Node::Object(o) => {
                 for i in &o.instances {
-                    header(out, KIND_INSTANCE, i.id, instance_content(i).unwrap_or(0))?;
+                    let content = instance_content(i).map_err(|_| WriteError::TooLong)?;
+                    header(out, KIND_INSTANCE, i.id, content)?;
                     for r in &i.resources {
                         resource(out, r)?;
                     }
