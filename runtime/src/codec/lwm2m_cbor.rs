@@ -249,7 +249,7 @@ impl<O: Output> Writer for Lwm2mCborWriter<O> {
 
 /// Encodes `node` addressed to `path` (examples L1–L4).
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(super::size_hint(node));
+    let mut out = Vec::with_capacity(super::capacity_guess(node));
     encode_to(path, node, &mut out)?;
     Ok(out)
 }

@@ -934,6 +934,35 @@ pub fn size_hint(node: &crate::Node) -> usize {
     }
 }
 
+/// A first capacity for the output vector from the node's shape alone (no walk over the
+/// values): most resources take well under 24 bytes; longer strings make the vector grow.
+pub(crate) fn capacity_guess(node: &crate::Node) -> usize {
+    use crate::Node;
+    use crate::ResourceValue;
+    let resource = |r: &crate::ResourceNode| match &r.value {
+        ResourceValue::Single(_) => 24,
+        ResourceValue::Multiple(l) => 8 + 16 * l.len(),
+    };
+    64 + match node {
+        Node::Object(o) => o.instances.iter().map(|i| 8 + 24 * i.resources.len()).sum(),
+        Node::Instance(i) => 24 * i.resources.len(),
+        Node::Resource(r) => resource(r),
+        Node::ResourceInstance(_) => 0,
+    } + match node {
+        Node::Resource(crate::ResourceNode {
+            value: ResourceValue::Single(v),
+            ..
+        })
+        | Node::ResourceInstance(crate::ResourceInstanceNode { value: v, .. }) => match v {
+            crate::Value::String(s) => s.len(),
+            crate::Value::Opaque(b) => b.len(),
+            crate::Value::Corelnk(c) => c.0.len(),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
 /// Checks that `node` is the content of `path`: same level and same last ID.
 pub fn check_node_path(path: &Path, node: &crate::Node) -> Result<(), Error> {
     use crate::Node;

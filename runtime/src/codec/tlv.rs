@@ -337,7 +337,7 @@ impl<O: Output> Writer for TlvWriter<O> {
 /// vector is allocated once with the exact size.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
     super::check_node_path(path, node)?;
-    let mut out = Vec::with_capacity(capacity_guess(node));
+    let mut out = Vec::with_capacity(super::capacity_guess(node));
     write(node, &mut out)?;
     Ok(out)
 }
@@ -354,34 +354,6 @@ pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Er
 pub fn encode_to<O: Output>(path: &Path, node: &Node, mut out: O) -> Result<(), Error> {
     super::check_node_path(path, node)?;
     write(node, &mut out)
-}
-
-/// A first capacity for the output vector from the node's shape alone (no walk over the
-/// values): most resources take well under 24 bytes; longer strings make the vector grow.
-fn capacity_guess(node: &Node) -> usize {
-    use crate::ResourceValue;
-    let resource = |r: &crate::ResourceNode| match &r.value {
-        ResourceValue::Single(_) => 24,
-        ResourceValue::Multiple(l) => 8 + 16 * l.len(),
-    };
-    64 + match node {
-        Node::Object(o) => o.instances.iter().map(|i| 8 + 24 * i.resources.len()).sum(),
-        Node::Instance(i) => 24 * i.resources.len(),
-        Node::Resource(r) => resource(r),
-        Node::ResourceInstance(_) => 0,
-    } + match node {
-        Node::Resource(crate::ResourceNode {
-            value: ResourceValue::Single(v),
-            ..
-        })
-        | Node::ResourceInstance(crate::ResourceInstanceNode { value: v, .. }) => match v {
-            crate::Value::String(s) => s.len(),
-            crate::Value::Opaque(b) => b.len(),
-            crate::Value::Corelnk(c) => c.0.len(),
-            _ => 0,
-        },
-        _ => 0,
-    }
 }
 
 fn write<O: Output>(node: &Node, out: &mut O) -> Result<(), Error> {
