@@ -173,3 +173,25 @@ fn registry_lookups() {
         latest.version
     );
 }
+
+#[test]
+fn senml_cbor_hand_made_bytes() {
+    use ucifi_runtime::ContentFormat;
+    // [{-2: "/3/0/", 0: "9", 2: 100}, {0: "14", 3: "+02:00"}]
+    let bytes = hex("82 A3 21 65 2F 33 2F 30 2F 00 61 39 02 18 64
+            A2 00 62 31 34 03 66 2B 30 32 3A 30 30");
+    let path = Path::instance(3, 0);
+    let d: Device = typed::from_bytes(ContentFormat::SenmlCbor, &path, &bytes).unwrap();
+    assert_eq!(
+        d,
+        Device {
+            battery_level: Some(100),
+            utc_offset: Some("+02:00".into()),
+            ..Device::default()
+        }
+    );
+    // A Boolean where the model says Integer is refused with the path.
+    let wrong = hex("81 A3 21 65 2F 33 2F 30 2F 00 61 39 04 F5");
+    let err = typed::from_bytes::<Device>(ContentFormat::SenmlCbor, &path, &wrong).unwrap_err();
+    assert!(err.to_string().contains("/3/0/9"), "{err}");
+}
