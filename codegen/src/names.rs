@@ -248,6 +248,32 @@ pub fn unique<K: ToString>(names: &[(K, String)], reserved: &[&str], style: Styl
     out
 }
 
+/// The write view of an object struct: `DeviceWrite`.
+pub fn write_view(type_name: &str) -> String {
+    format!("{type_name}Write")
+}
+
+/// The enum listing a version's executable resources: `Execute`, or `ExecuteResources`
+/// when the object struct itself is named `Execute`.
+pub fn execute_enum(type_name: &str) -> String {
+    if type_name == "Execute" {
+        "ExecuteResources".into()
+    } else {
+        "Execute".into()
+    }
+}
+
+/// The enum of an enumerated resource: `<Marker>Value` (`ModeValue`), with the resource ID
+/// appended when that name is already taken in the module (`ModeValue12`).
+pub fn enum_type(marker: &str, id: u16, taken: &[String]) -> String {
+    let name = format!("{marker}Value");
+    if taken.contains(&name) {
+        format!("{name}{id}")
+    } else {
+        name
+    }
+}
+
 /// The module name of an object version: `v1_0`.
 pub fn version_module(major: u16, minor: u16) -> String {
     format!("v{major}_{minor}")
@@ -299,6 +325,11 @@ mod tests {
         assert_eq!(camel("CONFIGURED_ON", Kind::Variant, 0), "ConfiguredOn");
         assert_eq!(camel("0 dB", Kind::Variant, 0), "V0DB");
         assert_eq!(version_module(1, 2), "v1_2");
+        assert_eq!(write_view("Device"), "DeviceWrite");
+        assert_eq!(execute_enum("Device"), "Execute");
+        assert_eq!(execute_enum("Execute"), "ExecuteResources");
+        assert_eq!(enum_type("Mode", 12, &[]), "ModeValue");
+        assert_eq!(enum_type("Mode", 12, &["ModeValue".into()]), "ModeValue12");
     }
 
     #[test]

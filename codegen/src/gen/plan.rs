@@ -153,12 +153,8 @@ impl<'a> Plan<'a> {
 fn object_plan<'a>(i: &'a Input, fam: &str, module: &str, type_name: &str) -> ObjectPlan<'a> {
     let mut defs: Vec<&ResourceDef> = i.def.resources.iter().collect();
     defs.sort_by_key(|r| r.id);
-    let write_name = format!("{type_name}Write");
-    let execute_name = if type_name == "Execute" {
-        "ExecuteResources".to_string()
-    } else {
-        "Execute".to_string()
-    };
+    let write_name = names::write_view(type_name);
+    let execute_name = names::execute_enum(type_name);
     let fields = names::unique(
         &defs
             .iter()
@@ -205,11 +201,7 @@ fn object_plan<'a>(i: &'a Input, fam: &str, module: &str, type_name: &str) -> Ob
         .collect();
     for r in resources.iter_mut() {
         if let Some(mut e) = enum_plan(r.def) {
-            let mut name = format!("{}Value", r.marker);
-            if taken.contains(&name) {
-                name = format!("{}Value{}", r.marker, r.def.id);
-            }
-            e.name = name;
+            e.name = names::enum_type(&r.marker, r.def.id, &taken);
             r.enumeration = Some(e);
         }
     }
