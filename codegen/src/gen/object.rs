@@ -591,6 +591,17 @@ fn check(r: &ResourcePlan) -> Option<TokenStream> {
         DataType::String | DataType::Opaque | DataType::Corelnk
     );
     let rule = match (&r.def.range, numeric, bytes) {
+        // A range as wide as the Rust type checks nothing.
+        (Range::Integer { min, max }, true, _)
+            if (r.def.data_type == DataType::UnsignedInteger
+                && *min <= 0
+                && *max >= u64::MAX as i128)
+                || (matches!(r.def.data_type, DataType::Integer | DataType::Time)
+                    && *min <= i64::MIN as i128
+                    && *max >= i64::MAX as i128) =>
+        {
+            return None;
+        }
         (Range::Integer { min, max }, true, _) => {
             let (a, b) = (int(*min), int(*max));
             quote! { c::Rule::Int(#a, #b) }
