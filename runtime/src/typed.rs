@@ -1082,3 +1082,157 @@ pub fn from_bytes<I: Instance>(
     apply_bytes(format, path, bytes, &mut i)?;
     Ok(i)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-written instance as the generator would emit it: /9/I/0 Integer 0..10
+    /// (mandatory), /9/I/1 String (optional), /9/I/2 Float (multiple).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Demo {
+        a: i64,
+        b: Option<String>,
+        c: BTreeMap<u16, f64>,
+    }
+
+    impl Instance for Demo {
+        const OBJECT_ID: u16 = 9;
+        fn encode_resources<W: Writer>(&self, w: &mut W) -> Result<(), W::Error> {
+            field::one(w, 0, &self.a)?;
+            field::opt(w, 1, &self.b)?;
+            field::multi(w, 2, &self.c, false)
+        }
+        fn set_raw(
+            &mut self,
+            resource: u16,
+            instance: Option<u16>,
+            raw: &RawValue<'_>,
+        ) -> Result<bool, SetError> {
+            match resource {
+                0 => field::set(&mut self.a, instance, raw),
+                1 => field::set_opt(&mut self.b, instance, raw),
+                2 => field::set_multi(&mut self.c, instance, raw),
+                3 => Err(SetError::Executable),
+                _ => Ok(false),
+            }
+        }
+        fn clear_multiple(&mut self, resource: u16) {
+            if resource == 2 {
+                self.c.clear();
+            }
+        }
+    }
+
+    fn demo() -> Demo {
+        Demo {
+            a: 12,
+            b: Some("x".into()),
+            c: [(0, 1.5), (3, 2.0)].into(),
+        }
+    }
+
+    #[test]
+    fn encode_decode_through_events() {
+        let d = demo();
+        let mut rec = Recorder::new(9, 1);
+        encode(&d, &mut rec).unwrap();
+        assert_eq!(rec.leaves.len(), 4);
+        let path = Path::instance(9, 1);
+        let back: Demo = decode(&path, &mut Replay::from_recorder(&rec)).unwrap();
+        assert_eq!(back, d);
+        // Object-level payloads give one instance per ID.
+        let mut rec = Recorder::new(9, 0);
+        encode_instances([(4, &d), (7, &Demo::default())], &mut rec).unwrap();
+        let all: BTreeMap<u16, Demo> =
+            decode_instances(&Path::object(9), &mut Replay::from_recorder(&rec)).unwrap();
+        assert_eq!(all.keys().copied().collect::<Vec<_>>(), [4, 7]);
+        assert_eq!(all[&4], d);
+    }
+
+    #[test]
+    fn apply_is_a_partial_update_and_checks_paths() {
+        let mut d = demo();
+        let path = Path::instance(9, 1);
+        let ev = |p: Path, v: RawValue<'static>| Event::Value {
+            path: p,
+            value: v,
+            time: None,
+        };
+        apply(
+            &mut d,
+            &path,
+            &mut Replay::new([
+                Event::MultipleResource(Path::resource(9, 1, 2)),
+                ev(Path::resource_instance(9, 1, 2, 5), RawValue::Float(9.0)),
+                ev(Path::resource(9, 1, 0), RawValue::Integer(3)),
+                ev(Path::resource(9, 1, 77), RawValue::Integer(3)),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(d.a, 3);
+        assert_eq!(d.b.as_deref(), Some("x"));
+        assert_eq!(d.c, [(5, 9.0)].into());
+        let outside = apply(
+            &mut d,
+            &path,
+            &mut Replay::new([ev(Path::resource(9, 2, 0), RawValue::Integer(1))]),
+        );
+        assert!(matches!(outside, Err(Error::Path { .. })));
+        let exec = apply(
+            &mut d,
+            &path,
+            &mut Replay::new([ev(Path::resource(9, 1, 3), RawValue::Integer(1))]),
+        );
+        assert!(matches!(exec, Err(Error::Value { .. })));
+        let single_as_multi = apply(
+            &mut d,
+            &path,
+            &mut Replay::new([ev(Path::resource(9, 1, 2), RawValue::Float(1.0))]),
+        );
+        assert!(matches!(single_as_multi, Err(Error::Path { .. })));
+        let wrong_object: Result<Demo, _> = decode(&Path::instance(8, 0), &mut Replay::new([]));
+        assert!(matches!(wrong_object, Err(Error::Shape { .. })));
+    }
+
+    #[test]
+    fn range_rules() {
+        let mut v = Vec::new();
+        check::range(&mut v, 0, check::one(&11i64), check::Rule::Int(0, 10));
+        check::range(
+            &mut v,
+            1,
+            check::opt(&Some(String::from("abc"))),
+            check::Rule::Len(0, 2),
+        );
+        check::range(
+            &mut v,
+            2,
+            check::multi(&BTreeMap::from([(0u16, 0.5f64), (1, 2.5)])),
+            check::Rule::Float(0.0, 1.0),
+        );
+        check::range(
+            &mut v,
+            3,
+            check::one(&4i64),
+            check::Rule::Discrete(&[1, 2, 5]),
+        );
+        check::range(
+            &mut v,
+            4,
+            check::one(&5i64),
+            check::Rule::Discrete(&[1, 2, 5]),
+        );
+        assert_eq!(v.len(), 4, "{v:?}");
+        assert_eq!(v[2].instance, Some(1));
+        assert_eq!(
+            alloc::format!("{}", v[0]),
+            "resource 0: 11 is outside 0..10"
+        );
+        assert_eq!(
+            alloc::format!("{}", v[1]),
+            "resource 1: length 3 is outside 0..2 bytes"
+        );
+        assert!(check::finish(Vec::new()).is_ok());
+    }
+}
