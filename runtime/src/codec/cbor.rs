@@ -148,7 +148,10 @@ impl Chunk {
     /// Writes the chunk.
     #[inline]
     pub fn write<O: Output + ?Sized>(&self, out: &mut O) -> Result<(), OutputFull> {
-        let bytes = (self.bits << (128 - 8 * self.n as u32)).to_be_bytes();
+        if self.n == 0 {
+            return Ok(());
+        }
+        let bytes = (self.bits << (128 - 8 * self.n.min(16) as u32)).to_be_bytes();
         out.write_small(&bytes, self.n)
     }
 }
