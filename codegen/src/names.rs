@@ -5,7 +5,8 @@
 //! 1. **Characters.** U+00A0 and every other non-ASCII space are spaces; Latin letters with
 //!    diacritics lose them (`é` → `e`, `ß` → `ss`, `µ` → `u`); other non-ASCII characters
 //!    and all ASCII punctuation separate words. Only ASCII letters and digits remain. A word
-//!    mixing letters and digits (`LwM2M`, `IPv6`, `5GNR`) is one word (`lwm2m`, `ipv6`).
+//!    mixing letters and digits (`LwM2M`, `IPv6`, `5GNR`) or a lower-case letter before
+//!    capitals (`uCIFI`, `eNB`) is one word (`lwm2m`, `ipv6`, `ucifi`).
 //! 2. **Case.** Words are folded with `heck`: `snake_case` for modules, fields and functions,
 //!    `UpperCamelCase` for types and variants, `SHOUTY_SNAKE_CASE` for constants.
 //! 3. **Leading digit.** A name that starts with a digit gets a prefix telling what it is:
@@ -115,8 +116,18 @@ pub fn words(name: &str) -> String {
     }
     out.split_whitespace()
         .map(|w| {
-            // A word mixing letters and digits (`LwM2M`, `IPv6`, `5GNR`) stays one word.
-            if w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic()) {
+            // A word mixing letters and digits (`LwM2M`, `IPv6`, `5GNR`), or a lower-case
+            // letter before capitals (`uCIFI`, `eNB`), stays one word.
+            let b = w.as_bytes();
+            let brand = b.len() > 2
+                && b[0].is_ascii_lowercase()
+                && b[1..]
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            if brand
+                || (b.iter().any(|c| c.is_ascii_digit())
+                    && b.iter().any(|c| c.is_ascii_alphabetic()))
+            {
                 w.to_ascii_lowercase()
             } else {
                 w.to_string()
@@ -296,6 +307,11 @@ mod tests {
         assert_eq!(rc("Battery Level"), "BatteryLevel");
         assert_eq!(r("LwM2M Server"), "lwm2m_server");
         assert_eq!(rc("IPv6 Address"), "Ipv6Address");
+        assert_eq!(
+            snake("uCIFI Data Bridge", Kind::Object, 0),
+            "ucifi_data_bridge"
+        );
+        assert_eq!(r("rsrpResult"), "rsrp_result");
         assert_eq!(r("LWM2M  Server URI"), "lwm2m_server_uri");
         assert_eq!(rc("LWM2M  Server URI"), "Lwm2mServerUri");
         assert_eq!(r("3-Phase Active Power"), "r_3_phase_active_power");

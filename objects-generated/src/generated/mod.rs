@@ -80,13 +80,13 @@ pub static MODELS: &[::ucifi_runtime::ObjectModel] = &[
     #[cfg(feature = "ucifi")]
     ucifi::lpwan_communication::v1_0::MODEL,
     #[cfg(feature = "ucifi")]
-    ucifi::u_cifi_generic_actuator::v1_0::MODEL,
+    ucifi::ucifi_generic_actuator::v1_0::MODEL,
     #[cfg(feature = "ucifi")]
-    ucifi::u_cifi_generic_actuator::v1_1::MODEL,
+    ucifi::ucifi_generic_actuator::v1_1::MODEL,
     #[cfg(feature = "ucifi")]
-    ucifi::u_cifi_data_bridge::v1_0::MODEL,
+    ucifi::ucifi_data_bridge::v1_0::MODEL,
     #[cfg(feature = "ucifi")]
-    ucifi::u_cifi_data_bridge::v2_0::MODEL,
+    ucifi::ucifi_data_bridge::v2_0::MODEL,
     #[cfg(feature = "ucifi")]
     ucifi::time_synchronization::v1_0::MODEL,
     #[cfg(feature = "ucifi")]
@@ -260,13 +260,13 @@ pub fn visit_objects<V: ::ucifi_runtime::typed::ObjectVisitor>(v: &mut V) {
     #[cfg(feature = "ucifi")]
     v.visit::<ucifi::lpwan_communication::v1_0::LpwanCommunication>();
     #[cfg(feature = "ucifi")]
-    v.visit::<ucifi::u_cifi_generic_actuator::v1_0::UCifiGenericActuator>();
+    v.visit::<ucifi::ucifi_generic_actuator::v1_0::UcifiGenericActuator>();
     #[cfg(feature = "ucifi")]
-    v.visit::<ucifi::u_cifi_generic_actuator::v1_1::UCifiGenericActuator>();
+    v.visit::<ucifi::ucifi_generic_actuator::v1_1::UcifiGenericActuator>();
     #[cfg(feature = "ucifi")]
-    v.visit::<ucifi::u_cifi_data_bridge::v1_0::UCifiDataBridge>();
+    v.visit::<ucifi::ucifi_data_bridge::v1_0::UcifiDataBridge>();
     #[cfg(feature = "ucifi")]
-    v.visit::<ucifi::u_cifi_data_bridge::v2_0::UCifiDataBridge>();
+    v.visit::<ucifi::ucifi_data_bridge::v2_0::UcifiDataBridge>();
     #[cfg(feature = "ucifi")]
     v.visit::<ucifi::time_synchronization::v1_0::TimeSynchronization>();
     #[cfg(feature = "ucifi")]

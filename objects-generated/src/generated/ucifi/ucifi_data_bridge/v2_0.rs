@@ -120,7 +120,7 @@ pub mod id {
     )
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
-pub struct UCifiDataBridge {
+pub struct UcifiDataBridge {
     /// Payload (resource 1).
     ///
     /// ID 1 · RW · Opaque · single · mandatory
@@ -212,7 +212,7 @@ pub struct UCifiDataBridge {
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
     pub fractional_timestamp: ::core::option::Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for UCifiDataBridge {
+impl ::ucifi_runtime::typed::Instance for UcifiDataBridge {
     const OBJECT_ID: u16 = 3414;
     fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
         &self,
@@ -266,7 +266,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridge {
         let _ = resource;
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
+impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
     const VERSION: ::ucifi_runtime::Version = VERSION;
     const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
     fn validate(
@@ -293,7 +293,7 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
         c::finish(v)
     }
 }
-/// What a server may write to a [`UCifiDataBridge`] instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`UcifiDataBridge`] instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -303,7 +303,7 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
     )
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
-pub struct UCifiDataBridgeWrite {
+pub struct UcifiDataBridgeWrite {
     /// Payload (resource 1, RW): see [`Payload`].
     pub payload: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
     /// Hash (resource 2, RW): see [`Hash`].
@@ -319,9 +319,9 @@ pub struct UCifiDataBridgeWrite {
     /// App ID (resource 11, RW): see [`AppId`].
     pub app_id: ::core::option::Option<i64>,
 }
-impl UCifiDataBridgeWrite {
+impl UcifiDataBridgeWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut UCifiDataBridge) {
+    pub fn apply_to(&self, target: &mut UcifiDataBridge) {
         if let ::core::option::Option::Some(v) = &self.payload {
             target.payload = ::core::clone::Clone::clone(v);
         }
@@ -353,7 +353,7 @@ impl UCifiDataBridgeWrite {
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
+impl ::ucifi_runtime::typed::Instance for UcifiDataBridgeWrite {
     const OBJECT_ID: u16 = 3414;
     fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
         &self,
@@ -405,7 +405,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
 pub struct Payload;
 impl ::ucifi_runtime::typed::Resource for Payload {
     const ID: u16 = 1;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::__private::Vec<u8>;
 }
 impl ::ucifi_runtime::typed::Readable for Payload {}
@@ -419,7 +419,7 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 pub struct Hash;
 impl ::ucifi_runtime::typed::Resource for Hash {
     const ID: u16 = 2;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
 impl ::ucifi_runtime::typed::Readable for Hash {}
@@ -433,7 +433,7 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 pub struct CumulatedDailyDataVolumeUp;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
@@ -446,7 +446,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 pub struct CumulatedDailyDataVolumeDown;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
@@ -459,7 +459,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 pub struct CumulatedDailyDataVolumeTotal;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
@@ -472,7 +472,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 pub struct CommunicationError;
 impl ::ucifi_runtime::typed::Resource for CommunicationError {
     const ID: u16 = 6;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = bool;
 }
 impl ::ucifi_runtime::typed::Readable for CommunicationError {}
@@ -485,7 +485,7 @@ impl ::ucifi_runtime::typed::Readable for CommunicationError {}
 pub struct DataPriority;
 impl ::ucifi_runtime::typed::Resource for DataPriority {
     const ID: u16 = 7;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for DataPriority {}
@@ -499,7 +499,7 @@ impl ::ucifi_runtime::typed::Writable for DataPriority {}
 pub struct DataCreationTime;
 impl ::ucifi_runtime::typed::Resource for DataCreationTime {
     const ID: u16 = 8;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::Time;
 }
 impl ::ucifi_runtime::typed::Readable for DataCreationTime {}
@@ -513,7 +513,7 @@ impl ::ucifi_runtime::typed::Writable for DataCreationTime {}
 pub struct DataDescription;
 impl ::ucifi_runtime::typed::Resource for DataDescription {
     const ID: u16 = 9;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
 impl ::ucifi_runtime::typed::Readable for DataDescription {}
@@ -527,7 +527,7 @@ impl ::ucifi_runtime::typed::Writable for DataDescription {}
 pub struct DataFormat;
 impl ::ucifi_runtime::typed::Resource for DataFormat {
     const ID: u16 = 10;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
 impl ::ucifi_runtime::typed::Readable for DataFormat {}
@@ -541,7 +541,7 @@ impl ::ucifi_runtime::typed::Writable for DataFormat {}
 pub struct AppId;
 impl ::ucifi_runtime::typed::Resource for AppId {
     const ID: u16 = 11;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for AppId {}
@@ -555,7 +555,7 @@ impl ::ucifi_runtime::typed::Writable for AppId {}
 pub struct Timestamp;
 impl ::ucifi_runtime::typed::Resource for Timestamp {
     const ID: u16 = 5518;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::Time;
 }
 impl ::ucifi_runtime::typed::Readable for Timestamp {}
@@ -568,7 +568,7 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 pub struct MeasurementQualityIndicator;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
@@ -581,7 +581,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 pub struct MeasurementQualityLevel;
 impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
@@ -594,7 +594,7 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 pub struct FractionalTimestamp;
 impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
     const ID: u16 = 6050;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = f64;
 }
 impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}

@@ -75,7 +75,7 @@ pub mod id {
     )
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
-pub struct UCifiDataBridge {
+pub struct UcifiDataBridge {
     /// Payload (resource 1).
     ///
     /// ID 1 · RW · String · single · mandatory
@@ -113,7 +113,7 @@ pub struct UCifiDataBridge {
     /// true when a received payload does not match its hash.
     pub communication_error: ::core::option::Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for UCifiDataBridge {
+impl ::ucifi_runtime::typed::Instance for UcifiDataBridge {
     const OBJECT_ID: u16 = 3414;
     fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
         &self,
@@ -149,7 +149,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridge {
         let _ = resource;
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
+impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
     const VERSION: ::ucifi_runtime::Version = VERSION;
     const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
     fn validate(
@@ -161,7 +161,7 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`UCifiDataBridge`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`UcifiDataBridge`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -171,15 +171,15 @@ impl ::ucifi_runtime::typed::ObjectType for UCifiDataBridge {
     )
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
-pub struct UCifiDataBridgeWrite {
+pub struct UcifiDataBridgeWrite {
     /// Payload (resource 1, RW): see [`Payload`].
     pub payload: ::core::option::Option<::ucifi_runtime::__private::String>,
     /// Hash (resource 2, RW): see [`Hash`].
     pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
-impl UCifiDataBridgeWrite {
+impl UcifiDataBridgeWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut UCifiDataBridge) {
+    pub fn apply_to(&self, target: &mut UcifiDataBridge) {
         if let ::core::option::Option::Some(v) = &self.payload {
             target.payload = ::core::clone::Clone::clone(v);
         }
@@ -188,7 +188,7 @@ impl UCifiDataBridgeWrite {
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
+impl ::ucifi_runtime::typed::Instance for UcifiDataBridgeWrite {
     const OBJECT_ID: u16 = 3414;
     fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
         &self,
@@ -230,7 +230,7 @@ impl ::ucifi_runtime::typed::Instance for UCifiDataBridgeWrite {
 pub struct Payload;
 impl ::ucifi_runtime::typed::Resource for Payload {
     const ID: u16 = 1;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
 impl ::ucifi_runtime::typed::Readable for Payload {}
@@ -244,7 +244,7 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 pub struct Hash;
 impl ::ucifi_runtime::typed::Resource for Hash {
     const ID: u16 = 2;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = ::ucifi_runtime::__private::String;
 }
 impl ::ucifi_runtime::typed::Readable for Hash {}
@@ -258,7 +258,7 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 pub struct CumulatedDailyDataVolumeUp;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
@@ -271,7 +271,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 pub struct CumulatedDailyDataVolumeDown;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
@@ -284,7 +284,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 pub struct CumulatedDailyDataVolumeTotal;
 impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = i64;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
@@ -297,7 +297,7 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 pub struct CommunicationError;
 impl ::ucifi_runtime::typed::Resource for CommunicationError {
     const ID: u16 = 6;
-    type Object = UCifiDataBridge;
+    type Object = UcifiDataBridge;
     type Value = bool;
 }
 impl ::ucifi_runtime::typed::Readable for CommunicationError {}
