@@ -20,4 +20,21 @@ fn model_card_per_shipped_object_version() {
             insta::assert_snapshot!(key.replace('/', "__"), card);
         }
     });
+    // A card whose object version is gone (or renamed) is stale.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/cards");
+    let wanted: Vec<String> = cards
+        .iter()
+        .map(|(k, _)| format!("{}.snap", k.replace('/', "__")))
+        .collect();
+    let stale: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".snap") && !wanted.contains(n))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "stale model cards in {}: {stale:?}",
+        dir.display()
+    );
 }
