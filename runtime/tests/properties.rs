@@ -279,6 +279,21 @@ proptest! {
     }
 
     #[test]
+    fn model_backed_lookups_decode_the_same((types, path, node) in target()) {
+        // Through an ObjectModel and a Registry (TypeLookup::object_model) as through the
+        // plain table.
+        let oid = path.object_id().unwrap();
+        let model = model_of(&types, oid);
+        let registry = ucifi_runtime::Registry::from_models([model.clone()]);
+        for f in [ContentFormat::Tlv, ContentFormat::Lwm2mCbor, ContentFormat::SenmlCbor] {
+            let Ok(bytes) = codec::encode(f, &path, &node) else { continue };
+            let want = codec::decode(f, &path, &bytes, &types);
+            prop_assert_eq!(&codec::decode(f, &path, &bytes, &model), &want);
+            prop_assert_eq!(&codec::decode(f, &path, &bytes, &registry), &want);
+        }
+    }
+
+    #[test]
     fn direct_tlv_encoder_matches_writer((_types, path, node) in target()) {
         prop_assert_eq!(
             codec::tlv::encode(&path, &node),

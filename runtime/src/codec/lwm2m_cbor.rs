@@ -438,6 +438,7 @@ mod fast {
     /// The resources of instance `o`/`i`: a definite map with ascending integer keys.
     fn resources(d: &mut Decoder<'_>, o: u16, types: &dyn TypeLookup) -> Option<Vec<ResourceNode>> {
         let n = map(d)?;
+        let model = types.object_model(o);
         let mut list = Vec::with_capacity(n);
         let mut last = None;
         for _ in 0..n {
@@ -446,7 +447,7 @@ mod fast {
                 return None;
             }
             last = Some(r);
-            let ty = types.resource_type(o, r);
+            let ty = super::super::lookup(types, model, o, r);
             let value = if d.peek()? >> 5 == 5 {
                 if let Some((_, false)) = ty {
                     return None;

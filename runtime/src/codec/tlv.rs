@@ -698,6 +698,7 @@ mod direct {
         types: &dyn TypeLookup,
     ) -> Result<Vec<ResourceNode>, Error> {
         let object = path.ids()[0];
+        let model = types.object_model(object);
         let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY);
         let mut seen = Seen::at(start);
         let mut pos = start;
@@ -731,7 +732,7 @@ mod direct {
             if !seen.insert(h.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
-            let ty = types.resource_type(object, h.id);
+            let ty = crate::codec::lookup(types, model, object, h.id);
             let p = || path.child(h.id).unwrap_or(path);
             let value = if h.kind == KIND_RESOURCE {
                 if let Some((_, true)) = ty {

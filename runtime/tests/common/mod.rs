@@ -217,3 +217,35 @@ pub fn lamp() -> Node {
 pub fn link(o: u16, i: u16) -> Value {
     Value::Objlnk(ObjectLink::new(o, i))
 }
+
+/// An [`ObjectModel`](ucifi_runtime::ObjectModel) of object `id` built from a type table,
+/// so that tests also go through model-backed lookups ([`TypeLookup::object_model`]).
+pub fn model_of(types: &Types, id: u16) -> ucifi_runtime::ObjectModel {
+    use std::borrow::Cow;
+    let mut res: Vec<ucifi_runtime::ResourceModel> = types
+        .0
+        .iter()
+        .filter(|((o, _), _)| *o == id)
+        .map(|((_, r), (t, m))| ucifi_runtime::ResourceModel {
+            id: *r,
+            name: Cow::Borrowed(""),
+            operations: ucifi_runtime::Operations::RW,
+            multiple: *m,
+            mandatory: false,
+            data_type: *t,
+            range: Cow::Borrowed(""),
+            units: Cow::Borrowed(""),
+        })
+        .collect();
+    res.sort_by_key(|r| r.id);
+    ucifi_runtime::ObjectModel {
+        id,
+        name: Cow::Borrowed("test"),
+        urn: Cow::Owned(format!("urn:oma:lwm2m:x:{id}")),
+        version: ucifi_runtime::Version::V1_0,
+        lwm2m_version: ucifi_runtime::Version::V1_0,
+        multiple: true,
+        mandatory: false,
+        resources: Cow::Owned(res),
+    }
+}
