@@ -177,7 +177,12 @@ impl Scalar for bool {
 impl Scalar for Vec<u8> {
     const DATA_TYPE: DataType = DataType::Opaque;
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_bytes().map(|b| b.into_owned())
+        match raw {
+            // A string where the model says Opaque: base64, as LwM2M JSON `sv` carries it
+            // when the reader had no model.
+            RawValue::Str(s) => RawValue::Text(s).as_bytes().map(|b| b.into_owned()),
+            other => other.as_bytes().map(|b| b.into_owned()),
+        }
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Opaque(self)
@@ -1041,7 +1046,10 @@ pub fn to_bytes<I: Instance>(
         F::Opaque => run(opaque::OpaqueWriter::new(path, Vec::new()), instance)?
             .finish()
             .map_err(Into::into),
-        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+        F::Lwm2mJson => run(lwm2m_json::Lwm2mJsonWriter::new(*path), instance)?
+            .finish()
+            .map_err(Into::into),
+        F::LinkFormat => Err(Error::Unsupported {
             format,
             what: "typed encoding".into(),
         }),
@@ -1065,7 +1073,8 @@ pub fn apply_bytes<I: Instance>(
         F::Text => apply(instance, path, &mut text::TextReader::new(path, bytes)),
         F::Cbor => apply(instance, path, &mut cbor::CborReader::new(path, bytes)),
         F::Opaque => apply(instance, path, &mut opaque::OpaqueReader::new(path, bytes)),
-        F::Lwm2mJson | F::LinkFormat => Err(Error::Unsupported {
+        F::Lwm2mJson => apply(instance, path, &mut lwm2m_json::Lwm2mJsonReader::new(bytes)),
+        F::LinkFormat => Err(Error::Unsupported {
             format,
             what: "typed decoding".into(),
         }),

@@ -24,11 +24,12 @@ fn apply<I: Instance>(
 }
 
 /// Formats that carry a whole instance.
-const INSTANCE_FORMATS: [ContentFormat; 4] = [
+const INSTANCE_FORMATS: [ContentFormat; 5] = [
     ContentFormat::Tlv,
     ContentFormat::SenmlJson,
     ContentFormat::SenmlCbor,
     ContentFormat::Lwm2mCbor,
+    ContentFormat::Lwm2mJson,
 ];
 
 /// Formats that carry one resource value.
