@@ -16,7 +16,7 @@ use ucifi_runtime::codec::senml_json::{SenmlJsonReader, SenmlJsonWriter};
 use ucifi_runtime::codec::tlv::{TlvReader, TlvWriter};
 use ucifi_runtime::codec::{Reader, SliceOutput};
 use ucifi_runtime::typed::{self, Instance};
-use ucifi_runtime::{Path, Time};
+use ucifi_runtime::{ContentFormat, Path, Time};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -149,6 +149,17 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     let senml_json = w.finish().unwrap();
     g.bench_function("senml-json decode", |b| {
         b.iter(|| decode::<I, _>(&path, SenmlJsonReader::new(black_box(&senml_json))))
+    });
+
+    // LwM2M JSON.
+    g.bench_function("lwm2m-json encode", |b| {
+        b.iter(|| typed::to_bytes(ContentFormat::Lwm2mJson, &path, black_box(value)).unwrap())
+    });
+    let lwm2m_json = typed::to_bytes(ContentFormat::Lwm2mJson, &path, value).unwrap();
+    g.bench_function("lwm2m-json decode", |b| {
+        b.iter(|| {
+            typed::from_bytes::<I>(ContentFormat::Lwm2mJson, &path, black_box(&lwm2m_json)).unwrap()
+        })
     });
 
     // LwM2M CBOR.
