@@ -465,6 +465,11 @@ impl<'a> Decoder<'a> {
 
 /// `m × 10^e` as a raw number: an integer when exact, else a float.
 fn decimal_fraction(e: i128, m: i128) -> RawValue<'static> {
+    // A zero mantissa is zero whatever the exponent (10^400 overflows to infinity below,
+    // and 0 × ∞ would be NaN).
+    if m == 0 {
+        return RawValue::Integer(0);
+    }
     if (0..=38).contains(&e)
         && let Some(v) = 10i128.checked_pow(e as u32).and_then(|p| p.checked_mul(m))
     {

@@ -1148,6 +1148,11 @@ pub struct NodeBuilder {
     ordered: bool,
     // The last type lookup: (object, resource, result).
     last_type: Option<(u16, u16, ModelFacts)>,
+    // Paths opened by container events (`Instance`, `MultipleResource`). A container seen
+    // twice is a duplicate; a container whose node already exists because leaves below it
+    // came first (LwM2M CBOR `{[3,0,9]: 1, [3,0]: {6: {...}}}`) is not: the same paths in
+    // the other order are accepted too.
+    containers: alloc::collections::BTreeSet<Path>,
 }
 
 /// What a [`TypeLookup`] says about one resource.
@@ -1163,6 +1168,7 @@ impl NodeBuilder {
             others: Vec::new(),
             ordered: true,
             last_type: None,
+            containers: alloc::collections::BTreeSet::new(),
         }
     }
 
@@ -1304,9 +1310,19 @@ impl NodeBuilder {
                         reason: "resource instances for a single-instance resource",
                     });
                 }
+                if !self.containers.insert(path) {
+                    return Err(Error::Path {
+                        path,
+                        reason: "duplicate path in payload",
+                    });
+                }
                 let (list, ordered) = self.instances_of(ids[0]);
                 let inst = instance_of(list, ids[1], ordered);
-                if find_resource(&inst.resources, ids[2], *ordered).is_some() {
+                if let Some(k) = find_resource(&inst.resources, ids[2], *ordered) {
+                    // Resource instances arrived before the container: nothing to add.
+                    if let ResourceValue::Multiple(_) = inst.resources[k].value {
+                        return Ok(());
+                    }
                     return Err(Error::Path {
                         path,
                         reason: "duplicate path in payload",
@@ -1329,12 +1345,16 @@ impl NodeBuilder {
                         reason: "object instance container at a non-instance path",
                     });
                 }
-                let (list, ordered) = self.instances_of(ids[0]);
-                if find_instance(list, ids[1], *ordered).is_some() {
+                if !self.containers.insert(path) {
                     return Err(Error::Path {
                         path,
                         reason: "duplicate path in payload",
                     });
+                }
+                let (list, ordered) = self.instances_of(ids[0]);
+                if find_instance(list, ids[1], *ordered).is_some() {
+                    // Leaves of the instance arrived before its container.
+                    return Ok(());
                 }
                 if list.last().is_some_and(|l| l.id > ids[1]) {
                     *ordered = false;

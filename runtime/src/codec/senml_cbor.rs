@@ -938,6 +938,10 @@ impl<'a> Cbor<'a> {
 
 /// `m × 10^e` as an exact integer when possible, else a float.
 fn decimal(e: i128, m: i128) -> Option<Num> {
+    // A zero mantissa is zero whatever the exponent.
+    if m == 0 {
+        return Some(Num::Int(0));
+    }
     if (0..=38).contains(&e) {
         let mut v = m;
         for _ in 0..e {
