@@ -41,7 +41,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Severity, codes};
+use crate::diagnostics::{Diagnostic, codes};
 use crate::ir::{DataType, Location, ObjectDef, Operations, Range, ResourceDef, Reusable, Version};
 use crate::range::{not_understood_hint, parse_range};
 use crate::xml::{self, Element, LineIndex};
@@ -298,6 +298,7 @@ pub fn parse_ddf(file: &Path, bytes: &[u8]) -> LoadedFile {
         file,
         index,
         diags: Vec::new(),
+        errors: 0,
     };
     if bytes.len() as u64 > MAX_FILE_SIZE {
         ctx.report(
@@ -308,13 +309,37 @@ pub fn parse_ddf(file: &Path, bytes: &[u8]) -> LoadedFile {
         out.diagnostics = ctx.diags;
         return out;
     }
+    // UTF-16 (with or without a byte order mark) is named as such: decoding it as UTF-8
+    // gave "invalid utf-8 sequence" or a confusing XML error about NUL characters.
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some("UTF-16 little-endian (byte order mark FF FE)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 big-endian (byte order mark FE FF)"),
+        [b'<', 0, ..] => Some("UTF-16 little-endian (no byte order mark)"),
+        [0, b'<', ..] => Some("UTF-16 big-endian (no byte order mark)"),
+        _ => None,
+    };
+    if let Some(what) = utf16 {
+        ctx.report(
+            0,
+            codes::INVALID_UTF8,
+            format!("the file is {what}: only UTF-8 is read; convert it to UTF-8"),
+        );
+        out.diagnostics = ctx.diags;
+        return out;
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
+            // The located byte is named; std's message gives an index into the text
+            // after the BOM, which is not the file offset and so misleading.
+            let at = e.valid_up_to();
             ctx.report(
-                e.valid_up_to(),
+                at,
                 codes::INVALID_UTF8,
-                format!("not UTF-8: {e}"),
+                format!(
+                    "not UTF-8: byte 0x{:02X} does not start a valid UTF-8 sequence here",
+                    bytes.get(at).copied().unwrap_or(0)
+                ),
             );
             out.diagnostics = ctx.diags;
             return out;
@@ -344,6 +369,9 @@ struct Ctx<'a> {
     file: &'a Path,
     index: LineIndex<'a>,
     diags: Vec<Diagnostic>,
+    /// Errors in `diags`, kept as a count: `errors()` is asked once per item, and
+    /// recounting every diagnostic each time was quadratic on files with many items.
+    errors: usize,
 }
 
 impl Ctx<'_> {
@@ -358,14 +386,12 @@ impl Ctx<'_> {
 
     fn report(&mut self, offset: usize, code: &'static str, message: impl Into<String>) {
         let d = Diagnostic::new(&self.loc(offset), code, message);
+        self.errors += usize::from(d.is_error());
         self.diags.push(d);
     }
 
     fn errors(&self) -> usize {
-        self.diags
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.errors
     }
 
     /// Text of a leaf element, trimmed; child elements are reported and ignored.

@@ -20,6 +20,11 @@ use crate::diagnostics::codes;
 /// Deepest element nesting accepted (DDF needs 4).
 pub const MAX_DEPTH: usize = 32;
 
+/// Most elements accepted in one document (the registry's largest, `DDF.xml`, has about
+/// 5,300). Bounds memory: a tree element costs ~30 times the 4 bytes of `<a/>`, so a 16 MB
+/// file of empty elements would otherwise need ~500 MB (and one diagnostic each).
+pub const MAX_ELEMENTS: usize = 200_000;
+
 /// One element: its name, attributes, child elements and direct text (text, CDATA and
 /// references concatenated, line ends normalised to `\n`).
 #[derive(Debug, Default)]
@@ -65,9 +70,16 @@ fn err(offset: usize, code: &'static str, message: impl Into<String>) -> XmlErro
 
 /// Parses `text` into its root element.
 pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
+    // Characters XML 1.0 forbids anywhere (control characters, U+FFFE/U+FFFF) are
+    // refused up front; quick_xml does not check them, and a raw U+0001 would otherwise
+    // end up in a name.
+    check_chars(text)?;
     let mut reader = Reader::from_str(text);
+    // `--` inside a comment is not well-formed XML; quick_xml only checks it on request.
+    reader.config_mut().check_comments = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut elements = 0usize;
     loop {
         let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = match reader.read_event() {
@@ -85,7 +97,15 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
                     "a second root element after the document element",
                 ));
             }
+            Event::Start(_) | Event::Empty(_) if elements >= MAX_ELEMENTS => {
+                return Err(err(
+                    start,
+                    codes::FILE_TOO_LARGE,
+                    format!("more than {MAX_ELEMENTS} elements"),
+                ));
+            }
             Event::Start(e) => {
+                elements += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(err(
                         start,
@@ -96,6 +116,7 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
                 stack.push(element(&e, start)?);
             }
             Event::Empty(e) => {
+                elements += 1;
                 if stack.len() >= MAX_DEPTH {
                     return Err(err(
                         start,
@@ -117,6 +138,14 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
                 }
             },
             Event::Text(t) => {
+                // `]]>` may not appear in text (XML 1.0 §2.4); quick_xml passes it.
+                if let Some(i) = t.find("]]>") {
+                    return Err(err(
+                        start + i,
+                        codes::MALFORMED_XML,
+                        "`]]>` in text: it only ends a CDATA section (write `]]&gt;`)",
+                    ));
+                }
                 let content = t.xml10_content();
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&content),
@@ -143,7 +172,8 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
             Event::GeneralRef(r) => {
                 let resolved: String = if r.is_char_ref() {
                     match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
+                        // A reference must name a character XML allows (not &#1;, &#xFFFE;).
+                        Ok(Some(c)) if is_xml_char(c) => c.to_string(),
                         _ => {
                             return Err(err(
                                 start,
@@ -188,7 +218,26 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
                     "DOCTYPE declarations are refused (no DTD, no entity declarations)",
                 ));
             }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Decl(d) => {
+                // Only allowed as the very first thing (after the BOM, already stripped):
+                // not after whitespace, a comment or inside the document.
+                if start != 0 {
+                    return Err(err(
+                        start,
+                        codes::MALFORMED_XML,
+                        "the XML declaration must be at the very start of the file",
+                    ));
+                }
+                declaration(&d)?;
+            }
+            Event::PI(p) if p.target().eq_ignore_ascii_case("xml") => {
+                return Err(err(
+                    start,
+                    codes::MALFORMED_XML,
+                    "the processing instruction target `xml` is reserved",
+                ));
+            }
+            Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => {
                 if let Some(open) = stack.last() {
                     return Err(err(
@@ -204,6 +253,65 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
     }
 }
 
+/// Checks the version and encoding of `<?xml ...?>`: XML 1.0 only (1.1 has other line
+/// ends and characters), and UTF-8 only (the bytes were decoded as UTF-8, so a file
+/// declaring another encoding would be misread; it is refused, not guessed at).
+fn declaration(d: &quick_xml::events::BytesDecl<'_>) -> Result<(), XmlError> {
+    match d.version() {
+        Ok(v) if v == "1.0" => {}
+        Ok(v) => {
+            return Err(err(
+                0,
+                codes::MALFORMED_XML,
+                format!("XML version {v:?} is not supported: only 1.0"),
+            ));
+        }
+        Err(e) => return Err(err(0, codes::MALFORMED_XML, e.to_string())),
+    }
+    match d.encoding() {
+        None => Ok(()),
+        Some(Ok(enc)) if enc.eq_ignore_ascii_case("utf-8") || enc.eq_ignore_ascii_case("utf8") => {
+            Ok(())
+        }
+        Some(Ok(enc)) => Err(err(
+            0,
+            codes::INVALID_UTF8,
+            format!("the file declares encoding {enc:?}: only UTF-8 is read; convert it to UTF-8"),
+        )),
+        Some(Err(e)) => Err(err(0, codes::MALFORMED_XML, e.to_string())),
+    }
+}
+
+/// Whether XML 1.0 allows `c` (the `Char` production; surrogates cannot occur in `char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn check_chars(text: &str) -> Result<(), XmlError> {
+    match text.char_indices().find(|&(_, c)| !is_xml_char(c)) {
+        None => Ok(()),
+        Some((at, c)) => Err(err(
+            at,
+            codes::MALFORMED_XML,
+            format!("character U+{:04X} is not allowed in XML", u32::from(c)),
+        )),
+    }
+}
+
+/// Whether `name` is an acceptable XML name: not empty, not starting with a digit, `-`
+/// or `.`, and without characters that cannot be in a name (quick_xml takes anything up
+/// to whitespace or `>` as the name, e.g. `<>` or `<1x>`).
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let bad = |c: char| {
+        c.is_whitespace() || c.is_control() || "!\"#$%&'()*+,/;<=>?@[\\]^`{|}~".contains(c)
+    };
+    !(first.is_ascii_digit() || first == '-' || first == '.' || bad(first)) && !chars.any(bad)
+}
+
 fn close(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(el),
@@ -213,6 +321,13 @@ fn close(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
 
 fn element(e: &BytesStart<'_>, start: usize) -> Result<Element, XmlError> {
     let name = e.name().0.to_string();
+    if !is_xml_name(&name) {
+        return Err(err(
+            start,
+            codes::MALFORMED_XML,
+            format!("{name:?} is not a valid element name"),
+        ));
+    }
     let raw = e.attributes_raw();
     let raw_offset = start + 1 + name.len();
     Ok(Element {
@@ -228,6 +343,8 @@ fn element(e: &BytesStart<'_>, start: usize) -> Result<Element, XmlError> {
 fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
     let bytes = raw.as_bytes();
     let mut out: Vec<Attr> = Vec::new();
+    // Names seen so far: a set, so that a tag with many attributes stays linear.
+    let mut seen = std::collections::HashSet::new();
     let mut i = 0;
     let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     loop {
@@ -242,6 +359,13 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
             i += 1;
         }
         let name = raw.get(name_start..i).unwrap_or_default().to_string();
+        if !is_xml_name(&name) {
+            return Err(err(
+                base + name_start,
+                codes::MALFORMED_XML,
+                format!("{name:?} is not a valid attribute name"),
+            ));
+        }
         while i < bytes.len() && ws(bytes[i]) {
             i += 1;
         }
@@ -280,8 +404,45 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
         }
         let raw_value = raw.get(value_start..i).unwrap_or_default();
         i += 1;
+        // Attributes must be separated by whitespace (`a="1"b="2"` is not XML).
+        if i < bytes.len() && !ws(bytes[i]) && bytes[i] != b'/' {
+            return Err(err(
+                base + i,
+                codes::MALFORMED_XML,
+                format!("no whitespace after the value of attribute {name}"),
+            ));
+        }
+        // A literal `<` may not appear in an attribute value (XML 1.0 §3.1).
+        if let Some(lt) = raw_value.find('<') {
+            return Err(err(
+                base + value_start + lt,
+                codes::MALFORMED_XML,
+                format!("`<` in the value of attribute {name} (write `&lt;`)"),
+            ));
+        }
+        // Attribute-value normalisation (XML 1.0 §3.3.3): each literal line end, tab or
+        // newline becomes one space (character references are kept).
+        let normalised;
+        let raw_value = if raw_value.contains(['\t', '\n', '\r']) {
+            normalised = raw_value
+                .replace("\r\n", " ")
+                .replace(['\t', '\n', '\r'], " ");
+            normalised.as_str()
+        } else {
+            raw_value
+        };
         let value = match quick_xml::escape::unescape(raw_value) {
-            Ok(v) => v.into_owned(),
+            // Only a character reference can bring in a character XML forbids here.
+            Ok(v) if v.chars().all(is_xml_char) => v.into_owned(),
+            Ok(_) => {
+                return Err(err(
+                    base + name_start,
+                    codes::MALFORMED_XML,
+                    format!(
+                        "value of attribute {name}: a character reference to a character XML does not allow"
+                    ),
+                ));
+            }
             Err(e) => {
                 return Err(err(
                     base + name_start,
@@ -290,7 +451,7 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
                 ));
             }
         };
-        if out.iter().any(|a| a.name == name) {
+        if !seen.insert(name.clone()) {
             return Err(err(
                 base + name_start,
                 codes::MALFORMED_XML,
@@ -311,6 +472,17 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
 pub(crate) struct LineIndex<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
+    /// `chars[k]`: characters in `text[..k * CHECKPOINT]`. Counting a column from the
+    /// line start was linear in the line length, so a one-line file with many diagnostics
+    /// was quadratic (100,000 elements on one line took minutes); with checkpoints a
+    /// position costs at most `2 * CHECKPOINT` bytes of counting.
+    chars: Vec<usize>,
+}
+
+const CHECKPOINT: usize = 1024;
+
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl<'a> LineIndex<'a> {
@@ -322,7 +494,24 @@ impl<'a> LineIndex<'a> {
                 starts.push(i + 1);
             }
         }
-        LineIndex { text, starts }
+        let chars = std::iter::once(0)
+            .chain(text.chunks(CHECKPOINT).scan(0, |n, c| {
+                *n += count_chars(c);
+                Some(*n)
+            }))
+            .collect();
+        LineIndex {
+            text,
+            starts,
+            chars,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = offset / CHECKPOINT;
+        self.chars.get(k).copied().unwrap_or(0)
+            + count_chars(self.text.get(k * CHECKPOINT..offset).unwrap_or_default())
     }
 
     /// The 1-based line and character column of byte `offset` (clamped to the text).
@@ -330,13 +519,7 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
         let start = self.starts.get(line).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .unwrap_or_default()
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count();
+        let column = self.chars_before(offset) - self.chars_before(start);
         (
             u32::try_from(line + 1).unwrap_or(u32::MAX),
             u32::try_from(column + 1).unwrap_or(u32::MAX),
