@@ -140,7 +140,7 @@ fn res_doc(r: &ResourcePlan) -> TokenStream {
 /// One line: name, ID and the marker type that has the full documentation.
 fn short_doc(r: &ResourcePlan) -> TokenStream {
     let d = format!(
-        " {} (resource {}, {}): see [`{}`].",
+        " {} (resource {}, {}): see [`{m}`](struct@{m}).",
         md(&r.def.name),
         r.def.id,
         if r.def.operations.is_none() {
@@ -148,7 +148,7 @@ fn short_doc(r: &ResourcePlan) -> TokenStream {
         } else {
             r.def.operations.ddf_name()
         },
-        r.marker
+        m = r.marker
     );
     quote! { #[doc = #d] }
 }
@@ -354,9 +354,9 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
         quote! { #(#applies)* }
     };
     let write_doc = format!(
-        " What a server may write to a [`{}`] instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
-        o.type_name,
-        writable.len()
+        " What a server may write to a [`{t}`](struct@{t}) instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
+        writable.len(),
+        t = o.type_name,
     );
 
     // Markers, constants, enums, executables.

@@ -193,7 +193,7 @@ impl ::ucifi_runtime::typed::ObjectType for Energy {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Energy`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Energy`](struct@Energy) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -204,7 +204,7 @@ impl ::ucifi_runtime::typed::ObjectType for Energy {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EnergyWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl EnergyWrite {
@@ -254,7 +254,7 @@ impl ::ucifi_runtime::typed::Instance for EnergyWrite {
 /// The executable resources of Energy (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Cumulative energy (resource 5822, E): see [`ResetCumulativeEnergy`].
+    /// Reset Cumulative energy (resource 5822, E): see [`ResetCumulativeEnergy`](struct@ResetCumulativeEnergy).
     ResetCumulativeEnergy,
 }
 impl Execute {

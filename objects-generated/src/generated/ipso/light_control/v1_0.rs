@@ -168,7 +168,7 @@ impl ::ucifi_runtime::typed::ObjectType for LightControl {
         c::finish(v)
     }
 }
-/// What a server may write to a [`LightControl`] instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`LightControl`](struct@LightControl) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -179,15 +179,15 @@ impl ::ucifi_runtime::typed::ObjectType for LightControl {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LightControlWrite {
-    /// Colour (resource 5706, RW): see [`Colour`].
+    /// Colour (resource 5706, RW): see [`Colour`](struct@Colour).
     pub colour: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// On/Off (resource 5850, RW): see [`OnOff`].
+    /// On/Off (resource 5850, RW): see [`OnOff`](struct@OnOff).
     pub on_off: ::core::option::Option<bool>,
-    /// Dimmer (resource 5851, RW): see [`Dimmer`].
+    /// Dimmer (resource 5851, RW): see [`Dimmer`](struct@Dimmer).
     pub dimmer: ::core::option::Option<i64>,
-    /// On time (resource 5852, RW): see [`OnTime`].
+    /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
     pub on_time: ::core::option::Option<i64>,
 }
 impl LightControlWrite {

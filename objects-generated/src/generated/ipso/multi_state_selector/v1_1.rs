@@ -124,7 +124,7 @@ impl ::ucifi_runtime::typed::ObjectType for MultiStateSelector {
         c::finish(v)
     }
 }
-/// What a server may write to a [`MultiStateSelector`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`MultiStateSelector`](struct@MultiStateSelector) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -135,7 +135,7 @@ impl ::ucifi_runtime::typed::ObjectType for MultiStateSelector {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct MultiStateSelectorWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl MultiStateSelectorWrite {

@@ -157,7 +157,7 @@ impl ::ucifi_runtime::typed::ObjectType for OnOffSwitch {
         c::finish(v)
     }
 }
-/// What a server may write to a [`OnOffSwitch`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`OnOffSwitch`](struct@OnOffSwitch) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -168,11 +168,11 @@ impl ::ucifi_runtime::typed::ObjectType for OnOffSwitch {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OnOffSwitchWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// On time (resource 5852, RW): see [`OnTime`].
+    /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
     pub on_time: ::core::option::Option<i64>,
-    /// Off Time (resource 5854, RW): see [`OffTime`].
+    /// Off Time (resource 5854, RW): see [`OffTime`](struct@OffTime).
     pub off_time: ::core::option::Option<i64>,
 }
 impl OnOffSwitchWrite {

@@ -257,7 +257,7 @@ impl ::ucifi_runtime::typed::ObjectType for Power {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Power`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Power`](struct@Power) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -268,9 +268,9 @@ impl ::ucifi_runtime::typed::ObjectType for Power {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PowerWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Current Calibration (resource 5821, RW): see [`CurrentCalibration`].
+    /// Current Calibration (resource 5821, RW): see [`CurrentCalibration`](struct@CurrentCalibration).
     pub current_calibration: ::core::option::Option<f64>,
 }
 impl PowerWrite {
@@ -327,7 +327,7 @@ impl ::ucifi_runtime::typed::Instance for PowerWrite {
 /// The executable resources of Power (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {

@@ -246,7 +246,7 @@ impl ::ucifi_runtime::typed::ObjectType for Temperature {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Temperature`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Temperature`](struct@Temperature) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -257,7 +257,7 @@ impl ::ucifi_runtime::typed::ObjectType for Temperature {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TemperatureWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl TemperatureWrite {
@@ -307,7 +307,7 @@ impl ::ucifi_runtime::typed::Instance for TemperatureWrite {
 /// The executable resources of Temperature (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {

@@ -272,7 +272,7 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
         c::finish(v)
     }
 }
-/// What a server may write to a [`ConnectivityMonitoring`] instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ConnectivityMonitoring`](struct@ConnectivityMonitoring) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",

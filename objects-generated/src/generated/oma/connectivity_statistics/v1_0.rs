@@ -163,7 +163,7 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityStatistics {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`ConnectivityStatistics`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ConnectivityStatistics`](struct@ConnectivityStatistics) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -174,7 +174,7 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityStatistics {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ConnectivityStatisticsWrite {
-    /// Collection Period (resource 8, RW): see [`CollectionPeriod`].
+    /// Collection Period (resource 8, RW): see [`CollectionPeriod`](struct@CollectionPeriod).
     pub collection_period: ::core::option::Option<i64>,
 }
 impl ConnectivityStatisticsWrite {
@@ -224,9 +224,9 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityStatisticsWrite {
 /// The executable resources of Connectivity Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Start (resource 6, E): see [`Start`].
+    /// Start (resource 6, E): see [`Start`](struct@Start).
     Start,
-    /// Stop (resource 7, E): see [`Stop`].
+    /// Stop (resource 7, E): see [`Stop`](struct@Stop).
     Stop,
 }
 impl Execute {

@@ -335,7 +335,7 @@ impl ::ucifi_runtime::typed::ObjectType for Device {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Device`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Device`](struct@Device) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -346,11 +346,11 @@ impl ::ucifi_runtime::typed::ObjectType for Device {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceWrite {
-    /// Current Time (resource 13, RW): see [`CurrentTime`].
+    /// Current Time (resource 13, RW): see [`CurrentTime`](struct@CurrentTime).
     pub current_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// UTC Offset (resource 14, RW): see [`UtcOffset`].
+    /// UTC Offset (resource 14, RW): see [`UtcOffset`](struct@UtcOffset).
     pub utc_offset: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Timezone (resource 15, RW): see [`Timezone`].
+    /// Timezone (resource 15, RW): see [`Timezone`](struct@Timezone).
     pub timezone: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl DeviceWrite {
@@ -414,11 +414,11 @@ impl ::ucifi_runtime::typed::Instance for DeviceWrite {
 /// The executable resources of Device (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reboot (resource 4, E): see [`Reboot`].
+    /// Reboot (resource 4, E): see [`Reboot`](struct@Reboot).
     Reboot,
-    /// Factory Reset (resource 5, E): see [`FactoryReset`].
+    /// Factory Reset (resource 5, E): see [`FactoryReset`](struct@FactoryReset).
     FactoryReset,
-    /// Reset Error Code (resource 12, E): see [`ResetErrorCode`].
+    /// Reset Error Code (resource 12, E): see [`ResetErrorCode`](struct@ResetErrorCode).
     ResetErrorCode,
 }
 impl Execute {

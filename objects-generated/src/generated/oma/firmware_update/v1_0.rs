@@ -210,7 +210,7 @@ impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
         c::finish(v)
     }
 }
-/// What a server may write to a [`FirmwareUpdate`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -221,9 +221,9 @@ impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FirmwareUpdateWrite {
-    /// Package (resource 0, W): see [`Package`].
+    /// Package (resource 0, W): see [`Package`](struct@Package).
     pub package: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Package URI (resource 1, RW): see [`PackageUri`].
+    /// Package URI (resource 1, RW): see [`PackageUri`](struct@PackageUri).
     pub package_uri: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl FirmwareUpdateWrite {
@@ -276,7 +276,7 @@ impl ::ucifi_runtime::typed::Instance for FirmwareUpdateWrite {
 /// The executable resources of Firmware Update (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Update (resource 2, E): see [`Update`].
+    /// Update (resource 2, E): see [`Update`](struct@Update).
     Update,
 }
 impl Execute {

@@ -129,7 +129,7 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Lwm2mAccessControl`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Lwm2mAccessControl`](struct@Lwm2mAccessControl) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -140,9 +140,9 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mAccessControlWrite {
-    /// ACL (resource 2, RW): see [`Acl`].
+    /// ACL (resource 2, RW): see [`Acl`](struct@Acl).
     pub acl: ::core::option::Option<::ucifi_runtime::__private::BTreeMap<u16, i64>>,
-    /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`].
+    /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`](struct@AccessControlOwner).
     pub access_control_owner: ::core::option::Option<i64>,
 }
 impl Lwm2mAccessControlWrite {

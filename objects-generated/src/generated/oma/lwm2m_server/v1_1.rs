@@ -429,7 +429,7 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Lwm2mServer`] instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -440,25 +440,25 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1, RW): see [`Lifetime`].
+    /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
     pub lifetime: ::core::option::Option<i64>,
-    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`].
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
     pub default_minimum_period: ::core::option::Option<i64>,
-    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`].
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
     pub default_maximum_period: ::core::option::Option<i64>,
-    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`].
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
     pub disable_timeout: ::core::option::Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`].
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
     pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
-    /// Binding (resource 7, RW): see [`Binding`].
+    /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
     pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// APN Link (resource 10, RW): see [`ApnLink`].
+    /// APN Link (resource 10, RW): see [`ApnLink`](struct@ApnLink).
     pub apn_link: ::core::option::Option<::ucifi_runtime::ObjectLink>,
-    /// Trigger (resource 21, RW): see [`Trigger`].
+    /// Trigger (resource 21, RW): see [`Trigger`](struct@Trigger).
     pub trigger: ::core::option::Option<bool>,
-    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`].
+    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`](struct@PreferredTransport).
     pub preferred_transport: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Mute Send (resource 23, RW): see [`MuteSend`].
+    /// Mute Send (resource 23, RW): see [`MuteSend`](struct@MuteSend).
     pub mute_send: ::core::option::Option<bool>,
 }
 impl Lwm2mServerWrite {
@@ -575,11 +575,11 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4, E): see [`Disable`].
+    /// Disable (resource 4, E): see [`Disable`](struct@Disable).
     Disable,
-    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`].
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@RegistrationUpdateTrigger).
     RegistrationUpdateTrigger,
-    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`].
+    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`](struct@BootstrapRequestTrigger).
     BootstrapRequestTrigger,
 }
 impl Execute {

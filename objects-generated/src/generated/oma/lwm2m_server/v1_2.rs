@@ -499,7 +499,7 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Lwm2mServer`] instance: the 19 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 19 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -510,47 +510,47 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1, RW): see [`Lifetime`].
+    /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
     pub lifetime: ::core::option::Option<i64>,
-    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`].
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
     pub default_minimum_period: ::core::option::Option<i64>,
-    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`].
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
     pub default_maximum_period: ::core::option::Option<i64>,
-    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`].
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
     pub disable_timeout: ::core::option::Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`].
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
     pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
-    /// Binding (resource 7, RW): see [`Binding`].
+    /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
     pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// APN Link (resource 10, RW): see [`ApnLink`].
+    /// APN Link (resource 10, RW): see [`ApnLink`](struct@ApnLink).
     pub apn_link: ::core::option::Option<::ucifi_runtime::ObjectLink>,
-    /// Initial Registration Delay Timer (resource 14, RW): see [`InitialRegistrationDelayTimer`].
+    /// Initial Registration Delay Timer (resource 14, RW): see [`InitialRegistrationDelayTimer`](struct@InitialRegistrationDelayTimer).
     pub initial_registration_delay_timer: ::core::option::Option<u64>,
-    /// Communication Retry Count (resource 17, RW): see [`CommunicationRetryCount`].
+    /// Communication Retry Count (resource 17, RW): see [`CommunicationRetryCount`](struct@CommunicationRetryCount).
     pub communication_retry_count: ::core::option::Option<u64>,
-    /// Communication Retry Timer (resource 18, RW): see [`CommunicationRetryTimer`].
+    /// Communication Retry Timer (resource 18, RW): see [`CommunicationRetryTimer`](struct@CommunicationRetryTimer).
     pub communication_retry_timer: ::core::option::Option<u64>,
-    /// Communication Sequence Delay Timer (resource 19, RW): see [`CommunicationSequenceDelayTimer`].
+    /// Communication Sequence Delay Timer (resource 19, RW): see [`CommunicationSequenceDelayTimer`](struct@CommunicationSequenceDelayTimer).
     pub communication_sequence_delay_timer: ::core::option::Option<u64>,
-    /// Communication Sequence Retry Count (resource 20, RW): see [`CommunicationSequenceRetryCount`].
+    /// Communication Sequence Retry Count (resource 20, RW): see [`CommunicationSequenceRetryCount`](struct@CommunicationSequenceRetryCount).
     pub communication_sequence_retry_count: ::core::option::Option<u64>,
-    /// Trigger (resource 21, RW): see [`Trigger`].
+    /// Trigger (resource 21, RW): see [`Trigger`](struct@Trigger).
     pub trigger: ::core::option::Option<bool>,
-    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`].
+    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`](struct@PreferredTransport).
     pub preferred_transport: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Mute Send (resource 23, RW): see [`MuteSend`].
+    /// Mute Send (resource 23, RW): see [`MuteSend`](struct@MuteSend).
     pub mute_send: ::core::option::Option<bool>,
-    /// Alternate APN Links (resource 24, RW): see [`AlternateApnLinks`].
+    /// Alternate APN Links (resource 24, RW): see [`AlternateApnLinks`](struct@AlternateApnLinks).
     pub alternate_apn_links: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>,
     >,
-    /// Supported Server Versions (resource 25, RW): see [`SupportedServerVersions`].
+    /// Supported Server Versions (resource 25, RW): see [`SupportedServerVersions`](struct@SupportedServerVersions).
     pub supported_server_versions: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Default Notification Mode (resource 26, RW): see [`DefaultNotificationMode`].
+    /// Default Notification Mode (resource 26, RW): see [`DefaultNotificationMode`](struct@DefaultNotificationMode).
     pub default_notification_mode: ::core::option::Option<i64>,
-    /// Profile ID Hash Algorithm (resource 27, RW): see [`ProfileIdHashAlgorithm`].
+    /// Profile ID Hash Algorithm (resource 27, RW): see [`ProfileIdHashAlgorithm`](struct@ProfileIdHashAlgorithm).
     pub profile_id_hash_algorithm: ::core::option::Option<u64>,
 }
 impl Lwm2mServerWrite {
@@ -740,11 +740,11 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4, E): see [`Disable`].
+    /// Disable (resource 4, E): see [`Disable`](struct@Disable).
     Disable,
-    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`].
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@RegistrationUpdateTrigger).
     RegistrationUpdateTrigger,
-    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`].
+    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`](struct@BootstrapRequestTrigger).
     BootstrapRequestTrigger,
 }
 impl Execute {

@@ -269,7 +269,7 @@ impl ::ucifi_runtime::typed::ObjectType for Anemometer {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Anemometer`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Anemometer`](struct@Anemometer) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -280,7 +280,7 @@ impl ::ucifi_runtime::typed::ObjectType for Anemometer {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct AnemometerWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl AnemometerWrite {
@@ -330,7 +330,7 @@ impl ::ucifi_runtime::typed::Instance for AnemometerWrite {
 /// The executable resources of Anemometer (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {

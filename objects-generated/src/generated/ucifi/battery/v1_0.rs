@@ -204,7 +204,7 @@ impl ::ucifi_runtime::typed::ObjectType for Battery {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`Battery`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Battery`](struct@Battery) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -215,11 +215,11 @@ impl ::ucifi_runtime::typed::ObjectType for Battery {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct BatteryWrite {
-    /// Type of battery (resource 4, RW): see [`TypeOfBattery`].
+    /// Type of battery (resource 4, RW): see [`TypeOfBattery`](struct@TypeOfBattery).
     pub type_of_battery: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`].
+    /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`](struct@LowBatteryThreshold).
     pub low_battery_threshold: ::core::option::Option<i64>,
-    /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`].
+    /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`](struct@BatteryShutdown).
     pub battery_shutdown: ::core::option::Option<bool>,
 }
 impl BatteryWrite {
@@ -283,7 +283,7 @@ impl ::ucifi_runtime::typed::Instance for BatteryWrite {
 /// The executable resources of Battery (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Supply loss counter reset (resource 11, E): see [`SupplyLossCounterReset`].
+    /// Supply loss counter reset (resource 11, E): see [`SupplyLossCounterReset`](struct@SupplyLossCounterReset).
     SupplyLossCounterReset,
 }
 impl Execute {

@@ -157,7 +157,7 @@ impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`CalendarRule`] instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`CalendarRule`](struct@CalendarRule) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -168,19 +168,19 @@ impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct CalendarRuleWrite {
-    /// Calendar Name (resource 0, RW): see [`CalendarName`].
+    /// Calendar Name (resource 0, RW): see [`CalendarName`](struct@CalendarName).
     pub calendar_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Calendar Type (resource 1, RW): see [`CalendarType`].
+    /// Calendar Type (resource 1, RW): see [`CalendarType`](struct@CalendarType).
     pub calendar_type: ::core::option::Option<i64>,
-    /// Start Date (resource 2, RW): see [`StartDate`].
+    /// Start Date (resource 2, RW): see [`StartDate`](struct@StartDate).
     pub start_date: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// End Date (resource 3, RW): see [`EndDate`].
+    /// End Date (resource 3, RW): see [`EndDate`](struct@EndDate).
     pub end_date: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Date Rule (resource 4, RW): see [`DateRule`].
+    /// Date Rule (resource 4, RW): see [`DateRule`](struct@DateRule).
     pub date_rule: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl CalendarRuleWrite {

@@ -184,7 +184,7 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`DeviceExtension`] instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -195,13 +195,13 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtensionWrite {
-    /// User-given name (resource 3, RW): see [`UserGivenName`].
+    /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
     pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`].
+    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
     pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Installation date (resource 5, RW): see [`InstallationDate`].
+    /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
     pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Maintenance (resource 7, RW): see [`Maintenance`].
+    /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
     pub maintenance: ::core::option::Option<bool>,
 }
 impl DeviceExtensionWrite {
@@ -272,7 +272,7 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Configuration reset (resource 8, E): see [`ConfigurationReset`].
+    /// Configuration reset (resource 8, E): see [`ConfigurationReset`](struct@ConfigurationReset).
     ConfigurationReset,
 }
 impl Execute {

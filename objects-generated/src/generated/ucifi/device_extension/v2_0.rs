@@ -253,7 +253,7 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`DeviceExtension`] instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -264,25 +264,25 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtensionWrite {
-    /// User-given name (resource 3, RW): see [`UserGivenName`].
+    /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
     pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`].
+    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
     pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Installation date (resource 5, RW): see [`InstallationDate`].
+    /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
     pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Software update (resource 6, RW): see [`SoftwareUpdate`].
+    /// Software update (resource 6, RW): see [`SoftwareUpdate`](struct@SoftwareUpdate).
     pub software_update: ::core::option::Option<bool>,
-    /// Maintenance (resource 7, RW): see [`Maintenance`].
+    /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
     pub maintenance: ::core::option::Option<bool>,
-    /// DST Start (resource 11, RW): see [`DstStart`].
+    /// DST Start (resource 11, RW): see [`DstStart`](struct@DstStart).
     pub dst_start: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
     >,
-    /// DST End (resource 12, RW): see [`DstEnd`].
+    /// DST End (resource 12, RW): see [`DstEnd`](struct@DstEnd).
     pub dst_end: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
     >,
-    /// DST Offset (resource 13, RW): see [`DstOffset`].
+    /// DST Offset (resource 13, RW): see [`DstOffset`](struct@DstOffset).
     pub dst_offset: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
@@ -394,7 +394,7 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Configuration reset (resource 8, E): see [`ConfigurationReset`].
+    /// Configuration reset (resource 8, E): see [`ConfigurationReset`](struct@ConfigurationReset).
     ConfigurationReset,
 }
 impl Execute {

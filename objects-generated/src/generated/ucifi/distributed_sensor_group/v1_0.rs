@@ -380,7 +380,7 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`DistributedSensorGroup`] instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`DistributedSensorGroup`](struct@DistributedSensorGroup) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -391,51 +391,51 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DistributedSensorGroupWrite {
-    /// Group Address (resource 4, RW): see [`GroupAddress`].
+    /// Group Address (resource 4, RW): see [`GroupAddress`](struct@GroupAddress).
     pub group_address: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Group ID (resource 5, RW): see [`GroupId`].
+    /// Group ID (resource 5, RW): see [`GroupId`](struct@GroupId).
     pub group_id: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`].
+    /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`](struct@SharedSensorInformation).
     pub shared_sensor_information: ::core::option::Option<i64>,
-    /// Quality of service (resource 7, RW): see [`QualityOfService`].
+    /// Quality of service (resource 7, RW): see [`QualityOfService`](struct@QualityOfService).
     pub quality_of_service: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Hop Limit (resource 8, RW): see [`HopLimit`].
+    /// Hop Limit (resource 8, RW): see [`HopLimit`](struct@HopLimit).
     pub hop_limit: ::core::option::Option<i64>,
-    /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`].
+    /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`](struct@BroadcastCriteria).
     pub broadcast_criteria: ::core::option::Option<i64>,
-    /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`].
+    /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`](struct@MinBroadcastPeriod).
     pub min_broadcast_period: ::core::option::Option<i64>,
-    /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`].
+    /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`](struct@MaxBroadcastPeriod).
     pub max_broadcast_period: ::core::option::Option<i64>,
-    /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`].
+    /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`](struct@PublisherStepInterval).
     pub publisher_step_interval: ::core::option::Option<f64>,
-    /// Min Threshold (resource 13, RW): see [`MinThreshold`].
+    /// Min Threshold (resource 13, RW): see [`MinThreshold`](struct@MinThreshold).
     pub min_threshold: ::core::option::Option<f64>,
-    /// Max Threshold (resource 14, RW): see [`MaxThreshold`].
+    /// Max Threshold (resource 14, RW): see [`MaxThreshold`](struct@MaxThreshold).
     pub max_threshold: ::core::option::Option<f64>,
-    /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`].
+    /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`](struct@AutoClearValidityTime).
     pub auto_clear_validity_time: ::core::option::Option<i64>,
-    /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`].
+    /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`](struct@AutoClearDefaultValue).
     pub auto_clear_default_value: ::core::option::Option<f64>,
-    /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`].
+    /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`](struct@DataFusionOperation).
     pub data_fusion_operation: ::core::option::Option<i64>,
-    /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`].
+    /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`](struct@RemoteSensorsDynamicMapping).
     pub remote_sensors_dynamic_mapping: ::core::option::Option<bool>,
-    /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`].
+    /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`](struct@RemoteSensorsImplicitMapping).
     pub remote_sensors_implicit_mapping: ::core::option::Option<bool>,
-    /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`].
+    /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`](struct@LocalSensorStateUri).
     pub local_sensor_state_uri: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`].
+    /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`](struct@LocalSensorPublisherId).
     pub local_sensor_publisher_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`].
+    /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`](struct@RemoteSensorStateUri).
     pub remote_sensor_state_uri: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Group Description (resource 24, RW): see [`GroupDescription`].
+    /// Group Description (resource 24, RW): see [`GroupDescription`](struct@GroupDescription).
     pub group_description: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl DistributedSensorGroupWrite {

@@ -154,7 +154,7 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingScript {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`EdgeComputingScript`] instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`EdgeComputingScript`](struct@EdgeComputingScript) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -165,15 +165,15 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingScript {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingScriptWrite {
-    /// Name (resource 1, RW): see [`Name`].
+    /// Name (resource 1, RW): see [`Name`](struct@Name).
     pub name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Signature (resource 2, RW): see [`Signature`].
+    /// Signature (resource 2, RW): see [`Signature`](struct@Signature).
     pub signature: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Version (resource 3, RW): see [`Version`].
+    /// Version (resource 3, RW): see [`Version`](struct@Version).
     pub version: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Script (resource 4, RW): see [`Script`].
+    /// Script (resource 4, RW): see [`Script`](struct@Script).
     pub script: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Script format (resource 5, RW): see [`ScriptFormat`].
+    /// Script format (resource 5, RW): see [`ScriptFormat`](struct@ScriptFormat).
     pub script_format: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl EdgeComputingScriptWrite {

@@ -115,7 +115,7 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingTimeCondition {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`EdgeComputingTimeCondition`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`EdgeComputingTimeCondition`](struct@EdgeComputingTimeCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -126,9 +126,9 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingTimeCondition {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingTimeConditionWrite {
-    /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`].
+    /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`](struct@ExecutionTimeDay).
     pub execution_time_day: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`].
+    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
     pub script_identifier: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,

@@ -431,7 +431,7 @@ impl ::ucifi_runtime::typed::ObjectType for ElectricalMonitor {
         c::finish(v)
     }
 }
-/// What a server may write to a [`ElectricalMonitor`] instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ElectricalMonitor`](struct@ElectricalMonitor) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -442,25 +442,25 @@ impl ::ucifi_runtime::typed::ObjectType for ElectricalMonitor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ElectricalMonitorWrite {
-    /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`].
+    /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
     pub low_power_factor_threshold: ::core::option::Option<f64>,
-    /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`].
+    /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`](struct@LowPowerThreshold).
     pub low_power_threshold: ::core::option::Option<f64>,
-    /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`].
+    /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`](struct@LowPowerThresholdAtLowDimLevel).
     pub low_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
-    /// High power threshold (resource 13, RW): see [`HighPowerThreshold`].
+    /// High power threshold (resource 13, RW): see [`HighPowerThreshold`](struct@HighPowerThreshold).
     pub high_power_threshold: ::core::option::Option<f64>,
-    /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`].
+    /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`](struct@HighPowerThresholdAtLowDimLevel).
     pub high_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
-    /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`].
+    /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`](struct@LowCurrentThreshold).
     pub low_current_threshold: ::core::option::Option<f64>,
-    /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`].
+    /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`](struct@HighCurrentThreshold).
     pub high_current_threshold: ::core::option::Option<f64>,
-    /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`].
+    /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`](struct@LowVoltageThreshold).
     pub low_voltage_threshold: ::core::option::Option<f64>,
-    /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`].
+    /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`](struct@HighVoltageThreshold).
     pub high_voltage_threshold: ::core::option::Option<f64>,
-    /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`].
+    /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`](struct@CriticalInrushThreshold).
     pub critical_inrush_threshold: ::core::option::Option<f64>,
 }
 impl ElectricalMonitorWrite {
@@ -585,7 +585,7 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitorWrite {
 /// The executable resources of Electrical monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Energy reset (resource 7, E): see [`EnergyReset`].
+    /// Energy reset (resource 7, E): see [`EnergyReset`](struct@EnergyReset).
     EnergyReset,
 }
 impl Execute {

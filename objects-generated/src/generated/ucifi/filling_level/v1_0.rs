@@ -215,7 +215,7 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`FillingLevel`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -226,11 +226,11 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevelWrite {
-    /// Container height (resource 1, RW): see [`ContainerHeight`].
+    /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
     pub container_height: ::core::option::Option<i64>,
-    /// High threshold (resource 4, RW): see [`HighThreshold`].
+    /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
     pub high_threshold: ::core::option::Option<f64>,
-    /// Low threshold (resource 6, RW): see [`LowThreshold`].
+    /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
     pub low_threshold: ::core::option::Option<f64>,
 }
 impl FillingLevelWrite {
@@ -294,7 +294,7 @@ impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`].
+    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@AverageFillingSpeedReset).
     AverageFillingSpeedReset,
 }
 impl Execute {

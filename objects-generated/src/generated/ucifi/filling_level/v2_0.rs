@@ -398,7 +398,7 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
         c::finish(v)
     }
 }
-/// What a server may write to a [`FillingLevel`] instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -409,25 +409,25 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevelWrite {
-    /// Container height (resource 1, RW): see [`ContainerHeight`].
+    /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
     pub container_height: ::core::option::Option<i64>,
-    /// High threshold (resource 4, RW): see [`HighThreshold`].
+    /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
     pub high_threshold: ::core::option::Option<f64>,
-    /// Low threshold (resource 6, RW): see [`LowThreshold`].
+    /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
     pub low_threshold: ::core::option::Option<f64>,
-    /// Container width (resource 14, RW): see [`ContainerWidth`].
+    /// Container width (resource 14, RW): see [`ContainerWidth`](struct@ContainerWidth).
     pub container_width: ::core::option::Option<i64>,
-    /// Container installation type (resource 15, RW): see [`ContainerInstallationType`].
+    /// Container installation type (resource 15, RW): see [`ContainerInstallationType`](struct@ContainerInstallationType).
     pub container_installation_type: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`].
+    /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`](struct@ContainerVolumeMax).
     pub container_volume_max: ::core::option::Option<f64>,
-    /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`].
+    /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`](struct@FillingSensorPosition).
     pub filling_sensor_position: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// Type of materials (resource 18, RW): see [`TypeOfMaterials`].
+    /// Type of materials (resource 18, RW): see [`TypeOfMaterials`](struct@TypeOfMaterials).
     pub type_of_materials: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl FillingLevelWrite {
@@ -526,9 +526,9 @@ impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`].
+    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@AverageFillingSpeedReset).
     AverageFillingSpeedReset,
-    /// Reset filling operations counter (resource 20, E): see [`ResetFillingOperationsCounter`].
+    /// Reset filling operations counter (resource 20, E): see [`ResetFillingOperationsCounter`](struct@ResetFillingOperationsCounter).
     ResetFillingOperationsCounter,
 }
 impl Execute {

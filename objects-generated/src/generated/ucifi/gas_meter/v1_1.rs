@@ -262,7 +262,7 @@ impl ::ucifi_runtime::typed::ObjectType for GasMeter {
         c::finish(v)
     }
 }
-/// What a server may write to a [`GasMeter`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`GasMeter`](struct@GasMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -273,9 +273,9 @@ impl ::ucifi_runtime::typed::ObjectType for GasMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GasMeterWrite {
-    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Pulse ratio (resource 6, RW): see [`PulseRatio`].
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
     pub pulse_ratio: ::core::option::Option<i64>,
 }
 impl GasMeterWrite {
@@ -332,9 +332,9 @@ impl ::ucifi_runtime::typed::Instance for GasMeterWrite {
 /// The executable resources of Gas meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated gas meter value reset (resource 2, E): see [`CumulatedGasMeterValueReset`].
+    /// Cumulated gas meter value reset (resource 2, E): see [`CumulatedGasMeterValueReset`](struct@CumulatedGasMeterValueReset).
     CumulatedGasMeterValueReset,
-    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`].
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`](struct@CumulatedPulseValueReset).
     CumulatedPulseValueReset,
 }
 impl Execute {

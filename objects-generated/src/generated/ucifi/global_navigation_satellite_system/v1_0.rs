@@ -419,7 +419,7 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`GlobalNavigationSatelliteSystem`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -430,9 +430,9 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GlobalNavigationSatelliteSystemWrite {
-    /// Assisted GPS (resource 25, RW): see [`AssistedGps`].
+    /// Assisted GPS (resource 25, RW): see [`AssistedGps`](struct@AssistedGps).
     pub assisted_gps: ::core::option::Option<bool>,
-    /// Power command (resource 26, RW): see [`PowerCommand`].
+    /// Power command (resource 26, RW): see [`PowerCommand`](struct@PowerCommand).
     pub power_command: ::core::option::Option<bool>,
 }
 impl GlobalNavigationSatelliteSystemWrite {

@@ -584,7 +584,7 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
         c::finish(v)
     }
 }
-/// What a server may write to a [`GlobalNavigationSatelliteSystem`] instance: the 9 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 9 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -595,23 +595,23 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GlobalNavigationSatelliteSystemWrite {
-    /// Assisted GPS (resource 25, RW): see [`AssistedGps`].
+    /// Assisted GPS (resource 25, RW): see [`AssistedGps`](struct@AssistedGps).
     pub assisted_gps: ::core::option::Option<bool>,
-    /// Power command (resource 26, RW): see [`PowerCommand`].
+    /// Power command (resource 26, RW): see [`PowerCommand`](struct@PowerCommand).
     pub power_command: ::core::option::Option<bool>,
-    /// Expected latitude (resource 29, RW): see [`ExpectedLatitude`].
+    /// Expected latitude (resource 29, RW): see [`ExpectedLatitude`](struct@ExpectedLatitude).
     pub expected_latitude: ::core::option::Option<f64>,
-    /// Expected longitude (resource 30, RW): see [`ExpectedLongitude`].
+    /// Expected longitude (resource 30, RW): see [`ExpectedLongitude`](struct@ExpectedLongitude).
     pub expected_longitude: ::core::option::Option<f64>,
-    /// Expected altitude (resource 31, RW): see [`ExpectedAltitude`].
+    /// Expected altitude (resource 31, RW): see [`ExpectedAltitude`](struct@ExpectedAltitude).
     pub expected_altitude: ::core::option::Option<f64>,
-    /// Expected location threshold (resource 32, RW): see [`ExpectedLocationThreshold`].
+    /// Expected location threshold (resource 32, RW): see [`ExpectedLocationThreshold`](struct@ExpectedLocationThreshold).
     pub expected_location_threshold: ::core::option::Option<f64>,
-    /// Assisted latitude (resource 34, RW): see [`AssistedLatitude`].
+    /// Assisted latitude (resource 34, RW): see [`AssistedLatitude`](struct@AssistedLatitude).
     pub assisted_latitude: ::core::option::Option<f64>,
-    /// Assisted longitude (resource 35, RW): see [`AssistedLongitude`].
+    /// Assisted longitude (resource 35, RW): see [`AssistedLongitude`](struct@AssistedLongitude).
     pub assisted_longitude: ::core::option::Option<f64>,
-    /// Assisted altitude (resource 36, RW): see [`AssistedAltitude`].
+    /// Assisted altitude (resource 36, RW): see [`AssistedAltitude`](struct@AssistedAltitude).
     pub assisted_altitude: ::core::option::Option<f64>,
 }
 impl GlobalNavigationSatelliteSystemWrite {

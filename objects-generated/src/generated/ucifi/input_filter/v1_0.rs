@@ -159,7 +159,7 @@ impl ::ucifi_runtime::typed::ObjectType for InputFilter {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`InputFilter`] instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`InputFilter`](struct@InputFilter) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -170,19 +170,19 @@ impl ::ucifi_runtime::typed::ObjectType for InputFilter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct InputFilterWrite {
-    /// Input Source (resource 1, RW): see [`InputSource`].
+    /// Input Source (resource 1, RW): see [`InputSource`](struct@InputSource).
     pub input_source: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Data Type (resource 2, RW): see [`DataType`].
+    /// Data Type (resource 2, RW): see [`DataType`](struct@DataType).
     pub data_type: ::core::option::Option<i64>,
-    /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`].
+    /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`](struct@EvaluationInterval).
     pub evaluation_interval: ::core::option::Option<f64>,
-    /// Step Filter (resource 4, RW): see [`StepFilter`].
+    /// Step Filter (resource 4, RW): see [`StepFilter`](struct@StepFilter).
     pub step_filter: ::core::option::Option<f64>,
-    /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`].
+    /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`](struct@BusyToClearDelay).
     pub busy_to_clear_delay: ::core::option::Option<i64>,
-    /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`].
+    /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`](struct@ClearToBusyDelay).
     pub clear_to_busy_delay: ::core::option::Option<i64>,
 }
 impl InputFilterWrite {

@@ -151,7 +151,7 @@ impl ::ucifi_runtime::typed::ObjectType for IrrigationValve {
         c::finish(v)
     }
 }
-/// What a server may write to a [`IrrigationValve`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`IrrigationValve`](struct@IrrigationValve) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -162,11 +162,11 @@ impl ::ucifi_runtime::typed::ObjectType for IrrigationValve {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct IrrigationValveWrite {
-    /// Default status (resource 1, RW): see [`DefaultStatus`].
+    /// Default status (resource 1, RW): see [`DefaultStatus`](struct@DefaultStatus).
     pub default_status: ::core::option::Option<i64>,
-    /// Command (resource 3, RW): see [`Command`].
+    /// Command (resource 3, RW): see [`Command`](struct@Command).
     pub command: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 5, RW): see [`SchedulerId`].
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,

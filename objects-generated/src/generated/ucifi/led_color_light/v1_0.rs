@@ -86,7 +86,7 @@ impl ::ucifi_runtime::typed::ObjectType for LedColorLight {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`LedColorLight`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`LedColorLight`](struct@LedColorLight) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -97,7 +97,7 @@ impl ::ucifi_runtime::typed::ObjectType for LedColorLight {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LedColorLightWrite {
-    /// RGB value (resource 1, RW): see [`RgbValue`].
+    /// RGB value (resource 1, RW): see [`RgbValue`](struct@RgbValue).
     pub rgb_value: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl LedColorLightWrite {

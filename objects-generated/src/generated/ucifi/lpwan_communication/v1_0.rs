@@ -409,7 +409,7 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`LpwanCommunication`] instance: the 12 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`LpwanCommunication`](struct@LpwanCommunication) instance: the 12 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -420,41 +420,41 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanCommunicationWrite {
-    /// IPv4 address (resource 2, RW): see [`Ipv4Address`].
+    /// IPv4 address (resource 2, RW): see [`Ipv4Address`](struct@Ipv4Address).
     pub ipv4_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// IPv6 address (resource 3, RW): see [`Ipv6Address`].
+    /// IPv6 address (resource 3, RW): see [`Ipv6Address`](struct@Ipv6Address).
     pub ipv6_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Network address (resource 4, RW): see [`NetworkAddress`].
+    /// Network address (resource 4, RW): see [`NetworkAddress`](struct@NetworkAddress).
     pub network_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`].
+    /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`](struct@SecondaryNetworkAddress).
     pub secondary_network_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// MAC address (resource 6, RW): see [`MacAddress`].
+    /// MAC address (resource 6, RW): see [`MacAddress`](struct@MacAddress).
     pub mac_address: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`].
+    /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
     pub multicast_group_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`].
+    /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
     pub multicast_group_key: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Data rate (resource 10, RW): see [`DataRate`].
+    /// Data rate (resource 10, RW): see [`DataRate`](struct@DataRate).
     pub data_rate: ::core::option::Option<i64>,
-    /// Frequency (resource 12, RW): see [`Frequency`].
+    /// Frequency (resource 12, RW): see [`Frequency`](struct@Frequency).
     pub frequency: ::core::option::Option<f64>,
-    /// Session time (resource 13, RW): see [`SessionTime`].
+    /// Session time (resource 13, RW): see [`SessionTime`](struct@SessionTime).
     pub session_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Mesh node (resource 15, RW): see [`MeshNode`].
+    /// Mesh node (resource 15, RW): see [`MeshNode`](struct@MeshNode).
     pub mesh_node: ::core::option::Option<bool>,
-    /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`].
+    /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
     pub maximum_repeat_time: ::core::option::Option<i64>,
 }
 impl LpwanCommunicationWrite {

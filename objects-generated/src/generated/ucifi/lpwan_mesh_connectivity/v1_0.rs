@@ -566,7 +566,7 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
         c::finish(v)
     }
 }
-/// What a server may write to a [`LpwanMeshConnectivity`] instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`LpwanMeshConnectivity`](struct@LpwanMeshConnectivity) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -577,57 +577,57 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanMeshConnectivityWrite {
-    /// Device class (resource 1, RW): see [`DeviceClass`].
+    /// Device class (resource 1, RW): see [`DeviceClass`](struct@DeviceClass).
     pub device_class: ::core::option::Option<i64>,
-    /// Transmit Power (resource 8, RW): see [`TransmitPower`].
+    /// Transmit Power (resource 8, RW): see [`TransmitPower`](struct@TransmitPower).
     pub transmit_power: ::core::option::Option<f64>,
-    /// Data Rate (resource 9, RW): see [`DataRate`].
+    /// Data Rate (resource 9, RW): see [`DataRate`](struct@DataRate).
     pub data_rate: ::core::option::Option<f64>,
-    /// Operation Mode (resource 10, RW): see [`OperationMode`].
+    /// Operation Mode (resource 10, RW): see [`OperationMode`](struct@OperationMode).
     pub operation_mode: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Operating Channel (resource 11, RW): see [`OperatingChannel`].
+    /// Operating Channel (resource 11, RW): see [`OperatingChannel`](struct@OperatingChannel).
     pub operating_channel: ::core::option::Option<i64>,
-    /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`].
+    /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`](struct@ChannelHoppingFunction).
     pub channel_hopping_function: ::core::option::Option<i64>,
-    /// Available Channels (resource 13, RW): see [`AvailableChannels`].
+    /// Available Channels (resource 13, RW): see [`AvailableChannels`](struct@AvailableChannels).
     pub available_channels: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`].
+    /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`](struct@UnicastChannelPlan).
     pub unicast_channel_plan: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`].
+    /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`](struct@BroadcastChannelPlan).
     pub broadcast_channel_plan: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// FEC (resource 16, RW): see [`Fec`].
+    /// FEC (resource 16, RW): see [`Fec`](struct@Fec).
     pub fec: ::core::option::Option<bool>,
-    /// Data Whitening (resource 17, RW): see [`DataWhitening`].
+    /// Data Whitening (resource 17, RW): see [`DataWhitening`](struct@DataWhitening).
     pub data_whitening: ::core::option::Option<bool>,
-    /// Cipher Suite (resource 18, RW): see [`CipherSuite`].
+    /// Cipher Suite (resource 18, RW): see [`CipherSuite`](struct@CipherSuite).
     pub cipher_suite: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// PAN Identifier (resource 19, RW): see [`PanIdentifier`].
+    /// PAN Identifier (resource 19, RW): see [`PanIdentifier`](struct@PanIdentifier).
     pub pan_identifier: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Network Name (resource 20, RW): see [`NetworkName`].
+    /// Network Name (resource 20, RW): see [`NetworkName`](struct@NetworkName).
     pub network_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Physical interface (resource 24, RW): see [`PhysicalInterface`].
+    /// Physical interface (resource 24, RW): see [`PhysicalInterface`](struct@PhysicalInterface).
     pub physical_interface: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Logical Address (resource 25, RW): see [`LogicalAddress`].
+    /// Logical Address (resource 25, RW): see [`LogicalAddress`](struct@LogicalAddress).
     pub logical_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// IP Address (resource 26, RW): see [`IpAddress`].
+    /// IP Address (resource 26, RW): see [`IpAddress`](struct@IpAddress).
     pub ip_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`].
+    /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
     pub multicast_group_address: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`].
+    /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
     pub multicast_group_key: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::Vec<u8>>,
     >,
-    /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`].
+    /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
     pub maximum_repeat_time: ::core::option::Option<i64>,
 }
 impl LpwanMeshConnectivityWrite {
@@ -821,7 +821,7 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivityWrite {
 /// The executable resources of LPWAN Mesh Connectivity (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Error Counter Reset (resource 7, E): see [`ErrorCounterReset`].
+    /// Error Counter Reset (resource 7, E): see [`ErrorCounterReset`](struct@ErrorCounterReset).
     ErrorCounterReset,
 }
 impl Execute {

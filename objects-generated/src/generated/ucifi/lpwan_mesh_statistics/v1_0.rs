@@ -460,7 +460,7 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshStatistics {
         c::finish(v)
     }
 }
-/// What a server may write to a [`LpwanMeshStatistics`] instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`LpwanMeshStatistics`](struct@LpwanMeshStatistics) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -512,9 +512,9 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshStatisticsWrite {
 /// The executable resources of LPWAN Mesh Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Start (resource 28, E): see [`Start`].
+    /// Start (resource 28, E): see [`Start`](struct@Start).
     Start,
-    /// Stop (resource 29, E): see [`Stop`].
+    /// Stop (resource 29, E): see [`Stop`](struct@Stop).
     Stop,
 }
 impl Execute {

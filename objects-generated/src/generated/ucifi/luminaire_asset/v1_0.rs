@@ -238,7 +238,7 @@ impl ::ucifi_runtime::typed::ObjectType for LuminaireAsset {
         c::finish(v)
     }
 }
-/// What a server may write to a [`LuminaireAsset`] instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`LuminaireAsset`](struct@LuminaireAsset) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -249,15 +249,15 @@ impl ::ucifi_runtime::typed::ObjectType for LuminaireAsset {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LuminaireAssetWrite {
-    /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`].
+    /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`](struct@YearOfManufacture).
     pub year_of_manufacture: ::core::option::Option<i64>,
-    /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`].
+    /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`](struct@WeekOfManufacture).
     pub week_of_manufacture: ::core::option::Option<i64>,
-    /// Nominal light output (resource 4, RW): see [`NominalLightOutput`].
+    /// Nominal light output (resource 4, RW): see [`NominalLightOutput`](struct@NominalLightOutput).
     pub nominal_light_output: ::core::option::Option<i64>,
-    /// Light distribution type (resource 5, RW): see [`LightDistributionType`].
+    /// Light distribution type (resource 5, RW): see [`LightDistributionType`](struct@LightDistributionType).
     pub light_distribution_type: ::core::option::Option<i64>,
-    /// Luminaire color (resource 6, RW): see [`LuminaireColor`].
+    /// Luminaire color (resource 6, RW): see [`LuminaireColor`](struct@LuminaireColor).
     pub luminaire_color: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl LuminaireAssetWrite {

@@ -160,7 +160,7 @@ impl ::ucifi_runtime::typed::ObjectType for NoiseSensor {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`NoiseSensor`] instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`NoiseSensor`](struct@NoiseSensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -212,7 +212,7 @@ impl ::ucifi_runtime::typed::Instance for NoiseSensorWrite {
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`].
+    /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`](struct@ResetMinAndMaxValues).
     ResetMinAndMaxValues,
 }
 impl Execute {

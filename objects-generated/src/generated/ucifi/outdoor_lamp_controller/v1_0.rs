@@ -660,7 +660,7 @@ impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
         c::finish(v)
     }
 }
-/// What a server may write to a [`OutdoorLampController`] instance: the 18 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`OutdoorLampController`](struct@OutdoorLampController) instance: the 18 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -671,45 +671,45 @@ impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampControllerWrite {
-    /// Command (resource 1, RW): see [`Command`].
+    /// Command (resource 1, RW): see [`Command`](struct@Command).
     pub command: ::core::option::Option<i64>,
-    /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`].
+    /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
     pub default_dimming_level: ::core::option::Option<i64>,
-    /// Scheduler ID (resource 13, RW): see [`SchedulerId`].
+    /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
     pub scheduler_id: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Output port (resource 28, RW): see [`OutputPort`].
+    /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
     pub output_port: ::core::option::Option<i64>,
-    /// Standby mode (resource 29, RW): see [`StandbyMode`].
+    /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
     pub standby_mode: ::core::option::Option<bool>,
-    /// Constant light output (resource 30, RW): see [`ConstantLightOutput`].
+    /// Constant light output (resource 30, RW): see [`ConstantLightOutput`](struct@ConstantLightOutput).
     pub constant_light_output: ::core::option::Option<bool>,
-    /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`].
+    /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`](struct@CleaningFactorEnabled).
     pub cleaning_factor_enabled: ::core::option::Option<bool>,
-    /// Cleaning period (resource 32, RW): see [`CleaningPeriod`].
+    /// Cleaning period (resource 32, RW): see [`CleaningPeriod`](struct@CleaningPeriod).
     pub cleaning_period: ::core::option::Option<i64>,
-    /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`].
+    /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`](struct@InitialLampCleaningFactor).
     pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
-    /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`].
+    /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@LampCleaningDate).
     pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Control type (resource 35, RW): see [`ControlType`].
+    /// Control type (resource 35, RW): see [`ControlType`](struct@ControlType).
     pub control_type: ::core::option::Option<i64>,
-    /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`].
+    /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
     pub nominal_lamp_wattage: ::core::option::Option<i64>,
-    /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`].
+    /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@MinimumDimmingLevel).
     pub minimum_dimming_level: ::core::option::Option<i64>,
-    /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`].
+    /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`](struct@MinimumLampWattage).
     pub minimum_lamp_wattage: ::core::option::Option<i64>,
-    /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`].
+    /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`](struct@LightColorTemperatureCommand).
     pub light_color_temperature_command: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`].
+    /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`](struct@VirtualPowerOutput).
     pub virtual_power_output: ::core::option::Option<i64>,
-    /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`].
+    /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`](struct@VoltageAtMaxDimLevel).
     pub voltage_at_max_dim_level: ::core::option::Option<f64>,
-    /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`].
+    /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`](struct@VoltageAtMinDimLevel).
     pub voltage_at_min_dim_level: ::core::option::Option<f64>,
 }
 impl OutdoorLampControllerWrite {
@@ -878,13 +878,13 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Lamp operating hours reset (resource 16, E): see [`LampOperatingHoursReset`].
+    /// Lamp operating hours reset (resource 16, E): see [`LampOperatingHoursReset`](struct@LampOperatingHoursReset).
     LampOperatingHoursReset,
-    /// Lamp switch counter reset (resource 19, E): see [`LampSwitchCounterReset`].
+    /// Lamp switch counter reset (resource 19, E): see [`LampSwitchCounterReset`](struct@LampSwitchCounterReset).
     LampSwitchCounterReset,
-    /// Control gear thermal derating counter reset (resource 24, E): see [`ControlGearThermalDeratingCounterReset24`].
+    /// Control gear thermal derating counter reset (resource 24, E): see [`ControlGearThermalDeratingCounterReset24`](struct@ControlGearThermalDeratingCounterReset24).
     ControlGearThermalDeratingCounterReset24,
-    /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`].
+    /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`](struct@ControlGearThermalDeratingCounterReset27).
     ControlGearThermalDeratingCounterReset27,
 }
 impl Execute {

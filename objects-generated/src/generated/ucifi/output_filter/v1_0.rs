@@ -121,7 +121,7 @@ impl ::ucifi_runtime::typed::ObjectType for OutputFilter {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`OutputFilter`] instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`OutputFilter`](struct@OutputFilter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -132,13 +132,13 @@ impl ::ucifi_runtime::typed::ObjectType for OutputFilter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutputFilterWrite {
-    /// Operation (resource 0, RW): see [`Operation`].
+    /// Operation (resource 0, RW): see [`Operation`](struct@Operation).
     pub operation: ::core::option::Option<i64>,
-    /// Delay (resource 1, RW): see [`Delay`].
+    /// Delay (resource 1, RW): see [`Delay`](struct@Delay).
     pub delay: ::core::option::Option<f64>,
-    /// Transaction (resource 2, RW): see [`Transaction`].
+    /// Transaction (resource 2, RW): see [`Transaction`](struct@Transaction).
     pub transaction: ::core::option::Option<i64>,
-    /// Expiration Time (resource 3, RW): see [`ExpirationTime`].
+    /// Expiration Time (resource 3, RW): see [`ExpirationTime`](struct@ExpirationTime).
     pub expiration_time: ::core::option::Option<f64>,
 }
 impl OutputFilterWrite {

@@ -132,7 +132,7 @@ impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`ParkingSensor`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ParkingSensor`](struct@ParkingSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -143,7 +143,7 @@ impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensorWrite {
-    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`].
+    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
     pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl ParkingSensorWrite {

@@ -161,7 +161,7 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`PeopleCounter`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`PeopleCounter`](struct@PeopleCounter) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -172,7 +172,7 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PeopleCounterWrite {
-    /// Type of sensor (resource 8, RW): see [`TypeOfSensor`].
+    /// Type of sensor (resource 8, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
     pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl PeopleCounterWrite {
@@ -222,9 +222,9 @@ impl ::ucifi_runtime::typed::Instance for PeopleCounterWrite {
 /// The executable resources of People counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset of cumulated number (resource 4, E): see [`ResetOfCumulatedNumber`].
+    /// Reset of cumulated number (resource 4, E): see [`ResetOfCumulatedNumber`](struct@ResetOfCumulatedNumber).
     ResetOfCumulatedNumber,
-    /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`].
+    /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`](struct@ResetOfCumulatedNumberOfPassages).
     ResetOfCumulatedNumberOfPassages,
 }
 impl Execute {

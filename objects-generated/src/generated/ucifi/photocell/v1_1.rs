@@ -135,7 +135,7 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
         c::finish(v)
     }
 }
-/// What a server may write to a [`Photocell`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`Photocell`](struct@Photocell) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -146,9 +146,9 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PhotocellWrite {
-    /// ON lux level (resource 1, RW): see [`OnLuxLevel`].
+    /// ON lux level (resource 1, RW): see [`OnLuxLevel`](struct@OnLuxLevel).
     pub on_lux_level: ::core::option::Option<f64>,
-    /// OFF lux level (resource 2, RW): see [`OffLuxLevel`].
+    /// OFF lux level (resource 2, RW): see [`OffLuxLevel`](struct@OffLuxLevel).
     pub off_lux_level: ::core::option::Option<f64>,
 }
 impl PhotocellWrite {

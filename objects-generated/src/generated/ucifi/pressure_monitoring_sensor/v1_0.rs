@@ -180,7 +180,7 @@ impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`PressureMonitoringSensor`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`PressureMonitoringSensor`](struct@PressureMonitoringSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -191,7 +191,7 @@ impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensorWrite {
-    /// Sampling period (resource 2, RW): see [`SamplingPeriod`].
+    /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@SamplingPeriod).
     pub sampling_period: ::core::option::Option<i64>,
 }
 impl PressureMonitoringSensorWrite {
@@ -241,7 +241,7 @@ impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensorWrite {
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`].
+    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@ResetMinAndMaxMeasuredPressureValues).
     ResetMinAndMaxMeasuredPressureValues,
 }
 impl Execute {

@@ -240,7 +240,7 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`ProgramFunction`] instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ProgramFunction`](struct@ProgramFunction) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -251,41 +251,41 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramFunctionWrite {
-    /// Function Name (resource 0, RW): see [`FunctionName`].
+    /// Function Name (resource 0, RW): see [`FunctionName`](struct@FunctionName).
     pub function_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Run Condition (resource 1, RW): see [`RunCondition`].
+    /// Run Condition (resource 1, RW): see [`RunCondition`](struct@RunCondition).
     pub run_condition: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Filter (resource 3, RW): see [`OutputFilter`].
+    /// Output Filter (resource 3, RW): see [`OutputFilter`](struct@OutputFilter).
     pub output_filter: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Time Input Array (resource 4, RW): see [`TimeInputArray`].
+    /// Time Input Array (resource 4, RW): see [`TimeInputArray`](struct@TimeInputArray).
     pub time_input_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Time Output Array (resource 5, RW): see [`TimeOutputArray`].
+    /// Time Output Array (resource 5, RW): see [`TimeOutputArray`](struct@TimeOutputArray).
     pub time_output_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`].
+    /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`](struct@SingleSensorInputArray).
     pub single_sensor_input_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`].
+    /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`](struct@MultiSensorInputArray).
     pub multi_sensor_input_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`].
+    /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`](struct@SensorOutputArray).
     pub sensor_output_array: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`].
+    /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`](struct@OutputFilterForTimeOutput).
     pub output_filter_for_time_output: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`].
+    /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`](struct@OutputFilterForSensorOutput).
     pub output_filter_for_sensor_output: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,

@@ -269,7 +269,7 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramManager {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`ProgramManager`] instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ProgramManager`](struct@ProgramManager) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -280,21 +280,21 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramManager {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramManagerWrite {
-    /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`].
+    /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`](struct@MaxNumberOfProgramSchedulers).
     pub max_number_of_program_schedulers: ::core::option::Option<i64>,
-    /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`].
+    /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`](struct@MaxNumberOfProgramFunctions).
     pub max_number_of_program_functions: ::core::option::Option<i64>,
-    /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`].
+    /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`](struct@MaxNumberOfCalendars).
     pub max_number_of_calendars: ::core::option::Option<i64>,
-    /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`].
+    /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`](struct@MaxNumberOfActuators).
     pub max_number_of_actuators: ::core::option::Option<i64>,
-    /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`].
+    /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`](struct@MaxNumberOfInputSources).
     pub max_number_of_input_sources: ::core::option::Option<i64>,
-    /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`].
+    /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`](struct@MaxNumberOfDatesInCalendar).
     pub max_number_of_dates_in_calendar: ::core::option::Option<i64>,
-    /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`].
+    /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`](struct@MaxFlashMemoryAllocated).
     pub max_flash_memory_allocated: ::core::option::Option<i64>,
-    /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`].
+    /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`](struct@MaxDynamicMemoryAllocated).
     pub max_dynamic_memory_allocated: ::core::option::Option<i64>,
 }
 impl ProgramManagerWrite {
@@ -383,9 +383,9 @@ impl ::ucifi_runtime::typed::Instance for ProgramManagerWrite {
 /// The executable resources of Program Manager (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Clear errors (resource 12, E): see [`ClearErrors`].
+    /// Clear errors (resource 12, E): see [`ClearErrors`](struct@ClearErrors).
     ClearErrors,
-    /// Reset schedule objects (resource 16, E): see [`ResetScheduleObjects`].
+    /// Reset schedule objects (resource 16, E): see [`ResetScheduleObjects`](struct@ResetScheduleObjects).
     ResetScheduleObjects,
 }
 impl Execute {

@@ -168,7 +168,7 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramMonitor {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`ProgramMonitor`] instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ProgramMonitor`](struct@ProgramMonitor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -220,9 +220,9 @@ impl ::ucifi_runtime::typed::Instance for ProgramMonitorWrite {
 /// The executable resources of Program Monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Clear errors (resource 3, E): see [`ClearErrors`].
+    /// Clear errors (resource 3, E): see [`ClearErrors`](struct@ClearErrors).
     ClearErrors,
-    /// Counter Reset (resource 6, E): see [`CounterReset`].
+    /// Counter Reset (resource 6, E): see [`CounterReset`](struct@CounterReset).
     CounterReset,
 }
 impl Execute {

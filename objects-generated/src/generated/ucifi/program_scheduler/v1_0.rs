@@ -210,7 +210,7 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`ProgramScheduler`] instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ProgramScheduler`](struct@ProgramScheduler) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -221,33 +221,33 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramSchedulerWrite {
-    /// Schedule Name (resource 0, RW): see [`ScheduleName`].
+    /// Schedule Name (resource 0, RW): see [`ScheduleName`](struct@ScheduleName).
     pub schedule_name: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// State (resource 1, RW): see [`State`].
+    /// State (resource 1, RW): see [`State`](struct@State).
     pub state: ::core::option::Option<bool>,
-    /// Priority (resource 2, RW): see [`Priority`].
+    /// Priority (resource 2, RW): see [`Priority`](struct@Priority).
     pub priority: ::core::option::Option<i64>,
-    /// Calendar Rules (resource 3, RW): see [`CalendarRules`].
+    /// Calendar Rules (resource 3, RW): see [`CalendarRules`](struct@CalendarRules).
     pub calendar_rules: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, i64>,
     >,
-    /// Program Function (resource 4, RW): see [`ProgramFunction`].
+    /// Program Function (resource 4, RW): see [`ProgramFunction`](struct@ProgramFunction).
     pub program_function: ::core::option::Option<i64>,
-    /// Input Sources (resource 5, RW): see [`InputSources`].
+    /// Input Sources (resource 5, RW): see [`InputSources`](struct@InputSources).
     pub input_sources: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Instances (resource 6, RW): see [`OutputInstances`].
+    /// Output Instances (resource 6, RW): see [`OutputInstances`](struct@OutputInstances).
     pub output_instances: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Output Targets (resource 7, RW): see [`OutputTargets`].
+    /// Output Targets (resource 7, RW): see [`OutputTargets`](struct@OutputTargets).
     pub output_targets: ::core::option::Option<
         ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
     >,
-    /// Compound Operation (resource 8, RW): see [`CompoundOperation`].
+    /// Compound Operation (resource 8, RW): see [`CompoundOperation`](struct@CompoundOperation).
     pub compound_operation: ::core::option::Option<bool>,
-    /// Off when inactive (resource 9, RW): see [`OffWhenInactive`].
+    /// Off when inactive (resource 9, RW): see [`OffWhenInactive`](struct@OffWhenInactive).
     pub off_when_inactive: ::core::option::Option<bool>,
 }
 impl ProgramSchedulerWrite {

@@ -205,7 +205,7 @@ impl ::ucifi_runtime::typed::ObjectType for RainGauge {
         c::finish(v)
     }
 }
-/// What a server may write to a [`RainGauge`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`RainGauge`](struct@RainGauge) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -216,7 +216,7 @@ impl ::ucifi_runtime::typed::ObjectType for RainGauge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RainGaugeWrite {
-    /// Type of meter (resource 4, RW): see [`TypeOfMeter`].
+    /// Type of meter (resource 4, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl RainGaugeWrite {
@@ -266,7 +266,7 @@ impl ::ucifi_runtime::typed::Instance for RainGaugeWrite {
 /// The executable resources of Rain Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated water value reset (resource 2, E): see [`CumulatedWaterValueReset`].
+    /// Cumulated water value reset (resource 2, E): see [`CumulatedWaterValueReset`](struct@CumulatedWaterValueReset).
     CumulatedWaterValueReset,
 }
 impl Execute {

@@ -163,7 +163,7 @@ impl ::ucifi_runtime::typed::ObjectType for RollOverSensor {
         c::finish(v)
     }
 }
-/// What a server may write to a [`RollOverSensor`] instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`RollOverSensor`](struct@RollOverSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -174,7 +174,7 @@ impl ::ucifi_runtime::typed::ObjectType for RollOverSensor {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RollOverSensorWrite {
-    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`].
+    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@OutOfPositionThreshold).
     pub out_of_position_threshold: ::core::option::Option<f64>,
 }
 impl RollOverSensorWrite {
@@ -224,7 +224,7 @@ impl ::ucifi_runtime::typed::Instance for RollOverSensorWrite {
 /// The executable resources of Roll over sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`].
+    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`](struct@ResetMinMaxAngles).
     ResetMinMaxAngles,
 }
 impl Execute {

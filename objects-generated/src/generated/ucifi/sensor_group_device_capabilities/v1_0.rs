@@ -142,7 +142,7 @@ impl ::ucifi_runtime::typed::ObjectType for SensorGroupDeviceCapabilities {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`SensorGroupDeviceCapabilities`] instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`SensorGroupDeviceCapabilities`](struct@SensorGroupDeviceCapabilities) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -194,7 +194,7 @@ impl ::ucifi_runtime::typed::Instance for SensorGroupDeviceCapabilitiesWrite {
 /// The executable resources of Sensor Group Device Capabilities (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset DSG objects (resource 5, E): see [`ResetDsgObjects`].
+    /// Reset DSG objects (resource 5, E): see [`ResetDsgObjects`](struct@ResetDsgObjects).
     ResetDsgObjects,
 }
 impl Execute {

@@ -945,7 +945,7 @@ impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
         c::finish(v)
     }
 }
-/// What a server may write to a [`SinglePhaseElectricalMeter`] instance: the 11 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`SinglePhaseElectricalMeter`](struct@SinglePhaseElectricalMeter) instance: the 11 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -956,27 +956,27 @@ impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SinglePhaseElectricalMeterWrite {
-    /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`].
+    /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
     pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
-    /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`].
+    /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`](struct@ThresholdForVoltageSag).
     pub threshold_for_voltage_sag: ::core::option::Option<f64>,
-    /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`].
+    /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`](struct@TimeThresholdForVoltageSag).
     pub time_threshold_for_voltage_sag: ::core::option::Option<f64>,
-    /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`].
+    /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`](struct@ThresholdForVoltageSwell).
     pub threshold_for_voltage_swell: ::core::option::Option<f64>,
-    /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`].
+    /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`](struct@TimeThresholdForVoltageSwell).
     pub time_threshold_for_voltage_swell: ::core::option::Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`].
+    /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
     pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
-    /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`].
+    /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
     pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
-    /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`].
+    /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`](struct@CtNumeratorParameter).
     pub ct_numerator_parameter: ::core::option::Option<f64>,
-    /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`].
+    /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`](struct@CtDenominatorParameter).
     pub ct_denominator_parameter: ::core::option::Option<f64>,
-    /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`].
+    /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`](struct@VtNumeratorParameter).
     pub vt_numerator_parameter: ::core::option::Option<f64>,
-    /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`].
+    /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`](struct@VtDenominatorParameter).
     pub vt_denominator_parameter: ::core::option::Option<f64>,
 }
 impl SinglePhaseElectricalMeterWrite {

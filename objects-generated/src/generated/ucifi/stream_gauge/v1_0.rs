@@ -271,7 +271,7 @@ impl ::ucifi_runtime::typed::ObjectType for StreamGauge {
         c::finish(v)
     }
 }
-/// What a server may write to a [`StreamGauge`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`StreamGauge`](struct@StreamGauge) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -282,11 +282,11 @@ impl ::ucifi_runtime::typed::ObjectType for StreamGauge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct StreamGaugeWrite {
-    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Threshold A (resource 6, RW): see [`ThresholdA`].
+    /// Threshold A (resource 6, RW): see [`ThresholdA`](struct@ThresholdA).
     pub threshold_a: ::core::option::Option<f64>,
-    /// Threshold B (resource 9, RW): see [`ThresholdB`].
+    /// Threshold B (resource 9, RW): see [`ThresholdB`](struct@ThresholdB).
     pub threshold_b: ::core::option::Option<f64>,
 }
 impl StreamGaugeWrite {
@@ -350,7 +350,7 @@ impl ::ucifi_runtime::typed::Instance for StreamGaugeWrite {
 /// The executable resources of Stream Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Alarm Counter Reset (resource 5, E): see [`AlarmCounterReset`].
+    /// Alarm Counter Reset (resource 5, E): see [`AlarmCounterReset`](struct@AlarmCounterReset).
     AlarmCounterReset,
 }
 impl Execute {

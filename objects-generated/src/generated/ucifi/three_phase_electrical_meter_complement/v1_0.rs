@@ -820,7 +820,7 @@ impl ::ucifi_runtime::typed::ObjectType for ThreePhaseElectricalMeterComplement 
         c::finish(v)
     }
 }
-/// What a server may write to a [`ThreePhaseElectricalMeterComplement`] instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`ThreePhaseElectricalMeterComplement`](struct@ThreePhaseElectricalMeterComplement) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -831,13 +831,13 @@ impl ::ucifi_runtime::typed::ObjectType for ThreePhaseElectricalMeterComplement 
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ThreePhaseElectricalMeterComplementWrite {
-    /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`].
+    /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
     pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`].
+    /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
     pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
-    /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`].
+    /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
     pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
-    /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`].
+    /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
     pub low_power_factor_threshold: ::core::option::Option<f64>,
 }
 impl ThreePhaseElectricalMeterComplementWrite {

@@ -134,7 +134,7 @@ impl ::ucifi_runtime::typed::ObjectType for TimeSynchronization {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`TimeSynchronization`] instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`TimeSynchronization`](struct@TimeSynchronization) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -145,13 +145,13 @@ impl ::ucifi_runtime::typed::ObjectType for TimeSynchronization {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TimeSynchronizationWrite {
-    /// NTP server address (resource 1, RW): see [`NtpServerAddress`].
+    /// NTP server address (resource 1, RW): see [`NtpServerAddress`](struct@NtpServerAddress).
     pub ntp_server_address: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`].
+    /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`](struct@BackupNtpServerAddress).
     pub backup_ntp_server_address: ::core::option::Option<
         ::ucifi_runtime::__private::String,
     >,
-    /// NTP period (resource 3, RW): see [`NtpPeriod`].
+    /// NTP period (resource 3, RW): see [`NtpPeriod`](struct@NtpPeriod).
     pub ntp_period: ::core::option::Option<i64>,
 }
 impl TimeSynchronizationWrite {

@@ -376,7 +376,7 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`TrafficCounter`] instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -387,13 +387,13 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounterWrite {
-    /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`].
+    /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
     pub measuring_period_1: ::core::option::Option<i64>,
-    /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`].
+    /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
     pub measuring_period_2: ::core::option::Option<i64>,
-    /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`].
+    /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
     pub measuring_period_3: ::core::option::Option<i64>,
-    /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`].
+    /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
     pub speed_limit_threshold: ::core::option::Option<i64>,
 }
 impl TrafficCounterWrite {
@@ -464,7 +464,7 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`].
+    /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`](struct@ResetCumulatedNumber).
     ResetCumulatedNumber,
 }
 impl Execute {

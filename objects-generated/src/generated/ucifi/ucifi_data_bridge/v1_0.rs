@@ -161,7 +161,7 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`UcifiDataBridge`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -172,9 +172,9 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiDataBridgeWrite {
-    /// Payload (resource 1, RW): see [`Payload`].
+    /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
     pub payload: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Hash (resource 2, RW): see [`Hash`].
+    /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
     pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl UcifiDataBridgeWrite {

@@ -293,7 +293,7 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
         c::finish(v)
     }
 }
-/// What a server may write to a [`UcifiDataBridge`] instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -304,19 +304,19 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiDataBridgeWrite {
-    /// Payload (resource 1, RW): see [`Payload`].
+    /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
     pub payload: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
-    /// Hash (resource 2, RW): see [`Hash`].
+    /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
     pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Data Priority (resource 7, RW): see [`DataPriority`].
+    /// Data Priority (resource 7, RW): see [`DataPriority`](struct@DataPriority).
     pub data_priority: ::core::option::Option<i64>,
-    /// Data Creation Time (resource 8, RW): see [`DataCreationTime`].
+    /// Data Creation Time (resource 8, RW): see [`DataCreationTime`](struct@DataCreationTime).
     pub data_creation_time: ::core::option::Option<::ucifi_runtime::Time>,
-    /// Data Description (resource 9, RW): see [`DataDescription`].
+    /// Data Description (resource 9, RW): see [`DataDescription`](struct@DataDescription).
     pub data_description: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Data Format (resource 10, RW): see [`DataFormat`].
+    /// Data Format (resource 10, RW): see [`DataFormat`](struct@DataFormat).
     pub data_format: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// App ID (resource 11, RW): see [`AppId`].
+    /// App ID (resource 11, RW): see [`AppId`](struct@AppId).
     pub app_id: ::core::option::Option<i64>,
 }
 impl UcifiDataBridgeWrite {

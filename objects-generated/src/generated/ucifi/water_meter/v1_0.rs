@@ -207,7 +207,7 @@ impl ::ucifi_runtime::typed::ObjectType for WaterMeter {
         ::core::result::Result::Ok(())
     }
 }
-/// What a server may write to a [`WaterMeter`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`WaterMeter`](struct@WaterMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -218,9 +218,9 @@ impl ::ucifi_runtime::typed::ObjectType for WaterMeter {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WaterMeterWrite {
-    /// Type of meter (resource 3, RW): see [`TypeOfMeter`].
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
     pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
-    /// Pulse ratio (resource 6, RW): see [`PulseRatio`].
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
     pub pulse_ratio: ::core::option::Option<i64>,
 }
 impl WaterMeterWrite {
@@ -277,9 +277,9 @@ impl ::ucifi_runtime::typed::Instance for WaterMeterWrite {
 /// The executable resources of Water meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated water meter value reset (resource 2, E): see [`CumulatedWaterMeterValueReset`].
+    /// Cumulated water meter value reset (resource 2, E): see [`CumulatedWaterMeterValueReset`](struct@CumulatedWaterMeterValueReset).
     CumulatedWaterMeterValueReset,
-    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`].
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`](struct@CumulatedPulseValueReset).
     CumulatedPulseValueReset,
 }
 impl Execute {

@@ -293,7 +293,7 @@ impl ::ucifi_runtime::typed::ObjectType for WetBulbGlobeTemperature {
         c::finish(v)
     }
 }
-/// What a server may write to a [`WetBulbGlobeTemperature`] instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+/// What a server may write to a [`WetBulbGlobeTemperature`](struct@WetBulbGlobeTemperature) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -304,9 +304,9 @@ impl ::ucifi_runtime::typed::ObjectType for WetBulbGlobeTemperature {
 )]
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WetBulbGlobeTemperatureWrite {
-    /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`].
+    /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`](struct@WbgtThreshold).
     pub wbgt_threshold: ::core::option::Option<f64>,
-    /// Application Type (resource 5750, RW): see [`ApplicationType`].
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
     pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
 }
 impl WetBulbGlobeTemperatureWrite {
@@ -363,9 +363,9 @@ impl ::ucifi_runtime::typed::Instance for WetBulbGlobeTemperatureWrite {
 /// The executable resources of Wet Bulb Globe Temperature (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// WBGT Alarm Counter Reset (resource 6, E): see [`WbgtAlarmCounterReset`].
+    /// WBGT Alarm Counter Reset (resource 6, E): see [`WbgtAlarmCounterReset`](struct@WbgtAlarmCounterReset).
     WbgtAlarmCounterReset,
-    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`].
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
 impl Execute {
