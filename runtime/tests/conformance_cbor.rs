@@ -243,14 +243,9 @@ fn cbor_hostile_lengths() {
         assert!(dec(F::Cbor, "/9999/0/1", &hex(h)).is_err(), "{h}");
     }
     // 10,000 nested tags are a loop, not recursion.
-    let mut deep = vec![0xD8, 0x64].repeat(10_000);
+    let mut deep = [0xD8, 0x64].repeat(10_000);
     deep.extend_from_slice(&[0x18, 0x57]);
-    assert_eq!(
-        codec::decode(F::Cbor, &p("/9999/0/2"), &deep, &spec_types())
-            .map(|_| ())
-            .is_ok(),
-        true
-    );
+    assert!(codec::decode(F::Cbor, &p("/9999/0/2"), &deep, &spec_types()).is_ok());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1359,9 +1359,11 @@ impl NodeBuilder {
                 if list.last().is_some_and(|l| l.id > ids[1]) {
                     *ordered = false;
                 }
+                // No capacity up front: the container may stay empty (hostile payloads
+                // list thousands of empty instances in two bytes each).
                 list.push(crate::InstanceNode {
                     id: ids[1],
-                    resources: Vec::with_capacity(RESOURCES_CAPACITY),
+                    resources: Vec::new(),
                 });
             }
             Event::PathOnly(path) => {
@@ -1490,8 +1492,22 @@ impl NodeBuilder {
 }
 
 /// First capacity of an instance's resource list: most instances have a handful to a few
-/// dozen resources, so this saves the first reallocations.
+/// dozen resources, so this saves the first reallocations. Only the first instance of a
+/// payload gets it ([`resources_capacity`]).
 pub(crate) const RESOURCES_CAPACITY: usize = 16;
+
+/// The first capacity of the resource list of a new instance, `instances` being the
+/// number of instances already built: the first one gets [`RESOURCES_CAPACITY`], later
+/// ones start small, so that a payload listing many instances with a resource each does
+/// not make the decoder hold 16 resource slots per few bytes of input.
+#[inline]
+pub(crate) fn resources_capacity(instances: usize) -> usize {
+    if instances == 0 {
+        RESOURCES_CAPACITY
+    } else {
+        1
+    }
+}
 
 #[inline]
 fn find_instance(list: &[crate::InstanceNode], id: u16, ordered: bool) -> Option<usize> {
@@ -1527,7 +1543,7 @@ fn instance_of<'a>(
             }
             list.push(crate::InstanceNode {
                 id,
-                resources: Vec::with_capacity(RESOURCES_CAPACITY),
+                resources: Vec::with_capacity(resources_capacity(list.len())),
             });
             list.len() - 1
         }

@@ -690,7 +690,7 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
         let inst = if k == usize::MAX {
             instances.push(InstanceNode {
                 id: i,
-                resources: Vec::with_capacity(16),
+                resources: Vec::with_capacity(super::resources_capacity(instances.len())),
             });
             instances.last_mut().expect("just pushed")
         } else {

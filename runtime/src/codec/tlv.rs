@@ -653,7 +653,8 @@ mod direct {
                 reason: "resource instances for a single-instance resource",
             });
         }
-        let mut list = Vec::with_capacity(4);
+        // Each resource instance TLV takes at least two bytes: no more room than that.
+        let mut list = Vec::with_capacity(4.min((end - start) / 2));
         let mut seen = Seen::at(start);
         let mut pos = start;
         while pos < end {
@@ -699,7 +700,9 @@ mod direct {
     ) -> Result<Vec<ResourceNode>, Error> {
         let object = path.ids()[0];
         let model = types.object_model(object);
-        let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY);
+        // Each resource TLV takes at least two bytes: an empty (or small) instance gets no
+        // more room than its bytes can fill.
+        let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY.min((end - start) / 2));
         let mut seen = Seen::at(start);
         let mut pos = start;
         while pos < end {
@@ -1075,6 +1078,25 @@ impl Seen {
 
     #[cold]
     fn insert_slow(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+        // While the level holds few TLVs, look `id` up among their headers: no 8 KiB
+        // bitmap for a level a hostile payload makes out of order in a few bytes (a
+        // bitmap per instance of `C0 01 C0 00` made the decoder allocate ~1000× its
+        // input, if only briefly).
+        const SCAN_LIMIT: u32 = 32;
+        if self.bits.is_none() && self.count <= SCAN_LIMIT {
+            let mut p = self.start;
+            while p < pos {
+                // Already validated when first read.
+                let Ok(h) = parse_header(buf, p, pos) else {
+                    break;
+                };
+                if h.id == id {
+                    return false;
+                }
+                p += h.header_len + h.len;
+            }
+            return true;
+        }
         let bits = self.bits.get_or_insert_with(|| {
             let mut bits = alloc::vec![0u64; 1024].into_boxed_slice();
             let mut p = self.start;
