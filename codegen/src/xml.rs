@@ -151,8 +151,10 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
                     Some(top) => top.text.push_str(&content),
                     None if content.trim().is_empty() => {}
                     None => {
+                        // Located at the text itself, not at the whitespace before it.
+                        let lead = t.len() - t.trim_start().len();
                         return Err(err(
-                            start,
+                            start + lead,
                             codes::MALFORMED_XML,
                             "text outside the document element",
                         ));
@@ -309,7 +311,7 @@ fn is_xml_name(name: &str) -> bool {
     let bad = |c: char| {
         c.is_whitespace() || c.is_control() || "!\"#$%&'()*+,/;<=>?@[\\]^`{|}~".contains(c)
     };
-    !(first.is_ascii_digit() || first == '-' || first == '.' || bad(first)) && !chars.any(bad)
+    !(first.is_ascii_digit() || first == '-' || first == '.' || bad(first) || chars.any(bad))
 }
 
 fn close(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
