@@ -270,27 +270,40 @@ pub fn md(text: &str) -> String {
         if n > 0 {
             out.push(' ');
         }
-        if (word.starts_with("http://") || word.starts_with("https://"))
-            && !word.contains(['<', '>', '`'])
-        {
-            let trimmed = word.trim_end_matches(['.', ',', ')', ';', ':']);
+        let mut rest = word;
+        while !rest.is_empty() {
+            let at = ["http://", "https://"]
+                .iter()
+                .filter_map(|p| rest.find(p))
+                .min();
+            let Some(at) = at else {
+                escape(&mut out, rest);
+                break;
+            };
+            escape(&mut out, &rest[..at]);
+            let url_len = rest[at..]
+                .find(['<', '>', '`', '"', '\'', ')', ']', '|'])
+                .unwrap_or(rest.len() - at);
+            let url = rest[at..at + url_len].trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
-            out.push_str(trimmed);
+            out.push_str(url);
             out.push('>');
-            out.push_str(&word[trimmed.len()..]);
-            continue;
-        }
-        for c in word.chars() {
-            if matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
-            ) {
-                out.push('\\');
-            }
-            out.push(c);
+            rest = &rest[at + url.len()..];
         }
     }
     out
+}
+
+fn escape(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
 }
 
 /// Inline code of model text (range, units), or escaped text if it has backticks.
@@ -300,5 +313,21 @@ pub fn code(text: &str) -> String {
         md(&t)
     } else {
         format!("`{t}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn markdown_escaping() {
+        assert_eq!(md("a  *b*\n_c_"), "a \\*b\\* \\_c\\_");
+        assert_eq!(md("see https://x.org/a."), "see <https://x.org/a>.");
+        assert_eq!(
+            md("[RFC6690](https://tools.ietf.org/html/rfc6690)"),
+            "\\[RFC6690\\](<https://tools.ietf.org/html/rfc6690>)"
+        );
+        assert_eq!(md("<tag> `x`"), "\\<tag\\> \\`x\\`");
     }
 }
