@@ -428,3 +428,44 @@ fn lwm2m_cbor_hostile() {
         assert!(composite(&to_hex(&b)).is_err());
     }
 }
+
+#[test]
+fn lwm2m_cbor_nested_maps_for_deep_targets() {
+    // A Read of a resource or resource instance answered with one ID per map level (the
+    // ancestors' maps are containers, not content outside the target).
+    assert_eq!(
+        dec(F::Lwm2mCbor, "/3/0/9", &hex("A1 03 A1 00 A1 09 18 57")).unwrap(),
+        Node::Resource(single(9, int(87)))
+    );
+    assert_eq!(
+        dec(F::Lwm2mCbor, "/3/0/9", &hex("A1 82 03 00 A1 09 18 57")).unwrap(),
+        Node::Resource(single(9, int(87)))
+    );
+    assert_eq!(
+        dec(F::Lwm2mCbor, "/3/0/6/1", &hex("A1 03 A1 00 A1 06 A1 01 05")).unwrap(),
+        Node::ResourceInstance(ucifi_runtime::ResourceInstanceNode {
+            id: 1,
+            value: int(5)
+        })
+    );
+    assert_eq!(
+        dec(F::Lwm2mCbor, "/3/0", &hex("A1 03 A1 00 A1 09 18 57")).unwrap(),
+        Node::Instance(ucifi_runtime::InstanceNode {
+            id: 0,
+            resources: vec![single(9, int(87))]
+        })
+    );
+    // Siblings of the target are still refused.
+    assert!(matches!(
+        dec(
+            F::Lwm2mCbor,
+            "/3/0/9",
+            &hex("A1 03 A1 00 A2 09 18 57 0A 01")
+        ),
+        Err(Error::Path { .. })
+    ));
+    assert!(matches!(
+        dec(F::Lwm2mCbor, "/3/0/9", &hex("A1 03 A1 01 A1 09 18 57")),
+        Err(Error::Path { .. })
+    ));
+}

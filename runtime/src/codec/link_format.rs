@@ -544,8 +544,13 @@ impl RegisterPayload {
     pub fn parse(text: &str) -> Result<RegisterPayload, LinkFormatError> {
         let links = parse(text)?;
         let mut out = RegisterPayload::default();
+        // The root link: marked by `rt="oma.lwm2m"`, or `</>` itself, which some clients
+        // send with `ct` only (`</>;ct=110,</1/0>,…`) and which can never be an object.
+        let is_root = |l: &Link<'_>| {
+            l.target == "/" || l.param("rt").and_then(|p| p.value.as_deref()) == Some("oma.lwm2m")
+        };
         for l in &links {
-            if l.param("rt").and_then(|p| p.value.as_deref()) == Some("oma.lwm2m") {
+            if is_root(l) {
                 if l.target != "/" {
                     out.alternate_path = Some(l.target.trim_end_matches('/').into());
                 }
@@ -558,7 +563,7 @@ impl RegisterPayload {
         }
         let prefix = out.alternate_path.clone().unwrap_or_default();
         for l in &links {
-            if l.param("rt").and_then(|p| p.value.as_deref()) == Some("oma.lwm2m") {
+            if is_root(l) {
                 continue;
             }
             let rest = l

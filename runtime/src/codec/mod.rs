@@ -1296,6 +1296,9 @@ impl NodeBuilder {
                 }
             }
             Event::MultipleResource(path) => {
+                if self.is_ancestor(&path) {
+                    return Ok(());
+                }
                 self.check_inside(&path)?;
                 let ids = path.ids();
                 if ids.len() != 3 {
@@ -1337,6 +1340,9 @@ impl NodeBuilder {
                 });
             }
             Event::Instance(path) => {
+                if self.is_ancestor(&path) {
+                    return Ok(());
+                }
                 self.check_inside(&path)?;
                 let ids = path.ids();
                 if ids.len() != 2 {
@@ -1431,6 +1437,14 @@ impl NodeBuilder {
             }
         }
         out
+    }
+
+    /// Whether `p` lies strictly above the builder's path: a container event there (LwM2M
+    /// CBOR `{3: {0: {9: 87}}}` answering a Read of `/3/0/9`) only leads to the target
+    /// and adds nothing to it.
+    #[inline]
+    fn is_ancestor(&self, p: &Path) -> bool {
+        p.len() < self.path.len() && p.contains(&self.path)
     }
 
     fn check_inside(&self, p: &Path) -> Result<(), Error> {
