@@ -171,6 +171,14 @@ pub fn load_file(path: &Path) -> LoadedFile {
                 format!("file has {} bytes, more than {MAX_FILE_SIZE}", m.len()),
             );
         }
+        // Opening a FIFO blocks until a writer appears (a hang, not an error): refused.
+        #[cfg(unix)]
+        Ok(m) if std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()) => {
+            return fail(
+                codes::IO_ERROR,
+                "cannot read: a FIFO (named pipe), not a file".into(),
+            );
+        }
         Ok(_) => {}
         Err(e) => return fail(codes::IO_ERROR, format!("cannot read: {e}")),
     }
@@ -270,7 +278,9 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, diags: &mut Vec<Diag
         };
         if real_dir {
             walk(&path, depth + 1, files, diags);
-        } else if !path.is_dir()
+        // Only regular files (or symlinks to them) are collected: a FIFO, socket or
+        // device named `*.xml` inside a folder is not ours to open.
+        } else if path.is_file()
             && path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
@@ -524,7 +534,10 @@ fn read_lwm2m(ctx: &mut Ctx<'_>, root: &Element, out: &mut LoadedFile) {
                     Some(t) => ctx.report(
                         c.attr("ObjectType").map_or(c.offset, |a| a.offset),
                         codes::UNKNOWN_OBJECT_TYPE,
-                        format!("ObjectType {t:?} is neither MODefinition nor CommonResources"),
+                        format!(
+                            "ObjectType {} is neither MODefinition nor CommonResources",
+                            short(t)
+                        ),
                     ),
                     None => ctx.report(
                         c.offset,
@@ -567,7 +580,7 @@ fn flag(
             ctx.report(
                 el.offset,
                 code,
-                format!("<{field}> is {t:?}: expected {yes} or {no}"),
+                format!("<{field}> is {}: expected {yes} or {no}", short(&t)),
             );
         }
         false
@@ -655,7 +668,10 @@ fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
             ctx.report(
                 e.offset,
                 codes::INVALID_ID,
-                format!("ObjectID {t:?} is not a decimal number in 0..=65535"),
+                format!(
+                    "ObjectID {} is not a decimal number in 0..=65535",
+                    short(&t)
+                ),
             );
         }
         id
@@ -684,7 +700,8 @@ fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
                 e.offset,
                 codes::INVALID_URN,
                 format!(
-                    "ObjectURN {u:?} does not follow urn:oma:lwm2m:{{oma|ext|x}}:ID[:MAJOR.MINOR]"
+                    "ObjectURN {} does not follow urn:oma:lwm2m:{{oma|ext|x}}:ID[:MAJOR.MINOR]",
+                    short(u)
                 ),
             ),
             Some((label, urn_id, urn_version)) => {
@@ -693,7 +710,10 @@ fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
                         ctx.report(
                             e.offset,
                             codes::URN_ID_MISMATCH,
-                            format!("ObjectURN {u:?} names object {urn_id} but ObjectID is {id}"),
+                            format!(
+                                "ObjectURN {} names object {urn_id} but ObjectID is {id}",
+                                short(u)
+                            ),
                         );
                     } else if let Some(want) = expected_label(id)
                         && want != label
@@ -711,7 +731,10 @@ fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
                     ctx.report(
                         e.offset,
                         codes::URN_VERSION_MISMATCH,
-                        format!("ObjectURN {u:?} says version {v} but ObjectVersion is {version}"),
+                        format!(
+                            "ObjectURN {} says version {v} but ObjectVersion is {version}",
+                            short(u)
+                        ),
                     );
                 }
             }
@@ -852,8 +875,8 @@ fn read_item(
                     a.offset,
                     codes::INVALID_ID,
                     format!(
-                        "resource ID {:?} is not a decimal number in 0..=65535",
-                        a.value.trim()
+                        "resource ID {} is not a decimal number in 0..=65535",
+                        short(a.value.trim())
                     ),
                 );
             }
@@ -874,7 +897,10 @@ fn read_item(
             ctx.report(
                 e.offset,
                 codes::UNKNOWN_OPERATIONS,
-                format!("{what}: unknown Operations {t:?}: expected R, W, RW, E or empty"),
+                format!(
+                    "{what}: unknown Operations {}: expected R, W, RW, E or empty",
+                    short(&t)
+                ),
             );
         }
         ops
@@ -912,7 +938,7 @@ fn read_item(
                 e.offset,
                 codes::UNKNOWN_TYPE,
                 format!(
-                    "{what}: unknown Type {t:?}: expected String, Integer, Unsigned Integer, Float, Boolean, Opaque, Time, Objlnk, Corelnk or empty"
+                    "{what}: unknown Type {}: expected String, Integer, Unsigned Integer, Float, Boolean, Opaque, Time, Objlnk, Corelnk or empty", short(&t)
                 ),
             );
         }
@@ -967,7 +993,7 @@ fn read_item(
                 ctx.report(
                     e.offset,
                     codes::INVALID_TS_LINK,
-                    format!("<TSLink> is {t:?}: expected 0 or 1"),
+                    format!("<TSLink> is {}: expected 0 or 1", short(&t)),
                 );
                 false
             }
@@ -1002,7 +1028,8 @@ fn read_item(
 }
 
 /// `text` quoted, cut to about 40 characters (messages point at the text; they need not
-/// hold all of it).
+/// hold all of it). Every quoted value in a message goes through it, so a hostile
+/// multi-megabyte `<Type>` or `ID` does not become a multi-megabyte message line.
 fn short(text: &str) -> String {
     clip(format!("{text:?}"))
 }
