@@ -1153,6 +1153,8 @@ pub struct NodeBuilder {
     // came first (LwM2M CBOR `{[3,0,9]: 1, [3,0]: {6: {...}}}`) is not: the same paths in
     // the other order are accepted too.
     containers: alloc::collections::BTreeSet<Path>,
+    // Object ID → position in `others`.
+    others_index: alloc::collections::BTreeMap<u16, usize>,
 }
 
 /// What a [`TypeLookup`] says about one resource.
@@ -1169,6 +1171,7 @@ impl NodeBuilder {
             ordered: true,
             last_type: None,
             containers: alloc::collections::BTreeSet::new(),
+            others_index: alloc::collections::BTreeMap::new(),
         }
     }
 
@@ -1392,15 +1395,21 @@ impl NodeBuilder {
             }
             Some(_) => {}
         }
-        let k = match self.others.iter().position(|x| x.id == object) {
-            Some(k) => k,
-            None => {
-                self.others.push(crate::ObjectNode {
-                    id: object,
-                    instances: Vec::new(),
-                });
-                self.others.len() - 1
-            }
+        // The object of the previous leaf, else an index: a scan of `others` per leaf made
+        // a composite payload naming thousands of objects quadratic (seconds for 500 KB).
+        let k = match self.others.last() {
+            Some(o) if o.id == object => self.others.len() - 1,
+            _ => match self.others_index.get(&object) {
+                Some(&k) => k,
+                None => {
+                    self.others.push(crate::ObjectNode {
+                        id: object,
+                        instances: Vec::new(),
+                    });
+                    self.others_index.insert(object, self.others.len() - 1);
+                    self.others.len() - 1
+                }
+            },
         };
         (&mut self.others[k].instances, &mut self.ordered)
     }
