@@ -166,3 +166,19 @@ fn hostile_link_format() {
     assert!(parse(&t).is_err());
     let _ = link_format::serialize(&[]);
 }
+
+#[test]
+fn register_listing_many_objects() {
+    // Linear time for a payload naming every object ID once, then again with instances.
+    let mut t = String::new();
+    for o in 1..60_000u32 {
+        t.push_str(&format!("</{o}>,"));
+    }
+    for o in 1..60_000u32 {
+        t.push_str(&format!("</{o}/0>,"));
+    }
+    t.pop();
+    let r = RegisterPayload::parse(&t).unwrap();
+    assert_eq!(r.objects.len(), 59_999);
+    assert!(r.objects.iter().all(|o| o.instances == [0]));
+}

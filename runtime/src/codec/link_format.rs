@@ -562,6 +562,7 @@ impl RegisterPayload {
             }
         }
         let prefix = out.alternate_path.clone().unwrap_or_default();
+        let mut positions = alloc::collections::BTreeMap::new();
         for l in &links {
             if is_root(l) {
                 continue;
@@ -580,16 +581,18 @@ impl RegisterPayload {
                     "link target is not /O or /O/I",
                 ));
             }
-            let pos = match out.objects.iter().position(|o| o.id == ids[0]) {
-                Some(p) => p,
-                None => {
+            // Positions by object ID: a scan per link made a payload listing thousands of
+            // objects quadratic.
+            let pos = match out.objects.last() {
+                Some(o) if o.id == ids[0] => out.objects.len() - 1,
+                _ => *positions.entry(ids[0]).or_insert_with(|| {
                     out.objects.push(RegisterObject {
                         id: ids[0],
                         version: None,
                         instances: Vec::new(),
                     });
                     out.objects.len() - 1
-                }
+                }),
             };
             let obj = &mut out.objects[pos];
             match ids.get(1) {

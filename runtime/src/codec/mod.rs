@@ -1143,9 +1143,8 @@ pub struct NodeBuilder {
     instances: Vec<crate::InstanceNode>,
     // Further objects (composite payloads addressed to the root only).
     others: Vec<crate::ObjectNode>,
-    // Whether every list so far received its IDs in ascending order: then "not after the
-    // last one" proves absence without a scan.
-    ordered: bool,
+    // Finds children by ID (ascending lists need no search; see `Lookup`).
+    lookup: Lookup,
     // The last type lookup: (object, resource, result).
     last_type: Option<(u16, u16, ModelFacts)>,
     // Paths opened by container events (`Instance`, `MultipleResource`). A container seen
@@ -1168,7 +1167,7 @@ impl NodeBuilder {
             object: path.object_id(),
             instances: Vec::new(),
             others: Vec::new(),
-            ordered: true,
+            lookup: Lookup::new(),
             last_type: None,
             containers: alloc::collections::BTreeSet::new(),
             others_index: alloc::collections::BTreeMap::new(),
@@ -1245,43 +1244,39 @@ impl NodeBuilder {
                     }
                     None => value.to_value_untyped(),
                 };
-                let (list, ordered) = self.instances_of(o);
-                let inst = instance_of(list, i, ordered);
-                let found = find_resource(&inst.resources, r, *ordered);
-                if found.is_none() && inst.resources.last().is_some_and(|l| l.id > r) {
-                    *ordered = false;
-                }
+                let (list, lk) = self.instances_of(o);
+                let inst = instance_of(list, o, i, lk);
+                let parent = Path::instance(o, i);
+                let found = lk.find(&inst.resources, parent, r);
                 match (found, ids.get(3)) {
-                    (None, None) => inst.resources.push(crate::ResourceNode {
-                        id: r,
-                        value: ResourceValue::Single(v),
-                    }),
-                    (None, Some(&ri)) => inst.resources.push(crate::ResourceNode {
-                        id: r,
-                        value: ResourceValue::Multiple({
-                            // Room for a few more instances without reallocating.
-                            let mut l = Vec::with_capacity(4);
-                            l.push(ResourceInstanceNode { id: ri, value: v });
-                            l
-                        }),
-                    }),
+                    (None, ri) => {
+                        let prev = inst.resources.last().map(|l| l.id);
+                        inst.resources.push(crate::ResourceNode {
+                            id: r,
+                            value: match ri {
+                                None => ResourceValue::Single(v),
+                                // Room for a few more instances without reallocating.
+                                Some(&ri) => ResourceValue::Multiple({
+                                    let mut l = Vec::with_capacity(4);
+                                    l.push(ResourceInstanceNode { id: ri, value: v });
+                                    l
+                                }),
+                            },
+                        });
+                        lk.pushed(parent, prev, r, inst.resources.len() - 1);
+                    }
                     (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
                         (ResourceValue::Multiple(list), Some(&ri)) => {
-                            let fresh = match list.last() {
-                                None => true,
-                                Some(last) if *ordered && last.id < ri => true,
-                                _ => {
-                                    *ordered = false;
-                                    !list.iter().any(|x| x.id == ri)
-                                }
-                            };
-                            if !fresh {
+                            let parent = Path::resource(o, i, r);
+                            if lk.find(list, parent, ri).is_some() {
                                 return Err(Error::Path {
                                     path,
                                     reason: "duplicate path in payload",
                                 });
                             }
+                            let prev = list.last().map(|l| l.id);
                             list.push(ResourceInstanceNode { id: ri, value: v });
+                            lk.pushed(parent, prev, ri, list.len() - 1);
                         }
                         (ResourceValue::Single(_), None) => {
                             return Err(Error::Path {
@@ -1322,9 +1317,10 @@ impl NodeBuilder {
                         reason: "duplicate path in payload",
                     });
                 }
-                let (list, ordered) = self.instances_of(ids[0]);
-                let inst = instance_of(list, ids[1], ordered);
-                if let Some(k) = find_resource(&inst.resources, ids[2], *ordered) {
+                let (list, lk) = self.instances_of(ids[0]);
+                let inst = instance_of(list, ids[0], ids[1], lk);
+                let parent = Path::instance(ids[0], ids[1]);
+                if let Some(k) = lk.find(&inst.resources, parent, ids[2]) {
                     // Resource instances arrived before the container: nothing to add.
                     if let ResourceValue::Multiple(_) = inst.resources[k].value {
                         return Ok(());
@@ -1334,13 +1330,12 @@ impl NodeBuilder {
                         reason: "duplicate path in payload",
                     });
                 }
-                if inst.resources.last().is_some_and(|l| l.id > ids[2]) {
-                    *ordered = false;
-                }
+                let prev = inst.resources.last().map(|l| l.id);
                 inst.resources.push(crate::ResourceNode {
                     id: ids[2],
                     value: ResourceValue::Multiple(Vec::new()),
                 });
+                lk.pushed(parent, prev, ids[2], inst.resources.len() - 1);
             }
             Event::Instance(path) => {
                 if self.is_ancestor(&path) {
@@ -1360,20 +1355,20 @@ impl NodeBuilder {
                         reason: "duplicate path in payload",
                     });
                 }
-                let (list, ordered) = self.instances_of(ids[0]);
-                if find_instance(list, ids[1], *ordered).is_some() {
+                let (list, lk) = self.instances_of(ids[0]);
+                let parent = Path::object(ids[0]);
+                if lk.find(list, parent, ids[1]).is_some() {
                     // Leaves of the instance arrived before its container.
                     return Ok(());
                 }
-                if list.last().is_some_and(|l| l.id > ids[1]) {
-                    *ordered = false;
-                }
+                let prev = list.last().map(|l| l.id);
                 // No capacity up front: the container may stay empty (hostile payloads
                 // list thousands of empty instances in two bytes each).
                 list.push(crate::InstanceNode {
                     id: ids[1],
                     resources: Vec::new(),
                 });
+                lk.pushed(parent, prev, ids[1], list.len() - 1);
             }
             Event::PathOnly(path) => {
                 return Err(Error::Path {
@@ -1386,12 +1381,12 @@ impl NodeBuilder {
     }
 
     #[inline]
-    fn instances_of(&mut self, object: u16) -> (&mut Vec<crate::InstanceNode>, &mut bool) {
+    fn instances_of(&mut self, object: u16) -> (&mut Vec<crate::InstanceNode>, &mut Lookup) {
         match self.object {
-            Some(o) if o == object => return (&mut self.instances, &mut self.ordered),
+            Some(o) if o == object => return (&mut self.instances, &mut self.lookup),
             None => {
                 self.object = Some(object);
-                return (&mut self.instances, &mut self.ordered);
+                return (&mut self.instances, &mut self.lookup);
             }
             Some(_) => {}
         }
@@ -1411,7 +1406,7 @@ impl NodeBuilder {
                 }
             },
         };
-        (&mut self.others[k].instances, &mut self.ordered)
+        (&mut self.others[k].instances, &mut self.lookup)
     }
 
     /// Every object received, in arrival order (for payloads addressed to the root, such
@@ -1532,42 +1527,121 @@ pub(crate) fn resources_capacity(instances: usize) -> usize {
     }
 }
 
-#[inline]
-fn find_instance(list: &[crate::InstanceNode], id: u16, ordered: bool) -> Option<usize> {
-    match list.last() {
-        None => None,
-        Some(last) if last.id == id => Some(list.len() - 1),
-        Some(last) if ordered && last.id < id => None,
-        _ => list.iter().position(|i| i.id == id),
+/// Something with an ID in a list a decoder builds.
+pub(crate) trait HasId {
+    /// The ID.
+    fn id(&self) -> u16;
+}
+
+impl HasId for crate::InstanceNode {
+    #[inline]
+    fn id(&self) -> u16 {
+        self.id
     }
 }
 
-#[inline]
-fn find_resource(list: &[crate::ResourceNode], id: u16, ordered: bool) -> Option<usize> {
-    match list.last() {
-        None => None,
-        Some(last) if last.id == id => Some(list.len() - 1),
-        Some(last) if ordered && last.id < id => None,
-        _ => list.iter().position(|r| r.id == id),
+impl HasId for crate::ResourceNode {
+    #[inline]
+    fn id(&self) -> u16 {
+        self.id
+    }
+}
+
+impl HasId for crate::ResourceInstanceNode {
+    #[inline]
+    fn id(&self) -> u16 {
+        self.id
+    }
+}
+
+/// Finds children by ID in the lists a decoder builds (instances of an object, resources
+/// of an instance, instances of a resource).
+///
+/// While every list has received its IDs in ascending order (what encoders do), "not after
+/// the last one" proves absence without a search. After the first out-of-order ID, short
+/// lists are scanned and longer ones looked up in an index of child paths, filled for a
+/// list the first time it is searched and kept up to date by [`Lookup::pushed`]: scanning
+/// made payloads listing thousands of IDs in descending order quadratic.
+#[derive(Debug)]
+pub(crate) struct Lookup {
+    ordered: bool,
+    // Child path → position in its list, for the lists whose parent is in `filled`.
+    index: alloc::collections::BTreeMap<Path, usize>,
+    filled: alloc::collections::BTreeSet<Path>,
+}
+
+impl Lookup {
+    /// Lists up to this long are scanned rather than indexed.
+    const SCAN: usize = 16;
+
+    pub(crate) fn new() -> Self {
+        Lookup {
+            ordered: true,
+            index: alloc::collections::BTreeMap::new(),
+            filled: alloc::collections::BTreeSet::new(),
+        }
+    }
+
+    /// The position of child `id` in `list`, the children of `parent`.
+    #[inline]
+    pub(crate) fn find<T: HasId>(&mut self, list: &[T], parent: Path, id: u16) -> Option<usize> {
+        match list.last() {
+            None => None,
+            Some(last) if last.id() == id => Some(list.len() - 1),
+            Some(last) if self.ordered && last.id() < id => None,
+            _ => self.search(list, parent, id),
+        }
+    }
+
+    #[inline(never)]
+    fn search<T: HasId>(&mut self, list: &[T], parent: Path, id: u16) -> Option<usize> {
+        let key = match parent.child(id) {
+            Some(key) if list.len() > Self::SCAN => key,
+            _ => return list.iter().position(|x| x.id() == id),
+        };
+        if self.filled.insert(parent) {
+            for (k, x) in list.iter().enumerate() {
+                if let Some(p) = parent.child(x.id()) {
+                    self.index.insert(p, k);
+                }
+            }
+        }
+        self.index.get(&key).copied()
+    }
+
+    /// Records that child `id` was appended at `pos` to the list of `parent`, whose last
+    /// child was `prev` before.
+    #[inline]
+    pub(crate) fn pushed(&mut self, parent: Path, prev: Option<u16>, id: u16, pos: usize) {
+        if prev.is_some_and(|l| l > id) {
+            self.ordered = false;
+        }
+        if !self.filled.is_empty()
+            && self.filled.contains(&parent)
+            && let Some(p) = parent.child(id)
+        {
+            self.index.insert(p, pos);
+        }
     }
 }
 
 #[inline]
 fn instance_of<'a>(
     list: &'a mut Vec<crate::InstanceNode>,
+    object: u16,
     id: u16,
-    ordered: &mut bool,
+    lk: &mut Lookup,
 ) -> &'a mut crate::InstanceNode {
-    let k = match find_instance(list, id, *ordered) {
+    let parent = Path::object(object);
+    let k = match lk.find(list, parent, id) {
         Some(k) => k,
         None => {
-            if list.last().is_some_and(|l| l.id > id) {
-                *ordered = false;
-            }
+            let prev = list.last().map(|l| l.id);
             list.push(crate::InstanceNode {
                 id,
                 resources: Vec::with_capacity(resources_capacity(list.len())),
             });
+            lk.pushed(parent, prev, id, list.len() - 1);
             list.len() - 1
         }
     };

@@ -631,7 +631,7 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
     };
     let packed_target = Packed::from_path(target);
     let mut instances: Vec<InstanceNode> = Vec::new();
-    let mut ordered = true;
+    let mut lk = super::Lookup::new();
     while let Some(rec) = reader.next_raw()? {
         let p = rec.path;
         let Some(raw) = rec.value else {
@@ -671,71 +671,47 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             }
             None => raw.to_value_untyped(),
         };
-        // While every list has received its IDs in ascending order, an ID above the last
-        // one is new without a scan; after the first out-of-order ID, lists are scanned.
-        let k = match instances.last() {
-            Some(last) if last.id == i => instances.len() - 1,
-            Some(last) if ordered && last.id < i => usize::MAX,
-            Some(last) => {
-                if last.id > i {
-                    ordered = false;
-                }
-                instances
-                    .iter()
-                    .position(|x| x.id == i)
-                    .unwrap_or(usize::MAX)
+        // Ascending IDs need no search; see `Lookup`.
+        let o = p.id(0);
+        let parent = Path::object(o);
+        let inst = match lk.find(&instances, parent, i) {
+            Some(k) => &mut instances[k],
+            None => {
+                let prev = instances.last().map(|l| l.id);
+                instances.push(InstanceNode {
+                    id: i,
+                    resources: Vec::with_capacity(super::resources_capacity(instances.len())),
+                });
+                lk.pushed(parent, prev, i, instances.len() - 1);
+                instances.last_mut().expect("just pushed")
             }
-            None => usize::MAX,
         };
-        let inst = if k == usize::MAX {
-            instances.push(InstanceNode {
-                id: i,
-                resources: Vec::with_capacity(super::resources_capacity(instances.len())),
-            });
-            instances.last_mut().expect("just pushed")
-        } else {
-            &mut instances[k]
-        };
-        let found = match inst.resources.last() {
-            Some(last) if last.id == r => Some(inst.resources.len() - 1),
-            Some(last) if ordered && last.id < r => None,
-            Some(last) => {
-                if last.id > r {
-                    ordered = false;
-                }
-                inst.resources.iter().position(|x| x.id == r)
+        let parent = Path::instance(o, i);
+        match (lk.find(&inst.resources, parent, r), ri) {
+            (None, ri) => {
+                let prev = inst.resources.last().map(|l| l.id);
+                inst.resources.push(ResourceNode {
+                    id: r,
+                    value: match ri {
+                        None => ResourceValue::Single(v),
+                        Some(ri) => ResourceValue::Multiple({
+                            let mut l = Vec::with_capacity(4);
+                            l.push(ResourceInstanceNode { id: ri, value: v });
+                            l
+                        }),
+                    },
+                });
+                lk.pushed(parent, prev, r, inst.resources.len() - 1);
             }
-            None => None,
-        };
-        match (found, ri) {
-            (None, None) => inst.resources.push(ResourceNode {
-                id: r,
-                value: ResourceValue::Single(v),
-            }),
-            (None, Some(ri)) => inst.resources.push(ResourceNode {
-                id: r,
-                value: ResourceValue::Multiple({
-                    let mut l = Vec::with_capacity(4);
-                    l.push(ResourceInstanceNode { id: ri, value: v });
-                    l
-                }),
-            }),
             (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
                 (ResourceValue::Multiple(list), Some(ri)) => {
-                    let fresh = match list.last() {
-                        Some(last) if ordered && last.id < ri => true,
-                        Some(last) => {
-                            if last.id > ri {
-                                ordered = false;
-                            }
-                            !list.iter().any(|x| x.id == ri)
-                        }
-                        None => true,
-                    };
-                    if !fresh {
+                    let parent = Path::resource(o, i, r);
+                    if lk.find(list, parent, ri).is_some() {
                         return path_err(&p, "duplicate path in payload");
                     }
+                    let prev = list.last().map(|l| l.id);
                     list.push(ResourceInstanceNode { id: ri, value: v });
+                    lk.pushed(parent, prev, ri, list.len() - 1);
                 }
                 (ResourceValue::Single(_), None) => {
                     return path_err(&p, "duplicate path in payload");
