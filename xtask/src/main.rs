@@ -3,7 +3,8 @@
 //! * `cargo xtask regen [--check]`: regenerate `objects-generated/src/generated/` from `models/`.
 //! * `cargo xtask registry-check`: generate one crate from the whole OMA registry into
 //!   `target/registry-crate` and `cargo check` it (skipped when the registry is absent).
-//! * `cargo xtask test`: the whole suite (fmt, clippy, tests, no_std build, regen check).
+//! * `cargo xtask test`: the whole suite (fmt, clippy, no_std builds of the runtime and of
+//!   each object family, warning-free docs, tests, registry check, regen check).
 
 mod import;
 mod import_ddf;
@@ -40,10 +41,15 @@ fn root() -> PathBuf {
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
+    cargo_env(args, &[])
+}
+
+fn cargo_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("$ cargo {}", args.join(" "));
     let status = Command::new(cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -65,6 +71,21 @@ fn test() -> Result<(), String> {
         "warnings",
     ])?;
     cargo(&["build", "-p", "ucifi-runtime", "--no-default-features"])?;
+    // Firmware builds one family without std: each family alone must compile.
+    for family in ["oma", "ipso", "ucifi"] {
+        cargo(&[
+            "check",
+            "-p",
+            "ucifi-objects",
+            "--no-default-features",
+            "--features",
+            family,
+        ])?;
+    }
+    cargo_env(
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     cargo(&["test", "--workspace"])?;
     regen::registry_check(&root())?;
     regen(true)
