@@ -116,3 +116,32 @@ fn ids_in_descending_order() {
         );
     }
 }
+
+#[test]
+fn partial_update_of_many_resources() {
+    use ucifi_runtime::codec::{WriteMode, apply_write};
+    use ucifi_runtime::{InstanceNode, Node, Value};
+    const M: u32 = 30_000;
+    let inst = |ids: &mut dyn Iterator<Item = u32>, v: i64| {
+        Node::Instance(InstanceNode {
+            id: 0,
+            resources: ids.map(|r| single(r as u16, Value::Integer(v))).collect(),
+        })
+    };
+    let mut target = inst(&mut (0..M).rev(), 1);
+    // Half the IDs exist, half are new; both in descending order.
+    let update = inst(&mut (M / 2..M + M / 2).rev(), 2);
+    apply_write(&mut target, update, WriteMode::PartialUpdate).unwrap();
+    match target {
+        Node::Instance(i) => {
+            assert_eq!(i.resources.len(), (M + M / 2) as usize);
+            assert!(i.resources.windows(2).all(|w| w[0].id < w[1].id));
+            assert_eq!(i.resources[0], single(0, Value::Integer(1)));
+            assert_eq!(
+                i.resources[(M / 2) as usize],
+                single((M / 2) as u16, Value::Integer(2))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

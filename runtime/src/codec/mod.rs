@@ -885,26 +885,36 @@ pub fn apply_write(
     mode: WriteMode,
 ) -> Result<(), Error> {
     use crate::{Node, ResourceNode, ResourceValue};
+    /// Merges `u` into `t` by ID: the target is sorted once and searched by bisection (a
+    /// scan per updated item made large writes quadratic); new items are appended.
+    fn merge_by_id<T: HasId>(t: &mut Vec<T>, mut u: Vec<T>, mut merge: impl FnMut(&mut T, T)) {
+        t.sort_by_key(HasId::id);
+        u.sort_by_key(HasId::id);
+        let n = t.len();
+        for x in u {
+            // Items new to the target arrive sorted: a repeated ID merges into the last.
+            if t.len() > n
+                && let Some(last) = t.last_mut().filter(|l| l.id() == x.id())
+            {
+                merge(last, x);
+                continue;
+            }
+            match t[..n].binary_search_by_key(&x.id(), HasId::id) {
+                Ok(k) => merge(&mut t[k], x),
+                Err(_) => t.push(x),
+            }
+        }
+    }
     fn merge_resource(t: &mut ResourceNode, u: ResourceNode) {
         match (&mut t.value, u.value) {
             (ResourceValue::Multiple(tl), ResourceValue::Multiple(ul)) => {
-                for ri in ul {
-                    match tl.iter_mut().find(|x| x.id == ri.id) {
-                        Some(x) => x.value = ri.value,
-                        None => tl.push(ri),
-                    }
-                }
+                merge_by_id(tl, ul, |x, ri| x.value = ri.value);
             }
             (slot, v) => *slot = v,
         }
     }
     fn merge_instance(t: &mut crate::InstanceNode, u: crate::InstanceNode) {
-        for r in u.resources {
-            match t.resources.iter_mut().find(|x| x.id == r.id) {
-                Some(x) => merge_resource(x, r),
-                None => t.resources.push(r),
-            }
-        }
+        merge_by_id(&mut t.resources, u.resources, merge_resource);
     }
     if core::mem::discriminant(target) != core::mem::discriminant(&update)
         || target.id() != update.id()
@@ -918,12 +928,7 @@ pub fn apply_write(
         WriteMode::Replace => *target = update,
         WriteMode::PartialUpdate => match (&mut *target, update) {
             (Node::Object(t), Node::Object(u)) => {
-                for i in u.instances {
-                    match t.instances.iter_mut().find(|x| x.id == i.id) {
-                        Some(x) => merge_instance(x, i),
-                        None => t.instances.push(i),
-                    }
-                }
+                merge_by_id(&mut t.instances, u.instances, merge_instance);
             }
             (Node::Instance(t), Node::Instance(u)) => merge_instance(t, u),
             (Node::Resource(t), Node::Resource(u)) => merge_resource(t, u),
