@@ -694,3 +694,30 @@ fn lwm2m_json_errors() {
     let deep = format!(r#"{{"e":{}"#, "[".repeat(1 << 20));
     assert!(lj("/3/0", &deep).is_err());
 }
+
+#[test]
+fn senml_cbor_time_tags() {
+    // Time values as tag 1 (epoch) and tag 0 (RFC 3339 text), spec §2 CBOR column.
+    let t = Value::Time(ucifi_runtime::Time(1_700_000_000));
+    assert_eq!(
+        leaves(crecords("81 A2 00 67 2F 33 2F 30 2F 31 33 02 C1 1A 65 53 F1 00").unwrap()),
+        vec![(p("/3/0/13"), t.clone())]
+    );
+    let rfc3339 = "C0 74 32 30 32 33 2D 31 31 2D 31 34 54 32 32 3A 31 33 3A 32 30 5A";
+    assert_eq!(
+        leaves(crecords(&format!("81 A2 00 67 2F 33 2F 30 2F 31 33 02 {rfc3339}")).unwrap()),
+        vec![(p("/3/0/13"), t)]
+    );
+    // A tag-0 bt.
+    let r = crecords(&format!("81 A3 00 66 2F 33 2F 30 2F 39 22 {rfc3339} 02 01")).unwrap();
+    assert_eq!(r[0].time, Some(1_700_000_000.0));
+    // Tag 0 on a non-text, or text that is not a date.
+    assert_eq!(
+        cbor_err("81 A2 00 67 2F 33 2F 30 2F 31 33 02 C0 01").offset,
+        13
+    );
+    assert_eq!(
+        cbor_err("81 A2 00 67 2F 33 2F 30 2F 31 33 02 C0 61 31").offset,
+        12
+    );
+}

@@ -839,8 +839,8 @@ impl<'a> Cbor<'a> {
         }
     }
 
-    /// A number: integer, float, tag-4 decimal fraction; tag 1 marks a time; other tags
-    /// are skipped.
+    /// A number: integer, float, tag-4 decimal fraction; tag 1 marks a time, tag 0 an RFC
+    /// 3339 time; other tags are skipped.
     fn number(&mut self, what: &'static str) -> Result<Num, CErr> {
         let mut time = false;
         for _ in 0..8 {
@@ -869,7 +869,13 @@ impl<'a> Cbor<'a> {
                     time = true;
                     continue;
                 }
-                Head::Tag(0) => Err((at, "RFC 3339 date strings are not supported here")),
+                // Spec §2: Time in any CBOR format may be a tag-0 RFC 3339 string.
+                Head::Tag(0) => {
+                    let s = self.text("tag 0 must hold an RFC 3339 text string")?;
+                    super::cbor::parse_rfc3339(&s)
+                        .map(Num::Time)
+                        .ok_or((at, "tag 0 text is not an RFC 3339 date-time"))
+                }
                 Head::Tag(_) => continue,
                 _ => Err((at, what)),
             };
