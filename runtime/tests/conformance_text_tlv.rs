@@ -589,3 +589,29 @@ fn tlv_hostile_lengths_fail_fast() {
         assert!(tlv("/3", &hex(h)).is_err(), "{h}");
     }
 }
+
+#[test]
+fn legacy_content_format_numbers() {
+    // Spec §1 / quirk 9: pre-IANA numbers map on input, are never emitted.
+    for (n, f) in [
+        (1541, F::Text),
+        (1542, F::Tlv),
+        (1543, F::Lwm2mJson),
+        (1544, F::Opaque),
+        (0, F::Text),
+        (40, F::LinkFormat),
+        (42, F::Opaque),
+        (60, F::Cbor),
+        (110, F::SenmlJson),
+        (112, F::SenmlCbor),
+        (11542, F::Tlv),
+        (11543, F::Lwm2mJson),
+        (11544, F::Lwm2mCbor),
+    ] {
+        assert_eq!(F::from_number(n), Some(f), "{n}");
+    }
+    for f in [F::Text, F::Tlv, F::Lwm2mJson, F::Opaque] {
+        assert!(f.number() < 1541 || f.number() > 1544);
+    }
+    assert_eq!(F::from_number(41), None);
+}
