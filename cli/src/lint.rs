@@ -90,9 +90,98 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     // A closed pipe (e.g. `| head`) is not an error worth a panic.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
-    Ok(if loaded.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(status(&loaded)))
+}
+
+/// The exit status: 1 when there is an error, 0 otherwise (also when no file was found).
+/// Usage errors exit 2 (clap), as does a failure to render the report.
+pub fn status(loaded: &Loaded) -> u8 {
+    u8::from(loaded.has_errors())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use std::path::Path;
+    use ucifi_codegen::diagnostics::{Diagnostic, codes};
+    use ucifi_codegen::ir::Location;
+
+    #[derive(Debug, clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        for argv in [
+            &["lint"][..],
+            &["lint", "--format", "yaml", "x.xml"],
+            &["lint", "--bogus", "x.xml"],
+        ] {
+            let e = Cli::try_parse_from(argv).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{argv:?}");
+        }
+        let ok = Cli::try_parse_from(["lint", "--format", "json", "a", "b"]).unwrap();
+        assert_eq!(ok.args.paths.len(), 2);
+        assert_eq!(ok.args.format, Format::Json);
+    }
+
+    #[test]
+    fn status_and_summary() {
+        let mut loaded = Loaded::default();
+        assert_eq!(status(&loaded), 0);
+        assert_eq!(
+            render_text(&loaded),
+            "0 files, 0 objects, 0 resources: 0 errors, 0 warnings\n"
+        );
+        let at = Location {
+            file: "a.xml".into(),
+            line: 2,
+            column: 3,
+        };
+        loaded
+            .diagnostics
+            .push(Diagnostic::new(&at, codes::NO_RESOURCES, "w"));
+        loaded.counts.warnings = 1;
+        assert_eq!(status(&loaded), 0);
+        loaded
+            .diagnostics
+            .push(Diagnostic::new(&at, codes::MALFORMED_XML, "e"));
+        loaded.counts.errors = 1;
+        loaded.counts.files = 1;
+        assert_eq!(status(&loaded), 1);
+        assert_eq!(
+            render_text(&loaded),
+            "a.xml:2:3: warning[no-resources]: w\n\
+             a.xml:2:3: error[malformed-xml]: e\n\
+             1 files, 0 objects, 0 resources: 1 errors, 1 warnings\n"
+        );
+    }
+
+    #[test]
+    fn json_escapes_odd_file_names_and_messages() {
+        let odd = "d\"ir\\we\tird\nnäme\u{1}\u{7f}\u{2028}.xml";
+        let msg = "bad \"x\" \\ \u{0} \u{1b}[31m é";
+        let at = Location {
+            file: odd.into(),
+            line: 1,
+            column: 1,
+        };
+        let mut loaded = Loaded::default();
+        loaded
+            .diagnostics
+            .push(Diagnostic::new(&at, codes::MALFORMED_XML, msg));
+        let text = serde_json::to_string_pretty(&render_json(&loaded)).unwrap();
+        // One JSON document; control characters are escaped, never raw.
+        assert!(!text.contains('\u{1}') && !text.contains('\u{0}') && !text.contains('\u{1b}'));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["diagnostics"][0]["file"], odd);
+        assert_eq!(back["diagnostics"][0]["message"], msg);
+        assert_eq!(
+            Path::new(back["diagnostics"][0]["file"].as_str().unwrap()),
+            Path::new(odd)
+        );
+    }
 }

@@ -676,6 +676,27 @@ fn lint_counts_over_paths() {
             "1 files, 1 objects, 1 resources: 0 errors, 0 warnings"
         );
     }
+    // A FIFO named *.xml: skipped in a folder, an io-error when given (opening it would
+    // block until a writer appears).
+    #[cfg(unix)]
+    if std::process::Command::new("mkfifo")
+        .arg(dir.join("empty/pipe.xml"))
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let l = load_paths(&[dir.join("empty")]);
+        assert_eq!(l.counts.files, 0);
+        let l = load_paths(&[dir.join("empty/pipe.xml")]);
+        assert_eq!(
+            l.summary_line(),
+            "1 files, 0 objects, 0 resources: 1 errors, 0 warnings"
+        );
+        assert!(
+            l.diagnostics[0].message.contains("FIFO"),
+            "{}",
+            l.diagnostics[0]
+        );
+    }
     // A nonexistent path: one io-error at 1:1.
     let l = load_paths(&[dir.join("nope.xml")]);
     assert_eq!(
