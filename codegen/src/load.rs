@@ -27,10 +27,29 @@
 //! converts it field by field, and byte offsets are mapped to 1-based line and character
 //! column (`\n`, `\r\n` and a lone `\r` end lines; a UTF-8 BOM is stripped first).
 //!
-//! Hostile input is bounded: files over [`MAX_FILE_SIZE`] are not read, a `<!DOCTYPE>` is
-//! refused (so no entity can be declared or expanded), only the five predefined entities
-//! and character references are resolved, nesting is bounded by [`MAX_DEPTH`], and the
-//! reader is linear in the input.
+//! Hostile input is bounded: files over [`MAX_FILE_SIZE`] are not read (nor FIFOs, which
+//! would block), a `<!DOCTYPE>` is refused (so no entity can be declared or expanded and
+//! no external entity is ever read), only the five predefined entities and character
+//! references are resolved, nesting is bounded by [`MAX_DEPTH`] and the element count by
+//! [`MAX_ELEMENTS`], and the reader is linear in the input (also for very long lines and
+//! many diagnostics).
+//!
+//! Decided behaviours (pinned in `tests/tests/lint_hostile.rs`):
+//!
+//! * Encoding: UTF-8 only, with or without a BOM. UTF-16 (with or without a byte order
+//!   mark) and a declared `encoding` other than UTF-8 are `invalid-utf8` errors at 1:1.
+//!   The XML declaration must come first (after the BOM) and say version 1.0.
+//! * Strict XML 1.0 where it costs nothing: characters XML forbids (raw or as references,
+//!   e.g. `&#0;`, `&#1;`, `&#xFFFE;`), `]]>` in text, `--` in comments, invalid element or
+//!   attribute names, `<` in attribute values, attributes not separated by whitespace and
+//!   duplicate attributes are `malformed-xml`.
+//! * IDs: the `ID` attribute and `<ObjectID>` are trimmed; plain decimal digits only (leading
+//!   zeros allowed), 0..=65535; `+5`, `-1`, `5.0`, `0x10` are `invalid-id`.
+//! * Elements are matched by local name as written (a prefixed `<x:Name>` is another,
+//!   unknown element); unknown elements are `unknown-element` warnings and ignored, an
+//!   element given twice is a `duplicate-element` error. Unknown attributes and stray text
+//!   directly inside container elements are ignored silently. Several `<Object>`s in one
+//!   file are all read.
 //!
 //! Counting (used by `ucifi lint`): `files` counts every file read, including `DDF.xml`,
 //! the units file and files that failed; `objects` counts returned [`ObjectDef`]s (one per
@@ -46,7 +65,7 @@ use crate::ir::{DataType, Location, ObjectDef, Operations, Range, ResourceDef, R
 use crate::range::{not_understood_hint, parse_range};
 use crate::xml::{self, Element, LineIndex};
 
-pub use crate::xml::MAX_DEPTH;
+pub use crate::xml::{MAX_DEPTH, MAX_ELEMENTS};
 
 /// Largest file read (bytes); larger files get a `file-too-large` error.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;

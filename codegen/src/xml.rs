@@ -10,7 +10,8 @@
 //!
 //! Hostile input is bounded: a `<!DOCTYPE>` is refused (so no entity can be declared or
 //! expanded), only the five predefined entities and character references are resolved,
-//! nesting is bounded by [`MAX_DEPTH`], and the reader is linear in the input.
+//! nesting is bounded by [`MAX_DEPTH`], the element count by [`MAX_ELEMENTS`], and the
+//! reader is linear in the input.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
