@@ -150,10 +150,12 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
                 let content = t.xml10_content();
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&content),
-                    None if content.trim().is_empty() => {}
+                    // Only XML whitespace may surround the root (`str::trim` would also
+                    // accept e.g. U+00A0 or U+3000 there).
+                    None if content.trim_matches(XML_WS).is_empty() => {}
                     None => {
                         // Located at the text itself, not at the whitespace before it.
-                        let lead = t.len() - t.trim_start().len();
+                        let lead = t.len() - t.trim_start_matches(XML_WS).len();
                         return Err(err(
                             start + lead,
                             codes::MALFORMED_XML,
@@ -315,6 +317,9 @@ fn is_xml_name(name: &str) -> bool {
     !(first.is_ascii_digit() || first == '-' || first == '.' || bad(first) || chars.any(bad))
 }
 
+/// The XML whitespace characters (`S` production).
+const XML_WS: [char; 4] = [' ', '\t', '\r', '\n'];
+
 fn close(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(el),
@@ -351,7 +356,12 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
     let mut i = 0;
     let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     loop {
-        while i < bytes.len() && (ws(bytes[i]) || bytes[i] == b'/') {
+        // A `/` is only skipped when nothing but whitespace follows it (the `/` of `<a x="1"/>`):
+        // `<a x="1"/y="2">` is not XML.
+        let final_slash = |i: usize| {
+            bytes[i] == b'/' && bytes.get(i + 1..).is_some_and(|r| r.iter().all(|&b| ws(b)))
+        };
+        while i < bytes.len() && (ws(bytes[i]) || final_slash(i)) {
             i += 1;
         }
         if i >= bytes.len() {
@@ -408,7 +418,7 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
         let raw_value = raw.get(value_start..i).unwrap_or_default();
         i += 1;
         // Attributes must be separated by whitespace (`a="1"b="2"` is not XML).
-        if i < bytes.len() && !ws(bytes[i]) && bytes[i] != b'/' {
+        if i < bytes.len() && !ws(bytes[i]) && !final_slash(i) {
             return Err(err(
                 base + i,
                 codes::MALFORMED_XML,

@@ -177,6 +177,9 @@ fn attribute_syntax() {
         ("ID=\"&#xD800;\"", 13, 13),
         // Not a name.
         ("ID=\"0\" 1a=\"2\"", 13, 20),
+        // A `/` inside a start tag, before another attribute.
+        ("ID=\"0\"/x=\"1\"", 13, 19),
+        ("ID=\"0\" / x=\"1\"", 13, 20),
     ];
     for (attr, line, col) in cases {
         assert_eq!(
@@ -331,6 +334,19 @@ fn document_level_errors() {
             22,
         ),
         ("only whitespace", b"  \n ".to_vec(), 2, 2),
+        // Only XML whitespace may surround the root (not U+00A0 or U+3000).
+        (
+            "no-break space after the root",
+            [v.clone(), "\u{a0}".as_bytes().to_vec()].concat(),
+            27,
+            1,
+        ),
+        (
+            "ideographic space before the root",
+            with(&v, "<LWM2M>", "\u{3000}<LWM2M>".as_bytes()),
+            2,
+            1,
+        ),
     ];
     for (what, doc, line, col) in cases {
         assert_eq!(diags(&doc), [("malformed-xml", line, col)], "{what}");
@@ -485,6 +501,18 @@ fn doctype_and_external_entities_are_refused_unread() {
     ]
     .concat();
     assert_eq!(diags(&doc), [("doctype-refused", 2, 1)]);
+    // Spelled in lower case: not a DOCTYPE to XML, still never processed.
+    let doc = [
+        b"<!doctype LWM2M [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>".as_slice(),
+        body,
+    ]
+    .concat();
+    let got = diags(&doc);
+    assert_eq!(got.len(), 1);
+    assert!(
+        matches!(got[0], ("doctype-refused" | "malformed-xml", 1, 1)),
+        "{got:?}"
+    );
     // A DOCTYPE inside the document is refused as well, where it is.
     assert_eq!(
         diags(&edit(NAME, "<!DOCTYPE x>")),
