@@ -8,7 +8,9 @@
 //!   timestamped data (Send, notifications with history) and Read-Composite requests.
 //!
 //! Field rules: Integer, Unsigned Integer, Float and Time are `v`; String and Corelnk `vs`;
-//! Boolean `vb`; Opaque `vd` (base64url without padding; padded input is accepted too);
+//! Boolean `vb`; Opaque `vd` (base64url without padding; on input padding is optional
+//! and, leniently, the standard alphabet `+/` is accepted too, but one value must use one
+//! alphabet; non-zero trailing bits are refused, RFC 4648 §3.5);
 //! Objlnk `vlo` (a `vs` is accepted when the model says Objlnk). Labels ending in `_`
 //! (must-understand) are rejected, other unknown labels are ignored. See
 //! [`senml`] for naming and time rules. The JSON parser is iterative with a
