@@ -313,7 +313,7 @@ fn opaque_vd_alphabets() {
         one(r#"[{"n":"/9999/0/1","vd":""}]"#).unwrap(),
         Value::Opaque(vec![])
     );
-    for vd in ["AQID-/8", "AQID+_8", "A", "AQID-_8==", "AQ ID"] {
+    for vd in ["AQID-/8", "AQID+_8", "A", "AQID-_8==", "AQ ID", "AQID-_9"] {
         assert_eq!(
             json_err(&format!(r#"[{{"n":"/9999/0/1","vd":"{vd}"}}]"#)).offset,
             23,
