@@ -14,7 +14,7 @@
 //! |---|---|---|
 //! | `io-error` | error | the file or folder cannot be read |
 //! | `file-too-large` | error | the file exceeds [`MAX_FILE_SIZE`](crate::load::MAX_FILE_SIZE) bytes or [`MAX_ELEMENTS`](crate::load::MAX_ELEMENTS) elements |
-//! | `invalid-utf8` | error | the file is not UTF-8 (invalid bytes, UTF-16, or a declared `encoding` other than UTF-8) |
+//! | `invalid-utf8` | error | the file is not UTF-8 (invalid bytes, UTF-16 or UTF-32, or a declared `encoding` other than UTF-8) |
 //! | `malformed-xml` | error | not well-formed XML 1.0 (syntax, mismatched tags, bad references, characters XML forbids, a misplaced or non-1.0 declaration, …) |
 //! | `doctype-refused` | error | a `<!DOCTYPE>` (and so any entity declaration) is present |
 //! | `too-deep` | error | elements nested deeper than [`MAX_DEPTH`](crate::load::MAX_DEPTH) |

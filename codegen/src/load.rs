@@ -37,7 +37,7 @@
 //! Decided behaviours (pinned in `tests/tests/lint_hostile.rs`):
 //!
 //! * Encoding: UTF-8 only, with or without a BOM. UTF-16 (with or without a byte order
-//!   mark) and a declared `encoding` other than UTF-8 are `invalid-utf8` errors at 1:1.
+//!   mark), UTF-32 and a declared `encoding` other than UTF-8 are `invalid-utf8` errors at 1:1.
 //!   The XML declaration must come first (after the BOM) and say version 1.0.
 //! * Strict XML 1.0 where it costs nothing: characters XML forbids (raw or as references,
 //!   e.g. `&#0;`, `&#1;`, `&#xFFFE;`), `]]>` in text, `--` in comments, invalid element or
@@ -341,6 +341,9 @@ pub fn parse_ddf(file: &Path, bytes: &[u8]) -> LoadedFile {
     // UTF-16 (with or without a byte order mark) is named as such: decoding it as UTF-8
     // gave "invalid utf-8 sequence" or a confusing XML error about NUL characters.
     let utf16 = match bytes {
+        // UTF-32 first: its little-endian BOM starts like UTF-16's.
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32 little-endian (byte order mark FF FE 00 00)"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32 big-endian (byte order mark 00 00 FE FF)"),
         [0xFF, 0xFE, ..] => Some("UTF-16 little-endian (byte order mark FF FE)"),
         [0xFE, 0xFF, ..] => Some("UTF-16 big-endian (byte order mark FE FF)"),
         [b'<', 0, ..] => Some("UTF-16 little-endian (no byte order mark)"),

@@ -406,10 +406,32 @@ fn encodings() {
     let le: Vec<u8> = v.iter().flat_map(|&b| [b, 0]).collect();
     let be: Vec<u8> = v.iter().flat_map(|&b| [0, b]).collect();
     for (what, doc) in [
-        ("FF FE", [b"\xFF\xFE".as_slice(), &le].concat()),
-        ("FE FF", [b"\xFE\xFF".as_slice(), &be].concat()),
-        ("no byte order mark", le.clone()),
-        ("no byte order mark", be.clone()),
+        (
+            "UTF-16 little-endian (byte order mark FF FE)",
+            [b"\xFF\xFE".as_slice(), &le].concat(),
+        ),
+        (
+            "UTF-16 big-endian (byte order mark FE FF)",
+            [b"\xFE\xFF".as_slice(), &be].concat(),
+        ),
+        ("UTF-16 little-endian (no byte order mark)", le.clone()),
+        ("UTF-16 big-endian (no byte order mark)", be.clone()),
+        (
+            "UTF-32 little-endian",
+            [
+                b"\xFF\xFE\0\0".as_slice(),
+                &v.iter().flat_map(|&b| [b, 0, 0, 0]).collect::<Vec<u8>>(),
+            ]
+            .concat(),
+        ),
+        (
+            "UTF-32 big-endian",
+            [
+                b"\0\0\xFE\xFF".as_slice(),
+                &v.iter().flat_map(|&b| [0, 0, 0, b]).collect::<Vec<u8>>(),
+            ]
+            .concat(),
+        ),
     ] {
         let f = parse(&doc);
         assert_eq!(
@@ -419,8 +441,11 @@ fn encodings() {
                 .collect::<Vec<_>>(),
             [("invalid-utf8", 1, 1)]
         );
-        assert!(f.diagnostics[0].message.contains("UTF-16"));
-        assert!(f.diagnostics[0].message.contains(what));
+        assert!(
+            f.diagnostics[0].message.contains(what),
+            "{}",
+            f.diagnostics[0]
+        );
     }
     // A UTF-8 BOM, then whitespace, then the root: fine. Then the declaration: refused,
     // the declaration must come first.
