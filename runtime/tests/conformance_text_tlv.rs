@@ -615,3 +615,34 @@ fn legacy_content_format_numbers() {
     }
     assert_eq!(F::from_number(41), None);
 }
+
+#[test]
+fn execute_arguments() {
+    use ucifi_runtime::codec::text::{ExecuteArg, parse_execute_args};
+    let a = |id, value| ExecuteArg { id, value };
+    assert_eq!(
+        parse_execute_args("0='on',1").unwrap(),
+        vec![a(0, Some("on")), a(1, None)]
+    );
+    assert_eq!(parse_execute_args("").unwrap(), vec![]);
+    assert_eq!(parse_execute_args("9").unwrap(), vec![a(9, None)]);
+    assert_eq!(
+        parse_execute_args("2='',3='a=b,c'").unwrap(),
+        vec![a(2, Some("")), a(3, Some("a=b,c"))]
+    );
+    for (t, at) in [
+        ("10", 1),
+        ("a", 0),
+        ("0=on", 2),
+        ("0='on", 2),
+        ("0='o n'", 4),
+        ("0='o\"n'", 4),
+        ("0,", 2),
+        (",0", 0),
+        ("0,0", 2),
+        ("0 ,1", 1),
+        ("0='x'y", 5),
+    ] {
+        assert_eq!(parse_execute_args(t).unwrap_err().offset, at, "{t}");
+    }
+}

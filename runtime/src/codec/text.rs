@@ -7,6 +7,9 @@
 //! with padding; Objlnk `oid:iid`; String and Corelnk as is. The decoder checks UTF-8 and
 //! leaves the parsing to the model's type ([`RawValue::Text`]): decimal accepts
 //! `[-]d[.d][e|E[±]d]`, integers refuse `+`, spaces and overflow.
+//!
+//! [`parse_execute_args`] reads the plain-text arguments an Execute request may carry
+//! (`0='on',1`), which are not a value format.
 
 use alloc::vec::Vec;
 use core::fmt::Write as _;
@@ -206,5 +209,68 @@ impl<'a> Reader<'a> for TextReader<'a> {
             value: RawValue::Text(text),
             time: None,
         }))
+    }
+}
+
+/// One argument of an Execute request's plain-text payload (spec §3): a digit, with an
+/// optional quoted value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExecuteArg<'a> {
+    /// The argument number, 0–9.
+    pub id: u8,
+    /// The text between the single quotes of `N='…'`, if given.
+    pub value: Option<&'a str>,
+}
+
+/// Parses Execute arguments: `arg *("," arg)`, `arg = DIGIT ["=" "'" *CHAR "'"]`, where
+/// `CHAR` is printable ASCII other than space, `"`, `'` and `\` (OMA TS; Leshan's parser
+/// agrees). `0='on',1` gives two arguments. An empty payload has none; an argument number
+/// given twice is an error. Errors carry the byte offset of the offending character.
+pub fn parse_execute_args(text: &str) -> Result<Vec<ExecuteArg<'_>>, TextError> {
+    let b = text.as_bytes();
+    let mut out: Vec<ExecuteArg<'_>> = Vec::new();
+    if b.is_empty() {
+        return Ok(out);
+    }
+    let mut i = 0;
+    loop {
+        let id = match b.get(i) {
+            Some(d @ b'0'..=b'9') => d - b'0',
+            _ => return Err(FormatError::new(F, i, "expected an argument digit")),
+        };
+        if out.iter().any(|a| a.id == id) {
+            return Err(FormatError::new(F, i, "argument given twice"));
+        }
+        i += 1;
+        let mut value = None;
+        if b.get(i) == Some(&b'=') {
+            if b.get(i + 1) != Some(&b'\'') {
+                return Err(FormatError::new(F, i + 1, "expected ' after ="));
+            }
+            let start = i + 2;
+            let mut j = start;
+            while let Some(&c) = b.get(j) {
+                match c {
+                    b'\'' => break,
+                    0x21..=0x7E if !matches!(c, b'"' | b'\\') => j += 1,
+                    _ => return Err(FormatError::new(F, j, "invalid character in argument")),
+                }
+            }
+            if j == b.len() {
+                return Err(FormatError::new(
+                    F,
+                    start - 1,
+                    "unterminated argument value",
+                ));
+            }
+            value = Some(&text[start..j]);
+            i = j + 1;
+        }
+        out.push(ExecuteArg { id, value });
+        match b.get(i) {
+            None => return Ok(out),
+            Some(b',') => i += 1,
+            Some(_) => return Err(FormatError::new(F, i, "expected ',' between arguments")),
+        }
     }
 }
