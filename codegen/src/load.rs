@@ -628,11 +628,16 @@ fn version(ctx: &mut Ctx<'_>, el: Option<&Element>) -> (Version, bool) {
     }
     match t.parse::<Version>() {
         Ok(v) => (v, true),
-        Err(e) => {
+        Err(_) => {
+            // The runtime's message quotes the whole text; a clipped quote is enough.
             ctx.report(
                 el.offset,
                 codes::INVALID_VERSION,
-                format!("<{}>: {e}", el.name),
+                format!(
+                    "<{}>: invalid version {}: expected MAJOR.MINOR with decimal numbers up to 65535",
+                    el.name,
+                    short(&t)
+                ),
             );
             (Version::V1_0, false)
         }
@@ -863,7 +868,10 @@ fn read_items(ctx: &mut Ctx<'_>, resources: &Element, common: bool) -> Vec<Resou
         }
         out.push(res);
     }
-    if out.is_empty() && !common && ctx.errors() == 0 {
+    // Warn only when there is no <Item> at all (items with errors were reported already).
+    // Counting the errors of the whole file instead hid an empty second <Object>'s
+    // warning whenever the first one had an error.
+    if out.is_empty() && !common && !resources.children.iter().any(|c| c.name == "Item") {
         ctx.report(
             resources.offset,
             codes::NO_RESOURCES,

@@ -279,6 +279,25 @@ fn structure() {
     assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
     let ids: Vec<u16> = f.objects.iter().map(|o| o.id).collect();
     assert_eq!(ids, [32001, 32002]);
+    // The second one empty, the first one with an error: both reported.
+    let second = second.replace(
+        &second[second.find("<Resources>").unwrap()..second.find("</Resources>").unwrap() + 12],
+        "<Resources/>",
+    );
+    let doc = with(
+        &edit("<Type>Integer", "<Type>Int"),
+        "</LWM2M>",
+        format!("{second}</LWM2M>").as_bytes(),
+    );
+    let got = diags(&doc);
+    assert_eq!(got, [("unknown-type", 18, 9), ("no-resources", 35, 5)]);
+    // An invalid version: quoted and clipped in the message.
+    let doc = edit(
+        "<ObjectVersion>1.0",
+        &format!("<ObjectVersion>{}", "9".repeat(100_000)),
+    );
+    assert_eq!(diags(&doc), [("invalid-version", 9, 5)]);
+    assert!(message(&doc).len() < 200);
 }
 
 #[test]
