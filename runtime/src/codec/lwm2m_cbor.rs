@@ -15,6 +15,9 @@
 //! tags 1/0/4 on values, and rejects: a non-map top level, text keys (LwM2M gateway
 //! prefixes are not supported), IDs of 65535 and more, paths deeper than four IDs, values
 //! above resource depth, duplicate paths (through [`super::NodeBuilder`]) and trailing bytes.
+//! Keys of any form may lead to a deeper target (`{3: {0: {9: 87}}}` answers a Read of
+//! `/3/0/9` as well as `{[3, 0, 9]: 87}`), and a map may follow leaves below it
+//! (`{[3, 0, 9]: 87, [3, 0]: {10: 15}}`): only a path given twice is a duplicate.
 
 use alloc::vec::Vec;
 
