@@ -6,7 +6,9 @@
 //! `--format json` prints one JSON object instead. `files` counts every file read,
 //! including the recognised and skipped `DDF.xml` and units file. Exit status: 1 when
 //! there is an error (including a `version-conflict` between two copies of one object
-//! version), 0 otherwise.
+//! version), 0 otherwise (also when no file was found, e.g. an empty folder); usage
+//! errors exit 2. A control character in a text line (a newline in a file name, say) is
+//! written escaped (`\n`), so each diagnostic stays one line; JSON escapes it as JSON does.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -39,7 +41,15 @@ pub struct Args {
 pub fn render_text(loaded: &Loaded) -> String {
     let mut out = String::new();
     for d in &loaded.diagnostics {
-        out.push_str(&d.to_string());
+        // One diagnostic is one line: a control character (a newline in a file name, say)
+        // is written escaped, as `\n` or `\u{1b}`, so that it cannot split or forge lines.
+        for c in d.to_string().chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
         out.push('\n');
     }
     out.push_str(&loaded.summary_line());
@@ -157,6 +167,24 @@ mod tests {
             "a.xml:2:3: warning[no-resources]: w\n\
              a.xml:2:3: error[malformed-xml]: e\n\
              1 files, 0 objects, 0 resources: 1 errors, 1 warnings\n"
+        );
+    }
+
+    #[test]
+    fn text_lines_escape_control_characters() {
+        let at = Location {
+            file: "a\nb.xml".into(),
+            line: 1,
+            column: 1,
+        };
+        let mut loaded = Loaded::default();
+        loaded
+            .diagnostics
+            .push(Diagnostic::new(&at, codes::MALFORMED_XML, "x\u{1b}[2Jy"));
+        assert_eq!(
+            render_text(&loaded),
+            "a\\nb.xml:1:1: error[malformed-xml]: x\\u{1b}[2Jy\n\
+             0 files, 0 objects, 0 resources: 0 errors, 0 warnings\n"
         );
     }
 
