@@ -374,27 +374,48 @@ fn document_level_errors() {
 
 #[test]
 fn truncated_at_every_byte() {
-    let v = valid();
-    let text = String::from_utf8(v.clone()).unwrap();
-    // Everything but the final line end is needed.
-    for n in 0..v.len() - 1 {
-        let f = parse(&v[..n]);
-        assert!(
-            f.diagnostics.iter().any(|d| d.is_error()),
-            "prefix of {n} bytes gave no error"
-        );
-        let lines: Vec<&str> = text[..n].split('\n').collect();
-        for d in &f.diagnostics {
-            let line = d.line as usize;
-            assert!(line >= 1 && line <= lines.len(), "{n}: {d}");
-            // The column is inside the line or just after its end.
+    // The plain document, and one with a BOM, CRLF line ends and multi-byte names (so that
+    // cuts also fall inside a UTF-8 sequence and inside a CRLF).
+    let plain = valid();
+    let crlf: Vec<u8> = plain
+        .iter()
+        .flat_map(|&b| {
+            if b == b'\n' {
+                vec![b'\r', b'\n']
+            } else {
+                vec![b]
+            }
+        })
+        .collect();
+    let odd = [
+        b"\xEF\xBB\xBF".as_slice(),
+        &with(&crlf, "Level", "Caf\u{e9} \u{2603} \u{1D11E}".as_bytes()),
+    ]
+    .concat();
+    for doc in [plain, odd] {
+        let end = doc.iter().rposition(|&b| b == b'>').unwrap() + 1;
+        for n in 0..end {
+            let f = parse(&doc[..n]);
             assert!(
-                d.column >= 1 && d.column as usize <= lines[line - 1].chars().count() + 1,
-                "{n}: {d}"
+                f.diagnostics.iter().any(|d| d.is_error()),
+                "prefix of {n} bytes gave no error"
             );
+            let prefix = doc[..n].strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&doc[..n]);
+            // CRLF and a lone CR (a cut CRLF) are each one line break.
+            let text = String::from_utf8_lossy(prefix)
+                .replace("\r\n", "\n")
+                .replace('\r', "\n");
+            let lines: Vec<&str> = text.split('\n').collect();
+            for d in &f.diagnostics {
+                let line = d.line as usize;
+                assert!(line >= 1 && line <= lines.len(), "{n}: {d}");
+                // The column is inside the line or just after its end.
+                let max = lines[line - 1].chars().count() + 1;
+                assert!(d.column >= 1 && d.column as usize <= max, "{n}: {d}");
+            }
         }
+        assert!(parse(&doc[..end]).diagnostics.is_empty());
     }
-    assert!(parse(&v[..v.len() - 1]).diagnostics.is_empty());
 }
 
 #[test]
