@@ -435,6 +435,16 @@ fn encodings() {
         diags(&with(&v, "<Resources>", b"<!-- \xFE --><Resources>")),
         [("invalid-utf8", 12, 10)]
     );
+    // An encoded surrogate, an overlong NUL, a cut sequence: at their first byte.
+    for bad in [
+        &b"\xED\xA0\x80"[..],
+        b"\xC0\x80",
+        b"\xE2\x82",
+        b"\xF5\x80\x80\x80",
+    ] {
+        let doc = with(&v, NAME, &[b"<Name>".as_slice(), bad, b"</Name>"].concat());
+        assert_eq!(diags(&doc), [("invalid-utf8", 14, 15)], "{bad:?}");
+    }
     // After a BOM the column does not count it.
     assert_eq!(
         diags(&[b"\xEF\xBB\xBF\xC3".as_slice()].concat()),
