@@ -87,7 +87,18 @@ pub(crate) fn parse(text: &str) -> Result<Element, XmlError> {
             Ok(e) => e,
             Err(e) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(start);
-                return Err(err(at, codes::MALFORMED_XML, e.to_string()));
+                let mut message = e.to_string();
+                // A mismatched end tag is located where it is found; also name the line
+                // of the start tag it should have closed (often the real mistake).
+                if let quick_xml::Error::IllFormed(
+                    quick_xml::errors::IllFormedError::MismatchedEndTag { .. },
+                ) = e
+                    && let Some(open) = stack.last()
+                {
+                    let (line, _) = LineIndex::new(text.as_bytes()).position(open.offset);
+                    message.push_str(&format!(" (<{}> opened on line {line})", open.name));
+                }
+                return Err(err(at, codes::MALFORMED_XML, message));
             }
         };
         match event {

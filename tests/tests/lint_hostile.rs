@@ -370,6 +370,11 @@ fn document_level_errors() {
     for (what, doc, line, col) in cases {
         assert_eq!(diags(&doc), [("malformed-xml", line, col)], "{what}");
     }
+    assert!(
+        message(&edit("</Units>", "")).ends_with("(<Units> opened on line 20)"),
+        "{}",
+        message(&edit("</Units>", ""))
+    );
 }
 
 #[test]
