@@ -509,8 +509,20 @@ pub mod field {
             return Ok(());
         }
         w.begin_multiple(id, v.len())?;
-        for (ri, x) in v {
-            w.value(*ri, x.to_value_ref())?;
+        if v.len() <= 2 {
+            // One or two instances (the common case): no iterator to set up.
+            if let Some((ri, x)) = v.first_key_value() {
+                w.value(*ri, x.to_value_ref())?;
+            }
+            if v.len() == 2
+                && let Some((ri, x)) = v.last_key_value()
+            {
+                w.value(*ri, x.to_value_ref())?;
+            }
+        } else {
+            for (ri, x) in v {
+                w.value(*ri, x.to_value_ref())?;
+            }
         }
         w.end_multiple()
     }

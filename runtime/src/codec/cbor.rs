@@ -112,7 +112,7 @@ pub(crate) fn f16_to_f64(h: u16) -> f64 {
 }
 
 /// Up to 16 bytes built in a register (no byte-wise stores that a 16-byte copy would then
-/// stall on), written with one [`Output::write_small`].
+/// stall on), written with one [`Output::write_words`].
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Chunk {
     bits: u128,
@@ -151,8 +151,8 @@ impl Chunk {
         if self.n == 0 {
             return Ok(());
         }
-        let bytes = (self.bits << (128 - 8 * self.n.min(16) as u32)).to_be_bytes();
-        out.write_small(&bytes, self.n)
+        let bits = self.bits << (128 - 8 * self.n.min(16) as u32);
+        out.write_words((bits >> 64) as u64, bits as u64, self.n)
     }
 }
 

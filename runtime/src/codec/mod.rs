@@ -683,6 +683,17 @@ pub trait Output {
     fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
         self.write(&chunk[..n.min(16)])
     }
+    /// Appends the first `n` (at most 16) bytes of `hi` then `lo`, both big-endian: like
+    /// [`write_small`](Output::write_small) with the chunk in two registers, which
+    /// implementations store as two words (a chunk built in registers, stored to the
+    /// stack and copied with one 16-byte load stalls the CPU's store forwarding).
+    #[inline]
+    fn write_words(&mut self, hi: u64, lo: u64, n: usize) -> Result<(), OutputFull> {
+        let mut chunk = [0u8; 16];
+        chunk[..8].copy_from_slice(&hi.to_be_bytes());
+        chunk[8..].copy_from_slice(&lo.to_be_bytes());
+        self.write_small(&chunk, n)
+    }
     /// Moves the bytes from `at` to the end by `delta` (right when positive, opening a gap
     /// of unspecified bytes; left when negative, dropping the `-delta` bytes before `at`).
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull>;
@@ -699,14 +710,24 @@ impl Output for Vec<u8> {
     fn len(&self) -> usize {
         Vec::len(self)
     }
-    #[inline]
+    #[inline(always)]
     fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
         let end = Vec::len(self) + n.min(16);
         self.extend_from_slice(chunk);
         self.truncate(end);
         Ok(())
     }
-    #[inline]
+    #[inline(always)]
+    fn write_words(&mut self, hi: u64, lo: u64, n: usize) -> Result<(), OutputFull> {
+        let end = Vec::len(self) + n.min(16);
+        self.extend_from_slice(&hi.to_be_bytes());
+        if n > 8 {
+            self.extend_from_slice(&lo.to_be_bytes());
+        }
+        self.truncate(end);
+        Ok(())
+    }
+    #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
         self.extend_from_slice(bytes);
         Ok(())
@@ -725,7 +746,7 @@ impl Output for Vec<u8> {
     }
     #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        self[at..at + bytes.len()].copy_from_slice(bytes);
+        copy_short(&mut self[at..at + bytes.len()], bytes);
     }
 }
 
@@ -752,12 +773,24 @@ impl<'a> SliceOutput<'a> {
     }
 }
 
+impl SliceOutput<'_> {
+    /// [`Output::write_words`] within 16 bytes of the buffer's end.
+    #[cold]
+    #[inline(never)]
+    fn write_words_tail(&mut self, hi: u64, lo: u64, n: usize) -> Result<(), OutputFull> {
+        let mut chunk = [0u8; 16];
+        chunk[..8].copy_from_slice(&hi.to_be_bytes());
+        chunk[8..].copy_from_slice(&lo.to_be_bytes());
+        self.write(&chunk[..n])
+    }
+}
+
 impl Output for SliceOutput<'_> {
     #[inline]
     fn len(&self) -> usize {
         self.len
     }
-    #[inline]
+    #[inline(always)]
     fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
         let n = n.min(16);
         if let Some(dst) = self.buf.get_mut(self.len..self.len + 16) {
@@ -768,11 +801,23 @@ impl Output for SliceOutput<'_> {
             self.write(&chunk[..n])
         }
     }
-    #[inline]
+    #[inline(always)]
+    fn write_words(&mut self, hi: u64, lo: u64, n: usize) -> Result<(), OutputFull> {
+        let n = n.min(16);
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + 16) {
+            dst[..8].copy_from_slice(&hi.to_be_bytes());
+            dst[8..].copy_from_slice(&lo.to_be_bytes());
+            self.len += n;
+            Ok(())
+        } else {
+            self.write_words_tail(hi, lo, n)
+        }
+    }
+    #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
         let end = self.len + bytes.len();
         let dst = self.buf.get_mut(self.len..end).ok_or(OutputFull)?;
-        dst.copy_from_slice(bytes);
+        copy_short(dst, bytes);
         self.len = end;
         Ok(())
     }
@@ -792,29 +837,57 @@ impl Output for SliceOutput<'_> {
         }
         Ok(())
     }
-    #[inline]
+    #[inline(always)]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        self.buf[at..at + bytes.len()].copy_from_slice(bytes);
+        copy_short(&mut self.buf[at..at + bytes.len()], bytes);
+    }
+}
+
+/// Copies `src` into `dst` (same length): up to 32 bytes with two overlapping fixed-size
+/// copies each (inline moves, no library call), longer ones through `copy_from_slice`.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n > 32 || dst.len() != n {
+        dst.copy_from_slice(src);
+    } else if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        // 1 to 3 bytes: first, middle and last (a loop here would become a memcpy call).
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
     }
 }
 
 impl<O: Output + ?Sized> Output for &mut O {
-    #[inline]
+    #[inline(always)]
     fn len(&self) -> usize {
         (**self).len()
     }
-    #[inline]
+    #[inline(always)]
     fn write_small(&mut self, chunk: &[u8; 16], n: usize) -> Result<(), OutputFull> {
         (**self).write_small(chunk, n)
     }
-    #[inline]
+    #[inline(always)]
+    fn write_words(&mut self, hi: u64, lo: u64, n: usize) -> Result<(), OutputFull> {
+        (**self).write_words(hi, lo, n)
+    }
+    #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutputFull> {
         (**self).write(bytes)
     }
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), OutputFull> {
         (**self).shift(at, delta)
     }
-    #[inline]
+    #[inline(always)]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
         (**self).patch(at, bytes)
     }

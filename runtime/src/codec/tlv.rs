@@ -50,7 +50,7 @@ const KIND_RESOURCE: u8 = 3;
 
 /// The header of [`header`] as big-endian bytes in the top of a `u64` (register-built:
 /// no byte-wise stores), and its length.
-#[inline]
+#[inline(always)]
 fn header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
     let mut t = (kind as u64) << 6;
     let (mut bits, mut n) = if id > 255 {
@@ -79,7 +79,7 @@ fn header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
 }
 
 /// The header of a TLV of `kind` with `id` and a value of `len` bytes, shortest form.
-#[inline]
+#[cfg(test)]
 fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
     let mut h = [0u8; 6];
     let mut t = kind << 6;
@@ -112,7 +112,7 @@ fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
 }
 
 /// The smallest of 1/2/4/8 big-endian two's complement bytes holding `v`, left-aligned.
-#[inline]
+#[inline(always)]
 fn int_bytes(v: i64) -> ([u8; 8], usize) {
     let n = if v as i8 as i64 == v {
         1
@@ -132,7 +132,7 @@ enum ValueBytes<'a> {
     Inline([u8; 8], usize),
 }
 
-#[inline]
+#[inline(always)]
 fn value_bytes<'a>(v: &ValueRef<'a>) -> ValueBytes<'a> {
     let int = |v: i64| {
         let (b, n) = int_bytes(v);
@@ -174,6 +174,10 @@ struct Open {
     id: u16,
 }
 
+/// [`TlvWriter::value_kind`] beyond the four TLV kinds: why no value is allowed now.
+const REFUSE_NEEDS_INSTANCE: u8 = 4;
+const REFUSE_SECOND_VALUE: u8 = 5;
+
 /// A TLV encoder for one target path, writing into an [`Output`].
 #[derive(Debug)]
 pub struct TlvWriter<O: Output> {
@@ -182,18 +186,47 @@ pub struct TlvWriter<O: Output> {
     stack: [Open; 2],
     depth: u8,
     top_items: u32,
+    // The kind of TLV `value` writes in the current state, or a `REFUSE_*` reason; kept
+    // up to date by every state change so that `value` tests one byte.
+    value_kind: u8,
 }
 
 impl<O: Output> TlvWriter<O> {
     /// An encoder for a payload addressed to `path` (not the root).
     pub fn new(path: &Path, out: O) -> Self {
-        TlvWriter {
+        let mut w = TlvWriter {
             out,
             target: path.len() as u8,
             stack: [Open::default(); 2],
             depth: 0,
             top_items: 0,
+            value_kind: 0,
+        };
+        w.value_kind = w.compute_value_kind();
+        w
+    }
+
+    /// What `value` writes in the current state (see `value_kind`).
+    #[inline]
+    fn compute_value_kind(&self) -> u8 {
+        match (self.target, self.current_kind()) {
+            (_, Some(KIND_MULTIPLE)) => KIND_RESOURCE_INSTANCE,
+            (1, Some(KIND_INSTANCE)) | (2, None) => KIND_RESOURCE,
+            (3, None) if self.top_items == 0 => KIND_RESOURCE,
+            (4, None) if self.top_items == 0 => KIND_RESOURCE_INSTANCE,
+            (1, None) => REFUSE_NEEDS_INSTANCE,
+            _ => REFUSE_SECOND_VALUE,
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refuse_value(&self) -> TlvError {
+        self.misuse(if self.value_kind == REFUSE_NEEDS_INSTANCE {
+            "a value at an object path needs an object instance"
+        } else {
+            "a second value for a single target"
+        })
     }
 
     /// Checks that every container was closed and returns the output.
@@ -208,32 +241,34 @@ impl<O: Output> TlvWriter<O> {
         err(self.out.len(), reason)
     }
 
+    #[inline(always)]
     fn open(&mut self, kind: u8, id: u16) -> Result<(), TlvError> {
         let start = self.out.len();
+        let depth = self.depth as usize;
+        if depth >= self.stack.len() {
+            return Err(err(start, "containers nested too deep"));
+        }
         // Guess the inline length form (the shortest header, so that a fixed buffer never
         // needs more room than the final payload); `close` fixes the header.
         let (h, n) = header_bits(kind, id, 0);
-        let chunk = ((h as u128) << 64).to_be_bytes();
         self.out
-            .write_small(&chunk, n)
+            .write_words(h, 0, n)
             .map_err(|_| FormatError::buffer_full(F, start))?;
-        let slot = self
-            .stack
-            .get_mut(self.depth as usize)
-            .ok_or_else(|| err(start, "containers nested too deep"))?;
-        *slot = Open {
+        self.stack[depth] = Open {
             start,
             reserved: n as u8,
             kind,
             id,
         };
         self.depth += 1;
-        if self.depth == 1 {
+        if depth == 0 {
             self.top_items += 1;
         }
+        self.value_kind = self.compute_value_kind();
         Ok(())
     }
 
+    #[inline(always)]
     fn close(&mut self, kind: u8) -> Result<(), TlvError> {
         let top = match self.depth.checked_sub(1) {
             Some(d) if self.stack[d as usize].kind == kind => self.stack[d as usize],
@@ -244,16 +279,23 @@ impl<O: Output> TlvWriter<O> {
         if content > MAX_LENGTH {
             return Err(err(top.start, "container longer than 16 MiB - 1"));
         }
-        let (h, n) = header(top.kind, top.id, content);
-        let delta = n as isize - top.reserved as isize;
-        if delta != 0 {
-            self.out
-                .shift(body, delta)
-                .map_err(|_| FormatError::buffer_full(F, self.out.len()))?;
+        let (h, n) = header_bits(top.kind, top.id, content);
+        if n != top.reserved as usize {
+            self.move_content(body, n as isize - top.reserved as isize)?;
         }
-        self.out.patch(top.start, &h[..n]);
+        self.out.patch(top.start, &h.to_be_bytes()[..n]);
         self.depth -= 1;
+        self.value_kind = self.compute_value_kind();
         Ok(())
+    }
+
+    /// Makes room for a longer container header than guessed.
+    #[cold]
+    #[inline(never)]
+    fn move_content(&mut self, body: usize, delta: isize) -> Result<(), TlvError> {
+        self.out
+            .shift(body, delta)
+            .map_err(|_| FormatError::buffer_full(F, self.out.len()))
     }
 
     fn current_kind(&self) -> Option<u8> {
@@ -277,55 +319,52 @@ impl<O: Output> Writer for TlvWriter<O> {
         self.close(KIND_INSTANCE)
     }
 
+    #[inline(always)]
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), TlvError> {
-        let ok = match (self.target, self.current_kind()) {
-            (1, Some(KIND_INSTANCE)) | (2, None) => true,
-            (3, None) => self.top_items == 0,
-            _ => false,
-        };
-        if !ok {
+        // Allowed exactly where a value would be a resource TLV.
+        if self.value_kind != KIND_RESOURCE {
             return Err(self.misuse("a multiple resource is not allowed here"));
         }
         self.open(KIND_MULTIPLE, id)
     }
 
+    #[inline(always)]
     fn end_multiple(&mut self) -> Result<(), TlvError> {
         self.close(KIND_MULTIPLE)
     }
 
-    #[inline]
+    // Inlined into generated code, where the value's variant and the ID are constants.
+    #[inline(always)]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), TlvError> {
-        let kind = match (self.target, self.current_kind()) {
-            (_, Some(KIND_MULTIPLE)) => KIND_RESOURCE_INSTANCE,
-            (1, Some(KIND_INSTANCE)) | (2, None) => KIND_RESOURCE,
-            (3, None) if self.top_items == 0 => KIND_RESOURCE,
-            (4, None) if self.top_items == 0 => KIND_RESOURCE_INSTANCE,
-            (1, None) => {
-                return Err(self.misuse("a value at an object path needs an object instance"));
-            }
-            _ => return Err(self.misuse("a second value for a single target")),
-        };
+        let kind = self.value_kind;
+        if kind > KIND_RESOURCE {
+            return Err(self.refuse_value());
+        }
         let at = self.out.len();
         let full = |_| FormatError::buffer_full(F, at);
         match value_bytes(&value) {
             ValueBytes::Inline(b, n) => {
+                // Header and value (together at most 12 bytes) in two words.
                 let (h, hn) = header_bits(kind, id, n);
-                let v = u64::from_be_bytes(b) as u128;
-                let chunk = ((h as u128) << 64 | v << (64 - 8 * hn)).to_be_bytes();
-                self.out.write_small(&chunk, hn + n).map_err(full)?;
+                let v = u64::from_be_bytes(b);
+                let hi = h | v >> (8 * hn);
+                let lo = v << (64 - 8 * hn);
+                self.out.write_words(hi, lo, hn + n).map_err(full)?;
             }
             ValueBytes::Borrowed(bytes) => {
                 if bytes.len() > MAX_LENGTH {
                     return Err(self.misuse("value longer than 16 MiB - 1"));
                 }
                 let (h, hn) = header_bits(kind, id, bytes.len());
-                let chunk = ((h as u128) << 64).to_be_bytes();
-                self.out.write_small(&chunk, hn).map_err(full)?;
+                self.out.write_words(h, 0, hn).map_err(full)?;
                 self.out.write(bytes).map_err(full)?;
             }
         }
         if self.depth == 0 {
             self.top_items += 1;
+            if self.target >= 3 {
+                self.value_kind = self.compute_value_kind();
+            }
         }
         Ok(())
     }
@@ -479,7 +518,7 @@ mod direct_enc {
             return Err(WriteError::TooLong);
         }
         let (h, n) = header_bits(kind, id, len);
-        Ok(out.write_small(&((h as u128) << 64).to_be_bytes(), n)?)
+        Ok(out.write_words(h, 0, n)?)
     }
 
     #[inline]
@@ -487,9 +526,8 @@ mod direct_enc {
         match value_bytes(&v.as_value_ref()) {
             ValueBytes::Inline(b, n) => {
                 let (h, hn) = header_bits(kind, id, n);
-                let v = u64::from_be_bytes(b) as u128;
-                let chunk = ((h as u128) << 64 | v << (64 - 8 * hn)).to_be_bytes();
-                Ok(out.write_small(&chunk, hn + n)?)
+                let v = u64::from_be_bytes(b);
+                Ok(out.write_words(h | v >> (8 * hn), v << (64 - 8 * hn), hn + n)?)
             }
             ValueBytes::Borrowed(bytes) => {
                 header(out, kind, id, bytes.len())?;
