@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use ucifi_runtime::ContentFormat;
+
 use crate::payload::{self, ModelArgs};
 
 /// Arguments of `ucifi decode`.
@@ -13,7 +15,9 @@ payload text itself, unless --hex is given.
 
 Output: a JSON array of records sorted by path, each with \"n\" (the full path), one of
 v (numbers; Time as seconds), vs, vb, vd (opaque, base64url without padding) or vlo
-(\"3:0\"), and t when the payload carries a time.
+(\"3:0\"), and t when the payload carries a time. A link-format payload (Register,
+Discover) carries links, not values: it prints as [{\"target\", \"params\": [[name, value],
+...]}, ...] in payload order.
 
 Examples:
   ucifi decode --format tlv --path /3/0/9 c10957
@@ -52,8 +56,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         args.payload.as_deref(),
         payload::InputForm::from_flags(args.raw, args.hex),
     )?;
-    let leaves = payload::decode(format, &path, &bytes, &registry)?;
-    let text = payload::senml_json(&leaves)?;
+    // Links carry attributes, not values: they get their own JSON form.
+    let text = if format == ContentFormat::LinkFormat {
+        crate::links::decode(&bytes)? + "\n"
+    } else {
+        let leaves = payload::decode(format, &path, &bytes, &registry)?;
+        payload::senml_json(&leaves)?
+    };
     payload::write_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,9 @@ use crate::payload::{self, ModelArgs};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Input: SenML JSON on stdin (or as the argument): any valid form, with bn/bt and relative
-n/t, e.g. the output of `ucifi decode`. Values are typed by the object models.
+n/t, e.g. the output of `ucifi decode`. Values are typed by the object models. For
+--format link-format the input is the link JSON that `ucifi decode --format link-format`
+prints ([{\"target\": \"/3/0\", \"params\": [[\"pmin\", \"10\"]]}]).
 
 Output: hex for binary formats (tlv, cbor, senml-cbor, lwm2m-cbor, opaque), the payload
 text for text formats; with --raw the payload bytes exactly.
@@ -21,7 +23,8 @@ Examples:
   ucifi encode --format senml-cbor --path /3303 --raw < readings.json > readings.bin")]
 pub struct Args {
     /// Content format of the output: text, opaque, cbor, tlv, senml-json, senml-cbor,
-    /// lwm2m-json, lwm2m-cbor, or its CoAP number (0, 42, 60, 11542, 110, 112, 11543, 11544).
+    /// lwm2m-json, lwm2m-cbor, link-format, or its CoAP number (0, 42, 60, 11542, 110, 112,
+    /// 11543, 11544, 40).
     #[arg(long, short = 'f', value_name = "F")]
     pub format: String,
     /// The path the payload is addressed to: /O, /O/I, /O/I/R or /O/I/R/RI; / for a
@@ -48,6 +51,12 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         args.input.as_deref(),
         payload::InputForm::Natural,
     )?;
+    if format == ContentFormat::LinkFormat {
+        // Links carry no values: the input is the link JSON `ucifi decode` prints.
+        let text = crate::links::encode(&json)?;
+        payload::write_output(format, text.as_bytes(), args.raw)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &registry)?;
     let bytes = payload::encode(format, &path, &leaves, &registry)?;
     payload::write_output(format, &bytes, args.raw)?;

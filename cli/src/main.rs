@@ -14,6 +14,7 @@ mod decode;
 mod diff;
 mod encode;
 mod generate;
+mod links;
 mod lint;
 mod models;
 mod payload;

@@ -232,7 +232,9 @@ pub fn decode(
     registry: &Registry,
 ) -> Result<Vec<Leaf>, String> {
     if format == ContentFormat::LinkFormat {
-        return Err("link-format carries no values: nothing to decode".into());
+        return Err(
+            "link-format carries links, not values: it converts to and from no value format".into(),
+        );
     }
     check_root(format, path)?;
     let located = |e: codec::Error| locate(format, path, bytes, registry, e);

@@ -207,9 +207,23 @@ const CASES: &[(&[&str], &str, &str)] = &[
         "lwm2m-cbor cannot carry timestamps (the payload has times; use senml-json, senml-cbor or lwm2m-json)",
     ),
     (
-        &["decode", "-f", "link-format", "-p", "/3", "</3/0>"],
+        &[
+            "convert",
+            "--from",
+            "link-format",
+            "--to",
+            "tlv",
+            "-p",
+            "/3",
+            "</3/0>",
+        ],
         "",
-        "link-format carries no values: nothing to decode",
+        "link-format carries links, not values: it converts to and from no value format",
+    ),
+    (
+        &["decode", "-f", "link-format", "-p", "/", "</3/0>;pmin=\"10"],
+        "",
+        "link-format at byte 12: unterminated quoted string",
     ),
 ];
 
