@@ -616,7 +616,9 @@ pub struct SenmlJsonWriter {
 impl SenmlJsonWriter {
     /// An encoder for a payload addressed to `path`.
     pub fn new(path: Path) -> Self {
-        Self::with_capacity(path, 0)
+        // Instances and objects: room for a typical instance, so that the vector rarely
+        // grows; a resource or resource instance: room for a few records.
+        Self::with_capacity(path, if path.len() < 3 { 512 } else { 128 })
     }
 
     /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
