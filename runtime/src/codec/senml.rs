@@ -167,13 +167,18 @@ impl Name {
     }
 
     /// Hands the text to `put` byte by byte (no buffer, no copy).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn each_byte(&self, mut put: impl FnMut(u8)) {
-        for (i, &id) in self.ids[..self.len as usize].iter().enumerate() {
-            if self.lead || i > 0 {
+        let len = (self.len as usize).min(4);
+        if len > 0 {
+            if self.lead {
                 put(b'/');
             }
-            each_digit(id, &mut put);
+            each_digit(self.ids[0], &mut put);
+            for &id in &self.ids[1..len] {
+                put(b'/');
+                each_digit(id, &mut put);
+            }
         }
         if self.trail {
             put(b'/');
@@ -201,7 +206,7 @@ pub(crate) fn digit_count(v: u16) -> usize {
 }
 
 /// Hands the decimal digits of `v` to `put`, most significant first.
-#[inline]
+#[inline(always)]
 pub(crate) fn each_digit(v: u16, put: &mut impl FnMut(u8)) {
     let d = |x: u16| b'0' + x as u8;
     match v {

@@ -46,6 +46,19 @@ pub trait CborSink {
     /// Replaces the `gap` bytes reserved at `start` by `head` (not longer than `gap`),
     /// moving what follows.
     fn close_gap(&mut self, start: usize, gap: usize, head: &[u8]);
+    /// The free room after what was written, when the sink is a fixed buffer: records are
+    /// then written into it with a position kept in a register (a length field updated
+    /// per byte makes every byte wait for the previous store) and [`advance`](Self::advance)
+    /// commits them.
+    #[doc(hidden)]
+    fn spare(&mut self) -> Option<&mut [u8]> {
+        None
+    }
+    /// Marks `n` bytes of [`spare`](Self::spare) as written.
+    #[doc(hidden)]
+    fn advance(&mut self, n: usize) {
+        let _ = n;
+    }
 }
 
 impl CborSink for Vec<u8> {
@@ -117,6 +130,14 @@ impl CborSink for SliceSink<'_> {
         self.buf[start + skip..start + gap].copy_from_slice(head);
         self.buf.copy_within(start + skip..self.len, start);
         self.len -= skip;
+    }
+    #[inline(always)]
+    fn spare(&mut self) -> Option<&mut [u8]> {
+        self.buf.get_mut(self.len..)
+    }
+    #[inline(always)]
+    fn advance(&mut self, n: usize) {
+        self.len += n;
     }
 }
 
@@ -240,15 +261,62 @@ struct Rec<'s, S: CborSink> {
     full: bool,
 }
 
-impl<S: CborSink> Rec<'_, S> {
+/// Where [`record_fields`] puts bytes: a sink byte by byte ([`Rec`]) or a fixed buffer's
+/// free room with the position in a register ([`SpareRec`]).
+trait RecordBytes {
+    fn byte(&mut self, x: u8);
+    fn long(&mut self, data: &[u8]);
+}
+
+impl<S: CborSink> RecordBytes for Rec<'_, S> {
     #[inline]
     fn byte(&mut self, x: u8) {
         if !self.out.put_byte(x) {
             self.full = true;
         }
     }
-
     #[inline]
+    fn long(&mut self, data: &[u8]) {
+        if !self.out.put(data) {
+            self.full = true;
+        }
+    }
+}
+
+/// A record written into the free room of a fixed buffer; `full` when it does not fit
+/// (the record is then written again through [`Rec`], for the exact error).
+struct SpareRec<'b> {
+    buf: &'b mut [u8],
+    n: usize,
+    full: bool,
+}
+
+impl RecordBytes for SpareRec<'_> {
+    #[inline(always)]
+    fn byte(&mut self, x: u8) {
+        match self.buf.get_mut(self.n) {
+            Some(b) => {
+                *b = x;
+                self.n += 1;
+            }
+            None => self.full = true,
+        }
+    }
+    #[inline(always)]
+    fn long(&mut self, data: &[u8]) {
+        match self.buf.get_mut(self.n..self.n + data.len()) {
+            Some(dst) => {
+                super::copy_short(dst, data);
+                self.n += data.len();
+            }
+            None => self.full = true,
+        }
+    }
+}
+
+/// The CBOR items of a record, over [`RecordBytes`].
+trait RecordItems: RecordBytes {
+    #[inline(always)]
     fn head(&mut self, major: u8, v: u64) {
         let m = major << 5;
         if v < 24 {
@@ -274,7 +342,7 @@ impl<S: CborSink> Rec<'_, S> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn int(&mut self, v: i64) {
         if v >= 0 {
             self.head(0, v as u64)
@@ -283,7 +351,7 @@ impl<S: CborSink> Rec<'_, S> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn float(&mut self, v: f64) {
         let (b, l) = float_bytes(v);
         for &x in &b[..l] {
@@ -291,7 +359,7 @@ impl<S: CborSink> Rec<'_, S> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn time(&mut self, t: f64) {
         match senml::as_exact_int(t) {
             Some(i) => self.int(i),
@@ -300,7 +368,7 @@ impl<S: CborSink> Rec<'_, S> {
     }
 
     /// A label byte and a short text (at most 25 bytes).
-    #[inline]
+    #[inline(always)]
     fn short_text(&mut self, label: &[u8], text: &[u8]) {
         for &x in label {
             self.byte(x);
@@ -312,21 +380,15 @@ impl<S: CborSink> Rec<'_, S> {
     }
 
     /// A label byte and a name as a text string.
-    #[inline]
+    #[inline(always)]
     fn name(&mut self, label: u8, name: &senml::Name) {
         self.byte(label);
         self.head(3, name.text_len() as u64);
         name.each_byte(|b| self.byte(b));
     }
-
-    /// Long data, copied at once.
-    #[inline]
-    fn long(&mut self, data: &[u8]) {
-        if !self.out.put(data) {
-            self.full = true;
-        }
-    }
 }
+
+impl<T: RecordBytes> RecordItems for T {}
 
 #[inline]
 fn put<S: CborSink>(out: &mut S, b: &[u8]) -> Result<(), SenmlCborError> {
@@ -345,7 +407,36 @@ fn write_record<S: CborSink>(
     t: Option<f64>,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), SenmlCborError> {
+    if let Some(buf) = out.spare() {
+        let mut e = SpareRec {
+            buf,
+            n: 0,
+            full: false,
+        };
+        record_fields(&mut e, names, bt, t, value);
+        if !e.full {
+            let n = e.n;
+            out.advance(n);
+            return Ok(());
+        }
+    }
+    // A growable sink, or a record that does not fit (written as far as it goes).
     let mut e = Rec { out, full: false };
+    record_fields(&mut e, names, bt, t, value);
+    if e.full {
+        return Err(SenmlCborError::new(out_len(e.out), "output buffer full"));
+    }
+    Ok(())
+}
+
+#[inline(always)]
+fn record_fields<E: RecordItems>(
+    e: &mut E,
+    names: &Names,
+    bt: Option<f64>,
+    t: Option<f64>,
+    value: Option<ValueRef<'_>>,
+) {
     let count = names.bn.is_some() as u8
         + bt.is_some() as u8
         + names.n.is_some() as u8
@@ -407,10 +498,6 @@ fn write_record<S: CborSink>(
             e.short_text(&[0x63, b'v', b'l', b'o'], &buf[..len]);
         }
     }
-    if e.full {
-        return Err(SenmlCborError::new(out_len(e.out), "output buffer full"));
-    }
-    Ok(())
 }
 
 fn out_len<S: CborSink>(out: &S) -> usize {
