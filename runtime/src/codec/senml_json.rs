@@ -442,7 +442,7 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends a signed integer.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
     if v < 0 {
         out.push(b'-');
@@ -451,7 +451,7 @@ pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Appends an unsigned integer.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
     if v <= u64::from(u16::MAX) {
         senml::each_digit(v as u16, &mut |b| out.push(b));
@@ -518,7 +518,7 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
         base64::engine::general_purpose::PAD_INDIFFERENT,
     );
 
-#[inline]
+#[inline(always)]
 fn push_name(out: &mut Vec<u8>, name: &senml::Name) {
     name.each_byte(|b| out.push(b));
 }

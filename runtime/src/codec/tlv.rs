@@ -264,7 +264,14 @@ impl<O: Output> TlvWriter<O> {
         if depth == 0 {
             self.top_items += 1;
         }
-        self.value_kind = self.compute_value_kind();
+        // Inside a multiple resource values are resource instances; inside an object
+        // instance (opened at an object path only) resources.
+        self.value_kind = if kind == KIND_MULTIPLE {
+            KIND_RESOURCE_INSTANCE
+        } else {
+            KIND_RESOURCE
+        };
+        debug_assert_eq!(self.value_kind, self.compute_value_kind());
         Ok(())
     }
 
@@ -285,7 +292,14 @@ impl<O: Output> TlvWriter<O> {
         }
         self.out.patch(top.start, &h.to_be_bytes()[..n]);
         self.depth -= 1;
-        self.value_kind = self.compute_value_kind();
+        // After a multiple resource: resources again, except after the single multiple
+        // resource of a resource path.
+        self.value_kind = if kind == KIND_MULTIPLE && self.target <= 2 {
+            KIND_RESOURCE
+        } else {
+            self.compute_value_kind()
+        };
+        debug_assert_eq!(self.value_kind, self.compute_value_kind());
         Ok(())
     }
 
