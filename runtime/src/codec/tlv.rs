@@ -78,6 +78,23 @@ fn header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
     (bits << (64 - 8 * n), n)
 }
 
+/// [`header_bits`] for a value of at most 8 bytes (only 8 needs a length byte).
+#[inline(always)]
+fn inline_header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
+    let wide = id > 255;
+    let idn = 1 + wide as usize;
+    let t = (kind as u64) << 6 | (wide as u64) << 5;
+    let (bits, n) = if len < 8 {
+        ((t | len as u64) << (8 * idn) | id as u64, 1 + idn)
+    } else {
+        (
+            ((t | 0x08) << (8 * idn) | id as u64) << 8 | len as u64,
+            2 + idn,
+        )
+    };
+    (bits << (64 - 8 * n), n)
+}
+
 /// The header of a TLV of `kind` with `id` and a value of `len` bytes, shortest form.
 #[cfg(test)]
 fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
@@ -359,7 +376,7 @@ impl<O: Output> Writer for TlvWriter<O> {
         match value_bytes(&value) {
             ValueBytes::Inline(b, n) => {
                 // Header and value (together at most 12 bytes) in two words.
-                let (h, hn) = header_bits(kind, id, n);
+                let (h, hn) = inline_header_bits(kind, id, n);
                 let v = u64::from_be_bytes(b);
                 let hi = h | v >> (8 * hn);
                 let lo = v << (64 - 8 * hn);
@@ -1417,6 +1434,21 @@ impl<'a> Reader<'a> for TlvReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_header_bits_match_header_bits() {
+        for kind in 0..4 {
+            for id in [0u16, 1, 255, 256, 65534] {
+                for len in 0..=8 {
+                    assert_eq!(
+                        inline_header_bits(kind, id, len),
+                        header_bits(kind, id, len),
+                        "{kind} {id} {len}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn header_bits_match_header() {
