@@ -15,10 +15,9 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use super::{
-    Error, Event, FormatError, Output, OutputFull, RawValue, Reader, SliceOutput, TypeLookup,
-    ValueRef, Writer,
+    Error, Event, FormatError, Output, OutputFull, RawValue, Reader, TypeLookup, ValueRef,
 };
-use crate::{ContentFormat, Node, Path, ResourceValue};
+use crate::{ContentFormat, Node, Path};
 
 /// The error type of the CBOR codec: byte offset and reason.
 pub type CborError = FormatError;
@@ -549,117 +548,40 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
 
 const F: ContentFormat = ContentFormat::Cbor;
 
+/// CBOR (60) as a [`SingleValue`](super::single::SingleValue).
+#[derive(Clone, Copy, Debug)]
+pub struct Cbor60;
+
+impl super::single::SingleValue for Cbor60 {
+    const FORMAT: ContentFormat = F;
+    const REFUSAL: &'static str =
+        "CBOR carries the value of one resource or resource instance only";
+    fn write_value<O: Output>(out: &mut O, value: ValueRef<'_>) -> Result<(), FormatError> {
+        write_value(out, &value).map_err(|_| FormatError::buffer_full(F, 0))
+    }
+}
+
 /// A CBOR (60) encoder: takes exactly one `value` at a resource or resource-instance path.
-#[derive(Debug)]
-pub struct CborWriter<O: Output> {
-    out: O,
-    target: usize,
-    written: bool,
-}
-
-impl<O: Output> CborWriter<O> {
-    /// An encoder for a payload addressed to `path`.
-    pub fn new(path: &Path, out: O) -> Self {
-        CborWriter {
-            out,
-            target: path.len(),
-            written: false,
-        }
-    }
-
-    /// Checks that the value was written and returns the output.
-    pub fn finish(self) -> Result<O, CborError> {
-        if !self.written {
-            return Err(FormatError::new(F, 0, "no value was written"));
-        }
-        Ok(self.out)
-    }
-
-    fn refuse(&self) -> CborError {
-        FormatError::new(
-            F,
-            self.out.len(),
-            "CBOR carries the value of one resource or resource instance only",
-        )
-    }
-}
-
-impl<O: Output> Writer for CborWriter<O> {
-    type Error = CborError;
-    fn begin_instance(&mut self, _: u16) -> Result<(), CborError> {
-        Err(self.refuse())
-    }
-    fn end_instance(&mut self) -> Result<(), CborError> {
-        Err(self.refuse())
-    }
-    fn begin_multiple(&mut self, _: u16, _: usize) -> Result<(), CborError> {
-        Err(self.refuse())
-    }
-    fn end_multiple(&mut self) -> Result<(), CborError> {
-        Err(self.refuse())
-    }
-    fn value(&mut self, _id: u16, value: ValueRef<'_>) -> Result<(), CborError> {
-        if self.written || self.target < 3 {
-            return Err(self.refuse());
-        }
-        write_value(&mut self.out, &value).map_err(|_| FormatError::buffer_full(F, 0))?;
-        self.written = true;
-        Ok(())
-    }
-}
-
-/// Refuses nodes a single-value format cannot carry.
-pub(crate) fn check_single(format: ContentFormat, node: &Node) -> Result<(), Error> {
-    match node {
-        Node::Resource(r) if matches!(r.value, ResourceValue::Single(_)) => Ok(()),
-        Node::ResourceInstance(_) => Ok(()),
-        Node::Resource(_) => Err(Error::Unsupported {
-            format,
-            what: "a multiple-instance resource".into(),
-        }),
-        Node::Instance(_) => Err(Error::Unsupported {
-            format,
-            what: "an object instance".into(),
-        }),
-        Node::Object(_) => Err(Error::Unsupported {
-            format,
-            what: "an object".into(),
-        }),
-    }
-}
+pub type CborWriter<O> = super::single::SingleValueWriter<O, Cbor60>;
 
 /// Encodes a single resource or resource instance as CBOR.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(super::size_hint(node));
-    encode_to(path, node, &mut out)?;
-    Ok(out)
+    super::single::encode::<Cbor60>(path, node)
 }
 
 /// Encodes into `buf` without allocating; returns the length.
 pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
-    let mut out = SliceOutput::new(buf);
-    encode_to(path, node, &mut out)?;
-    Ok(out.len())
+    super::single::encode_into::<Cbor60>(path, node, buf)
 }
 
 /// Encodes, appending to any [`Output`].
 pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
-    super::check_node_path(path, node)?;
-    check_single(F, node)?;
-    let mut w = CborWriter::new(path, out);
-    super::encode_node(node, &mut w)?;
-    w.finish()?;
-    Ok(())
+    super::single::encode_to::<Cbor60, O>(path, node, out)
 }
 
 /// Decodes a CBOR (60) payload addressed to a resource or resource-instance path.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    if path.len() < 3 {
-        return Err(Error::Unsupported {
-            format: F,
-            what: "an object or object instance".into(),
-        });
-    }
+    super::single::check_decode_target(F, path)?;
     super::decode_node(path, &mut CborReader::new(path, bytes), types)
 }
 

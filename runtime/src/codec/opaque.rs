@@ -4,9 +4,7 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use super::{
-    Error, Event, FormatError, Output, RawValue, Reader, SliceOutput, TypeLookup, ValueRef, Writer,
-};
+use super::{Error, Event, FormatError, Output, RawValue, Reader, TypeLookup, ValueRef};
 use crate::{ContentFormat, Node, Path};
 
 const F: ContentFormat = ContentFormat::Opaque;
@@ -14,102 +12,47 @@ const F: ContentFormat = ContentFormat::Opaque;
 /// The error type of the octet-stream codec: byte offset and reason.
 pub type OpaqueError = FormatError;
 
+/// The octet-stream format as a [`SingleValue`](super::single::SingleValue): Opaque
+/// values only.
+#[derive(Clone, Copy, Debug)]
+pub struct OctetStream;
+
+impl super::single::SingleValue for OctetStream {
+    const FORMAT: ContentFormat = F;
+    const REFUSAL: &'static str =
+        "octet-stream carries the value of one Opaque resource or resource instance only";
+    fn write_value<O: Output>(out: &mut O, value: ValueRef<'_>) -> Result<(), FormatError> {
+        match value {
+            ValueRef::Opaque(b) => out
+                .write(b)
+                .map_err(|_| FormatError::buffer_full(F, out.len())),
+            _ => Err(Self::refusal(out.len())),
+        }
+    }
+}
+
 /// An octet-stream encoder: takes exactly one Opaque `value` at a resource or
 /// resource-instance path.
-#[derive(Debug)]
-pub struct OpaqueWriter<O: Output> {
-    out: O,
-    target: usize,
-    written: bool,
-}
+pub type OpaqueWriter<O> = super::single::SingleValueWriter<O, OctetStream>;
 
-impl<O: Output> OpaqueWriter<O> {
-    /// An encoder for a payload addressed to `path`.
-    pub fn new(path: &Path, out: O) -> Self {
-        OpaqueWriter {
-            out,
-            target: path.len(),
-            written: false,
-        }
-    }
-
-    /// Checks that the value was written and returns the output.
-    pub fn finish(self) -> Result<O, OpaqueError> {
-        if !self.written {
-            return Err(FormatError::new(F, 0, "no value was written"));
-        }
-        Ok(self.out)
-    }
-
-    fn refuse(&self) -> OpaqueError {
-        FormatError::new(
-            F,
-            self.out.len(),
-            "octet-stream carries the value of one Opaque resource or resource instance only",
-        )
-    }
-}
-
-impl<O: Output> Writer for OpaqueWriter<O> {
-    type Error = OpaqueError;
-    fn begin_instance(&mut self, _: u16) -> Result<(), OpaqueError> {
-        Err(self.refuse())
-    }
-    fn end_instance(&mut self) -> Result<(), OpaqueError> {
-        Err(self.refuse())
-    }
-    fn begin_multiple(&mut self, _: u16, _: usize) -> Result<(), OpaqueError> {
-        Err(self.refuse())
-    }
-    fn end_multiple(&mut self) -> Result<(), OpaqueError> {
-        Err(self.refuse())
-    }
-    fn value(&mut self, _id: u16, value: ValueRef<'_>) -> Result<(), OpaqueError> {
-        match value {
-            ValueRef::Opaque(b) if !self.written && self.target >= 3 => {
-                self.out
-                    .write(b)
-                    .map_err(|_| FormatError::buffer_full(F, self.out.len()))?;
-                self.written = true;
-                Ok(())
-            }
-            _ => Err(self.refuse()),
-        }
-    }
-}
-
-/// Encodes a single Opaque resource or resource instance.
+/// Encodes a single resource or resource instance (Opaque only).
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(super::size_hint(node));
-    encode_to(path, node, &mut out)?;
-    Ok(out)
+    super::single::encode::<OctetStream>(path, node)
 }
 
 /// Encodes into `buf` without allocating; returns the length.
 pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
-    let mut out = SliceOutput::new(buf);
-    encode_to(path, node, &mut out)?;
-    Ok(out.len())
+    super::single::encode_into::<OctetStream>(path, node, buf)
 }
 
 /// Encodes, appending to any [`Output`].
 pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
-    super::check_node_path(path, node)?;
-    super::cbor::check_single(F, node)?;
-    let mut w = OpaqueWriter::new(path, out);
-    super::encode_node(node, &mut w)?;
-    w.finish()?;
-    Ok(())
+    super::single::encode_to::<OctetStream, O>(path, node, out)
 }
 
 /// Decodes an octet-stream payload addressed to a resource or resource-instance path.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    if path.len() < 3 {
-        return Err(Error::Unsupported {
-            format: F,
-            what: "an object or object instance".into(),
-        });
-    }
+    super::single::check_decode_target(F, path)?;
     super::decode_node(path, &mut OpaqueReader::new(path, bytes), types)
 }
 

@@ -14,24 +14,13 @@
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use super::{
-    Error, Event, FormatError, Output, RawValue, Reader, SliceOutput, TypeLookup, ValueRef, Writer,
-};
+use super::{Error, Event, FormatError, Output, RawValue, Reader, TypeLookup, ValueRef};
 use crate::{ContentFormat, Node, Path};
 
 const F: ContentFormat = ContentFormat::Text;
 
 /// The error type of the text/plain codec: byte offset and reason.
 pub type TextError = FormatError;
-
-/// A text/plain encoder: takes exactly one `value` at a resource or resource-instance
-/// path.
-#[derive(Debug)]
-pub struct TextWriter<O: Output> {
-    out: O,
-    target: usize,
-    written: bool,
-}
 
 struct Fmt<'o, O: Output>(&'o mut O, bool);
 
@@ -44,55 +33,19 @@ impl<O: Output> core::fmt::Write for Fmt<'_, O> {
     }
 }
 
-impl<O: Output> TextWriter<O> {
-    /// An encoder for a payload addressed to `path`.
-    pub fn new(path: &Path, out: O) -> Self {
-        TextWriter {
-            out,
-            target: path.len(),
-            written: false,
-        }
-    }
+/// The text/plain format as a [`SingleValue`](super::single::SingleValue).
+#[derive(Clone, Copy, Debug)]
+pub struct PlainText;
 
-    /// Checks that the value was written and returns the output.
-    pub fn finish(self) -> Result<O, TextError> {
-        if !self.written {
-            return Err(FormatError::new(F, 0, "no value was written"));
-        }
-        Ok(self.out)
-    }
-
-    fn refuse(&self) -> TextError {
-        FormatError::new(
-            F,
-            self.out.len(),
-            "text/plain carries the value of one resource or resource instance only",
-        )
-    }
-}
-
-impl<O: Output> Writer for TextWriter<O> {
-    type Error = TextError;
-    fn begin_instance(&mut self, _: u16) -> Result<(), TextError> {
-        Err(self.refuse())
-    }
-    fn end_instance(&mut self) -> Result<(), TextError> {
-        Err(self.refuse())
-    }
-    fn begin_multiple(&mut self, _: u16, _: usize) -> Result<(), TextError> {
-        Err(self.refuse())
-    }
-    fn end_multiple(&mut self) -> Result<(), TextError> {
-        Err(self.refuse())
-    }
-    fn value(&mut self, _id: u16, value: ValueRef<'_>) -> Result<(), TextError> {
-        if self.written || self.target < 3 {
-            return Err(self.refuse());
-        }
+impl super::single::SingleValue for PlainText {
+    const FORMAT: ContentFormat = F;
+    const REFUSAL: &'static str =
+        "text/plain carries the value of one resource or resource instance only";
+    fn write_value<O: Output>(out: &mut O, value: ValueRef<'_>) -> Result<(), FormatError> {
         let full = |o: &O| FormatError::buffer_full(F, o.len());
         match value {
             ValueRef::String(s) | ValueRef::Corelnk(s) => {
-                self.out.write(s.as_bytes()).map_err(|_| full(&self.out))?
+                out.write(s.as_bytes()).map_err(|_| full(out))?
             }
             ValueRef::Opaque(b) => {
                 use base64::Engine as _;
@@ -101,19 +54,19 @@ impl<O: Output> Writer for TextWriter<O> {
                 for part in b.chunks(48) {
                     let n = engine
                         .encode_slice(part, &mut chunk)
-                        .map_err(|_| full(&self.out))?;
-                    self.out.write(&chunk[..n]).map_err(|_| full(&self.out))?;
+                        .map_err(|_| full(out))?;
+                    out.write(&chunk[..n]).map_err(|_| full(out))?;
                 }
             }
             ValueRef::Float(f) if !f.is_finite() => {
                 return Err(FormatError::new(
                     F,
-                    self.out.len(),
+                    out.len(),
                     "text/plain cannot carry NaN or infinity",
                 ));
             }
             other => {
-                let mut w = Fmt(&mut self.out, false);
+                let mut w = Fmt(out, false);
                 let r = match other {
                     ValueRef::Integer(i) => write!(w, "{i}"),
                     ValueRef::UnsignedInteger(u) => write!(w, "{u}"),
@@ -124,47 +77,36 @@ impl<O: Output> Writer for TextWriter<O> {
                     _ => Ok(()),
                 };
                 if r.is_err() {
-                    return Err(full(&self.out));
+                    return Err(full(out));
                 }
             }
         }
-        self.written = true;
         Ok(())
     }
 }
 
+/// A text/plain encoder: takes exactly one `value` at a resource or resource-instance
+/// path.
+pub type TextWriter<O> = super::single::SingleValueWriter<O, PlainText>;
+
 /// Encodes a single resource or resource instance as text.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::with_capacity(super::size_hint(node));
-    encode_to(path, node, &mut out)?;
-    Ok(out)
+    super::single::encode::<PlainText>(path, node)
 }
 
 /// Encodes into `buf` without allocating; returns the length.
 pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
-    let mut out = SliceOutput::new(buf);
-    encode_to(path, node, &mut out)?;
-    Ok(out.len())
+    super::single::encode_into::<PlainText>(path, node, buf)
 }
 
 /// Encodes, appending to any [`Output`].
 pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
-    super::check_node_path(path, node)?;
-    super::cbor::check_single(F, node)?;
-    let mut w = TextWriter::new(path, out);
-    super::encode_node(node, &mut w)?;
-    w.finish()?;
-    Ok(())
+    super::single::encode_to::<PlainText, O>(path, node, out)
 }
 
 /// Decodes a text/plain payload addressed to a resource or resource-instance path.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    if path.len() < 3 {
-        return Err(Error::Unsupported {
-            format: F,
-            what: "an object or object instance".into(),
-        });
-    }
+    super::single::check_decode_target(F, path)?;
     super::decode_node(path, &mut TextReader::new(path, bytes), types)
 }
 
