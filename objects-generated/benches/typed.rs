@@ -35,6 +35,7 @@ fn device() -> Device {
         error_code: [(0, 0)].into(),
         current_time: Some(Time(1_367_491_215)),
         utc_offset: Some("+02:00".into()),
+        timezone: Some("Europe/Berlin".into()),
         supported_binding_and_modes: "U".into(),
         ..Device::default()
     }
@@ -116,6 +117,10 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     let mut w = TlvWriter::new(&path, Vec::new());
     typed::encode(value, &mut w).unwrap();
     let tlv = w.finish().unwrap();
+    if name == "device" {
+        // The reference payload of the runtime issue.
+        assert_eq!(tlv.len(), 137);
+    }
     g.bench_function("tlv decode", |b| {
         b.iter(|| decode::<I, _>(&path, TlvReader::new(&path, black_box(&tlv))))
     });

@@ -21,7 +21,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::codec::{Error, Event, RawValue, Reader, ValueError, ValueRef, Writer};
+pub use crate::codec::SetError;
+use crate::codec::{Error, Event, InstanceSink, RawValue, Reader, ValueError, ValueRef, Writer};
 use crate::{CoreLink, DataType, ObjectLink, ObjectModel, Operations, Path, ResourceModel, Time};
 use crate::{Version, codec};
 
@@ -278,51 +279,6 @@ impl<T: Scalar> ResourceValue for BTreeMap<u16, T> {
     }
     fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error> {
         field::multi(w, id, self, true)
-    }
-}
-
-/// Why one decoded value could not be stored into a typed instance.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SetError {
-    /// The value does not fit the resource's type.
-    Value(ValueError),
-    /// A resource-instance value for a single-instance resource.
-    NotMultiple,
-    /// A single value for a multiple-instance resource.
-    NotSingle,
-    /// The resource may not be written (write views only).
-    NotWritable,
-    /// The resource is executable and carries no value.
-    Executable,
-}
-
-impl From<ValueError> for SetError {
-    fn from(e: ValueError) -> Self {
-        SetError::Value(e)
-    }
-}
-
-impl SetError {
-    fn at(self, path: Path) -> Error {
-        match self {
-            SetError::Value(source) => Error::Value { path, source },
-            SetError::NotMultiple => Error::Path {
-                path,
-                reason: "resource instance of a single-instance resource",
-            },
-            SetError::NotSingle => Error::Path {
-                path,
-                reason: "single value for a multiple-instance resource",
-            },
-            SetError::NotWritable => Error::Path {
-                path,
-                reason: "resource is not writable",
-            },
-            SetError::Executable => Error::Value {
-                path,
-                source: ValueError::NoValue,
-            },
-        }
     }
 }
 
@@ -770,10 +726,26 @@ pub fn apply<'a, I: Instance, R: Reader<'a>>(
             reason: "expected an instance, resource or resource-instance path".into(),
         });
     }
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        apply_event(instance, path, ev)?;
+    reader.read_instance(path, &mut Fields(instance))
+}
+
+/// An [`Instance`] seen as the [`InstanceSink`] readers feed.
+struct Fields<'i, I>(&'i mut I);
+
+impl<I: Instance> InstanceSink for Fields<'_, I> {
+    #[inline]
+    fn clear_multiple(&mut self, resource: u16) {
+        self.0.clear_multiple(resource);
     }
-    Ok(())
+    #[inline]
+    fn set(
+        &mut self,
+        resource: u16,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), SetError> {
+        self.0.set_raw(resource, instance, raw).map(drop)
+    }
 }
 
 fn check_object<I: Instance>(path: &Path) -> Result<(), Error> {
@@ -798,34 +770,7 @@ fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
 }
 
 fn apply_event<I: Instance>(i: &mut I, scope: &Path, ev: Event<'_>) -> Result<(), Error> {
-    match ev {
-        Event::Value { path, value, .. } => {
-            inside(scope, &path)?;
-            let ids = path.ids();
-            if ids.len() < 3 {
-                return Err(Error::Path {
-                    path,
-                    reason: "value at an object or instance path",
-                });
-            }
-            i.set_raw(ids[2], ids.get(3).copied(), &value)
-                .map_err(|e| e.at(path))?;
-        }
-        Event::MultipleResource(path) => {
-            inside(scope, &path)?;
-            if let Some(r) = path.resource_id() {
-                i.clear_multiple(r);
-            }
-        }
-        Event::Instance(path) => inside(scope, &path)?,
-        Event::PathOnly(path) => {
-            return Err(Error::Path {
-                path,
-                reason: "path without a value",
-            });
-        }
-    }
-    Ok(())
+    codec::sink_event(scope, ev, &mut Fields(i))
 }
 
 /// Decodes every instance of a payload addressed to object path `/O`.

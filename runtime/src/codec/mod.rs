@@ -506,12 +506,150 @@ pub enum Event<'a> {
     PathOnly(Path),
 }
 
+/// Why one decoded value could not be stored into a typed instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetError {
+    /// The value does not fit the resource's type.
+    Value(ValueError),
+    /// A resource-instance value for a single-instance resource.
+    NotMultiple,
+    /// A single value for a multiple-instance resource.
+    NotSingle,
+    /// The resource may not be written (write views only).
+    NotWritable,
+    /// The resource is executable and carries no value.
+    Executable,
+}
+
+impl From<ValueError> for SetError {
+    fn from(e: ValueError) -> Self {
+        SetError::Value(e)
+    }
+}
+
+impl SetError {
+    /// The decoding error for this failure at `path`.
+    pub fn at(self, path: Path) -> Error {
+        match self {
+            SetError::Value(source) => Error::Value { path, source },
+            SetError::NotMultiple => Error::Path {
+                path,
+                reason: "resource instance of a single-instance resource",
+            },
+            SetError::NotSingle => Error::Path {
+                path,
+                reason: "single value for a multiple-instance resource",
+            },
+            SetError::NotWritable => Error::Path {
+                path,
+                reason: "resource is not writable",
+            },
+            SetError::Executable => Error::Value {
+                path,
+                source: ValueError::NoValue,
+            },
+        }
+    }
+}
+
+/// Receives the values of one object instance by resource and resource-instance ID: what
+/// typed decoders (generated structs) implement so a [`Reader`] can feed their fields
+/// directly (see [`Reader::read_instance`]).
+pub trait InstanceSink {
+    /// A multiple-resource container for `resource` begins (TLV, LwM2M CBOR): the instances
+    /// it replaces are dropped.
+    fn clear_multiple(&mut self, resource: u16);
+    /// Stores the value of `resource`, or of its resource instance `instance`. Resources
+    /// the sink does not know are ignored (`Ok`).
+    fn set(
+        &mut self,
+        resource: u16,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), SetError>;
+}
+
+/// Feeds the events of `reader` to `sink`: the reference behaviour of
+/// [`Reader::read_instance`], which direct implementations must match error for error.
+pub fn read_instance_events<'a, R: Reader<'a> + ?Sized, S: InstanceSink + ?Sized>(
+    reader: &mut R,
+    scope: &Path,
+    sink: &mut S,
+) -> Result<(), Error> {
+    while let Some(ev) = reader.next_event().map_err(Into::into)? {
+        sink_event(scope, ev, sink)?;
+    }
+    Ok(())
+}
+
+/// Feeds one event of a payload addressed to `scope` to `sink` (see [`read_instance_events`]).
+pub fn sink_event<S: InstanceSink + ?Sized>(
+    scope: &Path,
+    ev: Event<'_>,
+    sink: &mut S,
+) -> Result<(), Error> {
+    fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
+        if scope.contains(p) {
+            Ok(())
+        } else {
+            Err(Error::Path {
+                path: *p,
+                reason: "outside the requested path",
+            })
+        }
+    }
+    match ev {
+        Event::Value { path, value, .. } => {
+            inside(scope, &path)?;
+            let ids = path.ids();
+            if ids.len() < 3 {
+                return Err(Error::Path {
+                    path,
+                    reason: "value at an object or instance path",
+                });
+            }
+            sink.set(ids[2], ids.get(3).copied(), &value)
+                .map_err(|e| e.at(path))
+        }
+        Event::MultipleResource(path) => {
+            inside(scope, &path)?;
+            if let Some(r) = path.resource_id() {
+                sink.clear_multiple(r);
+            }
+            Ok(())
+        }
+        Event::Instance(path) => inside(scope, &path),
+        Event::PathOnly(path) => Err(Error::Path {
+            path,
+            reason: "path without a value",
+        }),
+    }
+}
+
 /// A pull decoder for one payload. The generic [`decode_node`] and generated code consume it.
 pub trait Reader<'a> {
     /// The format's error type.
     type Error: Into<Error>;
     /// The next event, `Ok(None)` at the end of the payload.
     fn next_event(&mut self) -> Result<Option<Event<'a>>, Self::Error>;
+
+    /// Decodes the rest of a payload addressed to `scope` (`/O/I`, `/O/I/R` or
+    /// `/O/I/R/RI`) into `sink`: values outside `scope` and paths without values are
+    /// errors, multiple-resource containers clear what they replace.
+    ///
+    /// The default drives [`next_event`](Reader::next_event) through
+    /// [`read_instance_events`]; readers override it with a direct loop (no paths, no
+    /// events) that accepts and refuses exactly the same payloads with the same errors.
+    fn read_instance<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+    ) -> Result<(), Error>
+    where
+        Self: Sized,
+    {
+        read_instance_events(self, scope, sink)
+    }
 }
 
 /// A push encoder for one target path.
