@@ -15,6 +15,7 @@ extern crate alloc;
 pub mod codec;
 mod content_format;
 mod data_type;
+mod instance_map;
 mod model;
 mod node;
 mod operations;
@@ -26,6 +27,7 @@ mod version;
 
 pub use content_format::{ContentFormat, UnknownContentFormat};
 pub use data_type::{DataType, UnknownDataType};
+pub use instance_map::{InstanceMap, Iter as InstanceMapIter};
 pub use model::{ObjectModel, ResourceModel};
 pub use node::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue};
 pub use operations::{Operations, UnknownOperations};

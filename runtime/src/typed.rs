@@ -23,7 +23,9 @@ use core::fmt;
 
 pub use crate::codec::SetError;
 use crate::codec::{Error, Event, InstanceSink, RawValue, Reader, ValueError, ValueRef, Writer};
-use crate::{CoreLink, DataType, ObjectLink, ObjectModel, Operations, Path, ResourceModel, Time};
+use crate::{
+    CoreLink, DataType, InstanceMap, ObjectLink, ObjectModel, Operations, Path, ResourceModel, Time,
+};
 use crate::{Version, codec};
 
 /// Re-exports generated code names by absolute path (`::ucifi_runtime::__private::...`), so
@@ -271,7 +273,7 @@ impl<T: Scalar + Default> ResourceValue for T {
     }
 }
 
-impl<T: Scalar> ResourceValue for BTreeMap<u16, T> {
+impl<T: Scalar> ResourceValue for InstanceMap<T> {
     type Element = T;
     const MULTIPLE: bool = true;
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError> {
@@ -458,27 +460,16 @@ pub mod field {
     pub fn multi<W: Writer, T: Scalar>(
         w: &mut W,
         id: u16,
-        v: &BTreeMap<u16, T>,
+        v: &InstanceMap<T>,
         always: bool,
     ) -> Result<(), W::Error> {
-        if v.is_empty() && !always {
+        let entries = v.as_slice();
+        if entries.is_empty() && !always {
             return Ok(());
         }
-        w.begin_multiple(id, v.len())?;
-        if v.len() <= 2 {
-            // One or two instances (the common case): no iterator to set up.
-            if let Some((ri, x)) = v.first_key_value() {
-                w.value(*ri, x.to_value_ref())?;
-            }
-            if v.len() == 2
-                && let Some((ri, x)) = v.last_key_value()
-            {
-                w.value(*ri, x.to_value_ref())?;
-            }
-        } else {
-            for (ri, x) in v {
-                w.value(*ri, x.to_value_ref())?;
-            }
+        w.begin_multiple(id, entries.len())?;
+        for (ri, x) in entries {
+            w.value(*ri, x.to_value_ref())?;
         }
         w.end_multiple()
     }
@@ -487,7 +478,7 @@ pub mod field {
     pub fn opt_multi<W: Writer, T: Scalar>(
         w: &mut W,
         id: u16,
-        v: &Option<BTreeMap<u16, T>>,
+        v: &Option<InstanceMap<T>>,
     ) -> Result<(), W::Error> {
         match v {
             Some(m) => multi(w, id, m, true),
@@ -523,7 +514,7 @@ pub mod field {
 
     /// Stores one resource instance.
     pub fn set_multi<T: Scalar>(
-        slot: &mut BTreeMap<u16, T>,
+        slot: &mut InstanceMap<T>,
         instance: Option<u16>,
         raw: &RawValue<'_>,
     ) -> Result<bool, SetError> {
@@ -534,11 +525,11 @@ pub mod field {
 
     /// Stores one resource instance of an optional multiple resource (write views).
     pub fn set_opt_multi<T: Scalar>(
-        slot: &mut Option<BTreeMap<u16, T>>,
+        slot: &mut Option<InstanceMap<T>>,
         instance: Option<u16>,
         raw: &RawValue<'_>,
     ) -> Result<bool, SetError> {
-        set_multi(slot.get_or_insert_with(BTreeMap::new), instance, raw)
+        set_multi(slot.get_or_insert_with(InstanceMap::new), instance, raw)
     }
 
     /// Reads an enumeration value through its numeric form.
@@ -592,8 +583,8 @@ pub mod check {
         v.iter().map(|x| (None, x))
     }
     /// The instances of a multiple resource.
-    pub fn multi<T>(v: &BTreeMap<u16, T>) -> impl Iterator<Item = (Option<u16>, &T)> {
-        v.iter().map(|(k, x)| (Some(*k), x))
+    pub fn multi<T>(v: &InstanceMap<T>) -> impl Iterator<Item = (Option<u16>, &T)> {
+        v.iter().map(|(k, x)| (Some(k), x))
     }
 
     /// Checks every value against `rule`, pushing violations to `out`.
@@ -662,7 +653,7 @@ pub mod check {
     }
 
     /// Flags a mandatory multiple resource without instances.
-    pub fn non_empty<T>(out: &mut Vec<Violation>, resource: u16, v: &BTreeMap<u16, T>) {
+    pub fn non_empty<T>(out: &mut Vec<Violation>, resource: u16, v: &InstanceMap<T>) {
         if v.is_empty() {
             out.push(Violation {
                 resource,
@@ -1059,7 +1050,7 @@ mod tests {
     struct Demo {
         a: i64,
         b: Option<String>,
-        c: BTreeMap<u16, f64>,
+        c: InstanceMap<f64>,
     }
 
     impl Instance for Demo {
@@ -1174,7 +1165,7 @@ mod tests {
         check::range(
             &mut v,
             2,
-            check::multi(&BTreeMap::from([(0u16, 0.5f64), (1, 2.5)])),
+            check::multi(&InstanceMap::from([(0u16, 0.5f64), (1, 2.5)])),
             check::Rule::Float(0.0, 1.0),
         );
         check::range(

@@ -78,7 +78,7 @@ fn value_strategy(dt: DataType) -> BoxedStrategy<Value> {
 }
 
 /// Values for every resource of `T` that carries one: mandatory ones always, optional ones
-/// mostly, multiple ones with 0..3 instances.
+/// mostly, multiple ones with 0..5 instances (more than `InstanceMap` keeps inline).
 fn leaves_strategy<T: ObjectType>() -> BoxedStrategy<Vec<Leaf>> {
     let mut parts: Vec<BoxedStrategy<Vec<Leaf>>> = Vec::new();
     for r in T::MODEL.resources.iter() {
@@ -88,7 +88,7 @@ fn leaves_strategy<T: ObjectType>() -> BoxedStrategy<Vec<Leaf>> {
         let id = r.id;
         let v = value_strategy(r.data_type);
         let s = if r.multiple {
-            proptest::collection::btree_map(0u16..8, v, 0..3)
+            proptest::collection::btree_map(0u16..8, v, 0..5)
                 .prop_map(move |m| m.into_iter().map(|(ri, v)| (id, Some(ri), v)).collect())
                 .boxed()
         } else if r.mandatory {

@@ -29,7 +29,7 @@ fn rust_type(r: &ResourcePlan) -> String {
         },
     };
     if r.def.multiple {
-        format!("BTreeMap<u16, {t}>")
+        format!("InstanceMap<{t}>")
     } else if r.def.mandatory {
         t
     } else {

@@ -74,11 +74,11 @@ fn scalar_type(d: DataType) -> TokenStream {
     }
 }
 
-/// The whole value of a resource (`T` or `BTreeMap<u16, T>`).
+/// The whole value of a resource (`T` or `InstanceMap<T>`).
 fn value_type(r: &ResourcePlan) -> TokenStream {
     let t = element_type(r);
     if r.def.multiple {
-        quote! { ::ucifi_runtime::__private::BTreeMap<u16, #t> }
+        quote! { ::ucifi_runtime::InstanceMap<#t> }
     } else {
         t
     }
@@ -336,7 +336,10 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
     let wclears = wmultis.iter().map(|r| {
         let f = format_ident!("{}", r.field);
         let rid = Literal::u16_unsuffixed(r.def.id);
-        (quote! { #rid }, quote! { self.#f = ::core::option::Option::Some(::ucifi_runtime::__private::BTreeMap::new()); })
+        (
+            quote! { #rid },
+            quote! { self.#f = ::core::option::Option::Some(::ucifi_runtime::InstanceMap::new()); },
+        )
     });
     let wclear_body = dispatch(wclears.collect());
     let applies = writable.iter().map(|r| {

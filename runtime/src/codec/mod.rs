@@ -204,6 +204,7 @@ impl RawValue<'_> {
     }
 
     /// Reads the value as a signed integer (Integer resources).
+    #[inline]
     pub fn as_i64(&self) -> Result<i64, ValueError> {
         const T: DataType = DataType::Integer;
         match self {
@@ -223,6 +224,7 @@ impl RawValue<'_> {
 
     /// Reads the value as an unsigned integer (Unsigned Integer resources). TLV bytes are
     /// read as unsigned big-endian of 1, 2, 4 or 8 bytes.
+    #[inline]
     pub fn as_u64(&self) -> Result<u64, ValueError> {
         const T: DataType = DataType::UnsignedInteger;
         match self {
@@ -277,6 +279,7 @@ impl RawValue<'_> {
     }
 
     /// Reads the value as text (String and Corelnk resources).
+    #[inline]
     pub fn as_str(&self) -> Result<Cow<'_, str>, ValueError> {
         match self {
             RawValue::Bytes(b) => core::str::from_utf8(b)

@@ -87,7 +87,7 @@ pub struct ConnectivityMonitoring {
     /// ID 1 · R · Integer · multiple · mandatory · range `0-50`
     ///
     /// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
-    pub available_network_bearer: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub available_network_bearer: ::ucifi_runtime::InstanceMap<i64>,
     /// Radio Signal Strength (resource 2).
     ///
     /// ID 2 · R · Integer · single · mandatory · units `dBm`
@@ -105,17 +105,13 @@ pub struct ConnectivityMonitoring {
     /// ID 4 · R · String · multiple · mandatory
     ///
     /// IP addresses of the connectivity interface (IPv4 or IPv6), one per instance.
-    pub ip_addresses: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub ip_addresses: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Router IP Addresses (resource 5).
     ///
     /// ID 5 · R · String · multiple · optional
     ///
     /// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
-    pub router_ip_addresses: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub router_ip_addresses: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Link Utilization (resource 6).
@@ -129,10 +125,7 @@ pub struct ConnectivityMonitoring {
     /// ID 7 · R · String · multiple · optional
     ///
     /// Access point names in use when the bearer is cellular.
-    pub apn: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub apn: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Cell ID (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
@@ -313,7 +306,7 @@ pub struct AvailableNetworkBearer;
 impl ::ucifi_runtime::typed::Resource for AvailableNetworkBearer {
     const ID: u16 = 1;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AvailableNetworkBearer {}
 /// Radio Signal Strength (resource 2).
@@ -352,10 +345,7 @@ pub struct IpAddresses;
 impl ::ucifi_runtime::typed::Resource for IpAddresses {
     const ID: u16 = 4;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for IpAddresses {}
 /// Router IP Addresses (resource 5).
@@ -368,10 +358,7 @@ pub struct RouterIpAddresses;
 impl ::ucifi_runtime::typed::Resource for RouterIpAddresses {
     const ID: u16 = 5;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for RouterIpAddresses {}
 /// Link Utilization (resource 6).
@@ -397,10 +384,7 @@ pub struct Apn;
 impl ::ucifi_runtime::typed::Resource for Apn {
     const ID: u16 = 7;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for Apn {}
 /// Cell ID (resource 8).

@@ -138,19 +138,19 @@ pub struct Device {
     /// ID 6 · R · Integer · multiple · optional · range `0-7`
     ///
     /// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
-    pub available_power_sources: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub available_power_sources: ::ucifi_runtime::InstanceMap<i64>,
     /// Power Source Voltage (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional · units `mV`
     ///
     /// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
-    pub power_source_voltage: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub power_source_voltage: ::ucifi_runtime::InstanceMap<i64>,
     /// Power Source Current (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional · units `mA`
     ///
     /// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
-    pub power_source_current: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub power_source_current: ::ucifi_runtime::InstanceMap<i64>,
     /// Battery Level (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `%` · range `0-100`
@@ -168,7 +168,7 @@ pub struct Device {
     /// ID 11 · R · Integer · multiple · mandatory · range `0-8`
     ///
     /// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
-    pub error_code: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub error_code: ::ucifi_runtime::InstanceMap<i64>,
     /// Current Time (resource 13).
     ///
     /// ID 13 · RW · Time · single · optional
@@ -228,10 +228,7 @@ pub struct Device {
     /// ID 22 · R · Objlnk · multiple · optional
     ///
     /// Links to further Device-like object instances that describe, for example, the host device this module sits in.
-    pub ext_dev_info: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::ObjectLink,
-    >,
+    pub ext_dev_info: ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
 }
 impl ::ucifi_runtime::typed::Instance for Device {
     const OBJECT_ID: u16 = 3;
@@ -534,7 +531,7 @@ pub struct AvailablePowerSources;
 impl ::ucifi_runtime::typed::Resource for AvailablePowerSources {
     const ID: u16 = 6;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AvailablePowerSources {}
 /// Power Source Voltage (resource 7).
@@ -547,7 +544,7 @@ pub struct PowerSourceVoltage;
 impl ::ucifi_runtime::typed::Resource for PowerSourceVoltage {
     const ID: u16 = 7;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for PowerSourceVoltage {}
 /// Power Source Current (resource 8).
@@ -560,7 +557,7 @@ pub struct PowerSourceCurrent;
 impl ::ucifi_runtime::typed::Resource for PowerSourceCurrent {
     const ID: u16 = 8;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for PowerSourceCurrent {}
 /// Battery Level (resource 9).
@@ -599,7 +596,7 @@ pub struct ErrorCode;
 impl ::ucifi_runtime::typed::Resource for ErrorCode {
     const ID: u16 = 11;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for ErrorCode {}
 /// Reset Error Code (resource 12).
@@ -745,6 +742,6 @@ pub struct ExtDevInfo;
 impl ::ucifi_runtime::typed::Resource for ExtDevInfo {
     const ID: u16 = 22;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>;
 }
 impl ::ucifi_runtime::typed::Readable for ExtDevInfo {}

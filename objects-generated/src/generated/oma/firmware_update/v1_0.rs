@@ -126,7 +126,7 @@ pub struct FirmwareUpdate {
     /// ID 8 · R · Integer · multiple · optional · range `0..5`
     ///
     /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
-    pub firmware_update_protocol_support: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub firmware_update_protocol_support: ::ucifi_runtime::InstanceMap<i64>,
     /// Firmware Update Delivery Method (resource 9).
     ///
     /// ID 9 · R · Integer · single · mandatory · range `0..2`
@@ -398,7 +398,7 @@ pub struct FirmwareUpdateProtocolSupport;
 impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 /// Firmware Update Delivery Method (resource 9).

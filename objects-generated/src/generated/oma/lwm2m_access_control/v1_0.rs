@@ -69,7 +69,7 @@ pub struct Lwm2mAccessControl {
     /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
     ///
     /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
-    pub acl: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub acl: ::ucifi_runtime::InstanceMap<i64>,
     /// Access Control Owner (resource 3).
     ///
     /// ID 3 · RW · Integer · single · mandatory · range `0..65535`
@@ -140,7 +140,7 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mAccessControlWrite {
     /// ACL (resource 2, RW): see [`Acl`](struct@Acl).
-    pub acl: ::core::option::Option<::ucifi_runtime::__private::BTreeMap<u16, i64>>,
+    pub acl: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`](struct@AccessControlOwner).
     pub access_control_owner: ::core::option::Option<i64>,
 }
@@ -186,9 +186,7 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControlWrite {
     }
     fn clear_multiple(&mut self, resource: u16) {
         if resource == 2 {
-            self.acl = ::core::option::Option::Some(
-                ::ucifi_runtime::__private::BTreeMap::new(),
-            );
+            self.acl = ::core::option::Option::Some(::ucifi_runtime::InstanceMap::new());
         }
     }
 }
@@ -228,7 +226,7 @@ pub struct Acl;
 impl ::ucifi_runtime::typed::Resource for Acl {
     const ID: u16 = 2;
     type Object = Lwm2mAccessControl;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for Acl {}
 impl ::ucifi_runtime::typed::Writable for Acl {}

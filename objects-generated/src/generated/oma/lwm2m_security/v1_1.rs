@@ -228,7 +228,7 @@ pub struct Lwm2mSecurity {
     /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
     ///
     /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-    pub dtls_tls_ciphersuite: ::ucifi_runtime::__private::BTreeMap<u16, u64>,
+    pub dtls_tls_ciphersuite: ::ucifi_runtime::InstanceMap<u64>,
     /// OSCORE Security Mode (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
@@ -566,7 +566,7 @@ pub struct DtlsTlsCiphersuite;
 impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
+    type Value = ::ucifi_runtime::InstanceMap<u64>;
 }
 /// OSCORE Security Mode (resource 17).
 ///

@@ -339,7 +339,7 @@ pub struct Lwm2mSecurity {
     /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
     ///
     /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-    pub dtls_tls_ciphersuite: ::ucifi_runtime::__private::BTreeMap<u16, u64>,
+    pub dtls_tls_ciphersuite: ::ucifi_runtime::InstanceMap<u64>,
     /// OSCORE Security Mode (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
@@ -351,34 +351,25 @@ pub struct Lwm2mSecurity {
     /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Key-exchange groups (IANA TLS named groups) the client should offer, most preferred first.
-    pub groups_to_use_by_client: ::ucifi_runtime::__private::BTreeMap<u16, u64>,
+    pub groups_to_use_by_client: ::ucifi_runtime::InstanceMap<u64>,
     /// Signature Algorithms Supported by Server (resource 19).
     ///
     /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) that the server accepts.
-    pub signature_algorithms_supported_by_server: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        u64,
-    >,
+    pub signature_algorithms_supported_by_server: ::ucifi_runtime::InstanceMap<u64>,
     /// Signature Algorithms To Use by Client (resource 20).
     ///
     /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) the client should propose, most preferred first.
-    pub signature_algorithms_to_use_by_client: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        u64,
-    >,
+    pub signature_algorithms_to_use_by_client: ::ucifi_runtime::InstanceMap<u64>,
     /// Signature Algorithm Certs Supported by Server (resource 21).
     ///
     /// ID 21 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) the server accepts inside certificates.
-    pub signature_algorithm_certs_supported_by_server: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        u64,
-    >,
+    pub signature_algorithm_certs_supported_by_server: ::ucifi_runtime::InstanceMap<u64>,
     /// TLS 1.3 Features To Use by Client (resource 22).
     ///
     /// ID 22 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
@@ -402,8 +393,7 @@ pub struct Lwm2mSecurity {
     /// ID 25 · no operation (bootstrap/client only) · String · multiple · optional · range `0..255`
     ///
     /// Further URIs of the same server that share this instance's credentials, tried as alternatives.
-    pub secondary_lwm2m_server_uri: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub secondary_lwm2m_server_uri: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// MQTT Server (resource 26).
@@ -417,10 +407,7 @@ pub struct Lwm2mSecurity {
     /// ID 27 · no operation (bootstrap/client only) · Objlnk · multiple · optional
     ///
     /// Links to the LwM2M COSE object instances with the keys used to protect content with COSE.
-    pub lwm2m_cose_security: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::ObjectLink,
-    >,
+    pub lwm2m_cose_security: ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
     /// RDS Destination Port (resource 28).
     ///
     /// ID 28 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
@@ -885,7 +872,7 @@ pub struct DtlsTlsCiphersuite;
 impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
+    type Value = ::ucifi_runtime::InstanceMap<u64>;
 }
 /// OSCORE Security Mode (resource 17).
 ///
@@ -909,7 +896,7 @@ pub struct GroupsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
     const ID: u16 = 18;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
+    type Value = ::ucifi_runtime::InstanceMap<u64>;
 }
 /// Signature Algorithms Supported by Server (resource 19).
 ///
@@ -921,7 +908,7 @@ pub struct SignatureAlgorithmsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
     const ID: u16 = 19;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
+    type Value = ::ucifi_runtime::InstanceMap<u64>;
 }
 /// Signature Algorithms To Use by Client (resource 20).
 ///
@@ -933,7 +920,7 @@ pub struct SignatureAlgorithmsToUseByClient;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
     const ID: u16 = 20;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
+    type Value = ::ucifi_runtime::InstanceMap<u64>;
 }
 /// Signature Algorithm Certs Supported by Server (resource 21).
 ///
@@ -945,7 +932,7 @@ pub struct SignatureAlgorithmCertsSupportedByServer;
 impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServer {
     const ID: u16 = 21;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, u64>;
+    type Value = ::ucifi_runtime::InstanceMap<u64>;
 }
 /// TLS 1.3 Features To Use by Client (resource 22).
 ///
@@ -993,10 +980,7 @@ pub struct SecondaryLwm2mServerUri;
 impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
     const ID: u16 = 25;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 /// MQTT Server (resource 26).
 ///
@@ -1020,7 +1004,7 @@ pub struct Lwm2mCoseSecurity;
 impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
     const ID: u16 = 27;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>;
 }
 /// RDS Destination Port (resource 28).
 ///

@@ -354,17 +354,13 @@ pub struct Lwm2mServer {
     /// ID 24 · RW · Objlnk · multiple · optional
     ///
     /// Further APN profile links (object 11) to use when the profile linked by resource 10 cannot be used.
-    pub alternate_apn_links: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::ObjectLink,
-    >,
+    pub alternate_apn_links: ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
     /// Supported Server Versions (resource 25).
     ///
     /// ID 25 · RW · String · multiple · optional
     ///
     /// Enabler versions the server supports, one string such as 1.1 or 1.2.1 per instance.
-    pub supported_server_versions: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub supported_server_versions: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Default Notification Mode (resource 26).
@@ -542,11 +538,11 @@ pub struct Lwm2mServerWrite {
     pub mute_send: ::core::option::Option<bool>,
     /// Alternate APN Links (resource 24, RW): see [`AlternateApnLinks`](struct@AlternateApnLinks).
     pub alternate_apn_links: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
     >,
     /// Supported Server Versions (resource 25, RW): see [`SupportedServerVersions`](struct@SupportedServerVersions).
     pub supported_server_versions: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Default Notification Mode (resource 26, RW): see [`DefaultNotificationMode`](struct@DefaultNotificationMode).
     pub default_notification_mode: ::core::option::Option<i64>,
@@ -725,12 +721,12 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
         match resource {
             24 => {
                 self.alternate_apn_links = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             25 => {
                 self.supported_server_versions = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -1109,7 +1105,7 @@ pub struct AlternateApnLinks;
 impl ::ucifi_runtime::typed::Resource for AlternateApnLinks {
     const ID: u16 = 24;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::ObjectLink>;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>;
 }
 impl ::ucifi_runtime::typed::Readable for AlternateApnLinks {}
 impl ::ucifi_runtime::typed::Writable for AlternateApnLinks {}
@@ -1123,10 +1119,7 @@ pub struct SupportedServerVersions;
 impl ::ucifi_runtime::typed::Resource for SupportedServerVersions {
     const ID: u16 = 25;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for SupportedServerVersions {}
 impl ::ucifi_runtime::typed::Writable for SupportedServerVersions {}

@@ -75,19 +75,13 @@ pub struct CalendarRule {
     /// ID 2 · RW · String · multiple · optional
     ///
     /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-    pub start_date: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub start_date: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// End Date (resource 3).
     ///
     /// ID 3 · RW · String · multiple · optional
     ///
     /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-    pub end_date: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub end_date: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Date Rule (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
@@ -174,11 +168,11 @@ pub struct CalendarRuleWrite {
     pub calendar_type: ::core::option::Option<i64>,
     /// Start Date (resource 2, RW): see [`StartDate`](struct@StartDate).
     pub start_date: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// End Date (resource 3, RW): see [`EndDate`](struct@EndDate).
     pub end_date: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Date Rule (resource 4, RW): see [`DateRule`](struct@DateRule).
     pub date_rule: ::core::option::Option<::ucifi_runtime::__private::String>,
@@ -248,12 +242,12 @@ impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
         match resource {
             2 => {
                 self.start_date = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             3 => {
                 self.end_date = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -298,10 +292,7 @@ pub struct StartDate;
 impl ::ucifi_runtime::typed::Resource for StartDate {
     const ID: u16 = 2;
     type Object = CalendarRule;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for StartDate {}
 impl ::ucifi_runtime::typed::Writable for StartDate {}
@@ -315,10 +306,7 @@ pub struct EndDate;
 impl ::ucifi_runtime::typed::Resource for EndDate {
     const ID: u16 = 3;
     type Object = CalendarRule;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for EndDate {}
 impl ::ucifi_runtime::typed::Writable for EndDate {}

@@ -146,22 +146,19 @@ pub struct DeviceExtension {
     /// ID 11 · RW · Time · multiple · optional · units `s`
     ///
     /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
-    pub dst_start: ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
+    pub dst_start: ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
     /// DST End (resource 12).
     ///
     /// ID 12 · RW · Time · multiple · optional
     ///
     /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
-    pub dst_end: ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
+    pub dst_end: ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
     /// DST Offset (resource 13).
     ///
     /// ID 13 · RW · String · multiple · optional
     ///
     /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
-    pub dst_offset: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub dst_offset: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Uptime (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional · units `s`
@@ -276,15 +273,15 @@ pub struct DeviceExtensionWrite {
     pub maintenance: ::core::option::Option<bool>,
     /// DST Start (resource 11, RW): see [`DstStart`](struct@DstStart).
     pub dst_start: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
     >,
     /// DST End (resource 12, RW): see [`DstEnd`](struct@DstEnd).
     pub dst_end: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
     >,
     /// DST Offset (resource 13, RW): see [`DstOffset`](struct@DstOffset).
     pub dst_offset: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
 }
 impl DeviceExtensionWrite {
@@ -374,17 +371,17 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
         match resource {
             11 => {
                 self.dst_start = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             12 => {
                 self.dst_end = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             13 => {
                 self.dst_offset = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -559,7 +556,7 @@ pub struct DstStart;
 impl ::ucifi_runtime::typed::Resource for DstStart {
     const ID: u16 = 11;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>;
 }
 impl ::ucifi_runtime::typed::Readable for DstStart {}
 impl ::ucifi_runtime::typed::Writable for DstStart {}
@@ -573,7 +570,7 @@ pub struct DstEnd;
 impl ::ucifi_runtime::typed::Resource for DstEnd {
     const ID: u16 = 12;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::Time>;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>;
 }
 impl ::ucifi_runtime::typed::Readable for DstEnd {}
 impl ::ucifi_runtime::typed::Writable for DstEnd {}
@@ -587,10 +584,7 @@ pub struct DstOffset;
 impl ::ucifi_runtime::typed::Resource for DstOffset {
     const ID: u16 = 13;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for DstOffset {}
 impl ::ucifi_runtime::typed::Writable for DstOffset {}

@@ -251,8 +251,7 @@ pub struct DistributedSensorGroup {
     /// ID 20 · RW · String · multiple · optional
     ///
     /// Publisher: paths of the local resources whose states are published.
-    pub local_sensor_state_uri: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub local_sensor_state_uri: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Local Sensor Publisher ID (resource 21).
@@ -260,14 +259,13 @@ pub struct DistributedSensorGroup {
     /// ID 21 · RW · Integer · multiple · optional
     ///
     /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
-    pub local_sensor_publisher_id: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub local_sensor_publisher_id: ::ucifi_runtime::InstanceMap<i64>,
     /// Remote Sensor State URI (resource 22).
     ///
     /// ID 22 · RW · String · multiple · optional
     ///
     /// Subscriber: paths of the remote publishers to listen to.
-    pub remote_sensor_state_uri: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub remote_sensor_state_uri: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Group Log (resource 23).
@@ -425,15 +423,15 @@ pub struct DistributedSensorGroupWrite {
     pub remote_sensors_implicit_mapping: ::core::option::Option<bool>,
     /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`](struct@LocalSensorStateUri).
     pub local_sensor_state_uri: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`](struct@LocalSensorPublisherId).
     pub local_sensor_publisher_id: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+        ::ucifi_runtime::InstanceMap<i64>,
     >,
     /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`](struct@RemoteSensorStateUri).
     pub remote_sensor_state_uri: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Group Description (resource 24, RW): see [`GroupDescription`](struct@GroupDescription).
     pub group_description: ::core::option::Option<::ucifi_runtime::__private::String>,
@@ -606,17 +604,17 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
         match resource {
             20 => {
                 self.local_sensor_state_uri = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             21 => {
                 self.local_sensor_publisher_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             22 => {
                 self.remote_sensor_state_uri = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -909,10 +907,7 @@ pub struct LocalSensorStateUri;
 impl ::ucifi_runtime::typed::Resource for LocalSensorStateUri {
     const ID: u16 = 20;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for LocalSensorStateUri {}
 impl ::ucifi_runtime::typed::Writable for LocalSensorStateUri {}
@@ -926,7 +921,7 @@ pub struct LocalSensorPublisherId;
 impl ::ucifi_runtime::typed::Resource for LocalSensorPublisherId {
     const ID: u16 = 21;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for LocalSensorPublisherId {}
 impl ::ucifi_runtime::typed::Writable for LocalSensorPublisherId {}
@@ -940,10 +935,7 @@ pub struct RemoteSensorStateUri;
 impl ::ucifi_runtime::typed::Resource for RemoteSensorStateUri {
     const ID: u16 = 22;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for RemoteSensorStateUri {}
 impl ::ucifi_runtime::typed::Writable for RemoteSensorStateUri {}

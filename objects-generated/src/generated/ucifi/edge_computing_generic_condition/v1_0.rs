@@ -60,8 +60,7 @@ pub struct EdgeComputingGenericCondition {
     /// ID 2 · RW · String · multiple · mandatory
     ///
     /// References (object URN and resource ID) of the scripts run when the rule fires.
-    pub script_identifier: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub script_identifier: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Non supported time condition (resource 3).
@@ -130,7 +129,7 @@ pub struct EdgeComputingGenericConditionWrite {
     pub vendor_condition: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
     /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
     pub script_identifier: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
 }
 impl EdgeComputingGenericConditionWrite {
@@ -178,7 +177,7 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericConditionWrite {
     fn clear_multiple(&mut self, resource: u16) {
         if resource == 2 {
             self.script_identifier = ::core::option::Option::Some(
-                ::ucifi_runtime::__private::BTreeMap::new(),
+                ::ucifi_runtime::InstanceMap::new(),
             );
         }
     }
@@ -207,10 +206,7 @@ pub struct ScriptIdentifier;
 impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
     const ID: u16 = 2;
     type Object = EdgeComputingGenericCondition;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for ScriptIdentifier {}
 impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}

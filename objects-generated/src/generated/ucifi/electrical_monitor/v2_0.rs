@@ -390,31 +390,25 @@ pub struct ElectricalMonitor {
     /// ID 31 · RW · Float · multiple · optional · units `W`
     ///
     /// Low power thresholds in watts applied while the level lies inside the matching custom dimming band.
-    pub low_power_threshold_at_custom_dim_level: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        f64,
-    >,
+    pub low_power_threshold_at_custom_dim_level: ::ucifi_runtime::InstanceMap<f64>,
     /// High power threshold at custom dim level (resource 32).
     ///
     /// ID 32 · RW · Float · multiple · optional · units `W`
     ///
     /// High power thresholds in watts applied while the level lies inside the matching custom dimming band.
-    pub high_power_threshold_at_custom_dim_level: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        f64,
-    >,
+    pub high_power_threshold_at_custom_dim_level: ::ucifi_runtime::InstanceMap<f64>,
     /// Custom dim level min range (resource 33).
     ///
     /// ID 33 · RW · Integer · multiple · optional · units `/100`
     ///
     /// Lower bounds in percent of custom dimming bands that get their own power thresholds.
-    pub custom_dim_level_min_range: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub custom_dim_level_min_range: ::ucifi_runtime::InstanceMap<i64>,
     /// Custom dim level max range (resource 34).
     ///
     /// ID 34 · RW · Integer · multiple · optional · units `/100`
     ///
     /// Upper bounds in percent of custom dimming bands that get their own power thresholds.
-    pub custom_dim_level_max_range: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub custom_dim_level_max_range: ::ucifi_runtime::InstanceMap<i64>,
     /// Dimming level (resource 35).
     ///
     /// ID 35 · R · Integer · single · optional · units `/100`
@@ -644,19 +638,19 @@ pub struct ElectricalMonitorWrite {
     pub critical_inrush_threshold: ::core::option::Option<f64>,
     /// Low power threshold at custom dim level (resource 31, RW): see [`LowPowerThresholdAtCustomDimLevel`](struct@LowPowerThresholdAtCustomDimLevel).
     pub low_power_threshold_at_custom_dim_level: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, f64>,
+        ::ucifi_runtime::InstanceMap<f64>,
     >,
     /// High power threshold at custom dim level (resource 32, RW): see [`HighPowerThresholdAtCustomDimLevel`](struct@HighPowerThresholdAtCustomDimLevel).
     pub high_power_threshold_at_custom_dim_level: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, f64>,
+        ::ucifi_runtime::InstanceMap<f64>,
     >,
     /// Custom dim level min range (resource 33, RW): see [`CustomDimLevelMinRange`](struct@CustomDimLevelMinRange).
     pub custom_dim_level_min_range: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+        ::ucifi_runtime::InstanceMap<i64>,
     >,
     /// Custom dim level max range (resource 34, RW): see [`CustomDimLevelMaxRange`](struct@CustomDimLevelMaxRange).
     pub custom_dim_level_max_range: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+        ::ucifi_runtime::InstanceMap<i64>,
     >,
 }
 impl ElectricalMonitorWrite {
@@ -831,22 +825,22 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitorWrite {
         match resource {
             31 => {
                 self.low_power_threshold_at_custom_dim_level = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             32 => {
                 self.high_power_threshold_at_custom_dim_level = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             33 => {
                 self.custom_dim_level_min_range = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             34 => {
                 self.custom_dim_level_max_range = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -1286,7 +1280,7 @@ pub struct LowPowerThresholdAtCustomDimLevel;
 impl ::ucifi_runtime::typed::Resource for LowPowerThresholdAtCustomDimLevel {
     const ID: u16 = 31;
     type Object = ElectricalMonitor;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
+    type Value = ::ucifi_runtime::InstanceMap<f64>;
 }
 impl ::ucifi_runtime::typed::Readable for LowPowerThresholdAtCustomDimLevel {}
 impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtCustomDimLevel {}
@@ -1300,7 +1294,7 @@ pub struct HighPowerThresholdAtCustomDimLevel;
 impl ::ucifi_runtime::typed::Resource for HighPowerThresholdAtCustomDimLevel {
     const ID: u16 = 32;
     type Object = ElectricalMonitor;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
+    type Value = ::ucifi_runtime::InstanceMap<f64>;
 }
 impl ::ucifi_runtime::typed::Readable for HighPowerThresholdAtCustomDimLevel {}
 impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtCustomDimLevel {}
@@ -1314,7 +1308,7 @@ pub struct CustomDimLevelMinRange;
 impl ::ucifi_runtime::typed::Resource for CustomDimLevelMinRange {
     const ID: u16 = 33;
     type Object = ElectricalMonitor;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CustomDimLevelMinRange {}
 impl ::ucifi_runtime::typed::Writable for CustomDimLevelMinRange {}
@@ -1328,7 +1322,7 @@ pub struct CustomDimLevelMaxRange;
 impl ::ucifi_runtime::typed::Resource for CustomDimLevelMaxRange {
     const ID: u16 = 34;
     type Object = ElectricalMonitor;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CustomDimLevelMaxRange {}
 impl ::ucifi_runtime::typed::Writable for CustomDimLevelMaxRange {}

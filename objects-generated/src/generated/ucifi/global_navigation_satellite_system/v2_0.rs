@@ -288,8 +288,7 @@ pub struct GlobalNavigationSatelliteSystem {
     /// ID 17 · R · String · multiple · optional
     ///
     /// Identifiers of the satellites in view, one per instance.
-    pub satellite_identifiers_17: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub satellite_identifiers_17: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Satellite identifiers (resource 18).
@@ -297,13 +296,13 @@ pub struct GlobalNavigationSatelliteSystem {
     /// ID 18 · R · Float · multiple · optional · units `deg`
     ///
     /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
-    pub satellite_identifiers_18: ::ucifi_runtime::__private::BTreeMap<u16, f64>,
+    pub satellite_identifiers_18: ::ucifi_runtime::InstanceMap<f64>,
     /// Satellite azimuth (resource 19).
     ///
     /// ID 19 · R · Float · multiple · optional · units `deg`
     ///
     /// Azimuth of each satellite, in degrees.
-    pub satellite_azimuth: ::ucifi_runtime::__private::BTreeMap<u16, f64>,
+    pub satellite_azimuth: ::ucifi_runtime::InstanceMap<f64>,
     /// Almanac (resource 20).
     ///
     /// ID 20 · R · Boolean · single · optional
@@ -315,19 +314,19 @@ pub struct GlobalNavigationSatelliteSystem {
     /// ID 21 · R · Boolean · multiple · optional
     ///
     /// Per satellite: true when its ephemeris is valid.
-    pub ephemeris: ::ucifi_runtime::__private::BTreeMap<u16, bool>,
+    pub ephemeris: ::ucifi_runtime::InstanceMap<bool>,
     /// Signal-to-noise ratio (resource 22).
     ///
     /// ID 22 · R · Float · multiple · optional · units `dB`
     ///
     /// Per satellite: carrier-to-noise ratio of its signal, in dB.
-    pub signal_to_noise_ratio: ::ucifi_runtime::__private::BTreeMap<u16, f64>,
+    pub signal_to_noise_ratio: ::ucifi_runtime::InstanceMap<f64>,
     /// GNSS (resource 23).
     ///
     /// ID 23 · R · Integer · multiple · optional
     ///
     /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
-    pub gnss: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub gnss: ::ucifi_runtime::InstanceMap<i64>,
     /// Hardware RTC (resource 24).
     ///
     /// ID 24 · R · Time · single · optional · units `s`
@@ -942,10 +941,7 @@ pub struct SatelliteIdentifiers17;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers17 {
     const ID: u16 = 17;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
 /// Satellite identifiers (resource 18).
@@ -958,7 +954,7 @@ pub struct SatelliteIdentifiers18;
 impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers18 {
     const ID: u16 = 18;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
+    type Value = ::ucifi_runtime::InstanceMap<f64>;
 }
 impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
 /// Satellite azimuth (resource 19).
@@ -971,7 +967,7 @@ pub struct SatelliteAzimuth;
 impl ::ucifi_runtime::typed::Resource for SatelliteAzimuth {
     const ID: u16 = 19;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
+    type Value = ::ucifi_runtime::InstanceMap<f64>;
 }
 impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
 /// Almanac (resource 20).
@@ -997,7 +993,7 @@ pub struct Ephemeris;
 impl ::ucifi_runtime::typed::Resource for Ephemeris {
     const ID: u16 = 21;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, bool>;
+    type Value = ::ucifi_runtime::InstanceMap<bool>;
 }
 impl ::ucifi_runtime::typed::Readable for Ephemeris {}
 /// Signal-to-noise ratio (resource 22).
@@ -1010,7 +1006,7 @@ pub struct SignalToNoiseRatio;
 impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
     const ID: u16 = 22;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, f64>;
+    type Value = ::ucifi_runtime::InstanceMap<f64>;
 }
 impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// GNSS (resource 23).
@@ -1023,7 +1019,7 @@ pub struct Gnss;
 impl ::ucifi_runtime::typed::Resource for Gnss {
     const ID: u16 = 23;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for Gnss {}
 /// Hardware RTC (resource 24).

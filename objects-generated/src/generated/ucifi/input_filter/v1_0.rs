@@ -72,10 +72,7 @@ pub struct InputFilter {
     /// ID 1 · RW · String · multiple · optional
     ///
     /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
-    pub input_source: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub input_source: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Data Type (resource 2).
     ///
     /// ID 2 · RW · Integer · single · optional
@@ -172,7 +169,7 @@ impl ::ucifi_runtime::typed::ObjectType for InputFilter {
 pub struct InputFilterWrite {
     /// Input Source (resource 1, RW): see [`InputSource`](struct@InputSource).
     pub input_source: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Data Type (resource 2, RW): see [`DataType`](struct@DataType).
     pub data_type: ::core::option::Option<i64>,
@@ -258,7 +255,7 @@ impl ::ucifi_runtime::typed::Instance for InputFilterWrite {
     fn clear_multiple(&mut self, resource: u16) {
         if resource == 1 {
             self.input_source = ::core::option::Option::Some(
-                ::ucifi_runtime::__private::BTreeMap::new(),
+                ::ucifi_runtime::InstanceMap::new(),
             );
         }
     }
@@ -286,10 +283,7 @@ pub struct InputSource;
 impl ::ucifi_runtime::typed::Resource for InputSource {
     const ID: u16 = 1;
     type Object = InputFilter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for InputSource {}
 impl ::ucifi_runtime::typed::Writable for InputSource {}

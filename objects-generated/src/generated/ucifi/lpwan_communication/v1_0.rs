@@ -141,26 +141,19 @@ pub struct LpwanCommunication {
     /// ID 2 · RW · String · multiple · optional
     ///
     /// IPv4 addresses of the device, one per instance.
-    pub ipv4_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub ipv4_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// IPv6 address (resource 3).
     ///
     /// ID 3 · RW · String · multiple · optional
     ///
     /// IPv6 addresses of the device, one per instance.
-    pub ipv6_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub ipv6_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Network address (resource 4).
     ///
     /// ID 4 · RW · String · multiple · optional
     ///
     /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
-    pub network_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub network_address: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Secondary network address (resource 5).
@@ -168,8 +161,7 @@ pub struct LpwanCommunication {
     /// ID 5 · RW · String · multiple · optional
     ///
     /// Extra LPWAN addresses through which the device can also be reached.
-    pub secondary_network_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub secondary_network_address: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// MAC address (resource 6).
@@ -183,17 +175,13 @@ pub struct LpwanCommunication {
     /// ID 7 · R · String · multiple · optional
     ///
     /// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
-    pub peer_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub peer_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Multicast group address (resource 8).
     ///
     /// ID 8 · RW · String · multiple · optional
     ///
     /// Multicast group addresses on which the device accepts messages and commands.
-    pub multicast_group_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub multicast_group_address: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Multicast group key (resource 9).
@@ -201,8 +189,7 @@ pub struct LpwanCommunication {
     /// ID 9 · RW · String · multiple · optional
     ///
     /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
-    pub multicast_group_key: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub multicast_group_key: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Data rate (resource 10).
@@ -422,29 +409,29 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
 pub struct LpwanCommunicationWrite {
     /// IPv4 address (resource 2, RW): see [`Ipv4Address`](struct@Ipv4Address).
     pub ipv4_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// IPv6 address (resource 3, RW): see [`Ipv6Address`](struct@Ipv6Address).
     pub ipv6_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Network address (resource 4, RW): see [`NetworkAddress`](struct@NetworkAddress).
     pub network_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`](struct@SecondaryNetworkAddress).
     pub secondary_network_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// MAC address (resource 6, RW): see [`MacAddress`](struct@MacAddress).
     pub mac_address: ::core::option::Option<::ucifi_runtime::__private::String>,
     /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
     pub multicast_group_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
     pub multicast_group_key: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Data rate (resource 10, RW): see [`DataRate`](struct@DataRate).
     pub data_rate: ::core::option::Option<i64>,
@@ -561,32 +548,32 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
         match resource {
             2 => {
                 self.ipv4_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             3 => {
                 self.ipv6_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             4 => {
                 self.network_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             5 => {
                 self.secondary_network_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             8 => {
                 self.multicast_group_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             9 => {
                 self.multicast_group_key = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -616,10 +603,7 @@ pub struct Ipv4Address;
 impl ::ucifi_runtime::typed::Resource for Ipv4Address {
     const ID: u16 = 2;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for Ipv4Address {}
 impl ::ucifi_runtime::typed::Writable for Ipv4Address {}
@@ -633,10 +617,7 @@ pub struct Ipv6Address;
 impl ::ucifi_runtime::typed::Resource for Ipv6Address {
     const ID: u16 = 3;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for Ipv6Address {}
 impl ::ucifi_runtime::typed::Writable for Ipv6Address {}
@@ -650,10 +631,7 @@ pub struct NetworkAddress;
 impl ::ucifi_runtime::typed::Resource for NetworkAddress {
     const ID: u16 = 4;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for NetworkAddress {}
 impl ::ucifi_runtime::typed::Writable for NetworkAddress {}
@@ -667,10 +645,7 @@ pub struct SecondaryNetworkAddress;
 impl ::ucifi_runtime::typed::Resource for SecondaryNetworkAddress {
     const ID: u16 = 5;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for SecondaryNetworkAddress {}
 impl ::ucifi_runtime::typed::Writable for SecondaryNetworkAddress {}
@@ -698,10 +673,7 @@ pub struct PeerAddress;
 impl ::ucifi_runtime::typed::Resource for PeerAddress {
     const ID: u16 = 7;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for PeerAddress {}
 /// Multicast group address (resource 8).
@@ -714,10 +686,7 @@ pub struct MulticastGroupAddress;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
     const ID: u16 = 8;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for MulticastGroupAddress {}
 impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
@@ -731,10 +700,7 @@ pub struct MulticastGroupKey;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
     const ID: u16 = 9;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for MulticastGroupKey {}
 impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}

@@ -293,7 +293,7 @@ pub struct LpwanMeshConnectivity {
     /// ID 19 · RW · Integer · multiple · optional
     ///
     /// 802.15.4 PAN identifiers of the network.
-    pub pan_identifier: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub pan_identifier: ::ucifi_runtime::InstanceMap<i64>,
     /// Network Name (resource 20).
     ///
     /// ID 20 · RW · String · single · optional
@@ -311,19 +311,13 @@ pub struct LpwanMeshConnectivity {
     /// ID 22 · R · String · multiple · optional
     ///
     /// Addresses of the border routers or gateways that connect the mesh to the outside.
-    pub root_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub root_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Parent Address (resource 23).
     ///
     /// ID 23 · R · String · multiple · optional
     ///
     /// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
-    pub parent_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub parent_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Physical interface (resource 24).
     ///
     /// ID 24 · RW · String · single · mandatory
@@ -335,8 +329,7 @@ pub struct LpwanMeshConnectivity {
     /// ID 25 · RW · String · multiple · optional
     ///
     /// Logical addresses of the interface, one per instance.
-    pub logical_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub logical_address: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// IP Address (resource 26).
@@ -344,17 +337,13 @@ pub struct LpwanMeshConnectivity {
     /// ID 26 · RW · String · multiple · optional
     ///
     /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
-    pub ip_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub ip_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Multicast Group Address (resource 27).
     ///
     /// ID 27 · RW · String · multiple · optional
     ///
     /// Multicast group addresses on which the node accepts messages and commands.
-    pub multicast_group_address: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub multicast_group_address: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Multicast group key (resource 28).
@@ -362,8 +351,7 @@ pub struct LpwanMeshConnectivity {
     /// ID 28 · RW · Opaque · multiple · optional
     ///
     /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
-    pub multicast_group_key: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub multicast_group_key: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::Vec<u8>,
     >,
     /// Signal to noise ratio (resource 29).
@@ -604,28 +592,26 @@ pub struct LpwanMeshConnectivityWrite {
     /// Cipher Suite (resource 18, RW): see [`CipherSuite`](struct@CipherSuite).
     pub cipher_suite: ::core::option::Option<::ucifi_runtime::__private::String>,
     /// PAN Identifier (resource 19, RW): see [`PanIdentifier`](struct@PanIdentifier).
-    pub pan_identifier: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub pan_identifier: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Network Name (resource 20, RW): see [`NetworkName`](struct@NetworkName).
     pub network_name: ::core::option::Option<::ucifi_runtime::__private::String>,
     /// Physical interface (resource 24, RW): see [`PhysicalInterface`](struct@PhysicalInterface).
     pub physical_interface: ::core::option::Option<::ucifi_runtime::__private::String>,
     /// Logical Address (resource 25, RW): see [`LogicalAddress`](struct@LogicalAddress).
     pub logical_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// IP Address (resource 26, RW): see [`IpAddress`](struct@IpAddress).
     pub ip_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
     pub multicast_group_address: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
     pub multicast_group_key: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::Vec<u8>>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::Vec<u8>>,
     >,
     /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
     pub maximum_repeat_time: ::core::option::Option<i64>,
@@ -791,27 +777,27 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivityWrite {
         match resource {
             19 => {
                 self.pan_identifier = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             25 => {
                 self.logical_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             26 => {
                 self.ip_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             27 => {
                 self.multicast_group_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             28 => {
                 self.multicast_group_key = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -1110,7 +1096,7 @@ pub struct PanIdentifier;
 impl ::ucifi_runtime::typed::Resource for PanIdentifier {
     const ID: u16 = 19;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for PanIdentifier {}
 impl ::ucifi_runtime::typed::Writable for PanIdentifier {}
@@ -1151,10 +1137,7 @@ pub struct RootAddress;
 impl ::ucifi_runtime::typed::Resource for RootAddress {
     const ID: u16 = 22;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for RootAddress {}
 /// Parent Address (resource 23).
@@ -1167,10 +1150,7 @@ pub struct ParentAddress;
 impl ::ucifi_runtime::typed::Resource for ParentAddress {
     const ID: u16 = 23;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for ParentAddress {}
 /// Physical interface (resource 24).
@@ -1197,10 +1177,7 @@ pub struct LogicalAddress;
 impl ::ucifi_runtime::typed::Resource for LogicalAddress {
     const ID: u16 = 25;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for LogicalAddress {}
 impl ::ucifi_runtime::typed::Writable for LogicalAddress {}
@@ -1214,10 +1191,7 @@ pub struct IpAddress;
 impl ::ucifi_runtime::typed::Resource for IpAddress {
     const ID: u16 = 26;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for IpAddress {}
 impl ::ucifi_runtime::typed::Writable for IpAddress {}
@@ -1231,10 +1205,7 @@ pub struct MulticastGroupAddress;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
     const ID: u16 = 27;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for MulticastGroupAddress {}
 impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
@@ -1248,10 +1219,7 @@ pub struct MulticastGroupKey;
 impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
     const ID: u16 = 28;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::Vec<u8>,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::Vec<u8>>;
 }
 impl ::ucifi_runtime::typed::Readable for MulticastGroupKey {}
 impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}

@@ -321,7 +321,7 @@ pub struct OutdoorLampController {
     /// ID 13 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this controller's command, one per instance.
-    pub scheduler_id: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
     /// Invalid scheduler (resource 14).
     ///
     /// ID 14 · R · Boolean · single · optional
@@ -676,9 +676,7 @@ pub struct OutdoorLampControllerWrite {
     /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
     pub default_dimming_level: ::core::option::Option<i64>,
     /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
     pub output_port: ::core::option::Option<i64>,
     /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
@@ -870,7 +868,7 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
     fn clear_multiple(&mut self, resource: u16) {
         if resource == 13 {
             self.scheduler_id = ::core::option::Option::Some(
-                ::ucifi_runtime::__private::BTreeMap::new(),
+                ::ucifi_runtime::InstanceMap::new(),
             );
         }
     }
@@ -1091,7 +1089,7 @@ pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 13;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for SchedulerId {}
 impl ::ucifi_runtime::typed::Writable for SchedulerId {}

@@ -417,7 +417,7 @@ pub struct OutdoorLampController {
     /// ID 13 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this controller's command, one per instance.
-    pub scheduler_id: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
     /// Invalid scheduler (resource 14).
     ///
     /// ID 14 · R · Boolean · single · optional
@@ -525,7 +525,7 @@ pub struct OutdoorLampController {
     /// ID 35 · RW · Integer · multiple · optional · range `0..13`
     ///
     /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
-    pub control_type: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub control_type: ::ucifi_runtime::InstanceMap<i64>,
     /// Nominal Lamp wattage (resource 36).
     ///
     /// ID 36 · RW · Integer · single · optional · units `W`
@@ -941,9 +941,7 @@ pub struct OutdoorLampControllerWrite {
     /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
     pub default_dimming_level: ::core::option::Option<i64>,
     /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
     pub output_port: ::core::option::Option<i64>,
     /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
@@ -959,9 +957,7 @@ pub struct OutdoorLampControllerWrite {
     /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@LampCleaningDate).
     pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
     /// Control type (resource 35, RW): see [`ControlType`](struct@ControlType).
-    pub control_type: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub control_type: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
     pub nominal_lamp_wattage: ::core::option::Option<i64>,
     /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@MinimumDimmingLevel).
@@ -1215,12 +1211,12 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
         match resource {
             13 => {
                 self.scheduler_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             35 => {
                 self.control_type = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -1448,7 +1444,7 @@ pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 13;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for SchedulerId {}
 impl ::ucifi_runtime::typed::Writable for SchedulerId {}
@@ -1742,7 +1738,7 @@ pub struct ControlType;
 impl ::ucifi_runtime::typed::Resource for ControlType {
     const ID: u16 = 35;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for ControlType {}
 impl ::ucifi_runtime::typed::Writable for ControlType {}

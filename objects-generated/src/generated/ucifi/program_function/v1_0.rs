@@ -81,23 +81,19 @@ pub struct ProgramFunction {
     /// ID 1 · RW · String · multiple · optional
     ///
     /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
-    pub run_condition: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub run_condition: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Output Filter (resource 3).
     ///
     /// ID 3 · RW · Integer · multiple · optional
     ///
     /// Instance IDs of Output Filter objects, one per target output.
-    pub output_filter: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub output_filter: ::ucifi_runtime::InstanceMap<i64>,
     /// Time Input Array (resource 4).
     ///
     /// ID 4 · RW · String · multiple · mandatory
     ///
     /// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
-    pub time_input_array: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub time_input_array: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Time Output Array (resource 5).
@@ -105,8 +101,7 @@ pub struct ProgramFunction {
     /// ID 5 · RW · String · multiple · mandatory
     ///
     /// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
-    pub time_output_array: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub time_output_array: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Single Sensor Input Array (resource 6).
@@ -114,8 +109,7 @@ pub struct ProgramFunction {
     /// ID 6 · RW · String · multiple · optional
     ///
     /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
-    pub single_sensor_input_array: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub single_sensor_input_array: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Multi Sensor Input Array (resource 7).
@@ -123,8 +117,7 @@ pub struct ProgramFunction {
     /// ID 7 · RW · String · multiple · optional
     ///
     /// Conditions combining time and several sensor values, written like Run Condition.
-    pub multi_sensor_input_array: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub multi_sensor_input_array: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Sensor Output Array (resource 8).
@@ -132,8 +125,7 @@ pub struct ProgramFunction {
     /// ID 8 · RW · String · multiple · optional
     ///
     /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
-    pub sensor_output_array: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub sensor_output_array: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Output Filter for Time Output (resource 9).
@@ -141,8 +133,7 @@ pub struct ProgramFunction {
     /// ID 9 · RW · String · multiple · optional
     ///
     /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
-    pub output_filter_for_time_output: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub output_filter_for_time_output: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Output Filter for Sensor Output (resource 10).
@@ -150,8 +141,7 @@ pub struct ProgramFunction {
     /// ID 10 · RW · String · multiple · optional
     ///
     /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
-    pub output_filter_for_sensor_output: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub output_filter_for_sensor_output: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
 }
@@ -255,39 +245,37 @@ pub struct ProgramFunctionWrite {
     pub function_name: ::core::option::Option<::ucifi_runtime::__private::String>,
     /// Run Condition (resource 1, RW): see [`RunCondition`](struct@RunCondition).
     pub run_condition: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Output Filter (resource 3, RW): see [`OutputFilter`](struct@OutputFilter).
-    pub output_filter: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub output_filter: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Time Input Array (resource 4, RW): see [`TimeInputArray`](struct@TimeInputArray).
     pub time_input_array: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Time Output Array (resource 5, RW): see [`TimeOutputArray`](struct@TimeOutputArray).
     pub time_output_array: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`](struct@SingleSensorInputArray).
     pub single_sensor_input_array: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`](struct@MultiSensorInputArray).
     pub multi_sensor_input_array: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`](struct@SensorOutputArray).
     pub sensor_output_array: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`](struct@OutputFilterForTimeOutput).
     pub output_filter_for_time_output: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`](struct@OutputFilterForSensorOutput).
     pub output_filter_for_sensor_output: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
 }
 impl ProgramFunctionWrite {
@@ -377,47 +365,47 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
         match resource {
             1 => {
                 self.run_condition = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             3 => {
                 self.output_filter = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             4 => {
                 self.time_input_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             5 => {
                 self.time_output_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             6 => {
                 self.single_sensor_input_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             7 => {
                 self.multi_sensor_input_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             8 => {
                 self.sensor_output_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             9 => {
                 self.output_filter_for_time_output = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             10 => {
                 self.output_filter_for_sensor_output = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -448,10 +436,7 @@ pub struct RunCondition;
 impl ::ucifi_runtime::typed::Resource for RunCondition {
     const ID: u16 = 1;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for RunCondition {}
 impl ::ucifi_runtime::typed::Writable for RunCondition {}
@@ -465,7 +450,7 @@ pub struct OutputFilter;
 impl ::ucifi_runtime::typed::Resource for OutputFilter {
     const ID: u16 = 3;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for OutputFilter {}
 impl ::ucifi_runtime::typed::Writable for OutputFilter {}
@@ -479,10 +464,7 @@ pub struct TimeInputArray;
 impl ::ucifi_runtime::typed::Resource for TimeInputArray {
     const ID: u16 = 4;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for TimeInputArray {}
 impl ::ucifi_runtime::typed::Writable for TimeInputArray {}
@@ -496,10 +478,7 @@ pub struct TimeOutputArray;
 impl ::ucifi_runtime::typed::Resource for TimeOutputArray {
     const ID: u16 = 5;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for TimeOutputArray {}
 impl ::ucifi_runtime::typed::Writable for TimeOutputArray {}
@@ -513,10 +492,7 @@ pub struct SingleSensorInputArray;
 impl ::ucifi_runtime::typed::Resource for SingleSensorInputArray {
     const ID: u16 = 6;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for SingleSensorInputArray {}
 impl ::ucifi_runtime::typed::Writable for SingleSensorInputArray {}
@@ -530,10 +506,7 @@ pub struct MultiSensorInputArray;
 impl ::ucifi_runtime::typed::Resource for MultiSensorInputArray {
     const ID: u16 = 7;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for MultiSensorInputArray {}
 impl ::ucifi_runtime::typed::Writable for MultiSensorInputArray {}
@@ -547,10 +520,7 @@ pub struct SensorOutputArray;
 impl ::ucifi_runtime::typed::Resource for SensorOutputArray {
     const ID: u16 = 8;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for SensorOutputArray {}
 impl ::ucifi_runtime::typed::Writable for SensorOutputArray {}
@@ -564,10 +534,7 @@ pub struct OutputFilterForTimeOutput;
 impl ::ucifi_runtime::typed::Resource for OutputFilterForTimeOutput {
     const ID: u16 = 9;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for OutputFilterForTimeOutput {}
 impl ::ucifi_runtime::typed::Writable for OutputFilterForTimeOutput {}
@@ -581,10 +548,7 @@ pub struct OutputFilterForSensorOutput;
 impl ::ucifi_runtime::typed::Resource for OutputFilterForSensorOutput {
     const ID: u16 = 10;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for OutputFilterForSensorOutput {}
 impl ::ucifi_runtime::typed::Writable for OutputFilterForSensorOutput {}

@@ -108,8 +108,7 @@ pub struct ProgramMonitor {
     /// ID 8 · R · String · multiple · optional
     ///
     /// Output values applied at the last run, one instance per output.
-    pub last_control_output: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub last_control_output: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
 }
@@ -358,9 +357,6 @@ pub struct LastControlOutput;
 impl ::ucifi_runtime::typed::Resource for LastControlOutput {
     const ID: u16 = 8;
     type Object = ProgramMonitor;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for LastControlOutput {}

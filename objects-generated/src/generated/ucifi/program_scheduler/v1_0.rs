@@ -93,7 +93,7 @@ pub struct ProgramScheduler {
     /// ID 3 · RW · Integer · multiple · optional
     ///
     /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
-    pub calendar_rules: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub calendar_rules: ::ucifi_runtime::InstanceMap<i64>,
     /// Program Function (resource 4).
     ///
     /// ID 4 · RW · Integer · single · mandatory
@@ -105,17 +105,13 @@ pub struct ProgramScheduler {
     /// ID 5 · RW · String · multiple · optional
     ///
     /// Sensors or input filters the program may read, one reference per instance.
-    pub input_sources: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub input_sources: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Output Instances (resource 6).
     ///
     /// ID 6 · RW · String · multiple · mandatory
     ///
     /// Object instances (\</Object/Instance\>) the program controls, one per instance.
-    pub output_instances: ::ucifi_runtime::__private::BTreeMap<
-        u16,
+    pub output_instances: ::ucifi_runtime::InstanceMap<
         ::ucifi_runtime::__private::String,
     >,
     /// Output Targets (resource 7).
@@ -123,10 +119,7 @@ pub struct ProgramScheduler {
     /// ID 7 · RW · String · multiple · mandatory
     ///
     /// Resources the program writes, such as a dimming level, one per instance.
-    pub output_targets: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >,
+    pub output_targets: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     /// Compound Operation (resource 8).
     ///
     /// ID 8 · RW · Boolean · single · optional
@@ -228,22 +221,20 @@ pub struct ProgramSchedulerWrite {
     /// Priority (resource 2, RW): see [`Priority`](struct@Priority).
     pub priority: ::core::option::Option<i64>,
     /// Calendar Rules (resource 3, RW): see [`CalendarRules`](struct@CalendarRules).
-    pub calendar_rules: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub calendar_rules: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Program Function (resource 4, RW): see [`ProgramFunction`](struct@ProgramFunction).
     pub program_function: ::core::option::Option<i64>,
     /// Input Sources (resource 5, RW): see [`InputSources`](struct@InputSources).
     pub input_sources: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Output Instances (resource 6, RW): see [`OutputInstances`](struct@OutputInstances).
     pub output_instances: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Output Targets (resource 7, RW): see [`OutputTargets`](struct@OutputTargets).
     pub output_targets: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, ::ucifi_runtime::__private::String>,
+        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
     >,
     /// Compound Operation (resource 8, RW): see [`CompoundOperation`](struct@CompoundOperation).
     pub compound_operation: ::core::option::Option<bool>,
@@ -335,22 +326,22 @@ impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
         match resource {
             3 => {
                 self.calendar_rules = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             5 => {
                 self.input_sources = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             6 => {
                 self.output_instances = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             7 => {
                 self.output_targets = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -409,7 +400,7 @@ pub struct CalendarRules;
 impl ::ucifi_runtime::typed::Resource for CalendarRules {
     const ID: u16 = 3;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CalendarRules {}
 impl ::ucifi_runtime::typed::Writable for CalendarRules {}
@@ -437,10 +428,7 @@ pub struct InputSources;
 impl ::ucifi_runtime::typed::Resource for InputSources {
     const ID: u16 = 5;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for InputSources {}
 impl ::ucifi_runtime::typed::Writable for InputSources {}
@@ -454,10 +442,7 @@ pub struct OutputInstances;
 impl ::ucifi_runtime::typed::Resource for OutputInstances {
     const ID: u16 = 6;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for OutputInstances {}
 impl ::ucifi_runtime::typed::Writable for OutputInstances {}
@@ -471,10 +456,7 @@ pub struct OutputTargets;
 impl ::ucifi_runtime::typed::Resource for OutputTargets {
     const ID: u16 = 7;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        ::ucifi_runtime::__private::String,
-    >;
+    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
 }
 impl ::ucifi_runtime::typed::Readable for OutputTargets {}
 impl ::ucifi_runtime::typed::Writable for OutputTargets {}

@@ -210,130 +210,103 @@ pub struct TrafficCounter {
     /// ID 0 · R · Integer · multiple · optional
     ///
     /// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
-    pub vehicle_type: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub vehicle_type: ::ucifi_runtime::InstanceMap<i64>,
     /// Cumulated number (resource 1).
     ///
     /// ID 1 · R · Integer · multiple · optional
     ///
     /// Vehicles counted since the last reset, per vehicle class.
-    pub cumulated_number: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub cumulated_number: ::ucifi_runtime::InstanceMap<i64>,
     /// Cumulated number today (resource 3).
     ///
     /// ID 3 · R · Integer · multiple · mandatory
     ///
     /// Vehicles counted since midnight, per vehicle class.
-    pub cumulated_number_today: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub cumulated_number_today: ::ucifi_runtime::InstanceMap<i64>,
     /// Measuring period 1 (resource 4).
     ///
     /// ID 4 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the first counting period in seconds (for example 3600), per vehicle class.
-    pub measuring_period_1: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub measuring_period_1: ::ucifi_runtime::InstanceMap<i64>,
     /// Measuring period 2 (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the second counting period in seconds (for example 900), per vehicle class.
-    pub measuring_period_2: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub measuring_period_2: ::ucifi_runtime::InstanceMap<i64>,
     /// Measuring period 3 (resource 6).
     ///
     /// ID 6 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the third counting period in seconds (for example 300), per vehicle class.
-    pub measuring_period_3: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub measuring_period_3: ::ucifi_runtime::InstanceMap<i64>,
     /// Cumulated number during last period 1 (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed first period.
-    pub cumulated_number_during_last_period_1: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub cumulated_number_during_last_period_1: ::ucifi_runtime::InstanceMap<i64>,
     /// Cumulated number during last period 2 (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed second period.
-    pub cumulated_number_during_last_period_2: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub cumulated_number_during_last_period_2: ::ucifi_runtime::InstanceMap<i64>,
     /// Cumulated number during last period 3 (resource 9).
     ///
     /// ID 9 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed third period.
-    pub cumulated_number_during_last_period_3: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub cumulated_number_during_last_period_3: ::ucifi_runtime::InstanceMap<i64>,
     /// Average speed during last period 1 (resource 10).
     ///
     /// ID 10 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed first period.
-    pub average_speed_during_last_period_1: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub average_speed_during_last_period_1: ::ucifi_runtime::InstanceMap<i64>,
     /// Average speed during last period 2 (resource 11).
     ///
     /// ID 11 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed second period.
-    pub average_speed_during_last_period_2: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub average_speed_during_last_period_2: ::ucifi_runtime::InstanceMap<i64>,
     /// Average speed during last period 3 (resource 12).
     ///
     /// ID 12 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed third period.
-    pub average_speed_during_last_period_3: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub average_speed_during_last_period_3: ::ucifi_runtime::InstanceMap<i64>,
     /// Average distance during last period 1 (resource 13).
     ///
     /// ID 13 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed first period.
-    pub average_distance_during_last_period_1: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub average_distance_during_last_period_1: ::ucifi_runtime::InstanceMap<i64>,
     /// Average distance during last period 2 (resource 14).
     ///
     /// ID 14 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed second period.
-    pub average_distance_during_last_period_2: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub average_distance_during_last_period_2: ::ucifi_runtime::InstanceMap<i64>,
     /// Average distance during last period 3 (resource 15).
     ///
     /// ID 15 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed third period.
-    pub average_distance_during_last_period_3: ::ucifi_runtime::__private::BTreeMap<
-        u16,
-        i64,
-    >,
+    pub average_distance_during_last_period_3: ::ucifi_runtime::InstanceMap<i64>,
     /// Speed limit threshold (resource 16).
     ///
     /// ID 16 · RW · Integer · multiple · optional
     ///
     /// Speed used as the limit when computing the share of speeding vehicles.
-    pub speed_limit_threshold: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub speed_limit_threshold: ::ucifi_runtime::InstanceMap<i64>,
     /// Percentage above speed limit (resource 17).
     ///
     /// ID 17 · R · Integer · multiple · optional
     ///
     /// Share of vehicles, in percent, that exceeded Speed limit threshold.
-    pub percentage_above_speed_limit: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub percentage_above_speed_limit: ::ucifi_runtime::InstanceMap<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
@@ -562,21 +535,13 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
 #[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounterWrite {
     /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
-    pub measuring_period_1: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub measuring_period_1: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
-    pub measuring_period_2: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub measuring_period_2: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
-    pub measuring_period_3: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub measuring_period_3: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
     /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
-    pub speed_limit_threshold: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub speed_limit_threshold: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
 }
 impl TrafficCounterWrite {
     /// Copies every present value into `target`.
@@ -635,22 +600,22 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
         match resource {
             4 => {
                 self.measuring_period_1 = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             5 => {
                 self.measuring_period_2 = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             6 => {
                 self.measuring_period_3 = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             16 => {
                 self.speed_limit_threshold = ::core::option::Option::Some(
-                    ::ucifi_runtime::__private::BTreeMap::new(),
+                    ::ucifi_runtime::InstanceMap::new(),
                 );
             }
             _ => {}
@@ -690,7 +655,7 @@ pub struct VehicleType;
 impl ::ucifi_runtime::typed::Resource for VehicleType {
     const ID: u16 = 0;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for VehicleType {}
 /// Cumulated number (resource 1).
@@ -703,7 +668,7 @@ pub struct CumulatedNumber;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
     const ID: u16 = 1;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 /// Reset cumulated number (resource 2).
@@ -729,7 +694,7 @@ pub struct CumulatedNumberToday;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
     const ID: u16 = 3;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 /// Measuring period 1 (resource 4).
@@ -742,7 +707,7 @@ pub struct MeasuringPeriod1;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for MeasuringPeriod1 {}
 impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
@@ -756,7 +721,7 @@ pub struct MeasuringPeriod2;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for MeasuringPeriod2 {}
 impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
@@ -770,7 +735,7 @@ pub struct MeasuringPeriod3;
 impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for MeasuringPeriod3 {}
 impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
@@ -784,7 +749,7 @@ pub struct CumulatedNumberDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 /// Cumulated number during last period 2 (resource 8).
@@ -797,7 +762,7 @@ pub struct CumulatedNumberDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 /// Cumulated number during last period 3 (resource 9).
@@ -810,7 +775,7 @@ pub struct CumulatedNumberDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 /// Average speed during last period 1 (resource 10).
@@ -823,7 +788,7 @@ pub struct AverageSpeedDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 /// Average speed during last period 2 (resource 11).
@@ -836,7 +801,7 @@ pub struct AverageSpeedDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 /// Average speed during last period 3 (resource 12).
@@ -849,7 +814,7 @@ pub struct AverageSpeedDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 /// Average distance during last period 1 (resource 13).
@@ -862,7 +827,7 @@ pub struct AverageDistanceDuringLastPeriod1;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 /// Average distance during last period 2 (resource 14).
@@ -875,7 +840,7 @@ pub struct AverageDistanceDuringLastPeriod2;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 /// Average distance during last period 3 (resource 15).
@@ -888,7 +853,7 @@ pub struct AverageDistanceDuringLastPeriod3;
 impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 /// Speed limit threshold (resource 16).
@@ -901,7 +866,7 @@ pub struct SpeedLimitThreshold;
 impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for SpeedLimitThreshold {}
 impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
@@ -915,7 +880,7 @@ pub struct PercentageAboveSpeedLimit;
 impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for PercentageAboveSpeedLimit {}
 /// Timestamp (resource 5518).

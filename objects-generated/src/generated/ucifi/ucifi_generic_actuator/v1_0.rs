@@ -87,7 +87,7 @@ pub struct UcifiGenericActuator {
     /// ID 5 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this actuator's command, one per instance.
-    pub scheduler_id: ::ucifi_runtime::__private::BTreeMap<u16, i64>,
+    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
     /// Invalid scheduler (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
@@ -167,9 +167,7 @@ pub struct UcifiGenericActuatorWrite {
     /// Command (resource 3, RW): see [`Command`](struct@Command).
     pub command: ::core::option::Option<i64>,
     /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<
-        ::ucifi_runtime::__private::BTreeMap<u16, i64>,
-    >,
+    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
 }
 impl UcifiGenericActuatorWrite {
     /// Copies every present value into `target`.
@@ -223,7 +221,7 @@ impl ::ucifi_runtime::typed::Instance for UcifiGenericActuatorWrite {
     fn clear_multiple(&mut self, resource: u16) {
         if resource == 5 {
             self.scheduler_id = ::core::option::Option::Some(
-                ::ucifi_runtime::__private::BTreeMap::new(),
+                ::ucifi_runtime::InstanceMap::new(),
             );
         }
     }
@@ -292,7 +290,7 @@ pub struct SchedulerId;
 impl ::ucifi_runtime::typed::Resource for SchedulerId {
     const ID: u16 = 5;
     type Object = UcifiGenericActuator;
-    type Value = ::ucifi_runtime::__private::BTreeMap<u16, i64>;
+    type Value = ::ucifi_runtime::InstanceMap<i64>;
 }
 impl ::ucifi_runtime::typed::Readable for SchedulerId {}
 impl ::ucifi_runtime::typed::Writable for SchedulerId {}
