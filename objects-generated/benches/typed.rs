@@ -15,7 +15,7 @@ use ucifi_runtime::codec::senml_cbor::{SenmlCborReader, SenmlCborWriter};
 use ucifi_runtime::codec::senml_json::{SenmlJsonReader, SenmlJsonWriter};
 use ucifi_runtime::codec::tlv::{TlvReader, TlvWriter};
 use ucifi_runtime::codec::{Reader, SliceOutput};
-use ucifi_runtime::typed::{self, Instance};
+use ucifi_runtime::typed::{self, Instance, ObjectType};
 use ucifi_runtime::{ContentFormat, Path, Time};
 
 #[global_allocator]
@@ -88,11 +88,19 @@ fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, mut r: R) -> I {
     typed::decode(path, &mut r).unwrap()
 }
 
-fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
-    c: &mut Criterion,
-    name: &str,
-    value: &I,
-) {
+/// Decodes into a struct that already holds a decoded instance (buffers reused).
+fn decode_into<'a, I: ObjectType, R: Reader<'a>>(path: &Path, into: &mut I, mut r: R) {
+    typed::decode_into(into, path, &mut r).unwrap()
+}
+
+/// Runs a decode into a fresh default struct.
+fn decode_fresh<I: ObjectType>(run: &mut dyn FnMut(&mut I)) -> I {
+    let mut i = I::default();
+    run(&mut i);
+    i
+}
+
+fn bench_instance<I: ObjectType>(c: &mut Criterion, name: &str, value: &I) {
     let path = Path::instance(I::OBJECT_ID, 0);
     let mut g = c.benchmark_group(name);
     let mut buf = [0u8; 2048];
@@ -124,6 +132,11 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     g.bench_function("tlv decode", |b| {
         b.iter(|| decode::<I, _>(&path, TlvReader::new(&path, black_box(&tlv))))
     });
+    let mut reused = value.clone();
+    g.bench_function("tlv decode_into (reused struct)", |b| {
+        b.iter(|| decode_into(&path, &mut reused, TlvReader::new(&path, black_box(&tlv))))
+    });
+    assert_eq!(&reused, value);
     assert_eq!(&decode::<I, _>(&path, TlvReader::new(&path, &tlv)), value);
 
     // SenML CBOR.
@@ -140,6 +153,17 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     g.bench_function("senml-cbor decode", |b| {
         b.iter(|| decode::<I, _>(&path, SenmlCborReader::new(black_box(&senml_cbor))))
     });
+    let mut reused = value.clone();
+    g.bench_function("senml-cbor decode_into (reused struct)", |b| {
+        b.iter(|| {
+            decode_into(
+                &path,
+                &mut reused,
+                SenmlCborReader::new(black_box(&senml_cbor)),
+            )
+        })
+    });
+    assert_eq!(&reused, value);
 
     // SenML JSON.
     g.bench_function("senml-json encode", |b| {
@@ -155,6 +179,17 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     g.bench_function("senml-json decode", |b| {
         b.iter(|| decode::<I, _>(&path, SenmlJsonReader::new(black_box(&senml_json))))
     });
+    let mut reused = value.clone();
+    g.bench_function("senml-json decode_into (reused struct)", |b| {
+        b.iter(|| {
+            decode_into(
+                &path,
+                &mut reused,
+                SenmlJsonReader::new(black_box(&senml_json)),
+            )
+        })
+    });
+    assert_eq!(&reused, value);
 
     // LwM2M JSON.
     g.bench_function("lwm2m-json encode", |b| {
@@ -181,6 +216,17 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     g.bench_function("lwm2m-cbor decode", |b| {
         b.iter(|| decode::<I, _>(&path, Lwm2mCborReader::new(black_box(&lwm2m_cbor))))
     });
+    let mut reused = value.clone();
+    g.bench_function("lwm2m-cbor decode_into (reused struct)", |b| {
+        b.iter(|| {
+            decode_into(
+                &path,
+                &mut reused,
+                Lwm2mCborReader::new(black_box(&lwm2m_cbor)),
+            )
+        })
+    });
+    assert_eq!(&reused, value);
     g.finish();
 
     // Heap allocations of encoding into a caller's buffer.
@@ -201,6 +247,36 @@ fn bench_instance<I: Instance + PartialEq + std::fmt::Debug>(
     eprintln!(
         "{name}: heap allocations per 100 encodes into a caller's buffer: TLV {tlv_allocs}, SenML CBOR {cbor_allocs}"
     );
+
+    // Heap allocations of decoding, into a fresh struct and into a reused one.
+    let mut reused = value.clone();
+    let mut count = |what: &str, run: &mut dyn FnMut(&mut I)| {
+        let region = Region::new(GLOBAL);
+        for _ in 0..100 {
+            black_box(decode_fresh(&mut *run));
+        }
+        let fresh = region.change().allocations;
+        let region = Region::new(GLOBAL);
+        for _ in 0..100 {
+            run(&mut reused);
+        }
+        let into = region.change().allocations;
+        eprintln!(
+            "{name}: {what} heap allocations per 100 decodes: fresh {fresh}, reused struct {into}"
+        );
+    };
+    count("TLV", &mut |i| {
+        typed::decode_into(i, &path, &mut TlvReader::new(&path, &tlv)).unwrap()
+    });
+    count("SenML CBOR", &mut |i| {
+        typed::decode_into(i, &path, &mut SenmlCborReader::new(&senml_cbor)).unwrap()
+    });
+    count("SenML JSON", &mut |i| {
+        typed::decode_into(i, &path, &mut SenmlJsonReader::new(&senml_json)).unwrap()
+    });
+    count("LwM2M CBOR", &mut |i| {
+        typed::decode_into(i, &path, &mut Lwm2mCborReader::new(&lwm2m_cbor)).unwrap()
+    });
 }
 
 fn single_resource(c: &mut Criterion) {

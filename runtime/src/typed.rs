@@ -107,6 +107,13 @@ pub trait Scalar: Sized + Clone {
     const DATA_TYPE: DataType;
     /// Reads a decoded payload value.
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError>;
+    /// Replaces `self` with a decoded payload value, reusing its buffer where it has one
+    /// (strings, bytes). On error `self` is unchanged.
+    #[inline]
+    fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        *self = Self::from_raw(raw)?;
+        Ok(())
+    }
     /// A borrowed view for encoding.
     fn to_value_ref(&self) -> ValueRef<'_>;
     /// How it measures against a range.
@@ -119,6 +126,13 @@ impl Scalar for String {
     const DATA_TYPE: DataType = DataType::String;
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_str().map(|s| s.into_owned())
+    }
+    #[inline]
+    fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        let s = raw.as_str()?;
+        self.clear();
+        self.push_str(&s);
+        Ok(())
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::String(self)
@@ -186,6 +200,20 @@ impl Scalar for Vec<u8> {
             RawValue::Str(s) => RawValue::Text(s).as_bytes().map(|b| b.into_owned()),
             other => other.as_bytes().map(|b| b.into_owned()),
         }
+    }
+    fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        let text;
+        let raw = match raw {
+            RawValue::Str(s) => {
+                text = RawValue::Text(s);
+                &text
+            }
+            other => other,
+        };
+        let b = raw.as_bytes()?;
+        self.clear();
+        self.extend_from_slice(&b);
+        Ok(())
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Opaque(self)
@@ -312,6 +340,9 @@ pub trait ObjectType: Instance + Clone + fmt::Debug + PartialEq + 'static {
     const MODEL: &'static ObjectModel;
     /// Checks ranges, lengths and enumerations of the model; returns every violation.
     fn validate(&self) -> Result<(), Vec<Violation>>;
+    /// Resets the value of `resource` to its default (`None`, empty, `Default`); unknown
+    /// and executable resources are ignored.
+    fn reset_resource(&mut self, resource: u16);
 }
 
 /// Visits object version types generically (see the generated `visit_objects`), e.g. to
@@ -495,7 +526,7 @@ pub mod field {
         if instance.is_some() {
             return Err(SetError::NotMultiple);
         }
-        *slot = T::from_raw(raw)?;
+        slot.assign_raw(raw)?;
         Ok(true)
     }
 
@@ -508,7 +539,10 @@ pub mod field {
         if instance.is_some() {
             return Err(SetError::NotMultiple);
         }
-        *slot = Some(T::from_raw(raw)?);
+        match slot {
+            Some(v) => v.assign_raw(raw)?,
+            None => *slot = Some(T::from_raw(raw)?),
+        }
         Ok(true)
     }
 
@@ -519,7 +553,12 @@ pub mod field {
         raw: &RawValue<'_>,
     ) -> Result<bool, SetError> {
         let ri = instance.ok_or(SetError::NotSingle)?;
-        slot.insert(ri, T::from_raw(raw)?);
+        match slot.get_mut(ri) {
+            Some(v) => v.assign_raw(raw)?,
+            None => {
+                slot.insert(ri, T::from_raw(raw)?);
+            }
+        }
         Ok(true)
     }
 
@@ -701,12 +740,100 @@ pub fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, reader: &mut R) -> Re
     Ok(i)
 }
 
+/// Decodes a payload addressed to `path` into `instance`, replacing everything it held,
+/// as [`decode`] would, but reusing its buffers: strings, byte values and resource-instance
+/// maps keep their allocations and are overwritten in place. A server decoding a stream of
+/// payloads of one object type into one struct decodes without heap allocation once the
+/// buffers have grown. Resources the payload does not carry are reset; a multiple resource
+/// the payload carries holds exactly the payload's instances. On error, `instance` holds a
+/// mix of old and new values.
+pub fn decode_into<'a, I: ObjectType, R: Reader<'a>>(
+    instance: &mut I,
+    path: &Path,
+    reader: &mut R,
+) -> Result<(), Error> {
+    let mut sink = Replace {
+        inner: instance,
+        low: 0,
+        high: Vec::new(),
+    };
+    apply_with::<I, _, _>(&mut sink, path, reader)?;
+    for r in I::MODEL.resources.iter() {
+        if !sink.seen(r.id) {
+            sink.inner.reset_resource(r.id);
+        }
+    }
+    Ok(())
+}
+
+/// An [`ObjectType`] being replaced: remembers which resources the payload set, and
+/// clears a multiple resource when its first instance arrives without a container.
+struct Replace<'i, I> {
+    inner: &'i mut I,
+    // Resources 0..64 (most objects), then the rest (IPSO 5xxx IDs) in a list.
+    low: u64,
+    high: Vec<u16>,
+}
+
+impl<I> Replace<'_, I> {
+    #[inline]
+    fn seen(&self, r: u16) -> bool {
+        if r < 64 {
+            self.low & (1 << r) != 0
+        } else {
+            self.high.contains(&r)
+        }
+    }
+    /// Marks `r`; `true` when it was not marked yet.
+    #[inline]
+    fn mark(&mut self, r: u16) -> bool {
+        if r < 64 {
+            let fresh = self.low & (1 << r) == 0;
+            self.low |= 1 << r;
+            fresh
+        } else if self.high.contains(&r) {
+            false
+        } else {
+            self.high.push(r);
+            true
+        }
+    }
+}
+
+impl<I: Instance> InstanceSink for Replace<'_, I> {
+    #[inline]
+    fn clear_multiple(&mut self, resource: u16) {
+        self.mark(resource);
+        self.inner.clear_multiple(resource);
+    }
+    #[inline]
+    fn set(
+        &mut self,
+        resource: u16,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), SetError> {
+        if self.mark(resource) && instance.is_some() {
+            self.inner.clear_multiple(resource);
+        }
+        self.inner.set_raw(resource, instance, raw).map(drop)
+    }
+}
+
 /// Applies a payload addressed to `path` (`/O/I`, `/O/I/R` or `/O/I/R/RI`) to `instance`
 /// (partial update): resources in the payload replace the instance's values, a
 /// multiple-resource container (TLV, LwM2M CBOR) replaces all its resource instances, and
 /// resources the object version does not define are ignored.
 pub fn apply<'a, I: Instance, R: Reader<'a>>(
     instance: &mut I,
+    path: &Path,
+    reader: &mut R,
+) -> Result<(), Error> {
+    apply_with::<I, _, _>(&mut Fields(instance), path, reader)
+}
+
+fn apply_with<'a, I: Instance, S: InstanceSink, R: Reader<'a>>(
+    sink: &mut S,
     path: &Path,
     reader: &mut R,
 ) -> Result<(), Error> {
@@ -717,7 +844,7 @@ pub fn apply<'a, I: Instance, R: Reader<'a>>(
             reason: "expected an instance, resource or resource-instance path".into(),
         });
     }
-    reader.read_instance(path, &mut Fields(instance))
+    reader.read_instance(path, sink)
 }
 
 /// An [`Instance`] seen as the [`InstanceSink`] readers feed.
@@ -1004,6 +1131,36 @@ pub fn to_bytes<I: Instance>(
     }
 }
 
+/// Something to do with the reader of one format (see [`with_reader`]).
+trait UseReader {
+    fn run<'a, R: Reader<'a>>(self, path: &Path, reader: &mut R) -> Result<(), Error>;
+}
+
+/// Runs `u` with the reader of `format` over `bytes`.
+fn with_reader<U: UseReader>(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    u: U,
+) -> Result<(), Error> {
+    use crate::ContentFormat as F;
+    use codec::*;
+    match format {
+        F::Tlv => u.run(path, &mut tlv::TlvReader::new(path, bytes)),
+        F::Lwm2mCbor => u.run(path, &mut lwm2m_cbor::Lwm2mCborReader::new(bytes)),
+        F::SenmlJson => u.run(path, &mut senml_json::SenmlJsonReader::new(bytes)),
+        F::SenmlCbor => u.run(path, &mut senml_cbor::SenmlCborReader::new(bytes)),
+        F::Text => u.run(path, &mut text::TextReader::new(path, bytes)),
+        F::Cbor => u.run(path, &mut cbor::CborReader::new(path, bytes)),
+        F::Opaque => u.run(path, &mut opaque::OpaqueReader::new(path, bytes)),
+        F::Lwm2mJson => u.run(path, &mut lwm2m_json::Lwm2mJsonReader::new(bytes)),
+        F::LinkFormat => Err(Error::Unsupported {
+            format,
+            what: "typed decoding".into(),
+        }),
+    }
+}
+
 /// Applies a payload of `format` addressed to `path` to `instance` (see [`apply`]).
 pub fn apply_bytes<I: Instance>(
     format: crate::ContentFormat,
@@ -1011,22 +1168,30 @@ pub fn apply_bytes<I: Instance>(
     bytes: &[u8],
     instance: &mut I,
 ) -> Result<(), Error> {
-    use crate::ContentFormat as F;
-    use codec::*;
-    match format {
-        F::Tlv => apply(instance, path, &mut tlv::TlvReader::new(path, bytes)),
-        F::Lwm2mCbor => apply(instance, path, &mut lwm2m_cbor::Lwm2mCborReader::new(bytes)),
-        F::SenmlJson => apply(instance, path, &mut senml_json::SenmlJsonReader::new(bytes)),
-        F::SenmlCbor => apply(instance, path, &mut senml_cbor::SenmlCborReader::new(bytes)),
-        F::Text => apply(instance, path, &mut text::TextReader::new(path, bytes)),
-        F::Cbor => apply(instance, path, &mut cbor::CborReader::new(path, bytes)),
-        F::Opaque => apply(instance, path, &mut opaque::OpaqueReader::new(path, bytes)),
-        F::Lwm2mJson => apply(instance, path, &mut lwm2m_json::Lwm2mJsonReader::new(bytes)),
-        F::LinkFormat => Err(Error::Unsupported {
-            format,
-            what: "typed decoding".into(),
-        }),
+    struct Apply<'i, I>(&'i mut I);
+    impl<I: Instance> UseReader for Apply<'_, I> {
+        fn run<'a, R: Reader<'a>>(self, path: &Path, reader: &mut R) -> Result<(), Error> {
+            apply(self.0, path, reader)
+        }
     }
+    with_reader(format, path, bytes, Apply(instance))
+}
+
+/// Decodes a payload of `format` addressed to `path` into `instance`, replacing its content
+/// and reusing its buffers (see [`decode_into`]).
+pub fn decode_into_bytes<I: ObjectType>(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+    instance: &mut I,
+) -> Result<(), Error> {
+    struct Replacing<'i, I>(&'i mut I);
+    impl<I: ObjectType> UseReader for Replacing<'_, I> {
+        fn run<'a, R: Reader<'a>>(self, path: &Path, reader: &mut R) -> Result<(), Error> {
+            decode_into(self.0, path, reader)
+        }
+    }
+    with_reader(format, path, bytes, Replacing(instance))
 }
 
 /// Decodes a payload of `format` addressed to `path` into a new instance.

@@ -123,6 +123,23 @@ impl ::ucifi_runtime::typed::ObjectType for MultiStateSelector {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            5518 => {
+                self.timestamp = ::core::option::Option::None;
+            }
+            5547 => {
+                self.multi_state_input = ::core::default::Default::default();
+            }
+            5750 => {
+                self.application_type = ::core::option::Option::None;
+            }
+            6050 => {
+                self.fractional_timestamp = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`MultiStateSelector`](struct@MultiStateSelector) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

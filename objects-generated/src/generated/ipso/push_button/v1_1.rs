@@ -134,6 +134,26 @@ impl ::ucifi_runtime::typed::ObjectType for PushButton {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            5500 => {
+                self.digital_input_state = ::core::default::Default::default();
+            }
+            5501 => {
+                self.digital_input_counter = ::core::option::Option::None;
+            }
+            5518 => {
+                self.timestamp = ::core::option::Option::None;
+            }
+            5750 => {
+                self.application_type = ::core::option::Option::None;
+            }
+            6050 => {
+                self.fractional_timestamp = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`PushButton`](struct@PushButton) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -247,6 +247,50 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
         c::range(&mut v, 10, c::opt(&self.smcc), c::Rule::Int(0, 999));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.network_bearer = ::core::default::Default::default();
+            }
+            1 => {
+                self.available_network_bearer.clear();
+            }
+            2 => {
+                self.radio_signal_strength = ::core::default::Default::default();
+            }
+            3 => {
+                self.link_quality = ::core::option::Option::None;
+            }
+            4 => {
+                self.ip_addresses.clear();
+            }
+            5 => {
+                self.router_ip_addresses.clear();
+            }
+            6 => {
+                self.link_utilization = ::core::option::Option::None;
+            }
+            7 => {
+                self.apn.clear();
+            }
+            8 => {
+                self.cell_id = ::core::option::Option::None;
+            }
+            9 => {
+                self.smnc = ::core::option::Option::None;
+            }
+            10 => {
+                self.smcc = ::core::option::Option::None;
+            }
+            11 => {
+                self.signal_snr = ::core::option::Option::None;
+            }
+            12 => {
+                self.lac = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`ConnectivityMonitoring`](struct@ConnectivityMonitoring) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

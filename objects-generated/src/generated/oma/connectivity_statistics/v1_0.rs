@@ -162,6 +162,32 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityStatistics {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.sms_tx_counter = ::core::option::Option::None;
+            }
+            1 => {
+                self.sms_rx_counter = ::core::option::Option::None;
+            }
+            2 => {
+                self.tx_data = ::core::option::Option::None;
+            }
+            3 => {
+                self.rx_data = ::core::option::Option::None;
+            }
+            4 => {
+                self.max_message_size = ::core::option::Option::None;
+            }
+            5 => {
+                self.average_message_size = ::core::option::Option::None;
+            }
+            8 => {
+                self.collection_period = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`ConnectivityStatistics`](struct@ConnectivityStatistics) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -209,6 +209,35 @@ impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
         );
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.package = ::core::default::Default::default();
+            }
+            1 => {
+                self.package_uri = ::core::default::Default::default();
+            }
+            3 => {
+                self.state = ::core::default::Default::default();
+            }
+            5 => {
+                self.update_result = ::core::default::Default::default();
+            }
+            6 => {
+                self.pkg_name = ::core::option::Option::None;
+            }
+            7 => {
+                self.pkg_version = ::core::option::Option::None;
+            }
+            8 => {
+                self.firmware_update_protocol_support.clear();
+            }
+            9 => {
+                self.firmware_update_delivery_method = ::core::default::Default::default();
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

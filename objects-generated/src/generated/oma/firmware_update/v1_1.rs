@@ -246,6 +246,44 @@ impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
         c::range(&mut v, 11, c::opt(&self.severity), c::Rule::Int(0, 2));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.package = ::core::default::Default::default();
+            }
+            1 => {
+                self.package_uri = ::core::default::Default::default();
+            }
+            3 => {
+                self.state = ::core::default::Default::default();
+            }
+            5 => {
+                self.update_result = ::core::default::Default::default();
+            }
+            6 => {
+                self.pkg_name = ::core::option::Option::None;
+            }
+            7 => {
+                self.pkg_version = ::core::option::Option::None;
+            }
+            8 => {
+                self.firmware_update_protocol_support.clear();
+            }
+            9 => {
+                self.firmware_update_delivery_method = ::core::default::Default::default();
+            }
+            11 => {
+                self.severity = ::core::option::Option::None;
+            }
+            12 => {
+                self.last_state_change_time = ::core::option::Option::None;
+            }
+            13 => {
+                self.maximum_defer_period = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

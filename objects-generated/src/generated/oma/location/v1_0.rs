@@ -153,6 +153,32 @@ impl ::ucifi_runtime::typed::ObjectType for Location {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.latitude = ::core::default::Default::default();
+            }
+            1 => {
+                self.longitude = ::core::default::Default::default();
+            }
+            2 => {
+                self.altitude = ::core::option::Option::None;
+            }
+            3 => {
+                self.radius = ::core::option::Option::None;
+            }
+            4 => {
+                self.velocity = ::core::option::Option::None;
+            }
+            5 => {
+                self.timestamp = ::core::default::Default::default();
+            }
+            6 => {
+                self.speed = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`Location`](struct@Location) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -127,6 +127,23 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
         c::range(&mut v, 3, c::one(&self.access_control_owner), c::Rule::Int(0, 65535));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.object_id = ::core::default::Default::default();
+            }
+            1 => {
+                self.object_instance_id = ::core::default::Default::default();
+            }
+            2 => {
+                self.acl.clear();
+            }
+            3 => {
+                self.access_control_owner = ::core::default::Default::default();
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`Lwm2mAccessControl`](struct@Lwm2mAccessControl) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -189,6 +189,32 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
         c::range(&mut v, 0, c::one(&self.short_server_id), c::Rule::Int(1, 65535));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.short_server_id = ::core::default::Default::default();
+            }
+            1 => {
+                self.lifetime = ::core::default::Default::default();
+            }
+            2 => {
+                self.default_minimum_period = ::core::option::Option::None;
+            }
+            3 => {
+                self.default_maximum_period = ::core::option::Option::None;
+            }
+            5 => {
+                self.disable_timeout = ::core::option::Option::None;
+            }
+            6 => {
+                self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
+            }
+            7 => {
+                self.binding = ::core::default::Default::default();
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

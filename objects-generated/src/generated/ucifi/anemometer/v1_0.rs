@@ -268,6 +268,50 @@ impl ::ucifi_runtime::typed::ObjectType for Anemometer {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            5518 => {
+                self.timestamp = ::core::option::Option::None;
+            }
+            5601 => {
+                self.min_measured_value = ::core::option::Option::None;
+            }
+            5602 => {
+                self.max_measured_value = ::core::option::Option::None;
+            }
+            5603 => {
+                self.min_range_value = ::core::option::Option::None;
+            }
+            5604 => {
+                self.max_range_value = ::core::option::Option::None;
+            }
+            5700 => {
+                self.sensor_value = ::core::default::Default::default();
+            }
+            5701 => {
+                self.sensor_units = ::core::option::Option::None;
+            }
+            5705 => {
+                self.compass_direction = ::core::default::Default::default();
+            }
+            5750 => {
+                self.application_type = ::core::option::Option::None;
+            }
+            5751 => {
+                self.sensor_type = ::core::option::Option::None;
+            }
+            6042 => {
+                self.measurement_quality_indicator = ::core::option::Option::None;
+            }
+            6049 => {
+                self.measurement_quality_level = ::core::option::Option::None;
+            }
+            6050 => {
+                self.fractional_timestamp = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`Anemometer`](struct@Anemometer) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

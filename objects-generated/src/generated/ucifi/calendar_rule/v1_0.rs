@@ -150,6 +150,29 @@ impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.calendar_name = ::core::option::Option::None;
+            }
+            1 => {
+                self.calendar_type = ::core::option::Option::None;
+            }
+            2 => {
+                self.start_date.clear();
+            }
+            3 => {
+                self.end_date.clear();
+            }
+            4 => {
+                self.date_rule = ::core::option::Option::None;
+            }
+            5 => {
+                self.calendar_active = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`CalendarRule`](struct@CalendarRule) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

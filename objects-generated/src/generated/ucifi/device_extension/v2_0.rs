@@ -249,6 +249,53 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.gtin_model_number = ::core::option::Option::None;
+            }
+            2 => {
+                self.manufacturer_identifier = ::core::default::Default::default();
+            }
+            3 => {
+                self.user_given_name = ::core::option::Option::None;
+            }
+            4 => {
+                self.asset_identifier = ::core::option::Option::None;
+            }
+            5 => {
+                self.installation_date = ::core::option::Option::None;
+            }
+            6 => {
+                self.software_update = ::core::option::Option::None;
+            }
+            7 => {
+                self.maintenance = ::core::option::Option::None;
+            }
+            9 => {
+                self.device_operating_hours = ::core::option::Option::None;
+            }
+            10 => {
+                self.additional_firmware_information = ::core::option::Option::None;
+            }
+            11 => {
+                self.dst_start.clear();
+            }
+            12 => {
+                self.dst_end.clear();
+            }
+            13 => {
+                self.dst_offset.clear();
+            }
+            14 => {
+                self.uptime = ::core::option::Option::None;
+            }
+            15 => {
+                self.rfd_device = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -142,6 +142,29 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorMessage {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.group_id = ::core::default::Default::default();
+            }
+            1 => {
+                self.publishing_timestamp = ::core::default::Default::default();
+            }
+            2 => {
+                self.publisher_state_uri = ::core::default::Default::default();
+            }
+            3 => {
+                self.publisher_id = ::core::option::Option::None;
+            }
+            4 => {
+                self.auto_clear_validity_time = ::core::option::Option::None;
+            }
+            5 => {
+                self.auto_clear_default_value = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`DistributedSensorMessage`](struct@DistributedSensorMessage) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

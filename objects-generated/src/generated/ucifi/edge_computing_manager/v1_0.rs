@@ -142,6 +142,26 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingManager {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.max_number_of_scripts = ::core::option::Option::None;
+            }
+            2 => {
+                self.number_of_free_slots_for_scripts = ::core::option::Option::None;
+            }
+            3 => {
+                self.max_number_of_conditions = ::core::option::Option::None;
+            }
+            4 => {
+                self.number_of_free_slots_for_conditions = ::core::option::Option::None;
+            }
+            5 => {
+                self.edge_computing_capabilities = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`EdgeComputingManager`](struct@EdgeComputingManager) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -153,6 +153,32 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingScript {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.name = ::core::option::Option::None;
+            }
+            2 => {
+                self.signature = ::core::option::Option::None;
+            }
+            3 => {
+                self.version = ::core::option::Option::None;
+            }
+            4 => {
+                self.script = ::core::default::Default::default();
+            }
+            5 => {
+                self.script_format = ::core::option::Option::None;
+            }
+            6 => {
+                self.non_supported_script = ::core::option::Option::None;
+            }
+            7 => {
+                self.non_authorized_script = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`EdgeComputingScript`](struct@EdgeComputingScript) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

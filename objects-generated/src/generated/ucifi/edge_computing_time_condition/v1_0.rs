@@ -113,6 +113,20 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingTimeCondition {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.execution_time_day = ::core::default::Default::default();
+            }
+            2 => {
+                self.script_identifier.clear();
+            }
+            3 => {
+                self.non_supported_time_condition = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`EdgeComputingTimeCondition`](struct@EdgeComputingTimeCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -155,6 +155,32 @@ impl ::ucifi_runtime::typed::ObjectType for InputFilter {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.input_state = ::core::option::Option::None;
+            }
+            1 => {
+                self.input_source.clear();
+            }
+            2 => {
+                self.data_type = ::core::option::Option::None;
+            }
+            3 => {
+                self.evaluation_interval = ::core::option::Option::None;
+            }
+            4 => {
+                self.step_filter = ::core::option::Option::None;
+            }
+            5903 => {
+                self.busy_to_clear_delay = ::core::option::Option::None;
+            }
+            5904 => {
+                self.clear_to_busy_delay = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`InputFilter`](struct@InputFilter) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

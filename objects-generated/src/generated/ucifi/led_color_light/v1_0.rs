@@ -85,6 +85,11 @@ impl ::ucifi_runtime::typed::ObjectType for LedColorLight {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        if resource == 1 {
+            self.rgb_value = ::core::default::Default::default();
+        }
+    }
 }
 /// What a server may write to a [`LedColorLight`](struct@LedColorLight) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

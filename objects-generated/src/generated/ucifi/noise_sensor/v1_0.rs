@@ -159,6 +159,32 @@ impl ::ucifi_runtime::typed::ObjectType for NoiseSensor {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.gunshot_detected = ::core::option::Option::None;
+            }
+            2 => {
+                self.abnormal_noise_detected = ::core::option::Option::None;
+            }
+            3 => {
+                self.sensor_value = ::core::default::Default::default();
+            }
+            4 => {
+                self.minimum_measured_value = ::core::option::Option::None;
+            }
+            5 => {
+                self.maximum_measured_value = ::core::option::Option::None;
+            }
+            6 => {
+                self.minimum_range_value = ::core::option::Option::None;
+            }
+            7 => {
+                self.maximum_range_value = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`NoiseSensor`](struct@NoiseSensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

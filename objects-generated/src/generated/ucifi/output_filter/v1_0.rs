@@ -120,6 +120,23 @@ impl ::ucifi_runtime::typed::ObjectType for OutputFilter {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.operation = ::core::default::Default::default();
+            }
+            1 => {
+                self.delay = ::core::option::Option::None;
+            }
+            2 => {
+                self.transaction = ::core::option::Option::None;
+            }
+            3 => {
+                self.expiration_time = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`OutputFilter`](struct@OutputFilter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -160,6 +160,29 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.actual_number_of_persons = ::core::default::Default::default();
+            }
+            2 => {
+                self.daily_number_of_persons = ::core::option::Option::None;
+            }
+            3 => {
+                self.cumulated_number_of_persons = ::core::option::Option::None;
+            }
+            5 => {
+                self.daily_number_of_passages = ::core::option::Option::None;
+            }
+            6 => {
+                self.cumulated_number_of_passages = ::core::option::Option::None;
+            }
+            8 => {
+                self.type_of_sensor = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`PeopleCounter`](struct@PeopleCounter) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -237,6 +237,41 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.actual_number_of_persons = ::core::default::Default::default();
+            }
+            2 => {
+                self.daily_number_of_persons = ::core::option::Option::None;
+            }
+            3 => {
+                self.cumulated_number_of_persons = ::core::option::Option::None;
+            }
+            5 => {
+                self.daily_number_of_passages = ::core::option::Option::None;
+            }
+            6 => {
+                self.cumulated_number_of_passages = ::core::option::Option::None;
+            }
+            8 => {
+                self.type_of_sensor = ::core::option::Option::None;
+            }
+            5518 => {
+                self.timestamp = ::core::option::Option::None;
+            }
+            6042 => {
+                self.measurement_quality_indicator = ::core::option::Option::None;
+            }
+            6049 => {
+                self.measurement_quality_level = ::core::option::Option::None;
+            }
+            6050 => {
+                self.fractional_timestamp = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`PeopleCounter`](struct@PeopleCounter) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

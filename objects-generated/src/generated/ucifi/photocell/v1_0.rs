@@ -109,6 +109,20 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.on_lux_level = ::core::option::Option::None;
+            }
+            2 => {
+                self.off_lux_level = ::core::option::Option::None;
+            }
+            3 => {
+                self.photocell_status = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`Photocell`](struct@Photocell) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -134,6 +134,26 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.on_lux_level = ::core::option::Option::None;
+            }
+            2 => {
+                self.off_lux_level = ::core::option::Option::None;
+            }
+            3 => {
+                self.photocell_status = ::core::option::Option::None;
+            }
+            5518 => {
+                self.timestamp = ::core::option::Option::None;
+            }
+            6050 => {
+                self.fractional_timestamp = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`Photocell`](struct@Photocell) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -256,6 +256,47 @@ impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.pressure = ::core::default::Default::default();
+            }
+            2 => {
+                self.sampling_period = ::core::option::Option::None;
+            }
+            3 => {
+                self.leak_detected = ::core::option::Option::None;
+            }
+            4 => {
+                self.hammer_effect_detected = ::core::option::Option::None;
+            }
+            5 => {
+                self.minimum_measured_pressure_value = ::core::option::Option::None;
+            }
+            6 => {
+                self.maximum_measured_pressure_value = ::core::option::Option::None;
+            }
+            7 => {
+                self.minimum_range_pressure_value = ::core::option::Option::None;
+            }
+            8 => {
+                self.maximum_range_pressure_value = ::core::option::Option::None;
+            }
+            5518 => {
+                self.timestamp = ::core::option::Option::None;
+            }
+            6042 => {
+                self.measurement_quality_indicator = ::core::option::Option::None;
+            }
+            6049 => {
+                self.measurement_quality_level = ::core::option::Option::None;
+            }
+            6050 => {
+                self.fractional_timestamp = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`PressureMonitoringSensor`](struct@PressureMonitoringSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -229,6 +229,41 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.function_name = ::core::option::Option::None;
+            }
+            1 => {
+                self.run_condition.clear();
+            }
+            3 => {
+                self.output_filter.clear();
+            }
+            4 => {
+                self.time_input_array.clear();
+            }
+            5 => {
+                self.time_output_array.clear();
+            }
+            6 => {
+                self.single_sensor_input_array.clear();
+            }
+            7 => {
+                self.multi_sensor_input_array.clear();
+            }
+            8 => {
+                self.sensor_output_array.clear();
+            }
+            9 => {
+                self.output_filter_for_time_output.clear();
+            }
+            10 => {
+                self.output_filter_for_sensor_output.clear();
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`ProgramFunction`](struct@ProgramFunction) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -166,6 +166,32 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramMonitor {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.program_name = ::core::default::Default::default();
+            }
+            1 => {
+                self.status = ::core::default::Default::default();
+            }
+            2 => {
+                self.error_conditions = ::core::default::Default::default();
+            }
+            4 => {
+                self.evaluation_counter = ::core::option::Option::None;
+            }
+            5 => {
+                self.execution_counter = ::core::option::Option::None;
+            }
+            7 => {
+                self.last_execution = ::core::option::Option::None;
+            }
+            8 => {
+                self.last_control_output.clear();
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`ProgramMonitor`](struct@ProgramMonitor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

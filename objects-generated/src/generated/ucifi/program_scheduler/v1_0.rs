@@ -202,6 +202,41 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            0 => {
+                self.schedule_name = ::core::option::Option::None;
+            }
+            1 => {
+                self.state = ::core::default::Default::default();
+            }
+            2 => {
+                self.priority = ::core::default::Default::default();
+            }
+            3 => {
+                self.calendar_rules.clear();
+            }
+            4 => {
+                self.program_function = ::core::default::Default::default();
+            }
+            5 => {
+                self.input_sources.clear();
+            }
+            6 => {
+                self.output_instances.clear();
+            }
+            7 => {
+                self.output_targets.clear();
+            }
+            8 => {
+                self.compound_operation = ::core::option::Option::None;
+            }
+            9 => {
+                self.off_when_inactive = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`ProgramScheduler`](struct@ProgramScheduler) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -141,6 +141,23 @@ impl ::ucifi_runtime::typed::ObjectType for SensorGroupDeviceCapabilities {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.remote_sensor_management_capabilities = ::core::option::Option::None;
+            }
+            2 => {
+                self.max_number_of_explicit_sensors = ::core::option::Option::None;
+            }
+            3 => {
+                self.max_number_of_implicit_sensors = ::core::option::Option::None;
+            }
+            4 => {
+                self.data_fusion_capabilities = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`SensorGroupDeviceCapabilities`](struct@SensorGroupDeviceCapabilities) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

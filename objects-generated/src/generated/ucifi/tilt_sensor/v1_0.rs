@@ -137,6 +137,26 @@ impl ::ucifi_runtime::typed::ObjectType for TiltSensor {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.angle = ::core::default::Default::default();
+            }
+            2 => {
+                self.minimum_measured_angle = ::core::option::Option::None;
+            }
+            3 => {
+                self.maximum_measured_angle = ::core::option::Option::None;
+            }
+            5 => {
+                self.out_of_position_threshold = ::core::option::Option::None;
+            }
+            6 => {
+                self.out_of_position = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`TiltSensor`](struct@TiltSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -133,6 +133,26 @@ impl ::ucifi_runtime::typed::ObjectType for TimeSynchronization {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.ntp_server_address = ::core::default::Default::default();
+            }
+            2 => {
+                self.backup_ntp_server_address = ::core::option::Option::None;
+            }
+            3 => {
+                self.ntp_period = ::core::option::Option::None;
+            }
+            4 => {
+                self.last_time_sync = ::core::option::Option::None;
+            }
+            5 => {
+                self.time_sync_error = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`TimeSynchronization`](struct@TimeSynchronization) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -160,6 +160,29 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.payload = ::core::default::Default::default();
+            }
+            2 => {
+                self.hash = ::core::option::Option::None;
+            }
+            3 => {
+                self.cumulated_daily_data_volume_up = ::core::option::Option::None;
+            }
+            4 => {
+                self.cumulated_daily_data_volume_down = ::core::option::Option::None;
+            }
+            5 => {
+                self.cumulated_daily_data_volume_total = ::core::option::Option::None;
+            }
+            6 => {
+                self.communication_error = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -150,6 +150,29 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiGenericActuator {
         c::range(&mut v, 4, c::opt(&self.command_in_action), c::Rule::Int(0, 100));
         c::finish(v)
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.default_dimming_level = ::core::option::Option::None;
+            }
+            2 => {
+                self.dimming_level = ::core::option::Option::None;
+            }
+            3 => {
+                self.command = ::core::option::Option::None;
+            }
+            4 => {
+                self.command_in_action = ::core::option::Option::None;
+            }
+            5 => {
+                self.scheduler_id.clear();
+            }
+            6 => {
+                self.invalid_scheduler = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`UcifiGenericActuator`](struct@UcifiGenericActuator) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

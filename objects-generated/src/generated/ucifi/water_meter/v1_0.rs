@@ -206,6 +206,44 @@ impl ::ucifi_runtime::typed::ObjectType for WaterMeter {
     > {
         ::core::result::Result::Ok(())
     }
+    fn reset_resource(&mut self, resource: u16) {
+        match resource {
+            1 => {
+                self.cumulated_water_volume = ::core::default::Default::default();
+            }
+            3 => {
+                self.type_of_meter = ::core::option::Option::None;
+            }
+            4 => {
+                self.cumulated_pulse_value = ::core::option::Option::None;
+            }
+            6 => {
+                self.pulse_ratio = ::core::option::Option::None;
+            }
+            7 => {
+                self.minimum_flow_rate = ::core::option::Option::None;
+            }
+            8 => {
+                self.maximum_flow_rate = ::core::option::Option::None;
+            }
+            9 => {
+                self.leak_suspected = ::core::option::Option::None;
+            }
+            10 => {
+                self.leak_detected = ::core::option::Option::None;
+            }
+            11 => {
+                self.back_flow_detected = ::core::option::Option::None;
+            }
+            12 => {
+                self.blocked_meter = ::core::option::Option::None;
+            }
+            13 => {
+                self.fraud_detected = ::core::option::Option::None;
+            }
+            _ => {}
+        }
+    }
 }
 /// What a server may write to a [`WaterMeter`](struct@WaterMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]

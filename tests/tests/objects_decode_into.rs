@@ -1,0 +1,182 @@
+//! `typed::decode_into`: decoding into a used struct gives exactly what `typed::decode`
+//! gives into a fresh one, in every format, whatever the struct held before.
+
+use proptest::prelude::*;
+use ucifi_objects::oma::device::v1_0::Device;
+use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
+use ucifi_runtime::typed::{self, ObjectType};
+use ucifi_runtime::{ContentFormat, InstanceMap, ObjectLink, Path, Time};
+
+const FORMATS: [ContentFormat; 5] = [
+    ContentFormat::Tlv,
+    ContentFormat::SenmlJson,
+    ContentFormat::SenmlCbor,
+    ContentFormat::Lwm2mCbor,
+    ContentFormat::Lwm2mJson,
+];
+
+fn reference_device() -> Device {
+    Device {
+        manufacturer: Some("Open Mobile Alliance".into()),
+        model_number: Some("Lightweight M2M Client".into()),
+        serial_number: Some("345000123".into()),
+        firmware_version: Some("1.0".into()),
+        available_power_sources: [(0, 1), (1, 5)].into(),
+        power_source_voltage: [(0, 3800), (1, 5000)].into(),
+        power_source_current: [(0, 125), (1, 900)].into(),
+        battery_level: Some(100),
+        memory_free: Some(15),
+        error_code: [(0, 0)].into(),
+        current_time: Some(Time(1_367_491_215)),
+        utc_offset: Some("+02:00".into()),
+        timezone: Some("Europe/Berlin".into()),
+        supported_binding_and_modes: "U".into(),
+        ..Device::default()
+    }
+}
+
+/// A struct full of values the payloads below do not all carry: longer strings, more
+/// resource instances (spilled out of the inline map), resources the payload lacks.
+fn stale_device() -> Device {
+    Device {
+        manufacturer: Some("A much longer manufacturer name than the payload's".into()),
+        model_number: Some("m".into()),
+        serial_number: None,
+        firmware_version: Some("9.9.9".into()),
+        available_power_sources: [(0, 7), (1, 6), (2, 5), (3, 4)].into(),
+        power_source_voltage: [(4, 1)].into(),
+        power_source_current: InstanceMap::new(),
+        battery_level: Some(3),
+        memory_free: None,
+        error_code: [(0, 1), (5, 2), (9, 3)].into(),
+        current_time: None,
+        utc_offset: Some("-11:00".into()),
+        timezone: Some("Pacific/Pago_Pago".into()),
+        supported_binding_and_modes: "UQS".into(),
+        device_type: Some("streetlight".into()),
+        hardware_version: Some("rev B".into()),
+        software_version: Some("2.1".into()),
+        battery_status: Some(4),
+        memory_total: Some(512),
+        ext_dev_info: [(0, ObjectLink::new(3, 1))].into(),
+    }
+}
+
+fn check_replaces<T: ObjectType>(stale: &T, wanted: &T, path: &Path) {
+    for f in FORMATS {
+        let bytes = typed::to_bytes(f, path, wanted).unwrap();
+        let fresh: T = typed::from_bytes(f, path, &bytes).unwrap();
+        let mut used = stale.clone();
+        typed::decode_into_bytes(f, path, &bytes, &mut used).unwrap();
+        assert_eq!(used, fresh, "{f}");
+        assert_eq!(&used, wanted, "{f}");
+    }
+}
+
+#[test]
+fn decode_into_a_used_struct_equals_a_fresh_decode() {
+    let path = Path::instance(3, 0);
+    check_replaces(&stale_device(), &reference_device(), &path);
+    check_replaces(&reference_device(), &stale_device(), &path);
+    check_replaces(&stale_device(), &Device::default(), &path);
+    let lamp = OutdoorLampController {
+        command: 80,
+        dimming_level: 75,
+        scheduler_id: [(0, 1), (1, 2), (2, 3)].into(),
+        lamp_operating_hours: Some(12345.5),
+        ..OutdoorLampController::default()
+    };
+    let other = OutdoorLampController {
+        command: 1,
+        scheduler_id: [(7, 9)].into(),
+        standby_mode: Some(true),
+        ..OutdoorLampController::default()
+    };
+    let path = Path::instance(3416, 2);
+    check_replaces(&other, &lamp, &path);
+    check_replaces(&lamp, &other, &path);
+}
+
+#[test]
+fn senml_multiple_resource_holds_exactly_the_payload_instances() {
+    // SenML has no container for a multiple resource: the first instance of a resource in
+    // the payload drops the instances the struct had (unlike `apply`, a partial update).
+    let payload = br#"[{"bn":"/3/0/","n":"6/3","v":2},{"n":"16","vs":"U"}]"#;
+    let path = Path::instance(3, 0);
+    let mut d = stale_device();
+    typed::decode_into_bytes(ContentFormat::SenmlJson, &path, payload, &mut d).unwrap();
+    assert_eq!(
+        d,
+        Device {
+            available_power_sources: [(3, 2)].into(),
+            supported_binding_and_modes: "U".into(),
+            ..Device::default()
+        }
+    );
+}
+
+#[test]
+fn decode_into_reports_the_same_errors_as_decode() {
+    let path = Path::instance(3, 0);
+    for payload in [
+        &br#"[{"bn":"/3/0/","n":"9","vs":"x"}]"#[..],
+        br#"[{"bn":"/3/1/","n":"9","v":1}]"#,
+        br#"[{"bn":"/3/0/","n":"4","v":1}]"#,
+        br#"[{"bn":"/3/0/","n":"9/0","v":1}]"#,
+    ] {
+        let fresh = typed::from_bytes::<Device>(ContentFormat::SenmlJson, &path, payload)
+            .unwrap_err()
+            .to_string();
+        let mut d = stale_device();
+        let used = typed::decode_into_bytes(ContentFormat::SenmlJson, &path, payload, &mut d)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(used, fresh);
+    }
+}
+
+fn device_strategy() -> impl Strategy<Value = Device> {
+    let s = || proptest::option::of("[ -~]{0,30}");
+    let m = || proptest::collection::btree_map(0u16..6, -5000i64..5000, 0..5);
+    (
+        (s(), s(), s(), s(), s(), s()),
+        (m(), m(), m(), m()),
+        (
+            proptest::option::of(0i64..=100),
+            proptest::option::of(any::<i64>()),
+            proptest::option::of(0i64..2_000_000_000),
+            "[ -~]{0,4}",
+        ),
+    )
+        .prop_map(|((a, b, c, d, e, f), (m6, m7, m8, m11), (bl, mf, t, binding))| Device {
+            manufacturer: a,
+            model_number: b,
+            serial_number: c,
+            firmware_version: d,
+            utc_offset: e,
+            timezone: f,
+            available_power_sources: m6.into(),
+            power_source_voltage: m7.into(),
+            power_source_current: m8.into(),
+            error_code: m11.into(),
+            battery_level: bl,
+            memory_free: mf,
+            current_time: t.map(Time),
+            supported_binding_and_modes: binding,
+            ..Device::default()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn decode_into_any_used_struct(stale in device_strategy(), wanted in device_strategy()) {
+        let path = Path::instance(3, 0);
+        for f in FORMATS {
+            let bytes = typed::to_bytes(f, &path, &wanted).unwrap();
+            let mut used = stale.clone();
+            typed::decode_into_bytes(f, &path, &bytes, &mut used).unwrap();
+            prop_assert_eq!(&used, &wanted, "{}", f);
+        }
+    }
+}
