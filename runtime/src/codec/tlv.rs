@@ -27,7 +27,8 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::{
-    Error, Event, FormatError, Output, RawValue, Reader, SliceOutput, TypeLookup, ValueRef, Writer,
+    Error, Event, FormatError, InstanceSink, Output, RawValue, Reader, SliceOutput, TypeLookup,
+    ValueRef, Writer,
 };
 use crate::{ContentFormat, Node, Path};
 
@@ -1428,6 +1429,327 @@ impl<'a> Reader<'a> for TlvReader<'a> {
             self.failed = Some(e.clone());
         }
         r
+    }
+
+    /// A direct loop over the TLV headers (no paths, no events) when `scope` is the
+    /// reader's own instance, resource or resource-instance path and nothing was read yet;
+    /// otherwise the default. Afterwards the reader is at the end of the payload (or
+    /// failed with the format error).
+    fn read_instance<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        if self.pos != 0
+            || self.depth != 1
+            || self.failed.is_some()
+            || scope.len() < 2
+            || self.frames[0].path != *scope
+        {
+            return super::read_instance_events(self, scope, sink);
+        }
+        let r = sink::read(self.buf, scope, sink);
+        self.pos = self.buf.len();
+        if let Err(Error::Format(e)) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+}
+
+/// [`TlvReader::read_instance`]: the checks and errors of [`TlvReader::step`] followed
+/// by [`super::sink_event`], in the same order, for a payload addressed to an instance,
+/// resource or resource-instance path.
+mod sink {
+    use super::{
+        Hdr, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Seen, err,
+        header_at, header_error,
+    };
+    use crate::Path;
+    use crate::codec::{Error, InstanceSink, RawValue};
+
+    /// A header whose value lies within its container: kind, ID, and where its value
+    /// starts and ends.
+    #[derive(Clone, Copy)]
+    struct Tlv {
+        kind: u8,
+        id: u16,
+        body: usize,
+        stop: usize,
+    }
+
+    /// The TLV at `pos`, which is below `limit` (at most `buf.len()`). The header is read
+    /// from one big-endian word when eight bytes are there (any TLV header fits in six).
+    #[inline(always)]
+    fn next(buf: &[u8], pos: usize, limit: usize) -> Result<Tlv, Error> {
+        if let Some(b) = buf.get(pos..pos + 8) {
+            let w = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            let t = (w >> 56) as u32;
+            let idn = 1 + ((t >> 5) & 1);
+            let lln = (t >> 3) & 3;
+            let hl = (1 + idn + lln) as usize;
+            let id = ((w << 8) >> (64 - 8 * idn)) as u16;
+            // The length field follows the ID (`lln` bytes); no field: the three low bits.
+            let field = (w << (8 * (1 + idn))).wrapping_shr(64 - 8 * lln) as usize;
+            let len = if lln == 0 { (t & 7) as usize } else { field };
+            let avail = limit - pos;
+            if hl + len <= avail {
+                return Ok(Tlv {
+                    kind: (t >> 6) as u8,
+                    id,
+                    body: pos + hl,
+                    stop: pos + hl + len,
+                });
+            }
+            return Err(header_error(buf, pos, limit).into());
+        }
+        next_tail(buf, pos, limit)
+    }
+
+    /// [`next`] within eight bytes of the payload's end.
+    #[inline(never)]
+    fn next_tail(buf: &[u8], pos: usize, limit: usize) -> Result<Tlv, Error> {
+        match header_at(buf, pos, limit) {
+            Some(h) => Ok(from_hdr(&h, pos)),
+            None => Err(header_error(buf, pos, limit).into()),
+        }
+    }
+
+    #[inline(always)]
+    fn from_hdr(h: &Hdr, pos: usize) -> Tlv {
+        Tlv {
+            kind: h.kind,
+            id: h.id,
+            body: h.body(pos),
+            stop: h.end(pos),
+        }
+    }
+
+    #[inline(always)]
+    fn value<'a>(buf: &'a [u8], t: &Tlv) -> RawValue<'a> {
+        RawValue::Bytes(buf.get(t.body..t.stop).unwrap_or_default())
+    }
+
+    /// The IDs seen at one level: ascending IDs are one compare; the first out-of-order ID
+    /// hands over to [`Seen`].
+    struct Ids {
+        start: usize,
+        // The last ID plus one; 0 before the first.
+        last: u32,
+        slow: Option<Seen>,
+    }
+
+    impl Ids {
+        #[inline(always)]
+        fn at(start: usize) -> Self {
+            Ids {
+                start,
+                last: 0,
+                slow: None,
+            }
+        }
+
+        /// Records `id` of the TLV at `pos`; `false` when it was seen before.
+        #[inline(always)]
+        fn insert(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+            if self.slow.is_none() && id as u32 >= self.last {
+                self.last = id as u32 + 1;
+                return true;
+            }
+            self.insert_slow(id, buf, pos)
+        }
+
+        #[cold]
+        #[inline(never)]
+        fn insert_slow(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+            let (start, last) = (self.start, self.last);
+            let seen = self.slow.get_or_insert_with(|| {
+                // The level's TLVs so far, all valid and ascending.
+                let mut count = 0;
+                let mut p = start;
+                while p < pos {
+                    let Some(h) = header_at(buf, p, pos) else {
+                        break;
+                    };
+                    count += 1;
+                    p = h.end(p);
+                }
+                Seen {
+                    start,
+                    last: last.checked_sub(1).map(|l| l as u16),
+                    count,
+                    bits: None,
+                }
+            });
+            seen.insert(id, buf, pos)
+        }
+    }
+
+    /// The resource instances of the Multiple Resource TLV of `resource` spanning
+    /// `start..end`; `path` builds the resource's path (for errors only).
+    #[inline(always)]
+    fn multiple<S: InstanceSink + ?Sized>(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        resource: u16,
+        path: impl Fn() -> Path,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let mut seen = Ids::at(start);
+        let mut pos = start;
+        while pos < end {
+            let t = next(buf, pos, end)?;
+            if t.kind != KIND_RESOURCE_INSTANCE {
+                return Err(err(
+                    pos,
+                    "only resource instance TLVs may appear inside a multiple resource TLV",
+                )
+                .into());
+            }
+            if t.id == u16::MAX {
+                return Err(err(pos, "ID 65535 is reserved").into());
+            }
+            if !seen.insert(t.id, buf, pos) {
+                return Err(err(pos, "duplicate ID at one level").into());
+            }
+            if let Err(e) = sink.set(resource, Some(t.id), &value(buf, &t)) {
+                let p = path();
+                return Err(e.at(p.child(t.id).unwrap_or(p)));
+            }
+            pos = t.stop;
+        }
+        Ok(())
+    }
+
+    /// The resources of instance `path` spanning `start..end`; `top` when they stand at
+    /// the top level of an instance path (where a kind-00 TLV gets its own errors).
+    #[inline]
+    fn resources<S: InstanceSink + ?Sized>(
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        path: &Path,
+        top: bool,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let mut seen = Ids::at(start);
+        let mut pos = start;
+        while pos < end {
+            let t = next(buf, pos, end)?;
+            if t.kind < KIND_MULTIPLE {
+                return Err(misplaced(path, &t, pos, top));
+            }
+            if t.id == u16::MAX {
+                return Err(err(pos, "ID 65535 is reserved").into());
+            }
+            if !seen.insert(t.id, buf, pos) {
+                return Err(err(pos, "duplicate ID at one level").into());
+            }
+            let child = || path.child(t.id).unwrap_or(*path);
+            if t.kind == KIND_RESOURCE {
+                if let Err(e) = sink.set(t.id, None, &value(buf, &t)) {
+                    return Err(e.at(child()));
+                }
+            } else {
+                sink.clear_multiple(t.id);
+                multiple(buf, t.body, t.stop, t.id, child, sink)?;
+            }
+            pos = t.stop;
+        }
+        Ok(())
+    }
+
+    /// The error of a kind-00 or kind-01 TLV among resources.
+    #[cold]
+    #[inline(never)]
+    fn misplaced(path: &Path, t: &Tlv, pos: usize, top: bool) -> Error {
+        err(
+            pos,
+            if t.kind == KIND_RESOURCE_INSTANCE {
+                "resource instance TLV outside a multiple resource TLV"
+            } else if !top {
+                "object instance TLV inside an object instance"
+            } else if Some(t.id) != path.instance_id() {
+                "object instance TLV whose ID does not match the path"
+            } else {
+                "object instance TLV beside other TLVs at an instance path"
+            },
+        )
+        .into()
+    }
+
+    /// Reads `buf` addressed to `path` (two to four IDs) into `sink`.
+    pub(super) fn read<S: InstanceSink + ?Sized>(
+        buf: &[u8],
+        path: &Path,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let end = buf.len();
+        if end == 0 {
+            return Ok(());
+        }
+        let ids = path.ids();
+        if ids.len() == 2 {
+            if buf[0] >> 6 == KIND_INSTANCE {
+                // One Object Instance TLV of the path's instance, alone.
+                let t = next(buf, 0, end)?;
+                if Some(t.id) != path.instance_id() {
+                    return Err(
+                        err(0, "object instance TLV whose ID does not match the path").into(),
+                    );
+                }
+                if t.stop != end {
+                    return Err(err(
+                        0,
+                        "object instance TLV beside other TLVs at an instance path",
+                    )
+                    .into());
+                }
+                return resources(buf, t.body, end, path, false, sink);
+            }
+            return resources(buf, 0, end, path, true, sink);
+        }
+        let t = next(buf, 0, end)?;
+        let resource = ids[2];
+        if ids.len() == 3 {
+            if t.kind < KIND_MULTIPLE {
+                return Err(err(
+                    0,
+                    "a resource path needs a resource or multiple resource TLV",
+                )
+                .into());
+            }
+            if t.id != resource {
+                return Err(err(0, "resource TLV whose ID does not match the path").into());
+            }
+            if t.kind == KIND_RESOURCE {
+                sink.set(resource, None, &value(buf, &t))
+                    .map_err(|e| e.at(*path))?;
+            } else {
+                sink.clear_multiple(resource);
+                multiple(buf, t.body, t.stop, resource, || *path, sink)?;
+            }
+        } else {
+            if t.kind != KIND_RESOURCE_INSTANCE {
+                return Err(err(
+                    0,
+                    "a resource instance path needs one resource instance TLV",
+                )
+                .into());
+            }
+            if Some(t.id) != path.resource_instance_id() {
+                return Err(
+                    err(0, "resource instance TLV whose ID does not match the path").into(),
+                );
+            }
+            sink.set(resource, Some(t.id), &value(buf, &t))
+                .map_err(|e| e.at(*path))?;
+        }
+        if t.stop != end {
+            return Err(err(t.stop, "trailing bytes after the TLV of a single target").into());
+        }
+        Ok(())
     }
 }
 
