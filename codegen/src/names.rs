@@ -274,10 +274,16 @@ pub fn execute_enum(type_name: &str) -> String {
     }
 }
 
-/// The enum of an enumerated resource: `<Marker>Value` (`ModeValue`), with the resource ID
-/// appended when that name is already taken in the module (`ModeValue12`).
+/// The enum of an enumerated resource: `<Marker>Value` (`ModeValue`), or `<Marker>Kind`
+/// when the marker already ends in `Value` (`SensorValueKind`, not `SensorValueValue`),
+/// with the resource ID appended when that name is already taken in the module
+/// (`ModeValue12`).
 pub fn enum_type(marker: &str, id: u16, taken: &[String]) -> String {
-    let name = format!("{marker}Value");
+    let name = if marker.ends_with("Value") {
+        format!("{marker}Kind")
+    } else {
+        format!("{marker}Value")
+    };
     if taken.contains(&name) {
         format!("{name}{id}")
     } else {
@@ -346,6 +352,8 @@ mod tests {
         assert_eq!(execute_enum("Execute"), "ExecuteResources");
         assert_eq!(enum_type("Mode", 12, &[]), "ModeValue");
         assert_eq!(enum_type("Mode", 12, &["ModeValue".into()]), "ModeValue12");
+        assert_eq!(enum_type("SensorValue", 5700, &[]), "SensorValueKind");
+        assert_eq!(enum_type("ValueKind", 3, &[]), "ValueKindValue");
     }
 
     #[test]
