@@ -129,9 +129,18 @@ impl Scalar for String {
     }
     #[inline]
     fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        // The same text again (a device's name, model, serial between two reads): equal
+        // bytes are valid UTF-8 already, so there is nothing to check or copy.
+        if let RawValue::Bytes(b) = raw
+            && self.as_bytes() == *b
+        {
+            return Ok(());
+        }
         let s = raw.as_str()?;
-        self.clear();
-        self.push_str(&s);
+        if *self != *s {
+            self.clear();
+            self.push_str(&s);
+        }
         Ok(())
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
@@ -1315,6 +1324,31 @@ mod tests {
         assert!(matches!(single_as_multi, Err(Error::Path { .. })));
         let wrong_object: Result<Demo, _> = decode(&Path::instance(8, 0), &mut Replay::new([]));
         assert!(matches!(wrong_object, Err(Error::Shape { .. })));
+    }
+
+    #[test]
+    fn assign_raw_reuses_and_checks() {
+        let mut s = String::from("Open Mobile Alliance");
+        let cap = s.capacity();
+        s.assign_raw(&RawValue::Bytes(b"Open Mobile Alliance")).unwrap();
+        assert_eq!(s, "Open Mobile Alliance");
+        s.assign_raw(&RawValue::Bytes(b"U")).unwrap();
+        assert_eq!((s.as_str(), s.capacity()), ("U", cap));
+        // Invalid UTF-8 is refused and leaves the value as it was.
+        assert_eq!(
+            s.assign_raw(&RawValue::Bytes(&[0xff])),
+            Err(ValueError::InvalidUtf8)
+        );
+        assert_eq!(s, "U");
+        s.assign_raw(&RawValue::Str("vs".into())).unwrap();
+        assert_eq!(s, "vs");
+        assert!(s.assign_raw(&RawValue::Integer(1)).is_err());
+        let mut b: Vec<u8> = vec![1, 2, 3];
+        b.assign_raw(&RawValue::Opaque((&[9u8][..]).into())).unwrap();
+        assert_eq!(b, [9]);
+        let mut n = 5i64;
+        n.assign_raw(&RawValue::Bytes(&[0x01, 0x00])).unwrap();
+        assert_eq!(n, 256);
     }
 
     #[test]
