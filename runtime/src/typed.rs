@@ -1330,7 +1330,8 @@ mod tests {
     fn assign_raw_reuses_and_checks() {
         let mut s = String::from("Open Mobile Alliance");
         let cap = s.capacity();
-        s.assign_raw(&RawValue::Bytes(b"Open Mobile Alliance")).unwrap();
+        s.assign_raw(&RawValue::Bytes(b"Open Mobile Alliance"))
+            .unwrap();
         assert_eq!(s, "Open Mobile Alliance");
         s.assign_raw(&RawValue::Bytes(b"U")).unwrap();
         assert_eq!((s.as_str(), s.capacity()), ("U", cap));
@@ -1344,7 +1345,8 @@ mod tests {
         assert_eq!(s, "vs");
         assert!(s.assign_raw(&RawValue::Integer(1)).is_err());
         let mut b: Vec<u8> = vec![1, 2, 3];
-        b.assign_raw(&RawValue::Opaque((&[9u8][..]).into())).unwrap();
+        b.assign_raw(&RawValue::Opaque((&[9u8][..]).into()))
+            .unwrap();
         assert_eq!(b, [9]);
         let mut n = 5i64;
         n.assign_raw(&RawValue::Bytes(&[0x01, 0x00])).unwrap();
