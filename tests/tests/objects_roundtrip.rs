@@ -154,6 +154,8 @@ impl ObjectVisitor for RoundTrip {
             ..PtConfig::default()
         });
         let path = Path::instance(T::OBJECT_ID, 0);
+        // The previous case's value: decoding into it must give exactly the new one.
+        let previous = std::cell::RefCell::new(T::default());
         let result = runner.run(&leaves_strategy::<T>(), |leaves| {
             let original: T = build(&leaves);
             // Whole instance, every instance-level format.
@@ -164,7 +166,12 @@ impl ObjectVisitor for RoundTrip {
                 apply(f, &path, &bytes, &mut back)
                     .map_err(|e| TestCaseError::fail(format!("{f} decode: {e}")))?;
                 prop_assert_eq!(&back, &original, "{} via {}", T::MODEL.name, f);
+                let mut used = previous.borrow().clone();
+                typed::decode_into_bytes(f, &path, &bytes, &mut used)
+                    .map_err(|e| TestCaseError::fail(format!("{f} decode_into: {e}")))?;
+                prop_assert_eq!(&used, &original, "{} decode_into via {}", T::MODEL.name, f);
             }
+            *previous.borrow_mut() = original.clone();
             // Each single-instance value alone, through the single-value formats.
             for (leaf_path, value) in leaves_of(&original) {
                 if leaf_path.len() != 3 {
