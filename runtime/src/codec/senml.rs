@@ -156,6 +156,12 @@ impl Name {
         at - start
     }
 
+    /// The IDs, their count, and whether the text has a leading and a trailing slash.
+    #[inline(always)]
+    pub(crate) fn parts(&self) -> (&[u16; 4], usize, bool, bool) {
+        (&self.ids, (self.len as usize).min(4), self.lead, self.trail)
+    }
+
     /// The text's length in bytes.
     #[inline]
     pub(crate) fn text_len(&self) -> usize {

@@ -382,25 +382,43 @@ fn hex4(src: &[u8], at: usize) -> Option<u32> {
 }
 
 /// Whether `b` holds a byte that JSON strings escape (`"`, `\\`, control characters),
-/// checked eight bytes at a time.
+/// checked eight bytes at a time (the last word overlapping the one before; strings
+/// shorter than 8 bytes are read as one word padded with copies of their own bytes).
 #[inline]
 fn needs_escape(b: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // Any byte < 0x20: (x - 0x20..) borrows into a high bit that x lacks.
-        let lt = x.wrapping_sub(LO * 0x20) & !x & HI != 0;
-        if lt || has_zero(x ^ (LO * u64::from(b'"'))) || has_zero(x ^ (LO * u64::from(b'\\'))) {
-            return true;
+    // Any byte < 0x20: (x - 0x20..) borrows into a high bit that x lacks; `"` and `\\`:
+    // the same test for zero bytes after an XOR. (Borrows only reach bytes above one
+    // that already matched, so "any" is exact.)
+    let bad = |x: u64| {
+        let q = x ^ (LO * u64::from(b'"'));
+        let s = x ^ (LO * u64::from(b'\\'));
+        ((x.wrapping_sub(LO * 0x20) & !x) | (q.wrapping_sub(LO) & !q) | (s.wrapping_sub(LO) & !s))
+            & HI
+            != 0
+    };
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let n = b.len();
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if bad(word(&b[i..i + 8])) {
+                return true;
+            }
+            i += 8;
         }
+        bad(word(&b[n - 8..]))
+    } else if n >= 4 {
+        let lo = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let hi = u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]);
+        bad(u64::from(lo) | u64::from(hi) << 32)
+    } else if n > 0 {
+        let x = u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16;
+        bad(x | x << 24 | (x & 0xFFFF) << 48)
+    } else {
+        false
     }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
 }
 
 /// Appends `s` as a JSON string literal.
@@ -518,89 +536,344 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
         base64::engine::general_purpose::PAD_INDIFFERENT,
     );
 
-#[inline(always)]
-fn push_name(out: &mut Vec<u8>, name: &senml::Name) {
-    name.each_byte(|b| out.push(b));
+/// Bytes written into an output vector's initialized room, the position in a register (a
+/// `Vec::push` per byte checks and updates the vector's length every time).
+struct Room<'b> {
+    buf: &'b mut [u8],
+    n: usize,
 }
 
+impl Room<'_> {
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.buf[self.n] = b;
+        self.n += 1;
+    }
+
+    #[inline(always)]
+    fn bytes(&mut self, b: &[u8]) {
+        let end = self.n + b.len();
+        super::copy_short(&mut self.buf[self.n..end], b);
+        self.n = end;
+    }
+
+    /// The first `len` bytes of `word` (little-endian): one 8-byte store, the room has
+    /// slack for it.
+    #[inline(always)]
+    fn word(&mut self, word: u64, len: usize) {
+        self.buf[self.n..self.n + 8].copy_from_slice(&word.to_le_bytes());
+        self.n += len;
+    }
+
+    /// `"bn":"/O/I/",`.
+    #[inline(never)]
+    fn base_name(&mut self, o: u16, i: u16) {
+        self.bytes(b"\"bn\":\"");
+        self.name(&senml::Name::absolute(&[o, i], true));
+        self.bytes(b"\",");
+    }
+
+    /// `"vs":` and the string.
+    #[inline(never)]
+    fn vs(&mut self, s: &str, escaped: bool) {
+        self.bytes(b"\"vs\":");
+        self.str(s, escaped);
+    }
+
+    /// The decimal digits of an ID.
+    #[inline(always)]
+    fn id(&mut self, id: u16) {
+        let (w, l) = digits_word(id);
+        self.word(w, l);
+    }
+
+    #[inline(always)]
+    fn name(&mut self, name: &senml::Name) {
+        let (ids, len, lead, trail) = name.parts();
+        for (k, &id) in ids[..len].iter().enumerate() {
+            let (w, l) = digits_word(id);
+            if lead || k > 0 {
+                self.word(u64::from(b'/') | w << 8, l + 1);
+            } else {
+                self.word(w, l);
+            }
+        }
+        if trail {
+            self.byte(b'/');
+        }
+    }
+
+    #[inline(always)]
+    fn u64(&mut self, v: u64) {
+        if v <= u64::from(u16::MAX) {
+            let (w, l) = digits_word(v as u16);
+            self.word(w, l);
+        } else {
+            self.long_u64(v);
+        }
+    }
+
+    #[inline(never)]
+    fn long_u64(&mut self, mut v: u64) {
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        let mut tmp = [0u8; 20];
+        let mut i = 20;
+        while v >= 100 {
+            let k = (v % 100) as usize * 2;
+            v /= 100;
+            i -= 2;
+            tmp[i] = PAIRS[k];
+            tmp[i + 1] = PAIRS[k + 1];
+        }
+        if v >= 10 {
+            let k = v as usize * 2;
+            i -= 2;
+            tmp[i] = PAIRS[k];
+            tmp[i + 1] = PAIRS[k + 1];
+        } else {
+            i -= 1;
+            tmp[i] = b'0' + v as u8;
+        }
+        self.bytes(&tmp[i..]);
+    }
+
+    #[inline(always)]
+    fn i64(&mut self, v: i64) {
+        if v < 0 {
+            self.byte(b'-');
+        }
+        self.u64(v.unsigned_abs());
+    }
+
+    /// A finite float in shortest round-trip form (at most [`FLOAT_ROOM`] bytes).
+    #[inline(never)]
+    fn f64(&mut self, v: f64) -> Result<(), &'static str> {
+        use core::fmt::Write as _;
+        if !v.is_finite() {
+            return Err("JSON cannot carry NaN or infinite numbers");
+        }
+        let mut w = ArrayWrite {
+            buf: [0; FLOAT_ROOM],
+            n: 0,
+        };
+        write!(w, "{v:?}").map_err(|_| "formatting failed")?;
+        self.bytes(&w.buf[..w.n]);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn time(&mut self, t: f64) -> Result<(), &'static str> {
+        match senml::as_exact_int(t) {
+            Some(i) => {
+                self.i64(i);
+                Ok(())
+            }
+            None => self.f64(t),
+        }
+    }
+
+    /// A JSON string literal; `escaped` says whether `s` needs escapes.
+    #[inline(always)]
+    fn str(&mut self, s: &str, escaped: bool) {
+        self.byte(b'"');
+        if escaped {
+            self.escaped(s);
+        } else {
+            self.bytes(s.as_bytes());
+        }
+        self.byte(b'"');
+    }
+
+    #[inline(never)]
+    fn escaped(&mut self, s: &str) {
+        let mut tmp = Vec::with_capacity(s.len() + 8);
+        push_str(&mut tmp, s);
+        self.bytes(&tmp[1..tmp.len() - 1]);
+    }
+}
+
+/// The decimal digits of `v` as little-endian bytes of a word, and their count.
+#[inline(always)]
+fn digits_word(v: u16) -> (u64, usize) {
+    let v = u64::from(v);
+    if v < 10 {
+        return (0x30 + v, 1);
+    }
+    if v < 100 {
+        return (0x3030 + v / 10 + ((v % 10) << 8), 2);
+    }
+    // Five digits, most significant in the lowest byte, then the leading zeros dropped.
+    let w = (v / 10000)
+        | ((v / 1000 % 10) << 8)
+        | ((v / 100 % 10) << 16)
+        | ((v / 10 % 10) << 24)
+        | ((v % 10) << 32);
+    let n = senml::digit_count(v as u16);
+    ((w >> (8 * (5 - n))) + (0x30_3030_3030 >> (8 * (5 - n))), n)
+}
+
+/// Longest float text [`Room::f64`] writes (`-2.2250738585072014e-308` is 24 bytes).
+const FLOAT_ROOM: usize = 32;
+
+/// A `fmt::Write` into a fixed array.
+struct ArrayWrite {
+    buf: [u8; FLOAT_ROOM],
+    n: usize,
+}
+
+impl core::fmt::Write for ArrayWrite {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.n + s.len();
+        self.buf
+            .get_mut(self.n..end)
+            .ok_or(core::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.n = end;
+        Ok(())
+    }
+}
+
+/// The room a value needs at most, and whether it is a string that needs escapes.
+#[inline(always)]
+fn value_room(value: &ValueRef<'_>) -> (usize, bool) {
+    match value {
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            if needs_escape(s.as_bytes()) {
+                (6 * s.len() + 8, true)
+            } else {
+                (s.len() + 8, false)
+            }
+        }
+        ValueRef::Opaque(b) => (4 * b.len().div_ceil(3) + 8, false),
+        _ => (FLOAT_ROOM + 8, false),
+    }
+}
+
+/// The value label and value of a record.
+#[inline(always)]
+fn value_field(r: &mut Room<'_>, v: ValueRef<'_>, escaped: bool) -> Result<(), &'static str> {
+    match v {
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            r.bytes(b"\"vs\":");
+            r.str(s, escaped);
+        }
+        ValueRef::Integer(v) => {
+            r.bytes(b"\"v\":");
+            r.i64(v);
+        }
+        ValueRef::Time(v) => {
+            r.bytes(b"\"v\":");
+            r.i64(v.0);
+        }
+        ValueRef::UnsignedInteger(v) => {
+            r.bytes(b"\"v\":");
+            r.u64(v);
+        }
+        ValueRef::Float(v) => {
+            r.bytes(b"\"v\":");
+            r.f64(v)?;
+        }
+        ValueRef::Boolean(v) => {
+            r.bytes(if v { b"\"vb\":true" } else { b"\"vb\":false" });
+        }
+        ValueRef::Opaque(b) => {
+            r.bytes(b"\"vd\":\"");
+            let at = r.n;
+            let len = base64::encoded_len(b.len(), false).unwrap_or(0);
+            let _ = B64URL.encode_slice(b, &mut r.buf[at..at + len]);
+            r.n = at + len;
+            r.byte(b'"');
+        }
+        ValueRef::Objlnk(l) => {
+            r.bytes(b"\"vlo\":\"");
+            r.u64(u64::from(l.object_id));
+            r.byte(b':');
+            r.u64(u64::from(l.instance_id));
+            r.byte(b'"');
+        }
+    }
+    Ok(())
+}
+
+/// Room a grouped record needs besides its value: `,{` (2), `"bn":"/O/I/",` (at most 21),
+/// `"n":"R/RI",` (at most 18), `}`, 8 bytes of slack for word-sized stores, and a value
+/// label with quotes (`"vs":""`). Values other than strings and bytes take at most 32
+/// more bytes: 44 with their label (a float is at most 24 bytes, `"vlo":"65535:65535"` is
+/// 19).
+const RECORD_ROOM: usize = 64;
+
+/// Room a record needs besides its names and value: `,{`, labels, quotes, `}`.
+const RECORD_FIXED: usize = 48;
+
+/// Writes one record at `pos` of `out` (whose length is its initialized room, grown here
+/// as needed); returns the new position. Nothing is written on error.
 #[inline]
 fn write_record(
     out: &mut Vec<u8>,
+    pos: usize,
     names: &Names,
     bt: Option<f64>,
     t: Option<f64>,
     value: Option<ValueRef<'_>>,
-) -> Result<(), &'static str> {
-    out.reserve(64);
-    out.extend_from_slice(if out.is_empty() { b"[{" } else { b",{" });
-    let mut sep: &[u8] = b"";
+) -> Result<usize, &'static str> {
+    // An upper bound of the record's length: names at most 25 bytes, numbers at most
+    // FLOAT_ROOM.
+    let (value_room, escaped) = value.as_ref().map_or((0, false), value_room);
+    let need = RECORD_FIXED
+        + value_room
+        + (names.bn.is_some() as usize + names.n.is_some() as usize) * 25
+        + (bt.is_some() as usize + t.is_some() as usize) * FLOAT_ROOM;
+    if out.len() < pos + need {
+        grow(out, pos + need);
+    }
+    let mut r = Room {
+        buf: out.as_mut_slice(),
+        n: pos,
+    };
+    r.bytes(if pos == 0 { b"[{" } else { b",{" });
+    let mut sep = false;
     if let Some(bn) = &names.bn {
-        out.extend_from_slice(b"\"bn\":\"");
-        push_name(out, bn);
-        out.push(b'"');
-        sep = b",";
+        r.bytes(b"\"bn\":\"");
+        r.name(bn);
+        r.byte(b'"');
+        sep = true;
     }
     if let Some(bt) = bt {
-        out.extend_from_slice(sep);
-        out.extend_from_slice(b"\"bt\":");
-        push_time(out, bt)?;
-        sep = b",";
+        r.bytes(if sep { b",\"bt\":" } else { b"\"bt\":" });
+        r.time(bt)?;
+        sep = true;
     }
     if let Some(n) = &names.n {
-        out.extend_from_slice(sep);
-        out.extend_from_slice(b"\"n\":\"");
-        push_name(out, n);
-        out.push(b'"');
-        sep = b",";
+        r.bytes(if sep { b",\"n\":\"" } else { b"\"n\":\"" });
+        r.name(n);
+        r.byte(b'"');
+        sep = true;
     }
     if let Some(t) = t {
-        out.extend_from_slice(sep);
-        out.extend_from_slice(b"\"t\":");
-        push_time(out, t)?;
-        sep = b",";
+        r.bytes(if sep { b",\"t\":" } else { b"\"t\":" });
+        r.time(t)?;
+        sep = true;
     }
     if let Some(v) = value {
-        out.extend_from_slice(sep);
-        match v {
-            ValueRef::String(s) | ValueRef::Corelnk(s) => {
-                out.extend_from_slice(b"\"vs\":");
-                push_str(out, s);
-            }
-            ValueRef::Integer(v) => {
-                out.extend_from_slice(b"\"v\":");
-                push_i64(out, v);
-            }
-            ValueRef::Time(v) => {
-                out.extend_from_slice(b"\"v\":");
-                push_i64(out, v.0);
-            }
-            ValueRef::UnsignedInteger(v) => {
-                out.extend_from_slice(b"\"v\":");
-                push_u64(out, v);
-            }
-            ValueRef::Float(v) => {
-                out.extend_from_slice(b"\"v\":");
-                push_f64(out, v)?;
-            }
-            ValueRef::Boolean(v) => {
-                out.extend_from_slice(if v { b"\"vb\":true" } else { b"\"vb\":false" });
-            }
-            ValueRef::Opaque(b) => {
-                out.extend_from_slice(b"\"vd\":\"");
-                push_base64(out, &B64URL, false, b);
-                out.push(b'"');
-            }
-            ValueRef::Objlnk(l) => {
-                out.extend_from_slice(b"\"vlo\":\"");
-                push_u64(out, u64::from(l.object_id));
-                out.push(b':');
-                push_u64(out, u64::from(l.instance_id));
-                out.push(b'"');
-            }
+        if sep {
+            r.byte(b',');
         }
+        value_field(&mut r, v, escaped)?;
     }
-    out.push(b'}');
-    Ok(())
+    r.byte(b'}');
+    Ok(r.n)
+}
+
+/// Grows the initialized room of `out` to at least `min` bytes (doubling).
+#[cold]
+#[inline(never)]
+fn grow(out: &mut Vec<u8>, min: usize) {
+    let len = min.max(2 * out.len());
+    out.resize(len, 0);
 }
 
 /// A streaming SenML JSON encoder for one target path.
@@ -608,9 +881,15 @@ fn write_record(
 /// Drive it through [`Writer`], then call [`finish`](SenmlJsonWriter::finish).
 #[derive(Clone, Debug)]
 pub struct SenmlJsonWriter {
+    // Initialized room; the payload is `out[..pos]`.
     out: Vec<u8>,
+    pos: usize,
     walker: Walker,
+    // Naming of a single-value target (decided by the first value); `None` while values
+    // are grouped by instance (or before the first).
     namer: Option<Namer>,
+    // The instance whose base name `/O/I/` was written last (grouped naming).
+    group: Option<(u16, u16)>,
 }
 
 impl SenmlJsonWriter {
@@ -624,14 +903,16 @@ impl SenmlJsonWriter {
     /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
     pub fn with_capacity(path: Path, capacity: usize) -> Self {
         SenmlJsonWriter {
-            out: Vec::with_capacity(capacity),
+            out: alloc::vec![0; capacity],
+            pos: 0,
             walker: Walker::new(path),
             namer: None,
+            group: None,
         }
     }
 
     fn err(&self, reason: &'static str) -> SenmlJsonError {
-        SenmlJsonError::new(self.out.len(), reason)
+        SenmlJsonError::new(self.pos, reason)
     }
 
     /// Closes the array and returns the payload.
@@ -639,6 +920,7 @@ impl SenmlJsonWriter {
         if self.walker.open() {
             return Err(self.err("unfinished instance or multiple resource"));
         }
+        self.out.truncate(self.pos);
         if self.out.is_empty() {
             self.out.push(b'[');
         }
@@ -650,36 +932,115 @@ impl SenmlJsonWriter {
 impl Writer for SenmlJsonWriter {
     type Error = SenmlJsonError;
 
+    #[inline]
     fn begin_instance(&mut self, id: u16) -> Result<(), Self::Error> {
         self.walker.begin_instance(id).map_err(|r| self.err(r))
     }
 
+    #[inline]
     fn end_instance(&mut self) -> Result<(), Self::Error> {
         self.walker.end_instance().map_err(|r| self.err(r))
     }
 
+    #[inline]
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Self::Error> {
         self.walker.begin_multiple(id).map_err(|r| self.err(r))
     }
 
+    #[inline]
     fn end_multiple(&mut self) -> Result<(), Self::Error> {
         self.walker.end_multiple().map_err(|r| self.err(r))
     }
 
+    #[inline(always)]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
-        let (leaf, is_target) = self.walker.value(id).map_err(|r| self.err(r))?;
+        // Inlined into the caller: generated code passes constant IDs and value kinds, so
+        // that the name's digits and the value's dispatch fold away.
+        let (leaf, is_target) = match self.walker.value(id) {
+            Ok(v) => v,
+            Err(r) => return Err(self.err(r)),
+        };
+        if is_target || self.namer.is_some() {
+            return self.single_value(leaf, value);
+        }
+        // Grouped naming (what `Namer` does), written directly: `bn` = `/O/I/` when the
+        // instance changes, `n` = `R` or `R/RI`.
+        let at = self.pos;
+        let (extra, escaped) = match value {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => {
+                let escaped = needs_escape(s.as_bytes());
+                (if escaped { 6 * s.len() } else { s.len() }, escaped)
+            }
+            ValueRef::Opaque(b) => (4 * b.len().div_ceil(3), false),
+            _ => (32, false),
+        };
+        let need = at + RECORD_ROOM + extra;
+        if self.out.len() < need {
+            grow(&mut self.out, need);
+        }
+        let mut r = Room {
+            buf: self.out.as_mut_slice(),
+            n: at,
+        };
+        r.bytes(if at == 0 { b"[{" } else { b",{" });
+        let group = (leaf.o, leaf.i);
+        if self.group != Some(group) {
+            self.group = Some(group);
+            r.base_name(leaf.o, leaf.i);
+        }
+        r.bytes(b"\"n\":\"");
+        r.id(leaf.r);
+        if let Some(ri) = leaf.ri {
+            r.byte(b'/');
+            r.id(ri);
+        }
+        r.bytes(b"\",");
+        match value {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => r.vs(s, escaped),
+            ValueRef::Integer(v) => {
+                r.bytes(b"\"v\":");
+                r.i64(v);
+            }
+            ValueRef::Time(v) => {
+                r.bytes(b"\"v\":");
+                r.i64(v.0);
+            }
+            ValueRef::UnsignedInteger(v) => {
+                r.bytes(b"\"v\":");
+                r.u64(v);
+            }
+            ValueRef::Boolean(v) => {
+                r.bytes(if v { b"\"vb\":true" } else { b"\"vb\":false" });
+            }
+            v => {
+                if let Err(e) = value_field(&mut r, v, escaped) {
+                    return Err(SenmlJsonError::new(at, e));
+                }
+            }
+        }
+        r.byte(b'}');
+        self.pos = r.n;
+        Ok(())
+    }
+}
+
+impl SenmlJsonWriter {
+    /// A value of a single-value target (one record, `bn` = the target, no `n`).
+    #[inline(never)]
+    fn single_value(
+        &mut self,
+        leaf: senml::Leaf,
+        value: ValueRef<'_>,
+    ) -> Result<(), SenmlJsonError> {
+        let at = self.pos;
         let target = self.walker.target();
-        let namer = self.namer.get_or_insert_with(|| {
-            Namer::new(if is_target {
-                Naming::Single(target)
-            } else {
-                Naming::Grouped
-            })
-        });
+        let namer = self
+            .namer
+            .get_or_insert_with(|| Namer::new(Naming::Single(target)));
         let names = namer.leaf_names(&leaf, &target);
-        let at = self.out.len();
-        write_record(&mut self.out, &names, None, None, Some(value))
-            .map_err(|r| SenmlJsonError::new(at, r))
+        self.pos = write_record(&mut self.out, at, &names, None, None, Some(value))
+            .map_err(|r| SenmlJsonError::new(at, r))?;
+        Ok(())
     }
 }
 
@@ -693,19 +1054,21 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
 /// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, in
 /// canonical form (see [`senml`]).
 pub fn encode_records<R: AsRecordRef>(records: &[R]) -> Result<Vec<u8>, SenmlJsonError> {
-    let mut out = Vec::with_capacity(16 + 32 * records.len());
     if records.is_empty() {
         return Ok(b"[]".to_vec());
     }
+    let mut out = alloc::vec![0; 16 + 32 * records.len()];
+    let mut pos = 0;
     let mut namer = Namer::new(senml::plan_naming(records));
     let base = senml::plan_base_time(records);
     for (i, r) in records.iter().enumerate() {
         let r = r.as_record_ref();
         let names = namer.names(&r.path);
         let (bt, t) = senml::time_fields(base, i == 0, &r);
-        let at = out.len();
-        write_record(&mut out, &names, bt, t, r.value).map_err(|e| SenmlJsonError::new(at, e))?;
+        pos = write_record(&mut out, pos, &names, bt, t, r.value)
+            .map_err(|e| SenmlJsonError::new(pos, e))?;
     }
+    out.truncate(pos);
     out.push(b']');
     Ok(out)
 }
@@ -936,6 +1299,29 @@ mod tests {
         let mut out = Vec::new();
         push_str(&mut out, "a\"\\\n\u{1}é");
         assert_eq!(String::from_utf8(out).unwrap(), r#""a\"\\\n\u0001é""#);
+    }
+
+    #[test]
+    fn escape_check_matches_bytewise() {
+        let naive = |b: &[u8]| b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+        let alphabet = [
+            b'a', b'"', b'\\', 0x1F, 0x20, 0x7F, 0x80, 0xFF, 0x00, b'!', b'#', 0x5B,
+        ];
+        for len in 0..20 {
+            for (k, &special) in alphabet.iter().enumerate() {
+                for at in 0..len.max(1) {
+                    let mut b = alloc::vec![b'a' + (k as u8 % 3); len];
+                    if len > 0 {
+                        b[at] = special;
+                    }
+                    assert_eq!(needs_escape(&b), naive(&b), "{b:?}");
+                }
+            }
+        }
+        for v in [0u16, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535] {
+            let (w, n) = digits_word(v);
+            assert_eq!(&w.to_le_bytes()[..n], v.to_string().as_bytes());
+        }
     }
 
     #[test]
