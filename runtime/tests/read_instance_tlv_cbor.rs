@@ -798,7 +798,7 @@ fn encoded(format: F) -> Vec<Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn tlv_random_structures(bytes in tlv_payload(), scope in scope(), fail in fail()) {

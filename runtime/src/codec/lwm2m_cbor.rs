@@ -19,10 +19,14 @@
 //! `/3/0/9` as well as `{[3, 0, 9]: 87}`), and a map may follow leaves below it
 //! (`{[3, 0, 9]: 87, [3, 0]: {10: 15}}`): only a path given twice is a duplicate.
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use super::cbor::{Chunk, Decoder, Item, head, push_value, write_value};
-use super::{Error, Event, FormatError, Output, Reader, SliceOutput, TypeLookup, ValueRef, Writer};
+use super::{
+    Error, Event, FormatError, InstanceSink, Output, RawValue, Reader, SliceOutput, TypeLookup,
+    ValueRef, Writer,
+};
 use crate::{ContentFormat, Node, ObjectNode, Path, Value};
 
 const F: ContentFormat = ContentFormat::Lwm2mCbor;
@@ -717,6 +721,274 @@ impl<'a> Lwm2mCborReader<'a> {
     pub fn offset(&self) -> usize {
         self.dec.pos
     }
+
+    /// [`Reader::read_instance`] without events: the walk of [`Lwm2mCborReader::step`]
+    /// with the checks of [`super::sink_event`], in the same order, one call per map
+    /// (at most four deep, as in `step`). Keys that are one small integer, and values
+    /// that are integers, short definite text or small definite maps, are read inline
+    /// without building paths; anything else (and every error) goes through the same
+    /// [`Decoder`] methods `step` uses, at the same offset.
+    fn walk<S: InstanceSink + ?Sized>(&mut self, scope: &Path, sink: &mut S) -> Result<(), Error> {
+        let h = self.dec.head()?;
+        if h.major != 5 {
+            return Err(self
+                .dec
+                .err(h.offset, "LwM2M CBOR payload must be a map")
+                .into());
+        }
+        let root = Open {
+            remaining: h.arg,
+            indefinite: h.indefinite(),
+            inside: scope.is_empty(),
+            len: 0,
+            resource: 0,
+            base: Path::ROOT,
+        };
+        self.entries(scope, sink, root, 1)?;
+        if !self.dec.at_end() {
+            return Err(self
+                .dec
+                .err(self.dec.pos, "trailing bytes after the LwM2M CBOR map")
+                .into());
+        }
+        Ok(())
+    }
+
+    /// The entries of map `m`, the `depth`-th map open.
+    fn entries<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+        m: Open,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let mut remaining = m.remaining;
+        loop {
+            if m.indefinite {
+                if self.dec.take_break() {
+                    return Ok(());
+                }
+            } else if remaining == 0 {
+                return Ok(());
+            } else {
+                remaining -= 1;
+            }
+            let buf = self.dec.buf;
+            let key = match buf.get(self.dec.pos) {
+                Some(&id) if id < 0x18 => {
+                    self.dec.pos += 1;
+                    Key::Below(id as u16)
+                }
+                _ => Key::Path(self.key_slow(m.base)?),
+            };
+            // Where the key led: the number of IDs, the resource and resource-instance IDs.
+            let (len, resource, instance) = match key {
+                Key::Below(id) if m.len == 3 => (4, m.resource, Some(id)),
+                Key::Below(id) => (m.len + 1, id, None),
+                Key::Path(p) => (
+                    p.len() as u8,
+                    p.resource_id().unwrap_or(0),
+                    p.resource_instance_id(),
+                ),
+            };
+            let path = || match key {
+                Key::Below(id) => m.base.child(id).unwrap_or(m.base),
+                Key::Path(p) => p,
+            };
+            let inside = || m.inside || scope.contains(&path());
+            let start = self.dec.pos;
+            let b = buf.get(start).copied().unwrap_or(0xFF);
+            let info = b & 0x1F;
+            // A leaf read inline; `None` when it takes the general path.
+            let leaf = match b >> 5 {
+                0 | 1 if info < 28 => {
+                    // An integer head is the whole item (no tag before it).
+                    let n = match info {
+                        0..24 => 0,
+                        _ => 1 << (info - 24),
+                    };
+                    buf.get(start + 1..start + 1 + n).map(|arg| {
+                        let v = match *arg {
+                            [] => info as u64,
+                            [a] => a as u64,
+                            [a, b] => u16::from_be_bytes([a, b]) as u64,
+                            [a, b, c, d] => u32::from_be_bytes([a, b, c, d]) as u64,
+                            _ => arg.iter().fold(0u64, |a, &x| a << 8 | x as u64),
+                        };
+                        self.dec.pos = start + 1 + n;
+                        RawValue::Integer(if b >> 5 == 0 {
+                            v as i128
+                        } else {
+                            -1 - v as i128
+                        })
+                    })
+                }
+                3 if info < 24 => {
+                    let end = start + 1 + info as usize;
+                    match buf.get(start + 1..end).map(core::str::from_utf8) {
+                        Some(Ok(t)) => {
+                            self.dec.pos = end;
+                            Some(RawValue::Str(Cow::Borrowed(t)))
+                        }
+                        _ => None,
+                    }
+                }
+                5 if info < 24 => {
+                    self.dec.pos = start + 1;
+                    let h = super::cbor::Head {
+                        major: 5,
+                        info,
+                        arg: info as u64,
+                        offset: start,
+                    };
+                    self.map(scope, sink, h, len, resource, path(), inside, depth)?;
+                    continue;
+                }
+                _ => None,
+            };
+            // Integers and borrowed text own nothing: no drop glue after the call.
+            if let Some(v) = leaf.map(core::mem::ManuallyDrop::new) {
+                if len < 3 {
+                    return Err(self
+                        .dec
+                        .err(
+                            start,
+                            "value above resource depth (path of fewer than 3 IDs)",
+                        )
+                        .into());
+                }
+                if !inside() {
+                    return Err(outside(path()));
+                }
+                if let Err(e) = sink.set(resource, instance, &v) {
+                    return Err(e.at(path()));
+                }
+                continue;
+            }
+            match self.item_slow()? {
+                Item::Map(h) => self.map(scope, sink, h, len, resource, path(), inside, depth)?,
+                Item::Array(h) => {
+                    return Err(self
+                        .dec
+                        .err(h.offset, "an array is not a resource value")
+                        .into());
+                }
+                _ if len < 3 => {
+                    return Err(self
+                        .dec
+                        .err(
+                            start,
+                            "value above resource depth (path of fewer than 3 IDs)",
+                        )
+                        .into());
+                }
+                Item::Value(v) => {
+                    if !inside() {
+                        return Err(outside(path()));
+                    }
+                    if let Err(e) = sink.set(resource, instance, &v) {
+                        return Err(e.at(path()));
+                    }
+                }
+                Item::Null => {
+                    return Err(Error::Path {
+                        path: path(),
+                        reason: "path without a value",
+                    });
+                }
+            }
+        }
+    }
+
+    /// [`Lwm2mCborReader::key`] out of the hot loop.
+    #[inline(never)]
+    fn key_slow(&mut self, base: Path) -> Result<Path, Lwm2mCborError> {
+        self.key(base)
+    }
+
+    /// [`Decoder::item`] out of the hot loop.
+    #[inline(never)]
+    fn item_slow(&mut self) -> Result<Item<'a>, Lwm2mCborError> {
+        self.dec.item()
+    }
+
+    /// A map value at `path` (`len` IDs, resource `resource`): an instance map must lie
+    /// in `scope`, a multiple-resource map too and clears the resource; then its entries.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn map<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+        h: super::cbor::Head,
+        len: u8,
+        resource: u16,
+        path: Path,
+        inside: impl Fn() -> bool,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if len >= 4 {
+            return Err(self
+                .dec
+                .err(h.offset, "map below a resource instance (depth > 4)")
+                .into());
+        }
+        if depth >= 4 {
+            return Err(self
+                .dec
+                .err(h.offset, "maps nested deeper than a path allows")
+                .into());
+        }
+        let inside = inside();
+        if len >= 2 {
+            if !inside {
+                return Err(outside(path));
+            }
+            if len == 3 {
+                sink.clear_multiple(resource);
+            }
+        }
+        let m = Open {
+            remaining: h.arg,
+            indefinite: h.indefinite(),
+            inside,
+            len,
+            resource,
+            base: path,
+        };
+        self.entries(scope, sink, m, depth + 1)
+    }
+}
+
+/// What a key of [`Lwm2mCborReader::entries`] said.
+#[derive(Clone, Copy)]
+enum Key {
+    /// One ID below the map's path (which is at most three deep).
+    Below(u16),
+    /// Any other key: the whole path.
+    Path(Path),
+}
+
+/// A map [`Lwm2mCborReader::walk`] is in.
+#[derive(Clone, Copy)]
+struct Open {
+    /// Entries left (definite maps).
+    remaining: u64,
+    indefinite: bool,
+    /// Whether the scope contains `base` (then it contains everything below).
+    inside: bool,
+    /// The number of IDs of `base`.
+    len: u8,
+    /// The resource ID of `base` when it is a resource path.
+    resource: u16,
+    base: Path,
+}
+
+fn outside(path: Path) -> Error {
+    Error::Path {
+        path,
+        reason: "outside the requested path",
+    }
 }
 
 impl<'a> Reader<'a> for Lwm2mCborReader<'a> {
@@ -730,6 +1002,27 @@ impl<'a> Reader<'a> for Lwm2mCborReader<'a> {
         let r = self.step();
         if let Err(e) = &r {
             self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    /// A direct walk of the maps (no events) when nothing was read yet; otherwise the
+    /// default. Afterwards the reader is at the end of the payload (or failed with the
+    /// format error).
+    fn read_instance<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        if self.started || self.failed.is_some() {
+            return super::read_instance_events(self, scope, sink);
+        }
+        self.started = true;
+        let r = self.walk(scope, sink);
+        match &r {
+            Ok(()) => self.depth = 0,
+            Err(Error::Format(e)) => self.failed = Some(e.clone()),
+            Err(_) => {}
         }
         r
     }
