@@ -21,7 +21,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef};
+use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef};
 use crate::{DataType, Path, Value};
 
 /// One resolved SenML record with an owned value.
@@ -895,6 +895,46 @@ impl<'a> RawRecord<'a> {
             None => Event::PathOnly(path),
         }
     }
+}
+
+/// Feeds one record of a payload addressed to the instance-level `scope` to `sink`: what
+/// [`sink_event`](super::sink_event) does with the record's event, without building it.
+#[inline]
+pub(crate) fn sink_record<S: InstanceSink + ?Sized>(
+    scope: &Packed,
+    rec: &RawRecord<'_>,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let p = rec.path;
+    let Some(value) = &rec.value else {
+        return Err(Error::Path {
+            path: p.path(),
+            reason: "path without a value",
+        });
+    };
+    if !scope.contains(&p) {
+        return Err(Error::Path {
+            path: p.path(),
+            reason: "outside the requested path",
+        });
+    }
+    if p.len() < 3 {
+        return Err(Error::Path {
+            path: p.path(),
+            reason: "value at an object or instance path",
+        });
+    }
+    let ri = if p.len() == 4 { Some(p.id(3)) } else { None };
+    sink.set(p.id(2), ri, value).map_err(|e| e.at(p.path()))
+}
+
+/// Whether [`sink_record`] can stand for the events of a payload addressed to `scope`
+/// (`/O/I`, `/O/I/R` or `/O/I/R/RI`); other scopes go through the events.
+#[inline]
+pub(crate) fn instance_scope(scope: &Path) -> Option<Packed> {
+    (2..=4)
+        .contains(&scope.len())
+        .then(|| Packed::from_path(scope))
 }
 
 /// The record-level interface of the SenML and LwM2M JSON readers.

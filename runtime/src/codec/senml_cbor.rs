@@ -24,7 +24,7 @@ use super::senml::{
     self, AsRecordRef, Namer, Names, Naming, RawRecord, RawRecords, Record, Resolver, Walker,
     codec_error,
 };
-use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef, Writer};
+use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
 
 codec_error!(
@@ -1117,7 +1117,111 @@ impl<'a> SenmlCborReader<'a> {
                 }
             }
         }
+        let start = self.c.pos;
+        if let Some(r) = self.record_fast() {
+            return Ok(Some(r));
+        }
+        self.c.pos = start;
         self.record().map(Some)
+    }
+
+    /// The common record forms, decoded without the general machinery: a definite map of
+    /// at most 23 one-byte labels among `bn`, `n`, `v`, `vs` and `vb`, each once, with
+    /// short text heads, plain integers, floats and booleans. `None` for anything else,
+    /// valid or not, and for names that do not resolve: the caller then reads the record
+    /// again from its start with [`record`](Self::record), which gives the same result for
+    /// what this accepts and the exact error for the rest. (Setting the base name before
+    /// giving up is harmless: `record` sets it again from the same bytes.)
+    #[inline]
+    fn record_fast(&mut self) -> Option<RawRecord<'a>> {
+        let src = self.c.src;
+        let mut i = self.c.pos;
+        let count = src.get(i)?.checked_sub(0xA0).filter(|&c| c < 24)?;
+        i += 1;
+        let mut seen = 0u32;
+        let mut bn: Option<&'a [u8]> = None;
+        let mut n: Option<&'a [u8]> = None;
+        let mut value: Option<RawValue<'a>> = None;
+        for _ in 0..count {
+            let label = *src.get(i)?;
+            i += 1;
+            let bit = 1u32 << (label & 0x1F);
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            match label {
+                0x21 | 0x00 | 0x03 => {
+                    let (len, at) = match *src.get(i)? {
+                        h @ 0x60..=0x77 => (usize::from(h - 0x60), i + 1),
+                        0x78 => (usize::from(*src.get(i + 1)?), i + 2),
+                        _ => return None,
+                    };
+                    let text = src.get(at..at + len)?;
+                    i = at + len;
+                    match label {
+                        0x21 => bn = Some(text),
+                        0x00 => n = Some(text),
+                        _ => {
+                            if value.is_some() {
+                                return None;
+                            }
+                            let s = core::str::from_utf8(text).ok()?;
+                            value = Some(RawValue::Str(Cow::Borrowed(s)));
+                        }
+                    }
+                }
+                0x02 => {
+                    if value.is_some() {
+                        return None;
+                    }
+                    let b = *src.get(i)?;
+                    let ai = b & 0x1F;
+                    let (arg, len) = match ai {
+                        0..=23 => (u64::from(ai), 1),
+                        24..=27 => {
+                            let k = 1usize << (ai - 24);
+                            let bytes = src.get(i + 1..i + 1 + k)?;
+                            let v = bytes.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+                            (v, 1 + k)
+                        }
+                        _ => return None,
+                    };
+                    value = Some(match (b >> 5, ai) {
+                        (0, _) => RawValue::Integer(i128::from(arg)),
+                        (1, _) => RawValue::Integer(-1 - i128::from(arg)),
+                        (7, 25) => RawValue::Float(f16_to_f64(arg as u16)),
+                        (7, 26) => RawValue::Float(f32::from_bits(arg as u32) as f64),
+                        (7, 27) => RawValue::Float(f64::from_bits(arg)),
+                        _ => return None,
+                    });
+                    i += len;
+                }
+                0x04 => {
+                    if value.is_some() {
+                        return None;
+                    }
+                    value = Some(RawValue::Boolean(match *src.get(i)? {
+                        0xF4 => false,
+                        0xF5 => true,
+                        _ => return None,
+                    }));
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+        if let Some(bn) = bn {
+            // `record` reads the base name as UTF-8 text.
+            if !bn.is_ascii() {
+                return None;
+            }
+            self.res.set_base_name(bn);
+        }
+        let path = self.res.path(n).ok()?;
+        let time = self.res.time(None);
+        self.c.pos = i;
+        Some(RawRecord { path, value, time })
     }
 
     /// A label that is not a one-byte integer: other integers and text labels are
@@ -1266,6 +1370,24 @@ impl<'a> Reader<'a> for SenmlCborReader<'a> {
             Err(e) => Err(self.fail(e)),
         }
     }
+
+    /// Records straight into the sink: no events, no paths unless an error names one.
+    fn read_instance<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let Some(scope) = senml::instance_scope(scope) else {
+            return super::read_instance_events(self, scope, sink);
+        };
+        loop {
+            match self.step() {
+                Ok(Some(rec)) => senml::sink_record(&scope, &rec, sink)?,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(self.fail(e).into()),
+            }
+        }
+    }
 }
 
 impl<'a> RawRecords<'a> for SenmlCborReader<'a> {
@@ -1278,6 +1400,216 @@ impl<'a> RawRecords<'a> for SenmlCborReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `step` reading every record with `record` only (no fast path).
+    fn slow_step<'a>(r: &mut SenmlCborReader<'a>) -> Result<Option<RawRecord<'a>>, CErr> {
+        match r.state {
+            State::Done => return Ok(None),
+            State::Start => {
+                let (h, at) = r.c.head()?;
+                let Head::Array(n) = h else {
+                    return Err((at, "expected an array of SenML records"));
+                };
+                r.state = State::Records(n);
+            }
+            State::Records(_) => {}
+        }
+        match r.state {
+            State::Records(Some(0)) => return r.end(),
+            State::Records(Some(n)) => r.state = State::Records(Some(n - 1)),
+            _ => {
+                if r.c.peek() == Some(0xFF) {
+                    r.c.pos += 1;
+                    return r.end();
+                }
+            }
+        }
+        r.record().map(Some)
+    }
+
+    /// The records (or the error) of `bytes` through `step` and through `slow_step`.
+    fn same_records(bytes: &[u8]) {
+        let mut a = SenmlCborReader::new(bytes);
+        let mut b = SenmlCborReader::new(bytes);
+        for _ in 0..=bytes.len() {
+            let x = a.step();
+            let y = slow_step(&mut b);
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "{bytes:02X?}");
+            assert_eq!(a.c.pos, b.c.pos);
+            if !matches!(x, Ok(Some(_))) {
+                return;
+            }
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "/3/0/",
+        "/3/0",
+        "/3/1/",
+        "/",
+        "",
+        "9",
+        "/9",
+        "6/0",
+        "0",
+        "/3/0/9",
+        "/3/0/6/0",
+        "x",
+        "65535",
+        "65534",
+        "/3/0/6/0/1",
+        "/lwm2m/3/0/",
+        "3/0/9",
+        "9/",
+        "/3/0//",
+        "\u{e9}",
+    ];
+
+    fn text(t: &[u8]) -> Vec<u8> {
+        let mut v = if t.len() < 24 {
+            alloc::vec![0x60 + t.len() as u8]
+        } else {
+            alloc::vec![0x78, t.len() as u8]
+        };
+        v.extend_from_slice(t);
+        v
+    }
+
+    /// One label and value, valid or not.
+    fn item() -> impl Strategy<Value = Vec<u8>> {
+        let name = prop::sample::select(NAMES).prop_map(|n| n.as_bytes().to_vec());
+        let value = prop::sample::select(alloc::vec![
+            alloc::vec![0x01u8],
+            alloc::vec![0x17],
+            alloc::vec![0x18, 0x64],
+            alloc::vec![0x18, 0x05],
+            alloc::vec![0x19, 0x0E, 0xD8],
+            alloc::vec![0x1A, 0x51, 0x82, 0x2F, 0x8F],
+            alloc::vec![0x1B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+            alloc::vec![0x20],
+            alloc::vec![0x38, 0xFF],
+            alloc::vec![0x3B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+            alloc::vec![0x1C],
+            alloc::vec![0xF9, 0x4D, 0x60],
+            alloc::vec![0xF9, 0x7E, 0x00],
+            alloc::vec![0xFA, 0x47, 0xC3, 0x50, 0x00],
+            alloc::vec![0xFB, 0x3F, 0xF1, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A],
+            alloc::vec![0xF4],
+            alloc::vec![0xF5],
+            alloc::vec![0xF6],
+            alloc::vec![0xF8, 0x20],
+            alloc::vec![0x61, 0x61],
+            alloc::vec![0x62, 0xC3, 0x28],
+            alloc::vec![0x62, 0xC3, 0xA9],
+            alloc::vec![0x78, 0x01, 0x61],
+            alloc::vec![0x7F, 0x61, 0x61, 0xFF],
+            alloc::vec![0x41, 0x01],
+            alloc::vec![0xC1, 0x01],
+            alloc::vec![0xC4, 0x82, 0x20, 0x18, 0xD7],
+            alloc::vec![0x80],
+            alloc::vec![0xA0],
+        ]);
+        prop_oneof![
+            3 => (prop::sample::select(alloc::vec![0x21u8, 0x00, 0x03]), name.clone())
+                .prop_map(|(l, n)| {
+                    let mut v = alloc::vec![l];
+                    v.extend(text(&n));
+                    v
+                }),
+            3 => (
+                prop::sample::select(alloc::vec![0x02u8, 0x03, 0x04, 0x06, 0x22, 0x08, 0x20, 0x25]),
+                value,
+            )
+                .prop_map(|(l, x)| {
+                    let mut v = alloc::vec![l];
+                    v.extend(x);
+                    v
+                }),
+            1 => name.prop_map(|n| {
+                let mut v = text(b"vlo");
+                v.extend(text(&n));
+                v
+            }),
+            1 => Just(alloc::vec![0x18, 0x64, 0x01]),
+        ]
+    }
+
+    /// A name item (`bn` or `n`), mostly resolvable.
+    fn name_item(label: u8) -> impl Strategy<Value = Vec<u8>> {
+        let good = prop::sample::select(alloc::vec!["/3/0/", "/3/0/9", "9", "6/0", "13"]);
+        prop_oneof![3 => good, 1 => prop::sample::select(NAMES)].prop_map(move |n| {
+            let mut v = alloc::vec![label];
+            v.extend(text(n.as_bytes()));
+            v
+        })
+    }
+
+    fn record_bytes() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::option::of(name_item(0x21)),
+            prop::option::weighted(0.8, name_item(0x00)),
+            prop::collection::vec(item(), 0..3),
+            any::<prop::sample::Index>(),
+            0u8..10,
+        )
+            .prop_map(|(bn, n, mut items, at, k)| {
+                // Names first (usual) or anywhere.
+                let mut names: Vec<Vec<u8>> = bn.into_iter().chain(n).collect();
+                if k < 7 {
+                    names.extend(items);
+                    items = names;
+                } else {
+                    for x in names {
+                        let i = at.index(items.len() + 1);
+                        items.insert(i, x);
+                    }
+                }
+                let count = if k == 0 { items.len() + 1 } else { items.len() };
+                let mut v = alloc::vec![0xA0 + count as u8];
+                if k == 1 {
+                    v = alloc::vec![0xBF];
+                }
+                for i in items {
+                    v.extend(i);
+                }
+                if k == 1 {
+                    v.push(0xFF);
+                }
+                v
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_records_equal_general_ones(
+            recs in prop::collection::vec(record_bytes(), 0..5),
+            cut in any::<usize>(),
+            flip in any::<(usize, u8)>(),
+            mode in 0u8..4,
+        ) {
+            let mut bytes = alloc::vec![0x80 + recs.len() as u8];
+            for r in &recs {
+                bytes.extend(r);
+            }
+            same_records(&bytes);
+            match mode {
+                0 => bytes.truncate(cut % (bytes.len() + 1)),
+                1 => {
+                    let n = bytes.len();
+                    bytes[flip.0 % n] ^= flip.1.max(1);
+                }
+                2 => {
+                    bytes[0] = 0x9F;
+                    bytes.push(0xFF);
+                }
+                _ => {}
+            }
+            same_records(&bytes);
+        }
+    }
 
     #[test]
     fn preferred_floats() {

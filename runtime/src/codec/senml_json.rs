@@ -26,7 +26,7 @@ use super::senml::{
     self, AsRecordRef, Namer, Names, Naming, RawRecord, RawRecords, Record, Resolver, Walker,
     codec_error,
 };
-use super::{Error, Event, RawValue, Reader, TypeLookup, ValueRef, Writer};
+use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
 
 codec_error!(
@@ -1244,7 +1244,132 @@ impl<'a> SenmlJsonReader<'a> {
             }
         }
         self.state = State::Next;
+        let start = self.json.pos;
+        if let Some(r) = self.record_fast() {
+            return Ok(Some(r));
+        }
+        self.json.pos = start;
         self.record().map(Some)
+    }
+
+    /// The common record form, decoded without the general machinery: an object without
+    /// whitespace whose keys are among `bn`, `n`, `v`, `vs` and `vb`, each once, with
+    /// strings without escapes, integers of at most 18 digits and booleans. `None` for
+    /// anything else, valid or not, and for names that do not resolve: the caller then
+    /// reads the record again from its start with [`record`](Self::record), which gives
+    /// the same result for what this accepts and the exact error for the rest. (Setting
+    /// the base name before giving up is harmless: `record` sets it again from the same
+    /// bytes.)
+    #[inline]
+    fn record_fast(&mut self) -> Option<RawRecord<'a>> {
+        let src = self.json.src;
+        let mut i = self.json.pos;
+        if src.get(i) != Some(&b'{') || src.get(i + 1) != Some(&b'"') {
+            return None;
+        }
+        i += 1;
+        let mut seen = 0u32;
+        let mut bn: Option<&'a [u8]> = None;
+        let mut n: Option<&'a [u8]> = None;
+        let mut value: Option<RawValue<'a>> = None;
+        loop {
+            // `"key":`
+            let (label, len) = match src.get(i..i + 5)? {
+                [b'"', b'b', b'n', b'"', b':'] => (0u8, 5),
+                [b'"', b'n', b'"', b':', _] => (1, 4),
+                [b'"', b'v', b'"', b':', _] => (2, 4),
+                [b'"', b'v', b's', b'"', b':'] => (3, 5),
+                [b'"', b'v', b'b', b'"', b':'] => (4, 5),
+                _ => return None,
+            };
+            i += len;
+            if seen & (1 << label) != 0 || (label >= 2 && value.is_some()) {
+                return None;
+            }
+            seen |= 1 << label;
+            match label {
+                0 | 1 | 3 => {
+                    if src.get(i) != Some(&b'"') {
+                        return None;
+                    }
+                    let start = i + 1;
+                    let mut k = start;
+                    loop {
+                        match *src.get(k)? {
+                            b'"' => break,
+                            b'\\' | 0..=0x1F => return None,
+                            _ => k += 1,
+                        }
+                    }
+                    let text = &src[start..k];
+                    i = k + 1;
+                    match label {
+                        0 => bn = Some(text),
+                        1 => n = Some(text),
+                        _ => {
+                            let s = core::str::from_utf8(text).ok()?;
+                            value = Some(RawValue::Str(Cow::Borrowed(s)));
+                        }
+                    }
+                }
+                2 => {
+                    let negative = src.get(i) == Some(&b'-');
+                    if negative {
+                        i += 1;
+                    }
+                    let first = i;
+                    let mut v: u64 = 0;
+                    while let Some(&d) = src.get(i).filter(|d| d.is_ascii_digit()) {
+                        v = v * 10 + u64::from(d - b'0');
+                        i += 1;
+                        if i - first > 18 {
+                            return None;
+                        }
+                    }
+                    // Digits, without a leading zero unless the number is 0.
+                    if i == first || (src[first] == b'0' && i - first > 1) {
+                        return None;
+                    }
+                    let v = i128::from(v);
+                    value = Some(RawValue::Integer(if negative { -v } else { v }));
+                }
+                _ => {
+                    let rest = src.get(i..)?;
+                    let b = if rest.starts_with(b"true") {
+                        i += 4;
+                        true
+                    } else if rest.starts_with(b"false") {
+                        i += 5;
+                        false
+                    } else {
+                        return None;
+                    };
+                    value = Some(RawValue::Boolean(b));
+                }
+            }
+            match src.get(i) {
+                Some(b',') => i += 1,
+                Some(b'}') => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        if let Some(bn) = bn {
+            // `record` reads the base name as UTF-8 text.
+            if !bn.is_ascii() {
+                return None;
+            }
+            self.res.set_base_name(bn);
+        }
+        if n.is_some_and(|n| !n.is_ascii()) {
+            return None;
+        }
+        let path = self.res.path(n).ok()?;
+        let time = self.res.time(None);
+        self.json.pos = i;
+        Some(RawRecord { path, value, time })
     }
 
     fn fail(&mut self, (offset, reason): JsonErr) -> SenmlJsonError {
@@ -1262,6 +1387,24 @@ impl<'a> Reader<'a> for SenmlJsonReader<'a> {
             Err(e) => Err(self.fail(e)),
         }
     }
+
+    /// Records straight into the sink: no events, no paths unless an error names one.
+    fn read_instance<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let Some(scope) = senml::instance_scope(scope) else {
+            return super::read_instance_events(self, scope, sink);
+        };
+        loop {
+            match self.step() {
+                Ok(Some(rec)) => senml::sink_record(&scope, &rec, sink)?,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(self.fail(e).into()),
+            }
+        }
+    }
 }
 
 impl<'a> RawRecords<'a> for SenmlJsonReader<'a> {
@@ -1274,6 +1417,177 @@ impl<'a> RawRecords<'a> for SenmlJsonReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `step` reading every record with `record` only (no fast path).
+    fn slow_step<'a>(r: &mut SenmlJsonReader<'a>) -> Result<Option<RawRecord<'a>>, JsonErr> {
+        match r.state {
+            State::Done => return Ok(None),
+            State::Start => {
+                r.json
+                    .expect(b'[', "expected '[' (a SenML pack is an array)")?;
+                r.state = State::First;
+                if r.json.eat(b']') {
+                    r.state = State::Done;
+                    r.json.end()?;
+                    return Ok(None);
+                }
+            }
+            State::First => {}
+            State::Next => {
+                if r.json.eat(b']') {
+                    r.state = State::Done;
+                    r.json.end()?;
+                    return Ok(None);
+                }
+                r.json.expect(b',', "expected ',' or ']' after a record")?;
+            }
+        }
+        r.state = State::Next;
+        r.record().map(Some)
+    }
+
+    /// The records (or the error) of `bytes` through `step` and through `slow_step`.
+    fn same_records(bytes: &[u8]) {
+        let mut a = SenmlJsonReader::new(bytes);
+        let mut b = SenmlJsonReader::new(bytes);
+        for _ in 0..=bytes.len() {
+            let x = a.step();
+            let y = slow_step(&mut b);
+            assert_eq!(
+                format!("{x:?}"),
+                format!("{y:?}"),
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+            assert_eq!(a.json.pos, b.json.pos);
+            if !matches!(x, Ok(Some(_))) {
+                return;
+            }
+        }
+    }
+
+    const NAMES: &[&str] = &[
+        "/3/0/",
+        "/3/0",
+        "/3/1/",
+        "/",
+        "",
+        "9",
+        "/9",
+        "6/0",
+        "0",
+        "/3/0/9",
+        "/3/0/6/0",
+        "x",
+        "65535",
+        "65534",
+        "/3/0/6/0/1",
+        "/lwm2m/3/0/",
+        "3/0/9",
+        "9/",
+        "/3/0//",
+        "\u{e9}",
+        "\\u0039",
+        "9\\/",
+    ];
+
+    /// A name field, mostly resolvable.
+    fn name_field(key: &'static str) -> impl Strategy<Value = String> {
+        let good = prop::sample::select(alloc::vec!["/3/0/", "/3/0/9", "9", "6/0", "13"]);
+        prop_oneof![3 => good, 1 => prop::sample::select(NAMES)]
+            .prop_map(move |n| alloc::format!("\"{key}\":\"{n}\""))
+    }
+
+    /// One other field, valid or not.
+    fn field() -> impl Strategy<Value = String> {
+        prop::sample::select(alloc::vec![
+            r#""v":1"#,
+            r#""v":-5"#,
+            r#""v":0"#,
+            r#""v":-0"#,
+            r#""v":01"#,
+            r#""v":1.5"#,
+            r#""v":1e3"#,
+            r#""v":123456789012345678"#,
+            r#""v":1234567890123456789"#,
+            r#""v":99999999999999999999999999"#,
+            r#""v":-"#,
+            r#""v":"1""#,
+            r#""v":true"#,
+            r#""v": 1"#,
+            r#""v":1 "#,
+            r#""vs":"abc""#,
+            r#""vs":"a\"b""#,
+            r#""vs":"é""#,
+            r#""vs":"""#,
+            r#""vs":1"#,
+            r#""vb":true"#,
+            r#""vb":false"#,
+            r#""vb":tru"#,
+            r#""vb":truex"#,
+            r#""vd":"AQID""#,
+            r#""vlo":"1:2""#,
+            r#""t":5"#,
+            r#""bt":1"#,
+            r#""u":"x""#,
+            r#""x":[1,{"a":null}]"#,
+            r#""x_":1"#,
+            r#""bv":0"#,
+            r#" "v":1"#,
+            r#""v" :1"#,
+        ])
+        .prop_map(String::from)
+    }
+
+    fn record_text() -> impl Strategy<Value = String> {
+        (
+            prop::option::of(name_field("bn")),
+            prop::option::weighted(0.8, name_field("n")),
+            prop::collection::vec(field(), 0..3),
+            any::<prop::sample::Index>(),
+            0u8..10,
+        )
+            .prop_map(|(bn, n, mut fields, at, k)| {
+                let mut names: Vec<String> = bn.into_iter().chain(n).collect();
+                if k < 7 {
+                    names.extend(fields);
+                    fields = names;
+                } else {
+                    for x in names {
+                        let i = at.index(fields.len() + 1);
+                        fields.insert(i, x);
+                    }
+                }
+                let sep = if k == 8 { ", " } else { "," };
+                alloc::format!("{{{}}}", fields.join(sep))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_records_equal_general_ones(
+            recs in prop::collection::vec(record_text(), 0..5),
+            cut in any::<usize>(),
+            flip in any::<(usize, u8)>(),
+            mode in 0u8..4,
+        ) {
+            let mut bytes = alloc::format!("[{}]", recs.join(",")).into_bytes();
+            same_records(&bytes);
+            match mode {
+                0 => bytes.truncate(cut % (bytes.len() + 1)),
+                1 => {
+                    let n = bytes.len();
+                    bytes[flip.0 % n] ^= flip.1.max(1);
+                }
+                2 => bytes.insert(flip.0 % (bytes.len() + 1), b' '),
+                _ => {}
+            }
+            same_records(&bytes);
+        }
+    }
 
     fn parse_str(s: &str) -> Result<Cow<'_, str>, JsonErr> {
         Json::new(s.as_bytes()).string()
