@@ -408,7 +408,20 @@ impl<O: Output> Writer for TlvWriter<O> {
 /// vector is allocated once with the exact size.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
     super::check_node_path(path, node)?;
-    let mut out = Vec::with_capacity(super::capacity_guess(node));
+    // Into a zeroed vector of the guessed size through a slice (each header and short
+    // value one store, no capacity checks); when that is too small (or anything fails),
+    // again into a growing vector, which gives the same bytes or the same error.
+    let cap = super::capacity_guess(node);
+    // (Not `vec![0; cap]`: calloc takes the allocator's slow path.)
+    let mut buf = Vec::with_capacity(cap);
+    buf.resize(cap, 0);
+    let mut slice = SliceOutput::new(&mut buf);
+    if write(node, &mut slice).is_ok() {
+        let n = slice.len();
+        buf.truncate(n);
+        return Ok(buf);
+    }
+    let mut out = Vec::with_capacity(cap);
     write(node, &mut out)?;
     Ok(out)
 }
@@ -452,7 +465,7 @@ pub fn encode_with_writer(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
 mod direct_enc {
     use super::{
         Error, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, MAX_LENGTH,
-        ValueBytes, err, header_bits, value_bytes,
+        ValueBytes, err, header_bits, inline_header_bits, value_bytes,
     };
     use crate::codec::{Output, OutputFull};
     use crate::{InstanceNode, Node, ResourceNode, ResourceValue, Value};
@@ -557,7 +570,7 @@ mod direct_enc {
     fn value<O: Output>(out: &mut O, kind: u8, id: u16, v: &Value) -> Result<(), WriteError> {
         match value_bytes(&v.as_value_ref()) {
             ValueBytes::Inline(b, n) => {
-                let (h, hn) = header_bits(kind, id, n);
+                let (h, hn) = inline_header_bits(kind, id, n);
                 let v = u64::from_be_bytes(b);
                 Ok(out.write_words(h | v >> (8 * hn), v << (64 - 8 * hn), hn + n)?)
             }
