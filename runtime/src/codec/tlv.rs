@@ -404,15 +404,16 @@ impl<O: Output> Writer for TlvWriter<O> {
 
 /// Encodes `node` addressed to `path` as TLV.
 ///
-/// Sizes are computed first, so every header is written once in its final form and the
-/// vector is allocated once with the exact size.
+/// Container sizes are computed first, so every header is written once in its final
+/// form; the vector is allocated once for a typical payload of the node's shape.
+// `vec![0; cap]` allocates through calloc, which takes the allocator's slow path.
+#[allow(clippy::slow_vector_initialization)]
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
     super::check_node_path(path, node)?;
     // Into a zeroed vector of the guessed size through a slice (each header and short
     // value one store, no capacity checks); when that is too small (or anything fails),
     // again into a growing vector, which gives the same bytes or the same error.
     let cap = super::capacity_guess(node);
-    // (Not `vec![0; cap]`: calloc takes the allocator's slow path.)
     let mut buf = Vec::with_capacity(cap);
     buf.resize(cap, 0);
     let mut slice = SliceOutput::new(&mut buf);
