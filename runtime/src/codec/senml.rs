@@ -905,8 +905,18 @@ pub(crate) fn sink_record<S: InstanceSink + ?Sized>(
     rec: &RawRecord<'_>,
     sink: &mut S,
 ) -> Result<(), Error> {
-    let p = rec.path;
-    let Some(value) = &rec.value else {
+    sink_value(scope, rec.path, rec.value.as_ref(), sink)
+}
+
+/// [`sink_record`] of a record's path and value.
+#[inline(always)]
+pub(crate) fn sink_value<S: InstanceSink + ?Sized>(
+    scope: &Packed,
+    p: Packed,
+    value: Option<&RawValue<'_>>,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let Some(value) = value else {
         return Err(Error::Path {
             path: p.path(),
             reason: "path without a value",
@@ -1010,13 +1020,11 @@ impl Resolver {
         self.bt = Some(bt);
     }
 
-    /// The record's path (`bn` + `n`), or a reason.
-    #[inline]
-    pub(crate) fn path(&self, n: Option<&[u8]>) -> Result<Packed, &'static str> {
-        const BAD: &str = "name is not a LwM2M path (/O, /O/I, /O/I/R or /O/I/R/RI)";
-        let n = n.unwrap_or(b"");
-        // Fast path: the split falls on a `/` (Leshan's "/3/0/" + "9", Anjay's "/3/0" +
-        // "/9", or a full name without base).
+    /// The record's path (`bn` + `n`) when the split falls on a `/` (Leshan's "/3/0/" +
+    /// "9", Anjay's "/3/0" + "/9", or a full name without base) and both parts are plain
+    /// IDs (ASCII then); `None` otherwise (see [`path`](Self::path)).
+    #[inline(always)]
+    pub(crate) fn path_split(&self, n: &[u8]) -> Option<Packed> {
         let rel = match (self.bn_len, self.bn_form) {
             _ if self.prefix_len > 0 => None,
             (0, _) if !self.bn_too_long => n.strip_prefix(b"/"),
@@ -1024,16 +1032,29 @@ impl Resolver {
             (_, Some(false)) if n.is_empty() => Some(n),
             (_, Some(false)) => n.strip_prefix(b"/").filter(|r| !r.is_empty()),
             _ => None,
-        };
-        if let Some(rel) = rel {
-            let mut ids = self.bn_ids;
-            let mut len = if self.bn_len == 0 { 0 } else { self.bn_ids_len };
-            if parse_ids(rel, &mut ids, &mut len).is_some() {
-                // Built with constant indices: a path assembled element by element and
-                // then copied whole stalls the CPU's store forwarding.
-                return Ok(Packed::new(&ids, len));
-            }
+        }?;
+        let mut ids = self.bn_ids;
+        let mut len = if self.bn_len == 0 { 0 } else { self.bn_ids_len };
+        parse_ids(rel, &mut ids, &mut len)?;
+        // Built with constant indices: a path assembled element by element and then
+        // copied whole stalls the CPU's store forwarding.
+        Some(Packed::new(&ids, len))
+    }
+
+    /// The record's path (`bn` + `n`), or a reason.
+    #[inline]
+    pub(crate) fn path(&self, n: Option<&[u8]>) -> Result<Packed, &'static str> {
+        let n = n.unwrap_or(b"");
+        match self.path_split(n) {
+            Some(p) => Ok(p),
+            None => self.path_joined(n),
         }
+    }
+
+    /// [`path`](Self::path) when the split is not on a `/`: `bn` and `n` concatenated.
+    #[inline(never)]
+    fn path_joined(&self, n: &[u8]) -> Result<Packed, &'static str> {
+        const BAD: &str = "name is not a LwM2M path (/O, /O/I, /O/I/R or /O/I/R/RI)";
         if self.bn_too_long {
             return Err(BAD);
         }

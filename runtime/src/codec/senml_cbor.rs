@@ -21,8 +21,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::senml::{
-    self, AsRecordRef, Namer, Names, Naming, RawRecord, RawRecords, Record, Resolver, Walker,
-    codec_error,
+    self, AsRecordRef, Namer, Names, Naming, Packed, RawRecord, RawRecords, Record, Resolver,
+    Walker, codec_error,
 };
 use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
@@ -1118,8 +1118,9 @@ impl<'a> SenmlCborReader<'a> {
             }
         }
         let start = self.c.pos;
-        if let Some(r) = self.record_fast() {
-            return Ok(Some(r));
+        if let Some((path, value)) = self.record_fast() {
+            let time = self.res.time(None);
+            return Ok(Some(RawRecord { path, value, time }));
         }
         self.c.pos = start;
         self.record().map(Some)
@@ -1132,8 +1133,8 @@ impl<'a> SenmlCborReader<'a> {
     /// again from its start with [`record`](Self::record), which gives the same result for
     /// what this accepts and the exact error for the rest. (Setting the base name before
     /// giving up is harmless: `record` sets it again from the same bytes.)
-    #[inline]
-    fn record_fast(&mut self) -> Option<RawRecord<'a>> {
+    #[inline(always)]
+    fn record_fast(&mut self) -> Option<(Packed, Option<RawValue<'a>>)> {
         let src = self.c.src;
         let mut i = self.c.pos;
         let count = src.get(i)?.checked_sub(0xA0).filter(|&c| c < 24)?;
@@ -1212,16 +1213,13 @@ impl<'a> SenmlCborReader<'a> {
             }
         }
         if let Some(bn) = bn {
-            // `record` reads the base name as UTF-8 text.
-            if !bn.is_ascii() {
-                return None;
-            }
             self.res.set_base_name(bn);
         }
-        let path = self.res.path(n).ok()?;
-        let time = self.res.time(None);
+        // Only names that are plain IDs split on a `/` (ASCII, so valid text for `record`
+        // too); the rest goes through `record`.
+        let path = self.res.path_split(n.unwrap_or(b""))?;
         self.c.pos = i;
-        Some(RawRecord { path, value, time })
+        Some((path, value))
     }
 
     /// A label that is not a one-byte integer: other integers and text labels are
@@ -1381,6 +1379,17 @@ impl<'a> Reader<'a> for SenmlCborReader<'a> {
             return super::read_instance_events(self, scope, sink);
         };
         loop {
+            // Records of a definite-length array in their common form: parsed and handed
+            // over in place; anything else (and the end) through `step`.
+            if let State::Records(Some(k @ 1..)) = self.state {
+                let start = self.c.pos;
+                if let Some((path, value)) = self.record_fast() {
+                    self.state = State::Records(Some(k - 1));
+                    senml::sink_value(&scope, path, value.as_ref(), sink)?;
+                    continue;
+                }
+                self.c.pos = start;
+            }
             match self.step() {
                 Ok(Some(rec)) => senml::sink_record(&scope, &rec, sink)?,
                 Ok(None) => return Ok(()),

@@ -23,8 +23,8 @@ use alloc::vec::Vec;
 use base64::Engine as _;
 
 use super::senml::{
-    self, AsRecordRef, Namer, Names, Naming, RawRecord, RawRecords, Record, Resolver, Walker,
-    codec_error,
+    self, AsRecordRef, Namer, Names, Naming, Packed, RawRecord, RawRecords, Record, Resolver,
+    Walker, codec_error,
 };
 use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
@@ -1245,8 +1245,9 @@ impl<'a> SenmlJsonReader<'a> {
         }
         self.state = State::Next;
         let start = self.json.pos;
-        if let Some(r) = self.record_fast() {
-            return Ok(Some(r));
+        if let Some((path, value)) = self.record_fast() {
+            let time = self.res.time(None);
+            return Ok(Some(RawRecord { path, value, time }));
         }
         self.json.pos = start;
         self.record().map(Some)
@@ -1260,8 +1261,8 @@ impl<'a> SenmlJsonReader<'a> {
     /// the same result for what this accepts and the exact error for the rest. (Setting
     /// the base name before giving up is harmless: `record` sets it again from the same
     /// bytes.)
-    #[inline]
-    fn record_fast(&mut self) -> Option<RawRecord<'a>> {
+    #[inline(always)]
+    fn record_fast(&mut self) -> Option<(Packed, Option<RawValue<'a>>)> {
         let src = self.json.src;
         let mut i = self.json.pos;
         if src.get(i) != Some(&b'{') || src.get(i + 1) != Some(&b'"') {
@@ -1357,19 +1358,13 @@ impl<'a> SenmlJsonReader<'a> {
             }
         }
         if let Some(bn) = bn {
-            // `record` reads the base name as UTF-8 text.
-            if !bn.is_ascii() {
-                return None;
-            }
             self.res.set_base_name(bn);
         }
-        if n.is_some_and(|n| !n.is_ascii()) {
-            return None;
-        }
-        let path = self.res.path(n).ok()?;
-        let time = self.res.time(None);
+        // Only names that are plain IDs split on a `/` (ASCII, so valid text for `record`
+        // too); the rest goes through `record`.
+        let path = self.res.path_split(n.unwrap_or(b""))?;
         self.json.pos = i;
-        Some(RawRecord { path, value, time })
+        Some((path, value))
     }
 
     fn fail(&mut self, (offset, reason): JsonErr) -> SenmlJsonError {
@@ -1398,6 +1393,23 @@ impl<'a> Reader<'a> for SenmlJsonReader<'a> {
             return super::read_instance_events(self, scope, sink);
         };
         loop {
+            // Records in their common form (`,` and the record without whitespace):
+            // parsed and handed over in place; anything else (and the end) through `step`.
+            let sep = match self.state {
+                State::First => Some(0),
+                State::Next => (self.json.src.get(self.json.pos) == Some(&b',')).then_some(1),
+                _ => None,
+            };
+            if let Some(sep) = sep {
+                let start = self.json.pos;
+                self.json.pos += sep;
+                if let Some((path, value)) = self.record_fast() {
+                    self.state = State::Next;
+                    senml::sink_value(&scope, path, value.as_ref(), sink)?;
+                    continue;
+                }
+                self.json.pos = start;
+            }
             match self.step() {
                 Ok(Some(rec)) => senml::sink_record(&scope, &rec, sink)?,
                 Ok(None) => return Ok(()),
