@@ -639,13 +639,13 @@ mod direct {
     use alloc::vec::Vec;
 
     use super::{
-        Error, Hdr, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Seen, err,
-        header_at, header_error,
+        Error, Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, err,
+        header_error, header_fast,
     };
 
     #[inline(always)]
     fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Hdr, Error> {
-        match header_at(buf, pos, limit) {
+        match header_fast(buf, pos, limit) {
             Some(h) => Ok(h),
             None => Err(header_error(buf, pos, limit).into()),
         }
@@ -739,7 +739,7 @@ mod direct {
         }
         // Each resource instance TLV takes at least two bytes: no more room than that.
         let mut list = Vec::with_capacity(4.min((end - start) / 2));
-        let mut seen = Seen::at(start);
+        let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
             let h = parse_header(buf, pos, end)?;
@@ -787,7 +787,7 @@ mod direct {
         // Each resource TLV takes at least two bytes: an empty (or small) instance gets no
         // more room than its bytes can fill.
         let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY.min((end - start) / 2));
-        let mut seen = Seen::at(start);
+        let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
             let h = parse_header(buf, pos, end)?;
@@ -848,7 +848,7 @@ mod direct {
         match ids.len() {
             1 => {
                 let mut instances = Vec::new();
-                let mut seen = Seen::at(0);
+                let mut seen = Ids::at(0);
                 let mut pos = 0;
                 while pos < end {
                     let h = parse_header(buf, pos, end)?;
@@ -1083,6 +1083,91 @@ fn header_at(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
         id,
         len,
     })
+}
+
+/// [`header_at`], reading the header from one big-endian word when eight bytes are there
+/// (any TLV header fits in six).
+#[inline(always)]
+fn header_fast(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
+    let Some(b) = buf.get(pos..pos + 8) else {
+        return header_tail(buf, pos, limit);
+    };
+    let w = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    let t = (w >> 56) as u32;
+    let idn = 1 + ((t >> 5) & 1);
+    let lln = (t >> 3) & 3;
+    let hl = 1 + idn + lln;
+    let id = ((w << 8) >> (64 - 8 * idn)) as u16;
+    // The length field follows the ID (`lln` bytes); no field: the three low bits.
+    let field = (w << (8 * (1 + idn))).wrapping_shr(64 - 8 * lln) as u32;
+    let len = if lln == 0 { t & 7 } else { field };
+    (hl as usize + len as usize <= limit.min(buf.len()).saturating_sub(pos)).then_some(Hdr {
+        kind: (t >> 6) as u8,
+        header_len: hl as u8,
+        id,
+        len,
+    })
+}
+
+/// [`header_at`] within eight bytes of the payload's end.
+#[inline(never)]
+fn header_tail(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
+    header_at(buf, pos, limit)
+}
+
+/// The IDs seen at one level: ascending IDs are one compare; the first out-of-order ID
+/// hands over to [`Seen`].
+struct Ids {
+    start: usize,
+    // The last ID plus one; 0 before the first.
+    last: u32,
+    slow: Option<Seen>,
+}
+
+impl Ids {
+    #[inline(always)]
+    fn at(start: usize) -> Self {
+        Ids {
+            start,
+            last: 0,
+            slow: None,
+        }
+    }
+
+    /// Records `id` of the TLV at `pos`; `false` when it was seen before.
+    #[inline(always)]
+    fn insert(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+        if self.slow.is_none() && id as u32 >= self.last {
+            self.last = id as u32 + 1;
+            return true;
+        }
+        self.insert_slow(id, buf, pos)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn insert_slow(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
+        let (start, last) = (self.start, self.last);
+        let seen = self.slow.get_or_insert_with(|| {
+            // The level's TLVs so far, all valid and ascending.
+            let mut count = 0;
+            let mut p = start;
+            while p < pos {
+                let Some(h) = header_at(buf, p, pos) else {
+                    break;
+                };
+                count += 1;
+                p = h.end(p);
+            }
+            Seen {
+                start,
+                last: last.checked_sub(1).map(|l| l as u16),
+                count,
+                bits: None,
+            }
+        });
+        seen.insert(id, buf, pos)
+    }
 }
 
 /// Why [`header_at`] refused the header at `pos`.
@@ -1476,8 +1561,8 @@ impl<'a> Reader<'a> for TlvReader<'a> {
 /// resource or resource-instance path.
 mod sink {
     use super::{
-        Hdr, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Seen, err,
-        header_at, header_error,
+        Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, err,
+        header_error, header_fast,
     };
     use crate::Path;
     use crate::codec::{Error, InstanceSink, RawValue};
@@ -1492,38 +1577,10 @@ mod sink {
         stop: usize,
     }
 
-    /// The TLV at `pos`, which is below `limit` (at most `buf.len()`). The header is read
-    /// from one big-endian word when eight bytes are there (any TLV header fits in six).
+    /// The TLV at `pos`, which is below `limit` (at most `buf.len()`).
     #[inline(always)]
     fn next(buf: &[u8], pos: usize, limit: usize) -> Result<Tlv, Error> {
-        if let Some(b) = buf.get(pos..pos + 8) {
-            let w = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-            let t = (w >> 56) as u32;
-            let idn = 1 + ((t >> 5) & 1);
-            let lln = (t >> 3) & 3;
-            let hl = (1 + idn + lln) as usize;
-            let id = ((w << 8) >> (64 - 8 * idn)) as u16;
-            // The length field follows the ID (`lln` bytes); no field: the three low bits.
-            let field = (w << (8 * (1 + idn))).wrapping_shr(64 - 8 * lln) as usize;
-            let len = if lln == 0 { (t & 7) as usize } else { field };
-            let avail = limit - pos;
-            if hl + len <= avail {
-                return Ok(Tlv {
-                    kind: (t >> 6) as u8,
-                    id,
-                    body: pos + hl,
-                    stop: pos + hl + len,
-                });
-            }
-            return Err(header_error(buf, pos, limit).into());
-        }
-        next_tail(buf, pos, limit)
-    }
-
-    /// [`next`] within eight bytes of the payload's end.
-    #[inline(never)]
-    fn next_tail(buf: &[u8], pos: usize, limit: usize) -> Result<Tlv, Error> {
-        match header_at(buf, pos, limit) {
+        match header_fast(buf, pos, limit) {
             Some(h) => Ok(from_hdr(&h, pos)),
             None => Err(header_error(buf, pos, limit).into()),
         }
@@ -1542,61 +1599,6 @@ mod sink {
     #[inline(always)]
     fn value<'a>(buf: &'a [u8], t: &Tlv) -> RawValue<'a> {
         RawValue::Bytes(buf.get(t.body..t.stop).unwrap_or_default())
-    }
-
-    /// The IDs seen at one level: ascending IDs are one compare; the first out-of-order ID
-    /// hands over to [`Seen`].
-    struct Ids {
-        start: usize,
-        // The last ID plus one; 0 before the first.
-        last: u32,
-        slow: Option<Seen>,
-    }
-
-    impl Ids {
-        #[inline(always)]
-        fn at(start: usize) -> Self {
-            Ids {
-                start,
-                last: 0,
-                slow: None,
-            }
-        }
-
-        /// Records `id` of the TLV at `pos`; `false` when it was seen before.
-        #[inline(always)]
-        fn insert(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
-            if self.slow.is_none() && id as u32 >= self.last {
-                self.last = id as u32 + 1;
-                return true;
-            }
-            self.insert_slow(id, buf, pos)
-        }
-
-        #[cold]
-        #[inline(never)]
-        fn insert_slow(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
-            let (start, last) = (self.start, self.last);
-            let seen = self.slow.get_or_insert_with(|| {
-                // The level's TLVs so far, all valid and ascending.
-                let mut count = 0;
-                let mut p = start;
-                while p < pos {
-                    let Some(h) = header_at(buf, p, pos) else {
-                        break;
-                    };
-                    count += 1;
-                    p = h.end(p);
-                }
-                Seen {
-                    start,
-                    last: last.checked_sub(1).map(|l| l as u16),
-                    count,
-                    bits: None,
-                }
-            });
-            seen.insert(id, buf, pos)
-        }
     }
 
     /// The resource instances of the Multiple Resource TLV of `resource` spanning
