@@ -79,7 +79,8 @@ fn header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
     (bits << (64 - 8 * n), n)
 }
 
-/// [`header_bits`] for a value of at most 8 bytes (only 8 needs a length byte).
+/// [`header_bits`] for a value shorter than 256 bytes (of at most 8 bytes for inline
+/// values: only 8 needs a length byte).
 #[inline(always)]
 fn inline_header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
     let wide = id > 255;
@@ -94,6 +95,14 @@ fn inline_header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
         )
     };
     (bits << (64 - 8 * n), n)
+}
+
+/// [`header_bits`] for a value shorter than 256 bytes (at most one length byte): the
+/// same computation as [`inline_header_bits`].
+#[inline(always)]
+fn short_header_bits(kind: u8, id: u16, len: usize) -> (u64, usize) {
+    debug_assert!(len < 0x100);
+    inline_header_bits(kind, id, len)
 }
 
 /// The header of a TLV of `kind` with `id` and a value of `len` bytes, shortest form.
@@ -268,7 +277,7 @@ impl<O: Output> TlvWriter<O> {
         }
         // Guess the inline length form (the shortest header, so that a fixed buffer never
         // needs more room than the final payload); `close` fixes the header.
-        let (h, n) = header_bits(kind, id, 0);
+        let (h, n) = short_header_bits(kind, id, 0);
         self.out
             .write_words(h, 0, n)
             .map_err(|_| FormatError::buffer_full(F, start))?;
@@ -304,7 +313,11 @@ impl<O: Output> TlvWriter<O> {
         if content > MAX_LENGTH {
             return Err(err(top.start, "container longer than 16 MiB - 1"));
         }
-        let (h, n) = header_bits(top.kind, top.id, content);
+        let (h, n) = if content < 0x100 {
+            short_header_bits(top.kind, top.id, content)
+        } else {
+            header_bits(top.kind, top.id, content)
+        };
         if n != top.reserved as usize {
             self.move_content(body, n as isize - top.reserved as isize)?;
         }
@@ -384,19 +397,22 @@ impl<O: Output> Writer for TlvWriter<O> {
                 self.out.write_words(hi, lo, hn + n).map_err(full)?;
             }
             ValueBytes::Borrowed(bytes) => {
-                if bytes.len() > MAX_LENGTH {
+                let (h, hn) = if bytes.len() < 0x100 {
+                    short_header_bits(kind, id, bytes.len())
+                } else if bytes.len() > MAX_LENGTH {
                     return Err(self.misuse("value longer than 16 MiB - 1"));
-                }
-                let (h, hn) = header_bits(kind, id, bytes.len());
+                } else {
+                    header_bits(kind, id, bytes.len())
+                };
                 self.out.write_words(h, 0, hn).map_err(full)?;
                 self.out.write(bytes).map_err(full)?;
             }
         }
-        if self.depth == 0 {
+        // Only a single target (resource or resource-instance path) counts its top-level
+        // items: a second value is refused there.
+        if self.target >= 3 && self.depth == 0 {
             self.top_items += 1;
-            if self.target >= 3 {
-                self.value_kind = self.compute_value_kind();
-            }
+            self.value_kind = self.compute_value_kind();
         }
         Ok(())
     }
@@ -1777,7 +1793,7 @@ mod tests {
     fn inline_header_bits_match_header_bits() {
         for kind in 0..4 {
             for id in [0u16, 1, 255, 256, 65534] {
-                for len in 0..=8 {
+                for len in 0..0x100 {
                     assert_eq!(
                         inline_header_bits(kind, id, len),
                         header_bits(kind, id, len),
