@@ -1105,10 +1105,12 @@ fn header_at(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
 /// (any TLV header fits in six).
 #[inline(always)]
 fn header_fast(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
-    let Some(b) = buf.get(pos..pos + 8) else {
-        return header_tail(buf, pos, limit);
+    // Bytes past the payload read as zero, as in `header_at`; only the header's own bytes
+    // count, and only when they are all before `limit`.
+    let w = match buf.get(pos..pos + 8) {
+        Some(b) => u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        None => tail_word(buf, pos),
     };
-    let w = u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
     let t = (w >> 56) as u32;
     let idn = 1 + ((t >> 5) & 1);
     let lln = (t >> 3) & 3;
@@ -1125,17 +1127,22 @@ fn header_fast(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
     })
 }
 
-/// [`header_at`] within eight bytes of the payload's end.
+/// The bytes from `pos` to the payload's end (fewer than eight) as the top of a
+/// big-endian word.
 #[inline(never)]
-fn header_tail(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
-    header_at(buf, pos, limit)
+fn tail_word(buf: &[u8], pos: usize) -> u64 {
+    let rest = buf.get(pos..).unwrap_or_default();
+    let mut w = [0u8; 8];
+    let n = rest.len().min(8);
+    w[..n].copy_from_slice(&rest[..n]);
+    u64::from_be_bytes(w)
 }
 
 /// The IDs seen at one level: ascending IDs are one compare; the first out-of-order ID
 /// hands over to [`Seen`].
 struct Ids {
     start: usize,
-    // The last ID plus one; 0 before the first.
+    // The last ID plus one (0 before the first); `u32::MAX` once `slow` took over.
     last: u32,
     slow: Option<Seen>,
 }
@@ -1153,7 +1160,7 @@ impl Ids {
     /// Records `id` of the TLV at `pos`; `false` when it was seen before.
     #[inline(always)]
     fn insert(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
-        if self.slow.is_none() && id as u32 >= self.last {
+        if id as u32 >= self.last {
             self.last = id as u32 + 1;
             return true;
         }
@@ -1164,6 +1171,7 @@ impl Ids {
     #[inline(never)]
     fn insert_slow(&mut self, id: u16, buf: &[u8], pos: usize) -> bool {
         let (start, last) = (self.start, self.last);
+        self.last = u32::MAX;
         let seen = self.slow.get_or_insert_with(|| {
             // The level's TLVs so far, all valid and ascending.
             let mut count = 0;
@@ -1799,6 +1807,29 @@ mod tests {
                         header_bits(kind, id, len),
                         "{kind} {id} {len}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn header_fast_matches_header_at() {
+        let key = |h: Option<Hdr>| h.map(|h| (h.kind, h.header_len, h.id, h.len));
+        let mut buf = [0u8; 12];
+        for t in 0..=255u8 {
+            for fill in [0u8, 1, 3, 7, 8, 0xFF] {
+                buf.fill(fill);
+                buf[2] = t;
+                for len in 0..=buf.len() {
+                    for pos in 0..=len {
+                        for limit in pos..=len + 1 {
+                            assert_eq!(
+                                key(header_fast(&buf[..len], pos, limit)),
+                                key(header_at(&buf[..len], pos, limit)),
+                                "{t:02X} {fill} {len} {pos} {limit}"
+                            );
+                        }
+                    }
                 }
             }
         }
