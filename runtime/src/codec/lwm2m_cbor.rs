@@ -754,7 +754,10 @@ impl<'a> Lwm2mCborReader<'a> {
         Ok(())
     }
 
-    /// The entries of map `m`, the `depth`-th map open.
+    /// The entries of map `m`, the `depth`-th map open. Inside an instance or multiple
+    /// resource in scope, entries of a small integer key and an integer, short text or
+    /// small map value are read here; any other entry by [`Lwm2mCborReader::entry`]
+    /// from its first byte.
     fn entries<S: InstanceSink + ?Sized>(
         &mut self,
         scope: &Path,
@@ -763,6 +766,9 @@ impl<'a> Lwm2mCborReader<'a> {
         depth: usize,
     ) -> Result<(), Error> {
         let mut remaining = m.remaining;
+        // Leaves here have resource or resource-instance paths inside the scope.
+        let fast = m.len >= 2 && m.inside;
+        let buf = self.dec.buf;
         loop {
             if m.indefinite {
                 if self.dec.take_break() {
@@ -773,129 +779,203 @@ impl<'a> Lwm2mCborReader<'a> {
             } else {
                 remaining -= 1;
             }
-            let buf = self.dec.buf;
-            let key = match buf.get(self.dec.pos) {
-                Some(&id) if id < 0x18 => {
-                    self.dec.pos += 1;
-                    Key::Below(id as u16)
-                }
-                _ => Key::Path(self.key_slow(m.base)?),
-            };
-            // Where the key led: the number of IDs, the resource and resource-instance IDs.
-            let (len, resource, instance) = match key {
-                Key::Below(id) if m.len == 3 => (4, m.resource, Some(id)),
-                Key::Below(id) => (m.len + 1, id, None),
-                Key::Path(p) => (
-                    p.len() as u8,
-                    p.resource_id().unwrap_or(0),
-                    p.resource_instance_id(),
-                ),
-            };
-            let path = || match key {
-                Key::Below(id) => m.base.child(id).unwrap_or(m.base),
-                Key::Path(p) => p,
-            };
-            let inside = || m.inside || scope.contains(&path());
-            let start = self.dec.pos;
-            let b = buf.get(start).copied().unwrap_or(0xFF);
-            let info = b & 0x1F;
-            // A leaf read inline; `None` when it takes the general path.
-            let leaf = match b >> 5 {
-                0 | 1 if info < 28 => {
-                    // An integer head is the whole item (no tag before it).
-                    let n = match info {
-                        0..24 => 0,
-                        _ => 1 << (info - 24),
-                    };
-                    buf.get(start + 1..start + 1 + n).map(|arg| {
-                        let v = match *arg {
-                            [] => info as u64,
-                            [a] => a as u64,
-                            [a, b] => u16::from_be_bytes([a, b]) as u64,
-                            [a, b, c, d] => u32::from_be_bytes([a, b, c, d]) as u64,
-                            _ => arg.iter().fold(0u64, |a, &x| a << 8 | x as u64),
-                        };
-                        self.dec.pos = start + 1 + n;
-                        RawValue::Integer(if b >> 5 == 0 {
-                            v as i128
-                        } else {
-                            -1 - v as i128
-                        })
-                    })
-                }
-                3 if info < 24 => {
-                    let end = start + 1 + info as usize;
-                    match buf.get(start + 1..end).map(core::str::from_utf8) {
-                        Some(Ok(t)) => {
-                            self.dec.pos = end;
-                            Some(RawValue::Str(Cow::Borrowed(t)))
-                        }
-                        _ => None,
+            let at = self.dec.pos;
+            if let (true, Some(&[k, b])) = (fast, buf.get(at..at + 2)) {
+                let id = k as u16;
+                let (resource, instance) = if m.len == 3 {
+                    (m.resource, Some(id))
+                } else {
+                    (id, None)
+                };
+                let info = b & 0x1F;
+                let leaf = match b >> 5 {
+                    0 if k < 0x18 && info < 24 => {
+                        self.dec.pos = at + 2;
+                        Some(RawValue::Integer(info as i128))
                     }
-                }
-                5 if info < 24 => {
-                    self.dec.pos = start + 1;
-                    let h = super::cbor::Head {
-                        major: 5,
-                        info,
-                        arg: info as u64,
-                        offset: start,
-                    };
-                    self.map(scope, sink, h, len, resource, path(), inside, depth)?;
+                    0 if k < 0x18 && info < 27 => {
+                        let n = 1 << (info - 24);
+                        let v = match buf.get(at + 2..at + 2 + n) {
+                            Some(&[a]) => a as u64,
+                            Some(&[a, b]) => u16::from_be_bytes([a, b]) as u64,
+                            Some(&[a, b, c, d]) => u32::from_be_bytes([a, b, c, d]) as u64,
+                            _ => u64::MAX,
+                        };
+                        (v != u64::MAX).then(|| {
+                            self.dec.pos = at + 2 + n;
+                            RawValue::Integer(v as i128)
+                        })
+                    }
+                    3 if k < 0x18 && info < 24 => {
+                        let end = at + 2 + info as usize;
+                        match buf.get(at + 2..end).map(core::str::from_utf8) {
+                            Some(Ok(t)) => {
+                                self.dec.pos = end;
+                                Some(RawValue::Str(Cow::Borrowed(t)))
+                            }
+                            _ => None,
+                        }
+                    }
+                    5 if k < 0x18 && info < 24 && m.len == 2 && depth < 4 => {
+                        // A multiple resource in scope.
+                        self.dec.pos = at + 2;
+                        sink.clear_multiple(id);
+                        let inner = Open {
+                            remaining: info as u64,
+                            indefinite: false,
+                            inside: true,
+                            len: 3,
+                            resource: id,
+                            base: m.base.child(id).unwrap_or(m.base),
+                        };
+                        self.entries(scope, sink, inner, depth + 1)?;
+                        continue;
+                    }
+                    _ => None,
+                };
+                // Integers and borrowed text own nothing: no drop glue after the call.
+                if let Some(v) = leaf.map(core::mem::ManuallyDrop::new) {
+                    if let Err(e) = sink.set(resource, instance, &v) {
+                        let p = m.base.child(id).unwrap_or(m.base);
+                        return Err(e.at(p));
+                    }
                     continue;
                 }
-                _ => None,
-            };
-            // Integers and borrowed text own nothing: no drop glue after the call.
-            if let Some(v) = leaf.map(core::mem::ManuallyDrop::new) {
-                if len < 3 {
-                    return Err(self
-                        .dec
-                        .err(
-                            start,
-                            "value above resource depth (path of fewer than 3 IDs)",
-                        )
-                        .into());
+                self.dec.pos = at;
+            }
+            self.entry(scope, sink, &m, depth)?;
+        }
+    }
+
+    /// One entry of map `m` (the `depth`-th map open), from its key.
+    #[inline(never)]
+    fn entry<S: InstanceSink + ?Sized>(
+        &mut self,
+        scope: &Path,
+        sink: &mut S,
+        m: &Open,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let buf = self.dec.buf;
+        let key = match buf.get(self.dec.pos) {
+            Some(&id) if id < 0x18 => {
+                self.dec.pos += 1;
+                Key::Below(id as u16)
+            }
+            _ => Key::Path(self.key_slow(m.base)?),
+        };
+        // Where the key led: the number of IDs, the resource and resource-instance IDs.
+        let (len, resource, instance) = match key {
+            Key::Below(id) if m.len == 3 => (4, m.resource, Some(id)),
+            Key::Below(id) => (m.len + 1, id, None),
+            Key::Path(p) => (
+                p.len() as u8,
+                p.resource_id().unwrap_or(0),
+                p.resource_instance_id(),
+            ),
+        };
+        let path = || match key {
+            Key::Below(id) => m.base.child(id).unwrap_or(m.base),
+            Key::Path(p) => p,
+        };
+        let inside = || m.inside || scope.contains(&path());
+        let start = self.dec.pos;
+        let b = buf.get(start).copied().unwrap_or(0xFF);
+        let info = b & 0x1F;
+        // A leaf read inline; `None` when it takes the general path.
+        let leaf = match b >> 5 {
+            0 | 1 if info < 28 => {
+                // An integer head is the whole item (no tag before it).
+                let n = match info {
+                    0..24 => 0,
+                    _ => 1 << (info - 24),
+                };
+                buf.get(start + 1..start + 1 + n).map(|arg| {
+                    let v = match *arg {
+                        [] => info as u64,
+                        [a] => a as u64,
+                        [a, b] => u16::from_be_bytes([a, b]) as u64,
+                        [a, b, c, d] => u32::from_be_bytes([a, b, c, d]) as u64,
+                        _ => arg.iter().fold(0u64, |a, &x| a << 8 | x as u64),
+                    };
+                    self.dec.pos = start + 1 + n;
+                    RawValue::Integer(if b >> 5 == 0 {
+                        v as i128
+                    } else {
+                        -1 - v as i128
+                    })
+                })
+            }
+            3 if info < 24 => {
+                let end = start + 1 + info as usize;
+                match buf.get(start + 1..end).map(core::str::from_utf8) {
+                    Some(Ok(t)) => {
+                        self.dec.pos = end;
+                        Some(RawValue::Str(Cow::Borrowed(t)))
+                    }
+                    _ => None,
                 }
+            }
+            5 if info < 24 => {
+                self.dec.pos = start + 1;
+                let h = super::cbor::Head {
+                    major: 5,
+                    info,
+                    arg: info as u64,
+                    offset: start,
+                };
+                self.map(scope, sink, h, len, resource, path(), inside, depth)?;
+                return Ok(());
+            }
+            _ => None,
+        };
+        // Integers and borrowed text own nothing: no drop glue after the call.
+        if let Some(v) = leaf.map(core::mem::ManuallyDrop::new) {
+            if len < 3 {
+                return Err(self
+                    .dec
+                    .err(
+                        start,
+                        "value above resource depth (path of fewer than 3 IDs)",
+                    )
+                    .into());
+            }
+            if !inside() {
+                return Err(outside(path()));
+            }
+            if let Err(e) = sink.set(resource, instance, &v) {
+                return Err(e.at(path()));
+            }
+            return Ok(());
+        }
+        match self.item_slow()? {
+            Item::Map(h) => self.map(scope, sink, h, len, resource, path(), inside, depth),
+            Item::Array(h) => {
+                return Err(self
+                    .dec
+                    .err(h.offset, "an array is not a resource value")
+                    .into());
+            }
+            _ if len < 3 => {
+                return Err(self
+                    .dec
+                    .err(
+                        start,
+                        "value above resource depth (path of fewer than 3 IDs)",
+                    )
+                    .into());
+            }
+            Item::Value(v) => {
                 if !inside() {
                     return Err(outside(path()));
                 }
-                if let Err(e) = sink.set(resource, instance, &v) {
-                    return Err(e.at(path()));
-                }
-                continue;
+                sink.set(resource, instance, &v).map_err(|e| e.at(path()))
             }
-            match self.item_slow()? {
-                Item::Map(h) => self.map(scope, sink, h, len, resource, path(), inside, depth)?,
-                Item::Array(h) => {
-                    return Err(self
-                        .dec
-                        .err(h.offset, "an array is not a resource value")
-                        .into());
-                }
-                _ if len < 3 => {
-                    return Err(self
-                        .dec
-                        .err(
-                            start,
-                            "value above resource depth (path of fewer than 3 IDs)",
-                        )
-                        .into());
-                }
-                Item::Value(v) => {
-                    if !inside() {
-                        return Err(outside(path()));
-                    }
-                    if let Err(e) = sink.set(resource, instance, &v) {
-                        return Err(e.at(path()));
-                    }
-                }
-                Item::Null => {
-                    return Err(Error::Path {
-                        path: path(),
-                        reason: "path without a value",
-                    });
-                }
+            Item::Null => {
+                return Err(Error::Path {
+                    path: path(),
+                    reason: "path without a value",
+                });
             }
         }
     }
