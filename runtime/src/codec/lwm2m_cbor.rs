@@ -950,33 +950,27 @@ impl<'a> Lwm2mCborReader<'a> {
         }
         match self.item_slow()? {
             Item::Map(h) => self.map(scope, sink, h, len, resource, path(), inside, depth),
-            Item::Array(h) => {
-                return Err(self
-                    .dec
-                    .err(h.offset, "an array is not a resource value")
-                    .into());
-            }
-            _ if len < 3 => {
-                return Err(self
-                    .dec
-                    .err(
-                        start,
-                        "value above resource depth (path of fewer than 3 IDs)",
-                    )
-                    .into());
-            }
+            Item::Array(h) => Err(self
+                .dec
+                .err(h.offset, "an array is not a resource value")
+                .into()),
+            _ if len < 3 => Err(self
+                .dec
+                .err(
+                    start,
+                    "value above resource depth (path of fewer than 3 IDs)",
+                )
+                .into()),
             Item::Value(v) => {
                 if !inside() {
                     return Err(outside(path()));
                 }
                 sink.set(resource, instance, &v).map_err(|e| e.at(path()))
             }
-            Item::Null => {
-                return Err(Error::Path {
-                    path: path(),
-                    reason: "path without a value",
-                });
-            }
+            Item::Null => Err(Error::Path {
+                path: path(),
+                reason: "path without a value",
+            }),
         }
     }
 
