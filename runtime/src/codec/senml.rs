@@ -199,6 +199,71 @@ impl Name {
     }
 }
 
+/// Bytes written into initialized room (an output vector's or a caller's buffer), the
+/// position in a register: a length field updated per byte makes every byte wait for
+/// the previous store. Callers reserve room for the whole record first.
+pub(crate) struct Room<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) n: usize,
+}
+
+impl Room<'_> {
+    #[inline(always)]
+    pub(crate) fn byte(&mut self, b: u8) {
+        self.buf[self.n] = b;
+        self.n += 1;
+    }
+
+    #[inline(always)]
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
+        let end = self.n + b.len();
+        super::copy_short(&mut self.buf[self.n..end], b);
+        self.n = end;
+    }
+
+    /// The first `len` bytes of `word` (little-endian): one 8-byte store, the room has
+    /// slack for it.
+    #[inline(always)]
+    pub(crate) fn word(&mut self, word: u64, len: usize) {
+        self.buf[self.n..self.n + 8].copy_from_slice(&word.to_le_bytes());
+        self.n += len;
+    }
+
+    /// Runs `f` (an out-of-line writer) on the rest of the room. A `Room` passed by
+    /// reference to a function that is not inlined lives in memory, and every write to it
+    /// goes through the stack; the temporary one given to `f` keeps this one in registers.
+    #[inline(always)]
+    pub(crate) fn sub<R>(&mut self, f: impl FnOnce(&mut Room<'_>) -> R) -> R {
+        let mut t = Room {
+            buf: &mut self.buf[self.n..],
+            n: 0,
+        };
+        let r = f(&mut t);
+        self.n += t.n;
+        r
+    }
+}
+
+/// The decimal digits of `v` as little-endian bytes of a word, and their count.
+#[inline(always)]
+pub(crate) fn digits_word(v: u16) -> (u64, usize) {
+    let v = u64::from(v);
+    if v < 10 {
+        return (0x30 + v, 1);
+    }
+    if v < 100 {
+        return (0x3030 + v / 10 + ((v % 10) << 8), 2);
+    }
+    // Five digits, most significant in the lowest byte, then the leading zeros dropped.
+    let w = (v / 10000)
+        | ((v / 1000 % 10) << 8)
+        | ((v / 100 % 10) << 16)
+        | ((v / 10 % 10) << 24)
+        | ((v % 10) << 32);
+    let n = digit_count(v as u16);
+    ((w >> (8 * (5 - n))) + (0x30_3030_3030 >> (8 * (5 - n))), n)
+}
+
 /// Number of decimal digits of `v`.
 #[inline]
 pub(crate) fn digit_count(v: u16) -> usize {

@@ -21,8 +21,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::senml::{
-    self, AsRecordRef, Namer, Names, Naming, Packed, RawRecord, RawRecords, Record, Resolver,
-    Walker, codec_error,
+    self, AsRecordRef, Namer, Names, Naming, Packed, RawRecord, RawRecords, Record, Resolver, Room,
+    Walker, codec_error, digits_word,
 };
 use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
@@ -59,6 +59,19 @@ pub trait CborSink {
     fn advance(&mut self, n: usize) {
         let _ = n;
     }
+    /// Initialized room of at least `need` bytes after what was written (`None` when there
+    /// is none): a record is written into it with the position in a register, then
+    /// [`commit`](Self::commit) keeps what was used.
+    #[doc(hidden)]
+    fn room(&mut self, need: usize) -> Option<&mut [u8]> {
+        let _ = need;
+        None
+    }
+    /// Keeps `n` bytes of the [`room`](Self::room) taken when `start` bytes were written.
+    #[doc(hidden)]
+    fn commit(&mut self, start: usize, n: usize) {
+        let _ = (start, n);
+    }
 }
 
 impl CborSink for Vec<u8> {
@@ -79,7 +92,25 @@ impl CborSink for Vec<u8> {
         self[start + skip..start + gap].copy_from_slice(head);
         self.drain(start..start + skip);
     }
+    #[inline(always)]
+    fn room(&mut self, need: usize) -> Option<&mut [u8]> {
+        let at = self.len();
+        if need <= ROOM_CHUNK {
+            // A constant-size copy (inline stores) rather than a variable `memset`.
+            self.extend_from_slice(&[0; ROOM_CHUNK]);
+        } else {
+            self.resize(at + need, 0);
+        }
+        Some(&mut self[at..])
+    }
+    #[inline(always)]
+    fn commit(&mut self, start: usize, n: usize) {
+        self.truncate(start + n);
+    }
 }
+
+/// Room a `Vec<u8>` sink adds with one constant-size copy.
+const ROOM_CHUNK: usize = 96;
 
 /// A caller's fixed buffer, filled from its start.
 #[derive(Debug)]
@@ -138,6 +169,14 @@ impl CborSink for SliceSink<'_> {
     #[inline(always)]
     fn advance(&mut self, n: usize) {
         self.len += n;
+    }
+    #[inline(always)]
+    fn room(&mut self, need: usize) -> Option<&mut [u8]> {
+        self.buf.get_mut(self.len..).filter(|b| b.len() >= need)
+    }
+    #[inline(always)]
+    fn commit(&mut self, start: usize, n: usize) {
+        self.len = start + n;
     }
 }
 
@@ -519,14 +558,18 @@ pub struct SenmlCborWriter<S: CborSink> {
     // Record count announced up front (array head already written).
     expected: Option<u64>,
     walker: Walker,
+    // Naming of a single-value target (decided by the first value); `None` while values
+    // are grouped by instance (or before the first).
     namer: Option<Namer>,
+    // The instance whose base name `/O/I/` was written last (grouped naming).
+    group: Option<(u16, u16)>,
     failed: Option<SenmlCborError>,
 }
 
 impl SenmlCborWriter<Vec<u8>> {
     /// An encoder into a new `Vec<u8>`.
     pub fn new(path: Path) -> Self {
-        Self::with_sink(path, Vec::with_capacity(256))
+        Self::with_sink(path, Vec::with_capacity(320))
     }
 
     /// Finishes the payload and returns it.
@@ -571,6 +614,7 @@ impl<S: CborSink> SenmlCborWriter<S> {
             expected: count,
             walker: Walker::new(path),
             namer: None,
+            group: None,
             failed,
         }
     }
@@ -636,24 +680,77 @@ impl<S: CborSink> Writer for SenmlCborWriter<S> {
         self.check(r)
     }
 
+    #[inline(always)]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
-        let r = self.walker.value(id);
-        let (leaf, is_target) = match r {
+        // Inlined into the caller: generated code passes constant IDs and value kinds, so
+        // that the name's digits and the value's dispatch fold away.
+        let (leaf, is_target) = match self.walker.value(id) {
             Ok(v) if self.failed.is_none() => v,
             Ok(_) => return self.check(Ok(())),
             Err(e) => return self.check(Err(e)),
         };
+        // The first value decides the naming (as `Namer` does): single when it is the
+        // target itself, else grouped.
+        if self.namer.is_some() || (is_target && self.group.is_none()) {
+            return self.single_value(leaf, value);
+        }
+        self.records += 1;
+        let group = (leaf.o, leaf.i);
+        let bn = self.group != Some(group);
+        self.group = Some(group);
+        let extra = match value {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => s.len(),
+            ValueRef::Opaque(b) => b.len(),
+            _ => 0,
+        };
+        let need = GROUPED_ROOM + extra;
+        let start = self.out.written();
+        if let Some(buf) = self.out.room(need) {
+            let n = grouped_record(buf, &leaf, bn, value);
+            self.out.commit(start, n);
+            return Ok(());
+        }
+        self.grouped_value(leaf, bn, value)
+    }
+}
+
+impl<S: CborSink> SenmlCborWriter<S> {
+    /// A value of a single-value target (one record, `bn` = the target, no `n`).
+    #[inline(never)]
+    fn single_value(
+        &mut self,
+        leaf: senml::Leaf,
+        value: ValueRef<'_>,
+    ) -> Result<(), SenmlCborError> {
         let target = self.walker.target();
-        let namer = self.namer.get_or_insert_with(|| {
-            Namer::new(if is_target {
-                Naming::Single(target)
-            } else {
-                Naming::Grouped
-            })
-        });
+        let namer = self
+            .namer
+            .get_or_insert_with(|| Namer::new(Naming::Single(target)));
         let names = namer.leaf_names(&leaf, &target);
         self.records += 1;
-        let r = write_record(&mut self.out, &names, None, None, Some(value));
+        self.write_names(&names, value)
+    }
+
+    /// A grouped value that does not fit the sink's room: written as far as it goes.
+    #[inline(never)]
+    fn grouped_value(
+        &mut self,
+        leaf: senml::Leaf,
+        bn: bool,
+        value: ValueRef<'_>,
+    ) -> Result<(), SenmlCborError> {
+        let names = Names {
+            bn: bn.then(|| senml::Name::absolute(&[leaf.o, leaf.i], true)),
+            n: Some(match leaf.ri {
+                Some(ri) => senml::Name::relative(&[leaf.r, ri]),
+                None => senml::Name::relative(&[leaf.r]),
+            }),
+        };
+        self.write_names(&names, value)
+    }
+
+    fn write_names(&mut self, names: &Names, value: ValueRef<'_>) -> Result<(), SenmlCborError> {
+        let r = write_record(&mut self.out, names, None, None, Some(value));
         let gap = self.gap();
         if let Err(e) = &r {
             self.failed = Some(SenmlCborError::new(
@@ -665,10 +762,134 @@ impl<S: CborSink> Writer for SenmlCborWriter<S> {
     }
 }
 
+/// Room [`grouped_record`] needs besides a string's or bytes' content: map head (1),
+/// `bn` (at most 2 + 13), `n` (at most 2 + 11), the value's label (at most 4, `"vlo"`)
+/// and head or float (at most 9) or link text (at most 12), and 8 bytes of slack for
+/// word-sized stores.
+const GROUPED_ROOM: usize = 56;
+
+/// Writes a grouped record (`bn` = `/O/I/` when `bn`, `n` = `R` or `R/RI`) at the start
+/// of `buf`, which holds at least [`GROUPED_ROOM`] bytes more than a string's or bytes'
+/// content; returns its length.
+#[inline(always)]
+fn grouped_record(buf: &mut [u8], leaf: &senml::Leaf, bn: bool, value: ValueRef<'_>) -> usize {
+    let mut r = Room { buf, n: 0 };
+    if bn {
+        r.sub(|t| base_name(t, leaf.o, leaf.i));
+    } else {
+        r.byte(0xA2);
+    }
+    // `n`: the text head is written once the text's length is known.
+    r.byte(0x00);
+    let h = r.n;
+    r.n += 1;
+    let (w, l) = digits_word(leaf.r);
+    r.word(w, l);
+    if let Some(ri) = leaf.ri {
+        let (w, l) = digits_word(ri);
+        r.word(u64::from(b'/') | (w << 8), l + 1);
+    }
+    r.buf[h] = 0x60 | (r.n - h - 1) as u8;
+    match value {
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            r.byte(0x03);
+            cbor_head(&mut r, 3, s.len() as u64);
+            r.bytes(s.as_bytes());
+        }
+        ValueRef::Integer(v) => {
+            r.byte(0x02);
+            cbor_int(&mut r, v);
+        }
+        ValueRef::Time(v) => {
+            r.byte(0x02);
+            cbor_int(&mut r, v.0);
+        }
+        ValueRef::UnsignedInteger(v) => {
+            r.byte(0x02);
+            cbor_head(&mut r, 0, v);
+        }
+        ValueRef::Float(v) => {
+            r.byte(0x02);
+            let (b, l) = float_bytes(v);
+            r.buf[r.n..r.n + 9].copy_from_slice(&b);
+            r.n += l;
+        }
+        ValueRef::Boolean(v) => {
+            r.byte(0x04);
+            r.byte(if v { 0xF5 } else { 0xF4 });
+        }
+        ValueRef::Opaque(b) => {
+            r.byte(0x08);
+            cbor_head(&mut r, 2, b.len() as u64);
+            r.bytes(b);
+        }
+        ValueRef::Objlnk(l) => r.sub(|t| objlnk(t, l)),
+    }
+    r.n
+}
+
+/// The map head of a record with `bn` and `bn` = `/O/I/`.
+#[inline(never)]
+fn base_name(r: &mut Room<'_>, o: u16, i: u16) {
+    r.byte(0xA3);
+    r.byte(0x21);
+    let h = r.n;
+    r.n += 1;
+    for id in [o, i] {
+        let (w, l) = digits_word(id);
+        r.word(u64::from(b'/') | (w << 8), l + 1);
+    }
+    r.byte(b'/');
+    r.buf[h] = 0x60 | (r.n - h - 1) as u8;
+}
+
+/// `"vlo"` and the link text.
+#[inline(never)]
+fn objlnk(r: &mut Room<'_>, l: ObjectLink) {
+    r.bytes(&[0x63, b'v', b'l', b'o']);
+    let h = r.n;
+    r.n += 1;
+    let (w, n) = digits_word(l.object_id);
+    r.word(w, n);
+    let (w, n) = digits_word(l.instance_id);
+    r.word(u64::from(b':') | (w << 8), n + 1);
+    r.buf[h] = 0x60 | (r.n - h - 1) as u8;
+}
+
+/// A CBOR head in its shortest form.
+#[inline(always)]
+fn cbor_head(r: &mut Room<'_>, major: u8, v: u64) {
+    let m = major << 5;
+    if v < 24 {
+        r.byte(m | v as u8);
+    } else if v < 0x100 {
+        r.bytes(&[m | 24, v as u8]);
+    } else if v < 0x1_0000 {
+        let [a, b] = (v as u16).to_be_bytes();
+        r.bytes(&[m | 25, a, b]);
+    } else if v < 0x1_0000_0000 {
+        let [a, b, c, d] = (v as u32).to_be_bytes();
+        r.bytes(&[m | 26, a, b, c, d]);
+    } else {
+        r.byte(m | 27);
+        r.bytes(&v.to_be_bytes());
+    }
+}
+
+/// A signed integer.
+#[inline(always)]
+fn cbor_int(r: &mut Room<'_>, v: i64) {
+    if v >= 0 {
+        cbor_head(r, 0, v as u64)
+    } else {
+        cbor_head(r, 1, !(v as u64))
+    }
+}
+
 /// Encodes `node` (addressed to `path`) as SenML CBOR.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlCborError> {
     let mut w =
-        SenmlCborWriter::with_sink_count(*path, Vec::with_capacity(256), Some(leaf_count(node)));
+        SenmlCborWriter::with_sink_count(*path, Vec::with_capacity(320), Some(leaf_count(node)));
     super::encode_node(node, &mut w)?;
     w.finish()
 }

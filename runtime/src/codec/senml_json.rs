@@ -23,8 +23,8 @@ use alloc::vec::Vec;
 use base64::Engine as _;
 
 use super::senml::{
-    self, AsRecordRef, Namer, Names, Naming, Packed, RawRecord, RawRecords, Record, Resolver,
-    Walker, codec_error,
+    self, AsRecordRef, Namer, Names, Naming, Packed, RawRecord, RawRecords, Record, Resolver, Room,
+    Walker, codec_error, digits_word,
 };
 use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
 use crate::{ContentFormat, Node, ObjectLink, Path};
@@ -536,35 +536,7 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
         base64::engine::general_purpose::PAD_INDIFFERENT,
     );
 
-/// Bytes written into an output vector's initialized room, the position in a register (a
-/// `Vec::push` per byte checks and updates the vector's length every time).
-struct Room<'b> {
-    buf: &'b mut [u8],
-    n: usize,
-}
-
 impl Room<'_> {
-    #[inline(always)]
-    fn byte(&mut self, b: u8) {
-        self.buf[self.n] = b;
-        self.n += 1;
-    }
-
-    #[inline(always)]
-    fn bytes(&mut self, b: &[u8]) {
-        let end = self.n + b.len();
-        super::copy_short(&mut self.buf[self.n..end], b);
-        self.n = end;
-    }
-
-    /// The first `len` bytes of `word` (little-endian): one 8-byte store, the room has
-    /// slack for it.
-    #[inline(always)]
-    fn word(&mut self, word: u64, len: usize) {
-        self.buf[self.n..self.n + 8].copy_from_slice(&word.to_le_bytes());
-        self.n += len;
-    }
-
     /// `"bn":"/O/I/",`.
     #[inline(never)]
     fn base_name(&mut self, o: u16, i: u16) {
@@ -609,7 +581,7 @@ impl Room<'_> {
             let (w, l) = digits_word(v as u16);
             self.word(w, l);
         } else {
-            self.long_u64(v);
+            self.sub(|t| t.long_u64(v));
         }
     }
 
@@ -672,7 +644,7 @@ impl Room<'_> {
                 self.i64(i);
                 Ok(())
             }
-            None => self.f64(t),
+            None => self.sub(|r| r.f64(t)),
         }
     }
 
@@ -681,7 +653,7 @@ impl Room<'_> {
     fn str(&mut self, s: &str, escaped: bool) {
         self.byte(b'"');
         if escaped {
-            self.escaped(s);
+            self.sub(|t| t.escaped(s));
         } else {
             self.bytes(s.as_bytes());
         }
@@ -694,26 +666,6 @@ impl Room<'_> {
         push_str(&mut tmp, s);
         self.bytes(&tmp[1..tmp.len() - 1]);
     }
-}
-
-/// The decimal digits of `v` as little-endian bytes of a word, and their count.
-#[inline(always)]
-fn digits_word(v: u16) -> (u64, usize) {
-    let v = u64::from(v);
-    if v < 10 {
-        return (0x30 + v, 1);
-    }
-    if v < 100 {
-        return (0x3030 + v / 10 + ((v % 10) << 8), 2);
-    }
-    // Five digits, most significant in the lowest byte, then the leading zeros dropped.
-    let w = (v / 10000)
-        | ((v / 1000 % 10) << 8)
-        | ((v / 100 % 10) << 16)
-        | ((v / 10 % 10) << 24)
-        | ((v % 10) << 32);
-    let n = senml::digit_count(v as u16);
-    ((w >> (8 * (5 - n))) + (0x30_3030_3030 >> (8 * (5 - n))), n)
 }
 
 /// Longest float text [`Room::f64`] writes (`-2.2250738585072014e-308` is 24 bytes).
@@ -775,7 +727,7 @@ fn value_field(r: &mut Room<'_>, v: ValueRef<'_>, escaped: bool) -> Result<(), &
         }
         ValueRef::Float(v) => {
             r.bytes(b"\"v\":");
-            r.f64(v)?;
+            r.sub(|t| t.f64(v))?;
         }
         ValueRef::Boolean(v) => {
             r.bytes(if v { b"\"vb\":true" } else { b"\"vb\":false" });
@@ -960,7 +912,9 @@ impl Writer for SenmlJsonWriter {
             Ok(v) => v,
             Err(r) => return Err(self.err(r)),
         };
-        if is_target || self.namer.is_some() {
+        // The first value decides the naming (as `Namer` does): single when it is the
+        // target itself, else grouped.
+        if self.namer.is_some() || (is_target && self.group.is_none()) {
             return self.single_value(leaf, value);
         }
         // Grouped naming (what `Namer` does), written directly: `bn` = `/O/I/` when the
@@ -986,7 +940,7 @@ impl Writer for SenmlJsonWriter {
         let group = (leaf.o, leaf.i);
         if self.group != Some(group) {
             self.group = Some(group);
-            r.base_name(leaf.o, leaf.i);
+            r.sub(|t| t.base_name(leaf.o, leaf.i));
         }
         r.bytes(b"\"n\":\"");
         r.id(leaf.r);
@@ -996,7 +950,7 @@ impl Writer for SenmlJsonWriter {
         }
         r.bytes(b"\",");
         match value {
-            ValueRef::String(s) | ValueRef::Corelnk(s) => r.vs(s, escaped),
+            ValueRef::String(s) | ValueRef::Corelnk(s) => r.sub(|t| t.vs(s, escaped)),
             ValueRef::Integer(v) => {
                 r.bytes(b"\"v\":");
                 r.i64(v);
