@@ -597,7 +597,7 @@ impl Walker {
     }
 
     /// The full path of a value, and whether it is the (single-value) target itself.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn value(&mut self, id: u16) -> Result<(Leaf, bool), &'static str> {
         if id == u16::MAX {
             return Err(BAD_ID);

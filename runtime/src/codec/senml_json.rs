@@ -552,13 +552,6 @@ impl Room<'_> {
         self.str(s, escaped);
     }
 
-    /// The decimal digits of an ID.
-    #[inline(always)]
-    fn id(&mut self, id: u16) {
-        let (w, l) = digits_word(id);
-        self.word(w, l);
-    }
-
     #[inline(always)]
     fn name(&mut self, name: &senml::Name) {
         let (ids, len, lead, trail) = name.parts();
@@ -751,13 +744,6 @@ fn value_field(r: &mut Room<'_>, v: ValueRef<'_>, escaped: bool) -> Result<(), &
     Ok(())
 }
 
-/// Room a grouped record needs besides its value: `,{` (2), `"bn":"/O/I/",` (at most 21),
-/// `"n":"R/RI",` (at most 18), `}`, 8 bytes of slack for word-sized stores, and a value
-/// label with quotes (`"vs":""`). Values other than strings and bytes take at most 32
-/// more bytes: 44 with their label (a float is at most 24 bytes, `"vlo":"65535:65535"` is
-/// 19).
-const RECORD_ROOM: usize = 64;
-
 /// Room a record needs besides its names and value: `,{`, labels, quotes, `}`.
 const RECORD_FIXED: usize = 48;
 
@@ -849,7 +835,7 @@ impl SenmlJsonWriter {
     pub fn new(path: Path) -> Self {
         // Instances and objects: room for a typical instance, so that the vector rarely
         // grows; a resource or resource instance: room for a few records.
-        Self::with_capacity(path, if path.len() < 3 { 512 } else { 128 })
+        Self::with_capacity(path, if path.len() < 3 { 768 } else { 384 })
     }
 
     /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
@@ -918,54 +904,81 @@ impl Writer for SenmlJsonWriter {
             return self.single_value(leaf, value);
         }
         // Grouped naming (what `Namer` does), written directly: `bn` = `/O/I/` when the
-        // instance changes, `n` = `R` or `R/RI`.
+        // instance changes, `n` = `R` or `R/RI`. Integers, booleans and short strings
+        // without escapes are written in a fixed window (no bounds checks); other values
+        // through a checked room.
         let at = self.pos;
-        let (extra, escaped) = match value {
+        let (extra, escaped, in_window) = match value {
             ValueRef::String(s) | ValueRef::Corelnk(s) => {
                 let escaped = needs_escape(s.as_bytes());
-                (if escaped { 6 * s.len() } else { s.len() }, escaped)
+                let len = if escaped { 6 * s.len() } else { s.len() };
+                (len, escaped, !escaped && s.len() <= WIN_STR)
             }
-            ValueRef::Opaque(b) => (4 * b.len().div_ceil(3), false),
-            _ => (32, false),
+            ValueRef::Opaque(b) => (4 * b.len().div_ceil(3), false, false),
+            ValueRef::Float(_) | ValueRef::Objlnk(_) => (32, false, false),
+            _ => (0, false, true),
         };
-        let need = at + RECORD_ROOM + extra;
+        let need = at + WIN + extra;
         if self.out.len() < need {
             grow(&mut self.out, need);
         }
-        let mut r = Room {
-            buf: self.out.as_mut_slice(),
-            n: at,
+        let Some((w, _)) = self.out[at..].split_first_chunk_mut::<WIN>() else {
+            return Err(self.err("output room"));
         };
+        let mut r = Win { w, n: 0 };
         r.bytes(if at == 0 { b"[{" } else { b",{" });
         let group = (leaf.o, leaf.i);
         if self.group != Some(group) {
             self.group = Some(group);
-            r.sub(|t| t.base_name(leaf.o, leaf.i));
+            r.sub(|b| base_name_into(b, leaf.o, leaf.i));
         }
         r.bytes(b"\"n\":\"");
         r.id(leaf.r);
         if let Some(ri) = leaf.ri {
-            r.byte(b'/');
-            r.id(ri);
+            let (w, l) = digits_word(ri);
+            r.word(u64::from(b'/') | (w << 8), l + 1);
         }
         r.bytes(b"\",");
+        if in_window {
+            match value {
+                ValueRef::String(s) | ValueRef::Corelnk(s) => {
+                    r.bytes(b"\"vs\":\"");
+                    let i = r.n & WIN_MASK;
+                    super::copy_short(&mut r.w[i..i + s.len()], s.as_bytes());
+                    r.n += s.len();
+                    r.byte(b'"');
+                }
+                ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
+                    r.bytes(b"\"v\":");
+                    if v < 0 {
+                        r.byte(b'-');
+                    }
+                    r.u64(v.unsigned_abs());
+                }
+                ValueRef::UnsignedInteger(v) => {
+                    r.bytes(b"\"v\":");
+                    r.u64(v);
+                }
+                ValueRef::Boolean(v) => {
+                    if v {
+                        r.bytes(b"\"vb\":true");
+                    } else {
+                        r.bytes(b"\"vb\":false");
+                    }
+                }
+                _ => {}
+            }
+            r.byte(b'}');
+            self.pos = at + r.n;
+            return Ok(());
+        }
+        let k = r.n;
+        let mut r = Room {
+            buf: self.out.as_mut_slice(),
+            n: at + k,
+        };
         match value {
             ValueRef::String(s) | ValueRef::Corelnk(s) => r.sub(|t| t.vs(s, escaped)),
-            ValueRef::Integer(v) => {
-                r.bytes(b"\"v\":");
-                r.i64(v);
-            }
-            ValueRef::Time(v) => {
-                r.bytes(b"\"v\":");
-                r.i64(v.0);
-            }
-            ValueRef::UnsignedInteger(v) => {
-                r.bytes(b"\"v\":");
-                r.u64(v);
-            }
-            ValueRef::Boolean(v) => {
-                r.bytes(if v { b"\"vb\":true" } else { b"\"vb\":false" });
-            }
             v => {
                 if let Err(e) = value_field(&mut r, v, escaped) {
                     return Err(SenmlJsonError::new(at, e));
@@ -976,6 +989,84 @@ impl Writer for SenmlJsonWriter {
         self.pos = r.n;
         Ok(())
     }
+}
+
+/// The window a grouped record's head and small values are written in.
+const WIN: usize = 256;
+/// Positions in the window are masked with this (a no-op: records written in the window
+/// stay below 128 bytes), which proves every fixed-size write in bounds.
+const WIN_MASK: usize = 127;
+/// Longest string written in the window (the head takes at most 47 bytes, the value's
+/// label, quotes and `}` 8 more).
+const WIN_STR: usize = 64;
+
+/// A record written into a fixed window with masked positions (see [`WIN_MASK`]).
+struct Win<'b> {
+    w: &'b mut [u8; WIN],
+    n: usize,
+}
+
+impl Win<'_> {
+    #[inline(always)]
+    fn byte(&mut self, b: u8) {
+        self.w[self.n & WIN_MASK] = b;
+        self.n += 1;
+    }
+
+    #[inline(always)]
+    fn bytes<const K: usize>(&mut self, b: &[u8; K]) {
+        let i = self.n & WIN_MASK;
+        self.w[i..i + K].copy_from_slice(b);
+        self.n += K;
+    }
+
+    #[inline(always)]
+    fn word(&mut self, word: u64, len: usize) {
+        let i = self.n & WIN_MASK;
+        self.w[i..i + 8].copy_from_slice(&word.to_le_bytes());
+        self.n += len;
+    }
+
+    /// Runs `f` on 32 bytes of the window from the position; `f` returns how many it
+    /// wrote. (Passing the window itself to a function that is not inlined would keep
+    /// the position in memory.)
+    #[inline(always)]
+    fn sub(&mut self, f: impl FnOnce(&mut [u8]) -> usize) {
+        let i = self.n & WIN_MASK;
+        self.n += f(&mut self.w[i..i + 32]);
+    }
+
+    #[inline(always)]
+    fn id(&mut self, id: u16) {
+        let (w, l) = digits_word(id);
+        self.word(w, l);
+    }
+
+    #[inline(always)]
+    fn u64(&mut self, v: u64) {
+        if v <= u64::from(u16::MAX) {
+            self.id(v as u16);
+        } else {
+            self.sub(|b| u64_into(b, v));
+        }
+    }
+}
+
+/// Writes `"bn":"/O/I/",` (at most 21 bytes) at the start of `buf`; returns its length.
+#[inline(never)]
+fn base_name_into(buf: &mut [u8], o: u16, i: u16) -> usize {
+    let mut r = Room { buf, n: 0 };
+    r.base_name(o, i);
+    r.n
+}
+
+/// Writes the decimal digits of `v` (at most 20) at the start of `buf`; returns their
+/// count.
+#[inline(never)]
+fn u64_into(buf: &mut [u8], v: u64) -> usize {
+    let mut r = Room { buf, n: 0 };
+    r.long_u64(v);
+    r.n
 }
 
 impl SenmlJsonWriter {
@@ -1000,7 +1091,7 @@ impl SenmlJsonWriter {
 
 /// Encodes `node` (addressed to `path`) as SenML JSON.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
-    let mut w = SenmlJsonWriter::with_capacity(*path, 512);
+    let mut w = SenmlJsonWriter::with_capacity(*path, 768);
     super::encode_node(node, &mut w)?;
     w.finish()
 }
