@@ -118,7 +118,27 @@ impl<T> InstanceMap<T> {
         None
     }
 
+    /// Appends `id`, which must be above every ID present (decoders check with [`last`]).
+    ///
+    /// [`last`]: InstanceMap::last
+    #[inline]
+    pub(crate) fn push_above(&mut self, id: u16, value: T) {
+        debug_assert!(self.as_slice().last().is_none_or(|l| l.0 < id));
+        let at = self.len();
+        self.insert_at(at, (id, value));
+    }
+
+    #[inline]
     fn insert_at(&mut self, at: usize, e: (u16, T)) {
+        match &mut self.repr {
+            Repr::Many(v) => v.insert(at, e),
+            Repr::Empty => self.repr = Repr::One([e]),
+            _ => self.grow(at, e),
+        }
+    }
+
+    /// Inserts into a map held inline and full or one short of full.
+    fn grow(&mut self, at: usize, e: (u16, T)) {
         self.repr = match mem::replace(&mut self.repr, Repr::Empty) {
             Repr::Empty => Repr::One([e]),
             Repr::One([a]) => Repr::Two(if at == 0 { [e, a] } else { [a, e] }),
@@ -400,7 +420,7 @@ mod tests {
             x ^= x >> 17;
             x ^= x << 5;
             let id = (x % 7) as u16;
-            if x % 3 == 0 {
+            if x.is_multiple_of(3) {
                 assert_eq!(m.remove(id), reference.remove(&id), "step {step}");
             } else {
                 assert_eq!(

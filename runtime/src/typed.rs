@@ -562,11 +562,15 @@ pub mod field {
         raw: &RawValue<'_>,
     ) -> Result<bool, SetError> {
         let ri = instance.ok_or(SetError::NotSingle)?;
-        match slot.get_mut(ri) {
-            Some(v) => v.assign_raw(raw)?,
-            None => {
-                slot.insert(ri, T::from_raw(raw)?);
-            }
+        match slot.last() {
+            // Instances in ascending order (as every format lists them) append.
+            Some((last, _)) if last >= ri => match slot.get_mut(ri) {
+                Some(v) => v.assign_raw(raw)?,
+                None => {
+                    slot.insert(ri, T::from_raw(raw)?);
+                }
+            },
+            _ => slot.push_above(ri, T::from_raw(raw)?),
         }
         Ok(true)
     }

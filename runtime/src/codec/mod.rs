@@ -401,6 +401,7 @@ fn retype(e: ValueError, t: DataType) -> ValueError {
 }
 
 /// Big-endian two's complement of 1, 2, 4 or 8 bytes.
+#[inline]
 fn be_int(b: &[u8]) -> Option<i64> {
     Some(match *b {
         [a] => a as i8 as i64,
@@ -412,6 +413,7 @@ fn be_int(b: &[u8]) -> Option<i64> {
 }
 
 /// Big-endian unsigned of 1, 2, 4 or 8 bytes.
+#[inline]
 fn be_uint(b: &[u8]) -> Option<u64> {
     Some(match *b {
         [a] => a as u64,
