@@ -798,13 +798,20 @@ impl<I> Replace<'_, I> {
         }
     }
     /// Marks `r`; `true` when it was not marked yet.
-    #[inline]
+    #[inline(always)]
     fn mark(&mut self, r: u16) -> bool {
         if r < 64 {
             let fresh = self.low & (1 << r) == 0;
             self.low |= 1 << r;
             fresh
-        } else if self.high.contains(&r) {
+        } else {
+            self.mark_high(r)
+        }
+    }
+
+    #[inline(never)]
+    fn mark_high(&mut self, r: u16) -> bool {
+        if self.high.contains(&r) {
             false
         } else {
             self.high.push(r);
