@@ -708,9 +708,17 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
     let packed_target = Packed::from_path(target);
     let mut instances: Vec<InstanceNode> = Vec::new();
     let mut lk = super::Lookup::new();
-    while let Some(rec) = reader.next_raw()? {
-        let p = rec.path;
-        let Some(raw) = rec.value else {
+    // One object: its model, when the lookup has one, answers every resource.
+    let model = types.object_model(packed_target.id(0));
+    loop {
+        let (p, value) = match reader.next_fast() {
+            Some(r) => r,
+            None => match reader.next_raw()? {
+                Some(rec) => (rec.path, rec.value),
+                None => break,
+            },
+        };
+        let Some(raw) = value else {
             return path_err(&p, "path without a value");
         };
         if !packed_target.contains(&p) {
@@ -720,7 +728,7 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             return path_err(&p, "value at an object or instance path");
         }
         let (i, r, ri) = (p.id(1), p.id(2), (p.len() == 4).then(|| p.id(3)));
-        let v = match types.resource_type(p.id(0), r) {
+        let v = match super::lookup(types, model, p.id(0), r) {
             Some((dt, multiple)) => {
                 if multiple && ri.is_none() {
                     return path_err(&p, "single value for a multiple-instance resource");
@@ -846,7 +854,7 @@ fn typed(path: &Path, raw: &RawValue<'_>, types: &dyn TypeLookup) -> Result<Valu
 
 /// Parses `d/d/...` (1–5 digit IDs below 65535, optional trailing `/`) and appends the IDs;
 /// `None` when the text is not of that form or there would be more than 4 IDs.
-#[inline]
+#[inline(always)]
 fn parse_ids(text: &[u8], ids: &mut [u16; 4], len: &mut usize) -> Option<()> {
     let mut i = 0;
     while i < text.len() {
@@ -1016,6 +1024,14 @@ pub(crate) fn instance_scope(scope: &Path) -> Option<Packed> {
 pub(crate) trait RawRecords<'a> {
     /// The next record, `Ok(None)` at the end.
     fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error>;
+
+    /// The next record's path and value when the reader can take it in a fast path
+    /// (the same as [`next_raw`](Self::next_raw) would give, without its time); `None`
+    /// leaves the reader as it was.
+    #[inline(always)]
+    fn next_fast(&mut self) -> Option<(Packed, Option<RawValue<'a>>)> {
+        None
+    }
 }
 
 /// Base-name and base-time state of a SenML decoder (RFC 8428 §4.6).

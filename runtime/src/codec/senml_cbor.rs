@@ -1602,14 +1602,9 @@ impl<'a> Reader<'a> for SenmlCborReader<'a> {
         loop {
             // Records of a definite-length array in their common form: parsed and handed
             // over in place; anything else (and the end) through `step`.
-            if let State::Records(Some(k @ 1..)) = self.state {
-                let start = self.c.pos;
-                if let Some((path, value)) = self.record_fast() {
-                    self.state = State::Records(Some(k - 1));
-                    senml::sink_value(&scope, path, value.as_ref(), sink)?;
-                    continue;
-                }
-                self.c.pos = start;
+            if let Some((path, value)) = self.next_fast() {
+                senml::sink_value(&scope, path, value.as_ref(), sink)?;
+                continue;
             }
             match self.step() {
                 Ok(Some(rec)) => senml::sink_record(&scope, &rec, sink)?,
@@ -1624,6 +1619,26 @@ impl<'a> RawRecords<'a> for SenmlCborReader<'a> {
     #[inline]
     fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error> {
         self.step().map_err(|e| self.fail(e).into())
+    }
+
+    /// The next record of a definite-length array when it is in its common form (see
+    /// [`record_fast`](SenmlCborReader::record_fast)).
+    #[inline(always)]
+    fn next_fast(&mut self) -> Option<(Packed, Option<RawValue<'a>>)> {
+        let State::Records(Some(k @ 1..)) = self.state else {
+            return None;
+        };
+        let start = self.c.pos;
+        match self.record_fast() {
+            Some(r) => {
+                self.state = State::Records(Some(k - 1));
+                Some(r)
+            }
+            None => {
+                self.c.pos = start;
+                None
+            }
+        }
     }
 }
 

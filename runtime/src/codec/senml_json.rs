@@ -1438,22 +1438,11 @@ impl<'a> Reader<'a> for SenmlJsonReader<'a> {
             return super::read_instance_events(self, scope, sink);
         };
         loop {
-            // Records in their common form (`,` and the record without whitespace):
-            // parsed and handed over in place; anything else (and the end) through `step`.
-            let sep = match self.state {
-                State::First => Some(0),
-                State::Next => (self.json.src.get(self.json.pos) == Some(&b',')).then_some(1),
-                _ => None,
-            };
-            if let Some(sep) = sep {
-                let start = self.json.pos;
-                self.json.pos += sep;
-                if let Some((path, value)) = self.record_fast() {
-                    self.state = State::Next;
-                    senml::sink_value(&scope, path, value.as_ref(), sink)?;
-                    continue;
-                }
-                self.json.pos = start;
+            // Records in their common form: parsed and handed over in place; anything
+            // else (and the end) through `step`.
+            if let Some((path, value)) = self.next_fast() {
+                senml::sink_value(&scope, path, value.as_ref(), sink)?;
+                continue;
             }
             match self.step() {
                 Ok(Some(rec)) => senml::sink_record(&scope, &rec, sink)?,
@@ -1468,6 +1457,29 @@ impl<'a> RawRecords<'a> for SenmlJsonReader<'a> {
     #[inline]
     fn next_raw(&mut self) -> Result<Option<RawRecord<'a>>, Error> {
         self.step().map_err(|e| self.fail(e).into())
+    }
+
+    /// The next record when it is in its common form (`,` and the record without
+    /// whitespace, see [`record_fast`](SenmlJsonReader::record_fast)).
+    #[inline(always)]
+    fn next_fast(&mut self) -> Option<(Packed, Option<RawValue<'a>>)> {
+        let sep = match self.state {
+            State::First => 0,
+            State::Next if self.json.src.get(self.json.pos) == Some(&b',') => 1,
+            _ => return None,
+        };
+        let start = self.json.pos;
+        self.json.pos += sep;
+        match self.record_fast() {
+            Some(r) => {
+                self.state = State::Next;
+                Some(r)
+            }
+            None => {
+                self.json.pos = start;
+                None
+            }
+        }
     }
 }
 
