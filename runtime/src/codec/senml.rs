@@ -710,6 +710,11 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
     let mut lk = super::Lookup::new();
     // One object: its model, when the lookup has one, answers every resource.
     let model = types.object_model(packed_target.id(0));
+    let object_parent = Path::object(packed_target.id(0));
+    let mut instance_parent = (
+        packed_target.id(1),
+        Path::instance(packed_target.id(0), packed_target.id(1)),
+    );
     loop {
         let (p, value) = match reader.next_fast() {
             Some(r) => r,
@@ -755,9 +760,10 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             }
             None => raw.to_value_untyped(),
         };
-        // Ascending IDs need no search; see `Lookup`.
+        // Ascending IDs need no search; see `Lookup`. (The parent paths are built once:
+        // a path built and read back per record stalls the CPU's store forwarding.)
         let o = p.id(0);
-        let parent = Path::object(o);
+        let parent = object_parent;
         let inst = match lk.find(&instances, parent, i) {
             Some(k) => &mut instances[k],
             None => {
@@ -770,7 +776,10 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
                 instances.last_mut().expect("just pushed")
             }
         };
-        let parent = Path::instance(o, i);
+        if instance_parent.0 != i {
+            instance_parent = (i, Path::instance(o, i));
+        }
+        let parent = instance_parent.1;
         match (lk.find(&inst.resources, parent, r), ri) {
             (None, ri) => {
                 let prev = inst.resources.last().map(|l| l.id);
