@@ -602,6 +602,15 @@ impl Walker {
         if id == u16::MAX {
             return Err(BAD_ID);
         }
+        // An instance target (the common case), without the general dispatch below.
+        if self.depth == 2 {
+            let (o, i) = (self.t[0], self.t[1]);
+            let (r, ri) = match self.multiple {
+                Some(r) => (r, Some(id)),
+                None => (id, None),
+            };
+            return Ok((Leaf { o, i, r, ri }, false));
+        }
         let o = self.t[0];
         if let Some(r) = self.multiple {
             let i = self.instance_id()?;
