@@ -148,23 +148,25 @@ fn device_strategy() -> impl Strategy<Value = Device> {
             "[ -~]{0,4}",
         ),
     )
-        .prop_map(|((a, b, c, d, e, f), (m6, m7, m8, m11), (bl, mf, t, binding))| Device {
-            manufacturer: a,
-            model_number: b,
-            serial_number: c,
-            firmware_version: d,
-            utc_offset: e,
-            timezone: f,
-            available_power_sources: m6.into(),
-            power_source_voltage: m7.into(),
-            power_source_current: m8.into(),
-            error_code: m11.into(),
-            battery_level: bl,
-            memory_free: mf,
-            current_time: t.map(Time),
-            supported_binding_and_modes: binding,
-            ..Device::default()
-        })
+        .prop_map(
+            |((a, b, c, d, e, f), (m6, m7, m8, m11), (bl, mf, t, binding))| Device {
+                manufacturer: a,
+                model_number: b,
+                serial_number: c,
+                firmware_version: d,
+                utc_offset: e,
+                timezone: f,
+                available_power_sources: m6.into(),
+                power_source_voltage: m7.into(),
+                power_source_current: m8.into(),
+                error_code: m11.into(),
+                battery_level: bl,
+                memory_free: mf,
+                current_time: t.map(Time),
+                supported_binding_and_modes: binding,
+                ..Device::default()
+            },
+        )
 }
 
 proptest! {
