@@ -349,9 +349,8 @@ pub trait ObjectType: Instance + Clone + fmt::Debug + PartialEq + 'static {
     const MODEL: &'static ObjectModel;
     /// Checks ranges, lengths and enumerations of the model; returns every violation.
     fn validate(&self) -> Result<(), Vec<Violation>>;
-    /// Resets the value of `resource` to its default (`None`, empty, `Default`); unknown
-    /// and executable resources are ignored.
-    fn reset_resource(&mut self, resource: u16);
+    /// Resets every resource not in `keep` to its default (`None`, empty, `Default`).
+    fn reset_except(&mut self, keep: &ResourceSet);
 }
 
 /// Visits object version types generically (see the generated `visit_objects`), e.g. to
@@ -767,63 +766,66 @@ pub fn decode_into<'a, I: ObjectType, R: Reader<'a>>(
 ) -> Result<(), Error> {
     let mut sink = Replace {
         inner: instance,
-        low: 0,
-        high: Vec::new(),
+        seen: ResourceSet::default(),
     };
     apply_with::<I, _, _>(&mut sink, path, reader)?;
-    for r in I::MODEL.resources.iter() {
-        if !sink.seen(r.id) {
-            sink.inner.reset_resource(r.id);
+    sink.inner.reset_except(&sink.seen);
+    Ok(())
+}
+
+/// A set of resource IDs: what a payload decoded by [`decode_into`] carried.
+#[derive(Clone, Debug, Default)]
+pub struct ResourceSet {
+    // Resources 0..64 (most objects), then the rest (IPSO 5xxx IDs) in a list.
+    low: u64,
+    high: Vec<u16>,
+}
+
+impl ResourceSet {
+    /// Whether `id` is in the set.
+    #[inline(always)]
+    pub fn contains(&self, id: u16) -> bool {
+        if id < 64 {
+            self.low & (1 << id) != 0
+        } else {
+            self.high.contains(&id)
         }
     }
-    Ok(())
+
+    /// Adds `id`; `true` when it was not in the set yet.
+    #[inline(always)]
+    pub fn insert(&mut self, id: u16) -> bool {
+        if id < 64 {
+            let fresh = self.low & (1 << id) == 0;
+            self.low |= 1 << id;
+            fresh
+        } else {
+            self.insert_high(id)
+        }
+    }
+
+    #[inline(never)]
+    fn insert_high(&mut self, id: u16) -> bool {
+        if self.high.contains(&id) {
+            false
+        } else {
+            self.high.push(id);
+            true
+        }
+    }
 }
 
 /// An [`ObjectType`] being replaced: remembers which resources the payload set, and
 /// clears a multiple resource when its first instance arrives without a container.
 struct Replace<'i, I> {
     inner: &'i mut I,
-    // Resources 0..64 (most objects), then the rest (IPSO 5xxx IDs) in a list.
-    low: u64,
-    high: Vec<u16>,
-}
-
-impl<I> Replace<'_, I> {
-    #[inline]
-    fn seen(&self, r: u16) -> bool {
-        if r < 64 {
-            self.low & (1 << r) != 0
-        } else {
-            self.high.contains(&r)
-        }
-    }
-    /// Marks `r`; `true` when it was not marked yet.
-    #[inline(always)]
-    fn mark(&mut self, r: u16) -> bool {
-        if r < 64 {
-            let fresh = self.low & (1 << r) == 0;
-            self.low |= 1 << r;
-            fresh
-        } else {
-            self.mark_high(r)
-        }
-    }
-
-    #[inline(never)]
-    fn mark_high(&mut self, r: u16) -> bool {
-        if self.high.contains(&r) {
-            false
-        } else {
-            self.high.push(r);
-            true
-        }
-    }
+    seen: ResourceSet,
 }
 
 impl<I: Instance> InstanceSink for Replace<'_, I> {
     #[inline]
     fn clear_multiple(&mut self, resource: u16) {
-        self.mark(resource);
+        self.seen.insert(resource);
         self.inner.clear_multiple(resource);
     }
     #[inline]
@@ -833,7 +835,7 @@ impl<I: Instance> InstanceSink for Replace<'_, I> {
         instance: Option<u16>,
         raw: &RawValue<'_>,
     ) -> Result<(), SetError> {
-        if self.mark(resource) && instance.is_some() {
+        if self.seen.insert(resource) && instance.is_some() {
             self.inner.clear_multiple(resource);
         }
         self.inner.set_raw(resource, instance, raw).map(drop)

@@ -274,19 +274,27 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
         (quote! { #rid }, quote! { self.#f.clear(); })
     });
     let clear_body = dispatch(clears.collect());
-    let resets = value_res.iter().map(|r| {
-        let f = format_ident!("{}", r.field);
-        let rid = Literal::u16_unsuffixed(r.def.id);
-        let body = if r.def.multiple {
-            quote! { self.#f.clear(); }
-        } else if r.def.mandatory {
-            quote! { self.#f = ::core::default::Default::default(); }
-        } else {
-            quote! { self.#f = ::core::option::Option::None; }
-        };
-        (quote! { #rid }, body)
-    });
-    let reset_body = dispatch(resets.collect());
+    // Straight-line tests of constant IDs: no call or dispatch per resource.
+    let resets: Vec<TokenStream> = value_res
+        .iter()
+        .map(|r| {
+            let f = format_ident!("{}", r.field);
+            let rid = Literal::u16_unsuffixed(r.def.id);
+            let body = if r.def.multiple {
+                quote! { self.#f.clear(); }
+            } else if r.def.mandatory {
+                quote! { self.#f = ::core::default::Default::default(); }
+            } else {
+                quote! { self.#f = ::core::option::Option::None; }
+            };
+            quote! { if !keep.contains(#rid) { #body } }
+        })
+        .collect();
+    let reset_body = if resets.is_empty() {
+        quote! { let _ = keep; }
+    } else {
+        quote! { #(#resets)* }
+    };
 
     // Validation.
     let checks = value_res.iter().filter_map(|r| check(r));
@@ -487,7 +495,7 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             fn validate(&self) -> ::core::result::Result<(), ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>> {
                 #validate_body
             }
-            fn reset_resource(&mut self, resource: u16) { #reset_body }
+            fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) { #reset_body }
         }
 
         #[doc = #write_doc]

@@ -256,45 +256,42 @@ impl ::ucifi_runtime::typed::ObjectType for GenericSensor {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            5601 => {
-                self.min_measured_value = ::core::option::Option::None;
-            }
-            5602 => {
-                self.max_measured_value = ::core::option::Option::None;
-            }
-            5603 => {
-                self.min_range_value = ::core::option::Option::None;
-            }
-            5604 => {
-                self.max_range_value = ::core::option::Option::None;
-            }
-            5700 => {
-                self.sensor_value = ::core::default::Default::default();
-            }
-            5701 => {
-                self.sensor_units = ::core::option::Option::None;
-            }
-            5750 => {
-                self.application_type = ::core::option::Option::None;
-            }
-            5751 => {
-                self.sensor_type = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(5601) {
+            self.min_measured_value = ::core::option::Option::None;
+        }
+        if !keep.contains(5602) {
+            self.max_measured_value = ::core::option::Option::None;
+        }
+        if !keep.contains(5603) {
+            self.min_range_value = ::core::option::Option::None;
+        }
+        if !keep.contains(5604) {
+            self.max_range_value = ::core::option::Option::None;
+        }
+        if !keep.contains(5700) {
+            self.sensor_value = ::core::default::Default::default();
+        }
+        if !keep.contains(5701) {
+            self.sensor_units = ::core::option::Option::None;
+        }
+        if !keep.contains(5750) {
+            self.application_type = ::core::option::Option::None;
+        }
+        if !keep.contains(5751) {
+            self.sensor_type = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

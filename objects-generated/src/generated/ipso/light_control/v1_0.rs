@@ -167,33 +167,30 @@ impl ::ucifi_runtime::typed::ObjectType for LightControl {
         c::range(&mut v, 5851, c::opt(&self.dimmer), c::Rule::Int(0, 100));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            5701 => {
-                self.sensor_units = ::core::option::Option::None;
-            }
-            5706 => {
-                self.colour = ::core::option::Option::None;
-            }
-            5750 => {
-                self.application_type = ::core::option::Option::None;
-            }
-            5805 => {
-                self.cumulative_active_power = ::core::option::Option::None;
-            }
-            5820 => {
-                self.power_factor = ::core::option::Option::None;
-            }
-            5850 => {
-                self.on_off = ::core::default::Default::default();
-            }
-            5851 => {
-                self.dimmer = ::core::option::Option::None;
-            }
-            5852 => {
-                self.on_time = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(5701) {
+            self.sensor_units = ::core::option::Option::None;
+        }
+        if !keep.contains(5706) {
+            self.colour = ::core::option::Option::None;
+        }
+        if !keep.contains(5750) {
+            self.application_type = ::core::option::Option::None;
+        }
+        if !keep.contains(5805) {
+            self.cumulative_active_power = ::core::option::Option::None;
+        }
+        if !keep.contains(5820) {
+            self.power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(5850) {
+            self.on_off = ::core::default::Default::default();
+        }
+        if !keep.contains(5851) {
+            self.dimmer = ::core::option::Option::None;
+        }
+        if !keep.contains(5852) {
+            self.on_time = ::core::option::Option::None;
         }
     }
 }

@@ -134,24 +134,21 @@ impl ::ucifi_runtime::typed::ObjectType for PushButton {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            5500 => {
-                self.digital_input_state = ::core::default::Default::default();
-            }
-            5501 => {
-                self.digital_input_counter = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            5750 => {
-                self.application_type = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(5500) {
+            self.digital_input_state = ::core::default::Default::default();
+        }
+        if !keep.contains(5501) {
+            self.digital_input_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(5750) {
+            self.application_type = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

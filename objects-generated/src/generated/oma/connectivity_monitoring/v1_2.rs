@@ -247,48 +247,45 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
         c::range(&mut v, 10, c::opt(&self.smcc), c::Rule::Int(0, 999));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.network_bearer = ::core::default::Default::default();
-            }
-            1 => {
-                self.available_network_bearer.clear();
-            }
-            2 => {
-                self.radio_signal_strength = ::core::default::Default::default();
-            }
-            3 => {
-                self.link_quality = ::core::option::Option::None;
-            }
-            4 => {
-                self.ip_addresses.clear();
-            }
-            5 => {
-                self.router_ip_addresses.clear();
-            }
-            6 => {
-                self.link_utilization = ::core::option::Option::None;
-            }
-            7 => {
-                self.apn.clear();
-            }
-            8 => {
-                self.cell_id = ::core::option::Option::None;
-            }
-            9 => {
-                self.smnc = ::core::option::Option::None;
-            }
-            10 => {
-                self.smcc = ::core::option::Option::None;
-            }
-            11 => {
-                self.signal_snr = ::core::option::Option::None;
-            }
-            12 => {
-                self.lac = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.network_bearer = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.available_network_bearer.clear();
+        }
+        if !keep.contains(2) {
+            self.radio_signal_strength = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.link_quality = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.ip_addresses.clear();
+        }
+        if !keep.contains(5) {
+            self.router_ip_addresses.clear();
+        }
+        if !keep.contains(6) {
+            self.link_utilization = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.apn.clear();
+        }
+        if !keep.contains(8) {
+            self.cell_id = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.smnc = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.smcc = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.signal_snr = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.lac = ::core::option::Option::None;
         }
     }
 }

@@ -162,30 +162,27 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityStatistics {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.sms_tx_counter = ::core::option::Option::None;
-            }
-            1 => {
-                self.sms_rx_counter = ::core::option::Option::None;
-            }
-            2 => {
-                self.tx_data = ::core::option::Option::None;
-            }
-            3 => {
-                self.rx_data = ::core::option::Option::None;
-            }
-            4 => {
-                self.max_message_size = ::core::option::Option::None;
-            }
-            5 => {
-                self.average_message_size = ::core::option::Option::None;
-            }
-            8 => {
-                self.collection_period = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.sms_tx_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.sms_rx_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.tx_data = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.rx_data = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.max_message_size = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.average_message_size = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.collection_period = ::core::option::Option::None;
         }
     }
 }

@@ -331,69 +331,66 @@ impl ::ucifi_runtime::typed::ObjectType for Device {
         c::range(&mut v, 20, c::opt(&self.battery_status), c::Rule::Int(0, 6));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.manufacturer = ::core::option::Option::None;
-            }
-            1 => {
-                self.model_number = ::core::option::Option::None;
-            }
-            2 => {
-                self.serial_number = ::core::option::Option::None;
-            }
-            3 => {
-                self.firmware_version = ::core::option::Option::None;
-            }
-            6 => {
-                self.available_power_sources.clear();
-            }
-            7 => {
-                self.power_source_voltage.clear();
-            }
-            8 => {
-                self.power_source_current.clear();
-            }
-            9 => {
-                self.battery_level = ::core::option::Option::None;
-            }
-            10 => {
-                self.memory_free = ::core::option::Option::None;
-            }
-            11 => {
-                self.error_code.clear();
-            }
-            13 => {
-                self.current_time = ::core::option::Option::None;
-            }
-            14 => {
-                self.utc_offset = ::core::option::Option::None;
-            }
-            15 => {
-                self.timezone = ::core::option::Option::None;
-            }
-            16 => {
-                self.supported_binding_and_modes = ::core::default::Default::default();
-            }
-            17 => {
-                self.device_type = ::core::option::Option::None;
-            }
-            18 => {
-                self.hardware_version = ::core::option::Option::None;
-            }
-            19 => {
-                self.software_version = ::core::option::Option::None;
-            }
-            20 => {
-                self.battery_status = ::core::option::Option::None;
-            }
-            21 => {
-                self.memory_total = ::core::option::Option::None;
-            }
-            22 => {
-                self.ext_dev_info.clear();
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.manufacturer = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.model_number = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.serial_number = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.firmware_version = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.available_power_sources.clear();
+        }
+        if !keep.contains(7) {
+            self.power_source_voltage.clear();
+        }
+        if !keep.contains(8) {
+            self.power_source_current.clear();
+        }
+        if !keep.contains(9) {
+            self.battery_level = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.memory_free = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.error_code.clear();
+        }
+        if !keep.contains(13) {
+            self.current_time = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.utc_offset = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.timezone = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.supported_binding_and_modes = ::core::default::Default::default();
+        }
+        if !keep.contains(17) {
+            self.device_type = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.hardware_version = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.software_version = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.battery_status = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.memory_total = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.ext_dev_info.clear();
         }
     }
 }

@@ -257,45 +257,42 @@ impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
         c::range(&mut v, 11, c::opt(&self.severity), c::Rule::Int(0, 2));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.package = ::core::default::Default::default();
-            }
-            1 => {
-                self.package_uri = ::core::default::Default::default();
-            }
-            3 => {
-                self.state = ::core::default::Default::default();
-            }
-            5 => {
-                self.update_result = ::core::default::Default::default();
-            }
-            6 => {
-                self.pkg_name = ::core::option::Option::None;
-            }
-            7 => {
-                self.pkg_version = ::core::option::Option::None;
-            }
-            8 => {
-                self.firmware_update_protocol_support.clear();
-            }
-            9 => {
-                self.firmware_update_delivery_method = ::core::default::Default::default();
-            }
-            11 => {
-                self.severity = ::core::option::Option::None;
-            }
-            12 => {
-                self.last_state_change_time = ::core::option::Option::None;
-            }
-            13 => {
-                self.maximum_defer_period = ::core::option::Option::None;
-            }
-            14 => {
-                self.automatic_upgrade_at_download = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.package = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.package_uri = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.state = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.update_result = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.pkg_name = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.pkg_version = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.firmware_update_protocol_support.clear();
+        }
+        if !keep.contains(9) {
+            self.firmware_update_delivery_method = ::core::default::Default::default();
+        }
+        if !keep.contains(11) {
+            self.severity = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.last_state_change_time = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.maximum_defer_period = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.automatic_upgrade_at_download = ::core::option::Option::None;
         }
     }
 }

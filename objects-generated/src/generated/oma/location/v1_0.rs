@@ -153,30 +153,27 @@ impl ::ucifi_runtime::typed::ObjectType for Location {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.latitude = ::core::default::Default::default();
-            }
-            1 => {
-                self.longitude = ::core::default::Default::default();
-            }
-            2 => {
-                self.altitude = ::core::option::Option::None;
-            }
-            3 => {
-                self.radius = ::core::option::Option::None;
-            }
-            4 => {
-                self.velocity = ::core::option::Option::None;
-            }
-            5 => {
-                self.timestamp = ::core::default::Default::default();
-            }
-            6 => {
-                self.speed = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.latitude = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.longitude = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.altitude = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.radius = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.velocity = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.timestamp = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.speed = ::core::option::Option::None;
         }
     }
 }

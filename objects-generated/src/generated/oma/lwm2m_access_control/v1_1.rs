@@ -128,21 +128,18 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
         c::range(&mut v, 3, c::one(&self.access_control_owner), c::Rule::Int(0, 65535));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.object_id = ::core::default::Default::default();
-            }
-            1 => {
-                self.object_instance_id = ::core::default::Default::default();
-            }
-            2 => {
-                self.acl.clear();
-            }
-            3 => {
-                self.access_control_owner = ::core::default::Default::default();
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.object_id = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.object_instance_id = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.acl.clear();
+        }
+        if !keep.contains(3) {
+            self.access_control_owner = ::core::default::Default::default();
         }
     }
 }

@@ -264,48 +264,45 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
         c::range(&mut v, 10, c::opt(&self.short_server_id), c::Rule::Int(1, 65534));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.lwm2m_server_uri = ::core::default::Default::default();
-            }
-            1 => {
-                self.bootstrap_server = ::core::default::Default::default();
-            }
-            2 => {
-                self.security_mode = ::core::default::Default::default();
-            }
-            3 => {
-                self.public_key_or_identity = ::core::default::Default::default();
-            }
-            4 => {
-                self.server_public_key = ::core::default::Default::default();
-            }
-            5 => {
-                self.secret_key = ::core::default::Default::default();
-            }
-            6 => {
-                self.sms_security_mode = ::core::option::Option::None;
-            }
-            7 => {
-                self.sms_binding_key_parameters = ::core::option::Option::None;
-            }
-            8 => {
-                self.sms_binding_secret_key_s = ::core::option::Option::None;
-            }
-            9 => {
-                self.lwm2m_server_sms_number = ::core::option::Option::None;
-            }
-            10 => {
-                self.short_server_id = ::core::option::Option::None;
-            }
-            11 => {
-                self.client_hold_off_time = ::core::option::Option::None;
-            }
-            12 => {
-                self.bootstrap_server_account_timeout = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.lwm2m_server_uri = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.bootstrap_server = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.security_mode = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.public_key_or_identity = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.server_public_key = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.secret_key = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.sms_security_mode = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.sms_binding_key_parameters = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.sms_binding_secret_key_s = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.lwm2m_server_sms_number = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.short_server_id = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.client_hold_off_time = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.bootstrap_server_account_timeout = ::core::option::Option::None;
         }
     }
 }

@@ -623,102 +623,99 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
         c::range(&mut v, 29, c::opt(&self.rds_source_port), c::Rule::Int(0, 15));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.lwm2m_server_uri = ::core::default::Default::default();
-            }
-            1 => {
-                self.bootstrap_server = ::core::default::Default::default();
-            }
-            2 => {
-                self.security_mode = ::core::default::Default::default();
-            }
-            3 => {
-                self.public_key_or_identity = ::core::default::Default::default();
-            }
-            4 => {
-                self.server_public_key = ::core::default::Default::default();
-            }
-            5 => {
-                self.secret_key = ::core::default::Default::default();
-            }
-            6 => {
-                self.sms_security_mode = ::core::option::Option::None;
-            }
-            7 => {
-                self.sms_binding_key_parameters = ::core::option::Option::None;
-            }
-            8 => {
-                self.sms_binding_secret_key_s = ::core::option::Option::None;
-            }
-            9 => {
-                self.lwm2m_server_sms_number = ::core::option::Option::None;
-            }
-            10 => {
-                self.short_server_id = ::core::option::Option::None;
-            }
-            11 => {
-                self.client_hold_off_time = ::core::option::Option::None;
-            }
-            12 => {
-                self.bootstrap_server_account_timeout = ::core::option::Option::None;
-            }
-            13 => {
-                self.matching_type = ::core::option::Option::None;
-            }
-            14 => {
-                self.sni = ::core::option::Option::None;
-            }
-            15 => {
-                self.certificate_usage = ::core::option::Option::None;
-            }
-            16 => {
-                self.dtls_tls_ciphersuite.clear();
-            }
-            17 => {
-                self.oscore_security_mode = ::core::option::Option::None;
-            }
-            18 => {
-                self.groups_to_use_by_client.clear();
-            }
-            19 => {
-                self.signature_algorithms_supported_by_server.clear();
-            }
-            20 => {
-                self.signature_algorithms_to_use_by_client.clear();
-            }
-            21 => {
-                self.signature_algorithm_certs_supported_by_server.clear();
-            }
-            22 => {
-                self.tls_1_3_features_to_use_by_client = ::core::option::Option::None;
-            }
-            23 => {
-                self.tls_extensions_supported_by_server = ::core::option::Option::None;
-            }
-            24 => {
-                self.tls_extensions_to_use_by_client = ::core::option::Option::None;
-            }
-            25 => {
-                self.secondary_lwm2m_server_uri.clear();
-            }
-            26 => {
-                self.mqtt_server = ::core::option::Option::None;
-            }
-            27 => {
-                self.lwm2m_cose_security.clear();
-            }
-            28 => {
-                self.rds_destination_port = ::core::option::Option::None;
-            }
-            29 => {
-                self.rds_source_port = ::core::option::Option::None;
-            }
-            30 => {
-                self.rds_application_id = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.lwm2m_server_uri = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.bootstrap_server = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.security_mode = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.public_key_or_identity = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.server_public_key = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.secret_key = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.sms_security_mode = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.sms_binding_key_parameters = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.sms_binding_secret_key_s = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.lwm2m_server_sms_number = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.short_server_id = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.client_hold_off_time = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.bootstrap_server_account_timeout = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.matching_type = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.sni = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.certificate_usage = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.dtls_tls_ciphersuite.clear();
+        }
+        if !keep.contains(17) {
+            self.oscore_security_mode = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.groups_to_use_by_client.clear();
+        }
+        if !keep.contains(19) {
+            self.signature_algorithms_supported_by_server.clear();
+        }
+        if !keep.contains(20) {
+            self.signature_algorithms_to_use_by_client.clear();
+        }
+        if !keep.contains(21) {
+            self.signature_algorithm_certs_supported_by_server.clear();
+        }
+        if !keep.contains(22) {
+            self.tls_1_3_features_to_use_by_client = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.tls_extensions_supported_by_server = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.tls_extensions_to_use_by_client = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.secondary_lwm2m_server_uri.clear();
+        }
+        if !keep.contains(26) {
+            self.mqtt_server = ::core::option::Option::None;
+        }
+        if !keep.contains(27) {
+            self.lwm2m_cose_security.clear();
+        }
+        if !keep.contains(28) {
+            self.rds_destination_port = ::core::option::Option::None;
+        }
+        if !keep.contains(29) {
+            self.rds_source_port = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.rds_application_id = ::core::option::Option::None;
         }
     }
 }

@@ -189,30 +189,27 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
         c::range(&mut v, 0, c::one(&self.short_server_id), c::Rule::Int(1, 65535));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.short_server_id = ::core::default::Default::default();
-            }
-            1 => {
-                self.lifetime = ::core::default::Default::default();
-            }
-            2 => {
-                self.default_minimum_period = ::core::option::Option::None;
-            }
-            3 => {
-                self.default_maximum_period = ::core::option::Option::None;
-            }
-            5 => {
-                self.disable_timeout = ::core::option::Option::None;
-            }
-            6 => {
-                self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
-            }
-            7 => {
-                self.binding = ::core::default::Default::default();
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.short_server_id = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.lifetime = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.default_minimum_period = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.default_maximum_period = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.disable_timeout = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
+        }
+        if !keep.contains(7) {
+            self.binding = ::core::default::Default::default();
         }
     }
 }

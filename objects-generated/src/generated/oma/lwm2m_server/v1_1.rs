@@ -428,72 +428,69 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
         c::range(&mut v, 11, c::opt(&self.tls_dtls_alert_code), c::Rule::Int(0, 255));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.short_server_id = ::core::default::Default::default();
-            }
-            1 => {
-                self.lifetime = ::core::default::Default::default();
-            }
-            2 => {
-                self.default_minimum_period = ::core::option::Option::None;
-            }
-            3 => {
-                self.default_maximum_period = ::core::option::Option::None;
-            }
-            5 => {
-                self.disable_timeout = ::core::option::Option::None;
-            }
-            6 => {
-                self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
-            }
-            7 => {
-                self.binding = ::core::default::Default::default();
-            }
-            10 => {
-                self.apn_link = ::core::option::Option::None;
-            }
-            11 => {
-                self.tls_dtls_alert_code = ::core::option::Option::None;
-            }
-            12 => {
-                self.last_bootstrapped = ::core::option::Option::None;
-            }
-            13 => {
-                self.registration_priority_order = ::core::option::Option::None;
-            }
-            14 => {
-                self.initial_registration_delay_timer = ::core::option::Option::None;
-            }
-            15 => {
-                self.registration_failure_block = ::core::option::Option::None;
-            }
-            16 => {
-                self.bootstrap_on_registration_failure = ::core::option::Option::None;
-            }
-            17 => {
-                self.communication_retry_count = ::core::option::Option::None;
-            }
-            18 => {
-                self.communication_retry_timer = ::core::option::Option::None;
-            }
-            19 => {
-                self.communication_sequence_delay_timer = ::core::option::Option::None;
-            }
-            20 => {
-                self.communication_sequence_retry_count = ::core::option::Option::None;
-            }
-            21 => {
-                self.trigger = ::core::option::Option::None;
-            }
-            22 => {
-                self.preferred_transport = ::core::option::Option::None;
-            }
-            23 => {
-                self.mute_send = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.short_server_id = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.lifetime = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.default_minimum_period = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.default_maximum_period = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.disable_timeout = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
+        }
+        if !keep.contains(7) {
+            self.binding = ::core::default::Default::default();
+        }
+        if !keep.contains(10) {
+            self.apn_link = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.tls_dtls_alert_code = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.last_bootstrapped = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.registration_priority_order = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.initial_registration_delay_timer = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.registration_failure_block = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.bootstrap_on_registration_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.communication_retry_count = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.communication_retry_timer = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.communication_sequence_delay_timer = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.communication_sequence_retry_count = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.trigger = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.preferred_transport = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.mute_send = ::core::option::Option::None;
         }
     }
 }

@@ -417,93 +417,90 @@ impl ::ucifi_runtime::typed::ObjectType for AirQuality {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.pm10 = ::core::option::Option::None;
-            }
-            2 => {
-                self.pm10_24_hour_average = ::core::option::Option::None;
-            }
-            3 => {
-                self.pm2_5 = ::core::option::Option::None;
-            }
-            4 => {
-                self.pm2_5_24_hour_average = ::core::option::Option::None;
-            }
-            5 => {
-                self.pm1 = ::core::option::Option::None;
-            }
-            6 => {
-                self.pm1_24_hour_average = ::core::option::Option::None;
-            }
-            7 => {
-                self.co = ::core::option::Option::None;
-            }
-            8 => {
-                self.co_8_hour_average = ::core::option::Option::None;
-            }
-            9 => {
-                self.so2 = ::core::option::Option::None;
-            }
-            10 => {
-                self.so2_1_hour_average = ::core::option::Option::None;
-            }
-            11 => {
-                self.so2_24_hour_average = ::core::option::Option::None;
-            }
-            12 => {
-                self.o3 = ::core::option::Option::None;
-            }
-            13 => {
-                self.o3_1_hour_average = ::core::option::Option::None;
-            }
-            14 => {
-                self.o3_8_hour_average = ::core::option::Option::None;
-            }
-            15 => {
-                self.no2 = ::core::option::Option::None;
-            }
-            16 => {
-                self.no2_1_hour_average = ::core::option::Option::None;
-            }
-            17 => {
-                self.co2 = ::core::option::Option::None;
-            }
-            18 => {
-                self.co2_1_hour_average = ::core::option::Option::None;
-            }
-            19 => {
-                self.no = ::core::option::Option::None;
-            }
-            20 => {
-                self.no_1_hour_average = ::core::option::Option::None;
-            }
-            21 => {
-                self.h2s = ::core::option::Option::None;
-            }
-            22 => {
-                self.h2s_1_hour_average = ::core::option::Option::None;
-            }
-            23 => {
-                self.voc = ::core::option::Option::None;
-            }
-            24 => {
-                self.voc_1_hour_average = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.pm10 = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.pm10_24_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.pm2_5 = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.pm2_5_24_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.pm1 = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.pm1_24_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.co = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.co_8_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.so2 = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.so2_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.so2_24_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.o3 = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.o3_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.o3_8_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.no2 = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.no2_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.co2 = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.co2_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.no = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.no_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.h2s = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.h2s_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.voc = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.voc_1_hour_average = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

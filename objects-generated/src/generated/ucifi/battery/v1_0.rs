@@ -203,42 +203,39 @@ impl ::ucifi_runtime::typed::ObjectType for Battery {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.battery_level = ::core::default::Default::default();
-            }
-            2 => {
-                self.battery_capacity = ::core::option::Option::None;
-            }
-            3 => {
-                self.battery_voltage = ::core::option::Option::None;
-            }
-            4 => {
-                self.type_of_battery = ::core::option::Option::None;
-            }
-            5 => {
-                self.low_battery_threshold = ::core::option::Option::None;
-            }
-            6 => {
-                self.battery_level_too_low = ::core::option::Option::None;
-            }
-            7 => {
-                self.battery_shutdown = ::core::option::Option::None;
-            }
-            8 => {
-                self.number_of_cycles = ::core::option::Option::None;
-            }
-            9 => {
-                self.supply_loss = ::core::option::Option::None;
-            }
-            10 => {
-                self.supply_loss_counter = ::core::option::Option::None;
-            }
-            12 => {
-                self.supply_loss_reason = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.battery_level = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.battery_capacity = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.battery_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.type_of_battery = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.low_battery_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.battery_level_too_low = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.battery_shutdown = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.number_of_cycles = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.supply_loss = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.supply_loss_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.supply_loss_reason = ::core::option::Option::None;
         }
     }
 }

@@ -280,54 +280,51 @@ impl ::ucifi_runtime::typed::ObjectType for Battery {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.battery_level = ::core::default::Default::default();
-            }
-            2 => {
-                self.battery_capacity = ::core::option::Option::None;
-            }
-            3 => {
-                self.battery_voltage = ::core::option::Option::None;
-            }
-            4 => {
-                self.type_of_battery = ::core::option::Option::None;
-            }
-            5 => {
-                self.low_battery_threshold = ::core::option::Option::None;
-            }
-            6 => {
-                self.battery_level_too_low = ::core::option::Option::None;
-            }
-            7 => {
-                self.battery_shutdown = ::core::option::Option::None;
-            }
-            8 => {
-                self.number_of_cycles = ::core::option::Option::None;
-            }
-            9 => {
-                self.supply_loss = ::core::option::Option::None;
-            }
-            10 => {
-                self.supply_loss_counter = ::core::option::Option::None;
-            }
-            12 => {
-                self.supply_loss_reason = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.battery_level = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.battery_capacity = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.battery_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.type_of_battery = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.low_battery_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.battery_level_too_low = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.battery_shutdown = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.number_of_cycles = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.supply_loss = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.supply_loss_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.supply_loss_reason = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

@@ -150,27 +150,24 @@ impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.calendar_name = ::core::option::Option::None;
-            }
-            1 => {
-                self.calendar_type = ::core::option::Option::None;
-            }
-            2 => {
-                self.start_date.clear();
-            }
-            3 => {
-                self.end_date.clear();
-            }
-            4 => {
-                self.date_rule = ::core::option::Option::None;
-            }
-            5 => {
-                self.calendar_active = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.calendar_name = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.calendar_type = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.start_date.clear();
+        }
+        if !keep.contains(3) {
+            self.end_date.clear();
+        }
+        if !keep.contains(4) {
+            self.date_rule = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.calendar_active = ::core::option::Option::None;
         }
     }
 }

@@ -183,36 +183,33 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.gtin_model_number = ::core::option::Option::None;
-            }
-            2 => {
-                self.manufacturer_identifier = ::core::default::Default::default();
-            }
-            3 => {
-                self.user_given_name = ::core::option::Option::None;
-            }
-            4 => {
-                self.asset_identifier = ::core::option::Option::None;
-            }
-            5 => {
-                self.installation_date = ::core::option::Option::None;
-            }
-            6 => {
-                self.software_update = ::core::option::Option::None;
-            }
-            7 => {
-                self.maintenance = ::core::option::Option::None;
-            }
-            9 => {
-                self.device_operating_hours = ::core::option::Option::None;
-            }
-            10 => {
-                self.additional_firmware_information = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.gtin_model_number = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.manufacturer_identifier = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.user_given_name = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.asset_identifier = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.installation_date = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.software_update = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.maintenance = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.device_operating_hours = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.additional_firmware_information = ::core::option::Option::None;
         }
     }
 }

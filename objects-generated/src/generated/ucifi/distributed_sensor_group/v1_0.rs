@@ -377,84 +377,81 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.group_state = ::core::option::Option::None;
-            }
-            1 => {
-                self.most_recent_group_activity = ::core::option::Option::None;
-            }
-            2 => {
-                self.most_recent_sensor_notification = ::core::option::Option::None;
-            }
-            3 => {
-                self.most_recent_sensor_publisher_id = ::core::option::Option::None;
-            }
-            4 => {
-                self.group_address = ::core::option::Option::None;
-            }
-            5 => {
-                self.group_id = ::core::option::Option::None;
-            }
-            6 => {
-                self.shared_sensor_information = ::core::option::Option::None;
-            }
-            7 => {
-                self.quality_of_service = ::core::option::Option::None;
-            }
-            8 => {
-                self.hop_limit = ::core::option::Option::None;
-            }
-            9 => {
-                self.broadcast_criteria = ::core::option::Option::None;
-            }
-            10 => {
-                self.min_broadcast_period = ::core::option::Option::None;
-            }
-            11 => {
-                self.max_broadcast_period = ::core::option::Option::None;
-            }
-            12 => {
-                self.publisher_step_interval = ::core::option::Option::None;
-            }
-            13 => {
-                self.min_threshold = ::core::option::Option::None;
-            }
-            14 => {
-                self.max_threshold = ::core::option::Option::None;
-            }
-            15 => {
-                self.auto_clear_validity_time = ::core::option::Option::None;
-            }
-            16 => {
-                self.auto_clear_default_value = ::core::option::Option::None;
-            }
-            17 => {
-                self.data_fusion_operation = ::core::option::Option::None;
-            }
-            18 => {
-                self.remote_sensors_dynamic_mapping = ::core::option::Option::None;
-            }
-            19 => {
-                self.remote_sensors_implicit_mapping = ::core::option::Option::None;
-            }
-            20 => {
-                self.local_sensor_state_uri.clear();
-            }
-            21 => {
-                self.local_sensor_publisher_id.clear();
-            }
-            22 => {
-                self.remote_sensor_state_uri.clear();
-            }
-            23 => {
-                self.group_log = ::core::option::Option::None;
-            }
-            24 => {
-                self.group_description = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.group_state = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.most_recent_group_activity = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.most_recent_sensor_notification = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.most_recent_sensor_publisher_id = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.group_address = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.group_id = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.shared_sensor_information = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.quality_of_service = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.hop_limit = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.broadcast_criteria = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.min_broadcast_period = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.max_broadcast_period = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.publisher_step_interval = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.min_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.max_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.auto_clear_validity_time = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.auto_clear_default_value = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.data_fusion_operation = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.remote_sensors_dynamic_mapping = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.remote_sensors_implicit_mapping = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.local_sensor_state_uri.clear();
+        }
+        if !keep.contains(21) {
+            self.local_sensor_publisher_id.clear();
+        }
+        if !keep.contains(22) {
+            self.remote_sensor_state_uri.clear();
+        }
+        if !keep.contains(23) {
+            self.group_log = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.group_description = ::core::option::Option::None;
         }
     }
 }

@@ -142,27 +142,24 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorMessage {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.group_id = ::core::default::Default::default();
-            }
-            1 => {
-                self.publishing_timestamp = ::core::default::Default::default();
-            }
-            2 => {
-                self.publisher_state_uri = ::core::default::Default::default();
-            }
-            3 => {
-                self.publisher_id = ::core::option::Option::None;
-            }
-            4 => {
-                self.auto_clear_validity_time = ::core::option::Option::None;
-            }
-            5 => {
-                self.auto_clear_default_value = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.group_id = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.publishing_timestamp = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.publisher_state_uri = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.publisher_id = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.auto_clear_validity_time = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.auto_clear_default_value = ::core::option::Option::None;
         }
     }
 }

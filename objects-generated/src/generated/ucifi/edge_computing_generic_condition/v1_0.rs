@@ -113,18 +113,15 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingGenericCondition {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.vendor_condition = ::core::option::Option::None;
-            }
-            2 => {
-                self.script_identifier.clear();
-            }
-            3 => {
-                self.non_supported_time_condition = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.vendor_condition = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.script_identifier.clear();
+        }
+        if !keep.contains(3) {
+            self.non_supported_time_condition = ::core::option::Option::None;
         }
     }
 }

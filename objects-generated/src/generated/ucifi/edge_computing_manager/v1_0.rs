@@ -142,24 +142,21 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingManager {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.max_number_of_scripts = ::core::option::Option::None;
-            }
-            2 => {
-                self.number_of_free_slots_for_scripts = ::core::option::Option::None;
-            }
-            3 => {
-                self.max_number_of_conditions = ::core::option::Option::None;
-            }
-            4 => {
-                self.number_of_free_slots_for_conditions = ::core::option::Option::None;
-            }
-            5 => {
-                self.edge_computing_capabilities = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.max_number_of_scripts = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.number_of_free_slots_for_scripts = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.max_number_of_conditions = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.number_of_free_slots_for_conditions = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.edge_computing_capabilities = ::core::option::Option::None;
         }
     }
 }

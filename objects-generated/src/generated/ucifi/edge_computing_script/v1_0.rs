@@ -153,30 +153,27 @@ impl ::ucifi_runtime::typed::ObjectType for EdgeComputingScript {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.name = ::core::option::Option::None;
-            }
-            2 => {
-                self.signature = ::core::option::Option::None;
-            }
-            3 => {
-                self.version = ::core::option::Option::None;
-            }
-            4 => {
-                self.script = ::core::default::Default::default();
-            }
-            5 => {
-                self.script_format = ::core::option::Option::None;
-            }
-            6 => {
-                self.non_supported_script = ::core::option::Option::None;
-            }
-            7 => {
-                self.non_authorized_script = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.name = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.signature = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.version = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.script = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.script_format = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.non_supported_script = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.non_authorized_script = ::core::option::Option::None;
         }
     }
 }

@@ -430,96 +430,93 @@ impl ::ucifi_runtime::typed::ObjectType for ElectricalMonitor {
         c::range(&mut v, 5, c::opt(&self.power_factor), c::Rule::Int(-1, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.supply_voltage = ::core::option::Option::None;
-            }
-            2 => {
-                self.supply_current = ::core::option::Option::None;
-            }
-            3 => {
-                self.frequency = ::core::option::Option::None;
-            }
-            4 => {
-                self.active_power = ::core::option::Option::None;
-            }
-            5 => {
-                self.power_factor = ::core::option::Option::None;
-            }
-            6 => {
-                self.cumulated_active_energy = ::core::option::Option::None;
-            }
-            8 => {
-                self.low_power_factor_threshold = ::core::option::Option::None;
-            }
-            9 => {
-                self.low_power_factor = ::core::option::Option::None;
-            }
-            10 => {
-                self.low_power_threshold = ::core::option::Option::None;
-            }
-            11 => {
-                self.low_power_threshold_at_low_dim_level = ::core::option::Option::None;
-            }
-            12 => {
-                self.low_power = ::core::option::Option::None;
-            }
-            13 => {
-                self.high_power_threshold = ::core::option::Option::None;
-            }
-            14 => {
-                self.high_power_threshold_at_low_dim_level = ::core::option::Option::None;
-            }
-            15 => {
-                self.high_power = ::core::option::Option::None;
-            }
-            16 => {
-                self.low_current_threshold = ::core::option::Option::None;
-            }
-            17 => {
-                self.low_current = ::core::option::Option::None;
-            }
-            18 => {
-                self.high_current_threshold = ::core::option::Option::None;
-            }
-            19 => {
-                self.high_current = ::core::option::Option::None;
-            }
-            20 => {
-                self.low_voltage_threshold = ::core::option::Option::None;
-            }
-            21 => {
-                self.low_voltage = ::core::option::Option::None;
-            }
-            22 => {
-                self.high_voltage_threshold = ::core::option::Option::None;
-            }
-            23 => {
-                self.high_voltage = ::core::option::Option::None;
-            }
-            24 => {
-                self.critical_inrush_threshold = ::core::option::Option::None;
-            }
-            25 => {
-                self.critical_inrush_current = ::core::option::Option::None;
-            }
-            26 => {
-                self.minimum_inrush_current = ::core::option::Option::None;
-            }
-            27 => {
-                self.maximum_inrush_current = ::core::option::Option::None;
-            }
-            28 => {
-                self.latest_inrush_current = ::core::option::Option::None;
-            }
-            29 => {
-                self.reactive_power = ::core::option::Option::None;
-            }
-            30 => {
-                self.reactive_energy = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.supply_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.supply_current = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.frequency = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.active_power = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.cumulated_active_energy = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.low_power_factor_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.low_power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.low_power_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.low_power_threshold_at_low_dim_level = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.low_power = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.high_power_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.high_power_threshold_at_low_dim_level = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.high_power = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.low_current_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.low_current = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.high_current_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.high_current = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.low_voltage_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.low_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.high_voltage_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.high_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.critical_inrush_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.critical_inrush_current = ::core::option::Option::None;
+        }
+        if !keep.contains(26) {
+            self.minimum_inrush_current = ::core::option::Option::None;
+        }
+        if !keep.contains(27) {
+            self.maximum_inrush_current = ::core::option::Option::None;
+        }
+        if !keep.contains(28) {
+            self.latest_inrush_current = ::core::option::Option::None;
+        }
+        if !keep.contains(29) {
+            self.reactive_power = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.reactive_energy = ::core::option::Option::None;
         }
     }
 }

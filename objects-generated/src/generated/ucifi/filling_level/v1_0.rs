@@ -214,45 +214,42 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.container_height = ::core::option::Option::None;
-            }
-            2 => {
-                self.actual_filling_percentage = ::core::default::Default::default();
-            }
-            3 => {
-                self.actual_filling_level = ::core::option::Option::None;
-            }
-            4 => {
-                self.high_threshold = ::core::option::Option::None;
-            }
-            5 => {
-                self.container_full = ::core::default::Default::default();
-            }
-            6 => {
-                self.low_threshold = ::core::option::Option::None;
-            }
-            7 => {
-                self.container_empty = ::core::default::Default::default();
-            }
-            8 => {
-                self.average_filling_speed = ::core::option::Option::None;
-            }
-            10 => {
-                self.forecast_full_date = ::core::option::Option::None;
-            }
-            11 => {
-                self.forecast_empty_date = ::core::option::Option::None;
-            }
-            12 => {
-                self.container_out_of_location = ::core::option::Option::None;
-            }
-            13 => {
-                self.container_out_of_position = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.container_height = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.actual_filling_percentage = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.actual_filling_level = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.high_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.container_full = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.low_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.container_empty = ::core::default::Default::default();
+        }
+        if !keep.contains(8) {
+            self.average_filling_speed = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.forecast_full_date = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.forecast_empty_date = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.container_out_of_location = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.container_out_of_position = ::core::option::Option::None;
         }
     }
 }

@@ -397,84 +397,81 @@ impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.container_height = ::core::option::Option::None;
-            }
-            2 => {
-                self.actual_filling_percentage = ::core::default::Default::default();
-            }
-            3 => {
-                self.actual_filling_level = ::core::option::Option::None;
-            }
-            4 => {
-                self.high_threshold = ::core::option::Option::None;
-            }
-            5 => {
-                self.container_full = ::core::default::Default::default();
-            }
-            6 => {
-                self.low_threshold = ::core::option::Option::None;
-            }
-            7 => {
-                self.container_empty = ::core::default::Default::default();
-            }
-            8 => {
-                self.average_filling_speed = ::core::option::Option::None;
-            }
-            10 => {
-                self.forecast_full_date = ::core::option::Option::None;
-            }
-            11 => {
-                self.forecast_empty_date = ::core::option::Option::None;
-            }
-            12 => {
-                self.container_out_of_location = ::core::option::Option::None;
-            }
-            13 => {
-                self.container_out_of_position = ::core::option::Option::None;
-            }
-            14 => {
-                self.container_width = ::core::option::Option::None;
-            }
-            15 => {
-                self.container_installation_type = ::core::option::Option::None;
-            }
-            16 => {
-                self.container_volume_max = ::core::option::Option::None;
-            }
-            17 => {
-                self.filling_sensor_position = ::core::option::Option::None;
-            }
-            18 => {
-                self.type_of_materials = ::core::option::Option::None;
-            }
-            19 => {
-                self.filling_operations_counter = ::core::option::Option::None;
-            }
-            21 => {
-                self.cover_open = ::core::option::Option::None;
-            }
-            22 => {
-                self.temperature_alarm = ::core::option::Option::None;
-            }
-            23 => {
-                self.water_infiltration_alarm = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.container_height = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.actual_filling_percentage = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.actual_filling_level = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.high_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.container_full = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.low_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.container_empty = ::core::default::Default::default();
+        }
+        if !keep.contains(8) {
+            self.average_filling_speed = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.forecast_full_date = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.forecast_empty_date = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.container_out_of_location = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.container_out_of_position = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.container_width = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.container_installation_type = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.container_volume_max = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.filling_sensor_position = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.type_of_materials = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.filling_operations_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.cover_open = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.temperature_alarm = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.water_infiltration_alarm = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

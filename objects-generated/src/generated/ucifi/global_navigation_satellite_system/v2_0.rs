@@ -582,132 +582,129 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.fix_timestamp = ::core::default::Default::default();
-            }
-            1 => {
-                self.latitude = ::core::default::Default::default();
-            }
-            2 => {
-                self.longitude = ::core::default::Default::default();
-            }
-            3 => {
-                self.altitude = ::core::option::Option::None;
-            }
-            4 => {
-                self.speed = ::core::option::Option::None;
-            }
-            5 => {
-                self.heading = ::core::option::Option::None;
-            }
-            6 => {
-                self.radius = ::core::option::Option::None;
-            }
-            7 => {
-                self.hdop = ::core::option::Option::None;
-            }
-            8 => {
-                self.vdop = ::core::option::Option::None;
-            }
-            9 => {
-                self.estimated_horizontal_accuracy = ::core::option::Option::None;
-            }
-            10 => {
-                self.estimated_vertical_accuracy = ::core::option::Option::None;
-            }
-            11 => {
-                self.estimated_speed_accuracy = ::core::option::Option::None;
-            }
-            12 => {
-                self.estimated_heading_accuracy = ::core::option::Option::None;
-            }
-            13 => {
-                self.fix_type = ::core::option::Option::None;
-            }
-            14 => {
-                self.fix_dimension = ::core::option::Option::None;
-            }
-            15 => {
-                self.used_satellites = ::core::option::Option::None;
-            }
-            16 => {
-                self.visible_satellites = ::core::option::Option::None;
-            }
-            17 => {
-                self.satellite_identifiers_17.clear();
-            }
-            18 => {
-                self.satellite_identifiers_18.clear();
-            }
-            19 => {
-                self.satellite_azimuth.clear();
-            }
-            20 => {
-                self.almanac = ::core::option::Option::None;
-            }
-            21 => {
-                self.ephemeris.clear();
-            }
-            22 => {
-                self.signal_to_noise_ratio.clear();
-            }
-            23 => {
-                self.gnss.clear();
-            }
-            24 => {
-                self.hardware_rtc = ::core::option::Option::None;
-            }
-            25 => {
-                self.assisted_gps = ::core::option::Option::None;
-            }
-            26 => {
-                self.power_command = ::core::option::Option::None;
-            }
-            27 => {
-                self.pdop = ::core::option::Option::None;
-            }
-            28 => {
-                self.status = ::core::default::Default::default();
-            }
-            29 => {
-                self.expected_latitude = ::core::option::Option::None;
-            }
-            30 => {
-                self.expected_longitude = ::core::option::Option::None;
-            }
-            31 => {
-                self.expected_altitude = ::core::option::Option::None;
-            }
-            32 => {
-                self.expected_location_threshold = ::core::option::Option::None;
-            }
-            33 => {
-                self.out_of_position = ::core::option::Option::None;
-            }
-            34 => {
-                self.assisted_latitude = ::core::option::Option::None;
-            }
-            35 => {
-                self.assisted_longitude = ::core::option::Option::None;
-            }
-            36 => {
-                self.assisted_altitude = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.fix_timestamp = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.latitude = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.longitude = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.altitude = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.speed = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.heading = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.radius = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.hdop = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.vdop = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.estimated_horizontal_accuracy = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.estimated_vertical_accuracy = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.estimated_speed_accuracy = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.estimated_heading_accuracy = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.fix_type = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.fix_dimension = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.used_satellites = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.visible_satellites = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.satellite_identifiers_17.clear();
+        }
+        if !keep.contains(18) {
+            self.satellite_identifiers_18.clear();
+        }
+        if !keep.contains(19) {
+            self.satellite_azimuth.clear();
+        }
+        if !keep.contains(20) {
+            self.almanac = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.ephemeris.clear();
+        }
+        if !keep.contains(22) {
+            self.signal_to_noise_ratio.clear();
+        }
+        if !keep.contains(23) {
+            self.gnss.clear();
+        }
+        if !keep.contains(24) {
+            self.hardware_rtc = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.assisted_gps = ::core::option::Option::None;
+        }
+        if !keep.contains(26) {
+            self.power_command = ::core::option::Option::None;
+        }
+        if !keep.contains(27) {
+            self.pdop = ::core::option::Option::None;
+        }
+        if !keep.contains(28) {
+            self.status = ::core::default::Default::default();
+        }
+        if !keep.contains(29) {
+            self.expected_latitude = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.expected_longitude = ::core::option::Option::None;
+        }
+        if !keep.contains(31) {
+            self.expected_altitude = ::core::option::Option::None;
+        }
+        if !keep.contains(32) {
+            self.expected_location_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(33) {
+            self.out_of_position = ::core::option::Option::None;
+        }
+        if !keep.contains(34) {
+            self.assisted_latitude = ::core::option::Option::None;
+        }
+        if !keep.contains(35) {
+            self.assisted_longitude = ::core::option::Option::None;
+        }
+        if !keep.contains(36) {
+            self.assisted_altitude = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

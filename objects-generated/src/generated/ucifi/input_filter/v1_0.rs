@@ -155,30 +155,27 @@ impl ::ucifi_runtime::typed::ObjectType for InputFilter {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.input_state = ::core::option::Option::None;
-            }
-            1 => {
-                self.input_source.clear();
-            }
-            2 => {
-                self.data_type = ::core::option::Option::None;
-            }
-            3 => {
-                self.evaluation_interval = ::core::option::Option::None;
-            }
-            4 => {
-                self.step_filter = ::core::option::Option::None;
-            }
-            5903 => {
-                self.busy_to_clear_delay = ::core::option::Option::None;
-            }
-            5904 => {
-                self.clear_to_busy_delay = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.input_state = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.input_source.clear();
+        }
+        if !keep.contains(2) {
+            self.data_type = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.evaluation_interval = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.step_filter = ::core::option::Option::None;
+        }
+        if !keep.contains(5903) {
+            self.busy_to_clear_delay = ::core::option::Option::None;
+        }
+        if !keep.contains(5904) {
+            self.clear_to_busy_delay = ::core::option::Option::None;
         }
     }
 }

@@ -173,33 +173,30 @@ impl ::ucifi_runtime::typed::ObjectType for IrrigationValve {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.default_status = ::core::option::Option::None;
-            }
-            2 => {
-                self.status = ::core::option::Option::None;
-            }
-            3 => {
-                self.command = ::core::option::Option::None;
-            }
-            4 => {
-                self.command_in_action = ::core::option::Option::None;
-            }
-            5 => {
-                self.scheduler_id.clear();
-            }
-            6 => {
-                self.invalid_scheduler = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.default_status = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.status = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.command = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.command_in_action = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.scheduler_id.clear();
+        }
+        if !keep.contains(6) {
+            self.invalid_scheduler = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

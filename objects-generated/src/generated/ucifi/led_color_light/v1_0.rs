@@ -85,8 +85,8 @@ impl ::ucifi_runtime::typed::ObjectType for LedColorLight {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        if resource == 1 {
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
             self.rgb_value = ::core::default::Default::default();
         }
     }

@@ -395,81 +395,78 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.type_of_network = ::core::option::Option::None;
-            }
-            2 => {
-                self.ipv4_address.clear();
-            }
-            3 => {
-                self.ipv6_address.clear();
-            }
-            4 => {
-                self.network_address.clear();
-            }
-            5 => {
-                self.secondary_network_address.clear();
-            }
-            6 => {
-                self.mac_address = ::core::default::Default::default();
-            }
-            7 => {
-                self.peer_address.clear();
-            }
-            8 => {
-                self.multicast_group_address.clear();
-            }
-            9 => {
-                self.multicast_group_key.clear();
-            }
-            10 => {
-                self.data_rate = ::core::option::Option::None;
-            }
-            11 => {
-                self.transmit_power = ::core::option::Option::None;
-            }
-            12 => {
-                self.frequency = ::core::option::Option::None;
-            }
-            13 => {
-                self.session_time = ::core::option::Option::None;
-            }
-            14 => {
-                self.session_duration = ::core::option::Option::None;
-            }
-            15 => {
-                self.mesh_node = ::core::option::Option::None;
-            }
-            16 => {
-                self.maximum_repeat_time = ::core::option::Option::None;
-            }
-            17 => {
-                self.number_of_repeats = ::core::option::Option::None;
-            }
-            18 => {
-                self.signal_to_noise_ratio = ::core::option::Option::None;
-            }
-            19 => {
-                self.communication_failure = ::core::option::Option::None;
-            }
-            20 => {
-                self.received_signal_strength_indication = ::core::option::Option::None;
-            }
-            21 => {
-                self.imsi = ::core::option::Option::None;
-            }
-            22 => {
-                self.imei = ::core::option::Option::None;
-            }
-            23 => {
-                self.current_communication_operator = ::core::option::Option::None;
-            }
-            24 => {
-                self.integrated_circuit_card_identifier = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.type_of_network = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.ipv4_address.clear();
+        }
+        if !keep.contains(3) {
+            self.ipv6_address.clear();
+        }
+        if !keep.contains(4) {
+            self.network_address.clear();
+        }
+        if !keep.contains(5) {
+            self.secondary_network_address.clear();
+        }
+        if !keep.contains(6) {
+            self.mac_address = ::core::default::Default::default();
+        }
+        if !keep.contains(7) {
+            self.peer_address.clear();
+        }
+        if !keep.contains(8) {
+            self.multicast_group_address.clear();
+        }
+        if !keep.contains(9) {
+            self.multicast_group_key.clear();
+        }
+        if !keep.contains(10) {
+            self.data_rate = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.transmit_power = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.frequency = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.session_time = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.session_duration = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.mesh_node = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.maximum_repeat_time = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.number_of_repeats = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.signal_to_noise_ratio = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.communication_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.received_signal_strength_indication = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.imsi = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.imei = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.current_communication_operator = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.integrated_circuit_card_identifier = ::core::option::Option::None;
         }
     }
 }

@@ -553,117 +553,114 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.network_type = ::core::default::Default::default();
-            }
-            1 => {
-                self.device_class = ::core::default::Default::default();
-            }
-            2 => {
-                self.operating_frequency = ::core::default::Default::default();
-            }
-            3 => {
-                self.status = ::core::default::Default::default();
-            }
-            4 => {
-                self.connection_errors = ::core::option::Option::None;
-            }
-            5 => {
-                self.last_error_timestamp = ::core::option::Option::None;
-            }
-            6 => {
-                self.error_counter = ::core::option::Option::None;
-            }
-            8 => {
-                self.transmit_power = ::core::option::Option::None;
-            }
-            9 => {
-                self.data_rate = ::core::option::Option::None;
-            }
-            10 => {
-                self.operation_mode = ::core::option::Option::None;
-            }
-            11 => {
-                self.operating_channel = ::core::option::Option::None;
-            }
-            12 => {
-                self.channel_hopping_function = ::core::option::Option::None;
-            }
-            13 => {
-                self.available_channels = ::core::option::Option::None;
-            }
-            14 => {
-                self.unicast_channel_plan = ::core::option::Option::None;
-            }
-            15 => {
-                self.broadcast_channel_plan = ::core::option::Option::None;
-            }
-            16 => {
-                self.fec = ::core::option::Option::None;
-            }
-            17 => {
-                self.data_whitening = ::core::option::Option::None;
-            }
-            18 => {
-                self.cipher_suite = ::core::option::Option::None;
-            }
-            19 => {
-                self.pan_identifier.clear();
-            }
-            20 => {
-                self.network_name = ::core::option::Option::None;
-            }
-            21 => {
-                self.node_rank = ::core::option::Option::None;
-            }
-            22 => {
-                self.root_address.clear();
-            }
-            23 => {
-                self.parent_address.clear();
-            }
-            24 => {
-                self.physical_interface = ::core::default::Default::default();
-            }
-            25 => {
-                self.logical_address.clear();
-            }
-            26 => {
-                self.ip_address.clear();
-            }
-            27 => {
-                self.multicast_group_address.clear();
-            }
-            28 => {
-                self.multicast_group_key.clear();
-            }
-            29 => {
-                self.signal_to_noise_ratio = ::core::option::Option::None;
-            }
-            30 => {
-                self.received_signal_strength_indication = ::core::option::Option::None;
-            }
-            31 => {
-                self.noise_floor = ::core::option::Option::None;
-            }
-            34 => {
-                self.maximum_repeat_time = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.network_type = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.device_class = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.operating_frequency = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.status = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.connection_errors = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.last_error_timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.error_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.transmit_power = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.data_rate = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.operation_mode = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.operating_channel = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.channel_hopping_function = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.available_channels = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.unicast_channel_plan = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.broadcast_channel_plan = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.fec = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.data_whitening = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.cipher_suite = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.pan_identifier.clear();
+        }
+        if !keep.contains(20) {
+            self.network_name = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.node_rank = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.root_address.clear();
+        }
+        if !keep.contains(23) {
+            self.parent_address.clear();
+        }
+        if !keep.contains(24) {
+            self.physical_interface = ::core::default::Default::default();
+        }
+        if !keep.contains(25) {
+            self.logical_address.clear();
+        }
+        if !keep.contains(26) {
+            self.ip_address.clear();
+        }
+        if !keep.contains(27) {
+            self.multicast_group_address.clear();
+        }
+        if !keep.contains(28) {
+            self.multicast_group_key.clear();
+        }
+        if !keep.contains(29) {
+            self.signal_to_noise_ratio = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.received_signal_strength_indication = ::core::option::Option::None;
+        }
+        if !keep.contains(31) {
+            self.noise_floor = ::core::option::Option::None;
+        }
+        if !keep.contains(34) {
+            self.maximum_repeat_time = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

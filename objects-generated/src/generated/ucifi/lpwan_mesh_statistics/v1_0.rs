@@ -459,102 +459,99 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshStatistics {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.tx_packets_total = ::core::option::Option::None;
-            }
-            2 => {
-                self.tx_success_on_single_retry = ::core::option::Option::None;
-            }
-            3 => {
-                self.tx_success_on_multi_retry = ::core::option::Option::None;
-            }
-            4 => {
-                self.tx_discarded_packets = ::core::option::Option::None;
-            }
-            5 => {
-                self.tx_cca_failures = ::core::option::Option::None;
-            }
-            6 => {
-                self.tx_ack_failure = ::core::option::Option::None;
-            }
-            7 => {
-                self.rx_packets_total = ::core::option::Option::None;
-            }
-            8 => {
-                self.rx_discarded_packets = ::core::option::Option::None;
-            }
-            9 => {
-                self.rx_malformed_packets = ::core::option::Option::None;
-            }
-            10 => {
-                self.rx_unsecure_packets = ::core::option::Option::None;
-            }
-            11 => {
-                self.rx_duplicate_packets = ::core::option::Option::None;
-            }
-            12 => {
-                self.beacon_frames_sent = ::core::option::Option::None;
-            }
-            13 => {
-                self.beacon_frames_received = ::core::option::Option::None;
-            }
-            14 => {
-                self.ack_frames_sent = ::core::option::Option::None;
-            }
-            15 => {
-                self.ack_frames_received = ::core::option::Option::None;
-            }
-            16 => {
-                self.command_frames_sent = ::core::option::Option::None;
-            }
-            17 => {
-                self.command_frames_received = ::core::option::Option::None;
-            }
-            18 => {
-                self.data_frames_sent = ::core::option::Option::None;
-            }
-            19 => {
-                self.data_frames_received = ::core::option::Option::None;
-            }
-            20 => {
-                self.data_bytes_sent = ::core::option::Option::None;
-            }
-            21 => {
-                self.data_bytes_received = ::core::option::Option::None;
-            }
-            22 => {
-                self.unicast_packets_sent = ::core::option::Option::None;
-            }
-            23 => {
-                self.unicast_packets_received = ::core::option::Option::None;
-            }
-            24 => {
-                self.multicast_packets_sent = ::core::option::Option::None;
-            }
-            25 => {
-                self.multicast_packets_received = ::core::option::Option::None;
-            }
-            26 => {
-                self.broadcast_packets_sent = ::core::option::Option::None;
-            }
-            27 => {
-                self.broadcast_packets_received = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.tx_packets_total = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.tx_success_on_single_retry = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.tx_success_on_multi_retry = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.tx_discarded_packets = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.tx_cca_failures = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.tx_ack_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.rx_packets_total = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.rx_discarded_packets = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.rx_malformed_packets = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.rx_unsecure_packets = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.rx_duplicate_packets = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.beacon_frames_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.beacon_frames_received = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.ack_frames_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.ack_frames_received = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.command_frames_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.command_frames_received = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.data_frames_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.data_frames_received = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.data_bytes_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.data_bytes_received = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.unicast_packets_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.unicast_packets_received = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.multicast_packets_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.multicast_packets_received = ::core::option::Option::None;
+        }
+        if !keep.contains(26) {
+            self.broadcast_packets_sent = ::core::option::Option::None;
+        }
+        if !keep.contains(27) {
+            self.broadcast_packets_received = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

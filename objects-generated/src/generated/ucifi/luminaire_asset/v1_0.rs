@@ -237,51 +237,48 @@ impl ::ucifi_runtime::typed::ObjectType for LuminaireAsset {
         c::range(&mut v, 11, c::opt(&self.cri), c::Rule::Int(0, 100));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.asset_gtin = ::core::default::Default::default();
-            }
-            2 => {
-                self.year_of_manufacture = ::core::option::Option::None;
-            }
-            3 => {
-                self.week_of_manufacture = ::core::option::Option::None;
-            }
-            4 => {
-                self.nominal_light_output = ::core::option::Option::None;
-            }
-            5 => {
-                self.light_distribution_type = ::core::option::Option::None;
-            }
-            6 => {
-                self.luminaire_color = ::core::option::Option::None;
-            }
-            7 => {
-                self.nominal_input_power = ::core::option::Option::None;
-            }
-            8 => {
-                self.power_at_minimum_dim_level = ::core::option::Option::None;
-            }
-            9 => {
-                self.nominal_max_ac_mains_voltage = ::core::option::Option::None;
-            }
-            10 => {
-                self.nominal_min_ac_mains_voltage = ::core::option::Option::None;
-            }
-            11 => {
-                self.cri = ::core::option::Option::None;
-            }
-            12 => {
-                self.cct_value = ::core::option::Option::None;
-            }
-            13 => {
-                self.luminaire_identification = ::core::option::Option::None;
-            }
-            14 => {
-                self.luminaire_identification_number = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.asset_gtin = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.year_of_manufacture = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.week_of_manufacture = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.nominal_light_output = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.light_distribution_type = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.luminaire_color = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.nominal_input_power = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.power_at_minimum_dim_level = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.nominal_max_ac_mains_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.nominal_min_ac_mains_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.cri = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.cct_value = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.luminaire_identification = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.luminaire_identification_number = ::core::option::Option::None;
         }
     }
 }

@@ -159,30 +159,27 @@ impl ::ucifi_runtime::typed::ObjectType for NoiseSensor {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.gunshot_detected = ::core::option::Option::None;
-            }
-            2 => {
-                self.abnormal_noise_detected = ::core::option::Option::None;
-            }
-            3 => {
-                self.sensor_value = ::core::default::Default::default();
-            }
-            4 => {
-                self.minimum_measured_value = ::core::option::Option::None;
-            }
-            5 => {
-                self.maximum_measured_value = ::core::option::Option::None;
-            }
-            6 => {
-                self.minimum_range_value = ::core::option::Option::None;
-            }
-            7 => {
-                self.maximum_range_value = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.gunshot_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.abnormal_noise_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.sensor_value = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.minimum_measured_value = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.maximum_measured_value = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.minimum_range_value = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.maximum_range_value = ::core::option::Option::None;
         }
     }
 }

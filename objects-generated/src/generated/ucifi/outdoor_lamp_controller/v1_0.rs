@@ -659,138 +659,135 @@ impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
         c::range(&mut v, 41, c::opt(&self.virtual_power_output), c::Rule::Int(0, 100));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.command = ::core::default::Default::default();
-            }
-            2 => {
-                self.command_in_action = ::core::option::Option::None;
-            }
-            3 => {
-                self.dimming_level = ::core::default::Default::default();
-            }
-            4 => {
-                self.default_dimming_level = ::core::option::Option::None;
-            }
-            5 => {
-                self.lamp_failure = ::core::option::Option::None;
-            }
-            6 => {
-                self.lamp_failure_reason = ::core::option::Option::None;
-            }
-            7 => {
-                self.control_gear_failure = ::core::option::Option::None;
-            }
-            8 => {
-                self.control_gear_failure_reason = ::core::option::Option::None;
-            }
-            9 => {
-                self.relay_failure = ::core::option::Option::None;
-            }
-            10 => {
-                self.day_burner = ::core::option::Option::None;
-            }
-            11 => {
-                self.cycling_failure = ::core::option::Option::None;
-            }
-            12 => {
-                self.control_gear_communication_failure = ::core::option::Option::None;
-            }
-            13 => {
-                self.scheduler_id.clear();
-            }
-            14 => {
-                self.invalid_scheduler = ::core::option::Option::None;
-            }
-            15 => {
-                self.lamp_operating_hours = ::core::option::Option::None;
-            }
-            17 => {
-                self.lamp_on_timestamp = ::core::option::Option::None;
-            }
-            18 => {
-                self.lamp_switch_counter = ::core::option::Option::None;
-            }
-            20 => {
-                self.control_gear_start_counter = ::core::option::Option::None;
-            }
-            21 => {
-                self.control_gear_temperature = ::core::option::Option::None;
-            }
-            22 => {
-                self.control_gear_thermal_derating = ::core::option::Option::None;
-            }
-            23 => {
-                self.control_gear_thermal_derating_counter = ::core::option::Option::None;
-            }
-            25 => {
-                self.control_gear_thermal_shutdown = ::core::option::Option::None;
-            }
-            26 => {
-                self.control_gear_thermal_shutdown_counter = ::core::option::Option::None;
-            }
-            28 => {
-                self.output_port = ::core::option::Option::None;
-            }
-            29 => {
-                self.standby_mode = ::core::option::Option::None;
-            }
-            30 => {
-                self.constant_light_output = ::core::option::Option::None;
-            }
-            31 => {
-                self.cleaning_factor_enabled = ::core::option::Option::None;
-            }
-            32 => {
-                self.cleaning_period = ::core::option::Option::None;
-            }
-            33 => {
-                self.initial_lamp_cleaning_factor = ::core::option::Option::None;
-            }
-            34 => {
-                self.lamp_cleaning_date = ::core::option::Option::None;
-            }
-            35 => {
-                self.control_type = ::core::option::Option::None;
-            }
-            36 => {
-                self.nominal_lamp_wattage = ::core::option::Option::None;
-            }
-            37 => {
-                self.minimum_dimming_level = ::core::option::Option::None;
-            }
-            38 => {
-                self.minimum_lamp_wattage = ::core::option::Option::None;
-            }
-            39 => {
-                self.light_color_temperature_command = ::core::option::Option::None;
-            }
-            40 => {
-                self.actual_light_color_temperature = ::core::option::Option::None;
-            }
-            41 => {
-                self.virtual_power_output = ::core::option::Option::None;
-            }
-            42 => {
-                self.voltage_at_max_dim_level = ::core::option::Option::None;
-            }
-            43 => {
-                self.voltage_at_min_dim_level = ::core::option::Option::None;
-            }
-            44 => {
-                self.light_source_voltage = ::core::option::Option::None;
-            }
-            45 => {
-                self.light_source_current = ::core::option::Option::None;
-            }
-            46 => {
-                self.light_source_active_power = ::core::option::Option::None;
-            }
-            47 => {
-                self.light_source_active_energy = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.command = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.command_in_action = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.dimming_level = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.default_dimming_level = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.lamp_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.lamp_failure_reason = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.control_gear_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.control_gear_failure_reason = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.relay_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.day_burner = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.cycling_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.control_gear_communication_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.scheduler_id.clear();
+        }
+        if !keep.contains(14) {
+            self.invalid_scheduler = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.lamp_operating_hours = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.lamp_on_timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.lamp_switch_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.control_gear_start_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.control_gear_temperature = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.control_gear_thermal_derating = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.control_gear_thermal_derating_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.control_gear_thermal_shutdown = ::core::option::Option::None;
+        }
+        if !keep.contains(26) {
+            self.control_gear_thermal_shutdown_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(28) {
+            self.output_port = ::core::option::Option::None;
+        }
+        if !keep.contains(29) {
+            self.standby_mode = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.constant_light_output = ::core::option::Option::None;
+        }
+        if !keep.contains(31) {
+            self.cleaning_factor_enabled = ::core::option::Option::None;
+        }
+        if !keep.contains(32) {
+            self.cleaning_period = ::core::option::Option::None;
+        }
+        if !keep.contains(33) {
+            self.initial_lamp_cleaning_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(34) {
+            self.lamp_cleaning_date = ::core::option::Option::None;
+        }
+        if !keep.contains(35) {
+            self.control_type = ::core::option::Option::None;
+        }
+        if !keep.contains(36) {
+            self.nominal_lamp_wattage = ::core::option::Option::None;
+        }
+        if !keep.contains(37) {
+            self.minimum_dimming_level = ::core::option::Option::None;
+        }
+        if !keep.contains(38) {
+            self.minimum_lamp_wattage = ::core::option::Option::None;
+        }
+        if !keep.contains(39) {
+            self.light_color_temperature_command = ::core::option::Option::None;
+        }
+        if !keep.contains(40) {
+            self.actual_light_color_temperature = ::core::option::Option::None;
+        }
+        if !keep.contains(41) {
+            self.virtual_power_output = ::core::option::Option::None;
+        }
+        if !keep.contains(42) {
+            self.voltage_at_max_dim_level = ::core::option::Option::None;
+        }
+        if !keep.contains(43) {
+            self.voltage_at_min_dim_level = ::core::option::Option::None;
+        }
+        if !keep.contains(44) {
+            self.light_source_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(45) {
+            self.light_source_current = ::core::option::Option::None;
+        }
+        if !keep.contains(46) {
+            self.light_source_active_power = ::core::option::Option::None;
+        }
+        if !keep.contains(47) {
+            self.light_source_active_energy = ::core::option::Option::None;
         }
     }
 }

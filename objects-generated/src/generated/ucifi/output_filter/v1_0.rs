@@ -120,21 +120,18 @@ impl ::ucifi_runtime::typed::ObjectType for OutputFilter {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.operation = ::core::default::Default::default();
-            }
-            1 => {
-                self.delay = ::core::option::Option::None;
-            }
-            2 => {
-                self.transaction = ::core::option::Option::None;
-            }
-            3 => {
-                self.expiration_time = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.operation = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.delay = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.transaction = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.expiration_time = ::core::option::Option::None;
         }
     }
 }

@@ -131,24 +131,21 @@ impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.occupancy = ::core::default::Default::default();
-            }
-            2 => {
-                self.duration = ::core::option::Option::None;
-            }
-            3 => {
-                self.daily_duration = ::core::option::Option::None;
-            }
-            4 => {
-                self.forbidden_parking_detected = ::core::option::Option::None;
-            }
-            5 => {
-                self.type_of_sensor = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.occupancy = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.duration = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.daily_duration = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.forbidden_parking_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.type_of_sensor = ::core::option::Option::None;
         }
     }
 }

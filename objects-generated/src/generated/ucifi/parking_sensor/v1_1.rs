@@ -208,36 +208,33 @@ impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.occupancy = ::core::default::Default::default();
-            }
-            2 => {
-                self.duration = ::core::option::Option::None;
-            }
-            3 => {
-                self.daily_duration = ::core::option::Option::None;
-            }
-            4 => {
-                self.forbidden_parking_detected = ::core::option::Option::None;
-            }
-            5 => {
-                self.type_of_sensor = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.occupancy = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.duration = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.daily_duration = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.forbidden_parking_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.type_of_sensor = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

@@ -160,27 +160,24 @@ impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.actual_number_of_persons = ::core::default::Default::default();
-            }
-            2 => {
-                self.daily_number_of_persons = ::core::option::Option::None;
-            }
-            3 => {
-                self.cumulated_number_of_persons = ::core::option::Option::None;
-            }
-            5 => {
-                self.daily_number_of_passages = ::core::option::Option::None;
-            }
-            6 => {
-                self.cumulated_number_of_passages = ::core::option::Option::None;
-            }
-            8 => {
-                self.type_of_sensor = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.actual_number_of_persons = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.daily_number_of_persons = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.cumulated_number_of_persons = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.daily_number_of_passages = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.cumulated_number_of_passages = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.type_of_sensor = ::core::option::Option::None;
         }
     }
 }

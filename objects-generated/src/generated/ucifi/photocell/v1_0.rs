@@ -109,18 +109,15 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.on_lux_level = ::core::option::Option::None;
-            }
-            2 => {
-                self.off_lux_level = ::core::option::Option::None;
-            }
-            3 => {
-                self.photocell_status = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.on_lux_level = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.off_lux_level = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.photocell_status = ::core::option::Option::None;
         }
     }
 }

@@ -134,24 +134,21 @@ impl ::ucifi_runtime::typed::ObjectType for Photocell {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.on_lux_level = ::core::option::Option::None;
-            }
-            2 => {
-                self.off_lux_level = ::core::option::Option::None;
-            }
-            3 => {
-                self.photocell_status = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.on_lux_level = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.off_lux_level = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.photocell_status = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

@@ -179,33 +179,30 @@ impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.pressure = ::core::default::Default::default();
-            }
-            2 => {
-                self.sampling_period = ::core::option::Option::None;
-            }
-            3 => {
-                self.leak_detected = ::core::option::Option::None;
-            }
-            4 => {
-                self.hammer_effect_detected = ::core::option::Option::None;
-            }
-            5 => {
-                self.minimum_measured_pressure_value = ::core::option::Option::None;
-            }
-            6 => {
-                self.maximum_measured_pressure_value = ::core::option::Option::None;
-            }
-            7 => {
-                self.minimum_range_pressure_value = ::core::option::Option::None;
-            }
-            8 => {
-                self.maximum_range_pressure_value = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.pressure = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.sampling_period = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.leak_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.hammer_effect_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.minimum_measured_pressure_value = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.maximum_measured_pressure_value = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.minimum_range_pressure_value = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.maximum_range_pressure_value = ::core::option::Option::None;
         }
     }
 }

@@ -229,39 +229,36 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.function_name = ::core::option::Option::None;
-            }
-            1 => {
-                self.run_condition.clear();
-            }
-            3 => {
-                self.output_filter.clear();
-            }
-            4 => {
-                self.time_input_array.clear();
-            }
-            5 => {
-                self.time_output_array.clear();
-            }
-            6 => {
-                self.single_sensor_input_array.clear();
-            }
-            7 => {
-                self.multi_sensor_input_array.clear();
-            }
-            8 => {
-                self.sensor_output_array.clear();
-            }
-            9 => {
-                self.output_filter_for_time_output.clear();
-            }
-            10 => {
-                self.output_filter_for_sensor_output.clear();
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.function_name = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.run_condition.clear();
+        }
+        if !keep.contains(3) {
+            self.output_filter.clear();
+        }
+        if !keep.contains(4) {
+            self.time_input_array.clear();
+        }
+        if !keep.contains(5) {
+            self.time_output_array.clear();
+        }
+        if !keep.contains(6) {
+            self.single_sensor_input_array.clear();
+        }
+        if !keep.contains(7) {
+            self.multi_sensor_input_array.clear();
+        }
+        if !keep.contains(8) {
+            self.sensor_output_array.clear();
+        }
+        if !keep.contains(9) {
+            self.output_filter_for_time_output.clear();
+        }
+        if !keep.contains(10) {
+            self.output_filter_for_sensor_output.clear();
         }
     }
 }

@@ -268,54 +268,51 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramManager {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.max_number_of_program_schedulers = ::core::default::Default::default();
-            }
-            1 => {
-                self.current_number_of_program_schedulers = ::core::default::Default::default();
-            }
-            2 => {
-                self.max_number_of_program_functions = ::core::default::Default::default();
-            }
-            3 => {
-                self.current_number_of_program_functions = ::core::default::Default::default();
-            }
-            4 => {
-                self.max_number_of_calendars = ::core::default::Default::default();
-            }
-            5 => {
-                self.current_number_of_calendar = ::core::default::Default::default();
-            }
-            6 => {
-                self.max_number_of_actuators = ::core::default::Default::default();
-            }
-            7 => {
-                self.max_number_of_input_sources = ::core::option::Option::None;
-            }
-            8 => {
-                self.max_number_of_dates_in_calendar = ::core::option::Option::None;
-            }
-            9 => {
-                self.max_flash_memory_allocated = ::core::default::Default::default();
-            }
-            10 => {
-                self.flash_memory_free = ::core::option::Option::None;
-            }
-            11 => {
-                self.error_conditions = ::core::default::Default::default();
-            }
-            13 => {
-                self.supported_capabilities = ::core::option::Option::None;
-            }
-            14 => {
-                self.max_dynamic_memory_allocated = ::core::option::Option::None;
-            }
-            15 => {
-                self.dynamic_memory_free = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.max_number_of_program_schedulers = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.current_number_of_program_schedulers = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.max_number_of_program_functions = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.current_number_of_program_functions = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.max_number_of_calendars = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.current_number_of_calendar = ::core::default::Default::default();
+        }
+        if !keep.contains(6) {
+            self.max_number_of_actuators = ::core::default::Default::default();
+        }
+        if !keep.contains(7) {
+            self.max_number_of_input_sources = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.max_number_of_dates_in_calendar = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.max_flash_memory_allocated = ::core::default::Default::default();
+        }
+        if !keep.contains(10) {
+            self.flash_memory_free = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.error_conditions = ::core::default::Default::default();
+        }
+        if !keep.contains(13) {
+            self.supported_capabilities = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.max_dynamic_memory_allocated = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.dynamic_memory_free = ::core::option::Option::None;
         }
     }
 }

@@ -166,30 +166,27 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramMonitor {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.program_name = ::core::default::Default::default();
-            }
-            1 => {
-                self.status = ::core::default::Default::default();
-            }
-            2 => {
-                self.error_conditions = ::core::default::Default::default();
-            }
-            4 => {
-                self.evaluation_counter = ::core::option::Option::None;
-            }
-            5 => {
-                self.execution_counter = ::core::option::Option::None;
-            }
-            7 => {
-                self.last_execution = ::core::option::Option::None;
-            }
-            8 => {
-                self.last_control_output.clear();
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.program_name = ::core::default::Default::default();
+        }
+        if !keep.contains(1) {
+            self.status = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.error_conditions = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.evaluation_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.execution_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.last_execution = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.last_control_output.clear();
         }
     }
 }

@@ -202,39 +202,36 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.schedule_name = ::core::option::Option::None;
-            }
-            1 => {
-                self.state = ::core::default::Default::default();
-            }
-            2 => {
-                self.priority = ::core::default::Default::default();
-            }
-            3 => {
-                self.calendar_rules.clear();
-            }
-            4 => {
-                self.program_function = ::core::default::Default::default();
-            }
-            5 => {
-                self.input_sources.clear();
-            }
-            6 => {
-                self.output_instances.clear();
-            }
-            7 => {
-                self.output_targets.clear();
-            }
-            8 => {
-                self.compound_operation = ::core::option::Option::None;
-            }
-            9 => {
-                self.off_when_inactive = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.schedule_name = ::core::option::Option::None;
+        }
+        if !keep.contains(1) {
+            self.state = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.priority = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.calendar_rules.clear();
+        }
+        if !keep.contains(4) {
+            self.program_function = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.input_sources.clear();
+        }
+        if !keep.contains(6) {
+            self.output_instances.clear();
+        }
+        if !keep.contains(7) {
+            self.output_targets.clear();
+        }
+        if !keep.contains(8) {
+            self.compound_operation = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.off_when_inactive = ::core::option::Option::None;
         }
     }
 }

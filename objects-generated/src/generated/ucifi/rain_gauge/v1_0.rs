@@ -204,33 +204,30 @@ impl ::ucifi_runtime::typed::ObjectType for RainGauge {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.cumulated_water_value = ::core::default::Default::default();
-            }
-            3 => {
-                self.time_of_last_reset = ::core::option::Option::None;
-            }
-            4 => {
-                self.type_of_meter = ::core::option::Option::None;
-            }
-            5 => {
-                self.status = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.cumulated_water_value = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.time_of_last_reset = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.type_of_meter = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.status = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

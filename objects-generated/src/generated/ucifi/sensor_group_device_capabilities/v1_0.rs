@@ -141,21 +141,18 @@ impl ::ucifi_runtime::typed::ObjectType for SensorGroupDeviceCapabilities {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.remote_sensor_management_capabilities = ::core::option::Option::None;
-            }
-            2 => {
-                self.max_number_of_explicit_sensors = ::core::option::Option::None;
-            }
-            3 => {
-                self.max_number_of_implicit_sensors = ::core::option::Option::None;
-            }
-            4 => {
-                self.data_fusion_capabilities = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.remote_sensor_management_capabilities = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.max_number_of_explicit_sensors = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.max_number_of_implicit_sensors = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.data_fusion_capabilities = ::core::option::Option::None;
         }
     }
 }

@@ -944,195 +944,192 @@ impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.voltage = ::core::default::Default::default();
-            }
-            2 => {
-                self.low_voltage_threshold = ::core::option::Option::None;
-            }
-            3 => {
-                self.low_voltage = ::core::option::Option::None;
-            }
-            4 => {
-                self.high_voltage_threshold = ::core::option::Option::None;
-            }
-            5 => {
-                self.high_voltage = ::core::option::Option::None;
-            }
-            6 => {
-                self.current = ::core::default::Default::default();
-            }
-            7 => {
-                self.low_current_threshold = ::core::option::Option::None;
-            }
-            8 => {
-                self.low_current = ::core::option::Option::None;
-            }
-            9 => {
-                self.high_current_threshold = ::core::option::Option::None;
-            }
-            10 => {
-                self.high_current = ::core::option::Option::None;
-            }
-            11 => {
-                self.frequency = ::core::option::Option::None;
-            }
-            12 => {
-                self.angle_of_i_u = ::core::option::Option::None;
-            }
-            13 => {
-                self.instantaneous_power_factor = ::core::default::Default::default();
-            }
-            14 => {
-                self.low_power_factor_threshold = ::core::option::Option::None;
-            }
-            15 => {
-                self.low_power_factor = ::core::option::Option::None;
-            }
-            16 => {
-                self.active_power_qi_qiv = ::core::default::Default::default();
-            }
-            17 => {
-                self.active_power_qii_qiii = ::core::option::Option::None;
-            }
-            18 => {
-                self.reactive_power_qi_qii = ::core::option::Option::None;
-            }
-            19 => {
-                self.reactive_power_qiii_qiv = ::core::option::Option::None;
-            }
-            20 => {
-                self.instantaneous_apparent_power_import_va = ::core::option::Option::None;
-            }
-            21 => {
-                self.instantaneous_apparent_power_export_va = ::core::option::Option::None;
-            }
-            22 => {
-                self.instantaneous_active_power_a_a = ::core::option::Option::None;
-            }
-            23 => {
-                self.instantaneous_net_active_power_a_a = ::core::option::Option::None;
-            }
-            24 => {
-                self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
-            }
-            25 => {
-                self.active_energy_import_a_un = ::core::default::Default::default();
-            }
-            26 => {
-                self.active_energy_export_a_un = ::core::option::Option::None;
-            }
-            27 => {
-                self.active_energy_a_a_combined_total_27 = ::core::option::Option::None;
-            }
-            28 => {
-                self.active_energy_a_a_combined_total_28 = ::core::option::Option::None;
-            }
-            29 => {
-                self.reactive_energy_import_r_un = ::core::option::Option::None;
-            }
-            30 => {
-                self.reactive_energy_export_r_un = ::core::option::Option::None;
-            }
-            31 => {
-                self.reactive_energy_qi_ri_un = ::core::option::Option::None;
-            }
-            32 => {
-                self.reactive_energy_qii_rc_un = ::core::option::Option::None;
-            }
-            33 => {
-                self.reactive_energy_qiii_ri_un = ::core::option::Option::None;
-            }
-            34 => {
-                self.reactive_energy_qiv_rc_un = ::core::option::Option::None;
-            }
-            35 => {
-                self.apparent_energy_import_un = ::core::option::Option::None;
-            }
-            36 => {
-                self.apparent_energy_export_un = ::core::option::Option::None;
-            }
-            37 => {
-                self.number_of_power_failures = ::core::option::Option::None;
-            }
-            38 => {
-                self.number_of_long_power_failures = ::core::option::Option::None;
-            }
-            39 => {
-                self.time_threshold_for_long_power_failure = ::core::option::Option::None;
-            }
-            40 => {
-                self.duration_of_last_long_power_failure = ::core::option::Option::None;
-            }
-            41 => {
-                self.threshold_for_voltage_sag = ::core::option::Option::None;
-            }
-            42 => {
-                self.time_threshold_for_voltage_sag = ::core::option::Option::None;
-            }
-            43 => {
-                self.number_of_voltage_sags = ::core::option::Option::None;
-            }
-            44 => {
-                self.duration_of_last_voltage_sag = ::core::option::Option::None;
-            }
-            45 => {
-                self.magnitude_of_last_voltage_sag = ::core::option::Option::None;
-            }
-            46 => {
-                self.threshold_for_voltage_swell = ::core::option::Option::None;
-            }
-            47 => {
-                self.time_threshold_for_voltage_swell = ::core::option::Option::None;
-            }
-            48 => {
-                self.number_of_voltage_swells = ::core::option::Option::None;
-            }
-            49 => {
-                self.duration_of_last_voltage_swell = ::core::option::Option::None;
-            }
-            50 => {
-                self.magnitude_of_last_voltage_swell = ::core::option::Option::None;
-            }
-            51 => {
-                self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
-            }
-            52 => {
-                self.time_threshold_for_voltage_cut = ::core::option::Option::None;
-            }
-            53 => {
-                self.voltage_cut = ::core::option::Option::None;
-            }
-            54 => {
-                self.ct_numerator_parameter = ::core::option::Option::None;
-            }
-            55 => {
-                self.ct_denominator_parameter = ::core::option::Option::None;
-            }
-            56 => {
-                self.vt_numerator_parameter = ::core::option::Option::None;
-            }
-            57 => {
-                self.vt_denominator_parameter = ::core::option::Option::None;
-            }
-            58 => {
-                self.unexpected_load = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.voltage = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.low_voltage_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.low_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.high_voltage_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.high_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.current = ::core::default::Default::default();
+        }
+        if !keep.contains(7) {
+            self.low_current_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.low_current = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.high_current_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.high_current = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.frequency = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.angle_of_i_u = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.instantaneous_power_factor = ::core::default::Default::default();
+        }
+        if !keep.contains(14) {
+            self.low_power_factor_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.low_power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.active_power_qi_qiv = ::core::default::Default::default();
+        }
+        if !keep.contains(17) {
+            self.active_power_qii_qiii = ::core::option::Option::None;
+        }
+        if !keep.contains(18) {
+            self.reactive_power_qi_qii = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.reactive_power_qiii_qiv = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.instantaneous_apparent_power_import_va = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.instantaneous_apparent_power_export_va = ::core::option::Option::None;
+        }
+        if !keep.contains(22) {
+            self.instantaneous_active_power_a_a = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.instantaneous_net_active_power_a_a = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.active_energy_import_a_un = ::core::default::Default::default();
+        }
+        if !keep.contains(26) {
+            self.active_energy_export_a_un = ::core::option::Option::None;
+        }
+        if !keep.contains(27) {
+            self.active_energy_a_a_combined_total_27 = ::core::option::Option::None;
+        }
+        if !keep.contains(28) {
+            self.active_energy_a_a_combined_total_28 = ::core::option::Option::None;
+        }
+        if !keep.contains(29) {
+            self.reactive_energy_import_r_un = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.reactive_energy_export_r_un = ::core::option::Option::None;
+        }
+        if !keep.contains(31) {
+            self.reactive_energy_qi_ri_un = ::core::option::Option::None;
+        }
+        if !keep.contains(32) {
+            self.reactive_energy_qii_rc_un = ::core::option::Option::None;
+        }
+        if !keep.contains(33) {
+            self.reactive_energy_qiii_ri_un = ::core::option::Option::None;
+        }
+        if !keep.contains(34) {
+            self.reactive_energy_qiv_rc_un = ::core::option::Option::None;
+        }
+        if !keep.contains(35) {
+            self.apparent_energy_import_un = ::core::option::Option::None;
+        }
+        if !keep.contains(36) {
+            self.apparent_energy_export_un = ::core::option::Option::None;
+        }
+        if !keep.contains(37) {
+            self.number_of_power_failures = ::core::option::Option::None;
+        }
+        if !keep.contains(38) {
+            self.number_of_long_power_failures = ::core::option::Option::None;
+        }
+        if !keep.contains(39) {
+            self.time_threshold_for_long_power_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(40) {
+            self.duration_of_last_long_power_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(41) {
+            self.threshold_for_voltage_sag = ::core::option::Option::None;
+        }
+        if !keep.contains(42) {
+            self.time_threshold_for_voltage_sag = ::core::option::Option::None;
+        }
+        if !keep.contains(43) {
+            self.number_of_voltage_sags = ::core::option::Option::None;
+        }
+        if !keep.contains(44) {
+            self.duration_of_last_voltage_sag = ::core::option::Option::None;
+        }
+        if !keep.contains(45) {
+            self.magnitude_of_last_voltage_sag = ::core::option::Option::None;
+        }
+        if !keep.contains(46) {
+            self.threshold_for_voltage_swell = ::core::option::Option::None;
+        }
+        if !keep.contains(47) {
+            self.time_threshold_for_voltage_swell = ::core::option::Option::None;
+        }
+        if !keep.contains(48) {
+            self.number_of_voltage_swells = ::core::option::Option::None;
+        }
+        if !keep.contains(49) {
+            self.duration_of_last_voltage_swell = ::core::option::Option::None;
+        }
+        if !keep.contains(50) {
+            self.magnitude_of_last_voltage_swell = ::core::option::Option::None;
+        }
+        if !keep.contains(51) {
+            self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
+        }
+        if !keep.contains(52) {
+            self.time_threshold_for_voltage_cut = ::core::option::Option::None;
+        }
+        if !keep.contains(53) {
+            self.voltage_cut = ::core::option::Option::None;
+        }
+        if !keep.contains(54) {
+            self.ct_numerator_parameter = ::core::option::Option::None;
+        }
+        if !keep.contains(55) {
+            self.ct_denominator_parameter = ::core::option::Option::None;
+        }
+        if !keep.contains(56) {
+            self.vt_numerator_parameter = ::core::option::Option::None;
+        }
+        if !keep.contains(57) {
+            self.vt_denominator_parameter = ::core::option::Option::None;
+        }
+        if !keep.contains(58) {
+            self.unexpected_load = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

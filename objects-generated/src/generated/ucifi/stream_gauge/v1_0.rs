@@ -270,51 +270,48 @@ impl ::ucifi_runtime::typed::ObjectType for StreamGauge {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.water_level = ::core::default::Default::default();
-            }
-            2 => {
-                self.volumetric_discharge = ::core::option::Option::None;
-            }
-            3 => {
-                self.type_of_meter = ::core::option::Option::None;
-            }
-            4 => {
-                self.status = ::core::option::Option::None;
-            }
-            6 => {
-                self.threshold_a = ::core::option::Option::None;
-            }
-            7 => {
-                self.alarm_a = ::core::option::Option::None;
-            }
-            8 => {
-                self.alarm_a_counter = ::core::option::Option::None;
-            }
-            9 => {
-                self.threshold_b = ::core::option::Option::None;
-            }
-            10 => {
-                self.alarm_b = ::core::option::Option::None;
-            }
-            11 => {
-                self.alarm_b_counter = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.water_level = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.volumetric_discharge = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.type_of_meter = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.status = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.threshold_a = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.alarm_a = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.alarm_a_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.threshold_b = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.alarm_b = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.alarm_b_counter = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

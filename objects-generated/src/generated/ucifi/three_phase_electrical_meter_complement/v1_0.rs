@@ -819,147 +819,144 @@ impl ::ucifi_runtime::typed::ObjectType for ThreePhaseElectricalMeterComplement 
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.l1_l2_voltage = ::core::option::Option::None;
-            }
-            2 => {
-                self.l2_l3_voltage = ::core::option::Option::None;
-            }
-            3 => {
-                self.l3_l1_voltage = ::core::option::Option::None;
-            }
-            4 => {
-                self.total_current_of_all_three_phases = ::core::default::Default::default();
-            }
-            5 => {
-                self.instantaneous_power_factor_overall = ::core::option::Option::None;
-            }
-            6 => {
-                self.last_average_power_factor = ::core::option::Option::None;
-            }
-            7 => {
-                self.minimum_power_factor = ::core::option::Option::None;
-            }
-            8 => {
-                self.total_active_power_import_on_the_3_lines = ::core::default::Default::default();
-            }
-            9 => {
-                self.total_active_power_export_on_the_3_lines = ::core::option::Option::None;
-            }
-            10 => {
-                self.total_reactive_power_import_on_the_3_lines = ::core::default::Default::default();
-            }
-            11 => {
-                self.total_reactive_power_export_on_the_3_lines = ::core::option::Option::None;
-            }
-            12 => {
-                self.instantaneous_apparent_power_import = ::core::option::Option::None;
-            }
-            13 => {
-                self.instantaneous_apparent_power_export = ::core::option::Option::None;
-            }
-            14 => {
-                self.instantaneous_active_power = ::core::option::Option::None;
-            }
-            15 => {
-                self.instantaneous_net_active_power = ::core::option::Option::None;
-            }
-            16 => {
-                self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
-            }
-            17 => {
-                self.active_energy_import_un = ::core::default::Default::default();
-            }
-            18 => {
-                self.active_energy_export_un = ::core::option::Option::None;
-            }
-            19 => {
-                self.active_energy_combined_total_export_19 = ::core::option::Option::None;
-            }
-            20 => {
-                self.active_energy_combined_total_export_20 = ::core::option::Option::None;
-            }
-            21 => {
-                self.reactive_energy_import_un = ::core::default::Default::default();
-            }
-            22 => {
-                self.reactive_energy_export_un = ::core::option::Option::None;
-            }
-            23 => {
-                self.reactive_energy_qi_un = ::core::option::Option::None;
-            }
-            24 => {
-                self.reactive_energy_qii_un = ::core::option::Option::None;
-            }
-            25 => {
-                self.reactive_energy_qiii_un = ::core::option::Option::None;
-            }
-            26 => {
-                self.reactive_energy_qiv_un = ::core::option::Option::None;
-            }
-            27 => {
-                self.apparent_energy_import_un = ::core::option::Option::None;
-            }
-            28 => {
-                self.apparent_energy_export_un = ::core::option::Option::None;
-            }
-            29 => {
-                self.number_of_power_failures_in_any_phase = ::core::option::Option::None;
-            }
-            30 => {
-                self.number_of_long_power_failures_in_any_phase = ::core::option::Option::None;
-            }
-            31 => {
-                self.time_threshold_for_long_power_failure = ::core::option::Option::None;
-            }
-            32 => {
-                self.duration_of_last_long_power_failure_in_any_phase = ::core::option::Option::None;
-            }
-            33 => {
-                self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
-            }
-            34 => {
-                self.time_threshold_for_voltage_cut = ::core::option::Option::None;
-            }
-            35 => {
-                self.voltage_cut = ::core::option::Option::None;
-            }
-            36 => {
-                self.l1_meter_instance = ::core::option::Option::None;
-            }
-            37 => {
-                self.l2_meter_instance = ::core::option::Option::None;
-            }
-            38 => {
-                self.l3_meter_instance = ::core::option::Option::None;
-            }
-            39 => {
-                self.low_power_factor_threshold = ::core::option::Option::None;
-            }
-            40 => {
-                self.low_power_factor = ::core::option::Option::None;
-            }
-            41 => {
-                self.excessive_load = ::core::option::Option::None;
-            }
-            42 => {
-                self.unexpected_load = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.l1_l2_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.l2_l3_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.l3_l1_voltage = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.total_current_of_all_three_phases = ::core::default::Default::default();
+        }
+        if !keep.contains(5) {
+            self.instantaneous_power_factor_overall = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.last_average_power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.minimum_power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.total_active_power_import_on_the_3_lines = ::core::default::Default::default();
+        }
+        if !keep.contains(9) {
+            self.total_active_power_export_on_the_3_lines = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.total_reactive_power_import_on_the_3_lines = ::core::default::Default::default();
+        }
+        if !keep.contains(11) {
+            self.total_reactive_power_export_on_the_3_lines = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.instantaneous_apparent_power_import = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.instantaneous_apparent_power_export = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.instantaneous_active_power = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.instantaneous_net_active_power = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.active_energy_import_un = ::core::default::Default::default();
+        }
+        if !keep.contains(18) {
+            self.active_energy_export_un = ::core::option::Option::None;
+        }
+        if !keep.contains(19) {
+            self.active_energy_combined_total_export_19 = ::core::option::Option::None;
+        }
+        if !keep.contains(20) {
+            self.active_energy_combined_total_export_20 = ::core::option::Option::None;
+        }
+        if !keep.contains(21) {
+            self.reactive_energy_import_un = ::core::default::Default::default();
+        }
+        if !keep.contains(22) {
+            self.reactive_energy_export_un = ::core::option::Option::None;
+        }
+        if !keep.contains(23) {
+            self.reactive_energy_qi_un = ::core::option::Option::None;
+        }
+        if !keep.contains(24) {
+            self.reactive_energy_qii_un = ::core::option::Option::None;
+        }
+        if !keep.contains(25) {
+            self.reactive_energy_qiii_un = ::core::option::Option::None;
+        }
+        if !keep.contains(26) {
+            self.reactive_energy_qiv_un = ::core::option::Option::None;
+        }
+        if !keep.contains(27) {
+            self.apparent_energy_import_un = ::core::option::Option::None;
+        }
+        if !keep.contains(28) {
+            self.apparent_energy_export_un = ::core::option::Option::None;
+        }
+        if !keep.contains(29) {
+            self.number_of_power_failures_in_any_phase = ::core::option::Option::None;
+        }
+        if !keep.contains(30) {
+            self.number_of_long_power_failures_in_any_phase = ::core::option::Option::None;
+        }
+        if !keep.contains(31) {
+            self.time_threshold_for_long_power_failure = ::core::option::Option::None;
+        }
+        if !keep.contains(32) {
+            self.duration_of_last_long_power_failure_in_any_phase = ::core::option::Option::None;
+        }
+        if !keep.contains(33) {
+            self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
+        }
+        if !keep.contains(34) {
+            self.time_threshold_for_voltage_cut = ::core::option::Option::None;
+        }
+        if !keep.contains(35) {
+            self.voltage_cut = ::core::option::Option::None;
+        }
+        if !keep.contains(36) {
+            self.l1_meter_instance = ::core::option::Option::None;
+        }
+        if !keep.contains(37) {
+            self.l2_meter_instance = ::core::option::Option::None;
+        }
+        if !keep.contains(38) {
+            self.l3_meter_instance = ::core::option::Option::None;
+        }
+        if !keep.contains(39) {
+            self.low_power_factor_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(40) {
+            self.low_power_factor = ::core::option::Option::None;
+        }
+        if !keep.contains(41) {
+            self.excessive_load = ::core::option::Option::None;
+        }
+        if !keep.contains(42) {
+            self.unexpected_load = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

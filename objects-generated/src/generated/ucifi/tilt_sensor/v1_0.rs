@@ -137,24 +137,21 @@ impl ::ucifi_runtime::typed::ObjectType for TiltSensor {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.angle = ::core::default::Default::default();
-            }
-            2 => {
-                self.minimum_measured_angle = ::core::option::Option::None;
-            }
-            3 => {
-                self.maximum_measured_angle = ::core::option::Option::None;
-            }
-            5 => {
-                self.out_of_position_threshold = ::core::option::Option::None;
-            }
-            6 => {
-                self.out_of_position = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.angle = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.minimum_measured_angle = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.maximum_measured_angle = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.out_of_position_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.out_of_position = ::core::option::Option::None;
         }
     }
 }

@@ -133,24 +133,21 @@ impl ::ucifi_runtime::typed::ObjectType for TimeSynchronization {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.ntp_server_address = ::core::default::Default::default();
-            }
-            2 => {
-                self.backup_ntp_server_address = ::core::option::Option::None;
-            }
-            3 => {
-                self.ntp_period = ::core::option::Option::None;
-            }
-            4 => {
-                self.last_time_sync = ::core::option::Option::None;
-            }
-            5 => {
-                self.time_sync_error = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.ntp_server_address = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.backup_ntp_server_address = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.ntp_period = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.last_time_sync = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.time_sync_error = ::core::option::Option::None;
         }
     }
 }

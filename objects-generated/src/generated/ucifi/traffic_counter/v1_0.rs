@@ -375,57 +375,54 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.cumulated_number = ::core::option::Option::None;
-            }
-            3 => {
-                self.cumulated_number_today = ::core::default::Default::default();
-            }
-            4 => {
-                self.measuring_period_1 = ::core::option::Option::None;
-            }
-            5 => {
-                self.measuring_period_2 = ::core::option::Option::None;
-            }
-            6 => {
-                self.measuring_period_3 = ::core::option::Option::None;
-            }
-            7 => {
-                self.cumulated_number_during_last_period_1 = ::core::option::Option::None;
-            }
-            8 => {
-                self.cumulated_number_during_last_period_2 = ::core::option::Option::None;
-            }
-            9 => {
-                self.cumulated_number_during_last_period_3 = ::core::option::Option::None;
-            }
-            10 => {
-                self.average_speed_during_last_period_1 = ::core::option::Option::None;
-            }
-            11 => {
-                self.average_speed_during_last_period_2 = ::core::option::Option::None;
-            }
-            12 => {
-                self.average_speed_during_last_period_3 = ::core::option::Option::None;
-            }
-            13 => {
-                self.average_distance_during_last_period_1 = ::core::option::Option::None;
-            }
-            14 => {
-                self.average_distance_during_last_period_2 = ::core::option::Option::None;
-            }
-            15 => {
-                self.average_distance_during_last_period_3 = ::core::option::Option::None;
-            }
-            16 => {
-                self.speed_limit_threshold = ::core::option::Option::None;
-            }
-            17 => {
-                self.percentage_above_speed_limit = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.cumulated_number = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.cumulated_number_today = ::core::default::Default::default();
+        }
+        if !keep.contains(4) {
+            self.measuring_period_1 = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.measuring_period_2 = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.measuring_period_3 = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.cumulated_number_during_last_period_1 = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.cumulated_number_during_last_period_2 = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.cumulated_number_during_last_period_3 = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.average_speed_during_last_period_1 = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.average_speed_during_last_period_2 = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.average_speed_during_last_period_3 = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.average_distance_during_last_period_1 = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.average_distance_during_last_period_2 = ::core::option::Option::None;
+        }
+        if !keep.contains(15) {
+            self.average_distance_during_last_period_3 = ::core::option::Option::None;
+        }
+        if !keep.contains(16) {
+            self.speed_limit_threshold = ::core::option::Option::None;
+        }
+        if !keep.contains(17) {
+            self.percentage_above_speed_limit = ::core::option::Option::None;
         }
     }
 }

@@ -522,72 +522,69 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            0 => {
-                self.vehicle_type.clear();
-            }
-            1 => {
-                self.cumulated_number.clear();
-            }
-            3 => {
-                self.cumulated_number_today.clear();
-            }
-            4 => {
-                self.measuring_period_1.clear();
-            }
-            5 => {
-                self.measuring_period_2.clear();
-            }
-            6 => {
-                self.measuring_period_3.clear();
-            }
-            7 => {
-                self.cumulated_number_during_last_period_1.clear();
-            }
-            8 => {
-                self.cumulated_number_during_last_period_2.clear();
-            }
-            9 => {
-                self.cumulated_number_during_last_period_3.clear();
-            }
-            10 => {
-                self.average_speed_during_last_period_1.clear();
-            }
-            11 => {
-                self.average_speed_during_last_period_2.clear();
-            }
-            12 => {
-                self.average_speed_during_last_period_3.clear();
-            }
-            13 => {
-                self.average_distance_during_last_period_1.clear();
-            }
-            14 => {
-                self.average_distance_during_last_period_2.clear();
-            }
-            15 => {
-                self.average_distance_during_last_period_3.clear();
-            }
-            16 => {
-                self.speed_limit_threshold.clear();
-            }
-            17 => {
-                self.percentage_above_speed_limit.clear();
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(0) {
+            self.vehicle_type.clear();
+        }
+        if !keep.contains(1) {
+            self.cumulated_number.clear();
+        }
+        if !keep.contains(3) {
+            self.cumulated_number_today.clear();
+        }
+        if !keep.contains(4) {
+            self.measuring_period_1.clear();
+        }
+        if !keep.contains(5) {
+            self.measuring_period_2.clear();
+        }
+        if !keep.contains(6) {
+            self.measuring_period_3.clear();
+        }
+        if !keep.contains(7) {
+            self.cumulated_number_during_last_period_1.clear();
+        }
+        if !keep.contains(8) {
+            self.cumulated_number_during_last_period_2.clear();
+        }
+        if !keep.contains(9) {
+            self.cumulated_number_during_last_period_3.clear();
+        }
+        if !keep.contains(10) {
+            self.average_speed_during_last_period_1.clear();
+        }
+        if !keep.contains(11) {
+            self.average_speed_during_last_period_2.clear();
+        }
+        if !keep.contains(12) {
+            self.average_speed_during_last_period_3.clear();
+        }
+        if !keep.contains(13) {
+            self.average_distance_during_last_period_1.clear();
+        }
+        if !keep.contains(14) {
+            self.average_distance_during_last_period_2.clear();
+        }
+        if !keep.contains(15) {
+            self.average_distance_during_last_period_3.clear();
+        }
+        if !keep.contains(16) {
+            self.speed_limit_threshold.clear();
+        }
+        if !keep.contains(17) {
+            self.percentage_above_speed_limit.clear();
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

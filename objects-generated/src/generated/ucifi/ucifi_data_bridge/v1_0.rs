@@ -160,27 +160,24 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.payload = ::core::default::Default::default();
-            }
-            2 => {
-                self.hash = ::core::option::Option::None;
-            }
-            3 => {
-                self.cumulated_daily_data_volume_up = ::core::option::Option::None;
-            }
-            4 => {
-                self.cumulated_daily_data_volume_down = ::core::option::Option::None;
-            }
-            5 => {
-                self.cumulated_daily_data_volume_total = ::core::option::Option::None;
-            }
-            6 => {
-                self.communication_error = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.payload = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.hash = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.cumulated_daily_data_volume_up = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.cumulated_daily_data_volume_down = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.cumulated_daily_data_volume_total = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.communication_error = ::core::option::Option::None;
         }
     }
 }

@@ -292,54 +292,51 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.payload = ::core::default::Default::default();
-            }
-            2 => {
-                self.hash = ::core::option::Option::None;
-            }
-            3 => {
-                self.cumulated_daily_data_volume_up = ::core::option::Option::None;
-            }
-            4 => {
-                self.cumulated_daily_data_volume_down = ::core::option::Option::None;
-            }
-            5 => {
-                self.cumulated_daily_data_volume_total = ::core::option::Option::None;
-            }
-            6 => {
-                self.communication_error = ::core::option::Option::None;
-            }
-            7 => {
-                self.data_priority = ::core::option::Option::None;
-            }
-            8 => {
-                self.data_creation_time = ::core::option::Option::None;
-            }
-            9 => {
-                self.data_description = ::core::option::Option::None;
-            }
-            10 => {
-                self.data_format = ::core::option::Option::None;
-            }
-            11 => {
-                self.app_id = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.payload = ::core::default::Default::default();
+        }
+        if !keep.contains(2) {
+            self.hash = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.cumulated_daily_data_volume_up = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.cumulated_daily_data_volume_down = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.cumulated_daily_data_volume_total = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.communication_error = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.data_priority = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.data_creation_time = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.data_description = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.data_format = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.app_id = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }

@@ -150,27 +150,24 @@ impl ::ucifi_runtime::typed::ObjectType for UcifiGenericActuator {
         c::range(&mut v, 4, c::opt(&self.command_in_action), c::Rule::Int(0, 100));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.default_dimming_level = ::core::option::Option::None;
-            }
-            2 => {
-                self.dimming_level = ::core::option::Option::None;
-            }
-            3 => {
-                self.command = ::core::option::Option::None;
-            }
-            4 => {
-                self.command_in_action = ::core::option::Option::None;
-            }
-            5 => {
-                self.scheduler_id.clear();
-            }
-            6 => {
-                self.invalid_scheduler = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.default_dimming_level = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.dimming_level = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.command = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.command_in_action = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.scheduler_id.clear();
+        }
+        if !keep.contains(6) {
+            self.invalid_scheduler = ::core::option::Option::None;
         }
     }
 }

@@ -206,42 +206,39 @@ impl ::ucifi_runtime::typed::ObjectType for WaterMeter {
     > {
         ::core::result::Result::Ok(())
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.cumulated_water_volume = ::core::default::Default::default();
-            }
-            3 => {
-                self.type_of_meter = ::core::option::Option::None;
-            }
-            4 => {
-                self.cumulated_pulse_value = ::core::option::Option::None;
-            }
-            6 => {
-                self.pulse_ratio = ::core::option::Option::None;
-            }
-            7 => {
-                self.minimum_flow_rate = ::core::option::Option::None;
-            }
-            8 => {
-                self.maximum_flow_rate = ::core::option::Option::None;
-            }
-            9 => {
-                self.leak_suspected = ::core::option::Option::None;
-            }
-            10 => {
-                self.leak_detected = ::core::option::Option::None;
-            }
-            11 => {
-                self.back_flow_detected = ::core::option::Option::None;
-            }
-            12 => {
-                self.blocked_meter = ::core::option::Option::None;
-            }
-            13 => {
-                self.fraud_detected = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.cumulated_water_volume = ::core::default::Default::default();
+        }
+        if !keep.contains(3) {
+            self.type_of_meter = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.cumulated_pulse_value = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.pulse_ratio = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.minimum_flow_rate = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.maximum_flow_rate = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.leak_suspected = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.leak_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.back_flow_detected = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.blocked_meter = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.fraud_detected = ::core::option::Option::None;
         }
     }
 }

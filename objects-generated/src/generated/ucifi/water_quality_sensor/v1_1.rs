@@ -307,63 +307,60 @@ impl ::ucifi_runtime::typed::ObjectType for WaterQualitySensor {
         c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
         c::finish(v)
     }
-    fn reset_resource(&mut self, resource: u16) {
-        match resource {
-            1 => {
-                self.p_h = ::core::option::Option::None;
-            }
-            2 => {
-                self.chlorine = ::core::option::Option::None;
-            }
-            3 => {
-                self.redox_or_orp = ::core::option::Option::None;
-            }
-            4 => {
-                self.total_dissolved_gas_or_tdg = ::core::option::Option::None;
-            }
-            5 => {
-                self.dissolved_oxygen = ::core::option::Option::None;
-            }
-            6 => {
-                self.turbidity = ::core::option::Option::None;
-            }
-            7 => {
-                self.conductivity = ::core::option::Option::None;
-            }
-            8 => {
-                self.conductance = ::core::option::Option::None;
-            }
-            9 => {
-                self.total_suspended_solids = ::core::option::Option::None;
-            }
-            10 => {
-                self.total_dissolved_solids = ::core::option::Option::None;
-            }
-            11 => {
-                self.salinity = ::core::option::Option::None;
-            }
-            12 => {
-                self.no3 = ::core::option::Option::None;
-            }
-            13 => {
-                self.nh3 = ::core::option::Option::None;
-            }
-            14 => {
-                self.nh4 = ::core::option::Option::None;
-            }
-            5518 => {
-                self.timestamp = ::core::option::Option::None;
-            }
-            6042 => {
-                self.measurement_quality_indicator = ::core::option::Option::None;
-            }
-            6049 => {
-                self.measurement_quality_level = ::core::option::Option::None;
-            }
-            6050 => {
-                self.fractional_timestamp = ::core::option::Option::None;
-            }
-            _ => {}
+    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+        if !keep.contains(1) {
+            self.p_h = ::core::option::Option::None;
+        }
+        if !keep.contains(2) {
+            self.chlorine = ::core::option::Option::None;
+        }
+        if !keep.contains(3) {
+            self.redox_or_orp = ::core::option::Option::None;
+        }
+        if !keep.contains(4) {
+            self.total_dissolved_gas_or_tdg = ::core::option::Option::None;
+        }
+        if !keep.contains(5) {
+            self.dissolved_oxygen = ::core::option::Option::None;
+        }
+        if !keep.contains(6) {
+            self.turbidity = ::core::option::Option::None;
+        }
+        if !keep.contains(7) {
+            self.conductivity = ::core::option::Option::None;
+        }
+        if !keep.contains(8) {
+            self.conductance = ::core::option::Option::None;
+        }
+        if !keep.contains(9) {
+            self.total_suspended_solids = ::core::option::Option::None;
+        }
+        if !keep.contains(10) {
+            self.total_dissolved_solids = ::core::option::Option::None;
+        }
+        if !keep.contains(11) {
+            self.salinity = ::core::option::Option::None;
+        }
+        if !keep.contains(12) {
+            self.no3 = ::core::option::Option::None;
+        }
+        if !keep.contains(13) {
+            self.nh3 = ::core::option::Option::None;
+        }
+        if !keep.contains(14) {
+            self.nh4 = ::core::option::Option::None;
+        }
+        if !keep.contains(5518) {
+            self.timestamp = ::core::option::Option::None;
+        }
+        if !keep.contains(6042) {
+            self.measurement_quality_indicator = ::core::option::Option::None;
+        }
+        if !keep.contains(6049) {
+            self.measurement_quality_level = ::core::option::Option::None;
+        }
+        if !keep.contains(6050) {
+            self.fractional_timestamp = ::core::option::Option::None;
         }
     }
 }
