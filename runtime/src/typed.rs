@@ -898,17 +898,6 @@ fn check_object<I: Instance>(path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
-    if scope.contains(p) {
-        Ok(())
-    } else {
-        Err(Error::Path {
-            path: *p,
-            reason: "outside the requested path",
-        })
-    }
-}
-
 fn apply_event<I: Instance>(i: &mut I, scope: &Path, ev: Event<'_>) -> Result<(), Error> {
     codec::sink_event(scope, ev, &mut Fields(i))
 }
@@ -927,7 +916,7 @@ pub fn decode_instances<'a, I: Instance, R: Reader<'a>>(
             | Event::Instance(path)
             | Event::PathOnly(path) => *path,
         };
-        inside(path, &p)?;
+        codec::inside(path, &p)?;
         let Some(iid) = p.instance_id() else {
             return Err(Error::Path {
                 path: p,
@@ -967,14 +956,14 @@ pub fn read<'a, Res: Readable, R: Reader<'a>>(
                 value: raw,
                 ..
             } => {
-                inside(path, &p)?;
+                codec::inside(path, &p)?;
                 value
                     .put(p.resource_instance_id(), &raw)
                     .map_err(|e| e.at(p))?;
                 seen = true;
             }
             Event::MultipleResource(p) | Event::Instance(p) => {
-                inside(path, &p)?;
+                codec::inside(path, &p)?;
                 seen = true;
             }
             Event::PathOnly(p) => {

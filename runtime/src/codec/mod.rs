@@ -587,22 +587,24 @@ pub fn read_instance_events<'a, R: Reader<'a> + ?Sized, S: InstanceSink + ?Sized
     Ok(())
 }
 
+/// `Ok` when `p` lies within `scope`, else the "outside the requested path" error.
+pub(crate) fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
+    if scope.contains(p) {
+        Ok(())
+    } else {
+        Err(Error::Path {
+            path: *p,
+            reason: "outside the requested path",
+        })
+    }
+}
+
 /// Feeds one event of a payload addressed to `scope` to `sink` (see [`read_instance_events`]).
 pub fn sink_event<S: InstanceSink + ?Sized>(
     scope: &Path,
     ev: Event<'_>,
     sink: &mut S,
 ) -> Result<(), Error> {
-    fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
-        if scope.contains(p) {
-            Ok(())
-        } else {
-            Err(Error::Path {
-                path: *p,
-                reason: "outside the requested path",
-            })
-        }
-    }
     match ev {
         Event::Value { path, value, .. } => {
             inside(scope, &path)?;
