@@ -659,6 +659,20 @@ impl Walker {
         Ok((leaf, true))
     }
 
+    /// The multiple resource whose instances are being written, if any.
+    #[inline(always)]
+    pub(crate) fn multiple(&self) -> Option<u16> {
+        self.multiple
+    }
+
+    /// Whether a value's full path follows from its ID and [`Walker::multiple`] alone
+    /// (no check but the ID's): an instance target, or an object target inside an
+    /// instance.
+    #[inline]
+    pub(crate) fn in_instance(&self) -> bool {
+        self.depth == 2 || (self.depth == 1 && self.instance.is_some())
+    }
+
     /// Whether the writer is inside an unfinished container.
     pub(crate) fn open(&self) -> bool {
         self.instance.is_some() || self.multiple.is_some()

@@ -27,7 +27,7 @@ use super::senml::{
     Walker, codec_error, digits_word,
 };
 use super::{Error, Event, InstanceSink, RawValue, Reader, TypeLookup, ValueRef, Writer};
-use crate::{ContentFormat, Node, ObjectLink, Path};
+use crate::{ContentFormat, Node, ObjectLink, Path, ResourceNode, ResourceValue};
 
 codec_error!(
     /// A SenML JSON encoding or decoding error.
@@ -381,41 +381,45 @@ fn hex4(src: &[u8], at: usize) -> Option<u32> {
     Some(v)
 }
 
+/// The high bit of every byte of `x` that JSON strings escape (`"`, `\\`, control
+/// characters), give or take bits above one that is set: zero exactly when no byte needs
+/// an escape.
+#[inline(always)]
+fn escape_bits(x: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Bytes below 0x21 after flipping bit 1 are the control characters and `"` (0x22
+    // becomes 0x20; 0x20 becomes 0x22); `\\` is a zero byte after an XOR. `y - n` borrows
+    // into the high bit of a byte below `n` (n ≤ 0x80) that `y` lacks; borrows only reach
+    // bytes above one that matched.
+    let y = x ^ (LO * 0x02);
+    let z = x ^ (LO * u64::from(b'\\'));
+    ((y.wrapping_sub(LO * 0x21) & !y) | (z.wrapping_sub(LO) & !z)) & HI
+}
+
 /// Whether `b` holds a byte that JSON strings escape (`"`, `\\`, control characters),
 /// checked eight bytes at a time (the last word overlapping the one before; strings
 /// shorter than 8 bytes are read as one word padded with copies of their own bytes).
 #[inline]
 fn needs_escape(b: &[u8]) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // Any byte < 0x20: (x - 0x20..) borrows into a high bit that x lacks; `"` and `\\`:
-    // the same test for zero bytes after an XOR. (Borrows only reach bytes above one
-    // that already matched, so "any" is exact.)
-    let bad = |x: u64| {
-        let q = x ^ (LO * u64::from(b'"'));
-        let s = x ^ (LO * u64::from(b'\\'));
-        ((x.wrapping_sub(LO * 0x20) & !x) | (q.wrapping_sub(LO) & !q) | (s.wrapping_sub(LO) & !s))
-            & HI
-            != 0
-    };
     let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
     let n = b.len();
     if n >= 8 {
         let mut i = 0;
         while i + 8 < n {
-            if bad(word(&b[i..i + 8])) {
+            if escape_bits(word(&b[i..i + 8])) != 0 {
                 return true;
             }
             i += 8;
         }
-        bad(word(&b[n - 8..]))
+        escape_bits(word(&b[n - 8..])) != 0
     } else if n >= 4 {
         let lo = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         let hi = u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]);
-        bad(u64::from(lo) | u64::from(hi) << 32)
+        escape_bits(u64::from(lo) | u64::from(hi) << 32) != 0
     } else if n > 0 {
         let x = u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16;
-        bad(x | x << 24 | (x & 0xFFFF) << 48)
+        escape_bits(x | x << 24 | (x & 0xFFFF) << 48) != 0
     } else {
         false
     }
@@ -543,13 +547,6 @@ impl Room<'_> {
         self.bytes(b"\"bn\":\"");
         self.name(&senml::Name::absolute(&[o, i], true));
         self.bytes(b"\",");
-    }
-
-    /// `"vs":` and the string.
-    #[inline(never)]
-    fn vs(&mut self, s: &str, escaped: bool) {
-        self.bytes(b"\"vs\":");
-        self.str(s, escaped);
     }
 
     #[inline(always)]
@@ -814,6 +811,17 @@ fn grow(out: &mut Vec<u8>, min: usize) {
     out.resize(len, 0);
 }
 
+/// `len` bytes of initialized room. (Zeros would become a `calloc`, which glibc serves
+/// without its per-thread cache: `malloc` and a `memset` are cheaper.)
+fn room(len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    out.resize(len, b' ');
+    out
+}
+
+/// The error of a value or an instance with ID 65535.
+const BAD_ID: &str = "invalid ID 65535";
+
 /// A streaming SenML JSON encoder for one target path.
 ///
 /// Drive it through [`Writer`], then call [`finish`](SenmlJsonWriter::finish).
@@ -828,6 +836,11 @@ pub struct SenmlJsonWriter {
     namer: Option<Namer>,
     // The instance whose base name `/O/I/` was written last (grouped naming).
     group: Option<(u16, u16)>,
+    // Whether the next value takes the general path: before the first record of an
+    // instance, outside an instance, and always for resource and resource-instance
+    // targets. Otherwise a value is a record `,{"n":"R[/RI]",...}` of the current
+    // instance and needs no check but its ID's.
+    slow: bool,
 }
 
 impl SenmlJsonWriter {
@@ -841,11 +854,12 @@ impl SenmlJsonWriter {
     /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
     pub fn with_capacity(path: Path, capacity: usize) -> Self {
         SenmlJsonWriter {
-            out: alloc::vec![0; capacity],
+            out: room(capacity),
             pos: 0,
             walker: Walker::new(path),
             namer: None,
             group: None,
+            slow: true,
         }
     }
 
@@ -854,17 +868,23 @@ impl SenmlJsonWriter {
     }
 
     /// Closes the array and returns the payload.
-    pub fn finish(mut self) -> Result<Vec<u8>, SenmlJsonError> {
+    pub fn finish(self) -> Result<Vec<u8>, SenmlJsonError> {
         if self.walker.open() {
             return Err(self.err("unfinished instance or multiple resource"));
         }
-        self.out.truncate(self.pos);
-        if self.out.is_empty() {
-            self.out.push(b'[');
-        }
-        self.out.push(b']');
-        Ok(self.out)
+        Ok(close(self.out, self.pos))
     }
+}
+
+/// The payload `out[..pos]` with the array closed.
+#[inline]
+fn close(mut out: Vec<u8>, pos: usize) -> Vec<u8> {
+    out.truncate(pos);
+    if out.is_empty() {
+        out.push(b'[');
+    }
+    out.push(b']');
+    out
 }
 
 impl Writer for SenmlJsonWriter {
@@ -872,11 +892,13 @@ impl Writer for SenmlJsonWriter {
 
     #[inline]
     fn begin_instance(&mut self, id: u16) -> Result<(), Self::Error> {
+        self.slow = true;
         self.walker.begin_instance(id).map_err(|r| self.err(r))
     }
 
     #[inline]
     fn end_instance(&mut self) -> Result<(), Self::Error> {
+        self.slow = true;
         self.walker.end_instance().map_err(|r| self.err(r))
     }
 
@@ -894,101 +916,180 @@ impl Writer for SenmlJsonWriter {
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
         // Inlined into the caller: generated code passes constant IDs and value kinds, so
         // that the name's digits and the value's dispatch fold away.
+        if self.slow || id == u16::MAX {
+            return self.value_slow(id, value);
+        }
+        let (r, ri) = match self.walker.multiple() {
+            Some(r) => (r, Some(id)),
+            None => (id, None),
+        };
+        let at = self.pos;
+        match grouped_record(&mut self.out, at, None, small_digits(r.into()), ri, value) {
+            Ok(end) => {
+                self.pos = end;
+                Ok(())
+            }
+            Err(e) => Err(SenmlJsonError::new(at, e)),
+        }
+    }
+}
+
+impl SenmlJsonWriter {
+    /// A value through the walker: checks, the first record of an instance (with its
+    /// base name), single-value targets.
+    #[inline(never)]
+    fn value_slow(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), SenmlJsonError> {
         let (leaf, is_target) = match self.walker.value(id) {
             Ok(v) => v,
             Err(r) => return Err(self.err(r)),
         };
         // The first value decides the naming (as `Namer` does): single when it is the
-        // target itself, else grouped.
+        // target itself, else grouped (`bn` = `/O/I/` when the instance changes, `n` =
+        // `R` or `R/RI`).
         if self.namer.is_some() || (is_target && self.group.is_none()) {
             return self.single_value(leaf, value);
         }
-        // Grouped naming (what `Namer` does), written directly: `bn` = `/O/I/` when the
-        // instance changes, `n` = `R` or `R/RI`. Integers, booleans and short strings
-        // without escapes are written in a fixed window (no bounds checks); other values
-        // through a checked room.
         let at = self.pos;
-        let (extra, escaped, in_window) = match value {
-            ValueRef::String(s) | ValueRef::Corelnk(s) => {
-                let escaped = needs_escape(s.as_bytes());
-                let len = if escaped { 6 * s.len() } else { s.len() };
-                (len, escaped, !escaped && s.len() <= WIN_STR)
-            }
-            ValueRef::Opaque(b) => (4 * b.len().div_ceil(3), false, false),
-            ValueRef::Float(_) | ValueRef::Objlnk(_) => (32, false, false),
-            _ => (0, false, true),
-        };
-        let need = at + WIN + extra;
-        if self.out.len() < need {
-            grow(&mut self.out, need);
-        }
-        let Some((w, _)) = self.out[at..].split_first_chunk_mut::<WIN>() else {
-            return Err(self.err("output room"));
-        };
-        let mut r = Win { w, n: 0 };
-        r.bytes(if at == 0 { b"[{" } else { b",{" });
         let group = (leaf.o, leaf.i);
-        if self.group != Some(group) {
-            self.group = Some(group);
-            r.sub(|b| base_name_into(b, leaf.o, leaf.i));
-        }
-        r.bytes(b"\"n\":\"");
-        r.id(leaf.r);
-        if let Some(ri) = leaf.ri {
-            let (w, l) = digits_word(ri);
-            r.word(u64::from(b'/') | (w << 8), l + 1);
-        }
-        r.bytes(b"\",");
-        if in_window {
-            match value {
-                ValueRef::String(s) | ValueRef::Corelnk(s) => {
-                    r.bytes(b"\"vs\":\"");
-                    let i = r.n & WIN_MASK;
-                    super::copy_short(&mut r.w[i..i + s.len()], s.as_bytes());
-                    r.n += s.len();
-                    r.byte(b'"');
-                }
-                ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
-                    r.bytes(b"\"v\":");
-                    if v < 0 {
-                        r.byte(b'-');
-                    }
-                    r.u64(v.unsigned_abs());
-                }
-                ValueRef::UnsignedInteger(v) => {
-                    r.bytes(b"\"v\":");
-                    r.u64(v);
-                }
-                ValueRef::Boolean(v) => {
-                    if v {
-                        r.bytes(b"\"vb\":true");
-                    } else {
-                        r.bytes(b"\"vb\":false");
-                    }
-                }
-                _ => {}
-            }
-            r.byte(b'}');
-            self.pos = at + r.n;
-            return Ok(());
-        }
-        let k = r.n;
-        let mut r = Room {
-            buf: self.out.as_mut_slice(),
-            n: at + k,
-        };
-        match value {
-            ValueRef::String(s) | ValueRef::Corelnk(s) => r.sub(|t| t.vs(s, escaped)),
-            v => {
-                if let Err(e) = value_field(&mut r, v, escaped) {
-                    return Err(SenmlJsonError::new(at, e));
-                }
-            }
-        }
-        r.byte(b'}');
-        self.pos = r.n;
+        let head = (self.group != Some(group)).then_some(group);
+        let name = small_digits(leaf.r.into());
+        self.pos = grouped_record(&mut self.out, at, head, name, leaf.ri, value)
+            .map_err(|e| SenmlJsonError::new(at, e))?;
+        self.group = Some(group);
+        self.slow = !self.walker.in_instance();
         Ok(())
     }
+
+    /// A value of a single-value target (one record, `bn` = the target, no `n`).
+    #[inline(never)]
+    fn single_value(
+        &mut self,
+        leaf: senml::Leaf,
+        value: ValueRef<'_>,
+    ) -> Result<(), SenmlJsonError> {
+        let at = self.pos;
+        let target = self.walker.target();
+        let namer = self
+            .namer
+            .get_or_insert_with(|| Namer::new(Naming::Single(target)));
+        let names = namer.leaf_names(&leaf, &target);
+        self.pos = write_record(&mut self.out, at, &names, None, None, Some(value))
+            .map_err(|r| SenmlJsonError::new(at, r))?;
+        Ok(())
+    }
+}
+
+/// `,{"n":"` (7 bytes) as a little-endian word.
+const NEXT_HEAD: u64 = u64::from_le_bytes(*b",{\"n\":\"\0");
+/// `","vs":"` as a little-endian word.
+const VS_LABEL: u64 = u64::from_le_bytes(*b"\",\"vs\":\"");
+
+/// Writes a grouped value record at `at` of `out` (whose length is its initialized
+/// room, grown here as needed): `,{"n":"R",` or `,{"n":"R/RI",`, the value field and
+/// `}`; `r` is the resource ID as [`small_digits`]. `head` is the instance `(O, I)` when
+/// this is its first record: then `"bn":"/O/I/",` comes before `"n"`, and at the start of
+/// the payload `[{` replaces `,{`. Returns the new position; nothing is written on error.
+///
+/// The head and common values are written in a fixed window (no bounds checks); long
+/// strings, strings with escapes, floats and opaque values by [`value_tail`].
+#[inline(always)]
+fn grouped_record(
+    out: &mut Vec<u8>,
+    at: usize,
+    head: Option<(u16, u16)>,
+    r: (u64, usize),
+    ri: Option<u16>,
+    value: ValueRef<'_>,
+) -> Result<usize, &'static str> {
+    let need = at + WIN;
+    if out.len() < need {
+        grow(out, need);
+    }
+    let Some((w, _)) = out
+        .get_mut(at..)
+        .and_then(|rest| rest.split_first_chunk_mut::<WIN>())
+    else {
+        return Err("output room");
+    };
+    let mut win = Win { w, n: 0 };
+    match head {
+        None => win.word(NEXT_HEAD, 7),
+        Some((o, i)) => win.sub(|b| group_head_into(b, at == 0, o, i)),
+    }
+    win.word(r.0, r.1);
+    if let Some(ri) = ri {
+        let (w, l) = small_digits(u32::from(ri));
+        win.word(u64::from(b'/') | (w << 8), l + 1);
+    }
+    match value {
+        ValueRef::String(s) | ValueRef::Corelnk(s) if s.len() <= WIN_STR => {
+            win.word(VS_LABEL, 8);
+            if win.plain(s.as_bytes()) {
+                win.bytes(b"\"}");
+                return Ok(at + win.n);
+            }
+            win.n -= 8;
+        }
+        ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
+            win.word(V_LABEL, 6);
+            if v < 0 {
+                win.byte(b'-');
+            }
+            win.u64(v.unsigned_abs());
+            win.byte(b'}');
+            return Ok(at + win.n);
+        }
+        ValueRef::UnsignedInteger(v) => {
+            win.word(V_LABEL, 6);
+            win.u64(v);
+            win.byte(b'}');
+            return Ok(at + win.n);
+        }
+        ValueRef::Boolean(v) => {
+            if v {
+                win.bytes(b"\",\"vb\":true}");
+            } else {
+                win.bytes(b"\",\"vb\":false}");
+            }
+            return Ok(at + win.n);
+        }
+        ValueRef::Objlnk(l) => {
+            win.bytes(b"\",\"vlo\":\"");
+            let (w, n) = small_digits(l.object_id.into());
+            win.word(w, n);
+            win.byte(b':');
+            let (w, n) = small_digits(l.instance_id.into());
+            win.word(w, n);
+            win.bytes(b"\"}");
+            return Ok(at + win.n);
+        }
+        _ => {}
+    }
+    let k = win.n;
+    value_tail(out, at + k, value)
+}
+
+/// `","v":` (6 bytes) as a little-endian word.
+const V_LABEL: u64 = u64::from_le_bytes(*b"\",\"v\":\0\0");
+
+/// Writes `",`, the value field and `}` of a record at `at` of `out` (grown as needed);
+/// returns the new position. For values that do not fit [`grouped_record`]'s window:
+/// long strings, strings with escapes, floats, opaque values.
+#[inline(never)]
+fn value_tail(out: &mut Vec<u8>, at: usize, value: ValueRef<'_>) -> Result<usize, &'static str> {
+    let (value_room, escaped) = value_room(&value);
+    let need = at + value_room + 16;
+    if out.len() < need {
+        grow(out, need);
+    }
+    let mut r = Room {
+        buf: out.as_mut_slice(),
+        n: at,
+    };
+    r.bytes(b"\",");
+    value_field(&mut r, value, escaped)?;
+    r.byte(b'}');
+    Ok(r.n)
 }
 
 /// The window a grouped record's head and small values are written in.
@@ -997,7 +1098,7 @@ const WIN: usize = 256;
 /// stay below 128 bytes), which proves every fixed-size write in bounds.
 const WIN_MASK: usize = 127;
 /// Longest string written in the window (the head takes at most 47 bytes, the value's
-/// label, quotes and `}` 8 more).
+/// label, quotes and `}` 10 more).
 const WIN_STR: usize = 64;
 
 /// A record written into a fixed window with masked positions (see [`WIN_MASK`]).
@@ -1037,63 +1138,212 @@ impl Win<'_> {
     }
 
     #[inline(always)]
-    fn id(&mut self, id: u16) {
-        let (w, l) = digits_word(id);
-        self.word(w, l);
-    }
-
-    #[inline(always)]
     fn u64(&mut self, v: u64) {
-        if v <= u64::from(u16::MAX) {
-            self.id(v as u16);
+        if v < 100_000_000 {
+            let (w, l) = small_digits(v as u32);
+            self.word(w, l);
         } else {
             self.sub(|b| u64_into(b, v));
         }
     }
+
+    /// Copies `s` (at most [`WIN_STR`] bytes) to the position, checking it for bytes that
+    /// need escapes on the way, eight at a time; on success moves past it. If it needs
+    /// escapes, the position stays and the bytes after it are garbage.
+    #[inline(always)]
+    fn plain(&mut self, s: &[u8]) -> bool {
+        let i = self.n & WIN_MASK;
+        let Some(dst) = self.w[i..].first_chunk_mut::<WIN_STR>() else {
+            return false;
+        };
+        let n = s.len();
+        let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if n > WIN_STR {
+            return false;
+        }
+        let bad = if n >= 8 {
+            let mut bad = 0;
+            let mut k = 0;
+            while k + 8 < n {
+                let x = word(&s[k..k + 8]);
+                dst[k..k + 8].copy_from_slice(&x.to_le_bytes());
+                bad |= escape_bits(x);
+                k += 8;
+            }
+            let x = word(&s[n - 8..]);
+            dst[n - 8..n].copy_from_slice(&x.to_le_bytes());
+            bad | escape_bits(x)
+        } else if n >= 4 {
+            let lo = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+            let hi = u32::from_le_bytes([s[n - 4], s[n - 3], s[n - 2], s[n - 1]]);
+            dst[..4].copy_from_slice(&lo.to_le_bytes());
+            dst[n - 4..n].copy_from_slice(&hi.to_le_bytes());
+            escape_bits(u64::from(lo) | u64::from(hi) << 32)
+        } else if n > 0 {
+            dst[0] = s[0];
+            dst[n / 2] = s[n / 2];
+            dst[n - 1] = s[n - 1];
+            let x = u64::from(s[0]) | u64::from(s[n / 2]) << 8 | u64::from(s[n - 1]) << 16;
+            escape_bits(x | x << 24 | (x & 0xFFFF) << 48)
+        } else {
+            0
+        };
+        if bad != 0 {
+            return false;
+        }
+        self.n += n;
+        true
+    }
 }
 
-/// Writes `"bn":"/O/I/",` (at most 21 bytes) at the start of `buf`; returns its length.
+/// The eight decimal digits of `v` (below 10^8, zero-padded) as ASCII bytes of a
+/// little-endian word, the most significant first: both halves of four digits are split
+/// into pairs and the pairs into digits in parallel, each division by 100 or 10 a
+/// multiplication and a shift that is exact in this range.
+#[inline(always)]
+fn digits8(v: u32) -> u64 {
+    let v = u64::from(v);
+    let hi = v / 10_000;
+    // Four-digit halves in 32-bit lanes.
+    let x = hi | ((v - hi * 10_000) << 32);
+    // x / 100 per lane: ⌊x · 10486 / 2^20⌋ is exact for x < 10^4.
+    let q = ((x * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    // Pairs in 16-bit lanes.
+    let x = q | ((x - q * 100) << 16);
+    // x / 10 per lane: ⌊x · 103 / 2^10⌋ is exact for x < 100.
+    let q = ((x * 103) >> 10) & 0x000F_000F_000F_000F;
+    (q | ((x - q * 10) << 8)) | 0x3030_3030_3030_3030
+}
+
+/// The decimal digits of `v` (below 10^8) as ASCII bytes of a little-endian word, the
+/// most significant first, and their count.
+#[inline(always)]
+fn small_digits(v: u32) -> (u64, usize) {
+    if v < 10 {
+        return (0x30 + u64::from(v), 1);
+    }
+    if v < 100 {
+        let v = u64::from(v);
+        return (0x3030 + v / 10 + ((v % 10) << 8), 2);
+    }
+    let w = digits8(v);
+    // Leading zeros are the low bytes equal to `0`: at most 5 of them, as v ≥ 100.
+    let zeros = ((w & 0x0F0F_0F0F_0F0F_0F0F) | (1 << 56)).trailing_zeros() as usize / 8;
+    (w >> (8 * zeros), 8 - zeros)
+}
+
+/// Writes `[{` (`first`) or `,{`, then `"bn":"/O/I/","n":"` at the start of `buf`;
+/// returns the length.
 #[inline(never)]
-fn base_name_into(buf: &mut [u8], o: u16, i: u16) -> usize {
+fn group_head_into(buf: &mut [u8], first: bool, o: u16, i: u16) -> usize {
     let mut r = Room { buf, n: 0 };
+    r.bytes(if first { b"[{" } else { b",{" });
     r.base_name(o, i);
+    r.bytes(b"\"n\":\"");
     r.n
 }
 
-/// Writes the decimal digits of `v` (at most 20) at the start of `buf`; returns their
-/// count.
+/// Writes the decimal digits of `v` (at least 10^8, at most 20 digits) at the start of
+/// `buf` (at least 32 bytes); returns their count.
 #[inline(never)]
 fn u64_into(buf: &mut [u8], v: u64) -> usize {
-    let mut r = Room { buf, n: 0 };
-    r.long_u64(v);
-    r.n
-}
-
-impl SenmlJsonWriter {
-    /// A value of a single-value target (one record, `bn` = the target, no `n`).
-    #[inline(never)]
-    fn single_value(
-        &mut self,
-        leaf: senml::Leaf,
-        value: ValueRef<'_>,
-    ) -> Result<(), SenmlJsonError> {
-        let at = self.pos;
-        let target = self.walker.target();
-        let namer = self
-            .namer
-            .get_or_insert_with(|| Namer::new(Naming::Single(target)));
-        let names = namer.leaf_names(&leaf, &target);
-        self.pos = write_record(&mut self.out, at, &names, None, None, Some(value))
-            .map_err(|r| SenmlJsonError::new(at, r))?;
-        Ok(())
+    const E8: u64 = 100_000_000;
+    let Some(buf) = buf.first_chunk_mut::<32>() else {
+        return 0;
+    };
+    let (head, mid, n) = if v < E8 * E8 {
+        (v / E8, None, 0)
+    } else {
+        let rest = v % (E8 * E8);
+        (v / (E8 * E8), Some((rest / E8) as u32), 8)
+    };
+    let (w, l) = small_digits(head as u32);
+    buf[..8].copy_from_slice(&w.to_le_bytes());
+    if let Some(mid) = mid {
+        buf[l..l + 8].copy_from_slice(&digits8(mid).to_le_bytes());
     }
+    let k = l + n;
+    buf[k..k + 8].copy_from_slice(&digits8((v % E8) as u32).to_le_bytes());
+    k + 8
 }
 
 /// Encodes `node` (addressed to `path`) as SenML JSON.
 pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
-    let mut w = SenmlJsonWriter::with_capacity(*path, 768);
-    super::encode_node(node, &mut w)?;
-    w.finish()
+    // An instance or an object: its records straight from the tree (what the writer
+    // does, without a walker per value).
+    match (node, path.ids()) {
+        (Node::Instance(inst), &[o, i]) => {
+            let mut out = room(768);
+            let mut group = None;
+            let end = instance_records(&mut out, 0, o, i, &inst.resources, &mut group)?;
+            Ok(close(out, end))
+        }
+        (Node::Object(obj), &[o]) => {
+            let mut out = room(768);
+            let mut group = None;
+            let mut at = 0;
+            for inst in &obj.instances {
+                if inst.id == u16::MAX {
+                    return Err(SenmlJsonError::new(at, BAD_ID));
+                }
+                at = instance_records(&mut out, at, o, inst.id, &inst.resources, &mut group)?;
+            }
+            Ok(close(out, at))
+        }
+        _ => {
+            let mut w = SenmlJsonWriter::with_capacity(*path, 768);
+            super::encode_node(node, &mut w)?;
+            w.finish()
+        }
+    }
+}
+
+/// Writes the records of the resources of instance `/O/I` from `at` of `out` (as the
+/// writer names them); `group` is the instance whose base name was written last.
+/// Returns the new position.
+fn instance_records(
+    out: &mut Vec<u8>,
+    mut at: usize,
+    o: u16,
+    i: u16,
+    resources: &[ResourceNode],
+    group: &mut Option<(u16, u16)>,
+) -> Result<usize, SenmlJsonError> {
+    let mut head = (*group != Some((o, i))).then_some((o, i));
+    for res in resources {
+        match &res.value {
+            ResourceValue::Single(v) => {
+                if res.id == u16::MAX {
+                    return Err(SenmlJsonError::new(at, BAD_ID));
+                }
+                let name = small_digits(res.id.into());
+                at = grouped_record(out, at, head, name, None, v.as_value_ref())
+                    .map_err(|e| SenmlJsonError::new(at, e))?;
+                head = None;
+            }
+            ResourceValue::Multiple(list) => {
+                if res.id == u16::MAX {
+                    return Err(SenmlJsonError::new(
+                        at,
+                        "resource ID does not match the target path",
+                    ));
+                }
+                let name = small_digits(res.id.into());
+                for ri in list {
+                    if ri.id == u16::MAX {
+                        return Err(SenmlJsonError::new(at, BAD_ID));
+                    }
+                    at = grouped_record(out, at, head, name, Some(ri.id), ri.value.as_value_ref())
+                        .map_err(|e| SenmlJsonError::new(at, e))?;
+                    head = None;
+                }
+            }
+        }
+    }
+    if head.is_none() {
+        *group = Some((o, i));
+    }
+    Ok(at)
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, in
