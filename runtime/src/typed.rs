@@ -125,15 +125,25 @@ pub trait Scalar: Sized + Clone {
 impl Scalar for String {
     const DATA_TYPE: DataType = DataType::String;
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_str().map(|s| s.into_owned())
+        match raw {
+            // Copied, then checked in place: the copy starts aligned, so `from_utf8` takes
+            // its word-at-a-time path over ASCII from the first byte.
+            RawValue::Bytes(b) => {
+                String::from_utf8(b.to_vec()).map_err(|_| ValueError::InvalidUtf8)
+            }
+            _ => raw.as_str().map(|s| s.into_owned()),
+        }
     }
-    #[inline]
     fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
-        // The same text again (a device's name, model, serial between two reads): equal
-        // bytes are valid UTF-8 already, so there is nothing to check or copy.
-        if let RawValue::Bytes(b) = raw
-            && self.as_bytes() == *b
-        {
+        if let RawValue::Bytes(b) = raw {
+            // The same text again (a device's name, model, serial between two reads):
+            // equal bytes are valid UTF-8 already, so there is nothing to check or copy.
+            if same_bytes(self.as_bytes(), b) {
+                return Ok(());
+            }
+            let s = core::str::from_utf8(b).map_err(|_| ValueError::InvalidUtf8)?;
+            self.clear();
+            self.push_str(s);
             return Ok(());
         }
         let s = raw.as_str()?;
@@ -151,10 +161,87 @@ impl Scalar for String {
     }
 }
 
+/// `a == b`, without a call for the short texts resource values mostly are: eight bytes
+/// at a time, the last (or only) word overlapping the one before.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n > 64 {
+        return a == b;
+    }
+    let word = |s: &[u8], i: usize| -> u64 {
+        s.get(i..i + 8).map_or(0, |w| {
+            u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])
+        })
+    };
+    let half = |s: &[u8], i: usize| -> u64 {
+        s.get(i..i + 4)
+            .map_or(0, |w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]) as u64)
+    };
+    if n >= 8 {
+        let mut diff = word(a, n - 8) ^ word(b, n - 8);
+        let mut i = 0;
+        while i + 8 < n {
+            diff |= word(a, i) ^ word(b, i);
+            i += 8;
+        }
+        diff == 0
+    } else if n >= 4 {
+        (half(a, 0) ^ half(b, 0)) | (half(a, n - 4) ^ half(b, n - 4)) == 0
+    } else {
+        // Zero to three bytes: first, middle and last (repeats are harmless).
+        n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
+    }
+}
+
+/// Bytes of a length the type does not allow (TLV, octet-stream).
+#[cold]
+#[inline(never)]
+fn bad_length(data_type: DataType, len: usize) -> ValueError {
+    ValueError::BadLength { data_type, len }
+}
+
+/// The conversions of values other than bytes, out of line: the scalars' `from_raw` take
+/// bytes (TLV, octet-stream) in a few instructions and hand everything else over.
+mod other {
+    use super::*;
+
+    #[inline(never)]
+    pub(super) fn i64(raw: &RawValue<'_>) -> Result<i64, ValueError> {
+        raw.as_i64()
+    }
+    #[inline(never)]
+    pub(super) fn u64(raw: &RawValue<'_>) -> Result<u64, ValueError> {
+        raw.as_u64()
+    }
+    #[inline(never)]
+    pub(super) fn f64(raw: &RawValue<'_>) -> Result<f64, ValueError> {
+        raw.as_f64()
+    }
+    #[inline(never)]
+    pub(super) fn bool(raw: &RawValue<'_>) -> Result<bool, ValueError> {
+        raw.as_bool()
+    }
+    #[inline(never)]
+    pub(super) fn time(raw: &RawValue<'_>) -> Result<Time, ValueError> {
+        raw.as_time()
+    }
+}
+
 impl Scalar for i64 {
     const DATA_TYPE: DataType = DataType::Integer;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_i64()
+        // `RawValue::as_i64`, bytes first.
+        match raw {
+            RawValue::Bytes(b) => {
+                codec::be_int(b).ok_or_else(|| bad_length(DataType::Integer, b.len()))
+            }
+            _ => other::i64(raw),
+        }
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Integer(*self)
@@ -166,8 +253,15 @@ impl Scalar for i64 {
 
 impl Scalar for u64 {
     const DATA_TYPE: DataType = DataType::UnsignedInteger;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_u64()
+        // `RawValue::as_u64`, bytes first.
+        match raw {
+            RawValue::Bytes(b) => {
+                codec::be_uint(b).ok_or_else(|| bad_length(DataType::UnsignedInteger, b.len()))
+            }
+            _ => other::u64(raw),
+        }
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::UnsignedInteger(*self)
@@ -179,8 +273,17 @@ impl Scalar for u64 {
 
 impl Scalar for f64 {
     const DATA_TYPE: DataType = DataType::Float;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_f64()
+        // `RawValue::as_f64`, bytes first.
+        match raw {
+            RawValue::Bytes([a, b, c, d]) => Ok(f32::from_be_bytes([*a, *b, *c, *d]) as f64),
+            RawValue::Bytes([a, b, c, d, e, f, g, h]) => {
+                Ok(f64::from_be_bytes([*a, *b, *c, *d, *e, *f, *g, *h]))
+            }
+            RawValue::Bytes(b) => Err(bad_length(DataType::Float, b.len())),
+            _ => other::f64(raw),
+        }
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Float(*self)
@@ -192,8 +295,13 @@ impl Scalar for f64 {
 
 impl Scalar for bool {
     const DATA_TYPE: DataType = DataType::Boolean;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_bool()
+        // `RawValue::as_bool`, bytes first.
+        match raw {
+            RawValue::Bytes([b]) if *b <= 1 => Ok(*b == 1),
+            _ => other::bool(raw),
+        }
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Boolean(*self)
@@ -234,8 +342,15 @@ impl Scalar for Vec<u8> {
 
 impl Scalar for Time {
     const DATA_TYPE: DataType = DataType::Time;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        raw.as_time()
+        // `RawValue::as_time`, bytes first.
+        match raw {
+            RawValue::Bytes(b) => codec::be_int(b)
+                .map(Time)
+                .ok_or_else(|| bad_length(DataType::Time, b.len())),
+            _ => other::time(raw),
+        }
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Time(*self)
@@ -496,6 +611,7 @@ pub mod field {
     }
 
     /// Emits a multiple resource; an empty one only when `always` (mandatory resources).
+    #[inline]
     pub fn multi<W: Writer, T: Scalar>(
         w: &mut W,
         id: u16,
@@ -561,15 +677,27 @@ pub mod field {
         raw: &RawValue<'_>,
     ) -> Result<bool, SetError> {
         let ri = instance.ok_or(SetError::NotSingle)?;
-        match slot.last() {
-            // Instances in ascending order (as every format lists them) append.
-            Some((last, _)) if last >= ri => match slot.get_mut(ri) {
-                Some(v) => v.assign_raw(raw)?,
-                None => {
-                    slot.insert(ri, T::from_raw(raw)?);
-                }
-            },
-            _ => slot.push_above(ri, T::from_raw(raw)?),
+        // Instances in ascending order (as every format lists them) append; anything else
+        // out of line.
+        if slot.last().is_some_and(|(last, _)| last >= ri) {
+            return set_listed(slot, ri, raw);
+        }
+        slot.push_above(ri, T::from_raw(raw)?);
+        Ok(true)
+    }
+
+    /// [`set_multi`] of an instance at or below the highest one present.
+    #[inline(never)]
+    fn set_listed<T: Scalar>(
+        slot: &mut InstanceMap<T>,
+        ri: u16,
+        raw: &RawValue<'_>,
+    ) -> Result<bool, SetError> {
+        match slot.get_mut(ri) {
+            Some(v) => v.assign_raw(raw)?,
+            None => {
+                slot.insert(ri, T::from_raw(raw)?);
+            }
         }
         Ok(true)
     }

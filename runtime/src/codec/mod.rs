@@ -402,7 +402,7 @@ fn retype(e: ValueError, t: DataType) -> ValueError {
 
 /// Big-endian two's complement of 1, 2, 4 or 8 bytes.
 #[inline]
-fn be_int(b: &[u8]) -> Option<i64> {
+pub(crate) fn be_int(b: &[u8]) -> Option<i64> {
     Some(match *b {
         [a] => a as i8 as i64,
         [a, b] => i16::from_be_bytes([a, b]) as i64,
@@ -414,7 +414,7 @@ fn be_int(b: &[u8]) -> Option<i64> {
 
 /// Big-endian unsigned of 1, 2, 4 or 8 bytes.
 #[inline]
-fn be_uint(b: &[u8]) -> Option<u64> {
+pub(crate) fn be_uint(b: &[u8]) -> Option<u64> {
     Some(match *b {
         [a] => a as u64,
         [a, b] => u16::from_be_bytes([a, b]) as u64,

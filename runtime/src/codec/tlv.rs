@@ -1101,30 +1101,95 @@ fn header_at(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
     })
 }
 
+/// How a header's fields sit in the big-endian word [`word_at`] reads, by type byte:
+/// header length (bits 0..8), the right shift that takes the ID out of the word shifted
+/// left by 8 (bits 8..16), and the left then right shifts that take the length out
+/// (bits 16..24 and 24..32; a length in the type byte is its three low bits).
+static HEADER_SHAPE: [u32; 256] = header_shapes();
+
+const fn header_shapes() -> [u32; 256] {
+    let mut table = [0u32; 256];
+    let mut t = 0;
+    while t < 256 {
+        let idn = 1 + ((t >> 5) & 1) as u32;
+        let lln = ((t >> 3) & 3) as u32;
+        let hl = 1 + idn + lln;
+        let id_shr = 64 - 8 * idn;
+        let (len_shl, len_shr) = if lln == 0 {
+            (5, 61)
+        } else {
+            (8 * (1 + idn), 64 - 8 * lln)
+        };
+        table[t] = hl | id_shr << 8 | len_shl << 16 | len_shr << 24;
+        t += 1;
+    }
+    table
+}
+
+/// The eight bytes at `pos` as a big-endian word; bytes past the payload read as zero.
+#[inline(always)]
+fn word_at(buf: &[u8], pos: usize) -> u64 {
+    match buf.get(pos..pos + 8) {
+        Some(b) => u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+        None => tail_word(buf, pos),
+    }
+}
+
+/// The header in `w` (read by [`word_at`]): kind, ID, header length and value length,
+/// before any check that they fit.
+#[inline(always)]
+fn decode_word(w: u64) -> (u8, u16, usize, usize) {
+    let t = (w >> 56) as u8;
+    let shape = HEADER_SHAPE[t as usize];
+    let id = ((w << 8) >> ((shape >> 8) & 0x3F)) as u16;
+    let len = ((w << ((shape >> 16) & 0x3F)) >> ((shape >> 24) & 0x3F)) as usize;
+    (t >> 6, id, (shape & 0xFF) as usize, len)
+}
+
 /// [`header_at`], reading the header from one big-endian word when eight bytes are there
 /// (any TLV header fits in six).
 #[inline(always)]
 fn header_fast(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
     // Bytes past the payload read as zero, as in `header_at`; only the header's own bytes
     // count, and only when they are all before `limit`.
-    let w = match buf.get(pos..pos + 8) {
-        Some(b) => u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
-        None => tail_word(buf, pos),
-    };
-    let t = (w >> 56) as u32;
-    let idn = 1 + ((t >> 5) & 1);
-    let lln = (t >> 3) & 3;
-    let hl = 1 + idn + lln;
-    let id = ((w << 8) >> (64 - 8 * idn)) as u16;
-    // The length field follows the ID (`lln` bytes); no field: the three low bits.
-    let field = (w << (8 * (1 + idn))).wrapping_shr(64 - 8 * lln) as u32;
-    let len = if lln == 0 { t & 7 } else { field };
-    (hl as usize + len as usize <= limit.min(buf.len()).saturating_sub(pos)).then_some(Hdr {
-        kind: (t >> 6) as u8,
+    let (kind, id, hl, len) = decode_word(word_at(buf, pos));
+    (hl + len <= limit.min(buf.len()).saturating_sub(pos)).then_some(Hdr {
+        kind,
         header_len: hl as u8,
         id,
-        len,
+        len: len as u32,
     })
+}
+
+/// A TLV read within its container: kind, ID, value, and where its value and the next
+/// TLV start.
+#[derive(Clone, Copy)]
+struct Tlv<'a> {
+    kind: u8,
+    id: u16,
+    body: usize,
+    stop: usize,
+    value: &'a [u8],
+}
+
+/// The TLV at `pos` (below `cont.len()`) in container `cont`, which is `buf` up to the
+/// container's end: [`header_fast`] and the value in one bounds check, with
+/// [`header_error`]'s errors.
+#[inline(always)]
+fn tlv_in<'a>(buf: &[u8], cont: &'a [u8], pos: usize) -> Result<Tlv<'a>, TlvError> {
+    let (kind, id, hl, len) = decode_word(word_at(buf, pos));
+    let body = pos + hl;
+    let stop = body + len;
+    match cont.get(body..stop) {
+        Some(value) => Ok(Tlv {
+            kind,
+            id,
+            body,
+            stop,
+            value,
+        }),
+        None => Err(header_error(buf, pos, cont.len())),
+    }
 }
 
 /// The bytes from `pos` to the payload's end (fewer than eight) as the top of a
@@ -1340,15 +1405,48 @@ struct Frame {
 pub struct TlvReader<'a> {
     buf: &'a [u8],
     pos: usize,
+    path: Path,
+    // The container stack, built by the first `next_event` (the direct `read_instance`
+    // needs none, so creating a reader for it costs next to nothing).
+    walk: Option<Walk>,
+    failed: Option<TlvError>,
+}
+
+/// The containers [`TlvReader::next_event`] is inside.
+#[derive(Debug)]
+struct Walk {
     // Nesting is at most three levels: target, instance, multiple resource.
     frames: [Frame; 3],
     depth: usize,
-    failed: Option<TlvError>,
 }
 
 impl<'a> TlvReader<'a> {
     /// A reader of `bytes` addressed to `path`.
+    #[inline]
     pub fn new(path: &Path, bytes: &'a [u8]) -> Self {
+        TlvReader {
+            buf: bytes,
+            pos: 0,
+            path: *path,
+            walk: None,
+            failed: path
+                .is_empty()
+                .then(|| err(0, "TLV cannot address the root path")),
+        }
+    }
+
+    #[inline]
+    fn step(&mut self) -> Result<Option<Event<'a>>, TlvError> {
+        let (buf, path) = (self.buf, self.path);
+        self.walk
+            .get_or_insert_with(|| Walk::new(&path, buf.len()))
+            .step(buf, &mut self.pos)
+    }
+}
+
+impl Walk {
+    /// The stack at the start of a payload of `len` bytes addressed to `path`.
+    fn new(path: &Path, len: usize) -> Self {
         let ctx = match path.len() {
             1 => Some(Ctx::Object),
             2 => Some(Ctx::InstanceTop),
@@ -1360,45 +1458,43 @@ impl<'a> TlvReader<'a> {
         if let Some(ctx) = ctx {
             frames[0] = Frame {
                 ctx,
-                end: bytes.len(),
+                end: len,
                 path: *path,
                 seen: Seen::at(0),
             };
         }
-        TlvReader {
-            buf: bytes,
-            pos: 0,
+        Walk {
             frames,
             depth: ctx.is_some() as usize,
-            failed: path
-                .is_empty()
-                .then(|| err(0, "TLV cannot address the root path")),
         }
     }
 
-    fn push(&mut self, frame: Frame) -> Result<(), TlvError> {
+    fn push(&mut self, pos: usize, frame: Frame) -> Result<(), TlvError> {
         let slot = self
             .frames
             .get_mut(self.depth)
-            .ok_or_else(|| err(self.pos, "TLV nested too deep"))?;
+            .ok_or_else(|| err(pos, "TLV nested too deep"))?;
         *slot = frame;
         self.depth += 1;
         Ok(())
     }
 
     #[inline]
-    fn step(&mut self) -> Result<Option<Event<'a>>, TlvError> {
-        let buf = self.buf;
-        while self.depth > 1 && self.frames[self.depth - 1].end == self.pos {
+    fn step<'a>(
+        &mut self,
+        buf: &'a [u8],
+        cursor: &mut usize,
+    ) -> Result<Option<Event<'a>>, TlvError> {
+        while self.depth > 1 && self.frames[self.depth - 1].end == *cursor {
             self.depth -= 1;
         }
         let Some(frame) = self.depth.checked_sub(1).map(|d| &mut self.frames[d]) else {
             return Err(err(0, "TLV cannot address the root path"));
         };
-        if self.pos == buf.len() {
+        if *cursor == buf.len() {
             return Ok(None);
         }
-        let pos = self.pos;
+        let pos = *cursor;
         if matches!(frame.ctx, Ctx::Resource | Ctx::ResourceInstance) && frame.seen.count != 0 {
             return Err(err(pos, "trailing bytes after the TLV of a single target"));
         }
@@ -1418,12 +1514,15 @@ impl<'a> TlvReader<'a> {
                 // Bare resources at an object path: instance 0 (spec §7.3, lenient).
                 let p = frame.path.child(0).unwrap_or(frame.path);
                 frame.seen.count = 1;
-                self.push(Frame {
-                    ctx: Ctx::Instance,
-                    end: buf.len(),
-                    path: p,
-                    seen: Seen::at(pos),
-                })?;
+                self.push(
+                    *cursor,
+                    Frame {
+                        ctx: Ctx::Instance,
+                        end: buf.len(),
+                        path: p,
+                        seen: Seen::at(pos),
+                    },
+                )?;
                 return Ok(Some(Event::Instance(p)));
             }
             (Ctx::Object, KIND_RESOURCE | KIND_MULTIPLE) => {
@@ -1447,13 +1546,16 @@ impl<'a> TlvReader<'a> {
                 }
                 frame.seen.count = 1;
                 let p = frame.path;
-                self.push(Frame {
-                    ctx: Ctx::Instance,
-                    end,
-                    path: p,
-                    seen: Seen::at(body),
-                })?;
-                self.pos = body;
+                self.push(
+                    *cursor,
+                    Frame {
+                        ctx: Ctx::Instance,
+                        end,
+                        path: p,
+                        seen: Seen::at(body),
+                    },
+                )?;
+                *cursor = body;
                 return Ok(Some(Event::Instance(p)));
             }
             (Ctx::Instance | Ctx::InstanceTop, KIND_RESOURCE) => (child(&frame.path)?, None),
@@ -1510,20 +1612,23 @@ impl<'a> TlvReader<'a> {
         }
         match push {
             Some(ctx) => {
-                self.push(Frame {
-                    ctx,
-                    end,
-                    path,
-                    seen: Seen::at(body),
-                })?;
-                self.pos = body;
+                self.push(
+                    *cursor,
+                    Frame {
+                        ctx,
+                        end,
+                        path,
+                        seen: Seen::at(body),
+                    },
+                )?;
+                *cursor = body;
                 Ok(Some(match ctx {
                     Ctx::Multiple => Event::MultipleResource(path),
                     _ => Event::Instance(path),
                 }))
             }
             None => {
-                self.pos = end;
+                *cursor = end;
                 Ok(Some(Event::Value {
                     path,
                     value: RawValue::Bytes(value),
@@ -1532,7 +1637,9 @@ impl<'a> TlvReader<'a> {
             }
         }
     }
+}
 
+impl TlvReader<'_> {
     /// The byte offset of the next TLV.
     pub fn offset(&self) -> usize {
         self.pos
@@ -1564,10 +1671,10 @@ impl<'a> Reader<'a> for TlvReader<'a> {
         sink: &mut S,
     ) -> Result<(), Error> {
         if self.pos != 0
-            || self.depth != 1
+            || self.walk.is_some()
             || self.failed.is_some()
             || scope.len() < 2
-            || self.frames[0].path != *scope
+            || self.path != *scope
         {
             return super::read_instance_events(self, scope, sink);
         }
@@ -1585,44 +1692,29 @@ impl<'a> Reader<'a> for TlvReader<'a> {
 /// resource or resource-instance path.
 mod sink {
     use super::{
-        Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, err,
-        header_error, header_fast,
+        Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Tlv, err, tlv_in,
     };
+    use core::mem::ManuallyDrop;
+
     use crate::Path;
     use crate::codec::{Error, InstanceSink, RawValue};
 
-    /// A header whose value lies within its container: kind, ID, and where its value
-    /// starts and ends.
-    #[derive(Clone, Copy)]
-    struct Tlv {
-        kind: u8,
-        id: u16,
-        body: usize,
-        stop: usize,
+    /// The TLV at `pos` of container `cont` (`buf` up to the container's end).
+    #[inline(always)]
+    fn next<'a>(buf: &[u8], cont: &'a [u8], pos: usize) -> Result<Tlv<'a>, Error> {
+        tlv_in(buf, cont, pos).map_err(Error::from)
     }
 
-    /// The TLV at `pos`, which is below `limit` (at most `buf.len()`).
+    /// The value of `t` (bytes: nothing to drop, so no drop check after the sink call).
     #[inline(always)]
-    fn next(buf: &[u8], pos: usize, limit: usize) -> Result<Tlv, Error> {
-        match header_fast(buf, pos, limit) {
-            Some(h) => Ok(from_hdr(&h, pos)),
-            None => Err(header_error(buf, pos, limit).into()),
-        }
+    fn value<'a>(t: &Tlv<'a>) -> ManuallyDrop<RawValue<'a>> {
+        ManuallyDrop::new(RawValue::Bytes(t.value))
     }
 
+    /// `buf` up to `end` (a container's end, never past the payload's).
     #[inline(always)]
-    fn from_hdr(h: &Hdr, pos: usize) -> Tlv {
-        Tlv {
-            kind: h.kind,
-            id: h.id,
-            body: h.body(pos),
-            stop: h.end(pos),
-        }
-    }
-
-    #[inline(always)]
-    fn value<'a>(buf: &'a [u8], t: &Tlv) -> RawValue<'a> {
-        RawValue::Bytes(buf.get(t.body..t.stop).unwrap_or_default())
+    fn container(buf: &[u8], end: usize) -> &[u8] {
+        buf.get(..end).unwrap_or_default()
     }
 
     /// The resource instances of the Multiple Resource TLV of `resource` spanning
@@ -1636,10 +1728,11 @@ mod sink {
         path: impl Fn() -> Path,
         sink: &mut S,
     ) -> Result<(), Error> {
+        let cont = container(buf, end);
         let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
-            let t = next(buf, pos, end)?;
+            let t = next(buf, cont, pos)?;
             if t.kind != KIND_RESOURCE_INSTANCE {
                 return Err(err(
                     pos,
@@ -1653,7 +1746,7 @@ mod sink {
             if !seen.insert(t.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
-            if let Err(e) = sink.set(resource, Some(t.id), &value(buf, &t)) {
+            if let Err(e) = sink.set(resource, Some(t.id), &value(&t)) {
                 let p = path();
                 return Err(e.at(p.child(t.id).unwrap_or(p)));
             }
@@ -1673,12 +1766,13 @@ mod sink {
         top: bool,
         sink: &mut S,
     ) -> Result<(), Error> {
+        let cont = container(buf, end);
         let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
-            let t = next(buf, pos, end)?;
+            let t = next(buf, cont, pos)?;
             if t.kind < KIND_MULTIPLE {
-                return Err(misplaced(path, &t, pos, top));
+                return Err(misplaced(path, t.kind, t.id, pos, top));
             }
             if t.id == u16::MAX {
                 return Err(err(pos, "ID 65535 is reserved").into());
@@ -1686,9 +1780,10 @@ mod sink {
             if !seen.insert(t.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
-            let child = || path.child(t.id).unwrap_or(*path);
+            let id = t.id;
+            let child = || path.child(id).unwrap_or(*path);
             if t.kind == KIND_RESOURCE {
-                if let Err(e) = sink.set(t.id, None, &value(buf, &t)) {
+                if let Err(e) = sink.set(t.id, None, &value(&t)) {
                     return Err(e.at(child()));
                 }
             } else {
@@ -1703,14 +1798,14 @@ mod sink {
     /// The error of a kind-00 or kind-01 TLV among resources.
     #[cold]
     #[inline(never)]
-    fn misplaced(path: &Path, t: &Tlv, pos: usize, top: bool) -> Error {
+    fn misplaced(path: &Path, kind: u8, id: u16, pos: usize, top: bool) -> Error {
         err(
             pos,
-            if t.kind == KIND_RESOURCE_INSTANCE {
+            if kind == KIND_RESOURCE_INSTANCE {
                 "resource instance TLV outside a multiple resource TLV"
             } else if !top {
                 "object instance TLV inside an object instance"
-            } else if Some(t.id) != path.instance_id() {
+            } else if Some(id) != path.instance_id() {
                 "object instance TLV whose ID does not match the path"
             } else {
                 "object instance TLV beside other TLVs at an instance path"
@@ -1733,7 +1828,7 @@ mod sink {
         if ids.len() == 2 {
             if buf[0] >> 6 == KIND_INSTANCE {
                 // One Object Instance TLV of the path's instance, alone.
-                let t = next(buf, 0, end)?;
+                let t = next(buf, buf, 0)?;
                 if Some(t.id) != path.instance_id() {
                     return Err(
                         err(0, "object instance TLV whose ID does not match the path").into(),
@@ -1750,7 +1845,7 @@ mod sink {
             }
             return resources(buf, 0, end, path, true, sink);
         }
-        let t = next(buf, 0, end)?;
+        let t = next(buf, buf, 0)?;
         let resource = ids[2];
         if ids.len() == 3 {
             if t.kind < KIND_MULTIPLE {
@@ -1764,7 +1859,7 @@ mod sink {
                 return Err(err(0, "resource TLV whose ID does not match the path").into());
             }
             if t.kind == KIND_RESOURCE {
-                sink.set(resource, None, &value(buf, &t))
+                sink.set(resource, None, &value(&t))
                     .map_err(|e| e.at(*path))?;
             } else {
                 sink.clear_multiple(resource);
@@ -1783,7 +1878,7 @@ mod sink {
                     err(0, "resource instance TLV whose ID does not match the path").into(),
                 );
             }
-            sink.set(resource, Some(t.id), &value(buf, &t))
+            sink.set(resource, Some(t.id), &value(&t))
                 .map_err(|e| e.at(*path))?;
         }
         if t.stop != end {
