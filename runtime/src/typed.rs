@@ -624,7 +624,7 @@ pub mod field {
         }
         w.begin_multiple(id, entries.len())?;
         for (ri, x) in entries {
-            w.value(*ri, x.to_value_ref())?;
+            w.instance_value(id, *ri, x.to_value_ref())?;
         }
         w.end_multiple()
     }

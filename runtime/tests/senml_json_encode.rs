@@ -138,27 +138,49 @@ proptest! {
         }
     }
 
-    /// Values handed to the writer one by one (as generated code does, constant or not)
-    /// give the direct encoder's bytes.
+    /// Values handed to the writer one by one (as generated code does, constant or not;
+    /// resource instances through `value` or `instance_value`, with the right resource ID
+    /// or another) give the direct encoder's bytes.
     #[test]
-    fn writer_values_equal_direct((o, inst) in (0u16..10_000, instance())) {
-        let path = Path::instance(o, inst.id);
+    fn writer_values_equal_direct(
+        (o, instances) in (0u16..10_000, prop::collection::vec(instance(), 1..3)),
+        object in any::<bool>(),
+        how in 0u8..3,
+    ) {
+        let (path, node) = if object {
+            (Path::object(o), Node::Object(ObjectNode { id: o, instances: instances.clone() }))
+        } else {
+            (Path::instance(o, instances[0].id), Node::Instance(instances[0].clone()))
+        };
         let mut w = SenmlJsonWriter::with_capacity(path, 16);
-        let mut res = Ok(());
-        for r in &inst.resources {
-            res = res.and_then(|()| match &r.value {
+        let resources = |w: &mut SenmlJsonWriter, inst: &InstanceNode| {
+            inst.resources.iter().try_for_each(|r| match &r.value {
                 ResourceValue::Single(v) => w.value(r.id, v.as_value_ref()),
                 ResourceValue::Multiple(l) => {
                     w.begin_multiple(r.id, l.len())?;
                     for ri in l {
-                        w.value(ri.id, ri.value.as_value_ref())?;
+                        let v = ri.value.as_value_ref();
+                        match how {
+                            0 => w.value(ri.id, v)?,
+                            1 => w.instance_value(r.id, ri.id, v)?,
+                            _ => w.instance_value(r.id.wrapping_add(1), ri.id, v)?,
+                        }
                     }
                     w.end_multiple()
                 }
-            });
-        }
+            })
+        };
+        let res = if object {
+            instances.iter().try_for_each(|i| {
+                w.begin_instance(i.id)?;
+                resources(&mut w, i)?;
+                w.end_instance()
+            })
+        } else {
+            resources(&mut w, &instances[0])
+        };
         let got = show(res.and_then(|()| w.finish()));
-        prop_assert_eq!(got, show(senml_json::encode(&path, &Node::Instance(inst))));
+        prop_assert_eq!(got, show(senml_json::encode(&path, &node)));
     }
 
     /// Integers as `std` formats them.

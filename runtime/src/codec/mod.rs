@@ -679,6 +679,15 @@ pub trait Writer {
     fn end_multiple(&mut self) -> Result<(), Self::Error>;
     /// Writes one resource or resource-instance value.
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error>;
+    /// Writes resource instance `ri` of the multiple resource `r` begun last: the same as
+    /// `value(ri, value)` (the default), for callers that know `r` at hand. A writer may
+    /// override it to skip looking the resource up; it must give the same result, and
+    /// whatever `value` does when `r` is not the resource begun.
+    #[inline(always)]
+    fn instance_value(&mut self, r: u16, ri: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
+        let _ = r;
+        self.value(ri, value)
+    }
 }
 
 /// Where decoders look up a resource's data type and multiplicity.

@@ -665,12 +665,16 @@ impl Walker {
         self.multiple
     }
 
-    /// Whether a value's full path follows from its ID and [`Walker::multiple`] alone
-    /// (no check but the ID's): an instance target, or an object target inside an
-    /// instance.
+    /// The instance `(O, I)` values belong to when their full path follows from their ID
+    /// and [`Walker::multiple`] alone (no check but the ID's): the target of an instance
+    /// target, the current instance of an object target.
     #[inline]
-    pub(crate) fn in_instance(&self) -> bool {
-        self.depth == 2 || (self.depth == 1 && self.instance.is_some())
+    pub(crate) fn current_instance(&self) -> Option<(u16, u16)> {
+        match self.depth {
+            2 => Some((self.t[0], self.t[1])),
+            1 => self.instance.map(|i| (self.t[0], i)),
+            _ => None,
+        }
     }
 
     /// Whether the writer is inside an unfinished container.

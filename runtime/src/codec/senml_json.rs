@@ -541,14 +541,6 @@ pub(crate) const B64STD_LENIENT: base64::engine::GeneralPurpose =
     );
 
 impl Room<'_> {
-    /// `"bn":"/O/I/",`.
-    #[inline(never)]
-    fn base_name(&mut self, o: u16, i: u16) {
-        self.bytes(b"\"bn\":\"");
-        self.name(&senml::Name::absolute(&[o, i], true));
-        self.bytes(b"\",");
-    }
-
     #[inline(always)]
     fn name(&mut self, name: &senml::Name) {
         let (ids, len, lead, trail) = name.parts();
@@ -836,12 +828,17 @@ pub struct SenmlJsonWriter {
     namer: Option<Namer>,
     // The instance whose base name `/O/I/` was written last (grouped naming).
     group: Option<(u16, u16)>,
-    // Whether the next value takes the general path: before the first record of an
-    // instance, outside an instance, and always for resource and resource-instance
-    // targets. Otherwise a value is a record `,{"n":"R[/RI]",...}` of the current
-    // instance and needs no check but its ID's.
-    slow: bool,
+    // Which values take the fast path, a record `,{"n":"R",...}` (`value`, `FAST_ONE`)
+    // or `,{"n":"R/RI",...}` (`instance_value`, `FAST_MULTIPLE`) of the current instance
+    // that needs no check but its IDs'. `SLOW` before the first record of an instance
+    // (its base name), outside an instance, always for resource and resource-instance
+    // targets: values go through the walker.
+    state: u8,
 }
+
+const FAST_ONE: u8 = 0;
+const FAST_MULTIPLE: u8 = 1;
+const SLOW: u8 = 2;
 
 impl SenmlJsonWriter {
     /// An encoder for a payload addressed to `path`.
@@ -859,7 +856,7 @@ impl SenmlJsonWriter {
             walker: Walker::new(path),
             namer: None,
             group: None,
-            slow: true,
+            state: SLOW,
         }
     }
 
@@ -892,39 +889,74 @@ impl Writer for SenmlJsonWriter {
 
     #[inline]
     fn begin_instance(&mut self, id: u16) -> Result<(), Self::Error> {
-        self.slow = true;
+        // The first value of the instance goes through the walker (and `refresh`).
+        self.state = SLOW;
         self.walker.begin_instance(id).map_err(|r| self.err(r))
     }
 
     #[inline]
     fn end_instance(&mut self) -> Result<(), Self::Error> {
-        self.slow = true;
+        self.state = SLOW;
         self.walker.end_instance().map_err(|r| self.err(r))
     }
 
     #[inline]
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Self::Error> {
-        self.walker.begin_multiple(id).map_err(|r| self.err(r))
+        self.walker.begin_multiple(id).map_err(|r| self.err(r))?;
+        // Neither the instance nor the base name change (see `refresh`).
+        if self.state == FAST_ONE {
+            self.state = FAST_MULTIPLE;
+        }
+        Ok(())
     }
 
     #[inline]
     fn end_multiple(&mut self) -> Result<(), Self::Error> {
-        self.walker.end_multiple().map_err(|r| self.err(r))
+        self.walker.end_multiple().map_err(|r| self.err(r))?;
+        if self.state == FAST_MULTIPLE {
+            self.state = FAST_ONE;
+        }
+        Ok(())
     }
 
     #[inline(always)]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
         // Inlined into the caller: generated code passes constant IDs and value kinds, so
         // that the name's digits and the value's dispatch fold away.
-        if self.slow || id == u16::MAX {
+        if self.state != FAST_ONE || id == u16::MAX {
             return self.value_slow(id, value);
         }
-        let (r, ri) = match self.walker.multiple() {
-            Some(r) => (r, Some(id)),
-            None => (id, None),
-        };
         let at = self.pos;
-        match grouped_record(&mut self.out, at, None, small_digits(r.into()), ri, value) {
+        match grouped_record(
+            &mut self.out,
+            at,
+            None,
+            small_digits(id.into()),
+            None,
+            value,
+        ) {
+            Ok(end) => {
+                self.pos = end;
+                Ok(())
+            }
+            Err(e) => Err(SenmlJsonError::new(at, e)),
+        }
+    }
+
+    #[inline(always)]
+    fn instance_value(&mut self, r: u16, ri: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
+        if self.state != FAST_MULTIPLE || ri == u16::MAX || self.walker.multiple() != Some(r) {
+            return self.value_slow(ri, value);
+        }
+        let at = self.pos;
+        match grouped_record(
+            &mut self.out,
+            at,
+            None,
+            small_digits(r.into()),
+            Some(ri),
+            value,
+        ) {
             Ok(end) => {
                 self.pos = end;
                 Ok(())
@@ -935,6 +967,19 @@ impl Writer for SenmlJsonWriter {
 }
 
 impl SenmlJsonWriter {
+    /// Sets `state` from the walker's and the base name's.
+    #[inline]
+    fn refresh(&mut self) {
+        let current = self.walker.current_instance();
+        self.state = if current.is_none() || self.group != current {
+            SLOW
+        } else if self.walker.multiple().is_some() {
+            FAST_MULTIPLE
+        } else {
+            FAST_ONE
+        };
+    }
+
     /// A value through the walker: checks, the first record of an instance (with its
     /// base name), single-value targets.
     #[inline(never)]
@@ -956,7 +1001,7 @@ impl SenmlJsonWriter {
         self.pos = grouped_record(&mut self.out, at, head, name, leaf.ri, value)
             .map_err(|e| SenmlJsonError::new(at, e))?;
         self.group = Some(group);
-        self.slow = !self.walker.in_instance();
+        self.refresh();
         Ok(())
     }
 
@@ -1001,20 +1046,13 @@ fn grouped_record(
     ri: Option<u16>,
     value: ValueRef<'_>,
 ) -> Result<usize, &'static str> {
-    let need = at + WIN;
-    if out.len() < need {
-        grow(out, need);
-    }
-    let Some((w, _)) = out
-        .get_mut(at..)
-        .and_then(|rest| rest.split_first_chunk_mut::<WIN>())
-    else {
+    let Some(w) = window(out, at) else {
         return Err("output room");
     };
     let mut win = Win { w, n: 0 };
     match head {
         None => win.word(NEXT_HEAD, 7),
-        Some((o, i)) => win.sub(|b| group_head_into(b, at == 0, o, i)),
+        Some((o, i)) => win.group_head(at == 0, o, i),
     }
     win.word(r.0, r.1);
     if let Some(ri) = ri {
@@ -1067,6 +1105,16 @@ fn grouped_record(
     }
     let k = win.n;
     value_tail(out, at + k, value)
+}
+
+/// The [`WIN`] bytes of room from `at` of `out` (grown as needed).
+#[inline(always)]
+fn window(out: &mut Vec<u8>, at: usize) -> Option<&mut [u8; WIN]> {
+    // The check repeats on the way out, where the compiler drops it.
+    if out.get(at..).is_none_or(|rest| rest.len() < WIN) {
+        grow(out, at + WIN);
+    }
+    out.get_mut(at..)?.first_chunk_mut::<WIN>()
 }
 
 /// `","v":` (6 bytes) as a little-endian word.
@@ -1145,6 +1193,24 @@ impl Win<'_> {
         } else {
             self.sub(|b| u64_into(b, v));
         }
+    }
+
+    /// `[{` (`first`) or `,{`, then `"bn":"/O/I/","n":"`.
+    #[inline(always)]
+    fn group_head(&mut self, first: bool, o: u16, i: u16) {
+        self.word(
+            u64::from_le_bytes(if first {
+                *b"[{\"bn\":\""
+            } else {
+                *b",{\"bn\":\""
+            }),
+            8,
+        );
+        for id in [o, i] {
+            let (w, l) = small_digits(id.into());
+            self.word(u64::from(b'/') | (w << 8), l + 1);
+        }
+        self.word(u64::from_le_bytes(*b"/\",\"n\":\""), 8);
     }
 
     /// Copies `s` (at most [`WIN_STR`] bytes) to the position, checking it for bytes that
@@ -1226,21 +1292,25 @@ fn small_digits(v: u32) -> (u64, usize) {
         let v = u64::from(v);
         return (0x3030 + v / 10 + ((v % 10) << 8), 2);
     }
+    if v < 10_000 {
+        let w = digits4(v);
+        return if v < 1000 { (w >> 8, 3) } else { (w, 4) };
+    }
     let w = digits8(v);
-    // Leading zeros are the low bytes equal to `0`: at most 5 of them, as v ≥ 100.
+    // Leading zeros are the low bytes equal to `0`: at most 3 of them, as v ≥ 10^4.
     let zeros = ((w & 0x0F0F_0F0F_0F0F_0F0F) | (1 << 56)).trailing_zeros() as usize / 8;
     (w >> (8 * zeros), 8 - zeros)
 }
 
-/// Writes `[{` (`first`) or `,{`, then `"bn":"/O/I/","n":"` at the start of `buf`;
-/// returns the length.
-#[inline(never)]
-fn group_head_into(buf: &mut [u8], first: bool, o: u16, i: u16) -> usize {
-    let mut r = Room { buf, n: 0 };
-    r.bytes(if first { b"[{" } else { b",{" });
-    r.base_name(o, i);
-    r.bytes(b"\"n\":\"");
-    r.n
+/// The four decimal digits of `v` (below 10^4, zero-padded) as ASCII bytes of a
+/// little-endian word, the most significant first (see [`digits8`]).
+#[inline(always)]
+fn digits4(v: u32) -> u64 {
+    let x = u64::from(v);
+    let q = (x * 10_486) >> 20;
+    let x = q | ((x - q * 100) << 16);
+    let q = ((x * 103) >> 10) & 0x000F_000F;
+    (q | ((x - q * 10) << 8)) | 0x3030_3030
 }
 
 /// Writes the decimal digits of `v` (at least 10^8, at most 20 digits) at the start of
