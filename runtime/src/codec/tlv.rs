@@ -652,12 +652,63 @@ pub fn decode_with_events(
 
 /// The direct TLV → [`Node`] decoder.
 mod direct {
+    use alloc::string::String;
     use alloc::vec::Vec;
 
     use super::{
-        Error, Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, err,
-        header_error, header_fast,
+        Error, Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Tlv,
+        decode_word, err, header_error, header_fast, tlv_in, word_at,
     };
+    use crate::codec::{RawValue, TypeLookup, ValueError};
+    use crate::{
+        DataType, InstanceNode, Node, ObjectModel, ObjectNode, Path, ResourceInstanceNode,
+        ResourceModel, ResourceNode, ResourceValue, Time, Value,
+    };
+
+    /// A resource's model facts: data type and whether it has instances.
+    type Ty = Option<(DataType, bool)>;
+
+    /// The first capacity of a multiple resource's list (most have a few instances).
+    const MULTIPLE_CAPACITY: usize = 4;
+
+    /// Where the resources of one object are looked up: [`crate::codec::lookup`] with the
+    /// model's resource list at hand, so that the common case (IDs dense from the first
+    /// one) is an index and one compare.
+    struct Facts<'t> {
+        types: &'t dyn TypeLookup,
+        model: Option<&'t ObjectModel>,
+        object: u16,
+        list: &'t [ResourceModel],
+        first: u16,
+    }
+
+    impl<'t> Facts<'t> {
+        fn new(types: &'t dyn TypeLookup, object: u16) -> Self {
+            let model = types.object_model(object);
+            let list = model.map_or(&[][..], |m| &m.resources[..]);
+            Facts {
+                types,
+                model,
+                object,
+                list,
+                first: list.first().map_or(0, |r| r.id),
+            }
+        }
+
+        /// The facts of resource `id`, as [`crate::codec::lookup`] gives them.
+        #[inline(always)]
+        fn get(&self, id: u16) -> Ty {
+            match self.list.get(id.wrapping_sub(self.first) as usize) {
+                Some(r) if r.id == id => Some((r.data_type, r.multiple)),
+                _ => self.other(id),
+            }
+        }
+
+        #[inline(never)]
+        fn other(&self, id: u16) -> Ty {
+            crate::codec::lookup(self.types, self.model, self.object, id)
+        }
+    }
 
     #[inline(always)]
     fn parse_header(buf: &[u8], pos: usize, limit: usize) -> Result<Hdr, Error> {
@@ -666,11 +717,43 @@ mod direct {
             None => Err(header_error(buf, pos, limit).into()),
         }
     }
-    use crate::codec::{RawValue, TypeLookup};
-    use crate::{
-        DataType, InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode,
-        ResourceValue, Value,
-    };
+
+    /// The TLV at `pos` of container `cont` (`buf` up to the container's end).
+    #[inline(always)]
+    fn next<'a>(buf: &[u8], cont: &'a [u8], pos: usize) -> Result<Tlv<'a>, Error> {
+        tlv_in(buf, cont, pos).map_err(Error::from)
+    }
+
+    /// `buf` up to `end` (a container's end, never past the payload's).
+    #[inline(always)]
+    fn container(buf: &[u8], end: usize) -> &[u8] {
+        buf.get(..end).unwrap_or_default()
+    }
+
+    /// How many TLVs lie one after the other from `pos` within `cont`, up to the first
+    /// that does not fit (the loop that reads them reports it).
+    fn count(buf: &[u8], cont: &[u8], mut pos: usize) -> usize {
+        let end = cont.len();
+        let mut n = 0;
+        while pos < end {
+            let (_, _, hl, len) = decode_word(word_at(buf, pos));
+            pos += hl + len;
+            if pos > end {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+
+    /// Makes room in the full `list` for the TLVs from `pos` on, exactly: a container
+    /// holding more than its list's first guess grows once (counting TLVs up front costs
+    /// more than it saves for the common sizes).
+    #[cold]
+    #[inline(never)]
+    fn reserve_rest<T>(list: &mut Vec<T>, buf: &[u8], cont: &[u8], pos: usize) {
+        list.reserve_exact(count(buf, cont, pos));
+    }
 
     fn child(p: &Path, id: u16, pos: usize) -> Result<Path, Error> {
         p.child(id)
@@ -685,97 +768,102 @@ mod direct {
         Ok(())
     }
 
-    /// The value of `bytes`; the leaf's path is only built for an error.
-    #[inline]
-    fn convert(
-        bytes: &[u8],
-        ty: Option<(crate::DataType, bool)>,
-        path: impl FnOnce() -> Path,
-    ) -> Result<Value, Error> {
-        let raw = RawValue::Bytes(bytes);
-        let dt = match ty {
-            Some((dt, _)) => dt,
-            None => return Ok(raw.to_value_untyped()),
+    /// The value of `bytes` typed by `ty`: the common types in line, everything else (and
+    /// every error) through [`RawValue::to_value`]; the leaf's path is only built for an
+    /// error.
+    #[inline(always)]
+    fn convert(bytes: &[u8], ty: Ty, path: impl FnOnce() -> Path) -> Result<Value, Error> {
+        let Some((dt, _)) = ty else {
+            // `RawValue::to_value_untyped` of bytes.
+            return Ok(Value::Opaque(bytes.to_vec()));
         };
-        // The common cases inline; everything else (and every error) through `RawValue`.
-        match (dt, bytes.len()) {
-            (DataType::Integer | DataType::Time, 1 | 2 | 4 | 8) => {
-                let shift = 64 - 8 * bytes.len() as u32;
-                let v = ((be_bits(bytes) << shift) as i64) >> shift;
-                return Ok(if dt == DataType::Integer {
-                    Value::Integer(v)
-                } else {
-                    Value::Time(crate::Time(v))
-                });
-            }
-            (DataType::Float, 4) => {
-                return Ok(Value::Float(f32::from_bits(be_bits(bytes) as u32) as f64));
-            }
-            (DataType::Float, 8) => return Ok(Value::Float(f64::from_bits(be_bits(bytes)))),
-            (DataType::String, _) => {
-                if let Ok(s) = core::str::from_utf8(bytes) {
-                    return Ok(Value::String(s.into()));
+        match dt {
+            DataType::Integer => {
+                if let Some(v) = crate::codec::be_int(bytes) {
+                    return Ok(Value::Integer(v));
                 }
             }
-            (DataType::Boolean, 1) if bytes[0] <= 1 => return Ok(Value::Boolean(bytes[0] == 1)),
+            DataType::Time => {
+                if let Some(v) = crate::codec::be_int(bytes) {
+                    return Ok(Value::Time(Time(v)));
+                }
+            }
+            DataType::String => {
+                // Copied, then checked in place: the copy starts aligned, so `from_utf8`
+                // takes its word-at-a-time path over ASCII from the first byte.
+                if let Ok(s) = String::from_utf8(bytes.to_vec()) {
+                    return Ok(Value::String(s));
+                }
+            }
+            DataType::Float => match *bytes {
+                [a, b, c, d] => return Ok(Value::Float(f32::from_be_bytes([a, b, c, d]) as f64)),
+                [a, b, c, d, e, f, g, h] => {
+                    return Ok(Value::Float(f64::from_be_bytes([a, b, c, d, e, f, g, h])));
+                }
+                _ => {}
+            },
+            DataType::Boolean => {
+                if let [b @ (0 | 1)] = *bytes {
+                    return Ok(Value::Boolean(b == 1));
+                }
+            }
             _ => {}
         }
-        raw.to_value(dt).map_err(|source| Error::Value {
+        other(bytes, dt).map_err(|source| Error::Value {
             path: path(),
             source,
         })
     }
 
-    /// Up to 8 bytes as a big-endian number.
-    #[inline(always)]
-    fn be_bits(bytes: &[u8]) -> u64 {
-        match *bytes {
-            [a] => a as u64,
-            [a, b] => u16::from_be_bytes([a, b]) as u64,
-            [a, b, c, d] => u32::from_be_bytes([a, b, c, d]) as u64,
-            [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
-            _ => bytes.iter().fold(0u64, |a, &b| a << 8 | b as u64),
-        }
+    /// [`convert`] of the types and values it does not take in line.
+    #[inline(never)]
+    fn other(bytes: &[u8], dt: DataType) -> Result<Value, ValueError> {
+        RawValue::Bytes(bytes).to_value(dt)
     }
 
-    /// The resource instances of a Multiple Resource TLV at `path` spanning
-    /// `start..end`.
+    /// The resource instances of a Multiple Resource TLV spanning `start..end`; `path`
+    /// builds the resource's path (for errors only).
     fn multiple(
         buf: &[u8],
         start: usize,
         end: usize,
-        path: Path,
-        ty: Option<(crate::DataType, bool)>,
+        path: impl Fn() -> Path,
+        ty: Ty,
     ) -> Result<Vec<ResourceInstanceNode>, Error> {
         if let Some((_, false)) = ty {
             return Err(Error::Path {
-                path,
+                path: path(),
                 reason: "resource instances for a single-instance resource",
             });
         }
-        // Each resource instance TLV takes at least two bytes: no more room than that.
-        let mut list = Vec::with_capacity(4.min((end - start) / 2));
+        let cont = container(buf, end);
+        // Each resource instance TLV takes at least two bytes.
+        let mut list = Vec::with_capacity(MULTIPLE_CAPACITY.min((end - start) / 2));
         let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
-            let h = parse_header(buf, pos, end)?;
-            if h.kind != KIND_RESOURCE_INSTANCE {
+            let t = next(buf, cont, pos)?;
+            if t.kind != KIND_RESOURCE_INSTANCE {
                 return Err(err(
                     pos,
                     "only resource instance TLVs may appear inside a multiple resource TLV",
                 )
                 .into());
             }
-            check_id(h.id, pos)?;
-            if !seen.insert(h.id, buf, pos) {
+            check_id(t.id, pos)?;
+            if !seen.insert(t.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
-            let body = h.body(pos);
-            let value = convert(&buf[body..h.end(pos)], ty, || {
-                path.child(h.id).unwrap_or(path)
+            let id = t.id;
+            let value = convert(t.value, ty, || {
+                let p = path();
+                p.child(id).unwrap_or(p)
             })?;
-            list.push(ResourceInstanceNode { id: h.id, value });
-            pos = h.end(pos);
+            if list.len() == list.capacity() {
+                reserve_rest(&mut list, buf, cont, pos);
+            }
+            list.push(ResourceInstanceNode { id, value });
+            pos = t.stop;
         }
         Ok(list)
     }
@@ -789,6 +877,25 @@ mod direct {
         Top,
     }
 
+    /// The error of a kind-00 or kind-01 TLV among resources.
+    #[cold]
+    #[inline(never)]
+    fn misplaced(path: &Path, kind: u8, id: u16, pos: usize, level: Level) -> Error {
+        err(
+            pos,
+            if kind == KIND_RESOURCE_INSTANCE {
+                "resource instance TLV outside a multiple resource TLV"
+            } else if level == Level::Inside {
+                "object instance TLV inside an object instance"
+            } else if Some(id) != path.instance_id() {
+                "object instance TLV whose ID does not match the path"
+            } else {
+                "object instance TLV beside other TLVs at an instance path"
+            },
+        )
+        .into()
+    }
+
     /// The resources spanning `start..end` of instance `path`.
     fn resources(
         buf: &[u8],
@@ -798,58 +905,41 @@ mod direct {
         level: Level,
         types: &dyn TypeLookup,
     ) -> Result<Vec<ResourceNode>, Error> {
-        let object = path.ids()[0];
-        let model = types.object_model(object);
-        // Each resource TLV takes at least two bytes: an empty (or small) instance gets no
-        // more room than its bytes can fill.
+        let facts = Facts::new(types, path.ids()[0]);
+        let cont = container(buf, end);
+        // Each resource TLV takes at least two bytes: a small instance gets no more room
+        // than its bytes can fill.
         let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY.min((end - start) / 2));
         let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
-            let h = parse_header(buf, pos, end)?;
-            let body = h.body(pos);
-            let stop = h.end(pos);
-            match h.kind {
-                KIND_INSTANCE if level == Level::Top => {
-                    return Err(err(
-                        pos,
-                        if Some(h.id) != path.instance_id() {
-                            "object instance TLV whose ID does not match the path"
-                        } else {
-                            "object instance TLV beside other TLVs at an instance path"
-                        },
-                    )
-                    .into());
-                }
-                KIND_INSTANCE => {
-                    return Err(err(pos, "object instance TLV inside an object instance").into());
-                }
-                KIND_RESOURCE_INSTANCE => {
-                    return Err(
-                        err(pos, "resource instance TLV outside a multiple resource TLV").into(),
-                    );
-                }
-                _ => {}
+            let t = next(buf, cont, pos)?;
+            if t.kind < KIND_MULTIPLE {
+                return Err(misplaced(&path, t.kind, t.id, pos, level));
             }
-            check_id(h.id, pos)?;
-            if !seen.insert(h.id, buf, pos) {
+            check_id(t.id, pos)?;
+            if !seen.insert(t.id, buf, pos) {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
-            let ty = crate::codec::lookup(types, model, object, h.id);
-            let p = || path.child(h.id).unwrap_or(path);
-            let value = if h.kind == KIND_RESOURCE {
+            let id = t.id;
+            let ty = facts.get(id);
+            let p = || path.child(id).unwrap_or(path);
+            let value = if t.kind == KIND_RESOURCE {
                 if let Some((_, true)) = ty {
                     return Err(Error::Path {
                         path: p(),
                         reason: "single value for a multiple-instance resource",
                     });
                 }
-                ResourceValue::Single(convert(&buf[body..stop], ty, p)?)
+                ResourceValue::Single(convert(t.value, ty, p)?)
             } else {
-                ResourceValue::Multiple(multiple(buf, body, stop, p(), ty)?)
+                ResourceValue::Multiple(multiple(buf, t.body, t.stop, p, ty)?)
             };
-            list.push(ResourceNode { id: h.id, value });
-            pos = stop;
+            if list.len() == list.capacity() {
+                reserve_rest(&mut list, buf, cont, pos);
+            }
+            list.push(ResourceNode { id, value });
+            pos = t.stop;
         }
         Ok(list)
     }
@@ -968,7 +1058,13 @@ mod direct {
                     } else {
                         Node::Resource(ResourceNode {
                             id: h.id,
-                            value: ResourceValue::Multiple(multiple(buf, body, stop, *path, ty)?),
+                            value: ResourceValue::Multiple(multiple(
+                                buf,
+                                body,
+                                stop,
+                                || *path,
+                                ty,
+                            )?),
                         })
                     }
                 } else {

@@ -1,0 +1,452 @@
+//! The direct TLV → `Node` decoder (`codec::tlv::decode`) against the event path
+//! (`codec::tlv::decode_with_events`): the same node or the same error (offset and reason)
+//! on random instances (many resources, many resource instances, sparse IDs, every data
+//! type), on mutated encodings of them and on random bytes, with the types looked up
+//! through a type table, through an object model and not at all. Floats compare by bits,
+//! so NaNs do not hide a difference.
+//!
+//! Also the typed scalars' `from_raw` / `assign_raw` (which read TLV bytes first) against
+//! the `RawValue` conversions they shortcut.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use proptest::prelude::*;
+use ucifi_runtime::codec::{self, Error, NoModel, RawValue, TypeLookup, ValueError};
+use ucifi_runtime::typed::Scalar;
+use ucifi_runtime::{
+    ContentFormat, DataType, InstanceNode, Node, ObjectModel, Path, ResourceInstanceNode,
+    ResourceNode, ResourceValue, Time, Value,
+};
+
+/// Looks types up through an object model (`TypeLookup::object_model`).
+struct Model(ObjectModel);
+
+impl TypeLookup for Model {
+    fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
+        self.0.resource_type(object, resource)
+    }
+    fn object_model(&self, object: u16) -> Option<&ObjectModel> {
+        self.0.object_model(object)
+    }
+}
+
+fn data_type() -> impl Strategy<Value = DataType> {
+    prop::sample::select(DataType::ALL.to_vec())
+}
+
+/// A value of `t`, any bits for floats (NaNs included); `None` gets an integer, which the
+/// decoders refuse for an executable resource.
+fn value_of(t: DataType) -> BoxedStrategy<Value> {
+    match t {
+        DataType::String => ".{0,24}".prop_map(Value::String).boxed(),
+        DataType::Integer | DataType::None => prop_oneof![any::<i64>(), -300i64..300]
+            .prop_map(Value::Integer)
+            .boxed(),
+        DataType::UnsignedInteger => prop_oneof![any::<u64>(), 0u64..70000]
+            .prop_map(Value::UnsignedInteger)
+            .boxed(),
+        DataType::Float => prop_oneof![
+            any::<u64>().prop_map(f64::from_bits),
+            any::<u32>().prop_map(|b| f32::from_bits(b) as f64),
+        ]
+        .prop_map(Value::Float)
+        .boxed(),
+        DataType::Boolean => any::<bool>().prop_map(Value::Boolean).boxed(),
+        DataType::Opaque => prop::collection::vec(any::<u8>(), 0..20)
+            .prop_map(Value::Opaque)
+            .boxed(),
+        DataType::Time => any::<i64>().prop_map(|t| Value::Time(Time(t))).boxed(),
+        DataType::Objlnk => (any::<u16>(), any::<u16>())
+            .prop_map(|(o, i)| Value::Objlnk(ucifi_runtime::ObjectLink::new(o, i)))
+            .boxed(),
+        DataType::Corelnk => "[ -~]{0,12}"
+            .prop_map(|s| Value::Corelnk(ucifi_runtime::CoreLink(s)))
+            .boxed(),
+    }
+}
+
+/// Resource IDs: mostly dense from a small first ID (the model lookup's index), some
+/// sparse (its search), some the reserved 65535.
+fn resource_id() -> impl Strategy<Value = u16> {
+    prop_oneof![
+        8 => 0u16..48,
+        1 => 5500u16..5530,
+        1 => Just(u16::MAX),
+    ]
+}
+
+/// An object ID, a type table and an instance of up to 40 resources (more than the
+/// decoder's first guess of 16), multiple resources of up to 9 instances (more than 4).
+fn instance() -> impl Strategy<Value = (u16, Types, InstanceNode)> {
+    (
+        0u16..4000,
+        prop::collection::btree_map(resource_id(), (data_type(), any::<bool>()), 1..48),
+    )
+        .prop_flat_map(|(oid, schema)| {
+            let res: Vec<(u16, DataType, bool)> =
+                schema.iter().map(|(r, (t, m))| (*r, *t, *m)).collect();
+            let resource = prop::sample::select(res.clone()).prop_flat_map(|(rid, t, m)| {
+                // The payload's shape sometimes disagrees with the model.
+                (any::<u8>(), Just((rid, t, m))).prop_flat_map(|(flip, (rid, t, m))| {
+                    let m = if flip < 20 { !m } else { m };
+                    if m {
+                        prop::collection::btree_map(
+                            prop_oneof![0u16..12, any::<u16>()],
+                            value_of(t),
+                            0..10,
+                        )
+                        .prop_map(move |ris| ResourceNode {
+                            id: rid,
+                            value: ResourceValue::Multiple(
+                                ris.into_iter()
+                                    .map(|(id, value)| ResourceInstanceNode { id, value })
+                                    .collect(),
+                            ),
+                        })
+                        .boxed()
+                    } else {
+                        value_of(t)
+                            .prop_map(move |v| ResourceNode {
+                                id: rid,
+                                value: ResourceValue::Single(v),
+                            })
+                            .boxed()
+                    }
+                })
+            });
+            let types = res
+                .iter()
+                .fold(Types::default(), |t, (r, ty, m)| t.with(oid, *r, *ty, *m));
+            (
+                Just(oid),
+                Just(types),
+                (0u16..3, prop::collection::vec(resource, 0..48)).prop_map(|(iid, rs)| {
+                    let mut by_id = BTreeMap::new();
+                    for r in rs {
+                        by_id.entry(r.id).or_insert(r);
+                    }
+                    InstanceNode {
+                        id: iid,
+                        resources: by_id.into_values().collect(),
+                    }
+                }),
+            )
+        })
+}
+
+/// The float values of a decoded node, by bits.
+fn float_bits(r: &Result<Node, Error>) -> Vec<u64> {
+    let mut out = Vec::new();
+    if let Ok(n) = r {
+        // The base path only names the leaves; any path of the node's depth does.
+        let base = match n {
+            Node::Object(_) => Path::object(1),
+            Node::Instance(_) => Path::instance(1, 1),
+            Node::Resource(_) => Path::resource(1, 1, 1),
+            Node::ResourceInstance(_) => Path::resource_instance(1, 1, 1, 1),
+        };
+        n.for_each_leaf(&base, |_, v| {
+            if let Value::Float(f) = v {
+                out.push(f.to_bits());
+            }
+        });
+    }
+    out
+}
+
+/// Both decoders on `bytes` at `path`, with the types from a table, from a model and
+/// without: the same node (floats by bits) or the same error.
+fn agree(oid: u16, types: &Types, path: &Path, bytes: &[u8]) -> Result<(), TestCaseError> {
+    let model = Model(model_of(types, oid));
+    for t in [types as &dyn TypeLookup, &model, &NoModel] {
+        let direct = codec::tlv::decode(path, bytes, t);
+        let events = codec::tlv::decode_with_events(path, bytes, t);
+        prop_assert_eq!(
+            format!("{direct:?}"),
+            format!("{events:?}"),
+            "{} at {}",
+            to_hex(bytes),
+            path
+        );
+        prop_assert_eq!(float_bits(&direct), float_bits(&events));
+    }
+    Ok(())
+}
+
+/// The paths a payload of `node`'s instance can be read at: the instance, its object,
+/// and a resource and resource instance of it (where it has them).
+fn paths(oid: u16, i: &InstanceNode, pick: usize) -> Vec<Path> {
+    let mut out = vec![Path::instance(oid, i.id), Path::object(oid)];
+    if let Some(r) = i.resources.get(pick % i.resources.len().max(1)) {
+        out.push(Path::resource(oid, i.id, r.id));
+        if let ResourceValue::Multiple(l) = &r.value
+            && let Some(ri) = l.first()
+        {
+            out.push(Path::resource_instance(oid, i.id, r.id, ri.id));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn direct_decoder_matches_events_on_instances(
+        (oid, types, inst) in instance(),
+        pick in any::<usize>(),
+    ) {
+        let node = Node::Instance(inst.clone());
+        let path = Path::instance(oid, inst.id);
+        // Reserved IDs do not encode; the decoders still meet them in mutated bytes.
+        let Ok(bytes) = codec::encode(ContentFormat::Tlv, &path, &node) else {
+            return Ok(());
+        };
+        for p in paths(oid, &inst, pick) {
+            agree(oid, &types, &p, &bytes)?;
+        }
+        // The same content wrapped in an Object Instance TLV (read at the object path).
+        let object = Node::Object(ucifi_runtime::ObjectNode { id: oid, instances: vec![inst.clone()] });
+        if let Ok(bytes) = codec::encode(ContentFormat::Tlv, &Path::object(oid), &object) {
+            agree(oid, &types, &Path::object(oid), &bytes)?;
+            agree(oid, &types, &path, &bytes)?;
+        }
+        // A resource alone, at its resource path.
+        if let Some(r) = inst.resources.get(pick % inst.resources.len().max(1)) {
+            let p = Path::resource(oid, inst.id, r.id);
+            if let Ok(bytes) = codec::encode(ContentFormat::Tlv, &p, &Node::Resource(r.clone())) {
+                agree(oid, &types, &p, &bytes)?;
+            }
+        }
+    }
+
+    #[test]
+    fn direct_decoder_matches_events_on_mutated_instances(
+        (oid, types, inst) in instance(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..5),
+        pick in any::<usize>(),
+    ) {
+        let path = Path::instance(oid, inst.id);
+        let Ok(mut bytes) = codec::encode(ContentFormat::Tlv, &path, &Node::Instance(inst.clone())) else {
+            return Ok(());
+        };
+        for (ix, b, op) in &edits {
+            if bytes.is_empty() {
+                bytes.push(*b);
+                continue;
+            }
+            let i = ix.index(bytes.len());
+            match op {
+                0 => bytes[i] = *b,
+                1 => bytes.insert(i, *b),
+                _ => {
+                    bytes.remove(i);
+                }
+            }
+        }
+        for p in paths(oid, &inst, pick) {
+            agree(oid, &types, &p, &bytes)?;
+        }
+    }
+
+    #[test]
+    fn direct_decoder_matches_events_on_random_bytes(
+        bytes in prop::collection::vec(any::<u8>(), 0..96),
+        level in 1usize..5,
+    ) {
+        let types = spec_types();
+        let path = Path::from_ids(&[3, 0, 6, 1][..level]).unwrap();
+        agree(3, &types, &path, &bytes)?;
+        let path = Path::from_ids(&[3416, 0, 13, 0][..level]).unwrap();
+        agree(3416, &types, &path, &bytes)?;
+    }
+
+    #[test]
+    fn scalars_read_raw_values_as_the_raw_conversions_do(raw in raw_value()) {
+        prop_assert_eq!(i64::from_raw(&raw), raw.as_i64());
+        prop_assert_eq!(u64::from_raw(&raw), raw.as_u64());
+        prop_assert_eq!(
+            f64::from_raw(&raw).map(f64::to_bits),
+            raw.as_f64().map(f64::to_bits)
+        );
+        prop_assert_eq!(bool::from_raw(&raw), raw.as_bool());
+        prop_assert_eq!(Time::from_raw(&raw), raw.as_time());
+        prop_assert_eq!(String::from_raw(&raw), raw.as_str().map(|s| s.into_owned()));
+        // Assigning gives what reading gives; a refused value leaves the old one.
+        let mut n = 7i64;
+        prop_assert_eq!(n.assign_raw(&raw), raw.as_i64().map(drop));
+        prop_assert_eq!(n, raw.as_i64().unwrap_or(7));
+    }
+
+    #[test]
+    fn strings_assign_raw_values_as_reading_them_does(
+        old in prop_oneof![".{0,70}", "[a-z]{0,70}"],
+        bytes in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..70),
+            "[a-z]{0,70}".prop_map(String::into_bytes),
+        ],
+        same in any::<bool>(),
+        flip in any::<prop::sample::Index>(),
+    ) {
+        // The same bytes as the old text, the same but for one byte, or anything.
+        let bytes = if same {
+            let mut b = old.clone().into_bytes();
+            if !b.is_empty() && flip.index(4) == 0 {
+                let i = flip.index(b.len());
+                b[i] ^= 1 << flip.index(8);
+            }
+            b
+        } else {
+            bytes
+        };
+        let raw = RawValue::Bytes(&bytes);
+        let mut s = old.clone();
+        let r = s.assign_raw(&raw);
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => {
+                prop_assert_eq!(r, Ok(()));
+                prop_assert_eq!(s.as_str(), text);
+            }
+            Err(_) => {
+                prop_assert_eq!(r, Err(ValueError::InvalidUtf8));
+                prop_assert_eq!(&s, &old);
+            }
+        }
+    }
+}
+
+/// Raw values of every kind, bytes of every length around the ones the types take.
+fn raw_value() -> impl Strategy<Value = RawValue<'static>> {
+    prop_oneof![
+        4 => prop::collection::vec(any::<u8>(), 0..10)
+            .prop_map(|b| RawValue::Bytes(Box::leak(b.into_boxed_slice()))),
+        1 => prop::collection::vec(prop_oneof![0u8..2, any::<u8>()], 1..2)
+            .prop_map(|b| RawValue::Bytes(Box::leak(b.into_boxed_slice()))),
+        1 => "-?[0-9]{0,20}|[0-9.e+-]{0,8}|.{0,6}"
+            .prop_map(|t| RawValue::Text(Box::leak(t.into_boxed_str()))),
+        1 => any::<i128>().prop_map(RawValue::Integer),
+        1 => (-1i128 << 64..1i128 << 64).prop_map(RawValue::Integer),
+        1 => any::<f64>().prop_map(RawValue::Float),
+        1 => any::<bool>().prop_map(RawValue::Boolean),
+        1 => ".{0,8}".prop_map(|s| RawValue::Str(s.into())),
+        1 => prop::collection::vec(any::<u8>(), 0..8).prop_map(|b| RawValue::Opaque(b.into())),
+        1 => any::<i64>().prop_map(RawValue::Time),
+        1 => (any::<u16>(), any::<u16>())
+            .prop_map(|(o, i)| RawValue::Objlnk(ucifi_runtime::ObjectLink::new(o, i))),
+    ]
+}
+
+/// The reference Device and lamp payloads decode alike through both paths, and to the
+/// node they were encoded from.
+#[test]
+fn reference_payloads_decode_alike() {
+    let types = spec_types();
+    let device = hex(
+        "C8 00 14 4F 70 65 6E 20 4D 6F 62 69 6C 65 20 41 6C 6C 69 61 6E 63 65
+         C8 01 16 4C 69 67 68 74 77 65 69 67 68 74 20 4D 32 4D 20 43 6C 69 65 6E 74
+         C8 02 09 33 34 35 30 30 30 31 32 33
+         C3 03 31 2E 30
+         86 06 41 00 01 41 01 05
+         88 07 08 42 00 0E D8 42 01 13 88
+         87 08 41 00 7D 42 01 03 84
+         C1 09 64
+         C1 0A 0F
+         83 0B 41 00 00
+         C4 0D 51 82 42 8F
+         C6 0E 2B 30 32 3A 30 30
+         C8 0F 0D 45 75 72 6F 70 65 2F 42 65 72 6C 69 6E
+         C1 10 55",
+    );
+    assert_eq!(device.len(), 137);
+    let path = Path::instance(3, 0);
+    let model = Model(model_of(&types, 3));
+    for t in [&types as &dyn TypeLookup, &model, &NoModel] {
+        assert_eq!(
+            codec::tlv::decode(&path, &device, t),
+            codec::tlv::decode_with_events(&path, &device, t)
+        );
+    }
+    let node = codec::tlv::decode(&path, &device, &types).unwrap();
+    assert_eq!(codec::tlv::encode(&path, &node).unwrap(), device);
+    let Node::Instance(i) = &node else {
+        panic!("{node:?}")
+    };
+    assert_eq!(i.resources.len(), 14);
+    assert_eq!(
+        i.resources[0].value,
+        ResourceValue::Single(Value::String("Open Mobile Alliance".into()))
+    );
+    assert_eq!(
+        i.resources[5].value,
+        ResourceValue::Multiple(vec![
+            ResourceInstanceNode {
+                id: 0,
+                value: Value::Integer(3800)
+            },
+            ResourceInstanceNode {
+                id: 1,
+                value: Value::Integer(5000)
+            },
+        ])
+    );
+}
+
+/// More resources and resource instances than the first guesses of the lists (16 and 4),
+/// with IDs the model's index does not find: the lists end up exactly as long as the
+/// payload says.
+#[test]
+fn long_instances_and_multiple_resources() {
+    let mut types = Types::default();
+    let mut resources = Vec::new();
+    for r in 0..30u16 {
+        let id = if r < 25 { r } else { 5500 + r };
+        let multiple = r % 7 == 3;
+        types = types.with(77, id, DataType::Integer, multiple);
+        let value = if multiple {
+            ResourceValue::Multiple(
+                (0..(r as i64 % 11))
+                    .map(|k| ResourceInstanceNode {
+                        id: k as u16 * 3,
+                        value: Value::Integer(k * 1000 - 7),
+                    })
+                    .collect(),
+            )
+        } else {
+            ResourceValue::Single(Value::Integer(r as i64 * 70_000 - 1_000_000))
+        };
+        resources.push(ResourceNode { id, value });
+    }
+    let node = Node::Instance(InstanceNode { id: 4, resources });
+    let path = Path::instance(77, 4);
+    let bytes = codec::tlv::encode(&path, &node).unwrap();
+    let model = Model(model_of(&types, 77));
+    for t in [&types as &dyn TypeLookup, &model] {
+        let back = codec::tlv::decode(&path, &bytes, t).unwrap();
+        assert_eq!(back, node);
+        assert_eq!(Ok(back), codec::tlv::decode_with_events(&path, &bytes, t));
+        let Node::Instance(i) = codec::tlv::decode(&path, &bytes, t).unwrap() else {
+            unreachable!()
+        };
+        assert_eq!(i.resources.capacity(), 30);
+        for r in &i.resources {
+            if let ResourceValue::Multiple(l) = &r.value {
+                assert!(
+                    l.capacity() <= 4.max(l.len()),
+                    "{} {}",
+                    l.len(),
+                    l.capacity()
+                );
+            }
+        }
+    }
+    // Truncated after the 20th resource: the error of the event path.
+    let cut = &bytes[..bytes.len() - 3];
+    assert_eq!(
+        codec::tlv::decode(&path, cut, &types),
+        codec::tlv::decode_with_events(&path, cut, &types)
+    );
+    assert!(codec::tlv::decode(&path, cut, &types).is_err());
+}
