@@ -535,8 +535,11 @@ const BAD_ID: &str = "invalid ID 65535";
 
 impl Walker {
     pub(crate) fn new(target: Path) -> Self {
-        let mut t = [0u16; 4];
-        t[..target.len()].copy_from_slice(target.ids());
+        // ID by ID: a copy of variable length is a `memcpy` call, and reading the array
+        // back as a whole right after its pieces were stored stalls.
+        let ids = target.ids();
+        let id = |k: usize| ids.get(k).copied().unwrap_or(0);
+        let t = [id(0), id(1), id(2), id(3)];
         Walker {
             target,
             depth: target.len(),

@@ -831,9 +831,13 @@ pub struct SenmlJsonWriter {
     // Which values take the fast path, a record `,{"n":"R",...}` (`value`, `FAST_ONE`)
     // or `,{"n":"R/RI",...}` (`instance_value`, `FAST_MULTIPLE`) of the current instance
     // that needs no check but its IDs'. `SLOW` before the first record of an instance
-    // (its base name), outside an instance, always for resource and resource-instance
-    // targets: values go through the walker.
+    // of an object target (its base name), outside an instance, always for resource and
+    // resource-instance targets: values go through the walker.
     state: u8,
+    // Where the records of an instance target start: its base name `[{"bn":"/O/I/` is
+    // written up front, and `finish` turns the first record's `,{` into `",` (see
+    // `preset_head`). 0 for other targets.
+    start: usize,
 }
 
 const FAST_ONE: u8 = 0;
@@ -850,18 +854,30 @@ impl SenmlJsonWriter {
 
     /// Like [`new`](Self::new), reserving `capacity` output bytes up front.
     pub fn with_capacity(path: Path, capacity: usize) -> Self {
+        let mut out = room(capacity.max(HEAD_ROOM));
+        let (start, group, state) = match *path.ids() {
+            [o, i] => (preset_head(&mut out, o, i), Some((o, i)), FAST_ONE),
+            _ => (0, None, SLOW),
+        };
         SenmlJsonWriter {
-            out: room(capacity),
-            pos: 0,
+            out,
+            pos: start,
             walker: Walker::new(path),
             namer: None,
-            group: None,
-            state: SLOW,
+            group,
+            state,
+            start,
         }
     }
 
+    /// An error at `at` (a position in `out`).
+    #[inline]
+    fn err_at(&self, at: usize, reason: &'static str) -> SenmlJsonError {
+        SenmlJsonError::new(offset(at, self.start), reason)
+    }
+
     fn err(&self, reason: &'static str) -> SenmlJsonError {
-        SenmlJsonError::new(self.pos, reason)
+        self.err_at(self.pos, reason)
     }
 
     /// Closes the array and returns the payload.
@@ -869,13 +885,51 @@ impl SenmlJsonWriter {
         if self.walker.open() {
             return Err(self.err("unfinished instance or multiple resource"));
         }
-        Ok(close(self.out, self.pos))
+        Ok(close(self.out, self.start, self.pos))
     }
 }
 
-/// The payload `out[..pos]` with the array closed.
+/// Room for the longest preset base name.
+const HEAD_ROOM: usize = 32;
+
+/// Writes `[{"bn":"/O/I/` at the start of `out` (at least [`HEAD_ROOM`] bytes); returns
+/// its length, where the records of instance `/O/I` start. The payload is the same as
+/// with the base name in the first record (`[{"bn":"/O/I/","n":...`) once [`close`]
+/// turns that record's `,{` into `",`, and so is the offset of every error but one at
+/// the first record's start (see [`offset`]).
+fn preset_head(out: &mut [u8], o: u16, i: u16) -> usize {
+    let Some(head) = out.first_chunk_mut::<HEAD_ROOM>() else {
+        return 0;
+    };
+    head[..8].copy_from_slice(b"[{\"bn\":\"");
+    let mut n = 8;
+    for id in [o, i] {
+        let (w, l) = small_digits(id.into());
+        let k = n & 15;
+        head[k..k + 8].copy_from_slice(&(u64::from(b'/') | (w << 8)).to_le_bytes());
+        n += l + 1;
+    }
+    head[n & 31] = b'/';
+    n + 1
+}
+
+/// The offset an error at `at` reports: records written from `start` (see
+/// [`preset_head`]) begin at 0 as far as errors tell.
 #[inline]
-fn close(mut out: Vec<u8>, pos: usize) -> Vec<u8> {
+fn offset(at: usize, start: usize) -> usize {
+    if at == start { 0 } else { at }
+}
+
+/// The payload `out[..pos]` with the array closed; records from `start` (see
+/// [`preset_head`]).
+#[inline]
+fn close(mut out: Vec<u8>, start: usize, mut pos: usize) -> Vec<u8> {
+    if start > 0 {
+        match out.get_mut(start..start + 2) {
+            Some(sep) if pos > start => sep.copy_from_slice(b"\","),
+            _ => pos = 0,
+        }
+    }
     out.truncate(pos);
     if out.is_empty() {
         out.push(b'[');
@@ -939,7 +993,7 @@ impl Writer for SenmlJsonWriter {
                 self.pos = end;
                 Ok(())
             }
-            Err(e) => Err(SenmlJsonError::new(at, e)),
+            Err(e) => Err(self.err_at(at, e)),
         }
     }
 
@@ -961,7 +1015,7 @@ impl Writer for SenmlJsonWriter {
                 self.pos = end;
                 Ok(())
             }
-            Err(e) => Err(SenmlJsonError::new(at, e)),
+            Err(e) => Err(self.err_at(at, e)),
         }
     }
 }
@@ -999,7 +1053,7 @@ impl SenmlJsonWriter {
         let head = (self.group != Some(group)).then_some(group);
         let name = small_digits(leaf.r.into());
         self.pos = grouped_record(&mut self.out, at, head, name, leaf.ri, value)
-            .map_err(|e| SenmlJsonError::new(at, e))?;
+            .map_err(|e| self.err_at(at, e))?;
         self.group = Some(group);
         self.refresh();
         Ok(())
@@ -1344,9 +1398,10 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
     match (node, path.ids()) {
         (Node::Instance(inst), &[o, i]) => {
             let mut out = room(768);
-            let mut group = None;
-            let end = instance_records(&mut out, 0, o, i, &inst.resources, &mut group)?;
-            Ok(close(out, end))
+            let start = preset_head(&mut out, o, i);
+            let (end, _) = instance_records(&mut out, start, None, &inst.resources)
+                .map_err(|(at, e)| SenmlJsonError::new(offset(at, start), e))?;
+            Ok(close(out, start, end))
         }
         (Node::Object(obj), &[o]) => {
             let mut out = room(768);
@@ -1356,9 +1411,15 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
                 if inst.id == u16::MAX {
                     return Err(SenmlJsonError::new(at, BAD_ID));
                 }
-                at = instance_records(&mut out, at, o, inst.id, &inst.resources, &mut group)?;
+                let head = (group != Some((o, inst.id))).then_some((o, inst.id));
+                let (end, any) = instance_records(&mut out, at, head, &inst.resources)
+                    .map_err(|(at, e)| SenmlJsonError::new(at, e))?;
+                if any {
+                    group = Some((o, inst.id));
+                }
+                at = end;
             }
-            Ok(close(out, at))
+            Ok(close(out, 0, at))
         }
         _ => {
             let mut w = SenmlJsonWriter::with_capacity(*path, 768);
@@ -1368,52 +1429,46 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
     }
 }
 
-/// Writes the records of the resources of instance `/O/I` from `at` of `out` (as the
-/// writer names them); `group` is the instance whose base name was written last.
-/// Returns the new position.
+/// Writes the records of `resources` from `at` of `out` (as the writer names them), the
+/// first with the base name of instance `head` when given. Returns the new position and
+/// whether there was a record, or where and why it failed.
+#[inline(always)]
 fn instance_records(
     out: &mut Vec<u8>,
     mut at: usize,
-    o: u16,
-    i: u16,
+    mut head: Option<(u16, u16)>,
     resources: &[ResourceNode],
-    group: &mut Option<(u16, u16)>,
-) -> Result<usize, SenmlJsonError> {
-    let mut head = (*group != Some((o, i))).then_some((o, i));
+) -> Result<(usize, bool), (usize, &'static str)> {
+    let from = at;
     for res in resources {
         match &res.value {
             ResourceValue::Single(v) => {
                 if res.id == u16::MAX {
-                    return Err(SenmlJsonError::new(at, BAD_ID));
+                    return Err((at, BAD_ID));
                 }
                 let name = small_digits(res.id.into());
                 at = grouped_record(out, at, head, name, None, v.as_value_ref())
-                    .map_err(|e| SenmlJsonError::new(at, e))?;
+                    .map_err(|e| (at, e))?;
                 head = None;
             }
             ResourceValue::Multiple(list) => {
                 if res.id == u16::MAX {
-                    return Err(SenmlJsonError::new(
-                        at,
-                        "resource ID does not match the target path",
-                    ));
+                    return Err((at, "resource ID does not match the target path"));
                 }
                 let name = small_digits(res.id.into());
                 for ri in list {
                     if ri.id == u16::MAX {
-                        return Err(SenmlJsonError::new(at, BAD_ID));
+                        return Err((at, BAD_ID));
                     }
-                    at = grouped_record(out, at, head, name, Some(ri.id), ri.value.as_value_ref())
-                        .map_err(|e| SenmlJsonError::new(at, e))?;
+                    let v = ri.value.as_value_ref();
+                    at =
+                        grouped_record(out, at, head, name, Some(ri.id), v).map_err(|e| (at, e))?;
                     head = None;
                 }
             }
         }
     }
-    if head.is_none() {
-        *group = Some((o, i));
-    }
-    Ok(at)
+    Ok((at, at > from))
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, in
