@@ -135,23 +135,14 @@ impl Scalar for String {
         }
     }
     fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
-        if let RawValue::Bytes(b) = raw {
-            // The same text again (a device's name, model, serial between two reads):
-            // equal bytes are valid UTF-8 already, so there is nothing to check or copy.
-            if same_bytes(self.as_bytes(), b) {
-                return Ok(());
-            }
-            let s = core::str::from_utf8(b).map_err(|_| ValueError::InvalidUtf8)?;
-            self.clear();
-            self.push_str(s);
+        // The same text again (a device's name, model, serial between two reads): equal
+        // bytes are valid UTF-8 already, so there is nothing to check or copy.
+        if let RawValue::Bytes(b) = raw
+            && same_bytes(self.as_bytes(), b)
+        {
             return Ok(());
         }
-        let s = raw.as_str()?;
-        if *self != *s {
-            self.clear();
-            self.push_str(&s);
-        }
-        Ok(())
+        assign_string(self, raw)
     }
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::String(self)
@@ -159,6 +150,17 @@ impl Scalar for String {
     fn measure(&self) -> Measure {
         Measure::Len(self.len())
     }
+}
+
+/// [`Scalar::assign_raw`] of a string whose text changes, out of line.
+#[inline(never)]
+fn assign_string(s: &mut String, raw: &RawValue<'_>) -> Result<(), ValueError> {
+    let text = raw.as_str()?;
+    if *s != *text {
+        s.clear();
+        s.push_str(&text);
+    }
+    Ok(())
 }
 
 /// `a == b`, without a call for the short texts resource values mostly are: eight bytes

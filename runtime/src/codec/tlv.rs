@@ -1197,26 +1197,46 @@ fn header_at(buf: &[u8], pos: usize, limit: usize) -> Option<Hdr> {
     })
 }
 
-/// How a header's fields sit in the big-endian word [`word_at`] reads, by type byte:
-/// header length (bits 0..8), the right shift that takes the ID out of the word shifted
-/// left by 8 (bits 8..16), and the left then right shifts that take the length out
-/// (bits 16..24 and 24..32; a length in the type byte is its three low bits).
-static HEADER_SHAPE: [u32; 256] = header_shapes();
+/// Where a header's fields sit in the big-endian word [`word_at`] reads, for one type
+/// byte: each field is `(word >> shift) & mask`.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Header length.
+    len: u8,
+    id_shift: u8,
+    value_len_shift: u8,
+    id_mask: u16,
+    value_len_mask: u32,
+}
 
-const fn header_shapes() -> [u32; 256] {
-    let mut table = [0u32; 256];
+/// The [`Shape`] of every type byte.
+static HEADER_SHAPE: [Shape; 256] = header_shapes();
+
+const fn header_shapes() -> [Shape; 256] {
+    let mut table = [Shape {
+        len: 0,
+        id_shift: 0,
+        value_len_shift: 0,
+        id_mask: 0,
+        value_len_mask: 0,
+    }; 256];
     let mut t = 0;
     while t < 256 {
         let idn = 1 + ((t >> 5) & 1) as u32;
         let lln = ((t >> 3) & 3) as u32;
-        let hl = 1 + idn + lln;
-        let id_shr = 64 - 8 * idn;
-        let (len_shl, len_shr) = if lln == 0 {
-            (5, 61)
+        let (value_len_shift, value_len_mask) = if lln == 0 {
+            // The three low bits of the type byte.
+            (56, 7)
         } else {
-            (8 * (1 + idn), 64 - 8 * lln)
+            (64 - 8 * (1 + idn + lln), (1u32 << (8 * lln)) - 1)
         };
-        table[t] = hl | id_shr << 8 | len_shl << 16 | len_shr << 24;
+        table[t] = Shape {
+            len: (1 + idn + lln) as u8,
+            id_shift: (64 - 8 * (1 + idn)) as u8,
+            value_len_shift: value_len_shift as u8,
+            id_mask: ((1u32 << (8 * idn)) - 1) as u16,
+            value_len_mask,
+        };
         t += 1;
     }
     table
@@ -1236,10 +1256,10 @@ fn word_at(buf: &[u8], pos: usize) -> u64 {
 #[inline(always)]
 fn decode_word(w: u64) -> (u8, u16, usize, usize) {
     let t = (w >> 56) as u8;
-    let shape = HEADER_SHAPE[t as usize];
-    let id = ((w << 8) >> ((shape >> 8) & 0x3F)) as u16;
-    let len = ((w << ((shape >> 16) & 0x3F)) >> ((shape >> 24) & 0x3F)) as usize;
-    (t >> 6, id, (shape & 0xFF) as usize, len)
+    let shape = &HEADER_SHAPE[t as usize];
+    let id = (w >> (shape.id_shift & 0x3F)) as u16 & shape.id_mask;
+    let len = (w >> (shape.value_len_shift & 0x3F)) as u32 & shape.value_len_mask;
+    (t >> 6, id, shape.len as usize, len as usize)
 }
 
 /// [`header_at`], reading the header from one big-endian word when eight bytes are there
