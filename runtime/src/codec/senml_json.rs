@@ -1165,10 +1165,11 @@ fn grouped_record(
 #[inline(always)]
 fn window(out: &mut Vec<u8>, at: usize) -> Option<&mut [u8; WIN]> {
     // The check repeats on the way out, where the compiler drops it.
-    if out.get(at..).is_none_or(|rest| rest.len() < WIN) {
-        grow(out, at + WIN);
+    let end = at.checked_add(WIN)?;
+    if out.len() < end {
+        grow(out, end);
     }
-    out.get_mut(at..)?.first_chunk_mut::<WIN>()
+    out.get_mut(at..end)?.try_into().ok()
 }
 
 /// `","v":` (6 bytes) as a little-endian word.
