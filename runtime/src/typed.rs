@@ -624,11 +624,7 @@ pub mod field {
         if entries.is_empty() && !always {
             return Ok(());
         }
-        w.begin_multiple(id, entries.len())?;
-        for (ri, x) in entries {
-            w.instance_value(id, *ri, x.to_value_ref())?;
-        }
-        w.end_multiple()
+        w.multiple(id, entries.iter().map(|(ri, x)| (*ri, x.to_value_ref())))
     }
 
     /// Emits an optional multiple resource (write views) when present.

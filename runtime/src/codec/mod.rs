@@ -688,6 +688,24 @@ pub trait Writer {
         let _ = r;
         self.value(ri, value)
     }
+    /// Writes multiple-instance resource `id` with all its instances at once: exactly
+    /// what [`begin_multiple`](Writer::begin_multiple), one
+    /// [`instance_value`](Writer::instance_value) per instance and
+    /// [`end_multiple`](Writer::end_multiple) write, with the same errors.
+    /// Formats that can size the container before writing it override this (TLV writes
+    /// the container's header once, in its final form).
+    #[inline(always)]
+    fn multiple<'v, I>(&mut self, id: u16, instances: I) -> Result<(), Self::Error>
+    where
+        I: ExactSizeIterator<Item = (u16, ValueRef<'v>)> + Clone,
+        Self: Sized,
+    {
+        self.begin_multiple(id, instances.len())?;
+        for (ri, v) in instances {
+            self.instance_value(id, ri, v)?;
+        }
+        self.end_multiple()
+    }
 }
 
 /// Where decoders look up a resource's data type and multiplicity.

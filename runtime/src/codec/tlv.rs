@@ -385,9 +385,61 @@ impl<O: Output> Writer for TlvWriter<O> {
         if kind > KIND_RESOURCE {
             return Err(self.refuse_value());
         }
+        self.put(kind, id, &value)?;
+        // Only a single target (resource or resource-instance path) counts its top-level
+        // items: a second value is refused there.
+        if self.target >= 3 && self.depth == 0 {
+            self.top_items += 1;
+            self.value_kind = self.compute_value_kind();
+        }
+        Ok(())
+    }
+
+    // The container's length is the sum of its instances' sizes, known before writing:
+    // its header is written once in its final form (no guess to patch or move).
+    #[inline(always)]
+    fn multiple<'v, I>(&mut self, id: u16, instances: I) -> Result<(), TlvError>
+    where
+        I: ExactSizeIterator<Item = (u16, ValueRef<'v>)> + Clone,
+    {
+        let start = self.out.len();
+        if self.value_kind == KIND_RESOURCE && (self.depth as usize) < self.stack.len() {
+            let content = instances.clone().fold(0usize, |sum, (ri, v)| {
+                let n = value_len(&v);
+                sum.saturating_add(n + header_len(ri, n))
+            });
+            if content <= MAX_LENGTH && self.put_multiple(id, content, instances.clone()).is_ok() {
+                // The state `begin_multiple` + `end_multiple` leave behind.
+                if self.depth == 0 {
+                    self.top_items += 1;
+                }
+                self.value_kind = if self.target <= 2 {
+                    KIND_RESOURCE
+                } else {
+                    self.compute_value_kind()
+                };
+                debug_assert_eq!(self.value_kind, self.compute_value_kind());
+                return Ok(());
+            }
+            // No room (or too long): undo, and fail exactly where the general path fails.
+            let written = self.out.len() - start;
+            let _ = self.out.shift(self.out.len(), -(written as isize));
+        }
+        self.begin_multiple(id, instances.len())?;
+        for (ri, v) in instances {
+            self.value(ri, v)?;
+        }
+        self.end_multiple()
+    }
+}
+
+impl<O: Output> TlvWriter<O> {
+    /// Writes one value TLV of `kind`.
+    #[inline(always)]
+    fn put(&mut self, kind: u8, id: u16, value: &ValueRef<'_>) -> Result<(), TlvError> {
         let at = self.out.len();
         let full = |_| FormatError::buffer_full(F, at);
-        match value_bytes(&value) {
+        match value_bytes(value) {
             ValueBytes::Inline(b, n) => {
                 // Header and value (together at most 12 bytes) in two words.
                 let (h, hn) = inline_header_bits(kind, id, n);
@@ -408,14 +460,54 @@ impl<O: Output> Writer for TlvWriter<O> {
                 self.out.write(bytes).map_err(full)?;
             }
         }
-        // Only a single target (resource or resource-instance path) counts its top-level
-        // items: a second value is refused there.
-        if self.target >= 3 && self.depth == 0 {
-            self.top_items += 1;
-            self.value_kind = self.compute_value_kind();
+        Ok(())
+    }
+
+    /// A Multiple Resource TLV of `content` bytes (at most [`MAX_LENGTH`]) and its
+    /// resource instances; any error leaves the output to be undone by the caller.
+    #[inline(always)]
+    fn put_multiple<'v>(
+        &mut self,
+        id: u16,
+        content: usize,
+        instances: impl Iterator<Item = (u16, ValueRef<'v>)>,
+    ) -> Result<(), TlvError> {
+        let (h, n) = if content < 0x100 {
+            short_header_bits(KIND_MULTIPLE, id, content)
+        } else {
+            header_bits(KIND_MULTIPLE, id, content)
+        };
+        let at = self.out.len();
+        self.out
+            .write_words(h, 0, n)
+            .map_err(|_| FormatError::buffer_full(F, at))?;
+        for (ri, v) in instances {
+            self.put(KIND_RESOURCE_INSTANCE, ri, &v)?;
         }
         Ok(())
     }
+}
+
+/// The size of the bytes [`value_bytes`] gives for `v`.
+#[inline(always)]
+fn value_len(v: &ValueRef<'_>) -> usize {
+    match value_bytes(v) {
+        ValueBytes::Inline(_, n) => n,
+        ValueBytes::Borrowed(b) => b.len(),
+    }
+}
+
+/// The size of a TLV header for `id` and a value of `len` bytes (at most [`MAX_LENGTH`];
+/// larger lengths give a size all the same, their TLV is refused elsewhere).
+#[inline(always)]
+fn header_len(id: u16, len: usize) -> usize {
+    2 + (id > 255) as usize
+        + match len {
+            0..8 => 0,
+            8..0x100 => 1,
+            0x100..0x1_0000 => 2,
+            _ => 3,
+        }
 }
 
 /// Encodes `node` addressed to `path` as TLV.
@@ -482,26 +574,10 @@ pub fn encode_with_writer(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
 mod direct_enc {
     use super::{
         Error, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, MAX_LENGTH,
-        ValueBytes, err, header_bits, inline_header_bits, value_bytes,
+        ValueBytes, err, header_bits, header_len, inline_header_bits, value_bytes,
     };
     use crate::codec::{Output, OutputFull};
     use crate::{InstanceNode, Node, ResourceNode, ResourceValue, Value};
-
-    /// Header size for `id` and a value of `len` bytes.
-    #[inline]
-    fn header_len(id: u16, len: usize) -> usize {
-        1 + 1
-            + (id > 255) as usize
-            + if len < 8 {
-                0
-            } else if len < 0x100 {
-                1
-            } else if len < 0x1_0000 {
-                2
-            } else {
-                3
-            }
-    }
 
     #[inline]
     fn int_len(v: i64) -> usize {
