@@ -650,16 +650,19 @@ mod direct_enc {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn header<O: Output>(out: &mut O, kind: u8, id: u16, len: usize) -> Result<(), WriteError> {
-        if len > MAX_LENGTH {
+        let (h, n) = if len < 0x100 {
+            inline_header_bits(kind, id, len)
+        } else if len > MAX_LENGTH {
             return Err(WriteError::TooLong);
-        }
-        let (h, n) = header_bits(kind, id, len);
+        } else {
+            header_bits(kind, id, len)
+        };
         Ok(out.write_words(h, 0, n)?)
     }
 
-    #[inline]
+    #[inline(always)]
     fn value<O: Output>(out: &mut O, kind: u8, id: u16, v: &Value) -> Result<(), WriteError> {
         match value_bytes(&v.as_value_ref()) {
             ValueBytes::Inline(b, n) => {
@@ -674,6 +677,7 @@ mod direct_enc {
         }
     }
 
+    #[inline(always)]
     fn resource<O: Output>(out: &mut O, r: &ResourceNode) -> Result<(), WriteError> {
         match &r.value {
             ResourceValue::Single(v) => value(out, KIND_RESOURCE, r.id, v),
