@@ -737,6 +737,12 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
     };
     let packed_target = Packed::from_path(target);
     let mut instances: Vec<InstanceNode> = Vec::new();
+    // A target below the object has one instance: no list of instances to search.
+    let one_instance = target.len() >= 2;
+    let mut one = InstanceNode {
+        id: packed_target.id(1),
+        resources: Vec::new(),
+    };
     let mut lk = super::Lookup::new();
     // One object: its model, when the lookup has one, answers every resource.
     let model = types.object_model(packed_target.id(0));
@@ -794,16 +800,24 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
         // a path built and read back per record stalls the CPU's store forwarding.)
         let o = p.id(0);
         let parent = object_parent;
-        let inst = match lk.find(&instances, parent, i) {
-            Some(k) => &mut instances[k],
-            None => {
-                let prev = instances.last().map(|l| l.id);
-                instances.push(InstanceNode {
-                    id: i,
-                    resources: Vec::with_capacity(super::resources_capacity(instances.len())),
-                });
-                lk.pushed(parent, prev, i, instances.len() - 1);
-                instances.last_mut().expect("just pushed")
+        let inst = if one_instance {
+            // Every record lies in the target's instance (checked above).
+            if one.resources.capacity() == 0 {
+                one.resources.reserve_exact(super::RESOURCES_CAPACITY);
+            }
+            &mut one
+        } else {
+            match lk.find(&instances, parent, i) {
+                Some(k) => &mut instances[k],
+                None => {
+                    let prev = instances.last().map(|l| l.id);
+                    instances.push(InstanceNode {
+                        id: i,
+                        resources: Vec::with_capacity(super::resources_capacity(instances.len())),
+                    });
+                    lk.pushed(parent, prev, i, instances.len() - 1);
+                    instances.last_mut().expect("just pushed")
+                }
             }
         };
         if instance_parent.0 != i {
@@ -853,20 +867,16 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             id: ids[0],
             instances,
         }),
-        2 => crate::Node::Instance(instances.pop().unwrap_or(InstanceNode {
-            id: ids[1],
-            resources: Vec::new(),
-        })),
+        2 => crate::Node::Instance(one),
         3 => crate::Node::Resource(
-            instances
+            one.resources
                 .pop()
-                .and_then(|mut i| i.resources.pop())
                 .ok_or_else(|| shape("no value for the resource"))?,
         ),
         _ => {
-            let res = instances
+            let res = one
+                .resources
                 .pop()
-                .and_then(|mut i| i.resources.pop())
                 .ok_or_else(|| shape("no value for the resource instance"))?;
             match res.value {
                 ResourceValue::Multiple(mut l) if l.len() == 1 => {
