@@ -63,6 +63,24 @@ impl Record {
             time: None,
         }
     }
+
+    /// The record's time as Unix seconds, given the receiver's current time `now`
+    /// (RFC 8428 §4.5.3): a resolved time below 2^28 (about 8.5 years) is relative to
+    /// now, negative meaning in the past, larger ones are absolute. LwM2M encoders send
+    /// absolute times, but a SenML sender may count back from the moment it sends; the
+    /// decoders keep [`time`](Record::time) as resolved and leave this choice to the
+    /// caller. `None` when the record has no time.
+    pub fn absolute_time(&self, now: f64) -> Option<f64> {
+        self.time.map(|t| resolve_time(t, now))
+    }
+}
+
+/// RFC 8428 §4.5.3: a resolved SenML time `t` below 2^28 counts from `now` (both in
+/// seconds); `t` itself otherwise. See [`Record::absolute_time`].
+pub fn resolve_time(t: f64, now: f64) -> f64 {
+    /// Times below this are relative (RFC 8428 §4.5.3).
+    const RELATIVE_BELOW: f64 = (1u64 << 28) as f64;
+    if t < RELATIVE_BELOW { now + t } else { t }
 }
 
 /// One SenML record with a borrowed value, for encoding without owning the data.
