@@ -157,8 +157,13 @@ impl Scalar for String {
 fn assign_string(s: &mut String, raw: &RawValue<'_>) -> Result<(), ValueError> {
     let text = raw.as_str()?;
     if *s != *text {
-        s.clear();
-        s.push_str(&text);
+        if s.capacity() < text.len() {
+            // A new buffer of the exact size (an empty field in a fresh struct).
+            *s = String::from(&*text);
+        } else {
+            s.clear();
+            s.push_str(&text);
+        }
     }
     Ok(())
 }
@@ -873,9 +878,14 @@ pub fn write<R: Writable, W: Writer>(value: &R::Value, w: &mut W) -> Result<(), 
 /// Decodes one instance from a payload addressed to `path` (`/O/I`; `/O/I/R` or
 /// `/O/I/R/RI` give an instance holding only that resource).
 pub fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, reader: &mut R) -> Result<I, Error> {
-    let mut i = I::default();
-    apply(&mut i, path, reader)?;
-    Ok(i)
+    // Decoded where it is returned: no copy of the struct on the way out.
+    let mut out = Ok(I::default());
+    if let Ok(i) = &mut out
+        && let Err(e) = apply(i, path, reader)
+    {
+        out = Err(e);
+    }
+    out
 }
 
 /// Decodes a payload addressed to `path` into `instance`, replacing everything it held,

@@ -279,6 +279,11 @@ proptest! {
         let mut n = 7i64;
         prop_assert_eq!(n.assign_raw(&raw), raw.as_i64().map(drop));
         prop_assert_eq!(n, raw.as_i64().unwrap_or(7));
+        for old in ["", "x", "a longer old text"] {
+            let mut s = String::from(old);
+            prop_assert_eq!(s.assign_raw(&raw), raw.as_str().map(drop));
+            prop_assert_eq!(s, raw.as_str().map_or(old.to_string(), |t| t.into_owned()));
+        }
     }
 
     #[test]
