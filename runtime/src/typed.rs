@@ -114,6 +114,10 @@ pub trait Scalar: Sized + Clone {
         *self = Self::from_raw(raw)?;
         Ok(())
     }
+    /// Whether [`assign_raw`](Scalar::assign_raw) reuses something of the old value (a
+    /// buffer). When not, setters store a new value read with
+    /// [`from_raw`](Scalar::from_raw) whatever the slot held, in less code.
+    const REUSES_BUFFER: bool = false;
     /// A borrowed view for encoding.
     fn to_value_ref(&self) -> ValueRef<'_>;
     /// How it measures against a range.
@@ -124,6 +128,7 @@ pub trait Scalar: Sized + Clone {
 
 impl Scalar for String {
     const DATA_TYPE: DataType = DataType::String;
+    const REUSES_BUFFER: bool = true;
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         match raw {
             // Copied, then checked in place: the copy starts aligned, so `from_utf8` takes
@@ -317,6 +322,7 @@ impl Scalar for bool {
 
 impl Scalar for Vec<u8> {
     const DATA_TYPE: DataType = DataType::Opaque;
+    const REUSES_BUFFER: bool = true;
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         match raw {
             // A string where the model says Opaque: base64, as LwM2M JSON `sv` carries it
@@ -667,8 +673,8 @@ pub mod field {
             return Err(SetError::NotMultiple);
         }
         match slot {
-            Some(v) => v.assign_raw(raw)?,
-            None => *slot = Some(T::from_raw(raw)?),
+            Some(v) if T::REUSES_BUFFER => v.assign_raw(raw)?,
+            _ => *slot = Some(T::from_raw(raw)?),
         }
         Ok(true)
     }
