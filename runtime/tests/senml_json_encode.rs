@@ -52,6 +52,24 @@ fn value() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Floats of every kind: any bits, short decimals, their neighbours a few ulps away,
+/// powers of two and their neighbours, halfway cases.
+fn float() -> impl Strategy<Value = f64> {
+    let nudge = |v: f64, d: i64| f64::from_bits((v.to_bits() as i64).wrapping_add(d) as u64);
+    prop_oneof![
+        any::<f64>(),
+        (any::<i64>(), 0u32..20)
+            .prop_map(|(m, k)| (m % 10_000_000_000) as f64 / 10f64.powi(k as i32)),
+        (-1_000_000i64..1_000_000, 0u32..8, -3i64..=3)
+            .prop_map(move |(m, k, d)| nudge(m as f64 / 10f64.powi(k as i32), d)),
+        (-1074i32..1024, -2i64..=2, any::<bool>()).prop_map(move |(e, d, neg)| {
+            let v = nudge(2f64.powi(e), d);
+            if neg { -v } else { v }
+        }),
+        (0u64..1 << 20, 1i32..60).prop_map(|(n, e)| (n as f64 + 0.25) * 2f64.powi(e - 20)),
+    ]
+}
+
 /// Mostly small IDs, sometimes any (65535 is invalid).
 fn id() -> impl Strategy<Value = u16> {
     prop_oneof![6 => 0u16..12, 2 => 0u16..10_000, 1 => any::<u16>(), 1 => Just(u16::MAX)]
@@ -196,6 +214,21 @@ proptest! {
             got,
             format!(r#"[{{"bn":"/1/0/","n":"0","v":{v}}},{{"n":"1","v":{u}}},{{"n":"2","v":{v}}}]"#)
         );
+    }
+
+    /// Floats as `{:?}` formats them (the shortest decimal that reads back as the same
+    /// number), through the record window and through the record encoder.
+    #[test]
+    fn floats(v in float()) {
+        prop_assume!(v.is_finite());
+        let path = Path::instance(1, 0);
+        let mut w = SenmlJsonWriter::new(path);
+        w.value(0, ValueRef::Float(v)).unwrap();
+        let got = String::from_utf8(w.finish().unwrap()).unwrap();
+        prop_assert_eq!(got, format!(r#"[{{"bn":"/1/0/","n":"0","v":{v:?}}}]"#));
+        let recs = [Record::new(Path::resource(1, 0, 0), Value::Float(v))];
+        let got = String::from_utf8(senml_json::encode_records(&recs).unwrap()).unwrap();
+        prop_assert_eq!(got, format!(r#"[{{"bn":"/1/0/0","v":{v:?}}}]"#));
     }
 
     /// Strings as `serde_json` escapes them (it escapes the same characters, `\u00XX`

@@ -606,16 +606,9 @@ impl Room<'_> {
     /// A finite float in shortest round-trip form (at most [`FLOAT_ROOM`] bytes).
     #[inline(never)]
     fn f64(&mut self, v: f64) -> Result<(), &'static str> {
-        use core::fmt::Write as _;
-        if !v.is_finite() {
-            return Err("JSON cannot carry NaN or infinite numbers");
-        }
-        let mut w = ArrayWrite {
-            buf: [0; FLOAT_ROOM],
-            n: 0,
-        };
-        write!(w, "{v:?}").map_err(|_| "formatting failed")?;
-        self.bytes(&w.buf[..w.n]);
+        let mut buf = [0; FLOAT_ROOM];
+        let n = f64_into(&mut buf, v)?;
+        self.bytes(&buf[..n]);
         Ok(())
     }
 
@@ -650,8 +643,136 @@ impl Room<'_> {
     }
 }
 
-/// Longest float text [`Room::f64`] writes (`-2.2250738585072014e-308` is 24 bytes).
-const FLOAT_ROOM: usize = 32;
+/// Room for the float text [`f64_into`] writes: at most 24 bytes
+/// (`-2.2250738585072014e-308`), and [`short_decimal`] writes 16 bytes at a time.
+const FLOAT_ROOM: usize = 40;
+
+/// Writes a finite float as `{v:?}` does (shortest round-trip form: `21.5`, `1.0`,
+/// `1e-7`) at the start of `buf` (at least [`FLOAT_ROOM`] bytes); returns the length.
+#[inline(never)]
+fn f64_into(buf: &mut [u8], v: f64) -> Result<usize, &'static str> {
+    use core::fmt::Write as _;
+    let Some(buf) = buf.first_chunk_mut::<FLOAT_ROOM>() else {
+        return Err("output room");
+    };
+    if !v.is_finite() {
+        return Err("JSON cannot carry NaN or infinite numbers");
+    }
+    if let Some(n) = short_decimal(buf, v) {
+        return Ok(n);
+    }
+    let mut w = ArrayWrite {
+        buf: [0; FLOAT_ROOM],
+        n: 0,
+    };
+    write!(w, "{v:?}").map_err(|_| "formatting failed")?;
+    buf[..w.n].copy_from_slice(&w.buf[..w.n]);
+    Ok(w.n)
+}
+
+/// `{v:?}` of the floats most payloads carry, without `core::fmt`: `v` with `10^-4 ≤ |v|
+/// < 2^52` (which `{v:?}` writes in decimal notation, never with an exponent), not a
+/// power of two below 1. `None` for any other `v` (and when `v` lies halfway between two
+/// shortest decimals); the caller formats those with `core::fmt`.
+///
+/// `{v:?}` writes the shortest decimal that reads back as `v`, the one nearest to `v`
+/// among several. With `v = mant · 2^-s` exactly, the decimal `m / 10^k` nearest to `v`
+/// reads back as `v` exactly when it lies within half an ulp of it: when `x = mant · 10^k`
+/// is within `10^k / 2` of a multiple of `2^s` (`≤` when `mant` is even: ties round to
+/// even), computed exactly in `u128`. The first `k` (digits after the point) where it
+/// does gives the shortest decimal: shorter ones have fewer digits after the point at the
+/// same magnitude, and a rounder one (`10.0` for `9.99`) is tried at a smaller `k`. Below
+/// 1 the interval of a power of two is lopsided (the nearest `m` could fail while the
+/// next one passes): those take the general path.
+fn short_decimal(buf: &mut [u8; FLOAT_ROOM], v: f64) -> Option<usize> {
+    const MANT_BITS: u32 = 52;
+    const E8: u64 = 100_000_000;
+    let bits = v.to_bits();
+    let exp = ((bits >> MANT_BITS) & 0x7FF) as i32;
+    let frac = bits & ((1 << MANT_BITS) - 1);
+    // Zero and subnormals, infinities and NaN, |v| ≥ 2^52, |v| < 10^-4.
+    if exp == 0 || !(1e-4..4_503_599_627_370_496.0).contains(&v.abs()) {
+        return None;
+    }
+    let mant = frac | (1 << MANT_BITS);
+    // v = mant · 2^-s, 1 ≤ s ≤ 66 in this range.
+    let s = (1075 - exp) as u32;
+    let (m, k) = if s <= MANT_BITS && mant & ((1 << s) - 1) == 0 {
+        // An integer below 2^52: the only one within half an ulp (at most 1/2) of v.
+        (mant >> s, 0)
+    } else {
+        if frac == 0 {
+            return None;
+        }
+        let even = mant & 1 == 0;
+        let one = 1u128 << s;
+        let half = one >> 1;
+        let mut x = u128::from(mant); // mant · 10^k
+        let mut p = 1u128; // 10^k
+        let mut k = 0;
+        loop {
+            // x / 2^s and its distance to the nearest integer, in units of 2^-s.
+            let below = x & (one - 1);
+            let dist = if below >= half { one - below } else { below };
+            if 2 * dist < p || (2 * dist == p && even) {
+                // Halfway between two decimals, both read back as `v`.
+                if below == half {
+                    return None;
+                }
+                let m = (x >> s) + u128::from(below > half);
+                break (u64::try_from(m).ok()?, k);
+            }
+            k += 1;
+            if k > 21 {
+                return None;
+            }
+            x *= 10;
+            p *= 10;
+        }
+    };
+    // The integer part, the point, the fraction: k digits with leading zeros (at most
+    // 16: more are rare, for numbers below 0.1 with 17 significant digits), or `0`.
+    let p10 = *POW10.get(k as usize)?;
+    let (int, fraction) = (m / p10, m % p10);
+    let mut n = usize::from(v < 0.0);
+    buf[0] = b'-';
+    let mut put = |w: u64, l: usize| {
+        let i = n & 31;
+        buf[i..i + 8].copy_from_slice(&w.to_le_bytes());
+        n += l;
+    };
+    if int < E8 {
+        let (w, l) = small_digits(int as u32);
+        put(w, l);
+    } else {
+        let (w, l) = small_digits((int / E8) as u32);
+        put(w, l);
+        put(digits8((int % E8) as u32), 8);
+    }
+    let k = k as usize;
+    if k == 0 {
+        put(u64::from_le_bytes(*b".0\0\0\0\0\0\0"), 2);
+    } else if k <= 8 {
+        put(u64::from(b'.'), 1);
+        put(digits8(fraction as u32) >> (8 * (8 - k)), k);
+    } else {
+        put(u64::from(b'.'), 1);
+        put(digits8((fraction / E8) as u32) >> (8 * (16 - k)), k - 8);
+        put(digits8((fraction % E8) as u32), 8);
+    }
+    Some(n)
+}
+
+/// 10^k for k ≤ 16.
+const POW10: [u64; 17] = {
+    let mut t = [1u64; 17];
+    let mut k = 1;
+    while k < 17 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
 
 /// A `fmt::Write` into a fixed array.
 struct ArrayWrite {
@@ -1134,6 +1255,13 @@ fn grouped_record(
         ValueRef::UnsignedInteger(v) => {
             win.word(V_LABEL, 6);
             win.u64(v);
+            win.byte(b'}');
+            return Ok(at + win.n);
+        }
+        ValueRef::Float(v) => {
+            win.word(V_LABEL, 6);
+            let i = win.n & WIN_MASK;
+            win.n += f64_into(&mut win.w[i..i + FLOAT_ROOM], v)?;
             win.byte(b'}');
             return Ok(at + win.n);
         }
