@@ -680,6 +680,13 @@ impl Walker {
         Ok((leaf, true))
     }
 
+    /// Begins multiple resource `id` (65535: ends it) without the checks of
+    /// [`Walker::begin_multiple`], for a writer that made them.
+    #[inline(always)]
+    pub(crate) fn set_multiple(&mut self, id: u16) {
+        self.multiple = (id != u16::MAX).then_some(id);
+    }
+
     /// The multiple resource whose instances are being written, if any.
     #[inline(always)]
     pub(crate) fn multiple(&self) -> Option<u16> {

@@ -1077,6 +1077,13 @@ impl Writer for SenmlJsonWriter {
 
     #[inline]
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Self::Error> {
+        // In an instance, outside a multiple resource (`FAST_ONE`), the walker would only
+        // check the ID.
+        if self.state == FAST_ONE && id != u16::MAX {
+            self.walker.set_multiple(id);
+            self.state = FAST_MULTIPLE;
+            return Ok(());
+        }
         self.walker.begin_multiple(id).map_err(|r| self.err(r))?;
         // Neither the instance nor the base name change (see `refresh`).
         if self.state == FAST_ONE {
@@ -1087,11 +1094,12 @@ impl Writer for SenmlJsonWriter {
 
     #[inline]
     fn end_multiple(&mut self) -> Result<(), Self::Error> {
-        self.walker.end_multiple().map_err(|r| self.err(r))?;
         if self.state == FAST_MULTIPLE {
+            self.walker.set_multiple(u16::MAX);
             self.state = FAST_ONE;
+            return Ok(());
         }
-        Ok(())
+        self.walker.end_multiple().map_err(|r| self.err(r))
     }
 
     #[inline(always)]
@@ -1504,20 +1512,27 @@ fn u64_into(buf: &mut [u8], v: u64) -> usize {
     let Some(buf) = buf.first_chunk_mut::<32>() else {
         return 0;
     };
-    let (head, mid, n) = if v < E8 * E8 {
-        (v / E8, None, 0)
-    } else {
-        let rest = v % (E8 * E8);
-        (v / (E8 * E8), Some((rest / E8) as u32), 8)
-    };
+    if v >= E8 * E8 {
+        return long_u64_into(buf, v);
+    }
+    // 9 to 16 digits: timestamps, mostly.
+    let (w, l) = small_digits((v / E8) as u32);
+    buf[..8].copy_from_slice(&w.to_le_bytes());
+    buf[l..l + 8].copy_from_slice(&digits8((v % E8) as u32).to_le_bytes());
+    l + 8
+}
+
+/// [`u64_into`] of 17 to 20 digits.
+#[cold]
+#[inline(never)]
+fn long_u64_into(buf: &mut [u8; 32], v: u64) -> usize {
+    const E8: u64 = 100_000_000;
+    let (head, rest) = (v / (E8 * E8), v % (E8 * E8));
     let (w, l) = small_digits(head as u32);
     buf[..8].copy_from_slice(&w.to_le_bytes());
-    if let Some(mid) = mid {
-        buf[l..l + 8].copy_from_slice(&digits8(mid).to_le_bytes());
-    }
-    let k = l + n;
-    buf[k..k + 8].copy_from_slice(&digits8((v % E8) as u32).to_le_bytes());
-    k + 8
+    buf[l..l + 8].copy_from_slice(&digits8((rest / E8) as u32).to_le_bytes());
+    buf[l + 8..l + 16].copy_from_slice(&digits8((rest % E8) as u32).to_le_bytes());
+    l + 16
 }
 
 /// Encodes `node` (addressed to `path`) as SenML JSON.
