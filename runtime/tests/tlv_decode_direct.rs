@@ -399,28 +399,28 @@ fn reference_payloads_decode_alike() {
     );
 }
 
-/// More resources and resource instances than the first guesses of the lists (16 and 4),
-/// with IDs the model's index does not find: the lists end up exactly as long as the
-/// payload says.
+/// More resources and resource instances than the lists' first guesses (from the
+/// payload's size) hold, with IDs the model's index does not find: the same nodes as the
+/// event path, and lists no longer than half the payload's bytes.
 #[test]
 fn long_instances_and_multiple_resources() {
     let mut types = Types::default();
     let mut resources = Vec::new();
-    for r in 0..30u16 {
-        let id = if r < 25 { r } else { 5500 + r };
+    for r in 0..60u16 {
+        let id = if r < 50 { r } else { 5500 + r };
         let multiple = r % 7 == 3;
         types = types.with(77, id, DataType::Integer, multiple);
         let value = if multiple {
             ResourceValue::Multiple(
-                (0..(r as i64 % 11))
+                (0..(r as i64 % 13))
                     .map(|k| ResourceInstanceNode {
                         id: k as u16 * 3,
-                        value: Value::Integer(k * 1000 - 7),
+                        value: Value::Integer(k - 7),
                     })
                     .collect(),
             )
         } else {
-            ResourceValue::Single(Value::Integer(r as i64 * 70_000 - 1_000_000))
+            ResourceValue::Single(Value::Integer(r as i64 - 30))
         };
         resources.push(ResourceNode { id, value });
     }
@@ -435,11 +435,11 @@ fn long_instances_and_multiple_resources() {
         let Node::Instance(i) = codec::tlv::decode(&path, &bytes, t).unwrap() else {
             unreachable!()
         };
-        assert_eq!(i.resources.capacity(), 30);
+        assert!(i.resources.capacity() <= bytes.len() / 2);
         for r in &i.resources {
             if let ResourceValue::Multiple(l) = &r.value {
                 assert!(
-                    l.capacity() <= 4.max(l.len()),
+                    l.capacity() <= 3 * l.len().max(1),
                     "{} {}",
                     l.len(),
                     l.capacity()
@@ -447,11 +447,33 @@ fn long_instances_and_multiple_resources() {
             }
         }
     }
-    // Truncated after the 20th resource: the error of the event path.
+    // Truncated in the last resource: the error of the event path.
     let cut = &bytes[..bytes.len() - 3];
     assert_eq!(
         codec::tlv::decode(&path, cut, &types),
         codec::tlv::decode_with_events(&path, cut, &types)
     );
     assert!(codec::tlv::decode(&path, cut, &types).is_err());
+}
+
+/// A large value (a firmware image) does not make the decoder reserve room for as many
+/// resources as its bytes could hold.
+#[test]
+fn one_large_value_gets_a_short_list() {
+    let types = Types::default().with(5, 0, DataType::Opaque, false);
+    let path = Path::instance(5, 0);
+    let node = Node::Instance(InstanceNode {
+        id: 0,
+        resources: vec![ResourceNode {
+            id: 0,
+            value: ResourceValue::Single(Value::Opaque(vec![7; 100_000])),
+        }],
+    });
+    let bytes = codec::tlv::encode(&path, &node).unwrap();
+    let back = codec::tlv::decode(&path, &bytes, &types).unwrap();
+    assert_eq!(back, node);
+    let Node::Instance(i) = back else {
+        unreachable!()
+    };
+    assert!(i.resources.capacity() <= 64, "{}", i.resources.capacity());
 }

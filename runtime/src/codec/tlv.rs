@@ -737,7 +737,7 @@ mod direct {
 
     use super::{
         Error, Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Tlv,
-        decode_word, err, header_error, header_fast, tlv_in, word_at,
+        err, header_error, header_fast, tlv_in,
     };
     use crate::codec::{RawValue, TypeLookup, ValueError};
     use crate::{
@@ -748,8 +748,7 @@ mod direct {
     /// A resource's model facts: data type and whether it has instances.
     type Ty = Option<(DataType, bool)>;
 
-    /// The first capacity of a multiple resource's list (most have a few instances).
-    const MULTIPLE_CAPACITY: usize = 4;
+    use crate::codec::RESOURCES_CAPACITY;
 
     /// Where the resources of one object are looked up: [`crate::codec::lookup`] with the
     /// model's resource list at hand, so that the common case (IDs dense from the first
@@ -810,29 +809,13 @@ mod direct {
         buf.get(..end).unwrap_or_default()
     }
 
-    /// How many TLVs lie one after the other from `pos` within `cont`, up to the first
-    /// that does not fit (the loop that reads them reports it).
-    fn count(buf: &[u8], cont: &[u8], mut pos: usize) -> usize {
-        let end = cont.len();
-        let mut n = 0;
-        while pos < end {
-            let (_, _, hl, len) = decode_word(word_at(buf, pos));
-            pos += hl + len;
-            if pos > end {
-                break;
-            }
-            n += 1;
-        }
-        n
-    }
-
-    /// Makes room in the full `list` for the TLVs from `pos` on, exactly: a container
-    /// holding more than its list's first guess grows once (counting TLVs up front costs
-    /// more than it saves for the common sizes).
-    #[cold]
-    #[inline(never)]
-    fn reserve_rest<T>(list: &mut Vec<T>, buf: &[u8], cont: &[u8], pos: usize) {
-        list.reserve_exact(count(buf, cont, pos));
+    /// The first capacity of the list of the TLVs in `len` bytes: the count for TLVs of
+    /// `typical` bytes, from `least` to `most`, and never more than the bytes can hold
+    /// (each TLV takes two bytes or more). A container of smaller TLVs grows its list as
+    /// usual; one of a few large values (a firmware image) gets no more than `most`.
+    #[inline(always)]
+    fn capacity(len: usize, typical: usize, least: usize, most: usize) -> usize {
+        (len / typical).clamp(least, most).min(len / 2)
     }
 
     fn child(p: &Path, id: u16, pos: usize) -> Result<Path, Error> {
@@ -917,8 +900,8 @@ mod direct {
             });
         }
         let cont = container(buf, end);
-        // Each resource instance TLV takes at least two bytes.
-        let mut list = Vec::with_capacity(MULTIPLE_CAPACITY.min((end - start) / 2));
+        // Resource instances of small integers take three bytes each.
+        let mut list = Vec::with_capacity(capacity(end - start, 3, 1, 16));
         let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
@@ -939,9 +922,6 @@ mod direct {
                 let p = path();
                 p.child(id).unwrap_or(p)
             })?;
-            if list.len() == list.capacity() {
-                reserve_rest(&mut list, buf, cont, pos);
-            }
             list.push(ResourceInstanceNode { id, value });
             pos = t.stop;
         }
@@ -987,9 +967,9 @@ mod direct {
     ) -> Result<Vec<ResourceNode>, Error> {
         let facts = Facts::new(types, path.ids()[0]);
         let cont = container(buf, end);
-        // Each resource TLV takes at least two bytes: a small instance gets no more room
-        // than its bytes can fill.
-        let mut list = Vec::with_capacity(crate::codec::RESOURCES_CAPACITY.min((end - start) / 2));
+        // Resources of small values take about six bytes each (an integer three or four, a
+        // float six or ten, a short string ten or more).
+        let mut list = Vec::with_capacity(capacity(end - start, 6, RESOURCES_CAPACITY, 64));
         let mut seen = Ids::at(start);
         let mut pos = start;
         while pos < end {
@@ -1015,9 +995,6 @@ mod direct {
             } else {
                 ResourceValue::Multiple(multiple(buf, t.body, t.stop, p, ty)?)
             };
-            if list.len() == list.capacity() {
-                reserve_rest(&mut list, buf, cont, pos);
-            }
             list.push(ResourceNode { id, value });
             pos = t.stop;
         }
