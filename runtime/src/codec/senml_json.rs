@@ -950,20 +950,25 @@ pub struct SenmlJsonWriter {
     // The instance whose base name `/O/I/` was written last (grouped naming).
     group: Option<(u16, u16)>,
     // Which values take the fast path, a record `,{"n":"R",...}` (`value`, `FAST_ONE`)
-    // or `,{"n":"R/RI",...}` (`instance_value`, `FAST_MULTIPLE`) of the current instance
-    // that needs no check but its IDs'. `SLOW` before the first record of an instance
+    // or `,{"n":"R/RI",...}` (`instance_value`, `fast_multiple(R)`) of the current
+    // instance that needs no check but its IDs'. `SLOW` before the first record of an instance
     // of an object target (its base name), outside an instance, always for resource and
     // resource-instance targets: values go through the walker.
-    state: u8,
+    state: u32,
     // Where the records of an instance target start: its base name `[{"bn":"/O/I/` is
     // written up front, and `finish` turns the first record's `,{` into `",` (see
     // `preset_head`). 0 for other targets.
     start: usize,
 }
 
-const FAST_ONE: u8 = 0;
-const FAST_MULTIPLE: u8 = 1;
-const SLOW: u8 = 2;
+const FAST_ONE: u32 = 0;
+const SLOW: u32 = u32::MAX;
+
+/// The fast state inside multiple resource `r`.
+#[inline(always)]
+const fn fast_multiple(r: u16) -> u32 {
+    0x1_0000 | r as u32
+}
 
 impl SenmlJsonWriter {
     /// An encoder for a payload addressed to `path`.
@@ -1018,6 +1023,7 @@ const HEAD_ROOM: usize = 32;
 /// with the base name in the first record (`[{"bn":"/O/I/","n":...`) once [`close`]
 /// turns that record's `,{` into `",`, and so is the offset of every error but one at
 /// the first record's start (see [`offset`]).
+#[inline]
 fn preset_head(out: &mut [u8], o: u16, i: u16) -> usize {
     let Some(head) = out.first_chunk_mut::<HEAD_ROOM>() else {
         return 0;
@@ -1081,20 +1087,16 @@ impl Writer for SenmlJsonWriter {
         // check the ID.
         if self.state == FAST_ONE && id != u16::MAX {
             self.walker.set_multiple(id);
-            self.state = FAST_MULTIPLE;
+            self.state = fast_multiple(id);
             return Ok(());
         }
-        self.walker.begin_multiple(id).map_err(|r| self.err(r))?;
-        // Neither the instance nor the base name change (see `refresh`).
-        if self.state == FAST_ONE {
-            self.state = FAST_MULTIPLE;
-        }
-        Ok(())
+        // Neither the instance nor the base name change (see `refresh`): still slow.
+        self.walker.begin_multiple(id).map_err(|r| self.err(r))
     }
 
     #[inline]
     fn end_multiple(&mut self) -> Result<(), Self::Error> {
-        if self.state == FAST_MULTIPLE {
+        if self.state > FAST_ONE && self.state != SLOW {
             self.walker.set_multiple(u16::MAX);
             self.state = FAST_ONE;
             return Ok(());
@@ -1128,7 +1130,7 @@ impl Writer for SenmlJsonWriter {
 
     #[inline(always)]
     fn instance_value(&mut self, r: u16, ri: u16, value: ValueRef<'_>) -> Result<(), Self::Error> {
-        if self.state != FAST_MULTIPLE || ri == u16::MAX || self.walker.multiple() != Some(r) {
+        if self.state != fast_multiple(r) || ri == u16::MAX {
             return self.value_slow(ri, value);
         }
         let at = self.pos;
@@ -1156,8 +1158,8 @@ impl SenmlJsonWriter {
         let current = self.walker.current_instance();
         self.state = if current.is_none() || self.group != current {
             SLOW
-        } else if self.walker.multiple().is_some() {
-            FAST_MULTIPLE
+        } else if let Some(r) = self.walker.multiple() {
+            fast_multiple(r)
         } else {
             FAST_ONE
         };
