@@ -624,7 +624,7 @@ pub mod field {
     }
 
     /// Emits a multiple resource; an empty one only when `always` (mandatory resources).
-    #[inline]
+    #[inline(always)]
     pub fn multi<W: Writer, T: Scalar>(
         w: &mut W,
         id: u16,
