@@ -435,9 +435,17 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
         out.push(b'"');
         return;
     }
+    escape(bytes, |b| out.extend_from_slice(b));
+    out.push(b'"');
+}
+
+/// Hands the JSON string text of `bytes` (without quotes) to `put` piece by piece:
+/// runs of bytes as they are, escapes (`\"`, `\\`, `\n`, `\u001f`, ...) between them.
+fn escape(bytes: &[u8], mut put: impl FnMut(&[u8])) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let esc: &[u8] = match b {
+        let short: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
             b'\n' => b"\\n",
@@ -448,19 +456,22 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
             0..=0x1F => b"",
             _ => continue,
         };
-        out.extend_from_slice(&bytes[last..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 15) as usize]);
+        put(&bytes[last..i]);
+        if short.is_empty() {
+            put(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ]);
         } else {
-            out.extend_from_slice(esc);
+            put(short);
         }
         last = i + 1;
     }
-    out.extend_from_slice(&bytes[last..]);
-    out.push(b'"');
+    put(&bytes[last..]);
 }
 
 /// Appends a signed integer.
@@ -557,42 +568,15 @@ impl Room<'_> {
         }
     }
 
+    /// Decimal digits; the room has 32 bytes for them.
     #[inline(always)]
     fn u64(&mut self, v: u64) {
-        if v <= u64::from(u16::MAX) {
-            let (w, l) = digits_word(v as u16);
+        if v < 100_000_000 {
+            let (w, l) = small_digits(v as u32);
             self.word(w, l);
         } else {
-            self.sub(|t| t.long_u64(v));
+            self.sub(|t| t.n = u64_into(t.buf, v));
         }
-    }
-
-    #[inline(never)]
-    fn long_u64(&mut self, mut v: u64) {
-        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-            2021222324252627282930313233343536373839\
-            4041424344454647484950515253545556575859\
-            6061626364656667686970717273747576777879\
-            8081828384858687888990919293949596979899";
-        let mut tmp = [0u8; 20];
-        let mut i = 20;
-        while v >= 100 {
-            let k = (v % 100) as usize * 2;
-            v /= 100;
-            i -= 2;
-            tmp[i] = PAIRS[k];
-            tmp[i + 1] = PAIRS[k + 1];
-        }
-        if v >= 10 {
-            let k = v as usize * 2;
-            i -= 2;
-            tmp[i] = PAIRS[k];
-            tmp[i + 1] = PAIRS[k + 1];
-        } else {
-            i -= 1;
-            tmp[i] = b'0' + v as u8;
-        }
-        self.bytes(&tmp[i..]);
     }
 
     #[inline(always)]
@@ -635,11 +619,10 @@ impl Room<'_> {
         self.byte(b'"');
     }
 
+    /// The text of a string that needs escapes (the room has six bytes per byte).
     #[inline(never)]
     fn escaped(&mut self, s: &str) {
-        let mut tmp = Vec::with_capacity(s.len() + 8);
-        push_str(&mut tmp, s);
-        self.bytes(&tmp[1..tmp.len() - 1]);
+        escape(s.as_bytes(), |b| self.bytes(b));
     }
 }
 
