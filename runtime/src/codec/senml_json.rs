@@ -1526,14 +1526,15 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
     // does, without a walker per value).
     match (node, path.ids()) {
         (Node::Instance(inst), &[o, i]) => {
-            let mut out = room(768);
+            let mut out = room(initial_room(inst.resources.len()));
             let start = preset_head(&mut out, o, i);
             let (end, _) = instance_records(&mut out, start, None, &inst.resources)
                 .map_err(|(at, e)| SenmlJsonError::new(offset(at, start), e))?;
             Ok(close(out, start, end))
         }
         (Node::Object(obj), &[o]) => {
-            let mut out = room(768);
+            let resources = obj.instances.iter().map(|i| i.resources.len()).sum();
+            let mut out = room(initial_room(resources));
             let mut group = None;
             let mut at = 0;
             for inst in &obj.instances {
@@ -1556,6 +1557,13 @@ pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, SenmlJsonError> {
             w.finish()
         }
     }
+}
+
+/// Room to start with for `resources` resources: enough for most, so that the output
+/// rarely grows (which copies it).
+#[inline]
+fn initial_room(resources: usize) -> usize {
+    (WIN + 32 * resources).max(768)
 }
 
 /// Writes the records of `resources` from `at` of `out` (as the writer names them), the
