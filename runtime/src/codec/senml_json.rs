@@ -627,7 +627,7 @@ impl Room<'_> {
 }
 
 /// Room for the float text [`f64_into`] writes: at most 24 bytes
-/// (`-2.2250738585072014e-308`), and [`short_decimal`] writes 16 bytes at a time.
+/// (`-2.2250738585072014e-308`), and [`short_decimal`] writes words of 8 bytes.
 const FLOAT_ROOM: usize = 40;
 
 /// Writes a finite float as `{v:?}` does (shortest round-trip form: `21.5`, `1.0`,
