@@ -247,11 +247,12 @@ impl Scalar for i64 {
     const DATA_TYPE: DataType = DataType::Integer;
     #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        // `RawValue::as_i64`, bytes first.
+        // `RawValue::as_i64`, bytes (TLV) and CBOR/JSON integers first.
         match raw {
             RawValue::Bytes(b) => {
                 codec::be_int(b).ok_or_else(|| bad_length(DataType::Integer, b.len()))
             }
+            RawValue::Integer(v) if let Ok(v) = i64::try_from(*v) => Ok(v),
             _ => other::i64(raw),
         }
     }
@@ -267,11 +268,12 @@ impl Scalar for u64 {
     const DATA_TYPE: DataType = DataType::UnsignedInteger;
     #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        // `RawValue::as_u64`, bytes first.
+        // `RawValue::as_u64`, bytes (TLV) and CBOR/JSON integers first.
         match raw {
             RawValue::Bytes(b) => {
                 codec::be_uint(b).ok_or_else(|| bad_length(DataType::UnsignedInteger, b.len()))
             }
+            RawValue::Integer(v) if let Ok(v) = u64::try_from(*v) => Ok(v),
             _ => other::u64(raw),
         }
     }
@@ -357,11 +359,12 @@ impl Scalar for Time {
     const DATA_TYPE: DataType = DataType::Time;
     #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
-        // `RawValue::as_time`, bytes first.
+        // `RawValue::as_time`, bytes (TLV) and CBOR/JSON integers first.
         match raw {
             RawValue::Bytes(b) => codec::be_int(b)
                 .map(Time)
                 .ok_or_else(|| bad_length(DataType::Time, b.len())),
+            RawValue::Integer(v) if let Ok(v) = i64::try_from(*v) => Ok(Time(v)),
             _ => other::time(raw),
         }
     }
