@@ -133,11 +133,18 @@ impl<T> InstanceMap<T> {
         match &mut self.repr {
             Repr::Many(v) => v.insert(at, e),
             Repr::Empty => self.repr = Repr::One([e]),
-            _ => self.grow(at, e),
+            // One to two, in place (decoders fill the Device's multiple resources so).
+            Repr::One(_) => {
+                if let Repr::One([a]) = mem::replace(&mut self.repr, Repr::Empty) {
+                    self.repr = Repr::Two(if at == 0 { [e, a] } else { [a, e] });
+                }
+            }
+            Repr::Two(_) => self.grow(at, e),
         }
     }
 
-    /// Inserts into a map held inline and full or one short of full.
+    /// Inserts into a map held inline and full (or any other, for completeness).
+    #[inline(never)]
     fn grow(&mut self, at: usize, e: (u16, T)) {
         self.repr = match mem::replace(&mut self.repr, Repr::Empty) {
             Repr::Empty => Repr::One([e]),
