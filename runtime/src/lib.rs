@@ -1,7 +1,8 @@
 //! `ucifi-runtime`: what generated ucifi object code stands on.
 //!
 //! * the LwM2M data model: [`Path`], [`Version`], [`DataType`], [`Operations`], [`Value`]
-//!   and the node tree ([`Node`], [`ObjectNode`], [`InstanceNode`], [`ResourceNode`]);
+//!   and the node tree ([`Node`], [`ObjectNode`], [`InstanceNode`], [`ResourceNode`]), owned
+//!   or borrowing its payload ([`NodeRef`]);
 //! * static object/resource descriptors ([`ObjectModel`], [`ResourceModel`]) and the
 //!   [`Registry`] that generated code and run-time loaded definitions share;
 //! * the LwM2M content formats ([`ContentFormat`]).
@@ -18,6 +19,7 @@ mod data_type;
 mod instance_map;
 mod model;
 mod node;
+mod node_ref;
 mod operations;
 mod path;
 mod registry;
@@ -30,6 +32,9 @@ pub use data_type::{DataType, UnknownDataType};
 pub use instance_map::{InstanceMap, Iter as InstanceMapIter};
 pub use model::{ObjectModel, ResourceModel};
 pub use node::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue};
+pub use node_ref::{
+    InstanceRef, NodeRef, ObjectRef, ResourceInstanceRef, ResourceRef, ResourceValueRef,
+};
 pub use operations::{Operations, UnknownOperations};
 pub use path::{Path, PathError};
 pub use registry::Registry;

@@ -30,7 +30,7 @@ use super::{
     Error, Event, FormatError, InstanceSink, Output, RawValue, Reader, SliceOutput, TypeLookup,
     ValueRef, Writer,
 };
-use crate::{ContentFormat, Node, Path};
+use crate::{ContentFormat, Node, NodeRef, Path};
 
 const F: ContentFormat = ContentFormat::Tlv;
 
@@ -717,7 +717,22 @@ mod direct_enc {
 /// This builds the node directly (no events), with exactly the checks and errors of
 /// [`TlvReader`] followed by [`super::NodeBuilder`]; a property test holds the two equal.
 pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    direct::decode(path, bytes, types)
+    direct::decode::<direct::Owned>(path, bytes, types)
+}
+
+/// Decodes a TLV payload addressed to `path` into a tree borrowing `bytes`: strings, core
+/// links and opaque values are slices of the payload (UTF-8 checked in place), so only
+/// the lists of children are allocated.
+///
+/// The same parser as [`decode`]: the same payloads are accepted, with the same typing,
+/// and refused with the same errors; [`NodeRef::to_node`] of the result equals what
+/// [`decode`] gives.
+pub fn decode_ref<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    types: &dyn TypeLookup,
+) -> Result<NodeRef<'a>, Error> {
+    direct::decode::<direct::Borrowed>(path, bytes, types)
 }
 
 /// Decodes through the event API ([`TlvReader`] and [`super::decode_node`]): the
@@ -730,7 +745,8 @@ pub fn decode_with_events(
     super::decode_node(path, &mut TlvReader::new(path, bytes), types)
 }
 
-/// The direct TLV → [`Node`] decoder.
+/// The direct TLV → [`Node`] / [`NodeRef`] decoder: one parser, generic over the
+/// [`Tree`] it builds.
 mod direct {
     use alloc::string::String;
     use alloc::vec::Vec;
@@ -739,11 +755,240 @@ mod direct {
         Error, Hdr, Ids, KIND_INSTANCE, KIND_MULTIPLE, KIND_RESOURCE, KIND_RESOURCE_INSTANCE, Tlv,
         err, header_error, header_fast, tlv_in,
     };
-    use crate::codec::{RawValue, TypeLookup, ValueError};
+    use crate::codec::{RawValue, TypeLookup, ValueError, ValueRef};
     use crate::{
-        DataType, InstanceNode, Node, ObjectModel, ObjectNode, Path, ResourceInstanceNode,
-        ResourceModel, ResourceNode, ResourceValue, Time, Value,
+        DataType, InstanceNode, InstanceRef, Node, NodeRef, ObjectModel, ObjectNode, ObjectRef,
+        Path, ResourceInstanceNode, ResourceInstanceRef, ResourceModel, ResourceNode, ResourceRef,
+        ResourceValue, ResourceValueRef, Time, Value,
     };
+
+    /// How the decoder builds values and nodes from the payload's bytes (`'a`): owned
+    /// ([`Owned`]) or borrowing them ([`Borrowed`]).
+    pub(super) trait Tree<'a> {
+        /// A value.
+        type Value;
+        /// A resource instance.
+        type ResourceInstance;
+        /// A resource.
+        type Resource;
+        /// An object instance.
+        type Instance;
+        /// The tree at the path's level.
+        type Node;
+
+        /// An Integer.
+        fn integer(v: i64) -> Self::Value;
+        /// A Time.
+        fn time(v: i64) -> Self::Value;
+        /// A Float.
+        fn float(v: f64) -> Self::Value;
+        /// A Boolean.
+        fn boolean(v: bool) -> Self::Value;
+        /// Untyped bytes (no model): Opaque.
+        fn untyped(bytes: &'a [u8]) -> Self::Value;
+        /// A String, or `None` when `bytes` are not UTF-8.
+        fn string(bytes: &'a [u8]) -> Option<Self::Value>;
+        /// Any other value of `dt` (and every error) as [`RawValue::to_value`] gives it.
+        fn other(bytes: &'a [u8], dt: DataType) -> Result<Self::Value, ValueError>;
+        /// A resource instance.
+        fn resource_instance(id: u16, value: Self::Value) -> Self::ResourceInstance;
+        /// A single-instance resource.
+        fn single(id: u16, value: Self::Value) -> Self::Resource;
+        /// A multiple-instance resource.
+        fn multiple(id: u16, list: Vec<Self::ResourceInstance>) -> Self::Resource;
+        /// An object instance.
+        fn instance(id: u16, resources: Vec<Self::Resource>) -> Self::Instance;
+        /// The node of an object path.
+        fn object_node(id: u16, instances: Vec<Self::Instance>) -> Self::Node;
+        /// The node of an instance path.
+        fn instance_node(i: Self::Instance) -> Self::Node;
+        /// The node of a resource path.
+        fn resource_node(r: Self::Resource) -> Self::Node;
+        /// The node of a resource instance path.
+        fn resource_instance_node(r: Self::ResourceInstance) -> Self::Node;
+    }
+
+    /// Builds a [`Node`].
+    pub(super) enum Owned {}
+
+    impl<'a> Tree<'a> for Owned {
+        type Value = Value;
+        type ResourceInstance = ResourceInstanceNode;
+        type Resource = ResourceNode;
+        type Instance = InstanceNode;
+        type Node = Node;
+
+        #[inline(always)]
+        fn integer(v: i64) -> Value {
+            Value::Integer(v)
+        }
+        #[inline(always)]
+        fn time(v: i64) -> Value {
+            Value::Time(Time(v))
+        }
+        #[inline(always)]
+        fn float(v: f64) -> Value {
+            Value::Float(v)
+        }
+        #[inline(always)]
+        fn boolean(v: bool) -> Value {
+            Value::Boolean(v)
+        }
+        #[inline(always)]
+        fn untyped(bytes: &'a [u8]) -> Value {
+            // `RawValue::to_value_untyped` of bytes.
+            Value::Opaque(bytes.to_vec())
+        }
+        #[inline(always)]
+        fn string(bytes: &'a [u8]) -> Option<Value> {
+            // Copied, then checked in place: the copy starts aligned, so `from_utf8`
+            // takes its word-at-a-time path over ASCII from the first byte.
+            String::from_utf8(bytes.to_vec()).ok().map(Value::String)
+        }
+        #[inline(never)]
+        fn other(bytes: &'a [u8], dt: DataType) -> Result<Value, ValueError> {
+            RawValue::Bytes(bytes).to_value(dt)
+        }
+        #[inline(always)]
+        fn resource_instance(id: u16, value: Value) -> ResourceInstanceNode {
+            ResourceInstanceNode { id, value }
+        }
+        #[inline(always)]
+        fn single(id: u16, value: Value) -> ResourceNode {
+            ResourceNode {
+                id,
+                value: ResourceValue::Single(value),
+            }
+        }
+        #[inline(always)]
+        fn multiple(id: u16, list: Vec<ResourceInstanceNode>) -> ResourceNode {
+            ResourceNode {
+                id,
+                value: ResourceValue::Multiple(list),
+            }
+        }
+        #[inline(always)]
+        fn instance(id: u16, resources: Vec<ResourceNode>) -> InstanceNode {
+            InstanceNode { id, resources }
+        }
+        #[inline(always)]
+        fn object_node(id: u16, instances: Vec<InstanceNode>) -> Node {
+            Node::Object(ObjectNode { id, instances })
+        }
+        #[inline(always)]
+        fn instance_node(i: InstanceNode) -> Node {
+            Node::Instance(i)
+        }
+        #[inline(always)]
+        fn resource_node(r: ResourceNode) -> Node {
+            Node::Resource(r)
+        }
+        #[inline(always)]
+        fn resource_instance_node(r: ResourceInstanceNode) -> Node {
+            Node::ResourceInstance(r)
+        }
+    }
+
+    /// Builds a [`NodeRef`] borrowing the payload.
+    pub(super) enum Borrowed {}
+
+    impl<'a> Tree<'a> for Borrowed {
+        type Value = ValueRef<'a>;
+        type ResourceInstance = ResourceInstanceRef<'a>;
+        type Resource = ResourceRef<'a>;
+        type Instance = InstanceRef<'a>;
+        type Node = NodeRef<'a>;
+
+        #[inline(always)]
+        fn integer(v: i64) -> ValueRef<'a> {
+            ValueRef::Integer(v)
+        }
+        #[inline(always)]
+        fn time(v: i64) -> ValueRef<'a> {
+            ValueRef::Time(Time(v))
+        }
+        #[inline(always)]
+        fn float(v: f64) -> ValueRef<'a> {
+            ValueRef::Float(v)
+        }
+        #[inline(always)]
+        fn boolean(v: bool) -> ValueRef<'a> {
+            ValueRef::Boolean(v)
+        }
+        #[inline(always)]
+        fn untyped(bytes: &'a [u8]) -> ValueRef<'a> {
+            ValueRef::Opaque(bytes)
+        }
+        #[inline(always)]
+        fn string(bytes: &'a [u8]) -> Option<ValueRef<'a>> {
+            core::str::from_utf8(bytes).ok().map(ValueRef::String)
+        }
+        #[inline(never)]
+        fn other(bytes: &'a [u8], dt: DataType) -> Result<ValueRef<'a>, ValueError> {
+            match dt {
+                DataType::Opaque => return Ok(ValueRef::Opaque(bytes)),
+                DataType::String | DataType::Corelnk => {
+                    if let Ok(s) = core::str::from_utf8(bytes) {
+                        return Ok(if dt == DataType::String {
+                            ValueRef::String(s)
+                        } else {
+                            ValueRef::Corelnk(s)
+                        });
+                    }
+                }
+                _ => {}
+            }
+            // The values that borrow nothing, and every error, from the owned conversion.
+            Ok(match RawValue::Bytes(bytes).to_value(dt)? {
+                Value::Integer(v) => ValueRef::Integer(v),
+                Value::UnsignedInteger(v) => ValueRef::UnsignedInteger(v),
+                Value::Float(v) => ValueRef::Float(v),
+                Value::Boolean(v) => ValueRef::Boolean(v),
+                Value::Time(t) => ValueRef::Time(t),
+                Value::Objlnk(l) => ValueRef::Objlnk(l),
+                // Taken above (valid text and any bytes are never refused there).
+                Value::String(_) | Value::Opaque(_) | Value::Corelnk(_) => ValueRef::Opaque(bytes),
+            })
+        }
+        #[inline(always)]
+        fn resource_instance(id: u16, value: ValueRef<'a>) -> ResourceInstanceRef<'a> {
+            ResourceInstanceRef { id, value }
+        }
+        #[inline(always)]
+        fn single(id: u16, value: ValueRef<'a>) -> ResourceRef<'a> {
+            ResourceRef {
+                id,
+                value: ResourceValueRef::Single(value),
+            }
+        }
+        #[inline(always)]
+        fn multiple(id: u16, list: Vec<ResourceInstanceRef<'a>>) -> ResourceRef<'a> {
+            ResourceRef {
+                id,
+                value: ResourceValueRef::Multiple(list),
+            }
+        }
+        #[inline(always)]
+        fn instance(id: u16, resources: Vec<ResourceRef<'a>>) -> InstanceRef<'a> {
+            InstanceRef { id, resources }
+        }
+        #[inline(always)]
+        fn object_node(id: u16, instances: Vec<InstanceRef<'a>>) -> NodeRef<'a> {
+            NodeRef::Object(ObjectRef { id, instances })
+        }
+        #[inline(always)]
+        fn instance_node(i: InstanceRef<'a>) -> NodeRef<'a> {
+            NodeRef::Instance(i)
+        }
+        #[inline(always)]
+        fn resource_node(r: ResourceRef<'a>) -> NodeRef<'a> {
+            NodeRef::Resource(r)
+        }
+        #[inline(always)]
+        fn resource_instance_node(r: ResourceInstanceRef<'a>) -> NodeRef<'a> {
+            NodeRef::ResourceInstance(r)
+        }
+    }
 
     /// A resource's model facts: data type and whether it has instances.
     type Ty = Option<(DataType, bool)>;
@@ -832,67 +1077,64 @@ mod direct {
     }
 
     /// The value of `bytes` typed by `ty`: the common types in line, everything else (and
-    /// every error) through [`RawValue::to_value`]; the leaf's path is only built for an
-    /// error.
+    /// every error) through [`Tree::other`] ([`RawValue::to_value`]); the leaf's path is
+    /// only built for an error.
     #[inline(always)]
-    fn convert(bytes: &[u8], ty: Ty, path: impl FnOnce() -> Path) -> Result<Value, Error> {
+    fn convert<'a, T: Tree<'a>>(
+        bytes: &'a [u8],
+        ty: Ty,
+        path: impl FnOnce() -> Path,
+    ) -> Result<T::Value, Error> {
         let Some((dt, _)) = ty else {
-            // `RawValue::to_value_untyped` of bytes.
-            return Ok(Value::Opaque(bytes.to_vec()));
+            return Ok(T::untyped(bytes));
         };
         match dt {
             DataType::Integer => {
                 if let Some(v) = crate::codec::be_int(bytes) {
-                    return Ok(Value::Integer(v));
+                    return Ok(T::integer(v));
                 }
             }
             DataType::Time => {
                 if let Some(v) = crate::codec::be_int(bytes) {
-                    return Ok(Value::Time(Time(v)));
+                    return Ok(T::time(v));
                 }
             }
             DataType::String => {
-                // Copied, then checked in place: the copy starts aligned, so `from_utf8`
-                // takes its word-at-a-time path over ASCII from the first byte.
-                if let Ok(s) = String::from_utf8(bytes.to_vec()) {
-                    return Ok(Value::String(s));
+                if let Some(v) = T::string(bytes) {
+                    return Ok(v);
                 }
             }
             DataType::Float => match *bytes {
-                [a, b, c, d] => return Ok(Value::Float(f32::from_be_bytes([a, b, c, d]) as f64)),
+                [a, b, c, d] => {
+                    return Ok(T::float(f32::from_be_bytes([a, b, c, d]) as f64));
+                }
                 [a, b, c, d, e, f, g, h] => {
-                    return Ok(Value::Float(f64::from_be_bytes([a, b, c, d, e, f, g, h])));
+                    return Ok(T::float(f64::from_be_bytes([a, b, c, d, e, f, g, h])));
                 }
                 _ => {}
             },
             DataType::Boolean => {
                 if let [b @ (0 | 1)] = *bytes {
-                    return Ok(Value::Boolean(b == 1));
+                    return Ok(T::boolean(b == 1));
                 }
             }
             _ => {}
         }
-        other(bytes, dt).map_err(|source| Error::Value {
+        T::other(bytes, dt).map_err(|source| Error::Value {
             path: path(),
             source,
         })
     }
 
-    /// [`convert`] of the types and values it does not take in line.
-    #[inline(never)]
-    fn other(bytes: &[u8], dt: DataType) -> Result<Value, ValueError> {
-        RawValue::Bytes(bytes).to_value(dt)
-    }
-
     /// The resource instances of a Multiple Resource TLV spanning `start..end`; `path`
     /// builds the resource's path (for errors only).
-    fn multiple(
-        buf: &[u8],
+    fn multiple<'a, T: Tree<'a>>(
+        buf: &'a [u8],
         start: usize,
         end: usize,
         path: impl Fn() -> Path,
         ty: Ty,
-    ) -> Result<Vec<ResourceInstanceNode>, Error> {
+    ) -> Result<Vec<T::ResourceInstance>, Error> {
         if let Some((_, false)) = ty {
             return Err(Error::Path {
                 path: path(),
@@ -918,11 +1160,11 @@ mod direct {
                 return Err(err(pos, "duplicate ID at one level").into());
             }
             let id = t.id;
-            let value = convert(t.value, ty, || {
+            let value = convert::<T>(t.value, ty, || {
                 let p = path();
                 p.child(id).unwrap_or(p)
             })?;
-            list.push(ResourceInstanceNode { id, value });
+            list.push(T::resource_instance(id, value));
             pos = t.stop;
         }
         Ok(list)
@@ -957,14 +1199,14 @@ mod direct {
     }
 
     /// The resources spanning `start..end` of instance `path`.
-    fn resources(
-        buf: &[u8],
+    fn resources<'a, T: Tree<'a>>(
+        buf: &'a [u8],
         start: usize,
         end: usize,
         path: Path,
         level: Level,
         types: &dyn TypeLookup,
-    ) -> Result<Vec<ResourceNode>, Error> {
+    ) -> Result<Vec<T::Resource>, Error> {
         let facts = Facts::new(types, path.ids()[0]);
         let cont = container(buf, end);
         // Resources of small values take about six bytes each (an integer three or four, a
@@ -984,24 +1226,28 @@ mod direct {
             let id = t.id;
             let ty = facts.get(id);
             let p = || path.child(id).unwrap_or(path);
-            let value = if t.kind == KIND_RESOURCE {
+            let resource = if t.kind == KIND_RESOURCE {
                 if let Some((_, true)) = ty {
                     return Err(Error::Path {
                         path: p(),
                         reason: "single value for a multiple-instance resource",
                     });
                 }
-                ResourceValue::Single(convert(t.value, ty, p)?)
+                T::single(id, convert::<T>(t.value, ty, p)?)
             } else {
-                ResourceValue::Multiple(multiple(buf, t.body, t.stop, p, ty)?)
+                T::multiple(id, multiple::<T>(buf, t.body, t.stop, p, ty)?)
             };
-            list.push(ResourceNode { id, value });
+            list.push(resource);
             pos = t.stop;
         }
         Ok(list)
     }
 
-    pub(super) fn decode(path: &Path, buf: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
+    pub(super) fn decode<'a, T: Tree<'a>>(
+        path: &Path,
+        buf: &'a [u8],
+        types: &dyn TypeLookup,
+    ) -> Result<T::Node, Error> {
         let ids = path.ids();
         let end = buf.len();
         let shape = |reason: &str| Error::Shape {
@@ -1021,8 +1267,8 @@ mod direct {
                         KIND_RESOURCE | KIND_MULTIPLE if pos == 0 => {
                             // Bare resources at an object path: instance 0 (lenient).
                             let p = path.child(0).unwrap_or(*path);
-                            let resources = resources(buf, 0, end, p, Level::Inside, types)?;
-                            instances.push(InstanceNode { id: 0, resources });
+                            let resources = resources::<T>(buf, 0, end, p, Level::Inside, types)?;
+                            instances.push(T::instance(0, resources));
                             break;
                         }
                         KIND_RESOURCE | KIND_MULTIPLE => {
@@ -1045,17 +1291,11 @@ mod direct {
                         return Err(err(pos, "duplicate ID at one level").into());
                     }
                     let stop = h.end(pos);
-                    let resources = resources(buf, body, stop, p, Level::Inside, types)?;
-                    instances.push(InstanceNode {
-                        id: h.id,
-                        resources,
-                    });
+                    let resources = resources::<T>(buf, body, stop, p, Level::Inside, types)?;
+                    instances.push(T::instance(h.id, resources));
                     pos = stop;
                 }
-                Ok(Node::Object(ObjectNode {
-                    id: ids[0],
-                    instances,
-                }))
+                Ok(T::object_node(ids[0], instances))
             }
             2 => {
                 if end > 0 {
@@ -1065,18 +1305,12 @@ mod direct {
                         && h.end(0) == end
                     {
                         let resources =
-                            resources(buf, h.body(0), end, *path, Level::Inside, types)?;
-                        return Ok(Node::Instance(InstanceNode {
-                            id: ids[1],
-                            resources,
-                        }));
+                            resources::<T>(buf, h.body(0), end, *path, Level::Inside, types)?;
+                        return Ok(T::instance_node(T::instance(ids[1], resources)));
                     }
                 }
-                let resources = resources(buf, 0, end, *path, Level::Top, types)?;
-                Ok(Node::Instance(InstanceNode {
-                    id: ids[1],
-                    resources,
-                }))
+                let resources = resources::<T>(buf, 0, end, *path, Level::Top, types)?;
+                Ok(T::instance_node(T::instance(ids[1], resources)))
             }
             3 | 4 => {
                 if end == 0 {
@@ -1108,21 +1342,11 @@ mod direct {
                                 reason: "single value for a multiple-instance resource",
                             });
                         }
-                        Node::Resource(ResourceNode {
-                            id: h.id,
-                            value: ResourceValue::Single(convert(&buf[body..stop], ty, || *path)?),
-                        })
+                        let value = convert::<T>(&buf[body..stop], ty, || *path)?;
+                        T::resource_node(T::single(h.id, value))
                     } else {
-                        Node::Resource(ResourceNode {
-                            id: h.id,
-                            value: ResourceValue::Multiple(multiple(
-                                buf,
-                                body,
-                                stop,
-                                || *path,
-                                ty,
-                            )?),
-                        })
+                        let list = multiple::<T>(buf, body, stop, || *path, ty)?;
+                        T::resource_node(T::multiple(h.id, list))
                     }
                 } else {
                     if h.kind != KIND_RESOURCE_INSTANCE {
@@ -1146,10 +1370,8 @@ mod direct {
                             reason: "resource instance of a single-instance resource",
                         });
                     }
-                    Node::ResourceInstance(ResourceInstanceNode {
-                        id: h.id,
-                        value: convert(&buf[body..stop], ty, || *path)?,
-                    })
+                    let value = convert::<T>(&buf[body..stop], ty, || *path)?;
+                    T::resource_instance_node(T::resource_instance(h.id, value))
                 };
                 if stop != end {
                     return Err(err(stop, "trailing bytes after the TLV of a single target").into());
