@@ -1,6 +1,8 @@
 //! Shared helpers of the runtime's integration tests.
 #![allow(dead_code)]
 
+pub mod tlv_gen;
+
 use std::collections::HashMap;
 
 use ucifi_runtime::codec::TypeLookup;
