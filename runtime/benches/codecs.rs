@@ -1,7 +1,8 @@
 //! Encode and decode of the reference Device instance `/3/0` and of an Outdoor lamp
 //! controller instance `/3416/0` (object 3416 v2.0) in every format that carries an
 //! instance, through the format-generic node API (`codec::encode` / `codec::decode` with a
-//! [`Registry`] as type lookup), plus TLV and LwM2M CBOR into a caller's buffer.
+//! [`Registry`] as type lookup), plus TLV and LwM2M CBOR into a caller's buffer and TLV
+//! decoded into a tree borrowing the payload (`tlv::decode_ref`, `tlv-borrowed`).
 //!
 //! Criterion reports ops/s (`Throughput::Elements(1)`); payload sizes, heap allocations
 //! per operation (counted by an instrumented global allocator) and ops/s and bytes/s of
@@ -317,6 +318,27 @@ fn bench(c: &mut Criterion) {
                 dec_ops * n / 1e6,
             );
         }
+        // TLV decoded into a tree borrowing the payload (`tlv::decode_ref`).
+        let bytes = codec::tlv::encode(path, node).unwrap();
+        assert_eq!(
+            codec::tlv::decode_ref(path, &bytes, &types)
+                .unwrap()
+                .to_node(),
+            *node,
+            "{name} tlv-borrowed round trip"
+        );
+        let (dec, dec_ops) = allocations(|| {
+            black_box(codec::tlv::decode_ref(path, &bytes, &types).unwrap());
+        });
+        println!(
+            "{name:<8} {:<12} {:>6}  {:>10}  {dec:>10.1}  {:>11}  {:>9}  {dec_ops:>11.0}  {:>9.1}",
+            "tlv-borrowed",
+            bytes.len(),
+            "-",
+            "-",
+            "-",
+            dec_ops * bytes.len() as f64 / 1e6,
+        );
         let mut buf = [0u8; 1024];
         let (slice, ops) = allocations(|| {
             black_box(codec::tlv::encode_into(path, node, &mut buf).unwrap());
@@ -357,6 +379,10 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| codec::decode(f, black_box(path), black_box(&bytes), &types).unwrap())
             });
         }
+        let bytes = codec::tlv::encode(path, node).unwrap();
+        g.bench_function("tlv-borrowed", |b| {
+            b.iter(|| codec::tlv::decode_ref(black_box(path), black_box(&bytes), &types).unwrap())
+        });
         g.finish();
     }
 }
