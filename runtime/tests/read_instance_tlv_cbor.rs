@@ -7,100 +7,13 @@
 
 mod common;
 
+use common::recorder::*;
 use common::*;
 use proptest::prelude::*;
 use ucifi_runtime::codec::lwm2m_cbor::Lwm2mCborReader;
 use ucifi_runtime::codec::tlv::TlvReader;
-use ucifi_runtime::codec::{self, Error, InstanceSink, RawValue, Reader, SetError, ValueError};
-use ucifi_runtime::{ContentFormat as F, DataType, Path};
-
-/// One call a reader made on the sink.
-#[derive(Clone, Debug, PartialEq)]
-enum Call {
-    Clear(u16),
-    Set(u16, Option<u16>, String),
-}
-
-/// A sink that records every call and refuses the values `fail` picks.
-#[derive(Default)]
-struct Recorder {
-    calls: Vec<Call>,
-    fail: Fail,
-}
-
-/// Which `set` calls the recorder refuses, and how.
-#[derive(Clone, Copy, Debug, Default)]
-enum Fail {
-    #[default]
-    Never,
-    /// Every value of this resource (any instance).
-    Resource(u16, SetErr),
-    /// The n-th `set` call.
-    Nth(usize, SetErr),
-}
-
-#[derive(Clone, Copy, Debug)]
-enum SetErr {
-    Value,
-    NotMultiple,
-    NotSingle,
-    Executable,
-}
-
-impl SetErr {
-    fn error(self) -> SetError {
-        match self {
-            SetErr::Value => SetError::Value(ValueError::BadLength {
-                data_type: DataType::Integer,
-                len: 3,
-            }),
-            SetErr::NotMultiple => SetError::NotMultiple,
-            SetErr::NotSingle => SetError::NotSingle,
-            SetErr::Executable => SetError::Executable,
-        }
-    }
-}
-
-impl InstanceSink for Recorder {
-    fn clear_multiple(&mut self, resource: u16) {
-        self.calls.push(Call::Clear(resource));
-    }
-    fn set(
-        &mut self,
-        resource: u16,
-        instance: Option<u16>,
-        raw: &RawValue<'_>,
-    ) -> Result<(), SetError> {
-        let n = self
-            .calls
-            .iter()
-            .filter(|c| matches!(c, Call::Set(..)))
-            .count();
-        self.calls
-            .push(Call::Set(resource, instance, format!("{raw:?}")));
-        match self.fail {
-            Fail::Resource(r, e) if r == resource => Err(e.error()),
-            Fail::Nth(k, e) if k == n => Err(e.error()),
-            _ => Ok(()),
-        }
-    }
-}
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
-
-type Outcome = (Result<(), Error>, Vec<Call>);
-
-/// Runs `f` on a fresh recorder.
-fn run(fail: Fail, f: impl FnOnce(&mut Recorder) -> Result<(), Error>) -> Outcome {
-    let mut r = Recorder {
-        calls: Vec::new(),
-        fail,
-    };
-    let res = f(&mut r);
-    (res, r.calls)
-}
+use ucifi_runtime::codec::{self, Error, Reader};
+use ucifi_runtime::{ContentFormat as F, Path};
 
 /// TLV: the override against the events, the reader addressed to `scope`. Also checks
 /// what the reader says afterwards when it ended cleanly or on a format error.
@@ -161,15 +74,6 @@ fn scopes(o: u16, ids: &[u16]) -> Vec<Path> {
     }
     out
 }
-
-const FAILS: [Fail; 6] = [
-    Fail::Never,
-    Fail::Nth(0, SetErr::Value),
-    Fail::Nth(3, SetErr::NotMultiple),
-    Fail::Resource(6, SetErr::NotSingle),
-    Fail::Resource(9, SetErr::Executable),
-    Fail::Resource(0, SetErr::Value),
-];
 
 fn tlv_all(scopes: &[Path], bytes: &[u8]) {
     for s in scopes {

@@ -1,6 +1,7 @@
 //! Shared helpers of the runtime's integration tests.
 #![allow(dead_code)]
 
+pub mod recorder;
 pub mod tlv_gen;
 
 use std::collections::HashMap;
