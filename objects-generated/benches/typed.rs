@@ -295,8 +295,41 @@ fn single_resource(c: &mut Criterion) {
     );
 }
 
+/// What any decode into a fresh `Device` must do for its seven `String` fields, and
+/// nothing else: validate each text of the reference payload, copy it into an allocation
+/// of its own, and free it when the struct is dropped. With the system allocator this is
+/// most of the time budget of a fresh TLV decode; `decode_into` a reused struct skips it.
+fn fresh_string_floor(c: &mut Criterion) {
+    let d = device();
+    let texts: Vec<Vec<u8>> = [
+        d.manufacturer.as_deref(),
+        d.model_number.as_deref(),
+        d.serial_number.as_deref(),
+        d.firmware_version.as_deref(),
+        d.utc_offset.as_deref(),
+        d.timezone.as_deref(),
+        Some(d.supported_binding_and_modes.as_str()),
+    ]
+    .into_iter()
+    .map(|t| {
+        t.expect("the reference Device has seven texts")
+            .as_bytes()
+            .to_vec()
+    })
+    .collect();
+    c.bench_function(
+        "device/floor of a fresh decode: its 7 Strings made and dropped",
+        |b| {
+            b.iter(|| -> [String; 7] {
+                core::array::from_fn(|i| String::from_utf8(black_box(&texts[i]).to_vec()).unwrap())
+            })
+        },
+    );
+}
+
 fn typed_codecs(c: &mut Criterion) {
     single_resource(c);
+    fresh_string_floor(c);
     bench_instance(c, "device", &device());
     bench_instance(c, "lamp-3416-2.0", &lamp());
 }
