@@ -496,22 +496,13 @@ pub(crate) fn push_u64(out: &mut Vec<u8>, v: u64) {
     }
 }
 
-struct VecWrite<'a>(&'a mut Vec<u8>);
-
-impl core::fmt::Write for VecWrite<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// Appends a finite float in shortest round-trip form (`21.5`, `1.0`, `1e-7`).
+/// Appends a finite float in shortest round-trip form (`21.5`, `1.0`, `1e-7`), the text
+/// of `{v:?}`, through the same formatter as the direct node encoder.
 pub(crate) fn push_f64(out: &mut Vec<u8>, v: f64) -> Result<(), &'static str> {
-    use core::fmt::Write as _;
-    if !v.is_finite() {
-        return Err("JSON cannot carry NaN or infinite numbers");
-    }
-    write!(VecWrite(out), "{v:?}").map_err(|_| "formatting failed")
+    let mut buf = [0u8; FLOAT_ROOM];
+    let n = f64_into(&mut buf, v)?;
+    out.extend_from_slice(&buf[..n]);
+    Ok(())
 }
 
 /// Appends a time: integral values as integers, others as floats.
@@ -2282,6 +2273,55 @@ mod tests {
             }
             same_records(&bytes);
         }
+    }
+
+    proptest! {
+        /// The LwM2M JSON and event-writer float text is `{v:?}`, for any finite float
+        /// (bits drawn uniformly, so subnormals, huge and tiny exponents all occur).
+        #[test]
+        fn push_f64_is_debug_text(bits in any::<u64>(), plain in -1e9f64..1e9) {
+            for v in [f64::from_bits(bits), plain] {
+                let mut out = b"x".to_vec();
+                match push_f64(&mut out, v) {
+                    Ok(()) => {
+                        let text = format!("{v:?}");
+                        prop_assert_eq!(&out[1..], text.as_bytes());
+                    }
+                    Err(e) => {
+                        prop_assert!(!v.is_finite());
+                        prop_assert_eq!(e, "JSON cannot carry NaN or infinite numbers");
+                        prop_assert_eq!(&out, b"x");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn push_f64_edge_values() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            21.5,
+            -4.25,
+            0.1,
+            1e-7,
+            1e-4,
+            9.999e-5,
+            1e16,
+            4503599627370496.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            123456.789,
+        ] {
+            let mut out = Vec::new();
+            push_f64(&mut out, v).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:?}"));
+        }
+        assert!(push_f64(&mut Vec::new(), f64::NAN).is_err());
+        assert!(push_f64(&mut Vec::new(), f64::NEG_INFINITY).is_err());
     }
 
     fn parse_str(s: &str) -> Result<Cow<'_, str>, JsonErr> {
