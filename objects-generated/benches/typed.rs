@@ -8,8 +8,6 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
-use ucifi_objects::oma::device::v1_0::Device;
-use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
 use ucifi_runtime::codec::lwm2m_cbor::{Lwm2mCborReader, Lwm2mCborWriter};
 use ucifi_runtime::codec::senml_cbor::{SenmlCborReader, SenmlCborWriter};
 use ucifi_runtime::codec::senml_json::{SenmlJsonReader, SenmlJsonWriter};
@@ -18,47 +16,11 @@ use ucifi_runtime::codec::{Reader, SliceOutput};
 use ucifi_runtime::typed::{self, Instance, ObjectType};
 use ucifi_runtime::{ContentFormat, Path, Time};
 
+mod common;
+use common::{device, lamp};
+
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-fn device() -> Device {
-    Device {
-        manufacturer: Some("Open Mobile Alliance".into()),
-        model_number: Some("Lightweight M2M Client".into()),
-        serial_number: Some("345000123".into()),
-        firmware_version: Some("1.0".into()),
-        available_power_sources: [(0, 1), (1, 5)].into(),
-        power_source_voltage: [(0, 3800), (1, 5000)].into(),
-        power_source_current: [(0, 125), (1, 900)].into(),
-        battery_level: Some(100),
-        memory_free: Some(15),
-        error_code: [(0, 0)].into(),
-        current_time: Some(Time(1_367_491_215)),
-        utc_offset: Some("+02:00".into()),
-        timezone: Some("Europe/Berlin".into()),
-        supported_binding_and_modes: "U".into(),
-        ..Device::default()
-    }
-}
-
-fn lamp() -> OutdoorLampController {
-    OutdoorLampController {
-        command: 80,
-        command_in_action: Some(80),
-        dimming_level: 75,
-        default_dimming_level: Some(100),
-        lamp_failure: Some(false),
-        control_gear_failure: Some(false),
-        relay_failure: Some(false),
-        scheduler_id: [(0, 1), (1, 2)].into(),
-        lamp_operating_hours: Some(12345.5),
-        lamp_on_timestamp: Some(Time(1_700_000_000)),
-        lamp_switch_counter: Some(4321),
-        control_gear_temperature: Some(41.25),
-        standby_mode: Some(false),
-        ..OutdoorLampController::default()
-    }
-}
 
 /// A writer that counts what it is given.
 struct Count(usize);
@@ -295,41 +257,8 @@ fn single_resource(c: &mut Criterion) {
     );
 }
 
-/// What any decode into a fresh `Device` must do for its seven `String` fields, and
-/// nothing else: validate each text of the reference payload, copy it into an allocation
-/// of its own, and free it when the struct is dropped. With the system allocator this is
-/// most of the time budget of a fresh TLV decode; `decode_into` a reused struct skips it.
-fn fresh_string_floor(c: &mut Criterion) {
-    let d = device();
-    let texts: Vec<Vec<u8>> = [
-        d.manufacturer.as_deref(),
-        d.model_number.as_deref(),
-        d.serial_number.as_deref(),
-        d.firmware_version.as_deref(),
-        d.utc_offset.as_deref(),
-        d.timezone.as_deref(),
-        Some(d.supported_binding_and_modes.as_str()),
-    ]
-    .into_iter()
-    .map(|t| {
-        t.expect("the reference Device has seven texts")
-            .as_bytes()
-            .to_vec()
-    })
-    .collect();
-    c.bench_function(
-        "device/floor of a fresh decode: its 7 Strings made and dropped",
-        |b| {
-            b.iter(|| -> [String; 7] {
-                core::array::from_fn(|i| String::from_utf8(black_box(&texts[i]).to_vec()).unwrap())
-            })
-        },
-    );
-}
-
 fn typed_codecs(c: &mut Criterion) {
     single_resource(c);
-    fresh_string_floor(c);
     bench_instance(c, "device", &device());
     bench_instance(c, "lamp-3416-2.0", &lamp());
 }
