@@ -468,8 +468,11 @@ pub trait Instance: Default {
         instance: Option<u16>,
         raw: &RawValue<'_>,
     ) -> Result<bool, SetError>;
-    /// Empties multiple-instance resource `resource` before a payload replaces it.
-    fn clear_multiple(&mut self, resource: u16);
+    /// Empties multiple-instance resource `resource` before a payload replaces it. Refuses
+    /// what [`set_raw`](Instance::set_raw) refuses for the resource's instances: a single,
+    /// executable (or, in write views, read-only) resource; `Ok` for a resource the object
+    /// version does not define (ignored).
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError>;
 }
 
 /// A generated object version.
@@ -969,9 +972,10 @@ struct Replace<'i, I> {
 
 impl<I: Instance> InstanceSink for Replace<'_, I> {
     #[inline]
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
+        self.inner.clear_multiple(resource)?;
         self.seen.insert(resource);
-        self.inner.clear_multiple(resource);
+        Ok(())
     }
     #[inline]
     fn set(
@@ -981,7 +985,8 @@ impl<I: Instance> InstanceSink for Replace<'_, I> {
         raw: &RawValue<'_>,
     ) -> Result<(), SetError> {
         if self.seen.insert(resource) && instance.is_some() {
-            self.inner.clear_multiple(resource);
+            // Refused for a resource that is not multiple, as `set_raw` would refuse it.
+            self.inner.clear_multiple(resource)?;
         }
         self.inner.set_raw(resource, instance, raw).map(drop)
     }
@@ -1019,8 +1024,8 @@ struct Fields<'i, I>(&'i mut I);
 
 impl<I: Instance> InstanceSink for Fields<'_, I> {
     #[inline]
-    fn clear_multiple(&mut self, resource: u16) {
-        self.0.clear_multiple(resource);
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
+        self.0.clear_multiple(resource)
     }
     #[inline]
     fn set(
@@ -1395,10 +1400,14 @@ mod tests {
                 _ => Ok(false),
             }
         }
-        fn clear_multiple(&mut self, resource: u16) {
-            if resource == 2 {
-                self.c.clear();
+        fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
+            match resource {
+                2 => self.c.clear(),
+                0 | 1 => return Err(SetError::NotMultiple),
+                3 => return Err(SetError::Executable),
+                _ => {}
             }
+            Ok(())
         }
     }
 

@@ -182,3 +182,111 @@ proptest! {
         }
     }
 }
+
+/// A multiple-resource container (TLV kind 10, a LwM2M CBOR map) for a resource that is not
+/// a multiple resource the struct takes is refused like its instances would be, empty or
+/// not, by `decode`, `decode_into` and `apply`: `decode_into` used to drop it and keep
+/// the struct's old value (found by fuzzing).
+#[test]
+fn containers_of_single_resources_are_refused() {
+    use ucifi_objects::oma::device::v1_0::DeviceWrite;
+    let at_instance = Path::instance(3, 0);
+    let cases: [(ContentFormat, &Path, &str, &str); 8] = [
+        // Manufacturer (0, single): an empty container, and one with an instance.
+        (
+            ContentFormat::Tlv,
+            &at_instance,
+            "80 00",
+            "/3/0/0: resource instance of a single-instance resource",
+        ),
+        (
+            ContentFormat::Tlv,
+            &at_instance,
+            "83 00 41 00 61",
+            "/3/0/0: resource instance of a single-instance resource",
+        ),
+        // Reboot (4, executable).
+        (
+            ContentFormat::Tlv,
+            &at_instance,
+            "80 04",
+            "/3/0/4: executable resources carry no value",
+        ),
+        // At a resource path.
+        (
+            ContentFormat::Tlv,
+            &Path::resource(3, 0, 9),
+            "80 09",
+            "/3/0/9: resource instance of a single-instance resource",
+        ),
+        // LwM2M CBOR: {[3,0]: {0: {}}} and {[3,0,0]: {}}, and {[3,0]: {4: {}}}.
+        (
+            ContentFormat::Lwm2mCbor,
+            &at_instance,
+            "A1 82 03 00 A1 00 A0",
+            "/3/0/0: resource instance of a single-instance resource",
+        ),
+        (
+            ContentFormat::Lwm2mCbor,
+            &at_instance,
+            "A1 83 03 00 00 A0",
+            "/3/0/0: resource instance of a single-instance resource",
+        ),
+        (
+            ContentFormat::Lwm2mCbor,
+            &at_instance,
+            "A1 82 03 00 A1 04 A0",
+            "/3/0/4: executable resources carry no value",
+        ),
+        // A container of a multiple resource is still fine (checked below): 6 emptied.
+        (ContentFormat::Tlv, &at_instance, "80 06", ""),
+    ];
+    for (format, path, hex, want) in cases {
+        let bytes = hex_bytes(hex);
+        let fresh = typed::from_bytes::<Device>(format, path, &bytes);
+        let mut used = stale_device();
+        let into = typed::decode_into_bytes(format, path, &bytes, &mut used);
+        let mut applied = stale_device();
+        let apply = typed::apply_bytes(format, path, &bytes, &mut applied);
+        if want.is_empty() {
+            assert_eq!(fresh.unwrap(), Device::default(), "{format} {hex}");
+            into.unwrap();
+            assert!(used.available_power_sources.is_empty(), "{format} {hex}");
+            apply.unwrap();
+            assert!(applied.available_power_sources.is_empty(), "{format} {hex}");
+            assert_eq!(applied.manufacturer, stale_device().manufacturer);
+            continue;
+        }
+        assert_eq!(
+            fresh.unwrap_err().to_string(),
+            want,
+            "{format} {hex} decode"
+        );
+        assert_eq!(
+            into.unwrap_err().to_string(),
+            want,
+            "{format} {hex} decode_into"
+        );
+        assert_eq!(apply.unwrap_err().to_string(), want, "{format} {hex} apply");
+    }
+    // Write views: a container of a read-only resource (Error Code, 11, multiple) is
+    // refused as not writable, of a writable single one (UTC Offset, 14) as single.
+    for (hex, want) in [
+        ("80 0B", "/3/0/11: resource is not writable"),
+        (
+            "80 0E",
+            "/3/0/14: resource instance of a single-instance resource",
+        ),
+    ] {
+        let err =
+            typed::from_bytes::<DeviceWrite>(ContentFormat::Tlv, &at_instance, &hex_bytes(hex))
+                .unwrap_err();
+        assert_eq!(err.to_string(), want, "{hex}");
+    }
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    s.split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect()
+}

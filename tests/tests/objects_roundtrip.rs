@@ -225,7 +225,9 @@ impl Instance for OneValue {
     ) -> Result<bool, typed::SetError> {
         Ok(false)
     }
-    fn clear_multiple(&mut self, _: u16) {}
+    fn clear_multiple(&mut self, _: u16) -> Result<(), typed::SetError> {
+        Ok(())
+    }
 }
 
 #[test]

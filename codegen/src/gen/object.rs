@@ -273,7 +273,20 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
         let rid = Literal::u16_unsuffixed(r.def.id);
         (quote! { #rid }, quote! { self.#f.clear(); })
     });
-    let clear_body = dispatch(clears.collect());
+    // A container for any other resource the struct has is refused as `set_raw` refuses
+    // its instances (an empty one too: nothing is silently dropped).
+    let singles: Vec<u16> = value_res
+        .iter()
+        .filter(|r| !r.def.multiple)
+        .map(|r| r.def.id)
+        .collect();
+    let clear_body = clear_dispatch(
+        clears.collect(),
+        vec![
+            (singles, quote! { NotMultiple }),
+            (valueless.clone(), quote! { Executable }),
+        ],
+    );
     // Straight-line tests of constant IDs: no call or dispatch per resource.
     let resets: Vec<TokenStream> = value_res
         .iter()
@@ -362,7 +375,19 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             quote! { self.#f = ::core::option::Option::Some(::ucifi_runtime::InstanceMap::new()); },
         )
     });
-    let wclear_body = dispatch(wclears.collect());
+    let wsingles: Vec<u16> = writable
+        .iter()
+        .filter(|r| !r.def.multiple)
+        .map(|r| r.def.id)
+        .collect();
+    let wclear_body = clear_dispatch(
+        wclears.collect(),
+        vec![
+            (wsingles, quote! { NotMultiple }),
+            (readonly.clone(), quote! { NotWritable }),
+            (valueless.clone(), quote! { Executable }),
+        ],
+    );
     let applies = writable.iter().map(|r| {
         let f = format_ident!("{}", r.field);
         if r.def.mandatory || r.def.multiple {
@@ -486,7 +511,7 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
                     _ => ::core::result::Result::Ok(false),
                 }
             }
-            fn clear_multiple(&mut self, resource: u16) { #clear_body }
+            fn clear_multiple(&mut self, resource: u16) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> { #clear_body }
         }
 
         impl ::ucifi_runtime::typed::ObjectType for #ty {
@@ -524,7 +549,7 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
                     _ => ::core::result::Result::Ok(false),
                 }
             }
-            fn clear_multiple(&mut self, resource: u16) { #wclear_body }
+            fn clear_multiple(&mut self, resource: u16) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> { #wclear_body }
         }
 
         #execute
@@ -568,6 +593,37 @@ fn dispatch(cases: Vec<(TokenStream, TokenStream)>) -> TokenStream {
             quote! { match resource { #(#arms)* _ => {} } }
         }
     }
+}
+
+/// The body of `clear_multiple`: `clears` (one resource ID and the statement that empties
+/// it), then `refusals` (resource IDs and the `SetError` variant they get), `Ok` for the rest.
+fn clear_dispatch(
+    clears: Vec<(TokenStream, TokenStream)>,
+    refusals: Vec<(Vec<u16>, TokenStream)>,
+) -> TokenStream {
+    let refusals: Vec<(TokenStream, TokenStream)> = refusals
+        .into_iter()
+        .filter(|(ids, _)| !ids.is_empty())
+        .map(|(ids, variant)| {
+            (
+                id_pattern(&ids),
+                quote! { return ::core::result::Result::Err(::ucifi_runtime::typed::SetError::#variant); },
+            )
+        })
+        .collect();
+    let body = if refusals.is_empty() {
+        dispatch(clears)
+    } else if clears.is_empty() && refusals.len() == 1 {
+        let (pat, ret) = &refusals[0];
+        quote! { if matches!(resource, #pat) { #ret } }
+    } else {
+        let arms = clears
+            .iter()
+            .chain(&refusals)
+            .map(|(pat, body)| quote! { #pat => { #body } });
+        quote! { match resource { #(#arms)* _ => {} } }
+    };
+    quote! { #body ::core::result::Result::Ok(()) }
 }
 
 fn enc_prologue(empty: bool) -> TokenStream {

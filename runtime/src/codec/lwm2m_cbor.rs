@@ -819,7 +819,9 @@ impl<'a> Lwm2mCborReader<'a> {
                     5 if k < 0x18 && info < 24 && m.len == 2 && depth < 4 => {
                         // A multiple resource in scope.
                         self.dec.pos = at + 2;
-                        sink.clear_multiple(id);
+                        if let Err(e) = sink.clear_multiple(id) {
+                            return Err(e.at(m.base.child(id).unwrap_or(m.base)));
+                        }
                         let inner = Open {
                             remaining: info as u64,
                             indefinite: false,
@@ -1019,7 +1021,7 @@ impl<'a> Lwm2mCborReader<'a> {
                 return Err(outside(path));
             }
             if len == 3 {
-                sink.clear_multiple(resource);
+                sink.clear_multiple(resource).map_err(|e| e.at(path))?;
             }
         }
         let m = Open {

@@ -562,8 +562,10 @@ impl SetError {
 /// directly (see [`Reader::read_instance`]).
 pub trait InstanceSink {
     /// A multiple-resource container for `resource` begins (TLV, LwM2M CBOR): the instances
-    /// it replaces are dropped.
-    fn clear_multiple(&mut self, resource: u16);
+    /// it replaces are dropped. Refused (as [`set`](InstanceSink::set) would refuse its
+    /// instances) when `resource` is not a multiple resource the sink may take: the
+    /// reader fails with the error at the resource's path, even for an empty container.
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError>;
     /// Stores the value of `resource`, or of its resource instance `instance`. Resources
     /// the sink does not know are ignored (`Ok`).
     fn set(
@@ -620,10 +622,10 @@ pub fn sink_event<S: InstanceSink + ?Sized>(
         }
         Event::MultipleResource(path) => {
             inside(scope, &path)?;
-            if let Some(r) = path.resource_id() {
-                sink.clear_multiple(r);
+            match path.resource_id() {
+                Some(r) => sink.clear_multiple(r).map_err(|e| e.at(path)),
+                None => Ok(()),
             }
-            Ok(())
         }
         Event::Instance(path) => inside(scope, &path),
         Event::PathOnly(path) => Err(Error::Path {

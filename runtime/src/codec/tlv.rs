@@ -2182,7 +2182,9 @@ mod sink {
                     return Err(e.at(child()));
                 }
             } else {
-                sink.clear_multiple(t.id);
+                if let Err(e) = sink.clear_multiple(t.id) {
+                    return Err(e.at(child()));
+                }
                 multiple(buf, t.body, t.stop, t.id, child, sink)?;
             }
             pos = t.stop;
@@ -2257,7 +2259,7 @@ mod sink {
                 sink.set(resource, None, &value(&t))
                     .map_err(|e| e.at(*path))?;
             } else {
-                sink.clear_multiple(resource);
+                sink.clear_multiple(resource).map_err(|e| e.at(*path))?;
                 multiple(buf, t.body, t.stop, resource, || *path, sink)?;
             }
         } else {

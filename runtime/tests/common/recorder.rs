@@ -29,6 +29,9 @@ pub enum Fail {
     Resource(u16, SetErr),
     /// The n-th `set` call.
     Nth(usize, SetErr),
+    /// A multiple-resource container of this resource (`clear_multiple`), as a typed sink
+    /// refuses one for a single resource.
+    Container(u16),
 }
 
 /// The error a refused `set` returns.
@@ -55,8 +58,12 @@ impl SetErr {
 }
 
 impl InstanceSink for Recorder {
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
         self.calls.push(Call::Clear(resource));
+        match self.fail {
+            Fail::Container(r) if r == resource => Err(SetError::NotMultiple),
+            _ => Ok(()),
+        }
     }
     fn set(
         &mut self,
@@ -97,12 +104,15 @@ pub fn run(fail: Fail, f: impl FnOnce(&mut Recorder) -> Result<(), Error>) -> Ou
     (res, r.calls)
 }
 
-/// Refusal patterns every test runs: none, by position and by resource, each error kind.
-pub const FAILS: [Fail; 6] = [
+/// Refusal patterns every test runs: none, by position and by resource, each error kind,
+/// and a refused container.
+pub const FAILS: [Fail; 8] = [
     Fail::Never,
     Fail::Nth(0, SetErr::Value),
     Fail::Nth(3, SetErr::NotMultiple),
     Fail::Resource(6, SetErr::NotSingle),
     Fail::Resource(9, SetErr::Executable),
     Fail::Resource(0, SetErr::Value),
+    Fail::Container(6),
+    Fail::Container(0),
 ];

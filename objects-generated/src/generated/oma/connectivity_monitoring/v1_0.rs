@@ -184,7 +184,10 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoring {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             1 => {
                 self.available_network_bearer.clear();
@@ -198,8 +201,14 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoring {
             7 => {
                 self.apn.clear();
             }
+            0 | 2 | 3 | 6 | 8..=10 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
@@ -303,8 +312,16 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoringWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 0..= 10) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// Network Bearer (resource 0).

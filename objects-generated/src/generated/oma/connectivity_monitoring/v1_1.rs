@@ -195,7 +195,10 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoring {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             1 => {
                 self.available_network_bearer.clear();
@@ -209,8 +212,14 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoring {
             7 => {
                 self.apn.clear();
             }
+            0 | 2 | 3 | 6 | 8..=11 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
@@ -317,8 +326,16 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoringWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 0..= 11) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// Network Bearer (resource 0).

@@ -105,10 +105,22 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControl {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 2 {
-            self.acl.clear();
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            2 => {
+                self.acl.clear();
+            }
+            0 | 1 | 3 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
@@ -199,10 +211,29 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControlWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 2 {
-            self.acl = ::core::option::Option::Some(::ucifi_runtime::InstanceMap::new());
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            2 => {
+                self.acl = ::core::option::Option::Some(
+                    ::ucifi_runtime::InstanceMap::new(),
+                );
+            }
+            3 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            0 | 1 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Object ID (resource 0).

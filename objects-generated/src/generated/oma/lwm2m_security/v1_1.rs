@@ -292,10 +292,22 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurity {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 16 {
-            self.dtls_tls_ciphersuite.clear();
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            16 => {
+                self.dtls_tls_ciphersuite.clear();
+            }
+            0..=15 | 17 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
@@ -416,8 +428,16 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 0..= 17) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// LWM2M Server URI (resource 0).

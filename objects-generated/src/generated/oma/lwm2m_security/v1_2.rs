@@ -527,7 +527,10 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurity {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             16 => {
                 self.dtls_tls_ciphersuite.clear();
@@ -550,8 +553,14 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurity {
             27 => {
                 self.lwm2m_cose_security.clear();
             }
+            0..=15 | 17 | 22..=24 | 26 | 28..=30 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
@@ -761,8 +770,16 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 0..= 30) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// LWM2M Server URI (resource 0).

@@ -455,7 +455,10 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServer {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             24 => {
                 self.alternate_apn_links.clear();
@@ -463,8 +466,19 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServer {
             25 => {
                 self.supported_server_versions.clear();
             }
+            0..=3 | 5..=7 | 10..=23 | 26 | 27 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            4 | 8 | 9 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
@@ -794,7 +808,10 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             24 => {
                 self.alternate_apn_links = ::core::option::Option::Some(
@@ -806,8 +823,24 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            1..=3 | 5..=7 | 10 | 14 | 17..=23 | 26 | 27 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            0 | 11..=13 | 15 | 16 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            4 | 8 | 9 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).

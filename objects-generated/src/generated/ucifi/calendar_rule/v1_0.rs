@@ -127,7 +127,10 @@ impl ::ucifi_runtime::typed::Instance for CalendarRule {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             2 => {
                 self.start_date.clear();
@@ -135,8 +138,14 @@ impl ::ucifi_runtime::typed::Instance for CalendarRule {
             3 => {
                 self.end_date.clear();
             }
+            0 | 1 | 4 | 5 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
@@ -258,7 +267,10 @@ impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             2 => {
                 self.start_date = ::core::option::Option::Some(
@@ -270,8 +282,19 @@ impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            0 | 1 | 4 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            5 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Calendar Name (resource 0).

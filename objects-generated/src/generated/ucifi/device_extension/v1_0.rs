@@ -168,8 +168,24 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtension {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            1..=7 | 9 | 10 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            8 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
@@ -294,8 +310,29 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            3..=5 | 7 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            1 | 2 | 6 | 9 | 10 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            8 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Device Extension (they carry no value, so they are not fields).

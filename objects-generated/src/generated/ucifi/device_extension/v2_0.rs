@@ -223,7 +223,10 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtension {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             11 => {
                 self.dst_start.clear();
@@ -234,8 +237,19 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtension {
             13 => {
                 self.dst_offset.clear();
             }
+            1..=7 | 9 | 10 | 14 | 15 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            8 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
@@ -411,7 +425,10 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             11 => {
                 self.dst_start = ::core::option::Option::Some(
@@ -428,8 +445,24 @@ impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            3..=7 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            1 | 2 | 9 | 10 | 14 | 15 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            8 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Device Extension (they carry no value, so they are not fields).

@@ -351,7 +351,10 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroup {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             20 => {
                 self.local_sensor_state_uri.clear();
@@ -362,8 +365,14 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroup {
             22 => {
                 self.remote_sensor_state_uri.clear();
             }
+            0..=19 | 23 | 24 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
@@ -677,7 +686,10 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             20 => {
                 self.local_sensor_state_uri = ::core::option::Option::Some(
@@ -694,8 +706,19 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            4..=19 | 24 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            0..=3 | 23 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Group State (resource 0).

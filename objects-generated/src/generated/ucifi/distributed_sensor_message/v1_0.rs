@@ -127,8 +127,16 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorMessage {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 0..= 5) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotMultiple,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for DistributedSensorMessage {
@@ -205,8 +213,16 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorMessageWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 0..= 5) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// Group ID (resource 0).

@@ -96,10 +96,22 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericCondition {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 2 {
-            self.script_identifier.clear();
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            2 => {
+                self.script_identifier.clear();
+            }
+            1 | 3 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for EdgeComputingGenericCondition {
@@ -185,12 +197,29 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericConditionWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 2 {
-            self.script_identifier = ::core::option::Option::Some(
-                ::ucifi_runtime::InstanceMap::new(),
-            );
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            2 => {
+                self.script_identifier = ::core::option::Option::Some(
+                    ::ucifi_runtime::InstanceMap::new(),
+                );
+            }
+            1 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            3 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Vendor condition (resource 1).

@@ -127,8 +127,16 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingManager {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 1..= 5) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotMultiple,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for EdgeComputingManager {
@@ -202,8 +210,16 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingManagerWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 1..= 5) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// Max number of scripts (resource 1).

@@ -559,7 +559,10 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitor {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             31 => {
                 self.low_power_threshold_at_custom_dim_level.clear();
@@ -573,8 +576,19 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitor {
             34 => {
                 self.custom_dim_level_max_range.clear();
             }
+            1..=6 | 8..=30 | 35 | 5518 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            7 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for ElectricalMonitor {
@@ -937,7 +951,10 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitorWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             31 => {
                 self.low_power_threshold_at_custom_dim_level = ::core::option::Option::Some(
@@ -959,8 +976,37 @@ impl ::ucifi_runtime::typed::Instance for ElectricalMonitorWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            8 | 10 | 11 | 13 | 14 | 16 | 18 | 20 | 22 | 24 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            1..=6
+            | 9
+            | 12
+            | 15
+            | 17
+            | 19
+            | 21
+            | 23
+            | 25..=30
+            | 35
+            | 5518
+            | 6042
+            | 6049
+            | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            7 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Electrical monitor (they carry no value, so they are not fields).

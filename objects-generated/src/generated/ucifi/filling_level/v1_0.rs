@@ -199,8 +199,24 @@ impl ::ucifi_runtime::typed::Instance for FillingLevel {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            1..=8 | 10..=13 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            9 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
@@ -325,8 +341,29 @@ impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            1 | 4 | 6 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            2 | 3 | 5 | 7 | 8 | 10..=13 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            9 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Filling level (they carry no value, so they are not fields).

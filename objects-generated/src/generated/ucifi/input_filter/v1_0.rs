@@ -138,10 +138,22 @@ impl ::ucifi_runtime::typed::Instance for InputFilter {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 1 {
-            self.input_source.clear();
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            1 => {
+                self.input_source.clear();
+            }
+            0 | 2..=4 | 5903 | 5904 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for InputFilter {
@@ -275,12 +287,29 @@ impl ::ucifi_runtime::typed::Instance for InputFilterWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 1 {
-            self.input_source = ::core::option::Option::Some(
-                ::ucifi_runtime::InstanceMap::new(),
-            );
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            1 => {
+                self.input_source = ::core::option::Option::Some(
+                    ::ucifi_runtime::InstanceMap::new(),
+                );
+            }
+            2..=4 | 5903 | 5904 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            0 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Input State (resource 0).

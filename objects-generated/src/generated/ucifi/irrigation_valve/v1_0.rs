@@ -127,10 +127,22 @@ impl ::ucifi_runtime::typed::Instance for IrrigationValve {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 5 {
-            self.scheduler_id.clear();
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            5 => {
+                self.scheduler_id.clear();
+            }
+            1..=4 | 6 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for IrrigationValve {
@@ -238,12 +250,29 @@ impl ::ucifi_runtime::typed::Instance for IrrigationValveWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 5 {
-            self.scheduler_id = ::core::option::Option::Some(
-                ::ucifi_runtime::InstanceMap::new(),
-            );
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            5 => {
+                self.scheduler_id = ::core::option::Option::Some(
+                    ::ucifi_runtime::InstanceMap::new(),
+                );
+            }
+            1 | 3 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            2 | 4 | 6 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Default status (resource 1).

@@ -357,7 +357,10 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunication {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             2 => {
                 self.ipv4_address.clear();
@@ -380,8 +383,14 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunication {
             9 => {
                 self.multicast_group_key.clear();
             }
+            1 | 6 | 10..=24 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
@@ -618,7 +627,10 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             2 => {
                 self.ipv4_address = ::core::option::Option::Some(
@@ -650,8 +662,19 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            6 | 10 | 12 | 13 | 15 | 16 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            1 | 7 | 11 | 14 | 17..=24 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Type of network (resource 1).

@@ -500,7 +500,10 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivity {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             19 => {
                 self.pan_identifier.clear();
@@ -523,8 +526,19 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivity {
             28 => {
                 self.multicast_group_key.clear();
             }
+            0..=6 | 8..=18 | 20 | 21 | 24 | 29..=31 | 34 | 5518 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            7 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
@@ -883,7 +897,10 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivityWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             19 => {
                 self.pan_identifier = ::core::option::Option::Some(
@@ -910,8 +927,24 @@ impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivityWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            1 | 8..=18 | 20 | 24 | 34 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            0 | 2..=6 | 21..=23 | 29..=31 | 5518 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            7 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of LPWAN Mesh Connectivity (they carry no value, so they are not fields).

@@ -628,10 +628,27 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampController {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 13 {
-            self.scheduler_id.clear();
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            13 => {
+                self.scheduler_id.clear();
+            }
+            1..=12 | 14 | 15 | 17 | 18 | 20..=23 | 25 | 26 | 28..=47 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            16 | 19 | 24 | 27 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
@@ -996,12 +1013,34 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        if resource == 13 {
-            self.scheduler_id = ::core::option::Option::Some(
-                ::ucifi_runtime::InstanceMap::new(),
-            );
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            13 => {
+                self.scheduler_id = ::core::option::Option::Some(
+                    ::ucifi_runtime::InstanceMap::new(),
+                );
+            }
+            1 | 4 | 28..=39 | 41..=43 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            2 | 3 | 5..=12 | 14 | 15 | 17 | 18 | 20..=23 | 25 | 26 | 40 | 44..=47 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            16 | 19 | 24 | 27 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).

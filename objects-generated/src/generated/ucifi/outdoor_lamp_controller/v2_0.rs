@@ -874,7 +874,10 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampController {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             13 => {
                 self.scheduler_id.clear();
@@ -882,8 +885,33 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampController {
             35 => {
                 self.control_type.clear();
             }
+            1..=12
+            | 14
+            | 15
+            | 17
+            | 18
+            | 20..=23
+            | 25
+            | 26
+            | 28..=34
+            | 36..=56
+            | 58..=63
+            | 5518
+            | 6042
+            | 6049
+            | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            16 | 19 | 24 | 27 | 57 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
@@ -1395,7 +1423,10 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             13 => {
                 self.scheduler_id = ::core::option::Option::Some(
@@ -1407,8 +1438,42 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            1 | 4 | 28..=34 | 36..=39 | 41..=43 | 48..=53 | 55 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            2
+            | 3
+            | 5..=12
+            | 14
+            | 15
+            | 17
+            | 18
+            | 20..=23
+            | 25
+            | 26
+            | 40
+            | 44..=47
+            | 54
+            | 56
+            | 58..=63
+            | 5518
+            | 6042
+            | 6049
+            | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            16 | 19 | 24 | 27 | 57 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).

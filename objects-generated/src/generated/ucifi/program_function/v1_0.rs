@@ -185,7 +185,10 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunction {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             1 => {
                 self.run_condition.clear();
@@ -214,8 +217,14 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunction {
             10 => {
                 self.output_filter_for_sensor_output.clear();
             }
+            0 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
@@ -393,7 +402,10 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             1 => {
                 self.run_condition = ::core::option::Option::Some(
@@ -440,8 +452,14 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            0 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Function Name (resource 0).

@@ -173,7 +173,10 @@ impl ::ucifi_runtime::typed::Instance for ProgramScheduler {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             3 => {
                 self.calendar_rules.clear();
@@ -187,8 +190,14 @@ impl ::ucifi_runtime::typed::Instance for ProgramScheduler {
             7 => {
                 self.output_targets.clear();
             }
+            0..=2 | 4 | 8 | 9 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
@@ -354,7 +363,10 @@ impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             3 => {
                 self.calendar_rules = ::core::option::Option::Some(
@@ -376,8 +388,14 @@ impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            0..=2 | 4 | 8 | 9 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// Schedule Name (resource 0).

@@ -914,8 +914,16 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeter {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 1..= 58 | 5518 | 6042 | 6049 | 6050) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotMultiple,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
@@ -1290,8 +1298,24 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            39 | 41 | 42 | 46 | 47 | 51 | 52 | 54..=57 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            1..=38 | 40 | 43..=45 | 48..=50 | 53 | 58 | 5518 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// Voltage (resource 1).

@@ -439,7 +439,10 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounter {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             0 => {
                 self.vehicle_type.clear();
@@ -492,8 +495,19 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounter {
             17 => {
                 self.percentage_above_speed_limit.clear();
             }
+            5518 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            2 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
@@ -661,7 +675,10 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
         match resource {
             4 => {
                 self.measuring_period_1 = ::core::option::Option::Some(
@@ -683,8 +700,19 @@ impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
                     ::ucifi_runtime::InstanceMap::new(),
                 );
             }
+            0 | 1 | 3 | 7..=15 | 17 | 5518 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            2 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
             _ => {}
         }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).

@@ -215,8 +215,16 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensor {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 1..= 14) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotMultiple,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for WaterQualitySensor {
@@ -317,8 +325,16 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        if matches!(resource, 1..= 14) {
+            return ::core::result::Result::Err(
+                ::ucifi_runtime::typed::SetError::NotWritable,
+            );
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// pH (resource 1).

@@ -262,8 +262,24 @@ impl ::ucifi_runtime::typed::Instance for WetBulbGlobeTemperature {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            1..=5 | 5518 | 5601..=5604 | 5700 | 5750 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            6 | 5605 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 impl ::ucifi_runtime::typed::ObjectType for WetBulbGlobeTemperature {
@@ -403,8 +419,29 @@ impl ::ucifi_runtime::typed::Instance for WetBulbGlobeTemperatureWrite {
             _ => ::core::result::Result::Ok(false),
         }
     }
-    fn clear_multiple(&mut self, resource: u16) {
-        let _ = resource;
+    fn clear_multiple(
+        &mut self,
+        resource: u16,
+    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+        match resource {
+            3 | 5750 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotMultiple,
+                );
+            }
+            1 | 2 | 4 | 5 | 5518 | 5601..=5604 | 5700 | 6042 | 6049 | 6050 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::NotWritable,
+                );
+            }
+            6 | 5605 => {
+                return ::core::result::Result::Err(
+                    ::ucifi_runtime::typed::SetError::Executable,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
     }
 }
 /// The executable resources of Wet Bulb Globe Temperature (they carry no value, so they are not fields).
