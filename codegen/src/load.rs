@@ -322,14 +322,17 @@ pub fn parse_ddf(file: &Path, bytes: &[u8]) -> LoadedFile {
         diagnostics: Vec::new(),
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let index = LineIndex::new(bytes);
+    // The size is checked before the line index is built: indexing costs memory in
+    // proportion to the text.
+    let too_large = bytes.len() as u64 > MAX_FILE_SIZE;
+    let index = LineIndex::new(if too_large { &[] } else { bytes });
     let mut ctx = Ctx {
         file,
         index,
         diags: Vec::new(),
         errors: 0,
     };
-    if bytes.len() as u64 > MAX_FILE_SIZE {
+    if too_large {
         ctx.report(
             0,
             codes::FILE_TOO_LARGE,
@@ -1222,6 +1225,22 @@ mod tests {
              <Mandatory>Optional</Mandatory><Resources>{items}</Resources>\
              <Description2></Description2></Object></LWM2M>"
         )
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_it_is_indexed() {
+        // Line breaks only: the text whose line index would cost the most.
+        let big = vec![b'\n'; MAX_FILE_SIZE as usize + 1];
+        let f = parse_ddf(Path::new("big.xml"), &big);
+        assert_eq!(codes_at(&f), [(codes::FILE_TOO_LARGE, 1, 1)]);
+        assert_eq!(
+            f.diagnostics[0].message,
+            format!(
+                "file has {} bytes, more than {MAX_FILE_SIZE}",
+                MAX_FILE_SIZE + 1
+            )
+        );
+        assert!(f.objects.is_empty());
     }
 
     #[test]

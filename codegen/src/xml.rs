@@ -495,7 +495,9 @@ fn attributes(raw: &str, base: usize) -> Result<Vec<Attr>, XmlError> {
 /// Line ends are `\n`, `\r\n` and a lone `\r`.
 pub(crate) struct LineIndex<'a> {
     text: &'a [u8],
-    starts: Vec<usize>,
+    /// Byte offsets of the line starts: `u32` (files are capped far below 4 GiB) and
+    /// counted first, so a file of line breaks costs four bytes per byte, not sixteen.
+    starts: Vec<u32>,
     /// `chars[k]`: characters in `text[..k * CHECKPOINT]`. Counting a column from the
     /// line start was linear in the line length, so a one-line file with many diagnostics
     /// was quadratic (100,000 elements on one line took minutes); with checkpoints a
@@ -512,12 +514,15 @@ fn count_chars(bytes: &[u8]) -> usize {
 impl<'a> LineIndex<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a [u8]) -> Self {
-        let mut starts = vec![0];
-        for (i, &b) in text.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
+        let breaks = || {
+            text.iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')))
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX))
+        };
+        let mut starts = Vec::with_capacity(breaks().count() + 1);
+        starts.push(0);
+        starts.extend(breaks());
         let chars = std::iter::once(0)
             .chain(text.chunks(CHECKPOINT).scan(0, |n, c| {
                 *n += count_chars(c);
@@ -541,8 +546,12 @@ impl<'a> LineIndex<'a> {
     /// The 1-based line and character column of byte `offset` (clamped to the text).
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = self.starts.get(line).copied().unwrap_or(0);
+        let line = self
+            .starts
+            .partition_point(|&s| s as usize <= offset)
+            .max(1)
+            - 1;
+        let start = self.starts.get(line).map_or(0, |&s| s as usize);
         let column = self.chars_before(offset) - self.chars_before(start);
         (
             u32::try_from(line + 1).unwrap_or(u32::MAX),
@@ -566,6 +575,18 @@ mod tests {
         assert_eq!(idx.position(8), (3, 1));
         assert_eq!(idx.position(10), (4, 1));
         assert_eq!(idx.position(999), (4, 2));
+    }
+
+    #[test]
+    fn line_starts_are_counted_before_they_are_stored() {
+        // One line start per break, in exactly the room they need (no doubling slack).
+        let t = "\n".repeat(5000) + "x\r\ny\rz";
+        let idx = LineIndex::new(t.as_bytes());
+        assert_eq!(idx.starts.len(), 5003);
+        assert_eq!(idx.starts.capacity(), 5003);
+        assert_eq!(idx.position(4999), (5000, 1));
+        assert_eq!(idx.position(5003), (5002, 1));
+        assert_eq!(idx.position(5005), (5003, 1));
     }
 
     #[test]
