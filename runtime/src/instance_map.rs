@@ -35,7 +35,14 @@ enum Repr<T> {
     Two([(u16, T); 2]),
     // Sorted by ID, any length (removals do not move entries back inline).
     Many(Vec<(u16, T)>),
+    // A map that took an insertion far below its highest ID: every later one would move
+    // the entries above it, so a payload listing thousands of instances in descending
+    // order cost quadratic time. Until it is cleared.
+    Tree(BTreeMap<u16, T>),
 }
+
+/// Entries a `Vec` map moves for one insertion before it turns into a tree.
+const MOVE_LIMIT: usize = 64;
 
 impl<T> Default for InstanceMap<T> {
     fn default() -> Self {
@@ -49,68 +56,91 @@ impl<T> InstanceMap<T> {
         InstanceMap { repr: Repr::Empty }
     }
 
-    /// The entries in ascending ID order.
+    /// The entries in ascending ID order, when they lie in one slice (not a tree).
     #[inline]
-    pub fn as_slice(&self) -> &[(u16, T)] {
+    pub(crate) fn slice(&self) -> Option<&[(u16, T)]> {
         match &self.repr {
-            Repr::Empty => &[],
-            Repr::One(a) => a,
-            Repr::Two(a) => a,
-            Repr::Many(v) => v,
+            Repr::Empty => Some(&[]),
+            Repr::One(a) => Some(a),
+            Repr::Two(a) => Some(a),
+            Repr::Many(v) => Some(v),
+            Repr::Tree(_) => None,
         }
     }
 
+    /// The entries in ascending ID order, mutable, when they lie in one slice.
     #[inline]
-    fn as_mut_slice(&mut self) -> &mut [(u16, T)] {
+    fn slice_mut(&mut self) -> Option<&mut [(u16, T)]> {
         match &mut self.repr {
-            Repr::Empty => &mut [],
-            Repr::One(a) => a,
-            Repr::Two(a) => a,
-            Repr::Many(v) => v,
+            Repr::Empty => Some(&mut []),
+            Repr::One(a) => Some(a),
+            Repr::Two(a) => Some(a),
+            Repr::Many(v) => Some(v),
+            Repr::Tree(_) => None,
         }
     }
 
     /// The number of instances.
     #[inline]
     pub fn len(&self) -> usize {
-        self.as_slice().len()
+        match &self.repr {
+            Repr::Empty => 0,
+            Repr::One(_) => 1,
+            Repr::Two(_) => 2,
+            Repr::Many(v) => v.len(),
+            Repr::Tree(m) => m.len(),
+        }
     }
 
     /// Whether the map holds no instance.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.as_slice().is_empty()
-    }
-
-    fn find(&self, id: u16) -> Result<usize, usize> {
-        self.as_slice().binary_search_by_key(&id, |e| e.0)
+        self.len() == 0
     }
 
     /// The value of instance `id`.
     pub fn get(&self, id: u16) -> Option<&T> {
-        self.find(id).ok().map(|i| &self.as_slice()[i].1)
+        match &self.repr {
+            Repr::Tree(m) => m.get(&id),
+            _ => {
+                let s = self.slice()?;
+                s.binary_search_by_key(&id, |e| e.0).ok().map(|i| &s[i].1)
+            }
+        }
     }
 
     /// The value of instance `id`, mutably.
     pub fn get_mut(&mut self, id: u16) -> Option<&mut T> {
-        let i = self.find(id).ok()?;
-        Some(&mut self.as_mut_slice()[i].1)
+        let s: &mut [(u16, T)] = match &mut self.repr {
+            Repr::Empty => return None,
+            Repr::One(a) => a,
+            Repr::Two(a) => a,
+            Repr::Many(v) => v,
+            Repr::Tree(m) => return m.get_mut(&id),
+        };
+        let i = s.binary_search_by_key(&id, |e| e.0).ok()?;
+        Some(&mut s[i].1)
     }
 
     /// Whether instance `id` is present.
     pub fn contains_key(&self, id: u16) -> bool {
-        self.find(id).is_ok()
+        self.get(id).is_some()
     }
 
     /// Sets instance `id` to `value`, returning the value it replaces.
     #[inline]
     pub fn insert(&mut self, id: u16, value: T) -> Option<T> {
         // Appending in ascending order (how every format lists instances) is the fast path.
-        let at = match self.as_slice().last() {
-            None => 0,
-            Some(last) if last.0 < id => self.len(),
-            Some(_) => match self.find(id) {
-                Ok(i) => return Some(mem::replace(&mut self.as_mut_slice()[i].1, value)),
+        let at = match self.slice() {
+            None => return self.insert_tree(id, value),
+            Some([]) => 0,
+            Some(s) if s[s.len() - 1].0 < id => s.len(),
+            Some(s) => match s.binary_search_by_key(&id, |e| e.0) {
+                Ok(i) => {
+                    let s = self.slice_mut().unwrap_or_default();
+                    return Some(mem::replace(&mut s[i].1, value));
+                }
+                Err(i) if s.len() - i > MOVE_LIMIT => return self.insert_tree(id, value),
                 Err(i) => i,
             },
         };
@@ -118,12 +148,28 @@ impl<T> InstanceMap<T> {
         None
     }
 
+    /// Inserts into the tree the map is, or turns into.
+    #[inline(never)]
+    fn insert_tree(&mut self, id: u16, value: T) -> Option<T> {
+        if !matches!(self.repr, Repr::Tree(_)) {
+            let entries: BTreeMap<u16, T> = match mem::replace(&mut self.repr, Repr::Empty) {
+                Repr::Many(v) => v.into_iter().collect(),
+                other => InstanceMap { repr: other }.into_iter().collect(),
+            };
+            self.repr = Repr::Tree(entries);
+        }
+        match &mut self.repr {
+            Repr::Tree(m) => m.insert(id, value),
+            _ => None,
+        }
+    }
+
     /// Appends `id`, which must be above every ID present (decoders check with [`last`]).
     ///
     /// [`last`]: InstanceMap::last
     #[inline]
     pub(crate) fn push_above(&mut self, id: u16, value: T) {
-        debug_assert!(self.as_slice().last().is_none_or(|l| l.0 < id));
+        debug_assert!(self.last().is_none_or(|l| l.0 < id));
         let at = self.len();
         self.insert_at(at, (id, value));
     }
@@ -139,7 +185,7 @@ impl<T> InstanceMap<T> {
                     self.repr = Repr::Two(if at == 0 { [e, a] } else { [a, e] });
                 }
             }
-            Repr::Two(_) => self.grow(at, e),
+            Repr::Two(_) | Repr::Tree(_) => self.grow(at, e),
         }
     }
 
@@ -159,12 +205,19 @@ impl<T> InstanceMap<T> {
                 v.insert(at, e);
                 Repr::Many(v)
             }
+            Repr::Tree(mut m) => {
+                m.insert(e.0, e.1);
+                Repr::Tree(m)
+            }
         };
     }
 
     /// Removes instance `id`, returning its value.
     pub fn remove(&mut self, id: u16) -> Option<T> {
-        let at = self.find(id).ok()?;
+        if let Repr::Tree(m) = &mut self.repr {
+            return m.remove(&id);
+        }
+        let at = self.slice()?.binary_search_by_key(&id, |e| e.0).ok()?;
         let (repr, out) = match mem::replace(&mut self.repr, Repr::Empty) {
             Repr::Empty => (Repr::Empty, None),
             Repr::One([a]) => (Repr::Empty, Some(a.1)),
@@ -176,6 +229,10 @@ impl<T> InstanceMap<T> {
                 let gone = v.remove(at);
                 (Repr::Many(v), Some(gone.1))
             }
+            Repr::Tree(mut m) => {
+                let gone = m.remove(&id);
+                (Repr::Tree(m), gone)
+            }
         };
         self.repr = repr;
         out
@@ -186,6 +243,7 @@ impl<T> InstanceMap<T> {
         match &mut self.repr {
             // Keeps the allocation for the next fill.
             Repr::Many(v) => v.clear(),
+            // A tree goes: the next fill starts inline again.
             r => *r = Repr::Empty,
         }
     }
@@ -193,65 +251,119 @@ impl<T> InstanceMap<T> {
     /// `(ID, value)` pairs in ascending ID order.
     pub fn iter(&self) -> Iter<'_, T> {
         Iter {
-            inner: self.as_slice().iter(),
+            inner: match &self.repr {
+                Repr::Tree(m) => Entries::Tree(m.iter()),
+                _ => Entries::Slice(self.slice().unwrap_or_default().iter()),
+            },
         }
     }
 
     /// `(ID, value)` pairs in ascending ID order, values mutable.
     pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (u16, &mut T)> {
-        self.as_mut_slice().iter_mut().map(|e| (e.0, &mut e.1))
+        match &mut self.repr {
+            Repr::Empty => EntriesMut::Slice([].iter_mut()),
+            Repr::One(a) => EntriesMut::Slice(a.iter_mut()),
+            Repr::Two(a) => EntriesMut::Slice(a.iter_mut()),
+            Repr::Many(v) => EntriesMut::Slice(v.iter_mut()),
+            Repr::Tree(m) => EntriesMut::Tree(m.iter_mut()),
+        }
     }
 
     /// The instance IDs in ascending order.
     pub fn keys(&self) -> impl ExactSizeIterator<Item = u16> + DoubleEndedIterator + '_ {
-        self.as_slice().iter().map(|e| e.0)
+        self.iter().map(|e| e.0)
     }
 
     /// The values in ascending ID order.
     pub fn values(&self) -> impl ExactSizeIterator<Item = &T> + DoubleEndedIterator {
-        self.as_slice().iter().map(|e| &e.1)
+        self.iter().map(|e| e.1)
     }
 
     /// The values in ascending ID order, mutable.
     pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut T> {
-        self.as_mut_slice().iter_mut().map(|e| &mut e.1)
+        self.iter_mut().map(|e| e.1)
     }
 
     /// The entry with the lowest ID.
     pub fn first(&self) -> Option<(u16, &T)> {
-        self.as_slice().first().map(|e| (e.0, &e.1))
+        self.iter().next()
     }
 
     /// The entry with the highest ID.
     pub fn last(&self) -> Option<(u16, &T)> {
-        self.as_slice().last().map(|e| (e.0, &e.1))
+        let e = match &self.repr {
+            Repr::Empty => return None,
+            Repr::One([a]) | Repr::Two([_, a]) => a,
+            Repr::Many(v) => v.last()?,
+            Repr::Tree(m) => return m.last_key_value().map(|(k, v)| (*k, v)),
+        };
+        Some((e.0, &e.1))
     }
 }
 
 /// Iterator over an [`InstanceMap`]'s `(ID, value)` pairs in ascending ID order.
 #[derive(Clone, Debug)]
 pub struct Iter<'a, T> {
-    inner: core::slice::Iter<'a, (u16, T)>,
+    inner: Entries<'a, T>,
+}
+
+#[derive(Clone, Debug)]
+enum Entries<'a, T> {
+    Slice(core::slice::Iter<'a, (u16, T)>),
+    Tree(alloc::collections::btree_map::Iter<'a, u16, T>),
 }
 
 impl<'a, T> Iterator for Iter<'a, T> {
     type Item = (u16, &'a T);
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|e| (e.0, &e.1))
+        match &mut self.inner {
+            Entries::Slice(i) => i.next().map(|e| (e.0, &e.1)),
+            Entries::Tree(i) => i.next().map(|(k, v)| (*k, v)),
+        }
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
+        match &self.inner {
+            Entries::Slice(i) => i.size_hint(),
+            Entries::Tree(i) => i.size_hint(),
+        }
     }
 }
 
 impl<T> DoubleEndedIterator for Iter<'_, T> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back().map(|e| (e.0, &e.1))
+        match &mut self.inner {
+            Entries::Slice(i) => i.next_back().map(|e| (e.0, &e.1)),
+            Entries::Tree(i) => i.next_back().map(|(k, v)| (*k, v)),
+        }
     }
 }
 
 impl<T> ExactSizeIterator for Iter<'_, T> {}
+
+/// [`InstanceMap::iter_mut`]'s iterator.
+enum EntriesMut<'a, T> {
+    Slice(core::slice::IterMut<'a, (u16, T)>),
+    Tree(alloc::collections::btree_map::IterMut<'a, u16, T>),
+}
+
+impl<'a, T> Iterator for EntriesMut<'a, T> {
+    type Item = (u16, &'a mut T);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            EntriesMut::Slice(i) => i.next().map(|e| (e.0, &mut e.1)),
+            EntriesMut::Tree(i) => i.next().map(|(k, v)| (*k, v)),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            EntriesMut::Slice(i) => i.size_hint(),
+            EntriesMut::Tree(i) => i.size_hint(),
+        }
+    }
+}
+
+impl<T> ExactSizeIterator for EntriesMut<'_, T> {}
 
 impl<'a, T> IntoIterator for &'a InstanceMap<T> {
     type Item = (u16, &'a T);
@@ -270,6 +382,7 @@ impl<T> IntoIterator for InstanceMap<T> {
             Repr::One(a) => Vec::from(a),
             Repr::Two(a) => Vec::from(a),
             Repr::Many(v) => v,
+            Repr::Tree(m) => m.into_iter().collect(),
         }
         .into_iter()
     }
@@ -323,7 +436,7 @@ impl<T> core::ops::Index<u16> for InstanceMap<T> {
 
 impl<T: PartialEq> PartialEq for InstanceMap<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.as_slice() == other.as_slice()
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -331,7 +444,11 @@ impl<T: Eq> Eq for InstanceMap<T> {}
 
 impl<T: core::hash::Hash> core::hash::Hash for InstanceMap<T> {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.as_slice().hash(state);
+        state.write_usize(self.len());
+        for (id, v) in self {
+            id.hash(state);
+            v.hash(state);
+        }
     }
 }
 
@@ -445,6 +562,102 @@ mod tests {
         }
         assert_eq!(BTreeMap::from(m.clone()), reference);
         assert_eq!(InstanceMap::from(reference), m);
+    }
+
+    #[test]
+    fn insertions_far_below_the_top_turn_the_map_into_a_tree() {
+        // Every ID of a resource in descending order: each insertion goes to the front.
+        // A sorted `Vec` moved every entry each time (quadratic: seconds for 65,535).
+        let mut m = InstanceMap::new();
+        for id in (0..=u16::MAX - 1).rev() {
+            assert_eq!(m.insert(id, u32::from(id) * 2), None);
+        }
+        assert!(matches!(m.repr, Repr::Tree(_)));
+        assert_eq!(m.len(), 65_535);
+        assert_eq!(m.first(), Some((0, &0)));
+        assert_eq!(m.last(), Some((65_534, &131_068)));
+        assert!(m.keys().eq(0..=u16::MAX - 1));
+        assert!(m.keys().rev().eq((0..=u16::MAX - 1).rev()));
+        assert_eq!(m.get(1000), Some(&2000));
+        *m.get_mut(1000).unwrap() = 7;
+        assert_eq!(m.insert(1000, 8), Some(7));
+        assert_eq!(m.remove(1000), Some(8));
+        assert!(!m.contains_key(1000));
+        for (_, v) in m.iter_mut() {
+            *v += 1;
+        }
+        assert_eq!(m.values().next(), Some(&1));
+        // Equal to the same entries held in a sorted `Vec`, hashed alike.
+        let ascending: InstanceMap<u32> = m
+            .iter()
+            .map(|(k, v)| (k, *v))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        assert!(matches!(ascending.repr, Repr::Many(_)));
+        assert_eq!(ascending, m);
+        let hash = |x: &InstanceMap<u32>| {
+            use core::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            x.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&ascending), hash(&m));
+        assert_eq!(BTreeMap::from(m.clone()).len(), 65_534);
+        // Cleared, it starts inline again.
+        m.clear();
+        m.insert(3, 1);
+        assert!(matches!(m.repr, Repr::One(_)));
+    }
+
+    #[test]
+    fn behaves_like_a_btreemap_through_every_representation() {
+        // IDs spread wide enough that insertions go far below the top: `Vec` maps turn
+        // into trees on the way; every accessor agrees with the reference after each step.
+        for seed in [0x2545_f491_u32, 0x9e37_79b9, 0x1234_5678] {
+            let mut reference = BTreeMap::new();
+            let mut m = InstanceMap::new();
+            let mut x = seed;
+            for step in 0..3000u32 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let id = (x % 400) as u16;
+                match x % 11 {
+                    0 => assert_eq!(m.remove(id), reference.remove(&id), "step {step}"),
+                    1 if step % 500 == 0 => {
+                        m.clear();
+                        reference.clear();
+                    }
+                    _ => assert_eq!(
+                        m.insert(id, step),
+                        reference.insert(id, step),
+                        "step {step}"
+                    ),
+                }
+                assert_eq!(m.len(), reference.len());
+                assert_eq!(m.get(id), reference.get(&id));
+                assert_eq!(
+                    m.first().map(|(k, v)| (k, *v)),
+                    reference.first_key_value().map(|(k, v)| (*k, *v))
+                );
+                assert_eq!(
+                    m.last().map(|(k, v)| (k, *v)),
+                    reference.last_key_value().map(|(k, v)| (*k, *v))
+                );
+                if step % 97 == 0 {
+                    assert!(
+                        m.iter()
+                            .map(|(k, v)| (k, *v))
+                            .eq(reference.iter().map(|(k, v)| (*k, *v)))
+                    );
+                    assert!(m.keys().rev().eq(reference.keys().rev().copied()));
+                    assert_eq!(m.iter().len(), reference.len());
+                    assert_eq!(InstanceMap::from(reference.clone()), m);
+                }
+            }
+            assert_eq!(BTreeMap::from(m), reference);
+        }
     }
 
     #[test]

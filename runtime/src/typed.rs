@@ -637,11 +637,14 @@ pub mod field {
         v: &InstanceMap<T>,
         always: bool,
     ) -> Result<(), W::Error> {
-        let entries = v.as_slice();
-        if entries.is_empty() && !always {
+        if v.is_empty() && !always {
             return Ok(());
         }
-        w.multiple(id, entries.iter().map(|(ri, x)| (*ri, x.to_value_ref())))
+        // A slice iterates without a branch per entry; a tree (see `InstanceMap`) rarely.
+        match v.slice() {
+            Some(s) => w.multiple(id, s.iter().map(|(ri, x)| (*ri, x.to_value_ref()))),
+            None => w.multiple(id, v.iter().map(|(ri, x)| (ri, x.to_value_ref()))),
+        }
     }
 
     /// Emits an optional multiple resource (write views) when present.

@@ -290,3 +290,30 @@ fn hex_bytes(s: &str) -> Vec<u8> {
         .map(|b| u8::from_str_radix(b, 16).unwrap())
         .collect()
 }
+
+/// Resource instances listed in descending order (every ID of a resource, as a hostile
+/// payload can): each lands below all the others. They used to be inserted into a sorted
+/// `Vec` one by one, quadratic in the count (1.7 s for a 1 MiB TLV, found by fuzzing).
+#[test]
+fn descending_resource_instances_decode_in_order() {
+    const N: u16 = 65_535;
+    let mut body = Vec::new();
+    for ri in (0..N).rev() {
+        // Resource instance TLV, 16-bit ID, one-byte value.
+        body.extend([0x61, (ri >> 8) as u8, ri as u8, (ri % 8) as u8]);
+    }
+    let len = body.len();
+    let mut tlv = vec![0x98, 6, (len >> 16) as u8, (len >> 8) as u8, len as u8];
+    tlv.extend(body);
+    let path = Path::instance(3, 0);
+    let want: InstanceMap<i64> = (0..N).map(|ri| (ri, i64::from(ri % 8))).collect();
+    let fresh: Device = typed::from_bytes(ContentFormat::Tlv, &path, &tlv).unwrap();
+    assert_eq!(fresh.available_power_sources, want);
+    let mut used = stale_device();
+    typed::decode_into_bytes(ContentFormat::Tlv, &path, &tlv, &mut used).unwrap();
+    assert_eq!(used.available_power_sources, want);
+    // Encoded again, in ascending order.
+    let again = typed::to_bytes(ContentFormat::Tlv, &path, &fresh).unwrap();
+    let back: Device = typed::from_bytes(ContentFormat::Tlv, &path, &again).unwrap();
+    assert_eq!(back, fresh);
+}
