@@ -195,3 +195,41 @@ fn senml_cbor_hand_made_bytes() {
     let err = typed::from_bytes::<Device>(ContentFormat::SenmlCbor, &path, &wrong).unwrap_err();
     assert!(err.to_string().contains("/3/0/9"), "{err}");
 }
+
+/// An empty multiple resource read at its own path: SenML and LwM2M JSON can only say
+/// so with an empty pack, which the encoders write and, with a model that knows the
+/// resource is multiple, the decoders read back (found by fuzzing: they refused it).
+#[test]
+fn empty_multiple_resource_round_trips_through_senml_and_lwm2m_json() {
+    use ucifi_objects::REGISTRY;
+    use ucifi_runtime::codec::{NoModel, lwm2m_json, senml_cbor, senml_json};
+    use ucifi_runtime::{Node, ResourceNode, ResourceValue};
+    let path = Path::resource(3, 0, 6);
+    let empty = Node::Resource(ResourceNode {
+        id: 6,
+        value: ResourceValue::Multiple(Vec::new()),
+    });
+    let json = senml_json::encode(&path, &empty).unwrap();
+    assert_eq!(json, b"[]");
+    assert_eq!(senml_json::decode(&path, &json, &REGISTRY).unwrap(), empty);
+    let cbor = senml_cbor::encode(&path, &empty).unwrap();
+    assert_eq!(cbor, [0x80]);
+    assert_eq!(senml_cbor::decode(&path, &cbor, &REGISTRY).unwrap(), empty);
+    let lwm2m = lwm2m_json::encode(&path, &empty).unwrap();
+    assert_eq!(lwm2m_json::decode(&path, &lwm2m, &REGISTRY).unwrap(), empty);
+    // Without a model, or for a single resource (9, Battery Level), nothing says what an
+    // empty pack is: still refused.
+    let refusal = "node does not match path /3/0/6: no value for the resource";
+    assert_eq!(
+        senml_json::decode(&path, &json, &NoModel)
+            .unwrap_err()
+            .to_string(),
+        refusal
+    );
+    assert_eq!(
+        senml_json::decode(&Path::resource(3, 0, 9), b"[]", &REGISTRY)
+            .unwrap_err()
+            .to_string(),
+        "node does not match path /3/0/9: no value for the resource"
+    );
+}

@@ -893,11 +893,21 @@ pub(crate) fn build_node<'a, R: RawRecords<'a> + Reader<'a>>(
             instances,
         }),
         2 => crate::Node::Instance(one),
-        3 => crate::Node::Resource(
-            one.resources
-                .pop()
-                .ok_or_else(|| shape("no value for the resource"))?,
-        ),
+        3 => crate::Node::Resource(match one.resources.pop() {
+            Some(r) => r,
+            // No record for a resource the model says is multiple: it has no instances
+            // (what the encoders write for one, an empty pack).
+            None if types
+                .resource_type(ids[0], ids[2])
+                .is_some_and(|(_, multiple)| multiple) =>
+            {
+                ResourceNode {
+                    id: ids[2],
+                    value: ResourceValue::Multiple(Vec::new()),
+                }
+            }
+            None => return Err(shape("no value for the resource")),
+        }),
         _ => {
             let res = one
                 .resources
