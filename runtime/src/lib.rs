@@ -40,5 +40,5 @@ pub use path::{Path, PathError};
 pub use registry::Registry;
 #[doc(hidden)]
 pub use typed::__private;
-pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value};
+pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value, ValueRef};
 pub use version::{Version, VersionError};

@@ -6,7 +6,7 @@
 
 use alloc::vec::Vec;
 
-use crate::codec::ValueRef;
+use crate::ValueRef;
 use crate::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue};
 
 /// One resource instance of a multiple-instance resource, borrowing its value.

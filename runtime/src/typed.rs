@@ -21,8 +21,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-pub use crate::codec::SetError;
-use crate::codec::{Error, Event, InstanceSink, RawValue, Reader, ValueError, ValueRef, Writer};
+use crate::codec::{Error, ErrorKind, InstanceEvents, InstanceSink, RawValue, ValueError, Writer};
+use crate::ValueRef;
+
+/// Why one decoded value could not be stored into a typed instance: the
+/// [`ErrorKind`]s `Value`, `NotMultiple`, `NotSingle`, `NotWritable` and `Executable`.
+pub type SetError = ErrorKind;
 use crate::{
     CoreLink, DataType, InstanceMap, ObjectLink, ObjectModel, Operations, Path, ResourceModel, Time,
 };
@@ -427,7 +431,7 @@ pub trait ResourceValue: Sized + Default {
     /// Stores one decoded value (`instance` is the resource-instance ID, if any).
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError>;
     /// Emits the value as resource `id`.
-    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error>;
+    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), Error>;
 }
 
 impl<T: Scalar + Default> ResourceValue for T {
@@ -436,7 +440,7 @@ impl<T: Scalar + Default> ResourceValue for T {
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError> {
         field::set(self, instance, raw).map(drop)
     }
-    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error> {
+    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), Error> {
         w.value(id, self.to_value_ref())
     }
 }
@@ -447,7 +451,7 @@ impl<T: Scalar> ResourceValue for InstanceMap<T> {
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), SetError> {
         field::set_multi(self, instance, raw).map(drop)
     }
-    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), W::Error> {
+    fn emit<W: Writer>(&self, id: u16, w: &mut W) -> Result<(), Error> {
         field::multi(w, id, self, true)
     }
 }
@@ -459,7 +463,7 @@ pub trait Instance: Default {
     /// The object ID.
     const OBJECT_ID: u16;
     /// Emits every present resource, in ID order (instance-level content).
-    fn encode_resources<W: Writer>(&self, w: &mut W) -> Result<(), W::Error>;
+    fn encode_resources<W: Writer>(&self, w: &mut W) -> Result<(), Error>;
     /// Stores one decoded value. Returns `Ok(false)` when the object version does not define
     /// `resource` (the value is then ignored).
     fn set_raw(
@@ -616,13 +620,13 @@ pub mod field {
 
     /// Emits a single value.
     #[inline]
-    pub fn one<W: Writer, T: Scalar>(w: &mut W, id: u16, v: &T) -> Result<(), W::Error> {
+    pub fn one<W: Writer, T: Scalar>(w: &mut W, id: u16, v: &T) -> Result<(), Error> {
         w.value(id, v.to_value_ref())
     }
 
     /// Emits an optional value when present.
     #[inline]
-    pub fn opt<W: Writer, T: Scalar>(w: &mut W, id: u16, v: &Option<T>) -> Result<(), W::Error> {
+    pub fn opt<W: Writer, T: Scalar>(w: &mut W, id: u16, v: &Option<T>) -> Result<(), Error> {
         match v {
             Some(v) => w.value(id, v.to_value_ref()),
             None => Ok(()),
@@ -630,21 +634,20 @@ pub mod field {
     }
 
     /// Emits a multiple resource; an empty one only when `always` (mandatory resources).
-    #[inline(always)]
-    pub fn multi<W: Writer, T: Scalar>(
+        pub fn multi<W: Writer, T: Scalar>(
         w: &mut W,
         id: u16,
         v: &InstanceMap<T>,
         always: bool,
-    ) -> Result<(), W::Error> {
+    ) -> Result<(), Error> {
         if v.is_empty() && !always {
             return Ok(());
         }
-        // A slice iterates without a branch per entry; a tree (see `InstanceMap`) rarely.
-        match v.slice() {
-            Some(s) => w.multiple(id, s.iter().map(|(ri, x)| (*ri, x.to_value_ref()))),
-            None => w.multiple(id, v.iter().map(|(ri, x)| (ri, x.to_value_ref()))),
+        w.begin_multiple(id, v.len())?;
+        for (ri, x) in v.iter() {
+            w.value(ri, x.to_value_ref())?;
         }
+        w.end_multiple()
     }
 
     /// Emits an optional multiple resource (write views) when present.
@@ -652,7 +655,7 @@ pub mod field {
         w: &mut W,
         id: u16,
         v: &Option<InstanceMap<T>>,
-    ) -> Result<(), W::Error> {
+    ) -> Result<(), Error> {
         match v {
             Some(m) => multi(w, id, m, true),
             None => Ok(()),
@@ -867,7 +870,7 @@ pub mod check {
 }
 
 /// Encodes one instance's resources (target `/O/I`).
-pub fn encode<I: Instance, W: Writer>(instance: &I, w: &mut W) -> Result<(), W::Error> {
+pub fn encode<I: Instance, W: Writer>(instance: &I, w: &mut W) -> Result<(), Error> {
     instance.encode_resources(w)
 }
 
@@ -875,7 +878,7 @@ pub fn encode<I: Instance, W: Writer>(instance: &I, w: &mut W) -> Result<(), W::
 pub fn encode_instances<'i, I: Instance + 'i, W: Writer>(
     instances: impl IntoIterator<Item = (u16, &'i I)>,
     w: &mut W,
-) -> Result<(), W::Error> {
+) -> Result<(), Error> {
     for (id, i) in instances {
         w.begin_instance(id)?;
         i.encode_resources(w)?;
@@ -886,40 +889,41 @@ pub fn encode_instances<'i, I: Instance + 'i, W: Writer>(
 
 /// Encodes one resource value (target `/O/I/R`) of a writable resource. Writing a resource
 /// that is not `W`/`RW` does not compile.
-pub fn write<R: Writable, W: Writer>(value: &R::Value, w: &mut W) -> Result<(), W::Error> {
+pub fn write<R: Writable, W: Writer>(value: &R::Value, w: &mut W) -> Result<(), Error> {
     value.emit(R::ID, w)
 }
 
-/// Decodes one instance from a payload addressed to `path` (`/O/I`; `/O/I/R` or
+/// Decodes one instance from a payload of `format` addressed to `path` (`/O/I`; `/O/I/R` or
 /// `/O/I/R/RI` give an instance holding only that resource).
-pub fn decode<'a, I: Instance, R: Reader<'a>>(path: &Path, reader: &mut R) -> Result<I, Error> {
-    // Decoded where it is returned: no copy of the struct on the way out.
-    let mut out = Ok(I::default());
-    if let Ok(i) = &mut out
-        && let Err(e) = apply(i, path, reader)
-    {
-        out = Err(e);
-    }
-    out
+pub fn decode<I: Instance>(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<I, Error> {
+    let mut out = I::default();
+    apply(format, path, bytes, &mut out)?;
+    Ok(out)
 }
 
-/// Decodes a payload addressed to `path` into `instance`, replacing everything it held,
-/// as [`decode`] would, but reusing its buffers: strings, byte values and resource-instance
-/// maps keep their allocations and are overwritten in place. A server decoding a stream of
-/// payloads of one object type into one struct decodes without heap allocation once the
-/// buffers have grown. Resources the payload does not carry are reset; a multiple resource
-/// the payload carries holds exactly the payload's instances. On error, `instance` holds a
-/// mix of old and new values.
-pub fn decode_into<'a, I: ObjectType, R: Reader<'a>>(
-    instance: &mut I,
+/// Decodes a payload of `format` addressed to `path` into `instance`, replacing everything
+/// it held, as [`decode`] would, but reusing its buffers: strings, byte values and
+/// resource-instance maps keep their allocations and are overwritten in place. A server
+/// decoding a stream of payloads of one object type into one struct decodes without heap
+/// allocation once the buffers have grown. Resources the payload does not carry are reset;
+/// a multiple resource the payload carries holds exactly the payload's instances. On error,
+/// `instance` holds a mix of old and new values.
+pub fn decode_into<I: ObjectType>(
+    format: crate::ContentFormat,
     path: &Path,
-    reader: &mut R,
+    bytes: &[u8],
+    instance: &mut I,
 ) -> Result<(), Error> {
+    check_instance_path::<I>(path)?;
     let mut sink = Replace {
         inner: instance,
         seen: ResourceSet::default(),
     };
-    apply_with::<I, _, _>(&mut sink, path, reader)?;
+    codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, &mut sink))?;
     sink.inner.reset_except(&sink.seen);
     Ok(())
 }
@@ -934,7 +938,6 @@ pub struct ResourceSet {
 
 impl ResourceSet {
     /// Whether `id` is in the set.
-    #[inline(always)]
     pub fn contains(&self, id: u16) -> bool {
         if id < 64 {
             self.low & (1 << id) != 0
@@ -944,20 +947,12 @@ impl ResourceSet {
     }
 
     /// Adds `id`; `true` when it was not in the set yet.
-    #[inline(always)]
     pub fn insert(&mut self, id: u16) -> bool {
         if id < 64 {
             let fresh = self.low & (1 << id) == 0;
             self.low |= 1 << id;
             fresh
-        } else {
-            self.insert_high(id)
-        }
-    }
-
-    #[inline(never)]
-    fn insert_high(&mut self, id: u16) -> bool {
-        if self.high.contains(&id) {
+        } else if self.high.contains(&id) {
             false
         } else {
             self.high.push(id);
@@ -974,19 +969,17 @@ struct Replace<'i, I> {
 }
 
 impl<I: Instance> InstanceSink for Replace<'_, I> {
-    #[inline]
-    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         self.inner.clear_multiple(resource)?;
         self.seen.insert(resource);
         Ok(())
     }
-    #[inline]
     fn set(
         &mut self,
         resource: u16,
         instance: Option<u16>,
         raw: &RawValue<'_>,
-    ) -> Result<(), SetError> {
+    ) -> Result<(), ErrorKind> {
         if self.seen.insert(resource) && instance.is_some() {
             // Refused for a resource that is not multiple, as `set_raw` would refuse it.
             self.inner.clear_multiple(resource)?;
@@ -995,145 +988,120 @@ impl<I: Instance> InstanceSink for Replace<'_, I> {
     }
 }
 
-/// Applies a payload addressed to `path` (`/O/I`, `/O/I/R` or `/O/I/R/RI`) to `instance`
-/// (partial update): resources in the payload replace the instance's values, a
+/// Applies a payload of `format` addressed to `path` (`/O/I`, `/O/I/R` or `/O/I/R/RI`) to
+/// `instance` (partial update): resources in the payload replace the instance's values, a
 /// multiple-resource container (TLV, LwM2M CBOR) replaces all its resource instances, and
 /// resources the object version does not define are ignored.
-pub fn apply<'a, I: Instance, R: Reader<'a>>(
+pub fn apply<I: Instance>(
+    format: crate::ContentFormat,
+    path: &Path,
+    bytes: &[u8],
     instance: &mut I,
-    path: &Path,
-    reader: &mut R,
 ) -> Result<(), Error> {
-    apply_with::<I, _, _>(&mut Fields(instance), path, reader)
+    check_instance_path::<I>(path)?;
+    codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, &mut Fields(instance)))
 }
 
-fn apply_with<'a, I: Instance, S: InstanceSink, R: Reader<'a>>(
-    sink: &mut S,
-    path: &Path,
-    reader: &mut R,
-) -> Result<(), Error> {
-    check_object::<I>(path)?;
-    if path.len() < 2 {
-        return Err(Error::Shape {
-            path: *path,
-            reason: "expected an instance, resource or resource-instance path".into(),
-        });
-    }
-    reader.read_instance(path, sink)
-}
-
-/// An [`Instance`] seen as the [`InstanceSink`] readers feed.
+/// An [`Instance`] seen as an [`InstanceSink`].
 struct Fields<'i, I>(&'i mut I);
 
 impl<I: Instance> InstanceSink for Fields<'_, I> {
-    #[inline]
-    fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         self.0.clear_multiple(resource)
     }
-    #[inline]
     fn set(
         &mut self,
         resource: u16,
         instance: Option<u16>,
         raw: &RawValue<'_>,
-    ) -> Result<(), SetError> {
+    ) -> Result<(), ErrorKind> {
         self.0.set_raw(resource, instance, raw).map(drop)
     }
 }
 
-fn check_object<I: Instance>(path: &Path) -> Result<(), Error> {
-    if path.object_id() != Some(I::OBJECT_ID) {
-        return Err(Error::Shape {
-            path: *path,
-            reason: alloc::format!("expected a path in object {}", I::OBJECT_ID),
-        });
+/// `Ok` for an instance, resource or resource-instance path of `I`'s object, else
+/// [`ErrorKind::WrongTarget`].
+fn check_instance_path<I: Instance>(path: &Path) -> Result<(), Error> {
+    if path.object_id() != Some(I::OBJECT_ID) || path.len() < 2 {
+        return Err(Error::at_path(*path, ErrorKind::WrongTarget));
     }
     Ok(())
 }
 
-fn apply_event<I: Instance>(i: &mut I, scope: &Path, ev: Event<'_>) -> Result<(), Error> {
-    codec::sink_event(scope, ev, &mut Fields(i))
-}
-
-/// Decodes every instance of a payload addressed to object path `/O`.
-pub fn decode_instances<'a, I: Instance, R: Reader<'a>>(
+/// Decodes every instance of a payload of `format` addressed to object path `/O`.
+pub fn decode_instances<I: Instance>(
+    format: crate::ContentFormat,
     path: &Path,
-    reader: &mut R,
+    bytes: &[u8],
 ) -> Result<BTreeMap<u16, I>, Error> {
-    check_object::<I>(path)?;
-    let mut out: BTreeMap<u16, I> = BTreeMap::new();
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        let p = match &ev {
-            Event::Value { path, .. }
-            | Event::MultipleResource(path)
-            | Event::Instance(path)
-            | Event::PathOnly(path) => *path,
-        };
-        codec::inside(path, &p)?;
-        let Some(iid) = p.instance_id() else {
-            return Err(Error::Path {
-                path: p,
-                reason: "value at an object path",
-            });
-        };
-        let scope = Path::instance(I::OBJECT_ID, iid);
-        apply_event(out.entry(iid).or_default(), &scope, ev)?;
+    struct Instances<I>(Path, BTreeMap<u16, I>);
+    impl<'a, I: Instance> codec::Sink<'a> for Instances<I> {
+        fn event(&mut self, event: codec::Event<'a>) -> Result<(), Error> {
+            let p = event.path();
+            codec::inside(&self.0, &p)?;
+            let Some(iid) = p.instance_id() else {
+                return Err(Error::at_path(p, ErrorKind::Misplaced));
+            };
+            let scope = Path::instance(I::OBJECT_ID, iid);
+            let mut fields = Fields(self.1.entry(iid).or_default());
+            InstanceEvents::new(scope, &mut fields).event(event)
+        }
     }
-    Ok(out)
+    if path.object_id() != Some(I::OBJECT_ID) || path.len() != 1 {
+        return Err(Error::at_path(*path, ErrorKind::WrongTarget));
+    }
+    let mut sink = Instances(*path, BTreeMap::new());
+    codec::decode_to(format, path, bytes, &mut sink)?;
+    Ok(sink.1)
 }
 
-/// Reads one resource with its type: a payload addressed to `/O/I/R` of resource `R`.
-///
-/// ```ignore
-/// let level: i64 = ucifi_runtime::typed::read::<device::BatteryLevel, _>(&path, &mut reader)?;
-/// ```
-pub fn read<'a, Res: Readable, R: Reader<'a>>(
+/// Reads one resource with its type from a payload of `format` addressed to `/O/I/R` of
+/// resource `Res`.
+pub fn read<Res: Readable>(
+    format: crate::ContentFormat,
     path: &Path,
-    reader: &mut R,
+    bytes: &[u8],
 ) -> Result<Res::Value, Error> {
+    struct One<V> {
+        scope: Path,
+        value: V,
+        seen: bool,
+    }
+    impl<'a, V: ResourceValue> codec::Sink<'a> for One<V> {
+        fn event(&mut self, event: codec::Event<'a>) -> Result<(), Error> {
+            let p = event.path();
+            codec::inside(&self.scope, &p)?;
+            match event {
+                codec::Event::Value { value, .. } => {
+                    self.value
+                        .put(p.resource_instance_id(), &value)
+                        .map_err(|k| Error::at_path(p, k))?;
+                }
+                codec::Event::PathOnly(_) => {
+                    return Err(Error::at_path(p, ErrorKind::PathWithoutValue));
+                }
+                _ => {}
+            }
+            self.seen = true;
+            Ok(())
+        }
+    }
     if path.object_id() != Some(<Res::Object as Instance>::OBJECT_ID)
         || path.resource_id() != Some(Res::ID)
         || path.len() != 3
     {
-        return Err(Error::Shape {
-            path: *path,
-            reason: alloc::format!("expected a path to resource {}", Res::ID),
-        });
+        return Err(Error::at_path(*path, ErrorKind::WrongTarget));
     }
-    let mut value = Res::Value::default();
-    let mut seen = false;
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        match ev {
-            Event::Value {
-                path: p,
-                value: raw,
-                ..
-            } => {
-                codec::inside(path, &p)?;
-                value
-                    .put(p.resource_instance_id(), &raw)
-                    .map_err(|e| e.at(p))?;
-                seen = true;
-            }
-            Event::MultipleResource(p) | Event::Instance(p) => {
-                codec::inside(path, &p)?;
-                seen = true;
-            }
-            Event::PathOnly(p) => {
-                return Err(Error::Path {
-                    path: p,
-                    reason: "path without a value",
-                });
-            }
-        }
+    let mut sink = One {
+        scope: *path,
+        value: Res::Value::default(),
+        seen: false,
+    };
+    codec::decode_to(format, path, bytes, &mut sink)?;
+    if !sink.seen && !<Res::Value as ResourceValue>::MULTIPLE {
+        return Err(Error::at_path(*path, ErrorKind::NoValue));
     }
-    if !seen && !<Res::Value as ResourceValue>::MULTIPLE {
-        return Err(Error::Shape {
-            path: *path,
-            reason: "no value for the resource".into(),
-        });
-    }
-    Ok(value)
+    Ok(sink.value)
 }
 
 /// A [`Writer`] that records what it is given as a flat list of (path, value) leaves; used
@@ -1164,7 +1132,6 @@ impl Recorder {
 }
 
 impl Writer for Recorder {
-    type Error = Error;
     fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
         self.current_instance = Some(id);
         Ok(())
@@ -1195,60 +1162,6 @@ impl Writer for Recorder {
     }
 }
 
-/// A [`Reader`] replaying a list of events (tests, tools).
-#[derive(Clone, Debug, Default)]
-pub struct Replay<'a> {
-    events: alloc::collections::VecDeque<Event<'a>>,
-}
-
-impl<'a> Replay<'a> {
-    /// Replays `events` in order.
-    pub fn new(events: impl IntoIterator<Item = Event<'a>>) -> Self {
-        Replay {
-            events: events.into_iter().collect(),
-        }
-    }
-
-    /// The events a [`Recorder`] saw, as typed raw values (containers included).
-    pub fn from_recorder(r: &'a Recorder) -> Self {
-        let mut events = Vec::new();
-        for (p, n) in &r.multiples {
-            let _ = n;
-            events.push(Event::MultipleResource(*p));
-        }
-        for (p, v) in &r.leaves {
-            events.push(Event::Value {
-                path: *p,
-                value: raw_of(v),
-                time: None,
-            });
-        }
-        Replay::new(events)
-    }
-}
-
-fn raw_of(v: &crate::Value) -> RawValue<'_> {
-    use crate::Value;
-    match v {
-        Value::String(s) => RawValue::Str(s.as_str().into()),
-        Value::Integer(i) => RawValue::Integer(*i as i128),
-        Value::UnsignedInteger(u) => RawValue::Integer(*u as i128),
-        Value::Float(f) => RawValue::Float(*f),
-        Value::Boolean(b) => RawValue::Boolean(*b),
-        Value::Opaque(b) => RawValue::Opaque(b.as_slice().into()),
-        Value::Time(t) => RawValue::Time(t.0),
-        Value::Objlnk(l) => RawValue::Objlnk(*l),
-        Value::Corelnk(c) => RawValue::Str(c.0.as_str().into()),
-    }
-}
-
-impl<'a> Reader<'a> for Replay<'a> {
-    type Error = codec::Error;
-    fn next_event(&mut self) -> Result<Option<Event<'a>>, codec::Error> {
-        Ok(self.events.pop_front())
-    }
-}
-
 /// Encodes `instance` in `format` for a payload addressed to `path` (`/O/I`, or a
 /// resource path for single-value formats holding one resource): one generated impl, every
 /// format, no intermediate tree.
@@ -1257,299 +1170,27 @@ pub fn to_bytes<I: Instance>(
     path: &Path,
     instance: &I,
 ) -> Result<Vec<u8>, Error> {
-    use crate::ContentFormat as F;
-    use codec::*;
-    fn run<W: Writer, I: Instance>(mut w: W, i: &I) -> Result<W, Error> {
-        i.encode_resources(&mut w).map_err(Into::into)?;
-        Ok(w)
-    }
-    match format {
-        F::Tlv => run(tlv::TlvWriter::new(path, Vec::new()), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::Lwm2mCbor => run(lwm2m_cbor::Lwm2mCborWriter::new(path, Vec::new()), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::SenmlJson => run(senml_json::SenmlJsonWriter::new(*path), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::SenmlCbor => run(senml_cbor::SenmlCborWriter::new(*path), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::Text => run(text::TextWriter::new(path, Vec::new()), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::Cbor => run(cbor::CborWriter::new(path, Vec::new()), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::Opaque => run(opaque::OpaqueWriter::new(path, Vec::new()), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::Lwm2mJson => run(lwm2m_json::Lwm2mJsonWriter::new(*path), instance)?
-            .finish()
-            .map_err(Into::into),
-        F::LinkFormat => Err(Error::Unsupported {
-            format,
-            what: "typed encoding".into(),
-        }),
-    }
+    codec::encode_to(format, path, &AsEncode(instance), Vec::new())
 }
 
-/// Something to do with the reader of one format (see [`with_reader`]).
-trait UseReader {
-    fn run<'a, R: Reader<'a>>(self, path: &Path, reader: &mut R) -> Result<(), Error>;
-}
-
-/// Runs `u` with the reader of `format` over `bytes`.
-fn with_reader<U: UseReader>(
+/// Encodes `instance` like [`to_bytes`] into a caller's buffer, allocating nothing; the
+/// number of bytes written.
+pub fn to_slice<I: Instance>(
     format: crate::ContentFormat,
     path: &Path,
-    bytes: &[u8],
-    u: U,
-) -> Result<(), Error> {
-    use crate::ContentFormat as F;
-    use codec::*;
-    match format {
-        F::Tlv => u.run(path, &mut tlv::TlvReader::new(path, bytes)),
-        F::Lwm2mCbor => u.run(path, &mut lwm2m_cbor::Lwm2mCborReader::new(bytes)),
-        F::SenmlJson => u.run(path, &mut senml_json::SenmlJsonReader::new(bytes)),
-        F::SenmlCbor => u.run(path, &mut senml_cbor::SenmlCborReader::new(bytes)),
-        F::Text => u.run(path, &mut text::TextReader::new(path, bytes)),
-        F::Cbor => u.run(path, &mut cbor::CborReader::new(path, bytes)),
-        F::Opaque => u.run(path, &mut opaque::OpaqueReader::new(path, bytes)),
-        F::Lwm2mJson => u.run(path, &mut lwm2m_json::Lwm2mJsonReader::new(bytes)),
-        F::LinkFormat => Err(Error::Unsupported {
-            format,
-            what: "typed decoding".into(),
-        }),
+    instance: &I,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    codec::encode_to(format, path, &AsEncode(instance), codec::SliceOutput::new(buf))
+        .map(|o| codec::Output::len(&o))
+}
+
+/// An [`Instance`] as [`codec::Encode`] content.
+struct AsEncode<'i, I>(&'i I);
+
+impl<I: Instance> codec::Encode for AsEncode<'_, I> {
+    fn encode_to<W: Writer>(&self, w: &mut W) -> Result<(), Error> {
+        self.0.encode_resources(w)
     }
 }
 
-/// Applies a payload of `format` addressed to `path` to `instance` (see [`apply`]).
-pub fn apply_bytes<I: Instance>(
-    format: crate::ContentFormat,
-    path: &Path,
-    bytes: &[u8],
-    instance: &mut I,
-) -> Result<(), Error> {
-    struct Apply<'i, I>(&'i mut I);
-    impl<I: Instance> UseReader for Apply<'_, I> {
-        fn run<'a, R: Reader<'a>>(self, path: &Path, reader: &mut R) -> Result<(), Error> {
-            apply(self.0, path, reader)
-        }
-    }
-    with_reader(format, path, bytes, Apply(instance))
-}
-
-/// Decodes a payload of `format` addressed to `path` into `instance`, replacing its content
-/// and reusing its buffers (see [`decode_into`]).
-pub fn decode_into_bytes<I: ObjectType>(
-    format: crate::ContentFormat,
-    path: &Path,
-    bytes: &[u8],
-    instance: &mut I,
-) -> Result<(), Error> {
-    struct Replacing<'i, I>(&'i mut I);
-    impl<I: ObjectType> UseReader for Replacing<'_, I> {
-        fn run<'a, R: Reader<'a>>(self, path: &Path, reader: &mut R) -> Result<(), Error> {
-            decode_into(self.0, path, reader)
-        }
-    }
-    with_reader(format, path, bytes, Replacing(instance))
-}
-
-/// Decodes a payload of `format` addressed to `path` into a new instance.
-pub fn from_bytes<I: Instance>(
-    format: crate::ContentFormat,
-    path: &Path,
-    bytes: &[u8],
-) -> Result<I, Error> {
-    let mut i = I::default();
-    apply_bytes(format, path, bytes, &mut i)?;
-    Ok(i)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A hand-written instance as the generator would emit it: /9/I/0 Integer 0..10
-    /// (mandatory), /9/I/1 String (optional), /9/I/2 Float (multiple).
-    #[derive(Clone, Debug, Default, PartialEq)]
-    struct Demo {
-        a: i64,
-        b: Option<String>,
-        c: InstanceMap<f64>,
-    }
-
-    impl Instance for Demo {
-        const OBJECT_ID: u16 = 9;
-        fn encode_resources<W: Writer>(&self, w: &mut W) -> Result<(), W::Error> {
-            field::one(w, 0, &self.a)?;
-            field::opt(w, 1, &self.b)?;
-            field::multi(w, 2, &self.c, false)
-        }
-        fn set_raw(
-            &mut self,
-            resource: u16,
-            instance: Option<u16>,
-            raw: &RawValue<'_>,
-        ) -> Result<bool, SetError> {
-            match resource {
-                0 => field::set(&mut self.a, instance, raw),
-                1 => field::set_opt(&mut self.b, instance, raw),
-                2 => field::set_multi(&mut self.c, instance, raw),
-                3 => Err(SetError::Executable),
-                _ => Ok(false),
-            }
-        }
-        fn clear_multiple(&mut self, resource: u16) -> Result<(), SetError> {
-            match resource {
-                2 => self.c.clear(),
-                0 | 1 => return Err(SetError::NotMultiple),
-                3 => return Err(SetError::Executable),
-                _ => {}
-            }
-            Ok(())
-        }
-    }
-
-    fn demo() -> Demo {
-        Demo {
-            a: 12,
-            b: Some("x".into()),
-            c: [(0, 1.5), (3, 2.0)].into(),
-        }
-    }
-
-    #[test]
-    fn encode_decode_through_events() {
-        let d = demo();
-        let mut rec = Recorder::new(9, 1);
-        encode(&d, &mut rec).unwrap();
-        assert_eq!(rec.leaves.len(), 4);
-        let path = Path::instance(9, 1);
-        let back: Demo = decode(&path, &mut Replay::from_recorder(&rec)).unwrap();
-        assert_eq!(back, d);
-        // Object-level payloads give one instance per ID.
-        let mut rec = Recorder::new(9, 0);
-        encode_instances([(4, &d), (7, &Demo::default())], &mut rec).unwrap();
-        let all: BTreeMap<u16, Demo> =
-            decode_instances(&Path::object(9), &mut Replay::from_recorder(&rec)).unwrap();
-        assert_eq!(all.keys().copied().collect::<Vec<_>>(), [4, 7]);
-        assert_eq!(all[&4], d);
-    }
-
-    #[test]
-    fn apply_is_a_partial_update_and_checks_paths() {
-        let mut d = demo();
-        let path = Path::instance(9, 1);
-        let ev = |p: Path, v: RawValue<'static>| Event::Value {
-            path: p,
-            value: v,
-            time: None,
-        };
-        apply(
-            &mut d,
-            &path,
-            &mut Replay::new([
-                Event::MultipleResource(Path::resource(9, 1, 2)),
-                ev(Path::resource_instance(9, 1, 2, 5), RawValue::Float(9.0)),
-                ev(Path::resource(9, 1, 0), RawValue::Integer(3)),
-                ev(Path::resource(9, 1, 77), RawValue::Integer(3)),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(d.a, 3);
-        assert_eq!(d.b.as_deref(), Some("x"));
-        assert_eq!(d.c, [(5, 9.0)].into());
-        let outside = apply(
-            &mut d,
-            &path,
-            &mut Replay::new([ev(Path::resource(9, 2, 0), RawValue::Integer(1))]),
-        );
-        assert!(matches!(outside, Err(Error::Path { .. })));
-        let exec = apply(
-            &mut d,
-            &path,
-            &mut Replay::new([ev(Path::resource(9, 1, 3), RawValue::Integer(1))]),
-        );
-        assert!(matches!(exec, Err(Error::Value { .. })));
-        let single_as_multi = apply(
-            &mut d,
-            &path,
-            &mut Replay::new([ev(Path::resource(9, 1, 2), RawValue::Float(1.0))]),
-        );
-        assert!(matches!(single_as_multi, Err(Error::Path { .. })));
-        let wrong_object: Result<Demo, _> = decode(&Path::instance(8, 0), &mut Replay::new([]));
-        assert!(matches!(wrong_object, Err(Error::Shape { .. })));
-    }
-
-    #[test]
-    fn assign_raw_reuses_and_checks() {
-        let mut s = String::from("Open Mobile Alliance");
-        let cap = s.capacity();
-        s.assign_raw(&RawValue::Bytes(b"Open Mobile Alliance"))
-            .unwrap();
-        assert_eq!(s, "Open Mobile Alliance");
-        s.assign_raw(&RawValue::Bytes(b"U")).unwrap();
-        assert_eq!((s.as_str(), s.capacity()), ("U", cap));
-        // Invalid UTF-8 is refused and leaves the value as it was.
-        assert_eq!(
-            s.assign_raw(&RawValue::Bytes(&[0xff])),
-            Err(ValueError::InvalidUtf8)
-        );
-        assert_eq!(s, "U");
-        s.assign_raw(&RawValue::Str("vs".into())).unwrap();
-        assert_eq!(s, "vs");
-        assert!(s.assign_raw(&RawValue::Integer(1)).is_err());
-        let mut b: Vec<u8> = vec![1, 2, 3];
-        b.assign_raw(&RawValue::Opaque((&[9u8][..]).into()))
-            .unwrap();
-        assert_eq!(b, [9]);
-        let mut n = 5i64;
-        n.assign_raw(&RawValue::Bytes(&[0x01, 0x00])).unwrap();
-        assert_eq!(n, 256);
-    }
-
-    #[test]
-    fn range_rules() {
-        let mut v = Vec::new();
-        check::range(&mut v, 0, check::one(&11i64), check::Rule::Int(0, 10));
-        check::range(
-            &mut v,
-            1,
-            check::opt(&Some(String::from("abc"))),
-            check::Rule::Len(0, 2),
-        );
-        check::range(
-            &mut v,
-            2,
-            check::multi(&InstanceMap::from([(0u16, 0.5f64), (1, 2.5)])),
-            check::Rule::Float(0.0, 1.0),
-        );
-        check::range(
-            &mut v,
-            3,
-            check::one(&4i64),
-            check::Rule::Discrete(&[1, 2, 5]),
-        );
-        check::range(
-            &mut v,
-            4,
-            check::one(&5i64),
-            check::Rule::Discrete(&[1, 2, 5]),
-        );
-        assert_eq!(v.len(), 4, "{v:?}");
-        assert_eq!(v[2].instance, Some(1));
-        assert_eq!(
-            alloc::format!("{}", v[0]),
-            "resource 0: 11 is outside 0..10"
-        );
-        assert_eq!(
-            alloc::format!("{}", v[1]),
-            "resource 1: length 3 is outside 0..2 bytes"
-        );
-        assert!(check::finish(Vec::new()).is_ok());
-    }
-}

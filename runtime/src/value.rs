@@ -170,3 +170,77 @@ mod tests {
         assert_eq!(alloc::format!("{}", ObjectLink::new(3, 1)), "3:1");
     }
 }
+
+
+/// A borrowed view of a value to encode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// UTF-8 text.
+    String(&'a str),
+    /// Signed integer.
+    Integer(i64),
+    /// Unsigned integer.
+    UnsignedInteger(u64),
+    /// Floating point.
+    Float(f64),
+    /// Boolean.
+    Boolean(bool),
+    /// Bytes.
+    Opaque(&'a [u8]),
+    /// Unix time in seconds.
+    Time(Time),
+    /// Object link.
+    Objlnk(ObjectLink),
+    /// CoRE link-format text.
+    Corelnk(&'a str),
+}
+
+impl ValueRef<'_> {
+    /// The data type of the value.
+    pub fn data_type(&self) -> DataType {
+        match self {
+            ValueRef::String(_) => DataType::String,
+            ValueRef::Integer(_) => DataType::Integer,
+            ValueRef::UnsignedInteger(_) => DataType::UnsignedInteger,
+            ValueRef::Float(_) => DataType::Float,
+            ValueRef::Boolean(_) => DataType::Boolean,
+            ValueRef::Opaque(_) => DataType::Opaque,
+            ValueRef::Time(_) => DataType::Time,
+            ValueRef::Objlnk(_) => DataType::Objlnk,
+            ValueRef::Corelnk(_) => DataType::Corelnk,
+        }
+    }
+
+    /// An owned copy.
+    pub fn to_owned_value(&self) -> Value {
+        match *self {
+            ValueRef::String(s) => Value::String(s.into()),
+            ValueRef::Integer(v) => Value::Integer(v),
+            ValueRef::UnsignedInteger(v) => Value::UnsignedInteger(v),
+            ValueRef::Float(v) => Value::Float(v),
+            ValueRef::Boolean(v) => Value::Boolean(v),
+            ValueRef::Opaque(b) => Value::Opaque(b.into()),
+            ValueRef::Time(t) => Value::Time(t),
+            ValueRef::Objlnk(l) => Value::Objlnk(l),
+            ValueRef::Corelnk(s) => Value::Corelnk(CoreLink(s.into())),
+        }
+    }
+}
+
+impl Value {
+    /// A borrowed view for encoding.
+    pub fn as_value_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::String(s) => ValueRef::String(s),
+            Value::Integer(v) => ValueRef::Integer(*v),
+            Value::UnsignedInteger(v) => ValueRef::UnsignedInteger(*v),
+            Value::Float(v) => ValueRef::Float(*v),
+            Value::Boolean(v) => ValueRef::Boolean(*v),
+            Value::Opaque(b) => ValueRef::Opaque(b),
+            Value::Time(t) => ValueRef::Time(*t),
+            Value::Objlnk(l) => ValueRef::Objlnk(*l),
+            Value::Corelnk(c) => ValueRef::Corelnk(&c.0),
+        }
+    }
+}
+

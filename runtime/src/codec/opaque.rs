@@ -1,98 +1,46 @@
-//! `application/octet-stream` (42): the raw bytes of one Opaque resource or resource
-//! instance (spec §4), no framing. Values of other types are refused both ways.
+//! octet-stream (42). Placeholder: the decoder and the encoder are not written yet.
 
-use alloc::borrow::Cow;
-use alloc::vec::Vec;
+use super::{Error, ErrorKind, Output, Sink, Writer};
+use crate::{Path, ValueRef};
 
-use super::{Error, Event, FormatError, Output, RawValue, Reader, TypeLookup, ValueRef};
-use crate::{ContentFormat, Node, Path};
-
-const F: ContentFormat = ContentFormat::Opaque;
-
-/// The error type of the octet-stream codec: byte offset and reason.
-pub type OpaqueError = FormatError;
-
-/// The octet-stream format as a [`SingleValue`](super::single::SingleValue): Opaque
-/// values only.
-#[derive(Clone, Copy, Debug)]
-pub struct OctetStream;
-
-impl super::single::SingleValue for OctetStream {
-    const FORMAT: ContentFormat = F;
-    const REFUSAL: &'static str =
-        "octet-stream carries the value of one Opaque resource or resource instance only";
-    fn write_value<O: Output>(out: &mut O, value: ValueRef<'_>) -> Result<(), FormatError> {
-        match value {
-            ValueRef::Opaque(b) => out
-                .write(b)
-                .map_err(|_| FormatError::buffer_full(F, out.len())),
-            _ => Err(Self::refusal(out.len())),
-        }
-    }
+/// Decodes a octet-stream (42) payload addressed to `path`, feeding `sink`.
+pub fn decode<'a, S: Sink<'a> + ?Sized>(path: &Path, bytes: &'a [u8], sink: &mut S) -> Result<(), Error> {
+    let _ = (path, bytes, sink);
+    Err(Error::new(ErrorKind::Unsupported))
 }
 
-/// An octet-stream encoder: takes exactly one Opaque `value` at a resource or
-/// resource-instance path.
-pub type OpaqueWriter<O> = super::single::SingleValueWriter<O, OctetStream>;
-
-/// Encodes a single resource or resource instance (Opaque only).
-pub fn encode(path: &Path, node: &Node) -> Result<Vec<u8>, Error> {
-    super::single::encode::<OctetStream>(path, node)
-}
-
-/// Encodes into `buf` without allocating; returns the length.
-pub fn encode_into(path: &Path, node: &Node, buf: &mut [u8]) -> Result<usize, Error> {
-    super::single::encode_into::<OctetStream>(path, node, buf)
-}
-
-/// Encodes, appending to any [`Output`].
-pub fn encode_to<O: Output>(path: &Path, node: &Node, out: O) -> Result<(), Error> {
-    super::single::encode_to::<OctetStream, O>(path, node, out)
-}
-
-/// Decodes an octet-stream payload addressed to a resource or resource-instance path.
-pub fn decode(path: &Path, bytes: &[u8], types: &dyn TypeLookup) -> Result<Node, Error> {
-    super::single::check_decode_target(F, path)?;
-    super::decode_node(path, &mut OpaqueReader::new(path, bytes), types)
-}
-
-/// A pull decoder of one octet-stream payload: one Opaque value event.
+/// The octet-stream (42) encoder.
 #[derive(Debug)]
-pub struct OpaqueReader<'a> {
-    path: Path,
-    bytes: &'a [u8],
-    done: bool,
+pub struct OpaqueWriter<O: Output> {
+    out: O,
 }
 
-impl<'a> OpaqueReader<'a> {
-    /// A reader of `bytes` addressed to `path` (a resource or resource instance).
-    pub fn new(path: &Path, bytes: &'a [u8]) -> Self {
-        OpaqueReader {
-            path: *path,
-            bytes,
-            done: false,
-        }
+impl<O: Output> OpaqueWriter<O> {
+    /// An encoder for a payload addressed to `path`, writing into `out`.
+    pub fn new(path: &Path, out: O) -> Result<Self, Error> {
+        let _ = path;
+        Ok(OpaqueWriter { out })
+    }
+    /// Checks that the payload is complete and returns the output.
+    pub fn finish(self) -> Result<O, Error> {
+        Ok(self.out)
     }
 }
 
-impl<'a> Reader<'a> for OpaqueReader<'a> {
-    type Error = OpaqueError;
-    fn next_event(&mut self) -> Result<Option<Event<'a>>, OpaqueError> {
-        if self.done {
-            return Ok(None);
-        }
-        self.done = true;
-        if self.path.len() < 3 {
-            return Err(FormatError::new(
-                F,
-                0,
-                "octet-stream carries one resource value only",
-            ));
-        }
-        Ok(Some(Event::Value {
-            path: self.path,
-            value: RawValue::Opaque(Cow::Borrowed(self.bytes)),
-            time: None,
-        }))
+impl<O: Output> Writer for OpaqueWriter<O> {
+    fn begin_instance(&mut self, _id: u16) -> Result<(), Error> {
+        Err(Error::new(ErrorKind::Unsupported))
+    }
+    fn end_instance(&mut self) -> Result<(), Error> {
+        Err(Error::new(ErrorKind::Unsupported))
+    }
+    fn begin_multiple(&mut self, _id: u16, _count: usize) -> Result<(), Error> {
+        Err(Error::new(ErrorKind::Unsupported))
+    }
+    fn end_multiple(&mut self) -> Result<(), Error> {
+        Err(Error::new(ErrorKind::Unsupported))
+    }
+    fn value(&mut self, _id: u16, _value: ValueRef<'_>) -> Result<(), Error> {
+        Err(Error::new(ErrorKind::Unsupported))
     }
 }

@@ -1,0 +1,178 @@
+//! Where encoders put their bytes: a growable `Vec<u8>`, or a caller's fixed buffer through
+//! [`SliceOutput`] (no heap allocation at all).
+//!
+//! Length-prefixed containers (TLV lengths, CBOR map and array counts) are written the same
+//! way in every encoder: the header is written in its shortest form for the size expected
+//! (the smallest, or the size the caller announced), and fixed when the container closes.
+//! When the final header is longer or shorter than the one written, the content moves by
+//! [`Output::shift`]. Containers nest at most three deep in LwM2M, so the bytes move at
+//! most three times: encoding stays linear in the output size.
+
+use alloc::vec::Vec;
+
+use super::{Error, ErrorKind};
+
+/// An encoder's output.
+pub trait Output {
+    /// Bytes written so far.
+    fn len(&self) -> usize;
+    /// Whether nothing was written yet.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Appends bytes; [`ErrorKind::BufferFull`] when a fixed buffer has no room.
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// Moves the bytes from `at` to the end by `delta`: right when positive (opening a gap
+    /// of unspecified bytes), left when negative (dropping the `-delta` bytes before `at`).
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error>;
+    /// Overwrites bytes already written at `at`.
+    fn patch(&mut self, at: usize, bytes: &[u8]);
+    /// The bytes written so far.
+    fn written(&self) -> &[u8];
+}
+
+impl Output for Vec<u8> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
+        let end = Vec::len(self);
+        if delta > 0 {
+            self.resize(end + delta as usize, 0);
+            self.copy_within(at..end, at + delta as usize);
+        } else if delta < 0 {
+            let d = delta.unsigned_abs();
+            self.copy_within(at..end, at - d);
+            self.truncate(end - d);
+        }
+        Ok(())
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        self[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+    fn written(&self) -> &[u8] {
+        self
+    }
+}
+
+/// An [`Output`] over a caller's buffer: encoding allocates nothing, and fails with
+/// [`ErrorKind::BufferFull`] (at the number of bytes that fitted) when the payload does
+/// not fit.
+#[derive(Debug)]
+pub struct SliceOutput<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> SliceOutput<'a> {
+    /// Writes into `buf` from its start.
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        SliceOutput { buf, len: 0 }
+    }
+    /// The bytes written, for the buffer's lifetime.
+    pub fn into_bytes(self) -> &'a [u8] {
+        &self.buf[..self.len]
+    }
+    fn full(&self) -> Error {
+        Error::new(ErrorKind::BufferFull).or_offset(self.len)
+    }
+}
+
+impl Output for SliceOutput<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let end = self.len + bytes.len();
+        let Some(dst) = self.buf.get_mut(self.len..end) else {
+            return Err(self.full());
+        };
+        dst.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
+        let end = self.len;
+        if delta > 0 {
+            let d = delta as usize;
+            if end + d > self.buf.len() {
+                return Err(self.full());
+            }
+            self.buf.copy_within(at..end, at + d);
+            self.len = end + d;
+        } else if delta < 0 {
+            let d = delta.unsigned_abs();
+            self.buf.copy_within(at..end, at - d);
+            self.len = end - d;
+        }
+        Ok(())
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        self.buf[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+    fn written(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl<O: Output + ?Sized> Output for &mut O {
+    fn len(&self) -> usize {
+        (**self).len()
+    }
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        (**self).write(bytes)
+    }
+    fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
+        (**self).shift(at, delta)
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        (**self).patch(at, bytes)
+    }
+    fn written(&self) -> &[u8] {
+        (**self).written()
+    }
+}
+
+/// Lets minicbor's encoder write into any [`Output`]: the CBOR formats encode through
+/// `minicbor::Encoder<CborOut<O>>`.
+#[derive(Debug)]
+pub struct CborOut<O>(pub O);
+
+impl<O: Output> minicbor::encode::Write for CborOut<O> {
+    type Error = Error;
+    fn write_all(&mut self, buf: &[u8]) -> Result<(), Error> {
+        self.0.write(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slice_output_reports_full_at_the_bytes_that_fitted() {
+        let mut buf = [0u8; 4];
+        let mut out = SliceOutput::new(&mut buf);
+        out.write(b"abc").unwrap();
+        let e = out.write(b"de").unwrap_err();
+        assert_eq!(e.kind_at(), (&ErrorKind::BufferFull, Some(3)));
+        assert_eq!(out.shift(1, 2).unwrap_err().kind(), &ErrorKind::BufferFull);
+        out.shift(1, 1).unwrap();
+        out.patch(1, b"X");
+        assert_eq!(out.into_bytes(), b"aXbc");
+    }
+
+    #[test]
+    fn vec_shift_both_ways() {
+        let mut v = b"abcdef".to_vec();
+        v.shift(2, 2).unwrap();
+        v.patch(2, b"XY");
+        assert_eq!(v, b"abXYcdef");
+        v.shift(4, -2).unwrap();
+        assert_eq!(v, b"abcdef");
+    }
+}
