@@ -55,6 +55,7 @@ pub mod opaque;
 pub mod senml;
 pub mod senml_cbor;
 pub mod senml_json;
+pub mod single;
 pub mod text;
 pub mod tlv;
 
