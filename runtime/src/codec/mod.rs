@@ -58,6 +58,7 @@ pub mod senml_json;
 pub mod single;
 pub mod text;
 pub mod tlv;
+pub mod wire;
 
 /// A push encoder for one target path.
 ///

@@ -1,0 +1,1 @@
+//! CBOR helpers shared by the CBOR content formats. Placeholder.
