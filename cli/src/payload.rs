@@ -185,23 +185,22 @@ fn strip_newline(bytes: &mut Vec<u8>) {
 /// A character that is no hex digit (with its position, counted from 0) or an odd number
 /// of digits.
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    // Positions in `text` of the characters kept, to name the offending one.
+    // Positions in `text` of the characters kept, to name an offending one.
     let kept: Vec<(usize, char)> = text
         .char_indices()
         .filter(|(_, c)| !c.is_ascii_whitespace())
         .collect();
+    if let Some(&(position, c)) = kept.iter().find(|(_, c)| !c.is_ascii_hexdigit()) {
+        return Err(format!(
+            "invalid hex input at character {position}: {c:?} is not a hex digit"
+        ));
+    }
     let digits: String = kept.iter().map(|&(_, c)| c).collect();
-    hex::decode(&digits).map_err(|e| match e {
-        hex::FromHexError::InvalidHexCharacter { index, .. } => {
-            // `index` counts bytes of `digits`: name the character holding that byte.
-            let at = digits.char_indices().take_while(|&(i, _)| i <= index).count() - 1;
-            let (position, c) = kept[at];
-            format!("invalid hex input at character {position}: {c:?} is not a hex digit")
-        }
-        _ => format!(
+    hex::decode(&digits).map_err(|_| {
+        format!(
             "invalid hex input: odd number of hex digits ({})",
             kept.len()
-        ),
+        )
     })
 }
 
