@@ -276,17 +276,32 @@ fn tlv_value_readings() {
             })
         );
     }
-    At::Path("/9999/0/5", ErrorKind::Value(ValueError::InvalidBoolean)).check(&dec("/9999/0/5", "C1 05 02").unwrap_err(), "tlv");
-    At::Path("/9999/0/4", ErrorKind::Value(ValueError::BadLength { data_type: DataType::Float, len: 3 })).check(&dec("/9999/0/4", "C3 04 00 00 00").unwrap_err(), "tlv");
-    At::Path("/9999/0/0", ErrorKind::Value(ValueError::InvalidUtf8)).check(&dec("/9999/0/0", "C2 00 C3 28").unwrap_err(), "tlv");
-    At::Path("/9999/0/22", ErrorKind::Value(ValueError::BadLength { data_type: DataType::Objlnk, len: 3 })).check(&dec("/9999/0/22", "C3 16 00 00 00").unwrap_err(), "tlv");
+    At::Path("/9999/0/5", ErrorKind::Value(ValueError::InvalidBoolean))
+        .check(&dec("/9999/0/5", "C1 05 02").unwrap_err(), "tlv");
+    At::Path(
+        "/9999/0/4",
+        ErrorKind::Value(ValueError::BadLength {
+            data_type: DataType::Float,
+            len: 3,
+        }),
+    )
+    .check(&dec("/9999/0/4", "C3 04 00 00 00").unwrap_err(), "tlv");
+    At::Path("/9999/0/0", ErrorKind::Value(ValueError::InvalidUtf8))
+        .check(&dec("/9999/0/0", "C2 00 C3 28").unwrap_err(), "tlv");
+    At::Path(
+        "/9999/0/22",
+        ErrorKind::Value(ValueError::BadLength {
+            data_type: DataType::Objlnk,
+            len: 3,
+        }),
+    )
+    .check(&dec("/9999/0/22", "C3 16 00 00 00").unwrap_err(), "tlv");
     assert_eq!(
         dec("/9999/0/13", "C2 0D FF FF").unwrap(),
         Node::Resource(single(13, Value::Time(Time(-1))))
     );
 }
 
-#[track_caller]
 /// Where an expected error is located: a byte offset, or a path.
 enum At {
     Byte(usize, ErrorKind),
@@ -296,9 +311,15 @@ enum At {
 impl At {
     fn check(&self, e: &Error, context: &str) {
         match self {
-            At::Byte(offset, kind) => assert_eq!(e.kind_at(), (kind, Some(*offset)), "{context}: {e}"),
+            At::Byte(offset, kind) => {
+                assert_eq!(e.kind_at(), (kind, Some(*offset)), "{context}: {e}")
+            }
             At::Path(path, kind) => {
-                assert_eq!((e.kind(), e.path()), (kind, Some(p(path))), "{context}: {e}")
+                assert_eq!(
+                    (e.kind(), e.path()),
+                    (kind, Some(p(path))),
+                    "{context}: {e}"
+                )
             }
         }
     }
@@ -314,24 +335,14 @@ fn tlv_errors() {
     let t = F::Tlv;
     fails(t, "/3/0/9", "C1", At::Byte(0, ErrorKind::Truncated));
     fails(t, "/3/0/9", "E1 00", At::Byte(0, ErrorKind::Truncated));
-    fails(
-        t,
-        "/3/0/9",
-        "C2 09 57",
-        At::Byte(0, ErrorKind::Truncated),
-    );
+    fails(t, "/3/0/9", "C2 09 57", At::Byte(0, ErrorKind::Truncated));
     fails(
         t,
         "/3/0/9",
         "C1 09 57 00",
         At::Byte(3, ErrorKind::TrailingBytes),
     );
-    fails(
-        t,
-        "/3/0/9",
-        "C1 0A 57",
-        At::Byte(0, ErrorKind::IdMismatch),
-    );
+    fails(t, "/3/0/9", "C1 0A 57", At::Byte(0, ErrorKind::IdMismatch));
     fails(
         t,
         "/3/0",
@@ -356,24 +367,9 @@ fn tlv_errors() {
         "08 00 03 C1 09 01 08 00 03 C1 09 01",
         At::Byte(6, ErrorKind::DuplicatePath),
     );
-    fails(
-        t,
-        "/3/0",
-        "41 09 57",
-        At::Byte(0, ErrorKind::Misplaced),
-    );
-    fails(
-        t,
-        "/3",
-        "08 00 02 00 01",
-        At::Byte(3, ErrorKind::Misplaced),
-    );
-    fails(
-        t,
-        "/3/0",
-        "82 06 00 01",
-        At::Byte(2, ErrorKind::Misplaced),
-    );
+    fails(t, "/3/0", "41 09 57", At::Byte(0, ErrorKind::Misplaced));
+    fails(t, "/3", "08 00 02 00 01", At::Byte(3, ErrorKind::Misplaced));
+    fails(t, "/3/0", "82 06 00 01", At::Byte(2, ErrorKind::Misplaced));
     fails(
         t,
         "/3/0",
@@ -386,12 +382,7 @@ fn tlv_errors() {
         "85 06 41 00 01 42 01 05",
         At::Byte(5, ErrorKind::Truncated),
     );
-    fails(
-        t,
-        "/3/0",
-        "E1 FF FF 01",
-        At::Byte(0, ErrorKind::ReservedId),
-    );
+    fails(t, "/3/0", "E1 FF FF 01", At::Byte(0, ErrorKind::ReservedId));
     fails(
         t,
         "/4/0",
@@ -410,12 +401,7 @@ fn tlv_errors() {
         "08 00 03 C1 09 01 C1 0A 01",
         At::Byte(6, ErrorKind::Misplaced),
     );
-    fails(
-        t,
-        "/3/0/6/1",
-        "C1 06 01",
-        At::Byte(0, ErrorKind::Misplaced),
-    );
+    fails(t, "/3/0/6/1", "C1 06 01", At::Byte(0, ErrorKind::Misplaced));
     // Model checks through the node builder.
     fails(
         t,
@@ -429,30 +415,15 @@ fn tlv_errors() {
         "83 09 41 00 01",
         At::Path("/3/0/9", ErrorKind::NotMultiple),
     );
-    fails(
-        t,
-        "/3/0/9",
-        "",
-        At::Path("/3/0/9", ErrorKind::NoValue),
-    );
+    fails(t, "/3/0/9", "", At::Path("/3/0/9", ErrorKind::NoValue));
     assert!(codec::decode(F::Tlv, &Path::ROOT, &[], &spec_types()).is_err());
 }
 
 #[test]
 fn cbor_errors() {
     let c = F::Cbor;
-    fails(
-        c,
-        "/9999/0/2",
-        "",
-        At::Byte(0, ErrorKind::Truncated),
-    );
-    fails(
-        c,
-        "/9999/0/2",
-        "1B 00",
-        At::Byte(1, ErrorKind::Truncated),
-    );
+    fails(c, "/9999/0/2", "", At::Byte(0, ErrorKind::Truncated));
+    fails(c, "/9999/0/2", "1B 00", At::Byte(1, ErrorKind::Truncated));
     fails(
         c,
         "/9999/0/2",
@@ -511,15 +482,29 @@ fn cbor_errors() {
         c,
         "/9999/0/2",
         "F9 3E 00",
-        At::Path("/9999/0/2", ErrorKind::Value(ValueError::OutOfRange(DataType::Integer))),
+        At::Path(
+            "/9999/0/2",
+            ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
+        ),
     );
     fails(
         c,
         "/9999/0/2",
         "63 43 65 6C",
-        At::Path("/9999/0/2", ErrorKind::Value(ValueError::WrongType { expected: DataType::Integer, found: "a string" })),
+        At::Path(
+            "/9999/0/2",
+            ErrorKind::Value(ValueError::WrongType {
+                expected: DataType::Integer,
+                found: "a string",
+            }),
+        ),
     );
-    fails(c, "/9999/0/2", "F6", At::Path("/9999/0/2", ErrorKind::PathWithoutValue));
+    fails(
+        c,
+        "/9999/0/2",
+        "F6",
+        At::Path("/9999/0/2", ErrorKind::PathWithoutValue),
+    );
     // Decoded the same whatever the width.
     let types = spec_types();
     for h in [
@@ -549,12 +534,7 @@ fn lwm2m_cbor_errors() {
         "83 03 00 09",
         At::Byte(0, ErrorKind::Syntax(Syntax::UnexpectedValue)),
     );
-    fails(
-        l,
-        "/3/0/9",
-        "A1 61 61 00",
-        At::Byte(1, ErrorKind::NotAPath),
-    );
+    fails(l, "/3/0/9", "A1 61 61 00", At::Byte(1, ErrorKind::NotAPath));
     fails(
         l,
         "/3",
@@ -579,12 +559,7 @@ fn lwm2m_cbor_errors() {
         "A1 82 03 00 01",
         At::Byte(4, ErrorKind::Misplaced),
     );
-    fails(
-        l,
-        "/3/0",
-        "A1 80 01",
-        At::Byte(1, ErrorKind::NotAPath),
-    );
+    fails(l, "/3/0", "A1 80 01", At::Byte(1, ErrorKind::NotAPath));
     fails(
         l,
         "/3/0",
@@ -667,35 +642,66 @@ fn text_and_opaque_errors() {
         t,
         "/9999/0/2",
         "2B 39 33",
-        At::Path("/9999/0/2", ErrorKind::Value(ValueError::InvalidText(DataType::Integer))),
+        At::Path(
+            "/9999/0/2",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Integer)),
+        ),
     );
     fails(
         t,
         "/9999/0/2",
         "39 32 32 33 33 37 32 30 33 36 38 35 34 37 37 35 38 30 38",
-        At::Path("/9999/0/2", ErrorKind::Value(ValueError::InvalidText(DataType::Integer))),
+        At::Path(
+            "/9999/0/2",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Integer)),
+        ),
     );
-    fails(t, "/9999/0/5", "32", At::Path("/9999/0/5", ErrorKind::Value(ValueError::InvalidText(DataType::Boolean))));
-    fails(t, "/9999/0/1", "41 51 49", At::Path("/9999/0/1", ErrorKind::Value(ValueError::InvalidText(DataType::Opaque))));
+    fails(
+        t,
+        "/9999/0/5",
+        "32",
+        At::Path(
+            "/9999/0/5",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Boolean)),
+        ),
+    );
+    fails(
+        t,
+        "/9999/0/1",
+        "41 51 49",
+        At::Path(
+            "/9999/0/1",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Opaque)),
+        ),
+    );
     fails(
         t,
         "/9999/0/22",
         "33 33 30 33",
-        At::Path("/9999/0/22", ErrorKind::Value(ValueError::InvalidText(DataType::Objlnk))),
+        At::Path(
+            "/9999/0/22",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Objlnk)),
+        ),
     );
     fails(
         t,
         "/9999/0/22",
         "36 35 35 33 36 3A 30",
-        At::Path("/9999/0/22", ErrorKind::Value(ValueError::InvalidText(DataType::Objlnk))),
+        At::Path(
+            "/9999/0/22",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Objlnk)),
+        ),
     );
+    fails(t, "/9999/0/0", "41 FF", At::Byte(1, ErrorKind::InvalidUtf8));
     fails(
         t,
-        "/9999/0/0",
-        "41 FF",
-        At::Byte(1, ErrorKind::InvalidUtf8),
+        "/9999/0/4",
+        "4E 61 4E",
+        At::Path(
+            "/9999/0/4",
+            ErrorKind::Value(ValueError::InvalidText(DataType::Float)),
+        ),
     );
-    fails(t, "/9999/0/4", "4E 61 4E", At::Path("/9999/0/4", ErrorKind::Value(ValueError::InvalidText(DataType::Float))));
     let e = codec::encode(t, &p("/3/0"), &device()).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Unsupported);
     let e = codec::encode(
@@ -716,7 +722,13 @@ fn text_and_opaque_errors() {
         F::Opaque,
         "/9999/0/0",
         "41",
-        At::Path("/9999/0/0", ErrorKind::Value(ValueError::WrongType { expected: DataType::String, found: "opaque bytes" })),
+        At::Path(
+            "/9999/0/0",
+            ErrorKind::Value(ValueError::WrongType {
+                expected: DataType::String,
+                found: "opaque bytes",
+            }),
+        ),
     );
     let e = codec::decode(F::Cbor, &p("/3/0"), &[0], &spec_types()).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Unsupported);
@@ -737,7 +749,13 @@ fn tlv_refuses_values_over_16_mib() {
 #[test]
 fn shape_errors() {
     let e = codec::encode(F::Tlv, &p("/3"), &device()).unwrap_err();
-    assert_eq!((e.kind(), e.path()), (&ErrorKind::WrongTarget, Some(p("/3"))));
+    assert_eq!(
+        (e.kind(), e.path()),
+        (&ErrorKind::WrongTarget, Some(p("/3")))
+    );
     let e = codec::encode(F::Tlv, &p("/3/1"), &device()).unwrap_err();
-    assert_eq!((e.kind(), e.path()), (&ErrorKind::WrongTarget, Some(p("/3/1"))));
+    assert_eq!(
+        (e.kind(), e.path()),
+        (&ErrorKind::WrongTarget, Some(p("/3/1")))
+    );
 }

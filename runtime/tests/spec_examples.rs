@@ -465,7 +465,9 @@ fn lwm2m_cbor_l5_composite() {
     let b = res(5700, Value::Float(22.5));
     let bytes = hex("A2 03 A1 00 A1 09 18 57 19 0C E7 A1 00 A1 19 16 44 F9 4D A0");
     let (a, b) = (leaf(&a), leaf(&b));
-    let enc = lwm2m_cbor::encode_leaves(&[(p("/3/0/9"), a.clone()), (p("/3303/0/5700"), b.clone())]).unwrap();
+    let enc =
+        lwm2m_cbor::encode_leaves(&[(p("/3/0/9"), a.clone()), (p("/3303/0/5700"), b.clone())])
+            .unwrap();
     assert_eq!(to_hex(&enc), to_hex(&bytes));
     // Order of the items does not matter.
     let enc = lwm2m_cbor::encode_leaves(&[(p("/3303/0/5700"), b), (p("/3/0/9"), a)]).unwrap();

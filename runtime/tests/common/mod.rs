@@ -1,7 +1,6 @@
 //! Shared helpers of the runtime's integration tests.
 #![allow(dead_code)]
 
-
 use std::collections::HashMap;
 
 use ucifi_runtime::codec::TypeLookup;
