@@ -3,17 +3,20 @@
 //! a flat list of timestamped leaves, encoding leaves back, and the canonical SenML JSON
 //! the CLI prints.
 //!
-//! Decoding goes through the public reader API of `ucifi-runtime`. Payloads of the formats
-//! that carry times (SenML JSON, SenML CBOR, LwM2M JSON) are read event by event: leaves
-//! are grouped by their time, each group is checked and typed by the runtime's
-//! [`NodeBuilder`] (so one path may appear once per time, as in a time series), and the
-//! leaves keep their time. Other formats are decoded with [`codec::decode`].
+//! Decoding goes through the push decoders of `ucifi-runtime`. Payloads of the formats
+//! that carry times (SenML JSON, SenML CBOR, LwM2M JSON) and composite payloads are read
+//! event by event: leaves are grouped by their time, each group is checked and typed by
+//! the runtime's [`NodeBuilder`] (so one path may appear once per time, as in a time
+//! series), and the leaves keep their time. Other formats are decoded with
+//! [`codec::decode`].
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Reader, TypeLookup};
+use std::collections::HashMap;
+
+use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Sink, TypeLookup};
 use ucifi_runtime::{ContentFormat, Node, Path, Registry, Value};
 
 /// One decoded value: full path, typed value and the time the payload gave it.
@@ -182,41 +185,28 @@ fn strip_newline(bytes: &mut Vec<u8>) {
 /// A character that is no hex digit (with its position, counted from 0) or an odd number
 /// of digits.
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(text.len() / 2);
-    let mut high: Option<u8> = None;
-    let mut digits = 0usize;
-    for (i, c) in text.char_indices() {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        let Some(v) = c.to_digit(16) else {
-            return Err(format!(
-                "invalid hex input at character {i}: {c:?} is not a hex digit"
-            ));
-        };
-        digits += 1;
-        match high.take() {
-            None => high = Some(v as u8),
-            Some(h) => out.push(h << 4 | v as u8),
-        }
-    }
-    if high.is_some() {
+    // Positions in `text` of the characters kept, to name an offending one.
+    let kept: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_ascii_whitespace())
+        .collect();
+    if let Some(&(position, c)) = kept.iter().find(|(_, c)| !c.is_ascii_hexdigit()) {
         return Err(format!(
-            "invalid hex input: odd number of hex digits ({digits})"
+            "invalid hex input at character {position}: {c:?} is not a hex digit"
         ));
     }
-    Ok(out)
+    let digits: String = kept.iter().map(|&(_, c)| c).collect();
+    hex::decode(&digits).map_err(|_| {
+        format!(
+            "invalid hex input: odd number of hex digits ({})",
+            kept.len()
+        )
+    })
 }
 
 /// Bytes as lowercase hex without separators.
 pub fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+    hex::encode(bytes)
 }
 
 /// Decodes a payload of `format` addressed to `path` into leaves sorted by (path, time).
@@ -237,91 +227,24 @@ pub fn decode(
         );
     }
     check_root(format, path)?;
-    let located = |e: codec::Error| locate(format, path, bytes, registry, e);
-    let mut leaves = match timed_leaves(format, path, bytes, registry) {
-        Some(r) => r.map_err(located)?,
-        None => {
-            let node = codec::decode(format, path, bytes, registry).map_err(located)?;
-            flatten(path, &node, None)
-        }
+    let mut leaves = if has_times(format) || path.is_empty() {
+        let mut sink = TimedLeaves::new(*path, registry);
+        codec::decode_to(format, path, bytes, &mut sink).map_err(|e| e.to_string())?;
+        sink.finish().map_err(|e| e.to_string())?
+    } else {
+        let node = codec::decode(format, path, bytes, registry).map_err(|e| e.to_string())?;
+        flatten(path, &node, None)
     };
     sort_leaves(&mut leaves);
     Ok(leaves)
 }
 
-/// Renders a decoding error; a value that does not fit the model gets the byte offset of
-/// the value in the payload when the format's reader lends the value's own bytes (TLV,
-/// text/plain and octet-stream values, strings and byte strings of the other formats).
-fn locate(
-    format: ContentFormat,
-    path: &Path,
-    bytes: &[u8],
-    types: &dyn TypeLookup,
-    err: codec::Error,
-) -> String {
-    let codec::Error::Value { path: at, .. } = &err else {
-        return err.to_string();
-    };
-    let offset = match format {
-        ContentFormat::Tlv => find_value(&mut codec::tlv::TlvReader::new(path, bytes), at, bytes),
-        ContentFormat::Text => {
-            find_value(&mut codec::text::TextReader::new(path, bytes), at, bytes)
-        }
-        ContentFormat::Opaque => find_value(
-            &mut codec::opaque::OpaqueReader::new(path, bytes),
-            at,
-            bytes,
-        ),
-        ContentFormat::Cbor => {
-            find_value(&mut codec::cbor::CborReader::new(path, bytes), at, bytes)
-        }
-        ContentFormat::Lwm2mCbor => find_value(
-            &mut codec::lwm2m_cbor::Lwm2mCborReader::new(bytes),
-            at,
-            bytes,
-        ),
-        ContentFormat::SenmlCbor => find_value(
-            &mut codec::senml_cbor::SenmlCborReader::new(bytes),
-            at,
-            bytes,
-        ),
-        ContentFormat::SenmlJson => find_value(
-            &mut codec::senml_json::SenmlJsonReader::new(bytes),
-            at,
-            bytes,
-        ),
-        ContentFormat::Lwm2mJson => find_value(
-            &mut codec::lwm2m_json::Lwm2mJsonReader::with_types(bytes, types),
-            at,
-            bytes,
-        ),
-        _ => None,
-    };
-    match offset {
-        Some(o) => format!("{format} at byte {o}: {err}"),
-        None => err.to_string(),
-    }
-}
-
-/// The byte offset of the first value at `at`, if the reader lends the value's bytes
-/// from the payload.
-fn find_value<'a, R: Reader<'a>>(reader: &mut R, at: &Path, bytes: &[u8]) -> Option<usize> {
-    while let Ok(Some(ev)) = reader.next_event() {
-        if let Event::Value { path, value, .. } = ev
-            && path == *at
-        {
-            let slice: &[u8] = match &value {
-                RawValue::Bytes(b) => b,
-                RawValue::Text(t) => t.as_bytes(),
-                RawValue::Str(std::borrow::Cow::Borrowed(s)) => s.as_bytes(),
-                RawValue::Opaque(std::borrow::Cow::Borrowed(b)) => b,
-                _ => return None,
-            };
-            let (start, p) = (bytes.as_ptr() as usize, slice.as_ptr() as usize);
-            return (p >= start && p + slice.len() <= start + bytes.len()).then(|| p - start);
-        }
-    }
-    None
+/// Whether `format` carries times (SenML JSON and CBOR, LwM2M JSON).
+fn has_times(format: ContentFormat) -> bool {
+    matches!(
+        format,
+        ContentFormat::SenmlJson | ContentFormat::SenmlCbor | ContentFormat::Lwm2mJson
+    )
 }
 
 fn sort_leaves(leaves: &mut [Leaf]) {
@@ -347,76 +270,62 @@ fn flatten(path: &Path, node: &Node, time: Option<f64>) -> Vec<Leaf> {
     out
 }
 
-/// Decodes the formats that carry times through their readers; `None` for other formats.
-fn timed_leaves(
-    format: ContentFormat,
-    path: &Path,
-    bytes: &[u8],
-    types: &dyn TypeLookup,
-) -> Option<Result<Vec<Leaf>, codec::Error>> {
-    use codec::{senml_cbor, senml_json};
-    Some(match format {
-        ContentFormat::SenmlJson => {
-            collect_timed(path, &mut senml_json::SenmlJsonReader::new(bytes), types)
-        }
-        ContentFormat::SenmlCbor => {
-            collect_timed(path, &mut senml_cbor::SenmlCborReader::new(bytes), types)
-        }
-        ContentFormat::Lwm2mJson => collect_timed(
-            path,
-            &mut codec::lwm2m_json::Lwm2mJsonReader::with_types(bytes, types),
-            types,
-        ),
-        ContentFormat::Lwm2mCbor if path.is_empty() => collect_timed(
-            path,
-            &mut codec::lwm2m_cbor::Lwm2mCborReader::new(bytes),
-            types,
-        ),
-        _ => return None,
-    })
+/// A [`Sink`] that collects leaves with their times: one [`NodeBuilder`] per distinct
+/// time (so a time series may name one path once per time), found through a map so that
+/// a payload with one time per record stays linear.
+struct TimedLeaves<'t> {
+    path: Path,
+    types: &'t dyn TypeLookup,
+    // Time bits (or none) -> index in `groups`; groups keep their first-seen order.
+    index: HashMap<Option<u64>, usize>,
+    groups: Vec<(Option<f64>, NodeBuilder<'t>)>,
 }
 
-/// Collects a reader's events into leaves, one [`NodeBuilder`] per distinct time (so a
-/// time series may name one path several times), each checked against `path`.
-pub fn collect_timed<'a, R: Reader<'a>>(
-    path: &Path,
-    reader: &mut R,
-    types: &dyn TypeLookup,
-) -> Result<Vec<Leaf>, codec::Error> {
-    let mut groups: Vec<(Option<u64>, Option<f64>, NodeBuilder)> = Vec::new();
-    while let Some(ev) = reader.next_event().map_err(Into::into)? {
-        let time = match &ev {
+impl<'t> TimedLeaves<'t> {
+    fn new(path: Path, types: &'t dyn TypeLookup) -> Self {
+        TimedLeaves {
+            path,
+            types,
+            index: HashMap::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// The leaves of every group, each group checked against the path.
+    fn finish(mut self) -> Result<Vec<Leaf>, codec::Error> {
+        if self.groups.is_empty() {
+            self.groups.push((None, NodeBuilder::new(self.path, self.types)));
+        }
+        let mut out = Vec::new();
+        for (time, b) in self.groups {
+            if self.path.is_empty() {
+                // A composite payload: every leaf, whatever its object.
+                out.extend(
+                    b.into_leaves()
+                        .into_iter()
+                        .map(|(path, value)| Leaf { path, value, time }),
+                );
+            } else {
+                let node = b.finish()?;
+                out.extend(flatten(&self.path, &node, time));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<'a> Sink<'a> for TimedLeaves<'_> {
+    fn event(&mut self, event: Event<'a>) -> Result<(), codec::Error> {
+        let time = match &event {
             Event::Value { time, .. } => *time,
             _ => None,
         };
-        let key = time.map(f64::to_bits);
-        let k = match groups.iter().position(|g| g.0 == key) {
-            Some(k) => k,
-            None => {
-                groups.push((key, time, NodeBuilder::new(*path)));
-                groups.len() - 1
-            }
-        };
-        groups[k].2.push(ev, types)?;
+        let k = *self.index.entry(time.map(f64::to_bits)).or_insert_with(|| {
+            self.groups.push((time, NodeBuilder::new(self.path, self.types)));
+            self.groups.len() - 1
+        });
+        self.groups[k].1.event(event)
     }
-    if groups.is_empty() {
-        groups.push((None, None, NodeBuilder::new(*path)));
-    }
-    let mut out = Vec::new();
-    for (_, time, b) in groups {
-        if path.is_empty() {
-            // A composite payload: every leaf, whatever its object.
-            out.extend(
-                b.into_leaves()
-                    .into_iter()
-                    .map(|(path, value)| Leaf { path, value, time }),
-            );
-        } else {
-            let node = b.finish()?;
-            out.extend(flatten(path, &node, time));
-        }
-    }
-    Ok(out)
 }
 
 /// Encodes leaves addressed to `path` in `format`.
@@ -479,16 +388,13 @@ fn encode_timed(format: ContentFormat, leaves: &[Leaf]) -> Option<Result<Vec<u8>
 
 /// Builds the node addressed to `path` from untimed leaves.
 pub fn to_node(path: &Path, leaves: &[Leaf], types: &dyn TypeLookup) -> Result<Node, codec::Error> {
-    let mut b = NodeBuilder::new(*path);
+    let mut b = NodeBuilder::new(*path, types);
     for l in leaves {
-        b.push(
-            Event::Value {
-                path: l.path,
-                value: raw_of(&l.value),
-                time: None,
-            },
-            types,
-        )?;
+        b.event(Event::Value {
+            path: l.path,
+            value: raw_of(&l.value),
+            time: None,
+        })?;
     }
     b.finish()
 }
@@ -624,6 +530,10 @@ mod tests {
         assert_eq!(
             parse_hex("C1 0").unwrap_err(),
             "invalid hex input: odd number of hex digits (3)"
+        );
+        assert_eq!(
+            parse_hex("C1 é0").unwrap_err(),
+            "invalid hex input at character 3: 'é' is not a hex digit"
         );
         assert_eq!(to_hex(&[0xC1, 0x09, 0x57]), "c10957");
     }

@@ -21,8 +21,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::codec::{Error, ErrorKind, InstanceEvents, InstanceSink, RawValue, ValueError, Writer};
 use crate::ValueRef;
+use crate::codec::{Error, ErrorKind, InstanceEvents, InstanceSink, RawValue, ValueError, Writer};
 
 /// Why one decoded value could not be stored into a typed instance: the
 /// [`ErrorKind`]s `Value`, `NotMultiple`, `NotSingle`, `NotWritable` and `Executable`.
@@ -634,7 +634,7 @@ pub mod field {
     }
 
     /// Emits a multiple resource; an empty one only when `always` (mandatory resources).
-        pub fn multi<W: Writer, T: Scalar>(
+    pub fn multi<W: Writer, T: Scalar>(
         w: &mut W,
         id: u16,
         v: &InstanceMap<T>,
@@ -923,7 +923,12 @@ pub fn decode_into<I: ObjectType>(
         inner: instance,
         seen: ResourceSet::default(),
     };
-    codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, &mut sink))?;
+    codec::decode_to(
+        format,
+        path,
+        bytes,
+        &mut InstanceEvents::new(*path, &mut sink),
+    )?;
     sink.inner.reset_except(&sink.seen);
     Ok(())
 }
@@ -999,7 +1004,12 @@ pub fn apply<I: Instance>(
     instance: &mut I,
 ) -> Result<(), Error> {
     check_instance_path::<I>(path)?;
-    codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, &mut Fields(instance)))
+    codec::decode_to(
+        format,
+        path,
+        bytes,
+        &mut InstanceEvents::new(*path, &mut Fields(instance)),
+    )
 }
 
 /// An [`Instance`] seen as an [`InstanceSink`].
@@ -1181,8 +1191,13 @@ pub fn to_slice<I: Instance>(
     instance: &I,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
-    codec::encode_to(format, path, &AsEncode(instance), codec::SliceOutput::new(buf))
-        .map(|o| codec::Output::len(&o))
+    codec::encode_to(
+        format,
+        path,
+        &AsEncode(instance),
+        codec::SliceOutput::new(buf),
+    )
+    .map(|o| codec::Output::len(&o))
 }
 
 /// An [`Instance`] as [`codec::Encode`] content.
@@ -1193,4 +1208,3 @@ impl<I: Instance> codec::Encode for AsEncode<'_, I> {
         self.0.encode_resources(w)
     }
 }
-

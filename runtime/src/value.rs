@@ -171,7 +171,6 @@ mod tests {
     }
 }
 
-
 /// A borrowed view of a value to encode.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ValueRef<'a> {
@@ -243,4 +242,3 @@ impl Value {
         }
     }
 }
-

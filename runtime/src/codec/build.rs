@@ -291,15 +291,8 @@ impl<'t> NodeBuilder<'t> {
                 resources: Vec::new(),
             })),
             3 => {
-                let mut inst = self
-                    .instances
-                    .pop()
-                    .ok_or_else(no_value)?;
-                Node::Resource(
-                    inst.resources
-                        .pop()
-                        .ok_or_else(no_value)?,
-                )
+                let mut inst = self.instances.pop().ok_or_else(no_value)?;
+                Node::Resource(inst.resources.pop().ok_or_else(no_value)?)
             }
             4 => {
                 let res = self
@@ -458,7 +451,6 @@ fn instance_of<'a>(
     &mut list[k]
 }
 
-
 impl<'a> Sink<'a> for NodeBuilder<'_> {
     fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
         self.push(&event)
@@ -467,6 +459,8 @@ impl<'a> Sink<'a> for NodeBuilder<'_> {
 
 impl core::fmt::Debug for NodeBuilder<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("NodeBuilder").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("NodeBuilder")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }

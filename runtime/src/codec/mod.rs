@@ -44,8 +44,8 @@ pub use error::{Error, ErrorKind, Syntax, ValueError};
 pub use output::{CborOut, Output, SliceOutput};
 pub use raw::RawValue;
 pub(crate) use raw::{be_int, be_uint};
-pub use sink::{Event, InstanceEvents, InstanceSink, Sink};
 pub(crate) use sink::inside;
+pub use sink::{Event, InstanceEvents, InstanceSink, Sink};
 
 pub mod cbor;
 pub mod link_format;
@@ -216,7 +216,11 @@ pub fn apply_write(
     use crate::{Node, ResourceNode, ResourceValue};
     /// Merges `u` into `t` by ID: the target is sorted once and searched by bisection (a
     /// scan per updated item made large writes quadratic); new items are appended.
-    fn merge_by_id<T: build::HasId>(t: &mut Vec<T>, mut u: Vec<T>, mut merge: impl FnMut(&mut T, T)) {
+    fn merge_by_id<T: build::HasId>(
+        t: &mut Vec<T>,
+        mut u: Vec<T>,
+        mut merge: impl FnMut(&mut T, T),
+    ) {
         t.sort_by_key(build::HasId::id);
         u.sort_by_key(build::HasId::id);
         let n = t.len();
@@ -264,7 +268,6 @@ pub fn apply_write(
     target.canonicalize();
     Ok(())
 }
-
 
 /// Checks that `node` is the content of `path`: same level and same last ID
 /// ([`ErrorKind::WrongTarget`] at `path` otherwise).

@@ -3,7 +3,6 @@
 
 use alloc::borrow::Cow;
 
-
 use super::ValueError;
 use crate::{DataType, ObjectLink, Time, Value};
 

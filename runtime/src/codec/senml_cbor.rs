@@ -4,7 +4,11 @@ use super::{Error, ErrorKind, Output, Sink, Writer};
 use crate::{Path, ValueRef};
 
 /// Decodes a SenML CBOR (112) payload addressed to `path`, feeding `sink`.
-pub fn decode<'a, S: Sink<'a> + ?Sized>(path: &Path, bytes: &'a [u8], sink: &mut S) -> Result<(), Error> {
+pub fn decode<'a, S: Sink<'a> + ?Sized>(
+    path: &Path,
+    bytes: &'a [u8],
+    sink: &mut S,
+) -> Result<(), Error> {
     let _ = (path, bytes, sink);
     Err(Error::new(ErrorKind::Unsupported))
 }

@@ -101,7 +101,11 @@ impl<O: Output, S: SingleValue> Writer for SingleValueWriter<O, S> {
     }
     fn value(&mut self, _id: u16, value: ValueRef<'_>) -> Result<(), Error> {
         if self.written {
-            return Err(Error::at(S::FORMAT, self.out.len(), ErrorKind::WriterMisuse));
+            return Err(Error::at(
+                S::FORMAT,
+                self.out.len(),
+                ErrorKind::WriterMisuse,
+            ));
         }
         S::write_value(&mut self.out, value).map_err(|e| e.in_format(S::FORMAT))?;
         self.written = true;
