@@ -1,7 +1,7 @@
 //! The SenML record model shared by SenML JSON (110) and SenML CBOR (112), and by LwM2M
 //! JSON (11543) where its rules are the same.
 //!
-//! API (stable since the commit "senml: the shared SenML record model"):
+//! API (stable since commit 604f51c, "senml: the shared SenML record model"):
 //!
 //! * [`Record`] (`new`, `timed`, `path_only`, `absolute_time`) and [`resolve_time`]: a
 //!   resolved record, what `encode_records` / `decode_records` of each format take and give;
