@@ -311,31 +311,29 @@ fn escape(src: &[u8], i: &mut usize) -> Option<char> {
         h.iter()
             .try_fold(0u32, |v, &c| Some(v * 16 + (c as char).to_digit(16)?))
     };
-    let c = match src.get(*i + 1)? {
-        b'"' => '"',
-        b'\\' => '\\',
-        b'/' => '/',
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
+    let (c, len) = match src.get(*i + 1)? {
+        b'"' => ('"', 2),
+        b'\\' => ('\\', 2),
+        b'/' => ('/', 2),
+        b'b' => ('\u{8}', 2),
+        b'f' => ('\u{c}', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
         b'u' => {
             let hi = hex4(*i + 2)?;
-            if (0xD800..0xDC00).contains(&hi) {
-                if src.get(*i + 6..*i + 8)? != b"\\u" {
-                    return None;
-                }
+            if !(0xD800..0xDC00).contains(&hi) {
+                (char::from_u32(hi)?, 6)
+            } else if src.get(*i + 6..*i + 8)? == b"\\u" {
                 let lo = hex4(*i + 8).filter(|lo| (0xDC00..0xE000).contains(lo))?;
-                *i += 12;
-                return char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+                (char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?, 12)
+            } else {
+                return None;
             }
-            *i += 6;
-            return char::from_u32(hi);
         }
         _ => return None,
     };
-    *i += 2;
+    *i += len;
     Some(c)
 }
 
