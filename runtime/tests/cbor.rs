@@ -442,6 +442,9 @@ fn framing_errors() {
     for (path, h, kind, at) in cases {
         assert_eq!(dec(path, h), Err((kind.clone(), Some(*at))), "{h}");
     }
+    // `null` names the target.
+    let e = codec::decode(F::Cbor, &p("/9999/0/2"), &[0xF6], &types()).unwrap_err();
+    assert_eq!(e.path(), Some(p("/9999/0/2")));
 }
 
 #[test]

@@ -48,5 +48,9 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    single::decode::<Cbor, S>(path, bytes, sink)
+    single::decode::<Cbor, S>(path, bytes, sink).map_err(|e| match e.kind() {
+        // `null`: the target's path without a value.
+        ErrorKind::PathWithoutValue => e.with_path(*path),
+        _ => e,
+    })
 }

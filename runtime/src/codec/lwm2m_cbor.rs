@@ -46,7 +46,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     let count = match r.datatype()? {
         Type::Map | Type::MapIndef => r.run(|d| d.map())?,
         Type::Unknown(_) => return Err(r.err(0, ErrorKind::Syntax(Syntax::InvalidCbor))),
-        _ => return Err(r.err(0, ErrorKind::Misplaced)),
+        _ => return Err(r.err(0, ErrorKind::Syntax(Syntax::UnexpectedValue))),
     };
     // The open maps: their path and entries left (`None`: indefinite). Each key adds at
     // least one ID and no map opens below a resource, so four levels are enough.
