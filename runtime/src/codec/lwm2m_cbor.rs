@@ -25,7 +25,7 @@ use alloc::vec::Vec;
 use minicbor::Encoder;
 use minicbor::data::Type;
 
-use super::wire::cbor::{Item, Reader, map_head, write_error, write_value};
+use super::wire::cbor::{Item, Reader, head, write_error, write_value};
 use super::{CborOut, Error, ErrorKind, Event, Output, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, Value, ValueRef};
 
@@ -264,11 +264,11 @@ impl<O: Output> Lwm2mCborWriter<O> {
             return Err(self.misuse());
         }
         let m = self.stack[self.depth - 1];
-        let (head, n) = map_head(m.count);
+        let (h, n) = head(true, m.count);
         if n > 1 {
             self.out.shift(m.start + 1, n as isize - 1)?;
         }
-        self.out.patch(m.start, &head[..n]);
+        self.out.patch(m.start, &h[..n]);
         self.depth -= 1;
         Ok(())
     }

@@ -28,6 +28,9 @@ pub(crate) fn is_int(t: Type) -> bool {
     matches!(t, U8 | U16 | U32 | U64 | I8 | I16 | I32 | I64 | Int)
 }
 
+/// How deep [`Reader::skip`] follows nested containers.
+pub(crate) const MAX_NESTING: usize = 16;
+
 const INVALID: ErrorKind = ErrorKind::Syntax(Syntax::InvalidCbor);
 
 /// What a value position held.
@@ -145,6 +148,46 @@ impl<'b> Reader<'b> {
             return Err(self.err(self.pos(), INVALID));
         }
         self.run(|d| d.int()).map(i128::from)
+    }
+
+    /// Skips one data item of any kind (SenML labels it does not know), its containers
+    /// nested at most [`MAX_NESTING`] deep ([`ErrorKind::TooDeep`]).
+    pub(crate) fn skip(&mut self) -> Result<(), Error> {
+        // Items left in each open container (`None`: indefinite); level 0 is the item.
+        let mut open = [Some(1u64); MAX_NESTING + 1];
+        let mut depth = 0;
+        loop {
+            match &mut open[depth] {
+                Some(0) if depth == 0 => return Ok(()),
+                Some(0) => depth -= 1,
+                None if self.take_break() => depth -= 1,
+                left => {
+                    let at = self.pos();
+                    let n = match self.datatype()? {
+                        Type::Tag => {
+                            self.run(|d| d.tag())?;
+                            continue;
+                        }
+                        Type::Array | Type::ArrayIndef => self.run(|d| d.array())?,
+                        Type::Map | Type::MapIndef => {
+                            self.run(|d| d.map())?.map(|n| n.saturating_mul(2))
+                        }
+                        Type::Break => return Err(self.err(at, INVALID)),
+                        _ => {
+                            self.run(|d| d.skip())?;
+                            *left = left.map(|n| n - 1);
+                            continue;
+                        }
+                    };
+                    *left = left.map(|n| n - 1);
+                    if depth == MAX_NESTING {
+                        return Err(self.err(at, ErrorKind::TooDeep));
+                    }
+                    depth += 1;
+                    open[depth] = n;
+                }
+            }
+        }
     }
 
     /// The item at a value position: a leaf value, `null`, or the head of a map or array.
@@ -330,10 +373,12 @@ pub(crate) fn write_value<W: Write>(e: &mut Encoder<W>, v: ValueRef<'_>) -> Enco
     Ok(())
 }
 
-/// The head of a map of `n` entries, shortest form (to fix a count once known).
-pub(crate) fn map_head(n: u64) -> ([u8; 9], usize) {
+/// The head of an array (`map` false) or map of `n` items, shortest form: what a
+/// container's count is fixed to once known.
+pub(crate) fn head(map: bool, n: u64) -> ([u8; 9], usize) {
     let mut c = Cursor::new([0u8; 9]);
-    let _ = Encoder::new(&mut c).map(n);
+    let mut e = Encoder::new(&mut c);
+    let _ = if map { e.map(n) } else { e.array(n) };
     let len = c.position();
     (c.into_inner(), len)
 }
