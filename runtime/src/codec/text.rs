@@ -85,6 +85,8 @@ pub(crate) fn write_float<O: Output>(out: &mut O, f: f64) -> Result<(), Error> {
     let n = int.len() + frac.len();
     digits[..int.len()].copy_from_slice(int.as_bytes());
     digits[int.len()..n].copy_from_slice(frac.as_bytes());
+    let digits = &digits[..n];
+    // Trailing zeros are implied by the point's place.
     let digits = &digits[..digits.iter().rposition(|&d| d != b'0').map_or(0, |k| k + 1)];
     let point = int.len() as i32 + exp;
     const ZEROS: [u8; 64] = [b'0'; 64];
