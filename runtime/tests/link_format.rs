@@ -6,8 +6,7 @@
 use std::borrow::Cow;
 
 use ucifi_runtime::codec::link_format::{
-    self, Attribute, Link, LinkEntry, Param, RegisterObject, RegisterPayload, parse,
-    parse_discover,
+    self, Attribute, Link, LinkEntry, Param, RegisterObject, RegisterPayload, parse, parse_discover,
 };
 use ucifi_runtime::codec::{ErrorKind, Syntax};
 use ucifi_runtime::{ContentFormat, Path, Version};
@@ -392,7 +391,7 @@ fn errors_have_kinds_and_offsets() {
         ("</3 /0>", 3),             // space in the target
         ("<</3/0>", 1),             // '<' in the target
         (r#"</3/0>;a="x"#, 9),      // unterminated quoted string
-        (r#"</3/0>;a="x\"#, 9),    // ... ending in an escape
+        (r#"</3/0>;a="x\"#, 9),     // ... ending in an escape
         ("</3/0>;=1", 7),           // empty parameter name
         ("</3/0>;pmin=", 12),       // empty parameter value
         ("</3/0>;pmin=x\"y", 13),   // quote inside a token
@@ -436,7 +435,10 @@ fn errors_have_kinds_and_offsets() {
     };
     assert_eq!(reg("</1/0>,</3/0/1>"), (ErrorKind::NotAPath, 7));
     assert_eq!(reg("</1/0>,<x>"), (ErrorKind::NotAPath, 7));
-    assert_eq!(RegisterPayload::parse("</>,</1/0>").unwrap().objects.len(), 1);
+    assert_eq!(
+        RegisterPayload::parse("</>,</1/0>").unwrap().objects.len(),
+        1
+    );
     assert_eq!(reg("</3442>;ver=x"), (ErrorKind::InvalidField, 8));
     assert_eq!(reg("</>;ct=x,</1/0>"), (ErrorKind::InvalidField, 4));
 }

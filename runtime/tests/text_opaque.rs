@@ -122,7 +122,11 @@ fn text_examples_and_golden_values() {
         (1, Opaque(vec![]), ""),
         (1, Opaque(vec![0]), "AA=="),
         (1, Opaque(vec![1, 2]), "AQI="),
-        (7, Corelnk(ucifi_runtime::CoreLink("</3/0>".into())), "</3/0>"),
+        (
+            7,
+            Corelnk(ucifi_runtime::CoreLink("</3/0>".into())),
+            "</3/0>",
+        ),
         (13, Time(ucifi_runtime::Time(1_700_000_000)), "1700000000"),
         (13, Time(ucifi_runtime::Time(-1)), "-1"),
         (22, Objlnk(ObjectLink::new(3303, 0)), "3303:0"),
@@ -144,7 +148,10 @@ fn text_examples_and_golden_values() {
     let long: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
     let b64 = enc(F::Text, "/9999/0/1", &res(1, Value::Opaque(long.clone()))).unwrap();
     assert_eq!(b64.len(), 1336);
-    assert_eq!(text("/9999/0/1", std::str::from_utf8(&b64).unwrap()).unwrap(), Value::Opaque(long));
+    assert_eq!(
+        text("/9999/0/1", std::str::from_utf8(&b64).unwrap()).unwrap(),
+        Value::Opaque(long)
+    );
 }
 
 #[test]
@@ -209,7 +216,15 @@ fn text_float_rules() {
         assert_eq!(e.format(), Some(F::Text));
     }
     // Extremes, written in full.
-    for v in [f64::MAX, f64::MIN_POSITIVE, 5e-324, -0.0, 1e16, 1e-7, 123456789.125] {
+    for v in [
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        -0.0,
+        1e16,
+        1e-7,
+        123456789.125,
+    ] {
         let t = enc(F::Text, "/9999/0/4", &res(4, Value::Float(v))).unwrap();
         assert_eq!(std::str::from_utf8(&t).unwrap(), format!("{v}"));
     }
@@ -361,7 +376,16 @@ fn octet_stream() {
     // Only for Opaque resources, both ways.
     for r in [0, 2, 4] {
         let e = value_err(F::Opaque, &format!("/9999/0/{r}"), b"A");
-        assert!(matches!(e, ValueError::WrongType { found: "opaque bytes", .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                ValueError::WrongType {
+                    found: "opaque bytes",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
     let e = enc(F::Opaque, "/9999/0/0", &res(0, s("x"))).unwrap_err();
     assert_eq!(e.kind_at(), (&ErrorKind::Unsupported, Some(0)));

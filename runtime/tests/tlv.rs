@@ -141,7 +141,11 @@ fn enc(path: &str, node: &Node) -> Result<Vec<u8>, Error> {
 /// Encodes `node` at `path` to exactly `bytes`, and decodes `bytes` back to `node`.
 #[track_caller]
 fn both(path: &str, node: &Node, bytes: &str) {
-    assert_eq!(to_hex(&enc(path, node).unwrap()), to_hex(&hex(bytes)), "{path}");
+    assert_eq!(
+        to_hex(&enc(path, node).unwrap()),
+        to_hex(&hex(bytes)),
+        "{path}"
+    );
     assert_eq!(dec(path, &hex(bytes)).unwrap(), *node, "{path}");
 }
 
@@ -296,7 +300,11 @@ fn t5_two_instances() {
         id: 3303,
         instances: temp_instances()[..1].to_vec(),
     });
-    both("/3303", &one, "08 00 0D E4 16 44 41 B4 00 00 E3 16 45 43 65 6C");
+    both(
+        "/3303",
+        &one,
+        "08 00 0D E4 16 44 41 B4 00 00 E3 16 45 43 65 6C",
+    );
 }
 
 #[test]
@@ -378,7 +386,11 @@ fn value_table() {
         (2, Integer(-93), "C1 02 A3"),
         (2, Integer(65536), "C4 02 00 01 00 00"),
         (2, Integer(1_700_000_000), "C4 02 65 53 F1 00"),
-        (2, Integer(2_147_483_648), "C8 02 08 00 00 00 00 80 00 00 00"),
+        (
+            2,
+            Integer(2_147_483_648),
+            "C8 02 08 00 00 00 00 80 00 00 00",
+        ),
         (2, Integer(i64::MIN), "C8 02 08 80 00 00 00 00 00 00 00"),
         (2, Integer(i64::MAX), "C8 02 08 7F FF FF FF FF FF FF FF"),
         // Unsigned Integer: the top bit stays clear below 2^63.
@@ -387,8 +399,16 @@ fn value_table() {
         (3, UnsignedInteger(200), "C2 03 00 C8"),
         (3, UnsignedInteger(255), "C2 03 00 FF"),
         (3, UnsignedInteger(65535), "C4 03 00 00 FF FF"),
-        (3, UnsignedInteger(1 << 63), "C8 03 08 80 00 00 00 00 00 00 00"),
-        (3, UnsignedInteger(u64::MAX), "C8 03 08 FF FF FF FF FF FF FF FF"),
+        (
+            3,
+            UnsignedInteger(1 << 63),
+            "C8 03 08 80 00 00 00 00 00 00 00",
+        ),
+        (
+            3,
+            UnsignedInteger(u64::MAX),
+            "C8 03 08 FF FF FF FF FF FF FF FF",
+        ),
         // Float: binary32 when lossless.
         (4, Float(0.0), "C4 04 00 00 00 00"),
         (4, Float(22.5), "C4 04 41 B4 00 00"),
@@ -425,7 +445,9 @@ fn value_table() {
     let Node::Resource(r) = dec("/9999/0/4", &bytes).unwrap() else {
         panic!()
     };
-    assert!(matches!(r.value, ResourceValue::Single(Value::Float(f)) if f.to_bits() == nan.to_bits()));
+    assert!(
+        matches!(r.value, ResourceValue::Single(Value::Float(f)) if f.to_bits() == nan.to_bits())
+    );
 }
 
 #[test]
@@ -456,21 +478,51 @@ fn value_readings() {
         v("/3303/0/5700", "E8 16 44 08 40 36 80 00 00 00 00 00"),
         Value::Float(22.5)
     );
-    assert_eq!(v("/9999/0/22", "C4 16 FF FF FF FF"), Value::Objlnk(ObjectLink::NULL));
+    assert_eq!(
+        v("/9999/0/22", "C4 16 FF FF FF FF"),
+        Value::Objlnk(ObjectLink::NULL)
+    );
     assert_eq!(v("/9999/0/310/310", "61 01 36 01"), int(1));
     let bad = |data_type, len| ValueError::BadLength { data_type, len };
     // Integers of 1, 2, 4 or 8 bytes only (Anjay).
-    for (h, len) in [("C3 02 00 00 01", 3), ("C0 02", 0), ("C5 02 00 00 00 00 01", 5)] {
-        assert_eq!(value_err("/9999/0/2", h), bad(DataType::Integer, len), "{h}");
+    for (h, len) in [
+        ("C3 02 00 00 01", 3),
+        ("C0 02", 0),
+        ("C5 02 00 00 00 00 01", 5),
+    ] {
+        assert_eq!(
+            value_err("/9999/0/2", h),
+            bad(DataType::Integer, len),
+            "{h}"
+        );
     }
     for (h, len) in [("E2 16 44 4D A0", 2), ("E1 16 44 01", 1), ("E0 16 44", 0)] {
-        assert_eq!(value_err("/3303/0/5700", h), bad(DataType::Float, len), "{h}");
+        assert_eq!(
+            value_err("/3303/0/5700", h),
+            bad(DataType::Float, len),
+            "{h}"
+        );
     }
-    assert_eq!(value_err("/9999/0/4", "C3 04 00 00 00"), bad(DataType::Float, 3));
-    assert_eq!(value_err("/9999/0/5", "C1 05 02"), ValueError::InvalidBoolean);
-    assert_eq!(value_err("/9999/0/5", "C2 05 00 01"), bad(DataType::Boolean, 2));
-    assert_eq!(value_err("/9999/0/22", "C3 16 0C E7 00"), bad(DataType::Objlnk, 3));
-    assert_eq!(value_err("/9999/0/0", "C2 00 C3 28"), ValueError::InvalidUtf8);
+    assert_eq!(
+        value_err("/9999/0/4", "C3 04 00 00 00"),
+        bad(DataType::Float, 3)
+    );
+    assert_eq!(
+        value_err("/9999/0/5", "C1 05 02"),
+        ValueError::InvalidBoolean
+    );
+    assert_eq!(
+        value_err("/9999/0/5", "C2 05 00 01"),
+        bad(DataType::Boolean, 2)
+    );
+    assert_eq!(
+        value_err("/9999/0/22", "C3 16 0C E7 00"),
+        bad(DataType::Objlnk, 3)
+    );
+    assert_eq!(
+        value_err("/9999/0/0", "C2 00 C3 28"),
+        ValueError::InvalidUtf8
+    );
     assert_eq!(value_err("/9999/0/7", "C1 07 FF"), ValueError::InvalidUtf8);
     // A value error names the leaf and the TLV's offset.
     let e = dec("/9999/0", &hex("C1 02 07 C1 05 02")).unwrap_err();
@@ -616,7 +668,12 @@ fn refusals() {
         ("/3/0/9", "C1 0A 57", ErrorKind::IdMismatch, 0),
         ("/3/0/6/0", "41 01 01", ErrorKind::IdMismatch, 0),
         ("/4/0", "08 01 03 C1 00 06", ErrorKind::IdMismatch, 0),
-        ("/3/0", "C1 0A 01 08 01 03 C1 09 57", ErrorKind::IdMismatch, 3),
+        (
+            "/3/0",
+            "C1 0A 01 08 01 03 C1 09 57",
+            ErrorKind::IdMismatch,
+            3,
+        ),
         // Duplicate IDs at one level: resources, instances, resource instances.
         ("/3/0", "C1 09 57 C1 09 58", DUPLICATE, 3),
         ("/3/0", "C1 0A 01 C1 09 57 C1 0A 02", DUPLICATE, 6),
@@ -834,7 +891,11 @@ fn large_generated_payloads() {
     }
     assert_eq!(events("/77", &hostile).unwrap().len(), 60_000);
     // Hostile 24-bit lengths with a few bytes present fail at once.
-    for h in ["F8 00 09 FF FF FF 00", "18 00 FF FF FF", "98 06 FF FF FF 41 00 01"] {
+    for h in [
+        "F8 00 09 FF FF FF 00",
+        "18 00 FF FF FF",
+        "98 06 FF FF FF 41 00 01",
+    ] {
         assert_eq!(fails("/3/0", h), (TRUNCATED, Some(0)), "{h}");
         assert_eq!(fails("/3", h), (TRUNCATED, Some(0)), "{h}");
     }
@@ -883,9 +944,12 @@ fn writer_sequences() {
 
 #[test]
 fn writer_misuse() {
-    let misuse = |path: &str, script: &dyn Fn(&mut TlvWriter<Vec<u8>>) -> Result<(), Error>| {
+    type Script<'s> = dyn Fn(&mut TlvWriter<Vec<u8>>) -> Result<(), Error> + 's;
+    let misuse = |path: &str, script: &Script<'_>| {
         let mut w = TlvWriter::new(&p(path), Vec::new()).unwrap();
-        let e = script(&mut w).and_then(|()| w.finish().map(drop)).unwrap_err();
+        let e = script(&mut w)
+            .and_then(|()| w.finish().map(drop))
+            .unwrap_err();
         assert_eq!(e.kind(), &ErrorKind::WriterMisuse, "{path}");
         assert_eq!(e.format(), Some(F::Tlv));
         e.offset()
@@ -1019,31 +1083,30 @@ fn instance() -> impl Strategy<Value = (Types, InstanceNode)> {
     )
         .prop_flat_map(|(id, t, m)| {
             let value = if m {
-                prop::collection::btree_map(
-                    prop_oneof![0u16..12, 0u16..65535],
-                    value_of(t),
-                    0..12,
-                )
-                .prop_map(|ris| {
-                    ResourceValue::Multiple(
-                        ris.into_iter()
-                            .map(|(id, value)| ResourceInstanceNode { id, value })
-                            .collect(),
-                    )
-                })
-                .boxed()
+                prop::collection::btree_map(prop_oneof![0u16..12, 0u16..65535], value_of(t), 0..12)
+                    .prop_map(|ris| {
+                        ResourceValue::Multiple(
+                            ris.into_iter()
+                                .map(|(id, value)| ResourceInstanceNode { id, value })
+                                .collect(),
+                        )
+                    })
+                    .boxed()
             } else {
                 value_of(t).prop_map(ResourceValue::Single).boxed()
             };
-            (Just((t, m)), value.prop_map(move |value| ResourceNode { id, value }))
+            (
+                Just((t, m)),
+                value.prop_map(move |value| ResourceNode { id, value }),
+            )
         });
     (0u16..65535, prop::collection::vec(resource, 0..40)).prop_map(|(iid, rs)| {
         let mut by_id = BTreeMap::new();
         let mut types = Types::default();
         for ((t, m), r) in rs {
-            if !by_id.contains_key(&r.id) {
+            if let std::collections::btree_map::Entry::Vacant(e) = by_id.entry(r.id) {
                 types = types.with(77, r.id, t, m);
-                by_id.insert(r.id, r);
+                e.insert(r);
             }
         }
         (
@@ -1094,7 +1157,10 @@ fn decode_any(types: &Types, path: &Path, bytes: &[u8]) -> Result<(), TestCaseEr
     }
     let mut ev = Vec::new();
     match tlv::decode(path, bytes, &mut ev) {
-        Ok(()) => prop_assert!(ev.iter().all(|e| path.contains(&e.path()) || e.path().len() == 2)),
+        Ok(()) => prop_assert!(
+            ev.iter()
+                .all(|e| path.contains(&e.path()) || e.path().len() == 2)
+        ),
         Err(e) => prop_assert!(e.offset().is_some_and(|o| o <= bytes.len()), "{e}"),
     }
     Ok(())

@@ -231,11 +231,7 @@ impl Attribute {
             "dim" => Attribute::Dim(num(v).ok_or_else(bad)?),
             "ver" => Attribute::Ver(v.parse().map_err(|_| bad())?),
             "lwm2m" => Attribute::Lwm2m(v.parse().map_err(|_| bad())?),
-            "ssid" => Attribute::Ssid(
-                num(v)
-                    .filter(|s| (1..=65534).contains(s))
-                    .ok_or_else(bad)?,
-            ),
+            "ssid" => Attribute::Ssid(num(v).filter(|s| (1..=65534).contains(s)).ok_or_else(bad)?),
             "uri" => Attribute::Uri(v.into()),
             "rt" => Attribute::Rt(v.into()),
             _ => Attribute::Ct(
@@ -269,7 +265,11 @@ impl Attribute {
             Attribute::Lwm2m(v) => t("lwm2m", alloc::format!("{v}")),
             Attribute::Rt(v) => Param::quoted("rt", v.clone()),
             Attribute::Ct(list) => {
-                let s = list.iter().map(|c| int_text(*c)).collect::<Vec<_>>().join(" ");
+                let s = list
+                    .iter()
+                    .map(|c| int_text(*c))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if list.len() == 1 {
                     t("ct", s)
                 } else {
@@ -306,7 +306,10 @@ pub fn parse(text: &str) -> Result<Vec<Link<'_>>, Error> {
     };
     // The end of a token (name or unquoted value) starting at `i`.
     let token = |mut i: usize, stop: &[u8]| {
-        while b.get(i).is_some_and(|&c| !stop.contains(&c) && !is_space(c)) {
+        while b
+            .get(i)
+            .is_some_and(|&c| !stop.contains(&c) && !is_space(c))
+        {
             i += 1;
         }
         i

@@ -115,20 +115,24 @@ impl Seen {
 
     /// Records `id` of the TLV at `at`; `false` when the level had it already.
     fn insert(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
-        if self.set.is_none() {
-            if id as u32 >= self.next {
-                self.next = id as u32 + 1;
-                return true;
-            }
-            let mut set = BTreeSet::new();
-            let mut p = self.start;
-            while let Some(t) = (p < at).then(|| read(bytes, p, at).ok()).flatten() {
-                set.insert(t.id);
-                p = t.end;
-            }
-            self.set = Some(set);
+        if let Some(set) = &mut self.set {
+            return set.insert(id);
         }
-        self.set.as_mut().is_none_or(|s| s.insert(id))
+        if id as u32 >= self.next {
+            self.next = id as u32 + 1;
+            return true;
+        }
+        // The TLVs before `at` were read (and checked) already.
+        let mut set = BTreeSet::new();
+        let mut p = self.start;
+        while p < at {
+            let Ok(t) = read(bytes, p, at) else { break };
+            set.insert(t.id);
+            p = t.end;
+        }
+        let fresh = set.insert(id);
+        self.set = Some(set);
+        fresh
     }
 }
 
@@ -499,5 +503,49 @@ impl<O: Output> TlvWriter<O> {
         let (h, n) = header(kind, id, value.len());
         self.write(&h[..n])?;
         self.write(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_read_back() {
+        for kind in 0..4 {
+            for id in [0u16, 1, 255, 256, 65534] {
+                for len in [0usize, 7, 8, 255, 256, 65535, 65536, MAX_LENGTH] {
+                    let (h, n) = header(kind, id, len);
+                    let mut bytes = h[..n].to_vec();
+                    bytes.resize(n + len, 0);
+                    let t = read(&bytes, 0, bytes.len()).unwrap();
+                    assert_eq!((t.kind, t.id, t.body, t.end), (kind, id, n, n + len));
+                    // One byte short: the header or value is truncated.
+                    let Err(e) = read(&bytes[..n + len - 1], 0, n + len - 1) else {
+                        panic!("{kind} {id} {len}")
+                    };
+                    assert_eq!(e.kind_at(), (&ErrorKind::Truncated, Some(0)));
+                }
+            }
+        }
+        assert_eq!(header(3, 9, 1), ([0xC1, 9, 0, 0, 0, 0], 2));
+        assert_eq!(header(0, 1000, 13), ([0x28, 3, 0xE8, 13, 0, 0], 4));
+        assert_eq!(header(3, 0, 70000), ([0xD8, 0, 1, 0x11, 0x70, 0], 5));
+    }
+
+    #[test]
+    fn scalars() {
+        let bytes = |v| {
+            let (b, n) = scalar(v);
+            b[..n].to_vec()
+        };
+        assert_eq!(bytes(ValueRef::Integer(-129)), [0xFF, 0x7F]);
+        assert_eq!(bytes(ValueRef::UnsignedInteger(200)), [0, 0xC8]);
+        assert_eq!(bytes(ValueRef::UnsignedInteger(u64::MAX)), [0xFF; 8]);
+        assert_eq!(bytes(ValueRef::Float(22.5)), [0x41, 0xB4, 0, 0]);
+        assert_eq!(bytes(ValueRef::Float(0.1)).len(), 8);
+        assert_eq!(bytes(ValueRef::Boolean(true)), [1]);
+        let link = crate::ObjectLink::new(3303, 0);
+        assert_eq!(bytes(ValueRef::Objlnk(link)), [0x0C, 0xE7, 0, 0]);
     }
 }
