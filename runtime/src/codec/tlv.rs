@@ -48,8 +48,9 @@ fn err(at: usize, kind: ErrorKind) -> Error {
 struct Tlv<'a> {
     kind: u8,
     id: u16,
-    /// Where the value starts and ends.
+    /// Where the value starts.
     body: usize,
+    /// Where the value, and the TLV, end.
     end: usize,
     value: &'a [u8],
 }
