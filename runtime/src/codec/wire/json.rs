@@ -326,7 +326,10 @@ fn escape(src: &[u8], i: &mut usize) -> Option<char> {
                 (char::from_u32(hi)?, 6)
             } else if src.get(*i + 6..*i + 8)? == b"\\u" {
                 let lo = hex4(*i + 8).filter(|lo| (0xDC00..0xE000).contains(lo))?;
-                (char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?, 12)
+                (
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
+                    12,
+                )
             } else {
                 return None;
             }
