@@ -410,6 +410,19 @@ fn errors_carry_kinds_and_offsets() {
     assert_eq!(e.path(), Some(p("/3/1/9")));
 }
 
+/// An empty multiple resource: an empty `e`, read back where the model says multiple.
+#[test]
+fn empty_multiple_resource_round_trips() {
+    let empty = Node::Resource(ResourceNode {
+        id: 6,
+        value: ResourceValue::Multiple(vec![]),
+    });
+    let j = codec::encode(F::Lwm2mJson, &p("/3/0/6"), &empty).unwrap();
+    assert_eq!(decode("/3/0/6", &text(j.clone()), &Spec).unwrap(), empty);
+    let e = decode("/3/0/6", &text(j), &NoModel).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NoValue);
+}
+
 #[test]
 fn writer_misuse() {
     let e = Lwm2mJsonWriter::new(&Path::ROOT, Vec::new()).unwrap_err();
