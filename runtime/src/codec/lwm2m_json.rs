@@ -1,50 +1,349 @@
-//! LwM2M JSON (11543). Placeholder: the decoder and the encoder are not written yet.
+//! OMA LwM2M JSON (`application/vnd.oma.lwm2m+json`, content format 11543; LwM2M 1.0).
+//!
+//! One object `{"bn": base name, "bt": base time, "e": [entries]}`; an entry has an
+//! optional name `n` (appended to `bn` by plain concatenation), one of `v` (Integer,
+//! Unsigned Integer, Float, Time), `bv` (Boolean), `sv` (String, Corelnk, and Opaque as
+//! standard base64 with padding) or `ov` (Objlnk `"oid:iid"`), and an optional time `t`
+//! (resolved time = `bt` + `t`). Names and times resolve as in SenML
+//! ([`senml`](super::senml)).
+//!
+//! * [`decode`] accepts the keys in any order (`e` before `bn` too) and feeds one
+//!   [`Event::Value`](super::Event::Value) per entry ([`Event::PathOnly`](super::Event::PathOnly)
+//!   for an entry without value). `v` arrives as [`RawValue::Integer`] or
+//!   [`RawValue::Float`], `bv` as [`RawValue::Boolean`], `ov` as [`RawValue::Objlnk`] and
+//!   `sv` as [`RawValue::Text`], with text/plain's meaning for the model's type (Opaque is
+//!   base64 with padding; Objlnk `O:I`, as Leshan writes links): the parser needs no
+//!   model. An `sv` with JSON escapes arrives as [`RawValue::Str`] (a string only);
+//! * [`Lwm2mJsonWriter`] implements [`Writer`]: `bn` is the target path followed by `/`
+//!   and entries are named relative to it, except for the one value of a resource or
+//!   resource-instance target (`bn` is its path, the entry has no `n`);
+//! * [`encode_records`] / [`decode_records`] carry timestamped data.
 
-use super::{Error, ErrorKind, Output, Sink, Writer};
-use crate::{Path, ValueRef};
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
 
-/// Decodes a LwM2M JSON (11543) payload addressed to `path`, feeding `sink`.
+use base64::engine::general_purpose::STANDARD;
+
+use super::senml::{Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver};
+use super::senml_json::{Labels, check, write_name, write_value};
+use super::wire::json::{self, Json, JsonError};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup, Writer};
+use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
+
+const F: ContentFormat = ContentFormat::Lwm2mJson;
+
+/// LwM2M JSON's value labels.
+const LABELS: Labels = Labels {
+    number: b"\"v\":",
+    string: b"\"sv\":",
+    boolean: b"\"bv\":",
+    objlnk: b"\"ov\":",
+    opaque: (b"\"sv\":", &STANDARD),
+};
+
+/// Decodes a LwM2M JSON (11543) payload addressed to `path`, feeding `sink`. The payload
+/// names its entries itself: `path` is checked by the sink.
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    let _ = (path, bytes, sink);
-    Err(Error::new(ErrorKind::Unsupported))
+    let _ = path;
+    let fail = |(kind, at): JsonError| Error::at(F, at, kind);
+    let mut j = Json::new(bytes);
+    // The header first (keys in any order); the entries are read after it.
+    let (mut head, e_at) = read_header(&mut j).map_err(fail)?;
+    j.pos = e_at + 1;
+    let mut resolver = Resolver::new();
+    if j.eat(b']') {
+        return Ok(());
+    }
+    loop {
+        j.peek();
+        let start = j.pos;
+        let mut entry = read_entry(&mut j).map_err(fail)?;
+        // The header's `bn` and `bt` apply from the first entry on.
+        entry.base_name = head.base_name.take();
+        entry.base_time = head.base_time.take();
+        let event = resolver
+            .resolve(entry)
+            .map_err(|kind| Error::at(F, start, kind))?;
+        sink.event(event)
+            .map_err(|e| e.in_format(F).or_offset(start))?;
+        if !j.eat(b',') {
+            // The whole payload was checked with the header.
+            return j.expect(b']').map_err(fail);
+        }
+    }
+}
+
+/// Decodes `bytes` into resolved records, typing values through `types` where it knows
+/// the resource.
+pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record>, Error> {
+    let mut sink = RecordSink::new(types);
+    decode(&Path::ROOT, bytes, &mut sink)?;
+    Ok(sink.into_records())
+}
+
+/// The top-level object: its `bn` and `bt` (in a record of their own) and where the `e`
+/// array starts. Checks the whole payload's syntax.
+fn read_header<'a>(j: &mut Json<'a>) -> Result<(RawRecord<'a>, usize), JsonError> {
+    j.expect(b'{')?;
+    let mut head = RawRecord::default();
+    let mut e_at = None;
+    if !j.eat(b'}') {
+        loop {
+            j.peek();
+            let key_at = j.pos;
+            let key = j.label()?;
+            let twice = match &*key {
+                b"bn" => head.base_name.replace(j.string()?).is_some(),
+                b"bt" => head.base_time.replace(j.float()?).is_some(),
+                b"e" => {
+                    if j.peek() != Some(b'[') {
+                        return Err((ErrorKind::Syntax(Syntax::UnexpectedValue), j.pos));
+                    }
+                    let at = j.pos;
+                    j.skip_value()?;
+                    e_at.replace(at).is_some()
+                }
+                _ => {
+                    j.skip_value()?;
+                    false
+                }
+            };
+            if twice {
+                return Err((ErrorKind::InvalidField, key_at));
+            }
+            if !j.next_in_object()? {
+                break;
+            }
+        }
+    }
+    j.end()?;
+    Ok((head, e_at.ok_or((ErrorKind::InvalidField, 0))?))
+}
+
+/// One entry object.
+fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
+    j.expect(b'{')?;
+    let mut rec = RawRecord::default();
+    if j.eat(b'}') {
+        return Ok(rec);
+    }
+    let mut seen = 0u8;
+    loop {
+        j.peek();
+        let key_at = j.pos;
+        let key = j.label()?;
+        let Some(k) = [&b"n"[..], b"t", b"v", b"bv", b"sv", b"ov"]
+            .iter()
+            .position(|l| **l == *key)
+        else {
+            j.skip_value()?;
+            if !j.next_in_object()? {
+                return Ok(rec);
+            }
+            continue;
+        };
+        if seen & (1 << k) != 0 || (k >= 2 && rec.value.is_some()) {
+            return Err((ErrorKind::InvalidField, key_at));
+        }
+        seen |= 1 << k;
+        j.peek();
+        let at = j.pos;
+        match k {
+            0 => rec.name = Some(j.string()?),
+            1 => rec.time = Some(j.float()?),
+            2 => rec.value = Some(j.number()?),
+            3 => rec.value = Some(RawValue::Boolean(j.boolean()?)),
+            4 => {
+                rec.value = Some(match j.string()? {
+                    Cow::Borrowed(s) => RawValue::Text(s),
+                    owned => RawValue::Str(owned),
+                })
+            }
+            _ => {
+                let link: ObjectLink = j
+                    .string()?
+                    .parse()
+                    .map_err(|_| (ErrorKind::InvalidObjectLink, at))?;
+                rec.value = Some(RawValue::Objlnk(link));
+            }
+        }
+        if !j.next_in_object()? {
+            return Ok(rec);
+        }
+    }
+}
+
+/// Writes `{"bn":"...","bt":...,"e":[`.
+fn write_header<O: Output + ?Sized>(
+    out: &mut O,
+    bn: Option<&Name>,
+    bt: Option<f64>,
+) -> Result<(), Error> {
+    if let Some(bt) = bt {
+        json::finite(bt)?;
+    }
+    out.write(b"{")?;
+    if let Some(bn) = bn {
+        write_name(out, b"\"bn\":", bn)?;
+        out.write(b",")?;
+    }
+    if let Some(bt) = bt {
+        out.write(b"\"bt\":")?;
+        json::write_time(out, bt)?;
+        out.write(b",")?;
+    }
+    out.write(b"\"e\":[")
+}
+
+/// Writes one entry (`{...}` when `first`, else `,{...}`): `n`, the value, `t`, each when
+/// present.
+fn write_entry<O: Output + ?Sized>(
+    out: &mut O,
+    first: bool,
+    n: Option<&Name>,
+    value: Option<ValueRef<'_>>,
+    t: Option<f64>,
+) -> Result<(), Error> {
+    check(
+        &Fields {
+            t,
+            ..Fields::default()
+        },
+        value,
+    )?;
+    out.write(if first { b"{" } else { b",{" })?;
+    let mut sep: &[u8] = b"";
+    if let Some(n) = n {
+        write_name(out, b"\"n\":", n)?;
+        sep = b",";
+    }
+    if let Some(v) = value {
+        out.write(sep)?;
+        write_value(out, &LABELS, v)?;
+        sep = b",";
+    }
+    if let Some(t) = t {
+        out.write(sep)?;
+        out.write(b"\"t\":")?;
+        json::write_time(out, t)?;
+    }
+    out.write(b"}")
+}
+
+/// Encodes records: `bn` is their longest common path (the path itself, without `/`, when
+/// all share one path of a resource or resource instance), entries are named relative to
+/// it; times as `bt` + `t` when every value record has an integral time, else absolute
+/// `t`.
+pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(32 + 32 * records.len());
+    let Some(first) = records.first().map(|r| r.path) else {
+        out.extend_from_slice(b"{\"e\":[]}");
+        return Ok(out);
+    };
+    let (mut common, mut same) = (first.len(), true);
+    for r in records {
+        same &= r.path == first;
+        let k = r
+            .path
+            .ids()
+            .iter()
+            .zip(first.ids())
+            .take_while(|(a, b)| a == b);
+        common = common.min(k.count());
+    }
+    let single = same && first.len() >= 3;
+    let plan = RecordPlan::new(records);
+    let bn = Name::absolute(&first.ids()[..common], !single);
+    write_header(&mut out, Some(&bn), plan.base_time()).map_err(|e| e.in_format(F).or_offset(0))?;
+    for (i, r) in records.iter().enumerate() {
+        let at = out.len();
+        let rest = &r.path.ids()[common..];
+        let n = (!single && !rest.is_empty()).then(|| Name::relative(rest));
+        let value = r.value.as_ref().map(Value::as_value_ref);
+        write_entry(&mut out, i == 0, n.as_ref(), value, plan.relative_time(r))
+            .map_err(|e| e.in_format(F).or_offset(at))?;
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
 }
 
 /// The LwM2M JSON (11543) encoder.
 #[derive(Debug)]
 pub struct Lwm2mJsonWriter<O: Output> {
     out: O,
+    walker: LeafWalker,
+    // Where the payload starts in `out`: error offsets count from there.
+    start: usize,
+    entries: usize,
 }
 
 impl<O: Output> Lwm2mJsonWriter<O> {
-    /// An encoder for a payload addressed to `path`, writing into `out`.
+    /// An encoder for a payload addressed to `path` (any path but the root, which a
+    /// writer cannot address: [`ErrorKind::Unsupported`]), writing into `out`.
     pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        let _ = path;
-        Ok(Lwm2mJsonWriter { out })
+        let walker = LeafWalker::new(path).map_err(|k| Error::at_path(*path, k).in_format(F))?;
+        Ok(Lwm2mJsonWriter {
+            start: out.len(),
+            out,
+            walker,
+            entries: 0,
+        })
     }
-    /// Checks that the payload is complete and returns the output.
-    pub fn finish(self) -> Result<O, Error> {
+
+    /// Closes the payload and returns the output; an instance or multiple resource left
+    /// open is [`ErrorKind::WriterMisuse`].
+    pub fn finish(mut self) -> Result<O, Error> {
+        if self.walker.is_open() {
+            return Err(self.fail(ErrorKind::WriterMisuse));
+        }
+        let r = if self.entries == 0 {
+            let bn = Name::absolute(self.walker.target().ids(), true);
+            write_header(&mut self.out, Some(&bn), None)
+        } else {
+            Ok(())
+        };
+        r.and_then(|()| self.out.write(b"]}"))
+            .map_err(|e| e.in_format(F))?;
         Ok(self.out)
+    }
+
+    fn fail(&self, kind: ErrorKind) -> Error {
+        Error::at(F, self.out.len() - self.start, kind)
     }
 }
 
 impl<O: Output> Writer for Lwm2mJsonWriter<O> {
-    fn begin_instance(&mut self, _id: u16) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
+        self.walker.begin_instance(id).map_err(|k| self.fail(k))
     }
     fn end_instance(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+        self.walker.end_instance().map_err(|k| self.fail(k))
     }
-    fn begin_multiple(&mut self, _id: u16, _count: usize) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
+        self.walker.begin_multiple(id).map_err(|k| self.fail(k))
     }
     fn end_multiple(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+        self.walker.end_multiple().map_err(|k| self.fail(k))
     }
-    fn value(&mut self, _id: u16, _value: ValueRef<'_>) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let (path, is_target) = self.walker.value(id).map_err(|k| self.fail(k))?;
+        check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
+        let (at, target) = (self.out.len() - self.start, self.walker.target());
+        let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
+        let bn = Name::absolute(target.ids(), !is_target);
+        let first = self.entries == 0;
+        let head = if first {
+            write_header(&mut self.out, Some(&bn), None)
+        } else {
+            Ok(())
+        };
+        head.and_then(|()| write_entry(&mut self.out, first, n.as_ref(), Some(value), None))
+            .map_err(|e| e.in_format(F).or_offset(at))?;
+        self.entries += 1;
+        Ok(())
     }
 }

@@ -1,1 +1,577 @@
-//! SenML records shared by SenML JSON and SenML CBOR. Placeholder.
+//! The SenML record model shared by SenML JSON (110) and SenML CBOR (112), and by LwM2M
+//! JSON (11543) where its rules are the same. API stable since commit 604f51c.
+//!
+//! * [`Record`] and [`resolve_time`]: a resolved record, what each format's
+//!   `encode_records` / `decode_records` take and give;
+//! * decoding: a notation reads each record into a [`RawRecord`] (`bn`, `n`, `bt`, `t`, raw
+//!   value: what the wire said); a [`Resolver`] keeps the base name and base time across
+//!   records (RFC 8428 §4.6) and turns each into an [`Event`]. [`RecordSink`] collects them;
+//! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
+//!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
+//!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
+//!
+//! Resolution: a record's name is `bn` + `n` by plain concatenation (`"/3/0/"+"9"` as
+//! Leshan writes it, `"/3/0"+"/9"` as Anjay does) read as a LwM2M path; its time is `bt` +
+//! `t` when either is present. Base name and base time persist until replaced.
+//!
+//! Canonical output (what the spec's examples show):
+//! * records without any value (Read-Composite requests): no `bn`, `n` is the full path;
+//! * records that all share one path, or the one value of a resource or resource-instance
+//!   target: the first record's `bn` is that path and no record has an `n`;
+//! * otherwise records are grouped by object instance: a record whose instance differs from
+//!   the previous one carries `bn` = `/O/I/`, and `n` is the rest (`R` or `R/RI`);
+//! * when every value record has an integral time, the first record carries `bt` (the first
+//!   value record's time) and later ones a relative `t` (omitted when 0); otherwise each
+//!   timed record carries an absolute `t`. Path-only records carry no time.
+//!
+//! Every step costs O(1) per record (O(log n) for duplicate detection in [`RecordSink`]):
+//! thousands of distinct base names or times decode and encode in linear time.
+
+use alloc::borrow::Cow;
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::{Error, ErrorKind, Event, RawValue, Sink, TypeLookup};
+use crate::{Path, Value};
+
+/// One resolved SenML record with an owned value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// Full path (`/O/I/R` or `/O/I/R/RI` for values; any level for path-only records).
+    pub path: Path,
+    /// The value, `None` for a path-only record (Read-Composite request).
+    pub value: Option<Value>,
+    /// Resolved time in seconds (`bt` + `t`), if the record has one. Encoders write no
+    /// time for path-only records.
+    pub time: Option<f64>,
+}
+
+impl Record {
+    /// A value record without time.
+    pub fn new(path: Path, value: Value) -> Self {
+        Record {
+            path,
+            value: Some(value),
+            time: None,
+        }
+    }
+
+    /// A value record with a time in seconds.
+    pub fn timed(path: Path, value: Value, time: f64) -> Self {
+        Record {
+            path,
+            value: Some(value),
+            time: Some(time),
+        }
+    }
+
+    /// A path-only record (Read-Composite / Observe-Composite request).
+    pub fn path_only(path: Path) -> Self {
+        Record {
+            path,
+            value: None,
+            time: None,
+        }
+    }
+
+    /// The record's time as Unix seconds, given the receiver's current time `now`
+    /// (RFC 8428 §4.5.3): a resolved time below 2^28 (about 8.5 years) is relative to
+    /// now, negative meaning in the past, larger ones are absolute. LwM2M encoders send
+    /// absolute times, but a SenML sender may count back from the moment it sends; the
+    /// decoders keep [`time`](Record::time) as resolved and leave this choice to the
+    /// caller. `None` when the record has no time.
+    pub fn absolute_time(&self, now: f64) -> Option<f64> {
+        self.time.map(|t| resolve_time(t, now))
+    }
+}
+
+/// RFC 8428 §4.5.3: a resolved SenML time `t` below 2^28 counts from `now` (both in
+/// seconds); `t` itself otherwise. See [`Record::absolute_time`].
+pub fn resolve_time(t: f64, now: f64) -> f64 {
+    /// Times below this are relative (RFC 8428 §4.5.3).
+    const RELATIVE_BELOW: f64 = (1u64 << 28) as f64;
+    if t < RELATIVE_BELOW { now + t } else { t }
+}
+
+/// One record as the wire carried it, in any notation, before resolution.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawRecord<'a> {
+    /// `bn`, if the record has one.
+    pub base_name: Option<Cow<'a, str>>,
+    /// `n`, if the record has one.
+    pub name: Option<Cow<'a, str>>,
+    /// `bt`, if the record has one.
+    pub base_time: Option<f64>,
+    /// `t`, if the record has one.
+    pub time: Option<f64>,
+    /// The value field, `None` for a path-only record.
+    pub value: Option<RawValue<'a>>,
+}
+
+/// Longest resolved name (`bn` + `n`) read; longer names are not paths.
+const NAME_MAX: usize = 64;
+
+/// The base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
+#[derive(Clone, Debug, Default)]
+pub struct Resolver {
+    // The base name's buffer is reused from record to record: no allocation per record.
+    base_name: String,
+    base_time: Option<f64>,
+    // Alternate path every name starts with (LwM2M 1.2, e.g. `/lwm2m`), without a
+    // trailing `/`; empty when none.
+    prefix: String,
+}
+
+impl Resolver {
+    /// No base name, no base time, no alternate path.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Names must start with the alternate path `prefix` (LwM2M 1.2, e.g. `/lwm2m` for
+    /// names like `/lwm2m/3/0/9`), which is removed before the rest is read as a path.
+    pub fn with_alternate_path(mut self, prefix: &str) -> Self {
+        self.prefix = prefix.trim_end_matches('/').into();
+        self
+    }
+
+    /// Applies the record's `bn` and `bt`, then resolves its name and time into an event:
+    /// [`Event::Value`] with the resolved time, or [`Event::PathOnly`] for a record without
+    /// a value. A name that is not a LwM2M path (or a record with neither `bn` nor `n`
+    /// ever) is [`ErrorKind::NotAPath`]; a name outside the alternate path
+    /// [`ErrorKind::OutsidePath`].
+    pub fn resolve<'a>(&mut self, record: RawRecord<'a>) -> Result<Event<'a>, ErrorKind> {
+        if let Some(bn) = &record.base_name {
+            self.base_name.clear();
+            self.base_name.push_str(bn);
+        }
+        if let Some(bt) = record.base_time {
+            self.base_time = Some(bt);
+        }
+        let path = self.path(record.name.as_deref().unwrap_or(""))?;
+        let time = match (self.base_time, record.time) {
+            (None, None) => None,
+            (b, t) => Some(b.unwrap_or(0.0) + t.unwrap_or(0.0)),
+        };
+        Ok(match record.value {
+            Some(value) => Event::Value { path, value, time },
+            None => Event::PathOnly(path),
+        })
+    }
+
+    /// The path named by the base name followed by `name`.
+    fn path(&self, name: &str) -> Result<Path, ErrorKind> {
+        let (bn, total) = (self.base_name.as_bytes(), self.base_name.len() + name.len());
+        if total == 0 || total > NAME_MAX {
+            return Err(ErrorKind::NotAPath);
+        }
+        let mut buf = [0u8; NAME_MAX];
+        buf[..bn.len()].copy_from_slice(bn);
+        buf[bn.len()..total].copy_from_slice(name.as_bytes());
+        // Two strings joined: UTF-8.
+        let text = core::str::from_utf8(&buf[..total]).map_err(|_| ErrorKind::NotAPath)?;
+        let text = match self.prefix.as_str() {
+            "" => text,
+            prefix => match text.strip_prefix(prefix).ok_or(ErrorKind::OutsidePath)? {
+                "" => return Ok(Path::ROOT),
+                rest => rest,
+            },
+        };
+        text.parse().map_err(|_| ErrorKind::NotAPath)
+    }
+}
+
+/// A [`Sink`] collecting resolved [`Record`]s, typing values through a [`TypeLookup`]
+/// where it knows the resource (fallback: [`RawValue::to_value_untyped`]). A record that
+/// repeats the path and time of an earlier one is [`ErrorKind::DuplicatePath`]. Container
+/// events carry nothing for records and are skipped.
+pub struct RecordSink<'t> {
+    types: &'t dyn TypeLookup,
+    records: Vec<Record>,
+    seen: BTreeSet<(Path, Option<u64>)>,
+}
+
+impl<'t> RecordSink<'t> {
+    /// An empty collector typing through `types`.
+    pub fn new(types: &'t dyn TypeLookup) -> Self {
+        RecordSink {
+            types,
+            records: Vec::new(),
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// The records collected, in payload order.
+    pub fn into_records(self) -> Vec<Record> {
+        self.records
+    }
+}
+
+impl<'a> Sink<'a> for RecordSink<'_> {
+    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
+        let (path, raw, time) = match event {
+            Event::Value { path, value, time } => (path, Some(value), time),
+            Event::PathOnly(path) => (path, None, None),
+            Event::MultipleResource(_) | Event::Instance(_) => return Ok(()),
+        };
+        if !self.seen.insert((path, time.map(f64::to_bits))) {
+            return Err(Error::at_path(path, ErrorKind::DuplicatePath));
+        }
+        let ids = path.ids();
+        let model = (ids.len() >= 3)
+            .then(|| self.types.resource_type(ids[0], ids[2]))
+            .flatten();
+        let value = match (raw, model) {
+            (None, _) => None,
+            (Some(raw), None) => Some(raw.to_value_untyped()),
+            (Some(raw), Some((dt, _))) => Some(
+                raw.to_value(dt)
+                    .map_err(|e| Error::at_path(path, ErrorKind::Value(e)))?,
+            ),
+        };
+        self.records.push(Record { path, value, time });
+        Ok(())
+    }
+}
+
+/// A record name or base name: path IDs joined by `/`, with an optional leading and
+/// trailing slash (`/3/0/`, `6/0`, `/3303/0/5700`; the root is `/`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Name {
+    ids: [u16; 4],
+    len: u8,
+    lead: bool,
+    trail: bool,
+}
+
+impl Name {
+    /// `/a/b`, with a trailing `/` when `slash`; the root is `/`.
+    pub fn absolute(ids: &[u16], slash: bool) -> Self {
+        let mut n = Name {
+            ids: [0; 4],
+            len: ids.len().min(4) as u8,
+            lead: true,
+            trail: slash || ids.is_empty(),
+        };
+        n.ids[..n.len as usize].copy_from_slice(&ids[..n.len as usize]);
+        n
+    }
+
+    /// `a/b` (relative: no leading or trailing slash).
+    pub fn relative(ids: &[u16]) -> Self {
+        Name {
+            lead: false,
+            trail: false,
+            ..Name::absolute(ids, false)
+        }
+    }
+
+    /// The text, rendered on the stack.
+    pub fn text(&self) -> NameText {
+        let mut t = NameText {
+            buf: [0; NAME_TEXT_MAX],
+            len: 0,
+        };
+        let mut put = |b: &[u8]| {
+            t.buf[t.len..t.len + b.len()].copy_from_slice(b);
+            t.len += b.len();
+        };
+        for (k, &id) in self.ids[..self.len as usize].iter().enumerate() {
+            if self.lead || k > 0 {
+                put(b"/");
+            }
+            put(itoa::Buffer::new().format(id).as_bytes());
+        }
+        if self.trail {
+            put(b"/");
+        }
+        t
+    }
+}
+
+/// Longest name text: `/65535/65535/65535/65535/`.
+const NAME_TEXT_MAX: usize = 25;
+
+/// The text of a [`Name`].
+#[derive(Clone, Copy, Debug)]
+pub struct NameText {
+    buf: [u8; NAME_TEXT_MAX],
+    len: usize,
+}
+
+impl NameText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Digits and slashes only.
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+/// The naming and time fields of one record, in the order SenML JSON writes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Fields {
+    /// `bn`.
+    pub bn: Option<Name>,
+    /// `bt`.
+    pub bt: Option<f64>,
+    /// `n`.
+    pub n: Option<Name>,
+    /// `t`.
+    pub t: Option<f64>,
+}
+
+/// Follows the calls of a [`Writer`](super::Writer) addressed to a target path and gives
+/// the full path of each value (shared by the SenML and LwM2M JSON writers).
+#[derive(Clone, Debug)]
+pub struct LeafWalker {
+    target: Path,
+    instance: Option<u16>,
+    multiple: Option<u16>,
+    single_done: bool,
+}
+
+impl LeafWalker {
+    /// A walker for values written to `target` (any level but the root, which a writer
+    /// cannot address: [`ErrorKind::Unsupported`]).
+    pub fn new(target: &Path) -> Result<Self, ErrorKind> {
+        if target.is_empty() {
+            return Err(ErrorKind::Unsupported);
+        }
+        Ok(LeafWalker {
+            target: *target,
+            instance: None,
+            multiple: None,
+            single_done: false,
+        })
+    }
+
+    /// The target path.
+    pub fn target(&self) -> Path {
+        self.target
+    }
+
+    /// Whether an instance or a multiple resource is still open.
+    pub fn is_open(&self) -> bool {
+        self.instance.is_some() || self.multiple.is_some()
+    }
+
+    /// `Writer::begin_instance`.
+    pub fn begin_instance(&mut self, id: u16) -> Result<(), ErrorKind> {
+        ensure(self.target.len() == 1 && self.instance.is_none())?;
+        self.instance = Some(not_reserved(id)?);
+        Ok(())
+    }
+
+    /// `Writer::end_instance`.
+    pub fn end_instance(&mut self) -> Result<(), ErrorKind> {
+        ensure(self.multiple.is_none() && self.instance.take().is_some())
+    }
+
+    /// The instance values belong to.
+    fn instance_id(&self) -> Result<u16, ErrorKind> {
+        match self.target.instance_id() {
+            Some(i) => Ok(i),
+            None => self.instance.ok_or(ErrorKind::WriterMisuse),
+        }
+    }
+
+    /// `Writer::begin_multiple`.
+    pub fn begin_multiple(&mut self, id: u16) -> Result<(), ErrorKind> {
+        ensure(self.multiple.is_none() && self.target.len() <= 3)?;
+        self.instance_id()?;
+        not_reserved(id)?;
+        if self.target.resource_id().is_some_and(|r| r != id) {
+            return Err(ErrorKind::IdMismatch);
+        }
+        self.multiple = Some(id);
+        Ok(())
+    }
+
+    /// `Writer::end_multiple`.
+    pub fn end_multiple(&mut self) -> Result<(), ErrorKind> {
+        ensure(self.multiple.take().is_some())
+    }
+
+    /// The full path of the value `id` (`Writer::value`), and whether it is the target
+    /// itself (the one value of a resource or resource-instance target).
+    pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
+        not_reserved(id)?;
+        let o = self.target.ids()[0];
+        if let Some(r) = self.multiple {
+            return Ok((
+                Path::resource_instance(o, self.instance_id()?, r, id),
+                false,
+            ));
+        }
+        let t = self.target.ids();
+        let path = match t.len() {
+            1 | 2 => return Ok((Path::resource(o, self.instance_id()?, id), false)),
+            3 if id == t[2] => self.target,
+            4 if id == t[3] => self.target,
+            _ => return Err(ErrorKind::IdMismatch),
+        };
+        ensure(!core::mem::replace(&mut self.single_done, true))?;
+        Ok((path, true))
+    }
+}
+
+/// [`ErrorKind::WriterMisuse`] unless `ok`.
+fn ensure(ok: bool) -> Result<(), ErrorKind> {
+    ok.then_some(()).ok_or(ErrorKind::WriterMisuse)
+}
+
+/// `id`, unless it is the reserved 65535 ([`ErrorKind::ReservedId`]).
+fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
+    (id != Path::MAX_ID)
+        .then_some(id)
+        .ok_or(ErrorKind::ReservedId)
+}
+
+/// The name fields of the records a SenML writer writes: the target's one value gets
+/// `bn` = its path and no `n`; other values are grouped by instance (`bn` = `/O/I/` when
+/// the instance changes, `n` = `R` or `R/RI`).
+#[derive(Clone, Debug)]
+pub struct WriterNames {
+    walker: LeafWalker,
+    group: Option<Path>,
+}
+
+/// The names of `path` grouped by instance: `bn` = `/O/I/` (or the shorter path, with a
+/// trailing `/`) when it differs from `group`, which it then becomes; `n` = the rest.
+fn grouped(group: &mut Option<Path>, path: &Path) -> (Option<Name>, Option<Name>) {
+    let ids = path.ids();
+    let cut = ids.len().min(2);
+    let head = Some(match *ids {
+        [] => Path::ROOT,
+        [o] => Path::object(o),
+        [o, i, ..] => Path::instance(o, i),
+    });
+    let bn = (*group != head).then(|| {
+        *group = head;
+        Name::absolute(&ids[..cut], true)
+    });
+    (bn, (ids.len() > cut).then(|| Name::relative(&ids[cut..])))
+}
+
+impl WriterNames {
+    /// Names for values written to `target` (not the root: [`ErrorKind::Unsupported`]).
+    pub fn new(target: &Path) -> Result<Self, ErrorKind> {
+        Ok(WriterNames {
+            walker: LeafWalker::new(target)?,
+            group: None,
+        })
+    }
+
+    /// The walker, for the container calls and [`LeafWalker::is_open`].
+    pub fn walker(&mut self) -> &mut LeafWalker {
+        &mut self.walker
+    }
+
+    /// The fields of the record of value `id` (`Writer::value`); the record must then be
+    /// written (the base name it names is remembered).
+    pub fn value(&mut self, id: u16) -> Result<Fields, ErrorKind> {
+        let (path, is_target) = self.walker.value(id)?;
+        let ids = path.ids();
+        if is_target {
+            return Ok(Fields {
+                bn: Some(Name::absolute(ids, false)),
+                ..Fields::default()
+            });
+        }
+        let (bn, n) = grouped(&mut self.group, &path);
+        Ok(Fields {
+            bn,
+            n,
+            ..Fields::default()
+        })
+    }
+}
+
+/// How a record list is named (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Naming {
+    PathsOnly,
+    Single,
+    Grouped,
+}
+
+/// The name and time fields of each record of a list (see the module docs), decided once
+/// for the list and then given record by record.
+#[derive(Clone, Debug)]
+pub struct RecordPlan {
+    naming: Naming,
+    base_time: Option<f64>,
+    // The path of the current base name (see `grouped`).
+    group: Option<Path>,
+    first: bool,
+}
+
+impl RecordPlan {
+    /// The plan for `records`.
+    pub fn new(records: &[Record]) -> Self {
+        let naming = match records.first() {
+            _ if records.iter().all(|r| r.value.is_none()) => Naming::PathsOnly,
+            Some(f) if f.path.len() >= 3 && records.iter().all(|r| r.path == f.path) => {
+                Naming::Single
+            }
+            _ => Naming::Grouped,
+        };
+        RecordPlan {
+            naming,
+            base_time: plan_base_time(records),
+            group: None,
+            first: true,
+        }
+    }
+
+    /// The base time written in the first record, if any (LwM2M JSON writes it in its
+    /// header).
+    pub fn base_time(&self) -> Option<f64> {
+        self.base_time
+    }
+
+    /// The fields of the next record (`record`).
+    pub fn next(&mut self, record: &Record) -> Fields {
+        let first = core::mem::replace(&mut self.first, false);
+        let ids = record.path.ids();
+        let (bn, n) = match self.naming {
+            Naming::PathsOnly => (None, Some(Name::absolute(ids, false))),
+            Naming::Single => (first.then(|| Name::absolute(ids, false)), None),
+            Naming::Grouped => grouped(&mut self.group, &record.path),
+        };
+        Fields {
+            bn,
+            bt: if first { self.base_time } else { None },
+            n,
+            t: self.relative_time(record),
+        }
+    }
+
+    /// The `t` of `record`: relative to the base time (omitted when 0) or absolute.
+    /// Path-only records carry none.
+    pub fn relative_time(&self, record: &Record) -> Option<f64> {
+        let t = record.time.filter(|_| record.value.is_some())?;
+        match self.base_time {
+            Some(b) => Some(t - b).filter(|rel| *rel != 0.0),
+            None => Some(t),
+        }
+    }
+}
+
+/// Largest magnitude for which every integer is exact in an f64.
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+/// `t` as an integer when it is integral and exact (encoders then write an integer).
+pub fn exact_int(t: f64) -> Option<i64> {
+    (t.is_finite() && (-EXACT..=EXACT).contains(&t) && (t as i64) as f64 == t).then_some(t as i64)
+}
+
+/// The base time of a list: the first value record's time when every value record has
+/// an integral time.
+fn plan_base_time(records: &[Record]) -> Option<f64> {
+    let mut values = records.iter().filter(|r| r.value.is_some());
+    let first = values.next()?.time?;
+    (exact_int(first).is_some() && values.all(|r| r.time.and_then(exact_int).is_some()))
+        .then_some(first)
+}

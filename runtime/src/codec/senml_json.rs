@@ -1,50 +1,392 @@
-//! SenML JSON (110). Placeholder: the decoder and the encoder are not written yet.
+//! SenML JSON (`application/senml+json`, content format 110; RFC 8428 with the LwM2M
+//! `vlo` field).
+//!
+//! * [`decode`] reads a pack (a JSON array of records) and feeds one
+//!   [`Event::Value`](super::Event::Value) (with its resolved time) or
+//!   [`Event::PathOnly`](super::Event::PathOnly) per record to a [`Sink`];
+//!   [`decode_with_alternate_path`] reads names under an alternate path (LwM2M 1.2);
+//! * [`SenmlJsonWriter`] implements [`Writer`] for one target path;
+//! * [`encode_records`] / [`decode_records`] handle record lists: composite payloads,
+//!   timestamped data (Send, notifications with history) and Read-Composite requests.
+//!
+//! Field rules: Integer, Unsigned Integer, Float and Time are `v`; String and Corelnk `vs`;
+//! Boolean `vb`; Opaque `vd` (base64url without padding; on input padding is optional
+//! and, leniently, the standard alphabet `+/` is accepted too, but one value must use one
+//! alphabet; non-zero trailing bits are refused, RFC 4648 §3.5); Objlnk `vlo` (a model
+//! that says Objlnk also takes `vs`). Labels ending in `_` (must-understand) are refused
+//! ([`ErrorKind::InvalidField`]), other unknown labels are skipped; a base value `bv`
+//! other than 0 is refused. See [`senml`](super::senml) for naming and time rules. Errors
+//! carry the byte offset of the offending token (of the record, for its name).
 
-use super::{Error, ErrorKind, Output, Sink, Writer};
-use crate::{Path, ValueRef};
+use alloc::vec::Vec;
 
-/// Decodes a SenML JSON (110) payload addressed to `path`, feeding `sink`.
+use base64::engine::general_purpose::{GeneralPurpose, NO_PAD_INDIFFERENT, PAD_INDIFFERENT};
+use base64::{Engine as _, alphabet};
+
+use super::senml::{
+    Fields, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames,
+};
+use super::wire::json::{self, Json, JsonError};
+use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};
+use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
+
+const F: ContentFormat = ContentFormat::SenmlJson;
+
+/// base64url without padding (what `vd` carries); padding optional on input.
+pub(crate) const BASE64URL: GeneralPurpose =
+    GeneralPurpose::new(&alphabet::URL_SAFE, NO_PAD_INDIFFERENT);
+
+/// Standard base64, padding optional on input.
+const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, PAD_INDIFFERENT);
+
+/// Decodes a SenML JSON (110) payload addressed to `path`, feeding `sink`. The payload
+/// names its records itself: `path` is checked by the sink (the node builder refuses
+/// records outside it).
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    let _ = (path, bytes, sink);
-    Err(Error::new(ErrorKind::Unsupported))
+    let _ = path;
+    decode_records_with(Resolver::new(), bytes, sink)
 }
 
-/// The SenML JSON (110) encoder.
+/// [`decode`] of a payload whose names start with the client's alternate path (LwM2M 1.2,
+/// e.g. `/lwm2m` for names like `/lwm2m/3/0/9`), which is removed. A name outside it is
+/// [`ErrorKind::OutsidePath`] at its record.
+pub fn decode_with_alternate_path<'a, S: Sink<'a> + ?Sized>(
+    prefix: &str,
+    bytes: &'a [u8],
+    sink: &mut S,
+) -> Result<(), Error> {
+    decode_records_with(Resolver::new().with_alternate_path(prefix), bytes, sink)
+}
+
+/// Decodes `bytes` into resolved records, typing values through `types` where it knows
+/// the resource.
+pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record>, Error> {
+    let mut sink = RecordSink::new(types);
+    decode(&Path::ROOT, bytes, &mut sink)?;
+    Ok(sink.into_records())
+}
+
+fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
+    mut resolver: Resolver,
+    bytes: &'a [u8],
+    sink: &mut S,
+) -> Result<(), Error> {
+    let fail = |(kind, at): JsonError| Error::at(F, at, kind);
+    let mut j = Json::new(bytes);
+    j.expect(b'[').map_err(fail)?;
+    if !j.eat(b']') {
+        loop {
+            j.peek();
+            let start = j.pos;
+            let record = read_record(&mut j).map_err(fail)?;
+            let event = resolver
+                .resolve(record)
+                .map_err(|kind| Error::at(F, start, kind))?;
+            sink.event(event)
+                .map_err(|e| e.in_format(F).or_offset(start))?;
+            if !j.eat(b',') {
+                j.expect(b']').map_err(fail)?;
+                break;
+            }
+        }
+    }
+    j.end().map_err(fail)
+}
+
+/// The labels a record may carry, by bit.
+const LABELS: [&[u8]; 16] = [
+    b"bver", b"bn", b"bt", b"bu", b"bv", b"bs", b"n", b"u", b"v", b"vs", b"vb", b"s", b"t", b"ut",
+    b"vd", b"vlo",
+];
+
+/// Whether the label of bit `k` is a value field.
+fn is_value(k: usize) -> bool {
+    matches!(LABELS[k], b"v" | b"vs" | b"vb" | b"vd" | b"vlo")
+}
+
+/// One record object.
+fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
+    j.expect(b'{')?;
+    let mut rec = RawRecord::default();
+    if j.eat(b'}') {
+        return Ok(rec);
+    }
+    let mut seen = 0u32;
+    loop {
+        j.peek();
+        let key_at = j.pos;
+        let key = j.label()?;
+        match LABELS.iter().position(|l| **l == *key) {
+            None if key.ends_with(b"_") => return Err((ErrorKind::InvalidField, key_at)),
+            None => j.skip_value()?,
+            Some(k) => {
+                if seen & (1 << k) != 0 || (is_value(k) && rec.value.is_some()) {
+                    return Err((ErrorKind::InvalidField, key_at));
+                }
+                seen |= 1 << k;
+                j.peek();
+                let at = j.pos;
+                match LABELS[k] {
+                    b"bn" => rec.base_name = Some(j.string()?),
+                    b"n" => rec.name = Some(j.string()?),
+                    b"bt" => rec.base_time = Some(j.float()?),
+                    b"t" => rec.time = Some(j.float()?),
+                    b"bu" | b"u" => {
+                        j.string()?;
+                    }
+                    b"bv" => {
+                        if j.float()? != 0.0 {
+                            return Err((ErrorKind::InvalidField, at));
+                        }
+                    }
+                    b"v" => rec.value = Some(j.number()?),
+                    b"vs" => rec.value = Some(RawValue::Str(j.string()?)),
+                    b"vb" => rec.value = Some(RawValue::Boolean(j.boolean()?)),
+                    b"vd" => {
+                        let s = j.string()?;
+                        let bytes = BASE64URL
+                            .decode(s.as_bytes())
+                            .or_else(|_| BASE64_LENIENT.decode(s.as_bytes()))
+                            .map_err(|_| (ErrorKind::InvalidBase64, at))?;
+                        rec.value = Some(RawValue::Opaque(bytes.into()));
+                    }
+                    b"vlo" => {
+                        let link: ObjectLink = j
+                            .string()?
+                            .parse()
+                            .map_err(|_| (ErrorKind::InvalidObjectLink, at))?;
+                        rec.value = Some(RawValue::Objlnk(link));
+                    }
+                    // bver, bs, s, ut
+                    _ => {
+                        j.number()?;
+                    }
+                }
+            }
+        }
+        if !j.next_in_object()? {
+            return Ok(rec);
+        }
+    }
+}
+
+/// The value labels of the JSON formats: SenML JSON's or LwM2M JSON's.
+pub(crate) struct Labels {
+    /// Numbers (`"v":`).
+    pub number: &'static [u8],
+    /// Strings and Corelnk.
+    pub string: &'static [u8],
+    /// Booleans.
+    pub boolean: &'static [u8],
+    /// Object links.
+    pub objlnk: &'static [u8],
+    /// Opaque values, and the base64 they are written in.
+    pub opaque: (&'static [u8], &'static GeneralPurpose),
+}
+
+/// SenML JSON's value labels.
+const SENML_LABELS: Labels = Labels {
+    number: b"\"v\":",
+    string: b"\"vs\":",
+    boolean: b"\"vb\":",
+    objlnk: b"\"vlo\":",
+    opaque: (b"\"vd\":", &BASE64URL),
+};
+
+/// Refuses what a JSON record cannot carry (NaN and infinite numbers) before any of it
+/// is written.
+pub(crate) fn check(fields: &Fields, value: Option<ValueRef<'_>>) -> Result<(), ErrorKind> {
+    for t in [fields.bt, fields.t].into_iter().flatten() {
+        json::finite(t)?;
+    }
+    match value {
+        Some(ValueRef::Float(v)) => json::finite(v),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the value field of a record with `labels`.
+pub(crate) fn write_value<O: Output + ?Sized>(
+    out: &mut O,
+    labels: &Labels,
+    value: ValueRef<'_>,
+) -> Result<(), Error> {
+    match value {
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            out.write(labels.string)?;
+            json::write_str(out, s)
+        }
+        ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
+            out.write(labels.number)?;
+            json::write_int(out, v)
+        }
+        ValueRef::UnsignedInteger(v) => {
+            out.write(labels.number)?;
+            json::write_int(out, v)
+        }
+        ValueRef::Float(v) => {
+            out.write(labels.number)?;
+            json::write_f64(out, v)
+        }
+        ValueRef::Boolean(v) => {
+            out.write(labels.boolean)?;
+            out.write(if v { b"true" } else { b"false" })
+        }
+        ValueRef::Opaque(b) => {
+            out.write(labels.opaque.0)?;
+            out.write(b"\"")?;
+            json::write_base64(out, labels.opaque.1, b)?;
+            out.write(b"\"")
+        }
+        ValueRef::Objlnk(l) => {
+            out.write(labels.objlnk)?;
+            out.write(b"\"")?;
+            json::write_int(out, l.object_id)?;
+            out.write(b":")?;
+            json::write_int(out, l.instance_id)?;
+            out.write(b"\"")
+        }
+    }
+}
+
+/// Writes `"label":"name"` (names hold no byte JSON escapes).
+pub(crate) fn write_name<O: Output + ?Sized>(
+    out: &mut O,
+    label: &[u8],
+    name: &Name,
+) -> Result<(), Error> {
+    out.write(label)?;
+    out.write(b"\"")?;
+    out.write(name.text().as_str().as_bytes())?;
+    out.write(b"\"")
+}
+
+/// Writes one record (`[{...}` when `first`, else `,{...}`): `bn`, `bt`, `n`, `t`, then
+/// the value, each when present.
+fn write_record<O: Output + ?Sized>(
+    out: &mut O,
+    first: bool,
+    fields: &Fields,
+    value: Option<ValueRef<'_>>,
+) -> Result<(), Error> {
+    check(fields, value)?;
+    out.write(if first { b"[{" } else { b",{" })?;
+    // The separator before the next field.
+    let mut sep: &[u8] = b"";
+    if let Some(bn) = &fields.bn {
+        write_name(out, b"\"bn\":", bn)?;
+        sep = b",";
+    }
+    if let Some(bt) = fields.bt {
+        out.write(sep)?;
+        out.write(b"\"bt\":")?;
+        json::write_time(out, bt)?;
+        sep = b",";
+    }
+    if let Some(n) = &fields.n {
+        out.write(sep)?;
+        write_name(out, b"\"n\":", n)?;
+        sep = b",";
+    }
+    if let Some(t) = fields.t {
+        out.write(sep)?;
+        out.write(b"\"t\":")?;
+        json::write_time(out, t)?;
+        sep = b",";
+    }
+    if let Some(v) = value {
+        out.write(sep)?;
+        write_value(out, &SENML_LABELS, v)?;
+    }
+    out.write(b"}")
+}
+
+/// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, named
+/// canonically (see [`senml`](super::senml)). An error is located at the start of the
+/// record that could not be written.
+pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::with_capacity(16 + 32 * records.len());
+    let mut plan = RecordPlan::new(records);
+    for (i, r) in records.iter().enumerate() {
+        let at = out.len();
+        let fields = plan.next(r);
+        let value = r.value.as_ref().map(Value::as_value_ref);
+        write_record(&mut out, i == 0, &fields, value).map_err(|e| e.in_format(F).or_offset(at))?;
+    }
+    out.extend_from_slice(if records.is_empty() { b"[]" } else { b"]" });
+    Ok(out)
+}
+
+/// The SenML JSON (110) encoder: one record per value, named as
+/// [`senml`](super::senml) describes (the target's one value with `bn` = its path, other
+/// values grouped by instance).
 #[derive(Debug)]
 pub struct SenmlJsonWriter<O: Output> {
     out: O,
+    names: WriterNames,
+    // Where the payload starts in `out`: error offsets count from there.
+    start: usize,
+    records: usize,
 }
 
 impl<O: Output> SenmlJsonWriter<O> {
-    /// An encoder for a payload addressed to `path`, writing into `out`.
+    /// An encoder for a payload addressed to `path` (any path but the root, which a
+    /// writer cannot address: [`ErrorKind::Unsupported`]), writing into `out`.
     pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        let _ = path;
-        Ok(SenmlJsonWriter { out })
+        let names = WriterNames::new(path).map_err(|k| Error::at_path(*path, k).in_format(F))?;
+        Ok(SenmlJsonWriter {
+            start: out.len(),
+            out,
+            names,
+            records: 0,
+        })
     }
-    /// Checks that the payload is complete and returns the output.
-    pub fn finish(self) -> Result<O, Error> {
+
+    /// Closes the pack and returns the output; an instance or multiple resource left
+    /// open is [`ErrorKind::WriterMisuse`].
+    pub fn finish(mut self) -> Result<O, Error> {
+        if self.names.walker().is_open() {
+            return Err(self.fail(ErrorKind::WriterMisuse));
+        }
+        let end: &[u8] = if self.records == 0 { b"[]" } else { b"]" };
+        self.out.write(end).map_err(|e| e.in_format(F))?;
         Ok(self.out)
+    }
+
+    fn fail(&self, kind: ErrorKind) -> Error {
+        Error::at(F, self.out.len() - self.start, kind)
     }
 }
 
 impl<O: Output> Writer for SenmlJsonWriter<O> {
-    fn begin_instance(&mut self, _id: u16) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
+        self.names
+            .walker()
+            .begin_instance(id)
+            .map_err(|k| self.fail(k))
     }
     fn end_instance(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+        self.names.walker().end_instance().map_err(|k| self.fail(k))
     }
-    fn begin_multiple(&mut self, _id: u16, _count: usize) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
+        self.names
+            .walker()
+            .begin_multiple(id)
+            .map_err(|k| self.fail(k))
     }
     fn end_multiple(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+        self.names.walker().end_multiple().map_err(|k| self.fail(k))
     }
-    fn value(&mut self, _id: u16, _value: ValueRef<'_>) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let fields = self.names.value(id).map_err(|k| self.fail(k))?;
+        let at = self.out.len() - self.start;
+        write_record(&mut self.out, self.records == 0, &fields, Some(value))
+            .map_err(|e| e.in_format(F).or_offset(at))?;
+        self.records += 1;
+        Ok(())
     }
 }

@@ -1,1 +1,448 @@
-//! The JSON tokenizer and writer shared by SenML JSON and LwM2M JSON. Placeholder.
+//! The JSON notation shared by SenML JSON and LwM2M JSON: a tokenizer over bytes that
+//! reports exact byte offsets ([`Json`]), and the writing helpers (strings, integers,
+//! floats, times) into any [`Output`].
+//!
+//! The tokenizer is iterative: nested values (only unknown labels can nest) are skipped
+//! with an explicit depth counter, at most [`MAX_DEPTH`] levels.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::codec::{Error, ErrorKind, Output, RawValue, Syntax};
+
+/// Deepest nesting [`Json::skip_value`] accepts.
+pub const MAX_DEPTH: u32 = 64;
+
+/// A tokenizer failure: what, and the byte offset.
+pub type JsonError = (ErrorKind, usize);
+
+/// A JSON tokenizer over a whole payload; `pos` is the next byte to read.
+#[derive(Clone, Debug)]
+pub struct Json<'a> {
+    /// The payload.
+    pub src: &'a [u8],
+    /// The position.
+    pub pos: usize,
+}
+
+fn syntax(s: Syntax, at: usize) -> JsonError {
+    (ErrorKind::Syntax(s), at)
+}
+
+impl<'a> Json<'a> {
+    /// A tokenizer at the start of `src`.
+    pub fn new(src: &'a [u8]) -> Self {
+        Json { src, pos: 0 }
+    }
+
+    /// The next non-whitespace byte (not consumed); `pos` moves to it.
+    pub fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.src.get(self.pos) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    /// Consumes `b` if it comes next.
+    pub fn eat(&mut self, b: u8) -> bool {
+        let next = self.peek() == Some(b);
+        self.pos += usize::from(next);
+        next
+    }
+
+    /// The error for the next token when it is not what the structure requires: the end
+    /// of the payload ([`ErrorKind::Truncated`]), another JSON value
+    /// ([`Syntax::UnexpectedValue`]) or a byte that starts none
+    /// ([`Syntax::UnexpectedByte`]).
+    pub fn unexpected(&mut self) -> JsonError {
+        match self.peek() {
+            None => (ErrorKind::Truncated, self.pos),
+            Some(b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+                syntax(Syntax::UnexpectedValue, self.pos)
+            }
+            Some(_) => syntax(Syntax::UnexpectedByte, self.pos),
+        }
+    }
+
+    /// Consumes `b`, which must come next.
+    pub fn expect(&mut self, b: u8) -> Result<(), JsonError> {
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    pub fn end(&mut self) -> Result<(), JsonError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err((ErrorKind::TrailingBytes, self.pos)),
+        }
+    }
+
+    /// A string token, borrowed when it has no escapes.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected());
+        }
+        let start = self.pos;
+        let src = self.src;
+        let utf8 =
+            |b: &'a [u8]| core::str::from_utf8(b).map_err(|_| (ErrorKind::InvalidUtf8, start));
+        let mut i = start + 1;
+        // The plain run up to the closing quote or the first escape.
+        while let Some(&b) = src.get(i) {
+            match b {
+                b'"' => {
+                    self.pos = i + 1;
+                    return utf8(&src[start + 1..i]).map(Cow::Borrowed);
+                }
+                b'\\' => break,
+                0..=0x1F => return Err(syntax(Syntax::InvalidString, i)),
+                _ => i += 1,
+            }
+        }
+        let mut out: Vec<u8> = src[start + 1..i.min(src.len())].to_vec();
+        loop {
+            match src.get(i) {
+                None => return Err((ErrorKind::Truncated, start)),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    let c = escape(src, &mut i).ok_or(syntax(Syntax::InvalidString, i))?;
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                Some(&b) if b < 0x20 => return Err(syntax(Syntax::InvalidString, i)),
+                Some(&b) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        self.pos = i + 1;
+        String::from_utf8(out)
+            .map(Cow::Owned)
+            .map_err(|_| (ErrorKind::InvalidUtf8, start))
+    }
+
+    /// An object key as bytes: borrowed and not UTF-8 checked (keys are only compared with
+    /// ASCII labels) when it has no escapes, else read like [`string`](Self::string).
+    pub fn key(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        if self.peek() == Some(b'"') {
+            let start = self.pos + 1;
+            let len = self.src[start..]
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
+            if let Some(len) = len.filter(|&l| self.src[start + l] == b'"') {
+                self.pos = start + len + 1;
+                return Ok(Cow::Borrowed(&self.src[start..start + len]));
+            }
+        }
+        Ok(match self.string()? {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        })
+    }
+
+    /// A key and the `:` after it.
+    pub fn label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        let key = self.key()?;
+        self.expect(b':')?;
+        Ok(key)
+    }
+
+    /// A number token: [`RawValue::Integer`] for an integral literal that fits an i128,
+    /// else [`RawValue::Float`]; a number too large for an f64 is
+    /// [`ErrorKind::NumberOutOfRange`].
+    pub fn number(&mut self) -> Result<RawValue<'static>, JsonError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.unexpected());
+        }
+        let (b, start) = (self.src, self.pos);
+        let digits = |mut i: usize| {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            i
+        };
+        let bad = syntax(Syntax::InvalidNumber, start);
+        let mut i = start + usize::from(b[start] == b'-');
+        i = match b.get(i) {
+            Some(b'0') => i + 1,
+            Some(b'1'..=b'9') => digits(i),
+            _ => return Err(bad),
+        };
+        let mut integral = true;
+        if b.get(i) == Some(&b'.') {
+            integral = false;
+            let end = digits(i + 1);
+            if end == i + 1 {
+                return Err(bad);
+            }
+            i = end;
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            integral = false;
+            i += 1 + usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+            let end = digits(i);
+            if end == i {
+                return Err(bad);
+            }
+            i = end;
+        }
+        self.pos = i;
+        // ASCII digits and signs only.
+        let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
+        if integral && let Ok(v) = text.parse::<i128>() {
+            return Ok(RawValue::Integer(v));
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(RawValue::Float(f)),
+            _ => Err((ErrorKind::NumberOutOfRange, start)),
+        }
+    }
+
+    /// A number token as a float (times).
+    pub fn float(&mut self) -> Result<f64, JsonError> {
+        // Integers and floats both read as f64.
+        self.number().map(|n| n.as_f64().unwrap_or_default())
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self) -> Result<bool, JsonError> {
+        self.peek();
+        let rest = &self.src[self.pos..];
+        for (word, v) in [(&b"true"[..], true), (b"false", false)] {
+            if rest.starts_with(word) {
+                self.pos += word.len();
+                return Ok(v);
+            }
+        }
+        Err(self.unexpected())
+    }
+
+    /// After a value inside an object: `,` (`true`: a key follows) or `}` (`false`).
+    pub fn next_in_object(&mut self) -> Result<bool, JsonError> {
+        if self.eat(b',') {
+            return Ok(true);
+        }
+        self.expect(b'}').map(|()| false)
+    }
+
+    /// Skips one JSON value of any kind, iteratively, up to [`MAX_DEPTH`] levels.
+    pub fn skip_value(&mut self) -> Result<(), JsonError> {
+        // Bit k set: level k is an object.
+        let mut stack: u64 = 0;
+        let mut depth: u32 = 0;
+        loop {
+            match self.peek() {
+                Some(open @ (b'[' | b'{')) => {
+                    if depth >= MAX_DEPTH {
+                        return Err((ErrorKind::TooDeep, self.pos));
+                    }
+                    self.pos += 1;
+                    let obj = open == b'{';
+                    if !self.eat(if obj { b'}' } else { b']' }) {
+                        stack = (stack << 1) | u64::from(obj);
+                        depth += 1;
+                        if obj {
+                            self.label()?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.string()?;
+                }
+                Some(b't' | b'f') => {
+                    self.boolean()?;
+                }
+                Some(b'n') => {
+                    if !self.src[self.pos..].starts_with(b"null") {
+                        return Err(syntax(Syntax::UnexpectedByte, self.pos));
+                    }
+                    self.pos += 4;
+                }
+                _ => {
+                    self.number()?;
+                }
+            }
+            // After a value: close the containers it ends, or go on to the next item.
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let obj = stack & 1 == 1;
+                if self.eat(b',') {
+                    if obj {
+                        self.label()?;
+                    }
+                    break;
+                }
+                self.expect(if obj { b'}' } else { b']' })?;
+                depth -= 1;
+                stack >>= 1;
+            }
+        }
+    }
+}
+
+/// The character of the escape at `src[*i]` (a `\`); moves `i` past it. `None` when it
+/// is not a valid escape (a `\u` surrogate must be paired).
+fn escape(src: &[u8], i: &mut usize) -> Option<char> {
+    let hex4 = |at: usize| {
+        let h = src.get(at..at + 4)?;
+        h.iter()
+            .try_fold(0u32, |v, &c| Some(v * 16 + (c as char).to_digit(16)?))
+    };
+    let (c, len) = match src.get(*i + 1)? {
+        b'"' => ('"', 2),
+        b'\\' => ('\\', 2),
+        b'/' => ('/', 2),
+        b'b' => ('\u{8}', 2),
+        b'f' => ('\u{c}', 2),
+        b'n' => ('\n', 2),
+        b'r' => ('\r', 2),
+        b't' => ('\t', 2),
+        b'u' => {
+            let hi = hex4(*i + 2)?;
+            if !(0xD800..0xDC00).contains(&hi) {
+                (char::from_u32(hi)?, 6)
+            } else if src.get(*i + 6..*i + 8)? == b"\\u" {
+                let lo = hex4(*i + 8).filter(|lo| (0xDC00..0xE000).contains(lo))?;
+                (
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
+                    12,
+                )
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    *i += len;
+    Some(c)
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------
+
+/// How each byte is written inside a JSON string: 0 as is, `u` as `\u00XX`, else `\` and
+/// that byte (the serde_json table).
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0A] = b'n';
+    t[0x0C] = b'f';
+    t[0x0D] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Writes `s` as a JSON string literal (quotes included).
+pub fn write_str<O: Output + ?Sized>(out: &mut O, s: &str) -> Result<(), Error> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.write(b"\"")?;
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = ESCAPE[usize::from(b)];
+        if esc == 0 {
+            continue;
+        }
+        out.write(&bytes[start..i])?;
+        match esc {
+            b'u' => out.write(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ])?,
+            _ => out.write(&[b'\\', esc])?,
+        }
+        start = i + 1;
+    }
+    out.write(&bytes[start..])?;
+    out.write(b"\"")
+}
+
+/// Writes an integer.
+pub fn write_int<O: Output + ?Sized, I: itoa::Integer>(out: &mut O, v: I) -> Result<(), Error> {
+    out.write(itoa::Buffer::new().format(v).as_bytes())
+}
+
+/// Whether JSON can carry `v` (NaN and infinities it cannot).
+pub fn finite(v: f64) -> Result<(), ErrorKind> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(ErrorKind::NumberOutOfRange)
+    }
+}
+
+/// Writes a finite float as Rust's `{:?}` does (the wire text of every earlier version):
+/// the shortest decimal that reads back as `v`, `21.5`, `1.0`, `1e-7`, `1e300`.
+///
+/// zmij writes the same digits with three differences, handled by one rule: it writes
+/// `1e+300` (an exponent sign), it keeps the plain notation down to 1e-5 where `{:?}`
+/// switches to an exponent below 1e-4, and on an exact tie between two shortest decimals
+/// (possible only with 16 or 17 significant digits) it picks the even last digit where
+/// `{:?}` rounds up. Its text is used when none of these can apply (plain notation, at
+/// least 1e-4, at most 15 significant digits: every value a sensor sends); the others
+/// (NaN and infinities are refused first) are written by `core::fmt`.
+pub fn write_f64<O: Output + ?Sized>(out: &mut O, v: f64) -> Result<(), Error> {
+    finite(v)?;
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(v);
+    let significant = text
+        .bytes()
+        .skip_while(|&b| matches!(b, b'-' | b'0' | b'.'))
+        .filter(u8::is_ascii_digit)
+        .count();
+    if !text.contains('e') && (v == 0.0 || v.abs() >= 1e-4) && significant <= 15 {
+        return out.write(text.as_bytes());
+    }
+    // Rare: an allocation is fine here.
+    out.write(alloc::format!("{v:?}").as_bytes())
+}
+
+/// Writes a time: integral values as integers, others as floats.
+pub fn write_time<O: Output + ?Sized>(out: &mut O, t: f64) -> Result<(), Error> {
+    match crate::codec::senml::exact_int(t) {
+        Some(i) => write_int(out, i),
+        None => write_f64(out, t),
+    }
+}
+
+/// Writes `bytes` in base64 with `engine` (the text holds no byte JSON escapes).
+pub fn write_base64<O: Output + ?Sized>(
+    out: &mut O,
+    engine: &base64::engine::GeneralPurpose,
+    bytes: &[u8],
+) -> Result<(), Error> {
+    use base64::Engine as _;
+    // In chunks of 48 bytes (64 characters): no allocation.
+    let mut text = [0u8; 64];
+    // Every chunk but the last is whole groups of 3 bytes: only the last can be padded.
+    for chunk in bytes.chunks(48) {
+        let n = engine
+            .encode_slice(chunk, &mut text)
+            .map_err(|_| Error::new(ErrorKind::TooLong))?;
+        out.write(&text[..n])?;
+    }
+    Ok(())
+}
