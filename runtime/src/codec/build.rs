@@ -463,7 +463,6 @@ fn instance_of<'a>(
     &mut list[k]
 }
 
-
 impl<'a> Sink<'a> for NodeBuilder<'_> {
     fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
         self.push(&event)
@@ -472,6 +471,8 @@ impl<'a> Sink<'a> for NodeBuilder<'_> {
 
 impl core::fmt::Debug for NodeBuilder<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("NodeBuilder").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("NodeBuilder")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
