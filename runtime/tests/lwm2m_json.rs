@@ -136,18 +136,27 @@ fn notification_with_history_example() {
         Record::timed(path, Value::Float(21.75), 1_700_000_060.0),
     ];
     assert_eq!(text(lwm2m_json::encode_records(&records).unwrap()), HISTORY);
-    assert_eq!(lwm2m_json::decode_records(HISTORY.as_bytes(), &NoModel).unwrap(), records);
+    assert_eq!(
+        lwm2m_json::decode_records(HISTORY.as_bytes(), &NoModel).unwrap(),
+        records
+    );
     // Keys in another order resolve the same.
     let reordered =
         r#"{"e":[{"t":0,"v":21.5},{"t":60,"v":21.75}],"bt":1700000000,"bn":"/3303/0/5700"}"#;
-    assert_eq!(lwm2m_json::decode_records(reordered.as_bytes(), &NoModel).unwrap(), records);
+    assert_eq!(
+        lwm2m_json::decode_records(reordered.as_bytes(), &NoModel).unwrap(),
+        records
+    );
     // Non-integral times: absolute t, no bt.
     let r = vec![Record::timed(path, Value::Float(1.0), 1.5)];
     assert_eq!(
         text(lwm2m_json::encode_records(&r).unwrap()),
         r#"{"bn":"/3303/0/5700","e":[{"v":1.0,"t":1.5}]}"#
     );
-    assert_eq!(text(lwm2m_json::encode_records(&[]).unwrap()), r#"{"e":[]}"#);
+    assert_eq!(
+        text(lwm2m_json::encode_records(&[]).unwrap()),
+        r#"{"e":[]}"#
+    );
     // Records of several paths: the common prefix as bn; path-only records.
     let r = vec![
         Record::new(p("/3/0/9"), Value::Integer(1)),
@@ -232,7 +241,10 @@ fn table() -> Vec<(Value, &'static str)> {
         (Opaque(vec![]), r#""sv":"""#),
         (Opaque(vec![0xFF]), r#""sv":"/w==""#),
         (Opaque(vec![0xFB, 0xFF, 0xBF]), r#""sv":"+/+/""#),
-        (Time(ucifi_runtime::Time(-1_700_000_000)), r#""v":-1700000000"#),
+        (
+            Time(ucifi_runtime::Time(-1_700_000_000)),
+            r#""v":-1700000000"#,
+        ),
         (Objlnk(ObjectLink::new(0, 0)), r#""ov":"0:0""#),
         (Objlnk(ObjectLink::NULL), r#""ov":"65535:65535""#),
         (Corelnk(CoreLink("</1>".into())), r#""sv":"</1>""#),
@@ -245,9 +257,16 @@ fn golden_values() {
     for (value, field) in table() {
         let records = vec![Record::new(path, value.clone())];
         let l = lwm2m_json::encode_records(&records).unwrap();
-        assert_eq!(text(l.clone()), format!(r#"{{"bn":"/1/0/1","e":[{{{field}}}]}}"#));
+        assert_eq!(
+            text(l.clone()),
+            format!(r#"{{"bn":"/1/0/1","e":[{{{field}}}]}}"#)
+        );
         let types = AllOf(value.data_type());
-        assert_eq!(lwm2m_json::decode_records(&l, &types).unwrap(), records, "{value:?}");
+        assert_eq!(
+            lwm2m_json::decode_records(&l, &types).unwrap(),
+            records,
+            "{value:?}"
+        );
         let node = Node::Resource(single(1, value.clone()));
         assert_eq!(codec::encode(F::Lwm2mJson, &path, &node).unwrap(), l);
     }
@@ -265,18 +284,28 @@ fn opaque_is_standard_base64_with_padding() {
     let node = Node::Resource(single(0, Value::Opaque(vec![1, 2, 3, 0xFB, 0xFF])));
     let bytes = codec::encode(F::Lwm2mJson, &path, &node).unwrap();
     assert_eq!(bytes, br#"{"bn":"/19/0/0","e":[{"sv":"AQID+/8="}]}"#);
-    assert_eq!(decode("/19/0/0", &text(bytes.clone()), &AllOf(DataType::Opaque)).unwrap(), node);
+    assert_eq!(
+        decode("/19/0/0", &text(bytes.clone()), &AllOf(DataType::Opaque)).unwrap(),
+        node
+    );
     // Without a model the text stays a string.
     assert_eq!(
         decode("/19/0/0", &text(bytes), &NoModel).unwrap(),
         Node::Resource(single(0, Value::String("AQID+/8=".into())))
     );
     // Not base64: a value error at the entry.
-    let e = decode("/19/0/0", r#"{"bn":"/19/0/0","e":[{"sv":"A*=="}]}"#, &AllOf(DataType::Opaque))
-        .unwrap_err();
+    let e = decode(
+        "/19/0/0",
+        r#"{"bn":"/19/0/0","e":[{"sv":"A*=="}]}"#,
+        &AllOf(DataType::Opaque),
+    )
+    .unwrap_err();
     assert_eq!(
         e.kind_at(),
-        (&ErrorKind::Value(ValueError::InvalidText(DataType::Opaque)), Some(21))
+        (
+            &ErrorKind::Value(ValueError::InvalidText(DataType::Opaque)),
+            Some(21)
+        )
     );
     assert_eq!(e.path(), Some(path));
 }
@@ -300,16 +329,46 @@ fn errors_carry_kinds_and_offsets() {
         (r#"{"bn":"/3/0/"}"#, (ErrorKind::InvalidField, Some(0))),
         (r#"{"e":{}}"#, (UNEXPECTED_VALUE, Some(5))),
         (r#"{"e":[],"e":[]}"#, (ErrorKind::InvalidField, Some(8))),
-        (r#"{"bn":"/3/0/","bn":"/3/0/","e":[]}"#, (ErrorKind::InvalidField, Some(14))),
-        (r#"{"bn":"/3/0/","e":[{"n":"9","v":1,"sv":"1"}]}"#, (ErrorKind::InvalidField, Some(34))),
-        (r#"{"bn":"/3/0/","e":[{"n":"9","v":1,"v":1}]}"#, (ErrorKind::InvalidField, Some(34))),
-        (r#"{"bn":"/3/0/","e":[{"n":"0","v":1,"bv":true}]}"#, (ErrorKind::InvalidField, Some(34))),
-        (r#"{"bn":"/3/0/","e":[{"n":"0","sv":1}]}"#, (UNEXPECTED_VALUE, Some(33))),
-        (r#"{"bn":"/3/0/","e":[{"n":"0","ov":"3303"}]}"#, (ErrorKind::InvalidObjectLink, Some(33))),
-        (r#"{"bn":"/3/0/","e":[]} x"#, (ErrorKind::TrailingBytes, Some(22))),
-        (r#"{"bn":"/3/0/","e":[{"n":"x","v":1}]}"#, (ErrorKind::NotAPath, Some(19))),
-        (r#"{"bn":"/3/0/","e":[{"n":"9","v":1}"#, (ErrorKind::Truncated, Some(34))),
-        (r#"{"bn":"/3/0/","e":[{"n":"9","v":1},]}"#, (ErrorKind::Syntax(Syntax::UnexpectedByte), Some(35))),
+        (
+            r#"{"bn":"/3/0/","bn":"/3/0/","e":[]}"#,
+            (ErrorKind::InvalidField, Some(14)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"9","v":1,"sv":"1"}]}"#,
+            (ErrorKind::InvalidField, Some(34)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"9","v":1,"v":1}]}"#,
+            (ErrorKind::InvalidField, Some(34)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"0","v":1,"bv":true}]}"#,
+            (ErrorKind::InvalidField, Some(34)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"0","sv":1}]}"#,
+            (UNEXPECTED_VALUE, Some(33)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"0","ov":"3303"}]}"#,
+            (ErrorKind::InvalidObjectLink, Some(33)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[]} x"#,
+            (ErrorKind::TrailingBytes, Some(22)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"x","v":1}]}"#,
+            (ErrorKind::NotAPath, Some(19)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"9","v":1}"#,
+            (ErrorKind::Truncated, Some(34)),
+        ),
+        (
+            r#"{"bn":"/3/0/","e":[{"n":"9","v":1},]}"#,
+            (ErrorKind::Syntax(Syntax::UnexpectedByte), Some(35)),
+        ),
     ] {
         assert_eq!(err("/3/0", j), want, "{j}");
     }
@@ -318,18 +377,29 @@ fn errors_carry_kinds_and_offsets() {
     assert_eq!(err("/3/0", &deep), (ErrorKind::TooDeep, Some(5 + 64)));
     // Unknown keys are skipped, in the header and in entries.
     assert_eq!(
-        decode("/3/0/9", r#"{"x":[1],"e":[{"y":{"z":null},"n":"/3/0/9","v":87}]}"#, &NoModel)
-            .unwrap(),
+        decode(
+            "/3/0/9",
+            r#"{"x":[1],"e":[{"y":{"z":null},"n":"/3/0/9","v":87}]}"#,
+            &NoModel
+        )
+        .unwrap(),
         Node::Resource(single(9, Value::Integer(87)))
     );
     // Values against the model, at the entry.
     let e = decode("/3/0", r#"{"bn":"/3/0/","e":[{"n":"9","v":1.5}]}"#, &Spec).unwrap_err();
     assert_eq!(
         e.kind_at(),
-        (&ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)), Some(19))
+        (
+            &ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
+            Some(19)
+        )
     );
-    let e = decode("/3/0", r#"{"bn":"/3/0/","e":[{"n":"9","bv":true}]}"#, &AllOf(DataType::Integer))
-        .unwrap_err();
+    let e = decode(
+        "/3/0",
+        r#"{"bn":"/3/0/","e":[{"n":"9","bv":true}]}"#,
+        &AllOf(DataType::Integer),
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "lwm2m-json at byte 19: /3/0/9: expected a value of type Integer, found a boolean"
@@ -340,12 +410,28 @@ fn errors_carry_kinds_and_offsets() {
     assert_eq!(e.path(), Some(p("/3/1/9")));
 }
 
+/// An empty multiple resource: an empty `e`, read back where the model says multiple.
+#[test]
+fn empty_multiple_resource_round_trips() {
+    let empty = Node::Resource(ResourceNode {
+        id: 6,
+        value: ResourceValue::Multiple(vec![]),
+    });
+    let j = codec::encode(F::Lwm2mJson, &p("/3/0/6"), &empty).unwrap();
+    assert_eq!(decode("/3/0/6", &text(j.clone()), &Spec).unwrap(), empty);
+    let e = decode("/3/0/6", &text(j), &NoModel).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NoValue);
+}
+
 #[test]
 fn writer_misuse() {
     let e = Lwm2mJsonWriter::new(&Path::ROOT, Vec::new()).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Unsupported);
     let mut w = Lwm2mJsonWriter::new(&p("/3/0/9"), Vec::new()).unwrap();
-    assert_eq!(w.value(8, ValueRef::Integer(1)).unwrap_err().kind(), &ErrorKind::IdMismatch);
+    assert_eq!(
+        w.value(8, ValueRef::Integer(1)).unwrap_err().kind(),
+        &ErrorKind::IdMismatch
+    );
     w.value(9, ValueRef::Integer(1)).unwrap();
     assert_eq!(
         w.value(9, ValueRef::Integer(1)).unwrap_err().kind_at(),
@@ -353,7 +439,10 @@ fn writer_misuse() {
     );
     let mut w = Lwm2mJsonWriter::new(&p("/3"), Vec::new()).unwrap();
     w.begin_instance(0).unwrap();
-    assert_eq!(w.finish().unwrap_err().kind_at(), (&ErrorKind::WriterMisuse, Some(0)));
+    assert_eq!(
+        w.finish().unwrap_err().kind_at(),
+        (&ErrorKind::WriterMisuse, Some(0))
+    );
 }
 
 #[test]
@@ -364,7 +453,9 @@ fn hundred_thousand_entries_with_distinct_times() {
         .map(|k| Record::timed(path, Value::Float(k as f64 / 8.0), 1.7e9 + k as f64))
         .collect();
     let j = lwm2m_json::encode_records(&records).unwrap();
-    assert!(j.starts_with(br#"{"bn":"/3303/0/5700","bt":1700000000,"e":[{"v":0.0},{"v":0.125,"t":1},"#));
+    assert!(
+        j.starts_with(br#"{"bn":"/3303/0/5700","bt":1700000000,"e":[{"v":0.0},{"v":0.125,"t":1},"#)
+    );
     assert_eq!(lwm2m_json::decode_records(&j, &Spec).unwrap(), records);
 }
 
@@ -383,7 +474,17 @@ mod props {
 
     fn dtype(r: u16) -> DataType {
         use DataType::*;
-        [String, Integer, UnsignedInteger, Float, Boolean, Opaque, Time, Objlnk, Corelnk][usize::from(r % 9)]
+        [
+            String,
+            Integer,
+            UnsignedInteger,
+            Float,
+            Boolean,
+            Opaque,
+            Time,
+            Objlnk,
+            Corelnk,
+        ][usize::from(r % 9)]
     }
 
     fn value(dt: DataType) -> BoxedStrategy<Value> {
@@ -391,24 +492,43 @@ mod props {
             DataType::String => any::<String>().prop_map(Value::String).boxed(),
             DataType::Integer => any::<i64>().prop_map(Value::Integer).boxed(),
             DataType::UnsignedInteger => any::<u64>().prop_map(Value::UnsignedInteger).boxed(),
-            DataType::Float => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::Float).boxed(),
+            DataType::Float => any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::Float)
+                .boxed(),
             DataType::Boolean => any::<bool>().prop_map(Value::Boolean).boxed(),
-            DataType::Opaque => prop::collection::vec(any::<u8>(), 0..12).prop_map(Value::Opaque).boxed(),
+            DataType::Opaque => prop::collection::vec(any::<u8>(), 0..12)
+                .prop_map(Value::Opaque)
+                .boxed(),
             DataType::Time => any::<i64>().prop_map(|t| Value::Time(Time(t))).boxed(),
-            DataType::Objlnk => (any::<u16>(), any::<u16>()).prop_map(|(o, i)| Value::Objlnk(ObjectLink::new(o, i))).boxed(),
-            _ => "[a-z</>;=]{0,20}".prop_map(|s| Value::Corelnk(CoreLink(s))).boxed(),
+            DataType::Objlnk => (any::<u16>(), any::<u16>())
+                .prop_map(|(o, i)| Value::Objlnk(ObjectLink::new(o, i)))
+                .boxed(),
+            _ => "[a-z</>;=]{0,20}"
+                .prop_map(|s| Value::Corelnk(CoreLink(s)))
+                .boxed(),
         }
     }
 
     fn record() -> impl Strategy<Value = Record> {
         let id = || prop_oneof![4 => 0u16..4, 1 => 0u16..65535];
-        (id(), id(), id(), prop::option::of(id()), prop::option::of(-(1i64 << 40)..(1i64 << 40)))
+        (
+            id(),
+            id(),
+            id(),
+            prop::option::of(id()),
+            prop::option::of(-(1i64 << 40)..(1i64 << 40)),
+        )
             .prop_flat_map(|(o, i, r, ri, t)| {
                 let path = match ri {
                     Some(ri) => Path::resource_instance(o, i, r, ri),
                     None => Path::resource(o, i, r),
                 };
-                value(dtype(r)).prop_map(move |v| Record { path, value: Some(v), time: t.map(|t| t as f64) })
+                value(dtype(r)).prop_map(move |v| Record {
+                    path,
+                    value: Some(v),
+                    time: t.map(|t| t as f64),
+                })
             })
     }
 

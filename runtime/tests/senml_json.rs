@@ -6,8 +6,7 @@
 use ucifi_runtime::codec::senml::Record;
 use ucifi_runtime::codec::senml_json::{self, SenmlJsonWriter};
 use ucifi_runtime::codec::{
-    self, ErrorKind, Event, NoModel, RawValue, SliceOutput, Syntax, TypeLookup, ValueError,
-    Writer,
+    self, ErrorKind, Event, NoModel, RawValue, SliceOutput, Syntax, TypeLookup, ValueError, Writer,
 };
 use ucifi_runtime::{
     ContentFormat as F, CoreLink, DataType, InstanceNode, Node, ObjectLink, ObjectNode, Path,
@@ -151,7 +150,10 @@ const A_JSON: &str = r#"[{"bn":"/3/0/","n":"0","vs":"ACME"},{"n":"6/0","v":1},{"
 fn example_a_read_instance() {
     let path = p("/3/0");
     let node = example_a_node();
-    assert_eq!(text(codec::encode(F::SenmlJson, &path, &node).unwrap()), A_JSON);
+    assert_eq!(
+        text(codec::encode(F::SenmlJson, &path, &node).unwrap()),
+        A_JSON
+    );
     assert_eq!(text(via_writer(&path, &node).unwrap()), A_JSON);
     assert_eq!(
         codec::decode(F::SenmlJson, &path, A_JSON.as_bytes(), &NoModel).unwrap(),
@@ -260,7 +262,10 @@ fn example_d_read_composite_request() {
     senml_json::decode(&Path::ROOT, D_JSON.as_bytes(), &mut events).unwrap();
     assert_eq!(
         events,
-        [Event::PathOnly(p("/3/0/9")), Event::PathOnly(p("/3303/0/5700"))]
+        [
+            Event::PathOnly(p("/3/0/9")),
+            Event::PathOnly(p("/3303/0/5700"))
+        ]
     );
 }
 
@@ -319,7 +324,10 @@ fn table() -> Vec<(Value, &'static str)> {
         (Float(1.5e-5), r#""v":1.5e-5"#),
         (Float(1e-4), r#""v":0.0001"#),
         (Float(1e16), r#""v":1e16"#),
-        (Float(1125899906842624.25), r#""v":1125899906842624.3"#),
+        (
+            Float(1125899906842624.0 + 0.25),
+            r#""v":1125899906842624.3"#,
+        ),
         (Boolean(false), r#""vb":false"#),
         (Boolean(true), r#""vb":true"#),
         (String("".into()), r#""vs":"""#),
@@ -328,7 +336,10 @@ fn table() -> Vec<(Value, &'static str)> {
         (Opaque(vec![0xFF]), r#""vd":"_w""#),
         (Opaque(vec![0xFB, 0xFF, 0xBF]), r#""vd":"-_-_""#),
         (Time(ucifi_runtime::Time(0)), r#""v":0"#),
-        (Time(ucifi_runtime::Time(-1_700_000_000)), r#""v":-1700000000"#),
+        (
+            Time(ucifi_runtime::Time(-1_700_000_000)),
+            r#""v":-1700000000"#,
+        ),
         (Objlnk(ObjectLink::new(0, 0)), r#""vlo":"0:0""#),
         (Objlnk(ObjectLink::NULL), r#""vlo":"65535:65535""#),
         (Corelnk(CoreLink("</1>".into())), r#""vs":"</1>""#),
@@ -343,13 +354,20 @@ fn golden_values() {
         let records = vec![Record::new(path, value.clone())];
         let j = senml_json::encode_records(&records).unwrap();
         assert_eq!(text(j.clone()), format!(r#"[{{"bn":"/1/0/1",{json}}}]"#));
-        assert_eq!(senml_json::decode_records(&j, &types).unwrap(), records, "{value:?}");
+        assert_eq!(
+            senml_json::decode_records(&j, &types).unwrap(),
+            records,
+            "{value:?}"
+        );
         // The writer of a resource target writes the same.
         let node = Node::Resource(single(1, value.clone()));
         assert_eq!(codec::encode(F::SenmlJson, &path, &node).unwrap(), j);
     }
     // The longest name.
-    let r = [Record::new(p("/65534/65534/65534/65534"), Value::Boolean(true))];
+    let r = [Record::new(
+        p("/65534/65534/65534/65534"),
+        Value::Boolean(true),
+    )];
     let j = senml_json::encode_records(&r).unwrap();
     assert_eq!(j, br#"[{"bn":"/65534/65534/65534/65534","vb":true}]"#);
     assert_eq!(senml_json::decode_records(&j, &NoModel).unwrap(), r);
@@ -357,7 +375,10 @@ fn golden_values() {
     let long: Vec<u8> = (0..=255).collect();
     let r = [Record::new(p("/1/0/1"), Value::Opaque(long))];
     let j = senml_json::encode_records(&r).unwrap();
-    assert_eq!(senml_json::decode_records(&j, &One(DataType::Opaque)).unwrap(), r);
+    assert_eq!(
+        senml_json::decode_records(&j, &One(DataType::Opaque)).unwrap(),
+        r
+    );
 }
 
 #[test]
@@ -530,22 +551,46 @@ fn labels() {
     );
     for (j, want) in [
         // Must-understand labels are refused at the label.
-        (r#"[{"n":"/3/0/9","v":87,"foo_":1}]"#, (ErrorKind::InvalidField, Some(22))),
-        (r#"[{"bn_":"/3/0/","n":"9","v":87}]"#, (ErrorKind::InvalidField, Some(2))),
+        (
+            r#"[{"n":"/3/0/9","v":87,"foo_":1}]"#,
+            (ErrorKind::InvalidField, Some(22)),
+        ),
+        (
+            r#"[{"bn_":"/3/0/","n":"9","v":87}]"#,
+            (ErrorKind::InvalidField, Some(2)),
+        ),
         // A label twice, two value fields.
-        (r#"[{"n":"/3/0/9","v":1,"v":2}]"#, (ErrorKind::InvalidField, Some(21))),
-        (r#"[{"n":"/3/0/9","n":"/3/0/8"}]"#, (ErrorKind::InvalidField, Some(15))),
-        (r#"[{"bn":"/3/0/","bn":"/3/0/","n":"9","v":1}]"#, (ErrorKind::InvalidField, Some(15))),
-        (r#"[{"n":"/3/0/9","v":1,"vs":"x"}]"#, (ErrorKind::InvalidField, Some(21))),
+        (
+            r#"[{"n":"/3/0/9","v":1,"v":2}]"#,
+            (ErrorKind::InvalidField, Some(21)),
+        ),
+        (
+            r#"[{"n":"/3/0/9","n":"/3/0/8"}]"#,
+            (ErrorKind::InvalidField, Some(15)),
+        ),
+        (
+            r#"[{"bn":"/3/0/","bn":"/3/0/","n":"9","v":1}]"#,
+            (ErrorKind::InvalidField, Some(15)),
+        ),
+        (
+            r#"[{"n":"/3/0/9","v":1,"vs":"x"}]"#,
+            (ErrorKind::InvalidField, Some(21)),
+        ),
         // A base value other than 0, at the value.
-        (r#"[{"n":"/3/0/9","bv":2,"v":1}]"#, (ErrorKind::InvalidField, Some(20))),
+        (
+            r#"[{"n":"/3/0/9","bv":2,"v":1}]"#,
+            (ErrorKind::InvalidField, Some(20)),
+        ),
         // Fields of the wrong JSON type.
         (r#"[{"n":"/3/0/9","v":"1"}]"#, (UNEXPECTED_VALUE, Some(19))),
         (r#"[{"n":"/3/0/9","vb":1}]"#, (UNEXPECTED_VALUE, Some(20))),
         (r#"[{"n":"/3/0/9","vb":tru}]"#, (UNEXPECTED_VALUE, Some(20))),
         (r#"[{"n":"/3/0/9","vs":1}]"#, (UNEXPECTED_VALUE, Some(20))),
         (r#"[{"n":"/3/0/9","v":null}]"#, (UNEXPECTED_VALUE, Some(19))),
-        (r#"[{"n":"/3/0/9","v":1,"u":1}]"#, (UNEXPECTED_VALUE, Some(25))),
+        (
+            r#"[{"n":"/3/0/9","v":1,"u":1}]"#,
+            (UNEXPECTED_VALUE, Some(25)),
+        ),
         (r#"[{"n":9,"v":1}]"#, (UNEXPECTED_VALUE, Some(6))),
     ] {
         assert_eq!(err(j), want, "{j}");
@@ -556,7 +601,11 @@ fn labels() {
 fn values_by_type() {
     // Integer: integral numbers in any notation; 1.5 and out-of-range are value errors.
     for j in ["87", "87.0", "8.7e1", "870e-1", "0.87E2"] {
-        assert_eq!(one(&format!(r#"[{{"n":"/9999/0/2","v":{j}}}]"#)), int(87), "{j}");
+        assert_eq!(
+            one(&format!(r#"[{{"n":"/9999/0/2","v":{j}}}]"#)),
+            int(87),
+            "{j}"
+        );
     }
     assert_eq!(one(r#"[{"n":"/9999/0/2","v":-0}]"#), int(0));
     assert_eq!(one(r#"[{"n":"/9999/0/2","v":-0.0}]"#), int(0));
@@ -569,7 +618,10 @@ fn values_by_type() {
     }
     let e = records(r#"[{"n":"/9999/0/2","v":1.5}]"#).unwrap_err();
     assert_eq!((e.offset(), e.path()), (Some(1), Some(p("/9999/0/2"))));
-    assert_eq!(one(r#"[{"n":"/9999/0/2","v":-9223372036854775808}]"#), int(i64::MIN));
+    assert_eq!(
+        one(r#"[{"n":"/9999/0/2","v":-9223372036854775808}]"#),
+        int(i64::MIN)
+    );
     // Unsigned.
     assert_eq!(
         one(r#"[{"n":"/9999/0/3","v":18446744073709551615}]"#),
@@ -605,10 +657,17 @@ fn values_by_type() {
         ("NaN", (UNEXPECTED_BYTE, Some(22))),
         ("0x10", (UNEXPECTED_BYTE, Some(23))),
     ] {
-        assert_eq!(err(&format!(r#"[{{"n":"/9999/0/4","v":{j}}}]"#)), want, "{j}");
+        assert_eq!(
+            err(&format!(r#"[{{"n":"/9999/0/4","v":{j}}}]"#)),
+            want,
+            "{j}"
+        );
     }
     // Boolean only from vb.
-    assert_eq!(one(r#"[{"n":"/9999/0/5","vb":true}]"#), Value::Boolean(true));
+    assert_eq!(
+        one(r#"[{"n":"/9999/0/5","vb":true}]"#),
+        Value::Boolean(true)
+    );
     assert!(matches!(
         value_err(r#"[{"n":"/9999/0/5","v":1}]"#),
         ValueError::WrongType { .. }
@@ -633,10 +692,16 @@ fn values_by_type() {
         );
     }
     // Raw control characters are not allowed in strings.
-    assert_eq!(err("[{\"n\":\"/9999/0/0\",\"vs\":\"a\tb\"}]"), (INVALID_STRING, Some(25)));
+    assert_eq!(
+        err("[{\"n\":\"/9999/0/0\",\"vs\":\"a\tb\"}]"),
+        (INVALID_STRING, Some(25))
+    );
     assert_eq!(err("[{\"n\":\"/3/0/\u{1}\"}]"), (INVALID_STRING, Some(12)));
     // Invalid UTF-8 in a string, with and without escapes: at the string.
-    for bad in [&b"[{\"n\":\"/9999/0/0\",\"vs\":\"\xFF\"}]"[..], b"[{\"n\":\"/9999/0/0\",\"vs\":\"\\n\xFF\"}]"] {
+    for bad in [
+        &b"[{\"n\":\"/9999/0/0\",\"vs\":\"\xFF\"}]"[..],
+        b"[{\"n\":\"/9999/0/0\",\"vs\":\"\\n\xFF\"}]",
+    ] {
         let e = senml_json::decode_records(bad, &Spec).unwrap_err();
         assert_eq!(e.kind_at(), (&ErrorKind::InvalidUtf8, Some(23)));
     }
@@ -648,10 +713,22 @@ fn opaque_vd_alphabets() {
     // alphabet with or without padding. One value must use one alphabet.
     let want = Value::Opaque(vec![1, 2, 3, 0xFB, 0xFF]);
     for vd in ["AQID-_8", "AQID-_8=", "AQID+/8=", "AQID+/8"] {
-        assert_eq!(one(&format!(r#"[{{"n":"/9999/0/1","vd":"{vd}"}}]"#)), want, "{vd}");
+        assert_eq!(
+            one(&format!(r#"[{{"n":"/9999/0/1","vd":"{vd}"}}]"#)),
+            want,
+            "{vd}"
+        );
     }
     assert_eq!(one(r#"[{"n":"/9999/0/1","vd":""}]"#), Value::Opaque(vec![]));
-    for vd in ["AQID-/8", "AQID+_8", "A", "AQID-_8==", "AQ ID", "AQID-_9", "A*"] {
+    for vd in [
+        "AQID-/8",
+        "AQID+_8",
+        "A",
+        "AQID-_8==",
+        "AQ ID",
+        "AQID-_9",
+        "A*",
+    ] {
         assert_eq!(
             err(&format!(r#"[{{"n":"/9999/0/1","vd":"{vd}"}}]"#)),
             (ErrorKind::InvalidBase64, Some(23)),
@@ -676,7 +753,10 @@ fn objlnk_vlo_and_vs() {
         one(r#"[{"n":"/9999/0/22","vlo":"65535:65535"}]"#),
         Value::Objlnk(ObjectLink::NULL)
     );
-    for j in [r#"[{"n":"/9999/0/22","vlo":"65536:0"}]"#, r#"[{"n":"/9999/0/22","vlo":"3303"}]"#] {
+    for j in [
+        r#"[{"n":"/9999/0/22","vlo":"65536:0"}]"#,
+        r#"[{"n":"/9999/0/22","vlo":"3303"}]"#,
+    ] {
         assert_eq!(err(j), (ErrorKind::InvalidObjectLink, Some(25)), "{j}");
     }
     assert_eq!(
@@ -709,15 +789,27 @@ fn json_framing() {
         (r#"[{"n":"/3/0/9","v":1}"#, (ErrorKind::Truncated, Some(21))),
         (r#"[{"n":"/3/0/9" "v":1}]"#, (UNEXPECTED_VALUE, Some(15))),
         (r#"[{"n":"/3/0/9":"v":1}]"#, (UNEXPECTED_BYTE, Some(14))),
-        (r#"[{"n":"/3/0/9","v":1}{"n":"/3/0/10","v":1}]"#, (UNEXPECTED_VALUE, Some(21))),
+        (
+            r#"[{"n":"/3/0/9","v":1}{"n":"/3/0/10","v":1}]"#,
+            (UNEXPECTED_VALUE, Some(21)),
+        ),
         (r#"[{n:"/3/0/9","v":1}]"#, (UNEXPECTED_VALUE, Some(2))),
         (r#"[{x:"/3/0/9","v":1}]"#, (UNEXPECTED_BYTE, Some(2))),
         (r#"[[{"n":"/3/0/9","v":1}]]"#, (UNEXPECTED_VALUE, Some(1))),
         ("[1]", (UNEXPECTED_VALUE, Some(1))),
         (r#"[{"n":"/3/0/9","v":1},1]"#, (UNEXPECTED_VALUE, Some(22))),
-        ("[{\"n\":\"/3/0/9\",\"vs\":\"abc", (ErrorKind::Truncated, Some(20))),
-        ("[{\"n\":\"/3/0/9\",\"v\":", (ErrorKind::Truncated, Some(19))),
-        (r#"[{"n":"/3/0/9","x":[[[[]]]],"v":1}"#, (ErrorKind::Truncated, Some(34))),
+        (
+            "[{\"n\":\"/3/0/9\",\"vs\":\"abc",
+            (ErrorKind::Truncated, Some(20)),
+        ),
+        (
+            "[{\"n\":\"/3/0/9\",\"v\":",
+            (ErrorKind::Truncated, Some(19)),
+        ),
+        (
+            r#"[{"n":"/3/0/9","x":[[[[]]]],"v":1}"#,
+            (ErrorKind::Truncated, Some(34)),
+        ),
     ] {
         assert_eq!(err(j), want, "{j}");
     }
@@ -746,7 +838,11 @@ fn json_hostile() {
     j.push_str(&r#"{"a":"#.repeat(10_000));
     assert_eq!(err(&j), (ErrorKind::TooDeep, Some(19 + 64 * 5)));
     // 64 levels are fine.
-    let ok = format!(r#"[{{"n":"/3/0/9","x":{}{},"v":1}}]"#, "[".repeat(64), "]".repeat(64));
+    let ok = format!(
+        r#"[{{"n":"/3/0/9","x":{}{},"v":1}}]"#,
+        "[".repeat(64),
+        "]".repeat(64)
+    );
     assert_eq!(one(&ok), int(1));
     // Very long numbers and strings are read in linear time.
     let long = format!(r#"[{{"n":"/9999/0/4","v":{}}}]"#, "9".repeat(100_000));
@@ -760,7 +856,15 @@ fn json_hostile() {
 #[test]
 fn hostile_payloads_never_panic() {
     let cases: &[&str] = &[
-        "", "[", "]", "[]", "[] ", "[]x", "{}", "[{}]", "[{},]",
+        "",
+        "[",
+        "]",
+        "[]",
+        "[] ",
+        "[]x",
+        "{}",
+        "[{}]",
+        "[{},]",
         r#"[{"n":"/3/0/9","v":1},{"n":"/3/0/9","v":2}]"#,
         r#"[{"bn":"/3/0/","n":"6/0","v":1},{"n":"6/0","v":2}]"#,
         r#"[{"n":"/3/1/9","v":1}]"#,
@@ -815,7 +919,10 @@ fn node_decoding_checks_the_target() {
     let t = p("/3/0");
     let e = |j: &[u8]| codec::decode(F::SenmlJson, &t, j, &NoModel).unwrap_err();
     let dup = e(br#"[{"bn":"/3/0/","n":"9","v":1},{"n":"9","v":2}]"#);
-    assert_eq!(dup.to_string(), "senml-json at byte 30: /3/0/9: duplicate path in payload");
+    assert_eq!(
+        dup.to_string(),
+        "senml-json at byte 30: /3/0/9: duplicate path in payload"
+    );
     let outside = e(br#"[{"n":"/3/1/9","v":1}]"#);
     assert_eq!(outside.kind_at(), (&ErrorKind::OutsidePath, Some(1)));
     assert_eq!(outside.path(), Some(p("/3/1/9")));
@@ -833,12 +940,19 @@ fn node_decoding_checks_the_target() {
         "senml-json at byte 1: /3/0/9: expected a value of type Integer, found a boolean"
     );
     // Resource-instance target.
-    let got =
-        codec::decode(F::SenmlJson, &p("/3/0/6/1"), br#"[{"bn":"/3/0/6/1","v":5}]"#, &Spec)
-            .unwrap();
+    let got = codec::decode(
+        F::SenmlJson,
+        &p("/3/0/6/1"),
+        br#"[{"bn":"/3/0/6/1","v":5}]"#,
+        &Spec,
+    )
+    .unwrap();
     assert_eq!(
         got,
-        Node::ResourceInstance(ResourceInstanceNode { id: 1, value: int(5) })
+        Node::ResourceInstance(ResourceInstanceNode {
+            id: 1,
+            value: int(5)
+        })
     );
     // An empty pack at a resource is no value.
     let e = codec::decode(F::SenmlJson, &p("/3/0/9"), b"[]", &Spec).unwrap_err();
@@ -875,12 +989,32 @@ fn out_of_order_ids_are_merged_and_duplicates_found() {
     }
 }
 
+/// An empty multiple resource read at its own path: SenML can only say so with an empty
+/// pack, which the writer writes and, with a model that knows the resource is multiple,
+/// the node builder reads back. Without a model, or for a single resource, refused.
+#[test]
+fn empty_multiple_resource_round_trips() {
+    let path = p("/3/0/6");
+    let empty = Node::Resource(multi(6, &[]));
+    let json = codec::encode(F::SenmlJson, &path, &empty).unwrap();
+    assert_eq!(json, b"[]");
+    assert_eq!(
+        codec::decode(F::SenmlJson, &path, &json, &Spec).unwrap(),
+        empty
+    );
+    let e = codec::decode(F::SenmlJson, &path, &json, &NoModel).unwrap_err();
+    assert_eq!((e.kind(), e.path()), (&ErrorKind::NoValue, Some(path)));
+    let e = codec::decode(F::SenmlJson, &p("/3/0/9"), b"[]", &Spec).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NoValue);
+}
+
 // ---- the writer ----
 
 /// The reference Device: pinned bytes, as an instance and as an object of two instances.
 #[test]
 fn reference_device() {
-    let multi_i = |id, l: &[(u16, i64)]| multi(id, &l.iter().map(|&(i, v)| (i, int(v))).collect::<Vec<_>>());
+    let multi_i =
+        |id, l: &[(u16, i64)]| multi(id, &l.iter().map(|&(i, v)| (i, int(v))).collect::<Vec<_>>());
     let inst = InstanceNode {
         id: 0,
         resources: vec![
@@ -911,7 +1045,10 @@ fn reference_device() {
     );
     assert_eq!(want.len(), 416);
     let node = Node::Instance(inst.clone());
-    assert_eq!(text(codec::encode(F::SenmlJson, &p("/3/0"), &node).unwrap()), want);
+    assert_eq!(
+        text(codec::encode(F::SenmlJson, &p("/3/0"), &node).unwrap()),
+        want
+    );
     let obj = Node::Object(ObjectNode {
         id: 3,
         instances: vec![inst.clone(), InstanceNode { id: 1, ..inst }],
@@ -920,7 +1057,10 @@ fn reference_device() {
     assert_eq!(two.matches(r#""bn":"/3/0/""#).count(), 1);
     assert_eq!(two.matches(r#""bn":"/3/1/""#).count(), 1);
     assert_eq!(two.len(), 2 * 416 - 1);
-    assert_eq!(codec::decode(F::SenmlJson, &p("/3"), two.as_bytes(), &NoModel).map(|_| ()), Ok(()));
+    assert_eq!(
+        codec::decode(F::SenmlJson, &p("/3"), two.as_bytes(), &NoModel).map(|_| ()),
+        Ok(())
+    );
 }
 
 #[test]
@@ -932,9 +1072,15 @@ fn writer_targets_and_multiple_resources() {
         r#"[{"bn":"/3/0/","n":"6/0","v":1},{"n":"6/1","v":5}]"#
     );
     let empty = Node::Resource(multi(6, &[]));
-    assert_eq!(codec::encode(F::SenmlJson, &p("/3/0/6"), &empty).unwrap(), b"[]");
+    assert_eq!(
+        codec::encode(F::SenmlJson, &p("/3/0/6"), &empty).unwrap(),
+        b"[]"
+    );
     // A resource instance.
-    let ri = Node::ResourceInstance(ResourceInstanceNode { id: 1, value: int(5) });
+    let ri = Node::ResourceInstance(ResourceInstanceNode {
+        id: 1,
+        value: int(5),
+    });
     assert_eq!(
         text(codec::encode(F::SenmlJson, &p("/3/0/6/1"), &ri).unwrap()),
         r#"[{"bn":"/3/0/6/1","v":5}]"#
@@ -942,7 +1088,16 @@ fn writer_targets_and_multiple_resources() {
     // An object with an empty instance: nothing for it.
     let obj = Node::Object(ObjectNode {
         id: 3,
-        instances: vec![InstanceNode { id: 0, resources: vec![] }, InstanceNode { id: 1, resources: vec![single(9, int(1))] }],
+        instances: vec![
+            InstanceNode {
+                id: 0,
+                resources: vec![],
+            },
+            InstanceNode {
+                id: 1,
+                resources: vec![single(9, int(1))],
+            },
+        ],
     });
     assert_eq!(
         text(codec::encode(F::SenmlJson, &p("/3"), &obj).unwrap()),
@@ -961,29 +1116,59 @@ fn writer_misuse_and_small_buffers() {
     let e = SenmlJsonWriter::new(&Path::ROOT, Vec::new()).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Unsupported);
     let mut w = SenmlJsonWriter::new(&p("/3/0/9"), Vec::new()).unwrap();
-    assert_eq!(w.value(8, ValueRef::Integer(1)).unwrap_err().kind_at(), (&ErrorKind::IdMismatch, Some(0)));
+    assert_eq!(
+        w.value(8, ValueRef::Integer(1)).unwrap_err().kind_at(),
+        (&ErrorKind::IdMismatch, Some(0))
+    );
     w.value(9, ValueRef::Integer(1)).unwrap();
     assert_eq!(
         w.value(9, ValueRef::Integer(1)).unwrap_err().kind_at(),
         (&ErrorKind::WriterMisuse, Some(22))
     );
     let mut w = SenmlJsonWriter::new(&p("/3/0"), Vec::new()).unwrap();
-    assert_eq!(w.begin_instance(0).unwrap_err().kind(), &ErrorKind::WriterMisuse);
-    assert_eq!(w.value(u16::MAX, ValueRef::Integer(1)).unwrap_err().kind(), &ErrorKind::ReservedId);
+    assert_eq!(
+        w.begin_instance(0).unwrap_err().kind(),
+        &ErrorKind::WriterMisuse
+    );
+    assert_eq!(
+        w.value(u16::MAX, ValueRef::Integer(1)).unwrap_err().kind(),
+        &ErrorKind::ReservedId
+    );
     w.begin_multiple(6, 1).unwrap();
     w.value(0, ValueRef::Integer(1)).unwrap();
-    assert_eq!(w.finish().unwrap_err().kind_at(), (&ErrorKind::WriterMisuse, Some(31)));
+    assert_eq!(
+        w.finish().unwrap_err().kind_at(),
+        (&ErrorKind::WriterMisuse, Some(31))
+    );
     let mut w = SenmlJsonWriter::new(&p("/3"), Vec::new()).unwrap();
-    assert_eq!(w.value(1, ValueRef::Integer(1)).unwrap_err().kind(), &ErrorKind::WriterMisuse);
-    assert_eq!(w.end_instance().unwrap_err().kind(), &ErrorKind::WriterMisuse);
-    assert_eq!(w.begin_instance(u16::MAX).unwrap_err().kind(), &ErrorKind::ReservedId);
-    assert_eq!(w.end_multiple().unwrap_err().kind(), &ErrorKind::WriterMisuse);
+    assert_eq!(
+        w.value(1, ValueRef::Integer(1)).unwrap_err().kind(),
+        &ErrorKind::WriterMisuse
+    );
+    assert_eq!(
+        w.end_instance().unwrap_err().kind(),
+        &ErrorKind::WriterMisuse
+    );
+    assert_eq!(
+        w.begin_instance(u16::MAX).unwrap_err().kind(),
+        &ErrorKind::ReservedId
+    );
+    assert_eq!(
+        w.end_multiple().unwrap_err().kind(),
+        &ErrorKind::WriterMisuse
+    );
     let mut w = SenmlJsonWriter::new(&p("/3/0/6"), Vec::new()).unwrap();
-    assert_eq!(w.begin_multiple(7, 1).unwrap_err().kind(), &ErrorKind::IdMismatch);
+    assert_eq!(
+        w.begin_multiple(7, 1).unwrap_err().kind(),
+        &ErrorKind::IdMismatch
+    );
     // Buffers too small: BufferFull at the bytes that fitted.
     let mut buf = [0u8; 1];
     let w = SenmlJsonWriter::new(&p("/3/0"), SliceOutput::new(&mut buf)).unwrap();
-    assert_eq!(w.finish().unwrap_err().kind_at(), (&ErrorKind::BufferFull, Some(0)));
+    assert_eq!(
+        w.finish().unwrap_err().kind_at(),
+        (&ErrorKind::BufferFull, Some(0))
+    );
     let mut buf = [0u8; 2];
     let w = SenmlJsonWriter::new(&p("/3/0"), SliceOutput::new(&mut buf)).unwrap();
     assert_eq!(w.finish().unwrap().into_bytes(), b"[]");
@@ -999,9 +1184,15 @@ fn encode_errors_at_the_record() {
         })
     };
     for (value, kind) in [
-        (ResourceValue::Single(Value::Float(f64::NAN)), ErrorKind::NumberOutOfRange),
         (
-            ResourceValue::Multiple(vec![ResourceInstanceNode { id: u16::MAX, value: Value::Boolean(true) }]),
+            ResourceValue::Single(Value::Float(f64::NAN)),
+            ErrorKind::NumberOutOfRange,
+        ),
+        (
+            ResourceValue::Multiple(vec![ResourceInstanceNode {
+                id: u16::MAX,
+                value: Value::Boolean(true),
+            }]),
             ErrorKind::ReservedId,
         ),
     ] {
@@ -1023,7 +1214,9 @@ fn hundred_thousand_records_with_distinct_times_and_base_names() {
         })
         .collect();
     let j = senml_json::encode_records(&records).unwrap();
-    assert!(j.starts_with(br#"[{"bn":"/3303/0/","n":"5700","t":1500000000.5,"v":0.0},{"bn":"/3303/1/""#));
+    assert!(j.starts_with(
+        br#"[{"bn":"/3303/0/","n":"5700","t":1500000000.5,"v":0.0},{"bn":"/3303/1/""#
+    ));
     assert_eq!(senml_json::decode_records(&j, &NoModel).unwrap(), records);
     // The same through the node builder at the object, and base times record by record.
     let node = codec::decode(F::SenmlJson, &p("/3303"), &j, &NoModel).unwrap();
@@ -1034,12 +1227,18 @@ fn hundred_thousand_records_with_distinct_times_and_base_names() {
         if k > 0 {
             bt.push(',');
         }
-        bt.push_str(&format!(r#"{{"bn":"/1/{}/","bt":{k},"n":"1","v":{k}}}"#, k % 65_000));
+        bt.push_str(&format!(
+            r#"{{"bn":"/1/{}/","bt":{k},"n":"1","v":{k}}}"#,
+            k % 65_000
+        ));
     }
     bt.push(']');
     let r = senml_json::decode_records(bt.as_bytes(), &NoModel).unwrap();
     assert_eq!(r.len(), N);
-    assert_eq!(r[N - 1], Record::timed(p("/1/34999/1"), int(N as i64 - 1), (N - 1) as f64));
+    assert_eq!(
+        r[N - 1],
+        Record::timed(p("/1/34999/1"), int(N as i64 - 1), (N - 1) as f64)
+    );
 }
 
 // ---- properties ----
@@ -1068,7 +1267,8 @@ mod props {
         let nudge = |v: f64, d: i64| f64::from_bits((v.to_bits() as i64).wrapping_add(d) as u64);
         prop_oneof![
             any::<f64>(),
-            (any::<i64>(), 0u32..20).prop_map(|(m, k)| (m % 10_000_000_000) as f64 / 10f64.powi(k as i32)),
+            (any::<i64>(), 0u32..20)
+                .prop_map(|(m, k)| (m % 10_000_000_000) as f64 / 10f64.powi(k as i32)),
             (-1_000_000i64..1_000_000, 0u32..8, -3i64..=3)
                 .prop_map(move |(m, k, d)| nudge(m as f64 / 10f64.powi(k as i32), d)),
             (-1074i32..1024, -2i64..=2).prop_map(move |(e, d)| nudge(2f64.powi(e), d)),
@@ -1104,8 +1304,81 @@ mod props {
             ],
         )
             .prop_map(|(id, value)| ResourceNode { id, value });
-        (prop_oneof![3 => 0u16..3, 1 => id()], prop::collection::vec(res, 0..10))
+        (
+            prop_oneof![3 => 0u16..3, 1 => id()],
+            prop::collection::vec(res, 0..10),
+        )
             .prop_map(|(id, resources)| InstanceNode { id, resources })
+    }
+
+    /// Every resource ID says its type.
+    struct ByResource;
+
+    impl TypeLookup for ByResource {
+        fn resource_type(&self, _: u16, r: u16) -> Option<(DataType, bool)> {
+            Some((dtype(r), false))
+        }
+    }
+
+    fn dtype(r: u16) -> DataType {
+        use DataType::*;
+        [
+            String,
+            Integer,
+            UnsignedInteger,
+            Float,
+            Boolean,
+            Opaque,
+            Time,
+            Objlnk,
+            Corelnk,
+        ][usize::from(r % 9)]
+    }
+
+    fn typed_value(dt: DataType) -> BoxedStrategy<Value> {
+        match dt {
+            DataType::String => any::<String>().prop_map(Value::String).boxed(),
+            DataType::Integer => any::<i64>().prop_map(Value::Integer).boxed(),
+            DataType::UnsignedInteger => any::<u64>().prop_map(Value::UnsignedInteger).boxed(),
+            DataType::Float => float()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::Float)
+                .boxed(),
+            DataType::Boolean => any::<bool>().prop_map(Value::Boolean).boxed(),
+            DataType::Opaque => prop::collection::vec(any::<u8>(), 0..12)
+                .prop_map(Value::Opaque)
+                .boxed(),
+            DataType::Time => any::<i64>().prop_map(|t| Value::Time(Time(t))).boxed(),
+            DataType::Objlnk => (any::<u16>(), any::<u16>())
+                .prop_map(|(o, i)| Value::Objlnk(ObjectLink::new(o, i)))
+                .boxed(),
+            _ => any::<String>()
+                .prop_map(|s| Value::Corelnk(CoreLink(s)))
+                .boxed(),
+        }
+    }
+
+    fn time() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            2 => Just(None),
+            2 => (-(1i64 << 40)..(1i64 << 40)).prop_map(|t| Some(t as f64)),
+            1 => float().prop_filter("finite", |f| f.is_finite()).prop_map(Some),
+        ]
+    }
+
+    /// A value record, or a path-only record at any level.
+    fn record() -> impl Strategy<Value = Record> {
+        let id = || prop_oneof![4 => 0u16..4, 1 => 0u16..65535];
+        prop_oneof![
+            3 => (id(), id(), id(), prop::option::of(id()), time()).prop_flat_map(|(o, i, r, ri, t)| {
+                let path = match ri {
+                    Some(ri) => Path::resource_instance(o, i, r, ri),
+                    None => Path::resource(o, i, r),
+                };
+                typed_value(dtype(r)).prop_map(move |v| Record { path, value: Some(v), time: t })
+            }),
+            1 => prop::collection::vec(id(), 0..=4).prop_map(|ids| Record::path_only(Path::from_ids(&ids).unwrap())),
+        ]
     }
 
     proptest! {
@@ -1160,6 +1433,17 @@ mod props {
             let back = senml_json::decode_records(&j, &One(DataType::Float)).unwrap();
             prop_assert_eq!(back[0].value.clone(), Some(Value::Float(f)));
             prop_assert_eq!(back[0].time, Some(t));
+        }
+
+        /// Record lists round-trip; random bytes never panic.
+        #[test]
+        fn records_round_trip(mut list in prop::collection::vec(record(), 0..8), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|r| seen.insert((r.path, r.time.map(f64::to_bits))));
+            let j = senml_json::encode_records(&list).unwrap();
+            prop_assert_eq!(&senml_json::decode_records(&j, &ByResource).unwrap(), &list, "{}", String::from_utf8_lossy(&j));
+            let _ = senml_json::decode_records(&bytes, &ByResource);
+            let _ = codec::decode(F::SenmlJson, &p("/3/0"), &bytes, &Spec);
         }
 
         /// Mutated payloads never panic.

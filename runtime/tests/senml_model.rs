@@ -29,7 +29,11 @@ fn relative_times_boundary_and_no_time() {
 }
 
 /// Resolves a record of `bn` and `n` (strings) with `r`.
-fn path(r: &mut Resolver, bn: Option<&'static str>, n: Option<&'static str>) -> Result<Path, ErrorKind> {
+fn path(
+    r: &mut Resolver,
+    bn: Option<&'static str>,
+    n: Option<&'static str>,
+) -> Result<Path, ErrorKind> {
     let rec = RawRecord {
         base_name: bn.map(Into::into),
         name: n.map(Into::into),
@@ -48,7 +52,10 @@ fn resolver_concatenates() {
     assert_eq!(path(&mut r, None, None), Ok(p("/3/0")));
     assert_eq!(path(&mut r, None, Some("x")), Err(ErrorKind::NotAPath));
     assert_eq!(path(&mut r, None, Some("6/0")), Ok(p("/3/0/6/0")));
-    assert_eq!(path(&mut r, None, Some("6/0/1/2")), Err(ErrorKind::NotAPath));
+    assert_eq!(
+        path(&mut r, None, Some("6/0/1/2")),
+        Err(ErrorKind::NotAPath)
+    );
     assert_eq!(path(&mut r, None, Some("65535")), Err(ErrorKind::NotAPath));
     assert_eq!(path(&mut r, Some("/3/0/1"), Some("0")), Ok(p("/3/0/10")));
     assert_eq!(path(&mut r, None, Some("/2")), Ok(p("/3/0/1/2")));
@@ -63,10 +70,16 @@ fn resolver_concatenates() {
     assert_eq!(path(&mut r, Some("/3/"), Some("1")), Ok(p("/3/1")));
     // An alternate path.
     let mut r = Resolver::new().with_alternate_path("/lwm2m/");
-    assert_eq!(path(&mut r, Some("/lwm2m/"), Some("3/0/9")), Ok(p("/3/0/9")));
+    assert_eq!(
+        path(&mut r, Some("/lwm2m/"), Some("3/0/9")),
+        Ok(p("/3/0/9"))
+    );
     assert_eq!(path(&mut r, Some("/lwm2m"), None), Ok(Path::ROOT));
     assert_eq!(path(&mut r, None, Some("/3")), Ok(p("/3")));
-    assert_eq!(path(&mut r, Some("/3/0/"), Some("9")), Err(ErrorKind::OutsidePath));
+    assert_eq!(
+        path(&mut r, Some("/3/0/"), Some("9")),
+        Err(ErrorKind::OutsidePath)
+    );
 }
 
 #[test]
@@ -121,7 +134,10 @@ fn record_sink_types_and_refuses_duplicates() {
     s.event(Event::Instance(p("/3/0"))).unwrap();
     s.event(Event::PathOnly(p("/3"))).unwrap();
     let e = s.event(v("/3/0/9", Some(1.0))).unwrap_err();
-    assert_eq!((e.kind(), e.path()), (&ErrorKind::DuplicatePath, Some(p("/3/0/9"))));
+    assert_eq!(
+        (e.kind(), e.path()),
+        (&ErrorKind::DuplicatePath, Some(p("/3/0/9")))
+    );
     assert_eq!(
         s.into_records(),
         [
@@ -135,9 +151,14 @@ fn record_sink_types_and_refuses_duplicates() {
 #[test]
 fn names_render() {
     assert_eq!(Name::absolute(&[3, 0], true).text().as_str(), "/3/0/");
-    assert_eq!(Name::absolute(&[3303, 0, 5700], false).text().as_str(), "/3303/0/5700");
     assert_eq!(
-        Name::absolute(&[65534, 65534, 65534, 65534], true).text().as_str(),
+        Name::absolute(&[3303, 0, 5700], false).text().as_str(),
+        "/3303/0/5700"
+    );
+    assert_eq!(
+        Name::absolute(&[65534, 65534, 65534, 65534], true)
+            .text()
+            .as_str(),
         "/65534/65534/65534/65534/"
     );
     assert_eq!(Name::relative(&[6, 0]).text().as_str(), "6/0");
@@ -164,7 +185,10 @@ fn walker_paths() {
     let mut w = LeafWalker::new(&p("/3/0/6/1")).unwrap();
     assert_eq!(w.begin_multiple(6), Err(ErrorKind::WriterMisuse));
     assert_eq!(w.value(1), Ok((p("/3/0/6/1"), true)));
-    assert_eq!(LeafWalker::new(&Path::ROOT).unwrap_err(), ErrorKind::Unsupported);
+    assert_eq!(
+        LeafWalker::new(&Path::ROOT).unwrap_err(),
+        ErrorKind::Unsupported
+    );
 }
 
 #[test]
@@ -216,7 +240,10 @@ fn record_plans() {
         ]
     );
     // A fractional time: absolute t everywhere.
-    let frac = [Record::timed(p("/3/0/9"), v.clone(), 1.5), Record::new(p("/3/0/10"), v.clone())];
+    let frac = [
+        Record::timed(p("/3/0/9"), v.clone(), 1.5),
+        Record::new(p("/3/0/10"), v.clone()),
+    ];
     let mut plan = RecordPlan::new(&frac);
     assert_eq!(plan.base_time(), None);
     assert_eq!(plan.next(&frac[0]).t, Some(1.5));
@@ -232,7 +259,10 @@ fn record_plans() {
         }
     );
     // Grouped with a path-only record of an object: bn "/3/", no n.
-    let g = [Record::new(p("/3/0/9"), v.clone()), Record::path_only(p("/3"))];
+    let g = [
+        Record::new(p("/3/0/9"), v.clone()),
+        Record::path_only(p("/3")),
+    ];
     let mut plan = RecordPlan::new(&g);
     plan.next(&g[0]);
     assert_eq!(

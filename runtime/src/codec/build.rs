@@ -290,10 +290,22 @@ impl<'t> NodeBuilder<'t> {
                 id: ids[1],
                 resources: Vec::new(),
             })),
-            3 => {
-                let mut inst = self.instances.pop().ok_or_else(no_value)?;
-                Node::Resource(inst.resources.pop().ok_or_else(no_value)?)
-            }
+            3 => match self.instances.pop().and_then(|mut i| i.resources.pop()) {
+                Some(r) => Node::Resource(r),
+                // No value for a resource the model says is multiple: it has no instances
+                // (SenML and LwM2M JSON can only say so with an empty pack).
+                None if self
+                    .types
+                    .resource_type(ids[0], ids[2])
+                    .is_some_and(|(_, multiple)| multiple) =>
+                {
+                    Node::Resource(crate::ResourceNode {
+                        id: ids[2],
+                        value: ResourceValue::Multiple(Vec::new()),
+                    })
+                }
+                None => return Err(no_value()),
+            },
             4 => {
                 let res = self
                     .instances

@@ -111,7 +111,8 @@ pub enum Syntax {
     /// CBOR: a reserved additional-information value, an unexpected break or a simple
     /// value LwM2M does not use.
     InvalidCbor,
-    /// TLV: a type byte the format does not define.
+    /// TLV: a TLV that runs past the end of the container holding it (a container's
+    /// children must fill it exactly).
     InvalidTlv,
     /// Link format: a link or parameter RFC 6690 does not allow.
     InvalidLink,
@@ -272,7 +273,7 @@ impl ErrorKind {
                 Syntax::InvalidString => "invalid string (escape or control character)",
                 Syntax::UnexpectedValue => "unexpected value for this place",
                 Syntax::InvalidCbor => "invalid CBOR",
-                Syntax::InvalidTlv => "invalid TLV type byte",
+                Syntax::InvalidTlv => "TLV runs past the end of its container",
                 Syntax::InvalidLink => "invalid link",
                 Syntax::InvalidText => "invalid value text",
             },

@@ -26,7 +26,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::senml::{Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver};
 use super::senml_json::{Labels, check, write_name, write_value};
-use super::wire::json::{self, Json, JsonError, Num};
+use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup, Writer};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
 
@@ -98,7 +98,7 @@ fn read_header<'a>(j: &mut Json<'a>) -> Result<(RawRecord<'a>, usize), JsonError
             let key = j.label()?;
             let twice = match &*key {
                 b"bn" => head.base_name.replace(j.string()?).is_some(),
-                b"bt" => head.base_time.replace(j.number()?.to_f64()).is_some(),
+                b"bt" => head.base_time.replace(j.float()?).is_some(),
                 b"e" => {
                     if j.peek() != Some(b'[') {
                         return Err((ErrorKind::Syntax(Syntax::UnexpectedValue), j.pos));
@@ -154,13 +154,8 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         let at = j.pos;
         match k {
             0 => rec.name = Some(j.string()?),
-            1 => rec.time = Some(j.number()?.to_f64()),
-            2 => {
-                rec.value = Some(match j.number()? {
-                    Num::Int(i) => RawValue::Integer(i),
-                    Num::Float(f) => RawValue::Float(f),
-                })
-            }
+            1 => rec.time = Some(j.float()?),
+            2 => rec.value = Some(j.number()?),
             3 => rec.value = Some(RawValue::Boolean(j.boolean()?)),
             4 => {
                 rec.value = Some(match j.string()? {
@@ -336,28 +331,18 @@ impl<O: Output> Writer for Lwm2mJsonWriter<O> {
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
         let (path, is_target) = self.walker.value(id).map_err(|k| self.fail(k))?;
-        let at = self.out.len() - self.start;
-        let target = self.walker.target();
-        let r = check(&Fields::default(), Some(value)).map_err(Error::from);
-        let r = r.and_then(|()| match self.entries {
-            0 => write_header(
-                &mut self.out,
-                Some(&Name::absolute(target.ids(), !is_target)),
-                None,
-            ),
-            _ => Ok(()),
-        });
+        check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
+        let (at, target) = (self.out.len() - self.start, self.walker.target());
         let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
-        r.and_then(|()| {
-            write_entry(
-                &mut self.out,
-                self.entries == 0,
-                n.as_ref(),
-                Some(value),
-                None,
-            )
-        })
-        .map_err(|e| e.in_format(F).or_offset(at))?;
+        let bn = Name::absolute(target.ids(), !is_target);
+        let first = self.entries == 0;
+        let head = if first {
+            write_header(&mut self.out, Some(&bn), None)
+        } else {
+            Ok(())
+        };
+        head.and_then(|()| write_entry(&mut self.out, first, n.as_ref(), Some(value), None))
+            .map_err(|e| e.in_format(F).or_offset(at))?;
         self.entries += 1;
         Ok(())
     }

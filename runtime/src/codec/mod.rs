@@ -170,8 +170,6 @@ impl TypeLookup for NoModel {
     }
 }
 
-/// Any codec's error, for the format-generic entry points.
-
 /// Whether a Write replaces its target or updates part of it.
 ///
 /// LwM2M carries the difference in the CoAP method, not in the payload: `PUT` replaces

@@ -1,50 +1,42 @@
-//! octet-stream (42). Placeholder: the decoder and the encoder are not written yet.
+//! `application/octet-stream` (42): the raw bytes of one Opaque resource or resource
+//! instance (spec §4), no framing. Values of other types are refused both ways: the
+//! decoder gives [`RawValue::Opaque`], which only an Opaque resource (or no model) takes.
 
-use super::{Error, ErrorKind, Output, Sink, Writer};
-use crate::{Path, ValueRef};
+use alloc::borrow::Cow;
 
-/// Decodes a octet-stream (42) payload addressed to `path`, feeding `sink`.
+use super::single::{self, SingleValue};
+use super::{Error, ErrorKind, Output, RawValue, Sink};
+use crate::{ContentFormat, Path, ValueRef};
+
+/// The octet-stream format as a [`SingleValue`]: Opaque values only.
+#[derive(Clone, Copy, Debug)]
+pub struct Opaque;
+
+impl SingleValue for Opaque {
+    const FORMAT: ContentFormat = ContentFormat::Opaque;
+
+    fn write_value<O: Output>(out: &mut O, value: ValueRef<'_>) -> Result<(), Error> {
+        match value {
+            ValueRef::Opaque(b) => out.write(b),
+            _ => Err(Error::at(Self::FORMAT, out.len(), ErrorKind::Unsupported)),
+        }
+    }
+
+    fn read_value(bytes: &[u8]) -> Result<RawValue<'_>, Error> {
+        Ok(RawValue::Opaque(Cow::Borrowed(bytes)))
+    }
+}
+
+/// An octet-stream encoder: takes exactly one Opaque `value` at a resource or
+/// resource-instance path.
+pub type OpaqueWriter<O> = single::SingleValueWriter<O, Opaque>;
+
+/// Decodes an octet-stream payload addressed to a resource or resource-instance path,
+/// feeding `sink` one [`RawValue::Opaque`].
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    let _ = (path, bytes, sink);
-    Err(Error::new(ErrorKind::Unsupported))
-}
-
-/// The octet-stream (42) encoder.
-#[derive(Debug)]
-pub struct OpaqueWriter<O: Output> {
-    out: O,
-}
-
-impl<O: Output> OpaqueWriter<O> {
-    /// An encoder for a payload addressed to `path`, writing into `out`.
-    pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        let _ = path;
-        Ok(OpaqueWriter { out })
-    }
-    /// Checks that the payload is complete and returns the output.
-    pub fn finish(self) -> Result<O, Error> {
-        Ok(self.out)
-    }
-}
-
-impl<O: Output> Writer for OpaqueWriter<O> {
-    fn begin_instance(&mut self, _id: u16) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn end_instance(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn begin_multiple(&mut self, _id: u16, _count: usize) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn end_multiple(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn value(&mut self, _id: u16, _value: ValueRef<'_>) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
+    single::decode::<Opaque, _>(path, bytes, sink)
 }

@@ -1,29 +1,23 @@
 //! The SenML record model shared by SenML JSON (110) and SenML CBOR (112), and by LwM2M
-//! JSON (11543) where its rules are the same.
+//! JSON (11543) where its rules are the same. API stable since commit 604f51c.
 //!
-//! API (stable since commit 604f51c, "senml: the shared SenML record model"):
+//! * [`Record`] and [`resolve_time`]: a resolved record, what each format's
+//!   `encode_records` / `decode_records` take and give;
+//! * decoding: a notation reads each record into a [`RawRecord`] (`bn`, `n`, `bt`, `t`, raw
+//!   value: what the wire said); a [`Resolver`] keeps the base name and base time across
+//!   records (RFC 8428 §4.6) and turns each into an [`Event`]. [`RecordSink`] collects them;
+//! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
+//!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
+//!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
 //!
-//! * [`Record`] (`new`, `timed`, `path_only`, `absolute_time`) and [`resolve_time`]: a
-//!   resolved record, what `encode_records` / `decode_records` of each format take and give;
-//! * decoding: a notation reads each record into a [`RawRecord`] (base name, name, base
-//!   time, time, raw value: what the wire said) and hands it to a [`Resolver`], which keeps
-//!   the base name and base time across records (RFC 8428 §4.6) and turns the record into
-//!   an [`Event`] for the sink. [`RecordSink`] is the sink behind `decode_records`;
-//! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives the full
-//!   path of every value; [`WriterNames`] adds the name fields ([`Fields`]) each record gets,
-//!   and [`RecordPlan`] does the same for a list of [`Record`]s. A [`Name`] renders a path
-//!   (or part of one) as text with [`Name::text`].
+//! Resolution: a record's name is `bn` + `n` by plain concatenation (`"/3/0/"+"9"` as
+//! Leshan writes it, `"/3/0"+"/9"` as Anjay does) read as a LwM2M path; its time is `bt` +
+//! `t` when either is present. Base name and base time persist until replaced.
 //!
-//! Naming and time rules (resolution): a record's name is `bn` + `n` by plain concatenation
-//! (`"/3/0/"+"9"` as Leshan writes it, `"/3/0"+"/9"` as Anjay does), read as a LwM2M path;
-//! its time is `bt` + `t` when either is present. Base name and base time persist until a
-//! later record replaces them.
-//!
-//! Canonical output of the encoders (what the spec's examples show):
+//! Canonical output (what the spec's examples show):
 //! * records without any value (Read-Composite requests): no `bn`, `n` is the full path;
-//! * records that all share one path (one resource, possibly a time series), or the one value
-//!   of a resource or resource-instance target: the first record's `bn` is that path and no
-//!   record has an `n`;
+//! * records that all share one path, or the one value of a resource or resource-instance
+//!   target: the first record's `bn` is that path and no record has an `n`;
 //! * otherwise records are grouped by object instance: a record whose instance differs from
 //!   the previous one carries `bn` = `/O/I/`, and `n` is the rest (`R` or `R/RI`);
 //! * when every value record has an integral time, the first record carries `bt` (the first
@@ -35,6 +29,7 @@
 
 use alloc::borrow::Cow;
 use alloc::collections::BTreeSet;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Error, ErrorKind, Event, RawValue, Sink, TypeLookup};
@@ -99,10 +94,6 @@ pub fn resolve_time(t: f64, now: f64) -> f64 {
     if t < RELATIVE_BELOW { now + t } else { t }
 }
 
-// ---------------------------------------------------------------------------------------
-// Decoding
-// ---------------------------------------------------------------------------------------
-
 /// One record as the wire carried it, in any notation, before resolution.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawRecord<'a> {
@@ -122,41 +113,26 @@ pub struct RawRecord<'a> {
 const NAME_MAX: usize = 64;
 
 /// The base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Resolver {
-    // The current base name; `None` when longer than `NAME_MAX` (every name is then bad).
-    base_name: Option<([u8; NAME_MAX], usize)>,
+    // The base name's buffer is reused from record to record: no allocation per record.
+    base_name: String,
     base_time: Option<f64>,
     // Alternate path every name starts with (LwM2M 1.2, e.g. `/lwm2m`), without a
     // trailing `/`; empty when none.
-    prefix: ([u8; 32], usize),
-}
-
-impl Default for Resolver {
-    fn default() -> Self {
-        Self::new()
-    }
+    prefix: String,
 }
 
 impl Resolver {
     /// No base name, no base time, no alternate path.
     pub fn new() -> Self {
-        Resolver {
-            base_name: Some(([0; NAME_MAX], 0)),
-            base_time: None,
-            prefix: ([0; 32], 0),
-        }
+        Self::default()
     }
 
     /// Names must start with the alternate path `prefix` (LwM2M 1.2, e.g. `/lwm2m` for
     /// names like `/lwm2m/3/0/9`), which is removed before the rest is read as a path.
-    /// A prefix longer than 32 bytes is ignored.
     pub fn with_alternate_path(mut self, prefix: &str) -> Self {
-        let p = prefix.trim_end_matches('/').as_bytes();
-        if let Some(dst) = self.prefix.0.get_mut(..p.len()) {
-            dst.copy_from_slice(p);
-            self.prefix.1 = p.len();
-        }
+        self.prefix = prefix.trim_end_matches('/').into();
         self
     }
 
@@ -167,11 +143,8 @@ impl Resolver {
     /// [`ErrorKind::OutsidePath`].
     pub fn resolve<'a>(&mut self, record: RawRecord<'a>) -> Result<Event<'a>, ErrorKind> {
         if let Some(bn) = &record.base_name {
-            self.base_name = (bn.len() <= NAME_MAX).then(|| {
-                let mut buf = [0; NAME_MAX];
-                buf[..bn.len()].copy_from_slice(bn.as_bytes());
-                (buf, bn.len())
-            });
+            self.base_name.clear();
+            self.base_name.push_str(bn);
         }
         if let Some(bt) = record.base_time {
             self.base_time = Some(bt);
@@ -189,29 +162,23 @@ impl Resolver {
 
     /// The path named by the base name followed by `name`.
     fn path(&self, name: &str) -> Result<Path, ErrorKind> {
-        let (bn, bn_len) = self.base_name.as_ref().ok_or(ErrorKind::NotAPath)?;
-        let total = bn_len + name.len();
+        let (bn, total) = (self.base_name.as_bytes(), self.base_name.len() + name.len());
         if total == 0 || total > NAME_MAX {
             return Err(ErrorKind::NotAPath);
         }
         let mut buf = [0u8; NAME_MAX];
-        buf[..*bn_len].copy_from_slice(&bn[..*bn_len]);
-        buf[*bn_len..total].copy_from_slice(name.as_bytes());
-        let mut text = &buf[..total];
-        let (prefix, prefix_len) = &self.prefix;
-        if *prefix_len > 0 {
-            text = text
-                .strip_prefix(&prefix[..*prefix_len])
-                .ok_or(ErrorKind::OutsidePath)?;
-            if text.is_empty() {
-                return Ok(Path::ROOT);
-            }
-        }
-        // Both parts are UTF-8, but a cut inside a character of the base name is not.
-        core::str::from_utf8(text)
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .ok_or(ErrorKind::NotAPath)
+        buf[..bn.len()].copy_from_slice(bn);
+        buf[bn.len()..total].copy_from_slice(name.as_bytes());
+        // Two strings joined: UTF-8.
+        let text = core::str::from_utf8(&buf[..total]).map_err(|_| ErrorKind::NotAPath)?;
+        let text = match self.prefix.as_str() {
+            "" => text,
+            prefix => match text.strip_prefix(prefix).ok_or(ErrorKind::OutsidePath)? {
+                "" => return Ok(Path::ROOT),
+                rest => rest,
+            },
+        };
+        text.parse().map_err(|_| ErrorKind::NotAPath)
     }
 }
 
@@ -252,28 +219,21 @@ impl<'a> Sink<'a> for RecordSink<'_> {
             return Err(Error::at_path(path, ErrorKind::DuplicatePath));
         }
         let ids = path.ids();
-        let value = match raw {
-            None => None,
-            Some(raw) => Some(
-                match (ids.len() >= 3)
-                    .then(|| self.types.resource_type(ids[0], ids[2]))
-                    .flatten()
-                {
-                    Some((dt, _)) => raw
-                        .to_value(dt)
-                        .map_err(|e| Error::at_path(path, ErrorKind::Value(e)))?,
-                    None => raw.to_value_untyped(),
-                },
+        let model = (ids.len() >= 3)
+            .then(|| self.types.resource_type(ids[0], ids[2]))
+            .flatten();
+        let value = match (raw, model) {
+            (None, _) => None,
+            (Some(raw), None) => Some(raw.to_value_untyped()),
+            (Some(raw), Some((dt, _))) => Some(
+                raw.to_value(dt)
+                    .map_err(|e| Error::at_path(path, ErrorKind::Value(e)))?,
             ),
         };
         self.records.push(Record { path, value, time });
         Ok(())
     }
 }
-
-// ---------------------------------------------------------------------------------------
-// Encoding
-// ---------------------------------------------------------------------------------------
 
 /// A record name or base name: path IDs joined by `/`, with an optional leading and
 /// trailing slash (`/3/0/`, `6/0`, `/3303/0/5700`; the root is `/`).
@@ -398,22 +358,14 @@ impl LeafWalker {
 
     /// `Writer::begin_instance`.
     pub fn begin_instance(&mut self, id: u16) -> Result<(), ErrorKind> {
-        if self.target.len() != 1 || self.instance.is_some() {
-            return Err(ErrorKind::WriterMisuse);
-        }
-        if id == Path::MAX_ID {
-            return Err(ErrorKind::ReservedId);
-        }
-        self.instance = Some(id);
+        ensure(self.target.len() == 1 && self.instance.is_none())?;
+        self.instance = Some(not_reserved(id)?);
         Ok(())
     }
 
     /// `Writer::end_instance`.
     pub fn end_instance(&mut self) -> Result<(), ErrorKind> {
-        if self.multiple.is_some() || self.instance.take().is_none() {
-            return Err(ErrorKind::WriterMisuse);
-        }
-        Ok(())
+        ensure(self.multiple.is_none() && self.instance.take().is_some())
     }
 
     /// The instance values belong to.
@@ -426,13 +378,9 @@ impl LeafWalker {
 
     /// `Writer::begin_multiple`.
     pub fn begin_multiple(&mut self, id: u16) -> Result<(), ErrorKind> {
-        if self.multiple.is_some() || self.target.len() > 3 {
-            return Err(ErrorKind::WriterMisuse);
-        }
+        ensure(self.multiple.is_none() && self.target.len() <= 3)?;
         self.instance_id()?;
-        if id == Path::MAX_ID {
-            return Err(ErrorKind::ReservedId);
-        }
+        not_reserved(id)?;
         if self.target.resource_id().is_some_and(|r| r != id) {
             return Err(ErrorKind::IdMismatch);
         }
@@ -442,18 +390,13 @@ impl LeafWalker {
 
     /// `Writer::end_multiple`.
     pub fn end_multiple(&mut self) -> Result<(), ErrorKind> {
-        self.multiple
-            .take()
-            .map(|_| ())
-            .ok_or(ErrorKind::WriterMisuse)
+        ensure(self.multiple.take().is_some())
     }
 
     /// The full path of the value `id` (`Writer::value`), and whether it is the target
     /// itself (the one value of a resource or resource-instance target).
     pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
-        if id == Path::MAX_ID {
-            return Err(ErrorKind::ReservedId);
-        }
+        not_reserved(id)?;
         let o = self.target.ids()[0];
         if let Some(r) = self.multiple {
             return Ok((
@@ -468,12 +411,21 @@ impl LeafWalker {
             4 if id == t[3] => self.target,
             _ => return Err(ErrorKind::IdMismatch),
         };
-        if self.single_done {
-            return Err(ErrorKind::WriterMisuse);
-        }
-        self.single_done = true;
+        ensure(!core::mem::replace(&mut self.single_done, true))?;
         Ok((path, true))
     }
+}
+
+/// [`ErrorKind::WriterMisuse`] unless `ok`.
+fn ensure(ok: bool) -> Result<(), ErrorKind> {
+    ok.then_some(()).ok_or(ErrorKind::WriterMisuse)
+}
+
+/// `id`, unless it is the reserved 65535 ([`ErrorKind::ReservedId`]).
+fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
+    (id != Path::MAX_ID)
+        .then_some(id)
+        .ok_or(ErrorKind::ReservedId)
 }
 
 /// The name fields of the records a SenML writer writes: the target's one value gets
@@ -482,7 +434,24 @@ impl LeafWalker {
 #[derive(Clone, Debug)]
 pub struct WriterNames {
     walker: LeafWalker,
-    group: Option<(u16, u16)>,
+    group: Option<Path>,
+}
+
+/// The names of `path` grouped by instance: `bn` = `/O/I/` (or the shorter path, with a
+/// trailing `/`) when it differs from `group`, which it then becomes; `n` = the rest.
+fn grouped(group: &mut Option<Path>, path: &Path) -> (Option<Name>, Option<Name>) {
+    let ids = path.ids();
+    let cut = ids.len().min(2);
+    let head = Some(match *ids {
+        [] => Path::ROOT,
+        [o] => Path::object(o),
+        [o, i, ..] => Path::instance(o, i),
+    });
+    let bn = (*group != head).then(|| {
+        *group = head;
+        Name::absolute(&ids[..cut], true)
+    });
+    (bn, (ids.len() > cut).then(|| Name::relative(&ids[cut..])))
 }
 
 impl WriterNames {
@@ -510,14 +479,10 @@ impl WriterNames {
                 ..Fields::default()
             });
         }
-        let group = (ids[0], ids[1]);
-        let bn = (self.group != Some(group)).then(|| {
-            self.group = Some(group);
-            Name::absolute(&ids[..2], true)
-        });
+        let (bn, n) = grouped(&mut self.group, &path);
         Ok(Fields {
             bn,
-            n: Some(Name::relative(&ids[2..])),
+            n,
             ..Fields::default()
         })
     }
@@ -537,8 +502,8 @@ enum Naming {
 pub struct RecordPlan {
     naming: Naming,
     base_time: Option<f64>,
-    // The current base-name group: (IDs in the base name, object, instance).
-    group: Option<(usize, u16, u16)>,
+    // The path of the current base name (see `grouped`).
+    group: Option<Path>,
     first: bool,
 }
 
@@ -573,19 +538,7 @@ impl RecordPlan {
         let (bn, n) = match self.naming {
             Naming::PathsOnly => (None, Some(Name::absolute(ids, false))),
             Naming::Single => (first.then(|| Name::absolute(ids, false)), None),
-            Naming::Grouped => {
-                let cut = ids.len().min(2);
-                let group = (
-                    cut,
-                    ids.first().copied().unwrap_or(0),
-                    ids.get(1).copied().unwrap_or(0),
-                );
-                let bn = (self.group != Some(group)).then(|| {
-                    self.group = Some(group);
-                    Name::absolute(&ids[..cut], true)
-                });
-                (bn, (ids.len() > cut).then(|| Name::relative(&ids[cut..])))
-            }
+            Naming::Grouped => grouped(&mut self.group, &record.path),
         };
         Fields {
             bn,

@@ -1,8 +1,9 @@
 //! SenML JSON (`application/senml+json`, content format 110; RFC 8428 with the LwM2M
 //! `vlo` field).
 //!
-//! * [`decode`] reads a pack (a JSON array of records) and feeds one [`Event::Value`] (with
-//!   its resolved time) or [`Event::PathOnly`] per record to a [`Sink`];
+//! * [`decode`] reads a pack (a JSON array of records) and feeds one
+//!   [`Event::Value`](super::Event::Value) (with its resolved time) or
+//!   [`Event::PathOnly`](super::Event::PathOnly) per record to a [`Sink`];
 //!   [`decode_with_alternate_path`] reads names under an alternate path (LwM2M 1.2);
 //! * [`SenmlJsonWriter`] implements [`Writer`] for one target path;
 //! * [`encode_records`] / [`decode_records`] handle record lists: composite payloads,
@@ -25,7 +26,7 @@ use base64::{Engine as _, alphabet};
 use super::senml::{
     Fields, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames,
 };
-use super::wire::json::{self, Json, JsonError, Num};
+use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
 
@@ -132,22 +133,17 @@ fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
                 match LABELS[k] {
                     b"bn" => rec.base_name = Some(j.string()?),
                     b"n" => rec.name = Some(j.string()?),
-                    b"bt" => rec.base_time = Some(j.number()?.to_f64()),
-                    b"t" => rec.time = Some(j.number()?.to_f64()),
+                    b"bt" => rec.base_time = Some(j.float()?),
+                    b"t" => rec.time = Some(j.float()?),
                     b"bu" | b"u" => {
                         j.string()?;
                     }
                     b"bv" => {
-                        if j.number()?.to_f64() != 0.0 {
+                        if j.float()? != 0.0 {
                             return Err((ErrorKind::InvalidField, at));
                         }
                     }
-                    b"v" => {
-                        rec.value = Some(match j.number()? {
-                            Num::Int(i) => RawValue::Integer(i),
-                            Num::Float(f) => RawValue::Float(f),
-                        })
-                    }
+                    b"v" => rec.value = Some(j.number()?),
                     b"vs" => rec.value = Some(RawValue::Str(j.string()?)),
                     b"vb" => rec.value = Some(RawValue::Boolean(j.boolean()?)),
                     b"vd" => {
@@ -226,11 +222,11 @@ pub(crate) fn write_value<O: Output + ?Sized>(
         }
         ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
             out.write(labels.number)?;
-            json::write_i64(out, v)
+            json::write_int(out, v)
         }
         ValueRef::UnsignedInteger(v) => {
             out.write(labels.number)?;
-            json::write_u64(out, v)
+            json::write_int(out, v)
         }
         ValueRef::Float(v) => {
             out.write(labels.number)?;
@@ -249,9 +245,9 @@ pub(crate) fn write_value<O: Output + ?Sized>(
         ValueRef::Objlnk(l) => {
             out.write(labels.objlnk)?;
             out.write(b"\"")?;
-            json::write_u64(out, l.object_id.into())?;
+            json::write_int(out, l.object_id)?;
             out.write(b":")?;
-            json::write_u64(out, l.instance_id.into())?;
+            json::write_int(out, l.instance_id)?;
             out.write(b"\"")
         }
     }

@@ -1,50 +1,194 @@
-//! text/plain (0). Placeholder: the decoder and the encoder are not written yet.
+//! `text/plain` (0): the value of one single-instance resource or one resource instance
+//! (spec §3).
+//!
+//! Integer, Unsigned Integer and Time as ASCII decimal; Float as the shortest decimal that
+//! reads back to the same double, without exponent (`0.00000000006667`, `10000000000`);
+//! NaN and infinities are refused. Boolean `0`/`1`; Opaque as standard base64 with
+//! padding; Object Link `oid:iid`; String and Core Link as they are. The decoder checks
+//! UTF-8 and leaves the parsing to the model's type ([`RawValue::Text`]).
+//!
+//! [`parse_execute_args`] reads the plain-text arguments an Execute request may carry
+//! (`0='on',1`), which are not a value format.
 
-use super::{Error, ErrorKind, Output, Sink, Writer};
-use crate::{Path, ValueRef};
+use alloc::vec::Vec;
 
-/// Decodes a text/plain (0) payload addressed to `path`, feeding `sink`.
+use super::single::{self, SingleValue};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax};
+use crate::{ContentFormat, Path, ValueRef};
+
+const F: ContentFormat = ContentFormat::Text;
+
+/// The text/plain format as a [`SingleValue`].
+#[derive(Clone, Copy, Debug)]
+pub struct Text;
+
+impl SingleValue for Text {
+    const FORMAT: ContentFormat = F;
+
+    fn write_value<O: Output>(out: &mut O, value: ValueRef<'_>) -> Result<(), Error> {
+        let mut int = itoa::Buffer::new();
+        match value {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => out.write(s.as_bytes()),
+            ValueRef::Opaque(b) => {
+                use base64::Engine as _;
+                let engine = &base64::engine::general_purpose::STANDARD;
+                // 48 bytes give 64 characters without padding but at the very end.
+                let mut chunk = [0u8; 64];
+                for part in b.chunks(48) {
+                    let n = engine.encode_slice(part, &mut chunk).unwrap_or_default();
+                    out.write(&chunk[..n])?;
+                }
+                Ok(())
+            }
+            ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => {
+                out.write(int.format(i).as_bytes())
+            }
+            ValueRef::UnsignedInteger(u) => out.write(int.format(u).as_bytes()),
+            ValueRef::Float(f) => write_float(out, f),
+            ValueRef::Boolean(b) => out.write(if b { b"1" } else { b"0" }),
+            ValueRef::Objlnk(l) => {
+                out.write(int.format(l.object_id).as_bytes())?;
+                out.write(b":")?;
+                out.write(int.format(l.instance_id).as_bytes())
+            }
+        }
+    }
+
+    fn read_value(bytes: &[u8]) -> Result<RawValue<'_>, Error> {
+        core::str::from_utf8(bytes)
+            .map(RawValue::Text)
+            .map_err(|e| Error::at(F, e.valid_up_to(), ErrorKind::InvalidUtf8))
+    }
+}
+
+/// Writes `f` as the shortest decimal that reads back to it, without exponent (`22.5`,
+/// `100`, `0.0001`): zmij's digits, laid out around the decimal point. NaN and the
+/// infinities are [`ErrorKind::NumberOutOfRange`].
+pub(crate) fn write_float<O: Output>(out: &mut O, f: f64) -> Result<(), Error> {
+    if !f.is_finite() {
+        return Err(Error::at(F, out.len(), ErrorKind::NumberOutOfRange));
+    }
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(f);
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(t) => ("-", t),
+        None => ("", text),
+    };
+    let (mantissa, exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The significant digits, and where the point goes among them.
+    // (zmij writes at most 17 digits, and 24 bytes in all.)
+    let mut digits = [0u8; 32];
+    let n = int.len() + frac.len();
+    digits[..int.len()].copy_from_slice(int.as_bytes());
+    digits[int.len()..n].copy_from_slice(frac.as_bytes());
+    let digits = &digits[..n];
+    // Trailing zeros are implied by the point's place.
+    let digits = &digits[..digits.iter().rposition(|&d| d != b'0').map_or(0, |k| k + 1)];
+    let point = int.len() as i32 + exp;
+    const ZEROS: [u8; 64] = [b'0'; 64];
+    let zeros = |out: &mut O, mut n: usize| -> Result<(), Error> {
+        while n > 0 {
+            let k = n.min(ZEROS.len());
+            out.write(&ZEROS[..k])?;
+            n -= k;
+        }
+        Ok(())
+    };
+    out.write(sign.as_bytes())?;
+    if digits.is_empty() {
+        return out.write(b"0");
+    }
+    if point <= 0 {
+        out.write(b"0.")?;
+        zeros(out, point.unsigned_abs() as usize)?;
+        return out.write(digits);
+    }
+    let point = point as usize;
+    if point >= digits.len() {
+        out.write(digits)?;
+        return zeros(out, point - digits.len());
+    }
+    out.write(&digits[..point])?;
+    out.write(b".")?;
+    out.write(&digits[point..])
+}
+
+/// A text/plain encoder: takes exactly one `value` at a resource or resource-instance
+/// path.
+pub type TextWriter<O> = single::SingleValueWriter<O, Text>;
+
+/// Decodes a text/plain payload addressed to a resource or resource-instance path,
+/// feeding `sink` one [`RawValue::Text`].
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    let _ = (path, bytes, sink);
-    Err(Error::new(ErrorKind::Unsupported))
+    single::decode::<Text, _>(path, bytes, sink)
 }
 
-/// The text/plain (0) encoder.
-#[derive(Debug)]
-pub struct TextWriter<O: Output> {
-    out: O,
+/// One argument of an Execute request's plain-text payload (spec §3): a digit, with an
+/// optional quoted value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExecuteArg<'a> {
+    /// The argument number, 0–9.
+    pub id: u8,
+    /// The text between the single quotes of `N='…'`, if given.
+    pub value: Option<&'a str>,
 }
 
-impl<O: Output> TextWriter<O> {
-    /// An encoder for a payload addressed to `path`, writing into `out`.
-    pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        let _ = path;
-        Ok(TextWriter { out })
+/// Parses Execute arguments: `arg *("," arg)`, `arg = DIGIT ["=" "'" *CHAR "'"]`, where
+/// `CHAR` is printable ASCII other than space, `"`, `'` and `\` (OMA TS; Leshan's parser
+/// agrees). `0='on',1` gives two arguments; an empty payload none. Errors are
+/// [`Syntax::InvalidText`] ([`ErrorKind::InvalidField`] for an argument given twice) at
+/// the offending character.
+pub fn parse_execute_args(text: &str) -> Result<Vec<ExecuteArg<'_>>, Error> {
+    let b = text.as_bytes();
+    let fail = |at: usize| Error::at(F, at, ErrorKind::Syntax(Syntax::InvalidText));
+    let mut out: Vec<ExecuteArg<'_>> = Vec::new();
+    if b.is_empty() {
+        return Ok(out);
     }
-    /// Checks that the payload is complete and returns the output.
-    pub fn finish(self) -> Result<O, Error> {
-        Ok(self.out)
-    }
-}
-
-impl<O: Output> Writer for TextWriter<O> {
-    fn begin_instance(&mut self, _id: u16) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn end_instance(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn begin_multiple(&mut self, _id: u16, _count: usize) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn end_multiple(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
-    }
-    fn value(&mut self, _id: u16, _value: ValueRef<'_>) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    let mut i = 0;
+    loop {
+        let id = match b.get(i) {
+            Some(d @ b'0'..=b'9') => d - b'0',
+            _ => return Err(fail(i)),
+        };
+        if out.iter().any(|a| a.id == id) {
+            return Err(Error::at(F, i, ErrorKind::InvalidField));
+        }
+        i += 1;
+        let mut value = None;
+        if b.get(i) == Some(&b'=') {
+            if b.get(i + 1) != Some(&b'\'') {
+                return Err(fail(i + 1));
+            }
+            let start = i + 2;
+            let len = b[start..].iter().position(|&c| c == b'\'');
+            let end = start + len.unwrap_or(b.len() - start);
+            if let Some(k) = b[start..end]
+                .iter()
+                .position(|&c| !(0x21..=0x7E).contains(&c) || c == b'"' || c == b'\\')
+            {
+                return Err(fail(start + k));
+            }
+            if len.is_none() {
+                // Unterminated: at the opening quote.
+                return Err(fail(start - 1));
+            }
+            value = Some(&text[start..end]);
+            i = end + 1;
+        }
+        out.push(ExecuteArg { id, value });
+        match b.get(i) {
+            None => return Ok(out),
+            Some(b',') => i += 1,
+            Some(_) => return Err(fail(i)),
+        }
     }
 }

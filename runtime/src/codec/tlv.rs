@@ -1,50 +1,552 @@
-//! TLV (11542). Placeholder: the decoder and the encoder are not written yet.
+//! OMA TLV (`application/vnd.oma.lwm2m+tlv`, 11542; spec §7).
+//!
+//! A TLV is a header (kind, ID, length) and a value: kind 00 an Object Instance holding
+//! resource TLVs, 01 a Resource Instance value, 10 a Multiple Resource holding kind-01
+//! TLVs, 11 a single Resource value.
+//!
+//! Encoding ([`TlvWriter`]):
+//! * Integer and Time: the smallest of 1/2/4/8 bytes, two's complement.
+//! * Unsigned Integer: the smallest width whose top bit stays clear (255 → `00 FF`), so
+//!   that readers taking it as signed (Leshan) and as unsigned (Anjay, the spec) agree;
+//!   8 bytes for values ≥ 2^63.
+//! * Float: 4 bytes (binary32) when that is lossless, else 8 (Anjay's choice, spec T5).
+//! * Boolean one byte, Object Link 4 bytes, String, Core Link and Opaque as their bytes.
+//! * 16-bit IDs only above 255, the shortest length form; an object path wraps every
+//!   instance in an Object Instance TLV, even a lone one.
+//!
+//! Decoding ([`decode`]) feeds every value as [`RawValue::Bytes`] (the sink applies the
+//! model's type), a kind-00 TLV as [`Event::Instance`] and a kind-10 TLV as
+//! [`Event::MultipleResource`]. It accepts non-minimal headers, a kind-00 wrapper whose
+//! ID matches an instance path, and bare resources at an object path (instance 0), and
+//! refuses what §7.3 lists: duplicate IDs at one level, kind-01 TLVs outside a Multiple
+//! Resource TLV (or the single TLV of a resource-instance path), kind-00 TLVs inside
+//! containers, IDs that differ from the path's, children that run past their container,
+//! truncated headers and values, and trailing bytes.
 
-use super::{Error, ErrorKind, Output, Sink, Writer};
-use crate::{Path, ValueRef};
+use alloc::collections::BTreeSet;
 
-/// Decodes a TLV (11542) payload addressed to `path`, feeding `sink`.
+use super::{Error, ErrorKind, Event, Output, RawValue, Sink, Syntax, Writer};
+use crate::{ContentFormat, Path, ValueRef};
+
+const F: ContentFormat = ContentFormat::Tlv;
+
+/// Largest value or container length a TLV header can state (24-bit field).
+pub const MAX_LENGTH: usize = 0xFF_FFFF;
+
+const INSTANCE: u8 = 0;
+const RESOURCE_INSTANCE: u8 = 1;
+const MULTIPLE: u8 = 2;
+const RESOURCE: u8 = 3;
+
+fn err(at: usize, kind: ErrorKind) -> Error {
+    Error::at(F, at, kind)
+}
+
+// ---- decoding ----
+
+/// One TLV read within its container.
+struct Tlv<'a> {
+    kind: u8,
+    id: u16,
+    /// Where the value starts.
+    body: usize,
+    /// Where the value, and the TLV, end.
+    end: usize,
+    value: &'a [u8],
+}
+
+/// Reads the TLV header at `at` (below `limit`) and checks that the TLV ends by `limit`,
+/// the end of its container.
+fn read(bytes: &[u8], at: usize, limit: usize) -> Result<Tlv<'_>, Error> {
+    // A child that does not fit its container is a structure error; one that does not fit
+    // the payload a truncation.
+    let overrun = || {
+        err(
+            at,
+            if limit < bytes.len() {
+                ErrorKind::Syntax(Syntax::InvalidTlv)
+            } else {
+                ErrorKind::Truncated
+            },
+        )
+    };
+    let t = bytes[at];
+    let id_len = 1 + (t >> 5 & 1) as usize;
+    let body = at + 1 + id_len + (t >> 3 & 3) as usize;
+    if body > limit {
+        return Err(overrun());
+    }
+    let id_bytes = &bytes[at + 1..at + 1 + id_len];
+    let id = id_bytes.iter().fold(0u16, |a, &b| a << 8 | b as u16);
+    let len = match &bytes[at + 1 + id_len..body] {
+        [] => (t & 7) as usize,
+        field => field.iter().fold(0usize, |a, &b| a << 8 | b as usize),
+    };
+    let end = body + len;
+    if end > limit {
+        return Err(overrun());
+    }
+    Ok(Tlv {
+        kind: t >> 6,
+        id,
+        body,
+        end,
+        value: &bytes[body..end],
+    })
+}
+
+/// The IDs met at one level. Encoders write them ascending, which costs one compare per
+/// TLV; the first ID out of order collects the level's earlier IDs (reading their headers
+/// again, once) into a set.
+struct Seen {
+    start: usize,
+    // The last ID plus one.
+    next: u32,
+    set: Option<BTreeSet<u16>>,
+}
+
+impl Seen {
+    fn new(start: usize) -> Self {
+        Seen {
+            start,
+            next: 0,
+            set: None,
+        }
+    }
+
+    /// Records `id` of the TLV at `at`; `false` when the level had it already.
+    fn insert(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
+        if let Some(set) = &mut self.set {
+            return set.insert(id);
+        }
+        if id as u32 >= self.next {
+            self.next = id as u32 + 1;
+            return true;
+        }
+        // The TLVs before `at` were read (and checked) already.
+        let mut set = BTreeSet::new();
+        let mut p = self.start;
+        while p < at {
+            let Ok(t) = read(bytes, p, at) else { break };
+            set.insert(t.id);
+            p = t.end;
+        }
+        let fresh = set.insert(id);
+        self.set = Some(set);
+        fresh
+    }
+}
+
+/// What a level of the payload holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// Object Instance TLVs (an object path).
+    Object,
+    /// Resources at the top of an instance path, where a kind-00 TLV is a wrapper that
+    /// does not fit.
+    InstanceTop,
+    /// Resources inside an Object Instance TLV, or bare at an object path.
+    Instance,
+    /// Resource instances inside a Multiple Resource TLV.
+    Multiple,
+}
+
+/// Hands `event` of the TLV at `at` to the sink, locating its error.
+fn emit<'a, S: Sink<'a> + ?Sized>(sink: &mut S, at: usize, event: Event<'a>) -> Result<(), Error> {
+    sink.event(event).map_err(|e| e.in_format(F).or_offset(at))
+}
+
+/// Decodes a TLV (11542) payload addressed to `path` (any path but the root), feeding
+/// `sink`.
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    let _ = (path, bytes, sink);
-    Err(Error::new(ErrorKind::Unsupported))
+    let end = bytes.len();
+    let ids = path.ids();
+    match ids.len() {
+        0 => Err(err(0, ErrorKind::Unsupported).with_path(*path)),
+        1 => level(bytes, 0, end, *path, Level::Object, 0, sink),
+        2 => {
+            // One Object Instance TLV of the path's instance, alone, wraps the resources.
+            if end > 0 {
+                let t = read(bytes, 0, end)?;
+                if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
+                    emit(sink, 0, Event::Instance(*path))?;
+                    return level(bytes, t.body, end, *path, Level::Instance, 1, sink);
+                }
+            }
+            level(bytes, 0, end, *path, Level::InstanceTop, 0, sink)
+        }
+        n => {
+            // One TLV of the target; none leaves the sink without a value.
+            if end == 0 {
+                return Ok(());
+            }
+            let t = read(bytes, 0, end)?;
+            let fits = match n {
+                3 => t.kind == RESOURCE || t.kind == MULTIPLE,
+                _ => t.kind == RESOURCE_INSTANCE,
+            };
+            if !fits {
+                return Err(err(0, ErrorKind::Misplaced));
+            }
+            if t.id != ids[n - 1] {
+                return Err(err(0, ErrorKind::IdMismatch));
+            }
+            if t.kind == MULTIPLE {
+                emit(sink, 0, Event::MultipleResource(*path))?;
+                level(bytes, t.body, t.end, *path, Level::Multiple, 1, sink)?;
+            } else {
+                let value = RawValue::Bytes(t.value);
+                emit(sink, 0, leaf(*path, value))?;
+            }
+            if t.end != end {
+                return Err(err(t.end, ErrorKind::TrailingBytes));
+            }
+            Ok(())
+        }
+    }
 }
 
-/// The TLV (11542) encoder.
+fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
+    Event::Value {
+        path,
+        value,
+        time: None,
+    }
+}
+
+/// Decodes the TLVs of `bytes[start..end]`, children of `parent`, at `lv`. Containers
+/// recurse once per level: `depth` is at most 2 (instance, then multiple resource).
+fn level<'a, S: Sink<'a> + ?Sized>(
+    bytes: &'a [u8],
+    start: usize,
+    end: usize,
+    parent: Path,
+    lv: Level,
+    depth: u8,
+    sink: &mut S,
+) -> Result<(), Error> {
+    if depth > 2 {
+        return Err(err(start, ErrorKind::TooDeep));
+    }
+    let mut seen = Seen::new(start);
+    let mut at = start;
+    while at < end {
+        let t = read(bytes, at, end)?;
+        // The level the TLV opens, if it is a container here.
+        let inner = match (lv, t.kind) {
+            (Level::Object, INSTANCE) => Some(Level::Instance),
+            (Level::Object, RESOURCE | MULTIPLE) if at == start => {
+                // Bare resources at an object path: instance 0 (spec §7.3, lenient).
+                let p = Path::instance(parent.ids()[0], 0);
+                emit(sink, at, Event::Instance(p))?;
+                return level(bytes, start, end, p, Level::Instance, depth + 1, sink);
+            }
+            (Level::InstanceTop, INSTANCE) if t.id != parent.ids()[1] => {
+                return Err(err(at, ErrorKind::IdMismatch));
+            }
+            (Level::Instance | Level::InstanceTop, RESOURCE) => None,
+            (Level::Instance | Level::InstanceTop, MULTIPLE) => Some(Level::Multiple),
+            (Level::Multiple, RESOURCE_INSTANCE) => None,
+            _ => return Err(err(at, ErrorKind::Misplaced)),
+        };
+        let path = parent
+            .child(t.id)
+            .ok_or_else(|| err(at, ErrorKind::ReservedId))?;
+        if !seen.insert(t.id, bytes, at) {
+            return Err(err(at, ErrorKind::DuplicatePath));
+        }
+        match inner {
+            None => emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?,
+            Some(inner) => {
+                let event = match inner {
+                    Level::Multiple => Event::MultipleResource(path),
+                    _ => Event::Instance(path),
+                };
+                emit(sink, at, event)?;
+                level(bytes, t.body, t.end, path, inner, depth + 1, sink)?;
+            }
+        }
+        at = t.end;
+    }
+    Ok(())
+}
+
+// ---- encoding ----
+
+/// The header of a TLV of `kind`, `id` and a value of `len` bytes (at most
+/// [`MAX_LENGTH`]) in its shortest form, and its size.
+fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
+    let mut h = [0u8; 6];
+    let mut t = kind << 6;
+    let n = if id > 255 {
+        t |= 0x20;
+        h[1..3].copy_from_slice(&id.to_be_bytes());
+        3
+    } else {
+        h[1] = id as u8;
+        2
+    };
+    let width = match len {
+        0..8 => {
+            t |= len as u8;
+            0
+        }
+        8..0x100 => 1,
+        0x100..0x1_0000 => 2,
+        _ => 3,
+    };
+    h[0] = t | (width as u8) << 3;
+    h[n..n + width].copy_from_slice(&(len as u32).to_be_bytes()[4 - width..]);
+    (h, n + width)
+}
+
+/// The value bytes of a number, boolean or link, left-aligned, and their count.
+fn scalar(v: ValueRef<'_>) -> ([u8; 8], usize) {
+    fn int(v: i64) -> ([u8; 8], usize) {
+        let n = if v as i8 as i64 == v {
+            1
+        } else if v as i16 as i64 == v {
+            2
+        } else if v as i32 as i64 == v {
+            4
+        } else {
+            8
+        };
+        ((v << (64 - 8 * n)).to_be_bytes(), n)
+    }
+    match v {
+        ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => int(i),
+        ValueRef::UnsignedInteger(u) => match i64::try_from(u) {
+            Ok(i) => int(i),
+            Err(_) => (u.to_be_bytes(), 8),
+        },
+        ValueRef::Float(f) if (f as f32) as f64 == f => {
+            ((((f as f32).to_bits() as u64) << 32).to_be_bytes(), 4)
+        }
+        ValueRef::Float(f) => (f.to_be_bytes(), 8),
+        ValueRef::Boolean(b) => ([b as u8, 0, 0, 0, 0, 0, 0, 0], 1),
+        ValueRef::Objlnk(l) => {
+            let w = (l.object_id as u64) << 48 | (l.instance_id as u64) << 32;
+            (w.to_be_bytes(), 4)
+        }
+        // Text and bytes are written as they are.
+        ValueRef::String(_) | ValueRef::Corelnk(_) | ValueRef::Opaque(_) => ([0; 8], 0),
+    }
+}
+
+/// A container the writer is inside.
+#[derive(Clone, Copy, Debug, Default)]
+struct Open {
+    start: usize,
+    // Header bytes written when it opened.
+    head: usize,
+    kind: u8,
+    id: u16,
+}
+
+/// The TLV (11542) encoder, for any target but the root.
+///
+/// A container's header is written when it opens, in the shortest form for the length
+/// expected (none for an instance; two bytes per announced resource instance, the least
+/// they take), and fixed when it closes, moving its content when the final length needs
+/// another header size ([`Output::shift`]).
 #[derive(Debug)]
 pub struct TlvWriter<O: Output> {
     out: O,
+    target: usize,
+    open: [Open; 2],
+    depth: usize,
+    // TLVs begun at the top level: a resource or resource-instance target takes one.
+    top: usize,
 }
 
 impl<O: Output> TlvWriter<O> {
-    /// An encoder for a payload addressed to `path`, writing into `out`.
+    /// An encoder for a payload addressed to `path`, writing into `out`; the root is
+    /// [`ErrorKind::Unsupported`].
     pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        let _ = path;
-        Ok(TlvWriter { out })
+        if path.is_empty() {
+            return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F));
+        }
+        Ok(TlvWriter {
+            out,
+            target: path.len(),
+            open: [Open::default(); 2],
+            depth: 0,
+            top: 0,
+        })
     }
-    /// Checks that the payload is complete and returns the output.
+
+    /// Checks that every container was closed ([`ErrorKind::WriterMisuse`] otherwise) and
+    /// returns the output.
     pub fn finish(self) -> Result<O, Error> {
+        if self.depth != 0 {
+            return Err(self.misuse());
+        }
         Ok(self.out)
+    }
+
+    fn misuse(&self) -> Error {
+        err(self.out.len(), ErrorKind::WriterMisuse)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.out.write(bytes).map_err(|e| e.in_format(F))
+    }
+
+    /// The kind of TLV a value takes now, if a value is allowed.
+    fn value_kind(&self) -> Option<u8> {
+        let inside = self.depth.checked_sub(1).map(|d| self.open[d].kind);
+        match (self.target, inside) {
+            (_, Some(MULTIPLE)) => Some(RESOURCE_INSTANCE),
+            (1, Some(INSTANCE)) | (2, None) => Some(RESOURCE),
+            (3, None) if self.top == 0 => Some(RESOURCE),
+            (4, None) if self.top == 0 => Some(RESOURCE_INSTANCE),
+            _ => None,
+        }
+    }
+
+    fn open(&mut self, kind: u8, id: u16, guess: usize) -> Result<(), Error> {
+        if self.depth == self.open.len() {
+            return Err(err(self.out.len(), ErrorKind::TooDeep));
+        }
+        let start = self.out.len();
+        let (h, head) = header(kind, id, guess.min(MAX_LENGTH));
+        self.write(&h[..head])?;
+        self.open[self.depth] = Open {
+            start,
+            head,
+            kind,
+            id,
+        };
+        self.depth += 1;
+        if self.depth == 1 {
+            self.top += 1;
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, kind: u8) -> Result<(), Error> {
+        let o = match self.depth.checked_sub(1) {
+            Some(d) if self.open[d].kind == kind => self.open[d],
+            _ => return Err(self.misuse()),
+        };
+        let body = o.start + o.head;
+        let len = self.out.len() - body;
+        if len > MAX_LENGTH {
+            return Err(err(o.start, ErrorKind::TooLong));
+        }
+        let (h, n) = header(o.kind, o.id, len);
+        if n != o.head {
+            let delta = n as isize - o.head as isize;
+            self.out.shift(body, delta).map_err(|e| e.in_format(F))?;
+        }
+        self.out.patch(o.start, &h[..n]);
+        self.depth -= 1;
+        Ok(())
     }
 }
 
 impl<O: Output> Writer for TlvWriter<O> {
-    fn begin_instance(&mut self, _id: u16) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
+        if self.target != 1 || self.depth != 0 {
+            return Err(self.misuse());
+        }
+        self.open(INSTANCE, id, 0)
     }
+
     fn end_instance(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+        self.close(INSTANCE)
     }
-    fn begin_multiple(&mut self, _id: u16, _count: usize) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+
+    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
+        // Allowed exactly where a value would be a Resource TLV.
+        if self.value_kind() != Some(RESOURCE) {
+            return Err(self.misuse());
+        }
+        self.open(MULTIPLE, id, count.saturating_mul(2))
     }
+
     fn end_multiple(&mut self) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+        self.close(MULTIPLE)
     }
-    fn value(&mut self, _id: u16, _value: ValueRef<'_>) -> Result<(), Error> {
-        Err(Error::new(ErrorKind::Unsupported))
+
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let kind = self.value_kind().ok_or_else(|| self.misuse())?;
+        match value {
+            ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(kind, id, s.as_bytes())?,
+            ValueRef::Opaque(b) => self.bytes(kind, id, b)?,
+            v => {
+                // Header and value in one write: a full buffer fails at the TLV's start.
+                let (v, n) = scalar(v);
+                let (h, hn) = header(kind, id, n);
+                let mut tlv = [0u8; 14];
+                tlv[..hn].copy_from_slice(&h[..hn]);
+                tlv[hn..hn + n].copy_from_slice(&v[..n]);
+                self.write(&tlv[..hn + n])?;
+            }
+        }
+        if self.depth == 0 {
+            self.top += 1;
+        }
+        Ok(())
+    }
+}
+
+impl<O: Output> TlvWriter<O> {
+    fn bytes(&mut self, kind: u8, id: u16, value: &[u8]) -> Result<(), Error> {
+        if value.len() > MAX_LENGTH {
+            return Err(err(self.out.len(), ErrorKind::TooLong));
+        }
+        let (h, n) = header(kind, id, value.len());
+        self.write(&h[..n])?;
+        self.write(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_read_back() {
+        for kind in 0..4 {
+            for id in [0u16, 1, 255, 256, 65534] {
+                for len in [0usize, 7, 8, 255, 256, 65535, 65536, MAX_LENGTH] {
+                    let (h, n) = header(kind, id, len);
+                    let mut bytes = h[..n].to_vec();
+                    bytes.resize(n + len, 0);
+                    let t = read(&bytes, 0, bytes.len()).unwrap();
+                    assert_eq!((t.kind, t.id, t.body, t.end), (kind, id, n, n + len));
+                    // One byte short: the header or value is truncated.
+                    let Err(e) = read(&bytes[..n + len - 1], 0, n + len - 1) else {
+                        panic!("{kind} {id} {len}")
+                    };
+                    assert_eq!(e.kind_at(), (&ErrorKind::Truncated, Some(0)));
+                }
+            }
+        }
+        assert_eq!(header(3, 9, 1), ([0xC1, 9, 0, 0, 0, 0], 2));
+        assert_eq!(header(0, 1000, 13), ([0x28, 3, 0xE8, 13, 0, 0], 4));
+        assert_eq!(header(3, 0, 70000), ([0xD8, 0, 1, 0x11, 0x70, 0], 5));
+    }
+
+    #[test]
+    fn scalars() {
+        let bytes = |v| {
+            let (b, n) = scalar(v);
+            b[..n].to_vec()
+        };
+        assert_eq!(bytes(ValueRef::Integer(-129)), [0xFF, 0x7F]);
+        assert_eq!(bytes(ValueRef::UnsignedInteger(200)), [0, 0xC8]);
+        assert_eq!(bytes(ValueRef::UnsignedInteger(u64::MAX)), [0xFF; 8]);
+        assert_eq!(bytes(ValueRef::Float(22.5)), [0x41, 0xB4, 0, 0]);
+        assert_eq!(bytes(ValueRef::Float(0.1)).len(), 8);
+        assert_eq!(bytes(ValueRef::Boolean(true)), [1]);
+        let link = crate::ObjectLink::new(3303, 0);
+        assert_eq!(bytes(ValueRef::Objlnk(link)), [0x0C, 0xE7, 0, 0]);
     }
 }

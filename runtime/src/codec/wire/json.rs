@@ -9,32 +9,13 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::codec::{Error, ErrorKind, Output, Syntax};
+use crate::codec::{Error, ErrorKind, Output, RawValue, Syntax};
 
 /// Deepest nesting [`Json::skip_value`] accepts.
 pub const MAX_DEPTH: u32 = 64;
 
 /// A tokenizer failure: what, and the byte offset.
 pub type JsonError = (ErrorKind, usize);
-
-/// A JSON number as written: integral (no fraction, no exponent, fits an i128) or not.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Num {
-    /// An integral literal.
-    Int(i128),
-    /// Any other number (always finite).
-    Float(f64),
-}
-
-impl Num {
-    /// The number as a float.
-    pub fn to_f64(self) -> f64 {
-        match self {
-            Num::Int(i) => i as f64,
-            Num::Float(f) => f,
-        }
-    }
-}
 
 /// A JSON tokenizer over a whole payload; `pos` is the next byte to read.
 #[derive(Clone, Debug)]
@@ -174,9 +155,10 @@ impl<'a> Json<'a> {
         Ok(key)
     }
 
-    /// A number token. Integral literals that fit an i128 are [`Num::Int`]; a number
-    /// too large for an f64 is [`ErrorKind::NumberOutOfRange`].
-    pub fn number(&mut self) -> Result<Num, JsonError> {
+    /// A number token: [`RawValue::Integer`] for an integral literal that fits an i128,
+    /// else [`RawValue::Float`]; a number too large for an f64 is
+    /// [`ErrorKind::NumberOutOfRange`].
+    pub fn number(&mut self) -> Result<RawValue<'static>, JsonError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.unexpected());
         }
@@ -216,12 +198,18 @@ impl<'a> Json<'a> {
         // ASCII digits and signs only.
         let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
         if integral && let Ok(v) = text.parse::<i128>() {
-            return Ok(Num::Int(v));
+            return Ok(RawValue::Integer(v));
         }
         match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Num::Float(f)),
+            Ok(f) if f.is_finite() => Ok(RawValue::Float(f)),
             _ => Err((ErrorKind::NumberOutOfRange, start)),
         }
+    }
+
+    /// A number token as a float (times).
+    pub fn float(&mut self) -> Result<f64, JsonError> {
+        // Integers and floats both read as f64.
+        self.number().map(|n| n.as_f64().unwrap_or_default())
     }
 
     /// `true` or `false`.
@@ -326,7 +314,10 @@ fn escape(src: &[u8], i: &mut usize) -> Option<char> {
                 (char::from_u32(hi)?, 6)
             } else if src.get(*i + 6..*i + 8)? == b"\\u" {
                 let lo = hex4(*i + 8).filter(|lo| (0xDC00..0xE000).contains(lo))?;
-                (char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?, 12)
+                (
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
+                    12,
+                )
             } else {
                 return None;
             }
@@ -389,13 +380,8 @@ pub fn write_str<O: Output + ?Sized>(out: &mut O, s: &str) -> Result<(), Error> 
     out.write(b"\"")
 }
 
-/// Writes a signed integer.
-pub fn write_i64<O: Output + ?Sized>(out: &mut O, v: i64) -> Result<(), Error> {
-    out.write(itoa::Buffer::new().format(v).as_bytes())
-}
-
-/// Writes an unsigned integer.
-pub fn write_u64<O: Output + ?Sized>(out: &mut O, v: u64) -> Result<(), Error> {
+/// Writes an integer.
+pub fn write_int<O: Output + ?Sized, I: itoa::Integer>(out: &mut O, v: I) -> Result<(), Error> {
     out.write(itoa::Buffer::new().format(v).as_bytes())
 }
 
@@ -430,31 +416,14 @@ pub fn write_f64<O: Output + ?Sized>(out: &mut O, v: f64) -> Result<(), Error> {
     if !text.contains('e') && (v == 0.0 || v.abs() >= 1e-4) && significant <= 15 {
         return out.write(text.as_bytes());
     }
-    let mut w = FmtBuf([0; 32], 0);
-    core::fmt::write(&mut w, format_args!("{v:?}"))
-        .map_err(|_| Error::new(ErrorKind::NumberOutOfRange))?;
-    out.write(&w.0[..w.1])
-}
-
-/// A `core::fmt::Write` into a fixed buffer (the longest `{:?}` float has 24 bytes).
-struct FmtBuf([u8; 32], usize);
-
-impl core::fmt::Write for FmtBuf {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let dst = self
-            .0
-            .get_mut(self.1..self.1 + s.len())
-            .ok_or(core::fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.1 += s.len();
-        Ok(())
-    }
+    // Rare: an allocation is fine here.
+    out.write(alloc::format!("{v:?}").as_bytes())
 }
 
 /// Writes a time: integral values as integers, others as floats.
 pub fn write_time<O: Output + ?Sized>(out: &mut O, t: f64) -> Result<(), Error> {
     match crate::codec::senml::exact_int(t) {
-        Some(i) => write_i64(out, i),
+        Some(i) => write_int(out, i),
         None => write_f64(out, t),
     }
 }
