@@ -157,17 +157,17 @@ impl<'b> Reader<'b> {
         let mut open = [Some(1u64); MAX_NESTING + 1];
         let mut depth = 0;
         loop {
-            match &mut open[depth] {
+            match open[depth] {
                 Some(0) if depth == 0 => return Ok(()),
                 Some(0) => depth -= 1,
                 None if self.take_break() => depth -= 1,
                 left => {
+                    open[depth] = left.map(|n| n - 1);
+                    while self.datatype()? == Type::Tag {
+                        self.run(|d| d.tag())?;
+                    }
                     let at = self.pos();
                     let n = match self.datatype()? {
-                        Type::Tag => {
-                            self.run(|d| d.tag())?;
-                            continue;
-                        }
                         Type::Array | Type::ArrayIndef => self.run(|d| d.array())?,
                         Type::Map | Type::MapIndef => {
                             self.run(|d| d.map())?.map(|n| n.saturating_mul(2))
@@ -175,11 +175,9 @@ impl<'b> Reader<'b> {
                         Type::Break => return Err(self.err(at, INVALID)),
                         _ => {
                             self.run(|d| d.skip())?;
-                            *left = left.map(|n| n - 1);
                             continue;
                         }
                     };
-                    *left = left.map(|n| n - 1);
                     if depth == MAX_NESTING {
                         return Err(self.err(at, ErrorKind::TooDeep));
                     }
