@@ -18,7 +18,7 @@
 //! integer width, tag 4 decimal fractions (Leshan writes `bt` so), tags 1/0 on values.
 //! Text labels ending in `_` (must-understand) are refused ([`ErrorKind::InvalidField`]),
 //! other unknown labels skipped (nested at most 16 deep); a base value `bv` other than 0 is
-//! refused. See [`senml`](super::senml) for naming and time rules. Errors carry the byte
+//! refused. See [`senml`] for naming and time rules. Errors carry the byte
 //! offset of the offending item (of the record, for its name).
 
 use alloc::vec::Vec;
@@ -267,7 +267,7 @@ fn write_record<W: Write>(
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, named
-/// canonically (see [`senml`](super::senml)).
+/// canonically (see [`senml`]).
 pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
     encode_records_to(records, Vec::with_capacity(8 + 24 * records.len()))
 }
@@ -288,7 +288,7 @@ pub fn encode_records_to<O: Output>(records: &[Record], out: O) -> Result<O, Err
     Ok(e.into_writer().0)
 }
 
-/// The SenML CBOR (112) encoder: one record per value, named as [`senml`](super::senml)
+/// The SenML CBOR (112) encoder: one record per value, named as [`senml`]
 /// describes (the target's one value with `bn` = its path, other values grouped by
 /// instance). The array's count is fixed by [`finish`](SenmlCborWriter::finish).
 #[derive(Debug)]

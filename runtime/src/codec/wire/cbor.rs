@@ -1,11 +1,11 @@
 //! The CBOR notation shared by CBOR (60), SenML CBOR (112) and LwM2M CBOR (11544), on
-//! `minicbor`: a [`Reader`] that reads data items into [`RawValue`]s with byte offsets for
-//! errors, and [`write_value`], which writes a value in preferred serialization (shortest
+//! `minicbor`: a `Reader` that reads data items into [`RawValue`]s with byte offsets for
+//! errors, and `write_value`, which writes a value in preferred serialization (shortest
 //! heads, floats in the shortest width that holds them exactly: 22.5 → `F9 4D A0`, Objlnk as
 //! the text `"oid:iid"`, Time as a plain integer).
 //!
 //! Values read: integers of any width, half/single/double floats, definite and indefinite
-//! strings, `true`/`false`, `null`/`undefined` ([`Item::Null`]), tag 1 (epoch seconds) and
+//! strings, `true`/`false`, `null`/`undefined` (no value), tag 1 (epoch seconds) and
 //! tag 0 (RFC 3339 text) for Time, tag 4 (decimal fraction) for numbers; other tags are
 //! skipped. Lengths never size an allocation: minicbor checks them against the bytes present.
 
