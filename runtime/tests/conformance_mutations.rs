@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use ucifi_runtime::codec::{self, NoModel, link_format, lwm2m_cbor, senml_cbor, senml_json};
+use ucifi_runtime::codec::{self, NoModel, link_format, senml_cbor, senml_json};
 use ucifi_runtime::{ContentFormat as F, Path};
 
 struct Rng(u64);

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use ucifi_runtime::codec::{self, NoModel, lwm2m_cbor};
 use ucifi_runtime::{
-    ContentFormat as F, InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, Time, Value,
+    ContentFormat as F, InstanceNode, Node, ObjectNode, Path, ResourceInstanceNode, ResourceNode,
+    ResourceValue, Time, Value,
 };
 
 fn p(s: &str) -> Path {
@@ -195,10 +196,7 @@ fn cbor_examples() {
         &res(4, Value::Float(87.0)),
     );
     let e = codec::decode(F::Cbor, &p("/9999/0/2"), &hex("18 57 00"), &spec_types()).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "cbor at byte 2: trailing bytes after the CBOR data item"
-    );
+    assert_eq!(e.kind_at(), (&codec::ErrorKind::TrailingBytes, Some(2)));
 }
 
 // ---- §7 TLV ----

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use ucifi_runtime::codec::{self, Error, WriteMode};
+use ucifi_runtime::codec::{self, ErrorKind, WriteMode};
 use ucifi_runtime::{ContentFormat, InstanceNode, Node, ObjectNode, Path};
 
 fn stored() -> Node {
@@ -108,6 +108,6 @@ fn mismatched_nodes_are_refused() {
         WriteMode::Replace,
     )
     .unwrap_err();
-    assert!(matches!(e, Error::Shape { .. }), "{e}");
+    assert_eq!(e.kind(), &ErrorKind::WrongTarget, "{e}");
     assert_eq!(t, stored());
 }

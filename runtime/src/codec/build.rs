@@ -97,18 +97,21 @@ impl<'t> NodeBuilder<'t> {
                 match (found, ids.get(3)) {
                     (None, ri) => {
                         let prev = inst.resources.last().map(|l| l.id);
-                        inst.resources.push(crate::ResourceNode {
-                            id: r,
-                            value: match ri {
-                                None => ResourceValue::Single(v),
-                                // Room for a few more instances without reallocating.
-                                Some(&ri) => ResourceValue::Multiple({
-                                    let mut l = Vec::with_capacity(4);
-                                    l.push(ResourceInstanceNode { id: ri, value: v });
-                                    l
-                                }),
+                        push_small(
+                            &mut inst.resources,
+                            crate::ResourceNode {
+                                id: r,
+                                value: match ri {
+                                    None => ResourceValue::Single(v),
+                                    // Room for a few more instances without reallocating.
+                                    Some(&ri) => ResourceValue::Multiple({
+                                        let mut l = Vec::with_capacity(4);
+                                        l.push(ResourceInstanceNode { id: ri, value: v });
+                                        l
+                                    }),
+                                },
                             },
-                        });
+                        );
                         lk.pushed(parent, prev, r, inst.resources.len() - 1);
                     }
                     (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
@@ -156,10 +159,13 @@ impl<'t> NodeBuilder<'t> {
                     return Err(Error::at_path(path, ErrorKind::DuplicatePath));
                 }
                 let prev = inst.resources.last().map(|l| l.id);
-                inst.resources.push(crate::ResourceNode {
-                    id: ids[2],
-                    value: ResourceValue::Multiple(Vec::new()),
-                });
+                push_small(
+                    &mut inst.resources,
+                    crate::ResourceNode {
+                        id: ids[2],
+                        value: ResourceValue::Multiple(Vec::new()),
+                    },
+                );
                 lk.pushed(parent, prev, ids[2], inst.resources.len() - 1);
             }
             Event::Instance(path) => {
@@ -324,22 +330,14 @@ impl<'t> NodeBuilder<'t> {
     }
 }
 
-/// First capacity of an instance's resource list: most instances have a handful to a few
-/// dozen resources, so this saves the first reallocations. Only the first instance of a
-/// payload gets it ([`resources_capacity`]).
-pub(crate) const RESOURCES_CAPACITY: usize = 16;
-
-/// The first capacity of the resource list of a new instance, `instances` being the
-/// number of instances already built: the first one gets [`RESOURCES_CAPACITY`], later
-/// ones start small, so that a payload listing many instances with a resource each does
-/// not make the decoder hold 16 resource slots per few bytes of input.
-#[inline]
-pub(crate) fn resources_capacity(instances: usize) -> usize {
-    if instances == 0 {
-        RESOURCES_CAPACITY
-    } else {
-        1
+/// Pushes onto a list that grows 1, 2, 4, ... from empty: a payload of many instances with
+/// one or two resources each (hostile or not) then costs one or two slots per instance,
+/// not the four a first `push` reserves.
+fn push_small<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == list.capacity() {
+        list.reserve_exact(list.len().max(1));
     }
+    list.push(item);
 }
 
 /// Something with an ID in a list a decoder builds.
@@ -454,7 +452,7 @@ fn instance_of<'a>(
             let prev = list.last().map(|l| l.id);
             list.push(crate::InstanceNode {
                 id,
-                resources: Vec::with_capacity(resources_capacity(list.len())),
+                resources: Vec::new(),
             });
             lk.pushed(parent, prev, id, list.len() - 1);
             list.len() - 1

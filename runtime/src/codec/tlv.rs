@@ -96,26 +96,34 @@ fn read(bytes: &[u8], at: usize, limit: usize) -> Result<Tlv<'_>, Error> {
 }
 
 /// The IDs met at one level. Encoders write them ascending, which costs one compare per
-/// TLV; the first ID out of order collects the level's earlier IDs (reading their headers
-/// again, once) into a set.
+/// TLV. An ID out of order is looked for among the level's earlier TLVs (reading their
+/// headers again): by a scan while the level has few TLVs, else through a set of their IDs
+/// built once, so that neither short levels allocate nor long ones turn quadratic.
 struct Seen {
     start: usize,
     // The last ID plus one.
     next: u32,
+    // TLVs recorded so far.
+    count: usize,
     set: Option<BTreeSet<u16>>,
 }
 
 impl Seen {
+    /// Levels up to this many TLVs are scanned.
+    const SCAN: usize = 16;
+
     fn new(start: usize) -> Self {
         Seen {
             start,
             next: 0,
+            count: 0,
             set: None,
         }
     }
 
     /// Records `id` of the TLV at `at`; `false` when the level had it already.
     fn insert(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
+        self.count += 1;
         if let Some(set) = &mut self.set {
             return set.insert(id);
         }
@@ -124,13 +132,15 @@ impl Seen {
             return true;
         }
         // The TLVs before `at` were read (and checked) already.
-        let mut set = BTreeSet::new();
-        let mut p = self.start;
-        while p < at {
-            let Ok(t) = read(bytes, p, at) else { break };
-            set.insert(t.id);
-            p = t.end;
+        let mut earlier = core::iter::successors(Some(self.start), |&p| {
+            read(bytes, p, at).ok().map(|t| t.end)
+        })
+        .take_while(|&p| p < at)
+        .filter_map(|p| read(bytes, p, at).ok().map(|t| t.id));
+        if self.count <= Self::SCAN {
+            return !earlier.any(|x| x == id);
         }
+        let mut set: BTreeSet<u16> = earlier.collect();
         let fresh = set.insert(id);
         self.set = Some(set);
         fresh
