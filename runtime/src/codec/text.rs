@@ -12,6 +12,8 @@
 
 use alloc::vec::Vec;
 
+use core::fmt;
+
 use super::single::{self, SingleValue};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax};
 use crate::{ContentFormat, Path, ValueRef};
@@ -62,59 +64,30 @@ impl SingleValue for Text {
 }
 
 /// Writes `f` as the shortest decimal that reads back to it, without exponent (`22.5`,
-/// `100`, `0.0001`): zmij's digits, laid out around the decimal point. NaN and the
-/// infinities are [`ErrorKind::NumberOutOfRange`].
+/// `100`, `0.0001`): what `core::fmt` writes for `{}`. NaN and the infinities are
+/// [`ErrorKind::NumberOutOfRange`].
 pub(crate) fn write_float<O: Output>(out: &mut O, f: f64) -> Result<(), Error> {
+    /// `core::fmt` output into an [`Output`], keeping its error.
+    struct Text<'o, O> {
+        out: &'o mut O,
+        failed: Option<Error>,
+    }
+    impl<O: Output> fmt::Write for Text<'_, O> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.out.write(s.as_bytes()).map_err(|e| {
+                self.failed = Some(e);
+                fmt::Error
+            })
+        }
+    }
     if !f.is_finite() {
         return Err(Error::at(F, out.len(), ErrorKind::NumberOutOfRange));
     }
-    let mut buf = zmij::Buffer::new();
-    let text = buf.format_finite(f);
-    let (sign, text) = match text.strip_prefix('-') {
-        Some(t) => ("-", t),
-        None => ("", text),
-    };
-    let (mantissa, exp) = match text.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (text, 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    // The significant digits, and where the point goes among them.
-    // (zmij writes at most 17 digits, and 24 bytes in all.)
-    let mut digits = [0u8; 32];
-    let n = int.len() + frac.len();
-    digits[..int.len()].copy_from_slice(int.as_bytes());
-    digits[int.len()..n].copy_from_slice(frac.as_bytes());
-    let digits = &digits[..n];
-    // Trailing zeros are implied by the point's place.
-    let digits = &digits[..digits.iter().rposition(|&d| d != b'0').map_or(0, |k| k + 1)];
-    let point = int.len() as i32 + exp;
-    const ZEROS: [u8; 64] = [b'0'; 64];
-    let zeros = |out: &mut O, mut n: usize| -> Result<(), Error> {
-        while n > 0 {
-            let k = n.min(ZEROS.len());
-            out.write(&ZEROS[..k])?;
-            n -= k;
-        }
-        Ok(())
-    };
-    out.write(sign.as_bytes())?;
-    if digits.is_empty() {
-        return out.write(b"0");
+    let mut text = Text { out, failed: None };
+    match fmt::Write::write_fmt(&mut text, format_args!("{f}")) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(text.failed.unwrap_or(Error::new(ErrorKind::BufferFull))),
     }
-    if point <= 0 {
-        out.write(b"0.")?;
-        zeros(out, point.unsigned_abs() as usize)?;
-        return out.write(digits);
-    }
-    let point = point as usize;
-    if point >= digits.len() {
-        out.write(digits)?;
-        return zeros(out, point - digits.len());
-    }
-    out.write(&digits[..point])?;
-    out.write(b".")?;
-    out.write(&digits[point..])
 }
 
 /// A text/plain encoder: takes exactly one `value` at a resource or resource-instance
