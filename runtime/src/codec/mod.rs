@@ -43,6 +43,7 @@ pub use build::NodeBuilder;
 pub use error::{Error, ErrorKind, Syntax, ValueError};
 pub use output::{CborOut, Output, SliceOutput};
 pub use raw::RawValue;
+#[allow(unused_imports)] // for the TLV codec
 pub(crate) use raw::{be_int, be_uint};
 pub use sink::{Event, InstanceEvents, InstanceSink, Sink};
 pub(crate) use sink::inside;
@@ -169,8 +170,6 @@ impl TypeLookup for NoModel {
         None
     }
 }
-
-/// Any codec's error, for the format-generic entry points.
 
 /// Whether a Write replaces its target or updates part of it.
 ///
