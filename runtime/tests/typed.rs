@@ -89,7 +89,7 @@ impl ObjectType for Demo {
     const VERSION: Version = Version::new(1, 0);
     const MODEL: &'static ObjectModel = &MODEL;
     fn validate(&self) -> Result<(), Vec<Violation>> {
-        let mut check = Check::default();
+        let mut check = Check::new();
         check.range(0, &self.a, Rule::Int(0, 10));
         check.finish()
     }
@@ -432,7 +432,7 @@ fn enumerations_are_scalars() {
         ValueRef::UnsignedInteger(200)
     );
     assert_eq!(<Mode as Scalar>::DATA_TYPE, DataType::UnsignedInteger);
-    let mut check = Check::default();
+    let mut check = Check::new();
     check.enumerated(5, &InstanceMap::from([(0, Mode::On), (1, Mode::Other(9))]));
     let found = check.finish().unwrap_err();
     assert_eq!(found[0].instance, Some(1));
@@ -441,7 +441,7 @@ fn enumerations_are_scalars() {
 
 #[test]
 fn range_rules() {
-    let mut check = Check::default();
+    let mut check = Check::new();
     check.range(0, &11i64, Rule::Int(0, 10));
     check.range(1, &Some(String::from("abc")), Rule::Len(0, 2));
     check.range(
@@ -461,7 +461,7 @@ fn range_rules() {
         "resource 1: length 3 is outside 0..2 bytes"
     );
     assert_eq!(format!("{}", found[2]), "resource 2/1: 2.5 is outside 0..1");
-    assert!(Check::default().finish().is_ok());
+    assert!(Check::new().finish().is_ok());
     assert!(Demo::default().validate().is_ok());
     assert_eq!(demo().validate().unwrap_err().len(), 1);
 }

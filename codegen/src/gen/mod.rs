@@ -12,8 +12,9 @@
 //!
 //! [`Layout::Tree`] renders it as files (`mod.rs` per module, one file per version), the
 //! way `objects-generated/src/generated/` is laid out; [`Layout::SingleFile`] renders one
-//! file with inline modules for `include!` from `OUT_DIR`. Output is formatted with
-//! `prettyplease` and depends only on its input: the same definitions give the same bytes.
+//! file with inline modules for `include!` from `OUT_DIR`. Output is printed by
+//! `prettyplease`, then formatted by `rustfmt` when it can run, and depends only on its
+//! input (and the rustfmt version): the same definitions give the same bytes.
 
 mod card;
 mod object;
@@ -297,17 +298,21 @@ fn build(plan: &Plan, options: &Options, mut rendered: Rendered) -> Module {
     let reg_doc = format!(
         " Every object version generated here ({count} with all families), sorted by (ID, version): look up by ID and version, latest version of an ID, or URN."
     );
+    // Every family may be compiled out.
+    let unused = (options.family_features || count == 0).then(|| quote! { let _ = &v; });
     Module {
         name: String::new(),
         decl_attrs: quote! {},
         body: quote! {
+            use ucifi_runtime::typed::prelude::*;
+
             #[doc = #reg_doc]
-            pub static REGISTRY: ::ucifi_runtime::Registry = ::ucifi_runtime::Registry::from_static(MODELS);
+            pub static REGISTRY: Registry = Registry::from_static(MODELS);
             /// The object models of [`REGISTRY`], sorted by (ID, version).
-            pub static MODELS: &[::ucifi_runtime::ObjectModel] = &[#(#entries),*];
+            pub static MODELS: &[ObjectModel] = &[#(#entries),*];
             /// Calls `v.visit::<T>()` for every object version type of [`REGISTRY`], in the same order.
-            pub fn visit_objects<V: ::ucifi_runtime::typed::ObjectVisitor>(v: &mut V) {
-                let _ = &v;
+            pub fn visit_objects<V: ObjectVisitor>(v: &mut V) {
+                #unused
                 #(#visits)*
             }
         },
@@ -397,8 +402,89 @@ fn format_file(source: &str, tokens: TokenStream, module: &str) -> Result<String
         module: module.to_string(),
         message: e.to_string(),
     })?;
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{HEADER} {source}. Do not edit.\n{body}"))
+    let body = space_items(&prettyplease::unparse(&file));
+    let text = format!("{HEADER} {source}. Do not edit.\n{body}");
+    Ok(rustfmt(&text).unwrap_or(text))
+}
+
+/// Puts a blank line between top-level items (but not between consecutive `use` or `mod`
+/// declarations) and between the methods of an `impl`, as people write them: prettyplease
+/// puts none, and rustfmt keeps what it finds.
+fn space_items(code: &str) -> String {
+    fn indent(l: &str) -> usize {
+        l.len() - l.trim_start().len()
+    }
+    fn ends_item(l: &str) -> bool {
+        l.ends_with('}') || l.ends_with(';')
+    }
+    /// `use` or `mod` for a one-line declaration of either.
+    fn decl(l: &str) -> Option<&str> {
+        let l = l.strip_prefix("pub ").unwrap_or(l);
+        let word = l.split(' ').next()?;
+        (matches!(word, "use" | "mod") && l.ends_with(';')).then_some(word)
+    }
+    fn starts_member(l: &str) -> bool {
+        let l = l.trim_start();
+        ["///", "#[", "fn ", "pub fn ", "pub const fn "]
+            .iter()
+            .any(|p| l.starts_with(p))
+    }
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut prev = "";
+    let mut in_impl = false;
+    for line in code.lines() {
+        let blank = if prev.is_empty() || line.is_empty() {
+            false
+        } else if indent(prev) == 0 && indent(line) == 0 {
+            (prev.starts_with("//!") && !line.starts_with("//!"))
+                || (ends_item(prev) && (decl(prev).is_none() || decl(prev) != decl(line)))
+        } else {
+            in_impl
+                && indent(prev) == 4
+                && indent(line) == 4
+                && ends_item(prev)
+                && (prev == "    }" || starts_member(line))
+        };
+        if blank {
+            out.push('\n');
+        }
+        if indent(line) == 0 && !line.is_empty() && !line.starts_with('}') {
+            in_impl = line.starts_with("impl");
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = line;
+    }
+    out
+}
+
+/// `text` formatted by rustfmt (`$RUSTFMT`, else `rustfmt` on the `PATH`), or `None` when
+/// it cannot run or refuses the text. It runs in the temporary folder, away from any
+/// project's `rustfmt.toml`, so the output depends only on the rustfmt version.
+fn rustfmt(text: &str) -> Option<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let mut child = Command::new(program)
+        .args(["--edition", "2024"])
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    // Written from another thread: rustfmt may fill its output pipe before it has read all.
+    let output = std::thread::scope(|s| {
+        let writer = s.spawn(move || stdin.write_all(text.as_bytes()));
+        let output = child.wait_with_output().ok()?;
+        writer.join().ok()?.ok()?;
+        Some(output)
+    })?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
 }
 
 /// Whether `contents` starts with the `@generated` header (used to find stale files).

@@ -120,6 +120,11 @@ pub struct Check {
 }
 
 impl Check {
+    /// Nothing found yet.
+    pub fn new() -> Self {
+        Check::default()
+    }
+
     /// Checks every value of resource `resource` against `rule`.
     pub fn range<V: Values>(&mut self, resource: u16, values: &V, rule: Rule) {
         values.each(|instance, v| {
