@@ -290,7 +290,14 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
 /// `ID`, `VERSION`, `MODEL`, `RESOURCES` and the `id` module.
 fn model_items(o: &ObjectPlan, n: &Names) -> TokenStream {
     let def = o.def;
-    let [version_t, object_model, resource_model, operations, data_type, cow] = n.all([
+    let [
+        version_t,
+        object_model,
+        resource_model,
+        operations,
+        data_type,
+        cow,
+    ] = n.all([
         "Version",
         "ObjectModel",
         "ResourceModel",
@@ -305,7 +312,8 @@ fn model_items(o: &ObjectPlan, n: &Names) -> TokenStream {
         let d = r.def;
         let (rid, name) = (id_lit(d.id), &d.name);
         let (ops, dt) = (ops_name(d.operations), dt_name(d.data_type));
-        let mut t = quote! { #resource_model::new(#rid, #name, #operations::#ops, #data_type::#dt) };
+        let mut t =
+            quote! { #resource_model::new(#rid, #name, #operations::#ops, #data_type::#dt) };
         if d.multiple {
             t.extend(quote! { .multiple() });
         }
@@ -377,11 +385,7 @@ fn id_pattern(ids: &[u16]) -> TokenStream {
 
 /// One `set` arm per field, `Ok(())` for resources the version does not define, and an
 /// error arm per group of `refusals` (resource IDs and the `ErrorKind` variant they get).
-fn set_fn(
-    sets: Vec<TokenStream>,
-    refusals: &[(Vec<u16>, &str)],
-    n: &Names,
-) -> TokenStream {
+fn set_fn(sets: Vec<TokenStream>, refusals: &[(Vec<u16>, &str)], n: &Names) -> TokenStream {
     let [option, result, ok, err, error_kind, raw_value] =
         n.all(["Option", "Result", "Ok", "Err", "ErrorKind", "RawValue"]);
     let refusals: Vec<TokenStream> = refusals
@@ -393,10 +397,22 @@ fn set_fn(
         })
         .collect();
     let (resource, instance, raw) = if sets.is_empty() {
-        let r = if refusals.is_empty() { "_resource" } else { "resource" };
-        (format_ident!("{r}"), format_ident!("_instance"), format_ident!("_raw"))
+        let r = if refusals.is_empty() {
+            "_resource"
+        } else {
+            "resource"
+        };
+        (
+            format_ident!("{r}"),
+            format_ident!("_instance"),
+            format_ident!("_raw"),
+        )
     } else {
-        (format_ident!("resource"), format_ident!("instance"), format_ident!("raw"))
+        (
+            format_ident!("resource"),
+            format_ident!("instance"),
+            format_ident!("raw"),
+        )
     };
     let body = if sets.is_empty() && refusals.is_empty() {
         quote! { #ok(()) }
@@ -448,7 +464,9 @@ fn clear_fn(
                 let id = id_lit(*id);
                 quote! { #id => #stmt, }
             });
-            let refusals = refusals.iter().map(|(pat, e)| quote! { #pat => return #e, });
+            let refusals = refusals
+                .iter()
+                .map(|(pat, e)| quote! { #pat => return #e, });
             quote! { match resource { #(#clears)* #(#refusals)* _ => {} } #ok(()) }
         }
     };
@@ -628,7 +646,10 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
         let (v, value) = if is_copy(r) {
             (quote! { v }, quote! { self.#f })
         } else if n.shadows("Clone") {
-            (quote! { ::core::clone::Clone::clone(v) }, quote! { &self.#f })
+            (
+                quote! { ::core::clone::Clone::clone(v) },
+                quote! { &self.#f },
+            )
         } else {
             (quote! { v.clone() }, quote! { &self.#f })
         };
@@ -647,7 +668,10 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
     let valueless = valueless_ids(o);
     let set = set_fn(
         sets,
-        &[(readonly.clone(), "NotWritable"), (valueless.clone(), "Executable")],
+        &[
+            (readonly.clone(), "NotWritable"),
+            (valueless.clone(), "Executable"),
+        ],
         n,
     );
     let clear = clear_fn(
@@ -661,7 +685,14 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
     );
     let encode = encode_fn(emits, n);
     let reset = reset_fn(resets, n);
-    let target = format_ident!("{}", if applies.is_empty() { "_target" } else { "target" });
+    let target = format_ident!(
+        "{}",
+        if applies.is_empty() {
+            "_target"
+        } else {
+            "target"
+        }
+    );
     let doc = format!(
         " What a server may write to a [`{t}`](struct@{t}) instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
         writable.len(),
@@ -859,8 +890,8 @@ fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream, n: &Names) ->
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
         #serde
         pub enum #name {
-            #[default]
             #[doc = #first_doc]
+            #[default]
             #first,
             #( #[doc = #docs] #rest, )*
             /// A value the model does not list.
