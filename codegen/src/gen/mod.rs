@@ -407,21 +407,28 @@ fn format_file(source: &str, tokens: TokenStream, module: &str) -> Result<String
     Ok(rustfmt(&text).unwrap_or(text))
 }
 
-/// Puts a blank line between top-level items (but not between consecutive `use` or `mod`
-/// declarations) and between the methods of an `impl`, as people write them: prettyplease
-/// puts none, and rustfmt keeps what it finds.
+/// Puts a blank line between the items of a module (but not between one-line `use`, `mod`
+/// or `const` declarations of one kind) and between the methods of an `impl`, as people
+/// write them: prettyplease puts none, and rustfmt keeps what it finds.
 fn space_items(code: &str) -> String {
-    fn indent(l: &str) -> usize {
-        l.len() - l.trim_start().len()
+    #[derive(Clone, Copy, PartialEq)]
+    enum Block {
+        Module,
+        Impl,
+        Other,
+    }
+    fn depth(l: &str) -> usize {
+        (l.len() - l.trim_start().len()) / 4
     }
     fn ends_item(l: &str) -> bool {
         l.ends_with('}') || l.ends_with(';')
     }
-    /// `use` or `mod` for a one-line declaration of either.
+    /// `use`, `mod` or `const` for a one-line declaration of one of them.
     fn decl(l: &str) -> Option<&str> {
+        let l = l.trim_start();
         let l = l.strip_prefix("pub ").unwrap_or(l);
         let word = l.split(' ').next()?;
-        (matches!(word, "use" | "mod") && l.ends_with(';')).then_some(word)
+        (matches!(word, "use" | "mod" | "const") && l.ends_with(';')).then_some(word)
     }
     fn starts_member(l: &str) -> bool {
         let l = l.trim_start();
@@ -429,31 +436,52 @@ fn space_items(code: &str) -> String {
             .iter()
             .any(|p| l.starts_with(p))
     }
+    let lines: Vec<&str> = code.lines().collect();
+    // The kind of block each depth is in (depth 0: the file, a module).
+    let mut blocks = vec![Block::Module];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut prev = "";
-    let mut in_impl = false;
-    for line in code.lines() {
-        let blank = if prev.is_empty() || line.is_empty() {
-            false
-        } else if indent(prev) == 0 && indent(line) == 0 {
-            (prev.starts_with("//!") && !line.starts_with("//!"))
-                || (ends_item(prev) && (decl(prev).is_none() || decl(prev) != decl(line)))
-        } else {
-            in_impl
-                && indent(prev) == 4
-                && indent(line) == 4
-                && ends_item(prev)
-                && (prev == "    }" || starts_member(line))
-        };
-        if blank {
-            out.push('\n');
+    for (i, &line) in lines.iter().enumerate() {
+        let d = depth(line);
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| lines.get(p))
+            && !prev.is_empty()
+            && !line.is_empty()
+            && depth(prev) == d
+            && !line.trim_start().starts_with('}')
+        {
+            // The first line of the item `line` starts (after its docs and attributes).
+            let head = lines[i..]
+                .iter()
+                .find(|l| !(l.trim_start().starts_with("///") || l.trim_start().starts_with("#[")))
+                .copied()
+                .unwrap_or(line);
+            let blank = match blocks.get(d).copied().unwrap_or(Block::Other) {
+                Block::Module => {
+                    (prev.trim_start().starts_with("//!") && !line.trim_start().starts_with("//!"))
+                        || (ends_item(prev) && (decl(prev).is_none() || decl(prev) != decl(head)))
+                }
+                Block::Impl => {
+                    ends_item(prev) && (prev.trim_end().ends_with('}') || starts_member(line))
+                }
+                Block::Other => false,
+            };
+            if blank {
+                out.push('\n');
+            }
         }
-        if indent(line) == 0 && !line.is_empty() && !line.starts_with('}') {
-            in_impl = line.starts_with("impl");
+        if line.ends_with('{') {
+            let t = line.trim_start();
+            let kind = if t.starts_with("impl") {
+                Block::Impl
+            } else if t.starts_with("pub mod ") || t.starts_with("mod ") {
+                Block::Module
+            } else {
+                Block::Other
+            };
+            blocks.truncate(d + 1);
+            blocks.push(kind);
         }
         out.push_str(line);
         out.push('\n');
-        prev = line;
     }
     out
 }

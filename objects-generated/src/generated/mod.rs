@@ -421,9 +421,7 @@ pub fn visit_objects<V: ObjectVisitor>(v: &mut V) {
 
 #[cfg(feature = "ipso")]
 pub mod ipso;
-
 #[cfg(feature = "oma")]
 pub mod oma;
-
 #[cfg(feature = "ucifi")]
 pub mod ucifi;

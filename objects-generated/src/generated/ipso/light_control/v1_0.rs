@@ -9,7 +9,6 @@ use ucifi_runtime::typed::prelude::*;
 
 /// Object ID.
 pub const ID: u16 = 3311;
-
 /// Object version.
 pub const VERSION: Version = Version::new(1, 0);
 
