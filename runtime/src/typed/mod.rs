@@ -28,7 +28,7 @@
 //! [`prelude`] the names it imports.
 
 use alloc::borrow::Cow;
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -276,9 +276,10 @@ impl ResourceModel {
 /// A set of resource IDs: what a payload decoded by [`Instance::decode_into`] carried.
 #[derive(Clone, Debug, Default)]
 pub struct ResourceSet {
-    // Resources 0..64 (most objects), then the rest (IPSO 5xxx IDs) in a list.
+    // Resources 0..64 (most objects) in a word, the rest (IPSO 5xxx IDs, and whatever IDs
+    // a payload makes up) in a tree.
     low: u64,
-    high: Vec<u16>,
+    high: BTreeSet<u16>,
 }
 
 impl ResourceSet {
@@ -297,11 +298,8 @@ impl ResourceSet {
             let fresh = self.low & (1 << id) == 0;
             self.low |= 1 << id;
             fresh
-        } else if self.high.contains(&id) {
-            false
         } else {
-            self.high.push(id);
-            true
+            self.high.insert(id)
         }
     }
 }
@@ -675,6 +673,28 @@ mod tests {
         let mut replace = Replace::new(&mut p);
         let e = replace.set(0, Some(1), &RawValue::Integer(1)).unwrap_err();
         assert_eq!(e, ErrorKind::NotMultiple);
+    }
+
+    #[test]
+    fn many_resources_and_instances_take_linear_time() {
+        // Every resource ID a payload can name, unknown ones included, then the instances of
+        // resource 1 in descending order.
+        let at = Path::instance(9, 0);
+        let mut events: Vec<Event<'static>> = (2..u16::MAX)
+            .map(|r| value(Path::resource(9, 0, r), RawValue::Integer(1)))
+            .collect();
+        events.extend(
+            (0..u16::MAX)
+                .rev()
+                .map(|ri| value(Path::resource_instance(9, 0, 1, ri), RawValue::Integer(2))),
+        );
+        let mut p = Pair::default();
+        let mut replace = Replace::new(&mut p);
+        feed(&mut InstanceEvents::new(at, &mut replace), events).unwrap();
+        assert_eq!(replace.seen.high.len(), usize::from(u16::MAX) - 64);
+        replace.finish();
+        assert_eq!((p.name, p.list.len()), (None, usize::from(u16::MAX)));
+        assert_eq!(p.list.first(), Some((0, &2)));
     }
 
     #[test]
