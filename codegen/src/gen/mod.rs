@@ -536,3 +536,23 @@ pub fn model_cards(inputs: &[Input]) -> Result<Vec<(String, String)>, GenError> 
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn blank_lines_between_items_and_impl_members() {
+        let code = "//! Doc.\nuse a::b;\nuse c::d;\npub mod x;\n#[cfg(test)]\npub mod y;\n\
+                    pub const A: u8 = 1;\n/// B.\npub const B: u8 = 2;\npub struct S;\nimpl S {\n    \
+                    const C: u8 = 0;\n    fn f() {}\n    fn g() {\n        let x = 1;\n        \
+                    let y = 2;\n    }\n    /// H.\n    fn h() {}\n}\npub mod m {\n    pub struct T {\n        \
+                    a: u8,\n        b: u8,\n    }\n    pub struct U;\n}\n";
+        let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub mod x;\n#[cfg(test)]\npub mod y;\n\n\
+                    pub const A: u8 = 1;\n/// B.\npub const B: u8 = 2;\n\npub struct S;\n\nimpl S {\n    \
+                    const C: u8 = 0;\n\n    fn f() {}\n\n    fn g() {\n        let x = 1;\n        \
+                    let y = 2;\n    }\n\n    /// H.\n    fn h() {}\n}\n\npub mod m {\n    pub struct T {\n        \
+                    a: u8,\n        b: u8,\n    }\n\n    pub struct U;\n}\n";
+        assert_eq!(space_items(code), want);
+    }
+}

@@ -913,3 +913,18 @@ fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream, n: &Names) ->
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Names;
+
+    #[test]
+    fn imported_names_are_written_in_full_only_where_an_item_shadows_them() {
+        let n = Names::new(["Time", "Some", "Device"]);
+        let text = |name| n.get(name).to_string().replace(' ', "");
+        assert_eq!(text("Version"), "Version");
+        assert_eq!(text("Time"), "::ucifi_runtime::typed::prelude::Time");
+        assert_eq!(text("Some"), "::core::option::Option::Some");
+        assert_eq!(text("Option"), "Option");
+    }
+}
