@@ -6,9 +6,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ucifi_objects::oma::device::v1_0::Device;
-use ucifi_runtime::Path;
-use ucifi_runtime::codec::tlv::{TlvReader, TlvWriter};
-use ucifi_runtime::typed;
+use ucifi_runtime::typed::Instance;
+use ucifi_runtime::{ContentFormat, Path};
 
 mod common;
 use common::{device, device_texts};
@@ -29,24 +28,17 @@ fn fresh_decode(c: &mut Criterion) {
 
     let path = Path::instance(3, 0);
     let value = device();
-    let mut w = TlvWriter::new(&path, Vec::new());
-    typed::encode(&value, &mut w).unwrap();
-    let tlv = w.finish().unwrap();
+    let tlv = value.encode(ContentFormat::Tlv, &path).unwrap();
     assert_eq!(tlv.len(), 137);
     c.bench_function("device/tlv decode (fresh struct)", |b| {
-        b.iter(|| -> Device {
-            typed::decode(&path, &mut TlvReader::new(&path, black_box(&tlv))).unwrap()
-        })
+        b.iter(|| Device::decode(ContentFormat::Tlv, &path, black_box(&tlv)).unwrap())
     });
     let mut reused = value.clone();
     c.bench_function("device/tlv decode_into (reused struct)", |b| {
         b.iter(|| {
-            typed::decode_into(
-                &mut reused,
-                &path,
-                &mut TlvReader::new(&path, black_box(&tlv)),
-            )
-            .unwrap()
+            reused
+                .decode_into(ContentFormat::Tlv, &path, black_box(&tlv))
+                .unwrap()
         })
     });
     assert_eq!(reused, value);

@@ -164,16 +164,6 @@ impl<T> InstanceMap<T> {
         }
     }
 
-    /// Appends `id`, which must be above every ID present (decoders check with [`last`]).
-    ///
-    /// [`last`]: InstanceMap::last
-    #[inline]
-    pub(crate) fn push_above(&mut self, id: u16, value: T) {
-        debug_assert!(self.last().is_none_or(|l| l.0 < id));
-        let at = self.len();
-        self.insert_at(at, (id, value));
-    }
-
     #[inline]
     fn insert_at(&mut self, at: usize, e: (u16, T)) {
         match &mut self.repr {

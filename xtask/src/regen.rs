@@ -10,6 +10,8 @@ use ucifi_codegen::generator::Layout;
 /// Where the object library's generated code lives, relative to the repository.
 pub const OUT: &str = "objects-generated/src/generated";
 
+/// The settings of the object library; `tests/tests/generated_fresh.rs` regenerates with the
+/// same ones in `cargo test`.
 fn library_config(root: &Path) -> Config {
     let mut c = Config::new();
     c.models(root.join("models"))

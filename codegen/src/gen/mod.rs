@@ -12,8 +12,9 @@
 //!
 //! [`Layout::Tree`] renders it as files (`mod.rs` per module, one file per version), the
 //! way `objects-generated/src/generated/` is laid out; [`Layout::SingleFile`] renders one
-//! file with inline modules for `include!` from `OUT_DIR`. Output is formatted with
-//! `prettyplease` and depends only on its input: the same definitions give the same bytes.
+//! file with inline modules for `include!` from `OUT_DIR`. Output is printed by
+//! `prettyplease`, then formatted by `rustfmt` when it can run, and depends only on its
+//! input (and the rustfmt version): the same definitions give the same bytes.
 
 mod card;
 mod object;
@@ -297,17 +298,21 @@ fn build(plan: &Plan, options: &Options, mut rendered: Rendered) -> Module {
     let reg_doc = format!(
         " Every object version generated here ({count} with all families), sorted by (ID, version): look up by ID and version, latest version of an ID, or URN."
     );
+    // Every family may be compiled out.
+    let unused = (options.family_features || count == 0).then(|| quote! { let _ = &v; });
     Module {
         name: String::new(),
         decl_attrs: quote! {},
         body: quote! {
+            use ucifi_runtime::typed::prelude::*;
+
             #[doc = #reg_doc]
-            pub static REGISTRY: ::ucifi_runtime::Registry = ::ucifi_runtime::Registry::from_static(MODELS);
+            pub static REGISTRY: Registry = Registry::from_static(MODELS);
             /// The object models of [`REGISTRY`], sorted by (ID, version).
-            pub static MODELS: &[::ucifi_runtime::ObjectModel] = &[#(#entries),*];
+            pub static MODELS: &[ObjectModel] = &[#(#entries),*];
             /// Calls `v.visit::<T>()` for every object version type of [`REGISTRY`], in the same order.
-            pub fn visit_objects<V: ::ucifi_runtime::typed::ObjectVisitor>(v: &mut V) {
-                let _ = &v;
+            pub fn visit_objects<V: ObjectVisitor>(v: &mut V) {
+                #unused
                 #(#visits)*
             }
         },
@@ -397,8 +402,117 @@ fn format_file(source: &str, tokens: TokenStream, module: &str) -> Result<String
         module: module.to_string(),
         message: e.to_string(),
     })?;
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{HEADER} {source}. Do not edit.\n{body}"))
+    let body = space_items(&prettyplease::unparse(&file));
+    let text = format!("{HEADER} {source}. Do not edit.\n{body}");
+    Ok(rustfmt(&text).unwrap_or(text))
+}
+
+/// Puts a blank line between the items of a module (but not between one-line `use`, `mod`
+/// or `const` declarations of one kind) and between the methods of an `impl`, as people
+/// write them: prettyplease puts none, and rustfmt keeps what it finds.
+fn space_items(code: &str) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Block {
+        Module,
+        Impl,
+        Other,
+    }
+    fn depth(l: &str) -> usize {
+        (l.len() - l.trim_start().len()) / 4
+    }
+    fn ends_item(l: &str) -> bool {
+        l.ends_with('}') || l.ends_with(';')
+    }
+    /// `use`, `mod` or `const` for a one-line declaration of one of them.
+    fn decl(l: &str) -> Option<&str> {
+        let l = l.trim_start();
+        let l = l.strip_prefix("pub ").unwrap_or(l);
+        let word = l.split(' ').next()?;
+        (matches!(word, "use" | "mod" | "const") && l.ends_with(';')).then_some(word)
+    }
+    fn starts_member(l: &str) -> bool {
+        let l = l.trim_start();
+        ["///", "#[", "fn ", "pub fn ", "pub const fn "]
+            .iter()
+            .any(|p| l.starts_with(p))
+    }
+    let lines: Vec<&str> = code.lines().collect();
+    // The kind of block each depth is in (depth 0: the file, a module).
+    let mut blocks = vec![Block::Module];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for (i, &line) in lines.iter().enumerate() {
+        let d = depth(line);
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| lines.get(p))
+            && !prev.is_empty()
+            && !line.is_empty()
+            && depth(prev) == d
+            && !line.trim_start().starts_with('}')
+        {
+            // The first line of the item `line` starts (after its docs and attributes).
+            let head = lines[i..]
+                .iter()
+                .find(|l| !(l.trim_start().starts_with("///") || l.trim_start().starts_with("#[")))
+                .copied()
+                .unwrap_or(line);
+            let blank = match blocks.get(d).copied().unwrap_or(Block::Other) {
+                Block::Module => {
+                    (prev.trim_start().starts_with("//!") && !line.trim_start().starts_with("//!"))
+                        || (ends_item(prev) && (decl(prev).is_none() || decl(prev) != decl(head)))
+                }
+                Block::Impl => {
+                    ends_item(prev) && (prev.trim_end().ends_with('}') || starts_member(line))
+                }
+                Block::Other => false,
+            };
+            if blank {
+                out.push('\n');
+            }
+        }
+        if line.ends_with('{') {
+            let t = line.trim_start();
+            let kind = if t.starts_with("impl") {
+                Block::Impl
+            } else if t.starts_with("pub mod ") || t.starts_with("mod ") {
+                Block::Module
+            } else {
+                Block::Other
+            };
+            blocks.truncate(d + 1);
+            blocks.push(kind);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` formatted by rustfmt (`$RUSTFMT`, else `rustfmt` on the `PATH`), or `None` when
+/// it cannot run or refuses the text. It runs in the temporary folder, away from any
+/// project's `rustfmt.toml`, so the output depends only on the rustfmt version.
+fn rustfmt(text: &str) -> Option<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let mut child = Command::new(program)
+        .args(["--edition", "2024"])
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    // Written from another thread: rustfmt may fill its output pipe before it has read all.
+    let output = std::thread::scope(|s| {
+        let writer = s.spawn(move || stdin.write_all(text.as_bytes()));
+        let output = child.wait_with_output().ok()?;
+        writer.join().ok()?.ok()?;
+        Some(output)
+    })?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
 }
 
 /// Whether `contents` starts with the `@generated` header (used to find stale files).
@@ -421,4 +535,24 @@ pub fn model_cards(inputs: &[Input]) -> Result<Vec<(String, String)>, GenError> 
             )
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn blank_lines_between_items_and_impl_members() {
+        let code = "//! Doc.\nuse a::b;\nuse c::d;\npub mod x;\n#[cfg(test)]\npub mod y;\n\
+                    pub const A: u8 = 1;\n/// B.\npub const B: u8 = 2;\npub struct S;\nimpl S {\n    \
+                    const C: u8 = 0;\n    fn f() {}\n    fn g() {\n        let x = 1;\n        \
+                    let y = 2;\n    }\n    /// H.\n    fn h() {}\n}\npub mod m {\n    pub struct T {\n        \
+                    a: u8,\n        b: u8,\n    }\n    pub struct U;\n}\n";
+        let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub mod x;\n#[cfg(test)]\npub mod y;\n\n\
+                    pub const A: u8 = 1;\n/// B.\npub const B: u8 = 2;\n\npub struct S;\n\nimpl S {\n    \
+                    const C: u8 = 0;\n\n    fn f() {}\n\n    fn g() {\n        let x = 1;\n        \
+                    let y = 2;\n    }\n\n    /// H.\n    fn h() {}\n}\n\npub mod m {\n    pub struct T {\n        \
+                    a: u8,\n        b: u8,\n    }\n\n    pub struct U;\n}\n";
+        assert_eq!(space_items(code), want);
+    }
 }

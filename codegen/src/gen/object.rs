@@ -1,4 +1,9 @@
 //! The items of one object-version module.
+//!
+//! The module opens with `use ucifi_runtime::typed::prelude::*;` and names what it uses
+//! plainly ([`Names`]); each item is written the way a person would write it by hand.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -7,6 +12,48 @@ use crate::ir::{DataType, Operations, Range};
 
 use super::Options;
 use super::plan::{EnumPlan, ObjectPlan, ResourcePlan, code, md};
+
+/// How generated code names what it imports (`ucifi_runtime::typed::prelude` and the Rust
+/// prelude): plainly, unless an item of the module has the same name and so shadows the
+/// import (a resource named "Version" has a marker `Version`); those are written in full.
+pub(super) struct Names {
+    local: BTreeSet<String>,
+}
+
+impl Names {
+    /// Names for a module defining the items `local`.
+    pub(super) fn new<'a>(local: impl IntoIterator<Item = &'a str>) -> Self {
+        Names {
+            local: local.into_iter().map(String::from).collect(),
+        }
+    }
+
+    /// The imported item `name`.
+    pub(super) fn get(&self, name: &str) -> TokenStream {
+        let id = format_ident!("{name}");
+        if !self.local.contains(name) {
+            return quote! { #id };
+        }
+        match name {
+            "Option" => quote! { ::core::option::Option },
+            "Some" | "None" => quote! { ::core::option::Option::#id },
+            "Result" => quote! { ::core::result::Result },
+            "Ok" | "Err" => quote! { ::core::result::Result::#id },
+            "Default" => quote! { ::core::default::Default },
+            _ => quote! { ::ucifi_runtime::typed::prelude::#id },
+        }
+    }
+
+    /// Whether an item of the module is named `name`.
+    fn shadows(&self, name: &str) -> bool {
+        self.local.contains(name)
+    }
+
+    /// [`get`](Names::get) for several names at once.
+    fn all<const N: usize>(&self, names: [&str; N]) -> [TokenStream; N] {
+        names.map(|n| self.get(n))
+    }
+}
 
 fn int(v: i128) -> TokenStream {
     let lit = Literal::i128_unsuffixed(v.unsigned_abs() as i128);
@@ -26,6 +73,10 @@ fn float(v: f64) -> TokenStream {
     }
 }
 
+fn id_lit(id: u16) -> Literal {
+    Literal::u16_unsuffixed(id)
+}
+
 fn ops_name(o: Operations) -> proc_macro2::Ident {
     match o.ddf_name() {
         "" => format_ident!("NONE"),
@@ -37,60 +88,65 @@ fn dt_name(d: DataType) -> proc_macro2::Ident {
     format_ident!("{}", format!("{d:?}"))
 }
 
-fn dt_tokens(d: DataType) -> TokenStream {
-    let v = dt_name(d);
-    quote! { ::ucifi_runtime::DataType::#v }
-}
-
-fn version_tokens(v: crate::ir::Version) -> TokenStream {
-    let (a, b) = (
-        Literal::u16_unsuffixed(v.major),
-        Literal::u16_unsuffixed(v.minor),
-    );
-    quote! { ::ucifi_runtime::Version::new(#a, #b) }
+fn version_tokens(v: crate::ir::Version, n: &Names) -> TokenStream {
+    let version = n.get("Version");
+    let (a, b) = (id_lit(v.major), id_lit(v.minor));
+    quote! { #version::new(#a, #b) }
 }
 
 /// The Rust element type of a resource (`i64`, `String`, an enum, ...).
-fn element_type(r: &ResourcePlan) -> TokenStream {
+fn element_type(r: &ResourcePlan, n: &Names) -> TokenStream {
     if let Some(e) = &r.enumeration {
-        let n = format_ident!("{}", e.name);
-        return quote! { #n };
+        let e = format_ident!("{}", e.name);
+        return quote! { #e };
     }
-    scalar_type(r.def.data_type)
-}
-
-fn scalar_type(d: DataType) -> TokenStream {
-    match d {
-        DataType::String => quote! { ::ucifi_runtime::__private::String },
+    match r.def.data_type {
+        DataType::String => n.get("String"),
         DataType::Integer => quote! { i64 },
         DataType::UnsignedInteger => quote! { u64 },
         DataType::Float => quote! { f64 },
         DataType::Boolean => quote! { bool },
-        DataType::Opaque => quote! { ::ucifi_runtime::__private::Vec<u8> },
-        DataType::Time => quote! { ::ucifi_runtime::Time },
-        DataType::Objlnk => quote! { ::ucifi_runtime::ObjectLink },
-        DataType::Corelnk => quote! { ::ucifi_runtime::CoreLink },
+        DataType::Opaque => {
+            let vec = n.get("Vec");
+            quote! { #vec<u8> }
+        }
+        DataType::Time => n.get("Time"),
+        DataType::Objlnk => n.get("ObjectLink"),
+        DataType::Corelnk => n.get("CoreLink"),
         DataType::None => quote! { () },
     }
 }
 
+/// Whether the whole value of a resource is `Copy` (numbers, booleans, times, links and
+/// enumerations, single).
+fn is_copy(r: &ResourcePlan) -> bool {
+    !r.def.multiple
+        && (r.enumeration.is_some()
+            || !matches!(
+                r.def.data_type,
+                DataType::String | DataType::Opaque | DataType::Corelnk
+            ))
+}
+
 /// The whole value of a resource (`T` or `InstanceMap<T>`).
-fn value_type(r: &ResourcePlan) -> TokenStream {
-    let t = element_type(r);
+fn value_type(r: &ResourcePlan, n: &Names) -> TokenStream {
+    let t = element_type(r, n);
     if r.def.multiple {
-        quote! { ::ucifi_runtime::InstanceMap<#t> }
+        let map = n.get("InstanceMap");
+        quote! { #map<#t> }
     } else {
         t
     }
 }
 
 /// The struct field type (`Option<T>` when optional).
-fn field_type(r: &ResourcePlan) -> TokenStream {
-    let v = value_type(r);
+fn field_type(r: &ResourcePlan, n: &Names) -> TokenStream {
+    let v = value_type(r, n);
     if r.def.mandatory || r.def.multiple {
         v
     } else {
-        quote! { ::core::option::Option<#v> }
+        let option = n.get("Option");
+        quote! { #option<#v> }
     }
 }
 
@@ -153,26 +209,34 @@ fn short_doc(r: &ResourcePlan) -> TokenStream {
     quote! { #[doc = #d] }
 }
 
-fn serde_attrs(options: &Options) -> TokenStream {
+fn serde_attrs(options: &Options, n: &Names) -> TokenStream {
     match &options.serde_feature {
-        Some(f) => quote! {
-            #[cfg_attr(feature = #f, derive(::ucifi_runtime::__private::serde::Serialize, ::ucifi_runtime::__private::serde::Deserialize))]
-            #[cfg_attr(feature = #f, serde(crate = "::ucifi_runtime::__private::serde"))]
-        },
+        Some(f) => {
+            let [ser, de] = n.all(["Serialize", "Deserialize"]);
+            quote! {
+                #[cfg_attr(feature = #f, derive(#ser, #de), serde(crate = "ucifi_runtime::__private::serde"))]
+            }
+        }
         None => quote! {},
     }
 }
 
+/// Every name the items of `o`'s module define in the type and value namespaces.
+fn local_names<'o>(o: &'o ObjectPlan) -> Vec<&'o str> {
+    let mut names = vec![o.type_name.as_str(), &o.write_name, &o.execute_name];
+    for r in &o.resources {
+        names.push(&r.marker);
+        if let Some(e) = &r.enumeration {
+            names.push(&e.name);
+        }
+    }
+    names
+}
+
 /// The body of `v{M}_{m}` for one object version.
 pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
+    let n = Names::new(local_names(o));
     let def = o.def;
-    let ty = format_ident!("{}", o.type_name);
-    let write_ty = format_ident!("{}", o.write_name);
-    let serde = serde_attrs(options);
-    let id = Literal::u16_unsuffixed(def.id);
-    let version = version_tokens(def.version);
-    let lwm2m_version = version_tokens(def.lwm2m_version);
-
     let mut module_doc = vec![
         format!(
             " {} (object {}) version {}: `{}`.",
@@ -199,362 +263,101 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             module_doc.push(format!(" {}", md(d)));
         }
     }
-
-    // The model descriptor.
-    let res_models = o.resources.iter().map(|r| {
-        let d = r.def;
-        let rid = Literal::u16_unsuffixed(d.id);
-        let name = &d.name;
-        let ops = ops_name(d.operations);
-        let ops = quote! { O::#ops };
-        let (m, man) = (d.multiple, d.mandatory);
-        let dt = dt_name(d.data_type);
-        let dt = quote! { T::#dt };
-        let range = &d.range_text;
-        let units = &d.units;
-        quote! { r(#rid, #name, #ops, #m, #man, #dt, #range, #units) }
-    });
-    let (name, urn, multiple, mandatory) = (&def.name, &def.urn, def.multiple, def.mandatory);
-
-    // Struct fields.
-    let value_res: Vec<&ResourcePlan> = o.resources.iter().filter(|r| !r.valueless()).collect();
-    let fields = value_res.iter().map(|r| {
-        let doc = res_doc(r);
-        let f = format_ident!("{}", r.field);
-        let t = field_type(r);
-        quote! { #doc pub #f: #t, }
-    });
-
-    // Encoding.
-    let encodes: Vec<TokenStream> = value_res
-        .iter()
-        .map(|r| {
-            let f = format_ident!("{}", r.field);
-            let rid = Literal::u16_unsuffixed(r.def.id);
-            if r.def.multiple {
-                let always = r.def.mandatory;
-                quote! { f::multi(w, #rid, &self.#f, #always)?; }
-            } else if r.def.mandatory {
-                quote! { f::one(w, #rid, &self.#f)?; }
-            } else {
-                quote! { f::opt(w, #rid, &self.#f)?; }
-            }
-        })
-        .collect();
-    let sets: Vec<TokenStream> = value_res
-        .iter()
-        .map(|r| {
-            let f = format_ident!("{}", r.field);
-            let rid = Literal::u16_unsuffixed(r.def.id);
-            if r.def.multiple {
-                quote! { #rid => f::set_multi(&mut self.#f, instance, raw), }
-            } else if r.def.mandatory {
-                quote! { #rid => f::set(&mut self.#f, instance, raw), }
-            } else {
-                quote! { #rid => f::set_opt(&mut self.#f, instance, raw), }
-            }
-        })
-        .collect();
-    let valueless: Vec<u16> = o
-        .resources
-        .iter()
-        .filter(|r| r.valueless())
-        .map(|r| r.def.id)
-        .collect();
-    let valueless_arm = if valueless.is_empty() {
-        quote! {}
-    } else {
-        let pat = id_pattern(&valueless);
-        quote! { #pat => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable), }
-    };
-    let multis: Vec<&&ResourcePlan> = value_res.iter().filter(|r| r.def.multiple).collect();
-    let clears = multis.iter().map(|r| {
-        let f = format_ident!("{}", r.field);
-        let rid = Literal::u16_unsuffixed(r.def.id);
-        (quote! { #rid }, quote! { self.#f.clear(); })
-    });
-    // A container for any other resource the struct has is refused as `set_raw` refuses
-    // its instances (an empty one too: nothing is silently dropped).
-    let singles: Vec<u16> = value_res
-        .iter()
-        .filter(|r| !r.def.multiple)
-        .map(|r| r.def.id)
-        .collect();
-    let clear_body = clear_dispatch(
-        clears.collect(),
-        vec![
-            (singles, quote! { NotMultiple }),
-            (valueless.clone(), quote! { Executable }),
-        ],
-    );
-    // Straight-line tests of constant IDs: no call or dispatch per resource.
-    let resets: Vec<TokenStream> = value_res
-        .iter()
-        .map(|r| {
-            let f = format_ident!("{}", r.field);
-            let rid = Literal::u16_unsuffixed(r.def.id);
-            let body = if r.def.multiple {
-                quote! { self.#f.clear(); }
-            } else if r.def.mandatory {
-                quote! { self.#f = ::core::default::Default::default(); }
-            } else {
-                quote! { self.#f = ::core::option::Option::None; }
-            };
-            quote! { if !keep.contains(#rid) { #body } }
-        })
-        .collect();
-    let reset_body = if resets.is_empty() {
-        quote! { let _ = keep; }
-    } else {
-        quote! { #(#resets)* }
-    };
-
-    // Validation.
-    let checks = value_res.iter().filter_map(|r| check(r));
-    let checks: Vec<TokenStream> = checks.collect();
-    let validate_body = if checks.is_empty() {
-        quote! { ::core::result::Result::Ok(()) }
-    } else {
-        quote! {
-            use ::ucifi_runtime::typed::check as c;
-            let mut v = ::ucifi_runtime::__private::Vec::new();
-            #(#checks)*
-            c::finish(v)
-        }
-    };
-
-    // Write view.
-    let writable: Vec<&&ResourcePlan> = value_res.iter().filter(|r| r.writable()).collect();
-    let wfields = writable.iter().map(|r| {
-        let doc = short_doc(r);
-        let f = format_ident!("{}", r.field);
-        let t = value_type(r);
-        quote! { #doc pub #f: ::core::option::Option<#t>, }
-    });
-    let wencodes: Vec<TokenStream> = writable
-        .iter()
-        .map(|r| {
-            let f = format_ident!("{}", r.field);
-            let rid = Literal::u16_unsuffixed(r.def.id);
-            if r.def.multiple {
-                quote! { f::opt_multi(w, #rid, &self.#f)?; }
-            } else {
-                quote! { f::opt(w, #rid, &self.#f)?; }
-            }
-        })
-        .collect();
-    let wsets: Vec<TokenStream> = writable
-        .iter()
-        .map(|r| {
-            let f = format_ident!("{}", r.field);
-            let rid = Literal::u16_unsuffixed(r.def.id);
-            if r.def.multiple {
-                quote! { #rid => f::set_opt_multi(&mut self.#f, instance, raw), }
-            } else {
-                quote! { #rid => f::set_opt(&mut self.#f, instance, raw), }
-            }
-        })
-        .collect();
-    let readonly: Vec<u16> = value_res
-        .iter()
-        .filter(|r| !r.writable())
-        .map(|r| r.def.id)
-        .collect();
-    let readonly_arm = if readonly.is_empty() {
-        quote! {}
-    } else {
-        let pat = id_pattern(&readonly);
-        quote! { #pat => ::core::result::Result::Err(::ucifi_runtime::typed::SetError::NotWritable), }
-    };
-    let wmultis: Vec<&&&ResourcePlan> = writable.iter().filter(|r| r.def.multiple).collect();
-    let wclears = wmultis.iter().map(|r| {
-        let f = format_ident!("{}", r.field);
-        let rid = Literal::u16_unsuffixed(r.def.id);
-        (
-            quote! { #rid },
-            quote! { self.#f = ::core::option::Option::Some(::ucifi_runtime::InstanceMap::new()); },
-        )
-    });
-    let wsingles: Vec<u16> = writable
-        .iter()
-        .filter(|r| !r.def.multiple)
-        .map(|r| r.def.id)
-        .collect();
-    let wclear_body = clear_dispatch(
-        wclears.collect(),
-        vec![
-            (wsingles, quote! { NotMultiple }),
-            (readonly.clone(), quote! { NotWritable }),
-            (valueless.clone(), quote! { Executable }),
-        ],
-    );
-    let applies = writable.iter().map(|r| {
-        let f = format_ident!("{}", r.field);
-        if r.def.mandatory || r.def.multiple {
-            quote! { if let ::core::option::Option::Some(v) = &self.#f { target.#f = ::core::clone::Clone::clone(v); } }
-        } else {
-            quote! { if let ::core::option::Option::Some(v) = &self.#f { target.#f = ::core::option::Option::Some(::core::clone::Clone::clone(v)); } }
-        }
-    });
-    let applies: Vec<TokenStream> = applies.collect();
-    let apply_body = if applies.is_empty() {
-        quote! { let _ = target; }
-    } else {
-        quote! { #(#applies)* }
-    };
-    let write_doc = format!(
-        " What a server may write to a [`{t}`](struct@{t}) instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
-        writable.len(),
-        t = o.type_name,
-    );
-
-    // Markers, constants, enums, executables.
-    let markers = o.resources.iter().map(|r| marker(r, &ty));
-    let consts = o.resources.iter().map(|r| {
-        let k = format_ident!("{}", r.konst);
-        let rid = Literal::u16_unsuffixed(r.def.id);
-        let doc = format!(" {} (resource {}).", md(&r.def.name), r.def.id);
-        quote! { #[doc = #doc] pub const #k: u16 = #rid; }
-    });
+    let models = model_items(o, &n);
+    let object = object_items(o, options, &n);
+    let write_view = write_view_items(o, options, &n);
+    let execute = execute_items(o, &n);
+    let serde = serde_attrs(options, &n);
     let enums = o
         .resources
         .iter()
-        .filter_map(|r| r.enumeration.as_ref().map(|e| enum_items(r, e, &serde)));
-    let execs: Vec<&ResourcePlan> = o
-        .resources
-        .iter()
-        .filter(|r| r.def.is_executable())
-        .collect();
-    let execute = if execs.is_empty() {
-        quote! {}
-    } else {
-        let ex = format_ident!("{}", o.execute_name);
-        let variants: Vec<_> = execs
-            .iter()
-            .map(|r| format_ident!("{}", r.marker))
-            .collect();
-        let ids: Vec<Literal> = execs
-            .iter()
-            .map(|r| Literal::u16_unsuffixed(r.def.id))
-            .collect();
-        let docs = execs.iter().map(|r| short_doc(r));
-        let doc = format!(
-            " The executable resources of {} (they carry no value, so they are not fields).",
-            md(&def.name)
-        );
-        quote! {
-            #[doc = #doc]
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            pub enum #ex { #( #docs #variants, )* }
-            impl #ex {
-                /// Every executable resource, by ID.
-                pub const ALL: &'static [#ex] = &[#(#ex::#variants),*];
-                /// The resource ID.
-                pub const fn id(self) -> u16 { match self { #(#ex::#variants => #ids,)* } }
-                /// The executable resource with this ID.
-                pub const fn from_id(id: u16) -> ::core::option::Option<#ex> {
-                    match id { #(#ids => ::core::option::Option::Some(#ex::#variants),)* _ => ::core::option::Option::None }
-                }
-            }
-        }
-    };
-    let enc_prologue = enc_prologue(encodes.is_empty());
-    let wenc_prologue = enc_prologue_w(wencodes.is_empty());
-    let set_prologue = set_prologue(sets.is_empty());
-    let wset_prologue = set_prologue_w(wsets.is_empty());
-    let struct_doc = format!(
-        " One instance of {} (object {}) version {}: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).",
-        md(&def.name),
-        def.id,
-        def.version
-    );
-    let model_doc = format!(" The model of {} version {}.", md(&def.name), def.version);
-
+        .filter_map(|r| r.enumeration.as_ref().map(|e| enum_items(r, e, &serde, &n)));
+    let markers = o.resources.iter().map(|r| marker(r, o, &n));
     quote! {
         #(#![doc = #module_doc])*
 
-        /// Object ID.
-        pub const ID: u16 = #id;
-        /// Object version.
-        pub const VERSION: ::ucifi_runtime::Version = #version;
-        #[doc = #model_doc]
-        pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-            #id, #name, #urn, #version, #lwm2m_version, #multiple, #mandatory, RESOURCES,
-        );
-        /// The resource models, sorted by ID.
-        pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-            use ::ucifi_runtime::typed::resource_model as r;
-            use ::ucifi_runtime::{DataType as T, Operations as O};
-            &[#(#res_models),*]
-        };
+        use ucifi_runtime::typed::prelude::*;
 
-        /// Resource IDs.
-        pub mod id { #(#consts)* }
-
-        #[doc = #struct_doc]
-        #[derive(Clone, Debug, PartialEq, Default)]
-        #serde
-        pub struct #ty { #(#fields)* }
-
-        impl ::ucifi_runtime::typed::Instance for #ty {
-            const OBJECT_ID: u16 = #id;
-            fn encode_resources<W: ::ucifi_runtime::codec::Writer>(&self, w: &mut W) -> ::core::result::Result<(), W::Error> {
-                #enc_prologue
-                #(#encodes)*
-                ::core::result::Result::Ok(())
-            }
-            fn set_raw(&mut self, resource: u16, instance: ::core::option::Option<u16>, raw: &::ucifi_runtime::codec::RawValue<'_>) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-                #set_prologue
-                match resource {
-                    #(#sets)*
-                    #valueless_arm
-                    _ => ::core::result::Result::Ok(false),
-                }
-            }
-            fn clear_multiple(&mut self, resource: u16) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> { #clear_body }
-        }
-
-        impl ::ucifi_runtime::typed::ObjectType for #ty {
-            const VERSION: ::ucifi_runtime::Version = VERSION;
-            const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-            fn validate(&self) -> ::core::result::Result<(), ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>> {
-                #validate_body
-            }
-            fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) { #reset_body }
-        }
-
-        #[doc = #write_doc]
-        #[derive(Clone, Debug, PartialEq, Default)]
-        #serde
-        pub struct #write_ty { #(#wfields)* }
-
-        impl #write_ty {
-            /// Copies every present value into `target`.
-            pub fn apply_to(&self, target: &mut #ty) { #apply_body }
-        }
-
-        impl ::ucifi_runtime::typed::Instance for #write_ty {
-            const OBJECT_ID: u16 = #id;
-            fn encode_resources<W: ::ucifi_runtime::codec::Writer>(&self, w: &mut W) -> ::core::result::Result<(), W::Error> {
-                #wenc_prologue
-                #(#wencodes)*
-                ::core::result::Result::Ok(())
-            }
-            fn set_raw(&mut self, resource: u16, instance: ::core::option::Option<u16>, raw: &::ucifi_runtime::codec::RawValue<'_>) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-                #wset_prologue
-                match resource {
-                    #(#wsets)*
-                    #readonly_arm
-                    #valueless_arm
-                    _ => ::core::result::Result::Ok(false),
-                }
-            }
-            fn clear_multiple(&mut self, resource: u16) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> { #wclear_body }
-        }
-
+        #models
+        #object
+        #write_view
         #execute
         #(#enums)*
         #(#markers)*
+    }
+}
+
+/// `ID`, `VERSION`, `MODEL`, `RESOURCES` and the `id` module.
+fn model_items(o: &ObjectPlan, n: &Names) -> TokenStream {
+    let def = o.def;
+    let [
+        version_t,
+        object_model,
+        resource_model,
+        operations,
+        data_type,
+        cow,
+    ] = n.all([
+        "Version",
+        "ObjectModel",
+        "ResourceModel",
+        "Operations",
+        "DataType",
+        "Cow",
+    ]);
+    let id = id_lit(def.id);
+    let version = version_tokens(def.version, n);
+    let lwm2m_version = version_tokens(def.lwm2m_version, n);
+    let resources = o.resources.iter().map(|r| {
+        let d = r.def;
+        let (rid, name) = (id_lit(d.id), &d.name);
+        let (ops, dt) = (ops_name(d.operations), dt_name(d.data_type));
+        let mut t =
+            quote! { #resource_model::new(#rid, #name, #operations::#ops, #data_type::#dt) };
+        if d.multiple {
+            t.extend(quote! { .multiple() });
+        }
+        if d.mandatory {
+            t.extend(quote! { .mandatory() });
+        }
+        if !d.range_text.is_empty() {
+            let range = &d.range_text;
+            t.extend(quote! { .range(#range) });
+        }
+        if !d.units.is_empty() {
+            let units = &d.units;
+            t.extend(quote! { .units(#units) });
+        }
+        t
+    });
+    let (name, urn, multiple, mandatory) = (&def.name, &def.urn, def.multiple, def.mandatory);
+    let model_doc = format!(" The model of {} version {}.", md(&def.name), def.version);
+    let consts = o.resources.iter().map(|r| {
+        let k = format_ident!("{}", r.konst);
+        let rid = id_lit(r.def.id);
+        let doc = format!(" {} (resource {}).", md(&r.def.name), r.def.id);
+        quote! { #[doc = #doc] pub const #k: u16 = #rid; }
+    });
+    quote! {
+        /// Object ID.
+        pub const ID: u16 = #id;
+        /// Object version.
+        pub const VERSION: #version_t = #version;
+        #[doc = #model_doc]
+        pub const MODEL: #object_model = #object_model {
+            id: ID,
+            name: #cow::Borrowed(#name),
+            urn: #cow::Borrowed(#urn),
+            version: VERSION,
+            lwm2m_version: #lwm2m_version,
+            multiple: #multiple,
+            mandatory: #mandatory,
+            resources: #cow::Borrowed(RESOURCES),
+        };
+        /// The resource models, sorted by ID.
+        pub const RESOURCES: &[#resource_model] = &[#(#resources),*];
+        /// Resource IDs.
+        pub mod id { #(#consts)* }
     }
 }
 
@@ -567,9 +370,9 @@ fn id_pattern(ids: &[u16]) -> TokenStream {
         while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
             j += 1;
         }
-        let a = Literal::u16_unsuffixed(ids[i]);
+        let a = id_lit(ids[i]);
         if j >= i + 2 {
-            let b = Literal::u16_unsuffixed(ids[j]);
+            let b = id_lit(ids[j]);
             parts.push(quote! { #a..=#b });
             i = j + 1;
         } else {
@@ -580,89 +383,396 @@ fn id_pattern(ids: &[u16]) -> TokenStream {
     quote! { #(#parts)|* }
 }
 
-/// `if resource == ID { .. }` for one case, a `match` for several, nothing for none.
-fn dispatch(cases: Vec<(TokenStream, TokenStream)>) -> TokenStream {
-    match cases.len() {
-        0 => quote! { let _ = resource; },
-        1 => {
-            let (id, body) = &cases[0];
-            quote! { if resource == #id { #body } }
-        }
-        _ => {
-            let arms = cases.iter().map(|(id, body)| quote! { #id => { #body } });
-            quote! { match resource { #(#arms)* _ => {} } }
-        }
-    }
-}
-
-/// The body of `clear_multiple`: `clears` (one resource ID and the statement that empties
-/// it), then `refusals` (resource IDs and the `SetError` variant they get), `Ok` for the rest.
-fn clear_dispatch(
-    clears: Vec<(TokenStream, TokenStream)>,
-    refusals: Vec<(Vec<u16>, TokenStream)>,
-) -> TokenStream {
-    let refusals: Vec<(TokenStream, TokenStream)> = refusals
-        .into_iter()
+/// One `set` arm per field, `Ok(())` for resources the version does not define, and an
+/// error arm per group of `refusals` (resource IDs and the `ErrorKind` variant they get).
+fn set_fn(sets: Vec<TokenStream>, refusals: &[(Vec<u16>, &str)], n: &Names) -> TokenStream {
+    let [option, result, ok, err, error_kind, raw_value] =
+        n.all(["Option", "Result", "Ok", "Err", "ErrorKind", "RawValue"]);
+    let refusals: Vec<TokenStream> = refusals
+        .iter()
         .filter(|(ids, _)| !ids.is_empty())
-        .map(|(ids, variant)| {
-            (
-                id_pattern(&ids),
-                quote! { return ::core::result::Result::Err(::ucifi_runtime::typed::SetError::#variant); },
-            )
+        .map(|(ids, kind)| {
+            let (pat, kind) = (id_pattern(ids), format_ident!("{kind}"));
+            quote! { #pat => #err(#error_kind::#kind), }
         })
         .collect();
-    let body = if refusals.is_empty() {
-        dispatch(clears)
-    } else if clears.is_empty() && refusals.len() == 1 {
-        let (pat, ret) = &refusals[0];
-        quote! { if matches!(resource, #pat) { #ret } }
+    let (resource, instance, raw) = if sets.is_empty() {
+        let r = if refusals.is_empty() {
+            "_resource"
+        } else {
+            "resource"
+        };
+        (
+            format_ident!("{r}"),
+            format_ident!("_instance"),
+            format_ident!("_raw"),
+        )
     } else {
-        let arms = clears
-            .iter()
-            .chain(&refusals)
-            .map(|(pat, body)| quote! { #pat => { #body } });
-        quote! { match resource { #(#arms)* _ => {} } }
+        (
+            format_ident!("resource"),
+            format_ident!("instance"),
+            format_ident!("raw"),
+        )
     };
-    quote! { #body ::core::result::Result::Ok(()) }
-}
-
-fn enc_prologue(empty: bool) -> TokenStream {
-    if empty {
-        quote! { let _ = w; }
+    let body = if sets.is_empty() && refusals.is_empty() {
+        quote! { #ok(()) }
     } else {
-        quote! { use ::ucifi_runtime::typed::field as f; }
+        quote! { match resource { #(#sets)* #(#refusals)* _ => #ok(()), } }
+    };
+    quote! {
+        fn set(&mut self, #resource: u16, #instance: #option<u16>, #raw: &#raw_value<'_>) -> #result<(), #error_kind> {
+            #body
+        }
     }
 }
 
-fn enc_prologue_w(empty: bool) -> TokenStream {
-    enc_prologue(empty)
+/// `clear_multiple`: `clears` (a resource ID and the statement that empties it), then the
+/// `refusals` as in [`set_fn`], `Ok(())` for the rest.
+fn clear_fn(
+    clears: Vec<(u16, TokenStream)>,
+    refusals: &[(Vec<u16>, &str)],
+    n: &Names,
+) -> TokenStream {
+    let [result, ok, err, error_kind] = n.all(["Result", "Ok", "Err", "ErrorKind"]);
+    let refusals: Vec<(TokenStream, TokenStream)> = refusals
+        .iter()
+        .filter(|(ids, _)| !ids.is_empty())
+        .map(|(ids, kind)| {
+            let kind = format_ident!("{kind}");
+            (id_pattern(ids), quote! { #err(#error_kind::#kind) })
+        })
+        .collect();
+    let signature = |resource: &str| {
+        let resource = format_ident!("{resource}");
+        quote! { fn clear_multiple(&mut self, #resource: u16) -> #result<(), #error_kind> }
+    };
+    let body = match (clears.as_slice(), refusals.as_slice()) {
+        ([], []) => {
+            let signature = signature("_resource");
+            return quote! { #signature { #ok(()) } };
+        }
+        ([], refusals) => {
+            let arms = refusals.iter().map(|(pat, e)| quote! { #pat => #e, });
+            quote! { match resource { #(#arms)* _ => #ok(()), } }
+        }
+        ([(id, stmt)], []) => {
+            let id = id_lit(*id);
+            quote! { if resource == #id { #stmt; } #ok(()) }
+        }
+        (clears, refusals) => {
+            let clears = clears.iter().map(|(id, stmt)| {
+                let id = id_lit(*id);
+                quote! { #id => #stmt, }
+            });
+            let refusals = refusals
+                .iter()
+                .map(|(pat, e)| quote! { #pat => return #e, });
+            quote! { match resource { #(#clears)* #(#refusals)* _ => {} } #ok(()) }
+        }
+    };
+    let signature = signature("resource");
+    quote! { #signature { #body } }
 }
 
-fn set_prologue(empty: bool) -> TokenStream {
-    if empty {
-        quote! { let _ = (instance, raw); }
-    } else {
-        quote! { use ::ucifi_runtime::typed::field as f; }
+/// `encode_resources` from one statement per field.
+fn encode_fn(emits: Vec<TokenStream>, n: &Names) -> TokenStream {
+    let [result, ok, error, writer] = n.all(["Result", "Ok", "Error", "Writer"]);
+    let w = format_ident!("{}", if emits.is_empty() { "_w" } else { "w" });
+    quote! {
+        fn encode_resources<W: #writer + ?Sized>(&self, #w: &mut W) -> #result<(), #error> {
+            #(#emits)*
+            #ok(())
+        }
     }
 }
 
-fn set_prologue_w(empty: bool) -> TokenStream {
-    set_prologue(empty)
+/// `reset_except` from one reset statement per field.
+fn reset_fn(resets: Vec<(u16, TokenStream)>, n: &Names) -> TokenStream {
+    let resource_set = n.get("ResourceSet");
+    if resets.is_empty() {
+        return quote! { fn reset_except(&mut self, _keep: &#resource_set) {} };
+    }
+    let resets = resets.iter().map(|(id, stmt)| {
+        let id = id_lit(*id);
+        quote! { if !keep.contains(#id) { #stmt } }
+    });
+    quote! { fn reset_except(&mut self, keep: &#resource_set) { #(#resets)* } }
 }
 
-fn check(r: &ResourcePlan) -> Option<TokenStream> {
+/// The resources that carry a value (every one but executables and typeless ones).
+fn value_resources<'o, 'a>(o: &'o ObjectPlan<'a>) -> Vec<&'o ResourcePlan<'a>> {
+    o.resources.iter().filter(|r| !r.valueless()).collect()
+}
+
+fn valueless_ids(o: &ObjectPlan) -> Vec<u16> {
+    o.resources
+        .iter()
+        .filter(|r| r.valueless())
+        .map(|r| r.def.id)
+        .collect()
+}
+
+/// The instance struct and its `InstanceSink`, `Instance` and `ObjectType` impls.
+fn object_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
+    let def = o.def;
+    let ty = format_ident!("{}", o.type_name);
+    let [none, default, instance_sink, instance, object_type] =
+        n.all(["None", "Default", "InstanceSink", "Instance", "ObjectType"]);
+    let [version, object_model, result, ok, vec, violation, check_t] = n.all([
+        "Version",
+        "ObjectModel",
+        "Result",
+        "Ok",
+        "Vec",
+        "Violation",
+        "Check",
+    ]);
+    let field = n.get("field");
+    let serde = serde_attrs(options, n);
+    let resources = value_resources(o);
+    let fields = resources.iter().map(|r| {
+        let (doc, f, t) = (res_doc(r), format_ident!("{}", r.field), field_type(r, n));
+        quote! { #doc pub #f: #t, }
+    });
+    let mut emits = Vec::new();
+    let mut sets = Vec::new();
+    let mut clears = Vec::new();
+    let mut resets = Vec::new();
+    let mut singles = Vec::new();
+    for r in &resources {
+        let (f, id) = (format_ident!("{}", r.field), r.def.id);
+        let rid = id_lit(id);
+        let (emit, set, reset) = match (r.def.multiple, r.def.mandatory) {
+            (true, true) => ("emit", "set", quote! { self.#f.clear(); }),
+            (true, false) => ("emit_non_empty", "set", quote! { self.#f.clear(); }),
+            (false, true) => ("emit", "set", quote! { self.#f = #default::default(); }),
+            (false, false) => ("emit_opt", "set_opt", quote! { self.#f = #none; }),
+        };
+        let (emit, set) = (format_ident!("{emit}"), format_ident!("{set}"));
+        emits.push(quote! { #field::#emit(w, #rid, &self.#f)?; });
+        sets.push(quote! { #rid => #field::#set(&mut self.#f, instance, raw), });
+        resets.push((id, reset));
+        if r.def.multiple {
+            clears.push((id, quote! { self.#f.clear() }));
+        } else {
+            singles.push(id);
+        }
+    }
+    let valueless = valueless_ids(o);
+    // A container for a single or executable resource is refused as `set` refuses its
+    // instances (an empty one too: nothing is silently dropped).
+    let set = set_fn(sets, &[(valueless.clone(), "Executable")], n);
+    let clear = clear_fn(
+        clears,
+        &[(singles, "NotMultiple"), (valueless, "Executable")],
+        n,
+    );
+    let encode = encode_fn(emits, n);
+    let reset = reset_fn(resets, n);
+    let checks: Vec<TokenStream> = resources.iter().filter_map(|r| check(r, n)).collect();
+    let validate_body = if checks.is_empty() {
+        quote! { #ok(()) }
+    } else {
+        quote! {
+            let mut check = #check_t::new();
+            #(#checks)*
+            check.finish()
+        }
+    };
+    let doc = format!(
+        " One instance of {} (object {}) version {}: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).",
+        md(&def.name),
+        def.id,
+        def.version
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Default)]
+        #serde
+        pub struct #ty { #(#fields)* }
+
+        impl #instance_sink for #ty {
+            #set
+            #clear
+        }
+
+        impl #instance for #ty {
+            const OBJECT_ID: u16 = ID;
+            #encode
+            #reset
+        }
+
+        impl #object_type for #ty {
+            const VERSION: #version = VERSION;
+            const MODEL: &'static #object_model = &MODEL;
+            fn validate(&self) -> #result<(), #vec<#violation>> { #validate_body }
+        }
+    }
+}
+
+/// The write view and its `apply_to`, `InstanceSink` and `Instance` impls.
+fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
+    let ty = format_ident!("{}", o.type_name);
+    let write_ty = format_ident!("{}", o.write_name);
+    let [option, some, none, instance_sink, instance] =
+        n.all(["Option", "Some", "None", "InstanceSink", "Instance"]);
+    let field = n.get("field");
+    let serde = serde_attrs(options, n);
+    let resources = value_resources(o);
+    let writable: Vec<&&ResourcePlan> = resources.iter().filter(|r| r.writable()).collect();
+    let fields = writable.iter().map(|r| {
+        let (doc, f, t) = (short_doc(r), format_ident!("{}", r.field), value_type(r, n));
+        quote! { #doc pub #f: #option<#t>, }
+    });
+    let mut emits = Vec::new();
+    let mut sets = Vec::new();
+    let mut clears = Vec::new();
+    let mut resets = Vec::new();
+    let mut singles = Vec::new();
+    let mut applies = Vec::new();
+    for r in &writable {
+        let (f, id) = (format_ident!("{}", r.field), r.def.id);
+        let rid = id_lit(id);
+        emits.push(quote! { #field::emit_opt(w, #rid, &self.#f)?; });
+        sets.push(quote! { #rid => #field::set_opt(&mut self.#f, instance, raw), });
+        resets.push((id, quote! { self.#f = #none; }));
+        if r.def.multiple {
+            let map = n.get("InstanceMap");
+            clears.push((id, quote! { self.#f = #some(#map::new()) }));
+        } else {
+            singles.push(id);
+        }
+        // A value the type copies is taken by value; the others are cloned.
+        let (v, value) = if is_copy(r) {
+            (quote! { v }, quote! { self.#f })
+        } else if n.shadows("Clone") {
+            (
+                quote! { ::core::clone::Clone::clone(v) },
+                quote! { &self.#f },
+            )
+        } else {
+            (quote! { v.clone() }, quote! { &self.#f })
+        };
+        let v = if r.def.mandatory || r.def.multiple {
+            v
+        } else {
+            quote! { #some(#v) }
+        };
+        applies.push(quote! { if let #some(v) = #value { target.#f = #v; } });
+    }
+    let readonly: Vec<u16> = resources
+        .iter()
+        .filter(|r| !r.writable())
+        .map(|r| r.def.id)
+        .collect();
+    let valueless = valueless_ids(o);
+    let set = set_fn(
+        sets,
+        &[
+            (readonly.clone(), "NotWritable"),
+            (valueless.clone(), "Executable"),
+        ],
+        n,
+    );
+    let clear = clear_fn(
+        clears,
+        &[
+            (singles, "NotMultiple"),
+            (readonly, "NotWritable"),
+            (valueless, "Executable"),
+        ],
+        n,
+    );
+    let encode = encode_fn(emits, n);
+    let reset = reset_fn(resets, n);
+    let target = format_ident!(
+        "{}",
+        if applies.is_empty() {
+            "_target"
+        } else {
+            "target"
+        }
+    );
+    let doc = format!(
+        " What a server may write to a [`{t}`](struct@{t}) instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
+        writable.len(),
+        t = o.type_name,
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Default)]
+        #serde
+        pub struct #write_ty { #(#fields)* }
+
+        impl #write_ty {
+            /// Copies every present value into `target`.
+            pub fn apply_to(&self, #target: &mut #ty) { #(#applies)* }
+        }
+
+        impl #instance_sink for #write_ty {
+            #set
+            #clear
+        }
+
+        impl #instance for #write_ty {
+            const OBJECT_ID: u16 = ID;
+            #encode
+            #reset
+        }
+    }
+}
+
+/// The enum of executable resources, when there are any.
+fn execute_items(o: &ObjectPlan, n: &Names) -> TokenStream {
+    let execs: Vec<&ResourcePlan> = o
+        .resources
+        .iter()
+        .filter(|r| r.def.is_executable())
+        .collect();
+    if execs.is_empty() {
+        return quote! {};
+    }
+    let [option, some, none] = n.all(["Option", "Some", "None"]);
+    let ex = format_ident!("{}", o.execute_name);
+    let variants: Vec<_> = execs
+        .iter()
+        .map(|r| format_ident!("{}", r.marker))
+        .collect();
+    let ids: Vec<Literal> = execs.iter().map(|r| id_lit(r.def.id)).collect();
+    let docs = execs.iter().map(|r| short_doc(r));
+    let doc = format!(
+        " The executable resources of {} (they carry no value, so they are not fields).",
+        md(&o.def.name)
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum #ex { #( #docs #variants, )* }
+
+        impl #ex {
+            /// Every executable resource, by ID.
+            pub const ALL: &'static [#ex] = &[#(#ex::#variants),*];
+
+            /// The resource ID.
+            pub const fn id(self) -> u16 { match self { #(#ex::#variants => #ids,)* } }
+
+            /// The executable resource with this ID.
+            pub const fn from_id(id: u16) -> #option<#ex> {
+                match id { #(#ids => #some(#ex::#variants),)* _ => #none }
+            }
+        }
+    }
+}
+
+/// A `check.range(..)` or `check.enumerated(..)` statement for `validate`, if the model
+/// constrains the resource's values.
+fn check(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
     let f = format_ident!("{}", r.field);
-    let rid = Literal::u16_unsuffixed(r.def.id);
-    let values = if r.def.multiple {
-        quote! { c::multi(&self.#f) }
-    } else if r.def.mandatory {
-        quote! { c::one(&self.#f) }
-    } else {
-        quote! { c::opt(&self.#f) }
-    };
+    let rid = id_lit(r.def.id);
     if r.enumeration.is_some() {
-        return Some(quote! { c::enumerated(&mut v, #rid, #values); });
+        return Some(quote! { check.enumerated(#rid, &self.#f); });
     }
+    let rule_t = n.get("Rule");
     let numeric = matches!(
         r.def.data_type,
         DataType::Integer | DataType::UnsignedInteger | DataType::Float | DataType::Time
@@ -685,58 +795,62 @@ fn check(r: &ResourcePlan) -> Option<TokenStream> {
         }
         (Range::Integer { min, max }, true, _) => {
             let (a, b) = (int(*min), int(*max));
-            quote! { c::Rule::Int(#a, #b) }
+            quote! { #rule_t::Int(#a, #b) }
         }
         (Range::Float { min, max }, true, _) if min.is_finite() && max.is_finite() => {
             let (a, b) = (float(*min), float(*max));
-            quote! { c::Rule::Float(#a, #b) }
+            quote! { #rule_t::Float(#a, #b) }
         }
         (Range::Discrete(list), true, _) => {
             let items = list.iter().map(|v| int(*v));
-            quote! { c::Rule::Discrete(&[#(#items),*]) }
+            quote! { #rule_t::Discrete(&[#(#items),*]) }
         }
         (Range::Length { min, max }, _, true) => {
             let (a, b) = (Literal::u64_unsuffixed(*min), Literal::u64_unsuffixed(*max));
-            quote! { c::Rule::Len(#a, #b) }
+            quote! { #rule_t::Len(#a, #b) }
         }
         (Range::Integer { min, max }, _, true) if *min >= 0 && *max <= u64::MAX as i128 => {
             let (a, b) = (
                 Literal::u64_unsuffixed(*min as u64),
                 Literal::u64_unsuffixed(*max as u64),
             );
-            quote! { c::Rule::Len(#a, #b) }
+            quote! { #rule_t::Len(#a, #b) }
         }
         _ => return None,
     };
-    Some(quote! { c::range(&mut v, #rid, #values, #rule); })
+    Some(quote! { check.range(#rid, &self.#f, #rule); })
 }
 
-fn marker(r: &ResourcePlan, object: &proc_macro2::Ident) -> TokenStream {
+fn marker(r: &ResourcePlan, o: &ObjectPlan, n: &Names) -> TokenStream {
     let m = format_ident!("{}", r.marker);
+    let object = format_ident!("{}", o.type_name);
     let doc = res_doc(r);
-    let rid = Literal::u16_unsuffixed(r.def.id);
+    let rid = id_lit(r.def.id);
     let value = if r.valueless() {
         quote! { () }
     } else {
-        value_type(r)
+        value_type(r, n)
     };
+    let [resource, readable, writable, executable] =
+        n.all(["Resource", "Readable", "Writable", "Executable"]);
     let mut extra = TokenStream::new();
     if !r.valueless() {
         if r.def.operations.readable() {
-            extra.extend(quote! { impl ::ucifi_runtime::typed::Readable for #m {} });
+            extra.extend(quote! { impl #readable for #m {} });
         }
         if r.def.operations.writable() {
-            extra.extend(quote! { impl ::ucifi_runtime::typed::Writable for #m {} });
+            extra.extend(quote! { impl #writable for #m {} });
         }
     }
     if r.def.is_executable() {
-        extra.extend(quote! { impl ::ucifi_runtime::typed::Executable for #m {} });
+        extra.extend(quote! { impl #executable for #m {} });
     }
     quote! {
         #doc
         #[derive(Clone, Copy, Debug)]
         pub struct #m;
-        impl ::ucifi_runtime::typed::Resource for #m {
+
+        impl #resource for #m {
             const ID: u16 = #rid;
             type Object = #object;
             type Value = #value;
@@ -745,15 +859,14 @@ fn marker(r: &ResourcePlan, object: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
-fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream) -> TokenStream {
-    let n = format_ident!("{}", e.name);
-    let unsigned = e.unsigned;
-    let raw_ty = if unsigned {
-        quote! { u64 }
+fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream, n: &Names) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let (raw_ty, dt) = if e.unsigned {
+        (quote! { u64 }, format_ident!("UnsignedInteger"))
     } else {
-        quote! { i64 }
+        (quote! { i64 }, format_ident!("Integer"))
     };
-    let dt = dt_tokens(r.def.data_type);
+    let [enumeration, data_type] = n.all(["Enumeration", "DataType"]);
     let doc = format!(
         " Values of {} (resource {}), as enumerated by the model; `Other` holds values it does not list.",
         md(&r.def.name),
@@ -776,34 +889,42 @@ fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream) -> TokenStrea
         #[doc = #doc]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
         #serde
-        pub enum #n {
-            #[default]
+        pub enum #name {
             #[doc = #first_doc]
+            #[default]
             #first,
             #( #[doc = #docs] #rest, )*
             /// A value the model does not list.
             Other(#raw_ty),
         }
-        impl ::ucifi_runtime::typed::Enumeration for #n {
+
+        impl #enumeration for #name {
+            const DATA_TYPE: #data_type = #data_type::#dt;
+
             fn to_i128(self) -> i128 {
-                match self { #(#n::#variants => #values,)* #n::Other(v) => v as i128, }
+                match self { #(#name::#variants => #values,)* #name::Other(v) => v as i128, }
             }
+
             fn from_i128(v: i128) -> Self {
-                match v { #(#values => #n::#variants,)* v => #n::Other(v as #raw_ty), }
+                match v { #(#values => #name::#variants,)* v => #name::Other(v as #raw_ty), }
             }
-            fn is_known(self) -> bool { !matches!(self, #n::Other(_)) }
+
+            fn is_known(self) -> bool { !matches!(self, #name::Other(_)) }
         }
-        impl ::ucifi_runtime::typed::Scalar for #n {
-            const DATA_TYPE: ::ucifi_runtime::DataType = #dt;
-            fn from_raw(raw: &::ucifi_runtime::codec::RawValue<'_>) -> ::core::result::Result<Self, ::ucifi_runtime::codec::ValueError> {
-                ::ucifi_runtime::typed::field::enum_from_raw(raw, #unsigned)
-            }
-            fn to_value_ref(&self) -> ::ucifi_runtime::codec::ValueRef<'_> {
-                ::ucifi_runtime::typed::field::enum_to_ref(*self, #unsigned)
-            }
-            fn measure(&self) -> ::ucifi_runtime::typed::Measure {
-                ::ucifi_runtime::typed::Measure::Int(::ucifi_runtime::typed::Enumeration::to_i128(*self))
-            }
-        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Names;
+
+    #[test]
+    fn imported_names_are_written_in_full_only_where_an_item_shadows_them() {
+        let n = Names::new(["Time", "Some", "Device"]);
+        let text = |name| n.get(name).to_string().replace(' ', "");
+        assert_eq!(text("Version"), "Version");
+        assert_eq!(text("Time"), "::ucifi_runtime::typed::prelude::Time");
+        assert_eq!(text("Some"), "::core::option::Option::Some");
+        assert_eq!(text("Option"), "Option");
     }
 }

@@ -43,6 +43,7 @@ pub use build::NodeBuilder;
 pub use error::{Error, ErrorKind, Syntax, ValueError};
 pub use output::{CborOut, Output, SliceOutput};
 pub use raw::RawValue;
+#[allow(unused_imports)] // for the TLV codec
 pub(crate) use raw::{be_int, be_uint};
 pub(crate) use sink::inside;
 pub use sink::{Event, InstanceEvents, InstanceSink, Sink};

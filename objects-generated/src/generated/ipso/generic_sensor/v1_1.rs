@@ -4,68 +4,62 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A sensor of any kind not covered by a dedicated object: one numeric reading plus its unit, range and min/max tracking.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3300;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Generic Sensor version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3300,
-    "Generic Sensor",
-    "urn:oma:lwm2m:ext:3300:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(5601, "Min Measured Value", O::R, false, false, T::Float, "", ""),
-        r(5602, "Max Measured Value", O::R, false, false, T::Float, "", ""),
-        r(5603, "Min Range Value", O::R, false, false, T::Float, "", ""),
-        r(5604, "Max Range Value", O::R, false, false, T::Float, "", ""),
-        r(
-            5605,
-            "Reset Min and Max Measured Values",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(5700, "Sensor Value", O::R, false, true, T::Float, "", ""),
-        r(5701, "Sensor Units", O::R, false, false, T::String, "", ""),
-        r(5750, "Application Type", O::RW, false, false, T::String, "", ""),
-        r(5751, "Sensor Type", O::R, false, false, T::String, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Generic Sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3300:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(5601, "Min Measured Value", Operations::R, DataType::Float),
+    ResourceModel::new(5602, "Max Measured Value", Operations::R, DataType::Float),
+    ResourceModel::new(5603, "Min Range Value", Operations::R, DataType::Float),
+    ResourceModel::new(5604, "Max Range Value", Operations::R, DataType::Float),
+    ResourceModel::new(
+        5605,
+        "Reset Min and Max Measured Values",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(5700, "Sensor Value", Operations::R, DataType::Float).mandatory(),
+    ResourceModel::new(5701, "Sensor Units", Operations::R, DataType::String),
+    ResourceModel::new(5750, "Application Type", Operations::RW, DataType::String),
+    ResourceModel::new(5751, "Sensor Type", Operations::R, DataType::String),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Timestamp (resource 5518).
@@ -95,47 +89,45 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Generic Sensor (object 3300) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GenericSensor {
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Min Measured Value (resource 5601).
     ///
     /// ID 5601 · R · Float · single · optional
     ///
     /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-    pub min_measured_value: ::core::option::Option<f64>,
+    pub min_measured_value: Option<f64>,
     /// Max Measured Value (resource 5602).
     ///
     /// ID 5602 · R · Float · single · optional
     ///
     /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-    pub max_measured_value: ::core::option::Option<f64>,
+    pub max_measured_value: Option<f64>,
     /// Min Range Value (resource 5603).
     ///
     /// ID 5603 · R · Float · single · optional
     ///
     /// Lowest value the sensor is able to measure, in the sensor's unit.
-    pub min_range_value: ::core::option::Option<f64>,
+    pub min_range_value: Option<f64>,
     /// Max Range Value (resource 5604).
     ///
     /// ID 5604 · R · Float · single · optional
     ///
     /// Highest value the sensor is able to measure, in the sensor's unit.
-    pub max_range_value: ::core::option::Option<f64>,
+    pub max_range_value: Option<f64>,
     /// Sensor Value (resource 5700).
     ///
     /// ID 5700 · R · Float · single · mandatory
@@ -147,272 +139,239 @@ pub struct GenericSensor {
     /// ID 5701 · R · String · single · optional
     ///
     /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
-    pub sensor_units: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub sensor_units: Option<String>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// Sensor Type (resource 5751).
     ///
     /// ID 5751 · R · String · single · optional
     ///
     /// Kind of sensor as text, e.g. the sensing technology used.
-    pub sensor_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub sensor_type: Option<String>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for GenericSensor {
-    const OBJECT_ID: u16 = 3300;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 5601, &self.min_measured_value)?;
-        f::opt(w, 5602, &self.max_measured_value)?;
-        f::opt(w, 5603, &self.min_range_value)?;
-        f::opt(w, 5604, &self.max_range_value)?;
-        f::one(w, 5700, &self.sensor_value)?;
-        f::opt(w, 5701, &self.sensor_units)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 5751, &self.sensor_type)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for GenericSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            5601 => f::set_opt(&mut self.min_measured_value, instance, raw),
-            5602 => f::set_opt(&mut self.max_measured_value, instance, raw),
-            5603 => f::set_opt(&mut self.min_range_value, instance, raw),
-            5604 => f::set_opt(&mut self.max_range_value, instance, raw),
-            5700 => f::set(&mut self.sensor_value, instance, raw),
-            5701 => f::set_opt(&mut self.sensor_units, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5751 => f::set_opt(&mut self.sensor_type, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            5605 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            5601 => field::set_opt(&mut self.min_measured_value, instance, raw),
+            5602 => field::set_opt(&mut self.max_measured_value, instance, raw),
+            5603 => field::set_opt(&mut self.min_range_value, instance, raw),
+            5604 => field::set_opt(&mut self.max_range_value, instance, raw),
+            5700 => field::set(&mut self.sensor_value, instance, raw),
+            5701 => field::set_opt(&mut self.sensor_units, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5751 => field::set_opt(&mut self.sensor_type, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
             5518 | 5601..=5604 | 5700 | 5701 | 5750 | 5751 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                Err(ErrorKind::NotMultiple)
             }
-            5605 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for GenericSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for GenericSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 5601, &self.min_measured_value)?;
+        field::emit_opt(w, 5602, &self.max_measured_value)?;
+        field::emit_opt(w, 5603, &self.min_range_value)?;
+        field::emit_opt(w, 5604, &self.max_range_value)?;
+        field::emit(w, 5700, &self.sensor_value)?;
+        field::emit_opt(w, 5701, &self.sensor_units)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 5751, &self.sensor_type)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(5601) {
-            self.min_measured_value = ::core::option::Option::None;
+            self.min_measured_value = None;
         }
         if !keep.contains(5602) {
-            self.max_measured_value = ::core::option::Option::None;
+            self.max_measured_value = None;
         }
         if !keep.contains(5603) {
-            self.min_range_value = ::core::option::Option::None;
+            self.min_range_value = None;
         }
         if !keep.contains(5604) {
-            self.max_range_value = ::core::option::Option::None;
+            self.max_range_value = None;
         }
         if !keep.contains(5700) {
-            self.sensor_value = ::core::default::Default::default();
+            self.sensor_value = Default::default();
         }
         if !keep.contains(5701) {
-            self.sensor_units = ::core::option::Option::None;
+            self.sensor_units = None;
         }
         if !keep.contains(5750) {
-            self.application_type = ::core::option::Option::None;
+            self.application_type = None;
         }
         if !keep.contains(5751) {
-            self.sensor_type = ::core::option::Option::None;
+            self.sensor_type = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for GenericSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`GenericSensor`](struct@GenericSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GenericSensorWrite {
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
 }
+
 impl GenericSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut GenericSensor) {
-        if let ::core::option::Option::Some(v) = &self.application_type {
-            target.application_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for GenericSensorWrite {
-    const OBJECT_ID: u16 = 3300;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5750, &self.application_type)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for GenericSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
             5518 | 5601..=5604 | 5700 | 5701 | 5751 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            5605 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5750 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            5750 => Err(ErrorKind::NotMultiple),
             5518 | 5601..=5604 | 5700 | 5701 | 5751 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                Err(ErrorKind::NotWritable)
             }
-            5605 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for GenericSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5750, &self.application_type)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5750) {
+            self.application_type = None;
+        }
+    }
+}
+
 /// The executable resources of Generic Sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinAndMaxMeasuredValues];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinAndMaxMeasuredValues => 5605,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            5605 => ::core::option::Option::Some(Execute::ResetMinAndMaxMeasuredValues),
-            _ => ::core::option::Option::None,
+            5605 => Some(Execute::ResetMinAndMaxMeasuredValues),
+            _ => None,
         }
     }
 }
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -420,12 +379,15 @@ impl Execute {
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = GenericSensor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Min Measured Value (resource 5601).
 ///
 /// ID 5601 · R · Float · single · optional
@@ -433,12 +395,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MinMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
+
+impl Resource for MinMeasuredValue {
     const ID: u16 = 5601;
     type Object = GenericSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
+
+impl Readable for MinMeasuredValue {}
+
 /// Max Measured Value (resource 5602).
 ///
 /// ID 5602 · R · Float · single · optional
@@ -446,12 +411,15 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
+
+impl Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
     type Object = GenericSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
+
+impl Readable for MaxMeasuredValue {}
+
 /// Min Range Value (resource 5603).
 ///
 /// ID 5603 · R · Float · single · optional
@@ -459,12 +427,15 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 /// Lowest value the sensor is able to measure, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MinRangeValue;
-impl ::ucifi_runtime::typed::Resource for MinRangeValue {
+
+impl Resource for MinRangeValue {
     const ID: u16 = 5603;
     type Object = GenericSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
+
+impl Readable for MinRangeValue {}
+
 /// Max Range Value (resource 5604).
 ///
 /// ID 5604 · R · Float · single · optional
@@ -472,12 +443,15 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 /// Highest value the sensor is able to measure, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxRangeValue;
-impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
+
+impl Resource for MaxRangeValue {
     const ID: u16 = 5604;
     type Object = GenericSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
+
+impl Readable for MaxRangeValue {}
+
 /// Reset Min and Max Measured Values (resource 5605).
 ///
 /// ID 5605 · E · none · single · optional
@@ -485,12 +459,15 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 /// Execute to set both the minimum and maximum measured values to the present reading.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredValues;
-impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
+
+impl Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
     type Object = GenericSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
+
+impl Executable for ResetMinAndMaxMeasuredValues {}
+
 /// Sensor Value (resource 5700).
 ///
 /// ID 5700 · R · Float · single · mandatory
@@ -498,12 +475,15 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 /// Latest reading of the sensor, in the unit named by Sensor Units.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
-impl ::ucifi_runtime::typed::Resource for SensorValue {
+
+impl Resource for SensorValue {
     const ID: u16 = 5700;
     type Object = GenericSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SensorValue {}
+
+impl Readable for SensorValue {}
+
 /// Sensor Units (resource 5701).
 ///
 /// ID 5701 · R · String · single · optional
@@ -511,12 +491,15 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
 #[derive(Clone, Copy, Debug)]
 pub struct SensorUnits;
-impl ::ucifi_runtime::typed::Resource for SensorUnits {
+
+impl Resource for SensorUnits {
     const ID: u16 = 5701;
     type Object = GenericSensor;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SensorUnits {}
+
+impl Readable for SensorUnits {}
+
 /// Application Type (resource 5750).
 ///
 /// ID 5750 · RW · String · single · optional
@@ -524,13 +507,17 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
-impl ::ucifi_runtime::typed::Resource for ApplicationType {
+
+impl Resource for ApplicationType {
     const ID: u16 = 5750;
     type Object = GenericSensor;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ApplicationType {}
-impl ::ucifi_runtime::typed::Writable for ApplicationType {}
+
+impl Readable for ApplicationType {}
+
+impl Writable for ApplicationType {}
+
 /// Sensor Type (resource 5751).
 ///
 /// ID 5751 · R · String · single · optional
@@ -538,12 +525,15 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// Kind of sensor as text, e.g. the sensing technology used.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorType;
-impl ::ucifi_runtime::typed::Resource for SensorType {
+
+impl Resource for SensorType {
     const ID: u16 = 5751;
     type Object = GenericSensor;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SensorType {}
+
+impl Readable for SensorType {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -551,12 +541,15 @@ impl ::ucifi_runtime::typed::Readable for SensorType {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = GenericSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -564,12 +557,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = GenericSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -577,9 +573,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = GenericSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,36 +4,46 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Control of one light source such as an LED luminaire: switch it on or off, set the dimming level and colour, and read its energy use.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3311;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Light Control version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3311,
-    "Light Control",
-    "urn:oma:lwm2m:ext:3311",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(5701, "Sensor Units", O::R, false, false, T::String, "", ""),
-        r(5706, "Colour", O::RW, false, false, T::String, "", ""),
-        r(5750, "Application Type", O::RW, false, false, T::String, "", ""),
-        r(5805, "Cumulative active power", O::R, false, false, T::Float, "", "Wh"),
-        r(5820, "Power factor", O::R, false, false, T::Float, "", ""),
-        r(5850, "On/Off", O::RW, false, true, T::Boolean, "", ""),
-        r(5851, "Dimmer", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(5852, "On time", O::RW, false, false, T::Integer, "", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Light Control"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3311"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(5701, "Sensor Units", Operations::R, DataType::String),
+    ResourceModel::new(5706, "Colour", Operations::RW, DataType::String),
+    ResourceModel::new(5750, "Application Type", Operations::RW, DataType::String),
+    ResourceModel::new(
+        5805,
+        "Cumulative active power",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(5820, "Power factor", Operations::R, DataType::Float),
+    ResourceModel::new(5850, "On/Off", Operations::RW, DataType::Boolean).mandatory(),
+    ResourceModel::new(5851, "Dimmer", Operations::RW, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(5852, "On time", Operations::RW, DataType::Integer).units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Sensor Units (resource 5701).
@@ -53,47 +63,45 @@ pub mod id {
     /// On time (resource 5852).
     pub const ON_TIME: u16 = 5852;
 }
+
 /// One instance of Light Control (object 3311) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LightControl {
     /// Sensor Units (resource 5701).
     ///
     /// ID 5701 · R · String · single · optional
     ///
     /// Unit used by the Colour resource, e.g. a colour space name or K for colour temperature.
-    pub sensor_units: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub sensor_units: Option<String>,
     /// Colour (resource 5706).
     ///
     /// ID 5706 · RW · String · single · optional
     ///
     /// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
-    pub colour: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub colour: Option<String>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// Cumulative active power (resource 5805).
     ///
     /// ID 5805 · R · Float · single · optional · units `Wh`
     ///
     /// Energy consumed since start or since the last energy reset, in watt-hours (Wh).
-    pub cumulative_active_power: ::core::option::Option<f64>,
+    pub cumulative_active_power: Option<f64>,
     /// Power factor (resource 5820).
     ///
     /// ID 5820 · R · Float · single · optional
     ///
     /// Power factor of the load, a ratio from 0 to 1.
-    pub power_factor: ::core::option::Option<f64>,
+    pub power_factor: Option<f64>,
     /// On/Off (resource 5850).
     ///
     /// ID 5850 · RW · Boolean · single · mandatory
@@ -105,204 +113,196 @@ pub struct LightControl {
     /// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Dimming level in percent, 0 (off) to 100 (full output).
-    pub dimmer: ::core::option::Option<i64>,
+    pub dimmer: Option<i64>,
     /// On time (resource 5852).
     ///
     /// ID 5852 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds spent in the on state; write 0 to restart the count.
-    pub on_time: ::core::option::Option<i64>,
+    pub on_time: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for LightControl {
-    const OBJECT_ID: u16 = 3311;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5701, &self.sensor_units)?;
-        f::opt(w, 5706, &self.colour)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 5805, &self.cumulative_active_power)?;
-        f::opt(w, 5820, &self.power_factor)?;
-        f::one(w, 5850, &self.on_off)?;
-        f::opt(w, 5851, &self.dimmer)?;
-        f::opt(w, 5852, &self.on_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LightControl {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5701 => f::set_opt(&mut self.sensor_units, instance, raw),
-            5706 => f::set_opt(&mut self.colour, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5805 => f::set_opt(&mut self.cumulative_active_power, instance, raw),
-            5820 => f::set_opt(&mut self.power_factor, instance, raw),
-            5850 => f::set(&mut self.on_off, instance, raw),
-            5851 => f::set_opt(&mut self.dimmer, instance, raw),
-            5852 => f::set_opt(&mut self.on_time, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            5701 => field::set_opt(&mut self.sensor_units, instance, raw),
+            5706 => field::set_opt(&mut self.colour, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5805 => field::set_opt(&mut self.cumulative_active_power, instance, raw),
+            5820 => field::set_opt(&mut self.power_factor, instance, raw),
+            5850 => field::set(&mut self.on_off, instance, raw),
+            5851 => field::set_opt(&mut self.dimmer, instance, raw),
+            5852 => field::set_opt(&mut self.on_time, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 5701 | 5706 | 5750 | 5805 | 5820 | 5850..= 5852) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            5701 | 5706 | 5750 | 5805 | 5820 | 5850..=5852 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for LightControl {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 5851, c::opt(&self.dimmer), c::Rule::Int(0, 100));
-        c::finish(v)
+
+impl Instance for LightControl {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5701, &self.sensor_units)?;
+        field::emit_opt(w, 5706, &self.colour)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 5805, &self.cumulative_active_power)?;
+        field::emit_opt(w, 5820, &self.power_factor)?;
+        field::emit(w, 5850, &self.on_off)?;
+        field::emit_opt(w, 5851, &self.dimmer)?;
+        field::emit_opt(w, 5852, &self.on_time)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5701) {
-            self.sensor_units = ::core::option::Option::None;
+            self.sensor_units = None;
         }
         if !keep.contains(5706) {
-            self.colour = ::core::option::Option::None;
+            self.colour = None;
         }
         if !keep.contains(5750) {
-            self.application_type = ::core::option::Option::None;
+            self.application_type = None;
         }
         if !keep.contains(5805) {
-            self.cumulative_active_power = ::core::option::Option::None;
+            self.cumulative_active_power = None;
         }
         if !keep.contains(5820) {
-            self.power_factor = ::core::option::Option::None;
+            self.power_factor = None;
         }
         if !keep.contains(5850) {
-            self.on_off = ::core::default::Default::default();
+            self.on_off = Default::default();
         }
         if !keep.contains(5851) {
-            self.dimmer = ::core::option::Option::None;
+            self.dimmer = None;
         }
         if !keep.contains(5852) {
-            self.on_time = ::core::option::Option::None;
+            self.on_time = None;
         }
     }
 }
+
+impl ObjectType for LightControl {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(5851, &self.dimmer, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`LightControl`](struct@LightControl) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LightControlWrite {
     /// Colour (resource 5706, RW): see [`Colour`](struct@Colour).
-    pub colour: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub colour: Option<String>,
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// On/Off (resource 5850, RW): see [`OnOff`](struct@OnOff).
-    pub on_off: ::core::option::Option<bool>,
+    pub on_off: Option<bool>,
     /// Dimmer (resource 5851, RW): see [`Dimmer`](struct@Dimmer).
-    pub dimmer: ::core::option::Option<i64>,
+    pub dimmer: Option<i64>,
     /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
-    pub on_time: ::core::option::Option<i64>,
+    pub on_time: Option<i64>,
 }
+
 impl LightControlWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut LightControl) {
-        if let ::core::option::Option::Some(v) = &self.colour {
-            target.colour = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = &self.colour {
+            target.colour = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.application_type {
-            target.application_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.on_off {
-            target.on_off = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.on_off {
+            target.on_off = v;
         }
-        if let ::core::option::Option::Some(v) = &self.dimmer {
-            target.dimmer = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = self.dimmer {
+            target.dimmer = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.on_time {
-            target.on_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.on_time {
+            target.on_time = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for LightControlWrite {
-    const OBJECT_ID: u16 = 3311;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5706, &self.colour)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 5850, &self.on_off)?;
-        f::opt(w, 5851, &self.dimmer)?;
-        f::opt(w, 5852, &self.on_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LightControlWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5706 => f::set_opt(&mut self.colour, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5850 => f::set_opt(&mut self.on_off, instance, raw),
-            5851 => f::set_opt(&mut self.dimmer, instance, raw),
-            5852 => f::set_opt(&mut self.on_time, instance, raw),
-            5701 | 5805 | 5820 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            5706 => field::set_opt(&mut self.colour, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5850 => field::set_opt(&mut self.on_off, instance, raw),
+            5851 => field::set_opt(&mut self.dimmer, instance, raw),
+            5852 => field::set_opt(&mut self.on_time, instance, raw),
+            5701 | 5805 | 5820 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5706 | 5750 | 5850..=5852 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5701 | 5805 | 5820 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            5706 | 5750 | 5850..=5852 => Err(ErrorKind::NotMultiple),
+            5701 | 5805 | 5820 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for LightControlWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5706, &self.colour)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 5850, &self.on_off)?;
+        field::emit_opt(w, 5851, &self.dimmer)?;
+        field::emit_opt(w, 5852, &self.on_time)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5706) {
+            self.colour = None;
+        }
+        if !keep.contains(5750) {
+            self.application_type = None;
+        }
+        if !keep.contains(5850) {
+            self.on_off = None;
+        }
+        if !keep.contains(5851) {
+            self.dimmer = None;
+        }
+        if !keep.contains(5852) {
+            self.on_time = None;
+        }
+    }
+}
+
 /// Sensor Units (resource 5701).
 ///
 /// ID 5701 · R · String · single · optional
@@ -310,12 +310,15 @@ impl ::ucifi_runtime::typed::Instance for LightControlWrite {
 /// Unit used by the Colour resource, e.g. a colour space name or K for colour temperature.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorUnits;
-impl ::ucifi_runtime::typed::Resource for SensorUnits {
+
+impl Resource for SensorUnits {
     const ID: u16 = 5701;
     type Object = LightControl;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SensorUnits {}
+
+impl Readable for SensorUnits {}
+
 /// Colour (resource 5706).
 ///
 /// ID 5706 · RW · String · single · optional
@@ -323,13 +326,17 @@ impl ::ucifi_runtime::typed::Readable for SensorUnits {}
 /// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
 #[derive(Clone, Copy, Debug)]
 pub struct Colour;
-impl ::ucifi_runtime::typed::Resource for Colour {
+
+impl Resource for Colour {
     const ID: u16 = 5706;
     type Object = LightControl;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Colour {}
-impl ::ucifi_runtime::typed::Writable for Colour {}
+
+impl Readable for Colour {}
+
+impl Writable for Colour {}
+
 /// Application Type (resource 5750).
 ///
 /// ID 5750 · RW · String · single · optional
@@ -337,13 +344,17 @@ impl ::ucifi_runtime::typed::Writable for Colour {}
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
-impl ::ucifi_runtime::typed::Resource for ApplicationType {
+
+impl Resource for ApplicationType {
     const ID: u16 = 5750;
     type Object = LightControl;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ApplicationType {}
-impl ::ucifi_runtime::typed::Writable for ApplicationType {}
+
+impl Readable for ApplicationType {}
+
+impl Writable for ApplicationType {}
+
 /// Cumulative active power (resource 5805).
 ///
 /// ID 5805 · R · Float · single · optional · units `Wh`
@@ -351,12 +362,15 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// Energy consumed since start or since the last energy reset, in watt-hours (Wh).
 #[derive(Clone, Copy, Debug)]
 pub struct CumulativeActivePower;
-impl ::ucifi_runtime::typed::Resource for CumulativeActivePower {
+
+impl Resource for CumulativeActivePower {
     const ID: u16 = 5805;
     type Object = LightControl;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulativeActivePower {}
+
+impl Readable for CumulativeActivePower {}
+
 /// Power factor (resource 5820).
 ///
 /// ID 5820 · R · Float · single · optional
@@ -364,12 +378,15 @@ impl ::ucifi_runtime::typed::Readable for CumulativeActivePower {}
 /// Power factor of the load, a ratio from 0 to 1.
 #[derive(Clone, Copy, Debug)]
 pub struct PowerFactor;
-impl ::ucifi_runtime::typed::Resource for PowerFactor {
+
+impl Resource for PowerFactor {
     const ID: u16 = 5820;
     type Object = LightControl;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for PowerFactor {}
+
+impl Readable for PowerFactor {}
+
 /// On/Off (resource 5850).
 ///
 /// ID 5850 · RW · Boolean · single · mandatory
@@ -377,13 +394,17 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 /// Switch state: true on, false off.
 #[derive(Clone, Copy, Debug)]
 pub struct OnOff;
-impl ::ucifi_runtime::typed::Resource for OnOff {
+
+impl Resource for OnOff {
     const ID: u16 = 5850;
     type Object = LightControl;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for OnOff {}
-impl ::ucifi_runtime::typed::Writable for OnOff {}
+
+impl Readable for OnOff {}
+
+impl Writable for OnOff {}
+
 /// Dimmer (resource 5851).
 ///
 /// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -391,13 +412,17 @@ impl ::ucifi_runtime::typed::Writable for OnOff {}
 /// Dimming level in percent, 0 (off) to 100 (full output).
 #[derive(Clone, Copy, Debug)]
 pub struct Dimmer;
-impl ::ucifi_runtime::typed::Resource for Dimmer {
+
+impl Resource for Dimmer {
     const ID: u16 = 5851;
     type Object = LightControl;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Dimmer {}
-impl ::ucifi_runtime::typed::Writable for Dimmer {}
+
+impl Readable for Dimmer {}
+
+impl Writable for Dimmer {}
+
 /// On time (resource 5852).
 ///
 /// ID 5852 · RW · Integer · single · optional · units `s`
@@ -405,10 +430,13 @@ impl ::ucifi_runtime::typed::Writable for Dimmer {}
 /// Seconds spent in the on state; write 0 to restart the count.
 #[derive(Clone, Copy, Debug)]
 pub struct OnTime;
-impl ::ucifi_runtime::typed::Resource for OnTime {
+
+impl Resource for OnTime {
     const ID: u16 = 5852;
     type Object = LightControl;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for OnTime {}
-impl ::ucifi_runtime::typed::Writable for OnTime {}
+
+impl Readable for OnTime {}
+
+impl Writable for OnTime {}

@@ -4,32 +4,36 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A selector switch with a fixed number of positions; reports the position currently selected.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3348;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Multi-state Selector version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3348,
-    "Multi-state Selector",
-    "urn:oma:lwm2m:ext:3348:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(5547, "Multi-state Input", O::R, false, true, T::Integer, "", ""),
-        r(5750, "Application Type", O::RW, false, false, T::String, "", ""),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Multi-state Selector"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3348:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(5547, "Multi-state Input", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(5750, "Application Type", Operations::RW, DataType::String),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Timestamp (resource 5518).
@@ -41,23 +45,21 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Multi-state Selector (object 3348) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct MultiStateSelector {
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Multi-state Input (resource 5547).
     ///
     /// ID 5547 · R · Integer · single · mandatory
@@ -69,154 +71,136 @@ pub struct MultiStateSelector {
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for MultiStateSelector {
-    const OBJECT_ID: u16 = 3348;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::one(w, 5547, &self.multi_state_input)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for MultiStateSelector {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            5547 => f::set(&mut self.multi_state_input, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            5547 => field::set(&mut self.multi_state_input, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 5518 | 5547 | 5750 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            5518 | 5547 | 5750 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for MultiStateSelector {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for MultiStateSelector {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit(w, 5547, &self.multi_state_input)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(5547) {
-            self.multi_state_input = ::core::default::Default::default();
+            self.multi_state_input = Default::default();
         }
         if !keep.contains(5750) {
-            self.application_type = ::core::option::Option::None;
+            self.application_type = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for MultiStateSelector {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`MultiStateSelector`](struct@MultiStateSelector) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct MultiStateSelectorWrite {
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
 }
+
 impl MultiStateSelectorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut MultiStateSelector) {
-        if let ::core::option::Option::Some(v) = &self.application_type {
-            target.application_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for MultiStateSelectorWrite {
-    const OBJECT_ID: u16 = 3348;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5750, &self.application_type)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for MultiStateSelectorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5518 | 5547 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5518 | 5547 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5750 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5518 | 5547 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            5750 => Err(ErrorKind::NotMultiple),
+            5518 | 5547 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for MultiStateSelectorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5750, &self.application_type)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5750) {
+            self.application_type = None;
+        }
+    }
+}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -224,12 +208,15 @@ impl ::ucifi_runtime::typed::Instance for MultiStateSelectorWrite {
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = MultiStateSelector;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Multi-state Input (resource 5547).
 ///
 /// ID 5547 · R · Integer · single · mandatory
@@ -237,12 +224,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Present position of a multi-position input or selector switch, as an integer.
 #[derive(Clone, Copy, Debug)]
 pub struct MultiStateInput;
-impl ::ucifi_runtime::typed::Resource for MultiStateInput {
+
+impl Resource for MultiStateInput {
     const ID: u16 = 5547;
     type Object = MultiStateSelector;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MultiStateInput {}
+
+impl Readable for MultiStateInput {}
+
 /// Application Type (resource 5750).
 ///
 /// ID 5750 · RW · String · single · optional
@@ -250,13 +240,17 @@ impl ::ucifi_runtime::typed::Readable for MultiStateInput {}
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
-impl ::ucifi_runtime::typed::Resource for ApplicationType {
+
+impl Resource for ApplicationType {
     const ID: u16 = 5750;
     type Object = MultiStateSelector;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ApplicationType {}
-impl ::ucifi_runtime::typed::Writable for ApplicationType {}
+
+impl Readable for ApplicationType {}
+
+impl Writable for ApplicationType {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -264,9 +258,11 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = MultiStateSelector;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

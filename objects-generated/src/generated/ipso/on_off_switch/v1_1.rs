@@ -4,35 +4,50 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! State of one on/off switch, with counters of how often and how long it was on or off.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3342;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of On/Off switch version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3342,
-    "On/Off switch",
-    "urn:oma:lwm2m:ext:3342:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(5500, "Digital Input State", O::R, false, true, T::Boolean, "", ""),
-        r(5501, "Digital Input Counter", O::R, false, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(5750, "Application Type", O::RW, false, false, T::String, "", ""),
-        r(5852, "On time", O::RW, false, false, T::Integer, "", "s"),
-        r(5854, "Off Time", O::RW, false, false, T::Integer, "", "s"),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("On/Off switch"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3342:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        5500,
+        "Digital Input State",
+        Operations::R,
+        DataType::Boolean,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        5501,
+        "Digital Input Counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(5750, "Application Type", Operations::RW, DataType::String),
+    ResourceModel::new(5852, "On time", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(5854, "Off Time", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Digital Input State (resource 5500).
@@ -50,16 +65,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of On/Off switch (object 3342) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OnOffSwitch {
     /// Digital Input State (resource 5500).
     ///
@@ -72,211 +85,195 @@ pub struct OnOffSwitch {
     /// ID 5501 · R · Integer · single · optional
     ///
     /// Number of times the switch has been turned on.
-    pub digital_input_counter: ::core::option::Option<i64>,
+    pub digital_input_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// On time (resource 5852).
     ///
     /// ID 5852 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds spent in the on state; write 0 to restart the count.
-    pub on_time: ::core::option::Option<i64>,
+    pub on_time: Option<i64>,
     /// Off Time (resource 5854).
     ///
     /// ID 5854 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds spent in the off state; write 0 to restart the count.
-    pub off_time: ::core::option::Option<i64>,
+    pub off_time: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for OnOffSwitch {
-    const OBJECT_ID: u16 = 3342;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 5500, &self.digital_input_state)?;
-        f::opt(w, 5501, &self.digital_input_counter)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 5852, &self.on_time)?;
-        f::opt(w, 5854, &self.off_time)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OnOffSwitch {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5500 => f::set(&mut self.digital_input_state, instance, raw),
-            5501 => f::set_opt(&mut self.digital_input_counter, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5852 => f::set_opt(&mut self.on_time, instance, raw),
-            5854 => f::set_opt(&mut self.off_time, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            5500 => field::set(&mut self.digital_input_state, instance, raw),
+            5501 => field::set_opt(&mut self.digital_input_counter, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5852 => field::set_opt(&mut self.on_time, instance, raw),
+            5854 => field::set_opt(&mut self.off_time, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 5500 | 5501 | 5518 | 5750 | 5852 | 5854 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            5500 | 5501 | 5518 | 5750 | 5852 | 5854 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for OnOffSwitch {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for OnOffSwitch {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 5500, &self.digital_input_state)?;
+        field::emit_opt(w, 5501, &self.digital_input_counter)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 5852, &self.on_time)?;
+        field::emit_opt(w, 5854, &self.off_time)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5500) {
-            self.digital_input_state = ::core::default::Default::default();
+            self.digital_input_state = Default::default();
         }
         if !keep.contains(5501) {
-            self.digital_input_counter = ::core::option::Option::None;
+            self.digital_input_counter = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(5750) {
-            self.application_type = ::core::option::Option::None;
+            self.application_type = None;
         }
         if !keep.contains(5852) {
-            self.on_time = ::core::option::Option::None;
+            self.on_time = None;
         }
         if !keep.contains(5854) {
-            self.off_time = ::core::option::Option::None;
+            self.off_time = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for OnOffSwitch {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`OnOffSwitch`](struct@OnOffSwitch) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OnOffSwitchWrite {
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
-    pub on_time: ::core::option::Option<i64>,
+    pub on_time: Option<i64>,
     /// Off Time (resource 5854, RW): see [`OffTime`](struct@OffTime).
-    pub off_time: ::core::option::Option<i64>,
+    pub off_time: Option<i64>,
 }
+
 impl OnOffSwitchWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut OnOffSwitch) {
-        if let ::core::option::Option::Some(v) = &self.application_type {
-            target.application_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.on_time {
-            target.on_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.on_time {
+            target.on_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.off_time {
-            target.off_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.off_time {
+            target.off_time = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for OnOffSwitchWrite {
-    const OBJECT_ID: u16 = 3342;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 5852, &self.on_time)?;
-        f::opt(w, 5854, &self.off_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OnOffSwitchWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5852 => f::set_opt(&mut self.on_time, instance, raw),
-            5854 => f::set_opt(&mut self.off_time, instance, raw),
-            5500 | 5501 | 5518 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5852 => field::set_opt(&mut self.on_time, instance, raw),
+            5854 => field::set_opt(&mut self.off_time, instance, raw),
+            5500 | 5501 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5750 | 5852 | 5854 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5500 | 5501 | 5518 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            5750 | 5852 | 5854 => Err(ErrorKind::NotMultiple),
+            5500 | 5501 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for OnOffSwitchWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 5852, &self.on_time)?;
+        field::emit_opt(w, 5854, &self.off_time)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5750) {
+            self.application_type = None;
+        }
+        if !keep.contains(5852) {
+            self.on_time = None;
+        }
+        if !keep.contains(5854) {
+            self.off_time = None;
+        }
+    }
+}
+
 /// Digital Input State (resource 5500).
 ///
 /// ID 5500 · R · Boolean · single · mandatory
@@ -284,12 +281,15 @@ impl ::ucifi_runtime::typed::Instance for OnOffSwitchWrite {
 /// Present switch position: true on, false off.
 #[derive(Clone, Copy, Debug)]
 pub struct DigitalInputState;
-impl ::ucifi_runtime::typed::Resource for DigitalInputState {
+
+impl Resource for DigitalInputState {
     const ID: u16 = 5500;
     type Object = OnOffSwitch;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
+
+impl Readable for DigitalInputState {}
+
 /// Digital Input Counter (resource 5501).
 ///
 /// ID 5501 · R · Integer · single · optional
@@ -297,12 +297,15 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
 /// Number of times the switch has been turned on.
 #[derive(Clone, Copy, Debug)]
 pub struct DigitalInputCounter;
-impl ::ucifi_runtime::typed::Resource for DigitalInputCounter {
+
+impl Resource for DigitalInputCounter {
     const ID: u16 = 5501;
     type Object = OnOffSwitch;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
+
+impl Readable for DigitalInputCounter {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -310,12 +313,15 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = OnOffSwitch;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Application Type (resource 5750).
 ///
 /// ID 5750 · RW · String · single · optional
@@ -323,13 +329,17 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
-impl ::ucifi_runtime::typed::Resource for ApplicationType {
+
+impl Resource for ApplicationType {
     const ID: u16 = 5750;
     type Object = OnOffSwitch;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ApplicationType {}
-impl ::ucifi_runtime::typed::Writable for ApplicationType {}
+
+impl Readable for ApplicationType {}
+
+impl Writable for ApplicationType {}
+
 /// On time (resource 5852).
 ///
 /// ID 5852 · RW · Integer · single · optional · units `s`
@@ -337,13 +347,17 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// Seconds spent in the on state; write 0 to restart the count.
 #[derive(Clone, Copy, Debug)]
 pub struct OnTime;
-impl ::ucifi_runtime::typed::Resource for OnTime {
+
+impl Resource for OnTime {
     const ID: u16 = 5852;
     type Object = OnOffSwitch;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for OnTime {}
-impl ::ucifi_runtime::typed::Writable for OnTime {}
+
+impl Readable for OnTime {}
+
+impl Writable for OnTime {}
+
 /// Off Time (resource 5854).
 ///
 /// ID 5854 · RW · Integer · single · optional · units `s`
@@ -351,13 +365,17 @@ impl ::ucifi_runtime::typed::Writable for OnTime {}
 /// Seconds spent in the off state; write 0 to restart the count.
 #[derive(Clone, Copy, Debug)]
 pub struct OffTime;
-impl ::ucifi_runtime::typed::Resource for OffTime {
+
+impl Resource for OffTime {
     const ID: u16 = 5854;
     type Object = OnOffSwitch;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for OffTime {}
-impl ::ucifi_runtime::typed::Writable for OffTime {}
+
+impl Readable for OffTime {}
+
+impl Writable for OffTime {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -365,9 +383,11 @@ impl ::ucifi_runtime::typed::Writable for OffTime {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = OnOffSwitch;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,33 +4,48 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! One momentary push button: whether it is pressed now and how many presses occurred.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3347;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Push button version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3347,
-    "Push button",
-    "urn:oma:lwm2m:ext:3347:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(5500, "Digital Input State", O::R, false, true, T::Boolean, "", ""),
-        r(5501, "Digital Input Counter", O::R, false, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(5750, "Application Type", O::RW, false, false, T::String, "", ""),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Push button"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3347:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        5500,
+        "Digital Input State",
+        Operations::R,
+        DataType::Boolean,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        5501,
+        "Digital Input Counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(5750, "Application Type", Operations::RW, DataType::String),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Digital Input State (resource 5500).
@@ -44,16 +59,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Push button (object 3347) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PushButton {
     /// Digital Input State (resource 5500).
     ///
@@ -66,171 +79,153 @@ pub struct PushButton {
     /// ID 5501 · R · Integer · single · optional
     ///
     /// Number of presses counted so far.
-    pub digital_input_counter: ::core::option::Option<i64>,
+    pub digital_input_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for PushButton {
-    const OBJECT_ID: u16 = 3347;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 5500, &self.digital_input_state)?;
-        f::opt(w, 5501, &self.digital_input_counter)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PushButton {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5500 => f::set(&mut self.digital_input_state, instance, raw),
-            5501 => f::set_opt(&mut self.digital_input_counter, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            5500 => field::set(&mut self.digital_input_state, instance, raw),
+            5501 => field::set_opt(&mut self.digital_input_counter, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 5500 | 5501 | 5518 | 5750 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            5500 | 5501 | 5518 | 5750 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for PushButton {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for PushButton {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 5500, &self.digital_input_state)?;
+        field::emit_opt(w, 5501, &self.digital_input_counter)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5500) {
-            self.digital_input_state = ::core::default::Default::default();
+            self.digital_input_state = Default::default();
         }
         if !keep.contains(5501) {
-            self.digital_input_counter = ::core::option::Option::None;
+            self.digital_input_counter = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(5750) {
-            self.application_type = ::core::option::Option::None;
+            self.application_type = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for PushButton {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`PushButton`](struct@PushButton) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PushButtonWrite {
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
 }
+
 impl PushButtonWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut PushButton) {
-        if let ::core::option::Option::Some(v) = &self.application_type {
-            target.application_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for PushButtonWrite {
-    const OBJECT_ID: u16 = 3347;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5750, &self.application_type)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PushButtonWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            5500 | 5501 | 5518 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            5500 | 5501 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5750 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5500 | 5501 | 5518 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            5750 => Err(ErrorKind::NotMultiple),
+            5500 | 5501 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for PushButtonWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5750, &self.application_type)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5750) {
+            self.application_type = None;
+        }
+    }
+}
+
 /// Digital Input State (resource 5500).
 ///
 /// ID 5500 · R · Boolean · single · mandatory
@@ -238,12 +233,15 @@ impl ::ucifi_runtime::typed::Instance for PushButtonWrite {
 /// true while the button is held down, false when released.
 #[derive(Clone, Copy, Debug)]
 pub struct DigitalInputState;
-impl ::ucifi_runtime::typed::Resource for DigitalInputState {
+
+impl Resource for DigitalInputState {
     const ID: u16 = 5500;
     type Object = PushButton;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
+
+impl Readable for DigitalInputState {}
+
 /// Digital Input Counter (resource 5501).
 ///
 /// ID 5501 · R · Integer · single · optional
@@ -251,12 +249,15 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputState {}
 /// Number of presses counted so far.
 #[derive(Clone, Copy, Debug)]
 pub struct DigitalInputCounter;
-impl ::ucifi_runtime::typed::Resource for DigitalInputCounter {
+
+impl Resource for DigitalInputCounter {
     const ID: u16 = 5501;
     type Object = PushButton;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
+
+impl Readable for DigitalInputCounter {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -264,12 +265,15 @@ impl ::ucifi_runtime::typed::Readable for DigitalInputCounter {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = PushButton;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Application Type (resource 5750).
 ///
 /// ID 5750 · RW · String · single · optional
@@ -277,13 +281,17 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
-impl ::ucifi_runtime::typed::Resource for ApplicationType {
+
+impl Resource for ApplicationType {
     const ID: u16 = 5750;
     type Object = PushButton;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ApplicationType {}
-impl ::ucifi_runtime::typed::Writable for ApplicationType {}
+
+impl Readable for ApplicationType {}
+
+impl Writable for ApplicationType {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -291,9 +299,11 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = PushButton;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

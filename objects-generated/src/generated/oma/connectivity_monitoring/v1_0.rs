@@ -4,39 +4,59 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Read-only view of the device's network link: which bearer is in use, signal quality, addresses and cellular cell data.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 4;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Connectivity Monitoring version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    4,
-    "Connectivity Monitoring",
-    "urn:oma:lwm2m:oma:4",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Network Bearer", O::R, false, true, T::Integer, "0-50", ""),
-        r(1, "Available Network Bearer", O::R, true, true, T::Integer, "0-50", ""),
-        r(2, "Radio Signal Strength", O::R, false, true, T::Integer, "", "dBm"),
-        r(3, "Link Quality", O::R, false, false, T::Integer, "", ""),
-        r(4, "IP Addresses", O::R, true, true, T::String, "", ""),
-        r(5, "Router IP Addresses", O::R, true, false, T::String, "", ""),
-        r(6, "Link Utilization", O::R, false, false, T::Integer, "0-100", "%"),
-        r(7, "APN", O::R, true, false, T::String, "", ""),
-        r(8, "Cell ID", O::R, false, false, T::Integer, "", ""),
-        r(9, "SMNC", O::R, false, false, T::Integer, "0-999", "%"),
-        r(10, "SMCC", O::R, false, false, T::Integer, "0-999", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Connectivity Monitoring"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:4"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Network Bearer", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0-50"),
+    ResourceModel::new(
+        1,
+        "Available Network Bearer",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple()
+    .mandatory()
+    .range("0-50"),
+    ResourceModel::new(2, "Radio Signal Strength", Operations::R, DataType::Integer)
+        .mandatory()
+        .units("dBm"),
+    ResourceModel::new(3, "Link Quality", Operations::R, DataType::Integer),
+    ResourceModel::new(4, "IP Addresses", Operations::R, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(5, "Router IP Addresses", Operations::R, DataType::String).multiple(),
+    ResourceModel::new(6, "Link Utilization", Operations::R, DataType::Integer)
+        .range("0-100")
+        .units("%"),
+    ResourceModel::new(7, "APN", Operations::R, DataType::String).multiple(),
+    ResourceModel::new(8, "Cell ID", Operations::R, DataType::Integer),
+    ResourceModel::new(9, "SMNC", Operations::R, DataType::Integer)
+        .range("0-999")
+        .units("%"),
+    ResourceModel::new(10, "SMCC", Operations::R, DataType::Integer).range("0-999"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Network Bearer (resource 0).
@@ -62,16 +82,14 @@ pub mod id {
     /// SMCC (resource 10).
     pub const SMCC: u16 = 10;
 }
+
 /// One instance of Connectivity Monitoring (object 4) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ConnectivityMonitoring {
     /// Network Bearer (resource 0).
     ///
@@ -84,7 +102,7 @@ pub struct ConnectivityMonitoring {
     /// ID 1 · R · Integer · multiple · mandatory · range `0-50`
     ///
     /// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
-    pub available_network_bearer: ::ucifi_runtime::InstanceMap<i64>,
+    pub available_network_bearer: InstanceMap<i64>,
     /// Radio Signal Strength (resource 2).
     ///
     /// ID 2 · R · Integer · single · mandatory · units `dBm`
@@ -96,156 +114,117 @@ pub struct ConnectivityMonitoring {
     /// ID 3 · R · Integer · single · optional
     ///
     /// Link quality figure of the current bearer, such as LQI on 802.15.4 or RSRQ on LTE; its scale depends on the bearer.
-    pub link_quality: ::core::option::Option<i64>,
+    pub link_quality: Option<i64>,
     /// IP Addresses (resource 4).
     ///
     /// ID 4 · R · String · multiple · mandatory
     ///
     /// IP addresses of the connectivity interface (IPv4 or IPv6), one per instance.
-    pub ip_addresses: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub ip_addresses: InstanceMap<String>,
     /// Router IP Addresses (resource 5).
     ///
     /// ID 5 · R · String · multiple · optional
     ///
     /// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
-    pub router_ip_addresses: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub router_ip_addresses: InstanceMap<String>,
     /// Link Utilization (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional · units `%` · range `0-100`
     ///
     /// Average use of the link to the next-hop router, in percent.
-    pub link_utilization: ::core::option::Option<i64>,
+    pub link_utilization: Option<i64>,
     /// APN (resource 7).
     ///
     /// ID 7 · R · String · multiple · optional
     ///
     /// Access point names in use when the bearer is cellular.
-    pub apn: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub apn: InstanceMap<String>,
     /// Cell ID (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Identifier of the serving cell on a cellular bearer (28 bits on UMTS and LTE).
-    pub cell_id: ::core::option::Option<i64>,
+    pub cell_id: Option<i64>,
     /// SMNC (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `%` · range `0-999`
     ///
     /// Mobile network code (MNC) of the serving network, 0..999.
-    pub smnc: ::core::option::Option<i64>,
+    pub smnc: Option<i64>,
     /// SMCC (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional · range `0-999`
     ///
     /// Mobile country code (MCC) of the serving network, 0..999.
-    pub smcc: ::core::option::Option<i64>,
+    pub smcc: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoring {
-    const OBJECT_ID: u16 = 4;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.network_bearer)?;
-        f::multi(w, 1, &self.available_network_bearer, true)?;
-        f::one(w, 2, &self.radio_signal_strength)?;
-        f::opt(w, 3, &self.link_quality)?;
-        f::multi(w, 4, &self.ip_addresses, true)?;
-        f::multi(w, 5, &self.router_ip_addresses, false)?;
-        f::opt(w, 6, &self.link_utilization)?;
-        f::multi(w, 7, &self.apn, false)?;
-        f::opt(w, 8, &self.cell_id)?;
-        f::opt(w, 9, &self.smnc)?;
-        f::opt(w, 10, &self.smcc)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ConnectivityMonitoring {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.network_bearer, instance, raw),
-            1 => f::set_multi(&mut self.available_network_bearer, instance, raw),
-            2 => f::set(&mut self.radio_signal_strength, instance, raw),
-            3 => f::set_opt(&mut self.link_quality, instance, raw),
-            4 => f::set_multi(&mut self.ip_addresses, instance, raw),
-            5 => f::set_multi(&mut self.router_ip_addresses, instance, raw),
-            6 => f::set_opt(&mut self.link_utilization, instance, raw),
-            7 => f::set_multi(&mut self.apn, instance, raw),
-            8 => f::set_opt(&mut self.cell_id, instance, raw),
-            9 => f::set_opt(&mut self.smnc, instance, raw),
-            10 => f::set_opt(&mut self.smcc, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.network_bearer, instance, raw),
+            1 => field::set(&mut self.available_network_bearer, instance, raw),
+            2 => field::set(&mut self.radio_signal_strength, instance, raw),
+            3 => field::set_opt(&mut self.link_quality, instance, raw),
+            4 => field::set(&mut self.ip_addresses, instance, raw),
+            5 => field::set(&mut self.router_ip_addresses, instance, raw),
+            6 => field::set_opt(&mut self.link_utilization, instance, raw),
+            7 => field::set(&mut self.apn, instance, raw),
+            8 => field::set_opt(&mut self.cell_id, instance, raw),
+            9 => field::set_opt(&mut self.smnc, instance, raw),
+            10 => field::set_opt(&mut self.smcc, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 => {
-                self.available_network_bearer.clear();
-            }
-            4 => {
-                self.ip_addresses.clear();
-            }
-            5 => {
-                self.router_ip_addresses.clear();
-            }
-            7 => {
-                self.apn.clear();
-            }
-            0 | 2 | 3 | 6 | 8..=10 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            1 => self.available_network_bearer.clear(),
+            4 => self.ip_addresses.clear(),
+            5 => self.router_ip_addresses.clear(),
+            7 => self.apn.clear(),
+            0 | 2 | 3 | 6 | 8..=10 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 0, c::one(&self.network_bearer), c::Rule::Int(0, 50));
-        c::range(
-            &mut v,
-            1,
-            c::multi(&self.available_network_bearer),
-            c::Rule::Int(0, 50),
-        );
-        c::range(&mut v, 6, c::opt(&self.link_utilization), c::Rule::Int(0, 100));
-        c::range(&mut v, 9, c::opt(&self.smnc), c::Rule::Int(0, 999));
-        c::range(&mut v, 10, c::opt(&self.smcc), c::Rule::Int(0, 999));
-        c::finish(v)
+
+impl Instance for ConnectivityMonitoring {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.network_bearer)?;
+        field::emit(w, 1, &self.available_network_bearer)?;
+        field::emit(w, 2, &self.radio_signal_strength)?;
+        field::emit_opt(w, 3, &self.link_quality)?;
+        field::emit(w, 4, &self.ip_addresses)?;
+        field::emit_non_empty(w, 5, &self.router_ip_addresses)?;
+        field::emit_opt(w, 6, &self.link_utilization)?;
+        field::emit_non_empty(w, 7, &self.apn)?;
+        field::emit_opt(w, 8, &self.cell_id)?;
+        field::emit_opt(w, 9, &self.smnc)?;
+        field::emit_opt(w, 10, &self.smcc)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.network_bearer = ::core::default::Default::default();
+            self.network_bearer = Default::default();
         }
         if !keep.contains(1) {
             self.available_network_bearer.clear();
         }
         if !keep.contains(2) {
-            self.radio_signal_strength = ::core::default::Default::default();
+            self.radio_signal_strength = Default::default();
         }
         if !keep.contains(3) {
-            self.link_quality = ::core::option::Option::None;
+            self.link_quality = None;
         }
         if !keep.contains(4) {
             self.ip_addresses.clear();
@@ -254,76 +233,83 @@ impl ::ucifi_runtime::typed::ObjectType for ConnectivityMonitoring {
             self.router_ip_addresses.clear();
         }
         if !keep.contains(6) {
-            self.link_utilization = ::core::option::Option::None;
+            self.link_utilization = None;
         }
         if !keep.contains(7) {
             self.apn.clear();
         }
         if !keep.contains(8) {
-            self.cell_id = ::core::option::Option::None;
+            self.cell_id = None;
         }
         if !keep.contains(9) {
-            self.smnc = ::core::option::Option::None;
+            self.smnc = None;
         }
         if !keep.contains(10) {
-            self.smcc = ::core::option::Option::None;
+            self.smcc = None;
         }
     }
 }
+
+impl ObjectType for ConnectivityMonitoring {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.network_bearer, Rule::Int(0, 50));
+        check.range(1, &self.available_network_bearer, Rule::Int(0, 50));
+        check.range(6, &self.link_utilization, Rule::Int(0, 100));
+        check.range(9, &self.smnc, Rule::Int(0, 999));
+        check.range(10, &self.smcc, Rule::Int(0, 999));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`ConnectivityMonitoring`](struct@ConnectivityMonitoring) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ConnectivityMonitoringWrite {}
+
 impl ConnectivityMonitoringWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ConnectivityMonitoring) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut ConnectivityMonitoring) {}
 }
-impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoringWrite {
-    const OBJECT_ID: u16 = 4;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ConnectivityMonitoringWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0..=10 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0..=10 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 10) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=10 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ConnectivityMonitoringWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// Network Bearer (resource 0).
 ///
 /// ID 0 · R · Integer · single · mandatory · range `0-50`
@@ -331,12 +317,15 @@ impl ::ucifi_runtime::typed::Instance for ConnectivityMonitoringWrite {
 /// Bearer used for the current session. Codes 0..20 are cellular, for example GSM (0), WCDMA (2), LTE-FDD (6), NB-IoT (7), 5G NR TDD (8) or 5G NR FDD (9); 21..40 are wireless, for example WLAN (21) or Bluetooth (22); 41..50 are wired, for example Ethernet (41).
 #[derive(Clone, Copy, Debug)]
 pub struct NetworkBearer;
-impl ::ucifi_runtime::typed::Resource for NetworkBearer {
+
+impl Resource for NetworkBearer {
     const ID: u16 = 0;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NetworkBearer {}
+
+impl Readable for NetworkBearer {}
+
 /// Available Network Bearer (resource 1).
 ///
 /// ID 1 · R · Integer · multiple · mandatory · range `0-50`
@@ -344,12 +333,15 @@ impl ::ucifi_runtime::typed::Readable for NetworkBearer {}
 /// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
 #[derive(Clone, Copy, Debug)]
 pub struct AvailableNetworkBearer;
-impl ::ucifi_runtime::typed::Resource for AvailableNetworkBearer {
+
+impl Resource for AvailableNetworkBearer {
     const ID: u16 = 1;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AvailableNetworkBearer {}
+
+impl Readable for AvailableNetworkBearer {}
+
 /// Radio Signal Strength (resource 2).
 ///
 /// ID 2 · R · Integer · single · mandatory · units `dBm`
@@ -357,12 +349,15 @@ impl ::ucifi_runtime::typed::Readable for AvailableNetworkBearer {}
 /// Average received signal strength on the current bearer in dBm (RSSI, or RSRP on LTE).
 #[derive(Clone, Copy, Debug)]
 pub struct RadioSignalStrength;
-impl ::ucifi_runtime::typed::Resource for RadioSignalStrength {
+
+impl Resource for RadioSignalStrength {
     const ID: u16 = 2;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RadioSignalStrength {}
+
+impl Readable for RadioSignalStrength {}
+
 /// Link Quality (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -370,12 +365,15 @@ impl ::ucifi_runtime::typed::Readable for RadioSignalStrength {}
 /// Link quality figure of the current bearer, such as LQI on 802.15.4 or RSRQ on LTE; its scale depends on the bearer.
 #[derive(Clone, Copy, Debug)]
 pub struct LinkQuality;
-impl ::ucifi_runtime::typed::Resource for LinkQuality {
+
+impl Resource for LinkQuality {
     const ID: u16 = 3;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LinkQuality {}
+
+impl Readable for LinkQuality {}
+
 /// IP Addresses (resource 4).
 ///
 /// ID 4 · R · String · multiple · mandatory
@@ -383,12 +381,15 @@ impl ::ucifi_runtime::typed::Readable for LinkQuality {}
 /// IP addresses of the connectivity interface (IPv4 or IPv6), one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct IpAddresses;
-impl ::ucifi_runtime::typed::Resource for IpAddresses {
+
+impl Resource for IpAddresses {
     const ID: u16 = 4;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for IpAddresses {}
+
+impl Readable for IpAddresses {}
+
 /// Router IP Addresses (resource 5).
 ///
 /// ID 5 · R · String · multiple · optional
@@ -396,12 +397,15 @@ impl ::ucifi_runtime::typed::Readable for IpAddresses {}
 /// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
 #[derive(Clone, Copy, Debug)]
 pub struct RouterIpAddresses;
-impl ::ucifi_runtime::typed::Resource for RouterIpAddresses {
+
+impl Resource for RouterIpAddresses {
     const ID: u16 = 5;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for RouterIpAddresses {}
+
+impl Readable for RouterIpAddresses {}
+
 /// Link Utilization (resource 6).
 ///
 /// ID 6 · R · Integer · single · optional · units `%` · range `0-100`
@@ -409,12 +413,15 @@ impl ::ucifi_runtime::typed::Readable for RouterIpAddresses {}
 /// Average use of the link to the next-hop router, in percent.
 #[derive(Clone, Copy, Debug)]
 pub struct LinkUtilization;
-impl ::ucifi_runtime::typed::Resource for LinkUtilization {
+
+impl Resource for LinkUtilization {
     const ID: u16 = 6;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LinkUtilization {}
+
+impl Readable for LinkUtilization {}
+
 /// APN (resource 7).
 ///
 /// ID 7 · R · String · multiple · optional
@@ -422,12 +429,15 @@ impl ::ucifi_runtime::typed::Readable for LinkUtilization {}
 /// Access point names in use when the bearer is cellular.
 #[derive(Clone, Copy, Debug)]
 pub struct Apn;
-impl ::ucifi_runtime::typed::Resource for Apn {
+
+impl Resource for Apn {
     const ID: u16 = 7;
     type Object = ConnectivityMonitoring;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for Apn {}
+
+impl Readable for Apn {}
+
 /// Cell ID (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -435,12 +445,15 @@ impl ::ucifi_runtime::typed::Readable for Apn {}
 /// Identifier of the serving cell on a cellular bearer (28 bits on UMTS and LTE).
 #[derive(Clone, Copy, Debug)]
 pub struct CellId;
-impl ::ucifi_runtime::typed::Resource for CellId {
+
+impl Resource for CellId {
     const ID: u16 = 8;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CellId {}
+
+impl Readable for CellId {}
+
 /// SMNC (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional · units `%` · range `0-999`
@@ -448,12 +461,15 @@ impl ::ucifi_runtime::typed::Readable for CellId {}
 /// Mobile network code (MNC) of the serving network, 0..999.
 #[derive(Clone, Copy, Debug)]
 pub struct Smnc;
-impl ::ucifi_runtime::typed::Resource for Smnc {
+
+impl Resource for Smnc {
     const ID: u16 = 9;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Smnc {}
+
+impl Readable for Smnc {}
+
 /// SMCC (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional · range `0-999`
@@ -461,9 +477,11 @@ impl ::ucifi_runtime::typed::Readable for Smnc {}
 /// Mobile country code (MCC) of the serving network, 0..999.
 #[derive(Clone, Copy, Debug)]
 pub struct Smcc;
-impl ::ucifi_runtime::typed::Resource for Smcc {
+
+impl Resource for Smcc {
     const ID: u16 = 10;
     type Object = ConnectivityMonitoring;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Smcc {}
+
+impl Readable for Smcc {}

@@ -4,37 +4,39 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Traffic counters the client collects over a measurement period: SMS counts, data volumes and message sizes, with commands to start and stop collecting.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 7;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Connectivity Statistics version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    7,
-    "Connectivity Statistics",
-    "urn:oma:lwm2m:oma:7",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "SMS Tx Counter", O::R, false, false, T::Integer, "", ""),
-        r(1, "SMS Rx Counter", O::R, false, false, T::Integer, "", ""),
-        r(2, "Tx Data", O::R, false, false, T::Integer, "", ""),
-        r(3, "Rx Data", O::R, false, false, T::Integer, "", ""),
-        r(4, "Max Message Size", O::R, false, false, T::Integer, "", "B"),
-        r(5, "Average Message Size", O::R, false, false, T::Integer, "", "B"),
-        r(6, "Start", O::E, false, true, T::None, "", ""),
-        r(7, "Stop", O::E, false, true, T::None, "", ""),
-        r(8, "Collection Period", O::RW, false, false, T::Integer, "", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Connectivity Statistics"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:7"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "SMS Tx Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(1, "SMS Rx Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(2, "Tx Data", Operations::R, DataType::Integer),
+    ResourceModel::new(3, "Rx Data", Operations::R, DataType::Integer),
+    ResourceModel::new(4, "Max Message Size", Operations::R, DataType::Integer).units("B"),
+    ResourceModel::new(5, "Average Message Size", Operations::R, DataType::Integer).units("B"),
+    ResourceModel::new(6, "Start", Operations::E, DataType::None).mandatory(),
+    ResourceModel::new(7, "Stop", Operations::E, DataType::None).mandatory(),
+    ResourceModel::new(8, "Collection Period", Operations::RW, DataType::Integer).units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// SMS Tx Counter (resource 0).
@@ -56,231 +58,197 @@ pub mod id {
     /// Collection Period (resource 8).
     pub const COLLECTION_PERIOD: u16 = 8;
 }
+
 /// One instance of Connectivity Statistics (object 7) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ConnectivityStatistics {
     /// SMS Tx Counter (resource 0).
     ///
     /// ID 0 · R · Integer · single · optional
     ///
     /// Number of SMS messages sent during the collection period.
-    pub sms_tx_counter: ::core::option::Option<i64>,
+    pub sms_tx_counter: Option<i64>,
     /// SMS Rx Counter (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Number of SMS messages received during the collection period.
-    pub sms_rx_counter: ::core::option::Option<i64>,
+    pub sms_rx_counter: Option<i64>,
     /// Tx Data (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Data sent during the collection period (IP and non-IP), in kilobytes.
-    pub tx_data: ::core::option::Option<i64>,
+    pub tx_data: Option<i64>,
     /// Rx Data (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Data received during the collection period (IP and non-IP), in kilobytes.
-    pub rx_data: ::core::option::Option<i64>,
+    pub rx_data: Option<i64>,
     /// Max Message Size (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `B`
     ///
     /// Largest IP message seen during the collection period, in bytes.
-    pub max_message_size: ::core::option::Option<i64>,
+    pub max_message_size: Option<i64>,
     /// Average Message Size (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · units `B`
     ///
     /// Mean IP message size during the collection period, in bytes.
-    pub average_message_size: ::core::option::Option<i64>,
+    pub average_message_size: Option<i64>,
     /// Collection Period (resource 8).
     ///
     /// ID 8 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the collection period in seconds; 0 means collect until Stop is executed.
-    pub collection_period: ::core::option::Option<i64>,
+    pub collection_period: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for ConnectivityStatistics {
-    const OBJECT_ID: u16 = 7;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.sms_tx_counter)?;
-        f::opt(w, 1, &self.sms_rx_counter)?;
-        f::opt(w, 2, &self.tx_data)?;
-        f::opt(w, 3, &self.rx_data)?;
-        f::opt(w, 4, &self.max_message_size)?;
-        f::opt(w, 5, &self.average_message_size)?;
-        f::opt(w, 8, &self.collection_period)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ConnectivityStatistics {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.sms_tx_counter, instance, raw),
-            1 => f::set_opt(&mut self.sms_rx_counter, instance, raw),
-            2 => f::set_opt(&mut self.tx_data, instance, raw),
-            3 => f::set_opt(&mut self.rx_data, instance, raw),
-            4 => f::set_opt(&mut self.max_message_size, instance, raw),
-            5 => f::set_opt(&mut self.average_message_size, instance, raw),
-            8 => f::set_opt(&mut self.collection_period, instance, raw),
-            6 | 7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.sms_tx_counter, instance, raw),
+            1 => field::set_opt(&mut self.sms_rx_counter, instance, raw),
+            2 => field::set_opt(&mut self.tx_data, instance, raw),
+            3 => field::set_opt(&mut self.rx_data, instance, raw),
+            4 => field::set_opt(&mut self.max_message_size, instance, raw),
+            5 => field::set_opt(&mut self.average_message_size, instance, raw),
+            8 => field::set_opt(&mut self.collection_period, instance, raw),
+            6 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0..=5 | 8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            6 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0..=5 | 8 => Err(ErrorKind::NotMultiple),
+            6 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ConnectivityStatistics {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for ConnectivityStatistics {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.sms_tx_counter)?;
+        field::emit_opt(w, 1, &self.sms_rx_counter)?;
+        field::emit_opt(w, 2, &self.tx_data)?;
+        field::emit_opt(w, 3, &self.rx_data)?;
+        field::emit_opt(w, 4, &self.max_message_size)?;
+        field::emit_opt(w, 5, &self.average_message_size)?;
+        field::emit_opt(w, 8, &self.collection_period)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.sms_tx_counter = ::core::option::Option::None;
+            self.sms_tx_counter = None;
         }
         if !keep.contains(1) {
-            self.sms_rx_counter = ::core::option::Option::None;
+            self.sms_rx_counter = None;
         }
         if !keep.contains(2) {
-            self.tx_data = ::core::option::Option::None;
+            self.tx_data = None;
         }
         if !keep.contains(3) {
-            self.rx_data = ::core::option::Option::None;
+            self.rx_data = None;
         }
         if !keep.contains(4) {
-            self.max_message_size = ::core::option::Option::None;
+            self.max_message_size = None;
         }
         if !keep.contains(5) {
-            self.average_message_size = ::core::option::Option::None;
+            self.average_message_size = None;
         }
         if !keep.contains(8) {
-            self.collection_period = ::core::option::Option::None;
+            self.collection_period = None;
         }
     }
 }
+
+impl ObjectType for ConnectivityStatistics {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`ConnectivityStatistics`](struct@ConnectivityStatistics) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ConnectivityStatisticsWrite {
     /// Collection Period (resource 8, RW): see [`CollectionPeriod`](struct@CollectionPeriod).
-    pub collection_period: ::core::option::Option<i64>,
+    pub collection_period: Option<i64>,
 }
+
 impl ConnectivityStatisticsWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ConnectivityStatistics) {
-        if let ::core::option::Option::Some(v) = &self.collection_period {
-            target.collection_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.collection_period {
+            target.collection_period = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ConnectivityStatisticsWrite {
-    const OBJECT_ID: u16 = 7;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 8, &self.collection_period)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ConnectivityStatisticsWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            8 => f::set_opt(&mut self.collection_period, instance, raw),
-            0..=5 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            6 | 7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            8 => field::set_opt(&mut self.collection_period, instance, raw),
+            0..=5 => Err(ErrorKind::NotWritable),
+            6 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0..=5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            6 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            8 => Err(ErrorKind::NotMultiple),
+            0..=5 => Err(ErrorKind::NotWritable),
+            6 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ConnectivityStatisticsWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 8, &self.collection_period)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(8) {
+            self.collection_period = None;
+        }
+    }
+}
+
 /// The executable resources of Connectivity Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -289,9 +257,11 @@ pub enum Execute {
     /// Stop (resource 7, E): see [`Stop`](struct@Stop).
     Stop,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::Start, Execute::Stop];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -299,15 +269,17 @@ impl Execute {
             Execute::Stop => 7,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            6 => ::core::option::Option::Some(Execute::Start),
-            7 => ::core::option::Option::Some(Execute::Stop),
-            _ => ::core::option::Option::None,
+            6 => Some(Execute::Start),
+            7 => Some(Execute::Stop),
+            _ => None,
         }
     }
 }
+
 /// SMS Tx Counter (resource 0).
 ///
 /// ID 0 · R · Integer · single · optional
@@ -315,12 +287,15 @@ impl Execute {
 /// Number of SMS messages sent during the collection period.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsTxCounter;
-impl ::ucifi_runtime::typed::Resource for SmsTxCounter {
+
+impl Resource for SmsTxCounter {
     const ID: u16 = 0;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SmsTxCounter {}
+
+impl Readable for SmsTxCounter {}
+
 /// SMS Rx Counter (resource 1).
 ///
 /// ID 1 · R · Integer · single · optional
@@ -328,12 +303,15 @@ impl ::ucifi_runtime::typed::Readable for SmsTxCounter {}
 /// Number of SMS messages received during the collection period.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsRxCounter;
-impl ::ucifi_runtime::typed::Resource for SmsRxCounter {
+
+impl Resource for SmsRxCounter {
     const ID: u16 = 1;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SmsRxCounter {}
+
+impl Readable for SmsRxCounter {}
+
 /// Tx Data (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional
@@ -341,12 +319,15 @@ impl ::ucifi_runtime::typed::Readable for SmsRxCounter {}
 /// Data sent during the collection period (IP and non-IP), in kilobytes.
 #[derive(Clone, Copy, Debug)]
 pub struct TxData;
-impl ::ucifi_runtime::typed::Resource for TxData {
+
+impl Resource for TxData {
     const ID: u16 = 2;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxData {}
+
+impl Readable for TxData {}
+
 /// Rx Data (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -354,12 +335,15 @@ impl ::ucifi_runtime::typed::Readable for TxData {}
 /// Data received during the collection period (IP and non-IP), in kilobytes.
 #[derive(Clone, Copy, Debug)]
 pub struct RxData;
-impl ::ucifi_runtime::typed::Resource for RxData {
+
+impl Resource for RxData {
     const ID: u16 = 3;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RxData {}
+
+impl Readable for RxData {}
+
 /// Max Message Size (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `B`
@@ -367,12 +351,15 @@ impl ::ucifi_runtime::typed::Readable for RxData {}
 /// Largest IP message seen during the collection period, in bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxMessageSize;
-impl ::ucifi_runtime::typed::Resource for MaxMessageSize {
+
+impl Resource for MaxMessageSize {
     const ID: u16 = 4;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxMessageSize {}
+
+impl Readable for MaxMessageSize {}
+
 /// Average Message Size (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional · units `B`
@@ -380,12 +367,15 @@ impl ::ucifi_runtime::typed::Readable for MaxMessageSize {}
 /// Mean IP message size during the collection period, in bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageMessageSize;
-impl ::ucifi_runtime::typed::Resource for AverageMessageSize {
+
+impl Resource for AverageMessageSize {
     const ID: u16 = 5;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageMessageSize {}
+
+impl Readable for AverageMessageSize {}
+
 /// Start (resource 6).
 ///
 /// ID 6 · E · none · single · mandatory
@@ -393,12 +383,15 @@ impl ::ucifi_runtime::typed::Readable for AverageMessageSize {}
 /// Execute to zero the counters and begin collecting; collection stops after Collection Period, or on Stop when the period is 0.
 #[derive(Clone, Copy, Debug)]
 pub struct Start;
-impl ::ucifi_runtime::typed::Resource for Start {
+
+impl Resource for Start {
     const ID: u16 = 6;
     type Object = ConnectivityStatistics;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Start {}
+
+impl Executable for Start {}
+
 /// Stop (resource 7).
 ///
 /// ID 7 · E · none · single · mandatory
@@ -406,12 +399,15 @@ impl ::ucifi_runtime::typed::Executable for Start {}
 /// Execute to stop collecting while keeping the counter values.
 #[derive(Clone, Copy, Debug)]
 pub struct Stop;
-impl ::ucifi_runtime::typed::Resource for Stop {
+
+impl Resource for Stop {
     const ID: u16 = 7;
     type Object = ConnectivityStatistics;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Stop {}
+
+impl Executable for Stop {}
+
 /// Collection Period (resource 8).
 ///
 /// ID 8 · RW · Integer · single · optional · units `s`
@@ -419,10 +415,13 @@ impl ::ucifi_runtime::typed::Executable for Stop {}
 /// Length of the collection period in seconds; 0 means collect until Stop is executed.
 #[derive(Clone, Copy, Debug)]
 pub struct CollectionPeriod;
-impl ::ucifi_runtime::typed::Resource for CollectionPeriod {
+
+impl Resource for CollectionPeriod {
     const ID: u16 = 8;
     type Object = ConnectivityStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CollectionPeriod {}
-impl ::ucifi_runtime::typed::Writable for CollectionPeriod {}
+
+impl Readable for CollectionPeriod {}
+
+impl Writable for CollectionPeriod {}

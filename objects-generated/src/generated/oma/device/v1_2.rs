@@ -4,51 +4,71 @@
 //! LwM2M 1.1 · single-instance object · mandatory.
 //!
 //! Identity, power and clock of the device, with commands to reboot it or reset it to factory state.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 2);
+pub const VERSION: Version = Version::new(1, 2);
+
 /// The model of Device version 1.2.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3,
-    "Device",
-    "urn:oma:lwm2m:oma:3:1.2",
-    ::ucifi_runtime::Version::new(1, 2),
-    ::ucifi_runtime::Version::new(1, 1),
-    false,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Manufacturer", O::R, false, false, T::String, "", ""),
-        r(1, "Model Number", O::R, false, false, T::String, "", ""),
-        r(2, "Serial Number", O::R, false, false, T::String, "", ""),
-        r(3, "Firmware Version", O::R, false, false, T::String, "", ""),
-        r(4, "Reboot", O::E, false, true, T::None, "", ""),
-        r(5, "Factory Reset", O::E, false, false, T::None, "", ""),
-        r(6, "Available Power Sources", O::R, true, false, T::Integer, "0..7", ""),
-        r(7, "Power Source Voltage", O::R, true, false, T::Integer, "", ""),
-        r(8, "Power Source Current", O::R, true, false, T::Integer, "", ""),
-        r(9, "Battery Level", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(10, "Memory Free", O::R, false, false, T::Integer, "", ""),
-        r(11, "Error Code", O::R, true, true, T::Integer, "0..32", ""),
-        r(12, "Reset Error Code", O::E, false, false, T::None, "", ""),
-        r(13, "Current Time", O::RW, false, false, T::Time, "", ""),
-        r(14, "UTC Offset", O::RW, false, false, T::String, "", ""),
-        r(15, "Timezone", O::RW, false, false, T::String, "", ""),
-        r(16, "Supported Binding and Modes", O::R, false, true, T::String, "", ""),
-        r(17, "Device Type", O::R, false, false, T::String, "", ""),
-        r(18, "Hardware Version", O::R, false, false, T::String, "", ""),
-        r(19, "Software Version", O::R, false, false, T::String, "", ""),
-        r(20, "Battery Status", O::R, false, false, T::Integer, "0..6", ""),
-        r(21, "Memory Total", O::R, false, false, T::Integer, "", ""),
-        r(22, "ExtDevInfo", O::R, true, false, T::Objlnk, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Device"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:3:1.2"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 1),
+    multiple: false,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Manufacturer", Operations::R, DataType::String),
+    ResourceModel::new(1, "Model Number", Operations::R, DataType::String),
+    ResourceModel::new(2, "Serial Number", Operations::R, DataType::String),
+    ResourceModel::new(3, "Firmware Version", Operations::R, DataType::String),
+    ResourceModel::new(4, "Reboot", Operations::E, DataType::None).mandatory(),
+    ResourceModel::new(5, "Factory Reset", Operations::E, DataType::None),
+    ResourceModel::new(
+        6,
+        "Available Power Sources",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple()
+    .range("0..7"),
+    ResourceModel::new(7, "Power Source Voltage", Operations::R, DataType::Integer).multiple(),
+    ResourceModel::new(8, "Power Source Current", Operations::R, DataType::Integer).multiple(),
+    ResourceModel::new(9, "Battery Level", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(10, "Memory Free", Operations::R, DataType::Integer),
+    ResourceModel::new(11, "Error Code", Operations::R, DataType::Integer)
+        .multiple()
+        .mandatory()
+        .range("0..32"),
+    ResourceModel::new(12, "Reset Error Code", Operations::E, DataType::None),
+    ResourceModel::new(13, "Current Time", Operations::RW, DataType::Time),
+    ResourceModel::new(14, "UTC Offset", Operations::RW, DataType::String),
+    ResourceModel::new(15, "Timezone", Operations::RW, DataType::String),
+    ResourceModel::new(
+        16,
+        "Supported Binding and Modes",
+        Operations::R,
+        DataType::String,
+    )
+    .mandatory(),
+    ResourceModel::new(17, "Device Type", Operations::R, DataType::String),
+    ResourceModel::new(18, "Hardware Version", Operations::R, DataType::String),
+    ResourceModel::new(19, "Software Version", Operations::R, DataType::String),
+    ResourceModel::new(20, "Battery Status", Operations::R, DataType::Integer).range("0..6"),
+    ResourceModel::new(21, "Memory Total", Operations::R, DataType::Integer),
+    ResourceModel::new(22, "ExtDevInfo", Operations::R, DataType::Objlnk).multiple(),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Manufacturer (resource 0).
@@ -98,265 +118,224 @@ pub mod id {
     /// ExtDevInfo (resource 22).
     pub const EXT_DEV_INFO: u16 = 22;
 }
+
 /// One instance of Device (object 3) version 1.2: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Device {
     /// Manufacturer (resource 0).
     ///
     /// ID 0 · R · String · single · optional
     ///
     /// Name of the manufacturer, human readable.
-    pub manufacturer: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub manufacturer: Option<String>,
     /// Model Number (resource 1).
     ///
     /// ID 1 · R · String · single · optional
     ///
     /// Model identifier chosen by the manufacturer.
-    pub model_number: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub model_number: Option<String>,
     /// Serial Number (resource 2).
     ///
     /// ID 2 · R · String · single · optional
     ///
     /// Serial number of the unit.
-    pub serial_number: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub serial_number: Option<String>,
     /// Firmware Version (resource 3).
     ///
     /// ID 3 · R · String · single · optional
     ///
     /// Version string of the firmware currently running.
-    pub firmware_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub firmware_version: Option<String>,
     /// Available Power Sources (resource 6).
     ///
     /// ID 6 · R · Integer · multiple · optional · range `0..7`
     ///
     /// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
-    pub available_power_sources: ::ucifi_runtime::InstanceMap<i64>,
+    pub available_power_sources: InstanceMap<i64>,
     /// Power Source Voltage (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional
     ///
     /// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
-    pub power_source_voltage: ::ucifi_runtime::InstanceMap<i64>,
+    pub power_source_voltage: InstanceMap<i64>,
     /// Power Source Current (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional
     ///
     /// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
-    pub power_source_current: ::ucifi_runtime::InstanceMap<i64>,
+    pub power_source_current: InstanceMap<i64>,
     /// Battery Level (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Charge of the internal battery in percent (0..100).
-    pub battery_level: ::core::option::Option<i64>,
+    pub battery_level: Option<i64>,
     /// Memory Free (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Free storage for data and software, in kilobytes (1 kB = 1000 bytes).
-    pub memory_free: ::core::option::Option<i64>,
+    pub memory_free: Option<i64>,
     /// Error Code (resource 11).
     ///
     /// ID 11 · R · Integer · multiple · mandatory · range `0..32`
     ///
     /// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
-    pub error_code: ::ucifi_runtime::InstanceMap<i64>,
+    pub error_code: InstanceMap<i64>,
     /// Current Time (resource 13).
     ///
     /// ID 13 · RW · Time · single · optional
     ///
     /// Device clock as Unix time in seconds; a server may write it to set the clock.
-    pub current_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub current_time: Option<Time>,
     /// UTC Offset (resource 14).
     ///
     /// ID 14 · RW · String · single · optional
     ///
     /// UTC offset in effect, ISO 8601 style such as UTC+01:00.
-    pub utc_offset: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub utc_offset: Option<String>,
     /// Timezone (resource 15).
     ///
     /// ID 15 · RW · String · single · optional
     ///
     /// Time zone name from the IANA tz database, e.g. Europe/Paris.
-    pub timezone: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub timezone: Option<String>,
     /// Supported Binding and Modes (resource 16).
     ///
     /// ID 16 · R · String · single · mandatory
     ///
     /// Bindings and modes the client supports, as letters such as U, T, S, N and Q.
-    pub supported_binding_and_modes: ::ucifi_runtime::__private::String,
+    pub supported_binding_and_modes: String,
     /// Device Type (resource 17).
     ///
     /// ID 17 · R · String · single · optional
     ///
     /// Kind of device as named by the manufacturer, e.g. smart meter or streetlight controller.
-    pub device_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub device_type: Option<String>,
     /// Hardware Version (resource 18).
     ///
     /// ID 18 · R · String · single · optional
     ///
     /// Version string of the hardware.
-    pub hardware_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub hardware_version: Option<String>,
     /// Software Version (resource 19).
     ///
     /// ID 19 · R · String · single · optional
     ///
     /// Version string of the software running above the firmware.
-    pub software_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub software_version: Option<String>,
     /// Battery Status (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional · range `0..6`
     ///
     /// State of the internal battery: 0 normal, 1 charging, 2 charge complete, 3 damaged, 4 low, 5 not installed, 6 unknown.
-    pub battery_status: ::core::option::Option<i64>,
+    pub battery_status: Option<i64>,
     /// Memory Total (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
     ///
     /// Total storage for data and software, in kilobytes (1 kB = 1000 bytes).
-    pub memory_total: ::core::option::Option<i64>,
+    pub memory_total: Option<i64>,
     /// ExtDevInfo (resource 22).
     ///
     /// ID 22 · R · Objlnk · multiple · optional
     ///
     /// Links to further Device-like object instances that describe, for example, the host device this module sits in.
-    pub ext_dev_info: ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
+    pub ext_dev_info: InstanceMap<ObjectLink>,
 }
-impl ::ucifi_runtime::typed::Instance for Device {
-    const OBJECT_ID: u16 = 3;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.manufacturer)?;
-        f::opt(w, 1, &self.model_number)?;
-        f::opt(w, 2, &self.serial_number)?;
-        f::opt(w, 3, &self.firmware_version)?;
-        f::multi(w, 6, &self.available_power_sources, false)?;
-        f::multi(w, 7, &self.power_source_voltage, false)?;
-        f::multi(w, 8, &self.power_source_current, false)?;
-        f::opt(w, 9, &self.battery_level)?;
-        f::opt(w, 10, &self.memory_free)?;
-        f::multi(w, 11, &self.error_code, true)?;
-        f::opt(w, 13, &self.current_time)?;
-        f::opt(w, 14, &self.utc_offset)?;
-        f::opt(w, 15, &self.timezone)?;
-        f::one(w, 16, &self.supported_binding_and_modes)?;
-        f::opt(w, 17, &self.device_type)?;
-        f::opt(w, 18, &self.hardware_version)?;
-        f::opt(w, 19, &self.software_version)?;
-        f::opt(w, 20, &self.battery_status)?;
-        f::opt(w, 21, &self.memory_total)?;
-        f::multi(w, 22, &self.ext_dev_info, false)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Device {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.manufacturer, instance, raw),
-            1 => f::set_opt(&mut self.model_number, instance, raw),
-            2 => f::set_opt(&mut self.serial_number, instance, raw),
-            3 => f::set_opt(&mut self.firmware_version, instance, raw),
-            6 => f::set_multi(&mut self.available_power_sources, instance, raw),
-            7 => f::set_multi(&mut self.power_source_voltage, instance, raw),
-            8 => f::set_multi(&mut self.power_source_current, instance, raw),
-            9 => f::set_opt(&mut self.battery_level, instance, raw),
-            10 => f::set_opt(&mut self.memory_free, instance, raw),
-            11 => f::set_multi(&mut self.error_code, instance, raw),
-            13 => f::set_opt(&mut self.current_time, instance, raw),
-            14 => f::set_opt(&mut self.utc_offset, instance, raw),
-            15 => f::set_opt(&mut self.timezone, instance, raw),
-            16 => f::set(&mut self.supported_binding_and_modes, instance, raw),
-            17 => f::set_opt(&mut self.device_type, instance, raw),
-            18 => f::set_opt(&mut self.hardware_version, instance, raw),
-            19 => f::set_opt(&mut self.software_version, instance, raw),
-            20 => f::set_opt(&mut self.battery_status, instance, raw),
-            21 => f::set_opt(&mut self.memory_total, instance, raw),
-            22 => f::set_multi(&mut self.ext_dev_info, instance, raw),
-            4 | 5 | 12 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.manufacturer, instance, raw),
+            1 => field::set_opt(&mut self.model_number, instance, raw),
+            2 => field::set_opt(&mut self.serial_number, instance, raw),
+            3 => field::set_opt(&mut self.firmware_version, instance, raw),
+            6 => field::set(&mut self.available_power_sources, instance, raw),
+            7 => field::set(&mut self.power_source_voltage, instance, raw),
+            8 => field::set(&mut self.power_source_current, instance, raw),
+            9 => field::set_opt(&mut self.battery_level, instance, raw),
+            10 => field::set_opt(&mut self.memory_free, instance, raw),
+            11 => field::set(&mut self.error_code, instance, raw),
+            13 => field::set_opt(&mut self.current_time, instance, raw),
+            14 => field::set_opt(&mut self.utc_offset, instance, raw),
+            15 => field::set_opt(&mut self.timezone, instance, raw),
+            16 => field::set(&mut self.supported_binding_and_modes, instance, raw),
+            17 => field::set_opt(&mut self.device_type, instance, raw),
+            18 => field::set_opt(&mut self.hardware_version, instance, raw),
+            19 => field::set_opt(&mut self.software_version, instance, raw),
+            20 => field::set_opt(&mut self.battery_status, instance, raw),
+            21 => field::set_opt(&mut self.memory_total, instance, raw),
+            22 => field::set(&mut self.ext_dev_info, instance, raw),
+            4 | 5 | 12 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            6 => {
-                self.available_power_sources.clear();
-            }
-            7 => {
-                self.power_source_voltage.clear();
-            }
-            8 => {
-                self.power_source_current.clear();
-            }
-            11 => {
-                self.error_code.clear();
-            }
-            22 => {
-                self.ext_dev_info.clear();
-            }
-            0..=3 | 9 | 10 | 13..=21 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 | 5 | 12 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            6 => self.available_power_sources.clear(),
+            7 => self.power_source_voltage.clear(),
+            8 => self.power_source_current.clear(),
+            11 => self.error_code.clear(),
+            22 => self.ext_dev_info.clear(),
+            0..=3 | 9 | 10 | 13..=21 => return Err(ErrorKind::NotMultiple),
+            4 | 5 | 12 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Device {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 6, c::multi(&self.available_power_sources), c::Rule::Int(0, 7));
-        c::range(&mut v, 9, c::opt(&self.battery_level), c::Rule::Int(0, 100));
-        c::range(&mut v, 11, c::multi(&self.error_code), c::Rule::Int(0, 32));
-        c::range(&mut v, 20, c::opt(&self.battery_status), c::Rule::Int(0, 6));
-        c::finish(v)
+
+impl Instance for Device {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.manufacturer)?;
+        field::emit_opt(w, 1, &self.model_number)?;
+        field::emit_opt(w, 2, &self.serial_number)?;
+        field::emit_opt(w, 3, &self.firmware_version)?;
+        field::emit_non_empty(w, 6, &self.available_power_sources)?;
+        field::emit_non_empty(w, 7, &self.power_source_voltage)?;
+        field::emit_non_empty(w, 8, &self.power_source_current)?;
+        field::emit_opt(w, 9, &self.battery_level)?;
+        field::emit_opt(w, 10, &self.memory_free)?;
+        field::emit(w, 11, &self.error_code)?;
+        field::emit_opt(w, 13, &self.current_time)?;
+        field::emit_opt(w, 14, &self.utc_offset)?;
+        field::emit_opt(w, 15, &self.timezone)?;
+        field::emit(w, 16, &self.supported_binding_and_modes)?;
+        field::emit_opt(w, 17, &self.device_type)?;
+        field::emit_opt(w, 18, &self.hardware_version)?;
+        field::emit_opt(w, 19, &self.software_version)?;
+        field::emit_opt(w, 20, &self.battery_status)?;
+        field::emit_opt(w, 21, &self.memory_total)?;
+        field::emit_non_empty(w, 22, &self.ext_dev_info)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.manufacturer = ::core::option::Option::None;
+            self.manufacturer = None;
         }
         if !keep.contains(1) {
-            self.model_number = ::core::option::Option::None;
+            self.model_number = None;
         }
         if !keep.contains(2) {
-            self.serial_number = ::core::option::Option::None;
+            self.serial_number = None;
         }
         if !keep.contains(3) {
-            self.firmware_version = ::core::option::Option::None;
+            self.firmware_version = None;
         }
         if !keep.contains(6) {
             self.available_power_sources.clear();
@@ -368,143 +347,142 @@ impl ::ucifi_runtime::typed::ObjectType for Device {
             self.power_source_current.clear();
         }
         if !keep.contains(9) {
-            self.battery_level = ::core::option::Option::None;
+            self.battery_level = None;
         }
         if !keep.contains(10) {
-            self.memory_free = ::core::option::Option::None;
+            self.memory_free = None;
         }
         if !keep.contains(11) {
             self.error_code.clear();
         }
         if !keep.contains(13) {
-            self.current_time = ::core::option::Option::None;
+            self.current_time = None;
         }
         if !keep.contains(14) {
-            self.utc_offset = ::core::option::Option::None;
+            self.utc_offset = None;
         }
         if !keep.contains(15) {
-            self.timezone = ::core::option::Option::None;
+            self.timezone = None;
         }
         if !keep.contains(16) {
-            self.supported_binding_and_modes = ::core::default::Default::default();
+            self.supported_binding_and_modes = Default::default();
         }
         if !keep.contains(17) {
-            self.device_type = ::core::option::Option::None;
+            self.device_type = None;
         }
         if !keep.contains(18) {
-            self.hardware_version = ::core::option::Option::None;
+            self.hardware_version = None;
         }
         if !keep.contains(19) {
-            self.software_version = ::core::option::Option::None;
+            self.software_version = None;
         }
         if !keep.contains(20) {
-            self.battery_status = ::core::option::Option::None;
+            self.battery_status = None;
         }
         if !keep.contains(21) {
-            self.memory_total = ::core::option::Option::None;
+            self.memory_total = None;
         }
         if !keep.contains(22) {
             self.ext_dev_info.clear();
         }
     }
 }
+
+impl ObjectType for Device {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6, &self.available_power_sources, Rule::Int(0, 7));
+        check.range(9, &self.battery_level, Rule::Int(0, 100));
+        check.range(11, &self.error_code, Rule::Int(0, 32));
+        check.range(20, &self.battery_status, Rule::Int(0, 6));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Device`](struct@Device) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceWrite {
     /// Current Time (resource 13, RW): see [`CurrentTime`](struct@CurrentTime).
-    pub current_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub current_time: Option<Time>,
     /// UTC Offset (resource 14, RW): see [`UtcOffset`](struct@UtcOffset).
-    pub utc_offset: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub utc_offset: Option<String>,
     /// Timezone (resource 15, RW): see [`Timezone`](struct@Timezone).
-    pub timezone: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub timezone: Option<String>,
 }
+
 impl DeviceWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut Device) {
-        if let ::core::option::Option::Some(v) = &self.current_time {
-            target.current_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.current_time {
+            target.current_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.utc_offset {
-            target.utc_offset = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.utc_offset {
+            target.utc_offset = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.timezone {
-            target.timezone = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.timezone {
+            target.timezone = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for DeviceWrite {
-    const OBJECT_ID: u16 = 3;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 13, &self.current_time)?;
-        f::opt(w, 14, &self.utc_offset)?;
-        f::opt(w, 15, &self.timezone)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DeviceWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            13 => f::set_opt(&mut self.current_time, instance, raw),
-            14 => f::set_opt(&mut self.utc_offset, instance, raw),
-            15 => f::set_opt(&mut self.timezone, instance, raw),
-            0..=3 | 6..=11 | 16..=22 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            4 | 5 | 12 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            13 => field::set_opt(&mut self.current_time, instance, raw),
+            14 => field::set_opt(&mut self.utc_offset, instance, raw),
+            15 => field::set_opt(&mut self.timezone, instance, raw),
+            0..=3 | 6..=11 | 16..=22 => Err(ErrorKind::NotWritable),
+            4 | 5 | 12 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            13..=15 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0..=3 | 6..=11 | 16..=22 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            4 | 5 | 12 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            13..=15 => Err(ErrorKind::NotMultiple),
+            0..=3 | 6..=11 | 16..=22 => Err(ErrorKind::NotWritable),
+            4 | 5 | 12 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for DeviceWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 13, &self.current_time)?;
+        field::emit_opt(w, 14, &self.utc_offset)?;
+        field::emit_opt(w, 15, &self.timezone)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(13) {
+            self.current_time = None;
+        }
+        if !keep.contains(14) {
+            self.utc_offset = None;
+        }
+        if !keep.contains(15) {
+            self.timezone = None;
+        }
+    }
+}
+
 /// The executable resources of Device (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -515,6 +493,7 @@ pub enum Execute {
     /// Reset Error Code (resource 12, E): see [`ResetErrorCode`](struct@ResetErrorCode).
     ResetErrorCode,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
@@ -522,6 +501,7 @@ impl Execute {
         Execute::FactoryReset,
         Execute::ResetErrorCode,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -530,16 +510,18 @@ impl Execute {
             Execute::ResetErrorCode => 12,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            4 => ::core::option::Option::Some(Execute::Reboot),
-            5 => ::core::option::Option::Some(Execute::FactoryReset),
-            12 => ::core::option::Option::Some(Execute::ResetErrorCode),
-            _ => ::core::option::Option::None,
+            4 => Some(Execute::Reboot),
+            5 => Some(Execute::FactoryReset),
+            12 => Some(Execute::ResetErrorCode),
+            _ => None,
         }
     }
 }
+
 /// Manufacturer (resource 0).
 ///
 /// ID 0 · R · String · single · optional
@@ -547,12 +529,15 @@ impl Execute {
 /// Name of the manufacturer, human readable.
 #[derive(Clone, Copy, Debug)]
 pub struct Manufacturer;
-impl ::ucifi_runtime::typed::Resource for Manufacturer {
+
+impl Resource for Manufacturer {
     const ID: u16 = 0;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Manufacturer {}
+
+impl Readable for Manufacturer {}
+
 /// Model Number (resource 1).
 ///
 /// ID 1 · R · String · single · optional
@@ -560,12 +545,15 @@ impl ::ucifi_runtime::typed::Readable for Manufacturer {}
 /// Model identifier chosen by the manufacturer.
 #[derive(Clone, Copy, Debug)]
 pub struct ModelNumber;
-impl ::ucifi_runtime::typed::Resource for ModelNumber {
+
+impl Resource for ModelNumber {
     const ID: u16 = 1;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ModelNumber {}
+
+impl Readable for ModelNumber {}
+
 /// Serial Number (resource 2).
 ///
 /// ID 2 · R · String · single · optional
@@ -573,12 +561,15 @@ impl ::ucifi_runtime::typed::Readable for ModelNumber {}
 /// Serial number of the unit.
 #[derive(Clone, Copy, Debug)]
 pub struct SerialNumber;
-impl ::ucifi_runtime::typed::Resource for SerialNumber {
+
+impl Resource for SerialNumber {
     const ID: u16 = 2;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SerialNumber {}
+
+impl Readable for SerialNumber {}
+
 /// Firmware Version (resource 3).
 ///
 /// ID 3 · R · String · single · optional
@@ -586,12 +577,15 @@ impl ::ucifi_runtime::typed::Readable for SerialNumber {}
 /// Version string of the firmware currently running.
 #[derive(Clone, Copy, Debug)]
 pub struct FirmwareVersion;
-impl ::ucifi_runtime::typed::Resource for FirmwareVersion {
+
+impl Resource for FirmwareVersion {
     const ID: u16 = 3;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
+
+impl Readable for FirmwareVersion {}
+
 /// Reboot (resource 4).
 ///
 /// ID 4 · E · none · single · mandatory
@@ -599,12 +593,15 @@ impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
 /// Execute to restart the device.
 #[derive(Clone, Copy, Debug)]
 pub struct Reboot;
-impl ::ucifi_runtime::typed::Resource for Reboot {
+
+impl Resource for Reboot {
     const ID: u16 = 4;
     type Object = Device;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Reboot {}
+
+impl Executable for Reboot {}
+
 /// Factory Reset (resource 5).
 ///
 /// ID 5 · E · none · single · optional
@@ -612,12 +609,15 @@ impl ::ucifi_runtime::typed::Executable for Reboot {}
 /// Execute to wipe the device back to its factory state; it then runs provisioning and bootstrap again.
 #[derive(Clone, Copy, Debug)]
 pub struct FactoryReset;
-impl ::ucifi_runtime::typed::Resource for FactoryReset {
+
+impl Resource for FactoryReset {
     const ID: u16 = 5;
     type Object = Device;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for FactoryReset {}
+
+impl Executable for FactoryReset {}
+
 /// Available Power Sources (resource 6).
 ///
 /// ID 6 · R · Integer · multiple · optional · range `0..7`
@@ -625,12 +625,15 @@ impl ::ucifi_runtime::typed::Executable for FactoryReset {}
 /// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
 #[derive(Clone, Copy, Debug)]
 pub struct AvailablePowerSources;
-impl ::ucifi_runtime::typed::Resource for AvailablePowerSources {
+
+impl Resource for AvailablePowerSources {
     const ID: u16 = 6;
     type Object = Device;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AvailablePowerSources {}
+
+impl Readable for AvailablePowerSources {}
+
 /// Power Source Voltage (resource 7).
 ///
 /// ID 7 · R · Integer · multiple · optional
@@ -638,12 +641,15 @@ impl ::ucifi_runtime::typed::Readable for AvailablePowerSources {}
 /// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
 #[derive(Clone, Copy, Debug)]
 pub struct PowerSourceVoltage;
-impl ::ucifi_runtime::typed::Resource for PowerSourceVoltage {
+
+impl Resource for PowerSourceVoltage {
     const ID: u16 = 7;
     type Object = Device;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for PowerSourceVoltage {}
+
+impl Readable for PowerSourceVoltage {}
+
 /// Power Source Current (resource 8).
 ///
 /// ID 8 · R · Integer · multiple · optional
@@ -651,12 +657,15 @@ impl ::ucifi_runtime::typed::Readable for PowerSourceVoltage {}
 /// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
 #[derive(Clone, Copy, Debug)]
 pub struct PowerSourceCurrent;
-impl ::ucifi_runtime::typed::Resource for PowerSourceCurrent {
+
+impl Resource for PowerSourceCurrent {
     const ID: u16 = 8;
     type Object = Device;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for PowerSourceCurrent {}
+
+impl Readable for PowerSourceCurrent {}
+
 /// Battery Level (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -664,12 +673,15 @@ impl ::ucifi_runtime::typed::Readable for PowerSourceCurrent {}
 /// Charge of the internal battery in percent (0..100).
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryLevel;
-impl ::ucifi_runtime::typed::Resource for BatteryLevel {
+
+impl Resource for BatteryLevel {
     const ID: u16 = 9;
     type Object = Device;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
+
+impl Readable for BatteryLevel {}
+
 /// Memory Free (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional
@@ -677,12 +689,15 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 /// Free storage for data and software, in kilobytes (1 kB = 1000 bytes).
 #[derive(Clone, Copy, Debug)]
 pub struct MemoryFree;
-impl ::ucifi_runtime::typed::Resource for MemoryFree {
+
+impl Resource for MemoryFree {
     const ID: u16 = 10;
     type Object = Device;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MemoryFree {}
+
+impl Readable for MemoryFree {}
+
 /// Error Code (resource 11).
 ///
 /// ID 11 · R · Integer · multiple · mandatory · range `0..32`
@@ -690,12 +705,15 @@ impl ::ucifi_runtime::typed::Readable for MemoryFree {}
 /// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorCode;
-impl ::ucifi_runtime::typed::Resource for ErrorCode {
+
+impl Resource for ErrorCode {
     const ID: u16 = 11;
     type Object = Device;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for ErrorCode {}
+
+impl Readable for ErrorCode {}
+
 /// Reset Error Code (resource 12).
 ///
 /// ID 12 · E · none · single · optional
@@ -703,12 +721,15 @@ impl ::ucifi_runtime::typed::Readable for ErrorCode {}
 /// Execute to clear the error list; the client then re-checks and reports the conditions that still hold.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetErrorCode;
-impl ::ucifi_runtime::typed::Resource for ResetErrorCode {
+
+impl Resource for ResetErrorCode {
     const ID: u16 = 12;
     type Object = Device;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetErrorCode {}
+
+impl Executable for ResetErrorCode {}
+
 /// Current Time (resource 13).
 ///
 /// ID 13 · RW · Time · single · optional
@@ -716,13 +737,17 @@ impl ::ucifi_runtime::typed::Executable for ResetErrorCode {}
 /// Device clock as Unix time in seconds; a server may write it to set the clock.
 #[derive(Clone, Copy, Debug)]
 pub struct CurrentTime;
-impl ::ucifi_runtime::typed::Resource for CurrentTime {
+
+impl Resource for CurrentTime {
     const ID: u16 = 13;
     type Object = Device;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for CurrentTime {}
-impl ::ucifi_runtime::typed::Writable for CurrentTime {}
+
+impl Readable for CurrentTime {}
+
+impl Writable for CurrentTime {}
+
 /// UTC Offset (resource 14).
 ///
 /// ID 14 · RW · String · single · optional
@@ -730,13 +755,17 @@ impl ::ucifi_runtime::typed::Writable for CurrentTime {}
 /// UTC offset in effect, ISO 8601 style such as UTC+01:00.
 #[derive(Clone, Copy, Debug)]
 pub struct UtcOffset;
-impl ::ucifi_runtime::typed::Resource for UtcOffset {
+
+impl Resource for UtcOffset {
     const ID: u16 = 14;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for UtcOffset {}
-impl ::ucifi_runtime::typed::Writable for UtcOffset {}
+
+impl Readable for UtcOffset {}
+
+impl Writable for UtcOffset {}
+
 /// Timezone (resource 15).
 ///
 /// ID 15 · RW · String · single · optional
@@ -744,13 +773,17 @@ impl ::ucifi_runtime::typed::Writable for UtcOffset {}
 /// Time zone name from the IANA tz database, e.g. Europe/Paris.
 #[derive(Clone, Copy, Debug)]
 pub struct Timezone;
-impl ::ucifi_runtime::typed::Resource for Timezone {
+
+impl Resource for Timezone {
     const ID: u16 = 15;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Timezone {}
-impl ::ucifi_runtime::typed::Writable for Timezone {}
+
+impl Readable for Timezone {}
+
+impl Writable for Timezone {}
+
 /// Supported Binding and Modes (resource 16).
 ///
 /// ID 16 · R · String · single · mandatory
@@ -758,12 +791,15 @@ impl ::ucifi_runtime::typed::Writable for Timezone {}
 /// Bindings and modes the client supports, as letters such as U, T, S, N and Q.
 #[derive(Clone, Copy, Debug)]
 pub struct SupportedBindingAndModes;
-impl ::ucifi_runtime::typed::Resource for SupportedBindingAndModes {
+
+impl Resource for SupportedBindingAndModes {
     const ID: u16 = 16;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SupportedBindingAndModes {}
+
+impl Readable for SupportedBindingAndModes {}
+
 /// Device Type (resource 17).
 ///
 /// ID 17 · R · String · single · optional
@@ -771,12 +807,15 @@ impl ::ucifi_runtime::typed::Readable for SupportedBindingAndModes {}
 /// Kind of device as named by the manufacturer, e.g. smart meter or streetlight controller.
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceType;
-impl ::ucifi_runtime::typed::Resource for DeviceType {
+
+impl Resource for DeviceType {
     const ID: u16 = 17;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for DeviceType {}
+
+impl Readable for DeviceType {}
+
 /// Hardware Version (resource 18).
 ///
 /// ID 18 · R · String · single · optional
@@ -784,12 +823,15 @@ impl ::ucifi_runtime::typed::Readable for DeviceType {}
 /// Version string of the hardware.
 #[derive(Clone, Copy, Debug)]
 pub struct HardwareVersion;
-impl ::ucifi_runtime::typed::Resource for HardwareVersion {
+
+impl Resource for HardwareVersion {
     const ID: u16 = 18;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for HardwareVersion {}
+
+impl Readable for HardwareVersion {}
+
 /// Software Version (resource 19).
 ///
 /// ID 19 · R · String · single · optional
@@ -797,12 +839,15 @@ impl ::ucifi_runtime::typed::Readable for HardwareVersion {}
 /// Version string of the software running above the firmware.
 #[derive(Clone, Copy, Debug)]
 pub struct SoftwareVersion;
-impl ::ucifi_runtime::typed::Resource for SoftwareVersion {
+
+impl Resource for SoftwareVersion {
     const ID: u16 = 19;
     type Object = Device;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SoftwareVersion {}
+
+impl Readable for SoftwareVersion {}
+
 /// Battery Status (resource 20).
 ///
 /// ID 20 · R · Integer · single · optional · range `0..6`
@@ -810,12 +855,15 @@ impl ::ucifi_runtime::typed::Readable for SoftwareVersion {}
 /// State of the internal battery: 0 normal, 1 charging, 2 charge complete, 3 damaged, 4 low, 5 not installed, 6 unknown.
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryStatus;
-impl ::ucifi_runtime::typed::Resource for BatteryStatus {
+
+impl Resource for BatteryStatus {
     const ID: u16 = 20;
     type Object = Device;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryStatus {}
+
+impl Readable for BatteryStatus {}
+
 /// Memory Total (resource 21).
 ///
 /// ID 21 · R · Integer · single · optional
@@ -823,12 +871,15 @@ impl ::ucifi_runtime::typed::Readable for BatteryStatus {}
 /// Total storage for data and software, in kilobytes (1 kB = 1000 bytes).
 #[derive(Clone, Copy, Debug)]
 pub struct MemoryTotal;
-impl ::ucifi_runtime::typed::Resource for MemoryTotal {
+
+impl Resource for MemoryTotal {
     const ID: u16 = 21;
     type Object = Device;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MemoryTotal {}
+
+impl Readable for MemoryTotal {}
+
 /// ExtDevInfo (resource 22).
 ///
 /// ID 22 · R · Objlnk · multiple · optional
@@ -836,9 +887,11 @@ impl ::ucifi_runtime::typed::Readable for MemoryTotal {}
 /// Links to further Device-like object instances that describe, for example, the host device this module sits in.
 #[derive(Clone, Copy, Debug)]
 pub struct ExtDevInfo;
-impl ::ucifi_runtime::typed::Resource for ExtDevInfo {
+
+impl Resource for ExtDevInfo {
     const ID: u16 = 22;
     type Object = Device;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>;
+    type Value = InstanceMap<ObjectLink>;
 }
-impl ::ucifi_runtime::typed::Readable for ExtDevInfo {}
+
+impl Readable for ExtDevInfo {}

@@ -4,55 +4,59 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Firmware update state machine: the server pushes a package or a download URI, the client downloads it, then installs it on Update and reports the result.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 5;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Firmware Update version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    5,
-    "Firmware Update",
-    "urn:oma:lwm2m:oma:5",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Package", O::W, false, true, T::Opaque, "", ""),
-        r(1, "Package URI", O::RW, false, true, T::String, "0..255", ""),
-        r(2, "Update", O::E, false, true, T::None, "", ""),
-        r(3, "State", O::R, false, true, T::Integer, "0..3", ""),
-        r(5, "Update Result", O::R, false, true, T::Integer, "0..9", ""),
-        r(6, "PkgName", O::R, false, false, T::String, "0..255", ""),
-        r(7, "PkgVersion", O::R, false, false, T::String, "0..255", ""),
-        r(
-            8,
-            "Firmware Update Protocol Support",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "0..5",
-            "",
-        ),
-        r(
-            9,
-            "Firmware Update Delivery Method",
-            O::R,
-            false,
-            true,
-            T::Integer,
-            "0..2",
-            "",
-        ),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Firmware Update"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:5"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Package", Operations::W, DataType::Opaque).mandatory(),
+    ResourceModel::new(1, "Package URI", Operations::RW, DataType::String)
+        .mandatory()
+        .range("0..255"),
+    ResourceModel::new(2, "Update", Operations::E, DataType::None).mandatory(),
+    ResourceModel::new(3, "State", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..3"),
+    ResourceModel::new(5, "Update Result", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..9"),
+    ResourceModel::new(6, "PkgName", Operations::R, DataType::String).range("0..255"),
+    ResourceModel::new(7, "PkgVersion", Operations::R, DataType::String).range("0..255"),
+    ResourceModel::new(
+        8,
+        "Firmware Update Protocol Support",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple()
+    .range("0..5"),
+    ResourceModel::new(
+        9,
+        "Firmware Update Delivery Method",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory()
+    .range("0..2"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Package (resource 0).
@@ -74,29 +78,27 @@ pub mod id {
     /// Firmware Update Delivery Method (resource 9).
     pub const FIRMWARE_UPDATE_DELIVERY_METHOD: u16 = 9;
 }
+
 /// One instance of Firmware Update (object 5) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FirmwareUpdate {
     /// Package (resource 0).
     ///
     /// ID 0 · W · Opaque · single · mandatory
     ///
     /// Write the firmware image here to push it to the device in one block (push delivery).
-    pub package: ::ucifi_runtime::__private::Vec<u8>,
+    pub package: Vec<u8>,
     /// Package URI (resource 1).
     ///
     /// ID 1 · RW · String · single · mandatory · range `0..255`
     ///
     /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
-    pub package_uri: ::ucifi_runtime::__private::String,
+    pub package_uri: String,
     /// State (resource 3).
     ///
     /// ID 3 · R · Integer · single · mandatory · range `0..3`
@@ -114,19 +116,19 @@ pub struct FirmwareUpdate {
     /// ID 6 · R · String · single · optional · range `0..255`
     ///
     /// Name of the firmware package, as stated by the package.
-    pub pkg_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub pkg_name: Option<String>,
     /// PkgVersion (resource 7).
     ///
     /// ID 7 · R · String · single · optional · range `0..255`
     ///
     /// Version of the firmware package, as stated by the package.
-    pub pkg_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub pkg_version: Option<String>,
     /// Firmware Update Protocol Support (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional · range `0..5`
     ///
     /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
-    pub firmware_update_protocol_support: ::ucifi_runtime::InstanceMap<i64>,
+    pub firmware_update_protocol_support: InstanceMap<i64>,
     /// Firmware Update Delivery Method (resource 9).
     ///
     /// ID 9 · R · Integer · single · mandatory · range `0..2`
@@ -134,232 +136,197 @@ pub struct FirmwareUpdate {
     /// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
     pub firmware_update_delivery_method: i64,
 }
-impl ::ucifi_runtime::typed::Instance for FirmwareUpdate {
-    const OBJECT_ID: u16 = 5;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.package)?;
-        f::one(w, 1, &self.package_uri)?;
-        f::one(w, 3, &self.state)?;
-        f::one(w, 5, &self.update_result)?;
-        f::opt(w, 6, &self.pkg_name)?;
-        f::opt(w, 7, &self.pkg_version)?;
-        f::multi(w, 8, &self.firmware_update_protocol_support, false)?;
-        f::one(w, 9, &self.firmware_update_delivery_method)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FirmwareUpdate {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.package, instance, raw),
-            1 => f::set(&mut self.package_uri, instance, raw),
-            3 => f::set(&mut self.state, instance, raw),
-            5 => f::set(&mut self.update_result, instance, raw),
-            6 => f::set_opt(&mut self.pkg_name, instance, raw),
-            7 => f::set_opt(&mut self.pkg_version, instance, raw),
-            8 => f::set_multi(&mut self.firmware_update_protocol_support, instance, raw),
-            9 => f::set(&mut self.firmware_update_delivery_method, instance, raw),
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.package, instance, raw),
+            1 => field::set(&mut self.package_uri, instance, raw),
+            3 => field::set(&mut self.state, instance, raw),
+            5 => field::set(&mut self.update_result, instance, raw),
+            6 => field::set_opt(&mut self.pkg_name, instance, raw),
+            7 => field::set_opt(&mut self.pkg_version, instance, raw),
+            8 => field::set(&mut self.firmware_update_protocol_support, instance, raw),
+            9 => field::set(&mut self.firmware_update_delivery_method, instance, raw),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            8 => {
-                self.firmware_update_protocol_support.clear();
-            }
-            0 | 1 | 3 | 5..=7 | 9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            8 => self.firmware_update_protocol_support.clear(),
+            0 | 1 | 3 | 5..=7 | 9 => return Err(ErrorKind::NotMultiple),
+            2 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 1, c::one(&self.package_uri), c::Rule::Len(0, 255));
-        c::range(&mut v, 3, c::one(&self.state), c::Rule::Int(0, 3));
-        c::range(&mut v, 5, c::one(&self.update_result), c::Rule::Int(0, 9));
-        c::range(&mut v, 6, c::opt(&self.pkg_name), c::Rule::Len(0, 255));
-        c::range(&mut v, 7, c::opt(&self.pkg_version), c::Rule::Len(0, 255));
-        c::range(
-            &mut v,
-            8,
-            c::multi(&self.firmware_update_protocol_support),
-            c::Rule::Int(0, 5),
-        );
-        c::range(
-            &mut v,
-            9,
-            c::one(&self.firmware_update_delivery_method),
-            c::Rule::Int(0, 2),
-        );
-        c::finish(v)
+
+impl Instance for FirmwareUpdate {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.package)?;
+        field::emit(w, 1, &self.package_uri)?;
+        field::emit(w, 3, &self.state)?;
+        field::emit(w, 5, &self.update_result)?;
+        field::emit_opt(w, 6, &self.pkg_name)?;
+        field::emit_opt(w, 7, &self.pkg_version)?;
+        field::emit_non_empty(w, 8, &self.firmware_update_protocol_support)?;
+        field::emit(w, 9, &self.firmware_update_delivery_method)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.package = ::core::default::Default::default();
+            self.package = Default::default();
         }
         if !keep.contains(1) {
-            self.package_uri = ::core::default::Default::default();
+            self.package_uri = Default::default();
         }
         if !keep.contains(3) {
-            self.state = ::core::default::Default::default();
+            self.state = Default::default();
         }
         if !keep.contains(5) {
-            self.update_result = ::core::default::Default::default();
+            self.update_result = Default::default();
         }
         if !keep.contains(6) {
-            self.pkg_name = ::core::option::Option::None;
+            self.pkg_name = None;
         }
         if !keep.contains(7) {
-            self.pkg_version = ::core::option::Option::None;
+            self.pkg_version = None;
         }
         if !keep.contains(8) {
             self.firmware_update_protocol_support.clear();
         }
         if !keep.contains(9) {
-            self.firmware_update_delivery_method = ::core::default::Default::default();
+            self.firmware_update_delivery_method = Default::default();
         }
     }
 }
+
+impl ObjectType for FirmwareUpdate {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.package_uri, Rule::Len(0, 255));
+        check.range(3, &self.state, Rule::Int(0, 3));
+        check.range(5, &self.update_result, Rule::Int(0, 9));
+        check.range(6, &self.pkg_name, Rule::Len(0, 255));
+        check.range(7, &self.pkg_version, Rule::Len(0, 255));
+        check.range(8, &self.firmware_update_protocol_support, Rule::Int(0, 5));
+        check.range(9, &self.firmware_update_delivery_method, Rule::Int(0, 2));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FirmwareUpdateWrite {
     /// Package (resource 0, W): see [`Package`](struct@Package).
-    pub package: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub package: Option<Vec<u8>>,
     /// Package URI (resource 1, RW): see [`PackageUri`](struct@PackageUri).
-    pub package_uri: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub package_uri: Option<String>,
 }
+
 impl FirmwareUpdateWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut FirmwareUpdate) {
-        if let ::core::option::Option::Some(v) = &self.package {
-            target.package = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.package {
+            target.package = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.package_uri {
-            target.package_uri = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.package_uri {
+            target.package_uri = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for FirmwareUpdateWrite {
-    const OBJECT_ID: u16 = 5;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.package)?;
-        f::opt(w, 1, &self.package_uri)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FirmwareUpdateWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.package, instance, raw),
-            1 => f::set_opt(&mut self.package_uri, instance, raw),
-            3 | 5..=9 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.package, instance, raw),
+            1 => field::set_opt(&mut self.package_uri, instance, raw),
+            3 | 5..=9 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0 | 1 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3 | 5..=9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0 | 1 => Err(ErrorKind::NotMultiple),
+            3 | 5..=9 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for FirmwareUpdateWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.package)?;
+        field::emit_opt(w, 1, &self.package_uri)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.package = None;
+        }
+        if !keep.contains(1) {
+            self.package_uri = None;
+        }
+    }
+}
+
 /// The executable resources of Firmware Update (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Update (resource 2, E): see [`Update`](struct@Update).
     Update,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::Update];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::Update => 2,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            2 => ::core::option::Option::Some(Execute::Update),
-            _ => ::core::option::Option::None,
+            2 => Some(Execute::Update),
+            _ => None,
         }
     }
 }
+
 /// Package (resource 0).
 ///
 /// ID 0 · W · Opaque · single · mandatory
@@ -367,12 +334,15 @@ impl Execute {
 /// Write the firmware image here to push it to the device in one block (push delivery).
 #[derive(Clone, Copy, Debug)]
 pub struct Package;
-impl ::ucifi_runtime::typed::Resource for Package {
+
+impl Resource for Package {
     const ID: u16 = 0;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
-impl ::ucifi_runtime::typed::Writable for Package {}
+
+impl Writable for Package {}
+
 /// Package URI (resource 1).
 ///
 /// ID 1 · RW · String · single · mandatory · range `0..255`
@@ -380,13 +350,17 @@ impl ::ucifi_runtime::typed::Writable for Package {}
 /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
 #[derive(Clone, Copy, Debug)]
 pub struct PackageUri;
-impl ::ucifi_runtime::typed::Resource for PackageUri {
+
+impl Resource for PackageUri {
     const ID: u16 = 1;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PackageUri {}
-impl ::ucifi_runtime::typed::Writable for PackageUri {}
+
+impl Readable for PackageUri {}
+
+impl Writable for PackageUri {}
+
 /// Update (resource 2).
 ///
 /// ID 2 · E · none · single · mandatory
@@ -394,12 +368,15 @@ impl ::ucifi_runtime::typed::Writable for PackageUri {}
 /// Execute to install the downloaded image; allowed only when State is 2 (downloaded).
 #[derive(Clone, Copy, Debug)]
 pub struct Update;
-impl ::ucifi_runtime::typed::Resource for Update {
+
+impl Resource for Update {
     const ID: u16 = 2;
     type Object = FirmwareUpdate;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Update {}
+
+impl Executable for Update {}
+
 /// State (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory · range `0..3`
@@ -407,12 +384,15 @@ impl ::ucifi_runtime::typed::Executable for Update {}
 /// Update state: 0 idle, 1 downloading, 2 downloaded, 3 updating.
 #[derive(Clone, Copy, Debug)]
 pub struct State;
-impl ::ucifi_runtime::typed::Resource for State {
+
+impl Resource for State {
     const ID: u16 = 3;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for State {}
+
+impl Readable for State {}
+
 /// Update Result (resource 5).
 ///
 /// ID 5 · R · Integer · single · mandatory · range `0..9`
@@ -420,12 +400,15 @@ impl ::ucifi_runtime::typed::Readable for State {}
 /// Outcome of the last download or update: 0 initial, 1 success, 2 not enough flash, 3 out of RAM, 4 connection lost, 5 integrity check failed, 6 unsupported package, 7 invalid URI, 8 update failed, 9 unsupported protocol, 10 cancelled, 11 deferred.
 #[derive(Clone, Copy, Debug)]
 pub struct UpdateResult;
-impl ::ucifi_runtime::typed::Resource for UpdateResult {
+
+impl Resource for UpdateResult {
     const ID: u16 = 5;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for UpdateResult {}
+
+impl Readable for UpdateResult {}
+
 /// PkgName (resource 6).
 ///
 /// ID 6 · R · String · single · optional · range `0..255`
@@ -433,12 +416,15 @@ impl ::ucifi_runtime::typed::Readable for UpdateResult {}
 /// Name of the firmware package, as stated by the package.
 #[derive(Clone, Copy, Debug)]
 pub struct PkgName;
-impl ::ucifi_runtime::typed::Resource for PkgName {
+
+impl Resource for PkgName {
     const ID: u16 = 6;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PkgName {}
+
+impl Readable for PkgName {}
+
 /// PkgVersion (resource 7).
 ///
 /// ID 7 · R · String · single · optional · range `0..255`
@@ -446,12 +432,15 @@ impl ::ucifi_runtime::typed::Readable for PkgName {}
 /// Version of the firmware package, as stated by the package.
 #[derive(Clone, Copy, Debug)]
 pub struct PkgVersion;
-impl ::ucifi_runtime::typed::Resource for PkgVersion {
+
+impl Resource for PkgVersion {
     const ID: u16 = 7;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PkgVersion {}
+
+impl Readable for PkgVersion {}
+
 /// Firmware Update Protocol Support (resource 8).
 ///
 /// ID 8 · R · Integer · multiple · optional · range `0..5`
@@ -459,12 +448,15 @@ impl ::ucifi_runtime::typed::Readable for PkgVersion {}
 /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
 #[derive(Clone, Copy, Debug)]
 pub struct FirmwareUpdateProtocolSupport;
-impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
+
+impl Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
+
+impl Readable for FirmwareUpdateProtocolSupport {}
+
 /// Firmware Update Delivery Method (resource 9).
 ///
 /// ID 9 · R · Integer · single · mandatory · range `0..2`
@@ -472,9 +464,11 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 /// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
 #[derive(Clone, Copy, Debug)]
 pub struct FirmwareUpdateDeliveryMethod;
-impl ::ucifi_runtime::typed::Resource for FirmwareUpdateDeliveryMethod {
+
+impl Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for FirmwareUpdateDeliveryMethod {}
+
+impl Readable for FirmwareUpdateDeliveryMethod {}

@@ -4,60 +4,75 @@
 //! LwM2M 1.1 · single-instance object · optional.
 //!
 //! Firmware update state machine: the server pushes a package or a download URI, the client downloads it, then installs it on Update and reports the result.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 5;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 2);
+pub const VERSION: Version = Version::new(1, 2);
+
 /// The model of Firmware Update version 1.2.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    5,
-    "Firmware Update",
-    "urn:oma:lwm2m:oma:5:1.2",
-    ::ucifi_runtime::Version::new(1, 2),
-    ::ucifi_runtime::Version::new(1, 1),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Package", O::W, false, true, T::Opaque, "", ""),
-        r(1, "Package URI", O::RW, false, true, T::String, "0..255", ""),
-        r(2, "Update", O::E, false, true, T::None, "", ""),
-        r(3, "State", O::R, false, true, T::Integer, "0..3", ""),
-        r(5, "Update Result", O::R, false, true, T::Integer, "0..11", ""),
-        r(6, "PkgName", O::R, false, false, T::String, "0..255", ""),
-        r(7, "PkgVersion", O::R, false, false, T::String, "0..255", ""),
-        r(
-            8,
-            "Firmware Update Protocol Support",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "0..5",
-            "",
-        ),
-        r(
-            9,
-            "Firmware Update Delivery Method",
-            O::R,
-            false,
-            true,
-            T::Integer,
-            "0..2",
-            "",
-        ),
-        r(10, "Cancel", O::E, false, false, T::None, "", ""),
-        r(11, "Severity", O::RW, false, false, T::Integer, "0..2", ""),
-        r(12, "Last State Change Time", O::R, false, false, T::Time, "", ""),
-        r(13, "Maximum Defer Period", O::RW, false, false, T::UnsignedInteger, "", "s"),
-        r(14, "Automatic Upgrade at Download", O::RW, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Firmware Update"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:5:1.2"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 1),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Package", Operations::W, DataType::Opaque).mandatory(),
+    ResourceModel::new(1, "Package URI", Operations::RW, DataType::String)
+        .mandatory()
+        .range("0..255"),
+    ResourceModel::new(2, "Update", Operations::E, DataType::None).mandatory(),
+    ResourceModel::new(3, "State", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..3"),
+    ResourceModel::new(5, "Update Result", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..11"),
+    ResourceModel::new(6, "PkgName", Operations::R, DataType::String).range("0..255"),
+    ResourceModel::new(7, "PkgVersion", Operations::R, DataType::String).range("0..255"),
+    ResourceModel::new(
+        8,
+        "Firmware Update Protocol Support",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple()
+    .range("0..5"),
+    ResourceModel::new(
+        9,
+        "Firmware Update Delivery Method",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory()
+    .range("0..2"),
+    ResourceModel::new(10, "Cancel", Operations::E, DataType::None),
+    ResourceModel::new(11, "Severity", Operations::RW, DataType::Integer).range("0..2"),
+    ResourceModel::new(12, "Last State Change Time", Operations::R, DataType::Time),
+    ResourceModel::new(
+        13,
+        "Maximum Defer Period",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    )
+    .units("s"),
+    ResourceModel::new(
+        14,
+        "Automatic Upgrade at Download",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Package (resource 0).
@@ -89,29 +104,27 @@ pub mod id {
     /// Automatic Upgrade at Download (resource 14).
     pub const AUTOMATIC_UPGRADE_AT_DOWNLOAD: u16 = 14;
 }
+
 /// One instance of Firmware Update (object 5) version 1.2: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FirmwareUpdate {
     /// Package (resource 0).
     ///
     /// ID 0 · W · Opaque · single · mandatory
     ///
     /// Write the firmware image here to push it to the device in one block (push delivery).
-    pub package: ::ucifi_runtime::__private::Vec<u8>,
+    pub package: Vec<u8>,
     /// Package URI (resource 1).
     ///
     /// ID 1 · RW · String · single · mandatory · range `0..255`
     ///
     /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
-    pub package_uri: ::ucifi_runtime::__private::String,
+    pub package_uri: String,
     /// State (resource 3).
     ///
     /// ID 3 · R · Integer · single · mandatory · range `0..3`
@@ -129,19 +142,19 @@ pub struct FirmwareUpdate {
     /// ID 6 · R · String · single · optional · range `0..255`
     ///
     /// Name of the firmware package, as stated by the package.
-    pub pkg_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub pkg_name: Option<String>,
     /// PkgVersion (resource 7).
     ///
     /// ID 7 · R · String · single · optional · range `0..255`
     ///
     /// Version of the firmware package, as stated by the package.
-    pub pkg_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub pkg_version: Option<String>,
     /// Firmware Update Protocol Support (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional · range `0..5`
     ///
     /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
-    pub firmware_update_protocol_support: ::ucifi_runtime::InstanceMap<i64>,
+    pub firmware_update_protocol_support: InstanceMap<i64>,
     /// Firmware Update Delivery Method (resource 9).
     ///
     /// ID 9 · R · Integer · single · mandatory · range `0..2`
@@ -153,277 +166,241 @@ pub struct FirmwareUpdate {
     /// ID 11 · RW · Integer · single · optional · range `0..2`
     ///
     /// Importance of the image for deferred updates: 0 critical, 1 mandatory (default), 2 optional.
-    pub severity: ::core::option::Option<i64>,
+    pub severity: Option<i64>,
     /// Last State Change Time (resource 12).
     ///
     /// ID 12 · R · Time · single · optional
     ///
     /// Time at which State last changed.
-    pub last_state_change_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub last_state_change_time: Option<Time>,
     /// Maximum Defer Period (resource 13).
     ///
     /// ID 13 · RW · Unsigned Integer · single · optional · units `s`
     ///
     /// Seconds a user may postpone the update before it is installed automatically; 0 means no postponing.
-    pub maximum_defer_period: ::core::option::Option<u64>,
+    pub maximum_defer_period: Option<u64>,
     /// Automatic Upgrade at Download (resource 14).
     ///
     /// ID 14 · RW · Boolean · single · optional
     ///
     /// true: install as soon as the download completes; false: wait for the server to execute Update.
-    pub automatic_upgrade_at_download: ::core::option::Option<bool>,
+    pub automatic_upgrade_at_download: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for FirmwareUpdate {
-    const OBJECT_ID: u16 = 5;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.package)?;
-        f::one(w, 1, &self.package_uri)?;
-        f::one(w, 3, &self.state)?;
-        f::one(w, 5, &self.update_result)?;
-        f::opt(w, 6, &self.pkg_name)?;
-        f::opt(w, 7, &self.pkg_version)?;
-        f::multi(w, 8, &self.firmware_update_protocol_support, false)?;
-        f::one(w, 9, &self.firmware_update_delivery_method)?;
-        f::opt(w, 11, &self.severity)?;
-        f::opt(w, 12, &self.last_state_change_time)?;
-        f::opt(w, 13, &self.maximum_defer_period)?;
-        f::opt(w, 14, &self.automatic_upgrade_at_download)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FirmwareUpdate {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.package, instance, raw),
-            1 => f::set(&mut self.package_uri, instance, raw),
-            3 => f::set(&mut self.state, instance, raw),
-            5 => f::set(&mut self.update_result, instance, raw),
-            6 => f::set_opt(&mut self.pkg_name, instance, raw),
-            7 => f::set_opt(&mut self.pkg_version, instance, raw),
-            8 => f::set_multi(&mut self.firmware_update_protocol_support, instance, raw),
-            9 => f::set(&mut self.firmware_update_delivery_method, instance, raw),
-            11 => f::set_opt(&mut self.severity, instance, raw),
-            12 => f::set_opt(&mut self.last_state_change_time, instance, raw),
-            13 => f::set_opt(&mut self.maximum_defer_period, instance, raw),
-            14 => f::set_opt(&mut self.automatic_upgrade_at_download, instance, raw),
-            2 | 10 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.package, instance, raw),
+            1 => field::set(&mut self.package_uri, instance, raw),
+            3 => field::set(&mut self.state, instance, raw),
+            5 => field::set(&mut self.update_result, instance, raw),
+            6 => field::set_opt(&mut self.pkg_name, instance, raw),
+            7 => field::set_opt(&mut self.pkg_version, instance, raw),
+            8 => field::set(&mut self.firmware_update_protocol_support, instance, raw),
+            9 => field::set(&mut self.firmware_update_delivery_method, instance, raw),
+            11 => field::set_opt(&mut self.severity, instance, raw),
+            12 => field::set_opt(&mut self.last_state_change_time, instance, raw),
+            13 => field::set_opt(&mut self.maximum_defer_period, instance, raw),
+            14 => field::set_opt(&mut self.automatic_upgrade_at_download, instance, raw),
+            2 | 10 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            8 => {
-                self.firmware_update_protocol_support.clear();
-            }
-            0 | 1 | 3 | 5..=7 | 9 | 11..=14 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 | 10 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            8 => self.firmware_update_protocol_support.clear(),
+            0 | 1 | 3 | 5..=7 | 9 | 11..=14 => return Err(ErrorKind::NotMultiple),
+            2 | 10 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for FirmwareUpdate {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 1, c::one(&self.package_uri), c::Rule::Len(0, 255));
-        c::range(&mut v, 3, c::one(&self.state), c::Rule::Int(0, 3));
-        c::range(&mut v, 5, c::one(&self.update_result), c::Rule::Int(0, 11));
-        c::range(&mut v, 6, c::opt(&self.pkg_name), c::Rule::Len(0, 255));
-        c::range(&mut v, 7, c::opt(&self.pkg_version), c::Rule::Len(0, 255));
-        c::range(
-            &mut v,
-            8,
-            c::multi(&self.firmware_update_protocol_support),
-            c::Rule::Int(0, 5),
-        );
-        c::range(
-            &mut v,
-            9,
-            c::one(&self.firmware_update_delivery_method),
-            c::Rule::Int(0, 2),
-        );
-        c::range(&mut v, 11, c::opt(&self.severity), c::Rule::Int(0, 2));
-        c::finish(v)
+
+impl Instance for FirmwareUpdate {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.package)?;
+        field::emit(w, 1, &self.package_uri)?;
+        field::emit(w, 3, &self.state)?;
+        field::emit(w, 5, &self.update_result)?;
+        field::emit_opt(w, 6, &self.pkg_name)?;
+        field::emit_opt(w, 7, &self.pkg_version)?;
+        field::emit_non_empty(w, 8, &self.firmware_update_protocol_support)?;
+        field::emit(w, 9, &self.firmware_update_delivery_method)?;
+        field::emit_opt(w, 11, &self.severity)?;
+        field::emit_opt(w, 12, &self.last_state_change_time)?;
+        field::emit_opt(w, 13, &self.maximum_defer_period)?;
+        field::emit_opt(w, 14, &self.automatic_upgrade_at_download)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.package = ::core::default::Default::default();
+            self.package = Default::default();
         }
         if !keep.contains(1) {
-            self.package_uri = ::core::default::Default::default();
+            self.package_uri = Default::default();
         }
         if !keep.contains(3) {
-            self.state = ::core::default::Default::default();
+            self.state = Default::default();
         }
         if !keep.contains(5) {
-            self.update_result = ::core::default::Default::default();
+            self.update_result = Default::default();
         }
         if !keep.contains(6) {
-            self.pkg_name = ::core::option::Option::None;
+            self.pkg_name = None;
         }
         if !keep.contains(7) {
-            self.pkg_version = ::core::option::Option::None;
+            self.pkg_version = None;
         }
         if !keep.contains(8) {
             self.firmware_update_protocol_support.clear();
         }
         if !keep.contains(9) {
-            self.firmware_update_delivery_method = ::core::default::Default::default();
+            self.firmware_update_delivery_method = Default::default();
         }
         if !keep.contains(11) {
-            self.severity = ::core::option::Option::None;
+            self.severity = None;
         }
         if !keep.contains(12) {
-            self.last_state_change_time = ::core::option::Option::None;
+            self.last_state_change_time = None;
         }
         if !keep.contains(13) {
-            self.maximum_defer_period = ::core::option::Option::None;
+            self.maximum_defer_period = None;
         }
         if !keep.contains(14) {
-            self.automatic_upgrade_at_download = ::core::option::Option::None;
+            self.automatic_upgrade_at_download = None;
         }
     }
 }
+
+impl ObjectType for FirmwareUpdate {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.package_uri, Rule::Len(0, 255));
+        check.range(3, &self.state, Rule::Int(0, 3));
+        check.range(5, &self.update_result, Rule::Int(0, 11));
+        check.range(6, &self.pkg_name, Rule::Len(0, 255));
+        check.range(7, &self.pkg_version, Rule::Len(0, 255));
+        check.range(8, &self.firmware_update_protocol_support, Rule::Int(0, 5));
+        check.range(9, &self.firmware_update_delivery_method, Rule::Int(0, 2));
+        check.range(11, &self.severity, Rule::Int(0, 2));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FirmwareUpdateWrite {
     /// Package (resource 0, W): see [`Package`](struct@Package).
-    pub package: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub package: Option<Vec<u8>>,
     /// Package URI (resource 1, RW): see [`PackageUri`](struct@PackageUri).
-    pub package_uri: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub package_uri: Option<String>,
     /// Severity (resource 11, RW): see [`Severity`](struct@Severity).
-    pub severity: ::core::option::Option<i64>,
+    pub severity: Option<i64>,
     /// Maximum Defer Period (resource 13, RW): see [`MaximumDeferPeriod`](struct@MaximumDeferPeriod).
-    pub maximum_defer_period: ::core::option::Option<u64>,
+    pub maximum_defer_period: Option<u64>,
     /// Automatic Upgrade at Download (resource 14, RW): see [`AutomaticUpgradeAtDownload`](struct@AutomaticUpgradeAtDownload).
-    pub automatic_upgrade_at_download: ::core::option::Option<bool>,
+    pub automatic_upgrade_at_download: Option<bool>,
 }
+
 impl FirmwareUpdateWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut FirmwareUpdate) {
-        if let ::core::option::Option::Some(v) = &self.package {
-            target.package = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.package {
+            target.package = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.package_uri {
-            target.package_uri = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.package_uri {
+            target.package_uri = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.severity {
-            target.severity = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.severity {
+            target.severity = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.maximum_defer_period {
-            target.maximum_defer_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.maximum_defer_period {
+            target.maximum_defer_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.automatic_upgrade_at_download {
-            target.automatic_upgrade_at_download = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.automatic_upgrade_at_download {
+            target.automatic_upgrade_at_download = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for FirmwareUpdateWrite {
-    const OBJECT_ID: u16 = 5;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.package)?;
-        f::opt(w, 1, &self.package_uri)?;
-        f::opt(w, 11, &self.severity)?;
-        f::opt(w, 13, &self.maximum_defer_period)?;
-        f::opt(w, 14, &self.automatic_upgrade_at_download)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FirmwareUpdateWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.package, instance, raw),
-            1 => f::set_opt(&mut self.package_uri, instance, raw),
-            11 => f::set_opt(&mut self.severity, instance, raw),
-            13 => f::set_opt(&mut self.maximum_defer_period, instance, raw),
-            14 => f::set_opt(&mut self.automatic_upgrade_at_download, instance, raw),
-            3 | 5..=9 | 12 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            2 | 10 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.package, instance, raw),
+            1 => field::set_opt(&mut self.package_uri, instance, raw),
+            11 => field::set_opt(&mut self.severity, instance, raw),
+            13 => field::set_opt(&mut self.maximum_defer_period, instance, raw),
+            14 => field::set_opt(&mut self.automatic_upgrade_at_download, instance, raw),
+            3 | 5..=9 | 12 => Err(ErrorKind::NotWritable),
+            2 | 10 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0 | 1 | 11 | 13 | 14 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3 | 5..=9 | 12 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            2 | 10 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0 | 1 | 11 | 13 | 14 => Err(ErrorKind::NotMultiple),
+            3 | 5..=9 | 12 => Err(ErrorKind::NotWritable),
+            2 | 10 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for FirmwareUpdateWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.package)?;
+        field::emit_opt(w, 1, &self.package_uri)?;
+        field::emit_opt(w, 11, &self.severity)?;
+        field::emit_opt(w, 13, &self.maximum_defer_period)?;
+        field::emit_opt(w, 14, &self.automatic_upgrade_at_download)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.package = None;
+        }
+        if !keep.contains(1) {
+            self.package_uri = None;
+        }
+        if !keep.contains(11) {
+            self.severity = None;
+        }
+        if !keep.contains(13) {
+            self.maximum_defer_period = None;
+        }
+        if !keep.contains(14) {
+            self.automatic_upgrade_at_download = None;
+        }
+    }
+}
+
 /// The executable resources of Firmware Update (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -432,9 +409,11 @@ pub enum Execute {
     /// Cancel (resource 10, E): see [`Cancel`](struct@Cancel).
     Cancel,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::Update, Execute::Cancel];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -442,15 +421,17 @@ impl Execute {
             Execute::Cancel => 10,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            2 => ::core::option::Option::Some(Execute::Update),
-            10 => ::core::option::Option::Some(Execute::Cancel),
-            _ => ::core::option::Option::None,
+            2 => Some(Execute::Update),
+            10 => Some(Execute::Cancel),
+            _ => None,
         }
     }
 }
+
 /// Package (resource 0).
 ///
 /// ID 0 · W · Opaque · single · mandatory
@@ -458,12 +439,15 @@ impl Execute {
 /// Write the firmware image here to push it to the device in one block (push delivery).
 #[derive(Clone, Copy, Debug)]
 pub struct Package;
-impl ::ucifi_runtime::typed::Resource for Package {
+
+impl Resource for Package {
     const ID: u16 = 0;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
-impl ::ucifi_runtime::typed::Writable for Package {}
+
+impl Writable for Package {}
+
 /// Package URI (resource 1).
 ///
 /// ID 1 · RW · String · single · mandatory · range `0..255`
@@ -471,13 +455,17 @@ impl ::ucifi_runtime::typed::Writable for Package {}
 /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
 #[derive(Clone, Copy, Debug)]
 pub struct PackageUri;
-impl ::ucifi_runtime::typed::Resource for PackageUri {
+
+impl Resource for PackageUri {
     const ID: u16 = 1;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PackageUri {}
-impl ::ucifi_runtime::typed::Writable for PackageUri {}
+
+impl Readable for PackageUri {}
+
+impl Writable for PackageUri {}
+
 /// Update (resource 2).
 ///
 /// ID 2 · E · none · single · mandatory
@@ -485,12 +473,15 @@ impl ::ucifi_runtime::typed::Writable for PackageUri {}
 /// Execute to install the downloaded image; allowed only when State is 2 (downloaded).
 #[derive(Clone, Copy, Debug)]
 pub struct Update;
-impl ::ucifi_runtime::typed::Resource for Update {
+
+impl Resource for Update {
     const ID: u16 = 2;
     type Object = FirmwareUpdate;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Update {}
+
+impl Executable for Update {}
+
 /// State (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory · range `0..3`
@@ -498,12 +489,15 @@ impl ::ucifi_runtime::typed::Executable for Update {}
 /// Update state: 0 idle, 1 downloading, 2 downloaded, 3 updating.
 #[derive(Clone, Copy, Debug)]
 pub struct State;
-impl ::ucifi_runtime::typed::Resource for State {
+
+impl Resource for State {
     const ID: u16 = 3;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for State {}
+
+impl Readable for State {}
+
 /// Update Result (resource 5).
 ///
 /// ID 5 · R · Integer · single · mandatory · range `0..11`
@@ -511,12 +505,15 @@ impl ::ucifi_runtime::typed::Readable for State {}
 /// Outcome of the last download or update: 0 initial, 1 success, 2 not enough flash, 3 out of RAM, 4 connection lost, 5 integrity check failed, 6 unsupported package, 7 invalid URI, 8 update failed, 9 unsupported protocol, 10 cancelled, 11 deferred.
 #[derive(Clone, Copy, Debug)]
 pub struct UpdateResult;
-impl ::ucifi_runtime::typed::Resource for UpdateResult {
+
+impl Resource for UpdateResult {
     const ID: u16 = 5;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for UpdateResult {}
+
+impl Readable for UpdateResult {}
+
 /// PkgName (resource 6).
 ///
 /// ID 6 · R · String · single · optional · range `0..255`
@@ -524,12 +521,15 @@ impl ::ucifi_runtime::typed::Readable for UpdateResult {}
 /// Name of the firmware package, as stated by the package.
 #[derive(Clone, Copy, Debug)]
 pub struct PkgName;
-impl ::ucifi_runtime::typed::Resource for PkgName {
+
+impl Resource for PkgName {
     const ID: u16 = 6;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PkgName {}
+
+impl Readable for PkgName {}
+
 /// PkgVersion (resource 7).
 ///
 /// ID 7 · R · String · single · optional · range `0..255`
@@ -537,12 +537,15 @@ impl ::ucifi_runtime::typed::Readable for PkgName {}
 /// Version of the firmware package, as stated by the package.
 #[derive(Clone, Copy, Debug)]
 pub struct PkgVersion;
-impl ::ucifi_runtime::typed::Resource for PkgVersion {
+
+impl Resource for PkgVersion {
     const ID: u16 = 7;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PkgVersion {}
+
+impl Readable for PkgVersion {}
+
 /// Firmware Update Protocol Support (resource 8).
 ///
 /// ID 8 · R · Integer · multiple · optional · range `0..5`
@@ -550,12 +553,15 @@ impl ::ucifi_runtime::typed::Readable for PkgVersion {}
 /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
 #[derive(Clone, Copy, Debug)]
 pub struct FirmwareUpdateProtocolSupport;
-impl ::ucifi_runtime::typed::Resource for FirmwareUpdateProtocolSupport {
+
+impl Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
+
+impl Readable for FirmwareUpdateProtocolSupport {}
+
 /// Firmware Update Delivery Method (resource 9).
 ///
 /// ID 9 · R · Integer · single · mandatory · range `0..2`
@@ -563,12 +569,15 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateProtocolSupport {}
 /// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
 #[derive(Clone, Copy, Debug)]
 pub struct FirmwareUpdateDeliveryMethod;
-impl ::ucifi_runtime::typed::Resource for FirmwareUpdateDeliveryMethod {
+
+impl Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for FirmwareUpdateDeliveryMethod {}
+
+impl Readable for FirmwareUpdateDeliveryMethod {}
+
 /// Cancel (resource 10).
 ///
 /// ID 10 · E · none · single · optional
@@ -576,12 +585,15 @@ impl ::ucifi_runtime::typed::Readable for FirmwareUpdateDeliveryMethod {}
 /// Execute to abort a download or a pending update before installation has started.
 #[derive(Clone, Copy, Debug)]
 pub struct Cancel;
-impl ::ucifi_runtime::typed::Resource for Cancel {
+
+impl Resource for Cancel {
     const ID: u16 = 10;
     type Object = FirmwareUpdate;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Cancel {}
+
+impl Executable for Cancel {}
+
 /// Severity (resource 11).
 ///
 /// ID 11 · RW · Integer · single · optional · range `0..2`
@@ -589,13 +601,17 @@ impl ::ucifi_runtime::typed::Executable for Cancel {}
 /// Importance of the image for deferred updates: 0 critical, 1 mandatory (default), 2 optional.
 #[derive(Clone, Copy, Debug)]
 pub struct Severity;
-impl ::ucifi_runtime::typed::Resource for Severity {
+
+impl Resource for Severity {
     const ID: u16 = 11;
     type Object = FirmwareUpdate;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Severity {}
-impl ::ucifi_runtime::typed::Writable for Severity {}
+
+impl Readable for Severity {}
+
+impl Writable for Severity {}
+
 /// Last State Change Time (resource 12).
 ///
 /// ID 12 · R · Time · single · optional
@@ -603,12 +619,15 @@ impl ::ucifi_runtime::typed::Writable for Severity {}
 /// Time at which State last changed.
 #[derive(Clone, Copy, Debug)]
 pub struct LastStateChangeTime;
-impl ::ucifi_runtime::typed::Resource for LastStateChangeTime {
+
+impl Resource for LastStateChangeTime {
     const ID: u16 = 12;
     type Object = FirmwareUpdate;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LastStateChangeTime {}
+
+impl Readable for LastStateChangeTime {}
+
 /// Maximum Defer Period (resource 13).
 ///
 /// ID 13 · RW · Unsigned Integer · single · optional · units `s`
@@ -616,13 +635,17 @@ impl ::ucifi_runtime::typed::Readable for LastStateChangeTime {}
 /// Seconds a user may postpone the update before it is installed automatically; 0 means no postponing.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumDeferPeriod;
-impl ::ucifi_runtime::typed::Resource for MaximumDeferPeriod {
+
+impl Resource for MaximumDeferPeriod {
     const ID: u16 = 13;
     type Object = FirmwareUpdate;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumDeferPeriod {}
-impl ::ucifi_runtime::typed::Writable for MaximumDeferPeriod {}
+
+impl Readable for MaximumDeferPeriod {}
+
+impl Writable for MaximumDeferPeriod {}
+
 /// Automatic Upgrade at Download (resource 14).
 ///
 /// ID 14 · RW · Boolean · single · optional
@@ -630,10 +653,13 @@ impl ::ucifi_runtime::typed::Writable for MaximumDeferPeriod {}
 /// true: install as soon as the download completes; false: wait for the server to execute Update.
 #[derive(Clone, Copy, Debug)]
 pub struct AutomaticUpgradeAtDownload;
-impl ::ucifi_runtime::typed::Resource for AutomaticUpgradeAtDownload {
+
+impl Resource for AutomaticUpgradeAtDownload {
     const ID: u16 = 14;
     type Object = FirmwareUpdate;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for AutomaticUpgradeAtDownload {}
-impl ::ucifi_runtime::typed::Writable for AutomaticUpgradeAtDownload {}
+
+impl Readable for AutomaticUpgradeAtDownload {}
+
+impl Writable for AutomaticUpgradeAtDownload {}

@@ -4,35 +4,41 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Where the device is: WGS 84 coordinates, altitude, accuracy radius and speed of the last position fix.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 6;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Location version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    6,
-    "Location",
-    "urn:oma:lwm2m:oma:6",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Latitude", O::R, false, true, T::Float, "", "lat"),
-        r(1, "Longitude", O::R, false, true, T::Float, "", "lon"),
-        r(2, "Altitude", O::R, false, false, T::Float, "", "m"),
-        r(3, "Radius", O::R, false, false, T::Float, "", "m"),
-        r(4, "Velocity", O::R, false, false, T::Opaque, "", ""),
-        r(5, "Timestamp", O::R, false, true, T::Time, "", ""),
-        r(6, "Speed", O::R, false, false, T::Float, "", "m/s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Location"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:6"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Latitude", Operations::R, DataType::Float)
+        .mandatory()
+        .units("lat"),
+    ResourceModel::new(1, "Longitude", Operations::R, DataType::Float)
+        .mandatory()
+        .units("lon"),
+    ResourceModel::new(2, "Altitude", Operations::R, DataType::Float).units("m"),
+    ResourceModel::new(3, "Radius", Operations::R, DataType::Float).units("m"),
+    ResourceModel::new(4, "Velocity", Operations::R, DataType::Opaque),
+    ResourceModel::new(5, "Timestamp", Operations::R, DataType::Time).mandatory(),
+    ResourceModel::new(6, "Speed", Operations::R, DataType::Float).units("m/s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Latitude (resource 0).
@@ -50,16 +56,14 @@ pub mod id {
     /// Speed (resource 6).
     pub const SPEED: u16 = 6;
 }
+
 /// One instance of Location (object 6) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Location {
     /// Latitude (resource 0).
     ///
@@ -78,167 +82,153 @@ pub struct Location {
     /// ID 2 · R · Float · single · optional · units `m`
     ///
     /// Height above sea level in metres.
-    pub altitude: ::core::option::Option<f64>,
+    pub altitude: Option<f64>,
     /// Radius (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `m`
     ///
     /// Radius in metres of the circle around the position inside which the true position lies; expresses accuracy.
-    pub radius: ::core::option::Option<f64>,
+    pub radius: Option<f64>,
     /// Velocity (resource 4).
     ///
     /// ID 4 · R · Opaque · single · optional
     ///
     /// Velocity encoded as defined by 3GPP TS 23.032 (speed and bearing, with optional vertical speed).
-    pub velocity: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub velocity: Option<Vec<u8>>,
     /// Timestamp (resource 5).
     ///
     /// ID 5 · R · Time · single · mandatory
     ///
     /// Time at which the position was measured.
-    pub timestamp: ::ucifi_runtime::Time,
+    pub timestamp: Time,
     /// Speed (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `m/s`
     ///
     /// Ground speed in metres per second, without direction.
-    pub speed: ::core::option::Option<f64>,
+    pub speed: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for Location {
-    const OBJECT_ID: u16 = 6;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.latitude)?;
-        f::one(w, 1, &self.longitude)?;
-        f::opt(w, 2, &self.altitude)?;
-        f::opt(w, 3, &self.radius)?;
-        f::opt(w, 4, &self.velocity)?;
-        f::one(w, 5, &self.timestamp)?;
-        f::opt(w, 6, &self.speed)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Location {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.latitude, instance, raw),
-            1 => f::set(&mut self.longitude, instance, raw),
-            2 => f::set_opt(&mut self.altitude, instance, raw),
-            3 => f::set_opt(&mut self.radius, instance, raw),
-            4 => f::set_opt(&mut self.velocity, instance, raw),
-            5 => f::set(&mut self.timestamp, instance, raw),
-            6 => f::set_opt(&mut self.speed, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.latitude, instance, raw),
+            1 => field::set(&mut self.longitude, instance, raw),
+            2 => field::set_opt(&mut self.altitude, instance, raw),
+            3 => field::set_opt(&mut self.radius, instance, raw),
+            4 => field::set_opt(&mut self.velocity, instance, raw),
+            5 => field::set(&mut self.timestamp, instance, raw),
+            6 => field::set_opt(&mut self.speed, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 6) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=6 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Location {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for Location {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.latitude)?;
+        field::emit(w, 1, &self.longitude)?;
+        field::emit_opt(w, 2, &self.altitude)?;
+        field::emit_opt(w, 3, &self.radius)?;
+        field::emit_opt(w, 4, &self.velocity)?;
+        field::emit(w, 5, &self.timestamp)?;
+        field::emit_opt(w, 6, &self.speed)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.latitude = ::core::default::Default::default();
+            self.latitude = Default::default();
         }
         if !keep.contains(1) {
-            self.longitude = ::core::default::Default::default();
+            self.longitude = Default::default();
         }
         if !keep.contains(2) {
-            self.altitude = ::core::option::Option::None;
+            self.altitude = None;
         }
         if !keep.contains(3) {
-            self.radius = ::core::option::Option::None;
+            self.radius = None;
         }
         if !keep.contains(4) {
-            self.velocity = ::core::option::Option::None;
+            self.velocity = None;
         }
         if !keep.contains(5) {
-            self.timestamp = ::core::default::Default::default();
+            self.timestamp = Default::default();
         }
         if !keep.contains(6) {
-            self.speed = ::core::option::Option::None;
+            self.speed = None;
         }
     }
 }
+
+impl ObjectType for Location {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`Location`](struct@Location) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LocationWrite {}
+
 impl LocationWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Location) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut Location) {}
 }
-impl ::ucifi_runtime::typed::Instance for LocationWrite {
-    const OBJECT_ID: u16 = 6;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LocationWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0..=6 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0..=6 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 6) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=6 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for LocationWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// Latitude (resource 0).
 ///
 /// ID 0 · R · Float · single · mandatory · units `lat`
@@ -246,12 +236,15 @@ impl ::ucifi_runtime::typed::Instance for LocationWrite {
 /// Latitude in decimal degrees (WGS 84); south is negative.
 #[derive(Clone, Copy, Debug)]
 pub struct Latitude;
-impl ::ucifi_runtime::typed::Resource for Latitude {
+
+impl Resource for Latitude {
     const ID: u16 = 0;
     type Object = Location;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Latitude {}
+
+impl Readable for Latitude {}
+
 /// Longitude (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `lon`
@@ -259,12 +252,15 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 /// Longitude in decimal degrees (WGS 84); west is negative.
 #[derive(Clone, Copy, Debug)]
 pub struct Longitude;
-impl ::ucifi_runtime::typed::Resource for Longitude {
+
+impl Resource for Longitude {
     const ID: u16 = 1;
     type Object = Location;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Longitude {}
+
+impl Readable for Longitude {}
+
 /// Altitude (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `m`
@@ -272,12 +268,15 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 /// Height above sea level in metres.
 #[derive(Clone, Copy, Debug)]
 pub struct Altitude;
-impl ::ucifi_runtime::typed::Resource for Altitude {
+
+impl Resource for Altitude {
     const ID: u16 = 2;
     type Object = Location;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Altitude {}
+
+impl Readable for Altitude {}
+
 /// Radius (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `m`
@@ -285,12 +284,15 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 /// Radius in metres of the circle around the position inside which the true position lies; expresses accuracy.
 #[derive(Clone, Copy, Debug)]
 pub struct Radius;
-impl ::ucifi_runtime::typed::Resource for Radius {
+
+impl Resource for Radius {
     const ID: u16 = 3;
     type Object = Location;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Radius {}
+
+impl Readable for Radius {}
+
 /// Velocity (resource 4).
 ///
 /// ID 4 · R · Opaque · single · optional
@@ -298,12 +300,15 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 /// Velocity encoded as defined by 3GPP TS 23.032 (speed and bearing, with optional vertical speed).
 #[derive(Clone, Copy, Debug)]
 pub struct Velocity;
-impl ::ucifi_runtime::typed::Resource for Velocity {
+
+impl Resource for Velocity {
     const ID: u16 = 4;
     type Object = Location;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
-impl ::ucifi_runtime::typed::Readable for Velocity {}
+
+impl Readable for Velocity {}
+
 /// Timestamp (resource 5).
 ///
 /// ID 5 · R · Time · single · mandatory
@@ -311,12 +316,15 @@ impl ::ucifi_runtime::typed::Readable for Velocity {}
 /// Time at which the position was measured.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5;
     type Object = Location;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Speed (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `m/s`
@@ -324,9 +332,11 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Ground speed in metres per second, without direction.
 #[derive(Clone, Copy, Debug)]
 pub struct Speed;
-impl ::ucifi_runtime::typed::Resource for Speed {
+
+impl Resource for Speed {
     const ID: u16 = 6;
     type Object = Location;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Speed {}
+
+impl Readable for Speed {}

@@ -4,32 +4,42 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Access rights of each LwM2M Server on one object instance, plus the server that owns and manages those rights.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 2;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of LwM2M Access Control version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    2,
-    "LwM2M Access Control",
-    "urn:oma:lwm2m:oma:2",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Object ID", O::R, false, true, T::Integer, "1..65534", ""),
-        r(1, "Object Instance ID", O::R, false, true, T::Integer, "0..65535", ""),
-        r(2, "ACL", O::RW, true, false, T::Integer, "16-bit", ""),
-        r(3, "Access Control Owner", O::RW, false, true, T::Integer, "0..65535", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LwM2M Access Control"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:2"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Object ID", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("1..65534"),
+    ResourceModel::new(1, "Object Instance ID", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..65535"),
+    ResourceModel::new(2, "ACL", Operations::RW, DataType::Integer)
+        .multiple()
+        .range("16-bit"),
+    ResourceModel::new(3, "Access Control Owner", Operations::RW, DataType::Integer)
+        .mandatory()
+        .range("0..65535"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Object ID (resource 0).
@@ -41,16 +51,14 @@ pub mod id {
     /// Access Control Owner (resource 3).
     pub const ACCESS_CONTROL_OWNER: u16 = 3;
 }
+
 /// One instance of LwM2M Access Control (object 2) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mAccessControl {
     /// Object ID (resource 0).
     ///
@@ -69,7 +77,7 @@ pub struct Lwm2mAccessControl {
     /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
     ///
     /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
-    pub acl: ::ucifi_runtime::InstanceMap<i64>,
+    pub acl: InstanceMap<i64>,
     /// Access Control Owner (resource 3).
     ///
     /// ID 3 · RW · Integer · single · mandatory · range `0..65535`
@@ -77,164 +85,144 @@ pub struct Lwm2mAccessControl {
     /// Short Server ID of the server allowed to change these rights; 65535 means the instance was created by bootstrap.
     pub access_control_owner: i64,
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControl {
-    const OBJECT_ID: u16 = 2;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.object_id)?;
-        f::one(w, 1, &self.object_instance_id)?;
-        f::multi(w, 2, &self.acl, false)?;
-        f::one(w, 3, &self.access_control_owner)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mAccessControl {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.object_id, instance, raw),
-            1 => f::set(&mut self.object_instance_id, instance, raw),
-            2 => f::set_multi(&mut self.acl, instance, raw),
-            3 => f::set(&mut self.access_control_owner, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.object_id, instance, raw),
+            1 => field::set(&mut self.object_instance_id, instance, raw),
+            2 => field::set(&mut self.acl, instance, raw),
+            3 => field::set(&mut self.access_control_owner, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.acl.clear();
-            }
-            0 | 1 | 3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            2 => self.acl.clear(),
+            0 | 1 | 3 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Lwm2mAccessControl {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 0, c::one(&self.object_id), c::Rule::Int(1, 65534));
-        c::range(&mut v, 1, c::one(&self.object_instance_id), c::Rule::Int(0, 65535));
-        c::range(&mut v, 3, c::one(&self.access_control_owner), c::Rule::Int(0, 65535));
-        c::finish(v)
+
+impl Instance for Lwm2mAccessControl {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.object_id)?;
+        field::emit(w, 1, &self.object_instance_id)?;
+        field::emit_non_empty(w, 2, &self.acl)?;
+        field::emit(w, 3, &self.access_control_owner)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.object_id = ::core::default::Default::default();
+            self.object_id = Default::default();
         }
         if !keep.contains(1) {
-            self.object_instance_id = ::core::default::Default::default();
+            self.object_instance_id = Default::default();
         }
         if !keep.contains(2) {
             self.acl.clear();
         }
         if !keep.contains(3) {
-            self.access_control_owner = ::core::default::Default::default();
+            self.access_control_owner = Default::default();
         }
     }
 }
+
+impl ObjectType for Lwm2mAccessControl {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.object_id, Rule::Int(1, 65534));
+        check.range(1, &self.object_instance_id, Rule::Int(0, 65535));
+        check.range(3, &self.access_control_owner, Rule::Int(0, 65535));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Lwm2mAccessControl`](struct@Lwm2mAccessControl) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mAccessControlWrite {
     /// ACL (resource 2, RW): see [`Acl`](struct@Acl).
-    pub acl: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub acl: Option<InstanceMap<i64>>,
     /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`](struct@AccessControlOwner).
-    pub access_control_owner: ::core::option::Option<i64>,
+    pub access_control_owner: Option<i64>,
 }
+
 impl Lwm2mAccessControlWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut Lwm2mAccessControl) {
-        if let ::core::option::Option::Some(v) = &self.acl {
-            target.acl = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.acl {
+            target.acl = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.access_control_owner {
-            target.access_control_owner = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.access_control_owner {
+            target.access_control_owner = v;
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControlWrite {
-    const OBJECT_ID: u16 = 2;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt_multi(w, 2, &self.acl)?;
-        f::opt(w, 3, &self.access_control_owner)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mAccessControlWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            2 => f::set_opt_multi(&mut self.acl, instance, raw),
-            3 => f::set_opt(&mut self.access_control_owner, instance, raw),
-            0 | 1 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            2 => field::set_opt(&mut self.acl, instance, raw),
+            3 => field::set_opt(&mut self.access_control_owner, instance, raw),
+            0 | 1 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.acl = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0 | 1 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            2 => self.acl = Some(InstanceMap::new()),
+            3 => return Err(ErrorKind::NotMultiple),
+            0 | 1 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for Lwm2mAccessControlWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 2, &self.acl)?;
+        field::emit_opt(w, 3, &self.access_control_owner)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(2) {
+            self.acl = None;
+        }
+        if !keep.contains(3) {
+            self.access_control_owner = None;
+        }
+    }
+}
+
 /// Object ID (resource 0).
 ///
 /// ID 0 · R · Integer · single · mandatory · range `1..65534`
@@ -242,12 +230,15 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mAccessControlWrite {
 /// ID of the object whose instance these rights protect.
 #[derive(Clone, Copy, Debug)]
 pub struct ObjectId;
-impl ::ucifi_runtime::typed::Resource for ObjectId {
+
+impl Resource for ObjectId {
     const ID: u16 = 0;
     type Object = Lwm2mAccessControl;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ObjectId {}
+
+impl Readable for ObjectId {}
+
 /// Object Instance ID (resource 1).
 ///
 /// ID 1 · R · Integer · single · mandatory · range `0..65535`
@@ -255,12 +246,15 @@ impl ::ucifi_runtime::typed::Readable for ObjectId {}
 /// Instance ID inside that object; 65535 means the rights apply to creating new instances of the object.
 #[derive(Clone, Copy, Debug)]
 pub struct ObjectInstanceId;
-impl ::ucifi_runtime::typed::Resource for ObjectInstanceId {
+
+impl Resource for ObjectInstanceId {
     const ID: u16 = 1;
     type Object = Lwm2mAccessControl;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ObjectInstanceId {}
+
+impl Readable for ObjectInstanceId {}
+
 /// ACL (resource 2).
 ///
 /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
@@ -268,13 +262,17 @@ impl ::ucifi_runtime::typed::Readable for ObjectInstanceId {}
 /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
 #[derive(Clone, Copy, Debug)]
 pub struct Acl;
-impl ::ucifi_runtime::typed::Resource for Acl {
+
+impl Resource for Acl {
     const ID: u16 = 2;
     type Object = Lwm2mAccessControl;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for Acl {}
-impl ::ucifi_runtime::typed::Writable for Acl {}
+
+impl Readable for Acl {}
+
+impl Writable for Acl {}
+
 /// Access Control Owner (resource 3).
 ///
 /// ID 3 · RW · Integer · single · mandatory · range `0..65535`
@@ -282,10 +280,13 @@ impl ::ucifi_runtime::typed::Writable for Acl {}
 /// Short Server ID of the server allowed to change these rights; 65535 means the instance was created by bootstrap.
 #[derive(Clone, Copy, Debug)]
 pub struct AccessControlOwner;
-impl ::ucifi_runtime::typed::Resource for AccessControlOwner {
+
+impl Resource for AccessControlOwner {
     const ID: u16 = 3;
     type Object = Lwm2mAccessControl;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AccessControlOwner {}
-impl ::ucifi_runtime::typed::Writable for AccessControlOwner {}
+
+impl Readable for AccessControlOwner {}
+
+impl Writable for AccessControlOwner {}

@@ -4,73 +4,113 @@
 //! LwM2M 1.1 · multiple-instance object · mandatory.
 //!
 //! Credentials and addressing the client needs to reach one LwM2M Server or the Bootstrap-Server. Only bootstrap may write these values; ordinary servers never see them.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 0;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of LWM2M Security version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    0,
-    "LWM2M Security",
-    "urn:oma:lwm2m:oma:0:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 1),
-    true,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "LWM2M  Server URI", O::NONE, false, true, T::String, "0..255 bytes", ""),
-        r(1, "Bootstrap-Server", O::NONE, false, true, T::Boolean, "", ""),
-        r(2, "Security Mode", O::NONE, false, true, T::Integer, "0..4", ""),
-        r(3, "Public Key or Identity", O::NONE, false, true, T::Opaque, "", ""),
-        r(4, "Server Public Key", O::NONE, false, true, T::Opaque, "", ""),
-        r(5, "Secret Key", O::NONE, false, true, T::Opaque, "", ""),
-        r(6, "SMS Security Mode", O::NONE, false, false, T::Integer, "0..255", ""),
-        r(7, "SMS Binding Key Parameters", O::NONE, false, false, T::Opaque, "6", ""),
-        r(
-            8,
-            "SMS Binding Secret Key(s)",
-            O::NONE,
-            false,
-            false,
-            T::Opaque,
-            "16,32,48",
-            "",
-        ),
-        r(9, "LwM2M Server SMS Number", O::NONE, false, false, T::String, "", ""),
-        r(10, "Short Server ID", O::NONE, false, false, T::Integer, "1..65534", ""),
-        r(11, "Client Hold Off Time", O::NONE, false, false, T::Integer, "", "s"),
-        r(
-            12,
-            "Bootstrap-Server Account Timeout",
-            O::NONE,
-            false,
-            false,
-            T::Integer,
-            "",
-            "s",
-        ),
-        r(13, "Matching Type", O::NONE, false, false, T::UnsignedInteger, "0..3", "s"),
-        r(14, "SNI", O::NONE, false, false, T::String, "", ""),
-        r(
-            15,
-            "Certificate Usage",
-            O::NONE,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..3",
-            "s",
-        ),
-        r(16, "DTLS/TLS Ciphersuite", O::NONE, true, false, T::UnsignedInteger, "", ""),
-        r(17, "OSCORE Security Mode", O::NONE, false, false, T::Objlnk, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LWM2M Security"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:0:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 1),
+    multiple: true,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "LWM2M  Server URI", Operations::NONE, DataType::String)
+        .mandatory()
+        .range("0..255 bytes"),
+    ResourceModel::new(1, "Bootstrap-Server", Operations::NONE, DataType::Boolean).mandatory(),
+    ResourceModel::new(2, "Security Mode", Operations::NONE, DataType::Integer)
+        .mandatory()
+        .range("0..4"),
+    ResourceModel::new(
+        3,
+        "Public Key or Identity",
+        Operations::NONE,
+        DataType::Opaque,
+    )
+    .mandatory(),
+    ResourceModel::new(4, "Server Public Key", Operations::NONE, DataType::Opaque).mandatory(),
+    ResourceModel::new(5, "Secret Key", Operations::NONE, DataType::Opaque).mandatory(),
+    ResourceModel::new(6, "SMS Security Mode", Operations::NONE, DataType::Integer).range("0..255"),
+    ResourceModel::new(
+        7,
+        "SMS Binding Key Parameters",
+        Operations::NONE,
+        DataType::Opaque,
+    )
+    .range("6"),
+    ResourceModel::new(
+        8,
+        "SMS Binding Secret Key(s)",
+        Operations::NONE,
+        DataType::Opaque,
+    )
+    .range("16,32,48"),
+    ResourceModel::new(
+        9,
+        "LwM2M Server SMS Number",
+        Operations::NONE,
+        DataType::String,
+    ),
+    ResourceModel::new(10, "Short Server ID", Operations::NONE, DataType::Integer)
+        .range("1..65534"),
+    ResourceModel::new(
+        11,
+        "Client Hold Off Time",
+        Operations::NONE,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        12,
+        "Bootstrap-Server Account Timeout",
+        Operations::NONE,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        13,
+        "Matching Type",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..3")
+    .units("s"),
+    ResourceModel::new(14, "SNI", Operations::NONE, DataType::String),
+    ResourceModel::new(
+        15,
+        "Certificate Usage",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..3")
+    .units("s"),
+    ResourceModel::new(
+        16,
+        "DTLS/TLS Ciphersuite",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .multiple(),
+    ResourceModel::new(
+        17,
+        "OSCORE Security Mode",
+        Operations::NONE,
+        DataType::Objlnk,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// LWM2M Server URI (resource 0).
@@ -110,23 +150,21 @@ pub mod id {
     /// OSCORE Security Mode (resource 17).
     pub const OSCORE_SECURITY_MODE: u16 = 17;
 }
+
 /// One instance of LWM2M Security (object 0) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mSecurity {
     /// LWM2M Server URI (resource 0).
     ///
     /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255 bytes`
     ///
     /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
-    pub lwm2m_server_uri: ::ucifi_runtime::__private::String,
+    pub lwm2m_server_uri: String,
     /// Bootstrap-Server (resource 1).
     ///
     /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
@@ -144,302 +182,277 @@ pub struct Lwm2mSecurity {
     /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
     ///
     /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
-    pub public_key_or_identity: ::ucifi_runtime::__private::Vec<u8>,
+    pub public_key_or_identity: Vec<u8>,
     /// Server Public Key (resource 4).
     ///
     /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
     ///
     /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
-    pub server_public_key: ::ucifi_runtime::__private::Vec<u8>,
+    pub server_public_key: Vec<u8>,
     /// Secret Key (resource 5).
     ///
     /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
     ///
     /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
-    pub secret_key: ::ucifi_runtime::__private::Vec<u8>,
+    pub secret_key: Vec<u8>,
     /// SMS Security Mode (resource 6).
     ///
     /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
     ///
     /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
-    pub sms_security_mode: ::core::option::Option<i64>,
+    pub sms_security_mode: Option<i64>,
     /// SMS Binding Key Parameters (resource 7).
     ///
     /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
     ///
     /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
-    pub sms_binding_key_parameters: ::core::option::Option<
-        ::ucifi_runtime::__private::Vec<u8>,
-    >,
+    pub sms_binding_key_parameters: Option<Vec<u8>>,
     /// SMS Binding Secret Key(s) (resource 8).
     ///
     /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
     ///
     /// Key material for the SMS binding: 16, 32 or 48 bytes.
-    pub sms_binding_secret_key_s: ::core::option::Option<
-        ::ucifi_runtime::__private::Vec<u8>,
-    >,
+    pub sms_binding_secret_key_s: Option<Vec<u8>>,
     /// LwM2M Server SMS Number (resource 9).
     ///
     /// ID 9 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
-    pub lwm2m_server_sms_number: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub lwm2m_server_sms_number: Option<String>,
     /// Short Server ID (resource 10).
     ///
     /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
     ///
     /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
-    pub short_server_id: ::core::option::Option<i64>,
+    pub short_server_id: Option<i64>,
     /// Client Hold Off Time (resource 11).
     ///
     /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds the client waits before it starts a bootstrap on its own initiative.
-    pub client_hold_off_time: ::core::option::Option<i64>,
+    pub client_hold_off_time: Option<i64>,
     /// Bootstrap-Server Account Timeout (resource 12).
     ///
     /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
-    pub bootstrap_server_account_timeout: ::core::option::Option<i64>,
+    pub bootstrap_server_account_timeout: Option<i64>,
     /// Matching Type (resource 13).
     ///
     /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
     ///
     /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
-    pub matching_type: ::core::option::Option<u64>,
+    pub matching_type: Option<u64>,
     /// SNI (resource 14).
     ///
     /// ID 14 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
-    pub sni: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub sni: Option<String>,
     /// Certificate Usage (resource 15).
     ///
     /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
     ///
     /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
-    pub certificate_usage: ::core::option::Option<u64>,
+    pub certificate_usage: Option<u64>,
     /// DTLS/TLS Ciphersuite (resource 16).
     ///
     /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
     ///
     /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-    pub dtls_tls_ciphersuite: ::ucifi_runtime::InstanceMap<u64>,
+    pub dtls_tls_ciphersuite: InstanceMap<u64>,
     /// OSCORE Security Mode (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
     ///
     /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
-    pub oscore_security_mode: ::core::option::Option<::ucifi_runtime::ObjectLink>,
+    pub oscore_security_mode: Option<ObjectLink>,
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mSecurity {
-    const OBJECT_ID: u16 = 0;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.lwm2m_server_uri)?;
-        f::one(w, 1, &self.bootstrap_server)?;
-        f::one(w, 2, &self.security_mode)?;
-        f::one(w, 3, &self.public_key_or_identity)?;
-        f::one(w, 4, &self.server_public_key)?;
-        f::one(w, 5, &self.secret_key)?;
-        f::opt(w, 6, &self.sms_security_mode)?;
-        f::opt(w, 7, &self.sms_binding_key_parameters)?;
-        f::opt(w, 8, &self.sms_binding_secret_key_s)?;
-        f::opt(w, 9, &self.lwm2m_server_sms_number)?;
-        f::opt(w, 10, &self.short_server_id)?;
-        f::opt(w, 11, &self.client_hold_off_time)?;
-        f::opt(w, 12, &self.bootstrap_server_account_timeout)?;
-        f::opt(w, 13, &self.matching_type)?;
-        f::opt(w, 14, &self.sni)?;
-        f::opt(w, 15, &self.certificate_usage)?;
-        f::multi(w, 16, &self.dtls_tls_ciphersuite, false)?;
-        f::opt(w, 17, &self.oscore_security_mode)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mSecurity {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.lwm2m_server_uri, instance, raw),
-            1 => f::set(&mut self.bootstrap_server, instance, raw),
-            2 => f::set(&mut self.security_mode, instance, raw),
-            3 => f::set(&mut self.public_key_or_identity, instance, raw),
-            4 => f::set(&mut self.server_public_key, instance, raw),
-            5 => f::set(&mut self.secret_key, instance, raw),
-            6 => f::set_opt(&mut self.sms_security_mode, instance, raw),
-            7 => f::set_opt(&mut self.sms_binding_key_parameters, instance, raw),
-            8 => f::set_opt(&mut self.sms_binding_secret_key_s, instance, raw),
-            9 => f::set_opt(&mut self.lwm2m_server_sms_number, instance, raw),
-            10 => f::set_opt(&mut self.short_server_id, instance, raw),
-            11 => f::set_opt(&mut self.client_hold_off_time, instance, raw),
-            12 => f::set_opt(&mut self.bootstrap_server_account_timeout, instance, raw),
-            13 => f::set_opt(&mut self.matching_type, instance, raw),
-            14 => f::set_opt(&mut self.sni, instance, raw),
-            15 => f::set_opt(&mut self.certificate_usage, instance, raw),
-            16 => f::set_multi(&mut self.dtls_tls_ciphersuite, instance, raw),
-            17 => f::set_opt(&mut self.oscore_security_mode, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.lwm2m_server_uri, instance, raw),
+            1 => field::set(&mut self.bootstrap_server, instance, raw),
+            2 => field::set(&mut self.security_mode, instance, raw),
+            3 => field::set(&mut self.public_key_or_identity, instance, raw),
+            4 => field::set(&mut self.server_public_key, instance, raw),
+            5 => field::set(&mut self.secret_key, instance, raw),
+            6 => field::set_opt(&mut self.sms_security_mode, instance, raw),
+            7 => field::set_opt(&mut self.sms_binding_key_parameters, instance, raw),
+            8 => field::set_opt(&mut self.sms_binding_secret_key_s, instance, raw),
+            9 => field::set_opt(&mut self.lwm2m_server_sms_number, instance, raw),
+            10 => field::set_opt(&mut self.short_server_id, instance, raw),
+            11 => field::set_opt(&mut self.client_hold_off_time, instance, raw),
+            12 => field::set_opt(&mut self.bootstrap_server_account_timeout, instance, raw),
+            13 => field::set_opt(&mut self.matching_type, instance, raw),
+            14 => field::set_opt(&mut self.sni, instance, raw),
+            15 => field::set_opt(&mut self.certificate_usage, instance, raw),
+            16 => field::set(&mut self.dtls_tls_ciphersuite, instance, raw),
+            17 => field::set_opt(&mut self.oscore_security_mode, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            16 => {
-                self.dtls_tls_ciphersuite.clear();
-            }
-            0..=15 | 17 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            16 => self.dtls_tls_ciphersuite.clear(),
+            0..=15 | 17 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 0, c::one(&self.lwm2m_server_uri), c::Rule::Len(0, 255));
-        c::range(&mut v, 2, c::one(&self.security_mode), c::Rule::Int(0, 4));
-        c::range(&mut v, 6, c::opt(&self.sms_security_mode), c::Rule::Int(0, 255));
-        c::range(&mut v, 10, c::opt(&self.short_server_id), c::Rule::Int(1, 65534));
-        c::range(&mut v, 13, c::opt(&self.matching_type), c::Rule::Int(0, 3));
-        c::range(&mut v, 15, c::opt(&self.certificate_usage), c::Rule::Int(0, 3));
-        c::finish(v)
+
+impl Instance for Lwm2mSecurity {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.lwm2m_server_uri)?;
+        field::emit(w, 1, &self.bootstrap_server)?;
+        field::emit(w, 2, &self.security_mode)?;
+        field::emit(w, 3, &self.public_key_or_identity)?;
+        field::emit(w, 4, &self.server_public_key)?;
+        field::emit(w, 5, &self.secret_key)?;
+        field::emit_opt(w, 6, &self.sms_security_mode)?;
+        field::emit_opt(w, 7, &self.sms_binding_key_parameters)?;
+        field::emit_opt(w, 8, &self.sms_binding_secret_key_s)?;
+        field::emit_opt(w, 9, &self.lwm2m_server_sms_number)?;
+        field::emit_opt(w, 10, &self.short_server_id)?;
+        field::emit_opt(w, 11, &self.client_hold_off_time)?;
+        field::emit_opt(w, 12, &self.bootstrap_server_account_timeout)?;
+        field::emit_opt(w, 13, &self.matching_type)?;
+        field::emit_opt(w, 14, &self.sni)?;
+        field::emit_opt(w, 15, &self.certificate_usage)?;
+        field::emit_non_empty(w, 16, &self.dtls_tls_ciphersuite)?;
+        field::emit_opt(w, 17, &self.oscore_security_mode)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.lwm2m_server_uri = ::core::default::Default::default();
+            self.lwm2m_server_uri = Default::default();
         }
         if !keep.contains(1) {
-            self.bootstrap_server = ::core::default::Default::default();
+            self.bootstrap_server = Default::default();
         }
         if !keep.contains(2) {
-            self.security_mode = ::core::default::Default::default();
+            self.security_mode = Default::default();
         }
         if !keep.contains(3) {
-            self.public_key_or_identity = ::core::default::Default::default();
+            self.public_key_or_identity = Default::default();
         }
         if !keep.contains(4) {
-            self.server_public_key = ::core::default::Default::default();
+            self.server_public_key = Default::default();
         }
         if !keep.contains(5) {
-            self.secret_key = ::core::default::Default::default();
+            self.secret_key = Default::default();
         }
         if !keep.contains(6) {
-            self.sms_security_mode = ::core::option::Option::None;
+            self.sms_security_mode = None;
         }
         if !keep.contains(7) {
-            self.sms_binding_key_parameters = ::core::option::Option::None;
+            self.sms_binding_key_parameters = None;
         }
         if !keep.contains(8) {
-            self.sms_binding_secret_key_s = ::core::option::Option::None;
+            self.sms_binding_secret_key_s = None;
         }
         if !keep.contains(9) {
-            self.lwm2m_server_sms_number = ::core::option::Option::None;
+            self.lwm2m_server_sms_number = None;
         }
         if !keep.contains(10) {
-            self.short_server_id = ::core::option::Option::None;
+            self.short_server_id = None;
         }
         if !keep.contains(11) {
-            self.client_hold_off_time = ::core::option::Option::None;
+            self.client_hold_off_time = None;
         }
         if !keep.contains(12) {
-            self.bootstrap_server_account_timeout = ::core::option::Option::None;
+            self.bootstrap_server_account_timeout = None;
         }
         if !keep.contains(13) {
-            self.matching_type = ::core::option::Option::None;
+            self.matching_type = None;
         }
         if !keep.contains(14) {
-            self.sni = ::core::option::Option::None;
+            self.sni = None;
         }
         if !keep.contains(15) {
-            self.certificate_usage = ::core::option::Option::None;
+            self.certificate_usage = None;
         }
         if !keep.contains(16) {
             self.dtls_tls_ciphersuite.clear();
         }
         if !keep.contains(17) {
-            self.oscore_security_mode = ::core::option::Option::None;
+            self.oscore_security_mode = None;
         }
     }
 }
+
+impl ObjectType for Lwm2mSecurity {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.lwm2m_server_uri, Rule::Len(0, 255));
+        check.range(2, &self.security_mode, Rule::Int(0, 4));
+        check.range(6, &self.sms_security_mode, Rule::Int(0, 255));
+        check.range(10, &self.short_server_id, Rule::Int(1, 65534));
+        check.range(13, &self.matching_type, Rule::Int(0, 3));
+        check.range(15, &self.certificate_usage, Rule::Int(0, 3));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Lwm2mSecurity`](struct@Lwm2mSecurity) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mSecurityWrite {}
+
 impl Lwm2mSecurityWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Lwm2mSecurity) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut Lwm2mSecurity) {}
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
-    const OBJECT_ID: u16 = 0;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mSecurityWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0..=17 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0..=17 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 17) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=17 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for Lwm2mSecurityWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// LWM2M Server URI (resource 0).
 ///
 /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255 bytes`
@@ -447,11 +460,13 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
 #[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerUri;
-impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
+
+impl Resource for Lwm2mServerUri {
     const ID: u16 = 0;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
+
 /// Bootstrap-Server (resource 1).
 ///
 /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
@@ -459,11 +474,13 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 /// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
 #[derive(Clone, Copy, Debug)]
 pub struct BootstrapServer;
-impl ::ucifi_runtime::typed::Resource for BootstrapServer {
+
+impl Resource for BootstrapServer {
     const ID: u16 = 1;
     type Object = Lwm2mSecurity;
     type Value = bool;
 }
+
 /// Security Mode (resource 2).
 ///
 /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0..4`
@@ -471,11 +488,13 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
 #[derive(Clone, Copy, Debug)]
 pub struct SecurityMode;
-impl ::ucifi_runtime::typed::Resource for SecurityMode {
+
+impl Resource for SecurityMode {
     const ID: u16 = 2;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Public Key or Identity (resource 3).
 ///
 /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -483,11 +502,13 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
 #[derive(Clone, Copy, Debug)]
 pub struct PublicKeyOrIdentity;
-impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
+
+impl Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// Server Public Key (resource 4).
 ///
 /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -495,11 +516,13 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
 #[derive(Clone, Copy, Debug)]
 pub struct ServerPublicKey;
-impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
+
+impl Resource for ServerPublicKey {
     const ID: u16 = 4;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// Secret Key (resource 5).
 ///
 /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -507,11 +530,13 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
 #[derive(Clone, Copy, Debug)]
 pub struct SecretKey;
-impl ::ucifi_runtime::typed::Resource for SecretKey {
+
+impl Resource for SecretKey {
     const ID: u16 = 5;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// SMS Security Mode (resource 6).
 ///
 /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
@@ -519,11 +544,13 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsSecurityMode;
-impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
+
+impl Resource for SmsSecurityMode {
     const ID: u16 = 6;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// SMS Binding Key Parameters (resource 7).
 ///
 /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
@@ -531,11 +558,13 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsBindingKeyParameters;
-impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
+
+impl Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// SMS Binding Secret Key(s) (resource 8).
 ///
 /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
@@ -543,11 +572,13 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 /// Key material for the SMS binding: 16, 32 or 48 bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsBindingSecretKeyS;
-impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
+
+impl Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// LwM2M Server SMS Number (resource 9).
 ///
 /// ID 9 · no operation (bootstrap/client only) · String · single · optional
@@ -555,11 +586,13 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
 #[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerSmsNumber;
-impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
+
+impl Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
+
 /// Short Server ID (resource 10).
 ///
 /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
@@ -567,11 +600,13 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
 #[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
-impl ::ucifi_runtime::typed::Resource for ShortServerId {
+
+impl Resource for ShortServerId {
     const ID: u16 = 10;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Client Hold Off Time (resource 11).
 ///
 /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
@@ -579,11 +614,13 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 /// Seconds the client waits before it starts a bootstrap on its own initiative.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientHoldOffTime;
-impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
+
+impl Resource for ClientHoldOffTime {
     const ID: u16 = 11;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Bootstrap-Server Account Timeout (resource 12).
 ///
 /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
@@ -591,11 +628,13 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
 #[derive(Clone, Copy, Debug)]
 pub struct BootstrapServerAccountTimeout;
-impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
+
+impl Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Matching Type (resource 13).
 ///
 /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
@@ -603,11 +642,13 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
 /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
 #[derive(Clone, Copy, Debug)]
 pub struct MatchingType;
-impl ::ucifi_runtime::typed::Resource for MatchingType {
+
+impl Resource for MatchingType {
     const ID: u16 = 13;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// SNI (resource 14).
 ///
 /// ID 14 · no operation (bootstrap/client only) · String · single · optional
@@ -615,11 +656,13 @@ impl ::ucifi_runtime::typed::Resource for MatchingType {
 /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
 #[derive(Clone, Copy, Debug)]
 pub struct Sni;
-impl ::ucifi_runtime::typed::Resource for Sni {
+
+impl Resource for Sni {
     const ID: u16 = 14;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
+
 /// Certificate Usage (resource 15).
 ///
 /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
@@ -627,11 +670,13 @@ impl ::ucifi_runtime::typed::Resource for Sni {
 /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
 #[derive(Clone, Copy, Debug)]
 pub struct CertificateUsage;
-impl ::ucifi_runtime::typed::Resource for CertificateUsage {
+
+impl Resource for CertificateUsage {
     const ID: u16 = 15;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// DTLS/TLS Ciphersuite (resource 16).
 ///
 /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
@@ -639,11 +684,13 @@ impl ::ucifi_runtime::typed::Resource for CertificateUsage {
 /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct DtlsTlsCiphersuite;
-impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
+
+impl Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<u64>;
+    type Value = InstanceMap<u64>;
 }
+
 /// OSCORE Security Mode (resource 17).
 ///
 /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
@@ -651,8 +698,9 @@ impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
 /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
 #[derive(Clone, Copy, Debug)]
 pub struct OscoreSecurityMode;
-impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
+
+impl Resource for OscoreSecurityMode {
     const ID: u16 = 17;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::ObjectLink;
+    type Value = ObjectLink;
 }

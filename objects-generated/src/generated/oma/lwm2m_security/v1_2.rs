@@ -4,158 +4,189 @@
 //! LwM2M 1.1 · multiple-instance object · mandatory.
 //!
 //! Credentials and addressing the client needs to reach one LwM2M Server or the Bootstrap-Server. Only bootstrap may write these values; ordinary servers never see them.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 0;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 2);
+pub const VERSION: Version = Version::new(1, 2);
+
 /// The model of LWM2M Security version 1.2.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    0,
-    "LWM2M Security",
-    "urn:oma:lwm2m:oma:0:1.2",
-    ::ucifi_runtime::Version::new(1, 2),
-    ::ucifi_runtime::Version::new(1, 1),
-    true,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "LWM2M  Server URI", O::NONE, false, true, T::String, "0..255", ""),
-        r(1, "Bootstrap-Server", O::NONE, false, true, T::Boolean, "", ""),
-        r(2, "Security Mode", O::NONE, false, true, T::Integer, "0..4", ""),
-        r(3, "Public Key or Identity", O::NONE, false, true, T::Opaque, "", ""),
-        r(4, "Server Public Key", O::NONE, false, true, T::Opaque, "", ""),
-        r(5, "Secret Key", O::NONE, false, true, T::Opaque, "", ""),
-        r(6, "SMS Security Mode", O::NONE, false, false, T::Integer, "0..255", ""),
-        r(7, "SMS Binding Key Parameters", O::NONE, false, false, T::Opaque, "6", ""),
-        r(
-            8,
-            "SMS Binding Secret Key(s)",
-            O::NONE,
-            false,
-            false,
-            T::Opaque,
-            "16,32,48",
-            "",
-        ),
-        r(9, "LwM2M Server SMS Number", O::NONE, false, false, T::String, "", ""),
-        r(10, "Short Server ID", O::NONE, false, false, T::Integer, "1..65534", ""),
-        r(11, "Client Hold Off Time", O::NONE, false, false, T::Integer, "", "s"),
-        r(
-            12,
-            "Bootstrap-Server Account Timeout",
-            O::NONE,
-            false,
-            false,
-            T::Integer,
-            "",
-            "s",
-        ),
-        r(13, "Matching Type", O::NONE, false, false, T::UnsignedInteger, "0..3", ""),
-        r(14, "SNI", O::NONE, false, false, T::String, "", ""),
-        r(
-            15,
-            "Certificate Usage",
-            O::NONE,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..3",
-            "",
-        ),
-        r(16, "DTLS/TLS Ciphersuite", O::NONE, true, false, T::UnsignedInteger, "", ""),
-        r(17, "OSCORE Security Mode", O::NONE, false, false, T::Objlnk, "", ""),
-        r(
-            18,
-            "Groups To Use by Client",
-            O::NONE,
-            true,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            19,
-            "Signature Algorithms Supported by Server",
-            O::NONE,
-            true,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            20,
-            "Signature Algorithms To Use by Client",
-            O::NONE,
-            true,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            21,
-            "Signature Algorithm Certs Supported by Server",
-            O::NONE,
-            true,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            22,
-            "TLS 1.3 Features To Use by Client",
-            O::NONE,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            23,
-            "TLS Extensions Supported by Server",
-            O::NONE,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            24,
-            "TLS Extensions To Use by Client",
-            O::NONE,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..65535",
-            "",
-        ),
-        r(
-            25,
-            "Secondary LwM2M Server URI",
-            O::NONE,
-            true,
-            false,
-            T::String,
-            "0..255",
-            "",
-        ),
-        r(26, "MQTT Server", O::NONE, false, false, T::Objlnk, "", ""),
-        r(27, "LwM2M COSE Security", O::NONE, true, false, T::Objlnk, "", ""),
-        r(28, "RDS Destination Port", O::NONE, false, false, T::Integer, "0..15", ""),
-        r(29, "RDS Source Port", O::NONE, false, false, T::Integer, "0..15", ""),
-        r(30, "RDS Application ID", O::NONE, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LWM2M Security"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:0:1.2"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 1),
+    multiple: true,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "LWM2M  Server URI", Operations::NONE, DataType::String)
+        .mandatory()
+        .range("0..255"),
+    ResourceModel::new(1, "Bootstrap-Server", Operations::NONE, DataType::Boolean).mandatory(),
+    ResourceModel::new(2, "Security Mode", Operations::NONE, DataType::Integer)
+        .mandatory()
+        .range("0..4"),
+    ResourceModel::new(
+        3,
+        "Public Key or Identity",
+        Operations::NONE,
+        DataType::Opaque,
+    )
+    .mandatory(),
+    ResourceModel::new(4, "Server Public Key", Operations::NONE, DataType::Opaque).mandatory(),
+    ResourceModel::new(5, "Secret Key", Operations::NONE, DataType::Opaque).mandatory(),
+    ResourceModel::new(6, "SMS Security Mode", Operations::NONE, DataType::Integer).range("0..255"),
+    ResourceModel::new(
+        7,
+        "SMS Binding Key Parameters",
+        Operations::NONE,
+        DataType::Opaque,
+    )
+    .range("6"),
+    ResourceModel::new(
+        8,
+        "SMS Binding Secret Key(s)",
+        Operations::NONE,
+        DataType::Opaque,
+    )
+    .range("16,32,48"),
+    ResourceModel::new(
+        9,
+        "LwM2M Server SMS Number",
+        Operations::NONE,
+        DataType::String,
+    ),
+    ResourceModel::new(10, "Short Server ID", Operations::NONE, DataType::Integer)
+        .range("1..65534"),
+    ResourceModel::new(
+        11,
+        "Client Hold Off Time",
+        Operations::NONE,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        12,
+        "Bootstrap-Server Account Timeout",
+        Operations::NONE,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        13,
+        "Matching Type",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..3"),
+    ResourceModel::new(14, "SNI", Operations::NONE, DataType::String),
+    ResourceModel::new(
+        15,
+        "Certificate Usage",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..3"),
+    ResourceModel::new(
+        16,
+        "DTLS/TLS Ciphersuite",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .multiple(),
+    ResourceModel::new(
+        17,
+        "OSCORE Security Mode",
+        Operations::NONE,
+        DataType::Objlnk,
+    ),
+    ResourceModel::new(
+        18,
+        "Groups To Use by Client",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .multiple()
+    .range("0..65535"),
+    ResourceModel::new(
+        19,
+        "Signature Algorithms Supported by Server",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .multiple()
+    .range("0..65535"),
+    ResourceModel::new(
+        20,
+        "Signature Algorithms To Use by Client",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .multiple()
+    .range("0..65535"),
+    ResourceModel::new(
+        21,
+        "Signature Algorithm Certs Supported by Server",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .multiple()
+    .range("0..65535"),
+    ResourceModel::new(
+        22,
+        "TLS 1.3 Features To Use by Client",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..65535"),
+    ResourceModel::new(
+        23,
+        "TLS Extensions Supported by Server",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..65535"),
+    ResourceModel::new(
+        24,
+        "TLS Extensions To Use by Client",
+        Operations::NONE,
+        DataType::UnsignedInteger,
+    )
+    .range("0..65535"),
+    ResourceModel::new(
+        25,
+        "Secondary LwM2M Server URI",
+        Operations::NONE,
+        DataType::String,
+    )
+    .multiple()
+    .range("0..255"),
+    ResourceModel::new(26, "MQTT Server", Operations::NONE, DataType::Objlnk),
+    ResourceModel::new(
+        27,
+        "LwM2M COSE Security",
+        Operations::NONE,
+        DataType::Objlnk,
+    )
+    .multiple(),
+    ResourceModel::new(
+        28,
+        "RDS Destination Port",
+        Operations::NONE,
+        DataType::Integer,
+    )
+    .range("0..15"),
+    ResourceModel::new(29, "RDS Source Port", Operations::NONE, DataType::Integer).range("0..15"),
+    ResourceModel::new(30, "RDS Application ID", Operations::NONE, DataType::String),
+];
+
 /// Resource IDs.
 pub mod id {
     /// LWM2M Server URI (resource 0).
@@ -221,23 +252,21 @@ pub mod id {
     /// RDS Application ID (resource 30).
     pub const RDS_APPLICATION_ID: u16 = 30;
 }
+
 /// One instance of LWM2M Security (object 0) version 1.2: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mSecurity {
     /// LWM2M Server URI (resource 0).
     ///
     /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255`
     ///
     /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
-    pub lwm2m_server_uri: ::ucifi_runtime::__private::String,
+    pub lwm2m_server_uri: String,
     /// Bootstrap-Server (resource 1).
     ///
     /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
@@ -255,437 +284,334 @@ pub struct Lwm2mSecurity {
     /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
     ///
     /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
-    pub public_key_or_identity: ::ucifi_runtime::__private::Vec<u8>,
+    pub public_key_or_identity: Vec<u8>,
     /// Server Public Key (resource 4).
     ///
     /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
     ///
     /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
-    pub server_public_key: ::ucifi_runtime::__private::Vec<u8>,
+    pub server_public_key: Vec<u8>,
     /// Secret Key (resource 5).
     ///
     /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
     ///
     /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
-    pub secret_key: ::ucifi_runtime::__private::Vec<u8>,
+    pub secret_key: Vec<u8>,
     /// SMS Security Mode (resource 6).
     ///
     /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
     ///
     /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
-    pub sms_security_mode: ::core::option::Option<i64>,
+    pub sms_security_mode: Option<i64>,
     /// SMS Binding Key Parameters (resource 7).
     ///
     /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
     ///
     /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
-    pub sms_binding_key_parameters: ::core::option::Option<
-        ::ucifi_runtime::__private::Vec<u8>,
-    >,
+    pub sms_binding_key_parameters: Option<Vec<u8>>,
     /// SMS Binding Secret Key(s) (resource 8).
     ///
     /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
     ///
     /// Key material for the SMS binding: 16, 32 or 48 bytes.
-    pub sms_binding_secret_key_s: ::core::option::Option<
-        ::ucifi_runtime::__private::Vec<u8>,
-    >,
+    pub sms_binding_secret_key_s: Option<Vec<u8>>,
     /// LwM2M Server SMS Number (resource 9).
     ///
     /// ID 9 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
-    pub lwm2m_server_sms_number: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub lwm2m_server_sms_number: Option<String>,
     /// Short Server ID (resource 10).
     ///
     /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
     ///
     /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
-    pub short_server_id: ::core::option::Option<i64>,
+    pub short_server_id: Option<i64>,
     /// Client Hold Off Time (resource 11).
     ///
     /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds the client waits before it starts a bootstrap on its own initiative.
-    pub client_hold_off_time: ::core::option::Option<i64>,
+    pub client_hold_off_time: Option<i64>,
     /// Bootstrap-Server Account Timeout (resource 12).
     ///
     /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
-    pub bootstrap_server_account_timeout: ::core::option::Option<i64>,
+    pub bootstrap_server_account_timeout: Option<i64>,
     /// Matching Type (resource 13).
     ///
     /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
     ///
     /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
-    pub matching_type: ::core::option::Option<u64>,
+    pub matching_type: Option<u64>,
     /// SNI (resource 14).
     ///
     /// ID 14 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
-    pub sni: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub sni: Option<String>,
     /// Certificate Usage (resource 15).
     ///
     /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
     ///
     /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
-    pub certificate_usage: ::core::option::Option<u64>,
+    pub certificate_usage: Option<u64>,
     /// DTLS/TLS Ciphersuite (resource 16).
     ///
     /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
     ///
     /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-    pub dtls_tls_ciphersuite: ::ucifi_runtime::InstanceMap<u64>,
+    pub dtls_tls_ciphersuite: InstanceMap<u64>,
     /// OSCORE Security Mode (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
     ///
     /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
-    pub oscore_security_mode: ::core::option::Option<::ucifi_runtime::ObjectLink>,
+    pub oscore_security_mode: Option<ObjectLink>,
     /// Groups To Use by Client (resource 18).
     ///
     /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Key-exchange groups (IANA TLS named groups) the client should offer, most preferred first.
-    pub groups_to_use_by_client: ::ucifi_runtime::InstanceMap<u64>,
+    pub groups_to_use_by_client: InstanceMap<u64>,
     /// Signature Algorithms Supported by Server (resource 19).
     ///
     /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) that the server accepts.
-    pub signature_algorithms_supported_by_server: ::ucifi_runtime::InstanceMap<u64>,
+    pub signature_algorithms_supported_by_server: InstanceMap<u64>,
     /// Signature Algorithms To Use by Client (resource 20).
     ///
     /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) the client should propose, most preferred first.
-    pub signature_algorithms_to_use_by_client: ::ucifi_runtime::InstanceMap<u64>,
+    pub signature_algorithms_to_use_by_client: InstanceMap<u64>,
     /// Signature Algorithm Certs Supported by Server (resource 21).
     ///
     /// ID 21 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) the server accepts inside certificates.
-    pub signature_algorithm_certs_supported_by_server: ::ucifi_runtime::InstanceMap<u64>,
+    pub signature_algorithm_certs_supported_by_server: InstanceMap<u64>,
     /// TLS 1.3 Features To Use by Client (resource 22).
     ///
     /// ID 22 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
     ///
     /// Bit mask of TLS 1.3 features the client should use with this server, such as early data or PSK with (EC)DHE.
-    pub tls_1_3_features_to_use_by_client: ::core::option::Option<u64>,
+    pub tls_1_3_features_to_use_by_client: Option<u64>,
     /// TLS Extensions Supported by Server (resource 23).
     ///
     /// ID 23 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
     ///
     /// Bit mask of TLS extensions the server supports (SNI, max fragment length, and so on).
-    pub tls_extensions_supported_by_server: ::core::option::Option<u64>,
+    pub tls_extensions_supported_by_server: Option<u64>,
     /// TLS Extensions To Use by Client (resource 24).
     ///
     /// ID 24 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
     ///
     /// Bit mask of TLS extensions the client should use towards this server.
-    pub tls_extensions_to_use_by_client: ::core::option::Option<u64>,
+    pub tls_extensions_to_use_by_client: Option<u64>,
     /// Secondary LwM2M Server URI (resource 25).
     ///
     /// ID 25 · no operation (bootstrap/client only) · String · multiple · optional · range `0..255`
     ///
     /// Further URIs of the same server that share this instance's credentials, tried as alternatives.
-    pub secondary_lwm2m_server_uri: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub secondary_lwm2m_server_uri: InstanceMap<String>,
     /// MQTT Server (resource 26).
     ///
     /// ID 26 · no operation (bootstrap/client only) · Objlnk · single · optional
     ///
     /// Link to an MQTT Server object instance carrying extra settings when the server URI uses an MQTT scheme.
-    pub mqtt_server: ::core::option::Option<::ucifi_runtime::ObjectLink>,
+    pub mqtt_server: Option<ObjectLink>,
     /// LwM2M COSE Security (resource 27).
     ///
     /// ID 27 · no operation (bootstrap/client only) · Objlnk · multiple · optional
     ///
     /// Links to the LwM2M COSE object instances with the keys used to protect content with COSE.
-    pub lwm2m_cose_security: ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
+    pub lwm2m_cose_security: InstanceMap<ObjectLink>,
     /// RDS Destination Port (resource 28).
     ///
     /// ID 28 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
     ///
     /// Default 3GPP RDS destination port (0..15) for reaching the server through the SCEF over the Non-IP binding.
-    pub rds_destination_port: ::core::option::Option<i64>,
+    pub rds_destination_port: Option<i64>,
     /// RDS Source Port (resource 29).
     ///
     /// ID 29 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
     ///
     /// Default 3GPP RDS source port (0..15) for reaching the server through the SCEF over the Non-IP binding.
-    pub rds_source_port: ::core::option::Option<i64>,
+    pub rds_source_port: Option<i64>,
     /// RDS Application ID (resource 30).
     ///
     /// ID 30 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// 3GPP RDS application identifier used to ask the SCEF for the port numbers of this server over Non-IP.
-    pub rds_application_id: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub rds_application_id: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mSecurity {
-    const OBJECT_ID: u16 = 0;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.lwm2m_server_uri)?;
-        f::one(w, 1, &self.bootstrap_server)?;
-        f::one(w, 2, &self.security_mode)?;
-        f::one(w, 3, &self.public_key_or_identity)?;
-        f::one(w, 4, &self.server_public_key)?;
-        f::one(w, 5, &self.secret_key)?;
-        f::opt(w, 6, &self.sms_security_mode)?;
-        f::opt(w, 7, &self.sms_binding_key_parameters)?;
-        f::opt(w, 8, &self.sms_binding_secret_key_s)?;
-        f::opt(w, 9, &self.lwm2m_server_sms_number)?;
-        f::opt(w, 10, &self.short_server_id)?;
-        f::opt(w, 11, &self.client_hold_off_time)?;
-        f::opt(w, 12, &self.bootstrap_server_account_timeout)?;
-        f::opt(w, 13, &self.matching_type)?;
-        f::opt(w, 14, &self.sni)?;
-        f::opt(w, 15, &self.certificate_usage)?;
-        f::multi(w, 16, &self.dtls_tls_ciphersuite, false)?;
-        f::opt(w, 17, &self.oscore_security_mode)?;
-        f::multi(w, 18, &self.groups_to_use_by_client, false)?;
-        f::multi(w, 19, &self.signature_algorithms_supported_by_server, false)?;
-        f::multi(w, 20, &self.signature_algorithms_to_use_by_client, false)?;
-        f::multi(w, 21, &self.signature_algorithm_certs_supported_by_server, false)?;
-        f::opt(w, 22, &self.tls_1_3_features_to_use_by_client)?;
-        f::opt(w, 23, &self.tls_extensions_supported_by_server)?;
-        f::opt(w, 24, &self.tls_extensions_to_use_by_client)?;
-        f::multi(w, 25, &self.secondary_lwm2m_server_uri, false)?;
-        f::opt(w, 26, &self.mqtt_server)?;
-        f::multi(w, 27, &self.lwm2m_cose_security, false)?;
-        f::opt(w, 28, &self.rds_destination_port)?;
-        f::opt(w, 29, &self.rds_source_port)?;
-        f::opt(w, 30, &self.rds_application_id)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mSecurity {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.lwm2m_server_uri, instance, raw),
-            1 => f::set(&mut self.bootstrap_server, instance, raw),
-            2 => f::set(&mut self.security_mode, instance, raw),
-            3 => f::set(&mut self.public_key_or_identity, instance, raw),
-            4 => f::set(&mut self.server_public_key, instance, raw),
-            5 => f::set(&mut self.secret_key, instance, raw),
-            6 => f::set_opt(&mut self.sms_security_mode, instance, raw),
-            7 => f::set_opt(&mut self.sms_binding_key_parameters, instance, raw),
-            8 => f::set_opt(&mut self.sms_binding_secret_key_s, instance, raw),
-            9 => f::set_opt(&mut self.lwm2m_server_sms_number, instance, raw),
-            10 => f::set_opt(&mut self.short_server_id, instance, raw),
-            11 => f::set_opt(&mut self.client_hold_off_time, instance, raw),
-            12 => f::set_opt(&mut self.bootstrap_server_account_timeout, instance, raw),
-            13 => f::set_opt(&mut self.matching_type, instance, raw),
-            14 => f::set_opt(&mut self.sni, instance, raw),
-            15 => f::set_opt(&mut self.certificate_usage, instance, raw),
-            16 => f::set_multi(&mut self.dtls_tls_ciphersuite, instance, raw),
-            17 => f::set_opt(&mut self.oscore_security_mode, instance, raw),
-            18 => f::set_multi(&mut self.groups_to_use_by_client, instance, raw),
-            19 => {
-                f::set_multi(
-                    &mut self.signature_algorithms_supported_by_server,
-                    instance,
-                    raw,
-                )
-            }
-            20 => {
-                f::set_multi(
-                    &mut self.signature_algorithms_to_use_by_client,
-                    instance,
-                    raw,
-                )
-            }
-            21 => {
-                f::set_multi(
-                    &mut self.signature_algorithm_certs_supported_by_server,
-                    instance,
-                    raw,
-                )
-            }
-            22 => f::set_opt(&mut self.tls_1_3_features_to_use_by_client, instance, raw),
-            23 => f::set_opt(&mut self.tls_extensions_supported_by_server, instance, raw),
-            24 => f::set_opt(&mut self.tls_extensions_to_use_by_client, instance, raw),
-            25 => f::set_multi(&mut self.secondary_lwm2m_server_uri, instance, raw),
-            26 => f::set_opt(&mut self.mqtt_server, instance, raw),
-            27 => f::set_multi(&mut self.lwm2m_cose_security, instance, raw),
-            28 => f::set_opt(&mut self.rds_destination_port, instance, raw),
-            29 => f::set_opt(&mut self.rds_source_port, instance, raw),
-            30 => f::set_opt(&mut self.rds_application_id, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.lwm2m_server_uri, instance, raw),
+            1 => field::set(&mut self.bootstrap_server, instance, raw),
+            2 => field::set(&mut self.security_mode, instance, raw),
+            3 => field::set(&mut self.public_key_or_identity, instance, raw),
+            4 => field::set(&mut self.server_public_key, instance, raw),
+            5 => field::set(&mut self.secret_key, instance, raw),
+            6 => field::set_opt(&mut self.sms_security_mode, instance, raw),
+            7 => field::set_opt(&mut self.sms_binding_key_parameters, instance, raw),
+            8 => field::set_opt(&mut self.sms_binding_secret_key_s, instance, raw),
+            9 => field::set_opt(&mut self.lwm2m_server_sms_number, instance, raw),
+            10 => field::set_opt(&mut self.short_server_id, instance, raw),
+            11 => field::set_opt(&mut self.client_hold_off_time, instance, raw),
+            12 => field::set_opt(&mut self.bootstrap_server_account_timeout, instance, raw),
+            13 => field::set_opt(&mut self.matching_type, instance, raw),
+            14 => field::set_opt(&mut self.sni, instance, raw),
+            15 => field::set_opt(&mut self.certificate_usage, instance, raw),
+            16 => field::set(&mut self.dtls_tls_ciphersuite, instance, raw),
+            17 => field::set_opt(&mut self.oscore_security_mode, instance, raw),
+            18 => field::set(&mut self.groups_to_use_by_client, instance, raw),
+            19 => field::set(
+                &mut self.signature_algorithms_supported_by_server,
+                instance,
+                raw,
+            ),
+            20 => field::set(
+                &mut self.signature_algorithms_to_use_by_client,
+                instance,
+                raw,
+            ),
+            21 => field::set(
+                &mut self.signature_algorithm_certs_supported_by_server,
+                instance,
+                raw,
+            ),
+            22 => field::set_opt(&mut self.tls_1_3_features_to_use_by_client, instance, raw),
+            23 => field::set_opt(&mut self.tls_extensions_supported_by_server, instance, raw),
+            24 => field::set_opt(&mut self.tls_extensions_to_use_by_client, instance, raw),
+            25 => field::set(&mut self.secondary_lwm2m_server_uri, instance, raw),
+            26 => field::set_opt(&mut self.mqtt_server, instance, raw),
+            27 => field::set(&mut self.lwm2m_cose_security, instance, raw),
+            28 => field::set_opt(&mut self.rds_destination_port, instance, raw),
+            29 => field::set_opt(&mut self.rds_source_port, instance, raw),
+            30 => field::set_opt(&mut self.rds_application_id, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            16 => {
-                self.dtls_tls_ciphersuite.clear();
-            }
-            18 => {
-                self.groups_to_use_by_client.clear();
-            }
-            19 => {
-                self.signature_algorithms_supported_by_server.clear();
-            }
-            20 => {
-                self.signature_algorithms_to_use_by_client.clear();
-            }
-            21 => {
-                self.signature_algorithm_certs_supported_by_server.clear();
-            }
-            25 => {
-                self.secondary_lwm2m_server_uri.clear();
-            }
-            27 => {
-                self.lwm2m_cose_security.clear();
-            }
-            0..=15 | 17 | 22..=24 | 26 | 28..=30 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            16 => self.dtls_tls_ciphersuite.clear(),
+            18 => self.groups_to_use_by_client.clear(),
+            19 => self.signature_algorithms_supported_by_server.clear(),
+            20 => self.signature_algorithms_to_use_by_client.clear(),
+            21 => self.signature_algorithm_certs_supported_by_server.clear(),
+            25 => self.secondary_lwm2m_server_uri.clear(),
+            27 => self.lwm2m_cose_security.clear(),
+            0..=15 | 17 | 22..=24 | 26 | 28..=30 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 0, c::one(&self.lwm2m_server_uri), c::Rule::Len(0, 255));
-        c::range(&mut v, 2, c::one(&self.security_mode), c::Rule::Int(0, 4));
-        c::range(&mut v, 6, c::opt(&self.sms_security_mode), c::Rule::Int(0, 255));
-        c::range(&mut v, 10, c::opt(&self.short_server_id), c::Rule::Int(1, 65534));
-        c::range(&mut v, 13, c::opt(&self.matching_type), c::Rule::Int(0, 3));
-        c::range(&mut v, 15, c::opt(&self.certificate_usage), c::Rule::Int(0, 3));
-        c::range(
-            &mut v,
-            18,
-            c::multi(&self.groups_to_use_by_client),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            19,
-            c::multi(&self.signature_algorithms_supported_by_server),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            20,
-            c::multi(&self.signature_algorithms_to_use_by_client),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            21,
-            c::multi(&self.signature_algorithm_certs_supported_by_server),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            22,
-            c::opt(&self.tls_1_3_features_to_use_by_client),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            23,
-            c::opt(&self.tls_extensions_supported_by_server),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            24,
-            c::opt(&self.tls_extensions_to_use_by_client),
-            c::Rule::Int(0, 65535),
-        );
-        c::range(
-            &mut v,
-            25,
-            c::multi(&self.secondary_lwm2m_server_uri),
-            c::Rule::Len(0, 255),
-        );
-        c::range(&mut v, 28, c::opt(&self.rds_destination_port), c::Rule::Int(0, 15));
-        c::range(&mut v, 29, c::opt(&self.rds_source_port), c::Rule::Int(0, 15));
-        c::finish(v)
+
+impl Instance for Lwm2mSecurity {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.lwm2m_server_uri)?;
+        field::emit(w, 1, &self.bootstrap_server)?;
+        field::emit(w, 2, &self.security_mode)?;
+        field::emit(w, 3, &self.public_key_or_identity)?;
+        field::emit(w, 4, &self.server_public_key)?;
+        field::emit(w, 5, &self.secret_key)?;
+        field::emit_opt(w, 6, &self.sms_security_mode)?;
+        field::emit_opt(w, 7, &self.sms_binding_key_parameters)?;
+        field::emit_opt(w, 8, &self.sms_binding_secret_key_s)?;
+        field::emit_opt(w, 9, &self.lwm2m_server_sms_number)?;
+        field::emit_opt(w, 10, &self.short_server_id)?;
+        field::emit_opt(w, 11, &self.client_hold_off_time)?;
+        field::emit_opt(w, 12, &self.bootstrap_server_account_timeout)?;
+        field::emit_opt(w, 13, &self.matching_type)?;
+        field::emit_opt(w, 14, &self.sni)?;
+        field::emit_opt(w, 15, &self.certificate_usage)?;
+        field::emit_non_empty(w, 16, &self.dtls_tls_ciphersuite)?;
+        field::emit_opt(w, 17, &self.oscore_security_mode)?;
+        field::emit_non_empty(w, 18, &self.groups_to_use_by_client)?;
+        field::emit_non_empty(w, 19, &self.signature_algorithms_supported_by_server)?;
+        field::emit_non_empty(w, 20, &self.signature_algorithms_to_use_by_client)?;
+        field::emit_non_empty(w, 21, &self.signature_algorithm_certs_supported_by_server)?;
+        field::emit_opt(w, 22, &self.tls_1_3_features_to_use_by_client)?;
+        field::emit_opt(w, 23, &self.tls_extensions_supported_by_server)?;
+        field::emit_opt(w, 24, &self.tls_extensions_to_use_by_client)?;
+        field::emit_non_empty(w, 25, &self.secondary_lwm2m_server_uri)?;
+        field::emit_opt(w, 26, &self.mqtt_server)?;
+        field::emit_non_empty(w, 27, &self.lwm2m_cose_security)?;
+        field::emit_opt(w, 28, &self.rds_destination_port)?;
+        field::emit_opt(w, 29, &self.rds_source_port)?;
+        field::emit_opt(w, 30, &self.rds_application_id)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.lwm2m_server_uri = ::core::default::Default::default();
+            self.lwm2m_server_uri = Default::default();
         }
         if !keep.contains(1) {
-            self.bootstrap_server = ::core::default::Default::default();
+            self.bootstrap_server = Default::default();
         }
         if !keep.contains(2) {
-            self.security_mode = ::core::default::Default::default();
+            self.security_mode = Default::default();
         }
         if !keep.contains(3) {
-            self.public_key_or_identity = ::core::default::Default::default();
+            self.public_key_or_identity = Default::default();
         }
         if !keep.contains(4) {
-            self.server_public_key = ::core::default::Default::default();
+            self.server_public_key = Default::default();
         }
         if !keep.contains(5) {
-            self.secret_key = ::core::default::Default::default();
+            self.secret_key = Default::default();
         }
         if !keep.contains(6) {
-            self.sms_security_mode = ::core::option::Option::None;
+            self.sms_security_mode = None;
         }
         if !keep.contains(7) {
-            self.sms_binding_key_parameters = ::core::option::Option::None;
+            self.sms_binding_key_parameters = None;
         }
         if !keep.contains(8) {
-            self.sms_binding_secret_key_s = ::core::option::Option::None;
+            self.sms_binding_secret_key_s = None;
         }
         if !keep.contains(9) {
-            self.lwm2m_server_sms_number = ::core::option::Option::None;
+            self.lwm2m_server_sms_number = None;
         }
         if !keep.contains(10) {
-            self.short_server_id = ::core::option::Option::None;
+            self.short_server_id = None;
         }
         if !keep.contains(11) {
-            self.client_hold_off_time = ::core::option::Option::None;
+            self.client_hold_off_time = None;
         }
         if !keep.contains(12) {
-            self.bootstrap_server_account_timeout = ::core::option::Option::None;
+            self.bootstrap_server_account_timeout = None;
         }
         if !keep.contains(13) {
-            self.matching_type = ::core::option::Option::None;
+            self.matching_type = None;
         }
         if !keep.contains(14) {
-            self.sni = ::core::option::Option::None;
+            self.sni = None;
         }
         if !keep.contains(15) {
-            self.certificate_usage = ::core::option::Option::None;
+            self.certificate_usage = None;
         }
         if !keep.contains(16) {
             self.dtls_tls_ciphersuite.clear();
         }
         if !keep.contains(17) {
-            self.oscore_security_mode = ::core::option::Option::None;
+            self.oscore_security_mode = None;
         }
         if !keep.contains(18) {
             self.groups_to_use_by_client.clear();
@@ -700,88 +626,130 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mSecurity {
             self.signature_algorithm_certs_supported_by_server.clear();
         }
         if !keep.contains(22) {
-            self.tls_1_3_features_to_use_by_client = ::core::option::Option::None;
+            self.tls_1_3_features_to_use_by_client = None;
         }
         if !keep.contains(23) {
-            self.tls_extensions_supported_by_server = ::core::option::Option::None;
+            self.tls_extensions_supported_by_server = None;
         }
         if !keep.contains(24) {
-            self.tls_extensions_to_use_by_client = ::core::option::Option::None;
+            self.tls_extensions_to_use_by_client = None;
         }
         if !keep.contains(25) {
             self.secondary_lwm2m_server_uri.clear();
         }
         if !keep.contains(26) {
-            self.mqtt_server = ::core::option::Option::None;
+            self.mqtt_server = None;
         }
         if !keep.contains(27) {
             self.lwm2m_cose_security.clear();
         }
         if !keep.contains(28) {
-            self.rds_destination_port = ::core::option::Option::None;
+            self.rds_destination_port = None;
         }
         if !keep.contains(29) {
-            self.rds_source_port = ::core::option::Option::None;
+            self.rds_source_port = None;
         }
         if !keep.contains(30) {
-            self.rds_application_id = ::core::option::Option::None;
+            self.rds_application_id = None;
         }
     }
 }
+
+impl ObjectType for Lwm2mSecurity {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.lwm2m_server_uri, Rule::Len(0, 255));
+        check.range(2, &self.security_mode, Rule::Int(0, 4));
+        check.range(6, &self.sms_security_mode, Rule::Int(0, 255));
+        check.range(10, &self.short_server_id, Rule::Int(1, 65534));
+        check.range(13, &self.matching_type, Rule::Int(0, 3));
+        check.range(15, &self.certificate_usage, Rule::Int(0, 3));
+        check.range(18, &self.groups_to_use_by_client, Rule::Int(0, 65535));
+        check.range(
+            19,
+            &self.signature_algorithms_supported_by_server,
+            Rule::Int(0, 65535),
+        );
+        check.range(
+            20,
+            &self.signature_algorithms_to_use_by_client,
+            Rule::Int(0, 65535),
+        );
+        check.range(
+            21,
+            &self.signature_algorithm_certs_supported_by_server,
+            Rule::Int(0, 65535),
+        );
+        check.range(
+            22,
+            &self.tls_1_3_features_to_use_by_client,
+            Rule::Int(0, 65535),
+        );
+        check.range(
+            23,
+            &self.tls_extensions_supported_by_server,
+            Rule::Int(0, 65535),
+        );
+        check.range(
+            24,
+            &self.tls_extensions_to_use_by_client,
+            Rule::Int(0, 65535),
+        );
+        check.range(25, &self.secondary_lwm2m_server_uri, Rule::Len(0, 255));
+        check.range(28, &self.rds_destination_port, Rule::Int(0, 15));
+        check.range(29, &self.rds_source_port, Rule::Int(0, 15));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Lwm2mSecurity`](struct@Lwm2mSecurity) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mSecurityWrite {}
+
 impl Lwm2mSecurityWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Lwm2mSecurity) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut Lwm2mSecurity) {}
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
-    const OBJECT_ID: u16 = 0;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mSecurityWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0..=30 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0..=30 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 30) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=30 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for Lwm2mSecurityWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// LWM2M Server URI (resource 0).
 ///
 /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255`
@@ -789,11 +757,13 @@ impl ::ucifi_runtime::typed::Instance for Lwm2mSecurityWrite {
 /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
 #[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerUri;
-impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
+
+impl Resource for Lwm2mServerUri {
     const ID: u16 = 0;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
+
 /// Bootstrap-Server (resource 1).
 ///
 /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
@@ -801,11 +771,13 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerUri {
 /// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
 #[derive(Clone, Copy, Debug)]
 pub struct BootstrapServer;
-impl ::ucifi_runtime::typed::Resource for BootstrapServer {
+
+impl Resource for BootstrapServer {
     const ID: u16 = 1;
     type Object = Lwm2mSecurity;
     type Value = bool;
 }
+
 /// Security Mode (resource 2).
 ///
 /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0..4`
@@ -813,11 +785,13 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServer {
 /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
 #[derive(Clone, Copy, Debug)]
 pub struct SecurityMode;
-impl ::ucifi_runtime::typed::Resource for SecurityMode {
+
+impl Resource for SecurityMode {
     const ID: u16 = 2;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Public Key or Identity (resource 3).
 ///
 /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -825,11 +799,13 @@ impl ::ucifi_runtime::typed::Resource for SecurityMode {
 /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
 #[derive(Clone, Copy, Debug)]
 pub struct PublicKeyOrIdentity;
-impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
+
+impl Resource for PublicKeyOrIdentity {
     const ID: u16 = 3;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// Server Public Key (resource 4).
 ///
 /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -837,11 +813,13 @@ impl ::ucifi_runtime::typed::Resource for PublicKeyOrIdentity {
 /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
 #[derive(Clone, Copy, Debug)]
 pub struct ServerPublicKey;
-impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
+
+impl Resource for ServerPublicKey {
     const ID: u16 = 4;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// Secret Key (resource 5).
 ///
 /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -849,11 +827,13 @@ impl ::ucifi_runtime::typed::Resource for ServerPublicKey {
 /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
 #[derive(Clone, Copy, Debug)]
 pub struct SecretKey;
-impl ::ucifi_runtime::typed::Resource for SecretKey {
+
+impl Resource for SecretKey {
     const ID: u16 = 5;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// SMS Security Mode (resource 6).
 ///
 /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
@@ -861,11 +841,13 @@ impl ::ucifi_runtime::typed::Resource for SecretKey {
 /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsSecurityMode;
-impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
+
+impl Resource for SmsSecurityMode {
     const ID: u16 = 6;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// SMS Binding Key Parameters (resource 7).
 ///
 /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
@@ -873,11 +855,13 @@ impl ::ucifi_runtime::typed::Resource for SmsSecurityMode {
 /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsBindingKeyParameters;
-impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
+
+impl Resource for SmsBindingKeyParameters {
     const ID: u16 = 7;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// SMS Binding Secret Key(s) (resource 8).
 ///
 /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
@@ -885,11 +869,13 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingKeyParameters {
 /// Key material for the SMS binding: 16, 32 or 48 bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct SmsBindingSecretKeyS;
-impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
+
+impl Resource for SmsBindingSecretKeyS {
     const ID: u16 = 8;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
+
 /// LwM2M Server SMS Number (resource 9).
 ///
 /// ID 9 · no operation (bootstrap/client only) · String · single · optional
@@ -897,11 +883,13 @@ impl ::ucifi_runtime::typed::Resource for SmsBindingSecretKeyS {
 /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
 #[derive(Clone, Copy, Debug)]
 pub struct Lwm2mServerSmsNumber;
-impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
+
+impl Resource for Lwm2mServerSmsNumber {
     const ID: u16 = 9;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
+
 /// Short Server ID (resource 10).
 ///
 /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
@@ -909,11 +897,13 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mServerSmsNumber {
 /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
 #[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
-impl ::ucifi_runtime::typed::Resource for ShortServerId {
+
+impl Resource for ShortServerId {
     const ID: u16 = 10;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Client Hold Off Time (resource 11).
 ///
 /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
@@ -921,11 +911,13 @@ impl ::ucifi_runtime::typed::Resource for ShortServerId {
 /// Seconds the client waits before it starts a bootstrap on its own initiative.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientHoldOffTime;
-impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
+
+impl Resource for ClientHoldOffTime {
     const ID: u16 = 11;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Bootstrap-Server Account Timeout (resource 12).
 ///
 /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
@@ -933,11 +925,13 @@ impl ::ucifi_runtime::typed::Resource for ClientHoldOffTime {
 /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
 #[derive(Clone, Copy, Debug)]
 pub struct BootstrapServerAccountTimeout;
-impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
+
+impl Resource for BootstrapServerAccountTimeout {
     const ID: u16 = 12;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// Matching Type (resource 13).
 ///
 /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
@@ -945,11 +939,13 @@ impl ::ucifi_runtime::typed::Resource for BootstrapServerAccountTimeout {
 /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
 #[derive(Clone, Copy, Debug)]
 pub struct MatchingType;
-impl ::ucifi_runtime::typed::Resource for MatchingType {
+
+impl Resource for MatchingType {
     const ID: u16 = 13;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// SNI (resource 14).
 ///
 /// ID 14 · no operation (bootstrap/client only) · String · single · optional
@@ -957,11 +953,13 @@ impl ::ucifi_runtime::typed::Resource for MatchingType {
 /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
 #[derive(Clone, Copy, Debug)]
 pub struct Sni;
-impl ::ucifi_runtime::typed::Resource for Sni {
+
+impl Resource for Sni {
     const ID: u16 = 14;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
+
 /// Certificate Usage (resource 15).
 ///
 /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
@@ -969,11 +967,13 @@ impl ::ucifi_runtime::typed::Resource for Sni {
 /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
 #[derive(Clone, Copy, Debug)]
 pub struct CertificateUsage;
-impl ::ucifi_runtime::typed::Resource for CertificateUsage {
+
+impl Resource for CertificateUsage {
     const ID: u16 = 15;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// DTLS/TLS Ciphersuite (resource 16).
 ///
 /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
@@ -981,11 +981,13 @@ impl ::ucifi_runtime::typed::Resource for CertificateUsage {
 /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct DtlsTlsCiphersuite;
-impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
+
+impl Resource for DtlsTlsCiphersuite {
     const ID: u16 = 16;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<u64>;
+    type Value = InstanceMap<u64>;
 }
+
 /// OSCORE Security Mode (resource 17).
 ///
 /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
@@ -993,11 +995,13 @@ impl ::ucifi_runtime::typed::Resource for DtlsTlsCiphersuite {
 /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
 #[derive(Clone, Copy, Debug)]
 pub struct OscoreSecurityMode;
-impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
+
+impl Resource for OscoreSecurityMode {
     const ID: u16 = 17;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::ObjectLink;
+    type Value = ObjectLink;
 }
+
 /// Groups To Use by Client (resource 18).
 ///
 /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
@@ -1005,11 +1009,13 @@ impl ::ucifi_runtime::typed::Resource for OscoreSecurityMode {
 /// Key-exchange groups (IANA TLS named groups) the client should offer, most preferred first.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupsToUseByClient;
-impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
+
+impl Resource for GroupsToUseByClient {
     const ID: u16 = 18;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<u64>;
+    type Value = InstanceMap<u64>;
 }
+
 /// Signature Algorithms Supported by Server (resource 19).
 ///
 /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
@@ -1017,11 +1023,13 @@ impl ::ucifi_runtime::typed::Resource for GroupsToUseByClient {
 /// Signature algorithms (RFC 8446 codes) that the server accepts.
 #[derive(Clone, Copy, Debug)]
 pub struct SignatureAlgorithmsSupportedByServer;
-impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
+
+impl Resource for SignatureAlgorithmsSupportedByServer {
     const ID: u16 = 19;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<u64>;
+    type Value = InstanceMap<u64>;
 }
+
 /// Signature Algorithms To Use by Client (resource 20).
 ///
 /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
@@ -1029,11 +1037,13 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsSupportedByServer {
 /// Signature algorithms (RFC 8446 codes) the client should propose, most preferred first.
 #[derive(Clone, Copy, Debug)]
 pub struct SignatureAlgorithmsToUseByClient;
-impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
+
+impl Resource for SignatureAlgorithmsToUseByClient {
     const ID: u16 = 20;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<u64>;
+    type Value = InstanceMap<u64>;
 }
+
 /// Signature Algorithm Certs Supported by Server (resource 21).
 ///
 /// ID 21 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
@@ -1041,11 +1051,13 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmsToUseByClient {
 /// Signature algorithms (RFC 8446 codes) the server accepts inside certificates.
 #[derive(Clone, Copy, Debug)]
 pub struct SignatureAlgorithmCertsSupportedByServer;
-impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServer {
+
+impl Resource for SignatureAlgorithmCertsSupportedByServer {
     const ID: u16 = 21;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<u64>;
+    type Value = InstanceMap<u64>;
 }
+
 /// TLS 1.3 Features To Use by Client (resource 22).
 ///
 /// ID 22 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
@@ -1053,11 +1065,13 @@ impl ::ucifi_runtime::typed::Resource for SignatureAlgorithmCertsSupportedByServ
 /// Bit mask of TLS 1.3 features the client should use with this server, such as early data or PSK with (EC)DHE.
 #[derive(Clone, Copy, Debug)]
 pub struct Tls13FeaturesToUseByClient;
-impl ::ucifi_runtime::typed::Resource for Tls13FeaturesToUseByClient {
+
+impl Resource for Tls13FeaturesToUseByClient {
     const ID: u16 = 22;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// TLS Extensions Supported by Server (resource 23).
 ///
 /// ID 23 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
@@ -1065,11 +1079,13 @@ impl ::ucifi_runtime::typed::Resource for Tls13FeaturesToUseByClient {
 /// Bit mask of TLS extensions the server supports (SNI, max fragment length, and so on).
 #[derive(Clone, Copy, Debug)]
 pub struct TlsExtensionsSupportedByServer;
-impl ::ucifi_runtime::typed::Resource for TlsExtensionsSupportedByServer {
+
+impl Resource for TlsExtensionsSupportedByServer {
     const ID: u16 = 23;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// TLS Extensions To Use by Client (resource 24).
 ///
 /// ID 24 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
@@ -1077,11 +1093,13 @@ impl ::ucifi_runtime::typed::Resource for TlsExtensionsSupportedByServer {
 /// Bit mask of TLS extensions the client should use towards this server.
 #[derive(Clone, Copy, Debug)]
 pub struct TlsExtensionsToUseByClient;
-impl ::ucifi_runtime::typed::Resource for TlsExtensionsToUseByClient {
+
+impl Resource for TlsExtensionsToUseByClient {
     const ID: u16 = 24;
     type Object = Lwm2mSecurity;
     type Value = u64;
 }
+
 /// Secondary LwM2M Server URI (resource 25).
 ///
 /// ID 25 · no operation (bootstrap/client only) · String · multiple · optional · range `0..255`
@@ -1089,11 +1107,13 @@ impl ::ucifi_runtime::typed::Resource for TlsExtensionsToUseByClient {
 /// Further URIs of the same server that share this instance's credentials, tried as alternatives.
 #[derive(Clone, Copy, Debug)]
 pub struct SecondaryLwm2mServerUri;
-impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
+
+impl Resource for SecondaryLwm2mServerUri {
     const ID: u16 = 25;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
+
 /// MQTT Server (resource 26).
 ///
 /// ID 26 · no operation (bootstrap/client only) · Objlnk · single · optional
@@ -1101,11 +1121,13 @@ impl ::ucifi_runtime::typed::Resource for SecondaryLwm2mServerUri {
 /// Link to an MQTT Server object instance carrying extra settings when the server URI uses an MQTT scheme.
 #[derive(Clone, Copy, Debug)]
 pub struct MqttServer;
-impl ::ucifi_runtime::typed::Resource for MqttServer {
+
+impl Resource for MqttServer {
     const ID: u16 = 26;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::ObjectLink;
+    type Value = ObjectLink;
 }
+
 /// LwM2M COSE Security (resource 27).
 ///
 /// ID 27 · no operation (bootstrap/client only) · Objlnk · multiple · optional
@@ -1113,11 +1135,13 @@ impl ::ucifi_runtime::typed::Resource for MqttServer {
 /// Links to the LwM2M COSE object instances with the keys used to protect content with COSE.
 #[derive(Clone, Copy, Debug)]
 pub struct Lwm2mCoseSecurity;
-impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
+
+impl Resource for Lwm2mCoseSecurity {
     const ID: u16 = 27;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>;
+    type Value = InstanceMap<ObjectLink>;
 }
+
 /// RDS Destination Port (resource 28).
 ///
 /// ID 28 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
@@ -1125,11 +1149,13 @@ impl ::ucifi_runtime::typed::Resource for Lwm2mCoseSecurity {
 /// Default 3GPP RDS destination port (0..15) for reaching the server through the SCEF over the Non-IP binding.
 #[derive(Clone, Copy, Debug)]
 pub struct RdsDestinationPort;
-impl ::ucifi_runtime::typed::Resource for RdsDestinationPort {
+
+impl Resource for RdsDestinationPort {
     const ID: u16 = 28;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// RDS Source Port (resource 29).
 ///
 /// ID 29 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
@@ -1137,11 +1163,13 @@ impl ::ucifi_runtime::typed::Resource for RdsDestinationPort {
 /// Default 3GPP RDS source port (0..15) for reaching the server through the SCEF over the Non-IP binding.
 #[derive(Clone, Copy, Debug)]
 pub struct RdsSourcePort;
-impl ::ucifi_runtime::typed::Resource for RdsSourcePort {
+
+impl Resource for RdsSourcePort {
     const ID: u16 = 29;
     type Object = Lwm2mSecurity;
     type Value = i64;
 }
+
 /// RDS Application ID (resource 30).
 ///
 /// ID 30 · no operation (bootstrap/client only) · String · single · optional
@@ -1149,8 +1177,9 @@ impl ::ucifi_runtime::typed::Resource for RdsSourcePort {
 /// 3GPP RDS application identifier used to ask the SCEF for the port numbers of this server over Non-IP.
 #[derive(Clone, Copy, Debug)]
 pub struct RdsApplicationId;
-impl ::ucifi_runtime::typed::Resource for RdsApplicationId {
+
+impl Resource for RdsApplicationId {
     const ID: u16 = 30;
     type Object = Lwm2mSecurity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }

@@ -4,55 +4,69 @@
 //! LwM2M 1.0 · multiple-instance object · mandatory.
 //!
 //! Per-server settings of the client's registration with one LwM2M Server: lifetime, observation defaults, binding and retry behaviour. The Bootstrap-Server has no instance here.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 1;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of LwM2M Server version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    1,
-    "LwM2M Server",
-    "urn:oma:lwm2m:oma:1",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Short Server ID", O::R, false, true, T::Integer, "1-65535", ""),
-        r(1, "Lifetime", O::RW, false, true, T::Integer, "", "s"),
-        r(2, "Default Minimum Period", O::RW, false, false, T::Integer, "", "s"),
-        r(3, "Default Maximum Period", O::RW, false, false, T::Integer, "", "s"),
-        r(4, "Disable", O::E, false, false, T::None, "", ""),
-        r(5, "Disable Timeout", O::RW, false, false, T::Integer, "", "s"),
-        r(
-            6,
-            "Notification Storing When Disabled or Offline",
-            O::RW,
-            false,
-            true,
-            T::Boolean,
-            "",
-            "",
-        ),
-        r(
-            7,
-            "Binding",
-            O::RW,
-            false,
-            true,
-            T::String,
-            "The possible values of Resource are listed in 5.3.1.1",
-            "",
-        ),
-        r(8, "Registration Update Trigger", O::E, false, true, T::None, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LwM2M Server"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Short Server ID", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("1-65535"),
+    ResourceModel::new(1, "Lifetime", Operations::RW, DataType::Integer)
+        .mandatory()
+        .units("s"),
+    ResourceModel::new(
+        2,
+        "Default Minimum Period",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        3,
+        "Default Maximum Period",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(4, "Disable", Operations::E, DataType::None),
+    ResourceModel::new(5, "Disable Timeout", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(
+        6,
+        "Notification Storing When Disabled or Offline",
+        Operations::RW,
+        DataType::Boolean,
+    )
+    .mandatory(),
+    ResourceModel::new(7, "Binding", Operations::RW, DataType::String)
+        .mandatory()
+        .range("The possible values of Resource are listed in 5.3.1.1"),
+    ResourceModel::new(
+        8,
+        "Registration Update Trigger",
+        Operations::E,
+        DataType::None,
+    )
+    .mandatory(),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Short Server ID (resource 0).
@@ -74,16 +88,14 @@ pub mod id {
     /// Registration Update Trigger (resource 8).
     pub const REGISTRATION_UPDATE_TRIGGER: u16 = 8;
 }
+
 /// One instance of LwM2M Server (object 1) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServer {
     /// Short Server ID (resource 0).
     ///
@@ -102,19 +114,19 @@ pub struct Lwm2mServer {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-    pub default_minimum_period: ::core::option::Option<i64>,
+    pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `s`
     ///
     /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-    pub default_maximum_period: ::core::option::Option<i64>,
+    pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-    pub disable_timeout: ::core::option::Option<i64>,
+    pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6).
     ///
     /// ID 6 · RW · Boolean · single · mandatory
@@ -126,237 +138,207 @@ pub struct Lwm2mServer {
     /// ID 7 · RW · String · single · mandatory · range `The possible values of Resource are listed in 5.3.1.1`
     ///
     /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-    pub binding: ::ucifi_runtime::__private::String,
+    pub binding: String,
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mServer {
-    const OBJECT_ID: u16 = 1;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.short_server_id)?;
-        f::one(w, 1, &self.lifetime)?;
-        f::opt(w, 2, &self.default_minimum_period)?;
-        f::opt(w, 3, &self.default_maximum_period)?;
-        f::opt(w, 5, &self.disable_timeout)?;
-        f::one(w, 6, &self.notification_storing_when_disabled_or_offline)?;
-        f::one(w, 7, &self.binding)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mServer {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.short_server_id, instance, raw),
-            1 => f::set(&mut self.lifetime, instance, raw),
-            2 => f::set_opt(&mut self.default_minimum_period, instance, raw),
-            3 => f::set_opt(&mut self.default_maximum_period, instance, raw),
-            5 => f::set_opt(&mut self.disable_timeout, instance, raw),
-            6 => {
-                f::set(
-                    &mut self.notification_storing_when_disabled_or_offline,
-                    instance,
-                    raw,
-                )
-            }
-            7 => f::set(&mut self.binding, instance, raw),
-            4 | 8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.short_server_id, instance, raw),
+            1 => field::set(&mut self.lifetime, instance, raw),
+            2 => field::set_opt(&mut self.default_minimum_period, instance, raw),
+            3 => field::set_opt(&mut self.default_maximum_period, instance, raw),
+            5 => field::set_opt(&mut self.disable_timeout, instance, raw),
+            6 => field::set(
+                &mut self.notification_storing_when_disabled_or_offline,
+                instance,
+                raw,
+            ),
+            7 => field::set(&mut self.binding, instance, raw),
+            4 | 8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0..=3 | 5..=7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 | 8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0..=3 | 5..=7 => Err(ErrorKind::NotMultiple),
+            4 | 8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 0, c::one(&self.short_server_id), c::Rule::Int(1, 65535));
-        c::finish(v)
+
+impl Instance for Lwm2mServer {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.short_server_id)?;
+        field::emit(w, 1, &self.lifetime)?;
+        field::emit_opt(w, 2, &self.default_minimum_period)?;
+        field::emit_opt(w, 3, &self.default_maximum_period)?;
+        field::emit_opt(w, 5, &self.disable_timeout)?;
+        field::emit(w, 6, &self.notification_storing_when_disabled_or_offline)?;
+        field::emit(w, 7, &self.binding)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.short_server_id = ::core::default::Default::default();
+            self.short_server_id = Default::default();
         }
         if !keep.contains(1) {
-            self.lifetime = ::core::default::Default::default();
+            self.lifetime = Default::default();
         }
         if !keep.contains(2) {
-            self.default_minimum_period = ::core::option::Option::None;
+            self.default_minimum_period = None;
         }
         if !keep.contains(3) {
-            self.default_maximum_period = ::core::option::Option::None;
+            self.default_maximum_period = None;
         }
         if !keep.contains(5) {
-            self.disable_timeout = ::core::option::Option::None;
+            self.disable_timeout = None;
         }
         if !keep.contains(6) {
-            self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
+            self.notification_storing_when_disabled_or_offline = Default::default();
         }
         if !keep.contains(7) {
-            self.binding = ::core::default::Default::default();
+            self.binding = Default::default();
         }
     }
 }
+
+impl ObjectType for Lwm2mServer {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.short_server_id, Rule::Int(1, 65535));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
     /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
-    pub lifetime: ::core::option::Option<i64>,
+    pub lifetime: Option<i64>,
     /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
-    pub default_minimum_period: ::core::option::Option<i64>,
+    pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
-    pub default_maximum_period: ::core::option::Option<i64>,
+    pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
-    pub disable_timeout: ::core::option::Option<i64>,
+    pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
-    pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
+    pub notification_storing_when_disabled_or_offline: Option<bool>,
     /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
-    pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub binding: Option<String>,
 }
+
 impl Lwm2mServerWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut Lwm2mServer) {
-        if let ::core::option::Option::Some(v) = &self.lifetime {
-            target.lifetime = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.lifetime {
+            target.lifetime = v;
         }
-        if let ::core::option::Option::Some(v) = &self.default_minimum_period {
-            target.default_minimum_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_minimum_period {
+            target.default_minimum_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.default_maximum_period {
-            target.default_maximum_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_maximum_period {
+            target.default_maximum_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.disable_timeout {
-            target.disable_timeout = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.disable_timeout {
+            target.disable_timeout = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self
-            .notification_storing_when_disabled_or_offline
-        {
-            target.notification_storing_when_disabled_or_offline = ::core::clone::Clone::clone(
-                v,
-            );
+        if let Some(v) = self.notification_storing_when_disabled_or_offline {
+            target.notification_storing_when_disabled_or_offline = v;
         }
-        if let ::core::option::Option::Some(v) = &self.binding {
-            target.binding = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.binding {
+            target.binding = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
-    const OBJECT_ID: u16 = 1;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.lifetime)?;
-        f::opt(w, 2, &self.default_minimum_period)?;
-        f::opt(w, 3, &self.default_maximum_period)?;
-        f::opt(w, 5, &self.disable_timeout)?;
-        f::opt(w, 6, &self.notification_storing_when_disabled_or_offline)?;
-        f::opt(w, 7, &self.binding)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mServerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.lifetime, instance, raw),
-            2 => f::set_opt(&mut self.default_minimum_period, instance, raw),
-            3 => f::set_opt(&mut self.default_maximum_period, instance, raw),
-            5 => f::set_opt(&mut self.disable_timeout, instance, raw),
-            6 => {
-                f::set_opt(
-                    &mut self.notification_storing_when_disabled_or_offline,
-                    instance,
-                    raw,
-                )
-            }
-            7 => f::set_opt(&mut self.binding, instance, raw),
-            0 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            4 | 8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.lifetime, instance, raw),
+            2 => field::set_opt(&mut self.default_minimum_period, instance, raw),
+            3 => field::set_opt(&mut self.default_maximum_period, instance, raw),
+            5 => field::set_opt(&mut self.disable_timeout, instance, raw),
+            6 => field::set_opt(
+                &mut self.notification_storing_when_disabled_or_offline,
+                instance,
+                raw,
+            ),
+            7 => field::set_opt(&mut self.binding, instance, raw),
+            0 => Err(ErrorKind::NotWritable),
+            4 | 8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=3 | 5..=7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            4 | 8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=3 | 5..=7 => Err(ErrorKind::NotMultiple),
+            0 => Err(ErrorKind::NotWritable),
+            4 | 8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for Lwm2mServerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.lifetime)?;
+        field::emit_opt(w, 2, &self.default_minimum_period)?;
+        field::emit_opt(w, 3, &self.default_maximum_period)?;
+        field::emit_opt(w, 5, &self.disable_timeout)?;
+        field::emit_opt(w, 6, &self.notification_storing_when_disabled_or_offline)?;
+        field::emit_opt(w, 7, &self.binding)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.lifetime = None;
+        }
+        if !keep.contains(2) {
+            self.default_minimum_period = None;
+        }
+        if !keep.contains(3) {
+            self.default_maximum_period = None;
+        }
+        if !keep.contains(5) {
+            self.disable_timeout = None;
+        }
+        if !keep.contains(6) {
+            self.notification_storing_when_disabled_or_offline = None;
+        }
+        if !keep.contains(7) {
+            self.binding = None;
+        }
+    }
+}
+
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -365,12 +347,11 @@ pub enum Execute {
     /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@RegistrationUpdateTrigger).
     RegistrationUpdateTrigger,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
-    pub const ALL: &'static [Execute] = &[
-        Execute::Disable,
-        Execute::RegistrationUpdateTrigger,
-    ];
+    pub const ALL: &'static [Execute] = &[Execute::Disable, Execute::RegistrationUpdateTrigger];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -378,15 +359,17 @@ impl Execute {
             Execute::RegistrationUpdateTrigger => 8,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            4 => ::core::option::Option::Some(Execute::Disable),
-            8 => ::core::option::Option::Some(Execute::RegistrationUpdateTrigger),
-            _ => ::core::option::Option::None,
+            4 => Some(Execute::Disable),
+            8 => Some(Execute::RegistrationUpdateTrigger),
+            _ => None,
         }
     }
 }
+
 /// Short Server ID (resource 0).
 ///
 /// ID 0 · R · Integer · single · mandatory · range `1-65535`
@@ -394,12 +377,15 @@ impl Execute {
 /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
 #[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
-impl ::ucifi_runtime::typed::Resource for ShortServerId {
+
+impl Resource for ShortServerId {
     const ID: u16 = 0;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ShortServerId {}
+
+impl Readable for ShortServerId {}
+
 /// Lifetime (resource 1).
 ///
 /// ID 1 · RW · Integer · single · mandatory · units `s`
@@ -407,13 +393,17 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
 #[derive(Clone, Copy, Debug)]
 pub struct Lifetime;
-impl ::ucifi_runtime::typed::Resource for Lifetime {
+
+impl Resource for Lifetime {
     const ID: u16 = 1;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Lifetime {}
-impl ::ucifi_runtime::typed::Writable for Lifetime {}
+
+impl Readable for Lifetime {}
+
+impl Writable for Lifetime {}
+
 /// Default Minimum Period (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional · units `s`
@@ -421,13 +411,17 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultMinimumPeriod;
-impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
+
+impl Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultMinimumPeriod {}
-impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
+
+impl Readable for DefaultMinimumPeriod {}
+
+impl Writable for DefaultMinimumPeriod {}
+
 /// Default Maximum Period (resource 3).
 ///
 /// ID 3 · RW · Integer · single · optional · units `s`
@@ -435,13 +429,17 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultMaximumPeriod;
-impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
+
+impl Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultMaximumPeriod {}
-impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
+
+impl Readable for DefaultMaximumPeriod {}
+
+impl Writable for DefaultMaximumPeriod {}
+
 /// Disable (resource 4).
 ///
 /// ID 4 · E · none · single · optional
@@ -449,12 +447,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
 #[derive(Clone, Copy, Debug)]
 pub struct Disable;
-impl ::ucifi_runtime::typed::Resource for Disable {
+
+impl Resource for Disable {
     const ID: u16 = 4;
     type Object = Lwm2mServer;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Disable {}
+
+impl Executable for Disable {}
+
 /// Disable Timeout (resource 5).
 ///
 /// ID 5 · RW · Integer · single · optional · units `s`
@@ -462,13 +463,17 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
 #[derive(Clone, Copy, Debug)]
 pub struct DisableTimeout;
-impl ::ucifi_runtime::typed::Resource for DisableTimeout {
+
+impl Resource for DisableTimeout {
     const ID: u16 = 5;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DisableTimeout {}
-impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
+
+impl Readable for DisableTimeout {}
+
+impl Writable for DisableTimeout {}
+
 /// Notification Storing When Disabled or Offline (resource 6).
 ///
 /// ID 6 · RW · Boolean · single · mandatory
@@ -476,13 +481,17 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
 #[derive(Clone, Copy, Debug)]
 pub struct NotificationStoringWhenDisabledOrOffline;
-impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
+
+impl Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
     type Object = Lwm2mServer;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for NotificationStoringWhenDisabledOrOffline {}
-impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffline {}
+
+impl Readable for NotificationStoringWhenDisabledOrOffline {}
+
+impl Writable for NotificationStoringWhenDisabledOrOffline {}
+
 /// Binding (resource 7).
 ///
 /// ID 7 · RW · String · single · mandatory · range `The possible values of Resource are listed in 5.3.1.1`
@@ -490,13 +499,17 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
 #[derive(Clone, Copy, Debug)]
 pub struct Binding;
-impl ::ucifi_runtime::typed::Resource for Binding {
+
+impl Resource for Binding {
     const ID: u16 = 7;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Binding {}
-impl ::ucifi_runtime::typed::Writable for Binding {}
+
+impl Readable for Binding {}
+
+impl Writable for Binding {}
+
 /// Registration Update Trigger (resource 8).
 ///
 /// ID 8 · E · none · single · mandatory
@@ -504,9 +517,11 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 /// Execute to make the client send a registration Update to this server right away.
 #[derive(Clone, Copy, Debug)]
 pub struct RegistrationUpdateTrigger;
-impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
+
+impl Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;
     type Object = Lwm2mServer;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for RegistrationUpdateTrigger {}
+
+impl Executable for RegistrationUpdateTrigger {}

@@ -4,155 +4,159 @@
 //! LwM2M 1.2 · multiple-instance object · mandatory.
 //!
 //! Per-server settings of the client's registration with one LwM2M Server: lifetime, observation defaults, binding and retry behaviour. The Bootstrap-Server has no instance here.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 1;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 2);
+pub const VERSION: Version = Version::new(1, 2);
+
 /// The model of LwM2M Server version 1.2.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    1,
-    "LwM2M Server",
-    "urn:oma:lwm2m:oma:1:1.2",
-    ::ucifi_runtime::Version::new(1, 2),
-    ::ucifi_runtime::Version::new(1, 2),
-    true,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Short Server ID", O::R, false, true, T::Integer, "1..65534", ""),
-        r(1, "Lifetime", O::RW, false, true, T::Integer, "", "s"),
-        r(2, "Default Minimum Period", O::RW, false, false, T::Integer, "", "s"),
-        r(3, "Default Maximum Period", O::RW, false, false, T::Integer, "", "s"),
-        r(4, "Disable", O::E, false, false, T::None, "", ""),
-        r(5, "Disable Timeout", O::RW, false, false, T::Integer, "", "s"),
-        r(
-            6,
-            "Notification Storing When Disabled or Offline",
-            O::RW,
-            false,
-            true,
-            T::Boolean,
-            "",
-            "",
-        ),
-        r(7, "Binding", O::RW, false, true, T::String, "", ""),
-        r(8, "Registration Update Trigger", O::E, false, true, T::None, "", ""),
-        r(9, "Bootstrap-Request Trigger", O::E, false, false, T::None, "", ""),
-        r(10, "APN Link", O::RW, false, false, T::Objlnk, "", ""),
-        r(
-            11,
-            "TLS-DTLS Alert Code",
-            O::R,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..255",
-            "",
-        ),
-        r(12, "Last Bootstrapped", O::R, false, false, T::Time, "", ""),
-        r(
-            13,
-            "Registration Priority Order",
-            O::R,
-            false,
-            false,
-            T::UnsignedInteger,
-            "",
-            "",
-        ),
-        r(
-            14,
-            "Initial Registration Delay Timer",
-            O::RW,
-            false,
-            false,
-            T::UnsignedInteger,
-            "",
-            "s",
-        ),
-        r(15, "Registration Failure Block", O::R, false, false, T::Boolean, "", ""),
-        r(
-            16,
-            "Bootstrap on Registration Failure",
-            O::R,
-            false,
-            false,
-            T::Boolean,
-            "",
-            "",
-        ),
-        r(
-            17,
-            "Communication Retry Count",
-            O::RW,
-            false,
-            false,
-            T::UnsignedInteger,
-            "",
-            "",
-        ),
-        r(
-            18,
-            "Communication Retry Timer",
-            O::RW,
-            false,
-            false,
-            T::UnsignedInteger,
-            "",
-            "s",
-        ),
-        r(
-            19,
-            "Communication Sequence Delay Timer",
-            O::RW,
-            false,
-            false,
-            T::UnsignedInteger,
-            "",
-            "s",
-        ),
-        r(
-            20,
-            "Communication Sequence Retry Count",
-            O::RW,
-            false,
-            false,
-            T::UnsignedInteger,
-            "",
-            "",
-        ),
-        r(21, "Trigger", O::RW, false, false, T::Boolean, "", ""),
-        r(
-            22,
-            "Preferred Transport",
-            O::RW,
-            false,
-            false,
-            T::String,
-            "The possible values are those listed in the LwM2M Core Specification",
-            "",
-        ),
-        r(23, "Mute Send", O::RW, false, false, T::Boolean, "", ""),
-        r(24, "Alternate APN Links", O::RW, true, false, T::Objlnk, "", ""),
-        r(25, "Supported Server Versions", O::RW, true, false, T::String, "", ""),
-        r(26, "Default Notification Mode", O::RW, false, false, T::Integer, "0..1", ""),
-        r(
-            27,
-            "Profile ID Hash Algorithm",
-            O::RW,
-            false,
-            false,
-            T::UnsignedInteger,
-            "0..255",
-            "",
-        ),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LwM2M Server"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:oma:1:1.2"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 2),
+    multiple: true,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Short Server ID", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("1..65534"),
+    ResourceModel::new(1, "Lifetime", Operations::RW, DataType::Integer)
+        .mandatory()
+        .units("s"),
+    ResourceModel::new(
+        2,
+        "Default Minimum Period",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        3,
+        "Default Maximum Period",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(4, "Disable", Operations::E, DataType::None),
+    ResourceModel::new(5, "Disable Timeout", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(
+        6,
+        "Notification Storing When Disabled or Offline",
+        Operations::RW,
+        DataType::Boolean,
+    )
+    .mandatory(),
+    ResourceModel::new(7, "Binding", Operations::RW, DataType::String).mandatory(),
+    ResourceModel::new(
+        8,
+        "Registration Update Trigger",
+        Operations::E,
+        DataType::None,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        9,
+        "Bootstrap-Request Trigger",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(10, "APN Link", Operations::RW, DataType::Objlnk),
+    ResourceModel::new(
+        11,
+        "TLS-DTLS Alert Code",
+        Operations::R,
+        DataType::UnsignedInteger,
+    )
+    .range("0..255"),
+    ResourceModel::new(12, "Last Bootstrapped", Operations::R, DataType::Time),
+    ResourceModel::new(
+        13,
+        "Registration Priority Order",
+        Operations::R,
+        DataType::UnsignedInteger,
+    ),
+    ResourceModel::new(
+        14,
+        "Initial Registration Delay Timer",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    )
+    .units("s"),
+    ResourceModel::new(
+        15,
+        "Registration Failure Block",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        16,
+        "Bootstrap on Registration Failure",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        17,
+        "Communication Retry Count",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    ),
+    ResourceModel::new(
+        18,
+        "Communication Retry Timer",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    )
+    .units("s"),
+    ResourceModel::new(
+        19,
+        "Communication Sequence Delay Timer",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    )
+    .units("s"),
+    ResourceModel::new(
+        20,
+        "Communication Sequence Retry Count",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    ),
+    ResourceModel::new(21, "Trigger", Operations::RW, DataType::Boolean),
+    ResourceModel::new(22, "Preferred Transport", Operations::RW, DataType::String)
+        .range("The possible values are those listed in the LwM2M Core Specification"),
+    ResourceModel::new(23, "Mute Send", Operations::RW, DataType::Boolean),
+    ResourceModel::new(24, "Alternate APN Links", Operations::RW, DataType::Objlnk).multiple(),
+    ResourceModel::new(
+        25,
+        "Supported Server Versions",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(
+        26,
+        "Default Notification Mode",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..1"),
+    ResourceModel::new(
+        27,
+        "Profile ID Hash Algorithm",
+        Operations::RW,
+        DataType::UnsignedInteger,
+    )
+    .range("0..255"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Short Server ID (resource 0).
@@ -212,16 +216,14 @@ pub mod id {
     /// Profile ID Hash Algorithm (resource 27).
     pub const PROFILE_ID_HASH_ALGORITHM: u16 = 27;
 }
+
 /// One instance of LwM2M Server (object 1) version 1.2: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServer {
     /// Short Server ID (resource 0).
     ///
@@ -240,19 +242,19 @@ pub struct Lwm2mServer {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-    pub default_minimum_period: ::core::option::Option<i64>,
+    pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `s`
     ///
     /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-    pub default_maximum_period: ::core::option::Option<i64>,
+    pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-    pub disable_timeout: ::core::option::Option<i64>,
+    pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6).
     ///
     /// ID 6 · RW · Boolean · single · mandatory
@@ -264,313 +266,266 @@ pub struct Lwm2mServer {
     /// ID 7 · RW · String · single · mandatory
     ///
     /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-    pub binding: ::ucifi_runtime::__private::String,
+    pub binding: String,
     /// APN Link (resource 10).
     ///
     /// ID 10 · RW · Objlnk · single · optional
     ///
     /// Link to the APN connection profile (object 11) the client uses to reach this server.
-    pub apn_link: ::core::option::Option<::ucifi_runtime::ObjectLink>,
+    pub apn_link: Option<ObjectLink>,
     /// TLS-DTLS Alert Code (resource 11).
     ///
     /// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
     ///
     /// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
-    pub tls_dtls_alert_code: ::core::option::Option<u64>,
+    pub tls_dtls_alert_code: Option<u64>,
     /// Last Bootstrapped (resource 12).
     ///
     /// ID 12 · R · Time · single · optional
     ///
     /// Time at which the Bootstrap-Server last updated this account.
-    pub last_bootstrapped: ::core::option::Option<::ucifi_runtime::Time>,
+    pub last_bootstrapped: Option<Time>,
     /// Registration Priority Order (resource 13).
     ///
     /// ID 13 · R · Unsigned Integer · single · optional
     ///
     /// Registration order: the client registers with servers in increasing order of this number.
-    pub registration_priority_order: ::core::option::Option<u64>,
+    pub registration_priority_order: Option<u64>,
     /// Initial Registration Delay Timer (resource 14).
     ///
     /// ID 14 · RW · Unsigned Integer · single · optional · units `s`
     ///
     /// Seconds to wait, after the previous server in the order registered, before registering with this one.
-    pub initial_registration_delay_timer: ::core::option::Option<u64>,
+    pub initial_registration_delay_timer: Option<u64>,
     /// Registration Failure Block (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
-    pub registration_failure_block: ::core::option::Option<bool>,
+    pub registration_failure_block: Option<bool>,
     /// Bootstrap on Registration Failure (resource 16).
     ///
     /// ID 16 · R · Boolean · single · optional
     ///
     /// true: the client bootstraps again when registration with this server fails or is rejected.
-    pub bootstrap_on_registration_failure: ::core::option::Option<bool>,
+    pub bootstrap_on_registration_failure: Option<bool>,
     /// Communication Retry Count (resource 17).
     ///
     /// ID 17 · RW · Unsigned Integer · single · optional
     ///
     /// Number of attempts in one communication sequence before the sequence counts as failed.
-    pub communication_retry_count: ::core::option::Option<u64>,
+    pub communication_retry_count: Option<u64>,
     /// Communication Retry Timer (resource 18).
     ///
     /// ID 18 · RW · Unsigned Integer · single · optional · units `s`
     ///
     /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
-    pub communication_retry_timer: ::core::option::Option<u64>,
+    pub communication_retry_timer: Option<u64>,
     /// Communication Sequence Delay Timer (resource 19).
     ///
     /// ID 19 · RW · Unsigned Integer · single · optional · units `s`
     ///
     /// Delay in seconds between two communication sequences.
-    pub communication_sequence_delay_timer: ::core::option::Option<u64>,
+    pub communication_sequence_delay_timer: Option<u64>,
     /// Communication Sequence Retry Count (resource 20).
     ///
     /// ID 20 · RW · Unsigned Integer · single · optional
     ///
     /// Number of communication sequences before a registration attempt counts as failed.
-    pub communication_sequence_retry_count: ::core::option::Option<u64>,
+    pub communication_sequence_retry_count: Option<u64>,
     /// Trigger (resource 21).
     ///
     /// ID 21 · RW · Boolean · single · optional
     ///
     /// true: the client can be woken up by SMS; false (default): it cannot.
-    pub trigger: ::core::option::Option<bool>,
+    pub trigger: Option<bool>,
     /// Preferred Transport (resource 22).
     ///
     /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
     ///
     /// The single transport binding the client prefers to use to contact this server (for example U or T).
-    pub preferred_transport: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub preferred_transport: Option<String>,
     /// Mute Send (resource 23).
     ///
     /// ID 23 · RW · Boolean · single · optional
     ///
     /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
-    pub mute_send: ::core::option::Option<bool>,
+    pub mute_send: Option<bool>,
     /// Alternate APN Links (resource 24).
     ///
     /// ID 24 · RW · Objlnk · multiple · optional
     ///
     /// Further APN profile links (object 11) to use when the profile linked by resource 10 cannot be used.
-    pub alternate_apn_links: ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
+    pub alternate_apn_links: InstanceMap<ObjectLink>,
     /// Supported Server Versions (resource 25).
     ///
     /// ID 25 · RW · String · multiple · optional
     ///
     /// Enabler versions the server supports, one string such as 1.1 or 1.2.1 per instance.
-    pub supported_server_versions: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub supported_server_versions: InstanceMap<String>,
     /// Default Notification Mode (resource 26).
     ///
     /// ID 26 · RW · Integer · single · optional · range `0..1`
     ///
     /// Default message type for notifications: 0 non-confirmable, 1 confirmable.
-    pub default_notification_mode: ::core::option::Option<i64>,
+    pub default_notification_mode: Option<i64>,
     /// Profile ID Hash Algorithm (resource 27).
     ///
     /// ID 27 · RW · Unsigned Integer · single · optional · range `0..255`
     ///
     /// Hash algorithm code (0..255) the server prefers for dynamically generated profile IDs.
-    pub profile_id_hash_algorithm: ::core::option::Option<u64>,
+    pub profile_id_hash_algorithm: Option<u64>,
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mServer {
-    const OBJECT_ID: u16 = 1;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.short_server_id)?;
-        f::one(w, 1, &self.lifetime)?;
-        f::opt(w, 2, &self.default_minimum_period)?;
-        f::opt(w, 3, &self.default_maximum_period)?;
-        f::opt(w, 5, &self.disable_timeout)?;
-        f::one(w, 6, &self.notification_storing_when_disabled_or_offline)?;
-        f::one(w, 7, &self.binding)?;
-        f::opt(w, 10, &self.apn_link)?;
-        f::opt(w, 11, &self.tls_dtls_alert_code)?;
-        f::opt(w, 12, &self.last_bootstrapped)?;
-        f::opt(w, 13, &self.registration_priority_order)?;
-        f::opt(w, 14, &self.initial_registration_delay_timer)?;
-        f::opt(w, 15, &self.registration_failure_block)?;
-        f::opt(w, 16, &self.bootstrap_on_registration_failure)?;
-        f::opt(w, 17, &self.communication_retry_count)?;
-        f::opt(w, 18, &self.communication_retry_timer)?;
-        f::opt(w, 19, &self.communication_sequence_delay_timer)?;
-        f::opt(w, 20, &self.communication_sequence_retry_count)?;
-        f::opt(w, 21, &self.trigger)?;
-        f::opt(w, 22, &self.preferred_transport)?;
-        f::opt(w, 23, &self.mute_send)?;
-        f::multi(w, 24, &self.alternate_apn_links, false)?;
-        f::multi(w, 25, &self.supported_server_versions, false)?;
-        f::opt(w, 26, &self.default_notification_mode)?;
-        f::opt(w, 27, &self.profile_id_hash_algorithm)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mServer {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.short_server_id, instance, raw),
-            1 => f::set(&mut self.lifetime, instance, raw),
-            2 => f::set_opt(&mut self.default_minimum_period, instance, raw),
-            3 => f::set_opt(&mut self.default_maximum_period, instance, raw),
-            5 => f::set_opt(&mut self.disable_timeout, instance, raw),
-            6 => {
-                f::set(
-                    &mut self.notification_storing_when_disabled_or_offline,
-                    instance,
-                    raw,
-                )
-            }
-            7 => f::set(&mut self.binding, instance, raw),
-            10 => f::set_opt(&mut self.apn_link, instance, raw),
-            11 => f::set_opt(&mut self.tls_dtls_alert_code, instance, raw),
-            12 => f::set_opt(&mut self.last_bootstrapped, instance, raw),
-            13 => f::set_opt(&mut self.registration_priority_order, instance, raw),
-            14 => f::set_opt(&mut self.initial_registration_delay_timer, instance, raw),
-            15 => f::set_opt(&mut self.registration_failure_block, instance, raw),
-            16 => f::set_opt(&mut self.bootstrap_on_registration_failure, instance, raw),
-            17 => f::set_opt(&mut self.communication_retry_count, instance, raw),
-            18 => f::set_opt(&mut self.communication_retry_timer, instance, raw),
-            19 => f::set_opt(&mut self.communication_sequence_delay_timer, instance, raw),
-            20 => f::set_opt(&mut self.communication_sequence_retry_count, instance, raw),
-            21 => f::set_opt(&mut self.trigger, instance, raw),
-            22 => f::set_opt(&mut self.preferred_transport, instance, raw),
-            23 => f::set_opt(&mut self.mute_send, instance, raw),
-            24 => f::set_multi(&mut self.alternate_apn_links, instance, raw),
-            25 => f::set_multi(&mut self.supported_server_versions, instance, raw),
-            26 => f::set_opt(&mut self.default_notification_mode, instance, raw),
-            27 => f::set_opt(&mut self.profile_id_hash_algorithm, instance, raw),
-            4 | 8 | 9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.short_server_id, instance, raw),
+            1 => field::set(&mut self.lifetime, instance, raw),
+            2 => field::set_opt(&mut self.default_minimum_period, instance, raw),
+            3 => field::set_opt(&mut self.default_maximum_period, instance, raw),
+            5 => field::set_opt(&mut self.disable_timeout, instance, raw),
+            6 => field::set(
+                &mut self.notification_storing_when_disabled_or_offline,
+                instance,
+                raw,
+            ),
+            7 => field::set(&mut self.binding, instance, raw),
+            10 => field::set_opt(&mut self.apn_link, instance, raw),
+            11 => field::set_opt(&mut self.tls_dtls_alert_code, instance, raw),
+            12 => field::set_opt(&mut self.last_bootstrapped, instance, raw),
+            13 => field::set_opt(&mut self.registration_priority_order, instance, raw),
+            14 => field::set_opt(&mut self.initial_registration_delay_timer, instance, raw),
+            15 => field::set_opt(&mut self.registration_failure_block, instance, raw),
+            16 => field::set_opt(&mut self.bootstrap_on_registration_failure, instance, raw),
+            17 => field::set_opt(&mut self.communication_retry_count, instance, raw),
+            18 => field::set_opt(&mut self.communication_retry_timer, instance, raw),
+            19 => field::set_opt(&mut self.communication_sequence_delay_timer, instance, raw),
+            20 => field::set_opt(&mut self.communication_sequence_retry_count, instance, raw),
+            21 => field::set_opt(&mut self.trigger, instance, raw),
+            22 => field::set_opt(&mut self.preferred_transport, instance, raw),
+            23 => field::set_opt(&mut self.mute_send, instance, raw),
+            24 => field::set(&mut self.alternate_apn_links, instance, raw),
+            25 => field::set(&mut self.supported_server_versions, instance, raw),
+            26 => field::set_opt(&mut self.default_notification_mode, instance, raw),
+            27 => field::set_opt(&mut self.profile_id_hash_algorithm, instance, raw),
+            4 | 8 | 9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            24 => {
-                self.alternate_apn_links.clear();
-            }
-            25 => {
-                self.supported_server_versions.clear();
-            }
-            0..=3 | 5..=7 | 10..=23 | 26 | 27 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 | 8 | 9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            24 => self.alternate_apn_links.clear(),
+            25 => self.supported_server_versions.clear(),
+            0..=3 | 5..=7 | 10..=23 | 26 | 27 => return Err(ErrorKind::NotMultiple),
+            4 | 8 | 9 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 0, c::one(&self.short_server_id), c::Rule::Int(1, 65534));
-        c::range(&mut v, 11, c::opt(&self.tls_dtls_alert_code), c::Rule::Int(0, 255));
-        c::range(
-            &mut v,
-            26,
-            c::opt(&self.default_notification_mode),
-            c::Rule::Int(0, 1),
-        );
-        c::range(
-            &mut v,
-            27,
-            c::opt(&self.profile_id_hash_algorithm),
-            c::Rule::Int(0, 255),
-        );
-        c::finish(v)
+
+impl Instance for Lwm2mServer {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.short_server_id)?;
+        field::emit(w, 1, &self.lifetime)?;
+        field::emit_opt(w, 2, &self.default_minimum_period)?;
+        field::emit_opt(w, 3, &self.default_maximum_period)?;
+        field::emit_opt(w, 5, &self.disable_timeout)?;
+        field::emit(w, 6, &self.notification_storing_when_disabled_or_offline)?;
+        field::emit(w, 7, &self.binding)?;
+        field::emit_opt(w, 10, &self.apn_link)?;
+        field::emit_opt(w, 11, &self.tls_dtls_alert_code)?;
+        field::emit_opt(w, 12, &self.last_bootstrapped)?;
+        field::emit_opt(w, 13, &self.registration_priority_order)?;
+        field::emit_opt(w, 14, &self.initial_registration_delay_timer)?;
+        field::emit_opt(w, 15, &self.registration_failure_block)?;
+        field::emit_opt(w, 16, &self.bootstrap_on_registration_failure)?;
+        field::emit_opt(w, 17, &self.communication_retry_count)?;
+        field::emit_opt(w, 18, &self.communication_retry_timer)?;
+        field::emit_opt(w, 19, &self.communication_sequence_delay_timer)?;
+        field::emit_opt(w, 20, &self.communication_sequence_retry_count)?;
+        field::emit_opt(w, 21, &self.trigger)?;
+        field::emit_opt(w, 22, &self.preferred_transport)?;
+        field::emit_opt(w, 23, &self.mute_send)?;
+        field::emit_non_empty(w, 24, &self.alternate_apn_links)?;
+        field::emit_non_empty(w, 25, &self.supported_server_versions)?;
+        field::emit_opt(w, 26, &self.default_notification_mode)?;
+        field::emit_opt(w, 27, &self.profile_id_hash_algorithm)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.short_server_id = ::core::default::Default::default();
+            self.short_server_id = Default::default();
         }
         if !keep.contains(1) {
-            self.lifetime = ::core::default::Default::default();
+            self.lifetime = Default::default();
         }
         if !keep.contains(2) {
-            self.default_minimum_period = ::core::option::Option::None;
+            self.default_minimum_period = None;
         }
         if !keep.contains(3) {
-            self.default_maximum_period = ::core::option::Option::None;
+            self.default_maximum_period = None;
         }
         if !keep.contains(5) {
-            self.disable_timeout = ::core::option::Option::None;
+            self.disable_timeout = None;
         }
         if !keep.contains(6) {
-            self.notification_storing_when_disabled_or_offline = ::core::default::Default::default();
+            self.notification_storing_when_disabled_or_offline = Default::default();
         }
         if !keep.contains(7) {
-            self.binding = ::core::default::Default::default();
+            self.binding = Default::default();
         }
         if !keep.contains(10) {
-            self.apn_link = ::core::option::Option::None;
+            self.apn_link = None;
         }
         if !keep.contains(11) {
-            self.tls_dtls_alert_code = ::core::option::Option::None;
+            self.tls_dtls_alert_code = None;
         }
         if !keep.contains(12) {
-            self.last_bootstrapped = ::core::option::Option::None;
+            self.last_bootstrapped = None;
         }
         if !keep.contains(13) {
-            self.registration_priority_order = ::core::option::Option::None;
+            self.registration_priority_order = None;
         }
         if !keep.contains(14) {
-            self.initial_registration_delay_timer = ::core::option::Option::None;
+            self.initial_registration_delay_timer = None;
         }
         if !keep.contains(15) {
-            self.registration_failure_block = ::core::option::Option::None;
+            self.registration_failure_block = None;
         }
         if !keep.contains(16) {
-            self.bootstrap_on_registration_failure = ::core::option::Option::None;
+            self.bootstrap_on_registration_failure = None;
         }
         if !keep.contains(17) {
-            self.communication_retry_count = ::core::option::Option::None;
+            self.communication_retry_count = None;
         }
         if !keep.contains(18) {
-            self.communication_retry_timer = ::core::option::Option::None;
+            self.communication_retry_timer = None;
         }
         if !keep.contains(19) {
-            self.communication_sequence_delay_timer = ::core::option::Option::None;
+            self.communication_sequence_delay_timer = None;
         }
         if !keep.contains(20) {
-            self.communication_sequence_retry_count = ::core::option::Option::None;
+            self.communication_sequence_retry_count = None;
         }
         if !keep.contains(21) {
-            self.trigger = ::core::option::Option::None;
+            self.trigger = None;
         }
         if !keep.contains(22) {
-            self.preferred_transport = ::core::option::Option::None;
+            self.preferred_transport = None;
         }
         if !keep.contains(23) {
-            self.mute_send = ::core::option::Option::None;
+            self.mute_send = None;
         }
         if !keep.contains(24) {
             self.alternate_apn_links.clear();
@@ -579,270 +534,278 @@ impl ::ucifi_runtime::typed::ObjectType for Lwm2mServer {
             self.supported_server_versions.clear();
         }
         if !keep.contains(26) {
-            self.default_notification_mode = ::core::option::Option::None;
+            self.default_notification_mode = None;
         }
         if !keep.contains(27) {
-            self.profile_id_hash_algorithm = ::core::option::Option::None;
+            self.profile_id_hash_algorithm = None;
         }
     }
 }
+
+impl ObjectType for Lwm2mServer {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.short_server_id, Rule::Int(1, 65534));
+        check.range(11, &self.tls_dtls_alert_code, Rule::Int(0, 255));
+        check.range(26, &self.default_notification_mode, Rule::Int(0, 1));
+        check.range(27, &self.profile_id_hash_algorithm, Rule::Int(0, 255));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 19 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Lwm2mServerWrite {
     /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
-    pub lifetime: ::core::option::Option<i64>,
+    pub lifetime: Option<i64>,
     /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
-    pub default_minimum_period: ::core::option::Option<i64>,
+    pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
-    pub default_maximum_period: ::core::option::Option<i64>,
+    pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
-    pub disable_timeout: ::core::option::Option<i64>,
+    pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
-    pub notification_storing_when_disabled_or_offline: ::core::option::Option<bool>,
+    pub notification_storing_when_disabled_or_offline: Option<bool>,
     /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
-    pub binding: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub binding: Option<String>,
     /// APN Link (resource 10, RW): see [`ApnLink`](struct@ApnLink).
-    pub apn_link: ::core::option::Option<::ucifi_runtime::ObjectLink>,
+    pub apn_link: Option<ObjectLink>,
     /// Initial Registration Delay Timer (resource 14, RW): see [`InitialRegistrationDelayTimer`](struct@InitialRegistrationDelayTimer).
-    pub initial_registration_delay_timer: ::core::option::Option<u64>,
+    pub initial_registration_delay_timer: Option<u64>,
     /// Communication Retry Count (resource 17, RW): see [`CommunicationRetryCount`](struct@CommunicationRetryCount).
-    pub communication_retry_count: ::core::option::Option<u64>,
+    pub communication_retry_count: Option<u64>,
     /// Communication Retry Timer (resource 18, RW): see [`CommunicationRetryTimer`](struct@CommunicationRetryTimer).
-    pub communication_retry_timer: ::core::option::Option<u64>,
+    pub communication_retry_timer: Option<u64>,
     /// Communication Sequence Delay Timer (resource 19, RW): see [`CommunicationSequenceDelayTimer`](struct@CommunicationSequenceDelayTimer).
-    pub communication_sequence_delay_timer: ::core::option::Option<u64>,
+    pub communication_sequence_delay_timer: Option<u64>,
     /// Communication Sequence Retry Count (resource 20, RW): see [`CommunicationSequenceRetryCount`](struct@CommunicationSequenceRetryCount).
-    pub communication_sequence_retry_count: ::core::option::Option<u64>,
+    pub communication_sequence_retry_count: Option<u64>,
     /// Trigger (resource 21, RW): see [`Trigger`](struct@Trigger).
-    pub trigger: ::core::option::Option<bool>,
+    pub trigger: Option<bool>,
     /// Preferred Transport (resource 22, RW): see [`PreferredTransport`](struct@PreferredTransport).
-    pub preferred_transport: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub preferred_transport: Option<String>,
     /// Mute Send (resource 23, RW): see [`MuteSend`](struct@MuteSend).
-    pub mute_send: ::core::option::Option<bool>,
+    pub mute_send: Option<bool>,
     /// Alternate APN Links (resource 24, RW): see [`AlternateApnLinks`](struct@AlternateApnLinks).
-    pub alternate_apn_links: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>,
-    >,
+    pub alternate_apn_links: Option<InstanceMap<ObjectLink>>,
     /// Supported Server Versions (resource 25, RW): see [`SupportedServerVersions`](struct@SupportedServerVersions).
-    pub supported_server_versions: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub supported_server_versions: Option<InstanceMap<String>>,
     /// Default Notification Mode (resource 26, RW): see [`DefaultNotificationMode`](struct@DefaultNotificationMode).
-    pub default_notification_mode: ::core::option::Option<i64>,
+    pub default_notification_mode: Option<i64>,
     /// Profile ID Hash Algorithm (resource 27, RW): see [`ProfileIdHashAlgorithm`](struct@ProfileIdHashAlgorithm).
-    pub profile_id_hash_algorithm: ::core::option::Option<u64>,
+    pub profile_id_hash_algorithm: Option<u64>,
 }
+
 impl Lwm2mServerWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut Lwm2mServer) {
-        if let ::core::option::Option::Some(v) = &self.lifetime {
-            target.lifetime = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.lifetime {
+            target.lifetime = v;
         }
-        if let ::core::option::Option::Some(v) = &self.default_minimum_period {
-            target.default_minimum_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_minimum_period {
+            target.default_minimum_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.default_maximum_period {
-            target.default_maximum_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_maximum_period {
+            target.default_maximum_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.disable_timeout {
-            target.disable_timeout = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.disable_timeout {
+            target.disable_timeout = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self
-            .notification_storing_when_disabled_or_offline
-        {
-            target.notification_storing_when_disabled_or_offline = ::core::clone::Clone::clone(
-                v,
-            );
+        if let Some(v) = self.notification_storing_when_disabled_or_offline {
+            target.notification_storing_when_disabled_or_offline = v;
         }
-        if let ::core::option::Option::Some(v) = &self.binding {
-            target.binding = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.binding {
+            target.binding = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.apn_link {
-            target.apn_link = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.apn_link {
+            target.apn_link = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.initial_registration_delay_timer {
-            target.initial_registration_delay_timer = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.initial_registration_delay_timer {
+            target.initial_registration_delay_timer = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.communication_retry_count {
-            target.communication_retry_count = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.communication_retry_count {
+            target.communication_retry_count = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.communication_retry_timer {
-            target.communication_retry_timer = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.communication_retry_timer {
+            target.communication_retry_timer = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.communication_sequence_delay_timer
-        {
-            target.communication_sequence_delay_timer = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.communication_sequence_delay_timer {
+            target.communication_sequence_delay_timer = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.communication_sequence_retry_count
-        {
-            target.communication_sequence_retry_count = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.communication_sequence_retry_count {
+            target.communication_sequence_retry_count = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.trigger {
-            target.trigger = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.trigger {
+            target.trigger = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.preferred_transport {
-            target.preferred_transport = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.preferred_transport {
+            target.preferred_transport = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.mute_send {
-            target.mute_send = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.mute_send {
+            target.mute_send = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.alternate_apn_links {
-            target.alternate_apn_links = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.alternate_apn_links {
+            target.alternate_apn_links = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.supported_server_versions {
-            target.supported_server_versions = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.supported_server_versions {
+            target.supported_server_versions = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.default_notification_mode {
-            target.default_notification_mode = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_notification_mode {
+            target.default_notification_mode = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.profile_id_hash_algorithm {
-            target.profile_id_hash_algorithm = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.profile_id_hash_algorithm {
+            target.profile_id_hash_algorithm = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for Lwm2mServerWrite {
-    const OBJECT_ID: u16 = 1;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.lifetime)?;
-        f::opt(w, 2, &self.default_minimum_period)?;
-        f::opt(w, 3, &self.default_maximum_period)?;
-        f::opt(w, 5, &self.disable_timeout)?;
-        f::opt(w, 6, &self.notification_storing_when_disabled_or_offline)?;
-        f::opt(w, 7, &self.binding)?;
-        f::opt(w, 10, &self.apn_link)?;
-        f::opt(w, 14, &self.initial_registration_delay_timer)?;
-        f::opt(w, 17, &self.communication_retry_count)?;
-        f::opt(w, 18, &self.communication_retry_timer)?;
-        f::opt(w, 19, &self.communication_sequence_delay_timer)?;
-        f::opt(w, 20, &self.communication_sequence_retry_count)?;
-        f::opt(w, 21, &self.trigger)?;
-        f::opt(w, 22, &self.preferred_transport)?;
-        f::opt(w, 23, &self.mute_send)?;
-        f::opt_multi(w, 24, &self.alternate_apn_links)?;
-        f::opt_multi(w, 25, &self.supported_server_versions)?;
-        f::opt(w, 26, &self.default_notification_mode)?;
-        f::opt(w, 27, &self.profile_id_hash_algorithm)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Lwm2mServerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.lifetime, instance, raw),
-            2 => f::set_opt(&mut self.default_minimum_period, instance, raw),
-            3 => f::set_opt(&mut self.default_maximum_period, instance, raw),
-            5 => f::set_opt(&mut self.disable_timeout, instance, raw),
-            6 => {
-                f::set_opt(
-                    &mut self.notification_storing_when_disabled_or_offline,
-                    instance,
-                    raw,
-                )
-            }
-            7 => f::set_opt(&mut self.binding, instance, raw),
-            10 => f::set_opt(&mut self.apn_link, instance, raw),
-            14 => f::set_opt(&mut self.initial_registration_delay_timer, instance, raw),
-            17 => f::set_opt(&mut self.communication_retry_count, instance, raw),
-            18 => f::set_opt(&mut self.communication_retry_timer, instance, raw),
-            19 => f::set_opt(&mut self.communication_sequence_delay_timer, instance, raw),
-            20 => f::set_opt(&mut self.communication_sequence_retry_count, instance, raw),
-            21 => f::set_opt(&mut self.trigger, instance, raw),
-            22 => f::set_opt(&mut self.preferred_transport, instance, raw),
-            23 => f::set_opt(&mut self.mute_send, instance, raw),
-            24 => f::set_opt_multi(&mut self.alternate_apn_links, instance, raw),
-            25 => f::set_opt_multi(&mut self.supported_server_versions, instance, raw),
-            26 => f::set_opt(&mut self.default_notification_mode, instance, raw),
-            27 => f::set_opt(&mut self.profile_id_hash_algorithm, instance, raw),
-            0 | 11..=13 | 15 | 16 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            4 | 8 | 9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.lifetime, instance, raw),
+            2 => field::set_opt(&mut self.default_minimum_period, instance, raw),
+            3 => field::set_opt(&mut self.default_maximum_period, instance, raw),
+            5 => field::set_opt(&mut self.disable_timeout, instance, raw),
+            6 => field::set_opt(
+                &mut self.notification_storing_when_disabled_or_offline,
+                instance,
+                raw,
+            ),
+            7 => field::set_opt(&mut self.binding, instance, raw),
+            10 => field::set_opt(&mut self.apn_link, instance, raw),
+            14 => field::set_opt(&mut self.initial_registration_delay_timer, instance, raw),
+            17 => field::set_opt(&mut self.communication_retry_count, instance, raw),
+            18 => field::set_opt(&mut self.communication_retry_timer, instance, raw),
+            19 => field::set_opt(&mut self.communication_sequence_delay_timer, instance, raw),
+            20 => field::set_opt(&mut self.communication_sequence_retry_count, instance, raw),
+            21 => field::set_opt(&mut self.trigger, instance, raw),
+            22 => field::set_opt(&mut self.preferred_transport, instance, raw),
+            23 => field::set_opt(&mut self.mute_send, instance, raw),
+            24 => field::set_opt(&mut self.alternate_apn_links, instance, raw),
+            25 => field::set_opt(&mut self.supported_server_versions, instance, raw),
+            26 => field::set_opt(&mut self.default_notification_mode, instance, raw),
+            27 => field::set_opt(&mut self.profile_id_hash_algorithm, instance, raw),
+            0 | 11..=13 | 15 | 16 => Err(ErrorKind::NotWritable),
+            4 | 8 | 9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            24 => {
-                self.alternate_apn_links = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            25 => {
-                self.supported_server_versions = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
+            24 => self.alternate_apn_links = Some(InstanceMap::new()),
+            25 => self.supported_server_versions = Some(InstanceMap::new()),
             1..=3 | 5..=7 | 10 | 14 | 17..=23 | 26 | 27 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                return Err(ErrorKind::NotMultiple);
             }
-            0 | 11..=13 | 15 | 16 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            4 | 8 | 9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            0 | 11..=13 | 15 | 16 => return Err(ErrorKind::NotWritable),
+            4 | 8 | 9 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for Lwm2mServerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.lifetime)?;
+        field::emit_opt(w, 2, &self.default_minimum_period)?;
+        field::emit_opt(w, 3, &self.default_maximum_period)?;
+        field::emit_opt(w, 5, &self.disable_timeout)?;
+        field::emit_opt(w, 6, &self.notification_storing_when_disabled_or_offline)?;
+        field::emit_opt(w, 7, &self.binding)?;
+        field::emit_opt(w, 10, &self.apn_link)?;
+        field::emit_opt(w, 14, &self.initial_registration_delay_timer)?;
+        field::emit_opt(w, 17, &self.communication_retry_count)?;
+        field::emit_opt(w, 18, &self.communication_retry_timer)?;
+        field::emit_opt(w, 19, &self.communication_sequence_delay_timer)?;
+        field::emit_opt(w, 20, &self.communication_sequence_retry_count)?;
+        field::emit_opt(w, 21, &self.trigger)?;
+        field::emit_opt(w, 22, &self.preferred_transport)?;
+        field::emit_opt(w, 23, &self.mute_send)?;
+        field::emit_opt(w, 24, &self.alternate_apn_links)?;
+        field::emit_opt(w, 25, &self.supported_server_versions)?;
+        field::emit_opt(w, 26, &self.default_notification_mode)?;
+        field::emit_opt(w, 27, &self.profile_id_hash_algorithm)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.lifetime = None;
+        }
+        if !keep.contains(2) {
+            self.default_minimum_period = None;
+        }
+        if !keep.contains(3) {
+            self.default_maximum_period = None;
+        }
+        if !keep.contains(5) {
+            self.disable_timeout = None;
+        }
+        if !keep.contains(6) {
+            self.notification_storing_when_disabled_or_offline = None;
+        }
+        if !keep.contains(7) {
+            self.binding = None;
+        }
+        if !keep.contains(10) {
+            self.apn_link = None;
+        }
+        if !keep.contains(14) {
+            self.initial_registration_delay_timer = None;
+        }
+        if !keep.contains(17) {
+            self.communication_retry_count = None;
+        }
+        if !keep.contains(18) {
+            self.communication_retry_timer = None;
+        }
+        if !keep.contains(19) {
+            self.communication_sequence_delay_timer = None;
+        }
+        if !keep.contains(20) {
+            self.communication_sequence_retry_count = None;
+        }
+        if !keep.contains(21) {
+            self.trigger = None;
+        }
+        if !keep.contains(22) {
+            self.preferred_transport = None;
+        }
+        if !keep.contains(23) {
+            self.mute_send = None;
+        }
+        if !keep.contains(24) {
+            self.alternate_apn_links = None;
+        }
+        if !keep.contains(25) {
+            self.supported_server_versions = None;
+        }
+        if !keep.contains(26) {
+            self.default_notification_mode = None;
+        }
+        if !keep.contains(27) {
+            self.profile_id_hash_algorithm = None;
+        }
+    }
+}
+
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -853,6 +816,7 @@ pub enum Execute {
     /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`](struct@BootstrapRequestTrigger).
     BootstrapRequestTrigger,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
@@ -860,6 +824,7 @@ impl Execute {
         Execute::RegistrationUpdateTrigger,
         Execute::BootstrapRequestTrigger,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -868,16 +833,18 @@ impl Execute {
             Execute::BootstrapRequestTrigger => 9,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            4 => ::core::option::Option::Some(Execute::Disable),
-            8 => ::core::option::Option::Some(Execute::RegistrationUpdateTrigger),
-            9 => ::core::option::Option::Some(Execute::BootstrapRequestTrigger),
-            _ => ::core::option::Option::None,
+            4 => Some(Execute::Disable),
+            8 => Some(Execute::RegistrationUpdateTrigger),
+            9 => Some(Execute::BootstrapRequestTrigger),
+            _ => None,
         }
     }
 }
+
 /// Short Server ID (resource 0).
 ///
 /// ID 0 · R · Integer · single · mandatory · range `1..65534`
@@ -885,12 +852,15 @@ impl Execute {
 /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
 #[derive(Clone, Copy, Debug)]
 pub struct ShortServerId;
-impl ::ucifi_runtime::typed::Resource for ShortServerId {
+
+impl Resource for ShortServerId {
     const ID: u16 = 0;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ShortServerId {}
+
+impl Readable for ShortServerId {}
+
 /// Lifetime (resource 1).
 ///
 /// ID 1 · RW · Integer · single · mandatory · units `s`
@@ -898,13 +868,17 @@ impl ::ucifi_runtime::typed::Readable for ShortServerId {}
 /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
 #[derive(Clone, Copy, Debug)]
 pub struct Lifetime;
-impl ::ucifi_runtime::typed::Resource for Lifetime {
+
+impl Resource for Lifetime {
     const ID: u16 = 1;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Lifetime {}
-impl ::ucifi_runtime::typed::Writable for Lifetime {}
+
+impl Readable for Lifetime {}
+
+impl Writable for Lifetime {}
+
 /// Default Minimum Period (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional · units `s`
@@ -912,13 +886,17 @@ impl ::ucifi_runtime::typed::Writable for Lifetime {}
 /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultMinimumPeriod;
-impl ::ucifi_runtime::typed::Resource for DefaultMinimumPeriod {
+
+impl Resource for DefaultMinimumPeriod {
     const ID: u16 = 2;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultMinimumPeriod {}
-impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
+
+impl Readable for DefaultMinimumPeriod {}
+
+impl Writable for DefaultMinimumPeriod {}
+
 /// Default Maximum Period (resource 3).
 ///
 /// ID 3 · RW · Integer · single · optional · units `s`
@@ -926,13 +904,17 @@ impl ::ucifi_runtime::typed::Writable for DefaultMinimumPeriod {}
 /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultMaximumPeriod;
-impl ::ucifi_runtime::typed::Resource for DefaultMaximumPeriod {
+
+impl Resource for DefaultMaximumPeriod {
     const ID: u16 = 3;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultMaximumPeriod {}
-impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
+
+impl Readable for DefaultMaximumPeriod {}
+
+impl Writable for DefaultMaximumPeriod {}
+
 /// Disable (resource 4).
 ///
 /// ID 4 · E · none · single · optional
@@ -940,12 +922,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultMaximumPeriod {}
 /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
 #[derive(Clone, Copy, Debug)]
 pub struct Disable;
-impl ::ucifi_runtime::typed::Resource for Disable {
+
+impl Resource for Disable {
     const ID: u16 = 4;
     type Object = Lwm2mServer;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Disable {}
+
+impl Executable for Disable {}
+
 /// Disable Timeout (resource 5).
 ///
 /// ID 5 · RW · Integer · single · optional · units `s`
@@ -953,13 +938,17 @@ impl ::ucifi_runtime::typed::Executable for Disable {}
 /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
 #[derive(Clone, Copy, Debug)]
 pub struct DisableTimeout;
-impl ::ucifi_runtime::typed::Resource for DisableTimeout {
+
+impl Resource for DisableTimeout {
     const ID: u16 = 5;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DisableTimeout {}
-impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
+
+impl Readable for DisableTimeout {}
+
+impl Writable for DisableTimeout {}
+
 /// Notification Storing When Disabled or Offline (resource 6).
 ///
 /// ID 6 · RW · Boolean · single · mandatory
@@ -967,13 +956,17 @@ impl ::ucifi_runtime::typed::Writable for DisableTimeout {}
 /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
 #[derive(Clone, Copy, Debug)]
 pub struct NotificationStoringWhenDisabledOrOffline;
-impl ::ucifi_runtime::typed::Resource for NotificationStoringWhenDisabledOrOffline {
+
+impl Resource for NotificationStoringWhenDisabledOrOffline {
     const ID: u16 = 6;
     type Object = Lwm2mServer;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for NotificationStoringWhenDisabledOrOffline {}
-impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffline {}
+
+impl Readable for NotificationStoringWhenDisabledOrOffline {}
+
+impl Writable for NotificationStoringWhenDisabledOrOffline {}
+
 /// Binding (resource 7).
 ///
 /// ID 7 · RW · String · single · mandatory
@@ -981,13 +974,17 @@ impl ::ucifi_runtime::typed::Writable for NotificationStoringWhenDisabledOrOffli
 /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
 #[derive(Clone, Copy, Debug)]
 pub struct Binding;
-impl ::ucifi_runtime::typed::Resource for Binding {
+
+impl Resource for Binding {
     const ID: u16 = 7;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Binding {}
-impl ::ucifi_runtime::typed::Writable for Binding {}
+
+impl Readable for Binding {}
+
+impl Writable for Binding {}
+
 /// Registration Update Trigger (resource 8).
 ///
 /// ID 8 · E · none · single · mandatory
@@ -995,12 +992,15 @@ impl ::ucifi_runtime::typed::Writable for Binding {}
 /// Execute to make the client send a registration Update to this server right away.
 #[derive(Clone, Copy, Debug)]
 pub struct RegistrationUpdateTrigger;
-impl ::ucifi_runtime::typed::Resource for RegistrationUpdateTrigger {
+
+impl Resource for RegistrationUpdateTrigger {
     const ID: u16 = 8;
     type Object = Lwm2mServer;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for RegistrationUpdateTrigger {}
+
+impl Executable for RegistrationUpdateTrigger {}
+
 /// Bootstrap-Request Trigger (resource 9).
 ///
 /// ID 9 · E · none · single · optional
@@ -1008,12 +1008,15 @@ impl ::ucifi_runtime::typed::Executable for RegistrationUpdateTrigger {}
 /// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
 #[derive(Clone, Copy, Debug)]
 pub struct BootstrapRequestTrigger;
-impl ::ucifi_runtime::typed::Resource for BootstrapRequestTrigger {
+
+impl Resource for BootstrapRequestTrigger {
     const ID: u16 = 9;
     type Object = Lwm2mServer;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for BootstrapRequestTrigger {}
+
+impl Executable for BootstrapRequestTrigger {}
+
 /// APN Link (resource 10).
 ///
 /// ID 10 · RW · Objlnk · single · optional
@@ -1021,13 +1024,17 @@ impl ::ucifi_runtime::typed::Executable for BootstrapRequestTrigger {}
 /// Link to the APN connection profile (object 11) the client uses to reach this server.
 #[derive(Clone, Copy, Debug)]
 pub struct ApnLink;
-impl ::ucifi_runtime::typed::Resource for ApnLink {
+
+impl Resource for ApnLink {
     const ID: u16 = 10;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::ObjectLink;
+    type Value = ObjectLink;
 }
-impl ::ucifi_runtime::typed::Readable for ApnLink {}
-impl ::ucifi_runtime::typed::Writable for ApnLink {}
+
+impl Readable for ApnLink {}
+
+impl Writable for ApnLink {}
+
 /// TLS-DTLS Alert Code (resource 11).
 ///
 /// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
@@ -1035,12 +1042,15 @@ impl ::ucifi_runtime::typed::Writable for ApnLink {}
 /// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
 #[derive(Clone, Copy, Debug)]
 pub struct TlsDtlsAlertCode;
-impl ::ucifi_runtime::typed::Resource for TlsDtlsAlertCode {
+
+impl Resource for TlsDtlsAlertCode {
     const ID: u16 = 11;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for TlsDtlsAlertCode {}
+
+impl Readable for TlsDtlsAlertCode {}
+
 /// Last Bootstrapped (resource 12).
 ///
 /// ID 12 · R · Time · single · optional
@@ -1048,12 +1058,15 @@ impl ::ucifi_runtime::typed::Readable for TlsDtlsAlertCode {}
 /// Time at which the Bootstrap-Server last updated this account.
 #[derive(Clone, Copy, Debug)]
 pub struct LastBootstrapped;
-impl ::ucifi_runtime::typed::Resource for LastBootstrapped {
+
+impl Resource for LastBootstrapped {
     const ID: u16 = 12;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LastBootstrapped {}
+
+impl Readable for LastBootstrapped {}
+
 /// Registration Priority Order (resource 13).
 ///
 /// ID 13 · R · Unsigned Integer · single · optional
@@ -1061,12 +1074,15 @@ impl ::ucifi_runtime::typed::Readable for LastBootstrapped {}
 /// Registration order: the client registers with servers in increasing order of this number.
 #[derive(Clone, Copy, Debug)]
 pub struct RegistrationPriorityOrder;
-impl ::ucifi_runtime::typed::Resource for RegistrationPriorityOrder {
+
+impl Resource for RegistrationPriorityOrder {
     const ID: u16 = 13;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for RegistrationPriorityOrder {}
+
+impl Readable for RegistrationPriorityOrder {}
+
 /// Initial Registration Delay Timer (resource 14).
 ///
 /// ID 14 · RW · Unsigned Integer · single · optional · units `s`
@@ -1074,13 +1090,17 @@ impl ::ucifi_runtime::typed::Readable for RegistrationPriorityOrder {}
 /// Seconds to wait, after the previous server in the order registered, before registering with this one.
 #[derive(Clone, Copy, Debug)]
 pub struct InitialRegistrationDelayTimer;
-impl ::ucifi_runtime::typed::Resource for InitialRegistrationDelayTimer {
+
+impl Resource for InitialRegistrationDelayTimer {
     const ID: u16 = 14;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for InitialRegistrationDelayTimer {}
-impl ::ucifi_runtime::typed::Writable for InitialRegistrationDelayTimer {}
+
+impl Readable for InitialRegistrationDelayTimer {}
+
+impl Writable for InitialRegistrationDelayTimer {}
+
 /// Registration Failure Block (resource 15).
 ///
 /// ID 15 · R · Boolean · single · optional
@@ -1088,12 +1108,15 @@ impl ::ucifi_runtime::typed::Writable for InitialRegistrationDelayTimer {}
 /// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
 #[derive(Clone, Copy, Debug)]
 pub struct RegistrationFailureBlock;
-impl ::ucifi_runtime::typed::Resource for RegistrationFailureBlock {
+
+impl Resource for RegistrationFailureBlock {
     const ID: u16 = 15;
     type Object = Lwm2mServer;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for RegistrationFailureBlock {}
+
+impl Readable for RegistrationFailureBlock {}
+
 /// Bootstrap on Registration Failure (resource 16).
 ///
 /// ID 16 · R · Boolean · single · optional
@@ -1101,12 +1124,15 @@ impl ::ucifi_runtime::typed::Readable for RegistrationFailureBlock {}
 /// true: the client bootstraps again when registration with this server fails or is rejected.
 #[derive(Clone, Copy, Debug)]
 pub struct BootstrapOnRegistrationFailure;
-impl ::ucifi_runtime::typed::Resource for BootstrapOnRegistrationFailure {
+
+impl Resource for BootstrapOnRegistrationFailure {
     const ID: u16 = 16;
     type Object = Lwm2mServer;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for BootstrapOnRegistrationFailure {}
+
+impl Readable for BootstrapOnRegistrationFailure {}
+
 /// Communication Retry Count (resource 17).
 ///
 /// ID 17 · RW · Unsigned Integer · single · optional
@@ -1114,13 +1140,17 @@ impl ::ucifi_runtime::typed::Readable for BootstrapOnRegistrationFailure {}
 /// Number of attempts in one communication sequence before the sequence counts as failed.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationRetryCount;
-impl ::ucifi_runtime::typed::Resource for CommunicationRetryCount {
+
+impl Resource for CommunicationRetryCount {
     const ID: u16 = 17;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationRetryCount {}
-impl ::ucifi_runtime::typed::Writable for CommunicationRetryCount {}
+
+impl Readable for CommunicationRetryCount {}
+
+impl Writable for CommunicationRetryCount {}
+
 /// Communication Retry Timer (resource 18).
 ///
 /// ID 18 · RW · Unsigned Integer · single · optional · units `s`
@@ -1128,13 +1158,17 @@ impl ::ucifi_runtime::typed::Writable for CommunicationRetryCount {}
 /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationRetryTimer;
-impl ::ucifi_runtime::typed::Resource for CommunicationRetryTimer {
+
+impl Resource for CommunicationRetryTimer {
     const ID: u16 = 18;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationRetryTimer {}
-impl ::ucifi_runtime::typed::Writable for CommunicationRetryTimer {}
+
+impl Readable for CommunicationRetryTimer {}
+
+impl Writable for CommunicationRetryTimer {}
+
 /// Communication Sequence Delay Timer (resource 19).
 ///
 /// ID 19 · RW · Unsigned Integer · single · optional · units `s`
@@ -1142,13 +1176,17 @@ impl ::ucifi_runtime::typed::Writable for CommunicationRetryTimer {}
 /// Delay in seconds between two communication sequences.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationSequenceDelayTimer;
-impl ::ucifi_runtime::typed::Resource for CommunicationSequenceDelayTimer {
+
+impl Resource for CommunicationSequenceDelayTimer {
     const ID: u16 = 19;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationSequenceDelayTimer {}
-impl ::ucifi_runtime::typed::Writable for CommunicationSequenceDelayTimer {}
+
+impl Readable for CommunicationSequenceDelayTimer {}
+
+impl Writable for CommunicationSequenceDelayTimer {}
+
 /// Communication Sequence Retry Count (resource 20).
 ///
 /// ID 20 · RW · Unsigned Integer · single · optional
@@ -1156,13 +1194,17 @@ impl ::ucifi_runtime::typed::Writable for CommunicationSequenceDelayTimer {}
 /// Number of communication sequences before a registration attempt counts as failed.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationSequenceRetryCount;
-impl ::ucifi_runtime::typed::Resource for CommunicationSequenceRetryCount {
+
+impl Resource for CommunicationSequenceRetryCount {
     const ID: u16 = 20;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationSequenceRetryCount {}
-impl ::ucifi_runtime::typed::Writable for CommunicationSequenceRetryCount {}
+
+impl Readable for CommunicationSequenceRetryCount {}
+
+impl Writable for CommunicationSequenceRetryCount {}
+
 /// Trigger (resource 21).
 ///
 /// ID 21 · RW · Boolean · single · optional
@@ -1170,13 +1212,17 @@ impl ::ucifi_runtime::typed::Writable for CommunicationSequenceRetryCount {}
 /// true: the client can be woken up by SMS; false (default): it cannot.
 #[derive(Clone, Copy, Debug)]
 pub struct Trigger;
-impl ::ucifi_runtime::typed::Resource for Trigger {
+
+impl Resource for Trigger {
     const ID: u16 = 21;
     type Object = Lwm2mServer;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Trigger {}
-impl ::ucifi_runtime::typed::Writable for Trigger {}
+
+impl Readable for Trigger {}
+
+impl Writable for Trigger {}
+
 /// Preferred Transport (resource 22).
 ///
 /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
@@ -1184,13 +1230,17 @@ impl ::ucifi_runtime::typed::Writable for Trigger {}
 /// The single transport binding the client prefers to use to contact this server (for example U or T).
 #[derive(Clone, Copy, Debug)]
 pub struct PreferredTransport;
-impl ::ucifi_runtime::typed::Resource for PreferredTransport {
+
+impl Resource for PreferredTransport {
     const ID: u16 = 22;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PreferredTransport {}
-impl ::ucifi_runtime::typed::Writable for PreferredTransport {}
+
+impl Readable for PreferredTransport {}
+
+impl Writable for PreferredTransport {}
+
 /// Mute Send (resource 23).
 ///
 /// ID 23 · RW · Boolean · single · optional
@@ -1198,13 +1248,17 @@ impl ::ucifi_runtime::typed::Writable for PreferredTransport {}
 /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
 #[derive(Clone, Copy, Debug)]
 pub struct MuteSend;
-impl ::ucifi_runtime::typed::Resource for MuteSend {
+
+impl Resource for MuteSend {
     const ID: u16 = 23;
     type Object = Lwm2mServer;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for MuteSend {}
-impl ::ucifi_runtime::typed::Writable for MuteSend {}
+
+impl Readable for MuteSend {}
+
+impl Writable for MuteSend {}
+
 /// Alternate APN Links (resource 24).
 ///
 /// ID 24 · RW · Objlnk · multiple · optional
@@ -1212,13 +1266,17 @@ impl ::ucifi_runtime::typed::Writable for MuteSend {}
 /// Further APN profile links (object 11) to use when the profile linked by resource 10 cannot be used.
 #[derive(Clone, Copy, Debug)]
 pub struct AlternateApnLinks;
-impl ::ucifi_runtime::typed::Resource for AlternateApnLinks {
+
+impl Resource for AlternateApnLinks {
     const ID: u16 = 24;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::ObjectLink>;
+    type Value = InstanceMap<ObjectLink>;
 }
-impl ::ucifi_runtime::typed::Readable for AlternateApnLinks {}
-impl ::ucifi_runtime::typed::Writable for AlternateApnLinks {}
+
+impl Readable for AlternateApnLinks {}
+
+impl Writable for AlternateApnLinks {}
+
 /// Supported Server Versions (resource 25).
 ///
 /// ID 25 · RW · String · multiple · optional
@@ -1226,13 +1284,17 @@ impl ::ucifi_runtime::typed::Writable for AlternateApnLinks {}
 /// Enabler versions the server supports, one string such as 1.1 or 1.2.1 per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct SupportedServerVersions;
-impl ::ucifi_runtime::typed::Resource for SupportedServerVersions {
+
+impl Resource for SupportedServerVersions {
     const ID: u16 = 25;
     type Object = Lwm2mServer;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for SupportedServerVersions {}
-impl ::ucifi_runtime::typed::Writable for SupportedServerVersions {}
+
+impl Readable for SupportedServerVersions {}
+
+impl Writable for SupportedServerVersions {}
+
 /// Default Notification Mode (resource 26).
 ///
 /// ID 26 · RW · Integer · single · optional · range `0..1`
@@ -1240,13 +1302,17 @@ impl ::ucifi_runtime::typed::Writable for SupportedServerVersions {}
 /// Default message type for notifications: 0 non-confirmable, 1 confirmable.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultNotificationMode;
-impl ::ucifi_runtime::typed::Resource for DefaultNotificationMode {
+
+impl Resource for DefaultNotificationMode {
     const ID: u16 = 26;
     type Object = Lwm2mServer;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultNotificationMode {}
-impl ::ucifi_runtime::typed::Writable for DefaultNotificationMode {}
+
+impl Readable for DefaultNotificationMode {}
+
+impl Writable for DefaultNotificationMode {}
+
 /// Profile ID Hash Algorithm (resource 27).
 ///
 /// ID 27 · RW · Unsigned Integer · single · optional · range `0..255`
@@ -1254,10 +1320,13 @@ impl ::ucifi_runtime::typed::Writable for DefaultNotificationMode {}
 /// Hash algorithm code (0..255) the server prefers for dynamically generated profile IDs.
 #[derive(Clone, Copy, Debug)]
 pub struct ProfileIdHashAlgorithm;
-impl ::ucifi_runtime::typed::Resource for ProfileIdHashAlgorithm {
+
+impl Resource for ProfileIdHashAlgorithm {
     const ID: u16 = 27;
     type Object = Lwm2mServer;
     type Value = u64;
 }
-impl ::ucifi_runtime::typed::Readable for ProfileIdHashAlgorithm {}
-impl ::ucifi_runtime::typed::Writable for ProfileIdHashAlgorithm {}
+
+impl Readable for ProfileIdHashAlgorithm {}
+
+impl Writable for ProfileIdHashAlgorithm {}

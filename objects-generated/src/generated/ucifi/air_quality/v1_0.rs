@@ -4,50 +4,52 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Outdoor air quality station: particulate matter and gas concentrations with the rolling averages needed to compute an air quality index.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3428;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Air quality version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3428,
-    "Air quality",
-    "urn:oma:lwm2m:ext:3428",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "PM10", O::R, false, false, T::Float, "", "ug/m3"),
-        r(2, "PM10 24 hour average", O::R, false, false, T::Float, "", "ug/m3"),
-        r(3, "PM2.5", O::R, false, false, T::Float, "", "ug/m3"),
-        r(4, "PM2.5 24 hour average", O::R, false, false, T::Float, "", "ug/m3"),
-        r(5, "PM1", O::R, false, false, T::Float, "", "ug/m3"),
-        r(6, "PM1 24 hour average", O::R, false, false, T::Float, "", "ug/m3"),
-        r(7, "CO", O::R, false, false, T::Float, "", "ppm"),
-        r(8, "CO 8 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(9, "SO2", O::R, false, false, T::Float, "", "ppm"),
-        r(10, "SO2 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(11, "SO2 24 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(12, "O3", O::R, false, false, T::Float, "", "ppm"),
-        r(13, "O3 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(14, "O3 8 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(15, "NO2", O::R, false, false, T::Float, "", "ppm"),
-        r(16, "NO2 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(17, "CO2", O::R, false, false, T::Float, "", "ppm"),
-        r(18, "CO2 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(19, "NO", O::R, false, false, T::Float, "", "ppm"),
-        r(20, "NO 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(21, "H2S", O::R, false, false, T::Float, "", "ppm"),
-        r(22, "H2S 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Air quality"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3428"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "PM10", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(2, "PM10 24 hour average", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(3, "PM2.5", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(4, "PM2.5 24 hour average", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(5, "PM1", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(6, "PM1 24 hour average", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(7, "CO", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(8, "CO 8 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(9, "SO2", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(10, "SO2 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(11, "SO2 24 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(12, "O3", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(13, "O3 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(14, "O3 8 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(15, "NO2", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(16, "NO2 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(17, "CO2", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(18, "CO2 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(19, "NO", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(20, "NO 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(21, "H2S", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(22, "H2S 1 hour average", Operations::R, DataType::Float).units("ppm"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// PM10 (resource 1).
@@ -95,360 +97,344 @@ pub mod id {
     /// H2S 1 hour average (resource 22).
     pub const H2S_1_HOUR_AVERAGE: u16 = 22;
 }
+
 /// One instance of Air quality (object 3428) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct AirQuality {
     /// PM10 (resource 1).
     ///
     /// ID 1 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
-    pub pm10: ::core::option::Option<f64>,
+    pub pm10: Option<f64>,
     /// PM10 24 hour average (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM10 concentration averaged over the past 24 hours, in µg/m3.
-    pub pm10_24_hour_average: ::core::option::Option<f64>,
+    pub pm10_24_hour_average: Option<f64>,
     /// PM2.5 (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
-    pub pm2_5: ::core::option::Option<f64>,
+    pub pm2_5: Option<f64>,
     /// PM2.5 24 hour average (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
-    pub pm2_5_24_hour_average: ::core::option::Option<f64>,
+    pub pm2_5_24_hour_average: Option<f64>,
     /// PM1 (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
-    pub pm1: ::core::option::Option<f64>,
+    pub pm1: Option<f64>,
     /// PM1 24 hour average (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM1 concentration averaged over the past 24 hours, in µg/m3.
-    pub pm1_24_hour_average: ::core::option::Option<f64>,
+    pub pm1_24_hour_average: Option<f64>,
     /// CO (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `ppm`
     ///
     /// Present carbon monoxide (CO) concentration, in ppm.
-    pub co: ::core::option::Option<f64>,
+    pub co: Option<f64>,
     /// CO 8 hour average (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `ppm`
     ///
     /// CO concentration averaged over the past 8 hours, in ppm.
-    pub co_8_hour_average: ::core::option::Option<f64>,
+    pub co_8_hour_average: Option<f64>,
     /// SO2 (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `ppm`
     ///
     /// Present sulphur dioxide (SO2) concentration, in ppm.
-    pub so2: ::core::option::Option<f64>,
+    pub so2: Option<f64>,
     /// SO2 1 hour average (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `ppm`
     ///
     /// SO2 concentration averaged over the past hour, in ppm.
-    pub so2_1_hour_average: ::core::option::Option<f64>,
+    pub so2_1_hour_average: Option<f64>,
     /// SO2 24 hour average (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `ppm`
     ///
     /// SO2 concentration averaged over the past 24 hours, in ppm.
-    pub so2_24_hour_average: ::core::option::Option<f64>,
+    pub so2_24_hour_average: Option<f64>,
     /// O3 (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `ppm`
     ///
     /// Present ozone (O3) concentration, in ppm.
-    pub o3: ::core::option::Option<f64>,
+    pub o3: Option<f64>,
     /// O3 1 hour average (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `ppm`
     ///
     /// O3 concentration averaged over the past hour, in ppm.
-    pub o3_1_hour_average: ::core::option::Option<f64>,
+    pub o3_1_hour_average: Option<f64>,
     /// O3 8 hour average (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `ppm`
     ///
     /// O3 concentration averaged over the past 8 hours, in ppm.
-    pub o3_8_hour_average: ::core::option::Option<f64>,
+    pub o3_8_hour_average: Option<f64>,
     /// NO2 (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `ppm`
     ///
     /// Present nitrogen dioxide (NO2) concentration, in ppm.
-    pub no2: ::core::option::Option<f64>,
+    pub no2: Option<f64>,
     /// NO2 1 hour average (resource 16).
     ///
     /// ID 16 · R · Float · single · optional · units `ppm`
     ///
     /// NO2 concentration averaged over the past hour, in ppm.
-    pub no2_1_hour_average: ::core::option::Option<f64>,
+    pub no2_1_hour_average: Option<f64>,
     /// CO2 (resource 17).
     ///
     /// ID 17 · R · Float · single · optional · units `ppm`
     ///
     /// Present carbon dioxide (CO2) concentration, in ppm.
-    pub co2: ::core::option::Option<f64>,
+    pub co2: Option<f64>,
     /// CO2 1 hour average (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `ppm`
     ///
     /// CO2 concentration averaged over the past hour, in ppm.
-    pub co2_1_hour_average: ::core::option::Option<f64>,
+    pub co2_1_hour_average: Option<f64>,
     /// NO (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `ppm`
     ///
     /// Present nitric oxide (NO) concentration, in ppm.
-    pub no: ::core::option::Option<f64>,
+    pub no: Option<f64>,
     /// NO 1 hour average (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `ppm`
     ///
     /// NO concentration averaged over the past hour, in ppm.
-    pub no_1_hour_average: ::core::option::Option<f64>,
+    pub no_1_hour_average: Option<f64>,
     /// H2S (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `ppm`
     ///
     /// Present hydrogen sulphide (H2S) concentration, in ppm.
-    pub h2s: ::core::option::Option<f64>,
+    pub h2s: Option<f64>,
     /// H2S 1 hour average (resource 22).
     ///
     /// ID 22 · R · Float · single · optional · units `ppm`
     ///
     /// H2S concentration averaged over the past hour, in ppm.
-    pub h2s_1_hour_average: ::core::option::Option<f64>,
+    pub h2s_1_hour_average: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for AirQuality {
-    const OBJECT_ID: u16 = 3428;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.pm10)?;
-        f::opt(w, 2, &self.pm10_24_hour_average)?;
-        f::opt(w, 3, &self.pm2_5)?;
-        f::opt(w, 4, &self.pm2_5_24_hour_average)?;
-        f::opt(w, 5, &self.pm1)?;
-        f::opt(w, 6, &self.pm1_24_hour_average)?;
-        f::opt(w, 7, &self.co)?;
-        f::opt(w, 8, &self.co_8_hour_average)?;
-        f::opt(w, 9, &self.so2)?;
-        f::opt(w, 10, &self.so2_1_hour_average)?;
-        f::opt(w, 11, &self.so2_24_hour_average)?;
-        f::opt(w, 12, &self.o3)?;
-        f::opt(w, 13, &self.o3_1_hour_average)?;
-        f::opt(w, 14, &self.o3_8_hour_average)?;
-        f::opt(w, 15, &self.no2)?;
-        f::opt(w, 16, &self.no2_1_hour_average)?;
-        f::opt(w, 17, &self.co2)?;
-        f::opt(w, 18, &self.co2_1_hour_average)?;
-        f::opt(w, 19, &self.no)?;
-        f::opt(w, 20, &self.no_1_hour_average)?;
-        f::opt(w, 21, &self.h2s)?;
-        f::opt(w, 22, &self.h2s_1_hour_average)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for AirQuality {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.pm10, instance, raw),
-            2 => f::set_opt(&mut self.pm10_24_hour_average, instance, raw),
-            3 => f::set_opt(&mut self.pm2_5, instance, raw),
-            4 => f::set_opt(&mut self.pm2_5_24_hour_average, instance, raw),
-            5 => f::set_opt(&mut self.pm1, instance, raw),
-            6 => f::set_opt(&mut self.pm1_24_hour_average, instance, raw),
-            7 => f::set_opt(&mut self.co, instance, raw),
-            8 => f::set_opt(&mut self.co_8_hour_average, instance, raw),
-            9 => f::set_opt(&mut self.so2, instance, raw),
-            10 => f::set_opt(&mut self.so2_1_hour_average, instance, raw),
-            11 => f::set_opt(&mut self.so2_24_hour_average, instance, raw),
-            12 => f::set_opt(&mut self.o3, instance, raw),
-            13 => f::set_opt(&mut self.o3_1_hour_average, instance, raw),
-            14 => f::set_opt(&mut self.o3_8_hour_average, instance, raw),
-            15 => f::set_opt(&mut self.no2, instance, raw),
-            16 => f::set_opt(&mut self.no2_1_hour_average, instance, raw),
-            17 => f::set_opt(&mut self.co2, instance, raw),
-            18 => f::set_opt(&mut self.co2_1_hour_average, instance, raw),
-            19 => f::set_opt(&mut self.no, instance, raw),
-            20 => f::set_opt(&mut self.no_1_hour_average, instance, raw),
-            21 => f::set_opt(&mut self.h2s, instance, raw),
-            22 => f::set_opt(&mut self.h2s_1_hour_average, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.pm10, instance, raw),
+            2 => field::set_opt(&mut self.pm10_24_hour_average, instance, raw),
+            3 => field::set_opt(&mut self.pm2_5, instance, raw),
+            4 => field::set_opt(&mut self.pm2_5_24_hour_average, instance, raw),
+            5 => field::set_opt(&mut self.pm1, instance, raw),
+            6 => field::set_opt(&mut self.pm1_24_hour_average, instance, raw),
+            7 => field::set_opt(&mut self.co, instance, raw),
+            8 => field::set_opt(&mut self.co_8_hour_average, instance, raw),
+            9 => field::set_opt(&mut self.so2, instance, raw),
+            10 => field::set_opt(&mut self.so2_1_hour_average, instance, raw),
+            11 => field::set_opt(&mut self.so2_24_hour_average, instance, raw),
+            12 => field::set_opt(&mut self.o3, instance, raw),
+            13 => field::set_opt(&mut self.o3_1_hour_average, instance, raw),
+            14 => field::set_opt(&mut self.o3_8_hour_average, instance, raw),
+            15 => field::set_opt(&mut self.no2, instance, raw),
+            16 => field::set_opt(&mut self.no2_1_hour_average, instance, raw),
+            17 => field::set_opt(&mut self.co2, instance, raw),
+            18 => field::set_opt(&mut self.co2_1_hour_average, instance, raw),
+            19 => field::set_opt(&mut self.no, instance, raw),
+            20 => field::set_opt(&mut self.no_1_hour_average, instance, raw),
+            21 => field::set_opt(&mut self.h2s, instance, raw),
+            22 => field::set_opt(&mut self.h2s_1_hour_average, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 22) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=22 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for AirQuality {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for AirQuality {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.pm10)?;
+        field::emit_opt(w, 2, &self.pm10_24_hour_average)?;
+        field::emit_opt(w, 3, &self.pm2_5)?;
+        field::emit_opt(w, 4, &self.pm2_5_24_hour_average)?;
+        field::emit_opt(w, 5, &self.pm1)?;
+        field::emit_opt(w, 6, &self.pm1_24_hour_average)?;
+        field::emit_opt(w, 7, &self.co)?;
+        field::emit_opt(w, 8, &self.co_8_hour_average)?;
+        field::emit_opt(w, 9, &self.so2)?;
+        field::emit_opt(w, 10, &self.so2_1_hour_average)?;
+        field::emit_opt(w, 11, &self.so2_24_hour_average)?;
+        field::emit_opt(w, 12, &self.o3)?;
+        field::emit_opt(w, 13, &self.o3_1_hour_average)?;
+        field::emit_opt(w, 14, &self.o3_8_hour_average)?;
+        field::emit_opt(w, 15, &self.no2)?;
+        field::emit_opt(w, 16, &self.no2_1_hour_average)?;
+        field::emit_opt(w, 17, &self.co2)?;
+        field::emit_opt(w, 18, &self.co2_1_hour_average)?;
+        field::emit_opt(w, 19, &self.no)?;
+        field::emit_opt(w, 20, &self.no_1_hour_average)?;
+        field::emit_opt(w, 21, &self.h2s)?;
+        field::emit_opt(w, 22, &self.h2s_1_hour_average)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.pm10 = ::core::option::Option::None;
+            self.pm10 = None;
         }
         if !keep.contains(2) {
-            self.pm10_24_hour_average = ::core::option::Option::None;
+            self.pm10_24_hour_average = None;
         }
         if !keep.contains(3) {
-            self.pm2_5 = ::core::option::Option::None;
+            self.pm2_5 = None;
         }
         if !keep.contains(4) {
-            self.pm2_5_24_hour_average = ::core::option::Option::None;
+            self.pm2_5_24_hour_average = None;
         }
         if !keep.contains(5) {
-            self.pm1 = ::core::option::Option::None;
+            self.pm1 = None;
         }
         if !keep.contains(6) {
-            self.pm1_24_hour_average = ::core::option::Option::None;
+            self.pm1_24_hour_average = None;
         }
         if !keep.contains(7) {
-            self.co = ::core::option::Option::None;
+            self.co = None;
         }
         if !keep.contains(8) {
-            self.co_8_hour_average = ::core::option::Option::None;
+            self.co_8_hour_average = None;
         }
         if !keep.contains(9) {
-            self.so2 = ::core::option::Option::None;
+            self.so2 = None;
         }
         if !keep.contains(10) {
-            self.so2_1_hour_average = ::core::option::Option::None;
+            self.so2_1_hour_average = None;
         }
         if !keep.contains(11) {
-            self.so2_24_hour_average = ::core::option::Option::None;
+            self.so2_24_hour_average = None;
         }
         if !keep.contains(12) {
-            self.o3 = ::core::option::Option::None;
+            self.o3 = None;
         }
         if !keep.contains(13) {
-            self.o3_1_hour_average = ::core::option::Option::None;
+            self.o3_1_hour_average = None;
         }
         if !keep.contains(14) {
-            self.o3_8_hour_average = ::core::option::Option::None;
+            self.o3_8_hour_average = None;
         }
         if !keep.contains(15) {
-            self.no2 = ::core::option::Option::None;
+            self.no2 = None;
         }
         if !keep.contains(16) {
-            self.no2_1_hour_average = ::core::option::Option::None;
+            self.no2_1_hour_average = None;
         }
         if !keep.contains(17) {
-            self.co2 = ::core::option::Option::None;
+            self.co2 = None;
         }
         if !keep.contains(18) {
-            self.co2_1_hour_average = ::core::option::Option::None;
+            self.co2_1_hour_average = None;
         }
         if !keep.contains(19) {
-            self.no = ::core::option::Option::None;
+            self.no = None;
         }
         if !keep.contains(20) {
-            self.no_1_hour_average = ::core::option::Option::None;
+            self.no_1_hour_average = None;
         }
         if !keep.contains(21) {
-            self.h2s = ::core::option::Option::None;
+            self.h2s = None;
         }
         if !keep.contains(22) {
-            self.h2s_1_hour_average = ::core::option::Option::None;
+            self.h2s_1_hour_average = None;
         }
     }
 }
+
+impl ObjectType for AirQuality {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`AirQuality`](struct@AirQuality) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct AirQualityWrite {}
+
 impl AirQualityWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut AirQuality) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut AirQuality) {}
 }
-impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
-    const OBJECT_ID: u16 = 3428;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for AirQualityWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=22 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=22 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 22) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=22 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for AirQualityWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// PM10 (resource 1).
 ///
 /// ID 1 · R · Float · single · optional · units `ug/m3`
@@ -456,12 +442,15 @@ impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
 /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm10;
-impl ::ucifi_runtime::typed::Resource for Pm10 {
+
+impl Resource for Pm10 {
     const ID: u16 = 1;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm10 {}
+
+impl Readable for Pm10 {}
+
 /// PM10 24 hour average (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `ug/m3`
@@ -469,12 +458,15 @@ impl ::ucifi_runtime::typed::Readable for Pm10 {}
 /// PM10 concentration averaged over the past 24 hours, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm1024HourAverage;
-impl ::ucifi_runtime::typed::Resource for Pm1024HourAverage {
+
+impl Resource for Pm1024HourAverage {
     const ID: u16 = 2;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
+
+impl Readable for Pm1024HourAverage {}
+
 /// PM2.5 (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `ug/m3`
@@ -482,12 +474,15 @@ impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
 /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm25;
-impl ::ucifi_runtime::typed::Resource for Pm25 {
+
+impl Resource for Pm25 {
     const ID: u16 = 3;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm25 {}
+
+impl Readable for Pm25 {}
+
 /// PM2.5 24 hour average (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `ug/m3`
@@ -495,12 +490,15 @@ impl ::ucifi_runtime::typed::Readable for Pm25 {}
 /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm2524HourAverage;
-impl ::ucifi_runtime::typed::Resource for Pm2524HourAverage {
+
+impl Resource for Pm2524HourAverage {
     const ID: u16 = 4;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
+
+impl Readable for Pm2524HourAverage {}
+
 /// PM1 (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `ug/m3`
@@ -508,12 +506,15 @@ impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
 /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm1;
-impl ::ucifi_runtime::typed::Resource for Pm1 {
+
+impl Resource for Pm1 {
     const ID: u16 = 5;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm1 {}
+
+impl Readable for Pm1 {}
+
 /// PM1 24 hour average (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `ug/m3`
@@ -521,12 +522,15 @@ impl ::ucifi_runtime::typed::Readable for Pm1 {}
 /// PM1 concentration averaged over the past 24 hours, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm124HourAverage;
-impl ::ucifi_runtime::typed::Resource for Pm124HourAverage {
+
+impl Resource for Pm124HourAverage {
     const ID: u16 = 6;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
+
+impl Readable for Pm124HourAverage {}
+
 /// CO (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `ppm`
@@ -534,12 +538,15 @@ impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
 /// Present carbon monoxide (CO) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co;
-impl ::ucifi_runtime::typed::Resource for Co {
+
+impl Resource for Co {
     const ID: u16 = 7;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co {}
+
+impl Readable for Co {}
+
 /// CO 8 hour average (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `ppm`
@@ -547,12 +554,15 @@ impl ::ucifi_runtime::typed::Readable for Co {}
 /// CO concentration averaged over the past 8 hours, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co8HourAverage;
-impl ::ucifi_runtime::typed::Resource for Co8HourAverage {
+
+impl Resource for Co8HourAverage {
     const ID: u16 = 8;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
+
+impl Readable for Co8HourAverage {}
+
 /// SO2 (resource 9).
 ///
 /// ID 9 · R · Float · single · optional · units `ppm`
@@ -560,12 +570,15 @@ impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
 /// Present sulphur dioxide (SO2) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct So2;
-impl ::ucifi_runtime::typed::Resource for So2 {
+
+impl Resource for So2 {
     const ID: u16 = 9;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for So2 {}
+
+impl Readable for So2 {}
+
 /// SO2 1 hour average (resource 10).
 ///
 /// ID 10 · R · Float · single · optional · units `ppm`
@@ -573,12 +586,15 @@ impl ::ucifi_runtime::typed::Readable for So2 {}
 /// SO2 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct So21HourAverage;
-impl ::ucifi_runtime::typed::Resource for So21HourAverage {
+
+impl Resource for So21HourAverage {
     const ID: u16 = 10;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
+
+impl Readable for So21HourAverage {}
+
 /// SO2 24 hour average (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `ppm`
@@ -586,12 +602,15 @@ impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
 /// SO2 concentration averaged over the past 24 hours, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct So224HourAverage;
-impl ::ucifi_runtime::typed::Resource for So224HourAverage {
+
+impl Resource for So224HourAverage {
     const ID: u16 = 11;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
+
+impl Readable for So224HourAverage {}
+
 /// O3 (resource 12).
 ///
 /// ID 12 · R · Float · single · optional · units `ppm`
@@ -599,12 +618,15 @@ impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
 /// Present ozone (O3) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct O3;
-impl ::ucifi_runtime::typed::Resource for O3 {
+
+impl Resource for O3 {
     const ID: u16 = 12;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for O3 {}
+
+impl Readable for O3 {}
+
 /// O3 1 hour average (resource 13).
 ///
 /// ID 13 · R · Float · single · optional · units `ppm`
@@ -612,12 +634,15 @@ impl ::ucifi_runtime::typed::Readable for O3 {}
 /// O3 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct O31HourAverage;
-impl ::ucifi_runtime::typed::Resource for O31HourAverage {
+
+impl Resource for O31HourAverage {
     const ID: u16 = 13;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
+
+impl Readable for O31HourAverage {}
+
 /// O3 8 hour average (resource 14).
 ///
 /// ID 14 · R · Float · single · optional · units `ppm`
@@ -625,12 +650,15 @@ impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
 /// O3 concentration averaged over the past 8 hours, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct O38HourAverage;
-impl ::ucifi_runtime::typed::Resource for O38HourAverage {
+
+impl Resource for O38HourAverage {
     const ID: u16 = 14;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
+
+impl Readable for O38HourAverage {}
+
 /// NO2 (resource 15).
 ///
 /// ID 15 · R · Float · single · optional · units `ppm`
@@ -638,12 +666,15 @@ impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
 /// Present nitrogen dioxide (NO2) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No2;
-impl ::ucifi_runtime::typed::Resource for No2 {
+
+impl Resource for No2 {
     const ID: u16 = 15;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No2 {}
+
+impl Readable for No2 {}
+
 /// NO2 1 hour average (resource 16).
 ///
 /// ID 16 · R · Float · single · optional · units `ppm`
@@ -651,12 +682,15 @@ impl ::ucifi_runtime::typed::Readable for No2 {}
 /// NO2 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No21HourAverage;
-impl ::ucifi_runtime::typed::Resource for No21HourAverage {
+
+impl Resource for No21HourAverage {
     const ID: u16 = 16;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
+
+impl Readable for No21HourAverage {}
+
 /// CO2 (resource 17).
 ///
 /// ID 17 · R · Float · single · optional · units `ppm`
@@ -664,12 +698,15 @@ impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
 /// Present carbon dioxide (CO2) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co2;
-impl ::ucifi_runtime::typed::Resource for Co2 {
+
+impl Resource for Co2 {
     const ID: u16 = 17;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co2 {}
+
+impl Readable for Co2 {}
+
 /// CO2 1 hour average (resource 18).
 ///
 /// ID 18 · R · Float · single · optional · units `ppm`
@@ -677,12 +714,15 @@ impl ::ucifi_runtime::typed::Readable for Co2 {}
 /// CO2 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co21HourAverage;
-impl ::ucifi_runtime::typed::Resource for Co21HourAverage {
+
+impl Resource for Co21HourAverage {
     const ID: u16 = 18;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
+
+impl Readable for Co21HourAverage {}
+
 /// NO (resource 19).
 ///
 /// ID 19 · R · Float · single · optional · units `ppm`
@@ -690,12 +730,15 @@ impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
 /// Present nitric oxide (NO) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No;
-impl ::ucifi_runtime::typed::Resource for No {
+
+impl Resource for No {
     const ID: u16 = 19;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No {}
+
+impl Readable for No {}
+
 /// NO 1 hour average (resource 20).
 ///
 /// ID 20 · R · Float · single · optional · units `ppm`
@@ -703,12 +746,15 @@ impl ::ucifi_runtime::typed::Readable for No {}
 /// NO concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No1HourAverage;
-impl ::ucifi_runtime::typed::Resource for No1HourAverage {
+
+impl Resource for No1HourAverage {
     const ID: u16 = 20;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
+
+impl Readable for No1HourAverage {}
+
 /// H2S (resource 21).
 ///
 /// ID 21 · R · Float · single · optional · units `ppm`
@@ -716,12 +762,15 @@ impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
 /// Present hydrogen sulphide (H2S) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct H2s;
-impl ::ucifi_runtime::typed::Resource for H2s {
+
+impl Resource for H2s {
     const ID: u16 = 21;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for H2s {}
+
+impl Readable for H2s {}
+
 /// H2S 1 hour average (resource 22).
 ///
 /// ID 22 · R · Float · single · optional · units `ppm`
@@ -729,9 +778,11 @@ impl ::ucifi_runtime::typed::Readable for H2s {}
 /// H2S concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct H2s1HourAverage;
-impl ::ucifi_runtime::typed::Resource for H2s1HourAverage {
+
+impl Resource for H2s1HourAverage {
     const ID: u16 = 22;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for H2s1HourAverage {}
+
+impl Readable for H2s1HourAverage {}

@@ -4,74 +4,72 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Outdoor air quality station: particulate matter and gas concentrations with the rolling averages needed to compute an air quality index.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3428;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Air quality version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3428,
-    "Air quality",
-    "urn:oma:lwm2m:ext:3428:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "PM10", O::R, false, false, T::Float, "", "ug/m3"),
-        r(2, "PM10 24 hour average", O::R, false, false, T::Float, "", "ug/m3"),
-        r(3, "PM2.5", O::R, false, false, T::Float, "", "ug/m3"),
-        r(4, "PM2.5 24 hour average", O::R, false, false, T::Float, "", "ug/m3"),
-        r(5, "PM1", O::R, false, false, T::Float, "", "ug/m3"),
-        r(6, "PM1 24 hour average", O::R, false, false, T::Float, "", "ug/m3"),
-        r(7, "CO", O::R, false, false, T::Float, "", "ppm"),
-        r(8, "CO 8 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(9, "SO2", O::R, false, false, T::Float, "", "ppm"),
-        r(10, "SO2 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(11, "SO2 24 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(12, "O3", O::R, false, false, T::Float, "", "ppm"),
-        r(13, "O3 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(14, "O3 8 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(15, "NO2", O::R, false, false, T::Float, "", "ppm"),
-        r(16, "NO2 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(17, "CO2", O::R, false, false, T::Float, "", "ppm"),
-        r(18, "CO2 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(19, "NO", O::R, false, false, T::Float, "", "ppm"),
-        r(20, "NO 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(21, "H2S", O::R, false, false, T::Float, "", "ppm"),
-        r(22, "H2S 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(23, "VOC", O::R, false, false, T::Float, "", "ppm"),
-        r(24, "VOC 1 hour average", O::R, false, false, T::Float, "", "ppm"),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Air quality"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3428:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "PM10", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(2, "PM10 24 hour average", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(3, "PM2.5", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(4, "PM2.5 24 hour average", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(5, "PM1", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(6, "PM1 24 hour average", Operations::R, DataType::Float).units("ug/m3"),
+    ResourceModel::new(7, "CO", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(8, "CO 8 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(9, "SO2", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(10, "SO2 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(11, "SO2 24 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(12, "O3", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(13, "O3 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(14, "O3 8 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(15, "NO2", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(16, "NO2 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(17, "CO2", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(18, "CO2 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(19, "NO", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(20, "NO 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(21, "H2S", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(22, "H2S 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(23, "VOC", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(24, "VOC 1 hour average", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// PM10 (resource 1).
@@ -131,441 +129,414 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Air quality (object 3428) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct AirQuality {
     /// PM10 (resource 1).
     ///
     /// ID 1 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
-    pub pm10: ::core::option::Option<f64>,
+    pub pm10: Option<f64>,
     /// PM10 24 hour average (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM10 concentration averaged over the past 24 hours, in µg/m3.
-    pub pm10_24_hour_average: ::core::option::Option<f64>,
+    pub pm10_24_hour_average: Option<f64>,
     /// PM2.5 (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
-    pub pm2_5: ::core::option::Option<f64>,
+    pub pm2_5: Option<f64>,
     /// PM2.5 24 hour average (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
-    pub pm2_5_24_hour_average: ::core::option::Option<f64>,
+    pub pm2_5_24_hour_average: Option<f64>,
     /// PM1 (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
-    pub pm1: ::core::option::Option<f64>,
+    pub pm1: Option<f64>,
     /// PM1 24 hour average (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM1 concentration averaged over the past 24 hours, in µg/m3.
-    pub pm1_24_hour_average: ::core::option::Option<f64>,
+    pub pm1_24_hour_average: Option<f64>,
     /// CO (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `ppm`
     ///
     /// Present carbon monoxide (CO) concentration, in ppm.
-    pub co: ::core::option::Option<f64>,
+    pub co: Option<f64>,
     /// CO 8 hour average (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `ppm`
     ///
     /// CO concentration averaged over the past 8 hours, in ppm.
-    pub co_8_hour_average: ::core::option::Option<f64>,
+    pub co_8_hour_average: Option<f64>,
     /// SO2 (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `ppm`
     ///
     /// Present sulphur dioxide (SO2) concentration, in ppm.
-    pub so2: ::core::option::Option<f64>,
+    pub so2: Option<f64>,
     /// SO2 1 hour average (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `ppm`
     ///
     /// SO2 concentration averaged over the past hour, in ppm.
-    pub so2_1_hour_average: ::core::option::Option<f64>,
+    pub so2_1_hour_average: Option<f64>,
     /// SO2 24 hour average (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `ppm`
     ///
     /// SO2 concentration averaged over the past 24 hours, in ppm.
-    pub so2_24_hour_average: ::core::option::Option<f64>,
+    pub so2_24_hour_average: Option<f64>,
     /// O3 (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `ppm`
     ///
     /// Present ozone (O3) concentration, in ppm.
-    pub o3: ::core::option::Option<f64>,
+    pub o3: Option<f64>,
     /// O3 1 hour average (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `ppm`
     ///
     /// O3 concentration averaged over the past hour, in ppm.
-    pub o3_1_hour_average: ::core::option::Option<f64>,
+    pub o3_1_hour_average: Option<f64>,
     /// O3 8 hour average (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `ppm`
     ///
     /// O3 concentration averaged over the past 8 hours, in ppm.
-    pub o3_8_hour_average: ::core::option::Option<f64>,
+    pub o3_8_hour_average: Option<f64>,
     /// NO2 (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `ppm`
     ///
     /// Present nitrogen dioxide (NO2) concentration, in ppm.
-    pub no2: ::core::option::Option<f64>,
+    pub no2: Option<f64>,
     /// NO2 1 hour average (resource 16).
     ///
     /// ID 16 · R · Float · single · optional · units `ppm`
     ///
     /// NO2 concentration averaged over the past hour, in ppm.
-    pub no2_1_hour_average: ::core::option::Option<f64>,
+    pub no2_1_hour_average: Option<f64>,
     /// CO2 (resource 17).
     ///
     /// ID 17 · R · Float · single · optional · units `ppm`
     ///
     /// Present carbon dioxide (CO2) concentration, in ppm.
-    pub co2: ::core::option::Option<f64>,
+    pub co2: Option<f64>,
     /// CO2 1 hour average (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `ppm`
     ///
     /// CO2 concentration averaged over the past hour, in ppm.
-    pub co2_1_hour_average: ::core::option::Option<f64>,
+    pub co2_1_hour_average: Option<f64>,
     /// NO (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `ppm`
     ///
     /// Present nitric oxide (NO) concentration, in ppm.
-    pub no: ::core::option::Option<f64>,
+    pub no: Option<f64>,
     /// NO 1 hour average (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `ppm`
     ///
     /// NO concentration averaged over the past hour, in ppm.
-    pub no_1_hour_average: ::core::option::Option<f64>,
+    pub no_1_hour_average: Option<f64>,
     /// H2S (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `ppm`
     ///
     /// Present hydrogen sulphide (H2S) concentration, in ppm.
-    pub h2s: ::core::option::Option<f64>,
+    pub h2s: Option<f64>,
     /// H2S 1 hour average (resource 22).
     ///
     /// ID 22 · R · Float · single · optional · units `ppm`
     ///
     /// H2S concentration averaged over the past hour, in ppm.
-    pub h2s_1_hour_average: ::core::option::Option<f64>,
+    pub h2s_1_hour_average: Option<f64>,
     /// VOC (resource 23).
     ///
     /// ID 23 · R · Float · single · optional · units `ppm`
     ///
     /// Present concentration of volatile organic compounds (VOC), in ppm.
-    pub voc: ::core::option::Option<f64>,
+    pub voc: Option<f64>,
     /// VOC 1 hour average (resource 24).
     ///
     /// ID 24 · R · Float · single · optional · units `ppm`
     ///
     /// VOC concentration averaged over the past hour, in ppm.
-    pub voc_1_hour_average: ::core::option::Option<f64>,
+    pub voc_1_hour_average: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for AirQuality {
-    const OBJECT_ID: u16 = 3428;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.pm10)?;
-        f::opt(w, 2, &self.pm10_24_hour_average)?;
-        f::opt(w, 3, &self.pm2_5)?;
-        f::opt(w, 4, &self.pm2_5_24_hour_average)?;
-        f::opt(w, 5, &self.pm1)?;
-        f::opt(w, 6, &self.pm1_24_hour_average)?;
-        f::opt(w, 7, &self.co)?;
-        f::opt(w, 8, &self.co_8_hour_average)?;
-        f::opt(w, 9, &self.so2)?;
-        f::opt(w, 10, &self.so2_1_hour_average)?;
-        f::opt(w, 11, &self.so2_24_hour_average)?;
-        f::opt(w, 12, &self.o3)?;
-        f::opt(w, 13, &self.o3_1_hour_average)?;
-        f::opt(w, 14, &self.o3_8_hour_average)?;
-        f::opt(w, 15, &self.no2)?;
-        f::opt(w, 16, &self.no2_1_hour_average)?;
-        f::opt(w, 17, &self.co2)?;
-        f::opt(w, 18, &self.co2_1_hour_average)?;
-        f::opt(w, 19, &self.no)?;
-        f::opt(w, 20, &self.no_1_hour_average)?;
-        f::opt(w, 21, &self.h2s)?;
-        f::opt(w, 22, &self.h2s_1_hour_average)?;
-        f::opt(w, 23, &self.voc)?;
-        f::opt(w, 24, &self.voc_1_hour_average)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for AirQuality {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.pm10, instance, raw),
-            2 => f::set_opt(&mut self.pm10_24_hour_average, instance, raw),
-            3 => f::set_opt(&mut self.pm2_5, instance, raw),
-            4 => f::set_opt(&mut self.pm2_5_24_hour_average, instance, raw),
-            5 => f::set_opt(&mut self.pm1, instance, raw),
-            6 => f::set_opt(&mut self.pm1_24_hour_average, instance, raw),
-            7 => f::set_opt(&mut self.co, instance, raw),
-            8 => f::set_opt(&mut self.co_8_hour_average, instance, raw),
-            9 => f::set_opt(&mut self.so2, instance, raw),
-            10 => f::set_opt(&mut self.so2_1_hour_average, instance, raw),
-            11 => f::set_opt(&mut self.so2_24_hour_average, instance, raw),
-            12 => f::set_opt(&mut self.o3, instance, raw),
-            13 => f::set_opt(&mut self.o3_1_hour_average, instance, raw),
-            14 => f::set_opt(&mut self.o3_8_hour_average, instance, raw),
-            15 => f::set_opt(&mut self.no2, instance, raw),
-            16 => f::set_opt(&mut self.no2_1_hour_average, instance, raw),
-            17 => f::set_opt(&mut self.co2, instance, raw),
-            18 => f::set_opt(&mut self.co2_1_hour_average, instance, raw),
-            19 => f::set_opt(&mut self.no, instance, raw),
-            20 => f::set_opt(&mut self.no_1_hour_average, instance, raw),
-            21 => f::set_opt(&mut self.h2s, instance, raw),
-            22 => f::set_opt(&mut self.h2s_1_hour_average, instance, raw),
-            23 => f::set_opt(&mut self.voc, instance, raw),
-            24 => f::set_opt(&mut self.voc_1_hour_average, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.pm10, instance, raw),
+            2 => field::set_opt(&mut self.pm10_24_hour_average, instance, raw),
+            3 => field::set_opt(&mut self.pm2_5, instance, raw),
+            4 => field::set_opt(&mut self.pm2_5_24_hour_average, instance, raw),
+            5 => field::set_opt(&mut self.pm1, instance, raw),
+            6 => field::set_opt(&mut self.pm1_24_hour_average, instance, raw),
+            7 => field::set_opt(&mut self.co, instance, raw),
+            8 => field::set_opt(&mut self.co_8_hour_average, instance, raw),
+            9 => field::set_opt(&mut self.so2, instance, raw),
+            10 => field::set_opt(&mut self.so2_1_hour_average, instance, raw),
+            11 => field::set_opt(&mut self.so2_24_hour_average, instance, raw),
+            12 => field::set_opt(&mut self.o3, instance, raw),
+            13 => field::set_opt(&mut self.o3_1_hour_average, instance, raw),
+            14 => field::set_opt(&mut self.o3_8_hour_average, instance, raw),
+            15 => field::set_opt(&mut self.no2, instance, raw),
+            16 => field::set_opt(&mut self.no2_1_hour_average, instance, raw),
+            17 => field::set_opt(&mut self.co2, instance, raw),
+            18 => field::set_opt(&mut self.co2_1_hour_average, instance, raw),
+            19 => field::set_opt(&mut self.no, instance, raw),
+            20 => field::set_opt(&mut self.no_1_hour_average, instance, raw),
+            21 => field::set_opt(&mut self.h2s, instance, raw),
+            22 => field::set_opt(&mut self.h2s_1_hour_average, instance, raw),
+            23 => field::set_opt(&mut self.voc, instance, raw),
+            24 => field::set_opt(&mut self.voc_1_hour_average, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 24 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=24 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for AirQuality {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for AirQuality {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.pm10)?;
+        field::emit_opt(w, 2, &self.pm10_24_hour_average)?;
+        field::emit_opt(w, 3, &self.pm2_5)?;
+        field::emit_opt(w, 4, &self.pm2_5_24_hour_average)?;
+        field::emit_opt(w, 5, &self.pm1)?;
+        field::emit_opt(w, 6, &self.pm1_24_hour_average)?;
+        field::emit_opt(w, 7, &self.co)?;
+        field::emit_opt(w, 8, &self.co_8_hour_average)?;
+        field::emit_opt(w, 9, &self.so2)?;
+        field::emit_opt(w, 10, &self.so2_1_hour_average)?;
+        field::emit_opt(w, 11, &self.so2_24_hour_average)?;
+        field::emit_opt(w, 12, &self.o3)?;
+        field::emit_opt(w, 13, &self.o3_1_hour_average)?;
+        field::emit_opt(w, 14, &self.o3_8_hour_average)?;
+        field::emit_opt(w, 15, &self.no2)?;
+        field::emit_opt(w, 16, &self.no2_1_hour_average)?;
+        field::emit_opt(w, 17, &self.co2)?;
+        field::emit_opt(w, 18, &self.co2_1_hour_average)?;
+        field::emit_opt(w, 19, &self.no)?;
+        field::emit_opt(w, 20, &self.no_1_hour_average)?;
+        field::emit_opt(w, 21, &self.h2s)?;
+        field::emit_opt(w, 22, &self.h2s_1_hour_average)?;
+        field::emit_opt(w, 23, &self.voc)?;
+        field::emit_opt(w, 24, &self.voc_1_hour_average)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.pm10 = ::core::option::Option::None;
+            self.pm10 = None;
         }
         if !keep.contains(2) {
-            self.pm10_24_hour_average = ::core::option::Option::None;
+            self.pm10_24_hour_average = None;
         }
         if !keep.contains(3) {
-            self.pm2_5 = ::core::option::Option::None;
+            self.pm2_5 = None;
         }
         if !keep.contains(4) {
-            self.pm2_5_24_hour_average = ::core::option::Option::None;
+            self.pm2_5_24_hour_average = None;
         }
         if !keep.contains(5) {
-            self.pm1 = ::core::option::Option::None;
+            self.pm1 = None;
         }
         if !keep.contains(6) {
-            self.pm1_24_hour_average = ::core::option::Option::None;
+            self.pm1_24_hour_average = None;
         }
         if !keep.contains(7) {
-            self.co = ::core::option::Option::None;
+            self.co = None;
         }
         if !keep.contains(8) {
-            self.co_8_hour_average = ::core::option::Option::None;
+            self.co_8_hour_average = None;
         }
         if !keep.contains(9) {
-            self.so2 = ::core::option::Option::None;
+            self.so2 = None;
         }
         if !keep.contains(10) {
-            self.so2_1_hour_average = ::core::option::Option::None;
+            self.so2_1_hour_average = None;
         }
         if !keep.contains(11) {
-            self.so2_24_hour_average = ::core::option::Option::None;
+            self.so2_24_hour_average = None;
         }
         if !keep.contains(12) {
-            self.o3 = ::core::option::Option::None;
+            self.o3 = None;
         }
         if !keep.contains(13) {
-            self.o3_1_hour_average = ::core::option::Option::None;
+            self.o3_1_hour_average = None;
         }
         if !keep.contains(14) {
-            self.o3_8_hour_average = ::core::option::Option::None;
+            self.o3_8_hour_average = None;
         }
         if !keep.contains(15) {
-            self.no2 = ::core::option::Option::None;
+            self.no2 = None;
         }
         if !keep.contains(16) {
-            self.no2_1_hour_average = ::core::option::Option::None;
+            self.no2_1_hour_average = None;
         }
         if !keep.contains(17) {
-            self.co2 = ::core::option::Option::None;
+            self.co2 = None;
         }
         if !keep.contains(18) {
-            self.co2_1_hour_average = ::core::option::Option::None;
+            self.co2_1_hour_average = None;
         }
         if !keep.contains(19) {
-            self.no = ::core::option::Option::None;
+            self.no = None;
         }
         if !keep.contains(20) {
-            self.no_1_hour_average = ::core::option::Option::None;
+            self.no_1_hour_average = None;
         }
         if !keep.contains(21) {
-            self.h2s = ::core::option::Option::None;
+            self.h2s = None;
         }
         if !keep.contains(22) {
-            self.h2s_1_hour_average = ::core::option::Option::None;
+            self.h2s_1_hour_average = None;
         }
         if !keep.contains(23) {
-            self.voc = ::core::option::Option::None;
+            self.voc = None;
         }
         if !keep.contains(24) {
-            self.voc_1_hour_average = ::core::option::Option::None;
+            self.voc_1_hour_average = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for AirQuality {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`AirQuality`](struct@AirQuality) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct AirQualityWrite {}
+
 impl AirQualityWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut AirQuality) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut AirQuality) {}
 }
-impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
-    const OBJECT_ID: u16 = 3428;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for AirQualityWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=24 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=24 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 24 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=24 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for AirQualityWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// PM10 (resource 1).
 ///
 /// ID 1 · R · Float · single · optional · units `ug/m3`
@@ -573,12 +544,15 @@ impl ::ucifi_runtime::typed::Instance for AirQualityWrite {
 /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm10;
-impl ::ucifi_runtime::typed::Resource for Pm10 {
+
+impl Resource for Pm10 {
     const ID: u16 = 1;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm10 {}
+
+impl Readable for Pm10 {}
+
 /// PM10 24 hour average (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `ug/m3`
@@ -586,12 +560,15 @@ impl ::ucifi_runtime::typed::Readable for Pm10 {}
 /// PM10 concentration averaged over the past 24 hours, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm1024HourAverage;
-impl ::ucifi_runtime::typed::Resource for Pm1024HourAverage {
+
+impl Resource for Pm1024HourAverage {
     const ID: u16 = 2;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
+
+impl Readable for Pm1024HourAverage {}
+
 /// PM2.5 (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `ug/m3`
@@ -599,12 +576,15 @@ impl ::ucifi_runtime::typed::Readable for Pm1024HourAverage {}
 /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm25;
-impl ::ucifi_runtime::typed::Resource for Pm25 {
+
+impl Resource for Pm25 {
     const ID: u16 = 3;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm25 {}
+
+impl Readable for Pm25 {}
+
 /// PM2.5 24 hour average (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `ug/m3`
@@ -612,12 +592,15 @@ impl ::ucifi_runtime::typed::Readable for Pm25 {}
 /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm2524HourAverage;
-impl ::ucifi_runtime::typed::Resource for Pm2524HourAverage {
+
+impl Resource for Pm2524HourAverage {
     const ID: u16 = 4;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
+
+impl Readable for Pm2524HourAverage {}
+
 /// PM1 (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `ug/m3`
@@ -625,12 +608,15 @@ impl ::ucifi_runtime::typed::Readable for Pm2524HourAverage {}
 /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm1;
-impl ::ucifi_runtime::typed::Resource for Pm1 {
+
+impl Resource for Pm1 {
     const ID: u16 = 5;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm1 {}
+
+impl Readable for Pm1 {}
+
 /// PM1 24 hour average (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `ug/m3`
@@ -638,12 +624,15 @@ impl ::ucifi_runtime::typed::Readable for Pm1 {}
 /// PM1 concentration averaged over the past 24 hours, in µg/m3.
 #[derive(Clone, Copy, Debug)]
 pub struct Pm124HourAverage;
-impl ::ucifi_runtime::typed::Resource for Pm124HourAverage {
+
+impl Resource for Pm124HourAverage {
     const ID: u16 = 6;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
+
+impl Readable for Pm124HourAverage {}
+
 /// CO (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `ppm`
@@ -651,12 +640,15 @@ impl ::ucifi_runtime::typed::Readable for Pm124HourAverage {}
 /// Present carbon monoxide (CO) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co;
-impl ::ucifi_runtime::typed::Resource for Co {
+
+impl Resource for Co {
     const ID: u16 = 7;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co {}
+
+impl Readable for Co {}
+
 /// CO 8 hour average (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `ppm`
@@ -664,12 +656,15 @@ impl ::ucifi_runtime::typed::Readable for Co {}
 /// CO concentration averaged over the past 8 hours, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co8HourAverage;
-impl ::ucifi_runtime::typed::Resource for Co8HourAverage {
+
+impl Resource for Co8HourAverage {
     const ID: u16 = 8;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
+
+impl Readable for Co8HourAverage {}
+
 /// SO2 (resource 9).
 ///
 /// ID 9 · R · Float · single · optional · units `ppm`
@@ -677,12 +672,15 @@ impl ::ucifi_runtime::typed::Readable for Co8HourAverage {}
 /// Present sulphur dioxide (SO2) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct So2;
-impl ::ucifi_runtime::typed::Resource for So2 {
+
+impl Resource for So2 {
     const ID: u16 = 9;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for So2 {}
+
+impl Readable for So2 {}
+
 /// SO2 1 hour average (resource 10).
 ///
 /// ID 10 · R · Float · single · optional · units `ppm`
@@ -690,12 +688,15 @@ impl ::ucifi_runtime::typed::Readable for So2 {}
 /// SO2 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct So21HourAverage;
-impl ::ucifi_runtime::typed::Resource for So21HourAverage {
+
+impl Resource for So21HourAverage {
     const ID: u16 = 10;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
+
+impl Readable for So21HourAverage {}
+
 /// SO2 24 hour average (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `ppm`
@@ -703,12 +704,15 @@ impl ::ucifi_runtime::typed::Readable for So21HourAverage {}
 /// SO2 concentration averaged over the past 24 hours, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct So224HourAverage;
-impl ::ucifi_runtime::typed::Resource for So224HourAverage {
+
+impl Resource for So224HourAverage {
     const ID: u16 = 11;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
+
+impl Readable for So224HourAverage {}
+
 /// O3 (resource 12).
 ///
 /// ID 12 · R · Float · single · optional · units `ppm`
@@ -716,12 +720,15 @@ impl ::ucifi_runtime::typed::Readable for So224HourAverage {}
 /// Present ozone (O3) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct O3;
-impl ::ucifi_runtime::typed::Resource for O3 {
+
+impl Resource for O3 {
     const ID: u16 = 12;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for O3 {}
+
+impl Readable for O3 {}
+
 /// O3 1 hour average (resource 13).
 ///
 /// ID 13 · R · Float · single · optional · units `ppm`
@@ -729,12 +736,15 @@ impl ::ucifi_runtime::typed::Readable for O3 {}
 /// O3 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct O31HourAverage;
-impl ::ucifi_runtime::typed::Resource for O31HourAverage {
+
+impl Resource for O31HourAverage {
     const ID: u16 = 13;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
+
+impl Readable for O31HourAverage {}
+
 /// O3 8 hour average (resource 14).
 ///
 /// ID 14 · R · Float · single · optional · units `ppm`
@@ -742,12 +752,15 @@ impl ::ucifi_runtime::typed::Readable for O31HourAverage {}
 /// O3 concentration averaged over the past 8 hours, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct O38HourAverage;
-impl ::ucifi_runtime::typed::Resource for O38HourAverage {
+
+impl Resource for O38HourAverage {
     const ID: u16 = 14;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
+
+impl Readable for O38HourAverage {}
+
 /// NO2 (resource 15).
 ///
 /// ID 15 · R · Float · single · optional · units `ppm`
@@ -755,12 +768,15 @@ impl ::ucifi_runtime::typed::Readable for O38HourAverage {}
 /// Present nitrogen dioxide (NO2) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No2;
-impl ::ucifi_runtime::typed::Resource for No2 {
+
+impl Resource for No2 {
     const ID: u16 = 15;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No2 {}
+
+impl Readable for No2 {}
+
 /// NO2 1 hour average (resource 16).
 ///
 /// ID 16 · R · Float · single · optional · units `ppm`
@@ -768,12 +784,15 @@ impl ::ucifi_runtime::typed::Readable for No2 {}
 /// NO2 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No21HourAverage;
-impl ::ucifi_runtime::typed::Resource for No21HourAverage {
+
+impl Resource for No21HourAverage {
     const ID: u16 = 16;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
+
+impl Readable for No21HourAverage {}
+
 /// CO2 (resource 17).
 ///
 /// ID 17 · R · Float · single · optional · units `ppm`
@@ -781,12 +800,15 @@ impl ::ucifi_runtime::typed::Readable for No21HourAverage {}
 /// Present carbon dioxide (CO2) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co2;
-impl ::ucifi_runtime::typed::Resource for Co2 {
+
+impl Resource for Co2 {
     const ID: u16 = 17;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co2 {}
+
+impl Readable for Co2 {}
+
 /// CO2 1 hour average (resource 18).
 ///
 /// ID 18 · R · Float · single · optional · units `ppm`
@@ -794,12 +816,15 @@ impl ::ucifi_runtime::typed::Readable for Co2 {}
 /// CO2 concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Co21HourAverage;
-impl ::ucifi_runtime::typed::Resource for Co21HourAverage {
+
+impl Resource for Co21HourAverage {
     const ID: u16 = 18;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
+
+impl Readable for Co21HourAverage {}
+
 /// NO (resource 19).
 ///
 /// ID 19 · R · Float · single · optional · units `ppm`
@@ -807,12 +832,15 @@ impl ::ucifi_runtime::typed::Readable for Co21HourAverage {}
 /// Present nitric oxide (NO) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No;
-impl ::ucifi_runtime::typed::Resource for No {
+
+impl Resource for No {
     const ID: u16 = 19;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No {}
+
+impl Readable for No {}
+
 /// NO 1 hour average (resource 20).
 ///
 /// ID 20 · R · Float · single · optional · units `ppm`
@@ -820,12 +848,15 @@ impl ::ucifi_runtime::typed::Readable for No {}
 /// NO concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct No1HourAverage;
-impl ::ucifi_runtime::typed::Resource for No1HourAverage {
+
+impl Resource for No1HourAverage {
     const ID: u16 = 20;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
+
+impl Readable for No1HourAverage {}
+
 /// H2S (resource 21).
 ///
 /// ID 21 · R · Float · single · optional · units `ppm`
@@ -833,12 +864,15 @@ impl ::ucifi_runtime::typed::Readable for No1HourAverage {}
 /// Present hydrogen sulphide (H2S) concentration, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct H2s;
-impl ::ucifi_runtime::typed::Resource for H2s {
+
+impl Resource for H2s {
     const ID: u16 = 21;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for H2s {}
+
+impl Readable for H2s {}
+
 /// H2S 1 hour average (resource 22).
 ///
 /// ID 22 · R · Float · single · optional · units `ppm`
@@ -846,12 +880,15 @@ impl ::ucifi_runtime::typed::Readable for H2s {}
 /// H2S concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct H2s1HourAverage;
-impl ::ucifi_runtime::typed::Resource for H2s1HourAverage {
+
+impl Resource for H2s1HourAverage {
     const ID: u16 = 22;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for H2s1HourAverage {}
+
+impl Readable for H2s1HourAverage {}
+
 /// VOC (resource 23).
 ///
 /// ID 23 · R · Float · single · optional · units `ppm`
@@ -859,12 +896,15 @@ impl ::ucifi_runtime::typed::Readable for H2s1HourAverage {}
 /// Present concentration of volatile organic compounds (VOC), in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Voc;
-impl ::ucifi_runtime::typed::Resource for Voc {
+
+impl Resource for Voc {
     const ID: u16 = 23;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Voc {}
+
+impl Readable for Voc {}
+
 /// VOC 1 hour average (resource 24).
 ///
 /// ID 24 · R · Float · single · optional · units `ppm`
@@ -872,12 +912,15 @@ impl ::ucifi_runtime::typed::Readable for Voc {}
 /// VOC concentration averaged over the past hour, in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Voc1HourAverage;
-impl ::ucifi_runtime::typed::Resource for Voc1HourAverage {
+
+impl Resource for Voc1HourAverage {
     const ID: u16 = 24;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Voc1HourAverage {}
+
+impl Readable for Voc1HourAverage {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -885,12 +928,15 @@ impl ::ucifi_runtime::typed::Readable for Voc1HourAverage {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = AirQuality;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -898,12 +944,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = AirQuality;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -911,12 +960,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = AirQuality;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -924,9 +976,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = AirQuality;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,62 +4,73 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Battery of a uCIFI device: charge, capacity, voltage, low-charge alarm, and loss of mains supply for devices with a backup battery.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3411;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Battery version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3411,
-    "Battery",
-    "urn:oma:lwm2m:ext:3411:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Battery level", O::R, false, true, T::Integer, "", "/100"),
-        r(2, "Battery capacity", O::R, false, false, T::Float, "", "Ah"),
-        r(3, "Battery voltage", O::R, false, false, T::Float, "", "V"),
-        r(4, "Type of battery", O::RW, false, false, T::String, "", ""),
-        r(5, "Low battery threshold", O::RW, false, false, T::Integer, "", "/100"),
-        r(6, "Battery level too low", O::R, false, false, T::Boolean, "", ""),
-        r(7, "Battery shutdown", O::RW, false, false, T::Boolean, "", ""),
-        r(8, "Number of cycles", O::R, false, false, T::Integer, "", ""),
-        r(9, "Supply loss", O::R, false, false, T::Boolean, "", ""),
-        r(10, "Supply loss counter", O::R, false, false, T::Integer, "", ""),
-        r(11, "Supply loss counter reset", O::E, false, false, T::None, "", ""),
-        r(12, "Supply loss reason", O::R, false, false, T::String, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Battery"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3411:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Battery level", Operations::R, DataType::Integer)
+        .mandatory()
+        .units("/100"),
+    ResourceModel::new(2, "Battery capacity", Operations::R, DataType::Float).units("Ah"),
+    ResourceModel::new(3, "Battery voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(4, "Type of battery", Operations::RW, DataType::String),
+    ResourceModel::new(
+        5,
+        "Low battery threshold",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("/100"),
+    ResourceModel::new(6, "Battery level too low", Operations::R, DataType::Boolean),
+    ResourceModel::new(7, "Battery shutdown", Operations::RW, DataType::Boolean),
+    ResourceModel::new(8, "Number of cycles", Operations::R, DataType::Integer),
+    ResourceModel::new(9, "Supply loss", Operations::R, DataType::Boolean),
+    ResourceModel::new(10, "Supply loss counter", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        11,
+        "Supply loss counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(12, "Supply loss reason", Operations::R, DataType::String),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Battery level (resource 1).
@@ -95,16 +106,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Battery (object 3411) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Battery {
     /// Battery level (resource 1).
     ///
@@ -117,353 +126,316 @@ pub struct Battery {
     /// ID 2 · R · Float · single · optional · units `Ah`
     ///
     /// Rated capacity of the battery in ampere-hours (Ah).
-    pub battery_capacity: ::core::option::Option<f64>,
+    pub battery_capacity: Option<f64>,
     /// Battery voltage (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `V`
     ///
     /// Present battery voltage in volts.
-    pub battery_voltage: ::core::option::Option<f64>,
+    pub battery_voltage: Option<f64>,
     /// Type of battery (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Battery technology as text, e.g. rechargeable Li-ion.
-    pub type_of_battery: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_battery: Option<String>,
     /// Low battery threshold (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `/100`
     ///
     /// Charge level in percent at or below which the device raises a low-battery event.
-    pub low_battery_threshold: ::core::option::Option<i64>,
+    pub low_battery_threshold: Option<i64>,
     /// Battery level too low (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when the charge is at or below Low battery threshold.
-    pub battery_level_too_low: ::core::option::Option<bool>,
+    pub battery_level_too_low: Option<bool>,
     /// Battery shutdown (resource 7).
     ///
     /// ID 7 · RW · Boolean · single · optional
     ///
     /// true when the device has switched itself off because the battery ran flat; the central application may clear it.
-    pub battery_shutdown: ::core::option::Option<bool>,
+    pub battery_shutdown: Option<bool>,
     /// Number of cycles (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Number of discharge and recharge cycles the battery has gone through.
-    pub number_of_cycles: ::core::option::Option<i64>,
+    pub number_of_cycles: Option<i64>,
     /// Supply loss (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// For mains devices with a battery backup: true while mains power is missing, false once it is back.
-    pub supply_loss: ::core::option::Option<bool>,
+    pub supply_loss: Option<bool>,
     /// Supply loss counter (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Number of mains supply losses since the counter was last reset.
-    pub supply_loss_counter: ::core::option::Option<i64>,
+    pub supply_loss_counter: Option<i64>,
     /// Supply loss reason (resource 12).
     ///
     /// ID 12 · R · String · single · optional
     ///
     /// Cause of the last mains loss as found by the device, e.g. lightning (over-voltage seen) or accident (movement detected).
-    pub supply_loss_reason: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub supply_loss_reason: Option<String>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for Battery {
-    const OBJECT_ID: u16 = 3411;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.battery_level)?;
-        f::opt(w, 2, &self.battery_capacity)?;
-        f::opt(w, 3, &self.battery_voltage)?;
-        f::opt(w, 4, &self.type_of_battery)?;
-        f::opt(w, 5, &self.low_battery_threshold)?;
-        f::opt(w, 6, &self.battery_level_too_low)?;
-        f::opt(w, 7, &self.battery_shutdown)?;
-        f::opt(w, 8, &self.number_of_cycles)?;
-        f::opt(w, 9, &self.supply_loss)?;
-        f::opt(w, 10, &self.supply_loss_counter)?;
-        f::opt(w, 12, &self.supply_loss_reason)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Battery {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.battery_level, instance, raw),
-            2 => f::set_opt(&mut self.battery_capacity, instance, raw),
-            3 => f::set_opt(&mut self.battery_voltage, instance, raw),
-            4 => f::set_opt(&mut self.type_of_battery, instance, raw),
-            5 => f::set_opt(&mut self.low_battery_threshold, instance, raw),
-            6 => f::set_opt(&mut self.battery_level_too_low, instance, raw),
-            7 => f::set_opt(&mut self.battery_shutdown, instance, raw),
-            8 => f::set_opt(&mut self.number_of_cycles, instance, raw),
-            9 => f::set_opt(&mut self.supply_loss, instance, raw),
-            10 => f::set_opt(&mut self.supply_loss_counter, instance, raw),
-            12 => f::set_opt(&mut self.supply_loss_reason, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            11 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.battery_level, instance, raw),
+            2 => field::set_opt(&mut self.battery_capacity, instance, raw),
+            3 => field::set_opt(&mut self.battery_voltage, instance, raw),
+            4 => field::set_opt(&mut self.type_of_battery, instance, raw),
+            5 => field::set_opt(&mut self.low_battery_threshold, instance, raw),
+            6 => field::set_opt(&mut self.battery_level_too_low, instance, raw),
+            7 => field::set_opt(&mut self.battery_shutdown, instance, raw),
+            8 => field::set_opt(&mut self.number_of_cycles, instance, raw),
+            9 => field::set_opt(&mut self.supply_loss, instance, raw),
+            10 => field::set_opt(&mut self.supply_loss_counter, instance, raw),
+            12 => field::set_opt(&mut self.supply_loss_reason, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            11 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=10 | 12 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            11 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=10 | 12 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            11 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Battery {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for Battery {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.battery_level)?;
+        field::emit_opt(w, 2, &self.battery_capacity)?;
+        field::emit_opt(w, 3, &self.battery_voltage)?;
+        field::emit_opt(w, 4, &self.type_of_battery)?;
+        field::emit_opt(w, 5, &self.low_battery_threshold)?;
+        field::emit_opt(w, 6, &self.battery_level_too_low)?;
+        field::emit_opt(w, 7, &self.battery_shutdown)?;
+        field::emit_opt(w, 8, &self.number_of_cycles)?;
+        field::emit_opt(w, 9, &self.supply_loss)?;
+        field::emit_opt(w, 10, &self.supply_loss_counter)?;
+        field::emit_opt(w, 12, &self.supply_loss_reason)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.battery_level = ::core::default::Default::default();
+            self.battery_level = Default::default();
         }
         if !keep.contains(2) {
-            self.battery_capacity = ::core::option::Option::None;
+            self.battery_capacity = None;
         }
         if !keep.contains(3) {
-            self.battery_voltage = ::core::option::Option::None;
+            self.battery_voltage = None;
         }
         if !keep.contains(4) {
-            self.type_of_battery = ::core::option::Option::None;
+            self.type_of_battery = None;
         }
         if !keep.contains(5) {
-            self.low_battery_threshold = ::core::option::Option::None;
+            self.low_battery_threshold = None;
         }
         if !keep.contains(6) {
-            self.battery_level_too_low = ::core::option::Option::None;
+            self.battery_level_too_low = None;
         }
         if !keep.contains(7) {
-            self.battery_shutdown = ::core::option::Option::None;
+            self.battery_shutdown = None;
         }
         if !keep.contains(8) {
-            self.number_of_cycles = ::core::option::Option::None;
+            self.number_of_cycles = None;
         }
         if !keep.contains(9) {
-            self.supply_loss = ::core::option::Option::None;
+            self.supply_loss = None;
         }
         if !keep.contains(10) {
-            self.supply_loss_counter = ::core::option::Option::None;
+            self.supply_loss_counter = None;
         }
         if !keep.contains(12) {
-            self.supply_loss_reason = ::core::option::Option::None;
+            self.supply_loss_reason = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for Battery {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`Battery`](struct@Battery) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct BatteryWrite {
     /// Type of battery (resource 4, RW): see [`TypeOfBattery`](struct@TypeOfBattery).
-    pub type_of_battery: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_battery: Option<String>,
     /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`](struct@LowBatteryThreshold).
-    pub low_battery_threshold: ::core::option::Option<i64>,
+    pub low_battery_threshold: Option<i64>,
     /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`](struct@BatteryShutdown).
-    pub battery_shutdown: ::core::option::Option<bool>,
+    pub battery_shutdown: Option<bool>,
 }
+
 impl BatteryWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut Battery) {
-        if let ::core::option::Option::Some(v) = &self.type_of_battery {
-            target.type_of_battery = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_battery {
+            target.type_of_battery = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.low_battery_threshold {
-            target.low_battery_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_battery_threshold {
+            target.low_battery_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.battery_shutdown {
-            target.battery_shutdown = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.battery_shutdown {
+            target.battery_shutdown = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for BatteryWrite {
-    const OBJECT_ID: u16 = 3411;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 4, &self.type_of_battery)?;
-        f::opt(w, 5, &self.low_battery_threshold)?;
-        f::opt(w, 7, &self.battery_shutdown)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for BatteryWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            4 => f::set_opt(&mut self.type_of_battery, instance, raw),
-            5 => f::set_opt(&mut self.low_battery_threshold, instance, raw),
-            7 => f::set_opt(&mut self.battery_shutdown, instance, raw),
-            1..=3 | 6 | 8..=10 | 12 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            11 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            4 => field::set_opt(&mut self.type_of_battery, instance, raw),
+            5 => field::set_opt(&mut self.low_battery_threshold, instance, raw),
+            7 => field::set_opt(&mut self.battery_shutdown, instance, raw),
+            1..=3 | 6 | 8..=10 | 12 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            11 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            4 | 5 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=3 | 6 | 8..=10 | 12 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            11 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            4 | 5 | 7 => Err(ErrorKind::NotMultiple),
+            1..=3 | 6 | 8..=10 | 12 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            11 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for BatteryWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 4, &self.type_of_battery)?;
+        field::emit_opt(w, 5, &self.low_battery_threshold)?;
+        field::emit_opt(w, 7, &self.battery_shutdown)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(4) {
+            self.type_of_battery = None;
+        }
+        if !keep.contains(5) {
+            self.low_battery_threshold = None;
+        }
+        if !keep.contains(7) {
+            self.battery_shutdown = None;
+        }
+    }
+}
+
 /// The executable resources of Battery (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Supply loss counter reset (resource 11, E): see [`SupplyLossCounterReset`](struct@SupplyLossCounterReset).
     SupplyLossCounterReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::SupplyLossCounterReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::SupplyLossCounterReset => 11,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            11 => ::core::option::Option::Some(Execute::SupplyLossCounterReset),
-            _ => ::core::option::Option::None,
+            11 => Some(Execute::SupplyLossCounterReset),
+            _ => None,
         }
     }
 }
+
 /// Battery level (resource 1).
 ///
 /// ID 1 · R · Integer · single · mandatory · units `/100`
@@ -471,12 +443,15 @@ impl Execute {
 /// Remaining charge in percent of full capacity.
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryLevel;
-impl ::ucifi_runtime::typed::Resource for BatteryLevel {
+
+impl Resource for BatteryLevel {
     const ID: u16 = 1;
     type Object = Battery;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
+
+impl Readable for BatteryLevel {}
+
 /// Battery capacity (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `Ah`
@@ -484,12 +459,15 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevel {}
 /// Rated capacity of the battery in ampere-hours (Ah).
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryCapacity;
-impl ::ucifi_runtime::typed::Resource for BatteryCapacity {
+
+impl Resource for BatteryCapacity {
     const ID: u16 = 2;
     type Object = Battery;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryCapacity {}
+
+impl Readable for BatteryCapacity {}
+
 /// Battery voltage (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `V`
@@ -497,12 +475,15 @@ impl ::ucifi_runtime::typed::Readable for BatteryCapacity {}
 /// Present battery voltage in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryVoltage;
-impl ::ucifi_runtime::typed::Resource for BatteryVoltage {
+
+impl Resource for BatteryVoltage {
     const ID: u16 = 3;
     type Object = Battery;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryVoltage {}
+
+impl Readable for BatteryVoltage {}
+
 /// Type of battery (resource 4).
 ///
 /// ID 4 · RW · String · single · optional
@@ -510,13 +491,17 @@ impl ::ucifi_runtime::typed::Readable for BatteryVoltage {}
 /// Battery technology as text, e.g. rechargeable Li-ion.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfBattery;
-impl ::ucifi_runtime::typed::Resource for TypeOfBattery {
+
+impl Resource for TypeOfBattery {
     const ID: u16 = 4;
     type Object = Battery;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfBattery {}
-impl ::ucifi_runtime::typed::Writable for TypeOfBattery {}
+
+impl Readable for TypeOfBattery {}
+
+impl Writable for TypeOfBattery {}
+
 /// Low battery threshold (resource 5).
 ///
 /// ID 5 · RW · Integer · single · optional · units `/100`
@@ -524,13 +509,17 @@ impl ::ucifi_runtime::typed::Writable for TypeOfBattery {}
 /// Charge level in percent at or below which the device raises a low-battery event.
 #[derive(Clone, Copy, Debug)]
 pub struct LowBatteryThreshold;
-impl ::ucifi_runtime::typed::Resource for LowBatteryThreshold {
+
+impl Resource for LowBatteryThreshold {
     const ID: u16 = 5;
     type Object = Battery;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LowBatteryThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowBatteryThreshold {}
+
+impl Readable for LowBatteryThreshold {}
+
+impl Writable for LowBatteryThreshold {}
+
 /// Battery level too low (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -538,12 +527,15 @@ impl ::ucifi_runtime::typed::Writable for LowBatteryThreshold {}
 /// true when the charge is at or below Low battery threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryLevelTooLow;
-impl ::ucifi_runtime::typed::Resource for BatteryLevelTooLow {
+
+impl Resource for BatteryLevelTooLow {
     const ID: u16 = 6;
     type Object = Battery;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryLevelTooLow {}
+
+impl Readable for BatteryLevelTooLow {}
+
 /// Battery shutdown (resource 7).
 ///
 /// ID 7 · RW · Boolean · single · optional
@@ -551,13 +543,17 @@ impl ::ucifi_runtime::typed::Readable for BatteryLevelTooLow {}
 /// true when the device has switched itself off because the battery ran flat; the central application may clear it.
 #[derive(Clone, Copy, Debug)]
 pub struct BatteryShutdown;
-impl ::ucifi_runtime::typed::Resource for BatteryShutdown {
+
+impl Resource for BatteryShutdown {
     const ID: u16 = 7;
     type Object = Battery;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for BatteryShutdown {}
-impl ::ucifi_runtime::typed::Writable for BatteryShutdown {}
+
+impl Readable for BatteryShutdown {}
+
+impl Writable for BatteryShutdown {}
+
 /// Number of cycles (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -565,12 +561,15 @@ impl ::ucifi_runtime::typed::Writable for BatteryShutdown {}
 /// Number of discharge and recharge cycles the battery has gone through.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfCycles;
-impl ::ucifi_runtime::typed::Resource for NumberOfCycles {
+
+impl Resource for NumberOfCycles {
     const ID: u16 = 8;
     type Object = Battery;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfCycles {}
+
+impl Readable for NumberOfCycles {}
+
 /// Supply loss (resource 9).
 ///
 /// ID 9 · R · Boolean · single · optional
@@ -578,12 +577,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfCycles {}
 /// For mains devices with a battery backup: true while mains power is missing, false once it is back.
 #[derive(Clone, Copy, Debug)]
 pub struct SupplyLoss;
-impl ::ucifi_runtime::typed::Resource for SupplyLoss {
+
+impl Resource for SupplyLoss {
     const ID: u16 = 9;
     type Object = Battery;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for SupplyLoss {}
+
+impl Readable for SupplyLoss {}
+
 /// Supply loss counter (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional
@@ -591,12 +593,15 @@ impl ::ucifi_runtime::typed::Readable for SupplyLoss {}
 /// Number of mains supply losses since the counter was last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct SupplyLossCounter;
-impl ::ucifi_runtime::typed::Resource for SupplyLossCounter {
+
+impl Resource for SupplyLossCounter {
     const ID: u16 = 10;
     type Object = Battery;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SupplyLossCounter {}
+
+impl Readable for SupplyLossCounter {}
+
 /// Supply loss counter reset (resource 11).
 ///
 /// ID 11 · E · none · single · optional
@@ -604,12 +609,15 @@ impl ::ucifi_runtime::typed::Readable for SupplyLossCounter {}
 /// Execute to set the supply loss counter to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct SupplyLossCounterReset;
-impl ::ucifi_runtime::typed::Resource for SupplyLossCounterReset {
+
+impl Resource for SupplyLossCounterReset {
     const ID: u16 = 11;
     type Object = Battery;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for SupplyLossCounterReset {}
+
+impl Executable for SupplyLossCounterReset {}
+
 /// Supply loss reason (resource 12).
 ///
 /// ID 12 · R · String · single · optional
@@ -617,12 +625,15 @@ impl ::ucifi_runtime::typed::Executable for SupplyLossCounterReset {}
 /// Cause of the last mains loss as found by the device, e.g. lightning (over-voltage seen) or accident (movement detected).
 #[derive(Clone, Copy, Debug)]
 pub struct SupplyLossReason;
-impl ::ucifi_runtime::typed::Resource for SupplyLossReason {
+
+impl Resource for SupplyLossReason {
     const ID: u16 = 12;
     type Object = Battery;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for SupplyLossReason {}
+
+impl Readable for SupplyLossReason {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -630,12 +641,15 @@ impl ::ucifi_runtime::typed::Readable for SupplyLossReason {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = Battery;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -643,12 +657,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = Battery;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -656,12 +673,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = Battery;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -669,9 +689,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = Battery;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,34 +4,36 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A calendar rule: the date span and recurring days on which a scheduler program applies.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3453;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Calendar Rule version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3453,
-    "Calendar Rule",
-    "urn:oma:lwm2m:ext:3453",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Calendar Name", O::RW, false, false, T::String, "", ""),
-        r(1, "Calendar Type", O::RW, false, false, T::Integer, "", ""),
-        r(2, "Start Date", O::RW, true, false, T::String, "", ""),
-        r(3, "End Date", O::RW, true, false, T::String, "", ""),
-        r(4, "Date Rule", O::RW, false, false, T::String, "", ""),
-        r(5, "Calendar Active", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Calendar Rule"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3453"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Calendar Name", Operations::RW, DataType::String),
+    ResourceModel::new(1, "Calendar Type", Operations::RW, DataType::Integer),
+    ResourceModel::new(2, "Start Date", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(3, "End Date", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(4, "Date Rule", Operations::RW, DataType::String),
+    ResourceModel::new(5, "Calendar Active", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Calendar Name (resource 0).
@@ -47,124 +49,101 @@ pub mod id {
     /// Calendar Active (resource 5).
     pub const CALENDAR_ACTIVE: u16 = 5;
 }
+
 /// One instance of Calendar Rule (object 3453) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct CalendarRule {
     /// Calendar Name (resource 0).
     ///
     /// ID 0 · RW · String · single · optional
     ///
     /// Short name of the calendar.
-    pub calendar_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub calendar_name: Option<String>,
     /// Calendar Type (resource 1).
     ///
     /// ID 1 · RW · Integer · single · optional
     ///
     /// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
-    pub calendar_type: ::core::option::Option<i64>,
+    pub calendar_type: Option<i64>,
     /// Start Date (resource 2).
     ///
     /// ID 2 · RW · String · multiple · optional
     ///
     /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-    pub start_date: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub start_date: InstanceMap<String>,
     /// End Date (resource 3).
     ///
     /// ID 3 · RW · String · multiple · optional
     ///
     /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-    pub end_date: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub end_date: InstanceMap<String>,
     /// Date Rule (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
-    pub date_rule: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub date_rule: Option<String>,
     /// Calendar Active (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the rule applies today.
-    pub calendar_active: ::core::option::Option<bool>,
+    pub calendar_active: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for CalendarRule {
-    const OBJECT_ID: u16 = 3453;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.calendar_name)?;
-        f::opt(w, 1, &self.calendar_type)?;
-        f::multi(w, 2, &self.start_date, false)?;
-        f::multi(w, 3, &self.end_date, false)?;
-        f::opt(w, 4, &self.date_rule)?;
-        f::opt(w, 5, &self.calendar_active)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for CalendarRule {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.calendar_name, instance, raw),
-            1 => f::set_opt(&mut self.calendar_type, instance, raw),
-            2 => f::set_multi(&mut self.start_date, instance, raw),
-            3 => f::set_multi(&mut self.end_date, instance, raw),
-            4 => f::set_opt(&mut self.date_rule, instance, raw),
-            5 => f::set_opt(&mut self.calendar_active, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.calendar_name, instance, raw),
+            1 => field::set_opt(&mut self.calendar_type, instance, raw),
+            2 => field::set(&mut self.start_date, instance, raw),
+            3 => field::set(&mut self.end_date, instance, raw),
+            4 => field::set_opt(&mut self.date_rule, instance, raw),
+            5 => field::set_opt(&mut self.calendar_active, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.start_date.clear();
-            }
-            3 => {
-                self.end_date.clear();
-            }
-            0 | 1 | 4 | 5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            2 => self.start_date.clear(),
+            3 => self.end_date.clear(),
+            0 | 1 | 4 | 5 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for CalendarRule {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.calendar_name)?;
+        field::emit_opt(w, 1, &self.calendar_type)?;
+        field::emit_non_empty(w, 2, &self.start_date)?;
+        field::emit_non_empty(w, 3, &self.end_date)?;
+        field::emit_opt(w, 4, &self.date_rule)?;
+        field::emit_opt(w, 5, &self.calendar_active)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.calendar_name = ::core::option::Option::None;
+            self.calendar_name = None;
         }
         if !keep.contains(1) {
-            self.calendar_type = ::core::option::Option::None;
+            self.calendar_type = None;
         }
         if !keep.contains(2) {
             self.start_date.clear();
@@ -173,130 +152,125 @@ impl ::ucifi_runtime::typed::ObjectType for CalendarRule {
             self.end_date.clear();
         }
         if !keep.contains(4) {
-            self.date_rule = ::core::option::Option::None;
+            self.date_rule = None;
         }
         if !keep.contains(5) {
-            self.calendar_active = ::core::option::Option::None;
+            self.calendar_active = None;
         }
     }
 }
+
+impl ObjectType for CalendarRule {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`CalendarRule`](struct@CalendarRule) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct CalendarRuleWrite {
     /// Calendar Name (resource 0, RW): see [`CalendarName`](struct@CalendarName).
-    pub calendar_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub calendar_name: Option<String>,
     /// Calendar Type (resource 1, RW): see [`CalendarType`](struct@CalendarType).
-    pub calendar_type: ::core::option::Option<i64>,
+    pub calendar_type: Option<i64>,
     /// Start Date (resource 2, RW): see [`StartDate`](struct@StartDate).
-    pub start_date: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub start_date: Option<InstanceMap<String>>,
     /// End Date (resource 3, RW): see [`EndDate`](struct@EndDate).
-    pub end_date: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub end_date: Option<InstanceMap<String>>,
     /// Date Rule (resource 4, RW): see [`DateRule`](struct@DateRule).
-    pub date_rule: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub date_rule: Option<String>,
 }
+
 impl CalendarRuleWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut CalendarRule) {
-        if let ::core::option::Option::Some(v) = &self.calendar_name {
-            target.calendar_name = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.calendar_name {
+            target.calendar_name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.calendar_type {
-            target.calendar_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.calendar_type {
+            target.calendar_type = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.start_date {
-            target.start_date = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.start_date {
+            target.start_date = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.end_date {
-            target.end_date = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.end_date {
+            target.end_date = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.date_rule {
-            target.date_rule = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.date_rule {
+            target.date_rule = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
-    const OBJECT_ID: u16 = 3453;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.calendar_name)?;
-        f::opt(w, 1, &self.calendar_type)?;
-        f::opt_multi(w, 2, &self.start_date)?;
-        f::opt_multi(w, 3, &self.end_date)?;
-        f::opt(w, 4, &self.date_rule)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for CalendarRuleWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.calendar_name, instance, raw),
-            1 => f::set_opt(&mut self.calendar_type, instance, raw),
-            2 => f::set_opt_multi(&mut self.start_date, instance, raw),
-            3 => f::set_opt_multi(&mut self.end_date, instance, raw),
-            4 => f::set_opt(&mut self.date_rule, instance, raw),
-            5 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.calendar_name, instance, raw),
+            1 => field::set_opt(&mut self.calendar_type, instance, raw),
+            2 => field::set_opt(&mut self.start_date, instance, raw),
+            3 => field::set_opt(&mut self.end_date, instance, raw),
+            4 => field::set_opt(&mut self.date_rule, instance, raw),
+            5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.start_date = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            3 => {
-                self.end_date = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            0 | 1 | 4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            2 => self.start_date = Some(InstanceMap::new()),
+            3 => self.end_date = Some(InstanceMap::new()),
+            0 | 1 | 4 => return Err(ErrorKind::NotMultiple),
+            5 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for CalendarRuleWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.calendar_name)?;
+        field::emit_opt(w, 1, &self.calendar_type)?;
+        field::emit_opt(w, 2, &self.start_date)?;
+        field::emit_opt(w, 3, &self.end_date)?;
+        field::emit_opt(w, 4, &self.date_rule)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.calendar_name = None;
+        }
+        if !keep.contains(1) {
+            self.calendar_type = None;
+        }
+        if !keep.contains(2) {
+            self.start_date = None;
+        }
+        if !keep.contains(3) {
+            self.end_date = None;
+        }
+        if !keep.contains(4) {
+            self.date_rule = None;
+        }
+    }
+}
+
 /// Calendar Name (resource 0).
 ///
 /// ID 0 · RW · String · single · optional
@@ -304,13 +278,17 @@ impl ::ucifi_runtime::typed::Instance for CalendarRuleWrite {
 /// Short name of the calendar.
 #[derive(Clone, Copy, Debug)]
 pub struct CalendarName;
-impl ::ucifi_runtime::typed::Resource for CalendarName {
+
+impl Resource for CalendarName {
     const ID: u16 = 0;
     type Object = CalendarRule;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for CalendarName {}
-impl ::ucifi_runtime::typed::Writable for CalendarName {}
+
+impl Readable for CalendarName {}
+
+impl Writable for CalendarName {}
+
 /// Calendar Type (resource 1).
 ///
 /// ID 1 · RW · Integer · single · optional
@@ -318,13 +296,17 @@ impl ::ucifi_runtime::typed::Writable for CalendarName {}
 /// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
 #[derive(Clone, Copy, Debug)]
 pub struct CalendarType;
-impl ::ucifi_runtime::typed::Resource for CalendarType {
+
+impl Resource for CalendarType {
     const ID: u16 = 1;
     type Object = CalendarRule;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CalendarType {}
-impl ::ucifi_runtime::typed::Writable for CalendarType {}
+
+impl Readable for CalendarType {}
+
+impl Writable for CalendarType {}
+
 /// Start Date (resource 2).
 ///
 /// ID 2 · RW · String · multiple · optional
@@ -332,13 +314,17 @@ impl ::ucifi_runtime::typed::Writable for CalendarType {}
 /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
 #[derive(Clone, Copy, Debug)]
 pub struct StartDate;
-impl ::ucifi_runtime::typed::Resource for StartDate {
+
+impl Resource for StartDate {
     const ID: u16 = 2;
     type Object = CalendarRule;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for StartDate {}
-impl ::ucifi_runtime::typed::Writable for StartDate {}
+
+impl Readable for StartDate {}
+
+impl Writable for StartDate {}
+
 /// End Date (resource 3).
 ///
 /// ID 3 · RW · String · multiple · optional
@@ -346,13 +332,17 @@ impl ::ucifi_runtime::typed::Writable for StartDate {}
 /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
 #[derive(Clone, Copy, Debug)]
 pub struct EndDate;
-impl ::ucifi_runtime::typed::Resource for EndDate {
+
+impl Resource for EndDate {
     const ID: u16 = 3;
     type Object = CalendarRule;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for EndDate {}
-impl ::ucifi_runtime::typed::Writable for EndDate {}
+
+impl Readable for EndDate {}
+
+impl Writable for EndDate {}
+
 /// Date Rule (resource 4).
 ///
 /// ID 4 · RW · String · single · optional
@@ -360,13 +350,17 @@ impl ::ucifi_runtime::typed::Writable for EndDate {}
 /// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
 #[derive(Clone, Copy, Debug)]
 pub struct DateRule;
-impl ::ucifi_runtime::typed::Resource for DateRule {
+
+impl Resource for DateRule {
     const ID: u16 = 4;
     type Object = CalendarRule;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for DateRule {}
-impl ::ucifi_runtime::typed::Writable for DateRule {}
+
+impl Readable for DateRule {}
+
+impl Writable for DateRule {}
+
 /// Calendar Active (resource 5).
 ///
 /// ID 5 · R · Boolean · single · optional
@@ -374,9 +368,11 @@ impl ::ucifi_runtime::typed::Writable for DateRule {}
 /// true when the rule applies today.
 #[derive(Clone, Copy, Debug)]
 pub struct CalendarActive;
-impl ::ucifi_runtime::typed::Resource for CalendarActive {
+
+impl Resource for CalendarActive {
     const ID: u16 = 5;
     type Object = CalendarRule;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CalendarActive {}
+
+impl Readable for CalendarActive {}

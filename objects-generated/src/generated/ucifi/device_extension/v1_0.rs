@@ -4,38 +4,57 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! uCIFI additions to the standard Device object (linked from its ExtDevInfo resource): product codes, asset data, maintenance flags, operating time and daylight saving rules.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3410;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Device Extension version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3410,
-    "Device Extension",
-    "urn:oma:lwm2m:ext:3410",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "GTIN model number", O::R, false, false, T::String, "", ""),
-        r(2, "Manufacturer identifier", O::R, false, true, T::String, "", ""),
-        r(3, "User-given name", O::RW, false, false, T::String, "", ""),
-        r(4, "Asset identifier", O::RW, false, false, T::String, "", ""),
-        r(5, "Installation date", O::RW, false, false, T::Time, "", ""),
-        r(6, "Software update", O::R, false, false, T::Boolean, "", ""),
-        r(7, "Maintenance", O::RW, false, false, T::Boolean, "", ""),
-        r(8, "Configuration reset", O::E, false, false, T::None, "", ""),
-        r(9, "Device operating hours", O::R, false, false, T::Integer, "", "h"),
-        r(10, "Additional firmware information", O::R, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Device Extension"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3410"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "GTIN model number", Operations::R, DataType::String),
+    ResourceModel::new(
+        2,
+        "Manufacturer identifier",
+        Operations::R,
+        DataType::String,
+    )
+    .mandatory(),
+    ResourceModel::new(3, "User-given name", Operations::RW, DataType::String),
+    ResourceModel::new(4, "Asset identifier", Operations::RW, DataType::String),
+    ResourceModel::new(5, "Installation date", Operations::RW, DataType::Time),
+    ResourceModel::new(6, "Software update", Operations::R, DataType::Boolean),
+    ResourceModel::new(7, "Maintenance", Operations::RW, DataType::Boolean),
+    ResourceModel::new(8, "Configuration reset", Operations::E, DataType::None),
+    ResourceModel::new(
+        9,
+        "Device operating hours",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("h"),
+    ResourceModel::new(
+        10,
+        "Additional firmware information",
+        Operations::R,
+        DataType::String,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// GTIN model number (resource 1).
@@ -59,305 +78,276 @@ pub mod id {
     /// Additional firmware information (resource 10).
     pub const ADDITIONAL_FIRMWARE_INFORMATION: u16 = 10;
 }
+
 /// One instance of Device Extension (object 3410) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtension {
     /// GTIN model number (resource 1).
     ///
     /// ID 1 · R · String · single · optional
     ///
     /// GTIN product code of the controller device.
-    pub gtin_model_number: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub gtin_model_number: Option<String>,
     /// Manufacturer identifier (resource 2).
     ///
     /// ID 2 · R · String · single · mandatory
     ///
     /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
-    pub manufacturer_identifier: ::ucifi_runtime::__private::String,
+    pub manufacturer_identifier: String,
     /// User-given name (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Friendly name of the device chosen by the operator.
-    pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub user_given_name: Option<String>,
     /// Asset identifier (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
-    pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub asset_identifier: Option<String>,
     /// Installation date (resource 5).
     ///
     /// ID 5 · RW · Time · single · optional
     ///
     /// Date on which the device was installed.
-    pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub installation_date: Option<Time>,
     /// Software update (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true while a software update is running on the device.
-    pub software_update: ::core::option::Option<bool>,
+    pub software_update: Option<bool>,
     /// Maintenance (resource 7).
     ///
     /// ID 7 · RW · Boolean · single · optional
     ///
     /// true while the device is in maintenance mode.
-    pub maintenance: ::core::option::Option<bool>,
+    pub maintenance: Option<bool>,
     /// Device operating hours (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `h`
     ///
     /// Total hours the device has been powered, accumulated over its life.
-    pub device_operating_hours: ::core::option::Option<i64>,
+    pub device_operating_hours: Option<i64>,
     /// Additional firmware information (resource 10).
     ///
     /// ID 10 · R · String · single · optional
     ///
     /// Vendor-formatted text about the firmware versions of peripherals.
-    pub additional_firmware_information: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub additional_firmware_information: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for DeviceExtension {
-    const OBJECT_ID: u16 = 3410;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.gtin_model_number)?;
-        f::one(w, 2, &self.manufacturer_identifier)?;
-        f::opt(w, 3, &self.user_given_name)?;
-        f::opt(w, 4, &self.asset_identifier)?;
-        f::opt(w, 5, &self.installation_date)?;
-        f::opt(w, 6, &self.software_update)?;
-        f::opt(w, 7, &self.maintenance)?;
-        f::opt(w, 9, &self.device_operating_hours)?;
-        f::opt(w, 10, &self.additional_firmware_information)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DeviceExtension {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.gtin_model_number, instance, raw),
-            2 => f::set(&mut self.manufacturer_identifier, instance, raw),
-            3 => f::set_opt(&mut self.user_given_name, instance, raw),
-            4 => f::set_opt(&mut self.asset_identifier, instance, raw),
-            5 => f::set_opt(&mut self.installation_date, instance, raw),
-            6 => f::set_opt(&mut self.software_update, instance, raw),
-            7 => f::set_opt(&mut self.maintenance, instance, raw),
-            9 => f::set_opt(&mut self.device_operating_hours, instance, raw),
-            10 => f::set_opt(&mut self.additional_firmware_information, instance, raw),
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.gtin_model_number, instance, raw),
+            2 => field::set(&mut self.manufacturer_identifier, instance, raw),
+            3 => field::set_opt(&mut self.user_given_name, instance, raw),
+            4 => field::set_opt(&mut self.asset_identifier, instance, raw),
+            5 => field::set_opt(&mut self.installation_date, instance, raw),
+            6 => field::set_opt(&mut self.software_update, instance, raw),
+            7 => field::set_opt(&mut self.maintenance, instance, raw),
+            9 => field::set_opt(&mut self.device_operating_hours, instance, raw),
+            10 => field::set_opt(&mut self.additional_firmware_information, instance, raw),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 | 9 | 10 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=7 | 9 | 10 => Err(ErrorKind::NotMultiple),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for DeviceExtension {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.gtin_model_number)?;
+        field::emit(w, 2, &self.manufacturer_identifier)?;
+        field::emit_opt(w, 3, &self.user_given_name)?;
+        field::emit_opt(w, 4, &self.asset_identifier)?;
+        field::emit_opt(w, 5, &self.installation_date)?;
+        field::emit_opt(w, 6, &self.software_update)?;
+        field::emit_opt(w, 7, &self.maintenance)?;
+        field::emit_opt(w, 9, &self.device_operating_hours)?;
+        field::emit_opt(w, 10, &self.additional_firmware_information)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.gtin_model_number = ::core::option::Option::None;
+            self.gtin_model_number = None;
         }
         if !keep.contains(2) {
-            self.manufacturer_identifier = ::core::default::Default::default();
+            self.manufacturer_identifier = Default::default();
         }
         if !keep.contains(3) {
-            self.user_given_name = ::core::option::Option::None;
+            self.user_given_name = None;
         }
         if !keep.contains(4) {
-            self.asset_identifier = ::core::option::Option::None;
+            self.asset_identifier = None;
         }
         if !keep.contains(5) {
-            self.installation_date = ::core::option::Option::None;
+            self.installation_date = None;
         }
         if !keep.contains(6) {
-            self.software_update = ::core::option::Option::None;
+            self.software_update = None;
         }
         if !keep.contains(7) {
-            self.maintenance = ::core::option::Option::None;
+            self.maintenance = None;
         }
         if !keep.contains(9) {
-            self.device_operating_hours = ::core::option::Option::None;
+            self.device_operating_hours = None;
         }
         if !keep.contains(10) {
-            self.additional_firmware_information = ::core::option::Option::None;
+            self.additional_firmware_information = None;
         }
     }
 }
+
+impl ObjectType for DeviceExtension {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtensionWrite {
     /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
-    pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub user_given_name: Option<String>,
     /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
-    pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub asset_identifier: Option<String>,
     /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
-    pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub installation_date: Option<Time>,
     /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
-    pub maintenance: ::core::option::Option<bool>,
+    pub maintenance: Option<bool>,
 }
+
 impl DeviceExtensionWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut DeviceExtension) {
-        if let ::core::option::Option::Some(v) = &self.user_given_name {
-            target.user_given_name = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.user_given_name {
+            target.user_given_name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.asset_identifier {
-            target.asset_identifier = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.asset_identifier {
+            target.asset_identifier = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.installation_date {
-            target.installation_date = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.installation_date {
+            target.installation_date = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.maintenance {
-            target.maintenance = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.maintenance {
+            target.maintenance = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
-    const OBJECT_ID: u16 = 3410;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 3, &self.user_given_name)?;
-        f::opt(w, 4, &self.asset_identifier)?;
-        f::opt(w, 5, &self.installation_date)?;
-        f::opt(w, 7, &self.maintenance)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DeviceExtensionWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            3 => f::set_opt(&mut self.user_given_name, instance, raw),
-            4 => f::set_opt(&mut self.asset_identifier, instance, raw),
-            5 => f::set_opt(&mut self.installation_date, instance, raw),
-            7 => f::set_opt(&mut self.maintenance, instance, raw),
-            1 | 2 | 6 | 9 | 10 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            3 => field::set_opt(&mut self.user_given_name, instance, raw),
+            4 => field::set_opt(&mut self.asset_identifier, instance, raw),
+            5 => field::set_opt(&mut self.installation_date, instance, raw),
+            7 => field::set_opt(&mut self.maintenance, instance, raw),
+            1 | 2 | 6 | 9 | 10 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            3..=5 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 2 | 6 | 9 | 10 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            3..=5 | 7 => Err(ErrorKind::NotMultiple),
+            1 | 2 | 6 | 9 | 10 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for DeviceExtensionWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 3, &self.user_given_name)?;
+        field::emit_opt(w, 4, &self.asset_identifier)?;
+        field::emit_opt(w, 5, &self.installation_date)?;
+        field::emit_opt(w, 7, &self.maintenance)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(3) {
+            self.user_given_name = None;
+        }
+        if !keep.contains(4) {
+            self.asset_identifier = None;
+        }
+        if !keep.contains(5) {
+            self.installation_date = None;
+        }
+        if !keep.contains(7) {
+            self.maintenance = None;
+        }
+    }
+}
+
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Configuration reset (resource 8, E): see [`ConfigurationReset`](struct@ConfigurationReset).
     ConfigurationReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ConfigurationReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ConfigurationReset => 8,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            8 => ::core::option::Option::Some(Execute::ConfigurationReset),
-            _ => ::core::option::Option::None,
+            8 => Some(Execute::ConfigurationReset),
+            _ => None,
         }
     }
 }
+
 /// GTIN model number (resource 1).
 ///
 /// ID 1 · R · String · single · optional
@@ -365,12 +355,15 @@ impl Execute {
 /// GTIN product code of the controller device.
 #[derive(Clone, Copy, Debug)]
 pub struct GtinModelNumber;
-impl ::ucifi_runtime::typed::Resource for GtinModelNumber {
+
+impl Resource for GtinModelNumber {
     const ID: u16 = 1;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
+
+impl Readable for GtinModelNumber {}
+
 /// Manufacturer identifier (resource 2).
 ///
 /// ID 2 · R · String · single · mandatory
@@ -378,12 +371,15 @@ impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
 /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
 #[derive(Clone, Copy, Debug)]
 pub struct ManufacturerIdentifier;
-impl ::ucifi_runtime::typed::Resource for ManufacturerIdentifier {
+
+impl Resource for ManufacturerIdentifier {
     const ID: u16 = 2;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
+
+impl Readable for ManufacturerIdentifier {}
+
 /// User-given name (resource 3).
 ///
 /// ID 3 · RW · String · single · optional
@@ -391,13 +387,17 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
 /// Friendly name of the device chosen by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct UserGivenName;
-impl ::ucifi_runtime::typed::Resource for UserGivenName {
+
+impl Resource for UserGivenName {
     const ID: u16 = 3;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for UserGivenName {}
-impl ::ucifi_runtime::typed::Writable for UserGivenName {}
+
+impl Readable for UserGivenName {}
+
+impl Writable for UserGivenName {}
+
 /// Asset identifier (resource 4).
 ///
 /// ID 4 · RW · String · single · optional
@@ -405,13 +405,17 @@ impl ::ucifi_runtime::typed::Writable for UserGivenName {}
 /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
 #[derive(Clone, Copy, Debug)]
 pub struct AssetIdentifier;
-impl ::ucifi_runtime::typed::Resource for AssetIdentifier {
+
+impl Resource for AssetIdentifier {
     const ID: u16 = 4;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for AssetIdentifier {}
-impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
+
+impl Readable for AssetIdentifier {}
+
+impl Writable for AssetIdentifier {}
+
 /// Installation date (resource 5).
 ///
 /// ID 5 · RW · Time · single · optional
@@ -419,13 +423,17 @@ impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
 /// Date on which the device was installed.
 #[derive(Clone, Copy, Debug)]
 pub struct InstallationDate;
-impl ::ucifi_runtime::typed::Resource for InstallationDate {
+
+impl Resource for InstallationDate {
     const ID: u16 = 5;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for InstallationDate {}
-impl ::ucifi_runtime::typed::Writable for InstallationDate {}
+
+impl Readable for InstallationDate {}
+
+impl Writable for InstallationDate {}
+
 /// Software update (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -433,12 +441,15 @@ impl ::ucifi_runtime::typed::Writable for InstallationDate {}
 /// true while a software update is running on the device.
 #[derive(Clone, Copy, Debug)]
 pub struct SoftwareUpdate;
-impl ::ucifi_runtime::typed::Resource for SoftwareUpdate {
+
+impl Resource for SoftwareUpdate {
     const ID: u16 = 6;
     type Object = DeviceExtension;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for SoftwareUpdate {}
+
+impl Readable for SoftwareUpdate {}
+
 /// Maintenance (resource 7).
 ///
 /// ID 7 · RW · Boolean · single · optional
@@ -446,13 +457,17 @@ impl ::ucifi_runtime::typed::Readable for SoftwareUpdate {}
 /// true while the device is in maintenance mode.
 #[derive(Clone, Copy, Debug)]
 pub struct Maintenance;
-impl ::ucifi_runtime::typed::Resource for Maintenance {
+
+impl Resource for Maintenance {
     const ID: u16 = 7;
     type Object = DeviceExtension;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Maintenance {}
-impl ::ucifi_runtime::typed::Writable for Maintenance {}
+
+impl Readable for Maintenance {}
+
+impl Writable for Maintenance {}
+
 /// Configuration reset (resource 8).
 ///
 /// ID 8 · E · none · single · optional
@@ -460,12 +475,15 @@ impl ::ucifi_runtime::typed::Writable for Maintenance {}
 /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
 #[derive(Clone, Copy, Debug)]
 pub struct ConfigurationReset;
-impl ::ucifi_runtime::typed::Resource for ConfigurationReset {
+
+impl Resource for ConfigurationReset {
     const ID: u16 = 8;
     type Object = DeviceExtension;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
+
+impl Executable for ConfigurationReset {}
+
 /// Device operating hours (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional · units `h`
@@ -473,12 +491,15 @@ impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
 /// Total hours the device has been powered, accumulated over its life.
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceOperatingHours;
-impl ::ucifi_runtime::typed::Resource for DeviceOperatingHours {
+
+impl Resource for DeviceOperatingHours {
     const ID: u16 = 9;
     type Object = DeviceExtension;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
+
+impl Readable for DeviceOperatingHours {}
+
 /// Additional firmware information (resource 10).
 ///
 /// ID 10 · R · String · single · optional
@@ -486,9 +507,11 @@ impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
 /// Vendor-formatted text about the firmware versions of peripherals.
 #[derive(Clone, Copy, Debug)]
 pub struct AdditionalFirmwareInformation;
-impl ::ucifi_runtime::typed::Resource for AdditionalFirmwareInformation {
+
+impl Resource for AdditionalFirmwareInformation {
     const ID: u16 = 10;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for AdditionalFirmwareInformation {}
+
+impl Readable for AdditionalFirmwareInformation {}

@@ -4,43 +4,64 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! uCIFI additions to the standard Device object (linked from its ExtDevInfo resource): product codes, asset data, maintenance flags, operating time and daylight saving rules.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3410;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Device Extension version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3410,
-    "Device Extension",
-    "urn:oma:lwm2m:ext:3410:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "GTIN model number", O::R, false, false, T::String, "", ""),
-        r(2, "Manufacturer identifier", O::R, false, true, T::String, "", ""),
-        r(3, "User-given name", O::RW, false, false, T::String, "", ""),
-        r(4, "Asset identifier", O::RW, false, false, T::String, "", ""),
-        r(5, "Installation date", O::RW, false, false, T::Time, "", ""),
-        r(6, "Software update", O::RW, false, false, T::Boolean, "", ""),
-        r(7, "Maintenance", O::RW, false, false, T::Boolean, "", ""),
-        r(8, "Configuration reset", O::E, false, false, T::None, "", ""),
-        r(9, "Device operating hours", O::R, false, false, T::Integer, "", "h"),
-        r(10, "Additional firmware information", O::R, false, false, T::String, "", ""),
-        r(11, "DST Start", O::RW, true, false, T::Time, "", "s"),
-        r(12, "DST End", O::RW, true, false, T::Time, "", ""),
-        r(13, "DST Offset", O::RW, true, false, T::String, "", ""),
-        r(14, "Uptime", O::R, false, false, T::Integer, "", "s"),
-        r(15, "RFD device", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Device Extension"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3410:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "GTIN model number", Operations::R, DataType::String),
+    ResourceModel::new(
+        2,
+        "Manufacturer identifier",
+        Operations::R,
+        DataType::String,
+    )
+    .mandatory(),
+    ResourceModel::new(3, "User-given name", Operations::RW, DataType::String),
+    ResourceModel::new(4, "Asset identifier", Operations::RW, DataType::String),
+    ResourceModel::new(5, "Installation date", Operations::RW, DataType::Time),
+    ResourceModel::new(6, "Software update", Operations::RW, DataType::Boolean),
+    ResourceModel::new(7, "Maintenance", Operations::RW, DataType::Boolean),
+    ResourceModel::new(8, "Configuration reset", Operations::E, DataType::None),
+    ResourceModel::new(
+        9,
+        "Device operating hours",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("h"),
+    ResourceModel::new(
+        10,
+        "Additional firmware information",
+        Operations::R,
+        DataType::String,
+    ),
+    ResourceModel::new(11, "DST Start", Operations::RW, DataType::Time)
+        .multiple()
+        .units("s"),
+    ResourceModel::new(12, "DST End", Operations::RW, DataType::Time).multiple(),
+    ResourceModel::new(13, "DST Offset", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(14, "Uptime", Operations::R, DataType::Integer).units("s"),
+    ResourceModel::new(15, "RFD device", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// GTIN model number (resource 1).
@@ -74,222 +95,189 @@ pub mod id {
     /// RFD device (resource 15).
     pub const RFD_DEVICE: u16 = 15;
 }
+
 /// One instance of Device Extension (object 3410) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtension {
     /// GTIN model number (resource 1).
     ///
     /// ID 1 · R · String · single · optional
     ///
     /// GTIN product code of the controller device.
-    pub gtin_model_number: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub gtin_model_number: Option<String>,
     /// Manufacturer identifier (resource 2).
     ///
     /// ID 2 · R · String · single · mandatory
     ///
     /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
-    pub manufacturer_identifier: ::ucifi_runtime::__private::String,
+    pub manufacturer_identifier: String,
     /// User-given name (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Friendly name of the device chosen by the operator.
-    pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub user_given_name: Option<String>,
     /// Asset identifier (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
-    pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub asset_identifier: Option<String>,
     /// Installation date (resource 5).
     ///
     /// ID 5 · RW · Time · single · optional
     ///
     /// Date on which the device was installed.
-    pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub installation_date: Option<Time>,
     /// Software update (resource 6).
     ///
     /// ID 6 · RW · Boolean · single · optional
     ///
     /// true while a software update is running on the device.
-    pub software_update: ::core::option::Option<bool>,
+    pub software_update: Option<bool>,
     /// Maintenance (resource 7).
     ///
     /// ID 7 · RW · Boolean · single · optional
     ///
     /// true while the device is in maintenance mode.
-    pub maintenance: ::core::option::Option<bool>,
+    pub maintenance: Option<bool>,
     /// Device operating hours (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `h`
     ///
     /// Total hours the device has been powered, accumulated over its life.
-    pub device_operating_hours: ::core::option::Option<i64>,
+    pub device_operating_hours: Option<i64>,
     /// Additional firmware information (resource 10).
     ///
     /// ID 10 · R · String · single · optional
     ///
     /// Vendor-formatted text about the firmware versions of peripherals.
-    pub additional_firmware_information: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub additional_firmware_information: Option<String>,
     /// DST Start (resource 11).
     ///
     /// ID 11 · RW · Time · multiple · optional · units `s`
     ///
     /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
-    pub dst_start: ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
+    pub dst_start: InstanceMap<Time>,
     /// DST End (resource 12).
     ///
     /// ID 12 · RW · Time · multiple · optional
     ///
     /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
-    pub dst_end: ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
+    pub dst_end: InstanceMap<Time>,
     /// DST Offset (resource 13).
     ///
     /// ID 13 · RW · String · multiple · optional
     ///
     /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
-    pub dst_offset: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub dst_offset: InstanceMap<String>,
     /// Uptime (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional · units `s`
     ///
     /// Seconds since the device last restarted.
-    pub uptime: ::core::option::Option<i64>,
+    pub uptime: Option<i64>,
     /// RFD device (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true when the device is a battery-powered reduced-function device (RFD) that sleeps most of the time.
-    pub rfd_device: ::core::option::Option<bool>,
+    pub rfd_device: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for DeviceExtension {
-    const OBJECT_ID: u16 = 3410;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.gtin_model_number)?;
-        f::one(w, 2, &self.manufacturer_identifier)?;
-        f::opt(w, 3, &self.user_given_name)?;
-        f::opt(w, 4, &self.asset_identifier)?;
-        f::opt(w, 5, &self.installation_date)?;
-        f::opt(w, 6, &self.software_update)?;
-        f::opt(w, 7, &self.maintenance)?;
-        f::opt(w, 9, &self.device_operating_hours)?;
-        f::opt(w, 10, &self.additional_firmware_information)?;
-        f::multi(w, 11, &self.dst_start, false)?;
-        f::multi(w, 12, &self.dst_end, false)?;
-        f::multi(w, 13, &self.dst_offset, false)?;
-        f::opt(w, 14, &self.uptime)?;
-        f::opt(w, 15, &self.rfd_device)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DeviceExtension {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.gtin_model_number, instance, raw),
-            2 => f::set(&mut self.manufacturer_identifier, instance, raw),
-            3 => f::set_opt(&mut self.user_given_name, instance, raw),
-            4 => f::set_opt(&mut self.asset_identifier, instance, raw),
-            5 => f::set_opt(&mut self.installation_date, instance, raw),
-            6 => f::set_opt(&mut self.software_update, instance, raw),
-            7 => f::set_opt(&mut self.maintenance, instance, raw),
-            9 => f::set_opt(&mut self.device_operating_hours, instance, raw),
-            10 => f::set_opt(&mut self.additional_firmware_information, instance, raw),
-            11 => f::set_multi(&mut self.dst_start, instance, raw),
-            12 => f::set_multi(&mut self.dst_end, instance, raw),
-            13 => f::set_multi(&mut self.dst_offset, instance, raw),
-            14 => f::set_opt(&mut self.uptime, instance, raw),
-            15 => f::set_opt(&mut self.rfd_device, instance, raw),
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.gtin_model_number, instance, raw),
+            2 => field::set(&mut self.manufacturer_identifier, instance, raw),
+            3 => field::set_opt(&mut self.user_given_name, instance, raw),
+            4 => field::set_opt(&mut self.asset_identifier, instance, raw),
+            5 => field::set_opt(&mut self.installation_date, instance, raw),
+            6 => field::set_opt(&mut self.software_update, instance, raw),
+            7 => field::set_opt(&mut self.maintenance, instance, raw),
+            9 => field::set_opt(&mut self.device_operating_hours, instance, raw),
+            10 => field::set_opt(&mut self.additional_firmware_information, instance, raw),
+            11 => field::set(&mut self.dst_start, instance, raw),
+            12 => field::set(&mut self.dst_end, instance, raw),
+            13 => field::set(&mut self.dst_offset, instance, raw),
+            14 => field::set_opt(&mut self.uptime, instance, raw),
+            15 => field::set_opt(&mut self.rfd_device, instance, raw),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            11 => {
-                self.dst_start.clear();
-            }
-            12 => {
-                self.dst_end.clear();
-            }
-            13 => {
-                self.dst_offset.clear();
-            }
-            1..=7 | 9 | 10 | 14 | 15 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            11 => self.dst_start.clear(),
+            12 => self.dst_end.clear(),
+            13 => self.dst_offset.clear(),
+            1..=7 | 9 | 10 | 14 | 15 => return Err(ErrorKind::NotMultiple),
+            8 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for DeviceExtension {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.gtin_model_number)?;
+        field::emit(w, 2, &self.manufacturer_identifier)?;
+        field::emit_opt(w, 3, &self.user_given_name)?;
+        field::emit_opt(w, 4, &self.asset_identifier)?;
+        field::emit_opt(w, 5, &self.installation_date)?;
+        field::emit_opt(w, 6, &self.software_update)?;
+        field::emit_opt(w, 7, &self.maintenance)?;
+        field::emit_opt(w, 9, &self.device_operating_hours)?;
+        field::emit_opt(w, 10, &self.additional_firmware_information)?;
+        field::emit_non_empty(w, 11, &self.dst_start)?;
+        field::emit_non_empty(w, 12, &self.dst_end)?;
+        field::emit_non_empty(w, 13, &self.dst_offset)?;
+        field::emit_opt(w, 14, &self.uptime)?;
+        field::emit_opt(w, 15, &self.rfd_device)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.gtin_model_number = ::core::option::Option::None;
+            self.gtin_model_number = None;
         }
         if !keep.contains(2) {
-            self.manufacturer_identifier = ::core::default::Default::default();
+            self.manufacturer_identifier = Default::default();
         }
         if !keep.contains(3) {
-            self.user_given_name = ::core::option::Option::None;
+            self.user_given_name = None;
         }
         if !keep.contains(4) {
-            self.asset_identifier = ::core::option::Option::None;
+            self.asset_identifier = None;
         }
         if !keep.contains(5) {
-            self.installation_date = ::core::option::Option::None;
+            self.installation_date = None;
         }
         if !keep.contains(6) {
-            self.software_update = ::core::option::Option::None;
+            self.software_update = None;
         }
         if !keep.contains(7) {
-            self.maintenance = ::core::option::Option::None;
+            self.maintenance = None;
         }
         if !keep.contains(9) {
-            self.device_operating_hours = ::core::option::Option::None;
+            self.device_operating_hours = None;
         }
         if !keep.contains(10) {
-            self.additional_firmware_information = ::core::option::Option::None;
+            self.additional_firmware_information = None;
         }
         if !keep.contains(11) {
             self.dst_start.clear();
@@ -301,193 +289,185 @@ impl ::ucifi_runtime::typed::ObjectType for DeviceExtension {
             self.dst_offset.clear();
         }
         if !keep.contains(14) {
-            self.uptime = ::core::option::Option::None;
+            self.uptime = None;
         }
         if !keep.contains(15) {
-            self.rfd_device = ::core::option::Option::None;
+            self.rfd_device = None;
         }
     }
 }
+
+impl ObjectType for DeviceExtension {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DeviceExtensionWrite {
     /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
-    pub user_given_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub user_given_name: Option<String>,
     /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
-    pub asset_identifier: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub asset_identifier: Option<String>,
     /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
-    pub installation_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub installation_date: Option<Time>,
     /// Software update (resource 6, RW): see [`SoftwareUpdate`](struct@SoftwareUpdate).
-    pub software_update: ::core::option::Option<bool>,
+    pub software_update: Option<bool>,
     /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
-    pub maintenance: ::core::option::Option<bool>,
+    pub maintenance: Option<bool>,
     /// DST Start (resource 11, RW): see [`DstStart`](struct@DstStart).
-    pub dst_start: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
-    >,
+    pub dst_start: Option<InstanceMap<Time>>,
     /// DST End (resource 12, RW): see [`DstEnd`](struct@DstEnd).
-    pub dst_end: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>,
-    >,
+    pub dst_end: Option<InstanceMap<Time>>,
     /// DST Offset (resource 13, RW): see [`DstOffset`](struct@DstOffset).
-    pub dst_offset: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub dst_offset: Option<InstanceMap<String>>,
 }
+
 impl DeviceExtensionWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut DeviceExtension) {
-        if let ::core::option::Option::Some(v) = &self.user_given_name {
-            target.user_given_name = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.user_given_name {
+            target.user_given_name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.asset_identifier {
-            target.asset_identifier = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.asset_identifier {
+            target.asset_identifier = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.installation_date {
-            target.installation_date = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.installation_date {
+            target.installation_date = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.software_update {
-            target.software_update = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.software_update {
+            target.software_update = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.maintenance {
-            target.maintenance = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.maintenance {
+            target.maintenance = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.dst_start {
-            target.dst_start = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.dst_start {
+            target.dst_start = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.dst_end {
-            target.dst_end = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.dst_end {
+            target.dst_end = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.dst_offset {
-            target.dst_offset = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.dst_offset {
+            target.dst_offset = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for DeviceExtensionWrite {
-    const OBJECT_ID: u16 = 3410;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 3, &self.user_given_name)?;
-        f::opt(w, 4, &self.asset_identifier)?;
-        f::opt(w, 5, &self.installation_date)?;
-        f::opt(w, 6, &self.software_update)?;
-        f::opt(w, 7, &self.maintenance)?;
-        f::opt_multi(w, 11, &self.dst_start)?;
-        f::opt_multi(w, 12, &self.dst_end)?;
-        f::opt_multi(w, 13, &self.dst_offset)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DeviceExtensionWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            3 => f::set_opt(&mut self.user_given_name, instance, raw),
-            4 => f::set_opt(&mut self.asset_identifier, instance, raw),
-            5 => f::set_opt(&mut self.installation_date, instance, raw),
-            6 => f::set_opt(&mut self.software_update, instance, raw),
-            7 => f::set_opt(&mut self.maintenance, instance, raw),
-            11 => f::set_opt_multi(&mut self.dst_start, instance, raw),
-            12 => f::set_opt_multi(&mut self.dst_end, instance, raw),
-            13 => f::set_opt_multi(&mut self.dst_offset, instance, raw),
-            1 | 2 | 9 | 10 | 14 | 15 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            3 => field::set_opt(&mut self.user_given_name, instance, raw),
+            4 => field::set_opt(&mut self.asset_identifier, instance, raw),
+            5 => field::set_opt(&mut self.installation_date, instance, raw),
+            6 => field::set_opt(&mut self.software_update, instance, raw),
+            7 => field::set_opt(&mut self.maintenance, instance, raw),
+            11 => field::set_opt(&mut self.dst_start, instance, raw),
+            12 => field::set_opt(&mut self.dst_end, instance, raw),
+            13 => field::set_opt(&mut self.dst_offset, instance, raw),
+            1 | 2 | 9 | 10 | 14 | 15 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            11 => {
-                self.dst_start = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            12 => {
-                self.dst_end = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            13 => {
-                self.dst_offset = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            3..=7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 2 | 9 | 10 | 14 | 15 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            11 => self.dst_start = Some(InstanceMap::new()),
+            12 => self.dst_end = Some(InstanceMap::new()),
+            13 => self.dst_offset = Some(InstanceMap::new()),
+            3..=7 => return Err(ErrorKind::NotMultiple),
+            1 | 2 | 9 | 10 | 14 | 15 => return Err(ErrorKind::NotWritable),
+            8 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for DeviceExtensionWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 3, &self.user_given_name)?;
+        field::emit_opt(w, 4, &self.asset_identifier)?;
+        field::emit_opt(w, 5, &self.installation_date)?;
+        field::emit_opt(w, 6, &self.software_update)?;
+        field::emit_opt(w, 7, &self.maintenance)?;
+        field::emit_opt(w, 11, &self.dst_start)?;
+        field::emit_opt(w, 12, &self.dst_end)?;
+        field::emit_opt(w, 13, &self.dst_offset)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(3) {
+            self.user_given_name = None;
+        }
+        if !keep.contains(4) {
+            self.asset_identifier = None;
+        }
+        if !keep.contains(5) {
+            self.installation_date = None;
+        }
+        if !keep.contains(6) {
+            self.software_update = None;
+        }
+        if !keep.contains(7) {
+            self.maintenance = None;
+        }
+        if !keep.contains(11) {
+            self.dst_start = None;
+        }
+        if !keep.contains(12) {
+            self.dst_end = None;
+        }
+        if !keep.contains(13) {
+            self.dst_offset = None;
+        }
+    }
+}
+
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Configuration reset (resource 8, E): see [`ConfigurationReset`](struct@ConfigurationReset).
     ConfigurationReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ConfigurationReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ConfigurationReset => 8,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            8 => ::core::option::Option::Some(Execute::ConfigurationReset),
-            _ => ::core::option::Option::None,
+            8 => Some(Execute::ConfigurationReset),
+            _ => None,
         }
     }
 }
+
 /// GTIN model number (resource 1).
 ///
 /// ID 1 · R · String · single · optional
@@ -495,12 +475,15 @@ impl Execute {
 /// GTIN product code of the controller device.
 #[derive(Clone, Copy, Debug)]
 pub struct GtinModelNumber;
-impl ::ucifi_runtime::typed::Resource for GtinModelNumber {
+
+impl Resource for GtinModelNumber {
     const ID: u16 = 1;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
+
+impl Readable for GtinModelNumber {}
+
 /// Manufacturer identifier (resource 2).
 ///
 /// ID 2 · R · String · single · mandatory
@@ -508,12 +491,15 @@ impl ::ucifi_runtime::typed::Readable for GtinModelNumber {}
 /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
 #[derive(Clone, Copy, Debug)]
 pub struct ManufacturerIdentifier;
-impl ::ucifi_runtime::typed::Resource for ManufacturerIdentifier {
+
+impl Resource for ManufacturerIdentifier {
     const ID: u16 = 2;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
+
+impl Readable for ManufacturerIdentifier {}
+
 /// User-given name (resource 3).
 ///
 /// ID 3 · RW · String · single · optional
@@ -521,13 +507,17 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerIdentifier {}
 /// Friendly name of the device chosen by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct UserGivenName;
-impl ::ucifi_runtime::typed::Resource for UserGivenName {
+
+impl Resource for UserGivenName {
     const ID: u16 = 3;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for UserGivenName {}
-impl ::ucifi_runtime::typed::Writable for UserGivenName {}
+
+impl Readable for UserGivenName {}
+
+impl Writable for UserGivenName {}
+
 /// Asset identifier (resource 4).
 ///
 /// ID 4 · RW · String · single · optional
@@ -535,13 +525,17 @@ impl ::ucifi_runtime::typed::Writable for UserGivenName {}
 /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
 #[derive(Clone, Copy, Debug)]
 pub struct AssetIdentifier;
-impl ::ucifi_runtime::typed::Resource for AssetIdentifier {
+
+impl Resource for AssetIdentifier {
     const ID: u16 = 4;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for AssetIdentifier {}
-impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
+
+impl Readable for AssetIdentifier {}
+
+impl Writable for AssetIdentifier {}
+
 /// Installation date (resource 5).
 ///
 /// ID 5 · RW · Time · single · optional
@@ -549,13 +543,17 @@ impl ::ucifi_runtime::typed::Writable for AssetIdentifier {}
 /// Date on which the device was installed.
 #[derive(Clone, Copy, Debug)]
 pub struct InstallationDate;
-impl ::ucifi_runtime::typed::Resource for InstallationDate {
+
+impl Resource for InstallationDate {
     const ID: u16 = 5;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for InstallationDate {}
-impl ::ucifi_runtime::typed::Writable for InstallationDate {}
+
+impl Readable for InstallationDate {}
+
+impl Writable for InstallationDate {}
+
 /// Software update (resource 6).
 ///
 /// ID 6 · RW · Boolean · single · optional
@@ -563,13 +561,17 @@ impl ::ucifi_runtime::typed::Writable for InstallationDate {}
 /// true while a software update is running on the device.
 #[derive(Clone, Copy, Debug)]
 pub struct SoftwareUpdate;
-impl ::ucifi_runtime::typed::Resource for SoftwareUpdate {
+
+impl Resource for SoftwareUpdate {
     const ID: u16 = 6;
     type Object = DeviceExtension;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for SoftwareUpdate {}
-impl ::ucifi_runtime::typed::Writable for SoftwareUpdate {}
+
+impl Readable for SoftwareUpdate {}
+
+impl Writable for SoftwareUpdate {}
+
 /// Maintenance (resource 7).
 ///
 /// ID 7 · RW · Boolean · single · optional
@@ -577,13 +579,17 @@ impl ::ucifi_runtime::typed::Writable for SoftwareUpdate {}
 /// true while the device is in maintenance mode.
 #[derive(Clone, Copy, Debug)]
 pub struct Maintenance;
-impl ::ucifi_runtime::typed::Resource for Maintenance {
+
+impl Resource for Maintenance {
     const ID: u16 = 7;
     type Object = DeviceExtension;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Maintenance {}
-impl ::ucifi_runtime::typed::Writable for Maintenance {}
+
+impl Readable for Maintenance {}
+
+impl Writable for Maintenance {}
+
 /// Configuration reset (resource 8).
 ///
 /// ID 8 · E · none · single · optional
@@ -591,12 +597,15 @@ impl ::ucifi_runtime::typed::Writable for Maintenance {}
 /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
 #[derive(Clone, Copy, Debug)]
 pub struct ConfigurationReset;
-impl ::ucifi_runtime::typed::Resource for ConfigurationReset {
+
+impl Resource for ConfigurationReset {
     const ID: u16 = 8;
     type Object = DeviceExtension;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
+
+impl Executable for ConfigurationReset {}
+
 /// Device operating hours (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional · units `h`
@@ -604,12 +613,15 @@ impl ::ucifi_runtime::typed::Executable for ConfigurationReset {}
 /// Total hours the device has been powered, accumulated over its life.
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceOperatingHours;
-impl ::ucifi_runtime::typed::Resource for DeviceOperatingHours {
+
+impl Resource for DeviceOperatingHours {
     const ID: u16 = 9;
     type Object = DeviceExtension;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
+
+impl Readable for DeviceOperatingHours {}
+
 /// Additional firmware information (resource 10).
 ///
 /// ID 10 · R · String · single · optional
@@ -617,12 +629,15 @@ impl ::ucifi_runtime::typed::Readable for DeviceOperatingHours {}
 /// Vendor-formatted text about the firmware versions of peripherals.
 #[derive(Clone, Copy, Debug)]
 pub struct AdditionalFirmwareInformation;
-impl ::ucifi_runtime::typed::Resource for AdditionalFirmwareInformation {
+
+impl Resource for AdditionalFirmwareInformation {
     const ID: u16 = 10;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for AdditionalFirmwareInformation {}
+
+impl Readable for AdditionalFirmwareInformation {}
+
 /// DST Start (resource 11).
 ///
 /// ID 11 · RW · Time · multiple · optional · units `s`
@@ -630,13 +645,17 @@ impl ::ucifi_runtime::typed::Readable for AdditionalFirmwareInformation {}
 /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct DstStart;
-impl ::ucifi_runtime::typed::Resource for DstStart {
+
+impl Resource for DstStart {
     const ID: u16 = 11;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>;
+    type Value = InstanceMap<Time>;
 }
-impl ::ucifi_runtime::typed::Readable for DstStart {}
-impl ::ucifi_runtime::typed::Writable for DstStart {}
+
+impl Readable for DstStart {}
+
+impl Writable for DstStart {}
+
 /// DST End (resource 12).
 ///
 /// ID 12 · RW · Time · multiple · optional
@@ -644,13 +663,17 @@ impl ::ucifi_runtime::typed::Writable for DstStart {}
 /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct DstEnd;
-impl ::ucifi_runtime::typed::Resource for DstEnd {
+
+impl Resource for DstEnd {
     const ID: u16 = 12;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::Time>;
+    type Value = InstanceMap<Time>;
 }
-impl ::ucifi_runtime::typed::Readable for DstEnd {}
-impl ::ucifi_runtime::typed::Writable for DstEnd {}
+
+impl Readable for DstEnd {}
+
+impl Writable for DstEnd {}
+
 /// DST Offset (resource 13).
 ///
 /// ID 13 · RW · String · multiple · optional
@@ -658,13 +681,17 @@ impl ::ucifi_runtime::typed::Writable for DstEnd {}
 /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct DstOffset;
-impl ::ucifi_runtime::typed::Resource for DstOffset {
+
+impl Resource for DstOffset {
     const ID: u16 = 13;
     type Object = DeviceExtension;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for DstOffset {}
-impl ::ucifi_runtime::typed::Writable for DstOffset {}
+
+impl Readable for DstOffset {}
+
+impl Writable for DstOffset {}
+
 /// Uptime (resource 14).
 ///
 /// ID 14 · R · Integer · single · optional · units `s`
@@ -672,12 +699,15 @@ impl ::ucifi_runtime::typed::Writable for DstOffset {}
 /// Seconds since the device last restarted.
 #[derive(Clone, Copy, Debug)]
 pub struct Uptime;
-impl ::ucifi_runtime::typed::Resource for Uptime {
+
+impl Resource for Uptime {
     const ID: u16 = 14;
     type Object = DeviceExtension;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Uptime {}
+
+impl Readable for Uptime {}
+
 /// RFD device (resource 15).
 ///
 /// ID 15 · R · Boolean · single · optional
@@ -685,9 +715,11 @@ impl ::ucifi_runtime::typed::Readable for Uptime {}
 /// true when the device is a battery-powered reduced-function device (RFD) that sleeps most of the time.
 #[derive(Clone, Copy, Debug)]
 pub struct RfdDevice;
-impl ::ucifi_runtime::typed::Resource for RfdDevice {
+
+impl Resource for RfdDevice {
     const ID: u16 = 15;
     type Object = DeviceExtension;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for RfdDevice {}
+
+impl Readable for RfdDevice {}

@@ -4,62 +4,136 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Membership of the device in a distributed sensor group, where devices publish sensor states to each other directly (for example motion-triggered lighting) and subscribers fuse them.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3459;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Distributed Sensor Group version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3459,
-    "Distributed Sensor Group",
-    "urn:oma:lwm2m:ext:3459",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Group State", O::R, false, false, T::Float, "", ""),
-        r(1, "Most recent group activity", O::R, false, false, T::Time, "", ""),
-        r(2, "Most recent Sensor Notification", O::R, false, false, T::String, "", ""),
-        r(3, "Most recent Sensor Publisher ID", O::R, false, false, T::Integer, "", ""),
-        r(4, "Group\u{a0} Address", O::RW, false, false, T::String, "", ""),
-        r(5, "Group ID", O::RW, false, false, T::String, "", ""),
-        r(6, "Shared Sensor information", O::RW, false, false, T::Integer, "", ""),
-        r(7, "Quality of service", O::RW, false, false, T::String, "", ""),
-        r(8, "Hop Limit", O::RW, false, false, T::Integer, "", ""),
-        r(9, "Broadcast Criteria", O::RW, false, false, T::Integer, "", ""),
-        r(10, "Min Broadcast Period", O::RW, false, false, T::Integer, "", "s"),
-        r(11, "Max Broadcast Period", O::RW, false, false, T::Integer, "", "s"),
-        r(12, "Publisher Step interval", O::RW, false, false, T::Float, "", ""),
-        r(13, "Min Threshold", O::RW, false, false, T::Float, "", ""),
-        r(14, "Max Threshold", O::RW, false, false, T::Float, "", ""),
-        r(15, "Auto Clear Validity Time", O::RW, false, false, T::Integer, "", "s"),
-        r(16, "Auto Clear Default Value", O::RW, false, false, T::Float, "", ""),
-        r(17, "Data Fusion Operation", O::RW, false, false, T::Integer, "", ""),
-        r(18, "Remote Sensors Dynamic Mapping", O::RW, false, false, T::Boolean, "", ""),
-        r(
-            19,
-            "Remote Sensors Implicit Mapping",
-            O::RW,
-            false,
-            false,
-            T::Boolean,
-            "",
-            "",
-        ),
-        r(20, "Local Sensor State URI", O::RW, true, false, T::String, "", ""),
-        r(21, "Local Sensor Publisher ID", O::RW, true, false, T::Integer, "", ""),
-        r(22, "Remote Sensor State URI", O::RW, true, false, T::String, "", ""),
-        r(23, "Group Log", O::R, false, false, T::String, "", ""),
-        r(24, "Group Description", O::RW, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Distributed Sensor Group"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3459"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Group State", Operations::R, DataType::Float),
+    ResourceModel::new(
+        1,
+        "Most recent group activity",
+        Operations::R,
+        DataType::Time,
+    ),
+    ResourceModel::new(
+        2,
+        "Most recent Sensor Notification",
+        Operations::R,
+        DataType::String,
+    ),
+    ResourceModel::new(
+        3,
+        "Most recent Sensor Publisher ID",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(4, "Group\u{a0} Address", Operations::RW, DataType::String),
+    ResourceModel::new(5, "Group ID", Operations::RW, DataType::String),
+    ResourceModel::new(
+        6,
+        "Shared Sensor information",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(7, "Quality of service", Operations::RW, DataType::String),
+    ResourceModel::new(8, "Hop Limit", Operations::RW, DataType::Integer),
+    ResourceModel::new(9, "Broadcast Criteria", Operations::RW, DataType::Integer),
+    ResourceModel::new(
+        10,
+        "Min Broadcast Period",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        11,
+        "Max Broadcast Period",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        12,
+        "Publisher Step interval",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(13, "Min Threshold", Operations::RW, DataType::Float),
+    ResourceModel::new(14, "Max Threshold", Operations::RW, DataType::Float),
+    ResourceModel::new(
+        15,
+        "Auto Clear Validity Time",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        16,
+        "Auto Clear Default Value",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        17,
+        "Data Fusion Operation",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        18,
+        "Remote Sensors Dynamic Mapping",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        19,
+        "Remote Sensors Implicit Mapping",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        20,
+        "Local Sensor State URI",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(
+        21,
+        "Local Sensor Publisher ID",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        22,
+        "Remote Sensor State URI",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(23, "Group Log", Operations::R, DataType::String),
+    ResourceModel::new(24, "Group Description", Operations::RW, DataType::String),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Group State (resource 0).
@@ -113,339 +187,308 @@ pub mod id {
     /// Group Description (resource 24).
     pub const GROUP_DESCRIPTION: u16 = 24;
 }
+
 /// One instance of Distributed Sensor Group (object 3459) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DistributedSensorGroup {
     /// Group State (resource 0).
     ///
     /// ID 0 · R · Float · single · optional
     ///
     /// Present group state: the latest published value, or the fused value of all members when data fusion is used.
-    pub group_state: ::core::option::Option<f64>,
+    pub group_state: Option<f64>,
     /// Most recent group activity (resource 1).
     ///
     /// ID 1 · R · Time · single · optional
     ///
     /// Subscriber: when activity was last seen in the group.
-    pub most_recent_group_activity: ::core::option::Option<::ucifi_runtime::Time>,
+    pub most_recent_group_activity: Option<Time>,
     /// Most recent Sensor Notification (resource 2).
     ///
     /// ID 2 · R · String · single · optional
     ///
     /// Subscriber: resource path (\</Object/Instance/Resource\>) of the last sensor state received.
-    pub most_recent_sensor_notification: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub most_recent_sensor_notification: Option<String>,
     /// Most recent Sensor Publisher ID (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Subscriber: publisher ID carried by the last sensor notification (default 0).
-    pub most_recent_sensor_publisher_id: ::core::option::Option<i64>,
+    pub most_recent_sensor_publisher_id: Option<i64>,
     /// Group Address (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
-    pub group_address: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_address: Option<String>,
     /// Group ID (resource 5).
     ///
     /// ID 5 · RW · String · single · optional
     ///
     /// Identifier of the group, carried in every group message.
-    pub group_id: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_id: Option<String>,
     /// Shared Sensor information (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional
     ///
     /// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
-    pub shared_sensor_information: ::core::option::Option<i64>,
+    pub shared_sensor_information: Option<i64>,
     /// Quality of service (resource 7).
     ///
     /// ID 7 · RW · String · single · optional
     ///
     /// Publisher: quality of service for group messages where the transport supports it.
-    pub quality_of_service: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub quality_of_service: Option<String>,
     /// Hop Limit (resource 8).
     ///
     /// ID 8 · RW · Integer · single · optional
     ///
     /// Publisher: hop limit put on broadcast group messages.
-    pub hop_limit: ::core::option::Option<i64>,
+    pub hop_limit: Option<i64>,
     /// Broadcast Criteria (resource 9).
     ///
     /// ID 9 · RW · Integer · single · optional
     ///
     /// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
-    pub broadcast_criteria: ::core::option::Option<i64>,
+    pub broadcast_criteria: Option<i64>,
     /// Min Broadcast Period (resource 10).
     ///
     /// ID 10 · RW · Integer · single · optional · units `s`
     ///
     /// Publisher: shortest time in seconds between two messages.
-    pub min_broadcast_period: ::core::option::Option<i64>,
+    pub min_broadcast_period: Option<i64>,
     /// Max Broadcast Period (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional · units `s`
     ///
     /// Publisher: longest time in seconds between two messages when sending periodically.
-    pub max_broadcast_period: ::core::option::Option<i64>,
+    pub max_broadcast_period: Option<i64>,
     /// Publisher Step interval (resource 12).
     ///
     /// ID 12 · RW · Float · single · optional
     ///
     /// Publisher: smallest change of the reading that is worth publishing.
-    pub publisher_step_interval: ::core::option::Option<f64>,
+    pub publisher_step_interval: Option<f64>,
     /// Min Threshold (resource 13).
     ///
     /// ID 13 · RW · Float · single · optional
     ///
     /// Publisher: values under this are not sent; NaN or absent disables it.
-    pub min_threshold: ::core::option::Option<f64>,
+    pub min_threshold: Option<f64>,
     /// Max Threshold (resource 14).
     ///
     /// ID 14 · RW · Float · single · optional
     ///
     /// Publisher: values over this are not sent; NaN or absent disables it.
-    pub max_threshold: ::core::option::Option<f64>,
+    pub max_threshold: Option<f64>,
     /// Auto Clear Validity Time (resource 15).
     ///
     /// ID 15 · RW · Integer · single · optional · units `s`
     ///
     /// Publisher: seconds a published state stays valid before receivers fall back to the default value.
-    pub auto_clear_validity_time: ::core::option::Option<i64>,
+    pub auto_clear_validity_time: Option<i64>,
     /// Auto Clear Default Value (resource 16).
     ///
     /// ID 16 · RW · Float · single · optional
     ///
     /// Publisher: value receivers restore once the validity time has passed.
-    pub auto_clear_default_value: ::core::option::Option<f64>,
+    pub auto_clear_default_value: Option<f64>,
     /// Data Fusion Operation (resource 17).
     ///
     /// ID 17 · RW · Integer · single · optional
     ///
     /// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
-    pub data_fusion_operation: ::core::option::Option<i64>,
+    pub data_fusion_operation: Option<i64>,
     /// Remote Sensors Dynamic Mapping (resource 18).
     ///
     /// ID 18 · RW · Boolean · single · optional
     ///
     /// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
-    pub remote_sensors_dynamic_mapping: ::core::option::Option<bool>,
+    pub remote_sensors_dynamic_mapping: Option<bool>,
     /// Remote Sensors Implicit Mapping (resource 19).
     ///
     /// ID 19 · RW · Boolean · single · optional
     ///
     /// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
-    pub remote_sensors_implicit_mapping: ::core::option::Option<bool>,
+    pub remote_sensors_implicit_mapping: Option<bool>,
     /// Local Sensor State URI (resource 20).
     ///
     /// ID 20 · RW · String · multiple · optional
     ///
     /// Publisher: paths of the local resources whose states are published.
-    pub local_sensor_state_uri: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub local_sensor_state_uri: InstanceMap<String>,
     /// Local Sensor Publisher ID (resource 21).
     ///
     /// ID 21 · RW · Integer · multiple · optional
     ///
     /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
-    pub local_sensor_publisher_id: ::ucifi_runtime::InstanceMap<i64>,
+    pub local_sensor_publisher_id: InstanceMap<i64>,
     /// Remote Sensor State URI (resource 22).
     ///
     /// ID 22 · RW · String · multiple · optional
     ///
     /// Subscriber: paths of the remote publishers to listen to.
-    pub remote_sensor_state_uri: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub remote_sensor_state_uri: InstanceMap<String>,
     /// Group Log (resource 23).
     ///
     /// ID 23 · R · String · single · optional
     ///
     /// Vendor text about how the group is working, e.g. recent events.
-    pub group_log: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_log: Option<String>,
     /// Group Description (resource 24).
     ///
     /// ID 24 · RW · String · single · optional
     ///
     /// Free text set by the user to describe the group.
-    pub group_description: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_description: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for DistributedSensorGroup {
-    const OBJECT_ID: u16 = 3459;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.group_state)?;
-        f::opt(w, 1, &self.most_recent_group_activity)?;
-        f::opt(w, 2, &self.most_recent_sensor_notification)?;
-        f::opt(w, 3, &self.most_recent_sensor_publisher_id)?;
-        f::opt(w, 4, &self.group_address)?;
-        f::opt(w, 5, &self.group_id)?;
-        f::opt(w, 6, &self.shared_sensor_information)?;
-        f::opt(w, 7, &self.quality_of_service)?;
-        f::opt(w, 8, &self.hop_limit)?;
-        f::opt(w, 9, &self.broadcast_criteria)?;
-        f::opt(w, 10, &self.min_broadcast_period)?;
-        f::opt(w, 11, &self.max_broadcast_period)?;
-        f::opt(w, 12, &self.publisher_step_interval)?;
-        f::opt(w, 13, &self.min_threshold)?;
-        f::opt(w, 14, &self.max_threshold)?;
-        f::opt(w, 15, &self.auto_clear_validity_time)?;
-        f::opt(w, 16, &self.auto_clear_default_value)?;
-        f::opt(w, 17, &self.data_fusion_operation)?;
-        f::opt(w, 18, &self.remote_sensors_dynamic_mapping)?;
-        f::opt(w, 19, &self.remote_sensors_implicit_mapping)?;
-        f::multi(w, 20, &self.local_sensor_state_uri, false)?;
-        f::multi(w, 21, &self.local_sensor_publisher_id, false)?;
-        f::multi(w, 22, &self.remote_sensor_state_uri, false)?;
-        f::opt(w, 23, &self.group_log)?;
-        f::opt(w, 24, &self.group_description)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DistributedSensorGroup {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.group_state, instance, raw),
-            1 => f::set_opt(&mut self.most_recent_group_activity, instance, raw),
-            2 => f::set_opt(&mut self.most_recent_sensor_notification, instance, raw),
-            3 => f::set_opt(&mut self.most_recent_sensor_publisher_id, instance, raw),
-            4 => f::set_opt(&mut self.group_address, instance, raw),
-            5 => f::set_opt(&mut self.group_id, instance, raw),
-            6 => f::set_opt(&mut self.shared_sensor_information, instance, raw),
-            7 => f::set_opt(&mut self.quality_of_service, instance, raw),
-            8 => f::set_opt(&mut self.hop_limit, instance, raw),
-            9 => f::set_opt(&mut self.broadcast_criteria, instance, raw),
-            10 => f::set_opt(&mut self.min_broadcast_period, instance, raw),
-            11 => f::set_opt(&mut self.max_broadcast_period, instance, raw),
-            12 => f::set_opt(&mut self.publisher_step_interval, instance, raw),
-            13 => f::set_opt(&mut self.min_threshold, instance, raw),
-            14 => f::set_opt(&mut self.max_threshold, instance, raw),
-            15 => f::set_opt(&mut self.auto_clear_validity_time, instance, raw),
-            16 => f::set_opt(&mut self.auto_clear_default_value, instance, raw),
-            17 => f::set_opt(&mut self.data_fusion_operation, instance, raw),
-            18 => f::set_opt(&mut self.remote_sensors_dynamic_mapping, instance, raw),
-            19 => f::set_opt(&mut self.remote_sensors_implicit_mapping, instance, raw),
-            20 => f::set_multi(&mut self.local_sensor_state_uri, instance, raw),
-            21 => f::set_multi(&mut self.local_sensor_publisher_id, instance, raw),
-            22 => f::set_multi(&mut self.remote_sensor_state_uri, instance, raw),
-            23 => f::set_opt(&mut self.group_log, instance, raw),
-            24 => f::set_opt(&mut self.group_description, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.group_state, instance, raw),
+            1 => field::set_opt(&mut self.most_recent_group_activity, instance, raw),
+            2 => field::set_opt(&mut self.most_recent_sensor_notification, instance, raw),
+            3 => field::set_opt(&mut self.most_recent_sensor_publisher_id, instance, raw),
+            4 => field::set_opt(&mut self.group_address, instance, raw),
+            5 => field::set_opt(&mut self.group_id, instance, raw),
+            6 => field::set_opt(&mut self.shared_sensor_information, instance, raw),
+            7 => field::set_opt(&mut self.quality_of_service, instance, raw),
+            8 => field::set_opt(&mut self.hop_limit, instance, raw),
+            9 => field::set_opt(&mut self.broadcast_criteria, instance, raw),
+            10 => field::set_opt(&mut self.min_broadcast_period, instance, raw),
+            11 => field::set_opt(&mut self.max_broadcast_period, instance, raw),
+            12 => field::set_opt(&mut self.publisher_step_interval, instance, raw),
+            13 => field::set_opt(&mut self.min_threshold, instance, raw),
+            14 => field::set_opt(&mut self.max_threshold, instance, raw),
+            15 => field::set_opt(&mut self.auto_clear_validity_time, instance, raw),
+            16 => field::set_opt(&mut self.auto_clear_default_value, instance, raw),
+            17 => field::set_opt(&mut self.data_fusion_operation, instance, raw),
+            18 => field::set_opt(&mut self.remote_sensors_dynamic_mapping, instance, raw),
+            19 => field::set_opt(&mut self.remote_sensors_implicit_mapping, instance, raw),
+            20 => field::set(&mut self.local_sensor_state_uri, instance, raw),
+            21 => field::set(&mut self.local_sensor_publisher_id, instance, raw),
+            22 => field::set(&mut self.remote_sensor_state_uri, instance, raw),
+            23 => field::set_opt(&mut self.group_log, instance, raw),
+            24 => field::set_opt(&mut self.group_description, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            20 => {
-                self.local_sensor_state_uri.clear();
-            }
-            21 => {
-                self.local_sensor_publisher_id.clear();
-            }
-            22 => {
-                self.remote_sensor_state_uri.clear();
-            }
-            0..=19 | 23 | 24 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            20 => self.local_sensor_state_uri.clear(),
+            21 => self.local_sensor_publisher_id.clear(),
+            22 => self.remote_sensor_state_uri.clear(),
+            0..=19 | 23 | 24 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for DistributedSensorGroup {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.group_state)?;
+        field::emit_opt(w, 1, &self.most_recent_group_activity)?;
+        field::emit_opt(w, 2, &self.most_recent_sensor_notification)?;
+        field::emit_opt(w, 3, &self.most_recent_sensor_publisher_id)?;
+        field::emit_opt(w, 4, &self.group_address)?;
+        field::emit_opt(w, 5, &self.group_id)?;
+        field::emit_opt(w, 6, &self.shared_sensor_information)?;
+        field::emit_opt(w, 7, &self.quality_of_service)?;
+        field::emit_opt(w, 8, &self.hop_limit)?;
+        field::emit_opt(w, 9, &self.broadcast_criteria)?;
+        field::emit_opt(w, 10, &self.min_broadcast_period)?;
+        field::emit_opt(w, 11, &self.max_broadcast_period)?;
+        field::emit_opt(w, 12, &self.publisher_step_interval)?;
+        field::emit_opt(w, 13, &self.min_threshold)?;
+        field::emit_opt(w, 14, &self.max_threshold)?;
+        field::emit_opt(w, 15, &self.auto_clear_validity_time)?;
+        field::emit_opt(w, 16, &self.auto_clear_default_value)?;
+        field::emit_opt(w, 17, &self.data_fusion_operation)?;
+        field::emit_opt(w, 18, &self.remote_sensors_dynamic_mapping)?;
+        field::emit_opt(w, 19, &self.remote_sensors_implicit_mapping)?;
+        field::emit_non_empty(w, 20, &self.local_sensor_state_uri)?;
+        field::emit_non_empty(w, 21, &self.local_sensor_publisher_id)?;
+        field::emit_non_empty(w, 22, &self.remote_sensor_state_uri)?;
+        field::emit_opt(w, 23, &self.group_log)?;
+        field::emit_opt(w, 24, &self.group_description)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.group_state = ::core::option::Option::None;
+            self.group_state = None;
         }
         if !keep.contains(1) {
-            self.most_recent_group_activity = ::core::option::Option::None;
+            self.most_recent_group_activity = None;
         }
         if !keep.contains(2) {
-            self.most_recent_sensor_notification = ::core::option::Option::None;
+            self.most_recent_sensor_notification = None;
         }
         if !keep.contains(3) {
-            self.most_recent_sensor_publisher_id = ::core::option::Option::None;
+            self.most_recent_sensor_publisher_id = None;
         }
         if !keep.contains(4) {
-            self.group_address = ::core::option::Option::None;
+            self.group_address = None;
         }
         if !keep.contains(5) {
-            self.group_id = ::core::option::Option::None;
+            self.group_id = None;
         }
         if !keep.contains(6) {
-            self.shared_sensor_information = ::core::option::Option::None;
+            self.shared_sensor_information = None;
         }
         if !keep.contains(7) {
-            self.quality_of_service = ::core::option::Option::None;
+            self.quality_of_service = None;
         }
         if !keep.contains(8) {
-            self.hop_limit = ::core::option::Option::None;
+            self.hop_limit = None;
         }
         if !keep.contains(9) {
-            self.broadcast_criteria = ::core::option::Option::None;
+            self.broadcast_criteria = None;
         }
         if !keep.contains(10) {
-            self.min_broadcast_period = ::core::option::Option::None;
+            self.min_broadcast_period = None;
         }
         if !keep.contains(11) {
-            self.max_broadcast_period = ::core::option::Option::None;
+            self.max_broadcast_period = None;
         }
         if !keep.contains(12) {
-            self.publisher_step_interval = ::core::option::Option::None;
+            self.publisher_step_interval = None;
         }
         if !keep.contains(13) {
-            self.min_threshold = ::core::option::Option::None;
+            self.min_threshold = None;
         }
         if !keep.contains(14) {
-            self.max_threshold = ::core::option::Option::None;
+            self.max_threshold = None;
         }
         if !keep.contains(15) {
-            self.auto_clear_validity_time = ::core::option::Option::None;
+            self.auto_clear_validity_time = None;
         }
         if !keep.contains(16) {
-            self.auto_clear_default_value = ::core::option::Option::None;
+            self.auto_clear_default_value = None;
         }
         if !keep.contains(17) {
-            self.data_fusion_operation = ::core::option::Option::None;
+            self.data_fusion_operation = None;
         }
         if !keep.contains(18) {
-            self.remote_sensors_dynamic_mapping = ::core::option::Option::None;
+            self.remote_sensors_dynamic_mapping = None;
         }
         if !keep.contains(19) {
-            self.remote_sensors_implicit_mapping = ::core::option::Option::None;
+            self.remote_sensors_implicit_mapping = None;
         }
         if !keep.contains(20) {
             self.local_sensor_state_uri.clear();
@@ -457,270 +500,276 @@ impl ::ucifi_runtime::typed::ObjectType for DistributedSensorGroup {
             self.remote_sensor_state_uri.clear();
         }
         if !keep.contains(23) {
-            self.group_log = ::core::option::Option::None;
+            self.group_log = None;
         }
         if !keep.contains(24) {
-            self.group_description = ::core::option::Option::None;
+            self.group_description = None;
         }
     }
 }
+
+impl ObjectType for DistributedSensorGroup {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`DistributedSensorGroup`](struct@DistributedSensorGroup) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DistributedSensorGroupWrite {
     /// Group Address (resource 4, RW): see [`GroupAddress`](struct@GroupAddress).
-    pub group_address: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_address: Option<String>,
     /// Group ID (resource 5, RW): see [`GroupId`](struct@GroupId).
-    pub group_id: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_id: Option<String>,
     /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`](struct@SharedSensorInformation).
-    pub shared_sensor_information: ::core::option::Option<i64>,
+    pub shared_sensor_information: Option<i64>,
     /// Quality of service (resource 7, RW): see [`QualityOfService`](struct@QualityOfService).
-    pub quality_of_service: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub quality_of_service: Option<String>,
     /// Hop Limit (resource 8, RW): see [`HopLimit`](struct@HopLimit).
-    pub hop_limit: ::core::option::Option<i64>,
+    pub hop_limit: Option<i64>,
     /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`](struct@BroadcastCriteria).
-    pub broadcast_criteria: ::core::option::Option<i64>,
+    pub broadcast_criteria: Option<i64>,
     /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`](struct@MinBroadcastPeriod).
-    pub min_broadcast_period: ::core::option::Option<i64>,
+    pub min_broadcast_period: Option<i64>,
     /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`](struct@MaxBroadcastPeriod).
-    pub max_broadcast_period: ::core::option::Option<i64>,
+    pub max_broadcast_period: Option<i64>,
     /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`](struct@PublisherStepInterval).
-    pub publisher_step_interval: ::core::option::Option<f64>,
+    pub publisher_step_interval: Option<f64>,
     /// Min Threshold (resource 13, RW): see [`MinThreshold`](struct@MinThreshold).
-    pub min_threshold: ::core::option::Option<f64>,
+    pub min_threshold: Option<f64>,
     /// Max Threshold (resource 14, RW): see [`MaxThreshold`](struct@MaxThreshold).
-    pub max_threshold: ::core::option::Option<f64>,
+    pub max_threshold: Option<f64>,
     /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`](struct@AutoClearValidityTime).
-    pub auto_clear_validity_time: ::core::option::Option<i64>,
+    pub auto_clear_validity_time: Option<i64>,
     /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`](struct@AutoClearDefaultValue).
-    pub auto_clear_default_value: ::core::option::Option<f64>,
+    pub auto_clear_default_value: Option<f64>,
     /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`](struct@DataFusionOperation).
-    pub data_fusion_operation: ::core::option::Option<i64>,
+    pub data_fusion_operation: Option<i64>,
     /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`](struct@RemoteSensorsDynamicMapping).
-    pub remote_sensors_dynamic_mapping: ::core::option::Option<bool>,
+    pub remote_sensors_dynamic_mapping: Option<bool>,
     /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`](struct@RemoteSensorsImplicitMapping).
-    pub remote_sensors_implicit_mapping: ::core::option::Option<bool>,
+    pub remote_sensors_implicit_mapping: Option<bool>,
     /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`](struct@LocalSensorStateUri).
-    pub local_sensor_state_uri: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub local_sensor_state_uri: Option<InstanceMap<String>>,
     /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`](struct@LocalSensorPublisherId).
-    pub local_sensor_publisher_id: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<i64>,
-    >,
+    pub local_sensor_publisher_id: Option<InstanceMap<i64>>,
     /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`](struct@RemoteSensorStateUri).
-    pub remote_sensor_state_uri: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub remote_sensor_state_uri: Option<InstanceMap<String>>,
     /// Group Description (resource 24, RW): see [`GroupDescription`](struct@GroupDescription).
-    pub group_description: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub group_description: Option<String>,
 }
+
 impl DistributedSensorGroupWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut DistributedSensorGroup) {
-        if let ::core::option::Option::Some(v) = &self.group_address {
-            target.group_address = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.group_address {
+            target.group_address = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.group_id {
-            target.group_id = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.group_id {
+            target.group_id = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.shared_sensor_information {
-            target.shared_sensor_information = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.shared_sensor_information {
+            target.shared_sensor_information = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.quality_of_service {
-            target.quality_of_service = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.quality_of_service {
+            target.quality_of_service = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.hop_limit {
-            target.hop_limit = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.hop_limit {
+            target.hop_limit = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.broadcast_criteria {
-            target.broadcast_criteria = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.broadcast_criteria {
+            target.broadcast_criteria = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.min_broadcast_period {
-            target.min_broadcast_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.min_broadcast_period {
+            target.min_broadcast_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.max_broadcast_period {
-            target.max_broadcast_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.max_broadcast_period {
+            target.max_broadcast_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.publisher_step_interval {
-            target.publisher_step_interval = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.publisher_step_interval {
+            target.publisher_step_interval = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.min_threshold {
-            target.min_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.min_threshold {
+            target.min_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.max_threshold {
-            target.max_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.max_threshold {
+            target.max_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.auto_clear_validity_time {
-            target.auto_clear_validity_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.auto_clear_validity_time {
+            target.auto_clear_validity_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.auto_clear_default_value {
-            target.auto_clear_default_value = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.auto_clear_default_value {
+            target.auto_clear_default_value = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.data_fusion_operation {
-            target.data_fusion_operation = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_fusion_operation {
+            target.data_fusion_operation = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.remote_sensors_dynamic_mapping {
-            target.remote_sensors_dynamic_mapping = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.remote_sensors_dynamic_mapping {
+            target.remote_sensors_dynamic_mapping = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.remote_sensors_implicit_mapping {
-            target.remote_sensors_implicit_mapping = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.remote_sensors_implicit_mapping {
+            target.remote_sensors_implicit_mapping = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.local_sensor_state_uri {
-            target.local_sensor_state_uri = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.local_sensor_state_uri {
+            target.local_sensor_state_uri = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.local_sensor_publisher_id {
-            target.local_sensor_publisher_id = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.local_sensor_publisher_id {
+            target.local_sensor_publisher_id = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.remote_sensor_state_uri {
-            target.remote_sensor_state_uri = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.remote_sensor_state_uri {
+            target.remote_sensor_state_uri = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.group_description {
-            target.group_description = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.group_description {
+            target.group_description = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
-    const OBJECT_ID: u16 = 3459;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 4, &self.group_address)?;
-        f::opt(w, 5, &self.group_id)?;
-        f::opt(w, 6, &self.shared_sensor_information)?;
-        f::opt(w, 7, &self.quality_of_service)?;
-        f::opt(w, 8, &self.hop_limit)?;
-        f::opt(w, 9, &self.broadcast_criteria)?;
-        f::opt(w, 10, &self.min_broadcast_period)?;
-        f::opt(w, 11, &self.max_broadcast_period)?;
-        f::opt(w, 12, &self.publisher_step_interval)?;
-        f::opt(w, 13, &self.min_threshold)?;
-        f::opt(w, 14, &self.max_threshold)?;
-        f::opt(w, 15, &self.auto_clear_validity_time)?;
-        f::opt(w, 16, &self.auto_clear_default_value)?;
-        f::opt(w, 17, &self.data_fusion_operation)?;
-        f::opt(w, 18, &self.remote_sensors_dynamic_mapping)?;
-        f::opt(w, 19, &self.remote_sensors_implicit_mapping)?;
-        f::opt_multi(w, 20, &self.local_sensor_state_uri)?;
-        f::opt_multi(w, 21, &self.local_sensor_publisher_id)?;
-        f::opt_multi(w, 22, &self.remote_sensor_state_uri)?;
-        f::opt(w, 24, &self.group_description)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DistributedSensorGroupWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            4 => f::set_opt(&mut self.group_address, instance, raw),
-            5 => f::set_opt(&mut self.group_id, instance, raw),
-            6 => f::set_opt(&mut self.shared_sensor_information, instance, raw),
-            7 => f::set_opt(&mut self.quality_of_service, instance, raw),
-            8 => f::set_opt(&mut self.hop_limit, instance, raw),
-            9 => f::set_opt(&mut self.broadcast_criteria, instance, raw),
-            10 => f::set_opt(&mut self.min_broadcast_period, instance, raw),
-            11 => f::set_opt(&mut self.max_broadcast_period, instance, raw),
-            12 => f::set_opt(&mut self.publisher_step_interval, instance, raw),
-            13 => f::set_opt(&mut self.min_threshold, instance, raw),
-            14 => f::set_opt(&mut self.max_threshold, instance, raw),
-            15 => f::set_opt(&mut self.auto_clear_validity_time, instance, raw),
-            16 => f::set_opt(&mut self.auto_clear_default_value, instance, raw),
-            17 => f::set_opt(&mut self.data_fusion_operation, instance, raw),
-            18 => f::set_opt(&mut self.remote_sensors_dynamic_mapping, instance, raw),
-            19 => f::set_opt(&mut self.remote_sensors_implicit_mapping, instance, raw),
-            20 => f::set_opt_multi(&mut self.local_sensor_state_uri, instance, raw),
-            21 => f::set_opt_multi(&mut self.local_sensor_publisher_id, instance, raw),
-            22 => f::set_opt_multi(&mut self.remote_sensor_state_uri, instance, raw),
-            24 => f::set_opt(&mut self.group_description, instance, raw),
-            0..=3 | 23 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            4 => field::set_opt(&mut self.group_address, instance, raw),
+            5 => field::set_opt(&mut self.group_id, instance, raw),
+            6 => field::set_opt(&mut self.shared_sensor_information, instance, raw),
+            7 => field::set_opt(&mut self.quality_of_service, instance, raw),
+            8 => field::set_opt(&mut self.hop_limit, instance, raw),
+            9 => field::set_opt(&mut self.broadcast_criteria, instance, raw),
+            10 => field::set_opt(&mut self.min_broadcast_period, instance, raw),
+            11 => field::set_opt(&mut self.max_broadcast_period, instance, raw),
+            12 => field::set_opt(&mut self.publisher_step_interval, instance, raw),
+            13 => field::set_opt(&mut self.min_threshold, instance, raw),
+            14 => field::set_opt(&mut self.max_threshold, instance, raw),
+            15 => field::set_opt(&mut self.auto_clear_validity_time, instance, raw),
+            16 => field::set_opt(&mut self.auto_clear_default_value, instance, raw),
+            17 => field::set_opt(&mut self.data_fusion_operation, instance, raw),
+            18 => field::set_opt(&mut self.remote_sensors_dynamic_mapping, instance, raw),
+            19 => field::set_opt(&mut self.remote_sensors_implicit_mapping, instance, raw),
+            20 => field::set_opt(&mut self.local_sensor_state_uri, instance, raw),
+            21 => field::set_opt(&mut self.local_sensor_publisher_id, instance, raw),
+            22 => field::set_opt(&mut self.remote_sensor_state_uri, instance, raw),
+            24 => field::set_opt(&mut self.group_description, instance, raw),
+            0..=3 | 23 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            20 => {
-                self.local_sensor_state_uri = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            21 => {
-                self.local_sensor_publisher_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            22 => {
-                self.remote_sensor_state_uri = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            4..=19 | 24 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0..=3 | 23 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            20 => self.local_sensor_state_uri = Some(InstanceMap::new()),
+            21 => self.local_sensor_publisher_id = Some(InstanceMap::new()),
+            22 => self.remote_sensor_state_uri = Some(InstanceMap::new()),
+            4..=19 | 24 => return Err(ErrorKind::NotMultiple),
+            0..=3 | 23 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for DistributedSensorGroupWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 4, &self.group_address)?;
+        field::emit_opt(w, 5, &self.group_id)?;
+        field::emit_opt(w, 6, &self.shared_sensor_information)?;
+        field::emit_opt(w, 7, &self.quality_of_service)?;
+        field::emit_opt(w, 8, &self.hop_limit)?;
+        field::emit_opt(w, 9, &self.broadcast_criteria)?;
+        field::emit_opt(w, 10, &self.min_broadcast_period)?;
+        field::emit_opt(w, 11, &self.max_broadcast_period)?;
+        field::emit_opt(w, 12, &self.publisher_step_interval)?;
+        field::emit_opt(w, 13, &self.min_threshold)?;
+        field::emit_opt(w, 14, &self.max_threshold)?;
+        field::emit_opt(w, 15, &self.auto_clear_validity_time)?;
+        field::emit_opt(w, 16, &self.auto_clear_default_value)?;
+        field::emit_opt(w, 17, &self.data_fusion_operation)?;
+        field::emit_opt(w, 18, &self.remote_sensors_dynamic_mapping)?;
+        field::emit_opt(w, 19, &self.remote_sensors_implicit_mapping)?;
+        field::emit_opt(w, 20, &self.local_sensor_state_uri)?;
+        field::emit_opt(w, 21, &self.local_sensor_publisher_id)?;
+        field::emit_opt(w, 22, &self.remote_sensor_state_uri)?;
+        field::emit_opt(w, 24, &self.group_description)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(4) {
+            self.group_address = None;
+        }
+        if !keep.contains(5) {
+            self.group_id = None;
+        }
+        if !keep.contains(6) {
+            self.shared_sensor_information = None;
+        }
+        if !keep.contains(7) {
+            self.quality_of_service = None;
+        }
+        if !keep.contains(8) {
+            self.hop_limit = None;
+        }
+        if !keep.contains(9) {
+            self.broadcast_criteria = None;
+        }
+        if !keep.contains(10) {
+            self.min_broadcast_period = None;
+        }
+        if !keep.contains(11) {
+            self.max_broadcast_period = None;
+        }
+        if !keep.contains(12) {
+            self.publisher_step_interval = None;
+        }
+        if !keep.contains(13) {
+            self.min_threshold = None;
+        }
+        if !keep.contains(14) {
+            self.max_threshold = None;
+        }
+        if !keep.contains(15) {
+            self.auto_clear_validity_time = None;
+        }
+        if !keep.contains(16) {
+            self.auto_clear_default_value = None;
+        }
+        if !keep.contains(17) {
+            self.data_fusion_operation = None;
+        }
+        if !keep.contains(18) {
+            self.remote_sensors_dynamic_mapping = None;
+        }
+        if !keep.contains(19) {
+            self.remote_sensors_implicit_mapping = None;
+        }
+        if !keep.contains(20) {
+            self.local_sensor_state_uri = None;
+        }
+        if !keep.contains(21) {
+            self.local_sensor_publisher_id = None;
+        }
+        if !keep.contains(22) {
+            self.remote_sensor_state_uri = None;
+        }
+        if !keep.contains(24) {
+            self.group_description = None;
+        }
+    }
+}
+
 /// Group State (resource 0).
 ///
 /// ID 0 · R · Float · single · optional
@@ -728,12 +777,15 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorGroupWrite {
 /// Present group state: the latest published value, or the fused value of all members when data fusion is used.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupState;
-impl ::ucifi_runtime::typed::Resource for GroupState {
+
+impl Resource for GroupState {
     const ID: u16 = 0;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for GroupState {}
+
+impl Readable for GroupState {}
+
 /// Most recent group activity (resource 1).
 ///
 /// ID 1 · R · Time · single · optional
@@ -741,12 +793,15 @@ impl ::ucifi_runtime::typed::Readable for GroupState {}
 /// Subscriber: when activity was last seen in the group.
 #[derive(Clone, Copy, Debug)]
 pub struct MostRecentGroupActivity;
-impl ::ucifi_runtime::typed::Resource for MostRecentGroupActivity {
+
+impl Resource for MostRecentGroupActivity {
     const ID: u16 = 1;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for MostRecentGroupActivity {}
+
+impl Readable for MostRecentGroupActivity {}
+
 /// Most recent Sensor Notification (resource 2).
 ///
 /// ID 2 · R · String · single · optional
@@ -754,12 +809,15 @@ impl ::ucifi_runtime::typed::Readable for MostRecentGroupActivity {}
 /// Subscriber: resource path (\</Object/Instance/Resource\>) of the last sensor state received.
 #[derive(Clone, Copy, Debug)]
 pub struct MostRecentSensorNotification;
-impl ::ucifi_runtime::typed::Resource for MostRecentSensorNotification {
+
+impl Resource for MostRecentSensorNotification {
     const ID: u16 = 2;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for MostRecentSensorNotification {}
+
+impl Readable for MostRecentSensorNotification {}
+
 /// Most recent Sensor Publisher ID (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -767,12 +825,15 @@ impl ::ucifi_runtime::typed::Readable for MostRecentSensorNotification {}
 /// Subscriber: publisher ID carried by the last sensor notification (default 0).
 #[derive(Clone, Copy, Debug)]
 pub struct MostRecentSensorPublisherId;
-impl ::ucifi_runtime::typed::Resource for MostRecentSensorPublisherId {
+
+impl Resource for MostRecentSensorPublisherId {
     const ID: u16 = 3;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MostRecentSensorPublisherId {}
+
+impl Readable for MostRecentSensorPublisherId {}
+
 /// Group Address (resource 4).
 ///
 /// ID 4 · RW · String · single · optional
@@ -780,13 +841,17 @@ impl ::ucifi_runtime::typed::Readable for MostRecentSensorPublisherId {}
 /// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
 #[derive(Clone, Copy, Debug)]
 pub struct GroupAddress;
-impl ::ucifi_runtime::typed::Resource for GroupAddress {
+
+impl Resource for GroupAddress {
     const ID: u16 = 4;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for GroupAddress {}
-impl ::ucifi_runtime::typed::Writable for GroupAddress {}
+
+impl Readable for GroupAddress {}
+
+impl Writable for GroupAddress {}
+
 /// Group ID (resource 5).
 ///
 /// ID 5 · RW · String · single · optional
@@ -794,13 +859,17 @@ impl ::ucifi_runtime::typed::Writable for GroupAddress {}
 /// Identifier of the group, carried in every group message.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupId;
-impl ::ucifi_runtime::typed::Resource for GroupId {
+
+impl Resource for GroupId {
     const ID: u16 = 5;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for GroupId {}
-impl ::ucifi_runtime::typed::Writable for GroupId {}
+
+impl Readable for GroupId {}
+
+impl Writable for GroupId {}
+
 /// Shared Sensor information (resource 6).
 ///
 /// ID 6 · RW · Integer · single · optional
@@ -808,13 +877,17 @@ impl ::ucifi_runtime::typed::Writable for GroupId {}
 /// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
 #[derive(Clone, Copy, Debug)]
 pub struct SharedSensorInformation;
-impl ::ucifi_runtime::typed::Resource for SharedSensorInformation {
+
+impl Resource for SharedSensorInformation {
     const ID: u16 = 6;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SharedSensorInformation {}
-impl ::ucifi_runtime::typed::Writable for SharedSensorInformation {}
+
+impl Readable for SharedSensorInformation {}
+
+impl Writable for SharedSensorInformation {}
+
 /// Quality of service (resource 7).
 ///
 /// ID 7 · RW · String · single · optional
@@ -822,13 +895,17 @@ impl ::ucifi_runtime::typed::Writable for SharedSensorInformation {}
 /// Publisher: quality of service for group messages where the transport supports it.
 #[derive(Clone, Copy, Debug)]
 pub struct QualityOfService;
-impl ::ucifi_runtime::typed::Resource for QualityOfService {
+
+impl Resource for QualityOfService {
     const ID: u16 = 7;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for QualityOfService {}
-impl ::ucifi_runtime::typed::Writable for QualityOfService {}
+
+impl Readable for QualityOfService {}
+
+impl Writable for QualityOfService {}
+
 /// Hop Limit (resource 8).
 ///
 /// ID 8 · RW · Integer · single · optional
@@ -836,13 +913,17 @@ impl ::ucifi_runtime::typed::Writable for QualityOfService {}
 /// Publisher: hop limit put on broadcast group messages.
 #[derive(Clone, Copy, Debug)]
 pub struct HopLimit;
-impl ::ucifi_runtime::typed::Resource for HopLimit {
+
+impl Resource for HopLimit {
     const ID: u16 = 8;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for HopLimit {}
-impl ::ucifi_runtime::typed::Writable for HopLimit {}
+
+impl Readable for HopLimit {}
+
+impl Writable for HopLimit {}
+
 /// Broadcast Criteria (resource 9).
 ///
 /// ID 9 · RW · Integer · single · optional
@@ -850,13 +931,17 @@ impl ::ucifi_runtime::typed::Writable for HopLimit {}
 /// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
 #[derive(Clone, Copy, Debug)]
 pub struct BroadcastCriteria;
-impl ::ucifi_runtime::typed::Resource for BroadcastCriteria {
+
+impl Resource for BroadcastCriteria {
     const ID: u16 = 9;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BroadcastCriteria {}
-impl ::ucifi_runtime::typed::Writable for BroadcastCriteria {}
+
+impl Readable for BroadcastCriteria {}
+
+impl Writable for BroadcastCriteria {}
+
 /// Min Broadcast Period (resource 10).
 ///
 /// ID 10 · RW · Integer · single · optional · units `s`
@@ -864,13 +949,17 @@ impl ::ucifi_runtime::typed::Writable for BroadcastCriteria {}
 /// Publisher: shortest time in seconds between two messages.
 #[derive(Clone, Copy, Debug)]
 pub struct MinBroadcastPeriod;
-impl ::ucifi_runtime::typed::Resource for MinBroadcastPeriod {
+
+impl Resource for MinBroadcastPeriod {
     const ID: u16 = 10;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MinBroadcastPeriod {}
-impl ::ucifi_runtime::typed::Writable for MinBroadcastPeriod {}
+
+impl Readable for MinBroadcastPeriod {}
+
+impl Writable for MinBroadcastPeriod {}
+
 /// Max Broadcast Period (resource 11).
 ///
 /// ID 11 · RW · Integer · single · optional · units `s`
@@ -878,13 +967,17 @@ impl ::ucifi_runtime::typed::Writable for MinBroadcastPeriod {}
 /// Publisher: longest time in seconds between two messages when sending periodically.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxBroadcastPeriod;
-impl ::ucifi_runtime::typed::Resource for MaxBroadcastPeriod {
+
+impl Resource for MaxBroadcastPeriod {
     const ID: u16 = 11;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxBroadcastPeriod {}
-impl ::ucifi_runtime::typed::Writable for MaxBroadcastPeriod {}
+
+impl Readable for MaxBroadcastPeriod {}
+
+impl Writable for MaxBroadcastPeriod {}
+
 /// Publisher Step interval (resource 12).
 ///
 /// ID 12 · RW · Float · single · optional
@@ -892,13 +985,17 @@ impl ::ucifi_runtime::typed::Writable for MaxBroadcastPeriod {}
 /// Publisher: smallest change of the reading that is worth publishing.
 #[derive(Clone, Copy, Debug)]
 pub struct PublisherStepInterval;
-impl ::ucifi_runtime::typed::Resource for PublisherStepInterval {
+
+impl Resource for PublisherStepInterval {
     const ID: u16 = 12;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for PublisherStepInterval {}
-impl ::ucifi_runtime::typed::Writable for PublisherStepInterval {}
+
+impl Readable for PublisherStepInterval {}
+
+impl Writable for PublisherStepInterval {}
+
 /// Min Threshold (resource 13).
 ///
 /// ID 13 · RW · Float · single · optional
@@ -906,13 +1003,17 @@ impl ::ucifi_runtime::typed::Writable for PublisherStepInterval {}
 /// Publisher: values under this are not sent; NaN or absent disables it.
 #[derive(Clone, Copy, Debug)]
 pub struct MinThreshold;
-impl ::ucifi_runtime::typed::Resource for MinThreshold {
+
+impl Resource for MinThreshold {
     const ID: u16 = 13;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinThreshold {}
-impl ::ucifi_runtime::typed::Writable for MinThreshold {}
+
+impl Readable for MinThreshold {}
+
+impl Writable for MinThreshold {}
+
 /// Max Threshold (resource 14).
 ///
 /// ID 14 · RW · Float · single · optional
@@ -920,13 +1021,17 @@ impl ::ucifi_runtime::typed::Writable for MinThreshold {}
 /// Publisher: values over this are not sent; NaN or absent disables it.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxThreshold;
-impl ::ucifi_runtime::typed::Resource for MaxThreshold {
+
+impl Resource for MaxThreshold {
     const ID: u16 = 14;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxThreshold {}
-impl ::ucifi_runtime::typed::Writable for MaxThreshold {}
+
+impl Readable for MaxThreshold {}
+
+impl Writable for MaxThreshold {}
+
 /// Auto Clear Validity Time (resource 15).
 ///
 /// ID 15 · RW · Integer · single · optional · units `s`
@@ -934,13 +1039,17 @@ impl ::ucifi_runtime::typed::Writable for MaxThreshold {}
 /// Publisher: seconds a published state stays valid before receivers fall back to the default value.
 #[derive(Clone, Copy, Debug)]
 pub struct AutoClearValidityTime;
-impl ::ucifi_runtime::typed::Resource for AutoClearValidityTime {
+
+impl Resource for AutoClearValidityTime {
     const ID: u16 = 15;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AutoClearValidityTime {}
-impl ::ucifi_runtime::typed::Writable for AutoClearValidityTime {}
+
+impl Readable for AutoClearValidityTime {}
+
+impl Writable for AutoClearValidityTime {}
+
 /// Auto Clear Default Value (resource 16).
 ///
 /// ID 16 · RW · Float · single · optional
@@ -948,13 +1057,17 @@ impl ::ucifi_runtime::typed::Writable for AutoClearValidityTime {}
 /// Publisher: value receivers restore once the validity time has passed.
 #[derive(Clone, Copy, Debug)]
 pub struct AutoClearDefaultValue;
-impl ::ucifi_runtime::typed::Resource for AutoClearDefaultValue {
+
+impl Resource for AutoClearDefaultValue {
     const ID: u16 = 16;
     type Object = DistributedSensorGroup;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AutoClearDefaultValue {}
-impl ::ucifi_runtime::typed::Writable for AutoClearDefaultValue {}
+
+impl Readable for AutoClearDefaultValue {}
+
+impl Writable for AutoClearDefaultValue {}
+
 /// Data Fusion Operation (resource 17).
 ///
 /// ID 17 · RW · Integer · single · optional
@@ -962,13 +1075,17 @@ impl ::ucifi_runtime::typed::Writable for AutoClearDefaultValue {}
 /// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFusionOperation;
-impl ::ucifi_runtime::typed::Resource for DataFusionOperation {
+
+impl Resource for DataFusionOperation {
     const ID: u16 = 17;
     type Object = DistributedSensorGroup;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataFusionOperation {}
-impl ::ucifi_runtime::typed::Writable for DataFusionOperation {}
+
+impl Readable for DataFusionOperation {}
+
+impl Writable for DataFusionOperation {}
+
 /// Remote Sensors Dynamic Mapping (resource 18).
 ///
 /// ID 18 · RW · Boolean · single · optional
@@ -976,13 +1093,17 @@ impl ::ucifi_runtime::typed::Writable for DataFusionOperation {}
 /// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
 #[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorsDynamicMapping;
-impl ::ucifi_runtime::typed::Resource for RemoteSensorsDynamicMapping {
+
+impl Resource for RemoteSensorsDynamicMapping {
     const ID: u16 = 18;
     type Object = DistributedSensorGroup;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for RemoteSensorsDynamicMapping {}
-impl ::ucifi_runtime::typed::Writable for RemoteSensorsDynamicMapping {}
+
+impl Readable for RemoteSensorsDynamicMapping {}
+
+impl Writable for RemoteSensorsDynamicMapping {}
+
 /// Remote Sensors Implicit Mapping (resource 19).
 ///
 /// ID 19 · RW · Boolean · single · optional
@@ -990,13 +1111,17 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorsDynamicMapping {}
 /// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
 #[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorsImplicitMapping;
-impl ::ucifi_runtime::typed::Resource for RemoteSensorsImplicitMapping {
+
+impl Resource for RemoteSensorsImplicitMapping {
     const ID: u16 = 19;
     type Object = DistributedSensorGroup;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for RemoteSensorsImplicitMapping {}
-impl ::ucifi_runtime::typed::Writable for RemoteSensorsImplicitMapping {}
+
+impl Readable for RemoteSensorsImplicitMapping {}
+
+impl Writable for RemoteSensorsImplicitMapping {}
+
 /// Local Sensor State URI (resource 20).
 ///
 /// ID 20 · RW · String · multiple · optional
@@ -1004,13 +1129,17 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorsImplicitMapping {}
 /// Publisher: paths of the local resources whose states are published.
 #[derive(Clone, Copy, Debug)]
 pub struct LocalSensorStateUri;
-impl ::ucifi_runtime::typed::Resource for LocalSensorStateUri {
+
+impl Resource for LocalSensorStateUri {
     const ID: u16 = 20;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for LocalSensorStateUri {}
-impl ::ucifi_runtime::typed::Writable for LocalSensorStateUri {}
+
+impl Readable for LocalSensorStateUri {}
+
+impl Writable for LocalSensorStateUri {}
+
 /// Local Sensor Publisher ID (resource 21).
 ///
 /// ID 21 · RW · Integer · multiple · optional
@@ -1018,13 +1147,17 @@ impl ::ucifi_runtime::typed::Writable for LocalSensorStateUri {}
 /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
 #[derive(Clone, Copy, Debug)]
 pub struct LocalSensorPublisherId;
-impl ::ucifi_runtime::typed::Resource for LocalSensorPublisherId {
+
+impl Resource for LocalSensorPublisherId {
     const ID: u16 = 21;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for LocalSensorPublisherId {}
-impl ::ucifi_runtime::typed::Writable for LocalSensorPublisherId {}
+
+impl Readable for LocalSensorPublisherId {}
+
+impl Writable for LocalSensorPublisherId {}
+
 /// Remote Sensor State URI (resource 22).
 ///
 /// ID 22 · RW · String · multiple · optional
@@ -1032,13 +1165,17 @@ impl ::ucifi_runtime::typed::Writable for LocalSensorPublisherId {}
 /// Subscriber: paths of the remote publishers to listen to.
 #[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorStateUri;
-impl ::ucifi_runtime::typed::Resource for RemoteSensorStateUri {
+
+impl Resource for RemoteSensorStateUri {
     const ID: u16 = 22;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for RemoteSensorStateUri {}
-impl ::ucifi_runtime::typed::Writable for RemoteSensorStateUri {}
+
+impl Readable for RemoteSensorStateUri {}
+
+impl Writable for RemoteSensorStateUri {}
+
 /// Group Log (resource 23).
 ///
 /// ID 23 · R · String · single · optional
@@ -1046,12 +1183,15 @@ impl ::ucifi_runtime::typed::Writable for RemoteSensorStateUri {}
 /// Vendor text about how the group is working, e.g. recent events.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupLog;
-impl ::ucifi_runtime::typed::Resource for GroupLog {
+
+impl Resource for GroupLog {
     const ID: u16 = 23;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for GroupLog {}
+
+impl Readable for GroupLog {}
+
 /// Group Description (resource 24).
 ///
 /// ID 24 · RW · String · single · optional
@@ -1059,10 +1199,13 @@ impl ::ucifi_runtime::typed::Readable for GroupLog {}
 /// Free text set by the user to describe the group.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupDescription;
-impl ::ucifi_runtime::typed::Resource for GroupDescription {
+
+impl Resource for GroupDescription {
     const ID: u16 = 24;
     type Object = DistributedSensorGroup;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for GroupDescription {}
-impl ::ucifi_runtime::typed::Writable for GroupDescription {}
+
+impl Readable for GroupDescription {}
+
+impl Writable for GroupDescription {}

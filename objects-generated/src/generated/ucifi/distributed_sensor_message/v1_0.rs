@@ -4,34 +4,47 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Layout of the message a distributed sensor group member publishes: group, time, source and validity of a sensor state.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3460;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Distributed Sensor Message version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3460,
-    "Distributed Sensor Message",
-    "urn:oma:lwm2m:ext:3460",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Group ID", O::R, false, true, T::Integer, "", ""),
-        r(1, "Publishing timestamp", O::R, false, true, T::Time, "", ""),
-        r(2, "Publisher State URI", O::R, false, true, T::String, "", ""),
-        r(3, "Publisher ID", O::R, false, false, T::Integer, "", ""),
-        r(4, "Auto Clear Validity Time", O::R, false, false, T::Integer, "", "s"),
-        r(5, "Auto Clear Default Value", O::R, false, false, T::Float, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Distributed Sensor Message"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3460"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Group ID", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(1, "Publishing timestamp", Operations::R, DataType::Time).mandatory(),
+    ResourceModel::new(2, "Publisher State URI", Operations::R, DataType::String).mandatory(),
+    ResourceModel::new(3, "Publisher ID", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        4,
+        "Auto Clear Validity Time",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        5,
+        "Auto Clear Default Value",
+        Operations::R,
+        DataType::Float,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Group ID (resource 0).
@@ -47,16 +60,14 @@ pub mod id {
     /// Auto Clear Default Value (resource 5).
     pub const AUTO_CLEAR_DEFAULT_VALUE: u16 = 5;
 }
+
 /// One instance of Distributed Sensor Message (object 3460) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DistributedSensorMessage {
     /// Group ID (resource 0).
     ///
@@ -69,162 +80,148 @@ pub struct DistributedSensorMessage {
     /// ID 1 · R · Time · single · mandatory
     ///
     /// When the publisher took the measurement.
-    pub publishing_timestamp: ::ucifi_runtime::Time,
+    pub publishing_timestamp: Time,
     /// Publisher State URI (resource 2).
     ///
     /// ID 2 · R · String · single · mandatory
     ///
     /// Path of the publisher's resource holding the state, used for fusion and filtering.
-    pub publisher_state_uri: ::ucifi_runtime::__private::String,
+    pub publisher_state_uri: String,
     /// Publisher ID (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Numeric ID of the publishing sensor, used instead of the state path when given.
-    pub publisher_id: ::core::option::Option<i64>,
+    pub publisher_id: Option<i64>,
     /// Auto Clear Validity Time (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `s`
     ///
     /// Seconds the state stays valid at the receiver.
-    pub auto_clear_validity_time: ::core::option::Option<i64>,
+    pub auto_clear_validity_time: Option<i64>,
     /// Auto Clear Default Value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional
     ///
     /// Value the receiver falls back to once the validity time has passed; 0 or false when not given.
-    pub auto_clear_default_value: ::core::option::Option<f64>,
+    pub auto_clear_default_value: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for DistributedSensorMessage {
-    const OBJECT_ID: u16 = 3460;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.group_id)?;
-        f::one(w, 1, &self.publishing_timestamp)?;
-        f::one(w, 2, &self.publisher_state_uri)?;
-        f::opt(w, 3, &self.publisher_id)?;
-        f::opt(w, 4, &self.auto_clear_validity_time)?;
-        f::opt(w, 5, &self.auto_clear_default_value)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DistributedSensorMessage {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.group_id, instance, raw),
-            1 => f::set(&mut self.publishing_timestamp, instance, raw),
-            2 => f::set(&mut self.publisher_state_uri, instance, raw),
-            3 => f::set_opt(&mut self.publisher_id, instance, raw),
-            4 => f::set_opt(&mut self.auto_clear_validity_time, instance, raw),
-            5 => f::set_opt(&mut self.auto_clear_default_value, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.group_id, instance, raw),
+            1 => field::set(&mut self.publishing_timestamp, instance, raw),
+            2 => field::set(&mut self.publisher_state_uri, instance, raw),
+            3 => field::set_opt(&mut self.publisher_id, instance, raw),
+            4 => field::set_opt(&mut self.auto_clear_validity_time, instance, raw),
+            5 => field::set_opt(&mut self.auto_clear_default_value, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 5) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=5 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for DistributedSensorMessage {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for DistributedSensorMessage {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.group_id)?;
+        field::emit(w, 1, &self.publishing_timestamp)?;
+        field::emit(w, 2, &self.publisher_state_uri)?;
+        field::emit_opt(w, 3, &self.publisher_id)?;
+        field::emit_opt(w, 4, &self.auto_clear_validity_time)?;
+        field::emit_opt(w, 5, &self.auto_clear_default_value)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.group_id = ::core::default::Default::default();
+            self.group_id = Default::default();
         }
         if !keep.contains(1) {
-            self.publishing_timestamp = ::core::default::Default::default();
+            self.publishing_timestamp = Default::default();
         }
         if !keep.contains(2) {
-            self.publisher_state_uri = ::core::default::Default::default();
+            self.publisher_state_uri = Default::default();
         }
         if !keep.contains(3) {
-            self.publisher_id = ::core::option::Option::None;
+            self.publisher_id = None;
         }
         if !keep.contains(4) {
-            self.auto_clear_validity_time = ::core::option::Option::None;
+            self.auto_clear_validity_time = None;
         }
         if !keep.contains(5) {
-            self.auto_clear_default_value = ::core::option::Option::None;
+            self.auto_clear_default_value = None;
         }
     }
 }
+
+impl ObjectType for DistributedSensorMessage {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`DistributedSensorMessage`](struct@DistributedSensorMessage) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct DistributedSensorMessageWrite {}
+
 impl DistributedSensorMessageWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut DistributedSensorMessage) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut DistributedSensorMessage) {}
 }
-impl ::ucifi_runtime::typed::Instance for DistributedSensorMessageWrite {
-    const OBJECT_ID: u16 = 3460;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for DistributedSensorMessageWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0..=5 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0..=5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 5) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for DistributedSensorMessageWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// Group ID (resource 0).
 ///
 /// ID 0 · R · Integer · single · mandatory
@@ -232,12 +229,15 @@ impl ::ucifi_runtime::typed::Instance for DistributedSensorMessageWrite {
 /// Group the message belongs to; receivers may filter on it.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupId;
-impl ::ucifi_runtime::typed::Resource for GroupId {
+
+impl Resource for GroupId {
     const ID: u16 = 0;
     type Object = DistributedSensorMessage;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for GroupId {}
+
+impl Readable for GroupId {}
+
 /// Publishing timestamp (resource 1).
 ///
 /// ID 1 · R · Time · single · mandatory
@@ -245,12 +245,15 @@ impl ::ucifi_runtime::typed::Readable for GroupId {}
 /// When the publisher took the measurement.
 #[derive(Clone, Copy, Debug)]
 pub struct PublishingTimestamp;
-impl ::ucifi_runtime::typed::Resource for PublishingTimestamp {
+
+impl Resource for PublishingTimestamp {
     const ID: u16 = 1;
     type Object = DistributedSensorMessage;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for PublishingTimestamp {}
+
+impl Readable for PublishingTimestamp {}
+
 /// Publisher State URI (resource 2).
 ///
 /// ID 2 · R · String · single · mandatory
@@ -258,12 +261,15 @@ impl ::ucifi_runtime::typed::Readable for PublishingTimestamp {}
 /// Path of the publisher's resource holding the state, used for fusion and filtering.
 #[derive(Clone, Copy, Debug)]
 pub struct PublisherStateUri;
-impl ::ucifi_runtime::typed::Resource for PublisherStateUri {
+
+impl Resource for PublisherStateUri {
     const ID: u16 = 2;
     type Object = DistributedSensorMessage;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PublisherStateUri {}
+
+impl Readable for PublisherStateUri {}
+
 /// Publisher ID (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -271,12 +277,15 @@ impl ::ucifi_runtime::typed::Readable for PublisherStateUri {}
 /// Numeric ID of the publishing sensor, used instead of the state path when given.
 #[derive(Clone, Copy, Debug)]
 pub struct PublisherId;
-impl ::ucifi_runtime::typed::Resource for PublisherId {
+
+impl Resource for PublisherId {
     const ID: u16 = 3;
     type Object = DistributedSensorMessage;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for PublisherId {}
+
+impl Readable for PublisherId {}
+
 /// Auto Clear Validity Time (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `s`
@@ -284,12 +293,15 @@ impl ::ucifi_runtime::typed::Readable for PublisherId {}
 /// Seconds the state stays valid at the receiver.
 #[derive(Clone, Copy, Debug)]
 pub struct AutoClearValidityTime;
-impl ::ucifi_runtime::typed::Resource for AutoClearValidityTime {
+
+impl Resource for AutoClearValidityTime {
     const ID: u16 = 4;
     type Object = DistributedSensorMessage;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AutoClearValidityTime {}
+
+impl Readable for AutoClearValidityTime {}
+
 /// Auto Clear Default Value (resource 5).
 ///
 /// ID 5 · R · Float · single · optional
@@ -297,9 +309,11 @@ impl ::ucifi_runtime::typed::Readable for AutoClearValidityTime {}
 /// Value the receiver falls back to once the validity time has passed; 0 or false when not given.
 #[derive(Clone, Copy, Debug)]
 pub struct AutoClearDefaultValue;
-impl ::ucifi_runtime::typed::Resource for AutoClearDefaultValue {
+
+impl Resource for AutoClearDefaultValue {
     const ID: u16 = 5;
     type Object = DistributedSensorMessage;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AutoClearDefaultValue {}
+
+impl Readable for AutoClearDefaultValue {}

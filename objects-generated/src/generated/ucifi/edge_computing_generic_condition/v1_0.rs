@@ -4,31 +4,40 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A vendor-defined trigger, such as a resource reaching a value, that tells the device to run one or more edge computing scripts.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3439;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Edge computing generic condition version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3439,
-    "Edge computing generic condition",
-    "urn:oma:lwm2m:ext:3439",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Vendor condition", O::RW, false, false, T::Opaque, "", ""),
-        r(2, "Script identifier", O::RW, true, true, T::String, "", ""),
-        r(3, "Non supported time condition", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Edge computing generic condition"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3439"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Vendor condition", Operations::RW, DataType::Opaque),
+    ResourceModel::new(2, "Script identifier", Operations::RW, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(
+        3,
+        "Non supported time condition",
+        Operations::R,
+        DataType::Boolean,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Vendor condition (resource 1).
@@ -38,190 +47,163 @@ pub mod id {
     /// Non supported time condition (resource 3).
     pub const NON_SUPPORTED_TIME_CONDITION: u16 = 3;
 }
+
 /// One instance of Edge computing generic condition (object 3439) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingGenericCondition {
     /// Vendor condition (resource 1).
     ///
     /// ID 1 · RW · Opaque · single · optional
     ///
     /// The trigger rule, encoded in a vendor-specific way.
-    pub vendor_condition: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub vendor_condition: Option<Vec<u8>>,
     /// Script identifier (resource 2).
     ///
     /// ID 2 · RW · String · multiple · mandatory
     ///
     /// References (object URN and resource ID) of the scripts run when the rule fires.
-    pub script_identifier: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub script_identifier: InstanceMap<String>,
     /// Non supported time condition (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the device cannot handle this rule.
-    pub non_supported_time_condition: ::core::option::Option<bool>,
+    pub non_supported_time_condition: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericCondition {
-    const OBJECT_ID: u16 = 3439;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.vendor_condition)?;
-        f::multi(w, 2, &self.script_identifier, true)?;
-        f::opt(w, 3, &self.non_supported_time_condition)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingGenericCondition {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.vendor_condition, instance, raw),
-            2 => f::set_multi(&mut self.script_identifier, instance, raw),
-            3 => f::set_opt(&mut self.non_supported_time_condition, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.vendor_condition, instance, raw),
+            2 => field::set(&mut self.script_identifier, instance, raw),
+            3 => field::set_opt(&mut self.non_supported_time_condition, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.script_identifier.clear();
-            }
-            1 | 3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            2 => self.script_identifier.clear(),
+            1 | 3 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for EdgeComputingGenericCondition {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for EdgeComputingGenericCondition {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.vendor_condition)?;
+        field::emit(w, 2, &self.script_identifier)?;
+        field::emit_opt(w, 3, &self.non_supported_time_condition)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.vendor_condition = ::core::option::Option::None;
+            self.vendor_condition = None;
         }
         if !keep.contains(2) {
             self.script_identifier.clear();
         }
         if !keep.contains(3) {
-            self.non_supported_time_condition = ::core::option::Option::None;
+            self.non_supported_time_condition = None;
         }
     }
 }
+
+impl ObjectType for EdgeComputingGenericCondition {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`EdgeComputingGenericCondition`](struct@EdgeComputingGenericCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingGenericConditionWrite {
     /// Vendor condition (resource 1, RW): see [`VendorCondition`](struct@VendorCondition).
-    pub vendor_condition: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub vendor_condition: Option<Vec<u8>>,
     /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
-    pub script_identifier: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub script_identifier: Option<InstanceMap<String>>,
 }
+
 impl EdgeComputingGenericConditionWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut EdgeComputingGenericCondition) {
-        if let ::core::option::Option::Some(v) = &self.vendor_condition {
-            target.vendor_condition = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.vendor_condition {
+            target.vendor_condition = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.script_identifier {
-            target.script_identifier = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.script_identifier {
+            target.script_identifier = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericConditionWrite {
-    const OBJECT_ID: u16 = 3439;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.vendor_condition)?;
-        f::opt_multi(w, 2, &self.script_identifier)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingGenericConditionWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.vendor_condition, instance, raw),
-            2 => f::set_opt_multi(&mut self.script_identifier, instance, raw),
-            3 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.vendor_condition, instance, raw),
+            2 => field::set_opt(&mut self.script_identifier, instance, raw),
+            3 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.script_identifier = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            1 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            2 => self.script_identifier = Some(InstanceMap::new()),
+            1 => return Err(ErrorKind::NotMultiple),
+            3 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for EdgeComputingGenericConditionWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.vendor_condition)?;
+        field::emit_opt(w, 2, &self.script_identifier)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.vendor_condition = None;
+        }
+        if !keep.contains(2) {
+            self.script_identifier = None;
+        }
+    }
+}
+
 /// Vendor condition (resource 1).
 ///
 /// ID 1 · RW · Opaque · single · optional
@@ -229,13 +211,17 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingGenericConditionWrite {
 /// The trigger rule, encoded in a vendor-specific way.
 #[derive(Clone, Copy, Debug)]
 pub struct VendorCondition;
-impl ::ucifi_runtime::typed::Resource for VendorCondition {
+
+impl Resource for VendorCondition {
     const ID: u16 = 1;
     type Object = EdgeComputingGenericCondition;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
-impl ::ucifi_runtime::typed::Readable for VendorCondition {}
-impl ::ucifi_runtime::typed::Writable for VendorCondition {}
+
+impl Readable for VendorCondition {}
+
+impl Writable for VendorCondition {}
+
 /// Script identifier (resource 2).
 ///
 /// ID 2 · RW · String · multiple · mandatory
@@ -243,13 +229,17 @@ impl ::ucifi_runtime::typed::Writable for VendorCondition {}
 /// References (object URN and resource ID) of the scripts run when the rule fires.
 #[derive(Clone, Copy, Debug)]
 pub struct ScriptIdentifier;
-impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
+
+impl Resource for ScriptIdentifier {
     const ID: u16 = 2;
     type Object = EdgeComputingGenericCondition;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for ScriptIdentifier {}
-impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
+
+impl Readable for ScriptIdentifier {}
+
+impl Writable for ScriptIdentifier {}
+
 /// Non supported time condition (resource 3).
 ///
 /// ID 3 · R · Boolean · single · optional
@@ -257,9 +247,11 @@ impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
 /// true when the device cannot handle this rule.
 #[derive(Clone, Copy, Debug)]
 pub struct NonSupportedTimeCondition;
-impl ::ucifi_runtime::typed::Resource for NonSupportedTimeCondition {
+
+impl Resource for NonSupportedTimeCondition {
     const ID: u16 = 3;
     type Object = EdgeComputingGenericCondition;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for NonSupportedTimeCondition {}
+
+impl Readable for NonSupportedTimeCondition {}

@@ -4,42 +4,55 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Edge computing capacity of a device: how many local scripts and conditions it can hold and what it supports.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3436;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Edge computing manager version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3436,
-    "Edge computing manager",
-    "urn:oma:lwm2m:ext:3436",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Max number of scripts", O::R, false, false, T::Integer, "", ""),
-        r(2, "Number of free slots for scripts", O::R, false, false, T::Integer, "", ""),
-        r(3, "Max number of conditions", O::R, false, false, T::Integer, "", ""),
-        r(
-            4,
-            "Number of free slots for conditions",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(5, "Edge-computing capabilities", O::R, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Edge computing manager"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3436"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Max number of scripts", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        2,
+        "Number of free slots for scripts",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        3,
+        "Max number of conditions",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        4,
+        "Number of free slots for conditions",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        5,
+        "Edge-computing capabilities",
+        Operations::R,
+        DataType::String,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Max number of scripts (resource 1).
@@ -53,175 +66,157 @@ pub mod id {
     /// Edge-computing capabilities (resource 5).
     pub const EDGE_COMPUTING_CAPABILITIES: u16 = 5;
 }
+
 /// One instance of Edge computing manager (object 3436) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingManager {
     /// Max number of scripts (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Largest number of scripts the device can store.
-    pub max_number_of_scripts: ::core::option::Option<i64>,
+    pub max_number_of_scripts: Option<i64>,
     /// Number of free slots for scripts (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Script slots still free.
-    pub number_of_free_slots_for_scripts: ::core::option::Option<i64>,
+    pub number_of_free_slots_for_scripts: Option<i64>,
     /// Max number of conditions (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Largest number of conditions the device can store.
-    pub max_number_of_conditions: ::core::option::Option<i64>,
+    pub max_number_of_conditions: Option<i64>,
     /// Number of free slots for conditions (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Condition slots still free.
-    pub number_of_free_slots_for_conditions: ::core::option::Option<i64>,
+    pub number_of_free_slots_for_conditions: Option<i64>,
     /// Edge-computing capabilities (resource 5).
     ///
     /// ID 5 · R · String · single · optional
     ///
     /// Vendor text describing the device's edge computing features.
-    pub edge_computing_capabilities: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub edge_computing_capabilities: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingManager {
-    const OBJECT_ID: u16 = 3436;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.max_number_of_scripts)?;
-        f::opt(w, 2, &self.number_of_free_slots_for_scripts)?;
-        f::opt(w, 3, &self.max_number_of_conditions)?;
-        f::opt(w, 4, &self.number_of_free_slots_for_conditions)?;
-        f::opt(w, 5, &self.edge_computing_capabilities)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingManager {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.max_number_of_scripts, instance, raw),
-            2 => f::set_opt(&mut self.number_of_free_slots_for_scripts, instance, raw),
-            3 => f::set_opt(&mut self.max_number_of_conditions, instance, raw),
-            4 => f::set_opt(&mut self.number_of_free_slots_for_conditions, instance, raw),
-            5 => f::set_opt(&mut self.edge_computing_capabilities, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.max_number_of_scripts, instance, raw),
+            2 => field::set_opt(&mut self.number_of_free_slots_for_scripts, instance, raw),
+            3 => field::set_opt(&mut self.max_number_of_conditions, instance, raw),
+            4 => field::set_opt(&mut self.number_of_free_slots_for_conditions, instance, raw),
+            5 => field::set_opt(&mut self.edge_computing_capabilities, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 5) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=5 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for EdgeComputingManager {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for EdgeComputingManager {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.max_number_of_scripts)?;
+        field::emit_opt(w, 2, &self.number_of_free_slots_for_scripts)?;
+        field::emit_opt(w, 3, &self.max_number_of_conditions)?;
+        field::emit_opt(w, 4, &self.number_of_free_slots_for_conditions)?;
+        field::emit_opt(w, 5, &self.edge_computing_capabilities)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.max_number_of_scripts = ::core::option::Option::None;
+            self.max_number_of_scripts = None;
         }
         if !keep.contains(2) {
-            self.number_of_free_slots_for_scripts = ::core::option::Option::None;
+            self.number_of_free_slots_for_scripts = None;
         }
         if !keep.contains(3) {
-            self.max_number_of_conditions = ::core::option::Option::None;
+            self.max_number_of_conditions = None;
         }
         if !keep.contains(4) {
-            self.number_of_free_slots_for_conditions = ::core::option::Option::None;
+            self.number_of_free_slots_for_conditions = None;
         }
         if !keep.contains(5) {
-            self.edge_computing_capabilities = ::core::option::Option::None;
+            self.edge_computing_capabilities = None;
         }
     }
 }
+
+impl ObjectType for EdgeComputingManager {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`EdgeComputingManager`](struct@EdgeComputingManager) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingManagerWrite {}
+
 impl EdgeComputingManagerWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut EdgeComputingManager) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut EdgeComputingManager) {}
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingManagerWrite {
-    const OBJECT_ID: u16 = 3436;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingManagerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=5 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 5) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for EdgeComputingManagerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// Max number of scripts (resource 1).
 ///
 /// ID 1 · R · Integer · single · optional
@@ -229,12 +224,15 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingManagerWrite {
 /// Largest number of scripts the device can store.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfScripts;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfScripts {
+
+impl Resource for MaxNumberOfScripts {
     const ID: u16 = 1;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfScripts {}
+
+impl Readable for MaxNumberOfScripts {}
+
 /// Number of free slots for scripts (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional
@@ -242,12 +240,15 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfScripts {}
 /// Script slots still free.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfFreeSlotsForScripts;
-impl ::ucifi_runtime::typed::Resource for NumberOfFreeSlotsForScripts {
+
+impl Resource for NumberOfFreeSlotsForScripts {
     const ID: u16 = 2;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForScripts {}
+
+impl Readable for NumberOfFreeSlotsForScripts {}
+
 /// Max number of conditions (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -255,12 +256,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForScripts {}
 /// Largest number of conditions the device can store.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfConditions;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfConditions {
+
+impl Resource for MaxNumberOfConditions {
     const ID: u16 = 3;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfConditions {}
+
+impl Readable for MaxNumberOfConditions {}
+
 /// Number of free slots for conditions (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional
@@ -268,12 +272,15 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfConditions {}
 /// Condition slots still free.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfFreeSlotsForConditions;
-impl ::ucifi_runtime::typed::Resource for NumberOfFreeSlotsForConditions {
+
+impl Resource for NumberOfFreeSlotsForConditions {
     const ID: u16 = 4;
     type Object = EdgeComputingManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForConditions {}
+
+impl Readable for NumberOfFreeSlotsForConditions {}
+
 /// Edge-computing capabilities (resource 5).
 ///
 /// ID 5 · R · String · single · optional
@@ -281,9 +288,11 @@ impl ::ucifi_runtime::typed::Readable for NumberOfFreeSlotsForConditions {}
 /// Vendor text describing the device's edge computing features.
 #[derive(Clone, Copy, Debug)]
 pub struct EdgeComputingCapabilities;
-impl ::ucifi_runtime::typed::Resource for EdgeComputingCapabilities {
+
+impl Resource for EdgeComputingCapabilities {
     const ID: u16 = 5;
     type Object = EdgeComputingManager;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for EdgeComputingCapabilities {}
+
+impl Readable for EdgeComputingCapabilities {}

@@ -4,35 +4,39 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! One script stored on the device for edge computing, run when a linked time or generic condition is met.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3437;
+
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: ::ucifi_runtime::typed::prelude::Version =
+    ::ucifi_runtime::typed::prelude::Version::new(1, 0);
+
 /// The model of Edge computing script version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3437,
-    "Edge computing script",
-    "urn:oma:lwm2m:ext:3437",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Name", O::RW, false, false, T::String, "", ""),
-        r(2, "Signature", O::RW, false, false, T::String, "", ""),
-        r(3, "Version", O::RW, false, false, T::String, "", ""),
-        r(4, "Script", O::RW, false, true, T::Opaque, "", ""),
-        r(5, "Script format", O::RW, false, false, T::String, "", ""),
-        r(6, "Non supported script", O::R, false, false, T::Boolean, "", ""),
-        r(7, "Non authorized script", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Edge computing script"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3437"),
+    version: VERSION,
+    lwm2m_version: ::ucifi_runtime::typed::prelude::Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Name", Operations::RW, DataType::String),
+    ResourceModel::new(2, "Signature", Operations::RW, DataType::String),
+    ResourceModel::new(3, "Version", Operations::RW, DataType::String),
+    ResourceModel::new(4, "Script", Operations::RW, DataType::Opaque).mandatory(),
+    ResourceModel::new(5, "Script format", Operations::RW, DataType::String),
+    ResourceModel::new(6, "Non supported script", Operations::R, DataType::Boolean),
+    ResourceModel::new(7, "Non authorized script", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Name (resource 1).
@@ -50,244 +54,233 @@ pub mod id {
     /// Non authorized script (resource 7).
     pub const NON_AUTHORIZED_SCRIPT: u16 = 7;
 }
+
 /// One instance of Edge computing script (object 3437) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingScript {
     /// Name (resource 1).
     ///
     /// ID 1 · RW · String · single · optional
     ///
     /// Label of the script.
-    pub name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub name: Option<String>,
     /// Signature (resource 2).
     ///
     /// ID 2 · RW · String · single · optional
     ///
     /// Hash or signature of the script, in a vendor format, checked by the device before running it.
-    pub signature: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub signature: Option<String>,
     /// Version (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Vendor-defined version of the script.
-    pub version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub version: Option<String>,
     /// Script (resource 4).
     ///
     /// ID 4 · RW · Opaque · single · mandatory
     ///
     /// The script itself, in a vendor-specific form.
-    pub script: ::ucifi_runtime::__private::Vec<u8>,
+    pub script: Vec<u8>,
     /// Script format (resource 5).
     ///
     /// ID 5 · RW · String · single · optional
     ///
     /// Language or format of the script (for example Lua), used to pick the interpreter.
-    pub script_format: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub script_format: Option<String>,
     /// Non supported script (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when the device cannot run the script or found errors in it.
-    pub non_supported_script: ::core::option::Option<bool>,
+    pub non_supported_script: Option<bool>,
     /// Non authorized script (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true when the script's hash or signature does not verify.
-    pub non_authorized_script: ::core::option::Option<bool>,
+    pub non_authorized_script: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingScript {
-    const OBJECT_ID: u16 = 3437;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.name)?;
-        f::opt(w, 2, &self.signature)?;
-        f::opt(w, 3, &self.version)?;
-        f::one(w, 4, &self.script)?;
-        f::opt(w, 5, &self.script_format)?;
-        f::opt(w, 6, &self.non_supported_script)?;
-        f::opt(w, 7, &self.non_authorized_script)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingScript {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.name, instance, raw),
-            2 => f::set_opt(&mut self.signature, instance, raw),
-            3 => f::set_opt(&mut self.version, instance, raw),
-            4 => f::set(&mut self.script, instance, raw),
-            5 => f::set_opt(&mut self.script_format, instance, raw),
-            6 => f::set_opt(&mut self.non_supported_script, instance, raw),
-            7 => f::set_opt(&mut self.non_authorized_script, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.name, instance, raw),
+            2 => field::set_opt(&mut self.signature, instance, raw),
+            3 => field::set_opt(&mut self.version, instance, raw),
+            4 => field::set(&mut self.script, instance, raw),
+            5 => field::set_opt(&mut self.script_format, instance, raw),
+            6 => field::set_opt(&mut self.non_supported_script, instance, raw),
+            7 => field::set_opt(&mut self.non_authorized_script, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 7) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=7 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for EdgeComputingScript {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for EdgeComputingScript {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.name)?;
+        field::emit_opt(w, 2, &self.signature)?;
+        field::emit_opt(w, 3, &self.version)?;
+        field::emit(w, 4, &self.script)?;
+        field::emit_opt(w, 5, &self.script_format)?;
+        field::emit_opt(w, 6, &self.non_supported_script)?;
+        field::emit_opt(w, 7, &self.non_authorized_script)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.name = ::core::option::Option::None;
+            self.name = None;
         }
         if !keep.contains(2) {
-            self.signature = ::core::option::Option::None;
+            self.signature = None;
         }
         if !keep.contains(3) {
-            self.version = ::core::option::Option::None;
+            self.version = None;
         }
         if !keep.contains(4) {
-            self.script = ::core::default::Default::default();
+            self.script = Default::default();
         }
         if !keep.contains(5) {
-            self.script_format = ::core::option::Option::None;
+            self.script_format = None;
         }
         if !keep.contains(6) {
-            self.non_supported_script = ::core::option::Option::None;
+            self.non_supported_script = None;
         }
         if !keep.contains(7) {
-            self.non_authorized_script = ::core::option::Option::None;
+            self.non_authorized_script = None;
         }
     }
 }
+
+impl ObjectType for EdgeComputingScript {
+    const VERSION: ::ucifi_runtime::typed::prelude::Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`EdgeComputingScript`](struct@EdgeComputingScript) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingScriptWrite {
     /// Name (resource 1, RW): see [`Name`](struct@Name).
-    pub name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub name: Option<String>,
     /// Signature (resource 2, RW): see [`Signature`](struct@Signature).
-    pub signature: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub signature: Option<String>,
     /// Version (resource 3, RW): see [`Version`](struct@Version).
-    pub version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub version: Option<String>,
     /// Script (resource 4, RW): see [`Script`](struct@Script).
-    pub script: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub script: Option<Vec<u8>>,
     /// Script format (resource 5, RW): see [`ScriptFormat`](struct@ScriptFormat).
-    pub script_format: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub script_format: Option<String>,
 }
+
 impl EdgeComputingScriptWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut EdgeComputingScript) {
-        if let ::core::option::Option::Some(v) = &self.name {
-            target.name = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = &self.name {
+            target.name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.signature {
-            target.signature = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.signature {
+            target.signature = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.version {
-            target.version = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.version {
+            target.version = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.script {
-            target.script = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.script {
+            target.script = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.script_format {
-            target.script_format = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.script_format {
+            target.script_format = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingScriptWrite {
-    const OBJECT_ID: u16 = 3437;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.name)?;
-        f::opt(w, 2, &self.signature)?;
-        f::opt(w, 3, &self.version)?;
-        f::opt(w, 4, &self.script)?;
-        f::opt(w, 5, &self.script_format)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingScriptWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.name, instance, raw),
-            2 => f::set_opt(&mut self.signature, instance, raw),
-            3 => f::set_opt(&mut self.version, instance, raw),
-            4 => f::set_opt(&mut self.script, instance, raw),
-            5 => f::set_opt(&mut self.script_format, instance, raw),
-            6 | 7 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.name, instance, raw),
+            2 => field::set_opt(&mut self.signature, instance, raw),
+            3 => field::set_opt(&mut self.version, instance, raw),
+            4 => field::set_opt(&mut self.script, instance, raw),
+            5 => field::set_opt(&mut self.script_format, instance, raw),
+            6 | 7 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            6 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            1..=5 => Err(ErrorKind::NotMultiple),
+            6 | 7 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for EdgeComputingScriptWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.name)?;
+        field::emit_opt(w, 2, &self.signature)?;
+        field::emit_opt(w, 3, &self.version)?;
+        field::emit_opt(w, 4, &self.script)?;
+        field::emit_opt(w, 5, &self.script_format)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.name = None;
+        }
+        if !keep.contains(2) {
+            self.signature = None;
+        }
+        if !keep.contains(3) {
+            self.version = None;
+        }
+        if !keep.contains(4) {
+            self.script = None;
+        }
+        if !keep.contains(5) {
+            self.script_format = None;
+        }
+    }
+}
+
 /// Name (resource 1).
 ///
 /// ID 1 · RW · String · single · optional
@@ -295,13 +288,17 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingScriptWrite {
 /// Label of the script.
 #[derive(Clone, Copy, Debug)]
 pub struct Name;
-impl ::ucifi_runtime::typed::Resource for Name {
+
+impl Resource for Name {
     const ID: u16 = 1;
     type Object = EdgeComputingScript;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Name {}
-impl ::ucifi_runtime::typed::Writable for Name {}
+
+impl Readable for Name {}
+
+impl Writable for Name {}
+
 /// Signature (resource 2).
 ///
 /// ID 2 · RW · String · single · optional
@@ -309,13 +306,17 @@ impl ::ucifi_runtime::typed::Writable for Name {}
 /// Hash or signature of the script, in a vendor format, checked by the device before running it.
 #[derive(Clone, Copy, Debug)]
 pub struct Signature;
-impl ::ucifi_runtime::typed::Resource for Signature {
+
+impl Resource for Signature {
     const ID: u16 = 2;
     type Object = EdgeComputingScript;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Signature {}
-impl ::ucifi_runtime::typed::Writable for Signature {}
+
+impl Readable for Signature {}
+
+impl Writable for Signature {}
+
 /// Version (resource 3).
 ///
 /// ID 3 · RW · String · single · optional
@@ -323,13 +324,17 @@ impl ::ucifi_runtime::typed::Writable for Signature {}
 /// Vendor-defined version of the script.
 #[derive(Clone, Copy, Debug)]
 pub struct Version;
-impl ::ucifi_runtime::typed::Resource for Version {
+
+impl Resource for Version {
     const ID: u16 = 3;
     type Object = EdgeComputingScript;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Version {}
-impl ::ucifi_runtime::typed::Writable for Version {}
+
+impl Readable for Version {}
+
+impl Writable for Version {}
+
 /// Script (resource 4).
 ///
 /// ID 4 · RW · Opaque · single · mandatory
@@ -337,13 +342,17 @@ impl ::ucifi_runtime::typed::Writable for Version {}
 /// The script itself, in a vendor-specific form.
 #[derive(Clone, Copy, Debug)]
 pub struct Script;
-impl ::ucifi_runtime::typed::Resource for Script {
+
+impl Resource for Script {
     const ID: u16 = 4;
     type Object = EdgeComputingScript;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
-impl ::ucifi_runtime::typed::Readable for Script {}
-impl ::ucifi_runtime::typed::Writable for Script {}
+
+impl Readable for Script {}
+
+impl Writable for Script {}
+
 /// Script format (resource 5).
 ///
 /// ID 5 · RW · String · single · optional
@@ -351,13 +360,17 @@ impl ::ucifi_runtime::typed::Writable for Script {}
 /// Language or format of the script (for example Lua), used to pick the interpreter.
 #[derive(Clone, Copy, Debug)]
 pub struct ScriptFormat;
-impl ::ucifi_runtime::typed::Resource for ScriptFormat {
+
+impl Resource for ScriptFormat {
     const ID: u16 = 5;
     type Object = EdgeComputingScript;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ScriptFormat {}
-impl ::ucifi_runtime::typed::Writable for ScriptFormat {}
+
+impl Readable for ScriptFormat {}
+
+impl Writable for ScriptFormat {}
+
 /// Non supported script (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -365,12 +378,15 @@ impl ::ucifi_runtime::typed::Writable for ScriptFormat {}
 /// true when the device cannot run the script or found errors in it.
 #[derive(Clone, Copy, Debug)]
 pub struct NonSupportedScript;
-impl ::ucifi_runtime::typed::Resource for NonSupportedScript {
+
+impl Resource for NonSupportedScript {
     const ID: u16 = 6;
     type Object = EdgeComputingScript;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for NonSupportedScript {}
+
+impl Readable for NonSupportedScript {}
+
 /// Non authorized script (resource 7).
 ///
 /// ID 7 · R · Boolean · single · optional
@@ -378,9 +394,11 @@ impl ::ucifi_runtime::typed::Readable for NonSupportedScript {}
 /// true when the script's hash or signature does not verify.
 #[derive(Clone, Copy, Debug)]
 pub struct NonAuthorizedScript;
-impl ::ucifi_runtime::typed::Resource for NonAuthorizedScript {
+
+impl Resource for NonAuthorizedScript {
     const ID: u16 = 7;
     type Object = EdgeComputingScript;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for NonAuthorizedScript {}
+
+impl Readable for NonAuthorizedScript {}

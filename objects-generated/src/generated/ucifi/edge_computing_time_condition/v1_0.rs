@@ -4,31 +4,40 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A time rule (cron style) that tells the device when to run one or more edge computing scripts.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3438;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Edge computing time condition version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3438,
-    "Edge computing time condition",
-    "urn:oma:lwm2m:ext:3438",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Execution time/day", O::RW, false, true, T::String, "", ""),
-        r(2, "Script identifier", O::RW, true, true, T::String, "", ""),
-        r(3, "Non supported time condition", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Edge computing time condition"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3438"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Execution time/day", Operations::RW, DataType::String).mandatory(),
+    ResourceModel::new(2, "Script identifier", Operations::RW, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(
+        3,
+        "Non supported time condition",
+        Operations::R,
+        DataType::Boolean,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Execution time/day (resource 1).
@@ -38,188 +47,163 @@ pub mod id {
     /// Non supported time condition (resource 3).
     pub const NON_SUPPORTED_TIME_CONDITION: u16 = 3;
 }
+
 /// One instance of Edge computing time condition (object 3438) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingTimeCondition {
     /// Execution time/day (resource 1).
     ///
     /// ID 1 · RW · String · single · mandatory
     ///
     /// When to run, written as a cron expression.
-    pub execution_time_day: ::ucifi_runtime::__private::String,
+    pub execution_time_day: String,
     /// Script identifier (resource 2).
     ///
     /// ID 2 · RW · String · multiple · mandatory
     ///
     /// References (object URN and resource ID) of the scripts run at those times.
-    pub script_identifier: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub script_identifier: InstanceMap<String>,
     /// Non supported time condition (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the device cannot handle this time rule.
-    pub non_supported_time_condition: ::core::option::Option<bool>,
+    pub non_supported_time_condition: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingTimeCondition {
-    const OBJECT_ID: u16 = 3438;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.execution_time_day)?;
-        f::multi(w, 2, &self.script_identifier, true)?;
-        f::opt(w, 3, &self.non_supported_time_condition)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingTimeCondition {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.execution_time_day, instance, raw),
-            2 => f::set_multi(&mut self.script_identifier, instance, raw),
-            3 => f::set_opt(&mut self.non_supported_time_condition, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.execution_time_day, instance, raw),
+            2 => field::set(&mut self.script_identifier, instance, raw),
+            3 => field::set_opt(&mut self.non_supported_time_condition, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.script_identifier.clear();
-            }
-            1 | 3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            2 => self.script_identifier.clear(),
+            1 | 3 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for EdgeComputingTimeCondition {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for EdgeComputingTimeCondition {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.execution_time_day)?;
+        field::emit(w, 2, &self.script_identifier)?;
+        field::emit_opt(w, 3, &self.non_supported_time_condition)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.execution_time_day = ::core::default::Default::default();
+            self.execution_time_day = Default::default();
         }
         if !keep.contains(2) {
             self.script_identifier.clear();
         }
         if !keep.contains(3) {
-            self.non_supported_time_condition = ::core::option::Option::None;
+            self.non_supported_time_condition = None;
         }
     }
 }
+
+impl ObjectType for EdgeComputingTimeCondition {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`EdgeComputingTimeCondition`](struct@EdgeComputingTimeCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct EdgeComputingTimeConditionWrite {
     /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`](struct@ExecutionTimeDay).
-    pub execution_time_day: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub execution_time_day: Option<String>,
     /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
-    pub script_identifier: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub script_identifier: Option<InstanceMap<String>>,
 }
+
 impl EdgeComputingTimeConditionWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut EdgeComputingTimeCondition) {
-        if let ::core::option::Option::Some(v) = &self.execution_time_day {
-            target.execution_time_day = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.execution_time_day {
+            target.execution_time_day = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.script_identifier {
-            target.script_identifier = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.script_identifier {
+            target.script_identifier = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for EdgeComputingTimeConditionWrite {
-    const OBJECT_ID: u16 = 3438;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.execution_time_day)?;
-        f::opt_multi(w, 2, &self.script_identifier)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for EdgeComputingTimeConditionWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.execution_time_day, instance, raw),
-            2 => f::set_opt_multi(&mut self.script_identifier, instance, raw),
-            3 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.execution_time_day, instance, raw),
+            2 => field::set_opt(&mut self.script_identifier, instance, raw),
+            3 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.script_identifier = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            1 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            2 => self.script_identifier = Some(InstanceMap::new()),
+            1 => return Err(ErrorKind::NotMultiple),
+            3 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for EdgeComputingTimeConditionWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.execution_time_day)?;
+        field::emit_opt(w, 2, &self.script_identifier)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.execution_time_day = None;
+        }
+        if !keep.contains(2) {
+            self.script_identifier = None;
+        }
+    }
+}
+
 /// Execution time/day (resource 1).
 ///
 /// ID 1 · RW · String · single · mandatory
@@ -227,13 +211,17 @@ impl ::ucifi_runtime::typed::Instance for EdgeComputingTimeConditionWrite {
 /// When to run, written as a cron expression.
 #[derive(Clone, Copy, Debug)]
 pub struct ExecutionTimeDay;
-impl ::ucifi_runtime::typed::Resource for ExecutionTimeDay {
+
+impl Resource for ExecutionTimeDay {
     const ID: u16 = 1;
     type Object = EdgeComputingTimeCondition;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ExecutionTimeDay {}
-impl ::ucifi_runtime::typed::Writable for ExecutionTimeDay {}
+
+impl Readable for ExecutionTimeDay {}
+
+impl Writable for ExecutionTimeDay {}
+
 /// Script identifier (resource 2).
 ///
 /// ID 2 · RW · String · multiple · mandatory
@@ -241,13 +229,17 @@ impl ::ucifi_runtime::typed::Writable for ExecutionTimeDay {}
 /// References (object URN and resource ID) of the scripts run at those times.
 #[derive(Clone, Copy, Debug)]
 pub struct ScriptIdentifier;
-impl ::ucifi_runtime::typed::Resource for ScriptIdentifier {
+
+impl Resource for ScriptIdentifier {
     const ID: u16 = 2;
     type Object = EdgeComputingTimeCondition;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for ScriptIdentifier {}
-impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
+
+impl Readable for ScriptIdentifier {}
+
+impl Writable for ScriptIdentifier {}
+
 /// Non supported time condition (resource 3).
 ///
 /// ID 3 · R · Boolean · single · optional
@@ -255,9 +247,11 @@ impl ::ucifi_runtime::typed::Writable for ScriptIdentifier {}
 /// true when the device cannot handle this time rule.
 #[derive(Clone, Copy, Debug)]
 pub struct NonSupportedTimeCondition;
-impl ::ucifi_runtime::typed::Resource for NonSupportedTimeCondition {
+
+impl Resource for NonSupportedTimeCondition {
     const ID: u16 = 3;
     type Object = EdgeComputingTimeCondition;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for NonSupportedTimeCondition {}
+
+impl Readable for NonSupportedTimeCondition {}

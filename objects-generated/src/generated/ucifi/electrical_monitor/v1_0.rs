@@ -4,76 +4,101 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Electrical measurements of a luminaire or a lighting cabinet: voltage, current, power, energy and inrush, with thresholds that raise alarms on abnormal values.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3418;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Electrical monitor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3418,
-    "Electrical monitor",
-    "urn:oma:lwm2m:ext:3418",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Supply voltage", O::R, false, false, T::Float, "", "V"),
-        r(2, "Supply current", O::R, false, false, T::Float, "", "A"),
-        r(3, "Frequency", O::R, false, false, T::Float, "", "Hz"),
-        r(4, "Active power", O::R, false, false, T::Float, "", "W"),
-        r(5, "Power factor", O::R, false, false, T::Float, "-1..1", ""),
-        r(6, "Cumulated active energy", O::R, false, false, T::Float, "", "kWh"),
-        r(7, "Energy reset", O::E, false, false, T::None, "", ""),
-        r(8, "Low power factor threshold", O::RW, false, false, T::Float, "", ""),
-        r(9, "Low power factor", O::R, false, false, T::Boolean, "", ""),
-        r(10, "Low power threshold", O::RW, false, false, T::Float, "", "W"),
-        r(
-            11,
-            "Low power threshold at low dim level",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "W",
-        ),
-        r(12, "Low power", O::R, false, false, T::Boolean, "", ""),
-        r(13, "High power threshold", O::RW, false, false, T::Float, "", "W"),
-        r(
-            14,
-            "High power threshold at low dim level",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "W",
-        ),
-        r(15, "High power", O::R, false, false, T::Boolean, "", ""),
-        r(16, "Low current threshold", O::RW, false, false, T::Float, "", "A"),
-        r(17, "Low current", O::R, false, false, T::Boolean, "", ""),
-        r(18, "High current threshold", O::RW, false, false, T::Float, "", "A"),
-        r(19, "High current", O::R, false, false, T::Boolean, "", ""),
-        r(20, "Low voltage threshold", O::RW, false, false, T::Float, "", "V"),
-        r(21, "Low voltage", O::R, false, false, T::Boolean, "", ""),
-        r(22, "High voltage threshold", O::RW, false, false, T::Float, "ON;OFF", "V"),
-        r(23, "High voltage", O::R, false, false, T::Boolean, "", ""),
-        r(24, "Critical inrush threshold", O::RW, false, false, T::Float, "", "A"),
-        r(25, "Critical inrush current", O::R, false, false, T::Boolean, "", ""),
-        r(26, "Minimum inrush Current", O::R, false, false, T::Float, "", "A"),
-        r(27, "Maximum inrush Current", O::R, false, false, T::Float, "", "A"),
-        r(28, "Latest inrush Current", O::R, false, false, T::Float, "", "A"),
-        r(29, "Reactive power", O::R, false, false, T::Float, "", "var"),
-        r(30, "Reactive energy", O::R, false, false, T::Float, "", "varh"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Electrical monitor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3418"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Supply voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(2, "Supply current", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(3, "Frequency", Operations::R, DataType::Float).units("Hz"),
+    ResourceModel::new(4, "Active power", Operations::R, DataType::Float).units("W"),
+    ResourceModel::new(5, "Power factor", Operations::R, DataType::Float).range("-1..1"),
+    ResourceModel::new(6, "Cumulated active energy", Operations::R, DataType::Float).units("kWh"),
+    ResourceModel::new(7, "Energy reset", Operations::E, DataType::None),
+    ResourceModel::new(
+        8,
+        "Low power factor threshold",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(9, "Low power factor", Operations::R, DataType::Boolean),
+    ResourceModel::new(10, "Low power threshold", Operations::RW, DataType::Float).units("W"),
+    ResourceModel::new(
+        11,
+        "Low power threshold at low dim level",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(12, "Low power", Operations::R, DataType::Boolean),
+    ResourceModel::new(13, "High power threshold", Operations::RW, DataType::Float).units("W"),
+    ResourceModel::new(
+        14,
+        "High power threshold at low dim level",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(15, "High power", Operations::R, DataType::Boolean),
+    ResourceModel::new(16, "Low current threshold", Operations::RW, DataType::Float).units("A"),
+    ResourceModel::new(17, "Low current", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        18,
+        "High current threshold",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("A"),
+    ResourceModel::new(19, "High current", Operations::R, DataType::Boolean),
+    ResourceModel::new(20, "Low voltage threshold", Operations::RW, DataType::Float).units("V"),
+    ResourceModel::new(21, "Low voltage", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        22,
+        "High voltage threshold",
+        Operations::RW,
+        DataType::Float,
+    )
+    .range("ON;OFF")
+    .units("V"),
+    ResourceModel::new(23, "High voltage", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        24,
+        "Critical inrush threshold",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("A"),
+    ResourceModel::new(
+        25,
+        "Critical inrush current",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(26, "Minimum inrush Current", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(27, "Maximum inrush Current", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(28, "Latest inrush Current", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(29, "Reactive power", Operations::R, DataType::Float).units("var"),
+    ResourceModel::new(30, "Reactive energy", Operations::R, DataType::Float).units("varh"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Supply voltage (resource 1).
@@ -137,600 +162,574 @@ pub mod id {
     /// Reactive energy (resource 30).
     pub const REACTIVE_ENERGY: u16 = 30;
 }
+
 /// One instance of Electrical monitor (object 3418) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ElectricalMonitor {
     /// Supply voltage (resource 1).
     ///
     /// ID 1 · R · Float · single · optional · units `V`
     ///
     /// Supply voltage at the device, in volts.
-    pub supply_voltage: ::core::option::Option<f64>,
+    pub supply_voltage: Option<f64>,
     /// Supply current (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `A`
     ///
     /// Supply current drawn by the device, in amperes.
-    pub supply_current: ::core::option::Option<f64>,
+    pub supply_current: Option<f64>,
     /// Frequency (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `Hz`
     ///
     /// Mains frequency of the supply, in hertz.
-    pub frequency: ::core::option::Option<f64>,
+    pub frequency: Option<f64>,
     /// Active power (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `W`
     ///
     /// Active power taken by the device and its load, in watts.
-    pub active_power: ::core::option::Option<f64>,
+    pub active_power: Option<f64>,
     /// Power factor (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · range `-1..1`
     ///
     /// Ratio of active to apparent power, from -1 to 1.
-    pub power_factor: ::core::option::Option<f64>,
+    pub power_factor: Option<f64>,
     /// Cumulated active energy (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `kWh`
     ///
     /// Active energy used by the device and its load since the last energy reset, in watt-hours (kilowatt-hours in version 1.0).
-    pub cumulated_active_energy: ::core::option::Option<f64>,
+    pub cumulated_active_energy: Option<f64>,
     /// Low power factor threshold (resource 8).
     ///
     /// ID 8 · RW · Float · single · optional
     ///
     /// Power factor (absolute value) under which a low power factor alarm is raised.
-    pub low_power_factor_threshold: ::core::option::Option<f64>,
+    pub low_power_factor_threshold: Option<f64>,
     /// Low power factor (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true while the absolute power factor is under its threshold.
-    pub low_power_factor: ::core::option::Option<bool>,
+    pub low_power_factor: Option<bool>,
     /// Low power threshold (resource 10).
     ///
     /// ID 10 · RW · Float · single · optional · units `W`
     ///
     /// Power in watts under which a low power alarm is raised.
-    pub low_power_threshold: ::core::option::Option<f64>,
+    pub low_power_threshold: Option<f64>,
     /// Low power threshold at low dim level (resource 11).
     ///
     /// ID 11 · RW · Float · single · optional · units `W`
     ///
     /// Separate low power threshold in watts used when the lamp is dimmed low.
-    pub low_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
+    pub low_power_threshold_at_low_dim_level: Option<f64>,
     /// Low power (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true while power is under the low power threshold (the vendor may take the low-dim threshold into account).
-    pub low_power: ::core::option::Option<bool>,
+    pub low_power: Option<bool>,
     /// High power threshold (resource 13).
     ///
     /// ID 13 · RW · Float · single · optional · units `W`
     ///
     /// Power in watts over which a high power alarm is raised.
-    pub high_power_threshold: ::core::option::Option<f64>,
+    pub high_power_threshold: Option<f64>,
     /// High power threshold at low dim level (resource 14).
     ///
     /// ID 14 · RW · Float · single · optional · units `W`
     ///
     /// Separate high power threshold in watts used when the lamp is dimmed low.
-    pub high_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
+    pub high_power_threshold_at_low_dim_level: Option<f64>,
     /// High power (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true while power is over the high power threshold (the vendor may take the low-dim threshold into account).
-    pub high_power: ::core::option::Option<bool>,
+    pub high_power: Option<bool>,
     /// Low current threshold (resource 16).
     ///
     /// ID 16 · RW · Float · single · optional · units `A`
     ///
     /// Current in amperes under which a low current alarm is raised.
-    pub low_current_threshold: ::core::option::Option<f64>,
+    pub low_current_threshold: Option<f64>,
     /// Low current (resource 17).
     ///
     /// ID 17 · R · Boolean · single · optional
     ///
     /// true while current is under its low threshold.
-    pub low_current: ::core::option::Option<bool>,
+    pub low_current: Option<bool>,
     /// High current threshold (resource 18).
     ///
     /// ID 18 · RW · Float · single · optional · units `A`
     ///
     /// Current in amperes over which a high current alarm is raised.
-    pub high_current_threshold: ::core::option::Option<f64>,
+    pub high_current_threshold: Option<f64>,
     /// High current (resource 19).
     ///
     /// ID 19 · R · Boolean · single · optional
     ///
     /// true while current is over its high threshold.
-    pub high_current: ::core::option::Option<bool>,
+    pub high_current: Option<bool>,
     /// Low voltage threshold (resource 20).
     ///
     /// ID 20 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which a low voltage alarm is raised.
-    pub low_voltage_threshold: ::core::option::Option<f64>,
+    pub low_voltage_threshold: Option<f64>,
     /// Low voltage (resource 21).
     ///
     /// ID 21 · R · Boolean · single · optional
     ///
     /// true while voltage is under its low threshold.
-    pub low_voltage: ::core::option::Option<bool>,
+    pub low_voltage: Option<bool>,
     /// High voltage threshold (resource 22).
     ///
     /// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
     ///
     /// Voltage in volts over which a high voltage alarm is raised.
-    pub high_voltage_threshold: ::core::option::Option<f64>,
+    pub high_voltage_threshold: Option<f64>,
     /// High voltage (resource 23).
     ///
     /// ID 23 · R · Boolean · single · optional
     ///
     /// true while voltage is over its high threshold.
-    pub high_voltage: ::core::option::Option<bool>,
+    pub high_voltage: Option<bool>,
     /// Critical inrush threshold (resource 24).
     ///
     /// ID 24 · RW · Float · single · optional · units `A`
     ///
     /// Inrush current in amperes over which a critical inrush alarm is raised.
-    pub critical_inrush_threshold: ::core::option::Option<f64>,
+    pub critical_inrush_threshold: Option<f64>,
     /// Critical inrush current (resource 25).
     ///
     /// ID 25 · R · Boolean · single · optional
     ///
     /// true when the last inrush current exceeded the critical threshold.
-    pub critical_inrush_current: ::core::option::Option<bool>,
+    pub critical_inrush_current: Option<bool>,
     /// Minimum inrush Current (resource 26).
     ///
     /// ID 26 · R · Float · single · optional · units `A`
     ///
     /// Smallest inrush current seen since the last configuration, in amperes.
-    pub minimum_inrush_current: ::core::option::Option<f64>,
+    pub minimum_inrush_current: Option<f64>,
     /// Maximum inrush Current (resource 27).
     ///
     /// ID 27 · R · Float · single · optional · units `A`
     ///
     /// Largest inrush current seen since the last configuration, in amperes.
-    pub maximum_inrush_current: ::core::option::Option<f64>,
+    pub maximum_inrush_current: Option<f64>,
     /// Latest inrush Current (resource 28).
     ///
     /// ID 28 · R · Float · single · optional · units `A`
     ///
     /// Inrush current measured the last time the relay closed, in amperes.
-    pub latest_inrush_current: ::core::option::Option<f64>,
+    pub latest_inrush_current: Option<f64>,
     /// Reactive power (resource 29).
     ///
     /// ID 29 · R · Float · single · optional · units `var`
     ///
     /// Present reactive power of the device and its load, in var.
-    pub reactive_power: ::core::option::Option<f64>,
+    pub reactive_power: Option<f64>,
     /// Reactive energy (resource 30).
     ///
     /// ID 30 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy of the device and its load since the last energy reset, in varh.
-    pub reactive_energy: ::core::option::Option<f64>,
+    pub reactive_energy: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for ElectricalMonitor {
-    const OBJECT_ID: u16 = 3418;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.supply_voltage)?;
-        f::opt(w, 2, &self.supply_current)?;
-        f::opt(w, 3, &self.frequency)?;
-        f::opt(w, 4, &self.active_power)?;
-        f::opt(w, 5, &self.power_factor)?;
-        f::opt(w, 6, &self.cumulated_active_energy)?;
-        f::opt(w, 8, &self.low_power_factor_threshold)?;
-        f::opt(w, 9, &self.low_power_factor)?;
-        f::opt(w, 10, &self.low_power_threshold)?;
-        f::opt(w, 11, &self.low_power_threshold_at_low_dim_level)?;
-        f::opt(w, 12, &self.low_power)?;
-        f::opt(w, 13, &self.high_power_threshold)?;
-        f::opt(w, 14, &self.high_power_threshold_at_low_dim_level)?;
-        f::opt(w, 15, &self.high_power)?;
-        f::opt(w, 16, &self.low_current_threshold)?;
-        f::opt(w, 17, &self.low_current)?;
-        f::opt(w, 18, &self.high_current_threshold)?;
-        f::opt(w, 19, &self.high_current)?;
-        f::opt(w, 20, &self.low_voltage_threshold)?;
-        f::opt(w, 21, &self.low_voltage)?;
-        f::opt(w, 22, &self.high_voltage_threshold)?;
-        f::opt(w, 23, &self.high_voltage)?;
-        f::opt(w, 24, &self.critical_inrush_threshold)?;
-        f::opt(w, 25, &self.critical_inrush_current)?;
-        f::opt(w, 26, &self.minimum_inrush_current)?;
-        f::opt(w, 27, &self.maximum_inrush_current)?;
-        f::opt(w, 28, &self.latest_inrush_current)?;
-        f::opt(w, 29, &self.reactive_power)?;
-        f::opt(w, 30, &self.reactive_energy)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ElectricalMonitor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.supply_voltage, instance, raw),
-            2 => f::set_opt(&mut self.supply_current, instance, raw),
-            3 => f::set_opt(&mut self.frequency, instance, raw),
-            4 => f::set_opt(&mut self.active_power, instance, raw),
-            5 => f::set_opt(&mut self.power_factor, instance, raw),
-            6 => f::set_opt(&mut self.cumulated_active_energy, instance, raw),
-            8 => f::set_opt(&mut self.low_power_factor_threshold, instance, raw),
-            9 => f::set_opt(&mut self.low_power_factor, instance, raw),
-            10 => f::set_opt(&mut self.low_power_threshold, instance, raw),
-            11 => {
-                f::set_opt(&mut self.low_power_threshold_at_low_dim_level, instance, raw)
-            }
-            12 => f::set_opt(&mut self.low_power, instance, raw),
-            13 => f::set_opt(&mut self.high_power_threshold, instance, raw),
-            14 => {
-                f::set_opt(
-                    &mut self.high_power_threshold_at_low_dim_level,
-                    instance,
-                    raw,
-                )
-            }
-            15 => f::set_opt(&mut self.high_power, instance, raw),
-            16 => f::set_opt(&mut self.low_current_threshold, instance, raw),
-            17 => f::set_opt(&mut self.low_current, instance, raw),
-            18 => f::set_opt(&mut self.high_current_threshold, instance, raw),
-            19 => f::set_opt(&mut self.high_current, instance, raw),
-            20 => f::set_opt(&mut self.low_voltage_threshold, instance, raw),
-            21 => f::set_opt(&mut self.low_voltage, instance, raw),
-            22 => f::set_opt(&mut self.high_voltage_threshold, instance, raw),
-            23 => f::set_opt(&mut self.high_voltage, instance, raw),
-            24 => f::set_opt(&mut self.critical_inrush_threshold, instance, raw),
-            25 => f::set_opt(&mut self.critical_inrush_current, instance, raw),
-            26 => f::set_opt(&mut self.minimum_inrush_current, instance, raw),
-            27 => f::set_opt(&mut self.maximum_inrush_current, instance, raw),
-            28 => f::set_opt(&mut self.latest_inrush_current, instance, raw),
-            29 => f::set_opt(&mut self.reactive_power, instance, raw),
-            30 => f::set_opt(&mut self.reactive_energy, instance, raw),
-            7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.supply_voltage, instance, raw),
+            2 => field::set_opt(&mut self.supply_current, instance, raw),
+            3 => field::set_opt(&mut self.frequency, instance, raw),
+            4 => field::set_opt(&mut self.active_power, instance, raw),
+            5 => field::set_opt(&mut self.power_factor, instance, raw),
+            6 => field::set_opt(&mut self.cumulated_active_energy, instance, raw),
+            8 => field::set_opt(&mut self.low_power_factor_threshold, instance, raw),
+            9 => field::set_opt(&mut self.low_power_factor, instance, raw),
+            10 => field::set_opt(&mut self.low_power_threshold, instance, raw),
+            11 => field::set_opt(
+                &mut self.low_power_threshold_at_low_dim_level,
+                instance,
+                raw,
+            ),
+            12 => field::set_opt(&mut self.low_power, instance, raw),
+            13 => field::set_opt(&mut self.high_power_threshold, instance, raw),
+            14 => field::set_opt(
+                &mut self.high_power_threshold_at_low_dim_level,
+                instance,
+                raw,
+            ),
+            15 => field::set_opt(&mut self.high_power, instance, raw),
+            16 => field::set_opt(&mut self.low_current_threshold, instance, raw),
+            17 => field::set_opt(&mut self.low_current, instance, raw),
+            18 => field::set_opt(&mut self.high_current_threshold, instance, raw),
+            19 => field::set_opt(&mut self.high_current, instance, raw),
+            20 => field::set_opt(&mut self.low_voltage_threshold, instance, raw),
+            21 => field::set_opt(&mut self.low_voltage, instance, raw),
+            22 => field::set_opt(&mut self.high_voltage_threshold, instance, raw),
+            23 => field::set_opt(&mut self.high_voltage, instance, raw),
+            24 => field::set_opt(&mut self.critical_inrush_threshold, instance, raw),
+            25 => field::set_opt(&mut self.critical_inrush_current, instance, raw),
+            26 => field::set_opt(&mut self.minimum_inrush_current, instance, raw),
+            27 => field::set_opt(&mut self.maximum_inrush_current, instance, raw),
+            28 => field::set_opt(&mut self.latest_inrush_current, instance, raw),
+            29 => field::set_opt(&mut self.reactive_power, instance, raw),
+            30 => field::set_opt(&mut self.reactive_energy, instance, raw),
+            7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=6 | 8..=30 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=6 | 8..=30 => Err(ErrorKind::NotMultiple),
+            7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ElectricalMonitor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 5, c::opt(&self.power_factor), c::Rule::Int(-1, 1));
-        c::finish(v)
+
+impl Instance for ElectricalMonitor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.supply_voltage)?;
+        field::emit_opt(w, 2, &self.supply_current)?;
+        field::emit_opt(w, 3, &self.frequency)?;
+        field::emit_opt(w, 4, &self.active_power)?;
+        field::emit_opt(w, 5, &self.power_factor)?;
+        field::emit_opt(w, 6, &self.cumulated_active_energy)?;
+        field::emit_opt(w, 8, &self.low_power_factor_threshold)?;
+        field::emit_opt(w, 9, &self.low_power_factor)?;
+        field::emit_opt(w, 10, &self.low_power_threshold)?;
+        field::emit_opt(w, 11, &self.low_power_threshold_at_low_dim_level)?;
+        field::emit_opt(w, 12, &self.low_power)?;
+        field::emit_opt(w, 13, &self.high_power_threshold)?;
+        field::emit_opt(w, 14, &self.high_power_threshold_at_low_dim_level)?;
+        field::emit_opt(w, 15, &self.high_power)?;
+        field::emit_opt(w, 16, &self.low_current_threshold)?;
+        field::emit_opt(w, 17, &self.low_current)?;
+        field::emit_opt(w, 18, &self.high_current_threshold)?;
+        field::emit_opt(w, 19, &self.high_current)?;
+        field::emit_opt(w, 20, &self.low_voltage_threshold)?;
+        field::emit_opt(w, 21, &self.low_voltage)?;
+        field::emit_opt(w, 22, &self.high_voltage_threshold)?;
+        field::emit_opt(w, 23, &self.high_voltage)?;
+        field::emit_opt(w, 24, &self.critical_inrush_threshold)?;
+        field::emit_opt(w, 25, &self.critical_inrush_current)?;
+        field::emit_opt(w, 26, &self.minimum_inrush_current)?;
+        field::emit_opt(w, 27, &self.maximum_inrush_current)?;
+        field::emit_opt(w, 28, &self.latest_inrush_current)?;
+        field::emit_opt(w, 29, &self.reactive_power)?;
+        field::emit_opt(w, 30, &self.reactive_energy)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.supply_voltage = ::core::option::Option::None;
+            self.supply_voltage = None;
         }
         if !keep.contains(2) {
-            self.supply_current = ::core::option::Option::None;
+            self.supply_current = None;
         }
         if !keep.contains(3) {
-            self.frequency = ::core::option::Option::None;
+            self.frequency = None;
         }
         if !keep.contains(4) {
-            self.active_power = ::core::option::Option::None;
+            self.active_power = None;
         }
         if !keep.contains(5) {
-            self.power_factor = ::core::option::Option::None;
+            self.power_factor = None;
         }
         if !keep.contains(6) {
-            self.cumulated_active_energy = ::core::option::Option::None;
+            self.cumulated_active_energy = None;
         }
         if !keep.contains(8) {
-            self.low_power_factor_threshold = ::core::option::Option::None;
+            self.low_power_factor_threshold = None;
         }
         if !keep.contains(9) {
-            self.low_power_factor = ::core::option::Option::None;
+            self.low_power_factor = None;
         }
         if !keep.contains(10) {
-            self.low_power_threshold = ::core::option::Option::None;
+            self.low_power_threshold = None;
         }
         if !keep.contains(11) {
-            self.low_power_threshold_at_low_dim_level = ::core::option::Option::None;
+            self.low_power_threshold_at_low_dim_level = None;
         }
         if !keep.contains(12) {
-            self.low_power = ::core::option::Option::None;
+            self.low_power = None;
         }
         if !keep.contains(13) {
-            self.high_power_threshold = ::core::option::Option::None;
+            self.high_power_threshold = None;
         }
         if !keep.contains(14) {
-            self.high_power_threshold_at_low_dim_level = ::core::option::Option::None;
+            self.high_power_threshold_at_low_dim_level = None;
         }
         if !keep.contains(15) {
-            self.high_power = ::core::option::Option::None;
+            self.high_power = None;
         }
         if !keep.contains(16) {
-            self.low_current_threshold = ::core::option::Option::None;
+            self.low_current_threshold = None;
         }
         if !keep.contains(17) {
-            self.low_current = ::core::option::Option::None;
+            self.low_current = None;
         }
         if !keep.contains(18) {
-            self.high_current_threshold = ::core::option::Option::None;
+            self.high_current_threshold = None;
         }
         if !keep.contains(19) {
-            self.high_current = ::core::option::Option::None;
+            self.high_current = None;
         }
         if !keep.contains(20) {
-            self.low_voltage_threshold = ::core::option::Option::None;
+            self.low_voltage_threshold = None;
         }
         if !keep.contains(21) {
-            self.low_voltage = ::core::option::Option::None;
+            self.low_voltage = None;
         }
         if !keep.contains(22) {
-            self.high_voltage_threshold = ::core::option::Option::None;
+            self.high_voltage_threshold = None;
         }
         if !keep.contains(23) {
-            self.high_voltage = ::core::option::Option::None;
+            self.high_voltage = None;
         }
         if !keep.contains(24) {
-            self.critical_inrush_threshold = ::core::option::Option::None;
+            self.critical_inrush_threshold = None;
         }
         if !keep.contains(25) {
-            self.critical_inrush_current = ::core::option::Option::None;
+            self.critical_inrush_current = None;
         }
         if !keep.contains(26) {
-            self.minimum_inrush_current = ::core::option::Option::None;
+            self.minimum_inrush_current = None;
         }
         if !keep.contains(27) {
-            self.maximum_inrush_current = ::core::option::Option::None;
+            self.maximum_inrush_current = None;
         }
         if !keep.contains(28) {
-            self.latest_inrush_current = ::core::option::Option::None;
+            self.latest_inrush_current = None;
         }
         if !keep.contains(29) {
-            self.reactive_power = ::core::option::Option::None;
+            self.reactive_power = None;
         }
         if !keep.contains(30) {
-            self.reactive_energy = ::core::option::Option::None;
+            self.reactive_energy = None;
         }
     }
 }
+
+impl ObjectType for ElectricalMonitor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(5, &self.power_factor, Rule::Int(-1, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`ElectricalMonitor`](struct@ElectricalMonitor) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ElectricalMonitorWrite {
     /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
-    pub low_power_factor_threshold: ::core::option::Option<f64>,
+    pub low_power_factor_threshold: Option<f64>,
     /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`](struct@LowPowerThreshold).
-    pub low_power_threshold: ::core::option::Option<f64>,
+    pub low_power_threshold: Option<f64>,
     /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`](struct@LowPowerThresholdAtLowDimLevel).
-    pub low_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
+    pub low_power_threshold_at_low_dim_level: Option<f64>,
     /// High power threshold (resource 13, RW): see [`HighPowerThreshold`](struct@HighPowerThreshold).
-    pub high_power_threshold: ::core::option::Option<f64>,
+    pub high_power_threshold: Option<f64>,
     /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`](struct@HighPowerThresholdAtLowDimLevel).
-    pub high_power_threshold_at_low_dim_level: ::core::option::Option<f64>,
+    pub high_power_threshold_at_low_dim_level: Option<f64>,
     /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`](struct@LowCurrentThreshold).
-    pub low_current_threshold: ::core::option::Option<f64>,
+    pub low_current_threshold: Option<f64>,
     /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`](struct@HighCurrentThreshold).
-    pub high_current_threshold: ::core::option::Option<f64>,
+    pub high_current_threshold: Option<f64>,
     /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`](struct@LowVoltageThreshold).
-    pub low_voltage_threshold: ::core::option::Option<f64>,
+    pub low_voltage_threshold: Option<f64>,
     /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`](struct@HighVoltageThreshold).
-    pub high_voltage_threshold: ::core::option::Option<f64>,
+    pub high_voltage_threshold: Option<f64>,
     /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`](struct@CriticalInrushThreshold).
-    pub critical_inrush_threshold: ::core::option::Option<f64>,
+    pub critical_inrush_threshold: Option<f64>,
 }
+
 impl ElectricalMonitorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ElectricalMonitor) {
-        if let ::core::option::Option::Some(v) = &self.low_power_factor_threshold {
-            target.low_power_factor_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_power_factor_threshold {
+            target.low_power_factor_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.low_power_threshold {
-            target.low_power_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_power_threshold {
+            target.low_power_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self
-            .low_power_threshold_at_low_dim_level
-        {
-            target.low_power_threshold_at_low_dim_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_power_threshold_at_low_dim_level {
+            target.low_power_threshold_at_low_dim_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.high_power_threshold {
-            target.high_power_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.high_power_threshold {
+            target.high_power_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self
-            .high_power_threshold_at_low_dim_level
-        {
-            target.high_power_threshold_at_low_dim_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.high_power_threshold_at_low_dim_level {
+            target.high_power_threshold_at_low_dim_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.low_current_threshold {
-            target.low_current_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_current_threshold {
+            target.low_current_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.high_current_threshold {
-            target.high_current_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.high_current_threshold {
+            target.high_current_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.low_voltage_threshold {
-            target.low_voltage_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_voltage_threshold {
+            target.low_voltage_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.high_voltage_threshold {
-            target.high_voltage_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.high_voltage_threshold {
+            target.high_voltage_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.critical_inrush_threshold {
-            target.critical_inrush_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.critical_inrush_threshold {
+            target.critical_inrush_threshold = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ElectricalMonitorWrite {
-    const OBJECT_ID: u16 = 3418;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 8, &self.low_power_factor_threshold)?;
-        f::opt(w, 10, &self.low_power_threshold)?;
-        f::opt(w, 11, &self.low_power_threshold_at_low_dim_level)?;
-        f::opt(w, 13, &self.high_power_threshold)?;
-        f::opt(w, 14, &self.high_power_threshold_at_low_dim_level)?;
-        f::opt(w, 16, &self.low_current_threshold)?;
-        f::opt(w, 18, &self.high_current_threshold)?;
-        f::opt(w, 20, &self.low_voltage_threshold)?;
-        f::opt(w, 22, &self.high_voltage_threshold)?;
-        f::opt(w, 24, &self.critical_inrush_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ElectricalMonitorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            8 => f::set_opt(&mut self.low_power_factor_threshold, instance, raw),
-            10 => f::set_opt(&mut self.low_power_threshold, instance, raw),
-            11 => {
-                f::set_opt(&mut self.low_power_threshold_at_low_dim_level, instance, raw)
-            }
-            13 => f::set_opt(&mut self.high_power_threshold, instance, raw),
-            14 => {
-                f::set_opt(
-                    &mut self.high_power_threshold_at_low_dim_level,
-                    instance,
-                    raw,
-                )
-            }
-            16 => f::set_opt(&mut self.low_current_threshold, instance, raw),
-            18 => f::set_opt(&mut self.high_current_threshold, instance, raw),
-            20 => f::set_opt(&mut self.low_voltage_threshold, instance, raw),
-            22 => f::set_opt(&mut self.high_voltage_threshold, instance, raw),
-            24 => f::set_opt(&mut self.critical_inrush_threshold, instance, raw),
-            1..=6 | 9 | 12 | 15 | 17 | 19 | 21 | 23 | 25..=30 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            8 => field::set_opt(&mut self.low_power_factor_threshold, instance, raw),
+            10 => field::set_opt(&mut self.low_power_threshold, instance, raw),
+            11 => field::set_opt(
+                &mut self.low_power_threshold_at_low_dim_level,
+                instance,
+                raw,
+            ),
+            13 => field::set_opt(&mut self.high_power_threshold, instance, raw),
+            14 => field::set_opt(
+                &mut self.high_power_threshold_at_low_dim_level,
+                instance,
+                raw,
+            ),
+            16 => field::set_opt(&mut self.low_current_threshold, instance, raw),
+            18 => field::set_opt(&mut self.high_current_threshold, instance, raw),
+            20 => field::set_opt(&mut self.low_voltage_threshold, instance, raw),
+            22 => field::set_opt(&mut self.high_voltage_threshold, instance, raw),
+            24 => field::set_opt(&mut self.critical_inrush_threshold, instance, raw),
+            1..=6 | 9 | 12 | 15 | 17 | 19 | 21 | 23 | 25..=30 => Err(ErrorKind::NotWritable),
+            7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            8 | 10 | 11 | 13 | 14 | 16 | 18 | 20 | 22 | 24 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=6 | 9 | 12 | 15 | 17 | 19 | 21 | 23 | 25..=30 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            8 | 10 | 11 | 13 | 14 | 16 | 18 | 20 | 22 | 24 => Err(ErrorKind::NotMultiple),
+            1..=6 | 9 | 12 | 15 | 17 | 19 | 21 | 23 | 25..=30 => Err(ErrorKind::NotWritable),
+            7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ElectricalMonitorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 8, &self.low_power_factor_threshold)?;
+        field::emit_opt(w, 10, &self.low_power_threshold)?;
+        field::emit_opt(w, 11, &self.low_power_threshold_at_low_dim_level)?;
+        field::emit_opt(w, 13, &self.high_power_threshold)?;
+        field::emit_opt(w, 14, &self.high_power_threshold_at_low_dim_level)?;
+        field::emit_opt(w, 16, &self.low_current_threshold)?;
+        field::emit_opt(w, 18, &self.high_current_threshold)?;
+        field::emit_opt(w, 20, &self.low_voltage_threshold)?;
+        field::emit_opt(w, 22, &self.high_voltage_threshold)?;
+        field::emit_opt(w, 24, &self.critical_inrush_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(8) {
+            self.low_power_factor_threshold = None;
+        }
+        if !keep.contains(10) {
+            self.low_power_threshold = None;
+        }
+        if !keep.contains(11) {
+            self.low_power_threshold_at_low_dim_level = None;
+        }
+        if !keep.contains(13) {
+            self.high_power_threshold = None;
+        }
+        if !keep.contains(14) {
+            self.high_power_threshold_at_low_dim_level = None;
+        }
+        if !keep.contains(16) {
+            self.low_current_threshold = None;
+        }
+        if !keep.contains(18) {
+            self.high_current_threshold = None;
+        }
+        if !keep.contains(20) {
+            self.low_voltage_threshold = None;
+        }
+        if !keep.contains(22) {
+            self.high_voltage_threshold = None;
+        }
+        if !keep.contains(24) {
+            self.critical_inrush_threshold = None;
+        }
+    }
+}
+
 /// The executable resources of Electrical monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Energy reset (resource 7, E): see [`EnergyReset`](struct@EnergyReset).
     EnergyReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::EnergyReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::EnergyReset => 7,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            7 => ::core::option::Option::Some(Execute::EnergyReset),
-            _ => ::core::option::Option::None,
+            7 => Some(Execute::EnergyReset),
+            _ => None,
         }
     }
 }
+
 /// Supply voltage (resource 1).
 ///
 /// ID 1 · R · Float · single · optional · units `V`
@@ -738,12 +737,15 @@ impl Execute {
 /// Supply voltage at the device, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct SupplyVoltage;
-impl ::ucifi_runtime::typed::Resource for SupplyVoltage {
+
+impl Resource for SupplyVoltage {
     const ID: u16 = 1;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SupplyVoltage {}
+
+impl Readable for SupplyVoltage {}
+
 /// Supply current (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `A`
@@ -751,12 +753,15 @@ impl ::ucifi_runtime::typed::Readable for SupplyVoltage {}
 /// Supply current drawn by the device, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct SupplyCurrent;
-impl ::ucifi_runtime::typed::Resource for SupplyCurrent {
+
+impl Resource for SupplyCurrent {
     const ID: u16 = 2;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SupplyCurrent {}
+
+impl Readable for SupplyCurrent {}
+
 /// Frequency (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `Hz`
@@ -764,12 +769,15 @@ impl ::ucifi_runtime::typed::Readable for SupplyCurrent {}
 /// Mains frequency of the supply, in hertz.
 #[derive(Clone, Copy, Debug)]
 pub struct Frequency;
-impl ::ucifi_runtime::typed::Resource for Frequency {
+
+impl Resource for Frequency {
     const ID: u16 = 3;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Frequency {}
+
+impl Readable for Frequency {}
+
 /// Active power (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `W`
@@ -777,12 +785,15 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 /// Active power taken by the device and its load, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct ActivePower;
-impl ::ucifi_runtime::typed::Resource for ActivePower {
+
+impl Resource for ActivePower {
     const ID: u16 = 4;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActivePower {}
+
+impl Readable for ActivePower {}
+
 /// Power factor (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · range `-1..1`
@@ -790,12 +801,15 @@ impl ::ucifi_runtime::typed::Readable for ActivePower {}
 /// Ratio of active to apparent power, from -1 to 1.
 #[derive(Clone, Copy, Debug)]
 pub struct PowerFactor;
-impl ::ucifi_runtime::typed::Resource for PowerFactor {
+
+impl Resource for PowerFactor {
     const ID: u16 = 5;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for PowerFactor {}
+
+impl Readable for PowerFactor {}
+
 /// Cumulated active energy (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `kWh`
@@ -803,12 +817,15 @@ impl ::ucifi_runtime::typed::Readable for PowerFactor {}
 /// Active energy used by the device and its load since the last energy reset, in watt-hours (kilowatt-hours in version 1.0).
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedActiveEnergy;
-impl ::ucifi_runtime::typed::Resource for CumulatedActiveEnergy {
+
+impl Resource for CumulatedActiveEnergy {
     const ID: u16 = 6;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedActiveEnergy {}
+
+impl Readable for CumulatedActiveEnergy {}
+
 /// Energy reset (resource 7).
 ///
 /// ID 7 · E · none · single · optional
@@ -816,12 +833,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedActiveEnergy {}
 /// Execute to zero both the active and the reactive energy counters.
 #[derive(Clone, Copy, Debug)]
 pub struct EnergyReset;
-impl ::ucifi_runtime::typed::Resource for EnergyReset {
+
+impl Resource for EnergyReset {
     const ID: u16 = 7;
     type Object = ElectricalMonitor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for EnergyReset {}
+
+impl Executable for EnergyReset {}
+
 /// Low power factor threshold (resource 8).
 ///
 /// ID 8 · RW · Float · single · optional
@@ -829,13 +849,17 @@ impl ::ucifi_runtime::typed::Executable for EnergyReset {}
 /// Power factor (absolute value) under which a low power factor alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
-impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
+
+impl Resource for LowPowerFactorThreshold {
     const ID: u16 = 8;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
+
+impl Readable for LowPowerFactorThreshold {}
+
+impl Writable for LowPowerFactorThreshold {}
+
 /// Low power factor (resource 9).
 ///
 /// ID 9 · R · Boolean · single · optional
@@ -843,12 +867,15 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 /// true while the absolute power factor is under its threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
-impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
+
+impl Resource for LowPowerFactor {
     const ID: u16 = 9;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
+
+impl Readable for LowPowerFactor {}
+
 /// Low power threshold (resource 10).
 ///
 /// ID 10 · RW · Float · single · optional · units `W`
@@ -856,13 +883,17 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// Power in watts under which a low power alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerThreshold;
-impl ::ucifi_runtime::typed::Resource for LowPowerThreshold {
+
+impl Resource for LowPowerThreshold {
     const ID: u16 = 10;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowPowerThreshold {}
+
+impl Readable for LowPowerThreshold {}
+
+impl Writable for LowPowerThreshold {}
+
 /// Low power threshold at low dim level (resource 11).
 ///
 /// ID 11 · RW · Float · single · optional · units `W`
@@ -870,13 +901,17 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThreshold {}
 /// Separate low power threshold in watts used when the lamp is dimmed low.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerThresholdAtLowDimLevel;
-impl ::ucifi_runtime::typed::Resource for LowPowerThresholdAtLowDimLevel {
+
+impl Resource for LowPowerThresholdAtLowDimLevel {
     const ID: u16 = 11;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerThresholdAtLowDimLevel {}
-impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtLowDimLevel {}
+
+impl Readable for LowPowerThresholdAtLowDimLevel {}
+
+impl Writable for LowPowerThresholdAtLowDimLevel {}
+
 /// Low power (resource 12).
 ///
 /// ID 12 · R · Boolean · single · optional
@@ -884,12 +919,15 @@ impl ::ucifi_runtime::typed::Writable for LowPowerThresholdAtLowDimLevel {}
 /// true while power is under the low power threshold (the vendor may take the low-dim threshold into account).
 #[derive(Clone, Copy, Debug)]
 pub struct LowPower;
-impl ::ucifi_runtime::typed::Resource for LowPower {
+
+impl Resource for LowPower {
     const ID: u16 = 12;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowPower {}
+
+impl Readable for LowPower {}
+
 /// High power threshold (resource 13).
 ///
 /// ID 13 · RW · Float · single · optional · units `W`
@@ -897,13 +935,17 @@ impl ::ucifi_runtime::typed::Readable for LowPower {}
 /// Power in watts over which a high power alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct HighPowerThreshold;
-impl ::ucifi_runtime::typed::Resource for HighPowerThreshold {
+
+impl Resource for HighPowerThreshold {
     const ID: u16 = 13;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighPowerThreshold {}
-impl ::ucifi_runtime::typed::Writable for HighPowerThreshold {}
+
+impl Readable for HighPowerThreshold {}
+
+impl Writable for HighPowerThreshold {}
+
 /// High power threshold at low dim level (resource 14).
 ///
 /// ID 14 · RW · Float · single · optional · units `W`
@@ -911,13 +953,17 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThreshold {}
 /// Separate high power threshold in watts used when the lamp is dimmed low.
 #[derive(Clone, Copy, Debug)]
 pub struct HighPowerThresholdAtLowDimLevel;
-impl ::ucifi_runtime::typed::Resource for HighPowerThresholdAtLowDimLevel {
+
+impl Resource for HighPowerThresholdAtLowDimLevel {
     const ID: u16 = 14;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighPowerThresholdAtLowDimLevel {}
-impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtLowDimLevel {}
+
+impl Readable for HighPowerThresholdAtLowDimLevel {}
+
+impl Writable for HighPowerThresholdAtLowDimLevel {}
+
 /// High power (resource 15).
 ///
 /// ID 15 · R · Boolean · single · optional
@@ -925,12 +971,15 @@ impl ::ucifi_runtime::typed::Writable for HighPowerThresholdAtLowDimLevel {}
 /// true while power is over the high power threshold (the vendor may take the low-dim threshold into account).
 #[derive(Clone, Copy, Debug)]
 pub struct HighPower;
-impl ::ucifi_runtime::typed::Resource for HighPower {
+
+impl Resource for HighPower {
     const ID: u16 = 15;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HighPower {}
+
+impl Readable for HighPower {}
+
 /// Low current threshold (resource 16).
 ///
 /// ID 16 · RW · Float · single · optional · units `A`
@@ -938,13 +987,17 @@ impl ::ucifi_runtime::typed::Readable for HighPower {}
 /// Current in amperes under which a low current alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct LowCurrentThreshold;
-impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
+
+impl Resource for LowCurrentThreshold {
     const ID: u16 = 16;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowCurrentThreshold {}
+
+impl Readable for LowCurrentThreshold {}
+
+impl Writable for LowCurrentThreshold {}
+
 /// Low current (resource 17).
 ///
 /// ID 17 · R · Boolean · single · optional
@@ -952,12 +1005,15 @@ impl ::ucifi_runtime::typed::Writable for LowCurrentThreshold {}
 /// true while current is under its low threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowCurrent;
-impl ::ucifi_runtime::typed::Resource for LowCurrent {
+
+impl Resource for LowCurrent {
     const ID: u16 = 17;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowCurrent {}
+
+impl Readable for LowCurrent {}
+
 /// High current threshold (resource 18).
 ///
 /// ID 18 · RW · Float · single · optional · units `A`
@@ -965,13 +1021,17 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 /// Current in amperes over which a high current alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct HighCurrentThreshold;
-impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
+
+impl Resource for HighCurrentThreshold {
     const ID: u16 = 18;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
-impl ::ucifi_runtime::typed::Writable for HighCurrentThreshold {}
+
+impl Readable for HighCurrentThreshold {}
+
+impl Writable for HighCurrentThreshold {}
+
 /// High current (resource 19).
 ///
 /// ID 19 · R · Boolean · single · optional
@@ -979,12 +1039,15 @@ impl ::ucifi_runtime::typed::Writable for HighCurrentThreshold {}
 /// true while current is over its high threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct HighCurrent;
-impl ::ucifi_runtime::typed::Resource for HighCurrent {
+
+impl Resource for HighCurrent {
     const ID: u16 = 19;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HighCurrent {}
+
+impl Readable for HighCurrent {}
+
 /// Low voltage threshold (resource 20).
 ///
 /// ID 20 · RW · Float · single · optional · units `V`
@@ -992,13 +1055,17 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 /// Voltage in volts under which a low voltage alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct LowVoltageThreshold;
-impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
+
+impl Resource for LowVoltageThreshold {
     const ID: u16 = 20;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowVoltageThreshold {}
+
+impl Readable for LowVoltageThreshold {}
+
+impl Writable for LowVoltageThreshold {}
+
 /// Low voltage (resource 21).
 ///
 /// ID 21 · R · Boolean · single · optional
@@ -1006,12 +1073,15 @@ impl ::ucifi_runtime::typed::Writable for LowVoltageThreshold {}
 /// true while voltage is under its low threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowVoltage;
-impl ::ucifi_runtime::typed::Resource for LowVoltage {
+
+impl Resource for LowVoltage {
     const ID: u16 = 21;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowVoltage {}
+
+impl Readable for LowVoltage {}
+
 /// High voltage threshold (resource 22).
 ///
 /// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
@@ -1019,13 +1089,17 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 /// Voltage in volts over which a high voltage alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct HighVoltageThreshold;
-impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
+
+impl Resource for HighVoltageThreshold {
     const ID: u16 = 22;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
-impl ::ucifi_runtime::typed::Writable for HighVoltageThreshold {}
+
+impl Readable for HighVoltageThreshold {}
+
+impl Writable for HighVoltageThreshold {}
+
 /// High voltage (resource 23).
 ///
 /// ID 23 · R · Boolean · single · optional
@@ -1033,12 +1107,15 @@ impl ::ucifi_runtime::typed::Writable for HighVoltageThreshold {}
 /// true while voltage is over its high threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct HighVoltage;
-impl ::ucifi_runtime::typed::Resource for HighVoltage {
+
+impl Resource for HighVoltage {
     const ID: u16 = 23;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HighVoltage {}
+
+impl Readable for HighVoltage {}
+
 /// Critical inrush threshold (resource 24).
 ///
 /// ID 24 · RW · Float · single · optional · units `A`
@@ -1046,13 +1123,17 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 /// Inrush current in amperes over which a critical inrush alarm is raised.
 #[derive(Clone, Copy, Debug)]
 pub struct CriticalInrushThreshold;
-impl ::ucifi_runtime::typed::Resource for CriticalInrushThreshold {
+
+impl Resource for CriticalInrushThreshold {
     const ID: u16 = 24;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CriticalInrushThreshold {}
-impl ::ucifi_runtime::typed::Writable for CriticalInrushThreshold {}
+
+impl Readable for CriticalInrushThreshold {}
+
+impl Writable for CriticalInrushThreshold {}
+
 /// Critical inrush current (resource 25).
 ///
 /// ID 25 · R · Boolean · single · optional
@@ -1060,12 +1141,15 @@ impl ::ucifi_runtime::typed::Writable for CriticalInrushThreshold {}
 /// true when the last inrush current exceeded the critical threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct CriticalInrushCurrent;
-impl ::ucifi_runtime::typed::Resource for CriticalInrushCurrent {
+
+impl Resource for CriticalInrushCurrent {
     const ID: u16 = 25;
     type Object = ElectricalMonitor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CriticalInrushCurrent {}
+
+impl Readable for CriticalInrushCurrent {}
+
 /// Minimum inrush Current (resource 26).
 ///
 /// ID 26 · R · Float · single · optional · units `A`
@@ -1073,12 +1157,15 @@ impl ::ucifi_runtime::typed::Readable for CriticalInrushCurrent {}
 /// Smallest inrush current seen since the last configuration, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumInrushCurrent;
-impl ::ucifi_runtime::typed::Resource for MinimumInrushCurrent {
+
+impl Resource for MinimumInrushCurrent {
     const ID: u16 = 26;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumInrushCurrent {}
+
+impl Readable for MinimumInrushCurrent {}
+
 /// Maximum inrush Current (resource 27).
 ///
 /// ID 27 · R · Float · single · optional · units `A`
@@ -1086,12 +1173,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumInrushCurrent {}
 /// Largest inrush current seen since the last configuration, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumInrushCurrent;
-impl ::ucifi_runtime::typed::Resource for MaximumInrushCurrent {
+
+impl Resource for MaximumInrushCurrent {
     const ID: u16 = 27;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumInrushCurrent {}
+
+impl Readable for MaximumInrushCurrent {}
+
 /// Latest inrush Current (resource 28).
 ///
 /// ID 28 · R · Float · single · optional · units `A`
@@ -1099,12 +1189,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumInrushCurrent {}
 /// Inrush current measured the last time the relay closed, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct LatestInrushCurrent;
-impl ::ucifi_runtime::typed::Resource for LatestInrushCurrent {
+
+impl Resource for LatestInrushCurrent {
     const ID: u16 = 28;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LatestInrushCurrent {}
+
+impl Readable for LatestInrushCurrent {}
+
 /// Reactive power (resource 29).
 ///
 /// ID 29 · R · Float · single · optional · units `var`
@@ -1112,12 +1205,15 @@ impl ::ucifi_runtime::typed::Readable for LatestInrushCurrent {}
 /// Present reactive power of the device and its load, in var.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactivePower;
-impl ::ucifi_runtime::typed::Resource for ReactivePower {
+
+impl Resource for ReactivePower {
     const ID: u16 = 29;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactivePower {}
+
+impl Readable for ReactivePower {}
+
 /// Reactive energy (resource 30).
 ///
 /// ID 30 · R · Float · single · optional · units `varh`
@@ -1125,9 +1221,11 @@ impl ::ucifi_runtime::typed::Readable for ReactivePower {}
 /// Reactive energy of the device and its load since the last energy reset, in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergy;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergy {
+
+impl Resource for ReactiveEnergy {
     const ID: u16 = 30;
     type Object = ElectricalMonitor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergy {}
+
+impl Readable for ReactiveEnergy {}

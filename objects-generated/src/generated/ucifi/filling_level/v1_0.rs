@@ -4,41 +4,65 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Fill level of a container such as a waste bin or fuel tank, in percent or centimetres, with full/empty alarms, fill-rate forecasts and container condition alarms.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3435;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Filling level version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3435,
-    "Filling level",
-    "urn:oma:lwm2m:ext:3435",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Container height", O::RW, false, false, T::Integer, "", "cm"),
-        r(2, "Actual filling percentage", O::R, false, true, T::Float, "", "/100"),
-        r(3, "Actual filling level", O::R, false, false, T::Integer, "", "cm"),
-        r(4, "High threshold", O::RW, false, false, T::Float, "", "/100"),
-        r(5, "Container full", O::R, false, true, T::Boolean, "", ""),
-        r(6, "Low threshold", O::RW, false, false, T::Float, "", "/100"),
-        r(7, "Container empty", O::R, false, true, T::Boolean, "", ""),
-        r(8, "Average filling speed", O::R, false, false, T::Float, "", "/100"),
-        r(9, "Average filling speed reset", O::E, false, false, T::None, "", ""),
-        r(10, "Forecast full date", O::R, false, false, T::Time, "", ""),
-        r(11, "Forecast empty date", O::R, false, false, T::Time, "", ""),
-        r(12, "Container out of location", O::R, false, false, T::Boolean, "", ""),
-        r(13, "Container out of position", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Filling level"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3435"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Container height", Operations::RW, DataType::Integer).units("cm"),
+    ResourceModel::new(
+        2,
+        "Actual filling percentage",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("/100"),
+    ResourceModel::new(3, "Actual filling level", Operations::R, DataType::Integer).units("cm"),
+    ResourceModel::new(4, "High threshold", Operations::RW, DataType::Float).units("/100"),
+    ResourceModel::new(5, "Container full", Operations::R, DataType::Boolean).mandatory(),
+    ResourceModel::new(6, "Low threshold", Operations::RW, DataType::Float).units("/100"),
+    ResourceModel::new(7, "Container empty", Operations::R, DataType::Boolean).mandatory(),
+    ResourceModel::new(8, "Average filling speed", Operations::R, DataType::Float).units("/100"),
+    ResourceModel::new(
+        9,
+        "Average filling speed reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(10, "Forecast full date", Operations::R, DataType::Time),
+    ResourceModel::new(11, "Forecast empty date", Operations::R, DataType::Time),
+    ResourceModel::new(
+        12,
+        "Container out of location",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        13,
+        "Container out of position",
+        Operations::R,
+        DataType::Boolean,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Container height (resource 1).
@@ -68,23 +92,21 @@ pub mod id {
     /// Container out of position (resource 13).
     pub const CONTAINER_OUT_OF_POSITION: u16 = 13;
 }
+
 /// One instance of Filling level (object 3435) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevel {
     /// Container height (resource 1).
     ///
     /// ID 1 · RW · Integer · single · optional · units `cm`
     ///
     /// Inside height of the container, in centimetres.
-    pub container_height: ::core::option::Option<i64>,
+    pub container_height: Option<i64>,
     /// Actual filling percentage (resource 2).
     ///
     /// ID 2 · R · Float · single · mandatory · units `/100`
@@ -96,13 +118,13 @@ pub struct FillingLevel {
     /// ID 3 · R · Integer · single · optional · units `cm`
     ///
     /// Height of the contents, in centimetres.
-    pub actual_filling_level: ::core::option::Option<i64>,
+    pub actual_filling_level: Option<i64>,
     /// High threshold (resource 4).
     ///
     /// ID 4 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or above which the container counts as full.
-    pub high_threshold: ::core::option::Option<f64>,
+    pub high_threshold: Option<f64>,
     /// Container full (resource 5).
     ///
     /// ID 5 · R · Boolean · single · mandatory
@@ -114,7 +136,7 @@ pub struct FillingLevel {
     /// ID 6 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or below which the container counts as empty.
-    pub low_threshold: ::core::option::Option<f64>,
+    pub low_threshold: Option<f64>,
     /// Container empty (resource 7).
     ///
     /// ID 7 · R · Boolean · single · mandatory
@@ -126,269 +148,243 @@ pub struct FillingLevel {
     /// ID 8 · R · Float · single · optional · units `/100`
     ///
     /// Mean fill rate, in percent per day.
-    pub average_filling_speed: ::core::option::Option<f64>,
+    pub average_filling_speed: Option<f64>,
     /// Forecast full date (resource 10).
     ///
     /// ID 10 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach High threshold.
-    pub forecast_full_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub forecast_full_date: Option<Time>,
     /// Forecast empty date (resource 11).
     ///
     /// ID 11 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach Low threshold.
-    pub forecast_empty_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub forecast_empty_date: Option<Time>,
     /// Container out of location (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the container is not where it is supposed to be.
-    pub container_out_of_location: ::core::option::Option<bool>,
+    pub container_out_of_location: Option<bool>,
     /// Container out of position (resource 13).
     ///
     /// ID 13 · R · Boolean · single · optional
     ///
     /// true when the container is not standing upright.
-    pub container_out_of_position: ::core::option::Option<bool>,
+    pub container_out_of_position: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for FillingLevel {
-    const OBJECT_ID: u16 = 3435;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.container_height)?;
-        f::one(w, 2, &self.actual_filling_percentage)?;
-        f::opt(w, 3, &self.actual_filling_level)?;
-        f::opt(w, 4, &self.high_threshold)?;
-        f::one(w, 5, &self.container_full)?;
-        f::opt(w, 6, &self.low_threshold)?;
-        f::one(w, 7, &self.container_empty)?;
-        f::opt(w, 8, &self.average_filling_speed)?;
-        f::opt(w, 10, &self.forecast_full_date)?;
-        f::opt(w, 11, &self.forecast_empty_date)?;
-        f::opt(w, 12, &self.container_out_of_location)?;
-        f::opt(w, 13, &self.container_out_of_position)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FillingLevel {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.container_height, instance, raw),
-            2 => f::set(&mut self.actual_filling_percentage, instance, raw),
-            3 => f::set_opt(&mut self.actual_filling_level, instance, raw),
-            4 => f::set_opt(&mut self.high_threshold, instance, raw),
-            5 => f::set(&mut self.container_full, instance, raw),
-            6 => f::set_opt(&mut self.low_threshold, instance, raw),
-            7 => f::set(&mut self.container_empty, instance, raw),
-            8 => f::set_opt(&mut self.average_filling_speed, instance, raw),
-            10 => f::set_opt(&mut self.forecast_full_date, instance, raw),
-            11 => f::set_opt(&mut self.forecast_empty_date, instance, raw),
-            12 => f::set_opt(&mut self.container_out_of_location, instance, raw),
-            13 => f::set_opt(&mut self.container_out_of_position, instance, raw),
-            9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.container_height, instance, raw),
+            2 => field::set(&mut self.actual_filling_percentage, instance, raw),
+            3 => field::set_opt(&mut self.actual_filling_level, instance, raw),
+            4 => field::set_opt(&mut self.high_threshold, instance, raw),
+            5 => field::set(&mut self.container_full, instance, raw),
+            6 => field::set_opt(&mut self.low_threshold, instance, raw),
+            7 => field::set(&mut self.container_empty, instance, raw),
+            8 => field::set_opt(&mut self.average_filling_speed, instance, raw),
+            10 => field::set_opt(&mut self.forecast_full_date, instance, raw),
+            11 => field::set_opt(&mut self.forecast_empty_date, instance, raw),
+            12 => field::set_opt(&mut self.container_out_of_location, instance, raw),
+            13 => field::set_opt(&mut self.container_out_of_position, instance, raw),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=8 | 10..=13 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=8 | 10..=13 => Err(ErrorKind::NotMultiple),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for FillingLevel {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.container_height)?;
+        field::emit(w, 2, &self.actual_filling_percentage)?;
+        field::emit_opt(w, 3, &self.actual_filling_level)?;
+        field::emit_opt(w, 4, &self.high_threshold)?;
+        field::emit(w, 5, &self.container_full)?;
+        field::emit_opt(w, 6, &self.low_threshold)?;
+        field::emit(w, 7, &self.container_empty)?;
+        field::emit_opt(w, 8, &self.average_filling_speed)?;
+        field::emit_opt(w, 10, &self.forecast_full_date)?;
+        field::emit_opt(w, 11, &self.forecast_empty_date)?;
+        field::emit_opt(w, 12, &self.container_out_of_location)?;
+        field::emit_opt(w, 13, &self.container_out_of_position)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.container_height = ::core::option::Option::None;
+            self.container_height = None;
         }
         if !keep.contains(2) {
-            self.actual_filling_percentage = ::core::default::Default::default();
+            self.actual_filling_percentage = Default::default();
         }
         if !keep.contains(3) {
-            self.actual_filling_level = ::core::option::Option::None;
+            self.actual_filling_level = None;
         }
         if !keep.contains(4) {
-            self.high_threshold = ::core::option::Option::None;
+            self.high_threshold = None;
         }
         if !keep.contains(5) {
-            self.container_full = ::core::default::Default::default();
+            self.container_full = Default::default();
         }
         if !keep.contains(6) {
-            self.low_threshold = ::core::option::Option::None;
+            self.low_threshold = None;
         }
         if !keep.contains(7) {
-            self.container_empty = ::core::default::Default::default();
+            self.container_empty = Default::default();
         }
         if !keep.contains(8) {
-            self.average_filling_speed = ::core::option::Option::None;
+            self.average_filling_speed = None;
         }
         if !keep.contains(10) {
-            self.forecast_full_date = ::core::option::Option::None;
+            self.forecast_full_date = None;
         }
         if !keep.contains(11) {
-            self.forecast_empty_date = ::core::option::Option::None;
+            self.forecast_empty_date = None;
         }
         if !keep.contains(12) {
-            self.container_out_of_location = ::core::option::Option::None;
+            self.container_out_of_location = None;
         }
         if !keep.contains(13) {
-            self.container_out_of_position = ::core::option::Option::None;
+            self.container_out_of_position = None;
         }
     }
 }
+
+impl ObjectType for FillingLevel {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevelWrite {
     /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
-    pub container_height: ::core::option::Option<i64>,
+    pub container_height: Option<i64>,
     /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
-    pub high_threshold: ::core::option::Option<f64>,
+    pub high_threshold: Option<f64>,
     /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
-    pub low_threshold: ::core::option::Option<f64>,
+    pub low_threshold: Option<f64>,
 }
+
 impl FillingLevelWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut FillingLevel) {
-        if let ::core::option::Option::Some(v) = &self.container_height {
-            target.container_height = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.container_height {
+            target.container_height = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.high_threshold {
-            target.high_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.high_threshold {
+            target.high_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.low_threshold {
-            target.low_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_threshold {
+            target.low_threshold = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
-    const OBJECT_ID: u16 = 3435;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.container_height)?;
-        f::opt(w, 4, &self.high_threshold)?;
-        f::opt(w, 6, &self.low_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FillingLevelWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.container_height, instance, raw),
-            4 => f::set_opt(&mut self.high_threshold, instance, raw),
-            6 => f::set_opt(&mut self.low_threshold, instance, raw),
-            2 | 3 | 5 | 7 | 8 | 10..=13 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.container_height, instance, raw),
+            4 => field::set_opt(&mut self.high_threshold, instance, raw),
+            6 => field::set_opt(&mut self.low_threshold, instance, raw),
+            2 | 3 | 5 | 7 | 8 | 10..=13 => Err(ErrorKind::NotWritable),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 4 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 | 3 | 5 | 7 | 8 | 10..=13 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1 | 4 | 6 => Err(ErrorKind::NotMultiple),
+            2 | 3 | 5 | 7 | 8 | 10..=13 => Err(ErrorKind::NotWritable),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for FillingLevelWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.container_height)?;
+        field::emit_opt(w, 4, &self.high_threshold)?;
+        field::emit_opt(w, 6, &self.low_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.container_height = None;
+        }
+        if !keep.contains(4) {
+            self.high_threshold = None;
+        }
+        if !keep.contains(6) {
+            self.low_threshold = None;
+        }
+    }
+}
+
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@AverageFillingSpeedReset).
     AverageFillingSpeedReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::AverageFillingSpeedReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::AverageFillingSpeedReset => 9,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            9 => ::core::option::Option::Some(Execute::AverageFillingSpeedReset),
-            _ => ::core::option::Option::None,
+            9 => Some(Execute::AverageFillingSpeedReset),
+            _ => None,
         }
     }
 }
+
 /// Container height (resource 1).
 ///
 /// ID 1 · RW · Integer · single · optional · units `cm`
@@ -396,13 +392,17 @@ impl Execute {
 /// Inside height of the container, in centimetres.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerHeight;
-impl ::ucifi_runtime::typed::Resource for ContainerHeight {
+
+impl Resource for ContainerHeight {
     const ID: u16 = 1;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerHeight {}
-impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
+
+impl Readable for ContainerHeight {}
+
+impl Writable for ContainerHeight {}
+
 /// Actual filling percentage (resource 2).
 ///
 /// ID 2 · R · Float · single · mandatory · units `/100`
@@ -410,12 +410,15 @@ impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
 /// How full the container is, in percent.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualFillingPercentage;
-impl ::ucifi_runtime::typed::Resource for ActualFillingPercentage {
+
+impl Resource for ActualFillingPercentage {
     const ID: u16 = 2;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
+
+impl Readable for ActualFillingPercentage {}
+
 /// Actual filling level (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional · units `cm`
@@ -423,12 +426,15 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
 /// Height of the contents, in centimetres.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualFillingLevel;
-impl ::ucifi_runtime::typed::Resource for ActualFillingLevel {
+
+impl Resource for ActualFillingLevel {
     const ID: u16 = 3;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
+
+impl Readable for ActualFillingLevel {}
+
 /// High threshold (resource 4).
 ///
 /// ID 4 · RW · Float · single · optional · units `/100`
@@ -436,13 +442,17 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
 /// Fill percentage at or above which the container counts as full.
 #[derive(Clone, Copy, Debug)]
 pub struct HighThreshold;
-impl ::ucifi_runtime::typed::Resource for HighThreshold {
+
+impl Resource for HighThreshold {
     const ID: u16 = 4;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighThreshold {}
-impl ::ucifi_runtime::typed::Writable for HighThreshold {}
+
+impl Readable for HighThreshold {}
+
+impl Writable for HighThreshold {}
+
 /// Container full (resource 5).
 ///
 /// ID 5 · R · Boolean · single · mandatory
@@ -450,12 +460,15 @@ impl ::ucifi_runtime::typed::Writable for HighThreshold {}
 /// true when the fill percentage exceeds High threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerFull;
-impl ::ucifi_runtime::typed::Resource for ContainerFull {
+
+impl Resource for ContainerFull {
     const ID: u16 = 5;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerFull {}
+
+impl Readable for ContainerFull {}
+
 /// Low threshold (resource 6).
 ///
 /// ID 6 · RW · Float · single · optional · units `/100`
@@ -463,13 +476,17 @@ impl ::ucifi_runtime::typed::Readable for ContainerFull {}
 /// Fill percentage at or below which the container counts as empty.
 #[derive(Clone, Copy, Debug)]
 pub struct LowThreshold;
-impl ::ucifi_runtime::typed::Resource for LowThreshold {
+
+impl Resource for LowThreshold {
     const ID: u16 = 6;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowThreshold {}
+
+impl Readable for LowThreshold {}
+
+impl Writable for LowThreshold {}
+
 /// Container empty (resource 7).
 ///
 /// ID 7 · R · Boolean · single · mandatory
@@ -477,12 +494,15 @@ impl ::ucifi_runtime::typed::Writable for LowThreshold {}
 /// true when the fill percentage is under Low threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerEmpty;
-impl ::ucifi_runtime::typed::Resource for ContainerEmpty {
+
+impl Resource for ContainerEmpty {
     const ID: u16 = 7;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
+
+impl Readable for ContainerEmpty {}
+
 /// Average filling speed (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `/100`
@@ -490,12 +510,15 @@ impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
 /// Mean fill rate, in percent per day.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeed;
-impl ::ucifi_runtime::typed::Resource for AverageFillingSpeed {
+
+impl Resource for AverageFillingSpeed {
     const ID: u16 = 8;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
+
+impl Readable for AverageFillingSpeed {}
+
 /// Average filling speed reset (resource 9).
 ///
 /// ID 9 · E · none · single · optional
@@ -503,12 +526,15 @@ impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
 /// Execute to restart the mean fill rate calculation.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeedReset;
-impl ::ucifi_runtime::typed::Resource for AverageFillingSpeedReset {
+
+impl Resource for AverageFillingSpeedReset {
     const ID: u16 = 9;
     type Object = FillingLevel;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
+
+impl Executable for AverageFillingSpeedReset {}
+
 /// Forecast full date (resource 10).
 ///
 /// ID 10 · R · Time · single · optional
@@ -516,12 +542,15 @@ impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
 /// Predicted date at which the container will reach High threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ForecastFullDate;
-impl ::ucifi_runtime::typed::Resource for ForecastFullDate {
+
+impl Resource for ForecastFullDate {
     const ID: u16 = 10;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
+
+impl Readable for ForecastFullDate {}
+
 /// Forecast empty date (resource 11).
 ///
 /// ID 11 · R · Time · single · optional
@@ -529,12 +558,15 @@ impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
 /// Predicted date at which the container will reach Low threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ForecastEmptyDate;
-impl ::ucifi_runtime::typed::Resource for ForecastEmptyDate {
+
+impl Resource for ForecastEmptyDate {
     const ID: u16 = 11;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
+
+impl Readable for ForecastEmptyDate {}
+
 /// Container out of location (resource 12).
 ///
 /// ID 12 · R · Boolean · single · optional
@@ -542,12 +574,15 @@ impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
 /// true when the container is not where it is supposed to be.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfLocation;
-impl ::ucifi_runtime::typed::Resource for ContainerOutOfLocation {
+
+impl Resource for ContainerOutOfLocation {
     const ID: u16 = 12;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
+
+impl Readable for ContainerOutOfLocation {}
+
 /// Container out of position (resource 13).
 ///
 /// ID 13 · R · Boolean · single · optional
@@ -555,9 +590,11 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
 /// true when the container is not standing upright.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfPosition;
-impl ::ucifi_runtime::typed::Resource for ContainerOutOfPosition {
+
+impl Resource for ContainerOutOfPosition {
     const ID: u16 = 13;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerOutOfPosition {}
+
+impl Readable for ContainerOutOfPosition {}

@@ -4,73 +4,119 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Fill level of a container such as a waste bin or fuel tank, in percent or centimetres, with full/empty alarms, fill-rate forecasts and container condition alarms.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3435;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Filling level version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3435,
-    "Filling level",
-    "urn:oma:lwm2m:ext:3435:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Container height", O::RW, false, false, T::Integer, "", "cm"),
-        r(2, "Actual filling percentage", O::R, false, true, T::Float, "", "/100"),
-        r(3, "Actual filling level", O::R, false, false, T::Integer, "", "cm"),
-        r(4, "High threshold", O::RW, false, false, T::Float, "", "/100"),
-        r(5, "Container full", O::R, false, true, T::Boolean, "", ""),
-        r(6, "Low threshold", O::RW, false, false, T::Float, "", "/100"),
-        r(7, "Container empty", O::R, false, true, T::Boolean, "", ""),
-        r(8, "Average filling speed", O::R, false, false, T::Float, "", "/100"),
-        r(9, "Average filling speed reset", O::E, false, false, T::None, "", ""),
-        r(10, "Forecast full date", O::R, false, false, T::Time, "", ""),
-        r(11, "Forecast empty date", O::R, false, false, T::Time, "", ""),
-        r(12, "Container out of location", O::R, false, false, T::Boolean, "", ""),
-        r(13, "Container out of position", O::R, false, false, T::Boolean, "", ""),
-        r(14, "Container width", O::RW, false, false, T::Integer, "", "cm"),
-        r(15, "Container installation type", O::RW, false, false, T::String, "", "cm"),
-        r(16, "Container volume max", O::RW, false, false, T::Float, "", "m3"),
-        r(17, "Filling sensor position", O::RW, false, false, T::String, "", ""),
-        r(18, "Type of materials", O::RW, false, false, T::String, "", ""),
-        r(19, "Filling operations counter", O::R, false, false, T::Integer, "", ""),
-        r(20, "Reset filling operations counter", O::E, false, false, T::None, "", ""),
-        r(21, "Cover open", O::R, false, false, T::Boolean, "", ""),
-        r(22, "Temperature alarm", O::R, false, false, T::Boolean, "", ""),
-        r(23, "Water infiltration alarm", O::R, false, false, T::Boolean, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Filling level"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3435:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Container height", Operations::RW, DataType::Integer).units("cm"),
+    ResourceModel::new(
+        2,
+        "Actual filling percentage",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("/100"),
+    ResourceModel::new(3, "Actual filling level", Operations::R, DataType::Integer).units("cm"),
+    ResourceModel::new(4, "High threshold", Operations::RW, DataType::Float).units("/100"),
+    ResourceModel::new(5, "Container full", Operations::R, DataType::Boolean).mandatory(),
+    ResourceModel::new(6, "Low threshold", Operations::RW, DataType::Float).units("/100"),
+    ResourceModel::new(7, "Container empty", Operations::R, DataType::Boolean).mandatory(),
+    ResourceModel::new(8, "Average filling speed", Operations::R, DataType::Float).units("/100"),
+    ResourceModel::new(
+        9,
+        "Average filling speed reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(10, "Forecast full date", Operations::R, DataType::Time),
+    ResourceModel::new(11, "Forecast empty date", Operations::R, DataType::Time),
+    ResourceModel::new(
+        12,
+        "Container out of location",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        13,
+        "Container out of position",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(14, "Container width", Operations::RW, DataType::Integer).units("cm"),
+    ResourceModel::new(
+        15,
+        "Container installation type",
+        Operations::RW,
+        DataType::String,
+    )
+    .units("cm"),
+    ResourceModel::new(16, "Container volume max", Operations::RW, DataType::Float).units("m3"),
+    ResourceModel::new(
+        17,
+        "Filling sensor position",
+        Operations::RW,
+        DataType::String,
+    ),
+    ResourceModel::new(18, "Type of materials", Operations::RW, DataType::String),
+    ResourceModel::new(
+        19,
+        "Filling operations counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        20,
+        "Reset filling operations counter",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(21, "Cover open", Operations::R, DataType::Boolean),
+    ResourceModel::new(22, "Temperature alarm", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        23,
+        "Water infiltration alarm",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Container height (resource 1).
@@ -128,23 +174,21 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Filling level (object 3435) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevel {
     /// Container height (resource 1).
     ///
     /// ID 1 · RW · Integer · single · optional · units `cm`
     ///
     /// Inside height of the container, in centimetres.
-    pub container_height: ::core::option::Option<i64>,
+    pub container_height: Option<i64>,
     /// Actual filling percentage (resource 2).
     ///
     /// ID 2 · R · Float · single · mandatory · units `/100`
@@ -156,13 +200,13 @@ pub struct FillingLevel {
     /// ID 3 · R · Integer · single · optional · units `cm`
     ///
     /// Height of the contents, in centimetres.
-    pub actual_filling_level: ::core::option::Option<i64>,
+    pub actual_filling_level: Option<i64>,
     /// High threshold (resource 4).
     ///
     /// ID 4 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or above which the container counts as full.
-    pub high_threshold: ::core::option::Option<f64>,
+    pub high_threshold: Option<f64>,
     /// Container full (resource 5).
     ///
     /// ID 5 · R · Boolean · single · mandatory
@@ -174,7 +218,7 @@ pub struct FillingLevel {
     /// ID 6 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or below which the container counts as empty.
-    pub low_threshold: ::core::option::Option<f64>,
+    pub low_threshold: Option<f64>,
     /// Container empty (resource 7).
     ///
     /// ID 7 · R · Boolean · single · mandatory
@@ -186,457 +230,417 @@ pub struct FillingLevel {
     /// ID 8 · R · Float · single · optional · units `/100`
     ///
     /// Mean fill rate, in percent per day.
-    pub average_filling_speed: ::core::option::Option<f64>,
+    pub average_filling_speed: Option<f64>,
     /// Forecast full date (resource 10).
     ///
     /// ID 10 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach High threshold.
-    pub forecast_full_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub forecast_full_date: Option<Time>,
     /// Forecast empty date (resource 11).
     ///
     /// ID 11 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach Low threshold.
-    pub forecast_empty_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub forecast_empty_date: Option<Time>,
     /// Container out of location (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the container is not where it is supposed to be.
-    pub container_out_of_location: ::core::option::Option<bool>,
+    pub container_out_of_location: Option<bool>,
     /// Container out of position (resource 13).
     ///
     /// ID 13 · R · Boolean · single · optional
     ///
     /// true when the container is not standing upright.
-    pub container_out_of_position: ::core::option::Option<bool>,
+    pub container_out_of_position: Option<bool>,
     /// Container width (resource 14).
     ///
     /// ID 14 · RW · Integer · single · optional · units `cm`
     ///
     /// Inside width of the container, in centimetres.
-    pub container_width: ::core::option::Option<i64>,
+    pub container_width: Option<i64>,
     /// Container installation type (resource 15).
     ///
     /// ID 15 · RW · String · single · optional · units `cm`
     ///
     /// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
-    pub container_installation_type: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub container_installation_type: Option<String>,
     /// Container volume max (resource 16).
     ///
     /// ID 16 · RW · Float · single · optional · units `m3`
     ///
     /// Usable volume of the container, in cubic metres.
-    pub container_volume_max: ::core::option::Option<f64>,
+    pub container_volume_max: Option<f64>,
     /// Filling sensor position (resource 17).
     ///
     /// ID 17 · RW · String · single · optional
     ///
     /// Where the level sensor is mounted inside the container, as text.
-    pub filling_sensor_position: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub filling_sensor_position: Option<String>,
     /// Type of materials (resource 18).
     ///
     /// ID 18 · RW · String · single · optional
     ///
     /// Materials the container accepts, e.g. glass or plastic.
-    pub type_of_materials: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_materials: Option<String>,
     /// Filling operations counter (resource 19).
     ///
     /// ID 19 · R · Integer · single · optional
     ///
     /// Number of times the container has been filled.
-    pub filling_operations_counter: ::core::option::Option<i64>,
+    pub filling_operations_counter: Option<i64>,
     /// Cover open (resource 21).
     ///
     /// ID 21 · R · Boolean · single · optional
     ///
     /// true when the lid is open, so no level can be measured (sensors mounted in the lid).
-    pub cover_open: ::core::option::Option<bool>,
+    pub cover_open: Option<bool>,
     /// Temperature alarm (resource 22).
     ///
     /// ID 22 · R · Boolean · single · optional
     ///
     /// true when a possible fire is detected through temperature or gas sensing.
-    pub temperature_alarm: ::core::option::Option<bool>,
+    pub temperature_alarm: Option<bool>,
     /// Water infiltration alarm (resource 23).
     ///
     /// ID 23 · R · Boolean · single · optional
     ///
     /// true when water has entered the container or humidity is very high.
-    pub water_infiltration_alarm: ::core::option::Option<bool>,
+    pub water_infiltration_alarm: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for FillingLevel {
-    const OBJECT_ID: u16 = 3435;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.container_height)?;
-        f::one(w, 2, &self.actual_filling_percentage)?;
-        f::opt(w, 3, &self.actual_filling_level)?;
-        f::opt(w, 4, &self.high_threshold)?;
-        f::one(w, 5, &self.container_full)?;
-        f::opt(w, 6, &self.low_threshold)?;
-        f::one(w, 7, &self.container_empty)?;
-        f::opt(w, 8, &self.average_filling_speed)?;
-        f::opt(w, 10, &self.forecast_full_date)?;
-        f::opt(w, 11, &self.forecast_empty_date)?;
-        f::opt(w, 12, &self.container_out_of_location)?;
-        f::opt(w, 13, &self.container_out_of_position)?;
-        f::opt(w, 14, &self.container_width)?;
-        f::opt(w, 15, &self.container_installation_type)?;
-        f::opt(w, 16, &self.container_volume_max)?;
-        f::opt(w, 17, &self.filling_sensor_position)?;
-        f::opt(w, 18, &self.type_of_materials)?;
-        f::opt(w, 19, &self.filling_operations_counter)?;
-        f::opt(w, 21, &self.cover_open)?;
-        f::opt(w, 22, &self.temperature_alarm)?;
-        f::opt(w, 23, &self.water_infiltration_alarm)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FillingLevel {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.container_height, instance, raw),
-            2 => f::set(&mut self.actual_filling_percentage, instance, raw),
-            3 => f::set_opt(&mut self.actual_filling_level, instance, raw),
-            4 => f::set_opt(&mut self.high_threshold, instance, raw),
-            5 => f::set(&mut self.container_full, instance, raw),
-            6 => f::set_opt(&mut self.low_threshold, instance, raw),
-            7 => f::set(&mut self.container_empty, instance, raw),
-            8 => f::set_opt(&mut self.average_filling_speed, instance, raw),
-            10 => f::set_opt(&mut self.forecast_full_date, instance, raw),
-            11 => f::set_opt(&mut self.forecast_empty_date, instance, raw),
-            12 => f::set_opt(&mut self.container_out_of_location, instance, raw),
-            13 => f::set_opt(&mut self.container_out_of_position, instance, raw),
-            14 => f::set_opt(&mut self.container_width, instance, raw),
-            15 => f::set_opt(&mut self.container_installation_type, instance, raw),
-            16 => f::set_opt(&mut self.container_volume_max, instance, raw),
-            17 => f::set_opt(&mut self.filling_sensor_position, instance, raw),
-            18 => f::set_opt(&mut self.type_of_materials, instance, raw),
-            19 => f::set_opt(&mut self.filling_operations_counter, instance, raw),
-            21 => f::set_opt(&mut self.cover_open, instance, raw),
-            22 => f::set_opt(&mut self.temperature_alarm, instance, raw),
-            23 => f::set_opt(&mut self.water_infiltration_alarm, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            9 | 20 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.container_height, instance, raw),
+            2 => field::set(&mut self.actual_filling_percentage, instance, raw),
+            3 => field::set_opt(&mut self.actual_filling_level, instance, raw),
+            4 => field::set_opt(&mut self.high_threshold, instance, raw),
+            5 => field::set(&mut self.container_full, instance, raw),
+            6 => field::set_opt(&mut self.low_threshold, instance, raw),
+            7 => field::set(&mut self.container_empty, instance, raw),
+            8 => field::set_opt(&mut self.average_filling_speed, instance, raw),
+            10 => field::set_opt(&mut self.forecast_full_date, instance, raw),
+            11 => field::set_opt(&mut self.forecast_empty_date, instance, raw),
+            12 => field::set_opt(&mut self.container_out_of_location, instance, raw),
+            13 => field::set_opt(&mut self.container_out_of_position, instance, raw),
+            14 => field::set_opt(&mut self.container_width, instance, raw),
+            15 => field::set_opt(&mut self.container_installation_type, instance, raw),
+            16 => field::set_opt(&mut self.container_volume_max, instance, raw),
+            17 => field::set_opt(&mut self.filling_sensor_position, instance, raw),
+            18 => field::set_opt(&mut self.type_of_materials, instance, raw),
+            19 => field::set_opt(&mut self.filling_operations_counter, instance, raw),
+            21 => field::set_opt(&mut self.cover_open, instance, raw),
+            22 => field::set_opt(&mut self.temperature_alarm, instance, raw),
+            23 => field::set_opt(&mut self.water_infiltration_alarm, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            9 | 20 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=8 | 10..=19 | 21..=23 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            9 | 20 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=8 | 10..=19 | 21..=23 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            9 | 20 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for FillingLevel {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for FillingLevel {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.container_height)?;
+        field::emit(w, 2, &self.actual_filling_percentage)?;
+        field::emit_opt(w, 3, &self.actual_filling_level)?;
+        field::emit_opt(w, 4, &self.high_threshold)?;
+        field::emit(w, 5, &self.container_full)?;
+        field::emit_opt(w, 6, &self.low_threshold)?;
+        field::emit(w, 7, &self.container_empty)?;
+        field::emit_opt(w, 8, &self.average_filling_speed)?;
+        field::emit_opt(w, 10, &self.forecast_full_date)?;
+        field::emit_opt(w, 11, &self.forecast_empty_date)?;
+        field::emit_opt(w, 12, &self.container_out_of_location)?;
+        field::emit_opt(w, 13, &self.container_out_of_position)?;
+        field::emit_opt(w, 14, &self.container_width)?;
+        field::emit_opt(w, 15, &self.container_installation_type)?;
+        field::emit_opt(w, 16, &self.container_volume_max)?;
+        field::emit_opt(w, 17, &self.filling_sensor_position)?;
+        field::emit_opt(w, 18, &self.type_of_materials)?;
+        field::emit_opt(w, 19, &self.filling_operations_counter)?;
+        field::emit_opt(w, 21, &self.cover_open)?;
+        field::emit_opt(w, 22, &self.temperature_alarm)?;
+        field::emit_opt(w, 23, &self.water_infiltration_alarm)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.container_height = ::core::option::Option::None;
+            self.container_height = None;
         }
         if !keep.contains(2) {
-            self.actual_filling_percentage = ::core::default::Default::default();
+            self.actual_filling_percentage = Default::default();
         }
         if !keep.contains(3) {
-            self.actual_filling_level = ::core::option::Option::None;
+            self.actual_filling_level = None;
         }
         if !keep.contains(4) {
-            self.high_threshold = ::core::option::Option::None;
+            self.high_threshold = None;
         }
         if !keep.contains(5) {
-            self.container_full = ::core::default::Default::default();
+            self.container_full = Default::default();
         }
         if !keep.contains(6) {
-            self.low_threshold = ::core::option::Option::None;
+            self.low_threshold = None;
         }
         if !keep.contains(7) {
-            self.container_empty = ::core::default::Default::default();
+            self.container_empty = Default::default();
         }
         if !keep.contains(8) {
-            self.average_filling_speed = ::core::option::Option::None;
+            self.average_filling_speed = None;
         }
         if !keep.contains(10) {
-            self.forecast_full_date = ::core::option::Option::None;
+            self.forecast_full_date = None;
         }
         if !keep.contains(11) {
-            self.forecast_empty_date = ::core::option::Option::None;
+            self.forecast_empty_date = None;
         }
         if !keep.contains(12) {
-            self.container_out_of_location = ::core::option::Option::None;
+            self.container_out_of_location = None;
         }
         if !keep.contains(13) {
-            self.container_out_of_position = ::core::option::Option::None;
+            self.container_out_of_position = None;
         }
         if !keep.contains(14) {
-            self.container_width = ::core::option::Option::None;
+            self.container_width = None;
         }
         if !keep.contains(15) {
-            self.container_installation_type = ::core::option::Option::None;
+            self.container_installation_type = None;
         }
         if !keep.contains(16) {
-            self.container_volume_max = ::core::option::Option::None;
+            self.container_volume_max = None;
         }
         if !keep.contains(17) {
-            self.filling_sensor_position = ::core::option::Option::None;
+            self.filling_sensor_position = None;
         }
         if !keep.contains(18) {
-            self.type_of_materials = ::core::option::Option::None;
+            self.type_of_materials = None;
         }
         if !keep.contains(19) {
-            self.filling_operations_counter = ::core::option::Option::None;
+            self.filling_operations_counter = None;
         }
         if !keep.contains(21) {
-            self.cover_open = ::core::option::Option::None;
+            self.cover_open = None;
         }
         if !keep.contains(22) {
-            self.temperature_alarm = ::core::option::Option::None;
+            self.temperature_alarm = None;
         }
         if !keep.contains(23) {
-            self.water_infiltration_alarm = ::core::option::Option::None;
+            self.water_infiltration_alarm = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for FillingLevel {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct FillingLevelWrite {
     /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
-    pub container_height: ::core::option::Option<i64>,
+    pub container_height: Option<i64>,
     /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
-    pub high_threshold: ::core::option::Option<f64>,
+    pub high_threshold: Option<f64>,
     /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
-    pub low_threshold: ::core::option::Option<f64>,
+    pub low_threshold: Option<f64>,
     /// Container width (resource 14, RW): see [`ContainerWidth`](struct@ContainerWidth).
-    pub container_width: ::core::option::Option<i64>,
+    pub container_width: Option<i64>,
     /// Container installation type (resource 15, RW): see [`ContainerInstallationType`](struct@ContainerInstallationType).
-    pub container_installation_type: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub container_installation_type: Option<String>,
     /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`](struct@ContainerVolumeMax).
-    pub container_volume_max: ::core::option::Option<f64>,
+    pub container_volume_max: Option<f64>,
     /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`](struct@FillingSensorPosition).
-    pub filling_sensor_position: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub filling_sensor_position: Option<String>,
     /// Type of materials (resource 18, RW): see [`TypeOfMaterials`](struct@TypeOfMaterials).
-    pub type_of_materials: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_materials: Option<String>,
 }
+
 impl FillingLevelWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut FillingLevel) {
-        if let ::core::option::Option::Some(v) = &self.container_height {
-            target.container_height = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.container_height {
+            target.container_height = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.high_threshold {
-            target.high_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.high_threshold {
+            target.high_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.low_threshold {
-            target.low_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_threshold {
+            target.low_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.container_width {
-            target.container_width = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.container_width {
+            target.container_width = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.container_installation_type {
-            target.container_installation_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.container_installation_type {
+            target.container_installation_type = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.container_volume_max {
-            target.container_volume_max = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.container_volume_max {
+            target.container_volume_max = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.filling_sensor_position {
-            target.filling_sensor_position = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.filling_sensor_position {
+            target.filling_sensor_position = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.type_of_materials {
-            target.type_of_materials = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_materials {
+            target.type_of_materials = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for FillingLevelWrite {
-    const OBJECT_ID: u16 = 3435;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.container_height)?;
-        f::opt(w, 4, &self.high_threshold)?;
-        f::opt(w, 6, &self.low_threshold)?;
-        f::opt(w, 14, &self.container_width)?;
-        f::opt(w, 15, &self.container_installation_type)?;
-        f::opt(w, 16, &self.container_volume_max)?;
-        f::opt(w, 17, &self.filling_sensor_position)?;
-        f::opt(w, 18, &self.type_of_materials)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for FillingLevelWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.container_height, instance, raw),
-            4 => f::set_opt(&mut self.high_threshold, instance, raw),
-            6 => f::set_opt(&mut self.low_threshold, instance, raw),
-            14 => f::set_opt(&mut self.container_width, instance, raw),
-            15 => f::set_opt(&mut self.container_installation_type, instance, raw),
-            16 => f::set_opt(&mut self.container_volume_max, instance, raw),
-            17 => f::set_opt(&mut self.filling_sensor_position, instance, raw),
-            18 => f::set_opt(&mut self.type_of_materials, instance, raw),
+            1 => field::set_opt(&mut self.container_height, instance, raw),
+            4 => field::set_opt(&mut self.high_threshold, instance, raw),
+            6 => field::set_opt(&mut self.low_threshold, instance, raw),
+            14 => field::set_opt(&mut self.container_width, instance, raw),
+            15 => field::set_opt(&mut self.container_installation_type, instance, raw),
+            16 => field::set_opt(&mut self.container_volume_max, instance, raw),
+            17 => field::set_opt(&mut self.filling_sensor_position, instance, raw),
+            18 => field::set_opt(&mut self.type_of_materials, instance, raw),
             2 | 3 | 5 | 7 | 8 | 10..=13 | 19 | 21..=23 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            9 | 20 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            9 | 20 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 4 | 6 | 14..=18 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            1 | 4 | 6 | 14..=18 => Err(ErrorKind::NotMultiple),
             2 | 3 | 5 | 7 | 8 | 10..=13 | 19 | 21..=23 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                Err(ErrorKind::NotWritable)
             }
-            9 | 20 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            9 | 20 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for FillingLevelWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.container_height)?;
+        field::emit_opt(w, 4, &self.high_threshold)?;
+        field::emit_opt(w, 6, &self.low_threshold)?;
+        field::emit_opt(w, 14, &self.container_width)?;
+        field::emit_opt(w, 15, &self.container_installation_type)?;
+        field::emit_opt(w, 16, &self.container_volume_max)?;
+        field::emit_opt(w, 17, &self.filling_sensor_position)?;
+        field::emit_opt(w, 18, &self.type_of_materials)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.container_height = None;
+        }
+        if !keep.contains(4) {
+            self.high_threshold = None;
+        }
+        if !keep.contains(6) {
+            self.low_threshold = None;
+        }
+        if !keep.contains(14) {
+            self.container_width = None;
+        }
+        if !keep.contains(15) {
+            self.container_installation_type = None;
+        }
+        if !keep.contains(16) {
+            self.container_volume_max = None;
+        }
+        if !keep.contains(17) {
+            self.filling_sensor_position = None;
+        }
+        if !keep.contains(18) {
+            self.type_of_materials = None;
+        }
+    }
+}
+
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -645,12 +649,14 @@ pub enum Execute {
     /// Reset filling operations counter (resource 20, E): see [`ResetFillingOperationsCounter`](struct@ResetFillingOperationsCounter).
     ResetFillingOperationsCounter,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
         Execute::AverageFillingSpeedReset,
         Execute::ResetFillingOperationsCounter,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -658,15 +664,17 @@ impl Execute {
             Execute::ResetFillingOperationsCounter => 20,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            9 => ::core::option::Option::Some(Execute::AverageFillingSpeedReset),
-            20 => ::core::option::Option::Some(Execute::ResetFillingOperationsCounter),
-            _ => ::core::option::Option::None,
+            9 => Some(Execute::AverageFillingSpeedReset),
+            20 => Some(Execute::ResetFillingOperationsCounter),
+            _ => None,
         }
     }
 }
+
 /// Container height (resource 1).
 ///
 /// ID 1 · RW · Integer · single · optional · units `cm`
@@ -674,13 +682,17 @@ impl Execute {
 /// Inside height of the container, in centimetres.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerHeight;
-impl ::ucifi_runtime::typed::Resource for ContainerHeight {
+
+impl Resource for ContainerHeight {
     const ID: u16 = 1;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerHeight {}
-impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
+
+impl Readable for ContainerHeight {}
+
+impl Writable for ContainerHeight {}
+
 /// Actual filling percentage (resource 2).
 ///
 /// ID 2 · R · Float · single · mandatory · units `/100`
@@ -688,12 +700,15 @@ impl ::ucifi_runtime::typed::Writable for ContainerHeight {}
 /// How full the container is, in percent.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualFillingPercentage;
-impl ::ucifi_runtime::typed::Resource for ActualFillingPercentage {
+
+impl Resource for ActualFillingPercentage {
     const ID: u16 = 2;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
+
+impl Readable for ActualFillingPercentage {}
+
 /// Actual filling level (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional · units `cm`
@@ -701,12 +716,15 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingPercentage {}
 /// Height of the contents, in centimetres.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualFillingLevel;
-impl ::ucifi_runtime::typed::Resource for ActualFillingLevel {
+
+impl Resource for ActualFillingLevel {
     const ID: u16 = 3;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
+
+impl Readable for ActualFillingLevel {}
+
 /// High threshold (resource 4).
 ///
 /// ID 4 · RW · Float · single · optional · units `/100`
@@ -714,13 +732,17 @@ impl ::ucifi_runtime::typed::Readable for ActualFillingLevel {}
 /// Fill percentage at or above which the container counts as full.
 #[derive(Clone, Copy, Debug)]
 pub struct HighThreshold;
-impl ::ucifi_runtime::typed::Resource for HighThreshold {
+
+impl Resource for HighThreshold {
     const ID: u16 = 4;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighThreshold {}
-impl ::ucifi_runtime::typed::Writable for HighThreshold {}
+
+impl Readable for HighThreshold {}
+
+impl Writable for HighThreshold {}
+
 /// Container full (resource 5).
 ///
 /// ID 5 · R · Boolean · single · mandatory
@@ -728,12 +750,15 @@ impl ::ucifi_runtime::typed::Writable for HighThreshold {}
 /// true when the fill percentage exceeds High threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerFull;
-impl ::ucifi_runtime::typed::Resource for ContainerFull {
+
+impl Resource for ContainerFull {
     const ID: u16 = 5;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerFull {}
+
+impl Readable for ContainerFull {}
+
 /// Low threshold (resource 6).
 ///
 /// ID 6 · RW · Float · single · optional · units `/100`
@@ -741,13 +766,17 @@ impl ::ucifi_runtime::typed::Readable for ContainerFull {}
 /// Fill percentage at or below which the container counts as empty.
 #[derive(Clone, Copy, Debug)]
 pub struct LowThreshold;
-impl ::ucifi_runtime::typed::Resource for LowThreshold {
+
+impl Resource for LowThreshold {
     const ID: u16 = 6;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowThreshold {}
+
+impl Readable for LowThreshold {}
+
+impl Writable for LowThreshold {}
+
 /// Container empty (resource 7).
 ///
 /// ID 7 · R · Boolean · single · mandatory
@@ -755,12 +784,15 @@ impl ::ucifi_runtime::typed::Writable for LowThreshold {}
 /// true when the fill percentage is under Low threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerEmpty;
-impl ::ucifi_runtime::typed::Resource for ContainerEmpty {
+
+impl Resource for ContainerEmpty {
     const ID: u16 = 7;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
+
+impl Readable for ContainerEmpty {}
+
 /// Average filling speed (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `/100`
@@ -768,12 +800,15 @@ impl ::ucifi_runtime::typed::Readable for ContainerEmpty {}
 /// Mean fill rate, in percent per day.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeed;
-impl ::ucifi_runtime::typed::Resource for AverageFillingSpeed {
+
+impl Resource for AverageFillingSpeed {
     const ID: u16 = 8;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
+
+impl Readable for AverageFillingSpeed {}
+
 /// Average filling speed reset (resource 9).
 ///
 /// ID 9 · E · none · single · optional
@@ -781,12 +816,15 @@ impl ::ucifi_runtime::typed::Readable for AverageFillingSpeed {}
 /// Execute to restart the mean fill rate calculation.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageFillingSpeedReset;
-impl ::ucifi_runtime::typed::Resource for AverageFillingSpeedReset {
+
+impl Resource for AverageFillingSpeedReset {
     const ID: u16 = 9;
     type Object = FillingLevel;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
+
+impl Executable for AverageFillingSpeedReset {}
+
 /// Forecast full date (resource 10).
 ///
 /// ID 10 · R · Time · single · optional
@@ -794,12 +832,15 @@ impl ::ucifi_runtime::typed::Executable for AverageFillingSpeedReset {}
 /// Predicted date at which the container will reach High threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ForecastFullDate;
-impl ::ucifi_runtime::typed::Resource for ForecastFullDate {
+
+impl Resource for ForecastFullDate {
     const ID: u16 = 10;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
+
+impl Readable for ForecastFullDate {}
+
 /// Forecast empty date (resource 11).
 ///
 /// ID 11 · R · Time · single · optional
@@ -807,12 +848,15 @@ impl ::ucifi_runtime::typed::Readable for ForecastFullDate {}
 /// Predicted date at which the container will reach Low threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct ForecastEmptyDate;
-impl ::ucifi_runtime::typed::Resource for ForecastEmptyDate {
+
+impl Resource for ForecastEmptyDate {
     const ID: u16 = 11;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
+
+impl Readable for ForecastEmptyDate {}
+
 /// Container out of location (resource 12).
 ///
 /// ID 12 · R · Boolean · single · optional
@@ -820,12 +864,15 @@ impl ::ucifi_runtime::typed::Readable for ForecastEmptyDate {}
 /// true when the container is not where it is supposed to be.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfLocation;
-impl ::ucifi_runtime::typed::Resource for ContainerOutOfLocation {
+
+impl Resource for ContainerOutOfLocation {
     const ID: u16 = 12;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
+
+impl Readable for ContainerOutOfLocation {}
+
 /// Container out of position (resource 13).
 ///
 /// ID 13 · R · Boolean · single · optional
@@ -833,12 +880,15 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfLocation {}
 /// true when the container is not standing upright.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerOutOfPosition;
-impl ::ucifi_runtime::typed::Resource for ContainerOutOfPosition {
+
+impl Resource for ContainerOutOfPosition {
     const ID: u16 = 13;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerOutOfPosition {}
+
+impl Readable for ContainerOutOfPosition {}
+
 /// Container width (resource 14).
 ///
 /// ID 14 · RW · Integer · single · optional · units `cm`
@@ -846,13 +896,17 @@ impl ::ucifi_runtime::typed::Readable for ContainerOutOfPosition {}
 /// Inside width of the container, in centimetres.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerWidth;
-impl ::ucifi_runtime::typed::Resource for ContainerWidth {
+
+impl Resource for ContainerWidth {
     const ID: u16 = 14;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerWidth {}
-impl ::ucifi_runtime::typed::Writable for ContainerWidth {}
+
+impl Readable for ContainerWidth {}
+
+impl Writable for ContainerWidth {}
+
 /// Container installation type (resource 15).
 ///
 /// ID 15 · RW · String · single · optional · units `cm`
@@ -860,13 +914,17 @@ impl ::ucifi_runtime::typed::Writable for ContainerWidth {}
 /// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerInstallationType;
-impl ::ucifi_runtime::typed::Resource for ContainerInstallationType {
+
+impl Resource for ContainerInstallationType {
     const ID: u16 = 15;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerInstallationType {}
-impl ::ucifi_runtime::typed::Writable for ContainerInstallationType {}
+
+impl Readable for ContainerInstallationType {}
+
+impl Writable for ContainerInstallationType {}
+
 /// Container volume max (resource 16).
 ///
 /// ID 16 · RW · Float · single · optional · units `m3`
@@ -874,13 +932,17 @@ impl ::ucifi_runtime::typed::Writable for ContainerInstallationType {}
 /// Usable volume of the container, in cubic metres.
 #[derive(Clone, Copy, Debug)]
 pub struct ContainerVolumeMax;
-impl ::ucifi_runtime::typed::Resource for ContainerVolumeMax {
+
+impl Resource for ContainerVolumeMax {
     const ID: u16 = 16;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ContainerVolumeMax {}
-impl ::ucifi_runtime::typed::Writable for ContainerVolumeMax {}
+
+impl Readable for ContainerVolumeMax {}
+
+impl Writable for ContainerVolumeMax {}
+
 /// Filling sensor position (resource 17).
 ///
 /// ID 17 · RW · String · single · optional
@@ -888,13 +950,17 @@ impl ::ucifi_runtime::typed::Writable for ContainerVolumeMax {}
 /// Where the level sensor is mounted inside the container, as text.
 #[derive(Clone, Copy, Debug)]
 pub struct FillingSensorPosition;
-impl ::ucifi_runtime::typed::Resource for FillingSensorPosition {
+
+impl Resource for FillingSensorPosition {
     const ID: u16 = 17;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for FillingSensorPosition {}
-impl ::ucifi_runtime::typed::Writable for FillingSensorPosition {}
+
+impl Readable for FillingSensorPosition {}
+
+impl Writable for FillingSensorPosition {}
+
 /// Type of materials (resource 18).
 ///
 /// ID 18 · RW · String · single · optional
@@ -902,13 +968,17 @@ impl ::ucifi_runtime::typed::Writable for FillingSensorPosition {}
 /// Materials the container accepts, e.g. glass or plastic.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfMaterials;
-impl ::ucifi_runtime::typed::Resource for TypeOfMaterials {
+
+impl Resource for TypeOfMaterials {
     const ID: u16 = 18;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfMaterials {}
-impl ::ucifi_runtime::typed::Writable for TypeOfMaterials {}
+
+impl Readable for TypeOfMaterials {}
+
+impl Writable for TypeOfMaterials {}
+
 /// Filling operations counter (resource 19).
 ///
 /// ID 19 · R · Integer · single · optional
@@ -916,12 +986,15 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMaterials {}
 /// Number of times the container has been filled.
 #[derive(Clone, Copy, Debug)]
 pub struct FillingOperationsCounter;
-impl ::ucifi_runtime::typed::Resource for FillingOperationsCounter {
+
+impl Resource for FillingOperationsCounter {
     const ID: u16 = 19;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for FillingOperationsCounter {}
+
+impl Readable for FillingOperationsCounter {}
+
 /// Reset filling operations counter (resource 20).
 ///
 /// ID 20 · E · none · single · optional
@@ -929,12 +1002,15 @@ impl ::ucifi_runtime::typed::Readable for FillingOperationsCounter {}
 /// Execute to set the filling operations counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetFillingOperationsCounter;
-impl ::ucifi_runtime::typed::Resource for ResetFillingOperationsCounter {
+
+impl Resource for ResetFillingOperationsCounter {
     const ID: u16 = 20;
     type Object = FillingLevel;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetFillingOperationsCounter {}
+
+impl Executable for ResetFillingOperationsCounter {}
+
 /// Cover open (resource 21).
 ///
 /// ID 21 · R · Boolean · single · optional
@@ -942,12 +1018,15 @@ impl ::ucifi_runtime::typed::Executable for ResetFillingOperationsCounter {}
 /// true when the lid is open, so no level can be measured (sensors mounted in the lid).
 #[derive(Clone, Copy, Debug)]
 pub struct CoverOpen;
-impl ::ucifi_runtime::typed::Resource for CoverOpen {
+
+impl Resource for CoverOpen {
     const ID: u16 = 21;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CoverOpen {}
+
+impl Readable for CoverOpen {}
+
 /// Temperature alarm (resource 22).
 ///
 /// ID 22 · R · Boolean · single · optional
@@ -955,12 +1034,15 @@ impl ::ucifi_runtime::typed::Readable for CoverOpen {}
 /// true when a possible fire is detected through temperature or gas sensing.
 #[derive(Clone, Copy, Debug)]
 pub struct TemperatureAlarm;
-impl ::ucifi_runtime::typed::Resource for TemperatureAlarm {
+
+impl Resource for TemperatureAlarm {
     const ID: u16 = 22;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for TemperatureAlarm {}
+
+impl Readable for TemperatureAlarm {}
+
 /// Water infiltration alarm (resource 23).
 ///
 /// ID 23 · R · Boolean · single · optional
@@ -968,12 +1050,15 @@ impl ::ucifi_runtime::typed::Readable for TemperatureAlarm {}
 /// true when water has entered the container or humidity is very high.
 #[derive(Clone, Copy, Debug)]
 pub struct WaterInfiltrationAlarm;
-impl ::ucifi_runtime::typed::Resource for WaterInfiltrationAlarm {
+
+impl Resource for WaterInfiltrationAlarm {
     const ID: u16 = 23;
     type Object = FillingLevel;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for WaterInfiltrationAlarm {}
+
+impl Readable for WaterInfiltrationAlarm {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -981,12 +1066,15 @@ impl ::ucifi_runtime::typed::Readable for WaterInfiltrationAlarm {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = FillingLevel;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -994,12 +1082,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1007,12 +1098,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = FillingLevel;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -1020,9 +1114,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = FillingLevel;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,39 +4,53 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Gas meter reading: delivered volume in cubic metres and/or pulses, flow extremes, and alarms for leaks and overheating.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3423;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Gas meter version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3423,
-    "Gas meter",
-    "urn:oma:lwm2m:ext:3423",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Cumulated gas volume", O::R, false, true, T::Float, "", "m3"),
-        r(2, "Cumulated gas meter value reset", O::E, false, false, T::None, "", ""),
-        r(3, "Type of meter", O::RW, false, false, T::String, "", ""),
-        r(4, "Cumulated pulse value", O::R, false, false, T::Integer, "", ""),
-        r(5, "Cumulated pulse value reset", O::E, false, false, T::None, "", ""),
-        r(6, "Pulse ratio", O::RW, false, false, T::Integer, "", ""),
-        r(7, "Minimum flow rate", O::R, false, false, T::Float, "", "m3/s"),
-        r(8, "Maximum flow rate", O::R, false, false, T::Float, "", "m3/s"),
-        r(9, "Leak suspected", O::R, false, false, T::Boolean, "", ""),
-        r(10, "Leak detected", O::R, false, false, T::Boolean, "", ""),
-        r(11, "High temperature", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Gas meter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3423"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Cumulated gas volume", Operations::R, DataType::Float)
+        .mandatory()
+        .units("m3"),
+    ResourceModel::new(
+        2,
+        "Cumulated gas meter value reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(3, "Type of meter", Operations::RW, DataType::String),
+    ResourceModel::new(4, "Cumulated pulse value", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        5,
+        "Cumulated pulse value reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(6, "Pulse ratio", Operations::RW, DataType::Integer),
+    ResourceModel::new(7, "Minimum flow rate", Operations::R, DataType::Float).units("m3/s"),
+    ResourceModel::new(8, "Maximum flow rate", Operations::R, DataType::Float).units("m3/s"),
+    ResourceModel::new(9, "Leak suspected", Operations::R, DataType::Boolean),
+    ResourceModel::new(10, "Leak detected", Operations::R, DataType::Boolean),
+    ResourceModel::new(11, "High temperature", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Cumulated gas volume (resource 1).
@@ -62,16 +76,14 @@ pub mod id {
     /// High temperature (resource 11).
     pub const HIGH_TEMPERATURE: u16 = 11;
 }
+
 /// One instance of Gas meter (object 3423) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GasMeter {
     /// Cumulated gas volume (resource 1).
     ///
@@ -84,240 +96,209 @@ pub struct GasMeter {
     /// ID 3 · RW · String · single · optional
     ///
     /// Kind or model of gas meter, as text.
-    pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_meter: Option<String>,
     /// Cumulated pulse value (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Pulses counted from the meter's pulse output.
-    pub cumulated_pulse_value: ::core::option::Option<i64>,
+    pub cumulated_pulse_value: Option<i64>,
     /// Pulse ratio (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional
     ///
     /// Conversion factor between counted pulses and gas volume.
-    pub pulse_ratio: ::core::option::Option<i64>,
+    pub pulse_ratio: Option<i64>,
     /// Minimum flow rate (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `m3/s`
     ///
     /// Lowest flow since the previous reading, in cubic metres per second.
-    pub minimum_flow_rate: ::core::option::Option<f64>,
+    pub minimum_flow_rate: Option<f64>,
     /// Maximum flow rate (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `m3/s`
     ///
     /// Highest flow since the previous reading, in cubic metres per second.
-    pub maximum_flow_rate: ::core::option::Option<f64>,
+    pub maximum_flow_rate: Option<f64>,
     /// Leak suspected (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the meter suspects a gas leak.
-    pub leak_suspected: ::core::option::Option<bool>,
+    pub leak_suspected: Option<bool>,
     /// Leak detected (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the meter has confirmed a gas leak.
-    pub leak_detected: ::core::option::Option<bool>,
+    pub leak_detected: Option<bool>,
     /// High temperature (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when an abnormally high temperature is sensed around the meter.
-    pub high_temperature: ::core::option::Option<bool>,
+    pub high_temperature: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for GasMeter {
-    const OBJECT_ID: u16 = 3423;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.cumulated_gas_volume)?;
-        f::opt(w, 3, &self.type_of_meter)?;
-        f::opt(w, 4, &self.cumulated_pulse_value)?;
-        f::opt(w, 6, &self.pulse_ratio)?;
-        f::opt(w, 7, &self.minimum_flow_rate)?;
-        f::opt(w, 8, &self.maximum_flow_rate)?;
-        f::opt(w, 9, &self.leak_suspected)?;
-        f::opt(w, 10, &self.leak_detected)?;
-        f::opt(w, 11, &self.high_temperature)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for GasMeter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.cumulated_gas_volume, instance, raw),
-            3 => f::set_opt(&mut self.type_of_meter, instance, raw),
-            4 => f::set_opt(&mut self.cumulated_pulse_value, instance, raw),
-            6 => f::set_opt(&mut self.pulse_ratio, instance, raw),
-            7 => f::set_opt(&mut self.minimum_flow_rate, instance, raw),
-            8 => f::set_opt(&mut self.maximum_flow_rate, instance, raw),
-            9 => f::set_opt(&mut self.leak_suspected, instance, raw),
-            10 => f::set_opt(&mut self.leak_detected, instance, raw),
-            11 => f::set_opt(&mut self.high_temperature, instance, raw),
-            2 | 5 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.cumulated_gas_volume, instance, raw),
+            3 => field::set_opt(&mut self.type_of_meter, instance, raw),
+            4 => field::set_opt(&mut self.cumulated_pulse_value, instance, raw),
+            6 => field::set_opt(&mut self.pulse_ratio, instance, raw),
+            7 => field::set_opt(&mut self.minimum_flow_rate, instance, raw),
+            8 => field::set_opt(&mut self.maximum_flow_rate, instance, raw),
+            9 => field::set_opt(&mut self.leak_suspected, instance, raw),
+            10 => field::set_opt(&mut self.leak_detected, instance, raw),
+            11 => field::set_opt(&mut self.high_temperature, instance, raw),
+            2 | 5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 3 | 4 | 6..=11 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 | 5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1 | 3 | 4 | 6..=11 => Err(ErrorKind::NotMultiple),
+            2 | 5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for GasMeter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for GasMeter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.cumulated_gas_volume)?;
+        field::emit_opt(w, 3, &self.type_of_meter)?;
+        field::emit_opt(w, 4, &self.cumulated_pulse_value)?;
+        field::emit_opt(w, 6, &self.pulse_ratio)?;
+        field::emit_opt(w, 7, &self.minimum_flow_rate)?;
+        field::emit_opt(w, 8, &self.maximum_flow_rate)?;
+        field::emit_opt(w, 9, &self.leak_suspected)?;
+        field::emit_opt(w, 10, &self.leak_detected)?;
+        field::emit_opt(w, 11, &self.high_temperature)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.cumulated_gas_volume = ::core::default::Default::default();
+            self.cumulated_gas_volume = Default::default();
         }
         if !keep.contains(3) {
-            self.type_of_meter = ::core::option::Option::None;
+            self.type_of_meter = None;
         }
         if !keep.contains(4) {
-            self.cumulated_pulse_value = ::core::option::Option::None;
+            self.cumulated_pulse_value = None;
         }
         if !keep.contains(6) {
-            self.pulse_ratio = ::core::option::Option::None;
+            self.pulse_ratio = None;
         }
         if !keep.contains(7) {
-            self.minimum_flow_rate = ::core::option::Option::None;
+            self.minimum_flow_rate = None;
         }
         if !keep.contains(8) {
-            self.maximum_flow_rate = ::core::option::Option::None;
+            self.maximum_flow_rate = None;
         }
         if !keep.contains(9) {
-            self.leak_suspected = ::core::option::Option::None;
+            self.leak_suspected = None;
         }
         if !keep.contains(10) {
-            self.leak_detected = ::core::option::Option::None;
+            self.leak_detected = None;
         }
         if !keep.contains(11) {
-            self.high_temperature = ::core::option::Option::None;
+            self.high_temperature = None;
         }
     }
 }
+
+impl ObjectType for GasMeter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`GasMeter`](struct@GasMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GasMeterWrite {
     /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
-    pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_meter: Option<String>,
     /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
-    pub pulse_ratio: ::core::option::Option<i64>,
+    pub pulse_ratio: Option<i64>,
 }
+
 impl GasMeterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut GasMeter) {
-        if let ::core::option::Option::Some(v) = &self.type_of_meter {
-            target.type_of_meter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.pulse_ratio {
-            target.pulse_ratio = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.pulse_ratio {
+            target.pulse_ratio = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for GasMeterWrite {
-    const OBJECT_ID: u16 = 3423;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 3, &self.type_of_meter)?;
-        f::opt(w, 6, &self.pulse_ratio)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for GasMeterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            3 => f::set_opt(&mut self.type_of_meter, instance, raw),
-            6 => f::set_opt(&mut self.pulse_ratio, instance, raw),
-            1 | 4 | 7..=11 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            2 | 5 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            3 => field::set_opt(&mut self.type_of_meter, instance, raw),
+            6 => field::set_opt(&mut self.pulse_ratio, instance, raw),
+            1 | 4 | 7..=11 => Err(ErrorKind::NotWritable),
+            2 | 5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            3 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 4 | 7..=11 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            2 | 5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            3 | 6 => Err(ErrorKind::NotMultiple),
+            1 | 4 | 7..=11 => Err(ErrorKind::NotWritable),
+            2 | 5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for GasMeterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 3, &self.type_of_meter)?;
+        field::emit_opt(w, 6, &self.pulse_ratio)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(3) {
+            self.type_of_meter = None;
+        }
+        if !keep.contains(6) {
+            self.pulse_ratio = None;
+        }
+    }
+}
+
 /// The executable resources of Gas meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -326,12 +307,14 @@ pub enum Execute {
     /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`](struct@CumulatedPulseValueReset).
     CumulatedPulseValueReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
         Execute::CumulatedGasMeterValueReset,
         Execute::CumulatedPulseValueReset,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -339,15 +322,17 @@ impl Execute {
             Execute::CumulatedPulseValueReset => 5,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            2 => ::core::option::Option::Some(Execute::CumulatedGasMeterValueReset),
-            5 => ::core::option::Option::Some(Execute::CumulatedPulseValueReset),
-            _ => ::core::option::Option::None,
+            2 => Some(Execute::CumulatedGasMeterValueReset),
+            5 => Some(Execute::CumulatedPulseValueReset),
+            _ => None,
         }
     }
 }
+
 /// Cumulated gas volume (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `m3`
@@ -355,12 +340,15 @@ impl Execute {
 /// Gas volume that has passed the meter since the last reset, in cubic metres.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedGasVolume;
-impl ::ucifi_runtime::typed::Resource for CumulatedGasVolume {
+
+impl Resource for CumulatedGasVolume {
     const ID: u16 = 1;
     type Object = GasMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedGasVolume {}
+
+impl Readable for CumulatedGasVolume {}
+
 /// Cumulated gas meter value reset (resource 2).
 ///
 /// ID 2 · E · none · single · optional
@@ -368,12 +356,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedGasVolume {}
 /// Execute to set the gas volume register back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedGasMeterValueReset;
-impl ::ucifi_runtime::typed::Resource for CumulatedGasMeterValueReset {
+
+impl Resource for CumulatedGasMeterValueReset {
     const ID: u16 = 2;
     type Object = GasMeter;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for CumulatedGasMeterValueReset {}
+
+impl Executable for CumulatedGasMeterValueReset {}
+
 /// Type of meter (resource 3).
 ///
 /// ID 3 · RW · String · single · optional
@@ -381,13 +372,17 @@ impl ::ucifi_runtime::typed::Executable for CumulatedGasMeterValueReset {}
 /// Kind or model of gas meter, as text.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
-impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
+
+impl Resource for TypeOfMeter {
     const ID: u16 = 3;
     type Object = GasMeter;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfMeter {}
-impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
+
+impl Readable for TypeOfMeter {}
+
+impl Writable for TypeOfMeter {}
+
 /// Cumulated pulse value (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional
@@ -395,12 +390,15 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// Pulses counted from the meter's pulse output.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValue;
-impl ::ucifi_runtime::typed::Resource for CumulatedPulseValue {
+
+impl Resource for CumulatedPulseValue {
     const ID: u16 = 4;
     type Object = GasMeter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
+
+impl Readable for CumulatedPulseValue {}
+
 /// Cumulated pulse value reset (resource 5).
 ///
 /// ID 5 · E · none · single · optional
@@ -408,12 +406,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedPulseValue {}
 /// Execute to set the pulse count back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedPulseValueReset;
-impl ::ucifi_runtime::typed::Resource for CumulatedPulseValueReset {
+
+impl Resource for CumulatedPulseValueReset {
     const ID: u16 = 5;
     type Object = GasMeter;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
+
+impl Executable for CumulatedPulseValueReset {}
+
 /// Pulse ratio (resource 6).
 ///
 /// ID 6 · RW · Integer · single · optional
@@ -421,13 +422,17 @@ impl ::ucifi_runtime::typed::Executable for CumulatedPulseValueReset {}
 /// Conversion factor between counted pulses and gas volume.
 #[derive(Clone, Copy, Debug)]
 pub struct PulseRatio;
-impl ::ucifi_runtime::typed::Resource for PulseRatio {
+
+impl Resource for PulseRatio {
     const ID: u16 = 6;
     type Object = GasMeter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for PulseRatio {}
-impl ::ucifi_runtime::typed::Writable for PulseRatio {}
+
+impl Readable for PulseRatio {}
+
+impl Writable for PulseRatio {}
+
 /// Minimum flow rate (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `m3/s`
@@ -435,12 +440,15 @@ impl ::ucifi_runtime::typed::Writable for PulseRatio {}
 /// Lowest flow since the previous reading, in cubic metres per second.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumFlowRate;
-impl ::ucifi_runtime::typed::Resource for MinimumFlowRate {
+
+impl Resource for MinimumFlowRate {
     const ID: u16 = 7;
     type Object = GasMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
+
+impl Readable for MinimumFlowRate {}
+
 /// Maximum flow rate (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `m3/s`
@@ -448,12 +456,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumFlowRate {}
 /// Highest flow since the previous reading, in cubic metres per second.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumFlowRate;
-impl ::ucifi_runtime::typed::Resource for MaximumFlowRate {
+
+impl Resource for MaximumFlowRate {
     const ID: u16 = 8;
     type Object = GasMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
+
+impl Readable for MaximumFlowRate {}
+
 /// Leak suspected (resource 9).
 ///
 /// ID 9 · R · Boolean · single · optional
@@ -461,12 +472,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumFlowRate {}
 /// true when the meter suspects a gas leak.
 #[derive(Clone, Copy, Debug)]
 pub struct LeakSuspected;
-impl ::ucifi_runtime::typed::Resource for LeakSuspected {
+
+impl Resource for LeakSuspected {
     const ID: u16 = 9;
     type Object = GasMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
+
+impl Readable for LeakSuspected {}
+
 /// Leak detected (resource 10).
 ///
 /// ID 10 · R · Boolean · single · optional
@@ -474,12 +488,15 @@ impl ::ucifi_runtime::typed::Readable for LeakSuspected {}
 /// true when the meter has confirmed a gas leak.
 #[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
-impl ::ucifi_runtime::typed::Resource for LeakDetected {
+
+impl Resource for LeakDetected {
     const ID: u16 = 10;
     type Object = GasMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LeakDetected {}
+
+impl Readable for LeakDetected {}
+
 /// High temperature (resource 11).
 ///
 /// ID 11 · R · Boolean · single · optional
@@ -487,9 +504,11 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// true when an abnormally high temperature is sensed around the meter.
 #[derive(Clone, Copy, Debug)]
 pub struct HighTemperature;
-impl ::ucifi_runtime::typed::Resource for HighTemperature {
+
+impl Resource for HighTemperature {
     const ID: u16 = 11;
     type Object = GasMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HighTemperature {}
+
+impl Readable for HighTemperature {}

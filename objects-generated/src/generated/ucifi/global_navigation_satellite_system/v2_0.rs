@@ -4,87 +4,127 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Raw and computed data of a satellite positioning receiver (GPS, Galileo, ...): the fix, its precision, satellites in view, and expected or assisted positions.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3430;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Global Navigation Satellite System version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3430,
-    "Global Navigation Satellite System",
-    "urn:oma:lwm2m:ext:3430:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Fix timestamp", O::R, false, true, T::Time, "", "s"),
-        r(1, "Latitude", O::R, false, true, T::Float, "", "lat"),
-        r(2, "Longitude", O::R, false, true, T::Float, "", "lon"),
-        r(3, "Altitude", O::R, false, false, T::Float, "", "m"),
-        r(4, "Speed", O::R, false, false, T::Integer, "", "m/s"),
-        r(5, "Heading", O::R, false, false, T::Float, "", "deg"),
-        r(6, "Radius", O::R, false, false, T::Float, "", "m"),
-        r(7, "HDOP", O::R, false, false, T::Float, "", ""),
-        r(8, "VDOP", O::R, false, false, T::Float, "", ""),
-        r(9, "Estimated horizontal accuracy", O::R, false, false, T::Float, "", "m"),
-        r(10, "Estimated vertical accuracy", O::R, false, false, T::Float, "", "m"),
-        r(11, "Estimated speed accuracy", O::R, false, false, T::Float, "", "m/s"),
-        r(12, "Estimated heading accuracy", O::R, false, false, T::Float, "", "deg"),
-        r(13, "Fix type", O::R, false, false, T::Integer, "", ""),
-        r(14, "Fix dimension", O::R, false, false, T::Integer, "", ""),
-        r(15, "Used satellites", O::R, false, false, T::Integer, "", ""),
-        r(16, "Visible satellites", O::R, false, false, T::Integer, "", ""),
-        r(17, "Satellite identifiers", O::R, true, false, T::String, "", ""),
-        r(18, "Satellite identifiers", O::R, true, false, T::Float, "", "deg"),
-        r(19, "Satellite azimuth", O::R, true, false, T::Float, "", "deg"),
-        r(20, "Almanac", O::R, false, false, T::Boolean, "", ""),
-        r(21, "Ephemeris", O::R, true, false, T::Boolean, "", ""),
-        r(22, "Signal-to-noise ratio", O::R, true, false, T::Float, "", "dB"),
-        r(23, "GNSS", O::R, true, false, T::Integer, "", ""),
-        r(24, "Hardware RTC", O::R, false, false, T::Time, "", "s"),
-        r(25, "Assisted GPS", O::RW, false, false, T::Boolean, "", ""),
-        r(26, "Power command", O::RW, false, false, T::Boolean, "", ""),
-        r(27, "PDOP", O::R, false, false, T::Float, "", ""),
-        r(28, "Status", O::R, false, true, T::String, "", ""),
-        r(29, "Expected latitude", O::RW, false, false, T::Float, "", "lat"),
-        r(30, "Expected longitude", O::RW, false, false, T::Float, "", "lon"),
-        r(31, "Expected altitude", O::RW, false, false, T::Float, "", "m"),
-        r(32, "Expected location threshold", O::RW, false, false, T::Float, "", "m"),
-        r(33, "Out of position", O::R, false, false, T::Boolean, "", ""),
-        r(34, "Assisted latitude", O::RW, false, false, T::Float, "", "lat"),
-        r(35, "Assisted longitude", O::RW, false, false, T::Float, "", "lon"),
-        r(36, "Assisted altitude", O::RW, false, false, T::Float, "", "m"),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Global Navigation Satellite System"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3430:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Fix timestamp", Operations::R, DataType::Time)
+        .mandatory()
+        .units("s"),
+    ResourceModel::new(1, "Latitude", Operations::R, DataType::Float)
+        .mandatory()
+        .units("lat"),
+    ResourceModel::new(2, "Longitude", Operations::R, DataType::Float)
+        .mandatory()
+        .units("lon"),
+    ResourceModel::new(3, "Altitude", Operations::R, DataType::Float).units("m"),
+    ResourceModel::new(4, "Speed", Operations::R, DataType::Integer).units("m/s"),
+    ResourceModel::new(5, "Heading", Operations::R, DataType::Float).units("deg"),
+    ResourceModel::new(6, "Radius", Operations::R, DataType::Float).units("m"),
+    ResourceModel::new(7, "HDOP", Operations::R, DataType::Float),
+    ResourceModel::new(8, "VDOP", Operations::R, DataType::Float),
+    ResourceModel::new(
+        9,
+        "Estimated horizontal accuracy",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("m"),
+    ResourceModel::new(
+        10,
+        "Estimated vertical accuracy",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("m"),
+    ResourceModel::new(
+        11,
+        "Estimated speed accuracy",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("m/s"),
+    ResourceModel::new(
+        12,
+        "Estimated heading accuracy",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("deg"),
+    ResourceModel::new(13, "Fix type", Operations::R, DataType::Integer),
+    ResourceModel::new(14, "Fix dimension", Operations::R, DataType::Integer),
+    ResourceModel::new(15, "Used satellites", Operations::R, DataType::Integer),
+    ResourceModel::new(16, "Visible satellites", Operations::R, DataType::Integer),
+    ResourceModel::new(17, "Satellite identifiers", Operations::R, DataType::String).multiple(),
+    ResourceModel::new(18, "Satellite identifiers", Operations::R, DataType::Float)
+        .multiple()
+        .units("deg"),
+    ResourceModel::new(19, "Satellite azimuth", Operations::R, DataType::Float)
+        .multiple()
+        .units("deg"),
+    ResourceModel::new(20, "Almanac", Operations::R, DataType::Boolean),
+    ResourceModel::new(21, "Ephemeris", Operations::R, DataType::Boolean).multiple(),
+    ResourceModel::new(22, "Signal-to-noise ratio", Operations::R, DataType::Float)
+        .multiple()
+        .units("dB"),
+    ResourceModel::new(23, "GNSS", Operations::R, DataType::Integer).multiple(),
+    ResourceModel::new(24, "Hardware RTC", Operations::R, DataType::Time).units("s"),
+    ResourceModel::new(25, "Assisted GPS", Operations::RW, DataType::Boolean),
+    ResourceModel::new(26, "Power command", Operations::RW, DataType::Boolean),
+    ResourceModel::new(27, "PDOP", Operations::R, DataType::Float),
+    ResourceModel::new(28, "Status", Operations::R, DataType::String).mandatory(),
+    ResourceModel::new(29, "Expected latitude", Operations::RW, DataType::Float).units("lat"),
+    ResourceModel::new(30, "Expected longitude", Operations::RW, DataType::Float).units("lon"),
+    ResourceModel::new(31, "Expected altitude", Operations::RW, DataType::Float).units("m"),
+    ResourceModel::new(
+        32,
+        "Expected location threshold",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("m"),
+    ResourceModel::new(33, "Out of position", Operations::R, DataType::Boolean),
+    ResourceModel::new(34, "Assisted latitude", Operations::RW, DataType::Float).units("lat"),
+    ResourceModel::new(35, "Assisted longitude", Operations::RW, DataType::Float).units("lon"),
+    ResourceModel::new(36, "Assisted altitude", Operations::RW, DataType::Float).units("m"),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Fix timestamp (resource 0).
@@ -170,23 +210,21 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Global Navigation Satellite System (object 3430) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GlobalNavigationSatelliteSystem {
     /// Fix timestamp (resource 0).
     ///
     /// ID 0 · R · Time · single · mandatory · units `s`
     ///
     /// Time at which the position fix was obtained.
-    pub fix_timestamp: ::ucifi_runtime::Time,
+    pub fix_timestamp: Time,
     /// Latitude (resource 1).
     ///
     /// ID 1 · R · Float · single · mandatory · units `lat`
@@ -204,444 +242,400 @@ pub struct GlobalNavigationSatelliteSystem {
     /// ID 3 · R · Float · single · optional · units `m`
     ///
     /// Height above mean sea level, in metres.
-    pub altitude: ::core::option::Option<f64>,
+    pub altitude: Option<f64>,
     /// Speed (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `m/s`
     ///
     /// Ground speed computed by the receiver, in metres per second.
-    pub speed: ::core::option::Option<i64>,
+    pub speed: Option<i64>,
     /// Heading (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `deg`
     ///
     /// Direction of travel, in degrees.
-    pub heading: ::core::option::Option<f64>,
+    pub heading: Option<f64>,
     /// Radius (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `m`
     ///
     /// Radius in metres of the uncertainty circle around the fix; negative when not known.
-    pub radius: ::core::option::Option<f64>,
+    pub radius: Option<f64>,
     /// HDOP (resource 7).
     ///
     /// ID 7 · R · Float · single · optional
     ///
     /// Horizontal dilution of precision (HDOP); smaller is better.
-    pub hdop: ::core::option::Option<f64>,
+    pub hdop: Option<f64>,
     /// VDOP (resource 8).
     ///
     /// ID 8 · R · Float · single · optional
     ///
     /// Vertical dilution of precision (VDOP); smaller is better.
-    pub vdop: ::core::option::Option<f64>,
+    pub vdop: Option<f64>,
     /// Estimated horizontal accuracy (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `m`
     ///
     /// Estimated horizontal error, in metres.
-    pub estimated_horizontal_accuracy: ::core::option::Option<f64>,
+    pub estimated_horizontal_accuracy: Option<f64>,
     /// Estimated vertical accuracy (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `m`
     ///
     /// Estimated vertical error, in metres.
-    pub estimated_vertical_accuracy: ::core::option::Option<f64>,
+    pub estimated_vertical_accuracy: Option<f64>,
     /// Estimated speed accuracy (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `m/s`
     ///
     /// Estimated speed error, in metres per second.
-    pub estimated_speed_accuracy: ::core::option::Option<f64>,
+    pub estimated_speed_accuracy: Option<f64>,
     /// Estimated heading accuracy (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `deg`
     ///
     /// Estimated heading error, in degrees.
-    pub estimated_heading_accuracy: ::core::option::Option<f64>,
+    pub estimated_heading_accuracy: Option<f64>,
     /// Fix type (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional
     ///
     /// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
-    pub fix_type: ::core::option::Option<i64>,
+    pub fix_type: Option<i64>,
     /// Fix dimension (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
     ///
     /// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
-    pub fix_dimension: ::core::option::Option<i64>,
+    pub fix_dimension: Option<i64>,
     /// Used satellites (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
     ///
     /// Number of satellites that contribute to the fix.
-    pub used_satellites: ::core::option::Option<i64>,
+    pub used_satellites: Option<i64>,
     /// Visible satellites (resource 16).
     ///
     /// ID 16 · R · Integer · single · optional
     ///
     /// Number of satellites in view, including ones too weak to be used.
-    pub visible_satellites: ::core::option::Option<i64>,
+    pub visible_satellites: Option<i64>,
     /// Satellite identifiers (resource 17).
     ///
     /// ID 17 · R · String · multiple · optional
     ///
     /// Identifiers of the satellites in view, one per instance.
-    pub satellite_identifiers_17: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub satellite_identifiers_17: InstanceMap<String>,
     /// Satellite identifiers (resource 18).
     ///
     /// ID 18 · R · Float · multiple · optional · units `deg`
     ///
     /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
-    pub satellite_identifiers_18: ::ucifi_runtime::InstanceMap<f64>,
+    pub satellite_identifiers_18: InstanceMap<f64>,
     /// Satellite azimuth (resource 19).
     ///
     /// ID 19 · R · Float · multiple · optional · units `deg`
     ///
     /// Azimuth of each satellite, in degrees.
-    pub satellite_azimuth: ::ucifi_runtime::InstanceMap<f64>,
+    pub satellite_azimuth: InstanceMap<f64>,
     /// Almanac (resource 20).
     ///
     /// ID 20 · R · Boolean · single · optional
     ///
     /// true when the receiver holds a valid almanac.
-    pub almanac: ::core::option::Option<bool>,
+    pub almanac: Option<bool>,
     /// Ephemeris (resource 21).
     ///
     /// ID 21 · R · Boolean · multiple · optional
     ///
     /// Per satellite: true when its ephemeris is valid.
-    pub ephemeris: ::ucifi_runtime::InstanceMap<bool>,
+    pub ephemeris: InstanceMap<bool>,
     /// Signal-to-noise ratio (resource 22).
     ///
     /// ID 22 · R · Float · multiple · optional · units `dB`
     ///
     /// Per satellite: carrier-to-noise ratio of its signal, in dB.
-    pub signal_to_noise_ratio: ::ucifi_runtime::InstanceMap<f64>,
+    pub signal_to_noise_ratio: InstanceMap<f64>,
     /// GNSS (resource 23).
     ///
     /// ID 23 · R · Integer · multiple · optional
     ///
     /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
-    pub gnss: ::ucifi_runtime::InstanceMap<i64>,
+    pub gnss: InstanceMap<i64>,
     /// Hardware RTC (resource 24).
     ///
     /// ID 24 · R · Time · single · optional · units `s`
     ///
     /// Time kept by the receiver's own real-time clock.
-    pub hardware_rtc: ::core::option::Option<::ucifi_runtime::Time>,
+    pub hardware_rtc: Option<Time>,
     /// Assisted GPS (resource 25).
     ///
     /// ID 25 · RW · Boolean · single · optional
     ///
     /// true when the almanac was received over the cellular network (assisted GPS).
-    pub assisted_gps: ::core::option::Option<bool>,
+    pub assisted_gps: Option<bool>,
     /// Power command (resource 26).
     ///
     /// ID 26 · RW · Boolean · single · optional
     ///
     /// Turns the receiver on (true) or off (false); reading it gives its power state.
-    pub power_command: ::core::option::Option<bool>,
+    pub power_command: Option<bool>,
     /// PDOP (resource 27).
     ///
     /// ID 27 · R · Float · single · optional
     ///
     /// Position dilution of precision (PDOP) as in NMEA GSA.
-    pub pdop: ::core::option::Option<f64>,
+    pub pdop: Option<f64>,
     /// Status (resource 28).
     ///
     /// ID 28 · R · String · single · mandatory
     ///
     /// Receiver status as in NMEA RMC: A active (valid), V void.
-    pub status: ::ucifi_runtime::__private::String,
+    pub status: String,
     /// Expected latitude (resource 29).
     ///
     /// ID 29 · RW · Float · single · optional · units `lat`
     ///
     /// Latitude where the asset is supposed to be; 0 or NaN disables the check.
-    pub expected_latitude: ::core::option::Option<f64>,
+    pub expected_latitude: Option<f64>,
     /// Expected longitude (resource 30).
     ///
     /// ID 30 · RW · Float · single · optional · units `lon`
     ///
     /// Longitude where the asset is supposed to be; 0 or NaN disables the check.
-    pub expected_longitude: ::core::option::Option<f64>,
+    pub expected_longitude: Option<f64>,
     /// Expected altitude (resource 31).
     ///
     /// ID 31 · RW · Float · single · optional · units `m`
     ///
     /// Altitude in metres where the asset is supposed to be; 0 or NaN disables the check.
-    pub expected_altitude: ::core::option::Option<f64>,
+    pub expected_altitude: Option<f64>,
     /// Expected location threshold (resource 32).
     ///
     /// ID 32 · RW · Float · single · optional · units `m`
     ///
     /// Distance in metres from the expected position beyond which Out of position is set; 0 or NaN disables it.
-    pub expected_location_threshold: ::core::option::Option<f64>,
+    pub expected_location_threshold: Option<f64>,
     /// Out of position (resource 33).
     ///
     /// ID 33 · R · Boolean · single · optional
     ///
     /// true when the measured position is farther from the expected one than the threshold.
-    pub out_of_position: ::core::option::Option<bool>,
+    pub out_of_position: Option<bool>,
     /// Assisted latitude (resource 34).
     ///
     /// ID 34 · RW · Float · single · optional · units `lat`
     ///
     /// Latitude to report when there is no satellite coverage; 0 or NaN means unset.
-    pub assisted_latitude: ::core::option::Option<f64>,
+    pub assisted_latitude: Option<f64>,
     /// Assisted longitude (resource 35).
     ///
     /// ID 35 · RW · Float · single · optional · units `lon`
     ///
     /// Longitude to report when there is no satellite coverage; 0 or NaN means unset.
-    pub assisted_longitude: ::core::option::Option<f64>,
+    pub assisted_longitude: Option<f64>,
     /// Assisted altitude (resource 36).
     ///
     /// ID 36 · RW · Float · single · optional · units `m`
     ///
     /// Altitude in metres to report when there is no satellite coverage; 0 or NaN means unset.
-    pub assisted_altitude: ::core::option::Option<f64>,
+    pub assisted_altitude: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystem {
-    const OBJECT_ID: u16 = 3430;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.fix_timestamp)?;
-        f::one(w, 1, &self.latitude)?;
-        f::one(w, 2, &self.longitude)?;
-        f::opt(w, 3, &self.altitude)?;
-        f::opt(w, 4, &self.speed)?;
-        f::opt(w, 5, &self.heading)?;
-        f::opt(w, 6, &self.radius)?;
-        f::opt(w, 7, &self.hdop)?;
-        f::opt(w, 8, &self.vdop)?;
-        f::opt(w, 9, &self.estimated_horizontal_accuracy)?;
-        f::opt(w, 10, &self.estimated_vertical_accuracy)?;
-        f::opt(w, 11, &self.estimated_speed_accuracy)?;
-        f::opt(w, 12, &self.estimated_heading_accuracy)?;
-        f::opt(w, 13, &self.fix_type)?;
-        f::opt(w, 14, &self.fix_dimension)?;
-        f::opt(w, 15, &self.used_satellites)?;
-        f::opt(w, 16, &self.visible_satellites)?;
-        f::multi(w, 17, &self.satellite_identifiers_17, false)?;
-        f::multi(w, 18, &self.satellite_identifiers_18, false)?;
-        f::multi(w, 19, &self.satellite_azimuth, false)?;
-        f::opt(w, 20, &self.almanac)?;
-        f::multi(w, 21, &self.ephemeris, false)?;
-        f::multi(w, 22, &self.signal_to_noise_ratio, false)?;
-        f::multi(w, 23, &self.gnss, false)?;
-        f::opt(w, 24, &self.hardware_rtc)?;
-        f::opt(w, 25, &self.assisted_gps)?;
-        f::opt(w, 26, &self.power_command)?;
-        f::opt(w, 27, &self.pdop)?;
-        f::one(w, 28, &self.status)?;
-        f::opt(w, 29, &self.expected_latitude)?;
-        f::opt(w, 30, &self.expected_longitude)?;
-        f::opt(w, 31, &self.expected_altitude)?;
-        f::opt(w, 32, &self.expected_location_threshold)?;
-        f::opt(w, 33, &self.out_of_position)?;
-        f::opt(w, 34, &self.assisted_latitude)?;
-        f::opt(w, 35, &self.assisted_longitude)?;
-        f::opt(w, 36, &self.assisted_altitude)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for GlobalNavigationSatelliteSystem {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.fix_timestamp, instance, raw),
-            1 => f::set(&mut self.latitude, instance, raw),
-            2 => f::set(&mut self.longitude, instance, raw),
-            3 => f::set_opt(&mut self.altitude, instance, raw),
-            4 => f::set_opt(&mut self.speed, instance, raw),
-            5 => f::set_opt(&mut self.heading, instance, raw),
-            6 => f::set_opt(&mut self.radius, instance, raw),
-            7 => f::set_opt(&mut self.hdop, instance, raw),
-            8 => f::set_opt(&mut self.vdop, instance, raw),
-            9 => f::set_opt(&mut self.estimated_horizontal_accuracy, instance, raw),
-            10 => f::set_opt(&mut self.estimated_vertical_accuracy, instance, raw),
-            11 => f::set_opt(&mut self.estimated_speed_accuracy, instance, raw),
-            12 => f::set_opt(&mut self.estimated_heading_accuracy, instance, raw),
-            13 => f::set_opt(&mut self.fix_type, instance, raw),
-            14 => f::set_opt(&mut self.fix_dimension, instance, raw),
-            15 => f::set_opt(&mut self.used_satellites, instance, raw),
-            16 => f::set_opt(&mut self.visible_satellites, instance, raw),
-            17 => f::set_multi(&mut self.satellite_identifiers_17, instance, raw),
-            18 => f::set_multi(&mut self.satellite_identifiers_18, instance, raw),
-            19 => f::set_multi(&mut self.satellite_azimuth, instance, raw),
-            20 => f::set_opt(&mut self.almanac, instance, raw),
-            21 => f::set_multi(&mut self.ephemeris, instance, raw),
-            22 => f::set_multi(&mut self.signal_to_noise_ratio, instance, raw),
-            23 => f::set_multi(&mut self.gnss, instance, raw),
-            24 => f::set_opt(&mut self.hardware_rtc, instance, raw),
-            25 => f::set_opt(&mut self.assisted_gps, instance, raw),
-            26 => f::set_opt(&mut self.power_command, instance, raw),
-            27 => f::set_opt(&mut self.pdop, instance, raw),
-            28 => f::set(&mut self.status, instance, raw),
-            29 => f::set_opt(&mut self.expected_latitude, instance, raw),
-            30 => f::set_opt(&mut self.expected_longitude, instance, raw),
-            31 => f::set_opt(&mut self.expected_altitude, instance, raw),
-            32 => f::set_opt(&mut self.expected_location_threshold, instance, raw),
-            33 => f::set_opt(&mut self.out_of_position, instance, raw),
-            34 => f::set_opt(&mut self.assisted_latitude, instance, raw),
-            35 => f::set_opt(&mut self.assisted_longitude, instance, raw),
-            36 => f::set_opt(&mut self.assisted_altitude, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.fix_timestamp, instance, raw),
+            1 => field::set(&mut self.latitude, instance, raw),
+            2 => field::set(&mut self.longitude, instance, raw),
+            3 => field::set_opt(&mut self.altitude, instance, raw),
+            4 => field::set_opt(&mut self.speed, instance, raw),
+            5 => field::set_opt(&mut self.heading, instance, raw),
+            6 => field::set_opt(&mut self.radius, instance, raw),
+            7 => field::set_opt(&mut self.hdop, instance, raw),
+            8 => field::set_opt(&mut self.vdop, instance, raw),
+            9 => field::set_opt(&mut self.estimated_horizontal_accuracy, instance, raw),
+            10 => field::set_opt(&mut self.estimated_vertical_accuracy, instance, raw),
+            11 => field::set_opt(&mut self.estimated_speed_accuracy, instance, raw),
+            12 => field::set_opt(&mut self.estimated_heading_accuracy, instance, raw),
+            13 => field::set_opt(&mut self.fix_type, instance, raw),
+            14 => field::set_opt(&mut self.fix_dimension, instance, raw),
+            15 => field::set_opt(&mut self.used_satellites, instance, raw),
+            16 => field::set_opt(&mut self.visible_satellites, instance, raw),
+            17 => field::set(&mut self.satellite_identifiers_17, instance, raw),
+            18 => field::set(&mut self.satellite_identifiers_18, instance, raw),
+            19 => field::set(&mut self.satellite_azimuth, instance, raw),
+            20 => field::set_opt(&mut self.almanac, instance, raw),
+            21 => field::set(&mut self.ephemeris, instance, raw),
+            22 => field::set(&mut self.signal_to_noise_ratio, instance, raw),
+            23 => field::set(&mut self.gnss, instance, raw),
+            24 => field::set_opt(&mut self.hardware_rtc, instance, raw),
+            25 => field::set_opt(&mut self.assisted_gps, instance, raw),
+            26 => field::set_opt(&mut self.power_command, instance, raw),
+            27 => field::set_opt(&mut self.pdop, instance, raw),
+            28 => field::set(&mut self.status, instance, raw),
+            29 => field::set_opt(&mut self.expected_latitude, instance, raw),
+            30 => field::set_opt(&mut self.expected_longitude, instance, raw),
+            31 => field::set_opt(&mut self.expected_altitude, instance, raw),
+            32 => field::set_opt(&mut self.expected_location_threshold, instance, raw),
+            33 => field::set_opt(&mut self.out_of_position, instance, raw),
+            34 => field::set_opt(&mut self.assisted_latitude, instance, raw),
+            35 => field::set_opt(&mut self.assisted_longitude, instance, raw),
+            36 => field::set_opt(&mut self.assisted_altitude, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            17 => {
-                self.satellite_identifiers_17.clear();
-            }
-            18 => {
-                self.satellite_identifiers_18.clear();
-            }
-            19 => {
-                self.satellite_azimuth.clear();
-            }
-            21 => {
-                self.ephemeris.clear();
-            }
-            22 => {
-                self.signal_to_noise_ratio.clear();
-            }
-            23 => {
-                self.gnss.clear();
-            }
+            17 => self.satellite_identifiers_17.clear(),
+            18 => self.satellite_identifiers_18.clear(),
+            19 => self.satellite_azimuth.clear(),
+            21 => self.ephemeris.clear(),
+            22 => self.signal_to_noise_ratio.clear(),
+            23 => self.gnss.clear(),
             0..=16 | 20 | 24..=36 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                return Err(ErrorKind::NotMultiple);
             }
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for GlobalNavigationSatelliteSystem {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.fix_timestamp)?;
+        field::emit(w, 1, &self.latitude)?;
+        field::emit(w, 2, &self.longitude)?;
+        field::emit_opt(w, 3, &self.altitude)?;
+        field::emit_opt(w, 4, &self.speed)?;
+        field::emit_opt(w, 5, &self.heading)?;
+        field::emit_opt(w, 6, &self.radius)?;
+        field::emit_opt(w, 7, &self.hdop)?;
+        field::emit_opt(w, 8, &self.vdop)?;
+        field::emit_opt(w, 9, &self.estimated_horizontal_accuracy)?;
+        field::emit_opt(w, 10, &self.estimated_vertical_accuracy)?;
+        field::emit_opt(w, 11, &self.estimated_speed_accuracy)?;
+        field::emit_opt(w, 12, &self.estimated_heading_accuracy)?;
+        field::emit_opt(w, 13, &self.fix_type)?;
+        field::emit_opt(w, 14, &self.fix_dimension)?;
+        field::emit_opt(w, 15, &self.used_satellites)?;
+        field::emit_opt(w, 16, &self.visible_satellites)?;
+        field::emit_non_empty(w, 17, &self.satellite_identifiers_17)?;
+        field::emit_non_empty(w, 18, &self.satellite_identifiers_18)?;
+        field::emit_non_empty(w, 19, &self.satellite_azimuth)?;
+        field::emit_opt(w, 20, &self.almanac)?;
+        field::emit_non_empty(w, 21, &self.ephemeris)?;
+        field::emit_non_empty(w, 22, &self.signal_to_noise_ratio)?;
+        field::emit_non_empty(w, 23, &self.gnss)?;
+        field::emit_opt(w, 24, &self.hardware_rtc)?;
+        field::emit_opt(w, 25, &self.assisted_gps)?;
+        field::emit_opt(w, 26, &self.power_command)?;
+        field::emit_opt(w, 27, &self.pdop)?;
+        field::emit(w, 28, &self.status)?;
+        field::emit_opt(w, 29, &self.expected_latitude)?;
+        field::emit_opt(w, 30, &self.expected_longitude)?;
+        field::emit_opt(w, 31, &self.expected_altitude)?;
+        field::emit_opt(w, 32, &self.expected_location_threshold)?;
+        field::emit_opt(w, 33, &self.out_of_position)?;
+        field::emit_opt(w, 34, &self.assisted_latitude)?;
+        field::emit_opt(w, 35, &self.assisted_longitude)?;
+        field::emit_opt(w, 36, &self.assisted_altitude)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.fix_timestamp = ::core::default::Default::default();
+            self.fix_timestamp = Default::default();
         }
         if !keep.contains(1) {
-            self.latitude = ::core::default::Default::default();
+            self.latitude = Default::default();
         }
         if !keep.contains(2) {
-            self.longitude = ::core::default::Default::default();
+            self.longitude = Default::default();
         }
         if !keep.contains(3) {
-            self.altitude = ::core::option::Option::None;
+            self.altitude = None;
         }
         if !keep.contains(4) {
-            self.speed = ::core::option::Option::None;
+            self.speed = None;
         }
         if !keep.contains(5) {
-            self.heading = ::core::option::Option::None;
+            self.heading = None;
         }
         if !keep.contains(6) {
-            self.radius = ::core::option::Option::None;
+            self.radius = None;
         }
         if !keep.contains(7) {
-            self.hdop = ::core::option::Option::None;
+            self.hdop = None;
         }
         if !keep.contains(8) {
-            self.vdop = ::core::option::Option::None;
+            self.vdop = None;
         }
         if !keep.contains(9) {
-            self.estimated_horizontal_accuracy = ::core::option::Option::None;
+            self.estimated_horizontal_accuracy = None;
         }
         if !keep.contains(10) {
-            self.estimated_vertical_accuracy = ::core::option::Option::None;
+            self.estimated_vertical_accuracy = None;
         }
         if !keep.contains(11) {
-            self.estimated_speed_accuracy = ::core::option::Option::None;
+            self.estimated_speed_accuracy = None;
         }
         if !keep.contains(12) {
-            self.estimated_heading_accuracy = ::core::option::Option::None;
+            self.estimated_heading_accuracy = None;
         }
         if !keep.contains(13) {
-            self.fix_type = ::core::option::Option::None;
+            self.fix_type = None;
         }
         if !keep.contains(14) {
-            self.fix_dimension = ::core::option::Option::None;
+            self.fix_dimension = None;
         }
         if !keep.contains(15) {
-            self.used_satellites = ::core::option::Option::None;
+            self.used_satellites = None;
         }
         if !keep.contains(16) {
-            self.visible_satellites = ::core::option::Option::None;
+            self.visible_satellites = None;
         }
         if !keep.contains(17) {
             self.satellite_identifiers_17.clear();
@@ -653,7 +647,7 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
             self.satellite_azimuth.clear();
         }
         if !keep.contains(20) {
-            self.almanac = ::core::option::Option::None;
+            self.almanac = None;
         }
         if !keep.contains(21) {
             self.ephemeris.clear();
@@ -665,201 +659,211 @@ impl ::ucifi_runtime::typed::ObjectType for GlobalNavigationSatelliteSystem {
             self.gnss.clear();
         }
         if !keep.contains(24) {
-            self.hardware_rtc = ::core::option::Option::None;
+            self.hardware_rtc = None;
         }
         if !keep.contains(25) {
-            self.assisted_gps = ::core::option::Option::None;
+            self.assisted_gps = None;
         }
         if !keep.contains(26) {
-            self.power_command = ::core::option::Option::None;
+            self.power_command = None;
         }
         if !keep.contains(27) {
-            self.pdop = ::core::option::Option::None;
+            self.pdop = None;
         }
         if !keep.contains(28) {
-            self.status = ::core::default::Default::default();
+            self.status = Default::default();
         }
         if !keep.contains(29) {
-            self.expected_latitude = ::core::option::Option::None;
+            self.expected_latitude = None;
         }
         if !keep.contains(30) {
-            self.expected_longitude = ::core::option::Option::None;
+            self.expected_longitude = None;
         }
         if !keep.contains(31) {
-            self.expected_altitude = ::core::option::Option::None;
+            self.expected_altitude = None;
         }
         if !keep.contains(32) {
-            self.expected_location_threshold = ::core::option::Option::None;
+            self.expected_location_threshold = None;
         }
         if !keep.contains(33) {
-            self.out_of_position = ::core::option::Option::None;
+            self.out_of_position = None;
         }
         if !keep.contains(34) {
-            self.assisted_latitude = ::core::option::Option::None;
+            self.assisted_latitude = None;
         }
         if !keep.contains(35) {
-            self.assisted_longitude = ::core::option::Option::None;
+            self.assisted_longitude = None;
         }
         if !keep.contains(36) {
-            self.assisted_altitude = ::core::option::Option::None;
+            self.assisted_altitude = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for GlobalNavigationSatelliteSystem {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 9 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct GlobalNavigationSatelliteSystemWrite {
     /// Assisted GPS (resource 25, RW): see [`AssistedGps`](struct@AssistedGps).
-    pub assisted_gps: ::core::option::Option<bool>,
+    pub assisted_gps: Option<bool>,
     /// Power command (resource 26, RW): see [`PowerCommand`](struct@PowerCommand).
-    pub power_command: ::core::option::Option<bool>,
+    pub power_command: Option<bool>,
     /// Expected latitude (resource 29, RW): see [`ExpectedLatitude`](struct@ExpectedLatitude).
-    pub expected_latitude: ::core::option::Option<f64>,
+    pub expected_latitude: Option<f64>,
     /// Expected longitude (resource 30, RW): see [`ExpectedLongitude`](struct@ExpectedLongitude).
-    pub expected_longitude: ::core::option::Option<f64>,
+    pub expected_longitude: Option<f64>,
     /// Expected altitude (resource 31, RW): see [`ExpectedAltitude`](struct@ExpectedAltitude).
-    pub expected_altitude: ::core::option::Option<f64>,
+    pub expected_altitude: Option<f64>,
     /// Expected location threshold (resource 32, RW): see [`ExpectedLocationThreshold`](struct@ExpectedLocationThreshold).
-    pub expected_location_threshold: ::core::option::Option<f64>,
+    pub expected_location_threshold: Option<f64>,
     /// Assisted latitude (resource 34, RW): see [`AssistedLatitude`](struct@AssistedLatitude).
-    pub assisted_latitude: ::core::option::Option<f64>,
+    pub assisted_latitude: Option<f64>,
     /// Assisted longitude (resource 35, RW): see [`AssistedLongitude`](struct@AssistedLongitude).
-    pub assisted_longitude: ::core::option::Option<f64>,
+    pub assisted_longitude: Option<f64>,
     /// Assisted altitude (resource 36, RW): see [`AssistedAltitude`](struct@AssistedAltitude).
-    pub assisted_altitude: ::core::option::Option<f64>,
+    pub assisted_altitude: Option<f64>,
 }
+
 impl GlobalNavigationSatelliteSystemWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut GlobalNavigationSatelliteSystem) {
-        if let ::core::option::Option::Some(v) = &self.assisted_gps {
-            target.assisted_gps = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.assisted_gps {
+            target.assisted_gps = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.power_command {
-            target.power_command = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.power_command {
+            target.power_command = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.expected_latitude {
-            target.expected_latitude = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.expected_latitude {
+            target.expected_latitude = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.expected_longitude {
-            target.expected_longitude = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.expected_longitude {
+            target.expected_longitude = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.expected_altitude {
-            target.expected_altitude = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.expected_altitude {
+            target.expected_altitude = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.expected_location_threshold {
-            target.expected_location_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.expected_location_threshold {
+            target.expected_location_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.assisted_latitude {
-            target.assisted_latitude = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.assisted_latitude {
+            target.assisted_latitude = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.assisted_longitude {
-            target.assisted_longitude = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.assisted_longitude {
+            target.assisted_longitude = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.assisted_altitude {
-            target.assisted_altitude = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.assisted_altitude {
+            target.assisted_altitude = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystemWrite {
-    const OBJECT_ID: u16 = 3430;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 25, &self.assisted_gps)?;
-        f::opt(w, 26, &self.power_command)?;
-        f::opt(w, 29, &self.expected_latitude)?;
-        f::opt(w, 30, &self.expected_longitude)?;
-        f::opt(w, 31, &self.expected_altitude)?;
-        f::opt(w, 32, &self.expected_location_threshold)?;
-        f::opt(w, 34, &self.assisted_latitude)?;
-        f::opt(w, 35, &self.assisted_longitude)?;
-        f::opt(w, 36, &self.assisted_altitude)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for GlobalNavigationSatelliteSystemWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            25 => f::set_opt(&mut self.assisted_gps, instance, raw),
-            26 => f::set_opt(&mut self.power_command, instance, raw),
-            29 => f::set_opt(&mut self.expected_latitude, instance, raw),
-            30 => f::set_opt(&mut self.expected_longitude, instance, raw),
-            31 => f::set_opt(&mut self.expected_altitude, instance, raw),
-            32 => f::set_opt(&mut self.expected_location_threshold, instance, raw),
-            34 => f::set_opt(&mut self.assisted_latitude, instance, raw),
-            35 => f::set_opt(&mut self.assisted_longitude, instance, raw),
-            36 => f::set_opt(&mut self.assisted_altitude, instance, raw),
-            0..=24 | 27 | 28 | 33 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            25 => field::set_opt(&mut self.assisted_gps, instance, raw),
+            26 => field::set_opt(&mut self.power_command, instance, raw),
+            29 => field::set_opt(&mut self.expected_latitude, instance, raw),
+            30 => field::set_opt(&mut self.expected_longitude, instance, raw),
+            31 => field::set_opt(&mut self.expected_altitude, instance, raw),
+            32 => field::set_opt(&mut self.expected_location_threshold, instance, raw),
+            34 => field::set_opt(&mut self.assisted_latitude, instance, raw),
+            35 => field::set_opt(&mut self.assisted_longitude, instance, raw),
+            36 => field::set_opt(&mut self.assisted_altitude, instance, raw),
+            0..=24 | 27 | 28 | 33 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            25 | 26 | 29..=32 | 34..=36 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0..=24 | 27 | 28 | 33 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            25 | 26 | 29..=32 | 34..=36 => Err(ErrorKind::NotMultiple),
+            0..=24 | 27 | 28 | 33 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for GlobalNavigationSatelliteSystemWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 25, &self.assisted_gps)?;
+        field::emit_opt(w, 26, &self.power_command)?;
+        field::emit_opt(w, 29, &self.expected_latitude)?;
+        field::emit_opt(w, 30, &self.expected_longitude)?;
+        field::emit_opt(w, 31, &self.expected_altitude)?;
+        field::emit_opt(w, 32, &self.expected_location_threshold)?;
+        field::emit_opt(w, 34, &self.assisted_latitude)?;
+        field::emit_opt(w, 35, &self.assisted_longitude)?;
+        field::emit_opt(w, 36, &self.assisted_altitude)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(25) {
+            self.assisted_gps = None;
+        }
+        if !keep.contains(26) {
+            self.power_command = None;
+        }
+        if !keep.contains(29) {
+            self.expected_latitude = None;
+        }
+        if !keep.contains(30) {
+            self.expected_longitude = None;
+        }
+        if !keep.contains(31) {
+            self.expected_altitude = None;
+        }
+        if !keep.contains(32) {
+            self.expected_location_threshold = None;
+        }
+        if !keep.contains(34) {
+            self.assisted_latitude = None;
+        }
+        if !keep.contains(35) {
+            self.assisted_longitude = None;
+        }
+        if !keep.contains(36) {
+            self.assisted_altitude = None;
+        }
+    }
+}
+
 /// Fix timestamp (resource 0).
 ///
 /// ID 0 · R · Time · single · mandatory · units `s`
@@ -867,12 +871,15 @@ impl ::ucifi_runtime::typed::Instance for GlobalNavigationSatelliteSystemWrite {
 /// Time at which the position fix was obtained.
 #[derive(Clone, Copy, Debug)]
 pub struct FixTimestamp;
-impl ::ucifi_runtime::typed::Resource for FixTimestamp {
+
+impl Resource for FixTimestamp {
     const ID: u16 = 0;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for FixTimestamp {}
+
+impl Readable for FixTimestamp {}
+
 /// Latitude (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `lat`
@@ -880,12 +887,15 @@ impl ::ucifi_runtime::typed::Readable for FixTimestamp {}
 /// Latitude in decimal degrees (WGS 84), -90..90.
 #[derive(Clone, Copy, Debug)]
 pub struct Latitude;
-impl ::ucifi_runtime::typed::Resource for Latitude {
+
+impl Resource for Latitude {
     const ID: u16 = 1;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Latitude {}
+
+impl Readable for Latitude {}
+
 /// Longitude (resource 2).
 ///
 /// ID 2 · R · Float · single · mandatory · units `lon`
@@ -893,12 +903,15 @@ impl ::ucifi_runtime::typed::Readable for Latitude {}
 /// Longitude in decimal degrees (WGS 84), -180..180.
 #[derive(Clone, Copy, Debug)]
 pub struct Longitude;
-impl ::ucifi_runtime::typed::Resource for Longitude {
+
+impl Resource for Longitude {
     const ID: u16 = 2;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Longitude {}
+
+impl Readable for Longitude {}
+
 /// Altitude (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `m`
@@ -906,12 +919,15 @@ impl ::ucifi_runtime::typed::Readable for Longitude {}
 /// Height above mean sea level, in metres.
 #[derive(Clone, Copy, Debug)]
 pub struct Altitude;
-impl ::ucifi_runtime::typed::Resource for Altitude {
+
+impl Resource for Altitude {
     const ID: u16 = 3;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Altitude {}
+
+impl Readable for Altitude {}
+
 /// Speed (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `m/s`
@@ -919,12 +935,15 @@ impl ::ucifi_runtime::typed::Readable for Altitude {}
 /// Ground speed computed by the receiver, in metres per second.
 #[derive(Clone, Copy, Debug)]
 pub struct Speed;
-impl ::ucifi_runtime::typed::Resource for Speed {
+
+impl Resource for Speed {
     const ID: u16 = 4;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Speed {}
+
+impl Readable for Speed {}
+
 /// Heading (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `deg`
@@ -932,12 +951,15 @@ impl ::ucifi_runtime::typed::Readable for Speed {}
 /// Direction of travel, in degrees.
 #[derive(Clone, Copy, Debug)]
 pub struct Heading;
-impl ::ucifi_runtime::typed::Resource for Heading {
+
+impl Resource for Heading {
     const ID: u16 = 5;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Heading {}
+
+impl Readable for Heading {}
+
 /// Radius (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `m`
@@ -945,12 +967,15 @@ impl ::ucifi_runtime::typed::Readable for Heading {}
 /// Radius in metres of the uncertainty circle around the fix; negative when not known.
 #[derive(Clone, Copy, Debug)]
 pub struct Radius;
-impl ::ucifi_runtime::typed::Resource for Radius {
+
+impl Resource for Radius {
     const ID: u16 = 6;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Radius {}
+
+impl Readable for Radius {}
+
 /// HDOP (resource 7).
 ///
 /// ID 7 · R · Float · single · optional
@@ -958,12 +983,15 @@ impl ::ucifi_runtime::typed::Readable for Radius {}
 /// Horizontal dilution of precision (HDOP); smaller is better.
 #[derive(Clone, Copy, Debug)]
 pub struct Hdop;
-impl ::ucifi_runtime::typed::Resource for Hdop {
+
+impl Resource for Hdop {
     const ID: u16 = 7;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Hdop {}
+
+impl Readable for Hdop {}
+
 /// VDOP (resource 8).
 ///
 /// ID 8 · R · Float · single · optional
@@ -971,12 +999,15 @@ impl ::ucifi_runtime::typed::Readable for Hdop {}
 /// Vertical dilution of precision (VDOP); smaller is better.
 #[derive(Clone, Copy, Debug)]
 pub struct Vdop;
-impl ::ucifi_runtime::typed::Resource for Vdop {
+
+impl Resource for Vdop {
     const ID: u16 = 8;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Vdop {}
+
+impl Readable for Vdop {}
+
 /// Estimated horizontal accuracy (resource 9).
 ///
 /// ID 9 · R · Float · single · optional · units `m`
@@ -984,12 +1015,15 @@ impl ::ucifi_runtime::typed::Readable for Vdop {}
 /// Estimated horizontal error, in metres.
 #[derive(Clone, Copy, Debug)]
 pub struct EstimatedHorizontalAccuracy;
-impl ::ucifi_runtime::typed::Resource for EstimatedHorizontalAccuracy {
+
+impl Resource for EstimatedHorizontalAccuracy {
     const ID: u16 = 9;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for EstimatedHorizontalAccuracy {}
+
+impl Readable for EstimatedHorizontalAccuracy {}
+
 /// Estimated vertical accuracy (resource 10).
 ///
 /// ID 10 · R · Float · single · optional · units `m`
@@ -997,12 +1031,15 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHorizontalAccuracy {}
 /// Estimated vertical error, in metres.
 #[derive(Clone, Copy, Debug)]
 pub struct EstimatedVerticalAccuracy;
-impl ::ucifi_runtime::typed::Resource for EstimatedVerticalAccuracy {
+
+impl Resource for EstimatedVerticalAccuracy {
     const ID: u16 = 10;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for EstimatedVerticalAccuracy {}
+
+impl Readable for EstimatedVerticalAccuracy {}
+
 /// Estimated speed accuracy (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `m/s`
@@ -1010,12 +1047,15 @@ impl ::ucifi_runtime::typed::Readable for EstimatedVerticalAccuracy {}
 /// Estimated speed error, in metres per second.
 #[derive(Clone, Copy, Debug)]
 pub struct EstimatedSpeedAccuracy;
-impl ::ucifi_runtime::typed::Resource for EstimatedSpeedAccuracy {
+
+impl Resource for EstimatedSpeedAccuracy {
     const ID: u16 = 11;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for EstimatedSpeedAccuracy {}
+
+impl Readable for EstimatedSpeedAccuracy {}
+
 /// Estimated heading accuracy (resource 12).
 ///
 /// ID 12 · R · Float · single · optional · units `deg`
@@ -1023,12 +1063,15 @@ impl ::ucifi_runtime::typed::Readable for EstimatedSpeedAccuracy {}
 /// Estimated heading error, in degrees.
 #[derive(Clone, Copy, Debug)]
 pub struct EstimatedHeadingAccuracy;
-impl ::ucifi_runtime::typed::Resource for EstimatedHeadingAccuracy {
+
+impl Resource for EstimatedHeadingAccuracy {
     const ID: u16 = 12;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for EstimatedHeadingAccuracy {}
+
+impl Readable for EstimatedHeadingAccuracy {}
+
 /// Fix type (resource 13).
 ///
 /// ID 13 · R · Integer · single · optional
@@ -1036,12 +1079,15 @@ impl ::ucifi_runtime::typed::Readable for EstimatedHeadingAccuracy {}
 /// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
 #[derive(Clone, Copy, Debug)]
 pub struct FixType;
-impl ::ucifi_runtime::typed::Resource for FixType {
+
+impl Resource for FixType {
     const ID: u16 = 13;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for FixType {}
+
+impl Readable for FixType {}
+
 /// Fix dimension (resource 14).
 ///
 /// ID 14 · R · Integer · single · optional
@@ -1049,12 +1095,15 @@ impl ::ucifi_runtime::typed::Readable for FixType {}
 /// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
 #[derive(Clone, Copy, Debug)]
 pub struct FixDimension;
-impl ::ucifi_runtime::typed::Resource for FixDimension {
+
+impl Resource for FixDimension {
     const ID: u16 = 14;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for FixDimension {}
+
+impl Readable for FixDimension {}
+
 /// Used satellites (resource 15).
 ///
 /// ID 15 · R · Integer · single · optional
@@ -1062,12 +1111,15 @@ impl ::ucifi_runtime::typed::Readable for FixDimension {}
 /// Number of satellites that contribute to the fix.
 #[derive(Clone, Copy, Debug)]
 pub struct UsedSatellites;
-impl ::ucifi_runtime::typed::Resource for UsedSatellites {
+
+impl Resource for UsedSatellites {
     const ID: u16 = 15;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for UsedSatellites {}
+
+impl Readable for UsedSatellites {}
+
 /// Visible satellites (resource 16).
 ///
 /// ID 16 · R · Integer · single · optional
@@ -1075,12 +1127,15 @@ impl ::ucifi_runtime::typed::Readable for UsedSatellites {}
 /// Number of satellites in view, including ones too weak to be used.
 #[derive(Clone, Copy, Debug)]
 pub struct VisibleSatellites;
-impl ::ucifi_runtime::typed::Resource for VisibleSatellites {
+
+impl Resource for VisibleSatellites {
     const ID: u16 = 16;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for VisibleSatellites {}
+
+impl Readable for VisibleSatellites {}
+
 /// Satellite identifiers (resource 17).
 ///
 /// ID 17 · R · String · multiple · optional
@@ -1088,12 +1143,15 @@ impl ::ucifi_runtime::typed::Readable for VisibleSatellites {}
 /// Identifiers of the satellites in view, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct SatelliteIdentifiers17;
-impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers17 {
+
+impl Resource for SatelliteIdentifiers17 {
     const ID: u16 = 17;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
+
+impl Readable for SatelliteIdentifiers17 {}
+
 /// Satellite identifiers (resource 18).
 ///
 /// ID 18 · R · Float · multiple · optional · units `deg`
@@ -1101,12 +1159,15 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers17 {}
 /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
 #[derive(Clone, Copy, Debug)]
 pub struct SatelliteIdentifiers18;
-impl ::ucifi_runtime::typed::Resource for SatelliteIdentifiers18 {
+
+impl Resource for SatelliteIdentifiers18 {
     const ID: u16 = 18;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::InstanceMap<f64>;
+    type Value = InstanceMap<f64>;
 }
-impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
+
+impl Readable for SatelliteIdentifiers18 {}
+
 /// Satellite azimuth (resource 19).
 ///
 /// ID 19 · R · Float · multiple · optional · units `deg`
@@ -1114,12 +1175,15 @@ impl ::ucifi_runtime::typed::Readable for SatelliteIdentifiers18 {}
 /// Azimuth of each satellite, in degrees.
 #[derive(Clone, Copy, Debug)]
 pub struct SatelliteAzimuth;
-impl ::ucifi_runtime::typed::Resource for SatelliteAzimuth {
+
+impl Resource for SatelliteAzimuth {
     const ID: u16 = 19;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::InstanceMap<f64>;
+    type Value = InstanceMap<f64>;
 }
-impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
+
+impl Readable for SatelliteAzimuth {}
+
 /// Almanac (resource 20).
 ///
 /// ID 20 · R · Boolean · single · optional
@@ -1127,12 +1191,15 @@ impl ::ucifi_runtime::typed::Readable for SatelliteAzimuth {}
 /// true when the receiver holds a valid almanac.
 #[derive(Clone, Copy, Debug)]
 pub struct Almanac;
-impl ::ucifi_runtime::typed::Resource for Almanac {
+
+impl Resource for Almanac {
     const ID: u16 = 20;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Almanac {}
+
+impl Readable for Almanac {}
+
 /// Ephemeris (resource 21).
 ///
 /// ID 21 · R · Boolean · multiple · optional
@@ -1140,12 +1207,15 @@ impl ::ucifi_runtime::typed::Readable for Almanac {}
 /// Per satellite: true when its ephemeris is valid.
 #[derive(Clone, Copy, Debug)]
 pub struct Ephemeris;
-impl ::ucifi_runtime::typed::Resource for Ephemeris {
+
+impl Resource for Ephemeris {
     const ID: u16 = 21;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::InstanceMap<bool>;
+    type Value = InstanceMap<bool>;
 }
-impl ::ucifi_runtime::typed::Readable for Ephemeris {}
+
+impl Readable for Ephemeris {}
+
 /// Signal-to-noise ratio (resource 22).
 ///
 /// ID 22 · R · Float · multiple · optional · units `dB`
@@ -1153,12 +1223,15 @@ impl ::ucifi_runtime::typed::Readable for Ephemeris {}
 /// Per satellite: carrier-to-noise ratio of its signal, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
-impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
+
+impl Resource for SignalToNoiseRatio {
     const ID: u16 = 22;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::InstanceMap<f64>;
+    type Value = InstanceMap<f64>;
 }
-impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
+
+impl Readable for SignalToNoiseRatio {}
+
 /// GNSS (resource 23).
 ///
 /// ID 23 · R · Integer · multiple · optional
@@ -1166,12 +1239,15 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
 #[derive(Clone, Copy, Debug)]
 pub struct Gnss;
-impl ::ucifi_runtime::typed::Resource for Gnss {
+
+impl Resource for Gnss {
     const ID: u16 = 23;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for Gnss {}
+
+impl Readable for Gnss {}
+
 /// Hardware RTC (resource 24).
 ///
 /// ID 24 · R · Time · single · optional · units `s`
@@ -1179,12 +1255,15 @@ impl ::ucifi_runtime::typed::Readable for Gnss {}
 /// Time kept by the receiver's own real-time clock.
 #[derive(Clone, Copy, Debug)]
 pub struct HardwareRtc;
-impl ::ucifi_runtime::typed::Resource for HardwareRtc {
+
+impl Resource for HardwareRtc {
     const ID: u16 = 24;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for HardwareRtc {}
+
+impl Readable for HardwareRtc {}
+
 /// Assisted GPS (resource 25).
 ///
 /// ID 25 · RW · Boolean · single · optional
@@ -1192,13 +1271,17 @@ impl ::ucifi_runtime::typed::Readable for HardwareRtc {}
 /// true when the almanac was received over the cellular network (assisted GPS).
 #[derive(Clone, Copy, Debug)]
 pub struct AssistedGps;
-impl ::ucifi_runtime::typed::Resource for AssistedGps {
+
+impl Resource for AssistedGps {
     const ID: u16 = 25;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for AssistedGps {}
-impl ::ucifi_runtime::typed::Writable for AssistedGps {}
+
+impl Readable for AssistedGps {}
+
+impl Writable for AssistedGps {}
+
 /// Power command (resource 26).
 ///
 /// ID 26 · RW · Boolean · single · optional
@@ -1206,13 +1289,17 @@ impl ::ucifi_runtime::typed::Writable for AssistedGps {}
 /// Turns the receiver on (true) or off (false); reading it gives its power state.
 #[derive(Clone, Copy, Debug)]
 pub struct PowerCommand;
-impl ::ucifi_runtime::typed::Resource for PowerCommand {
+
+impl Resource for PowerCommand {
     const ID: u16 = 26;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for PowerCommand {}
-impl ::ucifi_runtime::typed::Writable for PowerCommand {}
+
+impl Readable for PowerCommand {}
+
+impl Writable for PowerCommand {}
+
 /// PDOP (resource 27).
 ///
 /// ID 27 · R · Float · single · optional
@@ -1220,12 +1307,15 @@ impl ::ucifi_runtime::typed::Writable for PowerCommand {}
 /// Position dilution of precision (PDOP) as in NMEA GSA.
 #[derive(Clone, Copy, Debug)]
 pub struct Pdop;
-impl ::ucifi_runtime::typed::Resource for Pdop {
+
+impl Resource for Pdop {
     const ID: u16 = 27;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pdop {}
+
+impl Readable for Pdop {}
+
 /// Status (resource 28).
 ///
 /// ID 28 · R · String · single · mandatory
@@ -1233,12 +1323,15 @@ impl ::ucifi_runtime::typed::Readable for Pdop {}
 /// Receiver status as in NMEA RMC: A active (valid), V void.
 #[derive(Clone, Copy, Debug)]
 pub struct Status;
-impl ::ucifi_runtime::typed::Resource for Status {
+
+impl Resource for Status {
     const ID: u16 = 28;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Status {}
+
+impl Readable for Status {}
+
 /// Expected latitude (resource 29).
 ///
 /// ID 29 · RW · Float · single · optional · units `lat`
@@ -1246,13 +1339,17 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// Latitude where the asset is supposed to be; 0 or NaN disables the check.
 #[derive(Clone, Copy, Debug)]
 pub struct ExpectedLatitude;
-impl ::ucifi_runtime::typed::Resource for ExpectedLatitude {
+
+impl Resource for ExpectedLatitude {
     const ID: u16 = 29;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ExpectedLatitude {}
-impl ::ucifi_runtime::typed::Writable for ExpectedLatitude {}
+
+impl Readable for ExpectedLatitude {}
+
+impl Writable for ExpectedLatitude {}
+
 /// Expected longitude (resource 30).
 ///
 /// ID 30 · RW · Float · single · optional · units `lon`
@@ -1260,13 +1357,17 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLatitude {}
 /// Longitude where the asset is supposed to be; 0 or NaN disables the check.
 #[derive(Clone, Copy, Debug)]
 pub struct ExpectedLongitude;
-impl ::ucifi_runtime::typed::Resource for ExpectedLongitude {
+
+impl Resource for ExpectedLongitude {
     const ID: u16 = 30;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ExpectedLongitude {}
-impl ::ucifi_runtime::typed::Writable for ExpectedLongitude {}
+
+impl Readable for ExpectedLongitude {}
+
+impl Writable for ExpectedLongitude {}
+
 /// Expected altitude (resource 31).
 ///
 /// ID 31 · RW · Float · single · optional · units `m`
@@ -1274,13 +1375,17 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLongitude {}
 /// Altitude in metres where the asset is supposed to be; 0 or NaN disables the check.
 #[derive(Clone, Copy, Debug)]
 pub struct ExpectedAltitude;
-impl ::ucifi_runtime::typed::Resource for ExpectedAltitude {
+
+impl Resource for ExpectedAltitude {
     const ID: u16 = 31;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ExpectedAltitude {}
-impl ::ucifi_runtime::typed::Writable for ExpectedAltitude {}
+
+impl Readable for ExpectedAltitude {}
+
+impl Writable for ExpectedAltitude {}
+
 /// Expected location threshold (resource 32).
 ///
 /// ID 32 · RW · Float · single · optional · units `m`
@@ -1288,13 +1393,17 @@ impl ::ucifi_runtime::typed::Writable for ExpectedAltitude {}
 /// Distance in metres from the expected position beyond which Out of position is set; 0 or NaN disables it.
 #[derive(Clone, Copy, Debug)]
 pub struct ExpectedLocationThreshold;
-impl ::ucifi_runtime::typed::Resource for ExpectedLocationThreshold {
+
+impl Resource for ExpectedLocationThreshold {
     const ID: u16 = 32;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ExpectedLocationThreshold {}
-impl ::ucifi_runtime::typed::Writable for ExpectedLocationThreshold {}
+
+impl Readable for ExpectedLocationThreshold {}
+
+impl Writable for ExpectedLocationThreshold {}
+
 /// Out of position (resource 33).
 ///
 /// ID 33 · R · Boolean · single · optional
@@ -1302,12 +1411,15 @@ impl ::ucifi_runtime::typed::Writable for ExpectedLocationThreshold {}
 /// true when the measured position is farther from the expected one than the threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
-impl ::ucifi_runtime::typed::Resource for OutOfPosition {
+
+impl Resource for OutOfPosition {
     const ID: u16 = 33;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
+
+impl Readable for OutOfPosition {}
+
 /// Assisted latitude (resource 34).
 ///
 /// ID 34 · RW · Float · single · optional · units `lat`
@@ -1315,13 +1427,17 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 /// Latitude to report when there is no satellite coverage; 0 or NaN means unset.
 #[derive(Clone, Copy, Debug)]
 pub struct AssistedLatitude;
-impl ::ucifi_runtime::typed::Resource for AssistedLatitude {
+
+impl Resource for AssistedLatitude {
     const ID: u16 = 34;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AssistedLatitude {}
-impl ::ucifi_runtime::typed::Writable for AssistedLatitude {}
+
+impl Readable for AssistedLatitude {}
+
+impl Writable for AssistedLatitude {}
+
 /// Assisted longitude (resource 35).
 ///
 /// ID 35 · RW · Float · single · optional · units `lon`
@@ -1329,13 +1445,17 @@ impl ::ucifi_runtime::typed::Writable for AssistedLatitude {}
 /// Longitude to report when there is no satellite coverage; 0 or NaN means unset.
 #[derive(Clone, Copy, Debug)]
 pub struct AssistedLongitude;
-impl ::ucifi_runtime::typed::Resource for AssistedLongitude {
+
+impl Resource for AssistedLongitude {
     const ID: u16 = 35;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AssistedLongitude {}
-impl ::ucifi_runtime::typed::Writable for AssistedLongitude {}
+
+impl Readable for AssistedLongitude {}
+
+impl Writable for AssistedLongitude {}
+
 /// Assisted altitude (resource 36).
 ///
 /// ID 36 · RW · Float · single · optional · units `m`
@@ -1343,13 +1463,17 @@ impl ::ucifi_runtime::typed::Writable for AssistedLongitude {}
 /// Altitude in metres to report when there is no satellite coverage; 0 or NaN means unset.
 #[derive(Clone, Copy, Debug)]
 pub struct AssistedAltitude;
-impl ::ucifi_runtime::typed::Resource for AssistedAltitude {
+
+impl Resource for AssistedAltitude {
     const ID: u16 = 36;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AssistedAltitude {}
-impl ::ucifi_runtime::typed::Writable for AssistedAltitude {}
+
+impl Readable for AssistedAltitude {}
+
+impl Writable for AssistedAltitude {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -1357,12 +1481,15 @@ impl ::ucifi_runtime::typed::Writable for AssistedAltitude {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -1370,12 +1497,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1383,12 +1513,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -1396,9 +1529,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = GlobalNavigationSatelliteSystem;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,35 +4,76 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Pre-processing of one scheduler input: which resource to watch, how often to sample it, and hold or step filtering before programs use it.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3455;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Input Filter version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3455,
-    "Input Filter",
-    "urn:oma:lwm2m:ext:3455",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Input State", O::R, false, false, T::String, "", ""),
-        r(1, "Input Source", O::RW, true, false, T::String, "", ""),
-        r(2, "Data Type", O::RW, false, false, T::Integer, "", ""),
-        r(3, "Evaluation Interval", O::RW, false, false, T::Float, "", "s"),
-        r(4, "Step Filter", O::RW, false, false, T::Float, "", ""),
-        r(5903, "Busy to Clear delay", O::RW, false, false, T::Integer, "", "ms"),
-        r(5904, "Clear to Busy delay", O::RW, false, false, T::Integer, "", "ms"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Input Filter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3455"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        0,
+        "Input State",
+        Operations::R,
+        ::ucifi_runtime::typed::prelude::DataType::String,
+    ),
+    ResourceModel::new(
+        1,
+        "Input Source",
+        Operations::RW,
+        ::ucifi_runtime::typed::prelude::DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(
+        2,
+        "Data Type",
+        Operations::RW,
+        ::ucifi_runtime::typed::prelude::DataType::Integer,
+    ),
+    ResourceModel::new(
+        3,
+        "Evaluation Interval",
+        Operations::RW,
+        ::ucifi_runtime::typed::prelude::DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        4,
+        "Step Filter",
+        Operations::RW,
+        ::ucifi_runtime::typed::prelude::DataType::Float,
+    ),
+    ResourceModel::new(
+        5903,
+        "Busy to Clear delay",
+        Operations::RW,
+        ::ucifi_runtime::typed::prelude::DataType::Integer,
+    )
+    .units("ms"),
+    ResourceModel::new(
+        5904,
+        "Clear to Busy delay",
+        Operations::RW,
+        ::ucifi_runtime::typed::prelude::DataType::Integer,
+    )
+    .units("ms"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Input State (resource 0).
@@ -50,268 +91,247 @@ pub mod id {
     /// Clear to Busy delay (resource 5904).
     pub const CLEAR_TO_BUSY_DELAY: u16 = 5904;
 }
+
 /// One instance of Input Filter (object 3455) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct InputFilter {
     /// Input State (resource 0).
     ///
     /// ID 0 · R · String · single · optional
     ///
     /// Present value of the input after filtering.
-    pub input_state: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub input_state: Option<String>,
     /// Input Source (resource 1).
     ///
     /// ID 1 · RW · String · multiple · optional
     ///
     /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
-    pub input_source: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub input_source: InstanceMap<String>,
     /// Data Type (resource 2).
     ///
     /// ID 2 · RW · Integer · single · optional
     ///
     /// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
-    pub data_type: ::core::option::Option<i64>,
+    pub data_type: Option<i64>,
     /// Evaluation Interval (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional · units `s`
     ///
     /// Interval in seconds between two evaluations of the watched resource.
-    pub evaluation_interval: ::core::option::Option<f64>,
+    pub evaluation_interval: Option<f64>,
     /// Step Filter (resource 4).
     ///
     /// ID 4 · RW · Float · single · optional
     ///
     /// Smallest change of the value that counts; smaller changes are ignored.
-    pub step_filter: ::core::option::Option<f64>,
+    pub step_filter: Option<f64>,
     /// Busy to Clear delay (resource 5903).
     ///
     /// ID 5903 · RW · Integer · single · optional · units `ms`
     ///
     /// Delay in milliseconds before a detection (busy) state falls back to clear.
-    pub busy_to_clear_delay: ::core::option::Option<i64>,
+    pub busy_to_clear_delay: Option<i64>,
     /// Clear to Busy delay (resource 5904).
     ///
     /// ID 5904 · RW · Integer · single · optional · units `ms`
     ///
     /// Delay in milliseconds before a clear state switches to detection (busy).
-    pub clear_to_busy_delay: ::core::option::Option<i64>,
+    pub clear_to_busy_delay: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for InputFilter {
-    const OBJECT_ID: u16 = 3455;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.input_state)?;
-        f::multi(w, 1, &self.input_source, false)?;
-        f::opt(w, 2, &self.data_type)?;
-        f::opt(w, 3, &self.evaluation_interval)?;
-        f::opt(w, 4, &self.step_filter)?;
-        f::opt(w, 5903, &self.busy_to_clear_delay)?;
-        f::opt(w, 5904, &self.clear_to_busy_delay)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for InputFilter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.input_state, instance, raw),
-            1 => f::set_multi(&mut self.input_source, instance, raw),
-            2 => f::set_opt(&mut self.data_type, instance, raw),
-            3 => f::set_opt(&mut self.evaluation_interval, instance, raw),
-            4 => f::set_opt(&mut self.step_filter, instance, raw),
-            5903 => f::set_opt(&mut self.busy_to_clear_delay, instance, raw),
-            5904 => f::set_opt(&mut self.clear_to_busy_delay, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.input_state, instance, raw),
+            1 => field::set(&mut self.input_source, instance, raw),
+            2 => field::set_opt(&mut self.data_type, instance, raw),
+            3 => field::set_opt(&mut self.evaluation_interval, instance, raw),
+            4 => field::set_opt(&mut self.step_filter, instance, raw),
+            5903 => field::set_opt(&mut self.busy_to_clear_delay, instance, raw),
+            5904 => field::set_opt(&mut self.clear_to_busy_delay, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 => {
-                self.input_source.clear();
-            }
-            0 | 2..=4 | 5903 | 5904 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            1 => self.input_source.clear(),
+            0 | 2..=4 | 5903 | 5904 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for InputFilter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for InputFilter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.input_state)?;
+        field::emit_non_empty(w, 1, &self.input_source)?;
+        field::emit_opt(w, 2, &self.data_type)?;
+        field::emit_opt(w, 3, &self.evaluation_interval)?;
+        field::emit_opt(w, 4, &self.step_filter)?;
+        field::emit_opt(w, 5903, &self.busy_to_clear_delay)?;
+        field::emit_opt(w, 5904, &self.clear_to_busy_delay)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.input_state = ::core::option::Option::None;
+            self.input_state = None;
         }
         if !keep.contains(1) {
             self.input_source.clear();
         }
         if !keep.contains(2) {
-            self.data_type = ::core::option::Option::None;
+            self.data_type = None;
         }
         if !keep.contains(3) {
-            self.evaluation_interval = ::core::option::Option::None;
+            self.evaluation_interval = None;
         }
         if !keep.contains(4) {
-            self.step_filter = ::core::option::Option::None;
+            self.step_filter = None;
         }
         if !keep.contains(5903) {
-            self.busy_to_clear_delay = ::core::option::Option::None;
+            self.busy_to_clear_delay = None;
         }
         if !keep.contains(5904) {
-            self.clear_to_busy_delay = ::core::option::Option::None;
+            self.clear_to_busy_delay = None;
         }
     }
 }
+
+impl ObjectType for InputFilter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`InputFilter`](struct@InputFilter) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct InputFilterWrite {
     /// Input Source (resource 1, RW): see [`InputSource`](struct@InputSource).
-    pub input_source: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub input_source: Option<InstanceMap<String>>,
     /// Data Type (resource 2, RW): see [`DataType`](struct@DataType).
-    pub data_type: ::core::option::Option<i64>,
+    pub data_type: Option<i64>,
     /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`](struct@EvaluationInterval).
-    pub evaluation_interval: ::core::option::Option<f64>,
+    pub evaluation_interval: Option<f64>,
     /// Step Filter (resource 4, RW): see [`StepFilter`](struct@StepFilter).
-    pub step_filter: ::core::option::Option<f64>,
+    pub step_filter: Option<f64>,
     /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`](struct@BusyToClearDelay).
-    pub busy_to_clear_delay: ::core::option::Option<i64>,
+    pub busy_to_clear_delay: Option<i64>,
     /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`](struct@ClearToBusyDelay).
-    pub clear_to_busy_delay: ::core::option::Option<i64>,
+    pub clear_to_busy_delay: Option<i64>,
 }
+
 impl InputFilterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut InputFilter) {
-        if let ::core::option::Option::Some(v) = &self.input_source {
-            target.input_source = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.input_source {
+            target.input_source = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.data_type {
-            target.data_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_type {
+            target.data_type = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.evaluation_interval {
-            target.evaluation_interval = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.evaluation_interval {
+            target.evaluation_interval = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.step_filter {
-            target.step_filter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.step_filter {
+            target.step_filter = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.busy_to_clear_delay {
-            target.busy_to_clear_delay = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.busy_to_clear_delay {
+            target.busy_to_clear_delay = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.clear_to_busy_delay {
-            target.clear_to_busy_delay = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.clear_to_busy_delay {
+            target.clear_to_busy_delay = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for InputFilterWrite {
-    const OBJECT_ID: u16 = 3455;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt_multi(w, 1, &self.input_source)?;
-        f::opt(w, 2, &self.data_type)?;
-        f::opt(w, 3, &self.evaluation_interval)?;
-        f::opt(w, 4, &self.step_filter)?;
-        f::opt(w, 5903, &self.busy_to_clear_delay)?;
-        f::opt(w, 5904, &self.clear_to_busy_delay)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for InputFilterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt_multi(&mut self.input_source, instance, raw),
-            2 => f::set_opt(&mut self.data_type, instance, raw),
-            3 => f::set_opt(&mut self.evaluation_interval, instance, raw),
-            4 => f::set_opt(&mut self.step_filter, instance, raw),
-            5903 => f::set_opt(&mut self.busy_to_clear_delay, instance, raw),
-            5904 => f::set_opt(&mut self.clear_to_busy_delay, instance, raw),
-            0 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.input_source, instance, raw),
+            2 => field::set_opt(&mut self.data_type, instance, raw),
+            3 => field::set_opt(&mut self.evaluation_interval, instance, raw),
+            4 => field::set_opt(&mut self.step_filter, instance, raw),
+            5903 => field::set_opt(&mut self.busy_to_clear_delay, instance, raw),
+            5904 => field::set_opt(&mut self.clear_to_busy_delay, instance, raw),
+            0 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 => {
-                self.input_source = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            2..=4 | 5903 | 5904 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            0 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            1 => self.input_source = Some(InstanceMap::new()),
+            2..=4 | 5903 | 5904 => return Err(ErrorKind::NotMultiple),
+            0 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for InputFilterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.input_source)?;
+        field::emit_opt(w, 2, &self.data_type)?;
+        field::emit_opt(w, 3, &self.evaluation_interval)?;
+        field::emit_opt(w, 4, &self.step_filter)?;
+        field::emit_opt(w, 5903, &self.busy_to_clear_delay)?;
+        field::emit_opt(w, 5904, &self.clear_to_busy_delay)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.input_source = None;
+        }
+        if !keep.contains(2) {
+            self.data_type = None;
+        }
+        if !keep.contains(3) {
+            self.evaluation_interval = None;
+        }
+        if !keep.contains(4) {
+            self.step_filter = None;
+        }
+        if !keep.contains(5903) {
+            self.busy_to_clear_delay = None;
+        }
+        if !keep.contains(5904) {
+            self.clear_to_busy_delay = None;
+        }
+    }
+}
+
 /// Input State (resource 0).
 ///
 /// ID 0 · R · String · single · optional
@@ -319,12 +339,15 @@ impl ::ucifi_runtime::typed::Instance for InputFilterWrite {
 /// Present value of the input after filtering.
 #[derive(Clone, Copy, Debug)]
 pub struct InputState;
-impl ::ucifi_runtime::typed::Resource for InputState {
+
+impl Resource for InputState {
     const ID: u16 = 0;
     type Object = InputFilter;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for InputState {}
+
+impl Readable for InputState {}
+
 /// Input Source (resource 1).
 ///
 /// ID 1 · RW · String · multiple · optional
@@ -332,13 +355,17 @@ impl ::ucifi_runtime::typed::Readable for InputState {}
 /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct InputSource;
-impl ::ucifi_runtime::typed::Resource for InputSource {
+
+impl Resource for InputSource {
     const ID: u16 = 1;
     type Object = InputFilter;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for InputSource {}
-impl ::ucifi_runtime::typed::Writable for InputSource {}
+
+impl Readable for InputSource {}
+
+impl Writable for InputSource {}
+
 /// Data Type (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional
@@ -346,13 +373,17 @@ impl ::ucifi_runtime::typed::Writable for InputSource {}
 /// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
 #[derive(Clone, Copy, Debug)]
 pub struct DataType;
-impl ::ucifi_runtime::typed::Resource for DataType {
+
+impl Resource for DataType {
     const ID: u16 = 2;
     type Object = InputFilter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataType {}
-impl ::ucifi_runtime::typed::Writable for DataType {}
+
+impl Readable for DataType {}
+
+impl Writable for DataType {}
+
 /// Evaluation Interval (resource 3).
 ///
 /// ID 3 · RW · Float · single · optional · units `s`
@@ -360,13 +391,17 @@ impl ::ucifi_runtime::typed::Writable for DataType {}
 /// Interval in seconds between two evaluations of the watched resource.
 #[derive(Clone, Copy, Debug)]
 pub struct EvaluationInterval;
-impl ::ucifi_runtime::typed::Resource for EvaluationInterval {
+
+impl Resource for EvaluationInterval {
     const ID: u16 = 3;
     type Object = InputFilter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for EvaluationInterval {}
-impl ::ucifi_runtime::typed::Writable for EvaluationInterval {}
+
+impl Readable for EvaluationInterval {}
+
+impl Writable for EvaluationInterval {}
+
 /// Step Filter (resource 4).
 ///
 /// ID 4 · RW · Float · single · optional
@@ -374,13 +409,17 @@ impl ::ucifi_runtime::typed::Writable for EvaluationInterval {}
 /// Smallest change of the value that counts; smaller changes are ignored.
 #[derive(Clone, Copy, Debug)]
 pub struct StepFilter;
-impl ::ucifi_runtime::typed::Resource for StepFilter {
+
+impl Resource for StepFilter {
     const ID: u16 = 4;
     type Object = InputFilter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for StepFilter {}
-impl ::ucifi_runtime::typed::Writable for StepFilter {}
+
+impl Readable for StepFilter {}
+
+impl Writable for StepFilter {}
+
 /// Busy to Clear delay (resource 5903).
 ///
 /// ID 5903 · RW · Integer · single · optional · units `ms`
@@ -388,13 +427,17 @@ impl ::ucifi_runtime::typed::Writable for StepFilter {}
 /// Delay in milliseconds before a detection (busy) state falls back to clear.
 #[derive(Clone, Copy, Debug)]
 pub struct BusyToClearDelay;
-impl ::ucifi_runtime::typed::Resource for BusyToClearDelay {
+
+impl Resource for BusyToClearDelay {
     const ID: u16 = 5903;
     type Object = InputFilter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BusyToClearDelay {}
-impl ::ucifi_runtime::typed::Writable for BusyToClearDelay {}
+
+impl Readable for BusyToClearDelay {}
+
+impl Writable for BusyToClearDelay {}
+
 /// Clear to Busy delay (resource 5904).
 ///
 /// ID 5904 · RW · Integer · single · optional · units `ms`
@@ -402,10 +445,13 @@ impl ::ucifi_runtime::typed::Writable for BusyToClearDelay {}
 /// Delay in milliseconds before a clear state switches to detection (busy).
 #[derive(Clone, Copy, Debug)]
 pub struct ClearToBusyDelay;
-impl ::ucifi_runtime::typed::Resource for ClearToBusyDelay {
+
+impl Resource for ClearToBusyDelay {
     const ID: u16 = 5904;
     type Object = InputFilter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ClearToBusyDelay {}
-impl ::ucifi_runtime::typed::Writable for ClearToBusyDelay {}
+
+impl Readable for ClearToBusyDelay {}
+
+impl Writable for ClearToBusyDelay {}

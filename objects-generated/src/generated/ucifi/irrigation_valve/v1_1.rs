@@ -4,36 +4,48 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Control and feedback of one irrigation valve, opened from 0 to 100 percent by command or by schedules.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3425;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Irrigation valve version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3425,
-    "Irrigation valve",
-    "urn:oma:lwm2m:ext:3425:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Default status", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(2, "Status", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(3, "Command", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(4, "Command in action", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(5, "Scheduler ID", O::RW, true, false, T::Integer, "", ""),
-        r(6, "Invalid scheduler", O::R, false, false, T::Boolean, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Irrigation valve"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3425:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Default status", Operations::RW, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(2, "Status", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(3, "Command", Operations::RW, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(4, "Command in action", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(5, "Scheduler ID", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(6, "Invalid scheduler", Operations::R, DataType::Boolean),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Default status (resource 1).
@@ -53,257 +65,234 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Irrigation valve (object 3425) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct IrrigationValve {
     /// Default status (resource 1).
     ///
     /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Opening in percent the valve takes on at power-up.
-    pub default_status: ::core::option::Option<i64>,
+    pub default_status: Option<i64>,
     /// Status (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Opening of the valve in percent as measured now.
-    pub status: ::core::option::Option<i64>,
+    pub status: Option<i64>,
     /// Command (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Requested opening in percent, from a manual override or a schedule.
-    pub command: ::core::option::Option<i64>,
+    pub command: Option<i64>,
     /// Command in action (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Opening in percent actually being applied; over a slow LPWAN it can lag behind Command.
-    pub command_in_action: ::core::option::Option<i64>,
+    pub command_in_action: Option<i64>,
     /// Scheduler ID (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this valve, one per instance.
-    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
+    pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported by the valve.
-    pub invalid_scheduler: ::core::option::Option<bool>,
+    pub invalid_scheduler: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for IrrigationValve {
-    const OBJECT_ID: u16 = 3425;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.default_status)?;
-        f::opt(w, 2, &self.status)?;
-        f::opt(w, 3, &self.command)?;
-        f::opt(w, 4, &self.command_in_action)?;
-        f::multi(w, 5, &self.scheduler_id, false)?;
-        f::opt(w, 6, &self.invalid_scheduler)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for IrrigationValve {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.default_status, instance, raw),
-            2 => f::set_opt(&mut self.status, instance, raw),
-            3 => f::set_opt(&mut self.command, instance, raw),
-            4 => f::set_opt(&mut self.command_in_action, instance, raw),
-            5 => f::set_multi(&mut self.scheduler_id, instance, raw),
-            6 => f::set_opt(&mut self.invalid_scheduler, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.default_status, instance, raw),
+            2 => field::set_opt(&mut self.status, instance, raw),
+            3 => field::set_opt(&mut self.command, instance, raw),
+            4 => field::set_opt(&mut self.command_in_action, instance, raw),
+            5 => field::set(&mut self.scheduler_id, instance, raw),
+            6 => field::set_opt(&mut self.invalid_scheduler, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                self.scheduler_id.clear();
-            }
-            1..=4 | 6 | 5518 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            5 => self.scheduler_id.clear(),
+            1..=4 | 6 | 5518 | 6050 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for IrrigationValve {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 1, c::opt(&self.default_status), c::Rule::Int(0, 100));
-        c::range(&mut v, 2, c::opt(&self.status), c::Rule::Int(0, 100));
-        c::range(&mut v, 3, c::opt(&self.command), c::Rule::Int(0, 100));
-        c::range(&mut v, 4, c::opt(&self.command_in_action), c::Rule::Int(0, 100));
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for IrrigationValve {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.default_status)?;
+        field::emit_opt(w, 2, &self.status)?;
+        field::emit_opt(w, 3, &self.command)?;
+        field::emit_opt(w, 4, &self.command_in_action)?;
+        field::emit_non_empty(w, 5, &self.scheduler_id)?;
+        field::emit_opt(w, 6, &self.invalid_scheduler)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.default_status = ::core::option::Option::None;
+            self.default_status = None;
         }
         if !keep.contains(2) {
-            self.status = ::core::option::Option::None;
+            self.status = None;
         }
         if !keep.contains(3) {
-            self.command = ::core::option::Option::None;
+            self.command = None;
         }
         if !keep.contains(4) {
-            self.command_in_action = ::core::option::Option::None;
+            self.command_in_action = None;
         }
         if !keep.contains(5) {
             self.scheduler_id.clear();
         }
         if !keep.contains(6) {
-            self.invalid_scheduler = ::core::option::Option::None;
+            self.invalid_scheduler = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for IrrigationValve {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.default_status, Rule::Int(0, 100));
+        check.range(2, &self.status, Rule::Int(0, 100));
+        check.range(3, &self.command, Rule::Int(0, 100));
+        check.range(4, &self.command_in_action, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`IrrigationValve`](struct@IrrigationValve) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct IrrigationValveWrite {
     /// Default status (resource 1, RW): see [`DefaultStatus`](struct@DefaultStatus).
-    pub default_status: ::core::option::Option<i64>,
+    pub default_status: Option<i64>,
     /// Command (resource 3, RW): see [`Command`](struct@Command).
-    pub command: ::core::option::Option<i64>,
+    pub command: Option<i64>,
     /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub scheduler_id: Option<InstanceMap<i64>>,
 }
+
 impl IrrigationValveWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut IrrigationValve) {
-        if let ::core::option::Option::Some(v) = &self.default_status {
-            target.default_status = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_status {
+            target.default_status = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.command {
-            target.command = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.command {
+            target.command = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.scheduler_id {
-            target.scheduler_id = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.scheduler_id {
+            target.scheduler_id = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for IrrigationValveWrite {
-    const OBJECT_ID: u16 = 3425;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.default_status)?;
-        f::opt(w, 3, &self.command)?;
-        f::opt_multi(w, 5, &self.scheduler_id)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for IrrigationValveWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.default_status, instance, raw),
-            3 => f::set_opt(&mut self.command, instance, raw),
-            5 => f::set_opt_multi(&mut self.scheduler_id, instance, raw),
-            2 | 4 | 6 | 5518 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.default_status, instance, raw),
+            3 => field::set_opt(&mut self.command, instance, raw),
+            5 => field::set_opt(&mut self.scheduler_id, instance, raw),
+            2 | 4 | 6 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                self.scheduler_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            1 | 3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 | 4 | 6 | 5518 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            5 => self.scheduler_id = Some(InstanceMap::new()),
+            1 | 3 => return Err(ErrorKind::NotMultiple),
+            2 | 4 | 6 | 5518 | 6050 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for IrrigationValveWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.default_status)?;
+        field::emit_opt(w, 3, &self.command)?;
+        field::emit_opt(w, 5, &self.scheduler_id)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.default_status = None;
+        }
+        if !keep.contains(3) {
+            self.command = None;
+        }
+        if !keep.contains(5) {
+            self.scheduler_id = None;
+        }
+    }
+}
+
 /// Default status (resource 1).
 ///
 /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -311,13 +300,17 @@ impl ::ucifi_runtime::typed::Instance for IrrigationValveWrite {
 /// Opening in percent the valve takes on at power-up.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultStatus;
-impl ::ucifi_runtime::typed::Resource for DefaultStatus {
+
+impl Resource for DefaultStatus {
     const ID: u16 = 1;
     type Object = IrrigationValve;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultStatus {}
-impl ::ucifi_runtime::typed::Writable for DefaultStatus {}
+
+impl Readable for DefaultStatus {}
+
+impl Writable for DefaultStatus {}
+
 /// Status (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -325,12 +318,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultStatus {}
 /// Opening of the valve in percent as measured now.
 #[derive(Clone, Copy, Debug)]
 pub struct Status;
-impl ::ucifi_runtime::typed::Resource for Status {
+
+impl Resource for Status {
     const ID: u16 = 2;
     type Object = IrrigationValve;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Status {}
+
+impl Readable for Status {}
+
 /// Command (resource 3).
 ///
 /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -338,13 +334,17 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// Requested opening in percent, from a manual override or a schedule.
 #[derive(Clone, Copy, Debug)]
 pub struct Command;
-impl ::ucifi_runtime::typed::Resource for Command {
+
+impl Resource for Command {
     const ID: u16 = 3;
     type Object = IrrigationValve;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Command {}
-impl ::ucifi_runtime::typed::Writable for Command {}
+
+impl Readable for Command {}
+
+impl Writable for Command {}
+
 /// Command in action (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -352,12 +352,15 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// Opening in percent actually being applied; over a slow LPWAN it can lag behind Command.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
-impl ::ucifi_runtime::typed::Resource for CommandInAction {
+
+impl Resource for CommandInAction {
     const ID: u16 = 4;
     type Object = IrrigationValve;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CommandInAction {}
+
+impl Readable for CommandInAction {}
+
 /// Scheduler ID (resource 5).
 ///
 /// ID 5 · RW · Integer · multiple · optional
@@ -365,13 +368,17 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// IDs of the schedulers that drive this valve, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
-impl ::ucifi_runtime::typed::Resource for SchedulerId {
+
+impl Resource for SchedulerId {
     const ID: u16 = 5;
     type Object = IrrigationValve;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for SchedulerId {}
-impl ::ucifi_runtime::typed::Writable for SchedulerId {}
+
+impl Readable for SchedulerId {}
+
+impl Writable for SchedulerId {}
+
 /// Invalid scheduler (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -379,12 +386,15 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// true when one of the assigned schedulers cannot be run or is not supported by the valve.
 #[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
-impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
+
+impl Resource for InvalidScheduler {
     const ID: u16 = 6;
     type Object = IrrigationValve;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
+
+impl Readable for InvalidScheduler {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -392,12 +402,15 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = IrrigationValve;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -405,9 +418,11 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = IrrigationValve;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,70 +4,87 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! How a uCIFI device talks over its low-power wide-area network: addresses, multicast groups, radio settings, mesh repeating and SIM identity.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3412;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of LPWAN Communication version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3412,
-    "LPWAN Communication",
-    "urn:oma:lwm2m:ext:3412",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Type of network", O::R, false, false, T::String, "", ""),
-        r(2, "IPv4 address", O::RW, true, false, T::String, "", ""),
-        r(3, "IPv6 address", O::RW, true, false, T::String, "", ""),
-        r(4, "Network address", O::RW, true, false, T::String, "", ""),
-        r(5, "Secondary network address", O::RW, true, false, T::String, "", ""),
-        r(6, "MAC address", O::RW, false, true, T::String, "", ""),
-        r(7, "Peer address", O::R, true, false, T::String, "", ""),
-        r(8, "Multicast group address", O::RW, true, false, T::String, "", ""),
-        r(9, "Multicast group key", O::RW, true, false, T::String, "", ""),
-        r(10, "Data rate", O::RW, false, false, T::Integer, "", "B/s"),
-        r(11, "Transmit power", O::R, false, false, T::Float, "", "dBm"),
-        r(12, "Frequency", O::RW, false, false, T::Float, "", "Hz"),
-        r(13, "Session time", O::RW, false, false, T::Time, "", ""),
-        r(14, "Session duration", O::R, false, false, T::Time, "", "s"),
-        r(15, "Mesh node", O::RW, false, false, T::Boolean, "", ""),
-        r(16, "Maximum repeat time", O::RW, false, false, T::Integer, "", ""),
-        r(17, "Number of repeats", O::R, false, false, T::Integer, "", ""),
-        r(18, "Signal to noise ratio", O::R, false, false, T::Float, "", "dB"),
-        r(19, "Communication failure", O::R, false, false, T::Boolean, "", ""),
-        r(
-            20,
-            "Received Signal Strength Indication",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "dBm",
-        ),
-        r(21, "IMSI", O::R, false, false, T::String, "", ""),
-        r(22, "IMEI", O::R, false, false, T::String, "", ""),
-        r(23, "Current Communication Operator", O::R, false, false, T::String, "", ""),
-        r(
-            24,
-            "Integrated Circuit Card Identifier",
-            O::R,
-            false,
-            false,
-            T::String,
-            "",
-            "",
-        ),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LPWAN Communication"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3412"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Type of network", Operations::R, DataType::String),
+    ResourceModel::new(2, "IPv4 address", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(3, "IPv6 address", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(4, "Network address", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(
+        5,
+        "Secondary network address",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(6, "MAC address", Operations::RW, DataType::String).mandatory(),
+    ResourceModel::new(7, "Peer address", Operations::R, DataType::String).multiple(),
+    ResourceModel::new(
+        8,
+        "Multicast group address",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(9, "Multicast group key", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(10, "Data rate", Operations::RW, DataType::Integer).units("B/s"),
+    ResourceModel::new(11, "Transmit power", Operations::R, DataType::Float).units("dBm"),
+    ResourceModel::new(12, "Frequency", Operations::RW, DataType::Float).units("Hz"),
+    ResourceModel::new(13, "Session time", Operations::RW, DataType::Time),
+    ResourceModel::new(14, "Session duration", Operations::R, DataType::Time).units("s"),
+    ResourceModel::new(15, "Mesh node", Operations::RW, DataType::Boolean),
+    ResourceModel::new(16, "Maximum repeat time", Operations::RW, DataType::Integer),
+    ResourceModel::new(17, "Number of repeats", Operations::R, DataType::Integer),
+    ResourceModel::new(18, "Signal to noise ratio", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(
+        19,
+        "Communication failure",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        20,
+        "Received Signal Strength Indication",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("dBm"),
+    ResourceModel::new(21, "IMSI", Operations::R, DataType::String),
+    ResourceModel::new(22, "IMEI", Operations::R, DataType::String),
+    ResourceModel::new(
+        23,
+        "Current Communication Operator",
+        Operations::R,
+        DataType::String,
+    ),
+    ResourceModel::new(
+        24,
+        "Integrated Circuit Card Identifier",
+        Operations::R,
+        DataType::String,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Type of network (resource 1).
@@ -119,294 +136,247 @@ pub mod id {
     /// Integrated Circuit Card Identifier (resource 24).
     pub const INTEGRATED_CIRCUIT_CARD_IDENTIFIER: u16 = 24;
 }
+
 /// One instance of LPWAN Communication (object 3412) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanCommunication {
     /// Type of network (resource 1).
     ///
     /// ID 1 · R · String · single · optional
     ///
     /// Kind of LPWAN the device uses, e.g. LoRaWAN, NB-IoT, wireless mesh or power-line.
-    pub type_of_network: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_network: Option<String>,
     /// IPv4 address (resource 2).
     ///
     /// ID 2 · RW · String · multiple · optional
     ///
     /// IPv4 addresses of the device, one per instance.
-    pub ipv4_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub ipv4_address: InstanceMap<String>,
     /// IPv6 address (resource 3).
     ///
     /// ID 3 · RW · String · multiple · optional
     ///
     /// IPv6 addresses of the device, one per instance.
-    pub ipv6_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub ipv6_address: InstanceMap<String>,
     /// Network address (resource 4).
     ///
     /// ID 4 · RW · String · multiple · optional
     ///
     /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
-    pub network_address: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub network_address: InstanceMap<String>,
     /// Secondary network address (resource 5).
     ///
     /// ID 5 · RW · String · multiple · optional
     ///
     /// Extra LPWAN addresses through which the device can also be reached.
-    pub secondary_network_address: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub secondary_network_address: InstanceMap<String>,
     /// MAC address (resource 6).
     ///
     /// ID 6 · RW · String · single · mandatory
     ///
     /// IEEE MAC address of the device's network interface.
-    pub mac_address: ::ucifi_runtime::__private::String,
+    pub mac_address: String,
     /// Peer address (resource 7).
     ///
     /// ID 7 · R · String · multiple · optional
     ///
     /// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
-    pub peer_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub peer_address: InstanceMap<String>,
     /// Multicast group address (resource 8).
     ///
     /// ID 8 · RW · String · multiple · optional
     ///
     /// Multicast group addresses on which the device accepts messages and commands.
-    pub multicast_group_address: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub multicast_group_address: InstanceMap<String>,
     /// Multicast group key (resource 9).
     ///
     /// ID 9 · RW · String · multiple · optional
     ///
     /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
-    pub multicast_group_key: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub multicast_group_key: InstanceMap<String>,
     /// Data rate (resource 10).
     ///
     /// ID 10 · RW · Integer · single · optional · units `B/s`
     ///
     /// Data rate used on the LPWAN, in bytes per second.
-    pub data_rate: ::core::option::Option<i64>,
+    pub data_rate: Option<i64>,
     /// Transmit power (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `dBm`
     ///
     /// Radio transmit power in dBm.
-    pub transmit_power: ::core::option::Option<f64>,
+    pub transmit_power: Option<f64>,
     /// Frequency (resource 12).
     ///
     /// ID 12 · RW · Float · single · optional · units `Hz`
     ///
     /// Radio carrier frequency in hertz.
-    pub frequency: ::core::option::Option<f64>,
+    pub frequency: Option<f64>,
     /// Session time (resource 13).
     ///
     /// ID 13 · RW · Time · single · optional
     ///
     /// Start time of the multicast session; group messages are ignored before it.
-    pub session_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub session_time: Option<Time>,
     /// Session duration (resource 14).
     ///
     /// ID 14 · R · Time · single · optional · units `s`
     ///
     /// Length of the multicast session in seconds, counted from Session time; group messages are ignored after it ends.
-    pub session_duration: ::core::option::Option<::ucifi_runtime::Time>,
+    pub session_duration: Option<Time>,
     /// Mesh node (resource 15).
     ///
     /// ID 15 · RW · Boolean · single · optional
     ///
     /// true: the device relays messages it receives to other nodes of the mesh.
-    pub mesh_node: ::core::option::Option<bool>,
+    pub mesh_node: Option<bool>,
     /// Maximum repeat time (resource 16).
     ///
     /// ID 16 · RW · Integer · single · optional
     ///
     /// Upper limit on how many times a message is relayed inside the mesh.
-    pub maximum_repeat_time: ::core::option::Option<i64>,
+    pub maximum_repeat_time: Option<i64>,
     /// Number of repeats (resource 17).
     ///
     /// ID 17 · R · Integer · single · optional
     ///
     /// Hop count: number of mesh nodes up to and including the destination (router or other device).
-    pub number_of_repeats: ::core::option::Option<i64>,
+    pub number_of_repeats: Option<i64>,
     /// Signal to noise ratio (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `dB`
     ///
     /// Signal to noise ratio of the received signal, in dB.
-    pub signal_to_noise_ratio: ::core::option::Option<f64>,
+    pub signal_to_noise_ratio: Option<f64>,
     /// Communication failure (resource 19).
     ///
     /// ID 19 · R · Boolean · single · optional
     ///
     /// true while the device cannot communicate correctly.
-    pub communication_failure: ::core::option::Option<bool>,
+    pub communication_failure: Option<bool>,
     /// Received Signal Strength Indication (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `dBm`
     ///
     /// Received signal strength (RSSI) measured by the device, in dBm.
-    pub received_signal_strength_indication: ::core::option::Option<f64>,
+    pub received_signal_strength_indication: Option<f64>,
     /// IMSI (resource 21).
     ///
     /// ID 21 · R · String · single · optional
     ///
     /// IMSI of the SIM: the subscriber identity on the mobile network.
-    pub imsi: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub imsi: Option<String>,
     /// IMEI (resource 22).
     ///
     /// ID 22 · R · String · single · optional
     ///
     /// IMEI of the modem: the equipment identity on the mobile network.
-    pub imei: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub imei: Option<String>,
     /// Current Communication Operator (resource 23).
     ///
     /// ID 23 · R · String · single · optional
     ///
     /// Name of the network operator currently serving the device, as free text (private operators included).
-    pub current_communication_operator: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub current_communication_operator: Option<String>,
     /// Integrated Circuit Card Identifier (resource 24).
     ///
     /// ID 24 · R · String · single · optional
     ///
     /// ICCID: the serial number printed on the SIM card (ITU-T E.118).
-    pub integrated_circuit_card_identifier: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub integrated_circuit_card_identifier: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for LpwanCommunication {
-    const OBJECT_ID: u16 = 3412;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.type_of_network)?;
-        f::multi(w, 2, &self.ipv4_address, false)?;
-        f::multi(w, 3, &self.ipv6_address, false)?;
-        f::multi(w, 4, &self.network_address, false)?;
-        f::multi(w, 5, &self.secondary_network_address, false)?;
-        f::one(w, 6, &self.mac_address)?;
-        f::multi(w, 7, &self.peer_address, false)?;
-        f::multi(w, 8, &self.multicast_group_address, false)?;
-        f::multi(w, 9, &self.multicast_group_key, false)?;
-        f::opt(w, 10, &self.data_rate)?;
-        f::opt(w, 11, &self.transmit_power)?;
-        f::opt(w, 12, &self.frequency)?;
-        f::opt(w, 13, &self.session_time)?;
-        f::opt(w, 14, &self.session_duration)?;
-        f::opt(w, 15, &self.mesh_node)?;
-        f::opt(w, 16, &self.maximum_repeat_time)?;
-        f::opt(w, 17, &self.number_of_repeats)?;
-        f::opt(w, 18, &self.signal_to_noise_ratio)?;
-        f::opt(w, 19, &self.communication_failure)?;
-        f::opt(w, 20, &self.received_signal_strength_indication)?;
-        f::opt(w, 21, &self.imsi)?;
-        f::opt(w, 22, &self.imei)?;
-        f::opt(w, 23, &self.current_communication_operator)?;
-        f::opt(w, 24, &self.integrated_circuit_card_identifier)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LpwanCommunication {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.type_of_network, instance, raw),
-            2 => f::set_multi(&mut self.ipv4_address, instance, raw),
-            3 => f::set_multi(&mut self.ipv6_address, instance, raw),
-            4 => f::set_multi(&mut self.network_address, instance, raw),
-            5 => f::set_multi(&mut self.secondary_network_address, instance, raw),
-            6 => f::set(&mut self.mac_address, instance, raw),
-            7 => f::set_multi(&mut self.peer_address, instance, raw),
-            8 => f::set_multi(&mut self.multicast_group_address, instance, raw),
-            9 => f::set_multi(&mut self.multicast_group_key, instance, raw),
-            10 => f::set_opt(&mut self.data_rate, instance, raw),
-            11 => f::set_opt(&mut self.transmit_power, instance, raw),
-            12 => f::set_opt(&mut self.frequency, instance, raw),
-            13 => f::set_opt(&mut self.session_time, instance, raw),
-            14 => f::set_opt(&mut self.session_duration, instance, raw),
-            15 => f::set_opt(&mut self.mesh_node, instance, raw),
-            16 => f::set_opt(&mut self.maximum_repeat_time, instance, raw),
-            17 => f::set_opt(&mut self.number_of_repeats, instance, raw),
-            18 => f::set_opt(&mut self.signal_to_noise_ratio, instance, raw),
-            19 => f::set_opt(&mut self.communication_failure, instance, raw),
-            20 => {
-                f::set_opt(&mut self.received_signal_strength_indication, instance, raw)
-            }
-            21 => f::set_opt(&mut self.imsi, instance, raw),
-            22 => f::set_opt(&mut self.imei, instance, raw),
-            23 => f::set_opt(&mut self.current_communication_operator, instance, raw),
-            24 => f::set_opt(&mut self.integrated_circuit_card_identifier, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.type_of_network, instance, raw),
+            2 => field::set(&mut self.ipv4_address, instance, raw),
+            3 => field::set(&mut self.ipv6_address, instance, raw),
+            4 => field::set(&mut self.network_address, instance, raw),
+            5 => field::set(&mut self.secondary_network_address, instance, raw),
+            6 => field::set(&mut self.mac_address, instance, raw),
+            7 => field::set(&mut self.peer_address, instance, raw),
+            8 => field::set(&mut self.multicast_group_address, instance, raw),
+            9 => field::set(&mut self.multicast_group_key, instance, raw),
+            10 => field::set_opt(&mut self.data_rate, instance, raw),
+            11 => field::set_opt(&mut self.transmit_power, instance, raw),
+            12 => field::set_opt(&mut self.frequency, instance, raw),
+            13 => field::set_opt(&mut self.session_time, instance, raw),
+            14 => field::set_opt(&mut self.session_duration, instance, raw),
+            15 => field::set_opt(&mut self.mesh_node, instance, raw),
+            16 => field::set_opt(&mut self.maximum_repeat_time, instance, raw),
+            17 => field::set_opt(&mut self.number_of_repeats, instance, raw),
+            18 => field::set_opt(&mut self.signal_to_noise_ratio, instance, raw),
+            19 => field::set_opt(&mut self.communication_failure, instance, raw),
+            20 => field::set_opt(&mut self.received_signal_strength_indication, instance, raw),
+            21 => field::set_opt(&mut self.imsi, instance, raw),
+            22 => field::set_opt(&mut self.imei, instance, raw),
+            23 => field::set_opt(&mut self.current_communication_operator, instance, raw),
+            24 => field::set_opt(&mut self.integrated_circuit_card_identifier, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.ipv4_address.clear();
-            }
-            3 => {
-                self.ipv6_address.clear();
-            }
-            4 => {
-                self.network_address.clear();
-            }
-            5 => {
-                self.secondary_network_address.clear();
-            }
-            7 => {
-                self.peer_address.clear();
-            }
-            8 => {
-                self.multicast_group_address.clear();
-            }
-            9 => {
-                self.multicast_group_key.clear();
-            }
-            1 | 6 | 10..=24 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            2 => self.ipv4_address.clear(),
+            3 => self.ipv6_address.clear(),
+            4 => self.network_address.clear(),
+            5 => self.secondary_network_address.clear(),
+            7 => self.peer_address.clear(),
+            8 => self.multicast_group_address.clear(),
+            9 => self.multicast_group_key.clear(),
+            1 | 6 | 10..=24 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for LpwanCommunication {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.type_of_network)?;
+        field::emit_non_empty(w, 2, &self.ipv4_address)?;
+        field::emit_non_empty(w, 3, &self.ipv6_address)?;
+        field::emit_non_empty(w, 4, &self.network_address)?;
+        field::emit_non_empty(w, 5, &self.secondary_network_address)?;
+        field::emit(w, 6, &self.mac_address)?;
+        field::emit_non_empty(w, 7, &self.peer_address)?;
+        field::emit_non_empty(w, 8, &self.multicast_group_address)?;
+        field::emit_non_empty(w, 9, &self.multicast_group_key)?;
+        field::emit_opt(w, 10, &self.data_rate)?;
+        field::emit_opt(w, 11, &self.transmit_power)?;
+        field::emit_opt(w, 12, &self.frequency)?;
+        field::emit_opt(w, 13, &self.session_time)?;
+        field::emit_opt(w, 14, &self.session_duration)?;
+        field::emit_opt(w, 15, &self.mesh_node)?;
+        field::emit_opt(w, 16, &self.maximum_repeat_time)?;
+        field::emit_opt(w, 17, &self.number_of_repeats)?;
+        field::emit_opt(w, 18, &self.signal_to_noise_ratio)?;
+        field::emit_opt(w, 19, &self.communication_failure)?;
+        field::emit_opt(w, 20, &self.received_signal_strength_indication)?;
+        field::emit_opt(w, 21, &self.imsi)?;
+        field::emit_opt(w, 22, &self.imei)?;
+        field::emit_opt(w, 23, &self.current_communication_operator)?;
+        field::emit_opt(w, 24, &self.integrated_circuit_card_identifier)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.type_of_network = ::core::option::Option::None;
+            self.type_of_network = None;
         }
         if !keep.contains(2) {
             self.ipv4_address.clear();
@@ -421,7 +391,7 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
             self.secondary_network_address.clear();
         }
         if !keep.contains(6) {
-            self.mac_address = ::core::default::Default::default();
+            self.mac_address = Default::default();
         }
         if !keep.contains(7) {
             self.peer_address.clear();
@@ -433,250 +403,238 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanCommunication {
             self.multicast_group_key.clear();
         }
         if !keep.contains(10) {
-            self.data_rate = ::core::option::Option::None;
+            self.data_rate = None;
         }
         if !keep.contains(11) {
-            self.transmit_power = ::core::option::Option::None;
+            self.transmit_power = None;
         }
         if !keep.contains(12) {
-            self.frequency = ::core::option::Option::None;
+            self.frequency = None;
         }
         if !keep.contains(13) {
-            self.session_time = ::core::option::Option::None;
+            self.session_time = None;
         }
         if !keep.contains(14) {
-            self.session_duration = ::core::option::Option::None;
+            self.session_duration = None;
         }
         if !keep.contains(15) {
-            self.mesh_node = ::core::option::Option::None;
+            self.mesh_node = None;
         }
         if !keep.contains(16) {
-            self.maximum_repeat_time = ::core::option::Option::None;
+            self.maximum_repeat_time = None;
         }
         if !keep.contains(17) {
-            self.number_of_repeats = ::core::option::Option::None;
+            self.number_of_repeats = None;
         }
         if !keep.contains(18) {
-            self.signal_to_noise_ratio = ::core::option::Option::None;
+            self.signal_to_noise_ratio = None;
         }
         if !keep.contains(19) {
-            self.communication_failure = ::core::option::Option::None;
+            self.communication_failure = None;
         }
         if !keep.contains(20) {
-            self.received_signal_strength_indication = ::core::option::Option::None;
+            self.received_signal_strength_indication = None;
         }
         if !keep.contains(21) {
-            self.imsi = ::core::option::Option::None;
+            self.imsi = None;
         }
         if !keep.contains(22) {
-            self.imei = ::core::option::Option::None;
+            self.imei = None;
         }
         if !keep.contains(23) {
-            self.current_communication_operator = ::core::option::Option::None;
+            self.current_communication_operator = None;
         }
         if !keep.contains(24) {
-            self.integrated_circuit_card_identifier = ::core::option::Option::None;
+            self.integrated_circuit_card_identifier = None;
         }
     }
 }
+
+impl ObjectType for LpwanCommunication {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`LpwanCommunication`](struct@LpwanCommunication) instance: the 12 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanCommunicationWrite {
     /// IPv4 address (resource 2, RW): see [`Ipv4Address`](struct@Ipv4Address).
-    pub ipv4_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub ipv4_address: Option<InstanceMap<String>>,
     /// IPv6 address (resource 3, RW): see [`Ipv6Address`](struct@Ipv6Address).
-    pub ipv6_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub ipv6_address: Option<InstanceMap<String>>,
     /// Network address (resource 4, RW): see [`NetworkAddress`](struct@NetworkAddress).
-    pub network_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub network_address: Option<InstanceMap<String>>,
     /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`](struct@SecondaryNetworkAddress).
-    pub secondary_network_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub secondary_network_address: Option<InstanceMap<String>>,
     /// MAC address (resource 6, RW): see [`MacAddress`](struct@MacAddress).
-    pub mac_address: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub mac_address: Option<String>,
     /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
-    pub multicast_group_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub multicast_group_address: Option<InstanceMap<String>>,
     /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
-    pub multicast_group_key: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub multicast_group_key: Option<InstanceMap<String>>,
     /// Data rate (resource 10, RW): see [`DataRate`](struct@DataRate).
-    pub data_rate: ::core::option::Option<i64>,
+    pub data_rate: Option<i64>,
     /// Frequency (resource 12, RW): see [`Frequency`](struct@Frequency).
-    pub frequency: ::core::option::Option<f64>,
+    pub frequency: Option<f64>,
     /// Session time (resource 13, RW): see [`SessionTime`](struct@SessionTime).
-    pub session_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub session_time: Option<Time>,
     /// Mesh node (resource 15, RW): see [`MeshNode`](struct@MeshNode).
-    pub mesh_node: ::core::option::Option<bool>,
+    pub mesh_node: Option<bool>,
     /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
-    pub maximum_repeat_time: ::core::option::Option<i64>,
+    pub maximum_repeat_time: Option<i64>,
 }
+
 impl LpwanCommunicationWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut LpwanCommunication) {
-        if let ::core::option::Option::Some(v) = &self.ipv4_address {
-            target.ipv4_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.ipv4_address {
+            target.ipv4_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.ipv6_address {
-            target.ipv6_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.ipv6_address {
+            target.ipv6_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.network_address {
-            target.network_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.network_address {
+            target.network_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.secondary_network_address {
-            target.secondary_network_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.secondary_network_address {
+            target.secondary_network_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.mac_address {
-            target.mac_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.mac_address {
+            target.mac_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.multicast_group_address {
-            target.multicast_group_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.multicast_group_address {
+            target.multicast_group_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.multicast_group_key {
-            target.multicast_group_key = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.multicast_group_key {
+            target.multicast_group_key = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.data_rate {
-            target.data_rate = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_rate {
+            target.data_rate = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.frequency {
-            target.frequency = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.frequency {
+            target.frequency = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.session_time {
-            target.session_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.session_time {
+            target.session_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.mesh_node {
-            target.mesh_node = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.mesh_node {
+            target.mesh_node = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.maximum_repeat_time {
-            target.maximum_repeat_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.maximum_repeat_time {
+            target.maximum_repeat_time = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
-    const OBJECT_ID: u16 = 3412;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt_multi(w, 2, &self.ipv4_address)?;
-        f::opt_multi(w, 3, &self.ipv6_address)?;
-        f::opt_multi(w, 4, &self.network_address)?;
-        f::opt_multi(w, 5, &self.secondary_network_address)?;
-        f::opt(w, 6, &self.mac_address)?;
-        f::opt_multi(w, 8, &self.multicast_group_address)?;
-        f::opt_multi(w, 9, &self.multicast_group_key)?;
-        f::opt(w, 10, &self.data_rate)?;
-        f::opt(w, 12, &self.frequency)?;
-        f::opt(w, 13, &self.session_time)?;
-        f::opt(w, 15, &self.mesh_node)?;
-        f::opt(w, 16, &self.maximum_repeat_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LpwanCommunicationWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            2 => f::set_opt_multi(&mut self.ipv4_address, instance, raw),
-            3 => f::set_opt_multi(&mut self.ipv6_address, instance, raw),
-            4 => f::set_opt_multi(&mut self.network_address, instance, raw),
-            5 => f::set_opt_multi(&mut self.secondary_network_address, instance, raw),
-            6 => f::set_opt(&mut self.mac_address, instance, raw),
-            8 => f::set_opt_multi(&mut self.multicast_group_address, instance, raw),
-            9 => f::set_opt_multi(&mut self.multicast_group_key, instance, raw),
-            10 => f::set_opt(&mut self.data_rate, instance, raw),
-            12 => f::set_opt(&mut self.frequency, instance, raw),
-            13 => f::set_opt(&mut self.session_time, instance, raw),
-            15 => f::set_opt(&mut self.mesh_node, instance, raw),
-            16 => f::set_opt(&mut self.maximum_repeat_time, instance, raw),
-            1 | 7 | 11 | 14 | 17..=24 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            2 => field::set_opt(&mut self.ipv4_address, instance, raw),
+            3 => field::set_opt(&mut self.ipv6_address, instance, raw),
+            4 => field::set_opt(&mut self.network_address, instance, raw),
+            5 => field::set_opt(&mut self.secondary_network_address, instance, raw),
+            6 => field::set_opt(&mut self.mac_address, instance, raw),
+            8 => field::set_opt(&mut self.multicast_group_address, instance, raw),
+            9 => field::set_opt(&mut self.multicast_group_key, instance, raw),
+            10 => field::set_opt(&mut self.data_rate, instance, raw),
+            12 => field::set_opt(&mut self.frequency, instance, raw),
+            13 => field::set_opt(&mut self.session_time, instance, raw),
+            15 => field::set_opt(&mut self.mesh_node, instance, raw),
+            16 => field::set_opt(&mut self.maximum_repeat_time, instance, raw),
+            1 | 7 | 11 | 14 | 17..=24 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                self.ipv4_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            3 => {
-                self.ipv6_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            4 => {
-                self.network_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            5 => {
-                self.secondary_network_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            8 => {
-                self.multicast_group_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            9 => {
-                self.multicast_group_key = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            6 | 10 | 12 | 13 | 15 | 16 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 7 | 11 | 14 | 17..=24 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            2 => self.ipv4_address = Some(InstanceMap::new()),
+            3 => self.ipv6_address = Some(InstanceMap::new()),
+            4 => self.network_address = Some(InstanceMap::new()),
+            5 => self.secondary_network_address = Some(InstanceMap::new()),
+            8 => self.multicast_group_address = Some(InstanceMap::new()),
+            9 => self.multicast_group_key = Some(InstanceMap::new()),
+            6 | 10 | 12 | 13 | 15 | 16 => return Err(ErrorKind::NotMultiple),
+            1 | 7 | 11 | 14 | 17..=24 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for LpwanCommunicationWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 2, &self.ipv4_address)?;
+        field::emit_opt(w, 3, &self.ipv6_address)?;
+        field::emit_opt(w, 4, &self.network_address)?;
+        field::emit_opt(w, 5, &self.secondary_network_address)?;
+        field::emit_opt(w, 6, &self.mac_address)?;
+        field::emit_opt(w, 8, &self.multicast_group_address)?;
+        field::emit_opt(w, 9, &self.multicast_group_key)?;
+        field::emit_opt(w, 10, &self.data_rate)?;
+        field::emit_opt(w, 12, &self.frequency)?;
+        field::emit_opt(w, 13, &self.session_time)?;
+        field::emit_opt(w, 15, &self.mesh_node)?;
+        field::emit_opt(w, 16, &self.maximum_repeat_time)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(2) {
+            self.ipv4_address = None;
+        }
+        if !keep.contains(3) {
+            self.ipv6_address = None;
+        }
+        if !keep.contains(4) {
+            self.network_address = None;
+        }
+        if !keep.contains(5) {
+            self.secondary_network_address = None;
+        }
+        if !keep.contains(6) {
+            self.mac_address = None;
+        }
+        if !keep.contains(8) {
+            self.multicast_group_address = None;
+        }
+        if !keep.contains(9) {
+            self.multicast_group_key = None;
+        }
+        if !keep.contains(10) {
+            self.data_rate = None;
+        }
+        if !keep.contains(12) {
+            self.frequency = None;
+        }
+        if !keep.contains(13) {
+            self.session_time = None;
+        }
+        if !keep.contains(15) {
+            self.mesh_node = None;
+        }
+        if !keep.contains(16) {
+            self.maximum_repeat_time = None;
+        }
+    }
+}
+
 /// Type of network (resource 1).
 ///
 /// ID 1 · R · String · single · optional
@@ -684,12 +642,15 @@ impl ::ucifi_runtime::typed::Instance for LpwanCommunicationWrite {
 /// Kind of LPWAN the device uses, e.g. LoRaWAN, NB-IoT, wireless mesh or power-line.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfNetwork;
-impl ::ucifi_runtime::typed::Resource for TypeOfNetwork {
+
+impl Resource for TypeOfNetwork {
     const ID: u16 = 1;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfNetwork {}
+
+impl Readable for TypeOfNetwork {}
+
 /// IPv4 address (resource 2).
 ///
 /// ID 2 · RW · String · multiple · optional
@@ -697,13 +658,17 @@ impl ::ucifi_runtime::typed::Readable for TypeOfNetwork {}
 /// IPv4 addresses of the device, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct Ipv4Address;
-impl ::ucifi_runtime::typed::Resource for Ipv4Address {
+
+impl Resource for Ipv4Address {
     const ID: u16 = 2;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for Ipv4Address {}
-impl ::ucifi_runtime::typed::Writable for Ipv4Address {}
+
+impl Readable for Ipv4Address {}
+
+impl Writable for Ipv4Address {}
+
 /// IPv6 address (resource 3).
 ///
 /// ID 3 · RW · String · multiple · optional
@@ -711,13 +676,17 @@ impl ::ucifi_runtime::typed::Writable for Ipv4Address {}
 /// IPv6 addresses of the device, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct Ipv6Address;
-impl ::ucifi_runtime::typed::Resource for Ipv6Address {
+
+impl Resource for Ipv6Address {
     const ID: u16 = 3;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for Ipv6Address {}
-impl ::ucifi_runtime::typed::Writable for Ipv6Address {}
+
+impl Readable for Ipv6Address {}
+
+impl Writable for Ipv6Address {}
+
 /// Network address (resource 4).
 ///
 /// ID 4 · RW · String · multiple · optional
@@ -725,13 +694,17 @@ impl ::ucifi_runtime::typed::Writable for Ipv6Address {}
 /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
 #[derive(Clone, Copy, Debug)]
 pub struct NetworkAddress;
-impl ::ucifi_runtime::typed::Resource for NetworkAddress {
+
+impl Resource for NetworkAddress {
     const ID: u16 = 4;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for NetworkAddress {}
-impl ::ucifi_runtime::typed::Writable for NetworkAddress {}
+
+impl Readable for NetworkAddress {}
+
+impl Writable for NetworkAddress {}
+
 /// Secondary network address (resource 5).
 ///
 /// ID 5 · RW · String · multiple · optional
@@ -739,13 +712,17 @@ impl ::ucifi_runtime::typed::Writable for NetworkAddress {}
 /// Extra LPWAN addresses through which the device can also be reached.
 #[derive(Clone, Copy, Debug)]
 pub struct SecondaryNetworkAddress;
-impl ::ucifi_runtime::typed::Resource for SecondaryNetworkAddress {
+
+impl Resource for SecondaryNetworkAddress {
     const ID: u16 = 5;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for SecondaryNetworkAddress {}
-impl ::ucifi_runtime::typed::Writable for SecondaryNetworkAddress {}
+
+impl Readable for SecondaryNetworkAddress {}
+
+impl Writable for SecondaryNetworkAddress {}
+
 /// MAC address (resource 6).
 ///
 /// ID 6 · RW · String · single · mandatory
@@ -753,13 +730,17 @@ impl ::ucifi_runtime::typed::Writable for SecondaryNetworkAddress {}
 /// IEEE MAC address of the device's network interface.
 #[derive(Clone, Copy, Debug)]
 pub struct MacAddress;
-impl ::ucifi_runtime::typed::Resource for MacAddress {
+
+impl Resource for MacAddress {
     const ID: u16 = 6;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for MacAddress {}
-impl ::ucifi_runtime::typed::Writable for MacAddress {}
+
+impl Readable for MacAddress {}
+
+impl Writable for MacAddress {}
+
 /// Peer address (resource 7).
 ///
 /// ID 7 · R · String · multiple · optional
@@ -767,12 +748,15 @@ impl ::ucifi_runtime::typed::Writable for MacAddress {}
 /// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
 #[derive(Clone, Copy, Debug)]
 pub struct PeerAddress;
-impl ::ucifi_runtime::typed::Resource for PeerAddress {
+
+impl Resource for PeerAddress {
     const ID: u16 = 7;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for PeerAddress {}
+
+impl Readable for PeerAddress {}
+
 /// Multicast group address (resource 8).
 ///
 /// ID 8 · RW · String · multiple · optional
@@ -780,13 +764,17 @@ impl ::ucifi_runtime::typed::Readable for PeerAddress {}
 /// Multicast group addresses on which the device accepts messages and commands.
 #[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupAddress;
-impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
+
+impl Resource for MulticastGroupAddress {
     const ID: u16 = 8;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for MulticastGroupAddress {}
-impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
+
+impl Readable for MulticastGroupAddress {}
+
+impl Writable for MulticastGroupAddress {}
+
 /// Multicast group key (resource 9).
 ///
 /// ID 9 · RW · String · multiple · optional
@@ -794,13 +782,17 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
 /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
 #[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupKey;
-impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
+
+impl Resource for MulticastGroupKey {
     const ID: u16 = 9;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for MulticastGroupKey {}
-impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
+
+impl Readable for MulticastGroupKey {}
+
+impl Writable for MulticastGroupKey {}
+
 /// Data rate (resource 10).
 ///
 /// ID 10 · RW · Integer · single · optional · units `B/s`
@@ -808,13 +800,17 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
 /// Data rate used on the LPWAN, in bytes per second.
 #[derive(Clone, Copy, Debug)]
 pub struct DataRate;
-impl ::ucifi_runtime::typed::Resource for DataRate {
+
+impl Resource for DataRate {
     const ID: u16 = 10;
     type Object = LpwanCommunication;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataRate {}
-impl ::ucifi_runtime::typed::Writable for DataRate {}
+
+impl Readable for DataRate {}
+
+impl Writable for DataRate {}
+
 /// Transmit power (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `dBm`
@@ -822,12 +818,15 @@ impl ::ucifi_runtime::typed::Writable for DataRate {}
 /// Radio transmit power in dBm.
 #[derive(Clone, Copy, Debug)]
 pub struct TransmitPower;
-impl ::ucifi_runtime::typed::Resource for TransmitPower {
+
+impl Resource for TransmitPower {
     const ID: u16 = 11;
     type Object = LpwanCommunication;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TransmitPower {}
+
+impl Readable for TransmitPower {}
+
 /// Frequency (resource 12).
 ///
 /// ID 12 · RW · Float · single · optional · units `Hz`
@@ -835,13 +834,17 @@ impl ::ucifi_runtime::typed::Readable for TransmitPower {}
 /// Radio carrier frequency in hertz.
 #[derive(Clone, Copy, Debug)]
 pub struct Frequency;
-impl ::ucifi_runtime::typed::Resource for Frequency {
+
+impl Resource for Frequency {
     const ID: u16 = 12;
     type Object = LpwanCommunication;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Frequency {}
-impl ::ucifi_runtime::typed::Writable for Frequency {}
+
+impl Readable for Frequency {}
+
+impl Writable for Frequency {}
+
 /// Session time (resource 13).
 ///
 /// ID 13 · RW · Time · single · optional
@@ -849,13 +852,17 @@ impl ::ucifi_runtime::typed::Writable for Frequency {}
 /// Start time of the multicast session; group messages are ignored before it.
 #[derive(Clone, Copy, Debug)]
 pub struct SessionTime;
-impl ::ucifi_runtime::typed::Resource for SessionTime {
+
+impl Resource for SessionTime {
     const ID: u16 = 13;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for SessionTime {}
-impl ::ucifi_runtime::typed::Writable for SessionTime {}
+
+impl Readable for SessionTime {}
+
+impl Writable for SessionTime {}
+
 /// Session duration (resource 14).
 ///
 /// ID 14 · R · Time · single · optional · units `s`
@@ -863,12 +870,15 @@ impl ::ucifi_runtime::typed::Writable for SessionTime {}
 /// Length of the multicast session in seconds, counted from Session time; group messages are ignored after it ends.
 #[derive(Clone, Copy, Debug)]
 pub struct SessionDuration;
-impl ::ucifi_runtime::typed::Resource for SessionDuration {
+
+impl Resource for SessionDuration {
     const ID: u16 = 14;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for SessionDuration {}
+
+impl Readable for SessionDuration {}
+
 /// Mesh node (resource 15).
 ///
 /// ID 15 · RW · Boolean · single · optional
@@ -876,13 +886,17 @@ impl ::ucifi_runtime::typed::Readable for SessionDuration {}
 /// true: the device relays messages it receives to other nodes of the mesh.
 #[derive(Clone, Copy, Debug)]
 pub struct MeshNode;
-impl ::ucifi_runtime::typed::Resource for MeshNode {
+
+impl Resource for MeshNode {
     const ID: u16 = 15;
     type Object = LpwanCommunication;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for MeshNode {}
-impl ::ucifi_runtime::typed::Writable for MeshNode {}
+
+impl Readable for MeshNode {}
+
+impl Writable for MeshNode {}
+
 /// Maximum repeat time (resource 16).
 ///
 /// ID 16 · RW · Integer · single · optional
@@ -890,13 +904,17 @@ impl ::ucifi_runtime::typed::Writable for MeshNode {}
 /// Upper limit on how many times a message is relayed inside the mesh.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumRepeatTime;
-impl ::ucifi_runtime::typed::Resource for MaximumRepeatTime {
+
+impl Resource for MaximumRepeatTime {
     const ID: u16 = 16;
     type Object = LpwanCommunication;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumRepeatTime {}
-impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
+
+impl Readable for MaximumRepeatTime {}
+
+impl Writable for MaximumRepeatTime {}
+
 /// Number of repeats (resource 17).
 ///
 /// ID 17 · R · Integer · single · optional
@@ -904,12 +922,15 @@ impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
 /// Hop count: number of mesh nodes up to and including the destination (router or other device).
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfRepeats;
-impl ::ucifi_runtime::typed::Resource for NumberOfRepeats {
+
+impl Resource for NumberOfRepeats {
     const ID: u16 = 17;
     type Object = LpwanCommunication;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfRepeats {}
+
+impl Readable for NumberOfRepeats {}
+
 /// Signal to noise ratio (resource 18).
 ///
 /// ID 18 · R · Float · single · optional · units `dB`
@@ -917,12 +938,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfRepeats {}
 /// Signal to noise ratio of the received signal, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
-impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
+
+impl Resource for SignalToNoiseRatio {
     const ID: u16 = 18;
     type Object = LpwanCommunication;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
+
+impl Readable for SignalToNoiseRatio {}
+
 /// Communication failure (resource 19).
 ///
 /// ID 19 · R · Boolean · single · optional
@@ -930,12 +954,15 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// true while the device cannot communicate correctly.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationFailure;
-impl ::ucifi_runtime::typed::Resource for CommunicationFailure {
+
+impl Resource for CommunicationFailure {
     const ID: u16 = 19;
     type Object = LpwanCommunication;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationFailure {}
+
+impl Readable for CommunicationFailure {}
+
 /// Received Signal Strength Indication (resource 20).
 ///
 /// ID 20 · R · Float · single · optional · units `dBm`
@@ -943,12 +970,15 @@ impl ::ucifi_runtime::typed::Readable for CommunicationFailure {}
 /// Received signal strength (RSSI) measured by the device, in dBm.
 #[derive(Clone, Copy, Debug)]
 pub struct ReceivedSignalStrengthIndication;
-impl ::ucifi_runtime::typed::Resource for ReceivedSignalStrengthIndication {
+
+impl Resource for ReceivedSignalStrengthIndication {
     const ID: u16 = 20;
     type Object = LpwanCommunication;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
+
+impl Readable for ReceivedSignalStrengthIndication {}
+
 /// IMSI (resource 21).
 ///
 /// ID 21 · R · String · single · optional
@@ -956,12 +986,15 @@ impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
 /// IMSI of the SIM: the subscriber identity on the mobile network.
 #[derive(Clone, Copy, Debug)]
 pub struct Imsi;
-impl ::ucifi_runtime::typed::Resource for Imsi {
+
+impl Resource for Imsi {
     const ID: u16 = 21;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Imsi {}
+
+impl Readable for Imsi {}
+
 /// IMEI (resource 22).
 ///
 /// ID 22 · R · String · single · optional
@@ -969,12 +1002,15 @@ impl ::ucifi_runtime::typed::Readable for Imsi {}
 /// IMEI of the modem: the equipment identity on the mobile network.
 #[derive(Clone, Copy, Debug)]
 pub struct Imei;
-impl ::ucifi_runtime::typed::Resource for Imei {
+
+impl Resource for Imei {
     const ID: u16 = 22;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Imei {}
+
+impl Readable for Imei {}
+
 /// Current Communication Operator (resource 23).
 ///
 /// ID 23 · R · String · single · optional
@@ -982,12 +1018,15 @@ impl ::ucifi_runtime::typed::Readable for Imei {}
 /// Name of the network operator currently serving the device, as free text (private operators included).
 #[derive(Clone, Copy, Debug)]
 pub struct CurrentCommunicationOperator;
-impl ::ucifi_runtime::typed::Resource for CurrentCommunicationOperator {
+
+impl Resource for CurrentCommunicationOperator {
     const ID: u16 = 23;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for CurrentCommunicationOperator {}
+
+impl Readable for CurrentCommunicationOperator {}
+
 /// Integrated Circuit Card Identifier (resource 24).
 ///
 /// ID 24 · R · String · single · optional
@@ -995,9 +1034,11 @@ impl ::ucifi_runtime::typed::Readable for CurrentCommunicationOperator {}
 /// ICCID: the serial number printed on the SIM card (ITU-T E.118).
 #[derive(Clone, Copy, Debug)]
 pub struct IntegratedCircuitCardIdentifier;
-impl ::ucifi_runtime::typed::Resource for IntegratedCircuitCardIdentifier {
+
+impl Resource for IntegratedCircuitCardIdentifier {
     const ID: u16 = 24;
     type Object = LpwanCommunication;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for IntegratedCircuitCardIdentifier {}
+
+impl Readable for IntegratedCircuitCardIdentifier {}

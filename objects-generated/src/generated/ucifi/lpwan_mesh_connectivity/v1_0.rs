@@ -4,92 +4,105 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Link settings and health of an IEEE 802.15.4-based mesh radio (Wi-SUN, Thread, Zigbee and similar): role, channels, security, position in the mesh and signal quality.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3447;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of LPWAN Mesh Connectivity version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3447,
-    "LPWAN Mesh Connectivity",
-    "urn:oma:lwm2m:ext:3447",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Network Type", O::R, false, true, T::String, "", ""),
-        r(1, "Device class", O::RW, false, true, T::Integer, "", ""),
-        r(2, "Operating Frequency", O::R, false, true, T::Float, "", "MHz"),
-        r(3, "Status", O::R, false, true, T::Integer, "", ""),
-        r(4, "Connection Errors", O::R, false, false, T::String, "", ""),
-        r(5, "Last Error timestamp", O::R, false, false, T::Time, "", ""),
-        r(6, "Error Counter", O::R, false, false, T::Integer, "", ""),
-        r(7, "Error Counter Reset", O::E, false, false, T::None, "", ""),
-        r(8, "Transmit Power", O::RW, false, false, T::Float, "", "dBm"),
-        r(9, "Data Rate", O::RW, false, false, T::Float, "", "bit/s"),
-        r(10, "Operation Mode", O::RW, false, false, T::String, "", ""),
-        r(11, "Operating Channel", O::RW, false, false, T::Integer, "", ""),
-        r(12, "Channel Hopping Function", O::RW, false, false, T::Integer, "", ""),
-        r(13, "Available Channels", O::RW, false, false, T::String, "", ""),
-        r(14, "Unicast Channel Plan", O::RW, false, false, T::String, "", ""),
-        r(15, "Broadcast Channel Plan", O::RW, false, false, T::String, "", ""),
-        r(16, "FEC", O::RW, false, false, T::Boolean, "", ""),
-        r(17, "Data Whitening", O::RW, false, false, T::Boolean, "", ""),
-        r(18, "Cipher Suite", O::RW, false, false, T::String, "", ""),
-        r(19, "PAN Identifier", O::RW, true, false, T::Integer, "", ""),
-        r(20, "Network Name", O::RW, false, false, T::String, "", ""),
-        r(21, "Node Rank", O::R, false, false, T::Integer, "", ""),
-        r(22, "Root Address", O::R, true, false, T::String, "", ""),
-        r(23, "Parent Address", O::R, true, false, T::String, "", ""),
-        r(24, "Physical interface", O::RW, false, true, T::String, "", ""),
-        r(25, "Logical Address", O::RW, true, false, T::String, "", ""),
-        r(26, "IP Address", O::RW, true, false, T::String, "", ""),
-        r(27, "Multicast Group Address", O::RW, true, false, T::String, "", ""),
-        r(28, "Multicast group key", O::RW, true, false, T::Opaque, "", ""),
-        r(29, "Signal to noise ratio", O::R, false, false, T::Float, "", "dB"),
-        r(
-            30,
-            "Received Signal Strength Indication",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "dBm",
-        ),
-        r(31, "Noise Floor", O::R, false, false, T::Float, "", "dBm"),
-        r(34, "Maximum repeat time", O::RW, false, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LPWAN Mesh Connectivity"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3447"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Network Type", Operations::R, DataType::String).mandatory(),
+    ResourceModel::new(1, "Device class", Operations::RW, DataType::Integer).mandatory(),
+    ResourceModel::new(2, "Operating Frequency", Operations::R, DataType::Float)
+        .mandatory()
+        .units("MHz"),
+    ResourceModel::new(3, "Status", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(4, "Connection Errors", Operations::R, DataType::String),
+    ResourceModel::new(5, "Last Error timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(6, "Error Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(7, "Error Counter Reset", Operations::E, DataType::None),
+    ResourceModel::new(8, "Transmit Power", Operations::RW, DataType::Float).units("dBm"),
+    ResourceModel::new(9, "Data Rate", Operations::RW, DataType::Float).units("bit/s"),
+    ResourceModel::new(10, "Operation Mode", Operations::RW, DataType::String),
+    ResourceModel::new(11, "Operating Channel", Operations::RW, DataType::Integer),
+    ResourceModel::new(
+        12,
+        "Channel Hopping Function",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(13, "Available Channels", Operations::RW, DataType::String),
+    ResourceModel::new(14, "Unicast Channel Plan", Operations::RW, DataType::String),
+    ResourceModel::new(
+        15,
+        "Broadcast Channel Plan",
+        Operations::RW,
+        DataType::String,
+    ),
+    ResourceModel::new(16, "FEC", Operations::RW, DataType::Boolean),
+    ResourceModel::new(17, "Data Whitening", Operations::RW, DataType::Boolean),
+    ResourceModel::new(18, "Cipher Suite", Operations::RW, DataType::String),
+    ResourceModel::new(19, "PAN Identifier", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(20, "Network Name", Operations::RW, DataType::String),
+    ResourceModel::new(21, "Node Rank", Operations::R, DataType::Integer),
+    ResourceModel::new(22, "Root Address", Operations::R, DataType::String).multiple(),
+    ResourceModel::new(23, "Parent Address", Operations::R, DataType::String).multiple(),
+    ResourceModel::new(24, "Physical interface", Operations::RW, DataType::String).mandatory(),
+    ResourceModel::new(25, "Logical Address", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(26, "IP Address", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(
+        27,
+        "Multicast Group Address",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(28, "Multicast group key", Operations::RW, DataType::Opaque).multiple(),
+    ResourceModel::new(29, "Signal to noise ratio", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(
+        30,
+        "Received Signal Strength Indication",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("dBm"),
+    ResourceModel::new(31, "Noise Floor", Operations::R, DataType::Float).units("dBm"),
+    ResourceModel::new(34, "Maximum repeat time", Operations::RW, DataType::Integer),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Network Type (resource 0).
@@ -167,23 +180,21 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of LPWAN Mesh Connectivity (object 3447) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanMeshConnectivity {
     /// Network Type (resource 0).
     ///
     /// ID 0 · R · String · single · mandatory
     ///
     /// Mesh technology or specification set in use, as text, e.g. Wi-SUN, Thread or Zigbee.
-    pub network_type: ::ucifi_runtime::__private::String,
+    pub network_type: String,
     /// Device class (resource 1).
     ///
     /// ID 1 · RW · Integer · single · mandatory
@@ -207,429 +218,369 @@ pub struct LpwanMeshConnectivity {
     /// ID 4 · R · String · single · optional
     ///
     /// Text describing the errors currently affecting the mesh link.
-    pub connection_errors: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub connection_errors: Option<String>,
     /// Last Error timestamp (resource 5).
     ///
     /// ID 5 · R · Time · single · optional
     ///
     /// UTC time of the most recent link error.
-    pub last_error_timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub last_error_timestamp: Option<Time>,
     /// Error Counter (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Total link errors seen since the counter was last reset.
-    pub error_counter: ::core::option::Option<i64>,
+    pub error_counter: Option<i64>,
     /// Transmit Power (resource 8).
     ///
     /// ID 8 · RW · Float · single · optional · units `dBm`
     ///
     /// Radio transmit power, in dBm.
-    pub transmit_power: ::core::option::Option<f64>,
+    pub transmit_power: Option<f64>,
     /// Data Rate (resource 9).
     ///
     /// ID 9 · RW · Float · single · optional · units `bit/s`
     ///
     /// Radio data rate, in bits per second.
-    pub data_rate: ::core::option::Option<f64>,
+    pub data_rate: Option<f64>,
     /// Operation Mode (resource 10).
     ///
     /// ID 10 · RW · String · single · optional
     ///
     /// Operating mode in effect; its meaning depends on the mesh technology.
-    pub operation_mode: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub operation_mode: Option<String>,
     /// Operating Channel (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional
     ///
     /// Channel currently used for data frames; updated by the client while frequency hopping.
-    pub operating_channel: ::core::option::Option<i64>,
+    pub operating_channel: Option<i64>,
     /// Channel Hopping Function (resource 12).
     ///
     /// ID 12 · RW · Integer · single · optional
     ///
     /// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
-    pub channel_hopping_function: ::core::option::Option<i64>,
+    pub channel_hopping_function: Option<i64>,
     /// Available Channels (resource 13).
     ///
     /// ID 13 · RW · String · single · optional
     ///
     /// Radio channels allowed in the regulatory domain, as a text list.
-    pub available_channels: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub available_channels: Option<String>,
     /// Unicast Channel Plan (resource 14).
     ///
     /// ID 14 · RW · String · single · optional
     ///
     /// Subset of channels used for unicast traffic, where the technology has one.
-    pub unicast_channel_plan: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub unicast_channel_plan: Option<String>,
     /// Broadcast Channel Plan (resource 15).
     ///
     /// ID 15 · RW · String · single · optional
     ///
     /// Subset of channels used for broadcast traffic, where the technology has one.
-    pub broadcast_channel_plan: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub broadcast_channel_plan: Option<String>,
     /// FEC (resource 16).
     ///
     /// ID 16 · RW · Boolean · single · optional
     ///
     /// true when forward error correction is on, which helps on noisy links.
-    pub fec: ::core::option::Option<bool>,
+    pub fec: Option<bool>,
     /// Data Whitening (resource 17).
     ///
     /// ID 17 · RW · Boolean · single · optional
     ///
     /// true when data whitening is on, spreading transmit power more evenly over the channel.
-    pub data_whitening: ::core::option::Option<bool>,
+    pub data_whitening: Option<bool>,
     /// Cipher Suite (resource 18).
     ///
     /// ID 18 · RW · String · single · optional
     ///
     /// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
-    pub cipher_suite: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub cipher_suite: Option<String>,
     /// PAN Identifier (resource 19).
     ///
     /// ID 19 · RW · Integer · multiple · optional
     ///
     /// 802.15.4 PAN identifiers of the network.
-    pub pan_identifier: ::ucifi_runtime::InstanceMap<i64>,
+    pub pan_identifier: InstanceMap<i64>,
     /// Network Name (resource 20).
     ///
     /// ID 20 · RW · String · single · optional
     ///
     /// Operator-chosen name of the mesh network.
-    pub network_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub network_name: Option<String>,
     /// Node Rank (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
     ///
     /// Rank of the node in the mesh: hop count or path cost to the border router.
-    pub node_rank: ::core::option::Option<i64>,
+    pub node_rank: Option<i64>,
     /// Root Address (resource 22).
     ///
     /// ID 22 · R · String · multiple · optional
     ///
     /// Addresses of the border routers or gateways that connect the mesh to the outside.
-    pub root_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub root_address: InstanceMap<String>,
     /// Parent Address (resource 23).
     ///
     /// ID 23 · R · String · multiple · optional
     ///
     /// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
-    pub parent_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub parent_address: InstanceMap<String>,
     /// Physical interface (resource 24).
     ///
     /// ID 24 · RW · String · single · mandatory
     ///
     /// MAC address of the radio interface, in hexadecimal.
-    pub physical_interface: ::ucifi_runtime::__private::String,
+    pub physical_interface: String,
     /// Logical Address (resource 25).
     ///
     /// ID 25 · RW · String · multiple · optional
     ///
     /// Logical addresses of the interface, one per instance.
-    pub logical_address: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub logical_address: InstanceMap<String>,
     /// IP Address (resource 26).
     ///
     /// ID 26 · RW · String · multiple · optional
     ///
     /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
-    pub ip_address: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub ip_address: InstanceMap<String>,
     /// Multicast Group Address (resource 27).
     ///
     /// ID 27 · RW · String · multiple · optional
     ///
     /// Multicast group addresses on which the node accepts messages and commands.
-    pub multicast_group_address: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub multicast_group_address: InstanceMap<String>,
     /// Multicast group key (resource 28).
     ///
     /// ID 28 · RW · Opaque · multiple · optional
     ///
     /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
-    pub multicast_group_key: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::Vec<u8>,
-    >,
+    pub multicast_group_key: InstanceMap<Vec<u8>>,
     /// Signal to noise ratio (resource 29).
     ///
     /// ID 29 · R · Float · single · optional · units `dB`
     ///
     /// Signal to noise ratio of the received signal, in dB.
-    pub signal_to_noise_ratio: ::core::option::Option<f64>,
+    pub signal_to_noise_ratio: Option<f64>,
     /// Received Signal Strength Indication (resource 30).
     ///
     /// ID 30 · R · Float · single · optional · units `dBm`
     ///
     /// Received signal strength (RSSI), in dBm.
-    pub received_signal_strength_indication: ::core::option::Option<f64>,
+    pub received_signal_strength_indication: Option<f64>,
     /// Noise Floor (resource 31).
     ///
     /// ID 31 · R · Float · single · optional · units `dBm`
     ///
     /// Background noise level measured on the channel, in dBm.
-    pub noise_floor: ::core::option::Option<f64>,
+    pub noise_floor: Option<f64>,
     /// Maximum repeat time (resource 34).
     ///
     /// ID 34 · RW · Integer · single · optional
     ///
     /// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
-    pub maximum_repeat_time: ::core::option::Option<i64>,
+    pub maximum_repeat_time: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivity {
-    const OBJECT_ID: u16 = 3447;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.network_type)?;
-        f::one(w, 1, &self.device_class)?;
-        f::one(w, 2, &self.operating_frequency)?;
-        f::one(w, 3, &self.status)?;
-        f::opt(w, 4, &self.connection_errors)?;
-        f::opt(w, 5, &self.last_error_timestamp)?;
-        f::opt(w, 6, &self.error_counter)?;
-        f::opt(w, 8, &self.transmit_power)?;
-        f::opt(w, 9, &self.data_rate)?;
-        f::opt(w, 10, &self.operation_mode)?;
-        f::opt(w, 11, &self.operating_channel)?;
-        f::opt(w, 12, &self.channel_hopping_function)?;
-        f::opt(w, 13, &self.available_channels)?;
-        f::opt(w, 14, &self.unicast_channel_plan)?;
-        f::opt(w, 15, &self.broadcast_channel_plan)?;
-        f::opt(w, 16, &self.fec)?;
-        f::opt(w, 17, &self.data_whitening)?;
-        f::opt(w, 18, &self.cipher_suite)?;
-        f::multi(w, 19, &self.pan_identifier, false)?;
-        f::opt(w, 20, &self.network_name)?;
-        f::opt(w, 21, &self.node_rank)?;
-        f::multi(w, 22, &self.root_address, false)?;
-        f::multi(w, 23, &self.parent_address, false)?;
-        f::one(w, 24, &self.physical_interface)?;
-        f::multi(w, 25, &self.logical_address, false)?;
-        f::multi(w, 26, &self.ip_address, false)?;
-        f::multi(w, 27, &self.multicast_group_address, false)?;
-        f::multi(w, 28, &self.multicast_group_key, false)?;
-        f::opt(w, 29, &self.signal_to_noise_ratio)?;
-        f::opt(w, 30, &self.received_signal_strength_indication)?;
-        f::opt(w, 31, &self.noise_floor)?;
-        f::opt(w, 34, &self.maximum_repeat_time)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LpwanMeshConnectivity {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.network_type, instance, raw),
-            1 => f::set(&mut self.device_class, instance, raw),
-            2 => f::set(&mut self.operating_frequency, instance, raw),
-            3 => f::set(&mut self.status, instance, raw),
-            4 => f::set_opt(&mut self.connection_errors, instance, raw),
-            5 => f::set_opt(&mut self.last_error_timestamp, instance, raw),
-            6 => f::set_opt(&mut self.error_counter, instance, raw),
-            8 => f::set_opt(&mut self.transmit_power, instance, raw),
-            9 => f::set_opt(&mut self.data_rate, instance, raw),
-            10 => f::set_opt(&mut self.operation_mode, instance, raw),
-            11 => f::set_opt(&mut self.operating_channel, instance, raw),
-            12 => f::set_opt(&mut self.channel_hopping_function, instance, raw),
-            13 => f::set_opt(&mut self.available_channels, instance, raw),
-            14 => f::set_opt(&mut self.unicast_channel_plan, instance, raw),
-            15 => f::set_opt(&mut self.broadcast_channel_plan, instance, raw),
-            16 => f::set_opt(&mut self.fec, instance, raw),
-            17 => f::set_opt(&mut self.data_whitening, instance, raw),
-            18 => f::set_opt(&mut self.cipher_suite, instance, raw),
-            19 => f::set_multi(&mut self.pan_identifier, instance, raw),
-            20 => f::set_opt(&mut self.network_name, instance, raw),
-            21 => f::set_opt(&mut self.node_rank, instance, raw),
-            22 => f::set_multi(&mut self.root_address, instance, raw),
-            23 => f::set_multi(&mut self.parent_address, instance, raw),
-            24 => f::set(&mut self.physical_interface, instance, raw),
-            25 => f::set_multi(&mut self.logical_address, instance, raw),
-            26 => f::set_multi(&mut self.ip_address, instance, raw),
-            27 => f::set_multi(&mut self.multicast_group_address, instance, raw),
-            28 => f::set_multi(&mut self.multicast_group_key, instance, raw),
-            29 => f::set_opt(&mut self.signal_to_noise_ratio, instance, raw),
-            30 => {
-                f::set_opt(&mut self.received_signal_strength_indication, instance, raw)
-            }
-            31 => f::set_opt(&mut self.noise_floor, instance, raw),
-            34 => f::set_opt(&mut self.maximum_repeat_time, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.network_type, instance, raw),
+            1 => field::set(&mut self.device_class, instance, raw),
+            2 => field::set(&mut self.operating_frequency, instance, raw),
+            3 => field::set(&mut self.status, instance, raw),
+            4 => field::set_opt(&mut self.connection_errors, instance, raw),
+            5 => field::set_opt(&mut self.last_error_timestamp, instance, raw),
+            6 => field::set_opt(&mut self.error_counter, instance, raw),
+            8 => field::set_opt(&mut self.transmit_power, instance, raw),
+            9 => field::set_opt(&mut self.data_rate, instance, raw),
+            10 => field::set_opt(&mut self.operation_mode, instance, raw),
+            11 => field::set_opt(&mut self.operating_channel, instance, raw),
+            12 => field::set_opt(&mut self.channel_hopping_function, instance, raw),
+            13 => field::set_opt(&mut self.available_channels, instance, raw),
+            14 => field::set_opt(&mut self.unicast_channel_plan, instance, raw),
+            15 => field::set_opt(&mut self.broadcast_channel_plan, instance, raw),
+            16 => field::set_opt(&mut self.fec, instance, raw),
+            17 => field::set_opt(&mut self.data_whitening, instance, raw),
+            18 => field::set_opt(&mut self.cipher_suite, instance, raw),
+            19 => field::set(&mut self.pan_identifier, instance, raw),
+            20 => field::set_opt(&mut self.network_name, instance, raw),
+            21 => field::set_opt(&mut self.node_rank, instance, raw),
+            22 => field::set(&mut self.root_address, instance, raw),
+            23 => field::set(&mut self.parent_address, instance, raw),
+            24 => field::set(&mut self.physical_interface, instance, raw),
+            25 => field::set(&mut self.logical_address, instance, raw),
+            26 => field::set(&mut self.ip_address, instance, raw),
+            27 => field::set(&mut self.multicast_group_address, instance, raw),
+            28 => field::set(&mut self.multicast_group_key, instance, raw),
+            29 => field::set_opt(&mut self.signal_to_noise_ratio, instance, raw),
+            30 => field::set_opt(&mut self.received_signal_strength_indication, instance, raw),
+            31 => field::set_opt(&mut self.noise_floor, instance, raw),
+            34 => field::set_opt(&mut self.maximum_repeat_time, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            19 => {
-                self.pan_identifier.clear();
-            }
-            22 => {
-                self.root_address.clear();
-            }
-            23 => {
-                self.parent_address.clear();
-            }
-            25 => {
-                self.logical_address.clear();
-            }
-            26 => {
-                self.ip_address.clear();
-            }
-            27 => {
-                self.multicast_group_address.clear();
-            }
-            28 => {
-                self.multicast_group_key.clear();
-            }
+            19 => self.pan_identifier.clear(),
+            22 => self.root_address.clear(),
+            23 => self.parent_address.clear(),
+            25 => self.logical_address.clear(),
+            26 => self.ip_address.clear(),
+            27 => self.multicast_group_address.clear(),
+            28 => self.multicast_group_key.clear(),
             0..=6 | 8..=18 | 20 | 21 | 24 | 29..=31 | 34 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                return Err(ErrorKind::NotMultiple);
             }
-            7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            7 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for LpwanMeshConnectivity {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.network_type)?;
+        field::emit(w, 1, &self.device_class)?;
+        field::emit(w, 2, &self.operating_frequency)?;
+        field::emit(w, 3, &self.status)?;
+        field::emit_opt(w, 4, &self.connection_errors)?;
+        field::emit_opt(w, 5, &self.last_error_timestamp)?;
+        field::emit_opt(w, 6, &self.error_counter)?;
+        field::emit_opt(w, 8, &self.transmit_power)?;
+        field::emit_opt(w, 9, &self.data_rate)?;
+        field::emit_opt(w, 10, &self.operation_mode)?;
+        field::emit_opt(w, 11, &self.operating_channel)?;
+        field::emit_opt(w, 12, &self.channel_hopping_function)?;
+        field::emit_opt(w, 13, &self.available_channels)?;
+        field::emit_opt(w, 14, &self.unicast_channel_plan)?;
+        field::emit_opt(w, 15, &self.broadcast_channel_plan)?;
+        field::emit_opt(w, 16, &self.fec)?;
+        field::emit_opt(w, 17, &self.data_whitening)?;
+        field::emit_opt(w, 18, &self.cipher_suite)?;
+        field::emit_non_empty(w, 19, &self.pan_identifier)?;
+        field::emit_opt(w, 20, &self.network_name)?;
+        field::emit_opt(w, 21, &self.node_rank)?;
+        field::emit_non_empty(w, 22, &self.root_address)?;
+        field::emit_non_empty(w, 23, &self.parent_address)?;
+        field::emit(w, 24, &self.physical_interface)?;
+        field::emit_non_empty(w, 25, &self.logical_address)?;
+        field::emit_non_empty(w, 26, &self.ip_address)?;
+        field::emit_non_empty(w, 27, &self.multicast_group_address)?;
+        field::emit_non_empty(w, 28, &self.multicast_group_key)?;
+        field::emit_opt(w, 29, &self.signal_to_noise_ratio)?;
+        field::emit_opt(w, 30, &self.received_signal_strength_indication)?;
+        field::emit_opt(w, 31, &self.noise_floor)?;
+        field::emit_opt(w, 34, &self.maximum_repeat_time)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.network_type = ::core::default::Default::default();
+            self.network_type = Default::default();
         }
         if !keep.contains(1) {
-            self.device_class = ::core::default::Default::default();
+            self.device_class = Default::default();
         }
         if !keep.contains(2) {
-            self.operating_frequency = ::core::default::Default::default();
+            self.operating_frequency = Default::default();
         }
         if !keep.contains(3) {
-            self.status = ::core::default::Default::default();
+            self.status = Default::default();
         }
         if !keep.contains(4) {
-            self.connection_errors = ::core::option::Option::None;
+            self.connection_errors = None;
         }
         if !keep.contains(5) {
-            self.last_error_timestamp = ::core::option::Option::None;
+            self.last_error_timestamp = None;
         }
         if !keep.contains(6) {
-            self.error_counter = ::core::option::Option::None;
+            self.error_counter = None;
         }
         if !keep.contains(8) {
-            self.transmit_power = ::core::option::Option::None;
+            self.transmit_power = None;
         }
         if !keep.contains(9) {
-            self.data_rate = ::core::option::Option::None;
+            self.data_rate = None;
         }
         if !keep.contains(10) {
-            self.operation_mode = ::core::option::Option::None;
+            self.operation_mode = None;
         }
         if !keep.contains(11) {
-            self.operating_channel = ::core::option::Option::None;
+            self.operating_channel = None;
         }
         if !keep.contains(12) {
-            self.channel_hopping_function = ::core::option::Option::None;
+            self.channel_hopping_function = None;
         }
         if !keep.contains(13) {
-            self.available_channels = ::core::option::Option::None;
+            self.available_channels = None;
         }
         if !keep.contains(14) {
-            self.unicast_channel_plan = ::core::option::Option::None;
+            self.unicast_channel_plan = None;
         }
         if !keep.contains(15) {
-            self.broadcast_channel_plan = ::core::option::Option::None;
+            self.broadcast_channel_plan = None;
         }
         if !keep.contains(16) {
-            self.fec = ::core::option::Option::None;
+            self.fec = None;
         }
         if !keep.contains(17) {
-            self.data_whitening = ::core::option::Option::None;
+            self.data_whitening = None;
         }
         if !keep.contains(18) {
-            self.cipher_suite = ::core::option::Option::None;
+            self.cipher_suite = None;
         }
         if !keep.contains(19) {
             self.pan_identifier.clear();
         }
         if !keep.contains(20) {
-            self.network_name = ::core::option::Option::None;
+            self.network_name = None;
         }
         if !keep.contains(21) {
-            self.node_rank = ::core::option::Option::None;
+            self.node_rank = None;
         }
         if !keep.contains(22) {
             self.root_address.clear();
@@ -638,7 +589,7 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
             self.parent_address.clear();
         }
         if !keep.contains(24) {
-            self.physical_interface = ::core::default::Default::default();
+            self.physical_interface = Default::default();
         }
         if !keep.contains(25) {
             self.logical_address.clear();
@@ -653,323 +604,333 @@ impl ::ucifi_runtime::typed::ObjectType for LpwanMeshConnectivity {
             self.multicast_group_key.clear();
         }
         if !keep.contains(29) {
-            self.signal_to_noise_ratio = ::core::option::Option::None;
+            self.signal_to_noise_ratio = None;
         }
         if !keep.contains(30) {
-            self.received_signal_strength_indication = ::core::option::Option::None;
+            self.received_signal_strength_indication = None;
         }
         if !keep.contains(31) {
-            self.noise_floor = ::core::option::Option::None;
+            self.noise_floor = None;
         }
         if !keep.contains(34) {
-            self.maximum_repeat_time = ::core::option::Option::None;
+            self.maximum_repeat_time = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for LpwanMeshConnectivity {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`LpwanMeshConnectivity`](struct@LpwanMeshConnectivity) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanMeshConnectivityWrite {
     /// Device class (resource 1, RW): see [`DeviceClass`](struct@DeviceClass).
-    pub device_class: ::core::option::Option<i64>,
+    pub device_class: Option<i64>,
     /// Transmit Power (resource 8, RW): see [`TransmitPower`](struct@TransmitPower).
-    pub transmit_power: ::core::option::Option<f64>,
+    pub transmit_power: Option<f64>,
     /// Data Rate (resource 9, RW): see [`DataRate`](struct@DataRate).
-    pub data_rate: ::core::option::Option<f64>,
+    pub data_rate: Option<f64>,
     /// Operation Mode (resource 10, RW): see [`OperationMode`](struct@OperationMode).
-    pub operation_mode: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub operation_mode: Option<String>,
     /// Operating Channel (resource 11, RW): see [`OperatingChannel`](struct@OperatingChannel).
-    pub operating_channel: ::core::option::Option<i64>,
+    pub operating_channel: Option<i64>,
     /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`](struct@ChannelHoppingFunction).
-    pub channel_hopping_function: ::core::option::Option<i64>,
+    pub channel_hopping_function: Option<i64>,
     /// Available Channels (resource 13, RW): see [`AvailableChannels`](struct@AvailableChannels).
-    pub available_channels: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub available_channels: Option<String>,
     /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`](struct@UnicastChannelPlan).
-    pub unicast_channel_plan: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub unicast_channel_plan: Option<String>,
     /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`](struct@BroadcastChannelPlan).
-    pub broadcast_channel_plan: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub broadcast_channel_plan: Option<String>,
     /// FEC (resource 16, RW): see [`Fec`](struct@Fec).
-    pub fec: ::core::option::Option<bool>,
+    pub fec: Option<bool>,
     /// Data Whitening (resource 17, RW): see [`DataWhitening`](struct@DataWhitening).
-    pub data_whitening: ::core::option::Option<bool>,
+    pub data_whitening: Option<bool>,
     /// Cipher Suite (resource 18, RW): see [`CipherSuite`](struct@CipherSuite).
-    pub cipher_suite: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub cipher_suite: Option<String>,
     /// PAN Identifier (resource 19, RW): see [`PanIdentifier`](struct@PanIdentifier).
-    pub pan_identifier: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub pan_identifier: Option<InstanceMap<i64>>,
     /// Network Name (resource 20, RW): see [`NetworkName`](struct@NetworkName).
-    pub network_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub network_name: Option<String>,
     /// Physical interface (resource 24, RW): see [`PhysicalInterface`](struct@PhysicalInterface).
-    pub physical_interface: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub physical_interface: Option<String>,
     /// Logical Address (resource 25, RW): see [`LogicalAddress`](struct@LogicalAddress).
-    pub logical_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub logical_address: Option<InstanceMap<String>>,
     /// IP Address (resource 26, RW): see [`IpAddress`](struct@IpAddress).
-    pub ip_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub ip_address: Option<InstanceMap<String>>,
     /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
-    pub multicast_group_address: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub multicast_group_address: Option<InstanceMap<String>>,
     /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
-    pub multicast_group_key: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::Vec<u8>>,
-    >,
+    pub multicast_group_key: Option<InstanceMap<Vec<u8>>>,
     /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
-    pub maximum_repeat_time: ::core::option::Option<i64>,
+    pub maximum_repeat_time: Option<i64>,
 }
+
 impl LpwanMeshConnectivityWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut LpwanMeshConnectivity) {
-        if let ::core::option::Option::Some(v) = &self.device_class {
-            target.device_class = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.device_class {
+            target.device_class = v;
         }
-        if let ::core::option::Option::Some(v) = &self.transmit_power {
-            target.transmit_power = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.transmit_power {
+            target.transmit_power = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.data_rate {
-            target.data_rate = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_rate {
+            target.data_rate = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.operation_mode {
-            target.operation_mode = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.operation_mode {
+            target.operation_mode = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.operating_channel {
-            target.operating_channel = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.operating_channel {
+            target.operating_channel = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.channel_hopping_function {
-            target.channel_hopping_function = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.channel_hopping_function {
+            target.channel_hopping_function = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.available_channels {
-            target.available_channels = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.available_channels {
+            target.available_channels = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.unicast_channel_plan {
-            target.unicast_channel_plan = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.unicast_channel_plan {
+            target.unicast_channel_plan = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.broadcast_channel_plan {
-            target.broadcast_channel_plan = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.broadcast_channel_plan {
+            target.broadcast_channel_plan = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.fec {
-            target.fec = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = self.fec {
+            target.fec = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.data_whitening {
-            target.data_whitening = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_whitening {
+            target.data_whitening = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.cipher_suite {
-            target.cipher_suite = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.cipher_suite {
+            target.cipher_suite = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.pan_identifier {
-            target.pan_identifier = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.pan_identifier {
+            target.pan_identifier = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.network_name {
-            target.network_name = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.network_name {
+            target.network_name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.physical_interface {
-            target.physical_interface = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.physical_interface {
+            target.physical_interface = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.logical_address {
-            target.logical_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.logical_address {
+            target.logical_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.ip_address {
-            target.ip_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.ip_address {
+            target.ip_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.multicast_group_address {
-            target.multicast_group_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.multicast_group_address {
+            target.multicast_group_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.multicast_group_key {
-            target.multicast_group_key = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.multicast_group_key {
+            target.multicast_group_key = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.maximum_repeat_time {
-            target.maximum_repeat_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.maximum_repeat_time {
+            target.maximum_repeat_time = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for LpwanMeshConnectivityWrite {
-    const OBJECT_ID: u16 = 3447;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.device_class)?;
-        f::opt(w, 8, &self.transmit_power)?;
-        f::opt(w, 9, &self.data_rate)?;
-        f::opt(w, 10, &self.operation_mode)?;
-        f::opt(w, 11, &self.operating_channel)?;
-        f::opt(w, 12, &self.channel_hopping_function)?;
-        f::opt(w, 13, &self.available_channels)?;
-        f::opt(w, 14, &self.unicast_channel_plan)?;
-        f::opt(w, 15, &self.broadcast_channel_plan)?;
-        f::opt(w, 16, &self.fec)?;
-        f::opt(w, 17, &self.data_whitening)?;
-        f::opt(w, 18, &self.cipher_suite)?;
-        f::opt_multi(w, 19, &self.pan_identifier)?;
-        f::opt(w, 20, &self.network_name)?;
-        f::opt(w, 24, &self.physical_interface)?;
-        f::opt_multi(w, 25, &self.logical_address)?;
-        f::opt_multi(w, 26, &self.ip_address)?;
-        f::opt_multi(w, 27, &self.multicast_group_address)?;
-        f::opt_multi(w, 28, &self.multicast_group_key)?;
-        f::opt(w, 34, &self.maximum_repeat_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LpwanMeshConnectivityWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.device_class, instance, raw),
-            8 => f::set_opt(&mut self.transmit_power, instance, raw),
-            9 => f::set_opt(&mut self.data_rate, instance, raw),
-            10 => f::set_opt(&mut self.operation_mode, instance, raw),
-            11 => f::set_opt(&mut self.operating_channel, instance, raw),
-            12 => f::set_opt(&mut self.channel_hopping_function, instance, raw),
-            13 => f::set_opt(&mut self.available_channels, instance, raw),
-            14 => f::set_opt(&mut self.unicast_channel_plan, instance, raw),
-            15 => f::set_opt(&mut self.broadcast_channel_plan, instance, raw),
-            16 => f::set_opt(&mut self.fec, instance, raw),
-            17 => f::set_opt(&mut self.data_whitening, instance, raw),
-            18 => f::set_opt(&mut self.cipher_suite, instance, raw),
-            19 => f::set_opt_multi(&mut self.pan_identifier, instance, raw),
-            20 => f::set_opt(&mut self.network_name, instance, raw),
-            24 => f::set_opt(&mut self.physical_interface, instance, raw),
-            25 => f::set_opt_multi(&mut self.logical_address, instance, raw),
-            26 => f::set_opt_multi(&mut self.ip_address, instance, raw),
-            27 => f::set_opt_multi(&mut self.multicast_group_address, instance, raw),
-            28 => f::set_opt_multi(&mut self.multicast_group_key, instance, raw),
-            34 => f::set_opt(&mut self.maximum_repeat_time, instance, raw),
+            1 => field::set_opt(&mut self.device_class, instance, raw),
+            8 => field::set_opt(&mut self.transmit_power, instance, raw),
+            9 => field::set_opt(&mut self.data_rate, instance, raw),
+            10 => field::set_opt(&mut self.operation_mode, instance, raw),
+            11 => field::set_opt(&mut self.operating_channel, instance, raw),
+            12 => field::set_opt(&mut self.channel_hopping_function, instance, raw),
+            13 => field::set_opt(&mut self.available_channels, instance, raw),
+            14 => field::set_opt(&mut self.unicast_channel_plan, instance, raw),
+            15 => field::set_opt(&mut self.broadcast_channel_plan, instance, raw),
+            16 => field::set_opt(&mut self.fec, instance, raw),
+            17 => field::set_opt(&mut self.data_whitening, instance, raw),
+            18 => field::set_opt(&mut self.cipher_suite, instance, raw),
+            19 => field::set_opt(&mut self.pan_identifier, instance, raw),
+            20 => field::set_opt(&mut self.network_name, instance, raw),
+            24 => field::set_opt(&mut self.physical_interface, instance, raw),
+            25 => field::set_opt(&mut self.logical_address, instance, raw),
+            26 => field::set_opt(&mut self.ip_address, instance, raw),
+            27 => field::set_opt(&mut self.multicast_group_address, instance, raw),
+            28 => field::set_opt(&mut self.multicast_group_key, instance, raw),
+            34 => field::set_opt(&mut self.maximum_repeat_time, instance, raw),
             0 | 2..=6 | 21..=23 | 29..=31 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            19 => {
-                self.pan_identifier = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            25 => {
-                self.logical_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            26 => {
-                self.ip_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            27 => {
-                self.multicast_group_address = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            28 => {
-                self.multicast_group_key = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            1 | 8..=18 | 20 | 24 | 34 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            19 => self.pan_identifier = Some(InstanceMap::new()),
+            25 => self.logical_address = Some(InstanceMap::new()),
+            26 => self.ip_address = Some(InstanceMap::new()),
+            27 => self.multicast_group_address = Some(InstanceMap::new()),
+            28 => self.multicast_group_key = Some(InstanceMap::new()),
+            1 | 8..=18 | 20 | 24 | 34 => return Err(ErrorKind::NotMultiple),
             0 | 2..=6 | 21..=23 | 29..=31 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                return Err(ErrorKind::NotWritable);
             }
-            7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            7 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for LpwanMeshConnectivityWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.device_class)?;
+        field::emit_opt(w, 8, &self.transmit_power)?;
+        field::emit_opt(w, 9, &self.data_rate)?;
+        field::emit_opt(w, 10, &self.operation_mode)?;
+        field::emit_opt(w, 11, &self.operating_channel)?;
+        field::emit_opt(w, 12, &self.channel_hopping_function)?;
+        field::emit_opt(w, 13, &self.available_channels)?;
+        field::emit_opt(w, 14, &self.unicast_channel_plan)?;
+        field::emit_opt(w, 15, &self.broadcast_channel_plan)?;
+        field::emit_opt(w, 16, &self.fec)?;
+        field::emit_opt(w, 17, &self.data_whitening)?;
+        field::emit_opt(w, 18, &self.cipher_suite)?;
+        field::emit_opt(w, 19, &self.pan_identifier)?;
+        field::emit_opt(w, 20, &self.network_name)?;
+        field::emit_opt(w, 24, &self.physical_interface)?;
+        field::emit_opt(w, 25, &self.logical_address)?;
+        field::emit_opt(w, 26, &self.ip_address)?;
+        field::emit_opt(w, 27, &self.multicast_group_address)?;
+        field::emit_opt(w, 28, &self.multicast_group_key)?;
+        field::emit_opt(w, 34, &self.maximum_repeat_time)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.device_class = None;
+        }
+        if !keep.contains(8) {
+            self.transmit_power = None;
+        }
+        if !keep.contains(9) {
+            self.data_rate = None;
+        }
+        if !keep.contains(10) {
+            self.operation_mode = None;
+        }
+        if !keep.contains(11) {
+            self.operating_channel = None;
+        }
+        if !keep.contains(12) {
+            self.channel_hopping_function = None;
+        }
+        if !keep.contains(13) {
+            self.available_channels = None;
+        }
+        if !keep.contains(14) {
+            self.unicast_channel_plan = None;
+        }
+        if !keep.contains(15) {
+            self.broadcast_channel_plan = None;
+        }
+        if !keep.contains(16) {
+            self.fec = None;
+        }
+        if !keep.contains(17) {
+            self.data_whitening = None;
+        }
+        if !keep.contains(18) {
+            self.cipher_suite = None;
+        }
+        if !keep.contains(19) {
+            self.pan_identifier = None;
+        }
+        if !keep.contains(20) {
+            self.network_name = None;
+        }
+        if !keep.contains(24) {
+            self.physical_interface = None;
+        }
+        if !keep.contains(25) {
+            self.logical_address = None;
+        }
+        if !keep.contains(26) {
+            self.ip_address = None;
+        }
+        if !keep.contains(27) {
+            self.multicast_group_address = None;
+        }
+        if !keep.contains(28) {
+            self.multicast_group_key = None;
+        }
+        if !keep.contains(34) {
+            self.maximum_repeat_time = None;
+        }
+    }
+}
+
 /// The executable resources of LPWAN Mesh Connectivity (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Error Counter Reset (resource 7, E): see [`ErrorCounterReset`](struct@ErrorCounterReset).
     ErrorCounterReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ErrorCounterReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ErrorCounterReset => 7,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            7 => ::core::option::Option::Some(Execute::ErrorCounterReset),
-            _ => ::core::option::Option::None,
+            7 => Some(Execute::ErrorCounterReset),
+            _ => None,
         }
     }
 }
+
 /// Network Type (resource 0).
 ///
 /// ID 0 · R · String · single · mandatory
@@ -977,12 +938,15 @@ impl Execute {
 /// Mesh technology or specification set in use, as text, e.g. Wi-SUN, Thread or Zigbee.
 #[derive(Clone, Copy, Debug)]
 pub struct NetworkType;
-impl ::ucifi_runtime::typed::Resource for NetworkType {
+
+impl Resource for NetworkType {
     const ID: u16 = 0;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for NetworkType {}
+
+impl Readable for NetworkType {}
+
 /// Device class (resource 1).
 ///
 /// ID 1 · RW · Integer · single · mandatory
@@ -990,13 +954,17 @@ impl ::ucifi_runtime::typed::Readable for NetworkType {}
 /// Role of the node: end device (0), router (1), repeater (2), border router (3), bridge (4), gateway (5).
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceClass;
-impl ::ucifi_runtime::typed::Resource for DeviceClass {
+
+impl Resource for DeviceClass {
     const ID: u16 = 1;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DeviceClass {}
-impl ::ucifi_runtime::typed::Writable for DeviceClass {}
+
+impl Readable for DeviceClass {}
+
+impl Writable for DeviceClass {}
+
 /// Operating Frequency (resource 2).
 ///
 /// ID 2 · R · Float · single · mandatory · units `MHz`
@@ -1004,12 +972,15 @@ impl ::ucifi_runtime::typed::Writable for DeviceClass {}
 /// Radio frequency in use, in megahertz.
 #[derive(Clone, Copy, Debug)]
 pub struct OperatingFrequency;
-impl ::ucifi_runtime::typed::Resource for OperatingFrequency {
+
+impl Resource for OperatingFrequency {
     const ID: u16 = 2;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for OperatingFrequency {}
+
+impl Readable for OperatingFrequency {}
+
 /// Status (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory
@@ -1017,12 +988,15 @@ impl ::ucifi_runtime::typed::Readable for OperatingFrequency {}
 /// Mesh connection state: disabled (0), connecting (1), connected (2), disconnecting (3), disconnected (4).
 #[derive(Clone, Copy, Debug)]
 pub struct Status;
-impl ::ucifi_runtime::typed::Resource for Status {
+
+impl Resource for Status {
     const ID: u16 = 3;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Status {}
+
+impl Readable for Status {}
+
 /// Connection Errors (resource 4).
 ///
 /// ID 4 · R · String · single · optional
@@ -1030,12 +1004,15 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// Text describing the errors currently affecting the mesh link.
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionErrors;
-impl ::ucifi_runtime::typed::Resource for ConnectionErrors {
+
+impl Resource for ConnectionErrors {
     const ID: u16 = 4;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ConnectionErrors {}
+
+impl Readable for ConnectionErrors {}
+
 /// Last Error timestamp (resource 5).
 ///
 /// ID 5 · R · Time · single · optional
@@ -1043,12 +1020,15 @@ impl ::ucifi_runtime::typed::Readable for ConnectionErrors {}
 /// UTC time of the most recent link error.
 #[derive(Clone, Copy, Debug)]
 pub struct LastErrorTimestamp;
-impl ::ucifi_runtime::typed::Resource for LastErrorTimestamp {
+
+impl Resource for LastErrorTimestamp {
     const ID: u16 = 5;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LastErrorTimestamp {}
+
+impl Readable for LastErrorTimestamp {}
+
 /// Error Counter (resource 6).
 ///
 /// ID 6 · R · Integer · single · optional
@@ -1056,12 +1036,15 @@ impl ::ucifi_runtime::typed::Readable for LastErrorTimestamp {}
 /// Total link errors seen since the counter was last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorCounter;
-impl ::ucifi_runtime::typed::Resource for ErrorCounter {
+
+impl Resource for ErrorCounter {
     const ID: u16 = 6;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ErrorCounter {}
+
+impl Readable for ErrorCounter {}
+
 /// Error Counter Reset (resource 7).
 ///
 /// ID 7 · E · none · single · optional
@@ -1069,12 +1052,15 @@ impl ::ucifi_runtime::typed::Readable for ErrorCounter {}
 /// Execute to set Error Counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorCounterReset;
-impl ::ucifi_runtime::typed::Resource for ErrorCounterReset {
+
+impl Resource for ErrorCounterReset {
     const ID: u16 = 7;
     type Object = LpwanMeshConnectivity;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ErrorCounterReset {}
+
+impl Executable for ErrorCounterReset {}
+
 /// Transmit Power (resource 8).
 ///
 /// ID 8 · RW · Float · single · optional · units `dBm`
@@ -1082,13 +1068,17 @@ impl ::ucifi_runtime::typed::Executable for ErrorCounterReset {}
 /// Radio transmit power, in dBm.
 #[derive(Clone, Copy, Debug)]
 pub struct TransmitPower;
-impl ::ucifi_runtime::typed::Resource for TransmitPower {
+
+impl Resource for TransmitPower {
     const ID: u16 = 8;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TransmitPower {}
-impl ::ucifi_runtime::typed::Writable for TransmitPower {}
+
+impl Readable for TransmitPower {}
+
+impl Writable for TransmitPower {}
+
 /// Data Rate (resource 9).
 ///
 /// ID 9 · RW · Float · single · optional · units `bit/s`
@@ -1096,13 +1086,17 @@ impl ::ucifi_runtime::typed::Writable for TransmitPower {}
 /// Radio data rate, in bits per second.
 #[derive(Clone, Copy, Debug)]
 pub struct DataRate;
-impl ::ucifi_runtime::typed::Resource for DataRate {
+
+impl Resource for DataRate {
     const ID: u16 = 9;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DataRate {}
-impl ::ucifi_runtime::typed::Writable for DataRate {}
+
+impl Readable for DataRate {}
+
+impl Writable for DataRate {}
+
 /// Operation Mode (resource 10).
 ///
 /// ID 10 · RW · String · single · optional
@@ -1110,13 +1104,17 @@ impl ::ucifi_runtime::typed::Writable for DataRate {}
 /// Operating mode in effect; its meaning depends on the mesh technology.
 #[derive(Clone, Copy, Debug)]
 pub struct OperationMode;
-impl ::ucifi_runtime::typed::Resource for OperationMode {
+
+impl Resource for OperationMode {
     const ID: u16 = 10;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for OperationMode {}
-impl ::ucifi_runtime::typed::Writable for OperationMode {}
+
+impl Readable for OperationMode {}
+
+impl Writable for OperationMode {}
+
 /// Operating Channel (resource 11).
 ///
 /// ID 11 · RW · Integer · single · optional
@@ -1124,13 +1122,17 @@ impl ::ucifi_runtime::typed::Writable for OperationMode {}
 /// Channel currently used for data frames; updated by the client while frequency hopping.
 #[derive(Clone, Copy, Debug)]
 pub struct OperatingChannel;
-impl ::ucifi_runtime::typed::Resource for OperatingChannel {
+
+impl Resource for OperatingChannel {
     const ID: u16 = 11;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for OperatingChannel {}
-impl ::ucifi_runtime::typed::Writable for OperatingChannel {}
+
+impl Readable for OperatingChannel {}
+
+impl Writable for OperatingChannel {}
+
 /// Channel Hopping Function (resource 12).
 ///
 /// ID 12 · RW · Integer · single · optional
@@ -1138,13 +1140,17 @@ impl ::ucifi_runtime::typed::Writable for OperatingChannel {}
 /// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
 #[derive(Clone, Copy, Debug)]
 pub struct ChannelHoppingFunction;
-impl ::ucifi_runtime::typed::Resource for ChannelHoppingFunction {
+
+impl Resource for ChannelHoppingFunction {
     const ID: u16 = 12;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ChannelHoppingFunction {}
-impl ::ucifi_runtime::typed::Writable for ChannelHoppingFunction {}
+
+impl Readable for ChannelHoppingFunction {}
+
+impl Writable for ChannelHoppingFunction {}
+
 /// Available Channels (resource 13).
 ///
 /// ID 13 · RW · String · single · optional
@@ -1152,13 +1158,17 @@ impl ::ucifi_runtime::typed::Writable for ChannelHoppingFunction {}
 /// Radio channels allowed in the regulatory domain, as a text list.
 #[derive(Clone, Copy, Debug)]
 pub struct AvailableChannels;
-impl ::ucifi_runtime::typed::Resource for AvailableChannels {
+
+impl Resource for AvailableChannels {
     const ID: u16 = 13;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for AvailableChannels {}
-impl ::ucifi_runtime::typed::Writable for AvailableChannels {}
+
+impl Readable for AvailableChannels {}
+
+impl Writable for AvailableChannels {}
+
 /// Unicast Channel Plan (resource 14).
 ///
 /// ID 14 · RW · String · single · optional
@@ -1166,13 +1176,17 @@ impl ::ucifi_runtime::typed::Writable for AvailableChannels {}
 /// Subset of channels used for unicast traffic, where the technology has one.
 #[derive(Clone, Copy, Debug)]
 pub struct UnicastChannelPlan;
-impl ::ucifi_runtime::typed::Resource for UnicastChannelPlan {
+
+impl Resource for UnicastChannelPlan {
     const ID: u16 = 14;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for UnicastChannelPlan {}
-impl ::ucifi_runtime::typed::Writable for UnicastChannelPlan {}
+
+impl Readable for UnicastChannelPlan {}
+
+impl Writable for UnicastChannelPlan {}
+
 /// Broadcast Channel Plan (resource 15).
 ///
 /// ID 15 · RW · String · single · optional
@@ -1180,13 +1194,17 @@ impl ::ucifi_runtime::typed::Writable for UnicastChannelPlan {}
 /// Subset of channels used for broadcast traffic, where the technology has one.
 #[derive(Clone, Copy, Debug)]
 pub struct BroadcastChannelPlan;
-impl ::ucifi_runtime::typed::Resource for BroadcastChannelPlan {
+
+impl Resource for BroadcastChannelPlan {
     const ID: u16 = 15;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for BroadcastChannelPlan {}
-impl ::ucifi_runtime::typed::Writable for BroadcastChannelPlan {}
+
+impl Readable for BroadcastChannelPlan {}
+
+impl Writable for BroadcastChannelPlan {}
+
 /// FEC (resource 16).
 ///
 /// ID 16 · RW · Boolean · single · optional
@@ -1194,13 +1212,17 @@ impl ::ucifi_runtime::typed::Writable for BroadcastChannelPlan {}
 /// true when forward error correction is on, which helps on noisy links.
 #[derive(Clone, Copy, Debug)]
 pub struct Fec;
-impl ::ucifi_runtime::typed::Resource for Fec {
+
+impl Resource for Fec {
     const ID: u16 = 16;
     type Object = LpwanMeshConnectivity;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Fec {}
-impl ::ucifi_runtime::typed::Writable for Fec {}
+
+impl Readable for Fec {}
+
+impl Writable for Fec {}
+
 /// Data Whitening (resource 17).
 ///
 /// ID 17 · RW · Boolean · single · optional
@@ -1208,13 +1230,17 @@ impl ::ucifi_runtime::typed::Writable for Fec {}
 /// true when data whitening is on, spreading transmit power more evenly over the channel.
 #[derive(Clone, Copy, Debug)]
 pub struct DataWhitening;
-impl ::ucifi_runtime::typed::Resource for DataWhitening {
+
+impl Resource for DataWhitening {
     const ID: u16 = 17;
     type Object = LpwanMeshConnectivity;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for DataWhitening {}
-impl ::ucifi_runtime::typed::Writable for DataWhitening {}
+
+impl Readable for DataWhitening {}
+
+impl Writable for DataWhitening {}
+
 /// Cipher Suite (resource 18).
 ///
 /// ID 18 · RW · String · single · optional
@@ -1222,13 +1248,17 @@ impl ::ucifi_runtime::typed::Writable for DataWhitening {}
 /// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
 #[derive(Clone, Copy, Debug)]
 pub struct CipherSuite;
-impl ::ucifi_runtime::typed::Resource for CipherSuite {
+
+impl Resource for CipherSuite {
     const ID: u16 = 18;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for CipherSuite {}
-impl ::ucifi_runtime::typed::Writable for CipherSuite {}
+
+impl Readable for CipherSuite {}
+
+impl Writable for CipherSuite {}
+
 /// PAN Identifier (resource 19).
 ///
 /// ID 19 · RW · Integer · multiple · optional
@@ -1236,13 +1266,17 @@ impl ::ucifi_runtime::typed::Writable for CipherSuite {}
 /// 802.15.4 PAN identifiers of the network.
 #[derive(Clone, Copy, Debug)]
 pub struct PanIdentifier;
-impl ::ucifi_runtime::typed::Resource for PanIdentifier {
+
+impl Resource for PanIdentifier {
     const ID: u16 = 19;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for PanIdentifier {}
-impl ::ucifi_runtime::typed::Writable for PanIdentifier {}
+
+impl Readable for PanIdentifier {}
+
+impl Writable for PanIdentifier {}
+
 /// Network Name (resource 20).
 ///
 /// ID 20 · RW · String · single · optional
@@ -1250,13 +1284,17 @@ impl ::ucifi_runtime::typed::Writable for PanIdentifier {}
 /// Operator-chosen name of the mesh network.
 #[derive(Clone, Copy, Debug)]
 pub struct NetworkName;
-impl ::ucifi_runtime::typed::Resource for NetworkName {
+
+impl Resource for NetworkName {
     const ID: u16 = 20;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for NetworkName {}
-impl ::ucifi_runtime::typed::Writable for NetworkName {}
+
+impl Readable for NetworkName {}
+
+impl Writable for NetworkName {}
+
 /// Node Rank (resource 21).
 ///
 /// ID 21 · R · Integer · single · optional
@@ -1264,12 +1302,15 @@ impl ::ucifi_runtime::typed::Writable for NetworkName {}
 /// Rank of the node in the mesh: hop count or path cost to the border router.
 #[derive(Clone, Copy, Debug)]
 pub struct NodeRank;
-impl ::ucifi_runtime::typed::Resource for NodeRank {
+
+impl Resource for NodeRank {
     const ID: u16 = 21;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NodeRank {}
+
+impl Readable for NodeRank {}
+
 /// Root Address (resource 22).
 ///
 /// ID 22 · R · String · multiple · optional
@@ -1277,12 +1318,15 @@ impl ::ucifi_runtime::typed::Readable for NodeRank {}
 /// Addresses of the border routers or gateways that connect the mesh to the outside.
 #[derive(Clone, Copy, Debug)]
 pub struct RootAddress;
-impl ::ucifi_runtime::typed::Resource for RootAddress {
+
+impl Resource for RootAddress {
     const ID: u16 = 22;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for RootAddress {}
+
+impl Readable for RootAddress {}
+
 /// Parent Address (resource 23).
 ///
 /// ID 23 · R · String · multiple · optional
@@ -1290,12 +1334,15 @@ impl ::ucifi_runtime::typed::Readable for RootAddress {}
 /// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
 #[derive(Clone, Copy, Debug)]
 pub struct ParentAddress;
-impl ::ucifi_runtime::typed::Resource for ParentAddress {
+
+impl Resource for ParentAddress {
     const ID: u16 = 23;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for ParentAddress {}
+
+impl Readable for ParentAddress {}
+
 /// Physical interface (resource 24).
 ///
 /// ID 24 · RW · String · single · mandatory
@@ -1303,13 +1350,17 @@ impl ::ucifi_runtime::typed::Readable for ParentAddress {}
 /// MAC address of the radio interface, in hexadecimal.
 #[derive(Clone, Copy, Debug)]
 pub struct PhysicalInterface;
-impl ::ucifi_runtime::typed::Resource for PhysicalInterface {
+
+impl Resource for PhysicalInterface {
     const ID: u16 = 24;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for PhysicalInterface {}
-impl ::ucifi_runtime::typed::Writable for PhysicalInterface {}
+
+impl Readable for PhysicalInterface {}
+
+impl Writable for PhysicalInterface {}
+
 /// Logical Address (resource 25).
 ///
 /// ID 25 · RW · String · multiple · optional
@@ -1317,13 +1368,17 @@ impl ::ucifi_runtime::typed::Writable for PhysicalInterface {}
 /// Logical addresses of the interface, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct LogicalAddress;
-impl ::ucifi_runtime::typed::Resource for LogicalAddress {
+
+impl Resource for LogicalAddress {
     const ID: u16 = 25;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for LogicalAddress {}
-impl ::ucifi_runtime::typed::Writable for LogicalAddress {}
+
+impl Readable for LogicalAddress {}
+
+impl Writable for LogicalAddress {}
+
 /// IP Address (resource 26).
 ///
 /// ID 26 · RW · String · multiple · optional
@@ -1331,13 +1386,17 @@ impl ::ucifi_runtime::typed::Writable for LogicalAddress {}
 /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct IpAddress;
-impl ::ucifi_runtime::typed::Resource for IpAddress {
+
+impl Resource for IpAddress {
     const ID: u16 = 26;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for IpAddress {}
-impl ::ucifi_runtime::typed::Writable for IpAddress {}
+
+impl Readable for IpAddress {}
+
+impl Writable for IpAddress {}
+
 /// Multicast Group Address (resource 27).
 ///
 /// ID 27 · RW · String · multiple · optional
@@ -1345,13 +1404,17 @@ impl ::ucifi_runtime::typed::Writable for IpAddress {}
 /// Multicast group addresses on which the node accepts messages and commands.
 #[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupAddress;
-impl ::ucifi_runtime::typed::Resource for MulticastGroupAddress {
+
+impl Resource for MulticastGroupAddress {
     const ID: u16 = 27;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for MulticastGroupAddress {}
-impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
+
+impl Readable for MulticastGroupAddress {}
+
+impl Writable for MulticastGroupAddress {}
+
 /// Multicast group key (resource 28).
 ///
 /// ID 28 · RW · Opaque · multiple · optional
@@ -1359,13 +1422,17 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupAddress {}
 /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
 #[derive(Clone, Copy, Debug)]
 pub struct MulticastGroupKey;
-impl ::ucifi_runtime::typed::Resource for MulticastGroupKey {
+
+impl Resource for MulticastGroupKey {
     const ID: u16 = 28;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::Vec<u8>>;
+    type Value = InstanceMap<Vec<u8>>;
 }
-impl ::ucifi_runtime::typed::Readable for MulticastGroupKey {}
-impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
+
+impl Readable for MulticastGroupKey {}
+
+impl Writable for MulticastGroupKey {}
+
 /// Signal to noise ratio (resource 29).
 ///
 /// ID 29 · R · Float · single · optional · units `dB`
@@ -1373,12 +1440,15 @@ impl ::ucifi_runtime::typed::Writable for MulticastGroupKey {}
 /// Signal to noise ratio of the received signal, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct SignalToNoiseRatio;
-impl ::ucifi_runtime::typed::Resource for SignalToNoiseRatio {
+
+impl Resource for SignalToNoiseRatio {
     const ID: u16 = 29;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
+
+impl Readable for SignalToNoiseRatio {}
+
 /// Received Signal Strength Indication (resource 30).
 ///
 /// ID 30 · R · Float · single · optional · units `dBm`
@@ -1386,12 +1456,15 @@ impl ::ucifi_runtime::typed::Readable for SignalToNoiseRatio {}
 /// Received signal strength (RSSI), in dBm.
 #[derive(Clone, Copy, Debug)]
 pub struct ReceivedSignalStrengthIndication;
-impl ::ucifi_runtime::typed::Resource for ReceivedSignalStrengthIndication {
+
+impl Resource for ReceivedSignalStrengthIndication {
     const ID: u16 = 30;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
+
+impl Readable for ReceivedSignalStrengthIndication {}
+
 /// Noise Floor (resource 31).
 ///
 /// ID 31 · R · Float · single · optional · units `dBm`
@@ -1399,12 +1472,15 @@ impl ::ucifi_runtime::typed::Readable for ReceivedSignalStrengthIndication {}
 /// Background noise level measured on the channel, in dBm.
 #[derive(Clone, Copy, Debug)]
 pub struct NoiseFloor;
-impl ::ucifi_runtime::typed::Resource for NoiseFloor {
+
+impl Resource for NoiseFloor {
     const ID: u16 = 31;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for NoiseFloor {}
+
+impl Readable for NoiseFloor {}
+
 /// Maximum repeat time (resource 34).
 ///
 /// ID 34 · RW · Integer · single · optional
@@ -1412,13 +1488,17 @@ impl ::ucifi_runtime::typed::Readable for NoiseFloor {}
 /// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumRepeatTime;
-impl ::ucifi_runtime::typed::Resource for MaximumRepeatTime {
+
+impl Resource for MaximumRepeatTime {
     const ID: u16 = 34;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumRepeatTime {}
-impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
+
+impl Readable for MaximumRepeatTime {}
+
+impl Writable for MaximumRepeatTime {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -1426,12 +1506,15 @@ impl ::ucifi_runtime::typed::Writable for MaximumRepeatTime {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = LpwanMeshConnectivity;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -1439,12 +1522,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1452,12 +1538,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = LpwanMeshConnectivity;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -1465,9 +1554,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = LpwanMeshConnectivity;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,79 +4,122 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Traffic and error counters of an IEEE 802.15.4 mesh interface, collected between Start and Stop commands, for judging mesh performance.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3448;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of LPWAN Mesh Statistics version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3448,
-    "LPWAN Mesh Statistics",
-    "urn:oma:lwm2m:ext:3448",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Tx Packets Total", O::R, false, false, T::Integer, "", ""),
-        r(2, "Tx Success on single Retry", O::R, false, false, T::Integer, "", ""),
-        r(3, "Tx Success on Multi Retry", O::R, false, false, T::Integer, "", ""),
-        r(4, "Tx Discarded packets", O::R, false, false, T::Integer, "", ""),
-        r(5, "TX CCA failures", O::R, false, false, T::Integer, "", ""),
-        r(6, "Tx ACK failure", O::R, false, false, T::Integer, "", ""),
-        r(7, "Rx Packets Total", O::R, false, false, T::Integer, "", ""),
-        r(8, "Rx Discarded Packets", O::R, false, false, T::Integer, "", ""),
-        r(9, "Rx Malformed Packets", O::R, false, false, T::Integer, "", ""),
-        r(10, "Rx Unsecure Packets", O::R, false, false, T::Integer, "", ""),
-        r(11, "Rx duplicate Packets", O::R, false, false, T::Integer, "", ""),
-        r(12, "Beacon Frames Sent", O::R, false, false, T::Integer, "", ""),
-        r(13, "Beacon Frames Received", O::R, false, false, T::Integer, "", ""),
-        r(14, "Ack Frames Sent", O::R, false, false, T::Integer, "", ""),
-        r(15, "Ack Frames Received", O::R, false, false, T::Integer, "", ""),
-        r(16, "Command Frames Sent", O::R, false, false, T::Integer, "", ""),
-        r(17, "Command Frames Received", O::R, false, false, T::Integer, "", ""),
-        r(18, "Data Frames Sent", O::R, false, false, T::Integer, "", ""),
-        r(19, "Data Frames Received", O::R, false, false, T::Integer, "", ""),
-        r(20, "Data Bytes Sent", O::R, false, false, T::Integer, "", ""),
-        r(21, "Data Bytes Received", O::R, false, false, T::Integer, "", ""),
-        r(22, "Unicast Packets Sent", O::R, false, false, T::Integer, "", ""),
-        r(23, "Unicast Packets Received", O::R, false, false, T::Integer, "", ""),
-        r(24, "Multicast Packets Sent", O::R, false, false, T::Integer, "", ""),
-        r(25, "Multicast Packets Received", O::R, false, false, T::Integer, "", ""),
-        r(26, "Broadcast Packets Sent", O::R, false, false, T::Integer, "", ""),
-        r(27, "Broadcast Packets Received", O::R, false, false, T::Integer, "", ""),
-        r(28, "Start", O::E, false, true, T::None, "", ""),
-        r(29, "Stop", O::E, false, false, T::None, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("LPWAN Mesh Statistics"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3448"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Tx Packets Total", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        2,
+        "Tx Success on single Retry",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        3,
+        "Tx Success on Multi Retry",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(4, "Tx Discarded packets", Operations::R, DataType::Integer),
+    ResourceModel::new(5, "TX CCA failures", Operations::R, DataType::Integer),
+    ResourceModel::new(6, "Tx ACK failure", Operations::R, DataType::Integer),
+    ResourceModel::new(7, "Rx Packets Total", Operations::R, DataType::Integer),
+    ResourceModel::new(8, "Rx Discarded Packets", Operations::R, DataType::Integer),
+    ResourceModel::new(9, "Rx Malformed Packets", Operations::R, DataType::Integer),
+    ResourceModel::new(10, "Rx Unsecure Packets", Operations::R, DataType::Integer),
+    ResourceModel::new(11, "Rx duplicate Packets", Operations::R, DataType::Integer),
+    ResourceModel::new(12, "Beacon Frames Sent", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        13,
+        "Beacon Frames Received",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(14, "Ack Frames Sent", Operations::R, DataType::Integer),
+    ResourceModel::new(15, "Ack Frames Received", Operations::R, DataType::Integer),
+    ResourceModel::new(16, "Command Frames Sent", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        17,
+        "Command Frames Received",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(18, "Data Frames Sent", Operations::R, DataType::Integer),
+    ResourceModel::new(19, "Data Frames Received", Operations::R, DataType::Integer),
+    ResourceModel::new(20, "Data Bytes Sent", Operations::R, DataType::Integer),
+    ResourceModel::new(21, "Data Bytes Received", Operations::R, DataType::Integer),
+    ResourceModel::new(22, "Unicast Packets Sent", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        23,
+        "Unicast Packets Received",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        24,
+        "Multicast Packets Sent",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        25,
+        "Multicast Packets Received",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        26,
+        "Broadcast Packets Sent",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        27,
+        "Broadcast Packets Received",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(28, "Start", Operations::E, DataType::None).mandatory(),
+    ResourceModel::new(29, "Stop", Operations::E, DataType::None),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Tx Packets Total (resource 1).
@@ -146,496 +189,451 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of LPWAN Mesh Statistics (object 3448) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanMeshStatistics {
     /// Tx Packets Total (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Frames sent and acknowledged at the first attempt (macTxSuccessCount).
-    pub tx_packets_total: ::core::option::Option<i64>,
+    pub tx_packets_total: Option<i64>,
     /// Tx Success on single Retry (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Frames acknowledged after exactly one retry (macRetryCount).
-    pub tx_success_on_single_retry: ::core::option::Option<i64>,
+    pub tx_success_on_single_retry: Option<i64>,
     /// Tx Success on Multi Retry (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Frames acknowledged after several retries (macMultipleRetryCount).
-    pub tx_success_on_multi_retry: ::core::option::Option<i64>,
+    pub tx_success_on_multi_retry: Option<i64>,
     /// Tx Discarded packets (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Frames that could not be sent at all.
-    pub tx_discarded_packets: ::core::option::Option<i64>,
+    pub tx_discarded_packets: Option<i64>,
     /// TX CCA failures (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Frames not sent because clear channel assessment found the channel busy.
-    pub tx_cca_failures: ::core::option::Option<i64>,
+    pub tx_cca_failures: Option<i64>,
     /// Tx ACK failure (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Frames not sent because no acknowledgement came back.
-    pub tx_ack_failure: ::core::option::Option<i64>,
+    pub tx_ack_failure: Option<i64>,
     /// Rx Packets Total (resource 7).
     ///
     /// ID 7 · R · Integer · single · optional
     ///
     /// Frames received.
-    pub rx_packets_total: ::core::option::Option<i64>,
+    pub rx_packets_total: Option<i64>,
     /// Rx Discarded Packets (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Received frames that were dropped.
-    pub rx_discarded_packets: ::core::option::Option<i64>,
+    pub rx_discarded_packets: Option<i64>,
     /// Rx Malformed Packets (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional
     ///
     /// Received frames dropped because their headers could not be parsed.
-    pub rx_malformed_packets: ::core::option::Option<i64>,
+    pub rx_malformed_packets: Option<i64>,
     /// Rx Unsecure Packets (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Received frames dropped for failing security checks (macSecurityFailure).
-    pub rx_unsecure_packets: ::core::option::Option<i64>,
+    pub rx_unsecure_packets: Option<i64>,
     /// Rx duplicate Packets (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional
     ///
     /// Received duplicate frames dropped (macDuplicateFrameCount).
-    pub rx_duplicate_packets: ::core::option::Option<i64>,
+    pub rx_duplicate_packets: Option<i64>,
     /// Beacon Frames Sent (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional
     ///
     /// 802.15.4 beacon frames sent, used for mesh discovery and upkeep.
-    pub beacon_frames_sent: ::core::option::Option<i64>,
+    pub beacon_frames_sent: Option<i64>,
     /// Beacon Frames Received (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional
     ///
     /// 802.15.4 beacon frames received.
-    pub beacon_frames_received: ::core::option::Option<i64>,
+    pub beacon_frames_received: Option<i64>,
     /// Ack Frames Sent (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
     ///
     /// 802.15.4 acknowledgement frames sent.
-    pub ack_frames_sent: ::core::option::Option<i64>,
+    pub ack_frames_sent: Option<i64>,
     /// Ack Frames Received (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
     ///
     /// 802.15.4 acknowledgement frames received.
-    pub ack_frames_received: ::core::option::Option<i64>,
+    pub ack_frames_received: Option<i64>,
     /// Command Frames Sent (resource 16).
     ///
     /// ID 16 · R · Integer · single · optional
     ///
     /// 802.15.4 MAC command frames sent.
-    pub command_frames_sent: ::core::option::Option<i64>,
+    pub command_frames_sent: Option<i64>,
     /// Command Frames Received (resource 17).
     ///
     /// ID 17 · R · Integer · single · optional
     ///
     /// 802.15.4 MAC command frames received.
-    pub command_frames_received: ::core::option::Option<i64>,
+    pub command_frames_received: Option<i64>,
     /// Data Frames Sent (resource 18).
     ///
     /// ID 18 · R · Integer · single · optional
     ///
     /// 802.15.4 data frames sent.
-    pub data_frames_sent: ::core::option::Option<i64>,
+    pub data_frames_sent: Option<i64>,
     /// Data Frames Received (resource 19).
     ///
     /// ID 19 · R · Integer · single · optional
     ///
     /// 802.15.4 data frames received.
-    pub data_frames_received: ::core::option::Option<i64>,
+    pub data_frames_received: Option<i64>,
     /// Data Bytes Sent (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional
     ///
     /// Payload bytes sent over the interface.
-    pub data_bytes_sent: ::core::option::Option<i64>,
+    pub data_bytes_sent: Option<i64>,
     /// Data Bytes Received (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
     ///
     /// Payload bytes received over the interface.
-    pub data_bytes_received: ::core::option::Option<i64>,
+    pub data_bytes_received: Option<i64>,
     /// Unicast Packets Sent (resource 22).
     ///
     /// ID 22 · R · Integer · single · optional
     ///
     /// Unicast packets sent.
-    pub unicast_packets_sent: ::core::option::Option<i64>,
+    pub unicast_packets_sent: Option<i64>,
     /// Unicast Packets Received (resource 23).
     ///
     /// ID 23 · R · Integer · single · optional
     ///
     /// Unicast packets received.
-    pub unicast_packets_received: ::core::option::Option<i64>,
+    pub unicast_packets_received: Option<i64>,
     /// Multicast Packets Sent (resource 24).
     ///
     /// ID 24 · R · Integer · single · optional
     ///
     /// Multicast packets sent.
-    pub multicast_packets_sent: ::core::option::Option<i64>,
+    pub multicast_packets_sent: Option<i64>,
     /// Multicast Packets Received (resource 25).
     ///
     /// ID 25 · R · Integer · single · optional
     ///
     /// Multicast packets received.
-    pub multicast_packets_received: ::core::option::Option<i64>,
+    pub multicast_packets_received: Option<i64>,
     /// Broadcast Packets Sent (resource 26).
     ///
     /// ID 26 · R · Integer · single · optional
     ///
     /// Broadcast packets sent.
-    pub broadcast_packets_sent: ::core::option::Option<i64>,
+    pub broadcast_packets_sent: Option<i64>,
     /// Broadcast Packets Received (resource 27).
     ///
     /// ID 27 · R · Integer · single · optional
     ///
     /// Broadcast packets received.
-    pub broadcast_packets_received: ::core::option::Option<i64>,
+    pub broadcast_packets_received: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for LpwanMeshStatistics {
-    const OBJECT_ID: u16 = 3448;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.tx_packets_total)?;
-        f::opt(w, 2, &self.tx_success_on_single_retry)?;
-        f::opt(w, 3, &self.tx_success_on_multi_retry)?;
-        f::opt(w, 4, &self.tx_discarded_packets)?;
-        f::opt(w, 5, &self.tx_cca_failures)?;
-        f::opt(w, 6, &self.tx_ack_failure)?;
-        f::opt(w, 7, &self.rx_packets_total)?;
-        f::opt(w, 8, &self.rx_discarded_packets)?;
-        f::opt(w, 9, &self.rx_malformed_packets)?;
-        f::opt(w, 10, &self.rx_unsecure_packets)?;
-        f::opt(w, 11, &self.rx_duplicate_packets)?;
-        f::opt(w, 12, &self.beacon_frames_sent)?;
-        f::opt(w, 13, &self.beacon_frames_received)?;
-        f::opt(w, 14, &self.ack_frames_sent)?;
-        f::opt(w, 15, &self.ack_frames_received)?;
-        f::opt(w, 16, &self.command_frames_sent)?;
-        f::opt(w, 17, &self.command_frames_received)?;
-        f::opt(w, 18, &self.data_frames_sent)?;
-        f::opt(w, 19, &self.data_frames_received)?;
-        f::opt(w, 20, &self.data_bytes_sent)?;
-        f::opt(w, 21, &self.data_bytes_received)?;
-        f::opt(w, 22, &self.unicast_packets_sent)?;
-        f::opt(w, 23, &self.unicast_packets_received)?;
-        f::opt(w, 24, &self.multicast_packets_sent)?;
-        f::opt(w, 25, &self.multicast_packets_received)?;
-        f::opt(w, 26, &self.broadcast_packets_sent)?;
-        f::opt(w, 27, &self.broadcast_packets_received)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LpwanMeshStatistics {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.tx_packets_total, instance, raw),
-            2 => f::set_opt(&mut self.tx_success_on_single_retry, instance, raw),
-            3 => f::set_opt(&mut self.tx_success_on_multi_retry, instance, raw),
-            4 => f::set_opt(&mut self.tx_discarded_packets, instance, raw),
-            5 => f::set_opt(&mut self.tx_cca_failures, instance, raw),
-            6 => f::set_opt(&mut self.tx_ack_failure, instance, raw),
-            7 => f::set_opt(&mut self.rx_packets_total, instance, raw),
-            8 => f::set_opt(&mut self.rx_discarded_packets, instance, raw),
-            9 => f::set_opt(&mut self.rx_malformed_packets, instance, raw),
-            10 => f::set_opt(&mut self.rx_unsecure_packets, instance, raw),
-            11 => f::set_opt(&mut self.rx_duplicate_packets, instance, raw),
-            12 => f::set_opt(&mut self.beacon_frames_sent, instance, raw),
-            13 => f::set_opt(&mut self.beacon_frames_received, instance, raw),
-            14 => f::set_opt(&mut self.ack_frames_sent, instance, raw),
-            15 => f::set_opt(&mut self.ack_frames_received, instance, raw),
-            16 => f::set_opt(&mut self.command_frames_sent, instance, raw),
-            17 => f::set_opt(&mut self.command_frames_received, instance, raw),
-            18 => f::set_opt(&mut self.data_frames_sent, instance, raw),
-            19 => f::set_opt(&mut self.data_frames_received, instance, raw),
-            20 => f::set_opt(&mut self.data_bytes_sent, instance, raw),
-            21 => f::set_opt(&mut self.data_bytes_received, instance, raw),
-            22 => f::set_opt(&mut self.unicast_packets_sent, instance, raw),
-            23 => f::set_opt(&mut self.unicast_packets_received, instance, raw),
-            24 => f::set_opt(&mut self.multicast_packets_sent, instance, raw),
-            25 => f::set_opt(&mut self.multicast_packets_received, instance, raw),
-            26 => f::set_opt(&mut self.broadcast_packets_sent, instance, raw),
-            27 => f::set_opt(&mut self.broadcast_packets_received, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            28 | 29 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.tx_packets_total, instance, raw),
+            2 => field::set_opt(&mut self.tx_success_on_single_retry, instance, raw),
+            3 => field::set_opt(&mut self.tx_success_on_multi_retry, instance, raw),
+            4 => field::set_opt(&mut self.tx_discarded_packets, instance, raw),
+            5 => field::set_opt(&mut self.tx_cca_failures, instance, raw),
+            6 => field::set_opt(&mut self.tx_ack_failure, instance, raw),
+            7 => field::set_opt(&mut self.rx_packets_total, instance, raw),
+            8 => field::set_opt(&mut self.rx_discarded_packets, instance, raw),
+            9 => field::set_opt(&mut self.rx_malformed_packets, instance, raw),
+            10 => field::set_opt(&mut self.rx_unsecure_packets, instance, raw),
+            11 => field::set_opt(&mut self.rx_duplicate_packets, instance, raw),
+            12 => field::set_opt(&mut self.beacon_frames_sent, instance, raw),
+            13 => field::set_opt(&mut self.beacon_frames_received, instance, raw),
+            14 => field::set_opt(&mut self.ack_frames_sent, instance, raw),
+            15 => field::set_opt(&mut self.ack_frames_received, instance, raw),
+            16 => field::set_opt(&mut self.command_frames_sent, instance, raw),
+            17 => field::set_opt(&mut self.command_frames_received, instance, raw),
+            18 => field::set_opt(&mut self.data_frames_sent, instance, raw),
+            19 => field::set_opt(&mut self.data_frames_received, instance, raw),
+            20 => field::set_opt(&mut self.data_bytes_sent, instance, raw),
+            21 => field::set_opt(&mut self.data_bytes_received, instance, raw),
+            22 => field::set_opt(&mut self.unicast_packets_sent, instance, raw),
+            23 => field::set_opt(&mut self.unicast_packets_received, instance, raw),
+            24 => field::set_opt(&mut self.multicast_packets_sent, instance, raw),
+            25 => field::set_opt(&mut self.multicast_packets_received, instance, raw),
+            26 => field::set_opt(&mut self.broadcast_packets_sent, instance, raw),
+            27 => field::set_opt(&mut self.broadcast_packets_received, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            28 | 29 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=27 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            28 | 29 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=27 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            28 | 29 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for LpwanMeshStatistics {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for LpwanMeshStatistics {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.tx_packets_total)?;
+        field::emit_opt(w, 2, &self.tx_success_on_single_retry)?;
+        field::emit_opt(w, 3, &self.tx_success_on_multi_retry)?;
+        field::emit_opt(w, 4, &self.tx_discarded_packets)?;
+        field::emit_opt(w, 5, &self.tx_cca_failures)?;
+        field::emit_opt(w, 6, &self.tx_ack_failure)?;
+        field::emit_opt(w, 7, &self.rx_packets_total)?;
+        field::emit_opt(w, 8, &self.rx_discarded_packets)?;
+        field::emit_opt(w, 9, &self.rx_malformed_packets)?;
+        field::emit_opt(w, 10, &self.rx_unsecure_packets)?;
+        field::emit_opt(w, 11, &self.rx_duplicate_packets)?;
+        field::emit_opt(w, 12, &self.beacon_frames_sent)?;
+        field::emit_opt(w, 13, &self.beacon_frames_received)?;
+        field::emit_opt(w, 14, &self.ack_frames_sent)?;
+        field::emit_opt(w, 15, &self.ack_frames_received)?;
+        field::emit_opt(w, 16, &self.command_frames_sent)?;
+        field::emit_opt(w, 17, &self.command_frames_received)?;
+        field::emit_opt(w, 18, &self.data_frames_sent)?;
+        field::emit_opt(w, 19, &self.data_frames_received)?;
+        field::emit_opt(w, 20, &self.data_bytes_sent)?;
+        field::emit_opt(w, 21, &self.data_bytes_received)?;
+        field::emit_opt(w, 22, &self.unicast_packets_sent)?;
+        field::emit_opt(w, 23, &self.unicast_packets_received)?;
+        field::emit_opt(w, 24, &self.multicast_packets_sent)?;
+        field::emit_opt(w, 25, &self.multicast_packets_received)?;
+        field::emit_opt(w, 26, &self.broadcast_packets_sent)?;
+        field::emit_opt(w, 27, &self.broadcast_packets_received)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.tx_packets_total = ::core::option::Option::None;
+            self.tx_packets_total = None;
         }
         if !keep.contains(2) {
-            self.tx_success_on_single_retry = ::core::option::Option::None;
+            self.tx_success_on_single_retry = None;
         }
         if !keep.contains(3) {
-            self.tx_success_on_multi_retry = ::core::option::Option::None;
+            self.tx_success_on_multi_retry = None;
         }
         if !keep.contains(4) {
-            self.tx_discarded_packets = ::core::option::Option::None;
+            self.tx_discarded_packets = None;
         }
         if !keep.contains(5) {
-            self.tx_cca_failures = ::core::option::Option::None;
+            self.tx_cca_failures = None;
         }
         if !keep.contains(6) {
-            self.tx_ack_failure = ::core::option::Option::None;
+            self.tx_ack_failure = None;
         }
         if !keep.contains(7) {
-            self.rx_packets_total = ::core::option::Option::None;
+            self.rx_packets_total = None;
         }
         if !keep.contains(8) {
-            self.rx_discarded_packets = ::core::option::Option::None;
+            self.rx_discarded_packets = None;
         }
         if !keep.contains(9) {
-            self.rx_malformed_packets = ::core::option::Option::None;
+            self.rx_malformed_packets = None;
         }
         if !keep.contains(10) {
-            self.rx_unsecure_packets = ::core::option::Option::None;
+            self.rx_unsecure_packets = None;
         }
         if !keep.contains(11) {
-            self.rx_duplicate_packets = ::core::option::Option::None;
+            self.rx_duplicate_packets = None;
         }
         if !keep.contains(12) {
-            self.beacon_frames_sent = ::core::option::Option::None;
+            self.beacon_frames_sent = None;
         }
         if !keep.contains(13) {
-            self.beacon_frames_received = ::core::option::Option::None;
+            self.beacon_frames_received = None;
         }
         if !keep.contains(14) {
-            self.ack_frames_sent = ::core::option::Option::None;
+            self.ack_frames_sent = None;
         }
         if !keep.contains(15) {
-            self.ack_frames_received = ::core::option::Option::None;
+            self.ack_frames_received = None;
         }
         if !keep.contains(16) {
-            self.command_frames_sent = ::core::option::Option::None;
+            self.command_frames_sent = None;
         }
         if !keep.contains(17) {
-            self.command_frames_received = ::core::option::Option::None;
+            self.command_frames_received = None;
         }
         if !keep.contains(18) {
-            self.data_frames_sent = ::core::option::Option::None;
+            self.data_frames_sent = None;
         }
         if !keep.contains(19) {
-            self.data_frames_received = ::core::option::Option::None;
+            self.data_frames_received = None;
         }
         if !keep.contains(20) {
-            self.data_bytes_sent = ::core::option::Option::None;
+            self.data_bytes_sent = None;
         }
         if !keep.contains(21) {
-            self.data_bytes_received = ::core::option::Option::None;
+            self.data_bytes_received = None;
         }
         if !keep.contains(22) {
-            self.unicast_packets_sent = ::core::option::Option::None;
+            self.unicast_packets_sent = None;
         }
         if !keep.contains(23) {
-            self.unicast_packets_received = ::core::option::Option::None;
+            self.unicast_packets_received = None;
         }
         if !keep.contains(24) {
-            self.multicast_packets_sent = ::core::option::Option::None;
+            self.multicast_packets_sent = None;
         }
         if !keep.contains(25) {
-            self.multicast_packets_received = ::core::option::Option::None;
+            self.multicast_packets_received = None;
         }
         if !keep.contains(26) {
-            self.broadcast_packets_sent = ::core::option::Option::None;
+            self.broadcast_packets_sent = None;
         }
         if !keep.contains(27) {
-            self.broadcast_packets_received = ::core::option::Option::None;
+            self.broadcast_packets_received = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for LpwanMeshStatistics {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`LpwanMeshStatistics`](struct@LpwanMeshStatistics) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LpwanMeshStatisticsWrite {}
+
 impl LpwanMeshStatisticsWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut LpwanMeshStatistics) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut LpwanMeshStatistics) {}
 }
-impl ::ucifi_runtime::typed::Instance for LpwanMeshStatisticsWrite {
-    const OBJECT_ID: u16 = 3448;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LpwanMeshStatisticsWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=27 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            28 | 29 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=27 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            28 | 29 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=27 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            28 | 29 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=27 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            28 | 29 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for LpwanMeshStatisticsWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// The executable resources of LPWAN Mesh Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -644,9 +642,11 @@ pub enum Execute {
     /// Stop (resource 29, E): see [`Stop`](struct@Stop).
     Stop,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::Start, Execute::Stop];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -654,15 +654,17 @@ impl Execute {
             Execute::Stop => 29,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            28 => ::core::option::Option::Some(Execute::Start),
-            29 => ::core::option::Option::Some(Execute::Stop),
-            _ => ::core::option::Option::None,
+            28 => Some(Execute::Start),
+            29 => Some(Execute::Stop),
+            _ => None,
         }
     }
 }
+
 /// Tx Packets Total (resource 1).
 ///
 /// ID 1 · R · Integer · single · optional
@@ -670,12 +672,15 @@ impl Execute {
 /// Frames sent and acknowledged at the first attempt (macTxSuccessCount).
 #[derive(Clone, Copy, Debug)]
 pub struct TxPacketsTotal;
-impl ::ucifi_runtime::typed::Resource for TxPacketsTotal {
+
+impl Resource for TxPacketsTotal {
     const ID: u16 = 1;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxPacketsTotal {}
+
+impl Readable for TxPacketsTotal {}
+
 /// Tx Success on single Retry (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional
@@ -683,12 +688,15 @@ impl ::ucifi_runtime::typed::Readable for TxPacketsTotal {}
 /// Frames acknowledged after exactly one retry (macRetryCount).
 #[derive(Clone, Copy, Debug)]
 pub struct TxSuccessOnSingleRetry;
-impl ::ucifi_runtime::typed::Resource for TxSuccessOnSingleRetry {
+
+impl Resource for TxSuccessOnSingleRetry {
     const ID: u16 = 2;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxSuccessOnSingleRetry {}
+
+impl Readable for TxSuccessOnSingleRetry {}
+
 /// Tx Success on Multi Retry (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -696,12 +704,15 @@ impl ::ucifi_runtime::typed::Readable for TxSuccessOnSingleRetry {}
 /// Frames acknowledged after several retries (macMultipleRetryCount).
 #[derive(Clone, Copy, Debug)]
 pub struct TxSuccessOnMultiRetry;
-impl ::ucifi_runtime::typed::Resource for TxSuccessOnMultiRetry {
+
+impl Resource for TxSuccessOnMultiRetry {
     const ID: u16 = 3;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxSuccessOnMultiRetry {}
+
+impl Readable for TxSuccessOnMultiRetry {}
+
 /// Tx Discarded packets (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional
@@ -709,12 +720,15 @@ impl ::ucifi_runtime::typed::Readable for TxSuccessOnMultiRetry {}
 /// Frames that could not be sent at all.
 #[derive(Clone, Copy, Debug)]
 pub struct TxDiscardedPackets;
-impl ::ucifi_runtime::typed::Resource for TxDiscardedPackets {
+
+impl Resource for TxDiscardedPackets {
     const ID: u16 = 4;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxDiscardedPackets {}
+
+impl Readable for TxDiscardedPackets {}
+
 /// TX CCA failures (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional
@@ -722,12 +736,15 @@ impl ::ucifi_runtime::typed::Readable for TxDiscardedPackets {}
 /// Frames not sent because clear channel assessment found the channel busy.
 #[derive(Clone, Copy, Debug)]
 pub struct TxCcaFailures;
-impl ::ucifi_runtime::typed::Resource for TxCcaFailures {
+
+impl Resource for TxCcaFailures {
     const ID: u16 = 5;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxCcaFailures {}
+
+impl Readable for TxCcaFailures {}
+
 /// Tx ACK failure (resource 6).
 ///
 /// ID 6 · R · Integer · single · optional
@@ -735,12 +752,15 @@ impl ::ucifi_runtime::typed::Readable for TxCcaFailures {}
 /// Frames not sent because no acknowledgement came back.
 #[derive(Clone, Copy, Debug)]
 pub struct TxAckFailure;
-impl ::ucifi_runtime::typed::Resource for TxAckFailure {
+
+impl Resource for TxAckFailure {
     const ID: u16 = 6;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for TxAckFailure {}
+
+impl Readable for TxAckFailure {}
+
 /// Rx Packets Total (resource 7).
 ///
 /// ID 7 · R · Integer · single · optional
@@ -748,12 +768,15 @@ impl ::ucifi_runtime::typed::Readable for TxAckFailure {}
 /// Frames received.
 #[derive(Clone, Copy, Debug)]
 pub struct RxPacketsTotal;
-impl ::ucifi_runtime::typed::Resource for RxPacketsTotal {
+
+impl Resource for RxPacketsTotal {
     const ID: u16 = 7;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RxPacketsTotal {}
+
+impl Readable for RxPacketsTotal {}
+
 /// Rx Discarded Packets (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -761,12 +784,15 @@ impl ::ucifi_runtime::typed::Readable for RxPacketsTotal {}
 /// Received frames that were dropped.
 #[derive(Clone, Copy, Debug)]
 pub struct RxDiscardedPackets;
-impl ::ucifi_runtime::typed::Resource for RxDiscardedPackets {
+
+impl Resource for RxDiscardedPackets {
     const ID: u16 = 8;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RxDiscardedPackets {}
+
+impl Readable for RxDiscardedPackets {}
+
 /// Rx Malformed Packets (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional
@@ -774,12 +800,15 @@ impl ::ucifi_runtime::typed::Readable for RxDiscardedPackets {}
 /// Received frames dropped because their headers could not be parsed.
 #[derive(Clone, Copy, Debug)]
 pub struct RxMalformedPackets;
-impl ::ucifi_runtime::typed::Resource for RxMalformedPackets {
+
+impl Resource for RxMalformedPackets {
     const ID: u16 = 9;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RxMalformedPackets {}
+
+impl Readable for RxMalformedPackets {}
+
 /// Rx Unsecure Packets (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional
@@ -787,12 +816,15 @@ impl ::ucifi_runtime::typed::Readable for RxMalformedPackets {}
 /// Received frames dropped for failing security checks (macSecurityFailure).
 #[derive(Clone, Copy, Debug)]
 pub struct RxUnsecurePackets;
-impl ::ucifi_runtime::typed::Resource for RxUnsecurePackets {
+
+impl Resource for RxUnsecurePackets {
     const ID: u16 = 10;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RxUnsecurePackets {}
+
+impl Readable for RxUnsecurePackets {}
+
 /// Rx duplicate Packets (resource 11).
 ///
 /// ID 11 · R · Integer · single · optional
@@ -800,12 +832,15 @@ impl ::ucifi_runtime::typed::Readable for RxUnsecurePackets {}
 /// Received duplicate frames dropped (macDuplicateFrameCount).
 #[derive(Clone, Copy, Debug)]
 pub struct RxDuplicatePackets;
-impl ::ucifi_runtime::typed::Resource for RxDuplicatePackets {
+
+impl Resource for RxDuplicatePackets {
     const ID: u16 = 11;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RxDuplicatePackets {}
+
+impl Readable for RxDuplicatePackets {}
+
 /// Beacon Frames Sent (resource 12).
 ///
 /// ID 12 · R · Integer · single · optional
@@ -813,12 +848,15 @@ impl ::ucifi_runtime::typed::Readable for RxDuplicatePackets {}
 /// 802.15.4 beacon frames sent, used for mesh discovery and upkeep.
 #[derive(Clone, Copy, Debug)]
 pub struct BeaconFramesSent;
-impl ::ucifi_runtime::typed::Resource for BeaconFramesSent {
+
+impl Resource for BeaconFramesSent {
     const ID: u16 = 12;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BeaconFramesSent {}
+
+impl Readable for BeaconFramesSent {}
+
 /// Beacon Frames Received (resource 13).
 ///
 /// ID 13 · R · Integer · single · optional
@@ -826,12 +864,15 @@ impl ::ucifi_runtime::typed::Readable for BeaconFramesSent {}
 /// 802.15.4 beacon frames received.
 #[derive(Clone, Copy, Debug)]
 pub struct BeaconFramesReceived;
-impl ::ucifi_runtime::typed::Resource for BeaconFramesReceived {
+
+impl Resource for BeaconFramesReceived {
     const ID: u16 = 13;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BeaconFramesReceived {}
+
+impl Readable for BeaconFramesReceived {}
+
 /// Ack Frames Sent (resource 14).
 ///
 /// ID 14 · R · Integer · single · optional
@@ -839,12 +880,15 @@ impl ::ucifi_runtime::typed::Readable for BeaconFramesReceived {}
 /// 802.15.4 acknowledgement frames sent.
 #[derive(Clone, Copy, Debug)]
 pub struct AckFramesSent;
-impl ::ucifi_runtime::typed::Resource for AckFramesSent {
+
+impl Resource for AckFramesSent {
     const ID: u16 = 14;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AckFramesSent {}
+
+impl Readable for AckFramesSent {}
+
 /// Ack Frames Received (resource 15).
 ///
 /// ID 15 · R · Integer · single · optional
@@ -852,12 +896,15 @@ impl ::ucifi_runtime::typed::Readable for AckFramesSent {}
 /// 802.15.4 acknowledgement frames received.
 #[derive(Clone, Copy, Debug)]
 pub struct AckFramesReceived;
-impl ::ucifi_runtime::typed::Resource for AckFramesReceived {
+
+impl Resource for AckFramesReceived {
     const ID: u16 = 15;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AckFramesReceived {}
+
+impl Readable for AckFramesReceived {}
+
 /// Command Frames Sent (resource 16).
 ///
 /// ID 16 · R · Integer · single · optional
@@ -865,12 +912,15 @@ impl ::ucifi_runtime::typed::Readable for AckFramesReceived {}
 /// 802.15.4 MAC command frames sent.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandFramesSent;
-impl ::ucifi_runtime::typed::Resource for CommandFramesSent {
+
+impl Resource for CommandFramesSent {
     const ID: u16 = 16;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CommandFramesSent {}
+
+impl Readable for CommandFramesSent {}
+
 /// Command Frames Received (resource 17).
 ///
 /// ID 17 · R · Integer · single · optional
@@ -878,12 +928,15 @@ impl ::ucifi_runtime::typed::Readable for CommandFramesSent {}
 /// 802.15.4 MAC command frames received.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandFramesReceived;
-impl ::ucifi_runtime::typed::Resource for CommandFramesReceived {
+
+impl Resource for CommandFramesReceived {
     const ID: u16 = 17;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CommandFramesReceived {}
+
+impl Readable for CommandFramesReceived {}
+
 /// Data Frames Sent (resource 18).
 ///
 /// ID 18 · R · Integer · single · optional
@@ -891,12 +944,15 @@ impl ::ucifi_runtime::typed::Readable for CommandFramesReceived {}
 /// 802.15.4 data frames sent.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFramesSent;
-impl ::ucifi_runtime::typed::Resource for DataFramesSent {
+
+impl Resource for DataFramesSent {
     const ID: u16 = 18;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataFramesSent {}
+
+impl Readable for DataFramesSent {}
+
 /// Data Frames Received (resource 19).
 ///
 /// ID 19 · R · Integer · single · optional
@@ -904,12 +960,15 @@ impl ::ucifi_runtime::typed::Readable for DataFramesSent {}
 /// 802.15.4 data frames received.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFramesReceived;
-impl ::ucifi_runtime::typed::Resource for DataFramesReceived {
+
+impl Resource for DataFramesReceived {
     const ID: u16 = 19;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataFramesReceived {}
+
+impl Readable for DataFramesReceived {}
+
 /// Data Bytes Sent (resource 20).
 ///
 /// ID 20 · R · Integer · single · optional
@@ -917,12 +976,15 @@ impl ::ucifi_runtime::typed::Readable for DataFramesReceived {}
 /// Payload bytes sent over the interface.
 #[derive(Clone, Copy, Debug)]
 pub struct DataBytesSent;
-impl ::ucifi_runtime::typed::Resource for DataBytesSent {
+
+impl Resource for DataBytesSent {
     const ID: u16 = 20;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataBytesSent {}
+
+impl Readable for DataBytesSent {}
+
 /// Data Bytes Received (resource 21).
 ///
 /// ID 21 · R · Integer · single · optional
@@ -930,12 +992,15 @@ impl ::ucifi_runtime::typed::Readable for DataBytesSent {}
 /// Payload bytes received over the interface.
 #[derive(Clone, Copy, Debug)]
 pub struct DataBytesReceived;
-impl ::ucifi_runtime::typed::Resource for DataBytesReceived {
+
+impl Resource for DataBytesReceived {
     const ID: u16 = 21;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataBytesReceived {}
+
+impl Readable for DataBytesReceived {}
+
 /// Unicast Packets Sent (resource 22).
 ///
 /// ID 22 · R · Integer · single · optional
@@ -943,12 +1008,15 @@ impl ::ucifi_runtime::typed::Readable for DataBytesReceived {}
 /// Unicast packets sent.
 #[derive(Clone, Copy, Debug)]
 pub struct UnicastPacketsSent;
-impl ::ucifi_runtime::typed::Resource for UnicastPacketsSent {
+
+impl Resource for UnicastPacketsSent {
     const ID: u16 = 22;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for UnicastPacketsSent {}
+
+impl Readable for UnicastPacketsSent {}
+
 /// Unicast Packets Received (resource 23).
 ///
 /// ID 23 · R · Integer · single · optional
@@ -956,12 +1024,15 @@ impl ::ucifi_runtime::typed::Readable for UnicastPacketsSent {}
 /// Unicast packets received.
 #[derive(Clone, Copy, Debug)]
 pub struct UnicastPacketsReceived;
-impl ::ucifi_runtime::typed::Resource for UnicastPacketsReceived {
+
+impl Resource for UnicastPacketsReceived {
     const ID: u16 = 23;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for UnicastPacketsReceived {}
+
+impl Readable for UnicastPacketsReceived {}
+
 /// Multicast Packets Sent (resource 24).
 ///
 /// ID 24 · R · Integer · single · optional
@@ -969,12 +1040,15 @@ impl ::ucifi_runtime::typed::Readable for UnicastPacketsReceived {}
 /// Multicast packets sent.
 #[derive(Clone, Copy, Debug)]
 pub struct MulticastPacketsSent;
-impl ::ucifi_runtime::typed::Resource for MulticastPacketsSent {
+
+impl Resource for MulticastPacketsSent {
     const ID: u16 = 24;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MulticastPacketsSent {}
+
+impl Readable for MulticastPacketsSent {}
+
 /// Multicast Packets Received (resource 25).
 ///
 /// ID 25 · R · Integer · single · optional
@@ -982,12 +1056,15 @@ impl ::ucifi_runtime::typed::Readable for MulticastPacketsSent {}
 /// Multicast packets received.
 #[derive(Clone, Copy, Debug)]
 pub struct MulticastPacketsReceived;
-impl ::ucifi_runtime::typed::Resource for MulticastPacketsReceived {
+
+impl Resource for MulticastPacketsReceived {
     const ID: u16 = 25;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MulticastPacketsReceived {}
+
+impl Readable for MulticastPacketsReceived {}
+
 /// Broadcast Packets Sent (resource 26).
 ///
 /// ID 26 · R · Integer · single · optional
@@ -995,12 +1072,15 @@ impl ::ucifi_runtime::typed::Readable for MulticastPacketsReceived {}
 /// Broadcast packets sent.
 #[derive(Clone, Copy, Debug)]
 pub struct BroadcastPacketsSent;
-impl ::ucifi_runtime::typed::Resource for BroadcastPacketsSent {
+
+impl Resource for BroadcastPacketsSent {
     const ID: u16 = 26;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BroadcastPacketsSent {}
+
+impl Readable for BroadcastPacketsSent {}
+
 /// Broadcast Packets Received (resource 27).
 ///
 /// ID 27 · R · Integer · single · optional
@@ -1008,12 +1088,15 @@ impl ::ucifi_runtime::typed::Readable for BroadcastPacketsSent {}
 /// Broadcast packets received.
 #[derive(Clone, Copy, Debug)]
 pub struct BroadcastPacketsReceived;
-impl ::ucifi_runtime::typed::Resource for BroadcastPacketsReceived {
+
+impl Resource for BroadcastPacketsReceived {
     const ID: u16 = 27;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for BroadcastPacketsReceived {}
+
+impl Readable for BroadcastPacketsReceived {}
+
 /// Start (resource 28).
 ///
 /// ID 28 · E · none · single · mandatory
@@ -1021,12 +1104,15 @@ impl ::ucifi_runtime::typed::Readable for BroadcastPacketsReceived {}
 /// Execute to zero all counters and start a new collection period.
 #[derive(Clone, Copy, Debug)]
 pub struct Start;
-impl ::ucifi_runtime::typed::Resource for Start {
+
+impl Resource for Start {
     const ID: u16 = 28;
     type Object = LpwanMeshStatistics;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Start {}
+
+impl Executable for Start {}
+
 /// Stop (resource 29).
 ///
 /// ID 29 · E · none · single · optional
@@ -1034,12 +1120,15 @@ impl ::ucifi_runtime::typed::Executable for Start {}
 /// Execute to stop collecting; counters keep their values.
 #[derive(Clone, Copy, Debug)]
 pub struct Stop;
-impl ::ucifi_runtime::typed::Resource for Stop {
+
+impl Resource for Stop {
     const ID: u16 = 29;
     type Object = LpwanMeshStatistics;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for Stop {}
+
+impl Executable for Stop {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -1047,12 +1136,15 @@ impl ::ucifi_runtime::typed::Executable for Stop {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = LpwanMeshStatistics;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -1060,12 +1152,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1073,12 +1168,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = LpwanMeshStatistics;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -1086,9 +1184,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = LpwanMeshStatistics;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,42 +4,77 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Nameplate data of a luminaire (from configuration or read via Zhaga D4i / DALI): product code, manufacture date, light output, power and colour properties.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3417;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Luminaire asset version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3417,
-    "Luminaire asset",
-    "urn:oma:lwm2m:ext:3417",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Asset GTIN", O::R, false, true, T::String, "", ""),
-        r(2, "Year of manufacture", O::RW, false, false, T::Integer, "", ""),
-        r(3, "Week of manufacture", O::RW, false, false, T::Integer, "", ""),
-        r(4, "Nominal light output", O::RW, false, false, T::Integer, "", "lm"),
-        r(5, "Light distribution type", O::RW, false, false, T::Integer, "", ""),
-        r(6, "Luminaire color", O::RW, false, false, T::String, "", ""),
-        r(7, "Nominal input power", O::R, false, false, T::Float, "", "W"),
-        r(8, "Power at minimum dim level", O::R, false, false, T::Float, "", "W"),
-        r(9, "Nominal max AC mains voltage", O::R, false, false, T::Integer, "", "V"),
-        r(10, "Nominal min AC mains voltage", O::R, false, false, T::Integer, "", "V"),
-        r(11, "CRI", O::R, false, false, T::Integer, "0..100", ""),
-        r(12, "CCT value", O::R, false, false, T::Integer, "", "K"),
-        r(13, "Luminaire identification", O::R, false, false, T::String, "", ""),
-        r(14, "Luminaire identification number", O::R, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Luminaire asset"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3417"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Asset GTIN", Operations::R, DataType::String).mandatory(),
+    ResourceModel::new(2, "Year of manufacture", Operations::RW, DataType::Integer),
+    ResourceModel::new(3, "Week of manufacture", Operations::RW, DataType::Integer),
+    ResourceModel::new(4, "Nominal light output", Operations::RW, DataType::Integer).units("lm"),
+    ResourceModel::new(
+        5,
+        "Light distribution type",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(6, "Luminaire color", Operations::RW, DataType::String),
+    ResourceModel::new(7, "Nominal input power", Operations::R, DataType::Float).units("W"),
+    ResourceModel::new(
+        8,
+        "Power at minimum dim level",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        9,
+        "Nominal max AC mains voltage",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("V"),
+    ResourceModel::new(
+        10,
+        "Nominal min AC mains voltage",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("V"),
+    ResourceModel::new(11, "CRI", Operations::R, DataType::Integer).range("0..100"),
+    ResourceModel::new(12, "CCT value", Operations::R, DataType::Integer).units("K"),
+    ResourceModel::new(
+        13,
+        "Luminaire identification",
+        Operations::R,
+        DataType::String,
+    ),
+    ResourceModel::new(
+        14,
+        "Luminaire identification number",
+        Operations::R,
+        DataType::String,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Asset GTIN (resource 1).
@@ -71,332 +106,312 @@ pub mod id {
     /// Luminaire identification number (resource 14).
     pub const LUMINAIRE_IDENTIFICATION_NUMBER: u16 = 14;
 }
+
 /// One instance of Luminaire asset (object 3417) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LuminaireAsset {
     /// Asset GTIN (resource 1).
     ///
     /// ID 1 · R · String · single · mandatory
     ///
     /// GTIN of the luminaire controlled by the device.
-    pub asset_gtin: ::ucifi_runtime::__private::String,
+    pub asset_gtin: String,
     /// Year of manufacture (resource 2).
     ///
     /// ID 2 · RW · Integer · single · optional
     ///
     /// Year the luminaire was made.
-    pub year_of_manufacture: ::core::option::Option<i64>,
+    pub year_of_manufacture: Option<i64>,
     /// Week of manufacture (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional
     ///
     /// Week of the year the luminaire was made.
-    pub week_of_manufacture: ::core::option::Option<i64>,
+    pub week_of_manufacture: Option<i64>,
     /// Nominal light output (resource 4).
     ///
     /// ID 4 · RW · Integer · single · optional · units `lm`
     ///
     /// Rated luminous flux of the luminaire, in lumens.
-    pub nominal_light_output: ::core::option::Option<i64>,
+    pub nominal_light_output: Option<i64>,
     /// Light distribution type (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional
     ///
     /// Light distribution type, coded as in the Zhaga D4i enumeration.
-    pub light_distribution_type: ::core::option::Option<i64>,
+    pub light_distribution_type: Option<i64>,
     /// Luminaire color (resource 6).
     ///
     /// ID 6 · RW · String · single · optional
     ///
     /// Paint colour of the luminaire housing.
-    pub luminaire_color: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub luminaire_color: Option<String>,
     /// Nominal input power (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `W`
     ///
     /// Rated input power of the luminaire, in watts.
-    pub nominal_input_power: ::core::option::Option<f64>,
+    pub nominal_input_power: Option<f64>,
     /// Power at minimum dim level (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `W`
     ///
     /// Input power in watts when dimmed to the lowest level.
-    pub power_at_minimum_dim_level: ::core::option::Option<f64>,
+    pub power_at_minimum_dim_level: Option<f64>,
     /// Nominal max AC mains voltage (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `V`
     ///
     /// Highest AC mains voltage the luminaire is rated for, in volts.
-    pub nominal_max_ac_mains_voltage: ::core::option::Option<i64>,
+    pub nominal_max_ac_mains_voltage: Option<i64>,
     /// Nominal min AC mains voltage (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional · units `V`
     ///
     /// Lowest AC mains voltage the luminaire is rated for, in volts.
-    pub nominal_min_ac_mains_voltage: ::core::option::Option<i64>,
+    pub nominal_min_ac_mains_voltage: Option<i64>,
     /// CRI (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional · range `0..100`
     ///
     /// Colour rendering index, 0..100.
-    pub cri: ::core::option::Option<i64>,
+    pub cri: Option<i64>,
     /// CCT value (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional · units `K`
     ///
     /// Correlated colour temperature of the luminaire, in kelvin.
-    pub cct_value: ::core::option::Option<i64>,
+    pub cct_value: Option<i64>,
     /// Luminaire identification (resource 13).
     ///
     /// ID 13 · R · String · single · optional
     ///
     /// Luminaire identification text (up to 60 ASCII characters) from DiiA/D4i part 251 memory bank 1.
-    pub luminaire_identification: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub luminaire_identification: Option<String>,
     /// Luminaire identification number (resource 14).
     ///
     /// ID 14 · R · String · single · optional
     ///
     /// Luminaire identification number (20 digits) from DiiA/D4i part 251 memory bank 1.
-    pub luminaire_identification_number: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub luminaire_identification_number: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for LuminaireAsset {
-    const OBJECT_ID: u16 = 3417;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.asset_gtin)?;
-        f::opt(w, 2, &self.year_of_manufacture)?;
-        f::opt(w, 3, &self.week_of_manufacture)?;
-        f::opt(w, 4, &self.nominal_light_output)?;
-        f::opt(w, 5, &self.light_distribution_type)?;
-        f::opt(w, 6, &self.luminaire_color)?;
-        f::opt(w, 7, &self.nominal_input_power)?;
-        f::opt(w, 8, &self.power_at_minimum_dim_level)?;
-        f::opt(w, 9, &self.nominal_max_ac_mains_voltage)?;
-        f::opt(w, 10, &self.nominal_min_ac_mains_voltage)?;
-        f::opt(w, 11, &self.cri)?;
-        f::opt(w, 12, &self.cct_value)?;
-        f::opt(w, 13, &self.luminaire_identification)?;
-        f::opt(w, 14, &self.luminaire_identification_number)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LuminaireAsset {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.asset_gtin, instance, raw),
-            2 => f::set_opt(&mut self.year_of_manufacture, instance, raw),
-            3 => f::set_opt(&mut self.week_of_manufacture, instance, raw),
-            4 => f::set_opt(&mut self.nominal_light_output, instance, raw),
-            5 => f::set_opt(&mut self.light_distribution_type, instance, raw),
-            6 => f::set_opt(&mut self.luminaire_color, instance, raw),
-            7 => f::set_opt(&mut self.nominal_input_power, instance, raw),
-            8 => f::set_opt(&mut self.power_at_minimum_dim_level, instance, raw),
-            9 => f::set_opt(&mut self.nominal_max_ac_mains_voltage, instance, raw),
-            10 => f::set_opt(&mut self.nominal_min_ac_mains_voltage, instance, raw),
-            11 => f::set_opt(&mut self.cri, instance, raw),
-            12 => f::set_opt(&mut self.cct_value, instance, raw),
-            13 => f::set_opt(&mut self.luminaire_identification, instance, raw),
-            14 => f::set_opt(&mut self.luminaire_identification_number, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.asset_gtin, instance, raw),
+            2 => field::set_opt(&mut self.year_of_manufacture, instance, raw),
+            3 => field::set_opt(&mut self.week_of_manufacture, instance, raw),
+            4 => field::set_opt(&mut self.nominal_light_output, instance, raw),
+            5 => field::set_opt(&mut self.light_distribution_type, instance, raw),
+            6 => field::set_opt(&mut self.luminaire_color, instance, raw),
+            7 => field::set_opt(&mut self.nominal_input_power, instance, raw),
+            8 => field::set_opt(&mut self.power_at_minimum_dim_level, instance, raw),
+            9 => field::set_opt(&mut self.nominal_max_ac_mains_voltage, instance, raw),
+            10 => field::set_opt(&mut self.nominal_min_ac_mains_voltage, instance, raw),
+            11 => field::set_opt(&mut self.cri, instance, raw),
+            12 => field::set_opt(&mut self.cct_value, instance, raw),
+            13 => field::set_opt(&mut self.luminaire_identification, instance, raw),
+            14 => field::set_opt(&mut self.luminaire_identification_number, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 14) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=14 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for LuminaireAsset {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 11, c::opt(&self.cri), c::Rule::Int(0, 100));
-        c::finish(v)
+
+impl Instance for LuminaireAsset {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.asset_gtin)?;
+        field::emit_opt(w, 2, &self.year_of_manufacture)?;
+        field::emit_opt(w, 3, &self.week_of_manufacture)?;
+        field::emit_opt(w, 4, &self.nominal_light_output)?;
+        field::emit_opt(w, 5, &self.light_distribution_type)?;
+        field::emit_opt(w, 6, &self.luminaire_color)?;
+        field::emit_opt(w, 7, &self.nominal_input_power)?;
+        field::emit_opt(w, 8, &self.power_at_minimum_dim_level)?;
+        field::emit_opt(w, 9, &self.nominal_max_ac_mains_voltage)?;
+        field::emit_opt(w, 10, &self.nominal_min_ac_mains_voltage)?;
+        field::emit_opt(w, 11, &self.cri)?;
+        field::emit_opt(w, 12, &self.cct_value)?;
+        field::emit_opt(w, 13, &self.luminaire_identification)?;
+        field::emit_opt(w, 14, &self.luminaire_identification_number)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.asset_gtin = ::core::default::Default::default();
+            self.asset_gtin = Default::default();
         }
         if !keep.contains(2) {
-            self.year_of_manufacture = ::core::option::Option::None;
+            self.year_of_manufacture = None;
         }
         if !keep.contains(3) {
-            self.week_of_manufacture = ::core::option::Option::None;
+            self.week_of_manufacture = None;
         }
         if !keep.contains(4) {
-            self.nominal_light_output = ::core::option::Option::None;
+            self.nominal_light_output = None;
         }
         if !keep.contains(5) {
-            self.light_distribution_type = ::core::option::Option::None;
+            self.light_distribution_type = None;
         }
         if !keep.contains(6) {
-            self.luminaire_color = ::core::option::Option::None;
+            self.luminaire_color = None;
         }
         if !keep.contains(7) {
-            self.nominal_input_power = ::core::option::Option::None;
+            self.nominal_input_power = None;
         }
         if !keep.contains(8) {
-            self.power_at_minimum_dim_level = ::core::option::Option::None;
+            self.power_at_minimum_dim_level = None;
         }
         if !keep.contains(9) {
-            self.nominal_max_ac_mains_voltage = ::core::option::Option::None;
+            self.nominal_max_ac_mains_voltage = None;
         }
         if !keep.contains(10) {
-            self.nominal_min_ac_mains_voltage = ::core::option::Option::None;
+            self.nominal_min_ac_mains_voltage = None;
         }
         if !keep.contains(11) {
-            self.cri = ::core::option::Option::None;
+            self.cri = None;
         }
         if !keep.contains(12) {
-            self.cct_value = ::core::option::Option::None;
+            self.cct_value = None;
         }
         if !keep.contains(13) {
-            self.luminaire_identification = ::core::option::Option::None;
+            self.luminaire_identification = None;
         }
         if !keep.contains(14) {
-            self.luminaire_identification_number = ::core::option::Option::None;
+            self.luminaire_identification_number = None;
         }
     }
 }
+
+impl ObjectType for LuminaireAsset {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(11, &self.cri, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`LuminaireAsset`](struct@LuminaireAsset) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct LuminaireAssetWrite {
     /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`](struct@YearOfManufacture).
-    pub year_of_manufacture: ::core::option::Option<i64>,
+    pub year_of_manufacture: Option<i64>,
     /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`](struct@WeekOfManufacture).
-    pub week_of_manufacture: ::core::option::Option<i64>,
+    pub week_of_manufacture: Option<i64>,
     /// Nominal light output (resource 4, RW): see [`NominalLightOutput`](struct@NominalLightOutput).
-    pub nominal_light_output: ::core::option::Option<i64>,
+    pub nominal_light_output: Option<i64>,
     /// Light distribution type (resource 5, RW): see [`LightDistributionType`](struct@LightDistributionType).
-    pub light_distribution_type: ::core::option::Option<i64>,
+    pub light_distribution_type: Option<i64>,
     /// Luminaire color (resource 6, RW): see [`LuminaireColor`](struct@LuminaireColor).
-    pub luminaire_color: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub luminaire_color: Option<String>,
 }
+
 impl LuminaireAssetWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut LuminaireAsset) {
-        if let ::core::option::Option::Some(v) = &self.year_of_manufacture {
-            target.year_of_manufacture = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.year_of_manufacture {
+            target.year_of_manufacture = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.week_of_manufacture {
-            target.week_of_manufacture = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.week_of_manufacture {
+            target.week_of_manufacture = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.nominal_light_output {
-            target.nominal_light_output = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.nominal_light_output {
+            target.nominal_light_output = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.light_distribution_type {
-            target.light_distribution_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.light_distribution_type {
+            target.light_distribution_type = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.luminaire_color {
-            target.luminaire_color = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.luminaire_color {
+            target.luminaire_color = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for LuminaireAssetWrite {
-    const OBJECT_ID: u16 = 3417;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 2, &self.year_of_manufacture)?;
-        f::opt(w, 3, &self.week_of_manufacture)?;
-        f::opt(w, 4, &self.nominal_light_output)?;
-        f::opt(w, 5, &self.light_distribution_type)?;
-        f::opt(w, 6, &self.luminaire_color)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for LuminaireAssetWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            2 => f::set_opt(&mut self.year_of_manufacture, instance, raw),
-            3 => f::set_opt(&mut self.week_of_manufacture, instance, raw),
-            4 => f::set_opt(&mut self.nominal_light_output, instance, raw),
-            5 => f::set_opt(&mut self.light_distribution_type, instance, raw),
-            6 => f::set_opt(&mut self.luminaire_color, instance, raw),
-            1 | 7..=14 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            2 => field::set_opt(&mut self.year_of_manufacture, instance, raw),
+            3 => field::set_opt(&mut self.week_of_manufacture, instance, raw),
+            4 => field::set_opt(&mut self.nominal_light_output, instance, raw),
+            5 => field::set_opt(&mut self.light_distribution_type, instance, raw),
+            6 => field::set_opt(&mut self.luminaire_color, instance, raw),
+            1 | 7..=14 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2..=6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 7..=14 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            2..=6 => Err(ErrorKind::NotMultiple),
+            1 | 7..=14 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for LuminaireAssetWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 2, &self.year_of_manufacture)?;
+        field::emit_opt(w, 3, &self.week_of_manufacture)?;
+        field::emit_opt(w, 4, &self.nominal_light_output)?;
+        field::emit_opt(w, 5, &self.light_distribution_type)?;
+        field::emit_opt(w, 6, &self.luminaire_color)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(2) {
+            self.year_of_manufacture = None;
+        }
+        if !keep.contains(3) {
+            self.week_of_manufacture = None;
+        }
+        if !keep.contains(4) {
+            self.nominal_light_output = None;
+        }
+        if !keep.contains(5) {
+            self.light_distribution_type = None;
+        }
+        if !keep.contains(6) {
+            self.luminaire_color = None;
+        }
+    }
+}
+
 /// Asset GTIN (resource 1).
 ///
 /// ID 1 · R · String · single · mandatory
@@ -404,12 +419,15 @@ impl ::ucifi_runtime::typed::Instance for LuminaireAssetWrite {
 /// GTIN of the luminaire controlled by the device.
 #[derive(Clone, Copy, Debug)]
 pub struct AssetGtin;
-impl ::ucifi_runtime::typed::Resource for AssetGtin {
+
+impl Resource for AssetGtin {
     const ID: u16 = 1;
     type Object = LuminaireAsset;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for AssetGtin {}
+
+impl Readable for AssetGtin {}
+
 /// Year of manufacture (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional
@@ -417,13 +435,17 @@ impl ::ucifi_runtime::typed::Readable for AssetGtin {}
 /// Year the luminaire was made.
 #[derive(Clone, Copy, Debug)]
 pub struct YearOfManufacture;
-impl ::ucifi_runtime::typed::Resource for YearOfManufacture {
+
+impl Resource for YearOfManufacture {
     const ID: u16 = 2;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for YearOfManufacture {}
-impl ::ucifi_runtime::typed::Writable for YearOfManufacture {}
+
+impl Readable for YearOfManufacture {}
+
+impl Writable for YearOfManufacture {}
+
 /// Week of manufacture (resource 3).
 ///
 /// ID 3 · RW · Integer · single · optional
@@ -431,13 +453,17 @@ impl ::ucifi_runtime::typed::Writable for YearOfManufacture {}
 /// Week of the year the luminaire was made.
 #[derive(Clone, Copy, Debug)]
 pub struct WeekOfManufacture;
-impl ::ucifi_runtime::typed::Resource for WeekOfManufacture {
+
+impl Resource for WeekOfManufacture {
     const ID: u16 = 3;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for WeekOfManufacture {}
-impl ::ucifi_runtime::typed::Writable for WeekOfManufacture {}
+
+impl Readable for WeekOfManufacture {}
+
+impl Writable for WeekOfManufacture {}
+
 /// Nominal light output (resource 4).
 ///
 /// ID 4 · RW · Integer · single · optional · units `lm`
@@ -445,13 +471,17 @@ impl ::ucifi_runtime::typed::Writable for WeekOfManufacture {}
 /// Rated luminous flux of the luminaire, in lumens.
 #[derive(Clone, Copy, Debug)]
 pub struct NominalLightOutput;
-impl ::ucifi_runtime::typed::Resource for NominalLightOutput {
+
+impl Resource for NominalLightOutput {
     const ID: u16 = 4;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NominalLightOutput {}
-impl ::ucifi_runtime::typed::Writable for NominalLightOutput {}
+
+impl Readable for NominalLightOutput {}
+
+impl Writable for NominalLightOutput {}
+
 /// Light distribution type (resource 5).
 ///
 /// ID 5 · RW · Integer · single · optional
@@ -459,13 +489,17 @@ impl ::ucifi_runtime::typed::Writable for NominalLightOutput {}
 /// Light distribution type, coded as in the Zhaga D4i enumeration.
 #[derive(Clone, Copy, Debug)]
 pub struct LightDistributionType;
-impl ::ucifi_runtime::typed::Resource for LightDistributionType {
+
+impl Resource for LightDistributionType {
     const ID: u16 = 5;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LightDistributionType {}
-impl ::ucifi_runtime::typed::Writable for LightDistributionType {}
+
+impl Readable for LightDistributionType {}
+
+impl Writable for LightDistributionType {}
+
 /// Luminaire color (resource 6).
 ///
 /// ID 6 · RW · String · single · optional
@@ -473,13 +507,17 @@ impl ::ucifi_runtime::typed::Writable for LightDistributionType {}
 /// Paint colour of the luminaire housing.
 #[derive(Clone, Copy, Debug)]
 pub struct LuminaireColor;
-impl ::ucifi_runtime::typed::Resource for LuminaireColor {
+
+impl Resource for LuminaireColor {
     const ID: u16 = 6;
     type Object = LuminaireAsset;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for LuminaireColor {}
-impl ::ucifi_runtime::typed::Writable for LuminaireColor {}
+
+impl Readable for LuminaireColor {}
+
+impl Writable for LuminaireColor {}
+
 /// Nominal input power (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `W`
@@ -487,12 +525,15 @@ impl ::ucifi_runtime::typed::Writable for LuminaireColor {}
 /// Rated input power of the luminaire, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct NominalInputPower;
-impl ::ucifi_runtime::typed::Resource for NominalInputPower {
+
+impl Resource for NominalInputPower {
     const ID: u16 = 7;
     type Object = LuminaireAsset;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for NominalInputPower {}
+
+impl Readable for NominalInputPower {}
+
 /// Power at minimum dim level (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `W`
@@ -500,12 +541,15 @@ impl ::ucifi_runtime::typed::Readable for NominalInputPower {}
 /// Input power in watts when dimmed to the lowest level.
 #[derive(Clone, Copy, Debug)]
 pub struct PowerAtMinimumDimLevel;
-impl ::ucifi_runtime::typed::Resource for PowerAtMinimumDimLevel {
+
+impl Resource for PowerAtMinimumDimLevel {
     const ID: u16 = 8;
     type Object = LuminaireAsset;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for PowerAtMinimumDimLevel {}
+
+impl Readable for PowerAtMinimumDimLevel {}
+
 /// Nominal max AC mains voltage (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional · units `V`
@@ -513,12 +557,15 @@ impl ::ucifi_runtime::typed::Readable for PowerAtMinimumDimLevel {}
 /// Highest AC mains voltage the luminaire is rated for, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct NominalMaxAcMainsVoltage;
-impl ::ucifi_runtime::typed::Resource for NominalMaxAcMainsVoltage {
+
+impl Resource for NominalMaxAcMainsVoltage {
     const ID: u16 = 9;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NominalMaxAcMainsVoltage {}
+
+impl Readable for NominalMaxAcMainsVoltage {}
+
 /// Nominal min AC mains voltage (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional · units `V`
@@ -526,12 +573,15 @@ impl ::ucifi_runtime::typed::Readable for NominalMaxAcMainsVoltage {}
 /// Lowest AC mains voltage the luminaire is rated for, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct NominalMinAcMainsVoltage;
-impl ::ucifi_runtime::typed::Resource for NominalMinAcMainsVoltage {
+
+impl Resource for NominalMinAcMainsVoltage {
     const ID: u16 = 10;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NominalMinAcMainsVoltage {}
+
+impl Readable for NominalMinAcMainsVoltage {}
+
 /// CRI (resource 11).
 ///
 /// ID 11 · R · Integer · single · optional · range `0..100`
@@ -539,12 +589,15 @@ impl ::ucifi_runtime::typed::Readable for NominalMinAcMainsVoltage {}
 /// Colour rendering index, 0..100.
 #[derive(Clone, Copy, Debug)]
 pub struct Cri;
-impl ::ucifi_runtime::typed::Resource for Cri {
+
+impl Resource for Cri {
     const ID: u16 = 11;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Cri {}
+
+impl Readable for Cri {}
+
 /// CCT value (resource 12).
 ///
 /// ID 12 · R · Integer · single · optional · units `K`
@@ -552,12 +605,15 @@ impl ::ucifi_runtime::typed::Readable for Cri {}
 /// Correlated colour temperature of the luminaire, in kelvin.
 #[derive(Clone, Copy, Debug)]
 pub struct CctValue;
-impl ::ucifi_runtime::typed::Resource for CctValue {
+
+impl Resource for CctValue {
     const ID: u16 = 12;
     type Object = LuminaireAsset;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CctValue {}
+
+impl Readable for CctValue {}
+
 /// Luminaire identification (resource 13).
 ///
 /// ID 13 · R · String · single · optional
@@ -565,12 +621,15 @@ impl ::ucifi_runtime::typed::Readable for CctValue {}
 /// Luminaire identification text (up to 60 ASCII characters) from DiiA/D4i part 251 memory bank 1.
 #[derive(Clone, Copy, Debug)]
 pub struct LuminaireIdentification;
-impl ::ucifi_runtime::typed::Resource for LuminaireIdentification {
+
+impl Resource for LuminaireIdentification {
     const ID: u16 = 13;
     type Object = LuminaireAsset;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for LuminaireIdentification {}
+
+impl Readable for LuminaireIdentification {}
+
 /// Luminaire identification number (resource 14).
 ///
 /// ID 14 · R · String · single · optional
@@ -578,9 +637,11 @@ impl ::ucifi_runtime::typed::Readable for LuminaireIdentification {}
 /// Luminaire identification number (20 digits) from DiiA/D4i part 251 memory bank 1.
 #[derive(Clone, Copy, Debug)]
 pub struct LuminaireIdentificationNumber;
-impl ::ucifi_runtime::typed::Resource for LuminaireIdentificationNumber {
+
+impl Resource for LuminaireIdentificationNumber {
     const ID: u16 = 14;
     type Object = LuminaireAsset;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for LuminaireIdentificationNumber {}
+
+impl Readable for LuminaireIdentificationNumber {}

@@ -4,36 +4,43 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Sound level sensor reporting noise in decibels, with extremes since reset and detection of gunshots or other abnormal sounds.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3433;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Noise sensor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3433,
-    "Noise sensor",
-    "urn:oma:lwm2m:ext:3433",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Gunshot detected", O::R, false, false, T::Boolean, "", ""),
-        r(2, "Abnormal noise detected", O::R, false, false, T::Boolean, "", ""),
-        r(3, "Sensor Value", O::R, false, true, T::Float, "", ""),
-        r(4, "Minimum measured value", O::R, false, false, T::Float, "", "dB"),
-        r(5, "Maximum measured value", O::R, false, false, T::Float, "", "dB"),
-        r(6, "Minimum range value", O::R, false, false, T::Float, "", "dB"),
-        r(7, "Maximum range value", O::R, false, false, T::Float, "", "dB"),
-        r(8, "Reset min and max values", O::E, false, false, T::None, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Noise sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3433"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Gunshot detected", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        2,
+        "Abnormal noise detected",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(3, "Sensor Value", Operations::R, DataType::Float).mandatory(),
+    ResourceModel::new(4, "Minimum measured value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(5, "Maximum measured value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(6, "Minimum range value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(7, "Maximum range value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(8, "Reset min and max values", Operations::E, DataType::None),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Gunshot detected (resource 1).
@@ -53,29 +60,27 @@ pub mod id {
     /// Reset min and max values (resource 8).
     pub const RESET_MIN_AND_MAX_VALUES: u16 = 8;
 }
+
 /// One instance of Noise sensor (object 3433) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct NoiseSensor {
     /// Gunshot detected (resource 1).
     ///
     /// ID 1 · R · Boolean · single · optional
     ///
     /// true when the sensor has recognised a gunshot.
-    pub gunshot_detected: ::core::option::Option<bool>,
+    pub gunshot_detected: Option<bool>,
     /// Abnormal noise detected (resource 2).
     ///
     /// ID 2 · R · Boolean · single · optional
     ///
     /// true when an unusual sound event has been recognised.
-    pub abnormal_noise_detected: ::core::option::Option<bool>,
+    pub abnormal_noise_detected: Option<bool>,
     /// Sensor Value (resource 3).
     ///
     /// ID 3 · R · Float · single · mandatory
@@ -87,206 +92,178 @@ pub struct NoiseSensor {
     /// ID 4 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level since power-up or the last reset, in dB.
-    pub minimum_measured_value: ::core::option::Option<f64>,
+    pub minimum_measured_value: Option<f64>,
     /// Maximum measured value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level since power-up or the last reset, in dB.
-    pub maximum_measured_value: ::core::option::Option<f64>,
+    pub maximum_measured_value: Option<f64>,
     /// Minimum range value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level the sensor can measure, in dB.
-    pub minimum_range_value: ::core::option::Option<f64>,
+    pub minimum_range_value: Option<f64>,
     /// Maximum range value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level the sensor can measure, in dB.
-    pub maximum_range_value: ::core::option::Option<f64>,
+    pub maximum_range_value: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for NoiseSensor {
-    const OBJECT_ID: u16 = 3433;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.gunshot_detected)?;
-        f::opt(w, 2, &self.abnormal_noise_detected)?;
-        f::one(w, 3, &self.sensor_value)?;
-        f::opt(w, 4, &self.minimum_measured_value)?;
-        f::opt(w, 5, &self.maximum_measured_value)?;
-        f::opt(w, 6, &self.minimum_range_value)?;
-        f::opt(w, 7, &self.maximum_range_value)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for NoiseSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.gunshot_detected, instance, raw),
-            2 => f::set_opt(&mut self.abnormal_noise_detected, instance, raw),
-            3 => f::set(&mut self.sensor_value, instance, raw),
-            4 => f::set_opt(&mut self.minimum_measured_value, instance, raw),
-            5 => f::set_opt(&mut self.maximum_measured_value, instance, raw),
-            6 => f::set_opt(&mut self.minimum_range_value, instance, raw),
-            7 => f::set_opt(&mut self.maximum_range_value, instance, raw),
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.gunshot_detected, instance, raw),
+            2 => field::set_opt(&mut self.abnormal_noise_detected, instance, raw),
+            3 => field::set(&mut self.sensor_value, instance, raw),
+            4 => field::set_opt(&mut self.minimum_measured_value, instance, raw),
+            5 => field::set_opt(&mut self.maximum_measured_value, instance, raw),
+            6 => field::set_opt(&mut self.minimum_range_value, instance, raw),
+            7 => field::set_opt(&mut self.maximum_range_value, instance, raw),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=7 => Err(ErrorKind::NotMultiple),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for NoiseSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for NoiseSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.gunshot_detected)?;
+        field::emit_opt(w, 2, &self.abnormal_noise_detected)?;
+        field::emit(w, 3, &self.sensor_value)?;
+        field::emit_opt(w, 4, &self.minimum_measured_value)?;
+        field::emit_opt(w, 5, &self.maximum_measured_value)?;
+        field::emit_opt(w, 6, &self.minimum_range_value)?;
+        field::emit_opt(w, 7, &self.maximum_range_value)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.gunshot_detected = ::core::option::Option::None;
+            self.gunshot_detected = None;
         }
         if !keep.contains(2) {
-            self.abnormal_noise_detected = ::core::option::Option::None;
+            self.abnormal_noise_detected = None;
         }
         if !keep.contains(3) {
-            self.sensor_value = ::core::default::Default::default();
+            self.sensor_value = Default::default();
         }
         if !keep.contains(4) {
-            self.minimum_measured_value = ::core::option::Option::None;
+            self.minimum_measured_value = None;
         }
         if !keep.contains(5) {
-            self.maximum_measured_value = ::core::option::Option::None;
+            self.maximum_measured_value = None;
         }
         if !keep.contains(6) {
-            self.minimum_range_value = ::core::option::Option::None;
+            self.minimum_range_value = None;
         }
         if !keep.contains(7) {
-            self.maximum_range_value = ::core::option::Option::None;
+            self.maximum_range_value = None;
         }
     }
 }
+
+impl ObjectType for NoiseSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`NoiseSensor`](struct@NoiseSensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct NoiseSensorWrite {}
+
 impl NoiseSensorWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut NoiseSensor) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut NoiseSensor) {}
 }
-impl ::ucifi_runtime::typed::Instance for NoiseSensorWrite {
-    const OBJECT_ID: u16 = 3433;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for NoiseSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=7 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=7 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for NoiseSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`](struct@ResetMinAndMaxValues).
     ResetMinAndMaxValues,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinAndMaxValues];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinAndMaxValues => 8,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            8 => ::core::option::Option::Some(Execute::ResetMinAndMaxValues),
-            _ => ::core::option::Option::None,
+            8 => Some(Execute::ResetMinAndMaxValues),
+            _ => None,
         }
     }
 }
+
 /// Gunshot detected (resource 1).
 ///
 /// ID 1 · R · Boolean · single · optional
@@ -294,12 +271,15 @@ impl Execute {
 /// true when the sensor has recognised a gunshot.
 #[derive(Clone, Copy, Debug)]
 pub struct GunshotDetected;
-impl ::ucifi_runtime::typed::Resource for GunshotDetected {
+
+impl Resource for GunshotDetected {
     const ID: u16 = 1;
     type Object = NoiseSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
+
+impl Readable for GunshotDetected {}
+
 /// Abnormal noise detected (resource 2).
 ///
 /// ID 2 · R · Boolean · single · optional
@@ -307,12 +287,15 @@ impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
 /// true when an unusual sound event has been recognised.
 #[derive(Clone, Copy, Debug)]
 pub struct AbnormalNoiseDetected;
-impl ::ucifi_runtime::typed::Resource for AbnormalNoiseDetected {
+
+impl Resource for AbnormalNoiseDetected {
     const ID: u16 = 2;
     type Object = NoiseSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
+
+impl Readable for AbnormalNoiseDetected {}
+
 /// Sensor Value (resource 3).
 ///
 /// ID 3 · R · Float · single · mandatory
@@ -320,12 +303,15 @@ impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
 /// Latest sound level reading, in decibels.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
-impl ::ucifi_runtime::typed::Resource for SensorValue {
+
+impl Resource for SensorValue {
     const ID: u16 = 3;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SensorValue {}
+
+impl Readable for SensorValue {}
+
 /// Minimum measured value (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `dB`
@@ -333,12 +319,15 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// Lowest sound level since power-up or the last reset, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MinimumMeasuredValue {
+
+impl Resource for MinimumMeasuredValue {
     const ID: u16 = 4;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
+
+impl Readable for MinimumMeasuredValue {}
+
 /// Maximum measured value (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `dB`
@@ -346,12 +335,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
 /// Highest sound level since power-up or the last reset, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MaximumMeasuredValue {
+
+impl Resource for MaximumMeasuredValue {
     const ID: u16 = 5;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
+
+impl Readable for MaximumMeasuredValue {}
+
 /// Minimum range value (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `dB`
@@ -359,12 +351,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
 /// Lowest sound level the sensor can measure, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumRangeValue;
-impl ::ucifi_runtime::typed::Resource for MinimumRangeValue {
+
+impl Resource for MinimumRangeValue {
     const ID: u16 = 6;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
+
+impl Readable for MinimumRangeValue {}
+
 /// Maximum range value (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `dB`
@@ -372,12 +367,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
 /// Highest sound level the sensor can measure, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumRangeValue;
-impl ::ucifi_runtime::typed::Resource for MaximumRangeValue {
+
+impl Resource for MaximumRangeValue {
     const ID: u16 = 7;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
+
+impl Readable for MaximumRangeValue {}
+
 /// Reset min and max values (resource 8).
 ///
 /// ID 8 · E · none · single · optional
@@ -385,9 +383,11 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
 /// Execute to set the lowest and highest levels to the present reading.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxValues;
-impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxValues {
+
+impl Resource for ResetMinAndMaxValues {
     const ID: u16 = 8;
     type Object = NoiseSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxValues {}
+
+impl Executable for ResetMinAndMaxValues {}

@@ -4,58 +4,61 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Sound level sensor reporting noise in decibels, with extremes since reset and detection of gunshots or other abnormal sounds.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3433;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Noise sensor version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3433,
-    "Noise sensor",
-    "urn:oma:lwm2m:ext:3433:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Gunshot detected", O::R, false, false, T::Boolean, "", ""),
-        r(2, "Abnormal noise detected", O::R, false, false, T::Boolean, "", ""),
-        r(3, "Sensor Value", O::R, false, true, T::Float, "", ""),
-        r(4, "Minimum measured value", O::R, false, false, T::Float, "", "dB"),
-        r(5, "Maximum measured value", O::R, false, false, T::Float, "", "dB"),
-        r(6, "Minimum range value", O::R, false, false, T::Float, "", "dB"),
-        r(7, "Maximum range value", O::R, false, false, T::Float, "", "dB"),
-        r(8, "Reset min and max values", O::E, false, false, T::None, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Noise sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3433:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Gunshot detected", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        2,
+        "Abnormal noise detected",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(3, "Sensor Value", Operations::R, DataType::Float).mandatory(),
+    ResourceModel::new(4, "Minimum measured value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(5, "Maximum measured value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(6, "Minimum range value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(7, "Maximum range value", Operations::R, DataType::Float).units("dB"),
+    ResourceModel::new(8, "Reset min and max values", Operations::E, DataType::None),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Gunshot detected (resource 1).
@@ -83,29 +86,27 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Noise sensor (object 3433) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct NoiseSensor {
     /// Gunshot detected (resource 1).
     ///
     /// ID 1 · R · Boolean · single · optional
     ///
     /// true when the sensor has recognised a gunshot.
-    pub gunshot_detected: ::core::option::Option<bool>,
+    pub gunshot_detected: Option<bool>,
     /// Abnormal noise detected (resource 2).
     ///
     /// ID 2 · R · Boolean · single · optional
     ///
     /// true when an unusual sound event has been recognised.
-    pub abnormal_noise_detected: ::core::option::Option<bool>,
+    pub abnormal_noise_detected: Option<bool>,
     /// Sensor Value (resource 3).
     ///
     /// ID 3 · R · Float · single · mandatory
@@ -117,265 +118,226 @@ pub struct NoiseSensor {
     /// ID 4 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level since power-up or the last reset, in dB.
-    pub minimum_measured_value: ::core::option::Option<f64>,
+    pub minimum_measured_value: Option<f64>,
     /// Maximum measured value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level since power-up or the last reset, in dB.
-    pub maximum_measured_value: ::core::option::Option<f64>,
+    pub maximum_measured_value: Option<f64>,
     /// Minimum range value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level the sensor can measure, in dB.
-    pub minimum_range_value: ::core::option::Option<f64>,
+    pub minimum_range_value: Option<f64>,
     /// Maximum range value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level the sensor can measure, in dB.
-    pub maximum_range_value: ::core::option::Option<f64>,
+    pub maximum_range_value: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for NoiseSensor {
-    const OBJECT_ID: u16 = 3433;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.gunshot_detected)?;
-        f::opt(w, 2, &self.abnormal_noise_detected)?;
-        f::one(w, 3, &self.sensor_value)?;
-        f::opt(w, 4, &self.minimum_measured_value)?;
-        f::opt(w, 5, &self.maximum_measured_value)?;
-        f::opt(w, 6, &self.minimum_range_value)?;
-        f::opt(w, 7, &self.maximum_range_value)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for NoiseSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.gunshot_detected, instance, raw),
-            2 => f::set_opt(&mut self.abnormal_noise_detected, instance, raw),
-            3 => f::set(&mut self.sensor_value, instance, raw),
-            4 => f::set_opt(&mut self.minimum_measured_value, instance, raw),
-            5 => f::set_opt(&mut self.maximum_measured_value, instance, raw),
-            6 => f::set_opt(&mut self.minimum_range_value, instance, raw),
-            7 => f::set_opt(&mut self.maximum_range_value, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.gunshot_detected, instance, raw),
+            2 => field::set_opt(&mut self.abnormal_noise_detected, instance, raw),
+            3 => field::set(&mut self.sensor_value, instance, raw),
+            4 => field::set_opt(&mut self.minimum_measured_value, instance, raw),
+            5 => field::set_opt(&mut self.maximum_measured_value, instance, raw),
+            6 => field::set_opt(&mut self.minimum_range_value, instance, raw),
+            7 => field::set_opt(&mut self.maximum_range_value, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=7 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for NoiseSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for NoiseSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.gunshot_detected)?;
+        field::emit_opt(w, 2, &self.abnormal_noise_detected)?;
+        field::emit(w, 3, &self.sensor_value)?;
+        field::emit_opt(w, 4, &self.minimum_measured_value)?;
+        field::emit_opt(w, 5, &self.maximum_measured_value)?;
+        field::emit_opt(w, 6, &self.minimum_range_value)?;
+        field::emit_opt(w, 7, &self.maximum_range_value)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.gunshot_detected = ::core::option::Option::None;
+            self.gunshot_detected = None;
         }
         if !keep.contains(2) {
-            self.abnormal_noise_detected = ::core::option::Option::None;
+            self.abnormal_noise_detected = None;
         }
         if !keep.contains(3) {
-            self.sensor_value = ::core::default::Default::default();
+            self.sensor_value = Default::default();
         }
         if !keep.contains(4) {
-            self.minimum_measured_value = ::core::option::Option::None;
+            self.minimum_measured_value = None;
         }
         if !keep.contains(5) {
-            self.maximum_measured_value = ::core::option::Option::None;
+            self.maximum_measured_value = None;
         }
         if !keep.contains(6) {
-            self.minimum_range_value = ::core::option::Option::None;
+            self.minimum_range_value = None;
         }
         if !keep.contains(7) {
-            self.maximum_range_value = ::core::option::Option::None;
+            self.maximum_range_value = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for NoiseSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`NoiseSensor`](struct@NoiseSensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct NoiseSensorWrite {}
+
 impl NoiseSensorWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut NoiseSensor) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut NoiseSensor) {}
 }
-impl ::ucifi_runtime::typed::Instance for NoiseSensorWrite {
-    const OBJECT_ID: u16 = 3433;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for NoiseSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            8 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=7 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=7 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=7 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            8 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for NoiseSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`](struct@ResetMinAndMaxValues).
     ResetMinAndMaxValues,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinAndMaxValues];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinAndMaxValues => 8,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            8 => ::core::option::Option::Some(Execute::ResetMinAndMaxValues),
-            _ => ::core::option::Option::None,
+            8 => Some(Execute::ResetMinAndMaxValues),
+            _ => None,
         }
     }
 }
+
 /// Gunshot detected (resource 1).
 ///
 /// ID 1 · R · Boolean · single · optional
@@ -383,12 +345,15 @@ impl Execute {
 /// true when the sensor has recognised a gunshot.
 #[derive(Clone, Copy, Debug)]
 pub struct GunshotDetected;
-impl ::ucifi_runtime::typed::Resource for GunshotDetected {
+
+impl Resource for GunshotDetected {
     const ID: u16 = 1;
     type Object = NoiseSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
+
+impl Readable for GunshotDetected {}
+
 /// Abnormal noise detected (resource 2).
 ///
 /// ID 2 · R · Boolean · single · optional
@@ -396,12 +361,15 @@ impl ::ucifi_runtime::typed::Readable for GunshotDetected {}
 /// true when an unusual sound event has been recognised.
 #[derive(Clone, Copy, Debug)]
 pub struct AbnormalNoiseDetected;
-impl ::ucifi_runtime::typed::Resource for AbnormalNoiseDetected {
+
+impl Resource for AbnormalNoiseDetected {
     const ID: u16 = 2;
     type Object = NoiseSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
+
+impl Readable for AbnormalNoiseDetected {}
+
 /// Sensor Value (resource 3).
 ///
 /// ID 3 · R · Float · single · mandatory
@@ -409,12 +377,15 @@ impl ::ucifi_runtime::typed::Readable for AbnormalNoiseDetected {}
 /// Latest sound level reading, in decibels.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
-impl ::ucifi_runtime::typed::Resource for SensorValue {
+
+impl Resource for SensorValue {
     const ID: u16 = 3;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SensorValue {}
+
+impl Readable for SensorValue {}
+
 /// Minimum measured value (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `dB`
@@ -422,12 +393,15 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// Lowest sound level since power-up or the last reset, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MinimumMeasuredValue {
+
+impl Resource for MinimumMeasuredValue {
     const ID: u16 = 4;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
+
+impl Readable for MinimumMeasuredValue {}
+
 /// Maximum measured value (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `dB`
@@ -435,12 +409,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredValue {}
 /// Highest sound level since power-up or the last reset, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MaximumMeasuredValue {
+
+impl Resource for MaximumMeasuredValue {
     const ID: u16 = 5;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
+
+impl Readable for MaximumMeasuredValue {}
+
 /// Minimum range value (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `dB`
@@ -448,12 +425,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredValue {}
 /// Lowest sound level the sensor can measure, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumRangeValue;
-impl ::ucifi_runtime::typed::Resource for MinimumRangeValue {
+
+impl Resource for MinimumRangeValue {
     const ID: u16 = 6;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
+
+impl Readable for MinimumRangeValue {}
+
 /// Maximum range value (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `dB`
@@ -461,12 +441,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangeValue {}
 /// Highest sound level the sensor can measure, in dB.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumRangeValue;
-impl ::ucifi_runtime::typed::Resource for MaximumRangeValue {
+
+impl Resource for MaximumRangeValue {
     const ID: u16 = 7;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
+
+impl Readable for MaximumRangeValue {}
+
 /// Reset min and max values (resource 8).
 ///
 /// ID 8 · E · none · single · optional
@@ -474,12 +457,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangeValue {}
 /// Execute to set the lowest and highest levels to the present reading.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxValues;
-impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxValues {
+
+impl Resource for ResetMinAndMaxValues {
     const ID: u16 = 8;
     type Object = NoiseSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxValues {}
+
+impl Executable for ResetMinAndMaxValues {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -487,12 +473,15 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxValues {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = NoiseSensor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -500,12 +489,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = NoiseSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -513,12 +505,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = NoiseSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -526,9 +521,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = NoiseSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

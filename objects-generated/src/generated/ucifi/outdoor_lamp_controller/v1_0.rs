@@ -4,138 +4,231 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Controller of one outdoor luminaire (street, tunnel, road, park): switches and dims the lamp, reports lamp and driver faults, tracks operating hours and energy, and handles manual overrides.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3416;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Outdoor lamp controller version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3416,
-    "Outdoor lamp controller",
-    "urn:oma:lwm2m:ext:3416",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Command", O::RW, false, true, T::Integer, "0..100", "/100"),
-        r(2, "Command in action", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(3, "Dimming level", O::R, false, true, T::Integer, "0..100", "/100"),
-        r(4, "Default dimming level", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(5, "Lamp failure", O::R, false, false, T::Boolean, "", ""),
-        r(6, "Lamp failure reason", O::R, false, false, T::Integer, "", ""),
-        r(7, "Control gear failure", O::R, false, false, T::Boolean, "", ""),
-        r(8, "Control gear failure reason", O::R, false, false, T::Integer, "", ""),
-        r(9, "Relay failure", O::R, false, false, T::Boolean, "", ""),
-        r(10, "Day burner", O::R, false, false, T::Boolean, "", ""),
-        r(11, "Cycling failure", O::R, false, false, T::Boolean, "", ""),
-        r(
-            12,
-            "Control gear communication failure",
-            O::R,
-            false,
-            false,
-            T::Boolean,
-            "",
-            "",
-        ),
-        r(13, "Scheduler ID", O::RW, true, false, T::Integer, "", ""),
-        r(14, "Invalid scheduler", O::R, false, false, T::Boolean, "", ""),
-        r(15, "Lamp operating hours", O::R, false, false, T::Integer, "", "h"),
-        r(16, "Lamp operating hours reset", O::E, false, false, T::None, "", ""),
-        r(17, "Lamp ON timestamp", O::R, false, false, T::Time, "", ""),
-        r(18, "Lamp switch counter", O::R, false, false, T::Integer, "", ""),
-        r(19, "Lamp switch counter reset", O::E, false, false, T::None, "", ""),
-        r(20, "Control gear start counter", O::R, false, false, T::Integer, "", ""),
-        r(21, "Control gear temperature", O::R, false, false, T::Float, "", "Cel"),
-        r(22, "Control gear thermal derating", O::R, false, false, T::Boolean, "", ""),
-        r(
-            23,
-            "Control gear thermal derating counter",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            24,
-            "Control gear thermal derating counter reset",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(25, "Control gear thermal shutdown", O::R, false, false, T::Boolean, "", ""),
-        r(
-            26,
-            "Control gear thermal shutdown counter",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            27,
-            "Control gear thermal derating counter reset",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(28, "Output port", O::RW, false, false, T::Integer, "", ""),
-        r(29, "Standby mode", O::RW, false, false, T::Boolean, "", ""),
-        r(30, "Constant light output", O::RW, false, false, T::Boolean, "", ""),
-        r(31, "Cleaning factor enabled", O::RW, false, false, T::Boolean, "", ""),
-        r(32, "Cleaning period", O::RW, false, false, T::Integer, "", ""),
-        r(
-            33,
-            "Initial lamp cleaning factor",
-            O::RW,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "/100",
-        ),
-        r(34, "Lamp cleaning date", O::RW, false, false, T::Time, "", ""),
-        r(35, "Control type", O::RW, false, false, T::Integer, "0..13", ""),
-        r(36, "Nominal Lamp wattage", O::RW, false, false, T::Integer, "", "W"),
-        r(37, "Minimum dimming level", O::RW, false, false, T::Integer, "", "/100"),
-        r(38, "Minimum lamp wattage", O::RW, false, false, T::Integer, "", "W"),
-        r(
-            39,
-            "Light color temperature command",
-            O::RW,
-            false,
-            false,
-            T::String,
-            "",
-            "K",
-        ),
-        r(40, "Actual light color temperature", O::R, false, false, T::String, "", "K"),
-        r(41, "Virtual power output", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(42, "Voltage at max dim level", O::RW, false, false, T::Float, "", "V"),
-        r(43, "Voltage at min dim level", O::RW, false, false, T::Float, "", "V"),
-        r(44, "Light source voltage", O::R, false, false, T::Float, "", "V"),
-        r(45, "Light source current", O::R, false, false, T::Float, "", "A"),
-        r(46, "Light source active power", O::R, false, false, T::Float, "", "W"),
-        r(47, "Light source active energy", O::R, false, false, T::Float, "", "kWh"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Outdoor lamp controller"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3416"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Command", Operations::RW, DataType::Integer)
+        .mandatory()
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(2, "Command in action", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(3, "Dimming level", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(
+        4,
+        "Default dimming level",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(5, "Lamp failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(6, "Lamp failure reason", Operations::R, DataType::Integer),
+    ResourceModel::new(7, "Control gear failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        8,
+        "Control gear failure reason",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(9, "Relay failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(10, "Day burner", Operations::R, DataType::Boolean),
+    ResourceModel::new(11, "Cycling failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        12,
+        "Control gear communication failure",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(13, "Scheduler ID", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(14, "Invalid scheduler", Operations::R, DataType::Boolean),
+    ResourceModel::new(15, "Lamp operating hours", Operations::R, DataType::Integer).units("h"),
+    ResourceModel::new(
+        16,
+        "Lamp operating hours reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(17, "Lamp ON timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(18, "Lamp switch counter", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        19,
+        "Lamp switch counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(
+        20,
+        "Control gear start counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        21,
+        "Control gear temperature",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Cel"),
+    ResourceModel::new(
+        22,
+        "Control gear thermal derating",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        23,
+        "Control gear thermal derating counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        24,
+        "Control gear thermal derating counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(
+        25,
+        "Control gear thermal shutdown",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        26,
+        "Control gear thermal shutdown counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        27,
+        "Control gear thermal derating counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(28, "Output port", Operations::RW, DataType::Integer),
+    ResourceModel::new(29, "Standby mode", Operations::RW, DataType::Boolean),
+    ResourceModel::new(
+        30,
+        "Constant light output",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        31,
+        "Cleaning factor enabled",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(32, "Cleaning period", Operations::RW, DataType::Integer),
+    ResourceModel::new(
+        33,
+        "Initial lamp cleaning factor",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(34, "Lamp cleaning date", Operations::RW, DataType::Time),
+    ResourceModel::new(35, "Control type", Operations::RW, DataType::Integer).range("0..13"),
+    ResourceModel::new(
+        36,
+        "Nominal Lamp wattage",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("W"),
+    ResourceModel::new(
+        37,
+        "Minimum dimming level",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("/100"),
+    ResourceModel::new(
+        38,
+        "Minimum lamp wattage",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("W"),
+    ResourceModel::new(
+        39,
+        "Light color temperature command",
+        Operations::RW,
+        DataType::String,
+    )
+    .units("K"),
+    ResourceModel::new(
+        40,
+        "Actual light color temperature",
+        Operations::R,
+        DataType::String,
+    )
+    .units("K"),
+    ResourceModel::new(
+        41,
+        "Virtual power output",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(
+        42,
+        "Voltage at max dim level",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        43,
+        "Voltage at min dim level",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(44, "Light source voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(45, "Light source current", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(
+        46,
+        "Light source active power",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        47,
+        "Light source active energy",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("kWh"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Command (resource 1).
@@ -233,16 +326,14 @@ pub mod id {
     /// Light source active energy (resource 47).
     pub const LIGHT_SOURCE_ACTIVE_ENERGY: u16 = 47;
 }
+
 /// One instance of Outdoor lamp controller (object 3416) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampController {
     /// Command (resource 1).
     ///
@@ -255,7 +346,7 @@ pub struct OutdoorLampController {
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
-    pub command_in_action: ::core::option::Option<i64>,
+    pub command_in_action: Option<i64>,
     /// Dimming level (resource 3).
     ///
     /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
@@ -267,782 +358,757 @@ pub struct OutdoorLampController {
     /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent applied when neither a schedule nor an override is active.
-    pub default_dimming_level: ::core::option::Option<i64>,
+    pub default_dimming_level: Option<i64>,
     /// Lamp failure (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the lamp gives no light although it should (for example a broken lamp).
-    pub lamp_failure: ::core::option::Option<bool>,
+    pub lamp_failure: Option<bool>,
     /// Lamp failure reason (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
-    pub lamp_failure_reason: ::core::option::Option<i64>,
+    pub lamp_failure_reason: Option<i64>,
     /// Control gear failure (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
-    pub control_gear_failure: ::core::option::Option<bool>,
+    pub control_gear_failure: Option<bool>,
     /// Control gear failure reason (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Code for the driver fault; the DiiA list of control gear failures may be used.
-    pub control_gear_failure_reason: ::core::option::Option<i64>,
+    pub control_gear_failure_reason: Option<i64>,
     /// Relay failure (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the controller's relay does not behave as commanded.
-    pub relay_failure: ::core::option::Option<bool>,
+    pub relay_failure: Option<bool>,
     /// Day burner (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the lamp is lit while it should be off (day burning).
-    pub day_burner: ::core::option::Option<bool>,
+    pub day_burner: Option<bool>,
     /// Cycling failure (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when the lamp switches on and off abnormally often.
-    pub cycling_failure: ::core::option::Option<bool>,
+    pub cycling_failure: Option<bool>,
     /// Control gear communication failure (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
-    pub control_gear_communication_failure: ::core::option::Option<bool>,
+    pub control_gear_communication_failure: Option<bool>,
     /// Scheduler ID (resource 13).
     ///
     /// ID 13 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this controller's command, one per instance.
-    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
+    pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 14).
     ///
     /// ID 14 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported.
-    pub invalid_scheduler: ::core::option::Option<bool>,
+    pub invalid_scheduler: Option<bool>,
     /// Lamp operating hours (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional · units `h`
     ///
     /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
-    pub lamp_operating_hours: ::core::option::Option<i64>,
+    pub lamp_operating_hours: Option<i64>,
     /// Lamp ON timestamp (resource 17).
     ///
     /// ID 17 · R · Time · single · optional
     ///
     /// When the lamp last went from dark to lit.
-    pub lamp_on_timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub lamp_on_timestamp: Option<Time>,
     /// Lamp switch counter (resource 18).
     ///
     /// ID 18 · R · Integer · single · optional
     ///
     /// Number of on-to-off switchings of the lamp since the last counter reset.
-    pub lamp_switch_counter: ::core::option::Option<i64>,
+    pub lamp_switch_counter: Option<i64>,
     /// Control gear start counter (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional
     ///
     /// Number of times the driver has been powered off after being on.
-    pub control_gear_start_counter: ::core::option::Option<i64>,
+    pub control_gear_start_counter: Option<i64>,
     /// Control gear temperature (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `Cel`
     ///
     /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
-    pub control_gear_temperature: ::core::option::Option<f64>,
+    pub control_gear_temperature: Option<f64>,
     /// Control gear thermal derating (resource 22).
     ///
     /// ID 22 · R · Boolean · single · optional
     ///
     /// true while the driver is lowering the light output because it is too hot.
-    pub control_gear_thermal_derating: ::core::option::Option<bool>,
+    pub control_gear_thermal_derating: Option<bool>,
     /// Control gear thermal derating counter (resource 23).
     ///
     /// ID 23 · R · Integer · single · optional
     ///
     /// Number of thermal deratings by the driver since the last reset.
-    pub control_gear_thermal_derating_counter: ::core::option::Option<i64>,
+    pub control_gear_thermal_derating_counter: Option<i64>,
     /// Control gear thermal shutdown (resource 25).
     ///
     /// ID 25 · R · Boolean · single · optional
     ///
     /// true when the driver has switched the light off because it is too hot.
-    pub control_gear_thermal_shutdown: ::core::option::Option<bool>,
+    pub control_gear_thermal_shutdown: Option<bool>,
     /// Control gear thermal shutdown counter (resource 26).
     ///
     /// ID 26 · R · Integer · single · optional
     ///
     /// Number of thermal shutdowns by the driver since the last reset.
-    pub control_gear_thermal_shutdown_counter: ::core::option::Option<i64>,
+    pub control_gear_thermal_shutdown_counter: Option<i64>,
     /// Output port (resource 28).
     ///
     /// ID 28 · RW · Integer · single · optional
     ///
     /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
-    pub output_port: ::core::option::Option<i64>,
+    pub output_port: Option<i64>,
     /// Standby mode (resource 29).
     ///
     /// ID 29 · RW · Boolean · single · optional
     ///
     /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
-    pub standby_mode: ::core::option::Option<bool>,
+    pub standby_mode: Option<bool>,
     /// Constant light output (resource 30).
     ///
     /// ID 30 · RW · Boolean · single · optional
     ///
     /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
-    pub constant_light_output: ::core::option::Option<bool>,
+    pub constant_light_output: Option<bool>,
     /// Cleaning factor enabled (resource 31).
     ///
     /// ID 31 · RW · Boolean · single · optional
     ///
     /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
-    pub cleaning_factor_enabled: ::core::option::Option<bool>,
+    pub cleaning_factor_enabled: Option<bool>,
     /// Cleaning period (resource 32).
     ///
     /// ID 32 · RW · Integer · single · optional
     ///
     /// Days after a cleaning at which the cleaning factor has returned to 100 %.
-    pub cleaning_period: ::core::option::Option<i64>,
+    pub cleaning_period: Option<i64>,
     /// Initial lamp cleaning factor (resource 33).
     ///
     /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
-    pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
+    pub initial_lamp_cleaning_factor: Option<i64>,
     /// Lamp cleaning date (resource 34).
     ///
     /// ID 34 · RW · Time · single · optional
     ///
     /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
-    pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub lamp_cleaning_date: Option<Time>,
     /// Control type (resource 35).
     ///
     /// ID 35 · RW · Integer · single · optional · range `0..13`
     ///
     /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
-    pub control_type: ::core::option::Option<i64>,
+    pub control_type: Option<i64>,
     /// Nominal Lamp wattage (resource 36).
     ///
     /// ID 36 · RW · Integer · single · optional · units `W`
     ///
     /// Power drawn by the light source at full level, in watts.
-    pub nominal_lamp_wattage: ::core::option::Option<i64>,
+    pub nominal_lamp_wattage: Option<i64>,
     /// Minimum dimming level (resource 37).
     ///
     /// ID 37 · RW · Integer · single · optional · units `/100`
     ///
     /// Lowest level in percent at which the lamp still works reliably.
-    pub minimum_dimming_level: ::core::option::Option<i64>,
+    pub minimum_dimming_level: Option<i64>,
     /// Minimum lamp wattage (resource 38).
     ///
     /// ID 38 · RW · Integer · single · optional · units `W`
     ///
     /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
-    pub minimum_lamp_wattage: ::core::option::Option<i64>,
+    pub minimum_lamp_wattage: Option<i64>,
     /// Light color temperature command (resource 39).
     ///
     /// ID 39 · RW · String · single · optional · units `K`
     ///
     /// Last requested colour temperature of the light, in kelvin.
-    pub light_color_temperature_command: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub light_color_temperature_command: Option<String>,
     /// Actual light color temperature (resource 40).
     ///
     /// ID 40 · R · String · single · optional · units `K`
     ///
     /// Colour temperature the light source produces now, in kelvin.
-    pub actual_light_color_temperature: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub actual_light_color_temperature: Option<String>,
     /// Virtual power output (resource 41).
     ///
     /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
-    pub virtual_power_output: ::core::option::Option<i64>,
+    pub virtual_power_output: Option<i64>,
     /// Voltage at max dim level (resource 42).
     ///
     /// ID 42 · RW · Float · single · optional · units `V`
     ///
     /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
-    pub voltage_at_max_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_max_dim_level: Option<f64>,
     /// Voltage at min dim level (resource 43).
     ///
     /// ID 43 · RW · Float · single · optional · units `V`
     ///
     /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
-    pub voltage_at_min_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_min_dim_level: Option<f64>,
     /// Light source voltage (resource 44).
     ///
     /// ID 44 · R · Float · single · optional · units `V`
     ///
     /// Voltage, usually DC, at the driver output feeding the light source, in volts.
-    pub light_source_voltage: ::core::option::Option<f64>,
+    pub light_source_voltage: Option<f64>,
     /// Light source current (resource 45).
     ///
     /// ID 45 · R · Float · single · optional · units `A`
     ///
     /// Current, usually DC, from the driver into the light source, in amperes.
-    pub light_source_current: ::core::option::Option<f64>,
+    pub light_source_current: Option<f64>,
     /// Light source active power (resource 46).
     ///
     /// ID 46 · R · Float · single · optional · units `W`
     ///
     /// Active power delivered to the light source at the driver output, in watts.
-    pub light_source_active_power: ::core::option::Option<f64>,
+    pub light_source_active_power: Option<f64>,
     /// Light source active energy (resource 47).
     ///
     /// ID 47 · R · Float · single · optional · units `kWh`
     ///
     /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
-    pub light_source_active_energy: ::core::option::Option<f64>,
+    pub light_source_active_energy: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for OutdoorLampController {
-    const OBJECT_ID: u16 = 3416;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.command)?;
-        f::opt(w, 2, &self.command_in_action)?;
-        f::one(w, 3, &self.dimming_level)?;
-        f::opt(w, 4, &self.default_dimming_level)?;
-        f::opt(w, 5, &self.lamp_failure)?;
-        f::opt(w, 6, &self.lamp_failure_reason)?;
-        f::opt(w, 7, &self.control_gear_failure)?;
-        f::opt(w, 8, &self.control_gear_failure_reason)?;
-        f::opt(w, 9, &self.relay_failure)?;
-        f::opt(w, 10, &self.day_burner)?;
-        f::opt(w, 11, &self.cycling_failure)?;
-        f::opt(w, 12, &self.control_gear_communication_failure)?;
-        f::multi(w, 13, &self.scheduler_id, false)?;
-        f::opt(w, 14, &self.invalid_scheduler)?;
-        f::opt(w, 15, &self.lamp_operating_hours)?;
-        f::opt(w, 17, &self.lamp_on_timestamp)?;
-        f::opt(w, 18, &self.lamp_switch_counter)?;
-        f::opt(w, 20, &self.control_gear_start_counter)?;
-        f::opt(w, 21, &self.control_gear_temperature)?;
-        f::opt(w, 22, &self.control_gear_thermal_derating)?;
-        f::opt(w, 23, &self.control_gear_thermal_derating_counter)?;
-        f::opt(w, 25, &self.control_gear_thermal_shutdown)?;
-        f::opt(w, 26, &self.control_gear_thermal_shutdown_counter)?;
-        f::opt(w, 28, &self.output_port)?;
-        f::opt(w, 29, &self.standby_mode)?;
-        f::opt(w, 30, &self.constant_light_output)?;
-        f::opt(w, 31, &self.cleaning_factor_enabled)?;
-        f::opt(w, 32, &self.cleaning_period)?;
-        f::opt(w, 33, &self.initial_lamp_cleaning_factor)?;
-        f::opt(w, 34, &self.lamp_cleaning_date)?;
-        f::opt(w, 35, &self.control_type)?;
-        f::opt(w, 36, &self.nominal_lamp_wattage)?;
-        f::opt(w, 37, &self.minimum_dimming_level)?;
-        f::opt(w, 38, &self.minimum_lamp_wattage)?;
-        f::opt(w, 39, &self.light_color_temperature_command)?;
-        f::opt(w, 40, &self.actual_light_color_temperature)?;
-        f::opt(w, 41, &self.virtual_power_output)?;
-        f::opt(w, 42, &self.voltage_at_max_dim_level)?;
-        f::opt(w, 43, &self.voltage_at_min_dim_level)?;
-        f::opt(w, 44, &self.light_source_voltage)?;
-        f::opt(w, 45, &self.light_source_current)?;
-        f::opt(w, 46, &self.light_source_active_power)?;
-        f::opt(w, 47, &self.light_source_active_energy)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OutdoorLampController {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.command, instance, raw),
-            2 => f::set_opt(&mut self.command_in_action, instance, raw),
-            3 => f::set(&mut self.dimming_level, instance, raw),
-            4 => f::set_opt(&mut self.default_dimming_level, instance, raw),
-            5 => f::set_opt(&mut self.lamp_failure, instance, raw),
-            6 => f::set_opt(&mut self.lamp_failure_reason, instance, raw),
-            7 => f::set_opt(&mut self.control_gear_failure, instance, raw),
-            8 => f::set_opt(&mut self.control_gear_failure_reason, instance, raw),
-            9 => f::set_opt(&mut self.relay_failure, instance, raw),
-            10 => f::set_opt(&mut self.day_burner, instance, raw),
-            11 => f::set_opt(&mut self.cycling_failure, instance, raw),
-            12 => f::set_opt(&mut self.control_gear_communication_failure, instance, raw),
-            13 => f::set_multi(&mut self.scheduler_id, instance, raw),
-            14 => f::set_opt(&mut self.invalid_scheduler, instance, raw),
-            15 => f::set_opt(&mut self.lamp_operating_hours, instance, raw),
-            17 => f::set_opt(&mut self.lamp_on_timestamp, instance, raw),
-            18 => f::set_opt(&mut self.lamp_switch_counter, instance, raw),
-            20 => f::set_opt(&mut self.control_gear_start_counter, instance, raw),
-            21 => f::set_opt(&mut self.control_gear_temperature, instance, raw),
-            22 => f::set_opt(&mut self.control_gear_thermal_derating, instance, raw),
-            23 => {
-                f::set_opt(
-                    &mut self.control_gear_thermal_derating_counter,
-                    instance,
-                    raw,
-                )
-            }
-            25 => f::set_opt(&mut self.control_gear_thermal_shutdown, instance, raw),
-            26 => {
-                f::set_opt(
-                    &mut self.control_gear_thermal_shutdown_counter,
-                    instance,
-                    raw,
-                )
-            }
-            28 => f::set_opt(&mut self.output_port, instance, raw),
-            29 => f::set_opt(&mut self.standby_mode, instance, raw),
-            30 => f::set_opt(&mut self.constant_light_output, instance, raw),
-            31 => f::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
-            32 => f::set_opt(&mut self.cleaning_period, instance, raw),
-            33 => f::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
-            34 => f::set_opt(&mut self.lamp_cleaning_date, instance, raw),
-            35 => f::set_opt(&mut self.control_type, instance, raw),
-            36 => f::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
-            37 => f::set_opt(&mut self.minimum_dimming_level, instance, raw),
-            38 => f::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
-            39 => f::set_opt(&mut self.light_color_temperature_command, instance, raw),
-            40 => f::set_opt(&mut self.actual_light_color_temperature, instance, raw),
-            41 => f::set_opt(&mut self.virtual_power_output, instance, raw),
-            42 => f::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
-            43 => f::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
-            44 => f::set_opt(&mut self.light_source_voltage, instance, raw),
-            45 => f::set_opt(&mut self.light_source_current, instance, raw),
-            46 => f::set_opt(&mut self.light_source_active_power, instance, raw),
-            47 => f::set_opt(&mut self.light_source_active_energy, instance, raw),
-            16 | 19 | 24 | 27 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.command, instance, raw),
+            2 => field::set_opt(&mut self.command_in_action, instance, raw),
+            3 => field::set(&mut self.dimming_level, instance, raw),
+            4 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            5 => field::set_opt(&mut self.lamp_failure, instance, raw),
+            6 => field::set_opt(&mut self.lamp_failure_reason, instance, raw),
+            7 => field::set_opt(&mut self.control_gear_failure, instance, raw),
+            8 => field::set_opt(&mut self.control_gear_failure_reason, instance, raw),
+            9 => field::set_opt(&mut self.relay_failure, instance, raw),
+            10 => field::set_opt(&mut self.day_burner, instance, raw),
+            11 => field::set_opt(&mut self.cycling_failure, instance, raw),
+            12 => field::set_opt(&mut self.control_gear_communication_failure, instance, raw),
+            13 => field::set(&mut self.scheduler_id, instance, raw),
+            14 => field::set_opt(&mut self.invalid_scheduler, instance, raw),
+            15 => field::set_opt(&mut self.lamp_operating_hours, instance, raw),
+            17 => field::set_opt(&mut self.lamp_on_timestamp, instance, raw),
+            18 => field::set_opt(&mut self.lamp_switch_counter, instance, raw),
+            20 => field::set_opt(&mut self.control_gear_start_counter, instance, raw),
+            21 => field::set_opt(&mut self.control_gear_temperature, instance, raw),
+            22 => field::set_opt(&mut self.control_gear_thermal_derating, instance, raw),
+            23 => field::set_opt(
+                &mut self.control_gear_thermal_derating_counter,
+                instance,
+                raw,
+            ),
+            25 => field::set_opt(&mut self.control_gear_thermal_shutdown, instance, raw),
+            26 => field::set_opt(
+                &mut self.control_gear_thermal_shutdown_counter,
+                instance,
+                raw,
+            ),
+            28 => field::set_opt(&mut self.output_port, instance, raw),
+            29 => field::set_opt(&mut self.standby_mode, instance, raw),
+            30 => field::set_opt(&mut self.constant_light_output, instance, raw),
+            31 => field::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
+            32 => field::set_opt(&mut self.cleaning_period, instance, raw),
+            33 => field::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
+            34 => field::set_opt(&mut self.lamp_cleaning_date, instance, raw),
+            35 => field::set_opt(&mut self.control_type, instance, raw),
+            36 => field::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
+            37 => field::set_opt(&mut self.minimum_dimming_level, instance, raw),
+            38 => field::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
+            39 => field::set_opt(&mut self.light_color_temperature_command, instance, raw),
+            40 => field::set_opt(&mut self.actual_light_color_temperature, instance, raw),
+            41 => field::set_opt(&mut self.virtual_power_output, instance, raw),
+            42 => field::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
+            43 => field::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
+            44 => field::set_opt(&mut self.light_source_voltage, instance, raw),
+            45 => field::set_opt(&mut self.light_source_current, instance, raw),
+            46 => field::set_opt(&mut self.light_source_active_power, instance, raw),
+            47 => field::set_opt(&mut self.light_source_active_energy, instance, raw),
+            16 | 19 | 24 | 27 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            13 => {
-                self.scheduler_id.clear();
-            }
+            13 => self.scheduler_id.clear(),
             1..=12 | 14 | 15 | 17 | 18 | 20..=23 | 25 | 26 | 28..=47 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                return Err(ErrorKind::NotMultiple);
             }
-            16 | 19 | 24 | 27 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            16 | 19 | 24 | 27 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 1, c::one(&self.command), c::Rule::Int(0, 100));
-        c::range(&mut v, 2, c::opt(&self.command_in_action), c::Rule::Int(0, 100));
-        c::range(&mut v, 3, c::one(&self.dimming_level), c::Rule::Int(0, 100));
-        c::range(&mut v, 4, c::opt(&self.default_dimming_level), c::Rule::Int(0, 100));
-        c::range(
-            &mut v,
-            33,
-            c::opt(&self.initial_lamp_cleaning_factor),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 35, c::opt(&self.control_type), c::Rule::Int(0, 13));
-        c::range(&mut v, 41, c::opt(&self.virtual_power_output), c::Rule::Int(0, 100));
-        c::finish(v)
+
+impl Instance for OutdoorLampController {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.command)?;
+        field::emit_opt(w, 2, &self.command_in_action)?;
+        field::emit(w, 3, &self.dimming_level)?;
+        field::emit_opt(w, 4, &self.default_dimming_level)?;
+        field::emit_opt(w, 5, &self.lamp_failure)?;
+        field::emit_opt(w, 6, &self.lamp_failure_reason)?;
+        field::emit_opt(w, 7, &self.control_gear_failure)?;
+        field::emit_opt(w, 8, &self.control_gear_failure_reason)?;
+        field::emit_opt(w, 9, &self.relay_failure)?;
+        field::emit_opt(w, 10, &self.day_burner)?;
+        field::emit_opt(w, 11, &self.cycling_failure)?;
+        field::emit_opt(w, 12, &self.control_gear_communication_failure)?;
+        field::emit_non_empty(w, 13, &self.scheduler_id)?;
+        field::emit_opt(w, 14, &self.invalid_scheduler)?;
+        field::emit_opt(w, 15, &self.lamp_operating_hours)?;
+        field::emit_opt(w, 17, &self.lamp_on_timestamp)?;
+        field::emit_opt(w, 18, &self.lamp_switch_counter)?;
+        field::emit_opt(w, 20, &self.control_gear_start_counter)?;
+        field::emit_opt(w, 21, &self.control_gear_temperature)?;
+        field::emit_opt(w, 22, &self.control_gear_thermal_derating)?;
+        field::emit_opt(w, 23, &self.control_gear_thermal_derating_counter)?;
+        field::emit_opt(w, 25, &self.control_gear_thermal_shutdown)?;
+        field::emit_opt(w, 26, &self.control_gear_thermal_shutdown_counter)?;
+        field::emit_opt(w, 28, &self.output_port)?;
+        field::emit_opt(w, 29, &self.standby_mode)?;
+        field::emit_opt(w, 30, &self.constant_light_output)?;
+        field::emit_opt(w, 31, &self.cleaning_factor_enabled)?;
+        field::emit_opt(w, 32, &self.cleaning_period)?;
+        field::emit_opt(w, 33, &self.initial_lamp_cleaning_factor)?;
+        field::emit_opt(w, 34, &self.lamp_cleaning_date)?;
+        field::emit_opt(w, 35, &self.control_type)?;
+        field::emit_opt(w, 36, &self.nominal_lamp_wattage)?;
+        field::emit_opt(w, 37, &self.minimum_dimming_level)?;
+        field::emit_opt(w, 38, &self.minimum_lamp_wattage)?;
+        field::emit_opt(w, 39, &self.light_color_temperature_command)?;
+        field::emit_opt(w, 40, &self.actual_light_color_temperature)?;
+        field::emit_opt(w, 41, &self.virtual_power_output)?;
+        field::emit_opt(w, 42, &self.voltage_at_max_dim_level)?;
+        field::emit_opt(w, 43, &self.voltage_at_min_dim_level)?;
+        field::emit_opt(w, 44, &self.light_source_voltage)?;
+        field::emit_opt(w, 45, &self.light_source_current)?;
+        field::emit_opt(w, 46, &self.light_source_active_power)?;
+        field::emit_opt(w, 47, &self.light_source_active_energy)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.command = ::core::default::Default::default();
+            self.command = Default::default();
         }
         if !keep.contains(2) {
-            self.command_in_action = ::core::option::Option::None;
+            self.command_in_action = None;
         }
         if !keep.contains(3) {
-            self.dimming_level = ::core::default::Default::default();
+            self.dimming_level = Default::default();
         }
         if !keep.contains(4) {
-            self.default_dimming_level = ::core::option::Option::None;
+            self.default_dimming_level = None;
         }
         if !keep.contains(5) {
-            self.lamp_failure = ::core::option::Option::None;
+            self.lamp_failure = None;
         }
         if !keep.contains(6) {
-            self.lamp_failure_reason = ::core::option::Option::None;
+            self.lamp_failure_reason = None;
         }
         if !keep.contains(7) {
-            self.control_gear_failure = ::core::option::Option::None;
+            self.control_gear_failure = None;
         }
         if !keep.contains(8) {
-            self.control_gear_failure_reason = ::core::option::Option::None;
+            self.control_gear_failure_reason = None;
         }
         if !keep.contains(9) {
-            self.relay_failure = ::core::option::Option::None;
+            self.relay_failure = None;
         }
         if !keep.contains(10) {
-            self.day_burner = ::core::option::Option::None;
+            self.day_burner = None;
         }
         if !keep.contains(11) {
-            self.cycling_failure = ::core::option::Option::None;
+            self.cycling_failure = None;
         }
         if !keep.contains(12) {
-            self.control_gear_communication_failure = ::core::option::Option::None;
+            self.control_gear_communication_failure = None;
         }
         if !keep.contains(13) {
             self.scheduler_id.clear();
         }
         if !keep.contains(14) {
-            self.invalid_scheduler = ::core::option::Option::None;
+            self.invalid_scheduler = None;
         }
         if !keep.contains(15) {
-            self.lamp_operating_hours = ::core::option::Option::None;
+            self.lamp_operating_hours = None;
         }
         if !keep.contains(17) {
-            self.lamp_on_timestamp = ::core::option::Option::None;
+            self.lamp_on_timestamp = None;
         }
         if !keep.contains(18) {
-            self.lamp_switch_counter = ::core::option::Option::None;
+            self.lamp_switch_counter = None;
         }
         if !keep.contains(20) {
-            self.control_gear_start_counter = ::core::option::Option::None;
+            self.control_gear_start_counter = None;
         }
         if !keep.contains(21) {
-            self.control_gear_temperature = ::core::option::Option::None;
+            self.control_gear_temperature = None;
         }
         if !keep.contains(22) {
-            self.control_gear_thermal_derating = ::core::option::Option::None;
+            self.control_gear_thermal_derating = None;
         }
         if !keep.contains(23) {
-            self.control_gear_thermal_derating_counter = ::core::option::Option::None;
+            self.control_gear_thermal_derating_counter = None;
         }
         if !keep.contains(25) {
-            self.control_gear_thermal_shutdown = ::core::option::Option::None;
+            self.control_gear_thermal_shutdown = None;
         }
         if !keep.contains(26) {
-            self.control_gear_thermal_shutdown_counter = ::core::option::Option::None;
+            self.control_gear_thermal_shutdown_counter = None;
         }
         if !keep.contains(28) {
-            self.output_port = ::core::option::Option::None;
+            self.output_port = None;
         }
         if !keep.contains(29) {
-            self.standby_mode = ::core::option::Option::None;
+            self.standby_mode = None;
         }
         if !keep.contains(30) {
-            self.constant_light_output = ::core::option::Option::None;
+            self.constant_light_output = None;
         }
         if !keep.contains(31) {
-            self.cleaning_factor_enabled = ::core::option::Option::None;
+            self.cleaning_factor_enabled = None;
         }
         if !keep.contains(32) {
-            self.cleaning_period = ::core::option::Option::None;
+            self.cleaning_period = None;
         }
         if !keep.contains(33) {
-            self.initial_lamp_cleaning_factor = ::core::option::Option::None;
+            self.initial_lamp_cleaning_factor = None;
         }
         if !keep.contains(34) {
-            self.lamp_cleaning_date = ::core::option::Option::None;
+            self.lamp_cleaning_date = None;
         }
         if !keep.contains(35) {
-            self.control_type = ::core::option::Option::None;
+            self.control_type = None;
         }
         if !keep.contains(36) {
-            self.nominal_lamp_wattage = ::core::option::Option::None;
+            self.nominal_lamp_wattage = None;
         }
         if !keep.contains(37) {
-            self.minimum_dimming_level = ::core::option::Option::None;
+            self.minimum_dimming_level = None;
         }
         if !keep.contains(38) {
-            self.minimum_lamp_wattage = ::core::option::Option::None;
+            self.minimum_lamp_wattage = None;
         }
         if !keep.contains(39) {
-            self.light_color_temperature_command = ::core::option::Option::None;
+            self.light_color_temperature_command = None;
         }
         if !keep.contains(40) {
-            self.actual_light_color_temperature = ::core::option::Option::None;
+            self.actual_light_color_temperature = None;
         }
         if !keep.contains(41) {
-            self.virtual_power_output = ::core::option::Option::None;
+            self.virtual_power_output = None;
         }
         if !keep.contains(42) {
-            self.voltage_at_max_dim_level = ::core::option::Option::None;
+            self.voltage_at_max_dim_level = None;
         }
         if !keep.contains(43) {
-            self.voltage_at_min_dim_level = ::core::option::Option::None;
+            self.voltage_at_min_dim_level = None;
         }
         if !keep.contains(44) {
-            self.light_source_voltage = ::core::option::Option::None;
+            self.light_source_voltage = None;
         }
         if !keep.contains(45) {
-            self.light_source_current = ::core::option::Option::None;
+            self.light_source_current = None;
         }
         if !keep.contains(46) {
-            self.light_source_active_power = ::core::option::Option::None;
+            self.light_source_active_power = None;
         }
         if !keep.contains(47) {
-            self.light_source_active_energy = ::core::option::Option::None;
+            self.light_source_active_energy = None;
         }
     }
 }
+
+impl ObjectType for OutdoorLampController {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.command, Rule::Int(0, 100));
+        check.range(2, &self.command_in_action, Rule::Int(0, 100));
+        check.range(3, &self.dimming_level, Rule::Int(0, 100));
+        check.range(4, &self.default_dimming_level, Rule::Int(0, 100));
+        check.range(33, &self.initial_lamp_cleaning_factor, Rule::Int(0, 100));
+        check.range(35, &self.control_type, Rule::Int(0, 13));
+        check.range(41, &self.virtual_power_output, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`OutdoorLampController`](struct@OutdoorLampController) instance: the 18 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampControllerWrite {
     /// Command (resource 1, RW): see [`Command`](struct@Command).
-    pub command: ::core::option::Option<i64>,
+    pub command: Option<i64>,
     /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
-    pub default_dimming_level: ::core::option::Option<i64>,
+    pub default_dimming_level: Option<i64>,
     /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub scheduler_id: Option<InstanceMap<i64>>,
     /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
-    pub output_port: ::core::option::Option<i64>,
+    pub output_port: Option<i64>,
     /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
-    pub standby_mode: ::core::option::Option<bool>,
+    pub standby_mode: Option<bool>,
     /// Constant light output (resource 30, RW): see [`ConstantLightOutput`](struct@ConstantLightOutput).
-    pub constant_light_output: ::core::option::Option<bool>,
+    pub constant_light_output: Option<bool>,
     /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`](struct@CleaningFactorEnabled).
-    pub cleaning_factor_enabled: ::core::option::Option<bool>,
+    pub cleaning_factor_enabled: Option<bool>,
     /// Cleaning period (resource 32, RW): see [`CleaningPeriod`](struct@CleaningPeriod).
-    pub cleaning_period: ::core::option::Option<i64>,
+    pub cleaning_period: Option<i64>,
     /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`](struct@InitialLampCleaningFactor).
-    pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
+    pub initial_lamp_cleaning_factor: Option<i64>,
     /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@LampCleaningDate).
-    pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub lamp_cleaning_date: Option<Time>,
     /// Control type (resource 35, RW): see [`ControlType`](struct@ControlType).
-    pub control_type: ::core::option::Option<i64>,
+    pub control_type: Option<i64>,
     /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
-    pub nominal_lamp_wattage: ::core::option::Option<i64>,
+    pub nominal_lamp_wattage: Option<i64>,
     /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@MinimumDimmingLevel).
-    pub minimum_dimming_level: ::core::option::Option<i64>,
+    pub minimum_dimming_level: Option<i64>,
     /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`](struct@MinimumLampWattage).
-    pub minimum_lamp_wattage: ::core::option::Option<i64>,
+    pub minimum_lamp_wattage: Option<i64>,
     /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`](struct@LightColorTemperatureCommand).
-    pub light_color_temperature_command: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub light_color_temperature_command: Option<String>,
     /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`](struct@VirtualPowerOutput).
-    pub virtual_power_output: ::core::option::Option<i64>,
+    pub virtual_power_output: Option<i64>,
     /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`](struct@VoltageAtMaxDimLevel).
-    pub voltage_at_max_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_max_dim_level: Option<f64>,
     /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`](struct@VoltageAtMinDimLevel).
-    pub voltage_at_min_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_min_dim_level: Option<f64>,
 }
+
 impl OutdoorLampControllerWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut OutdoorLampController) {
-        if let ::core::option::Option::Some(v) = &self.command {
-            target.command = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.command {
+            target.command = v;
         }
-        if let ::core::option::Option::Some(v) = &self.default_dimming_level {
-            target.default_dimming_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_dimming_level {
+            target.default_dimming_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.scheduler_id {
-            target.scheduler_id = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.scheduler_id {
+            target.scheduler_id = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_port {
-            target.output_port = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.output_port {
+            target.output_port = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.standby_mode {
-            target.standby_mode = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.standby_mode {
+            target.standby_mode = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.constant_light_output {
-            target.constant_light_output = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.constant_light_output {
+            target.constant_light_output = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.cleaning_factor_enabled {
-            target.cleaning_factor_enabled = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.cleaning_factor_enabled {
+            target.cleaning_factor_enabled = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.cleaning_period {
-            target.cleaning_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.cleaning_period {
+            target.cleaning_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.initial_lamp_cleaning_factor {
-            target.initial_lamp_cleaning_factor = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.initial_lamp_cleaning_factor {
+            target.initial_lamp_cleaning_factor = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.lamp_cleaning_date {
-            target.lamp_cleaning_date = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.lamp_cleaning_date {
+            target.lamp_cleaning_date = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.control_type {
-            target.control_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.control_type {
+            target.control_type = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.nominal_lamp_wattage {
-            target.nominal_lamp_wattage = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.nominal_lamp_wattage {
+            target.nominal_lamp_wattage = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.minimum_dimming_level {
-            target.minimum_dimming_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.minimum_dimming_level {
+            target.minimum_dimming_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.minimum_lamp_wattage {
-            target.minimum_lamp_wattage = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.minimum_lamp_wattage {
+            target.minimum_lamp_wattage = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.light_color_temperature_command {
-            target.light_color_temperature_command = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.light_color_temperature_command {
+            target.light_color_temperature_command = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.virtual_power_output {
-            target.virtual_power_output = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.virtual_power_output {
+            target.virtual_power_output = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.voltage_at_max_dim_level {
-            target.voltage_at_max_dim_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.voltage_at_max_dim_level {
+            target.voltage_at_max_dim_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.voltage_at_min_dim_level {
-            target.voltage_at_min_dim_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.voltage_at_min_dim_level {
+            target.voltage_at_min_dim_level = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
-    const OBJECT_ID: u16 = 3416;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.command)?;
-        f::opt(w, 4, &self.default_dimming_level)?;
-        f::opt_multi(w, 13, &self.scheduler_id)?;
-        f::opt(w, 28, &self.output_port)?;
-        f::opt(w, 29, &self.standby_mode)?;
-        f::opt(w, 30, &self.constant_light_output)?;
-        f::opt(w, 31, &self.cleaning_factor_enabled)?;
-        f::opt(w, 32, &self.cleaning_period)?;
-        f::opt(w, 33, &self.initial_lamp_cleaning_factor)?;
-        f::opt(w, 34, &self.lamp_cleaning_date)?;
-        f::opt(w, 35, &self.control_type)?;
-        f::opt(w, 36, &self.nominal_lamp_wattage)?;
-        f::opt(w, 37, &self.minimum_dimming_level)?;
-        f::opt(w, 38, &self.minimum_lamp_wattage)?;
-        f::opt(w, 39, &self.light_color_temperature_command)?;
-        f::opt(w, 41, &self.virtual_power_output)?;
-        f::opt(w, 42, &self.voltage_at_max_dim_level)?;
-        f::opt(w, 43, &self.voltage_at_min_dim_level)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OutdoorLampControllerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.command, instance, raw),
-            4 => f::set_opt(&mut self.default_dimming_level, instance, raw),
-            13 => f::set_opt_multi(&mut self.scheduler_id, instance, raw),
-            28 => f::set_opt(&mut self.output_port, instance, raw),
-            29 => f::set_opt(&mut self.standby_mode, instance, raw),
-            30 => f::set_opt(&mut self.constant_light_output, instance, raw),
-            31 => f::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
-            32 => f::set_opt(&mut self.cleaning_period, instance, raw),
-            33 => f::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
-            34 => f::set_opt(&mut self.lamp_cleaning_date, instance, raw),
-            35 => f::set_opt(&mut self.control_type, instance, raw),
-            36 => f::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
-            37 => f::set_opt(&mut self.minimum_dimming_level, instance, raw),
-            38 => f::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
-            39 => f::set_opt(&mut self.light_color_temperature_command, instance, raw),
-            41 => f::set_opt(&mut self.virtual_power_output, instance, raw),
-            42 => f::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
-            43 => f::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
+            1 => field::set_opt(&mut self.command, instance, raw),
+            4 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            13 => field::set_opt(&mut self.scheduler_id, instance, raw),
+            28 => field::set_opt(&mut self.output_port, instance, raw),
+            29 => field::set_opt(&mut self.standby_mode, instance, raw),
+            30 => field::set_opt(&mut self.constant_light_output, instance, raw),
+            31 => field::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
+            32 => field::set_opt(&mut self.cleaning_period, instance, raw),
+            33 => field::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
+            34 => field::set_opt(&mut self.lamp_cleaning_date, instance, raw),
+            35 => field::set_opt(&mut self.control_type, instance, raw),
+            36 => field::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
+            37 => field::set_opt(&mut self.minimum_dimming_level, instance, raw),
+            38 => field::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
+            39 => field::set_opt(&mut self.light_color_temperature_command, instance, raw),
+            41 => field::set_opt(&mut self.virtual_power_output, instance, raw),
+            42 => field::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
+            43 => field::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
             2 | 3 | 5..=12 | 14 | 15 | 17 | 18 | 20..=23 | 25 | 26 | 40 | 44..=47 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            16 | 19 | 24 | 27 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            16 | 19 | 24 | 27 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            13 => {
-                self.scheduler_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            1 | 4 | 28..=39 | 41..=43 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            13 => self.scheduler_id = Some(InstanceMap::new()),
+            1 | 4 | 28..=39 | 41..=43 => return Err(ErrorKind::NotMultiple),
             2 | 3 | 5..=12 | 14 | 15 | 17 | 18 | 20..=23 | 25 | 26 | 40 | 44..=47 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                return Err(ErrorKind::NotWritable);
             }
-            16 | 19 | 24 | 27 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            16 | 19 | 24 | 27 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for OutdoorLampControllerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.command)?;
+        field::emit_opt(w, 4, &self.default_dimming_level)?;
+        field::emit_opt(w, 13, &self.scheduler_id)?;
+        field::emit_opt(w, 28, &self.output_port)?;
+        field::emit_opt(w, 29, &self.standby_mode)?;
+        field::emit_opt(w, 30, &self.constant_light_output)?;
+        field::emit_opt(w, 31, &self.cleaning_factor_enabled)?;
+        field::emit_opt(w, 32, &self.cleaning_period)?;
+        field::emit_opt(w, 33, &self.initial_lamp_cleaning_factor)?;
+        field::emit_opt(w, 34, &self.lamp_cleaning_date)?;
+        field::emit_opt(w, 35, &self.control_type)?;
+        field::emit_opt(w, 36, &self.nominal_lamp_wattage)?;
+        field::emit_opt(w, 37, &self.minimum_dimming_level)?;
+        field::emit_opt(w, 38, &self.minimum_lamp_wattage)?;
+        field::emit_opt(w, 39, &self.light_color_temperature_command)?;
+        field::emit_opt(w, 41, &self.virtual_power_output)?;
+        field::emit_opt(w, 42, &self.voltage_at_max_dim_level)?;
+        field::emit_opt(w, 43, &self.voltage_at_min_dim_level)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.command = None;
+        }
+        if !keep.contains(4) {
+            self.default_dimming_level = None;
+        }
+        if !keep.contains(13) {
+            self.scheduler_id = None;
+        }
+        if !keep.contains(28) {
+            self.output_port = None;
+        }
+        if !keep.contains(29) {
+            self.standby_mode = None;
+        }
+        if !keep.contains(30) {
+            self.constant_light_output = None;
+        }
+        if !keep.contains(31) {
+            self.cleaning_factor_enabled = None;
+        }
+        if !keep.contains(32) {
+            self.cleaning_period = None;
+        }
+        if !keep.contains(33) {
+            self.initial_lamp_cleaning_factor = None;
+        }
+        if !keep.contains(34) {
+            self.lamp_cleaning_date = None;
+        }
+        if !keep.contains(35) {
+            self.control_type = None;
+        }
+        if !keep.contains(36) {
+            self.nominal_lamp_wattage = None;
+        }
+        if !keep.contains(37) {
+            self.minimum_dimming_level = None;
+        }
+        if !keep.contains(38) {
+            self.minimum_lamp_wattage = None;
+        }
+        if !keep.contains(39) {
+            self.light_color_temperature_command = None;
+        }
+        if !keep.contains(41) {
+            self.virtual_power_output = None;
+        }
+        if !keep.contains(42) {
+            self.voltage_at_max_dim_level = None;
+        }
+        if !keep.contains(43) {
+            self.voltage_at_min_dim_level = None;
+        }
+    }
+}
+
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -1055,6 +1121,7 @@ pub enum Execute {
     /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`](struct@ControlGearThermalDeratingCounterReset27).
     ControlGearThermalDeratingCounterReset27,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
@@ -1063,6 +1130,7 @@ impl Execute {
         Execute::ControlGearThermalDeratingCounterReset24,
         Execute::ControlGearThermalDeratingCounterReset27,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -1072,25 +1140,19 @@ impl Execute {
             Execute::ControlGearThermalDeratingCounterReset27 => 27,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            16 => ::core::option::Option::Some(Execute::LampOperatingHoursReset),
-            19 => ::core::option::Option::Some(Execute::LampSwitchCounterReset),
-            24 => {
-                ::core::option::Option::Some(
-                    Execute::ControlGearThermalDeratingCounterReset24,
-                )
-            }
-            27 => {
-                ::core::option::Option::Some(
-                    Execute::ControlGearThermalDeratingCounterReset27,
-                )
-            }
-            _ => ::core::option::Option::None,
+            16 => Some(Execute::LampOperatingHoursReset),
+            19 => Some(Execute::LampSwitchCounterReset),
+            24 => Some(Execute::ControlGearThermalDeratingCounterReset24),
+            27 => Some(Execute::ControlGearThermalDeratingCounterReset27),
+            _ => None,
         }
     }
 }
+
 /// Command (resource 1).
 ///
 /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
@@ -1098,13 +1160,17 @@ impl Execute {
 /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
 #[derive(Clone, Copy, Debug)]
 pub struct Command;
-impl ::ucifi_runtime::typed::Resource for Command {
+
+impl Resource for Command {
     const ID: u16 = 1;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Command {}
-impl ::ucifi_runtime::typed::Writable for Command {}
+
+impl Readable for Command {}
+
+impl Writable for Command {}
+
 /// Command in action (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -1112,12 +1178,15 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
-impl ::ucifi_runtime::typed::Resource for CommandInAction {
+
+impl Resource for CommandInAction {
     const ID: u16 = 2;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CommandInAction {}
+
+impl Readable for CommandInAction {}
+
 /// Dimming level (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
@@ -1125,12 +1194,15 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// Light level in percent measured at the controller: 0 off, 100 full.
 #[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
-impl ::ucifi_runtime::typed::Resource for DimmingLevel {
+
+impl Resource for DimmingLevel {
     const ID: u16 = 3;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
+
+impl Readable for DimmingLevel {}
+
 /// Default dimming level (resource 4).
 ///
 /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -1138,13 +1210,17 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// Level in percent applied when neither a schedule nor an override is active.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
-impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
+
+impl Resource for DefaultDimmingLevel {
     const ID: u16 = 4;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultDimmingLevel {}
-impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
+
+impl Readable for DefaultDimmingLevel {}
+
+impl Writable for DefaultDimmingLevel {}
+
 /// Lamp failure (resource 5).
 ///
 /// ID 5 · R · Boolean · single · optional
@@ -1152,12 +1228,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// true when the lamp gives no light although it should (for example a broken lamp).
 #[derive(Clone, Copy, Debug)]
 pub struct LampFailure;
-impl ::ucifi_runtime::typed::Resource for LampFailure {
+
+impl Resource for LampFailure {
     const ID: u16 = 5;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LampFailure {}
+
+impl Readable for LampFailure {}
+
 /// Lamp failure reason (resource 6).
 ///
 /// ID 6 · R · Integer · single · optional
@@ -1165,12 +1244,15 @@ impl ::ucifi_runtime::typed::Readable for LampFailure {}
 /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
 #[derive(Clone, Copy, Debug)]
 pub struct LampFailureReason;
-impl ::ucifi_runtime::typed::Resource for LampFailureReason {
+
+impl Resource for LampFailureReason {
     const ID: u16 = 6;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
+
+impl Readable for LampFailureReason {}
+
 /// Control gear failure (resource 7).
 ///
 /// ID 7 · R · Boolean · single · optional
@@ -1178,12 +1260,15 @@ impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
 /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailure;
-impl ::ucifi_runtime::typed::Resource for ControlGearFailure {
+
+impl Resource for ControlGearFailure {
     const ID: u16 = 7;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
+
+impl Readable for ControlGearFailure {}
+
 /// Control gear failure reason (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -1191,12 +1276,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
 /// Code for the driver fault; the DiiA list of control gear failures may be used.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailureReason;
-impl ::ucifi_runtime::typed::Resource for ControlGearFailureReason {
+
+impl Resource for ControlGearFailureReason {
     const ID: u16 = 8;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
+
+impl Readable for ControlGearFailureReason {}
+
 /// Relay failure (resource 9).
 ///
 /// ID 9 · R · Boolean · single · optional
@@ -1204,12 +1292,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
 /// true when the controller's relay does not behave as commanded.
 #[derive(Clone, Copy, Debug)]
 pub struct RelayFailure;
-impl ::ucifi_runtime::typed::Resource for RelayFailure {
+
+impl Resource for RelayFailure {
     const ID: u16 = 9;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for RelayFailure {}
+
+impl Readable for RelayFailure {}
+
 /// Day burner (resource 10).
 ///
 /// ID 10 · R · Boolean · single · optional
@@ -1217,12 +1308,15 @@ impl ::ucifi_runtime::typed::Readable for RelayFailure {}
 /// true when the lamp is lit while it should be off (day burning).
 #[derive(Clone, Copy, Debug)]
 pub struct DayBurner;
-impl ::ucifi_runtime::typed::Resource for DayBurner {
+
+impl Resource for DayBurner {
     const ID: u16 = 10;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for DayBurner {}
+
+impl Readable for DayBurner {}
+
 /// Cycling failure (resource 11).
 ///
 /// ID 11 · R · Boolean · single · optional
@@ -1230,12 +1324,15 @@ impl ::ucifi_runtime::typed::Readable for DayBurner {}
 /// true when the lamp switches on and off abnormally often.
 #[derive(Clone, Copy, Debug)]
 pub struct CyclingFailure;
-impl ::ucifi_runtime::typed::Resource for CyclingFailure {
+
+impl Resource for CyclingFailure {
     const ID: u16 = 11;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
+
+impl Readable for CyclingFailure {}
+
 /// Control gear communication failure (resource 12).
 ///
 /// ID 12 · R · Boolean · single · optional
@@ -1243,12 +1340,15 @@ impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
 /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearCommunicationFailure;
-impl ::ucifi_runtime::typed::Resource for ControlGearCommunicationFailure {
+
+impl Resource for ControlGearCommunicationFailure {
     const ID: u16 = 12;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
+
+impl Readable for ControlGearCommunicationFailure {}
+
 /// Scheduler ID (resource 13).
 ///
 /// ID 13 · RW · Integer · multiple · optional
@@ -1256,13 +1356,17 @@ impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
 /// IDs of the schedulers that drive this controller's command, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
-impl ::ucifi_runtime::typed::Resource for SchedulerId {
+
+impl Resource for SchedulerId {
     const ID: u16 = 13;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for SchedulerId {}
-impl ::ucifi_runtime::typed::Writable for SchedulerId {}
+
+impl Readable for SchedulerId {}
+
+impl Writable for SchedulerId {}
+
 /// Invalid scheduler (resource 14).
 ///
 /// ID 14 · R · Boolean · single · optional
@@ -1270,12 +1374,15 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// true when one of the assigned schedulers cannot be run or is not supported.
 #[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
-impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
+
+impl Resource for InvalidScheduler {
     const ID: u16 = 14;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
+
+impl Readable for InvalidScheduler {}
+
 /// Lamp operating hours (resource 15).
 ///
 /// ID 15 · R · Integer · single · optional · units `h`
@@ -1283,12 +1390,15 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHours;
-impl ::ucifi_runtime::typed::Resource for LampOperatingHours {
+
+impl Resource for LampOperatingHours {
     const ID: u16 = 15;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
+
+impl Readable for LampOperatingHours {}
+
 /// Lamp operating hours reset (resource 16).
 ///
 /// ID 16 · E · none · single · optional
@@ -1296,12 +1406,15 @@ impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
 /// Execute to set Lamp operating hours back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHoursReset;
-impl ::ucifi_runtime::typed::Resource for LampOperatingHoursReset {
+
+impl Resource for LampOperatingHoursReset {
     const ID: u16 = 16;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
+
+impl Executable for LampOperatingHoursReset {}
+
 /// Lamp ON timestamp (resource 17).
 ///
 /// ID 17 · R · Time · single · optional
@@ -1309,12 +1422,15 @@ impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
 /// When the lamp last went from dark to lit.
 #[derive(Clone, Copy, Debug)]
 pub struct LampOnTimestamp;
-impl ::ucifi_runtime::typed::Resource for LampOnTimestamp {
+
+impl Resource for LampOnTimestamp {
     const ID: u16 = 17;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
+
+impl Readable for LampOnTimestamp {}
+
 /// Lamp switch counter (resource 18).
 ///
 /// ID 18 · R · Integer · single · optional
@@ -1322,12 +1438,15 @@ impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
 /// Number of on-to-off switchings of the lamp since the last counter reset.
 #[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounter;
-impl ::ucifi_runtime::typed::Resource for LampSwitchCounter {
+
+impl Resource for LampSwitchCounter {
     const ID: u16 = 18;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
+
+impl Readable for LampSwitchCounter {}
+
 /// Lamp switch counter reset (resource 19).
 ///
 /// ID 19 · E · none · single · optional
@@ -1335,12 +1454,15 @@ impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
 /// Execute to set Lamp switch counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounterReset;
-impl ::ucifi_runtime::typed::Resource for LampSwitchCounterReset {
+
+impl Resource for LampSwitchCounterReset {
     const ID: u16 = 19;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
+
+impl Executable for LampSwitchCounterReset {}
+
 /// Control gear start counter (resource 20).
 ///
 /// ID 20 · R · Integer · single · optional
@@ -1348,12 +1470,15 @@ impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
 /// Number of times the driver has been powered off after being on.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearStartCounter;
-impl ::ucifi_runtime::typed::Resource for ControlGearStartCounter {
+
+impl Resource for ControlGearStartCounter {
     const ID: u16 = 20;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
+
+impl Readable for ControlGearStartCounter {}
+
 /// Control gear temperature (resource 21).
 ///
 /// ID 21 · R · Float · single · optional · units `Cel`
@@ -1361,12 +1486,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
 /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearTemperature;
-impl ::ucifi_runtime::typed::Resource for ControlGearTemperature {
+
+impl Resource for ControlGearTemperature {
     const ID: u16 = 21;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
+
+impl Readable for ControlGearTemperature {}
+
 /// Control gear thermal derating (resource 22).
 ///
 /// ID 22 · R · Boolean · single · optional
@@ -1374,12 +1502,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
 /// true while the driver is lowering the light output because it is too hot.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDerating;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDerating {
+
+impl Resource for ControlGearThermalDerating {
     const ID: u16 = 22;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
+
+impl Readable for ControlGearThermalDerating {}
+
 /// Control gear thermal derating counter (resource 23).
 ///
 /// ID 23 · R · Integer · single · optional
@@ -1387,12 +1518,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
 /// Number of thermal deratings by the driver since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounter;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounter {
+
+impl Resource for ControlGearThermalDeratingCounter {
     const ID: u16 = 23;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
+
+impl Readable for ControlGearThermalDeratingCounter {}
+
 /// Control gear thermal derating counter reset (resource 24).
 ///
 /// ID 24 · E · none · single · optional
@@ -1400,12 +1534,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
 /// Execute to set the thermal derating counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset24;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset24 {
+
+impl Resource for ControlGearThermalDeratingCounterReset24 {
     const ID: u16 = 24;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterReset24 {}
+
+impl Executable for ControlGearThermalDeratingCounterReset24 {}
+
 /// Control gear thermal shutdown (resource 25).
 ///
 /// ID 25 · R · Boolean · single · optional
@@ -1413,12 +1550,15 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// true when the driver has switched the light off because it is too hot.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdown;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdown {
+
+impl Resource for ControlGearThermalShutdown {
     const ID: u16 = 25;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
+
+impl Readable for ControlGearThermalShutdown {}
+
 /// Control gear thermal shutdown counter (resource 26).
 ///
 /// ID 26 · R · Integer · single · optional
@@ -1426,12 +1566,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
 /// Number of thermal shutdowns by the driver since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdownCounter;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdownCounter {
+
+impl Resource for ControlGearThermalShutdownCounter {
     const ID: u16 = 26;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
+
+impl Readable for ControlGearThermalShutdownCounter {}
+
 /// Control gear thermal derating counter reset (resource 27).
 ///
 /// ID 27 · E · none · single · optional
@@ -1439,12 +1582,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
 /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset27;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset27 {
+
+impl Resource for ControlGearThermalDeratingCounterReset27 {
     const ID: u16 = 27;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterReset27 {}
+
+impl Executable for ControlGearThermalDeratingCounterReset27 {}
+
 /// Output port (resource 28).
 ///
 /// ID 28 · RW · Integer · single · optional
@@ -1452,13 +1598,17 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputPort;
-impl ::ucifi_runtime::typed::Resource for OutputPort {
+
+impl Resource for OutputPort {
     const ID: u16 = 28;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for OutputPort {}
-impl ::ucifi_runtime::typed::Writable for OutputPort {}
+
+impl Readable for OutputPort {}
+
+impl Writable for OutputPort {}
+
 /// Standby mode (resource 29).
 ///
 /// ID 29 · RW · Boolean · single · optional
@@ -1466,13 +1616,17 @@ impl ::ucifi_runtime::typed::Writable for OutputPort {}
 /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
 #[derive(Clone, Copy, Debug)]
 pub struct StandbyMode;
-impl ::ucifi_runtime::typed::Resource for StandbyMode {
+
+impl Resource for StandbyMode {
     const ID: u16 = 29;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for StandbyMode {}
-impl ::ucifi_runtime::typed::Writable for StandbyMode {}
+
+impl Readable for StandbyMode {}
+
+impl Writable for StandbyMode {}
+
 /// Constant light output (resource 30).
 ///
 /// ID 30 · RW · Boolean · single · optional
@@ -1480,13 +1634,17 @@ impl ::ucifi_runtime::typed::Writable for StandbyMode {}
 /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
 #[derive(Clone, Copy, Debug)]
 pub struct ConstantLightOutput;
-impl ::ucifi_runtime::typed::Resource for ConstantLightOutput {
+
+impl Resource for ConstantLightOutput {
     const ID: u16 = 30;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ConstantLightOutput {}
-impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
+
+impl Readable for ConstantLightOutput {}
+
+impl Writable for ConstantLightOutput {}
+
 /// Cleaning factor enabled (resource 31).
 ///
 /// ID 31 · RW · Boolean · single · optional
@@ -1494,13 +1652,17 @@ impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
 /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
 #[derive(Clone, Copy, Debug)]
 pub struct CleaningFactorEnabled;
-impl ::ucifi_runtime::typed::Resource for CleaningFactorEnabled {
+
+impl Resource for CleaningFactorEnabled {
     const ID: u16 = 31;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CleaningFactorEnabled {}
-impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
+
+impl Readable for CleaningFactorEnabled {}
+
+impl Writable for CleaningFactorEnabled {}
+
 /// Cleaning period (resource 32).
 ///
 /// ID 32 · RW · Integer · single · optional
@@ -1508,13 +1670,17 @@ impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
 /// Days after a cleaning at which the cleaning factor has returned to 100 %.
 #[derive(Clone, Copy, Debug)]
 pub struct CleaningPeriod;
-impl ::ucifi_runtime::typed::Resource for CleaningPeriod {
+
+impl Resource for CleaningPeriod {
     const ID: u16 = 32;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CleaningPeriod {}
-impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
+
+impl Readable for CleaningPeriod {}
+
+impl Writable for CleaningPeriod {}
+
 /// Initial lamp cleaning factor (resource 33).
 ///
 /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -1522,13 +1688,17 @@ impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
 /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
 #[derive(Clone, Copy, Debug)]
 pub struct InitialLampCleaningFactor;
-impl ::ucifi_runtime::typed::Resource for InitialLampCleaningFactor {
+
+impl Resource for InitialLampCleaningFactor {
     const ID: u16 = 33;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for InitialLampCleaningFactor {}
-impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
+
+impl Readable for InitialLampCleaningFactor {}
+
+impl Writable for InitialLampCleaningFactor {}
+
 /// Lamp cleaning date (resource 34).
 ///
 /// ID 34 · RW · Time · single · optional
@@ -1536,13 +1706,17 @@ impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
 /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
 #[derive(Clone, Copy, Debug)]
 pub struct LampCleaningDate;
-impl ::ucifi_runtime::typed::Resource for LampCleaningDate {
+
+impl Resource for LampCleaningDate {
     const ID: u16 = 34;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LampCleaningDate {}
-impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
+
+impl Readable for LampCleaningDate {}
+
+impl Writable for LampCleaningDate {}
+
 /// Control type (resource 35).
 ///
 /// ID 35 · RW · Integer · single · optional · range `0..13`
@@ -1550,13 +1724,17 @@ impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
 /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlType;
-impl ::ucifi_runtime::typed::Resource for ControlType {
+
+impl Resource for ControlType {
     const ID: u16 = 35;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlType {}
-impl ::ucifi_runtime::typed::Writable for ControlType {}
+
+impl Readable for ControlType {}
+
+impl Writable for ControlType {}
+
 /// Nominal Lamp wattage (resource 36).
 ///
 /// ID 36 · RW · Integer · single · optional · units `W`
@@ -1564,13 +1742,17 @@ impl ::ucifi_runtime::typed::Writable for ControlType {}
 /// Power drawn by the light source at full level, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct NominalLampWattage;
-impl ::ucifi_runtime::typed::Resource for NominalLampWattage {
+
+impl Resource for NominalLampWattage {
     const ID: u16 = 36;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NominalLampWattage {}
-impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
+
+impl Readable for NominalLampWattage {}
+
+impl Writable for NominalLampWattage {}
+
 /// Minimum dimming level (resource 37).
 ///
 /// ID 37 · RW · Integer · single · optional · units `/100`
@@ -1578,13 +1760,17 @@ impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
 /// Lowest level in percent at which the lamp still works reliably.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumDimmingLevel;
-impl ::ucifi_runtime::typed::Resource for MinimumDimmingLevel {
+
+impl Resource for MinimumDimmingLevel {
     const ID: u16 = 37;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumDimmingLevel {}
-impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
+
+impl Readable for MinimumDimmingLevel {}
+
+impl Writable for MinimumDimmingLevel {}
+
 /// Minimum lamp wattage (resource 38).
 ///
 /// ID 38 · RW · Integer · single · optional · units `W`
@@ -1592,13 +1778,17 @@ impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
 /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumLampWattage;
-impl ::ucifi_runtime::typed::Resource for MinimumLampWattage {
+
+impl Resource for MinimumLampWattage {
     const ID: u16 = 38;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumLampWattage {}
-impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
+
+impl Readable for MinimumLampWattage {}
+
+impl Writable for MinimumLampWattage {}
+
 /// Light color temperature command (resource 39).
 ///
 /// ID 39 · RW · String · single · optional · units `K`
@@ -1606,13 +1796,17 @@ impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
 /// Last requested colour temperature of the light, in kelvin.
 #[derive(Clone, Copy, Debug)]
 pub struct LightColorTemperatureCommand;
-impl ::ucifi_runtime::typed::Resource for LightColorTemperatureCommand {
+
+impl Resource for LightColorTemperatureCommand {
     const ID: u16 = 39;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for LightColorTemperatureCommand {}
-impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
+
+impl Readable for LightColorTemperatureCommand {}
+
+impl Writable for LightColorTemperatureCommand {}
+
 /// Actual light color temperature (resource 40).
 ///
 /// ID 40 · R · String · single · optional · units `K`
@@ -1620,12 +1814,15 @@ impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
 /// Colour temperature the light source produces now, in kelvin.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualLightColorTemperature;
-impl ::ucifi_runtime::typed::Resource for ActualLightColorTemperature {
+
+impl Resource for ActualLightColorTemperature {
     const ID: u16 = 40;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
+
+impl Readable for ActualLightColorTemperature {}
+
 /// Virtual power output (resource 41).
 ///
 /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -1633,13 +1830,17 @@ impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
 /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
 #[derive(Clone, Copy, Debug)]
 pub struct VirtualPowerOutput;
-impl ::ucifi_runtime::typed::Resource for VirtualPowerOutput {
+
+impl Resource for VirtualPowerOutput {
     const ID: u16 = 41;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for VirtualPowerOutput {}
-impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
+
+impl Readable for VirtualPowerOutput {}
+
+impl Writable for VirtualPowerOutput {}
+
 /// Voltage at max dim level (resource 42).
 ///
 /// ID 42 · RW · Float · single · optional · units `V`
@@ -1647,13 +1848,17 @@ impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
 /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
 #[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMaxDimLevel;
-impl ::ucifi_runtime::typed::Resource for VoltageAtMaxDimLevel {
+
+impl Resource for VoltageAtMaxDimLevel {
     const ID: u16 = 42;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VoltageAtMaxDimLevel {}
-impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
+
+impl Readable for VoltageAtMaxDimLevel {}
+
+impl Writable for VoltageAtMaxDimLevel {}
+
 /// Voltage at min dim level (resource 43).
 ///
 /// ID 43 · RW · Float · single · optional · units `V`
@@ -1661,13 +1866,17 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
 /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
 #[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMinDimLevel;
-impl ::ucifi_runtime::typed::Resource for VoltageAtMinDimLevel {
+
+impl Resource for VoltageAtMinDimLevel {
     const ID: u16 = 43;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VoltageAtMinDimLevel {}
-impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
+
+impl Readable for VoltageAtMinDimLevel {}
+
+impl Writable for VoltageAtMinDimLevel {}
+
 /// Light source voltage (resource 44).
 ///
 /// ID 44 · R · Float · single · optional · units `V`
@@ -1675,12 +1884,15 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
 /// Voltage, usually DC, at the driver output feeding the light source, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceVoltage;
-impl ::ucifi_runtime::typed::Resource for LightSourceVoltage {
+
+impl Resource for LightSourceVoltage {
     const ID: u16 = 44;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
+
+impl Readable for LightSourceVoltage {}
+
 /// Light source current (resource 45).
 ///
 /// ID 45 · R · Float · single · optional · units `A`
@@ -1688,12 +1900,15 @@ impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
 /// Current, usually DC, from the driver into the light source, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceCurrent;
-impl ::ucifi_runtime::typed::Resource for LightSourceCurrent {
+
+impl Resource for LightSourceCurrent {
     const ID: u16 = 45;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
+
+impl Readable for LightSourceCurrent {}
+
 /// Light source active power (resource 46).
 ///
 /// ID 46 · R · Float · single · optional · units `W`
@@ -1701,12 +1916,15 @@ impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
 /// Active power delivered to the light source at the driver output, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceActivePower;
-impl ::ucifi_runtime::typed::Resource for LightSourceActivePower {
+
+impl Resource for LightSourceActivePower {
     const ID: u16 = 46;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
+
+impl Readable for LightSourceActivePower {}
+
 /// Light source active energy (resource 47).
 ///
 /// ID 47 · R · Float · single · optional · units `kWh`
@@ -1714,9 +1932,11 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
 /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceActiveEnergy;
-impl ::ucifi_runtime::typed::Resource for LightSourceActiveEnergy {
+
+impl Resource for LightSourceActiveEnergy {
     const ID: u16 = 47;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceActiveEnergy {}
+
+impl Readable for LightSourceActiveEnergy {}

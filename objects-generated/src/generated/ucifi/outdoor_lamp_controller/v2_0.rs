@@ -4,194 +4,310 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Controller of one outdoor luminaire (street, tunnel, road, park): switches and dims the lamp, reports lamp and driver faults, tracks operating hours and energy, and handles manual overrides.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3416;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Outdoor lamp controller version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3416,
-    "Outdoor lamp controller",
-    "urn:oma:lwm2m:ext:3416:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Command", O::RW, false, true, T::Integer, "0..100", "/100"),
-        r(2, "Command in action", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(3, "Dimming level", O::R, false, true, T::Integer, "0..100", "/100"),
-        r(4, "Default dimming level", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(5, "Lamp failure", O::R, false, false, T::Boolean, "", ""),
-        r(6, "Lamp failure reason", O::R, false, false, T::Integer, "", ""),
-        r(7, "Control gear failure", O::R, false, false, T::Boolean, "", ""),
-        r(8, "Control gear failure reason", O::R, false, false, T::Integer, "", ""),
-        r(9, "Relay failure", O::R, false, false, T::Boolean, "", ""),
-        r(10, "Day burner", O::R, false, false, T::Boolean, "", ""),
-        r(11, "Cycling failure", O::R, false, false, T::Boolean, "", ""),
-        r(
-            12,
-            "Control gear communication failure",
-            O::R,
-            false,
-            false,
-            T::Boolean,
-            "",
-            "",
-        ),
-        r(13, "Scheduler ID", O::RW, true, false, T::Integer, "", ""),
-        r(14, "Invalid scheduler", O::R, false, false, T::Boolean, "", ""),
-        r(15, "Lamp operating hours", O::R, false, false, T::Float, "", "h"),
-        r(16, "Lamp operating hours reset", O::E, false, false, T::None, "", ""),
-        r(17, "Lamp ON timestamp", O::R, false, false, T::Time, "", ""),
-        r(18, "Lamp switch counter", O::R, false, false, T::Integer, "", ""),
-        r(19, "Lamp switch counter reset", O::E, false, false, T::None, "", ""),
-        r(20, "Control gear start counter", O::R, false, false, T::Integer, "", ""),
-        r(21, "Control gear temperature", O::R, false, false, T::Float, "", "Cel"),
-        r(22, "Control gear thermal derating", O::R, false, false, T::Boolean, "", ""),
-        r(
-            23,
-            "Control gear thermal derating counter",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            24,
-            "Control gear thermal derating counter reset",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(25, "Control gear thermal shutdown", O::R, false, false, T::Boolean, "", ""),
-        r(
-            26,
-            "Control gear thermal shutdown counter",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            27,
-            "Control gear thermal derating counter reset",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(28, "Output port", O::RW, false, false, T::Integer, "", ""),
-        r(29, "Standby mode", O::RW, false, false, T::Boolean, "", ""),
-        r(30, "Constant light output", O::RW, false, false, T::Boolean, "", ""),
-        r(31, "Cleaning factor enabled", O::RW, false, false, T::Boolean, "", ""),
-        r(32, "Cleaning period", O::RW, false, false, T::Integer, "", ""),
-        r(
-            33,
-            "Initial lamp cleaning factor",
-            O::RW,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "/100",
-        ),
-        r(34, "Lamp cleaning date", O::RW, false, false, T::Time, "", ""),
-        r(35, "Control type", O::RW, true, false, T::Integer, "0..13", ""),
-        r(36, "Nominal Lamp wattage", O::RW, false, false, T::Integer, "", "W"),
-        r(37, "Minimum dimming level", O::RW, false, false, T::Integer, "", "/100"),
-        r(38, "Minimum lamp wattage", O::RW, false, false, T::Integer, "", "W"),
-        r(
-            39,
-            "Light color temperature command",
-            O::RW,
-            false,
-            false,
-            T::Integer,
-            "",
-            "K",
-        ),
-        r(40, "Actual light color temperature", O::R, false, false, T::Integer, "", "K"),
-        r(41, "Virtual power output", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(42, "Voltage at max dim level", O::RW, false, false, T::Float, "", "V"),
-        r(43, "Voltage at min dim level", O::RW, false, false, T::Float, "", "V"),
-        r(44, "Light source voltage", O::R, false, false, T::Float, "", "V"),
-        r(45, "Light source current", O::R, false, false, T::Float, "", "A"),
-        r(46, "Light source active power", O::R, false, false, T::Float, "", "W"),
-        r(47, "Light source active energy", O::R, false, false, T::Float, "", "kWh"),
-        r(48, "Maximum light source current", O::RW, false, false, T::Float, "", "A"),
-        r(49, "Default fade time", O::RW, false, false, T::Float, "", "s"),
-        r(50, "Manual override start time", O::RW, false, false, T::Time, "", ""),
-        r(51, "Manual override end time", O::RW, false, false, T::Time, "", ""),
-        r(52, "Manual override fade", O::RW, false, false, T::Float, "", "s"),
-        r(
-            53,
-            "Manual override default duration",
-            O::RW,
-            false,
-            false,
-            T::Integer,
-            "",
-            "s",
-        ),
-        r(54, "Manual override active", O::R, false, false, T::Boolean, "", ""),
-        r(
-            55,
-            "Default Light color temperature",
-            O::RW,
-            false,
-            false,
-            T::Integer,
-            "",
-            "K",
-        ),
-        r(56, "Driver operating hours", O::R, false, false, T::Float, "", "h"),
-        r(57, "Driver operating hours reset", O::E, false, false, T::None, "", ""),
-        r(58, "Manufacturer GTIN", O::R, false, false, T::String, "", ""),
-        r(59, "Manufacturer Serial Number", O::R, false, false, T::String, "", ""),
-        r(60, "Firmware Version", O::R, false, false, T::String, "", ""),
-        r(61, "DALI Version", O::R, false, false, T::String, "", ""),
-        r(62, "Unit temperature", O::R, false, false, T::Float, "", "Cel"),
-        r(63, "Device capabilities", O::R, false, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Outdoor lamp controller"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3416:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Command", Operations::RW, DataType::Integer)
+        .mandatory()
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(2, "Command in action", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(3, "Dimming level", Operations::R, DataType::Integer)
+        .mandatory()
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(
+        4,
+        "Default dimming level",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(5, "Lamp failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(6, "Lamp failure reason", Operations::R, DataType::Integer),
+    ResourceModel::new(7, "Control gear failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        8,
+        "Control gear failure reason",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(9, "Relay failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(10, "Day burner", Operations::R, DataType::Boolean),
+    ResourceModel::new(11, "Cycling failure", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        12,
+        "Control gear communication failure",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(13, "Scheduler ID", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(14, "Invalid scheduler", Operations::R, DataType::Boolean),
+    ResourceModel::new(15, "Lamp operating hours", Operations::R, DataType::Float).units("h"),
+    ResourceModel::new(
+        16,
+        "Lamp operating hours reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(17, "Lamp ON timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(18, "Lamp switch counter", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        19,
+        "Lamp switch counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(
+        20,
+        "Control gear start counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        21,
+        "Control gear temperature",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Cel"),
+    ResourceModel::new(
+        22,
+        "Control gear thermal derating",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        23,
+        "Control gear thermal derating counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        24,
+        "Control gear thermal derating counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(
+        25,
+        "Control gear thermal shutdown",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        26,
+        "Control gear thermal shutdown counter",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        27,
+        "Control gear thermal derating counter reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(28, "Output port", Operations::RW, DataType::Integer),
+    ResourceModel::new(29, "Standby mode", Operations::RW, DataType::Boolean),
+    ResourceModel::new(
+        30,
+        "Constant light output",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        31,
+        "Cleaning factor enabled",
+        Operations::RW,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(32, "Cleaning period", Operations::RW, DataType::Integer),
+    ResourceModel::new(
+        33,
+        "Initial lamp cleaning factor",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(34, "Lamp cleaning date", Operations::RW, DataType::Time),
+    ResourceModel::new(35, "Control type", Operations::RW, DataType::Integer)
+        .multiple()
+        .range("0..13"),
+    ResourceModel::new(
+        36,
+        "Nominal Lamp wattage",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("W"),
+    ResourceModel::new(
+        37,
+        "Minimum dimming level",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("/100"),
+    ResourceModel::new(
+        38,
+        "Minimum lamp wattage",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("W"),
+    ResourceModel::new(
+        39,
+        "Light color temperature command",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("K"),
+    ResourceModel::new(
+        40,
+        "Actual light color temperature",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("K"),
+    ResourceModel::new(
+        41,
+        "Virtual power output",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(
+        42,
+        "Voltage at max dim level",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        43,
+        "Voltage at min dim level",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(44, "Light source voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(45, "Light source current", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(
+        46,
+        "Light source active power",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        47,
+        "Light source active energy",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("kWh"),
+    ResourceModel::new(
+        48,
+        "Maximum light source current",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("A"),
+    ResourceModel::new(49, "Default fade time", Operations::RW, DataType::Float).units("s"),
+    ResourceModel::new(
+        50,
+        "Manual override start time",
+        Operations::RW,
+        DataType::Time,
+    ),
+    ResourceModel::new(
+        51,
+        "Manual override end time",
+        Operations::RW,
+        DataType::Time,
+    ),
+    ResourceModel::new(52, "Manual override fade", Operations::RW, DataType::Float).units("s"),
+    ResourceModel::new(
+        53,
+        "Manual override default duration",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("s"),
+    ResourceModel::new(
+        54,
+        "Manual override active",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        55,
+        "Default Light color temperature",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("K"),
+    ResourceModel::new(56, "Driver operating hours", Operations::R, DataType::Float).units("h"),
+    ResourceModel::new(
+        57,
+        "Driver operating hours reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(58, "Manufacturer GTIN", Operations::R, DataType::String),
+    ResourceModel::new(
+        59,
+        "Manufacturer Serial Number",
+        Operations::R,
+        DataType::String,
+    ),
+    ResourceModel::new(60, "Firmware Version", Operations::R, DataType::String),
+    ResourceModel::new(61, "DALI Version", Operations::R, DataType::String),
+    ResourceModel::new(62, "Unit temperature", Operations::R, DataType::Float).units("Cel"),
+    ResourceModel::new(63, "Device capabilities", Operations::R, DataType::Integer),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Command (resource 1).
@@ -329,16 +445,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Outdoor lamp controller (object 3416) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampController {
     /// Command (resource 1).
     ///
@@ -351,7 +465,7 @@ pub struct OutdoorLampController {
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
-    pub command_in_action: ::core::option::Option<i64>,
+    pub command_in_action: Option<i64>,
     /// Dimming level (resource 3).
     ///
     /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
@@ -363,528 +477,444 @@ pub struct OutdoorLampController {
     /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent applied when neither a schedule nor an override is active.
-    pub default_dimming_level: ::core::option::Option<i64>,
+    pub default_dimming_level: Option<i64>,
     /// Lamp failure (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the lamp gives no light although it should (for example a broken lamp).
-    pub lamp_failure: ::core::option::Option<bool>,
+    pub lamp_failure: Option<bool>,
     /// Lamp failure reason (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
-    pub lamp_failure_reason: ::core::option::Option<i64>,
+    pub lamp_failure_reason: Option<i64>,
     /// Control gear failure (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
-    pub control_gear_failure: ::core::option::Option<bool>,
+    pub control_gear_failure: Option<bool>,
     /// Control gear failure reason (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Code for the driver fault; the DiiA list of control gear failures may be used.
-    pub control_gear_failure_reason: ::core::option::Option<i64>,
+    pub control_gear_failure_reason: Option<i64>,
     /// Relay failure (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the controller's relay does not behave as commanded.
-    pub relay_failure: ::core::option::Option<bool>,
+    pub relay_failure: Option<bool>,
     /// Day burner (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the lamp is lit while it should be off (day burning).
-    pub day_burner: ::core::option::Option<bool>,
+    pub day_burner: Option<bool>,
     /// Cycling failure (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when the lamp switches on and off abnormally often.
-    pub cycling_failure: ::core::option::Option<bool>,
+    pub cycling_failure: Option<bool>,
     /// Control gear communication failure (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
-    pub control_gear_communication_failure: ::core::option::Option<bool>,
+    pub control_gear_communication_failure: Option<bool>,
     /// Scheduler ID (resource 13).
     ///
     /// ID 13 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this controller's command, one per instance.
-    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
+    pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 14).
     ///
     /// ID 14 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported.
-    pub invalid_scheduler: ::core::option::Option<bool>,
+    pub invalid_scheduler: Option<bool>,
     /// Lamp operating hours (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `h`
     ///
     /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
-    pub lamp_operating_hours: ::core::option::Option<f64>,
+    pub lamp_operating_hours: Option<f64>,
     /// Lamp ON timestamp (resource 17).
     ///
     /// ID 17 · R · Time · single · optional
     ///
     /// When the lamp last went from dark to lit.
-    pub lamp_on_timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub lamp_on_timestamp: Option<Time>,
     /// Lamp switch counter (resource 18).
     ///
     /// ID 18 · R · Integer · single · optional
     ///
     /// Number of on-to-off switchings of the lamp since the last counter reset.
-    pub lamp_switch_counter: ::core::option::Option<i64>,
+    pub lamp_switch_counter: Option<i64>,
     /// Control gear start counter (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional
     ///
     /// Number of times the driver has been powered off after being on.
-    pub control_gear_start_counter: ::core::option::Option<i64>,
+    pub control_gear_start_counter: Option<i64>,
     /// Control gear temperature (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `Cel`
     ///
     /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
-    pub control_gear_temperature: ::core::option::Option<f64>,
+    pub control_gear_temperature: Option<f64>,
     /// Control gear thermal derating (resource 22).
     ///
     /// ID 22 · R · Boolean · single · optional
     ///
     /// true while the driver is lowering the light output because it is too hot.
-    pub control_gear_thermal_derating: ::core::option::Option<bool>,
+    pub control_gear_thermal_derating: Option<bool>,
     /// Control gear thermal derating counter (resource 23).
     ///
     /// ID 23 · R · Integer · single · optional
     ///
     /// Number of thermal deratings by the driver since the last reset.
-    pub control_gear_thermal_derating_counter: ::core::option::Option<i64>,
+    pub control_gear_thermal_derating_counter: Option<i64>,
     /// Control gear thermal shutdown (resource 25).
     ///
     /// ID 25 · R · Boolean · single · optional
     ///
     /// true when the driver has switched the light off because it is too hot.
-    pub control_gear_thermal_shutdown: ::core::option::Option<bool>,
+    pub control_gear_thermal_shutdown: Option<bool>,
     /// Control gear thermal shutdown counter (resource 26).
     ///
     /// ID 26 · R · Integer · single · optional
     ///
     /// Number of thermal shutdowns by the driver since the last reset.
-    pub control_gear_thermal_shutdown_counter: ::core::option::Option<i64>,
+    pub control_gear_thermal_shutdown_counter: Option<i64>,
     /// Output port (resource 28).
     ///
     /// ID 28 · RW · Integer · single · optional
     ///
     /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
-    pub output_port: ::core::option::Option<i64>,
+    pub output_port: Option<i64>,
     /// Standby mode (resource 29).
     ///
     /// ID 29 · RW · Boolean · single · optional
     ///
     /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
-    pub standby_mode: ::core::option::Option<bool>,
+    pub standby_mode: Option<bool>,
     /// Constant light output (resource 30).
     ///
     /// ID 30 · RW · Boolean · single · optional
     ///
     /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
-    pub constant_light_output: ::core::option::Option<bool>,
+    pub constant_light_output: Option<bool>,
     /// Cleaning factor enabled (resource 31).
     ///
     /// ID 31 · RW · Boolean · single · optional
     ///
     /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
-    pub cleaning_factor_enabled: ::core::option::Option<bool>,
+    pub cleaning_factor_enabled: Option<bool>,
     /// Cleaning period (resource 32).
     ///
     /// ID 32 · RW · Integer · single · optional
     ///
     /// Days after a cleaning at which the cleaning factor has returned to 100 %.
-    pub cleaning_period: ::core::option::Option<i64>,
+    pub cleaning_period: Option<i64>,
     /// Initial lamp cleaning factor (resource 33).
     ///
     /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
-    pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
+    pub initial_lamp_cleaning_factor: Option<i64>,
     /// Lamp cleaning date (resource 34).
     ///
     /// ID 34 · RW · Time · single · optional
     ///
     /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
-    pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub lamp_cleaning_date: Option<Time>,
     /// Control type (resource 35).
     ///
     /// ID 35 · RW · Integer · multiple · optional · range `0..13`
     ///
     /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
-    pub control_type: ::ucifi_runtime::InstanceMap<i64>,
+    pub control_type: InstanceMap<i64>,
     /// Nominal Lamp wattage (resource 36).
     ///
     /// ID 36 · RW · Integer · single · optional · units `W`
     ///
     /// Power drawn by the light source at full level, in watts.
-    pub nominal_lamp_wattage: ::core::option::Option<i64>,
+    pub nominal_lamp_wattage: Option<i64>,
     /// Minimum dimming level (resource 37).
     ///
     /// ID 37 · RW · Integer · single · optional · units `/100`
     ///
     /// Lowest level in percent at which the lamp still works reliably.
-    pub minimum_dimming_level: ::core::option::Option<i64>,
+    pub minimum_dimming_level: Option<i64>,
     /// Minimum lamp wattage (resource 38).
     ///
     /// ID 38 · RW · Integer · single · optional · units `W`
     ///
     /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
-    pub minimum_lamp_wattage: ::core::option::Option<i64>,
+    pub minimum_lamp_wattage: Option<i64>,
     /// Light color temperature command (resource 39).
     ///
     /// ID 39 · RW · Integer · single · optional · units `K`
     ///
     /// Last requested colour temperature of the light, in kelvin.
-    pub light_color_temperature_command: ::core::option::Option<i64>,
+    pub light_color_temperature_command: Option<i64>,
     /// Actual light color temperature (resource 40).
     ///
     /// ID 40 · R · Integer · single · optional · units `K`
     ///
     /// Colour temperature the light source produces now, in kelvin.
-    pub actual_light_color_temperature: ::core::option::Option<i64>,
+    pub actual_light_color_temperature: Option<i64>,
     /// Virtual power output (resource 41).
     ///
     /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
-    pub virtual_power_output: ::core::option::Option<i64>,
+    pub virtual_power_output: Option<i64>,
     /// Voltage at max dim level (resource 42).
     ///
     /// ID 42 · RW · Float · single · optional · units `V`
     ///
     /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
-    pub voltage_at_max_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_max_dim_level: Option<f64>,
     /// Voltage at min dim level (resource 43).
     ///
     /// ID 43 · RW · Float · single · optional · units `V`
     ///
     /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
-    pub voltage_at_min_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_min_dim_level: Option<f64>,
     /// Light source voltage (resource 44).
     ///
     /// ID 44 · R · Float · single · optional · units `V`
     ///
     /// Voltage, usually DC, at the driver output feeding the light source, in volts.
-    pub light_source_voltage: ::core::option::Option<f64>,
+    pub light_source_voltage: Option<f64>,
     /// Light source current (resource 45).
     ///
     /// ID 45 · R · Float · single · optional · units `A`
     ///
     /// Current, usually DC, from the driver into the light source, in amperes.
-    pub light_source_current: ::core::option::Option<f64>,
+    pub light_source_current: Option<f64>,
     /// Light source active power (resource 46).
     ///
     /// ID 46 · R · Float · single · optional · units `W`
     ///
     /// Active power delivered to the light source at the driver output, in watts.
-    pub light_source_active_power: ::core::option::Option<f64>,
+    pub light_source_active_power: Option<f64>,
     /// Light source active energy (resource 47).
     ///
     /// ID 47 · R · Float · single · optional · units `kWh`
     ///
     /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
-    pub light_source_active_energy: ::core::option::Option<f64>,
+    pub light_source_active_energy: Option<f64>,
     /// Maximum light source current (resource 48).
     ///
     /// ID 48 · RW · Float · single · optional · units `A`
     ///
     /// Highest current in amperes the driver can deliver to the light source.
-    pub maximum_light_source_current: ::core::option::Option<f64>,
+    pub maximum_light_source_current: Option<f64>,
     /// Default fade time (resource 49).
     ///
     /// ID 49 · RW · Float · single · optional · units `s`
     ///
     /// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
-    pub default_fade_time: ::core::option::Option<f64>,
+    pub default_fade_time: Option<f64>,
     /// Manual override start time (resource 50).
     ///
     /// ID 50 · RW · Time · single · optional
     ///
     /// Start of the manual override window: between start and end time the manual Command wins over any schedule.
-    pub manual_override_start_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub manual_override_start_time: Option<Time>,
     /// Manual override end time (resource 51).
     ///
     /// ID 51 · RW · Time · single · optional
     ///
     /// End of the manual override window; afterwards the schedule or the default settings apply again.
-    pub manual_override_end_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub manual_override_end_time: Option<Time>,
     /// Manual override fade (resource 52).
     ///
     /// ID 52 · RW · Float · single · optional · units `s`
     ///
     /// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
-    pub manual_override_fade: ::core::option::Option<f64>,
+    pub manual_override_fade: Option<f64>,
     /// Manual override default duration (resource 53).
     ///
     /// ID 53 · RW · Integer · single · optional · units `s`
     ///
     /// Length in seconds of an override sent without an end time.
-    pub manual_override_default_duration: ::core::option::Option<i64>,
+    pub manual_override_default_duration: Option<i64>,
     /// Manual override active (resource 54).
     ///
     /// ID 54 · R · Boolean · single · optional
     ///
     /// true while a manual override is in force.
-    pub manual_override_active: ::core::option::Option<bool>,
+    pub manual_override_active: Option<bool>,
     /// Default Light color temperature (resource 55).
     ///
     /// ID 55 · RW · Integer · single · optional · units `K`
     ///
     /// Colour temperature in kelvin applied when neither a schedule nor an override is active.
-    pub default_light_color_temperature: ::core::option::Option<i64>,
+    pub default_light_color_temperature: Option<i64>,
     /// Driver operating hours (resource 56).
     ///
     /// ID 56 · R · Float · single · optional · units `h`
     ///
     /// Hours the LED driver has been powered, accumulated; mirrors the DALI part 253 driver counter.
-    pub driver_operating_hours: ::core::option::Option<f64>,
+    pub driver_operating_hours: Option<f64>,
     /// Manufacturer GTIN (resource 58).
     ///
     /// ID 58 · R · String · single · optional
     ///
     /// GTIN of the driver, read from DALI memory bank 0.
-    pub manufacturer_gtin: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub manufacturer_gtin: Option<String>,
     /// Manufacturer Serial Number (resource 59).
     ///
     /// ID 59 · R · String · single · optional
     ///
     /// Serial number of the driver, read from DALI memory bank 0.
-    pub manufacturer_serial_number: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub manufacturer_serial_number: Option<String>,
     /// Firmware Version (resource 60).
     ///
     /// ID 60 · R · String · single · optional
     ///
     /// Firmware version of the DALI bus unit.
-    pub firmware_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub firmware_version: Option<String>,
     /// DALI Version (resource 61).
     ///
     /// ID 61 · R · String · single · optional
     ///
     /// DALI version implemented by the driver, as text.
-    pub dali_version: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub dali_version: Option<String>,
     /// Unit temperature (resource 62).
     ///
     /// ID 62 · R · Float · single · optional · units `Cel`
     ///
     /// Temperature of the driver unit in degrees Celsius, as defined by DiiA.
-    pub unit_temperature: ::core::option::Option<f64>,
+    pub unit_temperature: Option<f64>,
     /// Device capabilities (resource 63).
     ///
     /// ID 63 · R · Integer · single · optional
     ///
     /// Capability bits of the driver: 0 power supply, 1 memory bank 1 extension, 2 energy reporting, 3 diagnostics, 4 sensor ready, 5..7 sensor-ready extensions (extended diagnostics, total energy, apparent energy).
-    pub device_capabilities: ::core::option::Option<i64>,
+    pub device_capabilities: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for OutdoorLampController {
-    const OBJECT_ID: u16 = 3416;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.command)?;
-        f::opt(w, 2, &self.command_in_action)?;
-        f::one(w, 3, &self.dimming_level)?;
-        f::opt(w, 4, &self.default_dimming_level)?;
-        f::opt(w, 5, &self.lamp_failure)?;
-        f::opt(w, 6, &self.lamp_failure_reason)?;
-        f::opt(w, 7, &self.control_gear_failure)?;
-        f::opt(w, 8, &self.control_gear_failure_reason)?;
-        f::opt(w, 9, &self.relay_failure)?;
-        f::opt(w, 10, &self.day_burner)?;
-        f::opt(w, 11, &self.cycling_failure)?;
-        f::opt(w, 12, &self.control_gear_communication_failure)?;
-        f::multi(w, 13, &self.scheduler_id, false)?;
-        f::opt(w, 14, &self.invalid_scheduler)?;
-        f::opt(w, 15, &self.lamp_operating_hours)?;
-        f::opt(w, 17, &self.lamp_on_timestamp)?;
-        f::opt(w, 18, &self.lamp_switch_counter)?;
-        f::opt(w, 20, &self.control_gear_start_counter)?;
-        f::opt(w, 21, &self.control_gear_temperature)?;
-        f::opt(w, 22, &self.control_gear_thermal_derating)?;
-        f::opt(w, 23, &self.control_gear_thermal_derating_counter)?;
-        f::opt(w, 25, &self.control_gear_thermal_shutdown)?;
-        f::opt(w, 26, &self.control_gear_thermal_shutdown_counter)?;
-        f::opt(w, 28, &self.output_port)?;
-        f::opt(w, 29, &self.standby_mode)?;
-        f::opt(w, 30, &self.constant_light_output)?;
-        f::opt(w, 31, &self.cleaning_factor_enabled)?;
-        f::opt(w, 32, &self.cleaning_period)?;
-        f::opt(w, 33, &self.initial_lamp_cleaning_factor)?;
-        f::opt(w, 34, &self.lamp_cleaning_date)?;
-        f::multi(w, 35, &self.control_type, false)?;
-        f::opt(w, 36, &self.nominal_lamp_wattage)?;
-        f::opt(w, 37, &self.minimum_dimming_level)?;
-        f::opt(w, 38, &self.minimum_lamp_wattage)?;
-        f::opt(w, 39, &self.light_color_temperature_command)?;
-        f::opt(w, 40, &self.actual_light_color_temperature)?;
-        f::opt(w, 41, &self.virtual_power_output)?;
-        f::opt(w, 42, &self.voltage_at_max_dim_level)?;
-        f::opt(w, 43, &self.voltage_at_min_dim_level)?;
-        f::opt(w, 44, &self.light_source_voltage)?;
-        f::opt(w, 45, &self.light_source_current)?;
-        f::opt(w, 46, &self.light_source_active_power)?;
-        f::opt(w, 47, &self.light_source_active_energy)?;
-        f::opt(w, 48, &self.maximum_light_source_current)?;
-        f::opt(w, 49, &self.default_fade_time)?;
-        f::opt(w, 50, &self.manual_override_start_time)?;
-        f::opt(w, 51, &self.manual_override_end_time)?;
-        f::opt(w, 52, &self.manual_override_fade)?;
-        f::opt(w, 53, &self.manual_override_default_duration)?;
-        f::opt(w, 54, &self.manual_override_active)?;
-        f::opt(w, 55, &self.default_light_color_temperature)?;
-        f::opt(w, 56, &self.driver_operating_hours)?;
-        f::opt(w, 58, &self.manufacturer_gtin)?;
-        f::opt(w, 59, &self.manufacturer_serial_number)?;
-        f::opt(w, 60, &self.firmware_version)?;
-        f::opt(w, 61, &self.dali_version)?;
-        f::opt(w, 62, &self.unit_temperature)?;
-        f::opt(w, 63, &self.device_capabilities)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OutdoorLampController {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.command, instance, raw),
-            2 => f::set_opt(&mut self.command_in_action, instance, raw),
-            3 => f::set(&mut self.dimming_level, instance, raw),
-            4 => f::set_opt(&mut self.default_dimming_level, instance, raw),
-            5 => f::set_opt(&mut self.lamp_failure, instance, raw),
-            6 => f::set_opt(&mut self.lamp_failure_reason, instance, raw),
-            7 => f::set_opt(&mut self.control_gear_failure, instance, raw),
-            8 => f::set_opt(&mut self.control_gear_failure_reason, instance, raw),
-            9 => f::set_opt(&mut self.relay_failure, instance, raw),
-            10 => f::set_opt(&mut self.day_burner, instance, raw),
-            11 => f::set_opt(&mut self.cycling_failure, instance, raw),
-            12 => f::set_opt(&mut self.control_gear_communication_failure, instance, raw),
-            13 => f::set_multi(&mut self.scheduler_id, instance, raw),
-            14 => f::set_opt(&mut self.invalid_scheduler, instance, raw),
-            15 => f::set_opt(&mut self.lamp_operating_hours, instance, raw),
-            17 => f::set_opt(&mut self.lamp_on_timestamp, instance, raw),
-            18 => f::set_opt(&mut self.lamp_switch_counter, instance, raw),
-            20 => f::set_opt(&mut self.control_gear_start_counter, instance, raw),
-            21 => f::set_opt(&mut self.control_gear_temperature, instance, raw),
-            22 => f::set_opt(&mut self.control_gear_thermal_derating, instance, raw),
-            23 => {
-                f::set_opt(
-                    &mut self.control_gear_thermal_derating_counter,
-                    instance,
-                    raw,
-                )
-            }
-            25 => f::set_opt(&mut self.control_gear_thermal_shutdown, instance, raw),
-            26 => {
-                f::set_opt(
-                    &mut self.control_gear_thermal_shutdown_counter,
-                    instance,
-                    raw,
-                )
-            }
-            28 => f::set_opt(&mut self.output_port, instance, raw),
-            29 => f::set_opt(&mut self.standby_mode, instance, raw),
-            30 => f::set_opt(&mut self.constant_light_output, instance, raw),
-            31 => f::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
-            32 => f::set_opt(&mut self.cleaning_period, instance, raw),
-            33 => f::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
-            34 => f::set_opt(&mut self.lamp_cleaning_date, instance, raw),
-            35 => f::set_multi(&mut self.control_type, instance, raw),
-            36 => f::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
-            37 => f::set_opt(&mut self.minimum_dimming_level, instance, raw),
-            38 => f::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
-            39 => f::set_opt(&mut self.light_color_temperature_command, instance, raw),
-            40 => f::set_opt(&mut self.actual_light_color_temperature, instance, raw),
-            41 => f::set_opt(&mut self.virtual_power_output, instance, raw),
-            42 => f::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
-            43 => f::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
-            44 => f::set_opt(&mut self.light_source_voltage, instance, raw),
-            45 => f::set_opt(&mut self.light_source_current, instance, raw),
-            46 => f::set_opt(&mut self.light_source_active_power, instance, raw),
-            47 => f::set_opt(&mut self.light_source_active_energy, instance, raw),
-            48 => f::set_opt(&mut self.maximum_light_source_current, instance, raw),
-            49 => f::set_opt(&mut self.default_fade_time, instance, raw),
-            50 => f::set_opt(&mut self.manual_override_start_time, instance, raw),
-            51 => f::set_opt(&mut self.manual_override_end_time, instance, raw),
-            52 => f::set_opt(&mut self.manual_override_fade, instance, raw),
-            53 => f::set_opt(&mut self.manual_override_default_duration, instance, raw),
-            54 => f::set_opt(&mut self.manual_override_active, instance, raw),
-            55 => f::set_opt(&mut self.default_light_color_temperature, instance, raw),
-            56 => f::set_opt(&mut self.driver_operating_hours, instance, raw),
-            58 => f::set_opt(&mut self.manufacturer_gtin, instance, raw),
-            59 => f::set_opt(&mut self.manufacturer_serial_number, instance, raw),
-            60 => f::set_opt(&mut self.firmware_version, instance, raw),
-            61 => f::set_opt(&mut self.dali_version, instance, raw),
-            62 => f::set_opt(&mut self.unit_temperature, instance, raw),
-            63 => f::set_opt(&mut self.device_capabilities, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            16 | 19 | 24 | 27 | 57 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.command, instance, raw),
+            2 => field::set_opt(&mut self.command_in_action, instance, raw),
+            3 => field::set(&mut self.dimming_level, instance, raw),
+            4 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            5 => field::set_opt(&mut self.lamp_failure, instance, raw),
+            6 => field::set_opt(&mut self.lamp_failure_reason, instance, raw),
+            7 => field::set_opt(&mut self.control_gear_failure, instance, raw),
+            8 => field::set_opt(&mut self.control_gear_failure_reason, instance, raw),
+            9 => field::set_opt(&mut self.relay_failure, instance, raw),
+            10 => field::set_opt(&mut self.day_burner, instance, raw),
+            11 => field::set_opt(&mut self.cycling_failure, instance, raw),
+            12 => field::set_opt(&mut self.control_gear_communication_failure, instance, raw),
+            13 => field::set(&mut self.scheduler_id, instance, raw),
+            14 => field::set_opt(&mut self.invalid_scheduler, instance, raw),
+            15 => field::set_opt(&mut self.lamp_operating_hours, instance, raw),
+            17 => field::set_opt(&mut self.lamp_on_timestamp, instance, raw),
+            18 => field::set_opt(&mut self.lamp_switch_counter, instance, raw),
+            20 => field::set_opt(&mut self.control_gear_start_counter, instance, raw),
+            21 => field::set_opt(&mut self.control_gear_temperature, instance, raw),
+            22 => field::set_opt(&mut self.control_gear_thermal_derating, instance, raw),
+            23 => field::set_opt(
+                &mut self.control_gear_thermal_derating_counter,
+                instance,
+                raw,
+            ),
+            25 => field::set_opt(&mut self.control_gear_thermal_shutdown, instance, raw),
+            26 => field::set_opt(
+                &mut self.control_gear_thermal_shutdown_counter,
+                instance,
+                raw,
+            ),
+            28 => field::set_opt(&mut self.output_port, instance, raw),
+            29 => field::set_opt(&mut self.standby_mode, instance, raw),
+            30 => field::set_opt(&mut self.constant_light_output, instance, raw),
+            31 => field::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
+            32 => field::set_opt(&mut self.cleaning_period, instance, raw),
+            33 => field::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
+            34 => field::set_opt(&mut self.lamp_cleaning_date, instance, raw),
+            35 => field::set(&mut self.control_type, instance, raw),
+            36 => field::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
+            37 => field::set_opt(&mut self.minimum_dimming_level, instance, raw),
+            38 => field::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
+            39 => field::set_opt(&mut self.light_color_temperature_command, instance, raw),
+            40 => field::set_opt(&mut self.actual_light_color_temperature, instance, raw),
+            41 => field::set_opt(&mut self.virtual_power_output, instance, raw),
+            42 => field::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
+            43 => field::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
+            44 => field::set_opt(&mut self.light_source_voltage, instance, raw),
+            45 => field::set_opt(&mut self.light_source_current, instance, raw),
+            46 => field::set_opt(&mut self.light_source_active_power, instance, raw),
+            47 => field::set_opt(&mut self.light_source_active_energy, instance, raw),
+            48 => field::set_opt(&mut self.maximum_light_source_current, instance, raw),
+            49 => field::set_opt(&mut self.default_fade_time, instance, raw),
+            50 => field::set_opt(&mut self.manual_override_start_time, instance, raw),
+            51 => field::set_opt(&mut self.manual_override_end_time, instance, raw),
+            52 => field::set_opt(&mut self.manual_override_fade, instance, raw),
+            53 => field::set_opt(&mut self.manual_override_default_duration, instance, raw),
+            54 => field::set_opt(&mut self.manual_override_active, instance, raw),
+            55 => field::set_opt(&mut self.default_light_color_temperature, instance, raw),
+            56 => field::set_opt(&mut self.driver_operating_hours, instance, raw),
+            58 => field::set_opt(&mut self.manufacturer_gtin, instance, raw),
+            59 => field::set_opt(&mut self.manufacturer_serial_number, instance, raw),
+            60 => field::set_opt(&mut self.firmware_version, instance, raw),
+            61 => field::set_opt(&mut self.dali_version, instance, raw),
+            62 => field::set_opt(&mut self.unit_temperature, instance, raw),
+            63 => field::set_opt(&mut self.device_capabilities, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            16 | 19 | 24 | 27 | 57 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            13 => {
-                self.scheduler_id.clear();
-            }
-            35 => {
-                self.control_type.clear();
-            }
+            13 => self.scheduler_id.clear(),
+            35 => self.control_type.clear(),
             1..=12
             | 14
             | 15
@@ -899,501 +929,467 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampController {
             | 5518
             | 6042
             | 6049
-            | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            16 | 19 | 24 | 27 | 57 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            | 6050 => return Err(ErrorKind::NotMultiple),
+            16 | 19 | 24 | 27 | 57 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for OutdoorLampController {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 1, c::one(&self.command), c::Rule::Int(0, 100));
-        c::range(&mut v, 2, c::opt(&self.command_in_action), c::Rule::Int(0, 100));
-        c::range(&mut v, 3, c::one(&self.dimming_level), c::Rule::Int(0, 100));
-        c::range(&mut v, 4, c::opt(&self.default_dimming_level), c::Rule::Int(0, 100));
-        c::range(
-            &mut v,
-            33,
-            c::opt(&self.initial_lamp_cleaning_factor),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 35, c::multi(&self.control_type), c::Rule::Int(0, 13));
-        c::range(&mut v, 41, c::opt(&self.virtual_power_output), c::Rule::Int(0, 100));
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for OutdoorLampController {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.command)?;
+        field::emit_opt(w, 2, &self.command_in_action)?;
+        field::emit(w, 3, &self.dimming_level)?;
+        field::emit_opt(w, 4, &self.default_dimming_level)?;
+        field::emit_opt(w, 5, &self.lamp_failure)?;
+        field::emit_opt(w, 6, &self.lamp_failure_reason)?;
+        field::emit_opt(w, 7, &self.control_gear_failure)?;
+        field::emit_opt(w, 8, &self.control_gear_failure_reason)?;
+        field::emit_opt(w, 9, &self.relay_failure)?;
+        field::emit_opt(w, 10, &self.day_burner)?;
+        field::emit_opt(w, 11, &self.cycling_failure)?;
+        field::emit_opt(w, 12, &self.control_gear_communication_failure)?;
+        field::emit_non_empty(w, 13, &self.scheduler_id)?;
+        field::emit_opt(w, 14, &self.invalid_scheduler)?;
+        field::emit_opt(w, 15, &self.lamp_operating_hours)?;
+        field::emit_opt(w, 17, &self.lamp_on_timestamp)?;
+        field::emit_opt(w, 18, &self.lamp_switch_counter)?;
+        field::emit_opt(w, 20, &self.control_gear_start_counter)?;
+        field::emit_opt(w, 21, &self.control_gear_temperature)?;
+        field::emit_opt(w, 22, &self.control_gear_thermal_derating)?;
+        field::emit_opt(w, 23, &self.control_gear_thermal_derating_counter)?;
+        field::emit_opt(w, 25, &self.control_gear_thermal_shutdown)?;
+        field::emit_opt(w, 26, &self.control_gear_thermal_shutdown_counter)?;
+        field::emit_opt(w, 28, &self.output_port)?;
+        field::emit_opt(w, 29, &self.standby_mode)?;
+        field::emit_opt(w, 30, &self.constant_light_output)?;
+        field::emit_opt(w, 31, &self.cleaning_factor_enabled)?;
+        field::emit_opt(w, 32, &self.cleaning_period)?;
+        field::emit_opt(w, 33, &self.initial_lamp_cleaning_factor)?;
+        field::emit_opt(w, 34, &self.lamp_cleaning_date)?;
+        field::emit_non_empty(w, 35, &self.control_type)?;
+        field::emit_opt(w, 36, &self.nominal_lamp_wattage)?;
+        field::emit_opt(w, 37, &self.minimum_dimming_level)?;
+        field::emit_opt(w, 38, &self.minimum_lamp_wattage)?;
+        field::emit_opt(w, 39, &self.light_color_temperature_command)?;
+        field::emit_opt(w, 40, &self.actual_light_color_temperature)?;
+        field::emit_opt(w, 41, &self.virtual_power_output)?;
+        field::emit_opt(w, 42, &self.voltage_at_max_dim_level)?;
+        field::emit_opt(w, 43, &self.voltage_at_min_dim_level)?;
+        field::emit_opt(w, 44, &self.light_source_voltage)?;
+        field::emit_opt(w, 45, &self.light_source_current)?;
+        field::emit_opt(w, 46, &self.light_source_active_power)?;
+        field::emit_opt(w, 47, &self.light_source_active_energy)?;
+        field::emit_opt(w, 48, &self.maximum_light_source_current)?;
+        field::emit_opt(w, 49, &self.default_fade_time)?;
+        field::emit_opt(w, 50, &self.manual_override_start_time)?;
+        field::emit_opt(w, 51, &self.manual_override_end_time)?;
+        field::emit_opt(w, 52, &self.manual_override_fade)?;
+        field::emit_opt(w, 53, &self.manual_override_default_duration)?;
+        field::emit_opt(w, 54, &self.manual_override_active)?;
+        field::emit_opt(w, 55, &self.default_light_color_temperature)?;
+        field::emit_opt(w, 56, &self.driver_operating_hours)?;
+        field::emit_opt(w, 58, &self.manufacturer_gtin)?;
+        field::emit_opt(w, 59, &self.manufacturer_serial_number)?;
+        field::emit_opt(w, 60, &self.firmware_version)?;
+        field::emit_opt(w, 61, &self.dali_version)?;
+        field::emit_opt(w, 62, &self.unit_temperature)?;
+        field::emit_opt(w, 63, &self.device_capabilities)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.command = ::core::default::Default::default();
+            self.command = Default::default();
         }
         if !keep.contains(2) {
-            self.command_in_action = ::core::option::Option::None;
+            self.command_in_action = None;
         }
         if !keep.contains(3) {
-            self.dimming_level = ::core::default::Default::default();
+            self.dimming_level = Default::default();
         }
         if !keep.contains(4) {
-            self.default_dimming_level = ::core::option::Option::None;
+            self.default_dimming_level = None;
         }
         if !keep.contains(5) {
-            self.lamp_failure = ::core::option::Option::None;
+            self.lamp_failure = None;
         }
         if !keep.contains(6) {
-            self.lamp_failure_reason = ::core::option::Option::None;
+            self.lamp_failure_reason = None;
         }
         if !keep.contains(7) {
-            self.control_gear_failure = ::core::option::Option::None;
+            self.control_gear_failure = None;
         }
         if !keep.contains(8) {
-            self.control_gear_failure_reason = ::core::option::Option::None;
+            self.control_gear_failure_reason = None;
         }
         if !keep.contains(9) {
-            self.relay_failure = ::core::option::Option::None;
+            self.relay_failure = None;
         }
         if !keep.contains(10) {
-            self.day_burner = ::core::option::Option::None;
+            self.day_burner = None;
         }
         if !keep.contains(11) {
-            self.cycling_failure = ::core::option::Option::None;
+            self.cycling_failure = None;
         }
         if !keep.contains(12) {
-            self.control_gear_communication_failure = ::core::option::Option::None;
+            self.control_gear_communication_failure = None;
         }
         if !keep.contains(13) {
             self.scheduler_id.clear();
         }
         if !keep.contains(14) {
-            self.invalid_scheduler = ::core::option::Option::None;
+            self.invalid_scheduler = None;
         }
         if !keep.contains(15) {
-            self.lamp_operating_hours = ::core::option::Option::None;
+            self.lamp_operating_hours = None;
         }
         if !keep.contains(17) {
-            self.lamp_on_timestamp = ::core::option::Option::None;
+            self.lamp_on_timestamp = None;
         }
         if !keep.contains(18) {
-            self.lamp_switch_counter = ::core::option::Option::None;
+            self.lamp_switch_counter = None;
         }
         if !keep.contains(20) {
-            self.control_gear_start_counter = ::core::option::Option::None;
+            self.control_gear_start_counter = None;
         }
         if !keep.contains(21) {
-            self.control_gear_temperature = ::core::option::Option::None;
+            self.control_gear_temperature = None;
         }
         if !keep.contains(22) {
-            self.control_gear_thermal_derating = ::core::option::Option::None;
+            self.control_gear_thermal_derating = None;
         }
         if !keep.contains(23) {
-            self.control_gear_thermal_derating_counter = ::core::option::Option::None;
+            self.control_gear_thermal_derating_counter = None;
         }
         if !keep.contains(25) {
-            self.control_gear_thermal_shutdown = ::core::option::Option::None;
+            self.control_gear_thermal_shutdown = None;
         }
         if !keep.contains(26) {
-            self.control_gear_thermal_shutdown_counter = ::core::option::Option::None;
+            self.control_gear_thermal_shutdown_counter = None;
         }
         if !keep.contains(28) {
-            self.output_port = ::core::option::Option::None;
+            self.output_port = None;
         }
         if !keep.contains(29) {
-            self.standby_mode = ::core::option::Option::None;
+            self.standby_mode = None;
         }
         if !keep.contains(30) {
-            self.constant_light_output = ::core::option::Option::None;
+            self.constant_light_output = None;
         }
         if !keep.contains(31) {
-            self.cleaning_factor_enabled = ::core::option::Option::None;
+            self.cleaning_factor_enabled = None;
         }
         if !keep.contains(32) {
-            self.cleaning_period = ::core::option::Option::None;
+            self.cleaning_period = None;
         }
         if !keep.contains(33) {
-            self.initial_lamp_cleaning_factor = ::core::option::Option::None;
+            self.initial_lamp_cleaning_factor = None;
         }
         if !keep.contains(34) {
-            self.lamp_cleaning_date = ::core::option::Option::None;
+            self.lamp_cleaning_date = None;
         }
         if !keep.contains(35) {
             self.control_type.clear();
         }
         if !keep.contains(36) {
-            self.nominal_lamp_wattage = ::core::option::Option::None;
+            self.nominal_lamp_wattage = None;
         }
         if !keep.contains(37) {
-            self.minimum_dimming_level = ::core::option::Option::None;
+            self.minimum_dimming_level = None;
         }
         if !keep.contains(38) {
-            self.minimum_lamp_wattage = ::core::option::Option::None;
+            self.minimum_lamp_wattage = None;
         }
         if !keep.contains(39) {
-            self.light_color_temperature_command = ::core::option::Option::None;
+            self.light_color_temperature_command = None;
         }
         if !keep.contains(40) {
-            self.actual_light_color_temperature = ::core::option::Option::None;
+            self.actual_light_color_temperature = None;
         }
         if !keep.contains(41) {
-            self.virtual_power_output = ::core::option::Option::None;
+            self.virtual_power_output = None;
         }
         if !keep.contains(42) {
-            self.voltage_at_max_dim_level = ::core::option::Option::None;
+            self.voltage_at_max_dim_level = None;
         }
         if !keep.contains(43) {
-            self.voltage_at_min_dim_level = ::core::option::Option::None;
+            self.voltage_at_min_dim_level = None;
         }
         if !keep.contains(44) {
-            self.light_source_voltage = ::core::option::Option::None;
+            self.light_source_voltage = None;
         }
         if !keep.contains(45) {
-            self.light_source_current = ::core::option::Option::None;
+            self.light_source_current = None;
         }
         if !keep.contains(46) {
-            self.light_source_active_power = ::core::option::Option::None;
+            self.light_source_active_power = None;
         }
         if !keep.contains(47) {
-            self.light_source_active_energy = ::core::option::Option::None;
+            self.light_source_active_energy = None;
         }
         if !keep.contains(48) {
-            self.maximum_light_source_current = ::core::option::Option::None;
+            self.maximum_light_source_current = None;
         }
         if !keep.contains(49) {
-            self.default_fade_time = ::core::option::Option::None;
+            self.default_fade_time = None;
         }
         if !keep.contains(50) {
-            self.manual_override_start_time = ::core::option::Option::None;
+            self.manual_override_start_time = None;
         }
         if !keep.contains(51) {
-            self.manual_override_end_time = ::core::option::Option::None;
+            self.manual_override_end_time = None;
         }
         if !keep.contains(52) {
-            self.manual_override_fade = ::core::option::Option::None;
+            self.manual_override_fade = None;
         }
         if !keep.contains(53) {
-            self.manual_override_default_duration = ::core::option::Option::None;
+            self.manual_override_default_duration = None;
         }
         if !keep.contains(54) {
-            self.manual_override_active = ::core::option::Option::None;
+            self.manual_override_active = None;
         }
         if !keep.contains(55) {
-            self.default_light_color_temperature = ::core::option::Option::None;
+            self.default_light_color_temperature = None;
         }
         if !keep.contains(56) {
-            self.driver_operating_hours = ::core::option::Option::None;
+            self.driver_operating_hours = None;
         }
         if !keep.contains(58) {
-            self.manufacturer_gtin = ::core::option::Option::None;
+            self.manufacturer_gtin = None;
         }
         if !keep.contains(59) {
-            self.manufacturer_serial_number = ::core::option::Option::None;
+            self.manufacturer_serial_number = None;
         }
         if !keep.contains(60) {
-            self.firmware_version = ::core::option::Option::None;
+            self.firmware_version = None;
         }
         if !keep.contains(61) {
-            self.dali_version = ::core::option::Option::None;
+            self.dali_version = None;
         }
         if !keep.contains(62) {
-            self.unit_temperature = ::core::option::Option::None;
+            self.unit_temperature = None;
         }
         if !keep.contains(63) {
-            self.device_capabilities = ::core::option::Option::None;
+            self.device_capabilities = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for OutdoorLampController {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.command, Rule::Int(0, 100));
+        check.range(2, &self.command_in_action, Rule::Int(0, 100));
+        check.range(3, &self.dimming_level, Rule::Int(0, 100));
+        check.range(4, &self.default_dimming_level, Rule::Int(0, 100));
+        check.range(33, &self.initial_lamp_cleaning_factor, Rule::Int(0, 100));
+        check.range(35, &self.control_type, Rule::Int(0, 13));
+        check.range(41, &self.virtual_power_output, Rule::Int(0, 100));
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`OutdoorLampController`](struct@OutdoorLampController) instance: the 25 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutdoorLampControllerWrite {
     /// Command (resource 1, RW): see [`Command`](struct@Command).
-    pub command: ::core::option::Option<i64>,
+    pub command: Option<i64>,
     /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
-    pub default_dimming_level: ::core::option::Option<i64>,
+    pub default_dimming_level: Option<i64>,
     /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub scheduler_id: Option<InstanceMap<i64>>,
     /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
-    pub output_port: ::core::option::Option<i64>,
+    pub output_port: Option<i64>,
     /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
-    pub standby_mode: ::core::option::Option<bool>,
+    pub standby_mode: Option<bool>,
     /// Constant light output (resource 30, RW): see [`ConstantLightOutput`](struct@ConstantLightOutput).
-    pub constant_light_output: ::core::option::Option<bool>,
+    pub constant_light_output: Option<bool>,
     /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`](struct@CleaningFactorEnabled).
-    pub cleaning_factor_enabled: ::core::option::Option<bool>,
+    pub cleaning_factor_enabled: Option<bool>,
     /// Cleaning period (resource 32, RW): see [`CleaningPeriod`](struct@CleaningPeriod).
-    pub cleaning_period: ::core::option::Option<i64>,
+    pub cleaning_period: Option<i64>,
     /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`](struct@InitialLampCleaningFactor).
-    pub initial_lamp_cleaning_factor: ::core::option::Option<i64>,
+    pub initial_lamp_cleaning_factor: Option<i64>,
     /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@LampCleaningDate).
-    pub lamp_cleaning_date: ::core::option::Option<::ucifi_runtime::Time>,
+    pub lamp_cleaning_date: Option<Time>,
     /// Control type (resource 35, RW): see [`ControlType`](struct@ControlType).
-    pub control_type: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub control_type: Option<InstanceMap<i64>>,
     /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
-    pub nominal_lamp_wattage: ::core::option::Option<i64>,
+    pub nominal_lamp_wattage: Option<i64>,
     /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@MinimumDimmingLevel).
-    pub minimum_dimming_level: ::core::option::Option<i64>,
+    pub minimum_dimming_level: Option<i64>,
     /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`](struct@MinimumLampWattage).
-    pub minimum_lamp_wattage: ::core::option::Option<i64>,
+    pub minimum_lamp_wattage: Option<i64>,
     /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`](struct@LightColorTemperatureCommand).
-    pub light_color_temperature_command: ::core::option::Option<i64>,
+    pub light_color_temperature_command: Option<i64>,
     /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`](struct@VirtualPowerOutput).
-    pub virtual_power_output: ::core::option::Option<i64>,
+    pub virtual_power_output: Option<i64>,
     /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`](struct@VoltageAtMaxDimLevel).
-    pub voltage_at_max_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_max_dim_level: Option<f64>,
     /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`](struct@VoltageAtMinDimLevel).
-    pub voltage_at_min_dim_level: ::core::option::Option<f64>,
+    pub voltage_at_min_dim_level: Option<f64>,
     /// Maximum light source current (resource 48, RW): see [`MaximumLightSourceCurrent`](struct@MaximumLightSourceCurrent).
-    pub maximum_light_source_current: ::core::option::Option<f64>,
+    pub maximum_light_source_current: Option<f64>,
     /// Default fade time (resource 49, RW): see [`DefaultFadeTime`](struct@DefaultFadeTime).
-    pub default_fade_time: ::core::option::Option<f64>,
+    pub default_fade_time: Option<f64>,
     /// Manual override start time (resource 50, RW): see [`ManualOverrideStartTime`](struct@ManualOverrideStartTime).
-    pub manual_override_start_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub manual_override_start_time: Option<Time>,
     /// Manual override end time (resource 51, RW): see [`ManualOverrideEndTime`](struct@ManualOverrideEndTime).
-    pub manual_override_end_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub manual_override_end_time: Option<Time>,
     /// Manual override fade (resource 52, RW): see [`ManualOverrideFade`](struct@ManualOverrideFade).
-    pub manual_override_fade: ::core::option::Option<f64>,
+    pub manual_override_fade: Option<f64>,
     /// Manual override default duration (resource 53, RW): see [`ManualOverrideDefaultDuration`](struct@ManualOverrideDefaultDuration).
-    pub manual_override_default_duration: ::core::option::Option<i64>,
+    pub manual_override_default_duration: Option<i64>,
     /// Default Light color temperature (resource 55, RW): see [`DefaultLightColorTemperature`](struct@DefaultLightColorTemperature).
-    pub default_light_color_temperature: ::core::option::Option<i64>,
+    pub default_light_color_temperature: Option<i64>,
 }
+
 impl OutdoorLampControllerWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut OutdoorLampController) {
-        if let ::core::option::Option::Some(v) = &self.command {
-            target.command = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.command {
+            target.command = v;
         }
-        if let ::core::option::Option::Some(v) = &self.default_dimming_level {
-            target.default_dimming_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_dimming_level {
+            target.default_dimming_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.scheduler_id {
-            target.scheduler_id = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.scheduler_id {
+            target.scheduler_id = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_port {
-            target.output_port = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.output_port {
+            target.output_port = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.standby_mode {
-            target.standby_mode = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.standby_mode {
+            target.standby_mode = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.constant_light_output {
-            target.constant_light_output = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.constant_light_output {
+            target.constant_light_output = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.cleaning_factor_enabled {
-            target.cleaning_factor_enabled = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.cleaning_factor_enabled {
+            target.cleaning_factor_enabled = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.cleaning_period {
-            target.cleaning_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.cleaning_period {
+            target.cleaning_period = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.initial_lamp_cleaning_factor {
-            target.initial_lamp_cleaning_factor = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.initial_lamp_cleaning_factor {
+            target.initial_lamp_cleaning_factor = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.lamp_cleaning_date {
-            target.lamp_cleaning_date = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.lamp_cleaning_date {
+            target.lamp_cleaning_date = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.control_type {
-            target.control_type = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.control_type {
+            target.control_type = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.nominal_lamp_wattage {
-            target.nominal_lamp_wattage = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.nominal_lamp_wattage {
+            target.nominal_lamp_wattage = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.minimum_dimming_level {
-            target.minimum_dimming_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.minimum_dimming_level {
+            target.minimum_dimming_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.minimum_lamp_wattage {
-            target.minimum_lamp_wattage = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.minimum_lamp_wattage {
+            target.minimum_lamp_wattage = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.light_color_temperature_command {
-            target.light_color_temperature_command = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.light_color_temperature_command {
+            target.light_color_temperature_command = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.virtual_power_output {
-            target.virtual_power_output = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.virtual_power_output {
+            target.virtual_power_output = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.voltage_at_max_dim_level {
-            target.voltage_at_max_dim_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.voltage_at_max_dim_level {
+            target.voltage_at_max_dim_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.voltage_at_min_dim_level {
-            target.voltage_at_min_dim_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.voltage_at_min_dim_level {
+            target.voltage_at_min_dim_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.maximum_light_source_current {
-            target.maximum_light_source_current = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.maximum_light_source_current {
+            target.maximum_light_source_current = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.default_fade_time {
-            target.default_fade_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_fade_time {
+            target.default_fade_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.manual_override_start_time {
-            target.manual_override_start_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.manual_override_start_time {
+            target.manual_override_start_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.manual_override_end_time {
-            target.manual_override_end_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.manual_override_end_time {
+            target.manual_override_end_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.manual_override_fade {
-            target.manual_override_fade = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.manual_override_fade {
+            target.manual_override_fade = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.manual_override_default_duration {
-            target.manual_override_default_duration = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.manual_override_default_duration {
+            target.manual_override_default_duration = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.default_light_color_temperature {
-            target.default_light_color_temperature = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_light_color_temperature {
+            target.default_light_color_temperature = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
-    const OBJECT_ID: u16 = 3416;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.command)?;
-        f::opt(w, 4, &self.default_dimming_level)?;
-        f::opt_multi(w, 13, &self.scheduler_id)?;
-        f::opt(w, 28, &self.output_port)?;
-        f::opt(w, 29, &self.standby_mode)?;
-        f::opt(w, 30, &self.constant_light_output)?;
-        f::opt(w, 31, &self.cleaning_factor_enabled)?;
-        f::opt(w, 32, &self.cleaning_period)?;
-        f::opt(w, 33, &self.initial_lamp_cleaning_factor)?;
-        f::opt(w, 34, &self.lamp_cleaning_date)?;
-        f::opt_multi(w, 35, &self.control_type)?;
-        f::opt(w, 36, &self.nominal_lamp_wattage)?;
-        f::opt(w, 37, &self.minimum_dimming_level)?;
-        f::opt(w, 38, &self.minimum_lamp_wattage)?;
-        f::opt(w, 39, &self.light_color_temperature_command)?;
-        f::opt(w, 41, &self.virtual_power_output)?;
-        f::opt(w, 42, &self.voltage_at_max_dim_level)?;
-        f::opt(w, 43, &self.voltage_at_min_dim_level)?;
-        f::opt(w, 48, &self.maximum_light_source_current)?;
-        f::opt(w, 49, &self.default_fade_time)?;
-        f::opt(w, 50, &self.manual_override_start_time)?;
-        f::opt(w, 51, &self.manual_override_end_time)?;
-        f::opt(w, 52, &self.manual_override_fade)?;
-        f::opt(w, 53, &self.manual_override_default_duration)?;
-        f::opt(w, 55, &self.default_light_color_temperature)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OutdoorLampControllerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.command, instance, raw),
-            4 => f::set_opt(&mut self.default_dimming_level, instance, raw),
-            13 => f::set_opt_multi(&mut self.scheduler_id, instance, raw),
-            28 => f::set_opt(&mut self.output_port, instance, raw),
-            29 => f::set_opt(&mut self.standby_mode, instance, raw),
-            30 => f::set_opt(&mut self.constant_light_output, instance, raw),
-            31 => f::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
-            32 => f::set_opt(&mut self.cleaning_period, instance, raw),
-            33 => f::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
-            34 => f::set_opt(&mut self.lamp_cleaning_date, instance, raw),
-            35 => f::set_opt_multi(&mut self.control_type, instance, raw),
-            36 => f::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
-            37 => f::set_opt(&mut self.minimum_dimming_level, instance, raw),
-            38 => f::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
-            39 => f::set_opt(&mut self.light_color_temperature_command, instance, raw),
-            41 => f::set_opt(&mut self.virtual_power_output, instance, raw),
-            42 => f::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
-            43 => f::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
-            48 => f::set_opt(&mut self.maximum_light_source_current, instance, raw),
-            49 => f::set_opt(&mut self.default_fade_time, instance, raw),
-            50 => f::set_opt(&mut self.manual_override_start_time, instance, raw),
-            51 => f::set_opt(&mut self.manual_override_end_time, instance, raw),
-            52 => f::set_opt(&mut self.manual_override_fade, instance, raw),
-            53 => f::set_opt(&mut self.manual_override_default_duration, instance, raw),
-            55 => f::set_opt(&mut self.default_light_color_temperature, instance, raw),
+            1 => field::set_opt(&mut self.command, instance, raw),
+            4 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            13 => field::set_opt(&mut self.scheduler_id, instance, raw),
+            28 => field::set_opt(&mut self.output_port, instance, raw),
+            29 => field::set_opt(&mut self.standby_mode, instance, raw),
+            30 => field::set_opt(&mut self.constant_light_output, instance, raw),
+            31 => field::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
+            32 => field::set_opt(&mut self.cleaning_period, instance, raw),
+            33 => field::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
+            34 => field::set_opt(&mut self.lamp_cleaning_date, instance, raw),
+            35 => field::set_opt(&mut self.control_type, instance, raw),
+            36 => field::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
+            37 => field::set_opt(&mut self.minimum_dimming_level, instance, raw),
+            38 => field::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
+            39 => field::set_opt(&mut self.light_color_temperature_command, instance, raw),
+            41 => field::set_opt(&mut self.virtual_power_output, instance, raw),
+            42 => field::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
+            43 => field::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
+            48 => field::set_opt(&mut self.maximum_light_source_current, instance, raw),
+            49 => field::set_opt(&mut self.default_fade_time, instance, raw),
+            50 => field::set_opt(&mut self.manual_override_start_time, instance, raw),
+            51 => field::set_opt(&mut self.manual_override_end_time, instance, raw),
+            52 => field::set_opt(&mut self.manual_override_fade, instance, raw),
+            53 => field::set_opt(&mut self.manual_override_default_duration, instance, raw),
+            55 => field::set_opt(&mut self.default_light_color_temperature, instance, raw),
             2
             | 3
             | 5..=12
@@ -1412,36 +1408,18 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
             | 5518
             | 6042
             | 6049
-            | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            16 | 19 | 24 | 27 | 57 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            | 6050 => Err(ErrorKind::NotWritable),
+            16 | 19 | 24 | 27 | 57 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            13 => {
-                self.scheduler_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            35 => {
-                self.control_type = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
+            13 => self.scheduler_id = Some(InstanceMap::new()),
+            35 => self.control_type = Some(InstanceMap::new()),
             1 | 4 | 28..=34 | 36..=39 | 41..=43 | 48..=53 | 55 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                return Err(ErrorKind::NotMultiple);
             }
             2
             | 3
@@ -1461,21 +1439,125 @@ impl ::ucifi_runtime::typed::Instance for OutdoorLampControllerWrite {
             | 5518
             | 6042
             | 6049
-            | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            16 | 19 | 24 | 27 | 57 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            | 6050 => return Err(ErrorKind::NotWritable),
+            16 | 19 | 24 | 27 | 57 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for OutdoorLampControllerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.command)?;
+        field::emit_opt(w, 4, &self.default_dimming_level)?;
+        field::emit_opt(w, 13, &self.scheduler_id)?;
+        field::emit_opt(w, 28, &self.output_port)?;
+        field::emit_opt(w, 29, &self.standby_mode)?;
+        field::emit_opt(w, 30, &self.constant_light_output)?;
+        field::emit_opt(w, 31, &self.cleaning_factor_enabled)?;
+        field::emit_opt(w, 32, &self.cleaning_period)?;
+        field::emit_opt(w, 33, &self.initial_lamp_cleaning_factor)?;
+        field::emit_opt(w, 34, &self.lamp_cleaning_date)?;
+        field::emit_opt(w, 35, &self.control_type)?;
+        field::emit_opt(w, 36, &self.nominal_lamp_wattage)?;
+        field::emit_opt(w, 37, &self.minimum_dimming_level)?;
+        field::emit_opt(w, 38, &self.minimum_lamp_wattage)?;
+        field::emit_opt(w, 39, &self.light_color_temperature_command)?;
+        field::emit_opt(w, 41, &self.virtual_power_output)?;
+        field::emit_opt(w, 42, &self.voltage_at_max_dim_level)?;
+        field::emit_opt(w, 43, &self.voltage_at_min_dim_level)?;
+        field::emit_opt(w, 48, &self.maximum_light_source_current)?;
+        field::emit_opt(w, 49, &self.default_fade_time)?;
+        field::emit_opt(w, 50, &self.manual_override_start_time)?;
+        field::emit_opt(w, 51, &self.manual_override_end_time)?;
+        field::emit_opt(w, 52, &self.manual_override_fade)?;
+        field::emit_opt(w, 53, &self.manual_override_default_duration)?;
+        field::emit_opt(w, 55, &self.default_light_color_temperature)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.command = None;
+        }
+        if !keep.contains(4) {
+            self.default_dimming_level = None;
+        }
+        if !keep.contains(13) {
+            self.scheduler_id = None;
+        }
+        if !keep.contains(28) {
+            self.output_port = None;
+        }
+        if !keep.contains(29) {
+            self.standby_mode = None;
+        }
+        if !keep.contains(30) {
+            self.constant_light_output = None;
+        }
+        if !keep.contains(31) {
+            self.cleaning_factor_enabled = None;
+        }
+        if !keep.contains(32) {
+            self.cleaning_period = None;
+        }
+        if !keep.contains(33) {
+            self.initial_lamp_cleaning_factor = None;
+        }
+        if !keep.contains(34) {
+            self.lamp_cleaning_date = None;
+        }
+        if !keep.contains(35) {
+            self.control_type = None;
+        }
+        if !keep.contains(36) {
+            self.nominal_lamp_wattage = None;
+        }
+        if !keep.contains(37) {
+            self.minimum_dimming_level = None;
+        }
+        if !keep.contains(38) {
+            self.minimum_lamp_wattage = None;
+        }
+        if !keep.contains(39) {
+            self.light_color_temperature_command = None;
+        }
+        if !keep.contains(41) {
+            self.virtual_power_output = None;
+        }
+        if !keep.contains(42) {
+            self.voltage_at_max_dim_level = None;
+        }
+        if !keep.contains(43) {
+            self.voltage_at_min_dim_level = None;
+        }
+        if !keep.contains(48) {
+            self.maximum_light_source_current = None;
+        }
+        if !keep.contains(49) {
+            self.default_fade_time = None;
+        }
+        if !keep.contains(50) {
+            self.manual_override_start_time = None;
+        }
+        if !keep.contains(51) {
+            self.manual_override_end_time = None;
+        }
+        if !keep.contains(52) {
+            self.manual_override_fade = None;
+        }
+        if !keep.contains(53) {
+            self.manual_override_default_duration = None;
+        }
+        if !keep.contains(55) {
+            self.default_light_color_temperature = None;
+        }
+    }
+}
+
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -1490,6 +1572,7 @@ pub enum Execute {
     /// Driver operating hours reset (resource 57, E): see [`DriverOperatingHoursReset`](struct@DriverOperatingHoursReset).
     DriverOperatingHoursReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
@@ -1499,6 +1582,7 @@ impl Execute {
         Execute::ControlGearThermalDeratingCounterReset27,
         Execute::DriverOperatingHoursReset,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -1509,26 +1593,20 @@ impl Execute {
             Execute::DriverOperatingHoursReset => 57,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            16 => ::core::option::Option::Some(Execute::LampOperatingHoursReset),
-            19 => ::core::option::Option::Some(Execute::LampSwitchCounterReset),
-            24 => {
-                ::core::option::Option::Some(
-                    Execute::ControlGearThermalDeratingCounterReset24,
-                )
-            }
-            27 => {
-                ::core::option::Option::Some(
-                    Execute::ControlGearThermalDeratingCounterReset27,
-                )
-            }
-            57 => ::core::option::Option::Some(Execute::DriverOperatingHoursReset),
-            _ => ::core::option::Option::None,
+            16 => Some(Execute::LampOperatingHoursReset),
+            19 => Some(Execute::LampSwitchCounterReset),
+            24 => Some(Execute::ControlGearThermalDeratingCounterReset24),
+            27 => Some(Execute::ControlGearThermalDeratingCounterReset27),
+            57 => Some(Execute::DriverOperatingHoursReset),
+            _ => None,
         }
     }
 }
+
 /// Command (resource 1).
 ///
 /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
@@ -1536,13 +1614,17 @@ impl Execute {
 /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
 #[derive(Clone, Copy, Debug)]
 pub struct Command;
-impl ::ucifi_runtime::typed::Resource for Command {
+
+impl Resource for Command {
     const ID: u16 = 1;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Command {}
-impl ::ucifi_runtime::typed::Writable for Command {}
+
+impl Readable for Command {}
+
+impl Writable for Command {}
+
 /// Command in action (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -1550,12 +1632,15 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
-impl ::ucifi_runtime::typed::Resource for CommandInAction {
+
+impl Resource for CommandInAction {
     const ID: u16 = 2;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CommandInAction {}
+
+impl Readable for CommandInAction {}
+
 /// Dimming level (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
@@ -1563,12 +1648,15 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// Light level in percent measured at the controller: 0 off, 100 full.
 #[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
-impl ::ucifi_runtime::typed::Resource for DimmingLevel {
+
+impl Resource for DimmingLevel {
     const ID: u16 = 3;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
+
+impl Readable for DimmingLevel {}
+
 /// Default dimming level (resource 4).
 ///
 /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -1576,13 +1664,17 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// Level in percent applied when neither a schedule nor an override is active.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
-impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
+
+impl Resource for DefaultDimmingLevel {
     const ID: u16 = 4;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultDimmingLevel {}
-impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
+
+impl Readable for DefaultDimmingLevel {}
+
+impl Writable for DefaultDimmingLevel {}
+
 /// Lamp failure (resource 5).
 ///
 /// ID 5 · R · Boolean · single · optional
@@ -1590,12 +1682,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// true when the lamp gives no light although it should (for example a broken lamp).
 #[derive(Clone, Copy, Debug)]
 pub struct LampFailure;
-impl ::ucifi_runtime::typed::Resource for LampFailure {
+
+impl Resource for LampFailure {
     const ID: u16 = 5;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LampFailure {}
+
+impl Readable for LampFailure {}
+
 /// Lamp failure reason (resource 6).
 ///
 /// ID 6 · R · Integer · single · optional
@@ -1603,12 +1698,15 @@ impl ::ucifi_runtime::typed::Readable for LampFailure {}
 /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
 #[derive(Clone, Copy, Debug)]
 pub struct LampFailureReason;
-impl ::ucifi_runtime::typed::Resource for LampFailureReason {
+
+impl Resource for LampFailureReason {
     const ID: u16 = 6;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
+
+impl Readable for LampFailureReason {}
+
 /// Control gear failure (resource 7).
 ///
 /// ID 7 · R · Boolean · single · optional
@@ -1616,12 +1714,15 @@ impl ::ucifi_runtime::typed::Readable for LampFailureReason {}
 /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailure;
-impl ::ucifi_runtime::typed::Resource for ControlGearFailure {
+
+impl Resource for ControlGearFailure {
     const ID: u16 = 7;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
+
+impl Readable for ControlGearFailure {}
+
 /// Control gear failure reason (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -1629,12 +1730,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailure {}
 /// Code for the driver fault; the DiiA list of control gear failures may be used.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearFailureReason;
-impl ::ucifi_runtime::typed::Resource for ControlGearFailureReason {
+
+impl Resource for ControlGearFailureReason {
     const ID: u16 = 8;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
+
+impl Readable for ControlGearFailureReason {}
+
 /// Relay failure (resource 9).
 ///
 /// ID 9 · R · Boolean · single · optional
@@ -1642,12 +1746,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearFailureReason {}
 /// true when the controller's relay does not behave as commanded.
 #[derive(Clone, Copy, Debug)]
 pub struct RelayFailure;
-impl ::ucifi_runtime::typed::Resource for RelayFailure {
+
+impl Resource for RelayFailure {
     const ID: u16 = 9;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for RelayFailure {}
+
+impl Readable for RelayFailure {}
+
 /// Day burner (resource 10).
 ///
 /// ID 10 · R · Boolean · single · optional
@@ -1655,12 +1762,15 @@ impl ::ucifi_runtime::typed::Readable for RelayFailure {}
 /// true when the lamp is lit while it should be off (day burning).
 #[derive(Clone, Copy, Debug)]
 pub struct DayBurner;
-impl ::ucifi_runtime::typed::Resource for DayBurner {
+
+impl Resource for DayBurner {
     const ID: u16 = 10;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for DayBurner {}
+
+impl Readable for DayBurner {}
+
 /// Cycling failure (resource 11).
 ///
 /// ID 11 · R · Boolean · single · optional
@@ -1668,12 +1778,15 @@ impl ::ucifi_runtime::typed::Readable for DayBurner {}
 /// true when the lamp switches on and off abnormally often.
 #[derive(Clone, Copy, Debug)]
 pub struct CyclingFailure;
-impl ::ucifi_runtime::typed::Resource for CyclingFailure {
+
+impl Resource for CyclingFailure {
     const ID: u16 = 11;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
+
+impl Readable for CyclingFailure {}
+
 /// Control gear communication failure (resource 12).
 ///
 /// ID 12 · R · Boolean · single · optional
@@ -1681,12 +1794,15 @@ impl ::ucifi_runtime::typed::Readable for CyclingFailure {}
 /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearCommunicationFailure;
-impl ::ucifi_runtime::typed::Resource for ControlGearCommunicationFailure {
+
+impl Resource for ControlGearCommunicationFailure {
     const ID: u16 = 12;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
+
+impl Readable for ControlGearCommunicationFailure {}
+
 /// Scheduler ID (resource 13).
 ///
 /// ID 13 · RW · Integer · multiple · optional
@@ -1694,13 +1810,17 @@ impl ::ucifi_runtime::typed::Readable for ControlGearCommunicationFailure {}
 /// IDs of the schedulers that drive this controller's command, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
-impl ::ucifi_runtime::typed::Resource for SchedulerId {
+
+impl Resource for SchedulerId {
     const ID: u16 = 13;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for SchedulerId {}
-impl ::ucifi_runtime::typed::Writable for SchedulerId {}
+
+impl Readable for SchedulerId {}
+
+impl Writable for SchedulerId {}
+
 /// Invalid scheduler (resource 14).
 ///
 /// ID 14 · R · Boolean · single · optional
@@ -1708,12 +1828,15 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// true when one of the assigned schedulers cannot be run or is not supported.
 #[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
-impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
+
+impl Resource for InvalidScheduler {
     const ID: u16 = 14;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
+
+impl Readable for InvalidScheduler {}
+
 /// Lamp operating hours (resource 15).
 ///
 /// ID 15 · R · Float · single · optional · units `h`
@@ -1721,12 +1844,15 @@ impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
 /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHours;
-impl ::ucifi_runtime::typed::Resource for LampOperatingHours {
+
+impl Resource for LampOperatingHours {
     const ID: u16 = 15;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
+
+impl Readable for LampOperatingHours {}
+
 /// Lamp operating hours reset (resource 16).
 ///
 /// ID 16 · E · none · single · optional
@@ -1734,12 +1860,15 @@ impl ::ucifi_runtime::typed::Readable for LampOperatingHours {}
 /// Execute to set Lamp operating hours back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct LampOperatingHoursReset;
-impl ::ucifi_runtime::typed::Resource for LampOperatingHoursReset {
+
+impl Resource for LampOperatingHoursReset {
     const ID: u16 = 16;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
+
+impl Executable for LampOperatingHoursReset {}
+
 /// Lamp ON timestamp (resource 17).
 ///
 /// ID 17 · R · Time · single · optional
@@ -1747,12 +1876,15 @@ impl ::ucifi_runtime::typed::Executable for LampOperatingHoursReset {}
 /// When the lamp last went from dark to lit.
 #[derive(Clone, Copy, Debug)]
 pub struct LampOnTimestamp;
-impl ::ucifi_runtime::typed::Resource for LampOnTimestamp {
+
+impl Resource for LampOnTimestamp {
     const ID: u16 = 17;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
+
+impl Readable for LampOnTimestamp {}
+
 /// Lamp switch counter (resource 18).
 ///
 /// ID 18 · R · Integer · single · optional
@@ -1760,12 +1892,15 @@ impl ::ucifi_runtime::typed::Readable for LampOnTimestamp {}
 /// Number of on-to-off switchings of the lamp since the last counter reset.
 #[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounter;
-impl ::ucifi_runtime::typed::Resource for LampSwitchCounter {
+
+impl Resource for LampSwitchCounter {
     const ID: u16 = 18;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
+
+impl Readable for LampSwitchCounter {}
+
 /// Lamp switch counter reset (resource 19).
 ///
 /// ID 19 · E · none · single · optional
@@ -1773,12 +1908,15 @@ impl ::ucifi_runtime::typed::Readable for LampSwitchCounter {}
 /// Execute to set Lamp switch counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct LampSwitchCounterReset;
-impl ::ucifi_runtime::typed::Resource for LampSwitchCounterReset {
+
+impl Resource for LampSwitchCounterReset {
     const ID: u16 = 19;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
+
+impl Executable for LampSwitchCounterReset {}
+
 /// Control gear start counter (resource 20).
 ///
 /// ID 20 · R · Integer · single · optional
@@ -1786,12 +1924,15 @@ impl ::ucifi_runtime::typed::Executable for LampSwitchCounterReset {}
 /// Number of times the driver has been powered off after being on.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearStartCounter;
-impl ::ucifi_runtime::typed::Resource for ControlGearStartCounter {
+
+impl Resource for ControlGearStartCounter {
     const ID: u16 = 20;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
+
+impl Readable for ControlGearStartCounter {}
+
 /// Control gear temperature (resource 21).
 ///
 /// ID 21 · R · Float · single · optional · units `Cel`
@@ -1799,12 +1940,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearStartCounter {}
 /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearTemperature;
-impl ::ucifi_runtime::typed::Resource for ControlGearTemperature {
+
+impl Resource for ControlGearTemperature {
     const ID: u16 = 21;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
+
+impl Readable for ControlGearTemperature {}
+
 /// Control gear thermal derating (resource 22).
 ///
 /// ID 22 · R · Boolean · single · optional
@@ -1812,12 +1956,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearTemperature {}
 /// true while the driver is lowering the light output because it is too hot.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDerating;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDerating {
+
+impl Resource for ControlGearThermalDerating {
     const ID: u16 = 22;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
+
+impl Readable for ControlGearThermalDerating {}
+
 /// Control gear thermal derating counter (resource 23).
 ///
 /// ID 23 · R · Integer · single · optional
@@ -1825,12 +1972,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDerating {}
 /// Number of thermal deratings by the driver since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounter;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounter {
+
+impl Resource for ControlGearThermalDeratingCounter {
     const ID: u16 = 23;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
+
+impl Readable for ControlGearThermalDeratingCounter {}
+
 /// Control gear thermal derating counter reset (resource 24).
 ///
 /// ID 24 · E · none · single · optional
@@ -1838,12 +1988,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalDeratingCounter {}
 /// Execute to set the thermal derating counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset24;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset24 {
+
+impl Resource for ControlGearThermalDeratingCounterReset24 {
     const ID: u16 = 24;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterReset24 {}
+
+impl Executable for ControlGearThermalDeratingCounterReset24 {}
+
 /// Control gear thermal shutdown (resource 25).
 ///
 /// ID 25 · R · Boolean · single · optional
@@ -1851,12 +2004,15 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// true when the driver has switched the light off because it is too hot.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdown;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdown {
+
+impl Resource for ControlGearThermalShutdown {
     const ID: u16 = 25;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
+
+impl Readable for ControlGearThermalShutdown {}
+
 /// Control gear thermal shutdown counter (resource 26).
 ///
 /// ID 26 · R · Integer · single · optional
@@ -1864,12 +2020,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdown {}
 /// Number of thermal shutdowns by the driver since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalShutdownCounter;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalShutdownCounter {
+
+impl Resource for ControlGearThermalShutdownCounter {
     const ID: u16 = 26;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
+
+impl Readable for ControlGearThermalShutdownCounter {}
+
 /// Control gear thermal derating counter reset (resource 27).
 ///
 /// ID 27 · E · none · single · optional
@@ -1877,12 +2036,15 @@ impl ::ucifi_runtime::typed::Readable for ControlGearThermalShutdownCounter {}
 /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
 #[derive(Clone, Copy, Debug)]
 pub struct ControlGearThermalDeratingCounterReset27;
-impl ::ucifi_runtime::typed::Resource for ControlGearThermalDeratingCounterReset27 {
+
+impl Resource for ControlGearThermalDeratingCounterReset27 {
     const ID: u16 = 27;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterReset27 {}
+
+impl Executable for ControlGearThermalDeratingCounterReset27 {}
+
 /// Output port (resource 28).
 ///
 /// ID 28 · RW · Integer · single · optional
@@ -1890,13 +2052,17 @@ impl ::ucifi_runtime::typed::Executable for ControlGearThermalDeratingCounterRes
 /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputPort;
-impl ::ucifi_runtime::typed::Resource for OutputPort {
+
+impl Resource for OutputPort {
     const ID: u16 = 28;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for OutputPort {}
-impl ::ucifi_runtime::typed::Writable for OutputPort {}
+
+impl Readable for OutputPort {}
+
+impl Writable for OutputPort {}
+
 /// Standby mode (resource 29).
 ///
 /// ID 29 · RW · Boolean · single · optional
@@ -1904,13 +2070,17 @@ impl ::ucifi_runtime::typed::Writable for OutputPort {}
 /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
 #[derive(Clone, Copy, Debug)]
 pub struct StandbyMode;
-impl ::ucifi_runtime::typed::Resource for StandbyMode {
+
+impl Resource for StandbyMode {
     const ID: u16 = 29;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for StandbyMode {}
-impl ::ucifi_runtime::typed::Writable for StandbyMode {}
+
+impl Readable for StandbyMode {}
+
+impl Writable for StandbyMode {}
+
 /// Constant light output (resource 30).
 ///
 /// ID 30 · RW · Boolean · single · optional
@@ -1918,13 +2088,17 @@ impl ::ucifi_runtime::typed::Writable for StandbyMode {}
 /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
 #[derive(Clone, Copy, Debug)]
 pub struct ConstantLightOutput;
-impl ::ucifi_runtime::typed::Resource for ConstantLightOutput {
+
+impl Resource for ConstantLightOutput {
     const ID: u16 = 30;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ConstantLightOutput {}
-impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
+
+impl Readable for ConstantLightOutput {}
+
+impl Writable for ConstantLightOutput {}
+
 /// Cleaning factor enabled (resource 31).
 ///
 /// ID 31 · RW · Boolean · single · optional
@@ -1932,13 +2106,17 @@ impl ::ucifi_runtime::typed::Writable for ConstantLightOutput {}
 /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
 #[derive(Clone, Copy, Debug)]
 pub struct CleaningFactorEnabled;
-impl ::ucifi_runtime::typed::Resource for CleaningFactorEnabled {
+
+impl Resource for CleaningFactorEnabled {
     const ID: u16 = 31;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CleaningFactorEnabled {}
-impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
+
+impl Readable for CleaningFactorEnabled {}
+
+impl Writable for CleaningFactorEnabled {}
+
 /// Cleaning period (resource 32).
 ///
 /// ID 32 · RW · Integer · single · optional
@@ -1946,13 +2124,17 @@ impl ::ucifi_runtime::typed::Writable for CleaningFactorEnabled {}
 /// Days after a cleaning at which the cleaning factor has returned to 100 %.
 #[derive(Clone, Copy, Debug)]
 pub struct CleaningPeriod;
-impl ::ucifi_runtime::typed::Resource for CleaningPeriod {
+
+impl Resource for CleaningPeriod {
     const ID: u16 = 32;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CleaningPeriod {}
-impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
+
+impl Readable for CleaningPeriod {}
+
+impl Writable for CleaningPeriod {}
+
 /// Initial lamp cleaning factor (resource 33).
 ///
 /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -1960,13 +2142,17 @@ impl ::ucifi_runtime::typed::Writable for CleaningPeriod {}
 /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
 #[derive(Clone, Copy, Debug)]
 pub struct InitialLampCleaningFactor;
-impl ::ucifi_runtime::typed::Resource for InitialLampCleaningFactor {
+
+impl Resource for InitialLampCleaningFactor {
     const ID: u16 = 33;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for InitialLampCleaningFactor {}
-impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
+
+impl Readable for InitialLampCleaningFactor {}
+
+impl Writable for InitialLampCleaningFactor {}
+
 /// Lamp cleaning date (resource 34).
 ///
 /// ID 34 · RW · Time · single · optional
@@ -1974,13 +2160,17 @@ impl ::ucifi_runtime::typed::Writable for InitialLampCleaningFactor {}
 /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
 #[derive(Clone, Copy, Debug)]
 pub struct LampCleaningDate;
-impl ::ucifi_runtime::typed::Resource for LampCleaningDate {
+
+impl Resource for LampCleaningDate {
     const ID: u16 = 34;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LampCleaningDate {}
-impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
+
+impl Readable for LampCleaningDate {}
+
+impl Writable for LampCleaningDate {}
+
 /// Control type (resource 35).
 ///
 /// ID 35 · RW · Integer · multiple · optional · range `0..13`
@@ -1988,13 +2178,17 @@ impl ::ucifi_runtime::typed::Writable for LampCleaningDate {}
 /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
 #[derive(Clone, Copy, Debug)]
 pub struct ControlType;
-impl ::ucifi_runtime::typed::Resource for ControlType {
+
+impl Resource for ControlType {
     const ID: u16 = 35;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for ControlType {}
-impl ::ucifi_runtime::typed::Writable for ControlType {}
+
+impl Readable for ControlType {}
+
+impl Writable for ControlType {}
+
 /// Nominal Lamp wattage (resource 36).
 ///
 /// ID 36 · RW · Integer · single · optional · units `W`
@@ -2002,13 +2196,17 @@ impl ::ucifi_runtime::typed::Writable for ControlType {}
 /// Power drawn by the light source at full level, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct NominalLampWattage;
-impl ::ucifi_runtime::typed::Resource for NominalLampWattage {
+
+impl Resource for NominalLampWattage {
     const ID: u16 = 36;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NominalLampWattage {}
-impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
+
+impl Readable for NominalLampWattage {}
+
+impl Writable for NominalLampWattage {}
+
 /// Minimum dimming level (resource 37).
 ///
 /// ID 37 · RW · Integer · single · optional · units `/100`
@@ -2016,13 +2214,17 @@ impl ::ucifi_runtime::typed::Writable for NominalLampWattage {}
 /// Lowest level in percent at which the lamp still works reliably.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumDimmingLevel;
-impl ::ucifi_runtime::typed::Resource for MinimumDimmingLevel {
+
+impl Resource for MinimumDimmingLevel {
     const ID: u16 = 37;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumDimmingLevel {}
-impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
+
+impl Readable for MinimumDimmingLevel {}
+
+impl Writable for MinimumDimmingLevel {}
+
 /// Minimum lamp wattage (resource 38).
 ///
 /// ID 38 · RW · Integer · single · optional · units `W`
@@ -2030,13 +2232,17 @@ impl ::ucifi_runtime::typed::Writable for MinimumDimmingLevel {}
 /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumLampWattage;
-impl ::ucifi_runtime::typed::Resource for MinimumLampWattage {
+
+impl Resource for MinimumLampWattage {
     const ID: u16 = 38;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumLampWattage {}
-impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
+
+impl Readable for MinimumLampWattage {}
+
+impl Writable for MinimumLampWattage {}
+
 /// Light color temperature command (resource 39).
 ///
 /// ID 39 · RW · Integer · single · optional · units `K`
@@ -2044,13 +2250,17 @@ impl ::ucifi_runtime::typed::Writable for MinimumLampWattage {}
 /// Last requested colour temperature of the light, in kelvin.
 #[derive(Clone, Copy, Debug)]
 pub struct LightColorTemperatureCommand;
-impl ::ucifi_runtime::typed::Resource for LightColorTemperatureCommand {
+
+impl Resource for LightColorTemperatureCommand {
     const ID: u16 = 39;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LightColorTemperatureCommand {}
-impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
+
+impl Readable for LightColorTemperatureCommand {}
+
+impl Writable for LightColorTemperatureCommand {}
+
 /// Actual light color temperature (resource 40).
 ///
 /// ID 40 · R · Integer · single · optional · units `K`
@@ -2058,12 +2268,15 @@ impl ::ucifi_runtime::typed::Writable for LightColorTemperatureCommand {}
 /// Colour temperature the light source produces now, in kelvin.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualLightColorTemperature;
-impl ::ucifi_runtime::typed::Resource for ActualLightColorTemperature {
+
+impl Resource for ActualLightColorTemperature {
     const ID: u16 = 40;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
+
+impl Readable for ActualLightColorTemperature {}
+
 /// Virtual power output (resource 41).
 ///
 /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -2071,13 +2284,17 @@ impl ::ucifi_runtime::typed::Readable for ActualLightColorTemperature {}
 /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
 #[derive(Clone, Copy, Debug)]
 pub struct VirtualPowerOutput;
-impl ::ucifi_runtime::typed::Resource for VirtualPowerOutput {
+
+impl Resource for VirtualPowerOutput {
     const ID: u16 = 41;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for VirtualPowerOutput {}
-impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
+
+impl Readable for VirtualPowerOutput {}
+
+impl Writable for VirtualPowerOutput {}
+
 /// Voltage at max dim level (resource 42).
 ///
 /// ID 42 · RW · Float · single · optional · units `V`
@@ -2085,13 +2302,17 @@ impl ::ucifi_runtime::typed::Writable for VirtualPowerOutput {}
 /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
 #[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMaxDimLevel;
-impl ::ucifi_runtime::typed::Resource for VoltageAtMaxDimLevel {
+
+impl Resource for VoltageAtMaxDimLevel {
     const ID: u16 = 42;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VoltageAtMaxDimLevel {}
-impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
+
+impl Readable for VoltageAtMaxDimLevel {}
+
+impl Writable for VoltageAtMaxDimLevel {}
+
 /// Voltage at min dim level (resource 43).
 ///
 /// ID 43 · RW · Float · single · optional · units `V`
@@ -2099,13 +2320,17 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMaxDimLevel {}
 /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
 #[derive(Clone, Copy, Debug)]
 pub struct VoltageAtMinDimLevel;
-impl ::ucifi_runtime::typed::Resource for VoltageAtMinDimLevel {
+
+impl Resource for VoltageAtMinDimLevel {
     const ID: u16 = 43;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VoltageAtMinDimLevel {}
-impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
+
+impl Readable for VoltageAtMinDimLevel {}
+
+impl Writable for VoltageAtMinDimLevel {}
+
 /// Light source voltage (resource 44).
 ///
 /// ID 44 · R · Float · single · optional · units `V`
@@ -2113,12 +2338,15 @@ impl ::ucifi_runtime::typed::Writable for VoltageAtMinDimLevel {}
 /// Voltage, usually DC, at the driver output feeding the light source, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceVoltage;
-impl ::ucifi_runtime::typed::Resource for LightSourceVoltage {
+
+impl Resource for LightSourceVoltage {
     const ID: u16 = 44;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
+
+impl Readable for LightSourceVoltage {}
+
 /// Light source current (resource 45).
 ///
 /// ID 45 · R · Float · single · optional · units `A`
@@ -2126,12 +2354,15 @@ impl ::ucifi_runtime::typed::Readable for LightSourceVoltage {}
 /// Current, usually DC, from the driver into the light source, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceCurrent;
-impl ::ucifi_runtime::typed::Resource for LightSourceCurrent {
+
+impl Resource for LightSourceCurrent {
     const ID: u16 = 45;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
+
+impl Readable for LightSourceCurrent {}
+
 /// Light source active power (resource 46).
 ///
 /// ID 46 · R · Float · single · optional · units `W`
@@ -2139,12 +2370,15 @@ impl ::ucifi_runtime::typed::Readable for LightSourceCurrent {}
 /// Active power delivered to the light source at the driver output, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceActivePower;
-impl ::ucifi_runtime::typed::Resource for LightSourceActivePower {
+
+impl Resource for LightSourceActivePower {
     const ID: u16 = 46;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
+
+impl Readable for LightSourceActivePower {}
+
 /// Light source active energy (resource 47).
 ///
 /// ID 47 · R · Float · single · optional · units `kWh`
@@ -2152,12 +2386,15 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActivePower {}
 /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
 #[derive(Clone, Copy, Debug)]
 pub struct LightSourceActiveEnergy;
-impl ::ucifi_runtime::typed::Resource for LightSourceActiveEnergy {
+
+impl Resource for LightSourceActiveEnergy {
     const ID: u16 = 47;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LightSourceActiveEnergy {}
+
+impl Readable for LightSourceActiveEnergy {}
+
 /// Maximum light source current (resource 48).
 ///
 /// ID 48 · RW · Float · single · optional · units `A`
@@ -2165,13 +2402,17 @@ impl ::ucifi_runtime::typed::Readable for LightSourceActiveEnergy {}
 /// Highest current in amperes the driver can deliver to the light source.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumLightSourceCurrent;
-impl ::ucifi_runtime::typed::Resource for MaximumLightSourceCurrent {
+
+impl Resource for MaximumLightSourceCurrent {
     const ID: u16 = 48;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumLightSourceCurrent {}
-impl ::ucifi_runtime::typed::Writable for MaximumLightSourceCurrent {}
+
+impl Readable for MaximumLightSourceCurrent {}
+
+impl Writable for MaximumLightSourceCurrent {}
+
 /// Default fade time (resource 49).
 ///
 /// ID 49 · RW · Float · single · optional · units `s`
@@ -2179,13 +2420,17 @@ impl ::ucifi_runtime::typed::Writable for MaximumLightSourceCurrent {}
 /// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultFadeTime;
-impl ::ucifi_runtime::typed::Resource for DefaultFadeTime {
+
+impl Resource for DefaultFadeTime {
     const ID: u16 = 49;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultFadeTime {}
-impl ::ucifi_runtime::typed::Writable for DefaultFadeTime {}
+
+impl Readable for DefaultFadeTime {}
+
+impl Writable for DefaultFadeTime {}
+
 /// Manual override start time (resource 50).
 ///
 /// ID 50 · RW · Time · single · optional
@@ -2193,13 +2438,17 @@ impl ::ucifi_runtime::typed::Writable for DefaultFadeTime {}
 /// Start of the manual override window: between start and end time the manual Command wins over any schedule.
 #[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideStartTime;
-impl ::ucifi_runtime::typed::Resource for ManualOverrideStartTime {
+
+impl Resource for ManualOverrideStartTime {
     const ID: u16 = 50;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for ManualOverrideStartTime {}
-impl ::ucifi_runtime::typed::Writable for ManualOverrideStartTime {}
+
+impl Readable for ManualOverrideStartTime {}
+
+impl Writable for ManualOverrideStartTime {}
+
 /// Manual override end time (resource 51).
 ///
 /// ID 51 · RW · Time · single · optional
@@ -2207,13 +2456,17 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideStartTime {}
 /// End of the manual override window; afterwards the schedule or the default settings apply again.
 #[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideEndTime;
-impl ::ucifi_runtime::typed::Resource for ManualOverrideEndTime {
+
+impl Resource for ManualOverrideEndTime {
     const ID: u16 = 51;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for ManualOverrideEndTime {}
-impl ::ucifi_runtime::typed::Writable for ManualOverrideEndTime {}
+
+impl Readable for ManualOverrideEndTime {}
+
+impl Writable for ManualOverrideEndTime {}
+
 /// Manual override fade (resource 52).
 ///
 /// ID 52 · RW · Float · single · optional · units `s`
@@ -2221,13 +2474,17 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideEndTime {}
 /// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
 #[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideFade;
-impl ::ucifi_runtime::typed::Resource for ManualOverrideFade {
+
+impl Resource for ManualOverrideFade {
     const ID: u16 = 52;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ManualOverrideFade {}
-impl ::ucifi_runtime::typed::Writable for ManualOverrideFade {}
+
+impl Readable for ManualOverrideFade {}
+
+impl Writable for ManualOverrideFade {}
+
 /// Manual override default duration (resource 53).
 ///
 /// ID 53 · RW · Integer · single · optional · units `s`
@@ -2235,13 +2492,17 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideFade {}
 /// Length in seconds of an override sent without an end time.
 #[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideDefaultDuration;
-impl ::ucifi_runtime::typed::Resource for ManualOverrideDefaultDuration {
+
+impl Resource for ManualOverrideDefaultDuration {
     const ID: u16 = 53;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ManualOverrideDefaultDuration {}
-impl ::ucifi_runtime::typed::Writable for ManualOverrideDefaultDuration {}
+
+impl Readable for ManualOverrideDefaultDuration {}
+
+impl Writable for ManualOverrideDefaultDuration {}
+
 /// Manual override active (resource 54).
 ///
 /// ID 54 · R · Boolean · single · optional
@@ -2249,12 +2510,15 @@ impl ::ucifi_runtime::typed::Writable for ManualOverrideDefaultDuration {}
 /// true while a manual override is in force.
 #[derive(Clone, Copy, Debug)]
 pub struct ManualOverrideActive;
-impl ::ucifi_runtime::typed::Resource for ManualOverrideActive {
+
+impl Resource for ManualOverrideActive {
     const ID: u16 = 54;
     type Object = OutdoorLampController;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ManualOverrideActive {}
+
+impl Readable for ManualOverrideActive {}
+
 /// Default Light color temperature (resource 55).
 ///
 /// ID 55 · RW · Integer · single · optional · units `K`
@@ -2262,13 +2526,17 @@ impl ::ucifi_runtime::typed::Readable for ManualOverrideActive {}
 /// Colour temperature in kelvin applied when neither a schedule nor an override is active.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultLightColorTemperature;
-impl ::ucifi_runtime::typed::Resource for DefaultLightColorTemperature {
+
+impl Resource for DefaultLightColorTemperature {
     const ID: u16 = 55;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultLightColorTemperature {}
-impl ::ucifi_runtime::typed::Writable for DefaultLightColorTemperature {}
+
+impl Readable for DefaultLightColorTemperature {}
+
+impl Writable for DefaultLightColorTemperature {}
+
 /// Driver operating hours (resource 56).
 ///
 /// ID 56 · R · Float · single · optional · units `h`
@@ -2276,12 +2544,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultLightColorTemperature {}
 /// Hours the LED driver has been powered, accumulated; mirrors the DALI part 253 driver counter.
 #[derive(Clone, Copy, Debug)]
 pub struct DriverOperatingHours;
-impl ::ucifi_runtime::typed::Resource for DriverOperatingHours {
+
+impl Resource for DriverOperatingHours {
     const ID: u16 = 56;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DriverOperatingHours {}
+
+impl Readable for DriverOperatingHours {}
+
 /// Driver operating hours reset (resource 57).
 ///
 /// ID 57 · E · none · single · optional
@@ -2289,12 +2560,15 @@ impl ::ucifi_runtime::typed::Readable for DriverOperatingHours {}
 /// Execute to set Driver operating hours back to zero (on DALI part 253 drivers, the driver's own counter too).
 #[derive(Clone, Copy, Debug)]
 pub struct DriverOperatingHoursReset;
-impl ::ucifi_runtime::typed::Resource for DriverOperatingHoursReset {
+
+impl Resource for DriverOperatingHoursReset {
     const ID: u16 = 57;
     type Object = OutdoorLampController;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for DriverOperatingHoursReset {}
+
+impl Executable for DriverOperatingHoursReset {}
+
 /// Manufacturer GTIN (resource 58).
 ///
 /// ID 58 · R · String · single · optional
@@ -2302,12 +2576,15 @@ impl ::ucifi_runtime::typed::Executable for DriverOperatingHoursReset {}
 /// GTIN of the driver, read from DALI memory bank 0.
 #[derive(Clone, Copy, Debug)]
 pub struct ManufacturerGtin;
-impl ::ucifi_runtime::typed::Resource for ManufacturerGtin {
+
+impl Resource for ManufacturerGtin {
     const ID: u16 = 58;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ManufacturerGtin {}
+
+impl Readable for ManufacturerGtin {}
+
 /// Manufacturer Serial Number (resource 59).
 ///
 /// ID 59 · R · String · single · optional
@@ -2315,12 +2592,15 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerGtin {}
 /// Serial number of the driver, read from DALI memory bank 0.
 #[derive(Clone, Copy, Debug)]
 pub struct ManufacturerSerialNumber;
-impl ::ucifi_runtime::typed::Resource for ManufacturerSerialNumber {
+
+impl Resource for ManufacturerSerialNumber {
     const ID: u16 = 59;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ManufacturerSerialNumber {}
+
+impl Readable for ManufacturerSerialNumber {}
+
 /// Firmware Version (resource 60).
 ///
 /// ID 60 · R · String · single · optional
@@ -2328,12 +2608,15 @@ impl ::ucifi_runtime::typed::Readable for ManufacturerSerialNumber {}
 /// Firmware version of the DALI bus unit.
 #[derive(Clone, Copy, Debug)]
 pub struct FirmwareVersion;
-impl ::ucifi_runtime::typed::Resource for FirmwareVersion {
+
+impl Resource for FirmwareVersion {
     const ID: u16 = 60;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
+
+impl Readable for FirmwareVersion {}
+
 /// DALI Version (resource 61).
 ///
 /// ID 61 · R · String · single · optional
@@ -2341,12 +2624,15 @@ impl ::ucifi_runtime::typed::Readable for FirmwareVersion {}
 /// DALI version implemented by the driver, as text.
 #[derive(Clone, Copy, Debug)]
 pub struct DaliVersion;
-impl ::ucifi_runtime::typed::Resource for DaliVersion {
+
+impl Resource for DaliVersion {
     const ID: u16 = 61;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for DaliVersion {}
+
+impl Readable for DaliVersion {}
+
 /// Unit temperature (resource 62).
 ///
 /// ID 62 · R · Float · single · optional · units `Cel`
@@ -2354,12 +2640,15 @@ impl ::ucifi_runtime::typed::Readable for DaliVersion {}
 /// Temperature of the driver unit in degrees Celsius, as defined by DiiA.
 #[derive(Clone, Copy, Debug)]
 pub struct UnitTemperature;
-impl ::ucifi_runtime::typed::Resource for UnitTemperature {
+
+impl Resource for UnitTemperature {
     const ID: u16 = 62;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for UnitTemperature {}
+
+impl Readable for UnitTemperature {}
+
 /// Device capabilities (resource 63).
 ///
 /// ID 63 · R · Integer · single · optional
@@ -2367,12 +2656,15 @@ impl ::ucifi_runtime::typed::Readable for UnitTemperature {}
 /// Capability bits of the driver: 0 power supply, 1 memory bank 1 extension, 2 energy reporting, 3 diagnostics, 4 sensor ready, 5..7 sensor-ready extensions (extended diagnostics, total energy, apparent energy).
 #[derive(Clone, Copy, Debug)]
 pub struct DeviceCapabilities;
-impl ::ucifi_runtime::typed::Resource for DeviceCapabilities {
+
+impl Resource for DeviceCapabilities {
     const ID: u16 = 63;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DeviceCapabilities {}
+
+impl Readable for DeviceCapabilities {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -2380,12 +2672,15 @@ impl ::ucifi_runtime::typed::Readable for DeviceCapabilities {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = OutdoorLampController;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -2393,12 +2688,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -2406,12 +2704,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = OutdoorLampController;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -2419,9 +2720,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = OutdoorLampController;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,32 +4,34 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Post-processing of one scheduler output: how the program's value is combined with the target's present value and how the change is faded in, e.g. for slow light fades.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3456;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Output Filter version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3456,
-    "Output Filter",
-    "urn:oma:lwm2m:ext:3456",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Operation", O::RW, false, true, T::Integer, "", ""),
-        r(1, "Delay", O::RW, false, false, T::Float, "", "s"),
-        r(2, "Transaction", O::RW, false, false, T::Integer, "", ""),
-        r(3, "Expiration Time", O::RW, false, false, T::Float, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Output Filter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3456"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Operation", Operations::RW, DataType::Integer).mandatory(),
+    ResourceModel::new(1, "Delay", Operations::RW, DataType::Float).units("s"),
+    ResourceModel::new(2, "Transaction", Operations::RW, DataType::Integer),
+    ResourceModel::new(3, "Expiration Time", Operations::RW, DataType::Float),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Operation (resource 0).
@@ -41,16 +43,14 @@ pub mod id {
     /// Expiration Time (resource 3).
     pub const EXPIRATION_TIME: u16 = 3;
 }
+
 /// One instance of Output Filter (object 3456) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutputFilter {
     /// Operation (resource 0).
     ///
@@ -63,167 +63,168 @@ pub struct OutputFilter {
     /// ID 1 · RW · Float · single · optional · units `s`
     ///
     /// Seconds taken to move the target from its present value to the new one.
-    pub delay: ::core::option::Option<f64>,
+    pub delay: Option<f64>,
     /// Transaction (resource 2).
     ///
     /// ID 2 · RW · Integer · single · optional
     ///
     /// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
-    pub transaction: ::core::option::Option<i64>,
+    pub transaction: Option<i64>,
     /// Expiration Time (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional
     ///
     /// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
-    pub expiration_time: ::core::option::Option<f64>,
+    pub expiration_time: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for OutputFilter {
-    const OBJECT_ID: u16 = 3456;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.operation)?;
-        f::opt(w, 1, &self.delay)?;
-        f::opt(w, 2, &self.transaction)?;
-        f::opt(w, 3, &self.expiration_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OutputFilter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.operation, instance, raw),
-            1 => f::set_opt(&mut self.delay, instance, raw),
-            2 => f::set_opt(&mut self.transaction, instance, raw),
-            3 => f::set_opt(&mut self.expiration_time, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.operation, instance, raw),
+            1 => field::set_opt(&mut self.delay, instance, raw),
+            2 => field::set_opt(&mut self.transaction, instance, raw),
+            3 => field::set_opt(&mut self.expiration_time, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 3) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=3 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for OutputFilter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for OutputFilter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.operation)?;
+        field::emit_opt(w, 1, &self.delay)?;
+        field::emit_opt(w, 2, &self.transaction)?;
+        field::emit_opt(w, 3, &self.expiration_time)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.operation = ::core::default::Default::default();
+            self.operation = Default::default();
         }
         if !keep.contains(1) {
-            self.delay = ::core::option::Option::None;
+            self.delay = None;
         }
         if !keep.contains(2) {
-            self.transaction = ::core::option::Option::None;
+            self.transaction = None;
         }
         if !keep.contains(3) {
-            self.expiration_time = ::core::option::Option::None;
+            self.expiration_time = None;
         }
     }
 }
+
+impl ObjectType for OutputFilter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`OutputFilter`](struct@OutputFilter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct OutputFilterWrite {
     /// Operation (resource 0, RW): see [`Operation`](struct@Operation).
-    pub operation: ::core::option::Option<i64>,
+    pub operation: Option<i64>,
     /// Delay (resource 1, RW): see [`Delay`](struct@Delay).
-    pub delay: ::core::option::Option<f64>,
+    pub delay: Option<f64>,
     /// Transaction (resource 2, RW): see [`Transaction`](struct@Transaction).
-    pub transaction: ::core::option::Option<i64>,
+    pub transaction: Option<i64>,
     /// Expiration Time (resource 3, RW): see [`ExpirationTime`](struct@ExpirationTime).
-    pub expiration_time: ::core::option::Option<f64>,
+    pub expiration_time: Option<f64>,
 }
+
 impl OutputFilterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut OutputFilter) {
-        if let ::core::option::Option::Some(v) = &self.operation {
-            target.operation = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.operation {
+            target.operation = v;
         }
-        if let ::core::option::Option::Some(v) = &self.delay {
-            target.delay = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = self.delay {
+            target.delay = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.transaction {
-            target.transaction = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.transaction {
+            target.transaction = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.expiration_time {
-            target.expiration_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.expiration_time {
+            target.expiration_time = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for OutputFilterWrite {
-    const OBJECT_ID: u16 = 3456;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.operation)?;
-        f::opt(w, 1, &self.delay)?;
-        f::opt(w, 2, &self.transaction)?;
-        f::opt(w, 3, &self.expiration_time)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for OutputFilterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.operation, instance, raw),
-            1 => f::set_opt(&mut self.delay, instance, raw),
-            2 => f::set_opt(&mut self.transaction, instance, raw),
-            3 => f::set_opt(&mut self.expiration_time, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.operation, instance, raw),
+            1 => field::set_opt(&mut self.delay, instance, raw),
+            2 => field::set_opt(&mut self.transaction, instance, raw),
+            3 => field::set_opt(&mut self.expiration_time, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 0..= 3) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            0..=3 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for OutputFilterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.operation)?;
+        field::emit_opt(w, 1, &self.delay)?;
+        field::emit_opt(w, 2, &self.transaction)?;
+        field::emit_opt(w, 3, &self.expiration_time)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.operation = None;
+        }
+        if !keep.contains(1) {
+            self.delay = None;
+        }
+        if !keep.contains(2) {
+            self.transaction = None;
+        }
+        if !keep.contains(3) {
+            self.expiration_time = None;
+        }
+    }
+}
+
 /// Operation (resource 0).
 ///
 /// ID 0 · RW · Integer · single · mandatory
@@ -231,13 +232,17 @@ impl ::ucifi_runtime::typed::Instance for OutputFilterWrite {
 /// How the program output combines with the target's present value: 1 set, 2 minimum, 3 maximum, 4 add, 5 subtract, 6 multiply (set when undefined).
 #[derive(Clone, Copy, Debug)]
 pub struct Operation;
-impl ::ucifi_runtime::typed::Resource for Operation {
+
+impl Resource for Operation {
     const ID: u16 = 0;
     type Object = OutputFilter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Operation {}
-impl ::ucifi_runtime::typed::Writable for Operation {}
+
+impl Readable for Operation {}
+
+impl Writable for Operation {}
+
 /// Delay (resource 1).
 ///
 /// ID 1 · RW · Float · single · optional · units `s`
@@ -245,13 +250,17 @@ impl ::ucifi_runtime::typed::Writable for Operation {}
 /// Seconds taken to move the target from its present value to the new one.
 #[derive(Clone, Copy, Debug)]
 pub struct Delay;
-impl ::ucifi_runtime::typed::Resource for Delay {
+
+impl Resource for Delay {
     const ID: u16 = 1;
     type Object = OutputFilter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Delay {}
-impl ::ucifi_runtime::typed::Writable for Delay {}
+
+impl Readable for Delay {}
+
+impl Writable for Delay {}
+
 /// Transaction (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional
@@ -259,13 +268,17 @@ impl ::ucifi_runtime::typed::Writable for Delay {}
 /// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
 #[derive(Clone, Copy, Debug)]
 pub struct Transaction;
-impl ::ucifi_runtime::typed::Resource for Transaction {
+
+impl Resource for Transaction {
     const ID: u16 = 2;
     type Object = OutputFilter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Transaction {}
-impl ::ucifi_runtime::typed::Writable for Transaction {}
+
+impl Readable for Transaction {}
+
+impl Writable for Transaction {}
+
 /// Expiration Time (resource 3).
 ///
 /// ID 3 · RW · Float · single · optional
@@ -273,10 +286,13 @@ impl ::ucifi_runtime::typed::Writable for Transaction {}
 /// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
 #[derive(Clone, Copy, Debug)]
 pub struct ExpirationTime;
-impl ::ucifi_runtime::typed::Resource for ExpirationTime {
+
+impl Resource for ExpirationTime {
     const ID: u16 = 3;
     type Object = OutputFilter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ExpirationTime {}
-impl ::ucifi_runtime::typed::Writable for ExpirationTime {}
+
+impl Readable for ExpirationTime {}
+
+impl Writable for ExpirationTime {}

@@ -4,33 +4,40 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Sensor on one parking space: whether it is occupied, for how long, daily occupation, and unauthorised parking.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3431;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Parking Sensor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3431,
-    "Parking Sensor",
-    "urn:oma:lwm2m:ext:3431",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Occupancy", O::R, false, true, T::Boolean, "", ""),
-        r(2, "Duration", O::R, false, false, T::Integer, "", "s"),
-        r(3, "Daily Duration", O::R, false, false, T::Integer, "", "s"),
-        r(4, "Forbidden parking detected", O::R, false, false, T::Boolean, "", ""),
-        r(5, "Type of Sensor", O::RW, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Parking Sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3431"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Occupancy", Operations::R, DataType::Boolean).mandatory(),
+    ResourceModel::new(2, "Duration", Operations::R, DataType::Integer).units("s"),
+    ResourceModel::new(3, "Daily Duration", Operations::R, DataType::Integer).units("s"),
+    ResourceModel::new(
+        4,
+        "Forbidden parking detected",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(5, "Type of Sensor", Operations::RW, DataType::String),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Occupancy (resource 1).
@@ -44,16 +51,14 @@ pub mod id {
     /// Type of Sensor (resource 5).
     pub const TYPE_OF_SENSOR: u16 = 5;
 }
+
 /// One instance of Parking Sensor (object 3431) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensor {
     /// Occupancy (resource 1).
     ///
@@ -66,168 +71,151 @@ pub struct ParkingSensor {
     /// ID 2 · R · Integer · single · optional · units `s`
     ///
     /// Seconds the space has been occupied; when free, the length of the previous occupation.
-    pub duration: ::core::option::Option<i64>,
+    pub duration: Option<i64>,
     /// Daily Duration (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `s`
     ///
     /// Seconds of occupation accumulated since midnight.
-    pub daily_duration: ::core::option::Option<i64>,
+    pub daily_duration: Option<i64>,
     /// Forbidden parking detected (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true when the parked vehicle is not allowed there; false when free or authorised.
-    pub forbidden_parking_detected: ::core::option::Option<bool>,
+    pub forbidden_parking_detected: Option<bool>,
     /// Type of Sensor (resource 5).
     ///
     /// ID 5 · RW · String · single · optional
     ///
     /// Sensing technology as text, e.g. magnetometer, PIR or camera.
-    pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_sensor: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for ParkingSensor {
-    const OBJECT_ID: u16 = 3431;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.occupancy)?;
-        f::opt(w, 2, &self.duration)?;
-        f::opt(w, 3, &self.daily_duration)?;
-        f::opt(w, 4, &self.forbidden_parking_detected)?;
-        f::opt(w, 5, &self.type_of_sensor)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ParkingSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.occupancy, instance, raw),
-            2 => f::set_opt(&mut self.duration, instance, raw),
-            3 => f::set_opt(&mut self.daily_duration, instance, raw),
-            4 => f::set_opt(&mut self.forbidden_parking_detected, instance, raw),
-            5 => f::set_opt(&mut self.type_of_sensor, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.occupancy, instance, raw),
+            2 => field::set_opt(&mut self.duration, instance, raw),
+            3 => field::set_opt(&mut self.daily_duration, instance, raw),
+            4 => field::set_opt(&mut self.forbidden_parking_detected, instance, raw),
+            5 => field::set_opt(&mut self.type_of_sensor, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 5) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=5 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for ParkingSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.occupancy)?;
+        field::emit_opt(w, 2, &self.duration)?;
+        field::emit_opt(w, 3, &self.daily_duration)?;
+        field::emit_opt(w, 4, &self.forbidden_parking_detected)?;
+        field::emit_opt(w, 5, &self.type_of_sensor)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.occupancy = ::core::default::Default::default();
+            self.occupancy = Default::default();
         }
         if !keep.contains(2) {
-            self.duration = ::core::option::Option::None;
+            self.duration = None;
         }
         if !keep.contains(3) {
-            self.daily_duration = ::core::option::Option::None;
+            self.daily_duration = None;
         }
         if !keep.contains(4) {
-            self.forbidden_parking_detected = ::core::option::Option::None;
+            self.forbidden_parking_detected = None;
         }
         if !keep.contains(5) {
-            self.type_of_sensor = ::core::option::Option::None;
+            self.type_of_sensor = None;
         }
     }
 }
+
+impl ObjectType for ParkingSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`ParkingSensor`](struct@ParkingSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensorWrite {
     /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
-    pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_sensor: Option<String>,
 }
+
 impl ParkingSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ParkingSensor) {
-        if let ::core::option::Option::Some(v) = &self.type_of_sensor {
-            target.type_of_sensor = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_sensor {
+            target.type_of_sensor = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
-    const OBJECT_ID: u16 = 3431;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5, &self.type_of_sensor)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ParkingSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5 => f::set_opt(&mut self.type_of_sensor, instance, raw),
-            1..=4 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            5 => field::set_opt(&mut self.type_of_sensor, instance, raw),
+            1..=4 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            5 => Err(ErrorKind::NotMultiple),
+            1..=4 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ParkingSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5, &self.type_of_sensor)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5) {
+            self.type_of_sensor = None;
+        }
+    }
+}
+
 /// Occupancy (resource 1).
 ///
 /// ID 1 · R · Boolean · single · mandatory
@@ -235,12 +223,15 @@ impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
 /// true when a vehicle occupies the space, false when it is free.
 #[derive(Clone, Copy, Debug)]
 pub struct Occupancy;
-impl ::ucifi_runtime::typed::Resource for Occupancy {
+
+impl Resource for Occupancy {
     const ID: u16 = 1;
     type Object = ParkingSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Occupancy {}
+
+impl Readable for Occupancy {}
+
 /// Duration (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional · units `s`
@@ -248,12 +239,15 @@ impl ::ucifi_runtime::typed::Readable for Occupancy {}
 /// Seconds the space has been occupied; when free, the length of the previous occupation.
 #[derive(Clone, Copy, Debug)]
 pub struct Duration;
-impl ::ucifi_runtime::typed::Resource for Duration {
+
+impl Resource for Duration {
     const ID: u16 = 2;
     type Object = ParkingSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Duration {}
+
+impl Readable for Duration {}
+
 /// Daily Duration (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional · units `s`
@@ -261,12 +255,15 @@ impl ::ucifi_runtime::typed::Readable for Duration {}
 /// Seconds of occupation accumulated since midnight.
 #[derive(Clone, Copy, Debug)]
 pub struct DailyDuration;
-impl ::ucifi_runtime::typed::Resource for DailyDuration {
+
+impl Resource for DailyDuration {
     const ID: u16 = 3;
     type Object = ParkingSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DailyDuration {}
+
+impl Readable for DailyDuration {}
+
 /// Forbidden parking detected (resource 4).
 ///
 /// ID 4 · R · Boolean · single · optional
@@ -274,12 +271,15 @@ impl ::ucifi_runtime::typed::Readable for DailyDuration {}
 /// true when the parked vehicle is not allowed there; false when free or authorised.
 #[derive(Clone, Copy, Debug)]
 pub struct ForbiddenParkingDetected;
-impl ::ucifi_runtime::typed::Resource for ForbiddenParkingDetected {
+
+impl Resource for ForbiddenParkingDetected {
     const ID: u16 = 4;
     type Object = ParkingSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
+
+impl Readable for ForbiddenParkingDetected {}
+
 /// Type of Sensor (resource 5).
 ///
 /// ID 5 · RW · String · single · optional
@@ -287,10 +287,13 @@ impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
 /// Sensing technology as text, e.g. magnetometer, PIR or camera.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
-impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
+
+impl Resource for TypeOfSensor {
     const ID: u16 = 5;
     type Object = ParkingSensor;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfSensor {}
-impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
+
+impl Readable for TypeOfSensor {}
+
+impl Writable for TypeOfSensor {}

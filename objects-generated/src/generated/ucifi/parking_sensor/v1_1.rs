@@ -4,55 +4,58 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Sensor on one parking space: whether it is occupied, for how long, daily occupation, and unauthorised parking.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3431;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Parking Sensor version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3431,
-    "Parking Sensor",
-    "urn:oma:lwm2m:ext:3431:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Occupancy", O::R, false, true, T::Boolean, "", ""),
-        r(2, "Duration", O::R, false, false, T::Integer, "", "s"),
-        r(3, "Daily Duration", O::R, false, false, T::Integer, "", "s"),
-        r(4, "Forbidden parking detected", O::R, false, false, T::Boolean, "", ""),
-        r(5, "Type of Sensor", O::RW, false, false, T::String, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Parking Sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3431:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Occupancy", Operations::R, DataType::Boolean).mandatory(),
+    ResourceModel::new(2, "Duration", Operations::R, DataType::Integer).units("s"),
+    ResourceModel::new(3, "Daily Duration", Operations::R, DataType::Integer).units("s"),
+    ResourceModel::new(
+        4,
+        "Forbidden parking detected",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(5, "Type of Sensor", Operations::RW, DataType::String),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Occupancy (resource 1).
@@ -74,16 +77,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Parking Sensor (object 3431) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensor {
     /// Occupancy (resource 1).
     ///
@@ -96,227 +97,199 @@ pub struct ParkingSensor {
     /// ID 2 · R · Integer · single · optional · units `s`
     ///
     /// Seconds the space has been occupied; when free, the length of the previous occupation.
-    pub duration: ::core::option::Option<i64>,
+    pub duration: Option<i64>,
     /// Daily Duration (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `s`
     ///
     /// Seconds of occupation accumulated since midnight.
-    pub daily_duration: ::core::option::Option<i64>,
+    pub daily_duration: Option<i64>,
     /// Forbidden parking detected (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true when the parked vehicle is not allowed there; false when free or authorised.
-    pub forbidden_parking_detected: ::core::option::Option<bool>,
+    pub forbidden_parking_detected: Option<bool>,
     /// Type of Sensor (resource 5).
     ///
     /// ID 5 · RW · String · single · optional
     ///
     /// Sensing technology as text, e.g. magnetometer, PIR or camera.
-    pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_sensor: Option<String>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for ParkingSensor {
-    const OBJECT_ID: u16 = 3431;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.occupancy)?;
-        f::opt(w, 2, &self.duration)?;
-        f::opt(w, 3, &self.daily_duration)?;
-        f::opt(w, 4, &self.forbidden_parking_detected)?;
-        f::opt(w, 5, &self.type_of_sensor)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ParkingSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.occupancy, instance, raw),
-            2 => f::set_opt(&mut self.duration, instance, raw),
-            3 => f::set_opt(&mut self.daily_duration, instance, raw),
-            4 => f::set_opt(&mut self.forbidden_parking_detected, instance, raw),
-            5 => f::set_opt(&mut self.type_of_sensor, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.occupancy, instance, raw),
+            2 => field::set_opt(&mut self.duration, instance, raw),
+            3 => field::set_opt(&mut self.daily_duration, instance, raw),
+            4 => field::set_opt(&mut self.forbidden_parking_detected, instance, raw),
+            5 => field::set_opt(&mut self.type_of_sensor, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 5 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=5 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ParkingSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for ParkingSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.occupancy)?;
+        field::emit_opt(w, 2, &self.duration)?;
+        field::emit_opt(w, 3, &self.daily_duration)?;
+        field::emit_opt(w, 4, &self.forbidden_parking_detected)?;
+        field::emit_opt(w, 5, &self.type_of_sensor)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.occupancy = ::core::default::Default::default();
+            self.occupancy = Default::default();
         }
         if !keep.contains(2) {
-            self.duration = ::core::option::Option::None;
+            self.duration = None;
         }
         if !keep.contains(3) {
-            self.daily_duration = ::core::option::Option::None;
+            self.daily_duration = None;
         }
         if !keep.contains(4) {
-            self.forbidden_parking_detected = ::core::option::Option::None;
+            self.forbidden_parking_detected = None;
         }
         if !keep.contains(5) {
-            self.type_of_sensor = ::core::option::Option::None;
+            self.type_of_sensor = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for ParkingSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`ParkingSensor`](struct@ParkingSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ParkingSensorWrite {
     /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
-    pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_sensor: Option<String>,
 }
+
 impl ParkingSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ParkingSensor) {
-        if let ::core::option::Option::Some(v) = &self.type_of_sensor {
-            target.type_of_sensor = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_sensor {
+            target.type_of_sensor = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
-    const OBJECT_ID: u16 = 3431;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5, &self.type_of_sensor)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ParkingSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5 => f::set_opt(&mut self.type_of_sensor, instance, raw),
-            1..=4 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            5 => field::set_opt(&mut self.type_of_sensor, instance, raw),
+            1..=4 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=4 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            5 => Err(ErrorKind::NotMultiple),
+            1..=4 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ParkingSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5, &self.type_of_sensor)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5) {
+            self.type_of_sensor = None;
+        }
+    }
+}
+
 /// Occupancy (resource 1).
 ///
 /// ID 1 · R · Boolean · single · mandatory
@@ -324,12 +297,15 @@ impl ::ucifi_runtime::typed::Instance for ParkingSensorWrite {
 /// true when a vehicle occupies the space, false when it is free.
 #[derive(Clone, Copy, Debug)]
 pub struct Occupancy;
-impl ::ucifi_runtime::typed::Resource for Occupancy {
+
+impl Resource for Occupancy {
     const ID: u16 = 1;
     type Object = ParkingSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for Occupancy {}
+
+impl Readable for Occupancy {}
+
 /// Duration (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional · units `s`
@@ -337,12 +313,15 @@ impl ::ucifi_runtime::typed::Readable for Occupancy {}
 /// Seconds the space has been occupied; when free, the length of the previous occupation.
 #[derive(Clone, Copy, Debug)]
 pub struct Duration;
-impl ::ucifi_runtime::typed::Resource for Duration {
+
+impl Resource for Duration {
     const ID: u16 = 2;
     type Object = ParkingSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Duration {}
+
+impl Readable for Duration {}
+
 /// Daily Duration (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional · units `s`
@@ -350,12 +329,15 @@ impl ::ucifi_runtime::typed::Readable for Duration {}
 /// Seconds of occupation accumulated since midnight.
 #[derive(Clone, Copy, Debug)]
 pub struct DailyDuration;
-impl ::ucifi_runtime::typed::Resource for DailyDuration {
+
+impl Resource for DailyDuration {
     const ID: u16 = 3;
     type Object = ParkingSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DailyDuration {}
+
+impl Readable for DailyDuration {}
+
 /// Forbidden parking detected (resource 4).
 ///
 /// ID 4 · R · Boolean · single · optional
@@ -363,12 +345,15 @@ impl ::ucifi_runtime::typed::Readable for DailyDuration {}
 /// true when the parked vehicle is not allowed there; false when free or authorised.
 #[derive(Clone, Copy, Debug)]
 pub struct ForbiddenParkingDetected;
-impl ::ucifi_runtime::typed::Resource for ForbiddenParkingDetected {
+
+impl Resource for ForbiddenParkingDetected {
     const ID: u16 = 4;
     type Object = ParkingSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
+
+impl Readable for ForbiddenParkingDetected {}
+
 /// Type of Sensor (resource 5).
 ///
 /// ID 5 · RW · String · single · optional
@@ -376,13 +361,17 @@ impl ::ucifi_runtime::typed::Readable for ForbiddenParkingDetected {}
 /// Sensing technology as text, e.g. magnetometer, PIR or camera.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
-impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
+
+impl Resource for TypeOfSensor {
     const ID: u16 = 5;
     type Object = ParkingSensor;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfSensor {}
-impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
+
+impl Readable for TypeOfSensor {}
+
+impl Writable for TypeOfSensor {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -390,12 +379,15 @@ impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = ParkingSensor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -403,12 +395,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = ParkingSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -416,12 +411,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = ParkingSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -429,9 +427,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = ParkingSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

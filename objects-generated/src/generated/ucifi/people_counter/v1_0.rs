@@ -4,45 +4,74 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Counter of people present in or passing an area, using Bluetooth or Wi-Fi detection or another technique.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3434;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of People counter version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3434,
-    "People counter",
-    "urn:oma:lwm2m:ext:3434",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Actual number of persons", O::R, false, true, T::Integer, "", ""),
-        r(2, "Daily number of persons", O::R, false, false, T::Integer, "", ""),
-        r(3, "Cumulated number of persons", O::R, false, false, T::Integer, "", ""),
-        r(4, "Reset of cumulated number", O::E, false, false, T::None, "", ""),
-        r(5, "Daily number of passages", O::R, false, false, T::Integer, "", ""),
-        r(6, "Cumulated number of passages", O::R, false, false, T::Integer, "", ""),
-        r(
-            7,
-            "Reset of cumulated number of passages",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(8, "Type of sensor", O::RW, false, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("People counter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3434"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        1,
+        "Actual number of persons",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        2,
+        "Daily number of persons",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        3,
+        "Cumulated number of persons",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        4,
+        "Reset of cumulated number",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(
+        5,
+        "Daily number of passages",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        6,
+        "Cumulated number of passages",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        7,
+        "Reset of cumulated number of passages",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(8, "Type of sensor", Operations::RW, DataType::String),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Actual number of persons (resource 1).
@@ -62,16 +91,14 @@ pub mod id {
     /// Type of sensor (resource 8).
     pub const TYPE_OF_SENSOR: u16 = 8;
 }
+
 /// One instance of People counter (object 3434) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PeopleCounter {
     /// Actual number of persons (resource 1).
     ///
@@ -84,198 +111,166 @@ pub struct PeopleCounter {
     /// ID 2 · R · Integer · single · optional
     ///
     /// Distinct people detected since midnight.
-    pub daily_number_of_persons: ::core::option::Option<i64>,
+    pub daily_number_of_persons: Option<i64>,
     /// Cumulated number of persons (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Distinct people detected since the last reset.
-    pub cumulated_number_of_persons: ::core::option::Option<i64>,
+    pub cumulated_number_of_persons: Option<i64>,
     /// Daily number of passages (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Passages since midnight; a person seen several times counts each time.
-    pub daily_number_of_passages: ::core::option::Option<i64>,
+    pub daily_number_of_passages: Option<i64>,
     /// Cumulated number of passages (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Passages since the last reset.
-    pub cumulated_number_of_passages: ::core::option::Option<i64>,
+    pub cumulated_number_of_passages: Option<i64>,
     /// Type of sensor (resource 8).
     ///
     /// ID 8 · RW · String · single · optional
     ///
     /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
-    pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_sensor: Option<String>,
 }
-impl ::ucifi_runtime::typed::Instance for PeopleCounter {
-    const OBJECT_ID: u16 = 3434;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.actual_number_of_persons)?;
-        f::opt(w, 2, &self.daily_number_of_persons)?;
-        f::opt(w, 3, &self.cumulated_number_of_persons)?;
-        f::opt(w, 5, &self.daily_number_of_passages)?;
-        f::opt(w, 6, &self.cumulated_number_of_passages)?;
-        f::opt(w, 8, &self.type_of_sensor)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PeopleCounter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.actual_number_of_persons, instance, raw),
-            2 => f::set_opt(&mut self.daily_number_of_persons, instance, raw),
-            3 => f::set_opt(&mut self.cumulated_number_of_persons, instance, raw),
-            5 => f::set_opt(&mut self.daily_number_of_passages, instance, raw),
-            6 => f::set_opt(&mut self.cumulated_number_of_passages, instance, raw),
-            8 => f::set_opt(&mut self.type_of_sensor, instance, raw),
-            4 | 7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.actual_number_of_persons, instance, raw),
+            2 => field::set_opt(&mut self.daily_number_of_persons, instance, raw),
+            3 => field::set_opt(&mut self.cumulated_number_of_persons, instance, raw),
+            5 => field::set_opt(&mut self.daily_number_of_passages, instance, raw),
+            6 => field::set_opt(&mut self.cumulated_number_of_passages, instance, raw),
+            8 => field::set_opt(&mut self.type_of_sensor, instance, raw),
+            4 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=3 | 5 | 6 | 8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=3 | 5 | 6 | 8 => Err(ErrorKind::NotMultiple),
+            4 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for PeopleCounter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for PeopleCounter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.actual_number_of_persons)?;
+        field::emit_opt(w, 2, &self.daily_number_of_persons)?;
+        field::emit_opt(w, 3, &self.cumulated_number_of_persons)?;
+        field::emit_opt(w, 5, &self.daily_number_of_passages)?;
+        field::emit_opt(w, 6, &self.cumulated_number_of_passages)?;
+        field::emit_opt(w, 8, &self.type_of_sensor)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.actual_number_of_persons = ::core::default::Default::default();
+            self.actual_number_of_persons = Default::default();
         }
         if !keep.contains(2) {
-            self.daily_number_of_persons = ::core::option::Option::None;
+            self.daily_number_of_persons = None;
         }
         if !keep.contains(3) {
-            self.cumulated_number_of_persons = ::core::option::Option::None;
+            self.cumulated_number_of_persons = None;
         }
         if !keep.contains(5) {
-            self.daily_number_of_passages = ::core::option::Option::None;
+            self.daily_number_of_passages = None;
         }
         if !keep.contains(6) {
-            self.cumulated_number_of_passages = ::core::option::Option::None;
+            self.cumulated_number_of_passages = None;
         }
         if !keep.contains(8) {
-            self.type_of_sensor = ::core::option::Option::None;
+            self.type_of_sensor = None;
         }
     }
 }
+
+impl ObjectType for PeopleCounter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`PeopleCounter`](struct@PeopleCounter) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PeopleCounterWrite {
     /// Type of sensor (resource 8, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
-    pub type_of_sensor: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_sensor: Option<String>,
 }
+
 impl PeopleCounterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut PeopleCounter) {
-        if let ::core::option::Option::Some(v) = &self.type_of_sensor {
-            target.type_of_sensor = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_sensor {
+            target.type_of_sensor = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for PeopleCounterWrite {
-    const OBJECT_ID: u16 = 3434;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 8, &self.type_of_sensor)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PeopleCounterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            8 => f::set_opt(&mut self.type_of_sensor, instance, raw),
-            1..=3 | 5 | 6 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            4 | 7 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            8 => field::set_opt(&mut self.type_of_sensor, instance, raw),
+            1..=3 | 5 | 6 => Err(ErrorKind::NotWritable),
+            4 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=3 | 5 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            4 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            8 => Err(ErrorKind::NotMultiple),
+            1..=3 | 5 | 6 => Err(ErrorKind::NotWritable),
+            4 | 7 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for PeopleCounterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 8, &self.type_of_sensor)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(8) {
+            self.type_of_sensor = None;
+        }
+    }
+}
+
 /// The executable resources of People counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -284,12 +279,14 @@ pub enum Execute {
     /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`](struct@ResetOfCumulatedNumberOfPassages).
     ResetOfCumulatedNumberOfPassages,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
         Execute::ResetOfCumulatedNumber,
         Execute::ResetOfCumulatedNumberOfPassages,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -297,15 +294,17 @@ impl Execute {
             Execute::ResetOfCumulatedNumberOfPassages => 7,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            4 => ::core::option::Option::Some(Execute::ResetOfCumulatedNumber),
-            7 => ::core::option::Option::Some(Execute::ResetOfCumulatedNumberOfPassages),
-            _ => ::core::option::Option::None,
+            4 => Some(Execute::ResetOfCumulatedNumber),
+            7 => Some(Execute::ResetOfCumulatedNumberOfPassages),
+            _ => None,
         }
     }
 }
+
 /// Actual number of persons (resource 1).
 ///
 /// ID 1 · R · Integer · single · mandatory
@@ -313,12 +312,15 @@ impl Execute {
 /// People detected right now.
 #[derive(Clone, Copy, Debug)]
 pub struct ActualNumberOfPersons;
-impl ::ucifi_runtime::typed::Resource for ActualNumberOfPersons {
+
+impl Resource for ActualNumberOfPersons {
     const ID: u16 = 1;
     type Object = PeopleCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ActualNumberOfPersons {}
+
+impl Readable for ActualNumberOfPersons {}
+
 /// Daily number of persons (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional
@@ -326,12 +328,15 @@ impl ::ucifi_runtime::typed::Readable for ActualNumberOfPersons {}
 /// Distinct people detected since midnight.
 #[derive(Clone, Copy, Debug)]
 pub struct DailyNumberOfPersons;
-impl ::ucifi_runtime::typed::Resource for DailyNumberOfPersons {
+
+impl Resource for DailyNumberOfPersons {
     const ID: u16 = 2;
     type Object = PeopleCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DailyNumberOfPersons {}
+
+impl Readable for DailyNumberOfPersons {}
+
 /// Cumulated number of persons (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -339,12 +344,15 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPersons {}
 /// Distinct people detected since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberOfPersons;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPersons {
+
+impl Resource for CumulatedNumberOfPersons {
     const ID: u16 = 3;
     type Object = PeopleCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPersons {}
+
+impl Readable for CumulatedNumberOfPersons {}
+
 /// Reset of cumulated number (resource 4).
 ///
 /// ID 4 · E · none · single · optional
@@ -352,12 +360,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPersons {}
 /// Execute to set the running count of people back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetOfCumulatedNumber;
-impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumber {
+
+impl Resource for ResetOfCumulatedNumber {
     const ID: u16 = 4;
     type Object = PeopleCounter;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumber {}
+
+impl Executable for ResetOfCumulatedNumber {}
+
 /// Daily number of passages (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional
@@ -365,12 +376,15 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumber {}
 /// Passages since midnight; a person seen several times counts each time.
 #[derive(Clone, Copy, Debug)]
 pub struct DailyNumberOfPassages;
-impl ::ucifi_runtime::typed::Resource for DailyNumberOfPassages {
+
+impl Resource for DailyNumberOfPassages {
     const ID: u16 = 5;
     type Object = PeopleCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DailyNumberOfPassages {}
+
+impl Readable for DailyNumberOfPassages {}
+
 /// Cumulated number of passages (resource 6).
 ///
 /// ID 6 · R · Integer · single · optional
@@ -378,12 +392,15 @@ impl ::ucifi_runtime::typed::Readable for DailyNumberOfPassages {}
 /// Passages since the last reset.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberOfPassages;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberOfPassages {
+
+impl Resource for CumulatedNumberOfPassages {
     const ID: u16 = 6;
     type Object = PeopleCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPassages {}
+
+impl Readable for CumulatedNumberOfPassages {}
+
 /// Reset of cumulated number of passages (resource 7).
 ///
 /// ID 7 · E · none · single · optional
@@ -391,12 +408,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberOfPassages {}
 /// Execute to set the running count of passages back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetOfCumulatedNumberOfPassages;
-impl ::ucifi_runtime::typed::Resource for ResetOfCumulatedNumberOfPassages {
+
+impl Resource for ResetOfCumulatedNumberOfPassages {
     const ID: u16 = 7;
     type Object = PeopleCounter;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumberOfPassages {}
+
+impl Executable for ResetOfCumulatedNumberOfPassages {}
+
 /// Type of sensor (resource 8).
 ///
 /// ID 8 · RW · String · single · optional
@@ -404,10 +424,13 @@ impl ::ucifi_runtime::typed::Executable for ResetOfCumulatedNumberOfPassages {}
 /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfSensor;
-impl ::ucifi_runtime::typed::Resource for TypeOfSensor {
+
+impl Resource for TypeOfSensor {
     const ID: u16 = 8;
     type Object = PeopleCounter;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfSensor {}
-impl ::ucifi_runtime::typed::Writable for TypeOfSensor {}
+
+impl Readable for TypeOfSensor {}
+
+impl Writable for TypeOfSensor {}

@@ -4,31 +4,33 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A light sensor that decides when lighting should be on: it switches on below one lux level and off above another.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3419;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Photocell version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3419,
-    "Photocell",
-    "urn:oma:lwm2m:ext:3419",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "ON lux level", O::RW, false, false, T::Float, "", "lx"),
-        r(2, "OFF lux level", O::RW, false, false, T::Float, "", "lx"),
-        r(3, "Photocell status", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Photocell"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3419"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "ON lux level", Operations::RW, DataType::Float).units("lx"),
+    ResourceModel::new(2, "OFF lux level", Operations::RW, DataType::Float).units("lx"),
+    ResourceModel::new(3, "Photocell status", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// ON lux level (resource 1).
@@ -38,177 +40,159 @@ pub mod id {
     /// Photocell status (resource 3).
     pub const PHOTOCELL_STATUS: u16 = 3;
 }
+
 /// One instance of Photocell (object 3419) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct Photocell {
     /// ON lux level (resource 1).
     ///
     /// ID 1 · RW · Float · single · optional · units `lx`
     ///
     /// Illuminance in lux under which the photocell switches on (or sends an on message).
-    pub on_lux_level: ::core::option::Option<f64>,
+    pub on_lux_level: Option<f64>,
     /// OFF lux level (resource 2).
     ///
     /// ID 2 · RW · Float · single · optional · units `lx`
     ///
     /// Illuminance in lux over which the photocell switches off (or sends an off message).
-    pub off_lux_level: ::core::option::Option<f64>,
+    pub off_lux_level: Option<f64>,
     /// Photocell status (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
-    pub photocell_status: ::core::option::Option<bool>,
+    pub photocell_status: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for Photocell {
-    const OBJECT_ID: u16 = 3419;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.on_lux_level)?;
-        f::opt(w, 2, &self.off_lux_level)?;
-        f::opt(w, 3, &self.photocell_status)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for Photocell {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.on_lux_level, instance, raw),
-            2 => f::set_opt(&mut self.off_lux_level, instance, raw),
-            3 => f::set_opt(&mut self.photocell_status, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.on_lux_level, instance, raw),
+            2 => field::set_opt(&mut self.off_lux_level, instance, raw),
+            3 => field::set_opt(&mut self.photocell_status, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 3) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=3 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for Photocell {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for Photocell {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.on_lux_level)?;
+        field::emit_opt(w, 2, &self.off_lux_level)?;
+        field::emit_opt(w, 3, &self.photocell_status)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.on_lux_level = ::core::option::Option::None;
+            self.on_lux_level = None;
         }
         if !keep.contains(2) {
-            self.off_lux_level = ::core::option::Option::None;
+            self.off_lux_level = None;
         }
         if !keep.contains(3) {
-            self.photocell_status = ::core::option::Option::None;
+            self.photocell_status = None;
         }
     }
 }
+
+impl ObjectType for Photocell {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`Photocell`](struct@Photocell) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PhotocellWrite {
     /// ON lux level (resource 1, RW): see [`OnLuxLevel`](struct@OnLuxLevel).
-    pub on_lux_level: ::core::option::Option<f64>,
+    pub on_lux_level: Option<f64>,
     /// OFF lux level (resource 2, RW): see [`OffLuxLevel`](struct@OffLuxLevel).
-    pub off_lux_level: ::core::option::Option<f64>,
+    pub off_lux_level: Option<f64>,
 }
+
 impl PhotocellWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut Photocell) {
-        if let ::core::option::Option::Some(v) = &self.on_lux_level {
-            target.on_lux_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.on_lux_level {
+            target.on_lux_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.off_lux_level {
-            target.off_lux_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.off_lux_level {
+            target.off_lux_level = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for PhotocellWrite {
-    const OBJECT_ID: u16 = 3419;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.on_lux_level)?;
-        f::opt(w, 2, &self.off_lux_level)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PhotocellWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.on_lux_level, instance, raw),
-            2 => f::set_opt(&mut self.off_lux_level, instance, raw),
-            3 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.on_lux_level, instance, raw),
+            2 => field::set_opt(&mut self.off_lux_level, instance, raw),
+            3 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            1 | 2 => Err(ErrorKind::NotMultiple),
+            3 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for PhotocellWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.on_lux_level)?;
+        field::emit_opt(w, 2, &self.off_lux_level)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.on_lux_level = None;
+        }
+        if !keep.contains(2) {
+            self.off_lux_level = None;
+        }
+    }
+}
+
 /// ON lux level (resource 1).
 ///
 /// ID 1 · RW · Float · single · optional · units `lx`
@@ -216,13 +200,17 @@ impl ::ucifi_runtime::typed::Instance for PhotocellWrite {
 /// Illuminance in lux under which the photocell switches on (or sends an on message).
 #[derive(Clone, Copy, Debug)]
 pub struct OnLuxLevel;
-impl ::ucifi_runtime::typed::Resource for OnLuxLevel {
+
+impl Resource for OnLuxLevel {
     const ID: u16 = 1;
     type Object = Photocell;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for OnLuxLevel {}
-impl ::ucifi_runtime::typed::Writable for OnLuxLevel {}
+
+impl Readable for OnLuxLevel {}
+
+impl Writable for OnLuxLevel {}
+
 /// OFF lux level (resource 2).
 ///
 /// ID 2 · RW · Float · single · optional · units `lx`
@@ -230,13 +218,17 @@ impl ::ucifi_runtime::typed::Writable for OnLuxLevel {}
 /// Illuminance in lux over which the photocell switches off (or sends an off message).
 #[derive(Clone, Copy, Debug)]
 pub struct OffLuxLevel;
-impl ::ucifi_runtime::typed::Resource for OffLuxLevel {
+
+impl Resource for OffLuxLevel {
     const ID: u16 = 2;
     type Object = Photocell;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for OffLuxLevel {}
-impl ::ucifi_runtime::typed::Writable for OffLuxLevel {}
+
+impl Readable for OffLuxLevel {}
+
+impl Writable for OffLuxLevel {}
+
 /// Photocell status (resource 3).
 ///
 /// ID 3 · R · Boolean · single · optional
@@ -244,9 +236,11 @@ impl ::ucifi_runtime::typed::Writable for OffLuxLevel {}
 /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
 #[derive(Clone, Copy, Debug)]
 pub struct PhotocellStatus;
-impl ::ucifi_runtime::typed::Resource for PhotocellStatus {
+
+impl Resource for PhotocellStatus {
     const ID: u16 = 3;
     type Object = Photocell;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for PhotocellStatus {}
+
+impl Readable for PhotocellStatus {}

@@ -4,46 +4,75 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Pressure probe on a water pipe: pressure readings with extremes, and detection of leaks and water hammer.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3427;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Pressure monitoring sensor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3427,
-    "Pressure monitoring sensor",
-    "urn:oma:lwm2m:ext:3427",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Pressure", O::R, false, true, T::Float, "", "Pa"),
-        r(2, "Sampling period", O::RW, false, false, T::Integer, "", "s"),
-        r(3, "Leak detected", O::R, false, false, T::Boolean, "", ""),
-        r(4, "Hammer effect detected", O::R, false, false, T::Boolean, "", ""),
-        r(5, "Minimum measured pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(6, "Maximum measured pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(7, "Minimum range pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(8, "Maximum range pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(
-            9,
-            "Reset min and max measured pressure values",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Pressure monitoring sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3427"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Pressure", Operations::R, DataType::Float)
+        .mandatory()
+        .units("Pa"),
+    ResourceModel::new(2, "Sampling period", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(3, "Leak detected", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        4,
+        "Hammer effect detected",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        5,
+        "Minimum measured pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        6,
+        "Maximum measured pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        7,
+        "Minimum range pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        8,
+        "Maximum range pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        9,
+        "Reset min and max measured pressure values",
+        Operations::E,
+        DataType::None,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Pressure (resource 1).
@@ -65,16 +94,14 @@ pub mod id {
     /// Reset min and max measured pressure values (resource 9).
     pub const RESET_MIN_AND_MAX_MEASURED_PRESSURE_VALUES: u16 = 9;
 }
+
 /// One instance of Pressure monitoring sensor (object 3427) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensor {
     /// Pressure (resource 1).
     ///
@@ -87,247 +114,215 @@ pub struct PressureMonitoringSensor {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds between two pressure samples.
-    pub sampling_period: ::core::option::Option<i64>,
+    pub sampling_period: Option<i64>,
     /// Leak detected (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the probe has detected a leak.
-    pub leak_detected: ::core::option::Option<bool>,
+    pub leak_detected: Option<bool>,
     /// Hammer effect detected (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true when a pressure surge (water hammer) has been detected in the pipe.
-    pub hammer_effect_detected: ::core::option::Option<bool>,
+    pub hammer_effect_detected: Option<bool>,
     /// Minimum measured pressure value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `Pa`
     ///
     /// Lowest pressure since power-up or the last min/max reset, in pascals.
-    pub minimum_measured_pressure_value: ::core::option::Option<f64>,
+    pub minimum_measured_pressure_value: Option<f64>,
     /// Maximum measured pressure value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `Pa`
     ///
     /// Highest pressure since power-up or the last min/max reset, in pascals.
-    pub maximum_measured_pressure_value: ::core::option::Option<f64>,
+    pub maximum_measured_pressure_value: Option<f64>,
     /// Minimum range pressure value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `Pa`
     ///
     /// Lowest pressure the probe can measure, in pascals.
-    pub minimum_range_pressure_value: ::core::option::Option<f64>,
+    pub minimum_range_pressure_value: Option<f64>,
     /// Maximum range pressure value (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `Pa`
     ///
     /// Highest pressure the probe can measure, in pascals.
-    pub maximum_range_pressure_value: ::core::option::Option<f64>,
+    pub maximum_range_pressure_value: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensor {
-    const OBJECT_ID: u16 = 3427;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.pressure)?;
-        f::opt(w, 2, &self.sampling_period)?;
-        f::opt(w, 3, &self.leak_detected)?;
-        f::opt(w, 4, &self.hammer_effect_detected)?;
-        f::opt(w, 5, &self.minimum_measured_pressure_value)?;
-        f::opt(w, 6, &self.maximum_measured_pressure_value)?;
-        f::opt(w, 7, &self.minimum_range_pressure_value)?;
-        f::opt(w, 8, &self.maximum_range_pressure_value)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PressureMonitoringSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.pressure, instance, raw),
-            2 => f::set_opt(&mut self.sampling_period, instance, raw),
-            3 => f::set_opt(&mut self.leak_detected, instance, raw),
-            4 => f::set_opt(&mut self.hammer_effect_detected, instance, raw),
-            5 => f::set_opt(&mut self.minimum_measured_pressure_value, instance, raw),
-            6 => f::set_opt(&mut self.maximum_measured_pressure_value, instance, raw),
-            7 => f::set_opt(&mut self.minimum_range_pressure_value, instance, raw),
-            8 => f::set_opt(&mut self.maximum_range_pressure_value, instance, raw),
-            9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.pressure, instance, raw),
+            2 => field::set_opt(&mut self.sampling_period, instance, raw),
+            3 => field::set_opt(&mut self.leak_detected, instance, raw),
+            4 => field::set_opt(&mut self.hammer_effect_detected, instance, raw),
+            5 => field::set_opt(&mut self.minimum_measured_pressure_value, instance, raw),
+            6 => field::set_opt(&mut self.maximum_measured_pressure_value, instance, raw),
+            7 => field::set_opt(&mut self.minimum_range_pressure_value, instance, raw),
+            8 => field::set_opt(&mut self.maximum_range_pressure_value, instance, raw),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=8 => Err(ErrorKind::NotMultiple),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for PressureMonitoringSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.pressure)?;
+        field::emit_opt(w, 2, &self.sampling_period)?;
+        field::emit_opt(w, 3, &self.leak_detected)?;
+        field::emit_opt(w, 4, &self.hammer_effect_detected)?;
+        field::emit_opt(w, 5, &self.minimum_measured_pressure_value)?;
+        field::emit_opt(w, 6, &self.maximum_measured_pressure_value)?;
+        field::emit_opt(w, 7, &self.minimum_range_pressure_value)?;
+        field::emit_opt(w, 8, &self.maximum_range_pressure_value)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.pressure = ::core::default::Default::default();
+            self.pressure = Default::default();
         }
         if !keep.contains(2) {
-            self.sampling_period = ::core::option::Option::None;
+            self.sampling_period = None;
         }
         if !keep.contains(3) {
-            self.leak_detected = ::core::option::Option::None;
+            self.leak_detected = None;
         }
         if !keep.contains(4) {
-            self.hammer_effect_detected = ::core::option::Option::None;
+            self.hammer_effect_detected = None;
         }
         if !keep.contains(5) {
-            self.minimum_measured_pressure_value = ::core::option::Option::None;
+            self.minimum_measured_pressure_value = None;
         }
         if !keep.contains(6) {
-            self.maximum_measured_pressure_value = ::core::option::Option::None;
+            self.maximum_measured_pressure_value = None;
         }
         if !keep.contains(7) {
-            self.minimum_range_pressure_value = ::core::option::Option::None;
+            self.minimum_range_pressure_value = None;
         }
         if !keep.contains(8) {
-            self.maximum_range_pressure_value = ::core::option::Option::None;
+            self.maximum_range_pressure_value = None;
         }
     }
 }
+
+impl ObjectType for PressureMonitoringSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`PressureMonitoringSensor`](struct@PressureMonitoringSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensorWrite {
     /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@SamplingPeriod).
-    pub sampling_period: ::core::option::Option<i64>,
+    pub sampling_period: Option<i64>,
 }
+
 impl PressureMonitoringSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut PressureMonitoringSensor) {
-        if let ::core::option::Option::Some(v) = &self.sampling_period {
-            target.sampling_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.sampling_period {
+            target.sampling_period = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensorWrite {
-    const OBJECT_ID: u16 = 3427;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 2, &self.sampling_period)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PressureMonitoringSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            2 => f::set_opt(&mut self.sampling_period, instance, raw),
-            1 | 3..=8 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            2 => field::set_opt(&mut self.sampling_period, instance, raw),
+            1 | 3..=8 => Err(ErrorKind::NotWritable),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 3..=8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            2 => Err(ErrorKind::NotMultiple),
+            1 | 3..=8 => Err(ErrorKind::NotWritable),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for PressureMonitoringSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 2, &self.sampling_period)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(2) {
+            self.sampling_period = None;
+        }
+    }
+}
+
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@ResetMinAndMaxMeasuredPressureValues).
     ResetMinAndMaxMeasuredPressureValues,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinAndMaxMeasuredPressureValues];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinAndMaxMeasuredPressureValues => 9,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            9 => {
-                ::core::option::Option::Some(
-                    Execute::ResetMinAndMaxMeasuredPressureValues,
-                )
-            }
-            _ => ::core::option::Option::None,
+            9 => Some(Execute::ResetMinAndMaxMeasuredPressureValues),
+            _ => None,
         }
     }
 }
+
 /// Pressure (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `Pa`
@@ -335,12 +330,15 @@ impl Execute {
 /// Latest water pressure, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct Pressure;
-impl ::ucifi_runtime::typed::Resource for Pressure {
+
+impl Resource for Pressure {
     const ID: u16 = 1;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pressure {}
+
+impl Readable for Pressure {}
+
 /// Sampling period (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional · units `s`
@@ -348,13 +346,17 @@ impl ::ucifi_runtime::typed::Readable for Pressure {}
 /// Seconds between two pressure samples.
 #[derive(Clone, Copy, Debug)]
 pub struct SamplingPeriod;
-impl ::ucifi_runtime::typed::Resource for SamplingPeriod {
+
+impl Resource for SamplingPeriod {
     const ID: u16 = 2;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SamplingPeriod {}
-impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
+
+impl Readable for SamplingPeriod {}
+
+impl Writable for SamplingPeriod {}
+
 /// Leak detected (resource 3).
 ///
 /// ID 3 · R · Boolean · single · optional
@@ -362,12 +364,15 @@ impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
 /// true when the probe has detected a leak.
 #[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
-impl ::ucifi_runtime::typed::Resource for LeakDetected {
+
+impl Resource for LeakDetected {
     const ID: u16 = 3;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LeakDetected {}
+
+impl Readable for LeakDetected {}
+
 /// Hammer effect detected (resource 4).
 ///
 /// ID 4 · R · Boolean · single · optional
@@ -375,12 +380,15 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// true when a pressure surge (water hammer) has been detected in the pipe.
 #[derive(Clone, Copy, Debug)]
 pub struct HammerEffectDetected;
-impl ::ucifi_runtime::typed::Resource for HammerEffectDetected {
+
+impl Resource for HammerEffectDetected {
     const ID: u16 = 4;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
+
+impl Readable for HammerEffectDetected {}
+
 /// Minimum measured pressure value (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `Pa`
@@ -388,12 +396,15 @@ impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
 /// Lowest pressure since power-up or the last min/max reset, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredPressureValue;
-impl ::ucifi_runtime::typed::Resource for MinimumMeasuredPressureValue {
+
+impl Resource for MinimumMeasuredPressureValue {
     const ID: u16 = 5;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
+
+impl Readable for MinimumMeasuredPressureValue {}
+
 /// Maximum measured pressure value (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `Pa`
@@ -401,12 +412,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
 /// Highest pressure since power-up or the last min/max reset, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredPressureValue;
-impl ::ucifi_runtime::typed::Resource for MaximumMeasuredPressureValue {
+
+impl Resource for MaximumMeasuredPressureValue {
     const ID: u16 = 6;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
+
+impl Readable for MaximumMeasuredPressureValue {}
+
 /// Minimum range pressure value (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `Pa`
@@ -414,12 +428,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
 /// Lowest pressure the probe can measure, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumRangePressureValue;
-impl ::ucifi_runtime::typed::Resource for MinimumRangePressureValue {
+
+impl Resource for MinimumRangePressureValue {
     const ID: u16 = 7;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
+
+impl Readable for MinimumRangePressureValue {}
+
 /// Maximum range pressure value (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `Pa`
@@ -427,12 +444,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
 /// Highest pressure the probe can measure, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumRangePressureValue;
-impl ::ucifi_runtime::typed::Resource for MaximumRangePressureValue {
+
+impl Resource for MaximumRangePressureValue {
     const ID: u16 = 8;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
+
+impl Readable for MaximumRangePressureValue {}
+
 /// Reset min and max measured pressure values (resource 9).
 ///
 /// ID 9 · E · none · single · optional
@@ -440,9 +460,11 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
 /// Execute to set the minimum and maximum pressures to the present reading.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredPressureValues;
-impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredPressureValues {
+
+impl Resource for ResetMinAndMaxMeasuredPressureValues {
     const ID: u16 = 9;
     type Object = PressureMonitoringSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredPressureValues {}
+
+impl Executable for ResetMinAndMaxMeasuredPressureValues {}

@@ -4,68 +4,93 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Pressure probe on a water pipe: pressure readings with extremes, and detection of leaks and water hammer.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3427;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Pressure monitoring sensor version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3427,
-    "Pressure monitoring sensor",
-    "urn:oma:lwm2m:ext:3427:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Pressure", O::R, false, true, T::Float, "", "Pa"),
-        r(2, "Sampling period", O::RW, false, false, T::Integer, "", "s"),
-        r(3, "Leak detected", O::R, false, false, T::Boolean, "", ""),
-        r(4, "Hammer effect detected", O::R, false, false, T::Boolean, "", ""),
-        r(5, "Minimum measured pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(6, "Maximum measured pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(7, "Minimum range pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(8, "Maximum range pressure value", O::R, false, false, T::Float, "", "Pa"),
-        r(
-            9,
-            "Reset min and max measured pressure values",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Pressure monitoring sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3427:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Pressure", Operations::R, DataType::Float)
+        .mandatory()
+        .units("Pa"),
+    ResourceModel::new(2, "Sampling period", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(3, "Leak detected", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        4,
+        "Hammer effect detected",
+        Operations::R,
+        DataType::Boolean,
+    ),
+    ResourceModel::new(
+        5,
+        "Minimum measured pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        6,
+        "Maximum measured pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        7,
+        "Minimum range pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        8,
+        "Maximum range pressure value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Pa"),
+    ResourceModel::new(
+        9,
+        "Reset min and max measured pressure values",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Pressure (resource 1).
@@ -95,16 +120,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Pressure monitoring sensor (object 3427) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensor {
     /// Pressure (resource 1).
     ///
@@ -117,306 +140,263 @@ pub struct PressureMonitoringSensor {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds between two pressure samples.
-    pub sampling_period: ::core::option::Option<i64>,
+    pub sampling_period: Option<i64>,
     /// Leak detected (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the probe has detected a leak.
-    pub leak_detected: ::core::option::Option<bool>,
+    pub leak_detected: Option<bool>,
     /// Hammer effect detected (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true when a pressure surge (water hammer) has been detected in the pipe.
-    pub hammer_effect_detected: ::core::option::Option<bool>,
+    pub hammer_effect_detected: Option<bool>,
     /// Minimum measured pressure value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `Pa`
     ///
     /// Lowest pressure since power-up or the last min/max reset, in pascals.
-    pub minimum_measured_pressure_value: ::core::option::Option<f64>,
+    pub minimum_measured_pressure_value: Option<f64>,
     /// Maximum measured pressure value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `Pa`
     ///
     /// Highest pressure since power-up or the last min/max reset, in pascals.
-    pub maximum_measured_pressure_value: ::core::option::Option<f64>,
+    pub maximum_measured_pressure_value: Option<f64>,
     /// Minimum range pressure value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `Pa`
     ///
     /// Lowest pressure the probe can measure, in pascals.
-    pub minimum_range_pressure_value: ::core::option::Option<f64>,
+    pub minimum_range_pressure_value: Option<f64>,
     /// Maximum range pressure value (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `Pa`
     ///
     /// Highest pressure the probe can measure, in pascals.
-    pub maximum_range_pressure_value: ::core::option::Option<f64>,
+    pub maximum_range_pressure_value: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensor {
-    const OBJECT_ID: u16 = 3427;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.pressure)?;
-        f::opt(w, 2, &self.sampling_period)?;
-        f::opt(w, 3, &self.leak_detected)?;
-        f::opt(w, 4, &self.hammer_effect_detected)?;
-        f::opt(w, 5, &self.minimum_measured_pressure_value)?;
-        f::opt(w, 6, &self.maximum_measured_pressure_value)?;
-        f::opt(w, 7, &self.minimum_range_pressure_value)?;
-        f::opt(w, 8, &self.maximum_range_pressure_value)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PressureMonitoringSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.pressure, instance, raw),
-            2 => f::set_opt(&mut self.sampling_period, instance, raw),
-            3 => f::set_opt(&mut self.leak_detected, instance, raw),
-            4 => f::set_opt(&mut self.hammer_effect_detected, instance, raw),
-            5 => f::set_opt(&mut self.minimum_measured_pressure_value, instance, raw),
-            6 => f::set_opt(&mut self.maximum_measured_pressure_value, instance, raw),
-            7 => f::set_opt(&mut self.minimum_range_pressure_value, instance, raw),
-            8 => f::set_opt(&mut self.maximum_range_pressure_value, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.pressure, instance, raw),
+            2 => field::set_opt(&mut self.sampling_period, instance, raw),
+            3 => field::set_opt(&mut self.leak_detected, instance, raw),
+            4 => field::set_opt(&mut self.hammer_effect_detected, instance, raw),
+            5 => field::set_opt(&mut self.minimum_measured_pressure_value, instance, raw),
+            6 => field::set_opt(&mut self.maximum_measured_pressure_value, instance, raw),
+            7 => field::set_opt(&mut self.minimum_range_pressure_value, instance, raw),
+            8 => field::set_opt(&mut self.maximum_range_pressure_value, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=8 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=8 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for PressureMonitoringSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for PressureMonitoringSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.pressure)?;
+        field::emit_opt(w, 2, &self.sampling_period)?;
+        field::emit_opt(w, 3, &self.leak_detected)?;
+        field::emit_opt(w, 4, &self.hammer_effect_detected)?;
+        field::emit_opt(w, 5, &self.minimum_measured_pressure_value)?;
+        field::emit_opt(w, 6, &self.maximum_measured_pressure_value)?;
+        field::emit_opt(w, 7, &self.minimum_range_pressure_value)?;
+        field::emit_opt(w, 8, &self.maximum_range_pressure_value)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.pressure = ::core::default::Default::default();
+            self.pressure = Default::default();
         }
         if !keep.contains(2) {
-            self.sampling_period = ::core::option::Option::None;
+            self.sampling_period = None;
         }
         if !keep.contains(3) {
-            self.leak_detected = ::core::option::Option::None;
+            self.leak_detected = None;
         }
         if !keep.contains(4) {
-            self.hammer_effect_detected = ::core::option::Option::None;
+            self.hammer_effect_detected = None;
         }
         if !keep.contains(5) {
-            self.minimum_measured_pressure_value = ::core::option::Option::None;
+            self.minimum_measured_pressure_value = None;
         }
         if !keep.contains(6) {
-            self.maximum_measured_pressure_value = ::core::option::Option::None;
+            self.maximum_measured_pressure_value = None;
         }
         if !keep.contains(7) {
-            self.minimum_range_pressure_value = ::core::option::Option::None;
+            self.minimum_range_pressure_value = None;
         }
         if !keep.contains(8) {
-            self.maximum_range_pressure_value = ::core::option::Option::None;
+            self.maximum_range_pressure_value = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for PressureMonitoringSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`PressureMonitoringSensor`](struct@PressureMonitoringSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct PressureMonitoringSensorWrite {
     /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@SamplingPeriod).
-    pub sampling_period: ::core::option::Option<i64>,
+    pub sampling_period: Option<i64>,
 }
+
 impl PressureMonitoringSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut PressureMonitoringSensor) {
-        if let ::core::option::Option::Some(v) = &self.sampling_period {
-            target.sampling_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.sampling_period {
+            target.sampling_period = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for PressureMonitoringSensorWrite {
-    const OBJECT_ID: u16 = 3427;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 2, &self.sampling_period)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for PressureMonitoringSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            2 => f::set_opt(&mut self.sampling_period, instance, raw),
-            1 | 3..=8 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            9 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            2 => field::set_opt(&mut self.sampling_period, instance, raw),
+            1 | 3..=8 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 3..=8 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            2 => Err(ErrorKind::NotMultiple),
+            1 | 3..=8 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            9 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for PressureMonitoringSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 2, &self.sampling_period)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(2) {
+            self.sampling_period = None;
+        }
+    }
+}
+
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@ResetMinAndMaxMeasuredPressureValues).
     ResetMinAndMaxMeasuredPressureValues,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinAndMaxMeasuredPressureValues];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinAndMaxMeasuredPressureValues => 9,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            9 => {
-                ::core::option::Option::Some(
-                    Execute::ResetMinAndMaxMeasuredPressureValues,
-                )
-            }
-            _ => ::core::option::Option::None,
+            9 => Some(Execute::ResetMinAndMaxMeasuredPressureValues),
+            _ => None,
         }
     }
 }
+
 /// Pressure (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `Pa`
@@ -424,12 +404,15 @@ impl Execute {
 /// Latest water pressure, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct Pressure;
-impl ::ucifi_runtime::typed::Resource for Pressure {
+
+impl Resource for Pressure {
     const ID: u16 = 1;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Pressure {}
+
+impl Readable for Pressure {}
+
 /// Sampling period (resource 2).
 ///
 /// ID 2 · RW · Integer · single · optional · units `s`
@@ -437,13 +420,17 @@ impl ::ucifi_runtime::typed::Readable for Pressure {}
 /// Seconds between two pressure samples.
 #[derive(Clone, Copy, Debug)]
 pub struct SamplingPeriod;
-impl ::ucifi_runtime::typed::Resource for SamplingPeriod {
+
+impl Resource for SamplingPeriod {
     const ID: u16 = 2;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SamplingPeriod {}
-impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
+
+impl Readable for SamplingPeriod {}
+
+impl Writable for SamplingPeriod {}
+
 /// Leak detected (resource 3).
 ///
 /// ID 3 · R · Boolean · single · optional
@@ -451,12 +438,15 @@ impl ::ucifi_runtime::typed::Writable for SamplingPeriod {}
 /// true when the probe has detected a leak.
 #[derive(Clone, Copy, Debug)]
 pub struct LeakDetected;
-impl ::ucifi_runtime::typed::Resource for LeakDetected {
+
+impl Resource for LeakDetected {
     const ID: u16 = 3;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LeakDetected {}
+
+impl Readable for LeakDetected {}
+
 /// Hammer effect detected (resource 4).
 ///
 /// ID 4 · R · Boolean · single · optional
@@ -464,12 +454,15 @@ impl ::ucifi_runtime::typed::Readable for LeakDetected {}
 /// true when a pressure surge (water hammer) has been detected in the pipe.
 #[derive(Clone, Copy, Debug)]
 pub struct HammerEffectDetected;
-impl ::ucifi_runtime::typed::Resource for HammerEffectDetected {
+
+impl Resource for HammerEffectDetected {
     const ID: u16 = 4;
     type Object = PressureMonitoringSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
+
+impl Readable for HammerEffectDetected {}
+
 /// Minimum measured pressure value (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `Pa`
@@ -477,12 +470,15 @@ impl ::ucifi_runtime::typed::Readable for HammerEffectDetected {}
 /// Lowest pressure since power-up or the last min/max reset, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredPressureValue;
-impl ::ucifi_runtime::typed::Resource for MinimumMeasuredPressureValue {
+
+impl Resource for MinimumMeasuredPressureValue {
     const ID: u16 = 5;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
+
+impl Readable for MinimumMeasuredPressureValue {}
+
 /// Maximum measured pressure value (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `Pa`
@@ -490,12 +486,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredPressureValue {}
 /// Highest pressure since power-up or the last min/max reset, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredPressureValue;
-impl ::ucifi_runtime::typed::Resource for MaximumMeasuredPressureValue {
+
+impl Resource for MaximumMeasuredPressureValue {
     const ID: u16 = 6;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
+
+impl Readable for MaximumMeasuredPressureValue {}
+
 /// Minimum range pressure value (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `Pa`
@@ -503,12 +502,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredPressureValue {}
 /// Lowest pressure the probe can measure, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumRangePressureValue;
-impl ::ucifi_runtime::typed::Resource for MinimumRangePressureValue {
+
+impl Resource for MinimumRangePressureValue {
     const ID: u16 = 7;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
+
+impl Readable for MinimumRangePressureValue {}
+
 /// Maximum range pressure value (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `Pa`
@@ -516,12 +518,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumRangePressureValue {}
 /// Highest pressure the probe can measure, in pascals.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumRangePressureValue;
-impl ::ucifi_runtime::typed::Resource for MaximumRangePressureValue {
+
+impl Resource for MaximumRangePressureValue {
     const ID: u16 = 8;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
+
+impl Readable for MaximumRangePressureValue {}
+
 /// Reset min and max measured pressure values (resource 9).
 ///
 /// ID 9 · E · none · single · optional
@@ -529,12 +534,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumRangePressureValue {}
 /// Execute to set the minimum and maximum pressures to the present reading.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredPressureValues;
-impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredPressureValues {
+
+impl Resource for ResetMinAndMaxMeasuredPressureValues {
     const ID: u16 = 9;
     type Object = PressureMonitoringSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredPressureValues {}
+
+impl Executable for ResetMinAndMaxMeasuredPressureValues {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -542,12 +550,15 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredPressureValues
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = PressureMonitoringSensor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -555,12 +566,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -568,12 +582,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = PressureMonitoringSensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -581,9 +598,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = PressureMonitoringSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

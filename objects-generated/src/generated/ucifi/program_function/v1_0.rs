@@ -4,38 +4,68 @@
 //! LwM2M 1.0 · multiple-instance object · mandatory.
 //!
 //! The behaviour of a scheduler program: when it is effective, and which output values follow from clock times, sunrise and sunset, or sensor readings.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3454;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Program Function version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3454,
-    "Program Function",
-    "urn:oma:lwm2m:ext:3454",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Function Name", O::RW, false, false, T::String, "", ""),
-        r(1, "Run Condition", O::RW, true, false, T::String, "", ""),
-        r(3, "Output Filter", O::RW, true, false, T::Integer, "", ""),
-        r(4, "Time Input Array", O::RW, true, true, T::String, "", ""),
-        r(5, "Time Output Array", O::RW, true, true, T::String, "", ""),
-        r(6, "Single Sensor Input Array", O::RW, true, false, T::String, "", ""),
-        r(7, "Multi Sensor Input Array", O::RW, true, false, T::String, "", ""),
-        r(8, "Sensor Output Array", O::RW, true, false, T::String, "", ""),
-        r(9, "Output Filter for Time Output", O::RW, true, false, T::String, "", ""),
-        r(10, "Output Filter for Sensor Output", O::RW, true, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Program Function"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3454"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Function Name", Operations::RW, DataType::String),
+    ResourceModel::new(1, "Run Condition", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(3, "Output Filter", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(4, "Time Input Array", Operations::RW, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(5, "Time Output Array", Operations::RW, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(
+        6,
+        "Single Sensor Input Array",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(
+        7,
+        "Multi Sensor Input Array",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(8, "Sensor Output Array", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(
+        9,
+        "Output Filter for Time Output",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+    ResourceModel::new(
+        10,
+        "Output Filter for Sensor Output",
+        Operations::RW,
+        DataType::String,
+    )
+    .multiple(),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Function Name (resource 0).
@@ -59,188 +89,137 @@ pub mod id {
     /// Output Filter for Sensor Output (resource 10).
     pub const OUTPUT_FILTER_FOR_SENSOR_OUTPUT: u16 = 10;
 }
+
 /// One instance of Program Function (object 3454) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramFunction {
     /// Function Name (resource 0).
     ///
     /// ID 0 · RW · String · single · optional
     ///
     /// Short name of the function.
-    pub function_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub function_name: Option<String>,
     /// Run Condition (resource 1).
     ///
     /// ID 1 · RW · String · multiple · optional
     ///
     /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
-    pub run_condition: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub run_condition: InstanceMap<String>,
     /// Output Filter (resource 3).
     ///
     /// ID 3 · RW · Integer · multiple · optional
     ///
     /// Instance IDs of Output Filter objects, one per target output.
-    pub output_filter: ::ucifi_runtime::InstanceMap<i64>,
+    pub output_filter: InstanceMap<i64>,
     /// Time Input Array (resource 4).
     ///
     /// ID 4 · RW · String · multiple · mandatory
     ///
     /// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
-    pub time_input_array: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub time_input_array: InstanceMap<String>,
     /// Time Output Array (resource 5).
     ///
     /// ID 5 · RW · String · multiple · mandatory
     ///
     /// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
-    pub time_output_array: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub time_output_array: InstanceMap<String>,
     /// Single Sensor Input Array (resource 6).
     ///
     /// ID 6 · RW · String · multiple · optional
     ///
     /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
-    pub single_sensor_input_array: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub single_sensor_input_array: InstanceMap<String>,
     /// Multi Sensor Input Array (resource 7).
     ///
     /// ID 7 · RW · String · multiple · optional
     ///
     /// Conditions combining time and several sensor values, written like Run Condition.
-    pub multi_sensor_input_array: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub multi_sensor_input_array: InstanceMap<String>,
     /// Sensor Output Array (resource 8).
     ///
     /// ID 8 · RW · String · multiple · optional
     ///
     /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
-    pub sensor_output_array: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub sensor_output_array: InstanceMap<String>,
     /// Output Filter for Time Output (resource 9).
     ///
     /// ID 9 · RW · String · multiple · optional
     ///
     /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
-    pub output_filter_for_time_output: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub output_filter_for_time_output: InstanceMap<String>,
     /// Output Filter for Sensor Output (resource 10).
     ///
     /// ID 10 · RW · String · multiple · optional
     ///
     /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
-    pub output_filter_for_sensor_output: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub output_filter_for_sensor_output: InstanceMap<String>,
 }
-impl ::ucifi_runtime::typed::Instance for ProgramFunction {
-    const OBJECT_ID: u16 = 3454;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.function_name)?;
-        f::multi(w, 1, &self.run_condition, false)?;
-        f::multi(w, 3, &self.output_filter, false)?;
-        f::multi(w, 4, &self.time_input_array, true)?;
-        f::multi(w, 5, &self.time_output_array, true)?;
-        f::multi(w, 6, &self.single_sensor_input_array, false)?;
-        f::multi(w, 7, &self.multi_sensor_input_array, false)?;
-        f::multi(w, 8, &self.sensor_output_array, false)?;
-        f::multi(w, 9, &self.output_filter_for_time_output, false)?;
-        f::multi(w, 10, &self.output_filter_for_sensor_output, false)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramFunction {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.function_name, instance, raw),
-            1 => f::set_multi(&mut self.run_condition, instance, raw),
-            3 => f::set_multi(&mut self.output_filter, instance, raw),
-            4 => f::set_multi(&mut self.time_input_array, instance, raw),
-            5 => f::set_multi(&mut self.time_output_array, instance, raw),
-            6 => f::set_multi(&mut self.single_sensor_input_array, instance, raw),
-            7 => f::set_multi(&mut self.multi_sensor_input_array, instance, raw),
-            8 => f::set_multi(&mut self.sensor_output_array, instance, raw),
-            9 => f::set_multi(&mut self.output_filter_for_time_output, instance, raw),
-            10 => f::set_multi(&mut self.output_filter_for_sensor_output, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.function_name, instance, raw),
+            1 => field::set(&mut self.run_condition, instance, raw),
+            3 => field::set(&mut self.output_filter, instance, raw),
+            4 => field::set(&mut self.time_input_array, instance, raw),
+            5 => field::set(&mut self.time_output_array, instance, raw),
+            6 => field::set(&mut self.single_sensor_input_array, instance, raw),
+            7 => field::set(&mut self.multi_sensor_input_array, instance, raw),
+            8 => field::set(&mut self.sensor_output_array, instance, raw),
+            9 => field::set(&mut self.output_filter_for_time_output, instance, raw),
+            10 => field::set(&mut self.output_filter_for_sensor_output, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 => {
-                self.run_condition.clear();
-            }
-            3 => {
-                self.output_filter.clear();
-            }
-            4 => {
-                self.time_input_array.clear();
-            }
-            5 => {
-                self.time_output_array.clear();
-            }
-            6 => {
-                self.single_sensor_input_array.clear();
-            }
-            7 => {
-                self.multi_sensor_input_array.clear();
-            }
-            8 => {
-                self.sensor_output_array.clear();
-            }
-            9 => {
-                self.output_filter_for_time_output.clear();
-            }
-            10 => {
-                self.output_filter_for_sensor_output.clear();
-            }
-            0 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            1 => self.run_condition.clear(),
+            3 => self.output_filter.clear(),
+            4 => self.time_input_array.clear(),
+            5 => self.time_output_array.clear(),
+            6 => self.single_sensor_input_array.clear(),
+            7 => self.multi_sensor_input_array.clear(),
+            8 => self.sensor_output_array.clear(),
+            9 => self.output_filter_for_time_output.clear(),
+            10 => self.output_filter_for_sensor_output.clear(),
+            0 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for ProgramFunction {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.function_name)?;
+        field::emit_non_empty(w, 1, &self.run_condition)?;
+        field::emit_non_empty(w, 3, &self.output_filter)?;
+        field::emit(w, 4, &self.time_input_array)?;
+        field::emit(w, 5, &self.time_output_array)?;
+        field::emit_non_empty(w, 6, &self.single_sensor_input_array)?;
+        field::emit_non_empty(w, 7, &self.multi_sensor_input_array)?;
+        field::emit_non_empty(w, 8, &self.sensor_output_array)?;
+        field::emit_non_empty(w, 9, &self.output_filter_for_time_output)?;
+        field::emit_non_empty(w, 10, &self.output_filter_for_sensor_output)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.function_name = ::core::option::Option::None;
+            self.function_name = None;
         }
         if !keep.contains(1) {
             self.run_condition.clear();
@@ -271,197 +250,173 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramFunction {
         }
     }
 }
+
+impl ObjectType for ProgramFunction {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`ProgramFunction`](struct@ProgramFunction) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramFunctionWrite {
     /// Function Name (resource 0, RW): see [`FunctionName`](struct@FunctionName).
-    pub function_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub function_name: Option<String>,
     /// Run Condition (resource 1, RW): see [`RunCondition`](struct@RunCondition).
-    pub run_condition: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub run_condition: Option<InstanceMap<String>>,
     /// Output Filter (resource 3, RW): see [`OutputFilter`](struct@OutputFilter).
-    pub output_filter: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub output_filter: Option<InstanceMap<i64>>,
     /// Time Input Array (resource 4, RW): see [`TimeInputArray`](struct@TimeInputArray).
-    pub time_input_array: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub time_input_array: Option<InstanceMap<String>>,
     /// Time Output Array (resource 5, RW): see [`TimeOutputArray`](struct@TimeOutputArray).
-    pub time_output_array: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub time_output_array: Option<InstanceMap<String>>,
     /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`](struct@SingleSensorInputArray).
-    pub single_sensor_input_array: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub single_sensor_input_array: Option<InstanceMap<String>>,
     /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`](struct@MultiSensorInputArray).
-    pub multi_sensor_input_array: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub multi_sensor_input_array: Option<InstanceMap<String>>,
     /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`](struct@SensorOutputArray).
-    pub sensor_output_array: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub sensor_output_array: Option<InstanceMap<String>>,
     /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`](struct@OutputFilterForTimeOutput).
-    pub output_filter_for_time_output: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub output_filter_for_time_output: Option<InstanceMap<String>>,
     /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`](struct@OutputFilterForSensorOutput).
-    pub output_filter_for_sensor_output: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub output_filter_for_sensor_output: Option<InstanceMap<String>>,
 }
+
 impl ProgramFunctionWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ProgramFunction) {
-        if let ::core::option::Option::Some(v) = &self.function_name {
-            target.function_name = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.function_name {
+            target.function_name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.run_condition {
-            target.run_condition = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.run_condition {
+            target.run_condition = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_filter {
-            target.output_filter = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.output_filter {
+            target.output_filter = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.time_input_array {
-            target.time_input_array = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.time_input_array {
+            target.time_input_array = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.time_output_array {
-            target.time_output_array = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.time_output_array {
+            target.time_output_array = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.single_sensor_input_array {
-            target.single_sensor_input_array = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.single_sensor_input_array {
+            target.single_sensor_input_array = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.multi_sensor_input_array {
-            target.multi_sensor_input_array = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.multi_sensor_input_array {
+            target.multi_sensor_input_array = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.sensor_output_array {
-            target.sensor_output_array = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.sensor_output_array {
+            target.sensor_output_array = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_filter_for_time_output {
-            target.output_filter_for_time_output = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.output_filter_for_time_output {
+            target.output_filter_for_time_output = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_filter_for_sensor_output {
-            target.output_filter_for_sensor_output = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.output_filter_for_sensor_output {
+            target.output_filter_for_sensor_output = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
-    const OBJECT_ID: u16 = 3454;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.function_name)?;
-        f::opt_multi(w, 1, &self.run_condition)?;
-        f::opt_multi(w, 3, &self.output_filter)?;
-        f::opt_multi(w, 4, &self.time_input_array)?;
-        f::opt_multi(w, 5, &self.time_output_array)?;
-        f::opt_multi(w, 6, &self.single_sensor_input_array)?;
-        f::opt_multi(w, 7, &self.multi_sensor_input_array)?;
-        f::opt_multi(w, 8, &self.sensor_output_array)?;
-        f::opt_multi(w, 9, &self.output_filter_for_time_output)?;
-        f::opt_multi(w, 10, &self.output_filter_for_sensor_output)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramFunctionWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.function_name, instance, raw),
-            1 => f::set_opt_multi(&mut self.run_condition, instance, raw),
-            3 => f::set_opt_multi(&mut self.output_filter, instance, raw),
-            4 => f::set_opt_multi(&mut self.time_input_array, instance, raw),
-            5 => f::set_opt_multi(&mut self.time_output_array, instance, raw),
-            6 => f::set_opt_multi(&mut self.single_sensor_input_array, instance, raw),
-            7 => f::set_opt_multi(&mut self.multi_sensor_input_array, instance, raw),
-            8 => f::set_opt_multi(&mut self.sensor_output_array, instance, raw),
-            9 => f::set_opt_multi(&mut self.output_filter_for_time_output, instance, raw),
-            10 => {
-                f::set_opt_multi(
-                    &mut self.output_filter_for_sensor_output,
-                    instance,
-                    raw,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.function_name, instance, raw),
+            1 => field::set_opt(&mut self.run_condition, instance, raw),
+            3 => field::set_opt(&mut self.output_filter, instance, raw),
+            4 => field::set_opt(&mut self.time_input_array, instance, raw),
+            5 => field::set_opt(&mut self.time_output_array, instance, raw),
+            6 => field::set_opt(&mut self.single_sensor_input_array, instance, raw),
+            7 => field::set_opt(&mut self.multi_sensor_input_array, instance, raw),
+            8 => field::set_opt(&mut self.sensor_output_array, instance, raw),
+            9 => field::set_opt(&mut self.output_filter_for_time_output, instance, raw),
+            10 => field::set_opt(&mut self.output_filter_for_sensor_output, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 => {
-                self.run_condition = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            3 => {
-                self.output_filter = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            4 => {
-                self.time_input_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            5 => {
-                self.time_output_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            6 => {
-                self.single_sensor_input_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            7 => {
-                self.multi_sensor_input_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            8 => {
-                self.sensor_output_array = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            9 => {
-                self.output_filter_for_time_output = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            10 => {
-                self.output_filter_for_sensor_output = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            0 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            1 => self.run_condition = Some(InstanceMap::new()),
+            3 => self.output_filter = Some(InstanceMap::new()),
+            4 => self.time_input_array = Some(InstanceMap::new()),
+            5 => self.time_output_array = Some(InstanceMap::new()),
+            6 => self.single_sensor_input_array = Some(InstanceMap::new()),
+            7 => self.multi_sensor_input_array = Some(InstanceMap::new()),
+            8 => self.sensor_output_array = Some(InstanceMap::new()),
+            9 => self.output_filter_for_time_output = Some(InstanceMap::new()),
+            10 => self.output_filter_for_sensor_output = Some(InstanceMap::new()),
+            0 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for ProgramFunctionWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.function_name)?;
+        field::emit_opt(w, 1, &self.run_condition)?;
+        field::emit_opt(w, 3, &self.output_filter)?;
+        field::emit_opt(w, 4, &self.time_input_array)?;
+        field::emit_opt(w, 5, &self.time_output_array)?;
+        field::emit_opt(w, 6, &self.single_sensor_input_array)?;
+        field::emit_opt(w, 7, &self.multi_sensor_input_array)?;
+        field::emit_opt(w, 8, &self.sensor_output_array)?;
+        field::emit_opt(w, 9, &self.output_filter_for_time_output)?;
+        field::emit_opt(w, 10, &self.output_filter_for_sensor_output)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.function_name = None;
+        }
+        if !keep.contains(1) {
+            self.run_condition = None;
+        }
+        if !keep.contains(3) {
+            self.output_filter = None;
+        }
+        if !keep.contains(4) {
+            self.time_input_array = None;
+        }
+        if !keep.contains(5) {
+            self.time_output_array = None;
+        }
+        if !keep.contains(6) {
+            self.single_sensor_input_array = None;
+        }
+        if !keep.contains(7) {
+            self.multi_sensor_input_array = None;
+        }
+        if !keep.contains(8) {
+            self.sensor_output_array = None;
+        }
+        if !keep.contains(9) {
+            self.output_filter_for_time_output = None;
+        }
+        if !keep.contains(10) {
+            self.output_filter_for_sensor_output = None;
+        }
+    }
+}
+
 /// Function Name (resource 0).
 ///
 /// ID 0 · RW · String · single · optional
@@ -469,13 +424,17 @@ impl ::ucifi_runtime::typed::Instance for ProgramFunctionWrite {
 /// Short name of the function.
 #[derive(Clone, Copy, Debug)]
 pub struct FunctionName;
-impl ::ucifi_runtime::typed::Resource for FunctionName {
+
+impl Resource for FunctionName {
     const ID: u16 = 0;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for FunctionName {}
-impl ::ucifi_runtime::typed::Writable for FunctionName {}
+
+impl Readable for FunctionName {}
+
+impl Writable for FunctionName {}
+
 /// Run Condition (resource 1).
 ///
 /// ID 1 · RW · String · multiple · optional
@@ -483,13 +442,17 @@ impl ::ucifi_runtime::typed::Writable for FunctionName {}
 /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
 #[derive(Clone, Copy, Debug)]
 pub struct RunCondition;
-impl ::ucifi_runtime::typed::Resource for RunCondition {
+
+impl Resource for RunCondition {
     const ID: u16 = 1;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for RunCondition {}
-impl ::ucifi_runtime::typed::Writable for RunCondition {}
+
+impl Readable for RunCondition {}
+
+impl Writable for RunCondition {}
+
 /// Output Filter (resource 3).
 ///
 /// ID 3 · RW · Integer · multiple · optional
@@ -497,13 +460,17 @@ impl ::ucifi_runtime::typed::Writable for RunCondition {}
 /// Instance IDs of Output Filter objects, one per target output.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputFilter;
-impl ::ucifi_runtime::typed::Resource for OutputFilter {
+
+impl Resource for OutputFilter {
     const ID: u16 = 3;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for OutputFilter {}
-impl ::ucifi_runtime::typed::Writable for OutputFilter {}
+
+impl Readable for OutputFilter {}
+
+impl Writable for OutputFilter {}
+
 /// Time Input Array (resource 4).
 ///
 /// ID 4 · RW · String · multiple · mandatory
@@ -511,13 +478,17 @@ impl ::ucifi_runtime::typed::Writable for OutputFilter {}
 /// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeInputArray;
-impl ::ucifi_runtime::typed::Resource for TimeInputArray {
+
+impl Resource for TimeInputArray {
     const ID: u16 = 4;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for TimeInputArray {}
-impl ::ucifi_runtime::typed::Writable for TimeInputArray {}
+
+impl Readable for TimeInputArray {}
+
+impl Writable for TimeInputArray {}
+
 /// Time Output Array (resource 5).
 ///
 /// ID 5 · RW · String · multiple · mandatory
@@ -525,13 +496,17 @@ impl ::ucifi_runtime::typed::Writable for TimeInputArray {}
 /// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeOutputArray;
-impl ::ucifi_runtime::typed::Resource for TimeOutputArray {
+
+impl Resource for TimeOutputArray {
     const ID: u16 = 5;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for TimeOutputArray {}
-impl ::ucifi_runtime::typed::Writable for TimeOutputArray {}
+
+impl Readable for TimeOutputArray {}
+
+impl Writable for TimeOutputArray {}
+
 /// Single Sensor Input Array (resource 6).
 ///
 /// ID 6 · RW · String · multiple · optional
@@ -539,13 +514,17 @@ impl ::ucifi_runtime::typed::Writable for TimeOutputArray {}
 /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
 #[derive(Clone, Copy, Debug)]
 pub struct SingleSensorInputArray;
-impl ::ucifi_runtime::typed::Resource for SingleSensorInputArray {
+
+impl Resource for SingleSensorInputArray {
     const ID: u16 = 6;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for SingleSensorInputArray {}
-impl ::ucifi_runtime::typed::Writable for SingleSensorInputArray {}
+
+impl Readable for SingleSensorInputArray {}
+
+impl Writable for SingleSensorInputArray {}
+
 /// Multi Sensor Input Array (resource 7).
 ///
 /// ID 7 · RW · String · multiple · optional
@@ -553,13 +532,17 @@ impl ::ucifi_runtime::typed::Writable for SingleSensorInputArray {}
 /// Conditions combining time and several sensor values, written like Run Condition.
 #[derive(Clone, Copy, Debug)]
 pub struct MultiSensorInputArray;
-impl ::ucifi_runtime::typed::Resource for MultiSensorInputArray {
+
+impl Resource for MultiSensorInputArray {
     const ID: u16 = 7;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for MultiSensorInputArray {}
-impl ::ucifi_runtime::typed::Writable for MultiSensorInputArray {}
+
+impl Readable for MultiSensorInputArray {}
+
+impl Writable for MultiSensorInputArray {}
+
 /// Sensor Output Array (resource 8).
 ///
 /// ID 8 · RW · String · multiple · optional
@@ -567,13 +550,17 @@ impl ::ucifi_runtime::typed::Writable for MultiSensorInputArray {}
 /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorOutputArray;
-impl ::ucifi_runtime::typed::Resource for SensorOutputArray {
+
+impl Resource for SensorOutputArray {
     const ID: u16 = 8;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for SensorOutputArray {}
-impl ::ucifi_runtime::typed::Writable for SensorOutputArray {}
+
+impl Readable for SensorOutputArray {}
+
+impl Writable for SensorOutputArray {}
+
 /// Output Filter for Time Output (resource 9).
 ///
 /// ID 9 · RW · String · multiple · optional
@@ -581,13 +568,17 @@ impl ::ucifi_runtime::typed::Writable for SensorOutputArray {}
 /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputFilterForTimeOutput;
-impl ::ucifi_runtime::typed::Resource for OutputFilterForTimeOutput {
+
+impl Resource for OutputFilterForTimeOutput {
     const ID: u16 = 9;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for OutputFilterForTimeOutput {}
-impl ::ucifi_runtime::typed::Writable for OutputFilterForTimeOutput {}
+
+impl Readable for OutputFilterForTimeOutput {}
+
+impl Writable for OutputFilterForTimeOutput {}
+
 /// Output Filter for Sensor Output (resource 10).
 ///
 /// ID 10 · RW · String · multiple · optional
@@ -595,10 +586,13 @@ impl ::ucifi_runtime::typed::Writable for OutputFilterForTimeOutput {}
 /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputFilterForSensorOutput;
-impl ::ucifi_runtime::typed::Resource for OutputFilterForSensorOutput {
+
+impl Resource for OutputFilterForSensorOutput {
     const ID: u16 = 10;
     type Object = ProgramFunction;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for OutputFilterForSensorOutput {}
-impl ::ucifi_runtime::typed::Writable for OutputFilterForSensorOutput {}
+
+impl Readable for OutputFilterForSensorOutput {}
+
+impl Writable for OutputFilterForSensorOutput {}

@@ -4,63 +4,117 @@
 //! LwM2M 1.0 · single-instance object · mandatory.
 //!
 //! Scheduling capacity and health of the device: limits and usage of programs, functions, calendars and memory, error flags and supported features.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3457;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Program Manager version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3457,
-    "Program Manager",
-    "urn:oma:lwm2m:ext:3457",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Max number of Program Schedulers", O::RW, false, true, T::Integer, "", ""),
-        r(
-            1,
-            "Current number of Program Schedulers",
-            O::R,
-            false,
-            true,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(2, "Max number of Program Functions", O::RW, false, true, T::Integer, "", ""),
-        r(
-            3,
-            "Current number of Program Functions",
-            O::R,
-            false,
-            true,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(4, "Max number of Calendars", O::RW, false, true, T::Integer, "", ""),
-        r(5, "Current number of Calendar", O::R, false, true, T::Integer, "", ""),
-        r(6, "Max number of Actuators", O::RW, false, true, T::Integer, "", ""),
-        r(7, "Max number of Input Sources", O::RW, false, false, T::Integer, "", ""),
-        r(8, "Max number of Dates in Calendar", O::RW, false, false, T::Integer, "", ""),
-        r(9, "Max Flash Memory Allocated", O::RW, false, true, T::Integer, "", "B"),
-        r(10, "Flash Memory Free", O::R, false, false, T::Integer, "", "B"),
-        r(11, "Error Conditions", O::R, false, true, T::Integer, "", ""),
-        r(12, "Clear errors", O::E, false, false, T::None, "", ""),
-        r(13, "Supported Capabilities", O::R, false, false, T::Integer, "", ""),
-        r(14, "Max Dynamic Memory Allocated", O::RW, false, false, T::Integer, "", "B"),
-        r(15, "Dynamic Memory Free", O::R, false, false, T::Integer, "", "B"),
-        r(16, "Reset schedule objects", O::E, false, false, T::None, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Program Manager"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3457"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        0,
+        "Max number of Program Schedulers",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        1,
+        "Current number of Program Schedulers",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        2,
+        "Max number of Program Functions",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        3,
+        "Current number of Program Functions",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        4,
+        "Max number of Calendars",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        5,
+        "Current number of Calendar",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        6,
+        "Max number of Actuators",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        7,
+        "Max number of Input Sources",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        8,
+        "Max number of Dates in Calendar",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        9,
+        "Max Flash Memory Allocated",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .mandatory()
+    .units("B"),
+    ResourceModel::new(10, "Flash Memory Free", Operations::R, DataType::Integer).units("B"),
+    ResourceModel::new(11, "Error Conditions", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(12, "Clear errors", Operations::E, DataType::None),
+    ResourceModel::new(
+        13,
+        "Supported Capabilities",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        14,
+        "Max Dynamic Memory Allocated",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(15, "Dynamic Memory Free", Operations::R, DataType::Integer).units("B"),
+    ResourceModel::new(16, "Reset schedule objects", Operations::E, DataType::None),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Max number of Program Schedulers (resource 0).
@@ -98,16 +152,14 @@ pub mod id {
     /// Reset schedule objects (resource 16).
     pub const RESET_SCHEDULE_OBJECTS: u16 = 16;
 }
+
 /// One instance of Program Manager (object 3457) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramManager {
     /// Max number of Program Schedulers (resource 0).
     ///
@@ -156,13 +208,13 @@ pub struct ProgramManager {
     /// ID 7 · RW · Integer · single · optional
     ///
     /// Most input sources supported; may be changed to trade memory.
-    pub max_number_of_input_sources: ::core::option::Option<i64>,
+    pub max_number_of_input_sources: Option<i64>,
     /// Max number of Dates in Calendar (resource 8).
     ///
     /// ID 8 · RW · Integer · single · optional
     ///
     /// Most start/end dates one calendar may hold; may be changed to trade memory.
-    pub max_number_of_dates_in_calendar: ::core::option::Option<i64>,
+    pub max_number_of_dates_in_calendar: Option<i64>,
     /// Max Flash Memory Allocated (resource 9).
     ///
     /// ID 9 · RW · Integer · single · mandatory · units `B`
@@ -174,7 +226,7 @@ pub struct ProgramManager {
     /// ID 10 · R · Integer · single · optional · units `B`
     ///
     /// Flash memory still free for scheduling data, in bytes.
-    pub flash_memory_free: ::core::option::Option<i64>,
+    pub flash_memory_free: Option<i64>,
     /// Error Conditions (resource 11).
     ///
     /// ID 11 · R · Integer · single · mandatory
@@ -186,284 +238,273 @@ pub struct ProgramManager {
     /// ID 13 · R · Integer · single · optional
     ///
     /// Feature bits: 0 sunrise/sunset events, 1 single-sensor inputs, 2 multi-sensor inputs, 3 input filters, 4 output filters, 5 calendars, 6 compound operation, 7 seconds in clock times, 8 astronomical midnight, 9 off when inactive.
-    pub supported_capabilities: ::core::option::Option<i64>,
+    pub supported_capabilities: Option<i64>,
     /// Max Dynamic Memory Allocated (resource 14).
     ///
     /// ID 14 · RW · Integer · single · optional · units `B`
     ///
     /// RAM reserved for scheduling, in bytes.
-    pub max_dynamic_memory_allocated: ::core::option::Option<i64>,
+    pub max_dynamic_memory_allocated: Option<i64>,
     /// Dynamic Memory Free (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional · units `B`
     ///
     /// RAM still free for scheduling, in bytes.
-    pub dynamic_memory_free: ::core::option::Option<i64>,
+    pub dynamic_memory_free: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for ProgramManager {
-    const OBJECT_ID: u16 = 3457;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.max_number_of_program_schedulers)?;
-        f::one(w, 1, &self.current_number_of_program_schedulers)?;
-        f::one(w, 2, &self.max_number_of_program_functions)?;
-        f::one(w, 3, &self.current_number_of_program_functions)?;
-        f::one(w, 4, &self.max_number_of_calendars)?;
-        f::one(w, 5, &self.current_number_of_calendar)?;
-        f::one(w, 6, &self.max_number_of_actuators)?;
-        f::opt(w, 7, &self.max_number_of_input_sources)?;
-        f::opt(w, 8, &self.max_number_of_dates_in_calendar)?;
-        f::one(w, 9, &self.max_flash_memory_allocated)?;
-        f::opt(w, 10, &self.flash_memory_free)?;
-        f::one(w, 11, &self.error_conditions)?;
-        f::opt(w, 13, &self.supported_capabilities)?;
-        f::opt(w, 14, &self.max_dynamic_memory_allocated)?;
-        f::opt(w, 15, &self.dynamic_memory_free)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramManager {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.max_number_of_program_schedulers, instance, raw),
-            1 => f::set(&mut self.current_number_of_program_schedulers, instance, raw),
-            2 => f::set(&mut self.max_number_of_program_functions, instance, raw),
-            3 => f::set(&mut self.current_number_of_program_functions, instance, raw),
-            4 => f::set(&mut self.max_number_of_calendars, instance, raw),
-            5 => f::set(&mut self.current_number_of_calendar, instance, raw),
-            6 => f::set(&mut self.max_number_of_actuators, instance, raw),
-            7 => f::set_opt(&mut self.max_number_of_input_sources, instance, raw),
-            8 => f::set_opt(&mut self.max_number_of_dates_in_calendar, instance, raw),
-            9 => f::set(&mut self.max_flash_memory_allocated, instance, raw),
-            10 => f::set_opt(&mut self.flash_memory_free, instance, raw),
-            11 => f::set(&mut self.error_conditions, instance, raw),
-            13 => f::set_opt(&mut self.supported_capabilities, instance, raw),
-            14 => f::set_opt(&mut self.max_dynamic_memory_allocated, instance, raw),
-            15 => f::set_opt(&mut self.dynamic_memory_free, instance, raw),
-            12 | 16 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.max_number_of_program_schedulers, instance, raw),
+            1 => field::set(
+                &mut self.current_number_of_program_schedulers,
+                instance,
+                raw,
+            ),
+            2 => field::set(&mut self.max_number_of_program_functions, instance, raw),
+            3 => field::set(&mut self.current_number_of_program_functions, instance, raw),
+            4 => field::set(&mut self.max_number_of_calendars, instance, raw),
+            5 => field::set(&mut self.current_number_of_calendar, instance, raw),
+            6 => field::set(&mut self.max_number_of_actuators, instance, raw),
+            7 => field::set_opt(&mut self.max_number_of_input_sources, instance, raw),
+            8 => field::set_opt(&mut self.max_number_of_dates_in_calendar, instance, raw),
+            9 => field::set(&mut self.max_flash_memory_allocated, instance, raw),
+            10 => field::set_opt(&mut self.flash_memory_free, instance, raw),
+            11 => field::set(&mut self.error_conditions, instance, raw),
+            13 => field::set_opt(&mut self.supported_capabilities, instance, raw),
+            14 => field::set_opt(&mut self.max_dynamic_memory_allocated, instance, raw),
+            15 => field::set_opt(&mut self.dynamic_memory_free, instance, raw),
+            12 | 16 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0..=11 | 13..=15 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            12 | 16 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0..=11 | 13..=15 => Err(ErrorKind::NotMultiple),
+            12 | 16 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ProgramManager {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for ProgramManager {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.max_number_of_program_schedulers)?;
+        field::emit(w, 1, &self.current_number_of_program_schedulers)?;
+        field::emit(w, 2, &self.max_number_of_program_functions)?;
+        field::emit(w, 3, &self.current_number_of_program_functions)?;
+        field::emit(w, 4, &self.max_number_of_calendars)?;
+        field::emit(w, 5, &self.current_number_of_calendar)?;
+        field::emit(w, 6, &self.max_number_of_actuators)?;
+        field::emit_opt(w, 7, &self.max_number_of_input_sources)?;
+        field::emit_opt(w, 8, &self.max_number_of_dates_in_calendar)?;
+        field::emit(w, 9, &self.max_flash_memory_allocated)?;
+        field::emit_opt(w, 10, &self.flash_memory_free)?;
+        field::emit(w, 11, &self.error_conditions)?;
+        field::emit_opt(w, 13, &self.supported_capabilities)?;
+        field::emit_opt(w, 14, &self.max_dynamic_memory_allocated)?;
+        field::emit_opt(w, 15, &self.dynamic_memory_free)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.max_number_of_program_schedulers = ::core::default::Default::default();
+            self.max_number_of_program_schedulers = Default::default();
         }
         if !keep.contains(1) {
-            self.current_number_of_program_schedulers = ::core::default::Default::default();
+            self.current_number_of_program_schedulers = Default::default();
         }
         if !keep.contains(2) {
-            self.max_number_of_program_functions = ::core::default::Default::default();
+            self.max_number_of_program_functions = Default::default();
         }
         if !keep.contains(3) {
-            self.current_number_of_program_functions = ::core::default::Default::default();
+            self.current_number_of_program_functions = Default::default();
         }
         if !keep.contains(4) {
-            self.max_number_of_calendars = ::core::default::Default::default();
+            self.max_number_of_calendars = Default::default();
         }
         if !keep.contains(5) {
-            self.current_number_of_calendar = ::core::default::Default::default();
+            self.current_number_of_calendar = Default::default();
         }
         if !keep.contains(6) {
-            self.max_number_of_actuators = ::core::default::Default::default();
+            self.max_number_of_actuators = Default::default();
         }
         if !keep.contains(7) {
-            self.max_number_of_input_sources = ::core::option::Option::None;
+            self.max_number_of_input_sources = None;
         }
         if !keep.contains(8) {
-            self.max_number_of_dates_in_calendar = ::core::option::Option::None;
+            self.max_number_of_dates_in_calendar = None;
         }
         if !keep.contains(9) {
-            self.max_flash_memory_allocated = ::core::default::Default::default();
+            self.max_flash_memory_allocated = Default::default();
         }
         if !keep.contains(10) {
-            self.flash_memory_free = ::core::option::Option::None;
+            self.flash_memory_free = None;
         }
         if !keep.contains(11) {
-            self.error_conditions = ::core::default::Default::default();
+            self.error_conditions = Default::default();
         }
         if !keep.contains(13) {
-            self.supported_capabilities = ::core::option::Option::None;
+            self.supported_capabilities = None;
         }
         if !keep.contains(14) {
-            self.max_dynamic_memory_allocated = ::core::option::Option::None;
+            self.max_dynamic_memory_allocated = None;
         }
         if !keep.contains(15) {
-            self.dynamic_memory_free = ::core::option::Option::None;
+            self.dynamic_memory_free = None;
         }
     }
 }
+
+impl ObjectType for ProgramManager {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`ProgramManager`](struct@ProgramManager) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramManagerWrite {
     /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`](struct@MaxNumberOfProgramSchedulers).
-    pub max_number_of_program_schedulers: ::core::option::Option<i64>,
+    pub max_number_of_program_schedulers: Option<i64>,
     /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`](struct@MaxNumberOfProgramFunctions).
-    pub max_number_of_program_functions: ::core::option::Option<i64>,
+    pub max_number_of_program_functions: Option<i64>,
     /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`](struct@MaxNumberOfCalendars).
-    pub max_number_of_calendars: ::core::option::Option<i64>,
+    pub max_number_of_calendars: Option<i64>,
     /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`](struct@MaxNumberOfActuators).
-    pub max_number_of_actuators: ::core::option::Option<i64>,
+    pub max_number_of_actuators: Option<i64>,
     /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`](struct@MaxNumberOfInputSources).
-    pub max_number_of_input_sources: ::core::option::Option<i64>,
+    pub max_number_of_input_sources: Option<i64>,
     /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`](struct@MaxNumberOfDatesInCalendar).
-    pub max_number_of_dates_in_calendar: ::core::option::Option<i64>,
+    pub max_number_of_dates_in_calendar: Option<i64>,
     /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`](struct@MaxFlashMemoryAllocated).
-    pub max_flash_memory_allocated: ::core::option::Option<i64>,
+    pub max_flash_memory_allocated: Option<i64>,
     /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`](struct@MaxDynamicMemoryAllocated).
-    pub max_dynamic_memory_allocated: ::core::option::Option<i64>,
+    pub max_dynamic_memory_allocated: Option<i64>,
 }
+
 impl ProgramManagerWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ProgramManager) {
-        if let ::core::option::Option::Some(v) = &self.max_number_of_program_schedulers {
-            target.max_number_of_program_schedulers = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.max_number_of_program_schedulers {
+            target.max_number_of_program_schedulers = v;
         }
-        if let ::core::option::Option::Some(v) = &self.max_number_of_program_functions {
-            target.max_number_of_program_functions = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.max_number_of_program_functions {
+            target.max_number_of_program_functions = v;
         }
-        if let ::core::option::Option::Some(v) = &self.max_number_of_calendars {
-            target.max_number_of_calendars = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.max_number_of_calendars {
+            target.max_number_of_calendars = v;
         }
-        if let ::core::option::Option::Some(v) = &self.max_number_of_actuators {
-            target.max_number_of_actuators = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.max_number_of_actuators {
+            target.max_number_of_actuators = v;
         }
-        if let ::core::option::Option::Some(v) = &self.max_number_of_input_sources {
-            target.max_number_of_input_sources = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.max_number_of_input_sources {
+            target.max_number_of_input_sources = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.max_number_of_dates_in_calendar {
-            target.max_number_of_dates_in_calendar = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.max_number_of_dates_in_calendar {
+            target.max_number_of_dates_in_calendar = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.max_flash_memory_allocated {
-            target.max_flash_memory_allocated = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.max_flash_memory_allocated {
+            target.max_flash_memory_allocated = v;
         }
-        if let ::core::option::Option::Some(v) = &self.max_dynamic_memory_allocated {
-            target.max_dynamic_memory_allocated = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.max_dynamic_memory_allocated {
+            target.max_dynamic_memory_allocated = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ProgramManagerWrite {
-    const OBJECT_ID: u16 = 3457;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.max_number_of_program_schedulers)?;
-        f::opt(w, 2, &self.max_number_of_program_functions)?;
-        f::opt(w, 4, &self.max_number_of_calendars)?;
-        f::opt(w, 6, &self.max_number_of_actuators)?;
-        f::opt(w, 7, &self.max_number_of_input_sources)?;
-        f::opt(w, 8, &self.max_number_of_dates_in_calendar)?;
-        f::opt(w, 9, &self.max_flash_memory_allocated)?;
-        f::opt(w, 14, &self.max_dynamic_memory_allocated)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramManagerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.max_number_of_program_schedulers, instance, raw),
-            2 => f::set_opt(&mut self.max_number_of_program_functions, instance, raw),
-            4 => f::set_opt(&mut self.max_number_of_calendars, instance, raw),
-            6 => f::set_opt(&mut self.max_number_of_actuators, instance, raw),
-            7 => f::set_opt(&mut self.max_number_of_input_sources, instance, raw),
-            8 => f::set_opt(&mut self.max_number_of_dates_in_calendar, instance, raw),
-            9 => f::set_opt(&mut self.max_flash_memory_allocated, instance, raw),
-            14 => f::set_opt(&mut self.max_dynamic_memory_allocated, instance, raw),
-            1 | 3 | 5 | 10 | 11 | 13 | 15 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            12 | 16 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.max_number_of_program_schedulers, instance, raw),
+            2 => field::set_opt(&mut self.max_number_of_program_functions, instance, raw),
+            4 => field::set_opt(&mut self.max_number_of_calendars, instance, raw),
+            6 => field::set_opt(&mut self.max_number_of_actuators, instance, raw),
+            7 => field::set_opt(&mut self.max_number_of_input_sources, instance, raw),
+            8 => field::set_opt(&mut self.max_number_of_dates_in_calendar, instance, raw),
+            9 => field::set_opt(&mut self.max_flash_memory_allocated, instance, raw),
+            14 => field::set_opt(&mut self.max_dynamic_memory_allocated, instance, raw),
+            1 | 3 | 5 | 10 | 11 | 13 | 15 => Err(ErrorKind::NotWritable),
+            12 | 16 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0 | 2 | 4 | 6..=9 | 14 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 3 | 5 | 10 | 11 | 13 | 15 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            12 | 16 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0 | 2 | 4 | 6..=9 | 14 => Err(ErrorKind::NotMultiple),
+            1 | 3 | 5 | 10 | 11 | 13 | 15 => Err(ErrorKind::NotWritable),
+            12 | 16 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ProgramManagerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.max_number_of_program_schedulers)?;
+        field::emit_opt(w, 2, &self.max_number_of_program_functions)?;
+        field::emit_opt(w, 4, &self.max_number_of_calendars)?;
+        field::emit_opt(w, 6, &self.max_number_of_actuators)?;
+        field::emit_opt(w, 7, &self.max_number_of_input_sources)?;
+        field::emit_opt(w, 8, &self.max_number_of_dates_in_calendar)?;
+        field::emit_opt(w, 9, &self.max_flash_memory_allocated)?;
+        field::emit_opt(w, 14, &self.max_dynamic_memory_allocated)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.max_number_of_program_schedulers = None;
+        }
+        if !keep.contains(2) {
+            self.max_number_of_program_functions = None;
+        }
+        if !keep.contains(4) {
+            self.max_number_of_calendars = None;
+        }
+        if !keep.contains(6) {
+            self.max_number_of_actuators = None;
+        }
+        if !keep.contains(7) {
+            self.max_number_of_input_sources = None;
+        }
+        if !keep.contains(8) {
+            self.max_number_of_dates_in_calendar = None;
+        }
+        if !keep.contains(9) {
+            self.max_flash_memory_allocated = None;
+        }
+        if !keep.contains(14) {
+            self.max_dynamic_memory_allocated = None;
+        }
+    }
+}
+
 /// The executable resources of Program Manager (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -472,12 +513,11 @@ pub enum Execute {
     /// Reset schedule objects (resource 16, E): see [`ResetScheduleObjects`](struct@ResetScheduleObjects).
     ResetScheduleObjects,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
-    pub const ALL: &'static [Execute] = &[
-        Execute::ClearErrors,
-        Execute::ResetScheduleObjects,
-    ];
+    pub const ALL: &'static [Execute] = &[Execute::ClearErrors, Execute::ResetScheduleObjects];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -485,15 +525,17 @@ impl Execute {
             Execute::ResetScheduleObjects => 16,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            12 => ::core::option::Option::Some(Execute::ClearErrors),
-            16 => ::core::option::Option::Some(Execute::ResetScheduleObjects),
-            _ => ::core::option::Option::None,
+            12 => Some(Execute::ClearErrors),
+            16 => Some(Execute::ResetScheduleObjects),
+            _ => None,
         }
     }
 }
+
 /// Max number of Program Schedulers (resource 0).
 ///
 /// ID 0 · RW · Integer · single · mandatory
@@ -501,13 +543,17 @@ impl Execute {
 /// Most program schedulers the device will hold; may be changed to trade memory.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfProgramSchedulers;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfProgramSchedulers {
+
+impl Resource for MaxNumberOfProgramSchedulers {
     const ID: u16 = 0;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfProgramSchedulers {}
-impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramSchedulers {}
+
+impl Readable for MaxNumberOfProgramSchedulers {}
+
+impl Writable for MaxNumberOfProgramSchedulers {}
+
 /// Current number of Program Schedulers (resource 1).
 ///
 /// ID 1 · R · Integer · single · mandatory
@@ -515,12 +561,15 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramSchedulers {}
 /// Program schedulers currently allocated.
 #[derive(Clone, Copy, Debug)]
 pub struct CurrentNumberOfProgramSchedulers;
-impl ::ucifi_runtime::typed::Resource for CurrentNumberOfProgramSchedulers {
+
+impl Resource for CurrentNumberOfProgramSchedulers {
     const ID: u16 = 1;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramSchedulers {}
+
+impl Readable for CurrentNumberOfProgramSchedulers {}
+
 /// Max number of Program Functions (resource 2).
 ///
 /// ID 2 · RW · Integer · single · mandatory
@@ -528,13 +577,17 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramSchedulers {}
 /// Most program functions the device will hold; may be changed to trade memory.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfProgramFunctions;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfProgramFunctions {
+
+impl Resource for MaxNumberOfProgramFunctions {
     const ID: u16 = 2;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfProgramFunctions {}
-impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramFunctions {}
+
+impl Readable for MaxNumberOfProgramFunctions {}
+
+impl Writable for MaxNumberOfProgramFunctions {}
+
 /// Current number of Program Functions (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory
@@ -542,12 +595,15 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfProgramFunctions {}
 /// Program functions currently allocated.
 #[derive(Clone, Copy, Debug)]
 pub struct CurrentNumberOfProgramFunctions;
-impl ::ucifi_runtime::typed::Resource for CurrentNumberOfProgramFunctions {
+
+impl Resource for CurrentNumberOfProgramFunctions {
     const ID: u16 = 3;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramFunctions {}
+
+impl Readable for CurrentNumberOfProgramFunctions {}
+
 /// Max number of Calendars (resource 4).
 ///
 /// ID 4 · RW · Integer · single · mandatory
@@ -555,13 +611,17 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfProgramFunctions {}
 /// Most calendars the device will hold; may be changed to trade memory.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfCalendars;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfCalendars {
+
+impl Resource for MaxNumberOfCalendars {
     const ID: u16 = 4;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfCalendars {}
-impl ::ucifi_runtime::typed::Writable for MaxNumberOfCalendars {}
+
+impl Readable for MaxNumberOfCalendars {}
+
+impl Writable for MaxNumberOfCalendars {}
+
 /// Current number of Calendar (resource 5).
 ///
 /// ID 5 · R · Integer · single · mandatory
@@ -569,12 +629,15 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfCalendars {}
 /// Calendars currently allocated.
 #[derive(Clone, Copy, Debug)]
 pub struct CurrentNumberOfCalendar;
-impl ::ucifi_runtime::typed::Resource for CurrentNumberOfCalendar {
+
+impl Resource for CurrentNumberOfCalendar {
     const ID: u16 = 5;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CurrentNumberOfCalendar {}
+
+impl Readable for CurrentNumberOfCalendar {}
+
 /// Max number of Actuators (resource 6).
 ///
 /// ID 6 · RW · Integer · single · mandatory
@@ -582,13 +645,17 @@ impl ::ucifi_runtime::typed::Readable for CurrentNumberOfCalendar {}
 /// Most target actuators supported; may be changed to trade memory.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfActuators;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfActuators {
+
+impl Resource for MaxNumberOfActuators {
     const ID: u16 = 6;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfActuators {}
-impl ::ucifi_runtime::typed::Writable for MaxNumberOfActuators {}
+
+impl Readable for MaxNumberOfActuators {}
+
+impl Writable for MaxNumberOfActuators {}
+
 /// Max number of Input Sources (resource 7).
 ///
 /// ID 7 · RW · Integer · single · optional
@@ -596,13 +663,17 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfActuators {}
 /// Most input sources supported; may be changed to trade memory.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfInputSources;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfInputSources {
+
+impl Resource for MaxNumberOfInputSources {
     const ID: u16 = 7;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfInputSources {}
-impl ::ucifi_runtime::typed::Writable for MaxNumberOfInputSources {}
+
+impl Readable for MaxNumberOfInputSources {}
+
+impl Writable for MaxNumberOfInputSources {}
+
 /// Max number of Dates in Calendar (resource 8).
 ///
 /// ID 8 · RW · Integer · single · optional
@@ -610,13 +681,17 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfInputSources {}
 /// Most start/end dates one calendar may hold; may be changed to trade memory.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfDatesInCalendar;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfDatesInCalendar {
+
+impl Resource for MaxNumberOfDatesInCalendar {
     const ID: u16 = 8;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfDatesInCalendar {}
-impl ::ucifi_runtime::typed::Writable for MaxNumberOfDatesInCalendar {}
+
+impl Readable for MaxNumberOfDatesInCalendar {}
+
+impl Writable for MaxNumberOfDatesInCalendar {}
+
 /// Max Flash Memory Allocated (resource 9).
 ///
 /// ID 9 · RW · Integer · single · mandatory · units `B`
@@ -624,13 +699,17 @@ impl ::ucifi_runtime::typed::Writable for MaxNumberOfDatesInCalendar {}
 /// Flash memory reserved for scheduling data, in bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxFlashMemoryAllocated;
-impl ::ucifi_runtime::typed::Resource for MaxFlashMemoryAllocated {
+
+impl Resource for MaxFlashMemoryAllocated {
     const ID: u16 = 9;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxFlashMemoryAllocated {}
-impl ::ucifi_runtime::typed::Writable for MaxFlashMemoryAllocated {}
+
+impl Readable for MaxFlashMemoryAllocated {}
+
+impl Writable for MaxFlashMemoryAllocated {}
+
 /// Flash Memory Free (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional · units `B`
@@ -638,12 +717,15 @@ impl ::ucifi_runtime::typed::Writable for MaxFlashMemoryAllocated {}
 /// Flash memory still free for scheduling data, in bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct FlashMemoryFree;
-impl ::ucifi_runtime::typed::Resource for FlashMemoryFree {
+
+impl Resource for FlashMemoryFree {
     const ID: u16 = 10;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for FlashMemoryFree {}
+
+impl Readable for FlashMemoryFree {}
+
 /// Error Conditions (resource 11).
 ///
 /// ID 11 · R · Integer · single · mandatory
@@ -651,12 +733,15 @@ impl ::ucifi_runtime::typed::Readable for FlashMemoryFree {}
 /// Error bits: 0 no valid program, 1 configuration objects missing, 2 configuration resources missing, 3 bad inputs, 4 bad outputs, 5 bad function format, 6 storage full, 7 runtime memory full.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorConditions;
-impl ::ucifi_runtime::typed::Resource for ErrorConditions {
+
+impl Resource for ErrorConditions {
     const ID: u16 = 11;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
+
+impl Readable for ErrorConditions {}
+
 /// Clear errors (resource 12).
 ///
 /// ID 12 · E · none · single · optional
@@ -664,12 +749,15 @@ impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
 /// Execute to clear transient errors; some need the faulty configuration to be fixed first.
 #[derive(Clone, Copy, Debug)]
 pub struct ClearErrors;
-impl ::ucifi_runtime::typed::Resource for ClearErrors {
+
+impl Resource for ClearErrors {
     const ID: u16 = 12;
     type Object = ProgramManager;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ClearErrors {}
+
+impl Executable for ClearErrors {}
+
 /// Supported Capabilities (resource 13).
 ///
 /// ID 13 · R · Integer · single · optional
@@ -677,12 +765,15 @@ impl ::ucifi_runtime::typed::Executable for ClearErrors {}
 /// Feature bits: 0 sunrise/sunset events, 1 single-sensor inputs, 2 multi-sensor inputs, 3 input filters, 4 output filters, 5 calendars, 6 compound operation, 7 seconds in clock times, 8 astronomical midnight, 9 off when inactive.
 #[derive(Clone, Copy, Debug)]
 pub struct SupportedCapabilities;
-impl ::ucifi_runtime::typed::Resource for SupportedCapabilities {
+
+impl Resource for SupportedCapabilities {
     const ID: u16 = 13;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SupportedCapabilities {}
+
+impl Readable for SupportedCapabilities {}
+
 /// Max Dynamic Memory Allocated (resource 14).
 ///
 /// ID 14 · RW · Integer · single · optional · units `B`
@@ -690,13 +781,17 @@ impl ::ucifi_runtime::typed::Readable for SupportedCapabilities {}
 /// RAM reserved for scheduling, in bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxDynamicMemoryAllocated;
-impl ::ucifi_runtime::typed::Resource for MaxDynamicMemoryAllocated {
+
+impl Resource for MaxDynamicMemoryAllocated {
     const ID: u16 = 14;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxDynamicMemoryAllocated {}
-impl ::ucifi_runtime::typed::Writable for MaxDynamicMemoryAllocated {}
+
+impl Readable for MaxDynamicMemoryAllocated {}
+
+impl Writable for MaxDynamicMemoryAllocated {}
+
 /// Dynamic Memory Free (resource 15).
 ///
 /// ID 15 · R · Integer · single · optional · units `B`
@@ -704,12 +799,15 @@ impl ::ucifi_runtime::typed::Writable for MaxDynamicMemoryAllocated {}
 /// RAM still free for scheduling, in bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct DynamicMemoryFree;
-impl ::ucifi_runtime::typed::Resource for DynamicMemoryFree {
+
+impl Resource for DynamicMemoryFree {
     const ID: u16 = 15;
     type Object = ProgramManager;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DynamicMemoryFree {}
+
+impl Readable for DynamicMemoryFree {}
+
 /// Reset schedule objects (resource 16).
 ///
 /// ID 16 · E · none · single · optional
@@ -717,9 +815,11 @@ impl ::ucifi_runtime::typed::Readable for DynamicMemoryFree {}
 /// Execute to delete every commissioned schedule object.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetScheduleObjects;
-impl ::ucifi_runtime::typed::Resource for ResetScheduleObjects {
+
+impl Resource for ResetScheduleObjects {
     const ID: u16 = 16;
     type Object = ProgramManager;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetScheduleObjects {}
+
+impl Executable for ResetScheduleObjects {}

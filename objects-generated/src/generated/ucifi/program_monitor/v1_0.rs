@@ -4,37 +4,39 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Run-time status of one scheduler program: state, errors, how often it was evaluated and executed, and its last output.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3458;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Program Monitor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3458,
-    "Program Monitor",
-    "urn:oma:lwm2m:ext:3458",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Program Name", O::R, false, true, T::String, "", ""),
-        r(1, "Status", O::R, false, true, T::Integer, "", ""),
-        r(2, "Error Conditions", O::R, false, true, T::Integer, "", ""),
-        r(3, "Clear errors", O::E, false, false, T::None, "", ""),
-        r(4, "Evaluation Counter", O::R, false, false, T::Integer, "", ""),
-        r(5, "Execution Counter", O::R, false, false, T::Integer, "", ""),
-        r(6, "Counter Reset", O::E, false, false, T::None, "", ""),
-        r(7, "Last Execution", O::R, false, false, T::Time, "", ""),
-        r(8, "Last Control Output", O::R, true, false, T::String, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Program Monitor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3458"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Program Name", Operations::R, DataType::String).mandatory(),
+    ResourceModel::new(1, "Status", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(2, "Error Conditions", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(3, "Clear errors", Operations::E, DataType::None),
+    ResourceModel::new(4, "Evaluation Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(5, "Execution Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(6, "Counter Reset", Operations::E, DataType::None),
+    ResourceModel::new(7, "Last Execution", Operations::R, DataType::Time),
+    ResourceModel::new(8, "Last Control Output", Operations::R, DataType::String).multiple(),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Program Name (resource 0).
@@ -56,23 +58,21 @@ pub mod id {
     /// Last Control Output (resource 8).
     pub const LAST_CONTROL_OUTPUT: u16 = 8;
 }
+
 /// One instance of Program Monitor (object 3458) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramMonitor {
     /// Program Name (resource 0).
     ///
     /// ID 0 · R · String · single · mandatory
     ///
     /// Name of the program being monitored.
-    pub program_name: ::ucifi_runtime::__private::String,
+    pub program_name: String,
     /// Status (resource 1).
     ///
     /// ID 1 · R · Integer · single · mandatory
@@ -90,188 +90,153 @@ pub struct ProgramMonitor {
     /// ID 4 · R · Integer · single · optional
     ///
     /// Times the program has been evaluated.
-    pub evaluation_counter: ::core::option::Option<i64>,
+    pub evaluation_counter: Option<i64>,
     /// Execution Counter (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Times the program has acted after an evaluation.
-    pub execution_counter: ::core::option::Option<i64>,
+    pub execution_counter: Option<i64>,
     /// Last Execution (resource 7).
     ///
     /// ID 7 · R · Time · single · optional
     ///
     /// When the program last acted.
-    pub last_execution: ::core::option::Option<::ucifi_runtime::Time>,
+    pub last_execution: Option<Time>,
     /// Last Control Output (resource 8).
     ///
     /// ID 8 · R · String · multiple · optional
     ///
     /// Output values applied at the last run, one instance per output.
-    pub last_control_output: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub last_control_output: InstanceMap<String>,
 }
-impl ::ucifi_runtime::typed::Instance for ProgramMonitor {
-    const OBJECT_ID: u16 = 3458;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 0, &self.program_name)?;
-        f::one(w, 1, &self.status)?;
-        f::one(w, 2, &self.error_conditions)?;
-        f::opt(w, 4, &self.evaluation_counter)?;
-        f::opt(w, 5, &self.execution_counter)?;
-        f::opt(w, 7, &self.last_execution)?;
-        f::multi(w, 8, &self.last_control_output, false)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramMonitor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set(&mut self.program_name, instance, raw),
-            1 => f::set(&mut self.status, instance, raw),
-            2 => f::set(&mut self.error_conditions, instance, raw),
-            4 => f::set_opt(&mut self.evaluation_counter, instance, raw),
-            5 => f::set_opt(&mut self.execution_counter, instance, raw),
-            7 => f::set_opt(&mut self.last_execution, instance, raw),
-            8 => f::set_multi(&mut self.last_control_output, instance, raw),
-            3 | 6 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.program_name, instance, raw),
+            1 => field::set(&mut self.status, instance, raw),
+            2 => field::set(&mut self.error_conditions, instance, raw),
+            4 => field::set_opt(&mut self.evaluation_counter, instance, raw),
+            5 => field::set_opt(&mut self.execution_counter, instance, raw),
+            7 => field::set_opt(&mut self.last_execution, instance, raw),
+            8 => field::set(&mut self.last_control_output, instance, raw),
+            3 | 6 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            8 => {
-                self.last_control_output.clear();
-            }
-            0..=2 | 4 | 5 | 7 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            8 => self.last_control_output.clear(),
+            0..=2 | 4 | 5 | 7 => return Err(ErrorKind::NotMultiple),
+            3 | 6 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ProgramMonitor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for ProgramMonitor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 0, &self.program_name)?;
+        field::emit(w, 1, &self.status)?;
+        field::emit(w, 2, &self.error_conditions)?;
+        field::emit_opt(w, 4, &self.evaluation_counter)?;
+        field::emit_opt(w, 5, &self.execution_counter)?;
+        field::emit_opt(w, 7, &self.last_execution)?;
+        field::emit_non_empty(w, 8, &self.last_control_output)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.program_name = ::core::default::Default::default();
+            self.program_name = Default::default();
         }
         if !keep.contains(1) {
-            self.status = ::core::default::Default::default();
+            self.status = Default::default();
         }
         if !keep.contains(2) {
-            self.error_conditions = ::core::default::Default::default();
+            self.error_conditions = Default::default();
         }
         if !keep.contains(4) {
-            self.evaluation_counter = ::core::option::Option::None;
+            self.evaluation_counter = None;
         }
         if !keep.contains(5) {
-            self.execution_counter = ::core::option::Option::None;
+            self.execution_counter = None;
         }
         if !keep.contains(7) {
-            self.last_execution = ::core::option::Option::None;
+            self.last_execution = None;
         }
         if !keep.contains(8) {
             self.last_control_output.clear();
         }
     }
 }
+
+impl ObjectType for ProgramMonitor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`ProgramMonitor`](struct@ProgramMonitor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramMonitorWrite {}
+
 impl ProgramMonitorWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ProgramMonitor) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut ProgramMonitor) {}
 }
-impl ::ucifi_runtime::typed::Instance for ProgramMonitorWrite {
-    const OBJECT_ID: u16 = 3458;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramMonitorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0..=2 | 4 | 5 | 7 | 8 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            3 | 6 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0..=2 | 4 | 5 | 7 | 8 => Err(ErrorKind::NotWritable),
+            3 | 6 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0..=2 | 4 | 5 | 7 | 8 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            3 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            0..=2 | 4 | 5 | 7 | 8 => Err(ErrorKind::NotWritable),
+            3 | 6 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ProgramMonitorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// The executable resources of Program Monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -280,9 +245,11 @@ pub enum Execute {
     /// Counter Reset (resource 6, E): see [`CounterReset`](struct@CounterReset).
     CounterReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ClearErrors, Execute::CounterReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -290,15 +257,17 @@ impl Execute {
             Execute::CounterReset => 6,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            3 => ::core::option::Option::Some(Execute::ClearErrors),
-            6 => ::core::option::Option::Some(Execute::CounterReset),
-            _ => ::core::option::Option::None,
+            3 => Some(Execute::ClearErrors),
+            6 => Some(Execute::CounterReset),
+            _ => None,
         }
     }
 }
+
 /// Program Name (resource 0).
 ///
 /// ID 0 · R · String · single · mandatory
@@ -306,12 +275,15 @@ impl Execute {
 /// Name of the program being monitored.
 #[derive(Clone, Copy, Debug)]
 pub struct ProgramName;
-impl ::ucifi_runtime::typed::Resource for ProgramName {
+
+impl Resource for ProgramName {
     const ID: u16 = 0;
     type Object = ProgramMonitor;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ProgramName {}
+
+impl Readable for ProgramName {}
+
 /// Status (resource 1).
 ///
 /// ID 1 · R · Integer · single · mandatory
@@ -319,12 +291,15 @@ impl ::ucifi_runtime::typed::Readable for ProgramName {}
 /// Program state: 0 disabled by the operator, 1 inactive (not scheduled today), 2 running.
 #[derive(Clone, Copy, Debug)]
 pub struct Status;
-impl ::ucifi_runtime::typed::Resource for Status {
+
+impl Resource for Status {
     const ID: u16 = 1;
     type Object = ProgramMonitor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Status {}
+
+impl Readable for Status {}
+
 /// Error Conditions (resource 2).
 ///
 /// ID 2 · R · Integer · single · mandatory
@@ -332,12 +307,15 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// Error bits: 0 sensor syntax error, 1 time syntax error, 2 invalid program function.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorConditions;
-impl ::ucifi_runtime::typed::Resource for ErrorConditions {
+
+impl Resource for ErrorConditions {
     const ID: u16 = 2;
     type Object = ProgramMonitor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
+
+impl Readable for ErrorConditions {}
+
 /// Clear errors (resource 3).
 ///
 /// ID 3 · E · none · single · optional
@@ -345,12 +323,15 @@ impl ::ucifi_runtime::typed::Readable for ErrorConditions {}
 /// Execute to clear transient errors; some need the program configuration to be fixed first.
 #[derive(Clone, Copy, Debug)]
 pub struct ClearErrors;
-impl ::ucifi_runtime::typed::Resource for ClearErrors {
+
+impl Resource for ClearErrors {
     const ID: u16 = 3;
     type Object = ProgramMonitor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ClearErrors {}
+
+impl Executable for ClearErrors {}
+
 /// Evaluation Counter (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional
@@ -358,12 +339,15 @@ impl ::ucifi_runtime::typed::Executable for ClearErrors {}
 /// Times the program has been evaluated.
 #[derive(Clone, Copy, Debug)]
 pub struct EvaluationCounter;
-impl ::ucifi_runtime::typed::Resource for EvaluationCounter {
+
+impl Resource for EvaluationCounter {
     const ID: u16 = 4;
     type Object = ProgramMonitor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for EvaluationCounter {}
+
+impl Readable for EvaluationCounter {}
+
 /// Execution Counter (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional
@@ -371,12 +355,15 @@ impl ::ucifi_runtime::typed::Readable for EvaluationCounter {}
 /// Times the program has acted after an evaluation.
 #[derive(Clone, Copy, Debug)]
 pub struct ExecutionCounter;
-impl ::ucifi_runtime::typed::Resource for ExecutionCounter {
+
+impl Resource for ExecutionCounter {
     const ID: u16 = 5;
     type Object = ProgramMonitor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ExecutionCounter {}
+
+impl Readable for ExecutionCounter {}
+
 /// Counter Reset (resource 6).
 ///
 /// ID 6 · E · none · single · optional
@@ -384,12 +371,15 @@ impl ::ucifi_runtime::typed::Readable for ExecutionCounter {}
 /// Execute to set this monitor's counters back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct CounterReset;
-impl ::ucifi_runtime::typed::Resource for CounterReset {
+
+impl Resource for CounterReset {
     const ID: u16 = 6;
     type Object = ProgramMonitor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for CounterReset {}
+
+impl Executable for CounterReset {}
+
 /// Last Execution (resource 7).
 ///
 /// ID 7 · R · Time · single · optional
@@ -397,12 +387,15 @@ impl ::ucifi_runtime::typed::Executable for CounterReset {}
 /// When the program last acted.
 #[derive(Clone, Copy, Debug)]
 pub struct LastExecution;
-impl ::ucifi_runtime::typed::Resource for LastExecution {
+
+impl Resource for LastExecution {
     const ID: u16 = 7;
     type Object = ProgramMonitor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for LastExecution {}
+
+impl Readable for LastExecution {}
+
 /// Last Control Output (resource 8).
 ///
 /// ID 8 · R · String · multiple · optional
@@ -410,9 +403,11 @@ impl ::ucifi_runtime::typed::Readable for LastExecution {}
 /// Output values applied at the last run, one instance per output.
 #[derive(Clone, Copy, Debug)]
 pub struct LastControlOutput;
-impl ::ucifi_runtime::typed::Resource for LastControlOutput {
+
+impl Resource for LastControlOutput {
     const ID: u16 = 8;
     type Object = ProgramMonitor;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for LastControlOutput {}
+
+impl Readable for LastControlOutput {}

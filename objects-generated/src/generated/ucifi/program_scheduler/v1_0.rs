@@ -4,38 +4,44 @@
 //! LwM2M 1.0 · multiple-instance object · mandatory.
 //!
 //! One control program of the uCIFI scheduler: ties calendar rules and a program function to the inputs it reads and the actuators it drives, with a priority among programs.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3452;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Program Scheduler version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3452,
-    "Program Scheduler",
-    "urn:oma:lwm2m:ext:3452",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    true,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Schedule Name", O::RW, false, false, T::String, "", ""),
-        r(1, "State", O::RW, false, true, T::Boolean, "", ""),
-        r(2, "Priority", O::RW, false, true, T::Integer, "", ""),
-        r(3, "Calendar Rules", O::RW, true, false, T::Integer, "", ""),
-        r(4, "Program Function", O::RW, false, true, T::Integer, "", ""),
-        r(5, "Input Sources", O::RW, true, false, T::String, "", ""),
-        r(6, "Output Instances", O::RW, true, true, T::String, "", ""),
-        r(7, "Output Targets", O::RW, true, true, T::String, "", ""),
-        r(8, "Compound Operation", O::RW, false, false, T::Boolean, "", ""),
-        r(9, "Off when inactive", O::RW, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Program Scheduler"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3452"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: true,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Schedule Name", Operations::RW, DataType::String),
+    ResourceModel::new(1, "State", Operations::RW, DataType::Boolean).mandatory(),
+    ResourceModel::new(2, "Priority", Operations::RW, DataType::Integer).mandatory(),
+    ResourceModel::new(3, "Calendar Rules", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(4, "Program Function", Operations::RW, DataType::Integer).mandatory(),
+    ResourceModel::new(5, "Input Sources", Operations::RW, DataType::String).multiple(),
+    ResourceModel::new(6, "Output Instances", Operations::RW, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(7, "Output Targets", Operations::RW, DataType::String)
+        .multiple()
+        .mandatory(),
+    ResourceModel::new(8, "Compound Operation", Operations::RW, DataType::Boolean),
+    ResourceModel::new(9, "Off when inactive", Operations::RW, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Schedule Name (resource 0).
@@ -59,23 +65,21 @@ pub mod id {
     /// Off when inactive (resource 9).
     pub const OFF_WHEN_INACTIVE: u16 = 9;
 }
+
 /// One instance of Program Scheduler (object 3452) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramScheduler {
     /// Schedule Name (resource 0).
     ///
     /// ID 0 · RW · String · single · optional
     ///
     /// Unique name of the program.
-    pub schedule_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub schedule_name: Option<String>,
     /// State (resource 1).
     ///
     /// ID 1 · RW · Boolean · single · mandatory
@@ -93,7 +97,7 @@ pub struct ProgramScheduler {
     /// ID 3 · RW · Integer · multiple · optional
     ///
     /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
-    pub calendar_rules: ::ucifi_runtime::InstanceMap<i64>,
+    pub calendar_rules: InstanceMap<i64>,
     /// Program Function (resource 4).
     ///
     /// ID 4 · RW · Integer · single · mandatory
@@ -105,127 +109,100 @@ pub struct ProgramScheduler {
     /// ID 5 · RW · String · multiple · optional
     ///
     /// Sensors or input filters the program may read, one reference per instance.
-    pub input_sources: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub input_sources: InstanceMap<String>,
     /// Output Instances (resource 6).
     ///
     /// ID 6 · RW · String · multiple · mandatory
     ///
     /// Object instances (\</Object/Instance\>) the program controls, one per instance.
-    pub output_instances: ::ucifi_runtime::InstanceMap<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub output_instances: InstanceMap<String>,
     /// Output Targets (resource 7).
     ///
     /// ID 7 · RW · String · multiple · mandatory
     ///
     /// Resources the program writes, such as a dimming level, one per instance.
-    pub output_targets: ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
+    pub output_targets: InstanceMap<String>,
     /// Compound Operation (resource 8).
     ///
     /// ID 8 · RW · Boolean · single · optional
     ///
     /// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
-    pub compound_operation: ::core::option::Option<bool>,
+    pub compound_operation: Option<bool>,
     /// Off when inactive (resource 9).
     ///
     /// ID 9 · RW · Boolean · single · optional
     ///
     /// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
-    pub off_when_inactive: ::core::option::Option<bool>,
+    pub off_when_inactive: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for ProgramScheduler {
-    const OBJECT_ID: u16 = 3452;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.schedule_name)?;
-        f::one(w, 1, &self.state)?;
-        f::one(w, 2, &self.priority)?;
-        f::multi(w, 3, &self.calendar_rules, false)?;
-        f::one(w, 4, &self.program_function)?;
-        f::multi(w, 5, &self.input_sources, false)?;
-        f::multi(w, 6, &self.output_instances, true)?;
-        f::multi(w, 7, &self.output_targets, true)?;
-        f::opt(w, 8, &self.compound_operation)?;
-        f::opt(w, 9, &self.off_when_inactive)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramScheduler {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.schedule_name, instance, raw),
-            1 => f::set(&mut self.state, instance, raw),
-            2 => f::set(&mut self.priority, instance, raw),
-            3 => f::set_multi(&mut self.calendar_rules, instance, raw),
-            4 => f::set(&mut self.program_function, instance, raw),
-            5 => f::set_multi(&mut self.input_sources, instance, raw),
-            6 => f::set_multi(&mut self.output_instances, instance, raw),
-            7 => f::set_multi(&mut self.output_targets, instance, raw),
-            8 => f::set_opt(&mut self.compound_operation, instance, raw),
-            9 => f::set_opt(&mut self.off_when_inactive, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.schedule_name, instance, raw),
+            1 => field::set(&mut self.state, instance, raw),
+            2 => field::set(&mut self.priority, instance, raw),
+            3 => field::set(&mut self.calendar_rules, instance, raw),
+            4 => field::set(&mut self.program_function, instance, raw),
+            5 => field::set(&mut self.input_sources, instance, raw),
+            6 => field::set(&mut self.output_instances, instance, raw),
+            7 => field::set(&mut self.output_targets, instance, raw),
+            8 => field::set_opt(&mut self.compound_operation, instance, raw),
+            9 => field::set_opt(&mut self.off_when_inactive, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            3 => {
-                self.calendar_rules.clear();
-            }
-            5 => {
-                self.input_sources.clear();
-            }
-            6 => {
-                self.output_instances.clear();
-            }
-            7 => {
-                self.output_targets.clear();
-            }
-            0..=2 | 4 | 8 | 9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            3 => self.calendar_rules.clear(),
+            5 => self.input_sources.clear(),
+            6 => self.output_instances.clear(),
+            7 => self.output_targets.clear(),
+            0..=2 | 4 | 8 | 9 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for ProgramScheduler {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.schedule_name)?;
+        field::emit(w, 1, &self.state)?;
+        field::emit(w, 2, &self.priority)?;
+        field::emit_non_empty(w, 3, &self.calendar_rules)?;
+        field::emit(w, 4, &self.program_function)?;
+        field::emit_non_empty(w, 5, &self.input_sources)?;
+        field::emit(w, 6, &self.output_instances)?;
+        field::emit(w, 7, &self.output_targets)?;
+        field::emit_opt(w, 8, &self.compound_operation)?;
+        field::emit_opt(w, 9, &self.off_when_inactive)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
-            self.schedule_name = ::core::option::Option::None;
+            self.schedule_name = None;
         }
         if !keep.contains(1) {
-            self.state = ::core::default::Default::default();
+            self.state = Default::default();
         }
         if !keep.contains(2) {
-            self.priority = ::core::default::Default::default();
+            self.priority = Default::default();
         }
         if !keep.contains(3) {
             self.calendar_rules.clear();
         }
         if !keep.contains(4) {
-            self.program_function = ::core::default::Default::default();
+            self.program_function = Default::default();
         }
         if !keep.contains(5) {
             self.input_sources.clear();
@@ -237,167 +214,175 @@ impl ::ucifi_runtime::typed::ObjectType for ProgramScheduler {
             self.output_targets.clear();
         }
         if !keep.contains(8) {
-            self.compound_operation = ::core::option::Option::None;
+            self.compound_operation = None;
         }
         if !keep.contains(9) {
-            self.off_when_inactive = ::core::option::Option::None;
+            self.off_when_inactive = None;
         }
     }
 }
+
+impl ObjectType for ProgramScheduler {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`ProgramScheduler`](struct@ProgramScheduler) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ProgramSchedulerWrite {
     /// Schedule Name (resource 0, RW): see [`ScheduleName`](struct@ScheduleName).
-    pub schedule_name: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub schedule_name: Option<String>,
     /// State (resource 1, RW): see [`State`](struct@State).
-    pub state: ::core::option::Option<bool>,
+    pub state: Option<bool>,
     /// Priority (resource 2, RW): see [`Priority`](struct@Priority).
-    pub priority: ::core::option::Option<i64>,
+    pub priority: Option<i64>,
     /// Calendar Rules (resource 3, RW): see [`CalendarRules`](struct@CalendarRules).
-    pub calendar_rules: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub calendar_rules: Option<InstanceMap<i64>>,
     /// Program Function (resource 4, RW): see [`ProgramFunction`](struct@ProgramFunction).
-    pub program_function: ::core::option::Option<i64>,
+    pub program_function: Option<i64>,
     /// Input Sources (resource 5, RW): see [`InputSources`](struct@InputSources).
-    pub input_sources: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub input_sources: Option<InstanceMap<String>>,
     /// Output Instances (resource 6, RW): see [`OutputInstances`](struct@OutputInstances).
-    pub output_instances: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub output_instances: Option<InstanceMap<String>>,
     /// Output Targets (resource 7, RW): see [`OutputTargets`](struct@OutputTargets).
-    pub output_targets: ::core::option::Option<
-        ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>,
-    >,
+    pub output_targets: Option<InstanceMap<String>>,
     /// Compound Operation (resource 8, RW): see [`CompoundOperation`](struct@CompoundOperation).
-    pub compound_operation: ::core::option::Option<bool>,
+    pub compound_operation: Option<bool>,
     /// Off when inactive (resource 9, RW): see [`OffWhenInactive`](struct@OffWhenInactive).
-    pub off_when_inactive: ::core::option::Option<bool>,
+    pub off_when_inactive: Option<bool>,
 }
+
 impl ProgramSchedulerWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ProgramScheduler) {
-        if let ::core::option::Option::Some(v) = &self.schedule_name {
-            target.schedule_name = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.schedule_name {
+            target.schedule_name = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.state {
-            target.state = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.state {
+            target.state = v;
         }
-        if let ::core::option::Option::Some(v) = &self.priority {
-            target.priority = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.priority {
+            target.priority = v;
         }
-        if let ::core::option::Option::Some(v) = &self.calendar_rules {
-            target.calendar_rules = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.calendar_rules {
+            target.calendar_rules = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.program_function {
-            target.program_function = ::core::clone::Clone::clone(v);
+        if let Some(v) = self.program_function {
+            target.program_function = v;
         }
-        if let ::core::option::Option::Some(v) = &self.input_sources {
-            target.input_sources = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.input_sources {
+            target.input_sources = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_instances {
-            target.output_instances = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.output_instances {
+            target.output_instances = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.output_targets {
-            target.output_targets = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.output_targets {
+            target.output_targets = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.compound_operation {
-            target.compound_operation = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.compound_operation {
+            target.compound_operation = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.off_when_inactive {
-            target.off_when_inactive = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.off_when_inactive {
+            target.off_when_inactive = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
-    const OBJECT_ID: u16 = 3452;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 0, &self.schedule_name)?;
-        f::opt(w, 1, &self.state)?;
-        f::opt(w, 2, &self.priority)?;
-        f::opt_multi(w, 3, &self.calendar_rules)?;
-        f::opt(w, 4, &self.program_function)?;
-        f::opt_multi(w, 5, &self.input_sources)?;
-        f::opt_multi(w, 6, &self.output_instances)?;
-        f::opt_multi(w, 7, &self.output_targets)?;
-        f::opt(w, 8, &self.compound_operation)?;
-        f::opt(w, 9, &self.off_when_inactive)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ProgramSchedulerWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_opt(&mut self.schedule_name, instance, raw),
-            1 => f::set_opt(&mut self.state, instance, raw),
-            2 => f::set_opt(&mut self.priority, instance, raw),
-            3 => f::set_opt_multi(&mut self.calendar_rules, instance, raw),
-            4 => f::set_opt(&mut self.program_function, instance, raw),
-            5 => f::set_opt_multi(&mut self.input_sources, instance, raw),
-            6 => f::set_opt_multi(&mut self.output_instances, instance, raw),
-            7 => f::set_opt_multi(&mut self.output_targets, instance, raw),
-            8 => f::set_opt(&mut self.compound_operation, instance, raw),
-            9 => f::set_opt(&mut self.off_when_inactive, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set_opt(&mut self.schedule_name, instance, raw),
+            1 => field::set_opt(&mut self.state, instance, raw),
+            2 => field::set_opt(&mut self.priority, instance, raw),
+            3 => field::set_opt(&mut self.calendar_rules, instance, raw),
+            4 => field::set_opt(&mut self.program_function, instance, raw),
+            5 => field::set_opt(&mut self.input_sources, instance, raw),
+            6 => field::set_opt(&mut self.output_instances, instance, raw),
+            7 => field::set_opt(&mut self.output_targets, instance, raw),
+            8 => field::set_opt(&mut self.compound_operation, instance, raw),
+            9 => field::set_opt(&mut self.off_when_inactive, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            3 => {
-                self.calendar_rules = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            5 => {
-                self.input_sources = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            6 => {
-                self.output_instances = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            7 => {
-                self.output_targets = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            0..=2 | 4 | 8 | 9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            3 => self.calendar_rules = Some(InstanceMap::new()),
+            5 => self.input_sources = Some(InstanceMap::new()),
+            6 => self.output_instances = Some(InstanceMap::new()),
+            7 => self.output_targets = Some(InstanceMap::new()),
+            0..=2 | 4 | 8 | 9 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for ProgramSchedulerWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.schedule_name)?;
+        field::emit_opt(w, 1, &self.state)?;
+        field::emit_opt(w, 2, &self.priority)?;
+        field::emit_opt(w, 3, &self.calendar_rules)?;
+        field::emit_opt(w, 4, &self.program_function)?;
+        field::emit_opt(w, 5, &self.input_sources)?;
+        field::emit_opt(w, 6, &self.output_instances)?;
+        field::emit_opt(w, 7, &self.output_targets)?;
+        field::emit_opt(w, 8, &self.compound_operation)?;
+        field::emit_opt(w, 9, &self.off_when_inactive)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.schedule_name = None;
+        }
+        if !keep.contains(1) {
+            self.state = None;
+        }
+        if !keep.contains(2) {
+            self.priority = None;
+        }
+        if !keep.contains(3) {
+            self.calendar_rules = None;
+        }
+        if !keep.contains(4) {
+            self.program_function = None;
+        }
+        if !keep.contains(5) {
+            self.input_sources = None;
+        }
+        if !keep.contains(6) {
+            self.output_instances = None;
+        }
+        if !keep.contains(7) {
+            self.output_targets = None;
+        }
+        if !keep.contains(8) {
+            self.compound_operation = None;
+        }
+        if !keep.contains(9) {
+            self.off_when_inactive = None;
+        }
+    }
+}
+
 /// Schedule Name (resource 0).
 ///
 /// ID 0 · RW · String · single · optional
@@ -405,13 +390,17 @@ impl ::ucifi_runtime::typed::Instance for ProgramSchedulerWrite {
 /// Unique name of the program.
 #[derive(Clone, Copy, Debug)]
 pub struct ScheduleName;
-impl ::ucifi_runtime::typed::Resource for ScheduleName {
+
+impl Resource for ScheduleName {
     const ID: u16 = 0;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ScheduleName {}
-impl ::ucifi_runtime::typed::Writable for ScheduleName {}
+
+impl Readable for ScheduleName {}
+
+impl Writable for ScheduleName {}
+
 /// State (resource 1).
 ///
 /// ID 1 · RW · Boolean · single · mandatory
@@ -419,13 +408,17 @@ impl ::ucifi_runtime::typed::Writable for ScheduleName {}
 /// true: the program is in use; false: it is ignored.
 #[derive(Clone, Copy, Debug)]
 pub struct State;
-impl ::ucifi_runtime::typed::Resource for State {
+
+impl Resource for State {
     const ID: u16 = 1;
     type Object = ProgramScheduler;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for State {}
-impl ::ucifi_runtime::typed::Writable for State {}
+
+impl Readable for State {}
+
+impl Writable for State {}
+
 /// Priority (resource 2).
 ///
 /// ID 2 · RW · Integer · single · mandatory
@@ -433,13 +426,17 @@ impl ::ucifi_runtime::typed::Writable for State {}
 /// Rank among all programs; a lower (signed) number wins when programs overlap on the same day.
 #[derive(Clone, Copy, Debug)]
 pub struct Priority;
-impl ::ucifi_runtime::typed::Resource for Priority {
+
+impl Resource for Priority {
     const ID: u16 = 2;
     type Object = ProgramScheduler;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Priority {}
-impl ::ucifi_runtime::typed::Writable for Priority {}
+
+impl Readable for Priority {}
+
+impl Writable for Priority {}
+
 /// Calendar Rules (resource 3).
 ///
 /// ID 3 · RW · Integer · multiple · optional
@@ -447,13 +444,17 @@ impl ::ucifi_runtime::typed::Writable for Priority {}
 /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
 #[derive(Clone, Copy, Debug)]
 pub struct CalendarRules;
-impl ::ucifi_runtime::typed::Resource for CalendarRules {
+
+impl Resource for CalendarRules {
     const ID: u16 = 3;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for CalendarRules {}
-impl ::ucifi_runtime::typed::Writable for CalendarRules {}
+
+impl Readable for CalendarRules {}
+
+impl Writable for CalendarRules {}
+
 /// Program Function (resource 4).
 ///
 /// ID 4 · RW · Integer · single · mandatory
@@ -461,13 +462,17 @@ impl ::ucifi_runtime::typed::Writable for CalendarRules {}
 /// Instance ID of the Program Function object that says how outputs follow time and sensors.
 #[derive(Clone, Copy, Debug)]
 pub struct ProgramFunction;
-impl ::ucifi_runtime::typed::Resource for ProgramFunction {
+
+impl Resource for ProgramFunction {
     const ID: u16 = 4;
     type Object = ProgramScheduler;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for ProgramFunction {}
-impl ::ucifi_runtime::typed::Writable for ProgramFunction {}
+
+impl Readable for ProgramFunction {}
+
+impl Writable for ProgramFunction {}
+
 /// Input Sources (resource 5).
 ///
 /// ID 5 · RW · String · multiple · optional
@@ -475,13 +480,17 @@ impl ::ucifi_runtime::typed::Writable for ProgramFunction {}
 /// Sensors or input filters the program may read, one reference per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct InputSources;
-impl ::ucifi_runtime::typed::Resource for InputSources {
+
+impl Resource for InputSources {
     const ID: u16 = 5;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for InputSources {}
-impl ::ucifi_runtime::typed::Writable for InputSources {}
+
+impl Readable for InputSources {}
+
+impl Writable for InputSources {}
+
 /// Output Instances (resource 6).
 ///
 /// ID 6 · RW · String · multiple · mandatory
@@ -489,13 +498,17 @@ impl ::ucifi_runtime::typed::Writable for InputSources {}
 /// Object instances (\</Object/Instance\>) the program controls, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputInstances;
-impl ::ucifi_runtime::typed::Resource for OutputInstances {
+
+impl Resource for OutputInstances {
     const ID: u16 = 6;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for OutputInstances {}
-impl ::ucifi_runtime::typed::Writable for OutputInstances {}
+
+impl Readable for OutputInstances {}
+
+impl Writable for OutputInstances {}
+
 /// Output Targets (resource 7).
 ///
 /// ID 7 · RW · String · multiple · mandatory
@@ -503,13 +516,17 @@ impl ::ucifi_runtime::typed::Writable for OutputInstances {}
 /// Resources the program writes, such as a dimming level, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct OutputTargets;
-impl ::ucifi_runtime::typed::Resource for OutputTargets {
+
+impl Resource for OutputTargets {
     const ID: u16 = 7;
     type Object = ProgramScheduler;
-    type Value = ::ucifi_runtime::InstanceMap<::ucifi_runtime::__private::String>;
+    type Value = InstanceMap<String>;
 }
-impl ::ucifi_runtime::typed::Readable for OutputTargets {}
-impl ::ucifi_runtime::typed::Writable for OutputTargets {}
+
+impl Readable for OutputTargets {}
+
+impl Writable for OutputTargets {}
+
 /// Compound Operation (resource 8).
 ///
 /// ID 8 · RW · Boolean · single · optional
@@ -517,13 +534,17 @@ impl ::ucifi_runtime::typed::Writable for OutputTargets {}
 /// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
 #[derive(Clone, Copy, Debug)]
 pub struct CompoundOperation;
-impl ::ucifi_runtime::typed::Resource for CompoundOperation {
+
+impl Resource for CompoundOperation {
     const ID: u16 = 8;
     type Object = ProgramScheduler;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CompoundOperation {}
-impl ::ucifi_runtime::typed::Writable for CompoundOperation {}
+
+impl Readable for CompoundOperation {}
+
+impl Writable for CompoundOperation {}
+
 /// Off when inactive (resource 9).
 ///
 /// ID 9 · RW · Boolean · single · optional
@@ -531,10 +552,13 @@ impl ::ucifi_runtime::typed::Writable for CompoundOperation {}
 /// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
 #[derive(Clone, Copy, Debug)]
 pub struct OffWhenInactive;
-impl ::ucifi_runtime::typed::Resource for OffWhenInactive {
+
+impl Resource for OffWhenInactive {
     const ID: u16 = 9;
     type Object = ProgramScheduler;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for OffWhenInactive {}
-impl ::ucifi_runtime::typed::Writable for OffWhenInactive {}
+
+impl Readable for OffWhenInactive {}
+
+impl Writable for OffWhenInactive {}

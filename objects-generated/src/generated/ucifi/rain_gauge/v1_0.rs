@@ -4,55 +4,60 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Rain gauge measuring how much rain has fallen.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3446;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Rain Gauge version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3446,
-    "Rain Gauge",
-    "urn:oma:lwm2m:ext:3446",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Cumulated water value", O::R, false, true, T::Float, "", "mm"),
-        r(2, "Cumulated water value reset", O::E, false, false, T::None, "", ""),
-        r(3, "Time of last reset", O::R, false, false, T::Time, "", "s"),
-        r(4, "Type of meter", O::RW, false, false, T::String, "", ""),
-        r(5, "Status", O::R, false, false, T::Integer, "0..255", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Rain Gauge"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3446"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Cumulated water value", Operations::R, DataType::Float)
+        .mandatory()
+        .units("mm"),
+    ResourceModel::new(
+        2,
+        "Cumulated water value reset",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(3, "Time of last reset", Operations::R, DataType::Time).units("s"),
+    ResourceModel::new(4, "Type of meter", Operations::RW, DataType::String),
+    ResourceModel::new(5, "Status", Operations::R, DataType::Integer).range("0..255"),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Cumulated water value (resource 1).
@@ -74,16 +79,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Rain Gauge (object 3446) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RainGauge {
     /// Cumulated water value (resource 1).
     ///
@@ -96,259 +99,220 @@ pub struct RainGauge {
     /// ID 3 · R · Time · single · optional · units `s`
     ///
     /// When the total was last reset, by command or by the gauge itself.
-    pub time_of_last_reset: ::core::option::Option<::ucifi_runtime::Time>,
+    pub time_of_last_reset: Option<Time>,
     /// Type of meter (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Kind or model of rain gauge, as text.
-    pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_meter: Option<String>,
     /// Status (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · range `0..255`
     ///
     /// Gauge health: 0 fine, 1..255 a vendor error code.
-    pub status: ::core::option::Option<i64>,
+    pub status: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for RainGauge {
-    const OBJECT_ID: u16 = 3446;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.cumulated_water_value)?;
-        f::opt(w, 3, &self.time_of_last_reset)?;
-        f::opt(w, 4, &self.type_of_meter)?;
-        f::opt(w, 5, &self.status)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for RainGauge {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.cumulated_water_value, instance, raw),
-            3 => f::set_opt(&mut self.time_of_last_reset, instance, raw),
-            4 => f::set_opt(&mut self.type_of_meter, instance, raw),
-            5 => f::set_opt(&mut self.status, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.cumulated_water_value, instance, raw),
+            3 => field::set_opt(&mut self.time_of_last_reset, instance, raw),
+            4 => field::set_opt(&mut self.type_of_meter, instance, raw),
+            5 => field::set_opt(&mut self.status, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 3..=5 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1 | 3..=5 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for RainGauge {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 5, c::opt(&self.status), c::Rule::Int(0, 255));
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for RainGauge {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.cumulated_water_value)?;
+        field::emit_opt(w, 3, &self.time_of_last_reset)?;
+        field::emit_opt(w, 4, &self.type_of_meter)?;
+        field::emit_opt(w, 5, &self.status)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.cumulated_water_value = ::core::default::Default::default();
+            self.cumulated_water_value = Default::default();
         }
         if !keep.contains(3) {
-            self.time_of_last_reset = ::core::option::Option::None;
+            self.time_of_last_reset = None;
         }
         if !keep.contains(4) {
-            self.type_of_meter = ::core::option::Option::None;
+            self.type_of_meter = None;
         }
         if !keep.contains(5) {
-            self.status = ::core::option::Option::None;
+            self.status = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for RainGauge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(5, &self.status, Rule::Int(0, 255));
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`RainGauge`](struct@RainGauge) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RainGaugeWrite {
     /// Type of meter (resource 4, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
-    pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_meter: Option<String>,
 }
+
 impl RainGaugeWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut RainGauge) {
-        if let ::core::option::Option::Some(v) = &self.type_of_meter {
-            target.type_of_meter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for RainGaugeWrite {
-    const OBJECT_ID: u16 = 3446;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 4, &self.type_of_meter)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for RainGaugeWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            4 => f::set_opt(&mut self.type_of_meter, instance, raw),
-            1 | 3 | 5 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            4 => field::set_opt(&mut self.type_of_meter, instance, raw),
+            1 | 3 | 5 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 3 | 5 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            4 => Err(ErrorKind::NotMultiple),
+            1 | 3 | 5 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for RainGaugeWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 4, &self.type_of_meter)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(4) {
+            self.type_of_meter = None;
+        }
+    }
+}
+
 /// The executable resources of Rain Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Cumulated water value reset (resource 2, E): see [`CumulatedWaterValueReset`](struct@CumulatedWaterValueReset).
     CumulatedWaterValueReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::CumulatedWaterValueReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::CumulatedWaterValueReset => 2,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            2 => ::core::option::Option::Some(Execute::CumulatedWaterValueReset),
-            _ => ::core::option::Option::None,
+            2 => Some(Execute::CumulatedWaterValueReset),
+            _ => None,
         }
     }
 }
+
 /// Cumulated water value (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `mm`
@@ -356,12 +320,15 @@ impl Execute {
 /// Rainfall collected since the last reset, in millimetres.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterValue;
-impl ::ucifi_runtime::typed::Resource for CumulatedWaterValue {
+
+impl Resource for CumulatedWaterValue {
     const ID: u16 = 1;
     type Object = RainGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedWaterValue {}
+
+impl Readable for CumulatedWaterValue {}
+
 /// Cumulated water value reset (resource 2).
 ///
 /// ID 2 · E · none · single · optional
@@ -369,12 +336,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedWaterValue {}
 /// Execute to set the rainfall total back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedWaterValueReset;
-impl ::ucifi_runtime::typed::Resource for CumulatedWaterValueReset {
+
+impl Resource for CumulatedWaterValueReset {
     const ID: u16 = 2;
     type Object = RainGauge;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for CumulatedWaterValueReset {}
+
+impl Executable for CumulatedWaterValueReset {}
+
 /// Time of last reset (resource 3).
 ///
 /// ID 3 · R · Time · single · optional · units `s`
@@ -382,12 +352,15 @@ impl ::ucifi_runtime::typed::Executable for CumulatedWaterValueReset {}
 /// When the total was last reset, by command or by the gauge itself.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeOfLastReset;
-impl ::ucifi_runtime::typed::Resource for TimeOfLastReset {
+
+impl Resource for TimeOfLastReset {
     const ID: u16 = 3;
     type Object = RainGauge;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for TimeOfLastReset {}
+
+impl Readable for TimeOfLastReset {}
+
 /// Type of meter (resource 4).
 ///
 /// ID 4 · RW · String · single · optional
@@ -395,13 +368,17 @@ impl ::ucifi_runtime::typed::Readable for TimeOfLastReset {}
 /// Kind or model of rain gauge, as text.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
-impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
+
+impl Resource for TypeOfMeter {
     const ID: u16 = 4;
     type Object = RainGauge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfMeter {}
-impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
+
+impl Readable for TypeOfMeter {}
+
+impl Writable for TypeOfMeter {}
+
 /// Status (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional · range `0..255`
@@ -409,12 +386,15 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// Gauge health: 0 fine, 1..255 a vendor error code.
 #[derive(Clone, Copy, Debug)]
 pub struct Status;
-impl ::ucifi_runtime::typed::Resource for Status {
+
+impl Resource for Status {
     const ID: u16 = 5;
     type Object = RainGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Status {}
+
+impl Readable for Status {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -422,12 +402,15 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = RainGauge;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -435,12 +418,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = RainGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -448,12 +434,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = RainGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -461,9 +450,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = RainGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

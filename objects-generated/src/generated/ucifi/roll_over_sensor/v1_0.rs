@@ -4,36 +4,48 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Roll angle of an asset around its horizontal axis, for safety uses alongside the tilt sensor, with an alarm when it rolls too far.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3451;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Roll over sensor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3451,
-    "Roll over sensor",
-    "urn:oma:lwm2m:ext:3451",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Angle", O::R, false, true, T::Float, "", "rad"),
-        r(2, "Minimum measured Angle", O::R, false, false, T::Float, "", "rad"),
-        r(3, "Maximum measured angle", O::R, false, false, T::Float, "", "rad"),
-        r(4, "Reset min max angles", O::E, false, false, T::None, "", ""),
-        r(5, "Out of position threshold", O::RW, false, false, T::Float, "", "rad"),
-        r(6, "Out of position", O::R, false, false, T::Boolean, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Roll over sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3451"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Angle", Operations::R, DataType::Float)
+        .mandatory()
+        .units("rad"),
+    ResourceModel::new(2, "Minimum measured Angle", Operations::R, DataType::Float).units("rad"),
+    ResourceModel::new(3, "Maximum measured angle", Operations::R, DataType::Float).units("rad"),
+    ResourceModel::new(4, "Reset min max angles", Operations::E, DataType::None),
+    ResourceModel::new(
+        5,
+        "Out of position threshold",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("rad"),
+    ResourceModel::new(6, "Out of position", Operations::R, DataType::Boolean),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Angle (resource 1).
@@ -53,16 +65,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Roll over sensor (object 3451) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RollOverSensor {
     /// Angle (resource 1).
     ///
@@ -75,235 +85,206 @@ pub struct RollOverSensor {
     /// ID 2 · R · Float · single · optional · units `rad`
     ///
     /// Smallest roll angle since power-up or the last reset, in radians.
-    pub minimum_measured_angle: ::core::option::Option<f64>,
+    pub minimum_measured_angle: Option<f64>,
     /// Maximum measured angle (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `rad`
     ///
     /// Largest roll angle since power-up or the last reset, in radians.
-    pub maximum_measured_angle: ::core::option::Option<f64>,
+    pub maximum_measured_angle: Option<f64>,
     /// Out of position threshold (resource 5).
     ///
     /// ID 5 · RW · Float · single · optional · units `rad`
     ///
     /// Roll angle in radians beyond which the asset counts as out of position.
-    pub out_of_position_threshold: ::core::option::Option<f64>,
+    pub out_of_position_threshold: Option<f64>,
     /// Out of position (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true while the roll angle exceeds Out of position threshold.
-    pub out_of_position: ::core::option::Option<bool>,
+    pub out_of_position: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for RollOverSensor {
-    const OBJECT_ID: u16 = 3451;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.angle)?;
-        f::opt(w, 2, &self.minimum_measured_angle)?;
-        f::opt(w, 3, &self.maximum_measured_angle)?;
-        f::opt(w, 5, &self.out_of_position_threshold)?;
-        f::opt(w, 6, &self.out_of_position)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for RollOverSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.angle, instance, raw),
-            2 => f::set_opt(&mut self.minimum_measured_angle, instance, raw),
-            3 => f::set_opt(&mut self.maximum_measured_angle, instance, raw),
-            5 => f::set_opt(&mut self.out_of_position_threshold, instance, raw),
-            6 => f::set_opt(&mut self.out_of_position, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            4 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.angle, instance, raw),
+            2 => field::set_opt(&mut self.minimum_measured_angle, instance, raw),
+            3 => field::set_opt(&mut self.maximum_measured_angle, instance, raw),
+            5 => field::set_opt(&mut self.out_of_position_threshold, instance, raw),
+            6 => field::set_opt(&mut self.out_of_position, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=3 | 5 | 6 | 5518 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=3 | 5 | 6 | 5518 | 6050 => Err(ErrorKind::NotMultiple),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for RollOverSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for RollOverSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.angle)?;
+        field::emit_opt(w, 2, &self.minimum_measured_angle)?;
+        field::emit_opt(w, 3, &self.maximum_measured_angle)?;
+        field::emit_opt(w, 5, &self.out_of_position_threshold)?;
+        field::emit_opt(w, 6, &self.out_of_position)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.angle = ::core::default::Default::default();
+            self.angle = Default::default();
         }
         if !keep.contains(2) {
-            self.minimum_measured_angle = ::core::option::Option::None;
+            self.minimum_measured_angle = None;
         }
         if !keep.contains(3) {
-            self.maximum_measured_angle = ::core::option::Option::None;
+            self.maximum_measured_angle = None;
         }
         if !keep.contains(5) {
-            self.out_of_position_threshold = ::core::option::Option::None;
+            self.out_of_position_threshold = None;
         }
         if !keep.contains(6) {
-            self.out_of_position = ::core::option::Option::None;
+            self.out_of_position = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for RollOverSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`RollOverSensor`](struct@RollOverSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct RollOverSensorWrite {
     /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@OutOfPositionThreshold).
-    pub out_of_position_threshold: ::core::option::Option<f64>,
+    pub out_of_position_threshold: Option<f64>,
 }
+
 impl RollOverSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut RollOverSensor) {
-        if let ::core::option::Option::Some(v) = &self.out_of_position_threshold {
-            target.out_of_position_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.out_of_position_threshold {
+            target.out_of_position_threshold = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for RollOverSensorWrite {
-    const OBJECT_ID: u16 = 3451;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5, &self.out_of_position_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for RollOverSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5 => f::set_opt(&mut self.out_of_position_threshold, instance, raw),
-            1..=3 | 6 | 5518 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            4 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            5 => field::set_opt(&mut self.out_of_position_threshold, instance, raw),
+            1..=3 | 6 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=3 | 6 | 5518 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            5 => Err(ErrorKind::NotMultiple),
+            1..=3 | 6 | 5518 | 6050 => Err(ErrorKind::NotWritable),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for RollOverSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5, &self.out_of_position_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5) {
+            self.out_of_position_threshold = None;
+        }
+    }
+}
+
 /// The executable resources of Roll over sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`](struct@ResetMinMaxAngles).
     ResetMinMaxAngles,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinMaxAngles];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinMaxAngles => 4,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            4 => ::core::option::Option::Some(Execute::ResetMinMaxAngles),
-            _ => ::core::option::Option::None,
+            4 => Some(Execute::ResetMinMaxAngles),
+            _ => None,
         }
     }
 }
+
 /// Angle (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `rad`
@@ -311,12 +292,15 @@ impl Execute {
 /// Present angle between the device's own horizontal axis and the horizontal, in radians.
 #[derive(Clone, Copy, Debug)]
 pub struct Angle;
-impl ::ucifi_runtime::typed::Resource for Angle {
+
+impl Resource for Angle {
     const ID: u16 = 1;
     type Object = RollOverSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Angle {}
+
+impl Readable for Angle {}
+
 /// Minimum measured Angle (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `rad`
@@ -324,12 +308,15 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 /// Smallest roll angle since power-up or the last reset, in radians.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredAngle;
-impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
+
+impl Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
     type Object = RollOverSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
+
+impl Readable for MinimumMeasuredAngle {}
+
 /// Maximum measured angle (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `rad`
@@ -337,12 +324,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 /// Largest roll angle since power-up or the last reset, in radians.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredAngle;
-impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
+
+impl Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
     type Object = RollOverSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
+
+impl Readable for MaximumMeasuredAngle {}
+
 /// Reset min max angles (resource 4).
 ///
 /// ID 4 · E · none · single · optional
@@ -350,12 +340,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 /// Execute to set the smallest and largest roll angles to the present angle.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinMaxAngles;
-impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
+
+impl Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
     type Object = RollOverSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
+
+impl Executable for ResetMinMaxAngles {}
+
 /// Out of position threshold (resource 5).
 ///
 /// ID 5 · RW · Float · single · optional · units `rad`
@@ -363,13 +356,17 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 /// Roll angle in radians beyond which the asset counts as out of position.
 #[derive(Clone, Copy, Debug)]
 pub struct OutOfPositionThreshold;
-impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
+
+impl Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
     type Object = RollOverSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for OutOfPositionThreshold {}
-impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
+
+impl Readable for OutOfPositionThreshold {}
+
+impl Writable for OutOfPositionThreshold {}
+
 /// Out of position (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -377,12 +374,15 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 /// true while the roll angle exceeds Out of position threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
-impl ::ucifi_runtime::typed::Resource for OutOfPosition {
+
+impl Resource for OutOfPosition {
     const ID: u16 = 6;
     type Object = RollOverSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
+
+impl Readable for OutOfPosition {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -390,12 +390,15 @@ impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = RollOverSensor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -403,9 +406,11 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = RollOverSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

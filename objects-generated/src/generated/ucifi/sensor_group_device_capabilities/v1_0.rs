@@ -4,42 +4,55 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! What the device can do as a distributed sensor group member: remote sensor handling, memory limits and supported data fusion operations.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3461;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Sensor Group Device Capabilities version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3461,
-    "Sensor Group Device Capabilities",
-    "urn:oma:lwm2m:ext:3461",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(
-            1,
-            "Remote Sensor Management capabilities",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(2, "Max number of explicit sensors", O::R, false, false, T::Integer, "", ""),
-        r(3, "Max number of implicit sensors", O::R, false, false, T::Integer, "", ""),
-        r(4, "Data Fusion Capabilities", O::R, false, false, T::Integer, "", ""),
-        r(5, "Reset DSG objects", O::E, false, false, T::None, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Sensor Group Device Capabilities"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3461"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        1,
+        "Remote Sensor Management capabilities",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        2,
+        "Max number of explicit sensors",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        3,
+        "Max number of implicit sensors",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        4,
+        "Data Fusion Capabilities",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(5, "Reset DSG objects", Operations::E, DataType::None),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Remote Sensor Management capabilities (resource 1).
@@ -53,213 +66,181 @@ pub mod id {
     /// Reset DSG objects (resource 5).
     pub const RESET_DSG_OBJECTS: u16 = 5;
 }
+
 /// One instance of Sensor Group Device Capabilities (object 3461) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SensorGroupDeviceCapabilities {
     /// Remote Sensor Management capabilities (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Bit mask of remote sensor handling: bit 0 dynamic mapping (new publishers discovered from messages), bit 1 implicit mapping (states kept in an internal store); further bits for other capabilities.
-    pub remote_sensor_management_capabilities: ::core::option::Option<i64>,
+    pub remote_sensor_management_capabilities: Option<i64>,
     /// Max number of explicit sensors (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Most sensors and sensor states the device can create as local object instances.
-    pub max_number_of_explicit_sensors: ::core::option::Option<i64>,
+    pub max_number_of_explicit_sensors: Option<i64>,
     /// Max number of implicit sensors (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Most remote sensor states the device can keep in its internal store.
-    pub max_number_of_implicit_sensors: ::core::option::Option<i64>,
+    pub max_number_of_implicit_sensors: Option<i64>,
     /// Data Fusion Capabilities (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Bit mask of fusion operations supported: bit 0 OR, 1 AND, 2 sum, 3 maximum, 4 minimum, further bits for other operations.
-    pub data_fusion_capabilities: ::core::option::Option<i64>,
+    pub data_fusion_capabilities: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for SensorGroupDeviceCapabilities {
-    const OBJECT_ID: u16 = 3461;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.remote_sensor_management_capabilities)?;
-        f::opt(w, 2, &self.max_number_of_explicit_sensors)?;
-        f::opt(w, 3, &self.max_number_of_implicit_sensors)?;
-        f::opt(w, 4, &self.data_fusion_capabilities)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for SensorGroupDeviceCapabilities {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => {
-                f::set_opt(
-                    &mut self.remote_sensor_management_capabilities,
-                    instance,
-                    raw,
-                )
-            }
-            2 => f::set_opt(&mut self.max_number_of_explicit_sensors, instance, raw),
-            3 => f::set_opt(&mut self.max_number_of_implicit_sensors, instance, raw),
-            4 => f::set_opt(&mut self.data_fusion_capabilities, instance, raw),
-            5 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(
+                &mut self.remote_sensor_management_capabilities,
+                instance,
+                raw,
+            ),
+            2 => field::set_opt(&mut self.max_number_of_explicit_sensors, instance, raw),
+            3 => field::set_opt(&mut self.max_number_of_implicit_sensors, instance, raw),
+            4 => field::set_opt(&mut self.data_fusion_capabilities, instance, raw),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=4 => Err(ErrorKind::NotMultiple),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for SensorGroupDeviceCapabilities {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for SensorGroupDeviceCapabilities {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.remote_sensor_management_capabilities)?;
+        field::emit_opt(w, 2, &self.max_number_of_explicit_sensors)?;
+        field::emit_opt(w, 3, &self.max_number_of_implicit_sensors)?;
+        field::emit_opt(w, 4, &self.data_fusion_capabilities)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.remote_sensor_management_capabilities = ::core::option::Option::None;
+            self.remote_sensor_management_capabilities = None;
         }
         if !keep.contains(2) {
-            self.max_number_of_explicit_sensors = ::core::option::Option::None;
+            self.max_number_of_explicit_sensors = None;
         }
         if !keep.contains(3) {
-            self.max_number_of_implicit_sensors = ::core::option::Option::None;
+            self.max_number_of_implicit_sensors = None;
         }
         if !keep.contains(4) {
-            self.data_fusion_capabilities = ::core::option::Option::None;
+            self.data_fusion_capabilities = None;
         }
     }
 }
+
+impl ObjectType for SensorGroupDeviceCapabilities {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`SensorGroupDeviceCapabilities`](struct@SensorGroupDeviceCapabilities) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SensorGroupDeviceCapabilitiesWrite {}
+
 impl SensorGroupDeviceCapabilitiesWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut SensorGroupDeviceCapabilities) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut SensorGroupDeviceCapabilities) {}
 }
-impl ::ucifi_runtime::typed::Instance for SensorGroupDeviceCapabilitiesWrite {
-    const OBJECT_ID: u16 = 3461;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for SensorGroupDeviceCapabilitiesWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=4 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            5 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=4 => Err(ErrorKind::NotWritable),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=4 => Err(ErrorKind::NotWritable),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for SensorGroupDeviceCapabilitiesWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// The executable resources of Sensor Group Device Capabilities (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset DSG objects (resource 5, E): see [`ResetDsgObjects`](struct@ResetDsgObjects).
     ResetDsgObjects,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetDsgObjects];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetDsgObjects => 5,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            5 => ::core::option::Option::Some(Execute::ResetDsgObjects),
-            _ => ::core::option::Option::None,
+            5 => Some(Execute::ResetDsgObjects),
+            _ => None,
         }
     }
 }
+
 /// Remote Sensor Management capabilities (resource 1).
 ///
 /// ID 1 · R · Integer · single · optional
@@ -267,12 +248,15 @@ impl Execute {
 /// Bit mask of remote sensor handling: bit 0 dynamic mapping (new publishers discovered from messages), bit 1 implicit mapping (states kept in an internal store); further bits for other capabilities.
 #[derive(Clone, Copy, Debug)]
 pub struct RemoteSensorManagementCapabilities;
-impl ::ucifi_runtime::typed::Resource for RemoteSensorManagementCapabilities {
+
+impl Resource for RemoteSensorManagementCapabilities {
     const ID: u16 = 1;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for RemoteSensorManagementCapabilities {}
+
+impl Readable for RemoteSensorManagementCapabilities {}
+
 /// Max number of explicit sensors (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional
@@ -280,12 +264,15 @@ impl ::ucifi_runtime::typed::Readable for RemoteSensorManagementCapabilities {}
 /// Most sensors and sensor states the device can create as local object instances.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfExplicitSensors;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfExplicitSensors {
+
+impl Resource for MaxNumberOfExplicitSensors {
     const ID: u16 = 2;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfExplicitSensors {}
+
+impl Readable for MaxNumberOfExplicitSensors {}
+
 /// Max number of implicit sensors (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional
@@ -293,12 +280,15 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfExplicitSensors {}
 /// Most remote sensor states the device can keep in its internal store.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxNumberOfImplicitSensors;
-impl ::ucifi_runtime::typed::Resource for MaxNumberOfImplicitSensors {
+
+impl Resource for MaxNumberOfImplicitSensors {
     const ID: u16 = 3;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxNumberOfImplicitSensors {}
+
+impl Readable for MaxNumberOfImplicitSensors {}
+
 /// Data Fusion Capabilities (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional
@@ -306,12 +296,15 @@ impl ::ucifi_runtime::typed::Readable for MaxNumberOfImplicitSensors {}
 /// Bit mask of fusion operations supported: bit 0 OR, 1 AND, 2 sum, 3 maximum, 4 minimum, further bits for other operations.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFusionCapabilities;
-impl ::ucifi_runtime::typed::Resource for DataFusionCapabilities {
+
+impl Resource for DataFusionCapabilities {
     const ID: u16 = 4;
     type Object = SensorGroupDeviceCapabilities;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataFusionCapabilities {}
+
+impl Readable for DataFusionCapabilities {}
+
 /// Reset DSG objects (resource 5).
 ///
 /// ID 5 · E · none · single · optional
@@ -319,9 +312,11 @@ impl ::ucifi_runtime::typed::Readable for DataFusionCapabilities {}
 /// Execute to delete every commissioned distributed sensor group object.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetDsgObjects;
-impl ::ucifi_runtime::typed::Resource for ResetDsgObjects {
+
+impl Resource for ResetDsgObjects {
     const ID: u16 = 5;
     type Object = SensorGroupDeviceCapabilities;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetDsgObjects {}
+
+impl Executable for ResetDsgObjects {}

@@ -4,225 +4,351 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Meter on one single-phase line, e.g. in a city lighting cabinet: voltage, current, power and energy registers in each direction, plus power quality events (outages, sags, swells, cuts).
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3421;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Single-phase electrical meter version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3421,
-    "Single-phase electrical meter",
-    "urn:oma:lwm2m:ext:3421:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Voltage", O::R, false, true, T::Float, "", "V"),
-        r(2, "Low voltage threshold", O::R, false, false, T::Float, "", "V"),
-        r(3, "Low voltage", O::R, false, false, T::Boolean, "", ""),
-        r(4, "High voltage threshold", O::R, false, false, T::Float, "", "V"),
-        r(5, "High voltage", O::R, false, false, T::Boolean, "", ""),
-        r(6, "Current", O::R, false, true, T::Float, "", "A"),
-        r(7, "Low current threshold", O::R, false, false, T::Float, "", "A"),
-        r(8, "Low current", O::R, false, false, T::Boolean, "", ""),
-        r(9, "High current threshold", O::R, false, false, T::Float, "", "V"),
-        r(10, "High current", O::R, false, false, T::Boolean, "", ""),
-        r(11, "Frequency", O::R, false, false, T::Float, "", "Hz"),
-        r(12, "Angle of I-U", O::R, false, false, T::Float, "", "deg"),
-        r(13, "Instantaneous Power Factor", O::R, false, true, T::Float, "", ""),
-        r(14, "Low power factor threshold", O::R, false, false, T::Float, "", ""),
-        r(15, "Low power factor", O::R, false, false, T::Boolean, "", ""),
-        r(16, "Active power+ (QI+QIV)", O::R, false, true, T::Float, "", "W"),
-        r(17, "Active power- (QII+QIII)", O::R, false, false, T::Float, "", "W"),
-        r(18, "Reactive power+ (QI+QII)", O::R, false, false, T::Float, "", "var"),
-        r(19, "Reactive power- (QIII+QIV)", O::R, false, false, T::Float, "", "var"),
-        r(
-            20,
-            "Instantaneous Apparent Power import (+VA)",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "VA",
-        ),
-        r(
-            21,
-            "Instantaneous Apparent Power export (-VA)",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "VA",
-        ),
-        r(
-            22,
-            "Instantaneous Active Power (|+A|+|-A|)",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "W",
-        ),
-        r(
-            23,
-            "Instantaneous Net Active Power (|+A|-|-A|)",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "W",
-        ),
-        r(
-            24,
-            "Measurement period of Instantaneous value",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(25, "Active energy import (+A) Un", O::R, false, true, T::Float, "", "Wh"),
-        r(26, "Active energy export (-A) Un", O::R, false, false, T::Float, "", "Wh"),
-        r(
-            27,
-            "Active energy (|+A|+|-A|) Combined total",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "Wh",
-        ),
-        r(
-            28,
-            "Active energy (|+A|-|-A|) Combined total",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "Wh",
-        ),
-        r(
-            29,
-            "Reactive energy import (+R) Un",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "varh",
-        ),
-        r(
-            30,
-            "Reactive energy export (-R) Un",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "varh",
-        ),
-        r(31, "Reactive energy QI (+Ri) Un", O::R, false, false, T::Float, "", "varh"),
-        r(32, "Reactive energy QII (+Rc) Un", O::R, false, false, T::Float, "", "varh"),
-        r(33, "Reactive energy QIII (-Ri) Un", O::R, false, false, T::Float, "", "varh"),
-        r(34, "Reactive energy QIV (-Rc) Un", O::R, false, false, T::Float, "", "varh"),
-        r(35, "Apparent energy import Un", O::R, false, false, T::Float, "", "VAh"),
-        r(36, "Apparent energy export Un", O::R, false, false, T::Float, "", "VAh"),
-        r(37, "Number of power failures", O::R, false, false, T::Float, "", ""),
-        r(38, "Number of long power failures", O::R, false, false, T::Float, "", ""),
-        r(
-            39,
-            "Time threshold for long power failure",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(
-            40,
-            "Duration of last long power failure",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(41, "Threshold for voltage sag", O::RW, false, false, T::Float, "", "V"),
-        r(42, "Time threshold for voltage sag", O::RW, false, false, T::Float, "", "s"),
-        r(43, "Number of voltage sags", O::R, false, false, T::Float, "", ""),
-        r(44, "Duration of last voltage sag", O::R, false, false, T::Float, "", "s"),
-        r(45, "Magnitude of last voltage sag", O::R, false, false, T::Float, "", "V"),
-        r(46, "Threshold for voltage swell", O::RW, false, false, T::Float, "", "V"),
-        r(
-            47,
-            "Time threshold for voltage swell",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(48, "Number of voltage swells", O::R, false, false, T::Float, "", ""),
-        r(49, "Duration of last voltage swell", O::R, false, false, T::Float, "", "s"),
-        r(50, "Magnitude of last voltage swell", O::R, false, false, T::Float, "", "V"),
-        r(
-            51,
-            "Threshold for missing voltage (voltage cut)",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "V",
-        ),
-        r(52, "Time threshold for voltage cut", O::RW, false, false, T::Float, "", "s"),
-        r(53, "Voltage cut", O::R, false, false, T::Boolean, "", ""),
-        r(54, "CT Numerator Parameter", O::RW, false, false, T::Float, "", ""),
-        r(55, "CT Denominator Parameter", O::RW, false, false, T::Float, "", ""),
-        r(56, "VT Numerator Parameter", O::RW, false, false, T::Float, "", ""),
-        r(57, "VT Denominator Parameter", O::RW, false, false, T::Float, "", ""),
-        r(58, "Unexpected load", O::R, false, false, T::Boolean, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Single-phase electrical meter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3421:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Voltage", Operations::R, DataType::Float)
+        .mandatory()
+        .units("V"),
+    ResourceModel::new(2, "Low voltage threshold", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(3, "Low voltage", Operations::R, DataType::Boolean),
+    ResourceModel::new(4, "High voltage threshold", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(5, "High voltage", Operations::R, DataType::Boolean),
+    ResourceModel::new(6, "Current", Operations::R, DataType::Float)
+        .mandatory()
+        .units("A"),
+    ResourceModel::new(7, "Low current threshold", Operations::R, DataType::Float).units("A"),
+    ResourceModel::new(8, "Low current", Operations::R, DataType::Boolean),
+    ResourceModel::new(9, "High current threshold", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(10, "High current", Operations::R, DataType::Boolean),
+    ResourceModel::new(11, "Frequency", Operations::R, DataType::Float).units("Hz"),
+    ResourceModel::new(12, "Angle of I-U", Operations::R, DataType::Float).units("deg"),
+    ResourceModel::new(
+        13,
+        "Instantaneous Power Factor",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory(),
+    ResourceModel::new(
+        14,
+        "Low power factor threshold",
+        Operations::R,
+        DataType::Float,
+    ),
+    ResourceModel::new(15, "Low power factor", Operations::R, DataType::Boolean),
+    ResourceModel::new(16, "Active power+ (QI+QIV)", Operations::R, DataType::Float)
+        .mandatory()
+        .units("W"),
+    ResourceModel::new(
+        17,
+        "Active power- (QII+QIII)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        18,
+        "Reactive power+ (QI+QII)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("var"),
+    ResourceModel::new(
+        19,
+        "Reactive power- (QIII+QIV)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("var"),
+    ResourceModel::new(
+        20,
+        "Instantaneous Apparent Power import (+VA)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VA"),
+    ResourceModel::new(
+        21,
+        "Instantaneous Apparent Power export (-VA)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VA"),
+    ResourceModel::new(
+        22,
+        "Instantaneous Active Power (|+A|+|-A|)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        23,
+        "Instantaneous Net Active Power (|+A|-|-A|)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        24,
+        "Measurement period of Instantaneous value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        25,
+        "Active energy import (+A) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("Wh"),
+    ResourceModel::new(
+        26,
+        "Active energy export (-A) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(
+        27,
+        "Active energy (|+A|+|-A|) Combined total",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(
+        28,
+        "Active energy (|+A|-|-A|) Combined total",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(
+        29,
+        "Reactive energy import (+R) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(
+        30,
+        "Reactive energy export (-R) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(
+        31,
+        "Reactive energy QI (+Ri) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(
+        32,
+        "Reactive energy QII (+Rc) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(
+        33,
+        "Reactive energy QIII (-Ri) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(
+        34,
+        "Reactive energy QIV (-Rc) Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(
+        35,
+        "Apparent energy import Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VAh"),
+    ResourceModel::new(
+        36,
+        "Apparent energy export Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VAh"),
+    ResourceModel::new(
+        37,
+        "Number of power failures",
+        Operations::R,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        38,
+        "Number of long power failures",
+        Operations::R,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        39,
+        "Time threshold for long power failure",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        40,
+        "Duration of last long power failure",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        41,
+        "Threshold for voltage sag",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        42,
+        "Time threshold for voltage sag",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(43, "Number of voltage sags", Operations::R, DataType::Float),
+    ResourceModel::new(
+        44,
+        "Duration of last voltage sag",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        45,
+        "Magnitude of last voltage sag",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        46,
+        "Threshold for voltage swell",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        47,
+        "Time threshold for voltage swell",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        48,
+        "Number of voltage swells",
+        Operations::R,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        49,
+        "Duration of last voltage swell",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        50,
+        "Magnitude of last voltage swell",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        51,
+        "Threshold for missing voltage (voltage cut)",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        52,
+        "Time threshold for voltage cut",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(53, "Voltage cut", Operations::R, DataType::Boolean),
+    ResourceModel::new(
+        54,
+        "CT Numerator Parameter",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        55,
+        "CT Denominator Parameter",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        56,
+        "VT Numerator Parameter",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        57,
+        "VT Denominator Parameter",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(58, "Unexpected load", Operations::R, DataType::Boolean),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Voltage (resource 1).
@@ -350,16 +476,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Single-phase electrical meter (object 3421) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SinglePhaseElectricalMeter {
     /// Voltage (resource 1).
     ///
@@ -372,25 +496,25 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 2 · R · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which Low voltage becomes true.
-    pub low_voltage_threshold: ::core::option::Option<f64>,
+    pub low_voltage_threshold: Option<f64>,
     /// Low voltage (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true while the voltage is under Low voltage threshold.
-    pub low_voltage: ::core::option::Option<bool>,
+    pub low_voltage: Option<bool>,
     /// High voltage threshold (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `V`
     ///
     /// Voltage in volts over which High voltage becomes true.
-    pub high_voltage_threshold: ::core::option::Option<f64>,
+    pub high_voltage_threshold: Option<f64>,
     /// High voltage (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true while the voltage is over High voltage threshold.
-    pub high_voltage: ::core::option::Option<bool>,
+    pub high_voltage: Option<bool>,
     /// Current (resource 6).
     ///
     /// ID 6 · R · Float · single · mandatory · units `A`
@@ -402,37 +526,37 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 7 · R · Float · single · optional · units `A`
     ///
     /// Current in amperes under which Low current becomes true.
-    pub low_current_threshold: ::core::option::Option<f64>,
+    pub low_current_threshold: Option<f64>,
     /// Low current (resource 8).
     ///
     /// ID 8 · R · Boolean · single · optional
     ///
     /// true while the current is under Low current threshold.
-    pub low_current: ::core::option::Option<bool>,
+    pub low_current: Option<bool>,
     /// High current threshold (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `V`
     ///
     /// Current over which High current becomes true (the registry gives V as its unit).
-    pub high_current_threshold: ::core::option::Option<f64>,
+    pub high_current_threshold: Option<f64>,
     /// High current (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true while the current is over High current threshold.
-    pub high_current: ::core::option::Option<bool>,
+    pub high_current: Option<bool>,
     /// Frequency (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `Hz`
     ///
     /// Present mains frequency, in hertz.
-    pub frequency: ::core::option::Option<f64>,
+    pub frequency: Option<f64>,
     /// Angle of I-U (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `deg`
     ///
     /// Present phase angle between current and voltage, in degrees.
-    pub angle_of_i_u: ::core::option::Option<f64>,
+    pub angle_of_i_u: Option<f64>,
     /// Instantaneous Power Factor (resource 13).
     ///
     /// ID 13 · R · Float · single · mandatory
@@ -444,13 +568,13 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 14 · R · Float · single · optional
     ///
     /// Power factor under which Low power factor becomes true.
-    pub low_power_factor_threshold: ::core::option::Option<f64>,
+    pub low_power_factor_threshold: Option<f64>,
     /// Low power factor (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true while the power factor is under its threshold.
-    pub low_power_factor: ::core::option::Option<bool>,
+    pub low_power_factor: Option<bool>,
     /// Active power+ (QI+QIV) (resource 16).
     ///
     /// ID 16 · R · Float · single · mandatory · units `W`
@@ -462,49 +586,49 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 17 · R · Float · single · optional · units `W`
     ///
     /// Exported active power (quadrants II and III), in watts.
-    pub active_power_qii_qiii: ::core::option::Option<f64>,
+    pub active_power_qii_qiii: Option<f64>,
     /// Reactive power+ (QI+QII) (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `var`
     ///
     /// Imported reactive power (quadrants I and II), in var.
-    pub reactive_power_qi_qii: ::core::option::Option<f64>,
+    pub reactive_power_qi_qii: Option<f64>,
     /// Reactive power- (QIII+QIV) (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `var`
     ///
     /// Exported reactive power (quadrants III and IV), in var.
-    pub reactive_power_qiii_qiv: ::core::option::Option<f64>,
+    pub reactive_power_qiii_qiv: Option<f64>,
     /// Instantaneous Apparent Power import (+VA) (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `VA`
     ///
     /// Present imported apparent power, in VA.
-    pub instantaneous_apparent_power_import_va: ::core::option::Option<f64>,
+    pub instantaneous_apparent_power_import_va: Option<f64>,
     /// Instantaneous Apparent Power export (-VA) (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `VA`
     ///
     /// Present exported apparent power, in VA.
-    pub instantaneous_apparent_power_export_va: ::core::option::Option<f64>,
+    pub instantaneous_apparent_power_export_va: Option<f64>,
     /// Instantaneous Active Power (\|+A\|+\|-A\|) (resource 22).
     ///
     /// ID 22 · R · Float · single · optional · units `W`
     ///
     /// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
-    pub instantaneous_active_power_a_a: ::core::option::Option<f64>,
+    pub instantaneous_active_power_a_a: Option<f64>,
     /// Instantaneous Net Active Power (\|+A\|-\|-A\|) (resource 23).
     ///
     /// ID 23 · R · Float · single · optional · units `W`
     ///
     /// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
-    pub instantaneous_net_active_power_a_a: ::core::option::Option<f64>,
+    pub instantaneous_net_active_power_a_a: Option<f64>,
     /// Measurement period of Instantaneous value (resource 24).
     ///
     /// ID 24 · R · Float · single · optional · units `s`
     ///
     /// Integration period in seconds over which the instantaneous values are measured.
-    pub measurement_period_of_instantaneous_value: ::core::option::Option<f64>,
+    pub measurement_period_of_instantaneous_value: Option<f64>,
     /// Active energy import (+A) Un (resource 25).
     ///
     /// ID 25 · R · Float · single · mandatory · units `Wh`
@@ -516,808 +640,770 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 26 · R · Float · single · optional · units `Wh`
     ///
     /// Exported active energy register (single tariff), in Wh.
-    pub active_energy_export_a_un: ::core::option::Option<f64>,
+    pub active_energy_export_a_un: Option<f64>,
     /// Active energy (\|+A\|+\|-A\|) Combined total (resource 27).
     ///
     /// ID 27 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register of import plus export, in Wh.
-    pub active_energy_a_a_combined_total_27: ::core::option::Option<f64>,
+    pub active_energy_a_a_combined_total_27: Option<f64>,
     /// Active energy (\|+A\|-\|-A\|) Combined total (resource 28).
     ///
     /// ID 28 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register of import minus export, in Wh.
-    pub active_energy_a_a_combined_total_28: ::core::option::Option<f64>,
+    pub active_energy_a_a_combined_total_28: Option<f64>,
     /// Reactive energy import (+R) Un (resource 29).
     ///
     /// ID 29 · R · Float · single · optional · units `varh`
     ///
     /// Imported reactive energy register (single tariff), in varh.
-    pub reactive_energy_import_r_un: ::core::option::Option<f64>,
+    pub reactive_energy_import_r_un: Option<f64>,
     /// Reactive energy export (-R) Un (resource 30).
     ///
     /// ID 30 · R · Float · single · optional · units `varh`
     ///
     /// Exported reactive energy register (single tariff), in varh.
-    pub reactive_energy_export_r_un: ::core::option::Option<f64>,
+    pub reactive_energy_export_r_un: Option<f64>,
     /// Reactive energy QI (+Ri) Un (resource 31).
     ///
     /// ID 31 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
-    pub reactive_energy_qi_ri_un: ::core::option::Option<f64>,
+    pub reactive_energy_qi_ri_un: Option<f64>,
     /// Reactive energy QII (+Rc) Un (resource 32).
     ///
     /// ID 32 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
-    pub reactive_energy_qii_rc_un: ::core::option::Option<f64>,
+    pub reactive_energy_qii_rc_un: Option<f64>,
     /// Reactive energy QIII (-Ri) Un (resource 33).
     ///
     /// ID 33 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
-    pub reactive_energy_qiii_ri_un: ::core::option::Option<f64>,
+    pub reactive_energy_qiii_ri_un: Option<f64>,
     /// Reactive energy QIV (-Rc) Un (resource 34).
     ///
     /// ID 34 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
-    pub reactive_energy_qiv_rc_un: ::core::option::Option<f64>,
+    pub reactive_energy_qiv_rc_un: Option<f64>,
     /// Apparent energy import Un (resource 35).
     ///
     /// ID 35 · R · Float · single · optional · units `VAh`
     ///
     /// Imported apparent energy register (single tariff), in VAh.
-    pub apparent_energy_import_un: ::core::option::Option<f64>,
+    pub apparent_energy_import_un: Option<f64>,
     /// Apparent energy export Un (resource 36).
     ///
     /// ID 36 · R · Float · single · optional · units `VAh`
     ///
     /// Exported apparent energy register (single tariff), in VAh.
-    pub apparent_energy_export_un: ::core::option::Option<f64>,
+    pub apparent_energy_export_un: Option<f64>,
     /// Number of power failures (resource 37).
     ///
     /// ID 37 · R · Float · single · optional
     ///
     /// Count of supply outages seen by the meter.
-    pub number_of_power_failures: ::core::option::Option<f64>,
+    pub number_of_power_failures: Option<f64>,
     /// Number of long power failures (resource 38).
     ///
     /// ID 38 · R · Float · single · optional
     ///
     /// Count of outages longer than the long-failure time threshold.
-    pub number_of_long_power_failures: ::core::option::Option<f64>,
+    pub number_of_long_power_failures: Option<f64>,
     /// Time threshold for long power failure (resource 39).
     ///
     /// ID 39 · RW · Float · single · optional · units `s`
     ///
     /// Duration in seconds above which an outage counts as long.
-    pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
+    pub time_threshold_for_long_power_failure: Option<f64>,
     /// Duration of last long power failure (resource 40).
     ///
     /// ID 40 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent long outage, in seconds.
-    pub duration_of_last_long_power_failure: ::core::option::Option<f64>,
+    pub duration_of_last_long_power_failure: Option<f64>,
     /// Threshold for voltage sag (resource 41).
     ///
     /// ID 41 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which a dip counts as a sag.
-    pub threshold_for_voltage_sag: ::core::option::Option<f64>,
+    pub threshold_for_voltage_sag: Option<f64>,
     /// Time threshold for voltage sag (resource 42).
     ///
     /// ID 42 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay low to count as a sag.
-    pub time_threshold_for_voltage_sag: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_sag: Option<f64>,
     /// Number of voltage sags (resource 43).
     ///
     /// ID 43 · R · Float · single · optional
     ///
     /// Count of voltage sags detected.
-    pub number_of_voltage_sags: ::core::option::Option<f64>,
+    pub number_of_voltage_sags: Option<f64>,
     /// Duration of last voltage sag (resource 44).
     ///
     /// ID 44 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent sag, in seconds.
-    pub duration_of_last_voltage_sag: ::core::option::Option<f64>,
+    pub duration_of_last_voltage_sag: Option<f64>,
     /// Magnitude of last voltage sag (resource 45).
     ///
     /// ID 45 · R · Float · single · optional · units `V`
     ///
     /// Voltage reached during the most recent sag, in volts.
-    pub magnitude_of_last_voltage_sag: ::core::option::Option<f64>,
+    pub magnitude_of_last_voltage_sag: Option<f64>,
     /// Threshold for voltage swell (resource 46).
     ///
     /// ID 46 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts over which a rise counts as a swell.
-    pub threshold_for_voltage_swell: ::core::option::Option<f64>,
+    pub threshold_for_voltage_swell: Option<f64>,
     /// Time threshold for voltage swell (resource 47).
     ///
     /// ID 47 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay high to count as a swell.
-    pub time_threshold_for_voltage_swell: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_swell: Option<f64>,
     /// Number of voltage swells (resource 48).
     ///
     /// ID 48 · R · Float · single · optional
     ///
     /// Count of voltage swells detected.
-    pub number_of_voltage_swells: ::core::option::Option<f64>,
+    pub number_of_voltage_swells: Option<f64>,
     /// Duration of last voltage swell (resource 49).
     ///
     /// ID 49 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent swell, in seconds.
-    pub duration_of_last_voltage_swell: ::core::option::Option<f64>,
+    pub duration_of_last_voltage_swell: Option<f64>,
     /// Magnitude of last voltage swell (resource 50).
     ///
     /// ID 50 · R · Float · single · optional · units `V`
     ///
     /// Voltage reached during the most recent swell, in volts.
-    pub magnitude_of_last_voltage_swell: ::core::option::Option<f64>,
+    pub magnitude_of_last_voltage_swell: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 51).
     ///
     /// ID 51 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which the supply is treated as missing (a cut).
-    pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
+    pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 52).
     ///
     /// ID 52 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay missing to count as a cut.
-    pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_cut: Option<f64>,
     /// Voltage cut (resource 53).
     ///
     /// ID 53 · R · Boolean · single · optional
     ///
     /// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
-    pub voltage_cut: ::core::option::Option<bool>,
+    pub voltage_cut: Option<bool>,
     /// CT Numerator Parameter (resource 54).
     ///
     /// ID 54 · RW · Float · single · optional
     ///
     /// Numerator of the current transformer ratio.
-    pub ct_numerator_parameter: ::core::option::Option<f64>,
+    pub ct_numerator_parameter: Option<f64>,
     /// CT Denominator Parameter (resource 55).
     ///
     /// ID 55 · RW · Float · single · optional
     ///
     /// Denominator of the current transformer ratio.
-    pub ct_denominator_parameter: ::core::option::Option<f64>,
+    pub ct_denominator_parameter: Option<f64>,
     /// VT Numerator Parameter (resource 56).
     ///
     /// ID 56 · RW · Float · single · optional
     ///
     /// Numerator of the voltage transformer ratio.
-    pub vt_numerator_parameter: ::core::option::Option<f64>,
+    pub vt_numerator_parameter: Option<f64>,
     /// VT Denominator Parameter (resource 57).
     ///
     /// ID 57 · RW · Float · single · optional
     ///
     /// Denominator of the voltage transformer ratio.
-    pub vt_denominator_parameter: ::core::option::Option<f64>,
+    pub vt_denominator_parameter: Option<f64>,
     /// Unexpected load (resource 58).
     ///
     /// ID 58 · R · Boolean · single · optional
     ///
     /// true when current flows although the load should be disconnected.
-    pub unexpected_load: ::core::option::Option<bool>,
+    pub unexpected_load: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeter {
-    const OBJECT_ID: u16 = 3421;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.voltage)?;
-        f::opt(w, 2, &self.low_voltage_threshold)?;
-        f::opt(w, 3, &self.low_voltage)?;
-        f::opt(w, 4, &self.high_voltage_threshold)?;
-        f::opt(w, 5, &self.high_voltage)?;
-        f::one(w, 6, &self.current)?;
-        f::opt(w, 7, &self.low_current_threshold)?;
-        f::opt(w, 8, &self.low_current)?;
-        f::opt(w, 9, &self.high_current_threshold)?;
-        f::opt(w, 10, &self.high_current)?;
-        f::opt(w, 11, &self.frequency)?;
-        f::opt(w, 12, &self.angle_of_i_u)?;
-        f::one(w, 13, &self.instantaneous_power_factor)?;
-        f::opt(w, 14, &self.low_power_factor_threshold)?;
-        f::opt(w, 15, &self.low_power_factor)?;
-        f::one(w, 16, &self.active_power_qi_qiv)?;
-        f::opt(w, 17, &self.active_power_qii_qiii)?;
-        f::opt(w, 18, &self.reactive_power_qi_qii)?;
-        f::opt(w, 19, &self.reactive_power_qiii_qiv)?;
-        f::opt(w, 20, &self.instantaneous_apparent_power_import_va)?;
-        f::opt(w, 21, &self.instantaneous_apparent_power_export_va)?;
-        f::opt(w, 22, &self.instantaneous_active_power_a_a)?;
-        f::opt(w, 23, &self.instantaneous_net_active_power_a_a)?;
-        f::opt(w, 24, &self.measurement_period_of_instantaneous_value)?;
-        f::one(w, 25, &self.active_energy_import_a_un)?;
-        f::opt(w, 26, &self.active_energy_export_a_un)?;
-        f::opt(w, 27, &self.active_energy_a_a_combined_total_27)?;
-        f::opt(w, 28, &self.active_energy_a_a_combined_total_28)?;
-        f::opt(w, 29, &self.reactive_energy_import_r_un)?;
-        f::opt(w, 30, &self.reactive_energy_export_r_un)?;
-        f::opt(w, 31, &self.reactive_energy_qi_ri_un)?;
-        f::opt(w, 32, &self.reactive_energy_qii_rc_un)?;
-        f::opt(w, 33, &self.reactive_energy_qiii_ri_un)?;
-        f::opt(w, 34, &self.reactive_energy_qiv_rc_un)?;
-        f::opt(w, 35, &self.apparent_energy_import_un)?;
-        f::opt(w, 36, &self.apparent_energy_export_un)?;
-        f::opt(w, 37, &self.number_of_power_failures)?;
-        f::opt(w, 38, &self.number_of_long_power_failures)?;
-        f::opt(w, 39, &self.time_threshold_for_long_power_failure)?;
-        f::opt(w, 40, &self.duration_of_last_long_power_failure)?;
-        f::opt(w, 41, &self.threshold_for_voltage_sag)?;
-        f::opt(w, 42, &self.time_threshold_for_voltage_sag)?;
-        f::opt(w, 43, &self.number_of_voltage_sags)?;
-        f::opt(w, 44, &self.duration_of_last_voltage_sag)?;
-        f::opt(w, 45, &self.magnitude_of_last_voltage_sag)?;
-        f::opt(w, 46, &self.threshold_for_voltage_swell)?;
-        f::opt(w, 47, &self.time_threshold_for_voltage_swell)?;
-        f::opt(w, 48, &self.number_of_voltage_swells)?;
-        f::opt(w, 49, &self.duration_of_last_voltage_swell)?;
-        f::opt(w, 50, &self.magnitude_of_last_voltage_swell)?;
-        f::opt(w, 51, &self.threshold_for_missing_voltage_voltage_cut)?;
-        f::opt(w, 52, &self.time_threshold_for_voltage_cut)?;
-        f::opt(w, 53, &self.voltage_cut)?;
-        f::opt(w, 54, &self.ct_numerator_parameter)?;
-        f::opt(w, 55, &self.ct_denominator_parameter)?;
-        f::opt(w, 56, &self.vt_numerator_parameter)?;
-        f::opt(w, 57, &self.vt_denominator_parameter)?;
-        f::opt(w, 58, &self.unexpected_load)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for SinglePhaseElectricalMeter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.voltage, instance, raw),
-            2 => f::set_opt(&mut self.low_voltage_threshold, instance, raw),
-            3 => f::set_opt(&mut self.low_voltage, instance, raw),
-            4 => f::set_opt(&mut self.high_voltage_threshold, instance, raw),
-            5 => f::set_opt(&mut self.high_voltage, instance, raw),
-            6 => f::set(&mut self.current, instance, raw),
-            7 => f::set_opt(&mut self.low_current_threshold, instance, raw),
-            8 => f::set_opt(&mut self.low_current, instance, raw),
-            9 => f::set_opt(&mut self.high_current_threshold, instance, raw),
-            10 => f::set_opt(&mut self.high_current, instance, raw),
-            11 => f::set_opt(&mut self.frequency, instance, raw),
-            12 => f::set_opt(&mut self.angle_of_i_u, instance, raw),
-            13 => f::set(&mut self.instantaneous_power_factor, instance, raw),
-            14 => f::set_opt(&mut self.low_power_factor_threshold, instance, raw),
-            15 => f::set_opt(&mut self.low_power_factor, instance, raw),
-            16 => f::set(&mut self.active_power_qi_qiv, instance, raw),
-            17 => f::set_opt(&mut self.active_power_qii_qiii, instance, raw),
-            18 => f::set_opt(&mut self.reactive_power_qi_qii, instance, raw),
-            19 => f::set_opt(&mut self.reactive_power_qiii_qiv, instance, raw),
-            20 => {
-                f::set_opt(
-                    &mut self.instantaneous_apparent_power_import_va,
-                    instance,
-                    raw,
-                )
-            }
-            21 => {
-                f::set_opt(
-                    &mut self.instantaneous_apparent_power_export_va,
-                    instance,
-                    raw,
-                )
-            }
-            22 => f::set_opt(&mut self.instantaneous_active_power_a_a, instance, raw),
-            23 => f::set_opt(&mut self.instantaneous_net_active_power_a_a, instance, raw),
-            24 => {
-                f::set_opt(
-                    &mut self.measurement_period_of_instantaneous_value,
-                    instance,
-                    raw,
-                )
-            }
-            25 => f::set(&mut self.active_energy_import_a_un, instance, raw),
-            26 => f::set_opt(&mut self.active_energy_export_a_un, instance, raw),
-            27 => {
-                f::set_opt(&mut self.active_energy_a_a_combined_total_27, instance, raw)
-            }
-            28 => {
-                f::set_opt(&mut self.active_energy_a_a_combined_total_28, instance, raw)
-            }
-            29 => f::set_opt(&mut self.reactive_energy_import_r_un, instance, raw),
-            30 => f::set_opt(&mut self.reactive_energy_export_r_un, instance, raw),
-            31 => f::set_opt(&mut self.reactive_energy_qi_ri_un, instance, raw),
-            32 => f::set_opt(&mut self.reactive_energy_qii_rc_un, instance, raw),
-            33 => f::set_opt(&mut self.reactive_energy_qiii_ri_un, instance, raw),
-            34 => f::set_opt(&mut self.reactive_energy_qiv_rc_un, instance, raw),
-            35 => f::set_opt(&mut self.apparent_energy_import_un, instance, raw),
-            36 => f::set_opt(&mut self.apparent_energy_export_un, instance, raw),
-            37 => f::set_opt(&mut self.number_of_power_failures, instance, raw),
-            38 => f::set_opt(&mut self.number_of_long_power_failures, instance, raw),
-            39 => {
-                f::set_opt(
-                    &mut self.time_threshold_for_long_power_failure,
-                    instance,
-                    raw,
-                )
-            }
-            40 => {
-                f::set_opt(&mut self.duration_of_last_long_power_failure, instance, raw)
-            }
-            41 => f::set_opt(&mut self.threshold_for_voltage_sag, instance, raw),
-            42 => f::set_opt(&mut self.time_threshold_for_voltage_sag, instance, raw),
-            43 => f::set_opt(&mut self.number_of_voltage_sags, instance, raw),
-            44 => f::set_opt(&mut self.duration_of_last_voltage_sag, instance, raw),
-            45 => f::set_opt(&mut self.magnitude_of_last_voltage_sag, instance, raw),
-            46 => f::set_opt(&mut self.threshold_for_voltage_swell, instance, raw),
-            47 => f::set_opt(&mut self.time_threshold_for_voltage_swell, instance, raw),
-            48 => f::set_opt(&mut self.number_of_voltage_swells, instance, raw),
-            49 => f::set_opt(&mut self.duration_of_last_voltage_swell, instance, raw),
-            50 => f::set_opt(&mut self.magnitude_of_last_voltage_swell, instance, raw),
-            51 => {
-                f::set_opt(
-                    &mut self.threshold_for_missing_voltage_voltage_cut,
-                    instance,
-                    raw,
-                )
-            }
-            52 => f::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
-            53 => f::set_opt(&mut self.voltage_cut, instance, raw),
-            54 => f::set_opt(&mut self.ct_numerator_parameter, instance, raw),
-            55 => f::set_opt(&mut self.ct_denominator_parameter, instance, raw),
-            56 => f::set_opt(&mut self.vt_numerator_parameter, instance, raw),
-            57 => f::set_opt(&mut self.vt_denominator_parameter, instance, raw),
-            58 => f::set_opt(&mut self.unexpected_load, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.voltage, instance, raw),
+            2 => field::set_opt(&mut self.low_voltage_threshold, instance, raw),
+            3 => field::set_opt(&mut self.low_voltage, instance, raw),
+            4 => field::set_opt(&mut self.high_voltage_threshold, instance, raw),
+            5 => field::set_opt(&mut self.high_voltage, instance, raw),
+            6 => field::set(&mut self.current, instance, raw),
+            7 => field::set_opt(&mut self.low_current_threshold, instance, raw),
+            8 => field::set_opt(&mut self.low_current, instance, raw),
+            9 => field::set_opt(&mut self.high_current_threshold, instance, raw),
+            10 => field::set_opt(&mut self.high_current, instance, raw),
+            11 => field::set_opt(&mut self.frequency, instance, raw),
+            12 => field::set_opt(&mut self.angle_of_i_u, instance, raw),
+            13 => field::set(&mut self.instantaneous_power_factor, instance, raw),
+            14 => field::set_opt(&mut self.low_power_factor_threshold, instance, raw),
+            15 => field::set_opt(&mut self.low_power_factor, instance, raw),
+            16 => field::set(&mut self.active_power_qi_qiv, instance, raw),
+            17 => field::set_opt(&mut self.active_power_qii_qiii, instance, raw),
+            18 => field::set_opt(&mut self.reactive_power_qi_qii, instance, raw),
+            19 => field::set_opt(&mut self.reactive_power_qiii_qiv, instance, raw),
+            20 => field::set_opt(
+                &mut self.instantaneous_apparent_power_import_va,
+                instance,
+                raw,
+            ),
+            21 => field::set_opt(
+                &mut self.instantaneous_apparent_power_export_va,
+                instance,
+                raw,
+            ),
+            22 => field::set_opt(&mut self.instantaneous_active_power_a_a, instance, raw),
+            23 => field::set_opt(&mut self.instantaneous_net_active_power_a_a, instance, raw),
+            24 => field::set_opt(
+                &mut self.measurement_period_of_instantaneous_value,
+                instance,
+                raw,
+            ),
+            25 => field::set(&mut self.active_energy_import_a_un, instance, raw),
+            26 => field::set_opt(&mut self.active_energy_export_a_un, instance, raw),
+            27 => field::set_opt(&mut self.active_energy_a_a_combined_total_27, instance, raw),
+            28 => field::set_opt(&mut self.active_energy_a_a_combined_total_28, instance, raw),
+            29 => field::set_opt(&mut self.reactive_energy_import_r_un, instance, raw),
+            30 => field::set_opt(&mut self.reactive_energy_export_r_un, instance, raw),
+            31 => field::set_opt(&mut self.reactive_energy_qi_ri_un, instance, raw),
+            32 => field::set_opt(&mut self.reactive_energy_qii_rc_un, instance, raw),
+            33 => field::set_opt(&mut self.reactive_energy_qiii_ri_un, instance, raw),
+            34 => field::set_opt(&mut self.reactive_energy_qiv_rc_un, instance, raw),
+            35 => field::set_opt(&mut self.apparent_energy_import_un, instance, raw),
+            36 => field::set_opt(&mut self.apparent_energy_export_un, instance, raw),
+            37 => field::set_opt(&mut self.number_of_power_failures, instance, raw),
+            38 => field::set_opt(&mut self.number_of_long_power_failures, instance, raw),
+            39 => field::set_opt(
+                &mut self.time_threshold_for_long_power_failure,
+                instance,
+                raw,
+            ),
+            40 => field::set_opt(&mut self.duration_of_last_long_power_failure, instance, raw),
+            41 => field::set_opt(&mut self.threshold_for_voltage_sag, instance, raw),
+            42 => field::set_opt(&mut self.time_threshold_for_voltage_sag, instance, raw),
+            43 => field::set_opt(&mut self.number_of_voltage_sags, instance, raw),
+            44 => field::set_opt(&mut self.duration_of_last_voltage_sag, instance, raw),
+            45 => field::set_opt(&mut self.magnitude_of_last_voltage_sag, instance, raw),
+            46 => field::set_opt(&mut self.threshold_for_voltage_swell, instance, raw),
+            47 => field::set_opt(&mut self.time_threshold_for_voltage_swell, instance, raw),
+            48 => field::set_opt(&mut self.number_of_voltage_swells, instance, raw),
+            49 => field::set_opt(&mut self.duration_of_last_voltage_swell, instance, raw),
+            50 => field::set_opt(&mut self.magnitude_of_last_voltage_swell, instance, raw),
+            51 => field::set_opt(
+                &mut self.threshold_for_missing_voltage_voltage_cut,
+                instance,
+                raw,
+            ),
+            52 => field::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
+            53 => field::set_opt(&mut self.voltage_cut, instance, raw),
+            54 => field::set_opt(&mut self.ct_numerator_parameter, instance, raw),
+            55 => field::set_opt(&mut self.ct_denominator_parameter, instance, raw),
+            56 => field::set_opt(&mut self.vt_numerator_parameter, instance, raw),
+            57 => field::set_opt(&mut self.vt_denominator_parameter, instance, raw),
+            58 => field::set_opt(&mut self.unexpected_load, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 58 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=58 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for SinglePhaseElectricalMeter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for SinglePhaseElectricalMeter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.voltage)?;
+        field::emit_opt(w, 2, &self.low_voltage_threshold)?;
+        field::emit_opt(w, 3, &self.low_voltage)?;
+        field::emit_opt(w, 4, &self.high_voltage_threshold)?;
+        field::emit_opt(w, 5, &self.high_voltage)?;
+        field::emit(w, 6, &self.current)?;
+        field::emit_opt(w, 7, &self.low_current_threshold)?;
+        field::emit_opt(w, 8, &self.low_current)?;
+        field::emit_opt(w, 9, &self.high_current_threshold)?;
+        field::emit_opt(w, 10, &self.high_current)?;
+        field::emit_opt(w, 11, &self.frequency)?;
+        field::emit_opt(w, 12, &self.angle_of_i_u)?;
+        field::emit(w, 13, &self.instantaneous_power_factor)?;
+        field::emit_opt(w, 14, &self.low_power_factor_threshold)?;
+        field::emit_opt(w, 15, &self.low_power_factor)?;
+        field::emit(w, 16, &self.active_power_qi_qiv)?;
+        field::emit_opt(w, 17, &self.active_power_qii_qiii)?;
+        field::emit_opt(w, 18, &self.reactive_power_qi_qii)?;
+        field::emit_opt(w, 19, &self.reactive_power_qiii_qiv)?;
+        field::emit_opt(w, 20, &self.instantaneous_apparent_power_import_va)?;
+        field::emit_opt(w, 21, &self.instantaneous_apparent_power_export_va)?;
+        field::emit_opt(w, 22, &self.instantaneous_active_power_a_a)?;
+        field::emit_opt(w, 23, &self.instantaneous_net_active_power_a_a)?;
+        field::emit_opt(w, 24, &self.measurement_period_of_instantaneous_value)?;
+        field::emit(w, 25, &self.active_energy_import_a_un)?;
+        field::emit_opt(w, 26, &self.active_energy_export_a_un)?;
+        field::emit_opt(w, 27, &self.active_energy_a_a_combined_total_27)?;
+        field::emit_opt(w, 28, &self.active_energy_a_a_combined_total_28)?;
+        field::emit_opt(w, 29, &self.reactive_energy_import_r_un)?;
+        field::emit_opt(w, 30, &self.reactive_energy_export_r_un)?;
+        field::emit_opt(w, 31, &self.reactive_energy_qi_ri_un)?;
+        field::emit_opt(w, 32, &self.reactive_energy_qii_rc_un)?;
+        field::emit_opt(w, 33, &self.reactive_energy_qiii_ri_un)?;
+        field::emit_opt(w, 34, &self.reactive_energy_qiv_rc_un)?;
+        field::emit_opt(w, 35, &self.apparent_energy_import_un)?;
+        field::emit_opt(w, 36, &self.apparent_energy_export_un)?;
+        field::emit_opt(w, 37, &self.number_of_power_failures)?;
+        field::emit_opt(w, 38, &self.number_of_long_power_failures)?;
+        field::emit_opt(w, 39, &self.time_threshold_for_long_power_failure)?;
+        field::emit_opt(w, 40, &self.duration_of_last_long_power_failure)?;
+        field::emit_opt(w, 41, &self.threshold_for_voltage_sag)?;
+        field::emit_opt(w, 42, &self.time_threshold_for_voltage_sag)?;
+        field::emit_opt(w, 43, &self.number_of_voltage_sags)?;
+        field::emit_opt(w, 44, &self.duration_of_last_voltage_sag)?;
+        field::emit_opt(w, 45, &self.magnitude_of_last_voltage_sag)?;
+        field::emit_opt(w, 46, &self.threshold_for_voltage_swell)?;
+        field::emit_opt(w, 47, &self.time_threshold_for_voltage_swell)?;
+        field::emit_opt(w, 48, &self.number_of_voltage_swells)?;
+        field::emit_opt(w, 49, &self.duration_of_last_voltage_swell)?;
+        field::emit_opt(w, 50, &self.magnitude_of_last_voltage_swell)?;
+        field::emit_opt(w, 51, &self.threshold_for_missing_voltage_voltage_cut)?;
+        field::emit_opt(w, 52, &self.time_threshold_for_voltage_cut)?;
+        field::emit_opt(w, 53, &self.voltage_cut)?;
+        field::emit_opt(w, 54, &self.ct_numerator_parameter)?;
+        field::emit_opt(w, 55, &self.ct_denominator_parameter)?;
+        field::emit_opt(w, 56, &self.vt_numerator_parameter)?;
+        field::emit_opt(w, 57, &self.vt_denominator_parameter)?;
+        field::emit_opt(w, 58, &self.unexpected_load)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.voltage = ::core::default::Default::default();
+            self.voltage = Default::default();
         }
         if !keep.contains(2) {
-            self.low_voltage_threshold = ::core::option::Option::None;
+            self.low_voltage_threshold = None;
         }
         if !keep.contains(3) {
-            self.low_voltage = ::core::option::Option::None;
+            self.low_voltage = None;
         }
         if !keep.contains(4) {
-            self.high_voltage_threshold = ::core::option::Option::None;
+            self.high_voltage_threshold = None;
         }
         if !keep.contains(5) {
-            self.high_voltage = ::core::option::Option::None;
+            self.high_voltage = None;
         }
         if !keep.contains(6) {
-            self.current = ::core::default::Default::default();
+            self.current = Default::default();
         }
         if !keep.contains(7) {
-            self.low_current_threshold = ::core::option::Option::None;
+            self.low_current_threshold = None;
         }
         if !keep.contains(8) {
-            self.low_current = ::core::option::Option::None;
+            self.low_current = None;
         }
         if !keep.contains(9) {
-            self.high_current_threshold = ::core::option::Option::None;
+            self.high_current_threshold = None;
         }
         if !keep.contains(10) {
-            self.high_current = ::core::option::Option::None;
+            self.high_current = None;
         }
         if !keep.contains(11) {
-            self.frequency = ::core::option::Option::None;
+            self.frequency = None;
         }
         if !keep.contains(12) {
-            self.angle_of_i_u = ::core::option::Option::None;
+            self.angle_of_i_u = None;
         }
         if !keep.contains(13) {
-            self.instantaneous_power_factor = ::core::default::Default::default();
+            self.instantaneous_power_factor = Default::default();
         }
         if !keep.contains(14) {
-            self.low_power_factor_threshold = ::core::option::Option::None;
+            self.low_power_factor_threshold = None;
         }
         if !keep.contains(15) {
-            self.low_power_factor = ::core::option::Option::None;
+            self.low_power_factor = None;
         }
         if !keep.contains(16) {
-            self.active_power_qi_qiv = ::core::default::Default::default();
+            self.active_power_qi_qiv = Default::default();
         }
         if !keep.contains(17) {
-            self.active_power_qii_qiii = ::core::option::Option::None;
+            self.active_power_qii_qiii = None;
         }
         if !keep.contains(18) {
-            self.reactive_power_qi_qii = ::core::option::Option::None;
+            self.reactive_power_qi_qii = None;
         }
         if !keep.contains(19) {
-            self.reactive_power_qiii_qiv = ::core::option::Option::None;
+            self.reactive_power_qiii_qiv = None;
         }
         if !keep.contains(20) {
-            self.instantaneous_apparent_power_import_va = ::core::option::Option::None;
+            self.instantaneous_apparent_power_import_va = None;
         }
         if !keep.contains(21) {
-            self.instantaneous_apparent_power_export_va = ::core::option::Option::None;
+            self.instantaneous_apparent_power_export_va = None;
         }
         if !keep.contains(22) {
-            self.instantaneous_active_power_a_a = ::core::option::Option::None;
+            self.instantaneous_active_power_a_a = None;
         }
         if !keep.contains(23) {
-            self.instantaneous_net_active_power_a_a = ::core::option::Option::None;
+            self.instantaneous_net_active_power_a_a = None;
         }
         if !keep.contains(24) {
-            self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
+            self.measurement_period_of_instantaneous_value = None;
         }
         if !keep.contains(25) {
-            self.active_energy_import_a_un = ::core::default::Default::default();
+            self.active_energy_import_a_un = Default::default();
         }
         if !keep.contains(26) {
-            self.active_energy_export_a_un = ::core::option::Option::None;
+            self.active_energy_export_a_un = None;
         }
         if !keep.contains(27) {
-            self.active_energy_a_a_combined_total_27 = ::core::option::Option::None;
+            self.active_energy_a_a_combined_total_27 = None;
         }
         if !keep.contains(28) {
-            self.active_energy_a_a_combined_total_28 = ::core::option::Option::None;
+            self.active_energy_a_a_combined_total_28 = None;
         }
         if !keep.contains(29) {
-            self.reactive_energy_import_r_un = ::core::option::Option::None;
+            self.reactive_energy_import_r_un = None;
         }
         if !keep.contains(30) {
-            self.reactive_energy_export_r_un = ::core::option::Option::None;
+            self.reactive_energy_export_r_un = None;
         }
         if !keep.contains(31) {
-            self.reactive_energy_qi_ri_un = ::core::option::Option::None;
+            self.reactive_energy_qi_ri_un = None;
         }
         if !keep.contains(32) {
-            self.reactive_energy_qii_rc_un = ::core::option::Option::None;
+            self.reactive_energy_qii_rc_un = None;
         }
         if !keep.contains(33) {
-            self.reactive_energy_qiii_ri_un = ::core::option::Option::None;
+            self.reactive_energy_qiii_ri_un = None;
         }
         if !keep.contains(34) {
-            self.reactive_energy_qiv_rc_un = ::core::option::Option::None;
+            self.reactive_energy_qiv_rc_un = None;
         }
         if !keep.contains(35) {
-            self.apparent_energy_import_un = ::core::option::Option::None;
+            self.apparent_energy_import_un = None;
         }
         if !keep.contains(36) {
-            self.apparent_energy_export_un = ::core::option::Option::None;
+            self.apparent_energy_export_un = None;
         }
         if !keep.contains(37) {
-            self.number_of_power_failures = ::core::option::Option::None;
+            self.number_of_power_failures = None;
         }
         if !keep.contains(38) {
-            self.number_of_long_power_failures = ::core::option::Option::None;
+            self.number_of_long_power_failures = None;
         }
         if !keep.contains(39) {
-            self.time_threshold_for_long_power_failure = ::core::option::Option::None;
+            self.time_threshold_for_long_power_failure = None;
         }
         if !keep.contains(40) {
-            self.duration_of_last_long_power_failure = ::core::option::Option::None;
+            self.duration_of_last_long_power_failure = None;
         }
         if !keep.contains(41) {
-            self.threshold_for_voltage_sag = ::core::option::Option::None;
+            self.threshold_for_voltage_sag = None;
         }
         if !keep.contains(42) {
-            self.time_threshold_for_voltage_sag = ::core::option::Option::None;
+            self.time_threshold_for_voltage_sag = None;
         }
         if !keep.contains(43) {
-            self.number_of_voltage_sags = ::core::option::Option::None;
+            self.number_of_voltage_sags = None;
         }
         if !keep.contains(44) {
-            self.duration_of_last_voltage_sag = ::core::option::Option::None;
+            self.duration_of_last_voltage_sag = None;
         }
         if !keep.contains(45) {
-            self.magnitude_of_last_voltage_sag = ::core::option::Option::None;
+            self.magnitude_of_last_voltage_sag = None;
         }
         if !keep.contains(46) {
-            self.threshold_for_voltage_swell = ::core::option::Option::None;
+            self.threshold_for_voltage_swell = None;
         }
         if !keep.contains(47) {
-            self.time_threshold_for_voltage_swell = ::core::option::Option::None;
+            self.time_threshold_for_voltage_swell = None;
         }
         if !keep.contains(48) {
-            self.number_of_voltage_swells = ::core::option::Option::None;
+            self.number_of_voltage_swells = None;
         }
         if !keep.contains(49) {
-            self.duration_of_last_voltage_swell = ::core::option::Option::None;
+            self.duration_of_last_voltage_swell = None;
         }
         if !keep.contains(50) {
-            self.magnitude_of_last_voltage_swell = ::core::option::Option::None;
+            self.magnitude_of_last_voltage_swell = None;
         }
         if !keep.contains(51) {
-            self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
+            self.threshold_for_missing_voltage_voltage_cut = None;
         }
         if !keep.contains(52) {
-            self.time_threshold_for_voltage_cut = ::core::option::Option::None;
+            self.time_threshold_for_voltage_cut = None;
         }
         if !keep.contains(53) {
-            self.voltage_cut = ::core::option::Option::None;
+            self.voltage_cut = None;
         }
         if !keep.contains(54) {
-            self.ct_numerator_parameter = ::core::option::Option::None;
+            self.ct_numerator_parameter = None;
         }
         if !keep.contains(55) {
-            self.ct_denominator_parameter = ::core::option::Option::None;
+            self.ct_denominator_parameter = None;
         }
         if !keep.contains(56) {
-            self.vt_numerator_parameter = ::core::option::Option::None;
+            self.vt_numerator_parameter = None;
         }
         if !keep.contains(57) {
-            self.vt_denominator_parameter = ::core::option::Option::None;
+            self.vt_denominator_parameter = None;
         }
         if !keep.contains(58) {
-            self.unexpected_load = ::core::option::Option::None;
+            self.unexpected_load = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for SinglePhaseElectricalMeter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`SinglePhaseElectricalMeter`](struct@SinglePhaseElectricalMeter) instance: the 11 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct SinglePhaseElectricalMeterWrite {
     /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
-    pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
+    pub time_threshold_for_long_power_failure: Option<f64>,
     /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`](struct@ThresholdForVoltageSag).
-    pub threshold_for_voltage_sag: ::core::option::Option<f64>,
+    pub threshold_for_voltage_sag: Option<f64>,
     /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`](struct@TimeThresholdForVoltageSag).
-    pub time_threshold_for_voltage_sag: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_sag: Option<f64>,
     /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`](struct@ThresholdForVoltageSwell).
-    pub threshold_for_voltage_swell: ::core::option::Option<f64>,
+    pub threshold_for_voltage_swell: Option<f64>,
     /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`](struct@TimeThresholdForVoltageSwell).
-    pub time_threshold_for_voltage_swell: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_swell: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
-    pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
+    pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
-    pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_cut: Option<f64>,
     /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`](struct@CtNumeratorParameter).
-    pub ct_numerator_parameter: ::core::option::Option<f64>,
+    pub ct_numerator_parameter: Option<f64>,
     /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`](struct@CtDenominatorParameter).
-    pub ct_denominator_parameter: ::core::option::Option<f64>,
+    pub ct_denominator_parameter: Option<f64>,
     /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`](struct@VtNumeratorParameter).
-    pub vt_numerator_parameter: ::core::option::Option<f64>,
+    pub vt_numerator_parameter: Option<f64>,
     /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`](struct@VtDenominatorParameter).
-    pub vt_denominator_parameter: ::core::option::Option<f64>,
+    pub vt_denominator_parameter: Option<f64>,
 }
+
 impl SinglePhaseElectricalMeterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut SinglePhaseElectricalMeter) {
-        if let ::core::option::Option::Some(v) = &self
-            .time_threshold_for_long_power_failure
-        {
-            target.time_threshold_for_long_power_failure = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.time_threshold_for_long_power_failure {
+            target.time_threshold_for_long_power_failure = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.threshold_for_voltage_sag {
-            target.threshold_for_voltage_sag = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.threshold_for_voltage_sag {
+            target.threshold_for_voltage_sag = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.time_threshold_for_voltage_sag {
-            target.time_threshold_for_voltage_sag = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.time_threshold_for_voltage_sag {
+            target.time_threshold_for_voltage_sag = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.threshold_for_voltage_swell {
-            target.threshold_for_voltage_swell = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.threshold_for_voltage_swell {
+            target.threshold_for_voltage_swell = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.time_threshold_for_voltage_swell {
-            target.time_threshold_for_voltage_swell = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.time_threshold_for_voltage_swell {
+            target.time_threshold_for_voltage_swell = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self
-            .threshold_for_missing_voltage_voltage_cut
-        {
-            target.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.threshold_for_missing_voltage_voltage_cut {
+            target.threshold_for_missing_voltage_voltage_cut = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.time_threshold_for_voltage_cut {
-            target.time_threshold_for_voltage_cut = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.time_threshold_for_voltage_cut {
+            target.time_threshold_for_voltage_cut = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.ct_numerator_parameter {
-            target.ct_numerator_parameter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.ct_numerator_parameter {
+            target.ct_numerator_parameter = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.ct_denominator_parameter {
-            target.ct_denominator_parameter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.ct_denominator_parameter {
+            target.ct_denominator_parameter = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.vt_numerator_parameter {
-            target.vt_numerator_parameter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.vt_numerator_parameter {
+            target.vt_numerator_parameter = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.vt_denominator_parameter {
-            target.vt_denominator_parameter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.vt_denominator_parameter {
+            target.vt_denominator_parameter = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
-    const OBJECT_ID: u16 = 3421;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 39, &self.time_threshold_for_long_power_failure)?;
-        f::opt(w, 41, &self.threshold_for_voltage_sag)?;
-        f::opt(w, 42, &self.time_threshold_for_voltage_sag)?;
-        f::opt(w, 46, &self.threshold_for_voltage_swell)?;
-        f::opt(w, 47, &self.time_threshold_for_voltage_swell)?;
-        f::opt(w, 51, &self.threshold_for_missing_voltage_voltage_cut)?;
-        f::opt(w, 52, &self.time_threshold_for_voltage_cut)?;
-        f::opt(w, 54, &self.ct_numerator_parameter)?;
-        f::opt(w, 55, &self.ct_denominator_parameter)?;
-        f::opt(w, 56, &self.vt_numerator_parameter)?;
-        f::opt(w, 57, &self.vt_denominator_parameter)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for SinglePhaseElectricalMeterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            39 => {
-                f::set_opt(
-                    &mut self.time_threshold_for_long_power_failure,
-                    instance,
-                    raw,
-                )
-            }
-            41 => f::set_opt(&mut self.threshold_for_voltage_sag, instance, raw),
-            42 => f::set_opt(&mut self.time_threshold_for_voltage_sag, instance, raw),
-            46 => f::set_opt(&mut self.threshold_for_voltage_swell, instance, raw),
-            47 => f::set_opt(&mut self.time_threshold_for_voltage_swell, instance, raw),
-            51 => {
-                f::set_opt(
-                    &mut self.threshold_for_missing_voltage_voltage_cut,
-                    instance,
-                    raw,
-                )
-            }
-            52 => f::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
-            54 => f::set_opt(&mut self.ct_numerator_parameter, instance, raw),
-            55 => f::set_opt(&mut self.ct_denominator_parameter, instance, raw),
-            56 => f::set_opt(&mut self.vt_numerator_parameter, instance, raw),
-            57 => f::set_opt(&mut self.vt_denominator_parameter, instance, raw),
+            39 => field::set_opt(
+                &mut self.time_threshold_for_long_power_failure,
+                instance,
+                raw,
+            ),
+            41 => field::set_opt(&mut self.threshold_for_voltage_sag, instance, raw),
+            42 => field::set_opt(&mut self.time_threshold_for_voltage_sag, instance, raw),
+            46 => field::set_opt(&mut self.threshold_for_voltage_swell, instance, raw),
+            47 => field::set_opt(&mut self.time_threshold_for_voltage_swell, instance, raw),
+            51 => field::set_opt(
+                &mut self.threshold_for_missing_voltage_voltage_cut,
+                instance,
+                raw,
+            ),
+            52 => field::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
+            54 => field::set_opt(&mut self.ct_numerator_parameter, instance, raw),
+            55 => field::set_opt(&mut self.ct_denominator_parameter, instance, raw),
+            56 => field::set_opt(&mut self.vt_numerator_parameter, instance, raw),
+            57 => field::set_opt(&mut self.vt_denominator_parameter, instance, raw),
             1..=38 | 40 | 43..=45 | 48..=50 | 53 | 58 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            _ => ::core::result::Result::Ok(false),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            39 | 41 | 42 | 46 | 47 | 51 | 52 | 54..=57 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            39 | 41 | 42 | 46 | 47 | 51 | 52 | 54..=57 => Err(ErrorKind::NotMultiple),
             1..=38 | 40 | 43..=45 | 48..=50 | 53 | 58 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                Err(ErrorKind::NotWritable)
             }
-            _ => {}
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for SinglePhaseElectricalMeterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 39, &self.time_threshold_for_long_power_failure)?;
+        field::emit_opt(w, 41, &self.threshold_for_voltage_sag)?;
+        field::emit_opt(w, 42, &self.time_threshold_for_voltage_sag)?;
+        field::emit_opt(w, 46, &self.threshold_for_voltage_swell)?;
+        field::emit_opt(w, 47, &self.time_threshold_for_voltage_swell)?;
+        field::emit_opt(w, 51, &self.threshold_for_missing_voltage_voltage_cut)?;
+        field::emit_opt(w, 52, &self.time_threshold_for_voltage_cut)?;
+        field::emit_opt(w, 54, &self.ct_numerator_parameter)?;
+        field::emit_opt(w, 55, &self.ct_denominator_parameter)?;
+        field::emit_opt(w, 56, &self.vt_numerator_parameter)?;
+        field::emit_opt(w, 57, &self.vt_denominator_parameter)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(39) {
+            self.time_threshold_for_long_power_failure = None;
+        }
+        if !keep.contains(41) {
+            self.threshold_for_voltage_sag = None;
+        }
+        if !keep.contains(42) {
+            self.time_threshold_for_voltage_sag = None;
+        }
+        if !keep.contains(46) {
+            self.threshold_for_voltage_swell = None;
+        }
+        if !keep.contains(47) {
+            self.time_threshold_for_voltage_swell = None;
+        }
+        if !keep.contains(51) {
+            self.threshold_for_missing_voltage_voltage_cut = None;
+        }
+        if !keep.contains(52) {
+            self.time_threshold_for_voltage_cut = None;
+        }
+        if !keep.contains(54) {
+            self.ct_numerator_parameter = None;
+        }
+        if !keep.contains(55) {
+            self.ct_denominator_parameter = None;
+        }
+        if !keep.contains(56) {
+            self.vt_numerator_parameter = None;
+        }
+        if !keep.contains(57) {
+            self.vt_denominator_parameter = None;
+        }
+    }
+}
+
 /// Voltage (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `V`
@@ -1325,12 +1411,15 @@ impl ::ucifi_runtime::typed::Instance for SinglePhaseElectricalMeterWrite {
 /// Present line-to-neutral voltage, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct Voltage;
-impl ::ucifi_runtime::typed::Resource for Voltage {
+
+impl Resource for Voltage {
     const ID: u16 = 1;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Voltage {}
+
+impl Readable for Voltage {}
+
 /// Low voltage threshold (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `V`
@@ -1338,12 +1427,15 @@ impl ::ucifi_runtime::typed::Readable for Voltage {}
 /// Voltage in volts under which Low voltage becomes true.
 #[derive(Clone, Copy, Debug)]
 pub struct LowVoltageThreshold;
-impl ::ucifi_runtime::typed::Resource for LowVoltageThreshold {
+
+impl Resource for LowVoltageThreshold {
     const ID: u16 = 2;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
+
+impl Readable for LowVoltageThreshold {}
+
 /// Low voltage (resource 3).
 ///
 /// ID 3 · R · Boolean · single · optional
@@ -1351,12 +1443,15 @@ impl ::ucifi_runtime::typed::Readable for LowVoltageThreshold {}
 /// true while the voltage is under Low voltage threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowVoltage;
-impl ::ucifi_runtime::typed::Resource for LowVoltage {
+
+impl Resource for LowVoltage {
     const ID: u16 = 3;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowVoltage {}
+
+impl Readable for LowVoltage {}
+
 /// High voltage threshold (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `V`
@@ -1364,12 +1459,15 @@ impl ::ucifi_runtime::typed::Readable for LowVoltage {}
 /// Voltage in volts over which High voltage becomes true.
 #[derive(Clone, Copy, Debug)]
 pub struct HighVoltageThreshold;
-impl ::ucifi_runtime::typed::Resource for HighVoltageThreshold {
+
+impl Resource for HighVoltageThreshold {
     const ID: u16 = 4;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
+
+impl Readable for HighVoltageThreshold {}
+
 /// High voltage (resource 5).
 ///
 /// ID 5 · R · Boolean · single · optional
@@ -1377,12 +1475,15 @@ impl ::ucifi_runtime::typed::Readable for HighVoltageThreshold {}
 /// true while the voltage is over High voltage threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct HighVoltage;
-impl ::ucifi_runtime::typed::Resource for HighVoltage {
+
+impl Resource for HighVoltage {
     const ID: u16 = 5;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HighVoltage {}
+
+impl Readable for HighVoltage {}
+
 /// Current (resource 6).
 ///
 /// ID 6 · R · Float · single · mandatory · units `A`
@@ -1390,12 +1491,15 @@ impl ::ucifi_runtime::typed::Readable for HighVoltage {}
 /// Present current on the line, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct Current;
-impl ::ucifi_runtime::typed::Resource for Current {
+
+impl Resource for Current {
     const ID: u16 = 6;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Current {}
+
+impl Readable for Current {}
+
 /// Low current threshold (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `A`
@@ -1403,12 +1507,15 @@ impl ::ucifi_runtime::typed::Readable for Current {}
 /// Current in amperes under which Low current becomes true.
 #[derive(Clone, Copy, Debug)]
 pub struct LowCurrentThreshold;
-impl ::ucifi_runtime::typed::Resource for LowCurrentThreshold {
+
+impl Resource for LowCurrentThreshold {
     const ID: u16 = 7;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
+
+impl Readable for LowCurrentThreshold {}
+
 /// Low current (resource 8).
 ///
 /// ID 8 · R · Boolean · single · optional
@@ -1416,12 +1523,15 @@ impl ::ucifi_runtime::typed::Readable for LowCurrentThreshold {}
 /// true while the current is under Low current threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowCurrent;
-impl ::ucifi_runtime::typed::Resource for LowCurrent {
+
+impl Resource for LowCurrent {
     const ID: u16 = 8;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowCurrent {}
+
+impl Readable for LowCurrent {}
+
 /// High current threshold (resource 9).
 ///
 /// ID 9 · R · Float · single · optional · units `V`
@@ -1429,12 +1539,15 @@ impl ::ucifi_runtime::typed::Readable for LowCurrent {}
 /// Current over which High current becomes true (the registry gives V as its unit).
 #[derive(Clone, Copy, Debug)]
 pub struct HighCurrentThreshold;
-impl ::ucifi_runtime::typed::Resource for HighCurrentThreshold {
+
+impl Resource for HighCurrentThreshold {
     const ID: u16 = 9;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
+
+impl Readable for HighCurrentThreshold {}
+
 /// High current (resource 10).
 ///
 /// ID 10 · R · Boolean · single · optional
@@ -1442,12 +1555,15 @@ impl ::ucifi_runtime::typed::Readable for HighCurrentThreshold {}
 /// true while the current is over High current threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct HighCurrent;
-impl ::ucifi_runtime::typed::Resource for HighCurrent {
+
+impl Resource for HighCurrent {
     const ID: u16 = 10;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for HighCurrent {}
+
+impl Readable for HighCurrent {}
+
 /// Frequency (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `Hz`
@@ -1455,12 +1571,15 @@ impl ::ucifi_runtime::typed::Readable for HighCurrent {}
 /// Present mains frequency, in hertz.
 #[derive(Clone, Copy, Debug)]
 pub struct Frequency;
-impl ::ucifi_runtime::typed::Resource for Frequency {
+
+impl Resource for Frequency {
     const ID: u16 = 11;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Frequency {}
+
+impl Readable for Frequency {}
+
 /// Angle of I-U (resource 12).
 ///
 /// ID 12 · R · Float · single · optional · units `deg`
@@ -1468,12 +1587,15 @@ impl ::ucifi_runtime::typed::Readable for Frequency {}
 /// Present phase angle between current and voltage, in degrees.
 #[derive(Clone, Copy, Debug)]
 pub struct AngleOfIU;
-impl ::ucifi_runtime::typed::Resource for AngleOfIU {
+
+impl Resource for AngleOfIU {
     const ID: u16 = 12;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for AngleOfIU {}
+
+impl Readable for AngleOfIU {}
+
 /// Instantaneous Power Factor (resource 13).
 ///
 /// ID 13 · R · Float · single · mandatory
@@ -1481,12 +1603,15 @@ impl ::ucifi_runtime::typed::Readable for AngleOfIU {}
 /// Present power factor of the line.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousPowerFactor;
-impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactor {
+
+impl Resource for InstantaneousPowerFactor {
     const ID: u16 = 13;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactor {}
+
+impl Readable for InstantaneousPowerFactor {}
+
 /// Low power factor threshold (resource 14).
 ///
 /// ID 14 · R · Float · single · optional
@@ -1494,12 +1619,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactor {}
 /// Power factor under which Low power factor becomes true.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
-impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
+
+impl Resource for LowPowerFactorThreshold {
     const ID: u16 = 14;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
+
+impl Readable for LowPowerFactorThreshold {}
+
 /// Low power factor (resource 15).
 ///
 /// ID 15 · R · Boolean · single · optional
@@ -1507,12 +1635,15 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
 /// true while the power factor is under its threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
-impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
+
+impl Resource for LowPowerFactor {
     const ID: u16 = 15;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
+
+impl Readable for LowPowerFactor {}
+
 /// Active power+ (QI+QIV) (resource 16).
 ///
 /// ID 16 · R · Float · single · mandatory · units `W`
@@ -1520,12 +1651,15 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// Imported active power (quadrants I and IV), in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct ActivePowerQiQiv;
-impl ::ucifi_runtime::typed::Resource for ActivePowerQiQiv {
+
+impl Resource for ActivePowerQiQiv {
     const ID: u16 = 16;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActivePowerQiQiv {}
+
+impl Readable for ActivePowerQiQiv {}
+
 /// Active power- (QII+QIII) (resource 17).
 ///
 /// ID 17 · R · Float · single · optional · units `W`
@@ -1533,12 +1667,15 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiQiv {}
 /// Exported active power (quadrants II and III), in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct ActivePowerQiiQiii;
-impl ::ucifi_runtime::typed::Resource for ActivePowerQiiQiii {
+
+impl Resource for ActivePowerQiiQiii {
     const ID: u16 = 17;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActivePowerQiiQiii {}
+
+impl Readable for ActivePowerQiiQiii {}
+
 /// Reactive power+ (QI+QII) (resource 18).
 ///
 /// ID 18 · R · Float · single · optional · units `var`
@@ -1546,12 +1683,15 @@ impl ::ucifi_runtime::typed::Readable for ActivePowerQiiQiii {}
 /// Imported reactive power (quadrants I and II), in var.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactivePowerQiQii;
-impl ::ucifi_runtime::typed::Resource for ReactivePowerQiQii {
+
+impl Resource for ReactivePowerQiQii {
     const ID: u16 = 18;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactivePowerQiQii {}
+
+impl Readable for ReactivePowerQiQii {}
+
 /// Reactive power- (QIII+QIV) (resource 19).
 ///
 /// ID 19 · R · Float · single · optional · units `var`
@@ -1559,12 +1699,15 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiQii {}
 /// Exported reactive power (quadrants III and IV), in var.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactivePowerQiiiQiv;
-impl ::ucifi_runtime::typed::Resource for ReactivePowerQiiiQiv {
+
+impl Resource for ReactivePowerQiiiQiv {
     const ID: u16 = 19;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactivePowerQiiiQiv {}
+
+impl Readable for ReactivePowerQiiiQiv {}
+
 /// Instantaneous Apparent Power import (+VA) (resource 20).
 ///
 /// ID 20 · R · Float · single · optional · units `VA`
@@ -1572,12 +1715,15 @@ impl ::ucifi_runtime::typed::Readable for ReactivePowerQiiiQiv {}
 /// Present imported apparent power, in VA.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerImportVa;
-impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImportVa {
+
+impl Resource for InstantaneousApparentPowerImportVa {
     const ID: u16 = 20;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImportVa {}
+
+impl Readable for InstantaneousApparentPowerImportVa {}
+
 /// Instantaneous Apparent Power export (-VA) (resource 21).
 ///
 /// ID 21 · R · Float · single · optional · units `VA`
@@ -1585,12 +1731,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImportVa {}
 /// Present exported apparent power, in VA.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerExportVa;
-impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExportVa {
+
+impl Resource for InstantaneousApparentPowerExportVa {
     const ID: u16 = 21;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExportVa {}
+
+impl Readable for InstantaneousApparentPowerExportVa {}
+
 /// Instantaneous Active Power (\|+A\|+\|-A\|) (resource 22).
 ///
 /// ID 22 · R · Float · single · optional · units `W`
@@ -1598,12 +1747,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExportVa {}
 /// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousActivePowerAA;
-impl ::ucifi_runtime::typed::Resource for InstantaneousActivePowerAA {
+
+impl Resource for InstantaneousActivePowerAA {
     const ID: u16 = 22;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousActivePowerAA {}
+
+impl Readable for InstantaneousActivePowerAA {}
+
 /// Instantaneous Net Active Power (\|+A\|-\|-A\|) (resource 23).
 ///
 /// ID 23 · R · Float · single · optional · units `W`
@@ -1611,12 +1763,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePowerAA {}
 /// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousNetActivePowerAA;
-impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePowerAA {
+
+impl Resource for InstantaneousNetActivePowerAA {
     const ID: u16 = 23;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePowerAA {}
+
+impl Readable for InstantaneousNetActivePowerAA {}
+
 /// Measurement period of Instantaneous value (resource 24).
 ///
 /// ID 24 · R · Float · single · optional · units `s`
@@ -1624,12 +1779,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePowerAA {}
 /// Integration period in seconds over which the instantaneous values are measured.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementPeriodOfInstantaneousValue;
-impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
+
+impl Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 24;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue {}
+
+impl Readable for MeasurementPeriodOfInstantaneousValue {}
+
 /// Active energy import (+A) Un (resource 25).
 ///
 /// ID 25 · R · Float · single · mandatory · units `Wh`
@@ -1637,12 +1795,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 /// Imported active energy register (single tariff), in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyImportAUn;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportAUn {
+
+impl Resource for ActiveEnergyImportAUn {
     const ID: u16 = 25;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportAUn {}
+
+impl Readable for ActiveEnergyImportAUn {}
+
 /// Active energy export (-A) Un (resource 26).
 ///
 /// ID 26 · R · Float · single · optional · units `Wh`
@@ -1650,12 +1811,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportAUn {}
 /// Exported active energy register (single tariff), in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyExportAUn;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportAUn {
+
+impl Resource for ActiveEnergyExportAUn {
     const ID: u16 = 26;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportAUn {}
+
+impl Readable for ActiveEnergyExportAUn {}
+
 /// Active energy (\|+A\|+\|-A\|) Combined total (resource 27).
 ///
 /// ID 27 · R · Float · single · optional · units `Wh`
@@ -1663,12 +1827,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportAUn {}
 /// Active energy register of import plus export, in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyAACombinedTotal27;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal27 {
+
+impl Resource for ActiveEnergyAACombinedTotal27 {
     const ID: u16 = 27;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal27 {}
+
+impl Readable for ActiveEnergyAACombinedTotal27 {}
+
 /// Active energy (\|+A\|-\|-A\|) Combined total (resource 28).
 ///
 /// ID 28 · R · Float · single · optional · units `Wh`
@@ -1676,12 +1843,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal27 {}
 /// Active energy register of import minus export, in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyAACombinedTotal28;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyAACombinedTotal28 {
+
+impl Resource for ActiveEnergyAACombinedTotal28 {
     const ID: u16 = 28;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal28 {}
+
+impl Readable for ActiveEnergyAACombinedTotal28 {}
+
 /// Reactive energy import (+R) Un (resource 29).
 ///
 /// ID 29 · R · Float · single · optional · units `varh`
@@ -1689,12 +1859,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyAACombinedTotal28 {}
 /// Imported reactive energy register (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyImportRUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportRUn {
+
+impl Resource for ReactiveEnergyImportRUn {
     const ID: u16 = 29;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportRUn {}
+
+impl Readable for ReactiveEnergyImportRUn {}
+
 /// Reactive energy export (-R) Un (resource 30).
 ///
 /// ID 30 · R · Float · single · optional · units `varh`
@@ -1702,12 +1875,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportRUn {}
 /// Exported reactive energy register (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyExportRUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportRUn {
+
+impl Resource for ReactiveEnergyExportRUn {
     const ID: u16 = 30;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportRUn {}
+
+impl Readable for ReactiveEnergyExportRUn {}
+
 /// Reactive energy QI (+Ri) Un (resource 31).
 ///
 /// ID 31 · R · Float · single · optional · units `varh`
@@ -1715,12 +1891,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportRUn {}
 /// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiRiUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiRiUn {
+
+impl Resource for ReactiveEnergyQiRiUn {
     const ID: u16 = 31;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiRiUn {}
+
+impl Readable for ReactiveEnergyQiRiUn {}
+
 /// Reactive energy QII (+Rc) Un (resource 32).
 ///
 /// ID 32 · R · Float · single · optional · units `varh`
@@ -1728,12 +1907,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiRiUn {}
 /// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiRcUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiRcUn {
+
+impl Resource for ReactiveEnergyQiiRcUn {
     const ID: u16 = 32;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiRcUn {}
+
+impl Readable for ReactiveEnergyQiiRcUn {}
+
 /// Reactive energy QIII (-Ri) Un (resource 33).
 ///
 /// ID 33 · R · Float · single · optional · units `varh`
@@ -1741,12 +1923,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiRcUn {}
 /// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiiRiUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiRiUn {
+
+impl Resource for ReactiveEnergyQiiiRiUn {
     const ID: u16 = 33;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiRiUn {}
+
+impl Readable for ReactiveEnergyQiiiRiUn {}
+
 /// Reactive energy QIV (-Rc) Un (resource 34).
 ///
 /// ID 34 · R · Float · single · optional · units `varh`
@@ -1754,12 +1939,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiRiUn {}
 /// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQivRcUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivRcUn {
+
+impl Resource for ReactiveEnergyQivRcUn {
     const ID: u16 = 34;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivRcUn {}
+
+impl Readable for ReactiveEnergyQivRcUn {}
+
 /// Apparent energy import Un (resource 35).
 ///
 /// ID 35 · R · Float · single · optional · units `VAh`
@@ -1767,12 +1955,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivRcUn {}
 /// Imported apparent energy register (single tariff), in VAh.
 #[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyImportUn;
-impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
+
+impl Resource for ApparentEnergyImportUn {
     const ID: u16 = 35;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
+
+impl Readable for ApparentEnergyImportUn {}
+
 /// Apparent energy export Un (resource 36).
 ///
 /// ID 36 · R · Float · single · optional · units `VAh`
@@ -1780,12 +1971,15 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 /// Exported apparent energy register (single tariff), in VAh.
 #[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyExportUn;
-impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
+
+impl Resource for ApparentEnergyExportUn {
     const ID: u16 = 36;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
+
+impl Readable for ApparentEnergyExportUn {}
+
 /// Number of power failures (resource 37).
 ///
 /// ID 37 · R · Float · single · optional
@@ -1793,12 +1987,15 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 /// Count of supply outages seen by the meter.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfPowerFailures;
-impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailures {
+
+impl Resource for NumberOfPowerFailures {
     const ID: u16 = 37;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailures {}
+
+impl Readable for NumberOfPowerFailures {}
+
 /// Number of long power failures (resource 38).
 ///
 /// ID 38 · R · Float · single · optional
@@ -1806,12 +2003,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailures {}
 /// Count of outages longer than the long-failure time threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfLongPowerFailures;
-impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailures {
+
+impl Resource for NumberOfLongPowerFailures {
     const ID: u16 = 38;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailures {}
+
+impl Readable for NumberOfLongPowerFailures {}
+
 /// Time threshold for long power failure (resource 39).
 ///
 /// ID 39 · RW · Float · single · optional · units `s`
@@ -1819,13 +2019,17 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailures {}
 /// Duration in seconds above which an outage counts as long.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForLongPowerFailure;
-impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
+
+impl Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 39;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TimeThresholdForLongPowerFailure {}
-impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
+
+impl Readable for TimeThresholdForLongPowerFailure {}
+
+impl Writable for TimeThresholdForLongPowerFailure {}
+
 /// Duration of last long power failure (resource 40).
 ///
 /// ID 40 · R · Float · single · optional · units `s`
@@ -1833,12 +2037,15 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 /// Length of the most recent long outage, in seconds.
 #[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastLongPowerFailure;
-impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailure {
+
+impl Resource for DurationOfLastLongPowerFailure {
     const ID: u16 = 40;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailure {}
+
+impl Readable for DurationOfLastLongPowerFailure {}
+
 /// Threshold for voltage sag (resource 41).
 ///
 /// ID 41 · RW · Float · single · optional · units `V`
@@ -1846,13 +2053,17 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailure {}
 /// Voltage in volts under which a dip counts as a sag.
 #[derive(Clone, Copy, Debug)]
 pub struct ThresholdForVoltageSag;
-impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSag {
+
+impl Resource for ThresholdForVoltageSag {
     const ID: u16 = 41;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ThresholdForVoltageSag {}
-impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSag {}
+
+impl Readable for ThresholdForVoltageSag {}
+
+impl Writable for ThresholdForVoltageSag {}
+
 /// Time threshold for voltage sag (resource 42).
 ///
 /// ID 42 · RW · Float · single · optional · units `s`
@@ -1860,13 +2071,17 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSag {}
 /// Minimum time in seconds the voltage must stay low to count as a sag.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageSag;
-impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSag {
+
+impl Resource for TimeThresholdForVoltageSag {
     const ID: u16 = 42;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TimeThresholdForVoltageSag {}
-impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSag {}
+
+impl Readable for TimeThresholdForVoltageSag {}
+
+impl Writable for TimeThresholdForVoltageSag {}
+
 /// Number of voltage sags (resource 43).
 ///
 /// ID 43 · R · Float · single · optional
@@ -1874,12 +2089,15 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSag {}
 /// Count of voltage sags detected.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfVoltageSags;
-impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSags {
+
+impl Resource for NumberOfVoltageSags {
     const ID: u16 = 43;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSags {}
+
+impl Readable for NumberOfVoltageSags {}
+
 /// Duration of last voltage sag (resource 44).
 ///
 /// ID 44 · R · Float · single · optional · units `s`
@@ -1887,12 +2105,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSags {}
 /// Length of the most recent sag, in seconds.
 #[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastVoltageSag;
-impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSag {
+
+impl Resource for DurationOfLastVoltageSag {
     const ID: u16 = 44;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSag {}
+
+impl Readable for DurationOfLastVoltageSag {}
+
 /// Magnitude of last voltage sag (resource 45).
 ///
 /// ID 45 · R · Float · single · optional · units `V`
@@ -1900,12 +2121,15 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSag {}
 /// Voltage reached during the most recent sag, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct MagnitudeOfLastVoltageSag;
-impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSag {
+
+impl Resource for MagnitudeOfLastVoltageSag {
     const ID: u16 = 45;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSag {}
+
+impl Readable for MagnitudeOfLastVoltageSag {}
+
 /// Threshold for voltage swell (resource 46).
 ///
 /// ID 46 · RW · Float · single · optional · units `V`
@@ -1913,13 +2137,17 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSag {}
 /// Voltage in volts over which a rise counts as a swell.
 #[derive(Clone, Copy, Debug)]
 pub struct ThresholdForVoltageSwell;
-impl ::ucifi_runtime::typed::Resource for ThresholdForVoltageSwell {
+
+impl Resource for ThresholdForVoltageSwell {
     const ID: u16 = 46;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ThresholdForVoltageSwell {}
-impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSwell {}
+
+impl Readable for ThresholdForVoltageSwell {}
+
+impl Writable for ThresholdForVoltageSwell {}
+
 /// Time threshold for voltage swell (resource 47).
 ///
 /// ID 47 · RW · Float · single · optional · units `s`
@@ -1927,13 +2155,17 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForVoltageSwell {}
 /// Minimum time in seconds the voltage must stay high to count as a swell.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageSwell;
-impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageSwell {
+
+impl Resource for TimeThresholdForVoltageSwell {
     const ID: u16 = 47;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TimeThresholdForVoltageSwell {}
-impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSwell {}
+
+impl Readable for TimeThresholdForVoltageSwell {}
+
+impl Writable for TimeThresholdForVoltageSwell {}
+
 /// Number of voltage swells (resource 48).
 ///
 /// ID 48 · R · Float · single · optional
@@ -1941,12 +2173,15 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageSwell {}
 /// Count of voltage swells detected.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfVoltageSwells;
-impl ::ucifi_runtime::typed::Resource for NumberOfVoltageSwells {
+
+impl Resource for NumberOfVoltageSwells {
     const ID: u16 = 48;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSwells {}
+
+impl Readable for NumberOfVoltageSwells {}
+
 /// Duration of last voltage swell (resource 49).
 ///
 /// ID 49 · R · Float · single · optional · units `s`
@@ -1954,12 +2189,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfVoltageSwells {}
 /// Length of the most recent swell, in seconds.
 #[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastVoltageSwell;
-impl ::ucifi_runtime::typed::Resource for DurationOfLastVoltageSwell {
+
+impl Resource for DurationOfLastVoltageSwell {
     const ID: u16 = 49;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSwell {}
+
+impl Readable for DurationOfLastVoltageSwell {}
+
 /// Magnitude of last voltage swell (resource 50).
 ///
 /// ID 50 · R · Float · single · optional · units `V`
@@ -1967,12 +2205,15 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastVoltageSwell {}
 /// Voltage reached during the most recent swell, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct MagnitudeOfLastVoltageSwell;
-impl ::ucifi_runtime::typed::Resource for MagnitudeOfLastVoltageSwell {
+
+impl Resource for MagnitudeOfLastVoltageSwell {
     const ID: u16 = 50;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSwell {}
+
+impl Readable for MagnitudeOfLastVoltageSwell {}
+
 /// Threshold for missing voltage (voltage cut) (resource 51).
 ///
 /// ID 51 · RW · Float · single · optional · units `V`
@@ -1980,13 +2221,17 @@ impl ::ucifi_runtime::typed::Readable for MagnitudeOfLastVoltageSwell {}
 /// Voltage in volts under which the supply is treated as missing (a cut).
 #[derive(Clone, Copy, Debug)]
 pub struct ThresholdForMissingVoltageVoltageCut;
-impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
+
+impl Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 51;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ThresholdForMissingVoltageVoltageCut {}
-impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {}
+
+impl Readable for ThresholdForMissingVoltageVoltageCut {}
+
+impl Writable for ThresholdForMissingVoltageVoltageCut {}
+
 /// Time threshold for voltage cut (resource 52).
 ///
 /// ID 52 · RW · Float · single · optional · units `s`
@@ -1994,13 +2239,17 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 /// Minimum time in seconds the voltage must stay missing to count as a cut.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageCut;
-impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
+
+impl Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 52;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TimeThresholdForVoltageCut {}
-impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
+
+impl Readable for TimeThresholdForVoltageCut {}
+
+impl Writable for TimeThresholdForVoltageCut {}
+
 /// Voltage cut (resource 53).
 ///
 /// ID 53 · R · Boolean · single · optional
@@ -2008,12 +2257,15 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 /// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct VoltageCut;
-impl ::ucifi_runtime::typed::Resource for VoltageCut {
+
+impl Resource for VoltageCut {
     const ID: u16 = 53;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for VoltageCut {}
+
+impl Readable for VoltageCut {}
+
 /// CT Numerator Parameter (resource 54).
 ///
 /// ID 54 · RW · Float · single · optional
@@ -2021,13 +2273,17 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 /// Numerator of the current transformer ratio.
 #[derive(Clone, Copy, Debug)]
 pub struct CtNumeratorParameter;
-impl ::ucifi_runtime::typed::Resource for CtNumeratorParameter {
+
+impl Resource for CtNumeratorParameter {
     const ID: u16 = 54;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CtNumeratorParameter {}
-impl ::ucifi_runtime::typed::Writable for CtNumeratorParameter {}
+
+impl Readable for CtNumeratorParameter {}
+
+impl Writable for CtNumeratorParameter {}
+
 /// CT Denominator Parameter (resource 55).
 ///
 /// ID 55 · RW · Float · single · optional
@@ -2035,13 +2291,17 @@ impl ::ucifi_runtime::typed::Writable for CtNumeratorParameter {}
 /// Denominator of the current transformer ratio.
 #[derive(Clone, Copy, Debug)]
 pub struct CtDenominatorParameter;
-impl ::ucifi_runtime::typed::Resource for CtDenominatorParameter {
+
+impl Resource for CtDenominatorParameter {
     const ID: u16 = 55;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for CtDenominatorParameter {}
-impl ::ucifi_runtime::typed::Writable for CtDenominatorParameter {}
+
+impl Readable for CtDenominatorParameter {}
+
+impl Writable for CtDenominatorParameter {}
+
 /// VT Numerator Parameter (resource 56).
 ///
 /// ID 56 · RW · Float · single · optional
@@ -2049,13 +2309,17 @@ impl ::ucifi_runtime::typed::Writable for CtDenominatorParameter {}
 /// Numerator of the voltage transformer ratio.
 #[derive(Clone, Copy, Debug)]
 pub struct VtNumeratorParameter;
-impl ::ucifi_runtime::typed::Resource for VtNumeratorParameter {
+
+impl Resource for VtNumeratorParameter {
     const ID: u16 = 56;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VtNumeratorParameter {}
-impl ::ucifi_runtime::typed::Writable for VtNumeratorParameter {}
+
+impl Readable for VtNumeratorParameter {}
+
+impl Writable for VtNumeratorParameter {}
+
 /// VT Denominator Parameter (resource 57).
 ///
 /// ID 57 · RW · Float · single · optional
@@ -2063,13 +2327,17 @@ impl ::ucifi_runtime::typed::Writable for VtNumeratorParameter {}
 /// Denominator of the voltage transformer ratio.
 #[derive(Clone, Copy, Debug)]
 pub struct VtDenominatorParameter;
-impl ::ucifi_runtime::typed::Resource for VtDenominatorParameter {
+
+impl Resource for VtDenominatorParameter {
     const ID: u16 = 57;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VtDenominatorParameter {}
-impl ::ucifi_runtime::typed::Writable for VtDenominatorParameter {}
+
+impl Readable for VtDenominatorParameter {}
+
+impl Writable for VtDenominatorParameter {}
+
 /// Unexpected load (resource 58).
 ///
 /// ID 58 · R · Boolean · single · optional
@@ -2077,12 +2345,15 @@ impl ::ucifi_runtime::typed::Writable for VtDenominatorParameter {}
 /// true when current flows although the load should be disconnected.
 #[derive(Clone, Copy, Debug)]
 pub struct UnexpectedLoad;
-impl ::ucifi_runtime::typed::Resource for UnexpectedLoad {
+
+impl Resource for UnexpectedLoad {
     const ID: u16 = 58;
     type Object = SinglePhaseElectricalMeter;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
+
+impl Readable for UnexpectedLoad {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -2090,12 +2361,15 @@ impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = SinglePhaseElectricalMeter;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -2103,12 +2377,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = SinglePhaseElectricalMeter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -2116,12 +2393,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = SinglePhaseElectricalMeter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -2129,9 +2409,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = SinglePhaseElectricalMeter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

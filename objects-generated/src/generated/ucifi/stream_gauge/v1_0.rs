@@ -4,61 +4,61 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! River or channel gauge: height of the water surface and/or flow, with two level alarms of different severity.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3445;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Stream Gauge version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3445,
-    "Stream Gauge",
-    "urn:oma:lwm2m:ext:3445",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Water Level", O::R, false, true, T::Float, "", "m"),
-        r(2, "Volumetric discharge", O::R, false, false, T::Float, "", "m3"),
-        r(3, "Type of meter", O::RW, false, false, T::String, "", ""),
-        r(4, "Status", O::R, false, false, T::Integer, "0..255", ""),
-        r(5, "Alarm Counter Reset", O::E, false, false, T::None, "", ""),
-        r(6, "Threshold A", O::RW, false, false, T::Float, "", "m"),
-        r(7, "Alarm A", O::R, false, false, T::Boolean, "", ""),
-        r(8, "Alarm A Counter", O::R, false, false, T::Integer, "", ""),
-        r(9, "Threshold B", O::RW, false, false, T::Float, "", "m"),
-        r(10, "Alarm B", O::R, false, false, T::Boolean, "", ""),
-        r(11, "Alarm B Counter", O::R, false, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Stream Gauge"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3445"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Water Level", Operations::R, DataType::Float)
+        .mandatory()
+        .units("m"),
+    ResourceModel::new(2, "Volumetric discharge", Operations::R, DataType::Float).units("m3"),
+    ResourceModel::new(3, "Type of meter", Operations::RW, DataType::String),
+    ResourceModel::new(4, "Status", Operations::R, DataType::Integer).range("0..255"),
+    ResourceModel::new(5, "Alarm Counter Reset", Operations::E, DataType::None),
+    ResourceModel::new(6, "Threshold A", Operations::RW, DataType::Float).units("m"),
+    ResourceModel::new(7, "Alarm A", Operations::R, DataType::Boolean),
+    ResourceModel::new(8, "Alarm A Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(9, "Threshold B", Operations::RW, DataType::Float).units("m"),
+    ResourceModel::new(10, "Alarm B", Operations::R, DataType::Boolean),
+    ResourceModel::new(11, "Alarm B Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Water Level (resource 1).
@@ -92,16 +92,14 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Stream Gauge (object 3445) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct StreamGauge {
     /// Water Level (resource 1).
     ///
@@ -114,343 +112,306 @@ pub struct StreamGauge {
     /// ID 2 · R · Float · single · optional · units `m3`
     ///
     /// Volume of water flowing through the measured cross-section (the registry gives m3 as unit).
-    pub volumetric_discharge: ::core::option::Option<f64>,
+    pub volumetric_discharge: Option<f64>,
     /// Type of meter (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Kind or model of gauge, as text.
-    pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_meter: Option<String>,
     /// Status (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · range `0..255`
     ///
     /// Gauge health: 0 fine, 1..255 a vendor error code.
-    pub status: ::core::option::Option<i64>,
+    pub status: Option<i64>,
     /// Threshold A (resource 6).
     ///
     /// ID 6 · RW · Float · single · optional · units `m`
     ///
     /// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
-    pub threshold_a: ::core::option::Option<f64>,
+    pub threshold_a: Option<f64>,
     /// Alarm A (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true while the water level is above Threshold A.
-    pub alarm_a: ::core::option::Option<bool>,
+    pub alarm_a: Option<bool>,
     /// Alarm A Counter (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Number of Alarm A events since the counters were reset.
-    pub alarm_a_counter: ::core::option::Option<i64>,
+    pub alarm_a_counter: Option<i64>,
     /// Threshold B (resource 9).
     ///
     /// ID 9 · RW · Float · single · optional · units `m`
     ///
     /// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
-    pub threshold_b: ::core::option::Option<f64>,
+    pub threshold_b: Option<f64>,
     /// Alarm B (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true while the water level is above Threshold B.
-    pub alarm_b: ::core::option::Option<bool>,
+    pub alarm_b: Option<bool>,
     /// Alarm B Counter (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional
     ///
     /// Number of Alarm B events since the counters were reset.
-    pub alarm_b_counter: ::core::option::Option<i64>,
+    pub alarm_b_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for StreamGauge {
-    const OBJECT_ID: u16 = 3445;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.water_level)?;
-        f::opt(w, 2, &self.volumetric_discharge)?;
-        f::opt(w, 3, &self.type_of_meter)?;
-        f::opt(w, 4, &self.status)?;
-        f::opt(w, 6, &self.threshold_a)?;
-        f::opt(w, 7, &self.alarm_a)?;
-        f::opt(w, 8, &self.alarm_a_counter)?;
-        f::opt(w, 9, &self.threshold_b)?;
-        f::opt(w, 10, &self.alarm_b)?;
-        f::opt(w, 11, &self.alarm_b_counter)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for StreamGauge {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.water_level, instance, raw),
-            2 => f::set_opt(&mut self.volumetric_discharge, instance, raw),
-            3 => f::set_opt(&mut self.type_of_meter, instance, raw),
-            4 => f::set_opt(&mut self.status, instance, raw),
-            6 => f::set_opt(&mut self.threshold_a, instance, raw),
-            7 => f::set_opt(&mut self.alarm_a, instance, raw),
-            8 => f::set_opt(&mut self.alarm_a_counter, instance, raw),
-            9 => f::set_opt(&mut self.threshold_b, instance, raw),
-            10 => f::set_opt(&mut self.alarm_b, instance, raw),
-            11 => f::set_opt(&mut self.alarm_b_counter, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            5 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.water_level, instance, raw),
+            2 => field::set_opt(&mut self.volumetric_discharge, instance, raw),
+            3 => field::set_opt(&mut self.type_of_meter, instance, raw),
+            4 => field::set_opt(&mut self.status, instance, raw),
+            6 => field::set_opt(&mut self.threshold_a, instance, raw),
+            7 => field::set_opt(&mut self.alarm_a, instance, raw),
+            8 => field::set_opt(&mut self.alarm_a_counter, instance, raw),
+            9 => field::set_opt(&mut self.threshold_b, instance, raw),
+            10 => field::set_opt(&mut self.alarm_b, instance, raw),
+            11 => field::set_opt(&mut self.alarm_b_counter, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=4 | 6..=11 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=4 | 6..=11 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for StreamGauge {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 4, c::opt(&self.status), c::Rule::Int(0, 255));
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for StreamGauge {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.water_level)?;
+        field::emit_opt(w, 2, &self.volumetric_discharge)?;
+        field::emit_opt(w, 3, &self.type_of_meter)?;
+        field::emit_opt(w, 4, &self.status)?;
+        field::emit_opt(w, 6, &self.threshold_a)?;
+        field::emit_opt(w, 7, &self.alarm_a)?;
+        field::emit_opt(w, 8, &self.alarm_a_counter)?;
+        field::emit_opt(w, 9, &self.threshold_b)?;
+        field::emit_opt(w, 10, &self.alarm_b)?;
+        field::emit_opt(w, 11, &self.alarm_b_counter)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.water_level = ::core::default::Default::default();
+            self.water_level = Default::default();
         }
         if !keep.contains(2) {
-            self.volumetric_discharge = ::core::option::Option::None;
+            self.volumetric_discharge = None;
         }
         if !keep.contains(3) {
-            self.type_of_meter = ::core::option::Option::None;
+            self.type_of_meter = None;
         }
         if !keep.contains(4) {
-            self.status = ::core::option::Option::None;
+            self.status = None;
         }
         if !keep.contains(6) {
-            self.threshold_a = ::core::option::Option::None;
+            self.threshold_a = None;
         }
         if !keep.contains(7) {
-            self.alarm_a = ::core::option::Option::None;
+            self.alarm_a = None;
         }
         if !keep.contains(8) {
-            self.alarm_a_counter = ::core::option::Option::None;
+            self.alarm_a_counter = None;
         }
         if !keep.contains(9) {
-            self.threshold_b = ::core::option::Option::None;
+            self.threshold_b = None;
         }
         if !keep.contains(10) {
-            self.alarm_b = ::core::option::Option::None;
+            self.alarm_b = None;
         }
         if !keep.contains(11) {
-            self.alarm_b_counter = ::core::option::Option::None;
+            self.alarm_b_counter = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for StreamGauge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(4, &self.status, Rule::Int(0, 255));
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`StreamGauge`](struct@StreamGauge) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct StreamGaugeWrite {
     /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
-    pub type_of_meter: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub type_of_meter: Option<String>,
     /// Threshold A (resource 6, RW): see [`ThresholdA`](struct@ThresholdA).
-    pub threshold_a: ::core::option::Option<f64>,
+    pub threshold_a: Option<f64>,
     /// Threshold B (resource 9, RW): see [`ThresholdB`](struct@ThresholdB).
-    pub threshold_b: ::core::option::Option<f64>,
+    pub threshold_b: Option<f64>,
 }
+
 impl StreamGaugeWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut StreamGauge) {
-        if let ::core::option::Option::Some(v) = &self.type_of_meter {
-            target.type_of_meter = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.threshold_a {
-            target.threshold_a = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.threshold_a {
+            target.threshold_a = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.threshold_b {
-            target.threshold_b = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.threshold_b {
+            target.threshold_b = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for StreamGaugeWrite {
-    const OBJECT_ID: u16 = 3445;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 3, &self.type_of_meter)?;
-        f::opt(w, 6, &self.threshold_a)?;
-        f::opt(w, 9, &self.threshold_b)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for StreamGaugeWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            3 => f::set_opt(&mut self.type_of_meter, instance, raw),
-            6 => f::set_opt(&mut self.threshold_a, instance, raw),
-            9 => f::set_opt(&mut self.threshold_b, instance, raw),
-            1 | 2 | 4 | 7 | 8 | 10 | 11 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            5 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            3 => field::set_opt(&mut self.type_of_meter, instance, raw),
+            6 => field::set_opt(&mut self.threshold_a, instance, raw),
+            9 => field::set_opt(&mut self.threshold_b, instance, raw),
+            1 | 2 | 4 | 7 | 8 | 10 | 11 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            3 | 6 | 9 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 2 | 4 | 7 | 8 | 10 | 11 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            3 | 6 | 9 => Err(ErrorKind::NotMultiple),
+            1 | 2 | 4 | 7 | 8 | 10 | 11 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            5 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for StreamGaugeWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 3, &self.type_of_meter)?;
+        field::emit_opt(w, 6, &self.threshold_a)?;
+        field::emit_opt(w, 9, &self.threshold_b)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(3) {
+            self.type_of_meter = None;
+        }
+        if !keep.contains(6) {
+            self.threshold_a = None;
+        }
+        if !keep.contains(9) {
+            self.threshold_b = None;
+        }
+    }
+}
+
 /// The executable resources of Stream Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Alarm Counter Reset (resource 5, E): see [`AlarmCounterReset`](struct@AlarmCounterReset).
     AlarmCounterReset,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::AlarmCounterReset];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::AlarmCounterReset => 5,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            5 => ::core::option::Option::Some(Execute::AlarmCounterReset),
-            _ => ::core::option::Option::None,
+            5 => Some(Execute::AlarmCounterReset),
+            _ => None,
         }
     }
 }
+
 /// Water Level (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `m`
@@ -458,12 +419,15 @@ impl Execute {
 /// Height of the water surface, in metres.
 #[derive(Clone, Copy, Debug)]
 pub struct WaterLevel;
-impl ::ucifi_runtime::typed::Resource for WaterLevel {
+
+impl Resource for WaterLevel {
     const ID: u16 = 1;
     type Object = StreamGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for WaterLevel {}
+
+impl Readable for WaterLevel {}
+
 /// Volumetric discharge (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `m3`
@@ -471,12 +435,15 @@ impl ::ucifi_runtime::typed::Readable for WaterLevel {}
 /// Volume of water flowing through the measured cross-section (the registry gives m3 as unit).
 #[derive(Clone, Copy, Debug)]
 pub struct VolumetricDischarge;
-impl ::ucifi_runtime::typed::Resource for VolumetricDischarge {
+
+impl Resource for VolumetricDischarge {
     const ID: u16 = 2;
     type Object = StreamGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for VolumetricDischarge {}
+
+impl Readable for VolumetricDischarge {}
+
 /// Type of meter (resource 3).
 ///
 /// ID 3 · RW · String · single · optional
@@ -484,13 +451,17 @@ impl ::ucifi_runtime::typed::Readable for VolumetricDischarge {}
 /// Kind or model of gauge, as text.
 #[derive(Clone, Copy, Debug)]
 pub struct TypeOfMeter;
-impl ::ucifi_runtime::typed::Resource for TypeOfMeter {
+
+impl Resource for TypeOfMeter {
     const ID: u16 = 3;
     type Object = StreamGauge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for TypeOfMeter {}
-impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
+
+impl Readable for TypeOfMeter {}
+
+impl Writable for TypeOfMeter {}
+
 /// Status (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · range `0..255`
@@ -498,12 +469,15 @@ impl ::ucifi_runtime::typed::Writable for TypeOfMeter {}
 /// Gauge health: 0 fine, 1..255 a vendor error code.
 #[derive(Clone, Copy, Debug)]
 pub struct Status;
-impl ::ucifi_runtime::typed::Resource for Status {
+
+impl Resource for Status {
     const ID: u16 = 4;
     type Object = StreamGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Status {}
+
+impl Readable for Status {}
+
 /// Alarm Counter Reset (resource 5).
 ///
 /// ID 5 · E · none · single · optional
@@ -511,12 +485,15 @@ impl ::ucifi_runtime::typed::Readable for Status {}
 /// Execute to set both alarm counters back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct AlarmCounterReset;
-impl ::ucifi_runtime::typed::Resource for AlarmCounterReset {
+
+impl Resource for AlarmCounterReset {
     const ID: u16 = 5;
     type Object = StreamGauge;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for AlarmCounterReset {}
+
+impl Executable for AlarmCounterReset {}
+
 /// Threshold A (resource 6).
 ///
 /// ID 6 · RW · Float · single · optional · units `m`
@@ -524,13 +501,17 @@ impl ::ucifi_runtime::typed::Executable for AlarmCounterReset {}
 /// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
 #[derive(Clone, Copy, Debug)]
 pub struct ThresholdA;
-impl ::ucifi_runtime::typed::Resource for ThresholdA {
+
+impl Resource for ThresholdA {
     const ID: u16 = 6;
     type Object = StreamGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ThresholdA {}
-impl ::ucifi_runtime::typed::Writable for ThresholdA {}
+
+impl Readable for ThresholdA {}
+
+impl Writable for ThresholdA {}
+
 /// Alarm A (resource 7).
 ///
 /// ID 7 · R · Boolean · single · optional
@@ -538,12 +519,15 @@ impl ::ucifi_runtime::typed::Writable for ThresholdA {}
 /// true while the water level is above Threshold A.
 #[derive(Clone, Copy, Debug)]
 pub struct AlarmA;
-impl ::ucifi_runtime::typed::Resource for AlarmA {
+
+impl Resource for AlarmA {
     const ID: u16 = 7;
     type Object = StreamGauge;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for AlarmA {}
+
+impl Readable for AlarmA {}
+
 /// Alarm A Counter (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -551,12 +535,15 @@ impl ::ucifi_runtime::typed::Readable for AlarmA {}
 /// Number of Alarm A events since the counters were reset.
 #[derive(Clone, Copy, Debug)]
 pub struct AlarmACounter;
-impl ::ucifi_runtime::typed::Resource for AlarmACounter {
+
+impl Resource for AlarmACounter {
     const ID: u16 = 8;
     type Object = StreamGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AlarmACounter {}
+
+impl Readable for AlarmACounter {}
+
 /// Threshold B (resource 9).
 ///
 /// ID 9 · RW · Float · single · optional · units `m`
@@ -564,13 +551,17 @@ impl ::ucifi_runtime::typed::Readable for AlarmACounter {}
 /// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
 #[derive(Clone, Copy, Debug)]
 pub struct ThresholdB;
-impl ::ucifi_runtime::typed::Resource for ThresholdB {
+
+impl Resource for ThresholdB {
     const ID: u16 = 9;
     type Object = StreamGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ThresholdB {}
-impl ::ucifi_runtime::typed::Writable for ThresholdB {}
+
+impl Readable for ThresholdB {}
+
+impl Writable for ThresholdB {}
+
 /// Alarm B (resource 10).
 ///
 /// ID 10 · R · Boolean · single · optional
@@ -578,12 +569,15 @@ impl ::ucifi_runtime::typed::Writable for ThresholdB {}
 /// true while the water level is above Threshold B.
 #[derive(Clone, Copy, Debug)]
 pub struct AlarmB;
-impl ::ucifi_runtime::typed::Resource for AlarmB {
+
+impl Resource for AlarmB {
     const ID: u16 = 10;
     type Object = StreamGauge;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for AlarmB {}
+
+impl Readable for AlarmB {}
+
 /// Alarm B Counter (resource 11).
 ///
 /// ID 11 · R · Integer · single · optional
@@ -591,12 +585,15 @@ impl ::ucifi_runtime::typed::Readable for AlarmB {}
 /// Number of Alarm B events since the counters were reset.
 #[derive(Clone, Copy, Debug)]
 pub struct AlarmBCounter;
-impl ::ucifi_runtime::typed::Resource for AlarmBCounter {
+
+impl Resource for AlarmBCounter {
     const ID: u16 = 11;
     type Object = StreamGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AlarmBCounter {}
+
+impl Readable for AlarmBCounter {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -604,12 +601,15 @@ impl ::ucifi_runtime::typed::Readable for AlarmBCounter {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = StreamGauge;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -617,12 +617,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = StreamGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -630,12 +633,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = StreamGauge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -643,9 +649,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = StreamGauge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

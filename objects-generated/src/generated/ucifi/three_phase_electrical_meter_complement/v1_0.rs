@@ -4,218 +4,259 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Three-phase totals and events that complete three single-phase meter instances (one per line) into a full three-phase meter.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3422;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Three-phase electrical meter complement version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3422,
-    "Three-phase electrical meter complement",
-    "urn:oma:lwm2m:ext:3422",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "L1-L2 Voltage", O::R, false, false, T::Float, "", "V"),
-        r(2, "L2-L3 Voltage", O::R, false, false, T::Float, "", "V"),
-        r(3, "L3-L1 Voltage", O::R, false, false, T::Float, "", "V"),
-        r(4, "Total Current of all three phases", O::R, false, true, T::Float, "", "A"),
-        r(5, "Instantaneous Power Factor overall", O::R, false, false, T::Float, "", ""),
-        r(6, "Last Average Power Factor", O::R, false, false, T::Float, "", ""),
-        r(7, "Minimum Power Factor", O::R, false, false, T::Float, "", ""),
-        r(
-            8,
-            "Total active power import on the 3 lines",
-            O::R,
-            false,
-            true,
-            T::Float,
-            "",
-            "W",
-        ),
-        r(
-            9,
-            "Total active power export on the 3 lines",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "W",
-        ),
-        r(
-            10,
-            "Total reactive power import on the 3 lines",
-            O::R,
-            false,
-            true,
-            T::Float,
-            "",
-            "var",
-        ),
-        r(
-            11,
-            "Total reactive power export on the 3 lines",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "var",
-        ),
-        r(
-            12,
-            "Instantaneous Apparent Power import",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "-1..1",
-            "VA",
-        ),
-        r(
-            13,
-            "Instantaneous Apparent Power export",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "VA",
-        ),
-        r(14, "Instantaneous Active Power", O::R, false, false, T::Float, "", "W"),
-        r(15, "Instantaneous Net Active Power", O::R, false, false, T::Float, "", "W"),
-        r(
-            16,
-            "Measurement period of Instantaneous value",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(17, "Active energy import Un", O::R, false, true, T::Float, "", "Wh"),
-        r(18, "Active energy export Un", O::R, false, false, T::Float, "", "Wh"),
-        r(
-            19,
-            "Active energy Combined total (+export)",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "Wh",
-        ),
-        r(
-            20,
-            "Active energy Combined total (-export)",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "Wh",
-        ),
-        r(21, "Reactive energy import Un", O::R, false, true, T::Float, "", "varh"),
-        r(22, "Reactive energy export Un", O::R, false, false, T::Float, "", "varh"),
-        r(23, "Reactive energy QI Un", O::R, false, false, T::Float, "", "varh"),
-        r(24, "Reactive energy QII Un", O::R, false, false, T::Float, "", "varh"),
-        r(25, "Reactive energy QIII Un", O::R, false, false, T::Float, "", "varh"),
-        r(26, "Reactive energy QIV Un", O::R, false, false, T::Float, "", "varh"),
-        r(27, "Apparent energy import Un", O::R, false, false, T::Float, "", "VAh"),
-        r(28, "Apparent energy export Un", O::R, false, false, T::Float, "", "VAh"),
-        r(
-            29,
-            "Number of power failures in any phase",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            30,
-            "Number of long power failures in any phase",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            31,
-            "Time threshold for long power failure",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(
-            32,
-            "Duration of last long power failure in any phase",
-            O::R,
-            false,
-            false,
-            T::Float,
-            "",
-            "s",
-        ),
-        r(
-            33,
-            "Threshold for missing voltage (voltage cut)",
-            O::RW,
-            false,
-            false,
-            T::Float,
-            "",
-            "V",
-        ),
-        r(34, "Time threshold for voltage cut", O::RW, false, false, T::Float, "", "s"),
-        r(35, "Voltage cut", O::R, false, false, T::Boolean, "", ""),
-        r(36, "L1 Meter Instance", O::R, false, false, T::Integer, "", ""),
-        r(37, "L2 Meter Instance", O::R, false, false, T::Integer, "", ""),
-        r(38, "L3 Meter Instance", O::R, false, false, T::Integer, "", ""),
-        r(39, "Low power factor threshold", O::RW, false, false, T::Float, "", ""),
-        r(40, "Low power factor", O::R, false, false, T::Boolean, "", ""),
-        r(41, "Excessive load", O::R, false, false, T::Boolean, "", ""),
-        r(42, "Unexpected load", O::R, false, false, T::Boolean, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Three-phase electrical meter complement"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3422"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "L1-L2 Voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(2, "L2-L3 Voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(3, "L3-L1 Voltage", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(
+        4,
+        "Total Current of all three phases",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("A"),
+    ResourceModel::new(
+        5,
+        "Instantaneous Power Factor overall",
+        Operations::R,
+        DataType::Float,
+    ),
+    ResourceModel::new(
+        6,
+        "Last Average Power Factor",
+        Operations::R,
+        DataType::Float,
+    ),
+    ResourceModel::new(7, "Minimum Power Factor", Operations::R, DataType::Float),
+    ResourceModel::new(
+        8,
+        "Total active power import on the 3 lines",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("W"),
+    ResourceModel::new(
+        9,
+        "Total active power export on the 3 lines",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        10,
+        "Total reactive power import on the 3 lines",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("var"),
+    ResourceModel::new(
+        11,
+        "Total reactive power export on the 3 lines",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("var"),
+    ResourceModel::new(
+        12,
+        "Instantaneous Apparent Power import",
+        Operations::R,
+        DataType::Float,
+    )
+    .range("-1..1")
+    .units("VA"),
+    ResourceModel::new(
+        13,
+        "Instantaneous Apparent Power export",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VA"),
+    ResourceModel::new(
+        14,
+        "Instantaneous Active Power",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        15,
+        "Instantaneous Net Active Power",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("W"),
+    ResourceModel::new(
+        16,
+        "Measurement period of Instantaneous value",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        17,
+        "Active energy import Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("Wh"),
+    ResourceModel::new(
+        18,
+        "Active energy export Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(
+        19,
+        "Active energy Combined total (+export)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(
+        20,
+        "Active energy Combined total (-export)",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("Wh"),
+    ResourceModel::new(
+        21,
+        "Reactive energy import Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .mandatory()
+    .units("varh"),
+    ResourceModel::new(
+        22,
+        "Reactive energy export Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(23, "Reactive energy QI Un", Operations::R, DataType::Float).units("varh"),
+    ResourceModel::new(24, "Reactive energy QII Un", Operations::R, DataType::Float).units("varh"),
+    ResourceModel::new(
+        25,
+        "Reactive energy QIII Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("varh"),
+    ResourceModel::new(26, "Reactive energy QIV Un", Operations::R, DataType::Float).units("varh"),
+    ResourceModel::new(
+        27,
+        "Apparent energy import Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VAh"),
+    ResourceModel::new(
+        28,
+        "Apparent energy export Un",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("VAh"),
+    ResourceModel::new(
+        29,
+        "Number of power failures in any phase",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        30,
+        "Number of long power failures in any phase",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        31,
+        "Time threshold for long power failure",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        32,
+        "Duration of last long power failure in any phase",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(
+        33,
+        "Threshold for missing voltage (voltage cut)",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("V"),
+    ResourceModel::new(
+        34,
+        "Time threshold for voltage cut",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("s"),
+    ResourceModel::new(35, "Voltage cut", Operations::R, DataType::Boolean),
+    ResourceModel::new(36, "L1 Meter Instance", Operations::R, DataType::Integer),
+    ResourceModel::new(37, "L2 Meter Instance", Operations::R, DataType::Integer),
+    ResourceModel::new(38, "L3 Meter Instance", Operations::R, DataType::Integer),
+    ResourceModel::new(
+        39,
+        "Low power factor threshold",
+        Operations::RW,
+        DataType::Float,
+    ),
+    ResourceModel::new(40, "Low power factor", Operations::R, DataType::Boolean),
+    ResourceModel::new(41, "Excessive load", Operations::R, DataType::Boolean),
+    ResourceModel::new(42, "Unexpected load", Operations::R, DataType::Boolean),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// L1-L2 Voltage (resource 1).
@@ -311,35 +352,33 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Three-phase electrical meter complement (object 3422) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ThreePhaseElectricalMeterComplement {
     /// L1-L2 Voltage (resource 1).
     ///
     /// ID 1 · R · Float · single · optional · units `V`
     ///
     /// Voltage between lines 1 and 2, in volts.
-    pub l1_l2_voltage: ::core::option::Option<f64>,
+    pub l1_l2_voltage: Option<f64>,
     /// L2-L3 Voltage (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `V`
     ///
     /// Voltage between lines 2 and 3, in volts.
-    pub l2_l3_voltage: ::core::option::Option<f64>,
+    pub l2_l3_voltage: Option<f64>,
     /// L3-L1 Voltage (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `V`
     ///
     /// Voltage between lines 3 and 1, in volts.
-    pub l3_l1_voltage: ::core::option::Option<f64>,
+    pub l3_l1_voltage: Option<f64>,
     /// Total Current of all three phases (resource 4).
     ///
     /// ID 4 · R · Float · single · mandatory · units `A`
@@ -351,19 +390,19 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 5 · R · Float · single · optional
     ///
     /// Present power factor of the whole three-phase system.
-    pub instantaneous_power_factor_overall: ::core::option::Option<f64>,
+    pub instantaneous_power_factor_overall: Option<f64>,
     /// Last Average Power Factor (resource 6).
     ///
     /// ID 6 · R · Float · single · optional
     ///
     /// Most recent average of the three line power factors.
-    pub last_average_power_factor: ::core::option::Option<f64>,
+    pub last_average_power_factor: Option<f64>,
     /// Minimum Power Factor (resource 7).
     ///
     /// ID 7 · R · Float · single · optional
     ///
     /// Lowest power factor seen on any of the three lines.
-    pub minimum_power_factor: ::core::option::Option<f64>,
+    pub minimum_power_factor: Option<f64>,
     /// Total active power import on the 3 lines (resource 8).
     ///
     /// ID 8 · R · Float · single · mandatory · units `W`
@@ -375,7 +414,7 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 9 · R · Float · single · optional · units `W`
     ///
     /// Exported active power summed over the three lines (quadrants II and III), in watts.
-    pub total_active_power_export_on_the_3_lines: ::core::option::Option<f64>,
+    pub total_active_power_export_on_the_3_lines: Option<f64>,
     /// Total reactive power import on the 3 lines (resource 10).
     ///
     /// ID 10 · R · Float · single · mandatory · units `var`
@@ -387,37 +426,37 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 11 · R · Float · single · optional · units `var`
     ///
     /// Exported reactive power summed over the three lines (quadrants III and IV), in var.
-    pub total_reactive_power_export_on_the_3_lines: ::core::option::Option<f64>,
+    pub total_reactive_power_export_on_the_3_lines: Option<f64>,
     /// Instantaneous Apparent Power import (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `VA` · range `-1..1`
     ///
     /// Present imported apparent power over the three lines, in VA.
-    pub instantaneous_apparent_power_import: ::core::option::Option<f64>,
+    pub instantaneous_apparent_power_import: Option<f64>,
     /// Instantaneous Apparent Power export (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `VA`
     ///
     /// Present exported apparent power over the three lines, in VA.
-    pub instantaneous_apparent_power_export: ::core::option::Option<f64>,
+    pub instantaneous_apparent_power_export: Option<f64>,
     /// Instantaneous Active Power (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `W`
     ///
     /// Present active power over the three lines, import and export added, in watts.
-    pub instantaneous_active_power: ::core::option::Option<f64>,
+    pub instantaneous_active_power: Option<f64>,
     /// Instantaneous Net Active Power (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `W`
     ///
     /// Present net active power over the three lines, import minus export, in watts.
-    pub instantaneous_net_active_power: ::core::option::Option<f64>,
+    pub instantaneous_net_active_power: Option<f64>,
     /// Measurement period of Instantaneous value (resource 16).
     ///
     /// ID 16 · R · Float · single · optional · units `s`
     ///
     /// Integration period in seconds over which the instantaneous values are measured.
-    pub measurement_period_of_instantaneous_value: ::core::option::Option<f64>,
+    pub measurement_period_of_instantaneous_value: Option<f64>,
     /// Active energy import Un (resource 17).
     ///
     /// ID 17 · R · Float · single · mandatory · units `Wh`
@@ -429,19 +468,19 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 18 · R · Float · single · optional · units `Wh`
     ///
     /// Exported active energy register of the three lines (single tariff), in Wh.
-    pub active_energy_export_un: ::core::option::Option<f64>,
+    pub active_energy_export_un: Option<f64>,
     /// Active energy Combined total (+export) (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register, import plus export, for the three lines, in Wh.
-    pub active_energy_combined_total_export_19: ::core::option::Option<f64>,
+    pub active_energy_combined_total_export_19: Option<f64>,
     /// Active energy Combined total (-export) (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register, import minus export, for the three lines, in Wh.
-    pub active_energy_combined_total_export_20: ::core::option::Option<f64>,
+    pub active_energy_combined_total_export_20: Option<f64>,
     /// Reactive energy import Un (resource 21).
     ///
     /// ID 21 · R · Float · single · mandatory · units `varh`
@@ -453,635 +492,585 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 22 · R · Float · single · optional · units `varh`
     ///
     /// Exported reactive energy register of the three lines (single tariff), in varh.
-    pub reactive_energy_export_un: ::core::option::Option<f64>,
+    pub reactive_energy_export_un: Option<f64>,
     /// Reactive energy QI Un (resource 23).
     ///
     /// ID 23 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant I reactive energy of the three lines (single tariff), in varh.
-    pub reactive_energy_qi_un: ::core::option::Option<f64>,
+    pub reactive_energy_qi_un: Option<f64>,
     /// Reactive energy QII Un (resource 24).
     ///
     /// ID 24 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant II reactive energy of the three lines (single tariff), in varh.
-    pub reactive_energy_qii_un: ::core::option::Option<f64>,
+    pub reactive_energy_qii_un: Option<f64>,
     /// Reactive energy QIII Un (resource 25).
     ///
     /// ID 25 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant III reactive energy of the three lines (single tariff), in varh.
-    pub reactive_energy_qiii_un: ::core::option::Option<f64>,
+    pub reactive_energy_qiii_un: Option<f64>,
     /// Reactive energy QIV Un (resource 26).
     ///
     /// ID 26 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant IV reactive energy of the three lines (single tariff), in varh.
-    pub reactive_energy_qiv_un: ::core::option::Option<f64>,
+    pub reactive_energy_qiv_un: Option<f64>,
     /// Apparent energy import Un (resource 27).
     ///
     /// ID 27 · R · Float · single · optional · units `VAh`
     ///
     /// Imported apparent energy register of the three lines (single tariff), in VAh.
-    pub apparent_energy_import_un: ::core::option::Option<f64>,
+    pub apparent_energy_import_un: Option<f64>,
     /// Apparent energy export Un (resource 28).
     ///
     /// ID 28 · R · Float · single · optional · units `VAh`
     ///
     /// Exported apparent energy register of the three lines (single tariff), in VAh.
-    pub apparent_energy_export_un: ::core::option::Option<f64>,
+    pub apparent_energy_export_un: Option<f64>,
     /// Number of power failures in any phase (resource 29).
     ///
     /// ID 29 · R · Integer · single · optional
     ///
     /// Count of outages on any of the phases.
-    pub number_of_power_failures_in_any_phase: ::core::option::Option<i64>,
+    pub number_of_power_failures_in_any_phase: Option<i64>,
     /// Number of long power failures in any phase (resource 30).
     ///
     /// ID 30 · R · Integer · single · optional
     ///
     /// Count of long outages on any of the phases.
-    pub number_of_long_power_failures_in_any_phase: ::core::option::Option<i64>,
+    pub number_of_long_power_failures_in_any_phase: Option<i64>,
     /// Time threshold for long power failure (resource 31).
     ///
     /// ID 31 · RW · Float · single · optional · units `s`
     ///
     /// Duration in seconds above which an outage counts as long.
-    pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
+    pub time_threshold_for_long_power_failure: Option<f64>,
     /// Duration of last long power failure in any phase (resource 32).
     ///
     /// ID 32 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent long outage on any phase, in seconds.
-    pub duration_of_last_long_power_failure_in_any_phase: ::core::option::Option<f64>,
+    pub duration_of_last_long_power_failure_in_any_phase: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 33).
     ///
     /// ID 33 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which a phase is treated as missing (a cut).
-    pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
+    pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 34).
     ///
     /// ID 34 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay missing to count as a cut.
-    pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_cut: Option<f64>,
     /// Voltage cut (resource 35).
     ///
     /// ID 35 · R · Boolean · single · optional
     ///
     /// true when a phase stayed under the cut threshold for longer than the cut time threshold.
-    pub voltage_cut: ::core::option::Option<bool>,
+    pub voltage_cut: Option<bool>,
     /// L1 Meter Instance (resource 36).
     ///
     /// ID 36 · R · Integer · single · optional
     ///
     /// Instance ID of the single-phase meter object that measures line 1.
-    pub l1_meter_instance: ::core::option::Option<i64>,
+    pub l1_meter_instance: Option<i64>,
     /// L2 Meter Instance (resource 37).
     ///
     /// ID 37 · R · Integer · single · optional
     ///
     /// Instance ID of the single-phase meter object that measures line 2.
-    pub l2_meter_instance: ::core::option::Option<i64>,
+    pub l2_meter_instance: Option<i64>,
     /// L3 Meter Instance (resource 38).
     ///
     /// ID 38 · R · Integer · single · optional
     ///
     /// Instance ID of the single-phase meter object that measures line 3.
-    pub l3_meter_instance: ::core::option::Option<i64>,
+    pub l3_meter_instance: Option<i64>,
     /// Low power factor threshold (resource 39).
     ///
     /// ID 39 · RW · Float · single · optional
     ///
     /// Overall power factor under which Low power factor becomes true.
-    pub low_power_factor_threshold: ::core::option::Option<f64>,
+    pub low_power_factor_threshold: Option<f64>,
     /// Low power factor (resource 40).
     ///
     /// ID 40 · R · Boolean · single · optional
     ///
     /// true while the overall power factor is under its threshold.
-    pub low_power_factor: ::core::option::Option<bool>,
+    pub low_power_factor: Option<bool>,
     /// Excessive load (resource 41).
     ///
     /// ID 41 · R · Boolean · single · optional
     ///
     /// true when the load draws too much, for example excessive imported current.
-    pub excessive_load: ::core::option::Option<bool>,
+    pub excessive_load: Option<bool>,
     /// Unexpected load (resource 42).
     ///
     /// ID 42 · R · Boolean · single · optional
     ///
     /// true when current is imported although the load should be disconnected.
-    pub unexpected_load: ::core::option::Option<bool>,
+    pub unexpected_load: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for ThreePhaseElectricalMeterComplement {
-    const OBJECT_ID: u16 = 3422;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.l1_l2_voltage)?;
-        f::opt(w, 2, &self.l2_l3_voltage)?;
-        f::opt(w, 3, &self.l3_l1_voltage)?;
-        f::one(w, 4, &self.total_current_of_all_three_phases)?;
-        f::opt(w, 5, &self.instantaneous_power_factor_overall)?;
-        f::opt(w, 6, &self.last_average_power_factor)?;
-        f::opt(w, 7, &self.minimum_power_factor)?;
-        f::one(w, 8, &self.total_active_power_import_on_the_3_lines)?;
-        f::opt(w, 9, &self.total_active_power_export_on_the_3_lines)?;
-        f::one(w, 10, &self.total_reactive_power_import_on_the_3_lines)?;
-        f::opt(w, 11, &self.total_reactive_power_export_on_the_3_lines)?;
-        f::opt(w, 12, &self.instantaneous_apparent_power_import)?;
-        f::opt(w, 13, &self.instantaneous_apparent_power_export)?;
-        f::opt(w, 14, &self.instantaneous_active_power)?;
-        f::opt(w, 15, &self.instantaneous_net_active_power)?;
-        f::opt(w, 16, &self.measurement_period_of_instantaneous_value)?;
-        f::one(w, 17, &self.active_energy_import_un)?;
-        f::opt(w, 18, &self.active_energy_export_un)?;
-        f::opt(w, 19, &self.active_energy_combined_total_export_19)?;
-        f::opt(w, 20, &self.active_energy_combined_total_export_20)?;
-        f::one(w, 21, &self.reactive_energy_import_un)?;
-        f::opt(w, 22, &self.reactive_energy_export_un)?;
-        f::opt(w, 23, &self.reactive_energy_qi_un)?;
-        f::opt(w, 24, &self.reactive_energy_qii_un)?;
-        f::opt(w, 25, &self.reactive_energy_qiii_un)?;
-        f::opt(w, 26, &self.reactive_energy_qiv_un)?;
-        f::opt(w, 27, &self.apparent_energy_import_un)?;
-        f::opt(w, 28, &self.apparent_energy_export_un)?;
-        f::opt(w, 29, &self.number_of_power_failures_in_any_phase)?;
-        f::opt(w, 30, &self.number_of_long_power_failures_in_any_phase)?;
-        f::opt(w, 31, &self.time_threshold_for_long_power_failure)?;
-        f::opt(w, 32, &self.duration_of_last_long_power_failure_in_any_phase)?;
-        f::opt(w, 33, &self.threshold_for_missing_voltage_voltage_cut)?;
-        f::opt(w, 34, &self.time_threshold_for_voltage_cut)?;
-        f::opt(w, 35, &self.voltage_cut)?;
-        f::opt(w, 36, &self.l1_meter_instance)?;
-        f::opt(w, 37, &self.l2_meter_instance)?;
-        f::opt(w, 38, &self.l3_meter_instance)?;
-        f::opt(w, 39, &self.low_power_factor_threshold)?;
-        f::opt(w, 40, &self.low_power_factor)?;
-        f::opt(w, 41, &self.excessive_load)?;
-        f::opt(w, 42, &self.unexpected_load)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ThreePhaseElectricalMeterComplement {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.l1_l2_voltage, instance, raw),
-            2 => f::set_opt(&mut self.l2_l3_voltage, instance, raw),
-            3 => f::set_opt(&mut self.l3_l1_voltage, instance, raw),
-            4 => f::set(&mut self.total_current_of_all_three_phases, instance, raw),
-            5 => f::set_opt(&mut self.instantaneous_power_factor_overall, instance, raw),
-            6 => f::set_opt(&mut self.last_average_power_factor, instance, raw),
-            7 => f::set_opt(&mut self.minimum_power_factor, instance, raw),
-            8 => {
-                f::set(&mut self.total_active_power_import_on_the_3_lines, instance, raw)
-            }
-            9 => {
-                f::set_opt(
-                    &mut self.total_active_power_export_on_the_3_lines,
-                    instance,
-                    raw,
-                )
-            }
-            10 => {
-                f::set(
-                    &mut self.total_reactive_power_import_on_the_3_lines,
-                    instance,
-                    raw,
-                )
-            }
-            11 => {
-                f::set_opt(
-                    &mut self.total_reactive_power_export_on_the_3_lines,
-                    instance,
-                    raw,
-                )
-            }
-            12 => {
-                f::set_opt(&mut self.instantaneous_apparent_power_import, instance, raw)
-            }
-            13 => {
-                f::set_opt(&mut self.instantaneous_apparent_power_export, instance, raw)
-            }
-            14 => f::set_opt(&mut self.instantaneous_active_power, instance, raw),
-            15 => f::set_opt(&mut self.instantaneous_net_active_power, instance, raw),
-            16 => {
-                f::set_opt(
-                    &mut self.measurement_period_of_instantaneous_value,
-                    instance,
-                    raw,
-                )
-            }
-            17 => f::set(&mut self.active_energy_import_un, instance, raw),
-            18 => f::set_opt(&mut self.active_energy_export_un, instance, raw),
-            19 => {
-                f::set_opt(
-                    &mut self.active_energy_combined_total_export_19,
-                    instance,
-                    raw,
-                )
-            }
-            20 => {
-                f::set_opt(
-                    &mut self.active_energy_combined_total_export_20,
-                    instance,
-                    raw,
-                )
-            }
-            21 => f::set(&mut self.reactive_energy_import_un, instance, raw),
-            22 => f::set_opt(&mut self.reactive_energy_export_un, instance, raw),
-            23 => f::set_opt(&mut self.reactive_energy_qi_un, instance, raw),
-            24 => f::set_opt(&mut self.reactive_energy_qii_un, instance, raw),
-            25 => f::set_opt(&mut self.reactive_energy_qiii_un, instance, raw),
-            26 => f::set_opt(&mut self.reactive_energy_qiv_un, instance, raw),
-            27 => f::set_opt(&mut self.apparent_energy_import_un, instance, raw),
-            28 => f::set_opt(&mut self.apparent_energy_export_un, instance, raw),
-            29 => {
-                f::set_opt(
-                    &mut self.number_of_power_failures_in_any_phase,
-                    instance,
-                    raw,
-                )
-            }
-            30 => {
-                f::set_opt(
-                    &mut self.number_of_long_power_failures_in_any_phase,
-                    instance,
-                    raw,
-                )
-            }
-            31 => {
-                f::set_opt(
-                    &mut self.time_threshold_for_long_power_failure,
-                    instance,
-                    raw,
-                )
-            }
-            32 => {
-                f::set_opt(
-                    &mut self.duration_of_last_long_power_failure_in_any_phase,
-                    instance,
-                    raw,
-                )
-            }
-            33 => {
-                f::set_opt(
-                    &mut self.threshold_for_missing_voltage_voltage_cut,
-                    instance,
-                    raw,
-                )
-            }
-            34 => f::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
-            35 => f::set_opt(&mut self.voltage_cut, instance, raw),
-            36 => f::set_opt(&mut self.l1_meter_instance, instance, raw),
-            37 => f::set_opt(&mut self.l2_meter_instance, instance, raw),
-            38 => f::set_opt(&mut self.l3_meter_instance, instance, raw),
-            39 => f::set_opt(&mut self.low_power_factor_threshold, instance, raw),
-            40 => f::set_opt(&mut self.low_power_factor, instance, raw),
-            41 => f::set_opt(&mut self.excessive_load, instance, raw),
-            42 => f::set_opt(&mut self.unexpected_load, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.l1_l2_voltage, instance, raw),
+            2 => field::set_opt(&mut self.l2_l3_voltage, instance, raw),
+            3 => field::set_opt(&mut self.l3_l1_voltage, instance, raw),
+            4 => field::set(&mut self.total_current_of_all_three_phases, instance, raw),
+            5 => field::set_opt(&mut self.instantaneous_power_factor_overall, instance, raw),
+            6 => field::set_opt(&mut self.last_average_power_factor, instance, raw),
+            7 => field::set_opt(&mut self.minimum_power_factor, instance, raw),
+            8 => field::set(
+                &mut self.total_active_power_import_on_the_3_lines,
+                instance,
+                raw,
+            ),
+            9 => field::set_opt(
+                &mut self.total_active_power_export_on_the_3_lines,
+                instance,
+                raw,
+            ),
+            10 => field::set(
+                &mut self.total_reactive_power_import_on_the_3_lines,
+                instance,
+                raw,
+            ),
+            11 => field::set_opt(
+                &mut self.total_reactive_power_export_on_the_3_lines,
+                instance,
+                raw,
+            ),
+            12 => field::set_opt(&mut self.instantaneous_apparent_power_import, instance, raw),
+            13 => field::set_opt(&mut self.instantaneous_apparent_power_export, instance, raw),
+            14 => field::set_opt(&mut self.instantaneous_active_power, instance, raw),
+            15 => field::set_opt(&mut self.instantaneous_net_active_power, instance, raw),
+            16 => field::set_opt(
+                &mut self.measurement_period_of_instantaneous_value,
+                instance,
+                raw,
+            ),
+            17 => field::set(&mut self.active_energy_import_un, instance, raw),
+            18 => field::set_opt(&mut self.active_energy_export_un, instance, raw),
+            19 => field::set_opt(
+                &mut self.active_energy_combined_total_export_19,
+                instance,
+                raw,
+            ),
+            20 => field::set_opt(
+                &mut self.active_energy_combined_total_export_20,
+                instance,
+                raw,
+            ),
+            21 => field::set(&mut self.reactive_energy_import_un, instance, raw),
+            22 => field::set_opt(&mut self.reactive_energy_export_un, instance, raw),
+            23 => field::set_opt(&mut self.reactive_energy_qi_un, instance, raw),
+            24 => field::set_opt(&mut self.reactive_energy_qii_un, instance, raw),
+            25 => field::set_opt(&mut self.reactive_energy_qiii_un, instance, raw),
+            26 => field::set_opt(&mut self.reactive_energy_qiv_un, instance, raw),
+            27 => field::set_opt(&mut self.apparent_energy_import_un, instance, raw),
+            28 => field::set_opt(&mut self.apparent_energy_export_un, instance, raw),
+            29 => field::set_opt(
+                &mut self.number_of_power_failures_in_any_phase,
+                instance,
+                raw,
+            ),
+            30 => field::set_opt(
+                &mut self.number_of_long_power_failures_in_any_phase,
+                instance,
+                raw,
+            ),
+            31 => field::set_opt(
+                &mut self.time_threshold_for_long_power_failure,
+                instance,
+                raw,
+            ),
+            32 => field::set_opt(
+                &mut self.duration_of_last_long_power_failure_in_any_phase,
+                instance,
+                raw,
+            ),
+            33 => field::set_opt(
+                &mut self.threshold_for_missing_voltage_voltage_cut,
+                instance,
+                raw,
+            ),
+            34 => field::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
+            35 => field::set_opt(&mut self.voltage_cut, instance, raw),
+            36 => field::set_opt(&mut self.l1_meter_instance, instance, raw),
+            37 => field::set_opt(&mut self.l2_meter_instance, instance, raw),
+            38 => field::set_opt(&mut self.l3_meter_instance, instance, raw),
+            39 => field::set_opt(&mut self.low_power_factor_threshold, instance, raw),
+            40 => field::set_opt(&mut self.low_power_factor, instance, raw),
+            41 => field::set_opt(&mut self.excessive_load, instance, raw),
+            42 => field::set_opt(&mut self.unexpected_load, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 42 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=42 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for ThreePhaseElectricalMeterComplement {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            12,
-            c::opt(&self.instantaneous_apparent_power_import),
-            c::Rule::Int(-1, 1),
-        );
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for ThreePhaseElectricalMeterComplement {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.l1_l2_voltage)?;
+        field::emit_opt(w, 2, &self.l2_l3_voltage)?;
+        field::emit_opt(w, 3, &self.l3_l1_voltage)?;
+        field::emit(w, 4, &self.total_current_of_all_three_phases)?;
+        field::emit_opt(w, 5, &self.instantaneous_power_factor_overall)?;
+        field::emit_opt(w, 6, &self.last_average_power_factor)?;
+        field::emit_opt(w, 7, &self.minimum_power_factor)?;
+        field::emit(w, 8, &self.total_active_power_import_on_the_3_lines)?;
+        field::emit_opt(w, 9, &self.total_active_power_export_on_the_3_lines)?;
+        field::emit(w, 10, &self.total_reactive_power_import_on_the_3_lines)?;
+        field::emit_opt(w, 11, &self.total_reactive_power_export_on_the_3_lines)?;
+        field::emit_opt(w, 12, &self.instantaneous_apparent_power_import)?;
+        field::emit_opt(w, 13, &self.instantaneous_apparent_power_export)?;
+        field::emit_opt(w, 14, &self.instantaneous_active_power)?;
+        field::emit_opt(w, 15, &self.instantaneous_net_active_power)?;
+        field::emit_opt(w, 16, &self.measurement_period_of_instantaneous_value)?;
+        field::emit(w, 17, &self.active_energy_import_un)?;
+        field::emit_opt(w, 18, &self.active_energy_export_un)?;
+        field::emit_opt(w, 19, &self.active_energy_combined_total_export_19)?;
+        field::emit_opt(w, 20, &self.active_energy_combined_total_export_20)?;
+        field::emit(w, 21, &self.reactive_energy_import_un)?;
+        field::emit_opt(w, 22, &self.reactive_energy_export_un)?;
+        field::emit_opt(w, 23, &self.reactive_energy_qi_un)?;
+        field::emit_opt(w, 24, &self.reactive_energy_qii_un)?;
+        field::emit_opt(w, 25, &self.reactive_energy_qiii_un)?;
+        field::emit_opt(w, 26, &self.reactive_energy_qiv_un)?;
+        field::emit_opt(w, 27, &self.apparent_energy_import_un)?;
+        field::emit_opt(w, 28, &self.apparent_energy_export_un)?;
+        field::emit_opt(w, 29, &self.number_of_power_failures_in_any_phase)?;
+        field::emit_opt(w, 30, &self.number_of_long_power_failures_in_any_phase)?;
+        field::emit_opt(w, 31, &self.time_threshold_for_long_power_failure)?;
+        field::emit_opt(
+            w,
+            32,
+            &self.duration_of_last_long_power_failure_in_any_phase,
+        )?;
+        field::emit_opt(w, 33, &self.threshold_for_missing_voltage_voltage_cut)?;
+        field::emit_opt(w, 34, &self.time_threshold_for_voltage_cut)?;
+        field::emit_opt(w, 35, &self.voltage_cut)?;
+        field::emit_opt(w, 36, &self.l1_meter_instance)?;
+        field::emit_opt(w, 37, &self.l2_meter_instance)?;
+        field::emit_opt(w, 38, &self.l3_meter_instance)?;
+        field::emit_opt(w, 39, &self.low_power_factor_threshold)?;
+        field::emit_opt(w, 40, &self.low_power_factor)?;
+        field::emit_opt(w, 41, &self.excessive_load)?;
+        field::emit_opt(w, 42, &self.unexpected_load)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.l1_l2_voltage = ::core::option::Option::None;
+            self.l1_l2_voltage = None;
         }
         if !keep.contains(2) {
-            self.l2_l3_voltage = ::core::option::Option::None;
+            self.l2_l3_voltage = None;
         }
         if !keep.contains(3) {
-            self.l3_l1_voltage = ::core::option::Option::None;
+            self.l3_l1_voltage = None;
         }
         if !keep.contains(4) {
-            self.total_current_of_all_three_phases = ::core::default::Default::default();
+            self.total_current_of_all_three_phases = Default::default();
         }
         if !keep.contains(5) {
-            self.instantaneous_power_factor_overall = ::core::option::Option::None;
+            self.instantaneous_power_factor_overall = None;
         }
         if !keep.contains(6) {
-            self.last_average_power_factor = ::core::option::Option::None;
+            self.last_average_power_factor = None;
         }
         if !keep.contains(7) {
-            self.minimum_power_factor = ::core::option::Option::None;
+            self.minimum_power_factor = None;
         }
         if !keep.contains(8) {
-            self.total_active_power_import_on_the_3_lines = ::core::default::Default::default();
+            self.total_active_power_import_on_the_3_lines = Default::default();
         }
         if !keep.contains(9) {
-            self.total_active_power_export_on_the_3_lines = ::core::option::Option::None;
+            self.total_active_power_export_on_the_3_lines = None;
         }
         if !keep.contains(10) {
-            self.total_reactive_power_import_on_the_3_lines = ::core::default::Default::default();
+            self.total_reactive_power_import_on_the_3_lines = Default::default();
         }
         if !keep.contains(11) {
-            self.total_reactive_power_export_on_the_3_lines = ::core::option::Option::None;
+            self.total_reactive_power_export_on_the_3_lines = None;
         }
         if !keep.contains(12) {
-            self.instantaneous_apparent_power_import = ::core::option::Option::None;
+            self.instantaneous_apparent_power_import = None;
         }
         if !keep.contains(13) {
-            self.instantaneous_apparent_power_export = ::core::option::Option::None;
+            self.instantaneous_apparent_power_export = None;
         }
         if !keep.contains(14) {
-            self.instantaneous_active_power = ::core::option::Option::None;
+            self.instantaneous_active_power = None;
         }
         if !keep.contains(15) {
-            self.instantaneous_net_active_power = ::core::option::Option::None;
+            self.instantaneous_net_active_power = None;
         }
         if !keep.contains(16) {
-            self.measurement_period_of_instantaneous_value = ::core::option::Option::None;
+            self.measurement_period_of_instantaneous_value = None;
         }
         if !keep.contains(17) {
-            self.active_energy_import_un = ::core::default::Default::default();
+            self.active_energy_import_un = Default::default();
         }
         if !keep.contains(18) {
-            self.active_energy_export_un = ::core::option::Option::None;
+            self.active_energy_export_un = None;
         }
         if !keep.contains(19) {
-            self.active_energy_combined_total_export_19 = ::core::option::Option::None;
+            self.active_energy_combined_total_export_19 = None;
         }
         if !keep.contains(20) {
-            self.active_energy_combined_total_export_20 = ::core::option::Option::None;
+            self.active_energy_combined_total_export_20 = None;
         }
         if !keep.contains(21) {
-            self.reactive_energy_import_un = ::core::default::Default::default();
+            self.reactive_energy_import_un = Default::default();
         }
         if !keep.contains(22) {
-            self.reactive_energy_export_un = ::core::option::Option::None;
+            self.reactive_energy_export_un = None;
         }
         if !keep.contains(23) {
-            self.reactive_energy_qi_un = ::core::option::Option::None;
+            self.reactive_energy_qi_un = None;
         }
         if !keep.contains(24) {
-            self.reactive_energy_qii_un = ::core::option::Option::None;
+            self.reactive_energy_qii_un = None;
         }
         if !keep.contains(25) {
-            self.reactive_energy_qiii_un = ::core::option::Option::None;
+            self.reactive_energy_qiii_un = None;
         }
         if !keep.contains(26) {
-            self.reactive_energy_qiv_un = ::core::option::Option::None;
+            self.reactive_energy_qiv_un = None;
         }
         if !keep.contains(27) {
-            self.apparent_energy_import_un = ::core::option::Option::None;
+            self.apparent_energy_import_un = None;
         }
         if !keep.contains(28) {
-            self.apparent_energy_export_un = ::core::option::Option::None;
+            self.apparent_energy_export_un = None;
         }
         if !keep.contains(29) {
-            self.number_of_power_failures_in_any_phase = ::core::option::Option::None;
+            self.number_of_power_failures_in_any_phase = None;
         }
         if !keep.contains(30) {
-            self.number_of_long_power_failures_in_any_phase = ::core::option::Option::None;
+            self.number_of_long_power_failures_in_any_phase = None;
         }
         if !keep.contains(31) {
-            self.time_threshold_for_long_power_failure = ::core::option::Option::None;
+            self.time_threshold_for_long_power_failure = None;
         }
         if !keep.contains(32) {
-            self.duration_of_last_long_power_failure_in_any_phase = ::core::option::Option::None;
+            self.duration_of_last_long_power_failure_in_any_phase = None;
         }
         if !keep.contains(33) {
-            self.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::None;
+            self.threshold_for_missing_voltage_voltage_cut = None;
         }
         if !keep.contains(34) {
-            self.time_threshold_for_voltage_cut = ::core::option::Option::None;
+            self.time_threshold_for_voltage_cut = None;
         }
         if !keep.contains(35) {
-            self.voltage_cut = ::core::option::Option::None;
+            self.voltage_cut = None;
         }
         if !keep.contains(36) {
-            self.l1_meter_instance = ::core::option::Option::None;
+            self.l1_meter_instance = None;
         }
         if !keep.contains(37) {
-            self.l2_meter_instance = ::core::option::Option::None;
+            self.l2_meter_instance = None;
         }
         if !keep.contains(38) {
-            self.l3_meter_instance = ::core::option::Option::None;
+            self.l3_meter_instance = None;
         }
         if !keep.contains(39) {
-            self.low_power_factor_threshold = ::core::option::Option::None;
+            self.low_power_factor_threshold = None;
         }
         if !keep.contains(40) {
-            self.low_power_factor = ::core::option::Option::None;
+            self.low_power_factor = None;
         }
         if !keep.contains(41) {
-            self.excessive_load = ::core::option::Option::None;
+            self.excessive_load = None;
         }
         if !keep.contains(42) {
-            self.unexpected_load = ::core::option::Option::None;
+            self.unexpected_load = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for ThreePhaseElectricalMeterComplement {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(
+            12,
+            &self.instantaneous_apparent_power_import,
+            Rule::Int(-1, 1),
+        );
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`ThreePhaseElectricalMeterComplement`](struct@ThreePhaseElectricalMeterComplement) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct ThreePhaseElectricalMeterComplementWrite {
     /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
-    pub time_threshold_for_long_power_failure: ::core::option::Option<f64>,
+    pub time_threshold_for_long_power_failure: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
-    pub threshold_for_missing_voltage_voltage_cut: ::core::option::Option<f64>,
+    pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
-    pub time_threshold_for_voltage_cut: ::core::option::Option<f64>,
+    pub time_threshold_for_voltage_cut: Option<f64>,
     /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
-    pub low_power_factor_threshold: ::core::option::Option<f64>,
+    pub low_power_factor_threshold: Option<f64>,
 }
+
 impl ThreePhaseElectricalMeterComplementWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut ThreePhaseElectricalMeterComplement) {
-        if let ::core::option::Option::Some(v) = &self
-            .time_threshold_for_long_power_failure
-        {
-            target.time_threshold_for_long_power_failure = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.time_threshold_for_long_power_failure {
+            target.time_threshold_for_long_power_failure = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self
-            .threshold_for_missing_voltage_voltage_cut
-        {
-            target.threshold_for_missing_voltage_voltage_cut = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.threshold_for_missing_voltage_voltage_cut {
+            target.threshold_for_missing_voltage_voltage_cut = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.time_threshold_for_voltage_cut {
-            target.time_threshold_for_voltage_cut = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.time_threshold_for_voltage_cut {
+            target.time_threshold_for_voltage_cut = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.low_power_factor_threshold {
-            target.low_power_factor_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.low_power_factor_threshold {
+            target.low_power_factor_threshold = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for ThreePhaseElectricalMeterComplementWrite {
-    const OBJECT_ID: u16 = 3422;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 31, &self.time_threshold_for_long_power_failure)?;
-        f::opt(w, 33, &self.threshold_for_missing_voltage_voltage_cut)?;
-        f::opt(w, 34, &self.time_threshold_for_voltage_cut)?;
-        f::opt(w, 39, &self.low_power_factor_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for ThreePhaseElectricalMeterComplementWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            31 => {
-                f::set_opt(
-                    &mut self.time_threshold_for_long_power_failure,
-                    instance,
-                    raw,
-                )
-            }
-            33 => {
-                f::set_opt(
-                    &mut self.threshold_for_missing_voltage_voltage_cut,
-                    instance,
-                    raw,
-                )
-            }
-            34 => f::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
-            39 => f::set_opt(&mut self.low_power_factor_threshold, instance, raw),
+            31 => field::set_opt(
+                &mut self.time_threshold_for_long_power_failure,
+                instance,
+                raw,
+            ),
+            33 => field::set_opt(
+                &mut self.threshold_for_missing_voltage_voltage_cut,
+                instance,
+                raw,
+            ),
+            34 => field::set_opt(&mut self.time_threshold_for_voltage_cut, instance, raw),
+            39 => field::set_opt(&mut self.low_power_factor_threshold, instance, raw),
             1..=30 | 32 | 35..=38 | 40..=42 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            _ => ::core::result::Result::Ok(false),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            31 | 33 | 34 | 39 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            31 | 33 | 34 | 39 => Err(ErrorKind::NotMultiple),
             1..=30 | 32 | 35..=38 | 40..=42 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                Err(ErrorKind::NotWritable)
             }
-            _ => {}
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for ThreePhaseElectricalMeterComplementWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 31, &self.time_threshold_for_long_power_failure)?;
+        field::emit_opt(w, 33, &self.threshold_for_missing_voltage_voltage_cut)?;
+        field::emit_opt(w, 34, &self.time_threshold_for_voltage_cut)?;
+        field::emit_opt(w, 39, &self.low_power_factor_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(31) {
+            self.time_threshold_for_long_power_failure = None;
+        }
+        if !keep.contains(33) {
+            self.threshold_for_missing_voltage_voltage_cut = None;
+        }
+        if !keep.contains(34) {
+            self.time_threshold_for_voltage_cut = None;
+        }
+        if !keep.contains(39) {
+            self.low_power_factor_threshold = None;
+        }
+    }
+}
+
 /// L1-L2 Voltage (resource 1).
 ///
 /// ID 1 · R · Float · single · optional · units `V`
@@ -1089,12 +1078,15 @@ impl ::ucifi_runtime::typed::Instance for ThreePhaseElectricalMeterComplementWri
 /// Voltage between lines 1 and 2, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct L1L2Voltage;
-impl ::ucifi_runtime::typed::Resource for L1L2Voltage {
+
+impl Resource for L1L2Voltage {
     const ID: u16 = 1;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for L1L2Voltage {}
+
+impl Readable for L1L2Voltage {}
+
 /// L2-L3 Voltage (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `V`
@@ -1102,12 +1094,15 @@ impl ::ucifi_runtime::typed::Readable for L1L2Voltage {}
 /// Voltage between lines 2 and 3, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct L2L3Voltage;
-impl ::ucifi_runtime::typed::Resource for L2L3Voltage {
+
+impl Resource for L2L3Voltage {
     const ID: u16 = 2;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for L2L3Voltage {}
+
+impl Readable for L2L3Voltage {}
+
 /// L3-L1 Voltage (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `V`
@@ -1115,12 +1110,15 @@ impl ::ucifi_runtime::typed::Readable for L2L3Voltage {}
 /// Voltage between lines 3 and 1, in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct L3L1Voltage;
-impl ::ucifi_runtime::typed::Resource for L3L1Voltage {
+
+impl Resource for L3L1Voltage {
     const ID: u16 = 3;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for L3L1Voltage {}
+
+impl Readable for L3L1Voltage {}
+
 /// Total Current of all three phases (resource 4).
 ///
 /// ID 4 · R · Float · single · mandatory · units `A`
@@ -1128,12 +1126,15 @@ impl ::ucifi_runtime::typed::Readable for L3L1Voltage {}
 /// Sum of the currents of the three lines, in amperes.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalCurrentOfAllThreePhases;
-impl ::ucifi_runtime::typed::Resource for TotalCurrentOfAllThreePhases {
+
+impl Resource for TotalCurrentOfAllThreePhases {
     const ID: u16 = 4;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalCurrentOfAllThreePhases {}
+
+impl Readable for TotalCurrentOfAllThreePhases {}
+
 /// Instantaneous Power Factor overall (resource 5).
 ///
 /// ID 5 · R · Float · single · optional
@@ -1141,12 +1142,15 @@ impl ::ucifi_runtime::typed::Readable for TotalCurrentOfAllThreePhases {}
 /// Present power factor of the whole three-phase system.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousPowerFactorOverall;
-impl ::ucifi_runtime::typed::Resource for InstantaneousPowerFactorOverall {
+
+impl Resource for InstantaneousPowerFactorOverall {
     const ID: u16 = 5;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactorOverall {}
+
+impl Readable for InstantaneousPowerFactorOverall {}
+
 /// Last Average Power Factor (resource 6).
 ///
 /// ID 6 · R · Float · single · optional
@@ -1154,12 +1158,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousPowerFactorOverall {}
 /// Most recent average of the three line power factors.
 #[derive(Clone, Copy, Debug)]
 pub struct LastAveragePowerFactor;
-impl ::ucifi_runtime::typed::Resource for LastAveragePowerFactor {
+
+impl Resource for LastAveragePowerFactor {
     const ID: u16 = 6;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LastAveragePowerFactor {}
+
+impl Readable for LastAveragePowerFactor {}
+
 /// Minimum Power Factor (resource 7).
 ///
 /// ID 7 · R · Float · single · optional
@@ -1167,12 +1174,15 @@ impl ::ucifi_runtime::typed::Readable for LastAveragePowerFactor {}
 /// Lowest power factor seen on any of the three lines.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumPowerFactor;
-impl ::ucifi_runtime::typed::Resource for MinimumPowerFactor {
+
+impl Resource for MinimumPowerFactor {
     const ID: u16 = 7;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumPowerFactor {}
+
+impl Readable for MinimumPowerFactor {}
+
 /// Total active power import on the 3 lines (resource 8).
 ///
 /// ID 8 · R · Float · single · mandatory · units `W`
@@ -1180,12 +1190,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumPowerFactor {}
 /// Imported active power summed over the three lines (quadrants I and IV), in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalActivePowerImportOnThe3Lines;
-impl ::ucifi_runtime::typed::Resource for TotalActivePowerImportOnThe3Lines {
+
+impl Resource for TotalActivePowerImportOnThe3Lines {
     const ID: u16 = 8;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalActivePowerImportOnThe3Lines {}
+
+impl Readable for TotalActivePowerImportOnThe3Lines {}
+
 /// Total active power export on the 3 lines (resource 9).
 ///
 /// ID 9 · R · Float · single · optional · units `W`
@@ -1193,12 +1206,15 @@ impl ::ucifi_runtime::typed::Readable for TotalActivePowerImportOnThe3Lines {}
 /// Exported active power summed over the three lines (quadrants II and III), in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalActivePowerExportOnThe3Lines;
-impl ::ucifi_runtime::typed::Resource for TotalActivePowerExportOnThe3Lines {
+
+impl Resource for TotalActivePowerExportOnThe3Lines {
     const ID: u16 = 9;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalActivePowerExportOnThe3Lines {}
+
+impl Readable for TotalActivePowerExportOnThe3Lines {}
+
 /// Total reactive power import on the 3 lines (resource 10).
 ///
 /// ID 10 · R · Float · single · mandatory · units `var`
@@ -1206,12 +1222,15 @@ impl ::ucifi_runtime::typed::Readable for TotalActivePowerExportOnThe3Lines {}
 /// Imported reactive power summed over the three lines (quadrants I and II), in var.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalReactivePowerImportOnThe3Lines;
-impl ::ucifi_runtime::typed::Resource for TotalReactivePowerImportOnThe3Lines {
+
+impl Resource for TotalReactivePowerImportOnThe3Lines {
     const ID: u16 = 10;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalReactivePowerImportOnThe3Lines {}
+
+impl Readable for TotalReactivePowerImportOnThe3Lines {}
+
 /// Total reactive power export on the 3 lines (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `var`
@@ -1219,12 +1238,15 @@ impl ::ucifi_runtime::typed::Readable for TotalReactivePowerImportOnThe3Lines {}
 /// Exported reactive power summed over the three lines (quadrants III and IV), in var.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalReactivePowerExportOnThe3Lines;
-impl ::ucifi_runtime::typed::Resource for TotalReactivePowerExportOnThe3Lines {
+
+impl Resource for TotalReactivePowerExportOnThe3Lines {
     const ID: u16 = 11;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalReactivePowerExportOnThe3Lines {}
+
+impl Readable for TotalReactivePowerExportOnThe3Lines {}
+
 /// Instantaneous Apparent Power import (resource 12).
 ///
 /// ID 12 · R · Float · single · optional · units `VA` · range `-1..1`
@@ -1232,12 +1254,15 @@ impl ::ucifi_runtime::typed::Readable for TotalReactivePowerExportOnThe3Lines {}
 /// Present imported apparent power over the three lines, in VA.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerImport;
-impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerImport {
+
+impl Resource for InstantaneousApparentPowerImport {
     const ID: u16 = 12;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImport {}
+
+impl Readable for InstantaneousApparentPowerImport {}
+
 /// Instantaneous Apparent Power export (resource 13).
 ///
 /// ID 13 · R · Float · single · optional · units `VA`
@@ -1245,12 +1270,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerImport {}
 /// Present exported apparent power over the three lines, in VA.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousApparentPowerExport;
-impl ::ucifi_runtime::typed::Resource for InstantaneousApparentPowerExport {
+
+impl Resource for InstantaneousApparentPowerExport {
     const ID: u16 = 13;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExport {}
+
+impl Readable for InstantaneousApparentPowerExport {}
+
 /// Instantaneous Active Power (resource 14).
 ///
 /// ID 14 · R · Float · single · optional · units `W`
@@ -1258,12 +1286,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousApparentPowerExport {}
 /// Present active power over the three lines, import and export added, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousActivePower;
-impl ::ucifi_runtime::typed::Resource for InstantaneousActivePower {
+
+impl Resource for InstantaneousActivePower {
     const ID: u16 = 14;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousActivePower {}
+
+impl Readable for InstantaneousActivePower {}
+
 /// Instantaneous Net Active Power (resource 15).
 ///
 /// ID 15 · R · Float · single · optional · units `W`
@@ -1271,12 +1302,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousActivePower {}
 /// Present net active power over the three lines, import minus export, in watts.
 #[derive(Clone, Copy, Debug)]
 pub struct InstantaneousNetActivePower;
-impl ::ucifi_runtime::typed::Resource for InstantaneousNetActivePower {
+
+impl Resource for InstantaneousNetActivePower {
     const ID: u16 = 15;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePower {}
+
+impl Readable for InstantaneousNetActivePower {}
+
 /// Measurement period of Instantaneous value (resource 16).
 ///
 /// ID 16 · R · Float · single · optional · units `s`
@@ -1284,12 +1318,15 @@ impl ::ucifi_runtime::typed::Readable for InstantaneousNetActivePower {}
 /// Integration period in seconds over which the instantaneous values are measured.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementPeriodOfInstantaneousValue;
-impl ::ucifi_runtime::typed::Resource for MeasurementPeriodOfInstantaneousValue {
+
+impl Resource for MeasurementPeriodOfInstantaneousValue {
     const ID: u16 = 16;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue {}
+
+impl Readable for MeasurementPeriodOfInstantaneousValue {}
+
 /// Active energy import Un (resource 17).
 ///
 /// ID 17 · R · Float · single · mandatory · units `Wh`
@@ -1297,12 +1334,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementPeriodOfInstantaneousValue 
 /// Imported active energy register of the three lines (single tariff), in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyImportUn;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyImportUn {
+
+impl Resource for ActiveEnergyImportUn {
     const ID: u16 = 17;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportUn {}
+
+impl Readable for ActiveEnergyImportUn {}
+
 /// Active energy export Un (resource 18).
 ///
 /// ID 18 · R · Float · single · optional · units `Wh`
@@ -1310,12 +1350,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyImportUn {}
 /// Exported active energy register of the three lines (single tariff), in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyExportUn;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyExportUn {
+
+impl Resource for ActiveEnergyExportUn {
     const ID: u16 = 18;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportUn {}
+
+impl Readable for ActiveEnergyExportUn {}
+
 /// Active energy Combined total (+export) (resource 19).
 ///
 /// ID 19 · R · Float · single · optional · units `Wh`
@@ -1323,12 +1366,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyExportUn {}
 /// Active energy register, import plus export, for the three lines, in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyCombinedTotalExport19;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyCombinedTotalExport19 {
+
+impl Resource for ActiveEnergyCombinedTotalExport19 {
     const ID: u16 = 19;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport19 {}
+
+impl Readable for ActiveEnergyCombinedTotalExport19 {}
+
 /// Active energy Combined total (-export) (resource 20).
 ///
 /// ID 20 · R · Float · single · optional · units `Wh`
@@ -1336,12 +1382,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport19 {}
 /// Active energy register, import minus export, for the three lines, in Wh.
 #[derive(Clone, Copy, Debug)]
 pub struct ActiveEnergyCombinedTotalExport20;
-impl ::ucifi_runtime::typed::Resource for ActiveEnergyCombinedTotalExport20 {
+
+impl Resource for ActiveEnergyCombinedTotalExport20 {
     const ID: u16 = 20;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport20 {}
+
+impl Readable for ActiveEnergyCombinedTotalExport20 {}
+
 /// Reactive energy import Un (resource 21).
 ///
 /// ID 21 · R · Float · single · mandatory · units `varh`
@@ -1349,12 +1398,15 @@ impl ::ucifi_runtime::typed::Readable for ActiveEnergyCombinedTotalExport20 {}
 /// Imported reactive energy register of the three lines (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyImportUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyImportUn {
+
+impl Resource for ReactiveEnergyImportUn {
     const ID: u16 = 21;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportUn {}
+
+impl Readable for ReactiveEnergyImportUn {}
+
 /// Reactive energy export Un (resource 22).
 ///
 /// ID 22 · R · Float · single · optional · units `varh`
@@ -1362,12 +1414,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyImportUn {}
 /// Exported reactive energy register of the three lines (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyExportUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyExportUn {
+
+impl Resource for ReactiveEnergyExportUn {
     const ID: u16 = 22;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportUn {}
+
+impl Readable for ReactiveEnergyExportUn {}
+
 /// Reactive energy QI Un (resource 23).
 ///
 /// ID 23 · R · Float · single · optional · units `varh`
@@ -1375,12 +1430,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyExportUn {}
 /// Quadrant I reactive energy of the three lines (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiUn {
+
+impl Resource for ReactiveEnergyQiUn {
     const ID: u16 = 23;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiUn {}
+
+impl Readable for ReactiveEnergyQiUn {}
+
 /// Reactive energy QII Un (resource 24).
 ///
 /// ID 24 · R · Float · single · optional · units `varh`
@@ -1388,12 +1446,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiUn {}
 /// Quadrant II reactive energy of the three lines (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiUn {
+
+impl Resource for ReactiveEnergyQiiUn {
     const ID: u16 = 24;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiUn {}
+
+impl Readable for ReactiveEnergyQiiUn {}
+
 /// Reactive energy QIII Un (resource 25).
 ///
 /// ID 25 · R · Float · single · optional · units `varh`
@@ -1401,12 +1462,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiUn {}
 /// Quadrant III reactive energy of the three lines (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQiiiUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQiiiUn {
+
+impl Resource for ReactiveEnergyQiiiUn {
     const ID: u16 = 25;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiUn {}
+
+impl Readable for ReactiveEnergyQiiiUn {}
+
 /// Reactive energy QIV Un (resource 26).
 ///
 /// ID 26 · R · Float · single · optional · units `varh`
@@ -1414,12 +1478,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQiiiUn {}
 /// Quadrant IV reactive energy of the three lines (single tariff), in varh.
 #[derive(Clone, Copy, Debug)]
 pub struct ReactiveEnergyQivUn;
-impl ::ucifi_runtime::typed::Resource for ReactiveEnergyQivUn {
+
+impl Resource for ReactiveEnergyQivUn {
     const ID: u16 = 26;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivUn {}
+
+impl Readable for ReactiveEnergyQivUn {}
+
 /// Apparent energy import Un (resource 27).
 ///
 /// ID 27 · R · Float · single · optional · units `VAh`
@@ -1427,12 +1494,15 @@ impl ::ucifi_runtime::typed::Readable for ReactiveEnergyQivUn {}
 /// Imported apparent energy register of the three lines (single tariff), in VAh.
 #[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyImportUn;
-impl ::ucifi_runtime::typed::Resource for ApparentEnergyImportUn {
+
+impl Resource for ApparentEnergyImportUn {
     const ID: u16 = 27;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
+
+impl Readable for ApparentEnergyImportUn {}
+
 /// Apparent energy export Un (resource 28).
 ///
 /// ID 28 · R · Float · single · optional · units `VAh`
@@ -1440,12 +1510,15 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyImportUn {}
 /// Exported apparent energy register of the three lines (single tariff), in VAh.
 #[derive(Clone, Copy, Debug)]
 pub struct ApparentEnergyExportUn;
-impl ::ucifi_runtime::typed::Resource for ApparentEnergyExportUn {
+
+impl Resource for ApparentEnergyExportUn {
     const ID: u16 = 28;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
+
+impl Readable for ApparentEnergyExportUn {}
+
 /// Number of power failures in any phase (resource 29).
 ///
 /// ID 29 · R · Integer · single · optional
@@ -1453,12 +1526,15 @@ impl ::ucifi_runtime::typed::Readable for ApparentEnergyExportUn {}
 /// Count of outages on any of the phases.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfPowerFailuresInAnyPhase;
-impl ::ucifi_runtime::typed::Resource for NumberOfPowerFailuresInAnyPhase {
+
+impl Resource for NumberOfPowerFailuresInAnyPhase {
     const ID: u16 = 29;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailuresInAnyPhase {}
+
+impl Readable for NumberOfPowerFailuresInAnyPhase {}
+
 /// Number of long power failures in any phase (resource 30).
 ///
 /// ID 30 · R · Integer · single · optional
@@ -1466,12 +1542,15 @@ impl ::ucifi_runtime::typed::Readable for NumberOfPowerFailuresInAnyPhase {}
 /// Count of long outages on any of the phases.
 #[derive(Clone, Copy, Debug)]
 pub struct NumberOfLongPowerFailuresInAnyPhase;
-impl ::ucifi_runtime::typed::Resource for NumberOfLongPowerFailuresInAnyPhase {
+
+impl Resource for NumberOfLongPowerFailuresInAnyPhase {
     const ID: u16 = 30;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailuresInAnyPhase {}
+
+impl Readable for NumberOfLongPowerFailuresInAnyPhase {}
+
 /// Time threshold for long power failure (resource 31).
 ///
 /// ID 31 · RW · Float · single · optional · units `s`
@@ -1479,13 +1558,17 @@ impl ::ucifi_runtime::typed::Readable for NumberOfLongPowerFailuresInAnyPhase {}
 /// Duration in seconds above which an outage counts as long.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForLongPowerFailure;
-impl ::ucifi_runtime::typed::Resource for TimeThresholdForLongPowerFailure {
+
+impl Resource for TimeThresholdForLongPowerFailure {
     const ID: u16 = 31;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TimeThresholdForLongPowerFailure {}
-impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
+
+impl Readable for TimeThresholdForLongPowerFailure {}
+
+impl Writable for TimeThresholdForLongPowerFailure {}
+
 /// Duration of last long power failure in any phase (resource 32).
 ///
 /// ID 32 · R · Float · single · optional · units `s`
@@ -1493,12 +1576,15 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForLongPowerFailure {}
 /// Length of the most recent long outage on any phase, in seconds.
 #[derive(Clone, Copy, Debug)]
 pub struct DurationOfLastLongPowerFailureInAnyPhase;
-impl ::ucifi_runtime::typed::Resource for DurationOfLastLongPowerFailureInAnyPhase {
+
+impl Resource for DurationOfLastLongPowerFailureInAnyPhase {
     const ID: u16 = 32;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailureInAnyPhase {}
+
+impl Readable for DurationOfLastLongPowerFailureInAnyPhase {}
+
 /// Threshold for missing voltage (voltage cut) (resource 33).
 ///
 /// ID 33 · RW · Float · single · optional · units `V`
@@ -1506,13 +1592,17 @@ impl ::ucifi_runtime::typed::Readable for DurationOfLastLongPowerFailureInAnyPha
 /// Voltage in volts under which a phase is treated as missing (a cut).
 #[derive(Clone, Copy, Debug)]
 pub struct ThresholdForMissingVoltageVoltageCut;
-impl ::ucifi_runtime::typed::Resource for ThresholdForMissingVoltageVoltageCut {
+
+impl Resource for ThresholdForMissingVoltageVoltageCut {
     const ID: u16 = 33;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for ThresholdForMissingVoltageVoltageCut {}
-impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {}
+
+impl Readable for ThresholdForMissingVoltageVoltageCut {}
+
+impl Writable for ThresholdForMissingVoltageVoltageCut {}
+
 /// Time threshold for voltage cut (resource 34).
 ///
 /// ID 34 · RW · Float · single · optional · units `s`
@@ -1520,13 +1610,17 @@ impl ::ucifi_runtime::typed::Writable for ThresholdForMissingVoltageVoltageCut {
 /// Minimum time in seconds the voltage must stay missing to count as a cut.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeThresholdForVoltageCut;
-impl ::ucifi_runtime::typed::Resource for TimeThresholdForVoltageCut {
+
+impl Resource for TimeThresholdForVoltageCut {
     const ID: u16 = 34;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TimeThresholdForVoltageCut {}
-impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
+
+impl Readable for TimeThresholdForVoltageCut {}
+
+impl Writable for TimeThresholdForVoltageCut {}
+
 /// Voltage cut (resource 35).
 ///
 /// ID 35 · R · Boolean · single · optional
@@ -1534,12 +1628,15 @@ impl ::ucifi_runtime::typed::Writable for TimeThresholdForVoltageCut {}
 /// true when a phase stayed under the cut threshold for longer than the cut time threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct VoltageCut;
-impl ::ucifi_runtime::typed::Resource for VoltageCut {
+
+impl Resource for VoltageCut {
     const ID: u16 = 35;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for VoltageCut {}
+
+impl Readable for VoltageCut {}
+
 /// L1 Meter Instance (resource 36).
 ///
 /// ID 36 · R · Integer · single · optional
@@ -1547,12 +1644,15 @@ impl ::ucifi_runtime::typed::Readable for VoltageCut {}
 /// Instance ID of the single-phase meter object that measures line 1.
 #[derive(Clone, Copy, Debug)]
 pub struct L1MeterInstance;
-impl ::ucifi_runtime::typed::Resource for L1MeterInstance {
+
+impl Resource for L1MeterInstance {
     const ID: u16 = 36;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for L1MeterInstance {}
+
+impl Readable for L1MeterInstance {}
+
 /// L2 Meter Instance (resource 37).
 ///
 /// ID 37 · R · Integer · single · optional
@@ -1560,12 +1660,15 @@ impl ::ucifi_runtime::typed::Readable for L1MeterInstance {}
 /// Instance ID of the single-phase meter object that measures line 2.
 #[derive(Clone, Copy, Debug)]
 pub struct L2MeterInstance;
-impl ::ucifi_runtime::typed::Resource for L2MeterInstance {
+
+impl Resource for L2MeterInstance {
     const ID: u16 = 37;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for L2MeterInstance {}
+
+impl Readable for L2MeterInstance {}
+
 /// L3 Meter Instance (resource 38).
 ///
 /// ID 38 · R · Integer · single · optional
@@ -1573,12 +1676,15 @@ impl ::ucifi_runtime::typed::Readable for L2MeterInstance {}
 /// Instance ID of the single-phase meter object that measures line 3.
 #[derive(Clone, Copy, Debug)]
 pub struct L3MeterInstance;
-impl ::ucifi_runtime::typed::Resource for L3MeterInstance {
+
+impl Resource for L3MeterInstance {
     const ID: u16 = 38;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for L3MeterInstance {}
+
+impl Readable for L3MeterInstance {}
+
 /// Low power factor threshold (resource 39).
 ///
 /// ID 39 · RW · Float · single · optional
@@ -1586,13 +1692,17 @@ impl ::ucifi_runtime::typed::Readable for L3MeterInstance {}
 /// Overall power factor under which Low power factor becomes true.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactorThreshold;
-impl ::ucifi_runtime::typed::Resource for LowPowerFactorThreshold {
+
+impl Resource for LowPowerFactorThreshold {
     const ID: u16 = 39;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerFactorThreshold {}
-impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
+
+impl Readable for LowPowerFactorThreshold {}
+
+impl Writable for LowPowerFactorThreshold {}
+
 /// Low power factor (resource 40).
 ///
 /// ID 40 · R · Boolean · single · optional
@@ -1600,12 +1710,15 @@ impl ::ucifi_runtime::typed::Writable for LowPowerFactorThreshold {}
 /// true while the overall power factor is under its threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct LowPowerFactor;
-impl ::ucifi_runtime::typed::Resource for LowPowerFactor {
+
+impl Resource for LowPowerFactor {
     const ID: u16 = 40;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
+
+impl Readable for LowPowerFactor {}
+
 /// Excessive load (resource 41).
 ///
 /// ID 41 · R · Boolean · single · optional
@@ -1613,12 +1726,15 @@ impl ::ucifi_runtime::typed::Readable for LowPowerFactor {}
 /// true when the load draws too much, for example excessive imported current.
 #[derive(Clone, Copy, Debug)]
 pub struct ExcessiveLoad;
-impl ::ucifi_runtime::typed::Resource for ExcessiveLoad {
+
+impl Resource for ExcessiveLoad {
     const ID: u16 = 41;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for ExcessiveLoad {}
+
+impl Readable for ExcessiveLoad {}
+
 /// Unexpected load (resource 42).
 ///
 /// ID 42 · R · Boolean · single · optional
@@ -1626,12 +1742,15 @@ impl ::ucifi_runtime::typed::Readable for ExcessiveLoad {}
 /// true when current is imported although the load should be disconnected.
 #[derive(Clone, Copy, Debug)]
 pub struct UnexpectedLoad;
-impl ::ucifi_runtime::typed::Resource for UnexpectedLoad {
+
+impl Resource for UnexpectedLoad {
     const ID: u16 = 42;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
+
+impl Readable for UnexpectedLoad {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -1639,12 +1758,15 @@ impl ::ucifi_runtime::typed::Readable for UnexpectedLoad {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = ThreePhaseElectricalMeterComplement;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -1652,12 +1774,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1665,12 +1790,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -1678,9 +1806,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = ThreePhaseElectricalMeterComplement;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

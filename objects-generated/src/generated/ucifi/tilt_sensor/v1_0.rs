@@ -4,34 +4,44 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Tilt of a mounted asset (for example a pole) relative to the vertical, with an alarm when it leans too far.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3429;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Tilt sensor version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3429,
-    "Tilt sensor",
-    "urn:oma:lwm2m:ext:3429",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Angle", O::R, false, true, T::Float, "", "rad"),
-        r(2, "Minimum measured Angle", O::R, false, false, T::Float, "", "rad"),
-        r(3, "Maximum measured angle", O::R, false, false, T::Float, "", "rad"),
-        r(4, "Reset min max angles", O::E, false, false, T::None, "", ""),
-        r(5, "Out of position threshold", O::RW, false, false, T::Float, "", "rad"),
-        r(6, "Out of position", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Tilt sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3429"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Angle", Operations::R, DataType::Float)
+        .mandatory()
+        .units("rad"),
+    ResourceModel::new(2, "Minimum measured Angle", Operations::R, DataType::Float).units("rad"),
+    ResourceModel::new(3, "Maximum measured angle", Operations::R, DataType::Float).units("rad"),
+    ResourceModel::new(4, "Reset min max angles", Operations::E, DataType::None),
+    ResourceModel::new(
+        5,
+        "Out of position threshold",
+        Operations::RW,
+        DataType::Float,
+    )
+    .units("rad"),
+    ResourceModel::new(6, "Out of position", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Angle (resource 1).
@@ -47,16 +57,14 @@ pub mod id {
     /// Out of position (resource 6).
     pub const OUT_OF_POSITION: u16 = 6;
 }
+
 /// One instance of Tilt sensor (object 3429) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TiltSensor {
     /// Angle (resource 1).
     ///
@@ -69,210 +77,182 @@ pub struct TiltSensor {
     /// ID 2 · R · Float · single · optional · units `rad`
     ///
     /// Smallest angle seen since power-up or the last reset, in radians.
-    pub minimum_measured_angle: ::core::option::Option<f64>,
+    pub minimum_measured_angle: Option<f64>,
     /// Maximum measured angle (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `rad`
     ///
     /// Largest angle seen since power-up or the last reset, in radians.
-    pub maximum_measured_angle: ::core::option::Option<f64>,
+    pub maximum_measured_angle: Option<f64>,
     /// Out of position threshold (resource 5).
     ///
     /// ID 5 · RW · Float · single · optional · units `rad`
     ///
     /// Angle in radians beyond which the asset counts as out of position.
-    pub out_of_position_threshold: ::core::option::Option<f64>,
+    pub out_of_position_threshold: Option<f64>,
     /// Out of position (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true while the angle exceeds Out of position threshold.
-    pub out_of_position: ::core::option::Option<bool>,
+    pub out_of_position: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for TiltSensor {
-    const OBJECT_ID: u16 = 3429;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.angle)?;
-        f::opt(w, 2, &self.minimum_measured_angle)?;
-        f::opt(w, 3, &self.maximum_measured_angle)?;
-        f::opt(w, 5, &self.out_of_position_threshold)?;
-        f::opt(w, 6, &self.out_of_position)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TiltSensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.angle, instance, raw),
-            2 => f::set_opt(&mut self.minimum_measured_angle, instance, raw),
-            3 => f::set_opt(&mut self.maximum_measured_angle, instance, raw),
-            5 => f::set_opt(&mut self.out_of_position_threshold, instance, raw),
-            6 => f::set_opt(&mut self.out_of_position, instance, raw),
-            4 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.angle, instance, raw),
+            2 => field::set_opt(&mut self.minimum_measured_angle, instance, raw),
+            3 => field::set_opt(&mut self.maximum_measured_angle, instance, raw),
+            5 => field::set_opt(&mut self.out_of_position_threshold, instance, raw),
+            6 => field::set_opt(&mut self.out_of_position, instance, raw),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=3 | 5 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1..=3 | 5 | 6 => Err(ErrorKind::NotMultiple),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for TiltSensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for TiltSensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.angle)?;
+        field::emit_opt(w, 2, &self.minimum_measured_angle)?;
+        field::emit_opt(w, 3, &self.maximum_measured_angle)?;
+        field::emit_opt(w, 5, &self.out_of_position_threshold)?;
+        field::emit_opt(w, 6, &self.out_of_position)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.angle = ::core::default::Default::default();
+            self.angle = Default::default();
         }
         if !keep.contains(2) {
-            self.minimum_measured_angle = ::core::option::Option::None;
+            self.minimum_measured_angle = None;
         }
         if !keep.contains(3) {
-            self.maximum_measured_angle = ::core::option::Option::None;
+            self.maximum_measured_angle = None;
         }
         if !keep.contains(5) {
-            self.out_of_position_threshold = ::core::option::Option::None;
+            self.out_of_position_threshold = None;
         }
         if !keep.contains(6) {
-            self.out_of_position = ::core::option::Option::None;
+            self.out_of_position = None;
         }
     }
 }
+
+impl ObjectType for TiltSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`TiltSensor`](struct@TiltSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TiltSensorWrite {
     /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@OutOfPositionThreshold).
-    pub out_of_position_threshold: ::core::option::Option<f64>,
+    pub out_of_position_threshold: Option<f64>,
 }
+
 impl TiltSensorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut TiltSensor) {
-        if let ::core::option::Option::Some(v) = &self.out_of_position_threshold {
-            target.out_of_position_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.out_of_position_threshold {
+            target.out_of_position_threshold = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for TiltSensorWrite {
-    const OBJECT_ID: u16 = 3429;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 5, &self.out_of_position_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TiltSensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            5 => f::set_opt(&mut self.out_of_position_threshold, instance, raw),
-            1..=3 | 6 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            4 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            5 => field::set_opt(&mut self.out_of_position_threshold, instance, raw),
+            1..=3 | 6 => Err(ErrorKind::NotWritable),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1..=3 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            4 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            5 => Err(ErrorKind::NotMultiple),
+            1..=3 | 6 => Err(ErrorKind::NotWritable),
+            4 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for TiltSensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 5, &self.out_of_position_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(5) {
+            self.out_of_position_threshold = None;
+        }
+    }
+}
+
 /// The executable resources of Tilt sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`](struct@ResetMinMaxAngles).
     ResetMinMaxAngles,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetMinMaxAngles];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetMinMaxAngles => 4,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            4 => ::core::option::Option::Some(Execute::ResetMinMaxAngles),
-            _ => ::core::option::Option::None,
+            4 => Some(Execute::ResetMinMaxAngles),
+            _ => None,
         }
     }
 }
+
 /// Angle (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `rad`
@@ -280,12 +260,15 @@ impl Execute {
 /// Present angle between the device's own vertical axis and true vertical, in radians.
 #[derive(Clone, Copy, Debug)]
 pub struct Angle;
-impl ::ucifi_runtime::typed::Resource for Angle {
+
+impl Resource for Angle {
     const ID: u16 = 1;
     type Object = TiltSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Angle {}
+
+impl Readable for Angle {}
+
 /// Minimum measured Angle (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `rad`
@@ -293,12 +276,15 @@ impl ::ucifi_runtime::typed::Readable for Angle {}
 /// Smallest angle seen since power-up or the last reset, in radians.
 #[derive(Clone, Copy, Debug)]
 pub struct MinimumMeasuredAngle;
-impl ::ucifi_runtime::typed::Resource for MinimumMeasuredAngle {
+
+impl Resource for MinimumMeasuredAngle {
     const ID: u16 = 2;
     type Object = TiltSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
+
+impl Readable for MinimumMeasuredAngle {}
+
 /// Maximum measured angle (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `rad`
@@ -306,12 +292,15 @@ impl ::ucifi_runtime::typed::Readable for MinimumMeasuredAngle {}
 /// Largest angle seen since power-up or the last reset, in radians.
 #[derive(Clone, Copy, Debug)]
 pub struct MaximumMeasuredAngle;
-impl ::ucifi_runtime::typed::Resource for MaximumMeasuredAngle {
+
+impl Resource for MaximumMeasuredAngle {
     const ID: u16 = 3;
     type Object = TiltSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
+
+impl Readable for MaximumMeasuredAngle {}
+
 /// Reset min max angles (resource 4).
 ///
 /// ID 4 · E · none · single · optional
@@ -319,12 +308,15 @@ impl ::ucifi_runtime::typed::Readable for MaximumMeasuredAngle {}
 /// Execute to set the smallest and largest angles to the present angle.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinMaxAngles;
-impl ::ucifi_runtime::typed::Resource for ResetMinMaxAngles {
+
+impl Resource for ResetMinMaxAngles {
     const ID: u16 = 4;
     type Object = TiltSensor;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
+
+impl Executable for ResetMinMaxAngles {}
+
 /// Out of position threshold (resource 5).
 ///
 /// ID 5 · RW · Float · single · optional · units `rad`
@@ -332,13 +324,17 @@ impl ::ucifi_runtime::typed::Executable for ResetMinMaxAngles {}
 /// Angle in radians beyond which the asset counts as out of position.
 #[derive(Clone, Copy, Debug)]
 pub struct OutOfPositionThreshold;
-impl ::ucifi_runtime::typed::Resource for OutOfPositionThreshold {
+
+impl Resource for OutOfPositionThreshold {
     const ID: u16 = 5;
     type Object = TiltSensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for OutOfPositionThreshold {}
-impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
+
+impl Readable for OutOfPositionThreshold {}
+
+impl Writable for OutOfPositionThreshold {}
+
 /// Out of position (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -346,9 +342,11 @@ impl ::ucifi_runtime::typed::Writable for OutOfPositionThreshold {}
 /// true while the angle exceeds Out of position threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct OutOfPosition;
-impl ::ucifi_runtime::typed::Resource for OutOfPosition {
+
+impl Resource for OutOfPosition {
     const ID: u16 = 6;
     type Object = TiltSensor;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for OutOfPosition {}
+
+impl Readable for OutOfPosition {}

@@ -4,33 +4,40 @@
 //! LwM2M 1.0 · single-instance object · optional.
 //!
 //! Keeps the device clock right by polling an NTP server, with a backup server and an error flag.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3415;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Time synchronization version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3415,
-    "Time synchronization",
-    "urn:oma:lwm2m:ext:3415:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    false,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "NTP server address", O::RW, false, true, T::String, "", ""),
-        r(2, "Backup NTP server address", O::RW, false, false, T::String, "", ""),
-        r(3, "NTP period", O::RW, false, false, T::Integer, "", "h"),
-        r(4, "Last time sync", O::R, false, false, T::Integer, "", "h"),
-        r(5, "Time sync error", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Time synchronization"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3415:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: false,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "NTP server address", Operations::RW, DataType::String).mandatory(),
+    ResourceModel::new(
+        2,
+        "Backup NTP server address",
+        Operations::RW,
+        DataType::String,
+    ),
+    ResourceModel::new(3, "NTP period", Operations::RW, DataType::Integer).units("h"),
+    ResourceModel::new(4, "Last time sync", Operations::R, DataType::Integer).units("h"),
+    ResourceModel::new(5, "Time sync error", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// NTP server address (resource 1).
@@ -44,210 +51,191 @@ pub mod id {
     /// Time sync error (resource 5).
     pub const TIME_SYNC_ERROR: u16 = 5;
 }
+
 /// One instance of Time synchronization (object 3415) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TimeSynchronization {
     /// NTP server address (resource 1).
     ///
     /// ID 1 · RW · String · single · mandatory
     ///
     /// Host name or IP address of the NTP server.
-    pub ntp_server_address: ::ucifi_runtime::__private::String,
+    pub ntp_server_address: String,
     /// Backup NTP server address (resource 2).
     ///
     /// ID 2 · RW · String · single · optional
     ///
     /// Host name or IP address of a second NTP server tried when the first does not answer.
-    pub backup_ntp_server_address: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub backup_ntp_server_address: Option<String>,
     /// NTP period (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `h`
     ///
     /// Hours between two synchronisation attempts.
-    pub ntp_period: ::core::option::Option<i64>,
+    pub ntp_period: Option<i64>,
     /// Last time sync (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `h`
     ///
     /// When the clock was last synchronised successfully, as an integer with the unit hours.
-    pub last_time_sync: ::core::option::Option<i64>,
+    pub last_time_sync: Option<i64>,
     /// Time sync error (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the most recent synchronisation failed, false when it succeeded.
-    pub time_sync_error: ::core::option::Option<bool>,
+    pub time_sync_error: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for TimeSynchronization {
-    const OBJECT_ID: u16 = 3415;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.ntp_server_address)?;
-        f::opt(w, 2, &self.backup_ntp_server_address)?;
-        f::opt(w, 3, &self.ntp_period)?;
-        f::opt(w, 4, &self.last_time_sync)?;
-        f::opt(w, 5, &self.time_sync_error)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TimeSynchronization {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.ntp_server_address, instance, raw),
-            2 => f::set_opt(&mut self.backup_ntp_server_address, instance, raw),
-            3 => f::set_opt(&mut self.ntp_period, instance, raw),
-            4 => f::set_opt(&mut self.last_time_sync, instance, raw),
-            5 => f::set_opt(&mut self.time_sync_error, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.ntp_server_address, instance, raw),
+            2 => field::set_opt(&mut self.backup_ntp_server_address, instance, raw),
+            3 => field::set_opt(&mut self.ntp_period, instance, raw),
+            4 => field::set_opt(&mut self.last_time_sync, instance, raw),
+            5 => field::set_opt(&mut self.time_sync_error, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 5) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=5 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for TimeSynchronization {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for TimeSynchronization {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.ntp_server_address)?;
+        field::emit_opt(w, 2, &self.backup_ntp_server_address)?;
+        field::emit_opt(w, 3, &self.ntp_period)?;
+        field::emit_opt(w, 4, &self.last_time_sync)?;
+        field::emit_opt(w, 5, &self.time_sync_error)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.ntp_server_address = ::core::default::Default::default();
+            self.ntp_server_address = Default::default();
         }
         if !keep.contains(2) {
-            self.backup_ntp_server_address = ::core::option::Option::None;
+            self.backup_ntp_server_address = None;
         }
         if !keep.contains(3) {
-            self.ntp_period = ::core::option::Option::None;
+            self.ntp_period = None;
         }
         if !keep.contains(4) {
-            self.last_time_sync = ::core::option::Option::None;
+            self.last_time_sync = None;
         }
         if !keep.contains(5) {
-            self.time_sync_error = ::core::option::Option::None;
+            self.time_sync_error = None;
         }
     }
 }
+
+impl ObjectType for TimeSynchronization {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`TimeSynchronization`](struct@TimeSynchronization) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TimeSynchronizationWrite {
     /// NTP server address (resource 1, RW): see [`NtpServerAddress`](struct@NtpServerAddress).
-    pub ntp_server_address: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub ntp_server_address: Option<String>,
     /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`](struct@BackupNtpServerAddress).
-    pub backup_ntp_server_address: ::core::option::Option<
-        ::ucifi_runtime::__private::String,
-    >,
+    pub backup_ntp_server_address: Option<String>,
     /// NTP period (resource 3, RW): see [`NtpPeriod`](struct@NtpPeriod).
-    pub ntp_period: ::core::option::Option<i64>,
+    pub ntp_period: Option<i64>,
 }
+
 impl TimeSynchronizationWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut TimeSynchronization) {
-        if let ::core::option::Option::Some(v) = &self.ntp_server_address {
-            target.ntp_server_address = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.ntp_server_address {
+            target.ntp_server_address = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.backup_ntp_server_address {
-            target.backup_ntp_server_address = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.backup_ntp_server_address {
+            target.backup_ntp_server_address = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.ntp_period {
-            target.ntp_period = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.ntp_period {
+            target.ntp_period = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for TimeSynchronizationWrite {
-    const OBJECT_ID: u16 = 3415;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.ntp_server_address)?;
-        f::opt(w, 2, &self.backup_ntp_server_address)?;
-        f::opt(w, 3, &self.ntp_period)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TimeSynchronizationWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.ntp_server_address, instance, raw),
-            2 => f::set_opt(&mut self.backup_ntp_server_address, instance, raw),
-            3 => f::set_opt(&mut self.ntp_period, instance, raw),
-            4 | 5 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.ntp_server_address, instance, raw),
+            2 => field::set_opt(&mut self.backup_ntp_server_address, instance, raw),
+            3 => field::set_opt(&mut self.ntp_period, instance, raw),
+            4 | 5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1..=3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            4 | 5 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            1..=3 => Err(ErrorKind::NotMultiple),
+            4 | 5 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for TimeSynchronizationWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.ntp_server_address)?;
+        field::emit_opt(w, 2, &self.backup_ntp_server_address)?;
+        field::emit_opt(w, 3, &self.ntp_period)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.ntp_server_address = None;
+        }
+        if !keep.contains(2) {
+            self.backup_ntp_server_address = None;
+        }
+        if !keep.contains(3) {
+            self.ntp_period = None;
+        }
+    }
+}
+
 /// NTP server address (resource 1).
 ///
 /// ID 1 · RW · String · single · mandatory
@@ -255,13 +243,17 @@ impl ::ucifi_runtime::typed::Instance for TimeSynchronizationWrite {
 /// Host name or IP address of the NTP server.
 #[derive(Clone, Copy, Debug)]
 pub struct NtpServerAddress;
-impl ::ucifi_runtime::typed::Resource for NtpServerAddress {
+
+impl Resource for NtpServerAddress {
     const ID: u16 = 1;
     type Object = TimeSynchronization;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for NtpServerAddress {}
-impl ::ucifi_runtime::typed::Writable for NtpServerAddress {}
+
+impl Readable for NtpServerAddress {}
+
+impl Writable for NtpServerAddress {}
+
 /// Backup NTP server address (resource 2).
 ///
 /// ID 2 · RW · String · single · optional
@@ -269,13 +261,17 @@ impl ::ucifi_runtime::typed::Writable for NtpServerAddress {}
 /// Host name or IP address of a second NTP server tried when the first does not answer.
 #[derive(Clone, Copy, Debug)]
 pub struct BackupNtpServerAddress;
-impl ::ucifi_runtime::typed::Resource for BackupNtpServerAddress {
+
+impl Resource for BackupNtpServerAddress {
     const ID: u16 = 2;
     type Object = TimeSynchronization;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for BackupNtpServerAddress {}
-impl ::ucifi_runtime::typed::Writable for BackupNtpServerAddress {}
+
+impl Readable for BackupNtpServerAddress {}
+
+impl Writable for BackupNtpServerAddress {}
+
 /// NTP period (resource 3).
 ///
 /// ID 3 · RW · Integer · single · optional · units `h`
@@ -283,13 +279,17 @@ impl ::ucifi_runtime::typed::Writable for BackupNtpServerAddress {}
 /// Hours between two synchronisation attempts.
 #[derive(Clone, Copy, Debug)]
 pub struct NtpPeriod;
-impl ::ucifi_runtime::typed::Resource for NtpPeriod {
+
+impl Resource for NtpPeriod {
     const ID: u16 = 3;
     type Object = TimeSynchronization;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for NtpPeriod {}
-impl ::ucifi_runtime::typed::Writable for NtpPeriod {}
+
+impl Readable for NtpPeriod {}
+
+impl Writable for NtpPeriod {}
+
 /// Last time sync (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `h`
@@ -297,12 +297,15 @@ impl ::ucifi_runtime::typed::Writable for NtpPeriod {}
 /// When the clock was last synchronised successfully, as an integer with the unit hours.
 #[derive(Clone, Copy, Debug)]
 pub struct LastTimeSync;
-impl ::ucifi_runtime::typed::Resource for LastTimeSync {
+
+impl Resource for LastTimeSync {
     const ID: u16 = 4;
     type Object = TimeSynchronization;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for LastTimeSync {}
+
+impl Readable for LastTimeSync {}
+
 /// Time sync error (resource 5).
 ///
 /// ID 5 · R · Boolean · single · optional
@@ -310,9 +313,11 @@ impl ::ucifi_runtime::typed::Readable for LastTimeSync {}
 /// true when the most recent synchronisation failed, false when it succeeded.
 #[derive(Clone, Copy, Debug)]
 pub struct TimeSyncError;
-impl ::ucifi_runtime::typed::Resource for TimeSyncError {
+
+impl Resource for TimeSyncError {
     const ID: u16 = 5;
     type Object = TimeSynchronization;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for TimeSyncError {}
+
+impl Readable for TimeSyncError {}

@@ -4,126 +4,108 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Vehicle counting and traffic statistics for one detection zone; a device may have one instance per lane or direction. Counts are kept per vehicle class over three configurable periods.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3432;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Traffic Counter version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3432,
-    "Traffic Counter",
-    "urn:oma:lwm2m:ext:3432",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Cumulated number", O::R, false, false, T::Integer, "", ""),
-        r(2, "Reset cumulated number", O::E, false, false, T::None, "", ""),
-        r(3, "Cumulated number today", O::R, false, true, T::Integer, "", ""),
-        r(4, "Measuring period 1", O::RW, false, false, T::Integer, "", "s"),
-        r(5, "Measuring period 2", O::RW, false, false, T::Integer, "", "s"),
-        r(6, "Measuring period 3", O::RW, false, false, T::Integer, "", "s"),
-        r(
-            7,
-            "Cumulated number during last period 1",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            8,
-            "Cumulated number during last period 2",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            9,
-            "Cumulated number during last period 3",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            10,
-            "Average speed during last period 1",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            11,
-            "Average speed during last period 2",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            12,
-            "Average speed during last period 3",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            13,
-            "Average distance during last period 1",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            14,
-            "Average distance during last period 2",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            15,
-            "Average distance during last period 3",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(16, "Speed limit threshold", O::RW, false, false, T::Integer, "", ""),
-        r(17, "Percentage above speed limit", O::R, false, false, T::Integer, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Traffic Counter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3432"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Cumulated number", Operations::R, DataType::Integer),
+    ResourceModel::new(2, "Reset cumulated number", Operations::E, DataType::None),
+    ResourceModel::new(
+        3,
+        "Cumulated number today",
+        Operations::R,
+        DataType::Integer,
+    )
+    .mandatory(),
+    ResourceModel::new(4, "Measuring period 1", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(5, "Measuring period 2", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(6, "Measuring period 3", Operations::RW, DataType::Integer).units("s"),
+    ResourceModel::new(
+        7,
+        "Cumulated number during last period 1",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        8,
+        "Cumulated number during last period 2",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        9,
+        "Cumulated number during last period 3",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        10,
+        "Average speed during last period 1",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        11,
+        "Average speed during last period 2",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        12,
+        "Average speed during last period 3",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        13,
+        "Average distance during last period 1",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        14,
+        "Average distance during last period 2",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        15,
+        "Average distance during last period 3",
+        Operations::R,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        16,
+        "Speed limit threshold",
+        Operations::RW,
+        DataType::Integer,
+    ),
+    ResourceModel::new(
+        17,
+        "Percentage above speed limit",
+        Operations::R,
+        DataType::Integer,
+    ),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Cumulated number (resource 1).
@@ -161,23 +143,21 @@ pub mod id {
     /// Percentage above speed limit (resource 17).
     pub const PERCENTAGE_ABOVE_SPEED_LIMIT: u16 = 17;
 }
+
 /// One instance of Traffic Counter (object 3432) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounter {
     /// Cumulated number (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Vehicles counted since the last reset, per vehicle class.
-    pub cumulated_number: ::core::option::Option<i64>,
+    pub cumulated_number: Option<i64>,
     /// Cumulated number today (resource 3).
     ///
     /// ID 3 · R · Integer · single · mandatory
@@ -189,388 +169,351 @@ pub struct TrafficCounter {
     /// ID 4 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the first counting period in seconds (for example 3600), per vehicle class.
-    pub measuring_period_1: ::core::option::Option<i64>,
+    pub measuring_period_1: Option<i64>,
     /// Measuring period 2 (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the second counting period in seconds (for example 900), per vehicle class.
-    pub measuring_period_2: ::core::option::Option<i64>,
+    pub measuring_period_2: Option<i64>,
     /// Measuring period 3 (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the third counting period in seconds (for example 300), per vehicle class.
-    pub measuring_period_3: ::core::option::Option<i64>,
+    pub measuring_period_3: Option<i64>,
     /// Cumulated number during last period 1 (resource 7).
     ///
     /// ID 7 · R · Integer · single · optional
     ///
     /// Vehicles counted during the last completed first period.
-    pub cumulated_number_during_last_period_1: ::core::option::Option<i64>,
+    pub cumulated_number_during_last_period_1: Option<i64>,
     /// Cumulated number during last period 2 (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Vehicles counted during the last completed second period.
-    pub cumulated_number_during_last_period_2: ::core::option::Option<i64>,
+    pub cumulated_number_during_last_period_2: Option<i64>,
     /// Cumulated number during last period 3 (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional
     ///
     /// Vehicles counted during the last completed third period.
-    pub cumulated_number_during_last_period_3: ::core::option::Option<i64>,
+    pub cumulated_number_during_last_period_3: Option<i64>,
     /// Average speed during last period 1 (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Mean vehicle speed over the last completed first period.
-    pub average_speed_during_last_period_1: ::core::option::Option<i64>,
+    pub average_speed_during_last_period_1: Option<i64>,
     /// Average speed during last period 2 (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional
     ///
     /// Mean vehicle speed over the last completed second period.
-    pub average_speed_during_last_period_2: ::core::option::Option<i64>,
+    pub average_speed_during_last_period_2: Option<i64>,
     /// Average speed during last period 3 (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional
     ///
     /// Mean vehicle speed over the last completed third period.
-    pub average_speed_during_last_period_3: ::core::option::Option<i64>,
+    pub average_speed_during_last_period_3: Option<i64>,
     /// Average distance during last period 1 (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed first period.
-    pub average_distance_during_last_period_1: ::core::option::Option<i64>,
+    pub average_distance_during_last_period_1: Option<i64>,
     /// Average distance during last period 2 (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed second period.
-    pub average_distance_during_last_period_2: ::core::option::Option<i64>,
+    pub average_distance_during_last_period_2: Option<i64>,
     /// Average distance during last period 3 (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed third period.
-    pub average_distance_during_last_period_3: ::core::option::Option<i64>,
+    pub average_distance_during_last_period_3: Option<i64>,
     /// Speed limit threshold (resource 16).
     ///
     /// ID 16 · RW · Integer · single · optional
     ///
     /// Speed used as the limit when computing the share of speeding vehicles.
-    pub speed_limit_threshold: ::core::option::Option<i64>,
+    pub speed_limit_threshold: Option<i64>,
     /// Percentage above speed limit (resource 17).
     ///
     /// ID 17 · R · Integer · single · optional
     ///
     /// Share of vehicles, in percent, that exceeded Speed limit threshold.
-    pub percentage_above_speed_limit: ::core::option::Option<i64>,
+    pub percentage_above_speed_limit: Option<i64>,
 }
-impl ::ucifi_runtime::typed::Instance for TrafficCounter {
-    const OBJECT_ID: u16 = 3432;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.cumulated_number)?;
-        f::one(w, 3, &self.cumulated_number_today)?;
-        f::opt(w, 4, &self.measuring_period_1)?;
-        f::opt(w, 5, &self.measuring_period_2)?;
-        f::opt(w, 6, &self.measuring_period_3)?;
-        f::opt(w, 7, &self.cumulated_number_during_last_period_1)?;
-        f::opt(w, 8, &self.cumulated_number_during_last_period_2)?;
-        f::opt(w, 9, &self.cumulated_number_during_last_period_3)?;
-        f::opt(w, 10, &self.average_speed_during_last_period_1)?;
-        f::opt(w, 11, &self.average_speed_during_last_period_2)?;
-        f::opt(w, 12, &self.average_speed_during_last_period_3)?;
-        f::opt(w, 13, &self.average_distance_during_last_period_1)?;
-        f::opt(w, 14, &self.average_distance_during_last_period_2)?;
-        f::opt(w, 15, &self.average_distance_during_last_period_3)?;
-        f::opt(w, 16, &self.speed_limit_threshold)?;
-        f::opt(w, 17, &self.percentage_above_speed_limit)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TrafficCounter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.cumulated_number, instance, raw),
-            3 => f::set(&mut self.cumulated_number_today, instance, raw),
-            4 => f::set_opt(&mut self.measuring_period_1, instance, raw),
-            5 => f::set_opt(&mut self.measuring_period_2, instance, raw),
-            6 => f::set_opt(&mut self.measuring_period_3, instance, raw),
-            7 => {
-                f::set_opt(
-                    &mut self.cumulated_number_during_last_period_1,
-                    instance,
-                    raw,
-                )
-            }
-            8 => {
-                f::set_opt(
-                    &mut self.cumulated_number_during_last_period_2,
-                    instance,
-                    raw,
-                )
-            }
-            9 => {
-                f::set_opt(
-                    &mut self.cumulated_number_during_last_period_3,
-                    instance,
-                    raw,
-                )
-            }
-            10 => f::set_opt(&mut self.average_speed_during_last_period_1, instance, raw),
-            11 => f::set_opt(&mut self.average_speed_during_last_period_2, instance, raw),
-            12 => f::set_opt(&mut self.average_speed_during_last_period_3, instance, raw),
-            13 => {
-                f::set_opt(
-                    &mut self.average_distance_during_last_period_1,
-                    instance,
-                    raw,
-                )
-            }
-            14 => {
-                f::set_opt(
-                    &mut self.average_distance_during_last_period_2,
-                    instance,
-                    raw,
-                )
-            }
-            15 => {
-                f::set_opt(
-                    &mut self.average_distance_during_last_period_3,
-                    instance,
-                    raw,
-                )
-            }
-            16 => f::set_opt(&mut self.speed_limit_threshold, instance, raw),
-            17 => f::set_opt(&mut self.percentage_above_speed_limit, instance, raw),
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.cumulated_number, instance, raw),
+            3 => field::set(&mut self.cumulated_number_today, instance, raw),
+            4 => field::set_opt(&mut self.measuring_period_1, instance, raw),
+            5 => field::set_opt(&mut self.measuring_period_2, instance, raw),
+            6 => field::set_opt(&mut self.measuring_period_3, instance, raw),
+            7 => field::set_opt(
+                &mut self.cumulated_number_during_last_period_1,
+                instance,
+                raw,
+            ),
+            8 => field::set_opt(
+                &mut self.cumulated_number_during_last_period_2,
+                instance,
+                raw,
+            ),
+            9 => field::set_opt(
+                &mut self.cumulated_number_during_last_period_3,
+                instance,
+                raw,
+            ),
+            10 => field::set_opt(&mut self.average_speed_during_last_period_1, instance, raw),
+            11 => field::set_opt(&mut self.average_speed_during_last_period_2, instance, raw),
+            12 => field::set_opt(&mut self.average_speed_during_last_period_3, instance, raw),
+            13 => field::set_opt(
+                &mut self.average_distance_during_last_period_1,
+                instance,
+                raw,
+            ),
+            14 => field::set_opt(
+                &mut self.average_distance_during_last_period_2,
+                instance,
+                raw,
+            ),
+            15 => field::set_opt(
+                &mut self.average_distance_during_last_period_3,
+                instance,
+                raw,
+            ),
+            16 => field::set_opt(&mut self.speed_limit_threshold, instance, raw),
+            17 => field::set_opt(&mut self.percentage_above_speed_limit, instance, raw),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 3..=17 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            1 | 3..=17 => Err(ErrorKind::NotMultiple),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for TrafficCounter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.cumulated_number)?;
+        field::emit(w, 3, &self.cumulated_number_today)?;
+        field::emit_opt(w, 4, &self.measuring_period_1)?;
+        field::emit_opt(w, 5, &self.measuring_period_2)?;
+        field::emit_opt(w, 6, &self.measuring_period_3)?;
+        field::emit_opt(w, 7, &self.cumulated_number_during_last_period_1)?;
+        field::emit_opt(w, 8, &self.cumulated_number_during_last_period_2)?;
+        field::emit_opt(w, 9, &self.cumulated_number_during_last_period_3)?;
+        field::emit_opt(w, 10, &self.average_speed_during_last_period_1)?;
+        field::emit_opt(w, 11, &self.average_speed_during_last_period_2)?;
+        field::emit_opt(w, 12, &self.average_speed_during_last_period_3)?;
+        field::emit_opt(w, 13, &self.average_distance_during_last_period_1)?;
+        field::emit_opt(w, 14, &self.average_distance_during_last_period_2)?;
+        field::emit_opt(w, 15, &self.average_distance_during_last_period_3)?;
+        field::emit_opt(w, 16, &self.speed_limit_threshold)?;
+        field::emit_opt(w, 17, &self.percentage_above_speed_limit)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.cumulated_number = ::core::option::Option::None;
+            self.cumulated_number = None;
         }
         if !keep.contains(3) {
-            self.cumulated_number_today = ::core::default::Default::default();
+            self.cumulated_number_today = Default::default();
         }
         if !keep.contains(4) {
-            self.measuring_period_1 = ::core::option::Option::None;
+            self.measuring_period_1 = None;
         }
         if !keep.contains(5) {
-            self.measuring_period_2 = ::core::option::Option::None;
+            self.measuring_period_2 = None;
         }
         if !keep.contains(6) {
-            self.measuring_period_3 = ::core::option::Option::None;
+            self.measuring_period_3 = None;
         }
         if !keep.contains(7) {
-            self.cumulated_number_during_last_period_1 = ::core::option::Option::None;
+            self.cumulated_number_during_last_period_1 = None;
         }
         if !keep.contains(8) {
-            self.cumulated_number_during_last_period_2 = ::core::option::Option::None;
+            self.cumulated_number_during_last_period_2 = None;
         }
         if !keep.contains(9) {
-            self.cumulated_number_during_last_period_3 = ::core::option::Option::None;
+            self.cumulated_number_during_last_period_3 = None;
         }
         if !keep.contains(10) {
-            self.average_speed_during_last_period_1 = ::core::option::Option::None;
+            self.average_speed_during_last_period_1 = None;
         }
         if !keep.contains(11) {
-            self.average_speed_during_last_period_2 = ::core::option::Option::None;
+            self.average_speed_during_last_period_2 = None;
         }
         if !keep.contains(12) {
-            self.average_speed_during_last_period_3 = ::core::option::Option::None;
+            self.average_speed_during_last_period_3 = None;
         }
         if !keep.contains(13) {
-            self.average_distance_during_last_period_1 = ::core::option::Option::None;
+            self.average_distance_during_last_period_1 = None;
         }
         if !keep.contains(14) {
-            self.average_distance_during_last_period_2 = ::core::option::Option::None;
+            self.average_distance_during_last_period_2 = None;
         }
         if !keep.contains(15) {
-            self.average_distance_during_last_period_3 = ::core::option::Option::None;
+            self.average_distance_during_last_period_3 = None;
         }
         if !keep.contains(16) {
-            self.speed_limit_threshold = ::core::option::Option::None;
+            self.speed_limit_threshold = None;
         }
         if !keep.contains(17) {
-            self.percentage_above_speed_limit = ::core::option::Option::None;
+            self.percentage_above_speed_limit = None;
         }
     }
 }
+
+impl ObjectType for TrafficCounter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounterWrite {
     /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
-    pub measuring_period_1: ::core::option::Option<i64>,
+    pub measuring_period_1: Option<i64>,
     /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
-    pub measuring_period_2: ::core::option::Option<i64>,
+    pub measuring_period_2: Option<i64>,
     /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
-    pub measuring_period_3: ::core::option::Option<i64>,
+    pub measuring_period_3: Option<i64>,
     /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
-    pub speed_limit_threshold: ::core::option::Option<i64>,
+    pub speed_limit_threshold: Option<i64>,
 }
+
 impl TrafficCounterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut TrafficCounter) {
-        if let ::core::option::Option::Some(v) = &self.measuring_period_1 {
-            target.measuring_period_1 = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.measuring_period_1 {
+            target.measuring_period_1 = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.measuring_period_2 {
-            target.measuring_period_2 = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.measuring_period_2 {
+            target.measuring_period_2 = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.measuring_period_3 {
-            target.measuring_period_3 = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.measuring_period_3 {
+            target.measuring_period_3 = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.speed_limit_threshold {
-            target.speed_limit_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.speed_limit_threshold {
+            target.speed_limit_threshold = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
-    const OBJECT_ID: u16 = 3432;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 4, &self.measuring_period_1)?;
-        f::opt(w, 5, &self.measuring_period_2)?;
-        f::opt(w, 6, &self.measuring_period_3)?;
-        f::opt(w, 16, &self.speed_limit_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TrafficCounterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            4 => f::set_opt(&mut self.measuring_period_1, instance, raw),
-            5 => f::set_opt(&mut self.measuring_period_2, instance, raw),
-            6 => f::set_opt(&mut self.measuring_period_3, instance, raw),
-            16 => f::set_opt(&mut self.speed_limit_threshold, instance, raw),
-            1 | 3 | 7..=15 | 17 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            4 => field::set_opt(&mut self.measuring_period_1, instance, raw),
+            5 => field::set_opt(&mut self.measuring_period_2, instance, raw),
+            6 => field::set_opt(&mut self.measuring_period_3, instance, raw),
+            16 => field::set_opt(&mut self.speed_limit_threshold, instance, raw),
+            1 | 3 | 7..=15 | 17 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            4..=6 | 16 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            1 | 3 | 7..=15 | 17 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            4..=6 | 16 => Err(ErrorKind::NotMultiple),
+            1 | 3 | 7..=15 | 17 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for TrafficCounterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 4, &self.measuring_period_1)?;
+        field::emit_opt(w, 5, &self.measuring_period_2)?;
+        field::emit_opt(w, 6, &self.measuring_period_3)?;
+        field::emit_opt(w, 16, &self.speed_limit_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(4) {
+            self.measuring_period_1 = None;
+        }
+        if !keep.contains(5) {
+            self.measuring_period_2 = None;
+        }
+        if !keep.contains(6) {
+            self.measuring_period_3 = None;
+        }
+        if !keep.contains(16) {
+            self.speed_limit_threshold = None;
+        }
+    }
+}
+
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`](struct@ResetCumulatedNumber).
     ResetCumulatedNumber,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetCumulatedNumber];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetCumulatedNumber => 2,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            2 => ::core::option::Option::Some(Execute::ResetCumulatedNumber),
-            _ => ::core::option::Option::None,
+            2 => Some(Execute::ResetCumulatedNumber),
+            _ => None,
         }
     }
 }
+
 /// Cumulated number (resource 1).
 ///
 /// ID 1 · R · Integer · single · optional
@@ -578,12 +521,15 @@ impl Execute {
 /// Vehicles counted since the last reset, per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumber;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
+
+impl Resource for CumulatedNumber {
     const ID: u16 = 1;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
+
+impl Readable for CumulatedNumber {}
+
 /// Reset cumulated number (resource 2).
 ///
 /// ID 2 · E · none · single · optional
@@ -591,12 +537,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 /// Execute to set the running vehicle counts back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetCumulatedNumber;
-impl ::ucifi_runtime::typed::Resource for ResetCumulatedNumber {
+
+impl Resource for ResetCumulatedNumber {
     const ID: u16 = 2;
     type Object = TrafficCounter;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
+
+impl Executable for ResetCumulatedNumber {}
+
 /// Cumulated number today (resource 3).
 ///
 /// ID 3 · R · Integer · single · mandatory
@@ -604,12 +553,15 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
 /// Vehicles counted since midnight, per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberToday;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
+
+impl Resource for CumulatedNumberToday {
     const ID: u16 = 3;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
+
+impl Readable for CumulatedNumberToday {}
+
 /// Measuring period 1 (resource 4).
 ///
 /// ID 4 · RW · Integer · single · optional · units `s`
@@ -617,13 +569,17 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 /// Length of the first counting period in seconds (for example 3600), per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod1;
-impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
+
+impl Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasuringPeriod1 {}
-impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
+
+impl Readable for MeasuringPeriod1 {}
+
+impl Writable for MeasuringPeriod1 {}
+
 /// Measuring period 2 (resource 5).
 ///
 /// ID 5 · RW · Integer · single · optional · units `s`
@@ -631,13 +587,17 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
 /// Length of the second counting period in seconds (for example 900), per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod2;
-impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
+
+impl Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasuringPeriod2 {}
-impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
+
+impl Readable for MeasuringPeriod2 {}
+
+impl Writable for MeasuringPeriod2 {}
+
 /// Measuring period 3 (resource 6).
 ///
 /// ID 6 · RW · Integer · single · optional · units `s`
@@ -645,13 +605,17 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
 /// Length of the third counting period in seconds (for example 300), per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod3;
-impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
+
+impl Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasuringPeriod3 {}
-impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
+
+impl Readable for MeasuringPeriod3 {}
+
+impl Writable for MeasuringPeriod3 {}
+
 /// Cumulated number during last period 1 (resource 7).
 ///
 /// ID 7 · R · Integer · single · optional
@@ -659,12 +623,15 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
 /// Vehicles counted during the last completed first period.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod1;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
+
+impl Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
+
+impl Readable for CumulatedNumberDuringLastPeriod1 {}
+
 /// Cumulated number during last period 2 (resource 8).
 ///
 /// ID 8 · R · Integer · single · optional
@@ -672,12 +639,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 /// Vehicles counted during the last completed second period.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod2;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
+
+impl Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
+
+impl Readable for CumulatedNumberDuringLastPeriod2 {}
+
 /// Cumulated number during last period 3 (resource 9).
 ///
 /// ID 9 · R · Integer · single · optional
@@ -685,12 +655,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 /// Vehicles counted during the last completed third period.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod3;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
+
+impl Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
+
+impl Readable for CumulatedNumberDuringLastPeriod3 {}
+
 /// Average speed during last period 1 (resource 10).
 ///
 /// ID 10 · R · Integer · single · optional
@@ -698,12 +671,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 /// Mean vehicle speed over the last completed first period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod1;
-impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
+
+impl Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
+
+impl Readable for AverageSpeedDuringLastPeriod1 {}
+
 /// Average speed during last period 2 (resource 11).
 ///
 /// ID 11 · R · Integer · single · optional
@@ -711,12 +687,15 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 /// Mean vehicle speed over the last completed second period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod2;
-impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
+
+impl Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
+
+impl Readable for AverageSpeedDuringLastPeriod2 {}
+
 /// Average speed during last period 3 (resource 12).
 ///
 /// ID 12 · R · Integer · single · optional
@@ -724,12 +703,15 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 /// Mean vehicle speed over the last completed third period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod3;
-impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
+
+impl Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
+
+impl Readable for AverageSpeedDuringLastPeriod3 {}
+
 /// Average distance during last period 1 (resource 13).
 ///
 /// ID 13 · R · Integer · single · optional
@@ -737,12 +719,15 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 /// Mean gap between consecutive vehicles over the last completed first period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod1;
-impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
+
+impl Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
+
+impl Readable for AverageDistanceDuringLastPeriod1 {}
+
 /// Average distance during last period 2 (resource 14).
 ///
 /// ID 14 · R · Integer · single · optional
@@ -750,12 +735,15 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 /// Mean gap between consecutive vehicles over the last completed second period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod2;
-impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
+
+impl Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
+
+impl Readable for AverageDistanceDuringLastPeriod2 {}
+
 /// Average distance during last period 3 (resource 15).
 ///
 /// ID 15 · R · Integer · single · optional
@@ -763,12 +751,15 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 /// Mean gap between consecutive vehicles over the last completed third period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod3;
-impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
+
+impl Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
+
+impl Readable for AverageDistanceDuringLastPeriod3 {}
+
 /// Speed limit threshold (resource 16).
 ///
 /// ID 16 · RW · Integer · single · optional
@@ -776,13 +767,17 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 /// Speed used as the limit when computing the share of speeding vehicles.
 #[derive(Clone, Copy, Debug)]
 pub struct SpeedLimitThreshold;
-impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
+
+impl Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for SpeedLimitThreshold {}
-impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
+
+impl Readable for SpeedLimitThreshold {}
+
+impl Writable for SpeedLimitThreshold {}
+
 /// Percentage above speed limit (resource 17).
 ///
 /// ID 17 · R · Integer · single · optional
@@ -790,9 +785,11 @@ impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
 /// Share of vehicles, in percent, that exceeded Speed limit threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct PercentageAboveSpeedLimit;
-impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
+
+impl Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for PercentageAboveSpeedLimit {}
+
+impl Readable for PercentageAboveSpeedLimit {}

@@ -4,149 +4,145 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Vehicle counting and traffic statistics for one detection zone; a device may have one instance per lane or direction. Counts are kept per vehicle class over three configurable periods.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3432;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of Traffic Counter version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3432,
-    "Traffic Counter",
-    "urn:oma:lwm2m:ext:3432:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(0, "Vehicle type", O::R, true, false, T::Integer, "", ""),
-        r(1, "Cumulated number", O::R, true, false, T::Integer, "", ""),
-        r(2, "Reset cumulated number", O::E, false, false, T::None, "", ""),
-        r(3, "Cumulated number today", O::R, true, true, T::Integer, "", ""),
-        r(4, "Measuring period 1", O::RW, true, false, T::Integer, "", "s"),
-        r(5, "Measuring period 2", O::RW, true, false, T::Integer, "", "s"),
-        r(6, "Measuring period 3", O::RW, true, false, T::Integer, "", "s"),
-        r(
-            7,
-            "Cumulated number during last period 1",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            8,
-            "Cumulated number during last period 2",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            9,
-            "Cumulated number during last period 3",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            10,
-            "Average speed during last period 1",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            11,
-            "Average speed during last period 2",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            12,
-            "Average speed during last period 3",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            13,
-            "Average distance during last period 1",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            14,
-            "Average distance during last period 2",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(
-            15,
-            "Average distance during last period 3",
-            O::R,
-            true,
-            false,
-            T::Integer,
-            "",
-            "",
-        ),
-        r(16, "Speed limit threshold", O::RW, true, false, T::Integer, "", ""),
-        r(17, "Percentage above speed limit", O::R, true, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Traffic Counter"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3432:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(0, "Vehicle type", Operations::R, DataType::Integer).multiple(),
+    ResourceModel::new(1, "Cumulated number", Operations::R, DataType::Integer).multiple(),
+    ResourceModel::new(2, "Reset cumulated number", Operations::E, DataType::None),
+    ResourceModel::new(
+        3,
+        "Cumulated number today",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple()
+    .mandatory(),
+    ResourceModel::new(4, "Measuring period 1", Operations::RW, DataType::Integer)
+        .multiple()
+        .units("s"),
+    ResourceModel::new(5, "Measuring period 2", Operations::RW, DataType::Integer)
+        .multiple()
+        .units("s"),
+    ResourceModel::new(6, "Measuring period 3", Operations::RW, DataType::Integer)
+        .multiple()
+        .units("s"),
+    ResourceModel::new(
+        7,
+        "Cumulated number during last period 1",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        8,
+        "Cumulated number during last period 2",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        9,
+        "Cumulated number during last period 3",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        10,
+        "Average speed during last period 1",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        11,
+        "Average speed during last period 2",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        12,
+        "Average speed during last period 3",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        13,
+        "Average distance during last period 1",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        14,
+        "Average distance during last period 2",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        15,
+        "Average distance during last period 3",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        16,
+        "Speed limit threshold",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(
+        17,
+        "Percentage above speed limit",
+        Operations::R,
+        DataType::Integer,
+    )
+    .multiple(),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Vehicle type (resource 0).
@@ -194,349 +190,257 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Traffic Counter (object 3432) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounter {
     /// Vehicle type (resource 0).
     ///
     /// ID 0 · R · Integer · multiple · optional
     ///
     /// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
-    pub vehicle_type: ::ucifi_runtime::InstanceMap<i64>,
+    pub vehicle_type: InstanceMap<i64>,
     /// Cumulated number (resource 1).
     ///
     /// ID 1 · R · Integer · multiple · optional
     ///
     /// Vehicles counted since the last reset, per vehicle class.
-    pub cumulated_number: ::ucifi_runtime::InstanceMap<i64>,
+    pub cumulated_number: InstanceMap<i64>,
     /// Cumulated number today (resource 3).
     ///
     /// ID 3 · R · Integer · multiple · mandatory
     ///
     /// Vehicles counted since midnight, per vehicle class.
-    pub cumulated_number_today: ::ucifi_runtime::InstanceMap<i64>,
+    pub cumulated_number_today: InstanceMap<i64>,
     /// Measuring period 1 (resource 4).
     ///
     /// ID 4 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the first counting period in seconds (for example 3600), per vehicle class.
-    pub measuring_period_1: ::ucifi_runtime::InstanceMap<i64>,
+    pub measuring_period_1: InstanceMap<i64>,
     /// Measuring period 2 (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the second counting period in seconds (for example 900), per vehicle class.
-    pub measuring_period_2: ::ucifi_runtime::InstanceMap<i64>,
+    pub measuring_period_2: InstanceMap<i64>,
     /// Measuring period 3 (resource 6).
     ///
     /// ID 6 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the third counting period in seconds (for example 300), per vehicle class.
-    pub measuring_period_3: ::ucifi_runtime::InstanceMap<i64>,
+    pub measuring_period_3: InstanceMap<i64>,
     /// Cumulated number during last period 1 (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed first period.
-    pub cumulated_number_during_last_period_1: ::ucifi_runtime::InstanceMap<i64>,
+    pub cumulated_number_during_last_period_1: InstanceMap<i64>,
     /// Cumulated number during last period 2 (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed second period.
-    pub cumulated_number_during_last_period_2: ::ucifi_runtime::InstanceMap<i64>,
+    pub cumulated_number_during_last_period_2: InstanceMap<i64>,
     /// Cumulated number during last period 3 (resource 9).
     ///
     /// ID 9 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed third period.
-    pub cumulated_number_during_last_period_3: ::ucifi_runtime::InstanceMap<i64>,
+    pub cumulated_number_during_last_period_3: InstanceMap<i64>,
     /// Average speed during last period 1 (resource 10).
     ///
     /// ID 10 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed first period.
-    pub average_speed_during_last_period_1: ::ucifi_runtime::InstanceMap<i64>,
+    pub average_speed_during_last_period_1: InstanceMap<i64>,
     /// Average speed during last period 2 (resource 11).
     ///
     /// ID 11 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed second period.
-    pub average_speed_during_last_period_2: ::ucifi_runtime::InstanceMap<i64>,
+    pub average_speed_during_last_period_2: InstanceMap<i64>,
     /// Average speed during last period 3 (resource 12).
     ///
     /// ID 12 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed third period.
-    pub average_speed_during_last_period_3: ::ucifi_runtime::InstanceMap<i64>,
+    pub average_speed_during_last_period_3: InstanceMap<i64>,
     /// Average distance during last period 1 (resource 13).
     ///
     /// ID 13 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed first period.
-    pub average_distance_during_last_period_1: ::ucifi_runtime::InstanceMap<i64>,
+    pub average_distance_during_last_period_1: InstanceMap<i64>,
     /// Average distance during last period 2 (resource 14).
     ///
     /// ID 14 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed second period.
-    pub average_distance_during_last_period_2: ::ucifi_runtime::InstanceMap<i64>,
+    pub average_distance_during_last_period_2: InstanceMap<i64>,
     /// Average distance during last period 3 (resource 15).
     ///
     /// ID 15 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed third period.
-    pub average_distance_during_last_period_3: ::ucifi_runtime::InstanceMap<i64>,
+    pub average_distance_during_last_period_3: InstanceMap<i64>,
     /// Speed limit threshold (resource 16).
     ///
     /// ID 16 · RW · Integer · multiple · optional
     ///
     /// Speed used as the limit when computing the share of speeding vehicles.
-    pub speed_limit_threshold: ::ucifi_runtime::InstanceMap<i64>,
+    pub speed_limit_threshold: InstanceMap<i64>,
     /// Percentage above speed limit (resource 17).
     ///
     /// ID 17 · R · Integer · multiple · optional
     ///
     /// Share of vehicles, in percent, that exceeded Speed limit threshold.
-    pub percentage_above_speed_limit: ::ucifi_runtime::InstanceMap<i64>,
+    pub percentage_above_speed_limit: InstanceMap<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for TrafficCounter {
-    const OBJECT_ID: u16 = 3432;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::multi(w, 0, &self.vehicle_type, false)?;
-        f::multi(w, 1, &self.cumulated_number, false)?;
-        f::multi(w, 3, &self.cumulated_number_today, true)?;
-        f::multi(w, 4, &self.measuring_period_1, false)?;
-        f::multi(w, 5, &self.measuring_period_2, false)?;
-        f::multi(w, 6, &self.measuring_period_3, false)?;
-        f::multi(w, 7, &self.cumulated_number_during_last_period_1, false)?;
-        f::multi(w, 8, &self.cumulated_number_during_last_period_2, false)?;
-        f::multi(w, 9, &self.cumulated_number_during_last_period_3, false)?;
-        f::multi(w, 10, &self.average_speed_during_last_period_1, false)?;
-        f::multi(w, 11, &self.average_speed_during_last_period_2, false)?;
-        f::multi(w, 12, &self.average_speed_during_last_period_3, false)?;
-        f::multi(w, 13, &self.average_distance_during_last_period_1, false)?;
-        f::multi(w, 14, &self.average_distance_during_last_period_2, false)?;
-        f::multi(w, 15, &self.average_distance_during_last_period_3, false)?;
-        f::multi(w, 16, &self.speed_limit_threshold, false)?;
-        f::multi(w, 17, &self.percentage_above_speed_limit, false)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TrafficCounter {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            0 => f::set_multi(&mut self.vehicle_type, instance, raw),
-            1 => f::set_multi(&mut self.cumulated_number, instance, raw),
-            3 => f::set_multi(&mut self.cumulated_number_today, instance, raw),
-            4 => f::set_multi(&mut self.measuring_period_1, instance, raw),
-            5 => f::set_multi(&mut self.measuring_period_2, instance, raw),
-            6 => f::set_multi(&mut self.measuring_period_3, instance, raw),
-            7 => {
-                f::set_multi(
-                    &mut self.cumulated_number_during_last_period_1,
-                    instance,
-                    raw,
-                )
-            }
-            8 => {
-                f::set_multi(
-                    &mut self.cumulated_number_during_last_period_2,
-                    instance,
-                    raw,
-                )
-            }
-            9 => {
-                f::set_multi(
-                    &mut self.cumulated_number_during_last_period_3,
-                    instance,
-                    raw,
-                )
-            }
-            10 => {
-                f::set_multi(&mut self.average_speed_during_last_period_1, instance, raw)
-            }
-            11 => {
-                f::set_multi(&mut self.average_speed_during_last_period_2, instance, raw)
-            }
-            12 => {
-                f::set_multi(&mut self.average_speed_during_last_period_3, instance, raw)
-            }
-            13 => {
-                f::set_multi(
-                    &mut self.average_distance_during_last_period_1,
-                    instance,
-                    raw,
-                )
-            }
-            14 => {
-                f::set_multi(
-                    &mut self.average_distance_during_last_period_2,
-                    instance,
-                    raw,
-                )
-            }
-            15 => {
-                f::set_multi(
-                    &mut self.average_distance_during_last_period_3,
-                    instance,
-                    raw,
-                )
-            }
-            16 => f::set_multi(&mut self.speed_limit_threshold, instance, raw),
-            17 => f::set_multi(&mut self.percentage_above_speed_limit, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            0 => field::set(&mut self.vehicle_type, instance, raw),
+            1 => field::set(&mut self.cumulated_number, instance, raw),
+            3 => field::set(&mut self.cumulated_number_today, instance, raw),
+            4 => field::set(&mut self.measuring_period_1, instance, raw),
+            5 => field::set(&mut self.measuring_period_2, instance, raw),
+            6 => field::set(&mut self.measuring_period_3, instance, raw),
+            7 => field::set(
+                &mut self.cumulated_number_during_last_period_1,
+                instance,
+                raw,
+            ),
+            8 => field::set(
+                &mut self.cumulated_number_during_last_period_2,
+                instance,
+                raw,
+            ),
+            9 => field::set(
+                &mut self.cumulated_number_during_last_period_3,
+                instance,
+                raw,
+            ),
+            10 => field::set(&mut self.average_speed_during_last_period_1, instance, raw),
+            11 => field::set(&mut self.average_speed_during_last_period_2, instance, raw),
+            12 => field::set(&mut self.average_speed_during_last_period_3, instance, raw),
+            13 => field::set(
+                &mut self.average_distance_during_last_period_1,
+                instance,
+                raw,
+            ),
+            14 => field::set(
+                &mut self.average_distance_during_last_period_2,
+                instance,
+                raw,
+            ),
+            15 => field::set(
+                &mut self.average_distance_during_last_period_3,
+                instance,
+                raw,
+            ),
+            16 => field::set(&mut self.speed_limit_threshold, instance, raw),
+            17 => field::set(&mut self.percentage_above_speed_limit, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            0 => {
-                self.vehicle_type.clear();
-            }
-            1 => {
-                self.cumulated_number.clear();
-            }
-            3 => {
-                self.cumulated_number_today.clear();
-            }
-            4 => {
-                self.measuring_period_1.clear();
-            }
-            5 => {
-                self.measuring_period_2.clear();
-            }
-            6 => {
-                self.measuring_period_3.clear();
-            }
-            7 => {
-                self.cumulated_number_during_last_period_1.clear();
-            }
-            8 => {
-                self.cumulated_number_during_last_period_2.clear();
-            }
-            9 => {
-                self.cumulated_number_during_last_period_3.clear();
-            }
-            10 => {
-                self.average_speed_during_last_period_1.clear();
-            }
-            11 => {
-                self.average_speed_during_last_period_2.clear();
-            }
-            12 => {
-                self.average_speed_during_last_period_3.clear();
-            }
-            13 => {
-                self.average_distance_during_last_period_1.clear();
-            }
-            14 => {
-                self.average_distance_during_last_period_2.clear();
-            }
-            15 => {
-                self.average_distance_during_last_period_3.clear();
-            }
-            16 => {
-                self.speed_limit_threshold.clear();
-            }
-            17 => {
-                self.percentage_above_speed_limit.clear();
-            }
-            5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            0 => self.vehicle_type.clear(),
+            1 => self.cumulated_number.clear(),
+            3 => self.cumulated_number_today.clear(),
+            4 => self.measuring_period_1.clear(),
+            5 => self.measuring_period_2.clear(),
+            6 => self.measuring_period_3.clear(),
+            7 => self.cumulated_number_during_last_period_1.clear(),
+            8 => self.cumulated_number_during_last_period_2.clear(),
+            9 => self.cumulated_number_during_last_period_3.clear(),
+            10 => self.average_speed_during_last_period_1.clear(),
+            11 => self.average_speed_during_last_period_2.clear(),
+            12 => self.average_speed_during_last_period_3.clear(),
+            13 => self.average_distance_during_last_period_1.clear(),
+            14 => self.average_distance_during_last_period_2.clear(),
+            15 => self.average_distance_during_last_period_3.clear(),
+            16 => self.speed_limit_threshold.clear(),
+            17 => self.percentage_above_speed_limit.clear(),
+            5518 | 6042 | 6049 | 6050 => return Err(ErrorKind::NotMultiple),
+            2 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for TrafficCounter {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_non_empty(w, 0, &self.vehicle_type)?;
+        field::emit_non_empty(w, 1, &self.cumulated_number)?;
+        field::emit(w, 3, &self.cumulated_number_today)?;
+        field::emit_non_empty(w, 4, &self.measuring_period_1)?;
+        field::emit_non_empty(w, 5, &self.measuring_period_2)?;
+        field::emit_non_empty(w, 6, &self.measuring_period_3)?;
+        field::emit_non_empty(w, 7, &self.cumulated_number_during_last_period_1)?;
+        field::emit_non_empty(w, 8, &self.cumulated_number_during_last_period_2)?;
+        field::emit_non_empty(w, 9, &self.cumulated_number_during_last_period_3)?;
+        field::emit_non_empty(w, 10, &self.average_speed_during_last_period_1)?;
+        field::emit_non_empty(w, 11, &self.average_speed_during_last_period_2)?;
+        field::emit_non_empty(w, 12, &self.average_speed_during_last_period_3)?;
+        field::emit_non_empty(w, 13, &self.average_distance_during_last_period_1)?;
+        field::emit_non_empty(w, 14, &self.average_distance_during_last_period_2)?;
+        field::emit_non_empty(w, 15, &self.average_distance_during_last_period_3)?;
+        field::emit_non_empty(w, 16, &self.speed_limit_threshold)?;
+        field::emit_non_empty(w, 17, &self.percentage_above_speed_limit)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(0) {
             self.vehicle_type.clear();
         }
@@ -589,155 +493,157 @@ impl ::ucifi_runtime::typed::ObjectType for TrafficCounter {
             self.percentage_above_speed_limit.clear();
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for TrafficCounter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct TrafficCounterWrite {
     /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
-    pub measuring_period_1: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub measuring_period_1: Option<InstanceMap<i64>>,
     /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
-    pub measuring_period_2: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub measuring_period_2: Option<InstanceMap<i64>>,
     /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
-    pub measuring_period_3: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub measuring_period_3: Option<InstanceMap<i64>>,
     /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
-    pub speed_limit_threshold: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub speed_limit_threshold: Option<InstanceMap<i64>>,
 }
+
 impl TrafficCounterWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut TrafficCounter) {
-        if let ::core::option::Option::Some(v) = &self.measuring_period_1 {
-            target.measuring_period_1 = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.measuring_period_1 {
+            target.measuring_period_1 = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.measuring_period_2 {
-            target.measuring_period_2 = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.measuring_period_2 {
+            target.measuring_period_2 = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.measuring_period_3 {
-            target.measuring_period_3 = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.measuring_period_3 {
+            target.measuring_period_3 = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.speed_limit_threshold {
-            target.speed_limit_threshold = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.speed_limit_threshold {
+            target.speed_limit_threshold = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for TrafficCounterWrite {
-    const OBJECT_ID: u16 = 3432;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt_multi(w, 4, &self.measuring_period_1)?;
-        f::opt_multi(w, 5, &self.measuring_period_2)?;
-        f::opt_multi(w, 6, &self.measuring_period_3)?;
-        f::opt_multi(w, 16, &self.speed_limit_threshold)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for TrafficCounterWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            4 => f::set_opt_multi(&mut self.measuring_period_1, instance, raw),
-            5 => f::set_opt_multi(&mut self.measuring_period_2, instance, raw),
-            6 => f::set_opt_multi(&mut self.measuring_period_3, instance, raw),
-            16 => f::set_opt_multi(&mut self.speed_limit_threshold, instance, raw),
-            0 | 1 | 3 | 7..=15 | 17 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            2 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            4 => field::set_opt(&mut self.measuring_period_1, instance, raw),
+            5 => field::set_opt(&mut self.measuring_period_2, instance, raw),
+            6 => field::set_opt(&mut self.measuring_period_3, instance, raw),
+            16 => field::set_opt(&mut self.speed_limit_threshold, instance, raw),
+            0 | 1 | 3 | 7..=15 | 17 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            2 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            4 => {
-                self.measuring_period_1 = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            5 => {
-                self.measuring_period_2 = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            6 => {
-                self.measuring_period_3 = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            16 => {
-                self.speed_limit_threshold = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
+            4 => self.measuring_period_1 = Some(InstanceMap::new()),
+            5 => self.measuring_period_2 = Some(InstanceMap::new()),
+            6 => self.measuring_period_3 = Some(InstanceMap::new()),
+            16 => self.speed_limit_threshold = Some(InstanceMap::new()),
             0 | 1 | 3 | 7..=15 | 17 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                return Err(ErrorKind::NotWritable);
             }
-            2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
+            2 => return Err(ErrorKind::Executable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for TrafficCounterWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 4, &self.measuring_period_1)?;
+        field::emit_opt(w, 5, &self.measuring_period_2)?;
+        field::emit_opt(w, 6, &self.measuring_period_3)?;
+        field::emit_opt(w, 16, &self.speed_limit_threshold)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(4) {
+            self.measuring_period_1 = None;
+        }
+        if !keep.contains(5) {
+            self.measuring_period_2 = None;
+        }
+        if !keep.contains(6) {
+            self.measuring_period_3 = None;
+        }
+        if !keep.contains(16) {
+            self.speed_limit_threshold = None;
+        }
+    }
+}
+
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
     /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`](struct@ResetCumulatedNumber).
     ResetCumulatedNumber,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[Execute::ResetCumulatedNumber];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
             Execute::ResetCumulatedNumber => 2,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            2 => ::core::option::Option::Some(Execute::ResetCumulatedNumber),
-            _ => ::core::option::Option::None,
+            2 => Some(Execute::ResetCumulatedNumber),
+            _ => None,
         }
     }
 }
+
 /// Vehicle type (resource 0).
 ///
 /// ID 0 · R · Integer · multiple · optional
@@ -745,12 +651,15 @@ impl Execute {
 /// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
 #[derive(Clone, Copy, Debug)]
 pub struct VehicleType;
-impl ::ucifi_runtime::typed::Resource for VehicleType {
+
+impl Resource for VehicleType {
     const ID: u16 = 0;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for VehicleType {}
+
+impl Readable for VehicleType {}
+
 /// Cumulated number (resource 1).
 ///
 /// ID 1 · R · Integer · multiple · optional
@@ -758,12 +667,15 @@ impl ::ucifi_runtime::typed::Readable for VehicleType {}
 /// Vehicles counted since the last reset, per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumber;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumber {
+
+impl Resource for CumulatedNumber {
     const ID: u16 = 1;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
+
+impl Readable for CumulatedNumber {}
+
 /// Reset cumulated number (resource 2).
 ///
 /// ID 2 · E · none · single · optional
@@ -771,12 +683,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumber {}
 /// Execute to set the running vehicle counts back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetCumulatedNumber;
-impl ::ucifi_runtime::typed::Resource for ResetCumulatedNumber {
+
+impl Resource for ResetCumulatedNumber {
     const ID: u16 = 2;
     type Object = TrafficCounter;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
+
+impl Executable for ResetCumulatedNumber {}
+
 /// Cumulated number today (resource 3).
 ///
 /// ID 3 · R · Integer · multiple · mandatory
@@ -784,12 +699,15 @@ impl ::ucifi_runtime::typed::Executable for ResetCumulatedNumber {}
 /// Vehicles counted since midnight, per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberToday;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberToday {
+
+impl Resource for CumulatedNumberToday {
     const ID: u16 = 3;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
+
+impl Readable for CumulatedNumberToday {}
+
 /// Measuring period 1 (resource 4).
 ///
 /// ID 4 · RW · Integer · multiple · optional · units `s`
@@ -797,13 +715,17 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberToday {}
 /// Length of the first counting period in seconds (for example 3600), per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod1;
-impl ::ucifi_runtime::typed::Resource for MeasuringPeriod1 {
+
+impl Resource for MeasuringPeriod1 {
     const ID: u16 = 4;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for MeasuringPeriod1 {}
-impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
+
+impl Readable for MeasuringPeriod1 {}
+
+impl Writable for MeasuringPeriod1 {}
+
 /// Measuring period 2 (resource 5).
 ///
 /// ID 5 · RW · Integer · multiple · optional · units `s`
@@ -811,13 +733,17 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod1 {}
 /// Length of the second counting period in seconds (for example 900), per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod2;
-impl ::ucifi_runtime::typed::Resource for MeasuringPeriod2 {
+
+impl Resource for MeasuringPeriod2 {
     const ID: u16 = 5;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for MeasuringPeriod2 {}
-impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
+
+impl Readable for MeasuringPeriod2 {}
+
+impl Writable for MeasuringPeriod2 {}
+
 /// Measuring period 3 (resource 6).
 ///
 /// ID 6 · RW · Integer · multiple · optional · units `s`
@@ -825,13 +751,17 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod2 {}
 /// Length of the third counting period in seconds (for example 300), per vehicle class.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasuringPeriod3;
-impl ::ucifi_runtime::typed::Resource for MeasuringPeriod3 {
+
+impl Resource for MeasuringPeriod3 {
     const ID: u16 = 6;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for MeasuringPeriod3 {}
-impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
+
+impl Readable for MeasuringPeriod3 {}
+
+impl Writable for MeasuringPeriod3 {}
+
 /// Cumulated number during last period 1 (resource 7).
 ///
 /// ID 7 · R · Integer · multiple · optional
@@ -839,12 +769,15 @@ impl ::ucifi_runtime::typed::Writable for MeasuringPeriod3 {}
 /// Vehicles counted during the last completed first period.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod1;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod1 {
+
+impl Resource for CumulatedNumberDuringLastPeriod1 {
     const ID: u16 = 7;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
+
+impl Readable for CumulatedNumberDuringLastPeriod1 {}
+
 /// Cumulated number during last period 2 (resource 8).
 ///
 /// ID 8 · R · Integer · multiple · optional
@@ -852,12 +785,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod1 {}
 /// Vehicles counted during the last completed second period.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod2;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod2 {
+
+impl Resource for CumulatedNumberDuringLastPeriod2 {
     const ID: u16 = 8;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
+
+impl Readable for CumulatedNumberDuringLastPeriod2 {}
+
 /// Cumulated number during last period 3 (resource 9).
 ///
 /// ID 9 · R · Integer · multiple · optional
@@ -865,12 +801,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod2 {}
 /// Vehicles counted during the last completed third period.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedNumberDuringLastPeriod3;
-impl ::ucifi_runtime::typed::Resource for CumulatedNumberDuringLastPeriod3 {
+
+impl Resource for CumulatedNumberDuringLastPeriod3 {
     const ID: u16 = 9;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
+
+impl Readable for CumulatedNumberDuringLastPeriod3 {}
+
 /// Average speed during last period 1 (resource 10).
 ///
 /// ID 10 · R · Integer · multiple · optional
@@ -878,12 +817,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedNumberDuringLastPeriod3 {}
 /// Mean vehicle speed over the last completed first period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod1;
-impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod1 {
+
+impl Resource for AverageSpeedDuringLastPeriod1 {
     const ID: u16 = 10;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
+
+impl Readable for AverageSpeedDuringLastPeriod1 {}
+
 /// Average speed during last period 2 (resource 11).
 ///
 /// ID 11 · R · Integer · multiple · optional
@@ -891,12 +833,15 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod1 {}
 /// Mean vehicle speed over the last completed second period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod2;
-impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod2 {
+
+impl Resource for AverageSpeedDuringLastPeriod2 {
     const ID: u16 = 11;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
+
+impl Readable for AverageSpeedDuringLastPeriod2 {}
+
 /// Average speed during last period 3 (resource 12).
 ///
 /// ID 12 · R · Integer · multiple · optional
@@ -904,12 +849,15 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod2 {}
 /// Mean vehicle speed over the last completed third period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageSpeedDuringLastPeriod3;
-impl ::ucifi_runtime::typed::Resource for AverageSpeedDuringLastPeriod3 {
+
+impl Resource for AverageSpeedDuringLastPeriod3 {
     const ID: u16 = 12;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
+
+impl Readable for AverageSpeedDuringLastPeriod3 {}
+
 /// Average distance during last period 1 (resource 13).
 ///
 /// ID 13 · R · Integer · multiple · optional
@@ -917,12 +865,15 @@ impl ::ucifi_runtime::typed::Readable for AverageSpeedDuringLastPeriod3 {}
 /// Mean gap between consecutive vehicles over the last completed first period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod1;
-impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod1 {
+
+impl Resource for AverageDistanceDuringLastPeriod1 {
     const ID: u16 = 13;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
+
+impl Readable for AverageDistanceDuringLastPeriod1 {}
+
 /// Average distance during last period 2 (resource 14).
 ///
 /// ID 14 · R · Integer · multiple · optional
@@ -930,12 +881,15 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod1 {}
 /// Mean gap between consecutive vehicles over the last completed second period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod2;
-impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod2 {
+
+impl Resource for AverageDistanceDuringLastPeriod2 {
     const ID: u16 = 14;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
+
+impl Readable for AverageDistanceDuringLastPeriod2 {}
+
 /// Average distance during last period 3 (resource 15).
 ///
 /// ID 15 · R · Integer · multiple · optional
@@ -943,12 +897,15 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod2 {}
 /// Mean gap between consecutive vehicles over the last completed third period.
 #[derive(Clone, Copy, Debug)]
 pub struct AverageDistanceDuringLastPeriod3;
-impl ::ucifi_runtime::typed::Resource for AverageDistanceDuringLastPeriod3 {
+
+impl Resource for AverageDistanceDuringLastPeriod3 {
     const ID: u16 = 15;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
+
+impl Readable for AverageDistanceDuringLastPeriod3 {}
+
 /// Speed limit threshold (resource 16).
 ///
 /// ID 16 · RW · Integer · multiple · optional
@@ -956,13 +913,17 @@ impl ::ucifi_runtime::typed::Readable for AverageDistanceDuringLastPeriod3 {}
 /// Speed used as the limit when computing the share of speeding vehicles.
 #[derive(Clone, Copy, Debug)]
 pub struct SpeedLimitThreshold;
-impl ::ucifi_runtime::typed::Resource for SpeedLimitThreshold {
+
+impl Resource for SpeedLimitThreshold {
     const ID: u16 = 16;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for SpeedLimitThreshold {}
-impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
+
+impl Readable for SpeedLimitThreshold {}
+
+impl Writable for SpeedLimitThreshold {}
+
 /// Percentage above speed limit (resource 17).
 ///
 /// ID 17 · R · Integer · multiple · optional
@@ -970,12 +931,15 @@ impl ::ucifi_runtime::typed::Writable for SpeedLimitThreshold {}
 /// Share of vehicles, in percent, that exceeded Speed limit threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct PercentageAboveSpeedLimit;
-impl ::ucifi_runtime::typed::Resource for PercentageAboveSpeedLimit {
+
+impl Resource for PercentageAboveSpeedLimit {
     const ID: u16 = 17;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for PercentageAboveSpeedLimit {}
+
+impl Readable for PercentageAboveSpeedLimit {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -983,12 +947,15 @@ impl ::ucifi_runtime::typed::Readable for PercentageAboveSpeedLimit {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = TrafficCounter;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -996,12 +963,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1009,12 +979,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = TrafficCounter;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -1022,9 +995,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = TrafficCounter;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

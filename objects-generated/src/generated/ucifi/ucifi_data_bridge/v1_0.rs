@@ -4,52 +4,54 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Tunnel for data of a third-party device with its own network or protocol: carries opaque payloads over LwM2M and counts the daily traffic.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3414;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of uCIFI data bridge version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3414,
-    "uCIFI data bridge",
-    "urn:oma:lwm2m:ext:3414",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Payload", O::RW, false, true, T::String, "", ""),
-        r(2, "Hash", O::RW, false, false, T::String, "", ""),
-        r(3, "Cumulated daily data volume up", O::R, false, false, T::Integer, "", "B"),
-        r(
-            4,
-            "Cumulated daily data volume down",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "B",
-        ),
-        r(
-            5,
-            "Cumulated daily data volume total",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "B",
-        ),
-        r(6, "Communication error", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("uCIFI data bridge"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3414"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Payload", Operations::RW, DataType::String).mandatory(),
+    ResourceModel::new(2, "Hash", Operations::RW, DataType::String),
+    ResourceModel::new(
+        3,
+        "Cumulated daily data volume up",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(
+        4,
+        "Cumulated daily data volume down",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(
+        5,
+        "Cumulated daily data volume total",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(6, "Communication error", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Payload (resource 1).
@@ -65,206 +67,192 @@ pub mod id {
     /// Communication error (resource 6).
     pub const COMMUNICATION_ERROR: u16 = 6;
 }
+
 /// One instance of uCIFI data bridge (object 3414) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiDataBridge {
     /// Payload (resource 1).
     ///
     /// ID 1 · RW · String · single · mandatory
     ///
     /// The opaque data being carried, in either direction.
-    pub payload: ::ucifi_runtime::__private::String,
+    pub payload: String,
     /// Hash (resource 2).
     ///
     /// ID 2 · RW · String · single · optional
     ///
     /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
-    pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub hash: Option<String>,
     /// Cumulated daily data volume up (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `B`
     ///
     /// Bytes received by the device since midnight; useful for billing.
-    pub cumulated_daily_data_volume_up: ::core::option::Option<i64>,
+    pub cumulated_daily_data_volume_up: Option<i64>,
     /// Cumulated daily data volume down (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent by the device since midnight; useful for billing.
-    pub cumulated_daily_data_volume_down: ::core::option::Option<i64>,
+    pub cumulated_daily_data_volume_down: Option<i64>,
     /// Cumulated daily data volume total (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent plus received since midnight; useful for billing.
-    pub cumulated_daily_data_volume_total: ::core::option::Option<i64>,
+    pub cumulated_daily_data_volume_total: Option<i64>,
     /// Communication error (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when a received payload does not match its hash.
-    pub communication_error: ::core::option::Option<bool>,
+    pub communication_error: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for UcifiDataBridge {
-    const OBJECT_ID: u16 = 3414;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.payload)?;
-        f::opt(w, 2, &self.hash)?;
-        f::opt(w, 3, &self.cumulated_daily_data_volume_up)?;
-        f::opt(w, 4, &self.cumulated_daily_data_volume_down)?;
-        f::opt(w, 5, &self.cumulated_daily_data_volume_total)?;
-        f::opt(w, 6, &self.communication_error)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for UcifiDataBridge {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.payload, instance, raw),
-            2 => f::set_opt(&mut self.hash, instance, raw),
-            3 => f::set_opt(&mut self.cumulated_daily_data_volume_up, instance, raw),
-            4 => f::set_opt(&mut self.cumulated_daily_data_volume_down, instance, raw),
-            5 => f::set_opt(&mut self.cumulated_daily_data_volume_total, instance, raw),
-            6 => f::set_opt(&mut self.communication_error, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.payload, instance, raw),
+            2 => field::set_opt(&mut self.hash, instance, raw),
+            3 => field::set_opt(&mut self.cumulated_daily_data_volume_up, instance, raw),
+            4 => field::set_opt(&mut self.cumulated_daily_data_volume_down, instance, raw),
+            5 => field::set_opt(&mut self.cumulated_daily_data_volume_total, instance, raw),
+            6 => field::set_opt(&mut self.communication_error, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 6) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=6 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        ::core::result::Result::Ok(())
+
+impl Instance for UcifiDataBridge {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.payload)?;
+        field::emit_opt(w, 2, &self.hash)?;
+        field::emit_opt(w, 3, &self.cumulated_daily_data_volume_up)?;
+        field::emit_opt(w, 4, &self.cumulated_daily_data_volume_down)?;
+        field::emit_opt(w, 5, &self.cumulated_daily_data_volume_total)?;
+        field::emit_opt(w, 6, &self.communication_error)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.payload = ::core::default::Default::default();
+            self.payload = Default::default();
         }
         if !keep.contains(2) {
-            self.hash = ::core::option::Option::None;
+            self.hash = None;
         }
         if !keep.contains(3) {
-            self.cumulated_daily_data_volume_up = ::core::option::Option::None;
+            self.cumulated_daily_data_volume_up = None;
         }
         if !keep.contains(4) {
-            self.cumulated_daily_data_volume_down = ::core::option::Option::None;
+            self.cumulated_daily_data_volume_down = None;
         }
         if !keep.contains(5) {
-            self.cumulated_daily_data_volume_total = ::core::option::Option::None;
+            self.cumulated_daily_data_volume_total = None;
         }
         if !keep.contains(6) {
-            self.communication_error = ::core::option::Option::None;
+            self.communication_error = None;
         }
     }
 }
+
+impl ObjectType for UcifiDataBridge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
 /// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiDataBridgeWrite {
     /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
-    pub payload: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub payload: Option<String>,
     /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
-    pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub hash: Option<String>,
 }
+
 impl UcifiDataBridgeWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut UcifiDataBridge) {
-        if let ::core::option::Option::Some(v) = &self.payload {
-            target.payload = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.payload {
+            target.payload = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.hash {
-            target.hash = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = &self.hash {
+            target.hash = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for UcifiDataBridgeWrite {
-    const OBJECT_ID: u16 = 3414;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.payload)?;
-        f::opt(w, 2, &self.hash)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for UcifiDataBridgeWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.payload, instance, raw),
-            2 => f::set_opt(&mut self.hash, instance, raw),
-            3..=6 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.payload, instance, raw),
+            2 => field::set_opt(&mut self.hash, instance, raw),
+            3..=6 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 2 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3..=6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            1 | 2 => Err(ErrorKind::NotMultiple),
+            3..=6 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for UcifiDataBridgeWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.payload)?;
+        field::emit_opt(w, 2, &self.hash)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.payload = None;
+        }
+        if !keep.contains(2) {
+            self.hash = None;
+        }
+    }
+}
+
 /// Payload (resource 1).
 ///
 /// ID 1 · RW · String · single · mandatory
@@ -272,13 +260,17 @@ impl ::ucifi_runtime::typed::Instance for UcifiDataBridgeWrite {
 /// The opaque data being carried, in either direction.
 #[derive(Clone, Copy, Debug)]
 pub struct Payload;
-impl ::ucifi_runtime::typed::Resource for Payload {
+
+impl Resource for Payload {
     const ID: u16 = 1;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Payload {}
-impl ::ucifi_runtime::typed::Writable for Payload {}
+
+impl Readable for Payload {}
+
+impl Writable for Payload {}
+
 /// Hash (resource 2).
 ///
 /// ID 2 · RW · String · single · optional
@@ -286,13 +278,17 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
 #[derive(Clone, Copy, Debug)]
 pub struct Hash;
-impl ::ucifi_runtime::typed::Resource for Hash {
+
+impl Resource for Hash {
     const ID: u16 = 2;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Hash {}
-impl ::ucifi_runtime::typed::Writable for Hash {}
+
+impl Readable for Hash {}
+
+impl Writable for Hash {}
+
 /// Cumulated daily data volume up (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional · units `B`
@@ -300,12 +296,15 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 /// Bytes received by the device since midnight; useful for billing.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeUp;
-impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
+
+impl Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
+
+impl Readable for CumulatedDailyDataVolumeUp {}
+
 /// Cumulated daily data volume down (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `B`
@@ -313,12 +312,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 /// Bytes sent by the device since midnight; useful for billing.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeDown;
-impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
+
+impl Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
+
+impl Readable for CumulatedDailyDataVolumeDown {}
+
 /// Cumulated daily data volume total (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional · units `B`
@@ -326,12 +328,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 /// Bytes sent plus received since midnight; useful for billing.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeTotal;
-impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
+
+impl Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
+
+impl Readable for CumulatedDailyDataVolumeTotal {}
+
 /// Communication error (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -339,9 +344,11 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 /// true when a received payload does not match its hash.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationError;
-impl ::ucifi_runtime::typed::Resource for CommunicationError {
+
+impl Resource for CommunicationError {
     const ID: u16 = 6;
     type Object = UcifiDataBridge;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationError {}
+
+impl Readable for CommunicationError {}

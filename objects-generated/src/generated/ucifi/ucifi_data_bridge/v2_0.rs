@@ -4,79 +4,77 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Tunnel for data of a third-party device with its own network or protocol: carries opaque payloads over LwM2M and counts the daily traffic.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3414;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(2, 0);
+pub const VERSION: Version = Version::new(2, 0);
+
 /// The model of uCIFI data bridge version 2.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3414,
-    "uCIFI data bridge",
-    "urn:oma:lwm2m:ext:3414:2.0",
-    ::ucifi_runtime::Version::new(2, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Payload", O::RW, false, true, T::Opaque, "", ""),
-        r(2, "Hash", O::RW, false, false, T::String, "", ""),
-        r(3, "Cumulated daily data volume up", O::R, false, false, T::Integer, "", "B"),
-        r(
-            4,
-            "Cumulated daily data volume down",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "B",
-        ),
-        r(
-            5,
-            "Cumulated daily data volume total",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "",
-            "B",
-        ),
-        r(6, "Communication error", O::R, false, false, T::Boolean, "", ""),
-        r(7, "Data Priority", O::RW, false, false, T::Integer, "", ""),
-        r(8, "Data Creation Time", O::RW, false, false, T::Time, "", ""),
-        r(9, "Data Description", O::RW, false, false, T::String, "", ""),
-        r(10, "Data Format", O::RW, false, false, T::String, "", ""),
-        r(11, "App ID", O::RW, false, false, T::Integer, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("uCIFI data bridge"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3414:2.0"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Payload", Operations::RW, DataType::Opaque).mandatory(),
+    ResourceModel::new(2, "Hash", Operations::RW, DataType::String),
+    ResourceModel::new(
+        3,
+        "Cumulated daily data volume up",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(
+        4,
+        "Cumulated daily data volume down",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(
+        5,
+        "Cumulated daily data volume total",
+        Operations::R,
+        DataType::Integer,
+    )
+    .units("B"),
+    ResourceModel::new(6, "Communication error", Operations::R, DataType::Boolean),
+    ResourceModel::new(7, "Data Priority", Operations::RW, DataType::Integer),
+    ResourceModel::new(8, "Data Creation Time", Operations::RW, DataType::Time),
+    ResourceModel::new(9, "Data Description", Operations::RW, DataType::String),
+    ResourceModel::new(10, "Data Format", Operations::RW, DataType::String),
+    ResourceModel::new(11, "App ID", Operations::RW, DataType::Integer),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Payload (resource 1).
@@ -110,363 +108,345 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of uCIFI data bridge (object 3414) version 2.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiDataBridge {
     /// Payload (resource 1).
     ///
     /// ID 1 · RW · Opaque · single · mandatory
     ///
     /// The opaque data being carried, in either direction.
-    pub payload: ::ucifi_runtime::__private::Vec<u8>,
+    pub payload: Vec<u8>,
     /// Hash (resource 2).
     ///
     /// ID 2 · RW · String · single · optional
     ///
     /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
-    pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub hash: Option<String>,
     /// Cumulated daily data volume up (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `B`
     ///
     /// Bytes received by the device since midnight; useful for billing.
-    pub cumulated_daily_data_volume_up: ::core::option::Option<i64>,
+    pub cumulated_daily_data_volume_up: Option<i64>,
     /// Cumulated daily data volume down (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent by the device since midnight; useful for billing.
-    pub cumulated_daily_data_volume_down: ::core::option::Option<i64>,
+    pub cumulated_daily_data_volume_down: Option<i64>,
     /// Cumulated daily data volume total (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent plus received since midnight; useful for billing.
-    pub cumulated_daily_data_volume_total: ::core::option::Option<i64>,
+    pub cumulated_daily_data_volume_total: Option<i64>,
     /// Communication error (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when a received payload does not match its hash.
-    pub communication_error: ::core::option::Option<bool>,
+    pub communication_error: Option<bool>,
     /// Data Priority (resource 7).
     ///
     /// ID 7 · RW · Integer · single · optional
     ///
     /// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
-    pub data_priority: ::core::option::Option<i64>,
+    pub data_priority: Option<i64>,
     /// Data Creation Time (resource 8).
     ///
     /// ID 8 · RW · Time · single · optional
     ///
     /// Time at which this data instance was created.
-    pub data_creation_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub data_creation_time: Option<Time>,
     /// Data Description (resource 9).
     ///
     /// ID 9 · RW · String · single · optional
     ///
     /// Short label of the data, such as meter readings.
-    pub data_description: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub data_description: Option<String>,
     /// Data Format (resource 10).
     ///
     /// ID 10 · RW · String · single · optional
     ///
     /// Format of the payload as text, e.g. a vendor's compressed JSON.
-    pub data_format: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub data_format: Option<String>,
     /// App ID (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional
     ///
     /// Identifier of the application the data is meant for.
-    pub app_id: ::core::option::Option<i64>,
+    pub app_id: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for UcifiDataBridge {
-    const OBJECT_ID: u16 = 3414;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::one(w, 1, &self.payload)?;
-        f::opt(w, 2, &self.hash)?;
-        f::opt(w, 3, &self.cumulated_daily_data_volume_up)?;
-        f::opt(w, 4, &self.cumulated_daily_data_volume_down)?;
-        f::opt(w, 5, &self.cumulated_daily_data_volume_total)?;
-        f::opt(w, 6, &self.communication_error)?;
-        f::opt(w, 7, &self.data_priority)?;
-        f::opt(w, 8, &self.data_creation_time)?;
-        f::opt(w, 9, &self.data_description)?;
-        f::opt(w, 10, &self.data_format)?;
-        f::opt(w, 11, &self.app_id)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for UcifiDataBridge {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set(&mut self.payload, instance, raw),
-            2 => f::set_opt(&mut self.hash, instance, raw),
-            3 => f::set_opt(&mut self.cumulated_daily_data_volume_up, instance, raw),
-            4 => f::set_opt(&mut self.cumulated_daily_data_volume_down, instance, raw),
-            5 => f::set_opt(&mut self.cumulated_daily_data_volume_total, instance, raw),
-            6 => f::set_opt(&mut self.communication_error, instance, raw),
-            7 => f::set_opt(&mut self.data_priority, instance, raw),
-            8 => f::set_opt(&mut self.data_creation_time, instance, raw),
-            9 => f::set_opt(&mut self.data_description, instance, raw),
-            10 => f::set_opt(&mut self.data_format, instance, raw),
-            11 => f::set_opt(&mut self.app_id, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set(&mut self.payload, instance, raw),
+            2 => field::set_opt(&mut self.hash, instance, raw),
+            3 => field::set_opt(&mut self.cumulated_daily_data_volume_up, instance, raw),
+            4 => field::set_opt(&mut self.cumulated_daily_data_volume_down, instance, raw),
+            5 => field::set_opt(&mut self.cumulated_daily_data_volume_total, instance, raw),
+            6 => field::set_opt(&mut self.communication_error, instance, raw),
+            7 => field::set_opt(&mut self.data_priority, instance, raw),
+            8 => field::set_opt(&mut self.data_creation_time, instance, raw),
+            9 => field::set_opt(&mut self.data_description, instance, raw),
+            10 => field::set_opt(&mut self.data_format, instance, raw),
+            11 => field::set_opt(&mut self.app_id, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 11 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=11 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for UcifiDataBridge {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for UcifiDataBridge {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit(w, 1, &self.payload)?;
+        field::emit_opt(w, 2, &self.hash)?;
+        field::emit_opt(w, 3, &self.cumulated_daily_data_volume_up)?;
+        field::emit_opt(w, 4, &self.cumulated_daily_data_volume_down)?;
+        field::emit_opt(w, 5, &self.cumulated_daily_data_volume_total)?;
+        field::emit_opt(w, 6, &self.communication_error)?;
+        field::emit_opt(w, 7, &self.data_priority)?;
+        field::emit_opt(w, 8, &self.data_creation_time)?;
+        field::emit_opt(w, 9, &self.data_description)?;
+        field::emit_opt(w, 10, &self.data_format)?;
+        field::emit_opt(w, 11, &self.app_id)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.payload = ::core::default::Default::default();
+            self.payload = Default::default();
         }
         if !keep.contains(2) {
-            self.hash = ::core::option::Option::None;
+            self.hash = None;
         }
         if !keep.contains(3) {
-            self.cumulated_daily_data_volume_up = ::core::option::Option::None;
+            self.cumulated_daily_data_volume_up = None;
         }
         if !keep.contains(4) {
-            self.cumulated_daily_data_volume_down = ::core::option::Option::None;
+            self.cumulated_daily_data_volume_down = None;
         }
         if !keep.contains(5) {
-            self.cumulated_daily_data_volume_total = ::core::option::Option::None;
+            self.cumulated_daily_data_volume_total = None;
         }
         if !keep.contains(6) {
-            self.communication_error = ::core::option::Option::None;
+            self.communication_error = None;
         }
         if !keep.contains(7) {
-            self.data_priority = ::core::option::Option::None;
+            self.data_priority = None;
         }
         if !keep.contains(8) {
-            self.data_creation_time = ::core::option::Option::None;
+            self.data_creation_time = None;
         }
         if !keep.contains(9) {
-            self.data_description = ::core::option::Option::None;
+            self.data_description = None;
         }
         if !keep.contains(10) {
-            self.data_format = ::core::option::Option::None;
+            self.data_format = None;
         }
         if !keep.contains(11) {
-            self.app_id = ::core::option::Option::None;
+            self.app_id = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for UcifiDataBridge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiDataBridgeWrite {
     /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
-    pub payload: ::core::option::Option<::ucifi_runtime::__private::Vec<u8>>,
+    pub payload: Option<Vec<u8>>,
     /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
-    pub hash: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub hash: Option<String>,
     /// Data Priority (resource 7, RW): see [`DataPriority`](struct@DataPriority).
-    pub data_priority: ::core::option::Option<i64>,
+    pub data_priority: Option<i64>,
     /// Data Creation Time (resource 8, RW): see [`DataCreationTime`](struct@DataCreationTime).
-    pub data_creation_time: ::core::option::Option<::ucifi_runtime::Time>,
+    pub data_creation_time: Option<Time>,
     /// Data Description (resource 9, RW): see [`DataDescription`](struct@DataDescription).
-    pub data_description: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub data_description: Option<String>,
     /// Data Format (resource 10, RW): see [`DataFormat`](struct@DataFormat).
-    pub data_format: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub data_format: Option<String>,
     /// App ID (resource 11, RW): see [`AppId`](struct@AppId).
-    pub app_id: ::core::option::Option<i64>,
+    pub app_id: Option<i64>,
 }
+
 impl UcifiDataBridgeWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut UcifiDataBridge) {
-        if let ::core::option::Option::Some(v) = &self.payload {
-            target.payload = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.payload {
+            target.payload = v.clone();
         }
-        if let ::core::option::Option::Some(v) = &self.hash {
-            target.hash = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = &self.hash {
+            target.hash = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.data_priority {
-            target.data_priority = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_priority {
+            target.data_priority = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.data_creation_time {
-            target.data_creation_time = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.data_creation_time {
+            target.data_creation_time = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.data_description {
-            target.data_description = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.data_description {
+            target.data_description = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.data_format {
-            target.data_format = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.data_format {
+            target.data_format = Some(v.clone());
         }
-        if let ::core::option::Option::Some(v) = &self.app_id {
-            target.app_id = ::core::option::Option::Some(::core::clone::Clone::clone(v));
+        if let Some(v) = self.app_id {
+            target.app_id = Some(v);
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for UcifiDataBridgeWrite {
-    const OBJECT_ID: u16 = 3414;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.payload)?;
-        f::opt(w, 2, &self.hash)?;
-        f::opt(w, 7, &self.data_priority)?;
-        f::opt(w, 8, &self.data_creation_time)?;
-        f::opt(w, 9, &self.data_description)?;
-        f::opt(w, 10, &self.data_format)?;
-        f::opt(w, 11, &self.app_id)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for UcifiDataBridgeWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.payload, instance, raw),
-            2 => f::set_opt(&mut self.hash, instance, raw),
-            7 => f::set_opt(&mut self.data_priority, instance, raw),
-            8 => f::set_opt(&mut self.data_creation_time, instance, raw),
-            9 => f::set_opt(&mut self.data_description, instance, raw),
-            10 => f::set_opt(&mut self.data_format, instance, raw),
-            11 => f::set_opt(&mut self.app_id, instance, raw),
-            3..=6 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.payload, instance, raw),
+            2 => field::set_opt(&mut self.hash, instance, raw),
+            7 => field::set_opt(&mut self.data_priority, instance, raw),
+            8 => field::set_opt(&mut self.data_creation_time, instance, raw),
+            9 => field::set_opt(&mut self.data_description, instance, raw),
+            10 => field::set_opt(&mut self.data_format, instance, raw),
+            11 => field::set_opt(&mut self.app_id, instance, raw),
+            3..=6 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            1 | 2 | 7..=11 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            3..=6 | 5518 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
-            _ => {}
+            1 | 2 | 7..=11 => Err(ErrorKind::NotMultiple),
+            3..=6 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for UcifiDataBridgeWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.payload)?;
+        field::emit_opt(w, 2, &self.hash)?;
+        field::emit_opt(w, 7, &self.data_priority)?;
+        field::emit_opt(w, 8, &self.data_creation_time)?;
+        field::emit_opt(w, 9, &self.data_description)?;
+        field::emit_opt(w, 10, &self.data_format)?;
+        field::emit_opt(w, 11, &self.app_id)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.payload = None;
+        }
+        if !keep.contains(2) {
+            self.hash = None;
+        }
+        if !keep.contains(7) {
+            self.data_priority = None;
+        }
+        if !keep.contains(8) {
+            self.data_creation_time = None;
+        }
+        if !keep.contains(9) {
+            self.data_description = None;
+        }
+        if !keep.contains(10) {
+            self.data_format = None;
+        }
+        if !keep.contains(11) {
+            self.app_id = None;
+        }
+    }
+}
+
 /// Payload (resource 1).
 ///
 /// ID 1 · RW · Opaque · single · mandatory
@@ -474,13 +454,17 @@ impl ::ucifi_runtime::typed::Instance for UcifiDataBridgeWrite {
 /// The opaque data being carried, in either direction.
 #[derive(Clone, Copy, Debug)]
 pub struct Payload;
-impl ::ucifi_runtime::typed::Resource for Payload {
+
+impl Resource for Payload {
     const ID: u16 = 1;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::__private::Vec<u8>;
+    type Value = Vec<u8>;
 }
-impl ::ucifi_runtime::typed::Readable for Payload {}
-impl ::ucifi_runtime::typed::Writable for Payload {}
+
+impl Readable for Payload {}
+
+impl Writable for Payload {}
+
 /// Hash (resource 2).
 ///
 /// ID 2 · RW · String · single · optional
@@ -488,13 +472,17 @@ impl ::ucifi_runtime::typed::Writable for Payload {}
 /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
 #[derive(Clone, Copy, Debug)]
 pub struct Hash;
-impl ::ucifi_runtime::typed::Resource for Hash {
+
+impl Resource for Hash {
     const ID: u16 = 2;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for Hash {}
-impl ::ucifi_runtime::typed::Writable for Hash {}
+
+impl Readable for Hash {}
+
+impl Writable for Hash {}
+
 /// Cumulated daily data volume up (resource 3).
 ///
 /// ID 3 · R · Integer · single · optional · units `B`
@@ -502,12 +490,15 @@ impl ::ucifi_runtime::typed::Writable for Hash {}
 /// Bytes received by the device since midnight; useful for billing.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeUp;
-impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeUp {
+
+impl Resource for CumulatedDailyDataVolumeUp {
     const ID: u16 = 3;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
+
+impl Readable for CumulatedDailyDataVolumeUp {}
+
 /// Cumulated daily data volume down (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `B`
@@ -515,12 +506,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeUp {}
 /// Bytes sent by the device since midnight; useful for billing.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeDown;
-impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeDown {
+
+impl Resource for CumulatedDailyDataVolumeDown {
     const ID: u16 = 4;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
+
+impl Readable for CumulatedDailyDataVolumeDown {}
+
 /// Cumulated daily data volume total (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional · units `B`
@@ -528,12 +522,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeDown {}
 /// Bytes sent plus received since midnight; useful for billing.
 #[derive(Clone, Copy, Debug)]
 pub struct CumulatedDailyDataVolumeTotal;
-impl ::ucifi_runtime::typed::Resource for CumulatedDailyDataVolumeTotal {
+
+impl Resource for CumulatedDailyDataVolumeTotal {
     const ID: u16 = 5;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
+
+impl Readable for CumulatedDailyDataVolumeTotal {}
+
 /// Communication error (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -541,12 +538,15 @@ impl ::ucifi_runtime::typed::Readable for CumulatedDailyDataVolumeTotal {}
 /// true when a received payload does not match its hash.
 #[derive(Clone, Copy, Debug)]
 pub struct CommunicationError;
-impl ::ucifi_runtime::typed::Resource for CommunicationError {
+
+impl Resource for CommunicationError {
     const ID: u16 = 6;
     type Object = UcifiDataBridge;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for CommunicationError {}
+
+impl Readable for CommunicationError {}
+
 /// Data Priority (resource 7).
 ///
 /// ID 7 · RW · Integer · single · optional
@@ -554,13 +554,17 @@ impl ::ucifi_runtime::typed::Readable for CommunicationError {}
 /// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
 #[derive(Clone, Copy, Debug)]
 pub struct DataPriority;
-impl ::ucifi_runtime::typed::Resource for DataPriority {
+
+impl Resource for DataPriority {
     const ID: u16 = 7;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DataPriority {}
-impl ::ucifi_runtime::typed::Writable for DataPriority {}
+
+impl Readable for DataPriority {}
+
+impl Writable for DataPriority {}
+
 /// Data Creation Time (resource 8).
 ///
 /// ID 8 · RW · Time · single · optional
@@ -568,13 +572,17 @@ impl ::ucifi_runtime::typed::Writable for DataPriority {}
 /// Time at which this data instance was created.
 #[derive(Clone, Copy, Debug)]
 pub struct DataCreationTime;
-impl ::ucifi_runtime::typed::Resource for DataCreationTime {
+
+impl Resource for DataCreationTime {
     const ID: u16 = 8;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for DataCreationTime {}
-impl ::ucifi_runtime::typed::Writable for DataCreationTime {}
+
+impl Readable for DataCreationTime {}
+
+impl Writable for DataCreationTime {}
+
 /// Data Description (resource 9).
 ///
 /// ID 9 · RW · String · single · optional
@@ -582,13 +590,17 @@ impl ::ucifi_runtime::typed::Writable for DataCreationTime {}
 /// Short label of the data, such as meter readings.
 #[derive(Clone, Copy, Debug)]
 pub struct DataDescription;
-impl ::ucifi_runtime::typed::Resource for DataDescription {
+
+impl Resource for DataDescription {
     const ID: u16 = 9;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for DataDescription {}
-impl ::ucifi_runtime::typed::Writable for DataDescription {}
+
+impl Readable for DataDescription {}
+
+impl Writable for DataDescription {}
+
 /// Data Format (resource 10).
 ///
 /// ID 10 · RW · String · single · optional
@@ -596,13 +608,17 @@ impl ::ucifi_runtime::typed::Writable for DataDescription {}
 /// Format of the payload as text, e.g. a vendor's compressed JSON.
 #[derive(Clone, Copy, Debug)]
 pub struct DataFormat;
-impl ::ucifi_runtime::typed::Resource for DataFormat {
+
+impl Resource for DataFormat {
     const ID: u16 = 10;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for DataFormat {}
-impl ::ucifi_runtime::typed::Writable for DataFormat {}
+
+impl Readable for DataFormat {}
+
+impl Writable for DataFormat {}
+
 /// App ID (resource 11).
 ///
 /// ID 11 · RW · Integer · single · optional
@@ -610,13 +626,17 @@ impl ::ucifi_runtime::typed::Writable for DataFormat {}
 /// Identifier of the application the data is meant for.
 #[derive(Clone, Copy, Debug)]
 pub struct AppId;
-impl ::ucifi_runtime::typed::Resource for AppId {
+
+impl Resource for AppId {
     const ID: u16 = 11;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for AppId {}
-impl ::ucifi_runtime::typed::Writable for AppId {}
+
+impl Readable for AppId {}
+
+impl Writable for AppId {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -624,12 +644,15 @@ impl ::ucifi_runtime::typed::Writable for AppId {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = UcifiDataBridge;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -637,12 +660,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -650,12 +676,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = UcifiDataBridge;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -663,9 +692,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = UcifiDataBridge;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

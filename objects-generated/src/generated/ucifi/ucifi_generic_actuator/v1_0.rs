@@ -4,34 +4,49 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! A generic uCIFI actuator driven by a level from 0 to 100, for equipment that has no dedicated object (lamp controllers and irrigation valves have their own).
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3413;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of uCIFI Generic Actuator version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3413,
-    "uCIFI Generic Actuator",
-    "urn:oma:lwm2m:ext:3413",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Default dimming level", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(2, "Dimming level", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(3, "Command", O::RW, false, false, T::Integer, "0..100", "/100"),
-        r(4, "Command in action", O::R, false, false, T::Integer, "0..100", "/100"),
-        r(5, "Scheduler ID", O::RW, true, false, T::Integer, "", ""),
-        r(6, "Invalid scheduler", O::R, false, false, T::Boolean, "", ""),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("uCIFI Generic Actuator"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3413"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(
+        1,
+        "Default dimming level",
+        Operations::RW,
+        DataType::Integer,
+    )
+    .range("0..100")
+    .units("/100"),
+    ResourceModel::new(2, "Dimming level", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(3, "Command", Operations::RW, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(4, "Command in action", Operations::R, DataType::Integer)
+        .range("0..100")
+        .units("/100"),
+    ResourceModel::new(5, "Scheduler ID", Operations::RW, DataType::Integer).multiple(),
+    ResourceModel::new(6, "Invalid scheduler", Operations::R, DataType::Boolean),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Default dimming level (resource 1).
@@ -47,234 +62,211 @@ pub mod id {
     /// Invalid scheduler (resource 6).
     pub const INVALID_SCHEDULER: u16 = 6;
 }
+
 /// One instance of uCIFI Generic Actuator (object 3413) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiGenericActuator {
     /// Default dimming level (resource 1).
     ///
     /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent the actuator takes on at power-up.
-    pub default_dimming_level: ::core::option::Option<i64>,
+    pub default_dimming_level: Option<i64>,
     /// Dimming level (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Output level measured at the actuator in percent: 0 off, 100 fully on.
-    pub dimming_level: ::core::option::Option<i64>,
+    pub dimming_level: Option<i64>,
     /// Command (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Requested level in percent, e.g. from a manual override or a schedule.
-    pub command: ::core::option::Option<i64>,
+    pub command: Option<i64>,
     /// Command in action (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
-    pub command_in_action: ::core::option::Option<i64>,
+    pub command_in_action: Option<i64>,
     /// Scheduler ID (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this actuator's command, one per instance.
-    pub scheduler_id: ::ucifi_runtime::InstanceMap<i64>,
+    pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported.
-    pub invalid_scheduler: ::core::option::Option<bool>,
+    pub invalid_scheduler: Option<bool>,
 }
-impl ::ucifi_runtime::typed::Instance for UcifiGenericActuator {
-    const OBJECT_ID: u16 = 3413;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.default_dimming_level)?;
-        f::opt(w, 2, &self.dimming_level)?;
-        f::opt(w, 3, &self.command)?;
-        f::opt(w, 4, &self.command_in_action)?;
-        f::multi(w, 5, &self.scheduler_id, false)?;
-        f::opt(w, 6, &self.invalid_scheduler)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for UcifiGenericActuator {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.default_dimming_level, instance, raw),
-            2 => f::set_opt(&mut self.dimming_level, instance, raw),
-            3 => f::set_opt(&mut self.command, instance, raw),
-            4 => f::set_opt(&mut self.command_in_action, instance, raw),
-            5 => f::set_multi(&mut self.scheduler_id, instance, raw),
-            6 => f::set_opt(&mut self.invalid_scheduler, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            2 => field::set_opt(&mut self.dimming_level, instance, raw),
+            3 => field::set_opt(&mut self.command, instance, raw),
+            4 => field::set_opt(&mut self.command_in_action, instance, raw),
+            5 => field::set(&mut self.scheduler_id, instance, raw),
+            6 => field::set_opt(&mut self.invalid_scheduler, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                self.scheduler_id.clear();
-            }
-            1..=4 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            5 => self.scheduler_id.clear(),
+            1..=4 | 6 => return Err(ErrorKind::NotMultiple),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for UcifiGenericActuator {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(&mut v, 1, c::opt(&self.default_dimming_level), c::Rule::Int(0, 100));
-        c::range(&mut v, 2, c::opt(&self.dimming_level), c::Rule::Int(0, 100));
-        c::range(&mut v, 3, c::opt(&self.command), c::Rule::Int(0, 100));
-        c::range(&mut v, 4, c::opt(&self.command_in_action), c::Rule::Int(0, 100));
-        c::finish(v)
+
+impl Instance for UcifiGenericActuator {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.default_dimming_level)?;
+        field::emit_opt(w, 2, &self.dimming_level)?;
+        field::emit_opt(w, 3, &self.command)?;
+        field::emit_opt(w, 4, &self.command_in_action)?;
+        field::emit_non_empty(w, 5, &self.scheduler_id)?;
+        field::emit_opt(w, 6, &self.invalid_scheduler)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.default_dimming_level = ::core::option::Option::None;
+            self.default_dimming_level = None;
         }
         if !keep.contains(2) {
-            self.dimming_level = ::core::option::Option::None;
+            self.dimming_level = None;
         }
         if !keep.contains(3) {
-            self.command = ::core::option::Option::None;
+            self.command = None;
         }
         if !keep.contains(4) {
-            self.command_in_action = ::core::option::Option::None;
+            self.command_in_action = None;
         }
         if !keep.contains(5) {
             self.scheduler_id.clear();
         }
         if !keep.contains(6) {
-            self.invalid_scheduler = ::core::option::Option::None;
+            self.invalid_scheduler = None;
         }
     }
 }
+
+impl ObjectType for UcifiGenericActuator {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.default_dimming_level, Rule::Int(0, 100));
+        check.range(2, &self.dimming_level, Rule::Int(0, 100));
+        check.range(3, &self.command, Rule::Int(0, 100));
+        check.range(4, &self.command_in_action, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`UcifiGenericActuator`](struct@UcifiGenericActuator) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct UcifiGenericActuatorWrite {
     /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
-    pub default_dimming_level: ::core::option::Option<i64>,
+    pub default_dimming_level: Option<i64>,
     /// Command (resource 3, RW): see [`Command`](struct@Command).
-    pub command: ::core::option::Option<i64>,
+    pub command: Option<i64>,
     /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
-    pub scheduler_id: ::core::option::Option<::ucifi_runtime::InstanceMap<i64>>,
+    pub scheduler_id: Option<InstanceMap<i64>>,
 }
+
 impl UcifiGenericActuatorWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut UcifiGenericActuator) {
-        if let ::core::option::Option::Some(v) = &self.default_dimming_level {
-            target.default_dimming_level = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.default_dimming_level {
+            target.default_dimming_level = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.command {
-            target.command = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.command {
+            target.command = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.scheduler_id {
-            target.scheduler_id = ::core::clone::Clone::clone(v);
+        if let Some(v) = &self.scheduler_id {
+            target.scheduler_id = v.clone();
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for UcifiGenericActuatorWrite {
-    const OBJECT_ID: u16 = 3413;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.default_dimming_level)?;
-        f::opt(w, 3, &self.command)?;
-        f::opt_multi(w, 5, &self.scheduler_id)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for UcifiGenericActuatorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.default_dimming_level, instance, raw),
-            3 => f::set_opt(&mut self.command, instance, raw),
-            5 => f::set_opt_multi(&mut self.scheduler_id, instance, raw),
-            2 | 4 | 6 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            3 => field::set_opt(&mut self.command, instance, raw),
+            5 => field::set_opt(&mut self.scheduler_id, instance, raw),
+            2 | 4 | 6 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            5 => {
-                self.scheduler_id = ::core::option::Option::Some(
-                    ::ucifi_runtime::InstanceMap::new(),
-                );
-            }
-            1 | 3 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
-            2 | 4 | 6 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
-            }
+            5 => self.scheduler_id = Some(InstanceMap::new()),
+            1 | 3 => return Err(ErrorKind::NotMultiple),
+            2 | 4 | 6 => return Err(ErrorKind::NotWritable),
             _ => {}
         }
-        ::core::result::Result::Ok(())
+        Ok(())
     }
 }
+
+impl Instance for UcifiGenericActuatorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.default_dimming_level)?;
+        field::emit_opt(w, 3, &self.command)?;
+        field::emit_opt(w, 5, &self.scheduler_id)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(1) {
+            self.default_dimming_level = None;
+        }
+        if !keep.contains(3) {
+            self.command = None;
+        }
+        if !keep.contains(5) {
+            self.scheduler_id = None;
+        }
+    }
+}
+
 /// Default dimming level (resource 1).
 ///
 /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -282,13 +274,17 @@ impl ::ucifi_runtime::typed::Instance for UcifiGenericActuatorWrite {
 /// Level in percent the actuator takes on at power-up.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultDimmingLevel;
-impl ::ucifi_runtime::typed::Resource for DefaultDimmingLevel {
+
+impl Resource for DefaultDimmingLevel {
     const ID: u16 = 1;
     type Object = UcifiGenericActuator;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DefaultDimmingLevel {}
-impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
+
+impl Readable for DefaultDimmingLevel {}
+
+impl Writable for DefaultDimmingLevel {}
+
 /// Dimming level (resource 2).
 ///
 /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -296,12 +292,15 @@ impl ::ucifi_runtime::typed::Writable for DefaultDimmingLevel {}
 /// Output level measured at the actuator in percent: 0 off, 100 fully on.
 #[derive(Clone, Copy, Debug)]
 pub struct DimmingLevel;
-impl ::ucifi_runtime::typed::Resource for DimmingLevel {
+
+impl Resource for DimmingLevel {
     const ID: u16 = 2;
     type Object = UcifiGenericActuator;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
+
+impl Readable for DimmingLevel {}
+
 /// Command (resource 3).
 ///
 /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
@@ -309,13 +308,17 @@ impl ::ucifi_runtime::typed::Readable for DimmingLevel {}
 /// Requested level in percent, e.g. from a manual override or a schedule.
 #[derive(Clone, Copy, Debug)]
 pub struct Command;
-impl ::ucifi_runtime::typed::Resource for Command {
+
+impl Resource for Command {
     const ID: u16 = 3;
     type Object = UcifiGenericActuator;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for Command {}
-impl ::ucifi_runtime::typed::Writable for Command {}
+
+impl Readable for Command {}
+
+impl Writable for Command {}
+
 /// Command in action (resource 4).
 ///
 /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
@@ -323,12 +326,15 @@ impl ::ucifi_runtime::typed::Writable for Command {}
 /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandInAction;
-impl ::ucifi_runtime::typed::Resource for CommandInAction {
+
+impl Resource for CommandInAction {
     const ID: u16 = 4;
     type Object = UcifiGenericActuator;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for CommandInAction {}
+
+impl Readable for CommandInAction {}
+
 /// Scheduler ID (resource 5).
 ///
 /// ID 5 · RW · Integer · multiple · optional
@@ -336,13 +342,17 @@ impl ::ucifi_runtime::typed::Readable for CommandInAction {}
 /// IDs of the schedulers that drive this actuator's command, one per instance.
 #[derive(Clone, Copy, Debug)]
 pub struct SchedulerId;
-impl ::ucifi_runtime::typed::Resource for SchedulerId {
+
+impl Resource for SchedulerId {
     const ID: u16 = 5;
     type Object = UcifiGenericActuator;
-    type Value = ::ucifi_runtime::InstanceMap<i64>;
+    type Value = InstanceMap<i64>;
 }
-impl ::ucifi_runtime::typed::Readable for SchedulerId {}
-impl ::ucifi_runtime::typed::Writable for SchedulerId {}
+
+impl Readable for SchedulerId {}
+
+impl Writable for SchedulerId {}
+
 /// Invalid scheduler (resource 6).
 ///
 /// ID 6 · R · Boolean · single · optional
@@ -350,9 +360,11 @@ impl ::ucifi_runtime::typed::Writable for SchedulerId {}
 /// true when one of the assigned schedulers cannot be run or is not supported.
 #[derive(Clone, Copy, Debug)]
 pub struct InvalidScheduler;
-impl ::ucifi_runtime::typed::Resource for InvalidScheduler {
+
+impl Resource for InvalidScheduler {
     const ID: u16 = 6;
     type Object = UcifiGenericActuator;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for InvalidScheduler {}
+
+impl Readable for InvalidScheduler {}

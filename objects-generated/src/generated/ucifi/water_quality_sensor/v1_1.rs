@@ -4,64 +4,68 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Water quality probe for drinking-water networks, tanks, lakes or rivers: acidity, chlorine, oxygen, turbidity, conductivity, solids, salinity and nitrogen compounds.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3426;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 1);
+pub const VERSION: Version = Version::new(1, 1);
+
 /// The model of Water quality sensor version 1.1.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3426,
-    "Water quality sensor",
-    "urn:oma:lwm2m:ext:3426:1.1",
-    ::ucifi_runtime::Version::new(1, 1),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "pH", O::R, false, false, T::Float, "", ""),
-        r(2, "Chlorine", O::R, false, false, T::Float, "", "ppm"),
-        r(3, "Redox or ORP", O::R, false, false, T::Float, "", "V"),
-        r(4, "Total dissolved gas or TDG", O::R, false, false, T::Float, "", "ppm"),
-        r(5, "Dissolved oxygen", O::R, false, false, T::Float, "", "ppm"),
-        r(6, "Turbidity", O::R, false, false, T::Float, "", "NTU"),
-        r(7, "Conductivity", O::R, false, false, T::Float, "", "S/m"),
-        r(8, "Conductance", O::R, false, false, T::Float, "", "S/m"),
-        r(9, "Total suspended solids", O::R, false, false, T::Float, "", "mg/l"),
-        r(10, "Total dissolved solids", O::R, false, false, T::Float, "", "mg/l"),
-        r(11, "Salinity", O::R, false, false, T::Float, "", "ppt"),
-        r(12, "NO3", O::R, false, false, T::Float, "", "mg/l"),
-        r(13, "NH3", O::R, false, false, T::Float, "", "mg/l"),
-        r(14, "NH4", O::R, false, false, T::Float, "", "mg/l"),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Water quality sensor"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3426:1.1"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "pH", Operations::R, DataType::Float),
+    ResourceModel::new(2, "Chlorine", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(3, "Redox or ORP", Operations::R, DataType::Float).units("V"),
+    ResourceModel::new(
+        4,
+        "Total dissolved gas or TDG",
+        Operations::R,
+        DataType::Float,
+    )
+    .units("ppm"),
+    ResourceModel::new(5, "Dissolved oxygen", Operations::R, DataType::Float).units("ppm"),
+    ResourceModel::new(6, "Turbidity", Operations::R, DataType::Float).units("NTU"),
+    ResourceModel::new(7, "Conductivity", Operations::R, DataType::Float).units("S/m"),
+    ResourceModel::new(8, "Conductance", Operations::R, DataType::Float).units("S/m"),
+    ResourceModel::new(9, "Total suspended solids", Operations::R, DataType::Float).units("mg/l"),
+    ResourceModel::new(10, "Total dissolved solids", Operations::R, DataType::Float).units("mg/l"),
+    ResourceModel::new(11, "Salinity", Operations::R, DataType::Float).units("ppt"),
+    ResourceModel::new(12, "NO3", Operations::R, DataType::Float).units("mg/l"),
+    ResourceModel::new(13, "NH3", Operations::R, DataType::Float).units("mg/l"),
+    ResourceModel::new(14, "NH4", Operations::R, DataType::Float).units("mg/l"),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// pH (resource 1).
@@ -101,331 +105,304 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Water quality sensor (object 3426) version 1.1: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WaterQualitySensor {
     /// pH (resource 1).
     ///
     /// ID 1 · R · Float · single · optional
     ///
     /// Acidity of the water on the pH scale (0..14, 7 neutral).
-    pub p_h: ::core::option::Option<f64>,
+    pub p_h: Option<f64>,
     /// Chlorine (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `ppm`
     ///
     /// Chlorine concentration in ppm.
-    pub chlorine: ::core::option::Option<f64>,
+    pub chlorine: Option<f64>,
     /// Redox or ORP (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `V`
     ///
     /// Oxidation-reduction potential (ORP) in volts.
-    pub redox_or_orp: ::core::option::Option<f64>,
+    pub redox_or_orp: Option<f64>,
     /// Total dissolved gas or TDG (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `ppm`
     ///
     /// Total dissolved gas in ppm.
-    pub total_dissolved_gas_or_tdg: ::core::option::Option<f64>,
+    pub total_dissolved_gas_or_tdg: Option<f64>,
     /// Dissolved oxygen (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `ppm`
     ///
     /// Dissolved oxygen in ppm.
-    pub dissolved_oxygen: ::core::option::Option<f64>,
+    pub dissolved_oxygen: Option<f64>,
     /// Turbidity (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `NTU`
     ///
     /// Cloudiness of the water in nephelometric turbidity units (NTU).
-    pub turbidity: ::core::option::Option<f64>,
+    pub turbidity: Option<f64>,
     /// Conductivity (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `S/m`
     ///
     /// Electrical conductivity of the water in siemens per metre.
-    pub conductivity: ::core::option::Option<f64>,
+    pub conductivity: Option<f64>,
     /// Conductance (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `S/m`
     ///
     /// Electrical conductance measured by the probe (the registry gives S/m as unit).
-    pub conductance: ::core::option::Option<f64>,
+    pub conductance: Option<f64>,
     /// Total suspended solids (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `mg/l`
     ///
     /// Total suspended solids (TSS) in milligrams per litre.
-    pub total_suspended_solids: ::core::option::Option<f64>,
+    pub total_suspended_solids: Option<f64>,
     /// Total dissolved solids (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `mg/l`
     ///
     /// Total dissolved solids (TDS) in milligrams per litre.
-    pub total_dissolved_solids: ::core::option::Option<f64>,
+    pub total_dissolved_solids: Option<f64>,
     /// Salinity (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `ppt`
     ///
     /// Salt content in parts per thousand.
-    pub salinity: ::core::option::Option<f64>,
+    pub salinity: Option<f64>,
     /// NO3 (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `mg/l`
     ///
     /// Nitrate (NO3) concentration in milligrams per litre.
-    pub no3: ::core::option::Option<f64>,
+    pub no3: Option<f64>,
     /// NH3 (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `mg/l`
     ///
     /// Ammonia (NH3) concentration in milligrams per litre.
-    pub nh3: ::core::option::Option<f64>,
+    pub nh3: Option<f64>,
     /// NH4 (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `mg/l`
     ///
     /// Ammonium (NH4) concentration in milligrams per litre.
-    pub nh4: ::core::option::Option<f64>,
+    pub nh4: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for WaterQualitySensor {
-    const OBJECT_ID: u16 = 3426;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.p_h)?;
-        f::opt(w, 2, &self.chlorine)?;
-        f::opt(w, 3, &self.redox_or_orp)?;
-        f::opt(w, 4, &self.total_dissolved_gas_or_tdg)?;
-        f::opt(w, 5, &self.dissolved_oxygen)?;
-        f::opt(w, 6, &self.turbidity)?;
-        f::opt(w, 7, &self.conductivity)?;
-        f::opt(w, 8, &self.conductance)?;
-        f::opt(w, 9, &self.total_suspended_solids)?;
-        f::opt(w, 10, &self.total_dissolved_solids)?;
-        f::opt(w, 11, &self.salinity)?;
-        f::opt(w, 12, &self.no3)?;
-        f::opt(w, 13, &self.nh3)?;
-        f::opt(w, 14, &self.nh4)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for WaterQualitySensor {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.p_h, instance, raw),
-            2 => f::set_opt(&mut self.chlorine, instance, raw),
-            3 => f::set_opt(&mut self.redox_or_orp, instance, raw),
-            4 => f::set_opt(&mut self.total_dissolved_gas_or_tdg, instance, raw),
-            5 => f::set_opt(&mut self.dissolved_oxygen, instance, raw),
-            6 => f::set_opt(&mut self.turbidity, instance, raw),
-            7 => f::set_opt(&mut self.conductivity, instance, raw),
-            8 => f::set_opt(&mut self.conductance, instance, raw),
-            9 => f::set_opt(&mut self.total_suspended_solids, instance, raw),
-            10 => f::set_opt(&mut self.total_dissolved_solids, instance, raw),
-            11 => f::set_opt(&mut self.salinity, instance, raw),
-            12 => f::set_opt(&mut self.no3, instance, raw),
-            13 => f::set_opt(&mut self.nh3, instance, raw),
-            14 => f::set_opt(&mut self.nh4, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.p_h, instance, raw),
+            2 => field::set_opt(&mut self.chlorine, instance, raw),
+            3 => field::set_opt(&mut self.redox_or_orp, instance, raw),
+            4 => field::set_opt(&mut self.total_dissolved_gas_or_tdg, instance, raw),
+            5 => field::set_opt(&mut self.dissolved_oxygen, instance, raw),
+            6 => field::set_opt(&mut self.turbidity, instance, raw),
+            7 => field::set_opt(&mut self.conductivity, instance, raw),
+            8 => field::set_opt(&mut self.conductance, instance, raw),
+            9 => field::set_opt(&mut self.total_suspended_solids, instance, raw),
+            10 => field::set_opt(&mut self.total_dissolved_solids, instance, raw),
+            11 => field::set_opt(&mut self.salinity, instance, raw),
+            12 => field::set_opt(&mut self.no3, instance, raw),
+            13 => field::set_opt(&mut self.nh3, instance, raw),
+            14 => field::set_opt(&mut self.nh4, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 14 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotMultiple,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=14 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotMultiple),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for WaterQualitySensor {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for WaterQualitySensor {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.p_h)?;
+        field::emit_opt(w, 2, &self.chlorine)?;
+        field::emit_opt(w, 3, &self.redox_or_orp)?;
+        field::emit_opt(w, 4, &self.total_dissolved_gas_or_tdg)?;
+        field::emit_opt(w, 5, &self.dissolved_oxygen)?;
+        field::emit_opt(w, 6, &self.turbidity)?;
+        field::emit_opt(w, 7, &self.conductivity)?;
+        field::emit_opt(w, 8, &self.conductance)?;
+        field::emit_opt(w, 9, &self.total_suspended_solids)?;
+        field::emit_opt(w, 10, &self.total_dissolved_solids)?;
+        field::emit_opt(w, 11, &self.salinity)?;
+        field::emit_opt(w, 12, &self.no3)?;
+        field::emit_opt(w, 13, &self.nh3)?;
+        field::emit_opt(w, 14, &self.nh4)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.p_h = ::core::option::Option::None;
+            self.p_h = None;
         }
         if !keep.contains(2) {
-            self.chlorine = ::core::option::Option::None;
+            self.chlorine = None;
         }
         if !keep.contains(3) {
-            self.redox_or_orp = ::core::option::Option::None;
+            self.redox_or_orp = None;
         }
         if !keep.contains(4) {
-            self.total_dissolved_gas_or_tdg = ::core::option::Option::None;
+            self.total_dissolved_gas_or_tdg = None;
         }
         if !keep.contains(5) {
-            self.dissolved_oxygen = ::core::option::Option::None;
+            self.dissolved_oxygen = None;
         }
         if !keep.contains(6) {
-            self.turbidity = ::core::option::Option::None;
+            self.turbidity = None;
         }
         if !keep.contains(7) {
-            self.conductivity = ::core::option::Option::None;
+            self.conductivity = None;
         }
         if !keep.contains(8) {
-            self.conductance = ::core::option::Option::None;
+            self.conductance = None;
         }
         if !keep.contains(9) {
-            self.total_suspended_solids = ::core::option::Option::None;
+            self.total_suspended_solids = None;
         }
         if !keep.contains(10) {
-            self.total_dissolved_solids = ::core::option::Option::None;
+            self.total_dissolved_solids = None;
         }
         if !keep.contains(11) {
-            self.salinity = ::core::option::Option::None;
+            self.salinity = None;
         }
         if !keep.contains(12) {
-            self.no3 = ::core::option::Option::None;
+            self.no3 = None;
         }
         if !keep.contains(13) {
-            self.nh3 = ::core::option::Option::None;
+            self.nh3 = None;
         }
         if !keep.contains(14) {
-            self.nh4 = ::core::option::Option::None;
+            self.nh4 = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for WaterQualitySensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`WaterQualitySensor`](struct@WaterQualitySensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WaterQualitySensorWrite {}
+
 impl WaterQualitySensorWrite {
     /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut WaterQualitySensor) {
-        let _ = target;
-    }
+    pub fn apply_to(&self, _target: &mut WaterQualitySensor) {}
 }
-impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
-    const OBJECT_ID: u16 = 3426;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        let _ = w;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for WaterQualitySensorWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        let _ = (instance, raw);
+        _instance: Option<u16>,
+        _raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1..=14 | 5518 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
-            }
-            _ => ::core::result::Result::Ok(false),
+            1..=14 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
-        if matches!(resource, 1..= 14 | 5518 | 6042 | 6049 | 6050) {
-            return ::core::result::Result::Err(
-                ::ucifi_runtime::typed::SetError::NotWritable,
-            );
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        match resource {
+            1..=14 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for WaterQualitySensorWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, _w: &mut W) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn reset_except(&mut self, _keep: &ResourceSet) {}
+}
+
 /// pH (resource 1).
 ///
 /// ID 1 · R · Float · single · optional
@@ -433,12 +410,15 @@ impl ::ucifi_runtime::typed::Instance for WaterQualitySensorWrite {
 /// Acidity of the water on the pH scale (0..14, 7 neutral).
 #[derive(Clone, Copy, Debug)]
 pub struct PH;
-impl ::ucifi_runtime::typed::Resource for PH {
+
+impl Resource for PH {
     const ID: u16 = 1;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for PH {}
+
+impl Readable for PH {}
+
 /// Chlorine (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `ppm`
@@ -446,12 +426,15 @@ impl ::ucifi_runtime::typed::Readable for PH {}
 /// Chlorine concentration in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct Chlorine;
-impl ::ucifi_runtime::typed::Resource for Chlorine {
+
+impl Resource for Chlorine {
     const ID: u16 = 2;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Chlorine {}
+
+impl Readable for Chlorine {}
+
 /// Redox or ORP (resource 3).
 ///
 /// ID 3 · R · Float · single · optional · units `V`
@@ -459,12 +442,15 @@ impl ::ucifi_runtime::typed::Readable for Chlorine {}
 /// Oxidation-reduction potential (ORP) in volts.
 #[derive(Clone, Copy, Debug)]
 pub struct RedoxOrOrp;
-impl ::ucifi_runtime::typed::Resource for RedoxOrOrp {
+
+impl Resource for RedoxOrOrp {
     const ID: u16 = 3;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for RedoxOrOrp {}
+
+impl Readable for RedoxOrOrp {}
+
 /// Total dissolved gas or TDG (resource 4).
 ///
 /// ID 4 · R · Float · single · optional · units `ppm`
@@ -472,12 +458,15 @@ impl ::ucifi_runtime::typed::Readable for RedoxOrOrp {}
 /// Total dissolved gas in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalDissolvedGasOrTdg;
-impl ::ucifi_runtime::typed::Resource for TotalDissolvedGasOrTdg {
+
+impl Resource for TotalDissolvedGasOrTdg {
     const ID: u16 = 4;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalDissolvedGasOrTdg {}
+
+impl Readable for TotalDissolvedGasOrTdg {}
+
 /// Dissolved oxygen (resource 5).
 ///
 /// ID 5 · R · Float · single · optional · units `ppm`
@@ -485,12 +474,15 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedGasOrTdg {}
 /// Dissolved oxygen in ppm.
 #[derive(Clone, Copy, Debug)]
 pub struct DissolvedOxygen;
-impl ::ucifi_runtime::typed::Resource for DissolvedOxygen {
+
+impl Resource for DissolvedOxygen {
     const ID: u16 = 5;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for DissolvedOxygen {}
+
+impl Readable for DissolvedOxygen {}
+
 /// Turbidity (resource 6).
 ///
 /// ID 6 · R · Float · single · optional · units `NTU`
@@ -498,12 +490,15 @@ impl ::ucifi_runtime::typed::Readable for DissolvedOxygen {}
 /// Cloudiness of the water in nephelometric turbidity units (NTU).
 #[derive(Clone, Copy, Debug)]
 pub struct Turbidity;
-impl ::ucifi_runtime::typed::Resource for Turbidity {
+
+impl Resource for Turbidity {
     const ID: u16 = 6;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Turbidity {}
+
+impl Readable for Turbidity {}
+
 /// Conductivity (resource 7).
 ///
 /// ID 7 · R · Float · single · optional · units `S/m`
@@ -511,12 +506,15 @@ impl ::ucifi_runtime::typed::Readable for Turbidity {}
 /// Electrical conductivity of the water in siemens per metre.
 #[derive(Clone, Copy, Debug)]
 pub struct Conductivity;
-impl ::ucifi_runtime::typed::Resource for Conductivity {
+
+impl Resource for Conductivity {
     const ID: u16 = 7;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Conductivity {}
+
+impl Readable for Conductivity {}
+
 /// Conductance (resource 8).
 ///
 /// ID 8 · R · Float · single · optional · units `S/m`
@@ -524,12 +522,15 @@ impl ::ucifi_runtime::typed::Readable for Conductivity {}
 /// Electrical conductance measured by the probe (the registry gives S/m as unit).
 #[derive(Clone, Copy, Debug)]
 pub struct Conductance;
-impl ::ucifi_runtime::typed::Resource for Conductance {
+
+impl Resource for Conductance {
     const ID: u16 = 8;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Conductance {}
+
+impl Readable for Conductance {}
+
 /// Total suspended solids (resource 9).
 ///
 /// ID 9 · R · Float · single · optional · units `mg/l`
@@ -537,12 +538,15 @@ impl ::ucifi_runtime::typed::Readable for Conductance {}
 /// Total suspended solids (TSS) in milligrams per litre.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalSuspendedSolids;
-impl ::ucifi_runtime::typed::Resource for TotalSuspendedSolids {
+
+impl Resource for TotalSuspendedSolids {
     const ID: u16 = 9;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalSuspendedSolids {}
+
+impl Readable for TotalSuspendedSolids {}
+
 /// Total dissolved solids (resource 10).
 ///
 /// ID 10 · R · Float · single · optional · units `mg/l`
@@ -550,12 +554,15 @@ impl ::ucifi_runtime::typed::Readable for TotalSuspendedSolids {}
 /// Total dissolved solids (TDS) in milligrams per litre.
 #[derive(Clone, Copy, Debug)]
 pub struct TotalDissolvedSolids;
-impl ::ucifi_runtime::typed::Resource for TotalDissolvedSolids {
+
+impl Resource for TotalDissolvedSolids {
     const ID: u16 = 10;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for TotalDissolvedSolids {}
+
+impl Readable for TotalDissolvedSolids {}
+
 /// Salinity (resource 11).
 ///
 /// ID 11 · R · Float · single · optional · units `ppt`
@@ -563,12 +570,15 @@ impl ::ucifi_runtime::typed::Readable for TotalDissolvedSolids {}
 /// Salt content in parts per thousand.
 #[derive(Clone, Copy, Debug)]
 pub struct Salinity;
-impl ::ucifi_runtime::typed::Resource for Salinity {
+
+impl Resource for Salinity {
     const ID: u16 = 11;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Salinity {}
+
+impl Readable for Salinity {}
+
 /// NO3 (resource 12).
 ///
 /// ID 12 · R · Float · single · optional · units `mg/l`
@@ -576,12 +586,15 @@ impl ::ucifi_runtime::typed::Readable for Salinity {}
 /// Nitrate (NO3) concentration in milligrams per litre.
 #[derive(Clone, Copy, Debug)]
 pub struct No3;
-impl ::ucifi_runtime::typed::Resource for No3 {
+
+impl Resource for No3 {
     const ID: u16 = 12;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for No3 {}
+
+impl Readable for No3 {}
+
 /// NH3 (resource 13).
 ///
 /// ID 13 · R · Float · single · optional · units `mg/l`
@@ -589,12 +602,15 @@ impl ::ucifi_runtime::typed::Readable for No3 {}
 /// Ammonia (NH3) concentration in milligrams per litre.
 #[derive(Clone, Copy, Debug)]
 pub struct Nh3;
-impl ::ucifi_runtime::typed::Resource for Nh3 {
+
+impl Resource for Nh3 {
     const ID: u16 = 13;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Nh3 {}
+
+impl Readable for Nh3 {}
+
 /// NH4 (resource 14).
 ///
 /// ID 14 · R · Float · single · optional · units `mg/l`
@@ -602,12 +618,15 @@ impl ::ucifi_runtime::typed::Readable for Nh3 {}
 /// Ammonium (NH4) concentration in milligrams per litre.
 #[derive(Clone, Copy, Debug)]
 pub struct Nh4;
-impl ::ucifi_runtime::typed::Resource for Nh4 {
+
+impl Resource for Nh4 {
     const ID: u16 = 14;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for Nh4 {}
+
+impl Readable for Nh4 {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -615,12 +634,15 @@ impl ::ucifi_runtime::typed::Readable for Nh4 {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = WaterQualitySensor;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -628,12 +650,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = WaterQualitySensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -641,12 +666,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = WaterQualitySensor;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -654,9 +682,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = WaterQualitySensor;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -4,72 +4,66 @@
 //! LwM2M 1.0 · multiple-instance object · optional.
 //!
 //! Wet bulb globe temperature (WBGT) sensor: a heat-stress index in degrees Celsius built on the IPSO temperature resources, with an alarm threshold.
+
+use ucifi_runtime::typed::prelude::*;
+
 /// Object ID.
 pub const ID: u16 = 3450;
 /// Object version.
-pub const VERSION: ::ucifi_runtime::Version = ::ucifi_runtime::Version::new(1, 0);
+pub const VERSION: Version = Version::new(1, 0);
+
 /// The model of Wet Bulb Globe Temperature version 1.0.
-pub const MODEL: ::ucifi_runtime::ObjectModel = ::ucifi_runtime::typed::object_model(
-    3450,
-    "Wet Bulb Globe Temperature",
-    "urn:oma:lwm2m:ext:3450",
-    ::ucifi_runtime::Version::new(1, 0),
-    ::ucifi_runtime::Version::new(1, 0),
-    true,
-    false,
-    RESOURCES,
-);
-/// The resource models, sorted by ID.
-pub const RESOURCES: &[::ucifi_runtime::ResourceModel] = {
-    use ::ucifi_runtime::typed::resource_model as r;
-    use ::ucifi_runtime::{DataType as T, Operations as O};
-    &[
-        r(1, "Estimation type", O::R, false, false, T::Integer, "", ""),
-        r(2, "Estimated Value", O::R, false, false, T::Float, "", "Cel"),
-        r(3, "WBGT Threshold", O::RW, false, false, T::Float, "", "Cel"),
-        r(4, "WBGT Alarm", O::R, false, false, T::Boolean, "", ""),
-        r(5, "WBGT Alarm Counter", O::R, false, false, T::Integer, "", ""),
-        r(6, "WBGT Alarm Counter Reset", O::E, false, false, T::None, "", ""),
-        r(5518, "Timestamp", O::R, false, false, T::Time, "", ""),
-        r(5601, "Min Measured Value", O::R, false, false, T::Float, "", ""),
-        r(5602, "Max Measured Value", O::R, false, false, T::Float, "", ""),
-        r(5603, "Min Range Value", O::R, false, false, T::Float, "", ""),
-        r(5604, "Max Range Value", O::R, false, false, T::Float, "", ""),
-        r(
-            5605,
-            "Reset Min and Max Measured Values",
-            O::E,
-            false,
-            false,
-            T::None,
-            "",
-            "",
-        ),
-        r(5700, "Sensor Value", O::R, false, true, T::Float, "", ""),
-        r(5750, "Application Type", O::RW, false, false, T::String, "", ""),
-        r(
-            6042,
-            "Measurement Quality Indicator",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..23",
-            "",
-        ),
-        r(
-            6049,
-            "Measurement Quality Level",
-            O::R,
-            false,
-            false,
-            T::Integer,
-            "0..100",
-            "",
-        ),
-        r(6050, "Fractional Timestamp", O::R, false, false, T::Float, "0..1", "s"),
-    ]
+pub const MODEL: ObjectModel = ObjectModel {
+    id: ID,
+    name: Cow::Borrowed("Wet Bulb Globe Temperature"),
+    urn: Cow::Borrowed("urn:oma:lwm2m:ext:3450"),
+    version: VERSION,
+    lwm2m_version: Version::new(1, 0),
+    multiple: true,
+    mandatory: false,
+    resources: Cow::Borrowed(RESOURCES),
 };
+
+/// The resource models, sorted by ID.
+pub const RESOURCES: &[ResourceModel] = &[
+    ResourceModel::new(1, "Estimation type", Operations::R, DataType::Integer),
+    ResourceModel::new(2, "Estimated Value", Operations::R, DataType::Float).units("Cel"),
+    ResourceModel::new(3, "WBGT Threshold", Operations::RW, DataType::Float).units("Cel"),
+    ResourceModel::new(4, "WBGT Alarm", Operations::R, DataType::Boolean),
+    ResourceModel::new(5, "WBGT Alarm Counter", Operations::R, DataType::Integer),
+    ResourceModel::new(6, "WBGT Alarm Counter Reset", Operations::E, DataType::None),
+    ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
+    ResourceModel::new(5601, "Min Measured Value", Operations::R, DataType::Float),
+    ResourceModel::new(5602, "Max Measured Value", Operations::R, DataType::Float),
+    ResourceModel::new(5603, "Min Range Value", Operations::R, DataType::Float),
+    ResourceModel::new(5604, "Max Range Value", Operations::R, DataType::Float),
+    ResourceModel::new(
+        5605,
+        "Reset Min and Max Measured Values",
+        Operations::E,
+        DataType::None,
+    ),
+    ResourceModel::new(5700, "Sensor Value", Operations::R, DataType::Float).mandatory(),
+    ResourceModel::new(5750, "Application Type", Operations::RW, DataType::String),
+    ResourceModel::new(
+        6042,
+        "Measurement Quality Indicator",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..23"),
+    ResourceModel::new(
+        6049,
+        "Measurement Quality Level",
+        Operations::R,
+        DataType::Integer,
+    )
+    .range("0..100"),
+    ResourceModel::new(6050, "Fractional Timestamp", Operations::R, DataType::Float)
+        .range("0..1")
+        .units("s"),
+];
+
 /// Resource IDs.
 pub mod id {
     /// Estimation type (resource 1).
@@ -107,77 +101,75 @@ pub mod id {
     /// Fractional Timestamp (resource 6050).
     pub const FRACTIONAL_TIMESTAMP: u16 = 6050;
 }
+
 /// One instance of Wet Bulb Globe Temperature (object 3450) version 1.0: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WetBulbGlobeTemperature {
     /// Estimation type (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Bit mask of the inputs used to compute WBGT: air temperature (bit 0), black globe temperature (bit 1), humidity (bit 2), air pressure (bit 3), illuminance (bit 4), wind speed (bit 5), visible light (bit 6), infrared (bit 7).
-    pub estimation_type: ::core::option::Option<i64>,
+    pub estimation_type: Option<i64>,
     /// Estimated Value (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `Cel`
     ///
     /// Supplementary estimated temperature, in degrees Celsius.
-    pub estimated_value: ::core::option::Option<f64>,
+    pub estimated_value: Option<f64>,
     /// WBGT Threshold (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional · units `Cel`
     ///
     /// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
-    pub wbgt_threshold: ::core::option::Option<f64>,
+    pub wbgt_threshold: Option<f64>,
     /// WBGT Alarm (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true while the computed WBGT (Sensor Value) is above WBGT Threshold.
-    pub wbgt_alarm: ::core::option::Option<bool>,
+    pub wbgt_alarm: Option<bool>,
     /// WBGT Alarm Counter (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Number of WBGT alarms since the counter was reset.
-    pub wbgt_alarm_counter: ::core::option::Option<i64>,
+    pub wbgt_alarm_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
-    pub timestamp: ::core::option::Option<::ucifi_runtime::Time>,
+    pub timestamp: Option<Time>,
     /// Min Measured Value (resource 5601).
     ///
     /// ID 5601 · R · Float · single · optional
     ///
     /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-    pub min_measured_value: ::core::option::Option<f64>,
+    pub min_measured_value: Option<f64>,
     /// Max Measured Value (resource 5602).
     ///
     /// ID 5602 · R · Float · single · optional
     ///
     /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-    pub max_measured_value: ::core::option::Option<f64>,
+    pub max_measured_value: Option<f64>,
     /// Min Range Value (resource 5603).
     ///
     /// ID 5603 · R · Float · single · optional
     ///
     /// Lowest value the sensor is able to measure, in the sensor's unit.
-    pub min_range_value: ::core::option::Option<f64>,
+    pub min_range_value: Option<f64>,
     /// Max Range Value (resource 5604).
     ///
     /// ID 5604 · R · Float · single · optional
     ///
     /// Highest value the sensor is able to measure, in the sensor's unit.
-    pub max_range_value: ::core::option::Option<f64>,
+    pub max_range_value: Option<f64>,
     /// Sensor Value (resource 5700).
     ///
     /// ID 5700 · R · Float · single · mandatory
@@ -189,261 +181,225 @@ pub struct WetBulbGlobeTemperature {
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-    pub measurement_quality_indicator: ::core::option::Option<i64>,
+    pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-    pub measurement_quality_level: ::core::option::Option<i64>,
+    pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-    pub fractional_timestamp: ::core::option::Option<f64>,
+    pub fractional_timestamp: Option<f64>,
 }
-impl ::ucifi_runtime::typed::Instance for WetBulbGlobeTemperature {
-    const OBJECT_ID: u16 = 3450;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 1, &self.estimation_type)?;
-        f::opt(w, 2, &self.estimated_value)?;
-        f::opt(w, 3, &self.wbgt_threshold)?;
-        f::opt(w, 4, &self.wbgt_alarm)?;
-        f::opt(w, 5, &self.wbgt_alarm_counter)?;
-        f::opt(w, 5518, &self.timestamp)?;
-        f::opt(w, 5601, &self.min_measured_value)?;
-        f::opt(w, 5602, &self.max_measured_value)?;
-        f::opt(w, 5603, &self.min_range_value)?;
-        f::opt(w, 5604, &self.max_range_value)?;
-        f::one(w, 5700, &self.sensor_value)?;
-        f::opt(w, 5750, &self.application_type)?;
-        f::opt(w, 6042, &self.measurement_quality_indicator)?;
-        f::opt(w, 6049, &self.measurement_quality_level)?;
-        f::opt(w, 6050, &self.fractional_timestamp)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for WetBulbGlobeTemperature {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            1 => f::set_opt(&mut self.estimation_type, instance, raw),
-            2 => f::set_opt(&mut self.estimated_value, instance, raw),
-            3 => f::set_opt(&mut self.wbgt_threshold, instance, raw),
-            4 => f::set_opt(&mut self.wbgt_alarm, instance, raw),
-            5 => f::set_opt(&mut self.wbgt_alarm_counter, instance, raw),
-            5518 => f::set_opt(&mut self.timestamp, instance, raw),
-            5601 => f::set_opt(&mut self.min_measured_value, instance, raw),
-            5602 => f::set_opt(&mut self.max_measured_value, instance, raw),
-            5603 => f::set_opt(&mut self.min_range_value, instance, raw),
-            5604 => f::set_opt(&mut self.max_range_value, instance, raw),
-            5700 => f::set(&mut self.sensor_value, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
-            6042 => f::set_opt(&mut self.measurement_quality_indicator, instance, raw),
-            6049 => f::set_opt(&mut self.measurement_quality_level, instance, raw),
-            6050 => f::set_opt(&mut self.fractional_timestamp, instance, raw),
-            6 | 5605 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            1 => field::set_opt(&mut self.estimation_type, instance, raw),
+            2 => field::set_opt(&mut self.estimated_value, instance, raw),
+            3 => field::set_opt(&mut self.wbgt_threshold, instance, raw),
+            4 => field::set_opt(&mut self.wbgt_alarm, instance, raw),
+            5 => field::set_opt(&mut self.wbgt_alarm_counter, instance, raw),
+            5518 => field::set_opt(&mut self.timestamp, instance, raw),
+            5601 => field::set_opt(&mut self.min_measured_value, instance, raw),
+            5602 => field::set_opt(&mut self.max_measured_value, instance, raw),
+            5603 => field::set_opt(&mut self.min_range_value, instance, raw),
+            5604 => field::set_opt(&mut self.max_range_value, instance, raw),
+            5700 => field::set(&mut self.sensor_value, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
+            6042 => field::set_opt(&mut self.measurement_quality_indicator, instance, raw),
+            6049 => field::set_opt(&mut self.measurement_quality_level, instance, raw),
+            6050 => field::set_opt(&mut self.fractional_timestamp, instance, raw),
+            6 | 5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
             1..=5 | 5518 | 5601..=5604 | 5700 | 5750 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
+                Err(ErrorKind::NotMultiple)
             }
-            6 | 5605 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            6 | 5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
-impl ::ucifi_runtime::typed::ObjectType for WetBulbGlobeTemperature {
-    const VERSION: ::ucifi_runtime::Version = VERSION;
-    const MODEL: &'static ::ucifi_runtime::ObjectModel = &MODEL;
-    fn validate(
-        &self,
-    ) -> ::core::result::Result<
-        (),
-        ::ucifi_runtime::__private::Vec<::ucifi_runtime::typed::Violation>,
-    > {
-        use ::ucifi_runtime::typed::check as c;
-        let mut v = ::ucifi_runtime::__private::Vec::new();
-        c::range(
-            &mut v,
-            6042,
-            c::opt(&self.measurement_quality_indicator),
-            c::Rule::Int(0, 23),
-        );
-        c::range(
-            &mut v,
-            6049,
-            c::opt(&self.measurement_quality_level),
-            c::Rule::Int(0, 100),
-        );
-        c::range(&mut v, 6050, c::opt(&self.fractional_timestamp), c::Rule::Int(0, 1));
-        c::finish(v)
+
+impl Instance for WetBulbGlobeTemperature {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 1, &self.estimation_type)?;
+        field::emit_opt(w, 2, &self.estimated_value)?;
+        field::emit_opt(w, 3, &self.wbgt_threshold)?;
+        field::emit_opt(w, 4, &self.wbgt_alarm)?;
+        field::emit_opt(w, 5, &self.wbgt_alarm_counter)?;
+        field::emit_opt(w, 5518, &self.timestamp)?;
+        field::emit_opt(w, 5601, &self.min_measured_value)?;
+        field::emit_opt(w, 5602, &self.max_measured_value)?;
+        field::emit_opt(w, 5603, &self.min_range_value)?;
+        field::emit_opt(w, 5604, &self.max_range_value)?;
+        field::emit(w, 5700, &self.sensor_value)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        field::emit_opt(w, 6042, &self.measurement_quality_indicator)?;
+        field::emit_opt(w, 6049, &self.measurement_quality_level)?;
+        field::emit_opt(w, 6050, &self.fractional_timestamp)?;
+        Ok(())
     }
-    fn reset_except(&mut self, keep: &::ucifi_runtime::typed::ResourceSet) {
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
-            self.estimation_type = ::core::option::Option::None;
+            self.estimation_type = None;
         }
         if !keep.contains(2) {
-            self.estimated_value = ::core::option::Option::None;
+            self.estimated_value = None;
         }
         if !keep.contains(3) {
-            self.wbgt_threshold = ::core::option::Option::None;
+            self.wbgt_threshold = None;
         }
         if !keep.contains(4) {
-            self.wbgt_alarm = ::core::option::Option::None;
+            self.wbgt_alarm = None;
         }
         if !keep.contains(5) {
-            self.wbgt_alarm_counter = ::core::option::Option::None;
+            self.wbgt_alarm_counter = None;
         }
         if !keep.contains(5518) {
-            self.timestamp = ::core::option::Option::None;
+            self.timestamp = None;
         }
         if !keep.contains(5601) {
-            self.min_measured_value = ::core::option::Option::None;
+            self.min_measured_value = None;
         }
         if !keep.contains(5602) {
-            self.max_measured_value = ::core::option::Option::None;
+            self.max_measured_value = None;
         }
         if !keep.contains(5603) {
-            self.min_range_value = ::core::option::Option::None;
+            self.min_range_value = None;
         }
         if !keep.contains(5604) {
-            self.max_range_value = ::core::option::Option::None;
+            self.max_range_value = None;
         }
         if !keep.contains(5700) {
-            self.sensor_value = ::core::default::Default::default();
+            self.sensor_value = Default::default();
         }
         if !keep.contains(5750) {
-            self.application_type = ::core::option::Option::None;
+            self.application_type = None;
         }
         if !keep.contains(6042) {
-            self.measurement_quality_indicator = ::core::option::Option::None;
+            self.measurement_quality_indicator = None;
         }
         if !keep.contains(6049) {
-            self.measurement_quality_level = ::core::option::Option::None;
+            self.measurement_quality_level = None;
         }
         if !keep.contains(6050) {
-            self.fractional_timestamp = ::core::option::Option::None;
+            self.fractional_timestamp = None;
         }
     }
 }
+
+impl ObjectType for WetBulbGlobeTemperature {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(6042, &self.measurement_quality_indicator, Rule::Int(0, 23));
+        check.range(6049, &self.measurement_quality_level, Rule::Int(0, 100));
+        check.range(6050, &self.fractional_timestamp, Rule::Int(0, 1));
+        check.finish()
+    }
+}
+
 /// What a server may write to a [`WetBulbGlobeTemperature`](struct@WetBulbGlobeTemperature) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(
-        ::ucifi_runtime::__private::serde::Serialize,
-        ::ucifi_runtime::__private::serde::Deserialize
-    )
+    derive(Serialize, Deserialize),
+    serde(crate = "ucifi_runtime::__private::serde")
 )]
-#[cfg_attr(feature = "serde", serde(crate = "::ucifi_runtime::__private::serde"))]
 pub struct WetBulbGlobeTemperatureWrite {
     /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`](struct@WbgtThreshold).
-    pub wbgt_threshold: ::core::option::Option<f64>,
+    pub wbgt_threshold: Option<f64>,
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
-    pub application_type: ::core::option::Option<::ucifi_runtime::__private::String>,
+    pub application_type: Option<String>,
 }
+
 impl WetBulbGlobeTemperatureWrite {
     /// Copies every present value into `target`.
     pub fn apply_to(&self, target: &mut WetBulbGlobeTemperature) {
-        if let ::core::option::Option::Some(v) = &self.wbgt_threshold {
-            target.wbgt_threshold = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = self.wbgt_threshold {
+            target.wbgt_threshold = Some(v);
         }
-        if let ::core::option::Option::Some(v) = &self.application_type {
-            target.application_type = ::core::option::Option::Some(
-                ::core::clone::Clone::clone(v),
-            );
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }
-impl ::ucifi_runtime::typed::Instance for WetBulbGlobeTemperatureWrite {
-    const OBJECT_ID: u16 = 3450;
-    fn encode_resources<W: ::ucifi_runtime::codec::Writer>(
-        &self,
-        w: &mut W,
-    ) -> ::core::result::Result<(), W::Error> {
-        use ::ucifi_runtime::typed::field as f;
-        f::opt(w, 3, &self.wbgt_threshold)?;
-        f::opt(w, 5750, &self.application_type)?;
-        ::core::result::Result::Ok(())
-    }
-    fn set_raw(
+
+impl InstanceSink for WetBulbGlobeTemperatureWrite {
+    fn set(
         &mut self,
         resource: u16,
-        instance: ::core::option::Option<u16>,
-        raw: &::ucifi_runtime::codec::RawValue<'_>,
-    ) -> ::core::result::Result<bool, ::ucifi_runtime::typed::SetError> {
-        use ::ucifi_runtime::typed::field as f;
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
         match resource {
-            3 => f::set_opt(&mut self.wbgt_threshold, instance, raw),
-            5750 => f::set_opt(&mut self.application_type, instance, raw),
+            3 => field::set_opt(&mut self.wbgt_threshold, instance, raw),
+            5750 => field::set_opt(&mut self.application_type, instance, raw),
             1 | 2 | 4 | 5 | 5518 | 5601..=5604 | 5700 | 6042 | 6049 | 6050 => {
-                ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                )
+                Err(ErrorKind::NotWritable)
             }
-            6 | 5605 => {
-                ::core::result::Result::Err(::ucifi_runtime::typed::SetError::Executable)
-            }
-            _ => ::core::result::Result::Ok(false),
+            6 | 5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
     }
-    fn clear_multiple(
-        &mut self,
-        resource: u16,
-    ) -> ::core::result::Result<(), ::ucifi_runtime::typed::SetError> {
+
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         match resource {
-            3 | 5750 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotMultiple,
-                );
-            }
+            3 | 5750 => Err(ErrorKind::NotMultiple),
             1 | 2 | 4 | 5 | 5518 | 5601..=5604 | 5700 | 6042 | 6049 | 6050 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::NotWritable,
-                );
+                Err(ErrorKind::NotWritable)
             }
-            6 | 5605 => {
-                return ::core::result::Result::Err(
-                    ::ucifi_runtime::typed::SetError::Executable,
-                );
-            }
-            _ => {}
+            6 | 5605 => Err(ErrorKind::Executable),
+            _ => Ok(()),
         }
-        ::core::result::Result::Ok(())
     }
 }
+
+impl Instance for WetBulbGlobeTemperatureWrite {
+    const OBJECT_ID: u16 = ID;
+
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 3, &self.wbgt_threshold)?;
+        field::emit_opt(w, 5750, &self.application_type)?;
+        Ok(())
+    }
+
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(3) {
+            self.wbgt_threshold = None;
+        }
+        if !keep.contains(5750) {
+            self.application_type = None;
+        }
+    }
+}
+
 /// The executable resources of Wet Bulb Globe Temperature (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
@@ -452,12 +408,14 @@ pub enum Execute {
     /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
+
 impl Execute {
     /// Every executable resource, by ID.
     pub const ALL: &'static [Execute] = &[
         Execute::WbgtAlarmCounterReset,
         Execute::ResetMinAndMaxMeasuredValues,
     ];
+
     /// The resource ID.
     pub const fn id(self) -> u16 {
         match self {
@@ -465,15 +423,17 @@ impl Execute {
             Execute::ResetMinAndMaxMeasuredValues => 5605,
         }
     }
+
     /// The executable resource with this ID.
-    pub const fn from_id(id: u16) -> ::core::option::Option<Execute> {
+    pub const fn from_id(id: u16) -> Option<Execute> {
         match id {
-            6 => ::core::option::Option::Some(Execute::WbgtAlarmCounterReset),
-            5605 => ::core::option::Option::Some(Execute::ResetMinAndMaxMeasuredValues),
-            _ => ::core::option::Option::None,
+            6 => Some(Execute::WbgtAlarmCounterReset),
+            5605 => Some(Execute::ResetMinAndMaxMeasuredValues),
+            _ => None,
         }
     }
 }
+
 /// Estimation type (resource 1).
 ///
 /// ID 1 · R · Integer · single · optional
@@ -481,12 +441,15 @@ impl Execute {
 /// Bit mask of the inputs used to compute WBGT: air temperature (bit 0), black globe temperature (bit 1), humidity (bit 2), air pressure (bit 3), illuminance (bit 4), wind speed (bit 5), visible light (bit 6), infrared (bit 7).
 #[derive(Clone, Copy, Debug)]
 pub struct EstimationType;
-impl ::ucifi_runtime::typed::Resource for EstimationType {
+
+impl Resource for EstimationType {
     const ID: u16 = 1;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for EstimationType {}
+
+impl Readable for EstimationType {}
+
 /// Estimated Value (resource 2).
 ///
 /// ID 2 · R · Float · single · optional · units `Cel`
@@ -494,12 +457,15 @@ impl ::ucifi_runtime::typed::Readable for EstimationType {}
 /// Supplementary estimated temperature, in degrees Celsius.
 #[derive(Clone, Copy, Debug)]
 pub struct EstimatedValue;
-impl ::ucifi_runtime::typed::Resource for EstimatedValue {
+
+impl Resource for EstimatedValue {
     const ID: u16 = 2;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for EstimatedValue {}
+
+impl Readable for EstimatedValue {}
+
 /// WBGT Threshold (resource 3).
 ///
 /// ID 3 · RW · Float · single · optional · units `Cel`
@@ -507,13 +473,17 @@ impl ::ucifi_runtime::typed::Readable for EstimatedValue {}
 /// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
 #[derive(Clone, Copy, Debug)]
 pub struct WbgtThreshold;
-impl ::ucifi_runtime::typed::Resource for WbgtThreshold {
+
+impl Resource for WbgtThreshold {
     const ID: u16 = 3;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for WbgtThreshold {}
-impl ::ucifi_runtime::typed::Writable for WbgtThreshold {}
+
+impl Readable for WbgtThreshold {}
+
+impl Writable for WbgtThreshold {}
+
 /// WBGT Alarm (resource 4).
 ///
 /// ID 4 · R · Boolean · single · optional
@@ -521,12 +491,15 @@ impl ::ucifi_runtime::typed::Writable for WbgtThreshold {}
 /// true while the computed WBGT (Sensor Value) is above WBGT Threshold.
 #[derive(Clone, Copy, Debug)]
 pub struct WbgtAlarm;
-impl ::ucifi_runtime::typed::Resource for WbgtAlarm {
+
+impl Resource for WbgtAlarm {
     const ID: u16 = 4;
     type Object = WetBulbGlobeTemperature;
     type Value = bool;
 }
-impl ::ucifi_runtime::typed::Readable for WbgtAlarm {}
+
+impl Readable for WbgtAlarm {}
+
 /// WBGT Alarm Counter (resource 5).
 ///
 /// ID 5 · R · Integer · single · optional
@@ -534,12 +507,15 @@ impl ::ucifi_runtime::typed::Readable for WbgtAlarm {}
 /// Number of WBGT alarms since the counter was reset.
 #[derive(Clone, Copy, Debug)]
 pub struct WbgtAlarmCounter;
-impl ::ucifi_runtime::typed::Resource for WbgtAlarmCounter {
+
+impl Resource for WbgtAlarmCounter {
     const ID: u16 = 5;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for WbgtAlarmCounter {}
+
+impl Readable for WbgtAlarmCounter {}
+
 /// WBGT Alarm Counter Reset (resource 6).
 ///
 /// ID 6 · E · none · single · optional
@@ -547,12 +523,15 @@ impl ::ucifi_runtime::typed::Readable for WbgtAlarmCounter {}
 /// Execute to set WBGT Alarm Counter back to zero.
 #[derive(Clone, Copy, Debug)]
 pub struct WbgtAlarmCounterReset;
-impl ::ucifi_runtime::typed::Resource for WbgtAlarmCounterReset {
+
+impl Resource for WbgtAlarmCounterReset {
     const ID: u16 = 6;
     type Object = WetBulbGlobeTemperature;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for WbgtAlarmCounterReset {}
+
+impl Executable for WbgtAlarmCounterReset {}
+
 /// Timestamp (resource 5518).
 ///
 /// ID 5518 · R · Time · single · optional
@@ -560,12 +539,15 @@ impl ::ucifi_runtime::typed::Executable for WbgtAlarmCounterReset {}
 /// Time at which the reported measurement was taken.
 #[derive(Clone, Copy, Debug)]
 pub struct Timestamp;
-impl ::ucifi_runtime::typed::Resource for Timestamp {
+
+impl Resource for Timestamp {
     const ID: u16 = 5518;
     type Object = WetBulbGlobeTemperature;
-    type Value = ::ucifi_runtime::Time;
+    type Value = Time;
 }
-impl ::ucifi_runtime::typed::Readable for Timestamp {}
+
+impl Readable for Timestamp {}
+
 /// Min Measured Value (resource 5601).
 ///
 /// ID 5601 · R · Float · single · optional
@@ -573,12 +555,15 @@ impl ::ucifi_runtime::typed::Readable for Timestamp {}
 /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MinMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MinMeasuredValue {
+
+impl Resource for MinMeasuredValue {
     const ID: u16 = 5601;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
+
+impl Readable for MinMeasuredValue {}
+
 /// Max Measured Value (resource 5602).
 ///
 /// ID 5602 · R · Float · single · optional
@@ -586,12 +571,15 @@ impl ::ucifi_runtime::typed::Readable for MinMeasuredValue {}
 /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxMeasuredValue;
-impl ::ucifi_runtime::typed::Resource for MaxMeasuredValue {
+
+impl Resource for MaxMeasuredValue {
     const ID: u16 = 5602;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
+
+impl Readable for MaxMeasuredValue {}
+
 /// Min Range Value (resource 5603).
 ///
 /// ID 5603 · R · Float · single · optional
@@ -599,12 +587,15 @@ impl ::ucifi_runtime::typed::Readable for MaxMeasuredValue {}
 /// Lowest value the sensor is able to measure, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MinRangeValue;
-impl ::ucifi_runtime::typed::Resource for MinRangeValue {
+
+impl Resource for MinRangeValue {
     const ID: u16 = 5603;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
+
+impl Readable for MinRangeValue {}
+
 /// Max Range Value (resource 5604).
 ///
 /// ID 5604 · R · Float · single · optional
@@ -612,12 +603,15 @@ impl ::ucifi_runtime::typed::Readable for MinRangeValue {}
 /// Highest value the sensor is able to measure, in the sensor's unit.
 #[derive(Clone, Copy, Debug)]
 pub struct MaxRangeValue;
-impl ::ucifi_runtime::typed::Resource for MaxRangeValue {
+
+impl Resource for MaxRangeValue {
     const ID: u16 = 5604;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
+
+impl Readable for MaxRangeValue {}
+
 /// Reset Min and Max Measured Values (resource 5605).
 ///
 /// ID 5605 · E · none · single · optional
@@ -625,12 +619,15 @@ impl ::ucifi_runtime::typed::Readable for MaxRangeValue {}
 /// Execute to set both the minimum and maximum measured values to the present reading.
 #[derive(Clone, Copy, Debug)]
 pub struct ResetMinAndMaxMeasuredValues;
-impl ::ucifi_runtime::typed::Resource for ResetMinAndMaxMeasuredValues {
+
+impl Resource for ResetMinAndMaxMeasuredValues {
     const ID: u16 = 5605;
     type Object = WetBulbGlobeTemperature;
     type Value = ();
 }
-impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
+
+impl Executable for ResetMinAndMaxMeasuredValues {}
+
 /// Sensor Value (resource 5700).
 ///
 /// ID 5700 · R · Float · single · mandatory
@@ -638,12 +635,15 @@ impl ::ucifi_runtime::typed::Executable for ResetMinAndMaxMeasuredValues {}
 /// Latest computed wet bulb globe temperature, in degrees Celsius.
 #[derive(Clone, Copy, Debug)]
 pub struct SensorValue;
-impl ::ucifi_runtime::typed::Resource for SensorValue {
+
+impl Resource for SensorValue {
     const ID: u16 = 5700;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for SensorValue {}
+
+impl Readable for SensorValue {}
+
 /// Application Type (resource 5750).
 ///
 /// ID 5750 · RW · String · single · optional
@@ -651,13 +651,17 @@ impl ::ucifi_runtime::typed::Readable for SensorValue {}
 /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
 #[derive(Clone, Copy, Debug)]
 pub struct ApplicationType;
-impl ::ucifi_runtime::typed::Resource for ApplicationType {
+
+impl Resource for ApplicationType {
     const ID: u16 = 5750;
     type Object = WetBulbGlobeTemperature;
-    type Value = ::ucifi_runtime::__private::String;
+    type Value = String;
 }
-impl ::ucifi_runtime::typed::Readable for ApplicationType {}
-impl ::ucifi_runtime::typed::Writable for ApplicationType {}
+
+impl Readable for ApplicationType {}
+
+impl Writable for ApplicationType {}
+
 /// Measurement Quality Indicator (resource 6042).
 ///
 /// ID 6042 · R · Integer · single · optional · range `0..23`
@@ -665,12 +669,15 @@ impl ::ucifi_runtime::typed::Writable for ApplicationType {}
 /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityIndicator;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityIndicator {
+
+impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
+
+impl Readable for MeasurementQualityIndicator {}
+
 /// Measurement Quality Level (resource 6049).
 ///
 /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -678,12 +685,15 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityIndicator {}
 /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
 #[derive(Clone, Copy, Debug)]
 pub struct MeasurementQualityLevel;
-impl ::ucifi_runtime::typed::Resource for MeasurementQualityLevel {
+
+impl Resource for MeasurementQualityLevel {
     const ID: u16 = 6049;
     type Object = WetBulbGlobeTemperature;
     type Value = i64;
 }
-impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
+
+impl Readable for MeasurementQualityLevel {}
+
 /// Fractional Timestamp (resource 6050).
 ///
 /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
@@ -691,9 +701,11 @@ impl ::ucifi_runtime::typed::Readable for MeasurementQualityLevel {}
 /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
 #[derive(Clone, Copy, Debug)]
 pub struct FractionalTimestamp;
-impl ::ucifi_runtime::typed::Resource for FractionalTimestamp {
+
+impl Resource for FractionalTimestamp {
     const ID: u16 = 6050;
     type Object = WetBulbGlobeTemperature;
     type Value = f64;
 }
-impl ::ucifi_runtime::typed::Readable for FractionalTimestamp {}
+
+impl Readable for FractionalTimestamp {}

@@ -1,0 +1,118 @@
+//! The helpers generated `encode_resources` and [`InstanceSink::set`] call, one per kind of
+//! field, so generated code stays one line per resource.
+//!
+//! | field | resource | encode | decode |
+//! |---|---|---|---|
+//! | `T` | mandatory single | [`emit`] | [`set`] |
+//! | `Option<T>` | optional single; any resource of a write view | [`emit_opt`] | [`set_opt`] |
+//! | `InstanceMap<T>` | mandatory multiple | [`emit`] | [`set`] |
+//! | `InstanceMap<T>` | optional multiple | [`emit_non_empty`] | [`set`] |
+//!
+//! [`InstanceSink::set`]: crate::codec::InstanceSink::set
+
+use crate::InstanceMap;
+use crate::codec::{Error, ErrorKind, RawValue, Writer};
+
+use super::Scalar;
+
+/// The whole value of one resource: a [`Scalar`] for a single-instance resource, a map of
+/// resource-instance ID to value for a multiple-instance resource.
+pub trait ResourceValue: Sized + Default {
+    /// Whether this is the multiple-instance form.
+    const MULTIPLE: bool;
+    /// Stores one decoded value (`instance` is the resource-instance ID, if any). On error
+    /// the value is unchanged.
+    fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind>;
+    /// Emits the value as resource `id` (a multiple resource even without instances).
+    fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error>;
+}
+
+impl<T: Scalar> ResourceValue for T {
+    const MULTIPLE: bool = false;
+    fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
+        if instance.is_some() {
+            return Err(ErrorKind::NotMultiple);
+        }
+        Ok(self.assign_raw(raw)?)
+    }
+    fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error> {
+        w.value(id, self.to_value_ref())
+    }
+}
+
+impl<T: Scalar> ResourceValue for InstanceMap<T> {
+    const MULTIPLE: bool = true;
+    fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
+        let ri = instance.ok_or(ErrorKind::NotSingle)?;
+        match self.get_mut(ri) {
+            Some(v) => v.assign_raw(raw)?,
+            None => {
+                self.insert(ri, T::from_raw(raw)?);
+            }
+        }
+        Ok(())
+    }
+    fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error> {
+        w.begin_multiple(id, self.len())?;
+        for (ri, v) in self {
+            w.value(ri, v.to_value_ref())?;
+        }
+        w.end_multiple()
+    }
+}
+
+/// Emits resource `id`, always (a mandatory resource).
+pub fn emit<W: Writer + ?Sized, V: ResourceValue>(w: &mut W, id: u16, v: &V) -> Result<(), Error> {
+    v.emit(id, w)
+}
+
+/// Emits resource `id` when present.
+pub fn emit_opt<W: Writer + ?Sized, V: ResourceValue>(
+    w: &mut W,
+    id: u16,
+    v: &Option<V>,
+) -> Result<(), Error> {
+    match v {
+        Some(v) => v.emit(id, w),
+        None => Ok(()),
+    }
+}
+
+/// Emits multiple resource `id` when it has instances (an optional multiple resource).
+pub fn emit_non_empty<W: Writer + ?Sized, T: Scalar>(
+    w: &mut W,
+    id: u16,
+    v: &InstanceMap<T>,
+) -> Result<(), Error> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    v.emit(id, w)
+}
+
+/// Stores a decoded value into a field that always holds a value.
+pub fn set<V: ResourceValue>(
+    slot: &mut V,
+    instance: Option<u16>,
+    raw: &RawValue<'_>,
+) -> Result<(), ErrorKind> {
+    slot.put(instance, raw)
+}
+
+/// Stores a decoded value into an optional field, reusing the value it holds. On error the
+/// field is unchanged.
+pub fn set_opt<V: ResourceValue>(
+    slot: &mut Option<V>,
+    instance: Option<u16>,
+    raw: &RawValue<'_>,
+) -> Result<(), ErrorKind> {
+    match slot {
+        Some(v) => v.put(instance, raw),
+        None => {
+            let mut v = V::default();
+            v.put(instance, raw)?;
+            *slot = Some(v);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,746 @@
+//! Typed objects: what generated object code implements, and the API it gives.
+//!
+//! Generated code (see `ucifi-codegen` and the `ucifi-objects` crate) emits, per object
+//! version:
+//!
+//! * an instance struct (`Device`) implementing [`Instance`] and [`ObjectType`], with one
+//!   field per resource;
+//! * a write view (`DeviceWrite`) implementing [`Instance`] that holds only the resources a
+//!   server may write;
+//! * one zero-sized marker type per resource implementing [`Resource`] (and [`Readable`],
+//!   [`Writable`] or [`Executable`]), so single resources are read and written with types
+//!   ([`read()`], [`write()`]);
+//! * Rust enums for enumerated resources, implementing [`Enumeration`].
+//!
+//! Every [`Instance`] encodes to and decodes from every content format through its one
+//! generated impl, with no detour through a [`Node`](crate::Node) tree:
+//!
+//! | | |
+//! |---|---|
+//! | [`Instance::decode`] | a new value from a payload |
+//! | [`Instance::decode_into`] | the same into an existing value, reusing its buffers |
+//! | [`Instance::apply`] | a partial update (LwM2M Write with `POST`) |
+//! | [`Instance::encode`], [`Instance::encode_into`] | a payload, in a `Vec` or a caller's buffer |
+//! | [`decode_instances`], [`encode_instances`] | every instance of an object (`/O`) |
+//! | [`read()`], [`write()`] | one resource, typed by its marker |
+//!
+//! The submodules [`field`] and [`check`] hold the helpers generated code calls, and
+//! [`prelude`] the names it imports.
+
+use alloc::borrow::Cow;
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::codec::{self, Error, ErrorKind, Event, InstanceEvents, InstanceSink, RawValue};
+use crate::codec::{Encode, SliceOutput, Writer};
+use crate::{ContentFormat, DataType, ObjectModel, Operations, Path, ResourceModel, Version};
+
+pub mod check;
+pub mod field;
+mod scalar;
+
+pub use check::{Problem, Violation};
+pub use field::ResourceValue;
+pub use scalar::{Enumeration, Measure, Scalar};
+
+/// The names generated code uses: `use ucifi_runtime::typed::prelude::*;` opens every
+/// generated module. Also handy in code using generated types (it brings [`Instance`]'s
+/// methods into scope).
+pub mod prelude {
+    pub use alloc::borrow::Cow;
+    pub use alloc::string::String;
+    pub use alloc::vec::Vec;
+    pub use serde::{Deserialize, Serialize};
+
+    pub use super::check::{Check, Rule};
+    pub use super::{
+        Enumeration, Executable, Instance, ObjectType, ObjectVisitor, Readable, Resource,
+        ResourceSet, Violation, Writable, field,
+    };
+    pub use crate::codec::{Error, ErrorKind, InstanceSink, RawValue, Writer};
+    pub use crate::{
+        ContentFormat, CoreLink, DataType, InstanceMap, ObjectLink, ObjectModel, Operations, Path,
+        Registry, ResourceModel, Time, Version,
+    };
+}
+
+/// The `serde` generated derives name in `#[serde(crate = ...)]`, so generated crates need
+/// no `serde` dependency of their own. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
+
+/// The content of one object instance, as a generated struct or write view: it encodes
+/// itself by driving a format's [`Writer`] and stores decoded values as an
+/// [`InstanceSink`]. The provided methods are the typed API.
+///
+/// Every method taking a `path` checks that it addresses this object: `/O/I`, or for
+/// payloads holding one resource `/O/I/R` or `/O/I/R/RI` ([`ErrorKind::WrongTarget`]
+/// otherwise). The instance ID is the caller's to keep.
+pub trait Instance: InstanceSink + Default {
+    /// The object ID.
+    const OBJECT_ID: u16;
+
+    /// Emits every present resource, in ID order (instance-level content).
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error>;
+
+    /// Resets every resource not in `keep` to its default (`None`, empty, `Default`).
+    fn reset_except(&mut self, keep: &ResourceSet);
+
+    /// Decodes an instance from a payload of `format` addressed to `path` (`/O/I/R` or
+    /// `/O/I/R/RI` give an instance holding only that resource).
+    fn decode(format: ContentFormat, path: &Path, bytes: &[u8]) -> Result<Self, Error> {
+        let mut out = Self::default();
+        out.apply(format, path, bytes)?;
+        Ok(out)
+    }
+
+    /// Decodes a payload into `self`, replacing everything it held, as [`decode`] would,
+    /// but reusing its buffers: strings, byte values and resource-instance maps keep their
+    /// allocations and are overwritten in place, so decoding a stream of payloads of one
+    /// object type into one value allocates nothing once the buffers have grown. Resources
+    /// the payload does not carry are reset; a multiple resource the payload carries holds
+    /// exactly the payload's instances. On error, `self` holds a mix of old and new values.
+    ///
+    /// [`decode`]: Instance::decode
+    fn decode_into(
+        &mut self,
+        format: ContentFormat,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
+        check_instance_path::<Self>(path)?;
+        let mut replace = Replace::new(self);
+        codec::decode_to(
+            format,
+            path,
+            bytes,
+            &mut InstanceEvents::new(*path, &mut replace),
+        )?;
+        replace.finish();
+        Ok(())
+    }
+
+    /// Applies a payload to `self` (a partial update): resources in the payload replace
+    /// their values, a multiple-resource container (TLV, LwM2M CBOR) replaces all its
+    /// resource instances, other resources keep theirs, and resources the object version
+    /// does not define are ignored.
+    fn apply(&mut self, format: ContentFormat, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        check_instance_path::<Self>(path)?;
+        codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, self))
+    }
+
+    /// Encodes `self` in `format`, addressed to `path`.
+    fn encode(&self, format: ContentFormat, path: &Path) -> Result<Vec<u8>, Error> {
+        check_instance_path::<Self>(path)?;
+        codec::encode_to(format, path, &Content(self), Vec::new())
+    }
+
+    /// Encodes `self` like [`encode`](Instance::encode) into `buf`, allocating nothing;
+    /// the number of bytes written, or [`ErrorKind::BufferFull`].
+    fn encode_into(
+        &self,
+        format: ContentFormat,
+        path: &Path,
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
+        check_instance_path::<Self>(path)?;
+        let out = codec::encode_to(format, path, &Content(self), SliceOutput::new(buf))?;
+        Ok(codec::Output::len(&out))
+    }
+}
+
+/// A generated object version (the instance struct, not its write view).
+pub trait ObjectType: Instance + Clone + fmt::Debug + PartialEq + 'static {
+    /// The object version.
+    const VERSION: Version;
+    /// The object model.
+    const MODEL: &'static ObjectModel;
+    /// Checks ranges, lengths and enumerations of the model; returns every violation.
+    fn validate(&self) -> Result<(), Vec<Violation>>;
+}
+
+/// Visits object version types generically (see the generated `visit_objects`), e.g. to
+/// register handlers or run a test over every object of a library.
+pub trait ObjectVisitor {
+    /// Called once per object version type.
+    fn visit<T: ObjectType>(&mut self);
+}
+
+/// A resource of an object version, as a zero-sized marker type.
+///
+/// Generated markers state the ID, object and value type; every other fact comes from the
+/// object's `MODEL`, so markers and descriptors cannot disagree.
+pub trait Resource {
+    /// Resource ID.
+    const ID: u16;
+    /// The object version it belongs to.
+    type Object: ObjectType;
+    /// The Rust type of its whole value (`()` for executables).
+    type Value;
+    /// Its model descriptor.
+    const MODEL: &'static ResourceModel = model_resource(Self::Object::MODEL, Self::ID);
+    /// Name as defined by the model.
+    const NAME: &'static str = static_str(&Self::MODEL.name);
+    /// Allowed operations.
+    const OPERATIONS: Operations = Self::MODEL.operations;
+    /// Whether the resource has resource instances.
+    const MULTIPLE: bool = Self::MODEL.multiple;
+    /// Whether every instance must expose it.
+    const MANDATORY: bool = Self::MODEL.mandatory;
+    /// Data type ([`DataType::None`] for executables).
+    const DATA_TYPE: DataType = Self::MODEL.data_type;
+}
+
+/// A resource a server may read (`R`, `RW`).
+pub trait Readable: Resource<Value: ResourceValue> {}
+/// A resource a server may write (`W`, `RW`).
+pub trait Writable: Resource<Value: ResourceValue> {}
+/// A resource a server may execute (`E`).
+pub trait Executable: Resource<Value = ()> {}
+
+/// The resource `id` of a static model (`const`; fails to compile when missing).
+const fn model_resource(model: &'static ObjectModel, id: u16) -> &'static ResourceModel {
+    let list: &'static [ResourceModel] = match &model.resources {
+        Cow::Borrowed(list) => list,
+        Cow::Owned(_) => panic!("a generated model is borrowed"),
+    };
+    let mut i = 0;
+    while i < list.len() {
+        if list[i].id == id {
+            return &list[i];
+        }
+        i += 1;
+    }
+    panic!("resource not in its object model")
+}
+
+#[allow(clippy::ptr_arg)] // a `const fn` cannot deref a `Cow`
+const fn static_str(s: &'static Cow<'static, str>) -> &'static str {
+    match s {
+        Cow::Borrowed(s) => s,
+        Cow::Owned(_) => panic!("a generated model is borrowed"),
+    }
+}
+
+/// `const` builders for the resource models generated code declares:
+/// `ResourceModel::new(6, "Available Power Sources", Operations::R, DataType::Integer).multiple().range("0..7")`.
+impl ResourceModel {
+    /// A single-instance, optional resource without range or units.
+    pub const fn new(
+        id: u16,
+        name: &'static str,
+        operations: Operations,
+        data_type: DataType,
+    ) -> Self {
+        ResourceModel {
+            id,
+            name: Cow::Borrowed(name),
+            operations,
+            multiple: false,
+            mandatory: false,
+            data_type,
+            range: Cow::Borrowed(""),
+            units: Cow::Borrowed(""),
+        }
+    }
+
+    /// The same resource, with resource instances.
+    pub const fn multiple(mut self) -> Self {
+        self.multiple = true;
+        self
+    }
+
+    /// The same resource, mandatory.
+    pub const fn mandatory(mut self) -> Self {
+        self.mandatory = true;
+        self
+    }
+
+    /// The same resource, with its range or enumeration text.
+    pub const fn range(mut self, range: &'static str) -> Self {
+        // A `const fn` cannot drop the text replaced (the empty one `new` sets): forget it.
+        core::mem::forget(core::mem::replace(&mut self.range, Cow::Borrowed(range)));
+        self
+    }
+
+    /// The same resource, with its unit symbol.
+    pub const fn units(mut self, units: &'static str) -> Self {
+        core::mem::forget(core::mem::replace(&mut self.units, Cow::Borrowed(units)));
+        self
+    }
+}
+
+/// A set of resource IDs: what a payload decoded by [`Instance::decode_into`] carried.
+#[derive(Clone, Debug, Default)]
+pub struct ResourceSet {
+    // Resources 0..64 (most objects) in a word, the rest (IPSO 5xxx IDs, and whatever IDs
+    // a payload makes up) in a tree.
+    low: u64,
+    high: BTreeSet<u16>,
+}
+
+impl ResourceSet {
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: u16) -> bool {
+        if id < 64 {
+            self.low & (1 << id) != 0
+        } else {
+            self.high.contains(&id)
+        }
+    }
+
+    /// Adds `id`; `true` when it was not in the set yet.
+    pub fn insert(&mut self, id: u16) -> bool {
+        if id < 64 {
+            let fresh = self.low & (1 << id) == 0;
+            self.low |= 1 << id;
+            fresh
+        } else {
+            self.high.insert(id)
+        }
+    }
+}
+
+/// An [`Instance`] being replaced ([`Instance::decode_into`]): remembers which resources the
+/// payload set, and empties a multiple resource when its first instance arrives without
+/// a container, so it ends up holding exactly the payload's instances.
+struct Replace<'i, I> {
+    inner: &'i mut I,
+    seen: ResourceSet,
+}
+
+impl<'i, I: Instance> Replace<'i, I> {
+    fn new(inner: &'i mut I) -> Self {
+        Replace {
+            inner,
+            seen: ResourceSet::default(),
+        }
+    }
+
+    /// Resets what the payload did not carry.
+    fn finish(self) {
+        self.inner.reset_except(&self.seen);
+    }
+}
+
+impl<I: Instance> InstanceSink for Replace<'_, I> {
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        self.inner.clear_multiple(resource)?;
+        self.seen.insert(resource);
+        Ok(())
+    }
+    fn set(
+        &mut self,
+        resource: u16,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
+        if self.seen.insert(resource) && instance.is_some() {
+            // Refused for a resource that is not multiple, as `set` would refuse it.
+            self.inner.clear_multiple(resource)?;
+        }
+        self.inner.set(resource, instance, raw)
+    }
+}
+
+/// An [`Instance`] as [`Encode`] content.
+struct Content<'i, I>(&'i I);
+
+impl<I: Instance> Encode for Content<'_, I> {
+    fn encode_to<W: Writer>(&self, w: &mut W) -> Result<(), Error> {
+        self.0.encode_resources(w)
+    }
+}
+
+/// `Ok` for an instance, resource or resource-instance path of `I`'s object, else
+/// [`ErrorKind::WrongTarget`].
+fn check_instance_path<I: Instance>(path: &Path) -> Result<(), Error> {
+    if path.object_id() != Some(I::OBJECT_ID) || path.len() < 2 {
+        return Err(Error::at_path(*path, ErrorKind::WrongTarget));
+    }
+    Ok(())
+}
+
+/// `Ok` for object path `/O` of `I`'s object, else [`ErrorKind::WrongTarget`].
+fn check_object_path<I: Instance>(path: &Path) -> Result<(), Error> {
+    if path.object_id() != Some(I::OBJECT_ID) || path.len() != 1 {
+        return Err(Error::at_path(*path, ErrorKind::WrongTarget));
+    }
+    Ok(())
+}
+
+/// `Ok` for resource path `/O/I/R` of resource `R`, else [`ErrorKind::WrongTarget`].
+fn check_resource_path<R: Resource>(path: &Path) -> Result<(), Error> {
+    if path.object_id() != Some(<R::Object as Instance>::OBJECT_ID)
+        || path.resource_id() != Some(R::ID)
+        || path.len() != 3
+    {
+        return Err(Error::at_path(*path, ErrorKind::WrongTarget));
+    }
+    Ok(())
+}
+
+/// Decodes every instance of a payload of `format` addressed to object path `/O`, by
+/// instance ID.
+pub fn decode_instances<I: Instance>(
+    format: ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<BTreeMap<u16, I>, Error> {
+    check_object_path::<I>(path)?;
+    let mut sink = Instances::new(*path);
+    codec::decode_to(format, path, bytes, &mut sink)?;
+    Ok(sink.instances)
+}
+
+/// The instances of an object-level payload ([`decode_instances`]).
+struct Instances<I> {
+    scope: Path,
+    instances: BTreeMap<u16, I>,
+}
+
+impl<I> Instances<I> {
+    fn new(scope: Path) -> Self {
+        Instances {
+            scope,
+            instances: BTreeMap::new(),
+        }
+    }
+}
+
+impl<'a, I: Instance> codec::Sink<'a> for Instances<I> {
+    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
+        let p = event.path();
+        codec::inside(&self.scope, &p)?;
+        let Some(iid) = p.instance_id() else {
+            return Err(Error::at_path(p, ErrorKind::Misplaced));
+        };
+        // An instance container without resources still gives an instance.
+        let instance = self.instances.entry(iid).or_default();
+        InstanceEvents::new(Path::instance(I::OBJECT_ID, iid), instance).event(event)
+    }
+}
+
+/// Encodes several instances in `format`, addressed to object path `/O`, in the
+/// iterator's order.
+pub fn encode_instances<'i, I: Instance + 'i>(
+    format: ContentFormat,
+    path: &Path,
+    instances: impl IntoIterator<Item = (u16, &'i I)> + Clone,
+) -> Result<Vec<u8>, Error> {
+    struct All<It>(It);
+    impl<'i, I: Instance + 'i, It: IntoIterator<Item = (u16, &'i I)> + Clone> Encode for All<It> {
+        fn encode_to<W: Writer>(&self, w: &mut W) -> Result<(), Error> {
+            for (id, i) in self.0.clone() {
+                w.begin_instance(id)?;
+                i.encode_resources(w)?;
+                w.end_instance()?;
+            }
+            Ok(())
+        }
+    }
+    check_object_path::<I>(path)?;
+    codec::encode_to(format, path, &All(instances), Vec::new())
+}
+
+/// Reads one resource with its type from a payload of `format` addressed to its path
+/// `/O/I/R`.
+pub fn read<R: Readable>(
+    format: ContentFormat,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<R::Value, Error> {
+    check_resource_path::<R>(path)?;
+    let mut sink = ReadOne::new(*path);
+    codec::decode_to(format, path, bytes, &mut sink)?;
+    sink.finish()
+}
+
+/// The value of one resource ([`read()`]).
+struct ReadOne<V> {
+    scope: Path,
+    value: V,
+    seen: bool,
+}
+
+impl<V: ResourceValue> ReadOne<V> {
+    fn new(scope: Path) -> Self {
+        ReadOne {
+            scope,
+            value: V::default(),
+            seen: false,
+        }
+    }
+
+    /// The value; a single resource must have had one.
+    fn finish(self) -> Result<V, Error> {
+        if !self.seen && !V::MULTIPLE {
+            return Err(Error::at_path(self.scope, ErrorKind::NoValue));
+        }
+        Ok(self.value)
+    }
+}
+
+impl<'a, V: ResourceValue> codec::Sink<'a> for ReadOne<V> {
+    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
+        let p = event.path();
+        codec::inside(&self.scope, &p)?;
+        match event {
+            Event::Value { value, .. } => self
+                .value
+                .put(p.resource_instance_id(), &value)
+                .map_err(|k| Error::at_path(p, k))?,
+            Event::PathOnly(_) => return Err(Error::at_path(p, ErrorKind::PathWithoutValue)),
+            Event::MultipleResource(_) | Event::Instance(_) => {}
+        }
+        self.seen = true;
+        Ok(())
+    }
+}
+
+/// Encodes one value of a writable resource in `format`, addressed to its path `/O/I/R`.
+/// Writing a resource that is not `W`/`RW` does not compile.
+pub fn write<R: Writable>(
+    format: ContentFormat,
+    path: &Path,
+    value: &R::Value,
+) -> Result<Vec<u8>, Error> {
+    struct One<'v, V>(u16, &'v V);
+    impl<V: ResourceValue> Encode for One<'_, V> {
+        fn encode_to<W: Writer>(&self, w: &mut W) -> Result<(), Error> {
+            self.1.emit(self.0, w)
+        }
+    }
+    check_resource_path::<R>(path)?;
+    codec::encode_to(format, path, &One(R::ID, value), Vec::new())
+}
+
+/// A [`Writer`] that records what it is given as a flat list of (path, value) leaves: what
+/// tests and tools use to look at typed encoding without a format.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recorder {
+    /// Object ID the leaves are placed under.
+    pub object: u16,
+    /// Instance ID used when no `begin_instance` was given.
+    pub instance: u16,
+    /// Leaves in emission order.
+    pub leaves: Vec<(Path, crate::Value)>,
+    /// Multiple resources announced (with their instance count).
+    pub multiples: Vec<(Path, usize)>,
+    current_instance: Option<u16>,
+    current_multiple: Option<u16>,
+}
+
+impl Recorder {
+    /// A recorder placing instance-level content under `/object/instance`.
+    pub fn new(object: u16, instance: u16) -> Self {
+        Recorder {
+            object,
+            instance,
+            ..Recorder::default()
+        }
+    }
+}
+
+impl Writer for Recorder {
+    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
+        self.current_instance = Some(id);
+        Ok(())
+    }
+    fn end_instance(&mut self) -> Result<(), Error> {
+        self.current_instance = None;
+        Ok(())
+    }
+    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
+        self.current_multiple = Some(id);
+        let i = self.current_instance.unwrap_or(self.instance);
+        self.multiples
+            .push((Path::resource(self.object, i, id), count));
+        Ok(())
+    }
+    fn end_multiple(&mut self) -> Result<(), Error> {
+        self.current_multiple = None;
+        Ok(())
+    }
+    fn value(&mut self, id: u16, value: crate::ValueRef<'_>) -> Result<(), Error> {
+        let i = self.current_instance.unwrap_or(self.instance);
+        let path = match self.current_multiple {
+            Some(r) => Path::resource_instance(self.object, i, r, id),
+            None => Path::resource(self.object, i, id),
+        };
+        self.leaves.push((path, value.to_owned_value()));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The sinks behind `decode_into`, `decode_instances` and `read`, fed events directly
+    //! (the rest of the typed layer is tested through the public API in `tests/typed.rs`).
+
+    use alloc::string::String;
+    use alloc::vec;
+
+    use super::*;
+    use crate::InstanceMap;
+    use crate::codec::Sink;
+
+    /// `/9/I/0` String (optional), `/9/I/1` Integer (multiple).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Pair {
+        name: Option<alloc::string::String>,
+        list: InstanceMap<i64>,
+    }
+
+    impl InstanceSink for Pair {
+        fn set(&mut self, r: u16, ri: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
+            match r {
+                0 => field::set_opt(&mut self.name, ri, raw),
+                1 => field::set(&mut self.list, ri, raw),
+                _ => Ok(()),
+            }
+        }
+        fn clear_multiple(&mut self, r: u16) -> Result<(), ErrorKind> {
+            match r {
+                0 => return Err(ErrorKind::NotMultiple),
+                1 => self.list.clear(),
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+
+    impl Instance for Pair {
+        const OBJECT_ID: u16 = 9;
+        fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+            field::emit_opt(w, 0, &self.name)?;
+            field::emit(w, 1, &self.list)
+        }
+        fn reset_except(&mut self, keep: &ResourceSet) {
+            if !keep.contains(0) {
+                self.name = None;
+            }
+            if !keep.contains(1) {
+                self.list.clear();
+            }
+        }
+    }
+
+    fn value(path: Path, value: RawValue<'static>) -> Event<'static> {
+        Event::Value {
+            path,
+            value,
+            time: None,
+        }
+    }
+
+    fn feed<'a>(sink: &mut impl Sink<'a>, events: Vec<Event<'a>>) -> Result<(), Error> {
+        events.into_iter().try_for_each(|e| sink.event(e))
+    }
+
+    #[test]
+    fn replace_resets_what_the_payload_lacks_and_reuses_buffers() {
+        let at = Path::instance(9, 1);
+        let name = String::from("a longer text than the next one");
+        let (ptr, cap) = (name.as_ptr(), name.capacity());
+        let mut p = Pair {
+            name: Some(name),
+            list: [(0, 1), (1, 2), (2, 3)].into(),
+        };
+        let mut replace = Replace::new(&mut p);
+        let events = vec![
+            value(Path::resource(9, 1, 0), RawValue::Str("short".into())),
+            // No container: the first instance replaces those present.
+            value(Path::resource_instance(9, 1, 1, 7), RawValue::Integer(7)),
+        ];
+        feed(&mut InstanceEvents::new(at, &mut replace), events).unwrap();
+        replace.finish();
+        assert_eq!(p.list, [(7, 7)].into());
+        let name = p.name.as_ref().unwrap();
+        assert_eq!(
+            (name.as_str(), name.as_ptr(), name.capacity()),
+            ("short", ptr, cap)
+        );
+        // An empty payload resets everything.
+        let mut replace = Replace::new(&mut p);
+        feed(&mut InstanceEvents::new(at, &mut replace), vec![]).unwrap();
+        replace.finish();
+        assert_eq!(p, Pair::default());
+        // Instances of a single resource are refused before anything is cleared.
+        let mut replace = Replace::new(&mut p);
+        let e = replace.set(0, Some(1), &RawValue::Integer(1)).unwrap_err();
+        assert_eq!(e, ErrorKind::NotMultiple);
+    }
+
+    #[test]
+    fn many_resources_and_instances_take_linear_time() {
+        // Every resource ID a payload can name, unknown ones included, then the instances of
+        // resource 1 in descending order.
+        let at = Path::instance(9, 0);
+        let mut events: Vec<Event<'static>> = (2..u16::MAX)
+            .map(|r| value(Path::resource(9, 0, r), RawValue::Integer(1)))
+            .collect();
+        events.extend(
+            (0..u16::MAX)
+                .rev()
+                .map(|ri| value(Path::resource_instance(9, 0, 1, ri), RawValue::Integer(2))),
+        );
+        let mut p = Pair::default();
+        let mut replace = Replace::new(&mut p);
+        feed(&mut InstanceEvents::new(at, &mut replace), events).unwrap();
+        assert_eq!(replace.seen.high.len(), usize::from(u16::MAX) - 64);
+        replace.finish();
+        assert_eq!((p.name, p.list.len()), (None, usize::from(u16::MAX)));
+        assert_eq!(p.list.first(), Some((0, &2)));
+    }
+
+    #[test]
+    fn instances_by_id_with_empty_ones() {
+        let mut all = Instances::<Pair>::new(Path::object(9));
+        let events = vec![
+            Event::Instance(Path::instance(9, 4)),
+            value(Path::resource(9, 4, 0), RawValue::Str("x".into())),
+            Event::Instance(Path::instance(9, 7)),
+        ];
+        feed(&mut all, events).unwrap();
+        assert_eq!(all.instances.keys().copied().collect::<Vec<_>>(), [4, 7]);
+        assert_eq!(all.instances[&4].name.as_deref(), Some("x"));
+        assert_eq!(all.instances[&7], Pair::default());
+        let e = feed(&mut all, vec![Event::Instance(Path::instance(8, 0))]).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::OutsidePath);
+        let e = feed(&mut all, vec![Event::MultipleResource(Path::object(9))]).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::Misplaced);
+    }
+
+    #[test]
+    fn read_one_resource() {
+        let at = Path::resource(9, 0, 0);
+        let mut one = ReadOne::<String>::new(at);
+        feed(&mut one, vec![value(at, RawValue::Text("x"))]).unwrap();
+        assert_eq!(one.finish(), Ok(String::from("x")));
+        let e = ReadOne::<i64>::new(at).finish().unwrap_err();
+        assert_eq!((e.kind(), e.path()), (&ErrorKind::NoValue, Some(at)));
+        // A multiple resource may have no instance.
+        let at = Path::resource(9, 0, 1);
+        assert_eq!(
+            ReadOne::<InstanceMap<i64>>::new(at).finish(),
+            Ok(InstanceMap::new())
+        );
+        let mut many = ReadOne::<InstanceMap<i64>>::new(at);
+        let ri = Path::resource_instance(9, 0, 1, 4);
+        let events = vec![Event::MultipleResource(at), value(ri, RawValue::Integer(5))];
+        feed(&mut many, events).unwrap();
+        assert_eq!(many.finish(), Ok([(4, 5)].into()));
+        let mut other = ReadOne::<i64>::new(at);
+        let e = feed(
+            &mut other,
+            vec![value(Path::resource(9, 0, 0), RawValue::Integer(1))],
+        );
+        assert_eq!(e.unwrap_err().kind(), &ErrorKind::OutsidePath);
+        let e = feed(&mut other, vec![Event::PathOnly(at)]).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::PathWithoutValue);
+    }
+}

@@ -1,0 +1,215 @@
+//! [`Scalar`]: the value types a resource (or resource instance) holds, and
+//! [`Enumeration`]s, the Rust enums generated for enumerated resources.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::codec::{RawValue, ValueError};
+use crate::{CoreLink, DataType, ObjectLink, Time, ValueRef};
+
+/// How a value measures against a model range (see [`check`](super::check)).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Measure {
+    /// An integral number (Integer, Unsigned Integer, Time, enumerations).
+    Int(i128),
+    /// A float.
+    Float(f64),
+    /// A length in bytes (String, Opaque, Corelnk).
+    Len(usize),
+    /// Nothing to measure (Boolean, Objlnk).
+    None,
+}
+
+/// A value type one resource (or resource instance) holds.
+pub trait Scalar: Sized + Clone + Default {
+    /// The LwM2M data type it is encoded as.
+    const DATA_TYPE: DataType;
+    /// Reads a decoded payload value.
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError>;
+    /// Replaces `self` with a decoded payload value, reusing its buffer where it has one
+    /// (strings, bytes). On error `self` is unchanged.
+    fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        *self = Self::from_raw(raw)?;
+        Ok(())
+    }
+    /// A borrowed view for encoding.
+    fn to_value_ref(&self) -> ValueRef<'_>;
+    /// How it measures against a range.
+    fn measure(&self) -> Measure {
+        Measure::None
+    }
+}
+
+impl Scalar for String {
+    const DATA_TYPE: DataType = DataType::String;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_str().map(|s| s.into_owned())
+    }
+    fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        let text = raw.as_str()?;
+        self.clear();
+        self.push_str(&text);
+        Ok(())
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::String(self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Len(self.len())
+    }
+}
+
+impl Scalar for i64 {
+    const DATA_TYPE: DataType = DataType::Integer;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_i64()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Integer(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(i128::from(*self))
+    }
+}
+
+impl Scalar for u64 {
+    const DATA_TYPE: DataType = DataType::UnsignedInteger;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_u64()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::UnsignedInteger(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(i128::from(*self))
+    }
+}
+
+impl Scalar for f64 {
+    const DATA_TYPE: DataType = DataType::Float;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_f64()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Float(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Float(*self)
+    }
+}
+
+impl Scalar for bool {
+    const DATA_TYPE: DataType = DataType::Boolean;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_bool()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Boolean(*self)
+    }
+}
+
+/// A string where the model says Opaque is base64, as LwM2M JSON `sv` carries it when the
+/// peer had no model.
+fn opaque_bytes<'r>(raw: &'r RawValue<'_>) -> Result<alloc::borrow::Cow<'r, [u8]>, ValueError> {
+    match raw {
+        RawValue::Str(s) => RawValue::Text(s).as_bytes().map(|b| b.into_owned().into()),
+        other => other.as_bytes(),
+    }
+}
+
+impl Scalar for Vec<u8> {
+    const DATA_TYPE: DataType = DataType::Opaque;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        opaque_bytes(raw).map(|b| b.into_owned())
+    }
+    fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
+        let bytes = opaque_bytes(raw)?;
+        self.clear();
+        self.extend_from_slice(&bytes);
+        Ok(())
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Opaque(self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Len(self.len())
+    }
+}
+
+impl Scalar for Time {
+    const DATA_TYPE: DataType = DataType::Time;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_time()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Time(*self)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(i128::from(self.0))
+    }
+}
+
+impl Scalar for ObjectLink {
+    const DATA_TYPE: DataType = DataType::Objlnk;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        raw.as_objlnk()
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Objlnk(*self)
+    }
+}
+
+impl Scalar for CoreLink {
+    const DATA_TYPE: DataType = DataType::Corelnk;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        match raw.as_str() {
+            Ok(s) => Ok(CoreLink(s.into_owned())),
+            Err(ValueError::WrongType { found, .. }) => Err(ValueError::WrongType {
+                expected: DataType::Corelnk,
+                found,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        ValueRef::Corelnk(&self.0)
+    }
+    fn measure(&self) -> Measure {
+        Measure::Len(self.0.len())
+    }
+}
+
+/// Enumerations generated from a `N: LABEL` range: every value maps to a variant, values
+/// the model does not list to a fallback variant. Every enumeration is a [`Scalar`]
+/// carried as its number.
+pub trait Enumeration: Copy + Default {
+    /// [`DataType::Integer`] or [`DataType::UnsignedInteger`].
+    const DATA_TYPE: DataType;
+    /// The numeric value.
+    fn to_i128(self) -> i128;
+    /// The variant for a value (the fallback variant when the model does not list it).
+    fn from_i128(v: i128) -> Self;
+    /// Whether the value is listed by the model.
+    fn is_known(self) -> bool;
+}
+
+impl<E: Enumeration> Scalar for E {
+    const DATA_TYPE: DataType = E::DATA_TYPE;
+    fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
+        let v = match E::DATA_TYPE {
+            DataType::UnsignedInteger => i128::from(raw.as_u64()?),
+            _ => i128::from(raw.as_i64()?),
+        };
+        Ok(E::from_i128(v))
+    }
+    fn to_value_ref(&self) -> ValueRef<'_> {
+        // The fallback variant holds the Rust type of `DATA_TYPE`: the casts are exact.
+        match E::DATA_TYPE {
+            DataType::UnsignedInteger => ValueRef::UnsignedInteger(self.to_i128() as u64),
+            _ => ValueRef::Integer(self.to_i128() as i64),
+        }
+    }
+    fn measure(&self) -> Measure {
+        Measure::Int(self.to_i128())
+    }
+}
