@@ -487,7 +487,7 @@ fn models_and_markers() {
 // The same through a real format: they need the TLV codec, which is merged separately.
 
 #[test]
-#[ignore = "needs the TLV codec"]
+
 fn tlv_round_trip() {
     let path = Path::instance(9, 1);
     let d = demo();

@@ -43,8 +43,6 @@ pub use build::NodeBuilder;
 pub use error::{Error, ErrorKind, Syntax, ValueError};
 pub use output::{CborOut, Output, SliceOutput};
 pub use raw::RawValue;
-#[allow(unused_imports)] // for the TLV codec
-pub(crate) use raw::{be_int, be_uint};
 pub(crate) use sink::inside;
 pub use sink::{Event, InstanceEvents, InstanceSink, Sink};
 
@@ -116,23 +114,11 @@ impl Encode for crate::Node {
 pub trait TypeLookup {
     /// The model facts of resource `resource` of object `object`, if known.
     fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)>;
-
-    /// The model of object `object`, when the lookup is backed by one. Decoders then look
-    /// every resource of an instance up in it directly instead of calling
-    /// [`TypeLookup::resource_type`] each time; an implementation that returns a model must
-    /// give the same facts through both. Default: none.
-    fn object_model(&self, object: u16) -> Option<&ObjectModel> {
-        let _ = object;
-        None
-    }
 }
 
 impl TypeLookup for ObjectModel {
     fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
         (object == self.id).then(|| self.resource(resource).map(|r| (r.data_type, r.multiple)))?
-    }
-    fn object_model(&self, object: u16) -> Option<&ObjectModel> {
-        (object == self.id).then_some(self)
     }
 }
 
@@ -140,24 +126,6 @@ impl TypeLookup for ObjectModel {
 impl TypeLookup for Registry {
     fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
         self.latest(object)?.resource_type(object, resource)
-    }
-    fn object_model(&self, object: u16) -> Option<&ObjectModel> {
-        self.latest(object)
-    }
-}
-
-/// The facts of `resource` through `model` when there is one, else through `types`.
-#[inline]
-#[allow(dead_code)] // used by the format decoders
-pub(crate) fn lookup(
-    types: &dyn TypeLookup,
-    model: Option<&ObjectModel>,
-    object: u16,
-    resource: u16,
-) -> Option<(DataType, bool)> {
-    match model {
-        Some(m) => m.resource(resource).map(|r| (r.data_type, r.multiple)),
-        None => types.resource_type(object, resource),
     }
 }
 

@@ -250,7 +250,7 @@ fn retype(e: ValueError, t: DataType) -> ValueError {
 
 /// Big-endian two's complement of 1, 2, 4 or 8 bytes.
 #[inline]
-pub(crate) fn be_int(b: &[u8]) -> Option<i64> {
+fn be_int(b: &[u8]) -> Option<i64> {
     Some(match *b {
         [a] => a as i8 as i64,
         [a, b] => i16::from_be_bytes([a, b]) as i64,
@@ -262,7 +262,7 @@ pub(crate) fn be_int(b: &[u8]) -> Option<i64> {
 
 /// Big-endian unsigned of 1, 2, 4 or 8 bytes.
 #[inline]
-pub(crate) fn be_uint(b: &[u8]) -> Option<u64> {
+fn be_uint(b: &[u8]) -> Option<u64> {
     Some(match *b {
         [a] => a as u64,
         [a, b] => u16::from_be_bytes([a, b]) as u64,
