@@ -2,11 +2,12 @@
 
 use ucifi_objects::REGISTRY;
 use ucifi_objects::oma::{Device, device};
-use ucifi_runtime::codec::tlv::TlvReader;
-use ucifi_runtime::{ContentFormat, Path, typed};
+use ucifi_runtime::codec::ErrorKind;
+use ucifi_runtime::typed::{self, Instance};
+use ucifi_runtime::{ContentFormat, Path};
 
 #[test]
-fn readme_usage_example() {
+fn readme_usage_example() -> Result<(), ucifi_runtime::codec::Error> {
     // A client fills the typed struct and answers a Read of /3/0 in any format.
     let device = Device {
         manufacturer: Some("ACME Lighting".into()),
@@ -15,25 +16,40 @@ fn readme_usage_example() {
         ..Device::default()
     };
     let path = Path::instance(3, 0);
-    let tlv = typed::to_bytes(ContentFormat::Tlv, &path, &device).unwrap();
+    let tlv = device.encode(ContentFormat::Tlv, &path)?;
     // 0: "ACME Lighting", 9: 87, 11 (mandatory, multiple): empty, 16: "U".
     assert_eq!(
         tlv,
         b"\xc8\x00\x0dACME Lighting\xc1\x09\x57\x80\x0b\xc1\x10\x55"
     );
+    // Into a caller's buffer, without allocating.
+    let mut buf = [0u8; 256];
+    let n = device.encode_into(ContentFormat::SenmlCbor, &path, &mut buf)?;
     // A server decodes it back (or any other format) with the same types...
-    let back: Device = typed::from_bytes(ContentFormat::Tlv, &path, &tlv).unwrap();
+    let back = Device::decode(ContentFormat::Tlv, &path, &tlv)?;
     assert_eq!(back, device);
+    // ...or into a struct it keeps, reusing its buffers...
+    let mut last = Device {
+        manufacturer: Some("an older name".into()),
+        ..Device::default()
+    };
+    last.decode_into(ContentFormat::SenmlCbor, &path, &buf[..n])?;
+    assert_eq!(last, device);
     // ...reads one resource with its Rust type...
-    let path = Path::resource(3, 0, 9);
-    let level: i64 =
-        typed::read::<device::BatteryLevel, _>(&path, &mut TlvReader::new(&path, b"\xc1\x09\x57"))
-            .unwrap();
+    let level: i64 = typed::read::<device::BatteryLevel>(
+        ContentFormat::Tlv,
+        &Path::resource(3, 0, 9),
+        b"\xc1\x09\x57",
+    )?;
     assert_eq!(level, 87);
+    // ...gets one error type for every failure...
+    let err = Device::decode(ContentFormat::Tlv, &path, b"\xc1\x09").unwrap_err();
+    assert_eq!(err.kind_at(), (&ErrorKind::Truncated, Some(0)));
     // ...and finds every object version's facts in the one registry.
     assert_eq!(REGISTRY.latest(3).unwrap().version.to_string(), "1.2");
     assert_eq!(
         REGISTRY.by_urn("urn:oma:lwm2m:ext:3416:2.0").unwrap().name,
         "Outdoor lamp controller"
     );
+    Ok(())
 }
