@@ -3,10 +3,9 @@
 
 use ucifi_objects::oma::device;
 use ucifi_objects::oma::device::v1_0::Device;
-use ucifi_runtime::codec::senml_json::SenmlJsonReader;
-use ucifi_runtime::codec::tlv::{TlvReader, TlvWriter};
+use ucifi_runtime::codec::ErrorKind;
 use ucifi_runtime::typed::{self, Instance, ObjectType, Problem};
-use ucifi_runtime::{Path, Time};
+use ucifi_runtime::{ContentFormat, Path, Time};
 
 fn hex(s: &str) -> Vec<u8> {
     let s: String = s.split_whitespace().collect();
@@ -55,12 +54,10 @@ fn reference_device() -> Device {
 fn tlv_device_decodes_and_reencodes_byte_for_byte() {
     let bytes = hex(DEVICE_TLV);
     let path = Path::instance(3, 0);
-    let decoded: Device = typed::decode(&path, &mut TlvReader::new(&path, &bytes)).unwrap();
+    let decoded = Device::decode(ContentFormat::Tlv, &path, &bytes).unwrap();
     assert_eq!(decoded, reference_device());
     assert!(decoded.validate().is_ok(), "{:?}", decoded.validate());
-    let mut w = TlvWriter::new(&path, Vec::new());
-    typed::encode(&decoded, &mut w).unwrap();
-    assert_eq!(w.finish().unwrap(), bytes);
+    assert_eq!(decoded.encode(ContentFormat::Tlv, &path).unwrap(), bytes);
 }
 
 #[test]
@@ -68,7 +65,7 @@ fn senml_json_partial_update() {
     let payload = br#"[{"bn":"/3/0/","n":"9","v":42},{"n":"13","v":1700000000},{"n":"6/0","v":7}]"#;
     let path = Path::instance(3, 0);
     let mut d = reference_device();
-    typed::apply(&mut d, &path, &mut SenmlJsonReader::new(payload)).unwrap();
+    d.apply(ContentFormat::SenmlJson, &path, payload).unwrap();
     assert_eq!(d.battery_level, Some(42));
     assert_eq!(d.current_time, Some(Time(1_700_000_000)));
     // SenML has no multiple-resource container: instance 0 is updated, instance 1 kept.
@@ -82,23 +79,24 @@ fn typed_single_resource_read_and_write() {
     let path = Path::resource(3, 0, 9);
     let bytes = hex("C1 09 64");
     let level: i64 =
-        typed::read::<device::v1_0::BatteryLevel, _>(&path, &mut TlvReader::new(&path, &bytes))
-            .unwrap();
+        typed::read::<device::v1_0::BatteryLevel>(ContentFormat::Tlv, &path, &bytes).unwrap();
     assert_eq!(level, 100);
     // A multiple resource reads as a map.
     let path = Path::resource(3, 0, 6);
     let bytes = hex("86 06 41 00 01 41 01 05");
-    let sources = typed::read::<device::v1_0::AvailablePowerSources, _>(
-        &path,
-        &mut TlvReader::new(&path, &bytes),
-    )
-    .unwrap();
+    let sources =
+        typed::read::<device::v1_0::AvailablePowerSources>(ContentFormat::Tlv, &path, &bytes)
+            .unwrap();
     assert_eq!(sources, [(0, 1), (1, 5)].into());
     // Writing a writable resource (reading-only ones do not compile: see ucifi-objects docs).
     let path = Path::resource(3, 0, 13);
-    let mut w = TlvWriter::new(&path, Vec::new());
-    typed::write::<device::v1_0::CurrentTime, _>(&Time(1_367_491_215), &mut w).unwrap();
-    assert_eq!(w.finish().unwrap(), hex("C4 0D 51 82 42 8F"));
+    let bytes = typed::write::<device::v1_0::CurrentTime>(
+        ContentFormat::Tlv,
+        &path,
+        &Time(1_367_491_215),
+    )
+    .unwrap();
+    assert_eq!(bytes, hex("C4 0D 51 82 42 8F"));
 }
 
 #[test]
@@ -106,21 +104,21 @@ fn write_view_refuses_read_only_resources() {
     let path = Path::instance(3, 0);
     // Current Time (13, RW) and UTC Offset (14, RW): accepted.
     let ok = hex("C4 0D 51 82 42 8F C6 0E 2B 30 32 3A 30 30");
-    let w: device::v1_0::DeviceWrite =
-        typed::decode(&path, &mut TlvReader::new(&path, &ok)).unwrap();
+    let w = device::v1_0::DeviceWrite::decode(ContentFormat::Tlv, &path, &ok).unwrap();
     assert_eq!(w.current_time, Some(Time(1_367_491_215)));
     let mut d = Device::default();
     w.apply_to(&mut d);
     assert_eq!(d.utc_offset.as_deref(), Some("+02:00"));
     // Battery Level (9, R): refused.
     let bad = hex("C1 09 64");
-    let err =
-        typed::decode::<device::v1_0::DeviceWrite, _>(&path, &mut TlvReader::new(&path, &bad))
-            .unwrap_err();
-    assert!(err.to_string().contains("not writable"), "{err}");
+    let err = device::v1_0::DeviceWrite::decode(ContentFormat::Tlv, &path, &bad).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::NotWritable);
+    assert_eq!(err.path(), Some(Path::resource(3, 0, 9)));
+    assert_eq!(err.offset(), Some(0));
     // Executable resources carry no value.
     let exec = hex("C1 04 01");
-    assert!(typed::decode::<Device, _>(&path, &mut TlvReader::new(&path, &exec)).is_err());
+    let err = Device::decode(ContentFormat::Tlv, &path, &exec).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Executable);
 }
 
 #[test]
@@ -176,12 +174,11 @@ fn registry_lookups() {
 
 #[test]
 fn senml_cbor_hand_made_bytes() {
-    use ucifi_runtime::ContentFormat;
     // [{-2: "/3/0/", 0: "9", 2: 100}, {0: "14", 3: "+02:00"}]
     let bytes = hex("82 A3 21 65 2F 33 2F 30 2F 00 61 39 02 18 64
             A2 00 62 31 34 03 66 2B 30 32 3A 30 30");
     let path = Path::instance(3, 0);
-    let d: Device = typed::from_bytes(ContentFormat::SenmlCbor, &path, &bytes).unwrap();
+    let d = Device::decode(ContentFormat::SenmlCbor, &path, &bytes).unwrap();
     assert_eq!(
         d,
         Device {
@@ -192,8 +189,9 @@ fn senml_cbor_hand_made_bytes() {
     );
     // A Boolean where the model says Integer is refused with the path.
     let wrong = hex("81 A3 21 65 2F 33 2F 30 2F 00 61 39 04 F5");
-    let err = typed::from_bytes::<Device>(ContentFormat::SenmlCbor, &path, &wrong).unwrap_err();
-    assert!(err.to_string().contains("/3/0/9"), "{err}");
+    let err = Device::decode(ContentFormat::SenmlCbor, &path, &wrong).unwrap_err();
+    assert_eq!(err.path(), Some(Path::resource(3, 0, 9)));
+    assert!(matches!(err.kind(), ErrorKind::Value(_)), "{err}");
 }
 
 /// An empty multiple resource read at its own path: SenML and LwM2M JSON can only say
@@ -202,34 +200,30 @@ fn senml_cbor_hand_made_bytes() {
 #[test]
 fn empty_multiple_resource_round_trips_through_senml_and_lwm2m_json() {
     use ucifi_objects::REGISTRY;
-    use ucifi_runtime::codec::{NoModel, lwm2m_json, senml_cbor, senml_json};
+    use ucifi_runtime::codec::{self, NoModel};
     use ucifi_runtime::{Node, ResourceNode, ResourceValue};
     let path = Path::resource(3, 0, 6);
     let empty = Node::Resource(ResourceNode {
         id: 6,
         value: ResourceValue::Multiple(Vec::new()),
     });
-    let json = senml_json::encode(&path, &empty).unwrap();
+    let json = codec::encode(ContentFormat::SenmlJson, &path, &empty).unwrap();
     assert_eq!(json, b"[]");
-    assert_eq!(senml_json::decode(&path, &json, &REGISTRY).unwrap(), empty);
-    let cbor = senml_cbor::encode(&path, &empty).unwrap();
+    let cbor = codec::encode(ContentFormat::SenmlCbor, &path, &empty).unwrap();
     assert_eq!(cbor, [0x80]);
-    assert_eq!(senml_cbor::decode(&path, &cbor, &REGISTRY).unwrap(), empty);
-    let lwm2m = lwm2m_json::encode(&path, &empty).unwrap();
-    assert_eq!(lwm2m_json::decode(&path, &lwm2m, &REGISTRY).unwrap(), empty);
+    let lwm2m = codec::encode(ContentFormat::Lwm2mJson, &path, &empty).unwrap();
+    for (f, bytes) in [
+        (ContentFormat::SenmlJson, &json),
+        (ContentFormat::SenmlCbor, &cbor),
+        (ContentFormat::Lwm2mJson, &lwm2m),
+    ] {
+        assert_eq!(codec::decode(f, &path, bytes, &REGISTRY).unwrap(), empty);
+    }
     // Without a model, or for a single resource (9, Battery Level), nothing says what an
     // empty pack is: still refused.
-    let refusal = "node does not match path /3/0/6: no value for the resource";
-    assert_eq!(
-        senml_json::decode(&path, &json, &NoModel)
-            .unwrap_err()
-            .to_string(),
-        refusal
-    );
-    assert_eq!(
-        senml_json::decode(&Path::resource(3, 0, 9), b"[]", &REGISTRY)
-            .unwrap_err()
-            .to_string(),
-        "node does not match path /3/0/9: no value for the resource"
-    );
+    let e = codec::decode(ContentFormat::SenmlJson, &path, &json, &NoModel).unwrap_err();
+    assert_eq!((e.kind(), e.path()), (&ErrorKind::NoValue, Some(path)));
+    let single = Path::resource(3, 0, 9);
+    let e = codec::decode(ContentFormat::SenmlJson, &single, b"[]", &REGISTRY).unwrap_err();
+    assert_eq!((e.kind(), e.path()), (&ErrorKind::NoValue, Some(single)));
 }
