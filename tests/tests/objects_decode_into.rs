@@ -1,10 +1,11 @@
-//! `typed::decode_into`: decoding into a used struct gives exactly what `typed::decode`
+//! `Instance::decode_into`: decoding into a used struct gives exactly what `Instance::decode`
 //! gives into a fresh one, in every format, whatever the struct held before.
 
 use proptest::prelude::*;
 use ucifi_objects::oma::device::v1_0::Device;
 use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
-use ucifi_runtime::typed::{self, ObjectType};
+use ucifi_runtime::codec::ErrorKind;
+use ucifi_runtime::typed::{Instance, ObjectType};
 use ucifi_runtime::{ContentFormat, InstanceMap, ObjectLink, Path, Time};
 
 const FORMATS: [ContentFormat; 5] = [
@@ -64,10 +65,10 @@ fn stale_device() -> Device {
 
 fn check_replaces<T: ObjectType>(stale: &T, wanted: &T, path: &Path) {
     for f in FORMATS {
-        let bytes = typed::to_bytes(f, path, wanted).unwrap();
-        let fresh: T = typed::from_bytes(f, path, &bytes).unwrap();
+        let bytes = wanted.encode(f, path).unwrap();
+        let fresh = T::decode(f, path, &bytes).unwrap();
         let mut used = stale.clone();
-        typed::decode_into_bytes(f, path, &bytes, &mut used).unwrap();
+        used.decode_into(f, path, &bytes).unwrap();
         assert_eq!(used, fresh, "{f}");
         assert_eq!(&used, wanted, "{f}");
     }
@@ -104,7 +105,7 @@ fn senml_multiple_resource_holds_exactly_the_payload_instances() {
     let payload = br#"[{"bn":"/3/0/","n":"6/3","v":2},{"n":"16","vs":"U"}]"#;
     let path = Path::instance(3, 0);
     let mut d = stale_device();
-    typed::decode_into_bytes(ContentFormat::SenmlJson, &path, payload, &mut d).unwrap();
+    d.decode_into(ContentFormat::SenmlJson, &path, payload).unwrap();
     assert_eq!(
         d,
         Device {
@@ -124,13 +125,11 @@ fn decode_into_reports_the_same_errors_as_decode() {
         br#"[{"bn":"/3/0/","n":"4","v":1}]"#,
         br#"[{"bn":"/3/0/","n":"9/0","v":1}]"#,
     ] {
-        let fresh = typed::from_bytes::<Device>(ContentFormat::SenmlJson, &path, payload)
-            .unwrap_err()
-            .to_string();
+        let fresh = Device::decode(ContentFormat::SenmlJson, &path, payload).unwrap_err();
         let mut d = stale_device();
-        let used = typed::decode_into_bytes(ContentFormat::SenmlJson, &path, payload, &mut d)
-            .unwrap_err()
-            .to_string();
+        let used = d
+            .decode_into(ContentFormat::SenmlJson, &path, payload)
+            .unwrap_err();
         assert_eq!(used, fresh);
     }
 }
@@ -175,9 +174,9 @@ proptest! {
     fn decode_into_any_used_struct(stale in device_strategy(), wanted in device_strategy()) {
         let path = Path::instance(3, 0);
         for f in FORMATS {
-            let bytes = typed::to_bytes(f, &path, &wanted).unwrap();
+            let bytes = wanted.encode(f, &path).unwrap();
             let mut used = stale.clone();
-            typed::decode_into_bytes(f, &path, &bytes, &mut used).unwrap();
+            used.decode_into(f, &path, &bytes).unwrap();
             prop_assert_eq!(&used, &wanted, "{}", f);
         }
     }
@@ -191,64 +190,64 @@ proptest! {
 fn containers_of_single_resources_are_refused() {
     use ucifi_objects::oma::device::v1_0::DeviceWrite;
     let at_instance = Path::instance(3, 0);
-    let cases: [(ContentFormat, &Path, &str, &str); 8] = [
+    let cases: [(ContentFormat, &Path, &str, Option<(Path, ErrorKind)>); 8] = [
         // Manufacturer (0, single): an empty container, and one with an instance.
         (
             ContentFormat::Tlv,
             &at_instance,
             "80 00",
-            "/3/0/0: resource instance of a single-instance resource",
+            Some((p("/3/0/0"), ErrorKind::NotMultiple)),
         ),
         (
             ContentFormat::Tlv,
             &at_instance,
             "83 00 41 00 61",
-            "/3/0/0: resource instance of a single-instance resource",
+            Some((p("/3/0/0"), ErrorKind::NotMultiple)),
         ),
         // Reboot (4, executable).
         (
             ContentFormat::Tlv,
             &at_instance,
             "80 04",
-            "/3/0/4: executable resources carry no value",
+            Some((p("/3/0/4"), ErrorKind::Executable)),
         ),
         // At a resource path.
         (
             ContentFormat::Tlv,
             &Path::resource(3, 0, 9),
             "80 09",
-            "/3/0/9: resource instance of a single-instance resource",
+            Some((p("/3/0/9"), ErrorKind::NotMultiple)),
         ),
         // LwM2M CBOR: {[3,0]: {0: {}}} and {[3,0,0]: {}}, and {[3,0]: {4: {}}}.
         (
             ContentFormat::Lwm2mCbor,
             &at_instance,
             "A1 82 03 00 A1 00 A0",
-            "/3/0/0: resource instance of a single-instance resource",
+            Some((p("/3/0/0"), ErrorKind::NotMultiple)),
         ),
         (
             ContentFormat::Lwm2mCbor,
             &at_instance,
             "A1 83 03 00 00 A0",
-            "/3/0/0: resource instance of a single-instance resource",
+            Some((p("/3/0/0"), ErrorKind::NotMultiple)),
         ),
         (
             ContentFormat::Lwm2mCbor,
             &at_instance,
             "A1 82 03 00 A1 04 A0",
-            "/3/0/4: executable resources carry no value",
+            Some((p("/3/0/4"), ErrorKind::Executable)),
         ),
         // A container of a multiple resource is still fine (checked below): 6 emptied.
-        (ContentFormat::Tlv, &at_instance, "80 06", ""),
+        (ContentFormat::Tlv, &at_instance, "80 06", None),
     ];
     for (format, path, hex, want) in cases {
         let bytes = hex_bytes(hex);
-        let fresh = typed::from_bytes::<Device>(format, path, &bytes);
+        let fresh = Device::decode(format, path, &bytes);
         let mut used = stale_device();
-        let into = typed::decode_into_bytes(format, path, &bytes, &mut used);
+        let into = used.decode_into(format, path, &bytes);
         let mut applied = stale_device();
-        let apply = typed::apply_bytes(format, path, &bytes, &mut applied);
-        if want.is_empty() {
+        let apply = applied.apply(format, path, &bytes);
+        let Some((at, kind)) = want else {
             assert_eq!(fresh.unwrap(), Device::default(), "{format} {hex}");
             into.unwrap();
             assert!(used.available_power_sources.is_empty(), "{format} {hex}");
@@ -256,33 +255,29 @@ fn containers_of_single_resources_are_refused() {
             assert!(applied.available_power_sources.is_empty(), "{format} {hex}");
             assert_eq!(applied.manufacturer, stale_device().manufacturer);
             continue;
+        };
+        for (what, e) in [
+            ("decode", fresh.unwrap_err()),
+            ("decode_into", into.unwrap_err()),
+            ("apply", apply.unwrap_err()),
+        ] {
+            assert_eq!((e.kind(), e.path()), (&kind, Some(at)), "{format} {hex} {what}");
         }
-        assert_eq!(
-            fresh.unwrap_err().to_string(),
-            want,
-            "{format} {hex} decode"
-        );
-        assert_eq!(
-            into.unwrap_err().to_string(),
-            want,
-            "{format} {hex} decode_into"
-        );
-        assert_eq!(apply.unwrap_err().to_string(), want, "{format} {hex} apply");
     }
     // Write views: a container of a read-only resource (Error Code, 11, multiple) is
     // refused as not writable, of a writable single one (UTC Offset, 14) as single.
-    for (hex, want) in [
-        ("80 0B", "/3/0/11: resource is not writable"),
-        (
-            "80 0E",
-            "/3/0/14: resource instance of a single-instance resource",
-        ),
+    for (hex, (at, kind)) in [
+        ("80 0B", (p("/3/0/11"), ErrorKind::NotWritable)),
+        ("80 0E", (p("/3/0/14"), ErrorKind::NotMultiple)),
     ] {
         let err =
-            typed::from_bytes::<DeviceWrite>(ContentFormat::Tlv, &at_instance, &hex_bytes(hex))
-                .unwrap_err();
-        assert_eq!(err.to_string(), want, "{hex}");
+            DeviceWrite::decode(ContentFormat::Tlv, &at_instance, &hex_bytes(hex)).unwrap_err();
+        assert_eq!((err.kind(), err.path()), (&kind, Some(at)), "{hex}");
     }
+}
+
+fn p(s: &str) -> Path {
+    s.parse().unwrap()
 }
 
 fn hex_bytes(s: &str) -> Vec<u8> {
@@ -307,13 +302,13 @@ fn descending_resource_instances_decode_in_order() {
     tlv.extend(body);
     let path = Path::instance(3, 0);
     let want: InstanceMap<i64> = (0..N).map(|ri| (ri, i64::from(ri % 8))).collect();
-    let fresh: Device = typed::from_bytes(ContentFormat::Tlv, &path, &tlv).unwrap();
+    let fresh = Device::decode(ContentFormat::Tlv, &path, &tlv).unwrap();
     assert_eq!(fresh.available_power_sources, want);
     let mut used = stale_device();
-    typed::decode_into_bytes(ContentFormat::Tlv, &path, &tlv, &mut used).unwrap();
+    used.decode_into(ContentFormat::Tlv, &path, &tlv).unwrap();
     assert_eq!(used.available_power_sources, want);
     // Encoded again, in ascending order.
-    let again = typed::to_bytes(ContentFormat::Tlv, &path, &fresh).unwrap();
-    let back: Device = typed::from_bytes(ContentFormat::Tlv, &path, &again).unwrap();
+    let again = fresh.encode(ContentFormat::Tlv, &path).unwrap();
+    let back = Device::decode(ContentFormat::Tlv, &path, &again).unwrap();
     assert_eq!(back, fresh);
 }
