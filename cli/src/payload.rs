@@ -294,17 +294,18 @@ impl<'t> TimedLeaves<'t> {
     /// The leaves of every group, each group checked against the path.
     fn finish(mut self) -> Result<Vec<Leaf>, codec::Error> {
         if self.groups.is_empty() {
-            self.groups.push((None, NodeBuilder::new(self.path, self.types)));
+            self.groups
+                .push((None, NodeBuilder::new(self.path, self.types)));
         }
         let mut out = Vec::new();
         for (time, b) in self.groups {
             if self.path.is_empty() {
                 // A composite payload: every leaf, whatever its object.
-                out.extend(
-                    b.into_leaves()
-                        .into_iter()
-                        .map(|(path, value)| Leaf { path, value, time }),
-                );
+                out.extend(b.into_leaves().into_iter().map(|(path, value)| Leaf {
+                    path,
+                    value,
+                    time,
+                }));
             } else {
                 let node = b.finish()?;
                 out.extend(flatten(&self.path, &node, time));
@@ -321,7 +322,8 @@ impl<'a> Sink<'a> for TimedLeaves<'_> {
             _ => None,
         };
         let k = *self.index.entry(time.map(f64::to_bits)).or_insert_with(|| {
-            self.groups.push((time, NodeBuilder::new(self.path, self.types)));
+            self.groups
+                .push((time, NodeBuilder::new(self.path, self.types)));
             self.groups.len() - 1
         });
         self.groups[k].1.event(event)

@@ -90,12 +90,9 @@ fn typed_single_resource_read_and_write() {
     assert_eq!(sources, [(0, 1), (1, 5)].into());
     // Writing a writable resource (reading-only ones do not compile: see ucifi-objects docs).
     let path = Path::resource(3, 0, 13);
-    let bytes = typed::write::<device::v1_0::CurrentTime>(
-        ContentFormat::Tlv,
-        &path,
-        &Time(1_367_491_215),
-    )
-    .unwrap();
+    let bytes =
+        typed::write::<device::v1_0::CurrentTime>(ContentFormat::Tlv, &path, &Time(1_367_491_215))
+            .unwrap();
     assert_eq!(bytes, hex("C4 0D 51 82 42 8F"));
 }
 

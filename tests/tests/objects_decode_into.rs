@@ -105,7 +105,8 @@ fn senml_multiple_resource_holds_exactly_the_payload_instances() {
     let payload = br#"[{"bn":"/3/0/","n":"6/3","v":2},{"n":"16","vs":"U"}]"#;
     let path = Path::instance(3, 0);
     let mut d = stale_device();
-    d.decode_into(ContentFormat::SenmlJson, &path, payload).unwrap();
+    d.decode_into(ContentFormat::SenmlJson, &path, payload)
+        .unwrap();
     assert_eq!(
         d,
         Device {
@@ -261,7 +262,11 @@ fn containers_of_single_resources_are_refused() {
             ("decode_into", into.unwrap_err()),
             ("apply", apply.unwrap_err()),
         ] {
-            assert_eq!((e.kind(), e.path()), (&kind, Some(at)), "{format} {hex} {what}");
+            assert_eq!(
+                (e.kind(), e.path()),
+                (&kind, Some(at)),
+                "{format} {hex} {what}"
+            );
         }
     }
     // Write views: a container of a read-only resource (Error Code, 11, multiple) is

@@ -1,27 +1,16 @@
 //! Typed round trips of every shipped object version through every content format, with
 //! generated values that exercise each field (property tests), driven only by the
-//! generated `Instance` glue and the codecs' `Writer`/`Reader` traits.
+//! generated `Instance` glue and the codecs.
 
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, TestRunner};
-use ucifi_runtime::codec::{Error, RawValue, Writer};
-use ucifi_runtime::typed::{self, Instance, ObjectType, ObjectVisitor, Recorder};
-use ucifi_runtime::{ContentFormat, DataType, ObjectLink, Path, Value};
-
-fn encode<I: Instance>(format: ContentFormat, path: &Path, i: &I) -> Result<Vec<u8>, Error> {
-    typed::to_bytes(format, path, i)
-}
-
-fn apply<I: Instance>(
-    format: ContentFormat,
-    path: &Path,
-    bytes: &[u8],
-    i: &mut I,
-) -> Result<(), Error> {
-    typed::apply_bytes(format, path, bytes, i)
-}
+use ucifi_runtime::codec::{self, RawValue};
+use ucifi_runtime::typed::{Instance, ObjectType, ObjectVisitor, Recorder};
+use ucifi_runtime::{
+    ContentFormat, DataType, Node, ObjectLink, Path, ResourceNode, ResourceValue, Value,
+};
 
 /// Formats that carry a whole instance.
 const INSTANCE_FORMATS: [ContentFormat; 5] = [
@@ -119,16 +108,11 @@ fn raw(v: &Value) -> RawValue<'_> {
     }
 }
 
-/// The typed instance holding `leaves`, built through the generated `set_raw`.
+/// The typed instance holding `leaves`, built through the generated `InstanceSink::set`.
 fn build<T: ObjectType>(leaves: &[Leaf]) -> T {
     let mut t = T::default();
     for (r, ri, v) in leaves {
-        assert_eq!(
-            t.set_raw(*r, *ri, &raw(v)),
-            Ok(true),
-            "set {}/{r}",
-            T::OBJECT_ID
-        );
+        assert_eq!(t.set(*r, *ri, &raw(v)), Ok(()), "set {}/{r}", T::OBJECT_ID);
     }
     t
 }
@@ -160,14 +144,15 @@ impl ObjectVisitor for RoundTrip {
             let original: T = build(&leaves);
             // Whole instance, every instance-level format.
             for f in INSTANCE_FORMATS {
-                let bytes = encode(f, &path, &original)
+                let bytes = original
+                    .encode(f, &path)
                     .map_err(|e| TestCaseError::fail(format!("{f} encode: {e}")))?;
                 let mut back = T::default();
-                apply(f, &path, &bytes, &mut back)
+                back.apply(f, &path, &bytes)
                     .map_err(|e| TestCaseError::fail(format!("{f} decode: {e}")))?;
                 prop_assert_eq!(&back, &original, "{} via {}", T::MODEL.name, f);
                 let mut used = previous.borrow().clone();
-                typed::decode_into_bytes(f, &path, &bytes, &mut used)
+                used.decode_into(f, &path, &bytes)
                     .map_err(|e| TestCaseError::fail(format!("{f} decode_into: {e}")))?;
                 prop_assert_eq!(&used, &original, "{} decode_into via {}", T::MODEL.name, f);
             }
@@ -181,11 +166,14 @@ impl ObjectVisitor for RoundTrip {
                     if f == ContentFormat::Opaque && value.data_type() != DataType::Opaque {
                         continue;
                     }
-                    let one = OneValue(leaf_path.ids()[2], value.clone());
-                    let bytes = encode(f, &leaf_path, &one)
+                    let one = Node::Resource(ResourceNode {
+                        id: leaf_path.ids()[2],
+                        value: ResourceValue::Single(value.clone()),
+                    });
+                    let bytes = codec::encode(f, &leaf_path, &one)
                         .map_err(|e| TestCaseError::fail(format!("{f} encode {leaf_path}: {e}")))?;
                     let mut back = T::default();
-                    apply(f, &leaf_path, &bytes, &mut back)
+                    back.apply(f, &leaf_path, &bytes)
                         .map_err(|e| TestCaseError::fail(format!("{f} decode {leaf_path}: {e}")))?;
                     let got = leaves_of(&back)
                         .into_iter()
@@ -200,33 +188,6 @@ impl ObjectVisitor for RoundTrip {
             self.failures
                 .push(format!("{} {}: {e}", T::MODEL.name, T::VERSION));
         }
-    }
-}
-
-/// A one-resource instance for single-value formats.
-struct OneValue(u16, Value);
-
-impl Default for OneValue {
-    fn default() -> Self {
-        OneValue(0, Value::Boolean(false))
-    }
-}
-
-impl Instance for OneValue {
-    const OBJECT_ID: u16 = 0;
-    fn encode_resources<W: Writer>(&self, w: &mut W) -> Result<(), W::Error> {
-        w.value(self.0, self.1.as_value_ref())
-    }
-    fn set_raw(
-        &mut self,
-        _: u16,
-        _: Option<u16>,
-        _: &RawValue<'_>,
-    ) -> Result<bool, typed::SetError> {
-        Ok(false)
-    }
-    fn clear_multiple(&mut self, _: u16) -> Result<(), typed::SetError> {
-        Ok(())
     }
 }
 
