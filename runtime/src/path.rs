@@ -104,18 +104,22 @@ impl Path {
         self.len == 0
     }
     /// Object ID, if present.
+    #[inline]
     pub fn object_id(&self) -> Option<u16> {
         self.ids().first().copied()
     }
     /// Object instance ID, if present.
+    #[inline]
     pub fn instance_id(&self) -> Option<u16> {
         self.ids().get(1).copied()
     }
     /// Resource ID, if present.
+    #[inline]
     pub fn resource_id(&self) -> Option<u16> {
         self.ids().get(2).copied()
     }
     /// Resource instance ID, if present.
+    #[inline]
     pub fn resource_instance_id(&self) -> Option<u16> {
         self.ids().get(3).copied()
     }
@@ -135,6 +139,7 @@ impl Path {
         })
     }
     /// The parent path (`None` for the root).
+    #[inline]
     pub fn parent(&self) -> Option<Path> {
         if self.len == 0 {
             return None;

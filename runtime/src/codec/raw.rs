@@ -90,6 +90,7 @@ impl RawValue<'_> {
     }
 
     /// Reads the value as a float (Float resources; integers are accepted).
+    #[inline]
     pub fn as_f64(&self) -> Result<f64, ValueError> {
         const T: DataType = DataType::Float;
         match self {
@@ -108,6 +109,7 @@ impl RawValue<'_> {
     }
 
     /// Reads the value as a boolean.
+    #[inline]
     pub fn as_bool(&self) -> Result<bool, ValueError> {
         const T: DataType = DataType::Boolean;
         match self {
@@ -140,6 +142,7 @@ impl RawValue<'_> {
     }
 
     /// Reads the value as bytes (Opaque resources). Text/plain carries base64 with padding.
+    #[inline]
     pub fn as_bytes(&self) -> Result<Cow<'_, [u8]>, ValueError> {
         match self {
             RawValue::Bytes(b) => Ok(Cow::Borrowed(b)),
@@ -156,6 +159,7 @@ impl RawValue<'_> {
     }
 
     /// Reads the value as Time (seconds since the epoch).
+    #[inline]
     pub fn as_time(&self) -> Result<Time, ValueError> {
         match self {
             RawValue::Time(t) => Ok(Time(*t)),
@@ -177,6 +181,7 @@ impl RawValue<'_> {
 
     /// Reads the value as an object link. Text forms (`"3303:0"`) are accepted from strings,
     /// as peers such as Leshan write links in `vs`/`sv`.
+    #[inline]
     pub fn as_objlnk(&self) -> Result<ObjectLink, ValueError> {
         const T: DataType = DataType::Objlnk;
         match self {

@@ -31,6 +31,7 @@ pub enum Event<'a> {
 
 impl Event<'_> {
     /// The path the event is about.
+    #[inline]
     pub fn path(&self) -> Path {
         match self {
             Event::Value { path, .. }
@@ -91,6 +92,7 @@ impl<'s, S: InstanceSink + ?Sized> InstanceEvents<'s, S> {
 }
 
 /// `Ok` when `p` lies within `scope`, else [`ErrorKind::OutsidePath`] at `p`.
+#[inline]
 pub(crate) fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
     if scope.contains(p) {
         Ok(())

@@ -29,12 +29,14 @@ pub trait ResourceValue: Sized + Default {
 
 impl<T: Scalar> ResourceValue for T {
     const MULTIPLE: bool = false;
+    #[inline]
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
         if instance.is_some() {
             return Err(ErrorKind::NotMultiple);
         }
         Ok(self.assign_raw(raw)?)
     }
+    #[inline]
     fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error> {
         w.value(id, self.to_value_ref())
     }
@@ -42,6 +44,7 @@ impl<T: Scalar> ResourceValue for T {
 
 impl<T: Scalar> ResourceValue for InstanceMap<T> {
     const MULTIPLE: bool = true;
+    #[inline]
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
         let ri = instance.ok_or(ErrorKind::NotSingle)?;
         match self.get_mut(ri) {
@@ -52,6 +55,7 @@ impl<T: Scalar> ResourceValue for InstanceMap<T> {
         }
         Ok(())
     }
+    #[inline]
     fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error> {
         w.begin_multiple(id, self.len())?;
         for (ri, v) in self {
@@ -62,11 +66,13 @@ impl<T: Scalar> ResourceValue for InstanceMap<T> {
 }
 
 /// Emits resource `id`, always (a mandatory resource).
+#[inline]
 pub fn emit<W: Writer + ?Sized, V: ResourceValue>(w: &mut W, id: u16, v: &V) -> Result<(), Error> {
     v.emit(id, w)
 }
 
 /// Emits resource `id` when present.
+#[inline]
 pub fn emit_opt<W: Writer + ?Sized, V: ResourceValue>(
     w: &mut W,
     id: u16,
@@ -79,6 +85,7 @@ pub fn emit_opt<W: Writer + ?Sized, V: ResourceValue>(
 }
 
 /// Emits multiple resource `id` when it has instances (an optional multiple resource).
+#[inline]
 pub fn emit_non_empty<W: Writer + ?Sized, T: Scalar>(
     w: &mut W,
     id: u16,
@@ -91,6 +98,7 @@ pub fn emit_non_empty<W: Writer + ?Sized, T: Scalar>(
 }
 
 /// Stores a decoded value into a field that always holds a value.
+#[inline]
 pub fn set<V: ResourceValue>(
     slot: &mut V,
     instance: Option<u16>,
@@ -101,6 +109,7 @@ pub fn set<V: ResourceValue>(
 
 /// Stores a decoded value into an optional field, reusing the value it holds. On error the
 /// field is unchanged.
+#[inline]
 pub fn set_opt<V: ResourceValue>(
     slot: &mut Option<V>,
     instance: Option<u16>,

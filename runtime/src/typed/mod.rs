@@ -284,6 +284,7 @@ pub struct ResourceSet {
 
 impl ResourceSet {
     /// Whether `id` is in the set.
+    #[inline]
     pub fn contains(&self, id: u16) -> bool {
         if id < 64 {
             self.low & (1 << id) != 0
@@ -293,6 +294,7 @@ impl ResourceSet {
     }
 
     /// Adds `id`; `true` when it was not in the set yet.
+    #[inline]
     pub fn insert(&mut self, id: u16) -> bool {
         if id < 64 {
             let fresh = self.low & (1 << id) == 0;
@@ -327,6 +329,7 @@ impl<'i, I: Instance> Replace<'i, I> {
 }
 
 impl<I: Instance> InstanceSink for Replace<'_, I> {
+    #[inline]
     fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
         self.inner.clear_multiple(resource)?;
         self.seen.insert(resource);
@@ -603,6 +606,7 @@ mod tests {
                 _ => Ok(()),
             }
         }
+        #[inline]
         fn clear_multiple(&mut self, r: u16) -> Result<(), ErrorKind> {
             match r {
                 0 => return Err(ErrorKind::NotMultiple),

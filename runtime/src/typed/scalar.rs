@@ -28,6 +28,7 @@ pub trait Scalar: Sized + Clone + Default {
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError>;
     /// Replaces `self` with a decoded payload value, reusing its buffer where it has one
     /// (strings, bytes). On error `self` is unchanged.
+    #[inline]
     fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
         *self = Self::from_raw(raw)?;
         Ok(())
@@ -42,15 +43,18 @@ pub trait Scalar: Sized + Clone + Default {
 
 impl Scalar for String {
     const DATA_TYPE: DataType = DataType::String;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_str().map(|s| s.into_owned())
     }
+    #[inline]
     fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
         let text = raw.as_str()?;
         self.clear();
         self.push_str(&text);
         Ok(())
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::String(self)
     }
@@ -61,9 +65,11 @@ impl Scalar for String {
 
 impl Scalar for i64 {
     const DATA_TYPE: DataType = DataType::Integer;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_i64()
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Integer(*self)
     }
@@ -74,9 +80,11 @@ impl Scalar for i64 {
 
 impl Scalar for u64 {
     const DATA_TYPE: DataType = DataType::UnsignedInteger;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_u64()
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::UnsignedInteger(*self)
     }
@@ -87,9 +95,11 @@ impl Scalar for u64 {
 
 impl Scalar for f64 {
     const DATA_TYPE: DataType = DataType::Float;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_f64()
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Float(*self)
     }
@@ -100,9 +110,11 @@ impl Scalar for f64 {
 
 impl Scalar for bool {
     const DATA_TYPE: DataType = DataType::Boolean;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_bool()
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Boolean(*self)
     }
@@ -119,15 +131,18 @@ fn opaque_bytes<'r>(raw: &'r RawValue<'_>) -> Result<alloc::borrow::Cow<'r, [u8]
 
 impl Scalar for Vec<u8> {
     const DATA_TYPE: DataType = DataType::Opaque;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         opaque_bytes(raw).map(|b| b.into_owned())
     }
+    #[inline]
     fn assign_raw(&mut self, raw: &RawValue<'_>) -> Result<(), ValueError> {
         let bytes = opaque_bytes(raw)?;
         self.clear();
         self.extend_from_slice(&bytes);
         Ok(())
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Opaque(self)
     }
@@ -138,9 +153,11 @@ impl Scalar for Vec<u8> {
 
 impl Scalar for Time {
     const DATA_TYPE: DataType = DataType::Time;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_time()
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Time(*self)
     }
@@ -151,9 +168,11 @@ impl Scalar for Time {
 
 impl Scalar for ObjectLink {
     const DATA_TYPE: DataType = DataType::Objlnk;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         raw.as_objlnk()
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Objlnk(*self)
     }
@@ -161,6 +180,7 @@ impl Scalar for ObjectLink {
 
 impl Scalar for CoreLink {
     const DATA_TYPE: DataType = DataType::Corelnk;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         match raw.as_str() {
             Ok(s) => Ok(CoreLink(s.into_owned())),
@@ -171,6 +191,7 @@ impl Scalar for CoreLink {
             Err(e) => Err(e),
         }
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         ValueRef::Corelnk(&self.0)
     }
@@ -195,6 +216,7 @@ pub trait Enumeration: Copy + Default {
 
 impl<E: Enumeration> Scalar for E {
     const DATA_TYPE: DataType = E::DATA_TYPE;
+    #[inline]
     fn from_raw(raw: &RawValue<'_>) -> Result<Self, ValueError> {
         let v = match E::DATA_TYPE {
             DataType::UnsignedInteger => i128::from(raw.as_u64()?),
@@ -202,6 +224,7 @@ impl<E: Enumeration> Scalar for E {
         };
         Ok(E::from_i128(v))
     }
+    #[inline]
     fn to_value_ref(&self) -> ValueRef<'_> {
         // The fallback variant holds the Rust type of `DATA_TYPE`: the casts are exact.
         match E::DATA_TYPE {
