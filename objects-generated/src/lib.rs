@@ -14,37 +14,43 @@
 //! assert_eq!(REGISTRY.latest(3).unwrap().name, "Device");
 //! ```
 //!
-//! Instances encode to and decode from every content format through one generated impl:
+//! Instances encode to and decode from every content format through the methods of
+//! [`typed::Instance`](ucifi_runtime::typed::Instance), which every generated struct
+//! implements:
 //!
 //! ```
 //! # #[cfg(feature = "oma")] {
 //! use ucifi_objects::oma::Device;
-//! use ucifi_runtime::{ContentFormat, Path, typed};
+//! use ucifi_runtime::typed::Instance;
+//! use ucifi_runtime::{ContentFormat, Path};
 //!
 //! let device = Device { battery_level: Some(87), ..Device::default() };
 //! let path = Path::instance(3, 0);
-//! let tlv = typed::to_bytes(ContentFormat::Tlv, &path, &device).unwrap();
-//! let back: Device = typed::from_bytes(ContentFormat::Tlv, &path, &tlv).unwrap();
+//! let tlv = device.encode(ContentFormat::Tlv, &path).unwrap();
+//! let back = Device::decode(ContentFormat::Tlv, &path, &tlv).unwrap();
 //! assert_eq!(back, device);
 //! # }
 //! ```
 //!
-//! Single resources are addressed with types: `typed::read::<device::BatteryLevel, _>`
+//! Single resources are addressed with types: `typed::read::<device::BatteryLevel>`
 //! returns an `i64`, and writing a read-only resource does not compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! # #[cfg(feature = "oma")] {
 //! use ucifi_objects::oma::device::BatteryLevel;
-//! let mut w = ucifi_runtime::typed::Recorder::new(3, 0);
-//! ucifi_runtime::typed::write::<BatteryLevel, _>(&100, &mut w).unwrap();
+//! use ucifi_runtime::{ContentFormat, Path};
+//! let path = Path::resource(3, 0, 9);
+//! ucifi_runtime::typed::write::<BatteryLevel>(ContentFormat::Text, &path, &100).unwrap();
 //! # }
 //! ```
 //!
 //! ```
 //! # #[cfg(feature = "oma")] {
 //! use ucifi_objects::oma::device::CurrentTime;
-//! let mut w = ucifi_runtime::typed::Recorder::new(3, 0);
-//! ucifi_runtime::typed::write::<CurrentTime, _>(&ucifi_runtime::Time(5), &mut w).unwrap();
+//! use ucifi_runtime::{ContentFormat, Path, Time};
+//! let path = Path::resource(3, 0, 13);
+//! let text = ucifi_runtime::typed::write::<CurrentTime>(ContentFormat::Text, &path, &Time(5)).unwrap();
+//! assert_eq!(text, b"5");
 //! # }
 //! ```
 //!
