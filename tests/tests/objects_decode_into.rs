@@ -191,7 +191,14 @@ proptest! {
 fn containers_of_single_resources_are_refused() {
     use ucifi_objects::oma::device::v1_0::DeviceWrite;
     let at_instance = Path::instance(3, 0);
-    let cases: [(ContentFormat, &Path, &str, Option<(Path, ErrorKind)>); 8] = [
+    /// (format, target, payload, the error's path and kind, or none).
+    type Case<'p> = (
+        ContentFormat,
+        &'p Path,
+        &'static str,
+        Option<(Path, ErrorKind)>,
+    );
+    let cases: [Case; 8] = [
         // Manufacturer (0, single): an empty container, and one with an instance.
         (
             ContentFormat::Tlv,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as PtConfig, TestRunner};
 use ucifi_runtime::codec::{self, RawValue};
-use ucifi_runtime::typed::{Instance, ObjectType, ObjectVisitor, Recorder};
+use ucifi_runtime::typed::{ObjectType, ObjectVisitor};
 use ucifi_runtime::{
     ContentFormat, DataType, Node, ObjectLink, Path, ResourceNode, ResourceValue, Value,
 };
@@ -117,10 +117,11 @@ fn build<T: ObjectType>(leaves: &[Leaf]) -> T {
     t
 }
 
-fn leaves_of<T: Instance>(t: &T) -> Vec<(Path, Value)> {
-    let mut rec = Recorder::new(T::OBJECT_ID, 0);
-    t.encode_resources(&mut rec).unwrap();
-    rec.leaves
+/// The leaves of `t`, through LwM2M CBOR (which carries every value) typed by its model.
+fn leaves_of<T: ObjectType>(t: &T) -> Vec<(Path, Value)> {
+    let path = Path::instance(T::OBJECT_ID, 0);
+    let bytes = t.encode(ContentFormat::Lwm2mCbor, &path).unwrap();
+    codec::decode_leaves(ContentFormat::Lwm2mCbor, &path, &bytes, T::MODEL).unwrap()
 }
 
 struct RoundTrip {

@@ -521,64 +521,6 @@ pub fn write<R: Writable>(
     codec::encode_to(format, path, &One(R::ID, value), Vec::new())
 }
 
-/// A [`Writer`] that records what it is given as a flat list of (path, value) leaves: what
-/// tests and tools use to look at typed encoding without a format.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Recorder {
-    /// Object ID the leaves are placed under.
-    pub object: u16,
-    /// Instance ID used when no `begin_instance` was given.
-    pub instance: u16,
-    /// Leaves in emission order.
-    pub leaves: Vec<(Path, crate::Value)>,
-    /// Multiple resources announced (with their instance count).
-    pub multiples: Vec<(Path, usize)>,
-    current_instance: Option<u16>,
-    current_multiple: Option<u16>,
-}
-
-impl Recorder {
-    /// A recorder placing instance-level content under `/object/instance`.
-    pub fn new(object: u16, instance: u16) -> Self {
-        Recorder {
-            object,
-            instance,
-            ..Recorder::default()
-        }
-    }
-}
-
-impl Writer for Recorder {
-    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
-        self.current_instance = Some(id);
-        Ok(())
-    }
-    fn end_instance(&mut self) -> Result<(), Error> {
-        self.current_instance = None;
-        Ok(())
-    }
-    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
-        self.current_multiple = Some(id);
-        let i = self.current_instance.unwrap_or(self.instance);
-        self.multiples
-            .push((Path::resource(self.object, i, id), count));
-        Ok(())
-    }
-    fn end_multiple(&mut self) -> Result<(), Error> {
-        self.current_multiple = None;
-        Ok(())
-    }
-    fn value(&mut self, id: u16, value: crate::ValueRef<'_>) -> Result<(), Error> {
-        let i = self.current_instance.unwrap_or(self.instance);
-        let path = match self.current_multiple {
-            Some(r) => Path::resource_instance(self.object, i, r, id),
-            None => Path::resource(self.object, i, id),
-        };
-        self.leaves.push((path, value.to_owned_value()));
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! The sinks behind `decode_into`, `decode_instances` and `read`, fed events directly
