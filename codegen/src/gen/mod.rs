@@ -13,7 +13,7 @@
 //! [`Layout::Tree`] renders it as files (`mod.rs` per module, one file per version), the
 //! way `objects-generated/src/generated/` is laid out; [`Layout::SingleFile`] renders one
 //! file with inline modules for `include!` from `OUT_DIR`. Output is printed by
-//! `prettyplease`, then formatted by `rustfmt` when it can run, and depends only on its
+//! `prettyplease`, then formatted by one `rustfmt` run when it can run, and depends only on its
 //! input (and the rustfmt version): the same definitions give the same bytes.
 
 mod card;
@@ -146,6 +146,7 @@ pub fn generate(inputs: &[Input], options: &Options) -> Result<Vec<GeneratedFile
             });
         }
     }
+    rustfmt(&mut files);
     Ok(files)
 }
 
@@ -403,8 +404,7 @@ fn format_file(source: &str, tokens: TokenStream, module: &str) -> Result<String
         message: e.to_string(),
     })?;
     let body = space_items(&prettyplease::unparse(&file));
-    let text = format!("{HEADER} {source}. Do not edit.\n{body}");
-    Ok(rustfmt(&text).unwrap_or(text))
+    Ok(format!("{HEADER} {source}. Do not edit.\n{body}"))
 }
 
 /// Puts a blank line between the items of a module (but not between one-line `use`, `mod`
@@ -486,33 +486,50 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// `text` formatted by rustfmt (`$RUSTFMT`, else `rustfmt` on the `PATH`), or `None` when
-/// it cannot run or refuses the text. It runs in the temporary folder, away from any
-/// project's `rustfmt.toml`, so the output depends only on the rustfmt version.
-fn rustfmt(text: &str) -> Option<String> {
-    use std::io::Write as _;
+/// Formats `files` with rustfmt (`$RUSTFMT`, else `rustfmt` on the `PATH`) in one run,
+/// keeping prettyplease's text when rustfmt cannot run or refuses any file. The files are
+/// formatted in a fresh temporary folder, away from any project's `rustfmt.toml`, so the
+/// output depends only on the rustfmt version.
+fn rustfmt(files: &mut [GeneratedFile]) {
     use std::process::{Command, Stdio};
-    let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let mut child = Command::new(program)
-        .args(["--edition", "2024"])
-        .current_dir(std::env::temp_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    // Written from another thread: rustfmt may fill its output pipe before it has read all.
-    let output = std::thread::scope(|s| {
-        let writer = s.spawn(move || stdin.write_all(text.as_bytes()));
-        let output = child.wait_with_output().ok()?;
-        writer.join().ok()?.ok()?;
-        Some(output)
-    })?;
-    if !output.status.success() {
-        return None;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static RUN: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ucifi-rustfmt-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, Ordering::Relaxed)
+    ));
+    let formatted = (|| -> Option<Vec<String>> {
+        std::fs::create_dir_all(&dir).ok()?;
+        // Laid out as they will be, so that rustfmt finds the files of `mod` declarations.
+        let paths: Vec<PathBuf> = files.iter().map(|f| dir.join(&f.path)).collect();
+        for (p, f) in paths.iter().zip(files.iter()) {
+            std::fs::create_dir_all(p.parent()?).ok()?;
+            std::fs::write(p, &f.contents).ok()?;
+        }
+        let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+        let status = Command::new(program)
+            .args(["--edition", "2024"])
+            .args(&paths)
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .ok()?;
+        if !status.success() {
+            return None;
+        }
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).ok())
+            .collect()
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(formatted) = formatted {
+        for (f, text) in files.iter_mut().zip(formatted) {
+            f.contents = text;
+        }
     }
-    String::from_utf8(output.stdout).ok()
 }
 
 /// Whether `contents` starts with the `@generated` header (used to find stale files).
