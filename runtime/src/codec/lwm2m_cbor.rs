@@ -102,12 +102,21 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
 }
 
 /// A map key: `base` extended by one ID or by an array of them.
+#[inline]
 fn key(r: &mut Reader<'_>, base: Path) -> Result<Path, Error> {
     let at = r.pos();
-    // An integer key is read as an array of one.
-    let len = match r.datatype()? {
+    match r.datatype()? {
+        // The common case: one ID.
+        Type::U8 | Type::U16 | Type::U32 | Type::U64 => id(r, base, at),
+        t => ids(r, base, at, t),
+    }
+}
+
+/// A key at `at` of type `t` that is not an integer: an array of IDs extending `base`.
+fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error> {
+    let len = match t {
         Type::Array | Type::ArrayIndef => r.run(|d| d.array())?,
-        _ => Some(1),
+        t => return Err(r.err(at, key_kind(t))),
     };
     let mut path = base;
     let mut n = 0u64;
@@ -122,24 +131,27 @@ fn key(r: &mut Reader<'_>, base: Path) -> Result<Path, Error> {
         if !matches!(t, Type::U8 | Type::U16 | Type::U32 | Type::U64) {
             return Err(r.err(id_at, key_kind(t)));
         }
-        let kind = match r.run(|d| d.u64())? {
-            65535 => ErrorKind::ReservedId,
-            65536.. => ErrorKind::NumberOutOfRange,
-            id => match path.child(id as u16) {
-                Some(p) => {
-                    path = p;
-                    n += 1;
-                    continue;
-                }
-                None => ErrorKind::TooDeep,
-            },
-        };
-        return Err(r.err(id_at, kind));
+        path = id(r, path, id_at)?;
+        n += 1;
     }
     if n == 0 {
         return Err(r.err(at, ErrorKind::NotAPath));
     }
     Ok(path)
+}
+
+/// `path` extended by the unsigned integer at `at`, the next item.
+#[inline]
+fn id(r: &mut Reader<'_>, path: Path, at: usize) -> Result<Path, Error> {
+    let kind = match r.run(|d| d.u64())? {
+        65535 => ErrorKind::ReservedId,
+        65536.. => ErrorKind::NumberOutOfRange,
+        id => match path.child(id as u16) {
+            Some(p) => return Ok(p),
+            None => ErrorKind::TooDeep,
+        },
+    };
+    Err(r.err(at, kind))
 }
 
 /// Why an item of type `t` is not an ID.

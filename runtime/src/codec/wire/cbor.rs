@@ -73,6 +73,8 @@ impl<'b> Reader<'b> {
     }
 
     /// An error of `kind` at `offset`.
+    // Cold: error paths stay out of the inlined reads.
+    #[cold]
     pub(crate) fn err(&self, offset: usize, kind: ErrorKind) -> Error {
         Error::at(self.format, offset, kind)
     }
@@ -80,19 +82,30 @@ impl<'b> Reader<'b> {
     /// Runs a minicbor read; its failures become [`ErrorKind::Truncated`] where the missing
     /// bytes begin, [`Syntax::InvalidCbor`] for an item of the wrong type (a reserved or
     /// misplaced head), else `other` where minicbor says (invalid UTF-8 in text).
+    #[inline]
     fn run_as<T>(
         &mut self,
         other: ErrorKind,
         f: impl FnOnce(&mut Decoder<'b>) -> DResult<T>,
     ) -> Result<T, Error> {
-        f(&mut self.d).map_err(|e| match e {
+        match f(&mut self.d) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.failed(e, other)),
+        }
+    }
+
+    /// The error of a failed minicbor read (see [`Reader::run_as`]).
+    #[cold]
+    fn failed(&self, e: minicbor::decode::Error, other: ErrorKind) -> Error {
+        match e {
             e if e.is_end_of_input() => self.err(self.pos(), ErrorKind::Truncated),
             e if e.is_type_mismatch() => self.err(e.position().unwrap_or(self.pos()), INVALID),
             e => self.err(e.position().unwrap_or(self.pos()), other),
-        })
+        }
     }
 
     /// Runs a minicbor read of anything but text (see [`Reader::run_as`]).
+    #[inline]
     pub(crate) fn run<T>(
         &mut self,
         f: impl FnOnce(&mut Decoder<'b>) -> DResult<T>,
@@ -102,11 +115,19 @@ impl<'b> Reader<'b> {
     }
 
     /// The type of the next item (the head is not consumed).
+    #[inline]
     pub(crate) fn datatype(&self) -> Result<Type, Error> {
         // Fails only when the head itself is cut short: the bytes end at the input's end.
-        self.d
-            .datatype()
-            .map_err(|_| self.err(self.d.input().len(), ErrorKind::Truncated))
+        match self.d.datatype() {
+            Ok(t) => Ok(t),
+            Err(e) => Err(self.cut_short(e)),
+        }
+    }
+
+    /// The error of a head cut short by the end of the input.
+    #[cold]
+    fn cut_short(&self, _: minicbor::decode::Error) -> Error {
+        self.err(self.d.input().len(), ErrorKind::Truncated)
     }
 
     /// Consumes a "break" (`FF`) if one is next.
@@ -191,51 +212,77 @@ impl<'b> Reader<'b> {
     /// The item at a value position: a leaf value, `null`, or the head of a map or array.
     /// Tags are applied (the innermost one: 1 and 0 for Time, 4 for decimal fractions) or
     /// skipped, in a loop.
+    #[inline]
     pub(crate) fn item(&mut self) -> Result<Item<'b>, Error> {
-        let mut tag = None;
-        let (at, ty) = loop {
-            let at = self.pos();
-            match self.datatype()? {
-                Type::Tag => tag = Some((self.run(|d| d.tag())?.as_u64(), at)),
-                ty => break (at, ty),
-            }
-        };
+        let at = self.pos();
+        match self.datatype()? {
+            // Tags are rare: read apart, so that the common case stays small.
+            Type::Tag => self.tagged(),
+            ty => self.untagged(at, ty, false),
+        }
+    }
+
+    /// The item at `at`, of type `ty` (not a tag; `ty` is not looked at again); under tag 4
+    /// (`fraction`), an array is a decimal fraction.
+    #[inline]
+    fn untagged(&mut self, at: usize, ty: Type, fraction: bool) -> Result<Item<'b>, Error> {
         let raw = match ty {
-            ty if is_int(ty) => RawValue::Integer(self.int()?),
+            ty if is_int(ty) => RawValue::Integer(self.run(|d| d.int())?.into()),
             Type::F16 | Type::F32 | Type::F64 => RawValue::Float(self.run(|d| d.f64())?),
             Type::Bool => RawValue::Boolean(self.run(|d| d.bool())?),
             Type::Null | Type::Undefined => {
                 self.d.set_position(at + 1);
                 return Ok(Item::Null);
             }
-            Type::Bytes | Type::BytesIndef => RawValue::Opaque(self.bytes()?),
-            Type::String | Type::StringIndef => RawValue::Str(self.text()?),
-            Type::Array | Type::ArrayIndef if matches!(tag, Some((4, _))) => {
+            Type::String => {
+                RawValue::Str(Cow::Borrowed(self.run_as(ErrorKind::InvalidUtf8, |d| d.str())?))
+            }
+            Type::Bytes => RawValue::Opaque(Cow::Borrowed(self.run(|d| d.bytes())?)),
+            Type::BytesIndef => RawValue::Opaque(self.bytes()?),
+            Type::StringIndef => RawValue::Str(self.text()?),
+            Type::Array | Type::ArrayIndef if fraction => {
                 if self.run(|d| d.array())? != Some(2) {
                     return Err(self.err(at, INVALID));
                 }
                 let e = self.int()?;
-                return Ok(Item::Value(decimal_fraction(e, self.int()?)));
+                decimal_fraction(e, self.int()?)
             }
             Type::Array | Type::ArrayIndef => return Ok(Item::Array(at)),
             Type::Map | Type::MapIndef => return Ok(Item::Map(at, self.run(|d| d.map())?)),
             // Breaks out of place, simple values, reserved additional information.
             _ => return Err(self.err(at, INVALID)),
         };
+        Ok(Item::Value(raw))
+    }
+
+    /// A tagged item (see [`Reader::item`]).
+    fn tagged(&mut self) -> Result<Item<'b>, Error> {
+        let (mut tag, mut off) = (0, 0);
+        let (at, ty) = loop {
+            let at = self.pos();
+            match self.datatype()? {
+                Type::Tag => (tag, off) = (self.run(|d| d.tag())?.as_u64(), at),
+                ty => break (at, ty),
+            }
+        };
+        let raw = match self.untagged(at, ty, tag == 4)? {
+            Item::Value(raw) => raw,
+            other => return Ok(other),
+        };
         let time = |t: Option<i128>| match t.and_then(|t| i64::try_from(t).ok()) {
             Some(t) => Ok(RawValue::Time(t)),
             None => Err(self.err(at, ErrorKind::InvalidTime)),
         };
         Ok(Item::Value(match (tag, raw) {
-            (Some((1, _)), RawValue::Integer(v)) => time(Some(v))?,
+            (1, RawValue::Integer(v)) => time(Some(v))?,
             // Fractional seconds: the number is kept.
-            (Some((1, _)), RawValue::Float(f)) if integral(f).is_none() => RawValue::Float(f),
-            (Some((1, _)), RawValue::Float(f)) => time(integral(f))?,
-            (Some((0, off)), RawValue::Str(s)) => match parse_rfc3339(&s) {
+            (1, RawValue::Float(f)) if integral(f).is_none() => RawValue::Float(f),
+            (1, RawValue::Float(f)) => time(integral(f))?,
+            (0, RawValue::Str(s)) => match parse_rfc3339(&s) {
                 Some(t) => RawValue::Time(t),
                 None => return Err(self.err(off, ErrorKind::InvalidTime)),
             },
-            (Some((0 | 1, off)), _) => return Err(self.err(off, ErrorKind::InvalidTime)),
+            (0 | 1, _) => return Err(self.err(off, ErrorKind::InvalidTime)),
             (_, raw) => raw,
         }))
     }
