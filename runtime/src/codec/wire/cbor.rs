@@ -234,9 +234,9 @@ impl<'b> Reader<'b> {
                 self.d.set_position(at + 1);
                 return Ok(Item::Null);
             }
-            Type::String => {
-                RawValue::Str(Cow::Borrowed(self.run_as(ErrorKind::InvalidUtf8, |d| d.str())?))
-            }
+            Type::String => RawValue::Str(Cow::Borrowed(
+                self.run_as(ErrorKind::InvalidUtf8, |d| d.str())?,
+            )),
             Type::Bytes => RawValue::Opaque(Cow::Borrowed(self.run(|d| d.bytes())?)),
             Type::BytesIndef => RawValue::Opaque(self.bytes()?),
             Type::StringIndef => RawValue::Str(self.text()?),
@@ -397,13 +397,41 @@ fn half_exact(s: f32) -> bool {
 /// Writes the data item of `v`: integers in their shortest head, floats by
 /// [`write_float`], Objlnk as the text `"oid:iid"`, Time as a plain integer.
 pub(crate) fn write_value<W: Write>(e: &mut Encoder<W>, v: ValueRef<'_>) -> EncodeResult<W> {
+    let content = write_head(e, v)?;
+    if !content.is_empty() {
+        e.writer_mut()
+            .write_all(content)
+            .map_err(encode::Error::write)?;
+    }
+    Ok(())
+}
+
+/// Writes the data item of `v` as [`write_value`] does, but for the content of a text or
+/// byte string, which it returns for the caller to write after: what it writes fits in
+/// [`HEAD_MAX`] bytes, so that it can be gathered in a small buffer and written at once.
+pub(crate) fn write_head<'v, W: Write>(
+    e: &mut Encoder<W>,
+    v: ValueRef<'v>,
+) -> Result<&'v [u8], encode::Error<W::Error>> {
     match v {
-        ValueRef::String(s) | ValueRef::Corelnk(s) => e.str(s)?,
-        ValueRef::Opaque(b) => e.bytes(b)?,
-        ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => e.i64(i)?,
-        ValueRef::UnsignedInteger(u) => e.u64(u)?,
-        ValueRef::Float(f) => return write_float(e, f),
-        ValueRef::Boolean(b) => e.bool(b)?,
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            e.str_len(s.len() as u64)?;
+            return Ok(s.as_bytes());
+        }
+        ValueRef::Opaque(b) => {
+            e.bytes_len(b.len() as u64)?;
+            return Ok(b);
+        }
+        ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => {
+            e.i64(i)?;
+        }
+        ValueRef::UnsignedInteger(u) => {
+            e.u64(u)?;
+        }
+        ValueRef::Float(f) => write_float(e, f)?,
+        ValueRef::Boolean(b) => {
+            e.bool(b)?;
+        }
         ValueRef::Objlnk(l) => {
             let (mut a, mut b) = (itoa::Buffer::new(), itoa::Buffer::new());
             let (o, i) = (a.format(l.object_id), b.format(l.instance_id));
@@ -412,11 +440,14 @@ pub(crate) fn write_value<W: Write>(e: &mut Encoder<W>, v: ValueRef<'_>) -> Enco
             for part in [o, ":", i] {
                 w.write_all(part.as_bytes()).map_err(encode::Error::write)?;
             }
-            e
         }
-    };
-    Ok(())
+    }
+    Ok(&[])
 }
+
+/// The most bytes [`write_head`] writes: a 9-byte head (integer, double, string length),
+/// or an object link, `"65535:65535"` (12 bytes).
+pub(crate) const HEAD_MAX: usize = 12;
 
 /// The head of an array (`map` false) or map of `n` items, shortest form: what a
 /// container's count is fixed to once known.
