@@ -49,40 +49,47 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         Type::Unknown(_) => return Err(r.err(0, ErrorKind::Syntax(Syntax::InvalidCbor))),
         _ => return Err(r.err(0, ErrorKind::Syntax(Syntax::UnexpectedValue))),
     };
-    // The open maps: their path and entries left (`None`: indefinite). Each key adds at
-    // least one ID and no map opens below a resource, so four levels are enough.
-    let mut open = [(Path::ROOT, count); 4];
-    let mut depth = 1;
-    while depth > 0 {
-        let (base, left) = &mut open[depth - 1];
-        let base = *base;
-        match left {
-            Some(0) => {
-                depth -= 1;
-                continue;
-            }
+    map(&mut r, Path::ROOT, count, sink)?;
+    if !r.at_end() {
+        return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
+    }
+    Ok(())
+}
+
+/// Reads the `left` entries (`None`: indefinite) of the map at `base`, feeding `sink`. Each
+/// key adds at least one ID and no map opens below a resource: maps nest four deep at most.
+fn map<'a, S: Sink<'a> + ?Sized>(
+    r: &mut Reader<'a>,
+    base: Path,
+    mut left: Option<u64>,
+    sink: &mut S,
+) -> Result<(), Error> {
+    loop {
+        match &mut left {
+            Some(0) => return Ok(()),
             Some(n) => *n -= 1,
-            None if r.take_break() => {
-                depth -= 1;
-                continue;
-            }
+            None if r.take_break() => return Ok(()),
             None => {}
         }
         let key_at = r.pos();
-        let path = key(&mut r, base)?;
+        let path = key(r, base)?;
         let at = r.pos();
         let event = match r.item()? {
             Item::Map(map_at, _) if path.len() >= 4 => {
                 return Err(r.err(map_at, ErrorKind::TooDeep));
             }
             Item::Map(_, n) => {
-                open[depth] = (path, n);
-                depth += 1;
-                match path.len() {
-                    2 => Event::Instance(path),
-                    3 => Event::MultipleResource(path),
-                    _ => continue,
+                let event = match path.len() {
+                    2 => Some(Event::Instance(path)),
+                    3 => Some(Event::MultipleResource(path)),
+                    _ => None,
+                };
+                if let Some(event) = event {
+                    sink.event(event)
+                        .map_err(|e| e.in_format(F).or_offset(key_at))?;
                 }
+                map(r, path, n, sink)?;
+                continue;
             }
             Item::Array(array_at) => return Err(r.err(array_at, ErrorKind::Misplaced)),
             _ if path.len() < 3 => return Err(r.err(at, ErrorKind::Misplaced)),
@@ -96,10 +103,6 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(key_at))?;
     }
-    if !r.at_end() {
-        return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
-    }
-    Ok(())
 }
 
 /// A map key: `base` extended by one ID or by an array of them.

@@ -215,30 +215,37 @@ impl<'b> Reader<'b> {
     #[inline]
     pub(crate) fn item(&mut self) -> Result<Item<'b>, Error> {
         let at = self.pos();
-        match self.datatype()? {
-            // Tags are rare: read apart, so that the common case stays small.
-            Type::Tag => self.tagged(),
-            ty => self.untagged(at, ty, false),
-        }
+        let ty = self.datatype()?;
+        self.untagged(at, ty, false)
     }
 
-    /// The item at `at`, of type `ty` (not a tag; `ty` is not looked at again); under tag 4
-    /// (`fraction`), an array is a decimal fraction.
+    /// The item at `at`, of type `ty` (read once: the reads below do not look at it again);
+    /// under tag 4 (`fraction`), an array is a decimal fraction. The common types are read
+    /// here, the others (tags too) by [`Reader::uncommon`], out of line.
     #[inline]
     fn untagged(&mut self, at: usize, ty: Type, fraction: bool) -> Result<Item<'b>, Error> {
         let raw = match ty {
             ty if is_int(ty) => RawValue::Integer(self.run(|d| d.int())?.into()),
+            Type::String => RawValue::Str(Cow::Borrowed(
+                self.run_as(ErrorKind::InvalidUtf8, |d| d.str())?,
+            )),
             Type::F16 | Type::F32 | Type::F64 => RawValue::Float(self.run(|d| d.f64())?),
             Type::Bool => RawValue::Boolean(self.run(|d| d.bool())?),
+            Type::Map | Type::MapIndef => return Ok(Item::Map(at, self.run(|d| d.map())?)),
+            ty => return self.uncommon(at, ty, fraction),
+        };
+        Ok(Item::Value(raw))
+    }
+
+    /// The item at `at` of a type [`Reader::untagged`] leaves.
+    fn uncommon(&mut self, at: usize, ty: Type, fraction: bool) -> Result<Item<'b>, Error> {
+        let raw = match ty {
+            Type::Tag => return self.tagged(),
             Type::Null | Type::Undefined => {
                 self.d.set_position(at + 1);
                 return Ok(Item::Null);
             }
-            Type::String => RawValue::Str(Cow::Borrowed(
-                self.run_as(ErrorKind::InvalidUtf8, |d| d.str())?,
-            )),
-            Type::Bytes => RawValue::Opaque(Cow::Borrowed(self.run(|d| d.bytes())?)),
-            Type::BytesIndef => RawValue::Opaque(self.bytes()?),
+            Type::Bytes | Type::BytesIndef => RawValue::Opaque(self.bytes()?),
             Type::StringIndef => RawValue::Str(self.text()?),
             Type::Array | Type::ArrayIndef if fraction => {
                 if self.run(|d| d.array())? != Some(2) {
@@ -248,14 +255,14 @@ impl<'b> Reader<'b> {
                 decimal_fraction(e, self.int()?)
             }
             Type::Array | Type::ArrayIndef => return Ok(Item::Array(at)),
-            Type::Map | Type::MapIndef => return Ok(Item::Map(at, self.run(|d| d.map())?)),
             // Breaks out of place, simple values, reserved additional information.
             _ => return Err(self.err(at, INVALID)),
         };
         Ok(Item::Value(raw))
     }
 
-    /// A tagged item (see [`Reader::item`]).
+    /// A tagged item (see [`Reader::item`]): rare, kept out of the common path.
+    #[cold]
     fn tagged(&mut self) -> Result<Item<'b>, Error> {
         let (mut tag, mut off) = (0, 0);
         let (at, ty) = loop {
