@@ -71,8 +71,12 @@ fn map<'a, S: Sink<'a> + ?Sized>(
             None if r.take_break() => return Ok(()),
             None => {}
         }
+        // The key: one ID (the common case) or an array of them.
         let key_at = r.pos();
-        let path = key(r, base)?;
+        let path = match r.datatype()? {
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => id(r, base, key_at)?,
+            t => ids(r, base, key_at, t)?,
+        };
         let at = r.pos();
         let event = match r.item()? {
             Item::Map(map_at, _) if path.len() >= 4 => {
@@ -105,18 +109,7 @@ fn map<'a, S: Sink<'a> + ?Sized>(
     }
 }
 
-/// A map key: `base` extended by one ID or by an array of them.
-#[inline]
-fn key(r: &mut Reader<'_>, base: Path) -> Result<Path, Error> {
-    let at = r.pos();
-    match r.datatype()? {
-        // The common case: one ID.
-        Type::U8 | Type::U16 | Type::U32 | Type::U64 => id(r, base, at),
-        t => ids(r, base, at, t),
-    }
-}
-
-/// A key at `at` of type `t` that is not an integer: an array of IDs extending `base`.
+/// A key at `at` that is not one ID, of type `t`: an array of IDs extending `base`.
 fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error> {
     let len = match t {
         Type::Array | Type::ArrayIndef => r.run(|d| d.array())?,
