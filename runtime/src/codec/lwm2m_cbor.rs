@@ -3,8 +3,9 @@
 //! A payload is one CBOR map whose keys are path IDs (an unsigned integer, or an array of
 //! unsigned integers for several consecutive IDs) and whose values are nested maps or leaf
 //! values (notation of [`wire::cbor`](super::wire::cbor)). The encoder writes
-//! definite-length maps, their counts fixed when a map ends (no look-ahead, no allocation
-//! into a [`SliceOutput`](super::SliceOutput)):
+//! definite-length maps, each head written for the count announced (multiple resources) or
+//! none, and fixed when the map ends if it differs (no look-ahead, no allocation into a
+//! [`SliceOutput`](super::SliceOutput)):
 //!
 //! * a single target ([`Lwm2mCborWriter`]): `{<target path>: <content>}`, the target path as
 //!   one key (an integer for `/O`, an array for deeper paths), then one integer key per
