@@ -3,8 +3,9 @@
 //! A payload is one CBOR map whose keys are path IDs (an unsigned integer, or an array of
 //! unsigned integers for several consecutive IDs) and whose values are nested maps or leaf
 //! values (notation of [`wire::cbor`](super::wire::cbor)). The encoder writes
-//! definite-length maps, their counts fixed when a map ends (no look-ahead, no allocation
-//! into a [`SliceOutput`](super::SliceOutput)):
+//! definite-length maps, each head written for the count announced (multiple resources) or
+//! none, and fixed when the map ends if it differs (no look-ahead, no allocation into a
+//! [`SliceOutput`](super::SliceOutput)):
 //!
 //! * a single target ([`Lwm2mCborWriter`]): `{<target path>: <content>}`, the target path as
 //!   one key (an integer for `/O`, an array for deeper paths), then one integer key per
@@ -24,8 +25,9 @@ use alloc::vec::Vec;
 
 use minicbor::Encoder;
 use minicbor::data::Type;
+use minicbor::encode::write::Cursor;
 
-use super::wire::cbor::{Item, Reader, head, write_error, write_value};
+use super::wire::cbor::{HEAD_MAX, Item, Reader, head, write_error, write_head, write_value};
 use super::{CborOut, Error, ErrorKind, Event, Output, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, Value, ValueRef};
 
@@ -48,40 +50,51 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         Type::Unknown(_) => return Err(r.err(0, ErrorKind::Syntax(Syntax::InvalidCbor))),
         _ => return Err(r.err(0, ErrorKind::Syntax(Syntax::UnexpectedValue))),
     };
-    // The open maps: their path and entries left (`None`: indefinite). Each key adds at
-    // least one ID and no map opens below a resource, so four levels are enough.
-    let mut open = [(Path::ROOT, count); 4];
-    let mut depth = 1;
-    while depth > 0 {
-        let (base, left) = &mut open[depth - 1];
-        let base = *base;
-        match left {
-            Some(0) => {
-                depth -= 1;
-                continue;
-            }
+    map(&mut r, Path::ROOT, count, sink)?;
+    if !r.at_end() {
+        return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
+    }
+    Ok(())
+}
+
+/// Reads the `left` entries (`None`: indefinite) of the map at `base`, feeding `sink`. Each
+/// key adds at least one ID and no map opens below a resource: maps nest four deep at most.
+fn map<'a, S: Sink<'a> + ?Sized>(
+    r: &mut Reader<'a>,
+    base: Path,
+    mut left: Option<u64>,
+    sink: &mut S,
+) -> Result<(), Error> {
+    loop {
+        match &mut left {
+            Some(0) => return Ok(()),
             Some(n) => *n -= 1,
-            None if r.take_break() => {
-                depth -= 1;
-                continue;
-            }
+            None if r.take_break() => return Ok(()),
             None => {}
         }
+        // The key: one ID (the common case) or an array of them.
         let key_at = r.pos();
-        let path = key(&mut r, base)?;
+        let path = match r.datatype()? {
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => id(r, base, key_at)?,
+            t => ids(r, base, key_at, t)?,
+        };
         let at = r.pos();
         let event = match r.item()? {
             Item::Map(map_at, _) if path.len() >= 4 => {
                 return Err(r.err(map_at, ErrorKind::TooDeep));
             }
             Item::Map(_, n) => {
-                open[depth] = (path, n);
-                depth += 1;
-                match path.len() {
-                    2 => Event::Instance(path),
-                    3 => Event::MultipleResource(path),
-                    _ => continue,
+                let event = match path.len() {
+                    2 => Some(Event::Instance(path)),
+                    3 => Some(Event::MultipleResource(path)),
+                    _ => None,
+                };
+                if let Some(event) = event {
+                    sink.event(event)
+                        .map_err(|e| e.in_format(F).or_offset(key_at))?;
                 }
+                map(r, path, n, sink)?;
+                continue;
             }
             Item::Array(array_at) => return Err(r.err(array_at, ErrorKind::Misplaced)),
             _ if path.len() < 3 => return Err(r.err(at, ErrorKind::Misplaced)),
@@ -95,19 +108,13 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(key_at))?;
     }
-    if !r.at_end() {
-        return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
-    }
-    Ok(())
 }
 
-/// A map key: `base` extended by one ID or by an array of them.
-fn key(r: &mut Reader<'_>, base: Path) -> Result<Path, Error> {
-    let at = r.pos();
-    // An integer key is read as an array of one.
-    let len = match r.datatype()? {
+/// A key at `at` that is not one ID, of type `t`: an array of IDs extending `base`.
+fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error> {
+    let len = match t {
         Type::Array | Type::ArrayIndef => r.run(|d| d.array())?,
-        _ => Some(1),
+        t => return Err(r.err(at, key_kind(t))),
     };
     let mut path = base;
     let mut n = 0u64;
@@ -122,24 +129,27 @@ fn key(r: &mut Reader<'_>, base: Path) -> Result<Path, Error> {
         if !matches!(t, Type::U8 | Type::U16 | Type::U32 | Type::U64) {
             return Err(r.err(id_at, key_kind(t)));
         }
-        let kind = match r.run(|d| d.u64())? {
-            65535 => ErrorKind::ReservedId,
-            65536.. => ErrorKind::NumberOutOfRange,
-            id => match path.child(id as u16) {
-                Some(p) => {
-                    path = p;
-                    n += 1;
-                    continue;
-                }
-                None => ErrorKind::TooDeep,
-            },
-        };
-        return Err(r.err(id_at, kind));
+        path = id(r, path, id_at)?;
+        n += 1;
     }
     if n == 0 {
         return Err(r.err(at, ErrorKind::NotAPath));
     }
     Ok(path)
+}
+
+/// `path` extended by the unsigned integer at `at`, the next item.
+#[inline]
+fn id(r: &mut Reader<'_>, path: Path, at: usize) -> Result<Path, Error> {
+    let kind = match r.run(|d| d.u64())? {
+        65535 => ErrorKind::ReservedId,
+        65536.. => ErrorKind::NumberOutOfRange,
+        id => match path.child(id as u16) {
+            Some(p) => return Ok(p),
+            None => ErrorKind::TooDeep,
+        },
+    };
+    Err(r.err(at, kind))
 }
 
 /// Why an item of type `t` is not an ID.
@@ -158,13 +168,19 @@ enum Level {
     Multiple,
 }
 
-/// An open map: where its head is, how many entries it has so far.
+/// An open map: where its head is, the count that head was written for, how many entries
+/// it has so far.
 #[derive(Clone, Copy, Debug)]
 struct OpenMap {
     start: usize,
+    guess: u64,
     count: u64,
     level: Level,
 }
+
+/// Where a key and the head after it are gathered, to reach the output in one write: a
+/// 16-bit key (3 bytes) and at most [`HEAD_MAX`] bytes.
+type Staged = Encoder<Cursor<[u8; 3 + HEAD_MAX]>>;
 
 /// The LwM2M CBOR encoder for one target path (not the root: composite payloads go
 /// through [`encode_leaves`]).
@@ -187,6 +203,7 @@ impl<O: Output> Lwm2mCborWriter<O> {
         }
         let unused = OpenMap {
             start: 0,
+            guess: 0,
             count: 0,
             level: Level::Instances,
         };
@@ -197,18 +214,19 @@ impl<O: Output> Lwm2mCborWriter<O> {
             depth: 0,
             written: false,
         };
-        let mut e = w.encoder();
-        e.map(1).map_err(write_error)?;
+        // The outer map and the path: at most 14 bytes, the map of a short path after.
+        let mut s = Encoder::new(Cursor::new([0; 16]));
+        s.map(1).map_err(|_| w.misuse())?;
         if ids.len() > 1 {
-            e.array(ids.len() as u64).map_err(write_error)?;
+            s.array(ids.len() as u64).map_err(|_| w.misuse())?;
         }
         for &id in ids {
-            e.u16(id).map_err(write_error)?;
+            s.u16(id).map_err(|_| w.misuse())?;
         }
         match ids.len() {
-            1 => w.open(Level::Instances)?,
-            2 => w.open(Level::Resources)?,
-            _ => {}
+            1 => w.open(s, Level::Instances, 0)?,
+            2 => w.open(s, Level::Resources, 0)?,
+            _ => w.write(s, &[])?,
         }
         Ok(w)
     }
@@ -229,10 +247,6 @@ impl<O: Output> Lwm2mCborWriter<O> {
         Ok(self.out)
     }
 
-    fn encoder(&mut self) -> Encoder<CborOut<&mut O>> {
-        Encoder::new(CborOut(&mut self.out))
-    }
-
     fn misuse(&self) -> Error {
         Error::at(F, self.out.len(), ErrorKind::WriterMisuse)
     }
@@ -241,42 +255,67 @@ impl<O: Output> Lwm2mCborWriter<O> {
         self.depth.checked_sub(1).map(|d| self.stack[d].level)
     }
 
-    /// Opens a map, its head written for fewer than 24 entries; `close` fixes it.
-    fn open(&mut self, level: Level) -> Result<(), Error> {
-        let start = self.out.len();
+    /// Writes the bytes gathered in `s`, then `content` (a string's).
+    fn write<const N: usize>(
+        &mut self,
+        s: Encoder<Cursor<[u8; N]>>,
+        content: &[u8],
+    ) -> Result<(), Error> {
+        let c = s.into_writer();
+        self.out.write(&c.get_ref()[..c.position()])?;
+        if !content.is_empty() {
+            self.out.write(content)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what `s` gathered and the head of a map at `level`, for `guess` entries (the
+    /// count announced, else 0); `close` fixes it when the count differs.
+    fn open<const N: usize>(
+        &mut self,
+        mut s: Encoder<Cursor<[u8; N]>>,
+        level: Level,
+        guess: u64,
+    ) -> Result<(), Error> {
+        let start = self.out.len() + s.writer().position();
         let slot =
             self.stack
                 .get_mut(self.depth)
                 .ok_or(Error::at(F, start, ErrorKind::WriterMisuse))?;
         *slot = OpenMap {
             start,
+            guess,
             count: 0,
             level,
         };
         self.depth += 1;
-        self.encoder().map(0).map_err(write_error)?;
-        Ok(())
+        s.map(guess).map_err(|_| self.misuse())?;
+        self.write(s, &[])
     }
 
-    /// Closes the innermost map, which must be at `level`, writing its final count.
+    /// Closes the innermost map, which must be at `level`, writing its final count when
+    /// its head was written for another.
     fn close(&mut self, level: Level) -> Result<(), Error> {
         if self.top() != Some(level) {
             return Err(self.misuse());
         }
         let m = self.stack[self.depth - 1];
-        let (h, n) = head(true, m.count);
-        if n > 1 {
-            self.out.shift(m.start + 1, n as isize - 1)?;
+        if m.count != m.guess {
+            let (h, n) = head(true, m.count);
+            let was = head(true, m.guess).1;
+            if n != was {
+                self.out.shift(m.start + was, n as isize - was as isize)?;
+            }
+            self.out.patch(m.start, &h[..n]);
         }
-        self.out.patch(m.start, &h[..n]);
         self.depth -= 1;
         Ok(())
     }
 
-    /// Writes key `id` into the innermost map.
-    fn key(&mut self, id: u16) -> Result<(), Error> {
+    /// Counts an entry of the innermost map and stages its key `id` in `s`.
+    fn key(&mut self, s: &mut Staged, id: u16) -> Result<(), Error> {
         self.stack[self.depth - 1].count += 1;
-        self.encoder().u16(id).map_err(write_error)?;
+        s.u16(id).map_err(|_| self.misuse())?;
         Ok(())
     }
 }
@@ -286,8 +325,9 @@ impl<O: Output> Writer for Lwm2mCborWriter<O> {
         if self.top() != Some(Level::Instances) {
             return Err(self.misuse());
         }
-        self.key(id)?;
-        self.open(Level::Resources)
+        let mut s = Encoder::new(Cursor::new([0; 3 + HEAD_MAX]));
+        self.key(&mut s, id)?;
+        self.open(s, Level::Resources, 0)
     }
 
     fn end_instance(&mut self) -> Result<(), Error> {
@@ -297,13 +337,14 @@ impl<O: Output> Writer for Lwm2mCborWriter<O> {
         self.close(Level::Resources)
     }
 
-    fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
+    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
+        let mut s = Encoder::new(Cursor::new([0; 3 + HEAD_MAX]));
         match self.top() {
-            Some(Level::Resources) => self.key(id)?,
+            Some(Level::Resources) => self.key(&mut s, id)?,
             None if self.target == 3 && !self.written => self.written = true,
             _ => return Err(self.misuse()),
         }
-        self.open(Level::Multiple)
+        self.open(s, Level::Multiple, count as u64)
     }
 
     fn end_multiple(&mut self) -> Result<(), Error> {
@@ -311,12 +352,14 @@ impl<O: Output> Writer for Lwm2mCborWriter<O> {
     }
 
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let mut s = Encoder::new(Cursor::new([0; 3 + HEAD_MAX]));
         match self.top() {
-            Some(Level::Resources | Level::Multiple) => self.key(id)?,
+            Some(Level::Resources | Level::Multiple) => self.key(&mut s, id)?,
             None if self.target >= 3 && !self.written => self.written = true,
             _ => return Err(self.misuse()),
         }
-        write_value(&mut self.encoder(), value).map_err(write_error)
+        let content = write_head(&mut s, value).map_err(|_| self.misuse())?;
+        self.write(s, content)
     }
 }
 
@@ -371,4 +414,59 @@ fn level(
         i = j;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::SliceOutput;
+
+    /// The payload of instance `/3/0` holding resource 7 with `n` instances announced as
+    /// `announced`, and resources 100.. up to `extra` more.
+    fn instance(n: u16, announced: usize, extra: u16) -> Vec<u8> {
+        let mut w = Lwm2mCborWriter::new(&Path::instance(3, 0), Vec::new()).unwrap();
+        w.begin_multiple(7, announced).unwrap();
+        for i in 0..n {
+            w.value(i, ValueRef::Integer(i64::from(i) * 1000)).unwrap();
+        }
+        w.end_multiple().unwrap();
+        for r in 0..extra {
+            w.value(100 + r, ValueRef::String("x")).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn map_heads_are_fixed_whatever_count_was_announced() {
+        for n in [0, 1, 23, 24, 300] {
+            let right = instance(n, n as usize, 30);
+            let mut back = Vec::new();
+            decode(&Path::instance(3, 0), &right, &mut back).unwrap();
+            assert_eq!(back.len(), 2 + n as usize + 30);
+            for announced in [0, 5, 24, 1000] {
+                assert_eq!(
+                    instance(n, announced, 30),
+                    right,
+                    "{n} announced as {announced}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_caller_buffer_gets_the_same_bytes() {
+        let right = instance(30, 30, 25);
+        let mut buf = [0u8; 512];
+        let mut w =
+            Lwm2mCborWriter::new(&Path::instance(3, 0), SliceOutput::new(&mut buf)).unwrap();
+        w.begin_multiple(7, 2).unwrap();
+        for i in 0..30 {
+            w.value(i, ValueRef::Integer(i64::from(i) * 1000)).unwrap();
+        }
+        w.end_multiple().unwrap();
+        for r in 0..25 {
+            w.value(100 + r, ValueRef::String("x")).unwrap();
+        }
+        assert_eq!(w.finish().unwrap().into_bytes(), &right[..]);
+    }
 }

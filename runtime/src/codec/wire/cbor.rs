@@ -73,6 +73,8 @@ impl<'b> Reader<'b> {
     }
 
     /// An error of `kind` at `offset`.
+    // Cold: error paths stay out of the inlined reads.
+    #[cold]
     pub(crate) fn err(&self, offset: usize, kind: ErrorKind) -> Error {
         Error::at(self.format, offset, kind)
     }
@@ -80,19 +82,30 @@ impl<'b> Reader<'b> {
     /// Runs a minicbor read; its failures become [`ErrorKind::Truncated`] where the missing
     /// bytes begin, [`Syntax::InvalidCbor`] for an item of the wrong type (a reserved or
     /// misplaced head), else `other` where minicbor says (invalid UTF-8 in text).
+    #[inline]
     fn run_as<T>(
         &mut self,
         other: ErrorKind,
         f: impl FnOnce(&mut Decoder<'b>) -> DResult<T>,
     ) -> Result<T, Error> {
-        f(&mut self.d).map_err(|e| match e {
+        match f(&mut self.d) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.failed(e, other)),
+        }
+    }
+
+    /// The error of a failed minicbor read (see [`Reader::run_as`]).
+    #[cold]
+    fn failed(&self, e: minicbor::decode::Error, other: ErrorKind) -> Error {
+        match e {
             e if e.is_end_of_input() => self.err(self.pos(), ErrorKind::Truncated),
             e if e.is_type_mismatch() => self.err(e.position().unwrap_or(self.pos()), INVALID),
             e => self.err(e.position().unwrap_or(self.pos()), other),
-        })
+        }
     }
 
     /// Runs a minicbor read of anything but text (see [`Reader::run_as`]).
+    #[inline]
     pub(crate) fn run<T>(
         &mut self,
         f: impl FnOnce(&mut Decoder<'b>) -> DResult<T>,
@@ -102,11 +115,19 @@ impl<'b> Reader<'b> {
     }
 
     /// The type of the next item (the head is not consumed).
+    #[inline]
     pub(crate) fn datatype(&self) -> Result<Type, Error> {
         // Fails only when the head itself is cut short: the bytes end at the input's end.
-        self.d
-            .datatype()
-            .map_err(|_| self.err(self.d.input().len(), ErrorKind::Truncated))
+        match self.d.datatype() {
+            Ok(t) => Ok(t),
+            Err(e) => Err(self.cut_short(e)),
+        }
+    }
+
+    /// The error of a head cut short by the end of the input.
+    #[cold]
+    fn cut_short(&self, _: minicbor::decode::Error) -> Error {
+        self.err(self.d.input().len(), ErrorKind::Truncated)
     }
 
     /// Consumes a "break" (`FF`) if one is next.
@@ -191,51 +212,84 @@ impl<'b> Reader<'b> {
     /// The item at a value position: a leaf value, `null`, or the head of a map or array.
     /// Tags are applied (the innermost one: 1 and 0 for Time, 4 for decimal fractions) or
     /// skipped, in a loop.
+    #[inline]
     pub(crate) fn item(&mut self) -> Result<Item<'b>, Error> {
-        let mut tag = None;
-        let (at, ty) = loop {
-            let at = self.pos();
-            match self.datatype()? {
-                Type::Tag => tag = Some((self.run(|d| d.tag())?.as_u64(), at)),
-                ty => break (at, ty),
-            }
-        };
+        let at = self.pos();
+        let ty = self.datatype()?;
+        self.untagged(at, ty, false)
+    }
+
+    /// The item at `at`, of type `ty` (read once: the reads below do not look at it again);
+    /// under tag 4 (`fraction`), an array is a decimal fraction. The common types are read
+    /// here, the others (tags too) by [`Reader::uncommon`], out of line.
+    #[inline]
+    fn untagged(&mut self, at: usize, ty: Type, fraction: bool) -> Result<Item<'b>, Error> {
         let raw = match ty {
-            ty if is_int(ty) => RawValue::Integer(self.int()?),
+            ty if is_int(ty) => RawValue::Integer(self.run(|d| d.int())?.into()),
+            Type::String => RawValue::Str(Cow::Borrowed(
+                self.run_as(ErrorKind::InvalidUtf8, |d| d.str())?,
+            )),
             Type::F16 | Type::F32 | Type::F64 => RawValue::Float(self.run(|d| d.f64())?),
             Type::Bool => RawValue::Boolean(self.run(|d| d.bool())?),
+            Type::Map | Type::MapIndef => return Ok(Item::Map(at, self.run(|d| d.map())?)),
+            ty => return self.uncommon(at, ty, fraction),
+        };
+        Ok(Item::Value(raw))
+    }
+
+    /// The item at `at` of a type [`Reader::untagged`] leaves.
+    fn uncommon(&mut self, at: usize, ty: Type, fraction: bool) -> Result<Item<'b>, Error> {
+        let raw = match ty {
+            Type::Tag => return self.tagged(),
             Type::Null | Type::Undefined => {
                 self.d.set_position(at + 1);
                 return Ok(Item::Null);
             }
             Type::Bytes | Type::BytesIndef => RawValue::Opaque(self.bytes()?),
-            Type::String | Type::StringIndef => RawValue::Str(self.text()?),
-            Type::Array | Type::ArrayIndef if matches!(tag, Some((4, _))) => {
+            Type::StringIndef => RawValue::Str(self.text()?),
+            Type::Array | Type::ArrayIndef if fraction => {
                 if self.run(|d| d.array())? != Some(2) {
                     return Err(self.err(at, INVALID));
                 }
                 let e = self.int()?;
-                return Ok(Item::Value(decimal_fraction(e, self.int()?)));
+                decimal_fraction(e, self.int()?)
             }
             Type::Array | Type::ArrayIndef => return Ok(Item::Array(at)),
-            Type::Map | Type::MapIndef => return Ok(Item::Map(at, self.run(|d| d.map())?)),
             // Breaks out of place, simple values, reserved additional information.
             _ => return Err(self.err(at, INVALID)),
+        };
+        Ok(Item::Value(raw))
+    }
+
+    /// A tagged item (see [`Reader::item`]): rare, kept out of the common path.
+    #[cold]
+    fn tagged(&mut self) -> Result<Item<'b>, Error> {
+        let (mut tag, mut off) = (0, 0);
+        let (at, ty) = loop {
+            let at = self.pos();
+            match self.datatype()? {
+                Type::Tag => (tag, off) = (self.run(|d| d.tag())?.as_u64(), at),
+                ty => break (at, ty),
+            }
+        };
+        let raw = match self.untagged(at, ty, tag == 4)? {
+            Item::Value(raw) => raw,
+            other => return Ok(other),
         };
         let time = |t: Option<i128>| match t.and_then(|t| i64::try_from(t).ok()) {
             Some(t) => Ok(RawValue::Time(t)),
             None => Err(self.err(at, ErrorKind::InvalidTime)),
         };
         Ok(Item::Value(match (tag, raw) {
-            (Some((1, _)), RawValue::Integer(v)) => time(Some(v))?,
+            (1, RawValue::Integer(v)) => time(Some(v))?,
             // Fractional seconds: the number is kept.
-            (Some((1, _)), RawValue::Float(f)) if integral(f).is_none() => RawValue::Float(f),
-            (Some((1, _)), RawValue::Float(f)) => time(integral(f))?,
-            (Some((0, off)), RawValue::Str(s)) => match parse_rfc3339(&s) {
+            (1, RawValue::Float(f)) if integral(f).is_none() => RawValue::Float(f),
+            (1, RawValue::Float(f)) => time(integral(f))?,
+            (0, RawValue::Str(s)) => match parse_rfc3339(&s) {
                 Some(t) => RawValue::Time(t),
                 None => return Err(self.err(off, ErrorKind::InvalidTime)),
             },
-            (Some((0 | 1, off)), _) => return Err(self.err(off, ErrorKind::InvalidTime)),
+            (0 | 1, _) => return Err(self.err(off, ErrorKind::InvalidTime)),
             (_, raw) => raw,
         }))
     }
@@ -350,13 +404,41 @@ fn half_exact(s: f32) -> bool {
 /// Writes the data item of `v`: integers in their shortest head, floats by
 /// [`write_float`], Objlnk as the text `"oid:iid"`, Time as a plain integer.
 pub(crate) fn write_value<W: Write>(e: &mut Encoder<W>, v: ValueRef<'_>) -> EncodeResult<W> {
+    let content = write_head(e, v)?;
+    if !content.is_empty() {
+        e.writer_mut()
+            .write_all(content)
+            .map_err(encode::Error::write)?;
+    }
+    Ok(())
+}
+
+/// Writes the data item of `v` as [`write_value`] does, but for the content of a text or
+/// byte string, which it returns for the caller to write after: what it writes fits in
+/// [`HEAD_MAX`] bytes, so that it can be gathered in a small buffer and written at once.
+pub(crate) fn write_head<'v, W: Write>(
+    e: &mut Encoder<W>,
+    v: ValueRef<'v>,
+) -> Result<&'v [u8], encode::Error<W::Error>> {
     match v {
-        ValueRef::String(s) | ValueRef::Corelnk(s) => e.str(s)?,
-        ValueRef::Opaque(b) => e.bytes(b)?,
-        ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => e.i64(i)?,
-        ValueRef::UnsignedInteger(u) => e.u64(u)?,
-        ValueRef::Float(f) => return write_float(e, f),
-        ValueRef::Boolean(b) => e.bool(b)?,
+        ValueRef::String(s) | ValueRef::Corelnk(s) => {
+            e.str_len(s.len() as u64)?;
+            return Ok(s.as_bytes());
+        }
+        ValueRef::Opaque(b) => {
+            e.bytes_len(b.len() as u64)?;
+            return Ok(b);
+        }
+        ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => {
+            e.i64(i)?;
+        }
+        ValueRef::UnsignedInteger(u) => {
+            e.u64(u)?;
+        }
+        ValueRef::Float(f) => write_float(e, f)?,
+        ValueRef::Boolean(b) => {
+            e.bool(b)?;
+        }
         ValueRef::Objlnk(l) => {
             let (mut a, mut b) = (itoa::Buffer::new(), itoa::Buffer::new());
             let (o, i) = (a.format(l.object_id), b.format(l.instance_id));
@@ -365,11 +447,14 @@ pub(crate) fn write_value<W: Write>(e: &mut Encoder<W>, v: ValueRef<'_>) -> Enco
             for part in [o, ":", i] {
                 w.write_all(part.as_bytes()).map_err(encode::Error::write)?;
             }
-            e
         }
-    };
-    Ok(())
+    }
+    Ok(&[])
 }
+
+/// The most bytes [`write_head`] writes: a 9-byte head (integer, double, string length),
+/// or an object link, `"65535:65535"` (12 bytes).
+pub(crate) const HEAD_MAX: usize = 12;
 
 /// The head of an array (`map` false) or map of `n` items, shortest form: what a
 /// container's count is fixed to once known.
