@@ -288,35 +288,34 @@ fn level<'a, S: Sink<'a> + ?Sized>(
 // ---- encoding ----
 
 /// The header of a TLV of `kind`, `id` and a value of `len` bytes (at most
-/// [`MAX_LENGTH`]) in its shortest form, and its size.
-fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
-    let mut h = [0u8; 6];
-    let mut t = kind << 6;
-    let n = if id > 255 {
-        t |= 0x20;
-        h[1..3].copy_from_slice(&id.to_be_bytes());
-        3
-    } else {
-        h[1] = id as u8;
-        2
-    };
+/// [`MAX_LENGTH`]) in its shortest form: its bytes, big-endian in the top of a `u64`
+/// (built in a register, for one write with the value), and their count (2 to 6).
+fn header(kind: u8, id: u16, len: usize) -> (u64, usize) {
+    let wide = id > 255;
+    // Bytes of the length field: none when the length fits the type byte's low bits.
     let width = match len {
-        0..8 => {
-            t |= len as u8;
-            0
-        }
+        0..8 => 0,
         8..0x100 => 1,
         0x100..0x1_0000 => 2,
         _ => 3,
     };
-    h[0] = t | (width as u8) << 3;
-    h[n..n + width].copy_from_slice(&(len as u32).to_be_bytes()[4 - width..]);
-    (h, n + width)
+    let mut t = kind << 6 | (wide as u8) << 5 | (width as u8) << 3;
+    if width == 0 {
+        t |= len as u8;
+    }
+    let mut bits = (t as u64) << (8 + 8 * wide as u32) | id as u64;
+    if width > 0 {
+        bits = bits << (8 * width) | len as u64;
+    }
+    let n = 2 + wide as usize + width;
+    (bits << (64 - 8 * n), n)
 }
 
-/// The value bytes of a number, boolean or link, left-aligned, and their count.
-fn scalar(v: ValueRef<'_>) -> ([u8; 8], usize) {
-    fn int(v: i64) -> ([u8; 8], usize) {
+/// The value bytes of a number, boolean or link, big-endian in the top of a `u64`, and
+/// their count.
+#[inline]
+fn scalar(v: ValueRef<'_>) -> (u64, usize) {
+    fn int(v: i64) -> (u64, usize) {
         let n = if v as i8 as i64 == v {
             1
         } else if v as i16 as i64 == v {
@@ -326,26 +325,35 @@ fn scalar(v: ValueRef<'_>) -> ([u8; 8], usize) {
         } else {
             8
         };
-        ((v << (64 - 8 * n)).to_be_bytes(), n)
+        ((v as u64) << (64 - 8 * n), n)
     }
     match v {
         ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => int(i),
         ValueRef::UnsignedInteger(u) => match i64::try_from(u) {
             Ok(i) => int(i),
-            Err(_) => (u.to_be_bytes(), 8),
+            Err(_) => (u, 8),
         },
-        ValueRef::Float(f) if (f as f32) as f64 == f => {
-            ((((f as f32).to_bits() as u64) << 32).to_be_bytes(), 4)
-        }
-        ValueRef::Float(f) => (f.to_be_bytes(), 8),
-        ValueRef::Boolean(b) => ([b as u8, 0, 0, 0, 0, 0, 0, 0], 1),
-        ValueRef::Objlnk(l) => {
-            let w = (l.object_id as u64) << 48 | (l.instance_id as u64) << 32;
-            (w.to_be_bytes(), 4)
-        }
+        ValueRef::Float(f) if (f as f32) as f64 == f => (((f as f32).to_bits() as u64) << 32, 4),
+        ValueRef::Float(f) => (f.to_bits(), 8),
+        ValueRef::Boolean(b) => ((b as u64) << 56, 1),
+        ValueRef::Objlnk(l) => ((l.object_id as u64) << 48 | (l.instance_id as u64) << 32, 4),
         // Text and bytes are written as they are.
-        ValueRef::String(_) | ValueRef::Corelnk(_) | ValueRef::Opaque(_) => ([0; 8], 0),
+        ValueRef::String(_) | ValueRef::Corelnk(_) | ValueRef::Opaque(_) => (0, 0),
     }
+}
+
+/// Writes `head` (bytes big-endian in the top of a `u64`, as [`header`] gives them) and
+/// then `value` (the same) as one piece of `n` bytes.
+fn write_head<O: Output>(
+    out: &mut O,
+    head: u64,
+    value: u64,
+    head_len: usize,
+    n: usize,
+) -> Result<(), Error> {
+    let piece = (head as u128) << 64 | (value as u128) << (64 - 8 * head_len);
+    out.write_short(&piece.to_be_bytes(), n)
+        .map_err(|e| e.in_format(F))
 }
 
 /// A container the writer is inside.
@@ -372,7 +380,13 @@ pub struct TlvWriter<O: Output> {
     depth: usize,
     // TLVs begun at the top level: a resource or resource-instance target takes one.
     top: usize,
+    // The kind of TLV a value takes now, or `NO_VALUE`: follows `depth` and `top` (see
+    // `refresh`), so that `value` tests one byte.
+    value_kind: u8,
 }
+
+/// [`TlvWriter`]'s `value_kind` where no value is allowed.
+const NO_VALUE: u8 = 0xFF;
 
 impl<O: Output> TlvWriter<O> {
     /// An encoder for a payload addressed to `path`, writing into `out`; the root is
@@ -381,13 +395,16 @@ impl<O: Output> TlvWriter<O> {
         if path.is_empty() {
             return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F));
         }
-        Ok(TlvWriter {
+        let mut w = TlvWriter {
             out,
             target: path.len(),
             open: [Open::default(); 2],
             depth: 0,
             top: 0,
-        })
+            value_kind: NO_VALUE,
+        };
+        w.refresh();
+        Ok(w)
     }
 
     /// Checks that every container was closed ([`ErrorKind::WriterMisuse`] otherwise) and
@@ -407,16 +424,16 @@ impl<O: Output> TlvWriter<O> {
         self.out.write(bytes).map_err(|e| e.in_format(F))
     }
 
-    /// The kind of TLV a value takes now, if a value is allowed.
-    fn value_kind(&self) -> Option<u8> {
+    /// Sets `value_kind` after a change of `depth` or `top`.
+    fn refresh(&mut self) {
         let inside = self.depth.checked_sub(1).map(|d| self.open[d].kind);
-        match (self.target, inside) {
-            (_, Some(MULTIPLE)) => Some(RESOURCE_INSTANCE),
-            (1, Some(INSTANCE)) | (2, None) => Some(RESOURCE),
-            (3, None) if self.top == 0 => Some(RESOURCE),
-            (4, None) if self.top == 0 => Some(RESOURCE_INSTANCE),
-            _ => None,
-        }
+        self.value_kind = match (self.target, inside) {
+            (_, Some(MULTIPLE)) => RESOURCE_INSTANCE,
+            (1, Some(INSTANCE)) | (2, None) => RESOURCE,
+            (3, None) if self.top == 0 => RESOURCE,
+            (4, None) if self.top == 0 => RESOURCE_INSTANCE,
+            _ => NO_VALUE,
+        };
     }
 
     fn open(&mut self, kind: u8, id: u16, guess: usize) -> Result<(), Error> {
@@ -425,7 +442,7 @@ impl<O: Output> TlvWriter<O> {
         }
         let start = self.out.len();
         let (h, head) = header(kind, id, guess.min(MAX_LENGTH));
-        self.write(&h[..head])?;
+        write_head(&mut self.out, h, 0, head, head)?;
         self.open[self.depth] = Open {
             start,
             head,
@@ -436,6 +453,7 @@ impl<O: Output> TlvWriter<O> {
         if self.depth == 1 {
             self.top += 1;
         }
+        self.refresh();
         Ok(())
     }
 
@@ -454,8 +472,9 @@ impl<O: Output> TlvWriter<O> {
             let delta = n as isize - o.head as isize;
             self.out.shift(body, delta).map_err(|e| e.in_format(F))?;
         }
-        self.out.patch(o.start, &h[..n]);
+        self.out.patch(o.start, &h.to_be_bytes()[..n]);
         self.depth -= 1;
+        self.refresh();
         Ok(())
     }
 }
@@ -474,7 +493,7 @@ impl<O: Output> Writer for TlvWriter<O> {
 
     fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
         // Allowed exactly where a value would be a Resource TLV.
-        if self.value_kind() != Some(RESOURCE) {
+        if self.value_kind != RESOURCE {
             return Err(self.misuse());
         }
         self.open(MULTIPLE, id, count.saturating_mul(2))
@@ -484,8 +503,12 @@ impl<O: Output> Writer for TlvWriter<O> {
         self.close(MULTIPLE)
     }
 
+    #[inline]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let kind = self.value_kind().ok_or_else(|| self.misuse())?;
+        let kind = self.value_kind;
+        if kind == NO_VALUE {
+            return Err(self.misuse());
+        }
         match value {
             ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(kind, id, s.as_bytes())?,
             ValueRef::Opaque(b) => self.bytes(kind, id, b)?,
@@ -493,14 +516,13 @@ impl<O: Output> Writer for TlvWriter<O> {
                 // Header and value in one write: a full buffer fails at the TLV's start.
                 let (v, n) = scalar(v);
                 let (h, hn) = header(kind, id, n);
-                let mut tlv = [0u8; 14];
-                tlv[..hn].copy_from_slice(&h[..hn]);
-                tlv[hn..hn + n].copy_from_slice(&v[..n]);
-                self.write(&tlv[..hn + n])?;
+                write_head(&mut self.out, h, v, hn, hn + n)?;
             }
         }
-        if self.depth == 0 {
+        // Only a resource or resource-instance target limits its top-level TLVs.
+        if self.depth == 0 && self.target >= 3 {
             self.top += 1;
+            self.refresh();
         }
         Ok(())
     }
@@ -512,7 +534,7 @@ impl<O: Output> TlvWriter<O> {
             return Err(err(self.out.len(), ErrorKind::TooLong));
         }
         let (h, n) = header(kind, id, value.len());
-        self.write(&h[..n])?;
+        write_head(&mut self.out, h, 0, n, n)?;
         self.write(value)
     }
 }
@@ -527,7 +549,7 @@ mod tests {
             for id in [0u16, 1, 255, 256, 65534] {
                 for len in [0usize, 7, 8, 255, 256, 65535, 65536, MAX_LENGTH] {
                     let (h, n) = header(kind, id, len);
-                    let mut bytes = h[..n].to_vec();
+                    let mut bytes = h.to_be_bytes()[..n].to_vec();
                     bytes.resize(n + len, 0);
                     let t = read(&bytes, 0, bytes.len()).unwrap();
                     assert_eq!((t.kind, t.id, t.body, t.end), (kind, id, n, n + len));
@@ -539,16 +561,17 @@ mod tests {
                 }
             }
         }
-        assert_eq!(header(3, 9, 1), ([0xC1, 9, 0, 0, 0, 0], 2));
-        assert_eq!(header(0, 1000, 13), ([0x28, 3, 0xE8, 13, 0, 0], 4));
-        assert_eq!(header(3, 0, 70000), ([0xD8, 0, 1, 0x11, 0x70, 0], 5));
+        let bytes = |(h, n): (u64, usize)| h.to_be_bytes()[..n].to_vec();
+        assert_eq!(bytes(header(3, 9, 1)), [0xC1, 9]);
+        assert_eq!(bytes(header(0, 1000, 13)), [0x28, 3, 0xE8, 13]);
+        assert_eq!(bytes(header(3, 0, 70000)), [0xD8, 0, 1, 0x11, 0x70]);
     }
 
     #[test]
     fn scalars() {
         let bytes = |v| {
             let (b, n) = scalar(v);
-            b[..n].to_vec()
+            u64::to_be_bytes(b)[..n].to_vec()
         };
         assert_eq!(bytes(ValueRef::Integer(-129)), [0xFF, 0x7F]);
         assert_eq!(bytes(ValueRef::UnsignedInteger(200)), [0, 0xC8]);
