@@ -291,23 +291,21 @@ fn level<'a, S: Sink<'a> + ?Sized>(
 /// [`MAX_LENGTH`]) in its shortest form: its bytes, big-endian in the top of a `u64`
 /// (built in a register, for one write with the value), and their count (2 to 6).
 fn header(kind: u8, id: u16, len: usize) -> (u64, usize) {
-    let wide = id > 255;
-    // Bytes of the length field: none when the length fits the type byte's low bits.
-    let width = match len {
-        0..8 => 0,
-        8..0x100 => 1,
-        0x100..0x1_0000 => 2,
-        _ => 3,
+    // Type byte and ID, right-aligned; the type byte starts at bit `at`.
+    let (bits, at) = if id > 255 {
+        (((kind as u64) << 6 | 0x20) << 16 | id as u64, 16)
+    } else {
+        ((kind as u64) << 14 | id as u64, 8)
     };
-    let mut t = kind << 6 | (wide as u8) << 5 | (width as u8) << 3;
-    if width == 0 {
-        t |= len as u8;
-    }
-    let mut bits = (t as u64) << (8 + 8 * wide as u32) | id as u64;
-    if width > 0 {
-        bits = bits << (8 * width) | len as u64;
-    }
-    let n = 2 + wide as usize + width;
+    // The length: in the type byte's low bits below 8, else in a field of 1 to 3 bytes
+    // (their count in bits 3-4 of the type byte).
+    let (bits, field) = match len {
+        0..8 => (bits | (len as u64) << at, 0),
+        8..0x100 => ((bits | 1 << (at + 3)) << 8 | len as u64, 1),
+        0x100..0x1_0000 => ((bits | 2 << (at + 3)) << 16 | len as u64, 2),
+        _ => ((bits | 3 << (at + 3)) << 24 | len as u64, 3),
+    };
+    let n = at / 8 + 1 + field;
     (bits << (64 - 8 * n), n)
 }
 
@@ -351,7 +349,9 @@ fn write_head<O: Output>(
     head_len: usize,
     n: usize,
 ) -> Result<(), Error> {
-    let piece = (head as u128) << 64 | (value as u128) << (64 - 8 * head_len);
+    // The head takes 2 to 6 bytes: the value starts in the first word, ends in the second.
+    let shift = 8 * head_len as u32;
+    let piece = ((head | value >> shift) as u128) << 64 | (value << (64 - shift)) as u128;
     out.write_short(&piece.to_be_bytes(), n)
         .map_err(|e| e.in_format(F))
 }
@@ -529,6 +529,7 @@ impl<O: Output> Writer for TlvWriter<O> {
 }
 
 impl<O: Output> TlvWriter<O> {
+    #[inline]
     fn bytes(&mut self, kind: u8, id: u16, value: &[u8]) -> Result<(), Error> {
         if value.len() > MAX_LENGTH {
             return Err(err(self.out.len(), ErrorKind::TooLong));
