@@ -55,43 +55,43 @@ struct Tlv<'a> {
     value: &'a [u8],
 }
 
-/// Reads the TLV header at `at` (below `limit`) and checks that the TLV ends by `limit`,
-/// the end of its container.
-fn read(bytes: &[u8], at: usize, limit: usize) -> Result<Tlv<'_>, Error> {
-    // A child that does not fit its container is a structure error; one that does not fit
-    // the payload a truncation.
+/// Reads the TLV at `at` of `bytes`, which end where the TLV's container ends: a TLV that
+/// runs past them is a structure error when the container is a TLV (`nested`), else a
+/// truncated payload.
+#[inline]
+fn read(bytes: &[u8], at: usize, nested: bool) -> Result<Tlv<'_>, Error> {
     let overrun = || {
-        err(
-            at,
-            if limit < bytes.len() {
-                ErrorKind::Syntax(Syntax::InvalidTlv)
-            } else {
-                ErrorKind::Truncated
-            },
-        )
+        let kind = if nested {
+            ErrorKind::Syntax(Syntax::InvalidTlv)
+        } else {
+            ErrorKind::Truncated
+        };
+        err(at, kind)
     };
     let t = bytes[at];
     let id_len = 1 + (t >> 5 & 1) as usize;
-    let body = at + 1 + id_len + (t >> 3 & 3) as usize;
-    if body > limit {
+    let len_len = (t >> 3 & 3) as usize;
+    let body = at + 1 + id_len + len_len;
+    let Some(fields) = bytes.get(at + 1..body) else {
         return Err(overrun());
-    }
-    let id_bytes = &bytes[at + 1..at + 1 + id_len];
-    let id = id_bytes.iter().fold(0u16, |a, &b| a << 8 | b as u16);
-    let len = match &bytes[at + 1 + id_len..body] {
-        [] => (t & 7) as usize,
-        field => field.iter().fold(0usize, |a, &b| a << 8 | b as usize),
+    };
+    // The ID and the length field, big-endian after the type byte.
+    let fields = fields.iter().fold(0u64, |a, &b| a << 8 | b as u64);
+    let id = (fields >> (8 * len_len)) as u16;
+    let len = match len_len {
+        0 => (t & 7) as usize,
+        _ => (fields & ((1 << (8 * len_len)) - 1)) as usize,
     };
     let end = body + len;
-    if end > limit {
+    let Some(value) = bytes.get(body..end) else {
         return Err(overrun());
-    }
+    };
     Ok(Tlv {
         kind: t >> 6,
         id,
         body,
         end,
-        value: &bytes[body..end],
+        value,
     })
 }
 
@@ -122,21 +122,27 @@ impl Seen {
     }
 
     /// Records `id` of the TLV at `at`; `false` when the level had it already.
+    #[inline]
     fn insert(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
+        if self.set.is_none() && id as u32 >= self.next {
+            self.count += 1;
+            self.next = id as u32 + 1;
+            return true;
+        }
+        self.insert_out_of_order(id, bytes, at)
+    }
+
+    /// [`insert`](Seen::insert) of an ID that is not above the level's earlier ones.
+    fn insert_out_of_order(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
         self.count += 1;
         if let Some(set) = &mut self.set {
             return set.insert(id);
         }
-        if id as u32 >= self.next {
-            self.next = id as u32 + 1;
-            return true;
-        }
         // The TLVs before `at` were read (and checked) already.
-        let mut earlier = core::iter::successors(Some(self.start), |&p| {
-            read(bytes, p, at).ok().map(|t| t.end)
-        })
-        .take_while(|&p| p < at)
-        .filter_map(|p| read(bytes, p, at).ok().map(|t| t.id));
+        let before = &bytes[..at];
+        let next = |t: &Tlv<'_>| (t.end < at).then(|| read(before, t.end, true).ok())?;
+        let mut earlier =
+            core::iter::successors(read(before, self.start, true).ok(), next).map(|t| t.id);
         if self.count <= Self::SCAN {
             return !earlier.any(|x| x == id);
         }
@@ -181,7 +187,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         2 => {
             // One Object Instance TLV of the path's instance, alone, wraps the resources.
             if end > 0 {
-                let t = read(bytes, 0, end)?;
+                let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
                     emit(sink, 0, Event::Instance(*path))?;
                     return level(bytes, t.body, end, *path, Level::Instance, 1, sink);
@@ -194,7 +200,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
             if end == 0 {
                 return Ok(());
             }
-            let t = read(bytes, 0, end)?;
+            let t = read(bytes, 0, false)?;
             let fits = match n {
                 3 => t.kind == RESOURCE || t.kind == MULTIPLE,
                 _ => t.kind == RESOURCE_INSTANCE,
@@ -243,9 +249,12 @@ fn level<'a, S: Sink<'a> + ?Sized>(
         return Err(err(start, ErrorKind::TooDeep));
     }
     let mut seen = Seen::new(start);
+    // The level's TLVs end with its container.
+    let within = &bytes[..end];
+    let nested = end < bytes.len();
     let mut at = start;
     while at < end {
-        let t = read(bytes, at, end)?;
+        let t = read(within, at, nested)?;
         // The level the TLV opens, if it is a container here.
         let inner = match (lv, t.kind) {
             (Level::Object, INSTANCE) => Some(Level::Instance),
@@ -552,10 +561,10 @@ mod tests {
                     let (h, n) = header(kind, id, len);
                     let mut bytes = h.to_be_bytes()[..n].to_vec();
                     bytes.resize(n + len, 0);
-                    let t = read(&bytes, 0, bytes.len()).unwrap();
+                    let t = read(&bytes, 0, false).unwrap();
                     assert_eq!((t.kind, t.id, t.body, t.end), (kind, id, n, n + len));
                     // One byte short: the header or value is truncated.
-                    let Err(e) = read(&bytes[..n + len - 1], 0, n + len - 1) else {
+                    let Err(e) = read(&bytes[..n + len - 1], 0, false) else {
                         panic!("{kind} {id} {len}")
                     };
                     assert_eq!(e.kind_at(), (&ErrorKind::Truncated, Some(0)));
