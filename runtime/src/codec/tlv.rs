@@ -153,23 +153,17 @@ impl Seen {
     }
 }
 
-/// What a level of the payload holds.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Level {
-    /// Object Instance TLVs (an object path).
-    Object,
-    /// Resources at the top of an instance path, where a kind-00 TLV is a wrapper that
-    /// does not fit.
-    InstanceTop,
-    /// Resources inside an Object Instance TLV, or bare at an object path.
-    Instance,
-    /// Resource instances inside a Multiple Resource TLV.
-    Multiple,
-}
-
 /// Hands `event` of the TLV at `at` to the sink, locating its error.
 fn emit<'a, S: Sink<'a> + ?Sized>(sink: &mut S, at: usize, event: Event<'a>) -> Result<(), Error> {
     sink.event(event).map_err(|e| e.in_format(F).or_offset(at))
+}
+
+fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
+    Event::Value {
+        path,
+        value,
+        time: None,
+    }
 }
 
 /// Decodes a TLV (11542) payload addressed to `path` (any path but the root), feeding
@@ -183,17 +177,17 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     let ids = path.ids();
     match ids.len() {
         0 => Err(err(0, ErrorKind::Unsupported).with_path(*path)),
-        1 => level(bytes, 0, end, *path, Level::Object, 0, sink),
+        1 => instances(bytes, *path, sink),
         2 => {
             // One Object Instance TLV of the path's instance, alone, wraps the resources.
             if end > 0 {
                 let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
                     emit(sink, 0, Event::Instance(*path))?;
-                    return level(bytes, t.body, end, *path, Level::Instance, 1, sink);
+                    return resources(bytes, t.body, end, *path, false, sink);
                 }
             }
-            level(bytes, 0, end, *path, Level::InstanceTop, 0, sink)
+            resources(bytes, 0, end, *path, true, sink)
         }
         n => {
             // One TLV of the target; none leaves the sink without a value.
@@ -213,7 +207,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
             }
             if t.kind == MULTIPLE {
                 emit(sink, 0, Event::MultipleResource(*path))?;
-                level(bytes, t.body, t.end, *path, Level::Multiple, 1, sink)?;
+                multiple(bytes, t.body, t.end, *path, sink)?;
             } else {
                 let value = RawValue::Bytes(t.value);
                 emit(sink, 0, leaf(*path, value))?;
@@ -226,69 +220,108 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     }
 }
 
-fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
-    Event::Value {
-        path,
-        value,
-        time: None,
+// Each level of the payload has its loop: the Object Instance TLVs of an object path,
+// the resources of an instance, the resource instances of a Multiple Resource TLV. Each
+// reads a TLV, checks that its kind belongs at that level, then its ID (`child`).
+
+/// The path of the TLV at `at`, of ID `id`, a child of `parent`: an error when the ID is
+/// the reserved one or was met before at this level (`seen`).
+#[inline]
+fn child(parent: &Path, id: u16, seen: &mut Seen, bytes: &[u8], at: usize) -> Result<Path, Error> {
+    let path = parent
+        .child(id)
+        .ok_or_else(|| err(at, ErrorKind::ReservedId))?;
+    if !seen.insert(id, bytes, at) {
+        return Err(err(at, ErrorKind::DuplicatePath));
     }
+    Ok(path)
 }
 
-/// Decodes the TLVs of `bytes[start..end]`, children of `parent`, at `lv`. Containers
-/// recurse once per level: `depth` is at most 2 (instance, then multiple resource).
-fn level<'a, S: Sink<'a> + ?Sized>(
+/// Decodes the Object Instance TLVs of a payload addressed to `object`, or its bare
+/// resources (those of instance 0: spec §7.3, lenient).
+fn instances<'a, S: Sink<'a> + ?Sized>(
+    bytes: &'a [u8],
+    object: Path,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let mut seen = Seen::new(0);
+    let mut at = 0;
+    while at < bytes.len() {
+        let t = read(bytes, at, false)?;
+        match t.kind {
+            INSTANCE => {}
+            RESOURCE | MULTIPLE if at == 0 => {
+                let p = Path::instance(object.ids()[0], 0);
+                emit(sink, 0, Event::Instance(p))?;
+                return resources(bytes, 0, bytes.len(), p, false, sink);
+            }
+            _ => return Err(err(at, ErrorKind::Misplaced)),
+        }
+        let path = child(&object, t.id, &mut seen, bytes, at)?;
+        emit(sink, at, Event::Instance(path))?;
+        resources(bytes, t.body, t.end, path, false, sink)?;
+        at = t.end;
+    }
+    Ok(())
+}
+
+/// Decodes the resource TLVs of `bytes[start..end]`, the content of `instance`; `top`
+/// when they stand at the top of a payload addressed to the instance, where an Object
+/// Instance TLV of another ID gets its own error.
+fn resources<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     start: usize,
     end: usize,
-    parent: Path,
-    lv: Level,
-    depth: u8,
+    instance: Path,
+    top: bool,
     sink: &mut S,
 ) -> Result<(), Error> {
-    if depth > 2 {
-        return Err(err(start, ErrorKind::TooDeep));
-    }
     let mut seen = Seen::new(start);
-    // The level's TLVs end with its container.
+    // The TLVs end with their container.
     let within = &bytes[..end];
     let nested = end < bytes.len();
     let mut at = start;
     while at < end {
         let t = read(within, at, nested)?;
-        // The level the TLV opens, if it is a container here.
-        let inner = match (lv, t.kind) {
-            (Level::Object, INSTANCE) => Some(Level::Instance),
-            (Level::Object, RESOURCE | MULTIPLE) if at == start => {
-                // Bare resources at an object path: instance 0 (spec §7.3, lenient).
-                let p = Path::instance(parent.ids()[0], 0);
-                emit(sink, at, Event::Instance(p))?;
-                return level(bytes, start, end, p, Level::Instance, depth + 1, sink);
-            }
-            (Level::InstanceTop, INSTANCE) if t.id != parent.ids()[1] => {
+        match t.kind {
+            RESOURCE | MULTIPLE => {}
+            INSTANCE if top && t.id != instance.ids()[1] => {
                 return Err(err(at, ErrorKind::IdMismatch));
             }
-            (Level::Instance | Level::InstanceTop, RESOURCE) => None,
-            (Level::Instance | Level::InstanceTop, MULTIPLE) => Some(Level::Multiple),
-            (Level::Multiple, RESOURCE_INSTANCE) => None,
             _ => return Err(err(at, ErrorKind::Misplaced)),
-        };
-        let path = parent
-            .child(t.id)
-            .ok_or_else(|| err(at, ErrorKind::ReservedId))?;
-        if !seen.insert(t.id, bytes, at) {
-            return Err(err(at, ErrorKind::DuplicatePath));
         }
-        match inner {
-            None => emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?,
-            Some(inner) => {
-                let event = match inner {
-                    Level::Multiple => Event::MultipleResource(path),
-                    _ => Event::Instance(path),
-                };
-                emit(sink, at, event)?;
-                level(bytes, t.body, t.end, path, inner, depth + 1, sink)?;
-            }
+        let path = child(&instance, t.id, &mut seen, bytes, at)?;
+        if t.kind == RESOURCE {
+            emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
+        } else {
+            emit(sink, at, Event::MultipleResource(path))?;
+            multiple(bytes, t.body, t.end, path, sink)?;
         }
+        at = t.end;
+    }
+    Ok(())
+}
+
+/// Decodes the resource instance TLVs of `bytes[start..end]`, the content of the
+/// Multiple Resource TLV of `resource`.
+fn multiple<'a, S: Sink<'a> + ?Sized>(
+    bytes: &'a [u8],
+    start: usize,
+    end: usize,
+    resource: Path,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let mut seen = Seen::new(start);
+    let within = &bytes[..end];
+    let nested = end < bytes.len();
+    let mut at = start;
+    while at < end {
+        let t = read(within, at, nested)?;
+        if t.kind != RESOURCE_INSTANCE {
+            return Err(err(at, ErrorKind::Misplaced));
+        }
+        let path = child(&resource, t.id, &mut seen, bytes, at)?;
+        emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
         at = t.end;
     }
     Ok(())
