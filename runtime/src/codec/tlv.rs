@@ -222,19 +222,20 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
 
 // Each level of the payload has its loop: the Object Instance TLVs of an object path,
 // the resources of an instance, the resource instances of a Multiple Resource TLV. Each
-// reads a TLV, checks that its kind belongs at that level, then its ID (`child`).
+// reads a TLV, checks that its kind belongs at that level, then its ID (`check_id`), and
+// builds its path from the parent's IDs.
 
-/// The path of the TLV at `at`, of ID `id`, a child of `parent`: an error when the ID is
-/// the reserved one or was met before at this level (`seen`).
+/// Checks the ID of the TLV at `at`: an error when it is the reserved one or was met
+/// before at this level (`seen`).
 #[inline]
-fn child(parent: &Path, id: u16, seen: &mut Seen, bytes: &[u8], at: usize) -> Result<Path, Error> {
-    let path = parent
-        .child(id)
-        .ok_or_else(|| err(at, ErrorKind::ReservedId))?;
+fn check_id(id: u16, seen: &mut Seen, bytes: &[u8], at: usize) -> Result<(), Error> {
+    if id == Path::MAX_ID {
+        return Err(err(at, ErrorKind::ReservedId));
+    }
     if !seen.insert(id, bytes, at) {
         return Err(err(at, ErrorKind::DuplicatePath));
     }
-    Ok(path)
+    Ok(())
 }
 
 /// Decodes the Object Instance TLVs of a payload addressed to `object`, or its bare
@@ -244,6 +245,7 @@ fn instances<'a, S: Sink<'a> + ?Sized>(
     object: Path,
     sink: &mut S,
 ) -> Result<(), Error> {
+    let o = object.ids()[0];
     let mut seen = Seen::new(0);
     let mut at = 0;
     while at < bytes.len() {
@@ -251,13 +253,14 @@ fn instances<'a, S: Sink<'a> + ?Sized>(
         match t.kind {
             INSTANCE => {}
             RESOURCE | MULTIPLE if at == 0 => {
-                let p = Path::instance(object.ids()[0], 0);
+                let p = Path::instance(o, 0);
                 emit(sink, 0, Event::Instance(p))?;
                 return resources(bytes, 0, bytes.len(), p, false, sink);
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         }
-        let path = child(&object, t.id, &mut seen, bytes, at)?;
+        check_id(t.id, &mut seen, bytes, at)?;
+        let path = Path::instance(o, t.id);
         emit(sink, at, Event::Instance(path))?;
         resources(bytes, t.body, t.end, path, false, sink)?;
         at = t.end;
@@ -276,6 +279,7 @@ fn resources<'a, S: Sink<'a> + ?Sized>(
     top: bool,
     sink: &mut S,
 ) -> Result<(), Error> {
+    let [o, i] = [0, 1].map(|k| instance.ids()[k]);
     let mut seen = Seen::new(start);
     // The TLVs end with their container.
     let within = &bytes[..end];
@@ -285,12 +289,13 @@ fn resources<'a, S: Sink<'a> + ?Sized>(
         let t = read(within, at, nested)?;
         match t.kind {
             RESOURCE | MULTIPLE => {}
-            INSTANCE if top && t.id != instance.ids()[1] => {
+            INSTANCE if top && t.id != i => {
                 return Err(err(at, ErrorKind::IdMismatch));
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         }
-        let path = child(&instance, t.id, &mut seen, bytes, at)?;
+        check_id(t.id, &mut seen, bytes, at)?;
+        let path = Path::resource(o, i, t.id);
         if t.kind == RESOURCE {
             emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
         } else {
@@ -311,6 +316,7 @@ fn multiple<'a, S: Sink<'a> + ?Sized>(
     resource: Path,
     sink: &mut S,
 ) -> Result<(), Error> {
+    let [o, i, r] = [0, 1, 2].map(|k| resource.ids()[k]);
     let mut seen = Seen::new(start);
     let within = &bytes[..end];
     let nested = end < bytes.len();
@@ -320,7 +326,8 @@ fn multiple<'a, S: Sink<'a> + ?Sized>(
         if t.kind != RESOURCE_INSTANCE {
             return Err(err(at, ErrorKind::Misplaced));
         }
-        let path = child(&resource, t.id, &mut seen, bytes, at)?;
+        check_id(t.id, &mut seen, bytes, at)?;
+        let path = Path::resource_instance(o, i, r, t.id);
         emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
         at = t.end;
     }
