@@ -70,6 +70,7 @@ impl Output for Vec<u8> {
         }
         Ok(())
     }
+    #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
         self[at..at + bytes.len()].copy_from_slice(bytes);
     }
@@ -148,6 +149,7 @@ impl Output for SliceOutput<'_> {
         }
         Ok(())
     }
+    #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
         self.buf[at..at + bytes.len()].copy_from_slice(bytes);
     }
