@@ -552,40 +552,56 @@ impl<O: Output> Writer for TlvWriter<O> {
         self.close(MULTIPLE)
     }
 
+    // Small, so that it inlines where the generated code knows the value's type.
     #[inline]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let kind = self.value_kind;
-        if kind == NO_VALUE {
-            return Err(self.misuse());
-        }
         match value {
-            ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(kind, id, s.as_bytes())?,
-            ValueRef::Opaque(b) => self.bytes(kind, id, b)?,
-            v => {
-                // Header and value in one write: a full buffer fails at the TLV's start.
-                let (v, n) = scalar(v);
-                let (h, hn) = header(kind, id, n);
-                write_head(&mut self.out, h, v, hn, hn + n)?;
-            }
+            ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(id, s.as_bytes()),
+            ValueRef::Opaque(b) => self.bytes(id, b),
+            v => self.scalar(id, v),
         }
-        // Only a resource or resource-instance target limits its top-level TLVs.
-        if self.depth == 0 && self.target >= 3 {
-            self.top += 1;
-            self.refresh();
-        }
-        Ok(())
     }
 }
 
 impl<O: Output> TlvWriter<O> {
-    #[inline]
-    fn bytes(&mut self, kind: u8, id: u16, value: &[u8]) -> Result<(), Error> {
+    /// The kind of TLV a value takes now, if a value is allowed.
+    fn kind(&self) -> Result<u8, Error> {
+        match self.value_kind {
+            NO_VALUE => Err(self.misuse()),
+            kind => Ok(kind),
+        }
+    }
+
+    /// Counts a value TLV written: a resource or resource-instance target takes one.
+    fn wrote_value(&mut self) {
+        if self.depth == 0 && self.target >= 3 {
+            self.top += 1;
+            self.refresh();
+        }
+    }
+
+    /// Writes the value TLV of a number, boolean or link.
+    fn scalar(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let kind = self.kind()?;
+        let (bits, n) = scalar(value);
+        // Header and value in one write: a full buffer fails at the TLV's start.
+        let (h, hn) = header(kind, id, n);
+        write_head(&mut self.out, h, bits, hn, hn + n)?;
+        self.wrote_value();
+        Ok(())
+    }
+
+    /// Writes a value TLV of text or opaque bytes.
+    fn bytes(&mut self, id: u16, value: &[u8]) -> Result<(), Error> {
+        let kind = self.kind()?;
         if value.len() > MAX_LENGTH {
             return Err(err(self.out.len(), ErrorKind::TooLong));
         }
         let (h, n) = header(kind, id, value.len());
         write_head(&mut self.out, h, 0, n, n)?;
-        self.write(value)
+        self.write(value)?;
+        self.wrote_value();
+        Ok(())
     }
 }
 
