@@ -42,6 +42,7 @@ pub trait Output {
 }
 
 impl Output for Vec<u8> {
+    #[inline]
     fn len(&self) -> usize {
         Vec::len(self)
     }
@@ -81,7 +82,8 @@ impl Output for Vec<u8> {
 
 /// An [`Output`] over a caller's buffer: encoding allocates nothing, and fails with
 /// [`ErrorKind::BufferFull`] (at the number of bytes that fitted) when the payload does
-/// not fit.
+/// not fit. Bytes of the buffer past the payload may be overwritten
+/// ([`write_short`](Output::write_short) uses them as scratch).
 #[derive(Debug)]
 pub struct SliceOutput<'a> {
     buf: &'a mut [u8],
@@ -103,6 +105,7 @@ impl<'a> SliceOutput<'a> {
 }
 
 impl Output for SliceOutput<'_> {
+    #[inline]
     fn len(&self) -> usize {
         self.len
     }
