@@ -22,6 +22,16 @@ pub trait Output {
     }
     /// Appends bytes; [`ErrorKind::BufferFull`] when a fixed buffer has no room.
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error>;
+    /// Appends `bytes[..n]` (`n` at most 16): the way to write a short piece assembled in a
+    /// stack array (a TLV head and value, a CBOR head), as [`write`](Output::write) would.
+    ///
+    /// A short write of variable length is a call to libc `memcpy` for a few bytes; this
+    /// one copies the whole 16-byte array (a fixed-size move) when there is room for it and
+    /// keeps `n` bytes: the rest lands past the end, where the next write overwrites it.
+    #[inline]
+    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+        self.write(&bytes[..n])
+    }
     /// Moves the bytes from `at` to the end by `delta`: right when positive (opening a gap
     /// of unspecified bytes), left when negative (dropping the `-delta` bytes before `at`).
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error>;
@@ -32,11 +42,21 @@ pub trait Output {
 }
 
 impl Output for Vec<u8> {
+    #[inline]
     fn len(&self) -> usize {
         Vec::len(self)
     }
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.extend_from_slice(bytes);
+        Ok(())
+    }
+    #[inline]
+    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+        let end = Vec::len(self) + n;
+        assert!(n <= bytes.len());
+        self.extend_from_slice(bytes);
+        self.truncate(end);
         Ok(())
     }
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
@@ -51,6 +71,7 @@ impl Output for Vec<u8> {
         }
         Ok(())
     }
+    #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
         self[at..at + bytes.len()].copy_from_slice(bytes);
     }
@@ -61,7 +82,8 @@ impl Output for Vec<u8> {
 
 /// An [`Output`] over a caller's buffer: encoding allocates nothing, and fails with
 /// [`ErrorKind::BufferFull`] (at the number of bytes that fitted) when the payload does
-/// not fit.
+/// not fit. Bytes of the buffer past the payload may be overwritten
+/// ([`write_short`](Output::write_short) uses them as scratch).
 #[derive(Debug)]
 pub struct SliceOutput<'a> {
     buf: &'a mut [u8],
@@ -83,9 +105,11 @@ impl<'a> SliceOutput<'a> {
 }
 
 impl Output for SliceOutput<'_> {
+    #[inline]
     fn len(&self) -> usize {
         self.len
     }
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         let end = self.len + bytes.len();
         let Some(dst) = self.buf.get_mut(self.len..end) else {
@@ -94,6 +118,23 @@ impl Output for SliceOutput<'_> {
         dst.copy_from_slice(bytes);
         self.len = end;
         Ok(())
+    }
+    #[inline]
+    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+        assert!(n <= bytes.len());
+        // Near the end of the buffer, the exact write (and its error).
+        match self
+            .buf
+            .get_mut(self.len..)
+            .and_then(|b| b.first_chunk_mut())
+        {
+            Some(dst) => {
+                *dst = *bytes;
+                self.len += n;
+                Ok(())
+            }
+            None => self.write(&bytes[..n]),
+        }
     }
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
         let end = self.len;
@@ -111,6 +152,7 @@ impl Output for SliceOutput<'_> {
         }
         Ok(())
     }
+    #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
         self.buf[at..at + bytes.len()].copy_from_slice(bytes);
     }
@@ -125,6 +167,9 @@ impl<O: Output + ?Sized> Output for &mut O {
     }
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         (**self).write(bytes)
+    }
+    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+        (**self).write_short(bytes, n)
     }
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
         (**self).shift(at, delta)
@@ -164,6 +209,25 @@ mod tests {
         out.shift(1, 1).unwrap();
         out.patch(1, b"X");
         assert_eq!(out.into_bytes(), b"aXbc");
+    }
+
+    #[test]
+    fn write_short_keeps_n_bytes() {
+        let piece = *b"0123456789abcdef";
+        let mut v = b"x".to_vec();
+        v.write_short(&piece, 3).unwrap();
+        assert_eq!(v, b"x012");
+        // Room for all 16 bytes, and near the end of the buffer: the same bytes.
+        for size in [20, 5] {
+            let mut buf = [0u8; 20];
+            let mut out = SliceOutput::new(&mut buf[..size]);
+            out.write(b"x").unwrap();
+            out.write_short(&piece, 3).unwrap();
+            out.write_short(&piece, 1).unwrap();
+            assert_eq!(out.written(), b"x0120");
+            let e = out.write_short(&piece, 16).unwrap_err();
+            assert_eq!(e.kind_at(), (&ErrorKind::BufferFull, Some(5)));
+        }
     }
 
     #[test]

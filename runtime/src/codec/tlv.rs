@@ -55,43 +55,43 @@ struct Tlv<'a> {
     value: &'a [u8],
 }
 
-/// Reads the TLV header at `at` (below `limit`) and checks that the TLV ends by `limit`,
-/// the end of its container.
-fn read(bytes: &[u8], at: usize, limit: usize) -> Result<Tlv<'_>, Error> {
-    // A child that does not fit its container is a structure error; one that does not fit
-    // the payload a truncation.
+/// Reads the TLV at `at` of `bytes`, which end where the TLV's container ends: a TLV that
+/// runs past them is a structure error when the container is a TLV (`nested`), else a
+/// truncated payload.
+#[inline]
+fn read(bytes: &[u8], at: usize, nested: bool) -> Result<Tlv<'_>, Error> {
     let overrun = || {
-        err(
-            at,
-            if limit < bytes.len() {
-                ErrorKind::Syntax(Syntax::InvalidTlv)
-            } else {
-                ErrorKind::Truncated
-            },
-        )
+        let kind = if nested {
+            ErrorKind::Syntax(Syntax::InvalidTlv)
+        } else {
+            ErrorKind::Truncated
+        };
+        err(at, kind)
     };
     let t = bytes[at];
     let id_len = 1 + (t >> 5 & 1) as usize;
-    let body = at + 1 + id_len + (t >> 3 & 3) as usize;
-    if body > limit {
+    let len_len = (t >> 3 & 3) as usize;
+    let body = at + 1 + id_len + len_len;
+    let Some(fields) = bytes.get(at + 1..body) else {
         return Err(overrun());
-    }
-    let id_bytes = &bytes[at + 1..at + 1 + id_len];
-    let id = id_bytes.iter().fold(0u16, |a, &b| a << 8 | b as u16);
-    let len = match &bytes[at + 1 + id_len..body] {
-        [] => (t & 7) as usize,
-        field => field.iter().fold(0usize, |a, &b| a << 8 | b as usize),
+    };
+    // The ID and the length field, big-endian after the type byte.
+    let fields = fields.iter().fold(0u64, |a, &b| a << 8 | b as u64);
+    let id = (fields >> (8 * len_len)) as u16;
+    let len = match len_len {
+        0 => (t & 7) as usize,
+        _ => (fields & ((1 << (8 * len_len)) - 1)) as usize,
     };
     let end = body + len;
-    if end > limit {
+    let Some(value) = bytes.get(body..end) else {
         return Err(overrun());
-    }
+    };
     Ok(Tlv {
         kind: t >> 6,
         id,
         body,
         end,
-        value: &bytes[body..end],
+        value,
     })
 }
 
@@ -122,21 +122,27 @@ impl Seen {
     }
 
     /// Records `id` of the TLV at `at`; `false` when the level had it already.
+    #[inline]
     fn insert(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
+        if self.set.is_none() && id as u32 >= self.next {
+            self.count += 1;
+            self.next = id as u32 + 1;
+            return true;
+        }
+        self.insert_out_of_order(id, bytes, at)
+    }
+
+    /// [`insert`](Seen::insert) of an ID that is not above the level's earlier ones.
+    fn insert_out_of_order(&mut self, id: u16, bytes: &[u8], at: usize) -> bool {
         self.count += 1;
         if let Some(set) = &mut self.set {
             return set.insert(id);
         }
-        if id as u32 >= self.next {
-            self.next = id as u32 + 1;
-            return true;
-        }
         // The TLVs before `at` were read (and checked) already.
-        let mut earlier = core::iter::successors(Some(self.start), |&p| {
-            read(bytes, p, at).ok().map(|t| t.end)
-        })
-        .take_while(|&p| p < at)
-        .filter_map(|p| read(bytes, p, at).ok().map(|t| t.id));
+        let before = &bytes[..at];
+        let next = |t: &Tlv<'_>| (t.end < at).then(|| read(before, t.end, true).ok())?;
+        let mut earlier =
+            core::iter::successors(read(before, self.start, true).ok(), next).map(|t| t.id);
         if self.count <= Self::SCAN {
             return !earlier.any(|x| x == id);
         }
@@ -147,23 +153,17 @@ impl Seen {
     }
 }
 
-/// What a level of the payload holds.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Level {
-    /// Object Instance TLVs (an object path).
-    Object,
-    /// Resources at the top of an instance path, where a kind-00 TLV is a wrapper that
-    /// does not fit.
-    InstanceTop,
-    /// Resources inside an Object Instance TLV, or bare at an object path.
-    Instance,
-    /// Resource instances inside a Multiple Resource TLV.
-    Multiple,
-}
-
 /// Hands `event` of the TLV at `at` to the sink, locating its error.
 fn emit<'a, S: Sink<'a> + ?Sized>(sink: &mut S, at: usize, event: Event<'a>) -> Result<(), Error> {
     sink.event(event).map_err(|e| e.in_format(F).or_offset(at))
+}
+
+fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
+    Event::Value {
+        path,
+        value,
+        time: None,
+    }
 }
 
 /// Decodes a TLV (11542) payload addressed to `path` (any path but the root), feeding
@@ -177,24 +177,24 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     let ids = path.ids();
     match ids.len() {
         0 => Err(err(0, ErrorKind::Unsupported).with_path(*path)),
-        1 => level(bytes, 0, end, *path, Level::Object, 0, sink),
+        1 => instances(bytes, *path, sink),
         2 => {
             // One Object Instance TLV of the path's instance, alone, wraps the resources.
             if end > 0 {
-                let t = read(bytes, 0, end)?;
+                let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
                     emit(sink, 0, Event::Instance(*path))?;
-                    return level(bytes, t.body, end, *path, Level::Instance, 1, sink);
+                    return resources(bytes, t.body, end, *path, false, sink);
                 }
             }
-            level(bytes, 0, end, *path, Level::InstanceTop, 0, sink)
+            resources(bytes, 0, end, *path, true, sink)
         }
         n => {
             // One TLV of the target; none leaves the sink without a value.
             if end == 0 {
                 return Ok(());
             }
-            let t = read(bytes, 0, end)?;
+            let t = read(bytes, 0, false)?;
             let fits = match n {
                 3 => t.kind == RESOURCE || t.kind == MULTIPLE,
                 _ => t.kind == RESOURCE_INSTANCE,
@@ -207,7 +207,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
             }
             if t.kind == MULTIPLE {
                 emit(sink, 0, Event::MultipleResource(*path))?;
-                level(bytes, t.body, t.end, *path, Level::Multiple, 1, sink)?;
+                multiple(bytes, t.body, t.end, *path, sink)?;
             } else {
                 let value = RawValue::Bytes(t.value);
                 emit(sink, 0, leaf(*path, value))?;
@@ -220,66 +220,115 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     }
 }
 
-fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
-    Event::Value {
-        path,
-        value,
-        time: None,
+// Each level of the payload has its loop: the Object Instance TLVs of an object path,
+// the resources of an instance, the resource instances of a Multiple Resource TLV. Each
+// reads a TLV, checks that its kind belongs at that level, then its ID (`check_id`), and
+// builds its path from the parent's IDs.
+
+/// Checks the ID of the TLV at `at`: an error when it is the reserved one or was met
+/// before at this level (`seen`).
+#[inline]
+fn check_id(id: u16, seen: &mut Seen, bytes: &[u8], at: usize) -> Result<(), Error> {
+    if id == Path::MAX_ID {
+        return Err(err(at, ErrorKind::ReservedId));
     }
+    if !seen.insert(id, bytes, at) {
+        return Err(err(at, ErrorKind::DuplicatePath));
+    }
+    Ok(())
 }
 
-/// Decodes the TLVs of `bytes[start..end]`, children of `parent`, at `lv`. Containers
-/// recurse once per level: `depth` is at most 2 (instance, then multiple resource).
-fn level<'a, S: Sink<'a> + ?Sized>(
+/// Decodes the Object Instance TLVs of a payload addressed to `object`, or its bare
+/// resources (those of instance 0: spec §7.3, lenient).
+fn instances<'a, S: Sink<'a> + ?Sized>(
+    bytes: &'a [u8],
+    object: Path,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let o = object.ids()[0];
+    let mut seen = Seen::new(0);
+    let mut at = 0;
+    while at < bytes.len() {
+        let t = read(bytes, at, false)?;
+        match t.kind {
+            INSTANCE => {}
+            RESOURCE | MULTIPLE if at == 0 => {
+                let p = Path::instance(o, 0);
+                emit(sink, 0, Event::Instance(p))?;
+                return resources(bytes, 0, bytes.len(), p, false, sink);
+            }
+            _ => return Err(err(at, ErrorKind::Misplaced)),
+        }
+        check_id(t.id, &mut seen, bytes, at)?;
+        let path = Path::instance(o, t.id);
+        emit(sink, at, Event::Instance(path))?;
+        resources(bytes, t.body, t.end, path, false, sink)?;
+        at = t.end;
+    }
+    Ok(())
+}
+
+/// Decodes the resource TLVs of `bytes[start..end]`, the content of `instance`; `top`
+/// when they stand at the top of a payload addressed to the instance, where an Object
+/// Instance TLV of another ID gets its own error.
+fn resources<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     start: usize,
     end: usize,
-    parent: Path,
-    lv: Level,
-    depth: u8,
+    instance: Path,
+    top: bool,
     sink: &mut S,
 ) -> Result<(), Error> {
-    if depth > 2 {
-        return Err(err(start, ErrorKind::TooDeep));
-    }
+    let [o, i] = [0, 1].map(|k| instance.ids()[k]);
     let mut seen = Seen::new(start);
+    // The TLVs end with their container.
+    let within = &bytes[..end];
+    let nested = end < bytes.len();
     let mut at = start;
     while at < end {
-        let t = read(bytes, at, end)?;
-        // The level the TLV opens, if it is a container here.
-        let inner = match (lv, t.kind) {
-            (Level::Object, INSTANCE) => Some(Level::Instance),
-            (Level::Object, RESOURCE | MULTIPLE) if at == start => {
-                // Bare resources at an object path: instance 0 (spec §7.3, lenient).
-                let p = Path::instance(parent.ids()[0], 0);
-                emit(sink, at, Event::Instance(p))?;
-                return level(bytes, start, end, p, Level::Instance, depth + 1, sink);
-            }
-            (Level::InstanceTop, INSTANCE) if t.id != parent.ids()[1] => {
+        let t = read(within, at, nested)?;
+        match t.kind {
+            RESOURCE | MULTIPLE => {}
+            INSTANCE if top && t.id != i => {
                 return Err(err(at, ErrorKind::IdMismatch));
             }
-            (Level::Instance | Level::InstanceTop, RESOURCE) => None,
-            (Level::Instance | Level::InstanceTop, MULTIPLE) => Some(Level::Multiple),
-            (Level::Multiple, RESOURCE_INSTANCE) => None,
             _ => return Err(err(at, ErrorKind::Misplaced)),
-        };
-        let path = parent
-            .child(t.id)
-            .ok_or_else(|| err(at, ErrorKind::ReservedId))?;
-        if !seen.insert(t.id, bytes, at) {
-            return Err(err(at, ErrorKind::DuplicatePath));
         }
-        match inner {
-            None => emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?,
-            Some(inner) => {
-                let event = match inner {
-                    Level::Multiple => Event::MultipleResource(path),
-                    _ => Event::Instance(path),
-                };
-                emit(sink, at, event)?;
-                level(bytes, t.body, t.end, path, inner, depth + 1, sink)?;
-            }
+        check_id(t.id, &mut seen, bytes, at)?;
+        let path = Path::resource(o, i, t.id);
+        if t.kind == RESOURCE {
+            emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
+        } else {
+            emit(sink, at, Event::MultipleResource(path))?;
+            multiple(bytes, t.body, t.end, path, sink)?;
         }
+        at = t.end;
+    }
+    Ok(())
+}
+
+/// Decodes the resource instance TLVs of `bytes[start..end]`, the content of the
+/// Multiple Resource TLV of `resource`.
+fn multiple<'a, S: Sink<'a> + ?Sized>(
+    bytes: &'a [u8],
+    start: usize,
+    end: usize,
+    resource: Path,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let [o, i, r] = [0, 1, 2].map(|k| resource.ids()[k]);
+    let mut seen = Seen::new(start);
+    let within = &bytes[..end];
+    let nested = end < bytes.len();
+    let mut at = start;
+    while at < end {
+        let t = read(within, at, nested)?;
+        if t.kind != RESOURCE_INSTANCE {
+            return Err(err(at, ErrorKind::Misplaced));
+        }
+        check_id(t.id, &mut seen, bytes, at)?;
+        let path = Path::resource_instance(o, i, r, t.id);
+        emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
         at = t.end;
     }
     Ok(())
@@ -288,35 +337,32 @@ fn level<'a, S: Sink<'a> + ?Sized>(
 // ---- encoding ----
 
 /// The header of a TLV of `kind`, `id` and a value of `len` bytes (at most
-/// [`MAX_LENGTH`]) in its shortest form, and its size.
-fn header(kind: u8, id: u16, len: usize) -> ([u8; 6], usize) {
-    let mut h = [0u8; 6];
-    let mut t = kind << 6;
-    let n = if id > 255 {
-        t |= 0x20;
-        h[1..3].copy_from_slice(&id.to_be_bytes());
-        3
+/// [`MAX_LENGTH`]) in its shortest form: its bytes, big-endian in the top of a `u64`
+/// (built in a register, for one write with the value), and their count (2 to 6).
+fn header(kind: u8, id: u16, len: usize) -> (u64, usize) {
+    // Type byte and ID, right-aligned; the type byte starts at bit `at`.
+    let (bits, at) = if id > 255 {
+        (((kind as u64) << 6 | 0x20) << 16 | id as u64, 16)
     } else {
-        h[1] = id as u8;
-        2
+        ((kind as u64) << 14 | id as u64, 8)
     };
-    let width = match len {
-        0..8 => {
-            t |= len as u8;
-            0
-        }
-        8..0x100 => 1,
-        0x100..0x1_0000 => 2,
-        _ => 3,
+    // The length: in the type byte's low bits below 8, else in a field of 1 to 3 bytes
+    // (their count in bits 3-4 of the type byte).
+    let (bits, field) = match len {
+        0..8 => (bits | (len as u64) << at, 0),
+        8..0x100 => ((bits | 1 << (at + 3)) << 8 | len as u64, 1),
+        0x100..0x1_0000 => ((bits | 2 << (at + 3)) << 16 | len as u64, 2),
+        _ => ((bits | 3 << (at + 3)) << 24 | len as u64, 3),
     };
-    h[0] = t | (width as u8) << 3;
-    h[n..n + width].copy_from_slice(&(len as u32).to_be_bytes()[4 - width..]);
-    (h, n + width)
+    let n = at / 8 + 1 + field;
+    (bits << (64 - 8 * n), n)
 }
 
-/// The value bytes of a number, boolean or link, left-aligned, and their count.
-fn scalar(v: ValueRef<'_>) -> ([u8; 8], usize) {
-    fn int(v: i64) -> ([u8; 8], usize) {
+/// The value bytes of a number, boolean or link, big-endian in the top of a `u64`, and
+/// their count.
+#[inline]
+fn scalar(v: ValueRef<'_>) -> (u64, usize) {
+    fn int(v: i64) -> (u64, usize) {
         let n = if v as i8 as i64 == v {
             1
         } else if v as i16 as i64 == v {
@@ -326,26 +372,37 @@ fn scalar(v: ValueRef<'_>) -> ([u8; 8], usize) {
         } else {
             8
         };
-        ((v << (64 - 8 * n)).to_be_bytes(), n)
+        ((v as u64) << (64 - 8 * n), n)
     }
     match v {
         ValueRef::Integer(i) | ValueRef::Time(crate::Time(i)) => int(i),
         ValueRef::UnsignedInteger(u) => match i64::try_from(u) {
             Ok(i) => int(i),
-            Err(_) => (u.to_be_bytes(), 8),
+            Err(_) => (u, 8),
         },
-        ValueRef::Float(f) if (f as f32) as f64 == f => {
-            ((((f as f32).to_bits() as u64) << 32).to_be_bytes(), 4)
-        }
-        ValueRef::Float(f) => (f.to_be_bytes(), 8),
-        ValueRef::Boolean(b) => ([b as u8, 0, 0, 0, 0, 0, 0, 0], 1),
-        ValueRef::Objlnk(l) => {
-            let w = (l.object_id as u64) << 48 | (l.instance_id as u64) << 32;
-            (w.to_be_bytes(), 4)
-        }
+        ValueRef::Float(f) if (f as f32) as f64 == f => (((f as f32).to_bits() as u64) << 32, 4),
+        ValueRef::Float(f) => (f.to_bits(), 8),
+        ValueRef::Boolean(b) => ((b as u64) << 56, 1),
+        ValueRef::Objlnk(l) => ((l.object_id as u64) << 48 | (l.instance_id as u64) << 32, 4),
         // Text and bytes are written as they are.
-        ValueRef::String(_) | ValueRef::Corelnk(_) | ValueRef::Opaque(_) => ([0; 8], 0),
+        ValueRef::String(_) | ValueRef::Corelnk(_) | ValueRef::Opaque(_) => (0, 0),
     }
+}
+
+/// Writes `head` (bytes big-endian in the top of a `u64`, as [`header`] gives them) and
+/// then `value` (the same) as one piece of `n` bytes.
+fn write_head<O: Output>(
+    out: &mut O,
+    head: u64,
+    value: u64,
+    head_len: usize,
+    n: usize,
+) -> Result<(), Error> {
+    // The head takes 2 to 6 bytes: the value starts in the first word, ends in the second.
+    let shift = 8 * head_len as u32;
+    let piece = ((head | value >> shift) as u128) << 64 | (value << (64 - shift)) as u128;
+    out.write_short(&piece.to_be_bytes(), n)
+        .map_err(|e| e.in_format(F))
 }
 
 /// A container the writer is inside.
@@ -372,7 +429,13 @@ pub struct TlvWriter<O: Output> {
     depth: usize,
     // TLVs begun at the top level: a resource or resource-instance target takes one.
     top: usize,
+    // The kind of TLV a value takes now, or `NO_VALUE`: follows `depth` and `top` (see
+    // `refresh`), so that `value` tests one byte.
+    value_kind: u8,
 }
+
+/// [`TlvWriter`]'s `value_kind` where no value is allowed.
+const NO_VALUE: u8 = 0xFF;
 
 impl<O: Output> TlvWriter<O> {
     /// An encoder for a payload addressed to `path`, writing into `out`; the root is
@@ -381,13 +444,16 @@ impl<O: Output> TlvWriter<O> {
         if path.is_empty() {
             return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F));
         }
-        Ok(TlvWriter {
+        let mut w = TlvWriter {
             out,
             target: path.len(),
             open: [Open::default(); 2],
             depth: 0,
             top: 0,
-        })
+            value_kind: NO_VALUE,
+        };
+        w.refresh();
+        Ok(w)
     }
 
     /// Checks that every container was closed ([`ErrorKind::WriterMisuse`] otherwise) and
@@ -407,16 +473,16 @@ impl<O: Output> TlvWriter<O> {
         self.out.write(bytes).map_err(|e| e.in_format(F))
     }
 
-    /// The kind of TLV a value takes now, if a value is allowed.
-    fn value_kind(&self) -> Option<u8> {
+    /// Sets `value_kind` after a change of `depth` or `top`.
+    fn refresh(&mut self) {
         let inside = self.depth.checked_sub(1).map(|d| self.open[d].kind);
-        match (self.target, inside) {
-            (_, Some(MULTIPLE)) => Some(RESOURCE_INSTANCE),
-            (1, Some(INSTANCE)) | (2, None) => Some(RESOURCE),
-            (3, None) if self.top == 0 => Some(RESOURCE),
-            (4, None) if self.top == 0 => Some(RESOURCE_INSTANCE),
-            _ => None,
-        }
+        self.value_kind = match (self.target, inside) {
+            (_, Some(MULTIPLE)) => RESOURCE_INSTANCE,
+            (1, Some(INSTANCE)) | (2, None) => RESOURCE,
+            (3, None) if self.top == 0 => RESOURCE,
+            (4, None) if self.top == 0 => RESOURCE_INSTANCE,
+            _ => NO_VALUE,
+        };
     }
 
     fn open(&mut self, kind: u8, id: u16, guess: usize) -> Result<(), Error> {
@@ -425,7 +491,7 @@ impl<O: Output> TlvWriter<O> {
         }
         let start = self.out.len();
         let (h, head) = header(kind, id, guess.min(MAX_LENGTH));
-        self.write(&h[..head])?;
+        write_head(&mut self.out, h, 0, head, head)?;
         self.open[self.depth] = Open {
             start,
             head,
@@ -436,6 +502,7 @@ impl<O: Output> TlvWriter<O> {
         if self.depth == 1 {
             self.top += 1;
         }
+        self.refresh();
         Ok(())
     }
 
@@ -454,8 +521,9 @@ impl<O: Output> TlvWriter<O> {
             let delta = n as isize - o.head as isize;
             self.out.shift(body, delta).map_err(|e| e.in_format(F))?;
         }
-        self.out.patch(o.start, &h[..n]);
+        self.out.patch(o.start, &h.to_be_bytes()[..n]);
         self.depth -= 1;
+        self.refresh();
         Ok(())
     }
 }
@@ -474,7 +542,7 @@ impl<O: Output> Writer for TlvWriter<O> {
 
     fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
         // Allowed exactly where a value would be a Resource TLV.
-        if self.value_kind() != Some(RESOURCE) {
+        if self.value_kind != RESOURCE {
             return Err(self.misuse());
         }
         self.open(MULTIPLE, id, count.saturating_mul(2))
@@ -484,36 +552,56 @@ impl<O: Output> Writer for TlvWriter<O> {
         self.close(MULTIPLE)
     }
 
+    // Small, so that it inlines where the generated code knows the value's type.
+    #[inline]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let kind = self.value_kind().ok_or_else(|| self.misuse())?;
         match value {
-            ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(kind, id, s.as_bytes())?,
-            ValueRef::Opaque(b) => self.bytes(kind, id, b)?,
-            v => {
-                // Header and value in one write: a full buffer fails at the TLV's start.
-                let (v, n) = scalar(v);
-                let (h, hn) = header(kind, id, n);
-                let mut tlv = [0u8; 14];
-                tlv[..hn].copy_from_slice(&h[..hn]);
-                tlv[hn..hn + n].copy_from_slice(&v[..n]);
-                self.write(&tlv[..hn + n])?;
-            }
+            ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(id, s.as_bytes()),
+            ValueRef::Opaque(b) => self.bytes(id, b),
+            v => self.scalar(id, v),
         }
-        if self.depth == 0 {
-            self.top += 1;
-        }
-        Ok(())
     }
 }
 
 impl<O: Output> TlvWriter<O> {
-    fn bytes(&mut self, kind: u8, id: u16, value: &[u8]) -> Result<(), Error> {
+    /// The kind of TLV a value takes now, if a value is allowed.
+    fn kind(&self) -> Result<u8, Error> {
+        match self.value_kind {
+            NO_VALUE => Err(self.misuse()),
+            kind => Ok(kind),
+        }
+    }
+
+    /// Counts a value TLV written: a resource or resource-instance target takes one.
+    fn wrote_value(&mut self) {
+        if self.depth == 0 && self.target >= 3 {
+            self.top += 1;
+            self.refresh();
+        }
+    }
+
+    /// Writes the value TLV of a number, boolean or link.
+    fn scalar(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+        let kind = self.kind()?;
+        let (bits, n) = scalar(value);
+        // Header and value in one write: a full buffer fails at the TLV's start.
+        let (h, hn) = header(kind, id, n);
+        write_head(&mut self.out, h, bits, hn, hn + n)?;
+        self.wrote_value();
+        Ok(())
+    }
+
+    /// Writes a value TLV of text or opaque bytes.
+    fn bytes(&mut self, id: u16, value: &[u8]) -> Result<(), Error> {
+        let kind = self.kind()?;
         if value.len() > MAX_LENGTH {
             return Err(err(self.out.len(), ErrorKind::TooLong));
         }
         let (h, n) = header(kind, id, value.len());
-        self.write(&h[..n])?;
-        self.write(value)
+        write_head(&mut self.out, h, 0, n, n)?;
+        self.write(value)?;
+        self.wrote_value();
+        Ok(())
     }
 }
 
@@ -527,28 +615,29 @@ mod tests {
             for id in [0u16, 1, 255, 256, 65534] {
                 for len in [0usize, 7, 8, 255, 256, 65535, 65536, MAX_LENGTH] {
                     let (h, n) = header(kind, id, len);
-                    let mut bytes = h[..n].to_vec();
+                    let mut bytes = h.to_be_bytes()[..n].to_vec();
                     bytes.resize(n + len, 0);
-                    let t = read(&bytes, 0, bytes.len()).unwrap();
+                    let t = read(&bytes, 0, false).unwrap();
                     assert_eq!((t.kind, t.id, t.body, t.end), (kind, id, n, n + len));
                     // One byte short: the header or value is truncated.
-                    let Err(e) = read(&bytes[..n + len - 1], 0, n + len - 1) else {
+                    let Err(e) = read(&bytes[..n + len - 1], 0, false) else {
                         panic!("{kind} {id} {len}")
                     };
                     assert_eq!(e.kind_at(), (&ErrorKind::Truncated, Some(0)));
                 }
             }
         }
-        assert_eq!(header(3, 9, 1), ([0xC1, 9, 0, 0, 0, 0], 2));
-        assert_eq!(header(0, 1000, 13), ([0x28, 3, 0xE8, 13, 0, 0], 4));
-        assert_eq!(header(3, 0, 70000), ([0xD8, 0, 1, 0x11, 0x70, 0], 5));
+        let bytes = |(h, n): (u64, usize)| h.to_be_bytes()[..n].to_vec();
+        assert_eq!(bytes(header(3, 9, 1)), [0xC1, 9]);
+        assert_eq!(bytes(header(0, 1000, 13)), [0x28, 3, 0xE8, 13]);
+        assert_eq!(bytes(header(3, 0, 70000)), [0xD8, 0, 1, 0x11, 0x70]);
     }
 
     #[test]
     fn scalars() {
         let bytes = |v| {
             let (b, n) = scalar(v);
-            b[..n].to_vec()
+            u64::to_be_bytes(b)[..n].to_vec()
         };
         assert_eq!(bytes(ValueRef::Integer(-129)), [0xFF, 0x7F]);
         assert_eq!(bytes(ValueRef::UnsignedInteger(200)), [0, 0xC8]);
