@@ -93,14 +93,26 @@ fn encoding_into_a_buffer_allocates_nothing() {
         (F::Lwm2mCbor, Path::resource(7777, 0, 3), &leaf),
         (F::SenmlCbor, Path::resource(7777, 0, 3), &leaf),
     ] {
-        let (bytes, n) = allocated(|| codec::encode_into(format, &path, node, &mut buf));
-        assert!(n.unwrap() > 0);
-        assert_eq!(bytes, 0, "{format} at {path}");
+        let bytes = (0..3)
+            .map(|_| {
+                let (bytes, n) = allocated(|| codec::encode_into(format, &path, node, &mut buf));
+                assert!(n.unwrap() > 0);
+                bytes
+            })
+            .min();
+        assert_eq!(bytes, Some(0), "{format} at {path}");
     }
-    let (bytes, out) =
-        allocated(|| senml_cbor::encode_records_to(&records, SliceOutput::new(&mut buf)));
-    assert!(!out.unwrap().into_bytes().is_empty());
-    assert_eq!(bytes, 0, "SenML CBOR records");
+    // The counting allocator sees every thread: the test harness may allocate while this
+    // runs, so the least of three runs is what the encoder itself allocated.
+    let bytes = (0..3)
+        .map(|_| {
+            let (bytes, out) =
+                allocated(|| senml_cbor::encode_records_to(&records, SliceOutput::new(&mut buf)));
+            assert!(!out.unwrap().into_bytes().is_empty());
+            bytes
+        })
+        .min();
+    assert_eq!(bytes, Some(0), "SenML CBOR records");
 }
 
 fn many_small_containers_stay_proportionate() {

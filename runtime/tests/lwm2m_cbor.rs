@@ -240,13 +240,14 @@ fn every_value_type_in_a_resource() {
     assert_eq!(one("A1 83 03 00 09 D8 64 18 57"), Ok(int(87)));
     assert_eq!(one("A1 83 03 00 09 C4 82 01 05"), Ok(int(50)));
     assert_eq!(
+        // A value that does not fit the model: located at the value (byte 5).
         one("A1 83 03 00 09 63 43 65 6C"),
         Err((
             ErrorKind::Value(ValueError::WrongType {
                 expected: DataType::Integer,
                 found: "a string"
             }),
-            Some(1)
+            Some(5)
         ))
     );
     assert_eq!(

@@ -106,7 +106,7 @@ fn map<'a, S: Sink<'a> + ?Sized>(
             Item::Null => Event::PathOnly(path),
         };
         sink.event(event)
-            .map_err(|e| e.in_format(F).or_offset(key_at))?;
+            .map_err(|e| super::locate(e, F, key_at, at))?;
     }
 }
 

@@ -43,8 +43,8 @@ pub use build::NodeBuilder;
 pub use error::{Error, ErrorKind, Syntax, ValueError};
 pub use output::{CborOut, Output, SliceOutput};
 pub use raw::RawValue;
-pub(crate) use sink::inside;
 pub use sink::{Event, InstanceEvents, InstanceSink, Sink};
+pub(crate) use sink::{inside, locate};
 
 pub mod cbor;
 pub mod link_format;

@@ -4,7 +4,7 @@
 //! collectors of leaves are sinks.
 
 use super::{Error, ErrorKind, RawValue};
-use crate::Path;
+use crate::{ContentFormat, Path};
 
 /// One event of a decoded payload.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +89,18 @@ impl<'s, S: InstanceSink + ?Sized> InstanceEvents<'s, S> {
     pub fn new(scope: Path, sink: &'s mut S) -> Self {
         InstanceEvents { scope, sink }
     }
+}
+
+/// Locates an error a sink returned for an event of a `format` payload, when the sink did
+/// not: a value that does not fit the model at the value's bytes (`value`), anything else
+/// at the item that named the path (`item`: a TLV header, a CBOR key, a SenML record).
+pub(crate) fn locate(e: Error, format: ContentFormat, item: usize, value: usize) -> Error {
+    let at = if matches!(e.kind(), ErrorKind::Value(_)) {
+        value
+    } else {
+        item
+    };
+    e.in_format(format).or_offset(at)
 }
 
 /// `Ok` when `p` lies within `scope`, else [`ErrorKind::OutsidePath`] at `p`.

@@ -153,9 +153,21 @@ impl Seen {
     }
 }
 
-/// Hands `event` of the TLV at `at` to the sink, locating its error.
+/// Hands `event` of the TLV at `at` to the sink, locating its error (see
+/// [`locate`](super::locate)).
 fn emit<'a, S: Sink<'a> + ?Sized>(sink: &mut S, at: usize, event: Event<'a>) -> Result<(), Error> {
-    sink.event(event).map_err(|e| e.in_format(F).or_offset(at))
+    sink.event(event).map_err(|e| super::locate(e, F, at, at))
+}
+
+/// Hands the value of the TLV `t` at `at` to the sink as `path`'s value.
+fn emit_value<'a, S: Sink<'a> + ?Sized>(
+    sink: &mut S,
+    at: usize,
+    t: &Tlv<'a>,
+    path: Path,
+) -> Result<(), Error> {
+    sink.event(leaf(path, RawValue::Bytes(t.value)))
+        .map_err(|e| super::locate(e, F, at, t.body))
 }
 
 fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
@@ -209,8 +221,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
                 emit(sink, 0, Event::MultipleResource(*path))?;
                 multiple(bytes, t.body, t.end, *path, sink)?;
             } else {
-                let value = RawValue::Bytes(t.value);
-                emit(sink, 0, leaf(*path, value))?;
+                emit_value(sink, 0, &t, *path)?;
             }
             if t.end != end {
                 return Err(err(t.end, ErrorKind::TrailingBytes));
@@ -297,7 +308,7 @@ fn resources<'a, S: Sink<'a> + ?Sized>(
         check_id(t.id, &mut seen, bytes, at)?;
         let path = Path::resource(o, i, t.id);
         if t.kind == RESOURCE {
-            emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
+            emit_value(sink, at, &t, path)?;
         } else {
             emit(sink, at, Event::MultipleResource(path))?;
             multiple(bytes, t.body, t.end, path, sink)?;
@@ -328,7 +339,7 @@ fn multiple<'a, S: Sink<'a> + ?Sized>(
         }
         check_id(t.id, &mut seen, bytes, at)?;
         let path = Path::resource_instance(o, i, r, t.id);
-        emit(sink, at, leaf(path, RawValue::Bytes(t.value)))?;
+        emit_value(sink, at, &t, path)?;
         at = t.end;
     }
     Ok(())
