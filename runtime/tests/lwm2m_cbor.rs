@@ -254,7 +254,7 @@ fn every_value_type_in_a_resource() {
         one("A1 83 03 00 09 F9 4D A0"),
         Err((
             ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
-            Some(1)
+            Some(5)
         ))
     );
 }
