@@ -524,10 +524,10 @@ fn value_readings() {
         ValueError::InvalidUtf8
     );
     assert_eq!(value_err("/9999/0/7", "C1 07 FF"), ValueError::InvalidUtf8);
-    // A value error names the leaf and the TLV's offset.
+    // A value error names the leaf and the offset of the value (the TLV starts at 3).
     let e = dec("/9999/0", &hex("C1 02 07 C1 05 02")).unwrap_err();
     assert_eq!(e.path(), Some(p("/9999/0/5")));
-    assert_eq!(e.offset(), Some(3));
+    assert_eq!(e.offset(), Some(5));
 }
 
 // ---- headers (§7.1) ----
