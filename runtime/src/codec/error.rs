@@ -265,16 +265,16 @@ impl ErrorKind {
     /// A short description for people.
     pub fn describe(&self) -> Cow<'static, str> {
         Cow::Borrowed(match self {
-            ErrorKind::Truncated => "payload ends early",
-            ErrorKind::TrailingBytes => "trailing bytes after the payload",
+            ErrorKind::Truncated => "the payload ends early",
+            ErrorKind::TrailingBytes => "bytes after the end of the payload's data",
             ErrorKind::Syntax(s) => match s {
                 Syntax::UnexpectedByte => "unexpected character",
                 Syntax::InvalidNumber => "invalid number",
                 Syntax::InvalidString => "invalid string (escape or control character)",
-                Syntax::UnexpectedValue => "unexpected value for this place",
+                Syntax::UnexpectedValue => "a value of another kind than the format allows here",
                 Syntax::InvalidCbor => "invalid CBOR",
                 Syntax::InvalidTlv => "TLV runs past the end of its container",
-                Syntax::InvalidLink => "invalid link",
+                Syntax::InvalidLink => "not a valid link (RFC 6690)",
                 Syntax::InvalidText => "invalid value text",
             },
             ErrorKind::InvalidUtf8 => "invalid UTF-8",
