@@ -22,10 +22,13 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
+use base64::engine::GeneralPurpose;
 use base64::engine::general_purpose::STANDARD;
 
-use super::senml::{Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver};
-use super::senml_json::{Labels, check, write_name, write_value};
+use super::senml::{
+    Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, Staged,
+};
+use super::senml_json::{Labels, check, field, write_name, write_value};
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup, Writer};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
@@ -33,13 +36,16 @@ use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
 const F: ContentFormat = ContentFormat::Lwm2mJson;
 
 /// LwM2M JSON's value labels.
-const LABELS: Labels = Labels {
-    number: b"\"v\":",
-    string: b"\"sv\":",
-    boolean: b"\"bv\":",
-    objlnk: b"\"ov\":",
-    opaque: (b"\"sv\":", &STANDARD),
-};
+struct Lwm2mLabels;
+
+impl Labels for Lwm2mLabels {
+    const NUMBER: &'static [u8] = b"\"v\":";
+    const STRING: &'static [u8] = b"\"sv\":";
+    const BOOLEAN: &'static [u8] = b"\"bv\":";
+    const OBJLNK: &'static [u8] = b"\"ov\":";
+    const OPAQUE: &'static [u8] = b"\"sv\":";
+    const BASE64: GeneralPurpose = STANDARD;
+}
 
 /// Decodes a LwM2M JSON (11543) payload addressed to `path`, feeding `sink`. The payload
 /// names its entries itself: `path` is checked by the sink.
@@ -186,17 +192,20 @@ fn write_header<O: Output + ?Sized>(
     if let Some(bt) = bt {
         json::finite(bt)?;
     }
-    out.write(b"{")?;
+    let mut out = Staged::new(out);
+    out.put(b"{");
     if let Some(bn) = bn {
-        write_name(out, b"\"bn\":", bn)?;
-        out.write(b",")?;
+        out.put(b"\"bn\":");
+        write_name(&mut out, bn);
+        out.put(b",");
     }
     if let Some(bt) = bt {
-        out.write(b"\"bt\":")?;
-        json::write_time(out, bt)?;
-        out.write(b",")?;
+        out.put(b"\"bt\":");
+        json::write_time(&mut out, bt);
+        out.put(b",");
     }
-    out.write(b"\"e\":[")
+    out.put(b"\"e\":[");
+    out.flush()
 }
 
 /// Writes one entry (`{...}` when `first`, else `,{...}`): `n`, the value, `t`, each when
@@ -215,23 +224,23 @@ fn write_entry<O: Output + ?Sized>(
         },
         value,
     )?;
-    out.write(if first { b"{" } else { b",{" })?;
-    let mut sep: &[u8] = b"";
+    let mut out = Staged::new(out);
+    out.put(if first { b"{" } else { b",{" });
+    let mut none = true;
     if let Some(n) = n {
-        write_name(out, b"\"n\":", n)?;
-        sep = b",";
+        field(&mut out, &mut none, b"\"n\":");
+        write_name(&mut out, n);
     }
     if let Some(v) = value {
-        out.write(sep)?;
-        write_value(out, &LABELS, v)?;
-        sep = b",";
+        field(&mut out, &mut none, b"");
+        write_value::<Lwm2mLabels, _>(&mut out, v);
     }
     if let Some(t) = t {
-        out.write(sep)?;
-        out.write(b"\"t\":")?;
-        json::write_time(out, t)?;
+        field(&mut out, &mut none, b"\"t\":");
+        json::write_time(&mut out, t);
     }
-    out.write(b"}")
+    out.put(b"}");
+    out.flush()
 }
 
 /// Encodes records: `bn` is their longest common path (the path itself, without `/`, when
@@ -333,14 +342,14 @@ impl<O: Output> Writer for Lwm2mJsonWriter<O> {
         let (path, is_target) = self.walker.value(id).map_err(|k| self.fail(k))?;
         check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
         let (at, target) = (self.out.len() - self.start, self.walker.target());
-        let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
-        let bn = Name::absolute(target.ids(), !is_target);
         let first = self.entries == 0;
         let head = if first {
+            let bn = Name::absolute(target.ids(), !is_target);
             write_header(&mut self.out, Some(&bn), None)
         } else {
             Ok(())
         };
+        let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
         head.and_then(|()| write_entry(&mut self.out, first, n.as_ref(), Some(value), None))
             .map_err(|e| e.in_format(F).or_offset(at))?;
         self.entries += 1;

@@ -32,7 +32,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Error, ErrorKind, Event, RawValue, Sink, TypeLookup};
+use super::{Error, ErrorKind, Event, Output, RawValue, Sink, TypeLookup};
 use crate::{Path, Value};
 
 /// One resolved SenML record with an owned value.
@@ -247,18 +247,23 @@ pub struct Name {
 
 impl Name {
     /// `/a/b`, with a trailing `/` when `slash`; the root is `/`.
+    #[inline]
     pub fn absolute(ids: &[u16], slash: bool) -> Self {
-        let mut n = Name {
-            ids: [0; 4],
+        // Element by element: a copy of a few bytes of unknown length is a call to memcpy.
+        let mut copy = [0; 4];
+        for (k, id) in copy.iter_mut().enumerate() {
+            *id = ids.get(k).copied().unwrap_or(0);
+        }
+        Name {
+            ids: copy,
             len: ids.len().min(4) as u8,
             lead: true,
             trail: slash || ids.is_empty(),
-        };
-        n.ids[..n.len as usize].copy_from_slice(&ids[..n.len as usize]);
-        n
+        }
     }
 
     /// `a/b` (relative: no leading or trailing slash).
+    #[inline]
     pub fn relative(ids: &[u16]) -> Self {
         Name {
             lead: false,
@@ -273,10 +278,16 @@ impl Name {
             buf: [0; NAME_TEXT_MAX],
             len: 0,
         };
-        let mut put = |b: &[u8]| {
+        self.write(|b| {
             t.buf[t.len..t.len + b.len()].copy_from_slice(b);
             t.len += b.len();
-        };
+        });
+        t
+    }
+
+    /// Gives the text piece by piece to `put` (encoders write it straight into a record).
+    #[inline]
+    pub(crate) fn write(&self, mut put: impl FnMut(&[u8])) {
         for (k, &id) in self.ids[..self.len as usize].iter().enumerate() {
             if self.lead || k > 0 {
                 put(b"/");
@@ -286,7 +297,6 @@ impl Name {
         if self.trail {
             put(b"/");
         }
-        t
     }
 }
 
@@ -369,6 +379,7 @@ impl LeafWalker {
     }
 
     /// The instance values belong to.
+    #[inline]
     fn instance_id(&self) -> Result<u16, ErrorKind> {
         match self.target.instance_id() {
             Some(i) => Ok(i),
@@ -395,6 +406,7 @@ impl LeafWalker {
 
     /// The full path of the value `id` (`Writer::value`), and whether it is the target
     /// itself (the one value of a resource or resource-instance target).
+    #[inline]
     pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
         not_reserved(id)?;
         let o = self.target.ids()[0];
@@ -417,11 +429,13 @@ impl LeafWalker {
 }
 
 /// [`ErrorKind::WriterMisuse`] unless `ok`.
+#[inline]
 fn ensure(ok: bool) -> Result<(), ErrorKind> {
     ok.then_some(()).ok_or(ErrorKind::WriterMisuse)
 }
 
 /// `id`, unless it is the reserved 65535 ([`ErrorKind::ReservedId`]).
+#[inline]
 fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
     (id != Path::MAX_ID)
         .then_some(id)
@@ -434,7 +448,8 @@ fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
 #[derive(Clone, Debug)]
 pub struct WriterNames {
     walker: LeafWalker,
-    group: Option<Path>,
+    // The instance whose base name was written last.
+    group: Option<u16>,
 }
 
 /// The names of `path` grouped by instance: `bn` = `/O/I/` (or the shorter path, with a
@@ -471,20 +486,57 @@ impl WriterNames {
     /// The fields of the record of value `id` (`Writer::value`); the record must then be
     /// written (the base name it names is remembered).
     pub fn value(&mut self, id: u16) -> Result<Fields, ErrorKind> {
-        let (path, is_target) = self.walker.value(id)?;
-        let ids = path.ids();
-        if is_target {
-            return Ok(Fields {
-                bn: Some(Name::absolute(ids, false)),
-                ..Fields::default()
-            });
-        }
-        let (bn, n) = grouped(&mut self.group, &path);
+        let (bn, n) = self.name(id)?.fields();
         Ok(Fields {
             bn,
             n,
             ..Fields::default()
         })
+    }
+
+    /// [`value`](Self::value) for the writers, which write the names straight from it.
+    #[inline]
+    pub(crate) fn name(&mut self, id: u16) -> Result<ValueName, ErrorKind> {
+        let (path, is_target) = self.walker.value(id)?;
+        if is_target {
+            return Ok(ValueName::Target(path));
+        }
+        // The other values of a writer lie at `/O/I/R` or `/O/I/R/RI` of one object:
+        // grouped by instance, as `grouped` does.
+        let instance = Some(path.ids()[1]);
+        let new_group = self.group != instance;
+        self.group = instance;
+        Ok(ValueName::Grouped { path, new_group })
+    }
+}
+
+/// How the record of a value of a writer is named ([`WriterNames::name`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ValueName {
+    /// The one value of a resource or resource-instance target: `bn` = this path, no `n`.
+    Target(Path),
+    /// Another value, at `/O/I/R` or `/O/I/R/RI`: `bn` = `/O/I/` when `new_group` (the
+    /// instance differs from the previous record's), `n` = `R` or `R/RI`.
+    Grouped {
+        /// The value's path.
+        path: Path,
+        /// Whether the record carries `bn`.
+        new_group: bool,
+    },
+}
+
+impl ValueName {
+    /// The record's `bn` and `n`.
+    #[inline]
+    pub(crate) fn fields(&self) -> (Option<Name>, Option<Name>) {
+        match self {
+            ValueName::Target(path) => (Some(Name::absolute(path.ids(), false)), None),
+            ValueName::Grouped { path, new_group } => {
+                let ids = path.ids();
+                let bn = new_group.then(|| Name::absolute(&ids[..2], true));
+                (bn, Some(Name::relative(&ids[2..])))
+            }
+        }
     }
 }
 
@@ -574,4 +626,71 @@ fn plan_base_time(records: &[Record]) -> Option<f64> {
     let first = values.next()?.time?;
     (exact_int(first).is_some() && values.all(|r| r.time.and_then(exact_int).is_some()))
         .then_some(first)
+}
+
+/// Room for one record on the stack.
+const STAGE: usize = 128;
+
+/// The bytes of one record gathered on the stack and written to the output in one piece
+/// by [`flush`](Staged::flush): a write per field (most are a few bytes) costs far more
+/// than the bytes. What does not fit goes to the output directly, in order. A failure of
+/// the output is kept (what follows is dropped) and returned by `flush`.
+pub(crate) struct Staged<'o, O: Output + ?Sized> {
+    out: &'o mut O,
+    buf: [u8; STAGE],
+    len: usize,
+    failed: Option<Error>,
+}
+
+impl<'o, O: Output + ?Sized> Staged<'o, O> {
+    /// Nothing staged yet, for `out`.
+    #[inline]
+    pub(crate) fn new(out: &'o mut O) -> Self {
+        Staged {
+            out,
+            buf: [0; STAGE],
+            len: 0,
+            failed: None,
+        }
+    }
+
+    /// Appends `bytes`.
+    #[inline]
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.spill(bytes),
+        }
+    }
+
+    /// Appends the decimal text of `v`.
+    #[inline]
+    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
+        self.put(itoa::Buffer::new().format(v).as_bytes());
+    }
+
+    /// `bytes` do not fit: what is staged goes out first, then `bytes`.
+    #[cold]
+    fn spill(&mut self, bytes: &[u8]) {
+        if self.failed.is_none() {
+            let staged = &self.buf[..self.len];
+            let r = self.out.write(staged).and_then(|()| self.out.write(bytes));
+            self.failed = r.err();
+        }
+        self.len = 0;
+    }
+
+    /// Writes what is staged to the output; the output's first failure, if any.
+    #[inline]
+    pub(crate) fn flush(&mut self) -> Result<(), Error> {
+        let len = core::mem::take(&mut self.len);
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.out.write(&self.buf[..len]),
+        }
+    }
 }

@@ -9,7 +9,8 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::codec::{Error, ErrorKind, Output, RawValue, Syntax};
+use crate::codec::senml::Staged;
+use crate::codec::{ErrorKind, Output, RawValue, Syntax};
 
 /// Deepest nesting [`Json::skip_value`] accepts.
 pub const MAX_DEPTH: u32 = 64;
@@ -351,38 +352,44 @@ static ESCAPE: [u8; 256] = {
     t
 };
 
+/// Whether a byte must be escaped inside a JSON string.
+fn needs_escape(b: u8) -> bool {
+    ESCAPE[usize::from(b)] != 0
+}
+
 /// Writes `s` as a JSON string literal (quotes included).
-pub fn write_str<O: Output + ?Sized>(out: &mut O, s: &str) -> Result<(), Error> {
+pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.write(b"\"")?;
+    out.put(b"\"");
     let bytes = s.as_bytes();
+    // Most strings need no escape: one check of all bytes, then one piece.
+    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        out.put(bytes);
+        out.put(b"\"");
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc = ESCAPE[usize::from(b)];
         if esc == 0 {
             continue;
         }
-        out.write(&bytes[start..i])?;
+        out.put(&bytes[start..i]);
         match esc {
-            b'u' => out.write(&[
+            b'u' => out.put(&[
                 b'\\',
                 b'u',
                 b'0',
                 b'0',
                 HEX[usize::from(b >> 4)],
                 HEX[usize::from(b & 15)],
-            ])?,
-            _ => out.write(&[b'\\', esc])?,
+            ]),
+            _ => out.put(&[b'\\', esc]),
         }
         start = i + 1;
     }
-    out.write(&bytes[start..])?;
-    out.write(b"\"")
-}
-
-/// Writes an integer.
-pub fn write_int<O: Output + ?Sized, I: itoa::Integer>(out: &mut O, v: I) -> Result<(), Error> {
-    out.write(itoa::Buffer::new().format(v).as_bytes())
+    out.put(&bytes[start..]);
+    out.put(b"\"");
 }
 
 /// Whether JSON can carry `v` (NaN and infinities it cannot).
@@ -394,8 +401,9 @@ pub fn finite(v: f64) -> Result<(), ErrorKind> {
     }
 }
 
-/// Writes a finite float as Rust's `{:?}` does (the wire text of every earlier version):
-/// the shortest decimal that reads back as `v`, `21.5`, `1.0`, `1e-7`, `1e300`.
+/// Writes a finite float (the caller checked it with [`finite`]) as Rust's `{:?}` does
+/// (the wire text of every earlier version): the shortest decimal that reads back as
+/// `v`, `21.5`, `1.0`, `1e-7`, `1e300`.
 ///
 /// zmij writes the same digits with three differences, handled by one rule: it writes
 /// `1e+300` (an exponent sign), it keeps the plain notation down to 1e-5 where `{:?}`
@@ -403,9 +411,9 @@ pub fn finite(v: f64) -> Result<(), ErrorKind> {
 /// (possible only with 16 or 17 significant digits) it picks the even last digit where
 /// `{:?}` rounds up. Its text is used when none of these can apply (plain notation, at
 /// least 1e-4, at most 15 significant digits: every value a sensor sends); the others
-/// (NaN and infinities are refused first) are written by `core::fmt`.
-pub fn write_f64<O: Output + ?Sized>(out: &mut O, v: f64) -> Result<(), Error> {
-    finite(v)?;
+/// are written by `core::fmt`.
+pub(crate) fn write_f64<O: Output + ?Sized>(out: &mut Staged<'_, O>, v: f64) {
+    debug_assert!(v.is_finite());
     let mut buf = zmij::Buffer::new();
     let text = buf.format_finite(v);
     let significant = text
@@ -414,35 +422,33 @@ pub fn write_f64<O: Output + ?Sized>(out: &mut O, v: f64) -> Result<(), Error> {
         .filter(u8::is_ascii_digit)
         .count();
     if !text.contains('e') && (v == 0.0 || v.abs() >= 1e-4) && significant <= 15 {
-        return out.write(text.as_bytes());
+        return out.put(text.as_bytes());
     }
     // Rare: an allocation is fine here.
-    out.write(alloc::format!("{v:?}").as_bytes())
+    out.put(alloc::format!("{v:?}").as_bytes());
 }
 
-/// Writes a time: integral values as integers, others as floats.
-pub fn write_time<O: Output + ?Sized>(out: &mut O, t: f64) -> Result<(), Error> {
+/// Writes a finite time: integral values as integers, others as floats.
+pub(crate) fn write_time<O: Output + ?Sized>(out: &mut Staged<'_, O>, t: f64) {
     match crate::codec::senml::exact_int(t) {
-        Some(i) => write_int(out, i),
+        Some(i) => out.put_int(i),
         None => write_f64(out, t),
     }
 }
 
 /// Writes `bytes` in base64 with `engine` (the text holds no byte JSON escapes).
-pub fn write_base64<O: Output + ?Sized>(
-    out: &mut O,
+pub(crate) fn write_base64<O: Output + ?Sized>(
+    out: &mut Staged<'_, O>,
     engine: &base64::engine::GeneralPurpose,
     bytes: &[u8],
-) -> Result<(), Error> {
+) {
     use base64::Engine as _;
     // In chunks of 48 bytes (64 characters): no allocation.
     let mut text = [0u8; 64];
     // Every chunk but the last is whole groups of 3 bytes: only the last can be padded.
     for chunk in bytes.chunks(48) {
-        let n = engine
-            .encode_slice(chunk, &mut text)
-            .map_err(|_| Error::new(ErrorKind::TooLong))?;
-        out.write(&text[..n])?;
+        // 64 bytes hold the text of 48: this cannot fail.
+        let n = engine.encode_slice(chunk, &mut text).unwrap_or(0);
+        out.put(&text[..n]);
     }
-    Ok(())
 }
