@@ -26,7 +26,7 @@ use base64::engine::GeneralPurpose;
 use base64::engine::general_purpose::STANDARD;
 
 use super::senml::{
-    Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, Staged,
+    Entry, Fields, LeafWalker, Name, Record, RecordPlan, RecordSink, Resolver, Staged,
 };
 use super::senml_json::{Labels, check, field, write_name, write_value};
 use super::wire::json::{self, Json, JsonError};
@@ -57,22 +57,20 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     let _ = path;
     let fail = |(kind, at): JsonError| Error::at(F, at, kind);
     let mut j = Json::new(bytes);
-    // The header first (keys in any order); the entries are read after it.
-    let (mut head, e_at) = read_header(&mut j).map_err(fail)?;
-    j.pos = e_at + 1;
     let mut resolver = Resolver::new();
+    // The header first (keys in any order; its `bn` and `bt` go to the resolver); the
+    // entries are read after it.
+    let e_at = read_header(&mut j, &mut resolver).map_err(fail)?;
+    j.pos = e_at + 1;
     if j.eat(b']') {
         return Ok(());
     }
     loop {
         j.peek();
         let start = j.pos;
-        let mut entry = read_entry(&mut j).map_err(fail)?;
-        // The header's `bn` and `bt` apply from the first entry on.
-        entry.base_name = head.base_name.take();
-        entry.base_time = head.base_time.take();
+        let entry = read_entry(&mut j).map_err(fail)?;
         let event = resolver
-            .resolve(entry)
+            .event(&entry.name, entry.time, entry.value)
             .map_err(|kind| Error::at(F, start, kind))?;
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(start))?;
@@ -91,20 +89,25 @@ pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record
     Ok(sink.into_records())
 }
 
-/// The top-level object: its `bn` and `bt` (in a record of their own) and where the `e`
-/// array starts. Checks the whole payload's syntax.
-fn read_header<'a>(j: &mut Json<'a>) -> Result<(RawRecord<'a>, usize), JsonError> {
+/// The top-level object: its `bn` and `bt` (given to `resolver`) and where the `e` array
+/// starts. Checks the whole payload's syntax.
+fn read_header(j: &mut Json<'_>, resolver: &mut Resolver) -> Result<usize, JsonError> {
     j.expect(b'{')?;
-    let mut head = RawRecord::default();
-    let mut e_at = None;
+    let (mut bn, mut bt, mut e_at) = (false, false, None);
     if !j.eat(b'}') {
         loop {
             j.peek();
             let key_at = j.pos;
             let key = j.label()?;
             let twice = match &*key {
-                b"bn" => head.base_name.replace(j.string()?).is_some(),
-                b"bt" => head.base_time.replace(j.float()?).is_some(),
+                b"bn" => {
+                    resolver.set_base_name(&j.name()?);
+                    core::mem::replace(&mut bn, true)
+                }
+                b"bt" => {
+                    resolver.set_base_time(j.float()?);
+                    core::mem::replace(&mut bt, true)
+                }
                 b"e" => {
                     if j.peek() != Some(b'[') {
                         return Err((ErrorKind::Syntax(Syntax::UnexpectedValue), j.pos));
@@ -127,13 +130,13 @@ fn read_header<'a>(j: &mut Json<'a>) -> Result<(RawRecord<'a>, usize), JsonError
         }
     }
     j.end()?;
-    Ok((head, e_at.ok_or((ErrorKind::InvalidField, 0))?))
+    e_at.ok_or((ErrorKind::InvalidField, 0))
 }
 
 /// One entry object.
-fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
+fn read_entry<'a>(j: &mut Json<'a>) -> Result<Entry<'a>, JsonError> {
     j.expect(b'{')?;
-    let mut rec = RawRecord::default();
+    let mut rec = Entry::default();
     if j.eat(b'}') {
         return Ok(rec);
     }
@@ -142,15 +145,20 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         j.peek();
         let key_at = j.pos;
         let key = j.label()?;
-        let Some(k) = [&b"n"[..], b"t", b"v", b"bv", b"sv", b"ov"]
-            .iter()
-            .position(|l| **l == *key)
-        else {
-            j.skip_value()?;
-            if !j.next_in_object()? {
-                return Ok(rec);
+        let k = match &*key {
+            b"n" => 0,
+            b"t" => 1,
+            b"v" => 2,
+            b"bv" => 3,
+            b"sv" => 4,
+            b"ov" => 5,
+            _ => {
+                j.skip_value()?;
+                if !j.next_in_object()? {
+                    return Ok(rec);
+                }
+                continue;
             }
-            continue;
         };
         if seen & (1 << k) != 0 || (k >= 2 && rec.value.is_some()) {
             return Err((ErrorKind::InvalidField, key_at));
@@ -159,7 +167,7 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         j.peek();
         let at = j.pos;
         match k {
-            0 => rec.name = Some(j.string()?),
+            0 => rec.name = j.name()?,
             1 => rec.time = Some(j.float()?),
             2 => rec.value = Some(j.number()?),
             3 => rec.value = Some(RawValue::Boolean(j.boolean()?)),

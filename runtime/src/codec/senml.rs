@@ -109,14 +109,30 @@ pub struct RawRecord<'a> {
     pub value: Option<RawValue<'a>>,
 }
 
+/// A record's name, time and value as a decoder reads them; its `bn` and `bt` go to the
+/// [`Resolver`] as they are read.
+#[derive(Debug, Default)]
+pub(crate) struct Entry<'a> {
+    /// `n` (empty when none).
+    pub name: Cow<'a, [u8]>,
+    /// `t`.
+    pub time: Option<f64>,
+    /// The value field, `None` for a path-only record.
+    pub value: Option<RawValue<'a>>,
+}
+
 /// Longest resolved name (`bn` + `n`) read; longer names are not paths.
 const NAME_MAX: usize = 64;
 
 /// The base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
+///
+/// The base name is read once, when it arrives, into the state of a [`NameReader`]; each
+/// record's name continues from a copy of that state. The result is the one of reading
+/// `bn` and `n` joined, without joining them.
 #[derive(Clone, Debug, Default)]
 pub struct Resolver {
-    // The base name's buffer is reused from record to record: no allocation per record.
-    base_name: String,
+    base_name: NameReader,
+    base_len: usize,
     base_time: Option<f64>,
     // Alternate path every name starts with (LwM2M 1.2, e.g. `/lwm2m`), without a
     // trailing `/`; empty when none.
@@ -133,6 +149,7 @@ impl Resolver {
     /// names like `/lwm2m/3/0/9`), which is removed before the rest is read as a path.
     pub fn with_alternate_path(mut self, prefix: &str) -> Self {
         self.prefix = prefix.trim_end_matches('/').into();
+        self.set_base_name(b"");
         self
     }
 
@@ -143,42 +160,166 @@ impl Resolver {
     /// [`ErrorKind::OutsidePath`].
     pub fn resolve<'a>(&mut self, record: RawRecord<'a>) -> Result<Event<'a>, ErrorKind> {
         if let Some(bn) = &record.base_name {
-            self.base_name.clear();
-            self.base_name.push_str(bn);
+            self.set_base_name(bn.as_bytes());
         }
         if let Some(bt) = record.base_time {
-            self.base_time = Some(bt);
+            self.set_base_time(bt);
         }
-        let path = self.path(record.name.as_deref().unwrap_or(""))?;
-        let time = match (self.base_time, record.time) {
+        let name = record.name.as_deref().unwrap_or("").as_bytes();
+        self.event(name, record.time, record.value)
+    }
+
+    /// A record's `bn` (the decoders apply it as soon as they read it).
+    pub(crate) fn set_base_name(&mut self, bn: &[u8]) {
+        self.base_name = NameReader::new(self.prefix.as_bytes());
+        self.base_name.read(self.prefix.as_bytes(), bn);
+        self.base_len = bn.len();
+    }
+
+    /// A record's `bt`.
+    pub(crate) fn set_base_time(&mut self, bt: f64) {
+        self.base_time = Some(bt);
+    }
+
+    /// The event of a record with name `n` (empty when none), time `t` and `value`, under
+    /// the base name and time (see [`resolve`](Self::resolve)).
+    #[inline]
+    pub(crate) fn event<'a>(
+        &self,
+        n: &[u8],
+        t: Option<f64>,
+        value: Option<RawValue<'a>>,
+    ) -> Result<Event<'a>, ErrorKind> {
+        let total = self.base_len + n.len();
+        if total == 0 || total > NAME_MAX {
+            return Err(ErrorKind::NotAPath);
+        }
+        let mut name = self.base_name;
+        let prefix = self.prefix.as_bytes();
+        name.read(prefix, n);
+        let path = name.path(prefix)?;
+        let time = match (self.base_time, t) {
             (None, None) => None,
             (b, t) => Some(b.unwrap_or(0.0) + t.unwrap_or(0.0)),
         };
-        Ok(match record.value {
+        Ok(match value {
             Some(value) => Event::Value { path, value, time },
             None => Event::PathOnly(path),
         })
     }
+}
 
-    /// The path named by the base name followed by `name`.
-    fn path(&self, name: &str) -> Result<Path, ErrorKind> {
-        let (bn, total) = (self.base_name.as_bytes(), self.base_name.len() + name.len());
-        if total == 0 || total > NAME_MAX {
-            return Err(ErrorKind::NotAPath);
-        }
-        let mut buf = [0u8; NAME_MAX];
-        buf[..bn.len()].copy_from_slice(bn);
-        buf[bn.len()..total].copy_from_slice(name.as_bytes());
-        // Two strings joined: UTF-8.
-        let text = core::str::from_utf8(&buf[..total]).map_err(|_| ErrorKind::NotAPath)?;
-        let text = match self.prefix.as_str() {
-            "" => text,
-            prefix => match text.strip_prefix(prefix).ok_or(ErrorKind::OutsidePath)? {
-                "" => return Ok(Path::ROOT),
-                rest => rest,
+/// Where a [`NameReader`] is in a name.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum NameAt {
+    /// In the alternate path, this many bytes of it read.
+    Prefix(usize),
+    /// Before the leading `/` (after the alternate path, if any).
+    #[default]
+    Lead,
+    /// After the leading `/`.
+    Root,
+    /// After `//` (still the root, as for `Path`'s `FromStr`).
+    RootSlash,
+    /// In an ID.
+    Id,
+    /// After the `/` that ended an ID.
+    Slash,
+    /// Not a path, or outside the alternate path.
+    Failed(Bad),
+}
+
+/// Why a name is no path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Bad {
+    NotAPath,
+    OutsidePath,
+}
+
+/// Reads a name as a LwM2M path byte by byte, so that it can stop after the base name
+/// and continue with each record's name: the alternate path (if any), then what `Path`'s
+/// `FromStr` accepts: `/`, then up to four IDs below 65535 of at most five digits joined
+/// by `/`, with one optional trailing `/` (`/` and `//` are the root).
+#[derive(Clone, Copy, Debug, Default)]
+struct NameReader {
+    at: NameAt,
+    ids: [u16; 4],
+    len: u8,
+    // The ID being read and its digits so far.
+    id: u32,
+    digits: u8,
+}
+
+impl NameReader {
+    /// Nothing read yet, of names that start with `prefix` (empty: none).
+    fn new(prefix: &[u8]) -> Self {
+        NameReader {
+            at: if prefix.is_empty() {
+                NameAt::Lead
+            } else {
+                NameAt::Prefix(0)
             },
+            ..NameReader::default()
+        }
+    }
+
+    /// Reads `bytes` of a name starting with `prefix`.
+    fn read(&mut self, prefix: &[u8], bytes: &[u8]) {
+        for &b in bytes {
+            self.at = match (self.at, b) {
+                (NameAt::Failed(_), _) => return,
+                (NameAt::Prefix(k), _) if prefix.get(k) != Some(&b) => {
+                    NameAt::Failed(Bad::OutsidePath)
+                }
+                (NameAt::Prefix(k), _) if k + 1 < prefix.len() => NameAt::Prefix(k + 1),
+                (NameAt::Prefix(_), _) => NameAt::Lead,
+                (NameAt::Lead, b'/') => NameAt::Root,
+                (NameAt::Root, b'/') => NameAt::RootSlash,
+                (NameAt::Root | NameAt::Slash, b'0'..=b'9') => {
+                    (self.id, self.digits) = (u32::from(b - b'0'), 1);
+                    NameAt::Id
+                }
+                (NameAt::Id, b'0'..=b'9') if self.digits < 5 => {
+                    (self.id, self.digits) = (self.id * 10 + u32::from(b - b'0'), self.digits + 1);
+                    NameAt::Id
+                }
+                (NameAt::Id, b'/') => self.end_id(NameAt::Slash),
+                _ => NameAt::Failed(Bad::NotAPath),
+            };
+        }
+    }
+
+    /// Ends the ID being read; `next` unless it is out of range or a fifth one.
+    fn end_id(&mut self, next: NameAt) -> NameAt {
+        let Some(slot) = self.ids.get_mut(usize::from(self.len)) else {
+            return NameAt::Failed(Bad::NotAPath);
         };
-        text.parse().map_err(|_| ErrorKind::NotAPath)
+        if self.id >= u32::from(Path::MAX_ID) {
+            return NameAt::Failed(Bad::NotAPath);
+        }
+        *slot = self.id as u16;
+        self.len += 1;
+        next
+    }
+
+    /// The path read, once the whole name is.
+    fn path(mut self, prefix: &[u8]) -> Result<Path, ErrorKind> {
+        let at = match self.at {
+            NameAt::Id => self.end_id(NameAt::Slash),
+            // Only the alternate path: its root.
+            NameAt::Lead if !prefix.is_empty() => NameAt::Root,
+            // Nothing (read with an alternate path: less than it).
+            NameAt::Lead => NameAt::Failed(Bad::NotAPath),
+            NameAt::Prefix(_) => NameAt::Failed(Bad::OutsidePath),
+            at => at,
+        };
+        match at {
+            NameAt::Failed(Bad::OutsidePath) => Err(ErrorKind::OutsidePath),
+            NameAt::Failed(Bad::NotAPath) => Err(ErrorKind::NotAPath),
+            _ => {
+                Path::from_ids(&self.ids[..usize::from(self.len)]).map_err(|_| ErrorKind::NotAPath)
+            }
+        }
     }
 }
 

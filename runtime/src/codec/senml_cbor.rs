@@ -21,13 +21,14 @@
 //! refused. See [`senml`] for naming and time rules. Errors carry the byte
 //! offset of the offending item (of the record, for its name).
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use minicbor::data::Type;
 use minicbor::encode::Write;
 use minicbor::{Decoder, Encoder};
 
-use super::senml::{Fields, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames};
+use super::senml::{Entry, Fields, Record, RecordPlan, RecordSink, Resolver, WriterNames};
 use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
 use super::wire::cbor::{write_error, write_float, write_value};
 use super::{CborOut, Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
@@ -79,8 +80,10 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
     };
     while more(&mut r, &mut left) {
         let start = r.pos();
-        let record = read_record(&mut r)?;
-        let event = resolver.resolve(record).map_err(|k| r.err(start, k))?;
+        let entry = read_record(&mut r, &mut resolver)?;
+        let event = resolver
+            .event(&entry.name, entry.time, entry.value)
+            .map_err(|k| r.err(start, k))?;
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(start))?;
     }
@@ -125,7 +128,7 @@ fn expect<'a, T>(
     read(r)
 }
 
-fn text<'a>(r: &mut Reader<'a>) -> Result<alloc::borrow::Cow<'a, str>, Error> {
+fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
     expect(
         r,
         |t| matches!(t, Type::String | Type::StringIndef),
@@ -167,11 +170,11 @@ fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     }
 }
 
-/// One record map, as the wire carried it.
-fn read_record<'a>(r: &mut Reader<'a>) -> Result<RawRecord<'a>, Error> {
+/// One record map; its `bn` and `bt` go to `resolver`.
+fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, Error> {
     let is_map = |t| matches!(t, Type::Map | Type::MapIndef);
     let mut left = expect(r, is_map, |r| r.run(|d| d.map()))?;
-    let mut rec = RawRecord::default();
+    let mut rec = Entry::default();
     let mut seen = 0u16;
     while more(r, &mut left) {
         let key_at = r.pos();
@@ -186,9 +189,14 @@ fn read_record<'a>(r: &mut Reader<'a>) -> Result<RawRecord<'a>, Error> {
         seen |= bit;
         let at = r.pos();
         match label {
-            -2 => rec.base_name = Some(text(r)?),
-            0 => rec.name = Some(text(r)?),
-            -3 => rec.base_time = Some(seconds(&number(r)?)),
+            -2 => resolver.set_base_name(text(r)?.as_bytes()),
+            0 => {
+                rec.name = match text(r)? {
+                    Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                    Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+                }
+            }
+            -3 => resolver.set_base_time(seconds(&number(r)?)),
             6 => rec.time = Some(seconds(&number(r)?)),
             -4 | 1 => drop(text(r)?),
             -5 => {

@@ -24,7 +24,7 @@ use base64::engine::general_purpose::{GeneralPurpose, NO_PAD_INDIFFERENT, PAD_IN
 use base64::{Engine as _, alphabet};
 
 use super::senml::{
-    Fields, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
+    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
 };
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};
@@ -82,9 +82,9 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
         loop {
             j.peek();
             let start = j.pos;
-            let record = read_record(&mut j).map_err(fail)?;
+            let entry = read_record(&mut j, &mut resolver).map_err(fail)?;
             let event = resolver
-                .resolve(record)
+                .event(&entry.name, entry.time, entry.value)
                 .map_err(|kind| Error::at(F, start, kind))?;
             sink.event(event)
                 .map_err(|e| e.in_format(F).or_offset(start))?;
@@ -97,21 +97,62 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
     j.end().map_err(fail)
 }
 
-/// The labels a record may carry, by bit.
-const LABELS: [&[u8]; 16] = [
-    b"bver", b"bn", b"bt", b"bu", b"bv", b"bs", b"n", b"u", b"v", b"vs", b"vb", b"s", b"t", b"ut",
-    b"vd", b"vlo",
-];
-
-/// Whether the label of bit `k` is a value field.
-fn is_value(k: usize) -> bool {
-    matches!(LABELS[k], b"v" | b"vs" | b"vb" | b"vd" | b"vlo")
+/// The labels a record may carry.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Label {
+    Bver,
+    Bn,
+    Bt,
+    Bu,
+    Bv,
+    Bs,
+    N,
+    U,
+    V,
+    Vs,
+    Vb,
+    S,
+    T,
+    Ut,
+    Vd,
+    Vlo,
 }
 
-/// One record object.
-fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
+impl Label {
+    fn of(key: &[u8]) -> Option<Label> {
+        use Label::*;
+        Some(match key {
+            b"bver" => Bver,
+            b"bn" => Bn,
+            b"bt" => Bt,
+            b"bu" => Bu,
+            b"bv" => Bv,
+            b"bs" => Bs,
+            b"n" => N,
+            b"u" => U,
+            b"v" => V,
+            b"vs" => Vs,
+            b"vb" => Vb,
+            b"s" => S,
+            b"t" => T,
+            b"ut" => Ut,
+            b"vd" => Vd,
+            b"vlo" => Vlo,
+            _ => return None,
+        })
+    }
+
+    /// Whether the label is a value field.
+    fn is_value(self) -> bool {
+        use Label::*;
+        matches!(self, V | Vs | Vb | Vd | Vlo)
+    }
+}
+
+/// One record object; its `bn` and `bt` go to `resolver`.
+fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, JsonError> {
     j.expect(b'{')?;
-    let mut rec = RawRecord::default();
+    let mut rec = Entry::default();
     if j.eat(b'}') {
         return Ok(rec);
     }
@@ -120,33 +161,34 @@ fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         j.peek();
         let key_at = j.pos;
         let key = j.label()?;
-        match LABELS.iter().position(|l| **l == *key) {
+        match Label::of(&key) {
             None if key.ends_with(b"_") => return Err((ErrorKind::InvalidField, key_at)),
             None => j.skip_value()?,
-            Some(k) => {
-                if seen & (1 << k) != 0 || (is_value(k) && rec.value.is_some()) {
+            Some(label) => {
+                let bit = 1 << label as u32;
+                if seen & bit != 0 || (label.is_value() && rec.value.is_some()) {
                     return Err((ErrorKind::InvalidField, key_at));
                 }
-                seen |= 1 << k;
+                seen |= bit;
                 j.peek();
                 let at = j.pos;
-                match LABELS[k] {
-                    b"bn" => rec.base_name = Some(j.string()?),
-                    b"n" => rec.name = Some(j.string()?),
-                    b"bt" => rec.base_time = Some(j.float()?),
-                    b"t" => rec.time = Some(j.float()?),
-                    b"bu" | b"u" => {
+                match label {
+                    Label::Bn => resolver.set_base_name(&j.name()?),
+                    Label::N => rec.name = j.name()?,
+                    Label::Bt => resolver.set_base_time(j.float()?),
+                    Label::T => rec.time = Some(j.float()?),
+                    Label::Bu | Label::U => {
                         j.string()?;
                     }
-                    b"bv" => {
+                    Label::Bv => {
                         if j.float()? != 0.0 {
                             return Err((ErrorKind::InvalidField, at));
                         }
                     }
-                    b"v" => rec.value = Some(j.number()?),
-                    b"vs" => rec.value = Some(RawValue::Str(j.string()?)),
-                    b"vb" => rec.value = Some(RawValue::Boolean(j.boolean()?)),
-                    b"vd" => {
+                    Label::V => rec.value = Some(j.number()?),
+                    Label::Vs => rec.value = Some(RawValue::Str(j.string()?)),
+                    Label::Vb => rec.value = Some(RawValue::Boolean(j.boolean()?)),
+                    Label::Vd => {
                         let s = j.string()?;
                         let bytes = BASE64URL
                             .decode(s.as_bytes())
@@ -154,15 +196,14 @@ fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
                             .map_err(|_| (ErrorKind::InvalidBase64, at))?;
                         rec.value = Some(RawValue::Opaque(bytes.into()));
                     }
-                    b"vlo" => {
+                    Label::Vlo => {
                         let link: ObjectLink = j
                             .string()?
                             .parse()
                             .map_err(|_| (ErrorKind::InvalidObjectLink, at))?;
                         rec.value = Some(RawValue::Objlnk(link));
                     }
-                    // bver, bs, s, ut
-                    _ => {
+                    Label::Bver | Label::Bs | Label::S | Label::Ut => {
                         j.number()?;
                     }
                 }

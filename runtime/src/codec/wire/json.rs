@@ -38,6 +38,7 @@ impl<'a> Json<'a> {
     }
 
     /// The next non-whitespace byte (not consumed); `pos` moves to it.
+    #[inline]
     pub fn peek(&mut self) -> Option<u8> {
         while let Some(&b) = self.src.get(self.pos) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
@@ -49,6 +50,7 @@ impl<'a> Json<'a> {
     }
 
     /// Consumes `b` if it comes next.
+    #[inline]
     pub fn eat(&mut self, b: u8) -> bool {
         let next = self.peek() == Some(b);
         self.pos += usize::from(next);
@@ -70,6 +72,7 @@ impl<'a> Json<'a> {
     }
 
     /// Consumes `b`, which must come next.
+    #[inline]
     pub fn expect(&mut self, b: u8) -> Result<(), JsonError> {
         if self.eat(b) {
             Ok(())
@@ -86,29 +89,33 @@ impl<'a> Json<'a> {
         }
     }
 
-    /// A string token, borrowed when it has no escapes.
-    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+    /// The text of the string token at `pos` (found by `peek`), borrowed when it has no
+    /// escapes; not checked to be UTF-8. `pos` moves past it.
+    #[inline]
+    fn string_bytes(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        // Most strings: a plain run up to the closing quote.
+        if self.src.get(self.pos) == Some(&b'"') {
+            let body = &self.src[self.pos + 1..];
+            let end = body
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
+            if let Some(len) = end.filter(|&len| body[len] == b'"') {
+                self.pos += len + 2;
+                return Ok(Cow::Borrowed(&body[..len]));
+            }
+        }
+        self.escaped_string()
+    }
+
+    /// [`string_bytes`](Self::string_bytes) of any string token (with escapes, or not
+    /// one).
+    fn escaped_string(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected());
         }
-        let start = self.pos;
-        let src = self.src;
-        let utf8 =
-            |b: &'a [u8]| core::str::from_utf8(b).map_err(|_| (ErrorKind::InvalidUtf8, start));
+        let (src, start) = (self.src, self.pos);
         let mut i = start + 1;
-        // The plain run up to the closing quote or the first escape.
-        while let Some(&b) = src.get(i) {
-            match b {
-                b'"' => {
-                    self.pos = i + 1;
-                    return utf8(&src[start + 1..i]).map(Cow::Borrowed);
-                }
-                b'\\' => break,
-                0..=0x1F => return Err(syntax(Syntax::InvalidString, i)),
-                _ => i += 1,
-            }
-        }
-        let mut out: Vec<u8> = src[start + 1..i.min(src.len())].to_vec();
+        let mut out = Vec::new();
         loop {
             match src.get(i) {
                 None => return Err((ErrorKind::Truncated, start)),
@@ -117,7 +124,7 @@ impl<'a> Json<'a> {
                     let c = escape(src, &mut i).ok_or(syntax(Syntax::InvalidString, i))?;
                     out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                 }
-                Some(&b) if b < 0x20 => return Err(syntax(Syntax::InvalidString, i)),
+                Some(0..=0x1F) => return Err(syntax(Syntax::InvalidString, i)),
                 Some(&b) => {
                     out.push(b);
                     i += 1;
@@ -125,31 +132,56 @@ impl<'a> Json<'a> {
             }
         }
         self.pos = i + 1;
-        String::from_utf8(out)
-            .map(Cow::Owned)
-            .map_err(|_| (ErrorKind::InvalidUtf8, start))
+        Ok(Cow::Owned(out))
+    }
+
+    /// A string token, borrowed when it has no escapes.
+    #[inline]
+    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        self.peek();
+        let start = self.pos;
+        let utf8 = (ErrorKind::InvalidUtf8, start);
+        match self.string_bytes()? {
+            Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
+            Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
+        }
+    }
+
+    /// A string token as bytes (names, which are read as paths): checked to be UTF-8
+    /// like [`string`](Self::string), borrowed when it has no escapes.
+    #[inline]
+    pub fn name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        self.peek();
+        let start = self.pos;
+        let bytes = self.string_bytes()?;
+        // ASCII is UTF-8 (most names are).
+        if !bytes.is_ascii() && core::str::from_utf8(&bytes).is_err() {
+            return Err((ErrorKind::InvalidUtf8, start));
+        }
+        Ok(bytes)
+    }
+
+    /// Skips a string token, checked like [`string`](Self::string).
+    fn skip_string(&mut self) -> Result<(), JsonError> {
+        self.name().map(drop)
     }
 
     /// An object key as bytes: borrowed and not UTF-8 checked (keys are only compared with
     /// ASCII labels) when it has no escapes, else read like [`string`](Self::string).
+    #[inline]
     pub fn key(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
-        if self.peek() == Some(b'"') {
-            let start = self.pos + 1;
-            let len = self.src[start..]
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
-            if let Some(len) = len.filter(|&l| self.src[start + l] == b'"') {
-                self.pos = start + len + 1;
-                return Ok(Cow::Borrowed(&self.src[start..start + len]));
+        self.peek();
+        let start = self.pos;
+        match self.string_bytes()? {
+            Cow::Owned(b) if core::str::from_utf8(&b).is_err() => {
+                Err((ErrorKind::InvalidUtf8, start))
             }
+            key => Ok(key),
         }
-        Ok(match self.string()? {
-            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-        })
     }
 
     /// A key and the `:` after it.
+    #[inline]
     pub fn label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         let key = self.key()?;
         self.expect(b':')?;
@@ -171,15 +203,15 @@ impl<'a> Json<'a> {
             i
         };
         let bad = syntax(Syntax::InvalidNumber, start);
-        let mut i = start + usize::from(b[start] == b'-');
-        i = match b.get(i) {
-            Some(b'0') => i + 1,
-            Some(b'1'..=b'9') => digits(i),
+        let negative = b[start] == b'-';
+        let int_at = start + usize::from(negative);
+        let mut i = match b.get(int_at) {
+            Some(b'0') => int_at + 1,
+            Some(b'1'..=b'9') => digits(int_at),
             _ => return Err(bad),
         };
-        let mut integral = true;
+        let int_end = i;
         if b.get(i) == Some(&b'.') {
-            integral = false;
             let end = digits(i + 1);
             if end == i + 1 {
                 return Err(bad);
@@ -187,7 +219,6 @@ impl<'a> Json<'a> {
             i = end;
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
-            integral = false;
             i += 1 + usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
             let end = digits(i);
             if end == i {
@@ -196,9 +227,20 @@ impl<'a> Json<'a> {
             i = end;
         }
         self.pos = i;
+        // An integral literal of up to 19 digits fits a u64: summed here (most numbers);
+        // longer ones are parsed.
+        if i == int_end && int_end - int_at <= 19 {
+            let v = b[int_at..int_end]
+                .iter()
+                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
+            let v = i128::from(v);
+            return Ok(RawValue::Integer(if negative { -v } else { v }));
+        }
         // ASCII digits and signs only.
         let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
-        if integral && let Ok(v) = text.parse::<i128>() {
+        if i == int_end
+            && let Ok(v) = text.parse::<i128>()
+        {
             return Ok(RawValue::Integer(v));
         }
         match text.parse::<f64>() {
@@ -227,6 +269,7 @@ impl<'a> Json<'a> {
     }
 
     /// After a value inside an object: `,` (`true`: a key follows) or `}` (`false`).
+    #[inline]
     pub fn next_in_object(&mut self) -> Result<bool, JsonError> {
         if self.eat(b',') {
             return Ok(true);
@@ -256,9 +299,7 @@ impl<'a> Json<'a> {
                         continue;
                     }
                 }
-                Some(b'"') => {
-                    self.string()?;
-                }
+                Some(b'"') => self.skip_string()?,
                 Some(b't' | b'f') => {
                     self.boolean()?;
                 }
