@@ -452,6 +452,11 @@ pub struct NameText {
 }
 
 impl NameText {
+    /// The text's bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Digits and slashes only.

@@ -22,16 +22,17 @@
 //! offset of the offending item (of the record, for its name).
 
 use alloc::borrow::Cow;
+use core::convert::Infallible;
 use alloc::vec::Vec;
 
 use minicbor::data::Type;
-use minicbor::encode::Write;
+use minicbor::encode::{self, Write};
 use minicbor::{Decoder, Encoder};
 
-use super::senml::{Entry, Fields, Record, RecordPlan, RecordSink, Resolver, WriterNames};
+use super::senml::{Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames};
 use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
-use super::wire::cbor::{write_error, write_float, write_value};
-use super::{CborOut, Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
+use super::wire::cbor::{write_float, write_value};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
 use super::{Writer, senml};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
 
@@ -235,6 +236,14 @@ fn write_time<W: Write>(e: &mut Encoder<W>, t: f64) -> EncodeResult<W> {
     }
 }
 
+/// Writes a name as a text string.
+fn write_name<W: Write>(e: &mut Encoder<W>, name: &Name) -> EncodeResult<W> {
+    let text = name.text();
+    let bytes = text.as_bytes();
+    e.str_len(bytes.len() as u64)?;
+    e.writer_mut().write_all(bytes).map_err(encode::Error::write)
+}
+
 /// Writes one record map: `bn`, `bt`, `n`, `t`, then the value, each when present.
 fn write_record<W: Write>(
     e: &mut Encoder<W>,
@@ -250,13 +259,13 @@ fn write_record<W: Write>(
     ];
     e.map(present.iter().filter(|p| **p).count() as u64)?;
     if let Some(bn) = &fields.bn {
-        e.i8(-2)?.str(bn.text().as_str())?;
+        write_name(e.i8(-2)?, bn)?;
     }
     if let Some(bt) = fields.bt {
         write_time(e.i8(-3)?, bt)?;
     }
     if let Some(n) = &fields.n {
-        e.u8(0)?.str(n.text().as_str())?;
+        write_name(e.u8(0)?, n)?;
     }
     if let Some(t) = fields.t {
         write_time(e.u8(6)?, t)?;
@@ -274,6 +283,29 @@ fn write_record<W: Write>(
     Ok(())
 }
 
+/// Lets minicbor's encoder write into a record staged on the stack (see [`Staged`]).
+impl<O: Output + ?Sized> Write for Staged<'_, O> {
+    // A failure of the output is returned by `Staged::flush`.
+    type Error = Infallible;
+    fn write_all(&mut self, buf: &[u8]) -> Result<(), Infallible> {
+        self.put(buf);
+        Ok(())
+    }
+}
+
+/// Writes a record into `out`, staged on the stack and written in one piece.
+fn put_record<O: Output + ?Sized>(
+    out: &mut O,
+    fields: &Fields,
+    value: Option<ValueRef<'_>>,
+) -> Result<(), Error> {
+    let mut staged = Staged::new(out);
+    // Writing on the stack cannot fail; neither can our items.
+    let written = write_record(&mut Encoder::new(&mut staged), fields, value);
+    written.map_err(|_| Error::new(ErrorKind::WriterMisuse))?;
+    staged.flush()
+}
+
 /// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, named
 /// canonically (see [`senml`]).
 pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
@@ -283,17 +315,17 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
 /// [`encode_records`] into any [`Output`]: into a caller's buffer through
 /// [`SliceOutput`](super::SliceOutput) nothing is allocated
 /// ([`ErrorKind::BufferFull`] when the payload does not fit).
-pub fn encode_records_to<O: Output>(records: &[Record], out: O) -> Result<O, Error> {
-    let mut e = Encoder::new(CborOut(out));
+pub fn encode_records_to<O: Output>(records: &[Record], mut out: O) -> Result<O, Error> {
     let mut plan = RecordPlan::new(records);
-    let r = e.array(records.len() as u64).map(drop).and_then(|_| {
+    let (h, n) = head(false, records.len() as u64);
+    let r = out.write(&h[..n]).and_then(|()| {
         records.iter().try_for_each(|r| {
             let value = r.value.as_ref().map(Value::as_value_ref);
-            write_record(&mut e, &plan.next(r), value)
+            put_record(&mut out, &plan.next(r), value)
         })
     });
-    r.map_err(|err| write_error(err).in_format(F))?;
-    Ok(e.into_writer().0)
+    r.map_err(|e| e.in_format(F))?;
+    Ok(out)
 }
 
 /// The SenML CBOR (112) encoder: one record per value, named as [`senml`]
@@ -311,17 +343,18 @@ pub struct SenmlCborWriter<O: Output> {
 impl<O: Output> SenmlCborWriter<O> {
     /// An encoder for a payload addressed to `path` (any path but the root, which a
     /// writer cannot address: [`ErrorKind::Unsupported`]), writing into `out`.
-    pub fn new(path: &Path, out: O) -> Result<Self, Error> {
+    pub fn new(path: &Path, mut out: O) -> Result<Self, Error> {
         let names = WriterNames::new(path).map_err(|k| Error::at_path(*path, k).in_format(F))?;
-        let mut w = SenmlCborWriter {
-            start: out.len(),
+        let start = out.len();
+        // An array of fewer than 24 records; `finish` fixes the count.
+        let (h, n) = head(false, 0);
+        out.write(&h[..n])?;
+        Ok(SenmlCborWriter {
+            start,
             out,
             names,
             records: 0,
-        };
-        // An array of fewer than 24 records; `finish` fixes the count.
-        w.encoder().array(0).map_err(write_error)?;
-        Ok(w)
+        })
     }
 
     /// Writes the record count and returns the output; an instance or multiple resource
@@ -338,10 +371,6 @@ impl<O: Output> SenmlCborWriter<O> {
         }
         self.out.patch(self.start, &h[..n]);
         Ok(self.out)
-    }
-
-    fn encoder(&mut self) -> Encoder<CborOut<&mut O>> {
-        Encoder::new(CborOut(&mut self.out))
     }
 
     fn fail(&self, kind: ErrorKind) -> Error {
@@ -367,9 +396,13 @@ impl<O: Output> Writer for SenmlCborWriter<O> {
         r.map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let fields = self.names.value(id).map_err(|k| self.fail(k))?;
-        write_record(&mut self.encoder(), &fields, Some(value))
-            .map_err(|e| write_error(e).in_format(F))?;
+        let (bn, n) = self.names.name(id).map_err(|k| self.fail(k))?.fields();
+        let fields = Fields {
+            bn,
+            n,
+            ..Fields::default()
+        };
+        put_record(&mut self.out, &fields, Some(value)).map_err(|e| e.in_format(F))?;
         self.records += 1;
         Ok(())
     }
