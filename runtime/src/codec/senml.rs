@@ -171,7 +171,7 @@ impl Resolver {
 
     /// A record's `bn` (the decoders apply it as soon as they read it).
     pub(crate) fn set_base_name(&mut self, bn: &[u8]) {
-        self.base_name = NameReader::new(self.prefix.as_bytes());
+        self.base_name = NameReader::default();
         self.base_name.read(self.prefix.as_bytes(), bn);
         self.base_len = bn.len();
     }
@@ -209,12 +209,10 @@ impl Resolver {
     }
 }
 
-/// Where a [`NameReader`] is in a name.
+/// Where a [`NameReader`] is in a name, after the alternate path.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 enum NameAt {
-    /// In the alternate path, this many bytes of it read.
-    Prefix(usize),
-    /// Before the leading `/` (after the alternate path, if any).
+    /// Before the leading `/`.
     #[default]
     Lead,
     /// After the leading `/`.
@@ -225,15 +223,10 @@ enum NameAt {
     Id,
     /// After the `/` that ended an ID.
     Slash,
-    /// Not a path, or outside the alternate path.
-    Failed(Bad),
-}
-
-/// Why a name is no path.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Bad {
+    /// Not a path.
     NotAPath,
-    OutsidePath,
+    /// Outside the alternate path.
+    Outside,
 }
 
 /// Reads a name as a LwM2M path byte by byte, so that it can stop after the base name
@@ -242,6 +235,8 @@ enum Bad {
 /// by `/`, with one optional trailing `/` (`/` and `//` are the root).
 #[derive(Clone, Copy, Debug, Default)]
 struct NameReader {
+    // Bytes of the alternate path read.
+    matched: usize,
     at: NameAt,
     ids: [u16; 4],
     len: u8,
@@ -251,75 +246,75 @@ struct NameReader {
 }
 
 impl NameReader {
-    /// Nothing read yet, of names that start with `prefix` (empty: none).
-    fn new(prefix: &[u8]) -> Self {
-        NameReader {
-            at: if prefix.is_empty() {
-                NameAt::Lead
-            } else {
-                NameAt::Prefix(0)
-            },
-            ..NameReader::default()
+    /// Reads `bytes` of a name starting with `prefix` (empty: none).
+    fn read(&mut self, prefix: &[u8], mut bytes: &[u8]) {
+        if let Some(rest) = prefix.get(self.matched..).filter(|r| !r.is_empty()) {
+            let n = rest.len().min(bytes.len());
+            if bytes[..n] != rest[..n] {
+                self.at = NameAt::Outside;
+            }
+            self.matched += n;
+            bytes = &bytes[n..];
         }
-    }
-
-    /// Reads `bytes` of a name starting with `prefix`.
-    fn read(&mut self, prefix: &[u8], bytes: &[u8]) {
+        // In locals, kept in registers.
+        let (mut at, mut id, mut digits) = (self.at, self.id, self.digits);
         for &b in bytes {
-            self.at = match (self.at, b) {
-                (NameAt::Failed(_), _) => return,
-                (NameAt::Prefix(k), _) if prefix.get(k) != Some(&b) => {
-                    NameAt::Failed(Bad::OutsidePath)
+            at = match (at, b) {
+                (NameAt::Id, b'0'..=b'9') if digits < 5 => {
+                    (id, digits) = (id * 10 + u32::from(b - b'0'), digits + 1);
+                    continue;
                 }
-                (NameAt::Prefix(k), _) if k + 1 < prefix.len() => NameAt::Prefix(k + 1),
-                (NameAt::Prefix(_), _) => NameAt::Lead,
+                (NameAt::Root | NameAt::Slash, b'0'..=b'9') => {
+                    (id, digits) = (u32::from(b - b'0'), 1);
+                    NameAt::Id
+                }
+                (NameAt::Id, b'/') => self.end_id(id),
                 (NameAt::Lead, b'/') => NameAt::Root,
                 (NameAt::Root, b'/') => NameAt::RootSlash,
-                (NameAt::Root | NameAt::Slash, b'0'..=b'9') => {
-                    (self.id, self.digits) = (u32::from(b - b'0'), 1);
-                    NameAt::Id
-                }
-                (NameAt::Id, b'0'..=b'9') if self.digits < 5 => {
-                    (self.id, self.digits) = (self.id * 10 + u32::from(b - b'0'), self.digits + 1);
-                    NameAt::Id
-                }
-                (NameAt::Id, b'/') => self.end_id(NameAt::Slash),
-                _ => NameAt::Failed(Bad::NotAPath),
+                (NameAt::Outside, _) => break,
+                _ => NameAt::NotAPath,
             };
+            if at == NameAt::NotAPath {
+                break;
+            }
         }
+        (self.at, self.id, self.digits) = (at, id, digits);
     }
 
-    /// Ends the ID being read; `next` unless it is out of range or a fifth one.
-    fn end_id(&mut self, next: NameAt) -> NameAt {
-        let Some(slot) = self.ids.get_mut(usize::from(self.len)) else {
-            return NameAt::Failed(Bad::NotAPath);
-        };
-        if self.id >= u32::from(Path::MAX_ID) {
-            return NameAt::Failed(Bad::NotAPath);
+    /// Ends ID `id`: [`NameAt::Slash`] unless it is out of range or a fifth one.
+    fn end_id(&mut self, id: u32) -> NameAt {
+        match self.ids.get_mut(usize::from(self.len)) {
+            Some(slot) if id < u32::from(Path::MAX_ID) => {
+                *slot = id as u16;
+                self.len += 1;
+                NameAt::Slash
+            }
+            _ => NameAt::NotAPath,
         }
-        *slot = self.id as u16;
-        self.len += 1;
-        next
     }
 
     /// The path read, once the whole name is.
     fn path(mut self, prefix: &[u8]) -> Result<Path, ErrorKind> {
         let at = match self.at {
-            NameAt::Id => self.end_id(NameAt::Slash),
-            // Only the alternate path: its root.
-            NameAt::Lead if !prefix.is_empty() => NameAt::Root,
-            // Nothing (read with an alternate path: less than it).
-            NameAt::Lead => NameAt::Failed(Bad::NotAPath),
-            NameAt::Prefix(_) => NameAt::Failed(Bad::OutsidePath),
+            NameAt::Id => self.end_id(self.id),
             at => at,
         };
         match at {
-            NameAt::Failed(Bad::OutsidePath) => Err(ErrorKind::OutsidePath),
-            NameAt::Failed(Bad::NotAPath) => Err(ErrorKind::NotAPath),
-            _ => {
-                Path::from_ids(&self.ids[..usize::from(self.len)]).map_err(|_| ErrorKind::NotAPath)
-            }
+            _ if self.matched < prefix.len() => return Err(ErrorKind::OutsidePath),
+            NameAt::Outside => return Err(ErrorKind::OutsidePath),
+            // Nothing but the alternate path: its root.
+            NameAt::Lead if !prefix.is_empty() => {}
+            NameAt::Lead | NameAt::NotAPath => return Err(ErrorKind::NotAPath),
+            _ => {}
         }
+        let i = self.ids;
+        Ok(match self.len {
+            0 => Path::ROOT,
+            1 => Path::object(i[0]),
+            2 => Path::instance(i[0], i[1]),
+            3 => Path::resource(i[0], i[1], i[2]),
+            _ => Path::resource_instance(i[0], i[1], i[2], i[3]),
+        })
     }
 }
 

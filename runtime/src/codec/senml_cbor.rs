@@ -22,14 +22,16 @@
 //! offset of the offending item (of the record, for its name).
 
 use alloc::borrow::Cow;
-use core::convert::Infallible;
 use alloc::vec::Vec;
+use core::convert::Infallible;
 
 use minicbor::data::Type;
 use minicbor::encode::{self, Write};
 use minicbor::{Decoder, Encoder};
 
-use super::senml::{Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames};
+use super::senml::{
+    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
+};
 use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
 use super::wire::cbor::{write_float, write_value};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
@@ -130,16 +132,21 @@ fn expect<'a, T>(
 }
 
 fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
-    expect(
-        r,
-        |t| matches!(t, Type::String | Type::StringIndef),
-        Reader::text,
-    )
+    let (at, t) = (r.pos(), r.datatype()?);
+    match t {
+        Type::String => r.definite_text().map(Cow::Borrowed),
+        Type::StringIndef => r.text(),
+        t => Err(r.err(at, unexpected(t))),
+    }
 }
 
 /// A number (integer, float, decimal fraction, tagged time).
 fn number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
     let at = r.pos();
+    // Most are plain integers.
+    if is_int(r.datatype()?) {
+        return r.run(|d| d.int()).map(|i| RawValue::Integer(i.into()));
+    }
     match r.item()? {
         Item::Value(v @ (RawValue::Integer(_) | RawValue::Float(_) | RawValue::Time(_))) => Ok(v),
         _ => Err(r.err(at, ErrorKind::Syntax(Syntax::UnexpectedValue))),
@@ -159,10 +166,10 @@ fn seconds(v: &RawValue<'_>) -> f64 {
 fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     let at = r.pos();
     match r.datatype()? {
-        t if is_int(t) => Ok(Some(r.int()?)
+        t if is_int(t) => Ok(Some(i128::from(r.run(|d| d.int())?))
             .filter(|k| (-6..=8).contains(k))
             .map(|k| k as i32)),
-        Type::String | Type::StringIndef => match &*r.text()? {
+        Type::String | Type::StringIndef => match &*text(r)? {
             "vlo" => Ok(Some(9)),
             l if l.ends_with('_') => Err(r.err(at, ErrorKind::InvalidField)),
             _ => Ok(None),
@@ -241,7 +248,9 @@ fn write_name<W: Write>(e: &mut Encoder<W>, name: &Name) -> EncodeResult<W> {
     let text = name.text();
     let bytes = text.as_bytes();
     e.str_len(bytes.len() as u64)?;
-    e.writer_mut().write_all(bytes).map_err(encode::Error::write)
+    e.writer_mut()
+        .write_all(bytes)
+        .map_err(encode::Error::write)
 }
 
 /// Writes one record map: `bn`, `bt`, `n`, `t`, then the value, each when present.

@@ -128,6 +128,11 @@ impl<'b> Reader<'b> {
             .map(Cow::Owned)
     }
 
+    /// A definite-length text string, the next item being one (by [`Reader::datatype`]).
+    pub(crate) fn definite_text(&mut self) -> Result<&'b str, Error> {
+        self.run_as(ErrorKind::InvalidUtf8, |d| d.str())
+    }
+
     /// A byte string, definite or in chunks.
     pub(crate) fn bytes(&mut self) -> Result<Cow<'b, [u8]>, Error> {
         if self.datatype()? == Type::Bytes {
