@@ -75,7 +75,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(start))?;
         if !j.eat(b',') {
-            // The whole payload was checked with the header.
+            // What follows the entries was checked with the header.
             return j.expect(b']').map_err(fail);
         }
     }
@@ -90,7 +90,8 @@ pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record
 }
 
 /// The top-level object: its `bn` and `bt` (given to `resolver`) and where the `e` array
-/// starts. Checks the whole payload's syntax.
+/// starts. Checks the syntax of all but the entries (the `e` array is skipped by its
+/// brackets, unless it does not close or nests too deep: then checked, for the error).
 fn read_header(j: &mut Json<'_>, resolver: &mut Resolver) -> Result<usize, JsonError> {
     j.expect(b'{')?;
     let (mut bn, mut bt, mut e_at) = (false, false, None);
@@ -113,7 +114,10 @@ fn read_header(j: &mut Json<'_>, resolver: &mut Resolver) -> Result<usize, JsonE
                         return Err((ErrorKind::Syntax(Syntax::UnexpectedValue), j.pos));
                     }
                     let at = j.pos;
-                    j.skip_value()?;
+                    // The entries are checked when they are read.
+                    if !j.skip_brackets() {
+                        j.skip_value()?;
+                    }
                     e_at.replace(at).is_some()
                 }
                 _ => {

@@ -277,6 +277,41 @@ impl<'a> Json<'a> {
         self.expect(b'}').map(|()| false)
     }
 
+    /// Skips the array or object at `pos` by its brackets and strings alone, checking
+    /// nothing else: for a value read and checked again later. `false` (nothing skipped)
+    /// when it does not close in the payload or nests deeper than [`MAX_DEPTH`] levels:
+    /// [`skip_value`](Self::skip_value) then says why.
+    pub fn skip_brackets(&mut self) -> bool {
+        let (src, mut i, mut depth) = (self.src, self.pos, 0u32);
+        while let Some(&b) = src.get(i) {
+            match b {
+                b'"' => {
+                    // To the closing quote, past escaped characters.
+                    i += 1;
+                    loop {
+                        match src.get(i) {
+                            None => return false,
+                            Some(b'"') => break,
+                            Some(b'\\') => i += 2,
+                            Some(_) => i += 1,
+                        }
+                    }
+                }
+                b'[' | b'{' if depth == MAX_DEPTH => return false,
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' if depth == 1 => {
+                    self.pos = i + 1;
+                    return true;
+                }
+                b']' | b'}' if depth == 0 => return false,
+                b']' | b'}' => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        false
+    }
+
     /// Skips one JSON value of any kind, iteratively, up to [`MAX_DEPTH`] levels.
     pub fn skip_value(&mut self) -> Result<(), JsonError> {
         // Bit k set: level k is an object.
