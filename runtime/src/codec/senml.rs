@@ -149,7 +149,6 @@ impl Resolver {
     /// names like `/lwm2m/3/0/9`), which is removed before the rest is read as a path.
     pub fn with_alternate_path(mut self, prefix: &str) -> Self {
         self.prefix = prefix.trim_end_matches('/').into();
-        self.set_base_name(b"");
         self
     }
 
@@ -421,6 +420,17 @@ impl Name {
         t
     }
 
+    /// The length of the text.
+    pub(crate) fn text_len(&self) -> usize {
+        let ids = &self.ids[..usize::from(self.len)];
+        let digits: usize = ids
+            .iter()
+            .map(|id| id.checked_ilog10().unwrap_or(0) as usize + 1)
+            .sum();
+        let lead = usize::from(self.lead && !ids.is_empty());
+        digits + ids.len().saturating_sub(1) + lead + usize::from(self.trail)
+    }
+
     /// Gives the text piece by piece to `put` (encoders write it straight into a record).
     #[inline]
     pub(crate) fn write(&self, mut put: impl FnMut(&[u8])) {
@@ -447,11 +457,6 @@ pub struct NameText {
 }
 
 impl NameText {
-    /// The text's bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
     /// The text.
     pub fn as_str(&self) -> &str {
         // Digits and slashes only.
@@ -550,22 +555,32 @@ impl LeafWalker {
     #[inline]
     pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
         not_reserved(id)?;
-        let o = self.target.ids()[0];
-        if let Some(r) = self.multiple {
-            return Ok((
-                Path::resource_instance(o, self.instance_id()?, r, id),
-                false,
-            ));
-        }
         let t = self.target.ids();
-        let path = match t.len() {
-            1 | 2 => return Ok((Path::resource(o, self.instance_id()?, id), false)),
-            3 if id == t[2] => self.target,
-            4 if id == t[3] => self.target,
-            _ => return Err(ErrorKind::IdMismatch),
-        };
+        // Values of an instance and of its multiple resources (small: compiled in place).
+        match (self.multiple, t.get(1).copied().or(self.instance)) {
+            (Some(r), Some(i)) => Ok((Path::resource_instance(t[0], i, r, id), false)),
+            (None, Some(i)) if t.len() <= 2 => Ok((Path::resource(t[0], i, id), false)),
+            _ => self.target_value(id),
+        }
+    }
+
+    /// [`value`](Self::value) of a resource or resource-instance target, or the error.
+    fn target_value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
+        let t = self.target.ids();
+        match t.len() {
+            // No instance is open.
+            _ if self.multiple.is_some() => Err(ErrorKind::WriterMisuse),
+            1 | 2 => Err(ErrorKind::WriterMisuse),
+            3 if id == t[2] => self.single(),
+            4 if id == t[3] => self.single(),
+            _ => Err(ErrorKind::IdMismatch),
+        }
+    }
+
+    /// The target's one value.
+    fn single(&mut self) -> Result<(Path, bool), ErrorKind> {
         ensure(!core::mem::replace(&mut self.single_done, true))?;
-        Ok((path, true))
+        Ok((self.target, true))
     }
 }
 
@@ -627,57 +642,35 @@ impl WriterNames {
     /// The fields of the record of value `id` (`Writer::value`); the record must then be
     /// written (the base name it names is remembered).
     pub fn value(&mut self, id: u16) -> Result<Fields, ErrorKind> {
-        let (bn, n) = self.name(id)?.fields();
-        Ok(Fields {
+        self.name(id, |bn, n| Fields {
             bn,
             n,
             ..Fields::default()
         })
     }
 
-    /// [`value`](Self::value) for the writers, which write the names straight from it.
+    /// [`value`](Self::value) for the writers: `write` gets the record's `bn` and `n`
+    /// (a closure, so that all of it is compiled into the writer).
     #[inline]
-    pub(crate) fn name(&mut self, id: u16) -> Result<ValueName, ErrorKind> {
+    pub(crate) fn name<T>(
+        &mut self,
+        id: u16,
+        write: impl FnOnce(Option<Name>, Option<Name>) -> T,
+    ) -> Result<T, ErrorKind> {
         let (path, is_target) = self.walker.value(id)?;
-        if is_target {
-            return Ok(ValueName::Target(path));
-        }
-        // The other values of a writer lie at `/O/I/R` or `/O/I/R/RI` of one object:
-        // grouped by instance, as `grouped` does.
-        let instance = Some(path.ids()[1]);
-        let new_group = self.group != instance;
-        self.group = instance;
-        Ok(ValueName::Grouped { path, new_group })
-    }
-}
-
-/// How the record of a value of a writer is named ([`WriterNames::name`]).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum ValueName {
-    /// The one value of a resource or resource-instance target: `bn` = this path, no `n`.
-    Target(Path),
-    /// Another value, at `/O/I/R` or `/O/I/R/RI`: `bn` = `/O/I/` when `new_group` (the
-    /// instance differs from the previous record's), `n` = `R` or `R/RI`.
-    Grouped {
-        /// The value's path.
-        path: Path,
-        /// Whether the record carries `bn`.
-        new_group: bool,
-    },
-}
-
-impl ValueName {
-    /// The record's `bn` and `n`.
-    #[inline]
-    pub(crate) fn fields(&self) -> (Option<Name>, Option<Name>) {
-        match self {
-            ValueName::Target(path) => (Some(Name::absolute(path.ids(), false)), None),
-            ValueName::Grouped { path, new_group } => {
-                let ids = path.ids();
-                let bn = new_group.then(|| Name::absolute(&ids[..2], true));
-                (bn, Some(Name::relative(&ids[2..])))
-            }
-        }
+        let ids = path.ids();
+        let (bn, n) = if is_target {
+            (Some(Name::absolute(ids, false)), None)
+        } else {
+            // The other values of a writer lie at `/O/I/R` or `/O/I/R/RI` of one object:
+            // grouped by instance, as `grouped` does.
+            let instance = Some(ids[1]);
+            let bn = (self.group != instance).then(|| Name::absolute(&ids[..2], true));
+            self.group = instance;
+            (bn, Some(Name::relative(&ids[2..])))
+        };
+        // One call: `write` is compiled in place.
+        Ok(write(bn, n))
     }
 }
 
@@ -832,6 +825,25 @@ impl<'o, O: Output + ?Sized> Staged<'o, O> {
         match self.failed.take() {
             Some(e) => Err(e),
             None => self.out.write(&self.buf[..len]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_text_len_is_the_length_of_the_text() {
+        for name in [
+            Name::absolute(&[], false),
+            Name::absolute(&[3, 0], true),
+            Name::absolute(&[3303, 0, 5700], false),
+            Name::absolute(&[65534, 10, 9, 100], true),
+            Name::relative(&[6, 0]),
+            Name::relative(&[99]),
+        ] {
+            assert_eq!(name.text_len(), name.text().as_str().len(), "{name:?}");
         }
     }
 }

@@ -243,14 +243,16 @@ fn write_time<W: Write>(e: &mut Encoder<W>, t: f64) -> EncodeResult<W> {
     }
 }
 
-/// Writes a name as a text string.
+/// Writes a name as a text string, its text straight into the writer.
 fn write_name<W: Write>(e: &mut Encoder<W>, name: &Name) -> EncodeResult<W> {
-    let text = name.text();
-    let bytes = text.as_bytes();
-    e.str_len(bytes.len() as u64)?;
-    e.writer_mut()
-        .write_all(bytes)
-        .map_err(encode::Error::write)
+    e.str_len(name.text_len() as u64)?;
+    let (w, mut written) = (e.writer_mut(), Ok(()));
+    name.write(|piece| {
+        if written.is_ok() {
+            written = w.write_all(piece);
+        }
+    });
+    written.map_err(encode::Error::write)
 }
 
 /// Writes one record map: `bn`, `bt`, `n`, `t`, then the value, each when present.
@@ -405,12 +407,12 @@ impl<O: Output> Writer for SenmlCborWriter<O> {
         r.map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let (bn, n) = self.names.name(id).map_err(|k| self.fail(k))?.fields();
-        let fields = Fields {
+        let fields = self.names.name(id, |bn, n| Fields {
             bn,
             n,
             ..Fields::default()
-        };
+        });
+        let fields = fields.map_err(|k| self.fail(k))?;
         put_record(&mut self.out, &fields, Some(value)).map_err(|e| e.in_format(F))?;
         self.records += 1;
         Ok(())

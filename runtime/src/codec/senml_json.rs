@@ -433,20 +433,23 @@ impl<O: Output> Writer for SenmlJsonWriter<O> {
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
         check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
-        let (bn, n) = self.names.name(id).map_err(|k| self.fail(k))?.fields();
         let at = self.out.len() - self.start;
+        let first = self.records == 0;
         let mut out = Staged::new(&mut self.out);
-        out.put(if self.records == 0 { b"[{" } else { b",{" });
-        let mut none = true;
-        if let Some(bn) = bn {
-            field(&mut out, &mut none, b"\"bn\":");
-            write_name(&mut out, &bn);
-        }
-        if let Some(n) = n {
-            field(&mut out, &mut none, b"\"n\":");
-            write_name(&mut out, &n);
-        }
-        field(&mut out, &mut none, b"");
+        let named = self.names.name(id, |bn, n| {
+            out.put(if first { b"[{" } else { b",{" });
+            let mut none = true;
+            if let Some(bn) = bn {
+                field(&mut out, &mut none, b"\"bn\":");
+                write_name(&mut out, &bn);
+            }
+            if let Some(n) = n {
+                field(&mut out, &mut none, b"\"n\":");
+                write_name(&mut out, &n);
+            }
+            field(&mut out, &mut none, b"");
+        });
+        named.map_err(|k| Error::at(F, at, k))?;
         write_value::<SenmlLabels, _>(&mut out, value);
         out.put(b"}");
         out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
