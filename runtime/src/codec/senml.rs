@@ -246,6 +246,7 @@ struct NameReader {
 
 impl NameReader {
     /// Reads `bytes` of a name starting with `prefix` (empty: none).
+    #[inline]
     fn read(&mut self, prefix: &[u8], mut bytes: &[u8]) {
         if let Some(rest) = prefix.get(self.matched..).filter(|r| !r.is_empty()) {
             let n = rest.len().min(bytes.len());
