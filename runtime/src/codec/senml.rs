@@ -3,12 +3,14 @@
 //!
 //! * [`Record`] and [`resolve_time`]: a resolved record, what each format's
 //!   `encode_records` / `decode_records` take and give;
-//! * decoding: a notation reads each record into a [`RawRecord`] (`bn`, `n`, `bt`, `t`, raw
-//!   value: what the wire said); a [`Resolver`] keeps the base name and base time across
-//!   records (RFC 8428 §4.6) and turns each into an [`Event`]. [`RecordSink`] collects them;
+//! * decoding: a [`Resolver`] keeps the base name and base time across records (RFC 8428
+//!   §4.6) and turns each record ([`RawRecord`]: `bn`, `n`, `bt`, `t`, raw value, what the
+//!   wire said) into an [`Event`]; the notations hand it each `bn` and `bt` as they read
+//!   them. [`RecordSink`] collects the events;
 //! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
 //!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
 //!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
+//!   The writers gather each record on the stack and write it in one piece.
 //!
 //! Resolution: a record's name is `bn` + `n` by plain concatenation (`"/3/0/"+"9"` as
 //! Leshan writes it, `"/3/0"+"/9"` as Anjay does) read as a LwM2M path; its time is `bt` +
@@ -126,7 +128,7 @@ const NAME_MAX: usize = 64;
 
 /// The base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
 ///
-/// The base name is read once, when it arrives, into the state of a [`NameReader`]; each
+/// The base name is read once, when it arrives, into the state of a name reader; each
 /// record's name continues from a copy of that state. The result is the one of reading
 /// `bn` and `n` joined, without joining them.
 #[derive(Clone, Debug, Default)]

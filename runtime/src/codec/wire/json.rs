@@ -1,6 +1,6 @@
 //! The JSON notation shared by SenML JSON and LwM2M JSON: a tokenizer over bytes that
-//! reports exact byte offsets ([`Json`]), and the writing helpers (strings, integers,
-//! floats, times) into any [`Output`].
+//! reports exact byte offsets ([`Json`]), and the writing helpers (strings, floats, times)
+//! into a record staged on the stack before it goes to an [`Output`].
 //!
 //! The tokenizer is iterative: nested values (only unknown labels can nest) are skipped
 //! with an explicit depth counter, at most [`MAX_DEPTH`] levels.
