@@ -32,7 +32,7 @@ use minicbor::{Decoder, Encoder};
 use super::senml::{
     Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
 };
-use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
+use super::wire::cbor::{EncodeResult, Item, Reader, head};
 use super::wire::cbor::{write_float, write_value};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
 use super::{Writer, senml};
@@ -132,20 +132,29 @@ fn expect<'a, T>(
 }
 
 fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
-    let (at, t) = (r.pos(), r.datatype()?);
-    match t {
-        Type::String => r.definite_text().map(Cow::Borrowed),
-        Type::StringIndef => r.text(),
-        t => Err(r.err(at, unexpected(t))),
+    // Most are definite.
+    if let Some(s) = r.try_run_as(ErrorKind::InvalidUtf8, |d| d.str())? {
+        return Ok(Cow::Borrowed(s));
     }
+    expect(
+        r,
+        |t| matches!(t, Type::String | Type::StringIndef),
+        Reader::text,
+    )
+}
+
+/// An integer, if the next item is one (nothing read otherwise).
+fn int(r: &mut Reader<'_>) -> Result<Option<i128>, Error> {
+    let int = r.try_run_as(ErrorKind::Truncated, |d| d.int())?;
+    Ok(int.map(i128::from))
 }
 
 /// A number (integer, float, decimal fraction, tagged time).
 fn number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
     let at = r.pos();
     // Most are plain integers.
-    if is_int(r.datatype()?) {
-        return r.run(|d| d.int()).map(|i| RawValue::Integer(i.into()));
+    if let Some(i) = int(r)? {
+        return Ok(RawValue::Integer(i));
     }
     match r.item()? {
         Item::Value(v @ (RawValue::Integer(_) | RawValue::Float(_) | RawValue::Time(_))) => Ok(v),
@@ -165,10 +174,10 @@ fn seconds(v: &RawValue<'_>) -> f64 {
 /// A record's label: -6..=8, 9 for `"vlo"`, `None` for a label to skip.
 fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     let at = r.pos();
+    if let Some(k) = int(r)? {
+        return Ok((-6..=8).contains(&k).then_some(k as i32));
+    }
     match r.datatype()? {
-        t if is_int(t) => Ok(Some(i128::from(r.run(|d| d.int())?))
-            .filter(|k| (-6..=8).contains(k))
-            .map(|k| k as i32)),
         Type::String | Type::StringIndef => match &*text(r)? {
             "vlo" => Ok(Some(9)),
             l if l.ends_with('_') => Err(r.err(at, ErrorKind::InvalidField)),
@@ -180,8 +189,13 @@ fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
 
 /// One record map; its `bn` and `bt` go to `resolver`.
 fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, Error> {
-    let is_map = |t| matches!(t, Type::Map | Type::MapIndef);
-    let mut left = expect(r, is_map, |r| r.run(|d| d.map()))?;
+    let mut left = match r.try_run_as(ErrorKind::Truncated, |d| d.map())? {
+        Some(left) => left,
+        None => {
+            let is_map = |t| matches!(t, Type::Map | Type::MapIndef);
+            expect(r, is_map, |r| r.run(|d| d.map()))?
+        }
+    };
     let mut rec = Entry::default();
     let mut seen = 0u16;
     while more(r, &mut left) {
