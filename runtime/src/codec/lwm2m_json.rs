@@ -22,10 +22,13 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
+use base64::engine::GeneralPurpose;
 use base64::engine::general_purpose::STANDARD;
 
-use super::senml::{Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver};
-use super::senml_json::{Labels, check, write_name, write_value};
+use super::senml::{
+    Entry, Fields, LeafWalker, Name, Record, RecordPlan, RecordSink, Resolver, Staged,
+};
+use super::senml_json::{Labels, check, field, write_name, write_value};
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup, Writer};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
@@ -33,13 +36,16 @@ use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
 const F: ContentFormat = ContentFormat::Lwm2mJson;
 
 /// LwM2M JSON's value labels.
-const LABELS: Labels = Labels {
-    number: b"\"v\":",
-    string: b"\"sv\":",
-    boolean: b"\"bv\":",
-    objlnk: b"\"ov\":",
-    opaque: (b"\"sv\":", &STANDARD),
-};
+struct Lwm2mLabels;
+
+impl Labels for Lwm2mLabels {
+    const NUMBER: &'static [u8] = b"\"v\":";
+    const STRING: &'static [u8] = b"\"sv\":";
+    const BOOLEAN: &'static [u8] = b"\"bv\":";
+    const OBJLNK: &'static [u8] = b"\"ov\":";
+    const OPAQUE: &'static [u8] = b"\"sv\":";
+    const BASE64: GeneralPurpose = STANDARD;
+}
 
 /// Decodes a LwM2M JSON (11543) payload addressed to `path`, feeding `sink`. The payload
 /// names its entries itself: `path` is checked by the sink.
@@ -51,27 +57,25 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     let _ = path;
     let fail = |(kind, at): JsonError| Error::at(F, at, kind);
     let mut j = Json::new(bytes);
-    // The header first (keys in any order); the entries are read after it.
-    let (mut head, e_at) = read_header(&mut j).map_err(fail)?;
-    j.pos = e_at + 1;
     let mut resolver = Resolver::new();
+    // The header first (keys in any order; its `bn` and `bt` go to the resolver); the
+    // entries are read after it.
+    let e_at = read_header(&mut j, &mut resolver).map_err(fail)?;
+    j.pos = e_at + 1;
     if j.eat(b']') {
         return Ok(());
     }
     loop {
         j.peek();
         let start = j.pos;
-        let mut entry = read_entry(&mut j).map_err(fail)?;
-        // The header's `bn` and `bt` apply from the first entry on.
-        entry.base_name = head.base_name.take();
-        entry.base_time = head.base_time.take();
+        let entry = read_entry(&mut j).map_err(fail)?;
         let event = resolver
-            .resolve(entry)
+            .event(&entry.name, entry.time, entry.value)
             .map_err(|kind| Error::at(F, start, kind))?;
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(start))?;
         if !j.eat(b',') {
-            // The whole payload was checked with the header.
+            // What follows the entries was checked with the header.
             return j.expect(b']').map_err(fail);
         }
     }
@@ -85,26 +89,35 @@ pub fn decode_records(bytes: &[u8], types: &dyn TypeLookup) -> Result<Vec<Record
     Ok(sink.into_records())
 }
 
-/// The top-level object: its `bn` and `bt` (in a record of their own) and where the `e`
-/// array starts. Checks the whole payload's syntax.
-fn read_header<'a>(j: &mut Json<'a>) -> Result<(RawRecord<'a>, usize), JsonError> {
+/// The top-level object: its `bn` and `bt` (given to `resolver`) and where the `e` array
+/// starts. Checks the syntax of all but the entries (the `e` array is skipped by its
+/// brackets, unless it does not close or nests too deep: then checked, for the error).
+fn read_header(j: &mut Json<'_>, resolver: &mut Resolver) -> Result<usize, JsonError> {
     j.expect(b'{')?;
-    let mut head = RawRecord::default();
-    let mut e_at = None;
+    let (mut bn, mut bt, mut e_at) = (false, false, None);
     if !j.eat(b'}') {
         loop {
             j.peek();
             let key_at = j.pos;
             let key = j.label()?;
             let twice = match &*key {
-                b"bn" => head.base_name.replace(j.string()?).is_some(),
-                b"bt" => head.base_time.replace(j.float()?).is_some(),
+                b"bn" => {
+                    resolver.set_base_name(&j.name()?);
+                    core::mem::replace(&mut bn, true)
+                }
+                b"bt" => {
+                    resolver.set_base_time(j.float()?);
+                    core::mem::replace(&mut bt, true)
+                }
                 b"e" => {
                     if j.peek() != Some(b'[') {
                         return Err((ErrorKind::Syntax(Syntax::UnexpectedValue), j.pos));
                     }
                     let at = j.pos;
-                    j.skip_value()?;
+                    // The entries are checked when they are read.
+                    if !j.skip_brackets() {
+                        j.skip_value()?;
+                    }
                     e_at.replace(at).is_some()
                 }
                 _ => {
@@ -121,13 +134,13 @@ fn read_header<'a>(j: &mut Json<'a>) -> Result<(RawRecord<'a>, usize), JsonError
         }
     }
     j.end()?;
-    Ok((head, e_at.ok_or((ErrorKind::InvalidField, 0))?))
+    e_at.ok_or((ErrorKind::InvalidField, 0))
 }
 
 /// One entry object.
-fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
+fn read_entry<'a>(j: &mut Json<'a>) -> Result<Entry<'a>, JsonError> {
     j.expect(b'{')?;
-    let mut rec = RawRecord::default();
+    let mut rec = Entry::default();
     if j.eat(b'}') {
         return Ok(rec);
     }
@@ -136,15 +149,20 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         j.peek();
         let key_at = j.pos;
         let key = j.label()?;
-        let Some(k) = [&b"n"[..], b"t", b"v", b"bv", b"sv", b"ov"]
-            .iter()
-            .position(|l| **l == *key)
-        else {
-            j.skip_value()?;
-            if !j.next_in_object()? {
-                return Ok(rec);
+        let k = match &*key {
+            b"n" => 0,
+            b"t" => 1,
+            b"v" => 2,
+            b"bv" => 3,
+            b"sv" => 4,
+            b"ov" => 5,
+            _ => {
+                j.skip_value()?;
+                if !j.next_in_object()? {
+                    return Ok(rec);
+                }
+                continue;
             }
-            continue;
         };
         if seen & (1 << k) != 0 || (k >= 2 && rec.value.is_some()) {
             return Err((ErrorKind::InvalidField, key_at));
@@ -153,7 +171,7 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         j.peek();
         let at = j.pos;
         match k {
-            0 => rec.name = Some(j.string()?),
+            0 => rec.name = j.name()?,
             1 => rec.time = Some(j.float()?),
             2 => rec.value = Some(j.number()?),
             3 => rec.value = Some(RawValue::Boolean(j.boolean()?)),
@@ -186,17 +204,20 @@ fn write_header<O: Output + ?Sized>(
     if let Some(bt) = bt {
         json::finite(bt)?;
     }
-    out.write(b"{")?;
+    let mut out = Staged::new(out);
+    out.put(b"{");
     if let Some(bn) = bn {
-        write_name(out, b"\"bn\":", bn)?;
-        out.write(b",")?;
+        out.put(b"\"bn\":");
+        write_name(&mut out, bn);
+        out.put(b",");
     }
     if let Some(bt) = bt {
-        out.write(b"\"bt\":")?;
-        json::write_time(out, bt)?;
-        out.write(b",")?;
+        out.put(b"\"bt\":");
+        json::write_time(&mut out, bt);
+        out.put(b",");
     }
-    out.write(b"\"e\":[")
+    out.put(b"\"e\":[");
+    out.flush()
 }
 
 /// Writes one entry (`{...}` when `first`, else `,{...}`): `n`, the value, `t`, each when
@@ -215,23 +236,23 @@ fn write_entry<O: Output + ?Sized>(
         },
         value,
     )?;
-    out.write(if first { b"{" } else { b",{" })?;
-    let mut sep: &[u8] = b"";
+    let mut out = Staged::new(out);
+    out.put(if first { b"{" } else { b",{" });
+    let mut none = true;
     if let Some(n) = n {
-        write_name(out, b"\"n\":", n)?;
-        sep = b",";
+        field(&mut out, &mut none, b"\"n\":");
+        write_name(&mut out, n);
     }
     if let Some(v) = value {
-        out.write(sep)?;
-        write_value(out, &LABELS, v)?;
-        sep = b",";
+        field(&mut out, &mut none, b"");
+        write_value::<Lwm2mLabels, _>(&mut out, v);
     }
     if let Some(t) = t {
-        out.write(sep)?;
-        out.write(b"\"t\":")?;
-        json::write_time(out, t)?;
+        field(&mut out, &mut none, b"\"t\":");
+        json::write_time(&mut out, t);
     }
-    out.write(b"}")
+    out.put(b"}");
+    out.flush()
 }
 
 /// Encodes records: `bn` is their longest common path (the path itself, without `/`, when
@@ -333,14 +354,14 @@ impl<O: Output> Writer for Lwm2mJsonWriter<O> {
         let (path, is_target) = self.walker.value(id).map_err(|k| self.fail(k))?;
         check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
         let (at, target) = (self.out.len() - self.start, self.walker.target());
-        let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
-        let bn = Name::absolute(target.ids(), !is_target);
         let first = self.entries == 0;
         let head = if first {
+            let bn = Name::absolute(target.ids(), !is_target);
             write_header(&mut self.out, Some(&bn), None)
         } else {
             Ok(())
         };
+        let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
         head.and_then(|()| write_entry(&mut self.out, first, n.as_ref(), Some(value), None))
             .map_err(|e| e.in_format(F).or_offset(at))?;
         self.entries += 1;

@@ -3,12 +3,14 @@
 //!
 //! * [`Record`] and [`resolve_time`]: a resolved record, what each format's
 //!   `encode_records` / `decode_records` take and give;
-//! * decoding: a notation reads each record into a [`RawRecord`] (`bn`, `n`, `bt`, `t`, raw
-//!   value: what the wire said); a [`Resolver`] keeps the base name and base time across
-//!   records (RFC 8428 §4.6) and turns each into an [`Event`]. [`RecordSink`] collects them;
+//! * decoding: a [`Resolver`] keeps the base name and base time across records (RFC 8428
+//!   §4.6) and turns each record ([`RawRecord`]: `bn`, `n`, `bt`, `t`, raw value, what the
+//!   wire said) into an [`Event`]; the notations hand it each `bn` and `bt` as they read
+//!   them. [`RecordSink`] collects the events;
 //! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
 //!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
 //!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
+//!   The writers gather each record on the stack and write it in one piece.
 //!
 //! Resolution: a record's name is `bn` + `n` by plain concatenation (`"/3/0/"+"9"` as
 //! Leshan writes it, `"/3/0"+"/9"` as Anjay does) read as a LwM2M path; its time is `bt` +
@@ -32,7 +34,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Error, ErrorKind, Event, RawValue, Sink, TypeLookup};
+use super::{Error, ErrorKind, Event, Output, RawValue, Sink, TypeLookup};
 use crate::{Path, Value};
 
 /// One resolved SenML record with an owned value.
@@ -109,14 +111,30 @@ pub struct RawRecord<'a> {
     pub value: Option<RawValue<'a>>,
 }
 
+/// A record's name, time and value as a decoder reads them; its `bn` and `bt` go to the
+/// [`Resolver`] as they are read.
+#[derive(Debug, Default)]
+pub(crate) struct Entry<'a> {
+    /// `n` (empty when none).
+    pub name: Cow<'a, [u8]>,
+    /// `t`.
+    pub time: Option<f64>,
+    /// The value field, `None` for a path-only record.
+    pub value: Option<RawValue<'a>>,
+}
+
 /// Longest resolved name (`bn` + `n`) read; longer names are not paths.
 const NAME_MAX: usize = 64;
 
 /// The base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
+///
+/// The base name is read once, when it arrives, into the state of a name reader; each
+/// record's name continues from a copy of that state. The result is the one of reading
+/// `bn` and `n` joined, without joining them.
 #[derive(Clone, Debug, Default)]
 pub struct Resolver {
-    // The base name's buffer is reused from record to record: no allocation per record.
-    base_name: String,
+    base_name: NameReader,
+    base_len: usize,
     base_time: Option<f64>,
     // Alternate path every name starts with (LwM2M 1.2, e.g. `/lwm2m`), without a
     // trailing `/`; empty when none.
@@ -143,42 +161,162 @@ impl Resolver {
     /// [`ErrorKind::OutsidePath`].
     pub fn resolve<'a>(&mut self, record: RawRecord<'a>) -> Result<Event<'a>, ErrorKind> {
         if let Some(bn) = &record.base_name {
-            self.base_name.clear();
-            self.base_name.push_str(bn);
+            self.set_base_name(bn.as_bytes());
         }
         if let Some(bt) = record.base_time {
-            self.base_time = Some(bt);
+            self.set_base_time(bt);
         }
-        let path = self.path(record.name.as_deref().unwrap_or(""))?;
-        let time = match (self.base_time, record.time) {
+        let name = record.name.as_deref().unwrap_or("").as_bytes();
+        self.event(name, record.time, record.value)
+    }
+
+    /// A record's `bn` (the decoders apply it as soon as they read it).
+    pub(crate) fn set_base_name(&mut self, bn: &[u8]) {
+        self.base_name = NameReader::default();
+        self.base_name.read(self.prefix.as_bytes(), bn);
+        self.base_len = bn.len();
+    }
+
+    /// A record's `bt`.
+    pub(crate) fn set_base_time(&mut self, bt: f64) {
+        self.base_time = Some(bt);
+    }
+
+    /// The event of a record with name `n` (empty when none), time `t` and `value`, under
+    /// the base name and time (see [`resolve`](Self::resolve)).
+    #[inline]
+    pub(crate) fn event<'a>(
+        &self,
+        n: &[u8],
+        t: Option<f64>,
+        value: Option<RawValue<'a>>,
+    ) -> Result<Event<'a>, ErrorKind> {
+        let total = self.base_len + n.len();
+        if total == 0 || total > NAME_MAX {
+            return Err(ErrorKind::NotAPath);
+        }
+        let mut name = self.base_name;
+        let prefix = self.prefix.as_bytes();
+        name.read(prefix, n);
+        let path = name.path(prefix)?;
+        let time = match (self.base_time, t) {
             (None, None) => None,
             (b, t) => Some(b.unwrap_or(0.0) + t.unwrap_or(0.0)),
         };
-        Ok(match record.value {
+        Ok(match value {
             Some(value) => Event::Value { path, value, time },
             None => Event::PathOnly(path),
         })
     }
+}
 
-    /// The path named by the base name followed by `name`.
-    fn path(&self, name: &str) -> Result<Path, ErrorKind> {
-        let (bn, total) = (self.base_name.as_bytes(), self.base_name.len() + name.len());
-        if total == 0 || total > NAME_MAX {
-            return Err(ErrorKind::NotAPath);
+/// Where a [`NameReader`] is in a name, after the alternate path.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum NameAt {
+    /// Before the leading `/`.
+    #[default]
+    Lead,
+    /// After the leading `/`.
+    Root,
+    /// After `//` (still the root, as for `Path`'s `FromStr`).
+    RootSlash,
+    /// In an ID.
+    Id,
+    /// After the `/` that ended an ID.
+    Slash,
+    /// Not a path.
+    NotAPath,
+    /// Outside the alternate path.
+    Outside,
+}
+
+/// Reads a name as a LwM2M path byte by byte, so that it can stop after the base name
+/// and continue with each record's name: the alternate path (if any), then what `Path`'s
+/// `FromStr` accepts: `/`, then up to four IDs below 65535 of at most five digits joined
+/// by `/`, with one optional trailing `/` (`/` and `//` are the root).
+#[derive(Clone, Copy, Debug, Default)]
+struct NameReader {
+    // Bytes of the alternate path read.
+    matched: usize,
+    at: NameAt,
+    ids: [u16; 4],
+    len: u8,
+    // The ID being read and its digits so far.
+    id: u32,
+    digits: u8,
+}
+
+impl NameReader {
+    /// Reads `bytes` of a name starting with `prefix` (empty: none).
+    #[inline]
+    fn read(&mut self, prefix: &[u8], mut bytes: &[u8]) {
+        if let Some(rest) = prefix.get(self.matched..).filter(|r| !r.is_empty()) {
+            let n = rest.len().min(bytes.len());
+            if bytes[..n] != rest[..n] {
+                self.at = NameAt::Outside;
+            }
+            self.matched += n;
+            bytes = &bytes[n..];
         }
-        let mut buf = [0u8; NAME_MAX];
-        buf[..bn.len()].copy_from_slice(bn);
-        buf[bn.len()..total].copy_from_slice(name.as_bytes());
-        // Two strings joined: UTF-8.
-        let text = core::str::from_utf8(&buf[..total]).map_err(|_| ErrorKind::NotAPath)?;
-        let text = match self.prefix.as_str() {
-            "" => text,
-            prefix => match text.strip_prefix(prefix).ok_or(ErrorKind::OutsidePath)? {
-                "" => return Ok(Path::ROOT),
-                rest => rest,
-            },
+        // In locals, kept in registers.
+        let (mut at, mut id, mut digits) = (self.at, self.id, self.digits);
+        for &b in bytes {
+            at = match (at, b) {
+                (NameAt::Id, b'0'..=b'9') if digits < 5 => {
+                    (id, digits) = (id * 10 + u32::from(b - b'0'), digits + 1);
+                    continue;
+                }
+                (NameAt::Root | NameAt::Slash, b'0'..=b'9') => {
+                    (id, digits) = (u32::from(b - b'0'), 1);
+                    NameAt::Id
+                }
+                (NameAt::Id, b'/') => self.end_id(id),
+                (NameAt::Lead, b'/') => NameAt::Root,
+                (NameAt::Root, b'/') => NameAt::RootSlash,
+                (NameAt::Outside, _) => break,
+                _ => NameAt::NotAPath,
+            };
+            if at == NameAt::NotAPath {
+                break;
+            }
+        }
+        (self.at, self.id, self.digits) = (at, id, digits);
+    }
+
+    /// Ends ID `id`: [`NameAt::Slash`] unless it is out of range or a fifth one.
+    fn end_id(&mut self, id: u32) -> NameAt {
+        match self.ids.get_mut(usize::from(self.len)) {
+            Some(slot) if id < u32::from(Path::MAX_ID) => {
+                *slot = id as u16;
+                self.len += 1;
+                NameAt::Slash
+            }
+            _ => NameAt::NotAPath,
+        }
+    }
+
+    /// The path read, once the whole name is.
+    fn path(mut self, prefix: &[u8]) -> Result<Path, ErrorKind> {
+        let at = match self.at {
+            NameAt::Id => self.end_id(self.id),
+            at => at,
         };
-        text.parse().map_err(|_| ErrorKind::NotAPath)
+        match at {
+            _ if self.matched < prefix.len() => return Err(ErrorKind::OutsidePath),
+            NameAt::Outside => return Err(ErrorKind::OutsidePath),
+            // Nothing but the alternate path: its root.
+            NameAt::Lead if !prefix.is_empty() => {}
+            NameAt::Lead | NameAt::NotAPath => return Err(ErrorKind::NotAPath),
+            _ => {}
+        }
+        let i = self.ids;
+        Ok(match self.len {
+            0 => Path::ROOT,
+            1 => Path::object(i[0]),
+            2 => Path::instance(i[0], i[1]),
+            3 => Path::resource(i[0], i[1], i[2]),
+            _ => Path::resource_instance(i[0], i[1], i[2], i[3]),
+        })
     }
 }
 
@@ -247,18 +385,23 @@ pub struct Name {
 
 impl Name {
     /// `/a/b`, with a trailing `/` when `slash`; the root is `/`.
+    #[inline]
     pub fn absolute(ids: &[u16], slash: bool) -> Self {
-        let mut n = Name {
-            ids: [0; 4],
+        // Element by element: a copy of a few bytes of unknown length is a call to memcpy.
+        let mut copy = [0; 4];
+        for (k, id) in copy.iter_mut().enumerate() {
+            *id = ids.get(k).copied().unwrap_or(0);
+        }
+        Name {
+            ids: copy,
             len: ids.len().min(4) as u8,
             lead: true,
             trail: slash || ids.is_empty(),
-        };
-        n.ids[..n.len as usize].copy_from_slice(&ids[..n.len as usize]);
-        n
+        }
     }
 
     /// `a/b` (relative: no leading or trailing slash).
+    #[inline]
     pub fn relative(ids: &[u16]) -> Self {
         Name {
             lead: false,
@@ -273,10 +416,27 @@ impl Name {
             buf: [0; NAME_TEXT_MAX],
             len: 0,
         };
-        let mut put = |b: &[u8]| {
+        self.write(|b| {
             t.buf[t.len..t.len + b.len()].copy_from_slice(b);
             t.len += b.len();
-        };
+        });
+        t
+    }
+
+    /// The length of the text.
+    pub(crate) fn text_len(&self) -> usize {
+        let ids = &self.ids[..usize::from(self.len)];
+        let digits: usize = ids
+            .iter()
+            .map(|id| id.checked_ilog10().unwrap_or(0) as usize + 1)
+            .sum();
+        let lead = usize::from(self.lead && !ids.is_empty());
+        digits + ids.len().saturating_sub(1) + lead + usize::from(self.trail)
+    }
+
+    /// Gives the text piece by piece to `put` (encoders write it straight into a record).
+    #[inline]
+    pub(crate) fn write(&self, mut put: impl FnMut(&[u8])) {
         for (k, &id) in self.ids[..self.len as usize].iter().enumerate() {
             if self.lead || k > 0 {
                 put(b"/");
@@ -286,7 +446,6 @@ impl Name {
         if self.trail {
             put(b"/");
         }
-        t
     }
 }
 
@@ -369,6 +528,7 @@ impl LeafWalker {
     }
 
     /// The instance values belong to.
+    #[inline]
     fn instance_id(&self) -> Result<u16, ErrorKind> {
         match self.target.instance_id() {
             Some(i) => Ok(i),
@@ -395,33 +555,46 @@ impl LeafWalker {
 
     /// The full path of the value `id` (`Writer::value`), and whether it is the target
     /// itself (the one value of a resource or resource-instance target).
+    #[inline]
     pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
         not_reserved(id)?;
-        let o = self.target.ids()[0];
-        if let Some(r) = self.multiple {
-            return Ok((
-                Path::resource_instance(o, self.instance_id()?, r, id),
-                false,
-            ));
-        }
         let t = self.target.ids();
-        let path = match t.len() {
-            1 | 2 => return Ok((Path::resource(o, self.instance_id()?, id), false)),
-            3 if id == t[2] => self.target,
-            4 if id == t[3] => self.target,
-            _ => return Err(ErrorKind::IdMismatch),
-        };
+        // Values of an instance and of its multiple resources (small: compiled in place).
+        match (self.multiple, t.get(1).copied().or(self.instance)) {
+            (Some(r), Some(i)) => Ok((Path::resource_instance(t[0], i, r, id), false)),
+            (None, Some(i)) if t.len() <= 2 => Ok((Path::resource(t[0], i, id), false)),
+            _ => self.target_value(id),
+        }
+    }
+
+    /// [`value`](Self::value) of a resource or resource-instance target, or the error.
+    fn target_value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
+        let t = self.target.ids();
+        match t.len() {
+            // No instance is open.
+            _ if self.multiple.is_some() => Err(ErrorKind::WriterMisuse),
+            1 | 2 => Err(ErrorKind::WriterMisuse),
+            3 if id == t[2] => self.single(),
+            4 if id == t[3] => self.single(),
+            _ => Err(ErrorKind::IdMismatch),
+        }
+    }
+
+    /// The target's one value.
+    fn single(&mut self) -> Result<(Path, bool), ErrorKind> {
         ensure(!core::mem::replace(&mut self.single_done, true))?;
-        Ok((path, true))
+        Ok((self.target, true))
     }
 }
 
 /// [`ErrorKind::WriterMisuse`] unless `ok`.
+#[inline]
 fn ensure(ok: bool) -> Result<(), ErrorKind> {
     ok.then_some(()).ok_or(ErrorKind::WriterMisuse)
 }
 
 /// `id`, unless it is the reserved 65535 ([`ErrorKind::ReservedId`]).
+#[inline]
 fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
     (id != Path::MAX_ID)
         .then_some(id)
@@ -434,7 +607,8 @@ fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
 #[derive(Clone, Debug)]
 pub struct WriterNames {
     walker: LeafWalker,
-    group: Option<Path>,
+    // The instance whose base name was written last.
+    group: Option<u16>,
 }
 
 /// The names of `path` grouped by instance: `bn` = `/O/I/` (or the shorter path, with a
@@ -471,20 +645,35 @@ impl WriterNames {
     /// The fields of the record of value `id` (`Writer::value`); the record must then be
     /// written (the base name it names is remembered).
     pub fn value(&mut self, id: u16) -> Result<Fields, ErrorKind> {
-        let (path, is_target) = self.walker.value(id)?;
-        let ids = path.ids();
-        if is_target {
-            return Ok(Fields {
-                bn: Some(Name::absolute(ids, false)),
-                ..Fields::default()
-            });
-        }
-        let (bn, n) = grouped(&mut self.group, &path);
-        Ok(Fields {
+        self.name(id, |bn, n| Fields {
             bn,
             n,
             ..Fields::default()
         })
+    }
+
+    /// [`value`](Self::value) for the writers: `write` gets the record's `bn` and `n`
+    /// (a closure, so that all of it is compiled into the writer).
+    #[inline]
+    pub(crate) fn name<T>(
+        &mut self,
+        id: u16,
+        write: impl FnOnce(Option<Name>, Option<Name>) -> T,
+    ) -> Result<T, ErrorKind> {
+        let (path, is_target) = self.walker.value(id)?;
+        let ids = path.ids();
+        let (bn, n) = if is_target {
+            (Some(Name::absolute(ids, false)), None)
+        } else {
+            // The other values of a writer lie at `/O/I/R` or `/O/I/R/RI` of one object:
+            // grouped by instance, as `grouped` does.
+            let instance = Some(ids[1]);
+            let bn = (self.group != instance).then(|| Name::absolute(&ids[..2], true));
+            self.group = instance;
+            (bn, Some(Name::relative(&ids[2..])))
+        };
+        // One call: `write` is compiled in place.
+        Ok(write(bn, n))
     }
 }
 
@@ -574,4 +763,90 @@ fn plan_base_time(records: &[Record]) -> Option<f64> {
     let first = values.next()?.time?;
     (exact_int(first).is_some() && values.all(|r| r.time.and_then(exact_int).is_some()))
         .then_some(first)
+}
+
+/// Room for one record on the stack.
+const STAGE: usize = 128;
+
+/// The bytes of one record gathered on the stack and written to the output in one piece
+/// by [`flush`](Staged::flush): a write per field (most are a few bytes) costs far more
+/// than the bytes. What does not fit goes to the output directly, in order. A failure of
+/// the output is kept (what follows is dropped) and returned by `flush`.
+pub(crate) struct Staged<'o, O: Output + ?Sized> {
+    out: &'o mut O,
+    buf: [u8; STAGE],
+    len: usize,
+    failed: Option<Error>,
+}
+
+impl<'o, O: Output + ?Sized> Staged<'o, O> {
+    /// Nothing staged yet, for `out`.
+    #[inline]
+    pub(crate) fn new(out: &'o mut O) -> Self {
+        Staged {
+            out,
+            buf: [0; STAGE],
+            len: 0,
+            failed: None,
+        }
+    }
+
+    /// Appends `bytes`.
+    #[inline]
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.spill(bytes),
+        }
+    }
+
+    /// Appends the decimal text of `v`.
+    #[inline]
+    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
+        self.put(itoa::Buffer::new().format(v).as_bytes());
+    }
+
+    /// `bytes` do not fit: what is staged goes out first, then `bytes`.
+    #[cold]
+    fn spill(&mut self, bytes: &[u8]) {
+        if self.failed.is_none() {
+            let staged = &self.buf[..self.len];
+            let r = self.out.write(staged).and_then(|()| self.out.write(bytes));
+            self.failed = r.err();
+        }
+        self.len = 0;
+    }
+
+    /// Writes what is staged to the output; the output's first failure, if any.
+    #[inline]
+    pub(crate) fn flush(&mut self) -> Result<(), Error> {
+        let len = core::mem::take(&mut self.len);
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.out.write(&self.buf[..len]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_text_len_is_the_length_of_the_text() {
+        for name in [
+            Name::absolute(&[], false),
+            Name::absolute(&[3, 0], true),
+            Name::absolute(&[3303, 0, 5700], false),
+            Name::absolute(&[65534, 10, 9, 100], true),
+            Name::relative(&[6, 0]),
+            Name::relative(&[99]),
+        ] {
+            assert_eq!(name.text_len(), name.text().as_str().len(), "{name:?}");
+        }
+    }
 }

@@ -21,16 +21,20 @@
 //! refused. See [`senml`] for naming and time rules. Errors carry the byte
 //! offset of the offending item (of the record, for its name).
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
+use core::convert::Infallible;
 
 use minicbor::data::Type;
-use minicbor::encode::Write;
+use minicbor::encode::{self, Write};
 use minicbor::{Decoder, Encoder};
 
-use super::senml::{Fields, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames};
-use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
-use super::wire::cbor::{write_error, write_float, write_value};
-use super::{CborOut, Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
+use super::senml::{
+    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
+};
+use super::wire::cbor::{EncodeResult, Item, Reader, head};
+use super::wire::cbor::{write_float, write_value};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
 use super::{Writer, senml};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
 
@@ -79,8 +83,10 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
     };
     while more(&mut r, &mut left) {
         let start = r.pos();
-        let record = read_record(&mut r)?;
-        let event = resolver.resolve(record).map_err(|k| r.err(start, k))?;
+        let entry = read_record(&mut r, &mut resolver)?;
+        let event = resolver
+            .event(&entry.name, entry.time, entry.value)
+            .map_err(|k| r.err(start, k))?;
         sink.event(event)
             .map_err(|e| e.in_format(F).or_offset(start))?;
     }
@@ -125,7 +131,11 @@ fn expect<'a, T>(
     read(r)
 }
 
-fn text<'a>(r: &mut Reader<'a>) -> Result<alloc::borrow::Cow<'a, str>, Error> {
+fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
+    // Most are definite.
+    if let Some(s) = r.try_run_as(ErrorKind::InvalidUtf8, |d| d.str())? {
+        return Ok(Cow::Borrowed(s));
+    }
     expect(
         r,
         |t| matches!(t, Type::String | Type::StringIndef),
@@ -133,9 +143,19 @@ fn text<'a>(r: &mut Reader<'a>) -> Result<alloc::borrow::Cow<'a, str>, Error> {
     )
 }
 
+/// An integer, if the next item is one (nothing read otherwise).
+fn int(r: &mut Reader<'_>) -> Result<Option<i128>, Error> {
+    let int = r.try_run_as(ErrorKind::Truncated, |d| d.int())?;
+    Ok(int.map(i128::from))
+}
+
 /// A number (integer, float, decimal fraction, tagged time).
 fn number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
     let at = r.pos();
+    // Most are plain integers.
+    if let Some(i) = int(r)? {
+        return Ok(RawValue::Integer(i));
+    }
     match r.item()? {
         Item::Value(v @ (RawValue::Integer(_) | RawValue::Float(_) | RawValue::Time(_))) => Ok(v),
         _ => Err(r.err(at, ErrorKind::Syntax(Syntax::UnexpectedValue))),
@@ -154,11 +174,11 @@ fn seconds(v: &RawValue<'_>) -> f64 {
 /// A record's label: -6..=8, 9 for `"vlo"`, `None` for a label to skip.
 fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     let at = r.pos();
+    if let Some(k) = int(r)? {
+        return Ok((-6..=8).contains(&k).then_some(k as i32));
+    }
     match r.datatype()? {
-        t if is_int(t) => Ok(Some(r.int()?)
-            .filter(|k| (-6..=8).contains(k))
-            .map(|k| k as i32)),
-        Type::String | Type::StringIndef => match &*r.text()? {
+        Type::String | Type::StringIndef => match &*text(r)? {
             "vlo" => Ok(Some(9)),
             l if l.ends_with('_') => Err(r.err(at, ErrorKind::InvalidField)),
             _ => Ok(None),
@@ -167,11 +187,16 @@ fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     }
 }
 
-/// One record map, as the wire carried it.
-fn read_record<'a>(r: &mut Reader<'a>) -> Result<RawRecord<'a>, Error> {
-    let is_map = |t| matches!(t, Type::Map | Type::MapIndef);
-    let mut left = expect(r, is_map, |r| r.run(|d| d.map()))?;
-    let mut rec = RawRecord::default();
+/// One record map; its `bn` and `bt` go to `resolver`.
+fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, Error> {
+    let mut left = match r.try_run_as(ErrorKind::Truncated, |d| d.map())? {
+        Some(left) => left,
+        None => {
+            let is_map = |t| matches!(t, Type::Map | Type::MapIndef);
+            expect(r, is_map, |r| r.run(|d| d.map()))?
+        }
+    };
+    let mut rec = Entry::default();
     let mut seen = 0u16;
     while more(r, &mut left) {
         let key_at = r.pos();
@@ -186,9 +211,14 @@ fn read_record<'a>(r: &mut Reader<'a>) -> Result<RawRecord<'a>, Error> {
         seen |= bit;
         let at = r.pos();
         match label {
-            -2 => rec.base_name = Some(text(r)?),
-            0 => rec.name = Some(text(r)?),
-            -3 => rec.base_time = Some(seconds(&number(r)?)),
+            -2 => resolver.set_base_name(text(r)?.as_bytes()),
+            0 => {
+                rec.name = match text(r)? {
+                    Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                    Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+                }
+            }
+            -3 => resolver.set_base_time(seconds(&number(r)?)),
             6 => rec.time = Some(seconds(&number(r)?)),
             -4 | 1 => drop(text(r)?),
             -5 => {
@@ -227,6 +257,18 @@ fn write_time<W: Write>(e: &mut Encoder<W>, t: f64) -> EncodeResult<W> {
     }
 }
 
+/// Writes a name as a text string, its text straight into the writer.
+fn write_name<W: Write>(e: &mut Encoder<W>, name: &Name) -> EncodeResult<W> {
+    e.str_len(name.text_len() as u64)?;
+    let (w, mut written) = (e.writer_mut(), Ok(()));
+    name.write(|piece| {
+        if written.is_ok() {
+            written = w.write_all(piece);
+        }
+    });
+    written.map_err(encode::Error::write)
+}
+
 /// Writes one record map: `bn`, `bt`, `n`, `t`, then the value, each when present.
 fn write_record<W: Write>(
     e: &mut Encoder<W>,
@@ -242,13 +284,13 @@ fn write_record<W: Write>(
     ];
     e.map(present.iter().filter(|p| **p).count() as u64)?;
     if let Some(bn) = &fields.bn {
-        e.i8(-2)?.str(bn.text().as_str())?;
+        write_name(e.i8(-2)?, bn)?;
     }
     if let Some(bt) = fields.bt {
         write_time(e.i8(-3)?, bt)?;
     }
     if let Some(n) = &fields.n {
-        e.u8(0)?.str(n.text().as_str())?;
+        write_name(e.u8(0)?, n)?;
     }
     if let Some(t) = fields.t {
         write_time(e.u8(6)?, t)?;
@@ -266,6 +308,29 @@ fn write_record<W: Write>(
     Ok(())
 }
 
+/// Lets minicbor's encoder write into a record staged on the stack (see [`Staged`]).
+impl<O: Output + ?Sized> Write for Staged<'_, O> {
+    // A failure of the output is returned by `Staged::flush`.
+    type Error = Infallible;
+    fn write_all(&mut self, buf: &[u8]) -> Result<(), Infallible> {
+        self.put(buf);
+        Ok(())
+    }
+}
+
+/// Writes a record into `out`, staged on the stack and written in one piece.
+fn put_record<O: Output + ?Sized>(
+    out: &mut O,
+    fields: &Fields,
+    value: Option<ValueRef<'_>>,
+) -> Result<(), Error> {
+    let mut staged = Staged::new(out);
+    // Writing on the stack cannot fail; neither can our items.
+    let written = write_record(&mut Encoder::new(&mut staged), fields, value);
+    written.map_err(|_| Error::new(ErrorKind::WriterMisuse))?;
+    staged.flush()
+}
+
 /// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, named
 /// canonically (see [`senml`]).
 pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
@@ -275,17 +340,17 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
 /// [`encode_records`] into any [`Output`]: into a caller's buffer through
 /// [`SliceOutput`](super::SliceOutput) nothing is allocated
 /// ([`ErrorKind::BufferFull`] when the payload does not fit).
-pub fn encode_records_to<O: Output>(records: &[Record], out: O) -> Result<O, Error> {
-    let mut e = Encoder::new(CborOut(out));
+pub fn encode_records_to<O: Output>(records: &[Record], mut out: O) -> Result<O, Error> {
     let mut plan = RecordPlan::new(records);
-    let r = e.array(records.len() as u64).map(drop).and_then(|_| {
+    let (h, n) = head(false, records.len() as u64);
+    let r = out.write(&h[..n]).and_then(|()| {
         records.iter().try_for_each(|r| {
             let value = r.value.as_ref().map(Value::as_value_ref);
-            write_record(&mut e, &plan.next(r), value)
+            put_record(&mut out, &plan.next(r), value)
         })
     });
-    r.map_err(|err| write_error(err).in_format(F))?;
-    Ok(e.into_writer().0)
+    r.map_err(|e| e.in_format(F))?;
+    Ok(out)
 }
 
 /// The SenML CBOR (112) encoder: one record per value, named as [`senml`]
@@ -303,17 +368,18 @@ pub struct SenmlCborWriter<O: Output> {
 impl<O: Output> SenmlCborWriter<O> {
     /// An encoder for a payload addressed to `path` (any path but the root, which a
     /// writer cannot address: [`ErrorKind::Unsupported`]), writing into `out`.
-    pub fn new(path: &Path, out: O) -> Result<Self, Error> {
+    pub fn new(path: &Path, mut out: O) -> Result<Self, Error> {
         let names = WriterNames::new(path).map_err(|k| Error::at_path(*path, k).in_format(F))?;
-        let mut w = SenmlCborWriter {
-            start: out.len(),
+        let start = out.len();
+        // An array of fewer than 24 records; `finish` fixes the count.
+        let (h, n) = head(false, 0);
+        out.write(&h[..n])?;
+        Ok(SenmlCborWriter {
+            start,
             out,
             names,
             records: 0,
-        };
-        // An array of fewer than 24 records; `finish` fixes the count.
-        w.encoder().array(0).map_err(write_error)?;
-        Ok(w)
+        })
     }
 
     /// Writes the record count and returns the output; an instance or multiple resource
@@ -330,10 +396,6 @@ impl<O: Output> SenmlCborWriter<O> {
         }
         self.out.patch(self.start, &h[..n]);
         Ok(self.out)
-    }
-
-    fn encoder(&mut self) -> Encoder<CborOut<&mut O>> {
-        Encoder::new(CborOut(&mut self.out))
     }
 
     fn fail(&self, kind: ErrorKind) -> Error {
@@ -359,9 +421,13 @@ impl<O: Output> Writer for SenmlCborWriter<O> {
         r.map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let fields = self.names.value(id).map_err(|k| self.fail(k))?;
-        write_record(&mut self.encoder(), &fields, Some(value))
-            .map_err(|e| write_error(e).in_format(F))?;
+        let fields = self.names.name(id, |bn, n| Fields {
+            bn,
+            n,
+            ..Fields::default()
+        });
+        let fields = fields.map_err(|k| self.fail(k))?;
+        put_record(&mut self.out, &fields, Some(value)).map_err(|e| e.in_format(F))?;
         self.records += 1;
         Ok(())
     }

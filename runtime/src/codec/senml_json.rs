@@ -24,7 +24,7 @@ use base64::engine::general_purpose::{GeneralPurpose, NO_PAD_INDIFFERENT, PAD_IN
 use base64::{Engine as _, alphabet};
 
 use super::senml::{
-    Fields, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames,
+    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
 };
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};
@@ -82,9 +82,9 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
         loop {
             j.peek();
             let start = j.pos;
-            let record = read_record(&mut j).map_err(fail)?;
+            let entry = read_record(&mut j, &mut resolver).map_err(fail)?;
             let event = resolver
-                .resolve(record)
+                .event(&entry.name, entry.time, entry.value)
                 .map_err(|kind| Error::at(F, start, kind))?;
             sink.event(event)
                 .map_err(|e| e.in_format(F).or_offset(start))?;
@@ -97,21 +97,62 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
     j.end().map_err(fail)
 }
 
-/// The labels a record may carry, by bit.
-const LABELS: [&[u8]; 16] = [
-    b"bver", b"bn", b"bt", b"bu", b"bv", b"bs", b"n", b"u", b"v", b"vs", b"vb", b"s", b"t", b"ut",
-    b"vd", b"vlo",
-];
-
-/// Whether the label of bit `k` is a value field.
-fn is_value(k: usize) -> bool {
-    matches!(LABELS[k], b"v" | b"vs" | b"vb" | b"vd" | b"vlo")
+/// The labels a record may carry.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Label {
+    Bver,
+    Bn,
+    Bt,
+    Bu,
+    Bv,
+    Bs,
+    N,
+    U,
+    V,
+    Vs,
+    Vb,
+    S,
+    T,
+    Ut,
+    Vd,
+    Vlo,
 }
 
-/// One record object.
-fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
+impl Label {
+    fn of(key: &[u8]) -> Option<Label> {
+        use Label::*;
+        Some(match key {
+            b"bver" => Bver,
+            b"bn" => Bn,
+            b"bt" => Bt,
+            b"bu" => Bu,
+            b"bv" => Bv,
+            b"bs" => Bs,
+            b"n" => N,
+            b"u" => U,
+            b"v" => V,
+            b"vs" => Vs,
+            b"vb" => Vb,
+            b"s" => S,
+            b"t" => T,
+            b"ut" => Ut,
+            b"vd" => Vd,
+            b"vlo" => Vlo,
+            _ => return None,
+        })
+    }
+
+    /// Whether the label is a value field.
+    fn is_value(self) -> bool {
+        use Label::*;
+        matches!(self, V | Vs | Vb | Vd | Vlo)
+    }
+}
+
+/// One record object; its `bn` and `bt` go to `resolver`.
+fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, JsonError> {
     j.expect(b'{')?;
-    let mut rec = RawRecord::default();
+    let mut rec = Entry::default();
     if j.eat(b'}') {
         return Ok(rec);
     }
@@ -120,33 +161,34 @@ fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
         j.peek();
         let key_at = j.pos;
         let key = j.label()?;
-        match LABELS.iter().position(|l| **l == *key) {
+        match Label::of(&key) {
             None if key.ends_with(b"_") => return Err((ErrorKind::InvalidField, key_at)),
             None => j.skip_value()?,
-            Some(k) => {
-                if seen & (1 << k) != 0 || (is_value(k) && rec.value.is_some()) {
+            Some(label) => {
+                let bit = 1 << label as u32;
+                if seen & bit != 0 || (label.is_value() && rec.value.is_some()) {
                     return Err((ErrorKind::InvalidField, key_at));
                 }
-                seen |= 1 << k;
+                seen |= bit;
                 j.peek();
                 let at = j.pos;
-                match LABELS[k] {
-                    b"bn" => rec.base_name = Some(j.string()?),
-                    b"n" => rec.name = Some(j.string()?),
-                    b"bt" => rec.base_time = Some(j.float()?),
-                    b"t" => rec.time = Some(j.float()?),
-                    b"bu" | b"u" => {
+                match label {
+                    Label::Bn => resolver.set_base_name(&j.name()?),
+                    Label::N => rec.name = j.name()?,
+                    Label::Bt => resolver.set_base_time(j.float()?),
+                    Label::T => rec.time = Some(j.float()?),
+                    Label::Bu | Label::U => {
                         j.string()?;
                     }
-                    b"bv" => {
+                    Label::Bv => {
                         if j.float()? != 0.0 {
                             return Err((ErrorKind::InvalidField, at));
                         }
                     }
-                    b"v" => rec.value = Some(j.number()?),
-                    b"vs" => rec.value = Some(RawValue::Str(j.string()?)),
-                    b"vb" => rec.value = Some(RawValue::Boolean(j.boolean()?)),
-                    b"vd" => {
+                    Label::V => rec.value = Some(j.number()?),
+                    Label::Vs => rec.value = Some(RawValue::Str(j.string()?)),
+                    Label::Vb => rec.value = Some(RawValue::Boolean(j.boolean()?)),
+                    Label::Vd => {
                         let s = j.string()?;
                         let bytes = BASE64URL
                             .decode(s.as_bytes())
@@ -154,15 +196,14 @@ fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
                             .map_err(|_| (ErrorKind::InvalidBase64, at))?;
                         rec.value = Some(RawValue::Opaque(bytes.into()));
                     }
-                    b"vlo" => {
+                    Label::Vlo => {
                         let link: ObjectLink = j
                             .string()?
                             .parse()
                             .map_err(|_| (ErrorKind::InvalidObjectLink, at))?;
                         rec.value = Some(RawValue::Objlnk(link));
                     }
-                    // bver, bs, s, ut
-                    _ => {
+                    Label::Bver | Label::Bs | Label::S | Label::Ut => {
                         j.number()?;
                     }
                 }
@@ -174,95 +215,108 @@ fn read_record<'a>(j: &mut Json<'a>) -> Result<RawRecord<'a>, JsonError> {
     }
 }
 
-/// The value labels of the JSON formats: SenML JSON's or LwM2M JSON's.
-pub(crate) struct Labels {
+/// The value labels of the JSON formats: SenML JSON's or LwM2M JSON's (constants, so
+/// that writing one is a fixed-size copy).
+pub(crate) trait Labels {
     /// Numbers (`"v":`).
-    pub number: &'static [u8],
+    const NUMBER: &'static [u8];
     /// Strings and Corelnk.
-    pub string: &'static [u8],
+    const STRING: &'static [u8];
     /// Booleans.
-    pub boolean: &'static [u8],
+    const BOOLEAN: &'static [u8];
     /// Object links.
-    pub objlnk: &'static [u8],
-    /// Opaque values, and the base64 they are written in.
-    pub opaque: (&'static [u8], &'static GeneralPurpose),
+    const OBJLNK: &'static [u8];
+    /// Opaque values.
+    const OPAQUE: &'static [u8];
+    /// The base64 opaque values are written in.
+    const BASE64: GeneralPurpose;
 }
 
 /// SenML JSON's value labels.
-const SENML_LABELS: Labels = Labels {
-    number: b"\"v\":",
-    string: b"\"vs\":",
-    boolean: b"\"vb\":",
-    objlnk: b"\"vlo\":",
-    opaque: (b"\"vd\":", &BASE64URL),
-};
+struct SenmlLabels;
+
+impl Labels for SenmlLabels {
+    const NUMBER: &'static [u8] = b"\"v\":";
+    const STRING: &'static [u8] = b"\"vs\":";
+    const BOOLEAN: &'static [u8] = b"\"vb\":";
+    const OBJLNK: &'static [u8] = b"\"vlo\":";
+    const OPAQUE: &'static [u8] = b"\"vd\":";
+    const BASE64: GeneralPurpose = BASE64URL;
+}
 
 /// Refuses what a JSON record cannot carry (NaN and infinite numbers) before any of it
 /// is written.
+#[inline]
 pub(crate) fn check(fields: &Fields, value: Option<ValueRef<'_>>) -> Result<(), ErrorKind> {
-    for t in [fields.bt, fields.t].into_iter().flatten() {
-        json::finite(t)?;
+    if let Some(ValueRef::Float(v)) = value {
+        json::finite(v)?;
     }
-    match value {
-        Some(ValueRef::Float(v)) => json::finite(v),
-        _ => Ok(()),
+    match (fields.bt, fields.t) {
+        (None, None) => Ok(()),
+        (bt, t) => [bt, t].into_iter().flatten().try_for_each(json::finite),
     }
 }
 
-/// Writes the value field of a record with `labels`.
-pub(crate) fn write_value<O: Output + ?Sized>(
-    out: &mut O,
-    labels: &Labels,
+/// Writes the value field of a record with the labels `L` (a float must be finite:
+/// [`check`]).
+pub(crate) fn write_value<L: Labels, O: Output + ?Sized>(
+    out: &mut Staged<'_, O>,
     value: ValueRef<'_>,
-) -> Result<(), Error> {
+) {
     match value {
         ValueRef::String(s) | ValueRef::Corelnk(s) => {
-            out.write(labels.string)?;
-            json::write_str(out, s)
+            out.put(L::STRING);
+            json::write_str(out, s);
         }
         ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
-            out.write(labels.number)?;
-            json::write_int(out, v)
+            out.put(L::NUMBER);
+            out.put_int(v);
         }
         ValueRef::UnsignedInteger(v) => {
-            out.write(labels.number)?;
-            json::write_int(out, v)
+            out.put(L::NUMBER);
+            out.put_int(v);
         }
         ValueRef::Float(v) => {
-            out.write(labels.number)?;
-            json::write_f64(out, v)
+            out.put(L::NUMBER);
+            json::write_f64(out, v);
         }
         ValueRef::Boolean(v) => {
-            out.write(labels.boolean)?;
-            out.write(if v { b"true" } else { b"false" })
+            out.put(L::BOOLEAN);
+            out.put(if v { b"true" } else { b"false" });
         }
         ValueRef::Opaque(b) => {
-            out.write(labels.opaque.0)?;
-            out.write(b"\"")?;
-            json::write_base64(out, labels.opaque.1, b)?;
-            out.write(b"\"")
+            out.put(L::OPAQUE);
+            out.put(b"\"");
+            json::write_base64(out, &L::BASE64, b);
+            out.put(b"\"");
         }
         ValueRef::Objlnk(l) => {
-            out.write(labels.objlnk)?;
-            out.write(b"\"")?;
-            json::write_int(out, l.object_id)?;
-            out.write(b":")?;
-            json::write_int(out, l.instance_id)?;
-            out.write(b"\"")
+            out.put(L::OBJLNK);
+            out.put(b"\"");
+            out.put_int(l.object_id);
+            out.put(b":");
+            out.put_int(l.instance_id);
+            out.put(b"\"");
         }
     }
 }
 
-/// Writes `"label":"name"` (names hold no byte JSON escapes).
-pub(crate) fn write_name<O: Output + ?Sized>(
-    out: &mut O,
-    label: &[u8],
-    name: &Name,
-) -> Result<(), Error> {
-    out.write(label)?;
-    out.write(b"\"")?;
-    out.write(name.text().as_str().as_bytes())?;
-    out.write(b"\"")
+/// Writes `"name"` (names hold no byte JSON escapes).
+#[inline]
+pub(crate) fn write_name<O: Output + ?Sized>(out: &mut Staged<'_, O>, name: &Name) {
+    out.put(b"\"");
+    name.write(|piece| out.put(piece));
+    out.put(b"\"");
+}
+
+/// Starts a field of a record with its `label`, after a comma unless it is the first
+/// (`first` then becomes false).
+#[inline]
+pub(crate) fn field<O: Output + ?Sized>(out: &mut Staged<'_, O>, first: &mut bool, label: &[u8]) {
+    if !core::mem::replace(first, false) {
+        out.put(b",");
+    }
+    out.put(label);
 }
 
 /// Writes one record (`[{...}` when `first`, else `,{...}`): `bn`, `bt`, `n`, `t`, then
@@ -274,35 +328,31 @@ fn write_record<O: Output + ?Sized>(
     value: Option<ValueRef<'_>>,
 ) -> Result<(), Error> {
     check(fields, value)?;
-    out.write(if first { b"[{" } else { b",{" })?;
-    // The separator before the next field.
-    let mut sep: &[u8] = b"";
+    let mut out = Staged::new(out);
+    out.put(if first { b"[{" } else { b",{" });
+    let mut none = true;
     if let Some(bn) = &fields.bn {
-        write_name(out, b"\"bn\":", bn)?;
-        sep = b",";
+        field(&mut out, &mut none, b"\"bn\":");
+        write_name(&mut out, bn);
     }
     if let Some(bt) = fields.bt {
-        out.write(sep)?;
-        out.write(b"\"bt\":")?;
-        json::write_time(out, bt)?;
-        sep = b",";
+        field(&mut out, &mut none, b"\"bt\":");
+        json::write_time(&mut out, bt);
     }
     if let Some(n) = &fields.n {
-        out.write(sep)?;
-        write_name(out, b"\"n\":", n)?;
-        sep = b",";
+        field(&mut out, &mut none, b"\"n\":");
+        write_name(&mut out, n);
     }
     if let Some(t) = fields.t {
-        out.write(sep)?;
-        out.write(b"\"t\":")?;
-        json::write_time(out, t)?;
-        sep = b",";
+        field(&mut out, &mut none, b"\"t\":");
+        json::write_time(&mut out, t);
     }
     if let Some(v) = value {
-        out.write(sep)?;
-        write_value(out, &SENML_LABELS, v)?;
+        field(&mut out, &mut none, b"");
+        write_value::<SenmlLabels, _>(&mut out, v);
     }
-    out.write(b"}")
+    out.put(b"}");
+    out.flush()
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML JSON, named
@@ -382,10 +432,27 @@ impl<O: Output> Writer for SenmlJsonWriter<O> {
         self.names.walker().end_multiple().map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let fields = self.names.value(id).map_err(|k| self.fail(k))?;
+        check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
         let at = self.out.len() - self.start;
-        write_record(&mut self.out, self.records == 0, &fields, Some(value))
-            .map_err(|e| e.in_format(F).or_offset(at))?;
+        let first = self.records == 0;
+        let mut out = Staged::new(&mut self.out);
+        let named = self.names.name(id, |bn, n| {
+            out.put(if first { b"[{" } else { b",{" });
+            let mut none = true;
+            if let Some(bn) = bn {
+                field(&mut out, &mut none, b"\"bn\":");
+                write_name(&mut out, &bn);
+            }
+            if let Some(n) = n {
+                field(&mut out, &mut none, b"\"n\":");
+                write_name(&mut out, &n);
+            }
+            field(&mut out, &mut none, b"");
+        });
+        named.map_err(|k| Error::at(F, at, k))?;
+        write_value::<SenmlLabels, _>(&mut out, value);
+        out.put(b"}");
+        out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
         self.records += 1;
         Ok(())
     }

@@ -149,6 +149,29 @@ impl<'b> Reader<'b> {
             .map(Cow::Owned)
     }
 
+    /// [`Reader::run_as`] of a read that expects one type without asking the item's type
+    /// first (the common case of a format): `None`, nothing read, when the item is of
+    /// another type (the caller then looks at it).
+    pub(crate) fn try_run_as<T>(
+        &mut self,
+        other: ErrorKind,
+        f: impl FnOnce(&mut Decoder<'b>) -> DResult<T>,
+    ) -> Result<Option<T>, Error> {
+        let at = self.pos();
+        let mut mismatch = false;
+        let read = self.run_as(other, |d| match f(d) {
+            Err(e) if e.is_type_mismatch() => {
+                mismatch = true;
+                Ok(None)
+            }
+            read => read.map(Some),
+        });
+        if mismatch {
+            self.d.set_position(at);
+        }
+        read
+    }
+
     /// A byte string, definite or in chunks.
     pub(crate) fn bytes(&mut self) -> Result<Cow<'b, [u8]>, Error> {
         if self.datatype()? == Type::Bytes {

@@ -1,6 +1,6 @@
 //! The JSON notation shared by SenML JSON and LwM2M JSON: a tokenizer over bytes that
-//! reports exact byte offsets ([`Json`]), and the writing helpers (strings, integers,
-//! floats, times) into any [`Output`].
+//! reports exact byte offsets ([`Json`]), and the writing helpers (strings, floats, times)
+//! into a record staged on the stack before it goes to an [`Output`].
 //!
 //! The tokenizer is iterative: nested values (only unknown labels can nest) are skipped
 //! with an explicit depth counter, at most [`MAX_DEPTH`] levels.
@@ -9,7 +9,8 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::codec::{Error, ErrorKind, Output, RawValue, Syntax};
+use crate::codec::senml::Staged;
+use crate::codec::{ErrorKind, Output, RawValue, Syntax};
 
 /// Deepest nesting [`Json::skip_value`] accepts.
 pub const MAX_DEPTH: u32 = 64;
@@ -37,6 +38,7 @@ impl<'a> Json<'a> {
     }
 
     /// The next non-whitespace byte (not consumed); `pos` moves to it.
+    #[inline]
     pub fn peek(&mut self) -> Option<u8> {
         while let Some(&b) = self.src.get(self.pos) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
@@ -48,6 +50,7 @@ impl<'a> Json<'a> {
     }
 
     /// Consumes `b` if it comes next.
+    #[inline]
     pub fn eat(&mut self, b: u8) -> bool {
         let next = self.peek() == Some(b);
         self.pos += usize::from(next);
@@ -69,6 +72,7 @@ impl<'a> Json<'a> {
     }
 
     /// Consumes `b`, which must come next.
+    #[inline]
     pub fn expect(&mut self, b: u8) -> Result<(), JsonError> {
         if self.eat(b) {
             Ok(())
@@ -85,29 +89,33 @@ impl<'a> Json<'a> {
         }
     }
 
-    /// A string token, borrowed when it has no escapes.
-    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+    /// The text of the string token at `pos` (found by `peek`), borrowed when it has no
+    /// escapes; not checked to be UTF-8. `pos` moves past it.
+    #[inline]
+    fn string_bytes(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        // Most strings: a plain run up to the closing quote.
+        if self.src.get(self.pos) == Some(&b'"') {
+            let body = &self.src[self.pos + 1..];
+            let end = body
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
+            if let Some(len) = end.filter(|&len| body[len] == b'"') {
+                self.pos += len + 2;
+                return Ok(Cow::Borrowed(&body[..len]));
+            }
+        }
+        self.escaped_string()
+    }
+
+    /// [`string_bytes`](Self::string_bytes) of any string token (with escapes, or not
+    /// one).
+    fn escaped_string(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected());
         }
-        let start = self.pos;
-        let src = self.src;
-        let utf8 =
-            |b: &'a [u8]| core::str::from_utf8(b).map_err(|_| (ErrorKind::InvalidUtf8, start));
+        let (src, start) = (self.src, self.pos);
         let mut i = start + 1;
-        // The plain run up to the closing quote or the first escape.
-        while let Some(&b) = src.get(i) {
-            match b {
-                b'"' => {
-                    self.pos = i + 1;
-                    return utf8(&src[start + 1..i]).map(Cow::Borrowed);
-                }
-                b'\\' => break,
-                0..=0x1F => return Err(syntax(Syntax::InvalidString, i)),
-                _ => i += 1,
-            }
-        }
-        let mut out: Vec<u8> = src[start + 1..i.min(src.len())].to_vec();
+        let mut out = Vec::new();
         loop {
             match src.get(i) {
                 None => return Err((ErrorKind::Truncated, start)),
@@ -116,7 +124,7 @@ impl<'a> Json<'a> {
                     let c = escape(src, &mut i).ok_or(syntax(Syntax::InvalidString, i))?;
                     out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                 }
-                Some(&b) if b < 0x20 => return Err(syntax(Syntax::InvalidString, i)),
+                Some(0..=0x1F) => return Err(syntax(Syntax::InvalidString, i)),
                 Some(&b) => {
                     out.push(b);
                     i += 1;
@@ -124,31 +132,56 @@ impl<'a> Json<'a> {
             }
         }
         self.pos = i + 1;
-        String::from_utf8(out)
-            .map(Cow::Owned)
-            .map_err(|_| (ErrorKind::InvalidUtf8, start))
+        Ok(Cow::Owned(out))
+    }
+
+    /// A string token, borrowed when it has no escapes.
+    #[inline]
+    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        self.peek();
+        let start = self.pos;
+        let utf8 = (ErrorKind::InvalidUtf8, start);
+        match self.string_bytes()? {
+            Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
+            Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
+        }
+    }
+
+    /// A string token as bytes (names, which are read as paths): checked to be UTF-8
+    /// like [`string`](Self::string), borrowed when it has no escapes.
+    #[inline]
+    pub fn name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        self.peek();
+        let start = self.pos;
+        let bytes = self.string_bytes()?;
+        // ASCII is UTF-8 (most names are).
+        if !bytes.is_ascii() && core::str::from_utf8(&bytes).is_err() {
+            return Err((ErrorKind::InvalidUtf8, start));
+        }
+        Ok(bytes)
+    }
+
+    /// Skips a string token, checked like [`string`](Self::string).
+    fn skip_string(&mut self) -> Result<(), JsonError> {
+        self.name().map(drop)
     }
 
     /// An object key as bytes: borrowed and not UTF-8 checked (keys are only compared with
     /// ASCII labels) when it has no escapes, else read like [`string`](Self::string).
+    #[inline]
     pub fn key(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
-        if self.peek() == Some(b'"') {
-            let start = self.pos + 1;
-            let len = self.src[start..]
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
-            if let Some(len) = len.filter(|&l| self.src[start + l] == b'"') {
-                self.pos = start + len + 1;
-                return Ok(Cow::Borrowed(&self.src[start..start + len]));
+        self.peek();
+        let start = self.pos;
+        match self.string_bytes()? {
+            Cow::Owned(b) if core::str::from_utf8(&b).is_err() => {
+                Err((ErrorKind::InvalidUtf8, start))
             }
+            key => Ok(key),
         }
-        Ok(match self.string()? {
-            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
-            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
-        })
     }
 
     /// A key and the `:` after it.
+    #[inline]
     pub fn label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         let key = self.key()?;
         self.expect(b':')?;
@@ -170,15 +203,15 @@ impl<'a> Json<'a> {
             i
         };
         let bad = syntax(Syntax::InvalidNumber, start);
-        let mut i = start + usize::from(b[start] == b'-');
-        i = match b.get(i) {
-            Some(b'0') => i + 1,
-            Some(b'1'..=b'9') => digits(i),
+        let negative = b[start] == b'-';
+        let int_at = start + usize::from(negative);
+        let mut i = match b.get(int_at) {
+            Some(b'0') => int_at + 1,
+            Some(b'1'..=b'9') => digits(int_at),
             _ => return Err(bad),
         };
-        let mut integral = true;
+        let int_end = i;
         if b.get(i) == Some(&b'.') {
-            integral = false;
             let end = digits(i + 1);
             if end == i + 1 {
                 return Err(bad);
@@ -186,7 +219,6 @@ impl<'a> Json<'a> {
             i = end;
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
-            integral = false;
             i += 1 + usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
             let end = digits(i);
             if end == i {
@@ -195,9 +227,20 @@ impl<'a> Json<'a> {
             i = end;
         }
         self.pos = i;
+        // An integral literal of up to 19 digits fits a u64: summed here (most numbers);
+        // longer ones are parsed.
+        if i == int_end && int_end - int_at <= 19 {
+            let v = b[int_at..int_end]
+                .iter()
+                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
+            let v = i128::from(v);
+            return Ok(RawValue::Integer(if negative { -v } else { v }));
+        }
         // ASCII digits and signs only.
         let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
-        if integral && let Ok(v) = text.parse::<i128>() {
+        if i == int_end
+            && let Ok(v) = text.parse::<i128>()
+        {
             return Ok(RawValue::Integer(v));
         }
         match text.parse::<f64>() {
@@ -226,11 +269,47 @@ impl<'a> Json<'a> {
     }
 
     /// After a value inside an object: `,` (`true`: a key follows) or `}` (`false`).
+    #[inline]
     pub fn next_in_object(&mut self) -> Result<bool, JsonError> {
         if self.eat(b',') {
             return Ok(true);
         }
         self.expect(b'}').map(|()| false)
+    }
+
+    /// Skips the array or object at `pos` by its brackets and strings alone, checking
+    /// nothing else: for a value read and checked again later. `false` (nothing skipped)
+    /// when it does not close in the payload or nests deeper than [`MAX_DEPTH`] levels:
+    /// [`skip_value`](Self::skip_value) then says why.
+    pub fn skip_brackets(&mut self) -> bool {
+        let (src, mut i, mut depth) = (self.src, self.pos, 0u32);
+        while let Some(&b) = src.get(i) {
+            match b {
+                b'"' => {
+                    // To the closing quote, past escaped characters.
+                    i += 1;
+                    loop {
+                        match src.get(i) {
+                            None => return false,
+                            Some(b'"') => break,
+                            Some(b'\\') => i += 2,
+                            Some(_) => i += 1,
+                        }
+                    }
+                }
+                b'[' | b'{' if depth == MAX_DEPTH => return false,
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' if depth == 1 => {
+                    self.pos = i + 1;
+                    return true;
+                }
+                b']' | b'}' if depth == 0 => return false,
+                b']' | b'}' => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        false
     }
 
     /// Skips one JSON value of any kind, iteratively, up to [`MAX_DEPTH`] levels.
@@ -255,9 +334,7 @@ impl<'a> Json<'a> {
                         continue;
                     }
                 }
-                Some(b'"') => {
-                    self.string()?;
-                }
+                Some(b'"') => self.skip_string()?,
                 Some(b't' | b'f') => {
                     self.boolean()?;
                 }
@@ -351,38 +428,44 @@ static ESCAPE: [u8; 256] = {
     t
 };
 
+/// Whether a byte must be escaped inside a JSON string.
+fn needs_escape(b: u8) -> bool {
+    ESCAPE[usize::from(b)] != 0
+}
+
 /// Writes `s` as a JSON string literal (quotes included).
-pub fn write_str<O: Output + ?Sized>(out: &mut O, s: &str) -> Result<(), Error> {
+pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.write(b"\"")?;
+    out.put(b"\"");
     let bytes = s.as_bytes();
+    // Most strings need no escape: one check of all bytes, then one piece.
+    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        out.put(bytes);
+        out.put(b"\"");
+        return;
+    }
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let esc = ESCAPE[usize::from(b)];
         if esc == 0 {
             continue;
         }
-        out.write(&bytes[start..i])?;
+        out.put(&bytes[start..i]);
         match esc {
-            b'u' => out.write(&[
+            b'u' => out.put(&[
                 b'\\',
                 b'u',
                 b'0',
                 b'0',
                 HEX[usize::from(b >> 4)],
                 HEX[usize::from(b & 15)],
-            ])?,
-            _ => out.write(&[b'\\', esc])?,
+            ]),
+            _ => out.put(&[b'\\', esc]),
         }
         start = i + 1;
     }
-    out.write(&bytes[start..])?;
-    out.write(b"\"")
-}
-
-/// Writes an integer.
-pub fn write_int<O: Output + ?Sized, I: itoa::Integer>(out: &mut O, v: I) -> Result<(), Error> {
-    out.write(itoa::Buffer::new().format(v).as_bytes())
+    out.put(&bytes[start..]);
+    out.put(b"\"");
 }
 
 /// Whether JSON can carry `v` (NaN and infinities it cannot).
@@ -394,8 +477,9 @@ pub fn finite(v: f64) -> Result<(), ErrorKind> {
     }
 }
 
-/// Writes a finite float as Rust's `{:?}` does (the wire text of every earlier version):
-/// the shortest decimal that reads back as `v`, `21.5`, `1.0`, `1e-7`, `1e300`.
+/// Writes a finite float (the caller checked it with [`finite`]) as Rust's `{:?}` does
+/// (the wire text of every earlier version): the shortest decimal that reads back as
+/// `v`, `21.5`, `1.0`, `1e-7`, `1e300`.
 ///
 /// zmij writes the same digits with three differences, handled by one rule: it writes
 /// `1e+300` (an exponent sign), it keeps the plain notation down to 1e-5 where `{:?}`
@@ -403,9 +487,9 @@ pub fn finite(v: f64) -> Result<(), ErrorKind> {
 /// (possible only with 16 or 17 significant digits) it picks the even last digit where
 /// `{:?}` rounds up. Its text is used when none of these can apply (plain notation, at
 /// least 1e-4, at most 15 significant digits: every value a sensor sends); the others
-/// (NaN and infinities are refused first) are written by `core::fmt`.
-pub fn write_f64<O: Output + ?Sized>(out: &mut O, v: f64) -> Result<(), Error> {
-    finite(v)?;
+/// are written by `core::fmt`.
+pub(crate) fn write_f64<O: Output + ?Sized>(out: &mut Staged<'_, O>, v: f64) {
+    debug_assert!(v.is_finite());
     let mut buf = zmij::Buffer::new();
     let text = buf.format_finite(v);
     let significant = text
@@ -414,35 +498,33 @@ pub fn write_f64<O: Output + ?Sized>(out: &mut O, v: f64) -> Result<(), Error> {
         .filter(u8::is_ascii_digit)
         .count();
     if !text.contains('e') && (v == 0.0 || v.abs() >= 1e-4) && significant <= 15 {
-        return out.write(text.as_bytes());
+        return out.put(text.as_bytes());
     }
     // Rare: an allocation is fine here.
-    out.write(alloc::format!("{v:?}").as_bytes())
+    out.put(alloc::format!("{v:?}").as_bytes());
 }
 
-/// Writes a time: integral values as integers, others as floats.
-pub fn write_time<O: Output + ?Sized>(out: &mut O, t: f64) -> Result<(), Error> {
+/// Writes a finite time: integral values as integers, others as floats.
+pub(crate) fn write_time<O: Output + ?Sized>(out: &mut Staged<'_, O>, t: f64) {
     match crate::codec::senml::exact_int(t) {
-        Some(i) => write_int(out, i),
+        Some(i) => out.put_int(i),
         None => write_f64(out, t),
     }
 }
 
 /// Writes `bytes` in base64 with `engine` (the text holds no byte JSON escapes).
-pub fn write_base64<O: Output + ?Sized>(
-    out: &mut O,
+pub(crate) fn write_base64<O: Output + ?Sized>(
+    out: &mut Staged<'_, O>,
     engine: &base64::engine::GeneralPurpose,
     bytes: &[u8],
-) -> Result<(), Error> {
+) {
     use base64::Engine as _;
     // In chunks of 48 bytes (64 characters): no allocation.
     let mut text = [0u8; 64];
     // Every chunk but the last is whole groups of 3 bytes: only the last can be padded.
     for chunk in bytes.chunks(48) {
-        let n = engine
-            .encode_slice(chunk, &mut text)
-            .map_err(|_| Error::new(ErrorKind::TooLong))?;
-        out.write(&text[..n])?;
+        // 64 bytes hold the text of 48: this cannot fail.
+        let n = engine.encode_slice(chunk, &mut text).unwrap_or(0);
+        out.put(&text[..n]);
     }
-    Ok(())
 }
