@@ -293,7 +293,7 @@ fn opaque_is_standard_base64_with_padding() {
         decode("/19/0/0", &text(bytes), &NoModel).unwrap(),
         Node::Resource(single(0, Value::String("AQID+/8=".into())))
     );
-    // Not base64: a value error at the entry.
+    // Not base64: a value error at the value.
     let e = decode(
         "/19/0/0",
         r#"{"bn":"/19/0/0","e":[{"sv":"A*=="}]}"#,
@@ -304,7 +304,7 @@ fn opaque_is_standard_base64_with_padding() {
         e.kind_at(),
         (
             &ErrorKind::Value(ValueError::InvalidText(DataType::Opaque)),
-            Some(21)
+            Some(27)
         )
     );
     assert_eq!(e.path(), Some(path));
@@ -385,13 +385,13 @@ fn errors_carry_kinds_and_offsets() {
         .unwrap(),
         Node::Resource(single(9, Value::Integer(87)))
     );
-    // Values against the model, at the entry.
+    // Values against the model, at the value.
     let e = decode("/3/0", r#"{"bn":"/3/0/","e":[{"n":"9","v":1.5}]}"#, &Spec).unwrap_err();
     assert_eq!(
         e.kind_at(),
         (
             &ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
-            Some(19)
+            Some(32)
         )
     );
     let e = decode(
@@ -402,7 +402,7 @@ fn errors_carry_kinds_and_offsets() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "lwm2m-json at byte 19: /3/0/9: expected a value of type Integer, found a boolean"
+        "lwm2m-json at byte 33: /3/0/9: expected a value of type Integer, found a boolean"
     );
     // Outside the requested path.
     let e = decode("/3/0", r#"{"bn":"/3/1/","e":[{"n":"9","v":87}]}"#, &NoModel).unwrap_err();

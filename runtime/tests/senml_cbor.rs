@@ -600,7 +600,7 @@ fn node_decoding() {
             (k.clone(), o, e.path())
         })
     };
-    // A boolean where the model says Integer.
+    // A boolean where the model says Integer: located at the value (byte 11).
     assert_eq!(
         dec(
             "81 A2 00 66 2F 33 2F 30 2F 39 04 F5",
@@ -611,7 +611,7 @@ fn node_decoding() {
                 expected: DataType::Integer,
                 found: "a boolean"
             }),
-            Some(1),
+            Some(11),
             Some(p("/3/0/9"))
         ))
     );

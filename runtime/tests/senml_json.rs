@@ -616,8 +616,9 @@ fn values_by_type() {
             "{j}"
         );
     }
+    // Located at the value.
     let e = records(r#"[{"n":"/9999/0/2","v":1.5}]"#).unwrap_err();
-    assert_eq!((e.offset(), e.path()), (Some(1), Some(p("/9999/0/2"))));
+    assert_eq!((e.offset(), e.path()), (Some(22), Some(p("/9999/0/2"))));
     assert_eq!(
         one(r#"[{"n":"/9999/0/2","v":-9223372036854775808}]"#),
         int(i64::MIN)
@@ -937,7 +938,7 @@ fn node_decoding_checks_the_target() {
     let e = codec::decode(F::SenmlJson, &t, br#"[{"n":"/3/0/9","vb":true}]"#, &Spec).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "senml-json at byte 1: /3/0/9: expected a value of type Integer, found a boolean"
+        "senml-json at byte 20: /3/0/9: expected a value of type Integer, found a boolean"
     );
     // Resource-instance target.
     let got = codec::decode(

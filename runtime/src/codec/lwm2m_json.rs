@@ -69,11 +69,12 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         j.peek();
         let start = j.pos;
         let entry = read_entry(&mut j).map_err(fail)?;
+        let value_at = entry.value_at;
         let event = resolver
             .event(&entry.name, entry.time, entry.value)
             .map_err(|kind| Error::at(F, start, kind))?;
         sink.event(event)
-            .map_err(|e| e.in_format(F).or_offset(start))?;
+            .map_err(|e| super::locate(e, F, start, value_at))?;
         if !j.eat(b',') {
             // What follows the entries was checked with the header.
             return j.expect(b']').map_err(fail);
@@ -170,6 +171,9 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<Entry<'a>, JsonError> {
         seen |= 1 << k;
         j.peek();
         let at = j.pos;
+        if k >= 2 {
+            rec.value_at = at;
+        }
         match k {
             0 => rec.name = j.name()?,
             1 => rec.time = Some(j.float()?),

@@ -121,6 +121,8 @@ pub(crate) struct Entry<'a> {
     pub time: Option<f64>,
     /// The value field, `None` for a path-only record.
     pub value: Option<RawValue<'a>>,
+    /// Where the value field's value starts in the payload.
+    pub value_at: usize,
 }
 
 /// Longest resolved name (`bn` + `n`) read; longer names are not paths.

@@ -84,11 +84,12 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
     while more(&mut r, &mut left) {
         let start = r.pos();
         let entry = read_record(&mut r, &mut resolver)?;
+        let value_at = entry.value_at;
         let event = resolver
             .event(&entry.name, entry.time, entry.value)
             .map_err(|k| r.err(start, k))?;
         sink.event(event)
-            .map_err(|e| e.in_format(F).or_offset(start))?;
+            .map_err(|e| super::locate(e, F, start, value_at))?;
     }
     if !r.at_end() {
         return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
@@ -210,6 +211,9 @@ fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<
         }
         seen |= bit;
         let at = r.pos();
+        if matches!(label, 2 | 3 | 4 | 8 | 9) {
+            rec.value_at = at;
+        }
         match label {
             -2 => resolver.set_base_name(text(r)?.as_bytes()),
             0 => {

@@ -83,11 +83,12 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
             j.peek();
             let start = j.pos;
             let entry = read_record(&mut j, &mut resolver).map_err(fail)?;
+            let value_at = entry.value_at;
             let event = resolver
                 .event(&entry.name, entry.time, entry.value)
                 .map_err(|kind| Error::at(F, start, kind))?;
             sink.event(event)
-                .map_err(|e| e.in_format(F).or_offset(start))?;
+                .map_err(|e| super::locate(e, F, start, value_at))?;
             if !j.eat(b',') {
                 j.expect(b']').map_err(fail)?;
                 break;
@@ -172,6 +173,9 @@ fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a
                 seen |= bit;
                 j.peek();
                 let at = j.pos;
+                if label.is_value() {
+                    rec.value_at = at;
+                }
                 match label {
                     Label::Bn => resolver.set_base_name(&j.name()?),
                     Label::N => rec.name = j.name()?,
