@@ -18,17 +18,17 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "tlv", "-p", "/3/0/9", "c109"],
         "",
-        "tlv at byte 0: payload ends early",
+        "tlv at byte 0: the payload ends early",
     ),
     (
         &["decode", "-f", "tlv", "-p", "/3/0/9", "c10957ff"],
         "",
-        "tlv at byte 3: trailing bytes after the payload",
+        "tlv at byte 3: bytes after the end of the payload's data",
     ),
     (
         &["decode", "-f", "tlv", "-p", "/3/0", "c109578800"],
         "",
-        "tlv at byte 3: payload ends early",
+        "tlv at byte 3: the payload ends early",
     ),
     (
         &["decode", "-f", "tlv", "-p", "/3/0/9", "c30957000000"],
@@ -44,12 +44,12 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "cbor", "-p", "/3/0/9", "1857ff"],
         "",
-        "cbor at byte 2: trailing bytes after the payload",
+        "cbor at byte 2: bytes after the end of the payload's data",
     ),
     (
         &["decode", "-f", "60", "-p", "/3/0/9", "1a"],
         "",
-        "cbor at byte 1: payload ends early",
+        "cbor at byte 1: the payload ends early",
     ),
     // text/plain and octet-stream
     (
@@ -71,28 +71,28 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "lwm2m-cbor", "-p", "/3/0", "a183030009"],
         "",
-        "lwm2m-cbor at byte 5: payload ends early",
+        "lwm2m-cbor at byte 5: the payload ends early",
     ),
     (
         &["decode", "-f", "lwm2m-cbor", "-p", "/3/0", "83030009"],
         "",
-        "lwm2m-cbor at byte 0: unexpected value for this place",
+        "lwm2m-cbor at byte 0: a value of another kind than the format allows here",
     ),
     // SenML JSON and CBOR
     (
         &["decode", "-f", "senml-json", "-p", "/3/0"],
         r#"[{"n":"/3/0/9","v":87}"#,
-        "senml-json at byte 22: payload ends early",
+        "senml-json at byte 22: the payload ends early",
     ),
     (
         &["decode", "-f", "senml-json", "-p", "/3/0"],
         r#"[{"n":"/3/0/9","vs":87}]"#,
-        "senml-json at byte 20: unexpected value for this place",
+        "senml-json at byte 20: a value of another kind than the format allows here",
     ),
     (
         &["decode", "-f", "senml-json", "-p", "/3/0"],
         r#"[{"n":"/3/0/9","vs":"87"}]"#,
-        "senml-json at byte 1: /3/0/9: expected a value of type Integer, found a string",
+        "senml-json at byte 20: /3/0/9: expected a value of type Integer, found a string",
     ),
     (
         &["decode", "-f", "lwm2m-cbor", "-p", "/3/0", "a1830300096141"],
@@ -117,39 +117,39 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "senml-cbor", "-p", "/3/0", "81a2006139"],
         "",
-        "senml-cbor at byte 5: payload ends early",
+        "senml-cbor at byte 5: the payload ends early",
     ),
     (
         &["decode", "-f", "senml-cbor", "-p", "/3/0", ""],
         "",
-        "senml-cbor at byte 0: payload ends early",
+        "senml-cbor at byte 0: the payload ends early",
     ),
     // LwM2M JSON
     (
         &["decode", "-f", "lwm2m-json", "-p", "/3/0"],
         r#"{"bn":"/3/0/","e":[{"n":"9","sv":87}]}"#,
-        "lwm2m-json at byte 33: unexpected value for this place",
+        "lwm2m-json at byte 33: a value of another kind than the format allows here",
     ),
     (
         &["decode", "-f", "11543", "-p", "/3/0"],
         r#"{"bn":"/3/0/","e":[{"n":"9","v":87}"#,
-        "lwm2m-json at byte 35: payload ends early",
+        "lwm2m-json at byte 35: the payload ends early",
     ),
     (
         &["decode", "-f", "lwm2m-json", "-p", "/3/0", "[]"],
         "",
-        "lwm2m-json at byte 0: unexpected value for this place",
+        "lwm2m-json at byte 0: a value of another kind than the format allows here",
     ),
     // encode input
     (
         &["encode", "-f", "tlv", "-p", "/3/0"],
         "nope",
-        "senml-json at byte 0: unexpected value for this place",
+        "senml-json at byte 0: a value of another kind than the format allows here",
     ),
     (
         &["encode", "-f", "tlv", "-p", "/3/0"],
         r#"[{"n":"/3/0/9","vb":true}]"#,
-        "senml-json at byte 1: /3/0/9: expected a value of type Integer, found a boolean",
+        "senml-json at byte 20: /3/0/9: expected a value of type Integer, found a boolean",
     ),
     (
         &["encode", "-f", "text", "-p", "/3/0"],
@@ -223,7 +223,7 @@ const CASES: &[(&[&str], &str, &str)] = &[
     (
         &["decode", "-f", "link-format", "-p", "/", "</3/0>;pmin=\"10"],
         "",
-        "link-format at byte 12: invalid link",
+        "link-format at byte 12: not a valid link (RFC 6690)",
     ),
 ];
 
