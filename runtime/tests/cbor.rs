@@ -1,6 +1,10 @@
 //! CBOR (60, spec §5): exact bytes both ways, boundary values, every accepted input form,
 //! exact `(ErrorKind, offset)` of malformed payloads, hostile inputs.
 
+mod common;
+
+use common::{hex, p, to_hex};
+
 use std::collections::HashMap;
 
 use ucifi_runtime::codec::{
@@ -11,24 +15,6 @@ use ucifi_runtime::{
     ContentFormat as F, CoreLink, DataType, Node, ObjectLink, Path, ResourceNode, ResourceValue,
     Time, Value, ValueRef,
 };
-
-fn hex(s: &str) -> Vec<u8> {
-    let d: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    d.chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
-        .collect()
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 /// Types of test object 9999 (resource ID = what the tests use it for).
 struct Types(HashMap<u16, DataType>);

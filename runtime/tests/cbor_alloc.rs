@@ -3,6 +3,10 @@
 //! caller's buffer allocates nothing, and hostile payloads of many small containers make
 //! the decoders hold memory in proportion to their length only.
 
+mod common;
+
+use common::hex;
+
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use std::alloc::System;
 use ucifi_runtime::codec::senml::Record;
@@ -14,13 +18,6 @@ use ucifi_runtime::{
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-fn hex(s: &str) -> Vec<u8> {
-    let d: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    d.chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
-        .collect()
-}
 
 fn single(id: u16, value: Value) -> ResourceNode {
     ResourceNode {

@@ -3,6 +3,10 @@
 //! typed LwM2M attributes, and every error as an exact `(ErrorKind, offset)`; hostile
 //! and large inputs parse or fail in linear time.
 
+mod common;
+
+use common::p;
+
 use std::borrow::Cow;
 
 use ucifi_runtime::codec::link_format::{
@@ -10,10 +14,6 @@ use ucifi_runtime::codec::link_format::{
 };
 use ucifi_runtime::codec::{ErrorKind, Syntax};
 use ucifi_runtime::{ContentFormat, Path, Version};
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 #[test]
 fn quoted_values_do_not_split() {

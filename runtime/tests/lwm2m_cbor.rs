@@ -2,6 +2,10 @@
 //! layout, exact `(ErrorKind, offset)` of malformed payloads, composite payloads, hostile
 //! and large inputs, and random nodes, payloads and mutations.
 
+mod common;
+
+use common::{hex, p, to_hex};
+
 use proptest::prelude::*;
 use ucifi_runtime::codec::{
     self, ErrorKind, Event, NoModel, RawValue, SliceOutput, TypeLookup, ValueError, Writer,
@@ -11,24 +15,6 @@ use ucifi_runtime::{
     ContentFormat as F, DataType, InstanceNode, Node, ObjectLink, ObjectNode, Path,
     ResourceInstanceNode, ResourceNode, ResourceValue, Time, Value, ValueRef,
 };
-
-fn hex(s: &str) -> Vec<u8> {
-    let d: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    d.chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
-        .collect()
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 /// Device (3), Temperature (3303), test object 9999 (resource ID = its use), and object
 /// 7777 whose resource `r` has type `TYPES[r % 9]`, multiple from 10 on.

@@ -2,6 +2,10 @@
 //! golden values, interop quirks, errors with exact `(ErrorKind, offset)` pairs, and a
 //! large generated input.
 
+mod common;
+
+use common::p;
+
 use ucifi_runtime::codec::lwm2m_json::{self, Lwm2mJsonWriter};
 use ucifi_runtime::codec::senml::Record;
 use ucifi_runtime::codec::{
@@ -11,10 +15,6 @@ use ucifi_runtime::{
     ContentFormat as F, CoreLink, DataType, InstanceNode, Node, ObjectLink, ObjectNode, Path,
     ResourceInstanceNode, ResourceNode, ResourceValue, Time, Value, ValueRef,
 };
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 /// A model where every resource has one type (single-instance).
 struct AllOf(DataType);

@@ -2,6 +2,10 @@
 //! input forms, exact `(ErrorKind, offset)` of malformed payloads, times, the writer,
 //! hostile and large inputs, random record lists and mutations.
 
+mod common;
+
+use common::{hex, p, to_hex};
+
 use proptest::prelude::*;
 use ucifi_runtime::codec::senml::Record;
 use ucifi_runtime::codec::{
@@ -12,24 +16,6 @@ use ucifi_runtime::{
     ContentFormat as F, CoreLink, DataType, InstanceNode, Node, ObjectLink, Path,
     ResourceInstanceNode, ResourceNode, ResourceValue, Time, Value, ValueRef,
 };
-
-fn hex(s: &str) -> Vec<u8> {
-    let d: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    d.chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
-        .collect()
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 /// Every resource has type `TYPES[r % 9]`, single-instance.
 struct Model;

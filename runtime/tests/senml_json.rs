@@ -3,6 +3,10 @@
 //! syntax corners with exact `(ErrorKind, offset)` pairs, the writer's errors, and large
 //! generated inputs.
 
+mod common;
+
+use common::p;
+
 use ucifi_runtime::codec::senml::Record;
 use ucifi_runtime::codec::senml_json::{self, SenmlJsonWriter};
 use ucifi_runtime::codec::{
@@ -14,10 +18,6 @@ use ucifi_runtime::{
 };
 
 // ---- helpers ----
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 fn single(id: u16, v: Value) -> ResourceNode {
     ResourceNode {

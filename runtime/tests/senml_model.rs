@@ -2,16 +2,16 @@
 //! relative times, name and time resolution, the records collector, and the name and time
 //! fields the encoders choose.
 
+mod common;
+
+use common::p;
+
 use ucifi_runtime::codec::senml::{
     Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames,
     resolve_time,
 };
 use ucifi_runtime::codec::{ErrorKind, Event, NoModel, RawValue, Sink};
 use ucifi_runtime::{Path, Value};
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 const NOW: f64 = 1_700_000_000.0;
 

@@ -2,6 +2,10 @@
 //! the value text rules per data type, targets, exact errors, Execute arguments, and the
 //! float text (shortest round trip, no exponent) against Rust's own `Display`.
 
+mod common;
+
+use common::p;
+
 use std::collections::HashMap;
 
 use proptest::prelude::*;
@@ -10,13 +14,9 @@ use ucifi_runtime::codec::{
     text,
 };
 use ucifi_runtime::{
-    ContentFormat as F, DataType, Node, ObjectLink, Path, ResourceInstanceNode, ResourceNode,
+    ContentFormat as F, DataType, Node, ObjectLink, ResourceInstanceNode, ResourceNode,
     ResourceValue, Value, ValueRef,
 };
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
 
 #[derive(Clone, Debug, Default)]
 struct Types(HashMap<(u16, u16), (DataType, bool)>);

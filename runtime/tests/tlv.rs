@@ -3,6 +3,10 @@
 //! events of the push parser, the writer's state rules, hostile and large inputs, and
 //! property tests (round trips, fixed buffers, mutated and random bytes).
 
+mod common;
+
+use common::{hex, p, to_hex};
+
 use std::collections::{BTreeMap, HashMap};
 
 use proptest::prelude::*;
@@ -16,25 +20,6 @@ use ucifi_runtime::{
 };
 
 // ---- helpers ----
-
-fn p(s: &str) -> Path {
-    s.parse().unwrap()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits
-        .chunks(2)
-        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
-        .collect()
-}
-
-fn to_hex(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02X}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// A type table: (object, resource) → (type, multiple).
 #[derive(Clone, Debug, Default)]

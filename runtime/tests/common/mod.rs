@@ -27,6 +27,11 @@ pub fn to_hex(b: &[u8]) -> String {
         .join(" ")
 }
 
+/// A path from its text.
+pub fn p(s: &str) -> ucifi_runtime::Path {
+    s.parse().unwrap()
+}
+
 /// A type table: (object, resource) → (type, multiple).
 #[derive(Clone, Debug, Default)]
 pub struct Types(pub HashMap<(u16, u16), (DataType, bool)>);
