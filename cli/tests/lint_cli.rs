@@ -97,7 +97,7 @@ fn json_format() {
 
 #[test]
 fn fixture_folder_exits_1() {
-    // 28 one-defect error files, plus 10 version conflicts: the 11 warning fixtures all
+    // 28 one-defect error files, plus 11 version conflicts: the 12 warning fixtures all
     // define object 32001 version 1.0 with different facts.
     let out = cargo_bin_cmd!("ucifi")
         .arg("lint")
@@ -107,7 +107,7 @@ fn fixture_folder_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
-        text.ends_with("39 files, 11 objects, 20 resources: 38 errors, 11 warnings\n"),
+        text.ends_with("40 files, 12 objects, 22 resources: 39 errors, 12 warnings\n"),
         "{text}"
     );
 }

@@ -23,7 +23,7 @@
 //! | `missing-attribute` | error | a required attribute (`ObjectType`, `ID`) is absent |
 //! | `duplicate-element` | error | an element that may occur once occurs twice |
 //! | `unknown-object-type` | error | `ObjectType` is not `MODefinition` or `CommonResources` |
-//! | `invalid-id` | error | an `ObjectID` or `ID` that is not a decimal number in 0..=65535 |
+//! | `invalid-id` | error | an `ObjectID` or `ID` that is not a decimal number in 0..=65534 (65535 is reserved: no path can carry it) |
 //! | `duplicate-resource-id` | error | two `<Item>`s of one object share an `ID` |
 //! | `unknown-type` | error | `<Type>` is not a LwM2M data type |
 //! | `unknown-operations` | error | `<Operations>` is not `R`, `W`, `RW`, `E` or empty |
@@ -43,6 +43,8 @@
 //! | `range-not-understood` | warning | `<RangeEnumeration>` text kept verbatim, not parsed |
 //! | `unknown-element` | warning | an element the schema does not define here (ignored) |
 //! | `no-resources` | warning | an object with no `<Item>` |
+//! | `empty-name` | warning | an object's or resource's `<Name>` is empty (generated code names it by its ID) |
+//! | `skipped-entry` | warning | an entry of a folder that is not read: a symlink to a folder (not followed), a dangling or looping symlink, or a FIFO, socket or device named `*.xml` |
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -209,6 +211,11 @@ pub mod codes {
     pub const UNKNOWN_ELEMENT: &str = "unknown-element";
     /// An object without resources.
     pub const NO_RESOURCES: &str = "no-resources";
+    /// An object or resource `<Name>` is empty.
+    pub const EMPTY_NAME: &str = "empty-name";
+    /// A folder entry that is not read (symlink to a folder, dangling or looping
+    /// symlink, FIFO, socket or device).
+    pub const SKIPPED_ENTRY: &str = "skipped-entry";
 }
 
 /// Every code with its severity, in documentation order.
@@ -244,6 +251,8 @@ pub const CODES: &[(&str, Severity)] = &[
     (codes::RANGE_NOT_UNDERSTOOD, Severity::Warning),
     (codes::UNKNOWN_ELEMENT, Severity::Warning),
     (codes::NO_RESOURCES, Severity::Warning),
+    (codes::EMPTY_NAME, Severity::Warning),
+    (codes::SKIPPED_ENTRY, Severity::Warning),
 ];
 
 /// The severity of a known code.

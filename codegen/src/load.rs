@@ -44,7 +44,7 @@
 //!   attribute names, `<` in attribute values, attributes not separated by whitespace and
 //!   duplicate attributes are `malformed-xml`.
 //! * IDs: the `ID` attribute and `<ObjectID>` are trimmed; plain decimal digits only (leading
-//!   zeros allowed), 0..=65535; `+5`, `-1`, `5.0`, `0x10` are `invalid-id`.
+//!   zeros allowed), 0..=65534 (65535 is reserved); `+5`, `-1`, `5.0`, `0x10` are `invalid-id`.
 //! * Elements are matched by local name as written (a prefixed `<x:Name>` is another,
 //!   unknown element); unknown elements are `unknown-element` warnings and ignored, an
 //!   element given twice is a `duplicate-element` error. Unknown attributes and stray text
@@ -214,8 +214,10 @@ pub fn load_file(path: &Path) -> LoadedFile {
 }
 
 /// Reads files and folders. Folders are walked recursively (so `version_history/` is
-/// included; symlinks to folders inside them are not followed) and contribute every file
-/// ending in `.xml` (any case); files given directly are always read. Files are read once each, sorted by path.
+/// included) and contribute every file ending in `.xml` (any case); files given directly
+/// are always read. Files are read once each, sorted by path. Inside folders, symlinks
+/// to files are read; symlinks to folders are not followed, and they, symlinks that lead
+/// nowhere and FIFOs, sockets or devices named `*.xml` are `skipped-entry` warnings.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     let mut loaded = Loaded::default();
     let mut files = Vec::new();
@@ -283,9 +285,8 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, diags: &mut Vec<Diag
         }
     };
     for entry in entries {
-        let (path, real_dir) = match entry {
-            // A symlink to a folder is not followed (no loops); symlinks to files are read.
-            Ok(e) => (e.path(), e.file_type().is_ok_and(|t| t.is_dir())),
+        let entry = match entry {
+            Ok(e) => e,
             Err(e) => {
                 diags.push(Diagnostic::new(
                     &here,
@@ -295,16 +296,56 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, diags: &mut Vec<Diag
                 continue;
             }
         };
-        if real_dir {
+        let path = entry.path();
+        let skipped = |why: String| {
+            let at = Location {
+                file: path.clone(),
+                line: 1,
+                column: 1,
+            };
+            Diagnostic::new(&at, codes::SKIPPED_ENTRY, why)
+        };
+        let is_xml = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+        let Ok(own_type) = entry.file_type() else {
+            diags.push(skipped("cannot tell what this entry is; not read".into()));
+            continue;
+        };
+        if own_type.is_dir() {
             walk(&path, depth + 1, files, diags);
-        // Only regular files (or symlinks to them) are collected: a FIFO, socket or
-        // device named `*.xml` inside a folder is not ours to open.
-        } else if path.is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
-        {
+            continue;
+        }
+        // A symlink is followed to a file; never to a folder (a loop back up the tree
+        // would never end), and one that leads nowhere is said.
+        let target = if own_type.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => {
+                    diags.push(skipped("a symlink to a folder; not followed".into()));
+                    continue;
+                }
+                Ok(m) => m.file_type(),
+                Err(e) => {
+                    diags.push(skipped(format!(
+                        "a symlink that cannot be followed (dangling or looping): {e}; not read"
+                    )));
+                    continue;
+                }
+            }
+        } else {
+            own_type
+        };
+        if !is_xml {
+            continue;
+        }
+        if target.is_file() {
             files.push(path);
+        } else {
+            // A FIFO, socket or device named `*.xml` is not ours to open (a FIFO would
+            // block until a writer appears).
+            diags.push(skipped(
+                "not a regular file (a FIFO, socket or device); not read".into(),
+            ));
         }
     }
 }
@@ -612,12 +653,14 @@ fn flag(
     }
 }
 
+/// An object or resource ID: plain decimal in `0..=65534`. 65535 is reserved: no LwM2M
+/// path, TLV header or SenML name can carry it.
 fn parse_id(text: &str) -> Option<u16> {
     let t = text.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    t.parse().ok()
+    t.parse().ok().filter(|&id| id != u16::MAX)
 }
 
 /// A version element: `(version, given)`; empty means absent.
@@ -683,7 +726,17 @@ fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
     let errors_before = ctx.errors();
     let ch = Children::collect(ctx, obj, OBJECT_CHILDREN);
     let what = "<Object>";
-    let name = ch.required(ctx, obj, what, "Name").map(|e| ctx.text(e));
+    let name = ch.required(ctx, obj, what, "Name").map(|e| {
+        let name = ctx.text(e);
+        if name.is_empty() {
+            ctx.report(
+                e.offset,
+                codes::EMPTY_NAME,
+                "<Object> has an empty <Name>; generated code names it by its ID",
+            );
+        }
+        name
+    });
     let description1 = ch
         .required(ctx, obj, what, "Description1")
         .map(|e| ctx.text(e));
@@ -699,7 +752,7 @@ fn read_object(ctx: &mut Ctx<'_>, obj: &Element) -> Option<ObjectDef> {
                 e.offset,
                 codes::INVALID_ID,
                 format!(
-                    "ObjectID {} is not a decimal number in 0..=65535",
+                    "ObjectID {} is not a decimal number in 0..=65534 (65535 is reserved)",
                     short(&t)
                 ),
             );
@@ -908,7 +961,7 @@ fn read_item(
                     a.offset,
                     codes::INVALID_ID,
                     format!(
-                        "resource ID {} is not a decimal number in 0..=65535",
+                        "resource ID {} is not a decimal number in 0..=65534 (65535 is reserved)",
                         short(a.value.trim())
                     ),
                 );
@@ -922,7 +975,17 @@ fn read_item(
     };
     let ch = Children::collect(ctx, item, ITEM_CHILDREN);
     let name_el = ch.required(ctx, item, &what, "Name");
-    let name = name_el.map(|e| ctx.text(e));
+    let name = name_el.map(|e| {
+        let name = ctx.text(e);
+        if name.is_empty() {
+            ctx.report(
+                e.offset,
+                codes::EMPTY_NAME,
+                format!("{what} has an empty <Name>; generated code names it by its ID"),
+            );
+        }
+        name
+    });
     let operations = ch.required(ctx, item, &what, "Operations").and_then(|e| {
         let t = ctx.text(e);
         let ops = Operations::from_ddf(&t);

@@ -126,12 +126,12 @@ fn raw_characters_xml_forbids_are_refused() {
 #[test]
 fn id_attribute_values() {
     // Decided: the value is trimmed (like every element text) and leading zeros are
-    // accepted; anything else that is not plain decimal 0..=65535 is `invalid-id` at the
-    // attribute name (13:13).
+    // accepted; anything else that is not plain decimal 0..=65534 is `invalid-id` at the
+    // attribute name (13:13). 65535 is reserved: no LwM2M path can carry it.
     let ok = [
         ("\" 5 \"", 5),
         ("\"05\"", 5),
-        ("\"65535\"", 65535),
+        ("\"65534\"", 65534),
         ("'7'", 7),
         ("\"&#48;\"", 0),
         ("\"\n1\t\"", 1),
@@ -141,7 +141,9 @@ fn id_attribute_values() {
         assert!(f.diagnostics.is_empty(), "{v}: {:?}", f.diagnostics);
         assert_eq!(f.objects[0].resources[0].id, want, "{v}");
     }
-    for v in ["+5", "5.0", "-1", "65536", "0x10", "", " ", "1e3", "٣"] {
+    for v in [
+        "+5", "5.0", "-1", "65535", "65536", "0x10", "", " ", "1e3", "٣",
+    ] {
         assert_eq!(
             diags(&edit("ID=\"0\"", &format!("ID=\"{v}\""))),
             [("invalid-id", 13, 13)],
@@ -766,7 +768,7 @@ fn lint_counts_over_paths() {
         l.summary_line(),
         "0 files, 0 objects, 0 resources: 0 errors, 0 warnings"
     );
-    // A folder symlink loop is not followed.
+    // A folder symlink loop is not followed, and says so.
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(&dir, dir.join("empty/up")).unwrap();
@@ -774,11 +776,38 @@ fn lint_counts_over_paths() {
         let l = load_paths(std::slice::from_ref(&dir));
         assert_eq!(
             l.summary_line(),
-            "1 files, 1 objects, 1 resources: 0 errors, 0 warnings"
+            "1 files, 1 objects, 1 resources: 0 errors, 1 warnings"
         );
+        assert_eq!(
+            skipped(&l),
+            [(
+                dir.join("empty/up"),
+                "a symlink to a folder; not followed".to_string()
+            )]
+        );
+        std::fs::remove_file(dir.join("empty/up")).unwrap();
+        // A dangling symlink and two file symlinks pointing at each other: warnings.
+        std::os::unix::fs::symlink(dir.join("gone.xml"), dir.join("empty/dangling.xml")).unwrap();
+        std::os::unix::fs::symlink(dir.join("empty/b.xml"), dir.join("empty/a.xml")).unwrap();
+        std::os::unix::fs::symlink(dir.join("empty/a.xml"), dir.join("empty/b.xml")).unwrap();
+        let l = load_paths(&[dir.join("empty")]);
+        assert_eq!(l.counts.files, 0);
+        let got: Vec<_> = skipped(&l).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            got,
+            ["a.xml", "b.xml", "dangling.xml"].map(|f| dir.join("empty").join(f))
+        );
+        assert!(
+            skipped(&l)[0]
+                .1
+                .starts_with("a symlink that cannot be followed (dangling or looping)")
+        );
+        for f in ["a.xml", "b.xml", "dangling.xml"] {
+            std::fs::remove_file(dir.join("empty").join(f)).unwrap();
+        }
     }
-    // A FIFO named *.xml: skipped in a folder, an io-error when given (opening it would
-    // block until a writer appears).
+    // A FIFO named *.xml: a skipped-entry warning in a folder, an io-error when given
+    // (opening it would block until a writer appears).
     #[cfg(unix)]
     if std::process::Command::new("mkfifo")
         .arg(dir.join("empty/pipe.xml"))
@@ -787,6 +816,13 @@ fn lint_counts_over_paths() {
     {
         let l = load_paths(&[dir.join("empty")]);
         assert_eq!(l.counts.files, 0);
+        assert_eq!(
+            skipped(&l),
+            [(
+                dir.join("empty/pipe.xml"),
+                "not a regular file (a FIFO, socket or device); not read".to_string()
+            )]
+        );
         let l = load_paths(&[dir.join("empty/pipe.xml")]);
         assert_eq!(
             l.summary_line(),
@@ -806,4 +842,37 @@ fn lint_counts_over_paths() {
     );
     assert_eq!(l.diagnostics[0].code, "io-error");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The `skipped-entry` warnings of a load, as (path, message), sorted.
+fn skipped(l: &ucifi_codegen::load::Loaded) -> Vec<(std::path::PathBuf, String)> {
+    let mut v: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "skipped-entry")
+        .inspect(|d| assert_eq!(d.severity, ucifi_codegen::diagnostics::Severity::Warning))
+        .map(|d| (d.file.clone(), d.message.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn empty_names_are_warnings() {
+    // One empty resource name (two would also be `duplicate-resource-name`): generated
+    // code names it by its ID, and lint says so at the <Name>.
+    let f = parse(&edit(NAME, "<Name>  </Name>"));
+    assert_eq!(
+        diags(&edit(NAME, "<Name>  </Name>")),
+        [("empty-name", 14, 9)]
+    );
+    assert_eq!(f.objects[0].resources[0].name, "");
+    assert_eq!(
+        f.diagnostics[0].message,
+        "<Item ID=\"0\"> has an empty <Name>; generated code names it by its ID"
+    );
+    assert_eq!(
+        diags(&edit("<Name>Test</Name>", "<Name/>")),
+        [("empty-name", 4, 5)]
+    );
 }

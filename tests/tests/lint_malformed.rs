@@ -58,6 +58,7 @@ const EXPECTED: &[(&str, &str, u32, u32)] = &[
     ("reversed-range.xml", "range-not-understood", 19, 9),
     ("unknown-element.xml", "unknown-element", 20, 9),
     ("no-resources.xml", "no-resources", 12, 5),
+    ("empty-name.xml", "empty-name", 24, 9),
 ];
 
 fn dir() -> PathBuf {
@@ -108,7 +109,12 @@ fn table_covers_every_fixture_and_every_file_level_code() {
     assert_eq!(on_disk, in_table);
     let covered: BTreeSet<&str> = EXPECTED.iter().map(|e| e.1).collect();
     // Codes that need a missing file, a huge file or two files are tested elsewhere.
-    let elsewhere = ["io-error", "file-too-large", "version-conflict"];
+    let elsewhere = [
+        "io-error",
+        "file-too-large",
+        "version-conflict",
+        "skipped-entry",
+    ];
     for (code, _) in CODES {
         assert!(
             covered.contains(code) || elsewhere.contains(code),
@@ -206,8 +212,17 @@ fn symlinked_folders_are_not_followed() {
     std::os::unix::fs::symlink(root.join("a.xml"), root.join("b.xml")).unwrap();
     let loaded = load_paths(std::slice::from_ref(&root));
     let _ = std::fs::remove_dir_all(&root);
-    // a.xml and the file symlink b.xml; the folder symlink is skipped.
+    // a.xml and the file symlink b.xml; the folder symlink is skipped with a warning.
     assert_eq!(loaded.counts.files, 2);
     assert_eq!(loaded.counts.errors, 0);
-    assert_eq!(loaded.counts.warnings, 2);
+    let codes: Vec<_> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "skipped-entry",
+            "executable-with-type",
+            "executable-with-type"
+        ]
+    );
+    assert_eq!(loaded.diagnostics[0].file, root.join("loop"));
 }
