@@ -101,3 +101,59 @@ fn regen_check_lists_stale_files_and_generate_prunes() {
     assert!(hand_written.exists());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Every file under `dir` with its contents, sorted.
+fn tree(dir: &std::path::Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_failed_generation_leaves_the_output_folder_as_it_was() {
+    let base = std::env::temp_dir().join(format!("ucifi-gen-atomic-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (models, out) = (base.join("models"), base.join("out"));
+    std::fs::create_dir_all(&models).unwrap();
+    let valid = std::fs::read_to_string(fixtures().join("../hostile/valid.xml")).unwrap();
+    std::fs::write(models.join("a.xml"), &valid).unwrap();
+    let mut c = Config::new();
+    c.models(&models).layout(Layout::Tree).out_dir(&out);
+    c.generate().unwrap();
+    let before = tree(&out);
+    assert!(!before.is_empty());
+    // A second object whose name makes a file name longer than any file system allows:
+    // the generation fails before the output folder is touched.
+    let long = valid
+        .replace(
+            "<Name>Test</Name>",
+            &format!("<Name>{}</Name>", "L".repeat(300)),
+        )
+        .replace("32001", "32002");
+    std::fs::write(models.join("b.xml"), long).unwrap();
+    let e = c.generate().unwrap_err();
+    assert!(
+        matches!(&e, ucifi_codegen::config::Error::Io(p, _) if p.to_string_lossy().contains(&"l".repeat(300))),
+        "{e}"
+    );
+    assert_eq!(tree(&out), before);
+    // Nothing is left beside it either.
+    let mut left: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["models", "out"]);
+    let _ = std::fs::remove_dir_all(&base);
+}
