@@ -33,6 +33,12 @@ pub enum PathError {
     /// More than four segments.
     #[error("path has more than four segments")]
     TooLong,
+    /// A segment has a leading zero (`/3/00`, `/03`): it would alias another path.
+    #[error("path segment {index} has a leading zero")]
+    LeadingZero {
+        /// Zero-based segment index.
+        index: usize,
+    },
 }
 
 impl Path {
@@ -186,17 +192,22 @@ impl fmt::Debug for Path {
 impl FromStr for Path {
     type Err = PathError;
 
-    /// Parses `/`, `/O`, `/O/I`, `/O/I/R` or `/O/I/R/RI` (one trailing `/` allowed).
+    /// Parses `/`, `/O`, `/O/I`, `/O/I/R` or `/O/I/R/RI`: decimal IDs without leading
+    /// zeros (`0` itself is fine), one trailing `/` allowed after an ID (`/3/0/`, not
+    /// `//`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let rest = s.strip_prefix('/').ok_or(PathError::MissingSlash)?;
-        let rest = rest.strip_suffix('/').unwrap_or(rest);
         let mut p = Path::ROOT;
         if rest.is_empty() {
             return Ok(p);
         }
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
         for (index, seg) in rest.split('/').enumerate() {
             if index >= 4 {
                 return Err(PathError::TooLong);
+            }
+            if seg.len() > 1 && seg.starts_with('0') && seg.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(PathError::LeadingZero { index });
             }
             if seg.is_empty() || seg.len() > 5 || !seg.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(
@@ -266,6 +277,24 @@ mod tests {
         assert_eq!(
             "/+3".parse::<Path>(),
             Err(PathError::NotANumber { index: 0 })
+        );
+        // Leading zeros would alias another path; an empty path between slashes is none.
+        assert_eq!(
+            "/3/00/0".parse::<Path>(),
+            Err(PathError::LeadingZero { index: 1 })
+        );
+        assert_eq!(
+            "/03".parse::<Path>(),
+            Err(PathError::LeadingZero { index: 0 })
+        );
+        assert_eq!("/3/0/0".parse::<Path>().unwrap(), Path::resource(3, 0, 0));
+        assert_eq!(
+            "//".parse::<Path>(),
+            Err(PathError::NotANumber { index: 0 })
+        );
+        assert_eq!(
+            "/3//".parse::<Path>(),
+            Err(PathError::NotANumber { index: 1 })
         );
         assert!(Path::object(3).contains(&Path::resource(3, 0, 1)));
         assert!(!Path::object(3).contains(&Path::object(30)));

@@ -428,6 +428,11 @@ fn errors_have_kinds_and_offsets() {
         assert_eq!(typed(t), (ErrorKind::InvalidField, at), "{t}");
     }
     assert_eq!(typed("</x>"), (ErrorKind::NotAPath, 0));
+    // `//` is no path, a trailing `/` is not LwM2M's, a leading zero would alias.
+    assert_eq!(typed("<//>"), (ErrorKind::NotAPath, 0));
+    assert_eq!(typed("</1/0>,</3/0/>"), (ErrorKind::NotAPath, 7));
+    assert_eq!(typed("</3/00/1>"), (ErrorKind::NotAPath, 0));
+    assert_eq!(parse_discover("</>").unwrap()[0].path, Path::ROOT);
     assert_eq!(typed("</1/0>,</3/0/0/0/0>"), (ErrorKind::NotAPath, 7));
     let reg = |t: &str| {
         let e = RegisterPayload::parse(t).unwrap_err();
@@ -441,4 +446,48 @@ fn errors_have_kinds_and_offsets() {
     );
     assert_eq!(reg("</3442>;ver=x"), (ErrorKind::InvalidField, 8));
     assert_eq!(reg("</>;ct=x,</1/0>"), (ErrorKind::InvalidField, 4));
+}
+
+#[test]
+fn targets_names_and_tokens_follow_the_rfcs() {
+    // RFC 3986: a target is ASCII URI-reference text, `%` starts two hex digits.
+    for (t, at) in [
+        ("</%>", 2),
+        ("</%1g>", 2),
+        ("</3/%4>", 4),
+        ("</ü>", 2),
+        ("</a b>", 3),
+        ("</a\"b>", 3),
+        ("</a{b}>", 3),
+        ("</a\\b>", 3),
+    ] {
+        assert_eq!(parse(t).unwrap_err().kind_at(), (&INVALID, Some(at)), "{t}");
+    }
+    let ok = parse("</a%2Fb-._~:@!$&'()*+=?#[x]>,<coap://h:5683/x?q=1>").unwrap();
+    assert_eq!(ok[0].target, "/a%2Fb-._~:@!$&'()*+=?#[x]");
+    assert_eq!(ok[1].target, "coap://h:5683/x?q=1");
+    // RFC 6690 parmname (RFC 5987 attr-chars, `*` ending an extended name) and ptoken.
+    for (t, at) in [
+        ("</3>;pmín=1", 7),
+        ("</3>;a/b=1", 6),
+        ("</3>;a*b=1", 6),
+        ("</3>;x=é", 7),
+        ("</3>;x=a\\b", 8),
+    ] {
+        assert_eq!(parse(t).unwrap_err().kind_at(), (&INVALID, Some(at)), "{t}");
+    }
+    let l = parse("</3>;title*=UTF-8'en'x;x=<a>/b?c;q=\"é, ok\"").unwrap();
+    let got: Vec<_> = l[0]
+        .params
+        .iter()
+        .map(|p| (&*p.name, p.value.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("title*", Some("UTF-8'en'x")),
+            ("x", Some("<a>/b?c")),
+            ("q", Some("é, ok"))
+        ]
+    );
 }

@@ -295,7 +295,9 @@ fn is_space(b: u8) -> bool {
 }
 
 /// Parses a link-format document (errors: [`Syntax::InvalidLink`] at the offending
-/// byte). Whitespace around `,` and `;` is tolerated.
+/// byte). Targets must be RFC 3986 URI references (ASCII, `%` followed by two hex
+/// digits), parameter names RFC 6690 `parmname`s and unquoted values `ptoken`s; quoted
+/// values take any text. Whitespace around `,` and `;` is tolerated.
 pub fn parse(text: &str) -> Result<Vec<Link<'_>>, Error> {
     let b = text.as_bytes();
     let mut links = Vec::new();
@@ -327,7 +329,7 @@ pub fn parse(text: &str) -> Result<Vec<Link<'_>>, Error> {
         let start = i;
         let end = start + 1 + text[start + 1..].find('>').ok_or_else(|| invalid(start))?;
         let target = &text[start + 1..end];
-        if let Some(bad) = target.find(|c: char| c == '<' || c.is_ascii_whitespace()) {
+        if let Some(bad) = uri_reference_error(target) {
             return Err(invalid(start + 1 + bad));
         }
         i = end + 1;
@@ -346,6 +348,9 @@ pub fn parse(text: &str) -> Result<Vec<Link<'_>>, Error> {
                     i = token(i, b"=;,\"");
                     if i == name_at {
                         return Err(invalid(name_at));
+                    }
+                    if let Some(bad) = parmname_error(&b[name_at..i]) {
+                        return Err(invalid(name_at + bad));
                     }
                     let mut param = Param {
                         name: Cow::Borrowed(&text[name_at..i]),
@@ -366,6 +371,9 @@ pub fn parse(text: &str) -> Result<Vec<Link<'_>>, Error> {
                             if i == vstart {
                                 return Err(invalid(vstart));
                             }
+                            if let Some(bad) = b[vstart..i].iter().position(|&c| !is_ptoken(c)) {
+                                return Err(invalid(vstart + bad));
+                            }
                             param.value = Some(Cow::Borrowed(&text[vstart..i]));
                         }
                     }
@@ -384,6 +392,44 @@ pub fn parse(text: &str) -> Result<Vec<Link<'_>>, Error> {
             }
         }
     }
+}
+
+/// The offset of the first byte of a link target that RFC 3986 does not allow in a
+/// URI reference (outside its character set, or a `%` not followed by two hex digits).
+fn uri_reference_error(target: &str) -> Option<usize> {
+    let b = target.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let ok = match c {
+            b'%' => b
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+            c if c.is_ascii_alphanumeric() => true,
+            // unreserved, gen-delims and sub-delims
+            _ => b"-._~:/?#[]@!$&'()*+,;=".contains(&c),
+        };
+        if !ok {
+            return Some(i);
+        }
+        i += if c == b'%' { 3 } else { 1 };
+    }
+    None
+}
+
+/// The offset of the first byte of a parameter name outside RFC 6690's `parmname`
+/// (RFC 5987 attr-chars), with the `*` of an extended name allowed at the end.
+fn parmname_error(name: &[u8]) -> Option<usize> {
+    let body = name
+        .strip_suffix(b"*")
+        .filter(|b| !b.is_empty())
+        .unwrap_or(name);
+    body.iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&c)))
+}
+
+/// Whether RFC 6690 allows `c` in an unquoted parameter value (`ptokenchar`).
+fn is_ptoken(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'()*+-./:<=>?@[]^_`{|}~".contains(&c)
 }
 
 /// The quoted string opening at `q`, unescaped (borrowed when it has no escapes), and
@@ -621,10 +667,12 @@ pub fn parse_discover(text: &str) -> Result<Vec<LinkEntry>, Error> {
     parse(text)?
         .iter()
         .map(|l| {
+            // A LwM2M path has no trailing `/` (but the root is `/`).
+            let path = l
+                .path()
+                .filter(|_| l.target == "/" || !l.target.ends_with('/'));
             Ok(LinkEntry {
-                path: l
-                    .path()
-                    .ok_or_else(|| Error::at(F, l.offset, ErrorKind::NotAPath))?,
+                path: path.ok_or_else(|| Error::at(F, l.offset, ErrorKind::NotAPath))?,
                 attributes: l.attributes()?,
             })
         })
