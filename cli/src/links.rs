@@ -9,11 +9,37 @@
 //! text: numbers and versions (`10`, `1.1`) unquoted, every other value quoted, as
 //! LwM2M writes `rt="oma.lwm2m"`, `uri="coaps://..."` and `ver=1.1`.
 
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 
 use ucifi_runtime::codec::link_format::{self, Link, Param};
 
-/// Parses link-format text into the JSON described in the module docs.
+/// One link as `decode` prints it (fields in this order) and `encode` reads it.
+#[derive(Serialize)]
+struct LinkOut<'a> {
+    params: Vec<(&'a str, Option<&'a str>)>,
+    target: &'a str,
+}
+
+/// One link as `encode` reads it; unknown fields are ignored.
+#[derive(Deserialize)]
+struct LinkIn {
+    target: String,
+    #[serde(default)]
+    params: Option<Vec<(String, ParamIn)>>,
+}
+
+/// A parameter value in the JSON form.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ParamIn {
+    Bare(()),
+    Text(String),
+    Number(serde_json::Number),
+}
+
+/// Parses link-format text into the JSON described in the module docs. The LwM2M
+/// attributes are checked as the library types them (`dim=256`, `ssid=0` or a bare
+/// `pmin` are errors).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         format!(
@@ -22,97 +48,69 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
         )
     })?;
     let links = link_format::parse(text).map_err(|e| e.to_string())?;
-    let array: Vec<Value> = links
-        .iter()
-        .map(|l| {
-            let params: Vec<Value> = l
-                .params
-                .iter()
-                .map(|p| {
-                    let v = p
-                        .value
-                        .as_ref()
-                        .map_or(Value::Null, |v| Value::String(v.to_string()));
-                    Value::Array(vec![Value::String(p.name.to_string()), v])
-                })
-                .collect();
-            let mut o = Map::new();
-            o.insert("target".into(), Value::String(l.target.to_string()));
-            o.insert("params".into(), Value::Array(params));
-            Value::Object(o)
-        })
-        .collect();
-    serde_json::to_string(&array).map_err(|e| e.to_string())
+    for l in &links {
+        l.attributes().map_err(|e| e.to_string())?;
+    }
+    let out = Serialized(&links);
+    serde_json::to_string(&out).map_err(|e| e.to_string())
 }
 
-/// Builds link-format text from the JSON described in the module docs.
+/// The links as the JSON array, one [`LinkOut`] at a time.
+struct Serialized<'l, 'a>(&'l [Link<'a>]);
+
+impl Serialize for Serialized<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|l| {
+            LinkOut {
+                params: l
+                    .params
+                    .iter()
+                    .map(|p| (&*p.name, p.value.as_deref()))
+                    .collect(),
+                target: &l.target,
+            }
+        }))
+    }
+}
+
+/// Builds link-format text from the JSON described in the module docs; each link must
+/// read back as valid link format with valid LwM2M attributes.
 pub fn encode(json: &[u8]) -> Result<String, String> {
-    let value: Value = serde_json::from_slice(json).map_err(|e| {
+    // Read straight into typed links: a `serde_json::Value` tree costs dozens of times
+    // the input.
+    let links: Vec<LinkIn> = serde_json::from_slice(json).map_err(|e| {
         format!(
-            "invalid JSON at line {} column {}: {e}",
-            e.line(),
-            e.column()
+            "invalid link JSON: {e} (the form is [{{\"target\": \"/3/0\", \"params\": [[\"pmin\", \"10\"]]}}, ...])"
         )
     })?;
-    let Value::Array(items) = value else {
-        return Err("link JSON must be an array of {\"target\", \"params\"} objects".into());
-    };
-    let mut links = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let target = item
-            .get("target")
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("link {i}: \"target\" must be a string"))?;
-        if target.contains(['<', '>']) {
-            return Err(format!("link {i}: \"target\" must not contain '<' or '>'"));
+    let mut out = String::new();
+    for (i, link) in links.into_iter().enumerate() {
+        let mut built = Link::new(link.target);
+        for (name, v) in link.params.unwrap_or_default() {
+            built.params.push(match v {
+                ParamIn::Bare(()) => Param {
+                    name: name.into(),
+                    value: None,
+                    quoted: false,
+                    offset: 0,
+                },
+                ParamIn::Text(s) if is_token(&s) => Param::token(name, s),
+                ParamIn::Text(s) => Param::quoted(name, s),
+                ParamIn::Number(n) => Param::token(name, n.to_string()),
+            });
         }
-        let mut link = Link::new(target.to_string());
-        match item.get("params") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(params)) => {
-                for param in params {
-                    let (name, v) = match param.as_array().map(Vec::as_slice) {
-                        Some([Value::String(name), v]) => (name, v),
-                        _ => {
-                            return Err(format!(
-                                "link {i}: each parameter must be a [name, value] pair"
-                            ));
-                        }
-                    };
-                    if name.is_empty() || !name.bytes().all(is_param_name_byte) {
-                        return Err(format!("link {i}: invalid parameter name {name:?}"));
-                    }
-                    link.params.push(match v {
-                        Value::Null => Param {
-                            name: name.clone().into(),
-                            value: None,
-                            quoted: false,
-                            offset: 0,
-                        },
-                        Value::String(s) if is_token(s) => Param::token(name.clone(), s.clone()),
-                        Value::String(s) => Param::quoted(name.clone(), s.clone()),
-                        Value::Number(n) => Param::token(name.clone(), n.to_string()),
-                        _ => {
-                            return Err(format!(
-                                "link {i}: parameter {name:?} must be a string, a number or null"
-                            ));
-                        }
-                    });
-                }
-            }
-            Some(_) => return Err(format!("link {i}: \"params\" must be an array")),
+        let mut text = String::new();
+        link_format::write_link(&mut text, &built);
+        // Whatever the JSON said must read back as the same link.
+        link_format::parse(&text)
+            .and_then(|back| back.iter().try_for_each(|l| l.attributes().map(drop)))
+            .map_err(|e| format!("link {i}: {e} (in {text})"))?;
+        if i > 0 {
+            out.push(',');
         }
-        links.push(link);
+        out.push_str(&text);
     }
-    Ok(link_format::serialize(&links))
-}
-
-fn is_param_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-        )
+    Ok(out)
 }
 
 /// Whether a value is written unquoted: numbers and versions only.
@@ -146,31 +144,52 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert!(
-            decode(b"</3/0")
-                .unwrap_err()
-                .starts_with("link-format at byte")
+        let enc = |j: &str| encode(j.as_bytes()).unwrap_err();
+        let dec = |t: &[u8]| decode(t).unwrap_err();
+        assert_eq!(
+            dec(b"</3/0"),
+            "link-format at byte 0: not a valid link (RFC 6690)"
         );
         assert_eq!(
-            decode(b"</3/\xff>").unwrap_err(),
+            dec(b"</3/\xff>"),
             "link-format at byte 4: payload is not UTF-8 text"
         );
+        // RFC 3986 targets and the LwM2M attributes the library types.
         assert_eq!(
-            encode(b"{}").unwrap_err(),
-            "link JSON must be an array of {\"target\", \"params\"} objects"
+            dec(b"</%1g>"),
+            "link-format at byte 2: not a valid link (RFC 6690)"
         );
         assert_eq!(
-            encode(br#"[{"target":"/3/0","params":[["a b","1"]]}]"#).unwrap_err(),
-            "link 0: invalid parameter name \"a b\""
+            dec(b"</3/0/6>;dim=256"),
+            "link-format at byte 9: invalid field"
         );
         assert_eq!(
-            encode(br#"[{"target":"/3/0","params":[["pmin"]]}]"#).unwrap_err(),
-            "link 0: each parameter must be a [name, value] pair"
+            dec(b"</0/0>;ssid=0"),
+            "link-format at byte 7: invalid field"
+        );
+        assert_eq!(dec(b"</3/0>;pmin"), "link-format at byte 7: invalid field");
+        assert_eq!(
+            enc("{}"),
+            "invalid link JSON: invalid type: map, expected a sequence at line 1 column 0 \
+             (the form is [{\"target\": \"/3/0\", \"params\": [[\"pmin\", \"10\"]]}, ...])"
         );
         assert_eq!(
-            encode(br#"[{"params":[]}]"#).unwrap_err(),
-            "link 0: \"target\" must be a string"
+            enc(r#"[{"target":"/3/0","params":[["a b","1"]]}]"#),
+            "link 0: link-format at byte 9: not a valid link (RFC 6690) (in </3/0>;a b=1)"
         );
+        assert_eq!(
+            enc(r#"[{"target":"/3/0"},{"target":"/ü"}]"#),
+            "link 1: link-format at byte 2: not a valid link (RFC 6690) (in </ü>)"
+        );
+        assert_eq!(
+            enc(r#"[{"target":"/0/0","params":[["ssid",0]]}]"#),
+            "link 0: link-format at byte 7: invalid field (in </0/0>;ssid=0)"
+        );
+        assert!(
+            enc(r#"[{"target":"/3/0","params":[["pmin"]]}]"#)
+                .contains("invalid length 1, expected a tuple of size 2"),
+        );
+        assert!(enc(r#"[{"params":[]}]"#).contains("missing field `target`"));
         assert_eq!(
             encode(br#"[{"target":"/1/0","params":[["ssid",101],["b",null]]}]"#).unwrap(),
             "</1/0>;ssid=101;b"

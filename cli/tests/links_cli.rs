@@ -61,5 +61,64 @@ fn bad_link_json_is_one_error_line() {
     );
     assert!(!ok);
     assert_eq!(out, "");
-    assert_eq!(err, "error: link 0: \"params\" must be an array\n");
+    assert_eq!(
+        err,
+        "error: invalid link JSON: invalid type: map, expected a sequence at line 1 column 27 \
+         (the form is [{\"target\": \"/3/0\", \"params\": [[\"pmin\", \"10\"]]}, ...])\n"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_links_round_trip() {
+    let text: Vec<String> = (0..100_000)
+        .map(|i| format!("</3303/{i}>;pmin=10;rt=\"temp\""))
+        .collect();
+    let text = text.join(",");
+    let (ok, json, err) = run(&["decode", "--format", "link-format", "--path", "/"], &text);
+    assert!(ok, "{err}");
+    assert!(json.starts_with(r#"[{"params":[["pmin","10"],["rt","temp"]],"target":"/3303/0"},"#));
+    assert!(
+        json.trim_end()
+            .ends_with(r#"{"params":[["pmin","10"],["rt","temp"]],"target":"/3303/99999"}]"#)
+    );
+    let (ok, back, err) = run(&["encode", "--format", "link-format", "--path", "/"], &json);
+    assert!(ok, "{err}");
+    assert_eq!(back.trim_end(), text);
+}
+
+#[test]
+fn lwm2m_attributes_and_rfc_syntax_are_checked() {
+    for (payload, message) in [
+        (
+            "</3/0/6>;dim=256",
+            "error: link-format at byte 9: invalid field\n",
+        ),
+        (
+            "</0/0>;ssid=0",
+            "error: link-format at byte 7: invalid field\n",
+        ),
+        (
+            "</3/0>;pmin",
+            "error: link-format at byte 7: invalid field\n",
+        ),
+        (
+            "</%>",
+            "error: link-format at byte 2: not a valid link (RFC 6690)\n",
+        ),
+        (
+            "</é>",
+            "error: link-format at byte 2: not a valid link (RFC 6690)\n",
+        ),
+        (
+            "</3>;é=1",
+            "error: link-format at byte 5: not a valid link (RFC 6690)\n",
+        ),
+    ] {
+        let (ok, _, err) = run(
+            &["decode", "--format", "link-format", "--path", "/"],
+            payload,
+        );
+        assert!(!ok, "{payload}");
+        assert_eq!(err, message, "{payload}");
+    }
 }
