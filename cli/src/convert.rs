@@ -55,7 +55,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         payload::InputForm::from_flags(args.raw, args.hex),
     )?;
     let leaves = payload::decode(from, &path, &bytes, &registry)?;
-    let out = payload::encode(to, &path, &leaves, &registry)?;
+    drop(bytes);
+    let out = payload::encode(to, &path, leaves, &registry)?;
     payload::write_output(to, &out, args.raw_out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -58,7 +58,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &registry)?;
-    let bytes = payload::encode(format, &path, &leaves, &registry)?;
+    drop(json);
+    let bytes = payload::encode(format, &path, leaves, &registry)?;
     payload::write_output(format, &bytes, args.raw)?;
     Ok(ExitCode::SUCCESS)
 }

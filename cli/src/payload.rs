@@ -14,7 +14,6 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use std::collections::HashMap;
 
 use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Sink, TypeLookup};
 use ucifi_runtime::{ContentFormat, Node, Path, Registry, Value};
@@ -227,15 +226,19 @@ pub fn decode(
         );
     }
     check_root(format, path)?;
-    let mut leaves = if has_times(format) || path.is_empty() {
+    let leaves = if has_times(format) || path.is_empty() {
         let mut sink = TimedLeaves::new(*path, registry);
         codec::decode_to(format, path, bytes, &mut sink).map_err(|e| e.to_string())?;
-        sink.finish().map_err(|e| e.to_string())?
+        let mut leaves = sink.finish().map_err(|e| e.to_string())?;
+        sort_leaves(&mut leaves);
+        no_repeated_leaf(format, &leaves)?;
+        leaves
     } else {
         let node = codec::decode(format, path, bytes, registry).map_err(|e| e.to_string())?;
-        flatten(path, &node, None)
+        let mut leaves = flatten(path, &node, None);
+        sort_leaves(&mut leaves);
+        leaves
     };
-    sort_leaves(&mut leaves);
     Ok(leaves)
 }
 
@@ -248,7 +251,7 @@ fn has_times(format: ContentFormat) -> bool {
 }
 
 fn sort_leaves(leaves: &mut [Leaf]) {
-    leaves.sort_by(|a, b| {
+    leaves.sort_unstable_by(|a, b| {
         a.path.cmp(&b.path).then(
             a.time
                 .unwrap_or(f64::NEG_INFINITY)
@@ -270,15 +273,17 @@ fn flatten(path: &Path, node: &Node, time: Option<f64>) -> Vec<Leaf> {
     out
 }
 
-/// A [`Sink`] that collects leaves with their times: one [`NodeBuilder`] per distinct
-/// time (so a time series may name one path once per time), found through a map so that
-/// a payload with one time per record stays linear.
+/// A [`Sink`] that collects leaves with their times. The records of one time come
+/// together in practice (a time series lists one time after another): each run of records
+/// with one time goes through one [`NodeBuilder`], which types the values and checks the
+/// shape as for a payload without times, and leaves the builder as leaves when the time
+/// changes. Memory stays one [`Leaf`] per value whatever the number of distinct times; a
+/// (path, time) repeated in two runs is found after sorting ([`no_repeated_leaf`]).
 struct TimedLeaves<'t> {
     path: Path,
     types: &'t dyn TypeLookup,
-    // Time bits (or none) -> index in `groups`; groups keep their first-seen order.
-    index: HashMap<Option<u64>, usize>,
-    groups: Vec<(Option<f64>, NodeBuilder<'t>)>,
+    run: Option<(Option<f64>, NodeBuilder<'t>)>,
+    leaves: Vec<Leaf>,
 }
 
 impl<'t> TimedLeaves<'t> {
@@ -286,32 +291,36 @@ impl<'t> TimedLeaves<'t> {
         TimedLeaves {
             path,
             types,
-            index: HashMap::new(),
-            groups: Vec::new(),
+            run: None,
+            leaves: Vec::new(),
         }
     }
 
-    /// The leaves of every group, each group checked against the path.
+    /// Keeps the leaves of the current run.
+    fn flush(&mut self) -> Result<(), codec::Error> {
+        let Some((time, b)) = self.run.take() else {
+            return Ok(());
+        };
+        if self.path.is_empty() {
+            // A composite payload: every leaf, whatever its object.
+            let leaves = b.into_leaves().into_iter();
+            self.leaves
+                .extend(leaves.map(|(path, value)| Leaf { path, value, time }));
+        } else {
+            let node = b.finish()?;
+            self.leaves.extend(flatten(&self.path, &node, time));
+        }
+        Ok(())
+    }
+
+    /// Every leaf, in payload order.
     fn finish(mut self) -> Result<Vec<Leaf>, codec::Error> {
-        if self.groups.is_empty() {
-            self.groups
-                .push((None, NodeBuilder::new(self.path, self.types)));
+        if self.run.is_none() && self.leaves.is_empty() {
+            // No record at all: what a payload without values gives.
+            self.run = Some((None, NodeBuilder::new(self.path, self.types)));
         }
-        let mut out = Vec::new();
-        for (time, b) in self.groups {
-            if self.path.is_empty() {
-                // A composite payload: every leaf, whatever its object.
-                out.extend(b.into_leaves().into_iter().map(|(path, value)| Leaf {
-                    path,
-                    value,
-                    time,
-                }));
-            } else {
-                let node = b.finish()?;
-                out.extend(flatten(&self.path, &node, time));
-            }
-        }
-        Ok(out)
+        self.flush()?;
+        Ok(self.leaves)
     }
 }
 
@@ -321,12 +330,31 @@ impl<'a> Sink<'a> for TimedLeaves<'_> {
             Event::Value { time, .. } => *time,
             _ => None,
         };
-        let k = *self.index.entry(time.map(f64::to_bits)).or_insert_with(|| {
-            self.groups
-                .push((time, NodeBuilder::new(self.path, self.types)));
-            self.groups.len() - 1
-        });
-        self.groups[k].1.event(event)
+        let same = |t: Option<f64>| t.map(f64::to_bits) == time.map(f64::to_bits);
+        if !self.run.as_ref().is_some_and(|(t, _)| same(*t)) {
+            self.flush()?;
+            self.run = Some((time, NodeBuilder::new(self.path, self.types)));
+        }
+        match &mut self.run {
+            Some((_, b)) => b.event(event),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Refuses a path given twice at one time (leaves sorted by path and time), as the
+/// decoders refuse a path given twice in one payload.
+fn no_repeated_leaf(format: ContentFormat, leaves: &[Leaf]) -> Result<(), String> {
+    let twice = leaves.windows(2).find(|w| {
+        w[0].path == w[1].path && w[0].time.map(f64::to_bits) == w[1].time.map(f64::to_bits)
+    });
+    match twice {
+        Some(w) => Err(
+            codec::Error::at_path(w[0].path, codec::ErrorKind::DuplicatePath)
+                .in_format(format)
+                .to_string(),
+        ),
+        None => Ok(()),
     }
 }
 
@@ -342,7 +370,7 @@ impl<'a> Sink<'a> for TimedLeaves<'_> {
 pub fn encode(
     format: ContentFormat,
     path: &Path,
-    leaves: &[Leaf],
+    leaves: Vec<Leaf>,
     registry: &Registry,
 ) -> Result<Vec<u8>, String> {
     check_root(format, path)?;
@@ -357,35 +385,34 @@ pub fn encode(
             )),
         };
     }
-    let node = to_node(path, leaves, registry).map_err(|e| e.to_string())?;
+    let node = to_node(path, &leaves, registry).map_err(|e| e.to_string())?;
     codec::encode(format, path, &node).map_err(|e| e.to_string())
 }
 
 /// Encodes timestamped leaves in a format that carries times; `None` for other formats.
-fn encode_timed(format: ContentFormat, leaves: &[Leaf]) -> Option<Result<Vec<u8>, String>> {
+/// The leaves become the records in place (no second copy of every value).
+fn encode_timed(format: ContentFormat, leaves: Vec<Leaf>) -> Option<Result<Vec<u8>, String>> {
     use codec::senml::Record;
     use codec::{senml_cbor, senml_json};
+    if format == ContentFormat::Lwm2mCbor && leaves.iter().all(|l| l.time.is_none()) {
+        let list: Vec<(Path, Value)> = leaves.into_iter().map(|l| (l.path, l.value)).collect();
+        return Some(codec::lwm2m_cbor::encode_leaves(&list).map_err(|e| e.to_string()));
+    }
+    let encode = match format {
+        ContentFormat::SenmlJson => senml_json::encode_records,
+        ContentFormat::SenmlCbor => senml_cbor::encode_records,
+        ContentFormat::Lwm2mJson => codec::lwm2m_json::encode_records,
+        _ => return None,
+    };
     let records: Vec<Record> = leaves
-        .iter()
+        .into_iter()
         .map(|l| Record {
             path: l.path,
-            value: Some(l.value.clone()),
+            value: Some(l.value),
             time: l.time,
         })
         .collect();
-    Some(match format {
-        ContentFormat::SenmlJson => senml_json::encode_records(&records).map_err(|e| e.to_string()),
-        ContentFormat::SenmlCbor => senml_cbor::encode_records(&records).map_err(|e| e.to_string()),
-        ContentFormat::Lwm2mJson => {
-            codec::lwm2m_json::encode_records(&records).map_err(|e| e.to_string())
-        }
-        ContentFormat::Lwm2mCbor if leaves.iter().all(|l| l.time.is_none()) => {
-            let list: Vec<(Path, Value)> =
-                leaves.iter().map(|l| (l.path, l.value.clone())).collect();
-            codec::lwm2m_cbor::encode_leaves(&list).map_err(|e| e.to_string())
-        }
-        _ => return None,
-    })
+    Some(encode(&records).map_err(|e| e.to_string()))
 }
 
 /// Builds the node addressed to `path` from untimed leaves.
