@@ -40,11 +40,7 @@ fn timeseries(c: &mut Criterion) {
     std::fs::write(file("series.json"), series(RECORDS)).unwrap();
     let path = ["--path", "/3303/0"];
     let cbor = ucifi(
-        &[
-            &["encode", "--format", "senml-cbor", "--raw"][..],
-            &path,
-        ]
-        .concat(),
+        &[&["encode", "--format", "senml-cbor", "--raw"][..], &path].concat(),
         &file("series.json"),
     );
     std::fs::write(file("series.cbor"), cbor).unwrap();

@@ -229,7 +229,7 @@ pub fn decode(
     let leaves = if has_times(format) || path.is_empty() {
         let mut sink = TimedLeaves::new(*path, registry);
         codec::decode_to(format, path, bytes, &mut sink).map_err(|e| e.to_string())?;
-        let mut leaves = sink.finish().map_err(|e| e.to_string())?;
+        let mut leaves = sink.finish().map_err(|e| e.in_format(format).to_string())?;
         sort_leaves(&mut leaves);
         no_repeated_leaf(format, &leaves)?;
         leaves

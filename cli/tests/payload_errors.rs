@@ -120,9 +120,9 @@ const CASES: &[(&[&str], &str, &str)] = &[
         "senml-cbor at byte 5: the payload ends early",
     ),
     (
-        &["decode", "-f", "senml-cbor", "-p", "/3/0", ""],
+        &["decode", "-f", "senml-cbor", "-p", "/3/0/9", ""],
         "",
-        "senml-cbor at byte 0: the payload ends early",
+        "senml-cbor: /3/0/9: no value for the target",
     ),
     // LwM2M JSON
     (

@@ -324,3 +324,22 @@ fn descending_resource_instances_decode_in_order() {
     let back = Device::decode(ContentFormat::Tlv, &path, &again).unwrap();
     assert_eq!(back, fresh);
 }
+
+#[test]
+fn an_empty_payload_empties_the_instance_or_the_multiple_resource() {
+    let path = Path::instance(3, 0);
+    for f in FORMATS {
+        assert_eq!(
+            Device::decode(f, &path, b"").unwrap(),
+            Device::default(),
+            "{f}"
+        );
+        let mut d = reference_device();
+        d.decode_into(f, &path, b"").unwrap();
+        assert_eq!(d, Device::default(), "{f}");
+        // A Write of nothing to a multiple resource leaves it without instances.
+        let mut d = reference_device();
+        d.decode_into(f, &Path::resource(3, 0, 6), b"").unwrap();
+        assert!(d.available_power_sources.is_empty(), "{f}");
+    }
+}

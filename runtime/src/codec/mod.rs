@@ -286,7 +286,9 @@ pub fn encode_node<W: Writer + ?Sized>(node: &crate::Node, writer: &mut W) -> Re
 
 /// Decodes a payload of `format` addressed to `path`, feeding `sink`.
 ///
-/// Link-format carries no values: [`ErrorKind::Unsupported`].
+/// Link-format carries no values: [`ErrorKind::Unsupported`]. An empty payload of a format
+/// that carries many values (TLV, SenML, LwM2M JSON and CBOR) feeds nothing: an empty
+/// object, instance or multiple resource.
 pub fn decode_to<'a, S: Sink<'a> + ?Sized>(
     format: ContentFormat,
     path: &Path,
@@ -294,6 +296,15 @@ pub fn decode_to<'a, S: Sink<'a> + ?Sized>(
     sink: &mut S,
 ) -> Result<(), Error> {
     use ContentFormat as F;
+    let many = matches!(
+        format,
+        F::Tlv | F::SenmlJson | F::SenmlCbor | F::Lwm2mJson | F::Lwm2mCbor
+    );
+    if many && bytes.is_empty() {
+        // No values at all, as Leshan reads it: an empty object, instance or multiple
+        // resource (a 2.05 Content or a Write with an empty payload).
+        return Ok(());
+    }
     let r = match format {
         F::Tlv => tlv::decode(path, bytes, sink),
         F::Text => text::decode(path, bytes, sink),

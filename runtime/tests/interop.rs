@@ -1,0 +1,69 @@
+//! What other LwM2M stacks send, read as they read it (Leshan where the established
+//! implementations differ): each accepted form decodes to the node of the canonical form.
+
+mod common;
+
+use common::{p, spec_types};
+
+use ucifi_runtime::codec::{self, ErrorKind};
+use ucifi_runtime::{ContentFormat, InstanceNode, Node, ObjectNode, ResourceNode, ResourceValue};
+
+const MANY: [ContentFormat; 5] = [
+    ContentFormat::Tlv,
+    ContentFormat::SenmlJson,
+    ContentFormat::SenmlCbor,
+    ContentFormat::Lwm2mJson,
+    ContentFormat::Lwm2mCbor,
+];
+
+#[test]
+fn an_empty_payload_is_an_empty_object_instance_or_multiple_resource() {
+    let types = spec_types();
+    for f in MANY {
+        let decode = |path: &str| codec::decode(f, &p(path), b"", &types);
+        assert_eq!(
+            decode("/3").unwrap(),
+            Node::Object(ObjectNode {
+                id: 3,
+                instances: vec![]
+            }),
+            "{f}"
+        );
+        assert_eq!(
+            decode("/3/0").unwrap(),
+            Node::Instance(InstanceNode {
+                id: 0,
+                resources: vec![]
+            }),
+            "{f}"
+        );
+        // Resource 6 (Available Power Sources) is multiple: no instances.
+        assert_eq!(
+            decode("/3/0/6").unwrap(),
+            Node::Resource(ResourceNode {
+                id: 6,
+                value: ResourceValue::Multiple(vec![])
+            }),
+            "{f}"
+        );
+        // A single resource needs its value.
+        let e = decode("/3/0/9").unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::NoValue, "{f}");
+        assert_eq!(e.path(), Some(p("/3/0/9")), "{f}");
+        // Each is what the format's own empty form gives.
+        let canonical: &[u8] = match f {
+            ContentFormat::SenmlJson => b"[]",
+            ContentFormat::SenmlCbor => b"\x80",
+            ContentFormat::Lwm2mJson => br#"{"e":[]}"#,
+            ContentFormat::Lwm2mCbor => b"\xa0",
+            _ => b"",
+        };
+        for path in ["/3", "/3/0", "/3/0/6"] {
+            assert_eq!(
+                codec::decode(f, &p(path), canonical, &types).unwrap(),
+                decode(path).unwrap(),
+                "{f} {path}"
+            );
+        }
+    }
+}
