@@ -423,7 +423,6 @@ fn malformed_payloads() {
         ("81 01", unexpected.clone(), 0),
         ("18 57", unexpected.clone(), 0),
         ("83 03 00 09", unexpected.clone(), 0),
-        ("", Truncated, 0),
         ("FF", unexpected.clone(), 0),
         ("1C", invalid.clone(), 0),
         // Keys that are not IDs.

@@ -323,7 +323,6 @@ fn leshan_writes_objlnk_in_sv() {
 fn errors_carry_kinds_and_offsets() {
     const UNEXPECTED_VALUE: ErrorKind = ErrorKind::Syntax(Syntax::UnexpectedValue);
     for (j, want) in [
-        ("", (ErrorKind::Truncated, Some(0))),
         ("[", (UNEXPECTED_VALUE, Some(0))),
         ("{}", (ErrorKind::InvalidField, Some(0))),
         (r#"{"bn":"/3/0/"}"#, (ErrorKind::InvalidField, Some(0))),

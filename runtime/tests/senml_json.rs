@@ -778,7 +778,6 @@ fn json_framing() {
     assert_eq!(records("[]").unwrap(), vec![]);
     assert_eq!(records(" [ ] \n").unwrap(), vec![]);
     for (j, want) in [
-        ("", (ErrorKind::Truncated, Some(0))),
         ("{}", (UNEXPECTED_VALUE, Some(0))),
         ("]", (UNEXPECTED_BYTE, Some(0))),
         ("[", (ErrorKind::Truncated, Some(1))),
