@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::payload::{self, ModelArgs};
+use crate::payload::{self, TypeArgs};
 
 /// Arguments of `ucifi convert`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +15,8 @@ carry them and are refused.
 Examples:
   ucifi convert --from tlv --to senml-cbor --path /3/0/9 c10957
   ucifi convert --from 11542 --to 11544 --path /3416/0 < lamp.hex
-  ucifi convert --from senml-json --to tlv --path /3/0 '[{\"bn\":\"/3/0/\",\"n\":\"9\",\"v\":87}]'")]
+  ucifi convert --from senml-json --to tlv --path /3/0 '[{\"bn\":\"/3/0/\",\"n\":\"9\",\"v\":87}]'
+  ucifi convert --from tlv --to senml-json --path /3416/0 --object-version 3416=1.0 < lamp-v1.hex")]
 pub struct Args {
     /// Content format of the input (name or CoAP number).
     #[arg(long, value_name = "F")]
@@ -40,7 +41,7 @@ pub struct Args {
     #[arg(long)]
     pub raw_out: bool,
     #[command(flatten)]
-    pub models: ModelArgs,
+    pub models: TypeArgs,
 }
 
 /// Runs the command.
@@ -48,15 +49,16 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let from = payload::parse_format(&args.from)?;
     let to = payload::parse_format(&args.to)?;
     let path = payload::parse_path(&args.path)?;
-    let registry = payload::load_registry(&args.models.models)?;
+    let types = args.models.load()?;
+    let types = types.selection()?;
     let bytes = payload::read_input(
         from,
         args.payload.as_deref(),
         payload::InputForm::from_flags(args.raw, args.hex),
     )?;
-    let leaves = payload::decode(from, &path, &bytes, &registry)?;
+    let leaves = payload::decode(from, &path, &bytes, &types)?;
     drop(bytes);
-    let out = payload::encode(to, &path, leaves, &registry)?;
+    let out = payload::encode(to, &path, leaves, &types)?;
     payload::write_output(to, &out, args.raw_out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use ucifi_runtime::ContentFormat;
 
-use crate::payload::{self, ModelArgs};
+use crate::payload::{self, TypeArgs};
 
 /// Arguments of `ucifi decode`.
 #[derive(Debug, clap::Args)]
@@ -22,7 +22,8 @@ Discover) carries links, not values: it prints as [{\"target\", \"params\": [[na
 Examples:
   ucifi decode --format tlv --path /3/0/9 c10957
   ucifi decode --format 11542 --path /3/0 --models my-models/ < payload.hex
-  ucifi decode --format senml-cbor --path /3303 --raw < notification.bin")]
+  ucifi decode --format senml-cbor --path /3303 --raw < notification.bin
+  ucifi decode --format tlv --path /3416/0 --object-version 3416=1.0 < lamp-v1.hex")]
 pub struct Args {
     /// Content format: text, opaque, cbor, tlv, senml-json, senml-cbor, lwm2m-json,
     /// lwm2m-cbor, link-format, or its CoAP number (0, 42, 60, 11542, 110, 112, 11543,
@@ -43,14 +44,15 @@ pub struct Args {
     #[arg(long, conflicts_with = "raw")]
     pub hex: bool,
     #[command(flatten)]
-    pub models: ModelArgs,
+    pub models: TypeArgs,
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let format = payload::parse_format(&args.format)?;
     let path = payload::parse_path(&args.path)?;
-    let registry = payload::load_registry(&args.models.models)?;
+    let types = args.models.load()?;
+    let types = types.selection()?;
     let bytes = payload::read_input(
         format,
         args.payload.as_deref(),
@@ -60,7 +62,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let text = if format == ContentFormat::LinkFormat {
         crate::links::decode(&bytes)? + "\n"
     } else {
-        let leaves = payload::decode(format, &path, &bytes, &registry)?;
+        let leaves = payload::decode(format, &path, &bytes, &types)?;
         payload::senml_json(&leaves)?
     };
     payload::write_stdout(text.as_bytes())?;

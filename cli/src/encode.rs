@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use ucifi_runtime::ContentFormat;
 
-use crate::payload::{self, ModelArgs};
+use crate::payload::{self, TypeArgs};
 
 /// Arguments of `ucifi encode`.
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,8 @@ text for text formats; with --raw the payload bytes exactly.
 Examples:
   echo '[{\"n\":\"/3/0/9\",\"v\":87}]' | ucifi encode --format tlv --path /3/0/9
   ucifi encode --format lwm2m-cbor --path /3/0 < device.json
-  ucifi encode --format senml-cbor --path /3303 --raw < readings.json > readings.bin")]
+  ucifi encode --format senml-cbor --path /3303 --raw < readings.json > readings.bin
+  ucifi encode --format tlv --path /3416/0 --object-version 3416=1.0 < lamp-v1.json")]
 pub struct Args {
     /// Content format of the output: text, opaque, cbor, tlv, senml-json, senml-cbor,
     /// lwm2m-json, lwm2m-cbor, link-format, or its CoAP number (0, 42, 60, 11542, 110, 112,
@@ -38,14 +39,15 @@ pub struct Args {
     #[arg(long)]
     pub raw: bool,
     #[command(flatten)]
-    pub models: ModelArgs,
+    pub models: TypeArgs,
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let format = payload::parse_format(&args.format)?;
     let path = payload::parse_path(&args.path)?;
-    let registry = payload::load_registry(&args.models.models)?;
+    let types = args.models.load()?;
+    let types = types.selection()?;
     let json = payload::read_input(
         ContentFormat::SenmlJson,
         args.input.as_deref(),
@@ -57,9 +59,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         payload::write_output(format, text.as_bytes(), args.raw)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &registry)?;
+    let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &types)?;
     drop(json);
-    let bytes = payload::encode(format, &path, leaves, &registry)?;
+    let bytes = payload::encode(format, &path, leaves, &types)?;
     payload::write_output(format, &bytes, args.raw)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -28,6 +28,15 @@ pub enum Format {
 
 /// Arguments of `ucifi lint`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Output: one `file:line:col: severity[code]: message` line per diagnostic, then
+`N files, N objects, N resources: N errors, N warnings` (--format json: one JSON object).
+Exit status 1 when there is an error, 0 otherwise (warnings included); 2 on usage errors.
+
+Examples:
+  ucifi lint models/
+  ucifi lint vendor/3416-2_0.xml vendor/34000-1_0.xml
+  ucifi lint --format json ../lwm2m-registry > report.json")]
 pub struct Args {
     /// DDF files or folders (folders are searched recursively for `*.xml`).
     #[arg(required = true, value_name = "PATH")]

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 
 use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Sink, TypeLookup};
-use ucifi_runtime::{ContentFormat, Node, Path, Registry, Value};
+use ucifi_runtime::{ContentFormat, Node, Path, Registry, Selection, Value, Version};
 
 /// One decoded value: full path, typed value and the time the payload gave it.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +36,64 @@ pub struct ModelArgs {
     /// registry at run time; a definition replaces a built-in one of the same ID and version.
     #[arg(long = "models", value_name = "DIR|FILE")]
     pub models: Vec<PathBuf>,
+}
+
+/// The options of the payload commands (`decode`, `encode`, `convert`): the models, and
+/// the versions a device uses.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TypeArgs {
+    /// `--models`.
+    #[command(flatten)]
+    pub models: ModelArgs,
+    /// The version of an object the payload's device uses, as its Register payload says
+    /// (`</3416>;ver=1.0`); repeatable. Other objects are typed by their latest version.
+    #[arg(long = "object-version", value_name = "ID=VERSION", value_parser = parse_object_version)]
+    pub object_versions: Vec<(u16, Version)>,
+}
+
+/// The models a payload is typed by: the registry and the versions the device uses.
+pub struct Types {
+    registry: Registry,
+    versions: Vec<(u16, Version)>,
+}
+
+impl TypeArgs {
+    /// Loads the models (see [`load_registry`]) and checks the versions against them.
+    ///
+    /// # Errors
+    ///
+    /// As [`load_registry`]; an object version the models do not hold.
+    pub fn load(&self) -> Result<Types, String> {
+        let types = Types {
+            registry: load_registry(&self.models.models)?,
+            versions: self.object_versions.clone(),
+        };
+        types.selection()?;
+        Ok(types)
+    }
+}
+
+impl Types {
+    /// The lookup decoding and encoding use.
+    pub fn selection(&self) -> Result<Selection<'_>, String> {
+        self.registry
+            .select(self.versions.iter().copied())
+            .map_err(|e| format!("--object-version: {e}"))
+    }
+}
+
+/// Parses `ID=VERSION` (`3416=1.0`).
+fn parse_object_version(s: &str) -> Result<(u16, Version), String> {
+    let (id, version) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected ID=VERSION, e.g. 3416=1.0"))?;
+    let id = id
+        .parse()
+        .map_err(|_| format!("{s:?}: the object ID {id:?} is not a number in 0..=65534"))?;
+    let version = version
+        .parse()
+        .map_err(|_| format!("{s:?}: the version {version:?} is not MAJOR.MINOR"))?;
+    Ok((id, version))
 }
 
 /// The built-in object models: the generated object library's registry (every object
@@ -218,7 +276,7 @@ pub fn decode(
     format: ContentFormat,
     path: &Path,
     bytes: &[u8],
-    registry: &Registry,
+    types: &dyn TypeLookup,
 ) -> Result<Vec<Leaf>, String> {
     if format == ContentFormat::LinkFormat {
         return Err(
@@ -227,14 +285,14 @@ pub fn decode(
     }
     check_root(format, path)?;
     let leaves = if has_times(format) || path.is_empty() {
-        let mut sink = TimedLeaves::new(*path, registry);
+        let mut sink = TimedLeaves::new(*path, types);
         codec::decode_to(format, path, bytes, &mut sink).map_err(|e| e.to_string())?;
         let mut leaves = sink.finish().map_err(|e| e.in_format(format).to_string())?;
         sort_leaves(&mut leaves);
         no_repeated_leaf(format, &leaves)?;
         leaves
     } else {
-        let node = codec::decode(format, path, bytes, registry).map_err(|e| e.to_string())?;
+        let node = codec::decode(format, path, bytes, types).map_err(|e| e.to_string())?;
         let mut leaves = flatten(path, &node, None);
         sort_leaves(&mut leaves);
         leaves
@@ -361,7 +419,7 @@ fn no_repeated_leaf(format: ContentFormat, leaves: &[Leaf]) -> Result<(), String
 /// Encodes leaves addressed to `path` in `format`.
 ///
 /// Leaves with times need a format that carries times. Otherwise the leaves become one
-/// node (checked against `path` and typed through `registry`) for [`codec::encode`].
+/// node (checked against `path` and typed through `types`) for [`codec::encode`].
 ///
 /// # Errors
 ///
@@ -371,7 +429,7 @@ pub fn encode(
     format: ContentFormat,
     path: &Path,
     leaves: Vec<Leaf>,
-    registry: &Registry,
+    types: &dyn TypeLookup,
 ) -> Result<Vec<u8>, String> {
     check_root(format, path)?;
     if leaves.iter().any(|l| l.time.is_some()) || path.is_empty() {
@@ -385,7 +443,7 @@ pub fn encode(
             )),
         };
     }
-    let node = to_node(path, &leaves, registry).map_err(|e| e.to_string())?;
+    let node = to_node(path, &leaves, types).map_err(|e| e.to_string())?;
     codec::encode(format, path, &node).map_err(|e| e.to_string())
 }
 

@@ -54,7 +54,7 @@ pub use model::{ObjectModel, ResourceModel};
 pub use node::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue};
 pub use operations::{Operations, UnknownOperations};
 pub use path::{Path, PathError};
-pub use registry::Registry;
+pub use registry::{Registry, Selection, UnknownModel};
 #[doc(hidden)]
 pub use typed::__private;
 pub use value::{CoreLink, ObjectLink, ObjectLinkError, Time, Value, ValueRef};

@@ -1,6 +1,7 @@
 //! A set of object models, looked up by ID and version, latest version, or URN.
 
 use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::{ObjectModel, Version};
@@ -97,12 +98,67 @@ impl Registry {
         self.get(id, version)
     }
 
+    /// The models one device uses: each `(ID, version)` it declared (a Register payload's
+    /// `ver`, 1.0 when absent), every other object at its latest version.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownModel`] for the first pair the registry does not hold: a version is never
+    /// guessed.
+    pub fn select(
+        &self,
+        versions: impl IntoIterator<Item = (u16, Version)>,
+    ) -> Result<Selection<'_>, UnknownModel> {
+        let mut chosen = BTreeMap::new();
+        for (id, version) in versions {
+            let model = self.get(id, version).ok_or(UnknownModel { id, version })?;
+            chosen.insert(id, model);
+        }
+        Ok(Selection {
+            registry: self,
+            chosen,
+        })
+    }
+
     /// The IDs of all objects (each once, ascending).
     pub fn ids(&self) -> Vec<u16> {
         let mut ids: Vec<u16> = self.objects.iter().map(|o| o.id).collect();
         ids.dedup();
         ids
     }
+}
+
+/// The object models one device uses, from [`Registry::select`]: the declared version of
+/// each object it names, the latest version of the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection<'r> {
+    registry: &'r Registry,
+    chosen: BTreeMap<u16, &'r ObjectModel>,
+}
+
+impl<'r> Selection<'r> {
+    /// The model used for object `id`.
+    pub fn model(&self, id: u16) -> Option<&'r ObjectModel> {
+        match self.chosen.get(&id) {
+            Some(m) => Some(m),
+            None => self.registry.latest(id),
+        }
+    }
+
+    /// The registry the models come from.
+    pub fn registry(&self) -> &'r Registry {
+        self.registry
+    }
+}
+
+/// An object version a [`Registry`] does not hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("object {id} version {version} is not in the registry")]
+pub struct UnknownModel {
+    /// Object ID.
+    pub id: u16,
+    /// The version asked for.
+    pub version: Version,
 }
 
 impl Default for Registry {
@@ -181,5 +237,32 @@ mod tests {
         assert_eq!(owned.latest(3).unwrap().version, Version::V1_2);
         assert_eq!(r.len(), 2);
         assert_eq!(owned.objects()[0].resource(0).unwrap().name, "Manufacturer");
+    }
+
+    #[test]
+    fn a_selection_uses_the_declared_versions() {
+        let r = Registry::from_static(MODELS);
+        let s = r.select([(3, Version::V1_0)]).unwrap();
+        assert_eq!(s.model(3).unwrap().version, Version::V1_0);
+        assert_eq!(
+            r.select([]).unwrap().model(3).unwrap().version,
+            Version::V1_1
+        );
+        assert!(s.model(4).is_none());
+        assert_eq!(
+            r.select([(3, Version::V1_0), (3, Version::new(1, 2))]),
+            Err(UnknownModel {
+                id: 3,
+                version: Version::new(1, 2)
+            })
+        );
+        assert_eq!(
+            UnknownModel {
+                id: 3,
+                version: Version::new(1, 2)
+            }
+            .to_string(),
+            "object 3 version 1.2 is not in the registry"
+        );
     }
 }

@@ -129,6 +129,13 @@ impl TypeLookup for Registry {
     }
 }
 
+/// Uses the version the selection names for each object.
+impl TypeLookup for crate::Selection<'_> {
+    fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
+        self.model(object)?.resource_type(object, resource)
+    }
+}
+
 /// No model: every format's untyped fallback applies.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoModel;
