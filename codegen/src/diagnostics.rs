@@ -325,6 +325,8 @@ mod tests {
                 "range-not-understood",
                 "unknown-element",
                 "no-resources",
+                "empty-name",
+                "skipped-entry",
             ]
         );
     }
