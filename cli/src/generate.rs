@@ -22,7 +22,7 @@ Examples:
   ucifi generate --models models/ --out src/generated
   ucifi generate --models vendor/ more/ --out gen --single-file
   ucifi generate --models registry/ --families-from-urn --out my-objects \\
-      --crate my-objects --runtime-path ../ucifi/runtime
+      --crate my-objects --runtime-path ../ucifi/runtime --serde-feature serde
   ucifi generate --models models/ --out src/generated --check")]
 pub struct Args {
     /// Folders (walked recursively) or files of DDF definitions.
@@ -46,6 +46,10 @@ pub struct Args {
     /// Gate each family behind a cargo feature of its name.
     #[arg(long)]
     pub family_features: bool,
+    /// Serde derives on the generated types, under `cfg_attr(feature = NAME)` (the crate
+    /// declares the feature; with --crate the manifest does). Default: no derives.
+    #[arg(long, value_name = "NAME")]
+    pub serde_feature: Option<String>,
     /// Write nothing; exit 1 listing the stale files.
     #[arg(long, conflicts_with = "crate_name")]
     pub check: bool,
@@ -61,6 +65,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         .out_dir(&args.out)
         .families_from_urn(args.families_from_urn)
         .family_features(args.family_features)
+        .serde_feature(args.serde_feature.as_deref())
         .layout(if args.single_file {
             Layout::SingleFile
         } else {

@@ -7,10 +7,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ucifi_codegen::Config::new()
         .models("models")
         .file_name("vendor_objects.rs")
+        .serde_feature(Some("serde"))
         .generate()?;
     ucifi_codegen::Config::new()
         .models("../../tests/fixtures/models")
         .file_name("fixture_objects.rs")
+        .serde_feature(Some("serde"))
         .generate()?;
     Ok(())
 }

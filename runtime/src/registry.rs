@@ -98,6 +98,15 @@ impl Registry {
         self.get(id, version)
     }
 
+    /// A registry with the models of both: `other`'s model replaces this one's for the
+    /// same (ID, version). `ucifi_objects::REGISTRY.merged(&my_objects::REGISTRY)` adds a
+    /// vendor's generated objects to the standard ones.
+    pub fn merged(&self, other: &Registry) -> Registry {
+        let mut all = self.clone();
+        all.extend(other.objects().iter().cloned());
+        all
+    }
+
     /// The models one device uses: each `(ID, version)` it declared (a Register payload's
     /// `ver`, 1.0 when absent), every other object at its latest version.
     ///
@@ -237,6 +246,11 @@ mod tests {
         assert_eq!(owned.latest(3).unwrap().version, Version::V1_2);
         assert_eq!(r.len(), 2);
         assert_eq!(owned.objects()[0].resource(0).unwrap().name, "Manufacturer");
+        let both = r.merged(&Registry::from_models([device(
+            Version::new(1, 2),
+            "urn:oma:lwm2m:oma:3:1.2",
+        )]));
+        assert_eq!(both, owned);
     }
 
     #[test]

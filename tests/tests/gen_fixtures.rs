@@ -13,7 +13,9 @@ fn fixtures() -> PathBuf {
 
 fn config() -> Config {
     let mut c = Config::new();
-    c.models(fixtures()).layout(Layout::Tree);
+    c.models(fixtures())
+        .layout(Layout::Tree)
+        .serde_feature(Some("serde"));
     c
 }
 

@@ -4,7 +4,8 @@
 //! * `cargo xtask registry-check`: generate one crate from the whole OMA registry into
 //!   `target/registry-crate` and `cargo check` it (skipped when the registry is absent).
 //! * `cargo xtask test`: the whole suite (fmt, clippy, no_std builds of the runtime and of
-//!   each object family, warning-free docs, tests, registry check, regen check).
+//!   each object family, warning-free docs, tests, registry check, a fresh crate built from
+//!   the README's `build.rs` snippets with `-D warnings`, regen check).
 
 mod import;
 mod import_ddf;
@@ -20,9 +21,10 @@ fn main() -> ExitCode {
         Some("import-model") => import::run(&args[1..], &root()),
         Some("regen") => regen(args[1..].iter().any(|a| a == "--check")),
         Some("registry-check") => regen::registry_check(&root()),
+        Some("readme-crate") => regen::readme_crate(&root()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <regen [--check] | registry-check | test | import-model ...>"
+                "usage: cargo xtask <regen [--check] | registry-check | readme-crate | test | import-model ...>"
             );
             return ExitCode::from(2);
         }
@@ -88,6 +90,7 @@ fn test() -> Result<(), String> {
     )?;
     cargo(&["test", "--workspace"])?;
     regen::registry_check(&root())?;
+    regen::readme_crate(&root())?;
     regen(true)
 }
 

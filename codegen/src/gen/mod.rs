@@ -68,7 +68,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            serde_feature: Some("serde".into()),
+            serde_feature: None,
             family_features: false,
             layout: Layout::Tree,
             single_file_name: "ucifi_generated.rs".into(),
