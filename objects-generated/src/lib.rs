@@ -54,6 +54,21 @@
 //! # }
 //! ```
 //!
+//! With the `serde` feature (on by default) every struct and write view is `Serialize` and
+//! `Deserialize`, field names as in the struct: absent values (`None`, an optional multiple
+//! resource without instances) are left out, and a document may omit any of them.
+//!
+//! ```
+//! # #[cfg(all(feature = "ucifi", feature = "serde"))] {
+//! use ucifi_objects::ucifi::OutdoorLampController;
+//! let lamp = OutdoorLampController { command: 80, dimming_level: 75, ..Default::default() };
+//! let json = serde_json::to_string(&lamp).unwrap();
+//! assert_eq!(json, r#"{"command":80,"dimming_level":75}"#);
+//! let back: OutdoorLampController = serde_json::from_str(&json).unwrap();
+//! assert_eq!(back, lamp);
+//! # }
+//! ```
+//!
 //! The code under `src/generated/` is written by `cargo xtask regen` from `models/`; do not
 //! edit it.
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -301,6 +301,17 @@ fn build(plan: &Plan, options: &Options, mut rendered: Rendered) -> Module {
     );
     // Every family may be compiled out.
     let unused = (options.family_features || count == 0).then(|| quote! { let _ = &v; });
+    let visit_serde = options.serde_feature.as_ref().map(|f| {
+        let visits = visits.clone();
+        quote! {
+            /// Calls `v.visit::<T>()` for every object version type of [`REGISTRY`], in the same order, with the bounds of their serde derives.
+            #[cfg(feature = #f)]
+            pub fn visit_serde_objects<V: ucifi_runtime::typed::SerdeObjectVisitor>(v: &mut V) {
+                #unused
+                #(#visits)*
+            }
+        }
+    });
     Module {
         name: String::new(),
         decl_attrs: quote! {},
@@ -316,6 +327,7 @@ fn build(plan: &Plan, options: &Options, mut rendered: Rendered) -> Module {
                 #unused
                 #(#visits)*
             }
+            #visit_serde
         },
         children,
         source: dir_of(&all_sources),

@@ -221,6 +221,36 @@ fn serde_attrs(options: &Options, n: &Names) -> TokenStream {
     }
 }
 
+/// The serde derives of an instance struct or write view: a field the document omits
+/// takes its default (`None`, no instances), so a document lists only what it holds.
+fn serde_struct_attrs(options: &Options, n: &Names) -> TokenStream {
+    match &options.serde_feature {
+        Some(f) => {
+            let [ser, de] = n.all(["Serialize", "Deserialize"]);
+            quote! {
+                #[cfg_attr(feature = #f, derive(#ser, #de), serde(crate = "ucifi_runtime::__private::serde", default))]
+            }
+        }
+        None => quote! {},
+    }
+}
+
+/// The serde attribute of a field: an absent optional value (`None`, an optional multiple
+/// resource without instances) is not written, so JSON carries no `null`s.
+fn serde_field_attr(options: &Options, r: &ResourcePlan, in_write_view: bool) -> TokenStream {
+    let Some(f) = &options.serde_feature else {
+        return quote! {};
+    };
+    let skip = if in_write_view || !(r.def.multiple || r.def.mandatory) {
+        "::core::option::Option::is_none"
+    } else if r.def.multiple && !r.def.mandatory {
+        "::ucifi_runtime::InstanceMap::is_empty"
+    } else {
+        return quote! {};
+    };
+    quote! { #[cfg_attr(feature = #f, serde(skip_serializing_if = #skip))] }
+}
+
 /// Every name the items of `o`'s module define in the type and value namespaces.
 fn local_names<'o>(o: &'o ObjectPlan) -> Vec<&'o str> {
     let mut names = vec![o.type_name.as_str(), &o.write_name, &o.execute_name];
@@ -528,11 +558,12 @@ fn object_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
         "Check",
     ]);
     let field = n.get("field");
-    let serde = serde_attrs(options, n);
+    let serde = serde_struct_attrs(options, n);
     let resources = value_resources(o);
     let fields = resources.iter().map(|r| {
         let (doc, f, t) = (res_doc(r), format_ident!("{}", r.field), field_type(r, n));
-        quote! { #doc pub #f: #t, }
+        let skip = serde_field_attr(options, r, false);
+        quote! { #doc #skip pub #f: #t, }
     });
     let mut emits = Vec::new();
     let mut sets = Vec::new();
@@ -617,12 +648,13 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
     let [option, some, none, instance_sink, instance] =
         n.all(["Option", "Some", "None", "InstanceSink", "Instance"]);
     let field = n.get("field");
-    let serde = serde_attrs(options, n);
+    let serde = serde_struct_attrs(options, n);
     let resources = value_resources(o);
     let writable: Vec<&&ResourcePlan> = resources.iter().filter(|r| r.writable()).collect();
     let fields = writable.iter().map(|r| {
         let (doc, f, t) = (short_doc(r), format_ident!("{}", r.field), value_type(r, n));
-        quote! { #doc pub #f: #option<#t>, }
+        let skip = serde_field_attr(options, r, true);
+        quote! { #doc #skip pub #f: #option<#t>, }
     });
     let mut emits = Vec::new();
     let mut sets = Vec::new();

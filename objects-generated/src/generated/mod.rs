@@ -419,6 +419,216 @@ pub fn visit_objects<V: ObjectVisitor>(v: &mut V) {
     v.visit::<ucifi::sensor_group_device_capabilities::v1_0::SensorGroupDeviceCapabilities>();
 }
 
+/// Calls `v.visit::<T>()` for every object version type of [`REGISTRY`], in the same order, with the bounds of their serde derives.
+#[cfg(feature = "serde")]
+pub fn visit_serde_objects<V: ucifi_runtime::typed::SerdeObjectVisitor>(v: &mut V) {
+    let _ = &v;
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_security::v1_0::Lwm2mSecurity>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_security::v1_1::Lwm2mSecurity>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_security::v1_2::Lwm2mSecurity>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_server::v1_0::Lwm2mServer>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_server::v1_1::Lwm2mServer>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_server::v1_2::Lwm2mServer>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_access_control::v1_0::Lwm2mAccessControl>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::lwm2m_access_control::v1_1::Lwm2mAccessControl>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::device::v1_0::Device>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::device::v1_1::Device>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::device::v1_2::Device>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::connectivity_monitoring::v1_0::ConnectivityMonitoring>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::connectivity_monitoring::v1_1::ConnectivityMonitoring>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::connectivity_monitoring::v1_2::ConnectivityMonitoring>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::connectivity_monitoring::v1_3::ConnectivityMonitoring>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::firmware_update::v1_0::FirmwareUpdate>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::firmware_update::v1_1::FirmwareUpdate>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::firmware_update::v1_2::FirmwareUpdate>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::location::v1_0::Location>();
+    #[cfg(feature = "oma")]
+    v.visit::<oma::connectivity_statistics::v1_0::ConnectivityStatistics>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::generic_sensor::v1_1::GenericSensor>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::temperature::v1_1::Temperature>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::humidity::v1_1::Humidity>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::light_control::v1_0::LightControl>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::barometer::v1_1::Barometer>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::voltage::v1_1::Voltage>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::current::v1_1::Current>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::power::v1_1::Power>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::energy::v1_1::Energy>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::on_off_switch::v1_1::OnOffSwitch>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::push_button::v1_1::PushButton>();
+    #[cfg(feature = "ipso")]
+    v.visit::<ipso::multi_state_selector::v1_1::MultiStateSelector>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::device_extension::v1_0::DeviceExtension>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::device_extension::v2_0::DeviceExtension>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::battery::v1_0::Battery>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::battery::v1_1::Battery>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::lpwan_communication::v1_0::LpwanCommunication>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::ucifi_generic_actuator::v1_0::UcifiGenericActuator>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::ucifi_generic_actuator::v1_1::UcifiGenericActuator>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::ucifi_data_bridge::v1_0::UcifiDataBridge>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::ucifi_data_bridge::v2_0::UcifiDataBridge>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::time_synchronization::v1_0::TimeSynchronization>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::time_synchronization::v2_0::TimeSynchronization>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::outdoor_lamp_controller::v1_0::OutdoorLampController>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::luminaire_asset::v1_0::LuminaireAsset>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::electrical_monitor::v1_0::ElectricalMonitor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::electrical_monitor::v2_0::ElectricalMonitor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::photocell::v1_0::Photocell>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::photocell::v1_1::Photocell>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::led_color_light::v1_0::LedColorLight>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::single_phase_electrical_meter::v1_0::SinglePhaseElectricalMeter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::single_phase_electrical_meter::v2_0::SinglePhaseElectricalMeter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<
+            ucifi::three_phase_electrical_meter_complement::v1_0::ThreePhaseElectricalMeterComplement,
+        >();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::gas_meter::v1_0::GasMeter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::gas_meter::v1_1::GasMeter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::water_meter::v1_0::WaterMeter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::water_meter::v1_1::WaterMeter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::irrigation_valve::v1_0::IrrigationValve>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::irrigation_valve::v1_1::IrrigationValve>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::water_quality_sensor::v1_0::WaterQualitySensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::water_quality_sensor::v1_1::WaterQualitySensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::pressure_monitoring_sensor::v1_0::PressureMonitoringSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::pressure_monitoring_sensor::v1_1::PressureMonitoringSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::air_quality::v1_0::AirQuality>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::air_quality::v2_0::AirQuality>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::tilt_sensor::v1_0::TiltSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::tilt_sensor::v1_1::TiltSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::global_navigation_satellite_system::v1_0::GlobalNavigationSatelliteSystem>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::global_navigation_satellite_system::v2_0::GlobalNavigationSatelliteSystem>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::parking_sensor::v1_0::ParkingSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::parking_sensor::v1_1::ParkingSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::traffic_counter::v1_0::TrafficCounter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::traffic_counter::v2_0::TrafficCounter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::noise_sensor::v1_0::NoiseSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::noise_sensor::v1_1::NoiseSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::people_counter::v1_0::PeopleCounter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::people_counter::v1_1::PeopleCounter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::filling_level::v1_0::FillingLevel>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::filling_level::v2_0::FillingLevel>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::edge_computing_manager::v1_0::EdgeComputingManager>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::edge_computing_script::v1_0::EdgeComputingScript>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::edge_computing_time_condition::v1_0::EdgeComputingTimeCondition>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::edge_computing_generic_condition::v1_0::EdgeComputingGenericCondition>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::stream_gauge::v1_0::StreamGauge>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::rain_gauge::v1_0::RainGauge>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::lpwan_mesh_connectivity::v1_0::LpwanMeshConnectivity>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::lpwan_mesh_statistics::v1_0::LpwanMeshStatistics>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::anemometer::v1_0::Anemometer>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::wet_bulb_globe_temperature::v1_0::WetBulbGlobeTemperature>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::roll_over_sensor::v1_0::RollOverSensor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::program_scheduler::v1_0::ProgramScheduler>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::calendar_rule::v1_0::CalendarRule>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::program_function::v1_0::ProgramFunction>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::input_filter::v1_0::InputFilter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::output_filter::v1_0::OutputFilter>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::program_manager::v1_0::ProgramManager>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::program_monitor::v1_0::ProgramMonitor>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::distributed_sensor_group::v1_0::DistributedSensorGroup>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::distributed_sensor_message::v1_0::DistributedSensorMessage>();
+    #[cfg(feature = "ucifi")]
+    v.visit::<ucifi::sensor_group_device_capabilities::v1_0::SensorGroupDeviceCapabilities>();
+}
+
 #[cfg(feature = "ipso")]
 pub mod ipso;
 #[cfg(feature = "oma")]

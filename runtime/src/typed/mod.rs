@@ -169,6 +169,14 @@ pub trait ObjectVisitor {
     fn visit<T: ObjectType>(&mut self);
 }
 
+/// Visits object version types that derive serde's traits (see the generated
+/// `visit_serde_objects`, there when the generator's serde feature is on), e.g. to check
+/// every object's JSON form.
+pub trait SerdeObjectVisitor {
+    /// Called once per object version type.
+    fn visit<T: ObjectType + serde::Serialize + serde::de::DeserializeOwned>(&mut self);
+}
+
 /// A resource of an object version, as a zero-sized marker type.
 ///
 /// Generated markers state the ID, object and value type; every other fact comes from the

@@ -92,7 +92,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Barometer {
     /// Timestamp (resource 5518).
@@ -100,30 +100,50 @@ pub struct Barometer {
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Min Measured Value (resource 5601).
     ///
     /// ID 5601 · R · Float · single · optional
     ///
     /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_measured_value: Option<f64>,
     /// Max Measured Value (resource 5602).
     ///
     /// ID 5602 · R · Float · single · optional
     ///
     /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_measured_value: Option<f64>,
     /// Min Range Value (resource 5603).
     ///
     /// ID 5603 · R · Float · single · optional
     ///
     /// Lowest value the sensor is able to measure, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_range_value: Option<f64>,
     /// Max Range Value (resource 5604).
     ///
     /// ID 5604 · R · Float · single · optional
     ///
     /// Highest value the sensor is able to measure, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_range_value: Option<f64>,
     /// Sensor Value (resource 5700).
     ///
@@ -136,30 +156,50 @@ pub struct Barometer {
     /// ID 5701 · R · String · single · optional
     ///
     /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sensor_units: Option<String>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -271,10 +311,14 @@ impl ObjectType for Barometer {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct BarometerWrite {
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
 }
 

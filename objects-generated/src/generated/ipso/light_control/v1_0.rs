@@ -69,7 +69,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LightControl {
     /// Sensor Units (resource 5701).
@@ -77,30 +77,50 @@ pub struct LightControl {
     /// ID 5701 · R · String · single · optional
     ///
     /// Unit used by the Colour resource, e.g. a colour space name or K for colour temperature.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sensor_units: Option<String>,
     /// Colour (resource 5706).
     ///
     /// ID 5706 · RW · String · single · optional
     ///
     /// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub colour: Option<String>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
     /// Cumulative active power (resource 5805).
     ///
     /// ID 5805 · R · Float · single · optional · units `Wh`
     ///
     /// Energy consumed since start or since the last energy reset, in watt-hours (Wh).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulative_active_power: Option<f64>,
     /// Power factor (resource 5820).
     ///
     /// ID 5820 · R · Float · single · optional
     ///
     /// Power factor of the load, a ratio from 0 to 1.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub power_factor: Option<f64>,
     /// On/Off (resource 5850).
     ///
@@ -113,12 +133,20 @@ pub struct LightControl {
     /// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Dimming level in percent, 0 (off) to 100 (full output).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dimmer: Option<i64>,
     /// On time (resource 5852).
     ///
     /// ID 5852 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds spent in the on state; write 0 to restart the count.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_time: Option<i64>,
 }
 
@@ -209,18 +237,38 @@ impl ObjectType for LightControl {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LightControlWrite {
     /// Colour (resource 5706, RW): see [`Colour`](struct@Colour).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub colour: Option<String>,
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
     /// On/Off (resource 5850, RW): see [`OnOff`](struct@OnOff).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_off: Option<bool>,
     /// Dimmer (resource 5851, RW): see [`Dimmer`](struct@Dimmer).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dimmer: Option<i64>,
     /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_time: Option<i64>,
 }
 

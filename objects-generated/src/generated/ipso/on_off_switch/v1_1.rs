@@ -71,7 +71,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OnOffSwitch {
     /// Digital Input State (resource 5500).
@@ -85,36 +85,60 @@ pub struct OnOffSwitch {
     /// ID 5501 · R · Integer · single · optional
     ///
     /// Number of times the switch has been turned on.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub digital_input_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Application Type (resource 5750).
     ///
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
     /// On time (resource 5852).
     ///
     /// ID 5852 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds spent in the on state; write 0 to restart the count.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_time: Option<i64>,
     /// Off Time (resource 5854).
     ///
     /// ID 5854 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds spent in the off state; write 0 to restart the count.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_time: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -200,14 +224,26 @@ impl ObjectType for OnOffSwitch {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OnOffSwitchWrite {
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
     /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_time: Option<i64>,
     /// Off Time (resource 5854, RW): see [`OffTime`](struct@OffTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_time: Option<i64>,
 }
 

@@ -101,7 +101,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ConnectivityMonitoring {
     /// Network Bearer (resource 0).
@@ -127,6 +127,10 @@ pub struct ConnectivityMonitoring {
     /// ID 3 · R · Integer · single · optional
     ///
     /// Link quality figure of the current bearer, such as LQI on 802.15.4 or RSRQ on LTE; its scale depends on the bearer.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub link_quality: Option<i64>,
     /// IP Addresses (resource 4).
     ///
@@ -139,54 +143,90 @@ pub struct ConnectivityMonitoring {
     /// ID 5 · R · String · multiple · optional
     ///
     /// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub router_ip_addresses: InstanceMap<String>,
     /// Link Utilization (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Average use of the link to the next-hop router, in percent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub link_utilization: Option<i64>,
     /// APN (resource 7).
     ///
     /// ID 7 · R · String · multiple · optional
     ///
     /// Access point names in use when the bearer is cellular.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub apn: InstanceMap<String>,
     /// Cell ID (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Identifier of the serving cell on a cellular bearer (28 bits on UMTS and LTE).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cell_id: Option<i64>,
     /// SMNC (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · range `0..999`
     ///
     /// Mobile network code (MNC) of the serving network, 0..999.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub smnc: Option<i64>,
     /// SMCC (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional · range `0..999`
     ///
     /// Mobile country code (MCC) of the serving network, 0..999.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub smcc: Option<i64>,
     /// SignalSNR (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional · units `dB`
     ///
     /// Signal to interference plus noise ratio (SINR) of the received signal, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub signal_snr: Option<i64>,
     /// LAC (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional
     ///
     /// Location area code (or tracking area code) of the serving cellular network.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lac: Option<i64>,
     /// Coverage Enhancement Level (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional · range `0..4`
     ///
     /// Coverage enhancement level of the device in the serving cell, 0 (none) to 4, as defined by 3GPP for NB-IoT and LTE-M.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub coverage_enhancement_level: Option<i64>,
 }
 
@@ -317,7 +357,7 @@ impl ObjectType for ConnectivityMonitoring {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ConnectivityMonitoringWrite {}
 

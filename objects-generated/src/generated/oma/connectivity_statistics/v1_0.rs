@@ -64,7 +64,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ConnectivityStatistics {
     /// SMS Tx Counter (resource 0).
@@ -72,42 +72,70 @@ pub struct ConnectivityStatistics {
     /// ID 0 · R · Integer · single · optional
     ///
     /// Number of SMS messages sent during the collection period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_tx_counter: Option<i64>,
     /// SMS Rx Counter (resource 1).
     ///
     /// ID 1 · R · Integer · single · optional
     ///
     /// Number of SMS messages received during the collection period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_rx_counter: Option<i64>,
     /// Tx Data (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Data sent during the collection period (IP and non-IP), in kilobytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_data: Option<i64>,
     /// Rx Data (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Data received during the collection period (IP and non-IP), in kilobytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rx_data: Option<i64>,
     /// Max Message Size (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `B`
     ///
     /// Largest IP message seen during the collection period, in bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_message_size: Option<i64>,
     /// Average Message Size (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · units `B`
     ///
     /// Mean IP message size during the collection period, in bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_message_size: Option<i64>,
     /// Collection Period (resource 8).
     ///
     /// ID 8 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the collection period in seconds; 0 means collect until Stop is executed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub collection_period: Option<i64>,
 }
 
@@ -193,10 +221,14 @@ impl ObjectType for ConnectivityStatistics {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ConnectivityStatisticsWrite {
     /// Collection Period (resource 8, RW): see [`CollectionPeriod`](struct@CollectionPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub collection_period: Option<i64>,
 }
 

@@ -124,7 +124,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Device {
     /// Manufacturer (resource 0).
@@ -132,54 +132,90 @@ pub struct Device {
     /// ID 0 · R · String · single · optional
     ///
     /// Name of the manufacturer, human readable.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manufacturer: Option<String>,
     /// Model Number (resource 1).
     ///
     /// ID 1 · R · String · single · optional
     ///
     /// Model identifier chosen by the manufacturer.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub model_number: Option<String>,
     /// Serial Number (resource 2).
     ///
     /// ID 2 · R · String · single · optional
     ///
     /// Serial number of the unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub serial_number: Option<String>,
     /// Firmware Version (resource 3).
     ///
     /// ID 3 · R · String · single · optional
     ///
     /// Version string of the firmware currently running.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub firmware_version: Option<String>,
     /// Available Power Sources (resource 6).
     ///
     /// ID 6 · R · Integer · multiple · optional · range `0..7`
     ///
     /// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub available_power_sources: InstanceMap<i64>,
     /// Power Source Voltage (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional
     ///
     /// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub power_source_voltage: InstanceMap<i64>,
     /// Power Source Current (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional
     ///
     /// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub power_source_current: InstanceMap<i64>,
     /// Battery Level (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `%` · range `0..100`
     ///
     /// Charge of the internal battery in percent (0..100).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_level: Option<i64>,
     /// Memory Free (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Free storage for data and software, in kilobytes (1 kB = 1000 bytes).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub memory_free: Option<i64>,
     /// Error Code (resource 11).
     ///
@@ -192,18 +228,30 @@ pub struct Device {
     /// ID 13 · RW · Time · single · optional
     ///
     /// Device clock as Unix time in seconds; a server may write it to set the clock.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub current_time: Option<Time>,
     /// UTC Offset (resource 14).
     ///
     /// ID 14 · RW · String · single · optional
     ///
     /// UTC offset in effect, ISO 8601 style such as UTC+01:00.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub utc_offset: Option<String>,
     /// Timezone (resource 15).
     ///
     /// ID 15 · RW · String · single · optional
     ///
     /// Time zone name from the IANA tz database, e.g. Europe/Paris.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timezone: Option<String>,
     /// Supported Binding and Modes (resource 16).
     ///
@@ -216,36 +264,60 @@ pub struct Device {
     /// ID 17 · R · String · single · optional
     ///
     /// Kind of device as named by the manufacturer, e.g. smart meter or streetlight controller.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub device_type: Option<String>,
     /// Hardware Version (resource 18).
     ///
     /// ID 18 · R · String · single · optional
     ///
     /// Version string of the hardware.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hardware_version: Option<String>,
     /// Software Version (resource 19).
     ///
     /// ID 19 · R · String · single · optional
     ///
     /// Version string of the software running above the firmware.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub software_version: Option<String>,
     /// Battery Status (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional · range `0..6`
     ///
     /// State of the internal battery: 0 normal, 1 charging, 2 charge complete, 3 damaged, 4 low, 5 not installed, 6 unknown.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_status: Option<i64>,
     /// Memory Total (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
     ///
     /// Total storage for data and software, in kilobytes (1 kB = 1000 bytes).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub memory_total: Option<i64>,
     /// ExtDevInfo (resource 22).
     ///
     /// ID 22 · R · Objlnk · multiple · optional
     ///
     /// Links to further Device-like object instances that describe, for example, the host device this module sits in.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub ext_dev_info: InstanceMap<ObjectLink>,
 }
 
@@ -407,14 +479,26 @@ impl ObjectType for Device {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceWrite {
     /// Current Time (resource 13, RW): see [`CurrentTime`](struct@CurrentTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub current_time: Option<Time>,
     /// UTC Offset (resource 14, RW): see [`UtcOffset`](struct@UtcOffset).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub utc_offset: Option<String>,
     /// Timezone (resource 15, RW): see [`Timezone`](struct@Timezone).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timezone: Option<String>,
 }
 

@@ -84,7 +84,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FirmwareUpdate {
     /// Package (resource 0).
@@ -116,18 +116,30 @@ pub struct FirmwareUpdate {
     /// ID 6 · R · String · single · optional · range `0..255`
     ///
     /// Name of the firmware package, as stated by the package.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pkg_name: Option<String>,
     /// PkgVersion (resource 7).
     ///
     /// ID 7 · R · String · single · optional · range `0..255`
     ///
     /// Version of the firmware package, as stated by the package.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pkg_version: Option<String>,
     /// Firmware Update Protocol Support (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional · range `0..5`
     ///
     /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub firmware_update_protocol_support: InstanceMap<i64>,
     /// Firmware Update Delivery Method (resource 9).
     ///
@@ -234,12 +246,20 @@ impl ObjectType for FirmwareUpdate {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FirmwareUpdateWrite {
     /// Package (resource 0, W): see [`Package`](struct@Package).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub package: Option<Vec<u8>>,
     /// Package URI (resource 1, RW): see [`PackageUri`](struct@PackageUri).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub package_uri: Option<String>,
 }
 

@@ -110,7 +110,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FirmwareUpdate {
     /// Package (resource 0).
@@ -142,18 +142,30 @@ pub struct FirmwareUpdate {
     /// ID 6 · R · String · single · optional · range `0..255`
     ///
     /// Name of the firmware package, as stated by the package.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pkg_name: Option<String>,
     /// PkgVersion (resource 7).
     ///
     /// ID 7 · R · String · single · optional · range `0..255`
     ///
     /// Version of the firmware package, as stated by the package.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pkg_version: Option<String>,
     /// Firmware Update Protocol Support (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional · range `0..5`
     ///
     /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub firmware_update_protocol_support: InstanceMap<i64>,
     /// Firmware Update Delivery Method (resource 9).
     ///
@@ -166,24 +178,40 @@ pub struct FirmwareUpdate {
     /// ID 11 · RW · Integer · single · optional · range `0..2`
     ///
     /// Importance of the image for deferred updates: 0 critical, 1 mandatory (default), 2 optional.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub severity: Option<i64>,
     /// Last State Change Time (resource 12).
     ///
     /// ID 12 · R · Time · single · optional
     ///
     /// Time at which State last changed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub last_state_change_time: Option<Time>,
     /// Maximum Defer Period (resource 13).
     ///
     /// ID 13 · RW · Unsigned Integer · single · optional · units `s`
     ///
     /// Seconds a user may postpone the update before it is installed automatically; 0 means no postponing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_defer_period: Option<u64>,
     /// Automatic Upgrade at Download (resource 14).
     ///
     /// ID 14 · RW · Boolean · single · optional
     ///
     /// true: install as soon as the download completes; false: wait for the server to execute Update.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub automatic_upgrade_at_download: Option<bool>,
 }
 
@@ -305,18 +333,38 @@ impl ObjectType for FirmwareUpdate {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FirmwareUpdateWrite {
     /// Package (resource 0, W): see [`Package`](struct@Package).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub package: Option<Vec<u8>>,
     /// Package URI (resource 1, RW): see [`PackageUri`](struct@PackageUri).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub package_uri: Option<String>,
     /// Severity (resource 11, RW): see [`Severity`](struct@Severity).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub severity: Option<i64>,
     /// Maximum Defer Period (resource 13, RW): see [`MaximumDeferPeriod`](struct@MaximumDeferPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_defer_period: Option<u64>,
     /// Automatic Upgrade at Download (resource 14, RW): see [`AutomaticUpgradeAtDownload`](struct@AutomaticUpgradeAtDownload).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub automatic_upgrade_at_download: Option<bool>,
 }
 

@@ -62,7 +62,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Location {
     /// Latitude (resource 0).
@@ -82,18 +82,30 @@ pub struct Location {
     /// ID 2 · R · Float · single · optional · units `m`
     ///
     /// Height above sea level in metres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub altitude: Option<f64>,
     /// Radius (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `m`
     ///
     /// Radius in metres of the circle around the position inside which the true position lies; expresses accuracy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub radius: Option<f64>,
     /// Velocity (resource 4).
     ///
     /// ID 4 · R · Opaque · single · optional
     ///
     /// Velocity encoded as defined by 3GPP TS 23.032 (speed and bearing, with optional vertical speed).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub velocity: Option<Vec<u8>>,
     /// Timestamp (resource 5).
     ///
@@ -106,6 +118,10 @@ pub struct Location {
     /// ID 6 · R · Float · single · optional · units `m/s`
     ///
     /// Ground speed in metres per second, without direction.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub speed: Option<f64>,
 }
 
@@ -189,7 +205,7 @@ impl ObjectType for Location {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LocationWrite {}
 

@@ -57,7 +57,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mAccessControl {
     /// Object ID (resource 0).
@@ -77,6 +77,10 @@ pub struct Lwm2mAccessControl {
     /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
     ///
     /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub acl: InstanceMap<i64>,
     /// Access Control Owner (resource 3).
     ///
@@ -157,12 +161,20 @@ impl ObjectType for Lwm2mAccessControl {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mAccessControlWrite {
     /// ACL (resource 2, RW): see [`Acl`](struct@Acl).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub acl: Option<InstanceMap<i64>>,
     /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`](struct@AccessControlOwner).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub access_control_owner: Option<i64>,
 }
 

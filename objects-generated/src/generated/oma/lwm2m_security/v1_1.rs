@@ -156,7 +156,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mSecurity {
     /// LWM2M Server URI (resource 0).
@@ -200,72 +200,120 @@ pub struct Lwm2mSecurity {
     /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
     ///
     /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_security_mode: Option<i64>,
     /// SMS Binding Key Parameters (resource 7).
     ///
     /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
     ///
     /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_binding_key_parameters: Option<Vec<u8>>,
     /// SMS Binding Secret Key(s) (resource 8).
     ///
     /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
     ///
     /// Key material for the SMS binding: 16, 32 or 48 bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_binding_secret_key_s: Option<Vec<u8>>,
     /// LwM2M Server SMS Number (resource 9).
     ///
     /// ID 9 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lwm2m_server_sms_number: Option<String>,
     /// Short Server ID (resource 10).
     ///
     /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
     ///
     /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub short_server_id: Option<i64>,
     /// Client Hold Off Time (resource 11).
     ///
     /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds the client waits before it starts a bootstrap on its own initiative.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub client_hold_off_time: Option<i64>,
     /// Bootstrap-Server Account Timeout (resource 12).
     ///
     /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub bootstrap_server_account_timeout: Option<i64>,
     /// Matching Type (resource 13).
     ///
     /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
     ///
     /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub matching_type: Option<u64>,
     /// SNI (resource 14).
     ///
     /// ID 14 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sni: Option<String>,
     /// Certificate Usage (resource 15).
     ///
     /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
     ///
     /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub certificate_usage: Option<u64>,
     /// DTLS/TLS Ciphersuite (resource 16).
     ///
     /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
     ///
     /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub dtls_tls_ciphersuite: InstanceMap<u64>,
     /// OSCORE Security Mode (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
     ///
     /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub oscore_security_mode: Option<ObjectLink>,
 }
 
@@ -413,7 +461,7 @@ impl ObjectType for Lwm2mSecurity {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mSecurityWrite {}
 

@@ -258,7 +258,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mSecurity {
     /// LWM2M Server URI (resource 0).
@@ -302,150 +302,250 @@ pub struct Lwm2mSecurity {
     /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
     ///
     /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_security_mode: Option<i64>,
     /// SMS Binding Key Parameters (resource 7).
     ///
     /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
     ///
     /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_binding_key_parameters: Option<Vec<u8>>,
     /// SMS Binding Secret Key(s) (resource 8).
     ///
     /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
     ///
     /// Key material for the SMS binding: 16, 32 or 48 bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sms_binding_secret_key_s: Option<Vec<u8>>,
     /// LwM2M Server SMS Number (resource 9).
     ///
     /// ID 9 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lwm2m_server_sms_number: Option<String>,
     /// Short Server ID (resource 10).
     ///
     /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
     ///
     /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub short_server_id: Option<i64>,
     /// Client Hold Off Time (resource 11).
     ///
     /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds the client waits before it starts a bootstrap on its own initiative.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub client_hold_off_time: Option<i64>,
     /// Bootstrap-Server Account Timeout (resource 12).
     ///
     /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
     ///
     /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub bootstrap_server_account_timeout: Option<i64>,
     /// Matching Type (resource 13).
     ///
     /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
     ///
     /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub matching_type: Option<u64>,
     /// SNI (resource 14).
     ///
     /// ID 14 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sni: Option<String>,
     /// Certificate Usage (resource 15).
     ///
     /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..3`
     ///
     /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub certificate_usage: Option<u64>,
     /// DTLS/TLS Ciphersuite (resource 16).
     ///
     /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
     ///
     /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub dtls_tls_ciphersuite: InstanceMap<u64>,
     /// OSCORE Security Mode (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
     ///
     /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub oscore_security_mode: Option<ObjectLink>,
     /// Groups To Use by Client (resource 18).
     ///
     /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Key-exchange groups (IANA TLS named groups) the client should offer, most preferred first.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub groups_to_use_by_client: InstanceMap<u64>,
     /// Signature Algorithms Supported by Server (resource 19).
     ///
     /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) that the server accepts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub signature_algorithms_supported_by_server: InstanceMap<u64>,
     /// Signature Algorithms To Use by Client (resource 20).
     ///
     /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) the client should propose, most preferred first.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub signature_algorithms_to_use_by_client: InstanceMap<u64>,
     /// Signature Algorithm Certs Supported by Server (resource 21).
     ///
     /// ID 21 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional · range `0..65535`
     ///
     /// Signature algorithms (RFC 8446 codes) the server accepts inside certificates.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub signature_algorithm_certs_supported_by_server: InstanceMap<u64>,
     /// TLS 1.3 Features To Use by Client (resource 22).
     ///
     /// ID 22 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
     ///
     /// Bit mask of TLS 1.3 features the client should use with this server, such as early data or PSK with (EC)DHE.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tls_1_3_features_to_use_by_client: Option<u64>,
     /// TLS Extensions Supported by Server (resource 23).
     ///
     /// ID 23 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
     ///
     /// Bit mask of TLS extensions the server supports (SNI, max fragment length, and so on).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tls_extensions_supported_by_server: Option<u64>,
     /// TLS Extensions To Use by Client (resource 24).
     ///
     /// ID 24 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · range `0..65535`
     ///
     /// Bit mask of TLS extensions the client should use towards this server.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tls_extensions_to_use_by_client: Option<u64>,
     /// Secondary LwM2M Server URI (resource 25).
     ///
     /// ID 25 · no operation (bootstrap/client only) · String · multiple · optional · range `0..255`
     ///
     /// Further URIs of the same server that share this instance's credentials, tried as alternatives.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub secondary_lwm2m_server_uri: InstanceMap<String>,
     /// MQTT Server (resource 26).
     ///
     /// ID 26 · no operation (bootstrap/client only) · Objlnk · single · optional
     ///
     /// Link to an MQTT Server object instance carrying extra settings when the server URI uses an MQTT scheme.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub mqtt_server: Option<ObjectLink>,
     /// LwM2M COSE Security (resource 27).
     ///
     /// ID 27 · no operation (bootstrap/client only) · Objlnk · multiple · optional
     ///
     /// Links to the LwM2M COSE object instances with the keys used to protect content with COSE.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub lwm2m_cose_security: InstanceMap<ObjectLink>,
     /// RDS Destination Port (resource 28).
     ///
     /// ID 28 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
     ///
     /// Default 3GPP RDS destination port (0..15) for reaching the server through the SCEF over the Non-IP binding.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rds_destination_port: Option<i64>,
     /// RDS Source Port (resource 29).
     ///
     /// ID 29 · no operation (bootstrap/client only) · Integer · single · optional · range `0..15`
     ///
     /// Default 3GPP RDS source port (0..15) for reaching the server through the SCEF over the Non-IP binding.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rds_source_port: Option<i64>,
     /// RDS Application ID (resource 30).
     ///
     /// ID 30 · no operation (bootstrap/client only) · String · single · optional
     ///
     /// 3GPP RDS application identifier used to ask the SCEF for the port numbers of this server over Non-IP.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rds_application_id: Option<String>,
 }
 
@@ -710,7 +810,7 @@ impl ObjectType for Lwm2mSecurity {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mSecurityWrite {}
 

@@ -94,7 +94,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mServer {
     /// Short Server ID (resource 0).
@@ -114,18 +114,30 @@ pub struct Lwm2mServer {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `s`
     ///
     /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6).
     ///
@@ -229,20 +241,44 @@ impl ObjectType for Lwm2mServer {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mServerWrite {
     /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lifetime: Option<i64>,
     /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub notification_storing_when_disabled_or_offline: Option<bool>,
     /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub binding: Option<String>,
 }
 

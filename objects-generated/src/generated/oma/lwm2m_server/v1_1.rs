@@ -193,7 +193,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mServer {
     /// Short Server ID (resource 0).
@@ -213,18 +213,30 @@ pub struct Lwm2mServer {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `s`
     ///
     /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6).
     ///
@@ -243,84 +255,140 @@ pub struct Lwm2mServer {
     /// ID 10 · RW · Objlnk · single · optional
     ///
     /// Link to the APN connection profile (object 11) the client uses to reach this server.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub apn_link: Option<ObjectLink>,
     /// TLS-DTLS Alert Code (resource 11).
     ///
     /// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
     ///
     /// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tls_dtls_alert_code: Option<u64>,
     /// Last Bootstrapped (resource 12).
     ///
     /// ID 12 · R · Time · single · optional
     ///
     /// Time at which the Bootstrap-Server last updated this account.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub last_bootstrapped: Option<Time>,
     /// Registration Priority Order (resource 13).
     ///
     /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
     ///
     /// Registration order: the client registers with servers in increasing order of this number.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub registration_priority_order: Option<u64>,
     /// Initial Registration Delay Timer (resource 14).
     ///
     /// ID 14 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
     ///
     /// Seconds to wait, after the previous server in the order registered, before registering with this one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub initial_registration_delay_timer: Option<u64>,
     /// Registration Failure Block (resource 15).
     ///
     /// ID 15 · no operation (bootstrap/client only) · Boolean · single · optional
     ///
     /// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub registration_failure_block: Option<bool>,
     /// Bootstrap on Registration Failure (resource 16).
     ///
     /// ID 16 · no operation (bootstrap/client only) · Boolean · single · optional
     ///
     /// true: the client bootstraps again when registration with this server fails or is rejected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub bootstrap_on_registration_failure: Option<bool>,
     /// Communication Retry Count (resource 17).
     ///
     /// ID 17 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
     ///
     /// Number of attempts in one communication sequence before the sequence counts as failed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_retry_count: Option<u64>,
     /// Communication Retry Timer (resource 18).
     ///
     /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
     ///
     /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_retry_timer: Option<u64>,
     /// Communication Sequence Delay Timer (resource 19).
     ///
     /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
     ///
     /// Delay in seconds between two communication sequences.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_sequence_delay_timer: Option<u64>,
     /// Communication Sequence Retry Count (resource 20).
     ///
     /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
     ///
     /// Number of communication sequences before a registration attempt counts as failed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_sequence_retry_count: Option<u64>,
     /// Trigger (resource 21).
     ///
     /// ID 21 · RW · Boolean · single · optional
     ///
     /// true: the client can be woken up by SMS; false (default): it cannot.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub trigger: Option<bool>,
     /// Preferred Transport (resource 22).
     ///
     /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
     ///
     /// The single transport binding the client prefers to use to contact this server (for example U or T).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub preferred_transport: Option<String>,
     /// Mute Send (resource 23).
     ///
     /// ID 23 · RW · Boolean · single · optional
     ///
     /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub mute_send: Option<bool>,
 }
 
@@ -483,28 +551,68 @@ impl ObjectType for Lwm2mServer {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mServerWrite {
     /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lifetime: Option<i64>,
     /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_minimum_period: Option<i64>,
     /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_maximum_period: Option<i64>,
     /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub disable_timeout: Option<i64>,
     /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub notification_storing_when_disabled_or_offline: Option<bool>,
     /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub binding: Option<String>,
     /// APN Link (resource 10, RW): see [`ApnLink`](struct@ApnLink).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub apn_link: Option<ObjectLink>,
     /// Trigger (resource 21, RW): see [`Trigger`](struct@Trigger).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub trigger: Option<bool>,
     /// Preferred Transport (resource 22, RW): see [`PreferredTransport`](struct@PreferredTransport).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub preferred_transport: Option<String>,
     /// Mute Send (resource 23, RW): see [`MuteSend`](struct@MuteSend).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub mute_send: Option<bool>,
 }
 

@@ -103,7 +103,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct AirQuality {
     /// PM10 (resource 1).
@@ -111,132 +111,220 @@ pub struct AirQuality {
     /// ID 1 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pm10: Option<f64>,
     /// PM10 24 hour average (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM10 concentration averaged over the past 24 hours, in µg/m3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pm10_24_hour_average: Option<f64>,
     /// PM2.5 (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pm2_5: Option<f64>,
     /// PM2.5 24 hour average (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pm2_5_24_hour_average: Option<f64>,
     /// PM1 (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `ug/m3`
     ///
     /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pm1: Option<f64>,
     /// PM1 24 hour average (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `ug/m3`
     ///
     /// PM1 concentration averaged over the past 24 hours, in µg/m3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pm1_24_hour_average: Option<f64>,
     /// CO (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `ppm`
     ///
     /// Present carbon monoxide (CO) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub co: Option<f64>,
     /// CO 8 hour average (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `ppm`
     ///
     /// CO concentration averaged over the past 8 hours, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub co_8_hour_average: Option<f64>,
     /// SO2 (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `ppm`
     ///
     /// Present sulphur dioxide (SO2) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub so2: Option<f64>,
     /// SO2 1 hour average (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `ppm`
     ///
     /// SO2 concentration averaged over the past hour, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub so2_1_hour_average: Option<f64>,
     /// SO2 24 hour average (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `ppm`
     ///
     /// SO2 concentration averaged over the past 24 hours, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub so2_24_hour_average: Option<f64>,
     /// O3 (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `ppm`
     ///
     /// Present ozone (O3) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub o3: Option<f64>,
     /// O3 1 hour average (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `ppm`
     ///
     /// O3 concentration averaged over the past hour, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub o3_1_hour_average: Option<f64>,
     /// O3 8 hour average (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `ppm`
     ///
     /// O3 concentration averaged over the past 8 hours, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub o3_8_hour_average: Option<f64>,
     /// NO2 (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `ppm`
     ///
     /// Present nitrogen dioxide (NO2) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub no2: Option<f64>,
     /// NO2 1 hour average (resource 16).
     ///
     /// ID 16 · R · Float · single · optional · units `ppm`
     ///
     /// NO2 concentration averaged over the past hour, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub no2_1_hour_average: Option<f64>,
     /// CO2 (resource 17).
     ///
     /// ID 17 · R · Float · single · optional · units `ppm`
     ///
     /// Present carbon dioxide (CO2) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub co2: Option<f64>,
     /// CO2 1 hour average (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `ppm`
     ///
     /// CO2 concentration averaged over the past hour, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub co2_1_hour_average: Option<f64>,
     /// NO (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `ppm`
     ///
     /// Present nitric oxide (NO) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub no: Option<f64>,
     /// NO 1 hour average (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `ppm`
     ///
     /// NO concentration averaged over the past hour, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub no_1_hour_average: Option<f64>,
     /// H2S (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `ppm`
     ///
     /// Present hydrogen sulphide (H2S) concentration, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub h2s: Option<f64>,
     /// H2S 1 hour average (resource 22).
     ///
     /// ID 22 · R · Float · single · optional · units `ppm`
     ///
     /// H2S concentration averaged over the past hour, in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub h2s_1_hour_average: Option<f64>,
 }
 
@@ -395,7 +483,7 @@ impl ObjectType for AirQuality {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct AirQualityWrite {}
 

@@ -112,7 +112,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Battery {
     /// Battery level (resource 1).
@@ -126,84 +126,140 @@ pub struct Battery {
     /// ID 2 · R · Float · single · optional · units `Ah`
     ///
     /// Rated capacity of the battery in ampere-hours (Ah).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_capacity: Option<f64>,
     /// Battery voltage (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `V`
     ///
     /// Present battery voltage in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_voltage: Option<f64>,
     /// Type of battery (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Battery technology as text, e.g. rechargeable Li-ion.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_battery: Option<String>,
     /// Low battery threshold (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `/100`
     ///
     /// Charge level in percent at or below which the device raises a low-battery event.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_battery_threshold: Option<i64>,
     /// Battery level too low (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when the charge is at or below Low battery threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_level_too_low: Option<bool>,
     /// Battery shutdown (resource 7).
     ///
     /// ID 7 · RW · Boolean · single · optional
     ///
     /// true when the device has switched itself off because the battery ran flat; the central application may clear it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_shutdown: Option<bool>,
     /// Number of cycles (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Number of discharge and recharge cycles the battery has gone through.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_cycles: Option<i64>,
     /// Supply loss (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// For mains devices with a battery backup: true while mains power is missing, false once it is back.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub supply_loss: Option<bool>,
     /// Supply loss counter (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Number of mains supply losses since the counter was last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub supply_loss_counter: Option<i64>,
     /// Supply loss reason (resource 12).
     ///
     /// ID 12 · R · String · single · optional
     ///
     /// Cause of the last mains loss as found by the device, e.g. lightning (over-voltage seen) or accident (movement detected).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub supply_loss_reason: Option<String>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -333,14 +389,26 @@ impl ObjectType for Battery {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct BatteryWrite {
     /// Type of battery (resource 4, RW): see [`TypeOfBattery`](struct@TypeOfBattery).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_battery: Option<String>,
     /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`](struct@LowBatteryThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_battery_threshold: Option<i64>,
     /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`](struct@BatteryShutdown).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub battery_shutdown: Option<bool>,
 }
 

@@ -55,7 +55,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct CalendarRule {
     /// Calendar Name (resource 0).
@@ -63,36 +63,60 @@ pub struct CalendarRule {
     /// ID 0 · RW · String · single · optional
     ///
     /// Short name of the calendar.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub calendar_name: Option<String>,
     /// Calendar Type (resource 1).
     ///
     /// ID 1 · RW · Integer · single · optional
     ///
     /// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub calendar_type: Option<i64>,
     /// Start Date (resource 2).
     ///
     /// ID 2 · RW · String · multiple · optional
     ///
     /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub start_date: InstanceMap<String>,
     /// End Date (resource 3).
     ///
     /// ID 3 · RW · String · multiple · optional
     ///
     /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub end_date: InstanceMap<String>,
     /// Date Rule (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub date_rule: Option<String>,
     /// Calendar Active (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the rule applies today.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub calendar_active: Option<bool>,
 }
 
@@ -174,18 +198,38 @@ impl ObjectType for CalendarRule {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct CalendarRuleWrite {
     /// Calendar Name (resource 0, RW): see [`CalendarName`](struct@CalendarName).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub calendar_name: Option<String>,
     /// Calendar Type (resource 1, RW): see [`CalendarType`](struct@CalendarType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub calendar_type: Option<i64>,
     /// Start Date (resource 2, RW): see [`StartDate`](struct@StartDate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub start_date: Option<InstanceMap<String>>,
     /// End Date (resource 3, RW): see [`EndDate`](struct@EndDate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub end_date: Option<InstanceMap<String>>,
     /// Date Rule (resource 4, RW): see [`DateRule`](struct@DateRule).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub date_rule: Option<String>,
 }
 

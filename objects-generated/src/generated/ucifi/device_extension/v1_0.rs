@@ -84,7 +84,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceExtension {
     /// GTIN model number (resource 1).
@@ -92,6 +92,10 @@ pub struct DeviceExtension {
     /// ID 1 · R · String · single · optional
     ///
     /// GTIN product code of the controller device.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub gtin_model_number: Option<String>,
     /// Manufacturer identifier (resource 2).
     ///
@@ -104,42 +108,70 @@ pub struct DeviceExtension {
     /// ID 3 · RW · String · single · optional
     ///
     /// Friendly name of the device chosen by the operator.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub user_given_name: Option<String>,
     /// Asset identifier (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub asset_identifier: Option<String>,
     /// Installation date (resource 5).
     ///
     /// ID 5 · RW · Time · single · optional
     ///
     /// Date on which the device was installed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub installation_date: Option<Time>,
     /// Software update (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true while a software update is running on the device.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub software_update: Option<bool>,
     /// Maintenance (resource 7).
     ///
     /// ID 7 · RW · Boolean · single · optional
     ///
     /// true while the device is in maintenance mode.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maintenance: Option<bool>,
     /// Device operating hours (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `h`
     ///
     /// Total hours the device has been powered, accumulated over its life.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub device_operating_hours: Option<i64>,
     /// Additional firmware information (resource 10).
     ///
     /// ID 10 · R · String · single · optional
     ///
     /// Vendor-formatted text about the firmware versions of peripherals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub additional_firmware_information: Option<String>,
 }
 
@@ -235,16 +267,32 @@ impl ObjectType for DeviceExtension {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceExtensionWrite {
     /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub user_given_name: Option<String>,
     /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub asset_identifier: Option<String>,
     /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub installation_date: Option<Time>,
     /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maintenance: Option<bool>,
 }
 

@@ -101,7 +101,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceExtension {
     /// GTIN model number (resource 1).
@@ -109,6 +109,10 @@ pub struct DeviceExtension {
     /// ID 1 · R · String · single · optional
     ///
     /// GTIN product code of the controller device.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub gtin_model_number: Option<String>,
     /// Manufacturer identifier (resource 2).
     ///
@@ -121,72 +125,120 @@ pub struct DeviceExtension {
     /// ID 3 · RW · String · single · optional
     ///
     /// Friendly name of the device chosen by the operator.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub user_given_name: Option<String>,
     /// Asset identifier (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub asset_identifier: Option<String>,
     /// Installation date (resource 5).
     ///
     /// ID 5 · RW · Time · single · optional
     ///
     /// Date on which the device was installed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub installation_date: Option<Time>,
     /// Software update (resource 6).
     ///
     /// ID 6 · RW · Boolean · single · optional
     ///
     /// true while a software update is running on the device.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub software_update: Option<bool>,
     /// Maintenance (resource 7).
     ///
     /// ID 7 · RW · Boolean · single · optional
     ///
     /// true while the device is in maintenance mode.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maintenance: Option<bool>,
     /// Device operating hours (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `h`
     ///
     /// Total hours the device has been powered, accumulated over its life.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub device_operating_hours: Option<i64>,
     /// Additional firmware information (resource 10).
     ///
     /// ID 10 · R · String · single · optional
     ///
     /// Vendor-formatted text about the firmware versions of peripherals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub additional_firmware_information: Option<String>,
     /// DST Start (resource 11).
     ///
     /// ID 11 · RW · Time · multiple · optional · units `s`
     ///
     /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub dst_start: InstanceMap<Time>,
     /// DST End (resource 12).
     ///
     /// ID 12 · RW · Time · multiple · optional
     ///
     /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub dst_end: InstanceMap<Time>,
     /// DST Offset (resource 13).
     ///
     /// ID 13 · RW · String · multiple · optional
     ///
     /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub dst_offset: InstanceMap<String>,
     /// Uptime (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional · units `s`
     ///
     /// Seconds since the device last restarted.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub uptime: Option<i64>,
     /// RFD device (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true when the device is a battery-powered reduced-function device (RFD) that sleeps most of the time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rfd_device: Option<bool>,
 }
 
@@ -311,24 +363,56 @@ impl ObjectType for DeviceExtension {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceExtensionWrite {
     /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub user_given_name: Option<String>,
     /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub asset_identifier: Option<String>,
     /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub installation_date: Option<Time>,
     /// Software update (resource 6, RW): see [`SoftwareUpdate`](struct@SoftwareUpdate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub software_update: Option<bool>,
     /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maintenance: Option<bool>,
     /// DST Start (resource 11, RW): see [`DstStart`](struct@DstStart).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dst_start: Option<InstanceMap<Time>>,
     /// DST End (resource 12, RW): see [`DstEnd`](struct@DstEnd).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dst_end: Option<InstanceMap<Time>>,
     /// DST Offset (resource 13, RW): see [`DstOffset`](struct@DstOffset).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dst_offset: Option<InstanceMap<String>>,
 }
 

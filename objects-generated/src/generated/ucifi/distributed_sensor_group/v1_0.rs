@@ -193,7 +193,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DistributedSensorGroup {
     /// Group State (resource 0).
@@ -201,150 +201,250 @@ pub struct DistributedSensorGroup {
     /// ID 0 · R · Float · single · optional
     ///
     /// Present group state: the latest published value, or the fused value of all members when data fusion is used.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_state: Option<f64>,
     /// Most recent group activity (resource 1).
     ///
     /// ID 1 · R · Time · single · optional
     ///
     /// Subscriber: when activity was last seen in the group.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub most_recent_group_activity: Option<Time>,
     /// Most recent Sensor Notification (resource 2).
     ///
     /// ID 2 · R · String · single · optional
     ///
     /// Subscriber: resource path (\</Object/Instance/Resource\>) of the last sensor state received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub most_recent_sensor_notification: Option<String>,
     /// Most recent Sensor Publisher ID (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Subscriber: publisher ID carried by the last sensor notification (default 0).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub most_recent_sensor_publisher_id: Option<i64>,
     /// Group Address (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_address: Option<String>,
     /// Group ID (resource 5).
     ///
     /// ID 5 · RW · String · single · optional
     ///
     /// Identifier of the group, carried in every group message.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_id: Option<String>,
     /// Shared Sensor information (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional
     ///
     /// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub shared_sensor_information: Option<i64>,
     /// Quality of service (resource 7).
     ///
     /// ID 7 · RW · String · single · optional
     ///
     /// Publisher: quality of service for group messages where the transport supports it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub quality_of_service: Option<String>,
     /// Hop Limit (resource 8).
     ///
     /// ID 8 · RW · Integer · single · optional
     ///
     /// Publisher: hop limit put on broadcast group messages.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hop_limit: Option<i64>,
     /// Broadcast Criteria (resource 9).
     ///
     /// ID 9 · RW · Integer · single · optional
     ///
     /// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub broadcast_criteria: Option<i64>,
     /// Min Broadcast Period (resource 10).
     ///
     /// ID 10 · RW · Integer · single · optional · units `s`
     ///
     /// Publisher: shortest time in seconds between two messages.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_broadcast_period: Option<i64>,
     /// Max Broadcast Period (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional · units `s`
     ///
     /// Publisher: longest time in seconds between two messages when sending periodically.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_broadcast_period: Option<i64>,
     /// Publisher Step interval (resource 12).
     ///
     /// ID 12 · RW · Float · single · optional
     ///
     /// Publisher: smallest change of the reading that is worth publishing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub publisher_step_interval: Option<f64>,
     /// Min Threshold (resource 13).
     ///
     /// ID 13 · RW · Float · single · optional
     ///
     /// Publisher: values under this are not sent; NaN or absent disables it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_threshold: Option<f64>,
     /// Max Threshold (resource 14).
     ///
     /// ID 14 · RW · Float · single · optional
     ///
     /// Publisher: values over this are not sent; NaN or absent disables it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_threshold: Option<f64>,
     /// Auto Clear Validity Time (resource 15).
     ///
     /// ID 15 · RW · Integer · single · optional · units `s`
     ///
     /// Publisher: seconds a published state stays valid before receivers fall back to the default value.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub auto_clear_validity_time: Option<i64>,
     /// Auto Clear Default Value (resource 16).
     ///
     /// ID 16 · RW · Float · single · optional
     ///
     /// Publisher: value receivers restore once the validity time has passed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub auto_clear_default_value: Option<f64>,
     /// Data Fusion Operation (resource 17).
     ///
     /// ID 17 · RW · Integer · single · optional
     ///
     /// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_fusion_operation: Option<i64>,
     /// Remote Sensors Dynamic Mapping (resource 18).
     ///
     /// ID 18 · RW · Boolean · single · optional
     ///
     /// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub remote_sensors_dynamic_mapping: Option<bool>,
     /// Remote Sensors Implicit Mapping (resource 19).
     ///
     /// ID 19 · RW · Boolean · single · optional
     ///
     /// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub remote_sensors_implicit_mapping: Option<bool>,
     /// Local Sensor State URI (resource 20).
     ///
     /// ID 20 · RW · String · multiple · optional
     ///
     /// Publisher: paths of the local resources whose states are published.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub local_sensor_state_uri: InstanceMap<String>,
     /// Local Sensor Publisher ID (resource 21).
     ///
     /// ID 21 · RW · Integer · multiple · optional
     ///
     /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub local_sensor_publisher_id: InstanceMap<i64>,
     /// Remote Sensor State URI (resource 22).
     ///
     /// ID 22 · RW · String · multiple · optional
     ///
     /// Subscriber: paths of the remote publishers to listen to.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub remote_sensor_state_uri: InstanceMap<String>,
     /// Group Log (resource 23).
     ///
     /// ID 23 · R · String · single · optional
     ///
     /// Vendor text about how the group is working, e.g. recent events.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_log: Option<String>,
     /// Group Description (resource 24).
     ///
     /// ID 24 · RW · String · single · optional
     ///
     /// Free text set by the user to describe the group.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_description: Option<String>,
 }
 
@@ -522,48 +622,128 @@ impl ObjectType for DistributedSensorGroup {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DistributedSensorGroupWrite {
     /// Group Address (resource 4, RW): see [`GroupAddress`](struct@GroupAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_address: Option<String>,
     /// Group ID (resource 5, RW): see [`GroupId`](struct@GroupId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_id: Option<String>,
     /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`](struct@SharedSensorInformation).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub shared_sensor_information: Option<i64>,
     /// Quality of service (resource 7, RW): see [`QualityOfService`](struct@QualityOfService).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub quality_of_service: Option<String>,
     /// Hop Limit (resource 8, RW): see [`HopLimit`](struct@HopLimit).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hop_limit: Option<i64>,
     /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`](struct@BroadcastCriteria).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub broadcast_criteria: Option<i64>,
     /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`](struct@MinBroadcastPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_broadcast_period: Option<i64>,
     /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`](struct@MaxBroadcastPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_broadcast_period: Option<i64>,
     /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`](struct@PublisherStepInterval).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub publisher_step_interval: Option<f64>,
     /// Min Threshold (resource 13, RW): see [`MinThreshold`](struct@MinThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_threshold: Option<f64>,
     /// Max Threshold (resource 14, RW): see [`MaxThreshold`](struct@MaxThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_threshold: Option<f64>,
     /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`](struct@AutoClearValidityTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub auto_clear_validity_time: Option<i64>,
     /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`](struct@AutoClearDefaultValue).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub auto_clear_default_value: Option<f64>,
     /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`](struct@DataFusionOperation).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_fusion_operation: Option<i64>,
     /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`](struct@RemoteSensorsDynamicMapping).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub remote_sensors_dynamic_mapping: Option<bool>,
     /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`](struct@RemoteSensorsImplicitMapping).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub remote_sensors_implicit_mapping: Option<bool>,
     /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`](struct@LocalSensorStateUri).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub local_sensor_state_uri: Option<InstanceMap<String>>,
     /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`](struct@LocalSensorPublisherId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub local_sensor_publisher_id: Option<InstanceMap<i64>>,
     /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`](struct@RemoteSensorStateUri).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub remote_sensor_state_uri: Option<InstanceMap<String>>,
     /// Group Description (resource 24, RW): see [`GroupDescription`](struct@GroupDescription).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub group_description: Option<String>,
 }
 

@@ -66,7 +66,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DistributedSensorMessage {
     /// Group ID (resource 0).
@@ -92,18 +92,30 @@ pub struct DistributedSensorMessage {
     /// ID 3 · R · Integer · single · optional
     ///
     /// Numeric ID of the publishing sensor, used instead of the state path when given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub publisher_id: Option<i64>,
     /// Auto Clear Validity Time (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `s`
     ///
     /// Seconds the state stays valid at the receiver.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub auto_clear_validity_time: Option<i64>,
     /// Auto Clear Default Value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional
     ///
     /// Value the receiver falls back to once the validity time has passed; 0 or false when not given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub auto_clear_default_value: Option<f64>,
 }
 
@@ -182,7 +194,7 @@ impl ObjectType for DistributedSensorMessage {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DistributedSensorMessageWrite {}
 

@@ -53,7 +53,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingGenericCondition {
     /// Vendor condition (resource 1).
@@ -61,6 +61,10 @@ pub struct EdgeComputingGenericCondition {
     /// ID 1 · RW · Opaque · single · optional
     ///
     /// The trigger rule, encoded in a vendor-specific way.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vendor_condition: Option<Vec<u8>>,
     /// Script identifier (resource 2).
     ///
@@ -73,6 +77,10 @@ pub struct EdgeComputingGenericCondition {
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the device cannot handle this rule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub non_supported_time_condition: Option<bool>,
 }
 
@@ -138,12 +146,20 @@ impl ObjectType for EdgeComputingGenericCondition {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingGenericConditionWrite {
     /// Vendor condition (resource 1, RW): see [`VendorCondition`](struct@VendorCondition).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vendor_condition: Option<Vec<u8>>,
     /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub script_identifier: Option<InstanceMap<String>>,
 }
 

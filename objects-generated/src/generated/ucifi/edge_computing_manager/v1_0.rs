@@ -72,7 +72,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingManager {
     /// Max number of scripts (resource 1).
@@ -80,30 +80,50 @@ pub struct EdgeComputingManager {
     /// ID 1 · R · Integer · single · optional
     ///
     /// Largest number of scripts the device can store.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_scripts: Option<i64>,
     /// Number of free slots for scripts (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Script slots still free.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_free_slots_for_scripts: Option<i64>,
     /// Max number of conditions (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Largest number of conditions the device can store.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_conditions: Option<i64>,
     /// Number of free slots for conditions (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Condition slots still free.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_free_slots_for_conditions: Option<i64>,
     /// Edge-computing capabilities (resource 5).
     ///
     /// ID 5 · R · String · single · optional
     ///
     /// Vendor text describing the device's edge computing features.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub edge_computing_capabilities: Option<String>,
 }
 
@@ -177,7 +197,7 @@ impl ObjectType for EdgeComputingManager {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingManagerWrite {}
 

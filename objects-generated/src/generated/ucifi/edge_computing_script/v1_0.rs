@@ -60,7 +60,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingScript {
     /// Name (resource 1).
@@ -68,18 +68,30 @@ pub struct EdgeComputingScript {
     /// ID 1 · RW · String · single · optional
     ///
     /// Label of the script.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub name: Option<String>,
     /// Signature (resource 2).
     ///
     /// ID 2 · RW · String · single · optional
     ///
     /// Hash or signature of the script, in a vendor format, checked by the device before running it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub signature: Option<String>,
     /// Version (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Vendor-defined version of the script.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub version: Option<String>,
     /// Script (resource 4).
     ///
@@ -92,18 +104,30 @@ pub struct EdgeComputingScript {
     /// ID 5 · RW · String · single · optional
     ///
     /// Language or format of the script (for example Lua), used to pick the interpreter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub script_format: Option<String>,
     /// Non supported script (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when the device cannot run the script or found errors in it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub non_supported_script: Option<bool>,
     /// Non authorized script (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true when the script's hash or signature does not verify.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub non_authorized_script: Option<bool>,
 }
 
@@ -187,18 +211,38 @@ impl ObjectType for EdgeComputingScript {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingScriptWrite {
     /// Name (resource 1, RW): see [`Name`](struct@Name).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub name: Option<String>,
     /// Signature (resource 2, RW): see [`Signature`](struct@Signature).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub signature: Option<String>,
     /// Version (resource 3, RW): see [`Version`](struct@Version).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub version: Option<String>,
     /// Script (resource 4, RW): see [`Script`](struct@Script).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub script: Option<Vec<u8>>,
     /// Script format (resource 5, RW): see [`ScriptFormat`](struct@ScriptFormat).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub script_format: Option<String>,
 }
 

@@ -53,7 +53,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingTimeCondition {
     /// Execution time/day (resource 1).
@@ -73,6 +73,10 @@ pub struct EdgeComputingTimeCondition {
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the device cannot handle this time rule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub non_supported_time_condition: Option<bool>,
 }
 
@@ -138,12 +142,20 @@ impl ObjectType for EdgeComputingTimeCondition {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingTimeConditionWrite {
     /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`](struct@ExecutionTimeDay).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub execution_time_day: Option<String>,
     /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub script_identifier: Option<InstanceMap<String>>,
 }
 

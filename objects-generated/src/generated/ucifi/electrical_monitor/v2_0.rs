@@ -237,7 +237,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ElectricalMonitor {
     /// Supply voltage (resource 1).
@@ -245,228 +245,380 @@ pub struct ElectricalMonitor {
     /// ID 1 · R · Float · single · optional · units `V`
     ///
     /// Supply voltage at the device, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub supply_voltage: Option<f64>,
     /// Supply current (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `A`
     ///
     /// Supply current drawn by the device, in amperes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub supply_current: Option<f64>,
     /// Frequency (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `Hz`
     ///
     /// Mains frequency of the supply, in hertz.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub frequency: Option<f64>,
     /// Active power (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `W`
     ///
     /// Active power taken by the device and its load, in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_power: Option<f64>,
     /// Power factor (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · range `-1..1`
     ///
     /// Ratio of active to apparent power, from -1 to 1.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub power_factor: Option<f64>,
     /// Cumulated active energy (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy used by the device and its load since the last energy reset, in watt-hours (kilowatt-hours in version 1.0).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_active_energy: Option<f64>,
     /// Low power factor threshold (resource 8).
     ///
     /// ID 8 · RW · Float · single · optional
     ///
     /// Power factor (absolute value) under which a low power factor alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor_threshold: Option<f64>,
     /// Low power factor (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true while the absolute power factor is under its threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor: Option<bool>,
     /// Low power threshold (resource 10).
     ///
     /// ID 10 · RW · Float · single · optional · units `W`
     ///
     /// Power in watts under which a low power alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_threshold: Option<f64>,
     /// Low power threshold at low dim level (resource 11).
     ///
     /// ID 11 · RW · Float · single · optional · units `W`
     ///
     /// Separate low power threshold in watts used when the lamp is dimmed low.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_threshold_at_low_dim_level: Option<f64>,
     /// Low power (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true while power is under the low power threshold (the vendor may take the low-dim threshold into account).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power: Option<bool>,
     /// High power threshold (resource 13).
     ///
     /// ID 13 · RW · Float · single · optional · units `W`
     ///
     /// Power in watts over which a high power alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_power_threshold: Option<f64>,
     /// High power threshold at low dim level (resource 14).
     ///
     /// ID 14 · RW · Float · single · optional · units `W`
     ///
     /// Separate high power threshold in watts used when the lamp is dimmed low.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_power_threshold_at_low_dim_level: Option<f64>,
     /// High power (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true while power is over the high power threshold (the vendor may take the low-dim threshold into account).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_power: Option<bool>,
     /// Low current threshold (resource 16).
     ///
     /// ID 16 · RW · Float · single · optional · units `A`
     ///
     /// Current in amperes under which a low current alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_current_threshold: Option<f64>,
     /// Low current (resource 17).
     ///
     /// ID 17 · R · Boolean · single · optional
     ///
     /// true while current is under its low threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_current: Option<bool>,
     /// High current threshold (resource 18).
     ///
     /// ID 18 · RW · Float · single · optional · units `A`
     ///
     /// Current in amperes over which a high current alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_current_threshold: Option<f64>,
     /// High current (resource 19).
     ///
     /// ID 19 · R · Boolean · single · optional
     ///
     /// true while current is over its high threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_current: Option<bool>,
     /// Low voltage threshold (resource 20).
     ///
     /// ID 20 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which a low voltage alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_voltage_threshold: Option<f64>,
     /// Low voltage (resource 21).
     ///
     /// ID 21 · R · Boolean · single · optional
     ///
     /// true while voltage is under its low threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_voltage: Option<bool>,
     /// High voltage threshold (resource 22).
     ///
     /// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
     ///
     /// Voltage in volts over which a high voltage alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_voltage_threshold: Option<f64>,
     /// High voltage (resource 23).
     ///
     /// ID 23 · R · Boolean · single · optional
     ///
     /// true while voltage is over its high threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_voltage: Option<bool>,
     /// Critical inrush threshold (resource 24).
     ///
     /// ID 24 · RW · Float · single · optional · units `A`
     ///
     /// Inrush current in amperes over which a critical inrush alarm is raised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub critical_inrush_threshold: Option<f64>,
     /// Critical inrush current (resource 25).
     ///
     /// ID 25 · R · Boolean · single · optional
     ///
     /// true when the last inrush current exceeded the critical threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub critical_inrush_current: Option<bool>,
     /// Minimum inrush Current (resource 26).
     ///
     /// ID 26 · R · Float · single · optional · units `A`
     ///
     /// Smallest inrush current seen since the last configuration, in amperes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_inrush_current: Option<f64>,
     /// Maximum inrush Current (resource 27).
     ///
     /// ID 27 · R · Float · single · optional · units `A`
     ///
     /// Largest inrush current seen since the last configuration, in amperes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_inrush_current: Option<f64>,
     /// Latest inrush Current (resource 28).
     ///
     /// ID 28 · R · Float · single · optional · units `A`
     ///
     /// Inrush current measured the last time the relay closed, in amperes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub latest_inrush_current: Option<f64>,
     /// Reactive power (resource 29).
     ///
     /// ID 29 · R · Float · single · optional · units `var`
     ///
     /// Present reactive power of the device and its load, in var.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_power: Option<f64>,
     /// Reactive energy (resource 30).
     ///
     /// ID 30 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy of the device and its load since the last energy reset, in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy: Option<f64>,
     /// Low power threshold at custom dim level (resource 31).
     ///
     /// ID 31 · RW · Float · multiple · optional · units `W`
     ///
     /// Low power thresholds in watts applied while the level lies inside the matching custom dimming band.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub low_power_threshold_at_custom_dim_level: InstanceMap<f64>,
     /// High power threshold at custom dim level (resource 32).
     ///
     /// ID 32 · RW · Float · multiple · optional · units `W`
     ///
     /// High power thresholds in watts applied while the level lies inside the matching custom dimming band.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub high_power_threshold_at_custom_dim_level: InstanceMap<f64>,
     /// Custom dim level min range (resource 33).
     ///
     /// ID 33 · RW · Integer · multiple · optional · units `/100`
     ///
     /// Lower bounds in percent of custom dimming bands that get their own power thresholds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub custom_dim_level_min_range: InstanceMap<i64>,
     /// Custom dim level max range (resource 34).
     ///
     /// ID 34 · RW · Integer · multiple · optional · units `/100`
     ///
     /// Upper bounds in percent of custom dimming bands that get their own power thresholds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub custom_dim_level_max_range: InstanceMap<i64>,
     /// Dimming level (resource 35).
     ///
     /// ID 35 · R · Integer · single · optional · units `/100`
     ///
     /// Dimming level in percent at the time the measurements were taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dimming_level: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -735,36 +887,92 @@ impl ObjectType for ElectricalMonitor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ElectricalMonitorWrite {
     /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor_threshold: Option<f64>,
     /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`](struct@LowPowerThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_threshold: Option<f64>,
     /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`](struct@LowPowerThresholdAtLowDimLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_threshold_at_low_dim_level: Option<f64>,
     /// High power threshold (resource 13, RW): see [`HighPowerThreshold`](struct@HighPowerThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_power_threshold: Option<f64>,
     /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`](struct@HighPowerThresholdAtLowDimLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_power_threshold_at_low_dim_level: Option<f64>,
     /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`](struct@LowCurrentThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_current_threshold: Option<f64>,
     /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`](struct@HighCurrentThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_current_threshold: Option<f64>,
     /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`](struct@LowVoltageThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_voltage_threshold: Option<f64>,
     /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`](struct@HighVoltageThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_voltage_threshold: Option<f64>,
     /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`](struct@CriticalInrushThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub critical_inrush_threshold: Option<f64>,
     /// Low power threshold at custom dim level (resource 31, RW): see [`LowPowerThresholdAtCustomDimLevel`](struct@LowPowerThresholdAtCustomDimLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_threshold_at_custom_dim_level: Option<InstanceMap<f64>>,
     /// High power threshold at custom dim level (resource 32, RW): see [`HighPowerThresholdAtCustomDimLevel`](struct@HighPowerThresholdAtCustomDimLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_power_threshold_at_custom_dim_level: Option<InstanceMap<f64>>,
     /// Custom dim level min range (resource 33, RW): see [`CustomDimLevelMinRange`](struct@CustomDimLevelMinRange).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub custom_dim_level_min_range: Option<InstanceMap<i64>>,
     /// Custom dim level max range (resource 34, RW): see [`CustomDimLevelMaxRange`](struct@CustomDimLevelMaxRange).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub custom_dim_level_max_range: Option<InstanceMap<i64>>,
 }
 

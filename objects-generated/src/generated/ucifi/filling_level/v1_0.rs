@@ -98,7 +98,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FillingLevel {
     /// Container height (resource 1).
@@ -106,6 +106,10 @@ pub struct FillingLevel {
     /// ID 1 · RW · Integer · single · optional · units `cm`
     ///
     /// Inside height of the container, in centimetres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_height: Option<i64>,
     /// Actual filling percentage (resource 2).
     ///
@@ -118,12 +122,20 @@ pub struct FillingLevel {
     /// ID 3 · R · Integer · single · optional · units `cm`
     ///
     /// Height of the contents, in centimetres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub actual_filling_level: Option<i64>,
     /// High threshold (resource 4).
     ///
     /// ID 4 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or above which the container counts as full.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_threshold: Option<f64>,
     /// Container full (resource 5).
     ///
@@ -136,6 +148,10 @@ pub struct FillingLevel {
     /// ID 6 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or below which the container counts as empty.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_threshold: Option<f64>,
     /// Container empty (resource 7).
     ///
@@ -148,30 +164,50 @@ pub struct FillingLevel {
     /// ID 8 · R · Float · single · optional · units `/100`
     ///
     /// Mean fill rate, in percent per day.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_filling_speed: Option<f64>,
     /// Forecast full date (resource 10).
     ///
     /// ID 10 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach High threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub forecast_full_date: Option<Time>,
     /// Forecast empty date (resource 11).
     ///
     /// ID 11 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach Low threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub forecast_empty_date: Option<Time>,
     /// Container out of location (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the container is not where it is supposed to be.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_out_of_location: Option<bool>,
     /// Container out of position (resource 13).
     ///
     /// ID 13 · R · Boolean · single · optional
     ///
     /// true when the container is not standing upright.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_out_of_position: Option<bool>,
 }
 
@@ -282,14 +318,26 @@ impl ObjectType for FillingLevel {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FillingLevelWrite {
     /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_height: Option<i64>,
     /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_threshold: Option<f64>,
     /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_threshold: Option<f64>,
 }
 

@@ -180,7 +180,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FillingLevel {
     /// Container height (resource 1).
@@ -188,6 +188,10 @@ pub struct FillingLevel {
     /// ID 1 · RW · Integer · single · optional · units `cm`
     ///
     /// Inside height of the container, in centimetres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_height: Option<i64>,
     /// Actual filling percentage (resource 2).
     ///
@@ -200,12 +204,20 @@ pub struct FillingLevel {
     /// ID 3 · R · Integer · single · optional · units `cm`
     ///
     /// Height of the contents, in centimetres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub actual_filling_level: Option<i64>,
     /// High threshold (resource 4).
     ///
     /// ID 4 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or above which the container counts as full.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_threshold: Option<f64>,
     /// Container full (resource 5).
     ///
@@ -218,6 +230,10 @@ pub struct FillingLevel {
     /// ID 6 · RW · Float · single · optional · units `/100`
     ///
     /// Fill percentage at or below which the container counts as empty.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_threshold: Option<f64>,
     /// Container empty (resource 7).
     ///
@@ -230,108 +246,180 @@ pub struct FillingLevel {
     /// ID 8 · R · Float · single · optional · units `/100`
     ///
     /// Mean fill rate, in percent per day.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_filling_speed: Option<f64>,
     /// Forecast full date (resource 10).
     ///
     /// ID 10 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach High threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub forecast_full_date: Option<Time>,
     /// Forecast empty date (resource 11).
     ///
     /// ID 11 · R · Time · single · optional
     ///
     /// Predicted date at which the container will reach Low threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub forecast_empty_date: Option<Time>,
     /// Container out of location (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the container is not where it is supposed to be.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_out_of_location: Option<bool>,
     /// Container out of position (resource 13).
     ///
     /// ID 13 · R · Boolean · single · optional
     ///
     /// true when the container is not standing upright.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_out_of_position: Option<bool>,
     /// Container width (resource 14).
     ///
     /// ID 14 · RW · Integer · single · optional · units `cm`
     ///
     /// Inside width of the container, in centimetres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_width: Option<i64>,
     /// Container installation type (resource 15).
     ///
     /// ID 15 · RW · String · single · optional · units `cm`
     ///
     /// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_installation_type: Option<String>,
     /// Container volume max (resource 16).
     ///
     /// ID 16 · RW · Float · single · optional · units `m3`
     ///
     /// Usable volume of the container, in cubic metres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_volume_max: Option<f64>,
     /// Filling sensor position (resource 17).
     ///
     /// ID 17 · RW · String · single · optional
     ///
     /// Where the level sensor is mounted inside the container, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub filling_sensor_position: Option<String>,
     /// Type of materials (resource 18).
     ///
     /// ID 18 · RW · String · single · optional
     ///
     /// Materials the container accepts, e.g. glass or plastic.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_materials: Option<String>,
     /// Filling operations counter (resource 19).
     ///
     /// ID 19 · R · Integer · single · optional
     ///
     /// Number of times the container has been filled.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub filling_operations_counter: Option<i64>,
     /// Cover open (resource 21).
     ///
     /// ID 21 · R · Boolean · single · optional
     ///
     /// true when the lid is open, so no level can be measured (sensors mounted in the lid).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cover_open: Option<bool>,
     /// Temperature alarm (resource 22).
     ///
     /// ID 22 · R · Boolean · single · optional
     ///
     /// true when a possible fire is detected through temperature or gas sensing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub temperature_alarm: Option<bool>,
     /// Water infiltration alarm (resource 23).
     ///
     /// ID 23 · R · Boolean · single · optional
     ///
     /// true when water has entered the container or humidity is very high.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub water_infiltration_alarm: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -511,24 +599,56 @@ impl ObjectType for FillingLevel {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FillingLevelWrite {
     /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_height: Option<i64>,
     /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_threshold: Option<f64>,
     /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_threshold: Option<f64>,
     /// Container width (resource 14, RW): see [`ContainerWidth`](struct@ContainerWidth).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_width: Option<i64>,
     /// Container installation type (resource 15, RW): see [`ContainerInstallationType`](struct@ContainerInstallationType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_installation_type: Option<String>,
     /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`](struct@ContainerVolumeMax).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub container_volume_max: Option<f64>,
     /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`](struct@FillingSensorPosition).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub filling_sensor_position: Option<String>,
     /// Type of materials (resource 18, RW): see [`TypeOfMaterials`](struct@TypeOfMaterials).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_materials: Option<String>,
 }
 

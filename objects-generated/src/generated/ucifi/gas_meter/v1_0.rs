@@ -82,7 +82,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GasMeter {
     /// Cumulated gas volume (resource 1).
@@ -96,48 +96,80 @@ pub struct GasMeter {
     /// ID 3 · RW · String · single · optional
     ///
     /// Kind or model of gas meter, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Cumulated pulse value (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Pulses counted from the meter's pulse output.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_pulse_value: Option<i64>,
     /// Pulse ratio (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional
     ///
     /// Conversion factor between counted pulses and gas volume.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pulse_ratio: Option<i64>,
     /// Minimum flow rate (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `m3/s`
     ///
     /// Lowest flow since the previous reading, in cubic metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_flow_rate: Option<f64>,
     /// Maximum flow rate (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `m3/s`
     ///
     /// Highest flow since the previous reading, in cubic metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_flow_rate: Option<f64>,
     /// Leak suspected (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the meter suspects a gas leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_suspected: Option<bool>,
     /// Leak detected (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the meter has confirmed a gas leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_detected: Option<bool>,
     /// High temperature (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when an abnormally high temperature is sensed around the meter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_temperature: Option<bool>,
 }
 
@@ -233,12 +265,20 @@ impl ObjectType for GasMeter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GasMeterWrite {
     /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pulse_ratio: Option<i64>,
 }
 

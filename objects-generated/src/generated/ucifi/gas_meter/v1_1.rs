@@ -108,7 +108,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GasMeter {
     /// Cumulated gas volume (resource 1).
@@ -122,72 +122,120 @@ pub struct GasMeter {
     /// ID 3 · RW · String · single · optional
     ///
     /// Kind or model of gas meter, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Cumulated pulse value (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Pulses counted from the meter's pulse output.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_pulse_value: Option<i64>,
     /// Pulse ratio (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional
     ///
     /// Conversion factor between counted pulses and gas volume.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pulse_ratio: Option<i64>,
     /// Minimum flow rate (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `m3/s`
     ///
     /// Lowest flow since the previous reading, in cubic metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_flow_rate: Option<f64>,
     /// Maximum flow rate (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `m3/s`
     ///
     /// Highest flow since the previous reading, in cubic metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_flow_rate: Option<f64>,
     /// Leak suspected (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the meter suspects a gas leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_suspected: Option<bool>,
     /// Leak detected (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the meter has confirmed a gas leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_detected: Option<bool>,
     /// High temperature (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when an abnormally high temperature is sensed around the meter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_temperature: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -307,12 +355,20 @@ impl ObjectType for GasMeter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GasMeterWrite {
     /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pulse_ratio: Option<i64>,
 }
 

@@ -216,7 +216,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GlobalNavigationSatelliteSystem {
     /// Fix timestamp (resource 0).
@@ -242,150 +242,250 @@ pub struct GlobalNavigationSatelliteSystem {
     /// ID 3 · R · Float · single · optional · units `m`
     ///
     /// Height above mean sea level, in metres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub altitude: Option<f64>,
     /// Speed (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `m/s`
     ///
     /// Ground speed computed by the receiver, in metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub speed: Option<i64>,
     /// Heading (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `deg`
     ///
     /// Direction of travel, in degrees.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub heading: Option<f64>,
     /// Radius (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `m`
     ///
     /// Radius in metres of the uncertainty circle around the fix; negative when not known.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub radius: Option<f64>,
     /// HDOP (resource 7).
     ///
     /// ID 7 · R · Float · single · optional
     ///
     /// Horizontal dilution of precision (HDOP); smaller is better.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hdop: Option<f64>,
     /// VDOP (resource 8).
     ///
     /// ID 8 · R · Float · single · optional
     ///
     /// Vertical dilution of precision (VDOP); smaller is better.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vdop: Option<f64>,
     /// Estimated horizontal accuracy (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `m`
     ///
     /// Estimated horizontal error, in metres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub estimated_horizontal_accuracy: Option<f64>,
     /// Estimated vertical accuracy (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `m`
     ///
     /// Estimated vertical error, in metres.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub estimated_vertical_accuracy: Option<f64>,
     /// Estimated speed accuracy (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `m/s`
     ///
     /// Estimated speed error, in metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub estimated_speed_accuracy: Option<f64>,
     /// Estimated heading accuracy (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `deg`
     ///
     /// Estimated heading error, in degrees.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub estimated_heading_accuracy: Option<f64>,
     /// Fix type (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional
     ///
     /// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fix_type: Option<i64>,
     /// Fix dimension (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
     ///
     /// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fix_dimension: Option<i64>,
     /// Used satellites (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
     ///
     /// Number of satellites that contribute to the fix.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub used_satellites: Option<i64>,
     /// Visible satellites (resource 16).
     ///
     /// ID 16 · R · Integer · single · optional
     ///
     /// Number of satellites in view, including ones too weak to be used.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub visible_satellites: Option<i64>,
     /// Satellite identifiers (resource 17).
     ///
     /// ID 17 · R · String · multiple · optional
     ///
     /// Identifiers of the satellites in view, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub satellite_identifiers_17: InstanceMap<String>,
     /// Satellite identifiers (resource 18).
     ///
     /// ID 18 · R · Float · multiple · optional · units `deg`
     ///
     /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub satellite_identifiers_18: InstanceMap<f64>,
     /// Satellite azimuth (resource 19).
     ///
     /// ID 19 · R · Float · multiple · optional · units `deg`
     ///
     /// Azimuth of each satellite, in degrees.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub satellite_azimuth: InstanceMap<f64>,
     /// Almanac (resource 20).
     ///
     /// ID 20 · R · Boolean · single · optional
     ///
     /// true when the receiver holds a valid almanac.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub almanac: Option<bool>,
     /// Ephemeris (resource 21).
     ///
     /// ID 21 · R · Boolean · multiple · optional
     ///
     /// Per satellite: true when its ephemeris is valid.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub ephemeris: InstanceMap<bool>,
     /// Signal-to-noise ratio (resource 22).
     ///
     /// ID 22 · R · Float · multiple · optional · units `dB`
     ///
     /// Per satellite: carrier-to-noise ratio of its signal, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub signal_to_noise_ratio: InstanceMap<f64>,
     /// GNSS (resource 23).
     ///
     /// ID 23 · R · Integer · multiple · optional
     ///
     /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub gnss: InstanceMap<i64>,
     /// Hardware RTC (resource 24).
     ///
     /// ID 24 · R · Time · single · optional · units `s`
     ///
     /// Time kept by the receiver's own real-time clock.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hardware_rtc: Option<Time>,
     /// Assisted GPS (resource 25).
     ///
     /// ID 25 · RW · Boolean · single · optional
     ///
     /// true when the almanac was received over the cellular network (assisted GPS).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_gps: Option<bool>,
     /// Power command (resource 26).
     ///
     /// ID 26 · RW · Boolean · single · optional
     ///
     /// Turns the receiver on (true) or off (false); reading it gives its power state.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub power_command: Option<bool>,
     /// PDOP (resource 27).
     ///
     /// ID 27 · R · Float · single · optional
     ///
     /// Position dilution of precision (PDOP) as in NMEA GSA.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pdop: Option<f64>,
     /// Status (resource 28).
     ///
@@ -398,72 +498,120 @@ pub struct GlobalNavigationSatelliteSystem {
     /// ID 29 · RW · Float · single · optional · units `lat`
     ///
     /// Latitude where the asset is supposed to be; 0 or NaN disables the check.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_latitude: Option<f64>,
     /// Expected longitude (resource 30).
     ///
     /// ID 30 · RW · Float · single · optional · units `lon`
     ///
     /// Longitude where the asset is supposed to be; 0 or NaN disables the check.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_longitude: Option<f64>,
     /// Expected altitude (resource 31).
     ///
     /// ID 31 · RW · Float · single · optional · units `m`
     ///
     /// Altitude in metres where the asset is supposed to be; 0 or NaN disables the check.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_altitude: Option<f64>,
     /// Expected location threshold (resource 32).
     ///
     /// ID 32 · RW · Float · single · optional · units `m`
     ///
     /// Distance in metres from the expected position beyond which Out of position is set; 0 or NaN disables it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_location_threshold: Option<f64>,
     /// Out of position (resource 33).
     ///
     /// ID 33 · R · Boolean · single · optional
     ///
     /// true when the measured position is farther from the expected one than the threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position: Option<bool>,
     /// Assisted latitude (resource 34).
     ///
     /// ID 34 · RW · Float · single · optional · units `lat`
     ///
     /// Latitude to report when there is no satellite coverage; 0 or NaN means unset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_latitude: Option<f64>,
     /// Assisted longitude (resource 35).
     ///
     /// ID 35 · RW · Float · single · optional · units `lon`
     ///
     /// Longitude to report when there is no satellite coverage; 0 or NaN means unset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_longitude: Option<f64>,
     /// Assisted altitude (resource 36).
     ///
     /// ID 36 · RW · Float · single · optional · units `m`
     ///
     /// Altitude in metres to report when there is no satellite coverage; 0 or NaN means unset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_altitude: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -730,26 +878,62 @@ impl ObjectType for GlobalNavigationSatelliteSystem {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GlobalNavigationSatelliteSystemWrite {
     /// Assisted GPS (resource 25, RW): see [`AssistedGps`](struct@AssistedGps).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_gps: Option<bool>,
     /// Power command (resource 26, RW): see [`PowerCommand`](struct@PowerCommand).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub power_command: Option<bool>,
     /// Expected latitude (resource 29, RW): see [`ExpectedLatitude`](struct@ExpectedLatitude).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_latitude: Option<f64>,
     /// Expected longitude (resource 30, RW): see [`ExpectedLongitude`](struct@ExpectedLongitude).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_longitude: Option<f64>,
     /// Expected altitude (resource 31, RW): see [`ExpectedAltitude`](struct@ExpectedAltitude).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_altitude: Option<f64>,
     /// Expected location threshold (resource 32, RW): see [`ExpectedLocationThreshold`](struct@ExpectedLocationThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expected_location_threshold: Option<f64>,
     /// Assisted latitude (resource 34, RW): see [`AssistedLatitude`](struct@AssistedLatitude).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_latitude: Option<f64>,
     /// Assisted longitude (resource 35, RW): see [`AssistedLongitude`](struct@AssistedLongitude).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_longitude: Option<f64>,
     /// Assisted altitude (resource 36, RW): see [`AssistedAltitude`](struct@AssistedAltitude).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub assisted_altitude: Option<f64>,
 }
 

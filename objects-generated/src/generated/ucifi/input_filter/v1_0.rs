@@ -97,7 +97,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct InputFilter {
     /// Input State (resource 0).
@@ -105,42 +105,70 @@ pub struct InputFilter {
     /// ID 0 · R · String · single · optional
     ///
     /// Present value of the input after filtering.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub input_state: Option<String>,
     /// Input Source (resource 1).
     ///
     /// ID 1 · RW · String · multiple · optional
     ///
     /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub input_source: InstanceMap<String>,
     /// Data Type (resource 2).
     ///
     /// ID 2 · RW · Integer · single · optional
     ///
     /// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_type: Option<i64>,
     /// Evaluation Interval (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional · units `s`
     ///
     /// Interval in seconds between two evaluations of the watched resource.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub evaluation_interval: Option<f64>,
     /// Step Filter (resource 4).
     ///
     /// ID 4 · RW · Float · single · optional
     ///
     /// Smallest change of the value that counts; smaller changes are ignored.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub step_filter: Option<f64>,
     /// Busy to Clear delay (resource 5903).
     ///
     /// ID 5903 · RW · Integer · single · optional · units `ms`
     ///
     /// Delay in milliseconds before a detection (busy) state falls back to clear.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub busy_to_clear_delay: Option<i64>,
     /// Clear to Busy delay (resource 5904).
     ///
     /// ID 5904 · RW · Integer · single · optional · units `ms`
     ///
     /// Delay in milliseconds before a clear state switches to detection (busy).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub clear_to_busy_delay: Option<i64>,
 }
 
@@ -226,20 +254,44 @@ impl ObjectType for InputFilter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct InputFilterWrite {
     /// Input Source (resource 1, RW): see [`InputSource`](struct@InputSource).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub input_source: Option<InstanceMap<String>>,
     /// Data Type (resource 2, RW): see [`DataType`](struct@DataType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_type: Option<i64>,
     /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`](struct@EvaluationInterval).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub evaluation_interval: Option<f64>,
     /// Step Filter (resource 4, RW): see [`StepFilter`](struct@StepFilter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub step_filter: Option<f64>,
     /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`](struct@BusyToClearDelay).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub busy_to_clear_delay: Option<i64>,
     /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`](struct@ClearToBusyDelay).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub clear_to_busy_delay: Option<i64>,
 }
 

@@ -63,7 +63,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct IrrigationValve {
     /// Default status (resource 1).
@@ -71,36 +71,60 @@ pub struct IrrigationValve {
     /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Opening in percent the valve takes on at power-up.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_status: Option<i64>,
     /// Status (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Opening of the valve in percent as measured now.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub status: Option<i64>,
     /// Command (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Requested opening in percent, from a manual override or a schedule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Command in action (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Opening in percent actually being applied; over a slow LPWAN it can lag behind Command.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command_in_action: Option<i64>,
     /// Scheduler ID (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this valve, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported by the valve.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub invalid_scheduler: Option<bool>,
 }
 
@@ -186,14 +210,26 @@ impl ObjectType for IrrigationValve {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct IrrigationValveWrite {
     /// Default status (resource 1, RW): see [`DefaultStatus`](struct@DefaultStatus).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_status: Option<i64>,
     /// Command (resource 3, RW): see [`Command`](struct@Command).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub scheduler_id: Option<InstanceMap<i64>>,
 }
 

@@ -39,7 +39,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LedColorLight {
     /// RGB value (resource 1).
@@ -100,10 +100,14 @@ impl ObjectType for LedColorLight {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LedColorLightWrite {
     /// RGB value (resource 1, RW): see [`RgbValue`](struct@RgbValue).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rgb_value: Option<String>,
 }
 

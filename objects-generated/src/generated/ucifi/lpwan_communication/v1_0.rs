@@ -142,7 +142,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanCommunication {
     /// Type of network (resource 1).
@@ -150,30 +150,50 @@ pub struct LpwanCommunication {
     /// ID 1 · R · String · single · optional
     ///
     /// Kind of LPWAN the device uses, e.g. LoRaWAN, NB-IoT, wireless mesh or power-line.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_network: Option<String>,
     /// IPv4 address (resource 2).
     ///
     /// ID 2 · RW · String · multiple · optional
     ///
     /// IPv4 addresses of the device, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub ipv4_address: InstanceMap<String>,
     /// IPv6 address (resource 3).
     ///
     /// ID 3 · RW · String · multiple · optional
     ///
     /// IPv6 addresses of the device, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub ipv6_address: InstanceMap<String>,
     /// Network address (resource 4).
     ///
     /// ID 4 · RW · String · multiple · optional
     ///
     /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub network_address: InstanceMap<String>,
     /// Secondary network address (resource 5).
     ///
     /// ID 5 · RW · String · multiple · optional
     ///
     /// Extra LPWAN addresses through which the device can also be reached.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub secondary_network_address: InstanceMap<String>,
     /// MAC address (resource 6).
     ///
@@ -186,108 +206,180 @@ pub struct LpwanCommunication {
     /// ID 7 · R · String · multiple · optional
     ///
     /// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub peer_address: InstanceMap<String>,
     /// Multicast group address (resource 8).
     ///
     /// ID 8 · RW · String · multiple · optional
     ///
     /// Multicast group addresses on which the device accepts messages and commands.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub multicast_group_address: InstanceMap<String>,
     /// Multicast group key (resource 9).
     ///
     /// ID 9 · RW · String · multiple · optional
     ///
     /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub multicast_group_key: InstanceMap<String>,
     /// Data rate (resource 10).
     ///
     /// ID 10 · RW · Integer · single · optional · units `B/s`
     ///
     /// Data rate used on the LPWAN, in bytes per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_rate: Option<i64>,
     /// Transmit power (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `dBm`
     ///
     /// Radio transmit power in dBm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub transmit_power: Option<f64>,
     /// Frequency (resource 12).
     ///
     /// ID 12 · RW · Float · single · optional · units `Hz`
     ///
     /// Radio carrier frequency in hertz.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub frequency: Option<f64>,
     /// Session time (resource 13).
     ///
     /// ID 13 · RW · Time · single · optional
     ///
     /// Start time of the multicast session; group messages are ignored before it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub session_time: Option<Time>,
     /// Session duration (resource 14).
     ///
     /// ID 14 · R · Time · single · optional · units `s`
     ///
     /// Length of the multicast session in seconds, counted from Session time; group messages are ignored after it ends.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub session_duration: Option<Time>,
     /// Mesh node (resource 15).
     ///
     /// ID 15 · RW · Boolean · single · optional
     ///
     /// true: the device relays messages it receives to other nodes of the mesh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub mesh_node: Option<bool>,
     /// Maximum repeat time (resource 16).
     ///
     /// ID 16 · RW · Integer · single · optional
     ///
     /// Upper limit on how many times a message is relayed inside the mesh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_repeat_time: Option<i64>,
     /// Number of repeats (resource 17).
     ///
     /// ID 17 · R · Integer · single · optional
     ///
     /// Hop count: number of mesh nodes up to and including the destination (router or other device).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_repeats: Option<i64>,
     /// Signal to noise ratio (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `dB`
     ///
     /// Signal to noise ratio of the received signal, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub signal_to_noise_ratio: Option<f64>,
     /// Communication failure (resource 19).
     ///
     /// ID 19 · R · Boolean · single · optional
     ///
     /// true while the device cannot communicate correctly.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_failure: Option<bool>,
     /// Received Signal Strength Indication (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `dBm`
     ///
     /// Received signal strength (RSSI) measured by the device, in dBm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub received_signal_strength_indication: Option<f64>,
     /// IMSI (resource 21).
     ///
     /// ID 21 · R · String · single · optional
     ///
     /// IMSI of the SIM: the subscriber identity on the mobile network.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub imsi: Option<String>,
     /// IMEI (resource 22).
     ///
     /// ID 22 · R · String · single · optional
     ///
     /// IMEI of the modem: the equipment identity on the mobile network.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub imei: Option<String>,
     /// Current Communication Operator (resource 23).
     ///
     /// ID 23 · R · String · single · optional
     ///
     /// Name of the network operator currently serving the device, as free text (private operators included).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub current_communication_operator: Option<String>,
     /// Integrated Circuit Card Identifier (resource 24).
     ///
     /// ID 24 · R · String · single · optional
     ///
     /// ICCID: the serial number printed on the SIM card (ITU-T E.118).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub integrated_circuit_card_identifier: Option<String>,
 }
 
@@ -464,32 +556,80 @@ impl ObjectType for LpwanCommunication {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanCommunicationWrite {
     /// IPv4 address (resource 2, RW): see [`Ipv4Address`](struct@Ipv4Address).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ipv4_address: Option<InstanceMap<String>>,
     /// IPv6 address (resource 3, RW): see [`Ipv6Address`](struct@Ipv6Address).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ipv6_address: Option<InstanceMap<String>>,
     /// Network address (resource 4, RW): see [`NetworkAddress`](struct@NetworkAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub network_address: Option<InstanceMap<String>>,
     /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`](struct@SecondaryNetworkAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub secondary_network_address: Option<InstanceMap<String>>,
     /// MAC address (resource 6, RW): see [`MacAddress`](struct@MacAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub mac_address: Option<String>,
     /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multicast_group_address: Option<InstanceMap<String>>,
     /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multicast_group_key: Option<InstanceMap<String>>,
     /// Data rate (resource 10, RW): see [`DataRate`](struct@DataRate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_rate: Option<i64>,
     /// Frequency (resource 12, RW): see [`Frequency`](struct@Frequency).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub frequency: Option<f64>,
     /// Session time (resource 13, RW): see [`SessionTime`](struct@SessionTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub session_time: Option<Time>,
     /// Mesh node (resource 15, RW): see [`MeshNode`](struct@MeshNode).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub mesh_node: Option<bool>,
     /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_repeat_time: Option<i64>,
 }
 

@@ -186,7 +186,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanMeshConnectivity {
     /// Network Type (resource 0).
@@ -218,114 +218,190 @@ pub struct LpwanMeshConnectivity {
     /// ID 4 · R · String · single · optional
     ///
     /// Text describing the errors currently affecting the mesh link.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub connection_errors: Option<String>,
     /// Last Error timestamp (resource 5).
     ///
     /// ID 5 · R · Time · single · optional
     ///
     /// UTC time of the most recent link error.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub last_error_timestamp: Option<Time>,
     /// Error Counter (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Total link errors seen since the counter was last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub error_counter: Option<i64>,
     /// Transmit Power (resource 8).
     ///
     /// ID 8 · RW · Float · single · optional · units `dBm`
     ///
     /// Radio transmit power, in dBm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub transmit_power: Option<f64>,
     /// Data Rate (resource 9).
     ///
     /// ID 9 · RW · Float · single · optional · units `bit/s`
     ///
     /// Radio data rate, in bits per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_rate: Option<f64>,
     /// Operation Mode (resource 10).
     ///
     /// ID 10 · RW · String · single · optional
     ///
     /// Operating mode in effect; its meaning depends on the mesh technology.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub operation_mode: Option<String>,
     /// Operating Channel (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional
     ///
     /// Channel currently used for data frames; updated by the client while frequency hopping.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub operating_channel: Option<i64>,
     /// Channel Hopping Function (resource 12).
     ///
     /// ID 12 · RW · Integer · single · optional
     ///
     /// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub channel_hopping_function: Option<i64>,
     /// Available Channels (resource 13).
     ///
     /// ID 13 · RW · String · single · optional
     ///
     /// Radio channels allowed in the regulatory domain, as a text list.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub available_channels: Option<String>,
     /// Unicast Channel Plan (resource 14).
     ///
     /// ID 14 · RW · String · single · optional
     ///
     /// Subset of channels used for unicast traffic, where the technology has one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub unicast_channel_plan: Option<String>,
     /// Broadcast Channel Plan (resource 15).
     ///
     /// ID 15 · RW · String · single · optional
     ///
     /// Subset of channels used for broadcast traffic, where the technology has one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub broadcast_channel_plan: Option<String>,
     /// FEC (resource 16).
     ///
     /// ID 16 · RW · Boolean · single · optional
     ///
     /// true when forward error correction is on, which helps on noisy links.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fec: Option<bool>,
     /// Data Whitening (resource 17).
     ///
     /// ID 17 · RW · Boolean · single · optional
     ///
     /// true when data whitening is on, spreading transmit power more evenly over the channel.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_whitening: Option<bool>,
     /// Cipher Suite (resource 18).
     ///
     /// ID 18 · RW · String · single · optional
     ///
     /// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cipher_suite: Option<String>,
     /// PAN Identifier (resource 19).
     ///
     /// ID 19 · RW · Integer · multiple · optional
     ///
     /// 802.15.4 PAN identifiers of the network.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub pan_identifier: InstanceMap<i64>,
     /// Network Name (resource 20).
     ///
     /// ID 20 · RW · String · single · optional
     ///
     /// Operator-chosen name of the mesh network.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub network_name: Option<String>,
     /// Node Rank (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
     ///
     /// Rank of the node in the mesh: hop count or path cost to the border router.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub node_rank: Option<i64>,
     /// Root Address (resource 22).
     ///
     /// ID 22 · R · String · multiple · optional
     ///
     /// Addresses of the border routers or gateways that connect the mesh to the outside.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub root_address: InstanceMap<String>,
     /// Parent Address (resource 23).
     ///
     /// ID 23 · R · String · multiple · optional
     ///
     /// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub parent_address: InstanceMap<String>,
     /// Physical interface (resource 24).
     ///
@@ -338,72 +414,120 @@ pub struct LpwanMeshConnectivity {
     /// ID 25 · RW · String · multiple · optional
     ///
     /// Logical addresses of the interface, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub logical_address: InstanceMap<String>,
     /// IP Address (resource 26).
     ///
     /// ID 26 · RW · String · multiple · optional
     ///
     /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub ip_address: InstanceMap<String>,
     /// Multicast Group Address (resource 27).
     ///
     /// ID 27 · RW · String · multiple · optional
     ///
     /// Multicast group addresses on which the node accepts messages and commands.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub multicast_group_address: InstanceMap<String>,
     /// Multicast group key (resource 28).
     ///
     /// ID 28 · RW · Opaque · multiple · optional
     ///
     /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub multicast_group_key: InstanceMap<Vec<u8>>,
     /// Signal to noise ratio (resource 29).
     ///
     /// ID 29 · R · Float · single · optional · units `dB`
     ///
     /// Signal to noise ratio of the received signal, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub signal_to_noise_ratio: Option<f64>,
     /// Received Signal Strength Indication (resource 30).
     ///
     /// ID 30 · R · Float · single · optional · units `dBm`
     ///
     /// Received signal strength (RSSI), in dBm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub received_signal_strength_indication: Option<f64>,
     /// Noise Floor (resource 31).
     ///
     /// ID 31 · R · Float · single · optional · units `dBm`
     ///
     /// Background noise level measured on the channel, in dBm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub noise_floor: Option<f64>,
     /// Maximum repeat time (resource 34).
     ///
     /// ID 34 · RW · Integer · single · optional
     ///
     /// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_repeat_time: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -648,48 +772,128 @@ impl ObjectType for LpwanMeshConnectivity {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanMeshConnectivityWrite {
     /// Device class (resource 1, RW): see [`DeviceClass`](struct@DeviceClass).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub device_class: Option<i64>,
     /// Transmit Power (resource 8, RW): see [`TransmitPower`](struct@TransmitPower).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub transmit_power: Option<f64>,
     /// Data Rate (resource 9, RW): see [`DataRate`](struct@DataRate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_rate: Option<f64>,
     /// Operation Mode (resource 10, RW): see [`OperationMode`](struct@OperationMode).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub operation_mode: Option<String>,
     /// Operating Channel (resource 11, RW): see [`OperatingChannel`](struct@OperatingChannel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub operating_channel: Option<i64>,
     /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`](struct@ChannelHoppingFunction).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub channel_hopping_function: Option<i64>,
     /// Available Channels (resource 13, RW): see [`AvailableChannels`](struct@AvailableChannels).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub available_channels: Option<String>,
     /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`](struct@UnicastChannelPlan).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub unicast_channel_plan: Option<String>,
     /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`](struct@BroadcastChannelPlan).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub broadcast_channel_plan: Option<String>,
     /// FEC (resource 16, RW): see [`Fec`](struct@Fec).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fec: Option<bool>,
     /// Data Whitening (resource 17, RW): see [`DataWhitening`](struct@DataWhitening).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_whitening: Option<bool>,
     /// Cipher Suite (resource 18, RW): see [`CipherSuite`](struct@CipherSuite).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cipher_suite: Option<String>,
     /// PAN Identifier (resource 19, RW): see [`PanIdentifier`](struct@PanIdentifier).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pan_identifier: Option<InstanceMap<i64>>,
     /// Network Name (resource 20, RW): see [`NetworkName`](struct@NetworkName).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub network_name: Option<String>,
     /// Physical interface (resource 24, RW): see [`PhysicalInterface`](struct@PhysicalInterface).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub physical_interface: Option<String>,
     /// Logical Address (resource 25, RW): see [`LogicalAddress`](struct@LogicalAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub logical_address: Option<InstanceMap<String>>,
     /// IP Address (resource 26, RW): see [`IpAddress`](struct@IpAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ip_address: Option<InstanceMap<String>>,
     /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multicast_group_address: Option<InstanceMap<String>>,
     /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multicast_group_key: Option<InstanceMap<Vec<u8>>>,
     /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_repeat_time: Option<i64>,
 }
 

@@ -195,7 +195,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanMeshStatistics {
     /// Tx Packets Total (resource 1).
@@ -203,186 +203,310 @@ pub struct LpwanMeshStatistics {
     /// ID 1 · R · Integer · single · optional
     ///
     /// Frames sent and acknowledged at the first attempt (macTxSuccessCount).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_packets_total: Option<i64>,
     /// Tx Success on single Retry (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Frames acknowledged after exactly one retry (macRetryCount).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_success_on_single_retry: Option<i64>,
     /// Tx Success on Multi Retry (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Frames acknowledged after several retries (macMultipleRetryCount).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_success_on_multi_retry: Option<i64>,
     /// Tx Discarded packets (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Frames that could not be sent at all.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_discarded_packets: Option<i64>,
     /// TX CCA failures (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Frames not sent because clear channel assessment found the channel busy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_cca_failures: Option<i64>,
     /// Tx ACK failure (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Frames not sent because no acknowledgement came back.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub tx_ack_failure: Option<i64>,
     /// Rx Packets Total (resource 7).
     ///
     /// ID 7 · R · Integer · single · optional
     ///
     /// Frames received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rx_packets_total: Option<i64>,
     /// Rx Discarded Packets (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Received frames that were dropped.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rx_discarded_packets: Option<i64>,
     /// Rx Malformed Packets (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional
     ///
     /// Received frames dropped because their headers could not be parsed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rx_malformed_packets: Option<i64>,
     /// Rx Unsecure Packets (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Received frames dropped for failing security checks (macSecurityFailure).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rx_unsecure_packets: Option<i64>,
     /// Rx duplicate Packets (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional
     ///
     /// Received duplicate frames dropped (macDuplicateFrameCount).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub rx_duplicate_packets: Option<i64>,
     /// Beacon Frames Sent (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional
     ///
     /// 802.15.4 beacon frames sent, used for mesh discovery and upkeep.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub beacon_frames_sent: Option<i64>,
     /// Beacon Frames Received (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional
     ///
     /// 802.15.4 beacon frames received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub beacon_frames_received: Option<i64>,
     /// Ack Frames Sent (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
     ///
     /// 802.15.4 acknowledgement frames sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ack_frames_sent: Option<i64>,
     /// Ack Frames Received (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
     ///
     /// 802.15.4 acknowledgement frames received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ack_frames_received: Option<i64>,
     /// Command Frames Sent (resource 16).
     ///
     /// ID 16 · R · Integer · single · optional
     ///
     /// 802.15.4 MAC command frames sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command_frames_sent: Option<i64>,
     /// Command Frames Received (resource 17).
     ///
     /// ID 17 · R · Integer · single · optional
     ///
     /// 802.15.4 MAC command frames received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command_frames_received: Option<i64>,
     /// Data Frames Sent (resource 18).
     ///
     /// ID 18 · R · Integer · single · optional
     ///
     /// 802.15.4 data frames sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_frames_sent: Option<i64>,
     /// Data Frames Received (resource 19).
     ///
     /// ID 19 · R · Integer · single · optional
     ///
     /// 802.15.4 data frames received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_frames_received: Option<i64>,
     /// Data Bytes Sent (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional
     ///
     /// Payload bytes sent over the interface.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_bytes_sent: Option<i64>,
     /// Data Bytes Received (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
     ///
     /// Payload bytes received over the interface.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_bytes_received: Option<i64>,
     /// Unicast Packets Sent (resource 22).
     ///
     /// ID 22 · R · Integer · single · optional
     ///
     /// Unicast packets sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub unicast_packets_sent: Option<i64>,
     /// Unicast Packets Received (resource 23).
     ///
     /// ID 23 · R · Integer · single · optional
     ///
     /// Unicast packets received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub unicast_packets_received: Option<i64>,
     /// Multicast Packets Sent (resource 24).
     ///
     /// ID 24 · R · Integer · single · optional
     ///
     /// Multicast packets sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multicast_packets_sent: Option<i64>,
     /// Multicast Packets Received (resource 25).
     ///
     /// ID 25 · R · Integer · single · optional
     ///
     /// Multicast packets received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multicast_packets_received: Option<i64>,
     /// Broadcast Packets Sent (resource 26).
     ///
     /// ID 26 · R · Integer · single · optional
     ///
     /// Broadcast packets sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub broadcast_packets_sent: Option<i64>,
     /// Broadcast Packets Received (resource 27).
     ///
     /// ID 27 · R · Integer · single · optional
     ///
     /// Broadcast packets received.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub broadcast_packets_received: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -592,7 +716,7 @@ impl ObjectType for LpwanMeshStatistics {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanMeshStatisticsWrite {}
 

@@ -112,7 +112,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LuminaireAsset {
     /// Asset GTIN (resource 1).
@@ -126,78 +126,130 @@ pub struct LuminaireAsset {
     /// ID 2 · RW · Integer · single · optional
     ///
     /// Year the luminaire was made.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub year_of_manufacture: Option<i64>,
     /// Week of manufacture (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional
     ///
     /// Week of the year the luminaire was made.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub week_of_manufacture: Option<i64>,
     /// Nominal light output (resource 4).
     ///
     /// ID 4 · RW · Integer · single · optional · units `lm`
     ///
     /// Rated luminous flux of the luminaire, in lumens.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_light_output: Option<i64>,
     /// Light distribution type (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional
     ///
     /// Light distribution type, coded as in the Zhaga D4i enumeration.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_distribution_type: Option<i64>,
     /// Luminaire color (resource 6).
     ///
     /// ID 6 · RW · String · single · optional
     ///
     /// Paint colour of the luminaire housing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub luminaire_color: Option<String>,
     /// Nominal input power (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `W`
     ///
     /// Rated input power of the luminaire, in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_input_power: Option<f64>,
     /// Power at minimum dim level (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `W`
     ///
     /// Input power in watts when dimmed to the lowest level.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub power_at_minimum_dim_level: Option<f64>,
     /// Nominal max AC mains voltage (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional · units `V`
     ///
     /// Highest AC mains voltage the luminaire is rated for, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_max_ac_mains_voltage: Option<i64>,
     /// Nominal min AC mains voltage (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional · units `V`
     ///
     /// Lowest AC mains voltage the luminaire is rated for, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_min_ac_mains_voltage: Option<i64>,
     /// CRI (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional · range `0..100`
     ///
     /// Colour rendering index, 0..100.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cri: Option<i64>,
     /// CCT value (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional · units `K`
     ///
     /// Correlated colour temperature of the luminaire, in kelvin.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cct_value: Option<i64>,
     /// Luminaire identification (resource 13).
     ///
     /// ID 13 · R · String · single · optional
     ///
     /// Luminaire identification text (up to 60 ASCII characters) from DiiA/D4i part 251 memory bank 1.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub luminaire_identification: Option<String>,
     /// Luminaire identification number (resource 14).
     ///
     /// ID 14 · R · String · single · optional
     ///
     /// Luminaire identification number (20 digits) from DiiA/D4i part 251 memory bank 1.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub luminaire_identification_number: Option<String>,
 }
 
@@ -318,18 +370,38 @@ impl ObjectType for LuminaireAsset {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LuminaireAssetWrite {
     /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`](struct@YearOfManufacture).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub year_of_manufacture: Option<i64>,
     /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`](struct@WeekOfManufacture).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub week_of_manufacture: Option<i64>,
     /// Nominal light output (resource 4, RW): see [`NominalLightOutput`](struct@NominalLightOutput).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_light_output: Option<i64>,
     /// Light distribution type (resource 5, RW): see [`LightDistributionType`](struct@LightDistributionType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_distribution_type: Option<i64>,
     /// Luminaire color (resource 6, RW): see [`LuminaireColor`](struct@LuminaireColor).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub luminaire_color: Option<String>,
 }
 

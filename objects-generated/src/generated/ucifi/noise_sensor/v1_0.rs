@@ -66,7 +66,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct NoiseSensor {
     /// Gunshot detected (resource 1).
@@ -74,12 +74,20 @@ pub struct NoiseSensor {
     /// ID 1 · R · Boolean · single · optional
     ///
     /// true when the sensor has recognised a gunshot.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub gunshot_detected: Option<bool>,
     /// Abnormal noise detected (resource 2).
     ///
     /// ID 2 · R · Boolean · single · optional
     ///
     /// true when an unusual sound event has been recognised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub abnormal_noise_detected: Option<bool>,
     /// Sensor Value (resource 3).
     ///
@@ -92,24 +100,40 @@ pub struct NoiseSensor {
     /// ID 4 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level since power-up or the last reset, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_measured_value: Option<f64>,
     /// Maximum measured value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level since power-up or the last reset, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_measured_value: Option<f64>,
     /// Minimum range value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level the sensor can measure, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_range_value: Option<f64>,
     /// Maximum range value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level the sensor can measure, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_range_value: Option<f64>,
 }
 
@@ -195,7 +219,7 @@ impl ObjectType for NoiseSensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct NoiseSensorWrite {}
 

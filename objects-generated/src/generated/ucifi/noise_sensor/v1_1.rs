@@ -92,7 +92,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct NoiseSensor {
     /// Gunshot detected (resource 1).
@@ -100,12 +100,20 @@ pub struct NoiseSensor {
     /// ID 1 · R · Boolean · single · optional
     ///
     /// true when the sensor has recognised a gunshot.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub gunshot_detected: Option<bool>,
     /// Abnormal noise detected (resource 2).
     ///
     /// ID 2 · R · Boolean · single · optional
     ///
     /// true when an unusual sound event has been recognised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub abnormal_noise_detected: Option<bool>,
     /// Sensor Value (resource 3).
     ///
@@ -118,48 +126,80 @@ pub struct NoiseSensor {
     /// ID 4 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level since power-up or the last reset, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_measured_value: Option<f64>,
     /// Maximum measured value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level since power-up or the last reset, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_measured_value: Option<f64>,
     /// Minimum range value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `dB`
     ///
     /// Lowest sound level the sensor can measure, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_range_value: Option<f64>,
     /// Maximum range value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `dB`
     ///
     /// Highest sound level the sensor can measure, in dB.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_range_value: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -269,7 +309,7 @@ impl ObjectType for NoiseSensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct NoiseSensorWrite {}
 

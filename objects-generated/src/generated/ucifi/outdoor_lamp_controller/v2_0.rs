@@ -451,7 +451,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OutdoorLampController {
     /// Command (resource 1).
@@ -465,6 +465,10 @@ pub struct OutdoorLampController {
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command_in_action: Option<i64>,
     /// Dimming level (resource 3).
     ///
@@ -477,354 +481,590 @@ pub struct OutdoorLampController {
     /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent applied when neither a schedule nor an override is active.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_dimming_level: Option<i64>,
     /// Lamp failure (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the lamp gives no light although it should (for example a broken lamp).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_failure: Option<bool>,
     /// Lamp failure reason (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_failure_reason: Option<i64>,
     /// Control gear failure (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_failure: Option<bool>,
     /// Control gear failure reason (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Code for the driver fault; the DiiA list of control gear failures may be used.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_failure_reason: Option<i64>,
     /// Relay failure (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the controller's relay does not behave as commanded.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub relay_failure: Option<bool>,
     /// Day burner (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the lamp is lit while it should be off (day burning).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub day_burner: Option<bool>,
     /// Cycling failure (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when the lamp switches on and off abnormally often.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cycling_failure: Option<bool>,
     /// Control gear communication failure (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_communication_failure: Option<bool>,
     /// Scheduler ID (resource 13).
     ///
     /// ID 13 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this controller's command, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 14).
     ///
     /// ID 14 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub invalid_scheduler: Option<bool>,
     /// Lamp operating hours (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `h`
     ///
     /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_operating_hours: Option<f64>,
     /// Lamp ON timestamp (resource 17).
     ///
     /// ID 17 · R · Time · single · optional
     ///
     /// When the lamp last went from dark to lit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_on_timestamp: Option<Time>,
     /// Lamp switch counter (resource 18).
     ///
     /// ID 18 · R · Integer · single · optional
     ///
     /// Number of on-to-off switchings of the lamp since the last counter reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_switch_counter: Option<i64>,
     /// Control gear start counter (resource 20).
     ///
     /// ID 20 · R · Integer · single · optional
     ///
     /// Number of times the driver has been powered off after being on.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_start_counter: Option<i64>,
     /// Control gear temperature (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `Cel`
     ///
     /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_temperature: Option<f64>,
     /// Control gear thermal derating (resource 22).
     ///
     /// ID 22 · R · Boolean · single · optional
     ///
     /// true while the driver is lowering the light output because it is too hot.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_thermal_derating: Option<bool>,
     /// Control gear thermal derating counter (resource 23).
     ///
     /// ID 23 · R · Integer · single · optional
     ///
     /// Number of thermal deratings by the driver since the last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_thermal_derating_counter: Option<i64>,
     /// Control gear thermal shutdown (resource 25).
     ///
     /// ID 25 · R · Boolean · single · optional
     ///
     /// true when the driver has switched the light off because it is too hot.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_thermal_shutdown: Option<bool>,
     /// Control gear thermal shutdown counter (resource 26).
     ///
     /// ID 26 · R · Integer · single · optional
     ///
     /// Number of thermal shutdowns by the driver since the last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_gear_thermal_shutdown_counter: Option<i64>,
     /// Output port (resource 28).
     ///
     /// ID 28 · RW · Integer · single · optional
     ///
     /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_port: Option<i64>,
     /// Standby mode (resource 29).
     ///
     /// ID 29 · RW · Boolean · single · optional
     ///
     /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub standby_mode: Option<bool>,
     /// Constant light output (resource 30).
     ///
     /// ID 30 · RW · Boolean · single · optional
     ///
     /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub constant_light_output: Option<bool>,
     /// Cleaning factor enabled (resource 31).
     ///
     /// ID 31 · RW · Boolean · single · optional
     ///
     /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cleaning_factor_enabled: Option<bool>,
     /// Cleaning period (resource 32).
     ///
     /// ID 32 · RW · Integer · single · optional
     ///
     /// Days after a cleaning at which the cleaning factor has returned to 100 %.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cleaning_period: Option<i64>,
     /// Initial lamp cleaning factor (resource 33).
     ///
     /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub initial_lamp_cleaning_factor: Option<i64>,
     /// Lamp cleaning date (resource 34).
     ///
     /// ID 34 · RW · Time · single · optional
     ///
     /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_cleaning_date: Option<Time>,
     /// Control type (resource 35).
     ///
     /// ID 35 · RW · Integer · multiple · optional · range `0..13`
     ///
     /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub control_type: InstanceMap<i64>,
     /// Nominal Lamp wattage (resource 36).
     ///
     /// ID 36 · RW · Integer · single · optional · units `W`
     ///
     /// Power drawn by the light source at full level, in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_lamp_wattage: Option<i64>,
     /// Minimum dimming level (resource 37).
     ///
     /// ID 37 · RW · Integer · single · optional · units `/100`
     ///
     /// Lowest level in percent at which the lamp still works reliably.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_dimming_level: Option<i64>,
     /// Minimum lamp wattage (resource 38).
     ///
     /// ID 38 · RW · Integer · single · optional · units `W`
     ///
     /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_lamp_wattage: Option<i64>,
     /// Light color temperature command (resource 39).
     ///
     /// ID 39 · RW · Integer · single · optional · units `K`
     ///
     /// Last requested colour temperature of the light, in kelvin.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_color_temperature_command: Option<i64>,
     /// Actual light color temperature (resource 40).
     ///
     /// ID 40 · R · Integer · single · optional · units `K`
     ///
     /// Colour temperature the light source produces now, in kelvin.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub actual_light_color_temperature: Option<i64>,
     /// Virtual power output (resource 41).
     ///
     /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub virtual_power_output: Option<i64>,
     /// Voltage at max dim level (resource 42).
     ///
     /// ID 42 · RW · Float · single · optional · units `V`
     ///
     /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub voltage_at_max_dim_level: Option<f64>,
     /// Voltage at min dim level (resource 43).
     ///
     /// ID 43 · RW · Float · single · optional · units `V`
     ///
     /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub voltage_at_min_dim_level: Option<f64>,
     /// Light source voltage (resource 44).
     ///
     /// ID 44 · R · Float · single · optional · units `V`
     ///
     /// Voltage, usually DC, at the driver output feeding the light source, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_source_voltage: Option<f64>,
     /// Light source current (resource 45).
     ///
     /// ID 45 · R · Float · single · optional · units `A`
     ///
     /// Current, usually DC, from the driver into the light source, in amperes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_source_current: Option<f64>,
     /// Light source active power (resource 46).
     ///
     /// ID 46 · R · Float · single · optional · units `W`
     ///
     /// Active power delivered to the light source at the driver output, in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_source_active_power: Option<f64>,
     /// Light source active energy (resource 47).
     ///
     /// ID 47 · R · Float · single · optional · units `kWh`
     ///
     /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_source_active_energy: Option<f64>,
     /// Maximum light source current (resource 48).
     ///
     /// ID 48 · RW · Float · single · optional · units `A`
     ///
     /// Highest current in amperes the driver can deliver to the light source.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_light_source_current: Option<f64>,
     /// Default fade time (resource 49).
     ///
     /// ID 49 · RW · Float · single · optional · units `s`
     ///
     /// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_fade_time: Option<f64>,
     /// Manual override start time (resource 50).
     ///
     /// ID 50 · RW · Time · single · optional
     ///
     /// Start of the manual override window: between start and end time the manual Command wins over any schedule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_start_time: Option<Time>,
     /// Manual override end time (resource 51).
     ///
     /// ID 51 · RW · Time · single · optional
     ///
     /// End of the manual override window; afterwards the schedule or the default settings apply again.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_end_time: Option<Time>,
     /// Manual override fade (resource 52).
     ///
     /// ID 52 · RW · Float · single · optional · units `s`
     ///
     /// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_fade: Option<f64>,
     /// Manual override default duration (resource 53).
     ///
     /// ID 53 · RW · Integer · single · optional · units `s`
     ///
     /// Length in seconds of an override sent without an end time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_default_duration: Option<i64>,
     /// Manual override active (resource 54).
     ///
     /// ID 54 · R · Boolean · single · optional
     ///
     /// true while a manual override is in force.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_active: Option<bool>,
     /// Default Light color temperature (resource 55).
     ///
     /// ID 55 · RW · Integer · single · optional · units `K`
     ///
     /// Colour temperature in kelvin applied when neither a schedule nor an override is active.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_light_color_temperature: Option<i64>,
     /// Driver operating hours (resource 56).
     ///
     /// ID 56 · R · Float · single · optional · units `h`
     ///
     /// Hours the LED driver has been powered, accumulated; mirrors the DALI part 253 driver counter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub driver_operating_hours: Option<f64>,
     /// Manufacturer GTIN (resource 58).
     ///
     /// ID 58 · R · String · single · optional
     ///
     /// GTIN of the driver, read from DALI memory bank 0.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manufacturer_gtin: Option<String>,
     /// Manufacturer Serial Number (resource 59).
     ///
     /// ID 59 · R · String · single · optional
     ///
     /// Serial number of the driver, read from DALI memory bank 0.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manufacturer_serial_number: Option<String>,
     /// Firmware Version (resource 60).
     ///
     /// ID 60 · R · String · single · optional
     ///
     /// Firmware version of the DALI bus unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub firmware_version: Option<String>,
     /// DALI Version (resource 61).
     ///
     /// ID 61 · R · String · single · optional
     ///
     /// DALI version implemented by the driver, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dali_version: Option<String>,
     /// Unit temperature (resource 62).
     ///
     /// ID 62 · R · Float · single · optional · units `Cel`
     ///
     /// Temperature of the driver unit in degrees Celsius, as defined by DiiA.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub unit_temperature: Option<f64>,
     /// Device capabilities (resource 63).
     ///
     /// ID 63 · R · Integer · single · optional
     ///
     /// Capability bits of the driver: 0 power supply, 1 memory bank 1 extension, 2 energy reporting, 3 diagnostics, 4 sensor ready, 5..7 sensor-ready extensions (extended diagnostics, total energy, apparent energy).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub device_capabilities: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -1221,58 +1461,158 @@ impl ObjectType for OutdoorLampController {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OutdoorLampControllerWrite {
     /// Command (resource 1, RW): see [`Command`](struct@Command).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_dimming_level: Option<i64>,
     /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub scheduler_id: Option<InstanceMap<i64>>,
     /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_port: Option<i64>,
     /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub standby_mode: Option<bool>,
     /// Constant light output (resource 30, RW): see [`ConstantLightOutput`](struct@ConstantLightOutput).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub constant_light_output: Option<bool>,
     /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`](struct@CleaningFactorEnabled).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cleaning_factor_enabled: Option<bool>,
     /// Cleaning period (resource 32, RW): see [`CleaningPeriod`](struct@CleaningPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cleaning_period: Option<i64>,
     /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`](struct@InitialLampCleaningFactor).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub initial_lamp_cleaning_factor: Option<i64>,
     /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@LampCleaningDate).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub lamp_cleaning_date: Option<Time>,
     /// Control type (resource 35, RW): see [`ControlType`](struct@ControlType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub control_type: Option<InstanceMap<i64>>,
     /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nominal_lamp_wattage: Option<i64>,
     /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@MinimumDimmingLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_dimming_level: Option<i64>,
     /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`](struct@MinimumLampWattage).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_lamp_wattage: Option<i64>,
     /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`](struct@LightColorTemperatureCommand).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub light_color_temperature_command: Option<i64>,
     /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`](struct@VirtualPowerOutput).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub virtual_power_output: Option<i64>,
     /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`](struct@VoltageAtMaxDimLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub voltage_at_max_dim_level: Option<f64>,
     /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`](struct@VoltageAtMinDimLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub voltage_at_min_dim_level: Option<f64>,
     /// Maximum light source current (resource 48, RW): see [`MaximumLightSourceCurrent`](struct@MaximumLightSourceCurrent).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_light_source_current: Option<f64>,
     /// Default fade time (resource 49, RW): see [`DefaultFadeTime`](struct@DefaultFadeTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_fade_time: Option<f64>,
     /// Manual override start time (resource 50, RW): see [`ManualOverrideStartTime`](struct@ManualOverrideStartTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_start_time: Option<Time>,
     /// Manual override end time (resource 51, RW): see [`ManualOverrideEndTime`](struct@ManualOverrideEndTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_end_time: Option<Time>,
     /// Manual override fade (resource 52, RW): see [`ManualOverrideFade`](struct@ManualOverrideFade).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_fade: Option<f64>,
     /// Manual override default duration (resource 53, RW): see [`ManualOverrideDefaultDuration`](struct@ManualOverrideDefaultDuration).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub manual_override_default_duration: Option<i64>,
     /// Default Light color temperature (resource 55, RW): see [`DefaultLightColorTemperature`](struct@DefaultLightColorTemperature).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_light_color_temperature: Option<i64>,
 }
 

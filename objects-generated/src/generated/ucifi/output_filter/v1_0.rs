@@ -49,7 +49,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OutputFilter {
     /// Operation (resource 0).
@@ -63,18 +63,30 @@ pub struct OutputFilter {
     /// ID 1 · RW · Float · single · optional · units `s`
     ///
     /// Seconds taken to move the target from its present value to the new one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub delay: Option<f64>,
     /// Transaction (resource 2).
     ///
     /// ID 2 · RW · Integer · single · optional
     ///
     /// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub transaction: Option<i64>,
     /// Expiration Time (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional
     ///
     /// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expiration_time: Option<f64>,
 }
 
@@ -143,16 +155,32 @@ impl ObjectType for OutputFilter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OutputFilterWrite {
     /// Operation (resource 0, RW): see [`Operation`](struct@Operation).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub operation: Option<i64>,
     /// Delay (resource 1, RW): see [`Delay`](struct@Delay).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub delay: Option<f64>,
     /// Transaction (resource 2, RW): see [`Transaction`](struct@Transaction).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub transaction: Option<i64>,
     /// Expiration Time (resource 3, RW): see [`ExpirationTime`](struct@ExpirationTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub expiration_time: Option<f64>,
 }
 

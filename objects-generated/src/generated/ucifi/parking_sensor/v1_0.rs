@@ -57,7 +57,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ParkingSensor {
     /// Occupancy (resource 1).
@@ -71,24 +71,40 @@ pub struct ParkingSensor {
     /// ID 2 · R · Integer · single · optional · units `s`
     ///
     /// Seconds the space has been occupied; when free, the length of the previous occupation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub duration: Option<i64>,
     /// Daily Duration (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `s`
     ///
     /// Seconds of occupation accumulated since midnight.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub daily_duration: Option<i64>,
     /// Forbidden parking detected (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true when the parked vehicle is not allowed there; false when free or authorised.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub forbidden_parking_detected: Option<bool>,
     /// Type of Sensor (resource 5).
     ///
     /// ID 5 · RW · String · single · optional
     ///
     /// Sensing technology as text, e.g. magnetometer, PIR or camera.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_sensor: Option<String>,
 }
 
@@ -162,10 +178,14 @@ impl ObjectType for ParkingSensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ParkingSensorWrite {
     /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_sensor: Option<String>,
 }
 

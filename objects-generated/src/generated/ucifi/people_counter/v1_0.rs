@@ -97,7 +97,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PeopleCounter {
     /// Actual number of persons (resource 1).
@@ -111,30 +111,50 @@ pub struct PeopleCounter {
     /// ID 2 · R · Integer · single · optional
     ///
     /// Distinct people detected since midnight.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub daily_number_of_persons: Option<i64>,
     /// Cumulated number of persons (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Distinct people detected since the last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_number_of_persons: Option<i64>,
     /// Daily number of passages (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Passages since midnight; a person seen several times counts each time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub daily_number_of_passages: Option<i64>,
     /// Cumulated number of passages (resource 6).
     ///
     /// ID 6 · R · Integer · single · optional
     ///
     /// Passages since the last reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_number_of_passages: Option<i64>,
     /// Type of sensor (resource 8).
     ///
     /// ID 8 · RW · String · single · optional
     ///
     /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_sensor: Option<String>,
 }
 
@@ -215,10 +235,14 @@ impl ObjectType for PeopleCounter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PeopleCounterWrite {
     /// Type of sensor (resource 8, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_sensor: Option<String>,
 }
 

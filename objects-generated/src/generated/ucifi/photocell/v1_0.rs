@@ -46,7 +46,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Photocell {
     /// ON lux level (resource 1).
@@ -54,18 +54,30 @@ pub struct Photocell {
     /// ID 1 · RW · Float · single · optional · units `lx`
     ///
     /// Illuminance in lux under which the photocell switches on (or sends an on message).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_lux_level: Option<f64>,
     /// OFF lux level (resource 2).
     ///
     /// ID 2 · RW · Float · single · optional · units `lx`
     ///
     /// Illuminance in lux over which the photocell switches off (or sends an off message).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_lux_level: Option<f64>,
     /// Photocell status (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub photocell_status: Option<bool>,
 }
 
@@ -129,12 +141,20 @@ impl ObjectType for Photocell {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PhotocellWrite {
     /// ON lux level (resource 1, RW): see [`OnLuxLevel`](struct@OnLuxLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_lux_level: Option<f64>,
     /// OFF lux level (resource 2, RW): see [`OffLuxLevel`](struct@OffLuxLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_lux_level: Option<f64>,
 }
 

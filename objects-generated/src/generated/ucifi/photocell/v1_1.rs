@@ -54,7 +54,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Photocell {
     /// ON lux level (resource 1).
@@ -62,30 +62,50 @@ pub struct Photocell {
     /// ID 1 · RW · Float · single · optional · units `lx`
     ///
     /// Illuminance in lux under which the photocell switches on (or sends an on message).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_lux_level: Option<f64>,
     /// OFF lux level (resource 2).
     ///
     /// ID 2 · RW · Float · single · optional · units `lx`
     ///
     /// Illuminance in lux over which the photocell switches off (or sends an off message).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_lux_level: Option<f64>,
     /// Photocell status (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub photocell_status: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -161,12 +181,20 @@ impl ObjectType for Photocell {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PhotocellWrite {
     /// ON lux level (resource 1, RW): see [`OnLuxLevel`](struct@OnLuxLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub on_lux_level: Option<f64>,
     /// OFF lux level (resource 2, RW): see [`OffLuxLevel`](struct@OffLuxLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_lux_level: Option<f64>,
 }
 

@@ -126,7 +126,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PressureMonitoringSensor {
     /// Pressure (resource 1).
@@ -140,66 +140,110 @@ pub struct PressureMonitoringSensor {
     /// ID 2 · RW · Integer · single · optional · units `s`
     ///
     /// Seconds between two pressure samples.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sampling_period: Option<i64>,
     /// Leak detected (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true when the probe has detected a leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_detected: Option<bool>,
     /// Hammer effect detected (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true when a pressure surge (water hammer) has been detected in the pipe.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hammer_effect_detected: Option<bool>,
     /// Minimum measured pressure value (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `Pa`
     ///
     /// Lowest pressure since power-up or the last min/max reset, in pascals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_measured_pressure_value: Option<f64>,
     /// Maximum measured pressure value (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `Pa`
     ///
     /// Highest pressure since power-up or the last min/max reset, in pascals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_measured_pressure_value: Option<f64>,
     /// Minimum range pressure value (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `Pa`
     ///
     /// Lowest pressure the probe can measure, in pascals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_range_pressure_value: Option<f64>,
     /// Maximum range pressure value (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `Pa`
     ///
     /// Highest pressure the probe can measure, in pascals.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_range_pressure_value: Option<f64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -314,10 +358,14 @@ impl ObjectType for PressureMonitoringSensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PressureMonitoringSensorWrite {
     /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@SamplingPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sampling_period: Option<i64>,
 }
 

@@ -95,7 +95,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramFunction {
     /// Function Name (resource 0).
@@ -103,18 +103,30 @@ pub struct ProgramFunction {
     /// ID 0 · RW · String · single · optional
     ///
     /// Short name of the function.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub function_name: Option<String>,
     /// Run Condition (resource 1).
     ///
     /// ID 1 · RW · String · multiple · optional
     ///
     /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub run_condition: InstanceMap<String>,
     /// Output Filter (resource 3).
     ///
     /// ID 3 · RW · Integer · multiple · optional
     ///
     /// Instance IDs of Output Filter objects, one per target output.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub output_filter: InstanceMap<i64>,
     /// Time Input Array (resource 4).
     ///
@@ -133,30 +145,50 @@ pub struct ProgramFunction {
     /// ID 6 · RW · String · multiple · optional
     ///
     /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub single_sensor_input_array: InstanceMap<String>,
     /// Multi Sensor Input Array (resource 7).
     ///
     /// ID 7 · RW · String · multiple · optional
     ///
     /// Conditions combining time and several sensor values, written like Run Condition.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub multi_sensor_input_array: InstanceMap<String>,
     /// Sensor Output Array (resource 8).
     ///
     /// ID 8 · RW · String · multiple · optional
     ///
     /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub sensor_output_array: InstanceMap<String>,
     /// Output Filter for Time Output (resource 9).
     ///
     /// ID 9 · RW · String · multiple · optional
     ///
     /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub output_filter_for_time_output: InstanceMap<String>,
     /// Output Filter for Sensor Output (resource 10).
     ///
     /// ID 10 · RW · String · multiple · optional
     ///
     /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub output_filter_for_sensor_output: InstanceMap<String>,
 }
 
@@ -265,28 +297,68 @@ impl ObjectType for ProgramFunction {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramFunctionWrite {
     /// Function Name (resource 0, RW): see [`FunctionName`](struct@FunctionName).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub function_name: Option<String>,
     /// Run Condition (resource 1, RW): see [`RunCondition`](struct@RunCondition).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub run_condition: Option<InstanceMap<String>>,
     /// Output Filter (resource 3, RW): see [`OutputFilter`](struct@OutputFilter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_filter: Option<InstanceMap<i64>>,
     /// Time Input Array (resource 4, RW): see [`TimeInputArray`](struct@TimeInputArray).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_input_array: Option<InstanceMap<String>>,
     /// Time Output Array (resource 5, RW): see [`TimeOutputArray`](struct@TimeOutputArray).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_output_array: Option<InstanceMap<String>>,
     /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`](struct@SingleSensorInputArray).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub single_sensor_input_array: Option<InstanceMap<String>>,
     /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`](struct@MultiSensorInputArray).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub multi_sensor_input_array: Option<InstanceMap<String>>,
     /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`](struct@SensorOutputArray).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub sensor_output_array: Option<InstanceMap<String>>,
     /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`](struct@OutputFilterForTimeOutput).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_filter_for_time_output: Option<InstanceMap<String>>,
     /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`](struct@OutputFilterForSensorOutput).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_filter_for_sensor_output: Option<InstanceMap<String>>,
 }
 

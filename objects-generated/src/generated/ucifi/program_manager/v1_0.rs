@@ -158,7 +158,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramManager {
     /// Max number of Program Schedulers (resource 0).
@@ -208,12 +208,20 @@ pub struct ProgramManager {
     /// ID 7 · RW · Integer · single · optional
     ///
     /// Most input sources supported; may be changed to trade memory.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_input_sources: Option<i64>,
     /// Max number of Dates in Calendar (resource 8).
     ///
     /// ID 8 · RW · Integer · single · optional
     ///
     /// Most start/end dates one calendar may hold; may be changed to trade memory.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_dates_in_calendar: Option<i64>,
     /// Max Flash Memory Allocated (resource 9).
     ///
@@ -226,6 +234,10 @@ pub struct ProgramManager {
     /// ID 10 · R · Integer · single · optional · units `B`
     ///
     /// Flash memory still free for scheduling data, in bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub flash_memory_free: Option<i64>,
     /// Error Conditions (resource 11).
     ///
@@ -238,18 +250,30 @@ pub struct ProgramManager {
     /// ID 13 · R · Integer · single · optional
     ///
     /// Feature bits: 0 sunrise/sunset events, 1 single-sensor inputs, 2 multi-sensor inputs, 3 input filters, 4 output filters, 5 calendars, 6 compound operation, 7 seconds in clock times, 8 astronomical midnight, 9 off when inactive.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub supported_capabilities: Option<i64>,
     /// Max Dynamic Memory Allocated (resource 14).
     ///
     /// ID 14 · RW · Integer · single · optional · units `B`
     ///
     /// RAM reserved for scheduling, in bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_dynamic_memory_allocated: Option<i64>,
     /// Dynamic Memory Free (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional · units `B`
     ///
     /// RAM still free for scheduling, in bytes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dynamic_memory_free: Option<i64>,
 }
 
@@ -379,24 +403,56 @@ impl ObjectType for ProgramManager {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramManagerWrite {
     /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`](struct@MaxNumberOfProgramSchedulers).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_program_schedulers: Option<i64>,
     /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`](struct@MaxNumberOfProgramFunctions).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_program_functions: Option<i64>,
     /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`](struct@MaxNumberOfCalendars).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_calendars: Option<i64>,
     /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`](struct@MaxNumberOfActuators).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_actuators: Option<i64>,
     /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`](struct@MaxNumberOfInputSources).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_input_sources: Option<i64>,
     /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`](struct@MaxNumberOfDatesInCalendar).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_dates_in_calendar: Option<i64>,
     /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`](struct@MaxFlashMemoryAllocated).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_flash_memory_allocated: Option<i64>,
     /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`](struct@MaxDynamicMemoryAllocated).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_dynamic_memory_allocated: Option<i64>,
 }
 

@@ -64,7 +64,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramMonitor {
     /// Program Name (resource 0).
@@ -90,24 +90,40 @@ pub struct ProgramMonitor {
     /// ID 4 · R · Integer · single · optional
     ///
     /// Times the program has been evaluated.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub evaluation_counter: Option<i64>,
     /// Execution Counter (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Times the program has acted after an evaluation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub execution_counter: Option<i64>,
     /// Last Execution (resource 7).
     ///
     /// ID 7 · R · Time · single · optional
     ///
     /// When the program last acted.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub last_execution: Option<Time>,
     /// Last Control Output (resource 8).
     ///
     /// ID 8 · R · String · multiple · optional
     ///
     /// Output values applied at the last run, one instance per output.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub last_control_output: InstanceMap<String>,
 }
 
@@ -195,7 +211,7 @@ impl ObjectType for ProgramMonitor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramMonitorWrite {}
 

@@ -71,7 +71,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramScheduler {
     /// Schedule Name (resource 0).
@@ -79,6 +79,10 @@ pub struct ProgramScheduler {
     /// ID 0 · RW · String · single · optional
     ///
     /// Unique name of the program.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub schedule_name: Option<String>,
     /// State (resource 1).
     ///
@@ -97,6 +101,10 @@ pub struct ProgramScheduler {
     /// ID 3 · RW · Integer · multiple · optional
     ///
     /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub calendar_rules: InstanceMap<i64>,
     /// Program Function (resource 4).
     ///
@@ -109,6 +117,10 @@ pub struct ProgramScheduler {
     /// ID 5 · RW · String · multiple · optional
     ///
     /// Sensors or input filters the program may read, one reference per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub input_sources: InstanceMap<String>,
     /// Output Instances (resource 6).
     ///
@@ -127,12 +139,20 @@ pub struct ProgramScheduler {
     /// ID 8 · RW · Boolean · single · optional
     ///
     /// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub compound_operation: Option<bool>,
     /// Off when inactive (resource 9).
     ///
     /// ID 9 · RW · Boolean · single · optional
     ///
     /// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_when_inactive: Option<bool>,
 }
 
@@ -236,28 +256,68 @@ impl ObjectType for ProgramScheduler {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramSchedulerWrite {
     /// Schedule Name (resource 0, RW): see [`ScheduleName`](struct@ScheduleName).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub schedule_name: Option<String>,
     /// State (resource 1, RW): see [`State`](struct@State).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub state: Option<bool>,
     /// Priority (resource 2, RW): see [`Priority`](struct@Priority).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub priority: Option<i64>,
     /// Calendar Rules (resource 3, RW): see [`CalendarRules`](struct@CalendarRules).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub calendar_rules: Option<InstanceMap<i64>>,
     /// Program Function (resource 4, RW): see [`ProgramFunction`](struct@ProgramFunction).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub program_function: Option<i64>,
     /// Input Sources (resource 5, RW): see [`InputSources`](struct@InputSources).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub input_sources: Option<InstanceMap<String>>,
     /// Output Instances (resource 6, RW): see [`OutputInstances`](struct@OutputInstances).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_instances: Option<InstanceMap<String>>,
     /// Output Targets (resource 7, RW): see [`OutputTargets`](struct@OutputTargets).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub output_targets: Option<InstanceMap<String>>,
     /// Compound Operation (resource 8, RW): see [`CompoundOperation`](struct@CompoundOperation).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub compound_operation: Option<bool>,
     /// Off when inactive (resource 9, RW): see [`OffWhenInactive`](struct@OffWhenInactive).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub off_when_inactive: Option<bool>,
 }
 

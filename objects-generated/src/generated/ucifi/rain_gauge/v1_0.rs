@@ -85,7 +85,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct RainGauge {
     /// Cumulated water value (resource 1).
@@ -99,42 +99,70 @@ pub struct RainGauge {
     /// ID 3 · R · Time · single · optional · units `s`
     ///
     /// When the total was last reset, by command or by the gauge itself.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_of_last_reset: Option<Time>,
     /// Type of meter (resource 4).
     ///
     /// ID 4 · RW · String · single · optional
     ///
     /// Kind or model of rain gauge, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Status (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · range `0..255`
     ///
     /// Gauge health: 0 fine, 1..255 a vendor error code.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub status: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -230,10 +258,14 @@ impl ObjectType for RainGauge {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct RainGaugeWrite {
     /// Type of meter (resource 4, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
 }
 

@@ -71,7 +71,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct RollOverSensor {
     /// Angle (resource 1).
@@ -85,36 +85,60 @@ pub struct RollOverSensor {
     /// ID 2 · R · Float · single · optional · units `rad`
     ///
     /// Smallest roll angle since power-up or the last reset, in radians.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_measured_angle: Option<f64>,
     /// Maximum measured angle (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `rad`
     ///
     /// Largest roll angle since power-up or the last reset, in radians.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_measured_angle: Option<f64>,
     /// Out of position threshold (resource 5).
     ///
     /// ID 5 · RW · Float · single · optional · units `rad`
     ///
     /// Roll angle in radians beyond which the asset counts as out of position.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position_threshold: Option<f64>,
     /// Out of position (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true while the roll angle exceeds Out of position threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -202,10 +226,14 @@ impl ObjectType for RollOverSensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct RollOverSensorWrite {
     /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@OutOfPositionThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position_threshold: Option<f64>,
 }
 

@@ -72,7 +72,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct SensorGroupDeviceCapabilities {
     /// Remote Sensor Management capabilities (resource 1).
@@ -80,24 +80,40 @@ pub struct SensorGroupDeviceCapabilities {
     /// ID 1 · R · Integer · single · optional
     ///
     /// Bit mask of remote sensor handling: bit 0 dynamic mapping (new publishers discovered from messages), bit 1 implicit mapping (states kept in an internal store); further bits for other capabilities.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub remote_sensor_management_capabilities: Option<i64>,
     /// Max number of explicit sensors (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional
     ///
     /// Most sensors and sensor states the device can create as local object instances.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_explicit_sensors: Option<i64>,
     /// Max number of implicit sensors (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional
     ///
     /// Most remote sensor states the device can keep in its internal store.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_number_of_implicit_sensors: Option<i64>,
     /// Data Fusion Capabilities (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Bit mask of fusion operations supported: bit 0 OR, 1 AND, 2 sum, 3 maximum, 4 minimum, further bits for other operations.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_fusion_capabilities: Option<i64>,
 }
 
@@ -172,7 +188,7 @@ impl ObjectType for SensorGroupDeviceCapabilities {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct SensorGroupDeviceCapabilitiesWrite {}
 

@@ -453,7 +453,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct SinglePhaseElectricalMeter {
     /// Voltage (resource 1).
@@ -467,24 +467,40 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 2 · R · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which Low voltage becomes true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_voltage_threshold: Option<f64>,
     /// Low voltage (resource 3).
     ///
     /// ID 3 · R · Boolean · single · optional
     ///
     /// true while the voltage is under Low voltage threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_voltage: Option<bool>,
     /// High voltage threshold (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `V`
     ///
     /// Voltage in volts over which High voltage becomes true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_voltage_threshold: Option<f64>,
     /// High voltage (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true while the voltage is over High voltage threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_voltage: Option<bool>,
     /// Current (resource 6).
     ///
@@ -497,36 +513,60 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 7 · R · Float · single · optional · units `A`
     ///
     /// Current in amperes under which Low current becomes true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_current_threshold: Option<f64>,
     /// Low current (resource 8).
     ///
     /// ID 8 · R · Boolean · single · optional
     ///
     /// true while the current is under Low current threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_current: Option<bool>,
     /// High current threshold (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `V`
     ///
     /// Current over which High current becomes true (the registry gives V as its unit).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_current_threshold: Option<f64>,
     /// High current (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true while the current is over High current threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub high_current: Option<bool>,
     /// Frequency (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `Hz`
     ///
     /// Present mains frequency, in hertz.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub frequency: Option<f64>,
     /// Angle of I-U (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `deg`
     ///
     /// Present phase angle between current and voltage, in degrees.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub angle_of_i_u: Option<f64>,
     /// Instantaneous Power Factor (resource 13).
     ///
@@ -539,12 +579,20 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 14 · R · Float · single · optional
     ///
     /// Power factor under which Low power factor becomes true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor_threshold: Option<f64>,
     /// Low power factor (resource 15).
     ///
     /// ID 15 · R · Boolean · single · optional
     ///
     /// true while the power factor is under its threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor: Option<bool>,
     /// Active power+ (QI+QIV) (resource 16).
     ///
@@ -557,48 +605,80 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 17 · R · Float · single · optional · units `W`
     ///
     /// Exported active power (quadrants II and III), in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_power_qii_qiii: Option<f64>,
     /// Reactive power+ (QI+QII) (resource 18).
     ///
     /// ID 18 · R · Float · single · optional · units `var`
     ///
     /// Imported reactive power (quadrants I and II), in var.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_power_qi_qii: Option<f64>,
     /// Reactive power- (QIII+QIV) (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `var`
     ///
     /// Exported reactive power (quadrants III and IV), in var.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_power_qiii_qiv: Option<f64>,
     /// Instantaneous Apparent Power import (+VA) (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `VA`
     ///
     /// Present imported apparent power, in VA.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_apparent_power_import_va: Option<f64>,
     /// Instantaneous Apparent Power export (-VA) (resource 21).
     ///
     /// ID 21 · R · Float · single · optional · units `VA`
     ///
     /// Present exported apparent power, in VA.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_apparent_power_export_va: Option<f64>,
     /// Instantaneous Active Power (\|+A\|+\|-A\|) (resource 22).
     ///
     /// ID 22 · R · Float · single · optional · units `W`
     ///
     /// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_active_power_a_a: Option<f64>,
     /// Instantaneous Net Active Power (\|+A\|-\|-A\|) (resource 23).
     ///
     /// ID 23 · R · Float · single · optional · units `W`
     ///
     /// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_net_active_power_a_a: Option<f64>,
     /// Measurement period of Instantaneous value (resource 24).
     ///
     /// ID 24 · R · Float · single · optional · units `s`
     ///
     /// Integration period in seconds over which the instantaneous values are measured.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_period_of_instantaneous_value: Option<f64>,
     /// Active energy import (+A) Un (resource 25).
     ///
@@ -611,192 +691,320 @@ pub struct SinglePhaseElectricalMeter {
     /// ID 26 · R · Float · single · optional · units `Wh`
     ///
     /// Exported active energy register (single tariff), in Wh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_energy_export_a_un: Option<f64>,
     /// Active energy (\|+A\|+\|-A\|) Combined total (resource 27).
     ///
     /// ID 27 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register of import plus export, in Wh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_energy_a_a_combined_total_27: Option<f64>,
     /// Active energy (\|+A\|-\|-A\|) Combined total (resource 28).
     ///
     /// ID 28 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register of import minus export, in Wh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_energy_a_a_combined_total_28: Option<f64>,
     /// Reactive energy import (+R) Un (resource 29).
     ///
     /// ID 29 · R · Float · single · optional · units `varh`
     ///
     /// Imported reactive energy register (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_import_r_un: Option<f64>,
     /// Reactive energy export (-R) Un (resource 30).
     ///
     /// ID 30 · R · Float · single · optional · units `varh`
     ///
     /// Exported reactive energy register (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_export_r_un: Option<f64>,
     /// Reactive energy QI (+Ri) Un (resource 31).
     ///
     /// ID 31 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qi_ri_un: Option<f64>,
     /// Reactive energy QII (+Rc) Un (resource 32).
     ///
     /// ID 32 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qii_rc_un: Option<f64>,
     /// Reactive energy QIII (-Ri) Un (resource 33).
     ///
     /// ID 33 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qiii_ri_un: Option<f64>,
     /// Reactive energy QIV (-Rc) Un (resource 34).
     ///
     /// ID 34 · R · Float · single · optional · units `varh`
     ///
     /// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qiv_rc_un: Option<f64>,
     /// Apparent energy import Un (resource 35).
     ///
     /// ID 35 · R · Float · single · optional · units `VAh`
     ///
     /// Imported apparent energy register (single tariff), in VAh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub apparent_energy_import_un: Option<f64>,
     /// Apparent energy export Un (resource 36).
     ///
     /// ID 36 · R · Float · single · optional · units `VAh`
     ///
     /// Exported apparent energy register (single tariff), in VAh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub apparent_energy_export_un: Option<f64>,
     /// Number of power failures (resource 37).
     ///
     /// ID 37 · R · Float · single · optional
     ///
     /// Count of supply outages seen by the meter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_power_failures: Option<f64>,
     /// Number of long power failures (resource 38).
     ///
     /// ID 38 · R · Float · single · optional
     ///
     /// Count of outages longer than the long-failure time threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_long_power_failures: Option<f64>,
     /// Time threshold for long power failure (resource 39).
     ///
     /// ID 39 · RW · Float · single · optional · units `s`
     ///
     /// Duration in seconds above which an outage counts as long.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_long_power_failure: Option<f64>,
     /// Duration of last long power failure (resource 40).
     ///
     /// ID 40 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent long outage, in seconds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub duration_of_last_long_power_failure: Option<f64>,
     /// Threshold for voltage sag (resource 41).
     ///
     /// ID 41 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which a dip counts as a sag.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_voltage_sag: Option<f64>,
     /// Time threshold for voltage sag (resource 42).
     ///
     /// ID 42 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay low to count as a sag.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_sag: Option<f64>,
     /// Number of voltage sags (resource 43).
     ///
     /// ID 43 · R · Float · single · optional
     ///
     /// Count of voltage sags detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_voltage_sags: Option<f64>,
     /// Duration of last voltage sag (resource 44).
     ///
     /// ID 44 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent sag, in seconds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub duration_of_last_voltage_sag: Option<f64>,
     /// Magnitude of last voltage sag (resource 45).
     ///
     /// ID 45 · R · Float · single · optional · units `V`
     ///
     /// Voltage reached during the most recent sag, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub magnitude_of_last_voltage_sag: Option<f64>,
     /// Threshold for voltage swell (resource 46).
     ///
     /// ID 46 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts over which a rise counts as a swell.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_voltage_swell: Option<f64>,
     /// Time threshold for voltage swell (resource 47).
     ///
     /// ID 47 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay high to count as a swell.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_swell: Option<f64>,
     /// Number of voltage swells (resource 48).
     ///
     /// ID 48 · R · Float · single · optional
     ///
     /// Count of voltage swells detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_voltage_swells: Option<f64>,
     /// Duration of last voltage swell (resource 49).
     ///
     /// ID 49 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent swell, in seconds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub duration_of_last_voltage_swell: Option<f64>,
     /// Magnitude of last voltage swell (resource 50).
     ///
     /// ID 50 · R · Float · single · optional · units `V`
     ///
     /// Voltage reached during the most recent swell, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub magnitude_of_last_voltage_swell: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 51).
     ///
     /// ID 51 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which the supply is treated as missing (a cut).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 52).
     ///
     /// ID 52 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_cut: Option<f64>,
     /// Voltage cut (resource 53).
     ///
     /// ID 53 · R · Boolean · single · optional
     ///
     /// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub voltage_cut: Option<bool>,
     /// CT Numerator Parameter (resource 54).
     ///
     /// ID 54 · RW · Float · single · optional
     ///
     /// Numerator of the current transformer ratio.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ct_numerator_parameter: Option<f64>,
     /// CT Denominator Parameter (resource 55).
     ///
     /// ID 55 · RW · Float · single · optional
     ///
     /// Denominator of the current transformer ratio.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ct_denominator_parameter: Option<f64>,
     /// VT Numerator Parameter (resource 56).
     ///
     /// ID 56 · RW · Float · single · optional
     ///
     /// Numerator of the voltage transformer ratio.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vt_numerator_parameter: Option<f64>,
     /// VT Denominator Parameter (resource 57).
     ///
     /// ID 57 · RW · Float · single · optional
     ///
     /// Denominator of the voltage transformer ratio.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vt_denominator_parameter: Option<f64>,
 }
 
@@ -1150,30 +1358,74 @@ impl ObjectType for SinglePhaseElectricalMeter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct SinglePhaseElectricalMeterWrite {
     /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_long_power_failure: Option<f64>,
     /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`](struct@ThresholdForVoltageSag).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_voltage_sag: Option<f64>,
     /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`](struct@TimeThresholdForVoltageSag).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_sag: Option<f64>,
     /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`](struct@ThresholdForVoltageSwell).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_voltage_swell: Option<f64>,
     /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`](struct@TimeThresholdForVoltageSwell).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_swell: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_cut: Option<f64>,
     /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`](struct@CtNumeratorParameter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ct_numerator_parameter: Option<f64>,
     /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`](struct@CtDenominatorParameter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ct_denominator_parameter: Option<f64>,
     /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`](struct@VtNumeratorParameter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vt_numerator_parameter: Option<f64>,
     /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`](struct@VtDenominatorParameter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub vt_denominator_parameter: Option<f64>,
 }
 

@@ -98,7 +98,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct StreamGauge {
     /// Water Level (resource 1).
@@ -112,78 +112,130 @@ pub struct StreamGauge {
     /// ID 2 · R · Float · single · optional · units `m3`
     ///
     /// Volume of water flowing through the measured cross-section (the registry gives m3 as unit).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub volumetric_discharge: Option<f64>,
     /// Type of meter (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Kind or model of gauge, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Status (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · range `0..255`
     ///
     /// Gauge health: 0 fine, 1..255 a vendor error code.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub status: Option<i64>,
     /// Threshold A (resource 6).
     ///
     /// ID 6 · RW · Float · single · optional · units `m`
     ///
     /// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_a: Option<f64>,
     /// Alarm A (resource 7).
     ///
     /// ID 7 · R · Boolean · single · optional
     ///
     /// true while the water level is above Threshold A.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub alarm_a: Option<bool>,
     /// Alarm A Counter (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Number of Alarm A events since the counters were reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub alarm_a_counter: Option<i64>,
     /// Threshold B (resource 9).
     ///
     /// ID 9 · RW · Float · single · optional · units `m`
     ///
     /// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_b: Option<f64>,
     /// Alarm B (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true while the water level is above Threshold B.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub alarm_b: Option<bool>,
     /// Alarm B Counter (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional
     ///
     /// Number of Alarm B events since the counters were reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub alarm_b_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -309,14 +361,26 @@ impl ObjectType for StreamGauge {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct StreamGaugeWrite {
     /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Threshold A (resource 6, RW): see [`ThresholdA`](struct@ThresholdA).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_a: Option<f64>,
     /// Threshold B (resource 9, RW): see [`ThresholdB`](struct@ThresholdB).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_b: Option<f64>,
 }
 

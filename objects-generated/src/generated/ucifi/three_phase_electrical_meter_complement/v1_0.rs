@@ -358,7 +358,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ThreePhaseElectricalMeterComplement {
     /// L1-L2 Voltage (resource 1).
@@ -366,18 +366,30 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 1 · R · Float · single · optional · units `V`
     ///
     /// Voltage between lines 1 and 2, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub l1_l2_voltage: Option<f64>,
     /// L2-L3 Voltage (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `V`
     ///
     /// Voltage between lines 2 and 3, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub l2_l3_voltage: Option<f64>,
     /// L3-L1 Voltage (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `V`
     ///
     /// Voltage between lines 3 and 1, in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub l3_l1_voltage: Option<f64>,
     /// Total Current of all three phases (resource 4).
     ///
@@ -390,18 +402,30 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 5 · R · Float · single · optional
     ///
     /// Present power factor of the whole three-phase system.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_power_factor_overall: Option<f64>,
     /// Last Average Power Factor (resource 6).
     ///
     /// ID 6 · R · Float · single · optional
     ///
     /// Most recent average of the three line power factors.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub last_average_power_factor: Option<f64>,
     /// Minimum Power Factor (resource 7).
     ///
     /// ID 7 · R · Float · single · optional
     ///
     /// Lowest power factor seen on any of the three lines.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_power_factor: Option<f64>,
     /// Total active power import on the 3 lines (resource 8).
     ///
@@ -414,6 +438,10 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 9 · R · Float · single · optional · units `W`
     ///
     /// Exported active power summed over the three lines (quadrants II and III), in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub total_active_power_export_on_the_3_lines: Option<f64>,
     /// Total reactive power import on the 3 lines (resource 10).
     ///
@@ -426,36 +454,60 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 11 · R · Float · single · optional · units `var`
     ///
     /// Exported reactive power summed over the three lines (quadrants III and IV), in var.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub total_reactive_power_export_on_the_3_lines: Option<f64>,
     /// Instantaneous Apparent Power import (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `VA` · range `-1..1`
     ///
     /// Present imported apparent power over the three lines, in VA.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_apparent_power_import: Option<f64>,
     /// Instantaneous Apparent Power export (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `VA`
     ///
     /// Present exported apparent power over the three lines, in VA.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_apparent_power_export: Option<f64>,
     /// Instantaneous Active Power (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `W`
     ///
     /// Present active power over the three lines, import and export added, in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_active_power: Option<f64>,
     /// Instantaneous Net Active Power (resource 15).
     ///
     /// ID 15 · R · Float · single · optional · units `W`
     ///
     /// Present net active power over the three lines, import minus export, in watts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub instantaneous_net_active_power: Option<f64>,
     /// Measurement period of Instantaneous value (resource 16).
     ///
     /// ID 16 · R · Float · single · optional · units `s`
     ///
     /// Integration period in seconds over which the instantaneous values are measured.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_period_of_instantaneous_value: Option<f64>,
     /// Active energy import Un (resource 17).
     ///
@@ -468,18 +520,30 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 18 · R · Float · single · optional · units `Wh`
     ///
     /// Exported active energy register of the three lines (single tariff), in Wh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_energy_export_un: Option<f64>,
     /// Active energy Combined total (+export) (resource 19).
     ///
     /// ID 19 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register, import plus export, for the three lines, in Wh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_energy_combined_total_export_19: Option<f64>,
     /// Active energy Combined total (-export) (resource 20).
     ///
     /// ID 20 · R · Float · single · optional · units `Wh`
     ///
     /// Active energy register, import minus export, for the three lines, in Wh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub active_energy_combined_total_export_20: Option<f64>,
     /// Reactive energy import Un (resource 21).
     ///
@@ -492,150 +556,250 @@ pub struct ThreePhaseElectricalMeterComplement {
     /// ID 22 · R · Float · single · optional · units `varh`
     ///
     /// Exported reactive energy register of the three lines (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_export_un: Option<f64>,
     /// Reactive energy QI Un (resource 23).
     ///
     /// ID 23 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant I reactive energy of the three lines (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qi_un: Option<f64>,
     /// Reactive energy QII Un (resource 24).
     ///
     /// ID 24 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant II reactive energy of the three lines (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qii_un: Option<f64>,
     /// Reactive energy QIII Un (resource 25).
     ///
     /// ID 25 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant III reactive energy of the three lines (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qiii_un: Option<f64>,
     /// Reactive energy QIV Un (resource 26).
     ///
     /// ID 26 · R · Float · single · optional · units `varh`
     ///
     /// Quadrant IV reactive energy of the three lines (single tariff), in varh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub reactive_energy_qiv_un: Option<f64>,
     /// Apparent energy import Un (resource 27).
     ///
     /// ID 27 · R · Float · single · optional · units `VAh`
     ///
     /// Imported apparent energy register of the three lines (single tariff), in VAh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub apparent_energy_import_un: Option<f64>,
     /// Apparent energy export Un (resource 28).
     ///
     /// ID 28 · R · Float · single · optional · units `VAh`
     ///
     /// Exported apparent energy register of the three lines (single tariff), in VAh.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub apparent_energy_export_un: Option<f64>,
     /// Number of power failures in any phase (resource 29).
     ///
     /// ID 29 · R · Integer · single · optional
     ///
     /// Count of outages on any of the phases.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_power_failures_in_any_phase: Option<i64>,
     /// Number of long power failures in any phase (resource 30).
     ///
     /// ID 30 · R · Integer · single · optional
     ///
     /// Count of long outages on any of the phases.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub number_of_long_power_failures_in_any_phase: Option<i64>,
     /// Time threshold for long power failure (resource 31).
     ///
     /// ID 31 · RW · Float · single · optional · units `s`
     ///
     /// Duration in seconds above which an outage counts as long.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_long_power_failure: Option<f64>,
     /// Duration of last long power failure in any phase (resource 32).
     ///
     /// ID 32 · R · Float · single · optional · units `s`
     ///
     /// Length of the most recent long outage on any phase, in seconds.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub duration_of_last_long_power_failure_in_any_phase: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 33).
     ///
     /// ID 33 · RW · Float · single · optional · units `V`
     ///
     /// Voltage in volts under which a phase is treated as missing (a cut).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 34).
     ///
     /// ID 34 · RW · Float · single · optional · units `s`
     ///
     /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_cut: Option<f64>,
     /// Voltage cut (resource 35).
     ///
     /// ID 35 · R · Boolean · single · optional
     ///
     /// true when a phase stayed under the cut threshold for longer than the cut time threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub voltage_cut: Option<bool>,
     /// L1 Meter Instance (resource 36).
     ///
     /// ID 36 · R · Integer · single · optional
     ///
     /// Instance ID of the single-phase meter object that measures line 1.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub l1_meter_instance: Option<i64>,
     /// L2 Meter Instance (resource 37).
     ///
     /// ID 37 · R · Integer · single · optional
     ///
     /// Instance ID of the single-phase meter object that measures line 2.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub l2_meter_instance: Option<i64>,
     /// L3 Meter Instance (resource 38).
     ///
     /// ID 38 · R · Integer · single · optional
     ///
     /// Instance ID of the single-phase meter object that measures line 3.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub l3_meter_instance: Option<i64>,
     /// Low power factor threshold (resource 39).
     ///
     /// ID 39 · RW · Float · single · optional
     ///
     /// Overall power factor under which Low power factor becomes true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor_threshold: Option<f64>,
     /// Low power factor (resource 40).
     ///
     /// ID 40 · R · Boolean · single · optional
     ///
     /// true while the overall power factor is under its threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor: Option<bool>,
     /// Excessive load (resource 41).
     ///
     /// ID 41 · R · Boolean · single · optional
     ///
     /// true when the load draws too much, for example excessive imported current.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub excessive_load: Option<bool>,
     /// Unexpected load (resource 42).
     ///
     /// ID 42 · R · Boolean · single · optional
     ///
     /// true when current is imported although the load should be disconnected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub unexpected_load: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -975,16 +1139,32 @@ impl ObjectType for ThreePhaseElectricalMeterComplement {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ThreePhaseElectricalMeterComplementWrite {
     /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_long_power_failure: Option<f64>,
     /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
     /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_threshold_for_voltage_cut: Option<f64>,
     /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub low_power_factor_threshold: Option<f64>,
 }
 

@@ -63,7 +63,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TiltSensor {
     /// Angle (resource 1).
@@ -77,24 +77,40 @@ pub struct TiltSensor {
     /// ID 2 · R · Float · single · optional · units `rad`
     ///
     /// Smallest angle seen since power-up or the last reset, in radians.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_measured_angle: Option<f64>,
     /// Maximum measured angle (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `rad`
     ///
     /// Largest angle seen since power-up or the last reset, in radians.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_measured_angle: Option<f64>,
     /// Out of position threshold (resource 5).
     ///
     /// ID 5 · RW · Float · single · optional · units `rad`
     ///
     /// Angle in radians beyond which the asset counts as out of position.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position_threshold: Option<f64>,
     /// Out of position (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true while the angle exceeds Out of position threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position: Option<bool>,
 }
 
@@ -170,10 +186,14 @@ impl ObjectType for TiltSensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TiltSensorWrite {
     /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@OutOfPositionThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub out_of_position_threshold: Option<f64>,
 }
 

@@ -57,7 +57,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TimeSynchronization {
     /// NTP server address (resource 1).
@@ -71,24 +71,40 @@ pub struct TimeSynchronization {
     /// ID 2 · RW · String · single · optional
     ///
     /// Host name or IP address of a second NTP server tried when the first does not answer.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub backup_ntp_server_address: Option<String>,
     /// NTP period (resource 3).
     ///
     /// ID 3 · RW · String · single · optional
     ///
     /// Hours between two synchronisation attempts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ntp_period: Option<String>,
     /// Last time sync (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `h`
     ///
     /// When the clock was last synchronised successfully, as an integer with the unit hours.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub last_time_sync: Option<i64>,
     /// Time sync error (resource 5).
     ///
     /// ID 5 · R · Boolean · single · optional
     ///
     /// true when the most recent synchronisation failed, false when it succeeded.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub time_sync_error: Option<bool>,
 }
 
@@ -162,14 +178,26 @@ impl ObjectType for TimeSynchronization {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TimeSynchronizationWrite {
     /// NTP server address (resource 1, RW): see [`NtpServerAddress`](struct@NtpServerAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ntp_server_address: Option<String>,
     /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`](struct@BackupNtpServerAddress).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub backup_ntp_server_address: Option<String>,
     /// NTP period (resource 3, RW): see [`NtpPeriod`](struct@NtpPeriod).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub ntp_period: Option<String>,
 }
 

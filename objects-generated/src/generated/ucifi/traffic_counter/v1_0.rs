@@ -149,7 +149,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TrafficCounter {
     /// Cumulated number (resource 1).
@@ -157,6 +157,10 @@ pub struct TrafficCounter {
     /// ID 1 · R · Integer · single · optional
     ///
     /// Vehicles counted since the last reset, per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_number: Option<i64>,
     /// Cumulated number today (resource 3).
     ///
@@ -169,84 +173,140 @@ pub struct TrafficCounter {
     /// ID 4 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the first counting period in seconds (for example 3600), per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_1: Option<i64>,
     /// Measuring period 2 (resource 5).
     ///
     /// ID 5 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the second counting period in seconds (for example 900), per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_2: Option<i64>,
     /// Measuring period 3 (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional · units `s`
     ///
     /// Length of the third counting period in seconds (for example 300), per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_3: Option<i64>,
     /// Cumulated number during last period 1 (resource 7).
     ///
     /// ID 7 · R · Integer · single · optional
     ///
     /// Vehicles counted during the last completed first period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_number_during_last_period_1: Option<i64>,
     /// Cumulated number during last period 2 (resource 8).
     ///
     /// ID 8 · R · Integer · single · optional
     ///
     /// Vehicles counted during the last completed second period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_number_during_last_period_2: Option<i64>,
     /// Cumulated number during last period 3 (resource 9).
     ///
     /// ID 9 · R · Integer · single · optional
     ///
     /// Vehicles counted during the last completed third period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_number_during_last_period_3: Option<i64>,
     /// Average speed during last period 1 (resource 10).
     ///
     /// ID 10 · R · Integer · single · optional
     ///
     /// Mean vehicle speed over the last completed first period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_speed_during_last_period_1: Option<i64>,
     /// Average speed during last period 2 (resource 11).
     ///
     /// ID 11 · R · Integer · single · optional
     ///
     /// Mean vehicle speed over the last completed second period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_speed_during_last_period_2: Option<i64>,
     /// Average speed during last period 3 (resource 12).
     ///
     /// ID 12 · R · Integer · single · optional
     ///
     /// Mean vehicle speed over the last completed third period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_speed_during_last_period_3: Option<i64>,
     /// Average distance during last period 1 (resource 13).
     ///
     /// ID 13 · R · Integer · single · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed first period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_distance_during_last_period_1: Option<i64>,
     /// Average distance during last period 2 (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed second period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_distance_during_last_period_2: Option<i64>,
     /// Average distance during last period 3 (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed third period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub average_distance_during_last_period_3: Option<i64>,
     /// Speed limit threshold (resource 16).
     ///
     /// ID 16 · RW · Integer · single · optional
     ///
     /// Speed used as the limit when computing the share of speeding vehicles.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub speed_limit_threshold: Option<i64>,
     /// Percentage above speed limit (resource 17).
     ///
     /// ID 17 · R · Integer · single · optional
     ///
     /// Share of vehicles, in percent, that exceeded Speed limit threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub percentage_above_speed_limit: Option<i64>,
 }
 
@@ -401,16 +461,32 @@ impl ObjectType for TrafficCounter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TrafficCounterWrite {
     /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_1: Option<i64>,
     /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_2: Option<i64>,
     /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_3: Option<i64>,
     /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub speed_limit_threshold: Option<i64>,
 }
 

@@ -196,7 +196,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TrafficCounter {
     /// Vehicle type (resource 0).
@@ -204,12 +204,20 @@ pub struct TrafficCounter {
     /// ID 0 · R · Integer · multiple · optional
     ///
     /// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub vehicle_type: InstanceMap<i64>,
     /// Cumulated number (resource 1).
     ///
     /// ID 1 · R · Integer · multiple · optional
     ///
     /// Vehicles counted since the last reset, per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub cumulated_number: InstanceMap<i64>,
     /// Cumulated number today (resource 3).
     ///
@@ -222,108 +230,180 @@ pub struct TrafficCounter {
     /// ID 4 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the first counting period in seconds (for example 3600), per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub measuring_period_1: InstanceMap<i64>,
     /// Measuring period 2 (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the second counting period in seconds (for example 900), per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub measuring_period_2: InstanceMap<i64>,
     /// Measuring period 3 (resource 6).
     ///
     /// ID 6 · RW · Integer · multiple · optional · units `s`
     ///
     /// Length of the third counting period in seconds (for example 300), per vehicle class.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub measuring_period_3: InstanceMap<i64>,
     /// Cumulated number during last period 1 (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed first period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub cumulated_number_during_last_period_1: InstanceMap<i64>,
     /// Cumulated number during last period 2 (resource 8).
     ///
     /// ID 8 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed second period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub cumulated_number_during_last_period_2: InstanceMap<i64>,
     /// Cumulated number during last period 3 (resource 9).
     ///
     /// ID 9 · R · Integer · multiple · optional
     ///
     /// Vehicles counted during the last completed third period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub cumulated_number_during_last_period_3: InstanceMap<i64>,
     /// Average speed during last period 1 (resource 10).
     ///
     /// ID 10 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed first period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub average_speed_during_last_period_1: InstanceMap<i64>,
     /// Average speed during last period 2 (resource 11).
     ///
     /// ID 11 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed second period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub average_speed_during_last_period_2: InstanceMap<i64>,
     /// Average speed during last period 3 (resource 12).
     ///
     /// ID 12 · R · Integer · multiple · optional
     ///
     /// Mean vehicle speed over the last completed third period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub average_speed_during_last_period_3: InstanceMap<i64>,
     /// Average distance during last period 1 (resource 13).
     ///
     /// ID 13 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed first period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub average_distance_during_last_period_1: InstanceMap<i64>,
     /// Average distance during last period 2 (resource 14).
     ///
     /// ID 14 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed second period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub average_distance_during_last_period_2: InstanceMap<i64>,
     /// Average distance during last period 3 (resource 15).
     ///
     /// ID 15 · R · Integer · multiple · optional
     ///
     /// Mean gap between consecutive vehicles over the last completed third period.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub average_distance_during_last_period_3: InstanceMap<i64>,
     /// Speed limit threshold (resource 16).
     ///
     /// ID 16 · RW · Integer · multiple · optional
     ///
     /// Speed used as the limit when computing the share of speeding vehicles.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub speed_limit_threshold: InstanceMap<i64>,
     /// Percentage above speed limit (resource 17).
     ///
     /// ID 17 · R · Integer · multiple · optional
     ///
     /// Share of vehicles, in percent, that exceeded Speed limit threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub percentage_above_speed_limit: InstanceMap<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -525,16 +605,32 @@ impl ObjectType for TrafficCounter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TrafficCounterWrite {
     /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_1: Option<InstanceMap<i64>>,
     /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_2: Option<InstanceMap<i64>>,
     /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measuring_period_3: Option<InstanceMap<i64>>,
     /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub speed_limit_threshold: Option<InstanceMap<i64>>,
 }
 

@@ -73,7 +73,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiDataBridge {
     /// Payload (resource 1).
@@ -87,30 +87,50 @@ pub struct UcifiDataBridge {
     /// ID 2 · RW · String · single · optional
     ///
     /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hash: Option<String>,
     /// Cumulated daily data volume up (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `B`
     ///
     /// Bytes received by the device since midnight; useful for billing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_daily_data_volume_up: Option<i64>,
     /// Cumulated daily data volume down (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent by the device since midnight; useful for billing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_daily_data_volume_down: Option<i64>,
     /// Cumulated daily data volume total (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent plus received since midnight; useful for billing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_daily_data_volume_total: Option<i64>,
     /// Communication error (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when a received payload does not match its hash.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_error: Option<bool>,
 }
 
@@ -189,12 +209,20 @@ impl ObjectType for UcifiDataBridge {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiDataBridgeWrite {
     /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub payload: Option<String>,
     /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hash: Option<String>,
 }
 

@@ -114,7 +114,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiDataBridge {
     /// Payload (resource 1).
@@ -128,84 +128,140 @@ pub struct UcifiDataBridge {
     /// ID 2 · RW · String · single · optional
     ///
     /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hash: Option<String>,
     /// Cumulated daily data volume up (resource 3).
     ///
     /// ID 3 · R · Integer · single · optional · units `B`
     ///
     /// Bytes received by the device since midnight; useful for billing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_daily_data_volume_up: Option<i64>,
     /// Cumulated daily data volume down (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent by the device since midnight; useful for billing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_daily_data_volume_down: Option<i64>,
     /// Cumulated daily data volume total (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional · units `B`
     ///
     /// Bytes sent plus received since midnight; useful for billing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_daily_data_volume_total: Option<i64>,
     /// Communication error (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when a received payload does not match its hash.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub communication_error: Option<bool>,
     /// Data Priority (resource 7).
     ///
     /// ID 7 · RW · Integer · single · optional
     ///
     /// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_priority: Option<i64>,
     /// Data Creation Time (resource 8).
     ///
     /// ID 8 · RW · Time · single · optional
     ///
     /// Time at which this data instance was created.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_creation_time: Option<Time>,
     /// Data Description (resource 9).
     ///
     /// ID 9 · RW · String · single · optional
     ///
     /// Short label of the data, such as meter readings.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_description: Option<String>,
     /// Data Format (resource 10).
     ///
     /// ID 10 · RW · String · single · optional
     ///
     /// Format of the payload as text, e.g. a vendor's compressed JSON.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_format: Option<String>,
     /// App ID (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional
     ///
     /// Identifier of the application the data is meant for.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub app_id: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -333,22 +389,50 @@ impl ObjectType for UcifiDataBridge {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiDataBridgeWrite {
     /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub payload: Option<Vec<u8>>,
     /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub hash: Option<String>,
     /// Data Priority (resource 7, RW): see [`DataPriority`](struct@DataPriority).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_priority: Option<i64>,
     /// Data Creation Time (resource 8, RW): see [`DataCreationTime`](struct@DataCreationTime).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_creation_time: Option<Time>,
     /// Data Description (resource 9, RW): see [`DataDescription`](struct@DataDescription).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_description: Option<String>,
     /// Data Format (resource 10, RW): see [`DataFormat`](struct@DataFormat).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub data_format: Option<String>,
     /// App ID (resource 11, RW): see [`AppId`](struct@AppId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub app_id: Option<i64>,
 }
 

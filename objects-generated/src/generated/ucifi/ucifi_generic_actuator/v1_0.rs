@@ -68,7 +68,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiGenericActuator {
     /// Default dimming level (resource 1).
@@ -76,36 +76,60 @@ pub struct UcifiGenericActuator {
     /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent the actuator takes on at power-up.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_dimming_level: Option<i64>,
     /// Dimming level (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Output level measured at the actuator in percent: 0 off, 100 fully on.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dimming_level: Option<i64>,
     /// Command (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Requested level in percent, e.g. from a manual override or a schedule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Command in action (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command_in_action: Option<i64>,
     /// Scheduler ID (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this actuator's command, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub invalid_scheduler: Option<bool>,
 }
 
@@ -191,14 +215,26 @@ impl ObjectType for UcifiGenericActuator {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiGenericActuatorWrite {
     /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_dimming_level: Option<i64>,
     /// Command (resource 3, RW): see [`Command`](struct@Command).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub scheduler_id: Option<InstanceMap<i64>>,
 }
 

@@ -94,7 +94,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiGenericActuator {
     /// Default dimming level (resource 1).
@@ -102,60 +102,100 @@ pub struct UcifiGenericActuator {
     /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent the actuator takes on at power-up.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_dimming_level: Option<i64>,
     /// Dimming level (resource 2).
     ///
     /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Output level measured at the actuator in percent: 0 off, 100 fully on.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dimming_level: Option<i64>,
     /// Command (resource 3).
     ///
     /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Requested level in percent, e.g. from a manual override or a schedule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Command in action (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
     ///
     /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command_in_action: Option<i64>,
     /// Scheduler ID (resource 5).
     ///
     /// ID 5 · RW · Integer · multiple · optional
     ///
     /// IDs of the schedulers that drive this actuator's command, one per instance.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
+    )]
     pub scheduler_id: InstanceMap<i64>,
     /// Invalid scheduler (resource 6).
     ///
     /// ID 6 · R · Boolean · single · optional
     ///
     /// true when one of the assigned schedulers cannot be run or is not supported.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub invalid_scheduler: Option<bool>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -264,14 +304,26 @@ impl ObjectType for UcifiGenericActuator {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiGenericActuatorWrite {
     /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub default_dimming_level: Option<i64>,
     /// Command (resource 3, RW): see [`Command`](struct@Command).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub command: Option<i64>,
     /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub scheduler_id: Option<InstanceMap<i64>>,
 }
 

@@ -88,7 +88,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WaterMeter {
     /// Cumulated water volume (resource 1).
@@ -102,60 +102,100 @@ pub struct WaterMeter {
     /// ID 3 · RW · String · single · optional
     ///
     /// Kind or model of water meter, as text.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Cumulated pulse value (resource 4).
     ///
     /// ID 4 · R · Integer · single · optional
     ///
     /// Pulses counted from the meter's pulse output.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub cumulated_pulse_value: Option<i64>,
     /// Pulse ratio (resource 6).
     ///
     /// ID 6 · RW · Integer · single · optional
     ///
     /// Conversion factor between counted pulses and water volume.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pulse_ratio: Option<i64>,
     /// Minimum flow rate (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `m3/s`
     ///
     /// Lowest flow since the previous reading, in cubic metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub minimum_flow_rate: Option<f64>,
     /// Maximum flow rate (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `m3/s`
     ///
     /// Highest flow since the previous reading, in cubic metres per second.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub maximum_flow_rate: Option<f64>,
     /// Leak suspected (resource 9).
     ///
     /// ID 9 · R · Boolean · single · optional
     ///
     /// true when the meter suspects a water leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_suspected: Option<bool>,
     /// Leak detected (resource 10).
     ///
     /// ID 10 · R · Boolean · single · optional
     ///
     /// true when the meter has confirmed a leak.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub leak_detected: Option<bool>,
     /// Back flow detected (resource 11).
     ///
     /// ID 11 · R · Boolean · single · optional
     ///
     /// true when water flows backwards through the meter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub back_flow_detected: Option<bool>,
     /// Blocked meter (resource 12).
     ///
     /// ID 12 · R · Boolean · single · optional
     ///
     /// true when the meter is stuck and no longer turns.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub blocked_meter: Option<bool>,
     /// Fraud detected (resource 13).
     ///
     /// ID 13 · R · Boolean · single · optional
     ///
     /// true when tampering or fraud has been detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fraud_detected: Option<bool>,
 }
 
@@ -261,12 +301,20 @@ impl ObjectType for WaterMeter {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WaterMeterWrite {
     /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub type_of_meter: Option<String>,
     /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub pulse_ratio: Option<i64>,
 }
 

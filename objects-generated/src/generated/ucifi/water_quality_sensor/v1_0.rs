@@ -85,7 +85,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WaterQualitySensor {
     /// pH (resource 1).
@@ -93,84 +93,140 @@ pub struct WaterQualitySensor {
     /// ID 1 · R · Float · single · optional
     ///
     /// Acidity of the water on the pH scale (0..14, 7 neutral).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub p_h: Option<f64>,
     /// Chlorine (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `ppm`
     ///
     /// Chlorine concentration in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub chlorine: Option<f64>,
     /// Redox or ORP (resource 3).
     ///
     /// ID 3 · R · Float · single · optional · units `V`
     ///
     /// Oxidation-reduction potential (ORP) in volts.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub redox_or_orp: Option<f64>,
     /// Total dissolved gas or TDG (resource 4).
     ///
     /// ID 4 · R · Float · single · optional · units `ppm`
     ///
     /// Total dissolved gas in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub total_dissolved_gas_or_tdg: Option<f64>,
     /// Dissolved oxygen (resource 5).
     ///
     /// ID 5 · R · Float · single · optional · units `ppm`
     ///
     /// Dissolved oxygen in ppm.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub dissolved_oxygen: Option<f64>,
     /// Turbidity (resource 6).
     ///
     /// ID 6 · R · Float · single · optional · units `NTU`
     ///
     /// Cloudiness of the water in nephelometric turbidity units (NTU).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub turbidity: Option<f64>,
     /// Conductivity (resource 7).
     ///
     /// ID 7 · R · Float · single · optional · units `S/m`
     ///
     /// Electrical conductivity of the water in siemens per metre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub conductivity: Option<f64>,
     /// Conductance (resource 8).
     ///
     /// ID 8 · R · Float · single · optional · units `S/m`
     ///
     /// Electrical conductance measured by the probe (the registry gives S/m as unit).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub conductance: Option<f64>,
     /// Total suspended solids (resource 9).
     ///
     /// ID 9 · R · Float · single · optional · units `mg/l`
     ///
     /// Total suspended solids (TSS) in milligrams per litre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub total_suspended_solids: Option<f64>,
     /// Total dissolved solids (resource 10).
     ///
     /// ID 10 · R · Float · single · optional · units `mg/l`
     ///
     /// Total dissolved solids (TDS) in milligrams per litre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub total_dissolved_solids: Option<f64>,
     /// Salinity (resource 11).
     ///
     /// ID 11 · R · Float · single · optional · units `ppt`
     ///
     /// Salt content in parts per thousand.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub salinity: Option<f64>,
     /// NO3 (resource 12).
     ///
     /// ID 12 · R · Float · single · optional · units `mg/l`
     ///
     /// Nitrate (NO3) concentration in milligrams per litre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub no3: Option<f64>,
     /// NH3 (resource 13).
     ///
     /// ID 13 · R · Float · single · optional · units `mg/l`
     ///
     /// Ammonia (NH3) concentration in milligrams per litre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nh3: Option<f64>,
     /// NH4 (resource 14).
     ///
     /// ID 14 · R · Float · single · optional · units `mg/l`
     ///
     /// Ammonium (NH4) concentration in milligrams per litre.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub nh4: Option<f64>,
 }
 
@@ -289,7 +345,7 @@ impl ObjectType for WaterQualitySensor {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WaterQualitySensorWrite {}
 

@@ -107,7 +107,7 @@ pub mod id {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WetBulbGlobeTemperature {
     /// Estimation type (resource 1).
@@ -115,60 +115,100 @@ pub struct WetBulbGlobeTemperature {
     /// ID 1 · R · Integer · single · optional
     ///
     /// Bit mask of the inputs used to compute WBGT: air temperature (bit 0), black globe temperature (bit 1), humidity (bit 2), air pressure (bit 3), illuminance (bit 4), wind speed (bit 5), visible light (bit 6), infrared (bit 7).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub estimation_type: Option<i64>,
     /// Estimated Value (resource 2).
     ///
     /// ID 2 · R · Float · single · optional · units `Cel`
     ///
     /// Supplementary estimated temperature, in degrees Celsius.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub estimated_value: Option<f64>,
     /// WBGT Threshold (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional · units `Cel`
     ///
     /// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub wbgt_threshold: Option<f64>,
     /// WBGT Alarm (resource 4).
     ///
     /// ID 4 · R · Boolean · single · optional
     ///
     /// true while the computed WBGT (Sensor Value) is above WBGT Threshold.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub wbgt_alarm: Option<bool>,
     /// WBGT Alarm Counter (resource 5).
     ///
     /// ID 5 · R · Integer · single · optional
     ///
     /// Number of WBGT alarms since the counter was reset.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub wbgt_alarm_counter: Option<i64>,
     /// Timestamp (resource 5518).
     ///
     /// ID 5518 · R · Time · single · optional
     ///
     /// Time at which the reported measurement was taken.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub timestamp: Option<Time>,
     /// Min Measured Value (resource 5601).
     ///
     /// ID 5601 · R · Float · single · optional
     ///
     /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_measured_value: Option<f64>,
     /// Max Measured Value (resource 5602).
     ///
     /// ID 5602 · R · Float · single · optional
     ///
     /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_measured_value: Option<f64>,
     /// Min Range Value (resource 5603).
     ///
     /// ID 5603 · R · Float · single · optional
     ///
     /// Lowest value the sensor is able to measure, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub min_range_value: Option<f64>,
     /// Max Range Value (resource 5604).
     ///
     /// ID 5604 · R · Float · single · optional
     ///
     /// Highest value the sensor is able to measure, in the sensor's unit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub max_range_value: Option<f64>,
     /// Sensor Value (resource 5700).
     ///
@@ -181,24 +221,40 @@ pub struct WetBulbGlobeTemperature {
     /// ID 5750 · RW · String · single · optional
     ///
     /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
     /// Measurement Quality Indicator (resource 6042).
     ///
     /// ID 6042 · R · Integer · single · optional · range `0..23`
     ///
     /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_indicator: Option<i64>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
     ///
     /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub measurement_quality_level: Option<i64>,
     /// Fractional Timestamp (resource 6050).
     ///
     /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
     ///
     /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub fractional_timestamp: Option<f64>,
 }
 
@@ -330,12 +386,20 @@ impl ObjectType for WetBulbGlobeTemperature {
 #[cfg_attr(
     feature = "serde",
     derive(Serialize, Deserialize),
-    serde(crate = "ucifi_runtime::__private::serde")
+    serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WetBulbGlobeTemperatureWrite {
     /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`](struct@WbgtThreshold).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub wbgt_threshold: Option<f64>,
     /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "::core::option::Option::is_none")
+    )]
     pub application_type: Option<String>,
 }
 
