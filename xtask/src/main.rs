@@ -5,7 +5,12 @@
 //!   `target/registry-crate` and `cargo check` it (skipped when the registry is absent).
 //! * `cargo xtask test`: the whole suite (fmt, clippy, no_std builds of the runtime and of
 //!   each object family, warning-free docs, tests, registry check, regen check).
+//! * `cargo xtask fuzz [--seconds N] [TARGET...]`: write the seed corpus, then run the
+//!   cargo-fuzz targets of `fuzz/` (all, or those named) N seconds each (default 60), one
+//!   after the other; fails on a finding, naming the target and the artifact. Needs the
+//!   nightly toolchain and cargo-fuzz; not part of `test`.
 
+mod fuzz;
 mod import;
 mod import_ddf;
 mod regen;
@@ -20,9 +25,10 @@ fn main() -> ExitCode {
         Some("import-model") => import::run(&args[1..], &root()),
         Some("regen") => regen(args[1..].iter().any(|a| a == "--check")),
         Some("registry-check") => regen::registry_check(&root()),
+        Some("fuzz") => fuzz::run(&args[1..], &root()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <regen [--check] | registry-check | test | import-model ...>"
+                "usage: cargo xtask <regen [--check] | registry-check | test | fuzz [--seconds N] [TARGET...] | import-model ...>"
             );
             return ExitCode::from(2);
         }
