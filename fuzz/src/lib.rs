@@ -24,7 +24,9 @@ pub use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampControll
 use ucifi_runtime::codec::link_format::{self, RegisterPayload};
 use ucifi_runtime::codec::{self, Error, NoModel, TypeLookup};
 use ucifi_runtime::typed::ObjectType;
-use ucifi_runtime::{ContentFormat, Path, Time};
+use ucifi_runtime::{
+    ContentFormat, InstanceNode, Node, Path, ResourceNode, ResourceValue, Time, Value,
+};
 
 /// The paths value payloads are decoded at (`sel & 0x0f`): Device instance, object,
 /// single, multiple, resource-instance, Time, Objlnk and String resources, Temperature,
@@ -159,7 +161,7 @@ pub fn roundtrip(format: ContentFormat, data: &[u8]) {
         first.canonicalize();
         second.canonicalize();
         assert!(
-            same(&first, &second),
+            same(&untimed(first.clone()), &untimed(second.clone())),
             "{format} {path}: {first:?} encodes to {bytes:02X?}, which decodes to {second:?}"
         );
     }
@@ -168,6 +170,35 @@ pub fn roundtrip(format: ContentFormat, data: &[u8]) {
     } else if path == Path::instance(3416, 0) {
         typed_roundtrip::<Lamp>(format, &path, payload);
     }
+}
+
+/// `node` with every Time value as an Integer. Without a model (no model at all, or a
+/// resource the model lacks) a tagged CBOR time decodes as Time, but the CBOR encoders write
+/// times untagged, which decode as Integer: the documented untyped fallback
+/// (`RawValue::to_value_untyped`), pinned by `untyped_tagged_time_round_trips` in
+/// `runtime/tests/fuzz_findings.rs`. Round trips compare values modulo that.
+fn untimed(mut node: Node) -> Node {
+    fn value(v: &mut Value) {
+        if let Value::Time(t) = v {
+            *v = Value::Integer(t.0);
+        }
+    }
+    fn resource(r: &mut ResourceNode) {
+        match &mut r.value {
+            ResourceValue::Single(v) => value(v),
+            ResourceValue::Multiple(list) => list.iter_mut().for_each(|ri| value(&mut ri.value)),
+        }
+    }
+    fn instance(i: &mut InstanceNode) {
+        i.resources.iter_mut().for_each(resource);
+    }
+    match &mut node {
+        Node::Object(o) => o.instances.iter_mut().for_each(instance),
+        Node::Instance(i) => instance(i),
+        Node::Resource(r) => resource(r),
+        Node::ResourceInstance(ri) => value(&mut ri.value),
+    }
+    node
 }
 
 fn typed_roundtrip<T: ObjectType>(format: ContentFormat, path: &Path, payload: &[u8]) {

@@ -61,7 +61,7 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
         "fuzz/seeds".into(),
     ];
     let spec = root.join("../shared/spec/formats.md");
-    if spec.is_file() {
+    if let Ok(spec) = spec.canonicalize() {
         seeds.push(spec.display().to_string());
     } else {
         eprintln!(
@@ -70,9 +70,8 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
         );
     }
     nightly(root, &seeds)?;
-    let mut build = vec!["fuzz".to_string(), "build".into()];
-    build.extend(run.iter().cloned());
-    nightly(root, &build)?;
+    // One build of every target (`cargo fuzz build` takes one target or all).
+    nightly(root, &["fuzz".into(), "build".into()])?;
 
     let mut findings = Vec::new();
     for target in &run {
@@ -97,6 +96,7 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
         let new: Vec<PathBuf> = files(&artifacts).difference(&before).cloned().collect();
         if !new.is_empty() {
             for a in &new {
+                let a = a.strip_prefix(root).unwrap_or(a);
                 eprintln!("fuzz: {target} failed on {}", a.display());
                 findings.push(format!("{target}: {}", a.display()));
             }
