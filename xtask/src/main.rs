@@ -79,6 +79,7 @@ fn test() -> Result<(), String> {
         "warnings",
     ])?;
     cargo(&["build", "-p", "ucifi-runtime", "--no-default-features"])?;
+    cargo(&["build", "-p", "ucifi-lwm2m", "--no-default-features"])?;
     // Firmware builds one family without std: each family alone must compile.
     for family in ["oma", "ipso", "ucifi"] {
         cargo(&[
