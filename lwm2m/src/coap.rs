@@ -8,6 +8,7 @@ use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
 use ucifi_runtime::typed::ObjectType;
 use ucifi_runtime::{ContentFormat, Path};
 
+use crate::request::{Method, Operation, Request};
 use crate::{Error, ErrorKind, Registration, ResponseCode};
 
 /// The values of option `o`, in order.
@@ -46,6 +47,20 @@ impl Registration {
         Registration::from_register(query, &request.payload)
     }
 
+    /// The confirmable CoAP request of `operation` on `path`, under the client's
+    /// alternate path.
+    pub fn request(
+        &self,
+        operation: &Operation,
+        path: &Path,
+        message_id: u16,
+        token: Vec<u8>,
+    ) -> Packet {
+        operation
+            .request(self.alternate_path.as_deref(), path)
+            .to_packet(message_id, token)
+    }
+
     /// A confirmable Read (`GET`) of `path` under the client's alternate path, asking
     /// for `accept` when given.
     pub fn read_request(
@@ -55,25 +70,36 @@ impl Registration {
         message_id: u16,
         token: Vec<u8>,
     ) -> Packet {
-        let mut p = Packet::new();
-        p.header.set_type(MessageType::Confirmable);
-        p.header.code = MessageClass::Request(RequestType::Get);
-        p.header.message_id = message_id;
-        p.set_token(token);
-        let alternate = self.alternate_path.as_deref().unwrap_or("");
-        for segment in alternate.split('/').filter(|s| !s.is_empty()) {
-            p.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
+        self.request(&Operation::Read { accept }, path, message_id, token)
+    }
+
+    /// Checks that `response` answers `operation` with its success code, and gives its
+    /// payload and Content-Format.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Response`] for another code (an error, or another success);
+    /// [`ErrorKind::InvalidResponseCode`]; [`ErrorKind::UnsupportedContentFormat`].
+    pub fn check_response<'p>(
+        &self,
+        operation: &Operation,
+        response: &'p Packet,
+    ) -> Result<(Option<ContentFormat>, &'p [u8]), Error> {
+        let byte = u8::from(response.header.code);
+        let code = ResponseCode::from_byte(byte).ok_or(ErrorKind::InvalidResponseCode(byte))?;
+        if code != operation.success() {
+            return Err(ErrorKind::Response(code).into());
         }
-        for id in path.ids() {
-            p.add_option(
-                CoapOption::UriPath,
-                itoa::Buffer::new().format(*id).as_bytes().to_vec(),
-            );
-        }
-        if let Some(f) = accept {
-            p.add_option(CoapOption::Accept, uint(u32::from(f.number())));
-        }
-        p
+        let format = match options(response, CoapOption::ContentFormat).next() {
+            None => None,
+            Some(v) => {
+                let n = read_uint(v)
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or(ErrorKind::UnsupportedContentFormat(u16::MAX))?;
+                Some(ContentFormat::from_number(n).ok_or(ErrorKind::UnsupportedContentFormat(n))?)
+            }
+        };
+        Ok((format, &response.payload))
     }
 
     /// Decodes the response to a Read of `path` into `T`, which must be the type of the
@@ -87,20 +113,44 @@ impl Registration {
     /// does not decode into `T`.
     pub fn read_response<T: ObjectType>(&self, path: &Path, response: &Packet) -> Result<T, Error> {
         self.check_type::<T>()?;
-        let byte = u8::from(response.header.code);
-        let code = ResponseCode::from_byte(byte).ok_or(ErrorKind::InvalidResponseCode(byte))?;
-        if code != ResponseCode::Content {
-            return Err(ErrorKind::Response(code).into());
+        let (format, payload) = self.check_response(&Operation::Read { accept: None }, response)?;
+        // No Content-Format: text/plain, the CoAP default.
+        let format = format.unwrap_or(ContentFormat::Text);
+        Ok(T::decode(format, path, payload)?)
+    }
+}
+
+impl Request {
+    /// The request as a confirmable CoAP message.
+    pub fn to_packet(&self, message_id: u16, token: Vec<u8>) -> Packet {
+        let mut p = Packet::new();
+        p.header.set_type(MessageType::Confirmable);
+        p.header.code = MessageClass::Request(match self.method {
+            Method::Get => RequestType::Get,
+            Method::Post => RequestType::Post,
+            Method::Put => RequestType::Put,
+            Method::Delete => RequestType::Delete,
+            Method::Fetch => RequestType::Fetch,
+            Method::IPatch => RequestType::IPatch,
+        });
+        p.header.message_id = message_id;
+        p.set_token(token);
+        if let Some(o) = self.observe {
+            p.add_option(CoapOption::Observe, uint(o));
         }
-        let format = match options(response, CoapOption::ContentFormat).next() {
-            None => ContentFormat::Text,
-            Some(v) => {
-                let n = read_uint(v)
-                    .and_then(|n| u16::try_from(n).ok())
-                    .ok_or(ErrorKind::UnsupportedContentFormat(u16::MAX))?;
-                ContentFormat::from_number(n).ok_or(ErrorKind::UnsupportedContentFormat(n))?
-            }
-        };
-        Ok(T::decode(format, path, &response.payload)?)
+        for segment in &self.uri_path {
+            p.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
+        }
+        if let Some(f) = self.content_format {
+            p.add_option(CoapOption::ContentFormat, uint(u32::from(f.number())));
+        }
+        for q in &self.uri_query {
+            p.add_option(CoapOption::UriQuery, q.as_bytes().to_vec());
+        }
+        if let Some(f) = self.accept {
+            p.add_option(CoapOption::Accept, uint(u32::from(f.number())));
+        }
+        p.payload = self.payload.clone();
+        p
     }
 }

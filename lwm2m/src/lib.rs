@@ -7,10 +7,15 @@
 //!   version: [`default_version`]). [`Registration::models`] resolves them against a
 //!   `Registry` (built in, or extended at run time with `ucifi-ddf`): a version the
 //!   models lack is reported, never replaced by another.
-//! * Typed requests and responses as `coap_lite::Packet`s (feature `coap`, on by
-//!   default): [`Registration::read_request`], and [`Registration::read_response`], which
-//!   decodes into the generated type of the version the client registered and refuses
-//!   another version's type.
+//! * Requests: every server-initiated [`Operation`] (Read, Discover, Write replace and
+//!   update, Write-Attributes, Execute, Create, Delete, Observe and its cancellation,
+//!   Read-Composite, Write-Composite) as a transport-neutral [`Request`] (method, Uri-Path
+//!   under the alternate path, Uri-Query, Accept, Content-Format, Observe, payload) and
+//!   the success code it expects.
+//! * As `coap_lite::Packet`s (feature `coap`, on by default): [`Registration::request`],
+//!   [`Registration::check_response`], and [`Registration::read_response`], which decodes
+//!   into the generated type of the version the client registered and refuses another
+//!   version's type.
 //! * [`Error`]: one error type; [`Error::response_code`] is the one mapping from errors to
 //!   CoAP [`ResponseCode`]s.
 //!
@@ -53,6 +58,7 @@ extern crate alloc;
 mod code;
 mod error;
 mod registration;
+mod request;
 
 #[cfg(feature = "coap")]
 mod coap;
@@ -60,3 +66,4 @@ mod coap;
 pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
 pub use registration::{DEFAULT_LIFETIME, Models, RegisteredObject, Registration, default_version};
+pub use request::{Method, Operation, Request, WriteMode};

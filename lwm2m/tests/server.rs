@@ -355,3 +355,190 @@ fn every_error_has_its_response_code() {
         assert_eq!(Error::from(kind.clone()).response_code(), code, "{kind:?}");
     }
 }
+
+#[test]
+fn every_operation_on_the_wire() {
+    use ucifi_lwm2m::{Operation, WriteMode};
+    use ucifi_runtime::codec::link_format::Attribute;
+    let r = register(&["ep=a"], "</3/0>,</3303/0>,</3416/0>").unwrap();
+    let tlv_dimming = vec![0xc1, 0x01, 0x50];
+    let cases: Vec<(&str, Operation, Path, ResponseCode, Vec<u8>)> = vec![
+        (
+            "read",
+            Operation::Read {
+                accept: Some(ContentFormat::Text),
+            },
+            Path::resource(3, 0, 9),
+            ResponseCode::Content,
+            vec![
+                0x41, 0x01, 0x00, 0x01, 0x01, 0xb1, 0x33, 0x01, 0x30, 0x01, 0x39, 0x60,
+            ],
+        ),
+        (
+            "discover",
+            Operation::Discover,
+            Path::instance(3, 0),
+            ResponseCode::Content,
+            vec![
+                0x41, 0x01, 0x00, 0x02, 0x02, 0xb1, 0x33, 0x01, 0x30, 0x61, 0x28,
+            ],
+        ),
+        (
+            "write (replace)",
+            Operation::Write {
+                mode: WriteMode::Replace,
+                format: ContentFormat::Text,
+                payload: b"1700000000".to_vec(),
+            },
+            Path::resource(3, 0, 13),
+            ResponseCode::Changed,
+            vec![
+                0x41, 0x03, 0x00, 0x03, 0x03, 0xb1, 0x33, 0x01, 0x30, 0x02, 0x31, 0x33, 0x10, 0xff,
+                0x31, 0x37, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+            ],
+        ),
+        (
+            "write (update)",
+            Operation::Write {
+                mode: WriteMode::Update,
+                format: ContentFormat::Tlv,
+                payload: tlv_dimming.clone(),
+            },
+            Path::instance(3416, 0),
+            ResponseCode::Changed,
+            vec![
+                0x41, 0x02, 0x00, 0x04, 0x04, 0xb4, 0x33, 0x34, 0x31, 0x36, 0x01, 0x30, 0x12, 0x2d,
+                0x16, 0xff, 0xc1, 0x01, 0x50,
+            ],
+        ),
+        (
+            "write-attributes",
+            Operation::WriteAttributes(vec![
+                Attribute::Pmin(10),
+                Attribute::Pmax(60),
+                Attribute::St(0.5),
+            ]),
+            Path::resource(3303, 0, 5700),
+            ResponseCode::Changed,
+            vec![
+                0x41, 0x03, 0x00, 0x05, 0x05, 0xb4, 0x33, 0x33, 0x30, 0x33, 0x01, 0x30, 0x04, 0x35,
+                0x37, 0x30, 0x30, 0x47, 0x70, 0x6d, 0x69, 0x6e, 0x3d, 0x31, 0x30, 0x07, 0x70, 0x6d,
+                0x61, 0x78, 0x3d, 0x36, 0x30, 0x06, 0x73, 0x74, 0x3d, 0x30, 0x2e, 0x35,
+            ],
+        ),
+        (
+            "execute",
+            Operation::Execute { arguments: None },
+            Path::resource(3, 0, 4),
+            ResponseCode::Changed,
+            vec![
+                0x41, 0x02, 0x00, 0x06, 0x06, 0xb1, 0x33, 0x01, 0x30, 0x01, 0x34,
+            ],
+        ),
+        (
+            "execute with arguments",
+            Operation::Execute {
+                arguments: Some("0='on',1".into()),
+            },
+            Path::resource(3416, 0, 5),
+            ResponseCode::Changed,
+            vec![
+                0x41, 0x02, 0x00, 0x07, 0x07, 0xb4, 0x33, 0x34, 0x31, 0x36, 0x01, 0x30, 0x01, 0x35,
+                0xff, 0x30, 0x3d, 0x27, 0x6f, 0x6e, 0x27, 0x2c, 0x31,
+            ],
+        ),
+        (
+            "create",
+            Operation::Create {
+                format: ContentFormat::Tlv,
+                payload: tlv_dimming,
+            },
+            Path::object(3416),
+            ResponseCode::Created,
+            vec![
+                0x41, 0x02, 0x00, 0x08, 0x08, 0xb4, 0x33, 0x34, 0x31, 0x36, 0x12, 0x2d, 0x16, 0xff,
+                0xc1, 0x01, 0x50,
+            ],
+        ),
+        (
+            "delete",
+            Operation::Delete,
+            Path::instance(3416, 1),
+            ResponseCode::Deleted,
+            vec![
+                0x41, 0x04, 0x00, 0x09, 0x09, 0xb4, 0x33, 0x34, 0x31, 0x36, 0x01, 0x31,
+            ],
+        ),
+        (
+            "observe",
+            Operation::Observe {
+                accept: Some(ContentFormat::SenmlCbor),
+            },
+            Path::resource(3303, 0, 5700),
+            ResponseCode::Content,
+            vec![
+                0x41, 0x01, 0x00, 0x0a, 0x0a, 0x60, 0x54, 0x33, 0x33, 0x30, 0x33, 0x01, 0x30, 0x04,
+                0x35, 0x37, 0x30, 0x30, 0x61, 0x70,
+            ],
+        ),
+        (
+            "cancel observation",
+            Operation::CancelObservation { accept: None },
+            Path::resource(3303, 0, 5700),
+            ResponseCode::Content,
+            vec![
+                0x41, 0x01, 0x00, 0x0b, 0x0b, 0x61, 0x01, 0x54, 0x33, 0x33, 0x30, 0x33, 0x01, 0x30,
+                0x04, 0x35, 0x37, 0x30, 0x30,
+            ],
+        ),
+        (
+            "read-composite",
+            Operation::ReadComposite {
+                format: ContentFormat::SenmlJson,
+                payload: br#"[{"n":"/3/0/9"},{"n":"/3303/0/5700"}]"#.to_vec(),
+                accept: Some(ContentFormat::SenmlJson),
+            },
+            Path::ROOT,
+            ResponseCode::Content,
+            vec![
+                0x41, 0x05, 0x00, 0x0c, 0x0c, 0xc1, 0x6e, 0x51, 0x6e, 0xff, 0x5b, 0x7b, 0x22, 0x6e,
+                0x22, 0x3a, 0x22, 0x2f, 0x33, 0x2f, 0x30, 0x2f, 0x39, 0x22, 0x7d, 0x2c, 0x7b, 0x22,
+                0x6e, 0x22, 0x3a, 0x22, 0x2f, 0x33, 0x33, 0x30, 0x33, 0x2f, 0x30, 0x2f, 0x35, 0x37,
+                0x30, 0x30, 0x22, 0x7d, 0x5d,
+            ],
+        ),
+        (
+            "write-composite",
+            Operation::WriteComposite {
+                format: ContentFormat::SenmlJson,
+                payload: br#"[{"n":"/3416/0/1","v":50}]"#.to_vec(),
+            },
+            Path::ROOT,
+            ResponseCode::Changed,
+            vec![
+                0x41, 0x07, 0x00, 0x0d, 0x0d, 0xc1, 0x6e, 0xff, 0x5b, 0x7b, 0x22, 0x6e, 0x22, 0x3a,
+                0x22, 0x2f, 0x33, 0x34, 0x31, 0x36, 0x2f, 0x30, 0x2f, 0x31, 0x22, 0x2c, 0x22, 0x76,
+                0x22, 0x3a, 0x35, 0x30, 0x7d, 0x5d,
+            ],
+        ),
+    ];
+    for (n, (name, op, path, success, bytes)) in cases.into_iter().enumerate() {
+        let id = n as u16 + 1;
+        let packet = r.request(&op, &path, id, vec![id as u8]);
+        assert_eq!(packet.to_bytes().unwrap(), bytes, "{name}");
+        assert_eq!(op.success(), success, "{name}");
+        // The client's answer with that code passes; another code is the error it carries.
+        let mut ok = Packet::new();
+        ok.header.code = MessageClass::Response(match success {
+            ResponseCode::Content => ResponseType::Content,
+            ResponseCode::Changed => ResponseType::Changed,
+            ResponseCode::Created => ResponseType::Created,
+            _ => ResponseType::Deleted,
+        });
+        assert!(r.check_response(&op, &ok).is_ok(), "{name}");
+        let mut refused = Packet::new();
+        refused.header.code = MessageClass::Response(ResponseType::MethodNotAllowed);
+        let e = r.check_response(&op, &refused).unwrap_err();
+        assert_eq!(e.response_code(), ResponseCode::MethodNotAllowed, "{name}");
+    }
+}
