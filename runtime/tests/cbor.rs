@@ -238,13 +238,20 @@ fn integers_any_width() {
         dec("/9999/0/2", "1B 80 00 00 00 00 00 00 00"),
         out_of_range(DataType::Integer)
     );
+    // 22.5 has a fraction: not a whole number.
     assert_eq!(
         dec("/9999/0/2", "F9 4D A0"),
-        out_of_range(DataType::Integer)
+        Err((
+            ErrorKind::Value(ValueError::NotWhole(DataType::Integer)),
+            Some(0)
+        ))
     );
     assert_eq!(
         dec("/9999/0/2", "F9 3E 00"),
-        out_of_range(DataType::Integer)
+        Err((
+            ErrorKind::Value(ValueError::NotWhole(DataType::Integer)),
+            Some(0)
+        ))
     );
     assert_eq!(
         dec("/9999/0/3", "1B FF FF FF FF FF FF FF FF"),
@@ -384,7 +391,7 @@ fn strings_and_time() {
     assert_eq!(
         dec("/9999/0/13", "C1 F9 3E 00"),
         Err((
-            ErrorKind::Value(ValueError::OutOfRange(DataType::Time)),
+            ErrorKind::Value(ValueError::NotWhole(DataType::Time)),
             Some(0)
         ))
     );

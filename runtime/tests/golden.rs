@@ -303,7 +303,7 @@ fn cbor_errors() {
         "F9 3E 00",
         At::Path(
             "/9999/0/2",
-            ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
+            ErrorKind::Value(ValueError::NotWhole(DataType::Integer)),
         ),
     );
     fails(

@@ -239,7 +239,7 @@ fn every_value_type_in_a_resource() {
     assert_eq!(
         one("A1 83 03 00 09 F9 4D A0"),
         Err((
-            ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
+            ErrorKind::Value(ValueError::NotWhole(DataType::Integer)),
             Some(5)
         ))
     );

@@ -389,7 +389,7 @@ fn errors_carry_kinds_and_offsets() {
     assert_eq!(
         e.kind_at(),
         (
-            &ErrorKind::Value(ValueError::OutOfRange(DataType::Integer)),
+            &ErrorKind::Value(ValueError::NotWhole(DataType::Integer)),
             Some(32)
         )
     );

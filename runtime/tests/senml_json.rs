@@ -609,13 +609,18 @@ fn values_by_type() {
     }
     assert_eq!(one(r#"[{"n":"/9999/0/2","v":-0}]"#), int(0));
     assert_eq!(one(r#"[{"n":"/9999/0/2","v":-0.0}]"#), int(0));
-    for j in ["1.5", "9223372036854775808", "1e19", "-9223372036854775809"] {
+    for j in ["9223372036854775808", "1e19", "-9223372036854775809"] {
         assert_eq!(
             value_err(&format!(r#"[{{"n":"/9999/0/2","v":{j}}}]"#)),
             ValueError::OutOfRange(DataType::Integer),
             "{j}"
         );
     }
+    // A fraction is no whole number (not out of range).
+    assert_eq!(
+        value_err(r#"[{"n":"/9999/0/2","v":1.5}]"#),
+        ValueError::NotWhole(DataType::Integer)
+    );
     // Located at the value.
     let e = records(r#"[{"n":"/9999/0/2","v":1.5}]"#).unwrap_err();
     assert_eq!((e.offset(), e.path()), (Some(22), Some(p("/9999/0/2"))));

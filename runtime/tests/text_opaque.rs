@@ -183,9 +183,14 @@ fn text_integer_rules() {
             "{t:?}"
         );
     }
+    // A fraction is named as such: the text is a number, just not a whole one.
     assert_eq!(
         value_err(F::Text, "/9999/0/13", b"1700000000.5"),
-        ValueError::InvalidText(DataType::Time)
+        ValueError::NotWhole(DataType::Time)
+    );
+    assert_eq!(
+        value_err(F::Text, "/9999/0/2", b"1.5"),
+        ValueError::NotWhole(DataType::Integer)
     );
 }
 

@@ -130,8 +130,10 @@ pub enum ValueError {
         /// What the payload held, in words.
         found: &'static str,
     },
-    /// A number does not fit the type (or is not integral for an integer type).
+    /// A number does not fit the type.
     OutOfRange(DataType),
+    /// A number with a fraction (`1.5`) for an integer type.
+    NotWhole(DataType),
     /// A binary value has a length the type does not allow.
     BadLength {
         /// The model's type.
@@ -156,6 +158,7 @@ impl fmt::Display for ValueError {
                 write!(f, "expected a value of type {expected}, found {found}")
             }
             ValueError::OutOfRange(t) => write!(f, "number out of range for type {t}"),
+            ValueError::NotWhole(t) => write!(f, "{t} needs a whole number, not a fraction"),
             ValueError::BadLength { data_type, len } => {
                 write!(f, "invalid length {len} for type {data_type}")
             }

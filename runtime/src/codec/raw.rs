@@ -60,11 +60,11 @@ impl RawValue<'_> {
                 data_type: T,
                 len: b.len(),
             }),
-            RawValue::Text(t) => parse_int_text(t).ok_or(ValueError::InvalidText(T)),
+            RawValue::Text(t) => parse_int_text(t).ok_or_else(|| not_an_integer(t, T)),
             RawValue::Integer(v) => i64::try_from(*v).map_err(|_| ValueError::OutOfRange(T)),
-            RawValue::Float(f) => integral_f64(*f)
-                .and_then(|v| i64::try_from(v).ok())
-                .ok_or(ValueError::OutOfRange(T)),
+            RawValue::Float(f) => {
+                whole(*f, T).and_then(|v| i64::try_from(v).map_err(|_| ValueError::OutOfRange(T)))
+            }
             RawValue::Time(t) => Ok(*t),
             other => Err(other.wrong(T)),
         }
@@ -80,11 +80,11 @@ impl RawValue<'_> {
                 data_type: T,
                 len: b.len(),
             }),
-            RawValue::Text(t) => parse_uint_text(t).ok_or(ValueError::InvalidText(T)),
+            RawValue::Text(t) => parse_uint_text(t).ok_or_else(|| not_an_integer(t, T)),
             RawValue::Integer(v) => u64::try_from(*v).map_err(|_| ValueError::OutOfRange(T)),
-            RawValue::Float(f) => integral_f64(*f)
-                .and_then(|v| u64::try_from(v).ok())
-                .ok_or(ValueError::OutOfRange(T)),
+            RawValue::Float(f) => {
+                whole(*f, T).and_then(|v| u64::try_from(v).map_err(|_| ValueError::OutOfRange(T)))
+            }
             other => Err(other.wrong(T)),
         }
     }
@@ -169,6 +169,7 @@ impl RawValue<'_> {
                     found,
                 },
                 ValueError::OutOfRange(_) => ValueError::OutOfRange(DataType::Time),
+                ValueError::NotWhole(_) => ValueError::NotWhole(DataType::Time),
                 ValueError::InvalidText(_) => ValueError::InvalidText(DataType::Time),
                 ValueError::BadLength { len, .. } => ValueError::BadLength {
                     data_type: DataType::Time,
@@ -288,6 +289,26 @@ fn integral_f64(f: f64) -> Option<i128> {
     }
 }
 
+/// `f` as a whole number: [`ValueError::NotWhole`] when it has a fraction,
+/// [`ValueError::OutOfRange`] when no LwM2M integer holds it.
+fn whole(f: f64, t: DataType) -> Result<i128, ValueError> {
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    match integral_f64(f) {
+        Some(v) => Ok(v),
+        None if f.is_finite() && (-LIMIT..=LIMIT).contains(&f) => Err(ValueError::NotWhole(t)),
+        None => Err(ValueError::OutOfRange(t)),
+    }
+}
+
+/// Why integer text `s` does not read: a decimal with a fraction (`1.5`) is
+/// [`ValueError::NotWhole`], anything else [`ValueError::InvalidText`].
+fn not_an_integer(s: &str, t: DataType) -> ValueError {
+    match s.parse::<f64>() {
+        Ok(f) if matches!(whole(f, t), Err(ValueError::NotWhole(_))) => ValueError::NotWhole(t),
+        _ => ValueError::InvalidText(t),
+    }
+}
+
 fn parse_int_text(t: &str) -> Option<i64> {
     let digits = t.strip_prefix('-').unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -373,7 +394,19 @@ mod tests {
         assert_eq!(RawValue::Float(3.0).as_i64(), Ok(3));
         assert_eq!(
             RawValue::Float(3.5).as_i64(),
+            Err(ValueError::NotWhole(DataType::Integer))
+        );
+        assert_eq!(
+            RawValue::Float(1e300).as_i64(),
             Err(ValueError::OutOfRange(DataType::Integer))
+        );
+        assert_eq!(
+            RawValue::Text("1.5").as_u64(),
+            Err(ValueError::NotWhole(DataType::UnsignedInteger))
+        );
+        assert_eq!(
+            RawValue::Float(-0.5).as_time(),
+            Err(ValueError::NotWhole(DataType::Time))
         );
         assert_eq!(
             RawValue::Integer(-1).as_u64(),
