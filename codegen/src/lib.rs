@@ -7,7 +7,8 @@
 //! * [`diagnostics`]: located [`diagnostics::Diagnostic`]s and their stable codes;
 //! * [`range`]: the `<RangeEnumeration>` parser;
 //! * [`diff`]: the semantic model diff ([`diff::diff_sets`]);
-//! * [`model`]: IR to runtime descriptors ([`model::extend_registry`]).
+//! * [`model`]: IR to runtime descriptors ([`model::extend_registry`]);
+//! * [`values`]: value names, the meanings of integer codes ([`values::ValueNames`]).
 #![forbid(unsafe_code)]
 
 pub mod config;
@@ -20,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod range;
+pub mod values;
 mod xml;
 
 pub use config::Config;

@@ -226,11 +226,17 @@ mod tests {
         assert!(back("1.5").is_err());
         assert!(back("true").is_err());
         let u = |s: &str| serde_json::from_str::<Level>(s);
-        assert_eq!(serde_json::to_string(&Level::Other(u64::MAX)).unwrap(), "18446744073709551615");
+        assert_eq!(
+            serde_json::to_string(&Level::Other(u64::MAX)).unwrap(),
+            "18446744073709551615"
+        );
         assert_eq!(u("18446744073709551615").unwrap(), Level::Other(u64::MAX));
         assert_eq!(u(r#""low""#).unwrap(), Level::Low);
         let e = u("-1").unwrap_err().to_string();
-        assert!(e.contains("expected a value name or an unsigned integer code"), "{e}");
+        assert!(
+            e.contains("expected a value name or an unsigned integer code"),
+            "{e}"
+        );
     }
 
     #[test]
