@@ -636,4 +636,116 @@ mod tests {
         let e = parse("vendor.toml", "").unwrap_err();
         assert!(e.contains("<ObjectID>.toml or common.toml"), "{e}");
     }
+
+    /// A definition of object `id` version `version` with resources (ID, type, range, ops).
+    fn def(id: u16, version: &str, resources: &[(u16, &str, &str, &str)]) -> ObjectDef {
+        let items: String = resources
+            .iter()
+            .map(|(rid, t, range, ops)| {
+                format!(
+                    "<Item ID=\"{rid}\"><Name>R{rid}</Name><Operations>{ops}</Operations>\
+                     <MultipleInstances>Single</MultipleInstances><Mandatory>Optional</Mandatory>\
+                     <Type>{t}</Type><RangeEnumeration>{range}</RangeEnumeration><Units></Units>\
+                     <Description>d</Description></Item>"
+                )
+            })
+            .collect();
+        let xml = format!(
+            "<LWM2M><Object ObjectType=\"MODefinition\"><Name>T</Name><Description1>d</Description1>\
+             <ObjectID>{id}</ObjectID><ObjectURN>urn:oma:lwm2m:x:{id}:{version}</ObjectURN>\
+             <LWM2MVersion>1.1</LWM2MVersion><ObjectVersion>{version}</ObjectVersion>\
+             <MultipleInstances>Multiple</MultipleInstances><Mandatory>Optional</Mandatory>\
+             <Resources>{items}</Resources></Object></LWM2M>"
+        );
+        let f = crate::load::parse_ddf(Path::new("t.xml"), xml.as_bytes());
+        assert!(f.objects.len() == 1, "{:?}", f.diagnostics);
+        f.objects.into_iter().next().unwrap()
+    }
+
+    fn codes(m: &BTreeMap<u16, Vec<NamedValue>>, r: u16) -> Vec<i64> {
+        m.get(&r)
+            .map(|v| v.iter().map(|n| n.code).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn tables_follow_each_version() {
+        let mut names = parse(
+            "30000.toml",
+            "[values.1]\n0 = { name = \"Idle\", doc = \"a\" }\n10 = { name = \"Late\", doc = \"b\" }\n\
+             [values.2]\nversions = [\"2.0\"]\n1 = { name = \"Hourly\", doc = \"c\" }\n\
+             [values.6042]\n0 = { name = \"Own\", doc = \"d\" }\n",
+        )
+        .unwrap();
+        names
+            .merge(
+                parse(
+                    "common.toml",
+                    "[values.6042]\n0 = { name = \"Unchecked\", doc = \"e\" }\n",
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        let v1 = def(
+            30000,
+            "1.0",
+            &[(1, "Integer", "0..9", "R"), (2, "String", "", "RW")],
+        );
+        let v2 = def(
+            30000,
+            "2.0",
+            &[
+                (1, "Integer", "0..11", "R"),
+                (2, "Unsigned Integer", "", "RW"),
+                (6042, "Integer", "0..23", "R"),
+            ],
+        );
+        let other = def(30001, "1.0", &[(6042, "Integer", "0..23", "R")]);
+        let got = names.resolve(&[&v1, &v2, &other]).unwrap();
+        // 10 is outside 1.0's range; the String resource 2 of 1.0 is not in `versions`.
+        assert_eq!(codes(&got[0], 1), [0]);
+        assert_eq!(codes(&got[0], 2), Vec::<i64>::new());
+        assert_eq!(codes(&got[1], 1), [0, 10]);
+        assert_eq!(codes(&got[1], 2), [1]);
+        // The object's own table wins over common.toml; other objects get the common one.
+        assert_eq!(got[1][&6042][0].name, "Own");
+        assert_eq!(got[2][&6042][0].name, "Unchecked");
+        // Objects not being generated: their tables are ignored.
+        assert!(names.resolve(&[&other]).is_ok());
+    }
+
+    #[test]
+    fn tables_that_do_not_fit_are_named() {
+        let names = parse(
+            "30000.toml",
+            "[values.2]\n1 = { name = \"Hourly\", doc = \"c\" }\n\
+             [values.1]\nversions = [\"3.0\"]\n0 = { name = \"Idle\", doc = \"a\" }\n\
+             [values.4]\n0 = { name = \"A\", doc = \"a\" }\n\
+             [values.5]\n0 = { name = \"Go\", doc = \"a\" }\n\
+             [values.7]\n-1 = { name = \"Minus\", doc = \"a\" }\n50 = { name = \"Far\", doc = \"a\" }\n",
+        )
+        .unwrap();
+        let v1 = def(
+            30000,
+            "1.0",
+            &[
+                (1, "Integer", "", "R"),
+                (2, "String", "", "RW"),
+                (5, "", "", "E"),
+                (7, "Unsigned Integer", "0..9", "R"),
+            ],
+        );
+        let v2 = def(30000, "2.0", &[(2, "Unsigned Integer", "", "RW")]);
+        let errors = names.resolve(&[&v1, &v2]).unwrap_err();
+        let want = [
+            "30000.toml: [values.1]: no loaded version of object 30000 that the table applies to has resource 1",
+            "30000.toml: [values.1]: object 30000 has no version 3.0 here (loaded: 1.0, 2.0)",
+            "30000.toml: [values.2]: resource 2 (R2) of object 30000 version 1.0 is a String; value names need an Integer or Unsigned Integer resource (list the versions where it is one with versions = [...])",
+            "30000.toml: [values.4]: no loaded version of object 30000 that the table applies to has resource 4",
+            "30000.toml: [values.5]: resource 5 (R5) of object 30000 version 1.0 is executable; value names need an Integer or Unsigned Integer resource (list the versions where it is one with versions = [...])",
+            "30000.toml: [values.7]: code -1 (Minus) is outside the range of resource 7 in every version it applies to",
+            "30000.toml: [values.7]: code 50 (Far) is outside the range of resource 7 in every version it applies to",
+        ];
+        assert_eq!(errors, want);
+    }
 }

@@ -561,6 +561,59 @@ mod tests {
     }
 
     #[test]
+    fn value_tables_are_accepted_and_checked() {
+        let (dir, opts) = fixture("values");
+        let base = std::fs::read_to_string(opts.descriptions.join("3999.toml")).unwrap()
+            + "2 = \"Execute to restart the widget.\"\n";
+        let write = |extra: &str| {
+            std::fs::write(
+                opts.descriptions.join("3999.toml"),
+                format!("{base}{extra}"),
+            )
+            .unwrap()
+        };
+        // Value names are read, but the model files hold only facts and descriptions.
+        write("\n[values.1] # Level\n0 = { name = \"Off\", doc = \"Nothing.\" }\n");
+        let written = import(&opts).unwrap();
+        let v2 = std::fs::read_to_string(&written[1]).unwrap();
+        assert!(!v2.contains("Off") && !v2.contains("Nothing."));
+        // Unknown keys, at the top or in a value, fail.
+        write("\n[value.1]\n0 = { name = \"Off\", doc = \"Nothing.\" }\n");
+        assert!(import(&opts).unwrap_err().contains("unknown key value"));
+        write("\n[values.1]\n0 = { name = \"Off\", doc = \"Nothing.\", unit = \"V\" }\n");
+        let err = import(&opts).unwrap_err();
+        assert!(
+            err.contains("3999.toml: [values.1]: code 0: unknown key `unit`"),
+            "{err}"
+        );
+        // A table on a resource that holds no integer fails, naming object, resource and
+        // version, and nothing is written.
+        let _ = std::fs::remove_dir_all(&opts.out);
+        write("\n[values.5518]\n0 = { name = \"Epoch\", doc = \"The start of 1970.\" }\n");
+        let err = import(&opts).unwrap_err();
+        assert!(
+            err.contains("2 value table(s) do not fit the definitions; nothing was written"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "3999.toml: [values.5518]: resource 5518 (Timestamp) of object 3999 version 2.0 is a Time; value names need an Integer or Unsigned Integer resource"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("object 3999 version 1.0 is a Time"), "{err}");
+        assert!(!opts.out.exists());
+        // So does a table on an executable resource.
+        write("\n[values.2]\n0 = { name = \"Now\", doc = \"At once.\" }\n");
+        let err = import(&opts).unwrap_err();
+        assert!(
+            err.contains("resource 2 (Reset) of object 3999 version 2.0 is executable"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn latest_and_ranges_resolve() {
         let (dir, mut opts) = fixture("resolve");
         opts.latest = true;

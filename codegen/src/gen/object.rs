@@ -830,6 +830,11 @@ fn check(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
             let items = list.iter().map(|v| int(*v));
             quote! { #rule_t::Discrete(&[#(#items),*]) }
         }
+        // `N: LABEL` lines whose codes value names rename (some of them, or others).
+        (Range::Enumeration(entries), true, _) => {
+            let items = entries.iter().map(|e| int(i128::from(e.value)));
+            quote! { #rule_t::Discrete(&[#(#items),*]) }
+        }
         (Range::Length { min, max }, _, true) => {
             let (a, b) = (Literal::u64_unsuffixed(*min), Literal::u64_unsuffixed(*max));
             quote! { #rule_t::Len(#a, #b) }
