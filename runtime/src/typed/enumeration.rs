@@ -3,8 +3,8 @@
 //!
 //! | value | serialized (JSON) |
 //! |---|---|
-//! | `BatteryStatus::ChargeComplete` | `"charge_complete"` |
-//! | `BatteryStatus::Other(9)` | `9` |
+//! | `BatteryStatusValue::ChargeComplete` | `"charge_complete"` |
+//! | `BatteryStatusValue::Other(9)` | `9` |
 //!
 //! Deserializing accepts a name ([`Enumeration::from_name`]) or a number; a number that
 //! has a name gives its named variant (`2` is `ChargeComplete`), one that does not the
@@ -18,7 +18,7 @@
 //!
 //! ```ignore
 //! #[cfg(feature = "serde")]
-//! impl Serialize for BatteryStatus {
+//! impl Serialize for BatteryStatusValue {
 //!     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
 //!         enumeration::serialize(self, serializer)
 //!     }

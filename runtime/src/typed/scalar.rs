@@ -205,7 +205,7 @@ impl Scalar for CoreLink {
 /// The generator makes one when value names are given for a resource (the `[values.N]`
 /// tables of `models/descriptions/`, or of a folder passed to `Config::value_names` or
 /// `ucifi generate --values`) or when the model's range is written as `N: LABEL` lines;
-/// value names take precedence. Each named code is a variant, e.g. `BatteryStatus::Normal`
+/// value names take precedence. Each named code is a variant, e.g. `BatteryStatusValue::Normal`
 /// for `0`, and every other code is kept in the fallback variant `Other(i64)` (`Other(u64)`
 /// for Unsigned Integer resources): decoding never fails on, and encoding never loses, a
 /// code nobody named. Every enumeration is a [`Scalar`] carried as its number.
