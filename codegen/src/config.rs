@@ -152,6 +152,9 @@ impl Config {
     /// Serde derives under `cfg_attr(feature = NAME)`, or never (`None`, the default).
     /// The crate including the generated code then declares the feature
     /// (`[features] serde = []`); `ucifi-runtime` re-exports serde for the derives.
+    /// Enums get `Serialize` and `Deserialize` impls under `cfg(feature = NAME)` instead: a
+    /// named code is its `snake_case` name, any other code its number
+    /// (`ucifi_runtime::typed::enumeration`).
     pub fn serde_feature(&mut self, feature: Option<&str>) -> &mut Self {
         self.options.serde_feature = feature.map(Into::into);
         self
