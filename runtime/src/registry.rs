@@ -129,6 +129,30 @@ impl Registry {
         })
     }
 
+    /// As [`select`](Registry::select), but a pair the registry does not hold is set
+    /// aside instead of failing: the selection of the known pairs (other objects at their
+    /// latest version, the unknown ones included), and the unknown pairs in order.
+    pub fn resolve(
+        &self,
+        versions: impl IntoIterator<Item = (u16, Version)>,
+    ) -> (Selection<'_>, Vec<UnknownModel>) {
+        let mut chosen = BTreeMap::new();
+        let mut unknown = Vec::new();
+        for (id, version) in versions {
+            match self.get(id, version) {
+                Some(model) => {
+                    chosen.insert(id, model);
+                }
+                None => unknown.push(UnknownModel { id, version }),
+            }
+        }
+        let selection = Selection {
+            registry: self,
+            chosen,
+        };
+        (selection, unknown)
+    }
+
     /// The IDs of all objects (each once, ascending).
     pub fn ids(&self) -> Vec<u16> {
         let mut ids: Vec<u16> = self.objects.iter().map(|o| o.id).collect();
@@ -263,6 +287,21 @@ mod tests {
             Version::V1_1
         );
         assert!(s.model(4).is_none());
+        let (s, unknown) = r.resolve([(3, Version::new(1, 2)), (4, Version::V1_0)]);
+        assert_eq!(s.model(3).unwrap().version, Version::V1_1);
+        assert_eq!(
+            unknown,
+            [
+                UnknownModel {
+                    id: 3,
+                    version: Version::new(1, 2)
+                },
+                UnknownModel {
+                    id: 4,
+                    version: Version::V1_0
+                }
+            ]
+        );
         assert_eq!(
             r.select([(3, Version::V1_0), (3, Version::new(1, 2))]),
             Err(UnknownModel {

@@ -365,3 +365,55 @@ fn an_empty_payload_empties_the_instance_or_the_multiple_resource() {
         assert!(d.available_power_sources.is_empty(), "{f}");
     }
 }
+
+#[test]
+fn one_resource_of_a_filled_struct_encodes_alone() {
+    let d = reference_device();
+    for f in FORMATS {
+        // /3/0/9: the Battery Level alone, as a payload for that path.
+        let path = Path::resource(3, 0, 9);
+        let bytes = d.encode(f, &path).unwrap();
+        let back = Device::decode(f, &path, &bytes).unwrap();
+        assert_eq!(
+            back,
+            Device {
+                battery_level: Some(100),
+                ..Device::default()
+            },
+            "{f}"
+        );
+        // /3/0/7: a multiple resource with its instances; /3/0/7/1: one instance.
+        let path = Path::resource(3, 0, 7);
+        let back = Device::decode(f, &path, &d.encode(f, &path).unwrap()).unwrap();
+        assert_eq!(back.power_source_voltage, d.power_source_voltage, "{f}");
+        assert_eq!(back.battery_level, None, "{f}");
+        let path = Path::resource_instance(3, 0, 7, 1);
+        let back = Device::decode(f, &path, &d.encode(f, &path).unwrap()).unwrap();
+        assert_eq!(back.power_source_voltage, [(1, 5000)].into(), "{f}");
+        // A resource the struct does not hold: no value to answer with.
+        for path in [
+            Path::resource(3, 0, 17),
+            Path::resource_instance(3, 0, 7, 5),
+        ] {
+            let e = d.encode(f, &path).unwrap_err();
+            assert_eq!(e.kind(), &ErrorKind::NoValue, "{f} {path}");
+            assert_eq!(e.path(), Some(path));
+        }
+    }
+    // Exact bytes: TLV of /3/0/9 is the one resource TLV; text/plain works too.
+    assert_eq!(
+        d.encode(ContentFormat::Tlv, &Path::resource(3, 0, 9))
+            .unwrap(),
+        [0xc1, 0x09, 100]
+    );
+    assert_eq!(
+        d.encode(ContentFormat::Text, &Path::resource(3, 0, 9))
+            .unwrap(),
+        b"100"
+    );
+    assert_eq!(
+        d.encode(ContentFormat::Text, &Path::resource_instance(3, 0, 7, 0))
+            .unwrap(),
+        b"3800"
+    );
+}

@@ -6,7 +6,12 @@
 //! * `cargo xtask test`: the whole suite (fmt, clippy, no_std builds of the runtime and of
 //!   each object family, warning-free docs, tests, registry check, a fresh crate built from
 //!   the README's `build.rs` snippets with `-D warnings`, regen check).
+//! * `cargo xtask fuzz [--seconds N] [TARGET...]`: write the seed corpus, then run the
+//!   cargo-fuzz targets of `fuzz/` (all, or those named) N seconds each (default 60), one
+//!   after the other; fails on a finding, naming the target and the artifact. Needs the
+//!   nightly toolchain and cargo-fuzz; not part of `test`.
 
+mod fuzz;
 mod import;
 mod import_ddf;
 mod regen;
@@ -22,9 +27,10 @@ fn main() -> ExitCode {
         Some("regen") => regen(args[1..].iter().any(|a| a == "--check")),
         Some("registry-check") => regen::registry_check(&root()),
         Some("readme-crate") => regen::readme_crate(&root()),
+        Some("fuzz") => fuzz::run(&args[1..], &root()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <regen [--check] | registry-check | readme-crate | test | import-model ...>"
+                "usage: cargo xtask <regen [--check] | registry-check | readme-crate | test | fuzz [--seconds N] [TARGET...] | import-model ...>"
             );
             return ExitCode::from(2);
         }
@@ -73,6 +79,7 @@ fn test() -> Result<(), String> {
         "warnings",
     ])?;
     cargo(&["build", "-p", "ucifi-runtime", "--no-default-features"])?;
+    cargo(&["build", "-p", "ucifi-lwm2m", "--no-default-features"])?;
     // Firmware builds one family without std: each family alone must compile.
     for family in ["oma", "ipso", "ucifi"] {
         cargo(&[

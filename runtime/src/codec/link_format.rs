@@ -576,8 +576,10 @@ impl RegisterPayload {
             l.target == "/" || l.param("rt").and_then(|p| p.value.as_deref()) == Some("oma.lwm2m")
         };
         for l in links.iter().filter(|l| is_root(l)) {
-            if l.target != "/" {
-                out.alternate_path = Some(l.target.trim_end_matches('/').into());
+            // `<>` and `</>` (or `<//>`) name no alternate path: the root is the root.
+            let alternate = l.target.trim_end_matches('/');
+            if !alternate.is_empty() {
+                out.alternate_path = Some(alternate.into());
             }
             for a in l.attributes()? {
                 if let Attribute::Ct(list) = a {

@@ -133,10 +133,21 @@ pub trait Instance: InstanceSink + Default {
         codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, self))
     }
 
-    /// Encodes `self` in `format`, addressed to `path`.
+    /// Encodes `self` in `format`, addressed to `path`: the whole instance for `/O/I`;
+    /// only resource `R` for `/O/I/R` and only one resource instance for `/O/I/R/RI` (the
+    /// answer to a Read of one resource), [`ErrorKind::NoValue`] when `self` does not hold
+    /// it.
     fn encode(&self, format: ContentFormat, path: &Path) -> Result<Vec<u8>, Error> {
         check_instance_path::<Self>(path)?;
-        codec::encode_to(format, path, &Content(self), Vec::new())
+        codec::encode_to(
+            format,
+            path,
+            &Content {
+                instance: self,
+                path: *path,
+            },
+            Vec::new(),
+        )
     }
 
     /// Encodes `self` like [`encode`](Instance::encode) into `buf`, allocating nothing;
@@ -148,7 +159,15 @@ pub trait Instance: InstanceSink + Default {
         buf: &mut [u8],
     ) -> Result<usize, Error> {
         check_instance_path::<Self>(path)?;
-        let out = codec::encode_to(format, path, &Content(self), SliceOutput::new(buf))?;
+        let out = codec::encode_to(
+            format,
+            path,
+            &Content {
+                instance: self,
+                path: *path,
+            },
+            SliceOutput::new(buf),
+        )?;
         Ok(codec::Output::len(&out))
     }
 }
@@ -358,12 +377,84 @@ impl<I: Instance> InstanceSink for Replace<'_, I> {
     }
 }
 
-/// An [`Instance`] as [`Encode`] content.
-struct Content<'i, I>(&'i I);
+/// An [`Instance`] as [`Encode`] content addressed to `path`: the whole instance for
+/// `/O/I`; only resource `R` for `/O/I/R`, only resource instance `RI` for `/O/I/R/RI`
+/// (a Read of one resource answered from a filled struct).
+struct Content<'i, I> {
+    instance: &'i I,
+    path: Path,
+}
 
 impl<I: Instance> Encode for Content<'_, I> {
     fn encode_to<W: Writer>(&self, w: &mut W) -> Result<(), Error> {
-        self.0.encode_resources(w)
+        let ids = self.path.ids();
+        let Some(&resource) = ids.get(2) else {
+            return self.instance.encode_resources(w);
+        };
+        let mut only = OneResource {
+            w,
+            resource,
+            instance: ids.get(3).copied(),
+            inside: None,
+            found: false,
+        };
+        self.instance.encode_resources(&mut only)?;
+        if only.found {
+            Ok(())
+        } else {
+            Err(Error::at_path(self.path, ErrorKind::NoValue))
+        }
+    }
+}
+
+/// A [`Writer`] passing on only one resource (or one resource instance) of an instance.
+struct OneResource<'w, W> {
+    w: &'w mut W,
+    resource: u16,
+    instance: Option<u16>,
+    // Inside a multiple resource: whether it is the one passed on.
+    inside: Option<bool>,
+    found: bool,
+}
+
+impl<W: Writer> Writer for OneResource<'_, W> {
+    fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
+        self.w.begin_instance(id)
+    }
+    fn end_instance(&mut self) -> Result<(), Error> {
+        self.w.end_instance()
+    }
+    fn begin_multiple(&mut self, id: u16, count: usize) -> Result<(), Error> {
+        let ours = id == self.resource;
+        self.inside = Some(ours);
+        if ours && self.instance.is_none() {
+            self.found = true;
+            return self.w.begin_multiple(id, count);
+        }
+        Ok(())
+    }
+    fn end_multiple(&mut self) -> Result<(), Error> {
+        let ours = self.inside.take() == Some(true);
+        if ours && self.instance.is_none() {
+            return self.w.end_multiple();
+        }
+        Ok(())
+    }
+    fn value(&mut self, id: u16, value: crate::ValueRef<'_>) -> Result<(), Error> {
+        let pass = match (self.inside, self.instance) {
+            // The resource itself, single.
+            (None, None) => id == self.resource,
+            // Every instance of the multiple resource asked for.
+            (Some(ours), None) => ours,
+            // One resource instance of it.
+            (Some(ours), Some(ri)) => ours && id == ri,
+            (None, Some(_)) => false,
+        };
+        if pass {
+            self.found = true;
+            return self.w.value(id, value);
+        }
+        Ok(())
     }
 }
 

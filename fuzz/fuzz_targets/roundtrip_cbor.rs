@@ -1,0 +1,4 @@
+#![no_main]
+use ucifi_runtime::ContentFormat;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| ucifi_fuzz::roundtrip(ContentFormat::Cbor, data));

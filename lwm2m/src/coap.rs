@@ -1,0 +1,156 @@
+//! The interactions as CoAP messages through `coap-lite` (feature `coap`): a Register
+//! request read into a [`Registration`], a Read request built for a registration and its
+//! response decoded into the type of the version the client registered.
+
+use alloc::vec::Vec;
+
+use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
+use ucifi_runtime::typed::ObjectType;
+use ucifi_runtime::{ContentFormat, Path};
+
+use crate::request::{Method, Operation, Request};
+use crate::{Error, ErrorKind, Registration, ResponseCode};
+
+/// The values of option `o`, in order.
+fn options(packet: &Packet, o: CoapOption) -> impl Iterator<Item = &Vec<u8>> {
+    packet.get_option(o).into_iter().flatten()
+}
+
+/// A CoAP uint option value (big-endian, shortest form: 0 is empty).
+fn uint(v: u32) -> Vec<u8> {
+    let bytes = v.to_be_bytes();
+    let skip = bytes.iter().take_while(|&&b| b == 0).count();
+    bytes[skip..].to_vec()
+}
+
+/// The value of a CoAP uint option, if it fits 32 bits.
+fn read_uint(v: &[u8]) -> Option<u32> {
+    (v.len() <= 4).then(|| v.iter().fold(0, |acc, &b| acc << 8 | u32::from(b)))
+}
+
+impl Registration {
+    /// Reads a Register request (`POST /rd?ep=...` with a link-format payload), as
+    /// [`Registration::from_register`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Registration::from_register`]; a Uri-Query option that is not UTF-8 is
+    /// [`ErrorKind::InvalidQuery`].
+    pub fn from_register_packet(request: &Packet) -> Result<Registration, Error> {
+        let mut query = Vec::new();
+        for q in options(request, CoapOption::UriQuery) {
+            let text = core::str::from_utf8(q).map_err(|_| {
+                ErrorKind::InvalidQuery(alloc::string::String::from_utf8_lossy(q).into_owned())
+            })?;
+            query.push(text);
+        }
+        Registration::from_register(query, &request.payload)
+    }
+
+    /// The confirmable CoAP request of `operation` on `path`, under the client's
+    /// alternate path.
+    pub fn request(
+        &self,
+        operation: &Operation,
+        path: &Path,
+        message_id: u16,
+        token: Vec<u8>,
+    ) -> Packet {
+        operation
+            .request(self.alternate_path.as_deref(), path)
+            .to_packet(message_id, token)
+    }
+
+    /// A confirmable Read (`GET`) of `path` under the client's alternate path, asking
+    /// for `accept` when given.
+    pub fn read_request(
+        &self,
+        path: &Path,
+        accept: Option<ContentFormat>,
+        message_id: u16,
+        token: Vec<u8>,
+    ) -> Packet {
+        self.request(&Operation::Read { accept }, path, message_id, token)
+    }
+
+    /// Checks that `response` answers `operation` with its success code, and gives its
+    /// payload and Content-Format.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Response`] for another code (an error, or another success);
+    /// [`ErrorKind::InvalidResponseCode`]; [`ErrorKind::UnsupportedContentFormat`].
+    pub fn check_response<'p>(
+        &self,
+        operation: &Operation,
+        response: &'p Packet,
+    ) -> Result<(Option<ContentFormat>, &'p [u8]), Error> {
+        let byte = u8::from(response.header.code);
+        let code = ResponseCode::from_byte(byte).ok_or(ErrorKind::InvalidResponseCode(byte))?;
+        if code != operation.success() {
+            return Err(ErrorKind::Response(code).into());
+        }
+        let format = match options(response, CoapOption::ContentFormat).next() {
+            None => None,
+            Some(v) => {
+                let n = read_uint(v)
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or(ErrorKind::UnsupportedContentFormat(u16::MAX))?;
+                Some(ContentFormat::from_number(n).ok_or(ErrorKind::UnsupportedContentFormat(n))?)
+            }
+        };
+        Ok((format, &response.payload))
+    }
+
+    /// Decodes the response to a Read of `path` into `T`, which must be the type of the
+    /// object version this client registered.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::VersionMismatch`] or [`ErrorKind::NotFound`] for a `T` the client did
+    /// not register; [`ErrorKind::Response`] for a code other than 2.05 Content;
+    /// [`ErrorKind::UnsupportedContentFormat`]; [`ErrorKind::Codec`] for a payload that
+    /// does not decode into `T`.
+    pub fn read_response<T: ObjectType>(&self, path: &Path, response: &Packet) -> Result<T, Error> {
+        self.check_type::<T>()?;
+        let (format, payload) = self.check_response(&Operation::Read { accept: None }, response)?;
+        // No Content-Format: text/plain, the CoAP default.
+        let format = format.unwrap_or(ContentFormat::Text);
+        Ok(T::decode(format, path, payload)?)
+    }
+}
+
+impl Request {
+    /// The request as a confirmable CoAP message.
+    pub fn to_packet(&self, message_id: u16, token: Vec<u8>) -> Packet {
+        let mut p = Packet::new();
+        p.header.set_type(MessageType::Confirmable);
+        p.header.code = MessageClass::Request(match self.method {
+            Method::Get => RequestType::Get,
+            Method::Post => RequestType::Post,
+            Method::Put => RequestType::Put,
+            Method::Delete => RequestType::Delete,
+            Method::Fetch => RequestType::Fetch,
+            Method::IPatch => RequestType::IPatch,
+        });
+        p.header.message_id = message_id;
+        p.set_token(token);
+        if let Some(o) = self.observe {
+            p.add_option(CoapOption::Observe, uint(o));
+        }
+        for segment in &self.uri_path {
+            p.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
+        }
+        if let Some(f) = self.content_format {
+            p.add_option(CoapOption::ContentFormat, uint(u32::from(f.number())));
+        }
+        for q in &self.uri_query {
+            p.add_option(CoapOption::UriQuery, q.as_bytes().to_vec());
+        }
+        if let Some(f) = self.accept {
+            p.add_option(CoapOption::Accept, uint(u32::from(f.number())));
+        }
+        p.payload = self.payload.clone();
+        p
+    }
+}
