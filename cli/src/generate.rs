@@ -18,16 +18,27 @@ changes unless every file can be written: the files are written beside it first,
 moved into place. With --crate, writes a complete
 crate (Cargo.toml + src/) depending on ucifi-runtime at --runtime-path.
 
+--values names the codes of Integer resources: a folder of <ObjectID>.toml files (and
+common.toml for reusable resources) with tables such as
+  [values.20]
+  0 = { name = \"Normal\", doc = \"Running on the battery, not charging.\" }
+Each such resource gets a Rust enum (Normal, ..., and Other(i64) for any other code).
+
 Examples:
   ucifi generate --models models/ --out src/generated
   ucifi generate --models vendor/ more/ --out gen --single-file
   ucifi generate --models registry/ --families-from-urn --out my-objects \\
       --crate my-objects --runtime-path ../ucifi/runtime --serde-feature serde
+  ucifi generate --models models/ --values models/descriptions/ --out src/generated
   ucifi generate --models models/ --out src/generated --check")]
 pub struct Args {
     /// Folders (walked recursively) or files of DDF definitions.
     #[arg(long, required = true, num_args = 1.., value_name = "DIR")]
     pub models: Vec<PathBuf>,
+    /// Folders (`<ObjectID>.toml`, `common.toml`) or files of value names: `[values.N]`
+    /// tables naming the codes of Integer resources, which then get Rust enums.
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    pub values: Vec<PathBuf>,
     /// Output folder (the crate folder with --crate).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -60,6 +71,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut config = Config::new();
     for m in &args.models {
         config.models(m);
+    }
+    for v in &args.values {
+        config.value_names(v);
     }
     config
         .out_dir(&args.out)

@@ -17,11 +17,13 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 use crate::generator::{self, GenError, GeneratedFile, Input, Layout, Options};
 use crate::load;
+use crate::values::ValueNames;
 
 /// Generation settings, built like `prost_build::Config`.
 #[derive(Clone, Debug)]
 pub struct Config {
     models: Vec<PathBuf>,
+    value_names: Vec<PathBuf>,
     out_dir: Option<PathBuf>,
     options: Options,
     families_from_urn: bool,
@@ -38,6 +40,9 @@ pub enum Error {
     Io(PathBuf, std::io::Error),
     /// No output folder: neither [`Config::out_dir`] nor `$OUT_DIR`.
     NoOutDir,
+    /// The value names ([`Config::value_names`]) cannot be read or do not fit the
+    /// definitions: one message per problem, naming the file and table.
+    Values(Vec<String>),
 }
 
 impl fmt::Display for Error {
@@ -53,6 +58,13 @@ impl fmt::Display for Error {
             Error::Gen(e) => write!(f, "{e}"),
             Error::Io(p, e) => write!(f, "{}: {e}", p.display()),
             Error::NoOutDir => write!(f, "no output folder: call out_dir() or set OUT_DIR"),
+            Error::Values(problems) => {
+                write!(f, "{} problem(s) with the value names:", problems.len())?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -78,6 +90,7 @@ impl Config {
     pub fn new() -> Self {
         Config {
             models: Vec::new(),
+            value_names: Vec::new(),
             out_dir: None,
             options: Options {
                 layout: Layout::SingleFile,
@@ -92,6 +105,23 @@ impl Config {
     /// to the family of its URN label (`oma`, `ext`, `x`).
     pub fn models(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.models.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds a folder of value names (`<ObjectID>.toml` files and `common.toml`) or one such
+    /// file: `[values.N]` tables naming the codes of Integer and Unsigned Integer resources,
+    /// which then get a Rust enum (format and rules: [`crate::values`]). The object library
+    /// reads `models/descriptions/`. Tables of objects not being generated are ignored.
+    ///
+    /// ```no_run
+    /// ucifi_codegen::Config::new()
+    ///     .models("models")
+    ///     .value_names("models/values")
+    ///     .generate()?;
+    /// # Ok::<(), ucifi_codegen::config::Error>(())
+    /// ```
+    pub fn value_names(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.value_names.push(path.as_ref().to_path_buf());
         self
     }
 
@@ -122,6 +152,9 @@ impl Config {
     /// Serde derives under `cfg_attr(feature = NAME)`, or never (`None`, the default).
     /// The crate including the generated code then declares the feature
     /// (`[features] serde = []`); `ucifi-runtime` re-exports serde for the derives.
+    /// Enums get `Serialize` and `Deserialize` impls under `cfg(feature = NAME)` instead: a
+    /// named code is its `snake_case` name, any other code its number
+    /// (`ucifi_runtime::typed::enumeration`).
     pub fn serde_feature(&mut self, feature: Option<&str>) -> &mut Self {
         self.options.serde_feature = feature.map(Into::into);
         self
@@ -147,17 +180,36 @@ impl Config {
             ));
         }
         let objects = load::dedup_versions(loaded.objects).map_err(Error::Load)?;
+        let values = self.resolve_values(&objects)?;
         Ok(objects
             .into_iter()
-            .map(|def| {
+            .zip(values)
+            .map(|(def, values)| {
                 let (family, source) = self.place(&def.location.file, &def);
                 Input {
                     def,
                     family,
                     source,
+                    values,
                 }
             })
             .collect())
+    }
+
+    /// The named codes of each definition's resources, in the order of `defs`.
+    fn resolve_values(
+        &self,
+        defs: &[crate::ir::ObjectDef],
+    ) -> Result<Vec<std::collections::BTreeMap<u16, Vec<crate::values::NamedValue>>>, Error> {
+        let mut names = ValueNames::default();
+        for path in &self.value_names {
+            let more = ValueNames::load(path).map_err(|e| Error::Values(vec![e.to_string()]))?;
+            names
+                .merge(more)
+                .map_err(|e| Error::Values(vec![e.to_string()]))?;
+        }
+        let refs: Vec<&crate::ir::ObjectDef> = defs.iter().collect();
+        names.resolve(&refs).map_err(Error::Values)
     }
 
     fn place(&self, file: &Path, def: &crate::ir::ObjectDef) -> (String, String) {

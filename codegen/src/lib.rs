@@ -11,7 +11,8 @@
 //! * [`ir`]: the model IR ([`ir::ObjectDef`], [`ir::ResourceDef`], [`ir::Range`]);
 //! * [`diagnostics`]: located [`diagnostics::Diagnostic`]s and their stable codes;
 //! * [`range`]: the `<RangeEnumeration>` parser;
-//! * [`model`]: IR to runtime descriptors ([`model::extend_registry`]).
+//! * [`model`]: IR to runtime descriptors ([`model::extend_registry`]);
+//! * [`values`]: value names, the meanings of integer codes ([`values::ValueNames`]).
 #![forbid(unsafe_code)]
 
 pub mod config;
@@ -19,6 +20,7 @@ pub mod diff;
 #[path = "gen/mod.rs"]
 pub mod generator;
 pub mod names;
+pub mod values;
 
 pub use config::Config;
 pub use ucifi_ddf::{diagnostics, ir, load, model, range};

@@ -20,6 +20,7 @@ use ucifi_codegen::generator::{self, Input, Layout, Options};
 use ucifi_codegen::load;
 use ucifi_objects::REGISTRY;
 pub use ucifi_objects::oma::device::v1_0::Device;
+use ucifi_objects::oma::device::v1_0::{AvailablePowerSourcesValue as Power, ErrorCodeValue};
 pub use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController as Lamp;
 use ucifi_runtime::codec::link_format::{self, RegisterPayload};
 use ucifi_runtime::codec::{self, Error, NoModel, TypeLookup};
@@ -334,6 +335,7 @@ pub fn generate(data: &[u8]) {
             def,
             family: "fuzz".into(),
             source: "fuzz.xml".into(),
+            values: Default::default(),
         })
         .collect();
     let layout = if data.len().is_multiple_of(2) {
@@ -358,12 +360,12 @@ pub fn reference_device() -> Device {
         model_number: Some("Lightweight M2M Client".into()),
         serial_number: Some("345000123".into()),
         firmware_version: Some("1.0".into()),
-        available_power_sources: [(0, 1), (1, 5)].into(),
+        available_power_sources: [(0, Power::InternalBattery), (1, Power::Usb)].into(),
         power_source_voltage: [(0, 3800), (1, 5000)].into(),
         power_source_current: [(0, 125), (1, 900)].into(),
         battery_level: Some(100),
         memory_free: Some(15),
-        error_code: [(0, 0)].into(),
+        error_code: [(0, ErrorCodeValue::NoError)].into(),
         current_time: Some(Time(1_367_491_215)),
         utc_offset: Some("+02:00".into()),
         timezone: Some("Europe/Berlin".into()),

@@ -409,6 +409,7 @@ enum Mode {
 
 impl Enumeration for Mode {
     const DATA_TYPE: DataType = DataType::UnsignedInteger;
+    const NAMES: &'static [&'static str] = &["off", "on"];
     fn to_i128(self) -> i128 {
         match self {
             Mode::Off => 0,
@@ -423,8 +424,19 @@ impl Enumeration for Mode {
             v => Mode::Other(v as u64),
         }
     }
-    fn is_known(self) -> bool {
-        !matches!(self, Mode::Other(_))
+    fn name(self) -> Option<&'static str> {
+        match self {
+            Mode::Off => Some("off"),
+            Mode::On => Some("on"),
+            Mode::Other(_) => None,
+        }
+    }
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "off" => Some(Mode::Off),
+            "on" => Some(Mode::On),
+            _ => None,
+        }
     }
 }
 

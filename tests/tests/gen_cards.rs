@@ -1,5 +1,5 @@
-//! One reviewable model card per shipped object version (models/): a model change shows
-//! up as a small diff of its card.
+//! One reviewable model card per shipped object version (models/), with the value names of
+//! models/descriptions/: a model change shows up as a small diff of its card.
 
 use ucifi_codegen::Config;
 use ucifi_codegen::generator;
@@ -8,7 +8,9 @@ use ucifi_codegen::generator;
 fn model_card_per_shipped_object_version() {
     let root = ucifi_tests::repo_root();
     let mut config = Config::new();
-    config.models(root.join("models"));
+    config
+        .models(root.join("models"))
+        .value_names(root.join("models/descriptions"));
     let inputs = config.load().expect("models/ loads without errors");
     let cards = generator::model_cards(&inputs).unwrap();
     assert_eq!(cards.len(), inputs.len());

@@ -1,6 +1,7 @@
 //! Snapshots of the generator on the fixture models (tests/fixtures/models/), which cover
-//! every quirk: executables, multi-instance, enums, keywords, digits, duplicate names,
-//! non-ASCII, empty operations and every data type.
+//! every quirk: executables, multi-instance, enums (from range labels and from the value
+//! names of tests/fixtures/values/), keywords, digits, duplicate names, non-ASCII, empty
+//! operations and every data type.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ fn fixtures() -> PathBuf {
 fn config() -> Config {
     let mut c = Config::new();
     c.models(fixtures())
+        .value_names(fixtures().join("../values"))
         .layout(Layout::Tree)
         .serde_feature(Some("serde"));
     c

@@ -20,6 +20,7 @@ fn generated_object_library_is_fresh() {
     let mut config = Config::new();
     config
         .models(&models)
+        .value_names(models.join("descriptions"))
         .out_dir(&out)
         .layout(Layout::Tree)
         .family_features(true)

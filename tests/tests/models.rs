@@ -498,15 +498,22 @@ fn descriptions_are_our_own_words() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Reads the simple `key = "text"` lines of a description file (the only form used there).
+/// Reads the simple `key = "text"` lines of a description file (the only form used for
+/// descriptions there); the `[values.N]` tables (value names, read by the generator) are
+/// skipped.
 fn description_entries(text: &str) -> (Option<String>, BTreeMap<u16, String>) {
     let mut object = None;
     let mut resources = BTreeMap::new();
     let mut in_resources = false;
+    let mut in_values = false;
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('[') {
             in_resources = line == "[resources]";
+            in_values = line.starts_with("[values.");
+            continue;
+        }
+        if in_values {
             continue;
         }
         let Some((key, value)) = line.split_once(" = ") else {

@@ -2,7 +2,9 @@
 //! single-resource reads and writes, write views and validation.
 
 use ucifi_objects::oma::device;
-use ucifi_objects::oma::device::v1_0::Device;
+use ucifi_objects::oma::device::v1_0::{
+    AvailablePowerSourcesValue as Power, Device, ErrorCodeValue,
+};
 use ucifi_runtime::codec::ErrorKind;
 use ucifi_runtime::typed::{self, Instance, ObjectType, Problem};
 use ucifi_runtime::{ContentFormat, Path, Time};
@@ -37,12 +39,12 @@ fn reference_device() -> Device {
         model_number: Some("Lightweight M2M Client".into()),
         serial_number: Some("345000123".into()),
         firmware_version: Some("1.0".into()),
-        available_power_sources: [(0, 1), (1, 5)].into(),
+        available_power_sources: [(0, Power::InternalBattery), (1, Power::Usb)].into(),
         power_source_voltage: [(0, 3800), (1, 5000)].into(),
         power_source_current: [(0, 125), (1, 900)].into(),
         battery_level: Some(100),
         memory_free: Some(15),
-        error_code: [(0, 0)].into(),
+        error_code: [(0, ErrorCodeValue::NoError)].into(),
         current_time: Some(Time(1_367_491_215)),
         utc_offset: Some("+02:00".into()),
         supported_binding_and_modes: "U".into(),
@@ -69,7 +71,10 @@ fn senml_json_partial_update() {
     assert_eq!(d.battery_level, Some(42));
     assert_eq!(d.current_time, Some(Time(1_700_000_000)));
     // SenML has no multiple-resource container: instance 0 is updated, instance 1 kept.
-    assert_eq!(d.available_power_sources, [(0, 7), (1, 5)].into());
+    assert_eq!(
+        d.available_power_sources,
+        [(0, Power::Solar), (1, Power::Usb)].into()
+    );
     assert_eq!(d.manufacturer.as_deref(), Some("Open Mobile Alliance"));
 }
 
@@ -87,7 +92,10 @@ fn typed_single_resource_read_and_write() {
     let sources =
         typed::read::<device::v1_0::AvailablePowerSources>(ContentFormat::Tlv, &path, &bytes)
             .unwrap();
-    assert_eq!(sources, [(0, 1), (1, 5)].into());
+    assert_eq!(
+        sources,
+        [(0, Power::InternalBattery), (1, Power::Usb)].into()
+    );
     // Writing a writable resource (reading-only ones do not compile: see ucifi-objects docs).
     let path = Path::resource(3, 0, 13);
     let bytes =

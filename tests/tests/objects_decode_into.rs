@@ -2,10 +2,12 @@
 //! gives into a fresh one, in every format, whatever the struct held before.
 
 use proptest::prelude::*;
-use ucifi_objects::oma::device::v1_0::Device;
+use ucifi_objects::oma::device::v1_0::{
+    AvailablePowerSourcesValue as Power, Device, ErrorCodeValue,
+};
 use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
 use ucifi_runtime::codec::ErrorKind;
-use ucifi_runtime::typed::{Instance, ObjectType};
+use ucifi_runtime::typed::{Enumeration, Instance, ObjectType};
 use ucifi_runtime::{ContentFormat, InstanceMap, ObjectLink, Path, Time};
 
 const FORMATS: [ContentFormat; 5] = [
@@ -22,12 +24,12 @@ fn reference_device() -> Device {
         model_number: Some("Lightweight M2M Client".into()),
         serial_number: Some("345000123".into()),
         firmware_version: Some("1.0".into()),
-        available_power_sources: [(0, 1), (1, 5)].into(),
+        available_power_sources: [(0, Power::InternalBattery), (1, Power::Usb)].into(),
         power_source_voltage: [(0, 3800), (1, 5000)].into(),
         power_source_current: [(0, 125), (1, 900)].into(),
         battery_level: Some(100),
         memory_free: Some(15),
-        error_code: [(0, 0)].into(),
+        error_code: [(0, ErrorCodeValue::NoError)].into(),
         current_time: Some(Time(1_367_491_215)),
         utc_offset: Some("+02:00".into()),
         timezone: Some("Europe/Berlin".into()),
@@ -44,12 +46,23 @@ fn stale_device() -> Device {
         model_number: Some("m".into()),
         serial_number: None,
         firmware_version: Some("9.9.9".into()),
-        available_power_sources: [(0, 7), (1, 6), (2, 5), (3, 4)].into(),
+        available_power_sources: [
+            (0, Power::Solar),
+            (1, Power::AcMains),
+            (2, Power::Usb),
+            (3, Power::PowerOverEthernet),
+        ]
+        .into(),
         power_source_voltage: [(4, 1)].into(),
         power_source_current: InstanceMap::new(),
         battery_level: Some(3),
         memory_free: None,
-        error_code: [(0, 1), (5, 2), (9, 3)].into(),
+        error_code: [
+            (0, ErrorCodeValue::LowBattery),
+            (5, ErrorCodeValue::ExternalPowerOff),
+            (9, ErrorCodeValue::Other(33)),
+        ]
+        .into(),
         current_time: None,
         utc_offset: Some("-11:00".into()),
         timezone: Some("Pacific/Pago_Pago".into()),
@@ -57,7 +70,7 @@ fn stale_device() -> Device {
         device_type: Some("streetlight".into()),
         hardware_version: Some("rev B".into()),
         software_version: Some("2.1".into()),
-        battery_status: Some(4),
+        battery_status: Some(ucifi_objects::oma::device::v1_0::BatteryStatusValue::Low),
         memory_total: Some(512),
         ext_dev_info: [(0, ObjectLink::new(3, 1))].into(),
     }
@@ -110,7 +123,7 @@ fn senml_multiple_resource_holds_exactly_the_payload_instances() {
     assert_eq!(
         d,
         Device {
-            available_power_sources: [(3, 2)].into(),
+            available_power_sources: [(3, Power::ExternalBattery)].into(),
             supported_binding_and_modes: "U".into(),
             ..Device::default()
         }
@@ -135,6 +148,13 @@ fn decode_into_reports_the_same_errors_as_decode() {
     }
 }
 
+/// Any codes, named or not, as enum values.
+fn codes<E: Enumeration>(m: std::collections::BTreeMap<u16, i64>) -> InstanceMap<E> {
+    m.into_iter()
+        .map(|(ri, v)| (ri, E::from_i128(v.into())))
+        .collect()
+}
+
 fn device_strategy() -> impl Strategy<Value = Device> {
     let s = || proptest::option::of("[ -~]{0,30}");
     let m = || proptest::collection::btree_map(0u16..6, -5000i64..5000, 0..5);
@@ -156,10 +176,10 @@ fn device_strategy() -> impl Strategy<Value = Device> {
                 firmware_version: d,
                 utc_offset: e,
                 timezone: f,
-                available_power_sources: m6.into(),
+                available_power_sources: codes(m6),
                 power_source_voltage: m7.into(),
                 power_source_current: m8.into(),
-                error_code: m11.into(),
+                error_code: codes(m11),
                 battery_level: bl,
                 memory_free: mf,
                 current_time: t.map(Time),
@@ -313,7 +333,9 @@ fn descending_resource_instances_decode_in_order() {
     let mut tlv = vec![0x98, 6, (len >> 16) as u8, (len >> 8) as u8, len as u8];
     tlv.extend(body);
     let path = Path::instance(3, 0);
-    let want: InstanceMap<i64> = (0..N).map(|ri| (ri, i64::from(ri % 8))).collect();
+    let want: InstanceMap<Power> = (0..N)
+        .map(|ri| (ri, Power::from_i128((ri % 8).into())))
+        .collect();
     let fresh = Device::decode(ContentFormat::Tlv, &path, &tlv).unwrap();
     assert_eq!(fresh.available_power_sources, want);
     let mut used = stale_device();

@@ -3,7 +3,7 @@
 use ucifi_objects::REGISTRY;
 use ucifi_objects::oma::{Device, device};
 use ucifi_runtime::codec::ErrorKind;
-use ucifi_runtime::typed::{self, Instance};
+use ucifi_runtime::typed::{self, Instance, ObjectType};
 use ucifi_runtime::{ContentFormat, Path};
 
 #[test]
@@ -45,6 +45,20 @@ fn readme_usage_example() -> Result<(), ucifi_runtime::codec::Error> {
     // ...gets one error type for every failure...
     let err = Device::decode(ContentFormat::Tlv, &path, b"\xc1\x09").unwrap_err();
     assert_eq!(err.kind_at(), (&ErrorKind::Truncated, Some(0)));
+    // Coded resources are enums; a code without a name is kept, and validate() flags one
+    // outside the model's range.
+    let charging = Device {
+        battery_status: Some(device::BatteryStatusValue::Charging),
+        ..device.clone()
+    };
+    assert!(charging.validate().is_ok());
+    let unknown = Device {
+        battery_status: Some(device::BatteryStatusValue::Other(9)),
+        ..device.clone()
+    };
+    let bytes = unknown.encode(ContentFormat::Tlv, &path)?;
+    assert_eq!(Device::decode(ContentFormat::Tlv, &path, &bytes)?, unknown);
+    assert!(unknown.validate().is_err());
     // ...and finds every object version's facts in the one registry.
     assert_eq!(REGISTRY.latest(3).unwrap().version.to_string(), "1.2");
     assert_eq!(

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use ucifi_codegen::values::{self, ValueNames};
+
 use crate::import_ddf::{self, RegObject};
 
 const USAGE: &str =
@@ -160,8 +162,10 @@ pub fn import(opts: &Options) -> Result<Vec<PathBuf>, String> {
     let descriptions = Descriptions::load(&opts.descriptions)?;
     let mut outputs = Vec::new();
     let mut missing = Vec::new();
+    let mut misfits = Vec::new();
     for f in &files {
         let obj = import_ddf::read_file(f)?;
+        misfits.extend(value_misfits(&obj, &descriptions.values));
         let family = opts.family.clone().unwrap_or_else(|| family_of(&obj));
         let path = opts
             .out
@@ -171,6 +175,15 @@ pub fn import(opts: &Options) -> Result<Vec<PathBuf>, String> {
             Ok(text) => outputs.push((path, text)),
             Err(m) => missing.extend(m),
         }
+    }
+    if !misfits.is_empty() {
+        misfits.sort();
+        misfits.dedup();
+        return Err(format!(
+            "{} value table(s) do not fit the definitions; nothing was written:\n  {}",
+            misfits.len(),
+            misfits.join("\n  ")
+        ));
     }
     if !missing.is_empty() {
         missing.sort();
@@ -215,13 +228,53 @@ pub fn family_of(obj: &RegObject) -> String {
     }
 }
 
-/// The project's descriptions: one TOML file per object (`<ID>.toml` with `object = "..."` and
-/// a `[resources]` table keyed by resource ID) plus `common.toml` for reusable resources.
+/// The value tables that name codes of a resource `obj` does not hold as an integer: one
+/// message each (see [`ucifi_codegen::values`]).
+pub fn value_misfits(obj: &RegObject, names: &ValueNames) -> Vec<String> {
+    let version = obj
+        .object_version
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .unwrap_or("1.0");
+    let parsed = version.parse().unwrap_or_default();
+    let mut out = Vec::new();
+    for it in &obj.items {
+        let Some(table) = names.governing(obj.id, it.id) else {
+            continue;
+        };
+        if !table.applies_to(parsed) {
+            continue;
+        }
+        let data_type = if it.operations.contains('E') {
+            "executable".to_string()
+        } else if it.data_type.is_empty() {
+            "without a type".to_string()
+        } else if matches!(it.data_type.as_str(), "Integer" | "Unsigned Integer") {
+            continue;
+        } else {
+            format!("a {}", it.data_type)
+        };
+        out.push(values::type_error(
+            table,
+            obj.id,
+            version,
+            &format!("{} ({})", it.id, it.name),
+            &data_type,
+        ));
+    }
+    out
+}
+
+/// The project's descriptions: one TOML file per object (`<ID>.toml` with `object = "..."`,
+/// a `[resources]` table keyed by resource ID and `[values.<ResourceID>]` tables naming
+/// codes) plus `common.toml` for reusable resources.
 #[derive(Debug, Default)]
 pub struct Descriptions {
     objects: BTreeMap<u16, String>,
     resources: BTreeMap<(u16, u16), String>,
     common: BTreeMap<u16, String>,
+    /// The value tables (read and checked by `ucifi_codegen::values`).
+    pub values: ValueNames,
 }
 
 impl Descriptions {
@@ -259,10 +312,13 @@ impl Descriptions {
                 Some(_) => return Err(at("[resources] must be a table")),
             };
             for k in table.keys() {
-                if k != "object" && k != "resources" {
+                if k != "object" && k != "resources" && k != "values" {
                     return Err(at(&format!("unknown key {k}")));
                 }
             }
+            d.values
+                .merge(ValueNames::parse(&path, &text).map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
             if stem == "common" {
                 if table.contains_key("object") {
                     return Err(at("common.toml has no object description"));
@@ -501,6 +557,59 @@ mod tests {
         import(&check).unwrap();
         std::fs::write(&written[1], "changed").unwrap();
         assert!(import(&check).unwrap_err().contains("out of date"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn value_tables_are_accepted_and_checked() {
+        let (dir, opts) = fixture("values");
+        let base = std::fs::read_to_string(opts.descriptions.join("3999.toml")).unwrap()
+            + "2 = \"Execute to restart the widget.\"\n";
+        let write = |extra: &str| {
+            std::fs::write(
+                opts.descriptions.join("3999.toml"),
+                format!("{base}{extra}"),
+            )
+            .unwrap()
+        };
+        // Value names are read, but the model files hold only facts and descriptions.
+        write("\n[values.1] # Level\n0 = { name = \"Off\", doc = \"Nothing.\" }\n");
+        let written = import(&opts).unwrap();
+        let v2 = std::fs::read_to_string(&written[1]).unwrap();
+        assert!(!v2.contains("Off") && !v2.contains("Nothing."));
+        // Unknown keys, at the top or in a value, fail.
+        write("\n[value.1]\n0 = { name = \"Off\", doc = \"Nothing.\" }\n");
+        assert!(import(&opts).unwrap_err().contains("unknown key value"));
+        write("\n[values.1]\n0 = { name = \"Off\", doc = \"Nothing.\", unit = \"V\" }\n");
+        let err = import(&opts).unwrap_err();
+        assert!(
+            err.contains("3999.toml: [values.1]: code 0: unknown key `unit`"),
+            "{err}"
+        );
+        // A table on a resource that holds no integer fails, naming object, resource and
+        // version, and nothing is written.
+        let _ = std::fs::remove_dir_all(&opts.out);
+        write("\n[values.5518]\n0 = { name = \"Epoch\", doc = \"The start of 1970.\" }\n");
+        let err = import(&opts).unwrap_err();
+        assert!(
+            err.contains("2 value table(s) do not fit the definitions; nothing was written"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "3999.toml: [values.5518]: resource 5518 (Timestamp) of object 3999 version 2.0 is a Time; value names need an Integer or Unsigned Integer resource"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("object 3999 version 1.0 is a Time"), "{err}");
+        assert!(!opts.out.exists());
+        // So does a table on an executable resource.
+        write("\n[values.2]\n0 = { name = \"Now\", doc = \"At once.\" }\n");
+        let err = import(&opts).unwrap_err();
+        assert!(
+            err.contains("resource 2 (Reset) of object 3999 version 2.0 is executable"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -15,6 +15,7 @@ pub const OUT: &str = "objects-generated/src/generated";
 fn library_config(root: &Path) -> Config {
     let mut c = Config::new();
     c.models(root.join("models"))
+        .value_names(root.join("models/descriptions"))
         .out_dir(root.join(OUT))
         .layout(Layout::Tree)
         .family_features(true)

@@ -96,7 +96,7 @@ pub fn model_card(o: &ObjectPlan) -> String {
             let vs: Vec<String> = e
                 .variants
                 .iter()
-                .map(|(n, v, _)| format!("{n}={v}"))
+                .map(|v| format!("{}={}", v.ident, v.value))
                 .collect();
             let _ = write!(line, " enum {}{{{}}}", e.name, vs.join(","));
         }

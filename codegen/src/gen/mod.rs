@@ -40,6 +40,9 @@ pub struct Input {
     pub family: String,
     /// Source shown in file headers, e.g. `models/oma/3-1_2.xml`.
     pub source: String,
+    /// The named codes of its resources, by resource ID (see [`crate::values`]); such a
+    /// resource gets an enum of these names, whatever its range says.
+    pub values: BTreeMap<u16, Vec<crate::values::NamedValue>>,
 }
 
 /// How generated modules are laid out.

@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use crate::ir::{DataType, Operations, Range};
 
 use super::Options;
-use super::plan::{EnumPlan, ObjectPlan, ResourcePlan, code, md};
+use super::plan::{EnumPlan, EnumSource, ObjectPlan, ResourcePlan, code, md};
 
 /// How generated code names what it imports (`ucifi_runtime::typed::prelude` and the Rust
 /// prelude): plainly, unless an item of the module has the same name and so shadows the
@@ -209,18 +209,6 @@ fn short_doc(r: &ResourcePlan) -> TokenStream {
     quote! { #[doc = #d] }
 }
 
-fn serde_attrs(options: &Options, n: &Names) -> TokenStream {
-    match &options.serde_feature {
-        Some(f) => {
-            let [ser, de] = n.all(["Serialize", "Deserialize"]);
-            quote! {
-                #[cfg_attr(feature = #f, derive(#ser, #de), serde(crate = "ucifi_runtime::__private::serde"))]
-            }
-        }
-        None => quote! {},
-    }
-}
-
 /// The serde derives of an instance struct or write view: a field the document omits
 /// takes its default (`None`, no instances), so a document lists only what it holds.
 fn serde_struct_attrs(options: &Options, n: &Names) -> TokenStream {
@@ -297,11 +285,11 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
     let object = object_items(o, options, &n);
     let write_view = write_view_items(o, options, &n);
     let execute = execute_items(o, &n);
-    let serde = serde_attrs(options, &n);
-    let enums = o
-        .resources
-        .iter()
-        .filter_map(|r| r.enumeration.as_ref().map(|e| enum_items(r, e, &serde, &n)));
+    let enums = o.resources.iter().filter_map(|r| {
+        r.enumeration
+            .as_ref()
+            .map(|e| enum_items(r, e, options, &n))
+    });
     let markers = o.resources.iter().map(|r| marker(r, o, &n));
     quote! {
         #(#![doc = #module_doc])*
@@ -801,7 +789,12 @@ fn execute_items(o: &ObjectPlan, n: &Names) -> TokenStream {
 fn check(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
     let f = format_ident!("{}", r.field);
     let rid = id_lit(r.def.id);
-    if r.enumeration.is_some() {
+    // Labels in the range list every allowed value; value names only name some codes of
+    // the range, which is checked as for a plain number.
+    if r.enumeration
+        .as_ref()
+        .is_some_and(|e| e.source == EnumSource::RangeLabels)
+    {
         return Some(quote! { check.enumerated(#rid, &self.#f); });
     }
     let rule_t = n.get("Rule");
@@ -835,6 +828,11 @@ fn check(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
         }
         (Range::Discrete(list), true, _) => {
             let items = list.iter().map(|v| int(*v));
+            quote! { #rule_t::Discrete(&[#(#items),*]) }
+        }
+        // `N: LABEL` lines whose codes value names rename (some of them, or others).
+        (Range::Enumeration(entries), true, _) => {
+            let items = entries.iter().map(|e| int(i128::from(e.value)));
             quote! { #rule_t::Discrete(&[#(#items),*]) }
         }
         (Range::Length { min, max }, _, true) => {
@@ -891,47 +889,89 @@ fn marker(r: &ResourcePlan, o: &ObjectPlan, n: &Names) -> TokenStream {
     }
 }
 
-fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream, n: &Names) -> TokenStream {
+fn enum_items(r: &ResourcePlan, e: &EnumPlan, options: &Options, n: &Names) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let (raw_ty, dt) = if e.unsigned {
         (quote! { u64 }, format_ident!("UnsignedInteger"))
     } else {
         (quote! { i64 }, format_ident!("Integer"))
     };
-    let [enumeration, data_type] = n.all(["Enumeration", "DataType"]);
-    let doc = format!(
-        " Values of {} (resource {}), as enumerated by the model; `Other` holds values it does not list.",
-        md(&r.def.name),
-        r.def.id
-    );
+    let [enumeration, data_type, option, some, none] =
+        n.all(["Enumeration", "DataType", "Option", "Some", "None"]);
+    let doc = match e.source {
+        EnumSource::RangeLabels => format!(
+            " Values of {} (resource {}), as enumerated by the model; `Other` holds values it does not list.",
+            md(&r.def.name),
+            r.def.id
+        ),
+        EnumSource::ValueNames => format!(
+            " Values of {} (resource {}): one variant per named code, `Other` for any other code.",
+            md(&r.def.name),
+            r.def.id
+        ),
+    };
     let variants: Vec<_> = e
         .variants
         .iter()
-        .map(|(v, _, _)| format_ident!("{}", v))
+        .map(|v| format_ident!("{}", v.ident))
         .collect();
-    let values: Vec<TokenStream> = e.variants.iter().map(|(_, x, _)| int(*x as i128)).collect();
-    let mut docs = e
-        .variants
-        .iter()
-        .map(|(_, x, l)| format!(" `{x}`: {}", md(l)));
-    let first = &variants[0];
-    let first_doc = docs.next().expect("an enumeration has a variant");
-    let rest = &variants[1..];
+    let values: Vec<TokenStream> = e.variants.iter().map(|v| int(v.value as i128)).collect();
+    let names: Vec<&str> = e.variants.iter().map(|v| v.name.as_str()).collect();
+    // The default is the variant of 0 (what a plain number defaults to), else the first.
+    let default = e.variants.iter().position(|v| v.value == 0).unwrap_or(0);
+    let items = e.variants.iter().enumerate().map(|(i, v)| {
+        let doc = match e.source {
+            EnumSource::RangeLabels => format!(" `{}`: {}", v.value, md(&v.doc)),
+            EnumSource::ValueNames => format!(" {} (`{}`): {}", v.ident, v.value, md(&v.doc)),
+        };
+        let default = (i == default).then(|| quote! { #[default] });
+        let ident = &variants[i];
+        quote! { #[doc = #doc] #default #ident, }
+    });
+    let serde = options.serde_feature.as_ref().map(|f| {
+        let [
+            serialize,
+            deserialize,
+            serializer,
+            deserializer,
+            result,
+            module,
+        ] = n.all([
+            "Serialize",
+            "Deserialize",
+            "Serializer",
+            "Deserializer",
+            "Result",
+            "enumeration",
+        ]);
+        quote! {
+            #[cfg(feature = #f)]
+            impl #serialize for #name {
+                fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                    #module::serialize(self, serializer)
+                }
+            }
+
+            #[cfg(feature = #f)]
+            impl<'de> #deserialize<'de> for #name {
+                fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                    #module::deserialize(deserializer)
+                }
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-        #serde
         pub enum #name {
-            #[doc = #first_doc]
-            #[default]
-            #first,
-            #( #[doc = #docs] #rest, )*
-            /// A value the model does not list.
+            #(#items)*
+            /// A code without a name.
             Other(#raw_ty),
         }
 
         impl #enumeration for #name {
             const DATA_TYPE: #data_type = #data_type::#dt;
+            const NAMES: &'static [&'static str] = &[#(#names),*];
 
             fn to_i128(self) -> i128 {
                 match self { #(#name::#variants => #values,)* #name::Other(v) => v as i128, }
@@ -941,8 +981,16 @@ fn enum_items(r: &ResourcePlan, e: &EnumPlan, serde: &TokenStream, n: &Names) ->
                 match v { #(#values => #name::#variants,)* v => #name::Other(v as #raw_ty), }
             }
 
-            fn is_known(self) -> bool { !matches!(self, #name::Other(_)) }
+            fn name(self) -> #option<&'static str> {
+                match self { #(#name::#variants => #some(#names),)* #name::Other(_) => #none, }
+            }
+
+            fn from_name(name: &str) -> #option<Self> {
+                match name { #(#names => #some(#name::#variants),)* _ => #none, }
+            }
         }
+
+        #serde
     }
 }
 

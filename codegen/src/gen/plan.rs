@@ -2,8 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use heck::ToSnakeCase;
+
 use crate::ir::{DataType, ObjectDef, Range, ResourceDef};
 use crate::names::{self, Kind, Style};
+use crate::values::NamedValue;
 
 use super::{GenError, Input};
 
@@ -61,7 +64,7 @@ pub struct ResourcePlan<'a> {
     pub marker: String,
     /// Constant name in the `id` module.
     pub konst: String,
-    /// Enumeration, when the range is a clean one.
+    /// Enumeration, when value names are given or the range is a clean one.
     pub enumeration: Option<EnumPlan>,
 }
 
@@ -72,8 +75,33 @@ pub struct EnumPlan {
     pub name: String,
     /// Whether values are unsigned.
     pub unsigned: bool,
-    /// (variant, value, label).
-    pub variants: Vec<(String, i64, String)>,
+    /// The named codes, in code order for value names, in range order for labels.
+    pub variants: Vec<Variant>,
+    /// Where the names come from: value names ([`crate::values`]), or `N: LABEL` range
+    /// lines (then the range lists every allowed value, and `validate` rejects the others).
+    pub source: EnumSource,
+}
+
+/// Where the variants of an [`EnumPlan`] come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumSource {
+    /// Value names given to the generator.
+    ValueNames,
+    /// The `N: LABEL` lines of the model's range.
+    RangeLabels,
+}
+
+/// One named code of an [`EnumPlan`].
+#[derive(Debug)]
+pub struct Variant {
+    /// The variant (`ChargeComplete`).
+    pub ident: String,
+    /// The code.
+    pub value: i64,
+    /// The `snake_case` name (`charge_complete`), as serde writes it.
+    pub name: String,
+    /// The value name's doc, or the range line's label.
+    pub doc: String,
 }
 
 impl ResourcePlan<'_> {
@@ -200,7 +228,11 @@ fn object_plan<'a>(i: &'a Input, fam: &str, module: &str, type_name: &str) -> Ob
         ])
         .collect();
     for r in resources.iter_mut() {
-        if let Some(mut e) = enum_plan(r.def) {
+        let planned = match i.values.get(&r.def.id) {
+            Some(values) => Some(named_plan(r.def, values)),
+            None => enum_plan(r.def),
+        };
+        if let Some(mut e) = planned {
             e.name = names::enum_type(&r.marker, r.def.id, &taken);
             r.enumeration = Some(e);
         }
@@ -215,6 +247,25 @@ fn object_plan<'a>(i: &'a Input, fam: &str, module: &str, type_name: &str) -> Ob
         execute_name,
         source: i.source.clone(),
         resources,
+    }
+}
+
+/// The enum of a resource with value names (already checked to fit it, see
+/// [`crate::values`]).
+fn named_plan(r: &ResourceDef, values: &[NamedValue]) -> EnumPlan {
+    EnumPlan {
+        name: String::new(),
+        unsigned: r.data_type == DataType::UnsignedInteger,
+        variants: values
+            .iter()
+            .map(|v| Variant {
+                ident: v.name.clone(),
+                value: v.code,
+                name: v.snake_name(),
+                doc: v.doc.clone(),
+            })
+            .collect(),
+        source: EnumSource::ValueNames,
     }
 }
 
@@ -251,14 +302,31 @@ fn enum_plan(r: &ResourceDef) -> Option<EnumPlan> {
         &["Other"],
         Style::Camel,
     );
+    // Distinct variants can fold to one snake name (`AB`, `Ab`): those get their value.
+    let snake = names::unique(
+        &entries
+            .iter()
+            .zip(&names)
+            .map(|(e, n)| (e.value.to_string().replace('-', "minus"), n.to_snake_case()))
+            .collect::<Vec<_>>(),
+        &[],
+        Style::Snake,
+    );
     Some(EnumPlan {
         name: String::new(),
         unsigned,
         variants: entries
             .iter()
             .zip(names)
-            .map(|(e, n)| (n, e.value, e.label.clone()))
+            .zip(snake)
+            .map(|((e, ident), name)| Variant {
+                ident,
+                value: e.value,
+                name,
+                doc: e.label.clone(),
+            })
             .collect(),
+        source: EnumSource::RangeLabels,
     })
 }
 

@@ -59,7 +59,7 @@ fn vendor_object_round_trips_and_validates() {
 fn quirky_fixture_covers_every_type() {
     let q = QuirkyThing {
         name: "thing".into(),
-        count: Some(-10),
+        count: Some(quirky_thing::CountValue::Other(-10)),
         big_count: Some(u64::MAX),
         type_: Some("keyword".into()),
         ratio: Some(0.5),
@@ -69,13 +69,13 @@ fn quirky_fixture_covers_every_type() {
         link: Some(ObjectLink::new(3, 0)),
         links: Some(ucifi_runtime::CoreLink("</3/0>".into())),
         readings: [(0, 1.5), (7, -2.0)].into(),
-        mode: Some(quirky_thing::ModeValue::AutoMode),
+        mode: Some(quirky_thing::ModeValue::Automatic),
         r_3_phase_active_power: Some(230.0),
         object_enabled_14: Some(true),
         object_enabled_15: Some(false),
         group_address: Some("239.0.0.1".into()),
         secret_key: Some(vec![1, 2, 3]),
-        allowed_step: [(0, 2)].into(),
+        allowed_step: [(0, quirky_thing::AllowedStepValue::Other(2))].into(),
         level: Some(quirky_thing::LevelValue::High),
         self_: Some(1),
         active_energy_a_a_combined_total_22: Some(1.0),
@@ -84,15 +84,24 @@ fn quirky_fixture_covers_every_type() {
     };
     assert_eq!(round_trip(&q), q);
     assert!(q.validate().is_ok(), "{:?}", q.validate());
-    // Enumerations keep unknown values.
+    // Enumerations keep unknown values; value names (tests/fixtures/values) win over the
+    // range's labels.
     let mut other = QuirkyThing::default();
     other.set(12, None, &RawValue::Integer(7)).unwrap();
     assert_eq!(other.mode, Some(quirky_thing::ModeValue::Other(7)));
+    other.set(12, None, &RawValue::Integer(1)).unwrap();
+    assert_eq!(other.mode, Some(quirky_thing::ModeValue::Other(1)));
+    other.set(1, None, &RawValue::Integer(100)).unwrap();
+    assert_eq!(other.count, Some(quirky_thing::CountValue::Full));
     // Each violation is reported, not only the first.
     let bad = QuirkyThing {
-        count: Some(101),
+        count: Some(quirky_thing::CountValue::Other(101)),
         blob: Some(vec![0; 3]),
-        allowed_step: [(0, 3), (1, 4)].into(),
+        allowed_step: [
+            (0, quirky_thing::AllowedStepValue::Other(3)),
+            (1, quirky_thing::AllowedStepValue::Other(4)),
+        ]
+        .into(),
         mode: Some(quirky_thing::ModeValue::Other(7)),
         ..q.clone()
     };

@@ -24,8 +24,8 @@
 //! | [`decode_instances`], [`encode_instances`] | every instance of an object (`/O`) |
 //! | [`read()`], [`write()`] | one resource, typed by its marker |
 //!
-//! The submodules [`field`] and [`check`] hold the helpers generated code calls, and
-//! [`prelude`] the names it imports.
+//! The submodules [`field`], [`check`] and [`enumeration`] hold the helpers generated code
+//! calls, and [`prelude`] the names it imports.
 
 use alloc::borrow::Cow;
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -37,6 +37,7 @@ use crate::codec::{Encode, SliceOutput, Writer};
 use crate::{ContentFormat, DataType, ObjectModel, Operations, Path, ResourceModel, Version};
 
 pub mod check;
+pub mod enumeration;
 pub mod field;
 mod scalar;
 
@@ -51,12 +52,12 @@ pub mod prelude {
     pub use alloc::borrow::Cow;
     pub use alloc::string::String;
     pub use alloc::vec::Vec;
-    pub use serde::{Deserialize, Serialize};
+    pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub use super::check::{Check, Rule};
     pub use super::{
         Enumeration, Executable, Instance, ObjectType, ObjectVisitor, Readable, Resource,
-        ResourceSet, Violation, Writable, field,
+        ResourceSet, Violation, Writable, enumeration, field,
     };
     pub use crate::codec::{Error, ErrorKind, InstanceSink, RawValue, Writer};
     pub use crate::{

@@ -200,18 +200,58 @@ impl Scalar for CoreLink {
     }
 }
 
-/// Enumerations generated from a `N: LABEL` range: every value maps to a variant, values
-/// the model does not list to a fallback variant. Every enumeration is a [`Scalar`]
-/// carried as its number.
-pub trait Enumeration: Copy + Default {
+/// The Rust enums generated for enumerated Integer and Unsigned Integer resources.
+///
+/// The generator makes one when value names are given for a resource (the `[values.N]`
+/// tables of `models/descriptions/`, or of a folder passed to `Config::value_names` or
+/// `ucifi generate --values`) or when the model's range is written as `N: LABEL` lines;
+/// value names take precedence. Each named code is a variant, e.g. `BatteryStatusValue::Normal`
+/// for `0`, and every other code is kept in the fallback variant `Other(i64)` (`Other(u64)`
+/// for Unsigned Integer resources): decoding never fails on, and encoding never loses, a
+/// code nobody named. Every enumeration is a [`Scalar`] carried as its number.
+///
+/// Each named variant also has a name in `snake_case` ([`name`](Enumeration::name), the
+/// variant `ChargeComplete` is `"charge_complete"`). With the generator's serde feature an
+/// enumeration serializes as that name, and a code without a name as its number;
+/// deserializing accepts both forms (see [`enumeration`](super::enumeration)).
+///
+/// ```
+/// use ucifi_runtime::typed::Enumeration;
+/// # #[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// # enum Delivery { #[default] Pull, Push, Other(i64) }
+/// # impl Enumeration for Delivery {
+/// #     const DATA_TYPE: ucifi_runtime::DataType = ucifi_runtime::DataType::Integer;
+/// #     const NAMES: &'static [&'static str] = &["pull", "push"];
+/// #     fn to_i128(self) -> i128 { match self { Delivery::Pull => 0, Delivery::Push => 1, Delivery::Other(v) => v as i128 } }
+/// #     fn from_i128(v: i128) -> Self { match v { 0 => Delivery::Pull, 1 => Delivery::Push, v => Delivery::Other(v as i64) } }
+/// #     fn name(self) -> Option<&'static str> { match self { Delivery::Pull => Some("pull"), Delivery::Push => Some("push"), Delivery::Other(_) => None } }
+/// #     fn from_name(name: &str) -> Option<Self> { match name { "pull" => Some(Delivery::Pull), "push" => Some(Delivery::Push), _ => None } }
+/// # }
+/// // `Delivery` stands for a generated enum: variants Pull (0), Push (1) and Other(i64).
+/// assert_eq!(Delivery::from_i128(1), Delivery::Push);
+/// assert_eq!(Delivery::from_i128(7), Delivery::Other(7));
+/// assert_eq!(Delivery::Other(7).to_i128(), 7);
+/// assert_eq!(Delivery::Push.name(), Some("push"));
+/// assert_eq!(Delivery::from_name("pull"), Some(Delivery::Pull));
+/// assert!(!Delivery::Other(7).is_known());
+/// ```
+pub trait Enumeration: Copy + Default + 'static {
     /// [`DataType::Integer`] or [`DataType::UnsignedInteger`].
     const DATA_TYPE: DataType;
+    /// The names of the named variants, in the order of their codes.
+    const NAMES: &'static [&'static str];
     /// The numeric value.
     fn to_i128(self) -> i128;
-    /// The variant for a value (the fallback variant when the model does not list it).
+    /// The variant for a value (the fallback variant for a code without a name).
     fn from_i128(v: i128) -> Self;
-    /// Whether the value is listed by the model.
-    fn is_known(self) -> bool;
+    /// The `snake_case` name of a named variant; `None` for the fallback variant.
+    fn name(self) -> Option<&'static str>;
+    /// The variant with this name (exactly as [`name`](Enumeration::name) writes it).
+    fn from_name(name: &str) -> Option<Self>;
+    /// Whether the code has a name (is not the fallback variant).
+    fn is_known(self) -> bool {
+        self.name().is_some()
+    }
 }
 
 impl<E: Enumeration> Scalar for E {

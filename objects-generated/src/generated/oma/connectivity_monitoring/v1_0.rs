@@ -96,13 +96,13 @@ pub struct ConnectivityMonitoring {
     /// ID 0 · R · Integer · single · mandatory · range `0-50`
     ///
     /// Bearer used for the current session. Codes 0..20 are cellular, for example GSM (0), WCDMA (2), LTE-FDD (6), NB-IoT (7), 5G NR TDD (8) or 5G NR FDD (9); 21..40 are wireless, for example WLAN (21) or Bluetooth (22); 41..50 are wired, for example Ethernet (41).
-    pub network_bearer: i64,
+    pub network_bearer: NetworkBearerValue,
     /// Available Network Bearer (resource 1).
     ///
     /// ID 1 · R · Integer · multiple · mandatory · range `0-50`
     ///
     /// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
-    pub available_network_bearer: InstanceMap<i64>,
+    pub available_network_bearer: InstanceMap<AvailableNetworkBearerValue>,
     /// Radio Signal Strength (resource 2).
     ///
     /// ID 2 · R · Integer · single · mandatory · units `dBm`
@@ -338,6 +338,334 @@ impl Instance for ConnectivityMonitoringWrite {
     fn reset_except(&mut self, _keep: &ResourceSet) {}
 }
 
+/// Values of Network Bearer (resource 0): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum NetworkBearerValue {
+    /// Gsm (`0`): GSM cellular network.
+    #[default]
+    Gsm,
+    /// TdScdma (`1`): TD-SCDMA cellular network.
+    TdScdma,
+    /// Wcdma (`2`): WCDMA (UMTS) cellular network.
+    Wcdma,
+    /// Cdma2000 (`3`): CDMA2000 cellular network.
+    Cdma2000,
+    /// Wimax (`4`): WiMAX network.
+    Wimax,
+    /// LteTdd (`5`): LTE with time-division duplexing.
+    LteTdd,
+    /// LteFdd (`6`): LTE with frequency-division duplexing.
+    LteFdd,
+    /// NbIot (`7`): Narrowband IoT.
+    NbIot,
+    /// NrTdd (`8`): 5G New Radio with time-division duplexing (listed from version 1.3; reserved before).
+    NrTdd,
+    /// NrFdd (`9`): 5G New Radio with frequency-division duplexing (listed from version 1.3; reserved before).
+    NrFdd,
+    /// Wlan (`21`): Wireless LAN (Wi-Fi).
+    Wlan,
+    /// Bluetooth (`22`): Bluetooth.
+    Bluetooth,
+    /// Ieee802154 (`23`): IEEE 802.15.4 low-rate wireless network.
+    Ieee802154,
+    /// Ethernet (`41`): Wired Ethernet.
+    Ethernet,
+    /// Dsl (`42`): Digital subscriber line.
+    Dsl,
+    /// Plc (`43`): Power line communication.
+    Plc,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for NetworkBearerValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "gsm",
+        "td_scdma",
+        "wcdma",
+        "cdma2000",
+        "wimax",
+        "lte_tdd",
+        "lte_fdd",
+        "nb_iot",
+        "nr_tdd",
+        "nr_fdd",
+        "wlan",
+        "bluetooth",
+        "ieee802154",
+        "ethernet",
+        "dsl",
+        "plc",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            NetworkBearerValue::Gsm => 0,
+            NetworkBearerValue::TdScdma => 1,
+            NetworkBearerValue::Wcdma => 2,
+            NetworkBearerValue::Cdma2000 => 3,
+            NetworkBearerValue::Wimax => 4,
+            NetworkBearerValue::LteTdd => 5,
+            NetworkBearerValue::LteFdd => 6,
+            NetworkBearerValue::NbIot => 7,
+            NetworkBearerValue::NrTdd => 8,
+            NetworkBearerValue::NrFdd => 9,
+            NetworkBearerValue::Wlan => 21,
+            NetworkBearerValue::Bluetooth => 22,
+            NetworkBearerValue::Ieee802154 => 23,
+            NetworkBearerValue::Ethernet => 41,
+            NetworkBearerValue::Dsl => 42,
+            NetworkBearerValue::Plc => 43,
+            NetworkBearerValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => NetworkBearerValue::Gsm,
+            1 => NetworkBearerValue::TdScdma,
+            2 => NetworkBearerValue::Wcdma,
+            3 => NetworkBearerValue::Cdma2000,
+            4 => NetworkBearerValue::Wimax,
+            5 => NetworkBearerValue::LteTdd,
+            6 => NetworkBearerValue::LteFdd,
+            7 => NetworkBearerValue::NbIot,
+            8 => NetworkBearerValue::NrTdd,
+            9 => NetworkBearerValue::NrFdd,
+            21 => NetworkBearerValue::Wlan,
+            22 => NetworkBearerValue::Bluetooth,
+            23 => NetworkBearerValue::Ieee802154,
+            41 => NetworkBearerValue::Ethernet,
+            42 => NetworkBearerValue::Dsl,
+            43 => NetworkBearerValue::Plc,
+            v => NetworkBearerValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            NetworkBearerValue::Gsm => Some("gsm"),
+            NetworkBearerValue::TdScdma => Some("td_scdma"),
+            NetworkBearerValue::Wcdma => Some("wcdma"),
+            NetworkBearerValue::Cdma2000 => Some("cdma2000"),
+            NetworkBearerValue::Wimax => Some("wimax"),
+            NetworkBearerValue::LteTdd => Some("lte_tdd"),
+            NetworkBearerValue::LteFdd => Some("lte_fdd"),
+            NetworkBearerValue::NbIot => Some("nb_iot"),
+            NetworkBearerValue::NrTdd => Some("nr_tdd"),
+            NetworkBearerValue::NrFdd => Some("nr_fdd"),
+            NetworkBearerValue::Wlan => Some("wlan"),
+            NetworkBearerValue::Bluetooth => Some("bluetooth"),
+            NetworkBearerValue::Ieee802154 => Some("ieee802154"),
+            NetworkBearerValue::Ethernet => Some("ethernet"),
+            NetworkBearerValue::Dsl => Some("dsl"),
+            NetworkBearerValue::Plc => Some("plc"),
+            NetworkBearerValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "gsm" => Some(NetworkBearerValue::Gsm),
+            "td_scdma" => Some(NetworkBearerValue::TdScdma),
+            "wcdma" => Some(NetworkBearerValue::Wcdma),
+            "cdma2000" => Some(NetworkBearerValue::Cdma2000),
+            "wimax" => Some(NetworkBearerValue::Wimax),
+            "lte_tdd" => Some(NetworkBearerValue::LteTdd),
+            "lte_fdd" => Some(NetworkBearerValue::LteFdd),
+            "nb_iot" => Some(NetworkBearerValue::NbIot),
+            "nr_tdd" => Some(NetworkBearerValue::NrTdd),
+            "nr_fdd" => Some(NetworkBearerValue::NrFdd),
+            "wlan" => Some(NetworkBearerValue::Wlan),
+            "bluetooth" => Some(NetworkBearerValue::Bluetooth),
+            "ieee802154" => Some(NetworkBearerValue::Ieee802154),
+            "ethernet" => Some(NetworkBearerValue::Ethernet),
+            "dsl" => Some(NetworkBearerValue::Dsl),
+            "plc" => Some(NetworkBearerValue::Plc),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for NetworkBearerValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for NetworkBearerValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Available Network Bearer (resource 1): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum AvailableNetworkBearerValue {
+    /// Gsm (`0`): GSM cellular network.
+    #[default]
+    Gsm,
+    /// TdScdma (`1`): TD-SCDMA cellular network.
+    TdScdma,
+    /// Wcdma (`2`): WCDMA (UMTS) cellular network.
+    Wcdma,
+    /// Cdma2000 (`3`): CDMA2000 cellular network.
+    Cdma2000,
+    /// Wimax (`4`): WiMAX network.
+    Wimax,
+    /// LteTdd (`5`): LTE with time-division duplexing.
+    LteTdd,
+    /// LteFdd (`6`): LTE with frequency-division duplexing.
+    LteFdd,
+    /// NbIot (`7`): Narrowband IoT.
+    NbIot,
+    /// NrTdd (`8`): 5G New Radio with time-division duplexing (listed from version 1.3; reserved before).
+    NrTdd,
+    /// NrFdd (`9`): 5G New Radio with frequency-division duplexing (listed from version 1.3; reserved before).
+    NrFdd,
+    /// Wlan (`21`): Wireless LAN (Wi-Fi).
+    Wlan,
+    /// Bluetooth (`22`): Bluetooth.
+    Bluetooth,
+    /// Ieee802154 (`23`): IEEE 802.15.4 low-rate wireless network.
+    Ieee802154,
+    /// Ethernet (`41`): Wired Ethernet.
+    Ethernet,
+    /// Dsl (`42`): Digital subscriber line.
+    Dsl,
+    /// Plc (`43`): Power line communication.
+    Plc,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for AvailableNetworkBearerValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "gsm",
+        "td_scdma",
+        "wcdma",
+        "cdma2000",
+        "wimax",
+        "lte_tdd",
+        "lte_fdd",
+        "nb_iot",
+        "nr_tdd",
+        "nr_fdd",
+        "wlan",
+        "bluetooth",
+        "ieee802154",
+        "ethernet",
+        "dsl",
+        "plc",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            AvailableNetworkBearerValue::Gsm => 0,
+            AvailableNetworkBearerValue::TdScdma => 1,
+            AvailableNetworkBearerValue::Wcdma => 2,
+            AvailableNetworkBearerValue::Cdma2000 => 3,
+            AvailableNetworkBearerValue::Wimax => 4,
+            AvailableNetworkBearerValue::LteTdd => 5,
+            AvailableNetworkBearerValue::LteFdd => 6,
+            AvailableNetworkBearerValue::NbIot => 7,
+            AvailableNetworkBearerValue::NrTdd => 8,
+            AvailableNetworkBearerValue::NrFdd => 9,
+            AvailableNetworkBearerValue::Wlan => 21,
+            AvailableNetworkBearerValue::Bluetooth => 22,
+            AvailableNetworkBearerValue::Ieee802154 => 23,
+            AvailableNetworkBearerValue::Ethernet => 41,
+            AvailableNetworkBearerValue::Dsl => 42,
+            AvailableNetworkBearerValue::Plc => 43,
+            AvailableNetworkBearerValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => AvailableNetworkBearerValue::Gsm,
+            1 => AvailableNetworkBearerValue::TdScdma,
+            2 => AvailableNetworkBearerValue::Wcdma,
+            3 => AvailableNetworkBearerValue::Cdma2000,
+            4 => AvailableNetworkBearerValue::Wimax,
+            5 => AvailableNetworkBearerValue::LteTdd,
+            6 => AvailableNetworkBearerValue::LteFdd,
+            7 => AvailableNetworkBearerValue::NbIot,
+            8 => AvailableNetworkBearerValue::NrTdd,
+            9 => AvailableNetworkBearerValue::NrFdd,
+            21 => AvailableNetworkBearerValue::Wlan,
+            22 => AvailableNetworkBearerValue::Bluetooth,
+            23 => AvailableNetworkBearerValue::Ieee802154,
+            41 => AvailableNetworkBearerValue::Ethernet,
+            42 => AvailableNetworkBearerValue::Dsl,
+            43 => AvailableNetworkBearerValue::Plc,
+            v => AvailableNetworkBearerValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            AvailableNetworkBearerValue::Gsm => Some("gsm"),
+            AvailableNetworkBearerValue::TdScdma => Some("td_scdma"),
+            AvailableNetworkBearerValue::Wcdma => Some("wcdma"),
+            AvailableNetworkBearerValue::Cdma2000 => Some("cdma2000"),
+            AvailableNetworkBearerValue::Wimax => Some("wimax"),
+            AvailableNetworkBearerValue::LteTdd => Some("lte_tdd"),
+            AvailableNetworkBearerValue::LteFdd => Some("lte_fdd"),
+            AvailableNetworkBearerValue::NbIot => Some("nb_iot"),
+            AvailableNetworkBearerValue::NrTdd => Some("nr_tdd"),
+            AvailableNetworkBearerValue::NrFdd => Some("nr_fdd"),
+            AvailableNetworkBearerValue::Wlan => Some("wlan"),
+            AvailableNetworkBearerValue::Bluetooth => Some("bluetooth"),
+            AvailableNetworkBearerValue::Ieee802154 => Some("ieee802154"),
+            AvailableNetworkBearerValue::Ethernet => Some("ethernet"),
+            AvailableNetworkBearerValue::Dsl => Some("dsl"),
+            AvailableNetworkBearerValue::Plc => Some("plc"),
+            AvailableNetworkBearerValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "gsm" => Some(AvailableNetworkBearerValue::Gsm),
+            "td_scdma" => Some(AvailableNetworkBearerValue::TdScdma),
+            "wcdma" => Some(AvailableNetworkBearerValue::Wcdma),
+            "cdma2000" => Some(AvailableNetworkBearerValue::Cdma2000),
+            "wimax" => Some(AvailableNetworkBearerValue::Wimax),
+            "lte_tdd" => Some(AvailableNetworkBearerValue::LteTdd),
+            "lte_fdd" => Some(AvailableNetworkBearerValue::LteFdd),
+            "nb_iot" => Some(AvailableNetworkBearerValue::NbIot),
+            "nr_tdd" => Some(AvailableNetworkBearerValue::NrTdd),
+            "nr_fdd" => Some(AvailableNetworkBearerValue::NrFdd),
+            "wlan" => Some(AvailableNetworkBearerValue::Wlan),
+            "bluetooth" => Some(AvailableNetworkBearerValue::Bluetooth),
+            "ieee802154" => Some(AvailableNetworkBearerValue::Ieee802154),
+            "ethernet" => Some(AvailableNetworkBearerValue::Ethernet),
+            "dsl" => Some(AvailableNetworkBearerValue::Dsl),
+            "plc" => Some(AvailableNetworkBearerValue::Plc),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for AvailableNetworkBearerValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for AvailableNetworkBearerValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Network Bearer (resource 0).
 ///
 /// ID 0 · R · Integer · single · mandatory · range `0-50`
@@ -349,7 +677,7 @@ pub struct NetworkBearer;
 impl Resource for NetworkBearer {
     const ID: u16 = 0;
     type Object = ConnectivityMonitoring;
-    type Value = i64;
+    type Value = NetworkBearerValue;
 }
 
 impl Readable for NetworkBearer {}
@@ -365,7 +693,7 @@ pub struct AvailableNetworkBearer;
 impl Resource for AvailableNetworkBearer {
     const ID: u16 = 1;
     type Object = ConnectivityMonitoring;
-    type Value = InstanceMap<i64>;
+    type Value = InstanceMap<AvailableNetworkBearerValue>;
 }
 
 impl Readable for AvailableNetworkBearer {}

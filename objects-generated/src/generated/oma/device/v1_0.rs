@@ -180,7 +180,7 @@ pub struct Device {
         feature = "serde",
         serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
     )]
-    pub available_power_sources: InstanceMap<i64>,
+    pub available_power_sources: InstanceMap<AvailablePowerSourcesValue>,
     /// Power Source Voltage (resource 7).
     ///
     /// ID 7 · R · Integer · multiple · optional · units `mV`
@@ -226,7 +226,7 @@ pub struct Device {
     /// ID 11 · R · Integer · multiple · mandatory · range `0-8`
     ///
     /// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
-    pub error_code: InstanceMap<i64>,
+    pub error_code: InstanceMap<ErrorCodeValue>,
     /// Current Time (resource 13).
     ///
     /// ID 13 · RW · Time · single · optional
@@ -302,7 +302,7 @@ pub struct Device {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub battery_status: Option<i64>,
+    pub battery_status: Option<BatteryStatusValue>,
     /// Memory Total (resource 21).
     ///
     /// ID 21 · R · Integer · single · optional
@@ -610,6 +610,330 @@ impl Execute {
     }
 }
 
+/// Values of Available Power Sources (resource 6): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum AvailablePowerSourcesValue {
+    /// Dc (`0`): A direct current supply.
+    #[default]
+    Dc,
+    /// InternalBattery (`1`): The battery built into the device.
+    InternalBattery,
+    /// ExternalBattery (`2`): A battery outside the device.
+    ExternalBattery,
+    /// FuelCell (`3`): A fuel cell.
+    FuelCell,
+    /// PowerOverEthernet (`4`): Power delivered over the Ethernet cable (PoE).
+    PowerOverEthernet,
+    /// Usb (`5`): Power from a USB port.
+    Usb,
+    /// AcMains (`6`): Alternating current from the mains.
+    AcMains,
+    /// Solar (`7`): A solar panel.
+    Solar,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for AvailablePowerSourcesValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "dc",
+        "internal_battery",
+        "external_battery",
+        "fuel_cell",
+        "power_over_ethernet",
+        "usb",
+        "ac_mains",
+        "solar",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            AvailablePowerSourcesValue::Dc => 0,
+            AvailablePowerSourcesValue::InternalBattery => 1,
+            AvailablePowerSourcesValue::ExternalBattery => 2,
+            AvailablePowerSourcesValue::FuelCell => 3,
+            AvailablePowerSourcesValue::PowerOverEthernet => 4,
+            AvailablePowerSourcesValue::Usb => 5,
+            AvailablePowerSourcesValue::AcMains => 6,
+            AvailablePowerSourcesValue::Solar => 7,
+            AvailablePowerSourcesValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => AvailablePowerSourcesValue::Dc,
+            1 => AvailablePowerSourcesValue::InternalBattery,
+            2 => AvailablePowerSourcesValue::ExternalBattery,
+            3 => AvailablePowerSourcesValue::FuelCell,
+            4 => AvailablePowerSourcesValue::PowerOverEthernet,
+            5 => AvailablePowerSourcesValue::Usb,
+            6 => AvailablePowerSourcesValue::AcMains,
+            7 => AvailablePowerSourcesValue::Solar,
+            v => AvailablePowerSourcesValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            AvailablePowerSourcesValue::Dc => Some("dc"),
+            AvailablePowerSourcesValue::InternalBattery => Some("internal_battery"),
+            AvailablePowerSourcesValue::ExternalBattery => Some("external_battery"),
+            AvailablePowerSourcesValue::FuelCell => Some("fuel_cell"),
+            AvailablePowerSourcesValue::PowerOverEthernet => Some("power_over_ethernet"),
+            AvailablePowerSourcesValue::Usb => Some("usb"),
+            AvailablePowerSourcesValue::AcMains => Some("ac_mains"),
+            AvailablePowerSourcesValue::Solar => Some("solar"),
+            AvailablePowerSourcesValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "dc" => Some(AvailablePowerSourcesValue::Dc),
+            "internal_battery" => Some(AvailablePowerSourcesValue::InternalBattery),
+            "external_battery" => Some(AvailablePowerSourcesValue::ExternalBattery),
+            "fuel_cell" => Some(AvailablePowerSourcesValue::FuelCell),
+            "power_over_ethernet" => Some(AvailablePowerSourcesValue::PowerOverEthernet),
+            "usb" => Some(AvailablePowerSourcesValue::Usb),
+            "ac_mains" => Some(AvailablePowerSourcesValue::AcMains),
+            "solar" => Some(AvailablePowerSourcesValue::Solar),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for AvailablePowerSourcesValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for AvailablePowerSourcesValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Error Code (resource 11): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ErrorCodeValue {
+    /// NoError (`0`): Nothing is wrong; the only code while no error is active.
+    #[default]
+    NoError,
+    /// LowBattery (`1`): The battery is running low.
+    LowBattery,
+    /// ExternalPowerOff (`2`): The external power supply has gone off.
+    ExternalPowerOff,
+    /// GpsFailure (`3`): The GPS module does not work.
+    GpsFailure,
+    /// LowSignal (`4`): The radio signal received is weak.
+    LowSignal,
+    /// OutOfMemory (`5`): The device has run out of memory.
+    OutOfMemory,
+    /// SmsFailure (`6`): Sending or receiving SMS fails.
+    SmsFailure,
+    /// IpConnectivityFailure (`7`): The IP connection has failed.
+    IpConnectivityFailure,
+    /// PeripheralFailure (`8`): A peripheral does not work properly.
+    PeripheralFailure,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for ErrorCodeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "no_error",
+        "low_battery",
+        "external_power_off",
+        "gps_failure",
+        "low_signal",
+        "out_of_memory",
+        "sms_failure",
+        "ip_connectivity_failure",
+        "peripheral_failure",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            ErrorCodeValue::NoError => 0,
+            ErrorCodeValue::LowBattery => 1,
+            ErrorCodeValue::ExternalPowerOff => 2,
+            ErrorCodeValue::GpsFailure => 3,
+            ErrorCodeValue::LowSignal => 4,
+            ErrorCodeValue::OutOfMemory => 5,
+            ErrorCodeValue::SmsFailure => 6,
+            ErrorCodeValue::IpConnectivityFailure => 7,
+            ErrorCodeValue::PeripheralFailure => 8,
+            ErrorCodeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => ErrorCodeValue::NoError,
+            1 => ErrorCodeValue::LowBattery,
+            2 => ErrorCodeValue::ExternalPowerOff,
+            3 => ErrorCodeValue::GpsFailure,
+            4 => ErrorCodeValue::LowSignal,
+            5 => ErrorCodeValue::OutOfMemory,
+            6 => ErrorCodeValue::SmsFailure,
+            7 => ErrorCodeValue::IpConnectivityFailure,
+            8 => ErrorCodeValue::PeripheralFailure,
+            v => ErrorCodeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            ErrorCodeValue::NoError => Some("no_error"),
+            ErrorCodeValue::LowBattery => Some("low_battery"),
+            ErrorCodeValue::ExternalPowerOff => Some("external_power_off"),
+            ErrorCodeValue::GpsFailure => Some("gps_failure"),
+            ErrorCodeValue::LowSignal => Some("low_signal"),
+            ErrorCodeValue::OutOfMemory => Some("out_of_memory"),
+            ErrorCodeValue::SmsFailure => Some("sms_failure"),
+            ErrorCodeValue::IpConnectivityFailure => Some("ip_connectivity_failure"),
+            ErrorCodeValue::PeripheralFailure => Some("peripheral_failure"),
+            ErrorCodeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "no_error" => Some(ErrorCodeValue::NoError),
+            "low_battery" => Some(ErrorCodeValue::LowBattery),
+            "external_power_off" => Some(ErrorCodeValue::ExternalPowerOff),
+            "gps_failure" => Some(ErrorCodeValue::GpsFailure),
+            "low_signal" => Some(ErrorCodeValue::LowSignal),
+            "out_of_memory" => Some(ErrorCodeValue::OutOfMemory),
+            "sms_failure" => Some(ErrorCodeValue::SmsFailure),
+            "ip_connectivity_failure" => Some(ErrorCodeValue::IpConnectivityFailure),
+            "peripheral_failure" => Some(ErrorCodeValue::PeripheralFailure),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for ErrorCodeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for ErrorCodeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Battery Status (resource 20): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum BatteryStatusValue {
+    /// Normal (`0`): Running on the battery, not charging.
+    #[default]
+    Normal,
+    /// Charging (`1`): Being charged.
+    Charging,
+    /// ChargeComplete (`2`): Fully charged and still connected to power.
+    ChargeComplete,
+    /// Damaged (`3`): The battery has a fault.
+    Damaged,
+    /// Low (`4`): Little charge is left.
+    Low,
+    /// NotInstalled (`5`): No battery is fitted.
+    NotInstalled,
+    /// Unknown (`6`): The state of the battery cannot be told.
+    Unknown,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for BatteryStatusValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "normal",
+        "charging",
+        "charge_complete",
+        "damaged",
+        "low",
+        "not_installed",
+        "unknown",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            BatteryStatusValue::Normal => 0,
+            BatteryStatusValue::Charging => 1,
+            BatteryStatusValue::ChargeComplete => 2,
+            BatteryStatusValue::Damaged => 3,
+            BatteryStatusValue::Low => 4,
+            BatteryStatusValue::NotInstalled => 5,
+            BatteryStatusValue::Unknown => 6,
+            BatteryStatusValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => BatteryStatusValue::Normal,
+            1 => BatteryStatusValue::Charging,
+            2 => BatteryStatusValue::ChargeComplete,
+            3 => BatteryStatusValue::Damaged,
+            4 => BatteryStatusValue::Low,
+            5 => BatteryStatusValue::NotInstalled,
+            6 => BatteryStatusValue::Unknown,
+            v => BatteryStatusValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            BatteryStatusValue::Normal => Some("normal"),
+            BatteryStatusValue::Charging => Some("charging"),
+            BatteryStatusValue::ChargeComplete => Some("charge_complete"),
+            BatteryStatusValue::Damaged => Some("damaged"),
+            BatteryStatusValue::Low => Some("low"),
+            BatteryStatusValue::NotInstalled => Some("not_installed"),
+            BatteryStatusValue::Unknown => Some("unknown"),
+            BatteryStatusValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "normal" => Some(BatteryStatusValue::Normal),
+            "charging" => Some(BatteryStatusValue::Charging),
+            "charge_complete" => Some(BatteryStatusValue::ChargeComplete),
+            "damaged" => Some(BatteryStatusValue::Damaged),
+            "low" => Some(BatteryStatusValue::Low),
+            "not_installed" => Some(BatteryStatusValue::NotInstalled),
+            "unknown" => Some(BatteryStatusValue::Unknown),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for BatteryStatusValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for BatteryStatusValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Manufacturer (resource 0).
 ///
 /// ID 0 · R · String · single · optional
@@ -717,7 +1041,7 @@ pub struct AvailablePowerSources;
 impl Resource for AvailablePowerSources {
     const ID: u16 = 6;
     type Object = Device;
-    type Value = InstanceMap<i64>;
+    type Value = InstanceMap<AvailablePowerSourcesValue>;
 }
 
 impl Readable for AvailablePowerSources {}
@@ -797,7 +1121,7 @@ pub struct ErrorCode;
 impl Resource for ErrorCode {
     const ID: u16 = 11;
     type Object = Device;
-    type Value = InstanceMap<i64>;
+    type Value = InstanceMap<ErrorCodeValue>;
 }
 
 impl Readable for ErrorCode {}
@@ -947,7 +1271,7 @@ pub struct BatteryStatus;
 impl Resource for BatteryStatus {
     const ID: u16 = 20;
     type Object = Device;
-    type Value = i64;
+    type Value = BatteryStatusValue;
 }
 
 impl Readable for BatteryStatus {}

@@ -130,13 +130,13 @@ pub struct FirmwareUpdate {
     /// ID 3 · R · Integer · single · mandatory · range `0..3`
     ///
     /// Update state: 0 idle, 1 downloading, 2 downloaded, 3 updating.
-    pub state: i64,
+    pub state: StateValue,
     /// Update Result (resource 5).
     ///
     /// ID 5 · R · Integer · single · mandatory · range `0..11`
     ///
     /// Outcome of the last download or update: 0 initial, 1 success, 2 not enough flash, 3 out of RAM, 4 connection lost, 5 integrity check failed, 6 unsupported package, 7 invalid URI, 8 update failed, 9 unsupported protocol, 10 cancelled, 11 deferred.
-    pub update_result: i64,
+    pub update_result: UpdateResultValue,
     /// PkgName (resource 6).
     ///
     /// ID 6 · R · String · single · optional · range `0..255`
@@ -166,13 +166,13 @@ pub struct FirmwareUpdate {
         feature = "serde",
         serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
     )]
-    pub firmware_update_protocol_support: InstanceMap<i64>,
+    pub firmware_update_protocol_support: InstanceMap<FirmwareUpdateProtocolSupportValue>,
     /// Firmware Update Delivery Method (resource 9).
     ///
     /// ID 9 · R · Integer · single · mandatory · range `0..2`
     ///
     /// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
-    pub firmware_update_delivery_method: i64,
+    pub firmware_update_delivery_method: FirmwareUpdateDeliveryMethodValue,
     /// Severity (resource 11).
     ///
     /// ID 11 · RW · Integer · single · optional · range `0..2`
@@ -182,7 +182,7 @@ pub struct FirmwareUpdate {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub severity: Option<i64>,
+    pub severity: Option<SeverityValue>,
     /// Last State Change Time (resource 12).
     ///
     /// ID 12 · R · Time · single · optional
@@ -353,7 +353,7 @@ pub struct FirmwareUpdateWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub severity: Option<i64>,
+    pub severity: Option<SeverityValue>,
     /// Maximum Defer Period (resource 13, RW): see [`MaximumDeferPeriod`](struct@MaximumDeferPeriod).
     #[cfg_attr(
         feature = "serde",
@@ -480,6 +480,443 @@ impl Execute {
     }
 }
 
+/// Values of State (resource 3): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum StateValue {
+    /// Idle (`0`): No update under way: before a download, or after an update ended.
+    #[default]
+    Idle,
+    /// Downloading (`1`): The package is being transferred.
+    Downloading,
+    /// Downloaded (`2`): The package is complete and waits for Update.
+    Downloaded,
+    /// Updating (`3`): The new firmware is being installed.
+    Updating,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for StateValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["idle", "downloading", "downloaded", "updating"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            StateValue::Idle => 0,
+            StateValue::Downloading => 1,
+            StateValue::Downloaded => 2,
+            StateValue::Updating => 3,
+            StateValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => StateValue::Idle,
+            1 => StateValue::Downloading,
+            2 => StateValue::Downloaded,
+            3 => StateValue::Updating,
+            v => StateValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            StateValue::Idle => Some("idle"),
+            StateValue::Downloading => Some("downloading"),
+            StateValue::Downloaded => Some("downloaded"),
+            StateValue::Updating => Some("updating"),
+            StateValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "idle" => Some(StateValue::Idle),
+            "downloading" => Some(StateValue::Downloading),
+            "downloaded" => Some(StateValue::Downloaded),
+            "updating" => Some(StateValue::Updating),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for StateValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for StateValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Update Result (resource 5): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum UpdateResultValue {
+    /// Initial (`0`): No result yet; set again whenever a download or update starts.
+    #[default]
+    Initial,
+    /// Success (`1`): The firmware was updated.
+    Success,
+    /// NotEnoughFlash (`2`): The package does not fit in the flash memory.
+    NotEnoughFlash,
+    /// OutOfRam (`3`): RAM ran out during the download.
+    OutOfRam,
+    /// ConnectionLost (`4`): The connection dropped during the download.
+    ConnectionLost,
+    /// IntegrityCheckFailure (`5`): The downloaded package failed its integrity check.
+    IntegrityCheckFailure,
+    /// UnsupportedPackage (`6`): The device does not support this kind of package.
+    UnsupportedPackage,
+    /// InvalidUri (`7`): The package URI is not valid.
+    InvalidUri,
+    /// UpdateFailed (`8`): Installing the firmware failed.
+    UpdateFailed,
+    /// UnsupportedProtocol (`9`): The package URI uses a scheme the client cannot download with.
+    UnsupportedProtocol,
+    /// Cancelled (`10`): A Cancel stopped the update.
+    Cancelled,
+    /// Deferred (`11`): The update was put off, for example by the user.
+    Deferred,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for UpdateResultValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "initial",
+        "success",
+        "not_enough_flash",
+        "out_of_ram",
+        "connection_lost",
+        "integrity_check_failure",
+        "unsupported_package",
+        "invalid_uri",
+        "update_failed",
+        "unsupported_protocol",
+        "cancelled",
+        "deferred",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            UpdateResultValue::Initial => 0,
+            UpdateResultValue::Success => 1,
+            UpdateResultValue::NotEnoughFlash => 2,
+            UpdateResultValue::OutOfRam => 3,
+            UpdateResultValue::ConnectionLost => 4,
+            UpdateResultValue::IntegrityCheckFailure => 5,
+            UpdateResultValue::UnsupportedPackage => 6,
+            UpdateResultValue::InvalidUri => 7,
+            UpdateResultValue::UpdateFailed => 8,
+            UpdateResultValue::UnsupportedProtocol => 9,
+            UpdateResultValue::Cancelled => 10,
+            UpdateResultValue::Deferred => 11,
+            UpdateResultValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => UpdateResultValue::Initial,
+            1 => UpdateResultValue::Success,
+            2 => UpdateResultValue::NotEnoughFlash,
+            3 => UpdateResultValue::OutOfRam,
+            4 => UpdateResultValue::ConnectionLost,
+            5 => UpdateResultValue::IntegrityCheckFailure,
+            6 => UpdateResultValue::UnsupportedPackage,
+            7 => UpdateResultValue::InvalidUri,
+            8 => UpdateResultValue::UpdateFailed,
+            9 => UpdateResultValue::UnsupportedProtocol,
+            10 => UpdateResultValue::Cancelled,
+            11 => UpdateResultValue::Deferred,
+            v => UpdateResultValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            UpdateResultValue::Initial => Some("initial"),
+            UpdateResultValue::Success => Some("success"),
+            UpdateResultValue::NotEnoughFlash => Some("not_enough_flash"),
+            UpdateResultValue::OutOfRam => Some("out_of_ram"),
+            UpdateResultValue::ConnectionLost => Some("connection_lost"),
+            UpdateResultValue::IntegrityCheckFailure => Some("integrity_check_failure"),
+            UpdateResultValue::UnsupportedPackage => Some("unsupported_package"),
+            UpdateResultValue::InvalidUri => Some("invalid_uri"),
+            UpdateResultValue::UpdateFailed => Some("update_failed"),
+            UpdateResultValue::UnsupportedProtocol => Some("unsupported_protocol"),
+            UpdateResultValue::Cancelled => Some("cancelled"),
+            UpdateResultValue::Deferred => Some("deferred"),
+            UpdateResultValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "initial" => Some(UpdateResultValue::Initial),
+            "success" => Some(UpdateResultValue::Success),
+            "not_enough_flash" => Some(UpdateResultValue::NotEnoughFlash),
+            "out_of_ram" => Some(UpdateResultValue::OutOfRam),
+            "connection_lost" => Some(UpdateResultValue::ConnectionLost),
+            "integrity_check_failure" => Some(UpdateResultValue::IntegrityCheckFailure),
+            "unsupported_package" => Some(UpdateResultValue::UnsupportedPackage),
+            "invalid_uri" => Some(UpdateResultValue::InvalidUri),
+            "update_failed" => Some(UpdateResultValue::UpdateFailed),
+            "unsupported_protocol" => Some(UpdateResultValue::UnsupportedProtocol),
+            "cancelled" => Some(UpdateResultValue::Cancelled),
+            "deferred" => Some(UpdateResultValue::Deferred),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for UpdateResultValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for UpdateResultValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Firmware Update Protocol Support (resource 8): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum FirmwareUpdateProtocolSupportValue {
+    /// Coap (`0`): CoAP with block-wise transfer (the default).
+    #[default]
+    Coap,
+    /// Coaps (`1`): CoAP over DTLS with block-wise transfer.
+    Coaps,
+    /// Http (`2`): HTTP/1.1.
+    Http,
+    /// Https (`3`): HTTP/1.1 over TLS.
+    Https,
+    /// CoapTcp (`4`): CoAP over TCP.
+    CoapTcp,
+    /// CoapTls (`5`): CoAP over TLS.
+    CoapTls,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for FirmwareUpdateProtocolSupportValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] =
+        &["coap", "coaps", "http", "https", "coap_tcp", "coap_tls"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            FirmwareUpdateProtocolSupportValue::Coap => 0,
+            FirmwareUpdateProtocolSupportValue::Coaps => 1,
+            FirmwareUpdateProtocolSupportValue::Http => 2,
+            FirmwareUpdateProtocolSupportValue::Https => 3,
+            FirmwareUpdateProtocolSupportValue::CoapTcp => 4,
+            FirmwareUpdateProtocolSupportValue::CoapTls => 5,
+            FirmwareUpdateProtocolSupportValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => FirmwareUpdateProtocolSupportValue::Coap,
+            1 => FirmwareUpdateProtocolSupportValue::Coaps,
+            2 => FirmwareUpdateProtocolSupportValue::Http,
+            3 => FirmwareUpdateProtocolSupportValue::Https,
+            4 => FirmwareUpdateProtocolSupportValue::CoapTcp,
+            5 => FirmwareUpdateProtocolSupportValue::CoapTls,
+            v => FirmwareUpdateProtocolSupportValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            FirmwareUpdateProtocolSupportValue::Coap => Some("coap"),
+            FirmwareUpdateProtocolSupportValue::Coaps => Some("coaps"),
+            FirmwareUpdateProtocolSupportValue::Http => Some("http"),
+            FirmwareUpdateProtocolSupportValue::Https => Some("https"),
+            FirmwareUpdateProtocolSupportValue::CoapTcp => Some("coap_tcp"),
+            FirmwareUpdateProtocolSupportValue::CoapTls => Some("coap_tls"),
+            FirmwareUpdateProtocolSupportValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "coap" => Some(FirmwareUpdateProtocolSupportValue::Coap),
+            "coaps" => Some(FirmwareUpdateProtocolSupportValue::Coaps),
+            "http" => Some(FirmwareUpdateProtocolSupportValue::Http),
+            "https" => Some(FirmwareUpdateProtocolSupportValue::Https),
+            "coap_tcp" => Some(FirmwareUpdateProtocolSupportValue::CoapTcp),
+            "coap_tls" => Some(FirmwareUpdateProtocolSupportValue::CoapTls),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for FirmwareUpdateProtocolSupportValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for FirmwareUpdateProtocolSupportValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Firmware Update Delivery Method (resource 9): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum FirmwareUpdateDeliveryMethodValue {
+    /// Pull (`0`): Only pull: the client fetches the image from Package URI.
+    #[default]
+    Pull,
+    /// Push (`1`): Only push: the server writes the image to Package.
+    Push,
+    /// Both (`2`): Either way; the server picks one.
+    Both,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for FirmwareUpdateDeliveryMethodValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["pull", "push", "both"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            FirmwareUpdateDeliveryMethodValue::Pull => 0,
+            FirmwareUpdateDeliveryMethodValue::Push => 1,
+            FirmwareUpdateDeliveryMethodValue::Both => 2,
+            FirmwareUpdateDeliveryMethodValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => FirmwareUpdateDeliveryMethodValue::Pull,
+            1 => FirmwareUpdateDeliveryMethodValue::Push,
+            2 => FirmwareUpdateDeliveryMethodValue::Both,
+            v => FirmwareUpdateDeliveryMethodValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            FirmwareUpdateDeliveryMethodValue::Pull => Some("pull"),
+            FirmwareUpdateDeliveryMethodValue::Push => Some("push"),
+            FirmwareUpdateDeliveryMethodValue::Both => Some("both"),
+            FirmwareUpdateDeliveryMethodValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "pull" => Some(FirmwareUpdateDeliveryMethodValue::Pull),
+            "push" => Some(FirmwareUpdateDeliveryMethodValue::Push),
+            "both" => Some(FirmwareUpdateDeliveryMethodValue::Both),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for FirmwareUpdateDeliveryMethodValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for FirmwareUpdateDeliveryMethodValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Severity (resource 11): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SeverityValue {
+    /// Critical (`0`): A critical update.
+    #[default]
+    Critical,
+    /// Mandatory (`1`): A mandatory update (the default).
+    Mandatory,
+    /// Optional (`2`): An optional update.
+    Optional,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for SeverityValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["critical", "mandatory", "optional"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            SeverityValue::Critical => 0,
+            SeverityValue::Mandatory => 1,
+            SeverityValue::Optional => 2,
+            SeverityValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => SeverityValue::Critical,
+            1 => SeverityValue::Mandatory,
+            2 => SeverityValue::Optional,
+            v => SeverityValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            SeverityValue::Critical => Some("critical"),
+            SeverityValue::Mandatory => Some("mandatory"),
+            SeverityValue::Optional => Some("optional"),
+            SeverityValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "critical" => Some(SeverityValue::Critical),
+            "mandatory" => Some(SeverityValue::Mandatory),
+            "optional" => Some(SeverityValue::Optional),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for SeverityValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for SeverityValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Package (resource 0).
 ///
 /// ID 0 · W · Opaque · single · mandatory
@@ -541,7 +978,7 @@ pub struct State;
 impl Resource for State {
     const ID: u16 = 3;
     type Object = FirmwareUpdate;
-    type Value = i64;
+    type Value = StateValue;
 }
 
 impl Readable for State {}
@@ -557,7 +994,7 @@ pub struct UpdateResult;
 impl Resource for UpdateResult {
     const ID: u16 = 5;
     type Object = FirmwareUpdate;
-    type Value = i64;
+    type Value = UpdateResultValue;
 }
 
 impl Readable for UpdateResult {}
@@ -605,7 +1042,7 @@ pub struct FirmwareUpdateProtocolSupport;
 impl Resource for FirmwareUpdateProtocolSupport {
     const ID: u16 = 8;
     type Object = FirmwareUpdate;
-    type Value = InstanceMap<i64>;
+    type Value = InstanceMap<FirmwareUpdateProtocolSupportValue>;
 }
 
 impl Readable for FirmwareUpdateProtocolSupport {}
@@ -621,7 +1058,7 @@ pub struct FirmwareUpdateDeliveryMethod;
 impl Resource for FirmwareUpdateDeliveryMethod {
     const ID: u16 = 9;
     type Object = FirmwareUpdate;
-    type Value = i64;
+    type Value = FirmwareUpdateDeliveryMethodValue;
 }
 
 impl Readable for FirmwareUpdateDeliveryMethod {}
@@ -653,7 +1090,7 @@ pub struct Severity;
 impl Resource for Severity {
     const ID: u16 = 11;
     type Object = FirmwareUpdate;
-    type Value = i64;
+    type Value = SeverityValue;
 }
 
 impl Readable for Severity {}

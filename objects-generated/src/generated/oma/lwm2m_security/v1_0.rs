@@ -135,7 +135,7 @@ pub struct Lwm2mSecurity {
     /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0-4`
     ///
     /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
-    pub security_mode: i64,
+    pub security_mode: SecurityModeValue,
     /// Public Key or Identity (resource 3).
     ///
     /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
@@ -163,7 +163,7 @@ pub struct Lwm2mSecurity {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub sms_security_mode: Option<i64>,
+    pub sms_security_mode: Option<SmsSecurityModeValue>,
     /// SMS Binding Key Parameters (resource 7).
     ///
     /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6 bytes`
@@ -382,6 +382,169 @@ impl Instance for Lwm2mSecurityWrite {
     fn reset_except(&mut self, _keep: &ResourceSet) {}
 }
 
+/// Values of Security Mode (resource 2): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SecurityModeValue {
+    /// PreSharedKey (`0`): A key shared in advance secures the connection (PSK).
+    #[default]
+    PreSharedKey,
+    /// RawPublicKey (`1`): Bare public keys, without certificates, secure the connection (RPK).
+    RawPublicKey,
+    /// Certificate (`2`): X.509 certificates secure the connection.
+    Certificate,
+    /// NoSec (`3`): The connection is not secured.
+    NoSec,
+    /// CertificateEst (`4`): Certificates the client enrols for over secure transport (EST).
+    CertificateEst,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for SecurityModeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "pre_shared_key",
+        "raw_public_key",
+        "certificate",
+        "no_sec",
+        "certificate_est",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            SecurityModeValue::PreSharedKey => 0,
+            SecurityModeValue::RawPublicKey => 1,
+            SecurityModeValue::Certificate => 2,
+            SecurityModeValue::NoSec => 3,
+            SecurityModeValue::CertificateEst => 4,
+            SecurityModeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => SecurityModeValue::PreSharedKey,
+            1 => SecurityModeValue::RawPublicKey,
+            2 => SecurityModeValue::Certificate,
+            3 => SecurityModeValue::NoSec,
+            4 => SecurityModeValue::CertificateEst,
+            v => SecurityModeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            SecurityModeValue::PreSharedKey => Some("pre_shared_key"),
+            SecurityModeValue::RawPublicKey => Some("raw_public_key"),
+            SecurityModeValue::Certificate => Some("certificate"),
+            SecurityModeValue::NoSec => Some("no_sec"),
+            SecurityModeValue::CertificateEst => Some("certificate_est"),
+            SecurityModeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "pre_shared_key" => Some(SecurityModeValue::PreSharedKey),
+            "raw_public_key" => Some(SecurityModeValue::RawPublicKey),
+            "certificate" => Some(SecurityModeValue::Certificate),
+            "no_sec" => Some(SecurityModeValue::NoSec),
+            "certificate_est" => Some(SecurityModeValue::CertificateEst),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for SecurityModeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for SecurityModeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of SMS Security Mode (resource 6): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SmsSecurityModeValue {
+    /// DtlsPsk (`1`): DTLS ending in the device, keyed with a pre-shared key.
+    #[default]
+    DtlsPsk,
+    /// SecurePacket (`2`): Secure packet structure ending in the smart card.
+    SecurePacket,
+    /// NoSec (`3`): SMS traffic is not secured.
+    NoSec,
+    /// DtlsMultiplexed (`4`): Reserved for DTLS with several multiplexed security associations.
+    DtlsMultiplexed,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for SmsSecurityModeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] =
+        &["dtls_psk", "secure_packet", "no_sec", "dtls_multiplexed"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            SmsSecurityModeValue::DtlsPsk => 1,
+            SmsSecurityModeValue::SecurePacket => 2,
+            SmsSecurityModeValue::NoSec => 3,
+            SmsSecurityModeValue::DtlsMultiplexed => 4,
+            SmsSecurityModeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            1 => SmsSecurityModeValue::DtlsPsk,
+            2 => SmsSecurityModeValue::SecurePacket,
+            3 => SmsSecurityModeValue::NoSec,
+            4 => SmsSecurityModeValue::DtlsMultiplexed,
+            v => SmsSecurityModeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            SmsSecurityModeValue::DtlsPsk => Some("dtls_psk"),
+            SmsSecurityModeValue::SecurePacket => Some("secure_packet"),
+            SmsSecurityModeValue::NoSec => Some("no_sec"),
+            SmsSecurityModeValue::DtlsMultiplexed => Some("dtls_multiplexed"),
+            SmsSecurityModeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "dtls_psk" => Some(SmsSecurityModeValue::DtlsPsk),
+            "secure_packet" => Some(SmsSecurityModeValue::SecurePacket),
+            "no_sec" => Some(SmsSecurityModeValue::NoSec),
+            "dtls_multiplexed" => Some(SmsSecurityModeValue::DtlsMultiplexed),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for SmsSecurityModeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for SmsSecurityModeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// LWM2M Server URI (resource 0).
 ///
 /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0-255 bytes`
@@ -421,7 +584,7 @@ pub struct SecurityMode;
 impl Resource for SecurityMode {
     const ID: u16 = 2;
     type Object = Lwm2mSecurity;
-    type Value = i64;
+    type Value = SecurityModeValue;
 }
 
 /// Public Key or Identity (resource 3).
@@ -477,7 +640,7 @@ pub struct SmsSecurityMode;
 impl Resource for SmsSecurityMode {
     const ID: u16 = 6;
     type Object = Lwm2mSecurity;
-    type Value = i64;
+    type Value = SmsSecurityModeValue;
 }
 
 /// SMS Binding Key Parameters (resource 7).

@@ -448,7 +448,7 @@ pub struct Lwm2mServer {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub default_notification_mode: Option<i64>,
+    pub default_notification_mode: Option<DefaultNotificationModeValue>,
     /// Profile ID Hash Algorithm (resource 27).
     ///
     /// ID 27 · RW · Unsigned Integer · single · optional · range `0..255`
@@ -755,7 +755,7 @@ pub struct Lwm2mServerWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub default_notification_mode: Option<i64>,
+    pub default_notification_mode: Option<DefaultNotificationModeValue>,
     /// Profile ID Hash Algorithm (resource 27, RW): see [`ProfileIdHashAlgorithm`](struct@ProfileIdHashAlgorithm).
     #[cfg_attr(
         feature = "serde",
@@ -1002,6 +1002,69 @@ impl Execute {
             9 => Some(Execute::BootstrapRequestTrigger),
             _ => None,
         }
+    }
+}
+
+/// Values of Default Notification Mode (resource 26): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum DefaultNotificationModeValue {
+    /// NonConfirmable (`0`): Notifications go out as non-confirmable CoAP messages.
+    #[default]
+    NonConfirmable,
+    /// Confirmable (`1`): Notifications go out as confirmable CoAP messages, which the server acknowledges.
+    Confirmable,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for DefaultNotificationModeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["non_confirmable", "confirmable"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            DefaultNotificationModeValue::NonConfirmable => 0,
+            DefaultNotificationModeValue::Confirmable => 1,
+            DefaultNotificationModeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => DefaultNotificationModeValue::NonConfirmable,
+            1 => DefaultNotificationModeValue::Confirmable,
+            v => DefaultNotificationModeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            DefaultNotificationModeValue::NonConfirmable => Some("non_confirmable"),
+            DefaultNotificationModeValue::Confirmable => Some("confirmable"),
+            DefaultNotificationModeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "non_confirmable" => Some(DefaultNotificationModeValue::NonConfirmable),
+            "confirmable" => Some(DefaultNotificationModeValue::Confirmable),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for DefaultNotificationModeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for DefaultNotificationModeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
     }
 }
 
@@ -1466,7 +1529,7 @@ pub struct DefaultNotificationMode;
 impl Resource for DefaultNotificationMode {
     const ID: u16 = 26;
     type Object = Lwm2mServer;
-    type Value = i64;
+    type Value = DefaultNotificationModeValue;
 }
 
 impl Readable for DefaultNotificationMode {}

@@ -77,7 +77,7 @@ pub struct CalendarRule {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub calendar_type: Option<i64>,
+    pub calendar_type: Option<CalendarTypeValue>,
     /// Start Date (resource 2).
     ///
     /// ID 2 · RW · String · multiple · optional
@@ -212,7 +212,7 @@ pub struct CalendarRuleWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub calendar_type: Option<i64>,
+    pub calendar_type: Option<CalendarTypeValue>,
     /// Start Date (resource 2, RW): see [`StartDate`](struct@StartDate).
     #[cfg_attr(
         feature = "serde",
@@ -315,6 +315,69 @@ impl Instance for CalendarRuleWrite {
     }
 }
 
+/// Values of Calendar Type (resource 1): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum CalendarTypeValue {
+    /// Day (`0`): Ordinary days, from midnight to midnight (the default).
+    #[default]
+    Day,
+    /// Night (`1`): Night days, from noon to noon, so that a whole night has one date.
+    Night,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for CalendarTypeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["day", "night"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            CalendarTypeValue::Day => 0,
+            CalendarTypeValue::Night => 1,
+            CalendarTypeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => CalendarTypeValue::Day,
+            1 => CalendarTypeValue::Night,
+            v => CalendarTypeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            CalendarTypeValue::Day => Some("day"),
+            CalendarTypeValue::Night => Some("night"),
+            CalendarTypeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "day" => Some(CalendarTypeValue::Day),
+            "night" => Some(CalendarTypeValue::Night),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for CalendarTypeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for CalendarTypeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Calendar Name (resource 0).
 ///
 /// ID 0 · RW · String · single · optional
@@ -344,7 +407,7 @@ pub struct CalendarType;
 impl Resource for CalendarType {
     const ID: u16 = 1;
     type Object = CalendarRule;
-    type Value = i64;
+    type Value = CalendarTypeValue;
 }
 
 impl Readable for CalendarType {}

@@ -265,7 +265,7 @@ pub struct DistributedSensorGroup {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub shared_sensor_information: Option<i64>,
+    pub shared_sensor_information: Option<SharedSensorInformationValue>,
     /// Quality of service (resource 7).
     ///
     /// ID 7 · RW · String · single · optional
@@ -295,7 +295,7 @@ pub struct DistributedSensorGroup {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub broadcast_criteria: Option<i64>,
+    pub broadcast_criteria: Option<BroadcastCriteriaValue>,
     /// Min Broadcast Period (resource 10).
     ///
     /// ID 10 · RW · Integer · single · optional · units `s`
@@ -375,7 +375,7 @@ pub struct DistributedSensorGroup {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub data_fusion_operation: Option<i64>,
+    pub data_fusion_operation: Option<DataFusionOperationValue>,
     /// Remote Sensors Dynamic Mapping (resource 18).
     ///
     /// ID 18 · RW · Boolean · single · optional
@@ -642,7 +642,7 @@ pub struct DistributedSensorGroupWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub shared_sensor_information: Option<i64>,
+    pub shared_sensor_information: Option<SharedSensorInformationValue>,
     /// Quality of service (resource 7, RW): see [`QualityOfService`](struct@QualityOfService).
     #[cfg_attr(
         feature = "serde",
@@ -660,7 +660,7 @@ pub struct DistributedSensorGroupWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub broadcast_criteria: Option<i64>,
+    pub broadcast_criteria: Option<BroadcastCriteriaValue>,
     /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`](struct@MinBroadcastPeriod).
     #[cfg_attr(
         feature = "serde",
@@ -708,7 +708,7 @@ pub struct DistributedSensorGroupWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub data_fusion_operation: Option<i64>,
+    pub data_fusion_operation: Option<DataFusionOperationValue>,
     /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`](struct@RemoteSensorsDynamicMapping).
     #[cfg_attr(
         feature = "serde",
@@ -950,6 +950,245 @@ impl Instance for DistributedSensorGroupWrite {
     }
 }
 
+/// Values of Shared Sensor information (resource 6): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum SharedSensorInformationValue {
+    /// StateOnly (`0`): Publish only the sensor state (the default).
+    #[default]
+    StateOnly,
+    /// AllResources (`1`): Publish every resource of the sensor object.
+    AllResources,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for SharedSensorInformationValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["state_only", "all_resources"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            SharedSensorInformationValue::StateOnly => 0,
+            SharedSensorInformationValue::AllResources => 1,
+            SharedSensorInformationValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => SharedSensorInformationValue::StateOnly,
+            1 => SharedSensorInformationValue::AllResources,
+            v => SharedSensorInformationValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            SharedSensorInformationValue::StateOnly => Some("state_only"),
+            SharedSensorInformationValue::AllResources => Some("all_resources"),
+            SharedSensorInformationValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "state_only" => Some(SharedSensorInformationValue::StateOnly),
+            "all_resources" => Some(SharedSensorInformationValue::AllResources),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for SharedSensorInformationValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for SharedSensorInformationValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Broadcast Criteria (resource 9): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum BroadcastCriteriaValue {
+    /// OnChange (`1`): Publish when the sensor state changes (the default).
+    #[default]
+    OnChange,
+    /// Periodic (`2`): Publish at regular intervals.
+    Periodic,
+    /// Both (`3`): Publish on change and at regular intervals.
+    Both,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for BroadcastCriteriaValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["on_change", "periodic", "both"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            BroadcastCriteriaValue::OnChange => 1,
+            BroadcastCriteriaValue::Periodic => 2,
+            BroadcastCriteriaValue::Both => 3,
+            BroadcastCriteriaValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            1 => BroadcastCriteriaValue::OnChange,
+            2 => BroadcastCriteriaValue::Periodic,
+            3 => BroadcastCriteriaValue::Both,
+            v => BroadcastCriteriaValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            BroadcastCriteriaValue::OnChange => Some("on_change"),
+            BroadcastCriteriaValue::Periodic => Some("periodic"),
+            BroadcastCriteriaValue::Both => Some("both"),
+            BroadcastCriteriaValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "on_change" => Some(BroadcastCriteriaValue::OnChange),
+            "periodic" => Some(BroadcastCriteriaValue::Periodic),
+            "both" => Some(BroadcastCriteriaValue::Both),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for BroadcastCriteriaValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for BroadcastCriteriaValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Data Fusion Operation (resource 17): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum DataFusionOperationValue {
+    /// None (`0`): States are not combined.
+    #[default]
+    None,
+    /// Or (`1`): Logical OR of the states.
+    Or,
+    /// And (`2`): Logical AND of the states.
+    And,
+    /// Add (`3`): Sum of the states.
+    Add,
+    /// Max (`4`): Largest state.
+    Max,
+    /// Min (`5`): Smallest state.
+    Min,
+    /// Last (`6`): The state most recently reported by any member.
+    Last,
+    /// Custom1 (`7`): Reserved for a first custom operation.
+    Custom1,
+    /// Custom2 (`8`): Reserved for a second custom operation.
+    Custom2,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for DataFusionOperationValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "none", "or", "and", "add", "max", "min", "last", "custom1", "custom2",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            DataFusionOperationValue::None => 0,
+            DataFusionOperationValue::Or => 1,
+            DataFusionOperationValue::And => 2,
+            DataFusionOperationValue::Add => 3,
+            DataFusionOperationValue::Max => 4,
+            DataFusionOperationValue::Min => 5,
+            DataFusionOperationValue::Last => 6,
+            DataFusionOperationValue::Custom1 => 7,
+            DataFusionOperationValue::Custom2 => 8,
+            DataFusionOperationValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => DataFusionOperationValue::None,
+            1 => DataFusionOperationValue::Or,
+            2 => DataFusionOperationValue::And,
+            3 => DataFusionOperationValue::Add,
+            4 => DataFusionOperationValue::Max,
+            5 => DataFusionOperationValue::Min,
+            6 => DataFusionOperationValue::Last,
+            7 => DataFusionOperationValue::Custom1,
+            8 => DataFusionOperationValue::Custom2,
+            v => DataFusionOperationValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            DataFusionOperationValue::None => Some("none"),
+            DataFusionOperationValue::Or => Some("or"),
+            DataFusionOperationValue::And => Some("and"),
+            DataFusionOperationValue::Add => Some("add"),
+            DataFusionOperationValue::Max => Some("max"),
+            DataFusionOperationValue::Min => Some("min"),
+            DataFusionOperationValue::Last => Some("last"),
+            DataFusionOperationValue::Custom1 => Some("custom1"),
+            DataFusionOperationValue::Custom2 => Some("custom2"),
+            DataFusionOperationValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "none" => Some(DataFusionOperationValue::None),
+            "or" => Some(DataFusionOperationValue::Or),
+            "and" => Some(DataFusionOperationValue::And),
+            "add" => Some(DataFusionOperationValue::Add),
+            "max" => Some(DataFusionOperationValue::Max),
+            "min" => Some(DataFusionOperationValue::Min),
+            "last" => Some(DataFusionOperationValue::Last),
+            "custom1" => Some(DataFusionOperationValue::Custom1),
+            "custom2" => Some(DataFusionOperationValue::Custom2),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for DataFusionOperationValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for DataFusionOperationValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Group State (resource 0).
 ///
 /// ID 0 · R · Float · single · optional
@@ -1061,7 +1300,7 @@ pub struct SharedSensorInformation;
 impl Resource for SharedSensorInformation {
     const ID: u16 = 6;
     type Object = DistributedSensorGroup;
-    type Value = i64;
+    type Value = SharedSensorInformationValue;
 }
 
 impl Readable for SharedSensorInformation {}
@@ -1115,7 +1354,7 @@ pub struct BroadcastCriteria;
 impl Resource for BroadcastCriteria {
     const ID: u16 = 9;
     type Object = DistributedSensorGroup;
-    type Value = i64;
+    type Value = BroadcastCriteriaValue;
 }
 
 impl Readable for BroadcastCriteria {}
@@ -1259,7 +1498,7 @@ pub struct DataFusionOperation;
 impl Resource for DataFusionOperation {
     const ID: u16 = 17;
     type Object = DistributedSensorGroup;
-    type Value = i64;
+    type Value = DataFusionOperationValue;
 }
 
 impl Readable for DataFusionOperation {}

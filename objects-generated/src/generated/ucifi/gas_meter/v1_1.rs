@@ -216,7 +216,7 @@ pub struct GasMeter {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub measurement_quality_indicator: Option<i64>,
+    pub measurement_quality_indicator: Option<MeasurementQualityIndicatorValue>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -463,6 +463,105 @@ impl Execute {
     }
 }
 
+/// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MeasurementQualityIndicatorValue {
+    /// Unchecked (`0`): No quality check was run.
+    #[default]
+    Unchecked,
+    /// RejectedWithCertainty (`1`): Checks found the value wrong.
+    RejectedWithCertainty,
+    /// RejectedWithProbability (`2`): Checks found the value probably wrong.
+    RejectedWithProbability,
+    /// AcceptedButSuspicious (`3`): Checks passed the value, with doubts.
+    AcceptedButSuspicious,
+    /// Accepted (`4`): Checks found the value good.
+    Accepted,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for MeasurementQualityIndicatorValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "unchecked",
+        "rejected_with_certainty",
+        "rejected_with_probability",
+        "accepted_but_suspicious",
+        "accepted",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => 0,
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => 1,
+            MeasurementQualityIndicatorValue::RejectedWithProbability => 2,
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => 3,
+            MeasurementQualityIndicatorValue::Accepted => 4,
+            MeasurementQualityIndicatorValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => MeasurementQualityIndicatorValue::Unchecked,
+            1 => MeasurementQualityIndicatorValue::RejectedWithCertainty,
+            2 => MeasurementQualityIndicatorValue::RejectedWithProbability,
+            3 => MeasurementQualityIndicatorValue::AcceptedButSuspicious,
+            4 => MeasurementQualityIndicatorValue::Accepted,
+            v => MeasurementQualityIndicatorValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => Some("unchecked"),
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => {
+                Some("rejected_with_certainty")
+            }
+            MeasurementQualityIndicatorValue::RejectedWithProbability => {
+                Some("rejected_with_probability")
+            }
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => {
+                Some("accepted_but_suspicious")
+            }
+            MeasurementQualityIndicatorValue::Accepted => Some("accepted"),
+            MeasurementQualityIndicatorValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "unchecked" => Some(MeasurementQualityIndicatorValue::Unchecked),
+            "rejected_with_certainty" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithCertainty)
+            }
+            "rejected_with_probability" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithProbability)
+            }
+            "accepted_but_suspicious" => {
+                Some(MeasurementQualityIndicatorValue::AcceptedButSuspicious)
+            }
+            "accepted" => Some(MeasurementQualityIndicatorValue::Accepted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for MeasurementQualityIndicatorValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Cumulated gas volume (resource 1).
 ///
 /// ID 1 · R · Float · single · mandatory · units `m3`
@@ -670,7 +769,7 @@ pub struct MeasurementQualityIndicator;
 impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = GasMeter;
-    type Value = i64;
+    type Value = MeasurementQualityIndicatorValue;
 }
 
 impl Readable for MeasurementQualityIndicator {}

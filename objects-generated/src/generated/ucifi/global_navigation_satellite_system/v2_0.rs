@@ -346,7 +346,7 @@ pub struct GlobalNavigationSatelliteSystem {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub fix_type: Option<i64>,
+    pub fix_type: Option<FixTypeValue>,
     /// Fix dimension (resource 14).
     ///
     /// ID 14 · R · Integer · single · optional
@@ -356,7 +356,7 @@ pub struct GlobalNavigationSatelliteSystem {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub fix_dimension: Option<i64>,
+    pub fix_dimension: Option<FixDimensionValue>,
     /// Used satellites (resource 15).
     ///
     /// ID 15 · R · Integer · single · optional
@@ -592,7 +592,7 @@ pub struct GlobalNavigationSatelliteSystem {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub measurement_quality_indicator: Option<i64>,
+    pub measurement_quality_indicator: Option<MeasurementQualityIndicatorValue>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1048,6 +1048,307 @@ impl Instance for GlobalNavigationSatelliteSystemWrite {
     }
 }
 
+/// Values of Fix type (resource 13): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum FixTypeValue {
+    /// NoFix (`0`): No position fix.
+    #[default]
+    NoFix,
+    /// Autonomous (`1`): Fix from satellite signals alone.
+    Autonomous,
+    /// Differential (`2`): Fix corrected with differential GNSS data.
+    Differential,
+    /// GpsPps (`3`): Fix from the GPS precise positioning service (PPS).
+    GpsPps,
+    /// RtkFixed (`4`): Real-time kinematic fix with the carrier ambiguities resolved.
+    RtkFixed,
+    /// RtkFloat (`5`): Real-time kinematic fix with the carrier ambiguities not yet resolved.
+    RtkFloat,
+    /// Estimated (`6`): Estimated position.
+    Estimated,
+    /// DeadReckoning (`7`): Position carried forward by dead reckoning.
+    DeadReckoning,
+    /// Manual (`8`): Position entered by hand or surveyed; also given for an assisted position when no fix is possible.
+    Manual,
+    /// Simulated (`9`): Position from a simulation.
+    Simulated,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for FixTypeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "no_fix",
+        "autonomous",
+        "differential",
+        "gps_pps",
+        "rtk_fixed",
+        "rtk_float",
+        "estimated",
+        "dead_reckoning",
+        "manual",
+        "simulated",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            FixTypeValue::NoFix => 0,
+            FixTypeValue::Autonomous => 1,
+            FixTypeValue::Differential => 2,
+            FixTypeValue::GpsPps => 3,
+            FixTypeValue::RtkFixed => 4,
+            FixTypeValue::RtkFloat => 5,
+            FixTypeValue::Estimated => 6,
+            FixTypeValue::DeadReckoning => 7,
+            FixTypeValue::Manual => 8,
+            FixTypeValue::Simulated => 9,
+            FixTypeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => FixTypeValue::NoFix,
+            1 => FixTypeValue::Autonomous,
+            2 => FixTypeValue::Differential,
+            3 => FixTypeValue::GpsPps,
+            4 => FixTypeValue::RtkFixed,
+            5 => FixTypeValue::RtkFloat,
+            6 => FixTypeValue::Estimated,
+            7 => FixTypeValue::DeadReckoning,
+            8 => FixTypeValue::Manual,
+            9 => FixTypeValue::Simulated,
+            v => FixTypeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            FixTypeValue::NoFix => Some("no_fix"),
+            FixTypeValue::Autonomous => Some("autonomous"),
+            FixTypeValue::Differential => Some("differential"),
+            FixTypeValue::GpsPps => Some("gps_pps"),
+            FixTypeValue::RtkFixed => Some("rtk_fixed"),
+            FixTypeValue::RtkFloat => Some("rtk_float"),
+            FixTypeValue::Estimated => Some("estimated"),
+            FixTypeValue::DeadReckoning => Some("dead_reckoning"),
+            FixTypeValue::Manual => Some("manual"),
+            FixTypeValue::Simulated => Some("simulated"),
+            FixTypeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "no_fix" => Some(FixTypeValue::NoFix),
+            "autonomous" => Some(FixTypeValue::Autonomous),
+            "differential" => Some(FixTypeValue::Differential),
+            "gps_pps" => Some(FixTypeValue::GpsPps),
+            "rtk_fixed" => Some(FixTypeValue::RtkFixed),
+            "rtk_float" => Some(FixTypeValue::RtkFloat),
+            "estimated" => Some(FixTypeValue::Estimated),
+            "dead_reckoning" => Some(FixTypeValue::DeadReckoning),
+            "manual" => Some(FixTypeValue::Manual),
+            "simulated" => Some(FixTypeValue::Simulated),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for FixTypeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for FixTypeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Fix dimension (resource 14): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum FixDimensionValue {
+    /// NoFix (`0`): No position fix.
+    #[default]
+    NoFix,
+    /// NotAvailable (`1`): No position fix, as NMEA GSA mode 1 reports it.
+    NotAvailable,
+    /// TwoDimensional (`2`): Horizontal position only.
+    TwoDimensional,
+    /// ThreeDimensional (`3`): Horizontal position and altitude.
+    ThreeDimensional,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for FixDimensionValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "no_fix",
+        "not_available",
+        "two_dimensional",
+        "three_dimensional",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            FixDimensionValue::NoFix => 0,
+            FixDimensionValue::NotAvailable => 1,
+            FixDimensionValue::TwoDimensional => 2,
+            FixDimensionValue::ThreeDimensional => 3,
+            FixDimensionValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => FixDimensionValue::NoFix,
+            1 => FixDimensionValue::NotAvailable,
+            2 => FixDimensionValue::TwoDimensional,
+            3 => FixDimensionValue::ThreeDimensional,
+            v => FixDimensionValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            FixDimensionValue::NoFix => Some("no_fix"),
+            FixDimensionValue::NotAvailable => Some("not_available"),
+            FixDimensionValue::TwoDimensional => Some("two_dimensional"),
+            FixDimensionValue::ThreeDimensional => Some("three_dimensional"),
+            FixDimensionValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "no_fix" => Some(FixDimensionValue::NoFix),
+            "not_available" => Some(FixDimensionValue::NotAvailable),
+            "two_dimensional" => Some(FixDimensionValue::TwoDimensional),
+            "three_dimensional" => Some(FixDimensionValue::ThreeDimensional),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for FixDimensionValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for FixDimensionValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MeasurementQualityIndicatorValue {
+    /// Unchecked (`0`): No quality check was run.
+    #[default]
+    Unchecked,
+    /// RejectedWithCertainty (`1`): Checks found the value wrong.
+    RejectedWithCertainty,
+    /// RejectedWithProbability (`2`): Checks found the value probably wrong.
+    RejectedWithProbability,
+    /// AcceptedButSuspicious (`3`): Checks passed the value, with doubts.
+    AcceptedButSuspicious,
+    /// Accepted (`4`): Checks found the value good.
+    Accepted,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for MeasurementQualityIndicatorValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "unchecked",
+        "rejected_with_certainty",
+        "rejected_with_probability",
+        "accepted_but_suspicious",
+        "accepted",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => 0,
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => 1,
+            MeasurementQualityIndicatorValue::RejectedWithProbability => 2,
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => 3,
+            MeasurementQualityIndicatorValue::Accepted => 4,
+            MeasurementQualityIndicatorValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => MeasurementQualityIndicatorValue::Unchecked,
+            1 => MeasurementQualityIndicatorValue::RejectedWithCertainty,
+            2 => MeasurementQualityIndicatorValue::RejectedWithProbability,
+            3 => MeasurementQualityIndicatorValue::AcceptedButSuspicious,
+            4 => MeasurementQualityIndicatorValue::Accepted,
+            v => MeasurementQualityIndicatorValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => Some("unchecked"),
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => {
+                Some("rejected_with_certainty")
+            }
+            MeasurementQualityIndicatorValue::RejectedWithProbability => {
+                Some("rejected_with_probability")
+            }
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => {
+                Some("accepted_but_suspicious")
+            }
+            MeasurementQualityIndicatorValue::Accepted => Some("accepted"),
+            MeasurementQualityIndicatorValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "unchecked" => Some(MeasurementQualityIndicatorValue::Unchecked),
+            "rejected_with_certainty" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithCertainty)
+            }
+            "rejected_with_probability" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithProbability)
+            }
+            "accepted_but_suspicious" => {
+                Some(MeasurementQualityIndicatorValue::AcceptedButSuspicious)
+            }
+            "accepted" => Some(MeasurementQualityIndicatorValue::Accepted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for MeasurementQualityIndicatorValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Fix timestamp (resource 0).
 ///
 /// ID 0 · R · Time · single · mandatory · units `s`
@@ -1267,7 +1568,7 @@ pub struct FixType;
 impl Resource for FixType {
     const ID: u16 = 13;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = i64;
+    type Value = FixTypeValue;
 }
 
 impl Readable for FixType {}
@@ -1283,7 +1584,7 @@ pub struct FixDimension;
 impl Resource for FixDimension {
     const ID: u16 = 14;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = i64;
+    type Value = FixDimensionValue;
 }
 
 impl Readable for FixDimension {}
@@ -1685,7 +1986,7 @@ pub struct MeasurementQualityIndicator;
 impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = GlobalNavigationSatelliteSystem;
-    type Value = i64;
+    type Value = MeasurementQualityIndicatorValue;
 }
 
 impl Readable for MeasurementQualityIndicator {}

@@ -129,7 +129,7 @@ pub struct InputFilter {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub data_type: Option<i64>,
+    pub data_type: Option<DataTypeValue>,
     /// Evaluation Interval (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional · units `s`
@@ -268,7 +268,7 @@ pub struct InputFilterWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub data_type: Option<i64>,
+    pub data_type: Option<DataTypeValue>,
     /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`](struct@EvaluationInterval).
     #[cfg_attr(
         feature = "serde",
@@ -384,6 +384,101 @@ impl Instance for InputFilterWrite {
     }
 }
 
+/// Values of Data Type (resource 2): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum DataTypeValue {
+    /// Opaque (`0`): Raw bytes.
+    #[default]
+    Opaque,
+    /// IntegerCounter (`1`): An integer that only grows, such as a count.
+    IntegerCounter,
+    /// IntegerGauge (`2`): An integer that goes up and down.
+    IntegerGauge,
+    /// FloatGauge (`3`): A decimal number that goes up and down.
+    FloatGauge,
+    /// Time (`4`): A point in time.
+    Time,
+    /// String (`5`): Text.
+    String,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for DataTypeValue {
+    const DATA_TYPE: ::ucifi_runtime::typed::prelude::DataType =
+        ::ucifi_runtime::typed::prelude::DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "opaque",
+        "integer_counter",
+        "integer_gauge",
+        "float_gauge",
+        "time",
+        "string",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            DataTypeValue::Opaque => 0,
+            DataTypeValue::IntegerCounter => 1,
+            DataTypeValue::IntegerGauge => 2,
+            DataTypeValue::FloatGauge => 3,
+            DataTypeValue::Time => 4,
+            DataTypeValue::String => 5,
+            DataTypeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => DataTypeValue::Opaque,
+            1 => DataTypeValue::IntegerCounter,
+            2 => DataTypeValue::IntegerGauge,
+            3 => DataTypeValue::FloatGauge,
+            4 => DataTypeValue::Time,
+            5 => DataTypeValue::String,
+            v => DataTypeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            DataTypeValue::Opaque => Some("opaque"),
+            DataTypeValue::IntegerCounter => Some("integer_counter"),
+            DataTypeValue::IntegerGauge => Some("integer_gauge"),
+            DataTypeValue::FloatGauge => Some("float_gauge"),
+            DataTypeValue::Time => Some("time"),
+            DataTypeValue::String => Some("string"),
+            DataTypeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "opaque" => Some(DataTypeValue::Opaque),
+            "integer_counter" => Some(DataTypeValue::IntegerCounter),
+            "integer_gauge" => Some(DataTypeValue::IntegerGauge),
+            "float_gauge" => Some(DataTypeValue::FloatGauge),
+            "time" => Some(DataTypeValue::Time),
+            "string" => Some(DataTypeValue::String),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for DataTypeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for DataTypeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Input State (resource 0).
 ///
 /// ID 0 · R · String · single · optional
@@ -429,7 +524,7 @@ pub struct DataType;
 impl Resource for DataType {
     const ID: u16 = 2;
     type Object = InputFilter;
-    type Value = i64;
+    type Value = DataTypeValue;
 }
 
 impl Readable for DataType {}

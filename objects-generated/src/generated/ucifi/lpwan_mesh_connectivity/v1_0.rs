@@ -200,7 +200,7 @@ pub struct LpwanMeshConnectivity {
     /// ID 1 · RW · Integer · single · mandatory
     ///
     /// Role of the node: end device (0), router (1), repeater (2), border router (3), bridge (4), gateway (5).
-    pub device_class: i64,
+    pub device_class: DeviceClassValue,
     /// Operating Frequency (resource 2).
     ///
     /// ID 2 · R · Float · single · mandatory · units `MHz`
@@ -212,7 +212,7 @@ pub struct LpwanMeshConnectivity {
     /// ID 3 · R · Integer · single · mandatory
     ///
     /// Mesh connection state: disabled (0), connecting (1), connected (2), disconnecting (3), disconnected (4).
-    pub status: i64,
+    pub status: StatusValue,
     /// Connection Errors (resource 4).
     ///
     /// ID 4 · R · String · single · optional
@@ -292,7 +292,7 @@ pub struct LpwanMeshConnectivity {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub channel_hopping_function: Option<i64>,
+    pub channel_hopping_function: Option<ChannelHoppingFunctionValue>,
     /// Available Channels (resource 13).
     ///
     /// ID 13 · RW · String · single · optional
@@ -508,7 +508,7 @@ pub struct LpwanMeshConnectivity {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub measurement_quality_indicator: Option<i64>,
+    pub measurement_quality_indicator: Option<MeasurementQualityIndicatorValue>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -780,7 +780,7 @@ pub struct LpwanMeshConnectivityWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub device_class: Option<i64>,
+    pub device_class: Option<DeviceClassValue>,
     /// Transmit Power (resource 8, RW): see [`TransmitPower`](struct@TransmitPower).
     #[cfg_attr(
         feature = "serde",
@@ -810,7 +810,7 @@ pub struct LpwanMeshConnectivityWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub channel_hopping_function: Option<i64>,
+    pub channel_hopping_function: Option<ChannelHoppingFunctionValue>,
     /// Available Channels (resource 13, RW): see [`AvailableChannels`](struct@AvailableChannels).
     #[cfg_attr(
         feature = "serde",
@@ -1135,6 +1135,355 @@ impl Execute {
     }
 }
 
+/// Values of Device class (resource 1): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum DeviceClassValue {
+    /// EndDevice (`0`): A leaf node that relays no traffic.
+    #[default]
+    EndDevice,
+    /// Router (`1`): A node that routes traffic for others.
+    Router,
+    /// Repeater (`2`): A node that repeats frames to extend range.
+    Repeater,
+    /// BorderRouter (`3`): The router joining the mesh to another network.
+    BorderRouter,
+    /// Bridge (`4`): A node bridging the mesh to another link.
+    Bridge,
+    /// Gateway (`5`): A gateway to the backhaul.
+    Gateway,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for DeviceClassValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "end_device",
+        "router",
+        "repeater",
+        "border_router",
+        "bridge",
+        "gateway",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            DeviceClassValue::EndDevice => 0,
+            DeviceClassValue::Router => 1,
+            DeviceClassValue::Repeater => 2,
+            DeviceClassValue::BorderRouter => 3,
+            DeviceClassValue::Bridge => 4,
+            DeviceClassValue::Gateway => 5,
+            DeviceClassValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => DeviceClassValue::EndDevice,
+            1 => DeviceClassValue::Router,
+            2 => DeviceClassValue::Repeater,
+            3 => DeviceClassValue::BorderRouter,
+            4 => DeviceClassValue::Bridge,
+            5 => DeviceClassValue::Gateway,
+            v => DeviceClassValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            DeviceClassValue::EndDevice => Some("end_device"),
+            DeviceClassValue::Router => Some("router"),
+            DeviceClassValue::Repeater => Some("repeater"),
+            DeviceClassValue::BorderRouter => Some("border_router"),
+            DeviceClassValue::Bridge => Some("bridge"),
+            DeviceClassValue::Gateway => Some("gateway"),
+            DeviceClassValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "end_device" => Some(DeviceClassValue::EndDevice),
+            "router" => Some(DeviceClassValue::Router),
+            "repeater" => Some(DeviceClassValue::Repeater),
+            "border_router" => Some(DeviceClassValue::BorderRouter),
+            "bridge" => Some(DeviceClassValue::Bridge),
+            "gateway" => Some(DeviceClassValue::Gateway),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for DeviceClassValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for DeviceClassValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Status (resource 3): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum StatusValue {
+    /// Disabled (`0`): The mesh interface is off.
+    #[default]
+    Disabled,
+    /// Connecting (`1`): Joining the mesh.
+    Connecting,
+    /// Connected (`2`): Part of the mesh.
+    Connected,
+    /// Disconnecting (`3`): Leaving the mesh.
+    Disconnecting,
+    /// Disconnected (`4`): Not part of the mesh.
+    Disconnected,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for StatusValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "disabled",
+        "connecting",
+        "connected",
+        "disconnecting",
+        "disconnected",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            StatusValue::Disabled => 0,
+            StatusValue::Connecting => 1,
+            StatusValue::Connected => 2,
+            StatusValue::Disconnecting => 3,
+            StatusValue::Disconnected => 4,
+            StatusValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => StatusValue::Disabled,
+            1 => StatusValue::Connecting,
+            2 => StatusValue::Connected,
+            3 => StatusValue::Disconnecting,
+            4 => StatusValue::Disconnected,
+            v => StatusValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            StatusValue::Disabled => Some("disabled"),
+            StatusValue::Connecting => Some("connecting"),
+            StatusValue::Connected => Some("connected"),
+            StatusValue::Disconnecting => Some("disconnecting"),
+            StatusValue::Disconnected => Some("disconnected"),
+            StatusValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "disabled" => Some(StatusValue::Disabled),
+            "connecting" => Some(StatusValue::Connecting),
+            "connected" => Some(StatusValue::Connected),
+            "disconnecting" => Some(StatusValue::Disconnecting),
+            "disconnected" => Some(StatusValue::Disconnected),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for StatusValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for StatusValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Channel Hopping Function (resource 12): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ChannelHoppingFunctionValue {
+    /// Disabled (`0`): No frequency hopping.
+    #[default]
+    Disabled,
+    /// PseudoRandom (`1`): Hopping in a pseudo-random sequence.
+    PseudoRandom,
+    /// Adaptive (`2`): Hopping that avoids channels found to be busy.
+    Adaptive,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for ChannelHoppingFunctionValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["disabled", "pseudo_random", "adaptive"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            ChannelHoppingFunctionValue::Disabled => 0,
+            ChannelHoppingFunctionValue::PseudoRandom => 1,
+            ChannelHoppingFunctionValue::Adaptive => 2,
+            ChannelHoppingFunctionValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => ChannelHoppingFunctionValue::Disabled,
+            1 => ChannelHoppingFunctionValue::PseudoRandom,
+            2 => ChannelHoppingFunctionValue::Adaptive,
+            v => ChannelHoppingFunctionValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            ChannelHoppingFunctionValue::Disabled => Some("disabled"),
+            ChannelHoppingFunctionValue::PseudoRandom => Some("pseudo_random"),
+            ChannelHoppingFunctionValue::Adaptive => Some("adaptive"),
+            ChannelHoppingFunctionValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "disabled" => Some(ChannelHoppingFunctionValue::Disabled),
+            "pseudo_random" => Some(ChannelHoppingFunctionValue::PseudoRandom),
+            "adaptive" => Some(ChannelHoppingFunctionValue::Adaptive),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for ChannelHoppingFunctionValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for ChannelHoppingFunctionValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MeasurementQualityIndicatorValue {
+    /// Unchecked (`0`): No quality check was run.
+    #[default]
+    Unchecked,
+    /// RejectedWithCertainty (`1`): Checks found the value wrong.
+    RejectedWithCertainty,
+    /// RejectedWithProbability (`2`): Checks found the value probably wrong.
+    RejectedWithProbability,
+    /// AcceptedButSuspicious (`3`): Checks passed the value, with doubts.
+    AcceptedButSuspicious,
+    /// Accepted (`4`): Checks found the value good.
+    Accepted,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for MeasurementQualityIndicatorValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "unchecked",
+        "rejected_with_certainty",
+        "rejected_with_probability",
+        "accepted_but_suspicious",
+        "accepted",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => 0,
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => 1,
+            MeasurementQualityIndicatorValue::RejectedWithProbability => 2,
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => 3,
+            MeasurementQualityIndicatorValue::Accepted => 4,
+            MeasurementQualityIndicatorValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => MeasurementQualityIndicatorValue::Unchecked,
+            1 => MeasurementQualityIndicatorValue::RejectedWithCertainty,
+            2 => MeasurementQualityIndicatorValue::RejectedWithProbability,
+            3 => MeasurementQualityIndicatorValue::AcceptedButSuspicious,
+            4 => MeasurementQualityIndicatorValue::Accepted,
+            v => MeasurementQualityIndicatorValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => Some("unchecked"),
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => {
+                Some("rejected_with_certainty")
+            }
+            MeasurementQualityIndicatorValue::RejectedWithProbability => {
+                Some("rejected_with_probability")
+            }
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => {
+                Some("accepted_but_suspicious")
+            }
+            MeasurementQualityIndicatorValue::Accepted => Some("accepted"),
+            MeasurementQualityIndicatorValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "unchecked" => Some(MeasurementQualityIndicatorValue::Unchecked),
+            "rejected_with_certainty" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithCertainty)
+            }
+            "rejected_with_probability" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithProbability)
+            }
+            "accepted_but_suspicious" => {
+                Some(MeasurementQualityIndicatorValue::AcceptedButSuspicious)
+            }
+            "accepted" => Some(MeasurementQualityIndicatorValue::Accepted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for MeasurementQualityIndicatorValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Network Type (resource 0).
 ///
 /// ID 0 · R · String · single · mandatory
@@ -1162,7 +1511,7 @@ pub struct DeviceClass;
 impl Resource for DeviceClass {
     const ID: u16 = 1;
     type Object = LpwanMeshConnectivity;
-    type Value = i64;
+    type Value = DeviceClassValue;
 }
 
 impl Readable for DeviceClass {}
@@ -1196,7 +1545,7 @@ pub struct Status;
 impl Resource for Status {
     const ID: u16 = 3;
     type Object = LpwanMeshConnectivity;
-    type Value = i64;
+    type Value = StatusValue;
 }
 
 impl Readable for Status {}
@@ -1348,7 +1697,7 @@ pub struct ChannelHoppingFunction;
 impl Resource for ChannelHoppingFunction {
     const ID: u16 = 12;
     type Object = LpwanMeshConnectivity;
-    type Value = i64;
+    type Value = ChannelHoppingFunctionValue;
 }
 
 impl Readable for ChannelHoppingFunction {}
@@ -1730,7 +2079,7 @@ pub struct MeasurementQualityIndicator;
 impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = LpwanMeshConnectivity;
-    type Value = i64;
+    type Value = MeasurementQualityIndicatorValue;
 }
 
 impl Readable for MeasurementQualityIndicator {}

@@ -755,7 +755,7 @@ pub struct OutdoorLampController {
         feature = "serde",
         serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
     )]
-    pub control_type: InstanceMap<i64>,
+    pub control_type: InstanceMap<ControlTypeValue>,
     /// Nominal Lamp wattage (resource 36).
     ///
     /// ID 36 · RW · Integer · single · optional · units `W`
@@ -1045,7 +1045,7 @@ pub struct OutdoorLampController {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub measurement_quality_indicator: Option<i64>,
+    pub measurement_quality_indicator: Option<MeasurementQualityIndicatorValue>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -1529,7 +1529,7 @@ pub struct OutdoorLampControllerWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub control_type: Option<InstanceMap<i64>>,
+    pub control_type: Option<InstanceMap<ControlTypeValue>>,
     /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
     #[cfg_attr(
         feature = "serde",
@@ -1944,6 +1944,255 @@ impl Execute {
             57 => Some(Execute::DriverOperatingHoursReset),
             _ => None,
         }
+    }
+}
+
+/// Values of Control type (resource 35): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ControlTypeValue {
+    /// Switching (`0`): On/off switching only, no dimming.
+    #[default]
+    Switching,
+    /// DaliDt0 (`1`): DALI device type 0: fluorescent lamps (IEC 62386-201).
+    DaliDt0,
+    /// DaliDt1 (`2`): DALI device type 1: self-contained emergency lighting (IEC 62386-202).
+    DaliDt1,
+    /// DaliDt2 (`3`): DALI device type 2: discharge lamps (IEC 62386-203).
+    DaliDt2,
+    /// DaliDt3 (`4`): DALI device type 3: low-voltage halogen lamps (IEC 62386-204).
+    DaliDt3,
+    /// DaliDt4 (`5`): DALI device type 4: supply voltage dimmers for incandescent lamps (IEC 62386-205).
+    DaliDt4,
+    /// DaliDt5 (`6`): DALI device type 5: conversion to a DC control voltage (IEC 62386-206).
+    DaliDt5,
+    /// DaliDt6 (`7`): DALI device type 6: LED modules (IEC 62386-207).
+    DaliDt6,
+    /// DaliDt7 (`8`): DALI device type 7: switching function (IEC 62386-208).
+    DaliDt7,
+    /// DaliDt8 (`9`): DALI device type 8: colour control (IEC 62386-209).
+    DaliDt8,
+    /// Analog (`10`): Analogue 0-10 V control signal.
+    Analog,
+    /// Pwm (`11`): Pulse-width modulation.
+    Pwm,
+    /// PwmInverted (`12`): Inverted pulse-width modulation (PWM\_N).
+    PwmInverted,
+    /// OtherControl (`13`): A control type not listed here.
+    OtherControl,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for ControlTypeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "switching",
+        "dali_dt0",
+        "dali_dt1",
+        "dali_dt2",
+        "dali_dt3",
+        "dali_dt4",
+        "dali_dt5",
+        "dali_dt6",
+        "dali_dt7",
+        "dali_dt8",
+        "analog",
+        "pwm",
+        "pwm_inverted",
+        "other_control",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            ControlTypeValue::Switching => 0,
+            ControlTypeValue::DaliDt0 => 1,
+            ControlTypeValue::DaliDt1 => 2,
+            ControlTypeValue::DaliDt2 => 3,
+            ControlTypeValue::DaliDt3 => 4,
+            ControlTypeValue::DaliDt4 => 5,
+            ControlTypeValue::DaliDt5 => 6,
+            ControlTypeValue::DaliDt6 => 7,
+            ControlTypeValue::DaliDt7 => 8,
+            ControlTypeValue::DaliDt8 => 9,
+            ControlTypeValue::Analog => 10,
+            ControlTypeValue::Pwm => 11,
+            ControlTypeValue::PwmInverted => 12,
+            ControlTypeValue::OtherControl => 13,
+            ControlTypeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => ControlTypeValue::Switching,
+            1 => ControlTypeValue::DaliDt0,
+            2 => ControlTypeValue::DaliDt1,
+            3 => ControlTypeValue::DaliDt2,
+            4 => ControlTypeValue::DaliDt3,
+            5 => ControlTypeValue::DaliDt4,
+            6 => ControlTypeValue::DaliDt5,
+            7 => ControlTypeValue::DaliDt6,
+            8 => ControlTypeValue::DaliDt7,
+            9 => ControlTypeValue::DaliDt8,
+            10 => ControlTypeValue::Analog,
+            11 => ControlTypeValue::Pwm,
+            12 => ControlTypeValue::PwmInverted,
+            13 => ControlTypeValue::OtherControl,
+            v => ControlTypeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            ControlTypeValue::Switching => Some("switching"),
+            ControlTypeValue::DaliDt0 => Some("dali_dt0"),
+            ControlTypeValue::DaliDt1 => Some("dali_dt1"),
+            ControlTypeValue::DaliDt2 => Some("dali_dt2"),
+            ControlTypeValue::DaliDt3 => Some("dali_dt3"),
+            ControlTypeValue::DaliDt4 => Some("dali_dt4"),
+            ControlTypeValue::DaliDt5 => Some("dali_dt5"),
+            ControlTypeValue::DaliDt6 => Some("dali_dt6"),
+            ControlTypeValue::DaliDt7 => Some("dali_dt7"),
+            ControlTypeValue::DaliDt8 => Some("dali_dt8"),
+            ControlTypeValue::Analog => Some("analog"),
+            ControlTypeValue::Pwm => Some("pwm"),
+            ControlTypeValue::PwmInverted => Some("pwm_inverted"),
+            ControlTypeValue::OtherControl => Some("other_control"),
+            ControlTypeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "switching" => Some(ControlTypeValue::Switching),
+            "dali_dt0" => Some(ControlTypeValue::DaliDt0),
+            "dali_dt1" => Some(ControlTypeValue::DaliDt1),
+            "dali_dt2" => Some(ControlTypeValue::DaliDt2),
+            "dali_dt3" => Some(ControlTypeValue::DaliDt3),
+            "dali_dt4" => Some(ControlTypeValue::DaliDt4),
+            "dali_dt5" => Some(ControlTypeValue::DaliDt5),
+            "dali_dt6" => Some(ControlTypeValue::DaliDt6),
+            "dali_dt7" => Some(ControlTypeValue::DaliDt7),
+            "dali_dt8" => Some(ControlTypeValue::DaliDt8),
+            "analog" => Some(ControlTypeValue::Analog),
+            "pwm" => Some(ControlTypeValue::Pwm),
+            "pwm_inverted" => Some(ControlTypeValue::PwmInverted),
+            "other_control" => Some(ControlTypeValue::OtherControl),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for ControlTypeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for ControlTypeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MeasurementQualityIndicatorValue {
+    /// Unchecked (`0`): No quality check was run.
+    #[default]
+    Unchecked,
+    /// RejectedWithCertainty (`1`): Checks found the value wrong.
+    RejectedWithCertainty,
+    /// RejectedWithProbability (`2`): Checks found the value probably wrong.
+    RejectedWithProbability,
+    /// AcceptedButSuspicious (`3`): Checks passed the value, with doubts.
+    AcceptedButSuspicious,
+    /// Accepted (`4`): Checks found the value good.
+    Accepted,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for MeasurementQualityIndicatorValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "unchecked",
+        "rejected_with_certainty",
+        "rejected_with_probability",
+        "accepted_but_suspicious",
+        "accepted",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => 0,
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => 1,
+            MeasurementQualityIndicatorValue::RejectedWithProbability => 2,
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => 3,
+            MeasurementQualityIndicatorValue::Accepted => 4,
+            MeasurementQualityIndicatorValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => MeasurementQualityIndicatorValue::Unchecked,
+            1 => MeasurementQualityIndicatorValue::RejectedWithCertainty,
+            2 => MeasurementQualityIndicatorValue::RejectedWithProbability,
+            3 => MeasurementQualityIndicatorValue::AcceptedButSuspicious,
+            4 => MeasurementQualityIndicatorValue::Accepted,
+            v => MeasurementQualityIndicatorValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => Some("unchecked"),
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => {
+                Some("rejected_with_certainty")
+            }
+            MeasurementQualityIndicatorValue::RejectedWithProbability => {
+                Some("rejected_with_probability")
+            }
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => {
+                Some("accepted_but_suspicious")
+            }
+            MeasurementQualityIndicatorValue::Accepted => Some("accepted"),
+            MeasurementQualityIndicatorValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "unchecked" => Some(MeasurementQualityIndicatorValue::Unchecked),
+            "rejected_with_certainty" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithCertainty)
+            }
+            "rejected_with_probability" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithProbability)
+            }
+            "accepted_but_suspicious" => {
+                Some(MeasurementQualityIndicatorValue::AcceptedButSuspicious)
+            }
+            "accepted" => Some(MeasurementQualityIndicatorValue::Accepted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for MeasurementQualityIndicatorValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
     }
 }
 
@@ -2522,7 +2771,7 @@ pub struct ControlType;
 impl Resource for ControlType {
     const ID: u16 = 35;
     type Object = OutdoorLampController;
-    type Value = InstanceMap<i64>;
+    type Value = InstanceMap<ControlTypeValue>;
 }
 
 impl Readable for ControlType {}
@@ -3032,7 +3281,7 @@ pub struct MeasurementQualityIndicator;
 impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = OutdoorLampController;
-    type Value = i64;
+    type Value = MeasurementQualityIndicatorValue;
 }
 
 impl Readable for MeasurementQualityIndicator {}

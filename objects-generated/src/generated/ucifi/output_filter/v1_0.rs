@@ -57,7 +57,7 @@ pub struct OutputFilter {
     /// ID 0 · RW · Integer · single · mandatory
     ///
     /// How the program output combines with the target's present value: 1 set, 2 minimum, 3 maximum, 4 add, 5 subtract, 6 multiply (set when undefined).
-    pub operation: i64,
+    pub operation: OperationValue,
     /// Delay (resource 1).
     ///
     /// ID 1 · RW · Float · single · optional · units `s`
@@ -77,7 +77,7 @@ pub struct OutputFilter {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub transaction: Option<i64>,
+    pub transaction: Option<TransactionValue>,
     /// Expiration Time (resource 3).
     ///
     /// ID 3 · RW · Float · single · optional
@@ -163,7 +163,7 @@ pub struct OutputFilterWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub operation: Option<i64>,
+    pub operation: Option<OperationValue>,
     /// Delay (resource 1, RW): see [`Delay`](struct@Delay).
     #[cfg_attr(
         feature = "serde",
@@ -175,7 +175,7 @@ pub struct OutputFilterWrite {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub transaction: Option<i64>,
+    pub transaction: Option<TransactionValue>,
     /// Expiration Time (resource 3, RW): see [`ExpirationTime`](struct@ExpirationTime).
     #[cfg_attr(
         feature = "serde",
@@ -253,6 +253,170 @@ impl Instance for OutputFilterWrite {
     }
 }
 
+/// Values of Operation (resource 0): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum OperationValue {
+    /// Set (`1`): The output replaces the target value (the default).
+    #[default]
+    Set,
+    /// Minimum (`2`): The target takes the smaller of the two.
+    Minimum,
+    /// Maximum (`3`): The target takes the larger of the two.
+    Maximum,
+    /// Add (`4`): The output is added to the target.
+    Add,
+    /// Subtract (`5`): The output is subtracted from the target.
+    Subtract,
+    /// Multiply (`6`): The target is multiplied by the output.
+    Multiply,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for OperationValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] =
+        &["set", "minimum", "maximum", "add", "subtract", "multiply"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            OperationValue::Set => 1,
+            OperationValue::Minimum => 2,
+            OperationValue::Maximum => 3,
+            OperationValue::Add => 4,
+            OperationValue::Subtract => 5,
+            OperationValue::Multiply => 6,
+            OperationValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            1 => OperationValue::Set,
+            2 => OperationValue::Minimum,
+            3 => OperationValue::Maximum,
+            4 => OperationValue::Add,
+            5 => OperationValue::Subtract,
+            6 => OperationValue::Multiply,
+            v => OperationValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            OperationValue::Set => Some("set"),
+            OperationValue::Minimum => Some("minimum"),
+            OperationValue::Maximum => Some("maximum"),
+            OperationValue::Add => Some("add"),
+            OperationValue::Subtract => Some("subtract"),
+            OperationValue::Multiply => Some("multiply"),
+            OperationValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "set" => Some(OperationValue::Set),
+            "minimum" => Some(OperationValue::Minimum),
+            "maximum" => Some(OperationValue::Maximum),
+            "add" => Some(OperationValue::Add),
+            "subtract" => Some(OperationValue::Subtract),
+            "multiply" => Some(OperationValue::Multiply),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for OperationValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for OperationValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Transaction (resource 2): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum TransactionValue {
+    /// Immediate (`0`): The target jumps to the new value.
+    #[default]
+    Immediate,
+    /// Linear (`1`): The target moves at a constant rate.
+    Linear,
+    /// Exponential (`2`): The target moves along an exponential curve.
+    Exponential,
+    /// DeviceDefined (`3`): The device chooses how to move.
+    DeviceDefined,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for TransactionValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] =
+        &["immediate", "linear", "exponential", "device_defined"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            TransactionValue::Immediate => 0,
+            TransactionValue::Linear => 1,
+            TransactionValue::Exponential => 2,
+            TransactionValue::DeviceDefined => 3,
+            TransactionValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => TransactionValue::Immediate,
+            1 => TransactionValue::Linear,
+            2 => TransactionValue::Exponential,
+            3 => TransactionValue::DeviceDefined,
+            v => TransactionValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            TransactionValue::Immediate => Some("immediate"),
+            TransactionValue::Linear => Some("linear"),
+            TransactionValue::Exponential => Some("exponential"),
+            TransactionValue::DeviceDefined => Some("device_defined"),
+            TransactionValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "immediate" => Some(TransactionValue::Immediate),
+            "linear" => Some(TransactionValue::Linear),
+            "exponential" => Some(TransactionValue::Exponential),
+            "device_defined" => Some(TransactionValue::DeviceDefined),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for TransactionValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for TransactionValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Operation (resource 0).
 ///
 /// ID 0 · RW · Integer · single · mandatory
@@ -264,7 +428,7 @@ pub struct Operation;
 impl Resource for Operation {
     const ID: u16 = 0;
     type Object = OutputFilter;
-    type Value = i64;
+    type Value = OperationValue;
 }
 
 impl Readable for Operation {}
@@ -300,7 +464,7 @@ pub struct Transaction;
 impl Resource for Transaction {
     const ID: u16 = 2;
     type Object = OutputFilter;
-    type Value = i64;
+    type Value = TransactionValue;
 }
 
 impl Readable for Transaction {}

@@ -78,7 +78,7 @@ pub struct ProgramMonitor {
     /// ID 1 · R · Integer · single · mandatory
     ///
     /// Program state: 0 disabled by the operator, 1 inactive (not scheduled today), 2 running.
-    pub status: i64,
+    pub status: StatusValue,
     /// Error Conditions (resource 2).
     ///
     /// ID 2 · R · Integer · single · mandatory
@@ -284,6 +284,75 @@ impl Execute {
     }
 }
 
+/// Values of Status (resource 1): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum StatusValue {
+    /// Disabled (`0`): Switched off by the operator.
+    #[default]
+    Disabled,
+    /// Inactive (`1`): Enabled, but its calendar rules it out today.
+    Inactive,
+    /// Running (`2`): Enabled and in force today.
+    Running,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for StatusValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &["disabled", "inactive", "running"];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            StatusValue::Disabled => 0,
+            StatusValue::Inactive => 1,
+            StatusValue::Running => 2,
+            StatusValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => StatusValue::Disabled,
+            1 => StatusValue::Inactive,
+            2 => StatusValue::Running,
+            v => StatusValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            StatusValue::Disabled => Some("disabled"),
+            StatusValue::Inactive => Some("inactive"),
+            StatusValue::Running => Some("running"),
+            StatusValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "disabled" => Some(StatusValue::Disabled),
+            "inactive" => Some(StatusValue::Inactive),
+            "running" => Some(StatusValue::Running),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for StatusValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for StatusValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Program Name (resource 0).
 ///
 /// ID 0 · R · String · single · mandatory
@@ -311,7 +380,7 @@ pub struct Status;
 impl Resource for Status {
     const ID: u16 = 1;
     type Object = ProgramMonitor;
-    type Value = i64;
+    type Value = StatusValue;
 }
 
 impl Readable for Status {}

@@ -208,7 +208,7 @@ pub struct TrafficCounter {
         feature = "serde",
         serde(skip_serializing_if = "::ucifi_runtime::InstanceMap::is_empty")
     )]
-    pub vehicle_type: InstanceMap<i64>,
+    pub vehicle_type: InstanceMap<VehicleTypeValue>,
     /// Cumulated number (resource 1).
     ///
     /// ID 1 · R · Integer · multiple · optional
@@ -384,7 +384,7 @@ pub struct TrafficCounter {
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
-    pub measurement_quality_indicator: Option<i64>,
+    pub measurement_quality_indicator: Option<MeasurementQualityIndicatorValue>,
     /// Measurement Quality Level (resource 6049).
     ///
     /// ID 6049 · R · Integer · single · optional · range `0..100`
@@ -740,6 +740,508 @@ impl Execute {
     }
 }
 
+/// Values of Vehicle type (resource 0): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum VehicleTypeValue {
+    /// Agricultural (`0`): Farm vehicle such as a tractor or a combine harvester.
+    #[default]
+    Agricultural,
+    /// AnyVehicle (`1`): Vehicles of every type together; instance 0 always counts this class.
+    AnyVehicle,
+    /// ArticulatedBus (`2`): Articulated bus.
+    ArticulatedBus,
+    /// ArticulatedTrolleyBus (`3`): Articulated trolleybus.
+    ArticulatedTrolleyBus,
+    /// ArticulatedVehicle (`4`): Articulated vehicle.
+    ArticulatedVehicle,
+    /// Bicycle (`5`): Bicycle.
+    Bicycle,
+    /// Bus (`6`): Bus.
+    Bus,
+    /// Car (`7`): Passenger vehicle with at most eight seats besides the driver and at most 3.5 t (class M1).
+    Car,
+    /// Caravan (`8`): Caravan.
+    Caravan,
+    /// CarOrLightVehicle (`9`): Car or other light vehicle.
+    CarOrLightVehicle,
+    /// CarWithCaravan (`10`): Car pulling a caravan.
+    CarWithCaravan,
+    /// CarWithTrailer (`11`): Car pulling a trailer.
+    CarWithTrailer,
+    /// ConstructionOrMaintenance (`12`): Construction or maintenance vehicle such as an excavator or a bulldozer.
+    ConstructionOrMaintenance,
+    /// FourWheelDrive (`13`): Four-wheel drive vehicle.
+    FourWheelDrive,
+    /// HeavyGoodsVehicle (`14`): Vehicle weighing more than 3.5 t with its load.
+    HeavyGoodsVehicle,
+    /// HeavyGoodsVehicleWithTrailer (`15`): Heavy goods vehicle pulling a trailer.
+    HeavyGoodsVehicleWithTrailer,
+    /// HeavyDutyTransporter (`16`): Heavy-duty transporter, often of abnormal size.
+    HeavyDutyTransporter,
+    /// HeavyVehicle (`17`): Vehicle heavy enough to count as a heavy vehicle.
+    HeavyVehicle,
+    /// HighSidedVehicle (`18`): High-sided vehicle.
+    HighSidedVehicle,
+    /// LightCommercialVehicle (`19`): Goods vehicle of at most 3.5 t (class N1).
+    LightCommercialVehicle,
+    /// LargeCar (`20`): Large car.
+    LargeCar,
+    /// LargeGoodsVehicle (`21`): Goods vehicle above 3.5 t (class N2 up to 12 t, N3 above).
+    LargeGoodsVehicle,
+    /// LightCommercialVehicleWithTrailer (`22`): Light goods vehicle pulling a trailer.
+    LightCommercialVehicleWithTrailer,
+    /// LongHeavyLorry (`23`): Heavy lorry longer than usual.
+    LongHeavyLorry,
+    /// Lorry (`24`): Lorry of any kind.
+    Lorry,
+    /// Metro (`25`): Metro train.
+    Metro,
+    /// Minibus (`26`): Passenger vehicle with more than eight seats besides the driver and at most 5 t (class M2).
+    Minibus,
+    /// Moped (`27`): Moped: two wheels, a small engine (typically under 50 cc), usually pedals.
+    Moped,
+    /// Motorcycle (`28`): Motorcycle.
+    Motorcycle,
+    /// MotorcycleWithSidecar (`29`): Motorcycle with a sidecar.
+    MotorcycleWithSidecar,
+    /// Motorhome (`30`): Motorhome.
+    Motorhome,
+    /// Motorscooter (`31`): Motor scooter: two small wheels and a step-through frame.
+    Motorscooter,
+    /// PassengerCar (`32`): Passenger car.
+    PassengerCar,
+    /// SmallCar (`33`): Small car.
+    SmallCar,
+    /// Tanker (`34`): Tanker carrying liquids in bulk.
+    Tanker,
+    /// ThreeWheeled (`35`): Three-wheeled vehicle of unspecified kind.
+    ThreeWheeled,
+    /// Trailer (`36`): Trailer.
+    Trailer,
+    /// Tram (`37`): Tram.
+    Tram,
+    /// TrolleyBus (`38`): Trolleybus.
+    TrolleyBus,
+    /// TwoWheeled (`39`): Two-wheeled vehicle of unspecified kind.
+    TwoWheeled,
+    /// Van (`40`): Van.
+    Van,
+    /// VehicleWithCaravan (`41`): Vehicle of unspecified kind pulling a caravan.
+    VehicleWithCaravan,
+    /// WithCatalyticConverter (`42`): Vehicle fitted with a catalytic converter.
+    WithCatalyticConverter,
+    /// WithoutCatalyticConverter (`43`): Vehicle without a catalytic converter.
+    WithoutCatalyticConverter,
+    /// VehicleWithTrailer (`44`): Vehicle of unspecified kind pulling a trailer.
+    VehicleWithTrailer,
+    /// EvenNumberPlate (`45`): Vehicle whose registration plate number is even.
+    EvenNumberPlate,
+    /// OddNumberPlate (`46`): Vehicle whose registration plate number is odd.
+    OddNumberPlate,
+    /// Unknown (`99`): Vehicle type not known.
+    Unknown,
+    /// Unlisted (`100`): A type this list does not have.
+    Unlisted,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for VehicleTypeValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "agricultural",
+        "any_vehicle",
+        "articulated_bus",
+        "articulated_trolley_bus",
+        "articulated_vehicle",
+        "bicycle",
+        "bus",
+        "car",
+        "caravan",
+        "car_or_light_vehicle",
+        "car_with_caravan",
+        "car_with_trailer",
+        "construction_or_maintenance",
+        "four_wheel_drive",
+        "heavy_goods_vehicle",
+        "heavy_goods_vehicle_with_trailer",
+        "heavy_duty_transporter",
+        "heavy_vehicle",
+        "high_sided_vehicle",
+        "light_commercial_vehicle",
+        "large_car",
+        "large_goods_vehicle",
+        "light_commercial_vehicle_with_trailer",
+        "long_heavy_lorry",
+        "lorry",
+        "metro",
+        "minibus",
+        "moped",
+        "motorcycle",
+        "motorcycle_with_sidecar",
+        "motorhome",
+        "motorscooter",
+        "passenger_car",
+        "small_car",
+        "tanker",
+        "three_wheeled",
+        "trailer",
+        "tram",
+        "trolley_bus",
+        "two_wheeled",
+        "van",
+        "vehicle_with_caravan",
+        "with_catalytic_converter",
+        "without_catalytic_converter",
+        "vehicle_with_trailer",
+        "even_number_plate",
+        "odd_number_plate",
+        "unknown",
+        "unlisted",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            VehicleTypeValue::Agricultural => 0,
+            VehicleTypeValue::AnyVehicle => 1,
+            VehicleTypeValue::ArticulatedBus => 2,
+            VehicleTypeValue::ArticulatedTrolleyBus => 3,
+            VehicleTypeValue::ArticulatedVehicle => 4,
+            VehicleTypeValue::Bicycle => 5,
+            VehicleTypeValue::Bus => 6,
+            VehicleTypeValue::Car => 7,
+            VehicleTypeValue::Caravan => 8,
+            VehicleTypeValue::CarOrLightVehicle => 9,
+            VehicleTypeValue::CarWithCaravan => 10,
+            VehicleTypeValue::CarWithTrailer => 11,
+            VehicleTypeValue::ConstructionOrMaintenance => 12,
+            VehicleTypeValue::FourWheelDrive => 13,
+            VehicleTypeValue::HeavyGoodsVehicle => 14,
+            VehicleTypeValue::HeavyGoodsVehicleWithTrailer => 15,
+            VehicleTypeValue::HeavyDutyTransporter => 16,
+            VehicleTypeValue::HeavyVehicle => 17,
+            VehicleTypeValue::HighSidedVehicle => 18,
+            VehicleTypeValue::LightCommercialVehicle => 19,
+            VehicleTypeValue::LargeCar => 20,
+            VehicleTypeValue::LargeGoodsVehicle => 21,
+            VehicleTypeValue::LightCommercialVehicleWithTrailer => 22,
+            VehicleTypeValue::LongHeavyLorry => 23,
+            VehicleTypeValue::Lorry => 24,
+            VehicleTypeValue::Metro => 25,
+            VehicleTypeValue::Minibus => 26,
+            VehicleTypeValue::Moped => 27,
+            VehicleTypeValue::Motorcycle => 28,
+            VehicleTypeValue::MotorcycleWithSidecar => 29,
+            VehicleTypeValue::Motorhome => 30,
+            VehicleTypeValue::Motorscooter => 31,
+            VehicleTypeValue::PassengerCar => 32,
+            VehicleTypeValue::SmallCar => 33,
+            VehicleTypeValue::Tanker => 34,
+            VehicleTypeValue::ThreeWheeled => 35,
+            VehicleTypeValue::Trailer => 36,
+            VehicleTypeValue::Tram => 37,
+            VehicleTypeValue::TrolleyBus => 38,
+            VehicleTypeValue::TwoWheeled => 39,
+            VehicleTypeValue::Van => 40,
+            VehicleTypeValue::VehicleWithCaravan => 41,
+            VehicleTypeValue::WithCatalyticConverter => 42,
+            VehicleTypeValue::WithoutCatalyticConverter => 43,
+            VehicleTypeValue::VehicleWithTrailer => 44,
+            VehicleTypeValue::EvenNumberPlate => 45,
+            VehicleTypeValue::OddNumberPlate => 46,
+            VehicleTypeValue::Unknown => 99,
+            VehicleTypeValue::Unlisted => 100,
+            VehicleTypeValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => VehicleTypeValue::Agricultural,
+            1 => VehicleTypeValue::AnyVehicle,
+            2 => VehicleTypeValue::ArticulatedBus,
+            3 => VehicleTypeValue::ArticulatedTrolleyBus,
+            4 => VehicleTypeValue::ArticulatedVehicle,
+            5 => VehicleTypeValue::Bicycle,
+            6 => VehicleTypeValue::Bus,
+            7 => VehicleTypeValue::Car,
+            8 => VehicleTypeValue::Caravan,
+            9 => VehicleTypeValue::CarOrLightVehicle,
+            10 => VehicleTypeValue::CarWithCaravan,
+            11 => VehicleTypeValue::CarWithTrailer,
+            12 => VehicleTypeValue::ConstructionOrMaintenance,
+            13 => VehicleTypeValue::FourWheelDrive,
+            14 => VehicleTypeValue::HeavyGoodsVehicle,
+            15 => VehicleTypeValue::HeavyGoodsVehicleWithTrailer,
+            16 => VehicleTypeValue::HeavyDutyTransporter,
+            17 => VehicleTypeValue::HeavyVehicle,
+            18 => VehicleTypeValue::HighSidedVehicle,
+            19 => VehicleTypeValue::LightCommercialVehicle,
+            20 => VehicleTypeValue::LargeCar,
+            21 => VehicleTypeValue::LargeGoodsVehicle,
+            22 => VehicleTypeValue::LightCommercialVehicleWithTrailer,
+            23 => VehicleTypeValue::LongHeavyLorry,
+            24 => VehicleTypeValue::Lorry,
+            25 => VehicleTypeValue::Metro,
+            26 => VehicleTypeValue::Minibus,
+            27 => VehicleTypeValue::Moped,
+            28 => VehicleTypeValue::Motorcycle,
+            29 => VehicleTypeValue::MotorcycleWithSidecar,
+            30 => VehicleTypeValue::Motorhome,
+            31 => VehicleTypeValue::Motorscooter,
+            32 => VehicleTypeValue::PassengerCar,
+            33 => VehicleTypeValue::SmallCar,
+            34 => VehicleTypeValue::Tanker,
+            35 => VehicleTypeValue::ThreeWheeled,
+            36 => VehicleTypeValue::Trailer,
+            37 => VehicleTypeValue::Tram,
+            38 => VehicleTypeValue::TrolleyBus,
+            39 => VehicleTypeValue::TwoWheeled,
+            40 => VehicleTypeValue::Van,
+            41 => VehicleTypeValue::VehicleWithCaravan,
+            42 => VehicleTypeValue::WithCatalyticConverter,
+            43 => VehicleTypeValue::WithoutCatalyticConverter,
+            44 => VehicleTypeValue::VehicleWithTrailer,
+            45 => VehicleTypeValue::EvenNumberPlate,
+            46 => VehicleTypeValue::OddNumberPlate,
+            99 => VehicleTypeValue::Unknown,
+            100 => VehicleTypeValue::Unlisted,
+            v => VehicleTypeValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            VehicleTypeValue::Agricultural => Some("agricultural"),
+            VehicleTypeValue::AnyVehicle => Some("any_vehicle"),
+            VehicleTypeValue::ArticulatedBus => Some("articulated_bus"),
+            VehicleTypeValue::ArticulatedTrolleyBus => Some("articulated_trolley_bus"),
+            VehicleTypeValue::ArticulatedVehicle => Some("articulated_vehicle"),
+            VehicleTypeValue::Bicycle => Some("bicycle"),
+            VehicleTypeValue::Bus => Some("bus"),
+            VehicleTypeValue::Car => Some("car"),
+            VehicleTypeValue::Caravan => Some("caravan"),
+            VehicleTypeValue::CarOrLightVehicle => Some("car_or_light_vehicle"),
+            VehicleTypeValue::CarWithCaravan => Some("car_with_caravan"),
+            VehicleTypeValue::CarWithTrailer => Some("car_with_trailer"),
+            VehicleTypeValue::ConstructionOrMaintenance => Some("construction_or_maintenance"),
+            VehicleTypeValue::FourWheelDrive => Some("four_wheel_drive"),
+            VehicleTypeValue::HeavyGoodsVehicle => Some("heavy_goods_vehicle"),
+            VehicleTypeValue::HeavyGoodsVehicleWithTrailer => {
+                Some("heavy_goods_vehicle_with_trailer")
+            }
+            VehicleTypeValue::HeavyDutyTransporter => Some("heavy_duty_transporter"),
+            VehicleTypeValue::HeavyVehicle => Some("heavy_vehicle"),
+            VehicleTypeValue::HighSidedVehicle => Some("high_sided_vehicle"),
+            VehicleTypeValue::LightCommercialVehicle => Some("light_commercial_vehicle"),
+            VehicleTypeValue::LargeCar => Some("large_car"),
+            VehicleTypeValue::LargeGoodsVehicle => Some("large_goods_vehicle"),
+            VehicleTypeValue::LightCommercialVehicleWithTrailer => {
+                Some("light_commercial_vehicle_with_trailer")
+            }
+            VehicleTypeValue::LongHeavyLorry => Some("long_heavy_lorry"),
+            VehicleTypeValue::Lorry => Some("lorry"),
+            VehicleTypeValue::Metro => Some("metro"),
+            VehicleTypeValue::Minibus => Some("minibus"),
+            VehicleTypeValue::Moped => Some("moped"),
+            VehicleTypeValue::Motorcycle => Some("motorcycle"),
+            VehicleTypeValue::MotorcycleWithSidecar => Some("motorcycle_with_sidecar"),
+            VehicleTypeValue::Motorhome => Some("motorhome"),
+            VehicleTypeValue::Motorscooter => Some("motorscooter"),
+            VehicleTypeValue::PassengerCar => Some("passenger_car"),
+            VehicleTypeValue::SmallCar => Some("small_car"),
+            VehicleTypeValue::Tanker => Some("tanker"),
+            VehicleTypeValue::ThreeWheeled => Some("three_wheeled"),
+            VehicleTypeValue::Trailer => Some("trailer"),
+            VehicleTypeValue::Tram => Some("tram"),
+            VehicleTypeValue::TrolleyBus => Some("trolley_bus"),
+            VehicleTypeValue::TwoWheeled => Some("two_wheeled"),
+            VehicleTypeValue::Van => Some("van"),
+            VehicleTypeValue::VehicleWithCaravan => Some("vehicle_with_caravan"),
+            VehicleTypeValue::WithCatalyticConverter => Some("with_catalytic_converter"),
+            VehicleTypeValue::WithoutCatalyticConverter => Some("without_catalytic_converter"),
+            VehicleTypeValue::VehicleWithTrailer => Some("vehicle_with_trailer"),
+            VehicleTypeValue::EvenNumberPlate => Some("even_number_plate"),
+            VehicleTypeValue::OddNumberPlate => Some("odd_number_plate"),
+            VehicleTypeValue::Unknown => Some("unknown"),
+            VehicleTypeValue::Unlisted => Some("unlisted"),
+            VehicleTypeValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "agricultural" => Some(VehicleTypeValue::Agricultural),
+            "any_vehicle" => Some(VehicleTypeValue::AnyVehicle),
+            "articulated_bus" => Some(VehicleTypeValue::ArticulatedBus),
+            "articulated_trolley_bus" => Some(VehicleTypeValue::ArticulatedTrolleyBus),
+            "articulated_vehicle" => Some(VehicleTypeValue::ArticulatedVehicle),
+            "bicycle" => Some(VehicleTypeValue::Bicycle),
+            "bus" => Some(VehicleTypeValue::Bus),
+            "car" => Some(VehicleTypeValue::Car),
+            "caravan" => Some(VehicleTypeValue::Caravan),
+            "car_or_light_vehicle" => Some(VehicleTypeValue::CarOrLightVehicle),
+            "car_with_caravan" => Some(VehicleTypeValue::CarWithCaravan),
+            "car_with_trailer" => Some(VehicleTypeValue::CarWithTrailer),
+            "construction_or_maintenance" => Some(VehicleTypeValue::ConstructionOrMaintenance),
+            "four_wheel_drive" => Some(VehicleTypeValue::FourWheelDrive),
+            "heavy_goods_vehicle" => Some(VehicleTypeValue::HeavyGoodsVehicle),
+            "heavy_goods_vehicle_with_trailer" => {
+                Some(VehicleTypeValue::HeavyGoodsVehicleWithTrailer)
+            }
+            "heavy_duty_transporter" => Some(VehicleTypeValue::HeavyDutyTransporter),
+            "heavy_vehicle" => Some(VehicleTypeValue::HeavyVehicle),
+            "high_sided_vehicle" => Some(VehicleTypeValue::HighSidedVehicle),
+            "light_commercial_vehicle" => Some(VehicleTypeValue::LightCommercialVehicle),
+            "large_car" => Some(VehicleTypeValue::LargeCar),
+            "large_goods_vehicle" => Some(VehicleTypeValue::LargeGoodsVehicle),
+            "light_commercial_vehicle_with_trailer" => {
+                Some(VehicleTypeValue::LightCommercialVehicleWithTrailer)
+            }
+            "long_heavy_lorry" => Some(VehicleTypeValue::LongHeavyLorry),
+            "lorry" => Some(VehicleTypeValue::Lorry),
+            "metro" => Some(VehicleTypeValue::Metro),
+            "minibus" => Some(VehicleTypeValue::Minibus),
+            "moped" => Some(VehicleTypeValue::Moped),
+            "motorcycle" => Some(VehicleTypeValue::Motorcycle),
+            "motorcycle_with_sidecar" => Some(VehicleTypeValue::MotorcycleWithSidecar),
+            "motorhome" => Some(VehicleTypeValue::Motorhome),
+            "motorscooter" => Some(VehicleTypeValue::Motorscooter),
+            "passenger_car" => Some(VehicleTypeValue::PassengerCar),
+            "small_car" => Some(VehicleTypeValue::SmallCar),
+            "tanker" => Some(VehicleTypeValue::Tanker),
+            "three_wheeled" => Some(VehicleTypeValue::ThreeWheeled),
+            "trailer" => Some(VehicleTypeValue::Trailer),
+            "tram" => Some(VehicleTypeValue::Tram),
+            "trolley_bus" => Some(VehicleTypeValue::TrolleyBus),
+            "two_wheeled" => Some(VehicleTypeValue::TwoWheeled),
+            "van" => Some(VehicleTypeValue::Van),
+            "vehicle_with_caravan" => Some(VehicleTypeValue::VehicleWithCaravan),
+            "with_catalytic_converter" => Some(VehicleTypeValue::WithCatalyticConverter),
+            "without_catalytic_converter" => Some(VehicleTypeValue::WithoutCatalyticConverter),
+            "vehicle_with_trailer" => Some(VehicleTypeValue::VehicleWithTrailer),
+            "even_number_plate" => Some(VehicleTypeValue::EvenNumberPlate),
+            "odd_number_plate" => Some(VehicleTypeValue::OddNumberPlate),
+            "unknown" => Some(VehicleTypeValue::Unknown),
+            "unlisted" => Some(VehicleTypeValue::Unlisted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for VehicleTypeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for VehicleTypeValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
+/// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MeasurementQualityIndicatorValue {
+    /// Unchecked (`0`): No quality check was run.
+    #[default]
+    Unchecked,
+    /// RejectedWithCertainty (`1`): Checks found the value wrong.
+    RejectedWithCertainty,
+    /// RejectedWithProbability (`2`): Checks found the value probably wrong.
+    RejectedWithProbability,
+    /// AcceptedButSuspicious (`3`): Checks passed the value, with doubts.
+    AcceptedButSuspicious,
+    /// Accepted (`4`): Checks found the value good.
+    Accepted,
+    /// A code without a name.
+    Other(i64),
+}
+
+impl Enumeration for MeasurementQualityIndicatorValue {
+    const DATA_TYPE: DataType = DataType::Integer;
+    const NAMES: &'static [&'static str] = &[
+        "unchecked",
+        "rejected_with_certainty",
+        "rejected_with_probability",
+        "accepted_but_suspicious",
+        "accepted",
+    ];
+
+    fn to_i128(self) -> i128 {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => 0,
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => 1,
+            MeasurementQualityIndicatorValue::RejectedWithProbability => 2,
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => 3,
+            MeasurementQualityIndicatorValue::Accepted => 4,
+            MeasurementQualityIndicatorValue::Other(v) => v as i128,
+        }
+    }
+
+    fn from_i128(v: i128) -> Self {
+        match v {
+            0 => MeasurementQualityIndicatorValue::Unchecked,
+            1 => MeasurementQualityIndicatorValue::RejectedWithCertainty,
+            2 => MeasurementQualityIndicatorValue::RejectedWithProbability,
+            3 => MeasurementQualityIndicatorValue::AcceptedButSuspicious,
+            4 => MeasurementQualityIndicatorValue::Accepted,
+            v => MeasurementQualityIndicatorValue::Other(v as i64),
+        }
+    }
+
+    fn name(self) -> Option<&'static str> {
+        match self {
+            MeasurementQualityIndicatorValue::Unchecked => Some("unchecked"),
+            MeasurementQualityIndicatorValue::RejectedWithCertainty => {
+                Some("rejected_with_certainty")
+            }
+            MeasurementQualityIndicatorValue::RejectedWithProbability => {
+                Some("rejected_with_probability")
+            }
+            MeasurementQualityIndicatorValue::AcceptedButSuspicious => {
+                Some("accepted_but_suspicious")
+            }
+            MeasurementQualityIndicatorValue::Accepted => Some("accepted"),
+            MeasurementQualityIndicatorValue::Other(_) => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "unchecked" => Some(MeasurementQualityIndicatorValue::Unchecked),
+            "rejected_with_certainty" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithCertainty)
+            }
+            "rejected_with_probability" => {
+                Some(MeasurementQualityIndicatorValue::RejectedWithProbability)
+            }
+            "accepted_but_suspicious" => {
+                Some(MeasurementQualityIndicatorValue::AcceptedButSuspicious)
+            }
+            "accepted" => Some(MeasurementQualityIndicatorValue::Accepted),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl Serialize for MeasurementQualityIndicatorValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        enumeration::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enumeration::deserialize(deserializer)
+    }
+}
+
 /// Vehicle type (resource 0).
 ///
 /// ID 0 · R · Integer · multiple · optional
@@ -751,7 +1253,7 @@ pub struct VehicleType;
 impl Resource for VehicleType {
     const ID: u16 = 0;
     type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
+    type Value = InstanceMap<VehicleTypeValue>;
 }
 
 impl Readable for VehicleType {}
@@ -1063,7 +1565,7 @@ pub struct MeasurementQualityIndicator;
 impl Resource for MeasurementQualityIndicator {
     const ID: u16 = 6042;
     type Object = TrafficCounter;
-    type Value = i64;
+    type Value = MeasurementQualityIndicatorValue;
 }
 
 impl Readable for MeasurementQualityIndicator {}
