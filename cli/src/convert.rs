@@ -40,6 +40,9 @@ pub struct Args {
     /// Write the output bytes exactly (no hex, no trailing newline).
     #[arg(long)]
     pub raw_out: bool,
+    /// Encode values outside their model's range too (numbers, lengths, codes).
+    #[arg(long)]
+    pub no_validate: bool,
     #[command(flatten)]
     pub models: TypeArgs,
 }
@@ -58,6 +61,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     )?;
     let leaves = payload::decode(from, &path, &bytes, &types)?;
     drop(bytes);
+    if !args.no_validate {
+        payload::validate(&leaves, &types)?;
+    }
     let out = payload::encode(to, &path, leaves, &types)?;
     payload::write_output(to, &out, args.raw_out)?;
     Ok(ExitCode::SUCCESS)

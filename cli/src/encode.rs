@@ -38,6 +38,9 @@ pub struct Args {
     /// Write the payload bytes exactly (no hex, no trailing newline).
     #[arg(long)]
     pub raw: bool,
+    /// Encode values outside their model's range too (numbers, lengths, codes).
+    #[arg(long)]
+    pub no_validate: bool,
     #[command(flatten)]
     pub models: TypeArgs,
 }
@@ -61,6 +64,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     }
     let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &types)?;
     drop(json);
+    if !args.no_validate {
+        payload::validate(&leaves, &types)?;
+    }
     let bytes = payload::encode(format, &path, leaves, &types)?;
     payload::write_output(format, &bytes, args.raw)?;
     Ok(ExitCode::SUCCESS)

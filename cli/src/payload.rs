@@ -82,6 +82,33 @@ impl Types {
     }
 }
 
+/// Checks every leaf against its model's range (numbers, lengths, allowed codes), as the
+/// generated `validate` does; leaves of resources the models do not know are not checked.
+///
+/// # Errors
+///
+/// The first value out of its range, named by path.
+pub fn validate(leaves: &[Leaf], types: &Selection<'_>) -> Result<(), String> {
+    // Each resource's range text is parsed once, whatever the number of values.
+    let mut constraints = std::collections::HashMap::new();
+    for leaf in leaves {
+        let ids = leaf.path.ids();
+        let (object, resource) = (ids[0], ids[2]);
+        let constraint = constraints.entry((object, resource)).or_insert_with(|| {
+            let r = types.model(object)?.resource(resource)?;
+            let range = ucifi_codegen::range::parse_range(&r.range);
+            ucifi_codegen::range::constraint(&range, r.data_type)
+        });
+        if let Some(why) = constraint.as_ref().and_then(|c| c.violation(&leaf.value)) {
+            return Err(format!(
+                "{}: {why} (the model's range; --no-validate encodes it anyway)",
+                leaf.path
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Parses `ID=VERSION` (`3416=1.0`).
 fn parse_object_version(s: &str) -> Result<(u16, Version), String> {
     let (id, version) = s

@@ -165,6 +165,46 @@ pub fn not_understood_hint(text: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn constraints_by_data_type_and_their_violations() {
+        use ucifi_runtime::{DataType as T, Value};
+        let c = |text: &str, t| constraint(&parse_range(text), t);
+        assert_eq!(c("0..100", T::Integer), Some(Constraint::Int(0, 100)));
+        // As wide as the type: nothing to check.
+        assert_eq!(c("0..18446744073709551615", T::UnsignedInteger), None);
+        assert_eq!(c("0..255", T::String), Some(Constraint::Len(0, 255)));
+        assert_eq!(c("32 bytes", T::Opaque), Some(Constraint::Len(32, 32)));
+        assert_eq!(
+            c("1,2,5", T::Integer),
+            Some(Constraint::Discrete(vec![1, 2, 5]))
+        );
+        assert_eq!(
+            c("-40.5..85", T::Float),
+            Some(Constraint::Float(-40.5, 85.0))
+        );
+        assert_eq!(c("prose", T::Integer), None);
+        let v = |c: Constraint, value: Value| c.violation(&value);
+        assert_eq!(
+            v(Constraint::Int(0, 100), Value::Integer(150)).as_deref(),
+            Some("150 is outside 0..100")
+        );
+        assert_eq!(v(Constraint::Int(0, 100), Value::Integer(100)), None);
+        assert_eq!(
+            v(Constraint::Len(0, 3), Value::String("long".into())).as_deref(),
+            Some("its length 4 is outside 0..3 bytes")
+        );
+        assert_eq!(
+            v(Constraint::Discrete(vec![1, 2]), Value::UnsignedInteger(3)).as_deref(),
+            Some("3 is not an allowed value")
+        );
+        assert_eq!(
+            v(Constraint::Float(-40.5, 85.0), Value::Float(90.0)).as_deref(),
+            Some("90 is outside -40.5..85")
+        );
+        // Another kind of value is not the constraint's business.
+        assert_eq!(v(Constraint::Int(0, 1), Value::Boolean(true)), None);
+    }
     use super::*;
 
     fn e(v: i64, l: &str) -> EnumEntry {
@@ -249,5 +289,104 @@ mod tests {
         assert_eq!(parse_range("  x \n"), Range::Text("x".into()));
         assert!(not_understood_hint("255").contains("ambiguous"));
         assert!(not_understood_hint("-30..-120").contains("greater"));
+    }
+}
+
+/// What a model's range allows a resource's values, by its data type: the one decision
+/// the generated `validate` and the command line's checks share.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constraint {
+    /// Whole numbers in `min..=max`.
+    Int(i128, i128),
+    /// Numbers in `min..=max`.
+    Float(f64, f64),
+    /// Byte (text: UTF-8 byte) lengths in `min..=max`.
+    Len(u64, u64),
+    /// One of these numbers.
+    Discrete(Vec<i128>),
+}
+
+/// The constraint `range` puts on values of `data_type`, if any: a number range on a
+/// numeric type (one as wide as the Rust type is none), a list or `N: LABEL` codes on a
+/// numeric type, a byte length (or an integer range read as one) on a String, Opaque or
+/// Corelnk. Text not understood constrains nothing.
+pub fn constraint(range: &Range, data_type: ucifi_runtime::DataType) -> Option<Constraint> {
+    use ucifi_runtime::DataType as T;
+    let numeric = matches!(
+        data_type,
+        T::Integer | T::UnsignedInteger | T::Float | T::Time
+    );
+    let bytes = matches!(data_type, T::String | T::Opaque | T::Corelnk);
+    Some(match (range, numeric, bytes) {
+        (Range::Integer { min, max }, true, _)
+            if (data_type == T::UnsignedInteger && *min <= 0 && *max >= u64::MAX as i128)
+                || (matches!(data_type, T::Integer | T::Time)
+                    && *min <= i64::MIN as i128
+                    && *max >= i64::MAX as i128) =>
+        {
+            return None;
+        }
+        (Range::Integer { min, max }, true, _) => Constraint::Int(*min, *max),
+        (Range::Float { min, max }, true, _) if min.is_finite() && max.is_finite() => {
+            Constraint::Float(*min, *max)
+        }
+        (Range::Discrete(list), true, _) => Constraint::Discrete(list.clone()),
+        (Range::Enumeration(entries), true, _) => {
+            Constraint::Discrete(entries.iter().map(|e| i128::from(e.value)).collect())
+        }
+        (Range::Length { min, max }, _, true) => Constraint::Len(*min, *max),
+        (Range::Integer { min, max }, _, true) if *min >= 0 && *max <= u64::MAX as i128 => {
+            Constraint::Len(*min as u64, *max as u64)
+        }
+        _ => return None,
+    })
+}
+
+impl Constraint {
+    /// Why `value` breaks the constraint, in words (`150 is outside 0..100`), or `None`.
+    /// Values of another kind than the constraint's are not its business.
+    pub fn violation(&self, value: &ucifi_runtime::Value) -> Option<String> {
+        use ucifi_runtime::Value as V;
+        let number = match value {
+            V::Integer(v) | V::Time(ucifi_runtime::Time(v)) => Some(*v as f64),
+            V::UnsignedInteger(v) => Some(*v as f64),
+            V::Float(v) => Some(*v),
+            _ => None,
+        };
+        let whole = match value {
+            V::Integer(v) | V::Time(ucifi_runtime::Time(v)) => Some(i128::from(*v)),
+            V::UnsignedInteger(v) => Some(i128::from(*v)),
+            _ => None,
+        };
+        let len = match value {
+            V::String(s) => Some(s.len()),
+            V::Corelnk(l) => Some(l.0.len()),
+            V::Opaque(b) => Some(b.len()),
+            _ => None,
+        };
+        match self {
+            Constraint::Int(min, max) => match (whole, number) {
+                (Some(v), _) if !(*min..=*max).contains(&v) => {
+                    Some(format!("{v} is outside {min}..{max}"))
+                }
+                (None, Some(v)) if !((*min as f64)..=(*max as f64)).contains(&v) => {
+                    Some(format!("{v} is outside {min}..{max}"))
+                }
+                _ => None,
+            },
+            Constraint::Float(min, max) => number
+                .filter(|v| !(*min..=*max).contains(v))
+                .map(|v| format!("{v} is outside {min}..{max}")),
+            Constraint::Len(min, max) => len
+                .filter(|l| !(*min..=*max).contains(&(*l as u64)))
+                .map(|l| format!("its length {l} is outside {min}..{max} bytes")),
+            Constraint::Discrete(list) => match (whole, number) {
+                (Some(v), _) if !list.contains(&v) => Some(format!("{v} is not an allowed value")),
+                (None, Some(v)) if !list.iter().any(|x| *x as f64 == v) => {
+                    Some(format!("{v} is not an allowed value"))
+                }
+                _ => None,
+            },
+        }
     }
 }

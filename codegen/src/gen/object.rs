@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{DataType, Operations, Range};
+use crate::ir::{DataType, Operations};
+use crate::range::Constraint;
 
 use super::Options;
 use super::plan::{EnumPlan, EnumSource, ObjectPlan, ResourcePlan, code, md};
@@ -798,55 +799,23 @@ fn check(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
         return Some(quote! { check.enumerated(#rid, &self.#f); });
     }
     let rule_t = n.get("Rule");
-    let numeric = matches!(
-        r.def.data_type,
-        DataType::Integer | DataType::UnsignedInteger | DataType::Float | DataType::Time
-    );
-    let bytes = matches!(
-        r.def.data_type,
-        DataType::String | DataType::Opaque | DataType::Corelnk
-    );
-    let rule = match (&r.def.range, numeric, bytes) {
-        // A range as wide as the Rust type checks nothing.
-        (Range::Integer { min, max }, true, _)
-            if (r.def.data_type == DataType::UnsignedInteger
-                && *min <= 0
-                && *max >= u64::MAX as i128)
-                || (matches!(r.def.data_type, DataType::Integer | DataType::Time)
-                    && *min <= i64::MIN as i128
-                    && *max >= i64::MAX as i128) =>
-        {
-            return None;
-        }
-        (Range::Integer { min, max }, true, _) => {
-            let (a, b) = (int(*min), int(*max));
+    let rule = match crate::range::constraint(&r.def.range, r.def.data_type)? {
+        Constraint::Int(min, max) => {
+            let (a, b) = (int(min), int(max));
             quote! { #rule_t::Int(#a, #b) }
         }
-        (Range::Float { min, max }, true, _) if min.is_finite() && max.is_finite() => {
-            let (a, b) = (float(*min), float(*max));
+        Constraint::Float(min, max) => {
+            let (a, b) = (float(min), float(max));
             quote! { #rule_t::Float(#a, #b) }
         }
-        (Range::Discrete(list), true, _) => {
+        Constraint::Discrete(list) => {
             let items = list.iter().map(|v| int(*v));
             quote! { #rule_t::Discrete(&[#(#items),*]) }
         }
-        // `N: LABEL` lines whose codes value names rename (some of them, or others).
-        (Range::Enumeration(entries), true, _) => {
-            let items = entries.iter().map(|e| int(i128::from(e.value)));
-            quote! { #rule_t::Discrete(&[#(#items),*]) }
-        }
-        (Range::Length { min, max }, _, true) => {
-            let (a, b) = (Literal::u64_unsuffixed(*min), Literal::u64_unsuffixed(*max));
+        Constraint::Len(min, max) => {
+            let (a, b) = (Literal::u64_unsuffixed(min), Literal::u64_unsuffixed(max));
             quote! { #rule_t::Len(#a, #b) }
         }
-        (Range::Integer { min, max }, _, true) if *min >= 0 && *max <= u64::MAX as i128 => {
-            let (a, b) = (
-                Literal::u64_unsuffixed(*min as u64),
-                Literal::u64_unsuffixed(*max as u64),
-            );
-            quote! { #rule_t::Len(#a, #b) }
-        }
-        _ => return None,
     };
     Some(quote! { check.range(#rid, &self.#f, #rule); })
 }
