@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use base64::Engine as _;
 use std::collections::HashMap;
 
-use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Sink, TypeLookup};
+use ucifi_runtime::codec::{self, NodeBuilder, RawValue, Sink, TypeLookup};
 use ucifi_runtime::{ContentFormat, Node, Path, Registry, Value};
 
 /// One decoded value: full path, typed value and the time the payload gave it.
@@ -315,18 +315,36 @@ impl<'t> TimedLeaves<'t> {
     }
 }
 
-impl<'a> Sink<'a> for TimedLeaves<'_> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), codec::Error> {
-        let time = match &event {
-            Event::Value { time, .. } => *time,
-            _ => None,
-        };
+impl<'t> TimedLeaves<'t> {
+    /// The builder of the leaves with time `time`.
+    fn group(&mut self, time: Option<f64>) -> &mut NodeBuilder<'t> {
         let k = *self.index.entry(time.map(f64::to_bits)).or_insert_with(|| {
             self.groups
                 .push((time, NodeBuilder::new(self.path, self.types)));
             self.groups.len() - 1
         });
-        self.groups[k].1.event(event)
+        &mut self.groups[k].1
+    }
+}
+
+/// Containers and path-only records belong to the untimed group.
+impl<'a> Sink<'a> for TimedLeaves<'_> {
+    fn value(
+        &mut self,
+        path: Path,
+        value: &RawValue<'a>,
+        time: Option<f64>,
+    ) -> Result<(), codec::Error> {
+        self.group(time).value(path, value, time)
+    }
+    fn instance(&mut self, path: Path) -> Result<(), codec::Error> {
+        self.group(None).instance(path)
+    }
+    fn multiple(&mut self, path: Path) -> Result<(), codec::Error> {
+        self.group(None).multiple(path)
+    }
+    fn path_only(&mut self, path: Path) -> Result<(), codec::Error> {
+        self.group(None).path_only(path)
     }
 }
 
@@ -392,11 +410,7 @@ fn encode_timed(format: ContentFormat, leaves: &[Leaf]) -> Option<Result<Vec<u8>
 pub fn to_node(path: &Path, leaves: &[Leaf], types: &dyn TypeLookup) -> Result<Node, codec::Error> {
     let mut b = NodeBuilder::new(*path, types);
     for l in leaves {
-        b.event(Event::Value {
-            path: l.path,
-            value: raw_of(&l.value),
-            time: None,
-        })?;
+        b.value(l.path, &raw_of(&l.value), None)?;
     }
     b.finish()
 }

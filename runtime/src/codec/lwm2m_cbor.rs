@@ -28,15 +28,15 @@ use minicbor::data::Type;
 use minicbor::encode::write::Cursor;
 
 use super::wire::cbor::{HEAD_MAX, Item, Reader, head, write_error, write_head, write_value};
-use super::{CborOut, Error, ErrorKind, Event, Output, Sink, Syntax, Writer};
+use super::{CborOut, Error, ErrorKind, Output, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, Value, ValueRef};
 
 const F: ContentFormat = ContentFormat::Lwm2mCbor;
 
 /// Decodes a LwM2M CBOR payload addressed to `path`, feeding `sink`: an
-/// [`Event::Instance`] for a map at an instance path, an [`Event::MultipleResource`] for a
-/// map at a resource path, an [`Event::Value`] per leaf and an [`Event::PathOnly`] per
-/// `null` leaf. Events of the sink are located at the byte of their key.
+/// [`Sink::instance`] for a map at an instance path, [`Sink::multiple`] for a map at a
+/// resource path, [`Sink::value`] per leaf and [`Sink::path_only`] per `null` leaf. Errors
+/// of the sink are located at the byte of their key.
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
@@ -79,34 +79,26 @@ fn map<'a, S: Sink<'a> + ?Sized>(
             t => ids(r, base, key_at, t)?,
         };
         let at = r.pos();
-        let event = match r.item()? {
+        let value = match r.item()? {
             Item::Map(map_at, _) if path.len() >= 4 => {
                 return Err(r.err(map_at, ErrorKind::TooDeep));
             }
             Item::Map(_, n) => {
-                let event = match path.len() {
-                    2 => Some(Event::Instance(path)),
-                    3 => Some(Event::MultipleResource(path)),
-                    _ => None,
+                let opened = match path.len() {
+                    2 => sink.instance(path),
+                    3 => sink.multiple(path),
+                    _ => Ok(()),
                 };
-                if let Some(event) = event {
-                    sink.event(event)
-                        .map_err(|e| e.in_format(F).or_offset(key_at))?;
-                }
+                opened.map_err(|e| e.in_format(F).or_offset(key_at))?;
                 map(r, path, n, sink)?;
                 continue;
             }
             Item::Array(array_at) => return Err(r.err(array_at, ErrorKind::Misplaced)),
             _ if path.len() < 3 => return Err(r.err(at, ErrorKind::Misplaced)),
-            Item::Value(value) => Event::Value {
-                path,
-                value,
-                time: None,
-            },
-            Item::Null => Event::PathOnly(path),
+            Item::Value(value) => sink.value(path, &value, None),
+            Item::Null => sink.path_only(path),
         };
-        sink.event(event)
-            .map_err(|e| super::locate(e, F, key_at, at))?;
+        value.map_err(|e| super::locate(e, F, key_at, at))?;
     }
 }
 

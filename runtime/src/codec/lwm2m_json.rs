@@ -69,12 +69,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         j.peek();
         let start = j.pos;
         let entry = read_entry(&mut j).map_err(fail)?;
-        let value_at = entry.value_at;
-        let event = resolver
-            .event(&entry.name, entry.time, entry.value)
-            .map_err(|kind| Error::at(F, start, kind))?;
-        sink.event(event)
-            .map_err(|e| super::locate(e, F, start, value_at))?;
+        resolver.feed(&entry, start, F, sink)?;
         if !j.eat(b',') {
             // What follows the entries was checked with the header.
             return j.expect(b']').map_err(fail);

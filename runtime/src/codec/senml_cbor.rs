@@ -84,12 +84,7 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
     while more(&mut r, &mut left) {
         let start = r.pos();
         let entry = read_record(&mut r, &mut resolver)?;
-        let value_at = entry.value_at;
-        let event = resolver
-            .event(&entry.name, entry.time, entry.value)
-            .map_err(|k| r.err(start, k))?;
-        sink.event(event)
-            .map_err(|e| super::locate(e, F, start, value_at))?;
+        resolver.feed(&entry, start, F, sink)?;
     }
     if !r.at_end() {
         return Err(r.err(r.pos(), ErrorKind::TrailingBytes));

@@ -83,12 +83,7 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
             j.peek();
             let start = j.pos;
             let entry = read_record(&mut j, &mut resolver).map_err(fail)?;
-            let value_at = entry.value_at;
-            let event = resolver
-                .event(&entry.name, entry.time, entry.value)
-                .map_err(|kind| Error::at(F, start, kind))?;
-            sink.event(event)
-                .map_err(|e| super::locate(e, F, start, value_at))?;
+            resolver.feed(&entry, start, F, sink)?;
             if !j.eat(b',') {
                 j.expect(b']').map_err(fail)?;
                 break;

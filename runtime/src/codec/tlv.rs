@@ -15,8 +15,8 @@
 //!   instance in an Object Instance TLV, even a lone one.
 //!
 //! Decoding ([`decode`]) feeds every value as [`RawValue::Bytes`] (the sink applies the
-//! model's type), a kind-00 TLV as [`Event::Instance`] and a kind-10 TLV as
-//! [`Event::MultipleResource`]. It accepts non-minimal headers, a kind-00 wrapper whose
+//! model's type), a kind-00 TLV as [`Sink::instance`] and a kind-10 TLV as
+//! [`Sink::multiple`]. It accepts non-minimal headers, a kind-00 wrapper whose
 //! ID matches an instance path, and bare resources at an object path (instance 0), and
 //! refuses what §7.3 lists: duplicate IDs at one level, kind-01 TLVs outside a Multiple
 //! Resource TLV (or the single TLV of a resource-instance path), kind-00 TLVs inside
@@ -25,7 +25,7 @@
 
 use alloc::collections::BTreeSet;
 
-use super::{Error, ErrorKind, Event, Output, RawValue, Sink, Syntax, Writer};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, ValueRef};
 
 const F: ContentFormat = ContentFormat::Tlv;
@@ -153,29 +153,22 @@ impl Seen {
     }
 }
 
-/// Hands `event` of the TLV at `at` to the sink, locating its error (see
+/// Locates an error the sink returned for the container TLV at `at` (see
 /// [`locate`](super::locate)).
-fn emit<'a, S: Sink<'a> + ?Sized>(sink: &mut S, at: usize, event: Event<'a>) -> Result<(), Error> {
-    sink.event(event).map_err(|e| super::locate(e, F, at, at))
+fn container_error(at: usize) -> impl FnOnce(Error) -> Error {
+    move |e| super::locate(e, F, at, at)
 }
 
 /// Hands the value of the TLV `t` at `at` to the sink as `path`'s value.
+#[inline]
 fn emit_value<'a, S: Sink<'a> + ?Sized>(
     sink: &mut S,
     at: usize,
     t: &Tlv<'a>,
     path: Path,
 ) -> Result<(), Error> {
-    sink.event(leaf(path, RawValue::Bytes(t.value)))
+    sink.value(path, &RawValue::Bytes(t.value), None)
         .map_err(|e| super::locate(e, F, at, t.body))
-}
-
-fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
-    Event::Value {
-        path,
-        value,
-        time: None,
-    }
 }
 
 /// Decodes a TLV (11542) payload addressed to `path` (any path but the root), feeding
@@ -195,7 +188,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
             if end > 0 {
                 let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
-                    emit(sink, 0, Event::Instance(*path))?;
+                    sink.instance(*path).map_err(container_error(0))?;
                     return resources(bytes, t.body, end, *path, false, sink);
                 }
             }
@@ -218,7 +211,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
                 return Err(err(0, ErrorKind::IdMismatch));
             }
             if t.kind == MULTIPLE {
-                emit(sink, 0, Event::MultipleResource(*path))?;
+                sink.multiple(*path).map_err(container_error(0))?;
                 multiple(bytes, t.body, t.end, *path, sink)?;
             } else {
                 emit_value(sink, 0, &t, *path)?;
@@ -265,14 +258,14 @@ fn instances<'a, S: Sink<'a> + ?Sized>(
             INSTANCE => {}
             RESOURCE | MULTIPLE if at == 0 => {
                 let p = Path::instance(o, 0);
-                emit(sink, 0, Event::Instance(p))?;
+                sink.instance(p).map_err(container_error(0))?;
                 return resources(bytes, 0, bytes.len(), p, false, sink);
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         }
         check_id(t.id, &mut seen, bytes, at)?;
         let path = Path::instance(o, t.id);
-        emit(sink, at, Event::Instance(path))?;
+        sink.instance(path).map_err(container_error(at))?;
         resources(bytes, t.body, t.end, path, false, sink)?;
         at = t.end;
     }
@@ -310,7 +303,7 @@ fn resources<'a, S: Sink<'a> + ?Sized>(
         if t.kind == RESOURCE {
             emit_value(sink, at, &t, path)?;
         } else {
-            emit(sink, at, Event::MultipleResource(path))?;
+            sink.multiple(path).map_err(container_error(at))?;
             multiple(bytes, t.body, t.end, path, sink)?;
         }
         at = t.end;
