@@ -68,19 +68,25 @@ fn read(bytes: &[u8], at: usize, nested: bool) -> Result<Tlv<'_>, Error> {
         };
         err(at, kind)
     };
+    // The type byte, then the ID (1 or 2 bytes), then the length (in the type byte, or in
+    // 1 to 3 bytes), big-endian.
     let t = bytes[at];
-    let id_len = 1 + (t >> 5 & 1) as usize;
-    let len_len = (t >> 3 & 3) as usize;
-    let body = at + 1 + id_len + len_len;
+    let id_len = 1 + usize::from(t >> 5 & 1);
+    let body = at + 1 + id_len + usize::from(t >> 3 & 3);
     let Some(fields) = bytes.get(at + 1..body) else {
         return Err(overrun());
     };
-    // The ID and the length field, big-endian after the type byte.
-    let fields = fields.iter().fold(0u64, |a, &b| a << 8 | b as u64);
-    let id = (fields >> (8 * len_len)) as u16;
-    let len = match len_len {
-        0 => (t & 7) as usize,
-        _ => (fields & ((1 << (8 * len_len)) - 1)) as usize,
+    let (id, len) = fields.split_at(id_len);
+    let id = match *id {
+        [a, b] => u16::from_be_bytes([a, b]),
+        [a, ..] => u16::from(a),
+        [] => 0,
+    };
+    let len = match *len {
+        [] => usize::from(t & 7),
+        [a] => usize::from(a),
+        [a, b] => usize::from(u16::from_be_bytes([a, b])),
+        [a, b, c, ..] => usize::from(a) << 16 | usize::from(u16::from_be_bytes([b, c])),
     };
     let end = body + len;
     let Some(value) = bytes.get(body..end) else {
@@ -159,18 +165,6 @@ fn container_error(at: usize) -> impl FnOnce(Error) -> Error {
     move |e| super::locate(e, F, at, at)
 }
 
-/// Hands the value of the TLV `t` at `at` to the sink as `path`'s value.
-#[inline]
-fn emit_value<'a, S: Sink<'a> + ?Sized>(
-    sink: &mut S,
-    at: usize,
-    t: &Tlv<'a>,
-    path: Path,
-) -> Result<(), Error> {
-    sink.value(path, &RawValue::Bytes(t.value), None)
-        .map_err(|e| super::locate(e, F, at, t.body))
-}
-
 /// Decodes a TLV (11542) payload addressed to `path` (any path but the root), feeding
 /// `sink`.
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
@@ -189,10 +183,10 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
                 let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
                     sink.instance(*path).map_err(container_error(0))?;
-                    return resources(bytes, t.body, end, *path, false, sink);
+                    return level(bytes, t.body, end, *path, false, sink);
                 }
             }
-            resources(bytes, 0, end, *path, true, sink)
+            level(bytes, 0, end, *path, true, sink)
         }
         n => {
             // One TLV of the target; none leaves the sink without a value.
@@ -212,9 +206,10 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
             }
             if t.kind == MULTIPLE {
                 sink.multiple(*path).map_err(container_error(0))?;
-                multiple(bytes, t.body, t.end, *path, sink)?;
+                level(bytes, t.body, t.end, *path, false, sink)?;
             } else {
-                emit_value(sink, 0, &t, *path)?;
+                sink.value(*path, &RawValue::Bytes(t.value), None)
+                    .map_err(|e| super::locate(e, F, 0, t.body))?;
             }
             if t.end != end {
                 return Err(err(t.end, ErrorKind::TrailingBytes));
@@ -224,10 +219,10 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
     }
 }
 
-// Each level of the payload has its loop: the Object Instance TLVs of an object path,
-// the resources of an instance, the resource instances of a Multiple Resource TLV. Each
-// reads a TLV, checks that its kind belongs at that level, then its ID (`check_id`), and
-// builds its path from the parent's IDs.
+// Each level of the payload is a loop: the Object Instance TLVs of an object path
+// (`instances`), the resources of an instance and the resource instances of a Multiple
+// Resource TLV (`level`). Each reads a TLV, checks that its kind belongs at that level,
+// then its ID (`check_id`), and builds its path from the parent's IDs.
 
 /// Checks the ID of the TLV at `at`: an error when it is the reserved one or was met
 /// before at this level (`seen`).
@@ -259,31 +254,33 @@ fn instances<'a, S: Sink<'a> + ?Sized>(
             RESOURCE | MULTIPLE if at == 0 => {
                 let p = Path::instance(o, 0);
                 sink.instance(p).map_err(container_error(0))?;
-                return resources(bytes, 0, bytes.len(), p, false, sink);
+                return level(bytes, 0, bytes.len(), p, false, sink);
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         }
         check_id(t.id, &mut seen, bytes, at)?;
         let path = Path::instance(o, t.id);
         sink.instance(path).map_err(container_error(at))?;
-        resources(bytes, t.body, t.end, path, false, sink)?;
+        level(bytes, t.body, t.end, path, false, sink)?;
         at = t.end;
     }
     Ok(())
 }
 
-/// Decodes the resource TLVs of `bytes[start..end]`, the content of `instance`; `top`
-/// when they stand at the top of a payload addressed to the instance, where an Object
-/// Instance TLV of another ID gets its own error.
-fn resources<'a, S: Sink<'a> + ?Sized>(
+/// Decodes the TLVs of `bytes[start..end]`, the content of `parent`: the resources of an
+/// instance (`/O/I`), or the resource instances of a Multiple Resource TLV (`/O/I/R`,
+/// read by a nested call). `top`: resources at the top of a payload addressed to the
+/// instance, where an Object Instance TLV of another ID gets its own error.
+fn level<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     start: usize,
     end: usize,
-    instance: Path,
+    parent: Path,
     top: bool,
     sink: &mut S,
 ) -> Result<(), Error> {
-    let [o, i] = [0, 1].map(|k| instance.ids()[k]);
+    let ids = parent.ids();
+    let (o, i, multiple) = (ids[0], ids[1], ids.get(2).copied());
     let mut seen = Seen::new(start);
     // The TLVs end with their container.
     let within = &bytes[..end];
@@ -291,48 +288,20 @@ fn resources<'a, S: Sink<'a> + ?Sized>(
     let mut at = start;
     while at < end {
         let t = read(within, at, nested)?;
-        match t.kind {
-            RESOURCE | MULTIPLE => {}
-            INSTANCE if top && t.id != i => {
-                return Err(err(at, ErrorKind::IdMismatch));
-            }
+        let path = match (multiple, t.kind) {
+            (None, RESOURCE | MULTIPLE) => Path::resource(o, i, t.id),
+            (Some(r), RESOURCE_INSTANCE) => Path::resource_instance(o, i, r, t.id),
+            (None, INSTANCE) if top && t.id != i => return Err(err(at, ErrorKind::IdMismatch)),
             _ => return Err(err(at, ErrorKind::Misplaced)),
-        }
+        };
         check_id(t.id, &mut seen, bytes, at)?;
-        let path = Path::resource(o, i, t.id);
-        if t.kind == RESOURCE {
-            emit_value(sink, at, &t, path)?;
-        } else {
+        if t.kind == MULTIPLE {
             sink.multiple(path).map_err(container_error(at))?;
-            multiple(bytes, t.body, t.end, path, sink)?;
+            level(bytes, t.body, t.end, path, false, sink)?;
+        } else {
+            sink.value(path, &RawValue::Bytes(t.value), None)
+                .map_err(|e| super::locate(e, F, at, t.body))?;
         }
-        at = t.end;
-    }
-    Ok(())
-}
-
-/// Decodes the resource instance TLVs of `bytes[start..end]`, the content of the
-/// Multiple Resource TLV of `resource`.
-fn multiple<'a, S: Sink<'a> + ?Sized>(
-    bytes: &'a [u8],
-    start: usize,
-    end: usize,
-    resource: Path,
-    sink: &mut S,
-) -> Result<(), Error> {
-    let [o, i, r] = [0, 1, 2].map(|k| resource.ids()[k]);
-    let mut seen = Seen::new(start);
-    let within = &bytes[..end];
-    let nested = end < bytes.len();
-    let mut at = start;
-    while at < end {
-        let t = read(within, at, nested)?;
-        if t.kind != RESOURCE_INSTANCE {
-            return Err(err(at, ErrorKind::Misplaced));
-        }
-        check_id(t.id, &mut seen, bytes, at)?;
-        let path = Path::resource_instance(o, i, r, t.id);
-        emit_value(sink, at, &t, path)?;
         at = t.end;
     }
     Ok(())
