@@ -162,8 +162,16 @@ pub(crate) fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
     if scope.contains(p) {
         Ok(())
     } else {
-        Err(Error::at_path(*p, ErrorKind::OutsidePath))
+        Err(at_path(*p, ErrorKind::OutsidePath))
     }
+}
+
+/// [`Error::at_path`], out of line: the sinks' common path stays small enough to inline
+/// into the decoders.
+#[cold]
+#[inline(never)]
+fn at_path(path: Path, kind: ErrorKind) -> Error {
+    Error::at_path(path, kind)
 }
 
 impl<'a, S: InstanceSink + ?Sized> Sink<'a> for InstanceEvents<'_, S> {
@@ -171,11 +179,11 @@ impl<'a, S: InstanceSink + ?Sized> Sink<'a> for InstanceEvents<'_, S> {
     fn value(&mut self, path: Path, value: &RawValue<'a>, _: Option<f64>) -> Result<(), Error> {
         inside(&self.scope, &path)?;
         let Some(resource) = path.resource_id() else {
-            return Err(Error::at_path(path, ErrorKind::Misplaced));
+            return Err(at_path(path, ErrorKind::Misplaced));
         };
         self.sink
             .set(resource, path.resource_instance_id(), value)
-            .map_err(|k| Error::at_path(path, k))
+            .map_err(|k| at_path(path, k))
     }
     fn instance(&mut self, path: Path) -> Result<(), Error> {
         inside(&self.scope, &path)
@@ -183,10 +191,7 @@ impl<'a, S: InstanceSink + ?Sized> Sink<'a> for InstanceEvents<'_, S> {
     fn multiple(&mut self, path: Path) -> Result<(), Error> {
         inside(&self.scope, &path)?;
         match path.resource_id() {
-            Some(r) => self
-                .sink
-                .clear_multiple(r)
-                .map_err(|k| Error::at_path(path, k)),
+            Some(r) => self.sink.clear_multiple(r).map_err(|k| at_path(path, k)),
             None => Ok(()),
         }
     }
