@@ -74,9 +74,12 @@ fn map<'a, S: Sink<'a> + ?Sized>(
         }
         // The key: one ID (the common case) or an array of them.
         let key_at = r.pos();
-        let path = match r.datatype()? {
-            Type::U8 | Type::U16 | Type::U32 | Type::U64 => id(r, base, key_at)?,
-            t => ids(r, base, key_at, t)?,
+        let path = match r.try_run_as(ErrorKind::Truncated, |d| d.u64())? {
+            Some(id) => child(r, base, id, key_at)?,
+            None => {
+                let t = r.datatype()?;
+                ids(r, base, key_at, t)?
+            }
         };
         let at = r.pos();
         let value = match r.item()? {
@@ -121,7 +124,8 @@ fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error
         if !matches!(t, Type::U8 | Type::U16 | Type::U32 | Type::U64) {
             return Err(r.err(id_at, key_kind(t)));
         }
-        path = id(r, path, id_at)?;
+        let id = r.run(|d| d.u64())?;
+        path = child(r, path, id, id_at)?;
         n += 1;
     }
     if n == 0 {
@@ -130,10 +134,10 @@ fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error
     Ok(path)
 }
 
-/// `path` extended by the unsigned integer at `at`, the next item.
+/// `path` extended by `id`, the unsigned integer read at `at`.
 #[inline]
-fn id(r: &mut Reader<'_>, path: Path, at: usize) -> Result<Path, Error> {
-    let kind = match r.run(|d| d.u64())? {
+fn child(r: &Reader<'_>, path: Path, id: u64, at: usize) -> Result<Path, Error> {
+    let kind = match id {
         65535 => ErrorKind::ReservedId,
         65536.. => ErrorKind::NumberOutOfRange,
         id => match path.child(id as u16) {

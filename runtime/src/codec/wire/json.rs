@@ -100,22 +100,31 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The body of the string token at `pos` when it is plain, with no escape and no
+    /// control byte (what encoders write): `pos` moves past it. `None`, nothing read, for
+    /// any other token.
+    #[inline]
+    fn plain(&mut self) -> Option<&'a [u8]> {
+        let src = self.src;
+        let body = src.get(self.pos..)?.strip_prefix(b"\"")?;
+        let len = body
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F))?;
+        if body[len] != b'"' {
+            return None;
+        }
+        self.pos += len + 2;
+        Some(&body[..len])
+    }
+
     /// The text of the string token at `pos` (found by `peek`), borrowed when it has no
     /// escapes; not checked to be UTF-8. `pos` moves past it.
     #[inline]
     fn string_bytes(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
-        // Most strings: a plain run up to the closing quote.
-        if self.src.get(self.pos) == Some(&b'"') {
-            let body = &self.src[self.pos + 1..];
-            let end = body
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
-            if let Some(len) = end.filter(|&len| body[len] == b'"') {
-                self.pos += len + 2;
-                return Ok(Cow::Borrowed(&body[..len]));
-            }
+        match self.plain() {
+            Some(body) => Ok(Cow::Borrowed(body)),
+            None => self.escaped_string(),
         }
-        self.escaped_string()
     }
 
     /// [`string_bytes`](Self::string_bytes) of any string token (with escapes, or not
@@ -153,9 +162,14 @@ impl<'a> Json<'a> {
         self.peek();
         let start = self.pos;
         let utf8 = (ErrorKind::InvalidUtf8, start);
-        match self.string_bytes()? {
-            Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
-            Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
+        match self.plain() {
+            Some(body) => core::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|_| utf8),
+            None => match self.escaped_string()? {
+                Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
+                Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
+            },
         }
     }
 
@@ -163,7 +177,22 @@ impl<'a> Json<'a> {
     /// like [`string`](Self::string), borrowed when it has no escapes.
     #[inline]
     pub fn name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        // Most names: plain ASCII (which is UTF-8).
         self.peek();
+        let start = self.pos;
+        match self.plain() {
+            Some(name) if name.is_ascii() => Ok(Cow::Borrowed(name)),
+            _ => {
+                self.pos = start;
+                self.any_name()
+            }
+        }
+    }
+
+    /// [`name`](Self::name) of any string token: out of line, the plain case stays small
+    /// enough to inline.
+    #[inline(never)]
+    fn any_name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         let start = self.pos;
         let bytes = self.string_bytes()?;
         // ASCII is UTF-8 (most names are).
@@ -195,6 +224,23 @@ impl<'a> Json<'a> {
     /// A key and the `:` after it.
     #[inline]
     pub fn label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        // Most keys: plain, the `:` right after.
+        self.peek();
+        let start = self.pos;
+        if let Some(key) = self.plain()
+            && self.src.get(self.pos) == Some(&b':')
+        {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(key));
+        }
+        self.pos = start;
+        self.any_label()
+    }
+
+    /// [`label`](Self::label) of any key: out of line, the plain case stays small enough
+    /// to inline.
+    #[inline(never)]
+    fn any_label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         let key = self.key()?;
         self.expect(b':')?;
         Ok(key)
