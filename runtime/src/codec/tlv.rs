@@ -183,38 +183,15 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
                 let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
                     sink.instance(*path).map_err(container_error(0))?;
-                    return level(bytes, t.body, end, *path, false, sink);
+                    return level(bytes, t.body, end, *path, Place::Nested, sink);
                 }
             }
-            level(bytes, 0, end, *path, true, sink)
+            level(bytes, 0, end, *path, Place::Top, sink)
         }
+        // One TLV of the target; none leaves the sink without a value.
         n => {
-            // One TLV of the target; none leaves the sink without a value.
-            if end == 0 {
-                return Ok(());
-            }
-            let t = read(bytes, 0, false)?;
-            let fits = match n {
-                3 => t.kind == RESOURCE || t.kind == MULTIPLE,
-                _ => t.kind == RESOURCE_INSTANCE,
-            };
-            if !fits {
-                return Err(err(0, ErrorKind::Misplaced));
-            }
-            if t.id != ids[n - 1] {
-                return Err(err(0, ErrorKind::IdMismatch));
-            }
-            if t.kind == MULTIPLE {
-                sink.multiple(*path).map_err(container_error(0))?;
-                level(bytes, t.body, t.end, *path, false, sink)?;
-            } else {
-                sink.value(*path, &RawValue::Bytes(t.value), None)
-                    .map_err(|e| super::locate(e, F, 0, t.body))?;
-            }
-            if t.end != end {
-                return Err(err(t.end, ErrorKind::TrailingBytes));
-            }
-            Ok(())
+            let parent = path.parent().unwrap_or(Path::ROOT);
+            level(bytes, 0, end, parent, Place::Target(ids[n - 1]), sink)
         }
     }
 }
@@ -254,29 +231,41 @@ fn instances<'a, S: Sink<'a> + ?Sized>(
             RESOURCE | MULTIPLE if at == 0 => {
                 let p = Path::instance(o, 0);
                 sink.instance(p).map_err(container_error(0))?;
-                return level(bytes, 0, bytes.len(), p, false, sink);
+                return level(bytes, 0, bytes.len(), p, Place::Nested, sink);
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         }
         check_id(t.id, &mut seen, bytes, at)?;
         let path = Path::instance(o, t.id);
         sink.instance(path).map_err(container_error(at))?;
-        level(bytes, t.body, t.end, path, false, sink)?;
+        level(bytes, t.body, t.end, path, Place::Nested, sink)?;
         at = t.end;
     }
     Ok(())
 }
 
+/// Where the TLVs of a [`level`] stand, for the checks beyond each one's kind.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    /// In a container TLV, or bare resources at an object path.
+    Nested,
+    /// The resources at the top of a payload addressed to their instance: an Object
+    /// Instance TLV of another ID is an ID mismatch.
+    Top,
+    /// The one TLV of a payload addressed to a resource or resource instance, of this ID.
+    Target(u16),
+}
+
 /// Decodes the TLVs of `bytes[start..end]`, the content of `parent`: the resources of an
 /// instance (`/O/I`), or the resource instances of a Multiple Resource TLV (`/O/I/R`,
-/// read by a nested call). `top`: resources at the top of a payload addressed to the
-/// instance, where an Object Instance TLV of another ID gets its own error.
+/// read by a nested call); `place` says where they stand. Every value reaches the sink
+/// from here.
 fn level<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     start: usize,
     end: usize,
     parent: Path,
-    top: bool,
+    place: Place,
     sink: &mut S,
 ) -> Result<(), Error> {
     let ids = parent.ids();
@@ -287,17 +276,27 @@ fn level<'a, S: Sink<'a> + ?Sized>(
     let nested = end < bytes.len();
     let mut at = start;
     while at < end {
+        if matches!(place, Place::Target(_)) && at > start {
+            return Err(err(at, ErrorKind::TrailingBytes));
+        }
         let t = read(within, at, nested)?;
         let path = match (multiple, t.kind) {
             (None, RESOURCE | MULTIPLE) => Path::resource(o, i, t.id),
             (Some(r), RESOURCE_INSTANCE) => Path::resource_instance(o, i, r, t.id),
-            (None, INSTANCE) if top && t.id != i => return Err(err(at, ErrorKind::IdMismatch)),
+            (None, INSTANCE) if place == Place::Top && t.id != i => {
+                return Err(err(at, ErrorKind::IdMismatch));
+            }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         };
-        check_id(t.id, &mut seen, bytes, at)?;
+        match place {
+            Place::Target(id) if t.id != id => return Err(err(at, ErrorKind::IdMismatch)),
+            // The request path's ID, alone: neither reserved nor repeated here.
+            Place::Target(_) => {}
+            _ => check_id(t.id, &mut seen, bytes, at)?,
+        }
         if t.kind == MULTIPLE {
             sink.multiple(path).map_err(container_error(at))?;
-            level(bytes, t.body, t.end, path, false, sink)?;
+            level(bytes, t.body, t.end, path, Place::Nested, sink)?;
         } else {
             sink.value(path, &RawValue::Bytes(t.value), None)
                 .map_err(|e| super::locate(e, F, at, t.body))?;
