@@ -140,9 +140,13 @@ fn child(r: &Reader<'_>, path: Path, id: u64, at: usize) -> Result<Path, Error> 
     let kind = match id {
         65535 => ErrorKind::ReservedId,
         65536.. => ErrorKind::NumberOutOfRange,
-        id => match path.child(id as u16) {
-            Some(p) => return Ok(p),
-            None => ErrorKind::TooDeep,
+        // One constructor per level: cheaper than a child of any path.
+        id => match *path.ids() {
+            [] => return Ok(Path::object(id as u16)),
+            [o] => return Ok(Path::instance(o, id as u16)),
+            [o, i] => return Ok(Path::resource(o, i, id as u16)),
+            [o, i, r] => return Ok(Path::resource_instance(o, i, r, id as u16)),
+            _ => ErrorKind::TooDeep,
         },
     };
     Err(r.err(at, kind))
