@@ -105,11 +105,16 @@ impl<'a> Json<'a> {
     /// any other token.
     #[inline]
     fn plain(&mut self) -> Option<&'a [u8]> {
+        self.plain_of(|b| matches!(b, b'"' | b'\\' | 0..=0x1F))
+    }
+
+    /// [`plain`](Self::plain) of a string whose body has no byte that `stop` takes (`stop`
+    /// takes `"`, `\` and control bytes, and may take more).
+    #[inline]
+    fn plain_of(&mut self, stop: impl Fn(u8) -> bool) -> Option<&'a [u8]> {
         let src = self.src;
         let body = src.get(self.pos..)?.strip_prefix(b"\"")?;
-        let len = body
-            .iter()
-            .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F))?;
+        let len = body.iter().position(|&b| stop(b))?;
         if body[len] != b'"' {
             return None;
         }
@@ -177,15 +182,11 @@ impl<'a> Json<'a> {
     /// like [`string`](Self::string), borrowed when it has no escapes.
     #[inline]
     pub fn name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
-        // Most names: plain ASCII (which is UTF-8).
+        // Most names: plain printable ASCII (which is UTF-8), tested in one pass.
         self.peek();
-        let start = self.pos;
-        match self.plain() {
-            Some(name) if name.is_ascii() => Ok(Cow::Borrowed(name)),
-            _ => {
-                self.pos = start;
-                self.any_name()
-            }
+        match self.plain_of(|b| !matches!(b, b' '..=b'~') || b == b'"' || b == b'\\') {
+            Some(name) => Ok(Cow::Borrowed(name)),
+            None => self.any_name(),
         }
     }
 
