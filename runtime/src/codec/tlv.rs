@@ -24,6 +24,7 @@
 //! truncated headers and values, and trailing bytes.
 
 use alloc::collections::BTreeSet;
+use core::mem::ManuallyDrop;
 
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, ValueRef};
@@ -298,7 +299,9 @@ fn level<'a, S: Sink<'a> + ?Sized>(
             sink.multiple(path).map_err(container_error(at))?;
             level(bytes, t.body, t.end, path, Place::Nested, sink)?;
         } else {
-            sink.value(path, &RawValue::Bytes(t.value), None)
+            // `Bytes` borrows: nothing to drop (no test of the variant after the call).
+            let value = ManuallyDrop::new(RawValue::Bytes(t.value));
+            sink.value(path, &value, None)
                 .map_err(|e| super::locate(e, F, at, t.body))?;
         }
         at = t.end;
