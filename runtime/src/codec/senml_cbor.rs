@@ -82,9 +82,7 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
         t => return Err(r.err(0, unexpected(t))),
     };
     while more(&mut r, &mut left) {
-        let start = r.pos();
-        let entry = read_record(&mut r, &mut resolver)?;
-        resolver.feed(&entry, start, F, sink)?;
+        record(&mut r, &mut resolver, sink)?;
     }
     if !r.at_end() {
         return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
@@ -183,8 +181,13 @@ fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     }
 }
 
-/// One record map; its `bn` and `bt` go to `resolver`.
-fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, Error> {
+/// Reads one record map and hands it to `sink`; its `bn` and `bt` go to `resolver` first.
+fn record<'a, S: Sink<'a> + ?Sized>(
+    r: &mut Reader<'a>,
+    resolver: &mut Resolver,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let start = r.pos();
     let mut left = match r.try_run_as(ErrorKind::Truncated, |d| d.map())? {
         Some(left) => left,
         None => {
@@ -245,7 +248,7 @@ fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<
             _ => drop(number(r)?),
         }
     }
-    Ok(rec)
+    resolver.feed(&rec, start, F, sink)
 }
 
 /// Writes a time: an integer when integral, else a float.
