@@ -92,6 +92,7 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
 
 /// Whether a container with `left` items left (`None`: indefinite, until a break) has
 /// another; counts it.
+#[inline]
 fn more(r: &mut Reader<'_>, left: &mut Option<u64>) -> bool {
     match left {
         Some(0) => false,
@@ -125,11 +126,18 @@ fn expect<'a, T>(
     read(r)
 }
 
+#[inline]
 fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
     // Most are definite.
-    if let Some(s) = r.try_run_as(ErrorKind::InvalidUtf8, |d| d.str())? {
-        return Ok(Cow::Borrowed(s));
+    match r.try_run_as(ErrorKind::InvalidUtf8, |d| d.str())? {
+        Some(s) => Ok(Cow::Borrowed(s)),
+        None => any_text(r),
     }
+}
+
+/// [`text`] of an indefinite string, or the error for another item.
+#[inline(never)]
+fn any_text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
     expect(
         r,
         |t| matches!(t, Type::String | Type::StringIndef),
@@ -138,18 +146,26 @@ fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
 }
 
 /// An integer, if the next item is one (nothing read otherwise).
+#[inline]
 fn int(r: &mut Reader<'_>) -> Result<Option<i128>, Error> {
     let int = r.try_run_as(ErrorKind::Truncated, |d| d.int())?;
     Ok(int.map(i128::from))
 }
 
 /// A number (integer, float, decimal fraction, tagged time).
+#[inline]
 fn number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
-    let at = r.pos();
     // Most are plain integers.
-    if let Some(i) = int(r)? {
-        return Ok(RawValue::Integer(i));
+    match int(r)? {
+        Some(i) => Ok(RawValue::Integer(i)),
+        None => any_number(r),
     }
+}
+
+/// [`number`] of an item that is not a plain integer.
+#[inline(never)]
+fn any_number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
+    let at = r.pos();
     match r.item()? {
         Item::Value(v @ (RawValue::Integer(_) | RawValue::Float(_) | RawValue::Time(_))) => Ok(v),
         _ => Err(r.err(at, ErrorKind::Syntax(Syntax::UnexpectedValue))),
@@ -166,11 +182,19 @@ fn seconds(v: &RawValue<'_>) -> f64 {
 }
 
 /// A record's label: -6..=8, 9 for `"vlo"`, `None` for a label to skip.
+#[inline]
 fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
-    let at = r.pos();
-    if let Some(k) = int(r)? {
-        return Ok((-6..=8).contains(&k).then_some(k as i32));
+    // Most are integers.
+    match int(r)? {
+        Some(k) => Ok((-6..=8).contains(&k).then_some(k as i32)),
+        None => text_label(r),
     }
+}
+
+/// [`label`] of an item that is not an integer: `"vlo"`, a label to skip, or an error.
+#[inline(never)]
+fn text_label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
+    let at = r.pos();
     match r.datatype()? {
         Type::String | Type::StringIndef => match &*text(r)? {
             "vlo" => Ok(Some(9)),
