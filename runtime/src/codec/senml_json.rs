@@ -146,6 +146,7 @@ impl Label {
 }
 
 /// One record object; its `bn` and `bt` go to `resolver`.
+#[inline]
 fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, JsonError> {
     j.expect(b'{')?;
     let mut rec = Entry::default();
