@@ -6,12 +6,12 @@ use alloc::vec::Vec;
 use super::{Error, ErrorKind, RawValue, Sink, TypeLookup};
 use crate::{DataType, Path, Value};
 
-/// Builds a [`Node`](crate::Node) from decoded events, typing values through a
+/// Builds a [`Node`](crate::Node) from what a decoder reads, typing values through a
 /// [`TypeLookup`] (fallback: [`RawValue::to_value_untyped`](super::RawValue::to_value_untyped)).
-/// Rejects events outside its path, duplicate paths, and a value where the model says
+/// Rejects paths outside its own, duplicate paths, and a value where the model says
 /// multiple (or the reverse).
 ///
-/// The tree is built while events arrive. Duplicate detection costs O(1) per leaf when a
+/// The tree is built while the values arrive. Duplicate detection costs O(1) per leaf when a
 /// payload lists IDs in ascending order at each level (what every encoder does) and a
 /// logarithmic search otherwise.
 pub struct NodeBuilder<'t> {
@@ -26,7 +26,7 @@ pub struct NodeBuilder<'t> {
     lookup: Lookup,
     // The last type lookup: (object, resource, result).
     last_type: Option<(u16, u16, ModelFacts)>,
-    // Paths opened by container events (`Instance`, `MultipleResource`). A container seen
+    // Paths opened by containers (`Sink::instance`, `Sink::multiple`). A container seen
     // twice is a duplicate; a container whose node already exists because leaves below it
     // came first (LwM2M CBOR `{[3,0,9]: 1, [3,0]: {6: {...}}}`) is not: the same paths in
     // the other order are accepted too.

@@ -7,9 +7,9 @@
 //! (resolved time = `bt` + `t`). Names and times resolve as in SenML
 //! ([`senml`](super::senml)).
 //!
-//! * [`decode`] accepts the keys in any order (`e` before `bn` too) and feeds one
-//!   [`Event::Value`](super::Event::Value) per entry ([`Event::PathOnly`](super::Event::PathOnly)
-//!   for an entry without value). `v` arrives as [`RawValue::Integer`] or
+//! * [`decode`] accepts the keys in any order (`e` before `bn` too) and hands each entry
+//!   to a [`Sink`]: its value ([`Sink::value`]), or its path alone for an entry without
+//!   value ([`Sink::path_only`]). `v` arrives as [`RawValue::Integer`] or
 //!   [`RawValue::Float`], `bv` as [`RawValue::Boolean`], `ov` as [`RawValue::Objlnk`] and
 //!   `sv` as [`RawValue::Text`], with text/plain's meaning for the model's type (Opaque is
 //!   base64 with padding; Objlnk `O:I`, as Leshan writes links): the parser needs no

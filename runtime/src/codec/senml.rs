@@ -5,8 +5,8 @@
 //!   `encode_records` / `decode_records` take and give;
 //! * decoding: a [`Resolver`] keeps the base name and base time across records (RFC 8428
 //!   §4.6) and turns each record ([`RawRecord`]: `bn`, `n`, `bt`, `t`, raw value, what the
-//!   wire said) into an [`Event`]; the notations hand it each `bn` and `bt` as they read
-//!   them. [`RecordSink`] collects the events;
+//!   wire said) into a path and a time for the [`Sink`] (or an [`Event`]); the notations
+//!   hand it each `bn` and `bt` as they read them. [`RecordSink`] collects the records;
 //! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
 //!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
 //!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
@@ -341,8 +341,8 @@ impl NameReader {
 
 /// A [`Sink`] collecting resolved [`Record`]s, typing values through a [`TypeLookup`]
 /// where it knows the resource (fallback: [`RawValue::to_value_untyped`]). A record that
-/// repeats the path and time of an earlier one is [`ErrorKind::DuplicatePath`]. Container
-/// events carry nothing for records and are skipped.
+/// repeats the path and time of an earlier one is [`ErrorKind::DuplicatePath`]. Containers
+/// carry nothing for records and are skipped.
 pub struct RecordSink<'t> {
     types: &'t dyn TypeLookup,
     records: Vec<Record>,

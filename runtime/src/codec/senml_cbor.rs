@@ -1,8 +1,9 @@
 //! SenML CBOR (`application/senml+cbor`, content format 112; RFC 8428 §6 with the LwM2M
 //! text label `"vlo"`).
 //!
-//! * [`decode`] reads a pack (a CBOR array of record maps) and feeds one [`Event::Value`](super::Event::Value)
-//!   (with its resolved time) or [`Event::PathOnly`](super::Event::PathOnly) per record to a [`Sink`];
+//! * [`decode`] reads a pack (a CBOR array of record maps) and hands each record to a
+//!   [`Sink`]: its value with its resolved time ([`Sink::value`]), or its path alone
+//!   ([`Sink::path_only`]);
 //!   [`decode_with_alternate_path`] reads names under an alternate path (LwM2M 1.2);
 //! * [`SenmlCborWriter`] implements [`Writer`] for one target path, into any [`Output`]
 //!   (a caller's buffer through [`SliceOutput`](super::SliceOutput): nothing allocated);

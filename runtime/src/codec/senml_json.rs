@@ -1,9 +1,9 @@
 //! SenML JSON (`application/senml+json`, content format 110; RFC 8428 with the LwM2M
 //! `vlo` field).
 //!
-//! * [`decode`] reads a pack (a JSON array of records) and feeds one
-//!   [`Event::Value`](super::Event::Value) (with its resolved time) or
-//!   [`Event::PathOnly`](super::Event::PathOnly) per record to a [`Sink`];
+//! * [`decode`] reads a pack (a JSON array of records) and hands each record to a
+//!   [`Sink`]: its value with its resolved time ([`Sink::value`]), or its path alone
+//!   ([`Sink::path_only`]);
 //!   [`decode_with_alternate_path`] reads names under an alternate path (LwM2M 1.2);
 //! * [`SenmlJsonWriter`] implements [`Writer`] for one target path;
 //! * [`encode_records`] / [`decode_records`] handle record lists: composite payloads,

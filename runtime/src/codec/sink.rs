@@ -1,7 +1,8 @@
 //! What decoders produce: one push parser per content format reads `(path, bytes)` and
-//! feeds [`Event`]s to a [`Sink`]. The node tree ([`NodeBuilder`](super::NodeBuilder)),
-//! generated structs (through [`InstanceSink`] adapters in [`typed`](crate::typed)) and
-//! collectors of leaves are sinks.
+//! hands each value, container and path-only record to a [`Sink`], one call each
+//! ([`Event`] is the recorded form of a call). The node tree
+//! ([`NodeBuilder`](super::NodeBuilder)), generated structs (through [`InstanceEvents`]
+//! and [`InstanceSink`]) and collectors of leaves are sinks.
 
 use super::{Error, ErrorKind, RawValue};
 use crate::{ContentFormat, Path};
