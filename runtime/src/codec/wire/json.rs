@@ -171,10 +171,18 @@ impl<'a> Json<'a> {
             Some(body) => core::str::from_utf8(body)
                 .map(Cow::Borrowed)
                 .map_err(|_| utf8),
-            None => match self.escaped_string()? {
-                Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
-                Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
-            },
+            None => self.escaped_text(),
+        }
+    }
+
+    /// [`string`](Self::string) of a token that is not a plain string: out of line, the
+    /// plain case stays small enough to inline.
+    #[inline(never)]
+    fn escaped_text(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let utf8 = (ErrorKind::InvalidUtf8, self.pos);
+        match self.escaped_string()? {
+            Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
+            Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
         }
     }
 
