@@ -189,6 +189,7 @@ impl<'a, S: InstanceSink + ?Sized> Sink<'a> for InstanceEvents<'_, S> {
     fn instance(&mut self, path: Path) -> Result<(), Error> {
         inside(&self.scope, &path)
     }
+    #[inline]
     fn multiple(&mut self, path: Path) -> Result<(), Error> {
         inside(&self.scope, &path)?;
         match path.resource_id() {
