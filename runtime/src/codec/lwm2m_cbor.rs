@@ -74,12 +74,13 @@ fn map<'a, S: Sink<'a> + ?Sized>(
         }
         // The key: one ID (the common case) or an array of them.
         let key_at = r.pos();
-        let path = match r.try_run_as(ErrorKind::Truncated, |d| d.u64())? {
-            Some(id) => child(r, base, id, key_at)?,
-            None => {
-                let t = r.datatype()?;
-                ids(r, base, key_at, t)?
+        // (The type first: a read of the wrong type costs minicbor an allocated message.)
+        let path = match r.datatype()? {
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => {
+                let id = r.run(|d| d.u64())?;
+                child(r, base, id, key_at)?
             }
+            t => ids(r, base, key_at, t)?,
         };
         let at = r.pos();
         let value = match r.item()? {

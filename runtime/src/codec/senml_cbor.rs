@@ -33,7 +33,7 @@ use minicbor::{Decoder, Encoder};
 use super::senml::{
     Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
 };
-use super::wire::cbor::{EncodeResult, Item, Reader, head};
+use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
 use super::wire::cbor::{write_float, write_value};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
 use super::{Writer, senml};
@@ -156,11 +156,12 @@ fn int(r: &mut Reader<'_>) -> Result<Option<i128>, Error> {
 /// A number (integer, float, decimal fraction, tagged time).
 #[inline]
 fn number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
-    // Most are plain integers.
-    match int(r)? {
-        Some(i) => Ok(RawValue::Integer(i)),
-        None => any_number(r),
+    // The type first (a read of the wrong type costs minicbor an allocated message, and
+    // floats are common); most are plain integers.
+    if is_int(r.datatype()?) {
+        return Ok(RawValue::Integer(r.run(|d| d.int())?.into()));
     }
+    any_number(r)
 }
 
 /// [`number`] of an item that is not a plain integer.
