@@ -119,10 +119,13 @@ pub fn set_opt<V: ResourceValue>(
     instance: Option<u16>,
     raw: &RawValue<'_>,
 ) -> Result<(), ErrorKind> {
-    let fresh = slot.is_none();
-    let stored = slot.get_or_insert_with(V::default).put(instance, raw);
-    if stored.is_err() && fresh {
-        *slot = None;
+    match slot {
+        Some(v) => v.put(instance, raw),
+        None => {
+            let mut v = V::default();
+            v.put(instance, raw)?;
+            *slot = Some(v);
+            Ok(())
+        }
     }
-    stored
 }

@@ -301,15 +301,8 @@ impl ResourceSet {
             self.low |= 1 << id;
             fresh
         } else {
-            self.insert_high(id)
+            self.high.insert(id)
         }
-    }
-
-    /// [`insert`](Self::insert) of an ID from 64 up: out of line, so that the common case
-    /// stays small enough to inline into decoders.
-    #[inline(never)]
-    fn insert_high(&mut self, id: u16) -> bool {
-        self.high.insert(id)
     }
 }
 
