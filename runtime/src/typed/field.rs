@@ -99,7 +99,8 @@ pub fn emit_non_empty<W: Writer + ?Sized, T: Scalar>(
 }
 
 // `set` and `set_opt` stay out of line: a generated `InstanceSink::set` is then a jump
-// table of tail calls, without a stack frame of its own.
+// table of calls, not one large function that saves and restores registers for every
+// value.
 
 /// Stores a decoded value into a field that always holds a value.
 #[inline(never)]
