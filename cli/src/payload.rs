@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
-use ucifi_runtime::codec::{self, Event, NodeBuilder, RawValue, Sink, TypeLookup};
+use ucifi_runtime::codec::{self, NodeBuilder, RawValue, Sink, TypeLookup};
 use ucifi_runtime::{ContentFormat, Node, Path, Registry, Selection, Value, Version};
 
 /// One decoded value: full path, typed value and the time the payload gave it.
@@ -409,21 +409,39 @@ impl<'t> TimedLeaves<'t> {
     }
 }
 
-impl<'a> Sink<'a> for TimedLeaves<'_> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), codec::Error> {
-        let time = match &event {
-            Event::Value { time, .. } => *time,
-            _ => None,
-        };
+impl<'t> TimedLeaves<'t> {
+    /// The builder of the run with time `time`: the current one, or a new one after the
+    /// current run's leaves are kept.
+    fn run(&mut self, time: Option<f64>) -> Result<&mut NodeBuilder<'t>, codec::Error> {
         let same = |t: Option<f64>| t.map(f64::to_bits) == time.map(f64::to_bits);
         if !self.run.as_ref().is_some_and(|(t, _)| same(*t)) {
             self.flush()?;
-            self.run = Some((time, NodeBuilder::new(self.path, self.types)));
         }
-        match &mut self.run {
-            Some((_, b)) => b.event(event),
-            None => Ok(()),
-        }
+        let (_, b) = self
+            .run
+            .get_or_insert_with(|| (time, NodeBuilder::new(self.path, self.types)));
+        Ok(b)
+    }
+}
+
+/// Containers and path-only records belong to the untimed run.
+impl<'a> Sink<'a> for TimedLeaves<'_> {
+    fn value(
+        &mut self,
+        path: Path,
+        value: &RawValue<'a>,
+        time: Option<f64>,
+    ) -> Result<(), codec::Error> {
+        self.run(time)?.value(path, value, time)
+    }
+    fn instance(&mut self, path: Path) -> Result<(), codec::Error> {
+        self.run(None)?.instance(path)
+    }
+    fn multiple(&mut self, path: Path) -> Result<(), codec::Error> {
+        self.run(None)?.multiple(path)
+    }
+    fn path_only(&mut self, path: Path) -> Result<(), codec::Error> {
+        self.run(None)?.path_only(path)
     }
 }
 
@@ -504,11 +522,7 @@ fn encode_timed(format: ContentFormat, leaves: Vec<Leaf>) -> Option<Result<Vec<u
 pub fn to_node(path: &Path, leaves: &[Leaf], types: &dyn TypeLookup) -> Result<Node, codec::Error> {
     let mut b = NodeBuilder::new(*path, types);
     for l in leaves {
-        b.event(Event::Value {
-            path: l.path,
-            value: raw_of(&l.value),
-            time: None,
-        })?;
+        b.value(l.path, &raw_of(&l.value), None)?;
     }
     b.finish()
 }

@@ -768,11 +768,9 @@ fn push_parser_events() {
     // A sink's error stops the parser, located at the TLV the event came from.
     struct Refuse;
     impl<'a> codec::Sink<'a> for Refuse {
-        fn event(&mut self, e: Event<'a>) -> Result<(), Error> {
-            match e {
-                Event::Value { path, .. } if path.resource_id() == Some(2) => {
-                    Err(Error::at_path(path, ErrorKind::NotWritable))
-                }
+        fn value(&mut self, path: Path, _: &RawValue<'a>, _: Option<f64>) -> Result<(), Error> {
+            match path.resource_id() {
+                Some(2) => Err(Error::at_path(path, ErrorKind::NotWritable)),
                 _ => Ok(()),
             }
         }

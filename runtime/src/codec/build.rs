@@ -3,15 +3,15 @@
 
 use alloc::vec::Vec;
 
-use super::{Error, ErrorKind, Event, Sink, TypeLookup};
+use super::{Error, ErrorKind, RawValue, Sink, TypeLookup};
 use crate::{DataType, Path, Value};
 
-/// Builds a [`Node`](crate::Node) from decoded events, typing values through a
+/// Builds a [`Node`](crate::Node) from what a decoder reads, typing values through a
 /// [`TypeLookup`] (fallback: [`RawValue::to_value_untyped`](super::RawValue::to_value_untyped)).
-/// Rejects events outside its path, duplicate paths, and a value where the model says
+/// Rejects paths outside its own, duplicate paths, and a value where the model says
 /// multiple (or the reverse).
 ///
-/// The tree is built while events arrive. Duplicate detection costs O(1) per leaf when a
+/// The tree is built while the values arrive. Duplicate detection costs O(1) per leaf when a
 /// payload lists IDs in ascending order at each level (what every encoder does) and a
 /// logarithmic search otherwise.
 pub struct NodeBuilder<'t> {
@@ -26,7 +26,7 @@ pub struct NodeBuilder<'t> {
     lookup: Lookup,
     // The last type lookup: (object, resource, result).
     last_type: Option<(u16, u16, ModelFacts)>,
-    // Paths opened by container events (`Instance`, `MultipleResource`). A container seen
+    // Paths opened by containers (`Sink::instance`, `Sink::multiple`). A container seen
     // twice is a duplicate; a container whose node already exists because leaves below it
     // came first (LwM2M CBOR `{[3,0,9]: 1, [3,0]: {6: {...}}}`) is not: the same paths in
     // the other order are accepted too.
@@ -54,151 +54,151 @@ impl<'t> NodeBuilder<'t> {
         }
     }
 
-    fn push(&mut self, ev: &Event<'_>) -> Result<(), Error> {
-        let types = self.types;
+    /// A value ([`Sink::value`]).
+    fn leaf(&mut self, path: Path, value: &RawValue<'_>) -> Result<(), Error> {
         use crate::{ResourceInstanceNode, ResourceValue};
-        match *ev {
-            Event::Value {
-                path, ref value, ..
-            } => {
-                self.check_inside(&path)?;
-                let ids = path.ids();
-                if ids.len() < 3 {
-                    return Err(Error::at_path(path, ErrorKind::Misplaced));
-                }
-                let (o, i, r) = (ids[0], ids[1], ids[2]);
-                // Resource instances of one resource arrive together: look the type up once.
-                let ty = match self.last_type {
-                    Some((lo, lr, t)) if lo == o && lr == r => t,
-                    _ => {
-                        let t = types.resource_type(o, r);
-                        self.last_type = Some((o, r, t));
-                        t
-                    }
-                };
-                let v = match ty {
-                    Some((dt, multiple)) => {
-                        if multiple && ids.len() == 3 {
-                            return Err(Error::at_path(path, ErrorKind::NotSingle));
-                        }
-                        if !multiple && ids.len() == 4 {
-                            return Err(Error::at_path(path, ErrorKind::NotMultiple));
-                        }
-                        value
-                            .to_value(dt)
-                            .map_err(|e| Error::at_path(path, ErrorKind::Value(e)))?
-                    }
-                    None => value.to_value_untyped(),
-                };
-                let (list, lk) = self.instances_of(o);
-                let inst = instance_of(list, o, i, lk);
-                let parent = Path::instance(o, i);
-                let found = lk.find(&inst.resources, parent, r);
-                match (found, ids.get(3)) {
-                    (None, ri) => {
-                        let prev = inst.resources.last().map(|l| l.id);
-                        push_small(
-                            &mut inst.resources,
-                            crate::ResourceNode {
-                                id: r,
-                                value: match ri {
-                                    None => ResourceValue::Single(v),
-                                    // Room for a few more instances without reallocating.
-                                    Some(&ri) => ResourceValue::Multiple({
-                                        let mut l = Vec::with_capacity(4);
-                                        l.push(ResourceInstanceNode { id: ri, value: v });
-                                        l
-                                    }),
-                                },
-                            },
-                        );
-                        lk.pushed(parent, prev, r, inst.resources.len() - 1);
-                    }
-                    (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
-                        (ResourceValue::Multiple(list), Some(&ri)) => {
-                            let parent = Path::resource(o, i, r);
-                            if lk.find(list, parent, ri).is_some() {
-                                return Err(Error::at_path(path, ErrorKind::DuplicatePath));
-                            }
-                            let prev = list.last().map(|l| l.id);
-                            list.push(ResourceInstanceNode { id: ri, value: v });
-                            lk.pushed(parent, prev, ri, list.len() - 1);
-                        }
-                        (ResourceValue::Single(_), None) => {
-                            return Err(Error::at_path(path, ErrorKind::DuplicatePath));
-                        }
-                        _ => {
-                            return Err(Error::at_path(path, ErrorKind::ValueAndInstances));
-                        }
-                    },
-                }
+        let types = self.types;
+        self.check_inside(&path)?;
+        let ids = path.ids();
+        if ids.len() < 3 {
+            return Err(Error::at_path(path, ErrorKind::Misplaced));
+        }
+        let (o, i, r) = (ids[0], ids[1], ids[2]);
+        // Resource instances of one resource arrive together: look the type up once.
+        let ty = match self.last_type {
+            Some((lo, lr, t)) if lo == o && lr == r => t,
+            _ => {
+                let t = types.resource_type(o, r);
+                self.last_type = Some((o, r, t));
+                t
             }
-            Event::MultipleResource(path) => {
-                if self.is_ancestor(&path) {
-                    return Ok(());
+        };
+        let v = match ty {
+            Some((dt, multiple)) => {
+                if multiple && ids.len() == 3 {
+                    return Err(Error::at_path(path, ErrorKind::NotSingle));
                 }
-                self.check_inside(&path)?;
-                let ids = path.ids();
-                if ids.len() != 3 {
-                    return Err(Error::at_path(path, ErrorKind::Misplaced));
-                }
-                if let Some((_, false)) = types.resource_type(ids[0], ids[2]) {
+                if !multiple && ids.len() == 4 {
                     return Err(Error::at_path(path, ErrorKind::NotMultiple));
                 }
-                if !self.containers.insert(path) {
-                    return Err(Error::at_path(path, ErrorKind::DuplicatePath));
-                }
-                let (list, lk) = self.instances_of(ids[0]);
-                let inst = instance_of(list, ids[0], ids[1], lk);
-                let parent = Path::instance(ids[0], ids[1]);
-                if let Some(k) = lk.find(&inst.resources, parent, ids[2]) {
-                    // Resource instances arrived before the container: nothing to add.
-                    if let ResourceValue::Multiple(_) = inst.resources[k].value {
-                        return Ok(());
-                    }
-                    return Err(Error::at_path(path, ErrorKind::DuplicatePath));
-                }
+                value
+                    .to_value(dt)
+                    .map_err(|e| Error::at_path(path, ErrorKind::Value(e)))?
+            }
+            None => value.to_value_untyped(),
+        };
+        let (list, lk) = self.instances_of(o);
+        let inst = instance_of(list, o, i, lk);
+        let parent = Path::instance(o, i);
+        let found = lk.find(&inst.resources, parent, r);
+        match (found, ids.get(3)) {
+            (None, ri) => {
                 let prev = inst.resources.last().map(|l| l.id);
                 push_small(
                     &mut inst.resources,
                     crate::ResourceNode {
-                        id: ids[2],
-                        value: ResourceValue::Multiple(Vec::new()),
+                        id: r,
+                        value: match ri {
+                            None => ResourceValue::Single(v),
+                            // Room for a few more instances without reallocating.
+                            Some(&ri) => ResourceValue::Multiple({
+                                let mut l = Vec::with_capacity(4);
+                                l.push(ResourceInstanceNode { id: ri, value: v });
+                                l
+                            }),
+                        },
                     },
                 );
-                lk.pushed(parent, prev, ids[2], inst.resources.len() - 1);
+                lk.pushed(parent, prev, r, inst.resources.len() - 1);
             }
-            Event::Instance(path) => {
-                if self.is_ancestor(&path) {
-                    return Ok(());
+            (Some(k), ri) => match (&mut inst.resources[k].value, ri) {
+                (ResourceValue::Multiple(list), Some(&ri)) => {
+                    let parent = Path::resource(o, i, r);
+                    if lk.find(list, parent, ri).is_some() {
+                        return Err(Error::at_path(path, ErrorKind::DuplicatePath));
+                    }
+                    let prev = list.last().map(|l| l.id);
+                    list.push(ResourceInstanceNode { id: ri, value: v });
+                    lk.pushed(parent, prev, ri, list.len() - 1);
                 }
-                self.check_inside(&path)?;
-                let ids = path.ids();
-                if ids.len() != 2 {
-                    return Err(Error::at_path(path, ErrorKind::Misplaced));
-                }
-                if !self.containers.insert(path) {
+                (ResourceValue::Single(_), None) => {
                     return Err(Error::at_path(path, ErrorKind::DuplicatePath));
                 }
-                let (list, lk) = self.instances_of(ids[0]);
-                let parent = Path::object(ids[0]);
-                if lk.find(list, parent, ids[1]).is_some() {
-                    // Leaves of the instance arrived before its container.
-                    return Ok(());
+                _ => {
+                    return Err(Error::at_path(path, ErrorKind::ValueAndInstances));
                 }
-                let prev = list.last().map(|l| l.id);
-                // No capacity up front: the container may stay empty (hostile payloads
-                // list thousands of empty instances in two bytes each).
-                list.push(crate::InstanceNode {
-                    id: ids[1],
-                    resources: Vec::new(),
-                });
-                lk.pushed(parent, prev, ids[1], list.len() - 1);
-            }
-            Event::PathOnly(path) => {
-                return Err(Error::at_path(path, ErrorKind::PathWithoutValue));
-            }
+            },
         }
+        Ok(())
+    }
+
+    /// A multiple-resource container ([`Sink::multiple`]).
+    fn multiple_resource(&mut self, path: Path) -> Result<(), Error> {
+        use crate::ResourceValue;
+        let types = self.types;
+        if self.is_ancestor(&path) {
+            return Ok(());
+        }
+        self.check_inside(&path)?;
+        let ids = path.ids();
+        if ids.len() != 3 {
+            return Err(Error::at_path(path, ErrorKind::Misplaced));
+        }
+        if let Some((_, false)) = types.resource_type(ids[0], ids[2]) {
+            return Err(Error::at_path(path, ErrorKind::NotMultiple));
+        }
+        if !self.containers.insert(path) {
+            return Err(Error::at_path(path, ErrorKind::DuplicatePath));
+        }
+        let (list, lk) = self.instances_of(ids[0]);
+        let inst = instance_of(list, ids[0], ids[1], lk);
+        let parent = Path::instance(ids[0], ids[1]);
+        if let Some(k) = lk.find(&inst.resources, parent, ids[2]) {
+            // Resource instances arrived before the container: nothing to add.
+            if let ResourceValue::Multiple(_) = inst.resources[k].value {
+                return Ok(());
+            }
+            return Err(Error::at_path(path, ErrorKind::DuplicatePath));
+        }
+        let prev = inst.resources.last().map(|l| l.id);
+        push_small(
+            &mut inst.resources,
+            crate::ResourceNode {
+                id: ids[2],
+                value: ResourceValue::Multiple(Vec::new()),
+            },
+        );
+        lk.pushed(parent, prev, ids[2], inst.resources.len() - 1);
+        Ok(())
+    }
+
+    /// An instance container ([`Sink::instance`]).
+    fn instance_container(&mut self, path: Path) -> Result<(), Error> {
+        if self.is_ancestor(&path) {
+            return Ok(());
+        }
+        self.check_inside(&path)?;
+        let ids = path.ids();
+        if ids.len() != 2 {
+            return Err(Error::at_path(path, ErrorKind::Misplaced));
+        }
+        if !self.containers.insert(path) {
+            return Err(Error::at_path(path, ErrorKind::DuplicatePath));
+        }
+        let (list, lk) = self.instances_of(ids[0]);
+        let parent = Path::object(ids[0]);
+        if lk.find(list, parent, ids[1]).is_some() {
+            // Leaves of the instance arrived before its container.
+            return Ok(());
+        }
+        let prev = list.last().map(|l| l.id);
+        // No capacity up front: the container may stay empty (hostile payloads
+        // list thousands of empty instances in two bytes each).
+        list.push(crate::InstanceNode {
+            id: ids[1],
+            resources: Vec::new(),
+        });
+        lk.pushed(parent, prev, ids[1], list.len() - 1);
         Ok(())
     }
 
@@ -462,8 +462,14 @@ fn instance_of<'a>(
 }
 
 impl<'a> Sink<'a> for NodeBuilder<'_> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
-        self.push(&event)
+    fn value(&mut self, path: Path, value: &RawValue<'a>, _: Option<f64>) -> Result<(), Error> {
+        self.leaf(path, value)
+    }
+    fn instance(&mut self, path: Path) -> Result<(), Error> {
+        self.instance_container(path)
+    }
+    fn multiple(&mut self, path: Path) -> Result<(), Error> {
+        self.multiple_resource(path)
     }
 }
 

@@ -28,15 +28,15 @@ use minicbor::data::Type;
 use minicbor::encode::write::Cursor;
 
 use super::wire::cbor::{HEAD_MAX, Item, Reader, head, write_error, write_head, write_value};
-use super::{CborOut, Error, ErrorKind, Event, Output, Sink, Syntax, Writer};
+use super::{CborOut, Error, ErrorKind, Output, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, Value, ValueRef};
 
 const F: ContentFormat = ContentFormat::Lwm2mCbor;
 
 /// Decodes a LwM2M CBOR payload addressed to `path`, feeding `sink`: an
-/// [`Event::Instance`] for a map at an instance path, an [`Event::MultipleResource`] for a
-/// map at a resource path, an [`Event::Value`] per leaf and an [`Event::PathOnly`] per
-/// `null` leaf. Events of the sink are located at the byte of their key.
+/// [`Sink::instance`] for a map at an instance path, [`Sink::multiple`] for a map at a
+/// resource path, [`Sink::value`] per leaf and [`Sink::path_only`] per `null` leaf. Errors
+/// of the sink are located at the byte of their key.
 pub fn decode<'a, S: Sink<'a> + ?Sized>(
     path: &Path,
     bytes: &'a [u8],
@@ -74,39 +74,35 @@ fn map<'a, S: Sink<'a> + ?Sized>(
         }
         // The key: one ID (the common case) or an array of them.
         let key_at = r.pos();
+        // (The type first: a read of the wrong type costs minicbor an allocated message.)
         let path = match r.datatype()? {
-            Type::U8 | Type::U16 | Type::U32 | Type::U64 => id(r, base, key_at)?,
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => {
+                let id = r.run(|d| d.u64())?;
+                child(r, base, id, key_at)?
+            }
             t => ids(r, base, key_at, t)?,
         };
         let at = r.pos();
-        let event = match r.item()? {
+        let value = match r.item()? {
             Item::Map(map_at, _) if path.len() >= 4 => {
                 return Err(r.err(map_at, ErrorKind::TooDeep));
             }
             Item::Map(_, n) => {
-                let event = match path.len() {
-                    2 => Some(Event::Instance(path)),
-                    3 => Some(Event::MultipleResource(path)),
-                    _ => None,
+                let opened = match path.len() {
+                    2 => sink.instance(path),
+                    3 => sink.multiple(path),
+                    _ => Ok(()),
                 };
-                if let Some(event) = event {
-                    sink.event(event)
-                        .map_err(|e| e.in_format(F).or_offset(key_at))?;
-                }
+                opened.map_err(|e| e.in_format(F).or_offset(key_at))?;
                 map(r, path, n, sink)?;
                 continue;
             }
             Item::Array(array_at) => return Err(r.err(array_at, ErrorKind::Misplaced)),
             _ if path.len() < 3 => return Err(r.err(at, ErrorKind::Misplaced)),
-            Item::Value(value) => Event::Value {
-                path,
-                value,
-                time: None,
-            },
-            Item::Null => Event::PathOnly(path),
+            Item::Value(value) => sink.value(path, &value, None),
+            Item::Null => sink.path_only(path),
         };
-        sink.event(event)
-            .map_err(|e| super::locate(e, F, key_at, at))?;
+        value.map_err(|e| super::locate(e, F, key_at, at))?;
     }
 }
 
@@ -129,7 +125,8 @@ fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error
         if !matches!(t, Type::U8 | Type::U16 | Type::U32 | Type::U64) {
             return Err(r.err(id_at, key_kind(t)));
         }
-        path = id(r, path, id_at)?;
+        let id = r.run(|d| d.u64())?;
+        path = child(r, path, id, id_at)?;
         n += 1;
     }
     if n == 0 {
@@ -138,15 +135,19 @@ fn ids(r: &mut Reader<'_>, base: Path, at: usize, t: Type) -> Result<Path, Error
     Ok(path)
 }
 
-/// `path` extended by the unsigned integer at `at`, the next item.
+/// `path` extended by `id`, the unsigned integer read at `at`.
 #[inline]
-fn id(r: &mut Reader<'_>, path: Path, at: usize) -> Result<Path, Error> {
-    let kind = match r.run(|d| d.u64())? {
+fn child(r: &Reader<'_>, path: Path, id: u64, at: usize) -> Result<Path, Error> {
+    let kind = match id {
         65535 => ErrorKind::ReservedId,
         65536.. => ErrorKind::NumberOutOfRange,
-        id => match path.child(id as u16) {
-            Some(p) => return Ok(p),
-            None => ErrorKind::TooDeep,
+        // One constructor per level: cheaper than a child of any path.
+        id => match *path.ids() {
+            [] => return Ok(Path::object(id as u16)),
+            [o] => return Ok(Path::instance(o, id as u16)),
+            [o, i] => return Ok(Path::resource(o, i, id as u16)),
+            [o, i, r] => return Ok(Path::resource_instance(o, i, r, id as u16)),
+            _ => ErrorKind::TooDeep,
         },
     };
     Err(r.err(at, kind))

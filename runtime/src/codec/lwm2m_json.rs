@@ -7,9 +7,9 @@
 //! (resolved time = `bt` + `t`). Names and times resolve as in SenML
 //! ([`senml`](super::senml)).
 //!
-//! * [`decode`] accepts the keys in any order (`e` before `bn` too) and feeds one
-//!   [`Event::Value`](super::Event::Value) per entry ([`Event::PathOnly`](super::Event::PathOnly)
-//!   for an entry without value). `v` arrives as [`RawValue::Integer`] or
+//! * [`decode`] accepts the keys in any order (`e` before `bn` too) and hands each entry
+//!   to a [`Sink`]: its value ([`Sink::value`]), or its path alone for an entry without
+//!   value ([`Sink::path_only`]). `v` arrives as [`RawValue::Integer`] or
 //!   [`RawValue::Float`], `bv` as [`RawValue::Boolean`], `ov` as [`RawValue::Objlnk`] and
 //!   `sv` as [`RawValue::Text`], with text/plain's meaning for the model's type (Opaque is
 //!   base64 with padding; Objlnk `O:I`, as Leshan writes links): the parser needs no
@@ -69,12 +69,7 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
         j.peek();
         let start = j.pos;
         let entry = read_entry(&mut j).map_err(fail)?;
-        let value_at = entry.value_at;
-        let event = resolver
-            .event(&entry.name, entry.time, entry.value)
-            .map_err(|kind| Error::at(F, start, kind))?;
-        sink.event(event)
-            .map_err(|e| super::locate(e, F, start, value_at))?;
+        resolver.feed(&entry, start, F, sink)?;
         if !j.eat(b',') {
             // What follows the entries was checked with the header.
             return j.expect(b']').map_err(fail);

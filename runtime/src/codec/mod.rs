@@ -3,7 +3,7 @@
 //! Every format has one decoder and one encoder:
 //!
 //! * decoding is a push parser, `FORMAT::decode(path, bytes, sink)`, that reads a payload
-//!   addressed to `path` and feeds its [`Event`]s to a [`Sink`]: the node tree
+//!   addressed to `path` and hands its values and containers to a [`Sink`]: the node tree
 //!   ([`NodeBuilder`]), a generated struct ([`typed`](crate::typed)) or a collector. Leaf
 //!   values arrive as [`RawValue`]s, what the wire said; the sink applies the model's data
 //!   type ([`RawValue::to_value`]) or, without a model, the untyped fallback;

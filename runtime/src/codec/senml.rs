@@ -5,8 +5,8 @@
 //!   `encode_records` / `decode_records` take and give;
 //! * decoding: a [`Resolver`] keeps the base name and base time across records (RFC 8428
 //!   §4.6) and turns each record ([`RawRecord`]: `bn`, `n`, `bt`, `t`, raw value, what the
-//!   wire said) into an [`Event`]; the notations hand it each `bn` and `bt` as they read
-//!   them. [`RecordSink`] collects the events;
+//!   wire said) into a path and a time for the [`Sink`] (or an [`Event`]); the notations
+//!   hand it each `bn` and `bt` as they read them. [`RecordSink`] collects the records;
 //! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
 //!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
 //!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
@@ -35,7 +35,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Error, ErrorKind, Event, Output, RawValue, Sink, TypeLookup};
-use crate::{Path, Value};
+use crate::{ContentFormat, Path, Value};
 
 /// One resolved SenML record with an owned value.
 #[derive(Clone, Debug, PartialEq)]
@@ -169,7 +169,11 @@ impl Resolver {
             self.set_base_time(bt);
         }
         let name = record.name.as_deref().unwrap_or("").as_bytes();
-        self.event(name, record.time, record.value)
+        let (path, time) = self.locate(name, record.time)?;
+        Ok(match record.value {
+            Some(value) => Event::Value { path, value, time },
+            None => Event::PathOnly(path),
+        })
     }
 
     /// A record's `bn` (the decoders apply it as soon as they read it).
@@ -184,15 +188,10 @@ impl Resolver {
         self.base_time = Some(bt);
     }
 
-    /// The event of a record with name `n` (empty when none), time `t` and `value`, under
+    /// The path and time of a record with name `n` (empty when none) and time `t`, under
     /// the base name and time (see [`resolve`](Self::resolve)).
     #[inline]
-    pub(crate) fn event<'a>(
-        &self,
-        n: &[u8],
-        t: Option<f64>,
-        value: Option<RawValue<'a>>,
-    ) -> Result<Event<'a>, ErrorKind> {
+    fn locate(&self, n: &[u8], t: Option<f64>) -> Result<(Path, Option<f64>), ErrorKind> {
         let total = self.base_len + n.len();
         if total == 0 || total > NAME_MAX {
             return Err(ErrorKind::NotAPath);
@@ -205,10 +204,28 @@ impl Resolver {
             (None, None) => None,
             (b, t) => Some(b.unwrap_or(0.0) + t.unwrap_or(0.0)),
         };
-        Ok(match value {
-            Some(value) => Event::Value { path, value, time },
-            None => Event::PathOnly(path),
-        })
+        Ok((path, time))
+    }
+
+    /// Resolves `entry`, the record at byte `start` of a `format` payload, and hands it to
+    /// `sink`: its value, or its path alone. Errors of the name are located at the record,
+    /// the sink's as [`locate`](super::locate) says.
+    #[inline]
+    pub(crate) fn feed<'a, S: Sink<'a> + ?Sized>(
+        &self,
+        entry: &Entry<'a>,
+        start: usize,
+        format: ContentFormat,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        let (path, time) = self
+            .locate(&entry.name, entry.time)
+            .map_err(|k| Error::at(format, start, k))?;
+        match &entry.value {
+            Some(value) => sink.value(path, value, time),
+            None => sink.path_only(path),
+        }
+        .map_err(|e| super::locate(e, format, start, entry.value_at))
     }
 }
 
@@ -324,8 +341,8 @@ impl NameReader {
 
 /// A [`Sink`] collecting resolved [`Record`]s, typing values through a [`TypeLookup`]
 /// where it knows the resource (fallback: [`RawValue::to_value_untyped`]). A record that
-/// repeats the path and time of an earlier one is [`ErrorKind::DuplicatePath`]. Container
-/// events carry nothing for records and are skipped.
+/// repeats the path and time of an earlier one is [`ErrorKind::DuplicatePath`]. Containers
+/// carry nothing for records and are skipped.
 pub struct RecordSink<'t> {
     types: &'t dyn TypeLookup,
     records: Vec<Record>,
@@ -348,13 +365,14 @@ impl<'t> RecordSink<'t> {
     }
 }
 
-impl<'a> Sink<'a> for RecordSink<'_> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
-        let (path, raw, time) = match event {
-            Event::Value { path, value, time } => (path, Some(value), time),
-            Event::PathOnly(path) => (path, None, None),
-            Event::MultipleResource(_) | Event::Instance(_) => return Ok(()),
-        };
+impl RecordSink<'_> {
+    /// Records the value `raw` (`None`: a path-only record) at `path`, typed.
+    fn push(
+        &mut self,
+        path: Path,
+        raw: Option<&RawValue<'_>>,
+        time: Option<f64>,
+    ) -> Result<(), Error> {
         if !self.seen.insert((path, time.map(f64::to_bits))) {
             return Err(Error::at_path(path, ErrorKind::DuplicatePath));
         }
@@ -372,6 +390,16 @@ impl<'a> Sink<'a> for RecordSink<'_> {
         };
         self.records.push(Record { path, value, time });
         Ok(())
+    }
+}
+
+/// Container calls carry nothing for records and are ignored.
+impl<'a> Sink<'a> for RecordSink<'_> {
+    fn value(&mut self, path: Path, value: &RawValue<'a>, time: Option<f64>) -> Result<(), Error> {
+        self.push(path, Some(value), time)
+    }
+    fn path_only(&mut self, path: Path) -> Result<(), Error> {
+        self.push(path, None, None)
     }
 }
 

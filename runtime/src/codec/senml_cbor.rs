@@ -1,8 +1,9 @@
 //! SenML CBOR (`application/senml+cbor`, content format 112; RFC 8428 §6 with the LwM2M
 //! text label `"vlo"`).
 //!
-//! * [`decode`] reads a pack (a CBOR array of record maps) and feeds one [`Event::Value`](super::Event::Value)
-//!   (with its resolved time) or [`Event::PathOnly`](super::Event::PathOnly) per record to a [`Sink`];
+//! * [`decode`] reads a pack (a CBOR array of record maps) and hands each record to a
+//!   [`Sink`]: its value with its resolved time ([`Sink::value`]), or its path alone
+//!   ([`Sink::path_only`]);
 //!   [`decode_with_alternate_path`] reads names under an alternate path (LwM2M 1.2);
 //! * [`SenmlCborWriter`] implements [`Writer`] for one target path, into any [`Output`]
 //!   (a caller's buffer through [`SliceOutput`](super::SliceOutput): nothing allocated);
@@ -32,7 +33,7 @@ use minicbor::{Decoder, Encoder};
 use super::senml::{
     Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
 };
-use super::wire::cbor::{EncodeResult, Item, Reader, head};
+use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
 use super::wire::cbor::{write_float, write_value};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
 use super::{Writer, senml};
@@ -82,14 +83,7 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
         t => return Err(r.err(0, unexpected(t))),
     };
     while more(&mut r, &mut left) {
-        let start = r.pos();
-        let entry = read_record(&mut r, &mut resolver)?;
-        let value_at = entry.value_at;
-        let event = resolver
-            .event(&entry.name, entry.time, entry.value)
-            .map_err(|k| r.err(start, k))?;
-        sink.event(event)
-            .map_err(|e| super::locate(e, F, start, value_at))?;
+        record(&mut r, &mut resolver, sink)?;
     }
     if !r.at_end() {
         return Err(r.err(r.pos(), ErrorKind::TrailingBytes));
@@ -99,6 +93,7 @@ fn decode_with<'a, S: Sink<'a> + ?Sized>(
 
 /// Whether a container with `left` items left (`None`: indefinite, until a break) has
 /// another; counts it.
+#[inline]
 fn more(r: &mut Reader<'_>, left: &mut Option<u64>) -> bool {
     match left {
         Some(0) => false,
@@ -132,11 +127,18 @@ fn expect<'a, T>(
     read(r)
 }
 
+#[inline]
 fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
     // Most are definite.
-    if let Some(s) = r.try_run_as(ErrorKind::InvalidUtf8, |d| d.str())? {
-        return Ok(Cow::Borrowed(s));
+    match r.try_run_as(ErrorKind::InvalidUtf8, |d| d.str())? {
+        Some(s) => Ok(Cow::Borrowed(s)),
+        None => any_text(r),
     }
+}
+
+/// [`text`] of an indefinite string, or the error for another item.
+#[inline(never)]
+fn any_text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
     expect(
         r,
         |t| matches!(t, Type::String | Type::StringIndef),
@@ -145,18 +147,27 @@ fn text<'a>(r: &mut Reader<'a>) -> Result<Cow<'a, str>, Error> {
 }
 
 /// An integer, if the next item is one (nothing read otherwise).
+#[inline]
 fn int(r: &mut Reader<'_>) -> Result<Option<i128>, Error> {
     let int = r.try_run_as(ErrorKind::Truncated, |d| d.int())?;
     Ok(int.map(i128::from))
 }
 
 /// A number (integer, float, decimal fraction, tagged time).
+#[inline]
 fn number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
-    let at = r.pos();
-    // Most are plain integers.
-    if let Some(i) = int(r)? {
-        return Ok(RawValue::Integer(i));
+    // The type first (a read of the wrong type costs minicbor an allocated message, and
+    // floats are common); most are plain integers.
+    if is_int(r.datatype()?) {
+        return Ok(RawValue::Integer(r.run(|d| d.int())?.into()));
     }
+    any_number(r)
+}
+
+/// [`number`] of an item that is not a plain integer.
+#[inline(never)]
+fn any_number<'a>(r: &mut Reader<'a>) -> Result<RawValue<'a>, Error> {
+    let at = r.pos();
     match r.item()? {
         Item::Value(v @ (RawValue::Integer(_) | RawValue::Float(_) | RawValue::Time(_))) => Ok(v),
         _ => Err(r.err(at, ErrorKind::Syntax(Syntax::UnexpectedValue))),
@@ -173,11 +184,19 @@ fn seconds(v: &RawValue<'_>) -> f64 {
 }
 
 /// A record's label: -6..=8, 9 for `"vlo"`, `None` for a label to skip.
+#[inline]
 fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
-    let at = r.pos();
-    if let Some(k) = int(r)? {
-        return Ok((-6..=8).contains(&k).then_some(k as i32));
+    // Most are integers.
+    match int(r)? {
+        Some(k) => Ok((-6..=8).contains(&k).then_some(k as i32)),
+        None => text_label(r),
     }
+}
+
+/// [`label`] of an item that is not an integer: `"vlo"`, a label to skip, or an error.
+#[inline(never)]
+fn text_label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
+    let at = r.pos();
     match r.datatype()? {
         Type::String | Type::StringIndef => match &*text(r)? {
             "vlo" => Ok(Some(9)),
@@ -188,8 +207,13 @@ fn label(r: &mut Reader<'_>) -> Result<Option<i32>, Error> {
     }
 }
 
-/// One record map; its `bn` and `bt` go to `resolver`.
-fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, Error> {
+/// Reads one record map and hands it to `sink`; its `bn` and `bt` go to `resolver` first.
+fn record<'a, S: Sink<'a> + ?Sized>(
+    r: &mut Reader<'a>,
+    resolver: &mut Resolver,
+    sink: &mut S,
+) -> Result<(), Error> {
+    let start = r.pos();
     let mut left = match r.try_run_as(ErrorKind::Truncated, |d| d.map())? {
         Some(left) => left,
         None => {
@@ -250,7 +274,7 @@ fn read_record<'a>(r: &mut Reader<'a>, resolver: &mut Resolver) -> Result<Entry<
             _ => drop(number(r)?),
         }
     }
-    Ok(rec)
+    resolver.feed(&rec, start, F, sink)
 }
 
 /// Writes a time: an integer when integral, else a float.

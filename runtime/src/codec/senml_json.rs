@@ -1,9 +1,9 @@
 //! SenML JSON (`application/senml+json`, content format 110; RFC 8428 with the LwM2M
 //! `vlo` field).
 //!
-//! * [`decode`] reads a pack (a JSON array of records) and feeds one
-//!   [`Event::Value`](super::Event::Value) (with its resolved time) or
-//!   [`Event::PathOnly`](super::Event::PathOnly) per record to a [`Sink`];
+//! * [`decode`] reads a pack (a JSON array of records) and hands each record to a
+//!   [`Sink`]: its value with its resolved time ([`Sink::value`]), or its path alone
+//!   ([`Sink::path_only`]);
 //!   [`decode_with_alternate_path`] reads names under an alternate path (LwM2M 1.2);
 //! * [`SenmlJsonWriter`] implements [`Writer`] for one target path;
 //! * [`encode_records`] / [`decode_records`] handle record lists: composite payloads,
@@ -83,12 +83,7 @@ fn decode_records_with<'a, S: Sink<'a> + ?Sized>(
             j.peek();
             let start = j.pos;
             let entry = read_record(&mut j, &mut resolver).map_err(fail)?;
-            let value_at = entry.value_at;
-            let event = resolver
-                .event(&entry.name, entry.time, entry.value)
-                .map_err(|kind| Error::at(F, start, kind))?;
-            sink.event(event)
-                .map_err(|e| super::locate(e, F, start, value_at))?;
+            resolver.feed(&entry, start, F, sink)?;
             if !j.eat(b',') {
                 j.expect(b']').map_err(fail)?;
                 break;
@@ -151,6 +146,7 @@ impl Label {
 }
 
 /// One record object; its `bn` and `bt` go to `resolver`.
+#[inline]
 fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a>, JsonError> {
     j.expect(b'{')?;
     let mut rec = Entry::default();

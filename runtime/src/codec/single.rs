@@ -7,7 +7,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use super::{Error, ErrorKind, Event, Output, RawValue, Sink, Writer};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Writer};
 use crate::{ContentFormat, Path, ValueRef};
 
 /// A format that carries exactly one value.
@@ -32,12 +32,8 @@ pub fn decode<'a, S: SingleValue, K: Sink<'a> + ?Sized>(
         return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(S::FORMAT));
     }
     let value = S::read_value(bytes).map_err(|e| e.in_format(S::FORMAT))?;
-    sink.event(Event::Value {
-        path: *path,
-        value,
-        time: None,
-    })
-    .map_err(|e| e.in_format(S::FORMAT).or_offset(0))
+    sink.value(*path, &value, None)
+        .map_err(|e| e.in_format(S::FORMAT).or_offset(0))
 }
 
 /// The [`Writer`] of a single-value format `S`: takes exactly one `value` at a resource

@@ -1,7 +1,8 @@
 //! What decoders produce: one push parser per content format reads `(path, bytes)` and
-//! feeds [`Event`]s to a [`Sink`]. The node tree ([`NodeBuilder`](super::NodeBuilder)),
-//! generated structs (through [`InstanceSink`] adapters in [`typed`](crate::typed)) and
-//! collectors of leaves are sinks.
+//! hands each value, container and path-only record to a [`Sink`], one call each
+//! ([`Event`] is the recorded form of a call). The node tree
+//! ([`NodeBuilder`](super::NodeBuilder)), generated structs (through [`InstanceEvents`]
+//! and [`InstanceSink`]) and collectors of leaves are sinks.
 
 use super::{Error, ErrorKind, RawValue};
 use crate::{ContentFormat, Path};
@@ -42,17 +43,70 @@ impl Event<'_> {
     }
 }
 
-/// Receives the events of a payload, in payload order. An error stops the decoder, which
-/// returns it (located at the byte where the event came from, when the sink did not say).
+/// Receives what a decoder reads, in payload order: one call per value, container or
+/// path-only record. An error stops the decoder, which returns it (located at the byte
+/// where the call came from, when the sink did not say).
+///
+/// Values arrive by reference with their path by value: a sink takes what it needs from
+/// them without the decoder building an [`Event`]. [`Event`]s are the recorded form of the
+/// same calls ([`Sink::event`] replays one; `Vec<Event>` records them).
 pub trait Sink<'a> {
-    /// Takes one event.
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error>;
+    /// Takes the value at `path` (`/O/I/R` or `/O/I/R/RI` in a well-formed payload), with
+    /// the resolved time in seconds when the format carries one (SenML, LwM2M JSON).
+    fn value(&mut self, path: Path, value: &RawValue<'a>, time: Option<f64>) -> Result<(), Error>;
+
+    /// An object instance container began at `path` (TLV object-instance TLV, LwM2M CBOR
+    /// map); lets an empty instance be seen. Sinks of values alone ignore it (the default).
+    fn instance(&mut self, path: Path) -> Result<(), Error> {
+        let _ = path;
+        Ok(())
+    }
+
+    /// A multiple-instance resource container began at `path` (TLV, LwM2M CBOR); lets an
+    /// empty multiple resource be seen. Formats without containers never call it. Sinks of
+    /// values alone ignore it (the default).
+    fn multiple(&mut self, path: Path) -> Result<(), Error> {
+        let _ = path;
+        Ok(())
+    }
+
+    /// A path without a value (SenML Read-Composite requests, LwM2M CBOR `null`). Refused
+    /// by default ([`ErrorKind::PathWithoutValue`]).
+    fn path_only(&mut self, path: Path) -> Result<(), Error> {
+        Err(Error::at_path(path, ErrorKind::PathWithoutValue))
+    }
+
+    /// Takes a recorded event: calls the method it stands for.
+    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
+        match event {
+            Event::Value { path, value, time } => self.value(path, &value, time),
+            Event::MultipleResource(path) => self.multiple(path),
+            Event::Instance(path) => self.instance(path),
+            Event::PathOnly(path) => self.path_only(path),
+        }
+    }
 }
 
-/// Collects the events themselves (tests, tools).
+/// Records the calls as events (tests, tools).
 impl<'a> Sink<'a> for alloc::vec::Vec<Event<'a>> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
-        self.push(event);
+    fn value(&mut self, path: Path, value: &RawValue<'a>, time: Option<f64>) -> Result<(), Error> {
+        self.push(Event::Value {
+            path,
+            value: value.clone(),
+            time,
+        });
+        Ok(())
+    }
+    fn instance(&mut self, path: Path) -> Result<(), Error> {
+        self.push(Event::Instance(path));
+        Ok(())
+    }
+    fn multiple(&mut self, path: Path) -> Result<(), Error> {
+        self.push(Event::MultipleResource(path));
+        Ok(())
+    }
+    fn path_only(&mut self, path: Path) -> Result<(), Error> {
+        self.push(Event::PathOnly(path));
         Ok(())
     }
 }
@@ -109,35 +163,38 @@ pub(crate) fn inside(scope: &Path, p: &Path) -> Result<(), Error> {
     if scope.contains(p) {
         Ok(())
     } else {
-        Err(Error::at_path(*p, ErrorKind::OutsidePath))
+        Err(at_path(*p, ErrorKind::OutsidePath))
     }
 }
 
+/// [`Error::at_path`], out of line: the sinks' common path stays small enough to inline
+/// into the decoders.
+#[cold]
+#[inline(never)]
+fn at_path(path: Path, kind: ErrorKind) -> Error {
+    Error::at_path(path, kind)
+}
+
 impl<'a, S: InstanceSink + ?Sized> Sink<'a> for InstanceEvents<'_, S> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
-        match event {
-            Event::Value { path, value, .. } => {
-                inside(&self.scope, &path)?;
-                let ids = path.ids();
-                if ids.len() < 3 {
-                    return Err(Error::at_path(path, ErrorKind::Misplaced));
-                }
-                self.sink
-                    .set(ids[2], ids.get(3).copied(), &value)
-                    .map_err(|k| Error::at_path(path, k))
-            }
-            Event::MultipleResource(path) => {
-                inside(&self.scope, &path)?;
-                match path.resource_id() {
-                    Some(r) => self
-                        .sink
-                        .clear_multiple(r)
-                        .map_err(|k| Error::at_path(path, k)),
-                    None => Ok(()),
-                }
-            }
-            Event::Instance(path) => inside(&self.scope, &path),
-            Event::PathOnly(path) => Err(Error::at_path(path, ErrorKind::PathWithoutValue)),
+    #[inline]
+    fn value(&mut self, path: Path, value: &RawValue<'a>, _: Option<f64>) -> Result<(), Error> {
+        inside(&self.scope, &path)?;
+        let Some(resource) = path.resource_id() else {
+            return Err(at_path(path, ErrorKind::Misplaced));
+        };
+        self.sink
+            .set(resource, path.resource_instance_id(), value)
+            .map_err(|k| at_path(path, k))
+    }
+    fn instance(&mut self, path: Path) -> Result<(), Error> {
+        inside(&self.scope, &path)
+    }
+    #[inline]
+    fn multiple(&mut self, path: Path) -> Result<(), Error> {
+        inside(&self.scope, &path)?;
+        match path.resource_id() {
+            Some(r) => self.sink.clear_multiple(r).map_err(|k| at_path(path, k)),
+            None => Ok(()),
         }
     }
 }

@@ -15,8 +15,8 @@
 //!   instance in an Object Instance TLV, even a lone one.
 //!
 //! Decoding ([`decode`]) feeds every value as [`RawValue::Bytes`] (the sink applies the
-//! model's type), a kind-00 TLV as [`Event::Instance`] and a kind-10 TLV as
-//! [`Event::MultipleResource`]. It accepts non-minimal headers, a kind-00 wrapper whose
+//! model's type), a kind-00 TLV as [`Sink::instance`] and a kind-10 TLV as
+//! [`Sink::multiple`]. It accepts non-minimal headers, a kind-00 wrapper whose
 //! ID matches an instance path, and bare resources at an object path (instance 0), and
 //! refuses what §7.3 lists: duplicate IDs at one level, kind-01 TLVs outside a Multiple
 //! Resource TLV (or the single TLV of a resource-instance path), kind-00 TLVs inside
@@ -24,8 +24,9 @@
 //! truncated headers and values, and trailing bytes.
 
 use alloc::collections::BTreeSet;
+use core::mem::ManuallyDrop;
 
-use super::{Error, ErrorKind, Event, Output, RawValue, Sink, Syntax, Writer};
+use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, Writer};
 use crate::{ContentFormat, Path, ValueRef};
 
 const F: ContentFormat = ContentFormat::Tlv;
@@ -68,19 +69,25 @@ fn read(bytes: &[u8], at: usize, nested: bool) -> Result<Tlv<'_>, Error> {
         };
         err(at, kind)
     };
+    // The type byte, then the ID (1 or 2 bytes), then the length (in the type byte, or in
+    // 1 to 3 bytes), big-endian.
     let t = bytes[at];
-    let id_len = 1 + (t >> 5 & 1) as usize;
-    let len_len = (t >> 3 & 3) as usize;
-    let body = at + 1 + id_len + len_len;
+    let id_len = 1 + usize::from(t >> 5 & 1);
+    let body = at + 1 + id_len + usize::from(t >> 3 & 3);
     let Some(fields) = bytes.get(at + 1..body) else {
         return Err(overrun());
     };
-    // The ID and the length field, big-endian after the type byte.
-    let fields = fields.iter().fold(0u64, |a, &b| a << 8 | b as u64);
-    let id = (fields >> (8 * len_len)) as u16;
-    let len = match len_len {
-        0 => (t & 7) as usize,
-        _ => (fields & ((1 << (8 * len_len)) - 1)) as usize,
+    let (id, len) = fields.split_at(id_len);
+    let id = match *id {
+        [a, b] => u16::from_be_bytes([a, b]),
+        [a, ..] => u16::from(a),
+        [] => 0,
+    };
+    let len = match *len {
+        [] => usize::from(t & 7),
+        [a] => usize::from(a),
+        [a, b] => usize::from(u16::from_be_bytes([a, b])),
+        [a, b, c, ..] => usize::from(a) << 16 | usize::from(u16::from_be_bytes([b, c])),
     };
     let end = body + len;
     let Some(value) = bytes.get(body..end) else {
@@ -153,29 +160,10 @@ impl Seen {
     }
 }
 
-/// Hands `event` of the TLV at `at` to the sink, locating its error (see
+/// Locates an error the sink returned for the container TLV at `at` (see
 /// [`locate`](super::locate)).
-fn emit<'a, S: Sink<'a> + ?Sized>(sink: &mut S, at: usize, event: Event<'a>) -> Result<(), Error> {
-    sink.event(event).map_err(|e| super::locate(e, F, at, at))
-}
-
-/// Hands the value of the TLV `t` at `at` to the sink as `path`'s value.
-fn emit_value<'a, S: Sink<'a> + ?Sized>(
-    sink: &mut S,
-    at: usize,
-    t: &Tlv<'a>,
-    path: Path,
-) -> Result<(), Error> {
-    sink.event(leaf(path, RawValue::Bytes(t.value)))
-        .map_err(|e| super::locate(e, F, at, t.body))
-}
-
-fn leaf(path: Path, value: RawValue<'_>) -> Event<'_> {
-    Event::Value {
-        path,
-        value,
-        time: None,
-    }
+fn container_error(at: usize) -> impl FnOnce(Error) -> Error {
+    move |e| super::locate(e, F, at, at)
 }
 
 /// Decodes a TLV (11542) payload addressed to `path` (any path but the root), feeding
@@ -195,46 +183,24 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
             if end > 0 {
                 let t = read(bytes, 0, false)?;
                 if t.kind == INSTANCE && t.id == ids[1] && t.end == end {
-                    emit(sink, 0, Event::Instance(*path))?;
-                    return resources(bytes, t.body, end, *path, false, sink);
+                    sink.instance(*path).map_err(container_error(0))?;
+                    return level(bytes, t.body, end, *path, Place::Nested, sink);
                 }
             }
-            resources(bytes, 0, end, *path, true, sink)
+            level(bytes, 0, end, *path, Place::Top, sink)
         }
+        // One TLV of the target; none leaves the sink without a value.
         n => {
-            // One TLV of the target; none leaves the sink without a value.
-            if end == 0 {
-                return Ok(());
-            }
-            let t = read(bytes, 0, false)?;
-            let fits = match n {
-                3 => t.kind == RESOURCE || t.kind == MULTIPLE,
-                _ => t.kind == RESOURCE_INSTANCE,
-            };
-            if !fits {
-                return Err(err(0, ErrorKind::Misplaced));
-            }
-            if t.id != ids[n - 1] {
-                return Err(err(0, ErrorKind::IdMismatch));
-            }
-            if t.kind == MULTIPLE {
-                emit(sink, 0, Event::MultipleResource(*path))?;
-                multiple(bytes, t.body, t.end, *path, sink)?;
-            } else {
-                emit_value(sink, 0, &t, *path)?;
-            }
-            if t.end != end {
-                return Err(err(t.end, ErrorKind::TrailingBytes));
-            }
-            Ok(())
+            let parent = path.parent().unwrap_or(Path::ROOT);
+            level(bytes, 0, end, parent, Place::Target(ids[n - 1]), sink)
         }
     }
 }
 
-// Each level of the payload has its loop: the Object Instance TLVs of an object path,
-// the resources of an instance, the resource instances of a Multiple Resource TLV. Each
-// reads a TLV, checks that its kind belongs at that level, then its ID (`check_id`), and
-// builds its path from the parent's IDs.
+// Each level of the payload is a loop: the Object Instance TLVs of an object path
+// (`instances`), the resources of an instance and the resource instances of a Multiple
+// Resource TLV (`level`). Each reads a TLV, checks that its kind belongs at that level,
+// then its ID (`check_id`), and builds its path from the parent's IDs.
 
 /// Checks the ID of the TLV at `at`: an error when it is the reserved one or was met
 /// before at this level (`seen`).
@@ -265,81 +231,79 @@ fn instances<'a, S: Sink<'a> + ?Sized>(
             INSTANCE => {}
             RESOURCE | MULTIPLE if at == 0 => {
                 let p = Path::instance(o, 0);
-                emit(sink, 0, Event::Instance(p))?;
-                return resources(bytes, 0, bytes.len(), p, false, sink);
+                sink.instance(p).map_err(container_error(0))?;
+                return level(bytes, 0, bytes.len(), p, Place::Nested, sink);
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
         }
         check_id(t.id, &mut seen, bytes, at)?;
         let path = Path::instance(o, t.id);
-        emit(sink, at, Event::Instance(path))?;
-        resources(bytes, t.body, t.end, path, false, sink)?;
+        sink.instance(path).map_err(container_error(at))?;
+        level(bytes, t.body, t.end, path, Place::Nested, sink)?;
         at = t.end;
     }
     Ok(())
 }
 
-/// Decodes the resource TLVs of `bytes[start..end]`, the content of `instance`; `top`
-/// when they stand at the top of a payload addressed to the instance, where an Object
-/// Instance TLV of another ID gets its own error.
-fn resources<'a, S: Sink<'a> + ?Sized>(
+/// Where the TLVs of a [`level`] stand, for the checks beyond each one's kind.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    /// In a container TLV, or bare resources at an object path.
+    Nested,
+    /// The resources at the top of a payload addressed to their instance: an Object
+    /// Instance TLV of another ID is an ID mismatch.
+    Top,
+    /// The one TLV of a payload addressed to a resource or resource instance, of this ID.
+    Target(u16),
+}
+
+/// Decodes the TLVs of `bytes[start..end]`, the content of `parent`: the resources of an
+/// instance (`/O/I`), or the resource instances of a Multiple Resource TLV (`/O/I/R`,
+/// read by a nested call); `place` says where they stand. Every value reaches the sink
+/// from here.
+fn level<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     start: usize,
     end: usize,
-    instance: Path,
-    top: bool,
+    parent: Path,
+    place: Place,
     sink: &mut S,
 ) -> Result<(), Error> {
-    let [o, i] = [0, 1].map(|k| instance.ids()[k]);
+    let ids = parent.ids();
+    let (o, i, multiple) = (ids[0], ids[1], ids.get(2).copied());
     let mut seen = Seen::new(start);
     // The TLVs end with their container.
     let within = &bytes[..end];
     let nested = end < bytes.len();
     let mut at = start;
     while at < end {
+        if matches!(place, Place::Target(_)) && at > start {
+            return Err(err(at, ErrorKind::TrailingBytes));
+        }
         let t = read(within, at, nested)?;
-        match t.kind {
-            RESOURCE | MULTIPLE => {}
-            INSTANCE if top && t.id != i => {
+        let path = match (multiple, t.kind) {
+            (None, RESOURCE | MULTIPLE) => Path::resource(o, i, t.id),
+            (Some(r), RESOURCE_INSTANCE) => Path::resource_instance(o, i, r, t.id),
+            (None, INSTANCE) if place == Place::Top && t.id != i => {
                 return Err(err(at, ErrorKind::IdMismatch));
             }
             _ => return Err(err(at, ErrorKind::Misplaced)),
+        };
+        match place {
+            Place::Target(id) if t.id != id => return Err(err(at, ErrorKind::IdMismatch)),
+            // The request path's ID, alone: neither reserved nor repeated here.
+            Place::Target(_) => {}
+            _ => check_id(t.id, &mut seen, bytes, at)?,
         }
-        check_id(t.id, &mut seen, bytes, at)?;
-        let path = Path::resource(o, i, t.id);
-        if t.kind == RESOURCE {
-            emit_value(sink, at, &t, path)?;
+        if t.kind == MULTIPLE {
+            sink.multiple(path).map_err(container_error(at))?;
+            level(bytes, t.body, t.end, path, Place::Nested, sink)?;
         } else {
-            emit(sink, at, Event::MultipleResource(path))?;
-            multiple(bytes, t.body, t.end, path, sink)?;
+            // `Bytes` borrows: nothing to drop (no test of the variant after the call).
+            let value = ManuallyDrop::new(RawValue::Bytes(t.value));
+            sink.value(path, &value, None)
+                .map_err(|e| super::locate(e, F, at, t.body))?;
         }
-        at = t.end;
-    }
-    Ok(())
-}
-
-/// Decodes the resource instance TLVs of `bytes[start..end]`, the content of the
-/// Multiple Resource TLV of `resource`.
-fn multiple<'a, S: Sink<'a> + ?Sized>(
-    bytes: &'a [u8],
-    start: usize,
-    end: usize,
-    resource: Path,
-    sink: &mut S,
-) -> Result<(), Error> {
-    let [o, i, r] = [0, 1, 2].map(|k| resource.ids()[k]);
-    let mut seen = Seen::new(start);
-    let within = &bytes[..end];
-    let nested = end < bytes.len();
-    let mut at = start;
-    while at < end {
-        let t = read(within, at, nested)?;
-        if t.kind != RESOURCE_INSTANCE {
-            return Err(err(at, ErrorKind::Misplaced));
-        }
-        check_id(t.id, &mut seen, bytes, at)?;
-        let path = Path::resource_instance(o, i, r, t.id);
-        emit_value(sink, at, &t, path)?;
         at = t.end;
     }
     Ok(())

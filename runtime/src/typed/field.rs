@@ -47,12 +47,13 @@ impl<T: Scalar> ResourceValue for InstanceMap<T> {
     #[inline]
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
         let ri = instance.ok_or(ErrorKind::NotSingle)?;
-        match self.get_mut(ri) {
-            Some(v) => v.assign_raw(raw)?,
-            None => {
-                self.insert(ri, T::from_raw(raw)?);
-            }
+        // Payloads list instances in ascending order: one above the last is new, no search.
+        if self.last().is_some_and(|(last, _)| last >= ri)
+            && let Some(v) = self.get_mut(ri)
+        {
+            return Ok(v.assign_raw(raw)?);
         }
+        self.insert(ri, T::from_raw(raw)?);
         Ok(())
     }
     #[inline]
@@ -97,8 +98,12 @@ pub fn emit_non_empty<W: Writer + ?Sized, T: Scalar>(
     v.emit(id, w)
 }
 
+// `set` and `set_opt` stay out of line: a generated `InstanceSink::set` is then a jump
+// table of calls, not one large function that saves and restores registers for every
+// value.
+
 /// Stores a decoded value into a field that always holds a value.
-#[inline]
+#[inline(never)]
 pub fn set<V: ResourceValue>(
     slot: &mut V,
     instance: Option<u16>,
@@ -109,7 +114,7 @@ pub fn set<V: ResourceValue>(
 
 /// Stores a decoded value into an optional field, reusing the value it holds. On error the
 /// field is unchanged.
-#[inline]
+#[inline(never)]
 pub fn set_opt<V: ResourceValue>(
     slot: &mut Option<V>,
     instance: Option<u16>,

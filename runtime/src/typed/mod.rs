@@ -32,7 +32,7 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::codec::{self, Error, ErrorKind, Event, InstanceEvents, InstanceSink, RawValue};
+use crate::codec::{self, Error, ErrorKind, InstanceEvents, InstanceSink, RawValue};
 use crate::codec::{Encode, SliceOutput, Writer};
 use crate::{ContentFormat, DataType, ObjectModel, Operations, Path, ResourceModel, Version};
 
@@ -363,6 +363,7 @@ impl<I: Instance> InstanceSink for Replace<'_, I> {
         self.seen.insert(resource);
         Ok(())
     }
+    #[inline]
     fn set(
         &mut self,
         resource: u16,
@@ -514,16 +515,34 @@ impl<I> Instances<I> {
     }
 }
 
-impl<'a, I: Instance> codec::Sink<'a> for Instances<I> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
-        let p = event.path();
-        codec::inside(&self.scope, &p)?;
+impl<I: Instance> Instances<I> {
+    /// The sink of the instance `p` lies in, created on first use (an instance container
+    /// without resources still gives an instance).
+    fn events(&mut self, p: &Path) -> Result<InstanceEvents<'_, I>, Error> {
+        codec::inside(&self.scope, p)?;
         let Some(iid) = p.instance_id() else {
-            return Err(Error::at_path(p, ErrorKind::Misplaced));
+            return Err(Error::at_path(*p, ErrorKind::Misplaced));
         };
-        // An instance container without resources still gives an instance.
         let instance = self.instances.entry(iid).or_default();
-        InstanceEvents::new(Path::instance(I::OBJECT_ID, iid), instance).event(event)
+        Ok(InstanceEvents::new(
+            Path::instance(I::OBJECT_ID, iid),
+            instance,
+        ))
+    }
+}
+
+impl<'a, I: Instance> codec::Sink<'a> for Instances<I> {
+    fn value(&mut self, path: Path, value: &RawValue<'a>, time: Option<f64>) -> Result<(), Error> {
+        self.events(&path)?.value(path, value, time)
+    }
+    fn instance(&mut self, path: Path) -> Result<(), Error> {
+        self.events(&path)?.instance(path)
+    }
+    fn multiple(&mut self, path: Path) -> Result<(), Error> {
+        self.events(&path)?.multiple(path)
+    }
+    fn path_only(&mut self, path: Path) -> Result<(), Error> {
+        self.events(&path)?.path_only(path)
     }
 }
 
@@ -588,19 +607,25 @@ impl<V: ResourceValue> ReadOne<V> {
 }
 
 impl<'a, V: ResourceValue> codec::Sink<'a> for ReadOne<V> {
-    fn event(&mut self, event: Event<'a>) -> Result<(), Error> {
-        let p = event.path();
-        codec::inside(&self.scope, &p)?;
-        match event {
-            Event::Value { value, .. } => self
-                .value
-                .put(p.resource_instance_id(), &value)
-                .map_err(|k| Error::at_path(p, k))?,
-            Event::PathOnly(_) => return Err(Error::at_path(p, ErrorKind::PathWithoutValue)),
-            Event::MultipleResource(_) | Event::Instance(_) => {}
-        }
+    fn value(&mut self, path: Path, value: &RawValue<'a>, _: Option<f64>) -> Result<(), Error> {
+        codec::inside(&self.scope, &path)?;
+        self.value
+            .put(path.resource_instance_id(), value)
+            .map_err(|k| Error::at_path(path, k))?;
         self.seen = true;
         Ok(())
+    }
+    fn instance(&mut self, path: Path) -> Result<(), Error> {
+        codec::inside(&self.scope, &path)?;
+        self.seen = true;
+        Ok(())
+    }
+    fn multiple(&mut self, path: Path) -> Result<(), Error> {
+        self.instance(path)
+    }
+    fn path_only(&mut self, path: Path) -> Result<(), Error> {
+        codec::inside(&self.scope, &path)?;
+        Err(Error::at_path(path, ErrorKind::PathWithoutValue))
     }
 }
 
@@ -631,7 +656,7 @@ mod tests {
 
     use super::*;
     use crate::InstanceMap;
-    use crate::codec::Sink;
+    use crate::codec::{Event, Sink};
 
     /// `/9/I/0` String (optional), `/9/I/1` Integer (multiple).
     #[derive(Clone, Debug, Default, PartialEq)]

@@ -63,6 +63,7 @@ impl<'b> Reader<'b> {
     }
 
     /// The offset of the next byte.
+    #[inline]
     pub(crate) fn pos(&self) -> usize {
         self.d.position()
     }
@@ -131,6 +132,7 @@ impl<'b> Reader<'b> {
     }
 
     /// Consumes a "break" (`FF`) if one is next.
+    #[inline]
     pub(crate) fn take_break(&mut self) -> bool {
         let brk = matches!(self.d.datatype(), Ok(Type::Break));
         if brk {
@@ -152,6 +154,7 @@ impl<'b> Reader<'b> {
     /// [`Reader::run_as`] of a read that expects one type without asking the item's type
     /// first (the common case of a format): `None`, nothing read, when the item is of
     /// another type (the caller then looks at it).
+    #[inline]
     pub(crate) fn try_run_as<T>(
         &mut self,
         other: ErrorKind,

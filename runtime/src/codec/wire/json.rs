@@ -40,6 +40,16 @@ impl<'a> Json<'a> {
     /// The next non-whitespace byte (not consumed); `pos` moves to it.
     #[inline]
     pub fn peek(&mut self) -> Option<u8> {
+        match self.src.get(self.pos) {
+            // Encoders write no whitespace between tokens: one compare, inlined.
+            Some(&b) if b > b' ' => Some(b),
+            _ => self.skip_space(),
+        }
+    }
+
+    /// [`peek`](Self::peek) past whitespace.
+    #[inline(never)]
+    fn skip_space(&mut self) -> Option<u8> {
         while let Some(&b) = self.src.get(self.pos) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                 return Some(b);
@@ -61,6 +71,7 @@ impl<'a> Json<'a> {
     /// of the payload ([`ErrorKind::Truncated`]), another JSON value
     /// ([`Syntax::UnexpectedValue`]) or a byte that starts none
     /// ([`Syntax::UnexpectedByte`]).
+    #[cold]
     pub fn unexpected(&mut self) -> JsonError {
         match self.peek() {
             None => (ErrorKind::Truncated, self.pos),
@@ -89,26 +100,41 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The body of the string token at `pos` when it is plain, with no escape and no
+    /// control byte (what encoders write): `pos` moves past it. `None`, nothing read, for
+    /// any other token.
+    #[inline]
+    fn plain(&mut self) -> Option<&'a [u8]> {
+        self.plain_of(|b| matches!(b, b'"' | b'\\' | 0..=0x1F))
+    }
+
+    /// [`plain`](Self::plain) of a string whose body has no byte that `stop` takes (`stop`
+    /// takes `"`, `\` and control bytes, and may take more).
+    #[inline]
+    fn plain_of(&mut self, stop: impl Fn(u8) -> bool) -> Option<&'a [u8]> {
+        let src = self.src;
+        let body = src.get(self.pos..)?.strip_prefix(b"\"")?;
+        let len = body.iter().position(|&b| stop(b))?;
+        if body[len] != b'"' {
+            return None;
+        }
+        self.pos += len + 2;
+        Some(&body[..len])
+    }
+
     /// The text of the string token at `pos` (found by `peek`), borrowed when it has no
     /// escapes; not checked to be UTF-8. `pos` moves past it.
     #[inline]
     fn string_bytes(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
-        // Most strings: a plain run up to the closing quote.
-        if self.src.get(self.pos) == Some(&b'"') {
-            let body = &self.src[self.pos + 1..];
-            let end = body
-                .iter()
-                .position(|&b| matches!(b, b'"' | b'\\' | 0..=0x1F));
-            if let Some(len) = end.filter(|&len| body[len] == b'"') {
-                self.pos += len + 2;
-                return Ok(Cow::Borrowed(&body[..len]));
-            }
+        match self.plain() {
+            Some(body) => Ok(Cow::Borrowed(body)),
+            None => self.escaped_string(),
         }
-        self.escaped_string()
     }
 
     /// [`string_bytes`](Self::string_bytes) of any string token (with escapes, or not
-    /// one).
+    /// one): out of line, the plain case stays small enough to inline.
+    #[inline(never)]
     fn escaped_string(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected());
@@ -141,7 +167,20 @@ impl<'a> Json<'a> {
         self.peek();
         let start = self.pos;
         let utf8 = (ErrorKind::InvalidUtf8, start);
-        match self.string_bytes()? {
+        match self.plain() {
+            Some(body) => core::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|_| utf8),
+            None => self.escaped_text(),
+        }
+    }
+
+    /// [`string`](Self::string) of a token that is not a plain string: out of line, the
+    /// plain case stays small enough to inline.
+    #[inline(never)]
+    fn escaped_text(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let utf8 = (ErrorKind::InvalidUtf8, self.pos);
+        match self.escaped_string()? {
             Cow::Borrowed(b) => core::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| utf8),
             Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| utf8),
         }
@@ -151,7 +190,18 @@ impl<'a> Json<'a> {
     /// like [`string`](Self::string), borrowed when it has no escapes.
     #[inline]
     pub fn name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        // Most names: plain printable ASCII (which is UTF-8), tested in one pass.
         self.peek();
+        match self.plain_of(|b| !matches!(b, b' '..=b'~') || b == b'"' || b == b'\\') {
+            Some(name) => Ok(Cow::Borrowed(name)),
+            None => self.any_name(),
+        }
+    }
+
+    /// [`name`](Self::name) of any string token: out of line, the plain case stays small
+    /// enough to inline.
+    #[inline(never)]
+    fn any_name(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         let start = self.pos;
         let bytes = self.string_bytes()?;
         // ASCII is UTF-8 (most names are).
@@ -183,6 +233,23 @@ impl<'a> Json<'a> {
     /// A key and the `:` after it.
     #[inline]
     pub fn label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
+        // Most keys: plain, the `:` right after.
+        self.peek();
+        let start = self.pos;
+        if let Some(key) = self.plain()
+            && self.src.get(self.pos) == Some(&b':')
+        {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(key));
+        }
+        self.pos = start;
+        self.any_label()
+    }
+
+    /// [`label`](Self::label) of any key: out of line, the plain case stays small enough
+    /// to inline.
+    #[inline(never)]
+    fn any_label(&mut self) -> Result<Cow<'a, [u8]>, JsonError> {
         let key = self.key()?;
         self.expect(b':')?;
         Ok(key)
@@ -191,11 +258,44 @@ impl<'a> Json<'a> {
     /// A number token: [`RawValue::Integer`] for an integral literal that fits an i128,
     /// else [`RawValue::Float`]; a number too large for an f64 is
     /// [`ErrorKind::NumberOutOfRange`].
+    #[inline]
     pub fn number(&mut self) -> Result<RawValue<'static>, JsonError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.unexpected());
         }
         let (b, start) = (self.src, self.pos);
+        let negative = b[start] == b'-';
+        let int_at = start + usize::from(negative);
+        // The integer part (no leading zero), summed as it is read.
+        let (mut v, mut i) = (0u64, int_at);
+        match b.get(int_at) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(d) = b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+                    v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+                    i += 1;
+                }
+            }
+            _ => return Err(syntax(Syntax::InvalidNumber, start)),
+        }
+        // Up to 19 digits fit the sum; fractions, exponents and longer integers are parsed.
+        if i - int_at > 19 || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+            return self.parse_number(start, i);
+        }
+        self.pos = i;
+        let v = i128::from(v);
+        Ok(RawValue::Integer(if negative { -v } else { v }))
+    }
+
+    /// [`number`](Self::number) of a number starting at `start` whose integer part ends at
+    /// `int_end`, with a fraction or an exponent, or of more than 19 digits.
+    #[inline(never)]
+    fn parse_number(
+        &mut self,
+        start: usize,
+        int_end: usize,
+    ) -> Result<RawValue<'static>, JsonError> {
+        let b = self.src;
         let digits = |mut i: usize| {
             while b.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
@@ -203,14 +303,7 @@ impl<'a> Json<'a> {
             i
         };
         let bad = syntax(Syntax::InvalidNumber, start);
-        let negative = b[start] == b'-';
-        let int_at = start + usize::from(negative);
-        let mut i = match b.get(int_at) {
-            Some(b'0') => int_at + 1,
-            Some(b'1'..=b'9') => digits(int_at),
-            _ => return Err(bad),
-        };
-        let int_end = i;
+        let mut i = int_end;
         if b.get(i) == Some(&b'.') {
             let end = digits(i + 1);
             if end == i + 1 {
@@ -227,15 +320,6 @@ impl<'a> Json<'a> {
             i = end;
         }
         self.pos = i;
-        // An integral literal of up to 19 digits fits a u64: summed here (most numbers);
-        // longer ones are parsed.
-        if i == int_end && int_end - int_at <= 19 {
-            let v = b[int_at..int_end]
-                .iter()
-                .fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
-            let v = i128::from(v);
-            return Ok(RawValue::Integer(if negative { -v } else { v }));
-        }
         // ASCII digits and signs only.
         let text = core::str::from_utf8(&b[start..i]).map_err(|_| bad)?;
         if i == int_end
@@ -282,32 +366,29 @@ impl<'a> Json<'a> {
     /// when it does not close in the payload or nests deeper than [`MAX_DEPTH`] levels:
     /// [`skip_value`](Self::skip_value) then says why.
     pub fn skip_brackets(&mut self) -> bool {
-        let (src, mut i, mut depth) = (self.src, self.pos, 0u32);
-        while let Some(&b) = src.get(i) {
-            match b {
-                b'"' => {
+        let mut rest = self.src.get(self.pos..).unwrap_or_default().iter();
+        let mut depth = 0u32;
+        while let Some(&c) = rest.next() {
+            match c {
+                b'"' => loop {
                     // To the closing quote, past escaped characters.
-                    i += 1;
-                    loop {
-                        match src.get(i) {
-                            None => return false,
-                            Some(b'"') => break,
-                            Some(b'\\') => i += 2,
-                            Some(_) => i += 1,
-                        }
+                    match rest.next() {
+                        Some(b'"') => break,
+                        Some(b'\\') => drop(rest.next()),
+                        Some(_) => {}
+                        None => return false,
                     }
-                }
+                },
                 b'[' | b'{' if depth == MAX_DEPTH => return false,
                 b'[' | b'{' => depth += 1,
                 b']' | b'}' if depth == 1 => {
-                    self.pos = i + 1;
+                    self.pos = self.src.len() - rest.len();
                     return true;
                 }
                 b']' | b'}' if depth == 0 => return false,
                 b']' | b'}' => depth -= 1,
                 _ => {}
             }
-            i += 1;
         }
         false
     }
