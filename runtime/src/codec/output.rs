@@ -22,14 +22,14 @@ pub trait Output {
     }
     /// Appends bytes; [`ErrorKind::BufferFull`] when a fixed buffer has no room.
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error>;
-    /// Appends `bytes[..n]` (`n` at most 16): the way to write a short piece assembled in a
-    /// stack array (a TLV head and value, a CBOR head), as [`write`](Output::write) would.
+    /// Appends `bytes[..n]` (`n` at most `N`): the way to write a short piece assembled in
+    /// a stack array (a TLV head and value, a record), as [`write`](Output::write) would.
     ///
     /// A short write of variable length is a call to libc `memcpy` for a few bytes; this
-    /// one copies the whole 16-byte array (a fixed-size move) when there is room for it and
+    /// one copies the whole `N`-byte array (a fixed-size move) when there is room for it and
     /// keeps `n` bytes: the rest lands past the end, where the next write overwrites it.
     #[inline]
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         self.write(&bytes[..n])
     }
     /// Moves the bytes from `at` to the end by `delta`: right when positive (opening a gap
@@ -52,7 +52,7 @@ impl Output for Vec<u8> {
         Ok(())
     }
     #[inline]
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         let end = Vec::len(self) + n;
         assert!(n <= bytes.len());
         self.extend_from_slice(bytes);
@@ -120,7 +120,7 @@ impl Output for SliceOutput<'_> {
         Ok(())
     }
     #[inline]
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         assert!(n <= bytes.len());
         // Near the end of the buffer, the exact write (and its error).
         match self
@@ -168,7 +168,7 @@ impl<O: Output + ?Sized> Output for &mut O {
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         (**self).write(bytes)
     }
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         (**self).write_short(bytes, n)
     }
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {

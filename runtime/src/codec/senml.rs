@@ -414,48 +414,26 @@ impl Name {
 
     /// The text, rendered on the stack.
     pub fn text(&self) -> NameText {
-        let mut t = NameText {
-            buf: [0; NAME_TEXT_MAX],
-            len: 0,
-        };
-        self.write(|b| {
-            t.buf[t.len..t.len + b.len()].copy_from_slice(b);
-            t.len += b.len();
-        });
-        t
-    }
-
-    /// The length of the text.
-    pub(crate) fn text_len(&self) -> usize {
-        let ids = &self.ids[..usize::from(self.len)];
-        let digits: usize = ids
-            .iter()
-            .map(|id| id.checked_ilog10().unwrap_or(0) as usize + 1)
-            .sum();
-        let lead = usize::from(self.lead && !ids.is_empty());
-        digits + ids.len().saturating_sub(1) + lead + usize::from(self.trail)
-    }
-
-    /// Gives the text piece by piece to `put` (encoders write it straight into a record).
-    #[inline]
-    pub(crate) fn write(&self, mut put: impl FnMut(&[u8])) {
-        for (k, &id) in self.ids[..self.len as usize].iter().enumerate() {
+        let mut t = NameText::default();
+        for (k, &id) in self.ids[..usize::from(self.len)].iter().enumerate() {
             if self.lead || k > 0 {
-                put(b"/");
+                t.push(b"/");
             }
-            put(itoa::Buffer::new().format(id).as_bytes());
+            t.push(itoa::Buffer::new().format(id).as_bytes());
         }
         if self.trail {
-            put(b"/");
+            t.push(b"/");
         }
+        t
     }
 }
 
-/// Longest name text: `/65535/65535/65535/65535/`.
-const NAME_TEXT_MAX: usize = 25;
+/// Room for the longest name text, `/65535/65535/65535/65535/` (25 bytes), and more: a
+/// whole [`NameText`] is copied as a fixed-size array.
+const NAME_TEXT_MAX: usize = 32;
 
 /// The text of a [`Name`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct NameText {
     buf: [u8; NAME_TEXT_MAX],
     len: usize,
@@ -465,7 +443,25 @@ impl NameText {
     /// The text.
     pub fn as_str(&self) -> &str {
         // Digits and slashes only.
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    fn push(&mut self, piece: &[u8]) {
+        // Byte by byte: a copy of a few bytes of unknown length is a call to memcpy.
+        for &b in piece {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    /// Appends `id` and a `/`.
+    fn push_id(&mut self, id: u16) {
+        self.push(itoa::Buffer::new().format(id).as_bytes());
+        self.push(b"/");
     }
 }
 
@@ -559,18 +555,31 @@ impl LeafWalker {
     /// itself (the one value of a resource or resource-instance target).
     #[inline]
     pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
-        not_reserved(id)?;
-        let t = self.target.ids();
-        // Values of an instance and of its multiple resources (small: compiled in place).
-        match (self.multiple, t.get(1).copied().or(self.instance)) {
-            (Some(r), Some(i)) => Ok((Path::resource_instance(t[0], i, r, id), false)),
-            (None, Some(i)) if t.len() <= 2 => Ok((Path::resource(t[0], i, id), false)),
-            _ => self.target_value(id),
+        if !self.place(id)? {
+            return Ok((self.target, true));
         }
+        let (t, i) = (self.target.ids(), self.instance_id()?);
+        Ok(match self.multiple {
+            Some(r) => (Path::resource_instance(t[0], i, r, id), false),
+            None => (Path::resource(t[0], i, id), false),
+        })
     }
 
-    /// [`value`](Self::value) of a resource or resource-instance target, or the error.
-    fn target_value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
+    /// Checks value `id` as [`value`](Self::value) does: `true` for a value of an instance
+    /// or of one of its multiple resources, `false` for the target's one value.
+    #[inline]
+    fn place(&mut self, id: u16) -> Result<bool, ErrorKind> {
+        not_reserved(id)?;
+        let t = self.target.len();
+        let in_instance = t >= 2 || self.instance.is_some();
+        if in_instance && (self.multiple.is_some() || t <= 2) {
+            return Ok(true);
+        }
+        self.target_value(id).map(|()| false)
+    }
+
+    /// [`place`](Self::place) of a resource or resource-instance target, or the error.
+    fn target_value(&mut self, id: u16) -> Result<(), ErrorKind> {
         let t = self.target.ids();
         match t.len() {
             // No instance is open.
@@ -583,9 +592,8 @@ impl LeafWalker {
     }
 
     /// The target's one value.
-    fn single(&mut self) -> Result<(Path, bool), ErrorKind> {
-        ensure(!core::mem::replace(&mut self.single_done, true))?;
-        Ok((self.target, true))
+    fn single(&mut self) -> Result<(), ErrorKind> {
+        ensure(!core::mem::replace(&mut self.single_done, true))
     }
 }
 
@@ -603,14 +611,154 @@ fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
         .ok_or(ErrorKind::ReservedId)
 }
 
-/// The name fields of the records a SenML writer writes: the target's one value gets
-/// `bn` = its path and no `n`; other values are grouped by instance (`bn` = `/O/I/` when
-/// the instance changes, `n` = `R` or `R/RI`).
+/// The names of a writer's records, rendered once per container rather than per value.
+///
+/// A value's name is its path cut in two: the base name `bn` (the first IDs, with a
+/// trailing `/`) and `n` (the rest). SenML ([`new`](Self::new)) cuts after the instance:
+/// records are grouped by instance, the first record of a group carries `bn` = `/O/I/`
+/// and every record `n` = `R` or `R/RI`. LwM2M JSON
+/// ([`relative_to_target`](Self::relative_to_target)) cuts after the target: its one `bn`
+/// is the target path. Either way the target's one value (a resource or resource-instance
+/// target) is named by `bn` = its path alone.
+///
+/// The base name is rendered when its instance begins, the part of `n` before the value's
+/// own ID (`6/` in multiple resource 6) when a container begins or ends: a value costs the
+/// text of its own ID.
 #[derive(Clone, Debug)]
 pub struct WriterNames {
     walker: LeafWalker,
-    // The instance whose base name was written last.
+    // How many IDs of a value's path the base name holds.
+    cut: usize,
+    base: NameText,
+    // `n` before the value's own ID: of the values of the instance, and now.
+    inner: NameText,
+    prefix: NameText,
+    // The last ID of the base name, and that of the base name the last record carried.
     group: Option<u16>,
+    written: Option<u16>,
+}
+
+/// The name fields of one record of a writer, borrowed from its [`WriterNames`].
+#[derive(Clone, Copy, Debug)]
+pub struct RecordName<'a> {
+    /// `bn`, when the record carries one.
+    pub bn: Option<&'a NameText>,
+    /// `n`: its text before the value's own ID, and that ID; `None` for the target's one
+    /// value.
+    pub n: Option<(&'a NameText, u16)>,
+}
+
+impl WriterNames {
+    /// SenML names for values written to `target`, grouped by instance (not the root:
+    /// [`ErrorKind::Unsupported`]).
+    pub fn new(target: &Path) -> Result<Self, ErrorKind> {
+        Self::cut_after(target, 2)
+    }
+
+    /// LwM2M JSON names for values written to `target`: relative to it.
+    pub fn relative_to_target(target: &Path) -> Result<Self, ErrorKind> {
+        Self::cut_after(target, target.len())
+    }
+
+    fn cut_after(target: &Path, cut: usize) -> Result<Self, ErrorKind> {
+        let mut names = WriterNames {
+            walker: LeafWalker::new(target)?,
+            cut,
+            base: NameText::default(),
+            inner: NameText::default(),
+            prefix: NameText::default(),
+            group: None,
+            written: None,
+        };
+        // A resource target's ID is part of the names of its instances.
+        if let Some(r) = target.ids().get(cut..3).and_then(<[u16]>::first) {
+            names.inner.push_id(*r);
+        }
+        names.prefix = names.inner;
+        if target.len() >= cut {
+            names.set_base(&target.ids()[..cut]);
+        }
+        Ok(names)
+    }
+
+    fn set_base(&mut self, ids: &[u16]) {
+        self.base = Name::absolute(ids, true).text();
+        self.group = ids.last().copied();
+    }
+
+    /// The target path.
+    pub fn target(&self) -> Path {
+        self.walker.target()
+    }
+
+    /// Whether an instance or a multiple resource is still open.
+    pub fn is_open(&self) -> bool {
+        self.walker.is_open()
+    }
+
+    /// `Writer::begin_instance`.
+    pub fn begin_instance(&mut self, id: u16) -> Result<(), ErrorKind> {
+        self.walker.begin_instance(id)?;
+        // An object target: the instance is in the base name, or in `n`.
+        if self.cut == 2 {
+            self.set_base(&[self.walker.target.ids()[0], id]);
+        } else {
+            self.inner = NameText::default();
+            self.inner.push_id(id);
+            self.prefix = self.inner;
+        }
+        Ok(())
+    }
+
+    /// `Writer::end_instance`.
+    pub fn end_instance(&mut self) -> Result<(), ErrorKind> {
+        self.walker.end_instance()
+    }
+
+    /// `Writer::begin_multiple`.
+    pub fn begin_multiple(&mut self, id: u16) -> Result<(), ErrorKind> {
+        self.walker.begin_multiple(id)?;
+        // In the names of its instances unless it is the target (or in the base name).
+        if self.walker.target.len() < 3 {
+            self.prefix = self.inner;
+            self.prefix.push_id(id);
+        }
+        Ok(())
+    }
+
+    /// `Writer::end_multiple`.
+    pub fn end_multiple(&mut self) -> Result<(), ErrorKind> {
+        self.walker.end_multiple()?;
+        self.prefix = self.inner;
+        Ok(())
+    }
+
+    /// The name fields of the record of value `id` (`Writer::value`); the record must
+    /// then be written (the base name it carries is remembered).
+    #[inline]
+    pub fn value(&mut self, id: u16) -> Result<RecordName<'_>, ErrorKind> {
+        if !self.walker.place(id)? {
+            return Ok(self.target_value());
+        }
+        let due = self.written != self.group;
+        self.written = self.group;
+        Ok(RecordName {
+            bn: due.then_some(&self.base),
+            n: Some((&self.prefix, id)),
+        })
+    }
+}
+
+impl WriterNames {
+    /// The name of the target's one value: its path.
+    #[cold]
+    fn target_value(&mut self) -> RecordName<'_> {
+        self.base = Name::absolute(self.walker.target.ids(), false).text();
+        RecordName {
+            bn: Some(&self.base),
+            n: None,
+        }
+    }
 }
 
 /// The names of `path` grouped by instance: `bn` = `/O/I/` (or the shorter path, with a
@@ -628,55 +776,6 @@ fn grouped(group: &mut Option<Path>, path: &Path) -> (Option<Name>, Option<Name>
         Name::absolute(&ids[..cut], true)
     });
     (bn, (ids.len() > cut).then(|| Name::relative(&ids[cut..])))
-}
-
-impl WriterNames {
-    /// Names for values written to `target` (not the root: [`ErrorKind::Unsupported`]).
-    pub fn new(target: &Path) -> Result<Self, ErrorKind> {
-        Ok(WriterNames {
-            walker: LeafWalker::new(target)?,
-            group: None,
-        })
-    }
-
-    /// The walker, for the container calls and [`LeafWalker::is_open`].
-    pub fn walker(&mut self) -> &mut LeafWalker {
-        &mut self.walker
-    }
-
-    /// The fields of the record of value `id` (`Writer::value`); the record must then be
-    /// written (the base name it names is remembered).
-    pub fn value(&mut self, id: u16) -> Result<Fields, ErrorKind> {
-        self.name(id, |bn, n| Fields {
-            bn,
-            n,
-            ..Fields::default()
-        })
-    }
-
-    /// [`value`](Self::value) for the writers: `write` gets the record's `bn` and `n`
-    /// (a closure, so that all of it is compiled into the writer).
-    #[inline]
-    pub(crate) fn name<T>(
-        &mut self,
-        id: u16,
-        write: impl FnOnce(Option<Name>, Option<Name>) -> T,
-    ) -> Result<T, ErrorKind> {
-        let (path, is_target) = self.walker.value(id)?;
-        let ids = path.ids();
-        let (bn, n) = if is_target {
-            (Some(Name::absolute(ids, false)), None)
-        } else {
-            // The other values of a writer lie at `/O/I/R` or `/O/I/R/RI` of one object:
-            // grouped by instance, as `grouped` does.
-            let instance = Some(ids[1]);
-            let bn = (self.group != instance).then(|| Name::absolute(&ids[..2], true));
-            self.group = instance;
-            (bn, Some(Name::relative(&ids[2..])))
-        };
-        // One call: `write` is compiled in place.
-        Ok(write(bn, n))
-    }
 }
 
 /// How a record list is named (see the module docs).
@@ -767,27 +866,33 @@ fn plan_base_time(records: &[Record]) -> Option<f64> {
         .then_some(first)
 }
 
-/// Room for one record on the stack.
-const STAGE: usize = 128;
+/// Room for one record: what a writer keeps for [`Staged`].
+pub(crate) const STAGE: usize = 128;
 
-/// The bytes of one record gathered on the stack and written to the output in one piece
+/// Records up to this size go to the output as one fixed-size copy.
+const FLUSH: usize = 64;
+
+/// The bytes of one record gathered in a buffer and written to the output in one piece
 /// by [`flush`](Staged::flush): a write per field (most are a few bytes) costs far more
 /// than the bytes. What does not fit goes to the output directly, in order. A failure of
 /// the output is kept (what follows is dropped) and returned by `flush`.
+///
+/// Writers keep the buffer from record to record (filling a fresh one with zeros costs
+/// more than a short record's fields).
 pub(crate) struct Staged<'o, O: Output + ?Sized> {
     out: &'o mut O,
-    buf: [u8; STAGE],
+    buf: &'o mut [u8; STAGE],
     len: usize,
     failed: Option<Error>,
 }
 
 impl<'o, O: Output + ?Sized> Staged<'o, O> {
-    /// Nothing staged yet, for `out`.
+    /// Nothing staged yet, in `buf`, for `out`.
     #[inline]
-    pub(crate) fn new(out: &'o mut O) -> Self {
+    pub(crate) fn new(out: &'o mut O, buf: &'o mut [u8; STAGE]) -> Self {
         Staged {
             out,
-            buf: [0; STAGE],
+            buf,
             len: 0,
             failed: None,
         }
@@ -806,49 +911,66 @@ impl<'o, O: Output + ?Sized> Staged<'o, O> {
         }
     }
 
-    /// Appends the decimal text of `v`.
-    #[inline]
-    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
-        self.put(itoa::Buffer::new().format(v).as_bytes());
-    }
-
     /// `bytes` do not fit: what is staged goes out first, then `bytes`.
-    #[cold]
+    #[inline]
     fn spill(&mut self, bytes: &[u8]) {
+        // Out of line with the fields it needs, not `self`: the fields of a `Staged`
+        // whose address is taken stay in memory, where the others live in registers.
         if self.failed.is_none() {
-            let staged = &self.buf[..self.len];
-            let r = self.out.write(staged).and_then(|()| self.out.write(bytes));
-            self.failed = r.err();
+            self.failed = spill(self.out, &self.buf[..self.len], bytes);
         }
         self.len = 0;
+    }
+
+    /// Appends `bytes[..n]`, copying the whole array (a fixed-size move, where a copy of
+    /// `n` bytes is a call to memcpy; see [`Output::write_short`]).
+    #[inline]
+    pub(crate) fn put_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) {
+        match self.buf.get_mut(self.len..self.len + N) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len += n;
+            }
+            None => self.spill(&bytes[..n]),
+        }
+    }
+
+    /// Appends a name text.
+    #[inline]
+    pub(crate) fn put_name(&mut self, text: &NameText) {
+        self.put_short(&text.buf, text.len);
+    }
+
+    /// Appends the decimal text of `v`, byte by byte: a copy of a few bytes of unknown
+    /// length is a call to memcpy.
+    #[inline]
+    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
+        for &b in itoa::Buffer::new().format(v).as_bytes() {
+            match self.buf.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = b;
+                    self.len += 1;
+                }
+                None => self.spill(&[b]),
+            }
+        }
     }
 
     /// Writes what is staged to the output; the output's first failure, if any.
     #[inline]
     pub(crate) fn flush(&mut self) -> Result<(), Error> {
         let len = core::mem::take(&mut self.len);
-        match self.failed.take() {
-            Some(e) => Err(e),
-            None => self.out.write(&self.buf[..len]),
+        match (self.failed.take(), self.buf.first_chunk::<FLUSH>()) {
+            (Some(e), _) => Err(e),
+            // Most records: a fixed-size copy (a larger one is a call to memcpy).
+            (None, Some(head)) if len <= FLUSH => self.out.write_short(head, len),
+            (None, _) => self.out.write(&self.buf[..len]),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn name_text_len_is_the_length_of_the_text() {
-        for name in [
-            Name::absolute(&[], false),
-            Name::absolute(&[3, 0], true),
-            Name::absolute(&[3303, 0, 5700], false),
-            Name::absolute(&[65534, 10, 9, 100], true),
-            Name::relative(&[6, 0]),
-            Name::relative(&[99]),
-        ] {
-            assert_eq!(name.text_len(), name.text().as_str().len(), "{name:?}");
-        }
-    }
+/// [`Staged::spill`]: writes `staged`, then `bytes`, to `out`; the failure, if any.
+#[cold]
+fn spill<O: Output + ?Sized>(out: &mut O, staged: &[u8], bytes: &[u8]) -> Option<Error> {
+    out.write(staged).and_then(|()| out.write(bytes)).err()
 }

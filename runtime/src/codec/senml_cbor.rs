@@ -30,7 +30,8 @@ use minicbor::encode::{self, Write};
 use minicbor::{Decoder, Encoder};
 
 use super::senml::{
-    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
+    Entry, Fields, NameText, Record, RecordName, RecordPlan, RecordSink, Resolver, STAGE, Staged,
+    WriterNames,
 };
 use super::wire::cbor::{EncodeResult, Item, Reader, head};
 use super::wire::cbor::{write_float, write_value};
@@ -261,24 +262,37 @@ fn write_time<W: Write>(e: &mut Encoder<W>, t: f64) -> EncodeResult<W> {
     }
 }
 
-/// Writes a name as a text string, its text straight into the writer.
-fn write_name<W: Write>(e: &mut Encoder<W>, name: &Name) -> EncodeResult<W> {
-    e.str_len(name.text_len() as u64)?;
-    let (w, mut written) = (e.writer_mut(), Ok(()));
-    name.write(|piece| {
-        if written.is_ok() {
-            written = w.write_all(piece);
-        }
-    });
-    written.map_err(encode::Error::write)
+/// minicbor's encoder over a record staged on the stack: it cannot fail.
+type Stage<'s, 'o, O> = Encoder<&'s mut Staged<'o, O>>;
+
+/// What writing into a [`Stage`] returns.
+type Written = Result<(), encode::Error<Infallible>>;
+
+/// Writes a name text as a text string.
+fn write_text<O: Output + ?Sized>(e: &mut Stage<'_, '_, O>, text: &NameText) -> Written {
+    e.str_len(text.as_bytes().len() as u64)?;
+    e.writer_mut().put_name(text);
+    Ok(())
+}
+
+/// Writes the value field of a record: its label, then the value.
+fn write_field<O: Output + ?Sized>(e: &mut Stage<'_, '_, O>, v: ValueRef<'_>) -> Written {
+    match v {
+        ValueRef::String(_) | ValueRef::Corelnk(_) => e.u8(3)?,
+        ValueRef::Boolean(_) => e.u8(4)?,
+        ValueRef::Opaque(_) => e.u8(8)?,
+        ValueRef::Objlnk(_) => e.str("vlo")?,
+        _ => e.u8(2)?,
+    };
+    write_value(e, v)
 }
 
 /// Writes one record map: `bn`, `bt`, `n`, `t`, then the value, each when present.
-fn write_record<W: Write>(
-    e: &mut Encoder<W>,
+fn write_record<O: Output + ?Sized>(
+    e: &mut Stage<'_, '_, O>,
     fields: &Fields,
     value: Option<ValueRef<'_>>,
-) -> EncodeResult<W> {
+) -> Written {
     let present = [
         fields.bn.is_some(),
         fields.bt.is_some(),
@@ -288,34 +302,51 @@ fn write_record<W: Write>(
     ];
     e.map(present.iter().filter(|p| **p).count() as u64)?;
     if let Some(bn) = &fields.bn {
-        write_name(e.i8(-2)?, bn)?;
+        write_text(e.i8(-2)?, &bn.text())?;
     }
     if let Some(bt) = fields.bt {
         write_time(e.i8(-3)?, bt)?;
     }
     if let Some(n) = &fields.n {
-        write_name(e.u8(0)?, n)?;
+        write_text(e.u8(0)?, &n.text())?;
     }
     if let Some(t) = fields.t {
         write_time(e.u8(6)?, t)?;
     }
     if let Some(v) = value {
-        match v {
-            ValueRef::String(_) | ValueRef::Corelnk(_) => e.u8(3)?,
-            ValueRef::Boolean(_) => e.u8(4)?,
-            ValueRef::Opaque(_) => e.u8(8)?,
-            ValueRef::Objlnk(_) => e.str("vlo")?,
-            _ => e.u8(2)?,
-        };
-        write_value(e, v)?;
+        write_field(e, v)?;
     }
     Ok(())
+}
+
+/// Writes the record of a writer's value: `bn` and `n` when present, then the value.
+#[inline]
+fn write_entry<O: Output + ?Sized>(
+    e: &mut Stage<'_, '_, O>,
+    name: &RecordName<'_>,
+    value: ValueRef<'_>,
+) -> Written {
+    e.map(1 + u64::from(name.bn.is_some()) + u64::from(name.n.is_some()))?;
+    if let Some(bn) = name.bn {
+        write_text(e.i8(-2)?, bn)?;
+    }
+    if let Some((prefix, id)) = name.n {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(id).as_bytes();
+        e.u8(0)?
+            .str_len((prefix.as_bytes().len() + digits.len()) as u64)?;
+        let w = e.writer_mut();
+        w.put_name(prefix);
+        w.put(digits);
+    }
+    write_field(e, value)
 }
 
 /// Lets minicbor's encoder write into a record staged on the stack (see [`Staged`]).
 impl<O: Output + ?Sized> Write for Staged<'_, O> {
     // A failure of the output is returned by `Staged::flush`.
     type Error = Infallible;
+    #[inline]
     fn write_all(&mut self, buf: &[u8]) -> Result<(), Infallible> {
         self.put(buf);
         Ok(())
@@ -328,10 +359,10 @@ fn put_record<O: Output + ?Sized>(
     fields: &Fields,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), Error> {
-    let mut staged = Staged::new(out);
-    // Writing on the stack cannot fail; neither can our items.
-    let written = write_record(&mut Encoder::new(&mut staged), fields, value);
-    written.map_err(|_| Error::new(ErrorKind::WriterMisuse))?;
+    let mut stage = [0; STAGE];
+    let mut staged = Staged::new(out, &mut stage);
+    // Writing on the stack cannot fail.
+    let _ = write_record(&mut Encoder::new(&mut staged), fields, value);
     staged.flush()
 }
 
@@ -364,6 +395,8 @@ pub fn encode_records_to<O: Output>(records: &[Record], mut out: O) -> Result<O,
 pub struct SenmlCborWriter<O: Output> {
     out: O,
     names: WriterNames,
+    // The record being written (see `Staged`).
+    stage: [u8; STAGE],
     // Where the payload starts in `out`: error offsets count from there.
     start: usize,
     records: u64,
@@ -382,6 +415,7 @@ impl<O: Output> SenmlCborWriter<O> {
             start,
             out,
             names,
+            stage: [0; STAGE],
             records: 0,
         })
     }
@@ -389,7 +423,7 @@ impl<O: Output> SenmlCborWriter<O> {
     /// Writes the record count and returns the output; an instance or multiple resource
     /// left open is [`ErrorKind::WriterMisuse`].
     pub fn finish(mut self) -> Result<O, Error> {
-        if self.names.walker().is_open() {
+        if self.names.is_open() {
             return Err(self.fail(ErrorKind::WriterMisuse));
         }
         let (h, n) = head(false, self.records);
@@ -409,29 +443,24 @@ impl<O: Output> SenmlCborWriter<O> {
 
 impl<O: Output> Writer for SenmlCborWriter<O> {
     fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
-        let r = self.names.walker().begin_instance(id);
-        r.map_err(|k| self.fail(k))
+        self.names.begin_instance(id).map_err(|k| self.fail(k))
     }
     fn end_instance(&mut self) -> Result<(), Error> {
-        let r = self.names.walker().end_instance();
-        r.map_err(|k| self.fail(k))
+        self.names.end_instance().map_err(|k| self.fail(k))
     }
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
-        let r = self.names.walker().begin_multiple(id);
-        r.map_err(|k| self.fail(k))
+        self.names.begin_multiple(id).map_err(|k| self.fail(k))
     }
     fn end_multiple(&mut self) -> Result<(), Error> {
-        let r = self.names.walker().end_multiple();
-        r.map_err(|k| self.fail(k))
+        self.names.end_multiple().map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let fields = self.names.name(id, |bn, n| Fields {
-            bn,
-            n,
-            ..Fields::default()
-        });
-        let fields = fields.map_err(|k| self.fail(k))?;
-        put_record(&mut self.out, &fields, Some(value)).map_err(|e| e.in_format(F))?;
+        let at = self.out.len() - self.start;
+        let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
+        let mut staged = Staged::new(&mut self.out, &mut self.stage);
+        // Writing on the stack cannot fail.
+        let _ = write_entry(&mut Encoder::new(&mut staged), &name, value);
+        staged.flush().map_err(|e| e.in_format(F))?;
         self.records += 1;
         Ok(())
     }
