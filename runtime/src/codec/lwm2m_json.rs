@@ -367,16 +367,13 @@ impl<O: Output> Writer for Lwm2mJsonWriter<O> {
         let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
         let mut out = Staged::new(&mut self.out, &mut self.stage);
         // The first entry opens the payload: its base name goes in the header.
-        match name.bn {
-            Some(bn) => {
-                out.put(b"{\"bn\":\"");
-                out.put_name(bn);
-                out.put(b"\",\"e\":[");
-            }
-            None => out.put(b","),
+        if let Some(bn) = name.bn {
+            out.put(b"{\"bn\":\"");
+            out.put_name(bn);
+            out.put(b"\",\"e\":");
         }
         let entry = RecordName { bn: None, ..name };
-        write_value_record::<Lwm2mLabels, _>(&mut out, &entry, value);
+        write_value_record::<Lwm2mLabels, _>(&mut out, name.bn.is_some(), &entry, value);
         out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
         self.entries += 1;
         Ok(())

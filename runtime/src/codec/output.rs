@@ -73,10 +73,19 @@ impl Output for Vec<u8> {
     }
     #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        self[at..at + bytes.len()].copy_from_slice(bytes);
+        patch(&mut self[at..], bytes);
     }
     fn written(&self) -> &[u8] {
         self
+    }
+}
+
+/// Overwrites the start of `dst` with `bytes` (a container head: a few bytes), byte by
+/// byte: a copy of a few bytes of unknown length is a call to memcpy.
+#[inline]
+fn patch(dst: &mut [u8], bytes: &[u8]) {
+    for (i, &b) in bytes.iter().enumerate() {
+        dst[i] = b;
     }
 }
 
@@ -154,7 +163,7 @@ impl Output for SliceOutput<'_> {
     }
     #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        self.buf[at..at + bytes.len()].copy_from_slice(bytes);
+        patch(&mut self.buf[at..], bytes);
     }
     fn written(&self) -> &[u8] {
         &self.buf[..self.len]

@@ -633,9 +633,11 @@ pub struct WriterNames {
     // `n` before the value's own ID: of the values of the instance, and now.
     inner: NameText,
     prefix: NameText,
-    // The last ID of the base name, and that of the base name the last record carried.
+    // The last ID of the base name, that of the base name the last record carried, and
+    // whether the next record carries the base name (they differ).
     group: Option<u16>,
     written: Option<u16>,
+    due: bool,
 }
 
 /// The name fields of one record of a writer, borrowed from its [`WriterNames`].
@@ -669,6 +671,7 @@ impl WriterNames {
             prefix: NameText::default(),
             group: None,
             written: None,
+            due: false,
         };
         // A resource target's ID is part of the names of its instances.
         if let Some(r) = target.ids().get(cut..3).and_then(<[u16]>::first) {
@@ -684,6 +687,7 @@ impl WriterNames {
     fn set_base(&mut self, ids: &[u16]) {
         self.base = Name::absolute(ids, true).text();
         self.group = ids.last().copied();
+        self.due = self.written != self.group;
     }
 
     /// The target path.
@@ -740,16 +744,27 @@ impl WriterNames {
         if !self.walker.place(id)? {
             return Ok(self.target_value());
         }
-        let due = self.written != self.group;
-        self.written = self.group;
+        if core::mem::take(&mut self.due) {
+            return Ok(self.first_of_group(id));
+        }
         Ok(RecordName {
-            bn: due.then_some(&self.base),
+            bn: None,
             n: Some((&self.prefix, id)),
         })
     }
 }
 
 impl WriterNames {
+    /// The name of the first value of a group: it carries the base name.
+    #[cold]
+    fn first_of_group(&mut self, id: u16) -> RecordName<'_> {
+        self.written = self.group;
+        RecordName {
+            bn: Some(&self.base),
+            n: Some((&self.prefix, id)),
+        }
+    }
+
     /// The name of the target's one value: its path.
     #[cold]
     fn target_value(&mut self) -> RecordName<'_> {
@@ -941,11 +956,11 @@ impl<'o, O: Output + ?Sized> Staged<'o, O> {
         self.put_short(&text.buf, text.len);
     }
 
-    /// Appends the decimal text of `v`, byte by byte: a copy of a few bytes of unknown
-    /// length is a call to memcpy.
+    /// Appends a short piece (digits, a CBOR head) byte by byte: a copy of a few bytes of
+    /// unknown length is a call to memcpy.
     #[inline]
-    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
-        for &b in itoa::Buffer::new().format(v).as_bytes() {
+    pub(crate) fn put_small(&mut self, bytes: &[u8]) {
+        for &b in bytes {
             match self.buf.get_mut(self.len) {
                 Some(slot) => {
                     *slot = b;
@@ -954,6 +969,12 @@ impl<'o, O: Output + ?Sized> Staged<'o, O> {
                 None => self.spill(&[b]),
             }
         }
+    }
+
+    /// Appends the decimal text of `v`.
+    #[inline]
+    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
+        self.put_small(itoa::Buffer::new().format(v).as_bytes());
     }
 
     /// Writes what is staged to the output; the output's first failure, if any.

@@ -279,7 +279,9 @@ pub(crate) fn write_value<L: Labels, O: Output + ?Sized>(
     match value {
         ValueRef::String(s) | ValueRef::Corelnk(s) => {
             out.put(L::STRING);
+            out.put(b"\"");
             json::write_str(out, s);
+            out.put(b"\"");
         }
         ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
             out.put(L::NUMBER);
@@ -321,26 +323,38 @@ pub(crate) fn write_name<O: Output + ?Sized>(out: &mut Staged<'_, O>, name: &Nam
     out.put(b"\"");
 }
 
-/// Writes a writer's record, `{` then its `bn` and `n` fields (when present) and its value
-/// with the labels `L`, then `}` (a float must be finite: [`check`]).
+/// Writes a writer's record, `[{` (the `first`) or `,{`, then its `bn` and `n` fields
+/// (when present), its value with the labels `L` and `}` (a float must be finite:
+/// [`check`]).
 #[inline]
 pub(crate) fn write_value_record<L: Labels, O: Output + ?Sized>(
     out: &mut Staged<'_, O>,
+    first: bool,
     name: &RecordName<'_>,
     value: ValueRef<'_>,
 ) {
-    if let Some(bn) = name.bn {
-        out.put(b"{\"bn\":\"");
-        out.put_name(bn);
-        out.put(b"\",");
-    } else {
-        out.put(b"{");
-    }
-    if let Some((prefix, id)) = name.n {
-        out.put(b"\"n\":\"");
-        out.put_name(prefix);
-        out.put_int(id);
-        out.put(b"\",");
+    match (name.bn, name.n) {
+        // Most records: in a few pieces of constant length.
+        (None, Some((prefix, id))) => {
+            out.put(if first { b"[{\"n\":\"" } else { b",{\"n\":\"" });
+            out.put_name(prefix);
+            out.put_int(id);
+            out.put(b"\",");
+        }
+        (bn, n) => {
+            out.put(if first { b"[{" } else { b",{" });
+            if let Some(bn) = bn {
+                out.put(b"\"bn\":\"");
+                out.put_name(bn);
+                out.put(b"\",");
+            }
+            if let Some((prefix, id)) = n {
+                out.put(b"\"n\":\"");
+                out.put_name(prefix);
+                out.put_int(id);
+                out.put(b"\",");
+            }
+        }
     }
     write_value::<L, _>(out, value);
     out.put(b"}");
@@ -471,8 +485,7 @@ impl<O: Output> Writer for SenmlJsonWriter<O> {
         check_value(value).map_err(|k| Error::at(F, at, k))?;
         let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
         let mut out = Staged::new(&mut self.out, &mut self.stage);
-        out.put(if self.records == 0 { b"[" } else { b"," });
-        write_value_record::<SenmlLabels, _>(&mut out, &name, value);
+        write_value_record::<SenmlLabels, _>(&mut out, self.records == 0, &name, value);
         out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
         self.records += 1;
         Ok(())

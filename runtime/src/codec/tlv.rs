@@ -440,9 +440,11 @@ pub struct TlvWriter<O: Output> {
     depth: usize,
     // TLVs begun at the top level: a resource or resource-instance target takes one.
     top: usize,
-    // The kind of TLV a value takes now, or `NO_VALUE`: follows `depth` and `top` (see
-    // `refresh`), so that `value` tests one byte.
+    // The kind of TLV a value takes now, or `NO_VALUE`, and whether it is the one value of
+    // a resource or resource-instance target: follow `depth` and `top` (see `refresh`), so
+    // that `value` tests bytes.
     value_kind: u8,
+    single: bool,
 }
 
 /// [`TlvWriter`]'s `value_kind` where no value is allowed.
@@ -462,6 +464,7 @@ impl<O: Output> TlvWriter<O> {
             depth: 0,
             top: 0,
             value_kind: NO_VALUE,
+            single: false,
         };
         w.refresh();
         Ok(w)
@@ -484,8 +487,9 @@ impl<O: Output> TlvWriter<O> {
         self.out.write(bytes).map_err(|e| e.in_format(F))
     }
 
-    /// Sets `value_kind` after a change of `depth` or `top`.
+    /// Sets `value_kind` and `single` after a change of `depth` or `top`.
     fn refresh(&mut self) {
+        self.single = self.depth == 0 && self.target >= 3;
         let inside = self.depth.checked_sub(1).map(|d| self.open[d].kind);
         self.value_kind = match (self.target, inside) {
             (_, Some(MULTIPLE)) => RESOURCE_INSTANCE,
@@ -563,13 +567,17 @@ impl<O: Output> Writer for TlvWriter<O> {
         self.close(MULTIPLE)
     }
 
-    // Small, so that it inlines where the generated code knows the value's type.
+    // Small, so that it inlines where the generated code knows the value's type: the
+    // value's bytes are worked out there, the TLV written out of line.
     #[inline]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
         match value {
             ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(id, s.as_bytes()),
             ValueRef::Opaque(b) => self.bytes(id, b),
-            v => self.scalar(id, v),
+            v => {
+                let (bits, n) = scalar(v);
+                self.scalar(id, bits, n)
+            }
         }
     }
 }
@@ -585,16 +593,16 @@ impl<O: Output> TlvWriter<O> {
 
     /// Counts a value TLV written: a resource or resource-instance target takes one.
     fn wrote_value(&mut self) {
-        if self.depth == 0 && self.target >= 3 {
+        if self.single {
             self.top += 1;
             self.refresh();
         }
     }
 
-    /// Writes the value TLV of a number, boolean or link.
-    fn scalar(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+    /// Writes the value TLV of a number, boolean or link: its `n` bytes big-endian in the
+    /// top of `bits` (see [`scalar`]).
+    fn scalar(&mut self, id: u16, bits: u64, n: usize) -> Result<(), Error> {
         let kind = self.kind()?;
-        let (bits, n) = scalar(value);
         // Header and value in one write: a full buffer fails at the TLV's start.
         let (h, hn) = header(kind, id, n);
         write_head(&mut self.out, h, bits, hn, hn + n)?;

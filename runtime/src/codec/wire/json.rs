@@ -428,11 +428,10 @@ static ESCAPE: [u8; 256] = {
     t
 };
 
-/// Writes `s` as a JSON string literal (quotes included).
+/// Writes the text of `s` in a JSON string literal (without its quotes).
 #[inline]
 pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
     let bytes = s.as_bytes();
-    out.put(b"\"");
     // Most strings need no escape: one check of all bytes (compares, which compile to
     // vector instructions), then one piece.
     let plain = |ok, &b: &u8| ok & (b >= 0x20) & (b != b'"') & (b != b'\\');
@@ -441,7 +440,6 @@ pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
     } else {
         out.put(&escape_str(bytes));
     }
-    out.put(b"\"");
 }
 
 /// The text of a JSON string literal of `bytes` without the quotes, for the rare strings
