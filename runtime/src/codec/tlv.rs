@@ -424,6 +424,8 @@ struct Open {
     head: usize,
     kind: u8,
     id: u16,
+    // The kind of TLV a value takes after it closes.
+    outer: u8,
 }
 
 /// The TLV (11542) encoder, for any target but the root.
@@ -438,11 +440,9 @@ pub struct TlvWriter<O: Output> {
     target: usize,
     open: [Open; 2],
     depth: usize,
-    // TLVs begun at the top level: a resource or resource-instance target takes one.
-    top: usize,
-    // The kind of TLV a value takes now, or `NO_VALUE`, and whether it is the one value of
-    // a resource or resource-instance target: follow `depth` and `top` (see `refresh`), so
-    // that `value` tests bytes.
+    // The kind of TLV a value takes now, or `NO_VALUE`, and whether it is the one TLV of
+    // a resource or resource-instance target (none may follow it): set as containers open
+    // and close, so that `value` tests bytes.
     value_kind: u8,
     single: bool,
 }
@@ -454,20 +454,21 @@ impl<O: Output> TlvWriter<O> {
     /// An encoder for a payload addressed to `path`, writing into `out`; the root is
     /// [`ErrorKind::Unsupported`].
     pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        if path.is_empty() {
-            return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F));
-        }
-        let mut w = TlvWriter {
+        let value_kind = match path.len() {
+            0 => return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F)),
+            // Values go in the instances of an object.
+            1 => NO_VALUE,
+            2 | 3 => RESOURCE,
+            _ => RESOURCE_INSTANCE,
+        };
+        Ok(TlvWriter {
             out,
             target: path.len(),
             open: [Open::default(); 2],
             depth: 0,
-            top: 0,
-            value_kind: NO_VALUE,
-            single: false,
-        };
-        w.refresh();
-        Ok(w)
+            value_kind,
+            single: path.len() >= 3,
+        })
     }
 
     /// Checks that every container was closed ([`ErrorKind::WriterMisuse`] otherwise) and
@@ -483,49 +484,50 @@ impl<O: Output> TlvWriter<O> {
         err(self.out.len(), ErrorKind::WriterMisuse)
     }
 
+    /// The kind of TLV a value takes now, if a value is allowed.
+    fn kind(&self) -> Result<u8, Error> {
+        match self.value_kind {
+            NO_VALUE => Err(self.misuse()),
+            kind => Ok(kind),
+        }
+    }
+
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.out.write(bytes).map_err(|e| e.in_format(F))
     }
 
-    /// Sets `value_kind` and `single` after a change of `depth` or `top`.
-    fn refresh(&mut self) {
-        self.single = self.depth == 0 && self.target >= 3;
-        let inside = self.depth.checked_sub(1).map(|d| self.open[d].kind);
-        self.value_kind = match (self.target, inside) {
-            (_, Some(MULTIPLE)) => RESOURCE_INSTANCE,
-            (1, Some(INSTANCE)) | (2, None) => RESOURCE,
-            (3, None) if self.top == 0 => RESOURCE,
-            (4, None) if self.top == 0 => RESOURCE_INSTANCE,
-            _ => NO_VALUE,
-        };
-    }
-
-    fn open(&mut self, kind: u8, id: u16, guess: usize) -> Result<(), Error> {
+    /// Opens a container of `kind` whose values take `inner` TLVs, its header written for
+    /// `guess` bytes.
+    fn open(&mut self, kind: u8, id: u16, guess: usize, inner: u8) -> Result<(), Error> {
         if self.depth == self.open.len() {
             return Err(err(self.out.len(), ErrorKind::TooDeep));
         }
         let start = self.out.len();
         let (h, head) = header(kind, id, guess.min(MAX_LENGTH));
         write_head(&mut self.out, h, 0, head, head)?;
+        // The one TLV of a resource target: nothing may follow the container.
+        let outer = if self.single {
+            NO_VALUE
+        } else {
+            self.value_kind
+        };
         self.open[self.depth] = Open {
             start,
             head,
             kind,
             id,
+            outer,
         };
         self.depth += 1;
-        if self.depth == 1 {
-            self.top += 1;
-        }
-        self.refresh();
+        (self.value_kind, self.single) = (inner, false);
         Ok(())
     }
 
     fn close(&mut self, kind: u8) -> Result<(), Error> {
-        let o = match self.depth.checked_sub(1) {
-            Some(d) if self.open[d].kind == kind => self.open[d],
-            _ => return Err(self.misuse()),
+        let Some(d) = self.depth.checked_sub(1).filter(|&d| self.open[d].kind == kind) else {
+            return Err(self.misuse());
         };
+        let o = self.open[d];
         let body = o.start + o.head;
         let len = self.out.len() - body;
         if len > MAX_LENGTH {
@@ -537,8 +539,7 @@ impl<O: Output> TlvWriter<O> {
             self.out.shift(body, delta).map_err(|e| e.in_format(F))?;
         }
         self.out.patch(o.start, &h.to_be_bytes()[..n]);
-        self.depth -= 1;
-        self.refresh();
+        (self.depth, self.value_kind) = (d, o.outer);
         Ok(())
     }
 }
@@ -548,7 +549,7 @@ impl<O: Output> Writer for TlvWriter<O> {
         if self.target != 1 || self.depth != 0 {
             return Err(self.misuse());
         }
-        self.open(INSTANCE, id, 0)
+        self.open(INSTANCE, id, 0, RESOURCE)
     }
 
     fn end_instance(&mut self) -> Result<(), Error> {
@@ -560,7 +561,7 @@ impl<O: Output> Writer for TlvWriter<O> {
         if self.value_kind != RESOURCE {
             return Err(self.misuse());
         }
-        self.open(MULTIPLE, id, count.saturating_mul(2))
+        self.open(MULTIPLE, id, count.saturating_mul(2), RESOURCE_INSTANCE)
     }
 
     fn end_multiple(&mut self) -> Result<(), Error> {
@@ -583,19 +584,10 @@ impl<O: Output> Writer for TlvWriter<O> {
 }
 
 impl<O: Output> TlvWriter<O> {
-    /// The kind of TLV a value takes now, if a value is allowed.
-    fn kind(&self) -> Result<u8, Error> {
-        match self.value_kind {
-            NO_VALUE => Err(self.misuse()),
-            kind => Ok(kind),
-        }
-    }
-
     /// Counts a value TLV written: a resource or resource-instance target takes one.
     fn wrote_value(&mut self) {
         if self.single {
-            self.top += 1;
-            self.refresh();
+            (self.value_kind, self.single) = (NO_VALUE, false);
         }
     }
 
