@@ -8,8 +8,7 @@ use common::p;
 
 use ucifi_runtime::codec::senml::{
     Fields, LeafWalker, Name, NameText, RawRecord, Record, RecordName, RecordPlan, RecordSink,
-    Resolver, WriterNames,
-    resolve_time,
+    Resolver, WriterNames, resolve_time,
 };
 use ucifi_runtime::codec::{ErrorKind, Event, NoModel, RawValue, Sink};
 use ucifi_runtime::{Path, Value};
@@ -202,7 +201,10 @@ fn texts(r: RecordName<'_>) -> (Option<&str>, Option<String>) {
 fn writer_names_group_by_instance() {
     let mut n = WriterNames::new(&p("/3")).unwrap();
     n.begin_instance(0).unwrap();
-    assert_eq!(texts(n.value(9).unwrap()), (Some("/3/0/"), Some("9".into())));
+    assert_eq!(
+        texts(n.value(9).unwrap()),
+        (Some("/3/0/"), Some("9".into()))
+    );
     assert_eq!(texts(n.value(10).unwrap()), (None, Some("10".into())));
     n.begin_multiple(6).unwrap();
     assert_eq!(texts(n.value(1).unwrap()), (None, Some("6/1".into())));
@@ -216,7 +218,10 @@ fn writer_names_group_by_instance() {
     let mut n = WriterNames::relative_to_target(&p("/3")).unwrap();
     n.begin_instance(0).unwrap();
     n.begin_multiple(6).unwrap();
-    assert_eq!(texts(n.value(1).unwrap()), (Some("/3/"), Some("0/6/1".into())));
+    assert_eq!(
+        texts(n.value(1).unwrap()),
+        (Some("/3/"), Some("0/6/1".into()))
+    );
     n.end_multiple().unwrap();
     assert_eq!(texts(n.value(9).unwrap()), (None, Some("0/9".into())));
 }

@@ -25,11 +25,13 @@ use alloc::vec::Vec;
 use base64::engine::GeneralPurpose;
 use base64::engine::general_purpose::STANDARD;
 
+use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, STAGE, Staged,
-    WriterNames,
+    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
 };
-use super::senml_json::{Labels, check, check_value, field, write_name, write_value, write_value_record};
+use super::senml_json::{
+    Labels, check, check_value, field, write_name, write_value, write_value_record,
+};
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup, Writer};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};

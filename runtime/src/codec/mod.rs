@@ -358,14 +358,26 @@ pub fn encode_to<O: Output, E: Encode + ?Sized>(
         finish(w)
     }
     let r = match format {
-        F::Tlv => run(tlv::TlvWriter::new(path, out), content, tlv::TlvWriter::finish),
-        F::Text => run(text::TextWriter::new(path, out), content, text::TextWriter::finish),
+        F::Tlv => run(
+            tlv::TlvWriter::new(path, out),
+            content,
+            tlv::TlvWriter::finish,
+        ),
+        F::Text => run(
+            text::TextWriter::new(path, out),
+            content,
+            text::TextWriter::finish,
+        ),
         F::Opaque => run(
             opaque::OpaqueWriter::new(path, out),
             content,
             opaque::OpaqueWriter::finish,
         ),
-        F::Cbor => run(cbor::CborWriter::new(path, out), content, cbor::CborWriter::finish),
+        F::Cbor => run(
+            cbor::CborWriter::new(path, out),
+            content,
+            cbor::CborWriter::finish,
+        ),
         F::SenmlJson => run(
             senml_json::SenmlJsonWriter::new(path, out),
             content,

@@ -30,9 +30,9 @@ use minicbor::encode::write::Cursor;
 use minicbor::encode::{self, Write};
 use minicbor::{Decoder, Encoder};
 
+use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, NameText, Record, RecordName, RecordPlan, RecordSink, Resolver, STAGE, Staged,
-    WriterNames,
+    Entry, Fields, NameText, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
 };
 use super::wire::cbor::{EncodeResult, HEAD_MAX, Item, Reader, head};
 use super::wire::cbor::{write_float, write_head};
@@ -285,7 +285,9 @@ struct Fixed {
 
 impl Fixed {
     /// The bytes `encode` writes (at most 4).
-    fn of(encode: impl FnOnce(&mut Encoder<Cursor<[u8; 4]>>) -> EncodeResult<Cursor<[u8; 4]>>) -> Self {
+    fn of(
+        encode: impl FnOnce(&mut Encoder<Cursor<[u8; 4]>>) -> EncodeResult<Cursor<[u8; 4]>>,
+    ) -> Self {
         let mut e = Encoder::new(Cursor::new([0; 4]));
         // Our items fit.
         let _ = encode(&mut e);

@@ -23,9 +23,9 @@ use alloc::vec::Vec;
 use base64::engine::general_purpose::{GeneralPurpose, NO_PAD_INDIFFERENT, PAD_INDIFFERENT};
 use base64::{Engine as _, alphabet};
 
+use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, STAGE, Staged,
-    WriterNames,
+    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
 };
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};

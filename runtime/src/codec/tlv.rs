@@ -524,7 +524,11 @@ impl<O: Output> TlvWriter<O> {
     }
 
     fn close(&mut self, kind: u8) -> Result<(), Error> {
-        let Some(d) = self.depth.checked_sub(1).filter(|&d| self.open[d].kind == kind) else {
+        let Some(d) = self
+            .depth
+            .checked_sub(1)
+            .filter(|&d| self.open[d].kind == kind)
+        else {
             return Err(self.misuse());
         };
         let o = self.open[d];

@@ -9,7 +9,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::codec::senml::Staged;
+use crate::codec::output::Staged;
 use crate::codec::{ErrorKind, Output, RawValue, Syntax};
 
 /// Deepest nesting [`Json::skip_value`] accepts.
@@ -432,10 +432,8 @@ static ESCAPE: [u8; 256] = {
 #[inline]
 pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
     let bytes = s.as_bytes();
-    // Most strings need no escape: one check of all bytes (compares, which compile to
-    // vector instructions), then one piece.
-    let plain = |ok, &b: &u8| ok & (b >= 0x20) & (b != b'"') & (b != b'\\');
-    if bytes.iter().fold(true, plain) {
+    // Most strings need no escape: one check of all bytes, then one piece.
+    if bytes.iter().all(|&b| ESCAPE[usize::from(b)] == 0) {
         out.put(bytes);
     } else {
         out.put(&escape_str(bytes));
