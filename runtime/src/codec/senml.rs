@@ -690,8 +690,13 @@ impl WriterNames {
         Ok(names)
     }
 
+    /// Renders `/a/b/`, the base name of `ids`.
     fn set_base(&mut self, ids: &[u16]) {
-        self.base = Name::absolute(ids, true).text();
+        self.base = NameText::default();
+        self.base.push(b"/");
+        for &id in ids {
+            self.base.push_id(id);
+        }
         self.group = ids.last().copied();
         self.due = self.written != self.group;
     }

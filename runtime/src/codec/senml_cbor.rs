@@ -353,7 +353,10 @@ fn write_field<O: Output + ?Sized>(
     let head = head.into_writer();
     let w = e.writer_mut();
     w.put_short(head.get_ref(), head.position());
-    w.put(content);
+    // (An empty copy is still a call to memcpy.)
+    if !content.is_empty() {
+        w.put(content);
+    }
     Ok(())
 }
 
