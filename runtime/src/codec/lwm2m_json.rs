@@ -27,7 +27,8 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
+    Entry, Fields, Name, NameText, Record, RecordName, RecordPlan, RecordSink, Resolver,
+    WriterNames,
 };
 use super::senml_json::{
     Labels, check, check_value, field, write_name, write_value, write_value_record,
@@ -42,6 +43,8 @@ const F: ContentFormat = ContentFormat::Lwm2mJson;
 struct Lwm2mLabels;
 
 impl Labels for Lwm2mLabels {
+    // The header opens the entries' array.
+    const FIRST: &'static [u8] = b"";
     const NUMBER: &'static [u8] = b"\"v\":";
     const STRING: &'static [u8] = b"\"sv\":";
     const BOOLEAN: &'static [u8] = b"\"bv\":";
@@ -203,9 +206,10 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<Entry<'a>, JsonError> {
 }
 
 /// Writes `{"bn":"...","bt":...,"e":[`.
+#[cold]
 fn write_header<O: Output + ?Sized>(
     out: &mut O,
-    bn: Option<&Name>,
+    bn: Option<&NameText>,
     bt: Option<f64>,
 ) -> Result<(), Error> {
     if let Some(bt) = bt {
@@ -215,9 +219,9 @@ fn write_header<O: Output + ?Sized>(
     let mut out = Staged::new(out, &mut stage);
     out.put(b"{");
     if let Some(bn) = bn {
-        out.put(b"\"bn\":");
-        write_name(&mut out, bn);
-        out.put(b",");
+        out.put(b"\"bn\":\"");
+        out.put_name(bn);
+        out.put(b"\",");
     }
     if let Some(bt) = bt {
         out.put(b"\"bt\":");
@@ -288,7 +292,8 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
     let single = same && first.len() >= 3;
     let plan = RecordPlan::new(records);
     let bn = Name::absolute(&first.ids()[..common], !single);
-    write_header(&mut out, Some(&bn), plan.base_time()).map_err(|e| e.in_format(F).or_offset(0))?;
+    write_header(&mut out, Some(&bn.text()), plan.base_time())
+        .map_err(|e| e.in_format(F).or_offset(0))?;
     for (i, r) in records.iter().enumerate() {
         let at = out.len();
         let rest = &r.path.ids()[common..];
@@ -336,7 +341,7 @@ impl<O: Output> Lwm2mJsonWriter<O> {
         }
         let r = if self.entries == 0 {
             let bn = Name::absolute(self.names.target().ids(), true);
-            write_header(&mut self.out, Some(&bn), None)
+            write_header(&mut self.out, Some(&bn.text()), None)
         } else {
             Ok(())
         };
@@ -367,13 +372,13 @@ impl<O: Output> Writer for Lwm2mJsonWriter<O> {
         let at = self.out.len() - self.start;
         check_value(value).map_err(|k| Error::at(F, at, k))?;
         let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
-        let mut out = Staged::new(&mut self.out, &mut self.stage);
-        // The first entry opens the payload: its base name goes in the header.
+        // The first entry opens the payload: its base name goes in the header, written
+        // first.
         if let Some(bn) = name.bn {
-            out.put(b"{\"bn\":\"");
-            out.put_name(bn);
-            out.put(b"\",\"e\":");
+            write_header(&mut self.out, Some(bn), None)
+                .map_err(|e| e.in_format(F).or_offset(at))?;
         }
+        let mut out = Staged::new(&mut self.out, &mut self.stage);
         let entry = RecordName { bn: None, ..name };
         write_value_record::<Lwm2mLabels, _>(&mut out, name.bn.is_some(), &entry, value);
         out.flush().map_err(|e| e.in_format(F).or_offset(at))?;

@@ -8,8 +8,9 @@
 //!   wire said) into an [`Event`]; the notations hand it each `bn` and `bt` as they read
 //!   them. [`RecordSink`] collects the events;
 //! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
-//!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
-//!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
+//!   value's full path; [`WriterNames`] says which `bn` and `n` ([`RecordName`]) each
+//!   record of a writer gets, rendered once per container, and [`RecordPlan`] which
+//!   `bn`/`n`/`bt`/`t` ([`Fields`]) each record of a list gets; [`Name`] renders them.
 //!   The writers gather each record in a buffer and write it in one piece.
 //!
 //! Resolution: a record's name is `bn` + `n` by plain concatenation (`"/3/0/"+"9"` as
@@ -763,9 +764,7 @@ impl WriterNames {
             n: Some((&self.prefix, id)),
         })
     }
-}
 
-impl WriterNames {
     /// The name of the first value of a group: it carries the base name.
     #[cold]
     fn first_of_group(&mut self, id: u16) -> RecordName<'_> {

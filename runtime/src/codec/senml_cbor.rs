@@ -422,7 +422,7 @@ fn write_entry<O: Output + ?Sized>(
     write_field(e, items, value)
 }
 
-/// Lets minicbor's encoder write into a record staged on the stack (see [`Staged`]).
+/// Lets minicbor's encoder write into a record being gathered (see [`Staged`]).
 impl<O: Output + ?Sized> Write for Staged<'_, O> {
     // A failure of the output is returned by `Staged::flush`.
     type Error = Infallible;
@@ -438,7 +438,7 @@ impl<O: Output + ?Sized> Write for Staged<'_, O> {
     }
 }
 
-/// Writes a record into `out`, staged on the stack and written in one piece.
+/// Writes a record into `out`, gathered in a buffer and written in one piece.
 fn put_record<O: Output + ?Sized>(
     out: &mut O,
     items: &Items,
@@ -447,7 +447,7 @@ fn put_record<O: Output + ?Sized>(
 ) -> Result<(), Error> {
     let mut stage = [0; STAGE];
     let mut e = Encoder::new(Staged::new(out, &mut stage));
-    // Writing on the stack cannot fail.
+    // Writing into the buffer cannot fail.
     if let Err(err) = write_record(&mut e, items, fields, value) {
         drop(err);
     }

@@ -223,6 +223,8 @@ fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a
 /// The value labels of the JSON formats: SenML JSON's or LwM2M JSON's (constants, so
 /// that writing one is a fixed-size copy).
 pub(crate) trait Labels {
+    /// What comes before the first record (the array of SenML JSON opens there).
+    const FIRST: &'static [u8];
     /// Numbers (`"v":`).
     const NUMBER: &'static [u8];
     /// Strings and Corelnk.
@@ -241,6 +243,7 @@ pub(crate) trait Labels {
 struct SenmlLabels;
 
 impl Labels for SenmlLabels {
+    const FIRST: &'static [u8] = b"[";
     const NUMBER: &'static [u8] = b"\"v\":";
     const STRING: &'static [u8] = b"\"vs\":";
     const BOOLEAN: &'static [u8] = b"\"vb\":";
@@ -323,7 +326,7 @@ pub(crate) fn write_name<O: Output + ?Sized>(out: &mut Staged<'_, O>, name: &Nam
     out.put(b"\"");
 }
 
-/// Writes a writer's record, `[{` (the `first`) or `,{`, then its `bn` and `n` fields
+/// Writes a writer's record, `{` after [`Labels::FIRST`] (the `first`) or `,`, then its `bn` and `n` fields
 /// (when present), its value with the labels `L` and `}` (a float must be finite:
 /// [`check`]).
 #[inline]
@@ -336,13 +339,19 @@ pub(crate) fn write_value_record<L: Labels, O: Output + ?Sized>(
     match (name.bn, name.n) {
         // Most records: in a few pieces of constant length.
         (None, Some((prefix, id))) => {
-            out.put(if first { b"[{\"n\":\"" } else { b",{\"n\":\"" });
+            if first {
+                out.put(L::FIRST);
+                out.put(b"{\"n\":\"");
+            } else {
+                out.put(b",{\"n\":\"");
+            }
             out.put_name(prefix);
             out.put_int(id);
             out.put(b"\",");
         }
         (bn, n) => {
-            out.put(if first { b"[{" } else { b",{" });
+            out.put(if first { L::FIRST } else { b"," });
+            out.put(b"{");
             if let Some(bn) = bn {
                 out.put(b"\"bn\":\"");
                 out.put_name(bn);
