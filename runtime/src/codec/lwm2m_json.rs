@@ -370,17 +370,18 @@ impl<O: Output> Writer for Lwm2mJsonWriter<O> {
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
         let at = self.out.len() - self.start;
-        check_value(value).map_err(|k| Error::at(F, at, k))?;
         let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
-        // The first entry opens the payload: its base name goes in the header, written
+        check_value(value).map_err(|k| Error::at(F, at, k))?;
+        // The first entry opens the payload: the base name goes in the header, written
         // first.
-        if let Some(bn) = name.bn {
-            write_header(&mut self.out, Some(bn), None)
+        let first = self.entries == 0;
+        if first {
+            write_header(&mut self.out, Some(name.base), None)
                 .map_err(|e| e.in_format(F).or_offset(at))?;
         }
         let mut out = Staged::new(&mut self.out, &mut self.stage);
         let entry = RecordName { bn: None, ..name };
-        write_value_record::<Lwm2mLabels, _>(&mut out, name.bn.is_some(), &entry, value);
+        write_value_record::<Lwm2mLabels, _>(&mut out, first, &entry, value);
         out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
         self.entries += 1;
         Ok(())

@@ -650,7 +650,9 @@ pub struct WriterNames {
 /// The name fields of one record of a writer, borrowed from its [`WriterNames`].
 #[derive(Clone, Copy, Debug)]
 pub struct RecordName<'a> {
-    /// `bn`, when the record carries one.
+    /// The base name of the record's group (the target path for the target's one value).
+    pub base: &'a NameText,
+    /// `bn`, when the record carries one: the base name, on the first record of a group.
     pub bn: Option<&'a NameText>,
     /// `n`: its text before the value's own ID, and that ID; `None` for the target's one
     /// value.
@@ -760,6 +762,7 @@ impl WriterNames {
             return Ok(self.first_of_group(id));
         }
         Ok(RecordName {
+            base: &self.base,
             bn: None,
             n: Some((&self.prefix, id)),
         })
@@ -770,6 +773,7 @@ impl WriterNames {
     fn first_of_group(&mut self, id: u16) -> RecordName<'_> {
         self.written = self.group;
         RecordName {
+            base: &self.base,
             bn: Some(&self.base),
             n: Some((&self.prefix, id)),
         }
@@ -780,6 +784,7 @@ impl WriterNames {
     fn target_value(&mut self) -> RecordName<'_> {
         self.base = Name::absolute(self.walker.target.ids(), false).text();
         RecordName {
+            base: &self.base,
             bn: Some(&self.base),
             n: None,
         }
