@@ -7,8 +7,8 @@ mod common;
 use common::p;
 
 use ucifi_runtime::codec::senml::{
-    Fields, LeafWalker, Name, RawRecord, Record, RecordPlan, RecordSink, Resolver, WriterNames,
-    resolve_time,
+    Fields, LeafWalker, Name, NameText, RawRecord, Record, RecordName, RecordPlan, RecordSink,
+    Resolver, WriterNames, resolve_time,
 };
 use ucifi_runtime::codec::{ErrorKind, Event, NoModel, RawValue, Sink};
 use ucifi_runtime::{Path, Value};
@@ -191,25 +191,39 @@ fn walker_paths() {
     );
 }
 
+/// A record's `bn` and `n` as text.
+fn texts(r: RecordName<'_>) -> (Option<&str>, Option<String>) {
+    let n = r.n.map(|(prefix, id)| format!("{}{id}", prefix.as_str()));
+    (r.bn.map(NameText::as_str), n)
+}
+
 #[test]
 fn writer_names_group_by_instance() {
     let mut n = WriterNames::new(&p("/3")).unwrap();
-    n.walker().begin_instance(0).unwrap();
-    let f = n.value(9).unwrap();
-    assert_eq!(f.bn, Some(Name::absolute(&[3, 0], true)));
-    assert_eq!(f.n, Some(Name::relative(&[9])));
-    assert_eq!(n.value(10).unwrap().bn, None);
-    n.walker().end_instance().unwrap();
-    n.walker().begin_instance(1).unwrap();
-    assert_eq!(n.value(9).unwrap().bn, Some(Name::absolute(&[3, 1], true)));
-    let mut n = WriterNames::new(&p("/3/0/9")).unwrap();
+    n.begin_instance(0).unwrap();
     assert_eq!(
-        n.value(9).unwrap(),
-        Fields {
-            bn: Some(Name::absolute(&[3, 0, 9], false)),
-            ..Fields::default()
-        }
+        texts(n.value(9).unwrap()),
+        (Some("/3/0/"), Some("9".into()))
     );
+    assert_eq!(texts(n.value(10).unwrap()), (None, Some("10".into())));
+    n.begin_multiple(6).unwrap();
+    assert_eq!(texts(n.value(1).unwrap()), (None, Some("6/1".into())));
+    n.end_multiple().unwrap();
+    n.end_instance().unwrap();
+    n.begin_instance(1).unwrap();
+    assert_eq!(texts(n.value(9).unwrap()).0, Some("/3/1/"));
+    let mut n = WriterNames::new(&p("/3/0/9")).unwrap();
+    assert_eq!(texts(n.value(9).unwrap()), (Some("/3/0/9"), None));
+    // LwM2M JSON: relative to the target, one base name.
+    let mut n = WriterNames::relative_to_target(&p("/3")).unwrap();
+    n.begin_instance(0).unwrap();
+    n.begin_multiple(6).unwrap();
+    assert_eq!(
+        texts(n.value(1).unwrap()),
+        (Some("/3/"), Some("0/6/1".into()))
+    );
+    n.end_multiple().unwrap();
+    assert_eq!(texts(n.value(9).unwrap()), (None, Some("0/9".into())));
 }
 
 #[test]

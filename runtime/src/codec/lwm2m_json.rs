@@ -25,10 +25,14 @@ use alloc::vec::Vec;
 use base64::engine::GeneralPurpose;
 use base64::engine::general_purpose::STANDARD;
 
+use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, LeafWalker, Name, Record, RecordPlan, RecordSink, Resolver, Staged,
+    Entry, Fields, Name, NameText, Record, RecordName, RecordPlan, RecordSink, Resolver,
+    WriterNames,
 };
-use super::senml_json::{Labels, check, field, write_name, write_value};
+use super::senml_json::{
+    Labels, check, check_value, field, write_name, write_value, write_value_record,
+};
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup, Writer};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
@@ -39,6 +43,8 @@ const F: ContentFormat = ContentFormat::Lwm2mJson;
 struct Lwm2mLabels;
 
 impl Labels for Lwm2mLabels {
+    // The header opens the entries' array.
+    const FIRST: &'static [u8] = b"";
     const NUMBER: &'static [u8] = b"\"v\":";
     const STRING: &'static [u8] = b"\"sv\":";
     const BOOLEAN: &'static [u8] = b"\"bv\":";
@@ -195,20 +201,22 @@ fn read_entry<'a>(j: &mut Json<'a>) -> Result<Entry<'a>, JsonError> {
 }
 
 /// Writes `{"bn":"...","bt":...,"e":[`.
+#[cold]
 fn write_header<O: Output + ?Sized>(
     out: &mut O,
-    bn: Option<&Name>,
+    bn: Option<&NameText>,
     bt: Option<f64>,
 ) -> Result<(), Error> {
     if let Some(bt) = bt {
         json::finite(bt)?;
     }
-    let mut out = Staged::new(out);
+    let mut stage = [0; STAGE];
+    let mut out = Staged::new(out, &mut stage);
     out.put(b"{");
     if let Some(bn) = bn {
-        out.put(b"\"bn\":");
-        write_name(&mut out, bn);
-        out.put(b",");
+        out.put(b"\"bn\":\"");
+        out.put_name(bn);
+        out.put(b"\",");
     }
     if let Some(bt) = bt {
         out.put(b"\"bt\":");
@@ -235,7 +243,8 @@ fn write_entry<O: Output + ?Sized>(
         },
         value,
     )?;
-    let mut out = Staged::new(out);
+    let mut stage = [0; STAGE];
+    let mut out = Staged::new(out, &mut stage);
     out.put(if first { b"{" } else { b",{" });
     let mut none = true;
     if let Some(n) = n {
@@ -278,7 +287,8 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
     let single = same && first.len() >= 3;
     let plan = RecordPlan::new(records);
     let bn = Name::absolute(&first.ids()[..common], !single);
-    write_header(&mut out, Some(&bn), plan.base_time()).map_err(|e| e.in_format(F).or_offset(0))?;
+    write_header(&mut out, Some(&bn.text()), plan.base_time())
+        .map_err(|e| e.in_format(F).or_offset(0))?;
     for (i, r) in records.iter().enumerate() {
         let at = out.len();
         let rest = &r.path.ids()[common..];
@@ -295,7 +305,9 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
 #[derive(Debug)]
 pub struct Lwm2mJsonWriter<O: Output> {
     out: O,
-    walker: LeafWalker,
+    names: WriterNames,
+    // The record being written (see `Staged`).
+    stage: [u8; STAGE],
     // Where the payload starts in `out`: error offsets count from there.
     start: usize,
     entries: usize,
@@ -305,11 +317,13 @@ impl<O: Output> Lwm2mJsonWriter<O> {
     /// An encoder for a payload addressed to `path` (any path but the root, which a
     /// writer cannot address: [`ErrorKind::Unsupported`]), writing into `out`.
     pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        let walker = LeafWalker::new(path).map_err(|k| Error::at_path(*path, k).in_format(F))?;
+        let names = WriterNames::relative_to_target(path)
+            .map_err(|k| Error::at_path(*path, k).in_format(F))?;
         Ok(Lwm2mJsonWriter {
             start: out.len(),
             out,
-            walker,
+            names,
+            stage: [0; STAGE],
             entries: 0,
         })
     }
@@ -317,12 +331,12 @@ impl<O: Output> Lwm2mJsonWriter<O> {
     /// Closes the payload and returns the output; an instance or multiple resource left
     /// open is [`ErrorKind::WriterMisuse`].
     pub fn finish(mut self) -> Result<O, Error> {
-        if self.walker.is_open() {
+        if self.names.is_open() {
             return Err(self.fail(ErrorKind::WriterMisuse));
         }
         let r = if self.entries == 0 {
-            let bn = Name::absolute(self.walker.target().ids(), true);
-            write_header(&mut self.out, Some(&bn), None)
+            let bn = Name::absolute(self.names.target().ids(), true);
+            write_header(&mut self.out, Some(&bn.text()), None)
         } else {
             Ok(())
         };
@@ -338,31 +352,32 @@ impl<O: Output> Lwm2mJsonWriter<O> {
 
 impl<O: Output> Writer for Lwm2mJsonWriter<O> {
     fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
-        self.walker.begin_instance(id).map_err(|k| self.fail(k))
+        self.names.begin_instance(id).map_err(|k| self.fail(k))
     }
     fn end_instance(&mut self) -> Result<(), Error> {
-        self.walker.end_instance().map_err(|k| self.fail(k))
+        self.names.end_instance().map_err(|k| self.fail(k))
     }
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
-        self.walker.begin_multiple(id).map_err(|k| self.fail(k))
+        self.names.begin_multiple(id).map_err(|k| self.fail(k))
     }
     fn end_multiple(&mut self) -> Result<(), Error> {
-        self.walker.end_multiple().map_err(|k| self.fail(k))
+        self.names.end_multiple().map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let (path, is_target) = self.walker.value(id).map_err(|k| self.fail(k))?;
-        check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
-        let (at, target) = (self.out.len() - self.start, self.walker.target());
+        let at = self.out.len() - self.start;
+        let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
+        check_value(value).map_err(|k| Error::at(F, at, k))?;
+        // The first entry opens the payload: the base name goes in the header, written
+        // first.
         let first = self.entries == 0;
-        let head = if first {
-            let bn = Name::absolute(target.ids(), !is_target);
-            write_header(&mut self.out, Some(&bn), None)
-        } else {
-            Ok(())
-        };
-        let n = (!is_target).then(|| Name::relative(&path.ids()[target.len()..]));
-        head.and_then(|()| write_entry(&mut self.out, first, n.as_ref(), Some(value), None))
-            .map_err(|e| e.in_format(F).or_offset(at))?;
+        if first {
+            write_header(&mut self.out, Some(name.base), None)
+                .map_err(|e| e.in_format(F).or_offset(at))?;
+        }
+        let mut out = Staged::new(&mut self.out, &mut self.stage);
+        let entry = RecordName { bn: None, ..name };
+        write_value_record::<Lwm2mLabels, _>(&mut out, first, &entry, value);
+        out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
         self.entries += 1;
         Ok(())
     }

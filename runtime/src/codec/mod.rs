@@ -364,27 +364,58 @@ pub fn encode_to<O: Output, E: Encode + ?Sized>(
     out: O,
 ) -> Result<O, Error> {
     use ContentFormat as F;
-    fn run<W: Writer, E: Encode + ?Sized>(mut w: W, content: &E) -> Result<W, Error> {
+    // The writer is created, driven and finished in place (writers are a few hundred
+    // bytes: each move is a copy).
+    fn run<W: Writer, E: Encode + ?Sized, O>(
+        w: Result<W, Error>,
+        content: &E,
+        finish: fn(W) -> Result<O, Error>,
+    ) -> Result<O, Error> {
+        let mut w = w?;
         content.encode_to(&mut w)?;
-        Ok(w)
+        finish(w)
     }
     let r = match format {
-        F::Tlv => run(tlv::TlvWriter::new(path, out)?, content).and_then(|w| w.finish()),
-        F::Text => run(text::TextWriter::new(path, out)?, content).and_then(|w| w.finish()),
-        F::Opaque => run(opaque::OpaqueWriter::new(path, out)?, content).and_then(|w| w.finish()),
-        F::Cbor => run(cbor::CborWriter::new(path, out)?, content).and_then(|w| w.finish()),
-        F::SenmlJson => {
-            run(senml_json::SenmlJsonWriter::new(path, out)?, content).and_then(|w| w.finish())
-        }
-        F::SenmlCbor => {
-            run(senml_cbor::SenmlCborWriter::new(path, out)?, content).and_then(|w| w.finish())
-        }
-        F::Lwm2mJson => {
-            run(lwm2m_json::Lwm2mJsonWriter::new(path, out)?, content).and_then(|w| w.finish())
-        }
-        F::Lwm2mCbor => {
-            run(lwm2m_cbor::Lwm2mCborWriter::new(path, out)?, content).and_then(|w| w.finish())
-        }
+        F::Tlv => run(
+            tlv::TlvWriter::new(path, out),
+            content,
+            tlv::TlvWriter::finish,
+        ),
+        F::Text => run(
+            text::TextWriter::new(path, out),
+            content,
+            text::TextWriter::finish,
+        ),
+        F::Opaque => run(
+            opaque::OpaqueWriter::new(path, out),
+            content,
+            opaque::OpaqueWriter::finish,
+        ),
+        F::Cbor => run(
+            cbor::CborWriter::new(path, out),
+            content,
+            cbor::CborWriter::finish,
+        ),
+        F::SenmlJson => run(
+            senml_json::SenmlJsonWriter::new(path, out),
+            content,
+            senml_json::SenmlJsonWriter::finish,
+        ),
+        F::SenmlCbor => run(
+            senml_cbor::SenmlCborWriter::new(path, out),
+            content,
+            senml_cbor::SenmlCborWriter::finish,
+        ),
+        F::Lwm2mJson => run(
+            lwm2m_json::Lwm2mJsonWriter::new(path, out),
+            content,
+            lwm2m_json::Lwm2mJsonWriter::finish,
+        ),
+        F::Lwm2mCbor => run(
+            lwm2m_cbor::Lwm2mCborWriter::new(path, out),
+            content,
+            lwm2m_cbor::Lwm2mCborWriter::finish,
+        ),
         F::LinkFormat => Err(Error::new(ErrorKind::Unsupported)),
     };
     r.map_err(|e| e.in_format(format))

@@ -7,9 +7,13 @@
 //! When the final header is longer or shorter than the one written, the content moves by
 //! [`Output::shift`]. Containers nest at most three deep in LwM2M, so the bytes move at
 //! most three times: encoding stays linear in the output size.
+//!
+//! The record-based encoders (SenML, LwM2M JSON) gather each record in a buffer they keep
+//! (`Staged`) and write it in one piece.
 
 use alloc::vec::Vec;
 
+use super::senml::NameText;
 use super::{Error, ErrorKind};
 
 /// An encoder's output.
@@ -22,14 +26,14 @@ pub trait Output {
     }
     /// Appends bytes; [`ErrorKind::BufferFull`] when a fixed buffer has no room.
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error>;
-    /// Appends `bytes[..n]` (`n` at most 16): the way to write a short piece assembled in a
-    /// stack array (a TLV head and value, a CBOR head), as [`write`](Output::write) would.
+    /// Appends `bytes[..n]` (`n` at most `N`): the way to write a short piece assembled in
+    /// a stack array (a TLV head and value, a record), as [`write`](Output::write) would.
     ///
     /// A short write of variable length is a call to libc `memcpy` for a few bytes; this
-    /// one copies the whole 16-byte array (a fixed-size move) when there is room for it and
+    /// one copies the whole `N`-byte array (a fixed-size move) when there is room for it and
     /// keeps `n` bytes: the rest lands past the end, where the next write overwrites it.
     #[inline]
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         self.write(&bytes[..n])
     }
     /// Moves the bytes from `at` to the end by `delta`: right when positive (opening a gap
@@ -52,7 +56,7 @@ impl Output for Vec<u8> {
         Ok(())
     }
     #[inline]
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         let end = Vec::len(self) + n;
         assert!(n <= bytes.len());
         self.extend_from_slice(bytes);
@@ -73,10 +77,19 @@ impl Output for Vec<u8> {
     }
     #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        self[at..at + bytes.len()].copy_from_slice(bytes);
+        patch(&mut self[at..], bytes);
     }
     fn written(&self) -> &[u8] {
         self
+    }
+}
+
+/// Overwrites the start of `dst` with `bytes` (a container head: a few bytes), byte by
+/// byte: a copy of a few bytes of unknown length is a call to memcpy.
+#[inline]
+fn patch(dst: &mut [u8], bytes: &[u8]) {
+    for (i, &b) in bytes.iter().enumerate() {
+        dst[i] = b;
     }
 }
 
@@ -120,7 +133,7 @@ impl Output for SliceOutput<'_> {
         Ok(())
     }
     #[inline]
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         assert!(n <= bytes.len());
         // Near the end of the buffer, the exact write (and its error).
         match self
@@ -154,7 +167,7 @@ impl Output for SliceOutput<'_> {
     }
     #[inline]
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        self.buf[at..at + bytes.len()].copy_from_slice(bytes);
+        patch(&mut self.buf[at..], bytes);
     }
     fn written(&self) -> &[u8] {
         &self.buf[..self.len]
@@ -168,7 +181,7 @@ impl<O: Output + ?Sized> Output for &mut O {
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         (**self).write(bytes)
     }
-    fn write_short(&mut self, bytes: &[u8; 16], n: usize) -> Result<(), Error> {
+    fn write_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) -> Result<(), Error> {
         (**self).write_short(bytes, n)
     }
     fn shift(&mut self, at: usize, delta: isize) -> Result<(), Error> {
@@ -192,6 +205,122 @@ impl<O: Output> minicbor::encode::Write for CborOut<O> {
     fn write_all(&mut self, buf: &[u8]) -> Result<(), Error> {
         self.0.write(buf)
     }
+}
+
+/// Room for one record: what a writer keeps for [`Staged`].
+pub(crate) const STAGE: usize = 128;
+
+/// Records up to this size go to the output as one fixed-size copy.
+const FLUSH: usize = 64;
+
+/// The bytes of one record gathered in a buffer and written to the output in one piece
+/// by [`flush`](Staged::flush): a write per field (most are a few bytes) costs far more
+/// than the bytes. What does not fit goes to the output directly, in order. A failure of
+/// the output is kept (what follows is dropped) and returned by `flush`.
+///
+/// Writers keep the buffer from record to record (filling a fresh one with zeros costs
+/// more than a short record's fields).
+pub(crate) struct Staged<'o, O: Output + ?Sized> {
+    out: &'o mut O,
+    buf: &'o mut [u8; STAGE],
+    len: usize,
+    failed: Option<Error>,
+}
+
+impl<'o, O: Output + ?Sized> Staged<'o, O> {
+    /// Nothing staged yet, in `buf`, for `out`.
+    #[inline]
+    pub(crate) fn new(out: &'o mut O, buf: &'o mut [u8; STAGE]) -> Self {
+        Staged {
+            out,
+            buf,
+            len: 0,
+            failed: None,
+        }
+    }
+
+    /// Appends `bytes`.
+    #[inline]
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.spill(bytes),
+        }
+    }
+
+    /// `bytes` do not fit: what is staged goes out first, then `bytes`.
+    #[inline]
+    fn spill(&mut self, bytes: &[u8]) {
+        // Out of line with the fields it needs, not `self`: the fields of a `Staged`
+        // whose address is taken stay in memory, where the others live in registers.
+        if self.failed.is_none() {
+            self.failed = spill(self.out, &self.buf[..self.len], bytes);
+        }
+        self.len = 0;
+    }
+
+    /// Appends `bytes[..n]`, copying the whole array (a fixed-size move, where a copy of
+    /// `n` bytes is a call to memcpy; see [`Output::write_short`]).
+    #[inline]
+    pub(crate) fn put_short<const N: usize>(&mut self, bytes: &[u8; N], n: usize) {
+        match self.buf.get_mut(self.len..self.len + N) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len += n;
+            }
+            None => self.spill(&bytes[..n]),
+        }
+    }
+
+    /// Appends a name text.
+    #[inline]
+    pub(crate) fn put_name(&mut self, text: &NameText) {
+        let (bytes, n) = text.fixed();
+        self.put_short(bytes, n);
+    }
+
+    /// Appends a short piece (digits, a CBOR head) byte by byte: a copy of a few bytes of
+    /// unknown length is a call to memcpy.
+    #[inline]
+    pub(crate) fn put_small(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match self.buf.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = b;
+                    self.len += 1;
+                }
+                None => self.spill(&[b]),
+            }
+        }
+    }
+
+    /// Appends the decimal text of `v`.
+    #[inline]
+    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
+        self.put_small(itoa::Buffer::new().format(v).as_bytes());
+    }
+
+    /// Writes what is staged to the output; the output's first failure, if any.
+    #[inline]
+    pub(crate) fn flush(&mut self) -> Result<(), Error> {
+        let len = core::mem::take(&mut self.len);
+        match (self.failed.take(), self.buf.first_chunk::<FLUSH>()) {
+            (Some(e), _) => Err(e),
+            // Most records: a fixed-size copy (a larger one is a call to memcpy).
+            (None, Some(head)) if len <= FLUSH => self.out.write_short(head, len),
+            (None, _) => self.out.write(&self.buf[..len]),
+        }
+    }
+}
+
+/// [`Staged::spill`]: writes `staged`, then `bytes`, to `out`; the failure, if any.
+#[cold]
+fn spill<O: Output + ?Sized>(out: &mut O, staged: &[u8], bytes: &[u8]) -> Option<Error> {
+    out.write(staged).and_then(|()| out.write(bytes)).err()
 }
 
 #[cfg(test)]

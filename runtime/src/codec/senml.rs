@@ -8,9 +8,10 @@
 //!   wire said) into a path and a time for the [`Sink`] (or an [`Event`]); the notations
 //!   hand it each `bn` and `bt` as they read them. [`RecordSink`] collects the records;
 //! * encoding: [`LeafWalker`] follows a [`Writer`](super::Writer)'s calls and gives each
-//!   value's full path; [`WriterNames`] and [`RecordPlan`] say which `bn`/`n`/`bt`/`t`
-//!   ([`Fields`]) each record of a writer or of a record list gets; [`Name`] renders them.
-//!   The writers gather each record on the stack and write it in one piece.
+//!   value's full path; [`WriterNames`] says which `bn` and `n` ([`RecordName`]) each
+//!   record of a writer gets, rendered once per container, and [`RecordPlan`] which
+//!   `bn`/`n`/`bt`/`t` ([`Fields`]) each record of a list gets; [`Name`] renders them.
+//!   The writers gather each record in a buffer and write it in one piece.
 //!
 //! Resolution: a record's name is `bn` + `n` by plain concatenation (`"/3/0/"+"9"` as
 //! Leshan writes it, `"/3/0"+"/9"` as Anjay does) read as a LwM2M path; its time is `bt` +
@@ -34,7 +35,7 @@ use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Error, ErrorKind, Event, Output, RawValue, Sink, TypeLookup};
+use super::{Error, ErrorKind, Event, RawValue, Sink, TypeLookup};
 use crate::{ContentFormat, Path, Value};
 
 /// One resolved SenML record with an owned value.
@@ -442,48 +443,26 @@ impl Name {
 
     /// The text, rendered on the stack.
     pub fn text(&self) -> NameText {
-        let mut t = NameText {
-            buf: [0; NAME_TEXT_MAX],
-            len: 0,
-        };
-        self.write(|b| {
-            t.buf[t.len..t.len + b.len()].copy_from_slice(b);
-            t.len += b.len();
-        });
-        t
-    }
-
-    /// The length of the text.
-    pub(crate) fn text_len(&self) -> usize {
-        let ids = &self.ids[..usize::from(self.len)];
-        let digits: usize = ids
-            .iter()
-            .map(|id| id.checked_ilog10().unwrap_or(0) as usize + 1)
-            .sum();
-        let lead = usize::from(self.lead && !ids.is_empty());
-        digits + ids.len().saturating_sub(1) + lead + usize::from(self.trail)
-    }
-
-    /// Gives the text piece by piece to `put` (encoders write it straight into a record).
-    #[inline]
-    pub(crate) fn write(&self, mut put: impl FnMut(&[u8])) {
-        for (k, &id) in self.ids[..self.len as usize].iter().enumerate() {
+        let mut t = NameText::default();
+        for (k, &id) in self.ids[..usize::from(self.len)].iter().enumerate() {
             if self.lead || k > 0 {
-                put(b"/");
+                t.push(b"/");
             }
-            put(itoa::Buffer::new().format(id).as_bytes());
+            t.push(itoa::Buffer::new().format(id).as_bytes());
         }
         if self.trail {
-            put(b"/");
+            t.push(b"/");
         }
+        t
     }
 }
 
-/// Longest name text: `/65535/65535/65535/65535/`.
-const NAME_TEXT_MAX: usize = 25;
+/// Room for the longest name text, `/65535/65535/65535/65535/` (25 bytes), and more: a
+/// whole [`NameText`] is copied as a fixed-size array.
+const NAME_TEXT_MAX: usize = 32;
 
 /// The text of a [`Name`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct NameText {
     buf: [u8; NAME_TEXT_MAX],
     len: usize,
@@ -493,7 +472,31 @@ impl NameText {
     /// The text.
     pub fn as_str(&self) -> &str {
         // Digits and slashes only.
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+        core::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    fn push(&mut self, piece: &[u8]) {
+        // Byte by byte: a copy of a few bytes of unknown length is a call to memcpy.
+        for &b in piece {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    /// The text as the first bytes of a fixed-size array, and its length (for
+    /// [`Staged::put_short`](super::output::Staged::put_short)).
+    pub(crate) fn fixed(&self) -> (&[u8; NAME_TEXT_MAX], usize) {
+        (&self.buf, self.len)
+    }
+
+    /// Appends `id` and a `/`.
+    fn push_id(&mut self, id: u16) {
+        self.push(itoa::Buffer::new().format(id).as_bytes());
+        self.push(b"/");
     }
 }
 
@@ -587,18 +590,31 @@ impl LeafWalker {
     /// itself (the one value of a resource or resource-instance target).
     #[inline]
     pub fn value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
-        not_reserved(id)?;
-        let t = self.target.ids();
-        // Values of an instance and of its multiple resources (small: compiled in place).
-        match (self.multiple, t.get(1).copied().or(self.instance)) {
-            (Some(r), Some(i)) => Ok((Path::resource_instance(t[0], i, r, id), false)),
-            (None, Some(i)) if t.len() <= 2 => Ok((Path::resource(t[0], i, id), false)),
-            _ => self.target_value(id),
+        if !self.place(id)? {
+            return Ok((self.target, true));
         }
+        let (t, i) = (self.target.ids(), self.instance_id()?);
+        Ok(match self.multiple {
+            Some(r) => (Path::resource_instance(t[0], i, r, id), false),
+            None => (Path::resource(t[0], i, id), false),
+        })
     }
 
-    /// [`value`](Self::value) of a resource or resource-instance target, or the error.
-    fn target_value(&mut self, id: u16) -> Result<(Path, bool), ErrorKind> {
+    /// Checks value `id` as [`value`](Self::value) does: `true` for a value of an instance
+    /// or of one of its multiple resources, `false` for the target's one value.
+    #[inline]
+    fn place(&mut self, id: u16) -> Result<bool, ErrorKind> {
+        not_reserved(id)?;
+        let t = self.target.len();
+        let in_instance = t >= 2 || self.instance.is_some();
+        if in_instance && (self.multiple.is_some() || t <= 2) {
+            return Ok(true);
+        }
+        self.target_value(id).map(|()| false)
+    }
+
+    /// [`place`](Self::place) of a resource or resource-instance target, or the error.
+    fn target_value(&mut self, id: u16) -> Result<(), ErrorKind> {
         let t = self.target.ids();
         match t.len() {
             // No instance is open.
@@ -611,9 +627,8 @@ impl LeafWalker {
     }
 
     /// The target's one value.
-    fn single(&mut self) -> Result<(Path, bool), ErrorKind> {
-        ensure(!core::mem::replace(&mut self.single_done, true))?;
-        Ok((self.target, true))
+    fn single(&mut self) -> Result<(), ErrorKind> {
+        ensure(!core::mem::replace(&mut self.single_done, true))
     }
 }
 
@@ -631,14 +646,177 @@ fn not_reserved(id: u16) -> Result<u16, ErrorKind> {
         .ok_or(ErrorKind::ReservedId)
 }
 
-/// The name fields of the records a SenML writer writes: the target's one value gets
-/// `bn` = its path and no `n`; other values are grouped by instance (`bn` = `/O/I/` when
-/// the instance changes, `n` = `R` or `R/RI`).
+/// The names of a writer's records, rendered once per container rather than per value.
+///
+/// A value's name is its path cut in two: the base name `bn` (the first IDs, with a
+/// trailing `/`) and `n` (the rest). SenML ([`new`](Self::new)) cuts after the instance:
+/// records are grouped by instance, the first record of a group carries `bn` = `/O/I/`
+/// and every record `n` = `R` or `R/RI`. LwM2M JSON
+/// ([`relative_to_target`](Self::relative_to_target)) cuts after the target: its one `bn`
+/// is the target path. Either way the target's one value (a resource or resource-instance
+/// target) is named by `bn` = its path alone.
+///
+/// The base name is rendered when its instance begins, the part of `n` before the value's
+/// own ID (`6/` in multiple resource 6) when a container begins or ends: a value costs the
+/// text of its own ID.
 #[derive(Clone, Debug)]
 pub struct WriterNames {
     walker: LeafWalker,
-    // The instance whose base name was written last.
+    // How many IDs of a value's path the base name holds.
+    cut: usize,
+    base: NameText,
+    // `n` before the value's own ID: of the values of the instance, and now.
+    inner: NameText,
+    prefix: NameText,
+    // The last ID of the base name, that of the base name the last record carried, and
+    // whether the next record carries the base name (they differ).
     group: Option<u16>,
+    written: Option<u16>,
+    due: bool,
+}
+
+/// The name fields of one record of a writer, borrowed from its [`WriterNames`].
+#[derive(Clone, Copy, Debug)]
+pub struct RecordName<'a> {
+    /// The base name of the record's group (the target path for the target's one value).
+    pub base: &'a NameText,
+    /// `bn`, when the record carries one: the base name, on the first record of a group.
+    pub bn: Option<&'a NameText>,
+    /// `n`: its text before the value's own ID, and that ID; `None` for the target's one
+    /// value.
+    pub n: Option<(&'a NameText, u16)>,
+}
+
+impl WriterNames {
+    /// SenML names for values written to `target`, grouped by instance (not the root:
+    /// [`ErrorKind::Unsupported`]).
+    pub fn new(target: &Path) -> Result<Self, ErrorKind> {
+        Self::cut_after(target, 2)
+    }
+
+    /// LwM2M JSON names for values written to `target`: relative to it.
+    pub fn relative_to_target(target: &Path) -> Result<Self, ErrorKind> {
+        Self::cut_after(target, target.len())
+    }
+
+    fn cut_after(target: &Path, cut: usize) -> Result<Self, ErrorKind> {
+        let mut names = WriterNames {
+            walker: LeafWalker::new(target)?,
+            cut,
+            base: NameText::default(),
+            inner: NameText::default(),
+            prefix: NameText::default(),
+            group: None,
+            written: None,
+            due: false,
+        };
+        // A resource target's ID is part of the names of its instances.
+        if let Some(r) = target.ids().get(cut..3).and_then(<[u16]>::first) {
+            names.inner.push_id(*r);
+        }
+        names.prefix = names.inner;
+        if target.len() >= cut {
+            names.set_base(&target.ids()[..cut]);
+        }
+        Ok(names)
+    }
+
+    /// Renders `/a/b/`, the base name of `ids`.
+    fn set_base(&mut self, ids: &[u16]) {
+        self.base = NameText::default();
+        self.base.push(b"/");
+        for &id in ids {
+            self.base.push_id(id);
+        }
+        self.group = ids.last().copied();
+        self.due = self.written != self.group;
+    }
+
+    /// The target path.
+    pub fn target(&self) -> Path {
+        self.walker.target()
+    }
+
+    /// Whether an instance or a multiple resource is still open.
+    pub fn is_open(&self) -> bool {
+        self.walker.is_open()
+    }
+
+    /// `Writer::begin_instance`.
+    pub fn begin_instance(&mut self, id: u16) -> Result<(), ErrorKind> {
+        self.walker.begin_instance(id)?;
+        // An object target: the instance is in the base name, or in `n`.
+        if self.cut == 2 {
+            self.set_base(&[self.walker.target.ids()[0], id]);
+        } else {
+            self.inner = NameText::default();
+            self.inner.push_id(id);
+            self.prefix = self.inner;
+        }
+        Ok(())
+    }
+
+    /// `Writer::end_instance`.
+    pub fn end_instance(&mut self) -> Result<(), ErrorKind> {
+        self.walker.end_instance()
+    }
+
+    /// `Writer::begin_multiple`.
+    pub fn begin_multiple(&mut self, id: u16) -> Result<(), ErrorKind> {
+        self.walker.begin_multiple(id)?;
+        // In the names of its instances unless it is the target (or in the base name).
+        if self.walker.target.len() < 3 {
+            self.prefix = self.inner;
+            self.prefix.push_id(id);
+        }
+        Ok(())
+    }
+
+    /// `Writer::end_multiple`.
+    pub fn end_multiple(&mut self) -> Result<(), ErrorKind> {
+        self.walker.end_multiple()?;
+        self.prefix = self.inner;
+        Ok(())
+    }
+
+    /// The name fields of the record of value `id` (`Writer::value`); the record must
+    /// then be written (the base name it carries is remembered).
+    #[inline]
+    pub fn value(&mut self, id: u16) -> Result<RecordName<'_>, ErrorKind> {
+        if !self.walker.place(id)? {
+            return Ok(self.target_value());
+        }
+        if core::mem::take(&mut self.due) {
+            return Ok(self.first_of_group(id));
+        }
+        Ok(RecordName {
+            base: &self.base,
+            bn: None,
+            n: Some((&self.prefix, id)),
+        })
+    }
+
+    /// The name of the first value of a group: it carries the base name.
+    #[cold]
+    fn first_of_group(&mut self, id: u16) -> RecordName<'_> {
+        self.written = self.group;
+        RecordName {
+            base: &self.base,
+            bn: Some(&self.base),
+            n: Some((&self.prefix, id)),
+        }
+    }
+
+    /// The name of the target's one value: its path.
+    #[cold]
+    fn target_value(&mut self) -> RecordName<'_> {
+        self.base = Name::absolute(self.walker.target.ids(), false).text();
+        RecordName {
+            base: &self.base,
+            bn: Some(&self.base),
+            n: None,
+        }
+    }
 }
 
 /// The names of `path` grouped by instance: `bn` = `/O/I/` (or the shorter path, with a
@@ -656,55 +834,6 @@ fn grouped(group: &mut Option<Path>, path: &Path) -> (Option<Name>, Option<Name>
         Name::absolute(&ids[..cut], true)
     });
     (bn, (ids.len() > cut).then(|| Name::relative(&ids[cut..])))
-}
-
-impl WriterNames {
-    /// Names for values written to `target` (not the root: [`ErrorKind::Unsupported`]).
-    pub fn new(target: &Path) -> Result<Self, ErrorKind> {
-        Ok(WriterNames {
-            walker: LeafWalker::new(target)?,
-            group: None,
-        })
-    }
-
-    /// The walker, for the container calls and [`LeafWalker::is_open`].
-    pub fn walker(&mut self) -> &mut LeafWalker {
-        &mut self.walker
-    }
-
-    /// The fields of the record of value `id` (`Writer::value`); the record must then be
-    /// written (the base name it names is remembered).
-    pub fn value(&mut self, id: u16) -> Result<Fields, ErrorKind> {
-        self.name(id, |bn, n| Fields {
-            bn,
-            n,
-            ..Fields::default()
-        })
-    }
-
-    /// [`value`](Self::value) for the writers: `write` gets the record's `bn` and `n`
-    /// (a closure, so that all of it is compiled into the writer).
-    #[inline]
-    pub(crate) fn name<T>(
-        &mut self,
-        id: u16,
-        write: impl FnOnce(Option<Name>, Option<Name>) -> T,
-    ) -> Result<T, ErrorKind> {
-        let (path, is_target) = self.walker.value(id)?;
-        let ids = path.ids();
-        let (bn, n) = if is_target {
-            (Some(Name::absolute(ids, false)), None)
-        } else {
-            // The other values of a writer lie at `/O/I/R` or `/O/I/R/RI` of one object:
-            // grouped by instance, as `grouped` does.
-            let instance = Some(ids[1]);
-            let bn = (self.group != instance).then(|| Name::absolute(&ids[..2], true));
-            self.group = instance;
-            (bn, Some(Name::relative(&ids[2..])))
-        };
-        // One call: `write` is compiled in place.
-        Ok(write(bn, n))
-    }
 }
 
 /// How a record list is named (see the module docs).
@@ -793,90 +922,4 @@ fn plan_base_time(records: &[Record]) -> Option<f64> {
     let first = values.next()?.time?;
     (exact_int(first).is_some() && values.all(|r| r.time.and_then(exact_int).is_some()))
         .then_some(first)
-}
-
-/// Room for one record on the stack.
-const STAGE: usize = 128;
-
-/// The bytes of one record gathered on the stack and written to the output in one piece
-/// by [`flush`](Staged::flush): a write per field (most are a few bytes) costs far more
-/// than the bytes. What does not fit goes to the output directly, in order. A failure of
-/// the output is kept (what follows is dropped) and returned by `flush`.
-pub(crate) struct Staged<'o, O: Output + ?Sized> {
-    out: &'o mut O,
-    buf: [u8; STAGE],
-    len: usize,
-    failed: Option<Error>,
-}
-
-impl<'o, O: Output + ?Sized> Staged<'o, O> {
-    /// Nothing staged yet, for `out`.
-    #[inline]
-    pub(crate) fn new(out: &'o mut O) -> Self {
-        Staged {
-            out,
-            buf: [0; STAGE],
-            len: 0,
-            failed: None,
-        }
-    }
-
-    /// Appends `bytes`.
-    #[inline]
-    pub(crate) fn put(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.len = end;
-            }
-            None => self.spill(bytes),
-        }
-    }
-
-    /// Appends the decimal text of `v`.
-    #[inline]
-    pub(crate) fn put_int(&mut self, v: impl itoa::Integer) {
-        self.put(itoa::Buffer::new().format(v).as_bytes());
-    }
-
-    /// `bytes` do not fit: what is staged goes out first, then `bytes`.
-    #[cold]
-    fn spill(&mut self, bytes: &[u8]) {
-        if self.failed.is_none() {
-            let staged = &self.buf[..self.len];
-            let r = self.out.write(staged).and_then(|()| self.out.write(bytes));
-            self.failed = r.err();
-        }
-        self.len = 0;
-    }
-
-    /// Writes what is staged to the output; the output's first failure, if any.
-    #[inline]
-    pub(crate) fn flush(&mut self) -> Result<(), Error> {
-        let len = core::mem::take(&mut self.len);
-        match self.failed.take() {
-            Some(e) => Err(e),
-            None => self.out.write(&self.buf[..len]),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn name_text_len_is_the_length_of_the_text() {
-        for name in [
-            Name::absolute(&[], false),
-            Name::absolute(&[3, 0], true),
-            Name::absolute(&[3303, 0, 5700], false),
-            Name::absolute(&[65534, 10, 9, 100], true),
-            Name::relative(&[6, 0]),
-            Name::relative(&[99]),
-        ] {
-            assert_eq!(name.text_len(), name.text().as_str().len(), "{name:?}");
-        }
-    }
 }

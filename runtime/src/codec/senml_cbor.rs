@@ -27,14 +27,16 @@ use alloc::vec::Vec;
 use core::convert::Infallible;
 
 use minicbor::data::Type;
+use minicbor::encode::write::Cursor;
 use minicbor::encode::{self, Write};
 use minicbor::{Decoder, Encoder};
 
+use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
+    Entry, Fields, NameText, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
 };
-use super::wire::cbor::{EncodeResult, Item, Reader, head, is_int};
-use super::wire::cbor::{write_float, write_value};
+use super::wire::cbor::{EncodeResult, HEAD_MAX, Item, Reader, head, is_int};
+use super::wire::cbor::{write_float, write_head};
 use super::{Error, ErrorKind, Output, RawValue, Sink, Syntax, TypeLookup};
 use super::{Writer, senml};
 use crate::{ContentFormat, ObjectLink, Path, Value, ValueRef};
@@ -285,24 +287,110 @@ fn write_time<W: Write>(e: &mut Encoder<W>, t: f64) -> EncodeResult<W> {
     }
 }
 
-/// Writes a name as a text string, its text straight into the writer.
-fn write_name<W: Write>(e: &mut Encoder<W>, name: &Name) -> EncodeResult<W> {
-    e.str_len(name.text_len() as u64)?;
-    let (w, mut written) = (e.writer_mut(), Ok(()));
-    name.write(|piece| {
-        if written.is_ok() {
-            written = w.write_all(piece);
+/// minicbor's encoder over a record being staged: it cannot fail.
+type Stage<'o, O> = Encoder<Staged<'o, O>>;
+
+/// What writing into a [`Stage`] returns.
+type Written = Result<(), encode::Error<Infallible>>;
+
+/// Writes a name text as a text string.
+fn write_text<O: Output + ?Sized>(e: &mut Stage<'_, O>, text: &NameText) -> Written {
+    e.str_len(text.as_bytes().len() as u64)?;
+    e.writer_mut().put_name(text);
+    Ok(())
+}
+
+/// A short item encoded by minicbor once, written as a fixed-size copy.
+#[derive(Clone, Copy, Debug)]
+struct Fixed {
+    bytes: [u8; 4],
+    len: usize,
+}
+
+impl Fixed {
+    /// The bytes `encode` writes (at most 4).
+    fn of(
+        encode: impl FnOnce(&mut Encoder<Cursor<[u8; 4]>>) -> EncodeResult<Cursor<[u8; 4]>>,
+    ) -> Self {
+        let mut e = Encoder::new(Cursor::new([0; 4]));
+        // Our items fit.
+        let _ = encode(&mut e);
+        let c = e.into_writer();
+        Fixed {
+            len: c.position(),
+            bytes: c.into_inner(),
         }
-    });
-    written.map_err(encode::Error::write)
+    }
+}
+
+/// The items records repeat, encoded once per writer or record list: the opening of a
+/// record named by `n` alone (a map of two, the key of `n`) and the label of each kind of
+/// value.
+#[derive(Clone, Copy, Debug)]
+struct Items {
+    open: Fixed,
+    number: Fixed,
+    string: Fixed,
+    boolean: Fixed,
+    opaque: Fixed,
+    objlnk: Fixed,
+}
+
+impl Items {
+    fn new() -> Self {
+        Items {
+            open: Fixed::of(|e| e.map(2)?.u8(0).map(drop)),
+            number: Fixed::of(|e| e.u8(2).map(drop)),
+            string: Fixed::of(|e| e.u8(3).map(drop)),
+            boolean: Fixed::of(|e| e.u8(4).map(drop)),
+            opaque: Fixed::of(|e| e.u8(8).map(drop)),
+            objlnk: Fixed::of(|e| e.str("vlo").map(drop)),
+        }
+    }
+}
+
+/// Writes a pre-encoded item.
+#[inline]
+fn put<O: Output + ?Sized>(e: &mut Stage<'_, O>, item: &Fixed) {
+    e.writer_mut().put_short(&item.bytes, item.len);
+}
+
+/// Writes the value field of a record: its label, then the value.
+#[inline]
+fn write_field<O: Output + ?Sized>(
+    e: &mut Stage<'_, O>,
+    items: &Items,
+    v: ValueRef<'_>,
+) -> Written {
+    let label = match v {
+        ValueRef::String(_) | ValueRef::Corelnk(_) => &items.string,
+        ValueRef::Boolean(_) => &items.boolean,
+        ValueRef::Opaque(_) => &items.opaque,
+        ValueRef::Objlnk(_) => &items.objlnk,
+        _ => &items.number,
+    };
+    put(e, label);
+    // The value's head through minicbor into a small array (where its writes compile to
+    // stores), then copied whole; a string's content after it.
+    let mut head = Encoder::new(Cursor::new([0; 16]));
+    let content = write_head(&mut head, v).unwrap_or_default();
+    let head = head.into_writer();
+    let w = e.writer_mut();
+    w.put_short(head.get_ref(), head.position());
+    // (An empty copy is still a call to memcpy.)
+    if !content.is_empty() {
+        w.put(content);
+    }
+    Ok(())
 }
 
 /// Writes one record map: `bn`, `bt`, `n`, `t`, then the value, each when present.
-fn write_record<W: Write>(
-    e: &mut Encoder<W>,
+fn write_record<O: Output + ?Sized>(
+    e: &mut Stage<'_, O>,
+    items: &Items,
     fields: &Fields,
     value: Option<ValueRef<'_>>,
-) -> EncodeResult<W> {
+) -> Written {
     let present = [
         fields.bn.is_some(),
         fields.bt.is_some(),
@@ -312,51 +400,82 @@ fn write_record<W: Write>(
     ];
     e.map(present.iter().filter(|p| **p).count() as u64)?;
     if let Some(bn) = &fields.bn {
-        write_name(e.i8(-2)?, bn)?;
+        write_text(e.i8(-2)?, &bn.text())?;
     }
     if let Some(bt) = fields.bt {
         write_time(e.i8(-3)?, bt)?;
     }
     if let Some(n) = &fields.n {
-        write_name(e.u8(0)?, n)?;
+        write_text(e.u8(0)?, &n.text())?;
     }
     if let Some(t) = fields.t {
         write_time(e.u8(6)?, t)?;
     }
     if let Some(v) = value {
-        match v {
-            ValueRef::String(_) | ValueRef::Corelnk(_) => e.u8(3)?,
-            ValueRef::Boolean(_) => e.u8(4)?,
-            ValueRef::Opaque(_) => e.u8(8)?,
-            ValueRef::Objlnk(_) => e.str("vlo")?,
-            _ => e.u8(2)?,
-        };
-        write_value(e, v)?;
+        write_field(e, items, v)?;
     }
     Ok(())
 }
 
-/// Lets minicbor's encoder write into a record staged on the stack (see [`Staged`]).
+/// Writes the record of a writer's value: `bn` and `n` when present, then the value.
+#[inline]
+fn write_entry<O: Output + ?Sized>(
+    e: &mut Stage<'_, O>,
+    items: &Items,
+    name: &RecordName<'_>,
+    value: ValueRef<'_>,
+) -> Written {
+    match name.bn {
+        None => put(e, &items.open),
+        Some(bn) => {
+            e.map(2 + u64::from(name.n.is_some()))?;
+            write_text(e.i8(-2)?, bn)?;
+            if name.n.is_some() {
+                e.u8(0)?;
+            }
+        }
+    }
+    if let Some((prefix, id)) = name.n {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(id).as_bytes();
+        e.str_len((prefix.as_bytes().len() + digits.len()) as u64)?;
+        let w = e.writer_mut();
+        w.put_name(prefix);
+        w.put_small(digits);
+    }
+    write_field(e, items, value)
+}
+
+/// Lets minicbor's encoder write into a record being gathered (see [`Staged`]).
 impl<O: Output + ?Sized> Write for Staged<'_, O> {
     // A failure of the output is returned by `Staged::flush`.
     type Error = Infallible;
+    #[inline]
     fn write_all(&mut self, buf: &[u8]) -> Result<(), Infallible> {
-        self.put(buf);
+        // Heads and labels (most writes) are short.
+        if buf.len() <= HEAD_MAX {
+            self.put_small(buf);
+        } else {
+            self.put(buf);
+        }
         Ok(())
     }
 }
 
-/// Writes a record into `out`, staged on the stack and written in one piece.
+/// Writes a record into `out`, gathered in a buffer and written in one piece.
 fn put_record<O: Output + ?Sized>(
     out: &mut O,
+    items: &Items,
     fields: &Fields,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), Error> {
-    let mut staged = Staged::new(out);
-    // Writing on the stack cannot fail; neither can our items.
-    let written = write_record(&mut Encoder::new(&mut staged), fields, value);
-    written.map_err(|_| Error::new(ErrorKind::WriterMisuse))?;
-    staged.flush()
+    let mut stage = [0; STAGE];
+    let mut e = Encoder::new(Staged::new(out, &mut stage));
+    // Writing into the buffer cannot fail.
+    if let Err(err) = write_record(&mut e, items, fields, value) {
+        drop(err);
+    }
+    e.into_writer().flush()
 }
 
 /// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, named
@@ -370,11 +489,12 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
 /// ([`ErrorKind::BufferFull`] when the payload does not fit).
 pub fn encode_records_to<O: Output>(records: &[Record], mut out: O) -> Result<O, Error> {
     let mut plan = RecordPlan::new(records);
+    let items = Items::new();
     let (h, n) = head(false, records.len() as u64);
     let r = out.write(&h[..n]).and_then(|()| {
         records.iter().try_for_each(|r| {
             let value = r.value.as_ref().map(Value::as_value_ref);
-            put_record(&mut out, &plan.next(r), value)
+            put_record(&mut out, &items, &plan.next(r), value)
         })
     });
     r.map_err(|e| e.in_format(F))?;
@@ -388,6 +508,9 @@ pub fn encode_records_to<O: Output>(records: &[Record], mut out: O) -> Result<O,
 pub struct SenmlCborWriter<O: Output> {
     out: O,
     names: WriterNames,
+    items: Items,
+    // The record being written (see `Staged`).
+    stage: [u8; STAGE],
     // Where the payload starts in `out`: error offsets count from there.
     start: usize,
     records: u64,
@@ -406,6 +529,8 @@ impl<O: Output> SenmlCborWriter<O> {
             start,
             out,
             names,
+            items: Items::new(),
+            stage: [0; STAGE],
             records: 0,
         })
     }
@@ -413,7 +538,7 @@ impl<O: Output> SenmlCborWriter<O> {
     /// Writes the record count and returns the output; an instance or multiple resource
     /// left open is [`ErrorKind::WriterMisuse`].
     pub fn finish(mut self) -> Result<O, Error> {
-        if self.names.walker().is_open() {
+        if self.names.is_open() {
             return Err(self.fail(ErrorKind::WriterMisuse));
         }
         let (h, n) = head(false, self.records);
@@ -433,29 +558,27 @@ impl<O: Output> SenmlCborWriter<O> {
 
 impl<O: Output> Writer for SenmlCborWriter<O> {
     fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
-        let r = self.names.walker().begin_instance(id);
-        r.map_err(|k| self.fail(k))
+        self.names.begin_instance(id).map_err(|k| self.fail(k))
     }
     fn end_instance(&mut self) -> Result<(), Error> {
-        let r = self.names.walker().end_instance();
-        r.map_err(|k| self.fail(k))
+        self.names.end_instance().map_err(|k| self.fail(k))
     }
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
-        let r = self.names.walker().begin_multiple(id);
-        r.map_err(|k| self.fail(k))
+        self.names.begin_multiple(id).map_err(|k| self.fail(k))
     }
     fn end_multiple(&mut self) -> Result<(), Error> {
-        let r = self.names.walker().end_multiple();
-        r.map_err(|k| self.fail(k))
+        self.names.end_multiple().map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        let fields = self.names.name(id, |bn, n| Fields {
-            bn,
-            n,
-            ..Fields::default()
-        });
-        let fields = fields.map_err(|k| self.fail(k))?;
-        put_record(&mut self.out, &fields, Some(value)).map_err(|e| e.in_format(F))?;
+        let at = self.out.len() - self.start;
+        let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
+        let mut e = Encoder::new(Staged::new(&mut self.out, &mut self.stage));
+        // Writing into the stage cannot fail (the error dropped on its own path: dropping
+        // the whole result is a call).
+        if let Err(err) = write_entry(&mut e, &self.items, &name, value) {
+            drop(err);
+        }
+        e.into_writer().flush().map_err(|e| e.in_format(F))?;
         self.records += 1;
         Ok(())
     }

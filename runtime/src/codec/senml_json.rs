@@ -23,8 +23,9 @@ use alloc::vec::Vec;
 use base64::engine::general_purpose::{GeneralPurpose, NO_PAD_INDIFFERENT, PAD_INDIFFERENT};
 use base64::{Engine as _, alphabet};
 
+use super::output::{STAGE, Staged};
 use super::senml::{
-    Entry, Fields, Name, Record, RecordPlan, RecordSink, Resolver, Staged, WriterNames,
+    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
 };
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};
@@ -218,6 +219,8 @@ fn read_record<'a>(j: &mut Json<'a>, resolver: &mut Resolver) -> Result<Entry<'a
 /// The value labels of the JSON formats: SenML JSON's or LwM2M JSON's (constants, so
 /// that writing one is a fixed-size copy).
 pub(crate) trait Labels {
+    /// What comes before the first record (the array of SenML JSON opens there).
+    const FIRST: &'static [u8];
     /// Numbers (`"v":`).
     const NUMBER: &'static [u8];
     /// Strings and Corelnk.
@@ -236,6 +239,7 @@ pub(crate) trait Labels {
 struct SenmlLabels;
 
 impl Labels for SenmlLabels {
+    const FIRST: &'static [u8] = b"[";
     const NUMBER: &'static [u8] = b"\"v\":";
     const STRING: &'static [u8] = b"\"vs\":";
     const BOOLEAN: &'static [u8] = b"\"vb\":";
@@ -248,17 +252,25 @@ impl Labels for SenmlLabels {
 /// is written.
 #[inline]
 pub(crate) fn check(fields: &Fields, value: Option<ValueRef<'_>>) -> Result<(), ErrorKind> {
-    if let Some(ValueRef::Float(v)) = value {
-        json::finite(v)?;
-    }
+    value.map_or(Ok(()), check_value)?;
     match (fields.bt, fields.t) {
         (None, None) => Ok(()),
         (bt, t) => [bt, t].into_iter().flatten().try_for_each(json::finite),
     }
 }
 
+/// [`check`] of a value alone.
+#[inline]
+pub(crate) fn check_value(value: ValueRef<'_>) -> Result<(), ErrorKind> {
+    match value {
+        ValueRef::Float(v) => json::finite(v),
+        _ => Ok(()),
+    }
+}
+
 /// Writes the value field of a record with the labels `L` (a float must be finite:
 /// [`check`]).
+#[inline]
 pub(crate) fn write_value<L: Labels, O: Output + ?Sized>(
     out: &mut Staged<'_, O>,
     value: ValueRef<'_>,
@@ -266,7 +278,9 @@ pub(crate) fn write_value<L: Labels, O: Output + ?Sized>(
     match value {
         ValueRef::String(s) | ValueRef::Corelnk(s) => {
             out.put(L::STRING);
+            out.put(b"\"");
             json::write_str(out, s);
+            out.put(b"\"");
         }
         ValueRef::Integer(v) | ValueRef::Time(crate::Time(v)) => {
             out.put(L::NUMBER);
@@ -302,11 +316,53 @@ pub(crate) fn write_value<L: Labels, O: Output + ?Sized>(
 }
 
 /// Writes `"name"` (names hold no byte JSON escapes).
-#[inline]
 pub(crate) fn write_name<O: Output + ?Sized>(out: &mut Staged<'_, O>, name: &Name) {
     out.put(b"\"");
-    name.write(|piece| out.put(piece));
+    out.put_name(&name.text());
     out.put(b"\"");
+}
+
+/// Writes a writer's record, `{` after [`Labels::FIRST`] (the `first`) or `,`, then its `bn` and `n` fields
+/// (when present), its value with the labels `L` and `}` (a float must be finite:
+/// [`check`]).
+#[inline]
+pub(crate) fn write_value_record<L: Labels, O: Output + ?Sized>(
+    out: &mut Staged<'_, O>,
+    first: bool,
+    name: &RecordName<'_>,
+    value: ValueRef<'_>,
+) {
+    match (name.bn, name.n) {
+        // Most records: in a few pieces of constant length.
+        (None, Some((prefix, id))) => {
+            if first {
+                out.put(L::FIRST);
+                out.put(b"{\"n\":\"");
+            } else {
+                out.put(b",{\"n\":\"");
+            }
+            out.put_name(prefix);
+            out.put_int(id);
+            out.put(b"\",");
+        }
+        (bn, n) => {
+            out.put(if first { L::FIRST } else { b"," });
+            out.put(b"{");
+            if let Some(bn) = bn {
+                out.put(b"\"bn\":\"");
+                out.put_name(bn);
+                out.put(b"\",");
+            }
+            if let Some((prefix, id)) = n {
+                out.put(b"\"n\":\"");
+                out.put_name(prefix);
+                out.put_int(id);
+                out.put(b"\",");
+            }
+        }
+    }
+    write_value::<L, _>(out, value);
+    out.put(b"}");
 }
 
 /// Starts a field of a record with its `label`, after a comma unless it is the first
@@ -328,7 +384,8 @@ fn write_record<O: Output + ?Sized>(
     value: Option<ValueRef<'_>>,
 ) -> Result<(), Error> {
     check(fields, value)?;
-    let mut out = Staged::new(out);
+    let mut stage = [0; STAGE];
+    let mut out = Staged::new(out, &mut stage);
     out.put(if first { b"[{" } else { b",{" });
     let mut none = true;
     if let Some(bn) = &fields.bn {
@@ -378,6 +435,8 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
 pub struct SenmlJsonWriter<O: Output> {
     out: O,
     names: WriterNames,
+    // The record being written (see `Staged`).
+    stage: [u8; STAGE],
     // Where the payload starts in `out`: error offsets count from there.
     start: usize,
     records: usize,
@@ -392,6 +451,7 @@ impl<O: Output> SenmlJsonWriter<O> {
             start: out.len(),
             out,
             names,
+            stage: [0; STAGE],
             records: 0,
         })
     }
@@ -399,7 +459,7 @@ impl<O: Output> SenmlJsonWriter<O> {
     /// Closes the pack and returns the output; an instance or multiple resource left
     /// open is [`ErrorKind::WriterMisuse`].
     pub fn finish(mut self) -> Result<O, Error> {
-        if self.names.walker().is_open() {
+        if self.names.is_open() {
             return Err(self.fail(ErrorKind::WriterMisuse));
         }
         let end: &[u8] = if self.records == 0 { b"[]" } else { b"]" };
@@ -414,44 +474,23 @@ impl<O: Output> SenmlJsonWriter<O> {
 
 impl<O: Output> Writer for SenmlJsonWriter<O> {
     fn begin_instance(&mut self, id: u16) -> Result<(), Error> {
-        self.names
-            .walker()
-            .begin_instance(id)
-            .map_err(|k| self.fail(k))
+        self.names.begin_instance(id).map_err(|k| self.fail(k))
     }
     fn end_instance(&mut self) -> Result<(), Error> {
-        self.names.walker().end_instance().map_err(|k| self.fail(k))
+        self.names.end_instance().map_err(|k| self.fail(k))
     }
     fn begin_multiple(&mut self, id: u16, _count: usize) -> Result<(), Error> {
-        self.names
-            .walker()
-            .begin_multiple(id)
-            .map_err(|k| self.fail(k))
+        self.names.begin_multiple(id).map_err(|k| self.fail(k))
     }
     fn end_multiple(&mut self) -> Result<(), Error> {
-        self.names.walker().end_multiple().map_err(|k| self.fail(k))
+        self.names.end_multiple().map_err(|k| self.fail(k))
     }
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
-        check(&Fields::default(), Some(value)).map_err(|k| self.fail(k))?;
         let at = self.out.len() - self.start;
-        let first = self.records == 0;
-        let mut out = Staged::new(&mut self.out);
-        let named = self.names.name(id, |bn, n| {
-            out.put(if first { b"[{" } else { b",{" });
-            let mut none = true;
-            if let Some(bn) = bn {
-                field(&mut out, &mut none, b"\"bn\":");
-                write_name(&mut out, &bn);
-            }
-            if let Some(n) = n {
-                field(&mut out, &mut none, b"\"n\":");
-                write_name(&mut out, &n);
-            }
-            field(&mut out, &mut none, b"");
-        });
-        named.map_err(|k| Error::at(F, at, k))?;
-        write_value::<SenmlLabels, _>(&mut out, value);
-        out.put(b"}");
+        check_value(value).map_err(|k| Error::at(F, at, k))?;
+        let name = self.names.value(id).map_err(|k| Error::at(F, at, k))?;
+        let mut out = Staged::new(&mut self.out, &mut self.stage);
+        write_value_record::<SenmlLabels, _>(&mut out, self.records == 0, &name, value);
         out.flush().map_err(|e| e.in_format(F).or_offset(at))?;
         self.records += 1;
         Ok(())

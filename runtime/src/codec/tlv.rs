@@ -388,6 +388,8 @@ struct Open {
     head: usize,
     kind: u8,
     id: u16,
+    // The kind of TLV a value takes after it closes.
+    outer: u8,
 }
 
 /// The TLV (11542) encoder, for any target but the root.
@@ -402,11 +404,11 @@ pub struct TlvWriter<O: Output> {
     target: usize,
     open: [Open; 2],
     depth: usize,
-    // TLVs begun at the top level: a resource or resource-instance target takes one.
-    top: usize,
-    // The kind of TLV a value takes now, or `NO_VALUE`: follows `depth` and `top` (see
-    // `refresh`), so that `value` tests one byte.
+    // The kind of TLV a value takes now, or `NO_VALUE`, and whether it is the one TLV of
+    // a resource or resource-instance target (none may follow it): set as containers open
+    // and close, so that `value` tests bytes.
     value_kind: u8,
+    single: bool,
 }
 
 /// [`TlvWriter`]'s `value_kind` where no value is allowed.
@@ -416,19 +418,21 @@ impl<O: Output> TlvWriter<O> {
     /// An encoder for a payload addressed to `path`, writing into `out`; the root is
     /// [`ErrorKind::Unsupported`].
     pub fn new(path: &Path, out: O) -> Result<Self, Error> {
-        if path.is_empty() {
-            return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F));
-        }
-        let mut w = TlvWriter {
+        let value_kind = match path.len() {
+            0 => return Err(Error::at_path(*path, ErrorKind::Unsupported).in_format(F)),
+            // Values go in the instances of an object.
+            1 => NO_VALUE,
+            2 | 3 => RESOURCE,
+            _ => RESOURCE_INSTANCE,
+        };
+        Ok(TlvWriter {
             out,
             target: path.len(),
             open: [Open::default(); 2],
             depth: 0,
-            top: 0,
-            value_kind: NO_VALUE,
-        };
-        w.refresh();
-        Ok(w)
+            value_kind,
+            single: path.len() >= 3,
+        })
     }
 
     /// Checks that every container was closed ([`ErrorKind::WriterMisuse`] otherwise) and
@@ -444,48 +448,54 @@ impl<O: Output> TlvWriter<O> {
         err(self.out.len(), ErrorKind::WriterMisuse)
     }
 
+    /// The kind of TLV a value takes now, if a value is allowed.
+    fn kind(&self) -> Result<u8, Error> {
+        match self.value_kind {
+            NO_VALUE => Err(self.misuse()),
+            kind => Ok(kind),
+        }
+    }
+
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.out.write(bytes).map_err(|e| e.in_format(F))
     }
 
-    /// Sets `value_kind` after a change of `depth` or `top`.
-    fn refresh(&mut self) {
-        let inside = self.depth.checked_sub(1).map(|d| self.open[d].kind);
-        self.value_kind = match (self.target, inside) {
-            (_, Some(MULTIPLE)) => RESOURCE_INSTANCE,
-            (1, Some(INSTANCE)) | (2, None) => RESOURCE,
-            (3, None) if self.top == 0 => RESOURCE,
-            (4, None) if self.top == 0 => RESOURCE_INSTANCE,
-            _ => NO_VALUE,
-        };
-    }
-
-    fn open(&mut self, kind: u8, id: u16, guess: usize) -> Result<(), Error> {
+    /// Opens a container of `kind` whose values take `inner` TLVs, its header written for
+    /// `guess` bytes.
+    fn open(&mut self, kind: u8, id: u16, guess: usize, inner: u8) -> Result<(), Error> {
         if self.depth == self.open.len() {
             return Err(err(self.out.len(), ErrorKind::TooDeep));
         }
         let start = self.out.len();
         let (h, head) = header(kind, id, guess.min(MAX_LENGTH));
         write_head(&mut self.out, h, 0, head, head)?;
+        // The one TLV of a resource target: nothing may follow the container.
+        let outer = if self.single {
+            NO_VALUE
+        } else {
+            self.value_kind
+        };
         self.open[self.depth] = Open {
             start,
             head,
             kind,
             id,
+            outer,
         };
         self.depth += 1;
-        if self.depth == 1 {
-            self.top += 1;
-        }
-        self.refresh();
+        (self.value_kind, self.single) = (inner, false);
         Ok(())
     }
 
     fn close(&mut self, kind: u8) -> Result<(), Error> {
-        let o = match self.depth.checked_sub(1) {
-            Some(d) if self.open[d].kind == kind => self.open[d],
-            _ => return Err(self.misuse()),
+        let Some(d) = self
+            .depth
+            .checked_sub(1)
+            .filter(|&d| self.open[d].kind == kind)
+        else {
+            return Err(self.misuse());
         };
+        let o = self.open[d];
         let body = o.start + o.head;
         let len = self.out.len() - body;
         if len > MAX_LENGTH {
@@ -497,8 +507,7 @@ impl<O: Output> TlvWriter<O> {
             self.out.shift(body, delta).map_err(|e| e.in_format(F))?;
         }
         self.out.patch(o.start, &h.to_be_bytes()[..n]);
-        self.depth -= 1;
-        self.refresh();
+        (self.depth, self.value_kind) = (d, o.outer);
         Ok(())
     }
 }
@@ -508,7 +517,7 @@ impl<O: Output> Writer for TlvWriter<O> {
         if self.target != 1 || self.depth != 0 {
             return Err(self.misuse());
         }
-        self.open(INSTANCE, id, 0)
+        self.open(INSTANCE, id, 0, RESOURCE)
     }
 
     fn end_instance(&mut self) -> Result<(), Error> {
@@ -520,45 +529,40 @@ impl<O: Output> Writer for TlvWriter<O> {
         if self.value_kind != RESOURCE {
             return Err(self.misuse());
         }
-        self.open(MULTIPLE, id, count.saturating_mul(2))
+        self.open(MULTIPLE, id, count.saturating_mul(2), RESOURCE_INSTANCE)
     }
 
     fn end_multiple(&mut self) -> Result<(), Error> {
         self.close(MULTIPLE)
     }
 
-    // Small, so that it inlines where the generated code knows the value's type.
+    // Small, so that it inlines where the generated code knows the value's type: the
+    // value's bytes are worked out there, the TLV written out of line.
     #[inline]
     fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
         match value {
             ValueRef::String(s) | ValueRef::Corelnk(s) => self.bytes(id, s.as_bytes()),
             ValueRef::Opaque(b) => self.bytes(id, b),
-            v => self.scalar(id, v),
+            v => {
+                let (bits, n) = scalar(v);
+                self.scalar(id, bits, n)
+            }
         }
     }
 }
 
 impl<O: Output> TlvWriter<O> {
-    /// The kind of TLV a value takes now, if a value is allowed.
-    fn kind(&self) -> Result<u8, Error> {
-        match self.value_kind {
-            NO_VALUE => Err(self.misuse()),
-            kind => Ok(kind),
-        }
-    }
-
     /// Counts a value TLV written: a resource or resource-instance target takes one.
     fn wrote_value(&mut self) {
-        if self.depth == 0 && self.target >= 3 {
-            self.top += 1;
-            self.refresh();
+        if self.single {
+            (self.value_kind, self.single) = (NO_VALUE, false);
         }
     }
 
-    /// Writes the value TLV of a number, boolean or link.
-    fn scalar(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), Error> {
+    /// Writes the value TLV of a number, boolean or link: its `n` bytes big-endian in the
+    /// top of `bits` (see [`scalar`]).
+    fn scalar(&mut self, id: u16, bits: u64, n: usize) -> Result<(), Error> {
         let kind = self.kind()?;
-        let (bits, n) = scalar(value);
         // Header and value in one write: a full buffer fails at the TLV's start.
         let (h, hn) = header(kind, id, n);
         write_head(&mut self.out, h, bits, hn, hn + n)?;

@@ -9,7 +9,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::codec::senml::Staged;
+use crate::codec::output::Staged;
 use crate::codec::{ErrorKind, Output, RawValue, Syntax};
 
 /// Deepest nesting [`Json::skip_value`] accepts.
@@ -509,31 +509,28 @@ static ESCAPE: [u8; 256] = {
     t
 };
 
-/// Whether a byte must be escaped inside a JSON string.
-fn needs_escape(b: u8) -> bool {
-    ESCAPE[usize::from(b)] != 0
-}
-
-/// Writes `s` as a JSON string literal (quotes included).
+/// Writes the text of `s` in a JSON string literal (without its quotes).
+#[inline]
 pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.put(b"\"");
     let bytes = s.as_bytes();
     // Most strings need no escape: one check of all bytes, then one piece.
-    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+    if bytes.iter().all(|&b| ESCAPE[usize::from(b)] == 0) {
         out.put(bytes);
-        out.put(b"\"");
-        return;
+    } else {
+        out.put(&escape_str(bytes));
     }
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc = ESCAPE[usize::from(b)];
-        if esc == 0 {
-            continue;
-        }
-        out.put(&bytes[start..i]);
-        match esc {
-            b'u' => out.put(&[
+}
+
+/// The text of a JSON string literal of `bytes` without the quotes, for the rare strings
+/// with bytes to escape (an allocation is fine here).
+#[cold]
+fn escape_str(bytes: &[u8]) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = Vec::with_capacity(bytes.len() + 8);
+    for &b in bytes {
+        match ESCAPE[usize::from(b)] {
+            0 => text.push(b),
+            b'u' => text.extend_from_slice(&[
                 b'\\',
                 b'u',
                 b'0',
@@ -541,12 +538,10 @@ pub(crate) fn write_str<O: Output + ?Sized>(out: &mut Staged<'_, O>, s: &str) {
                 HEX[usize::from(b >> 4)],
                 HEX[usize::from(b & 15)],
             ]),
-            _ => out.put(&[b'\\', esc]),
+            esc => text.extend_from_slice(&[b'\\', esc]),
         }
-        start = i + 1;
     }
-    out.put(&bytes[start..]);
-    out.put(b"\"");
+    text
 }
 
 /// Whether JSON can carry `v` (NaN and infinities it cannot).
@@ -569,23 +564,30 @@ pub fn finite(v: f64) -> Result<(), ErrorKind> {
 /// `{:?}` rounds up. Its text is used when none of these can apply (plain notation, at
 /// least 1e-4, at most 15 significant digits: every value a sensor sends); the others
 /// are written by `core::fmt`.
+#[inline]
 pub(crate) fn write_f64<O: Output + ?Sized>(out: &mut Staged<'_, O>, v: f64) {
     debug_assert!(v.is_finite());
     let mut buf = zmij::Buffer::new();
+    match shortest(&mut buf, v) {
+        Some(text) => out.put(text.as_bytes()),
+        // Rare: an allocation is fine here.
+        None => out.put(alloc::format!("{v:?}").as_bytes()),
+    }
+}
+
+/// zmij's text of `v` when it is the one of `{:?}` (see [`write_f64`]).
+fn shortest(buf: &mut zmij::Buffer, v: f64) -> Option<&str> {
     let text = buf.format_finite(v);
     let significant = text
         .bytes()
         .skip_while(|&b| matches!(b, b'-' | b'0' | b'.'))
         .filter(u8::is_ascii_digit)
         .count();
-    if !text.contains('e') && (v == 0.0 || v.abs() >= 1e-4) && significant <= 15 {
-        return out.put(text.as_bytes());
-    }
-    // Rare: an allocation is fine here.
-    out.put(alloc::format!("{v:?}").as_bytes());
+    (!text.contains('e') && (v == 0.0 || v.abs() >= 1e-4) && significant <= 15).then_some(text)
 }
 
 /// Writes a finite time: integral values as integers, others as floats.
+#[inline]
 pub(crate) fn write_time<O: Output + ?Sized>(out: &mut Staged<'_, O>, t: f64) {
     match crate::codec::senml::exact_int(t) {
         Some(i) => out.put_int(i),
@@ -594,6 +596,7 @@ pub(crate) fn write_time<O: Output + ?Sized>(out: &mut Staged<'_, O>, t: f64) {
 }
 
 /// Writes `bytes` in base64 with `engine` (the text holds no byte JSON escapes).
+#[inline]
 pub(crate) fn write_base64<O: Output + ?Sized>(
     out: &mut Staged<'_, O>,
     engine: &base64::engine::GeneralPurpose,
