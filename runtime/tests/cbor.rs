@@ -386,7 +386,14 @@ fn strings_and_time() {
     );
     // The innermost tag counts.
     assert_eq!(dec("/9999/0/13", "D8 64 C1 01"), Ok(Value::Time(Time(1))));
-    assert_eq!(dec("/9999/0/13", "C1 D8 64 01"), Ok(Value::Time(Time(1))));
+    // Tag 1 holds a number and tag 0 a text string, never another tag (RFC 8949).
+    for h in ["C1 D8 64 01", "C1 C1 00", "C0 C1 00"] {
+        assert_eq!(
+            dec("/9999/0/13", h),
+            Err((ErrorKind::InvalidTime, Some(0))),
+            "{h}"
+        );
+    }
     // Fractional tagged seconds stay a number (not an integer time).
     assert_eq!(
         dec("/9999/0/13", "C1 F9 3E 00"),

@@ -223,7 +223,8 @@ impl RawValue<'_> {
 
     /// Converts without a model. Self-describing values keep their kind (integers become
     /// Integer, or Unsigned Integer above `i64::MAX`; floats Float; strings String; opaque
-    /// Opaque; links Objlnk; tagged times Time). Untyped bytes (TLV, octet-stream) become
+    /// Opaque; links Objlnk; tagged times the Integer the encoders write for a Time, so
+    /// that decode, encode and decode agree). Untyped bytes (TLV, octet-stream) become
     /// Opaque and untyped text (text/plain) becomes String: without a model nothing more
     /// can be known.
     pub fn to_value_untyped(&self) -> Value {
@@ -242,7 +243,9 @@ impl RawValue<'_> {
             RawValue::Str(s) => Value::String(s.clone().into_owned()),
             RawValue::Opaque(b) => Value::Opaque(b.clone().into_owned()),
             RawValue::Objlnk(l) => Value::Objlnk(*l),
-            RawValue::Time(t) => Value::Time(Time(*t)),
+            // Every encoder writes Time as the plain integer (as Anjay does), so without a
+            // model a tagged time reads as that Integer: decode, encode and decode agree.
+            RawValue::Time(t) => Value::Integer(*t),
         }
     }
 }

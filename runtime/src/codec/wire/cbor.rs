@@ -290,14 +290,20 @@ impl<'b> Reader<'b> {
     /// A tagged item (see [`Reader::item`]): rare, kept out of the common path.
     #[cold]
     fn tagged(&mut self) -> Result<Item<'b>, Error> {
-        let (mut tag, mut off) = (0, 0);
+        // The innermost tag so far and where it starts.
+        let mut inner: Option<(u64, usize)> = None;
         let (at, ty) = loop {
             let at = self.pos();
-            match self.datatype()? {
-                Type::Tag => (tag, off) = (self.run(|d| d.tag())?.as_u64(), at),
-                ty => break (at, ty),
+            match (self.datatype()?, inner) {
+                // RFC 8949: tag 0 holds a text string and tag 1 a number, not another tag.
+                (Type::Tag, Some((0 | 1, off))) => {
+                    return Err(self.err(off, ErrorKind::InvalidTime));
+                }
+                (Type::Tag, _) => inner = Some((self.run(|d| d.tag())?.as_u64(), at)),
+                (ty, _) => break (at, ty),
             }
         };
+        let (tag, off) = inner.unwrap_or((u64::MAX, at));
         let raw = match self.untagged(at, ty, tag == 4)? {
             Item::Value(raw) => raw,
             other => return Ok(other),
