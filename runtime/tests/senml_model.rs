@@ -61,7 +61,18 @@ fn resolver_concatenates() {
     assert_eq!(path(&mut r, None, Some("/2")), Ok(p("/3/0/1/2")));
     assert_eq!(path(&mut r, Some("/"), Some("3")), Ok(p("/3")));
     assert_eq!(path(&mut r, None, None), Ok(Path::ROOT));
-    assert_eq!(path(&mut r, Some(""), Some("/3/0/")), Ok(p("/3/0")));
+    // A name ending with `/` is no LwM2M path (a base name may end so); the root `/` is.
+    assert_eq!(
+        path(&mut r, Some(""), Some("/3/0/")),
+        Err(ErrorKind::NotAPath)
+    );
+    assert_eq!(
+        path(&mut r, None, Some("/16/0/0/3/")),
+        Err(ErrorKind::NotAPath)
+    );
+    assert_eq!(path(&mut r, None, Some("/")), Ok(Path::ROOT));
+    assert_eq!(path(&mut r, Some("/3/0/"), None), Ok(p("/3/0")));
+    assert_eq!(path(&mut r, Some(""), Some("/")), Ok(Path::ROOT));
     assert_eq!(path(&mut r, None, Some("3/0")), Err(ErrorKind::NotAPath));
     // A base name longer than any path: every name fails until the next base name.
     let long: &'static str = Box::leak("/1".repeat(40).into_boxed_str());

@@ -194,7 +194,9 @@ impl Resolver {
     #[inline]
     fn locate(&self, n: &[u8], t: Option<f64>) -> Result<(Path, Option<f64>), ErrorKind> {
         let total = self.base_len + n.len();
-        if total == 0 || total > NAME_MAX {
+        // A base name may end with `/` (`/3/0/`); a name other than the root `/` that
+        // does (`/16/0/0/3/`) is no path.
+        if total == 0 || total > NAME_MAX || (n.len() > 1 && n.last() == Some(&b'/')) {
             return Err(ErrorKind::NotAPath);
         }
         let mut name = self.base_name;
@@ -253,7 +255,8 @@ enum NameAt {
 /// Reads a name as a LwM2M path byte by byte, so that it can stop after the base name
 /// and continue with each record's name: the alternate path (if any), then what `Path`'s
 /// `FromStr` accepts: `/`, then up to four IDs below 65535 of at most five digits joined
-/// by `/`, with one optional trailing `/` (`/` and `//` are the root).
+/// by `/`, with one optional trailing `/` (`/` and `//` are the root). A record's `n` may
+/// not end with `/` (see `Resolver::locate`).
 #[derive(Clone, Copy, Debug, Default)]
 struct NameReader {
     // Bytes of the alternate path read.
