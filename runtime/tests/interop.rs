@@ -67,3 +67,37 @@ fn an_empty_payload_is_an_empty_object_instance_or_multiple_resource() {
         }
     }
 }
+
+#[test]
+fn lwm2m_json_base_names_without_a_leading_slash() {
+    let types = spec_types();
+    let canonical = codec::decode(
+        ContentFormat::Lwm2mJson,
+        &p("/3/0"),
+        br#"{"bn":"/3/0/","e":[{"n":"9","v":87},{"n":"6/0","v":1}]}"#,
+        &types,
+    )
+    .unwrap();
+    for bn in ["3/0/", "3/0"] {
+        let n9 = if bn.ends_with('/') { "9" } else { "/9" };
+        let n6 = if bn.ends_with('/') { "6/0" } else { "/6/0" };
+        let text = format!(r#"{{"bn":"{bn}","e":[{{"n":"{n9}","v":87}},{{"n":"{n6}","v":1}}]}}"#);
+        let node = codec::decode(
+            ContentFormat::Lwm2mJson,
+            &p("/3/0"),
+            text.as_bytes(),
+            &types,
+        );
+        assert_eq!(node.unwrap(), canonical, "{text}");
+    }
+    // bn and n join as plain strings: "/3/0/1" + "1/0" is /3/0/11/0.
+    let node = codec::decode(
+        ContentFormat::Lwm2mJson,
+        &p("/3/0"),
+        br#"{"bn":"/3/0/1","e":[{"n":"1/0","v":5}]}"#,
+        &types,
+    )
+    .unwrap();
+    let Node::Instance(i) = node else { panic!() };
+    assert_eq!(i.resources[0].id, 11);
+}

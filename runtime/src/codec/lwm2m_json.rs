@@ -104,7 +104,13 @@ fn read_header(j: &mut Json<'_>, resolver: &mut Resolver) -> Result<usize, JsonE
             let key = j.label()?;
             let twice = match &*key {
                 b"bn" => {
-                    resolver.set_base_name(&j.name()?);
+                    let name = j.name()?;
+                    // LwM2M JSON allows `bn` without its leading `/` (`"bn":"3/0/"`);
+                    // Leshan and Wakaama read it as the path.
+                    match name.first() {
+                        Some(b'/') | None => resolver.set_base_name(&name),
+                        Some(_) => resolver.set_base_name(&[b"/", &name[..]].concat()),
+                    }
                     core::mem::replace(&mut bn, true)
                 }
                 b"bt" => {
