@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{p, spec_types};
+use common::{hex, p, spec_types};
 
 use ucifi_runtime::codec::{self, ErrorKind};
 use ucifi_runtime::{ContentFormat, InstanceNode, Node, ObjectNode, ResourceNode, ResourceValue};
@@ -100,4 +100,34 @@ fn lwm2m_json_base_names_without_a_leading_slash() {
     .unwrap();
     let Node::Instance(i) = node else { panic!() };
     assert_eq!(i.resources[0].id, 11);
+}
+
+#[test]
+fn tlv_forms_of_the_c_and_java_stacks() {
+    let types = spec_types();
+    let tlv = |path: &str, h: &str| codec::decode(ContentFormat::Tlv, &p(path), &hex(h), &types);
+    // Resource Instance TLVs without the Multiple Resource TLV around them.
+    assert_eq!(
+        tlv("/3/0/6", "41 00 01 41 01 05").unwrap(),
+        tlv("/3/0/6", "86 06 41 00 01 41 01 05").unwrap()
+    );
+    // An Object Instance TLV of the path's instance around the resources.
+    assert_eq!(
+        tlv("/3/0", "08 00 03 C1 09 57").unwrap(),
+        tlv("/3/0", "C1 09 57").unwrap()
+    );
+    // Resource TLVs at an object path: instance 0 (a Create without instance ID).
+    assert_eq!(
+        tlv("/3", "C1 09 57").unwrap(),
+        tlv("/3", "08 00 03 C1 09 57").unwrap()
+    );
+    // Bare instances are still refused at an instance path, and for a single resource.
+    assert_eq!(
+        tlv("/3/0", "41 00 01").unwrap_err().kind_at(),
+        (&ErrorKind::Misplaced, Some(0))
+    );
+    assert_eq!(
+        tlv("/3/0/9", "41 00 01").unwrap_err().kind(),
+        &ErrorKind::NotMultiple
+    );
 }

@@ -17,9 +17,10 @@
 //! Decoding ([`decode`]) feeds every value as [`RawValue::Bytes`] (the sink applies the
 //! model's type), a kind-00 TLV as [`Sink::instance`] and a kind-10 TLV as
 //! [`Sink::multiple`]. It accepts non-minimal headers, a kind-00 wrapper whose
-//! ID matches an instance path, and bare resources at an object path (instance 0), and
-//! refuses what §7.3 lists: duplicate IDs at one level, kind-01 TLVs outside a Multiple
-//! Resource TLV (or the single TLV of a resource-instance path), kind-00 TLVs inside
+//! ID matches an instance path, bare resources at an object path (instance 0) and bare
+//! kind-01 TLVs at a resource path (the instances of that multiple resource), and
+//! refuses what §7.3 lists: duplicate IDs at one level, kind-01 TLVs elsewhere outside a
+//! Multiple Resource TLV (or the single TLV of a resource-instance path), kind-00 TLVs inside
 //! containers, IDs that differ from the path's, children that run past their container,
 //! truncated headers and values, and trailing bytes.
 
@@ -188,6 +189,12 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
                 }
             }
             level(bytes, 0, end, *path, Place::Top, sink)
+        }
+        // Resource Instance TLVs with no Multiple Resource TLV around them (as C and Java
+        // stacks send a multiple resource): the instances of the target.
+        3 if end > 0 && read(bytes, 0, false)?.kind == RESOURCE_INSTANCE => {
+            sink.multiple(*path).map_err(container_error(0))?;
+            level(bytes, 0, end, *path, Place::Nested, sink)
         }
         // One TLV of the target; none leaves the sink without a value.
         n => {
