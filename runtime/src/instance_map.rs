@@ -487,4 +487,3 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for InstanceMap<T>
         d.deserialize_map(V(core::marker::PhantomData))
     }
 }
-

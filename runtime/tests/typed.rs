@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use ucifi_runtime::codec::{Error, ErrorKind, Event, InstanceEvents, InstanceSink, RawValue};
-use ucifi_runtime::codec::{Sink, ValueError, Writer};
+use ucifi_runtime::codec::{Sink, ValueError, WriteMode, Writer};
 use ucifi_runtime::typed::check::{Check, Rule};
 use ucifi_runtime::typed::*;
 use ucifi_runtime::{ContentFormat, DataType, InstanceMap, ObjectModel, Operations, Path};
@@ -64,6 +64,66 @@ impl Instance for Demo {
             self.c.clear();
         }
     }
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.a, Rule::Int(0, 10));
+        check.finish()
+    }
+}
+
+/// The write view of `Demo`: resource 0, the one writable resource, checked by its rule.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct DemoWrite {
+    a: Option<i64>,
+}
+
+impl InstanceSink for DemoWrite {
+    fn set(
+        &mut self,
+        resource: u16,
+        instance: Option<u16>,
+        raw: &RawValue<'_>,
+    ) -> Result<(), ErrorKind> {
+        match resource {
+            0 => field::set_checked(&mut self.a, instance, raw, Rule::Int(0, 10)),
+            1 | 2 => Err(ErrorKind::NotWritable),
+            3 => Err(ErrorKind::Executable),
+            _ => Ok(()),
+        }
+    }
+    fn clear_multiple(&mut self, resource: u16) -> Result<(), ErrorKind> {
+        Err(match resource {
+            0 => ErrorKind::NotMultiple,
+            3 => ErrorKind::Executable,
+            _ => ErrorKind::NotWritable,
+        })
+    }
+}
+
+impl Instance for DemoWrite {
+    const OBJECT_ID: u16 = 9;
+    fn encode_resources<W: Writer + ?Sized>(&self, w: &mut W) -> Result<(), Error> {
+        field::emit_opt(w, 0, &self.a)
+    }
+    fn reset_except(&mut self, keep: &ResourceSet) {
+        if !keep.contains(0) {
+            self.a = None;
+        }
+    }
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(0, &self.a, Rule::Int(0, 10));
+        check.finish()
+    }
+}
+
+impl WriteView for DemoWrite {
+    type Target = Demo;
+    fn apply_to(&self, target: &mut Demo) {
+        if let Some(v) = self.a {
+            target.a = v;
+        }
+    }
 }
 
 const RESOURCES: &[ResourceModel] = &[
@@ -88,11 +148,7 @@ const MODEL: ObjectModel = ObjectModel {
 impl ObjectType for Demo {
     const VERSION: Version = Version::new(1, 0);
     const MODEL: &'static ObjectModel = &MODEL;
-    fn validate(&self) -> Result<(), Vec<Violation>> {
-        let mut check = Check::new();
-        check.range(0, &self.a, Rule::Int(0, 10));
-        check.finish()
-    }
+    type Write = DemoWrite;
 }
 
 struct A;
@@ -203,7 +259,7 @@ fn feed<'a>(sink: &mut impl Sink<'a>, events: Vec<Event<'a>>) -> Result<(), Erro
     events.into_iter().try_for_each(|e| sink.event(e))
 }
 
-fn apply(d: &mut Demo, path: Path, events: Vec<Event<'static>>) -> Result<(), Error> {
+fn merge(d: &mut Demo, path: Path, events: Vec<Event<'static>>) -> Result<(), Error> {
     feed(&mut InstanceEvents::new(path, d), events)
 }
 
@@ -228,15 +284,15 @@ fn encode_then_decode_through_events() {
         [&Event::MultipleResource(Path::resource(9, 1, 2))]
     );
     let mut back = Demo::default();
-    apply(&mut back, path, events.out).unwrap();
+    merge(&mut back, path, events.out).unwrap();
     assert_eq!(back, d);
 }
 
 #[test]
-fn apply_is_a_partial_update() {
+fn merge_replaces_what_the_payload_holds() {
     let mut d = demo();
     let path = Path::instance(9, 1);
-    apply(
+    merge(
         &mut d,
         path,
         vec![
@@ -253,7 +309,7 @@ fn apply_is_a_partial_update() {
     assert_eq!(d.c, [(5, 9.0)].into());
     // Without a container, resource instances add to those present.
     let ri = Path::resource_instance(9, 1, 2, 1);
-    apply(&mut d, path, vec![value(ri, RawValue::Integer(4))]).unwrap();
+    merge(&mut d, path, vec![value(ri, RawValue::Integer(4))]).unwrap();
     assert_eq!(d.c, [(1, 4.0), (5, 9.0)].into());
 }
 
@@ -292,16 +348,16 @@ fn refusals_name_the_path() {
         ),
     ];
     for (at, raw, kind) in cases {
-        let e = apply(&mut d, path, vec![value(at, raw)]).unwrap_err();
+        let e = merge(&mut d, path, vec![value(at, raw)]).unwrap_err();
         assert_eq!((e.kind(), e.path()), (&kind, Some(at)), "{at}");
     }
     // A container for a single or executable resource is refused, even empty.
     for (r, kind) in [(1, ErrorKind::NotMultiple), (3, ErrorKind::Executable)] {
         let at = Path::resource(9, 1, r);
-        let e = apply(&mut d, path, vec![Event::MultipleResource(at)]).unwrap_err();
+        let e = merge(&mut d, path, vec![Event::MultipleResource(at)]).unwrap_err();
         assert_eq!(e.kind(), &kind);
     }
-    let e = apply(&mut d, path, vec![Event::PathOnly(Path::resource(9, 1, 0))]).unwrap_err();
+    let e = merge(&mut d, path, vec![Event::PathOnly(Path::resource(9, 1, 0))]).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::PathWithoutValue);
     // Nothing refused changed the instance.
     assert_eq!(d, demo());
@@ -454,7 +510,8 @@ fn enumerations_are_scalars() {
     );
     assert_eq!(<Mode as Scalar>::DATA_TYPE, DataType::UnsignedInteger);
     let mut check = Check::new();
-    check.enumerated(5, &InstanceMap::from([(0, Mode::On), (1, Mode::Other(9))]));
+    let modes = InstanceMap::from([(0, Mode::On), (1, Mode::Other(9))]);
+    check.range(5, &modes, Rule::Named);
     let found = check.finish().unwrap_err();
     assert_eq!(found[0].instance, Some(1));
     assert_eq!(found[0].problem, Problem::NotAllowed { value: 9 });
@@ -534,7 +591,7 @@ fn tlv_round_trip() {
     // Resource 9/1/0 = 3 applied on top.
     let mut applied = d.clone();
     applied
-        .apply(ContentFormat::Tlv, &path, &[0xC1, 0x00, 0x03])
+        .merge(ContentFormat::Tlv, &path, &[0xC1, 0x00, 0x03])
         .unwrap();
     assert_eq!(applied, Demo { a: 3, ..d.clone() });
 
@@ -547,4 +604,56 @@ fn tlv_round_trip() {
     let one = write::<A>(ContentFormat::Tlv, &at, &4).unwrap();
     assert_eq!(one, [0xC1, 0x00, 0x04]);
     assert_eq!(read::<A>(ContentFormat::Tlv, &at, &one), Ok(4));
+}
+
+#[test]
+fn write_views_check_values_and_writes_are_all_or_nothing() {
+    let path = Path::instance(9, 1);
+    let mut d = demo();
+    // 9/1/0 = 11: outside 0..10, refused at its TLV; nothing changes.
+    let e = d
+        .write(
+            WriteMode::PartialUpdate,
+            ContentFormat::Tlv,
+            &path,
+            &[0xC1, 0x00, 0x0B],
+        )
+        .unwrap_err();
+    let outside = Problem::OutOfRange {
+        value: 11.0,
+        min: 0.0,
+        max: 10.0,
+    };
+    assert_eq!(e.kind_at(), (&ErrorKind::Invalid(outside), Some(0)));
+    assert_eq!(d, demo());
+    // 9/1/1 is read-only.
+    let e = d
+        .write(
+            WriteMode::Replace,
+            ContentFormat::Tlv,
+            &path,
+            &[0xC1, 0x01, 0x61],
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NotWritable);
+    // A replace sets 9/1/0; the read-only resources keep their values.
+    d.write(
+        WriteMode::Replace,
+        ContentFormat::Tlv,
+        &path,
+        &[0xC1, 0x00, 0x03],
+    )
+    .unwrap();
+    assert_eq!(d, Demo { a: 3, ..demo() });
+
+    // `set_checked` by an enumeration's names; a refused value leaves the field as it was.
+    let mut modes = None::<InstanceMap<Mode>>;
+    let e = field::set_checked(&mut modes, Some(0), &RawValue::Integer(9), Rule::Named);
+    assert_eq!(e, Err(ErrorKind::Invalid(Problem::NotAllowed { value: 9 })));
+    assert_eq!(modes, None);
+    field::set_checked(&mut modes, Some(4), &RawValue::Integer(1), Rule::Named).unwrap();
+    assert_eq!(modes, Some(InstanceMap::from([(4, Mode::On)])));
+    let mut one = None::<i64>;
+    let e = field::set_checked(&mut one, Some(1), &RawValue::Integer(1), Rule::Int(0, 9));
+    assert_eq!((e, one), (Err(ErrorKind::NotMultiple), None));
 }

@@ -6,7 +6,7 @@ use ucifi_objects::oma::device::v1_0::{
     AvailablePowerSourcesValue as Power, Device, ErrorCodeValue,
 };
 use ucifi_runtime::codec::ErrorKind;
-use ucifi_runtime::typed::{self, Instance, ObjectType, Problem};
+use ucifi_runtime::typed::{self, Instance, ObjectType, Problem, WriteView};
 use ucifi_runtime::{ContentFormat, Path, Time};
 
 fn hex(s: &str) -> Vec<u8> {
@@ -67,7 +67,7 @@ fn senml_json_partial_update() {
     let payload = br#"[{"bn":"/3/0/","n":"9","v":42},{"n":"13","v":1700000000},{"n":"6/0","v":7}]"#;
     let path = Path::instance(3, 0);
     let mut d = reference_device();
-    d.apply(ContentFormat::SenmlJson, &path, payload).unwrap();
+    d.merge(ContentFormat::SenmlJson, &path, payload).unwrap();
     assert_eq!(d.battery_level, Some(42));
     assert_eq!(d.current_time, Some(Time(1_700_000_000)));
     // SenML has no multiple-resource container: instance 0 is updated, instance 1 kept.

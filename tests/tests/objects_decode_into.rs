@@ -274,7 +274,7 @@ fn containers_of_single_resources_are_refused() {
         let mut used = stale_device();
         let into = used.decode_into(format, path, &bytes);
         let mut applied = stale_device();
-        let apply = applied.apply(format, path, &bytes);
+        let apply = applied.merge(format, path, &bytes);
         let Some((at, kind)) = want else {
             assert_eq!(fresh.unwrap(), Device::default(), "{format} {hex}");
             into.unwrap();

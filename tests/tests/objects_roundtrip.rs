@@ -149,7 +149,7 @@ impl ObjectVisitor for RoundTrip {
                     .encode(f, &path)
                     .map_err(|e| TestCaseError::fail(format!("{f} encode: {e}")))?;
                 let mut back = T::default();
-                back.apply(f, &path, &bytes)
+                back.merge(f, &path, &bytes)
                     .map_err(|e| TestCaseError::fail(format!("{f} decode: {e}")))?;
                 prop_assert_eq!(&back, &original, "{} via {}", T::MODEL.name, f);
                 let mut used = previous.borrow().clone();
@@ -174,7 +174,7 @@ impl ObjectVisitor for RoundTrip {
                     let bytes = codec::encode(f, &leaf_path, &one)
                         .map_err(|e| TestCaseError::fail(format!("{f} encode {leaf_path}: {e}")))?;
                     let mut back = T::default();
-                    back.apply(f, &leaf_path, &bytes)
+                    back.merge(f, &leaf_path, &bytes)
                         .map_err(|e| TestCaseError::fail(format!("{f} decode {leaf_path}: {e}")))?;
                     let got = leaves_of(&back)
                         .into_iter()

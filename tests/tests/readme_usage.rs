@@ -2,8 +2,9 @@
 
 use ucifi_objects::REGISTRY;
 use ucifi_objects::oma::{Device, device};
-use ucifi_runtime::codec::ErrorKind;
-use ucifi_runtime::typed::{self, Instance, ObjectType};
+use ucifi_objects::ucifi::outdoor_lamp_controller::OutdoorLampController;
+use ucifi_runtime::codec::{ErrorKind, WriteMode};
+use ucifi_runtime::typed::{self, Instance, ObjectType, Problem};
 use ucifi_runtime::{ContentFormat, Path};
 
 #[test]
@@ -59,6 +60,32 @@ fn readme_usage_example() -> Result<(), ucifi_runtime::codec::Error> {
     let bytes = unknown.encode(ContentFormat::Tlv, &path)?;
     assert_eq!(Device::decode(ContentFormat::Tlv, &path, &bytes)?, unknown);
     assert!(unknown.validate().is_err());
+    // A server's Write goes through the model, all or nothing.
+    let mut lamp = OutdoorLampController::default();
+    let at = Path::instance(3416, 0);
+    lamp.write(
+        WriteMode::PartialUpdate,
+        ContentFormat::SenmlJson,
+        &at,
+        br#"[{"bn":"/3416/0/","n":"1","v":55}]"#,
+    )?;
+    let err = lamp
+        .write(
+            WriteMode::PartialUpdate,
+            ContentFormat::SenmlJson,
+            &at,
+            br#"[{"bn":"/3416/0/","n":"4","v":20},{"n":"1","v":555}]"#,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &ErrorKind::Invalid(Problem::OutOfRange {
+            value: 555.0,
+            min: 0.0,
+            max: 100.0
+        })
+    );
+    assert_eq!((lamp.command, lamp.default_dimming_level), (55, None));
     // ...and finds every object version's facts in the one registry.
     assert_eq!(REGISTRY.latest(3).unwrap().version.to_string(), "1.2");
     assert_eq!(

@@ -537,15 +537,8 @@ fn object_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
     let ty = format_ident!("{}", o.type_name);
     let [none, default, instance_sink, instance, object_type] =
         n.all(["None", "Default", "InstanceSink", "Instance", "ObjectType"]);
-    let [version, object_model, result, ok, vec, violation, check_t] = n.all([
-        "Version",
-        "ObjectModel",
-        "Result",
-        "Ok",
-        "Vec",
-        "Violation",
-        "Check",
-    ]);
+    let [version, object_model] = n.all(["Version", "ObjectModel"]);
+    let write_ty = format_ident!("{}", o.write_name);
     let field = n.get("field");
     let serde = serde_struct_attrs(options, n);
     let resources = value_resources(o);
@@ -589,16 +582,7 @@ fn object_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
     );
     let encode = encode_fn(emits, n);
     let reset = reset_fn(resets, n);
-    let checks: Vec<TokenStream> = resources.iter().filter_map(|r| check(r, n)).collect();
-    let validate_body = if checks.is_empty() {
-        quote! { #ok(()) }
-    } else {
-        quote! {
-            let mut check = #check_t::new();
-            #(#checks)*
-            check.finish()
-        }
-    };
+    let validate = validate_fn(&resources, n);
     let doc = format!(
         " One instance of {} (object {}) version {}: one field per resource that carries a value (optional resources are `Option`s, multiple-instance resources map resource-instance IDs to values).",
         md(&def.name),
@@ -620,12 +604,13 @@ fn object_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
             const OBJECT_ID: u16 = ID;
             #encode
             #reset
+            #validate
         }
 
         impl #object_type for #ty {
             const VERSION: #version = VERSION;
             const MODEL: &'static #object_model = &MODEL;
-            fn validate(&self) -> #result<(), #vec<#violation>> { #validate_body }
+            type Write = #write_ty;
         }
     }
 }
@@ -634,12 +619,18 @@ fn object_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
 fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream {
     let ty = format_ident!("{}", o.type_name);
     let write_ty = format_ident!("{}", o.write_name);
-    let [option, some, none, instance_sink, instance] =
-        n.all(["Option", "Some", "None", "InstanceSink", "Instance"]);
+    let [option, some, none, instance_sink, instance, write_view] = n.all([
+        "Option",
+        "Some",
+        "None",
+        "InstanceSink",
+        "Instance",
+        "WriteView",
+    ]);
     let field = n.get("field");
     let serde = serde_struct_attrs(options, n);
     let resources = value_resources(o);
-    let writable: Vec<&&ResourcePlan> = resources.iter().filter(|r| r.writable()).collect();
+    let writable: Vec<&ResourcePlan> = resources.iter().copied().filter(|r| r.writable()).collect();
     let fields = writable.iter().map(|r| {
         let (doc, f, t) = (short_doc(r), format_ident!("{}", r.field), value_type(r, n));
         let skip = serde_field_attr(options, r, true);
@@ -655,7 +646,12 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
         let (f, id) = (format_ident!("{}", r.field), r.def.id);
         let rid = id_lit(id);
         emits.push(quote! { #field::emit_opt(w, #rid, &self.#f)?; });
-        sets.push(quote! { #rid => #field::set_opt(&mut self.#f, instance, raw), });
+        sets.push(match rule(r, n) {
+            Some(rule) => {
+                quote! { #rid => #field::set_checked(&mut self.#f, instance, raw, #rule), }
+            }
+            None => quote! { #rid => #field::set_opt(&mut self.#f, instance, raw), },
+        });
         resets.push((id, quote! { self.#f = #none; }));
         if r.def.multiple {
             let map = n.get("InstanceMap");
@@ -674,12 +670,13 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
         } else {
             (quote! { v.clone() }, quote! { &self.#f })
         };
-        let v = if r.def.mandatory || r.def.multiple {
-            v
+        applies.push(if r.def.multiple {
+            quote! { if let #some(v) = &self.#f { #field::merge_instances(&mut target.#f, v); } }
+        } else if r.def.mandatory {
+            quote! { if let #some(v) = #value { target.#f = #v; } }
         } else {
-            quote! { #some(#v) }
-        };
-        applies.push(quote! { if let #some(v) = #value { target.#f = #v; } });
+            quote! { if let #some(v) = #value { target.#f = #some(#v); } }
+        });
     }
     let readonly: Vec<u16> = resources
         .iter()
@@ -706,6 +703,7 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
     );
     let encode = encode_fn(emits, n);
     let reset = reset_fn(resets, n);
+    let validate = validate_fn(&writable, n);
     let target = format_ident!(
         "{}",
         if applies.is_empty() {
@@ -715,7 +713,7 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
         }
     );
     let doc = format!(
-        " What a server may write to a [`{t}`](struct@{t}) instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.",
+        " What a server may write to a [`{t}`](struct@{t}) instance: the {} resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.",
         writable.len(),
         t = o.type_name,
     );
@@ -724,11 +722,6 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
         #[derive(Clone, Debug, PartialEq, Default)]
         #serde
         pub struct #write_ty { #(#fields)* }
-
-        impl #write_ty {
-            /// Copies every present value into `target`.
-            pub fn apply_to(&self, #target: &mut #ty) { #(#applies)* }
-        }
 
         impl #instance_sink for #write_ty {
             #set
@@ -739,6 +732,12 @@ fn write_view_items(o: &ObjectPlan, options: &Options, n: &Names) -> TokenStream
             const OBJECT_ID: u16 = ID;
             #encode
             #reset
+            #validate
+        }
+
+        impl #write_view for #write_ty {
+            type Target = #ty;
+            fn apply_to(&self, #target: &mut #ty) { #(#applies)* }
         }
     }
 }
@@ -785,39 +784,61 @@ fn execute_items(o: &ObjectPlan, n: &Names) -> TokenStream {
     }
 }
 
-/// A `check.range(..)` or `check.enumerated(..)` statement for `validate`, if the model
-/// constrains the resource's values.
-fn check(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
-    let f = format_ident!("{}", r.field);
-    let rid = id_lit(r.def.id);
+/// The `Rule` a resource's values must follow, if the model constrains them: what
+/// `validate` checks and what a write view checks as it decodes.
+fn rule(r: &ResourcePlan, n: &Names) -> Option<TokenStream> {
+    let rule_t = n.get("Rule");
     // Labels in the range list every allowed value; value names only name some codes of
     // the range, which is checked as for a plain number.
     if r.enumeration
         .as_ref()
         .is_some_and(|e| e.source == EnumSource::RangeLabels)
     {
-        return Some(quote! { check.enumerated(#rid, &self.#f); });
+        return Some(quote! { #rule_t::Named });
     }
-    let rule_t = n.get("Rule");
-    let rule = match crate::range::constraint(&r.def.range, r.def.data_type)? {
-        Constraint::Int(min, max) => {
-            let (a, b) = (int(min), int(max));
-            quote! { #rule_t::Int(#a, #b) }
-        }
-        Constraint::Float(min, max) => {
-            let (a, b) = (float(min), float(max));
-            quote! { #rule_t::Float(#a, #b) }
-        }
-        Constraint::Discrete(list) => {
-            let items = list.iter().map(|v| int(*v));
-            quote! { #rule_t::Discrete(&[#(#items),*]) }
-        }
-        Constraint::Len(min, max) => {
-            let (a, b) = (Literal::u64_unsuffixed(min), Literal::u64_unsuffixed(max));
-            quote! { #rule_t::Len(#a, #b) }
+    Some(
+        match crate::range::constraint(&r.def.range, r.def.data_type)? {
+            Constraint::Int(min, max) => {
+                let (a, b) = (int(min), int(max));
+                quote! { #rule_t::Int(#a, #b) }
+            }
+            Constraint::Float(min, max) => {
+                let (a, b) = (float(min), float(max));
+                quote! { #rule_t::Float(#a, #b) }
+            }
+            Constraint::Discrete(list) => {
+                let items = list.iter().map(|v| int(*v));
+                quote! { #rule_t::Discrete(&[#(#items),*]) }
+            }
+            Constraint::Len(min, max) => {
+                let (a, b) = (Literal::u64_unsuffixed(min), Literal::u64_unsuffixed(max));
+                quote! { #rule_t::Len(#a, #b) }
+            }
+        },
+    )
+}
+
+/// The `validate` function over `resources` (fields of the struct or of its write view).
+fn validate_fn(resources: &[&ResourcePlan], n: &Names) -> TokenStream {
+    let [result, ok, vec, violation, check_t] =
+        n.all(["Result", "Ok", "Vec", "Violation", "Check"]);
+    let checks: Vec<TokenStream> = resources
+        .iter()
+        .filter_map(|r| {
+            let (f, rid, rule) = (format_ident!("{}", r.field), id_lit(r.def.id), rule(r, n)?);
+            Some(quote! { check.range(#rid, &self.#f, #rule); })
+        })
+        .collect();
+    let body = if checks.is_empty() {
+        quote! { #ok(()) }
+    } else {
+        quote! {
+            let mut check = #check_t::new();
+            #(#checks)*
+            check.finish()
         }
     };
-    Some(quote! { check.range(#rid, &self.#f, #rule); })
+    quote! { fn validate(&self) -> #result<(), #vec<#violation>> { #body } }
 }
 
 fn marker(r: &ResourcePlan, o: &ObjectPlan, n: &Names) -> TokenStream {

@@ -81,6 +81,9 @@ pub enum ErrorKind {
     NotWritable,
     /// The resource is executable and carries no value.
     Executable,
+    /// A value the model does not allow: outside its range, of a length it does not allow,
+    /// or not one of its values (write views check every value they decode).
+    Invalid(crate::typed::Problem),
 
     // ---- encoding and targets ----
     /// The format cannot carry this target (text/plain for an instance, TLV at the root,
@@ -299,6 +302,7 @@ impl ErrorKind {
             ErrorKind::ValueAndInstances => "value and resource instances at one resource",
             ErrorKind::NoValue => "no value for the target",
             ErrorKind::Value(e) => return Cow::Owned(alloc::format!("{e}")),
+            ErrorKind::Invalid(p) => return Cow::Owned(alloc::format!("{p}")),
             ErrorKind::NotMultiple => "resource instance of a single-instance resource",
             ErrorKind::NotSingle => "single value for a multiple-instance resource",
             ErrorKind::NotWritable => "resource is not writable",

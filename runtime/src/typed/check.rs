@@ -1,15 +1,17 @@
-//! Validation against the model: what generated [`ObjectType::validate`] calls, and the
-//! [`Violation`]s it returns.
+//! Validation against the model: the [`Rule`]s generated code states per resource, what
+//! generated [`Instance::validate`] calls, and the [`Violation`]s it returns. Write views
+//! check each value by its rule as they decode it ([`field::set_checked`]).
 //!
-//! [`ObjectType::validate`]: super::ObjectType::validate
+//! [`Instance::validate`]: super::Instance::validate
+//! [`field::set_checked`]: super::field::set_checked
 
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::{Enumeration, Measure, Scalar};
+use super::{Measure, Scalar};
 use crate::InstanceMap;
 
-/// One range violation found by [`ObjectType::validate`](super::ObjectType::validate).
+/// One violation found by [`Instance::validate`](super::Instance::validate).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
     /// Resource ID.
@@ -54,14 +56,18 @@ impl fmt::Display for Violation {
         if let Some(i) = self.instance {
             write!(f, "/{i}")?;
         }
-        match &self.problem {
-            Problem::OutOfRange { value, min, max } => {
-                write!(f, ": {value} is outside {min}..{max}")
-            }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::OutOfRange { value, min, max } => write!(f, "{value} is outside {min}..{max}"),
             Problem::BadLength { len, min, max } => {
-                write!(f, ": length {len} is outside {min}..{max} bytes")
+                write!(f, "length {len} is outside {min}..{max} bytes")
             }
-            Problem::NotAllowed { value } => write!(f, ": {value} is not an allowed value"),
+            Problem::NotAllowed { value } => write!(f, "{value} is not an allowed value"),
         }
     }
 }
@@ -77,6 +83,9 @@ pub enum Rule {
     Len(u64, u64),
     /// Allowed values.
     Discrete(&'static [i128]),
+    /// The values an [`Enumeration`](super::Enumeration) names (the model lists every
+    /// allowed value with a label).
+    Named,
 }
 
 /// The values of a field, with their resource-instance IDs: one value, an optional value
@@ -95,11 +104,11 @@ impl<T: Scalar> Values for T {
     }
 }
 
-impl<T: Scalar> Values for Option<T> {
-    type Element = T;
-    fn each(&self, mut f: impl FnMut(Option<u16>, &T)) {
+impl<V: Values> Values for Option<V> {
+    type Element = V::Element;
+    fn each(&self, f: impl FnMut(Option<u16>, &V::Element)) {
         if let Some(v) = self {
-            f(None, v);
+            v.each(f);
         }
     }
 }
@@ -128,24 +137,11 @@ impl Check {
     /// Checks every value of resource `resource` against `rule`.
     pub fn range<V: Values>(&mut self, resource: u16, values: &V, rule: Rule) {
         values.each(|instance, v| {
-            if let Some(problem) = problem(v.measure(), rule) {
+            if let Some(problem) = problem(v, rule) {
                 self.found.push(Violation {
                     resource,
                     instance,
                     problem,
-                });
-            }
-        });
-    }
-
-    /// Checks that every value of resource `resource` is listed by its enumeration.
-    pub fn enumerated<V: Values<Element: Enumeration>>(&mut self, resource: u16, values: &V) {
-        values.each(|instance, v| {
-            if !v.is_known() {
-                self.found.push(Violation {
-                    resource,
-                    instance,
-                    problem: Problem::NotAllowed { value: v.to_i128() },
                 });
             }
         });
@@ -161,7 +157,12 @@ impl Check {
     }
 }
 
-fn problem(m: Measure, rule: Rule) -> Option<Problem> {
+/// What is wrong with `value` under `rule`, if anything.
+pub fn problem<T: Scalar>(value: &T, rule: Rule) -> Option<Problem> {
+    let m = value.measure();
+    if let (Rule::Named, Measure::Int(v)) = (rule, m) {
+        return (!value.is_named()).then_some(Problem::NotAllowed { value: v });
+    }
     let out_of = |value: f64, min: f64, max: f64| {
         (!(min..=max).contains(&value)).then_some(Problem::OutOfRange { value, min, max })
     };

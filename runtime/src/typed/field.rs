@@ -8,33 +8,49 @@
 //! | `InstanceMap<T>` | mandatory multiple | [`emit`] | [`set`] |
 //! | `InstanceMap<T>` | optional multiple | [`emit_non_empty`] | [`set`] |
 //!
+//! A write view stores a resource the model constrains with [`set_checked`], which refuses
+//! a value its [`Rule`] does not allow.
+//!
 //! [`InstanceSink::set`]: crate::codec::InstanceSink::set
 
 use crate::InstanceMap;
 use crate::codec::{Error, ErrorKind, RawValue, Writer};
 
 use super::Scalar;
+use super::check::{self, Rule};
 
 /// The whole value of one resource: a [`Scalar`] for a single-instance resource, a map of
 /// resource-instance ID to value for a multiple-instance resource.
 pub trait ResourceValue: Sized + Default {
     /// Whether this is the multiple-instance form.
     const MULTIPLE: bool;
+    /// The type of one value.
+    type Element: Scalar;
     /// Stores one decoded value (`instance` is the resource-instance ID, if any). On error
     /// the value is unchanged.
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind>;
+    /// Stores one value already read, as [`put`](ResourceValue::put) does.
+    fn store(&mut self, instance: Option<u16>, value: Self::Element) -> Result<(), ErrorKind>;
     /// Emits the value as resource `id` (a multiple resource even without instances).
     fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error>;
 }
 
 impl<T: Scalar> ResourceValue for T {
     const MULTIPLE: bool = false;
+    type Element = T;
     #[inline]
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
         if instance.is_some() {
             return Err(ErrorKind::NotMultiple);
         }
         Ok(self.assign_raw(raw)?)
+    }
+    fn store(&mut self, instance: Option<u16>, value: T) -> Result<(), ErrorKind> {
+        if instance.is_some() {
+            return Err(ErrorKind::NotMultiple);
+        }
+        *self = value;
+        Ok(())
     }
     #[inline]
     fn emit<W: Writer + ?Sized>(&self, id: u16, w: &mut W) -> Result<(), Error> {
@@ -44,6 +60,7 @@ impl<T: Scalar> ResourceValue for T {
 
 impl<T: Scalar> ResourceValue for InstanceMap<T> {
     const MULTIPLE: bool = true;
+    type Element = T;
     #[inline]
     fn put(&mut self, instance: Option<u16>, raw: &RawValue<'_>) -> Result<(), ErrorKind> {
         let ri = instance.ok_or(ErrorKind::NotSingle)?;
@@ -54,6 +71,10 @@ impl<T: Scalar> ResourceValue for InstanceMap<T> {
             return Ok(v.assign_raw(raw)?);
         }
         self.insert(ri, T::from_raw(raw)?);
+        Ok(())
+    }
+    fn store(&mut self, instance: Option<u16>, value: T) -> Result<(), ErrorKind> {
+        self.insert(instance.ok_or(ErrorKind::NotSingle)?, value);
         Ok(())
     }
     #[inline]
@@ -128,5 +149,38 @@ pub fn set_opt<V: ResourceValue>(
             *slot = Some(v);
             Ok(())
         }
+    }
+}
+
+/// Stores a decoded value into an optional field after checking it against `rule`: a
+/// value the rule does not allow is [`ErrorKind::Invalid`]. On error the field is
+/// unchanged.
+#[inline(never)]
+pub fn set_checked<V: ResourceValue>(
+    slot: &mut Option<V>,
+    instance: Option<u16>,
+    raw: &RawValue<'_>,
+    rule: Rule,
+) -> Result<(), ErrorKind> {
+    let value = V::Element::from_raw(raw)?;
+    if let Some(problem) = check::problem(&value, rule) {
+        return Err(ErrorKind::Invalid(problem));
+    }
+    match slot {
+        Some(v) => v.store(instance, value),
+        None => {
+            let mut v = V::default();
+            v.store(instance, value)?;
+            *slot = Some(v);
+            Ok(())
+        }
+    }
+}
+
+/// Adds or replaces the resource instances of `from` in `into` (what a write view's
+/// multiple resource does to an instance).
+pub fn merge_instances<T: Scalar>(into: &mut InstanceMap<T>, from: &InstanceMap<T>) {
+    for (ri, v) in from {
+        into.insert(ri, v.clone());
     }
 }

@@ -5,8 +5,9 @@
 //!
 //! * an instance struct (`Device`) implementing [`Instance`] and [`ObjectType`], with one
 //!   field per resource;
-//! * a write view (`DeviceWrite`) implementing [`Instance`] that holds only the resources a
-//!   server may write;
+//! * a write view (`DeviceWrite`) implementing [`Instance`] and [`WriteView`] that holds
+//!   only the resources a server may write and checks each value against the model as it
+//!   decodes it;
 //! * one zero-sized marker type per resource implementing [`Resource`] (and [`Readable`],
 //!   [`Writable`] or [`Executable`]), so single resources are read and written with types
 //!   ([`read()`], [`write()`]);
@@ -19,8 +20,10 @@
 //! |---|---|
 //! | [`Instance::decode`] | a new value from a payload |
 //! | [`Instance::decode_into`] | the same into an existing value, reusing its buffers |
-//! | [`Instance::apply`] | a partial update (LwM2M Write with `POST`) |
+//! | [`Instance::merge`] | what a payload holds, on top of the values there |
+//! | [`ObjectType::write`] | a server's Write, as the model allows it, all or nothing |
 //! | [`Instance::encode`], [`Instance::encode_into`] | a payload, in a `Vec` or a caller's buffer |
+//! | [`Instance::validate`], [`Instance::encode_checked`] | the model's ranges, lengths and enumerations |
 //! | [`decode_instances`], [`encode_instances`] | every instance of an object (`/O`) |
 //! | [`read()`], [`write()`] | one resource, typed by its marker |
 //!
@@ -33,7 +36,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::codec::{self, Error, ErrorKind, InstanceEvents, InstanceSink, RawValue};
-use crate::codec::{Encode, SliceOutput, Writer};
+use crate::codec::{Encode, SliceOutput, WriteMode, Writer};
 use crate::{ContentFormat, DataType, ObjectModel, Operations, Path, ResourceModel, Version};
 
 pub mod check;
@@ -57,7 +60,7 @@ pub mod prelude {
     pub use super::check::{Check, Rule};
     pub use super::{
         Enumeration, Executable, Instance, ObjectType, ObjectVisitor, Readable, Resource,
-        ResourceSet, Violation, Writable, enumeration, field,
+        ResourceSet, Violation, Writable, WriteView, enumeration, field,
     };
     pub use crate::codec::{Error, ErrorKind, InstanceSink, RawValue, Writer};
     pub use crate::{
@@ -90,11 +93,14 @@ pub trait Instance: InstanceSink + Default {
     /// Resets every resource not in `keep` to its default (`None`, empty, `Default`).
     fn reset_except(&mut self, keep: &ResourceSet);
 
+    /// Checks the model's ranges, lengths and enumerations; returns every violation.
+    fn validate(&self) -> Result<(), Vec<Violation>>;
+
     /// Decodes an instance from a payload of `format` addressed to `path` (`/O/I/R` or
     /// `/O/I/R/RI` give an instance holding only that resource).
     fn decode(format: ContentFormat, path: &Path, bytes: &[u8]) -> Result<Self, Error> {
         let mut out = Self::default();
-        out.apply(format, path, bytes)?;
+        out.merge(format, path, bytes)?;
         Ok(out)
     }
 
@@ -124,11 +130,14 @@ pub trait Instance: InstanceSink + Default {
         Ok(())
     }
 
-    /// Applies a payload to `self` (a partial update): resources in the payload replace
-    /// their values, a multiple-resource container (TLV, LwM2M CBOR) replaces all its
-    /// resource instances, other resources keep theirs, and resources the object version
-    /// does not define are ignored.
-    fn apply(&mut self, format: ContentFormat, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    /// Merges a payload into `self`: resources in the payload replace their values, a
+    /// multiple-resource container (TLV, LwM2M CBOR) replaces all its resource instances,
+    /// other resources keep theirs, and resources the object version does not define are
+    /// ignored. This takes every resource, read-only ones too (what a client reports: a
+    /// notification of one resource merged into a server's copy); a server's Write to a
+    /// client goes through [`ObjectType::write`], which the model checks. On error, `self`
+    /// holds what came before the failure.
+    fn merge(&mut self, format: ContentFormat, path: &Path, bytes: &[u8]) -> Result<(), Error> {
         check_instance_path::<Self>(path)?;
         codec::decode_to(format, path, bytes, &mut InstanceEvents::new(*path, self))
     }
@@ -170,6 +179,26 @@ pub trait Instance: InstanceSink + Default {
         )?;
         Ok(codec::Output::len(&out))
     }
+
+    /// Encodes `self` like [`encode`](Instance::encode) when it passes
+    /// [`validate`](Instance::validate) as far as `path` reaches; otherwise
+    /// [`ErrorKind::Invalid`] at the path of the first violation.
+    fn encode_checked(&self, format: ContentFormat, path: &Path) -> Result<Vec<u8>, Error> {
+        check_instance_path::<Self>(path)?;
+        if let Err(found) = self.validate() {
+            let (o, i) = (Self::OBJECT_ID, path.instance_id().unwrap_or(0));
+            for v in found {
+                let at = match v.instance {
+                    Some(ri) => Path::resource_instance(o, i, v.resource, ri),
+                    None => Path::resource(o, i, v.resource),
+                };
+                if path.contains(&at) {
+                    return Err(Error::at_path(at, ErrorKind::Invalid(v.problem)));
+                }
+            }
+        }
+        self.encode(format, path)
+    }
 }
 
 /// A generated object version (the instance struct, not its write view).
@@ -178,8 +207,38 @@ pub trait ObjectType: Instance + Clone + fmt::Debug + PartialEq + 'static {
     const VERSION: Version;
     /// The object model.
     const MODEL: &'static ObjectModel;
-    /// Checks ranges, lengths and enumerations of the model; returns every violation.
-    fn validate(&self) -> Result<(), Vec<Violation>>;
+    /// The write view: the resources a server may write.
+    type Write: WriteView<Target = Self>;
+
+    /// Applies a server's Write of `format` addressed to `path`, all or nothing: the payload
+    /// is decoded into the write view first, which refuses read-only resources
+    /// ([`ErrorKind::NotWritable`]), executable ones ([`ErrorKind::Executable`]) and values
+    /// the model does not allow ([`ErrorKind::Invalid`]); on any error `self` is unchanged.
+    ///
+    /// [`WriteMode::Replace`] (`PUT`) first resets what the write reaches: at `/O/I` every
+    /// writable resource, at `/O/I/R` that resource. [`WriteMode::PartialUpdate`] (`POST`)
+    /// changes only what the payload holds, adding or replacing resource instances.
+    fn write(
+        &mut self,
+        mode: WriteMode,
+        format: ContentFormat,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
+        let view = Self::Write::decode(format, path, bytes)?;
+        if mode == WriteMode::Replace && path.resource_instance_id().is_none() {
+            let mut keep = ResourceSet::default();
+            for r in Self::MODEL.resources.iter() {
+                let reached = path.resource_id().is_none_or(|id| id == r.id);
+                if !(reached && r.operations.writable()) {
+                    keep.insert(r.id);
+                }
+            }
+            self.reset_except(&keep);
+        }
+        view.apply_to(self);
+        Ok(())
+    }
 }
 
 /// Visits object version types generically (see the generated `visit_objects`), e.g. to
@@ -299,6 +358,17 @@ impl ResourceModel {
         core::mem::forget(core::mem::replace(&mut self.units, Cow::Borrowed(units)));
         self
     }
+}
+
+/// A generated write view (`DeviceWrite`): an [`Instance`] holding only the resources a
+/// server may write, each optional, that refuses any other resource and any value the
+/// model does not allow as it decodes.
+pub trait WriteView: Instance {
+    /// The object version it writes to.
+    type Target: ObjectType;
+    /// Copies every present value into `target` (resource instances are added or
+    /// replaced), unchecked: [`ObjectType::write`] decodes and applies a payload checked.
+    fn apply_to(&self, target: &mut Self::Target);
 }
 
 /// A set of resource IDs: what a payload decoded by [`Instance::decode_into`] carried.
@@ -697,6 +767,9 @@ mod tests {
             if !keep.contains(1) {
                 self.list.clear();
             }
+        }
+        fn validate(&self) -> Result<(), Vec<Violation>> {
+            Ok(())
         }
     }
 

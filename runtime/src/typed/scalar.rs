@@ -39,6 +39,11 @@ pub trait Scalar: Sized + Clone + Default {
     fn measure(&self) -> Measure {
         Measure::None
     }
+    /// Whether the value is one its type names: for an [`Enumeration`], a named variant
+    /// (not the fallback); any value of another type.
+    fn is_named(&self) -> bool {
+        true
+    }
 }
 
 impl Scalar for String {
@@ -274,5 +279,8 @@ impl<E: Enumeration> Scalar for E {
     }
     fn measure(&self) -> Measure {
         Measure::Int(self.to_i128())
+    }
+    fn is_named(&self) -> bool {
+        self.is_known()
     }
 }

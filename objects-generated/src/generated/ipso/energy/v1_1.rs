@@ -217,11 +217,6 @@ impl Instance for Energy {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Energy {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -232,7 +227,13 @@ impl ObjectType for Energy {
     }
 }
 
-/// What a server may write to a [`Energy`](struct@Energy) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Energy {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = EnergyWrite;
+}
+
+/// What a server may write to a [`Energy`](struct@Energy) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -246,15 +247,6 @@ pub struct EnergyWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl EnergyWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Energy) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for EnergyWrite {
@@ -293,6 +285,20 @@ impl Instance for EnergyWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for EnergyWrite {
+    type Target = Energy;
+
+    fn apply_to(&self, target: &mut Energy) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

@@ -309,11 +309,6 @@ impl Instance for GenericSensor {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for GenericSensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -324,7 +319,13 @@ impl ObjectType for GenericSensor {
     }
 }
 
-/// What a server may write to a [`GenericSensor`](struct@GenericSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for GenericSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = GenericSensorWrite;
+}
+
+/// What a server may write to a [`GenericSensor`](struct@GenericSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -338,15 +339,6 @@ pub struct GenericSensorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl GenericSensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut GenericSensor) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for GenericSensorWrite {
@@ -389,6 +381,20 @@ impl Instance for GenericSensorWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for GenericSensorWrite {
+    type Target = GenericSensor;
+
+    fn apply_to(&self, target: &mut GenericSensor) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

@@ -291,11 +291,6 @@ impl Instance for Humidity {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Humidity {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -306,7 +301,13 @@ impl ObjectType for Humidity {
     }
 }
 
-/// What a server may write to a [`Humidity`](struct@Humidity) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Humidity {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = HumidityWrite;
+}
+
+/// What a server may write to a [`Humidity`](struct@Humidity) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -320,15 +321,6 @@ pub struct HumidityWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl HumidityWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Humidity) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for HumidityWrite {
@@ -367,6 +359,20 @@ impl Instance for HumidityWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for HumidityWrite {
+    type Target = Humidity;
+
+    fn apply_to(&self, target: &mut Humidity) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

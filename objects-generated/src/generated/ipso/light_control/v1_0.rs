@@ -219,11 +219,6 @@ impl Instance for LightControl {
             self.on_time = None;
         }
     }
-}
-
-impl ObjectType for LightControl {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -232,7 +227,13 @@ impl ObjectType for LightControl {
     }
 }
 
-/// What a server may write to a [`LightControl`](struct@LightControl) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for LightControl {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LightControlWrite;
+}
+
+/// What a server may write to a [`LightControl`](struct@LightControl) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -272,27 +273,6 @@ pub struct LightControlWrite {
     pub on_time: Option<i64>,
 }
 
-impl LightControlWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut LightControl) {
-        if let Some(v) = &self.colour {
-            target.colour = Some(v.clone());
-        }
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-        if let Some(v) = self.on_off {
-            target.on_off = v;
-        }
-        if let Some(v) = self.dimmer {
-            target.dimmer = Some(v);
-        }
-        if let Some(v) = self.on_time {
-            target.on_time = Some(v);
-        }
-    }
-}
-
 impl InstanceSink for LightControlWrite {
     fn set(
         &mut self,
@@ -304,7 +284,7 @@ impl InstanceSink for LightControlWrite {
             5706 => field::set_opt(&mut self.colour, instance, raw),
             5750 => field::set_opt(&mut self.application_type, instance, raw),
             5850 => field::set_opt(&mut self.on_off, instance, raw),
-            5851 => field::set_opt(&mut self.dimmer, instance, raw),
+            5851 => field::set_checked(&mut self.dimmer, instance, raw, Rule::Int(0, 100)),
             5852 => field::set_opt(&mut self.on_time, instance, raw),
             5701 | 5805 | 5820 => Err(ErrorKind::NotWritable),
             _ => Ok(()),
@@ -347,6 +327,34 @@ impl Instance for LightControlWrite {
         }
         if !keep.contains(5852) {
             self.on_time = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(5851, &self.dimmer, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
+impl WriteView for LightControlWrite {
+    type Target = LightControl;
+
+    fn apply_to(&self, target: &mut LightControl) {
+        if let Some(v) = &self.colour {
+            target.colour = Some(v.clone());
+        }
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
+        }
+        if let Some(v) = self.on_off {
+            target.on_off = v;
+        }
+        if let Some(v) = self.dimmer {
+            target.dimmer = Some(v);
+        }
+        if let Some(v) = self.on_time {
+            target.on_time = Some(v);
         }
     }
 }

@@ -141,11 +141,6 @@ impl Instance for MultiStateSelector {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for MultiStateSelector {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -154,7 +149,13 @@ impl ObjectType for MultiStateSelector {
     }
 }
 
-/// What a server may write to a [`MultiStateSelector`](struct@MultiStateSelector) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for MultiStateSelector {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = MultiStateSelectorWrite;
+}
+
+/// What a server may write to a [`MultiStateSelector`](struct@MultiStateSelector) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -168,15 +169,6 @@ pub struct MultiStateSelectorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl MultiStateSelectorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut MultiStateSelector) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for MultiStateSelectorWrite {
@@ -213,6 +205,20 @@ impl Instance for MultiStateSelectorWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for MultiStateSelectorWrite {
+    type Target = MultiStateSelector;
+
+    fn apply_to(&self, target: &mut MultiStateSelector) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

@@ -206,11 +206,6 @@ impl Instance for OnOffSwitch {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for OnOffSwitch {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -219,7 +214,13 @@ impl ObjectType for OnOffSwitch {
     }
 }
 
-/// What a server may write to a [`OnOffSwitch`](struct@OnOffSwitch) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for OnOffSwitch {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = OnOffSwitchWrite;
+}
+
+/// What a server may write to a [`OnOffSwitch`](struct@OnOffSwitch) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -245,21 +246,6 @@ pub struct OnOffSwitchWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub off_time: Option<i64>,
-}
-
-impl OnOffSwitchWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut OnOffSwitch) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-        if let Some(v) = self.on_time {
-            target.on_time = Some(v);
-        }
-        if let Some(v) = self.off_time {
-            target.off_time = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for OnOffSwitchWrite {
@@ -306,6 +292,26 @@ impl Instance for OnOffSwitchWrite {
         }
         if !keep.contains(5854) {
             self.off_time = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for OnOffSwitchWrite {
+    type Target = OnOffSwitch;
+
+    fn apply_to(&self, target: &mut OnOffSwitch) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
+        }
+        if let Some(v) = self.on_time {
+            target.on_time = Some(v);
+        }
+        if let Some(v) = self.off_time {
+            target.off_time = Some(v);
         }
     }
 }

@@ -309,11 +309,6 @@ impl Instance for Power {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Power {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -324,7 +319,13 @@ impl ObjectType for Power {
     }
 }
 
-/// What a server may write to a [`Power`](struct@Power) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Power {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = PowerWrite;
+}
+
+/// What a server may write to a [`Power`](struct@Power) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -344,18 +345,6 @@ pub struct PowerWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub current_calibration: Option<f64>,
-}
-
-impl PowerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Power) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-        if let Some(v) = self.current_calibration {
-            target.current_calibration = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for PowerWrite {
@@ -399,6 +388,23 @@ impl Instance for PowerWrite {
         }
         if !keep.contains(5821) {
             self.current_calibration = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for PowerWrite {
+    type Target = Power;
+
+    fn apply_to(&self, target: &mut Power) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
+        }
+        if let Some(v) = self.current_calibration {
+            target.current_calibration = Some(v);
         }
     }
 }

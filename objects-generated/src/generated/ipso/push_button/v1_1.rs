@@ -170,11 +170,6 @@ impl Instance for PushButton {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for PushButton {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -183,7 +178,13 @@ impl ObjectType for PushButton {
     }
 }
 
-/// What a server may write to a [`PushButton`](struct@PushButton) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for PushButton {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = PushButtonWrite;
+}
+
+/// What a server may write to a [`PushButton`](struct@PushButton) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -197,15 +198,6 @@ pub struct PushButtonWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl PushButtonWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut PushButton) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for PushButtonWrite {
@@ -242,6 +234,20 @@ impl Instance for PushButtonWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for PushButtonWrite {
+    type Target = PushButton;
+
+    fn apply_to(&self, target: &mut PushButton) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

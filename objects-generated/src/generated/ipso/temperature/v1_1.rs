@@ -291,11 +291,6 @@ impl Instance for Temperature {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Temperature {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -306,7 +301,13 @@ impl ObjectType for Temperature {
     }
 }
 
-/// What a server may write to a [`Temperature`](struct@Temperature) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Temperature {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = TemperatureWrite;
+}
+
+/// What a server may write to a [`Temperature`](struct@Temperature) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -320,15 +321,6 @@ pub struct TemperatureWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl TemperatureWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Temperature) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for TemperatureWrite {
@@ -367,6 +359,20 @@ impl Instance for TemperatureWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for TemperatureWrite {
+    type Target = Temperature;
+
+    fn apply_to(&self, target: &mut Temperature) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

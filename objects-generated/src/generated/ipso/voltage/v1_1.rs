@@ -309,11 +309,6 @@ impl Instance for Voltage {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Voltage {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -324,7 +319,13 @@ impl ObjectType for Voltage {
     }
 }
 
-/// What a server may write to a [`Voltage`](struct@Voltage) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Voltage {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = VoltageWrite;
+}
+
+/// What a server may write to a [`Voltage`](struct@Voltage) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -344,18 +345,6 @@ pub struct VoltageWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub current_calibration: Option<f64>,
-}
-
-impl VoltageWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Voltage) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-        if let Some(v) = self.current_calibration {
-            target.current_calibration = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for VoltageWrite {
@@ -399,6 +388,23 @@ impl Instance for VoltageWrite {
         }
         if !keep.contains(5821) {
             self.current_calibration = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for VoltageWrite {
+    type Target = Voltage;
+
+    fn apply_to(&self, target: &mut Voltage) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
+        }
+        if let Some(v) = self.current_calibration {
+            target.current_calibration = Some(v);
         }
     }
 }

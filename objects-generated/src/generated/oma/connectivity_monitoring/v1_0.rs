@@ -276,11 +276,6 @@ impl Instance for ConnectivityMonitoring {
             self.smcc = None;
         }
     }
-}
-
-impl ObjectType for ConnectivityMonitoring {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -293,7 +288,13 @@ impl ObjectType for ConnectivityMonitoring {
     }
 }
 
-/// What a server may write to a [`ConnectivityMonitoring`](struct@ConnectivityMonitoring) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ConnectivityMonitoring {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ConnectivityMonitoringWrite;
+}
+
+/// What a server may write to a [`ConnectivityMonitoring`](struct@ConnectivityMonitoring) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -301,11 +302,6 @@ impl ObjectType for ConnectivityMonitoring {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ConnectivityMonitoringWrite {}
-
-impl ConnectivityMonitoringWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut ConnectivityMonitoring) {}
-}
 
 impl InstanceSink for ConnectivityMonitoringWrite {
     fn set(
@@ -336,6 +332,16 @@ impl Instance for ConnectivityMonitoringWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ConnectivityMonitoringWrite {
+    type Target = ConnectivityMonitoring;
+
+    fn apply_to(&self, _target: &mut ConnectivityMonitoring) {}
 }
 
 /// Values of Network Bearer (resource 0): one variant per named code, `Other` for any other code.

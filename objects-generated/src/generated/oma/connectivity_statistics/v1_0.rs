@@ -205,18 +205,19 @@ impl Instance for ConnectivityStatistics {
             self.collection_period = None;
         }
     }
-}
-
-impl ObjectType for ConnectivityStatistics {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`ConnectivityStatistics`](struct@ConnectivityStatistics) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ConnectivityStatistics {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ConnectivityStatisticsWrite;
+}
+
+/// What a server may write to a [`ConnectivityStatistics`](struct@ConnectivityStatistics) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -230,15 +231,6 @@ pub struct ConnectivityStatisticsWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub collection_period: Option<i64>,
-}
-
-impl ConnectivityStatisticsWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ConnectivityStatistics) {
-        if let Some(v) = self.collection_period {
-            target.collection_period = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for ConnectivityStatisticsWrite {
@@ -277,6 +269,20 @@ impl Instance for ConnectivityStatisticsWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(8) {
             self.collection_period = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ConnectivityStatisticsWrite {
+    type Target = ConnectivityStatistics;
+
+    fn apply_to(&self, target: &mut ConnectivityStatistics) {
+        if let Some(v) = self.collection_period {
+            target.collection_period = Some(v);
         }
     }
 }

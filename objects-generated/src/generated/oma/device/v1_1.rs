@@ -458,11 +458,6 @@ impl Instance for Device {
             self.ext_dev_info.clear();
         }
     }
-}
-
-impl ObjectType for Device {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -474,7 +469,13 @@ impl ObjectType for Device {
     }
 }
 
-/// What a server may write to a [`Device`](struct@Device) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Device {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = DeviceWrite;
+}
+
+/// What a server may write to a [`Device`](struct@Device) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -500,21 +501,6 @@ pub struct DeviceWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub timezone: Option<String>,
-}
-
-impl DeviceWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Device) {
-        if let Some(v) = self.current_time {
-            target.current_time = Some(v);
-        }
-        if let Some(v) = &self.utc_offset {
-            target.utc_offset = Some(v.clone());
-        }
-        if let Some(v) = &self.timezone {
-            target.timezone = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for DeviceWrite {
@@ -563,6 +549,26 @@ impl Instance for DeviceWrite {
         }
         if !keep.contains(15) {
             self.timezone = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for DeviceWrite {
+    type Target = Device;
+
+    fn apply_to(&self, target: &mut Device) {
+        if let Some(v) = self.current_time {
+            target.current_time = Some(v);
+        }
+        if let Some(v) = &self.utc_offset {
+            target.utc_offset = Some(v.clone());
+        }
+        if let Some(v) = &self.timezone {
+            target.timezone = Some(v.clone());
         }
     }
 }

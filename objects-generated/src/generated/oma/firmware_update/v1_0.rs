@@ -222,11 +222,6 @@ impl Instance for FirmwareUpdate {
             self.firmware_update_delivery_method = Default::default();
         }
     }
-}
-
-impl ObjectType for FirmwareUpdate {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -241,7 +236,13 @@ impl ObjectType for FirmwareUpdate {
     }
 }
 
-/// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for FirmwareUpdate {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = FirmwareUpdateWrite;
+}
+
+/// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -263,18 +264,6 @@ pub struct FirmwareUpdateWrite {
     pub package_uri: Option<String>,
 }
 
-impl FirmwareUpdateWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut FirmwareUpdate) {
-        if let Some(v) = &self.package {
-            target.package = v.clone();
-        }
-        if let Some(v) = &self.package_uri {
-            target.package_uri = v.clone();
-        }
-    }
-}
-
 impl InstanceSink for FirmwareUpdateWrite {
     fn set(
         &mut self,
@@ -284,7 +273,7 @@ impl InstanceSink for FirmwareUpdateWrite {
     ) -> Result<(), ErrorKind> {
         match resource {
             0 => field::set_opt(&mut self.package, instance, raw),
-            1 => field::set_opt(&mut self.package_uri, instance, raw),
+            1 => field::set_checked(&mut self.package_uri, instance, raw, Rule::Len(0, 255)),
             3 | 5..=9 => Err(ErrorKind::NotWritable),
             2 => Err(ErrorKind::Executable),
             _ => Ok(()),
@@ -316,6 +305,25 @@ impl Instance for FirmwareUpdateWrite {
         }
         if !keep.contains(1) {
             self.package_uri = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.package_uri, Rule::Len(0, 255));
+        check.finish()
+    }
+}
+
+impl WriteView for FirmwareUpdateWrite {
+    type Target = FirmwareUpdate;
+
+    fn apply_to(&self, target: &mut FirmwareUpdate) {
+        if let Some(v) = &self.package {
+            target.package = v.clone();
+        }
+        if let Some(v) = &self.package_uri {
+            target.package_uri = v.clone();
         }
     }
 }

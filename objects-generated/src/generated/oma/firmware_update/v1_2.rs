@@ -308,11 +308,6 @@ impl Instance for FirmwareUpdate {
             self.automatic_upgrade_at_download = None;
         }
     }
-}
-
-impl ObjectType for FirmwareUpdate {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -328,7 +323,13 @@ impl ObjectType for FirmwareUpdate {
     }
 }
 
-/// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for FirmwareUpdate {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = FirmwareUpdateWrite;
+}
+
+/// What a server may write to a [`FirmwareUpdate`](struct@FirmwareUpdate) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -368,27 +369,6 @@ pub struct FirmwareUpdateWrite {
     pub automatic_upgrade_at_download: Option<bool>,
 }
 
-impl FirmwareUpdateWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut FirmwareUpdate) {
-        if let Some(v) = &self.package {
-            target.package = v.clone();
-        }
-        if let Some(v) = &self.package_uri {
-            target.package_uri = v.clone();
-        }
-        if let Some(v) = self.severity {
-            target.severity = Some(v);
-        }
-        if let Some(v) = self.maximum_defer_period {
-            target.maximum_defer_period = Some(v);
-        }
-        if let Some(v) = self.automatic_upgrade_at_download {
-            target.automatic_upgrade_at_download = Some(v);
-        }
-    }
-}
-
 impl InstanceSink for FirmwareUpdateWrite {
     fn set(
         &mut self,
@@ -398,8 +378,8 @@ impl InstanceSink for FirmwareUpdateWrite {
     ) -> Result<(), ErrorKind> {
         match resource {
             0 => field::set_opt(&mut self.package, instance, raw),
-            1 => field::set_opt(&mut self.package_uri, instance, raw),
-            11 => field::set_opt(&mut self.severity, instance, raw),
+            1 => field::set_checked(&mut self.package_uri, instance, raw, Rule::Len(0, 255)),
+            11 => field::set_checked(&mut self.severity, instance, raw, Rule::Int(0, 2)),
             13 => field::set_opt(&mut self.maximum_defer_period, instance, raw),
             14 => field::set_opt(&mut self.automatic_upgrade_at_download, instance, raw),
             3 | 5..=9 | 12 => Err(ErrorKind::NotWritable),
@@ -445,6 +425,35 @@ impl Instance for FirmwareUpdateWrite {
         }
         if !keep.contains(14) {
             self.automatic_upgrade_at_download = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.package_uri, Rule::Len(0, 255));
+        check.range(11, &self.severity, Rule::Int(0, 2));
+        check.finish()
+    }
+}
+
+impl WriteView for FirmwareUpdateWrite {
+    type Target = FirmwareUpdate;
+
+    fn apply_to(&self, target: &mut FirmwareUpdate) {
+        if let Some(v) = &self.package {
+            target.package = v.clone();
+        }
+        if let Some(v) = &self.package_uri {
+            target.package_uri = v.clone();
+        }
+        if let Some(v) = self.severity {
+            target.severity = Some(v);
+        }
+        if let Some(v) = self.maximum_defer_period {
+            target.maximum_defer_period = Some(v);
+        }
+        if let Some(v) = self.automatic_upgrade_at_download {
+            target.automatic_upgrade_at_download = Some(v);
         }
     }
 }

@@ -189,18 +189,19 @@ impl Instance for Location {
             self.speed = None;
         }
     }
-}
-
-impl ObjectType for Location {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`Location`](struct@Location) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Location {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LocationWrite;
+}
+
+/// What a server may write to a [`Location`](struct@Location) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -208,11 +209,6 @@ impl ObjectType for Location {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LocationWrite {}
-
-impl LocationWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut Location) {}
-}
 
 impl InstanceSink for LocationWrite {
     fn set(
@@ -243,6 +239,16 @@ impl Instance for LocationWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for LocationWrite {
+    type Target = Location;
+
+    fn apply_to(&self, _target: &mut Location) {}
 }
 
 /// Latitude (resource 0).

@@ -141,11 +141,6 @@ impl Instance for Lwm2mAccessControl {
             self.access_control_owner = Default::default();
         }
     }
-}
-
-impl ObjectType for Lwm2mAccessControl {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -157,7 +152,13 @@ impl ObjectType for Lwm2mAccessControl {
     }
 }
 
-/// What a server may write to a [`Lwm2mAccessControl`](struct@Lwm2mAccessControl) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Lwm2mAccessControl {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = Lwm2mAccessControlWrite;
+}
+
+/// What a server may write to a [`Lwm2mAccessControl`](struct@Lwm2mAccessControl) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -179,18 +180,6 @@ pub struct Lwm2mAccessControlWrite {
     pub access_control_owner: Option<i64>,
 }
 
-impl Lwm2mAccessControlWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Lwm2mAccessControl) {
-        if let Some(v) = &self.acl {
-            target.acl = v.clone();
-        }
-        if let Some(v) = self.access_control_owner {
-            target.access_control_owner = v;
-        }
-    }
-}
-
 impl InstanceSink for Lwm2mAccessControlWrite {
     fn set(
         &mut self,
@@ -199,8 +188,13 @@ impl InstanceSink for Lwm2mAccessControlWrite {
         raw: &RawValue<'_>,
     ) -> Result<(), ErrorKind> {
         match resource {
-            2 => field::set_opt(&mut self.acl, instance, raw),
-            3 => field::set_opt(&mut self.access_control_owner, instance, raw),
+            2 => field::set_checked(&mut self.acl, instance, raw, Rule::Int(0, 31)),
+            3 => field::set_checked(
+                &mut self.access_control_owner,
+                instance,
+                raw,
+                Rule::Int(0, 65535),
+            ),
             0 | 1 => Err(ErrorKind::NotWritable),
             _ => Ok(()),
         }
@@ -232,6 +226,26 @@ impl Instance for Lwm2mAccessControlWrite {
         }
         if !keep.contains(3) {
             self.access_control_owner = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(2, &self.acl, Rule::Int(0, 31));
+        check.range(3, &self.access_control_owner, Rule::Int(0, 65535));
+        check.finish()
+    }
+}
+
+impl WriteView for Lwm2mAccessControlWrite {
+    type Target = Lwm2mAccessControl;
+
+    fn apply_to(&self, target: &mut Lwm2mAccessControl) {
+        if let Some(v) = &self.acl {
+            field::merge_instances(&mut target.acl, v);
+        }
+        if let Some(v) = self.access_control_owner {
+            target.access_control_owner = v;
         }
     }
 }

@@ -753,11 +753,6 @@ impl Instance for Lwm2mSecurity {
             self.rds_application_id = None;
         }
     }
-}
-
-impl ObjectType for Lwm2mSecurity {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -805,7 +800,13 @@ impl ObjectType for Lwm2mSecurity {
     }
 }
 
-/// What a server may write to a [`Lwm2mSecurity`](struct@Lwm2mSecurity) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Lwm2mSecurity {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = Lwm2mSecurityWrite;
+}
+
+/// What a server may write to a [`Lwm2mSecurity`](struct@Lwm2mSecurity) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -813,11 +814,6 @@ impl ObjectType for Lwm2mSecurity {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mSecurityWrite {}
-
-impl Lwm2mSecurityWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut Lwm2mSecurity) {}
-}
 
 impl InstanceSink for Lwm2mSecurityWrite {
     fn set(
@@ -848,6 +844,16 @@ impl Instance for Lwm2mSecurityWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for Lwm2mSecurityWrite {
+    type Target = Lwm2mSecurity;
+
+    fn apply_to(&self, _target: &mut Lwm2mSecurity) {}
 }
 
 /// Values of Security Mode (resource 2): one variant per named code, `Other` for any other code.

@@ -223,11 +223,6 @@ impl Instance for Lwm2mServer {
             self.binding = Default::default();
         }
     }
-}
-
-impl ObjectType for Lwm2mServer {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -236,7 +231,13 @@ impl ObjectType for Lwm2mServer {
     }
 }
 
-/// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Lwm2mServer {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = Lwm2mServerWrite;
+}
+
+/// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -280,30 +281,6 @@ pub struct Lwm2mServerWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub binding: Option<String>,
-}
-
-impl Lwm2mServerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Lwm2mServer) {
-        if let Some(v) = self.lifetime {
-            target.lifetime = v;
-        }
-        if let Some(v) = self.default_minimum_period {
-            target.default_minimum_period = Some(v);
-        }
-        if let Some(v) = self.default_maximum_period {
-            target.default_maximum_period = Some(v);
-        }
-        if let Some(v) = self.disable_timeout {
-            target.disable_timeout = Some(v);
-        }
-        if let Some(v) = self.notification_storing_when_disabled_or_offline {
-            target.notification_storing_when_disabled_or_offline = v;
-        }
-        if let Some(v) = &self.binding {
-            target.binding = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for Lwm2mServerWrite {
@@ -371,6 +348,35 @@ impl Instance for Lwm2mServerWrite {
         }
         if !keep.contains(7) {
             self.binding = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for Lwm2mServerWrite {
+    type Target = Lwm2mServer;
+
+    fn apply_to(&self, target: &mut Lwm2mServer) {
+        if let Some(v) = self.lifetime {
+            target.lifetime = v;
+        }
+        if let Some(v) = self.default_minimum_period {
+            target.default_minimum_period = Some(v);
+        }
+        if let Some(v) = self.default_maximum_period {
+            target.default_maximum_period = Some(v);
+        }
+        if let Some(v) = self.disable_timeout {
+            target.disable_timeout = Some(v);
+        }
+        if let Some(v) = self.notification_storing_when_disabled_or_offline {
+            target.notification_storing_when_disabled_or_offline = v;
+        }
+        if let Some(v) = &self.binding {
+            target.binding = v.clone();
         }
     }
 }

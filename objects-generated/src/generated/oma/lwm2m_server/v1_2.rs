@@ -624,11 +624,6 @@ impl Instance for Lwm2mServer {
             self.profile_id_hash_algorithm = None;
         }
     }
-}
-
-impl ObjectType for Lwm2mServer {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -640,7 +635,13 @@ impl ObjectType for Lwm2mServer {
     }
 }
 
-/// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 19 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Lwm2mServer {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = Lwm2mServerWrite;
+}
+
+/// What a server may write to a [`Lwm2mServer`](struct@Lwm2mServer) instance: the 19 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -764,69 +765,6 @@ pub struct Lwm2mServerWrite {
     pub profile_id_hash_algorithm: Option<u64>,
 }
 
-impl Lwm2mServerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Lwm2mServer) {
-        if let Some(v) = self.lifetime {
-            target.lifetime = v;
-        }
-        if let Some(v) = self.default_minimum_period {
-            target.default_minimum_period = Some(v);
-        }
-        if let Some(v) = self.default_maximum_period {
-            target.default_maximum_period = Some(v);
-        }
-        if let Some(v) = self.disable_timeout {
-            target.disable_timeout = Some(v);
-        }
-        if let Some(v) = self.notification_storing_when_disabled_or_offline {
-            target.notification_storing_when_disabled_or_offline = v;
-        }
-        if let Some(v) = &self.binding {
-            target.binding = v.clone();
-        }
-        if let Some(v) = self.apn_link {
-            target.apn_link = Some(v);
-        }
-        if let Some(v) = self.initial_registration_delay_timer {
-            target.initial_registration_delay_timer = Some(v);
-        }
-        if let Some(v) = self.communication_retry_count {
-            target.communication_retry_count = Some(v);
-        }
-        if let Some(v) = self.communication_retry_timer {
-            target.communication_retry_timer = Some(v);
-        }
-        if let Some(v) = self.communication_sequence_delay_timer {
-            target.communication_sequence_delay_timer = Some(v);
-        }
-        if let Some(v) = self.communication_sequence_retry_count {
-            target.communication_sequence_retry_count = Some(v);
-        }
-        if let Some(v) = self.trigger {
-            target.trigger = Some(v);
-        }
-        if let Some(v) = &self.preferred_transport {
-            target.preferred_transport = Some(v.clone());
-        }
-        if let Some(v) = self.mute_send {
-            target.mute_send = Some(v);
-        }
-        if let Some(v) = &self.alternate_apn_links {
-            target.alternate_apn_links = v.clone();
-        }
-        if let Some(v) = &self.supported_server_versions {
-            target.supported_server_versions = v.clone();
-        }
-        if let Some(v) = self.default_notification_mode {
-            target.default_notification_mode = Some(v);
-        }
-        if let Some(v) = self.profile_id_hash_algorithm {
-            target.profile_id_hash_algorithm = Some(v);
-        }
-    }
-}
-
 impl InstanceSink for Lwm2mServerWrite {
     fn set(
         &mut self,
@@ -856,8 +794,18 @@ impl InstanceSink for Lwm2mServerWrite {
             23 => field::set_opt(&mut self.mute_send, instance, raw),
             24 => field::set_opt(&mut self.alternate_apn_links, instance, raw),
             25 => field::set_opt(&mut self.supported_server_versions, instance, raw),
-            26 => field::set_opt(&mut self.default_notification_mode, instance, raw),
-            27 => field::set_opt(&mut self.profile_id_hash_algorithm, instance, raw),
+            26 => field::set_checked(
+                &mut self.default_notification_mode,
+                instance,
+                raw,
+                Rule::Int(0, 1),
+            ),
+            27 => field::set_checked(
+                &mut self.profile_id_hash_algorithm,
+                instance,
+                raw,
+                Rule::Int(0, 255),
+            ),
             0 | 11..=13 | 15 | 16 => Err(ErrorKind::NotWritable),
             4 | 8 | 9 => Err(ErrorKind::Executable),
             _ => Ok(()),
@@ -962,6 +910,77 @@ impl Instance for Lwm2mServerWrite {
         }
         if !keep.contains(27) {
             self.profile_id_hash_algorithm = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(26, &self.default_notification_mode, Rule::Int(0, 1));
+        check.range(27, &self.profile_id_hash_algorithm, Rule::Int(0, 255));
+        check.finish()
+    }
+}
+
+impl WriteView for Lwm2mServerWrite {
+    type Target = Lwm2mServer;
+
+    fn apply_to(&self, target: &mut Lwm2mServer) {
+        if let Some(v) = self.lifetime {
+            target.lifetime = v;
+        }
+        if let Some(v) = self.default_minimum_period {
+            target.default_minimum_period = Some(v);
+        }
+        if let Some(v) = self.default_maximum_period {
+            target.default_maximum_period = Some(v);
+        }
+        if let Some(v) = self.disable_timeout {
+            target.disable_timeout = Some(v);
+        }
+        if let Some(v) = self.notification_storing_when_disabled_or_offline {
+            target.notification_storing_when_disabled_or_offline = v;
+        }
+        if let Some(v) = &self.binding {
+            target.binding = v.clone();
+        }
+        if let Some(v) = self.apn_link {
+            target.apn_link = Some(v);
+        }
+        if let Some(v) = self.initial_registration_delay_timer {
+            target.initial_registration_delay_timer = Some(v);
+        }
+        if let Some(v) = self.communication_retry_count {
+            target.communication_retry_count = Some(v);
+        }
+        if let Some(v) = self.communication_retry_timer {
+            target.communication_retry_timer = Some(v);
+        }
+        if let Some(v) = self.communication_sequence_delay_timer {
+            target.communication_sequence_delay_timer = Some(v);
+        }
+        if let Some(v) = self.communication_sequence_retry_count {
+            target.communication_sequence_retry_count = Some(v);
+        }
+        if let Some(v) = self.trigger {
+            target.trigger = Some(v);
+        }
+        if let Some(v) = &self.preferred_transport {
+            target.preferred_transport = Some(v.clone());
+        }
+        if let Some(v) = self.mute_send {
+            target.mute_send = Some(v);
+        }
+        if let Some(v) = &self.alternate_apn_links {
+            field::merge_instances(&mut target.alternate_apn_links, v);
+        }
+        if let Some(v) = &self.supported_server_versions {
+            field::merge_instances(&mut target.supported_server_versions, v);
+        }
+        if let Some(v) = self.default_notification_mode {
+            target.default_notification_mode = Some(v);
+        }
+        if let Some(v) = self.profile_id_hash_algorithm {
+            target.profile_id_hash_algorithm = Some(v);
         }
     }
 }

@@ -589,11 +589,6 @@ impl Instance for AirQuality {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for AirQuality {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -604,7 +599,13 @@ impl ObjectType for AirQuality {
     }
 }
 
-/// What a server may write to a [`AirQuality`](struct@AirQuality) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for AirQuality {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = AirQualityWrite;
+}
+
+/// What a server may write to a [`AirQuality`](struct@AirQuality) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -612,11 +613,6 @@ impl ObjectType for AirQuality {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct AirQualityWrite {}
-
-impl AirQualityWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut AirQuality) {}
-}
 
 impl InstanceSink for AirQualityWrite {
     fn set(
@@ -647,6 +643,16 @@ impl Instance for AirQualityWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for AirQualityWrite {
+    type Target = AirQuality;
+
+    fn apply_to(&self, _target: &mut AirQuality) {}
 }
 
 /// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.

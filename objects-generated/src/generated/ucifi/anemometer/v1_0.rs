@@ -326,11 +326,6 @@ impl Instance for Anemometer {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Anemometer {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -342,7 +337,13 @@ impl ObjectType for Anemometer {
     }
 }
 
-/// What a server may write to a [`Anemometer`](struct@Anemometer) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Anemometer {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = AnemometerWrite;
+}
+
+/// What a server may write to a [`Anemometer`](struct@Anemometer) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -356,15 +357,6 @@ pub struct AnemometerWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl AnemometerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Anemometer) {
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for AnemometerWrite {
@@ -407,6 +399,20 @@ impl Instance for AnemometerWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for AnemometerWrite {
+    type Target = Anemometer;
+
+    fn apply_to(&self, target: &mut Anemometer) {
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }

@@ -369,11 +369,6 @@ impl Instance for Battery {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for Battery {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -384,7 +379,13 @@ impl ObjectType for Battery {
     }
 }
 
-/// What a server may write to a [`Battery`](struct@Battery) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Battery {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = BatteryWrite;
+}
+
+/// What a server may write to a [`Battery`](struct@Battery) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -410,21 +411,6 @@ pub struct BatteryWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub battery_shutdown: Option<bool>,
-}
-
-impl BatteryWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Battery) {
-        if let Some(v) = &self.type_of_battery {
-            target.type_of_battery = Some(v.clone());
-        }
-        if let Some(v) = self.low_battery_threshold {
-            target.low_battery_threshold = Some(v);
-        }
-        if let Some(v) = self.battery_shutdown {
-            target.battery_shutdown = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for BatteryWrite {
@@ -473,6 +459,26 @@ impl Instance for BatteryWrite {
         }
         if !keep.contains(7) {
             self.battery_shutdown = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for BatteryWrite {
+    type Target = Battery;
+
+    fn apply_to(&self, target: &mut Battery) {
+        if let Some(v) = &self.type_of_battery {
+            target.type_of_battery = Some(v.clone());
+        }
+        if let Some(v) = self.low_battery_threshold {
+            target.low_battery_threshold = Some(v);
+        }
+        if let Some(v) = self.battery_shutdown {
+            target.battery_shutdown = Some(v);
         }
     }
 }

@@ -182,18 +182,19 @@ impl Instance for CalendarRule {
             self.calendar_active = None;
         }
     }
-}
-
-impl ObjectType for CalendarRule {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`CalendarRule`](struct@CalendarRule) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for CalendarRule {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = CalendarRuleWrite;
+}
+
+/// What a server may write to a [`CalendarRule`](struct@CalendarRule) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -231,27 +232,6 @@ pub struct CalendarRuleWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub date_rule: Option<String>,
-}
-
-impl CalendarRuleWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut CalendarRule) {
-        if let Some(v) = &self.calendar_name {
-            target.calendar_name = Some(v.clone());
-        }
-        if let Some(v) = self.calendar_type {
-            target.calendar_type = Some(v);
-        }
-        if let Some(v) = &self.start_date {
-            target.start_date = v.clone();
-        }
-        if let Some(v) = &self.end_date {
-            target.end_date = v.clone();
-        }
-        if let Some(v) = &self.date_rule {
-            target.date_rule = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for CalendarRuleWrite {
@@ -311,6 +291,32 @@ impl Instance for CalendarRuleWrite {
         }
         if !keep.contains(4) {
             self.date_rule = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for CalendarRuleWrite {
+    type Target = CalendarRule;
+
+    fn apply_to(&self, target: &mut CalendarRule) {
+        if let Some(v) = &self.calendar_name {
+            target.calendar_name = Some(v.clone());
+        }
+        if let Some(v) = self.calendar_type {
+            target.calendar_type = Some(v);
+        }
+        if let Some(v) = &self.start_date {
+            field::merge_instances(&mut target.start_date, v);
+        }
+        if let Some(v) = &self.end_date {
+            field::merge_instances(&mut target.end_date, v);
+        }
+        if let Some(v) = &self.date_rule {
+            target.date_rule = Some(v.clone());
         }
     }
 }

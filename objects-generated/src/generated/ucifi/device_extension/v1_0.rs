@@ -251,18 +251,19 @@ impl Instance for DeviceExtension {
             self.additional_firmware_information = None;
         }
     }
-}
-
-impl ObjectType for DeviceExtension {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for DeviceExtension {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = DeviceExtensionWrite;
+}
+
+/// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -294,24 +295,6 @@ pub struct DeviceExtensionWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub maintenance: Option<bool>,
-}
-
-impl DeviceExtensionWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut DeviceExtension) {
-        if let Some(v) = &self.user_given_name {
-            target.user_given_name = Some(v.clone());
-        }
-        if let Some(v) = &self.asset_identifier {
-            target.asset_identifier = Some(v.clone());
-        }
-        if let Some(v) = self.installation_date {
-            target.installation_date = Some(v);
-        }
-        if let Some(v) = self.maintenance {
-            target.maintenance = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for DeviceExtensionWrite {
@@ -365,6 +348,29 @@ impl Instance for DeviceExtensionWrite {
         }
         if !keep.contains(7) {
             self.maintenance = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for DeviceExtensionWrite {
+    type Target = DeviceExtension;
+
+    fn apply_to(&self, target: &mut DeviceExtension) {
+        if let Some(v) = &self.user_given_name {
+            target.user_given_name = Some(v.clone());
+        }
+        if let Some(v) = &self.asset_identifier {
+            target.asset_identifier = Some(v.clone());
+        }
+        if let Some(v) = self.installation_date {
+            target.installation_date = Some(v);
+        }
+        if let Some(v) = self.maintenance {
+            target.maintenance = Some(v);
         }
     }
 }

@@ -347,18 +347,19 @@ impl Instance for DeviceExtension {
             self.rfd_device = None;
         }
     }
-}
-
-impl ObjectType for DeviceExtension {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for DeviceExtension {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = DeviceExtensionWrite;
+}
+
+/// What a server may write to a [`DeviceExtension`](struct@DeviceExtension) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -414,36 +415,6 @@ pub struct DeviceExtensionWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub dst_offset: Option<InstanceMap<String>>,
-}
-
-impl DeviceExtensionWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut DeviceExtension) {
-        if let Some(v) = &self.user_given_name {
-            target.user_given_name = Some(v.clone());
-        }
-        if let Some(v) = &self.asset_identifier {
-            target.asset_identifier = Some(v.clone());
-        }
-        if let Some(v) = self.installation_date {
-            target.installation_date = Some(v);
-        }
-        if let Some(v) = self.software_update {
-            target.software_update = Some(v);
-        }
-        if let Some(v) = self.maintenance {
-            target.maintenance = Some(v);
-        }
-        if let Some(v) = &self.dst_start {
-            target.dst_start = v.clone();
-        }
-        if let Some(v) = &self.dst_end {
-            target.dst_end = v.clone();
-        }
-        if let Some(v) = &self.dst_offset {
-            target.dst_offset = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for DeviceExtensionWrite {
@@ -521,6 +492,41 @@ impl Instance for DeviceExtensionWrite {
         }
         if !keep.contains(13) {
             self.dst_offset = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for DeviceExtensionWrite {
+    type Target = DeviceExtension;
+
+    fn apply_to(&self, target: &mut DeviceExtension) {
+        if let Some(v) = &self.user_given_name {
+            target.user_given_name = Some(v.clone());
+        }
+        if let Some(v) = &self.asset_identifier {
+            target.asset_identifier = Some(v.clone());
+        }
+        if let Some(v) = self.installation_date {
+            target.installation_date = Some(v);
+        }
+        if let Some(v) = self.software_update {
+            target.software_update = Some(v);
+        }
+        if let Some(v) = self.maintenance {
+            target.maintenance = Some(v);
+        }
+        if let Some(v) = &self.dst_start {
+            field::merge_instances(&mut target.dst_start, v);
+        }
+        if let Some(v) = &self.dst_end {
+            field::merge_instances(&mut target.dst_end, v);
+        }
+        if let Some(v) = &self.dst_offset {
+            field::merge_instances(&mut target.dst_offset, v);
         }
     }
 }

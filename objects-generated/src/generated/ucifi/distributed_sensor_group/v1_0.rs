@@ -606,18 +606,19 @@ impl Instance for DistributedSensorGroup {
             self.group_description = None;
         }
     }
-}
-
-impl ObjectType for DistributedSensorGroup {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`DistributedSensorGroup`](struct@DistributedSensorGroup) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for DistributedSensorGroup {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = DistributedSensorGroupWrite;
+}
+
+/// What a server may write to a [`DistributedSensorGroup`](struct@DistributedSensorGroup) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -745,72 +746,6 @@ pub struct DistributedSensorGroupWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub group_description: Option<String>,
-}
-
-impl DistributedSensorGroupWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut DistributedSensorGroup) {
-        if let Some(v) = &self.group_address {
-            target.group_address = Some(v.clone());
-        }
-        if let Some(v) = &self.group_id {
-            target.group_id = Some(v.clone());
-        }
-        if let Some(v) = self.shared_sensor_information {
-            target.shared_sensor_information = Some(v);
-        }
-        if let Some(v) = &self.quality_of_service {
-            target.quality_of_service = Some(v.clone());
-        }
-        if let Some(v) = self.hop_limit {
-            target.hop_limit = Some(v);
-        }
-        if let Some(v) = self.broadcast_criteria {
-            target.broadcast_criteria = Some(v);
-        }
-        if let Some(v) = self.min_broadcast_period {
-            target.min_broadcast_period = Some(v);
-        }
-        if let Some(v) = self.max_broadcast_period {
-            target.max_broadcast_period = Some(v);
-        }
-        if let Some(v) = self.publisher_step_interval {
-            target.publisher_step_interval = Some(v);
-        }
-        if let Some(v) = self.min_threshold {
-            target.min_threshold = Some(v);
-        }
-        if let Some(v) = self.max_threshold {
-            target.max_threshold = Some(v);
-        }
-        if let Some(v) = self.auto_clear_validity_time {
-            target.auto_clear_validity_time = Some(v);
-        }
-        if let Some(v) = self.auto_clear_default_value {
-            target.auto_clear_default_value = Some(v);
-        }
-        if let Some(v) = self.data_fusion_operation {
-            target.data_fusion_operation = Some(v);
-        }
-        if let Some(v) = self.remote_sensors_dynamic_mapping {
-            target.remote_sensors_dynamic_mapping = Some(v);
-        }
-        if let Some(v) = self.remote_sensors_implicit_mapping {
-            target.remote_sensors_implicit_mapping = Some(v);
-        }
-        if let Some(v) = &self.local_sensor_state_uri {
-            target.local_sensor_state_uri = v.clone();
-        }
-        if let Some(v) = &self.local_sensor_publisher_id {
-            target.local_sensor_publisher_id = v.clone();
-        }
-        if let Some(v) = &self.remote_sensor_state_uri {
-            target.remote_sensor_state_uri = v.clone();
-        }
-        if let Some(v) = &self.group_description {
-            target.group_description = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for DistributedSensorGroupWrite {
@@ -946,6 +881,77 @@ impl Instance for DistributedSensorGroupWrite {
         }
         if !keep.contains(24) {
             self.group_description = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for DistributedSensorGroupWrite {
+    type Target = DistributedSensorGroup;
+
+    fn apply_to(&self, target: &mut DistributedSensorGroup) {
+        if let Some(v) = &self.group_address {
+            target.group_address = Some(v.clone());
+        }
+        if let Some(v) = &self.group_id {
+            target.group_id = Some(v.clone());
+        }
+        if let Some(v) = self.shared_sensor_information {
+            target.shared_sensor_information = Some(v);
+        }
+        if let Some(v) = &self.quality_of_service {
+            target.quality_of_service = Some(v.clone());
+        }
+        if let Some(v) = self.hop_limit {
+            target.hop_limit = Some(v);
+        }
+        if let Some(v) = self.broadcast_criteria {
+            target.broadcast_criteria = Some(v);
+        }
+        if let Some(v) = self.min_broadcast_period {
+            target.min_broadcast_period = Some(v);
+        }
+        if let Some(v) = self.max_broadcast_period {
+            target.max_broadcast_period = Some(v);
+        }
+        if let Some(v) = self.publisher_step_interval {
+            target.publisher_step_interval = Some(v);
+        }
+        if let Some(v) = self.min_threshold {
+            target.min_threshold = Some(v);
+        }
+        if let Some(v) = self.max_threshold {
+            target.max_threshold = Some(v);
+        }
+        if let Some(v) = self.auto_clear_validity_time {
+            target.auto_clear_validity_time = Some(v);
+        }
+        if let Some(v) = self.auto_clear_default_value {
+            target.auto_clear_default_value = Some(v);
+        }
+        if let Some(v) = self.data_fusion_operation {
+            target.data_fusion_operation = Some(v);
+        }
+        if let Some(v) = self.remote_sensors_dynamic_mapping {
+            target.remote_sensors_dynamic_mapping = Some(v);
+        }
+        if let Some(v) = self.remote_sensors_implicit_mapping {
+            target.remote_sensors_implicit_mapping = Some(v);
+        }
+        if let Some(v) = &self.local_sensor_state_uri {
+            field::merge_instances(&mut target.local_sensor_state_uri, v);
+        }
+        if let Some(v) = &self.local_sensor_publisher_id {
+            field::merge_instances(&mut target.local_sensor_publisher_id, v);
+        }
+        if let Some(v) = &self.remote_sensor_state_uri {
+            field::merge_instances(&mut target.remote_sensor_state_uri, v);
+        }
+        if let Some(v) = &self.group_description {
+            target.group_description = Some(v.clone());
         }
     }
 }

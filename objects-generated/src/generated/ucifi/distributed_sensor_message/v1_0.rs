@@ -178,18 +178,19 @@ impl Instance for DistributedSensorMessage {
             self.auto_clear_default_value = None;
         }
     }
-}
-
-impl ObjectType for DistributedSensorMessage {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`DistributedSensorMessage`](struct@DistributedSensorMessage) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for DistributedSensorMessage {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = DistributedSensorMessageWrite;
+}
+
+/// What a server may write to a [`DistributedSensorMessage`](struct@DistributedSensorMessage) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -197,11 +198,6 @@ impl ObjectType for DistributedSensorMessage {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DistributedSensorMessageWrite {}
-
-impl DistributedSensorMessageWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut DistributedSensorMessage) {}
-}
 
 impl InstanceSink for DistributedSensorMessageWrite {
     fn set(
@@ -232,6 +228,16 @@ impl Instance for DistributedSensorMessageWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for DistributedSensorMessageWrite {
+    type Target = DistributedSensorMessage;
+
+    fn apply_to(&self, _target: &mut DistributedSensorMessage) {}
 }
 
 /// Group ID (resource 0).

@@ -130,18 +130,19 @@ impl Instance for EdgeComputingGenericCondition {
             self.non_supported_time_condition = None;
         }
     }
-}
-
-impl ObjectType for EdgeComputingGenericCondition {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`EdgeComputingGenericCondition`](struct@EdgeComputingGenericCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for EdgeComputingGenericCondition {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = EdgeComputingGenericConditionWrite;
+}
+
+/// What a server may write to a [`EdgeComputingGenericCondition`](struct@EdgeComputingGenericCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -161,18 +162,6 @@ pub struct EdgeComputingGenericConditionWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub script_identifier: Option<InstanceMap<String>>,
-}
-
-impl EdgeComputingGenericConditionWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut EdgeComputingGenericCondition) {
-        if let Some(v) = &self.vendor_condition {
-            target.vendor_condition = Some(v.clone());
-        }
-        if let Some(v) = &self.script_identifier {
-            target.script_identifier = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for EdgeComputingGenericConditionWrite {
@@ -216,6 +205,23 @@ impl Instance for EdgeComputingGenericConditionWrite {
         }
         if !keep.contains(2) {
             self.script_identifier = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for EdgeComputingGenericConditionWrite {
+    type Target = EdgeComputingGenericCondition;
+
+    fn apply_to(&self, target: &mut EdgeComputingGenericCondition) {
+        if let Some(v) = &self.vendor_condition {
+            target.vendor_condition = Some(v.clone());
+        }
+        if let Some(v) = &self.script_identifier {
+            field::merge_instances(&mut target.script_identifier, v);
         }
     }
 }

@@ -181,18 +181,19 @@ impl Instance for EdgeComputingManager {
             self.edge_computing_capabilities = None;
         }
     }
-}
-
-impl ObjectType for EdgeComputingManager {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`EdgeComputingManager`](struct@EdgeComputingManager) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for EdgeComputingManager {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = EdgeComputingManagerWrite;
+}
+
+/// What a server may write to a [`EdgeComputingManager`](struct@EdgeComputingManager) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -200,11 +201,6 @@ impl ObjectType for EdgeComputingManager {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingManagerWrite {}
-
-impl EdgeComputingManagerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut EdgeComputingManager) {}
-}
 
 impl InstanceSink for EdgeComputingManagerWrite {
     fn set(
@@ -235,6 +231,16 @@ impl Instance for EdgeComputingManagerWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for EdgeComputingManagerWrite {
+    type Target = EdgeComputingManager;
+
+    fn apply_to(&self, _target: &mut EdgeComputingManager) {}
 }
 
 /// Max number of scripts (resource 1).

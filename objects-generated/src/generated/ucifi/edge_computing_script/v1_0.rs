@@ -195,18 +195,19 @@ impl Instance for EdgeComputingScript {
             self.non_authorized_script = None;
         }
     }
-}
-
-impl ObjectType for EdgeComputingScript {
-    const VERSION: ::ucifi_runtime::typed::prelude::Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`EdgeComputingScript`](struct@EdgeComputingScript) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for EdgeComputingScript {
+    const VERSION: ::ucifi_runtime::typed::prelude::Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = EdgeComputingScriptWrite;
+}
+
+/// What a server may write to a [`EdgeComputingScript`](struct@EdgeComputingScript) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -244,27 +245,6 @@ pub struct EdgeComputingScriptWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub script_format: Option<String>,
-}
-
-impl EdgeComputingScriptWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut EdgeComputingScript) {
-        if let Some(v) = &self.name {
-            target.name = Some(v.clone());
-        }
-        if let Some(v) = &self.signature {
-            target.signature = Some(v.clone());
-        }
-        if let Some(v) = &self.version {
-            target.version = Some(v.clone());
-        }
-        if let Some(v) = &self.script {
-            target.script = v.clone();
-        }
-        if let Some(v) = &self.script_format {
-            target.script_format = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for EdgeComputingScriptWrite {
@@ -321,6 +301,32 @@ impl Instance for EdgeComputingScriptWrite {
         }
         if !keep.contains(5) {
             self.script_format = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for EdgeComputingScriptWrite {
+    type Target = EdgeComputingScript;
+
+    fn apply_to(&self, target: &mut EdgeComputingScript) {
+        if let Some(v) = &self.name {
+            target.name = Some(v.clone());
+        }
+        if let Some(v) = &self.signature {
+            target.signature = Some(v.clone());
+        }
+        if let Some(v) = &self.version {
+            target.version = Some(v.clone());
+        }
+        if let Some(v) = &self.script {
+            target.script = v.clone();
+        }
+        if let Some(v) = &self.script_format {
+            target.script_format = Some(v.clone());
         }
     }
 }

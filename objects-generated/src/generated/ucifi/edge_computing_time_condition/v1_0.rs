@@ -126,18 +126,19 @@ impl Instance for EdgeComputingTimeCondition {
             self.non_supported_time_condition = None;
         }
     }
-}
-
-impl ObjectType for EdgeComputingTimeCondition {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`EdgeComputingTimeCondition`](struct@EdgeComputingTimeCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for EdgeComputingTimeCondition {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = EdgeComputingTimeConditionWrite;
+}
+
+/// What a server may write to a [`EdgeComputingTimeCondition`](struct@EdgeComputingTimeCondition) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -157,18 +158,6 @@ pub struct EdgeComputingTimeConditionWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub script_identifier: Option<InstanceMap<String>>,
-}
-
-impl EdgeComputingTimeConditionWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut EdgeComputingTimeCondition) {
-        if let Some(v) = &self.execution_time_day {
-            target.execution_time_day = v.clone();
-        }
-        if let Some(v) = &self.script_identifier {
-            target.script_identifier = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for EdgeComputingTimeConditionWrite {
@@ -212,6 +201,23 @@ impl Instance for EdgeComputingTimeConditionWrite {
         }
         if !keep.contains(2) {
             self.script_identifier = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for EdgeComputingTimeConditionWrite {
+    type Target = EdgeComputingTimeCondition;
+
+    fn apply_to(&self, target: &mut EdgeComputingTimeCondition) {
+        if let Some(v) = &self.execution_time_day {
+            target.execution_time_day = v.clone();
+        }
+        if let Some(v) = &self.script_identifier {
+            field::merge_instances(&mut target.script_identifier, v);
         }
     }
 }

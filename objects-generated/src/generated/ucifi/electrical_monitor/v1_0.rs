@@ -647,11 +647,6 @@ impl Instance for ElectricalMonitor {
             self.reactive_energy = None;
         }
     }
-}
-
-impl ObjectType for ElectricalMonitor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -660,7 +655,13 @@ impl ObjectType for ElectricalMonitor {
     }
 }
 
-/// What a server may write to a [`ElectricalMonitor`](struct@ElectricalMonitor) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ElectricalMonitor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ElectricalMonitorWrite;
+}
+
+/// What a server may write to a [`ElectricalMonitor`](struct@ElectricalMonitor) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -728,42 +729,6 @@ pub struct ElectricalMonitorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub critical_inrush_threshold: Option<f64>,
-}
-
-impl ElectricalMonitorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ElectricalMonitor) {
-        if let Some(v) = self.low_power_factor_threshold {
-            target.low_power_factor_threshold = Some(v);
-        }
-        if let Some(v) = self.low_power_threshold {
-            target.low_power_threshold = Some(v);
-        }
-        if let Some(v) = self.low_power_threshold_at_low_dim_level {
-            target.low_power_threshold_at_low_dim_level = Some(v);
-        }
-        if let Some(v) = self.high_power_threshold {
-            target.high_power_threshold = Some(v);
-        }
-        if let Some(v) = self.high_power_threshold_at_low_dim_level {
-            target.high_power_threshold_at_low_dim_level = Some(v);
-        }
-        if let Some(v) = self.low_current_threshold {
-            target.low_current_threshold = Some(v);
-        }
-        if let Some(v) = self.high_current_threshold {
-            target.high_current_threshold = Some(v);
-        }
-        if let Some(v) = self.low_voltage_threshold {
-            target.low_voltage_threshold = Some(v);
-        }
-        if let Some(v) = self.high_voltage_threshold {
-            target.high_voltage_threshold = Some(v);
-        }
-        if let Some(v) = self.critical_inrush_threshold {
-            target.critical_inrush_threshold = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for ElectricalMonitorWrite {
@@ -855,6 +820,47 @@ impl Instance for ElectricalMonitorWrite {
         }
         if !keep.contains(24) {
             self.critical_inrush_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ElectricalMonitorWrite {
+    type Target = ElectricalMonitor;
+
+    fn apply_to(&self, target: &mut ElectricalMonitor) {
+        if let Some(v) = self.low_power_factor_threshold {
+            target.low_power_factor_threshold = Some(v);
+        }
+        if let Some(v) = self.low_power_threshold {
+            target.low_power_threshold = Some(v);
+        }
+        if let Some(v) = self.low_power_threshold_at_low_dim_level {
+            target.low_power_threshold_at_low_dim_level = Some(v);
+        }
+        if let Some(v) = self.high_power_threshold {
+            target.high_power_threshold = Some(v);
+        }
+        if let Some(v) = self.high_power_threshold_at_low_dim_level {
+            target.high_power_threshold_at_low_dim_level = Some(v);
+        }
+        if let Some(v) = self.low_current_threshold {
+            target.low_current_threshold = Some(v);
+        }
+        if let Some(v) = self.high_current_threshold {
+            target.high_current_threshold = Some(v);
+        }
+        if let Some(v) = self.low_voltage_threshold {
+            target.low_voltage_threshold = Some(v);
+        }
+        if let Some(v) = self.high_voltage_threshold {
+            target.high_voltage_threshold = Some(v);
+        }
+        if let Some(v) = self.critical_inrush_threshold {
+            target.critical_inrush_threshold = Some(v);
         }
     }
 }

@@ -302,18 +302,19 @@ impl Instance for FillingLevel {
             self.container_out_of_position = None;
         }
     }
-}
-
-impl ObjectType for FillingLevel {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for FillingLevel {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = FillingLevelWrite;
+}
+
+/// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -339,21 +340,6 @@ pub struct FillingLevelWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_threshold: Option<f64>,
-}
-
-impl FillingLevelWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut FillingLevel) {
-        if let Some(v) = self.container_height {
-            target.container_height = Some(v);
-        }
-        if let Some(v) = self.high_threshold {
-            target.high_threshold = Some(v);
-        }
-        if let Some(v) = self.low_threshold {
-            target.low_threshold = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for FillingLevelWrite {
@@ -402,6 +388,26 @@ impl Instance for FillingLevelWrite {
         }
         if !keep.contains(6) {
             self.low_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for FillingLevelWrite {
+    type Target = FillingLevel;
+
+    fn apply_to(&self, target: &mut FillingLevel) {
+        if let Some(v) = self.container_height {
+            target.container_height = Some(v);
+        }
+        if let Some(v) = self.high_threshold {
+            target.high_threshold = Some(v);
+        }
+        if let Some(v) = self.low_threshold {
+            target.low_threshold = Some(v);
         }
     }
 }

@@ -579,11 +579,6 @@ impl Instance for FillingLevel {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for FillingLevel {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -594,7 +589,13 @@ impl ObjectType for FillingLevel {
     }
 }
 
-/// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for FillingLevel {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = FillingLevelWrite;
+}
+
+/// What a server may write to a [`FillingLevel`](struct@FillingLevel) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -650,36 +651,6 @@ pub struct FillingLevelWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_materials: Option<String>,
-}
-
-impl FillingLevelWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut FillingLevel) {
-        if let Some(v) = self.container_height {
-            target.container_height = Some(v);
-        }
-        if let Some(v) = self.high_threshold {
-            target.high_threshold = Some(v);
-        }
-        if let Some(v) = self.low_threshold {
-            target.low_threshold = Some(v);
-        }
-        if let Some(v) = self.container_width {
-            target.container_width = Some(v);
-        }
-        if let Some(v) = &self.container_installation_type {
-            target.container_installation_type = Some(v.clone());
-        }
-        if let Some(v) = self.container_volume_max {
-            target.container_volume_max = Some(v);
-        }
-        if let Some(v) = &self.filling_sensor_position {
-            target.filling_sensor_position = Some(v.clone());
-        }
-        if let Some(v) = &self.type_of_materials {
-            target.type_of_materials = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for FillingLevelWrite {
@@ -757,6 +728,41 @@ impl Instance for FillingLevelWrite {
         }
         if !keep.contains(18) {
             self.type_of_materials = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for FillingLevelWrite {
+    type Target = FillingLevel;
+
+    fn apply_to(&self, target: &mut FillingLevel) {
+        if let Some(v) = self.container_height {
+            target.container_height = Some(v);
+        }
+        if let Some(v) = self.high_threshold {
+            target.high_threshold = Some(v);
+        }
+        if let Some(v) = self.low_threshold {
+            target.low_threshold = Some(v);
+        }
+        if let Some(v) = self.container_width {
+            target.container_width = Some(v);
+        }
+        if let Some(v) = &self.container_installation_type {
+            target.container_installation_type = Some(v.clone());
+        }
+        if let Some(v) = self.container_volume_max {
+            target.container_volume_max = Some(v);
+        }
+        if let Some(v) = &self.filling_sensor_position {
+            target.filling_sensor_position = Some(v.clone());
+        }
+        if let Some(v) = &self.type_of_materials {
+            target.type_of_materials = Some(v.clone());
         }
     }
 }

@@ -335,11 +335,6 @@ impl Instance for GasMeter {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for GasMeter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -350,7 +345,13 @@ impl ObjectType for GasMeter {
     }
 }
 
-/// What a server may write to a [`GasMeter`](struct@GasMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for GasMeter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = GasMeterWrite;
+}
+
+/// What a server may write to a [`GasMeter`](struct@GasMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -370,18 +371,6 @@ pub struct GasMeterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub pulse_ratio: Option<i64>,
-}
-
-impl GasMeterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut GasMeter) {
-        if let Some(v) = &self.type_of_meter {
-            target.type_of_meter = Some(v.clone());
-        }
-        if let Some(v) = self.pulse_ratio {
-            target.pulse_ratio = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for GasMeterWrite {
@@ -425,6 +414,23 @@ impl Instance for GasMeterWrite {
         }
         if !keep.contains(6) {
             self.pulse_ratio = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for GasMeterWrite {
+    type Target = GasMeter;
+
+    fn apply_to(&self, target: &mut GasMeter) {
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
+        }
+        if let Some(v) = self.pulse_ratio {
+            target.pulse_ratio = Some(v);
         }
     }
 }

@@ -620,18 +620,19 @@ impl Instance for GlobalNavigationSatelliteSystem {
             self.status = Default::default();
         }
     }
-}
-
-impl ObjectType for GlobalNavigationSatelliteSystem {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for GlobalNavigationSatelliteSystem {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = GlobalNavigationSatelliteSystemWrite;
+}
+
+/// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -651,18 +652,6 @@ pub struct GlobalNavigationSatelliteSystemWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub power_command: Option<bool>,
-}
-
-impl GlobalNavigationSatelliteSystemWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut GlobalNavigationSatelliteSystem) {
-        if let Some(v) = self.assisted_gps {
-            target.assisted_gps = Some(v);
-        }
-        if let Some(v) = self.power_command {
-            target.power_command = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for GlobalNavigationSatelliteSystemWrite {
@@ -704,6 +693,23 @@ impl Instance for GlobalNavigationSatelliteSystemWrite {
         }
         if !keep.contains(26) {
             self.power_command = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for GlobalNavigationSatelliteSystemWrite {
+    type Target = GlobalNavigationSatelliteSystem;
+
+    fn apply_to(&self, target: &mut GlobalNavigationSatelliteSystem) {
+        if let Some(v) = self.assisted_gps {
+            target.assisted_gps = Some(v);
+        }
+        if let Some(v) = self.power_command {
+            target.power_command = Some(v);
         }
     }
 }

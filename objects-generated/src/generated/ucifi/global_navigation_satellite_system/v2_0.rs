@@ -858,11 +858,6 @@ impl Instance for GlobalNavigationSatelliteSystem {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for GlobalNavigationSatelliteSystem {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -873,7 +868,13 @@ impl ObjectType for GlobalNavigationSatelliteSystem {
     }
 }
 
-/// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 9 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for GlobalNavigationSatelliteSystem {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = GlobalNavigationSatelliteSystemWrite;
+}
+
+/// What a server may write to a [`GlobalNavigationSatelliteSystem`](struct@GlobalNavigationSatelliteSystem) instance: the 9 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -935,39 +936,6 @@ pub struct GlobalNavigationSatelliteSystemWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub assisted_altitude: Option<f64>,
-}
-
-impl GlobalNavigationSatelliteSystemWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut GlobalNavigationSatelliteSystem) {
-        if let Some(v) = self.assisted_gps {
-            target.assisted_gps = Some(v);
-        }
-        if let Some(v) = self.power_command {
-            target.power_command = Some(v);
-        }
-        if let Some(v) = self.expected_latitude {
-            target.expected_latitude = Some(v);
-        }
-        if let Some(v) = self.expected_longitude {
-            target.expected_longitude = Some(v);
-        }
-        if let Some(v) = self.expected_altitude {
-            target.expected_altitude = Some(v);
-        }
-        if let Some(v) = self.expected_location_threshold {
-            target.expected_location_threshold = Some(v);
-        }
-        if let Some(v) = self.assisted_latitude {
-            target.assisted_latitude = Some(v);
-        }
-        if let Some(v) = self.assisted_longitude {
-            target.assisted_longitude = Some(v);
-        }
-        if let Some(v) = self.assisted_altitude {
-            target.assisted_altitude = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for GlobalNavigationSatelliteSystemWrite {
@@ -1044,6 +1012,44 @@ impl Instance for GlobalNavigationSatelliteSystemWrite {
         }
         if !keep.contains(36) {
             self.assisted_altitude = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for GlobalNavigationSatelliteSystemWrite {
+    type Target = GlobalNavigationSatelliteSystem;
+
+    fn apply_to(&self, target: &mut GlobalNavigationSatelliteSystem) {
+        if let Some(v) = self.assisted_gps {
+            target.assisted_gps = Some(v);
+        }
+        if let Some(v) = self.power_command {
+            target.power_command = Some(v);
+        }
+        if let Some(v) = self.expected_latitude {
+            target.expected_latitude = Some(v);
+        }
+        if let Some(v) = self.expected_longitude {
+            target.expected_longitude = Some(v);
+        }
+        if let Some(v) = self.expected_altitude {
+            target.expected_altitude = Some(v);
+        }
+        if let Some(v) = self.expected_location_threshold {
+            target.expected_location_threshold = Some(v);
+        }
+        if let Some(v) = self.assisted_latitude {
+            target.assisted_latitude = Some(v);
+        }
+        if let Some(v) = self.assisted_longitude {
+            target.assisted_longitude = Some(v);
+        }
+        if let Some(v) = self.assisted_altitude {
+            target.assisted_altitude = Some(v);
         }
     }
 }

@@ -238,18 +238,19 @@ impl Instance for InputFilter {
             self.clear_to_busy_delay = None;
         }
     }
-}
-
-impl ObjectType for InputFilter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`InputFilter`](struct@InputFilter) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for InputFilter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = InputFilterWrite;
+}
+
+/// What a server may write to a [`InputFilter`](struct@InputFilter) instance: the 6 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -293,30 +294,6 @@ pub struct InputFilterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub clear_to_busy_delay: Option<i64>,
-}
-
-impl InputFilterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut InputFilter) {
-        if let Some(v) = &self.input_source {
-            target.input_source = v.clone();
-        }
-        if let Some(v) = self.data_type {
-            target.data_type = Some(v);
-        }
-        if let Some(v) = self.evaluation_interval {
-            target.evaluation_interval = Some(v);
-        }
-        if let Some(v) = self.step_filter {
-            target.step_filter = Some(v);
-        }
-        if let Some(v) = self.busy_to_clear_delay {
-            target.busy_to_clear_delay = Some(v);
-        }
-        if let Some(v) = self.clear_to_busy_delay {
-            target.clear_to_busy_delay = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for InputFilterWrite {
@@ -380,6 +357,35 @@ impl Instance for InputFilterWrite {
         }
         if !keep.contains(5904) {
             self.clear_to_busy_delay = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for InputFilterWrite {
+    type Target = InputFilter;
+
+    fn apply_to(&self, target: &mut InputFilter) {
+        if let Some(v) = &self.input_source {
+            field::merge_instances(&mut target.input_source, v);
+        }
+        if let Some(v) = self.data_type {
+            target.data_type = Some(v);
+        }
+        if let Some(v) = self.evaluation_interval {
+            target.evaluation_interval = Some(v);
+        }
+        if let Some(v) = self.step_filter {
+            target.step_filter = Some(v);
+        }
+        if let Some(v) = self.busy_to_clear_delay {
+            target.busy_to_clear_delay = Some(v);
+        }
+        if let Some(v) = self.clear_to_busy_delay {
+            target.clear_to_busy_delay = Some(v);
         }
     }
 }

@@ -227,11 +227,6 @@ impl Instance for IrrigationValve {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for IrrigationValve {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -244,7 +239,13 @@ impl ObjectType for IrrigationValve {
     }
 }
 
-/// What a server may write to a [`IrrigationValve`](struct@IrrigationValve) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for IrrigationValve {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = IrrigationValveWrite;
+}
+
+/// What a server may write to a [`IrrigationValve`](struct@IrrigationValve) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -272,21 +273,6 @@ pub struct IrrigationValveWrite {
     pub scheduler_id: Option<InstanceMap<i64>>,
 }
 
-impl IrrigationValveWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut IrrigationValve) {
-        if let Some(v) = self.default_status {
-            target.default_status = Some(v);
-        }
-        if let Some(v) = self.command {
-            target.command = Some(v);
-        }
-        if let Some(v) = &self.scheduler_id {
-            target.scheduler_id = v.clone();
-        }
-    }
-}
-
 impl InstanceSink for IrrigationValveWrite {
     fn set(
         &mut self,
@@ -295,8 +281,8 @@ impl InstanceSink for IrrigationValveWrite {
         raw: &RawValue<'_>,
     ) -> Result<(), ErrorKind> {
         match resource {
-            1 => field::set_opt(&mut self.default_status, instance, raw),
-            3 => field::set_opt(&mut self.command, instance, raw),
+            1 => field::set_checked(&mut self.default_status, instance, raw, Rule::Int(0, 100)),
+            3 => field::set_checked(&mut self.command, instance, raw, Rule::Int(0, 100)),
             5 => field::set_opt(&mut self.scheduler_id, instance, raw),
             2 | 4 | 6 | 5518 | 6050 => Err(ErrorKind::NotWritable),
             _ => Ok(()),
@@ -333,6 +319,29 @@ impl Instance for IrrigationValveWrite {
         }
         if !keep.contains(5) {
             self.scheduler_id = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.default_status, Rule::Int(0, 100));
+        check.range(3, &self.command, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
+impl WriteView for IrrigationValveWrite {
+    type Target = IrrigationValve;
+
+    fn apply_to(&self, target: &mut IrrigationValve) {
+        if let Some(v) = self.default_status {
+            target.default_status = Some(v);
+        }
+        if let Some(v) = self.command {
+            target.command = Some(v);
+        }
+        if let Some(v) = &self.scheduler_id {
+            field::merge_instances(&mut target.scheduler_id, v);
         }
     }
 }

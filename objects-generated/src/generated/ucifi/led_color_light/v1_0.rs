@@ -84,18 +84,19 @@ impl Instance for LedColorLight {
             self.rgb_value = Default::default();
         }
     }
-}
-
-impl ObjectType for LedColorLight {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`LedColorLight`](struct@LedColorLight) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for LedColorLight {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LedColorLightWrite;
+}
+
+/// What a server may write to a [`LedColorLight`](struct@LedColorLight) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -109,15 +110,6 @@ pub struct LedColorLightWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub rgb_value: Option<String>,
-}
-
-impl LedColorLightWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut LedColorLight) {
-        if let Some(v) = &self.rgb_value {
-            target.rgb_value = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for LedColorLightWrite {
@@ -152,6 +144,20 @@ impl Instance for LedColorLightWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(1) {
             self.rgb_value = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for LedColorLightWrite {
+    type Target = LedColorLight;
+
+    fn apply_to(&self, target: &mut LedColorLight) {
+        if let Some(v) = &self.rgb_value {
+            target.rgb_value = v.clone();
         }
     }
 }

@@ -540,18 +540,19 @@ impl Instance for LpwanCommunication {
             self.integrated_circuit_card_identifier = None;
         }
     }
-}
-
-impl ObjectType for LpwanCommunication {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`LpwanCommunication`](struct@LpwanCommunication) instance: the 12 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for LpwanCommunication {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LpwanCommunicationWrite;
+}
+
+/// What a server may write to a [`LpwanCommunication`](struct@LpwanCommunication) instance: the 12 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -631,48 +632,6 @@ pub struct LpwanCommunicationWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub maximum_repeat_time: Option<i64>,
-}
-
-impl LpwanCommunicationWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut LpwanCommunication) {
-        if let Some(v) = &self.ipv4_address {
-            target.ipv4_address = v.clone();
-        }
-        if let Some(v) = &self.ipv6_address {
-            target.ipv6_address = v.clone();
-        }
-        if let Some(v) = &self.network_address {
-            target.network_address = v.clone();
-        }
-        if let Some(v) = &self.secondary_network_address {
-            target.secondary_network_address = v.clone();
-        }
-        if let Some(v) = &self.mac_address {
-            target.mac_address = v.clone();
-        }
-        if let Some(v) = &self.multicast_group_address {
-            target.multicast_group_address = v.clone();
-        }
-        if let Some(v) = &self.multicast_group_key {
-            target.multicast_group_key = v.clone();
-        }
-        if let Some(v) = self.data_rate {
-            target.data_rate = Some(v);
-        }
-        if let Some(v) = self.frequency {
-            target.frequency = Some(v);
-        }
-        if let Some(v) = self.session_time {
-            target.session_time = Some(v);
-        }
-        if let Some(v) = self.mesh_node {
-            target.mesh_node = Some(v);
-        }
-        if let Some(v) = self.maximum_repeat_time {
-            target.maximum_repeat_time = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for LpwanCommunicationWrite {
@@ -771,6 +730,53 @@ impl Instance for LpwanCommunicationWrite {
         }
         if !keep.contains(16) {
             self.maximum_repeat_time = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for LpwanCommunicationWrite {
+    type Target = LpwanCommunication;
+
+    fn apply_to(&self, target: &mut LpwanCommunication) {
+        if let Some(v) = &self.ipv4_address {
+            field::merge_instances(&mut target.ipv4_address, v);
+        }
+        if let Some(v) = &self.ipv6_address {
+            field::merge_instances(&mut target.ipv6_address, v);
+        }
+        if let Some(v) = &self.network_address {
+            field::merge_instances(&mut target.network_address, v);
+        }
+        if let Some(v) = &self.secondary_network_address {
+            field::merge_instances(&mut target.secondary_network_address, v);
+        }
+        if let Some(v) = &self.mac_address {
+            target.mac_address = v.clone();
+        }
+        if let Some(v) = &self.multicast_group_address {
+            field::merge_instances(&mut target.multicast_group_address, v);
+        }
+        if let Some(v) = &self.multicast_group_key {
+            field::merge_instances(&mut target.multicast_group_key, v);
+        }
+        if let Some(v) = self.data_rate {
+            target.data_rate = Some(v);
+        }
+        if let Some(v) = self.frequency {
+            target.frequency = Some(v);
+        }
+        if let Some(v) = self.session_time {
+            target.session_time = Some(v);
+        }
+        if let Some(v) = self.mesh_node {
+            target.mesh_node = Some(v);
+        }
+        if let Some(v) = self.maximum_repeat_time {
+            target.maximum_repeat_time = Some(v);
         }
     }
 }

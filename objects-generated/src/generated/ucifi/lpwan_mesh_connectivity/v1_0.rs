@@ -752,11 +752,6 @@ impl Instance for LpwanMeshConnectivity {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for LpwanMeshConnectivity {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -767,7 +762,13 @@ impl ObjectType for LpwanMeshConnectivity {
     }
 }
 
-/// What a server may write to a [`LpwanMeshConnectivity`](struct@LpwanMeshConnectivity) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for LpwanMeshConnectivity {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LpwanMeshConnectivityWrite;
+}
+
+/// What a server may write to a [`LpwanMeshConnectivity`](struct@LpwanMeshConnectivity) instance: the 20 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -895,72 +896,6 @@ pub struct LpwanMeshConnectivityWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub maximum_repeat_time: Option<i64>,
-}
-
-impl LpwanMeshConnectivityWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut LpwanMeshConnectivity) {
-        if let Some(v) = self.device_class {
-            target.device_class = v;
-        }
-        if let Some(v) = self.transmit_power {
-            target.transmit_power = Some(v);
-        }
-        if let Some(v) = self.data_rate {
-            target.data_rate = Some(v);
-        }
-        if let Some(v) = &self.operation_mode {
-            target.operation_mode = Some(v.clone());
-        }
-        if let Some(v) = self.operating_channel {
-            target.operating_channel = Some(v);
-        }
-        if let Some(v) = self.channel_hopping_function {
-            target.channel_hopping_function = Some(v);
-        }
-        if let Some(v) = &self.available_channels {
-            target.available_channels = Some(v.clone());
-        }
-        if let Some(v) = &self.unicast_channel_plan {
-            target.unicast_channel_plan = Some(v.clone());
-        }
-        if let Some(v) = &self.broadcast_channel_plan {
-            target.broadcast_channel_plan = Some(v.clone());
-        }
-        if let Some(v) = self.fec {
-            target.fec = Some(v);
-        }
-        if let Some(v) = self.data_whitening {
-            target.data_whitening = Some(v);
-        }
-        if let Some(v) = &self.cipher_suite {
-            target.cipher_suite = Some(v.clone());
-        }
-        if let Some(v) = &self.pan_identifier {
-            target.pan_identifier = v.clone();
-        }
-        if let Some(v) = &self.network_name {
-            target.network_name = Some(v.clone());
-        }
-        if let Some(v) = &self.physical_interface {
-            target.physical_interface = v.clone();
-        }
-        if let Some(v) = &self.logical_address {
-            target.logical_address = v.clone();
-        }
-        if let Some(v) = &self.ip_address {
-            target.ip_address = v.clone();
-        }
-        if let Some(v) = &self.multicast_group_address {
-            target.multicast_group_address = v.clone();
-        }
-        if let Some(v) = &self.multicast_group_key {
-            target.multicast_group_key = v.clone();
-        }
-        if let Some(v) = self.maximum_repeat_time {
-            target.maximum_repeat_time = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for LpwanMeshConnectivityWrite {
@@ -1104,6 +1039,77 @@ impl Instance for LpwanMeshConnectivityWrite {
         }
         if !keep.contains(34) {
             self.maximum_repeat_time = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for LpwanMeshConnectivityWrite {
+    type Target = LpwanMeshConnectivity;
+
+    fn apply_to(&self, target: &mut LpwanMeshConnectivity) {
+        if let Some(v) = self.device_class {
+            target.device_class = v;
+        }
+        if let Some(v) = self.transmit_power {
+            target.transmit_power = Some(v);
+        }
+        if let Some(v) = self.data_rate {
+            target.data_rate = Some(v);
+        }
+        if let Some(v) = &self.operation_mode {
+            target.operation_mode = Some(v.clone());
+        }
+        if let Some(v) = self.operating_channel {
+            target.operating_channel = Some(v);
+        }
+        if let Some(v) = self.channel_hopping_function {
+            target.channel_hopping_function = Some(v);
+        }
+        if let Some(v) = &self.available_channels {
+            target.available_channels = Some(v.clone());
+        }
+        if let Some(v) = &self.unicast_channel_plan {
+            target.unicast_channel_plan = Some(v.clone());
+        }
+        if let Some(v) = &self.broadcast_channel_plan {
+            target.broadcast_channel_plan = Some(v.clone());
+        }
+        if let Some(v) = self.fec {
+            target.fec = Some(v);
+        }
+        if let Some(v) = self.data_whitening {
+            target.data_whitening = Some(v);
+        }
+        if let Some(v) = &self.cipher_suite {
+            target.cipher_suite = Some(v.clone());
+        }
+        if let Some(v) = &self.pan_identifier {
+            field::merge_instances(&mut target.pan_identifier, v);
+        }
+        if let Some(v) = &self.network_name {
+            target.network_name = Some(v.clone());
+        }
+        if let Some(v) = &self.physical_interface {
+            target.physical_interface = v.clone();
+        }
+        if let Some(v) = &self.logical_address {
+            field::merge_instances(&mut target.logical_address, v);
+        }
+        if let Some(v) = &self.ip_address {
+            field::merge_instances(&mut target.ip_address, v);
+        }
+        if let Some(v) = &self.multicast_group_address {
+            field::merge_instances(&mut target.multicast_group_address, v);
+        }
+        if let Some(v) = &self.multicast_group_key {
+            field::merge_instances(&mut target.multicast_group_key, v);
+        }
+        if let Some(v) = self.maximum_repeat_time {
+            target.maximum_repeat_time = Some(v);
         }
     }
 }

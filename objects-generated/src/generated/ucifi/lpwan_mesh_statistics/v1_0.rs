@@ -696,11 +696,6 @@ impl Instance for LpwanMeshStatistics {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for LpwanMeshStatistics {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -711,7 +706,13 @@ impl ObjectType for LpwanMeshStatistics {
     }
 }
 
-/// What a server may write to a [`LpwanMeshStatistics`](struct@LpwanMeshStatistics) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for LpwanMeshStatistics {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LpwanMeshStatisticsWrite;
+}
+
+/// What a server may write to a [`LpwanMeshStatistics`](struct@LpwanMeshStatistics) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -719,11 +720,6 @@ impl ObjectType for LpwanMeshStatistics {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanMeshStatisticsWrite {}
-
-impl LpwanMeshStatisticsWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut LpwanMeshStatistics) {}
-}
 
 impl InstanceSink for LpwanMeshStatisticsWrite {
     fn set(
@@ -756,6 +752,16 @@ impl Instance for LpwanMeshStatisticsWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for LpwanMeshStatisticsWrite {
+    type Target = LpwanMeshStatistics;
+
+    fn apply_to(&self, _target: &mut LpwanMeshStatistics) {}
 }
 
 /// The executable resources of LPWAN Mesh Statistics (they carry no value, so they are not fields).

@@ -352,11 +352,6 @@ impl Instance for LuminaireAsset {
             self.luminaire_identification_number = None;
         }
     }
-}
-
-impl ObjectType for LuminaireAsset {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -365,7 +360,13 @@ impl ObjectType for LuminaireAsset {
     }
 }
 
-/// What a server may write to a [`LuminaireAsset`](struct@LuminaireAsset) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for LuminaireAsset {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = LuminaireAssetWrite;
+}
+
+/// What a server may write to a [`LuminaireAsset`](struct@LuminaireAsset) instance: the 5 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -403,27 +404,6 @@ pub struct LuminaireAssetWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub luminaire_color: Option<String>,
-}
-
-impl LuminaireAssetWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut LuminaireAsset) {
-        if let Some(v) = self.year_of_manufacture {
-            target.year_of_manufacture = Some(v);
-        }
-        if let Some(v) = self.week_of_manufacture {
-            target.week_of_manufacture = Some(v);
-        }
-        if let Some(v) = self.nominal_light_output {
-            target.nominal_light_output = Some(v);
-        }
-        if let Some(v) = self.light_distribution_type {
-            target.light_distribution_type = Some(v);
-        }
-        if let Some(v) = &self.luminaire_color {
-            target.luminaire_color = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for LuminaireAssetWrite {
@@ -480,6 +460,32 @@ impl Instance for LuminaireAssetWrite {
         }
         if !keep.contains(6) {
             self.luminaire_color = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for LuminaireAssetWrite {
+    type Target = LuminaireAsset;
+
+    fn apply_to(&self, target: &mut LuminaireAsset) {
+        if let Some(v) = self.year_of_manufacture {
+            target.year_of_manufacture = Some(v);
+        }
+        if let Some(v) = self.week_of_manufacture {
+            target.week_of_manufacture = Some(v);
+        }
+        if let Some(v) = self.nominal_light_output {
+            target.nominal_light_output = Some(v);
+        }
+        if let Some(v) = self.light_distribution_type {
+            target.light_distribution_type = Some(v);
+        }
+        if let Some(v) = &self.luminaire_color {
+            target.luminaire_color = Some(v.clone());
         }
     }
 }

@@ -203,18 +203,19 @@ impl Instance for NoiseSensor {
             self.maximum_range_value = None;
         }
     }
-}
-
-impl ObjectType for NoiseSensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`NoiseSensor`](struct@NoiseSensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for NoiseSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = NoiseSensorWrite;
+}
+
+/// What a server may write to a [`NoiseSensor`](struct@NoiseSensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -222,11 +223,6 @@ impl ObjectType for NoiseSensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct NoiseSensorWrite {}
-
-impl NoiseSensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut NoiseSensor) {}
-}
 
 impl InstanceSink for NoiseSensorWrite {
     fn set(
@@ -259,6 +255,16 @@ impl Instance for NoiseSensorWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for NoiseSensorWrite {
+    type Target = NoiseSensor;
+
+    fn apply_to(&self, _target: &mut NoiseSensor) {}
 }
 
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).

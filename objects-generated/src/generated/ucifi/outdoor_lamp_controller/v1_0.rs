@@ -1017,11 +1017,6 @@ impl Instance for OutdoorLampController {
             self.light_source_active_energy = None;
         }
     }
-}
-
-impl ObjectType for OutdoorLampController {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -1036,7 +1031,13 @@ impl ObjectType for OutdoorLampController {
     }
 }
 
-/// What a server may write to a [`OutdoorLampController`](struct@OutdoorLampController) instance: the 18 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for OutdoorLampController {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = OutdoorLampControllerWrite;
+}
+
+/// What a server may write to a [`OutdoorLampController`](struct@OutdoorLampController) instance: the 18 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -1154,66 +1155,6 @@ pub struct OutdoorLampControllerWrite {
     pub voltage_at_min_dim_level: Option<f64>,
 }
 
-impl OutdoorLampControllerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut OutdoorLampController) {
-        if let Some(v) = self.command {
-            target.command = v;
-        }
-        if let Some(v) = self.default_dimming_level {
-            target.default_dimming_level = Some(v);
-        }
-        if let Some(v) = &self.scheduler_id {
-            target.scheduler_id = v.clone();
-        }
-        if let Some(v) = self.output_port {
-            target.output_port = Some(v);
-        }
-        if let Some(v) = self.standby_mode {
-            target.standby_mode = Some(v);
-        }
-        if let Some(v) = self.constant_light_output {
-            target.constant_light_output = Some(v);
-        }
-        if let Some(v) = self.cleaning_factor_enabled {
-            target.cleaning_factor_enabled = Some(v);
-        }
-        if let Some(v) = self.cleaning_period {
-            target.cleaning_period = Some(v);
-        }
-        if let Some(v) = self.initial_lamp_cleaning_factor {
-            target.initial_lamp_cleaning_factor = Some(v);
-        }
-        if let Some(v) = self.lamp_cleaning_date {
-            target.lamp_cleaning_date = Some(v);
-        }
-        if let Some(v) = self.control_type {
-            target.control_type = Some(v);
-        }
-        if let Some(v) = self.nominal_lamp_wattage {
-            target.nominal_lamp_wattage = Some(v);
-        }
-        if let Some(v) = self.minimum_dimming_level {
-            target.minimum_dimming_level = Some(v);
-        }
-        if let Some(v) = self.minimum_lamp_wattage {
-            target.minimum_lamp_wattage = Some(v);
-        }
-        if let Some(v) = &self.light_color_temperature_command {
-            target.light_color_temperature_command = Some(v.clone());
-        }
-        if let Some(v) = self.virtual_power_output {
-            target.virtual_power_output = Some(v);
-        }
-        if let Some(v) = self.voltage_at_max_dim_level {
-            target.voltage_at_max_dim_level = Some(v);
-        }
-        if let Some(v) = self.voltage_at_min_dim_level {
-            target.voltage_at_min_dim_level = Some(v);
-        }
-    }
-}
-
 impl InstanceSink for OutdoorLampControllerWrite {
     fn set(
         &mut self,
@@ -1222,22 +1163,37 @@ impl InstanceSink for OutdoorLampControllerWrite {
         raw: &RawValue<'_>,
     ) -> Result<(), ErrorKind> {
         match resource {
-            1 => field::set_opt(&mut self.command, instance, raw),
-            4 => field::set_opt(&mut self.default_dimming_level, instance, raw),
+            1 => field::set_checked(&mut self.command, instance, raw, Rule::Int(0, 100)),
+            4 => field::set_checked(
+                &mut self.default_dimming_level,
+                instance,
+                raw,
+                Rule::Int(0, 100),
+            ),
             13 => field::set_opt(&mut self.scheduler_id, instance, raw),
             28 => field::set_opt(&mut self.output_port, instance, raw),
             29 => field::set_opt(&mut self.standby_mode, instance, raw),
             30 => field::set_opt(&mut self.constant_light_output, instance, raw),
             31 => field::set_opt(&mut self.cleaning_factor_enabled, instance, raw),
             32 => field::set_opt(&mut self.cleaning_period, instance, raw),
-            33 => field::set_opt(&mut self.initial_lamp_cleaning_factor, instance, raw),
+            33 => field::set_checked(
+                &mut self.initial_lamp_cleaning_factor,
+                instance,
+                raw,
+                Rule::Int(0, 100),
+            ),
             34 => field::set_opt(&mut self.lamp_cleaning_date, instance, raw),
-            35 => field::set_opt(&mut self.control_type, instance, raw),
+            35 => field::set_checked(&mut self.control_type, instance, raw, Rule::Int(0, 13)),
             36 => field::set_opt(&mut self.nominal_lamp_wattage, instance, raw),
             37 => field::set_opt(&mut self.minimum_dimming_level, instance, raw),
             38 => field::set_opt(&mut self.minimum_lamp_wattage, instance, raw),
             39 => field::set_opt(&mut self.light_color_temperature_command, instance, raw),
-            41 => field::set_opt(&mut self.virtual_power_output, instance, raw),
+            41 => field::set_checked(
+                &mut self.virtual_power_output,
+                instance,
+                raw,
+                Rule::Int(0, 100),
+            ),
             42 => field::set_opt(&mut self.voltage_at_max_dim_level, instance, raw),
             43 => field::set_opt(&mut self.voltage_at_min_dim_level, instance, raw),
             2 | 3 | 5..=12 | 14 | 15 | 17 | 18 | 20..=23 | 25 | 26 | 40 | 44..=47 => {
@@ -1341,6 +1297,77 @@ impl Instance for OutdoorLampControllerWrite {
         }
         if !keep.contains(43) {
             self.voltage_at_min_dim_level = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.command, Rule::Int(0, 100));
+        check.range(4, &self.default_dimming_level, Rule::Int(0, 100));
+        check.range(33, &self.initial_lamp_cleaning_factor, Rule::Int(0, 100));
+        check.range(35, &self.control_type, Rule::Int(0, 13));
+        check.range(41, &self.virtual_power_output, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
+impl WriteView for OutdoorLampControllerWrite {
+    type Target = OutdoorLampController;
+
+    fn apply_to(&self, target: &mut OutdoorLampController) {
+        if let Some(v) = self.command {
+            target.command = v;
+        }
+        if let Some(v) = self.default_dimming_level {
+            target.default_dimming_level = Some(v);
+        }
+        if let Some(v) = &self.scheduler_id {
+            field::merge_instances(&mut target.scheduler_id, v);
+        }
+        if let Some(v) = self.output_port {
+            target.output_port = Some(v);
+        }
+        if let Some(v) = self.standby_mode {
+            target.standby_mode = Some(v);
+        }
+        if let Some(v) = self.constant_light_output {
+            target.constant_light_output = Some(v);
+        }
+        if let Some(v) = self.cleaning_factor_enabled {
+            target.cleaning_factor_enabled = Some(v);
+        }
+        if let Some(v) = self.cleaning_period {
+            target.cleaning_period = Some(v);
+        }
+        if let Some(v) = self.initial_lamp_cleaning_factor {
+            target.initial_lamp_cleaning_factor = Some(v);
+        }
+        if let Some(v) = self.lamp_cleaning_date {
+            target.lamp_cleaning_date = Some(v);
+        }
+        if let Some(v) = self.control_type {
+            target.control_type = Some(v);
+        }
+        if let Some(v) = self.nominal_lamp_wattage {
+            target.nominal_lamp_wattage = Some(v);
+        }
+        if let Some(v) = self.minimum_dimming_level {
+            target.minimum_dimming_level = Some(v);
+        }
+        if let Some(v) = self.minimum_lamp_wattage {
+            target.minimum_lamp_wattage = Some(v);
+        }
+        if let Some(v) = &self.light_color_temperature_command {
+            target.light_color_temperature_command = Some(v.clone());
+        }
+        if let Some(v) = self.virtual_power_output {
+            target.virtual_power_output = Some(v);
+        }
+        if let Some(v) = self.voltage_at_max_dim_level {
+            target.voltage_at_max_dim_level = Some(v);
+        }
+        if let Some(v) = self.voltage_at_min_dim_level {
+            target.voltage_at_min_dim_level = Some(v);
         }
     }
 }

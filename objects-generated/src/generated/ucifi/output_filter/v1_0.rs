@@ -139,18 +139,19 @@ impl Instance for OutputFilter {
             self.expiration_time = None;
         }
     }
-}
-
-impl ObjectType for OutputFilter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`OutputFilter`](struct@OutputFilter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for OutputFilter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = OutputFilterWrite;
+}
+
+/// What a server may write to a [`OutputFilter`](struct@OutputFilter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -182,24 +183,6 @@ pub struct OutputFilterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub expiration_time: Option<f64>,
-}
-
-impl OutputFilterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut OutputFilter) {
-        if let Some(v) = self.operation {
-            target.operation = v;
-        }
-        if let Some(v) = self.delay {
-            target.delay = Some(v);
-        }
-        if let Some(v) = self.transaction {
-            target.transaction = Some(v);
-        }
-        if let Some(v) = self.expiration_time {
-            target.expiration_time = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for OutputFilterWrite {
@@ -249,6 +232,29 @@ impl Instance for OutputFilterWrite {
         }
         if !keep.contains(3) {
             self.expiration_time = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for OutputFilterWrite {
+    type Target = OutputFilter;
+
+    fn apply_to(&self, target: &mut OutputFilter) {
+        if let Some(v) = self.operation {
+            target.operation = v;
+        }
+        if let Some(v) = self.delay {
+            target.delay = Some(v);
+        }
+        if let Some(v) = self.transaction {
+            target.transaction = Some(v);
+        }
+        if let Some(v) = self.expiration_time {
+            target.expiration_time = Some(v);
         }
     }
 }

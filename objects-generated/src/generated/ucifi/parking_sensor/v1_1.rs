@@ -248,11 +248,6 @@ impl Instance for ParkingSensor {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for ParkingSensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -263,7 +258,13 @@ impl ObjectType for ParkingSensor {
     }
 }
 
-/// What a server may write to a [`ParkingSensor`](struct@ParkingSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ParkingSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ParkingSensorWrite;
+}
+
+/// What a server may write to a [`ParkingSensor`](struct@ParkingSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -277,15 +278,6 @@ pub struct ParkingSensorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_sensor: Option<String>,
-}
-
-impl ParkingSensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ParkingSensor) {
-        if let Some(v) = &self.type_of_sensor {
-            target.type_of_sensor = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for ParkingSensorWrite {
@@ -322,6 +314,20 @@ impl Instance for ParkingSensorWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5) {
             self.type_of_sensor = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ParkingSensorWrite {
+    type Target = ParkingSensor;
+
+    fn apply_to(&self, target: &mut ParkingSensor) {
+        if let Some(v) = &self.type_of_sensor {
+            target.type_of_sensor = Some(v.clone());
         }
     }
 }

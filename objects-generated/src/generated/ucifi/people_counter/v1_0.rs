@@ -219,18 +219,19 @@ impl Instance for PeopleCounter {
             self.type_of_sensor = None;
         }
     }
-}
-
-impl ObjectType for PeopleCounter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`PeopleCounter`](struct@PeopleCounter) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for PeopleCounter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = PeopleCounterWrite;
+}
+
+/// What a server may write to a [`PeopleCounter`](struct@PeopleCounter) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -244,15 +245,6 @@ pub struct PeopleCounterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_sensor: Option<String>,
-}
-
-impl PeopleCounterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut PeopleCounter) {
-        if let Some(v) = &self.type_of_sensor {
-            target.type_of_sensor = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for PeopleCounterWrite {
@@ -291,6 +283,20 @@ impl Instance for PeopleCounterWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(8) {
             self.type_of_sensor = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for PeopleCounterWrite {
+    type Target = PeopleCounter;
+
+    fn apply_to(&self, target: &mut PeopleCounter) {
+        if let Some(v) = &self.type_of_sensor {
+            target.type_of_sensor = Some(v.clone());
         }
     }
 }

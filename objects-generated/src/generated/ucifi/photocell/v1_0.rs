@@ -125,18 +125,19 @@ impl Instance for Photocell {
             self.photocell_status = None;
         }
     }
-}
-
-impl ObjectType for Photocell {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`Photocell`](struct@Photocell) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for Photocell {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = PhotocellWrite;
+}
+
+/// What a server may write to a [`Photocell`](struct@Photocell) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -156,18 +157,6 @@ pub struct PhotocellWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub off_lux_level: Option<f64>,
-}
-
-impl PhotocellWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut Photocell) {
-        if let Some(v) = self.on_lux_level {
-            target.on_lux_level = Some(v);
-        }
-        if let Some(v) = self.off_lux_level {
-            target.off_lux_level = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for PhotocellWrite {
@@ -209,6 +198,23 @@ impl Instance for PhotocellWrite {
         }
         if !keep.contains(2) {
             self.off_lux_level = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for PhotocellWrite {
+    type Target = Photocell;
+
+    fn apply_to(&self, target: &mut Photocell) {
+        if let Some(v) = self.on_lux_level {
+            target.on_lux_level = Some(v);
+        }
+        if let Some(v) = self.off_lux_level {
+            target.off_lux_level = Some(v);
         }
     }
 }

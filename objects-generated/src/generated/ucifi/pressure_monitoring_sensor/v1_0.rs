@@ -252,18 +252,19 @@ impl Instance for PressureMonitoringSensor {
             self.maximum_range_pressure_value = None;
         }
     }
-}
-
-impl ObjectType for PressureMonitoringSensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`PressureMonitoringSensor`](struct@PressureMonitoringSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for PressureMonitoringSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = PressureMonitoringSensorWrite;
+}
+
+/// What a server may write to a [`PressureMonitoringSensor`](struct@PressureMonitoringSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -277,15 +278,6 @@ pub struct PressureMonitoringSensorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub sampling_period: Option<i64>,
-}
-
-impl PressureMonitoringSensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut PressureMonitoringSensor) {
-        if let Some(v) = self.sampling_period {
-            target.sampling_period = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for PressureMonitoringSensorWrite {
@@ -324,6 +316,20 @@ impl Instance for PressureMonitoringSensorWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(2) {
             self.sampling_period = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for PressureMonitoringSensorWrite {
+    type Target = PressureMonitoringSensor;
+
+    fn apply_to(&self, target: &mut PressureMonitoringSensor) {
+        if let Some(v) = self.sampling_period {
+            target.sampling_period = Some(v);
         }
     }
 }

@@ -281,18 +281,19 @@ impl Instance for ProgramFunction {
             self.output_filter_for_sensor_output.clear();
         }
     }
-}
-
-impl ObjectType for ProgramFunction {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`ProgramFunction`](struct@ProgramFunction) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ProgramFunction {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ProgramFunctionWrite;
+}
+
+/// What a server may write to a [`ProgramFunction`](struct@ProgramFunction) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -360,42 +361,6 @@ pub struct ProgramFunctionWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub output_filter_for_sensor_output: Option<InstanceMap<String>>,
-}
-
-impl ProgramFunctionWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ProgramFunction) {
-        if let Some(v) = &self.function_name {
-            target.function_name = Some(v.clone());
-        }
-        if let Some(v) = &self.run_condition {
-            target.run_condition = v.clone();
-        }
-        if let Some(v) = &self.output_filter {
-            target.output_filter = v.clone();
-        }
-        if let Some(v) = &self.time_input_array {
-            target.time_input_array = v.clone();
-        }
-        if let Some(v) = &self.time_output_array {
-            target.time_output_array = v.clone();
-        }
-        if let Some(v) = &self.single_sensor_input_array {
-            target.single_sensor_input_array = v.clone();
-        }
-        if let Some(v) = &self.multi_sensor_input_array {
-            target.multi_sensor_input_array = v.clone();
-        }
-        if let Some(v) = &self.sensor_output_array {
-            target.sensor_output_array = v.clone();
-        }
-        if let Some(v) = &self.output_filter_for_time_output {
-            target.output_filter_for_time_output = v.clone();
-        }
-        if let Some(v) = &self.output_filter_for_sensor_output {
-            target.output_filter_for_sensor_output = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for ProgramFunctionWrite {
@@ -485,6 +450,47 @@ impl Instance for ProgramFunctionWrite {
         }
         if !keep.contains(10) {
             self.output_filter_for_sensor_output = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ProgramFunctionWrite {
+    type Target = ProgramFunction;
+
+    fn apply_to(&self, target: &mut ProgramFunction) {
+        if let Some(v) = &self.function_name {
+            target.function_name = Some(v.clone());
+        }
+        if let Some(v) = &self.run_condition {
+            field::merge_instances(&mut target.run_condition, v);
+        }
+        if let Some(v) = &self.output_filter {
+            field::merge_instances(&mut target.output_filter, v);
+        }
+        if let Some(v) = &self.time_input_array {
+            field::merge_instances(&mut target.time_input_array, v);
+        }
+        if let Some(v) = &self.time_output_array {
+            field::merge_instances(&mut target.time_output_array, v);
+        }
+        if let Some(v) = &self.single_sensor_input_array {
+            field::merge_instances(&mut target.single_sensor_input_array, v);
+        }
+        if let Some(v) = &self.multi_sensor_input_array {
+            field::merge_instances(&mut target.multi_sensor_input_array, v);
+        }
+        if let Some(v) = &self.sensor_output_array {
+            field::merge_instances(&mut target.sensor_output_array, v);
+        }
+        if let Some(v) = &self.output_filter_for_time_output {
+            field::merge_instances(&mut target.output_filter_for_time_output, v);
+        }
+        if let Some(v) = &self.output_filter_for_sensor_output {
+            field::merge_instances(&mut target.output_filter_for_sensor_output, v);
         }
     }
 }

@@ -387,18 +387,19 @@ impl Instance for ProgramManager {
             self.dynamic_memory_free = None;
         }
     }
-}
-
-impl ObjectType for ProgramManager {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`ProgramManager`](struct@ProgramManager) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ProgramManager {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ProgramManagerWrite;
+}
+
+/// What a server may write to a [`ProgramManager`](struct@ProgramManager) instance: the 8 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -454,36 +455,6 @@ pub struct ProgramManagerWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_dynamic_memory_allocated: Option<i64>,
-}
-
-impl ProgramManagerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ProgramManager) {
-        if let Some(v) = self.max_number_of_program_schedulers {
-            target.max_number_of_program_schedulers = v;
-        }
-        if let Some(v) = self.max_number_of_program_functions {
-            target.max_number_of_program_functions = v;
-        }
-        if let Some(v) = self.max_number_of_calendars {
-            target.max_number_of_calendars = v;
-        }
-        if let Some(v) = self.max_number_of_actuators {
-            target.max_number_of_actuators = v;
-        }
-        if let Some(v) = self.max_number_of_input_sources {
-            target.max_number_of_input_sources = Some(v);
-        }
-        if let Some(v) = self.max_number_of_dates_in_calendar {
-            target.max_number_of_dates_in_calendar = Some(v);
-        }
-        if let Some(v) = self.max_flash_memory_allocated {
-            target.max_flash_memory_allocated = v;
-        }
-        if let Some(v) = self.max_dynamic_memory_allocated {
-            target.max_dynamic_memory_allocated = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for ProgramManagerWrite {
@@ -557,6 +528,41 @@ impl Instance for ProgramManagerWrite {
         }
         if !keep.contains(14) {
             self.max_dynamic_memory_allocated = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ProgramManagerWrite {
+    type Target = ProgramManager;
+
+    fn apply_to(&self, target: &mut ProgramManager) {
+        if let Some(v) = self.max_number_of_program_schedulers {
+            target.max_number_of_program_schedulers = v;
+        }
+        if let Some(v) = self.max_number_of_program_functions {
+            target.max_number_of_program_functions = v;
+        }
+        if let Some(v) = self.max_number_of_calendars {
+            target.max_number_of_calendars = v;
+        }
+        if let Some(v) = self.max_number_of_actuators {
+            target.max_number_of_actuators = v;
+        }
+        if let Some(v) = self.max_number_of_input_sources {
+            target.max_number_of_input_sources = Some(v);
+        }
+        if let Some(v) = self.max_number_of_dates_in_calendar {
+            target.max_number_of_dates_in_calendar = Some(v);
+        }
+        if let Some(v) = self.max_flash_memory_allocated {
+            target.max_flash_memory_allocated = v;
+        }
+        if let Some(v) = self.max_dynamic_memory_allocated {
+            target.max_dynamic_memory_allocated = Some(v);
         }
     }
 }

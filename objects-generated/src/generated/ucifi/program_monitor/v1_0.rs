@@ -195,18 +195,19 @@ impl Instance for ProgramMonitor {
             self.last_control_output.clear();
         }
     }
-}
-
-impl ObjectType for ProgramMonitor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`ProgramMonitor`](struct@ProgramMonitor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ProgramMonitor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ProgramMonitorWrite;
+}
+
+/// What a server may write to a [`ProgramMonitor`](struct@ProgramMonitor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -214,11 +215,6 @@ impl ObjectType for ProgramMonitor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramMonitorWrite {}
-
-impl ProgramMonitorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut ProgramMonitor) {}
-}
 
 impl InstanceSink for ProgramMonitorWrite {
     fn set(
@@ -251,6 +247,16 @@ impl Instance for ProgramMonitorWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ProgramMonitorWrite {
+    type Target = ProgramMonitor;
+
+    fn apply_to(&self, _target: &mut ProgramMonitor) {}
 }
 
 /// The executable resources of Program Monitor (they carry no value, so they are not fields).

@@ -240,18 +240,19 @@ impl Instance for ProgramScheduler {
             self.off_when_inactive = None;
         }
     }
-}
-
-impl ObjectType for ProgramScheduler {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`ProgramScheduler`](struct@ProgramScheduler) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ProgramScheduler {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ProgramSchedulerWrite;
+}
+
+/// What a server may write to a [`ProgramScheduler`](struct@ProgramScheduler) instance: the 10 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -319,42 +320,6 @@ pub struct ProgramSchedulerWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub off_when_inactive: Option<bool>,
-}
-
-impl ProgramSchedulerWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ProgramScheduler) {
-        if let Some(v) = &self.schedule_name {
-            target.schedule_name = Some(v.clone());
-        }
-        if let Some(v) = self.state {
-            target.state = v;
-        }
-        if let Some(v) = self.priority {
-            target.priority = v;
-        }
-        if let Some(v) = &self.calendar_rules {
-            target.calendar_rules = v.clone();
-        }
-        if let Some(v) = self.program_function {
-            target.program_function = v;
-        }
-        if let Some(v) = &self.input_sources {
-            target.input_sources = v.clone();
-        }
-        if let Some(v) = &self.output_instances {
-            target.output_instances = v.clone();
-        }
-        if let Some(v) = &self.output_targets {
-            target.output_targets = v.clone();
-        }
-        if let Some(v) = self.compound_operation {
-            target.compound_operation = Some(v);
-        }
-        if let Some(v) = self.off_when_inactive {
-            target.off_when_inactive = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for ProgramSchedulerWrite {
@@ -439,6 +404,47 @@ impl Instance for ProgramSchedulerWrite {
         }
         if !keep.contains(9) {
             self.off_when_inactive = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ProgramSchedulerWrite {
+    type Target = ProgramScheduler;
+
+    fn apply_to(&self, target: &mut ProgramScheduler) {
+        if let Some(v) = &self.schedule_name {
+            target.schedule_name = Some(v.clone());
+        }
+        if let Some(v) = self.state {
+            target.state = v;
+        }
+        if let Some(v) = self.priority {
+            target.priority = v;
+        }
+        if let Some(v) = &self.calendar_rules {
+            field::merge_instances(&mut target.calendar_rules, v);
+        }
+        if let Some(v) = self.program_function {
+            target.program_function = v;
+        }
+        if let Some(v) = &self.input_sources {
+            field::merge_instances(&mut target.input_sources, v);
+        }
+        if let Some(v) = &self.output_instances {
+            field::merge_instances(&mut target.output_instances, v);
+        }
+        if let Some(v) = &self.output_targets {
+            field::merge_instances(&mut target.output_targets, v);
+        }
+        if let Some(v) = self.compound_operation {
+            target.compound_operation = Some(v);
+        }
+        if let Some(v) = self.off_when_inactive {
+            target.off_when_inactive = Some(v);
         }
     }
 }

@@ -237,11 +237,6 @@ impl Instance for RainGauge {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for RainGauge {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -253,7 +248,13 @@ impl ObjectType for RainGauge {
     }
 }
 
-/// What a server may write to a [`RainGauge`](struct@RainGauge) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for RainGauge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = RainGaugeWrite;
+}
+
+/// What a server may write to a [`RainGauge`](struct@RainGauge) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -267,15 +268,6 @@ pub struct RainGaugeWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_meter: Option<String>,
-}
-
-impl RainGaugeWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut RainGauge) {
-        if let Some(v) = &self.type_of_meter {
-            target.type_of_meter = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for RainGaugeWrite {
@@ -314,6 +306,20 @@ impl Instance for RainGaugeWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(4) {
             self.type_of_meter = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for RainGaugeWrite {
+    type Target = RainGauge;
+
+    fn apply_to(&self, target: &mut RainGauge) {
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
         }
     }
 }

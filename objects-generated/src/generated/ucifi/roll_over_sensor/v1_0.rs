@@ -208,11 +208,6 @@ impl Instance for RollOverSensor {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for RollOverSensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -221,7 +216,13 @@ impl ObjectType for RollOverSensor {
     }
 }
 
-/// What a server may write to a [`RollOverSensor`](struct@RollOverSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for RollOverSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = RollOverSensorWrite;
+}
+
+/// What a server may write to a [`RollOverSensor`](struct@RollOverSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -235,15 +236,6 @@ pub struct RollOverSensorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub out_of_position_threshold: Option<f64>,
-}
-
-impl RollOverSensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut RollOverSensor) {
-        if let Some(v) = self.out_of_position_threshold {
-            target.out_of_position_threshold = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for RollOverSensorWrite {
@@ -282,6 +274,20 @@ impl Instance for RollOverSensorWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5) {
             self.out_of_position_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for RollOverSensorWrite {
+    type Target = RollOverSensor;
+
+    fn apply_to(&self, target: &mut RollOverSensor) {
+        if let Some(v) = self.out_of_position_threshold {
+            target.out_of_position_threshold = Some(v);
         }
     }
 }

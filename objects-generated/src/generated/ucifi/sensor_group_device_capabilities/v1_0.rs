@@ -172,18 +172,19 @@ impl Instance for SensorGroupDeviceCapabilities {
             self.data_fusion_capabilities = None;
         }
     }
-}
-
-impl ObjectType for SensorGroupDeviceCapabilities {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`SensorGroupDeviceCapabilities`](struct@SensorGroupDeviceCapabilities) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for SensorGroupDeviceCapabilities {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = SensorGroupDeviceCapabilitiesWrite;
+}
+
+/// What a server may write to a [`SensorGroupDeviceCapabilities`](struct@SensorGroupDeviceCapabilities) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -191,11 +192,6 @@ impl ObjectType for SensorGroupDeviceCapabilities {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct SensorGroupDeviceCapabilitiesWrite {}
-
-impl SensorGroupDeviceCapabilitiesWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut SensorGroupDeviceCapabilities) {}
-}
 
 impl InstanceSink for SensorGroupDeviceCapabilitiesWrite {
     fn set(
@@ -228,6 +224,16 @@ impl Instance for SensorGroupDeviceCapabilitiesWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for SensorGroupDeviceCapabilitiesWrite {
+    type Target = SensorGroupDeviceCapabilities;
+
+    fn apply_to(&self, _target: &mut SensorGroupDeviceCapabilities) {}
 }
 
 /// The executable resources of Sensor Group Device Capabilities (they carry no value, so they are not fields).

@@ -1446,11 +1446,6 @@ impl Instance for SinglePhaseElectricalMeter {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for SinglePhaseElectricalMeter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -1461,7 +1456,13 @@ impl ObjectType for SinglePhaseElectricalMeter {
     }
 }
 
-/// What a server may write to a [`SinglePhaseElectricalMeter`](struct@SinglePhaseElectricalMeter) instance: the 11 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for SinglePhaseElectricalMeter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = SinglePhaseElectricalMeterWrite;
+}
+
+/// What a server may write to a [`SinglePhaseElectricalMeter`](struct@SinglePhaseElectricalMeter) instance: the 11 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -1535,45 +1536,6 @@ pub struct SinglePhaseElectricalMeterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub vt_denominator_parameter: Option<f64>,
-}
-
-impl SinglePhaseElectricalMeterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut SinglePhaseElectricalMeter) {
-        if let Some(v) = self.time_threshold_for_long_power_failure {
-            target.time_threshold_for_long_power_failure = Some(v);
-        }
-        if let Some(v) = self.threshold_for_voltage_sag {
-            target.threshold_for_voltage_sag = Some(v);
-        }
-        if let Some(v) = self.time_threshold_for_voltage_sag {
-            target.time_threshold_for_voltage_sag = Some(v);
-        }
-        if let Some(v) = self.threshold_for_voltage_swell {
-            target.threshold_for_voltage_swell = Some(v);
-        }
-        if let Some(v) = self.time_threshold_for_voltage_swell {
-            target.time_threshold_for_voltage_swell = Some(v);
-        }
-        if let Some(v) = self.threshold_for_missing_voltage_voltage_cut {
-            target.threshold_for_missing_voltage_voltage_cut = Some(v);
-        }
-        if let Some(v) = self.time_threshold_for_voltage_cut {
-            target.time_threshold_for_voltage_cut = Some(v);
-        }
-        if let Some(v) = self.ct_numerator_parameter {
-            target.ct_numerator_parameter = Some(v);
-        }
-        if let Some(v) = self.ct_denominator_parameter {
-            target.ct_denominator_parameter = Some(v);
-        }
-        if let Some(v) = self.vt_numerator_parameter {
-            target.vt_numerator_parameter = Some(v);
-        }
-        if let Some(v) = self.vt_denominator_parameter {
-            target.vt_denominator_parameter = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for SinglePhaseElectricalMeterWrite {
@@ -1672,6 +1634,50 @@ impl Instance for SinglePhaseElectricalMeterWrite {
         }
         if !keep.contains(57) {
             self.vt_denominator_parameter = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for SinglePhaseElectricalMeterWrite {
+    type Target = SinglePhaseElectricalMeter;
+
+    fn apply_to(&self, target: &mut SinglePhaseElectricalMeter) {
+        if let Some(v) = self.time_threshold_for_long_power_failure {
+            target.time_threshold_for_long_power_failure = Some(v);
+        }
+        if let Some(v) = self.threshold_for_voltage_sag {
+            target.threshold_for_voltage_sag = Some(v);
+        }
+        if let Some(v) = self.time_threshold_for_voltage_sag {
+            target.time_threshold_for_voltage_sag = Some(v);
+        }
+        if let Some(v) = self.threshold_for_voltage_swell {
+            target.threshold_for_voltage_swell = Some(v);
+        }
+        if let Some(v) = self.time_threshold_for_voltage_swell {
+            target.time_threshold_for_voltage_swell = Some(v);
+        }
+        if let Some(v) = self.threshold_for_missing_voltage_voltage_cut {
+            target.threshold_for_missing_voltage_voltage_cut = Some(v);
+        }
+        if let Some(v) = self.time_threshold_for_voltage_cut {
+            target.time_threshold_for_voltage_cut = Some(v);
+        }
+        if let Some(v) = self.ct_numerator_parameter {
+            target.ct_numerator_parameter = Some(v);
+        }
+        if let Some(v) = self.ct_denominator_parameter {
+            target.ct_denominator_parameter = Some(v);
+        }
+        if let Some(v) = self.vt_numerator_parameter {
+            target.vt_numerator_parameter = Some(v);
+        }
+        if let Some(v) = self.vt_denominator_parameter {
+            target.vt_denominator_parameter = Some(v);
         }
     }
 }

@@ -340,11 +340,6 @@ impl Instance for StreamGauge {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for StreamGauge {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -356,7 +351,13 @@ impl ObjectType for StreamGauge {
     }
 }
 
-/// What a server may write to a [`StreamGauge`](struct@StreamGauge) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for StreamGauge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = StreamGaugeWrite;
+}
+
+/// What a server may write to a [`StreamGauge`](struct@StreamGauge) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -382,21 +383,6 @@ pub struct StreamGaugeWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub threshold_b: Option<f64>,
-}
-
-impl StreamGaugeWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut StreamGauge) {
-        if let Some(v) = &self.type_of_meter {
-            target.type_of_meter = Some(v.clone());
-        }
-        if let Some(v) = self.threshold_a {
-            target.threshold_a = Some(v);
-        }
-        if let Some(v) = self.threshold_b {
-            target.threshold_b = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for StreamGaugeWrite {
@@ -445,6 +431,26 @@ impl Instance for StreamGaugeWrite {
         }
         if !keep.contains(9) {
             self.threshold_b = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for StreamGaugeWrite {
+    type Target = StreamGauge;
+
+    fn apply_to(&self, target: &mut StreamGauge) {
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
+        }
+        if let Some(v) = self.threshold_a {
+            target.threshold_a = Some(v);
+        }
+        if let Some(v) = self.threshold_b {
+            target.threshold_b = Some(v);
         }
     }
 }

@@ -1114,11 +1114,6 @@ impl Instance for ThreePhaseElectricalMeterComplement {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for ThreePhaseElectricalMeterComplement {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -1134,7 +1129,13 @@ impl ObjectType for ThreePhaseElectricalMeterComplement {
     }
 }
 
-/// What a server may write to a [`ThreePhaseElectricalMeterComplement`](struct@ThreePhaseElectricalMeterComplement) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for ThreePhaseElectricalMeterComplement {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = ThreePhaseElectricalMeterComplementWrite;
+}
+
+/// What a server may write to a [`ThreePhaseElectricalMeterComplement`](struct@ThreePhaseElectricalMeterComplement) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -1166,24 +1167,6 @@ pub struct ThreePhaseElectricalMeterComplementWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_power_factor_threshold: Option<f64>,
-}
-
-impl ThreePhaseElectricalMeterComplementWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut ThreePhaseElectricalMeterComplement) {
-        if let Some(v) = self.time_threshold_for_long_power_failure {
-            target.time_threshold_for_long_power_failure = Some(v);
-        }
-        if let Some(v) = self.threshold_for_missing_voltage_voltage_cut {
-            target.threshold_for_missing_voltage_voltage_cut = Some(v);
-        }
-        if let Some(v) = self.time_threshold_for_voltage_cut {
-            target.time_threshold_for_voltage_cut = Some(v);
-        }
-        if let Some(v) = self.low_power_factor_threshold {
-            target.low_power_factor_threshold = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for ThreePhaseElectricalMeterComplementWrite {
@@ -1247,6 +1230,29 @@ impl Instance for ThreePhaseElectricalMeterComplementWrite {
         }
         if !keep.contains(39) {
             self.low_power_factor_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for ThreePhaseElectricalMeterComplementWrite {
+    type Target = ThreePhaseElectricalMeterComplement;
+
+    fn apply_to(&self, target: &mut ThreePhaseElectricalMeterComplement) {
+        if let Some(v) = self.time_threshold_for_long_power_failure {
+            target.time_threshold_for_long_power_failure = Some(v);
+        }
+        if let Some(v) = self.threshold_for_missing_voltage_voltage_cut {
+            target.threshold_for_missing_voltage_voltage_cut = Some(v);
+        }
+        if let Some(v) = self.time_threshold_for_voltage_cut {
+            target.time_threshold_for_voltage_cut = Some(v);
+        }
+        if let Some(v) = self.low_power_factor_threshold {
+            target.low_power_factor_threshold = Some(v);
         }
     }
 }

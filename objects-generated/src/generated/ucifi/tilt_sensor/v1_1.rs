@@ -256,11 +256,6 @@ impl Instance for TiltSensor {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for TiltSensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -271,7 +266,13 @@ impl ObjectType for TiltSensor {
     }
 }
 
-/// What a server may write to a [`TiltSensor`](struct@TiltSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for TiltSensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = TiltSensorWrite;
+}
+
+/// What a server may write to a [`TiltSensor`](struct@TiltSensor) instance: the 1 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -285,15 +286,6 @@ pub struct TiltSensorWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub out_of_position_threshold: Option<f64>,
-}
-
-impl TiltSensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut TiltSensor) {
-        if let Some(v) = self.out_of_position_threshold {
-            target.out_of_position_threshold = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for TiltSensorWrite {
@@ -332,6 +324,20 @@ impl Instance for TiltSensorWrite {
     fn reset_except(&mut self, keep: &ResourceSet) {
         if !keep.contains(5) {
             self.out_of_position_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for TiltSensorWrite {
+    type Target = TiltSensor;
+
+    fn apply_to(&self, target: &mut TiltSensor) {
+        if let Some(v) = self.out_of_position_threshold {
+            target.out_of_position_threshold = Some(v);
         }
     }
 }

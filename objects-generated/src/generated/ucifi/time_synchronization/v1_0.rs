@@ -162,18 +162,19 @@ impl Instance for TimeSynchronization {
             self.time_sync_error = None;
         }
     }
-}
-
-impl ObjectType for TimeSynchronization {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`TimeSynchronization`](struct@TimeSynchronization) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for TimeSynchronization {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = TimeSynchronizationWrite;
+}
+
+/// What a server may write to a [`TimeSynchronization`](struct@TimeSynchronization) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -199,21 +200,6 @@ pub struct TimeSynchronizationWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ntp_period: Option<String>,
-}
-
-impl TimeSynchronizationWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut TimeSynchronization) {
-        if let Some(v) = &self.ntp_server_address {
-            target.ntp_server_address = v.clone();
-        }
-        if let Some(v) = &self.backup_ntp_server_address {
-            target.backup_ntp_server_address = Some(v.clone());
-        }
-        if let Some(v) = &self.ntp_period {
-            target.ntp_period = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for TimeSynchronizationWrite {
@@ -260,6 +246,26 @@ impl Instance for TimeSynchronizationWrite {
         }
         if !keep.contains(3) {
             self.ntp_period = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for TimeSynchronizationWrite {
+    type Target = TimeSynchronization;
+
+    fn apply_to(&self, target: &mut TimeSynchronization) {
+        if let Some(v) = &self.ntp_server_address {
+            target.ntp_server_address = v.clone();
+        }
+        if let Some(v) = &self.backup_ntp_server_address {
+            target.backup_ntp_server_address = Some(v.clone());
+        }
+        if let Some(v) = &self.ntp_period {
+            target.ntp_period = Some(v.clone());
         }
     }
 }

@@ -445,18 +445,19 @@ impl Instance for TrafficCounter {
             self.percentage_above_speed_limit = None;
         }
     }
-}
-
-impl ObjectType for TrafficCounter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for TrafficCounter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = TrafficCounterWrite;
+}
+
+/// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -488,24 +489,6 @@ pub struct TrafficCounterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub speed_limit_threshold: Option<i64>,
-}
-
-impl TrafficCounterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut TrafficCounter) {
-        if let Some(v) = self.measuring_period_1 {
-            target.measuring_period_1 = Some(v);
-        }
-        if let Some(v) = self.measuring_period_2 {
-            target.measuring_period_2 = Some(v);
-        }
-        if let Some(v) = self.measuring_period_3 {
-            target.measuring_period_3 = Some(v);
-        }
-        if let Some(v) = self.speed_limit_threshold {
-            target.speed_limit_threshold = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for TrafficCounterWrite {
@@ -559,6 +542,29 @@ impl Instance for TrafficCounterWrite {
         }
         if !keep.contains(16) {
             self.speed_limit_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for TrafficCounterWrite {
+    type Target = TrafficCounter;
+
+    fn apply_to(&self, target: &mut TrafficCounter) {
+        if let Some(v) = self.measuring_period_1 {
+            target.measuring_period_1 = Some(v);
+        }
+        if let Some(v) = self.measuring_period_2 {
+            target.measuring_period_2 = Some(v);
+        }
+        if let Some(v) = self.measuring_period_3 {
+            target.measuring_period_3 = Some(v);
+        }
+        if let Some(v) = self.speed_limit_threshold {
+            target.speed_limit_threshold = Some(v);
         }
     }
 }

@@ -585,11 +585,6 @@ impl Instance for TrafficCounter {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for TrafficCounter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -600,7 +595,13 @@ impl ObjectType for TrafficCounter {
     }
 }
 
-/// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for TrafficCounter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = TrafficCounterWrite;
+}
+
+/// What a server may write to a [`TrafficCounter`](struct@TrafficCounter) instance: the 4 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -632,24 +633,6 @@ pub struct TrafficCounterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub speed_limit_threshold: Option<InstanceMap<i64>>,
-}
-
-impl TrafficCounterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut TrafficCounter) {
-        if let Some(v) = &self.measuring_period_1 {
-            target.measuring_period_1 = v.clone();
-        }
-        if let Some(v) = &self.measuring_period_2 {
-            target.measuring_period_2 = v.clone();
-        }
-        if let Some(v) = &self.measuring_period_3 {
-            target.measuring_period_3 = v.clone();
-        }
-        if let Some(v) = &self.speed_limit_threshold {
-            target.speed_limit_threshold = v.clone();
-        }
-    }
 }
 
 impl InstanceSink for TrafficCounterWrite {
@@ -709,6 +692,29 @@ impl Instance for TrafficCounterWrite {
         }
         if !keep.contains(16) {
             self.speed_limit_threshold = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for TrafficCounterWrite {
+    type Target = TrafficCounter;
+
+    fn apply_to(&self, target: &mut TrafficCounter) {
+        if let Some(v) = &self.measuring_period_1 {
+            field::merge_instances(&mut target.measuring_period_1, v);
+        }
+        if let Some(v) = &self.measuring_period_2 {
+            field::merge_instances(&mut target.measuring_period_2, v);
+        }
+        if let Some(v) = &self.measuring_period_3 {
+            field::merge_instances(&mut target.measuring_period_3, v);
+        }
+        if let Some(v) = &self.speed_limit_threshold {
+            field::merge_instances(&mut target.speed_limit_threshold, v);
         }
     }
 }

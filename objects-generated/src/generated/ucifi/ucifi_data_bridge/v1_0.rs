@@ -193,18 +193,19 @@ impl Instance for UcifiDataBridge {
             self.communication_error = None;
         }
     }
-}
-
-impl ObjectType for UcifiDataBridge {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         Ok(())
     }
 }
 
-/// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for UcifiDataBridge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = UcifiDataBridgeWrite;
+}
+
+/// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -224,18 +225,6 @@ pub struct UcifiDataBridgeWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub hash: Option<String>,
-}
-
-impl UcifiDataBridgeWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut UcifiDataBridge) {
-        if let Some(v) = &self.payload {
-            target.payload = v.clone();
-        }
-        if let Some(v) = &self.hash {
-            target.hash = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for UcifiDataBridgeWrite {
@@ -277,6 +266,23 @@ impl Instance for UcifiDataBridgeWrite {
         }
         if !keep.contains(2) {
             self.hash = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for UcifiDataBridgeWrite {
+    type Target = UcifiDataBridge;
+
+    fn apply_to(&self, target: &mut UcifiDataBridge) {
+        if let Some(v) = &self.payload {
+            target.payload = v.clone();
+        }
+        if let Some(v) = &self.hash {
+            target.hash = Some(v.clone());
         }
     }
 }

@@ -369,11 +369,6 @@ impl Instance for UcifiDataBridge {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for UcifiDataBridge {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -384,7 +379,13 @@ impl ObjectType for UcifiDataBridge {
     }
 }
 
-/// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for UcifiDataBridge {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = UcifiDataBridgeWrite;
+}
+
+/// What a server may write to a [`UcifiDataBridge`](struct@UcifiDataBridge) instance: the 7 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -434,33 +435,6 @@ pub struct UcifiDataBridgeWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub app_id: Option<i64>,
-}
-
-impl UcifiDataBridgeWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut UcifiDataBridge) {
-        if let Some(v) = &self.payload {
-            target.payload = v.clone();
-        }
-        if let Some(v) = &self.hash {
-            target.hash = Some(v.clone());
-        }
-        if let Some(v) = self.data_priority {
-            target.data_priority = Some(v);
-        }
-        if let Some(v) = self.data_creation_time {
-            target.data_creation_time = Some(v);
-        }
-        if let Some(v) = &self.data_description {
-            target.data_description = Some(v.clone());
-        }
-        if let Some(v) = &self.data_format {
-            target.data_format = Some(v.clone());
-        }
-        if let Some(v) = self.app_id {
-            target.app_id = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for UcifiDataBridgeWrite {
@@ -527,6 +501,38 @@ impl Instance for UcifiDataBridgeWrite {
         }
         if !keep.contains(11) {
             self.app_id = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for UcifiDataBridgeWrite {
+    type Target = UcifiDataBridge;
+
+    fn apply_to(&self, target: &mut UcifiDataBridge) {
+        if let Some(v) = &self.payload {
+            target.payload = v.clone();
+        }
+        if let Some(v) = &self.hash {
+            target.hash = Some(v.clone());
+        }
+        if let Some(v) = self.data_priority {
+            target.data_priority = Some(v);
+        }
+        if let Some(v) = self.data_creation_time {
+            target.data_creation_time = Some(v);
+        }
+        if let Some(v) = &self.data_description {
+            target.data_description = Some(v.clone());
+        }
+        if let Some(v) = &self.data_format {
+            target.data_format = Some(v.clone());
+        }
+        if let Some(v) = self.app_id {
+            target.app_id = Some(v);
         }
     }
 }

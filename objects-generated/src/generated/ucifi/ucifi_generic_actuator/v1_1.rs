@@ -280,11 +280,6 @@ impl Instance for UcifiGenericActuator {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for UcifiGenericActuator {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -299,7 +294,13 @@ impl ObjectType for UcifiGenericActuator {
     }
 }
 
-/// What a server may write to a [`UcifiGenericActuator`](struct@UcifiGenericActuator) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for UcifiGenericActuator {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = UcifiGenericActuatorWrite;
+}
+
+/// What a server may write to a [`UcifiGenericActuator`](struct@UcifiGenericActuator) instance: the 3 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -327,21 +328,6 @@ pub struct UcifiGenericActuatorWrite {
     pub scheduler_id: Option<InstanceMap<i64>>,
 }
 
-impl UcifiGenericActuatorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut UcifiGenericActuator) {
-        if let Some(v) = self.default_dimming_level {
-            target.default_dimming_level = Some(v);
-        }
-        if let Some(v) = self.command {
-            target.command = Some(v);
-        }
-        if let Some(v) = &self.scheduler_id {
-            target.scheduler_id = v.clone();
-        }
-    }
-}
-
 impl InstanceSink for UcifiGenericActuatorWrite {
     fn set(
         &mut self,
@@ -350,8 +336,13 @@ impl InstanceSink for UcifiGenericActuatorWrite {
         raw: &RawValue<'_>,
     ) -> Result<(), ErrorKind> {
         match resource {
-            1 => field::set_opt(&mut self.default_dimming_level, instance, raw),
-            3 => field::set_opt(&mut self.command, instance, raw),
+            1 => field::set_checked(
+                &mut self.default_dimming_level,
+                instance,
+                raw,
+                Rule::Int(0, 100),
+            ),
+            3 => field::set_checked(&mut self.command, instance, raw, Rule::Int(0, 100)),
             5 => field::set_opt(&mut self.scheduler_id, instance, raw),
             2 | 4 | 6 | 5518 | 6042 | 6049 | 6050 => Err(ErrorKind::NotWritable),
             _ => Ok(()),
@@ -388,6 +379,29 @@ impl Instance for UcifiGenericActuatorWrite {
         }
         if !keep.contains(5) {
             self.scheduler_id = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Check::new();
+        check.range(1, &self.default_dimming_level, Rule::Int(0, 100));
+        check.range(3, &self.command, Rule::Int(0, 100));
+        check.finish()
+    }
+}
+
+impl WriteView for UcifiGenericActuatorWrite {
+    type Target = UcifiGenericActuator;
+
+    fn apply_to(&self, target: &mut UcifiGenericActuator) {
+        if let Some(v) = self.default_dimming_level {
+            target.default_dimming_level = Some(v);
+        }
+        if let Some(v) = self.command {
+            target.command = Some(v);
+        }
+        if let Some(v) = &self.scheduler_id {
+            field::merge_instances(&mut target.scheduler_id, v);
         }
     }
 }

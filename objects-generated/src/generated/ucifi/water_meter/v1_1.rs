@@ -371,11 +371,6 @@ impl Instance for WaterMeter {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for WaterMeter {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -386,7 +381,13 @@ impl ObjectType for WaterMeter {
     }
 }
 
-/// What a server may write to a [`WaterMeter`](struct@WaterMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for WaterMeter {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = WaterMeterWrite;
+}
+
+/// What a server may write to a [`WaterMeter`](struct@WaterMeter) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -406,18 +407,6 @@ pub struct WaterMeterWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub pulse_ratio: Option<i64>,
-}
-
-impl WaterMeterWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut WaterMeter) {
-        if let Some(v) = &self.type_of_meter {
-            target.type_of_meter = Some(v.clone());
-        }
-        if let Some(v) = self.pulse_ratio {
-            target.pulse_ratio = Some(v);
-        }
-    }
 }
 
 impl InstanceSink for WaterMeterWrite {
@@ -461,6 +450,23 @@ impl Instance for WaterMeterWrite {
         }
         if !keep.contains(6) {
             self.pulse_ratio = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for WaterMeterWrite {
+    type Target = WaterMeter;
+
+    fn apply_to(&self, target: &mut WaterMeter) {
+        if let Some(v) = &self.type_of_meter {
+            target.type_of_meter = Some(v.clone());
+        }
+        if let Some(v) = self.pulse_ratio {
+            target.pulse_ratio = Some(v);
         }
     }
 }

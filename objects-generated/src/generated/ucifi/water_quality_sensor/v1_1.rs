@@ -415,11 +415,6 @@ impl Instance for WaterQualitySensor {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for WaterQualitySensor {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -430,7 +425,13 @@ impl ObjectType for WaterQualitySensor {
     }
 }
 
-/// What a server may write to a [`WaterQualitySensor`](struct@WaterQualitySensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for WaterQualitySensor {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = WaterQualitySensorWrite;
+}
+
+/// What a server may write to a [`WaterQualitySensor`](struct@WaterQualitySensor) instance: the 0 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -438,11 +439,6 @@ impl ObjectType for WaterQualitySensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WaterQualitySensorWrite {}
-
-impl WaterQualitySensorWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, _target: &mut WaterQualitySensor) {}
-}
 
 impl InstanceSink for WaterQualitySensorWrite {
     fn set(
@@ -473,6 +469,16 @@ impl Instance for WaterQualitySensorWrite {
     }
 
     fn reset_except(&mut self, _keep: &ResourceSet) {}
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for WaterQualitySensorWrite {
+    type Target = WaterQualitySensor;
+
+    fn apply_to(&self, _target: &mut WaterQualitySensor) {}
 }
 
 /// Values of Measurement Quality Indicator (resource 6042): one variant per named code, `Other` for any other code.

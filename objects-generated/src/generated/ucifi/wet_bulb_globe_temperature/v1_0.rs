@@ -366,11 +366,6 @@ impl Instance for WetBulbGlobeTemperature {
             self.fractional_timestamp = None;
         }
     }
-}
-
-impl ObjectType for WetBulbGlobeTemperature {
-    const VERSION: Version = VERSION;
-    const MODEL: &'static ObjectModel = &MODEL;
 
     fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut check = Check::new();
@@ -381,7 +376,13 @@ impl ObjectType for WetBulbGlobeTemperature {
     }
 }
 
-/// What a server may write to a [`WetBulbGlobeTemperature`](struct@WetBulbGlobeTemperature) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails.
+impl ObjectType for WetBulbGlobeTemperature {
+    const VERSION: Version = VERSION;
+    const MODEL: &'static ObjectModel = &MODEL;
+    type Write = WetBulbGlobeTemperatureWrite;
+}
+
+/// What a server may write to a [`WetBulbGlobeTemperature`](struct@WetBulbGlobeTemperature) instance: the 2 resources with `W` or `RW`, each optional (a partial update). Read-only resources have no field, so writing them does not compile; decoding a payload that holds one fails, as does decoding a value the model does not allow.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[cfg_attr(
     feature = "serde",
@@ -401,18 +402,6 @@ pub struct WetBulbGlobeTemperatureWrite {
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-}
-
-impl WetBulbGlobeTemperatureWrite {
-    /// Copies every present value into `target`.
-    pub fn apply_to(&self, target: &mut WetBulbGlobeTemperature) {
-        if let Some(v) = self.wbgt_threshold {
-            target.wbgt_threshold = Some(v);
-        }
-        if let Some(v) = &self.application_type {
-            target.application_type = Some(v.clone());
-        }
-    }
 }
 
 impl InstanceSink for WetBulbGlobeTemperatureWrite {
@@ -460,6 +449,23 @@ impl Instance for WetBulbGlobeTemperatureWrite {
         }
         if !keep.contains(5750) {
             self.application_type = None;
+        }
+    }
+
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        Ok(())
+    }
+}
+
+impl WriteView for WetBulbGlobeTemperatureWrite {
+    type Target = WetBulbGlobeTemperature;
+
+    fn apply_to(&self, target: &mut WetBulbGlobeTemperature) {
+        if let Some(v) = self.wbgt_threshold {
+            target.wbgt_threshold = Some(v);
+        }
+        if let Some(v) = &self.application_type {
+            target.application_type = Some(v.clone());
         }
     }
 }
