@@ -59,6 +59,7 @@ mod code;
 mod error;
 mod registration;
 mod request;
+mod write;
 
 #[cfg(feature = "coap")]
 mod coap;
