@@ -9,7 +9,7 @@ use ucifi_runtime::typed::{Instance, ObjectType};
 use ucifi_runtime::{ContentFormat, Path, Registry, Value};
 
 use crate::request::{Method, Operation, Request, WriteMode};
-use crate::{Error, ErrorKind, Registration, ResponseCode};
+use crate::{Error, ErrorKind, Registration, Report, ResponseCode};
 
 /// The values of option `o`, in order.
 fn options(packet: &Packet, o: CoapOption) -> impl Iterator<Item = &Vec<u8>> {
@@ -41,6 +41,17 @@ fn content_format(packet: &Packet) -> Result<Option<ContentFormat>, Error> {
             ))
         }
     }
+}
+
+/// A notification ([`Registration::notification`]): its Observe sequence number and
+/// what it reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    /// The Observe option's value; `None` when the response has none (the answer that
+    /// ends an observation, or one the client did not establish).
+    pub observe: Option<u32>,
+    /// The values, typed by the versions the client registered.
+    pub report: Report,
 }
 
 impl Registration {
@@ -179,6 +190,47 @@ impl Registration {
     ) -> Result<Packet, Error> {
         let op = self.write_composite_operation(registry, values, format)?;
         Ok(self.request(&op, &Path::ROOT, message_id, token))
+    }
+
+    /// Decodes a Send request (`POST /dp`) of this client, as
+    /// [`Registration::decode_report`] at the root, in the request's Content-Format.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedContentFormat`]; otherwise as
+    /// [`Registration::decode_report`] (a request without Content-Format is text/plain,
+    /// which carries no Send payload).
+    pub fn send_report(&self, registry: &Registry, request: &Packet) -> Result<Report, Error> {
+        let format = content_format(request)?.unwrap_or(ContentFormat::Text);
+        self.decode_report(registry, &Path::ROOT, format, &request.payload)
+    }
+
+    /// Decodes a notification (2.05 Content, with an Observe option) for an observation
+    /// of `path` (the root for Observe-Composite), as [`Registration::decode_report`] at
+    /// that path.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Response`] for a code other than 2.05 Content;
+    /// [`ErrorKind::InvalidResponseCode`]; [`ErrorKind::InvalidOption`] for an Observe
+    /// value longer than 4 bytes; [`ErrorKind::UnsupportedContentFormat`]; otherwise as
+    /// [`Registration::decode_report`].
+    pub fn notification(
+        &self,
+        registry: &Registry,
+        path: &Path,
+        response: &Packet,
+    ) -> Result<Notification, Error> {
+        let (format, payload) =
+            self.check_response(&Operation::Observe { accept: None }, response)?;
+        let observe = options(response, CoapOption::Observe)
+            .next()
+            .map(|v| read_uint(v).ok_or(ErrorKind::InvalidOption(6)))
+            .transpose()?;
+        // No Content-Format: text/plain, the CoAP default.
+        let format = format.unwrap_or(ContentFormat::Text);
+        let report = self.decode_report(registry, path, format, payload)?;
+        Ok(Notification { observe, report })
     }
 }
 

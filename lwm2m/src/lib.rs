@@ -58,6 +58,7 @@ extern crate alloc;
 mod code;
 mod error;
 mod registration;
+mod report;
 mod request;
 mod write;
 
@@ -67,4 +68,8 @@ mod coap;
 pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
 pub use registration::{DEFAULT_LIFETIME, Models, RegisteredObject, Registration, default_version};
+pub use report::{Reading, Report, Timed};
 pub use request::{Method, Operation, Request, WriteMode};
+
+#[cfg(feature = "coap")]
+pub use coap::Notification;
