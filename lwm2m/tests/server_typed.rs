@@ -537,6 +537,11 @@ fn a_notification_decodes_at_the_observed_path() {
         .notification(&REGISTRY, &Path::resource(3416, 0, 1), &response)
         .unwrap_err();
     assert_eq!(codec_error(&e), (&CodecKind::OutsidePath, Some(path)));
+    // The answer without Observe (the observation was not established, or ended).
+    let mut last = response.clone();
+    last.clear_option(coap_lite::CoapOption::Observe);
+    let n = r.notification(&REGISTRY, &path, &last).unwrap();
+    assert_eq!((n.observe, n.report.readings.len()), (None, 1));
     // An error response.
     let refused = Packet::from_bytes(&[0x61, 0x84, 0x00, 0x31, 0x0d]).unwrap();
     let e = r.notification(&REGISTRY, &path, &refused).unwrap_err();
