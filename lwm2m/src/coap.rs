@@ -5,11 +5,11 @@
 use alloc::vec::Vec;
 
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
-use ucifi_runtime::typed::ObjectType;
-use ucifi_runtime::{ContentFormat, Path};
+use ucifi_runtime::typed::{Instance, ObjectType};
+use ucifi_runtime::{ContentFormat, Path, Registry, Value};
 
-use crate::request::{Method, Operation, Request};
-use crate::{Error, ErrorKind, Registration, ResponseCode};
+use crate::request::{Method, Operation, Request, WriteMode};
+use crate::{Error, ErrorKind, Registration, Report, ResponseCode};
 
 /// The values of option `o`, in order.
 fn options(packet: &Packet, o: CoapOption) -> impl Iterator<Item = &Vec<u8>> {
@@ -26,6 +26,32 @@ fn uint(v: u32) -> Vec<u8> {
 /// The value of a CoAP uint option, if it fits 32 bits.
 fn read_uint(v: &[u8]) -> Option<u32> {
     (v.len() <= 4).then(|| v.iter().fold(0, |acc, &b| acc << 8 | u32::from(b)))
+}
+
+/// The Content-Format option of `packet`, if any.
+fn content_format(packet: &Packet) -> Result<Option<ContentFormat>, Error> {
+    match options(packet, CoapOption::ContentFormat).next() {
+        None => Ok(None),
+        Some(v) => {
+            let n = read_uint(v)
+                .and_then(|n| u16::try_from(n).ok())
+                .ok_or(ErrorKind::UnsupportedContentFormat(u16::MAX))?;
+            Ok(Some(
+                ContentFormat::from_number(n).ok_or(ErrorKind::UnsupportedContentFormat(n))?,
+            ))
+        }
+    }
+}
+
+/// A notification ([`Registration::notification`]): its Observe sequence number and
+/// what it reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    /// The Observe option's value; `None` when the response has none (the answer that
+    /// ends an observation, or one the client did not establish).
+    pub observe: Option<u32>,
+    /// The values, typed by the versions the client registered.
+    pub report: Report,
 }
 
 impl Registration {
@@ -90,16 +116,7 @@ impl Registration {
         if code != operation.success() {
             return Err(ErrorKind::Response(code).into());
         }
-        let format = match options(response, CoapOption::ContentFormat).next() {
-            None => None,
-            Some(v) => {
-                let n = read_uint(v)
-                    .and_then(|n| u16::try_from(n).ok())
-                    .ok_or(ErrorKind::UnsupportedContentFormat(u16::MAX))?;
-                Some(ContentFormat::from_number(n).ok_or(ErrorKind::UnsupportedContentFormat(n))?)
-            }
-        };
-        Ok((format, &response.payload))
+        Ok((content_format(response)?, &response.payload))
     }
 
     /// Decodes the response to a Read of `path` into `T`, which must be the type of the
@@ -117,6 +134,103 @@ impl Registration {
         // No Content-Format: text/plain, the CoAP default.
         let format = format.unwrap_or(ContentFormat::Text);
         Ok(T::decode(format, path, payload)?)
+    }
+
+    /// A confirmable Write of `content` (a `T` or its write view) to `path`, as
+    /// [`Registration::write_operation`]: `PUT` for [`WriteMode::Replace`], `POST` for
+    /// [`WriteMode::Update`], with its Content-Format.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registration::write_operation`].
+    pub fn write_request<T: ObjectType>(
+        &self,
+        mode: WriteMode,
+        path: &Path,
+        content: &impl Instance,
+        format: Option<ContentFormat>,
+        message_id: u16,
+        token: Vec<u8>,
+    ) -> Result<Packet, Error> {
+        let op = self.write_operation::<T>(mode, path, content, format)?;
+        Ok(self.request(&op, path, message_id, token))
+    }
+
+    /// A confirmable Create (`POST /O`) of instance `instance_id` from `content` (a `T`
+    /// or its write view), as [`Registration::create_operation`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Registration::create_operation`].
+    pub fn create_request<T: ObjectType>(
+        &self,
+        instance_id: u16,
+        content: &impl Instance,
+        format: Option<ContentFormat>,
+        message_id: u16,
+        token: Vec<u8>,
+    ) -> Result<Packet, Error> {
+        let op = self.create_operation::<T>(instance_id, content, format)?;
+        Ok(self.request(&op, &Path::object(T::OBJECT_ID), message_id, token))
+    }
+
+    /// A confirmable Write-Composite (`iPATCH` on the root) of `values`, as
+    /// [`Registration::write_composite_operation`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Registration::write_composite_operation`].
+    pub fn write_composite_request(
+        &self,
+        registry: &Registry,
+        values: &[(Path, Value)],
+        format: Option<ContentFormat>,
+        message_id: u16,
+        token: Vec<u8>,
+    ) -> Result<Packet, Error> {
+        let op = self.write_composite_operation(registry, values, format)?;
+        Ok(self.request(&op, &Path::ROOT, message_id, token))
+    }
+
+    /// Decodes a Send request (`POST /dp`) of this client, as
+    /// [`Registration::decode_report`] at the root, in the request's Content-Format.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedContentFormat`]; otherwise as
+    /// [`Registration::decode_report`] (a request without Content-Format is text/plain,
+    /// which carries no Send payload).
+    pub fn send_report(&self, registry: &Registry, request: &Packet) -> Result<Report, Error> {
+        let format = content_format(request)?.unwrap_or(ContentFormat::Text);
+        self.decode_report(registry, &Path::ROOT, format, &request.payload)
+    }
+
+    /// Decodes a notification (2.05 Content, with an Observe option) for an observation
+    /// of `path` (the root for Observe-Composite), as [`Registration::decode_report`] at
+    /// that path.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Response`] for a code other than 2.05 Content;
+    /// [`ErrorKind::InvalidResponseCode`]; [`ErrorKind::InvalidOption`] for an Observe
+    /// value longer than 4 bytes; [`ErrorKind::UnsupportedContentFormat`]; otherwise as
+    /// [`Registration::decode_report`].
+    pub fn notification(
+        &self,
+        registry: &Registry,
+        path: &Path,
+        response: &Packet,
+    ) -> Result<Notification, Error> {
+        let (format, payload) =
+            self.check_response(&Operation::Observe { accept: None }, response)?;
+        let observe = options(response, CoapOption::Observe)
+            .next()
+            .map(|v| read_uint(v).ok_or(ErrorKind::InvalidOption(6)))
+            .transpose()?;
+        // No Content-Format: text/plain, the CoAP default.
+        let format = format.unwrap_or(ContentFormat::Text);
+        let report = self.decode_report(registry, path, format, payload)?;
+        Ok(Notification { observe, report })
     }
 }
 

@@ -52,6 +52,8 @@ pub enum ErrorKind {
     InvalidResponseCode(u8),
     /// A Content-Format this side does not speak.
     UnsupportedContentFormat(u16),
+    /// A CoAP option (by number: 6 is Observe) whose value does not fit it.
+    InvalidOption(u16),
 }
 
 impl Error {
@@ -74,6 +76,7 @@ impl Error {
     /// | a target that does not exist, an object version not known | 4.04 |
     /// | an Accept format that cannot carry the target | 4.06 |
     /// | a Content-Format not spoken | 4.15 |
+    /// | an option value that does not fit its option | 4.02 |
     /// | a response that is itself an error | that code |
     /// | a typed read of the wrong version, a response code that is none | 5.00 |
     pub fn response_code(&self) -> ResponseCode {
@@ -83,6 +86,7 @@ impl Error {
             ErrorKind::NotFound(_) | ErrorKind::UnknownModel { .. } => ResponseCode::NotFound,
             ErrorKind::Response(code) => *code,
             ErrorKind::UnsupportedContentFormat(_) => ResponseCode::UnsupportedContentFormat,
+            ErrorKind::InvalidOption(_) => ResponseCode::BadOption,
             ErrorKind::VersionMismatch { .. } | ErrorKind::InvalidResponseCode(_) => {
                 ResponseCode::InternalServerError
             }
@@ -138,6 +142,7 @@ impl fmt::Display for Error {
             ErrorKind::UnsupportedContentFormat(cf) => {
                 write!(f, "content format {cf} is not supported")
             }
+            ErrorKind::InvalidOption(o) => write!(f, "the value of option {o} does not fit it"),
         }
     }
 }

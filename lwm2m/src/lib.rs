@@ -16,6 +16,23 @@
 //!   [`Registration::check_response`], and [`Registration::read_response`], which decodes
 //!   into the generated type of the version the client registered and refuses another
 //!   version's type.
+//! * Typed writes, checked against the version the client registered (a type of another
+//!   version is refused) and encoded in the format the caller names or the client's
+//!   [`preferred_format`](Registration::preferred_format):
+//!   [`Registration::write_operation`] (replace or partial update of an instance, one
+//!   resource or one resource instance from a generated struct or its write view; only
+//!   the resources the model lets a server write are sent),
+//!   [`Registration::create_operation`] (the instance ID in the payload) and
+//!   [`Registration::write_composite_operation`] (typed values at several paths); as
+//!   `coap_lite::Packet`s: [`Registration::write_request`],
+//!   [`Registration::create_request`], [`Registration::write_composite_request`].
+//! * What clients report: [`Registration::decode_report`] decodes a Send payload or a
+//!   notification into [`Reading`]s across objects, each typed by the version its client
+//!   registered, with its timestamp (an object not registered, or a version the models
+//!   lack, is an error, never guessed); [`Report::instances`] gives the instances of a
+//!   generated type with their times, refusing a type of another version. As CoAP
+//!   messages: [`Registration::send_report`] (`POST /dp`) and
+//!   [`Registration::notification`] (2.05 with its Observe sequence number).
 //! * [`Error`]: one error type; [`Error::response_code`] is the one mapping from errors to
 //!   CoAP [`ResponseCode`]s.
 //!
@@ -48,6 +65,24 @@
 //! response.payload = vec![0xc4, 0x27, b'3', b'0', b'0', b'0'];
 //! let lamp: OutdoorLampController = reg.read_response(&path, &response).unwrap();
 //! assert_eq!(lamp.light_color_temperature_command.as_deref(), Some("3000"));
+//!
+//! // A Send from the same client, mixing Device 1.1 and the lamp 1.0, with a time.
+//! let payload = br#"[{"bn":"/3/0/","bt":1700000000,"n":"9","v":87},{"bn":"/3416/0/","n":"39","vs":"3000"}]"#;
+//! let report = reg
+//!     .decode_report(&ucifi_objects::REGISTRY, &Path::ROOT, ContentFormat::SenmlJson, payload)
+//!     .unwrap();
+//! let lamps = report.instances::<OutdoorLampController>().unwrap();
+//! assert_eq!(lamps[0].time, Some(1_700_000_000.0));
+//! assert_eq!(lamps[0].value.light_color_temperature_command.as_deref(), Some("3000"));
+//!
+//! // A partial update from the write view, in SenML CBOR (the client speaks LwM2M 1.1).
+//! use ucifi_lwm2m::WriteMode;
+//! use ucifi_objects::ucifi::outdoor_lamp_controller::v1_0::OutdoorLampControllerWrite;
+//! let dim = OutdoorLampControllerWrite { command: Some(50), ..Default::default() };
+//! let request = reg
+//!     .write_request::<OutdoorLampController>(WriteMode::Update, &path, &dim, None, 0x1235, vec![8])
+//!     .unwrap();
+//! assert_eq!(request.payload, [0x81, 0xa3, 0x21, 0x68, b'/', b'3', b'4', b'1', b'6', b'/', b'0', b'/', 0x00, 0x61, b'1', 0x02, 0x18, 0x32]);
 //! # }
 //! ```
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -58,7 +93,9 @@ extern crate alloc;
 mod code;
 mod error;
 mod registration;
+mod report;
 mod request;
+mod write;
 
 #[cfg(feature = "coap")]
 mod coap;
@@ -66,4 +103,8 @@ mod coap;
 pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
 pub use registration::{DEFAULT_LIFETIME, Models, RegisteredObject, Registration, default_version};
+pub use report::{Reading, Report, Timed};
 pub use request::{Method, Operation, Request, WriteMode};
+
+#[cfg(feature = "coap")]
+pub use coap::Notification;

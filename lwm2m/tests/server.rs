@@ -351,6 +351,7 @@ fn every_error_has_its_response_code() {
             InternalServerError,
         ),
         (ErrorKind::InvalidResponseCode(0x01), InternalServerError),
+        (ErrorKind::InvalidOption(6), BadOption),
     ] {
         assert_eq!(Error::from(kind.clone()).response_code(), code, "{kind:?}");
     }
