@@ -5,11 +5,12 @@
 use alloc::vec::Vec;
 
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
-use ucifi_runtime::typed::{Instance, ObjectType};
+use ucifi_runtime::typed::{ObjectType, WriteView};
 use ucifi_runtime::{ContentFormat, Path, Registry, Value};
 
-use crate::request::{Method, Operation, Request, WriteMode};
+use crate::request::{Method, Operation, Request};
 use crate::{Error, ErrorKind, Registration, Report, ResponseCode};
+use ucifi_runtime::codec::WriteMode;
 
 /// The values of option `o`, in order.
 fn options(packet: &Packet, o: CoapOption) -> impl Iterator<Item = &Vec<u8>> {
@@ -136,42 +137,42 @@ impl Registration {
         Ok(T::decode(format, path, payload)?)
     }
 
-    /// A confirmable Write of `content` (a `T` or its write view) to `path`, as
+    /// A confirmable Write of `content` (a write view) to `path`, as
     /// [`Registration::write_operation`]: `PUT` for [`WriteMode::Replace`], `POST` for
-    /// [`WriteMode::Update`], with its Content-Format.
+    /// [`WriteMode::PartialUpdate`], with its Content-Format.
     ///
     /// # Errors
     ///
     /// As [`Registration::write_operation`].
-    pub fn write_request<T: ObjectType>(
+    pub fn write_request<W: WriteView>(
         &self,
         mode: WriteMode,
         path: &Path,
-        content: &impl Instance,
+        content: &W,
         format: Option<ContentFormat>,
         message_id: u16,
         token: Vec<u8>,
     ) -> Result<Packet, Error> {
-        let op = self.write_operation::<T>(mode, path, content, format)?;
+        let op = self.write_operation(mode, path, content, format)?;
         Ok(self.request(&op, path, message_id, token))
     }
 
-    /// A confirmable Create (`POST /O`) of instance `instance_id` from `content` (a `T`
-    /// or its write view), as [`Registration::create_operation`].
+    /// A confirmable Create (`POST /O`) of instance `instance_id` from `content` (a write
+    /// view), as [`Registration::create_operation`].
     ///
     /// # Errors
     ///
     /// As [`Registration::create_operation`].
-    pub fn create_request<T: ObjectType>(
+    pub fn create_request<W: WriteView>(
         &self,
         instance_id: u16,
-        content: &impl Instance,
+        content: &W,
         format: Option<ContentFormat>,
         message_id: u16,
         token: Vec<u8>,
     ) -> Result<Packet, Error> {
-        let op = self.create_operation::<T>(instance_id, content, format)?;
-        Ok(self.request(&op, &Path::object(T::OBJECT_ID), message_id, token))
+        let op = self.create_operation(instance_id, content, format)?;
+        Ok(self.request(&op, &Path::object(W::OBJECT_ID), message_id, token))
     }
 
     /// A confirmable Write-Composite (`iPATCH` on the root) of `values`, as

@@ -20,8 +20,8 @@
 //!   version is refused) and encoded in the format the caller names or the client's
 //!   [`preferred_format`](Registration::preferred_format):
 //!   [`Registration::write_operation`] (replace or partial update of an instance, one
-//!   resource or one resource instance from a generated struct or its write view; only
-//!   the resources the model lets a server write are sent),
+//!   resource or one resource instance from a generated write view, whose version it
+//!   carries; values the model does not allow are refused before anything is sent),
 //!   [`Registration::create_operation`] (the instance ID in the payload) and
 //!   [`Registration::write_composite_operation`] (typed values at several paths); as
 //!   `coap_lite::Packet`s: [`Registration::write_request`],
@@ -80,7 +80,7 @@
 //! use ucifi_objects::ucifi::outdoor_lamp_controller::v1_0::OutdoorLampControllerWrite;
 //! let dim = OutdoorLampControllerWrite { command: Some(50), ..Default::default() };
 //! let request = reg
-//!     .write_request::<OutdoorLampController>(WriteMode::Update, &path, &dim, None, 0x1235, vec![8])
+//!     .write_request(WriteMode::PartialUpdate, &path, &dim, None, 0x1235, vec![8])
 //!     .unwrap();
 //! assert_eq!(request.payload, [0x81, 0xa3, 0x21, 0x68, b'/', b'3', b'4', b'1', b'6', b'/', b'0', b'/', 0x00, 0x61, b'1', 0x02, 0x18, 0x32]);
 //! # }
@@ -104,7 +104,9 @@ pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
 pub use registration::{DEFAULT_LIFETIME, Models, RegisteredObject, Registration, default_version};
 pub use report::{Reading, Report, Timed};
-pub use request::{Method, Operation, Request, WriteMode};
+pub use request::{Method, Operation, Request};
+/// How a Write changes its target (the runtime's, re-exported): `PUT` replaces, `POST` updates.
+pub use ucifi_runtime::codec::WriteMode;
 
 #[cfg(feature = "coap")]
 pub use coap::Notification;

@@ -76,42 +76,49 @@ impl Report {
         }
         // (instance, time) -> index in `groups`, in order of first appearance.
         let mut index: BTreeMap<(u16, Option<u64>), usize> = BTreeMap::new();
-        let mut groups: Vec<(u16, Option<f64>, Vec<codec::senml::Record>)> = Vec::new();
-        for r in self
-            .readings
-            .iter()
-            .filter(|r| r.path.object_id() == Some(id))
-        {
-            let Some(instance) = r.path.instance_id() else {
+        let mut groups: Vec<Timed<T>> = Vec::new();
+        for r in &self.readings {
+            let (Some(o), Some(instance), Some(resource)) = (
+                r.path.object_id(),
+                r.path.instance_id(),
+                r.path.resource_id(),
+            ) else {
                 continue;
             };
+            if o != id {
+                continue;
+            }
             let key = (instance, r.time.map(f64::to_bits));
             let k = *index.entry(key).or_insert_with(|| {
-                groups.push((instance, r.time, Vec::new()));
+                groups.push(Timed {
+                    instance,
+                    time: r.time,
+                    value: T::default(),
+                });
                 groups.len() - 1
             });
+            // The value is of `T`'s data type already: it goes into `T` as it is.
             groups[k]
-                .2
-                .push(codec::senml::Record::new(r.path, r.value.clone()));
+                .value
+                .set(resource, r.path.resource_instance_id(), &raw(&r.value))
+                .map_err(|kind| codec::Error::at_path(r.path, kind))?;
         }
-        groups
-            .into_iter()
-            .map(|(instance, time, records)| {
-                // The values are typed by `T`'s model already: SenML CBOR carries them as
-                // they are into `T`.
-                let bytes = codec::senml_cbor::encode_records(&records)?;
-                let value = T::decode(
-                    ContentFormat::SenmlCbor,
-                    &Path::instance(id, instance),
-                    &bytes,
-                )?;
-                Ok(Timed {
-                    instance,
-                    time,
-                    value,
-                })
-            })
-            .collect()
+        Ok(groups)
+    }
+}
+
+/// A typed value as a decoder hands it over.
+fn raw(value: &Value) -> RawValue<'_> {
+    match value {
+        Value::String(s) => RawValue::Str(s.as_str().into()),
+        Value::Integer(v) => RawValue::Integer((*v).into()),
+        Value::UnsignedInteger(v) => RawValue::Integer((*v).into()),
+        Value::Float(v) => RawValue::Float(*v),
+        Value::Boolean(v) => RawValue::Boolean(*v),
+        Value::Opaque(v) => RawValue::Opaque(v.as_slice().into()),
+        Value::Time(t) => RawValue::Time(t.0),
+        Value::Objlnk(l) => RawValue::Objlnk(*l),
+        Value::Corelnk(l) => RawValue::Str(l.0.as_str().into()),
     }
 }
 

@@ -5,6 +5,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use ucifi_runtime::codec::WriteMode;
 use ucifi_runtime::codec::link_format::Attribute;
 use ucifi_runtime::{ContentFormat, Path};
 
@@ -25,15 +26,6 @@ pub enum Method {
     Fetch,
     /// iPATCH (RFC 8132): Write-Composite.
     IPatch,
-}
-
-/// How a Write changes the target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteMode {
-    /// PUT: the payload replaces the target (writable resources it lacks are reset).
-    Replace,
-    /// POST: the payload updates the resources it holds (partial update).
-    Update,
 }
 
 /// One server-initiated operation on a target path.
@@ -169,7 +161,7 @@ impl Operation {
             } => {
                 r.method = match mode {
                     WriteMode::Replace => Method::Put,
-                    WriteMode::Update => Method::Post,
+                    WriteMode::PartialUpdate => Method::Post,
                 };
                 r.content_format = Some(*format);
                 r.payload = payload.clone();

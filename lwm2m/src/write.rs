@@ -1,18 +1,17 @@
 //! Typed writes from a registration: Write (replace and partial update) and Create from
-//! a generated struct or its write view, Write-Composite from typed values, each checked
+//! a generated write view, Write-Composite from typed values, each checked
 //! against the object version the client registered and encoded in a content format the
 //! client speaks.
 
 use alloc::vec::Vec;
 
 use ucifi_runtime::codec::{self, ErrorKind as CodecKind, ValueError};
-use ucifi_runtime::typed::{Instance, ObjectType};
-use ucifi_runtime::{
-    ContentFormat, DataType, Node, ObjectModel, ObjectNode, Path, Registry, Value,
-};
+use ucifi_runtime::typed::{self, ObjectType, WriteView};
+use ucifi_runtime::{ContentFormat, DataType, ObjectModel, Path, Registry, Value};
 
-use crate::request::{Operation, WriteMode};
+use crate::request::Operation;
 use crate::{Error, ErrorKind, Registration};
+use ucifi_runtime::codec::WriteMode;
 
 /// The formats carrying a whole instance, best first, for a client that announced them.
 const INSTANCE_FORMATS: [ContentFormat; 5] = [
@@ -58,34 +57,47 @@ impl Registration {
         self.announced(&COMPOSITE_FORMATS, ContentFormat::SenmlCbor)
     }
 
-    /// A Write of `content` to `path` (`/O/I`, `/O/I/R` or `/O/I/R/RI` of `T`'s object):
-    /// `content` is a `T` or its write view, `T` the type of the object version the client
-    /// registered (a write view carries no version of its own: `T` names it, and types the
-    /// values on their way into the payload). Only the resources that version lets a server write are sent (a
-    /// struct's read-only resources are left out); a payload for one resource that is not
-    /// writable is refused. Encoded in `format`, else [`preferred_format`].
+    /// A Write of `content`, a write view (`OutdoorLampControllerWrite`), to `path`
+    /// (`/O/I`, `/O/I/R` or `/O/I/R/RI` of its object). The view's object version must be
+    /// the one the client registered; its values must be ones the model allows
+    /// ([`typed::Instance::encode_checked`]). Encoded in `format`, else [`preferred_format`].
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::NotFound`] or [`ErrorKind::VersionMismatch`] for a `T` the client did
-    /// not register; [`ErrorKind::Codec`]: `WrongTarget` for a path of another object or
-    /// above the instance, or content of another object than `T`'s; `NoValue` when
-    /// `content` lacks the resource `path` names; `NotWritable` or `Executable` for that
-    /// resource when the model forbids writing it; `Unsupported` for a format that cannot
-    /// carry the target.
+    /// [`ErrorKind::NotFound`] or [`ErrorKind::VersionMismatch`] for a view of a version
+    /// the client did not register; [`ErrorKind::Codec`]: `WrongTarget` for a path of
+    /// another object or above the instance; `NotWritable` or `Executable` for a path
+    /// naming a resource the model forbids writing; `NoValue` when `content` lacks the
+    /// resource `path` names; `Invalid` for a value the model does not allow;
+    /// `Unsupported` for a format that cannot carry the target.
     ///
     /// [`preferred_format`]: Registration::preferred_format
-    pub fn write_operation<T: ObjectType>(
+    pub fn write_operation<W: WriteView>(
         &self,
         mode: WriteMode,
         path: &Path,
-        content: &impl Instance,
+        content: &W,
         format: Option<ContentFormat>,
     ) -> Result<Operation, Error> {
-        self.check_type::<T>()?;
-        let node = writable_node::<T, _>(path, content)?;
+        self.check_type::<W::Target>()?;
+        if let Some(id) = path.resource_id()
+            && path.object_id() == Some(W::OBJECT_ID)
+        {
+            let ops = W::Target::MODEL
+                .resource(id)
+                .map(|r| r.operations)
+                .unwrap_or_default();
+            if !ops.writable() {
+                let kind = if ops.executable() {
+                    CodecKind::Executable
+                } else {
+                    CodecKind::NotWritable
+                };
+                return Err(codec::Error::at_path(*path, kind).into());
+            }
+        }
         let format = format.unwrap_or_else(|| self.preferred_format());
-        let payload = codec::encode(format, path, &node)?;
+        let payload = content.encode_checked(format, path)?;
         Ok(Operation::Write {
             mode,
             format,
@@ -93,34 +105,30 @@ impl Registration {
         })
     }
 
-    /// A Create of instance `instance_id` of `T`'s object (the request's target is the
-    /// object, `/O`; the instance ID travels in the payload) from `content`, a `T` or its
-    /// write view, `T` the type of the object version the client registered. As for
-    /// [`write_operation`](Registration::write_operation), only writable resources are
-    /// sent.
+    /// A Create of instance `instance_id` of the object of `content`, a write view (the
+    /// request's target is the object, `/O`; the instance ID travels in the payload). As
+    /// for [`write_operation`](Registration::write_operation), the view's version must be
+    /// the one the client registered and its values ones the model allows.
     ///
     /// # Errors
     ///
     /// As [`write_operation`](Registration::write_operation).
-    pub fn create_operation<T: ObjectType>(
+    pub fn create_operation<W: WriteView>(
         &self,
         instance_id: u16,
-        content: &impl Instance,
+        content: &W,
         format: Option<ContentFormat>,
     ) -> Result<Operation, Error> {
-        self.check_type::<T>()?;
-        let Node::Instance(instance) =
-            writable_node::<T, _>(&Path::instance(T::OBJECT_ID, instance_id), content)?
-        else {
-            // An instance path gives an instance node.
-            return Err(codec::Error::new(CodecKind::WrongTarget).into());
-        };
-        let node = Node::Object(ObjectNode {
-            id: T::OBJECT_ID,
-            instances: alloc::vec![instance],
-        });
+        self.check_type::<W::Target>()?;
+        let at = Path::instance(W::OBJECT_ID, instance_id);
+        // The checks of a Write of the instance; the payload is the object's.
+        content.encode_checked(ContentFormat::Tlv, &at)?;
         let format = format.unwrap_or_else(|| self.preferred_format());
-        let payload = codec::encode(format, &Path::object(T::OBJECT_ID), &node)?;
+        let payload = typed::encode_instances(
+            format,
+            &Path::object(W::OBJECT_ID),
+            [(instance_id, content)],
+        )?;
         Ok(Operation::Create { format, payload })
     }
 
@@ -255,35 +263,4 @@ fn check_unique(values: &[(Path, Value)]) -> Result<(), Error> {
         Some(w) => Err(codec::Error::at_path(w[1], CodecKind::DuplicatePath).into()),
         None => Ok(()),
     }
-}
-
-/// `content` at `path` as a node typed by `T`'s model, holding only what the model lets a
-/// server write: resources it may not write are left out of an instance, and refused
-/// when `path` names one.
-fn writable_node<T: ObjectType, I: Instance>(path: &Path, content: &I) -> Result<Node, Error> {
-    if I::OBJECT_ID != T::OBJECT_ID {
-        return Err(codec::Error::at_path(*path, CodecKind::WrongTarget).into());
-    }
-    // TLV keeps every value (typed again by the model) and every container.
-    let bytes = content.encode(ContentFormat::Tlv, path)?;
-    let mut node = codec::decode(ContentFormat::Tlv, path, &bytes, T::MODEL)?;
-    let model = T::MODEL;
-    let refusal = |id: u16| {
-        let ops = model.resource(id).map(|r| r.operations).unwrap_or_default();
-        match (ops.writable(), ops.executable()) {
-            (true, _) => None,
-            (false, true) => Some(CodecKind::Executable),
-            (false, false) => Some(CodecKind::NotWritable),
-        }
-    };
-    match &mut node {
-        Node::Instance(i) => i.resources.retain(|r| refusal(r.id).is_none()),
-        Node::Resource(_) | Node::ResourceInstance(_) => {
-            if let Some(kind) = path.resource_id().and_then(refusal) {
-                return Err(codec::Error::at_path(*path, kind).into());
-            }
-        }
-        Node::Object(_) => {}
-    }
-    Ok(node)
 }

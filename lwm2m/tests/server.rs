@@ -318,6 +318,10 @@ fn every_error_has_its_response_code() {
         (CodecKind::NotMultiple, BadRequest),
         (CodecKind::NotSingle, BadRequest),
         (CodecKind::WrongTarget, BadRequest),
+        (
+            CodecKind::Invalid(ucifi_runtime::typed::Problem::NotAllowed { value: 7 }),
+            BadRequest,
+        ),
         (CodecKind::NotWritable, MethodNotAllowed),
         (CodecKind::Executable, MethodNotAllowed),
         (CodecKind::Unsupported, NotAcceptable),
@@ -401,7 +405,7 @@ fn every_operation_on_the_wire() {
         (
             "write (update)",
             Operation::Write {
-                mode: WriteMode::Update,
+                mode: WriteMode::PartialUpdate,
                 format: ContentFormat::Tlv,
                 payload: tlv_dimming.clone(),
             },

@@ -8,6 +8,7 @@ use ucifi_objects::REGISTRY;
 use ucifi_objects::oma::device::{v1_0 as device_1_0, v1_1 as device_1_1};
 use ucifi_objects::ucifi::outdoor_lamp_controller::{v1_0, v2_0};
 use ucifi_runtime::codec::{ErrorKind as CodecKind, ValueError};
+use ucifi_runtime::typed::Problem;
 use ucifi_runtime::{ContentFormat, DataType, Path, Time, Value, Version};
 
 fn v(major: u16, minor: u16) -> Version {
@@ -62,8 +63,8 @@ fn a_partial_update_from_a_write_view() {
         ..Default::default()
     };
     let request = r
-        .write_request::<v1_0::OutdoorLampController>(
-            WriteMode::Update,
+        .write_request(
+            WriteMode::PartialUpdate,
             &Path::instance(3416, 0),
             &write,
             None,
@@ -83,17 +84,15 @@ fn a_partial_update_from_a_write_view() {
 }
 
 #[test]
-fn a_replacing_write_from_a_struct_sends_its_writable_resources() {
+fn a_replacing_write_of_an_instance_and_of_one_resource() {
     let r = lamp_1_0();
-    let lamp = v1_0::OutdoorLampController {
-        command: 80,
-        // Read-only: not sent.
-        dimming_level: 40,
+    let lamp = v1_0::OutdoorLampControllerWrite {
+        command: Some(80),
         light_color_temperature_command: Some("3000".into()),
         ..Default::default()
     };
     let request = r
-        .write_request::<v1_0::OutdoorLampController>(
+        .write_request(
             WriteMode::Replace,
             &Path::instance(3416, 0),
             &lamp,
@@ -110,9 +109,9 @@ fn a_replacing_write_from_a_struct_sends_its_writable_resources() {
             0x16, 0xff, 0xc1, 0x01, 0x50, 0xc4, 0x27, b'3', b'0', b'0', b'0',
         ]
     );
-    // One resource of the struct, as text.
+    // One resource of the view, as text.
     let request = r
-        .write_request::<v1_0::OutdoorLampController>(
+        .write_request(
             WriteMode::Replace,
             &Path::resource(3416, 0, 39),
             &lamp,
@@ -130,7 +129,7 @@ fn a_replacing_write_from_a_struct_sends_its_writable_resources() {
     );
     // The same as an operation, without CoAP.
     let op = r
-        .write_operation::<v1_0::OutdoorLampController>(
+        .write_operation(
             WriteMode::Replace,
             &Path::resource(3416, 0, 39),
             &lamp,
@@ -150,12 +149,12 @@ fn a_replacing_write_from_a_struct_sends_its_writable_resources() {
 #[test]
 fn typed_writes_are_refused_before_anything_is_sent() {
     let r = lamp_1_0();
-    let lamp = v1_0::OutdoorLampController::default();
+    let lamp = v1_0::OutdoorLampControllerWrite::default();
     let write = |path: Path, format| {
-        r.write_operation::<v1_0::OutdoorLampController>(WriteMode::Replace, &path, &lamp, format)
+        r.write_operation(WriteMode::Replace, &path, &lamp, format)
             .unwrap_err()
     };
-    // A read-only resource: 4.05.
+    // A read-only resource (Dimming level): 4.05; an executable one too.
     let e = write(Path::resource(3416, 0, 3), None);
     assert_eq!(
         codec_error(&e),
@@ -165,7 +164,9 @@ fn typed_writes_are_refused_before_anything_is_sent() {
         e.response_code(),
         ucifi_lwm2m::ResponseCode::MethodNotAllowed
     );
-    // A resource the struct does not hold, another object's path, a format that cannot
+    let e = write(Path::resource(3416, 0, 16), None);
+    assert_eq!(codec_error(&e).0, &CodecKind::Executable);
+    // A resource the view does not hold, another object's path, a format that cannot
     // carry an instance.
     let e = write(Path::resource(3416, 0, 39), None);
     assert_eq!(
@@ -173,15 +174,39 @@ fn typed_writes_are_refused_before_anything_is_sent() {
         (&CodecKind::NoValue, Some(Path::resource(3416, 0, 39)))
     );
     let e = write(Path::instance(3, 0), None);
-    assert_eq!(
-        codec_error(&e),
-        (&CodecKind::WrongTarget, Some(Path::instance(3, 0)))
-    );
+    assert_eq!(codec_error(&e).0, &CodecKind::WrongTarget);
     let e = write(Path::instance(3416, 0), Some(ContentFormat::Text));
     assert_eq!(codec_error(&e).0, &CodecKind::Unsupported);
-    // The 2.0 type for a 1.0 client, a type of an object the client did not register.
+    // A value the model does not allow (Command is 0..100): 4.00, nothing encoded.
+    let loud = v1_0::OutdoorLampControllerWrite {
+        command: Some(555),
+        ..Default::default()
+    };
     let e = r
-        .write_operation::<v2_0::OutdoorLampController>(
+        .write_operation(
+            WriteMode::PartialUpdate,
+            &Path::instance(3416, 0),
+            &loud,
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(
+        codec_error(&e),
+        (
+            &CodecKind::Invalid(Problem::OutOfRange {
+                value: 555.0,
+                min: 0.0,
+                max: 100.0
+            }),
+            Some(Path::resource(3416, 0, 1))
+        )
+    );
+    assert_eq!(e.response_code(), ucifi_lwm2m::ResponseCode::BadRequest);
+    let e = r.create_operation(1, &loud, None).unwrap_err();
+    assert_eq!(codec_error(&e).1, Some(Path::resource(3416, 1, 1)));
+    // The 2.0 view for a 1.0 client, a view of an object the client did not register.
+    let e = r
+        .write_operation(
             WriteMode::Replace,
             &Path::instance(3416, 0),
             &v2_0::OutdoorLampControllerWrite::default(),
@@ -197,20 +222,8 @@ fn typed_writes_are_refused_before_anything_is_sent() {
         }
     );
     let none = register(&["ep=c"], "</3/0>");
-    let e = none
-        .create_operation::<v1_0::OutdoorLampController>(1, &lamp, None)
-        .unwrap_err();
+    let e = none.create_operation(1, &lamp, None).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::NotFound(Path::object(3416)));
-    // Content of another object than the type named.
-    let e = r
-        .write_operation::<v1_0::OutdoorLampController>(
-            WriteMode::Update,
-            &Path::instance(3416, 0),
-            &device_1_1::Device::default(),
-            None,
-        )
-        .unwrap_err();
-    assert_eq!(codec_error(&e).0, &CodecKind::WrongTarget);
 }
 
 #[test]
@@ -221,9 +234,7 @@ fn a_create_carries_the_instance_id_in_its_payload() {
         command: Some(50),
         ..Default::default()
     };
-    let request = r
-        .create_request::<v1_0::OutdoorLampController>(2, &write, None, 0x24, vec![0xa4])
-        .unwrap();
+    let request = r.create_request(2, &write, None, 0x24, vec![0xa4]).unwrap();
     // CON POST /3416, Content-Format: TLV, object instance 2 holding resource 1 = 50.
     assert_eq!(
         request.to_bytes().unwrap(),
