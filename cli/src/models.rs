@@ -135,6 +135,22 @@ pub fn card(model: &ObjectModel, all_versions: &[ObjectModel]) -> String {
         &rows,
         &[true, false, false, false, false, false, false, false],
     ));
+    let named: Vec<_> = model
+        .resources
+        .iter()
+        .filter(|r| !r.values.is_empty())
+        .collect();
+    if !named.is_empty() {
+        out.push_str("\nnamed values:\n");
+        for r in named {
+            let codes: Vec<String> = r
+                .values
+                .iter()
+                .map(|v| format!("{} {}", v.code, v.name))
+                .collect();
+            let _ = writeln!(out, "{:>5} {}: {}", r.id, r.name, codes.join(", "));
+        }
+    }
     out
 }
 

@@ -121,6 +121,26 @@ fn real_model_card() {
 }
 
 #[test]
+fn cards_name_the_codes_of_enumerated_resources() {
+    let (code, card, err) = run(&["models", "3"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        card.contains(
+            "\nnamed values:\n    6 Available Power Sources: 0 dc, 1 internal_battery, 2 \
+             external_battery, 3 fuel_cell, 4 power_over_ethernet, 5 usb, 6 ac_mains, 7 solar\n"
+        ),
+        "{card}"
+    );
+    assert!(
+        card.ends_with(
+            "\n   20 Battery Status: 0 normal, 1 charging, 2 charge_complete, 3 damaged, 4 low, \
+             5 not_installed, 6 unknown\n"
+        ),
+        "{card}"
+    );
+}
+
+#[test]
 fn unknown_object_and_version() {
     let old = manifest()
         .join("tests/fixtures/diff/old")

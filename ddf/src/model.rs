@@ -19,6 +19,7 @@ pub fn resource_model(def: &ResourceDef) -> ResourceModel {
         data_type: def.data_type,
         range: Cow::Owned(def.range_text.clone()),
         units: Cow::Owned(def.units.clone()),
+        values: Cow::Borrowed(&[]),
     }
 }
 

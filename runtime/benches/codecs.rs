@@ -130,6 +130,7 @@ fn model(
                     data_type,
                     range: Cow::Borrowed(""),
                     units: Cow::Borrowed(""),
+                    values: Cow::Borrowed(&[]),
                 })
                 .collect(),
         ),

@@ -50,7 +50,7 @@ mod version;
 pub use content_format::{ContentFormat, UnknownContentFormat};
 pub use data_type::{DataType, UnknownDataType};
 pub use instance_map::{InstanceMap, Iter as InstanceMapIter};
-pub use model::{ObjectModel, ResourceModel};
+pub use model::{ObjectModel, ResourceModel, ValueName};
 pub use node::{InstanceNode, Node, ObjectNode, ResourceInstanceNode, ResourceNode, ResourceValue};
 pub use operations::{Operations, UnknownOperations};
 pub use path::{Path, PathError};

@@ -26,6 +26,29 @@ pub struct ResourceModel {
     pub range: Cow<'static, str>,
     /// Unit symbol (trimmed, may be empty).
     pub units: Cow<'static, str>,
+    /// The names of the codes of an enumerated resource, by code (empty for others; the
+    /// generator fills them from value names or `N: LABEL` ranges).
+    #[serde(default, skip_serializing_if = "<[ValueName]>::is_empty")]
+    pub values: Cow<'static, [ValueName]>,
+}
+
+/// A named code of an enumerated resource: `0` is `normal` for Battery Status.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValueName {
+    /// The code.
+    pub code: i64,
+    /// Its `snake_case` name, as the generated enum's serde form writes it.
+    pub name: Cow<'static, str>,
+}
+
+impl ValueName {
+    /// A named code (`const`, for generated models).
+    pub const fn new(code: i64, name: &'static str) -> Self {
+        ValueName {
+            code,
+            name: Cow::Borrowed(name),
+        }
+    }
 }
 
 /// The facts of one object version.

@@ -231,6 +231,7 @@ mod tests {
         data_type: DataType::String,
         range: Cow::Borrowed(""),
         units: Cow::Borrowed(""),
+        values: Cow::Borrowed(&[]),
     }];
     const fn device(v: Version, urn: &'static str) -> ObjectModel {
         ObjectModel {

@@ -1008,6 +1008,7 @@ fn model_of(types: &Types, id: u16) -> ucifi_runtime::ObjectModel {
             data_type: *t,
             range: Cow::Borrowed(""),
             units: Cow::Borrowed(""),
+            values: Cow::Borrowed(&[]),
         })
         .collect();
     res.sort_by_key(|r| r.id);

@@ -347,6 +347,20 @@ fn model_items(o: &ObjectPlan, n: &Names) -> TokenStream {
             let units = &d.units;
             t.extend(quote! { .units(#units) });
         }
+        if let Some(e) = &r.enumeration {
+            let value_name = n.get("ValueName");
+            let mut named: Vec<(i64, &str)> = e
+                .variants
+                .iter()
+                .map(|v| (v.value, v.name.as_str()))
+                .collect();
+            named.sort_unstable();
+            let items = named.iter().map(|(code, name)| {
+                let code = Literal::i64_unsuffixed(*code);
+                quote! { #value_name::new(#code, #name) }
+            });
+            t.extend(quote! { .values(const { &[#(#items),*] }) });
+        }
         t
     });
     let (name, urn, multiple, mandatory) = (&def.name, &def.urn, def.multiple, def.mandatory);

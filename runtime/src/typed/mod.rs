@@ -65,7 +65,7 @@ pub mod prelude {
     pub use crate::codec::{Error, ErrorKind, InstanceSink, RawValue, Writer};
     pub use crate::{
         ContentFormat, CoreLink, DataType, InstanceMap, ObjectLink, ObjectModel, Operations, Path,
-        Registry, ResourceModel, Time, Version,
+        Registry, ResourceModel, Time, ValueName, Version,
     };
 }
 
@@ -331,6 +331,7 @@ impl ResourceModel {
             data_type,
             range: Cow::Borrowed(""),
             units: Cow::Borrowed(""),
+            values: Cow::Borrowed(&[]),
         }
     }
 
@@ -356,6 +357,12 @@ impl ResourceModel {
     /// The same resource, with its unit symbol.
     pub const fn units(mut self, units: &'static str) -> Self {
         core::mem::forget(core::mem::replace(&mut self.units, Cow::Borrowed(units)));
+        self
+    }
+
+    /// The same resource, with the names of its codes.
+    pub const fn values(mut self, values: &'static [crate::ValueName]) -> Self {
+        core::mem::forget(core::mem::replace(&mut self.values, Cow::Borrowed(values)));
         self
     }
 }

@@ -28,7 +28,29 @@ pub const MODEL: ObjectModel = ObjectModel {
 pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(0, "Network Bearer", Operations::R, DataType::Integer)
         .mandatory()
-        .range("0..50"),
+        .range("0..50")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "gsm"),
+                    ValueName::new(1, "td_scdma"),
+                    ValueName::new(2, "wcdma"),
+                    ValueName::new(3, "cdma2000"),
+                    ValueName::new(4, "wimax"),
+                    ValueName::new(5, "lte_tdd"),
+                    ValueName::new(6, "lte_fdd"),
+                    ValueName::new(7, "nb_iot"),
+                    ValueName::new(8, "nr_tdd"),
+                    ValueName::new(9, "nr_fdd"),
+                    ValueName::new(21, "wlan"),
+                    ValueName::new(22, "bluetooth"),
+                    ValueName::new(23, "ieee802154"),
+                    ValueName::new(41, "ethernet"),
+                    ValueName::new(42, "dsl"),
+                    ValueName::new(43, "plc"),
+                ]
+            },
+        ),
     ResourceModel::new(
         1,
         "Available Network Bearer",
@@ -37,7 +59,29 @@ pub const RESOURCES: &[ResourceModel] = &[
     )
     .multiple()
     .mandatory()
-    .range("0..50"),
+    .range("0..50")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "gsm"),
+                ValueName::new(1, "td_scdma"),
+                ValueName::new(2, "wcdma"),
+                ValueName::new(3, "cdma2000"),
+                ValueName::new(4, "wimax"),
+                ValueName::new(5, "lte_tdd"),
+                ValueName::new(6, "lte_fdd"),
+                ValueName::new(7, "nb_iot"),
+                ValueName::new(8, "nr_tdd"),
+                ValueName::new(9, "nr_fdd"),
+                ValueName::new(21, "wlan"),
+                ValueName::new(22, "bluetooth"),
+                ValueName::new(23, "ieee802154"),
+                ValueName::new(41, "ethernet"),
+                ValueName::new(42, "dsl"),
+                ValueName::new(43, "plc"),
+            ]
+        },
+    ),
     ResourceModel::new(2, "Radio Signal Strength", Operations::R, DataType::Integer).mandatory(),
     ResourceModel::new(3, "Link Quality", Operations::R, DataType::Integer),
     ResourceModel::new(4, "IP Addresses", Operations::R, DataType::String)

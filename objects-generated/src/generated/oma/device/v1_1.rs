@@ -39,7 +39,21 @@ pub const RESOURCES: &[ResourceModel] = &[
         DataType::Integer,
     )
     .multiple()
-    .range("0..7"),
+    .range("0..7")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "dc"),
+                ValueName::new(1, "internal_battery"),
+                ValueName::new(2, "external_battery"),
+                ValueName::new(3, "fuel_cell"),
+                ValueName::new(4, "power_over_ethernet"),
+                ValueName::new(5, "usb"),
+                ValueName::new(6, "ac_mains"),
+                ValueName::new(7, "solar"),
+            ]
+        },
+    ),
     ResourceModel::new(7, "Power Source Voltage", Operations::R, DataType::Integer).multiple(),
     ResourceModel::new(8, "Power Source Current", Operations::R, DataType::Integer).multiple(),
     ResourceModel::new(9, "Battery Level", Operations::R, DataType::Integer)
@@ -49,7 +63,22 @@ pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(11, "Error Code", Operations::R, DataType::Integer)
         .multiple()
         .mandatory()
-        .range("0..8"),
+        .range("0..8")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "no_error"),
+                    ValueName::new(1, "low_battery"),
+                    ValueName::new(2, "external_power_off"),
+                    ValueName::new(3, "gps_failure"),
+                    ValueName::new(4, "low_signal"),
+                    ValueName::new(5, "out_of_memory"),
+                    ValueName::new(6, "sms_failure"),
+                    ValueName::new(7, "ip_connectivity_failure"),
+                    ValueName::new(8, "peripheral_failure"),
+                ]
+            },
+        ),
     ResourceModel::new(12, "Reset Error Code", Operations::E, DataType::None),
     ResourceModel::new(13, "Current Time", Operations::RW, DataType::Time),
     ResourceModel::new(14, "UTC Offset", Operations::RW, DataType::String),
@@ -64,7 +93,21 @@ pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(17, "Device Type", Operations::R, DataType::String),
     ResourceModel::new(18, "Hardware Version", Operations::R, DataType::String),
     ResourceModel::new(19, "Software Version", Operations::R, DataType::String),
-    ResourceModel::new(20, "Battery Status", Operations::R, DataType::Integer).range("0..6"),
+    ResourceModel::new(20, "Battery Status", Operations::R, DataType::Integer)
+        .range("0..6")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "normal"),
+                    ValueName::new(1, "charging"),
+                    ValueName::new(2, "charge_complete"),
+                    ValueName::new(3, "damaged"),
+                    ValueName::new(4, "low"),
+                    ValueName::new(5, "not_installed"),
+                    ValueName::new(6, "unknown"),
+                ]
+            },
+        ),
     ResourceModel::new(21, "Memory Total", Operations::R, DataType::Integer),
     ResourceModel::new(22, "ExtDevInfo", Operations::R, DataType::Objlnk).multiple(),
 ];

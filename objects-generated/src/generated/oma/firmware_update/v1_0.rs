@@ -33,10 +33,36 @@ pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(2, "Update", Operations::E, DataType::None).mandatory(),
     ResourceModel::new(3, "State", Operations::R, DataType::Integer)
         .mandatory()
-        .range("0..3"),
+        .range("0..3")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "idle"),
+                    ValueName::new(1, "downloading"),
+                    ValueName::new(2, "downloaded"),
+                    ValueName::new(3, "updating"),
+                ]
+            },
+        ),
     ResourceModel::new(5, "Update Result", Operations::R, DataType::Integer)
         .mandatory()
-        .range("0..9"),
+        .range("0..9")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "initial"),
+                    ValueName::new(1, "success"),
+                    ValueName::new(2, "not_enough_flash"),
+                    ValueName::new(3, "out_of_ram"),
+                    ValueName::new(4, "connection_lost"),
+                    ValueName::new(5, "integrity_check_failure"),
+                    ValueName::new(6, "unsupported_package"),
+                    ValueName::new(7, "invalid_uri"),
+                    ValueName::new(8, "update_failed"),
+                    ValueName::new(9, "unsupported_protocol"),
+                ]
+            },
+        ),
     ResourceModel::new(6, "PkgName", Operations::R, DataType::String).range("0..255"),
     ResourceModel::new(7, "PkgVersion", Operations::R, DataType::String).range("0..255"),
     ResourceModel::new(
@@ -46,7 +72,19 @@ pub const RESOURCES: &[ResourceModel] = &[
         DataType::Integer,
     )
     .multiple()
-    .range("0..5"),
+    .range("0..5")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "coap"),
+                ValueName::new(1, "coaps"),
+                ValueName::new(2, "http"),
+                ValueName::new(3, "https"),
+                ValueName::new(4, "coap_tcp"),
+                ValueName::new(5, "coap_tls"),
+            ]
+        },
+    ),
     ResourceModel::new(
         9,
         "Firmware Update Delivery Method",
@@ -54,7 +92,16 @@ pub const RESOURCES: &[ResourceModel] = &[
         DataType::Integer,
     )
     .mandatory()
-    .range("0..2"),
+    .range("0..2")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "pull"),
+                ValueName::new(1, "push"),
+                ValueName::new(2, "both"),
+            ]
+        },
+    ),
 ];
 
 /// Resource IDs.

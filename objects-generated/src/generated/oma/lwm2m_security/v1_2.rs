@@ -32,7 +32,18 @@ pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(1, "Bootstrap-Server", Operations::NONE, DataType::Boolean).mandatory(),
     ResourceModel::new(2, "Security Mode", Operations::NONE, DataType::Integer)
         .mandatory()
-        .range("0..4"),
+        .range("0..4")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "pre_shared_key"),
+                    ValueName::new(1, "raw_public_key"),
+                    ValueName::new(2, "certificate"),
+                    ValueName::new(3, "no_sec"),
+                    ValueName::new(4, "certificate_est"),
+                ]
+            },
+        ),
     ResourceModel::new(
         3,
         "Public Key or Identity",
@@ -42,7 +53,18 @@ pub const RESOURCES: &[ResourceModel] = &[
     .mandatory(),
     ResourceModel::new(4, "Server Public Key", Operations::NONE, DataType::Opaque).mandatory(),
     ResourceModel::new(5, "Secret Key", Operations::NONE, DataType::Opaque).mandatory(),
-    ResourceModel::new(6, "SMS Security Mode", Operations::NONE, DataType::Integer).range("0..255"),
+    ResourceModel::new(6, "SMS Security Mode", Operations::NONE, DataType::Integer)
+        .range("0..255")
+        .values(
+            const {
+                &[
+                    ValueName::new(1, "dtls_psk"),
+                    ValueName::new(2, "secure_packet"),
+                    ValueName::new(3, "no_sec"),
+                    ValueName::new(4, "dtls_multiplexed"),
+                ]
+            },
+        ),
     ResourceModel::new(
         7,
         "SMS Binding Key Parameters",
@@ -85,7 +107,17 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::NONE,
         DataType::UnsignedInteger,
     )
-    .range("0..3"),
+    .range("0..3")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "exact"),
+                ValueName::new(1, "sha256"),
+                ValueName::new(2, "sha384"),
+                ValueName::new(3, "sha512"),
+            ]
+        },
+    ),
     ResourceModel::new(14, "SNI", Operations::NONE, DataType::String),
     ResourceModel::new(
         15,
@@ -93,7 +125,17 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::NONE,
         DataType::UnsignedInteger,
     )
-    .range("0..3"),
+    .range("0..3")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "ca_constraint"),
+                ValueName::new(1, "service_certificate"),
+                ValueName::new(2, "trust_anchor"),
+                ValueName::new(3, "domain_issued"),
+            ]
+        },
+    ),
     ResourceModel::new(
         16,
         "DTLS/TLS Ciphersuite",

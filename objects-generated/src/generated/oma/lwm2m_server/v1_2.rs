@@ -147,7 +147,15 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::RW,
         DataType::Integer,
     )
-    .range("0..1"),
+    .range("0..1")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "non_confirmable"),
+                ValueName::new(1, "confirmable"),
+            ]
+        },
+    ),
     ResourceModel::new(
         27,
         "Profile ID Hash Algorithm",

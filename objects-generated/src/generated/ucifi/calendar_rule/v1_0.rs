@@ -27,7 +27,8 @@ pub const MODEL: ObjectModel = ObjectModel {
 /// The resource models, sorted by ID.
 pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(0, "Calendar Name", Operations::RW, DataType::String),
-    ResourceModel::new(1, "Calendar Type", Operations::RW, DataType::Integer),
+    ResourceModel::new(1, "Calendar Type", Operations::RW, DataType::Integer)
+        .values(const { &[ValueName::new(0, "day"), ValueName::new(1, "night")] }),
     ResourceModel::new(2, "Start Date", Operations::RW, DataType::String).multiple(),
     ResourceModel::new(3, "End Date", Operations::RW, DataType::String).multiple(),
     ResourceModel::new(4, "Date Rule", Operations::RW, DataType::String),

@@ -52,10 +52,26 @@ pub const RESOURCES: &[ResourceModel] = &[
         "Shared Sensor information",
         Operations::RW,
         DataType::Integer,
+    )
+    .values(
+        const {
+            &[
+                ValueName::new(0, "state_only"),
+                ValueName::new(1, "all_resources"),
+            ]
+        },
     ),
     ResourceModel::new(7, "Quality of service", Operations::RW, DataType::String),
     ResourceModel::new(8, "Hop Limit", Operations::RW, DataType::Integer),
-    ResourceModel::new(9, "Broadcast Criteria", Operations::RW, DataType::Integer),
+    ResourceModel::new(9, "Broadcast Criteria", Operations::RW, DataType::Integer).values(
+        const {
+            &[
+                ValueName::new(1, "on_change"),
+                ValueName::new(2, "periodic"),
+                ValueName::new(3, "both"),
+            ]
+        },
+    ),
     ResourceModel::new(
         10,
         "Min Broadcast Period",
@@ -96,6 +112,21 @@ pub const RESOURCES: &[ResourceModel] = &[
         "Data Fusion Operation",
         Operations::RW,
         DataType::Integer,
+    )
+    .values(
+        const {
+            &[
+                ValueName::new(0, "none"),
+                ValueName::new(1, "or"),
+                ValueName::new(2, "and"),
+                ValueName::new(3, "add"),
+                ValueName::new(4, "max"),
+                ValueName::new(5, "min"),
+                ValueName::new(6, "last"),
+                ValueName::new(7, "custom1"),
+                ValueName::new(8, "custom2"),
+            ]
+        },
     ),
     ResourceModel::new(
         18,

@@ -69,8 +69,32 @@ pub const RESOURCES: &[ResourceModel] = &[
         DataType::Float,
     )
     .units("deg"),
-    ResourceModel::new(13, "Fix type", Operations::R, DataType::Integer),
-    ResourceModel::new(14, "Fix dimension", Operations::R, DataType::Integer),
+    ResourceModel::new(13, "Fix type", Operations::R, DataType::Integer).values(
+        const {
+            &[
+                ValueName::new(0, "no_fix"),
+                ValueName::new(1, "autonomous"),
+                ValueName::new(2, "differential"),
+                ValueName::new(3, "gps_pps"),
+                ValueName::new(4, "rtk_fixed"),
+                ValueName::new(5, "rtk_float"),
+                ValueName::new(6, "estimated"),
+                ValueName::new(7, "dead_reckoning"),
+                ValueName::new(8, "manual"),
+                ValueName::new(9, "simulated"),
+            ]
+        },
+    ),
+    ResourceModel::new(14, "Fix dimension", Operations::R, DataType::Integer).values(
+        const {
+            &[
+                ValueName::new(0, "no_fix"),
+                ValueName::new(1, "not_available"),
+                ValueName::new(2, "two_dimensional"),
+                ValueName::new(3, "three_dimensional"),
+            ]
+        },
+    ),
     ResourceModel::new(15, "Used satellites", Operations::R, DataType::Integer),
     ResourceModel::new(16, "Visible satellites", Operations::R, DataType::Integer),
     ResourceModel::new(17, "Satellite identifiers", Operations::R, DataType::String).multiple(),

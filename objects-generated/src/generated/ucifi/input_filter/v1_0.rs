@@ -44,6 +44,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         "Data Type",
         Operations::RW,
         ::ucifi_runtime::typed::prelude::DataType::Integer,
+    )
+    .values(
+        const {
+            &[
+                ValueName::new(0, "opaque"),
+                ValueName::new(1, "integer_counter"),
+                ValueName::new(2, "integer_gauge"),
+                ValueName::new(3, "float_gauge"),
+                ValueName::new(4, "time"),
+                ValueName::new(5, "string"),
+            ]
+        },
     ),
     ResourceModel::new(
         3,

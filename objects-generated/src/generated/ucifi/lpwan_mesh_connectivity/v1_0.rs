@@ -27,11 +27,36 @@ pub const MODEL: ObjectModel = ObjectModel {
 /// The resource models, sorted by ID.
 pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(0, "Network Type", Operations::R, DataType::String).mandatory(),
-    ResourceModel::new(1, "Device class", Operations::RW, DataType::Integer).mandatory(),
+    ResourceModel::new(1, "Device class", Operations::RW, DataType::Integer)
+        .mandatory()
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "end_device"),
+                    ValueName::new(1, "router"),
+                    ValueName::new(2, "repeater"),
+                    ValueName::new(3, "border_router"),
+                    ValueName::new(4, "bridge"),
+                    ValueName::new(5, "gateway"),
+                ]
+            },
+        ),
     ResourceModel::new(2, "Operating Frequency", Operations::R, DataType::Float)
         .mandatory()
         .units("MHz"),
-    ResourceModel::new(3, "Status", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(3, "Status", Operations::R, DataType::Integer)
+        .mandatory()
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "disabled"),
+                    ValueName::new(1, "connecting"),
+                    ValueName::new(2, "connected"),
+                    ValueName::new(3, "disconnecting"),
+                    ValueName::new(4, "disconnected"),
+                ]
+            },
+        ),
     ResourceModel::new(4, "Connection Errors", Operations::R, DataType::String),
     ResourceModel::new(5, "Last Error timestamp", Operations::R, DataType::Time),
     ResourceModel::new(6, "Error Counter", Operations::R, DataType::Integer),
@@ -45,6 +70,15 @@ pub const RESOURCES: &[ResourceModel] = &[
         "Channel Hopping Function",
         Operations::RW,
         DataType::Integer,
+    )
+    .values(
+        const {
+            &[
+                ValueName::new(0, "disabled"),
+                ValueName::new(1, "pseudo_random"),
+                ValueName::new(2, "adaptive"),
+            ]
+        },
     ),
     ResourceModel::new(13, "Available Channels", Operations::RW, DataType::String),
     ResourceModel::new(14, "Unicast Channel Plan", Operations::RW, DataType::String),
@@ -90,7 +124,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::R,
         DataType::Integer,
     )
-    .range("0..23"),
+    .range("0..23")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "unchecked"),
+                ValueName::new(1, "rejected_with_certainty"),
+                ValueName::new(2, "rejected_with_probability"),
+                ValueName::new(3, "accepted_but_suspicious"),
+                ValueName::new(4, "accepted"),
+            ]
+        },
+    ),
     ResourceModel::new(
         6049,
         "Measurement Quality Level",

@@ -155,7 +155,27 @@ pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(34, "Lamp cleaning date", Operations::RW, DataType::Time),
     ResourceModel::new(35, "Control type", Operations::RW, DataType::Integer)
         .multiple()
-        .range("0..13"),
+        .range("0..13")
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "switching"),
+                    ValueName::new(1, "dali_dt0"),
+                    ValueName::new(2, "dali_dt1"),
+                    ValueName::new(3, "dali_dt2"),
+                    ValueName::new(4, "dali_dt3"),
+                    ValueName::new(5, "dali_dt4"),
+                    ValueName::new(6, "dali_dt5"),
+                    ValueName::new(7, "dali_dt6"),
+                    ValueName::new(8, "dali_dt7"),
+                    ValueName::new(9, "dali_dt8"),
+                    ValueName::new(10, "analog"),
+                    ValueName::new(11, "pwm"),
+                    ValueName::new(12, "pwm_inverted"),
+                    ValueName::new(13, "other_control"),
+                ]
+            },
+        ),
     ResourceModel::new(
         36,
         "Nominal Lamp wattage",
@@ -295,7 +315,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::R,
         DataType::Integer,
     )
-    .range("0..23"),
+    .range("0..23")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "unchecked"),
+                ValueName::new(1, "rejected_with_certainty"),
+                ValueName::new(2, "rejected_with_probability"),
+                ValueName::new(3, "accepted_but_suspicious"),
+                ValueName::new(4, "accepted"),
+            ]
+        },
+    ),
     ResourceModel::new(
         6049,
         "Measurement Quality Level",

@@ -26,9 +26,31 @@ pub const MODEL: ObjectModel = ObjectModel {
 
 /// The resource models, sorted by ID.
 pub const RESOURCES: &[ResourceModel] = &[
-    ResourceModel::new(0, "Operation", Operations::RW, DataType::Integer).mandatory(),
+    ResourceModel::new(0, "Operation", Operations::RW, DataType::Integer)
+        .mandatory()
+        .values(
+            const {
+                &[
+                    ValueName::new(1, "set"),
+                    ValueName::new(2, "minimum"),
+                    ValueName::new(3, "maximum"),
+                    ValueName::new(4, "add"),
+                    ValueName::new(5, "subtract"),
+                    ValueName::new(6, "multiply"),
+                ]
+            },
+        ),
     ResourceModel::new(1, "Delay", Operations::RW, DataType::Float).units("s"),
-    ResourceModel::new(2, "Transaction", Operations::RW, DataType::Integer),
+    ResourceModel::new(2, "Transaction", Operations::RW, DataType::Integer).values(
+        const {
+            &[
+                ValueName::new(0, "immediate"),
+                ValueName::new(1, "linear"),
+                ValueName::new(2, "exponential"),
+                ValueName::new(3, "device_defined"),
+            ]
+        },
+    ),
     ResourceModel::new(3, "Expiration Time", Operations::RW, DataType::Float),
 ];
 

@@ -27,7 +27,17 @@ pub const MODEL: ObjectModel = ObjectModel {
 /// The resource models, sorted by ID.
 pub const RESOURCES: &[ResourceModel] = &[
     ResourceModel::new(0, "Program Name", Operations::R, DataType::String).mandatory(),
-    ResourceModel::new(1, "Status", Operations::R, DataType::Integer).mandatory(),
+    ResourceModel::new(1, "Status", Operations::R, DataType::Integer)
+        .mandatory()
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "disabled"),
+                    ValueName::new(1, "inactive"),
+                    ValueName::new(2, "running"),
+                ]
+            },
+        ),
     ResourceModel::new(2, "Error Conditions", Operations::R, DataType::Integer).mandatory(),
     ResourceModel::new(3, "Clear errors", Operations::E, DataType::None),
     ResourceModel::new(4, "Evaluation Counter", Operations::R, DataType::Integer),

@@ -37,7 +37,9 @@ pub const RESOURCES: &[ResourceModel] = &[
     ),
     ResourceModel::new(3, "Time of last reset", Operations::R, DataType::Time).units("s"),
     ResourceModel::new(4, "Type of meter", Operations::RW, DataType::String),
-    ResourceModel::new(5, "Status", Operations::R, DataType::Integer).range("0..255"),
+    ResourceModel::new(5, "Status", Operations::R, DataType::Integer)
+        .range("0..255")
+        .values(const { &[ValueName::new(0, "ok")] }),
     ResourceModel::new(5518, "Timestamp", Operations::R, DataType::Time),
     ResourceModel::new(
         6042,
@@ -45,7 +47,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::R,
         DataType::Integer,
     )
-    .range("0..23"),
+    .range("0..23")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "unchecked"),
+                ValueName::new(1, "rejected_with_certainty"),
+                ValueName::new(2, "rejected_with_probability"),
+                ValueName::new(3, "accepted_but_suspicious"),
+                ValueName::new(4, "accepted"),
+            ]
+        },
+    ),
     ResourceModel::new(
         6049,
         "Measurement Quality Level",

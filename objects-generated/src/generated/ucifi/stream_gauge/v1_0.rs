@@ -31,7 +31,9 @@ pub const RESOURCES: &[ResourceModel] = &[
         .units("m"),
     ResourceModel::new(2, "Volumetric discharge", Operations::R, DataType::Float).units("m3"),
     ResourceModel::new(3, "Type of meter", Operations::RW, DataType::String),
-    ResourceModel::new(4, "Status", Operations::R, DataType::Integer).range("0..255"),
+    ResourceModel::new(4, "Status", Operations::R, DataType::Integer)
+        .range("0..255")
+        .values(const { &[ValueName::new(0, "ok")] }),
     ResourceModel::new(5, "Alarm Counter Reset", Operations::E, DataType::None),
     ResourceModel::new(6, "Threshold A", Operations::RW, DataType::Float).units("m"),
     ResourceModel::new(7, "Alarm A", Operations::R, DataType::Boolean),
@@ -46,7 +48,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::R,
         DataType::Integer,
     )
-    .range("0..23"),
+    .range("0..23")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "unchecked"),
+                ValueName::new(1, "rejected_with_certainty"),
+                ValueName::new(2, "rejected_with_probability"),
+                ValueName::new(3, "accepted_but_suspicious"),
+                ValueName::new(4, "accepted"),
+            ]
+        },
+    ),
     ResourceModel::new(
         6049,
         "Measurement Quality Level",

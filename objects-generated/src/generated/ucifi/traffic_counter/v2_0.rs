@@ -26,7 +26,63 @@ pub const MODEL: ObjectModel = ObjectModel {
 
 /// The resource models, sorted by ID.
 pub const RESOURCES: &[ResourceModel] = &[
-    ResourceModel::new(0, "Vehicle type", Operations::R, DataType::Integer).multiple(),
+    ResourceModel::new(0, "Vehicle type", Operations::R, DataType::Integer)
+        .multiple()
+        .values(
+            const {
+                &[
+                    ValueName::new(0, "agricultural"),
+                    ValueName::new(1, "any_vehicle"),
+                    ValueName::new(2, "articulated_bus"),
+                    ValueName::new(3, "articulated_trolley_bus"),
+                    ValueName::new(4, "articulated_vehicle"),
+                    ValueName::new(5, "bicycle"),
+                    ValueName::new(6, "bus"),
+                    ValueName::new(7, "car"),
+                    ValueName::new(8, "caravan"),
+                    ValueName::new(9, "car_or_light_vehicle"),
+                    ValueName::new(10, "car_with_caravan"),
+                    ValueName::new(11, "car_with_trailer"),
+                    ValueName::new(12, "construction_or_maintenance"),
+                    ValueName::new(13, "four_wheel_drive"),
+                    ValueName::new(14, "heavy_goods_vehicle"),
+                    ValueName::new(15, "heavy_goods_vehicle_with_trailer"),
+                    ValueName::new(16, "heavy_duty_transporter"),
+                    ValueName::new(17, "heavy_vehicle"),
+                    ValueName::new(18, "high_sided_vehicle"),
+                    ValueName::new(19, "light_commercial_vehicle"),
+                    ValueName::new(20, "large_car"),
+                    ValueName::new(21, "large_goods_vehicle"),
+                    ValueName::new(22, "light_commercial_vehicle_with_trailer"),
+                    ValueName::new(23, "long_heavy_lorry"),
+                    ValueName::new(24, "lorry"),
+                    ValueName::new(25, "metro"),
+                    ValueName::new(26, "minibus"),
+                    ValueName::new(27, "moped"),
+                    ValueName::new(28, "motorcycle"),
+                    ValueName::new(29, "motorcycle_with_sidecar"),
+                    ValueName::new(30, "motorhome"),
+                    ValueName::new(31, "motorscooter"),
+                    ValueName::new(32, "passenger_car"),
+                    ValueName::new(33, "small_car"),
+                    ValueName::new(34, "tanker"),
+                    ValueName::new(35, "three_wheeled"),
+                    ValueName::new(36, "trailer"),
+                    ValueName::new(37, "tram"),
+                    ValueName::new(38, "trolley_bus"),
+                    ValueName::new(39, "two_wheeled"),
+                    ValueName::new(40, "van"),
+                    ValueName::new(41, "vehicle_with_caravan"),
+                    ValueName::new(42, "with_catalytic_converter"),
+                    ValueName::new(43, "without_catalytic_converter"),
+                    ValueName::new(44, "vehicle_with_trailer"),
+                    ValueName::new(45, "even_number_plate"),
+                    ValueName::new(46, "odd_number_plate"),
+                    ValueName::new(99, "unknown"),
+                    ValueName::new(100, "unlisted"),
+                ]
+            },
+        ),
     ResourceModel::new(1, "Cumulated number", Operations::R, DataType::Integer).multiple(),
     ResourceModel::new(2, "Reset cumulated number", Operations::E, DataType::None),
     ResourceModel::new(
@@ -130,7 +186,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::R,
         DataType::Integer,
     )
-    .range("0..23"),
+    .range("0..23")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "unchecked"),
+                ValueName::new(1, "rejected_with_certainty"),
+                ValueName::new(2, "rejected_with_probability"),
+                ValueName::new(3, "accepted_but_suspicious"),
+                ValueName::new(4, "accepted"),
+            ]
+        },
+    ),
     ResourceModel::new(
         6049,
         "Measurement Quality Level",

@@ -50,7 +50,15 @@ pub const RESOURCES: &[ResourceModel] = &[
     )
     .units("B"),
     ResourceModel::new(6, "Communication error", Operations::R, DataType::Boolean),
-    ResourceModel::new(7, "Data Priority", Operations::RW, DataType::Integer),
+    ResourceModel::new(7, "Data Priority", Operations::RW, DataType::Integer).values(
+        const {
+            &[
+                ValueName::new(0, "immediate"),
+                ValueName::new(1, "best_effort"),
+                ValueName::new(2, "latest"),
+            ]
+        },
+    ),
     ResourceModel::new(8, "Data Creation Time", Operations::RW, DataType::Time),
     ResourceModel::new(9, "Data Description", Operations::RW, DataType::String),
     ResourceModel::new(10, "Data Format", Operations::RW, DataType::String),
@@ -62,7 +70,18 @@ pub const RESOURCES: &[ResourceModel] = &[
         Operations::R,
         DataType::Integer,
     )
-    .range("0..23"),
+    .range("0..23")
+    .values(
+        const {
+            &[
+                ValueName::new(0, "unchecked"),
+                ValueName::new(1, "rejected_with_certainty"),
+                ValueName::new(2, "rejected_with_probability"),
+                ValueName::new(3, "accepted_but_suspicious"),
+                ValueName::new(4, "accepted"),
+            ]
+        },
+    ),
     ResourceModel::new(
         6049,
         "Measurement Quality Level",
