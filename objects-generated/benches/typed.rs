@@ -112,7 +112,7 @@ fn bench_instance<I: ObjectType>(c: &mut Criterion, name: &str, value: &I) {
 }
 
 fn single_resource(c: &mut Criterion) {
-    use ucifi_objects::oma::device::v1_0::CurrentTime;
+    use ucifi_objects::oma::device::v1_0::resources::CurrentTime;
     let path = Path::resource(3, 0, 13);
     c.bench_function("device/tlv typed write of Current Time", |b| {
         b.iter(|| {

@@ -2,8 +2,9 @@
 //! static model registry that client and server crates share.
 //!
 //! Every object version has a module (`ucifi_objects::oma::device::v1_2`) holding an
-//! instance struct, a write view, one marker type per resource, enums for enumerated
-//! resources and the `MODEL` descriptor; each family module re-exports the latest version
+//! instance struct, a write view, the `Execute` list, enums for enumerated resources, the
+//! `MODEL` descriptor, the resource IDs (`id`) and one marker type per resource
+//! (`resources`); each family module re-exports the latest version
 //! of its objects (`ucifi_objects::oma::Device`). Each family is a cargo feature (`oma`,
 //! `ipso`, `ucifi`, all on by default) so firmware compiles only what it uses.
 //!
@@ -32,12 +33,12 @@
 //! # }
 //! ```
 //!
-//! Single resources are addressed with types: `typed::read::<device::BatteryLevel>`
+//! Single resources are addressed with types: `typed::read::<device::resources::BatteryLevel>`
 //! returns an `i64`, and writing a read-only resource does not compile:
 //!
 //! ```compile_fail,E0277
 //! # #[cfg(feature = "oma")] {
-//! use ucifi_objects::oma::device::BatteryLevel;
+//! use ucifi_objects::oma::device::resources::BatteryLevel;
 //! use ucifi_runtime::{ContentFormat, Path};
 //! let path = Path::resource(3, 0, 9);
 //! ucifi_runtime::typed::write::<BatteryLevel>(ContentFormat::Text, &path, &100).unwrap();
@@ -46,7 +47,7 @@
 //!
 //! ```
 //! # #[cfg(feature = "oma")] {
-//! use ucifi_objects::oma::device::CurrentTime;
+//! use ucifi_objects::oma::device::resources::CurrentTime;
 //! use ucifi_runtime::{ContentFormat, Path, Time};
 //! let path = Path::resource(3, 0, 13);
 //! let text = ucifi_runtime::typed::write::<CurrentTime>(ContentFormat::Text, &path, &Time(5)).unwrap();

@@ -84,23 +84,30 @@ fn typed_single_resource_read_and_write() {
     let path = Path::resource(3, 0, 9);
     let bytes = hex("C1 09 64");
     let level: i64 =
-        typed::read::<device::v1_0::BatteryLevel>(ContentFormat::Tlv, &path, &bytes).unwrap();
+        typed::read::<device::v1_0::resources::BatteryLevel>(ContentFormat::Tlv, &path, &bytes)
+            .unwrap();
     assert_eq!(level, 100);
     // A multiple resource reads as a map.
     let path = Path::resource(3, 0, 6);
     let bytes = hex("86 06 41 00 01 41 01 05");
-    let sources =
-        typed::read::<device::v1_0::AvailablePowerSources>(ContentFormat::Tlv, &path, &bytes)
-            .unwrap();
+    let sources = typed::read::<device::v1_0::resources::AvailablePowerSources>(
+        ContentFormat::Tlv,
+        &path,
+        &bytes,
+    )
+    .unwrap();
     assert_eq!(
         sources,
         [(0, Power::InternalBattery), (1, Power::Usb)].into()
     );
     // Writing a writable resource (reading-only ones do not compile: see ucifi-objects docs).
     let path = Path::resource(3, 0, 13);
-    let bytes =
-        typed::write::<device::v1_0::CurrentTime>(ContentFormat::Tlv, &path, &Time(1_367_491_215))
-            .unwrap();
+    let bytes = typed::write::<device::v1_0::resources::CurrentTime>(
+        ContentFormat::Tlv,
+        &path,
+        &Time(1_367_491_215),
+    )
+    .unwrap();
     assert_eq!(bytes, hex("C4 0D 51 82 42 8F"));
 }
 
@@ -158,16 +165,23 @@ fn registry_lookups() {
     assert_eq!(<Device as Instance>::OBJECT_ID, 3);
     // Resource markers carry the model's facts as constants.
     use ucifi_runtime::typed::Resource;
-    assert_eq!(device::BatteryLevel::ID, 9);
-    assert_eq!(device::BatteryLevel::NAME, "Battery Level");
+    assert_eq!(device::resources::BatteryLevel::ID, 9);
+    assert_eq!(device::resources::BatteryLevel::NAME, "Battery Level");
     assert_eq!(
-        device::BatteryLevel::OPERATIONS,
+        device::resources::BatteryLevel::OPERATIONS,
         ucifi_runtime::Operations::R
     );
-    const { assert!(!device::BatteryLevel::MULTIPLE && device::ErrorCode::MULTIPLE) };
-    assert_eq!(device::Reboot::DATA_TYPE, ucifi_runtime::DataType::None);
+    const {
+        assert!(
+            !device::resources::BatteryLevel::MULTIPLE && device::resources::ErrorCode::MULTIPLE
+        )
+    };
     assert_eq!(
-        device::CurrentTime::MODEL.data_type,
+        device::resources::Reboot::DATA_TYPE,
+        ucifi_runtime::DataType::None
+    );
+    assert_eq!(
+        device::resources::CurrentTime::MODEL.data_type,
         ucifi_runtime::DataType::Time
     );
     // Family re-exports point to the latest version.

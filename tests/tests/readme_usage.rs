@@ -37,7 +37,7 @@ fn readme_usage_example() -> Result<(), ucifi_runtime::codec::Error> {
     last.decode_into(ContentFormat::SenmlCbor, &path, &buf[..n])?;
     assert_eq!(last, device);
     // ...reads one resource with its Rust type...
-    let level: i64 = typed::read::<device::BatteryLevel>(
+    let level: i64 = typed::read::<device::resources::BatteryLevel>(
         ContentFormat::Tlv,
         &Path::resource(3, 0, 9),
         b"\xc1\x09\x57",

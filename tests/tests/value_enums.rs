@@ -106,9 +106,12 @@ fn payloads_written_by_hand_decode_to_the_fallback_and_encode_the_same() {
     assert_eq!(d.encode(ContentFormat::Tlv, &path).unwrap(), tlv);
     // One resource: Battery Status read with its marker type.
     let one = [0xC1, 0x14, 0x09];
-    let status =
-        typed::read::<device::BatteryStatus>(ContentFormat::Tlv, &Path::resource(3, 0, 20), &one)
-            .unwrap();
+    let status = typed::read::<device::resources::BatteryStatus>(
+        ContentFormat::Tlv,
+        &Path::resource(3, 0, 20),
+        &one,
+    )
+    .unwrap();
     assert_eq!(status, Battery::Other(9));
     // Firmware Update State 7 (no name) and 2 (Downloaded) in SenML JSON.
     let path = Path::instance(5, 0);

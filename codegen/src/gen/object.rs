@@ -197,7 +197,7 @@ fn res_doc(r: &ResourcePlan) -> TokenStream {
 /// One line: name, ID and the marker type that has the full documentation.
 fn short_doc(r: &ResourcePlan) -> TokenStream {
     let d = format!(
-        " {} (resource {}, {}): see [`{m}`](struct@{m}).",
+        " {} (resource {}, {}): see [`{m}`](struct@resources::{m}).",
         md(&r.def.name),
         r.def.id,
         if r.def.operations.is_none() {
@@ -292,6 +292,11 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
             .map(|e| enum_items(r, e, options, &n))
     });
     let markers = o.resources.iter().map(|r| marker(r, o, &n));
+    let resources_doc = format!(
+        " One zero-sized type per resource of {} {}, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).",
+        md(&def.name),
+        def.version
+    );
     quote! {
         #(#![doc = #module_doc])*
 
@@ -302,7 +307,13 @@ pub(super) fn version_module(o: &ObjectPlan, options: &Options) -> TokenStream {
         #write_view
         #execute
         #(#enums)*
-        #(#markers)*
+
+        #[doc = #resources_doc]
+        pub mod resources {
+            use super::*;
+
+            #(#markers)*
+        }
     }
 }
 

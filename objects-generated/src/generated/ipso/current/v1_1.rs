@@ -344,13 +344,13 @@ impl ObjectType for Current {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct CurrentWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-    /// Current Calibration (resource 5821, RW): see [`CurrentCalibration`](struct@CurrentCalibration).
+    /// Current Calibration (resource 5821, RW): see [`CurrentCalibration`](struct@resources::CurrentCalibration).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -423,7 +423,7 @@ impl WriteView for CurrentWrite {
 /// The executable resources of Current (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@resources::ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
 
@@ -546,214 +546,219 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
+/// One zero-sized type per resource of Current 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = Current;
-    type Value = Time;
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = Current;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Min Measured Value (resource 5601).
+    ///
+    /// ID 5601 · R · Float · single · optional
+    ///
+    /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinMeasuredValue;
+
+    impl Resource for MinMeasuredValue {
+        const ID: u16 = 5601;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for MinMeasuredValue {}
+
+    /// Max Measured Value (resource 5602).
+    ///
+    /// ID 5602 · R · Float · single · optional
+    ///
+    /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxMeasuredValue;
+
+    impl Resource for MaxMeasuredValue {
+        const ID: u16 = 5602;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for MaxMeasuredValue {}
+
+    /// Min Range Value (resource 5603).
+    ///
+    /// ID 5603 · R · Float · single · optional
+    ///
+    /// Lowest value the sensor is able to measure, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinRangeValue;
+
+    impl Resource for MinRangeValue {
+        const ID: u16 = 5603;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for MinRangeValue {}
+
+    /// Max Range Value (resource 5604).
+    ///
+    /// ID 5604 · R · Float · single · optional
+    ///
+    /// Highest value the sensor is able to measure, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxRangeValue;
+
+    impl Resource for MaxRangeValue {
+        const ID: u16 = 5604;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for MaxRangeValue {}
+
+    /// Reset Min and Max Measured Values (resource 5605).
+    ///
+    /// ID 5605 · E · none · single · optional
+    ///
+    /// Execute to set both the minimum and maximum measured values to the present reading.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetMinAndMaxMeasuredValues;
+
+    impl Resource for ResetMinAndMaxMeasuredValues {
+        const ID: u16 = 5605;
+        type Object = Current;
+        type Value = ();
+    }
+
+    impl Executable for ResetMinAndMaxMeasuredValues {}
+
+    /// Sensor Value (resource 5700).
+    ///
+    /// ID 5700 · R · Float · single · mandatory
+    ///
+    /// Latest current reading, usually in amperes (A); the unit is given by Sensor Units.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorValue;
+
+    impl Resource for SensorValue {
+        const ID: u16 = 5700;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for SensorValue {}
+
+    /// Sensor Units (resource 5701).
+    ///
+    /// ID 5701 · R · String · single · optional
+    ///
+    /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorUnits;
+
+    impl Resource for SensorUnits {
+        const ID: u16 = 5701;
+        type Object = Current;
+        type Value = String;
+    }
+
+    impl Readable for SensorUnits {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = Current;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// Current Calibration (resource 5821).
+    ///
+    /// ID 5821 · RW · Float · single · optional
+    ///
+    /// Calibration coefficient applied to the measurement; writable to correct the reading.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CurrentCalibration;
+
+    impl Resource for CurrentCalibration {
+        const ID: u16 = 5821;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for CurrentCalibration {}
+
+    impl Writable for CurrentCalibration {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = Current;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = Current;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = Current;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Timestamp {}
-
-/// Min Measured Value (resource 5601).
-///
-/// ID 5601 · R · Float · single · optional
-///
-/// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MinMeasuredValue;
-
-impl Resource for MinMeasuredValue {
-    const ID: u16 = 5601;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for MinMeasuredValue {}
-
-/// Max Measured Value (resource 5602).
-///
-/// ID 5602 · R · Float · single · optional
-///
-/// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxMeasuredValue;
-
-impl Resource for MaxMeasuredValue {
-    const ID: u16 = 5602;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for MaxMeasuredValue {}
-
-/// Min Range Value (resource 5603).
-///
-/// ID 5603 · R · Float · single · optional
-///
-/// Lowest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MinRangeValue;
-
-impl Resource for MinRangeValue {
-    const ID: u16 = 5603;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for MinRangeValue {}
-
-/// Max Range Value (resource 5604).
-///
-/// ID 5604 · R · Float · single · optional
-///
-/// Highest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxRangeValue;
-
-impl Resource for MaxRangeValue {
-    const ID: u16 = 5604;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for MaxRangeValue {}
-
-/// Reset Min and Max Measured Values (resource 5605).
-///
-/// ID 5605 · E · none · single · optional
-///
-/// Execute to set both the minimum and maximum measured values to the present reading.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetMinAndMaxMeasuredValues;
-
-impl Resource for ResetMinAndMaxMeasuredValues {
-    const ID: u16 = 5605;
-    type Object = Current;
-    type Value = ();
-}
-
-impl Executable for ResetMinAndMaxMeasuredValues {}
-
-/// Sensor Value (resource 5700).
-///
-/// ID 5700 · R · Float · single · mandatory
-///
-/// Latest current reading, usually in amperes (A); the unit is given by Sensor Units.
-#[derive(Clone, Copy, Debug)]
-pub struct SensorValue;
-
-impl Resource for SensorValue {
-    const ID: u16 = 5700;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for SensorValue {}
-
-/// Sensor Units (resource 5701).
-///
-/// ID 5701 · R · String · single · optional
-///
-/// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
-#[derive(Clone, Copy, Debug)]
-pub struct SensorUnits;
-
-impl Resource for SensorUnits {
-    const ID: u16 = 5701;
-    type Object = Current;
-    type Value = String;
-}
-
-impl Readable for SensorUnits {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = Current;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// Current Calibration (resource 5821).
-///
-/// ID 5821 · RW · Float · single · optional
-///
-/// Calibration coefficient applied to the measurement; writable to correct the reading.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentCalibration;
-
-impl Resource for CurrentCalibration {
-    const ID: u16 = 5821;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for CurrentCalibration {}
-
-impl Writable for CurrentCalibration {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = Current;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = Current;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = Current;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -252,7 +252,7 @@ impl ObjectType for Energy {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EnergyWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -317,7 +317,7 @@ impl WriteView for EnergyWrite {
 /// The executable resources of Energy (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset Cumulative energy (resource 5822, E): see [`ResetCumulativeEnergy`](struct@ResetCumulativeEnergy).
+    /// Reset Cumulative energy (resource 5822, E): see [`ResetCumulativeEnergy`](struct@resources::ResetCumulativeEnergy).
     ResetCumulativeEnergy,
 }
 
@@ -440,132 +440,137 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
+/// One zero-sized type per resource of Energy 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = Energy;
-    type Value = Time;
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = Energy;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Sensor Value (resource 5700).
+    ///
+    /// ID 5700 · R · Float · single · mandatory
+    ///
+    /// Energy consumed so far, usually in watt-hours (Wh); the unit is given by Sensor Units.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorValue;
+
+    impl Resource for SensorValue {
+        const ID: u16 = 5700;
+        type Object = Energy;
+        type Value = f64;
+    }
+
+    impl Readable for SensorValue {}
+
+    /// Sensor Units (resource 5701).
+    ///
+    /// ID 5701 · R · String · single · optional
+    ///
+    /// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorUnits;
+
+    impl Resource for SensorUnits {
+        const ID: u16 = 5701;
+        type Object = Energy;
+        type Value = String;
+    }
+
+    impl Readable for SensorUnits {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = Energy;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// Reset Cumulative energy (resource 5822).
+    ///
+    /// ID 5822 · E · none · single · optional
+    ///
+    /// Execute to set the cumulative energy counters back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetCumulativeEnergy;
+
+    impl Resource for ResetCumulativeEnergy {
+        const ID: u16 = 5822;
+        type Object = Energy;
+        type Value = ();
+    }
+
+    impl Executable for ResetCumulativeEnergy {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = Energy;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = Energy;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = Energy;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Timestamp {}
-
-/// Sensor Value (resource 5700).
-///
-/// ID 5700 · R · Float · single · mandatory
-///
-/// Energy consumed so far, usually in watt-hours (Wh); the unit is given by Sensor Units.
-#[derive(Clone, Copy, Debug)]
-pub struct SensorValue;
-
-impl Resource for SensorValue {
-    const ID: u16 = 5700;
-    type Object = Energy;
-    type Value = f64;
-}
-
-impl Readable for SensorValue {}
-
-/// Sensor Units (resource 5701).
-///
-/// ID 5701 · R · String · single · optional
-///
-/// Unit of the reported values, as a text symbol (SenML style, e.g. Cel, %RH, V).
-#[derive(Clone, Copy, Debug)]
-pub struct SensorUnits;
-
-impl Resource for SensorUnits {
-    const ID: u16 = 5701;
-    type Object = Energy;
-    type Value = String;
-}
-
-impl Readable for SensorUnits {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = Energy;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// Reset Cumulative energy (resource 5822).
-///
-/// ID 5822 · E · none · single · optional
-///
-/// Execute to set the cumulative energy counters back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetCumulativeEnergy;
-
-impl Resource for ResetCumulativeEnergy {
-    const ID: u16 = 5822;
-    type Object = Energy;
-    type Value = ();
-}
-
-impl Executable for ResetCumulativeEnergy {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = Energy;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = Energy;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = Energy;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

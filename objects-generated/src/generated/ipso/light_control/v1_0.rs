@@ -241,31 +241,31 @@ impl ObjectType for LightControl {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LightControlWrite {
-    /// Colour (resource 5706, RW): see [`Colour`](struct@Colour).
+    /// Colour (resource 5706, RW): see [`Colour`](struct@resources::Colour).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub colour: Option<String>,
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-    /// On/Off (resource 5850, RW): see [`OnOff`](struct@OnOff).
+    /// On/Off (resource 5850, RW): see [`OnOff`](struct@resources::OnOff).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub on_off: Option<bool>,
-    /// Dimmer (resource 5851, RW): see [`Dimmer`](struct@Dimmer).
+    /// Dimmer (resource 5851, RW): see [`Dimmer`](struct@resources::Dimmer).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub dimmer: Option<i64>,
-    /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
+    /// On time (resource 5852, RW): see [`OnTime`](struct@resources::OnTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -359,140 +359,145 @@ impl WriteView for LightControlWrite {
     }
 }
 
-/// Sensor Units (resource 5701).
-///
-/// ID 5701 · R · String · single · optional
-///
-/// Unit used by the Colour resource, e.g. a colour space name or K for colour temperature.
-#[derive(Clone, Copy, Debug)]
-pub struct SensorUnits;
+/// One zero-sized type per resource of Light Control 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for SensorUnits {
-    const ID: u16 = 5701;
-    type Object = LightControl;
-    type Value = String;
+    /// Sensor Units (resource 5701).
+    ///
+    /// ID 5701 · R · String · single · optional
+    ///
+    /// Unit used by the Colour resource, e.g. a colour space name or K for colour temperature.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorUnits;
+
+    impl Resource for SensorUnits {
+        const ID: u16 = 5701;
+        type Object = LightControl;
+        type Value = String;
+    }
+
+    impl Readable for SensorUnits {}
+
+    /// Colour (resource 5706).
+    ///
+    /// ID 5706 · RW · String · single · optional
+    ///
+    /// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Colour;
+
+    impl Resource for Colour {
+        const ID: u16 = 5706;
+        type Object = LightControl;
+        type Value = String;
+    }
+
+    impl Readable for Colour {}
+
+    impl Writable for Colour {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = LightControl;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// Cumulative active power (resource 5805).
+    ///
+    /// ID 5805 · R · Float · single · optional · units `Wh`
+    ///
+    /// Energy consumed since start or since the last energy reset, in watt-hours (Wh).
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulativeActivePower;
+
+    impl Resource for CumulativeActivePower {
+        const ID: u16 = 5805;
+        type Object = LightControl;
+        type Value = f64;
+    }
+
+    impl Readable for CumulativeActivePower {}
+
+    /// Power factor (resource 5820).
+    ///
+    /// ID 5820 · R · Float · single · optional
+    ///
+    /// Power factor of the load, a ratio from 0 to 1.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PowerFactor;
+
+    impl Resource for PowerFactor {
+        const ID: u16 = 5820;
+        type Object = LightControl;
+        type Value = f64;
+    }
+
+    impl Readable for PowerFactor {}
+
+    /// On/Off (resource 5850).
+    ///
+    /// ID 5850 · RW · Boolean · single · mandatory
+    ///
+    /// Switch state: true on, false off.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OnOff;
+
+    impl Resource for OnOff {
+        const ID: u16 = 5850;
+        type Object = LightControl;
+        type Value = bool;
+    }
+
+    impl Readable for OnOff {}
+
+    impl Writable for OnOff {}
+
+    /// Dimmer (resource 5851).
+    ///
+    /// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Dimming level in percent, 0 (off) to 100 (full output).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Dimmer;
+
+    impl Resource for Dimmer {
+        const ID: u16 = 5851;
+        type Object = LightControl;
+        type Value = i64;
+    }
+
+    impl Readable for Dimmer {}
+
+    impl Writable for Dimmer {}
+
+    /// On time (resource 5852).
+    ///
+    /// ID 5852 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds spent in the on state; write 0 to restart the count.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OnTime;
+
+    impl Resource for OnTime {
+        const ID: u16 = 5852;
+        type Object = LightControl;
+        type Value = i64;
+    }
+
+    impl Readable for OnTime {}
+
+    impl Writable for OnTime {}
 }
-
-impl Readable for SensorUnits {}
-
-/// Colour (resource 5706).
-///
-/// ID 5706 · RW · String · single · optional
-///
-/// Colour of the light as text in a colour space, e.g. an RGB value or a colour temperature.
-#[derive(Clone, Copy, Debug)]
-pub struct Colour;
-
-impl Resource for Colour {
-    const ID: u16 = 5706;
-    type Object = LightControl;
-    type Value = String;
-}
-
-impl Readable for Colour {}
-
-impl Writable for Colour {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = LightControl;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// Cumulative active power (resource 5805).
-///
-/// ID 5805 · R · Float · single · optional · units `Wh`
-///
-/// Energy consumed since start or since the last energy reset, in watt-hours (Wh).
-#[derive(Clone, Copy, Debug)]
-pub struct CumulativeActivePower;
-
-impl Resource for CumulativeActivePower {
-    const ID: u16 = 5805;
-    type Object = LightControl;
-    type Value = f64;
-}
-
-impl Readable for CumulativeActivePower {}
-
-/// Power factor (resource 5820).
-///
-/// ID 5820 · R · Float · single · optional
-///
-/// Power factor of the load, a ratio from 0 to 1.
-#[derive(Clone, Copy, Debug)]
-pub struct PowerFactor;
-
-impl Resource for PowerFactor {
-    const ID: u16 = 5820;
-    type Object = LightControl;
-    type Value = f64;
-}
-
-impl Readable for PowerFactor {}
-
-/// On/Off (resource 5850).
-///
-/// ID 5850 · RW · Boolean · single · mandatory
-///
-/// Switch state: true on, false off.
-#[derive(Clone, Copy, Debug)]
-pub struct OnOff;
-
-impl Resource for OnOff {
-    const ID: u16 = 5850;
-    type Object = LightControl;
-    type Value = bool;
-}
-
-impl Readable for OnOff {}
-
-impl Writable for OnOff {}
-
-/// Dimmer (resource 5851).
-///
-/// ID 5851 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Dimming level in percent, 0 (off) to 100 (full output).
-#[derive(Clone, Copy, Debug)]
-pub struct Dimmer;
-
-impl Resource for Dimmer {
-    const ID: u16 = 5851;
-    type Object = LightControl;
-    type Value = i64;
-}
-
-impl Readable for Dimmer {}
-
-impl Writable for Dimmer {}
-
-/// On time (resource 5852).
-///
-/// ID 5852 · RW · Integer · single · optional · units `s`
-///
-/// Seconds spent in the on state; write 0 to restart the count.
-#[derive(Clone, Copy, Debug)]
-pub struct OnTime;
-
-impl Resource for OnTime {
-    const ID: u16 = 5852;
-    type Object = LightControl;
-    type Value = i64;
-}
-
-impl Readable for OnTime {}
-
-impl Writable for OnTime {}

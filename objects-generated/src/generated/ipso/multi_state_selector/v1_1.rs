@@ -163,7 +163,7 @@ impl ObjectType for MultiStateSelector {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct MultiStateSelectorWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -223,68 +223,73 @@ impl WriteView for MultiStateSelectorWrite {
     }
 }
 
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
+/// One zero-sized type per resource of Multi-state Selector 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = MultiStateSelector;
-    type Value = Time;
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = MultiStateSelector;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Multi-state Input (resource 5547).
+    ///
+    /// ID 5547 · R · Integer · single · mandatory
+    ///
+    /// Present position of a multi-position input or selector switch, as an integer.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MultiStateInput;
+
+    impl Resource for MultiStateInput {
+        const ID: u16 = 5547;
+        type Object = MultiStateSelector;
+        type Value = i64;
+    }
+
+    impl Readable for MultiStateInput {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = MultiStateSelector;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = MultiStateSelector;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Timestamp {}
-
-/// Multi-state Input (resource 5547).
-///
-/// ID 5547 · R · Integer · single · mandatory
-///
-/// Present position of a multi-position input or selector switch, as an integer.
-#[derive(Clone, Copy, Debug)]
-pub struct MultiStateInput;
-
-impl Resource for MultiStateInput {
-    const ID: u16 = 5547;
-    type Object = MultiStateSelector;
-    type Value = i64;
-}
-
-impl Readable for MultiStateInput {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = MultiStateSelector;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = MultiStateSelector;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

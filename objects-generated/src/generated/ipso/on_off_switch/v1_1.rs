@@ -228,19 +228,19 @@ impl ObjectType for OnOffSwitch {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OnOffSwitchWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub application_type: Option<String>,
-    /// On time (resource 5852, RW): see [`OnTime`](struct@OnTime).
+    /// On time (resource 5852, RW): see [`OnTime`](struct@resources::OnTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub on_time: Option<i64>,
-    /// Off Time (resource 5854, RW): see [`OffTime`](struct@OffTime).
+    /// Off Time (resource 5854, RW): see [`OffTime`](struct@resources::OffTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -316,120 +316,125 @@ impl WriteView for OnOffSwitchWrite {
     }
 }
 
-/// Digital Input State (resource 5500).
-///
-/// ID 5500 · R · Boolean · single · mandatory
-///
-/// Present switch position: true on, false off.
-#[derive(Clone, Copy, Debug)]
-pub struct DigitalInputState;
+/// One zero-sized type per resource of On/Off switch 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for DigitalInputState {
-    const ID: u16 = 5500;
-    type Object = OnOffSwitch;
-    type Value = bool;
+    /// Digital Input State (resource 5500).
+    ///
+    /// ID 5500 · R · Boolean · single · mandatory
+    ///
+    /// Present switch position: true on, false off.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DigitalInputState;
+
+    impl Resource for DigitalInputState {
+        const ID: u16 = 5500;
+        type Object = OnOffSwitch;
+        type Value = bool;
+    }
+
+    impl Readable for DigitalInputState {}
+
+    /// Digital Input Counter (resource 5501).
+    ///
+    /// ID 5501 · R · Integer · single · optional
+    ///
+    /// Number of times the switch has been turned on.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DigitalInputCounter;
+
+    impl Resource for DigitalInputCounter {
+        const ID: u16 = 5501;
+        type Object = OnOffSwitch;
+        type Value = i64;
+    }
+
+    impl Readable for DigitalInputCounter {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = OnOffSwitch;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = OnOffSwitch;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// On time (resource 5852).
+    ///
+    /// ID 5852 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds spent in the on state; write 0 to restart the count.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OnTime;
+
+    impl Resource for OnTime {
+        const ID: u16 = 5852;
+        type Object = OnOffSwitch;
+        type Value = i64;
+    }
+
+    impl Readable for OnTime {}
+
+    impl Writable for OnTime {}
+
+    /// Off Time (resource 5854).
+    ///
+    /// ID 5854 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds spent in the off state; write 0 to restart the count.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OffTime;
+
+    impl Resource for OffTime {
+        const ID: u16 = 5854;
+        type Object = OnOffSwitch;
+        type Value = i64;
+    }
+
+    impl Readable for OffTime {}
+
+    impl Writable for OffTime {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = OnOffSwitch;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for DigitalInputState {}
-
-/// Digital Input Counter (resource 5501).
-///
-/// ID 5501 · R · Integer · single · optional
-///
-/// Number of times the switch has been turned on.
-#[derive(Clone, Copy, Debug)]
-pub struct DigitalInputCounter;
-
-impl Resource for DigitalInputCounter {
-    const ID: u16 = 5501;
-    type Object = OnOffSwitch;
-    type Value = i64;
-}
-
-impl Readable for DigitalInputCounter {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = OnOffSwitch;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = OnOffSwitch;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// On time (resource 5852).
-///
-/// ID 5852 · RW · Integer · single · optional · units `s`
-///
-/// Seconds spent in the on state; write 0 to restart the count.
-#[derive(Clone, Copy, Debug)]
-pub struct OnTime;
-
-impl Resource for OnTime {
-    const ID: u16 = 5852;
-    type Object = OnOffSwitch;
-    type Value = i64;
-}
-
-impl Readable for OnTime {}
-
-impl Writable for OnTime {}
-
-/// Off Time (resource 5854).
-///
-/// ID 5854 · RW · Integer · single · optional · units `s`
-///
-/// Seconds spent in the off state; write 0 to restart the count.
-#[derive(Clone, Copy, Debug)]
-pub struct OffTime;
-
-impl Resource for OffTime {
-    const ID: u16 = 5854;
-    type Object = OnOffSwitch;
-    type Value = i64;
-}
-
-impl Readable for OffTime {}
-
-impl Writable for OffTime {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = OnOffSwitch;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -192,7 +192,7 @@ impl ObjectType for PushButton {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PushButtonWrite {
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -252,84 +252,89 @@ impl WriteView for PushButtonWrite {
     }
 }
 
-/// Digital Input State (resource 5500).
-///
-/// ID 5500 · R · Boolean · single · mandatory
-///
-/// true while the button is held down, false when released.
-#[derive(Clone, Copy, Debug)]
-pub struct DigitalInputState;
+/// One zero-sized type per resource of Push button 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for DigitalInputState {
-    const ID: u16 = 5500;
-    type Object = PushButton;
-    type Value = bool;
+    /// Digital Input State (resource 5500).
+    ///
+    /// ID 5500 · R · Boolean · single · mandatory
+    ///
+    /// true while the button is held down, false when released.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DigitalInputState;
+
+    impl Resource for DigitalInputState {
+        const ID: u16 = 5500;
+        type Object = PushButton;
+        type Value = bool;
+    }
+
+    impl Readable for DigitalInputState {}
+
+    /// Digital Input Counter (resource 5501).
+    ///
+    /// ID 5501 · R · Integer · single · optional
+    ///
+    /// Number of presses counted so far.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DigitalInputCounter;
+
+    impl Resource for DigitalInputCounter {
+        const ID: u16 = 5501;
+        type Object = PushButton;
+        type Value = i64;
+    }
+
+    impl Readable for DigitalInputCounter {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = PushButton;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = PushButton;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = PushButton;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for DigitalInputState {}
-
-/// Digital Input Counter (resource 5501).
-///
-/// ID 5501 · R · Integer · single · optional
-///
-/// Number of presses counted so far.
-#[derive(Clone, Copy, Debug)]
-pub struct DigitalInputCounter;
-
-impl Resource for DigitalInputCounter {
-    const ID: u16 = 5501;
-    type Object = PushButton;
-    type Value = i64;
-}
-
-impl Readable for DigitalInputCounter {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = PushButton;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = PushButton;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = PushButton;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

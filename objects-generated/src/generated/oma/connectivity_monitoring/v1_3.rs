@@ -867,226 +867,231 @@ impl<'de> Deserialize<'de> for CoverageEnhancementLevelValue {
     }
 }
 
-/// Network Bearer (resource 0).
-///
-/// ID 0 · R · Integer · single · mandatory · range `0..50`
-///
-/// Bearer used for the current session. Codes 0..20 are cellular, for example GSM (0), WCDMA (2), LTE-FDD (6), NB-IoT (7), 5G NR TDD (8) or 5G NR FDD (9); 21..40 are wireless, for example WLAN (21) or Bluetooth (22); 41..50 are wired, for example Ethernet (41).
-#[derive(Clone, Copy, Debug)]
-pub struct NetworkBearer;
+/// One zero-sized type per resource of Connectivity Monitoring 1.3, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for NetworkBearer {
-    const ID: u16 = 0;
-    type Object = ConnectivityMonitoring;
-    type Value = NetworkBearerValue;
+    /// Network Bearer (resource 0).
+    ///
+    /// ID 0 · R · Integer · single · mandatory · range `0..50`
+    ///
+    /// Bearer used for the current session. Codes 0..20 are cellular, for example GSM (0), WCDMA (2), LTE-FDD (6), NB-IoT (7), 5G NR TDD (8) or 5G NR FDD (9); 21..40 are wireless, for example WLAN (21) or Bluetooth (22); 41..50 are wired, for example Ethernet (41).
+    #[derive(Clone, Copy, Debug)]
+    pub struct NetworkBearer;
+
+    impl Resource for NetworkBearer {
+        const ID: u16 = 0;
+        type Object = ConnectivityMonitoring;
+        type Value = NetworkBearerValue;
+    }
+
+    impl Readable for NetworkBearer {}
+
+    /// Available Network Bearer (resource 1).
+    ///
+    /// ID 1 · R · Integer · multiple · mandatory · range `0..50`
+    ///
+    /// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
+    #[derive(Clone, Copy, Debug)]
+    pub struct AvailableNetworkBearer;
+
+    impl Resource for AvailableNetworkBearer {
+        const ID: u16 = 1;
+        type Object = ConnectivityMonitoring;
+        type Value = InstanceMap<AvailableNetworkBearerValue>;
+    }
+
+    impl Readable for AvailableNetworkBearer {}
+
+    /// Radio Signal Strength (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · mandatory · units `dBm`
+    ///
+    /// Average received signal strength on the current bearer in dBm (RSSI, or RSRP on LTE).
+    #[derive(Clone, Copy, Debug)]
+    pub struct RadioSignalStrength;
+
+    impl Resource for RadioSignalStrength {
+        const ID: u16 = 2;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for RadioSignalStrength {}
+
+    /// Link Quality (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Link quality figure of the current bearer, such as LQI on 802.15.4 or RSRQ on LTE; its scale depends on the bearer.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LinkQuality;
+
+    impl Resource for LinkQuality {
+        const ID: u16 = 3;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for LinkQuality {}
+
+    /// IP Addresses (resource 4).
+    ///
+    /// ID 4 · R · String · multiple · mandatory
+    ///
+    /// IP addresses of the connectivity interface (IPv4 or IPv6), one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct IpAddresses;
+
+    impl Resource for IpAddresses {
+        const ID: u16 = 4;
+        type Object = ConnectivityMonitoring;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for IpAddresses {}
+
+    /// Router IP Addresses (resource 5).
+    ///
+    /// ID 5 · R · String · multiple · optional
+    ///
+    /// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
+    #[derive(Clone, Copy, Debug)]
+    pub struct RouterIpAddresses;
+
+    impl Resource for RouterIpAddresses {
+        const ID: u16 = 5;
+        type Object = ConnectivityMonitoring;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for RouterIpAddresses {}
+
+    /// Link Utilization (resource 6).
+    ///
+    /// ID 6 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Average use of the link to the next-hop router, in percent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LinkUtilization;
+
+    impl Resource for LinkUtilization {
+        const ID: u16 = 6;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for LinkUtilization {}
+
+    /// APN (resource 7).
+    ///
+    /// ID 7 · R · String · multiple · optional
+    ///
+    /// Access point names in use when the bearer is cellular.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Apn;
+
+    impl Resource for Apn {
+        const ID: u16 = 7;
+        type Object = ConnectivityMonitoring;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for Apn {}
+
+    /// Cell ID (resource 8).
+    ///
+    /// ID 8 · R · Integer · single · optional
+    ///
+    /// Identifier of the serving cell on a cellular bearer (28 bits on UMTS and LTE).
+    #[derive(Clone, Copy, Debug)]
+    pub struct CellId;
+
+    impl Resource for CellId {
+        const ID: u16 = 8;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for CellId {}
+
+    /// SMNC (resource 9).
+    ///
+    /// ID 9 · R · Integer · single · optional · range `0..999`
+    ///
+    /// Mobile network code (MNC) of the serving network, 0..999.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Smnc;
+
+    impl Resource for Smnc {
+        const ID: u16 = 9;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for Smnc {}
+
+    /// SMCC (resource 10).
+    ///
+    /// ID 10 · R · Integer · single · optional · range `0..999`
+    ///
+    /// Mobile country code (MCC) of the serving network, 0..999.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Smcc;
+
+    impl Resource for Smcc {
+        const ID: u16 = 10;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for Smcc {}
+
+    /// SignalSNR (resource 11).
+    ///
+    /// ID 11 · R · Integer · single · optional · units `dB`
+    ///
+    /// Signal to interference plus noise ratio (SINR) of the received signal, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SignalSnr;
+
+    impl Resource for SignalSnr {
+        const ID: u16 = 11;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for SignalSnr {}
+
+    /// LAC (resource 12).
+    ///
+    /// ID 12 · R · Integer · single · optional
+    ///
+    /// Location area code (or tracking area code) of the serving cellular network.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Lac;
+
+    impl Resource for Lac {
+        const ID: u16 = 12;
+        type Object = ConnectivityMonitoring;
+        type Value = i64;
+    }
+
+    impl Readable for Lac {}
+
+    /// Coverage Enhancement Level (resource 13).
+    ///
+    /// ID 13 · R · Integer · single · optional · range `0..4`
+    ///
+    /// Coverage enhancement level of the device in the serving cell, 0 (none) to 4, as defined by 3GPP for NB-IoT and LTE-M.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CoverageEnhancementLevel;
+
+    impl Resource for CoverageEnhancementLevel {
+        const ID: u16 = 13;
+        type Object = ConnectivityMonitoring;
+        type Value = CoverageEnhancementLevelValue;
+    }
+
+    impl Readable for CoverageEnhancementLevel {}
 }
-
-impl Readable for NetworkBearer {}
-
-/// Available Network Bearer (resource 1).
-///
-/// ID 1 · R · Integer · multiple · mandatory · range `0..50`
-///
-/// Bearers currently available to the device, one bearer code per instance (same codes as Network Bearer).
-#[derive(Clone, Copy, Debug)]
-pub struct AvailableNetworkBearer;
-
-impl Resource for AvailableNetworkBearer {
-    const ID: u16 = 1;
-    type Object = ConnectivityMonitoring;
-    type Value = InstanceMap<AvailableNetworkBearerValue>;
-}
-
-impl Readable for AvailableNetworkBearer {}
-
-/// Radio Signal Strength (resource 2).
-///
-/// ID 2 · R · Integer · single · mandatory · units `dBm`
-///
-/// Average received signal strength on the current bearer in dBm (RSSI, or RSRP on LTE).
-#[derive(Clone, Copy, Debug)]
-pub struct RadioSignalStrength;
-
-impl Resource for RadioSignalStrength {
-    const ID: u16 = 2;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for RadioSignalStrength {}
-
-/// Link Quality (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Link quality figure of the current bearer, such as LQI on 802.15.4 or RSRQ on LTE; its scale depends on the bearer.
-#[derive(Clone, Copy, Debug)]
-pub struct LinkQuality;
-
-impl Resource for LinkQuality {
-    const ID: u16 = 3;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for LinkQuality {}
-
-/// IP Addresses (resource 4).
-///
-/// ID 4 · R · String · multiple · mandatory
-///
-/// IP addresses of the connectivity interface (IPv4 or IPv6), one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct IpAddresses;
-
-impl Resource for IpAddresses {
-    const ID: u16 = 4;
-    type Object = ConnectivityMonitoring;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for IpAddresses {}
-
-/// Router IP Addresses (resource 5).
-///
-/// ID 5 · R · String · multiple · optional
-///
-/// Address of the next-hop router for each interface listed in IP Addresses (not the server address).
-#[derive(Clone, Copy, Debug)]
-pub struct RouterIpAddresses;
-
-impl Resource for RouterIpAddresses {
-    const ID: u16 = 5;
-    type Object = ConnectivityMonitoring;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for RouterIpAddresses {}
-
-/// Link Utilization (resource 6).
-///
-/// ID 6 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Average use of the link to the next-hop router, in percent.
-#[derive(Clone, Copy, Debug)]
-pub struct LinkUtilization;
-
-impl Resource for LinkUtilization {
-    const ID: u16 = 6;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for LinkUtilization {}
-
-/// APN (resource 7).
-///
-/// ID 7 · R · String · multiple · optional
-///
-/// Access point names in use when the bearer is cellular.
-#[derive(Clone, Copy, Debug)]
-pub struct Apn;
-
-impl Resource for Apn {
-    const ID: u16 = 7;
-    type Object = ConnectivityMonitoring;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for Apn {}
-
-/// Cell ID (resource 8).
-///
-/// ID 8 · R · Integer · single · optional
-///
-/// Identifier of the serving cell on a cellular bearer (28 bits on UMTS and LTE).
-#[derive(Clone, Copy, Debug)]
-pub struct CellId;
-
-impl Resource for CellId {
-    const ID: u16 = 8;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for CellId {}
-
-/// SMNC (resource 9).
-///
-/// ID 9 · R · Integer · single · optional · range `0..999`
-///
-/// Mobile network code (MNC) of the serving network, 0..999.
-#[derive(Clone, Copy, Debug)]
-pub struct Smnc;
-
-impl Resource for Smnc {
-    const ID: u16 = 9;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for Smnc {}
-
-/// SMCC (resource 10).
-///
-/// ID 10 · R · Integer · single · optional · range `0..999`
-///
-/// Mobile country code (MCC) of the serving network, 0..999.
-#[derive(Clone, Copy, Debug)]
-pub struct Smcc;
-
-impl Resource for Smcc {
-    const ID: u16 = 10;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for Smcc {}
-
-/// SignalSNR (resource 11).
-///
-/// ID 11 · R · Integer · single · optional · units `dB`
-///
-/// Signal to interference plus noise ratio (SINR) of the received signal, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct SignalSnr;
-
-impl Resource for SignalSnr {
-    const ID: u16 = 11;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for SignalSnr {}
-
-/// LAC (resource 12).
-///
-/// ID 12 · R · Integer · single · optional
-///
-/// Location area code (or tracking area code) of the serving cellular network.
-#[derive(Clone, Copy, Debug)]
-pub struct Lac;
-
-impl Resource for Lac {
-    const ID: u16 = 12;
-    type Object = ConnectivityMonitoring;
-    type Value = i64;
-}
-
-impl Readable for Lac {}
-
-/// Coverage Enhancement Level (resource 13).
-///
-/// ID 13 · R · Integer · single · optional · range `0..4`
-///
-/// Coverage enhancement level of the device in the serving cell, 0 (none) to 4, as defined by 3GPP for NB-IoT and LTE-M.
-#[derive(Clone, Copy, Debug)]
-pub struct CoverageEnhancementLevel;
-
-impl Resource for CoverageEnhancementLevel {
-    const ID: u16 = 13;
-    type Object = ConnectivityMonitoring;
-    type Value = CoverageEnhancementLevelValue;
-}
-
-impl Readable for CoverageEnhancementLevel {}

@@ -225,7 +225,7 @@ impl ObjectType for ConnectivityStatistics {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ConnectivityStatisticsWrite {
-    /// Collection Period (resource 8, RW): see [`CollectionPeriod`](struct@CollectionPeriod).
+    /// Collection Period (resource 8, RW): see [`CollectionPeriod`](struct@resources::CollectionPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -290,9 +290,9 @@ impl WriteView for ConnectivityStatisticsWrite {
 /// The executable resources of Connectivity Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Start (resource 6, E): see [`Start`](struct@Start).
+    /// Start (resource 6, E): see [`Start`](struct@resources::Start).
     Start,
-    /// Stop (resource 7, E): see [`Stop`](struct@Stop).
+    /// Stop (resource 7, E): see [`Stop`](struct@resources::Stop).
     Stop,
 }
 
@@ -318,148 +318,153 @@ impl Execute {
     }
 }
 
-/// SMS Tx Counter (resource 0).
-///
-/// ID 0 · R · Integer · single · optional
-///
-/// Number of SMS messages sent during the collection period.
-#[derive(Clone, Copy, Debug)]
-pub struct SmsTxCounter;
+/// One zero-sized type per resource of Connectivity Statistics 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for SmsTxCounter {
-    const ID: u16 = 0;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
+    /// SMS Tx Counter (resource 0).
+    ///
+    /// ID 0 · R · Integer · single · optional
+    ///
+    /// Number of SMS messages sent during the collection period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SmsTxCounter;
+
+    impl Resource for SmsTxCounter {
+        const ID: u16 = 0;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for SmsTxCounter {}
+
+    /// SMS Rx Counter (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · optional
+    ///
+    /// Number of SMS messages received during the collection period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SmsRxCounter;
+
+    impl Resource for SmsRxCounter {
+        const ID: u16 = 1;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for SmsRxCounter {}
+
+    /// Tx Data (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional
+    ///
+    /// Data sent during the collection period (IP and non-IP), in kilobytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxData;
+
+    impl Resource for TxData {
+        const ID: u16 = 2;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxData {}
+
+    /// Rx Data (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Data received during the collection period (IP and non-IP), in kilobytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RxData;
+
+    impl Resource for RxData {
+        const ID: u16 = 3;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for RxData {}
+
+    /// Max Message Size (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `B`
+    ///
+    /// Largest IP message seen during the collection period, in bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxMessageSize;
+
+    impl Resource for MaxMessageSize {
+        const ID: u16 = 4;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for MaxMessageSize {}
+
+    /// Average Message Size (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional · units `B`
+    ///
+    /// Mean IP message size during the collection period, in bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageMessageSize;
+
+    impl Resource for AverageMessageSize {
+        const ID: u16 = 5;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for AverageMessageSize {}
+
+    /// Start (resource 6).
+    ///
+    /// ID 6 · E · none · single · mandatory
+    ///
+    /// Execute to zero the counters and begin collecting; collection stops after Collection Period, or on Stop when the period is 0.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Start;
+
+    impl Resource for Start {
+        const ID: u16 = 6;
+        type Object = ConnectivityStatistics;
+        type Value = ();
+    }
+
+    impl Executable for Start {}
+
+    /// Stop (resource 7).
+    ///
+    /// ID 7 · E · none · single · mandatory
+    ///
+    /// Execute to stop collecting while keeping the counter values.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Stop;
+
+    impl Resource for Stop {
+        const ID: u16 = 7;
+        type Object = ConnectivityStatistics;
+        type Value = ();
+    }
+
+    impl Executable for Stop {}
+
+    /// Collection Period (resource 8).
+    ///
+    /// ID 8 · RW · Integer · single · optional · units `s`
+    ///
+    /// Length of the collection period in seconds; 0 means collect until Stop is executed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CollectionPeriod;
+
+    impl Resource for CollectionPeriod {
+        const ID: u16 = 8;
+        type Object = ConnectivityStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for CollectionPeriod {}
+
+    impl Writable for CollectionPeriod {}
 }
-
-impl Readable for SmsTxCounter {}
-
-/// SMS Rx Counter (resource 1).
-///
-/// ID 1 · R · Integer · single · optional
-///
-/// Number of SMS messages received during the collection period.
-#[derive(Clone, Copy, Debug)]
-pub struct SmsRxCounter;
-
-impl Resource for SmsRxCounter {
-    const ID: u16 = 1;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
-}
-
-impl Readable for SmsRxCounter {}
-
-/// Tx Data (resource 2).
-///
-/// ID 2 · R · Integer · single · optional
-///
-/// Data sent during the collection period (IP and non-IP), in kilobytes.
-#[derive(Clone, Copy, Debug)]
-pub struct TxData;
-
-impl Resource for TxData {
-    const ID: u16 = 2;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
-}
-
-impl Readable for TxData {}
-
-/// Rx Data (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Data received during the collection period (IP and non-IP), in kilobytes.
-#[derive(Clone, Copy, Debug)]
-pub struct RxData;
-
-impl Resource for RxData {
-    const ID: u16 = 3;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
-}
-
-impl Readable for RxData {}
-
-/// Max Message Size (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `B`
-///
-/// Largest IP message seen during the collection period, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxMessageSize;
-
-impl Resource for MaxMessageSize {
-    const ID: u16 = 4;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
-}
-
-impl Readable for MaxMessageSize {}
-
-/// Average Message Size (resource 5).
-///
-/// ID 5 · R · Integer · single · optional · units `B`
-///
-/// Mean IP message size during the collection period, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageMessageSize;
-
-impl Resource for AverageMessageSize {
-    const ID: u16 = 5;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
-}
-
-impl Readable for AverageMessageSize {}
-
-/// Start (resource 6).
-///
-/// ID 6 · E · none · single · mandatory
-///
-/// Execute to zero the counters and begin collecting; collection stops after Collection Period, or on Stop when the period is 0.
-#[derive(Clone, Copy, Debug)]
-pub struct Start;
-
-impl Resource for Start {
-    const ID: u16 = 6;
-    type Object = ConnectivityStatistics;
-    type Value = ();
-}
-
-impl Executable for Start {}
-
-/// Stop (resource 7).
-///
-/// ID 7 · E · none · single · mandatory
-///
-/// Execute to stop collecting while keeping the counter values.
-#[derive(Clone, Copy, Debug)]
-pub struct Stop;
-
-impl Resource for Stop {
-    const ID: u16 = 7;
-    type Object = ConnectivityStatistics;
-    type Value = ();
-}
-
-impl Executable for Stop {}
-
-/// Collection Period (resource 8).
-///
-/// ID 8 · RW · Integer · single · optional · units `s`
-///
-/// Length of the collection period in seconds; 0 means collect until Stop is executed.
-#[derive(Clone, Copy, Debug)]
-pub struct CollectionPeriod;
-
-impl Resource for CollectionPeriod {
-    const ID: u16 = 8;
-    type Object = ConnectivityStatistics;
-    type Value = i64;
-}
-
-impl Readable for CollectionPeriod {}
-
-impl Writable for CollectionPeriod {}

@@ -526,19 +526,19 @@ impl ObjectType for Device {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceWrite {
-    /// Current Time (resource 13, RW): see [`CurrentTime`](struct@CurrentTime).
+    /// Current Time (resource 13, RW): see [`CurrentTime`](struct@resources::CurrentTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub current_time: Option<Time>,
-    /// UTC Offset (resource 14, RW): see [`UtcOffset`](struct@UtcOffset).
+    /// UTC Offset (resource 14, RW): see [`UtcOffset`](struct@resources::UtcOffset).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub utc_offset: Option<String>,
-    /// Timezone (resource 15, RW): see [`Timezone`](struct@Timezone).
+    /// Timezone (resource 15, RW): see [`Timezone`](struct@resources::Timezone).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -619,11 +619,11 @@ impl WriteView for DeviceWrite {
 /// The executable resources of Device (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reboot (resource 4, E): see [`Reboot`](struct@Reboot).
+    /// Reboot (resource 4, E): see [`Reboot`](struct@resources::Reboot).
     Reboot,
-    /// Factory Reset (resource 5, E): see [`FactoryReset`](struct@FactoryReset).
+    /// Factory Reset (resource 5, E): see [`FactoryReset`](struct@resources::FactoryReset).
     FactoryReset,
-    /// Reset Error Code (resource 12, E): see [`ResetErrorCode`](struct@ResetErrorCode).
+    /// Reset Error Code (resource 12, E): see [`ResetErrorCode`](struct@resources::ResetErrorCode).
     ResetErrorCode,
 }
 
@@ -979,376 +979,381 @@ impl<'de> Deserialize<'de> for BatteryStatusValue {
     }
 }
 
-/// Manufacturer (resource 0).
-///
-/// ID 0 · R · String · single · optional
-///
-/// Name of the manufacturer, human readable.
-#[derive(Clone, Copy, Debug)]
-pub struct Manufacturer;
+/// One zero-sized type per resource of Device 1.2, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Manufacturer {
-    const ID: u16 = 0;
-    type Object = Device;
-    type Value = String;
+    /// Manufacturer (resource 0).
+    ///
+    /// ID 0 · R · String · single · optional
+    ///
+    /// Name of the manufacturer, human readable.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Manufacturer;
+
+    impl Resource for Manufacturer {
+        const ID: u16 = 0;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for Manufacturer {}
+
+    /// Model Number (resource 1).
+    ///
+    /// ID 1 · R · String · single · optional
+    ///
+    /// Model identifier chosen by the manufacturer.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ModelNumber;
+
+    impl Resource for ModelNumber {
+        const ID: u16 = 1;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for ModelNumber {}
+
+    /// Serial Number (resource 2).
+    ///
+    /// ID 2 · R · String · single · optional
+    ///
+    /// Serial number of the unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SerialNumber;
+
+    impl Resource for SerialNumber {
+        const ID: u16 = 2;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for SerialNumber {}
+
+    /// Firmware Version (resource 3).
+    ///
+    /// ID 3 · R · String · single · optional
+    ///
+    /// Version string of the firmware currently running.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FirmwareVersion;
+
+    impl Resource for FirmwareVersion {
+        const ID: u16 = 3;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for FirmwareVersion {}
+
+    /// Reboot (resource 4).
+    ///
+    /// ID 4 · E · none · single · mandatory
+    ///
+    /// Execute to restart the device.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Reboot;
+
+    impl Resource for Reboot {
+        const ID: u16 = 4;
+        type Object = Device;
+        type Value = ();
+    }
+
+    impl Executable for Reboot {}
+
+    /// Factory Reset (resource 5).
+    ///
+    /// ID 5 · E · none · single · optional
+    ///
+    /// Execute to wipe the device back to its factory state; it then runs provisioning and bootstrap again.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FactoryReset;
+
+    impl Resource for FactoryReset {
+        const ID: u16 = 5;
+        type Object = Device;
+        type Value = ();
+    }
+
+    impl Executable for FactoryReset {}
+
+    /// Available Power Sources (resource 6).
+    ///
+    /// ID 6 · R · Integer · multiple · optional · range `0..7`
+    ///
+    /// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AvailablePowerSources;
+
+    impl Resource for AvailablePowerSources {
+        const ID: u16 = 6;
+        type Object = Device;
+        type Value = InstanceMap<AvailablePowerSourcesValue>;
+    }
+
+    impl Readable for AvailablePowerSources {}
+
+    /// Power Source Voltage (resource 7).
+    ///
+    /// ID 7 · R · Integer · multiple · optional
+    ///
+    /// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PowerSourceVoltage;
+
+    impl Resource for PowerSourceVoltage {
+        const ID: u16 = 7;
+        type Object = Device;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for PowerSourceVoltage {}
+
+    /// Power Source Current (resource 8).
+    ///
+    /// ID 8 · R · Integer · multiple · optional
+    ///
+    /// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PowerSourceCurrent;
+
+    impl Resource for PowerSourceCurrent {
+        const ID: u16 = 8;
+        type Object = Device;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for PowerSourceCurrent {}
+
+    /// Battery Level (resource 9).
+    ///
+    /// ID 9 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Charge of the internal battery in percent (0..100).
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryLevel;
+
+    impl Resource for BatteryLevel {
+        const ID: u16 = 9;
+        type Object = Device;
+        type Value = i64;
+    }
+
+    impl Readable for BatteryLevel {}
+
+    /// Memory Free (resource 10).
+    ///
+    /// ID 10 · R · Integer · single · optional
+    ///
+    /// Free storage for data and software, in kilobytes (1 kB = 1000 bytes).
+    #[derive(Clone, Copy, Debug)]
+    pub struct MemoryFree;
+
+    impl Resource for MemoryFree {
+        const ID: u16 = 10;
+        type Object = Device;
+        type Value = i64;
+    }
+
+    impl Readable for MemoryFree {}
+
+    /// Error Code (resource 11).
+    ///
+    /// ID 11 · R · Integer · multiple · mandatory · range `0..32`
+    ///
+    /// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ErrorCode;
+
+    impl Resource for ErrorCode {
+        const ID: u16 = 11;
+        type Object = Device;
+        type Value = InstanceMap<ErrorCodeValue>;
+    }
+
+    impl Readable for ErrorCode {}
+
+    /// Reset Error Code (resource 12).
+    ///
+    /// ID 12 · E · none · single · optional
+    ///
+    /// Execute to clear the error list; the client then re-checks and reports the conditions that still hold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetErrorCode;
+
+    impl Resource for ResetErrorCode {
+        const ID: u16 = 12;
+        type Object = Device;
+        type Value = ();
+    }
+
+    impl Executable for ResetErrorCode {}
+
+    /// Current Time (resource 13).
+    ///
+    /// ID 13 · RW · Time · single · optional
+    ///
+    /// Device clock as Unix time in seconds; a server may write it to set the clock.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CurrentTime;
+
+    impl Resource for CurrentTime {
+        const ID: u16 = 13;
+        type Object = Device;
+        type Value = Time;
+    }
+
+    impl Readable for CurrentTime {}
+
+    impl Writable for CurrentTime {}
+
+    /// UTC Offset (resource 14).
+    ///
+    /// ID 14 · RW · String · single · optional
+    ///
+    /// UTC offset in effect, ISO 8601 style such as UTC+01:00.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UtcOffset;
+
+    impl Resource for UtcOffset {
+        const ID: u16 = 14;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for UtcOffset {}
+
+    impl Writable for UtcOffset {}
+
+    /// Timezone (resource 15).
+    ///
+    /// ID 15 · RW · String · single · optional
+    ///
+    /// Time zone name from the IANA tz database, e.g. Europe/Paris.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timezone;
+
+    impl Resource for Timezone {
+        const ID: u16 = 15;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for Timezone {}
+
+    impl Writable for Timezone {}
+
+    /// Supported Binding and Modes (resource 16).
+    ///
+    /// ID 16 · R · String · single · mandatory
+    ///
+    /// Bindings and modes the client supports, as letters such as U, T, S, N and Q.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupportedBindingAndModes;
+
+    impl Resource for SupportedBindingAndModes {
+        const ID: u16 = 16;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for SupportedBindingAndModes {}
+
+    /// Device Type (resource 17).
+    ///
+    /// ID 17 · R · String · single · optional
+    ///
+    /// Kind of device as named by the manufacturer, e.g. smart meter or streetlight controller.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DeviceType;
+
+    impl Resource for DeviceType {
+        const ID: u16 = 17;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for DeviceType {}
+
+    /// Hardware Version (resource 18).
+    ///
+    /// ID 18 · R · String · single · optional
+    ///
+    /// Version string of the hardware.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HardwareVersion;
+
+    impl Resource for HardwareVersion {
+        const ID: u16 = 18;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for HardwareVersion {}
+
+    /// Software Version (resource 19).
+    ///
+    /// ID 19 · R · String · single · optional
+    ///
+    /// Version string of the software running above the firmware.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SoftwareVersion;
+
+    impl Resource for SoftwareVersion {
+        const ID: u16 = 19;
+        type Object = Device;
+        type Value = String;
+    }
+
+    impl Readable for SoftwareVersion {}
+
+    /// Battery Status (resource 20).
+    ///
+    /// ID 20 · R · Integer · single · optional · range `0..6`
+    ///
+    /// State of the internal battery: 0 normal, 1 charging, 2 charge complete, 3 damaged, 4 low, 5 not installed, 6 unknown.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryStatus;
+
+    impl Resource for BatteryStatus {
+        const ID: u16 = 20;
+        type Object = Device;
+        type Value = BatteryStatusValue;
+    }
+
+    impl Readable for BatteryStatus {}
+
+    /// Memory Total (resource 21).
+    ///
+    /// ID 21 · R · Integer · single · optional
+    ///
+    /// Total storage for data and software, in kilobytes (1 kB = 1000 bytes).
+    #[derive(Clone, Copy, Debug)]
+    pub struct MemoryTotal;
+
+    impl Resource for MemoryTotal {
+        const ID: u16 = 21;
+        type Object = Device;
+        type Value = i64;
+    }
+
+    impl Readable for MemoryTotal {}
+
+    /// ExtDevInfo (resource 22).
+    ///
+    /// ID 22 · R · Objlnk · multiple · optional
+    ///
+    /// Links to further Device-like object instances that describe, for example, the host device this module sits in.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ExtDevInfo;
+
+    impl Resource for ExtDevInfo {
+        const ID: u16 = 22;
+        type Object = Device;
+        type Value = InstanceMap<ObjectLink>;
+    }
+
+    impl Readable for ExtDevInfo {}
 }
-
-impl Readable for Manufacturer {}
-
-/// Model Number (resource 1).
-///
-/// ID 1 · R · String · single · optional
-///
-/// Model identifier chosen by the manufacturer.
-#[derive(Clone, Copy, Debug)]
-pub struct ModelNumber;
-
-impl Resource for ModelNumber {
-    const ID: u16 = 1;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for ModelNumber {}
-
-/// Serial Number (resource 2).
-///
-/// ID 2 · R · String · single · optional
-///
-/// Serial number of the unit.
-#[derive(Clone, Copy, Debug)]
-pub struct SerialNumber;
-
-impl Resource for SerialNumber {
-    const ID: u16 = 2;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for SerialNumber {}
-
-/// Firmware Version (resource 3).
-///
-/// ID 3 · R · String · single · optional
-///
-/// Version string of the firmware currently running.
-#[derive(Clone, Copy, Debug)]
-pub struct FirmwareVersion;
-
-impl Resource for FirmwareVersion {
-    const ID: u16 = 3;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for FirmwareVersion {}
-
-/// Reboot (resource 4).
-///
-/// ID 4 · E · none · single · mandatory
-///
-/// Execute to restart the device.
-#[derive(Clone, Copy, Debug)]
-pub struct Reboot;
-
-impl Resource for Reboot {
-    const ID: u16 = 4;
-    type Object = Device;
-    type Value = ();
-}
-
-impl Executable for Reboot {}
-
-/// Factory Reset (resource 5).
-///
-/// ID 5 · E · none · single · optional
-///
-/// Execute to wipe the device back to its factory state; it then runs provisioning and bootstrap again.
-#[derive(Clone, Copy, Debug)]
-pub struct FactoryReset;
-
-impl Resource for FactoryReset {
-    const ID: u16 = 5;
-    type Object = Device;
-    type Value = ();
-}
-
-impl Executable for FactoryReset {}
-
-/// Available Power Sources (resource 6).
-///
-/// ID 6 · R · Integer · multiple · optional · range `0..7`
-///
-/// Power sources the device can use, one per instance: 0 DC, 1 internal battery, 2 external battery, 3 fuel cell, 4 PoE, 5 USB, 6 AC mains, 7 solar.
-#[derive(Clone, Copy, Debug)]
-pub struct AvailablePowerSources;
-
-impl Resource for AvailablePowerSources {
-    const ID: u16 = 6;
-    type Object = Device;
-    type Value = InstanceMap<AvailablePowerSourcesValue>;
-}
-
-impl Readable for AvailablePowerSources {}
-
-/// Power Source Voltage (resource 7).
-///
-/// ID 7 · R · Integer · multiple · optional
-///
-/// Present voltage of each power source in millivolts (mV), matched by instance ID with Available Power Sources.
-#[derive(Clone, Copy, Debug)]
-pub struct PowerSourceVoltage;
-
-impl Resource for PowerSourceVoltage {
-    const ID: u16 = 7;
-    type Object = Device;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for PowerSourceVoltage {}
-
-/// Power Source Current (resource 8).
-///
-/// ID 8 · R · Integer · multiple · optional
-///
-/// Present current drawn from each power source in milliamperes (mA), matched by instance ID with Available Power Sources.
-#[derive(Clone, Copy, Debug)]
-pub struct PowerSourceCurrent;
-
-impl Resource for PowerSourceCurrent {
-    const ID: u16 = 8;
-    type Object = Device;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for PowerSourceCurrent {}
-
-/// Battery Level (resource 9).
-///
-/// ID 9 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Charge of the internal battery in percent (0..100).
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryLevel;
-
-impl Resource for BatteryLevel {
-    const ID: u16 = 9;
-    type Object = Device;
-    type Value = i64;
-}
-
-impl Readable for BatteryLevel {}
-
-/// Memory Free (resource 10).
-///
-/// ID 10 · R · Integer · single · optional
-///
-/// Free storage for data and software, in kilobytes (1 kB = 1000 bytes).
-#[derive(Clone, Copy, Debug)]
-pub struct MemoryFree;
-
-impl Resource for MemoryFree {
-    const ID: u16 = 10;
-    type Object = Device;
-    type Value = i64;
-}
-
-impl Readable for MemoryFree {}
-
-/// Error Code (resource 11).
-///
-/// ID 11 · R · Integer · multiple · mandatory · range `0..32`
-///
-/// Active error conditions, one code per instance: none (0), low battery (1), external supply off (2), GPS fault (3), weak signal (4), memory exhausted (5), SMS fault (6), no IP connectivity (7), peripheral fault (8); higher codes are reserved or vendor specific.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorCode;
-
-impl Resource for ErrorCode {
-    const ID: u16 = 11;
-    type Object = Device;
-    type Value = InstanceMap<ErrorCodeValue>;
-}
-
-impl Readable for ErrorCode {}
-
-/// Reset Error Code (resource 12).
-///
-/// ID 12 · E · none · single · optional
-///
-/// Execute to clear the error list; the client then re-checks and reports the conditions that still hold.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetErrorCode;
-
-impl Resource for ResetErrorCode {
-    const ID: u16 = 12;
-    type Object = Device;
-    type Value = ();
-}
-
-impl Executable for ResetErrorCode {}
-
-/// Current Time (resource 13).
-///
-/// ID 13 · RW · Time · single · optional
-///
-/// Device clock as Unix time in seconds; a server may write it to set the clock.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentTime;
-
-impl Resource for CurrentTime {
-    const ID: u16 = 13;
-    type Object = Device;
-    type Value = Time;
-}
-
-impl Readable for CurrentTime {}
-
-impl Writable for CurrentTime {}
-
-/// UTC Offset (resource 14).
-///
-/// ID 14 · RW · String · single · optional
-///
-/// UTC offset in effect, ISO 8601 style such as UTC+01:00.
-#[derive(Clone, Copy, Debug)]
-pub struct UtcOffset;
-
-impl Resource for UtcOffset {
-    const ID: u16 = 14;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for UtcOffset {}
-
-impl Writable for UtcOffset {}
-
-/// Timezone (resource 15).
-///
-/// ID 15 · RW · String · single · optional
-///
-/// Time zone name from the IANA tz database, e.g. Europe/Paris.
-#[derive(Clone, Copy, Debug)]
-pub struct Timezone;
-
-impl Resource for Timezone {
-    const ID: u16 = 15;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for Timezone {}
-
-impl Writable for Timezone {}
-
-/// Supported Binding and Modes (resource 16).
-///
-/// ID 16 · R · String · single · mandatory
-///
-/// Bindings and modes the client supports, as letters such as U, T, S, N and Q.
-#[derive(Clone, Copy, Debug)]
-pub struct SupportedBindingAndModes;
-
-impl Resource for SupportedBindingAndModes {
-    const ID: u16 = 16;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for SupportedBindingAndModes {}
-
-/// Device Type (resource 17).
-///
-/// ID 17 · R · String · single · optional
-///
-/// Kind of device as named by the manufacturer, e.g. smart meter or streetlight controller.
-#[derive(Clone, Copy, Debug)]
-pub struct DeviceType;
-
-impl Resource for DeviceType {
-    const ID: u16 = 17;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for DeviceType {}
-
-/// Hardware Version (resource 18).
-///
-/// ID 18 · R · String · single · optional
-///
-/// Version string of the hardware.
-#[derive(Clone, Copy, Debug)]
-pub struct HardwareVersion;
-
-impl Resource for HardwareVersion {
-    const ID: u16 = 18;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for HardwareVersion {}
-
-/// Software Version (resource 19).
-///
-/// ID 19 · R · String · single · optional
-///
-/// Version string of the software running above the firmware.
-#[derive(Clone, Copy, Debug)]
-pub struct SoftwareVersion;
-
-impl Resource for SoftwareVersion {
-    const ID: u16 = 19;
-    type Object = Device;
-    type Value = String;
-}
-
-impl Readable for SoftwareVersion {}
-
-/// Battery Status (resource 20).
-///
-/// ID 20 · R · Integer · single · optional · range `0..6`
-///
-/// State of the internal battery: 0 normal, 1 charging, 2 charge complete, 3 damaged, 4 low, 5 not installed, 6 unknown.
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryStatus;
-
-impl Resource for BatteryStatus {
-    const ID: u16 = 20;
-    type Object = Device;
-    type Value = BatteryStatusValue;
-}
-
-impl Readable for BatteryStatus {}
-
-/// Memory Total (resource 21).
-///
-/// ID 21 · R · Integer · single · optional
-///
-/// Total storage for data and software, in kilobytes (1 kB = 1000 bytes).
-#[derive(Clone, Copy, Debug)]
-pub struct MemoryTotal;
-
-impl Resource for MemoryTotal {
-    const ID: u16 = 21;
-    type Object = Device;
-    type Value = i64;
-}
-
-impl Readable for MemoryTotal {}
-
-/// ExtDevInfo (resource 22).
-///
-/// ID 22 · R · Objlnk · multiple · optional
-///
-/// Links to further Device-like object instances that describe, for example, the host device this module sits in.
-#[derive(Clone, Copy, Debug)]
-pub struct ExtDevInfo;
-
-impl Resource for ExtDevInfo {
-    const ID: u16 = 22;
-    type Object = Device;
-    type Value = InstanceMap<ObjectLink>;
-}
-
-impl Readable for ExtDevInfo {}

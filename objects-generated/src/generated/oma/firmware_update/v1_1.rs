@@ -373,25 +373,25 @@ impl ObjectType for FirmwareUpdate {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FirmwareUpdateWrite {
-    /// Package (resource 0, W): see [`Package`](struct@Package).
+    /// Package (resource 0, W): see [`Package`](struct@resources::Package).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub package: Option<Vec<u8>>,
-    /// Package URI (resource 1, RW): see [`PackageUri`](struct@PackageUri).
+    /// Package URI (resource 1, RW): see [`PackageUri`](struct@resources::PackageUri).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub package_uri: Option<String>,
-    /// Severity (resource 11, RW): see [`Severity`](struct@Severity).
+    /// Severity (resource 11, RW): see [`Severity`](struct@resources::Severity).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub severity: Option<SeverityValue>,
-    /// Maximum Defer Period (resource 13, RW): see [`MaximumDeferPeriod`](struct@MaximumDeferPeriod).
+    /// Maximum Defer Period (resource 13, RW): see [`MaximumDeferPeriod`](struct@resources::MaximumDeferPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -483,9 +483,9 @@ impl WriteView for FirmwareUpdateWrite {
 /// The executable resources of Firmware Update (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Update (resource 2, E): see [`Update`](struct@Update).
+    /// Update (resource 2, E): see [`Update`](struct@resources::Update).
     Update,
-    /// Cancel (resource 10, E): see [`Cancel`](struct@Cancel).
+    /// Cancel (resource 10, E): see [`Cancel`](struct@resources::Cancel).
     Cancel,
 }
 
@@ -948,216 +948,221 @@ impl<'de> Deserialize<'de> for SeverityValue {
     }
 }
 
-/// Package (resource 0).
-///
-/// ID 0 · W · Opaque · single · mandatory
-///
-/// Write the firmware image here to push it to the device in one block (push delivery).
-#[derive(Clone, Copy, Debug)]
-pub struct Package;
+/// One zero-sized type per resource of Firmware Update 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Package {
-    const ID: u16 = 0;
-    type Object = FirmwareUpdate;
-    type Value = Vec<u8>;
+    /// Package (resource 0).
+    ///
+    /// ID 0 · W · Opaque · single · mandatory
+    ///
+    /// Write the firmware image here to push it to the device in one block (push delivery).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Package;
+
+    impl Resource for Package {
+        const ID: u16 = 0;
+        type Object = FirmwareUpdate;
+        type Value = Vec<u8>;
+    }
+
+    impl Writable for Package {}
+
+    /// Package URI (resource 1).
+    ///
+    /// ID 1 · RW · String · single · mandatory · range `0..255`
+    ///
+    /// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PackageUri;
+
+    impl Resource for PackageUri {
+        const ID: u16 = 1;
+        type Object = FirmwareUpdate;
+        type Value = String;
+    }
+
+    impl Readable for PackageUri {}
+
+    impl Writable for PackageUri {}
+
+    /// Update (resource 2).
+    ///
+    /// ID 2 · E · none · single · mandatory
+    ///
+    /// Execute to install the downloaded image; allowed only when State is 2 (downloaded).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Update;
+
+    impl Resource for Update {
+        const ID: u16 = 2;
+        type Object = FirmwareUpdate;
+        type Value = ();
+    }
+
+    impl Executable for Update {}
+
+    /// State (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · mandatory · range `0..3`
+    ///
+    /// Update state: 0 idle, 1 downloading, 2 downloaded, 3 updating.
+    #[derive(Clone, Copy, Debug)]
+    pub struct State;
+
+    impl Resource for State {
+        const ID: u16 = 3;
+        type Object = FirmwareUpdate;
+        type Value = StateValue;
+    }
+
+    impl Readable for State {}
+
+    /// Update Result (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · mandatory · range `0..11`
+    ///
+    /// Outcome of the last download or update: 0 initial, 1 success, 2 not enough flash, 3 out of RAM, 4 connection lost, 5 integrity check failed, 6 unsupported package, 7 invalid URI, 8 update failed, 9 unsupported protocol, 10 cancelled, 11 deferred.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UpdateResult;
+
+    impl Resource for UpdateResult {
+        const ID: u16 = 5;
+        type Object = FirmwareUpdate;
+        type Value = UpdateResultValue;
+    }
+
+    impl Readable for UpdateResult {}
+
+    /// PkgName (resource 6).
+    ///
+    /// ID 6 · R · String · single · optional · range `0..255`
+    ///
+    /// Name of the firmware package, as stated by the package.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PkgName;
+
+    impl Resource for PkgName {
+        const ID: u16 = 6;
+        type Object = FirmwareUpdate;
+        type Value = String;
+    }
+
+    impl Readable for PkgName {}
+
+    /// PkgVersion (resource 7).
+    ///
+    /// ID 7 · R · String · single · optional · range `0..255`
+    ///
+    /// Version of the firmware package, as stated by the package.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PkgVersion;
+
+    impl Resource for PkgVersion {
+        const ID: u16 = 7;
+        type Object = FirmwareUpdate;
+        type Value = String;
+    }
+
+    impl Readable for PkgVersion {}
+
+    /// Firmware Update Protocol Support (resource 8).
+    ///
+    /// ID 8 · R · Integer · multiple · optional · range `0..5`
+    ///
+    /// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FirmwareUpdateProtocolSupport;
+
+    impl Resource for FirmwareUpdateProtocolSupport {
+        const ID: u16 = 8;
+        type Object = FirmwareUpdate;
+        type Value = InstanceMap<FirmwareUpdateProtocolSupportValue>;
+    }
+
+    impl Readable for FirmwareUpdateProtocolSupport {}
+
+    /// Firmware Update Delivery Method (resource 9).
+    ///
+    /// ID 9 · R · Integer · single · mandatory · range `0..2`
+    ///
+    /// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FirmwareUpdateDeliveryMethod;
+
+    impl Resource for FirmwareUpdateDeliveryMethod {
+        const ID: u16 = 9;
+        type Object = FirmwareUpdate;
+        type Value = FirmwareUpdateDeliveryMethodValue;
+    }
+
+    impl Readable for FirmwareUpdateDeliveryMethod {}
+
+    /// Cancel (resource 10).
+    ///
+    /// ID 10 · E · none · single · optional
+    ///
+    /// Execute to abort a download or a pending update before installation has started.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Cancel;
+
+    impl Resource for Cancel {
+        const ID: u16 = 10;
+        type Object = FirmwareUpdate;
+        type Value = ();
+    }
+
+    impl Executable for Cancel {}
+
+    /// Severity (resource 11).
+    ///
+    /// ID 11 · RW · Integer · single · optional · range `0..2`
+    ///
+    /// Importance of the image for deferred updates: 0 critical, 1 mandatory (default), 2 optional.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Severity;
+
+    impl Resource for Severity {
+        const ID: u16 = 11;
+        type Object = FirmwareUpdate;
+        type Value = SeverityValue;
+    }
+
+    impl Readable for Severity {}
+
+    impl Writable for Severity {}
+
+    /// Last State Change Time (resource 12).
+    ///
+    /// ID 12 · R · Time · single · optional
+    ///
+    /// Time at which State last changed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastStateChangeTime;
+
+    impl Resource for LastStateChangeTime {
+        const ID: u16 = 12;
+        type Object = FirmwareUpdate;
+        type Value = Time;
+    }
+
+    impl Readable for LastStateChangeTime {}
+
+    /// Maximum Defer Period (resource 13).
+    ///
+    /// ID 13 · RW · Unsigned Integer · single · optional · units `s`
+    ///
+    /// Seconds a user may postpone the update before it is installed automatically; 0 means no postponing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumDeferPeriod;
+
+    impl Resource for MaximumDeferPeriod {
+        const ID: u16 = 13;
+        type Object = FirmwareUpdate;
+        type Value = u64;
+    }
+
+    impl Readable for MaximumDeferPeriod {}
+
+    impl Writable for MaximumDeferPeriod {}
 }
-
-impl Writable for Package {}
-
-/// Package URI (resource 1).
-///
-/// ID 1 · RW · String · single · mandatory · range `0..255`
-///
-/// URI from which the device fetches the image itself (pull delivery); an empty string cancels the download.
-#[derive(Clone, Copy, Debug)]
-pub struct PackageUri;
-
-impl Resource for PackageUri {
-    const ID: u16 = 1;
-    type Object = FirmwareUpdate;
-    type Value = String;
-}
-
-impl Readable for PackageUri {}
-
-impl Writable for PackageUri {}
-
-/// Update (resource 2).
-///
-/// ID 2 · E · none · single · mandatory
-///
-/// Execute to install the downloaded image; allowed only when State is 2 (downloaded).
-#[derive(Clone, Copy, Debug)]
-pub struct Update;
-
-impl Resource for Update {
-    const ID: u16 = 2;
-    type Object = FirmwareUpdate;
-    type Value = ();
-}
-
-impl Executable for Update {}
-
-/// State (resource 3).
-///
-/// ID 3 · R · Integer · single · mandatory · range `0..3`
-///
-/// Update state: 0 idle, 1 downloading, 2 downloaded, 3 updating.
-#[derive(Clone, Copy, Debug)]
-pub struct State;
-
-impl Resource for State {
-    const ID: u16 = 3;
-    type Object = FirmwareUpdate;
-    type Value = StateValue;
-}
-
-impl Readable for State {}
-
-/// Update Result (resource 5).
-///
-/// ID 5 · R · Integer · single · mandatory · range `0..11`
-///
-/// Outcome of the last download or update: 0 initial, 1 success, 2 not enough flash, 3 out of RAM, 4 connection lost, 5 integrity check failed, 6 unsupported package, 7 invalid URI, 8 update failed, 9 unsupported protocol, 10 cancelled, 11 deferred.
-#[derive(Clone, Copy, Debug)]
-pub struct UpdateResult;
-
-impl Resource for UpdateResult {
-    const ID: u16 = 5;
-    type Object = FirmwareUpdate;
-    type Value = UpdateResultValue;
-}
-
-impl Readable for UpdateResult {}
-
-/// PkgName (resource 6).
-///
-/// ID 6 · R · String · single · optional · range `0..255`
-///
-/// Name of the firmware package, as stated by the package.
-#[derive(Clone, Copy, Debug)]
-pub struct PkgName;
-
-impl Resource for PkgName {
-    const ID: u16 = 6;
-    type Object = FirmwareUpdate;
-    type Value = String;
-}
-
-impl Readable for PkgName {}
-
-/// PkgVersion (resource 7).
-///
-/// ID 7 · R · String · single · optional · range `0..255`
-///
-/// Version of the firmware package, as stated by the package.
-#[derive(Clone, Copy, Debug)]
-pub struct PkgVersion;
-
-impl Resource for PkgVersion {
-    const ID: u16 = 7;
-    type Object = FirmwareUpdate;
-    type Value = String;
-}
-
-impl Readable for PkgVersion {}
-
-/// Firmware Update Protocol Support (resource 8).
-///
-/// ID 8 · R · Integer · multiple · optional · range `0..5`
-///
-/// Download protocols the client supports, one per instance: 0 CoAP, 1 CoAPS, 2 HTTP 1.1, 3 HTTPS 1.1, 4 CoAP over TCP, 5 CoAP over TLS.
-#[derive(Clone, Copy, Debug)]
-pub struct FirmwareUpdateProtocolSupport;
-
-impl Resource for FirmwareUpdateProtocolSupport {
-    const ID: u16 = 8;
-    type Object = FirmwareUpdate;
-    type Value = InstanceMap<FirmwareUpdateProtocolSupportValue>;
-}
-
-impl Readable for FirmwareUpdateProtocolSupport {}
-
-/// Firmware Update Delivery Method (resource 9).
-///
-/// ID 9 · R · Integer · single · mandatory · range `0..2`
-///
-/// How the client accepts images: 0 pull only (Package URI), 1 push only (Package), 2 both.
-#[derive(Clone, Copy, Debug)]
-pub struct FirmwareUpdateDeliveryMethod;
-
-impl Resource for FirmwareUpdateDeliveryMethod {
-    const ID: u16 = 9;
-    type Object = FirmwareUpdate;
-    type Value = FirmwareUpdateDeliveryMethodValue;
-}
-
-impl Readable for FirmwareUpdateDeliveryMethod {}
-
-/// Cancel (resource 10).
-///
-/// ID 10 · E · none · single · optional
-///
-/// Execute to abort a download or a pending update before installation has started.
-#[derive(Clone, Copy, Debug)]
-pub struct Cancel;
-
-impl Resource for Cancel {
-    const ID: u16 = 10;
-    type Object = FirmwareUpdate;
-    type Value = ();
-}
-
-impl Executable for Cancel {}
-
-/// Severity (resource 11).
-///
-/// ID 11 · RW · Integer · single · optional · range `0..2`
-///
-/// Importance of the image for deferred updates: 0 critical, 1 mandatory (default), 2 optional.
-#[derive(Clone, Copy, Debug)]
-pub struct Severity;
-
-impl Resource for Severity {
-    const ID: u16 = 11;
-    type Object = FirmwareUpdate;
-    type Value = SeverityValue;
-}
-
-impl Readable for Severity {}
-
-impl Writable for Severity {}
-
-/// Last State Change Time (resource 12).
-///
-/// ID 12 · R · Time · single · optional
-///
-/// Time at which State last changed.
-#[derive(Clone, Copy, Debug)]
-pub struct LastStateChangeTime;
-
-impl Resource for LastStateChangeTime {
-    const ID: u16 = 12;
-    type Object = FirmwareUpdate;
-    type Value = Time;
-}
-
-impl Readable for LastStateChangeTime {}
-
-/// Maximum Defer Period (resource 13).
-///
-/// ID 13 · RW · Unsigned Integer · single · optional · units `s`
-///
-/// Seconds a user may postpone the update before it is installed automatically; 0 means no postponing.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumDeferPeriod;
-
-impl Resource for MaximumDeferPeriod {
-    const ID: u16 = 13;
-    type Object = FirmwareUpdate;
-    type Value = u64;
-}
-
-impl Readable for MaximumDeferPeriod {}
-
-impl Writable for MaximumDeferPeriod {}

@@ -251,114 +251,119 @@ impl WriteView for LocationWrite {
     fn apply_to(&self, _target: &mut Location) {}
 }
 
-/// Latitude (resource 0).
-///
-/// ID 0 · R · Float · single · mandatory · units `lat`
-///
-/// Latitude in decimal degrees (WGS 84); south is negative.
-#[derive(Clone, Copy, Debug)]
-pub struct Latitude;
+/// One zero-sized type per resource of Location 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Latitude {
-    const ID: u16 = 0;
-    type Object = Location;
-    type Value = f64;
+    /// Latitude (resource 0).
+    ///
+    /// ID 0 · R · Float · single · mandatory · units `lat`
+    ///
+    /// Latitude in decimal degrees (WGS 84); south is negative.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Latitude;
+
+    impl Resource for Latitude {
+        const ID: u16 = 0;
+        type Object = Location;
+        type Value = f64;
+    }
+
+    impl Readable for Latitude {}
+
+    /// Longitude (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `lon`
+    ///
+    /// Longitude in decimal degrees (WGS 84); west is negative.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Longitude;
+
+    impl Resource for Longitude {
+        const ID: u16 = 1;
+        type Object = Location;
+        type Value = f64;
+    }
+
+    impl Readable for Longitude {}
+
+    /// Altitude (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `m`
+    ///
+    /// Height above sea level in metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Altitude;
+
+    impl Resource for Altitude {
+        const ID: u16 = 2;
+        type Object = Location;
+        type Value = f64;
+    }
+
+    impl Readable for Altitude {}
+
+    /// Radius (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `m`
+    ///
+    /// Radius in metres of the circle around the position inside which the true position lies; expresses accuracy.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Radius;
+
+    impl Resource for Radius {
+        const ID: u16 = 3;
+        type Object = Location;
+        type Value = f64;
+    }
+
+    impl Readable for Radius {}
+
+    /// Velocity (resource 4).
+    ///
+    /// ID 4 · R · Opaque · single · optional
+    ///
+    /// Velocity encoded as defined by 3GPP TS 23.032 (speed and bearing, with optional vertical speed).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Velocity;
+
+    impl Resource for Velocity {
+        const ID: u16 = 4;
+        type Object = Location;
+        type Value = Vec<u8>;
+    }
+
+    impl Readable for Velocity {}
+
+    /// Timestamp (resource 5).
+    ///
+    /// ID 5 · R · Time · single · mandatory
+    ///
+    /// Time at which the position was measured.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5;
+        type Object = Location;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Speed (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `m/s`
+    ///
+    /// Ground speed in metres per second, without direction.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Speed;
+
+    impl Resource for Speed {
+        const ID: u16 = 6;
+        type Object = Location;
+        type Value = f64;
+    }
+
+    impl Readable for Speed {}
 }
-
-impl Readable for Latitude {}
-
-/// Longitude (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `lon`
-///
-/// Longitude in decimal degrees (WGS 84); west is negative.
-#[derive(Clone, Copy, Debug)]
-pub struct Longitude;
-
-impl Resource for Longitude {
-    const ID: u16 = 1;
-    type Object = Location;
-    type Value = f64;
-}
-
-impl Readable for Longitude {}
-
-/// Altitude (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `m`
-///
-/// Height above sea level in metres.
-#[derive(Clone, Copy, Debug)]
-pub struct Altitude;
-
-impl Resource for Altitude {
-    const ID: u16 = 2;
-    type Object = Location;
-    type Value = f64;
-}
-
-impl Readable for Altitude {}
-
-/// Radius (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `m`
-///
-/// Radius in metres of the circle around the position inside which the true position lies; expresses accuracy.
-#[derive(Clone, Copy, Debug)]
-pub struct Radius;
-
-impl Resource for Radius {
-    const ID: u16 = 3;
-    type Object = Location;
-    type Value = f64;
-}
-
-impl Readable for Radius {}
-
-/// Velocity (resource 4).
-///
-/// ID 4 · R · Opaque · single · optional
-///
-/// Velocity encoded as defined by 3GPP TS 23.032 (speed and bearing, with optional vertical speed).
-#[derive(Clone, Copy, Debug)]
-pub struct Velocity;
-
-impl Resource for Velocity {
-    const ID: u16 = 4;
-    type Object = Location;
-    type Value = Vec<u8>;
-}
-
-impl Readable for Velocity {}
-
-/// Timestamp (resource 5).
-///
-/// ID 5 · R · Time · single · mandatory
-///
-/// Time at which the position was measured.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5;
-    type Object = Location;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Speed (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `m/s`
-///
-/// Ground speed in metres per second, without direction.
-#[derive(Clone, Copy, Debug)]
-pub struct Speed;
-
-impl Resource for Speed {
-    const ID: u16 = 6;
-    type Object = Location;
-    type Value = f64;
-}
-
-impl Readable for Speed {}

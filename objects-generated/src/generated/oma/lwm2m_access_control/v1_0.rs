@@ -165,13 +165,13 @@ impl ObjectType for Lwm2mAccessControl {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mAccessControlWrite {
-    /// ACL (resource 2, RW): see [`Acl`](struct@Acl).
+    /// ACL (resource 2, RW): see [`Acl`](struct@resources::Acl).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub acl: Option<InstanceMap<i64>>,
-    /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`](struct@AccessControlOwner).
+    /// Access Control Owner (resource 3, RW): see [`AccessControlOwner`](struct@resources::AccessControlOwner).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -248,70 +248,75 @@ impl WriteView for Lwm2mAccessControlWrite {
     }
 }
 
-/// Object ID (resource 0).
-///
-/// ID 0 · R · Integer · single · mandatory · range `1..65534`
-///
-/// ID of the object whose instance these rights protect.
-#[derive(Clone, Copy, Debug)]
-pub struct ObjectId;
+/// One zero-sized type per resource of LwM2M Access Control 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ObjectId {
-    const ID: u16 = 0;
-    type Object = Lwm2mAccessControl;
-    type Value = i64;
+    /// Object ID (resource 0).
+    ///
+    /// ID 0 · R · Integer · single · mandatory · range `1..65534`
+    ///
+    /// ID of the object whose instance these rights protect.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ObjectId;
+
+    impl Resource for ObjectId {
+        const ID: u16 = 0;
+        type Object = Lwm2mAccessControl;
+        type Value = i64;
+    }
+
+    impl Readable for ObjectId {}
+
+    /// Object Instance ID (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · mandatory · range `0..65535`
+    ///
+    /// Instance ID inside that object; 65535 means the rights apply to creating new instances of the object.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ObjectInstanceId;
+
+    impl Resource for ObjectInstanceId {
+        const ID: u16 = 1;
+        type Object = Lwm2mAccessControl;
+        type Value = i64;
+    }
+
+    impl Readable for ObjectInstanceId {}
+
+    /// ACL (resource 2).
+    ///
+    /// ID 2 · RW · Integer · multiple · optional · range `16-bit`
+    ///
+    /// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Acl;
+
+    impl Resource for Acl {
+        const ID: u16 = 2;
+        type Object = Lwm2mAccessControl;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for Acl {}
+
+    impl Writable for Acl {}
+
+    /// Access Control Owner (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · mandatory · range `0..65535`
+    ///
+    /// Short Server ID of the server allowed to change these rights; 65535 means the instance was created by bootstrap.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AccessControlOwner;
+
+    impl Resource for AccessControlOwner {
+        const ID: u16 = 3;
+        type Object = Lwm2mAccessControl;
+        type Value = i64;
+    }
+
+    impl Readable for AccessControlOwner {}
+
+    impl Writable for AccessControlOwner {}
 }
-
-impl Readable for ObjectId {}
-
-/// Object Instance ID (resource 1).
-///
-/// ID 1 · R · Integer · single · mandatory · range `0..65535`
-///
-/// Instance ID inside that object; 65535 means the rights apply to creating new instances of the object.
-#[derive(Clone, Copy, Debug)]
-pub struct ObjectInstanceId;
-
-impl Resource for ObjectInstanceId {
-    const ID: u16 = 1;
-    type Object = Lwm2mAccessControl;
-    type Value = i64;
-}
-
-impl Readable for ObjectInstanceId {}
-
-/// ACL (resource 2).
-///
-/// ID 2 · RW · Integer · multiple · optional · range `16-bit`
-///
-/// Access rights per server: the resource instance ID is the server's Short Server ID and the value a bit mask (1 read/observe, 2 write, 4 execute, 8 delete, 16 create). Instance 0 holds the default for all other servers.
-#[derive(Clone, Copy, Debug)]
-pub struct Acl;
-
-impl Resource for Acl {
-    const ID: u16 = 2;
-    type Object = Lwm2mAccessControl;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for Acl {}
-
-impl Writable for Acl {}
-
-/// Access Control Owner (resource 3).
-///
-/// ID 3 · RW · Integer · single · mandatory · range `0..65535`
-///
-/// Short Server ID of the server allowed to change these rights; 65535 means the instance was created by bootstrap.
-#[derive(Clone, Copy, Debug)]
-pub struct AccessControlOwner;
-
-impl Resource for AccessControlOwner {
-    const ID: u16 = 3;
-    type Object = Lwm2mAccessControl;
-    type Value = i64;
-}
-
-impl Readable for AccessControlOwner {}
-
-impl Writable for AccessControlOwner {}

@@ -867,254 +867,259 @@ impl<'de> Deserialize<'de> for CertificateUsageValue {
     }
 }
 
-/// LWM2M Server URI (resource 0).
-///
-/// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255 bytes`
-///
-/// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
-#[derive(Clone, Copy, Debug)]
-pub struct Lwm2mServerUri;
+/// One zero-sized type per resource of LWM2M Security 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Lwm2mServerUri {
-    const ID: u16 = 0;
-    type Object = Lwm2mSecurity;
-    type Value = String;
-}
+    /// LWM2M Server URI (resource 0).
+    ///
+    /// ID 0 · no operation (bootstrap/client only) · String · single · mandatory · range `0..255 bytes`
+    ///
+    /// URI (coap, coaps, ...) of the server this instance describes; up to 255 characters.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Lwm2mServerUri;
 
-/// Bootstrap-Server (resource 1).
-///
-/// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
-///
-/// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
-#[derive(Clone, Copy, Debug)]
-pub struct BootstrapServer;
+    impl Resource for Lwm2mServerUri {
+        const ID: u16 = 0;
+        type Object = Lwm2mSecurity;
+        type Value = String;
+    }
 
-impl Resource for BootstrapServer {
-    const ID: u16 = 1;
-    type Object = Lwm2mSecurity;
-    type Value = bool;
-}
+    /// Bootstrap-Server (resource 1).
+    ///
+    /// ID 1 · no operation (bootstrap/client only) · Boolean · single · mandatory
+    ///
+    /// true: this instance describes the Bootstrap-Server; false: an ordinary LwM2M Server.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BootstrapServer;
 
-/// Security Mode (resource 2).
-///
-/// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0..4`
-///
-/// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
-#[derive(Clone, Copy, Debug)]
-pub struct SecurityMode;
+    impl Resource for BootstrapServer {
+        const ID: u16 = 1;
+        type Object = Lwm2mSecurity;
+        type Value = bool;
+    }
 
-impl Resource for SecurityMode {
-    const ID: u16 = 2;
-    type Object = Lwm2mSecurity;
-    type Value = SecurityModeValue;
-}
+    /// Security Mode (resource 2).
+    ///
+    /// ID 2 · no operation (bootstrap/client only) · Integer · single · mandatory · range `0..4`
+    ///
+    /// Security mode for the connection: 0 pre-shared key, 1 raw public key, 2 X.509 certificate, 3 no security, 4 certificate with EST enrolment.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SecurityMode;
 
-/// Public Key or Identity (resource 3).
-///
-/// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
-///
-/// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
-#[derive(Clone, Copy, Debug)]
-pub struct PublicKeyOrIdentity;
+    impl Resource for SecurityMode {
+        const ID: u16 = 2;
+        type Object = Lwm2mSecurity;
+        type Value = SecurityModeValue;
+    }
 
-impl Resource for PublicKeyOrIdentity {
-    const ID: u16 = 3;
-    type Object = Lwm2mSecurity;
-    type Value = Vec<u8>;
-}
+    /// Public Key or Identity (resource 3).
+    ///
+    /// ID 3 · no operation (bootstrap/client only) · Opaque · single · mandatory
+    ///
+    /// The client's own identity: its certificate, raw public key, or PSK identity, depending on the security mode.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PublicKeyOrIdentity;
 
-/// Server Public Key (resource 4).
-///
-/// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
-///
-/// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
-#[derive(Clone, Copy, Debug)]
-pub struct ServerPublicKey;
+    impl Resource for PublicKeyOrIdentity {
+        const ID: u16 = 3;
+        type Object = Lwm2mSecurity;
+        type Value = Vec<u8>;
+    }
 
-impl Resource for ServerPublicKey {
-    const ID: u16 = 4;
-    type Object = Lwm2mSecurity;
-    type Value = Vec<u8>;
-}
+    /// Server Public Key (resource 4).
+    ///
+    /// ID 4 · no operation (bootstrap/client only) · Opaque · single · mandatory
+    ///
+    /// The server's certificate, raw public key or trust anchor that the client checks during the handshake.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ServerPublicKey;
 
-/// Secret Key (resource 5).
-///
-/// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
-///
-/// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
-#[derive(Clone, Copy, Debug)]
-pub struct SecretKey;
+    impl Resource for ServerPublicKey {
+        const ID: u16 = 4;
+        type Object = Lwm2mSecurity;
+        type Value = Vec<u8>;
+    }
 
-impl Resource for SecretKey {
-    const ID: u16 = 5;
-    type Object = Lwm2mSecurity;
-    type Value = Vec<u8>;
-}
+    /// Secret Key (resource 5).
+    ///
+    /// ID 5 · no operation (bootstrap/client only) · Opaque · single · mandatory
+    ///
+    /// The client's secret: the pre-shared key, or the private key in RPK and certificate modes. Never readable by a server.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SecretKey;
 
-/// SMS Security Mode (resource 6).
-///
-/// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
-///
-/// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
-#[derive(Clone, Copy, Debug)]
-pub struct SmsSecurityMode;
+    impl Resource for SecretKey {
+        const ID: u16 = 5;
+        type Object = Lwm2mSecurity;
+        type Value = Vec<u8>;
+    }
 
-impl Resource for SmsSecurityMode {
-    const ID: u16 = 6;
-    type Object = Lwm2mSecurity;
-    type Value = SmsSecurityModeValue;
-}
+    /// SMS Security Mode (resource 6).
+    ///
+    /// ID 6 · no operation (bootstrap/client only) · Integer · single · optional · range `0..255`
+    ///
+    /// Security used for the SMS binding, e.g. 1 DTLS terminated in the device, 2 secure packets terminated in the smartcard, 3 none.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SmsSecurityMode;
 
-/// SMS Binding Key Parameters (resource 7).
-///
-/// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
-///
-/// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct SmsBindingKeyParameters;
+    impl Resource for SmsSecurityMode {
+        const ID: u16 = 6;
+        type Object = Lwm2mSecurity;
+        type Value = SmsSecurityModeValue;
+    }
 
-impl Resource for SmsBindingKeyParameters {
-    const ID: u16 = 7;
-    type Object = Lwm2mSecurity;
-    type Value = Vec<u8>;
-}
+    /// SMS Binding Key Parameters (resource 7).
+    ///
+    /// ID 7 · no operation (bootstrap/client only) · Opaque · single · optional · range `6`
+    ///
+    /// SMS binding parameters KIc, KID, SPI and TAR, packed into 6 bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SmsBindingKeyParameters;
 
-/// SMS Binding Secret Key(s) (resource 8).
-///
-/// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
-///
-/// Key material for the SMS binding: 16, 32 or 48 bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct SmsBindingSecretKeyS;
+    impl Resource for SmsBindingKeyParameters {
+        const ID: u16 = 7;
+        type Object = Lwm2mSecurity;
+        type Value = Vec<u8>;
+    }
 
-impl Resource for SmsBindingSecretKeyS {
-    const ID: u16 = 8;
-    type Object = Lwm2mSecurity;
-    type Value = Vec<u8>;
-}
+    /// SMS Binding Secret Key(s) (resource 8).
+    ///
+    /// ID 8 · no operation (bootstrap/client only) · Opaque · single · optional · range `16,32,48`
+    ///
+    /// Key material for the SMS binding: 16, 32 or 48 bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SmsBindingSecretKeyS;
 
-/// LwM2M Server SMS Number (resource 9).
-///
-/// ID 9 · no operation (bootstrap/client only) · String · single · optional
-///
-/// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
-#[derive(Clone, Copy, Debug)]
-pub struct Lwm2mServerSmsNumber;
+    impl Resource for SmsBindingSecretKeyS {
+        const ID: u16 = 8;
+        type Object = Lwm2mSecurity;
+        type Value = Vec<u8>;
+    }
 
-impl Resource for Lwm2mServerSmsNumber {
-    const ID: u16 = 9;
-    type Object = Lwm2mSecurity;
-    type Value = String;
-}
+    /// LwM2M Server SMS Number (resource 9).
+    ///
+    /// ID 9 · no operation (bootstrap/client only) · String · single · optional
+    ///
+    /// Phone number (MSISDN) the client sends SMS messages to when it talks to this server over SMS.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Lwm2mServerSmsNumber;
 
-/// Short Server ID (resource 10).
-///
-/// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
-///
-/// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
-#[derive(Clone, Copy, Debug)]
-pub struct ShortServerId;
+    impl Resource for Lwm2mServerSmsNumber {
+        const ID: u16 = 9;
+        type Object = Lwm2mSecurity;
+        type Value = String;
+    }
 
-impl Resource for ShortServerId {
-    const ID: u16 = 10;
-    type Object = Lwm2mSecurity;
-    type Value = i64;
-}
+    /// Short Server ID (resource 10).
+    ///
+    /// ID 10 · no operation (bootstrap/client only) · Integer · single · optional · range `1..65534`
+    ///
+    /// Numeric handle (1..65534) of this server account; links the security instance to its Server object instance. Required for non-bootstrap accounts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ShortServerId;
 
-/// Client Hold Off Time (resource 11).
-///
-/// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
-///
-/// Seconds the client waits before it starts a bootstrap on its own initiative.
-#[derive(Clone, Copy, Debug)]
-pub struct ClientHoldOffTime;
+    impl Resource for ShortServerId {
+        const ID: u16 = 10;
+        type Object = Lwm2mSecurity;
+        type Value = i64;
+    }
 
-impl Resource for ClientHoldOffTime {
-    const ID: u16 = 11;
-    type Object = Lwm2mSecurity;
-    type Value = i64;
-}
+    /// Client Hold Off Time (resource 11).
+    ///
+    /// ID 11 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
+    ///
+    /// Seconds the client waits before it starts a bootstrap on its own initiative.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ClientHoldOffTime;
 
-/// Bootstrap-Server Account Timeout (resource 12).
-///
-/// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
-///
-/// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
-#[derive(Clone, Copy, Debug)]
-pub struct BootstrapServerAccountTimeout;
+    impl Resource for ClientHoldOffTime {
+        const ID: u16 = 11;
+        type Object = Lwm2mSecurity;
+        type Value = i64;
+    }
 
-impl Resource for BootstrapServerAccountTimeout {
-    const ID: u16 = 12;
-    type Object = Lwm2mSecurity;
-    type Value = i64;
-}
+    /// Bootstrap-Server Account Timeout (resource 12).
+    ///
+    /// ID 12 · no operation (bootstrap/client only) · Integer · single · optional · units `s`
+    ///
+    /// Seconds after which the client deletes this Bootstrap-Server account; 0 or absent means it is kept forever.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BootstrapServerAccountTimeout;
 
-/// Matching Type (resource 13).
-///
-/// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
-///
-/// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
-#[derive(Clone, Copy, Debug)]
-pub struct MatchingType;
+    impl Resource for BootstrapServerAccountTimeout {
+        const ID: u16 = 12;
+        type Object = Lwm2mSecurity;
+        type Value = i64;
+    }
 
-impl Resource for MatchingType {
-    const ID: u16 = 13;
-    type Object = Lwm2mSecurity;
-    type Value = MatchingTypeValue;
-}
+    /// Matching Type (resource 13).
+    ///
+    /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
+    ///
+    /// How the stored server key is compared with the one presented: 0 exact, 1 SHA-256 hash, 2 SHA-384 hash, 3 SHA-512 hash.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MatchingType;
 
-/// SNI (resource 14).
-///
-/// ID 14 · no operation (bootstrap/client only) · String · single · optional
-///
-/// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
-#[derive(Clone, Copy, Debug)]
-pub struct Sni;
+    impl Resource for MatchingType {
+        const ID: u16 = 13;
+        type Object = Lwm2mSecurity;
+        type Value = MatchingTypeValue;
+    }
 
-impl Resource for Sni {
-    const ID: u16 = 14;
-    type Object = Lwm2mSecurity;
-    type Value = String;
-}
+    /// SNI (resource 14).
+    ///
+    /// ID 14 · no operation (bootstrap/client only) · String · single · optional
+    ///
+    /// Server Name Indication sent in the TLS handshake when the host name differs from the server URI.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Sni;
 
-/// Certificate Usage (resource 15).
-///
-/// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
-///
-/// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
-#[derive(Clone, Copy, Debug)]
-pub struct CertificateUsage;
+    impl Resource for Sni {
+        const ID: u16 = 14;
+        type Object = Lwm2mSecurity;
+        type Value = String;
+    }
 
-impl Resource for CertificateUsage {
-    const ID: u16 = 15;
-    type Object = Lwm2mSecurity;
-    type Value = CertificateUsageValue;
-}
+    /// Certificate Usage (resource 15).
+    ///
+    /// ID 15 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s` · range `0..3`
+    ///
+    /// How the stored certificate is used to validate the server, following the DANE usage values 0..3 (CA constraint, service certificate constraint, trust anchor, domain-issued).
+    #[derive(Clone, Copy, Debug)]
+    pub struct CertificateUsage;
 
-/// DTLS/TLS Ciphersuite (resource 16).
-///
-/// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
-///
-/// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct DtlsTlsCiphersuite;
+    impl Resource for CertificateUsage {
+        const ID: u16 = 15;
+        type Object = Lwm2mSecurity;
+        type Value = CertificateUsageValue;
+    }
 
-impl Resource for DtlsTlsCiphersuite {
-    const ID: u16 = 16;
-    type Object = Lwm2mSecurity;
-    type Value = InstanceMap<u64>;
-}
+    /// DTLS/TLS Ciphersuite (resource 16).
+    ///
+    /// ID 16 · no operation (bootstrap/client only) · Unsigned Integer · multiple · optional
+    ///
+    /// TLS/DTLS cipher suites the client offers, one IANA 32-bit cipher suite code per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DtlsTlsCiphersuite;
 
-/// OSCORE Security Mode (resource 17).
-///
-/// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
-///
-/// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
-#[derive(Clone, Copy, Debug)]
-pub struct OscoreSecurityMode;
+    impl Resource for DtlsTlsCiphersuite {
+        const ID: u16 = 16;
+        type Object = Lwm2mSecurity;
+        type Value = InstanceMap<u64>;
+    }
 
-impl Resource for OscoreSecurityMode {
-    const ID: u16 = 17;
-    type Object = Lwm2mSecurity;
-    type Value = ObjectLink;
+    /// OSCORE Security Mode (resource 17).
+    ///
+    /// ID 17 · no operation (bootstrap/client only) · Objlnk · single · optional
+    ///
+    /// Link to the OSCORE object instance to use with this server; when set, OSCORE protects the traffic.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OscoreSecurityMode;
+
+    impl Resource for OscoreSecurityMode {
+        const ID: u16 = 17;
+        type Object = Lwm2mSecurity;
+        type Value = ObjectLink;
+    }
 }

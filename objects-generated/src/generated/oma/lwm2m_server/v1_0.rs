@@ -245,37 +245,37 @@ impl ObjectType for Lwm2mServer {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
+    /// Lifetime (resource 1, RW): see [`Lifetime`](struct@resources::Lifetime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub lifetime: Option<i64>,
-    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@resources::DefaultMinimumPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_minimum_period: Option<i64>,
-    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@resources::DefaultMaximumPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_maximum_period: Option<i64>,
-    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@resources::DisableTimeout).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub disable_timeout: Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@resources::NotificationStoringWhenDisabledOrOffline).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub notification_storing_when_disabled_or_offline: Option<bool>,
-    /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
+    /// Binding (resource 7, RW): see [`Binding`](struct@resources::Binding).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -384,9 +384,9 @@ impl WriteView for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4, E): see [`Disable`](struct@Disable).
+    /// Disable (resource 4, E): see [`Disable`](struct@resources::Disable).
     Disable,
-    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@RegistrationUpdateTrigger).
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@resources::RegistrationUpdateTrigger).
     RegistrationUpdateTrigger,
 }
 
@@ -412,158 +412,163 @@ impl Execute {
     }
 }
 
-/// Short Server ID (resource 0).
-///
-/// ID 0 · R · Integer · single · mandatory · range `1-65535`
-///
-/// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
-#[derive(Clone, Copy, Debug)]
-pub struct ShortServerId;
+/// One zero-sized type per resource of LwM2M Server 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ShortServerId {
-    const ID: u16 = 0;
-    type Object = Lwm2mServer;
-    type Value = i64;
+    /// Short Server ID (resource 0).
+    ///
+    /// ID 0 · R · Integer · single · mandatory · range `1-65535`
+    ///
+    /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ShortServerId;
+
+    impl Resource for ShortServerId {
+        const ID: u16 = 0;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for ShortServerId {}
+
+    /// Lifetime (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · mandatory · units `s`
+    ///
+    /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Lifetime;
+
+    impl Resource for Lifetime {
+        const ID: u16 = 1;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for Lifetime {}
+
+    impl Writable for Lifetime {}
+
+    /// Default Minimum Period (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional · units `s`
+    ///
+    /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultMinimumPeriod;
+
+    impl Resource for DefaultMinimumPeriod {
+        const ID: u16 = 2;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultMinimumPeriod {}
+
+    impl Writable for DefaultMinimumPeriod {}
+
+    /// Default Maximum Period (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional · units `s`
+    ///
+    /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultMaximumPeriod;
+
+    impl Resource for DefaultMaximumPeriod {
+        const ID: u16 = 3;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultMaximumPeriod {}
+
+    impl Writable for DefaultMaximumPeriod {}
+
+    /// Disable (resource 4).
+    ///
+    /// ID 4 · E · none · single · optional
+    ///
+    /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Disable;
+
+    impl Resource for Disable {
+        const ID: u16 = 4;
+        type Object = Lwm2mServer;
+        type Value = ();
+    }
+
+    impl Executable for Disable {}
+
+    /// Disable Timeout (resource 5).
+    ///
+    /// ID 5 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DisableTimeout;
+
+    impl Resource for DisableTimeout {
+        const ID: u16 = 5;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for DisableTimeout {}
+
+    impl Writable for DisableTimeout {}
+
+    /// Notification Storing When Disabled or Offline (resource 6).
+    ///
+    /// ID 6 · RW · Boolean · single · mandatory
+    ///
+    /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NotificationStoringWhenDisabledOrOffline;
+
+    impl Resource for NotificationStoringWhenDisabledOrOffline {
+        const ID: u16 = 6;
+        type Object = Lwm2mServer;
+        type Value = bool;
+    }
+
+    impl Readable for NotificationStoringWhenDisabledOrOffline {}
+
+    impl Writable for NotificationStoringWhenDisabledOrOffline {}
+
+    /// Binding (resource 7).
+    ///
+    /// ID 7 · RW · String · single · mandatory · range `The possible values of Resource are listed in 5.3.1.1`
+    ///
+    /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Binding;
+
+    impl Resource for Binding {
+        const ID: u16 = 7;
+        type Object = Lwm2mServer;
+        type Value = String;
+    }
+
+    impl Readable for Binding {}
+
+    impl Writable for Binding {}
+
+    /// Registration Update Trigger (resource 8).
+    ///
+    /// ID 8 · E · none · single · mandatory
+    ///
+    /// Execute to make the client send a registration Update to this server right away.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RegistrationUpdateTrigger;
+
+    impl Resource for RegistrationUpdateTrigger {
+        const ID: u16 = 8;
+        type Object = Lwm2mServer;
+        type Value = ();
+    }
+
+    impl Executable for RegistrationUpdateTrigger {}
 }
-
-impl Readable for ShortServerId {}
-
-/// Lifetime (resource 1).
-///
-/// ID 1 · RW · Integer · single · mandatory · units `s`
-///
-/// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
-#[derive(Clone, Copy, Debug)]
-pub struct Lifetime;
-
-impl Resource for Lifetime {
-    const ID: u16 = 1;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for Lifetime {}
-
-impl Writable for Lifetime {}
-
-/// Default Minimum Period (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional · units `s`
-///
-/// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultMinimumPeriod;
-
-impl Resource for DefaultMinimumPeriod {
-    const ID: u16 = 2;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for DefaultMinimumPeriod {}
-
-impl Writable for DefaultMinimumPeriod {}
-
-/// Default Maximum Period (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional · units `s`
-///
-/// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultMaximumPeriod;
-
-impl Resource for DefaultMaximumPeriod {
-    const ID: u16 = 3;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for DefaultMaximumPeriod {}
-
-impl Writable for DefaultMaximumPeriod {}
-
-/// Disable (resource 4).
-///
-/// ID 4 · E · none · single · optional
-///
-/// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
-#[derive(Clone, Copy, Debug)]
-pub struct Disable;
-
-impl Resource for Disable {
-    const ID: u16 = 4;
-    type Object = Lwm2mServer;
-    type Value = ();
-}
-
-impl Executable for Disable {}
-
-/// Disable Timeout (resource 5).
-///
-/// ID 5 · RW · Integer · single · optional · units `s`
-///
-/// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-#[derive(Clone, Copy, Debug)]
-pub struct DisableTimeout;
-
-impl Resource for DisableTimeout {
-    const ID: u16 = 5;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for DisableTimeout {}
-
-impl Writable for DisableTimeout {}
-
-/// Notification Storing When Disabled or Offline (resource 6).
-///
-/// ID 6 · RW · Boolean · single · mandatory
-///
-/// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
-#[derive(Clone, Copy, Debug)]
-pub struct NotificationStoringWhenDisabledOrOffline;
-
-impl Resource for NotificationStoringWhenDisabledOrOffline {
-    const ID: u16 = 6;
-    type Object = Lwm2mServer;
-    type Value = bool;
-}
-
-impl Readable for NotificationStoringWhenDisabledOrOffline {}
-
-impl Writable for NotificationStoringWhenDisabledOrOffline {}
-
-/// Binding (resource 7).
-///
-/// ID 7 · RW · String · single · mandatory · range `The possible values of Resource are listed in 5.3.1.1`
-///
-/// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-#[derive(Clone, Copy, Debug)]
-pub struct Binding;
-
-impl Resource for Binding {
-    const ID: u16 = 7;
-    type Object = Lwm2mServer;
-    type Value = String;
-}
-
-impl Readable for Binding {}
-
-impl Writable for Binding {}
-
-/// Registration Update Trigger (resource 8).
-///
-/// ID 8 · E · none · single · mandatory
-///
-/// Execute to make the client send a registration Update to this server right away.
-#[derive(Clone, Copy, Debug)]
-pub struct RegistrationUpdateTrigger;
-
-impl Resource for RegistrationUpdateTrigger {
-    const ID: u16 = 8;
-    type Object = Lwm2mServer;
-    type Value = ();
-}
-
-impl Executable for RegistrationUpdateTrigger {}

@@ -555,61 +555,61 @@ impl ObjectType for Lwm2mServer {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct Lwm2mServerWrite {
-    /// Lifetime (resource 1, RW): see [`Lifetime`](struct@Lifetime).
+    /// Lifetime (resource 1, RW): see [`Lifetime`](struct@resources::Lifetime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub lifetime: Option<i64>,
-    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@DefaultMinimumPeriod).
+    /// Default Minimum Period (resource 2, RW): see [`DefaultMinimumPeriod`](struct@resources::DefaultMinimumPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_minimum_period: Option<i64>,
-    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@DefaultMaximumPeriod).
+    /// Default Maximum Period (resource 3, RW): see [`DefaultMaximumPeriod`](struct@resources::DefaultMaximumPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_maximum_period: Option<i64>,
-    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@DisableTimeout).
+    /// Disable Timeout (resource 5, RW): see [`DisableTimeout`](struct@resources::DisableTimeout).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub disable_timeout: Option<i64>,
-    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@NotificationStoringWhenDisabledOrOffline).
+    /// Notification Storing When Disabled or Offline (resource 6, RW): see [`NotificationStoringWhenDisabledOrOffline`](struct@resources::NotificationStoringWhenDisabledOrOffline).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub notification_storing_when_disabled_or_offline: Option<bool>,
-    /// Binding (resource 7, RW): see [`Binding`](struct@Binding).
+    /// Binding (resource 7, RW): see [`Binding`](struct@resources::Binding).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub binding: Option<String>,
-    /// APN Link (resource 10, RW): see [`ApnLink`](struct@ApnLink).
+    /// APN Link (resource 10, RW): see [`ApnLink`](struct@resources::ApnLink).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub apn_link: Option<ObjectLink>,
-    /// Trigger (resource 21, RW): see [`Trigger`](struct@Trigger).
+    /// Trigger (resource 21, RW): see [`Trigger`](struct@resources::Trigger).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub trigger: Option<bool>,
-    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`](struct@PreferredTransport).
+    /// Preferred Transport (resource 22, RW): see [`PreferredTransport`](struct@resources::PreferredTransport).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub preferred_transport: Option<String>,
-    /// Mute Send (resource 23, RW): see [`MuteSend`](struct@MuteSend).
+    /// Mute Send (resource 23, RW): see [`MuteSend`](struct@resources::MuteSend).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -750,11 +750,11 @@ impl WriteView for Lwm2mServerWrite {
 /// The executable resources of LwM2M Server (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Disable (resource 4, E): see [`Disable`](struct@Disable).
+    /// Disable (resource 4, E): see [`Disable`](struct@resources::Disable).
     Disable,
-    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@RegistrationUpdateTrigger).
+    /// Registration Update Trigger (resource 8, E): see [`RegistrationUpdateTrigger`](struct@resources::RegistrationUpdateTrigger).
     RegistrationUpdateTrigger,
-    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`](struct@BootstrapRequestTrigger).
+    /// Bootstrap-Request Trigger (resource 9, E): see [`BootstrapRequestTrigger`](struct@resources::BootstrapRequestTrigger).
     BootstrapRequestTrigger,
 }
 
@@ -786,390 +786,395 @@ impl Execute {
     }
 }
 
-/// Short Server ID (resource 0).
-///
-/// ID 0 · R · Integer · single · mandatory · range `1..65534`
-///
-/// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
-#[derive(Clone, Copy, Debug)]
-pub struct ShortServerId;
+/// One zero-sized type per resource of LwM2M Server 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ShortServerId {
-    const ID: u16 = 0;
-    type Object = Lwm2mServer;
-    type Value = i64;
+    /// Short Server ID (resource 0).
+    ///
+    /// ID 0 · R · Integer · single · mandatory · range `1..65534`
+    ///
+    /// Numeric handle (1..65534) of this server account; the same number appears in the matching Security instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ShortServerId;
+
+    impl Resource for ShortServerId {
+        const ID: u16 = 0;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for ShortServerId {}
+
+    /// Lifetime (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · mandatory · units `s`
+    ///
+    /// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Lifetime;
+
+    impl Resource for Lifetime {
+        const ID: u16 = 1;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for Lifetime {}
+
+    impl Writable for Lifetime {}
+
+    /// Default Minimum Period (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional · units `s`
+    ///
+    /// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultMinimumPeriod;
+
+    impl Resource for DefaultMinimumPeriod {
+        const ID: u16 = 2;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultMinimumPeriod {}
+
+    impl Writable for DefaultMinimumPeriod {}
+
+    /// Default Maximum Period (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional · units `s`
+    ///
+    /// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultMaximumPeriod;
+
+    impl Resource for DefaultMaximumPeriod {
+        const ID: u16 = 3;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultMaximumPeriod {}
+
+    impl Writable for DefaultMaximumPeriod {}
+
+    /// Disable (resource 4).
+    ///
+    /// ID 4 · E · none · single · optional
+    ///
+    /// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Disable;
+
+    impl Resource for Disable {
+        const ID: u16 = 4;
+        type Object = Lwm2mServer;
+        type Value = ();
+    }
+
+    impl Executable for Disable {}
+
+    /// Disable Timeout (resource 5).
+    ///
+    /// ID 5 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DisableTimeout;
+
+    impl Resource for DisableTimeout {
+        const ID: u16 = 5;
+        type Object = Lwm2mServer;
+        type Value = i64;
+    }
+
+    impl Readable for DisableTimeout {}
+
+    impl Writable for DisableTimeout {}
+
+    /// Notification Storing When Disabled or Offline (resource 6).
+    ///
+    /// ID 6 · RW · Boolean · single · mandatory
+    ///
+    /// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NotificationStoringWhenDisabledOrOffline;
+
+    impl Resource for NotificationStoringWhenDisabledOrOffline {
+        const ID: u16 = 6;
+        type Object = Lwm2mServer;
+        type Value = bool;
+    }
+
+    impl Readable for NotificationStoringWhenDisabledOrOffline {}
+
+    impl Writable for NotificationStoringWhenDisabledOrOffline {}
+
+    /// Binding (resource 7).
+    ///
+    /// ID 7 · RW · String · single · mandatory · range `The possible values are those listed in the LwM2M Core Specification`
+    ///
+    /// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Binding;
+
+    impl Resource for Binding {
+        const ID: u16 = 7;
+        type Object = Lwm2mServer;
+        type Value = String;
+    }
+
+    impl Readable for Binding {}
+
+    impl Writable for Binding {}
+
+    /// Registration Update Trigger (resource 8).
+    ///
+    /// ID 8 · E · none · single · mandatory
+    ///
+    /// Execute to make the client send a registration Update to this server right away.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RegistrationUpdateTrigger;
+
+    impl Resource for RegistrationUpdateTrigger {
+        const ID: u16 = 8;
+        type Object = Lwm2mServer;
+        type Value = ();
+    }
+
+    impl Executable for RegistrationUpdateTrigger {}
+
+    /// Bootstrap-Request Trigger (resource 9).
+    ///
+    /// ID 9 · E · none · single · optional
+    ///
+    /// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BootstrapRequestTrigger;
+
+    impl Resource for BootstrapRequestTrigger {
+        const ID: u16 = 9;
+        type Object = Lwm2mServer;
+        type Value = ();
+    }
+
+    impl Executable for BootstrapRequestTrigger {}
+
+    /// APN Link (resource 10).
+    ///
+    /// ID 10 · RW · Objlnk · single · optional
+    ///
+    /// Link to the APN connection profile (object 11) the client uses to reach this server.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApnLink;
+
+    impl Resource for ApnLink {
+        const ID: u16 = 10;
+        type Object = Lwm2mServer;
+        type Value = ObjectLink;
+    }
+
+    impl Readable for ApnLink {}
+
+    impl Writable for ApnLink {}
+
+    /// TLS-DTLS Alert Code (resource 11).
+    ///
+    /// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
+    ///
+    /// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TlsDtlsAlertCode;
+
+    impl Resource for TlsDtlsAlertCode {
+        const ID: u16 = 11;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    impl Readable for TlsDtlsAlertCode {}
+
+    /// Last Bootstrapped (resource 12).
+    ///
+    /// ID 12 · R · Time · single · optional
+    ///
+    /// Time at which the Bootstrap-Server last updated this account.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastBootstrapped;
+
+    impl Resource for LastBootstrapped {
+        const ID: u16 = 12;
+        type Object = Lwm2mServer;
+        type Value = Time;
+    }
+
+    impl Readable for LastBootstrapped {}
+
+    /// Registration Priority Order (resource 13).
+    ///
+    /// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
+    ///
+    /// Registration order: the client registers with servers in increasing order of this number.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RegistrationPriorityOrder;
+
+    impl Resource for RegistrationPriorityOrder {
+        const ID: u16 = 13;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    /// Initial Registration Delay Timer (resource 14).
+    ///
+    /// ID 14 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
+    ///
+    /// Seconds to wait, after the previous server in the order registered, before registering with this one.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InitialRegistrationDelayTimer;
+
+    impl Resource for InitialRegistrationDelayTimer {
+        const ID: u16 = 14;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    /// Registration Failure Block (resource 15).
+    ///
+    /// ID 15 · no operation (bootstrap/client only) · Boolean · single · optional
+    ///
+    /// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RegistrationFailureBlock;
+
+    impl Resource for RegistrationFailureBlock {
+        const ID: u16 = 15;
+        type Object = Lwm2mServer;
+        type Value = bool;
+    }
+
+    /// Bootstrap on Registration Failure (resource 16).
+    ///
+    /// ID 16 · no operation (bootstrap/client only) · Boolean · single · optional
+    ///
+    /// true: the client bootstraps again when registration with this server fails or is rejected.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BootstrapOnRegistrationFailure;
+
+    impl Resource for BootstrapOnRegistrationFailure {
+        const ID: u16 = 16;
+        type Object = Lwm2mServer;
+        type Value = bool;
+    }
+
+    /// Communication Retry Count (resource 17).
+    ///
+    /// ID 17 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
+    ///
+    /// Number of attempts in one communication sequence before the sequence counts as failed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationRetryCount;
+
+    impl Resource for CommunicationRetryCount {
+        const ID: u16 = 17;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    /// Communication Retry Timer (resource 18).
+    ///
+    /// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
+    ///
+    /// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationRetryTimer;
+
+    impl Resource for CommunicationRetryTimer {
+        const ID: u16 = 18;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    /// Communication Sequence Delay Timer (resource 19).
+    ///
+    /// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
+    ///
+    /// Delay in seconds between two communication sequences.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationSequenceDelayTimer;
+
+    impl Resource for CommunicationSequenceDelayTimer {
+        const ID: u16 = 19;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    /// Communication Sequence Retry Count (resource 20).
+    ///
+    /// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
+    ///
+    /// Number of communication sequences before a registration attempt counts as failed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationSequenceRetryCount;
+
+    impl Resource for CommunicationSequenceRetryCount {
+        const ID: u16 = 20;
+        type Object = Lwm2mServer;
+        type Value = u64;
+    }
+
+    /// Trigger (resource 21).
+    ///
+    /// ID 21 · RW · Boolean · single · optional
+    ///
+    /// true: the client can be woken up by SMS; false (default): it cannot.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Trigger;
+
+    impl Resource for Trigger {
+        const ID: u16 = 21;
+        type Object = Lwm2mServer;
+        type Value = bool;
+    }
+
+    impl Readable for Trigger {}
+
+    impl Writable for Trigger {}
+
+    /// Preferred Transport (resource 22).
+    ///
+    /// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
+    ///
+    /// The single transport binding the client prefers to use to contact this server (for example U or T).
+    #[derive(Clone, Copy, Debug)]
+    pub struct PreferredTransport;
+
+    impl Resource for PreferredTransport {
+        const ID: u16 = 22;
+        type Object = Lwm2mServer;
+        type Value = String;
+    }
+
+    impl Readable for PreferredTransport {}
+
+    impl Writable for PreferredTransport {}
+
+    /// Mute Send (resource 23).
+    ///
+    /// ID 23 · RW · Boolean · single · optional
+    ///
+    /// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MuteSend;
+
+    impl Resource for MuteSend {
+        const ID: u16 = 23;
+        type Object = Lwm2mServer;
+        type Value = bool;
+    }
+
+    impl Readable for MuteSend {}
+
+    impl Writable for MuteSend {}
 }
-
-impl Readable for ShortServerId {}
-
-/// Lifetime (resource 1).
-///
-/// ID 1 · RW · Integer · single · mandatory · units `s`
-///
-/// Registration lifetime in seconds; the client must update its registration before it expires. 0 means no expiry.
-#[derive(Clone, Copy, Debug)]
-pub struct Lifetime;
-
-impl Resource for Lifetime {
-    const ID: u16 = 1;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for Lifetime {}
-
-impl Writable for Lifetime {}
-
-/// Default Minimum Period (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional · units `s`
-///
-/// Default minimum interval in seconds between two notifications of an observation (pmin) when the server gives none.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultMinimumPeriod;
-
-impl Resource for DefaultMinimumPeriod {
-    const ID: u16 = 2;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for DefaultMinimumPeriod {}
-
-impl Writable for DefaultMinimumPeriod {}
-
-/// Default Maximum Period (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional · units `s`
-///
-/// Default maximum interval in seconds between two notifications of an observation (pmax) when the server gives none.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultMaximumPeriod;
-
-impl Resource for DefaultMaximumPeriod {
-    const ID: u16 = 3;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for DefaultMaximumPeriod {}
-
-impl Writable for DefaultMaximumPeriod {}
-
-/// Disable (resource 4).
-///
-/// ID 4 · E · none · single · optional
-///
-/// Execute to switch this server account off for the time set in Disable Timeout; the client then deregisters.
-#[derive(Clone, Copy, Debug)]
-pub struct Disable;
-
-impl Resource for Disable {
-    const ID: u16 = 4;
-    type Object = Lwm2mServer;
-    type Value = ();
-}
-
-impl Executable for Disable {}
-
-/// Disable Timeout (resource 5).
-///
-/// ID 5 · RW · Integer · single · optional · units `s`
-///
-/// Seconds the account stays disabled after Disable is executed; 86400 (one day) when not set.
-#[derive(Clone, Copy, Debug)]
-pub struct DisableTimeout;
-
-impl Resource for DisableTimeout {
-    const ID: u16 = 5;
-    type Object = Lwm2mServer;
-    type Value = i64;
-}
-
-impl Readable for DisableTimeout {}
-
-impl Writable for DisableTimeout {}
-
-/// Notification Storing When Disabled or Offline (resource 6).
-///
-/// ID 6 · RW · Boolean · single · mandatory
-///
-/// true: notifications are queued while the account is disabled or the client is offline and delivered later; false: they are dropped.
-#[derive(Clone, Copy, Debug)]
-pub struct NotificationStoringWhenDisabledOrOffline;
-
-impl Resource for NotificationStoringWhenDisabledOrOffline {
-    const ID: u16 = 6;
-    type Object = Lwm2mServer;
-    type Value = bool;
-}
-
-impl Readable for NotificationStoringWhenDisabledOrOffline {}
-
-impl Writable for NotificationStoringWhenDisabledOrOffline {}
-
-/// Binding (resource 7).
-///
-/// ID 7 · RW · String · single · mandatory · range `The possible values are those listed in the LwM2M Core Specification`
-///
-/// Transport binding letters the client uses with this server, e.g. U (UDP), T (TCP), S (SMS), N (Non-IP), Q (queue mode in 1.0).
-#[derive(Clone, Copy, Debug)]
-pub struct Binding;
-
-impl Resource for Binding {
-    const ID: u16 = 7;
-    type Object = Lwm2mServer;
-    type Value = String;
-}
-
-impl Readable for Binding {}
-
-impl Writable for Binding {}
-
-/// Registration Update Trigger (resource 8).
-///
-/// ID 8 · E · none · single · mandatory
-///
-/// Execute to make the client send a registration Update to this server right away.
-#[derive(Clone, Copy, Debug)]
-pub struct RegistrationUpdateTrigger;
-
-impl Resource for RegistrationUpdateTrigger {
-    const ID: u16 = 8;
-    type Object = Lwm2mServer;
-    type Value = ();
-}
-
-impl Executable for RegistrationUpdateTrigger {}
-
-/// Bootstrap-Request Trigger (resource 9).
-///
-/// ID 9 · E · none · single · optional
-///
-/// Execute to make the client start a client-initiated bootstrap using its Bootstrap-Server account.
-#[derive(Clone, Copy, Debug)]
-pub struct BootstrapRequestTrigger;
-
-impl Resource for BootstrapRequestTrigger {
-    const ID: u16 = 9;
-    type Object = Lwm2mServer;
-    type Value = ();
-}
-
-impl Executable for BootstrapRequestTrigger {}
-
-/// APN Link (resource 10).
-///
-/// ID 10 · RW · Objlnk · single · optional
-///
-/// Link to the APN connection profile (object 11) the client uses to reach this server.
-#[derive(Clone, Copy, Debug)]
-pub struct ApnLink;
-
-impl Resource for ApnLink {
-    const ID: u16 = 10;
-    type Object = Lwm2mServer;
-    type Value = ObjectLink;
-}
-
-impl Readable for ApnLink {}
-
-impl Writable for ApnLink {}
-
-/// TLS-DTLS Alert Code (resource 11).
-///
-/// ID 11 · R · Unsigned Integer · single · optional · range `0..255`
-///
-/// Most recent TLS/DTLS alert code (0..255) received from this server, as defined in RFC 5246.
-#[derive(Clone, Copy, Debug)]
-pub struct TlsDtlsAlertCode;
-
-impl Resource for TlsDtlsAlertCode {
-    const ID: u16 = 11;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-impl Readable for TlsDtlsAlertCode {}
-
-/// Last Bootstrapped (resource 12).
-///
-/// ID 12 · R · Time · single · optional
-///
-/// Time at which the Bootstrap-Server last updated this account.
-#[derive(Clone, Copy, Debug)]
-pub struct LastBootstrapped;
-
-impl Resource for LastBootstrapped {
-    const ID: u16 = 12;
-    type Object = Lwm2mServer;
-    type Value = Time;
-}
-
-impl Readable for LastBootstrapped {}
-
-/// Registration Priority Order (resource 13).
-///
-/// ID 13 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
-///
-/// Registration order: the client registers with servers in increasing order of this number.
-#[derive(Clone, Copy, Debug)]
-pub struct RegistrationPriorityOrder;
-
-impl Resource for RegistrationPriorityOrder {
-    const ID: u16 = 13;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-/// Initial Registration Delay Timer (resource 14).
-///
-/// ID 14 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
-///
-/// Seconds to wait, after the previous server in the order registered, before registering with this one.
-#[derive(Clone, Copy, Debug)]
-pub struct InitialRegistrationDelayTimer;
-
-impl Resource for InitialRegistrationDelayTimer {
-    const ID: u16 = 14;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-/// Registration Failure Block (resource 15).
-///
-/// ID 15 · no operation (bootstrap/client only) · Boolean · single · optional
-///
-/// true: if registration with this server fails, registrations with the following servers are blocked; false: the client moves on.
-#[derive(Clone, Copy, Debug)]
-pub struct RegistrationFailureBlock;
-
-impl Resource for RegistrationFailureBlock {
-    const ID: u16 = 15;
-    type Object = Lwm2mServer;
-    type Value = bool;
-}
-
-/// Bootstrap on Registration Failure (resource 16).
-///
-/// ID 16 · no operation (bootstrap/client only) · Boolean · single · optional
-///
-/// true: the client bootstraps again when registration with this server fails or is rejected.
-#[derive(Clone, Copy, Debug)]
-pub struct BootstrapOnRegistrationFailure;
-
-impl Resource for BootstrapOnRegistrationFailure {
-    const ID: u16 = 16;
-    type Object = Lwm2mServer;
-    type Value = bool;
-}
-
-/// Communication Retry Count (resource 17).
-///
-/// ID 17 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
-///
-/// Number of attempts in one communication sequence before the sequence counts as failed.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationRetryCount;
-
-impl Resource for CommunicationRetryCount {
-    const ID: u16 = 17;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-/// Communication Retry Timer (resource 18).
-///
-/// ID 18 · no operation (bootstrap/client only) · Unsigned Integer · single · optional · units `s`
-///
-/// Base delay in seconds between attempts of a sequence; it doubles with every further attempt.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationRetryTimer;
-
-impl Resource for CommunicationRetryTimer {
-    const ID: u16 = 18;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-/// Communication Sequence Delay Timer (resource 19).
-///
-/// ID 19 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
-///
-/// Delay in seconds between two communication sequences.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationSequenceDelayTimer;
-
-impl Resource for CommunicationSequenceDelayTimer {
-    const ID: u16 = 19;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-/// Communication Sequence Retry Count (resource 20).
-///
-/// ID 20 · no operation (bootstrap/client only) · Unsigned Integer · single · optional
-///
-/// Number of communication sequences before a registration attempt counts as failed.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationSequenceRetryCount;
-
-impl Resource for CommunicationSequenceRetryCount {
-    const ID: u16 = 20;
-    type Object = Lwm2mServer;
-    type Value = u64;
-}
-
-/// Trigger (resource 21).
-///
-/// ID 21 · RW · Boolean · single · optional
-///
-/// true: the client can be woken up by SMS; false (default): it cannot.
-#[derive(Clone, Copy, Debug)]
-pub struct Trigger;
-
-impl Resource for Trigger {
-    const ID: u16 = 21;
-    type Object = Lwm2mServer;
-    type Value = bool;
-}
-
-impl Readable for Trigger {}
-
-impl Writable for Trigger {}
-
-/// Preferred Transport (resource 22).
-///
-/// ID 22 · RW · String · single · optional · range `The possible values are those listed in the LwM2M Core Specification`
-///
-/// The single transport binding the client prefers to use to contact this server (for example U or T).
-#[derive(Clone, Copy, Debug)]
-pub struct PreferredTransport;
-
-impl Resource for PreferredTransport {
-    const ID: u16 = 22;
-    type Object = Lwm2mServer;
-    type Value = String;
-}
-
-impl Readable for PreferredTransport {}
-
-impl Writable for PreferredTransport {}
-
-/// Mute Send (resource 23).
-///
-/// ID 23 · RW · Boolean · single · optional
-///
-/// true or absent: the client must not use the Send operation towards this server; false: Send is allowed.
-#[derive(Clone, Copy, Debug)]
-pub struct MuteSend;
-
-impl Resource for MuteSend {
-    const ID: u16 = 23;
-    type Object = Lwm2mServer;
-    type Value = bool;
-}
-
-impl Readable for MuteSend {}
-
-impl Writable for MuteSend {}

@@ -529,354 +529,359 @@ impl WriteView for AirQualityWrite {
     fn apply_to(&self, _target: &mut AirQuality) {}
 }
 
-/// PM10 (resource 1).
-///
-/// ID 1 · R · Float · single · optional · units `ug/m3`
-///
-/// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
-#[derive(Clone, Copy, Debug)]
-pub struct Pm10;
+/// One zero-sized type per resource of Air quality 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Pm10 {
-    const ID: u16 = 1;
-    type Object = AirQuality;
-    type Value = f64;
+    /// PM10 (resource 1).
+    ///
+    /// ID 1 · R · Float · single · optional · units `ug/m3`
+    ///
+    /// Present PM10 (particles up to 10 µm) concentration, in micrograms per cubic metre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pm10;
+
+    impl Resource for Pm10 {
+        const ID: u16 = 1;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Pm10 {}
+
+    /// PM10 24 hour average (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `ug/m3`
+    ///
+    /// PM10 concentration averaged over the past 24 hours, in µg/m3.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pm1024HourAverage;
+
+    impl Resource for Pm1024HourAverage {
+        const ID: u16 = 2;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Pm1024HourAverage {}
+
+    /// PM2.5 (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `ug/m3`
+    ///
+    /// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pm25;
+
+    impl Resource for Pm25 {
+        const ID: u16 = 3;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Pm25 {}
+
+    /// PM2.5 24 hour average (resource 4).
+    ///
+    /// ID 4 · R · Float · single · optional · units `ug/m3`
+    ///
+    /// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pm2524HourAverage;
+
+    impl Resource for Pm2524HourAverage {
+        const ID: u16 = 4;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Pm2524HourAverage {}
+
+    /// PM1 (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · units `ug/m3`
+    ///
+    /// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pm1;
+
+    impl Resource for Pm1 {
+        const ID: u16 = 5;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Pm1 {}
+
+    /// PM1 24 hour average (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `ug/m3`
+    ///
+    /// PM1 concentration averaged over the past 24 hours, in µg/m3.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pm124HourAverage;
+
+    impl Resource for Pm124HourAverage {
+        const ID: u16 = 6;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Pm124HourAverage {}
+
+    /// CO (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present carbon monoxide (CO) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Co;
+
+    impl Resource for Co {
+        const ID: u16 = 7;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Co {}
+
+    /// CO 8 hour average (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `ppm`
+    ///
+    /// CO concentration averaged over the past 8 hours, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Co8HourAverage;
+
+    impl Resource for Co8HourAverage {
+        const ID: u16 = 8;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Co8HourAverage {}
+
+    /// SO2 (resource 9).
+    ///
+    /// ID 9 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present sulphur dioxide (SO2) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct So2;
+
+    impl Resource for So2 {
+        const ID: u16 = 9;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for So2 {}
+
+    /// SO2 1 hour average (resource 10).
+    ///
+    /// ID 10 · R · Float · single · optional · units `ppm`
+    ///
+    /// SO2 concentration averaged over the past hour, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct So21HourAverage;
+
+    impl Resource for So21HourAverage {
+        const ID: u16 = 10;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for So21HourAverage {}
+
+    /// SO2 24 hour average (resource 11).
+    ///
+    /// ID 11 · R · Float · single · optional · units `ppm`
+    ///
+    /// SO2 concentration averaged over the past 24 hours, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct So224HourAverage;
+
+    impl Resource for So224HourAverage {
+        const ID: u16 = 11;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for So224HourAverage {}
+
+    /// O3 (resource 12).
+    ///
+    /// ID 12 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present ozone (O3) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct O3;
+
+    impl Resource for O3 {
+        const ID: u16 = 12;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for O3 {}
+
+    /// O3 1 hour average (resource 13).
+    ///
+    /// ID 13 · R · Float · single · optional · units `ppm`
+    ///
+    /// O3 concentration averaged over the past hour, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct O31HourAverage;
+
+    impl Resource for O31HourAverage {
+        const ID: u16 = 13;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for O31HourAverage {}
+
+    /// O3 8 hour average (resource 14).
+    ///
+    /// ID 14 · R · Float · single · optional · units `ppm`
+    ///
+    /// O3 concentration averaged over the past 8 hours, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct O38HourAverage;
+
+    impl Resource for O38HourAverage {
+        const ID: u16 = 14;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for O38HourAverage {}
+
+    /// NO2 (resource 15).
+    ///
+    /// ID 15 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present nitrogen dioxide (NO2) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct No2;
+
+    impl Resource for No2 {
+        const ID: u16 = 15;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for No2 {}
+
+    /// NO2 1 hour average (resource 16).
+    ///
+    /// ID 16 · R · Float · single · optional · units `ppm`
+    ///
+    /// NO2 concentration averaged over the past hour, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct No21HourAverage;
+
+    impl Resource for No21HourAverage {
+        const ID: u16 = 16;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for No21HourAverage {}
+
+    /// CO2 (resource 17).
+    ///
+    /// ID 17 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present carbon dioxide (CO2) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Co2;
+
+    impl Resource for Co2 {
+        const ID: u16 = 17;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Co2 {}
+
+    /// CO2 1 hour average (resource 18).
+    ///
+    /// ID 18 · R · Float · single · optional · units `ppm`
+    ///
+    /// CO2 concentration averaged over the past hour, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Co21HourAverage;
+
+    impl Resource for Co21HourAverage {
+        const ID: u16 = 18;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for Co21HourAverage {}
+
+    /// NO (resource 19).
+    ///
+    /// ID 19 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present nitric oxide (NO) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct No;
+
+    impl Resource for No {
+        const ID: u16 = 19;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for No {}
+
+    /// NO 1 hour average (resource 20).
+    ///
+    /// ID 20 · R · Float · single · optional · units `ppm`
+    ///
+    /// NO concentration averaged over the past hour, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct No1HourAverage;
+
+    impl Resource for No1HourAverage {
+        const ID: u16 = 20;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for No1HourAverage {}
+
+    /// H2S (resource 21).
+    ///
+    /// ID 21 · R · Float · single · optional · units `ppm`
+    ///
+    /// Present hydrogen sulphide (H2S) concentration, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct H2s;
+
+    impl Resource for H2s {
+        const ID: u16 = 21;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for H2s {}
+
+    /// H2S 1 hour average (resource 22).
+    ///
+    /// ID 22 · R · Float · single · optional · units `ppm`
+    ///
+    /// H2S concentration averaged over the past hour, in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct H2s1HourAverage;
+
+    impl Resource for H2s1HourAverage {
+        const ID: u16 = 22;
+        type Object = AirQuality;
+        type Value = f64;
+    }
+
+    impl Readable for H2s1HourAverage {}
 }
-
-impl Readable for Pm10 {}
-
-/// PM10 24 hour average (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `ug/m3`
-///
-/// PM10 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug)]
-pub struct Pm1024HourAverage;
-
-impl Resource for Pm1024HourAverage {
-    const ID: u16 = 2;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Pm1024HourAverage {}
-
-/// PM2.5 (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `ug/m3`
-///
-/// Present PM2.5 (particles up to 2.5 µm) concentration, in µg/m3.
-#[derive(Clone, Copy, Debug)]
-pub struct Pm25;
-
-impl Resource for Pm25 {
-    const ID: u16 = 3;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Pm25 {}
-
-/// PM2.5 24 hour average (resource 4).
-///
-/// ID 4 · R · Float · single · optional · units `ug/m3`
-///
-/// PM2.5 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug)]
-pub struct Pm2524HourAverage;
-
-impl Resource for Pm2524HourAverage {
-    const ID: u16 = 4;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Pm2524HourAverage {}
-
-/// PM1 (resource 5).
-///
-/// ID 5 · R · Float · single · optional · units `ug/m3`
-///
-/// Present PM1 (particles up to 1 µm) concentration, in µg/m3.
-#[derive(Clone, Copy, Debug)]
-pub struct Pm1;
-
-impl Resource for Pm1 {
-    const ID: u16 = 5;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Pm1 {}
-
-/// PM1 24 hour average (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `ug/m3`
-///
-/// PM1 concentration averaged over the past 24 hours, in µg/m3.
-#[derive(Clone, Copy, Debug)]
-pub struct Pm124HourAverage;
-
-impl Resource for Pm124HourAverage {
-    const ID: u16 = 6;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Pm124HourAverage {}
-
-/// CO (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `ppm`
-///
-/// Present carbon monoxide (CO) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct Co;
-
-impl Resource for Co {
-    const ID: u16 = 7;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Co {}
-
-/// CO 8 hour average (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `ppm`
-///
-/// CO concentration averaged over the past 8 hours, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct Co8HourAverage;
-
-impl Resource for Co8HourAverage {
-    const ID: u16 = 8;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Co8HourAverage {}
-
-/// SO2 (resource 9).
-///
-/// ID 9 · R · Float · single · optional · units `ppm`
-///
-/// Present sulphur dioxide (SO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct So2;
-
-impl Resource for So2 {
-    const ID: u16 = 9;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for So2 {}
-
-/// SO2 1 hour average (resource 10).
-///
-/// ID 10 · R · Float · single · optional · units `ppm`
-///
-/// SO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct So21HourAverage;
-
-impl Resource for So21HourAverage {
-    const ID: u16 = 10;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for So21HourAverage {}
-
-/// SO2 24 hour average (resource 11).
-///
-/// ID 11 · R · Float · single · optional · units `ppm`
-///
-/// SO2 concentration averaged over the past 24 hours, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct So224HourAverage;
-
-impl Resource for So224HourAverage {
-    const ID: u16 = 11;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for So224HourAverage {}
-
-/// O3 (resource 12).
-///
-/// ID 12 · R · Float · single · optional · units `ppm`
-///
-/// Present ozone (O3) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct O3;
-
-impl Resource for O3 {
-    const ID: u16 = 12;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for O3 {}
-
-/// O3 1 hour average (resource 13).
-///
-/// ID 13 · R · Float · single · optional · units `ppm`
-///
-/// O3 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct O31HourAverage;
-
-impl Resource for O31HourAverage {
-    const ID: u16 = 13;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for O31HourAverage {}
-
-/// O3 8 hour average (resource 14).
-///
-/// ID 14 · R · Float · single · optional · units `ppm`
-///
-/// O3 concentration averaged over the past 8 hours, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct O38HourAverage;
-
-impl Resource for O38HourAverage {
-    const ID: u16 = 14;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for O38HourAverage {}
-
-/// NO2 (resource 15).
-///
-/// ID 15 · R · Float · single · optional · units `ppm`
-///
-/// Present nitrogen dioxide (NO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct No2;
-
-impl Resource for No2 {
-    const ID: u16 = 15;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for No2 {}
-
-/// NO2 1 hour average (resource 16).
-///
-/// ID 16 · R · Float · single · optional · units `ppm`
-///
-/// NO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct No21HourAverage;
-
-impl Resource for No21HourAverage {
-    const ID: u16 = 16;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for No21HourAverage {}
-
-/// CO2 (resource 17).
-///
-/// ID 17 · R · Float · single · optional · units `ppm`
-///
-/// Present carbon dioxide (CO2) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct Co2;
-
-impl Resource for Co2 {
-    const ID: u16 = 17;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Co2 {}
-
-/// CO2 1 hour average (resource 18).
-///
-/// ID 18 · R · Float · single · optional · units `ppm`
-///
-/// CO2 concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct Co21HourAverage;
-
-impl Resource for Co21HourAverage {
-    const ID: u16 = 18;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for Co21HourAverage {}
-
-/// NO (resource 19).
-///
-/// ID 19 · R · Float · single · optional · units `ppm`
-///
-/// Present nitric oxide (NO) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct No;
-
-impl Resource for No {
-    const ID: u16 = 19;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for No {}
-
-/// NO 1 hour average (resource 20).
-///
-/// ID 20 · R · Float · single · optional · units `ppm`
-///
-/// NO concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct No1HourAverage;
-
-impl Resource for No1HourAverage {
-    const ID: u16 = 20;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for No1HourAverage {}
-
-/// H2S (resource 21).
-///
-/// ID 21 · R · Float · single · optional · units `ppm`
-///
-/// Present hydrogen sulphide (H2S) concentration, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct H2s;
-
-impl Resource for H2s {
-    const ID: u16 = 21;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for H2s {}
-
-/// H2S 1 hour average (resource 22).
-///
-/// ID 22 · R · Float · single · optional · units `ppm`
-///
-/// H2S concentration averaged over the past hour, in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct H2s1HourAverage;
-
-impl Resource for H2s1HourAverage {
-    const ID: u16 = 22;
-    type Object = AirQuality;
-    type Value = f64;
-}
-
-impl Readable for H2s1HourAverage {}

@@ -404,19 +404,19 @@ impl ObjectType for Battery {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct BatteryWrite {
-    /// Type of battery (resource 4, RW): see [`TypeOfBattery`](struct@TypeOfBattery).
+    /// Type of battery (resource 4, RW): see [`TypeOfBattery`](struct@resources::TypeOfBattery).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_battery: Option<String>,
-    /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`](struct@LowBatteryThreshold).
+    /// Low battery threshold (resource 5, RW): see [`LowBatteryThreshold`](struct@resources::LowBatteryThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_battery_threshold: Option<i64>,
-    /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`](struct@BatteryShutdown).
+    /// Battery shutdown (resource 7, RW): see [`BatteryShutdown`](struct@resources::BatteryShutdown).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -497,7 +497,7 @@ impl WriteView for BatteryWrite {
 /// The executable resources of Battery (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Supply loss counter reset (resource 11, E): see [`SupplyLossCounterReset`](struct@SupplyLossCounterReset).
+    /// Supply loss counter reset (resource 11, E): see [`SupplyLossCounterReset`](struct@resources::SupplyLossCounterReset).
     SupplyLossCounterReset,
 }
 
@@ -620,264 +620,269 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Battery level (resource 1).
-///
-/// ID 1 · R · Integer · single · mandatory · units `/100`
-///
-/// Remaining charge in percent of full capacity.
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryLevel;
+/// One zero-sized type per resource of Battery 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for BatteryLevel {
-    const ID: u16 = 1;
-    type Object = Battery;
-    type Value = i64;
+    /// Battery level (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · mandatory · units `/100`
+    ///
+    /// Remaining charge in percent of full capacity.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryLevel;
+
+    impl Resource for BatteryLevel {
+        const ID: u16 = 1;
+        type Object = Battery;
+        type Value = i64;
+    }
+
+    impl Readable for BatteryLevel {}
+
+    /// Battery capacity (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `Ah`
+    ///
+    /// Rated capacity of the battery in ampere-hours (Ah).
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryCapacity;
+
+    impl Resource for BatteryCapacity {
+        const ID: u16 = 2;
+        type Object = Battery;
+        type Value = f64;
+    }
+
+    impl Readable for BatteryCapacity {}
+
+    /// Battery voltage (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `V`
+    ///
+    /// Present battery voltage in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryVoltage;
+
+    impl Resource for BatteryVoltage {
+        const ID: u16 = 3;
+        type Object = Battery;
+        type Value = f64;
+    }
+
+    impl Readable for BatteryVoltage {}
+
+    /// Type of battery (resource 4).
+    ///
+    /// ID 4 · RW · String · single · optional
+    ///
+    /// Battery technology as text, e.g. rechargeable Li-ion.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfBattery;
+
+    impl Resource for TypeOfBattery {
+        const ID: u16 = 4;
+        type Object = Battery;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfBattery {}
+
+    impl Writable for TypeOfBattery {}
+
+    /// Low battery threshold (resource 5).
+    ///
+    /// ID 5 · RW · Integer · single · optional · units `/100`
+    ///
+    /// Charge level in percent at or below which the device raises a low-battery event.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowBatteryThreshold;
+
+    impl Resource for LowBatteryThreshold {
+        const ID: u16 = 5;
+        type Object = Battery;
+        type Value = i64;
+    }
+
+    impl Readable for LowBatteryThreshold {}
+
+    impl Writable for LowBatteryThreshold {}
+
+    /// Battery level too low (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when the charge is at or below Low battery threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryLevelTooLow;
+
+    impl Resource for BatteryLevelTooLow {
+        const ID: u16 = 6;
+        type Object = Battery;
+        type Value = bool;
+    }
+
+    impl Readable for BatteryLevelTooLow {}
+
+    /// Battery shutdown (resource 7).
+    ///
+    /// ID 7 · RW · Boolean · single · optional
+    ///
+    /// true when the device has switched itself off because the battery ran flat; the central application may clear it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BatteryShutdown;
+
+    impl Resource for BatteryShutdown {
+        const ID: u16 = 7;
+        type Object = Battery;
+        type Value = bool;
+    }
+
+    impl Readable for BatteryShutdown {}
+
+    impl Writable for BatteryShutdown {}
+
+    /// Number of cycles (resource 8).
+    ///
+    /// ID 8 · R · Integer · single · optional
+    ///
+    /// Number of discharge and recharge cycles the battery has gone through.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfCycles;
+
+    impl Resource for NumberOfCycles {
+        const ID: u16 = 8;
+        type Object = Battery;
+        type Value = i64;
+    }
+
+    impl Readable for NumberOfCycles {}
+
+    /// Supply loss (resource 9).
+    ///
+    /// ID 9 · R · Boolean · single · optional
+    ///
+    /// For mains devices with a battery backup: true while mains power is missing, false once it is back.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupplyLoss;
+
+    impl Resource for SupplyLoss {
+        const ID: u16 = 9;
+        type Object = Battery;
+        type Value = bool;
+    }
+
+    impl Readable for SupplyLoss {}
+
+    /// Supply loss counter (resource 10).
+    ///
+    /// ID 10 · R · Integer · single · optional
+    ///
+    /// Number of mains supply losses since the counter was last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupplyLossCounter;
+
+    impl Resource for SupplyLossCounter {
+        const ID: u16 = 10;
+        type Object = Battery;
+        type Value = i64;
+    }
+
+    impl Readable for SupplyLossCounter {}
+
+    /// Supply loss counter reset (resource 11).
+    ///
+    /// ID 11 · E · none · single · optional
+    ///
+    /// Execute to set the supply loss counter to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupplyLossCounterReset;
+
+    impl Resource for SupplyLossCounterReset {
+        const ID: u16 = 11;
+        type Object = Battery;
+        type Value = ();
+    }
+
+    impl Executable for SupplyLossCounterReset {}
+
+    /// Supply loss reason (resource 12).
+    ///
+    /// ID 12 · R · String · single · optional
+    ///
+    /// Cause of the last mains loss as found by the device, e.g. lightning (over-voltage seen) or accident (movement detected).
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupplyLossReason;
+
+    impl Resource for SupplyLossReason {
+        const ID: u16 = 12;
+        type Object = Battery;
+        type Value = String;
+    }
+
+    impl Readable for SupplyLossReason {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = Battery;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = Battery;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = Battery;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = Battery;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for BatteryLevel {}
-
-/// Battery capacity (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `Ah`
-///
-/// Rated capacity of the battery in ampere-hours (Ah).
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryCapacity;
-
-impl Resource for BatteryCapacity {
-    const ID: u16 = 2;
-    type Object = Battery;
-    type Value = f64;
-}
-
-impl Readable for BatteryCapacity {}
-
-/// Battery voltage (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `V`
-///
-/// Present battery voltage in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryVoltage;
-
-impl Resource for BatteryVoltage {
-    const ID: u16 = 3;
-    type Object = Battery;
-    type Value = f64;
-}
-
-impl Readable for BatteryVoltage {}
-
-/// Type of battery (resource 4).
-///
-/// ID 4 · RW · String · single · optional
-///
-/// Battery technology as text, e.g. rechargeable Li-ion.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfBattery;
-
-impl Resource for TypeOfBattery {
-    const ID: u16 = 4;
-    type Object = Battery;
-    type Value = String;
-}
-
-impl Readable for TypeOfBattery {}
-
-impl Writable for TypeOfBattery {}
-
-/// Low battery threshold (resource 5).
-///
-/// ID 5 · RW · Integer · single · optional · units `/100`
-///
-/// Charge level in percent at or below which the device raises a low-battery event.
-#[derive(Clone, Copy, Debug)]
-pub struct LowBatteryThreshold;
-
-impl Resource for LowBatteryThreshold {
-    const ID: u16 = 5;
-    type Object = Battery;
-    type Value = i64;
-}
-
-impl Readable for LowBatteryThreshold {}
-
-impl Writable for LowBatteryThreshold {}
-
-/// Battery level too low (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when the charge is at or below Low battery threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryLevelTooLow;
-
-impl Resource for BatteryLevelTooLow {
-    const ID: u16 = 6;
-    type Object = Battery;
-    type Value = bool;
-}
-
-impl Readable for BatteryLevelTooLow {}
-
-/// Battery shutdown (resource 7).
-///
-/// ID 7 · RW · Boolean · single · optional
-///
-/// true when the device has switched itself off because the battery ran flat; the central application may clear it.
-#[derive(Clone, Copy, Debug)]
-pub struct BatteryShutdown;
-
-impl Resource for BatteryShutdown {
-    const ID: u16 = 7;
-    type Object = Battery;
-    type Value = bool;
-}
-
-impl Readable for BatteryShutdown {}
-
-impl Writable for BatteryShutdown {}
-
-/// Number of cycles (resource 8).
-///
-/// ID 8 · R · Integer · single · optional
-///
-/// Number of discharge and recharge cycles the battery has gone through.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfCycles;
-
-impl Resource for NumberOfCycles {
-    const ID: u16 = 8;
-    type Object = Battery;
-    type Value = i64;
-}
-
-impl Readable for NumberOfCycles {}
-
-/// Supply loss (resource 9).
-///
-/// ID 9 · R · Boolean · single · optional
-///
-/// For mains devices with a battery backup: true while mains power is missing, false once it is back.
-#[derive(Clone, Copy, Debug)]
-pub struct SupplyLoss;
-
-impl Resource for SupplyLoss {
-    const ID: u16 = 9;
-    type Object = Battery;
-    type Value = bool;
-}
-
-impl Readable for SupplyLoss {}
-
-/// Supply loss counter (resource 10).
-///
-/// ID 10 · R · Integer · single · optional
-///
-/// Number of mains supply losses since the counter was last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct SupplyLossCounter;
-
-impl Resource for SupplyLossCounter {
-    const ID: u16 = 10;
-    type Object = Battery;
-    type Value = i64;
-}
-
-impl Readable for SupplyLossCounter {}
-
-/// Supply loss counter reset (resource 11).
-///
-/// ID 11 · E · none · single · optional
-///
-/// Execute to set the supply loss counter to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct SupplyLossCounterReset;
-
-impl Resource for SupplyLossCounterReset {
-    const ID: u16 = 11;
-    type Object = Battery;
-    type Value = ();
-}
-
-impl Executable for SupplyLossCounterReset {}
-
-/// Supply loss reason (resource 12).
-///
-/// ID 12 · R · String · single · optional
-///
-/// Cause of the last mains loss as found by the device, e.g. lightning (over-voltage seen) or accident (movement detected).
-#[derive(Clone, Copy, Debug)]
-pub struct SupplyLossReason;
-
-impl Resource for SupplyLossReason {
-    const ID: u16 = 12;
-    type Object = Battery;
-    type Value = String;
-}
-
-impl Readable for SupplyLossReason {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = Battery;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = Battery;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = Battery;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = Battery;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

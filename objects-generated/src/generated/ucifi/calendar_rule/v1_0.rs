@@ -203,31 +203,31 @@ impl ObjectType for CalendarRule {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct CalendarRuleWrite {
-    /// Calendar Name (resource 0, RW): see [`CalendarName`](struct@CalendarName).
+    /// Calendar Name (resource 0, RW): see [`CalendarName`](struct@resources::CalendarName).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub calendar_name: Option<String>,
-    /// Calendar Type (resource 1, RW): see [`CalendarType`](struct@CalendarType).
+    /// Calendar Type (resource 1, RW): see [`CalendarType`](struct@resources::CalendarType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub calendar_type: Option<CalendarTypeValue>,
-    /// Start Date (resource 2, RW): see [`StartDate`](struct@StartDate).
+    /// Start Date (resource 2, RW): see [`StartDate`](struct@resources::StartDate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub start_date: Option<InstanceMap<String>>,
-    /// End Date (resource 3, RW): see [`EndDate`](struct@EndDate).
+    /// End Date (resource 3, RW): see [`EndDate`](struct@resources::EndDate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub end_date: Option<InstanceMap<String>>,
-    /// Date Rule (resource 4, RW): see [`DateRule`](struct@DateRule).
+    /// Date Rule (resource 4, RW): see [`DateRule`](struct@resources::DateRule).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -385,108 +385,113 @@ impl<'de> Deserialize<'de> for CalendarTypeValue {
     }
 }
 
-/// Calendar Name (resource 0).
-///
-/// ID 0 · RW · String · single · optional
-///
-/// Short name of the calendar.
-#[derive(Clone, Copy, Debug)]
-pub struct CalendarName;
+/// One zero-sized type per resource of Calendar Rule 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for CalendarName {
-    const ID: u16 = 0;
-    type Object = CalendarRule;
-    type Value = String;
+    /// Calendar Name (resource 0).
+    ///
+    /// ID 0 · RW · String · single · optional
+    ///
+    /// Short name of the calendar.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CalendarName;
+
+    impl Resource for CalendarName {
+        const ID: u16 = 0;
+        type Object = CalendarRule;
+        type Value = String;
+    }
+
+    impl Readable for CalendarName {}
+
+    impl Writable for CalendarName {}
+
+    /// Calendar Type (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · optional
+    ///
+    /// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CalendarType;
+
+    impl Resource for CalendarType {
+        const ID: u16 = 1;
+        type Object = CalendarRule;
+        type Value = CalendarTypeValue;
+    }
+
+    impl Readable for CalendarType {}
+
+    impl Writable for CalendarType {}
+
+    /// Start Date (resource 2).
+    ///
+    /// ID 2 · RW · String · multiple · optional
+    ///
+    /// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
+    #[derive(Clone, Copy, Debug)]
+    pub struct StartDate;
+
+    impl Resource for StartDate {
+        const ID: u16 = 2;
+        type Object = CalendarRule;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for StartDate {}
+
+    impl Writable for StartDate {}
+
+    /// End Date (resource 3).
+    ///
+    /// ID 3 · RW · String · multiple · optional
+    ///
+    /// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EndDate;
+
+    impl Resource for EndDate {
+        const ID: u16 = 3;
+        type Object = CalendarRule;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for EndDate {}
+
+    impl Writable for EndDate {}
+
+    /// Date Rule (resource 4).
+    ///
+    /// ID 4 · RW · String · single · optional
+    ///
+    /// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DateRule;
+
+    impl Resource for DateRule {
+        const ID: u16 = 4;
+        type Object = CalendarRule;
+        type Value = String;
+    }
+
+    impl Readable for DateRule {}
+
+    impl Writable for DateRule {}
+
+    /// Calendar Active (resource 5).
+    ///
+    /// ID 5 · R · Boolean · single · optional
+    ///
+    /// true when the rule applies today.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CalendarActive;
+
+    impl Resource for CalendarActive {
+        const ID: u16 = 5;
+        type Object = CalendarRule;
+        type Value = bool;
+    }
+
+    impl Readable for CalendarActive {}
 }
-
-impl Readable for CalendarName {}
-
-impl Writable for CalendarName {}
-
-/// Calendar Type (resource 1).
-///
-/// ID 1 · RW · Integer · single · optional
-///
-/// Day convention: 0 ordinary days from midnight to midnight (default); 1 night days running from noon to noon, so a whole night falls on one date.
-#[derive(Clone, Copy, Debug)]
-pub struct CalendarType;
-
-impl Resource for CalendarType {
-    const ID: u16 = 1;
-    type Object = CalendarRule;
-    type Value = CalendarTypeValue;
-}
-
-impl Readable for CalendarType {}
-
-impl Writable for CalendarType {}
-
-/// Start Date (resource 2).
-///
-/// ID 2 · RW · String · multiple · optional
-///
-/// First dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-#[derive(Clone, Copy, Debug)]
-pub struct StartDate;
-
-impl Resource for StartDate {
-    const ID: u16 = 2;
-    type Object = CalendarRule;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for StartDate {}
-
-impl Writable for StartDate {}
-
-/// End Date (resource 3).
-///
-/// ID 3 · RW · String · multiple · optional
-///
-/// Last dates of the periods, as yyyy-mm-dd, or --mm-dd to repeat every year.
-#[derive(Clone, Copy, Debug)]
-pub struct EndDate;
-
-impl Resource for EndDate {
-    const ID: u16 = 3;
-    type Object = CalendarRule;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for EndDate {}
-
-impl Writable for EndDate {}
-
-/// Date Rule (resource 4).
-///
-/// ID 4 · RW · String · single · optional
-///
-/// Recurrence inside the period, cron style 'day-of-month month day-of-week' without hour and minute, e.g. '\* \* 6,7' for weekends; absent means every day.
-#[derive(Clone, Copy, Debug)]
-pub struct DateRule;
-
-impl Resource for DateRule {
-    const ID: u16 = 4;
-    type Object = CalendarRule;
-    type Value = String;
-}
-
-impl Readable for DateRule {}
-
-impl Writable for DateRule {}
-
-/// Calendar Active (resource 5).
-///
-/// ID 5 · R · Boolean · single · optional
-///
-/// true when the rule applies today.
-#[derive(Clone, Copy, Debug)]
-pub struct CalendarActive;
-
-impl Resource for CalendarActive {
-    const ID: u16 = 5;
-    type Object = CalendarRule;
-    type Value = bool;
-}
-
-impl Readable for CalendarActive {}

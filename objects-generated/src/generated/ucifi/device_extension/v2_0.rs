@@ -367,49 +367,49 @@ impl ObjectType for DeviceExtension {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DeviceExtensionWrite {
-    /// User-given name (resource 3, RW): see [`UserGivenName`](struct@UserGivenName).
+    /// User-given name (resource 3, RW): see [`UserGivenName`](struct@resources::UserGivenName).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub user_given_name: Option<String>,
-    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@AssetIdentifier).
+    /// Asset identifier (resource 4, RW): see [`AssetIdentifier`](struct@resources::AssetIdentifier).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub asset_identifier: Option<String>,
-    /// Installation date (resource 5, RW): see [`InstallationDate`](struct@InstallationDate).
+    /// Installation date (resource 5, RW): see [`InstallationDate`](struct@resources::InstallationDate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub installation_date: Option<Time>,
-    /// Software update (resource 6, RW): see [`SoftwareUpdate`](struct@SoftwareUpdate).
+    /// Software update (resource 6, RW): see [`SoftwareUpdate`](struct@resources::SoftwareUpdate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub software_update: Option<bool>,
-    /// Maintenance (resource 7, RW): see [`Maintenance`](struct@Maintenance).
+    /// Maintenance (resource 7, RW): see [`Maintenance`](struct@resources::Maintenance).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub maintenance: Option<bool>,
-    /// DST Start (resource 11, RW): see [`DstStart`](struct@DstStart).
+    /// DST Start (resource 11, RW): see [`DstStart`](struct@resources::DstStart).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub dst_start: Option<InstanceMap<Time>>,
-    /// DST End (resource 12, RW): see [`DstEnd`](struct@DstEnd).
+    /// DST End (resource 12, RW): see [`DstEnd`](struct@resources::DstEnd).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub dst_end: Option<InstanceMap<Time>>,
-    /// DST Offset (resource 13, RW): see [`DstOffset`](struct@DstOffset).
+    /// DST Offset (resource 13, RW): see [`DstOffset`](struct@resources::DstOffset).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -534,7 +534,7 @@ impl WriteView for DeviceExtensionWrite {
 /// The executable resources of Device Extension (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Configuration reset (resource 8, E): see [`ConfigurationReset`](struct@ConfigurationReset).
+    /// Configuration reset (resource 8, E): see [`ConfigurationReset`](struct@resources::ConfigurationReset).
     ConfigurationReset,
 }
 
@@ -558,258 +558,263 @@ impl Execute {
     }
 }
 
-/// GTIN model number (resource 1).
-///
-/// ID 1 · R · String · single · optional
-///
-/// GTIN product code of the controller device.
-#[derive(Clone, Copy, Debug)]
-pub struct GtinModelNumber;
+/// One zero-sized type per resource of Device Extension 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for GtinModelNumber {
-    const ID: u16 = 1;
-    type Object = DeviceExtension;
-    type Value = String;
+    /// GTIN model number (resource 1).
+    ///
+    /// ID 1 · R · String · single · optional
+    ///
+    /// GTIN product code of the controller device.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GtinModelNumber;
+
+    impl Resource for GtinModelNumber {
+        const ID: u16 = 1;
+        type Object = DeviceExtension;
+        type Value = String;
+    }
+
+    impl Readable for GtinModelNumber {}
+
+    /// Manufacturer identifier (resource 2).
+    ///
+    /// ID 2 · R · String · single · mandatory
+    ///
+    /// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManufacturerIdentifier;
+
+    impl Resource for ManufacturerIdentifier {
+        const ID: u16 = 2;
+        type Object = DeviceExtension;
+        type Value = String;
+    }
+
+    impl Readable for ManufacturerIdentifier {}
+
+    /// User-given name (resource 3).
+    ///
+    /// ID 3 · RW · String · single · optional
+    ///
+    /// Friendly name of the device chosen by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UserGivenName;
+
+    impl Resource for UserGivenName {
+        const ID: u16 = 3;
+        type Object = DeviceExtension;
+        type Value = String;
+    }
+
+    impl Readable for UserGivenName {}
+
+    impl Writable for UserGivenName {}
+
+    /// Asset identifier (resource 4).
+    ///
+    /// ID 4 · RW · String · single · optional
+    ///
+    /// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AssetIdentifier;
+
+    impl Resource for AssetIdentifier {
+        const ID: u16 = 4;
+        type Object = DeviceExtension;
+        type Value = String;
+    }
+
+    impl Readable for AssetIdentifier {}
+
+    impl Writable for AssetIdentifier {}
+
+    /// Installation date (resource 5).
+    ///
+    /// ID 5 · RW · Time · single · optional
+    ///
+    /// Date on which the device was installed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstallationDate;
+
+    impl Resource for InstallationDate {
+        const ID: u16 = 5;
+        type Object = DeviceExtension;
+        type Value = Time;
+    }
+
+    impl Readable for InstallationDate {}
+
+    impl Writable for InstallationDate {}
+
+    /// Software update (resource 6).
+    ///
+    /// ID 6 · RW · Boolean · single · optional
+    ///
+    /// true while a software update is running on the device.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SoftwareUpdate;
+
+    impl Resource for SoftwareUpdate {
+        const ID: u16 = 6;
+        type Object = DeviceExtension;
+        type Value = bool;
+    }
+
+    impl Readable for SoftwareUpdate {}
+
+    impl Writable for SoftwareUpdate {}
+
+    /// Maintenance (resource 7).
+    ///
+    /// ID 7 · RW · Boolean · single · optional
+    ///
+    /// true while the device is in maintenance mode.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Maintenance;
+
+    impl Resource for Maintenance {
+        const ID: u16 = 7;
+        type Object = DeviceExtension;
+        type Value = bool;
+    }
+
+    impl Readable for Maintenance {}
+
+    impl Writable for Maintenance {}
+
+    /// Configuration reset (resource 8).
+    ///
+    /// ID 8 · E · none · single · optional
+    ///
+    /// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ConfigurationReset;
+
+    impl Resource for ConfigurationReset {
+        const ID: u16 = 8;
+        type Object = DeviceExtension;
+        type Value = ();
+    }
+
+    impl Executable for ConfigurationReset {}
+
+    /// Device operating hours (resource 9).
+    ///
+    /// ID 9 · R · Integer · single · optional · units `h`
+    ///
+    /// Total hours the device has been powered, accumulated over its life.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DeviceOperatingHours;
+
+    impl Resource for DeviceOperatingHours {
+        const ID: u16 = 9;
+        type Object = DeviceExtension;
+        type Value = i64;
+    }
+
+    impl Readable for DeviceOperatingHours {}
+
+    /// Additional firmware information (resource 10).
+    ///
+    /// ID 10 · R · String · single · optional
+    ///
+    /// Vendor-formatted text about the firmware versions of peripherals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AdditionalFirmwareInformation;
+
+    impl Resource for AdditionalFirmwareInformation {
+        const ID: u16 = 10;
+        type Object = DeviceExtension;
+        type Value = String;
+    }
+
+    impl Readable for AdditionalFirmwareInformation {}
+
+    /// DST Start (resource 11).
+    ///
+    /// ID 11 · RW · Time · multiple · optional · units `s`
+    ///
+    /// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DstStart;
+
+    impl Resource for DstStart {
+        const ID: u16 = 11;
+        type Object = DeviceExtension;
+        type Value = InstanceMap<Time>;
+    }
+
+    impl Readable for DstStart {}
+
+    impl Writable for DstStart {}
+
+    /// DST End (resource 12).
+    ///
+    /// ID 12 · RW · Time · multiple · optional
+    ///
+    /// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DstEnd;
+
+    impl Resource for DstEnd {
+        const ID: u16 = 12;
+        type Object = DeviceExtension;
+        type Value = InstanceMap<Time>;
+    }
+
+    impl Readable for DstEnd {}
+
+    impl Writable for DstEnd {}
+
+    /// DST Offset (resource 13).
+    ///
+    /// ID 13 · RW · String · multiple · optional
+    ///
+    /// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DstOffset;
+
+    impl Resource for DstOffset {
+        const ID: u16 = 13;
+        type Object = DeviceExtension;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for DstOffset {}
+
+    impl Writable for DstOffset {}
+
+    /// Uptime (resource 14).
+    ///
+    /// ID 14 · R · Integer · single · optional · units `s`
+    ///
+    /// Seconds since the device last restarted.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Uptime;
+
+    impl Resource for Uptime {
+        const ID: u16 = 14;
+        type Object = DeviceExtension;
+        type Value = i64;
+    }
+
+    impl Readable for Uptime {}
+
+    /// RFD device (resource 15).
+    ///
+    /// ID 15 · R · Boolean · single · optional
+    ///
+    /// true when the device is a battery-powered reduced-function device (RFD) that sleeps most of the time.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RfdDevice;
+
+    impl Resource for RfdDevice {
+        const ID: u16 = 15;
+        type Object = DeviceExtension;
+        type Value = bool;
+    }
+
+    impl Readable for RfdDevice {}
 }
-
-impl Readable for GtinModelNumber {}
-
-/// Manufacturer identifier (resource 2).
-///
-/// ID 2 · R · String · single · mandatory
-///
-/// Manufacturer identifier in hexadecimal, comparable to an IEEE OUI; may be used to look the vendor up online.
-#[derive(Clone, Copy, Debug)]
-pub struct ManufacturerIdentifier;
-
-impl Resource for ManufacturerIdentifier {
-    const ID: u16 = 2;
-    type Object = DeviceExtension;
-    type Value = String;
-}
-
-impl Readable for ManufacturerIdentifier {}
-
-/// User-given name (resource 3).
-///
-/// ID 3 · RW · String · single · optional
-///
-/// Friendly name of the device chosen by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct UserGivenName;
-
-impl Resource for UserGivenName {
-    const ID: u16 = 3;
-    type Object = DeviceExtension;
-    type Value = String;
-}
-
-impl Readable for UserGivenName {}
-
-impl Writable for UserGivenName {}
-
-/// Asset identifier (resource 4).
-///
-/// ID 4 · RW · String · single · optional
-///
-/// Identifier of the asset the device controls, such as a luminaire, meter or waste container.
-#[derive(Clone, Copy, Debug)]
-pub struct AssetIdentifier;
-
-impl Resource for AssetIdentifier {
-    const ID: u16 = 4;
-    type Object = DeviceExtension;
-    type Value = String;
-}
-
-impl Readable for AssetIdentifier {}
-
-impl Writable for AssetIdentifier {}
-
-/// Installation date (resource 5).
-///
-/// ID 5 · RW · Time · single · optional
-///
-/// Date on which the device was installed.
-#[derive(Clone, Copy, Debug)]
-pub struct InstallationDate;
-
-impl Resource for InstallationDate {
-    const ID: u16 = 5;
-    type Object = DeviceExtension;
-    type Value = Time;
-}
-
-impl Readable for InstallationDate {}
-
-impl Writable for InstallationDate {}
-
-/// Software update (resource 6).
-///
-/// ID 6 · RW · Boolean · single · optional
-///
-/// true while a software update is running on the device.
-#[derive(Clone, Copy, Debug)]
-pub struct SoftwareUpdate;
-
-impl Resource for SoftwareUpdate {
-    const ID: u16 = 6;
-    type Object = DeviceExtension;
-    type Value = bool;
-}
-
-impl Readable for SoftwareUpdate {}
-
-impl Writable for SoftwareUpdate {}
-
-/// Maintenance (resource 7).
-///
-/// ID 7 · RW · Boolean · single · optional
-///
-/// true while the device is in maintenance mode.
-#[derive(Clone, Copy, Debug)]
-pub struct Maintenance;
-
-impl Resource for Maintenance {
-    const ID: u16 = 7;
-    type Object = DeviceExtension;
-    type Value = bool;
-}
-
-impl Readable for Maintenance {}
-
-impl Writable for Maintenance {}
-
-/// Configuration reset (resource 8).
-///
-/// ID 8 · E · none · single · optional
-///
-/// Execute to return the configuration settings to their defaults; counters such as energy or operating hours are kept.
-#[derive(Clone, Copy, Debug)]
-pub struct ConfigurationReset;
-
-impl Resource for ConfigurationReset {
-    const ID: u16 = 8;
-    type Object = DeviceExtension;
-    type Value = ();
-}
-
-impl Executable for ConfigurationReset {}
-
-/// Device operating hours (resource 9).
-///
-/// ID 9 · R · Integer · single · optional · units `h`
-///
-/// Total hours the device has been powered, accumulated over its life.
-#[derive(Clone, Copy, Debug)]
-pub struct DeviceOperatingHours;
-
-impl Resource for DeviceOperatingHours {
-    const ID: u16 = 9;
-    type Object = DeviceExtension;
-    type Value = i64;
-}
-
-impl Readable for DeviceOperatingHours {}
-
-/// Additional firmware information (resource 10).
-///
-/// ID 10 · R · String · single · optional
-///
-/// Vendor-formatted text about the firmware versions of peripherals.
-#[derive(Clone, Copy, Debug)]
-pub struct AdditionalFirmwareInformation;
-
-impl Resource for AdditionalFirmwareInformation {
-    const ID: u16 = 10;
-    type Object = DeviceExtension;
-    type Value = String;
-}
-
-impl Readable for AdditionalFirmwareInformation {}
-
-/// DST Start (resource 11).
-///
-/// ID 11 · RW · Time · multiple · optional · units `s`
-///
-/// Moments (Unix time, UTC) at which daylight saving time starts, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct DstStart;
-
-impl Resource for DstStart {
-    const ID: u16 = 11;
-    type Object = DeviceExtension;
-    type Value = InstanceMap<Time>;
-}
-
-impl Readable for DstStart {}
-
-impl Writable for DstStart {}
-
-/// DST End (resource 12).
-///
-/// ID 12 · RW · Time · multiple · optional
-///
-/// Moments (Unix time, UTC) at which daylight saving time ends, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct DstEnd;
-
-impl Resource for DstEnd {
-    const ID: u16 = 12;
-    type Object = DeviceExtension;
-    type Value = InstanceMap<Time>;
-}
-
-impl Readable for DstEnd {}
-
-impl Writable for DstEnd {}
-
-/// DST Offset (resource 13).
-///
-/// ID 13 · RW · String · multiple · optional
-///
-/// Shift of the UTC offset during daylight saving time, ISO 8601 style such as 01:00, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct DstOffset;
-
-impl Resource for DstOffset {
-    const ID: u16 = 13;
-    type Object = DeviceExtension;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for DstOffset {}
-
-impl Writable for DstOffset {}
-
-/// Uptime (resource 14).
-///
-/// ID 14 · R · Integer · single · optional · units `s`
-///
-/// Seconds since the device last restarted.
-#[derive(Clone, Copy, Debug)]
-pub struct Uptime;
-
-impl Resource for Uptime {
-    const ID: u16 = 14;
-    type Object = DeviceExtension;
-    type Value = i64;
-}
-
-impl Readable for Uptime {}
-
-/// RFD device (resource 15).
-///
-/// ID 15 · R · Boolean · single · optional
-///
-/// true when the device is a battery-powered reduced-function device (RFD) that sleeps most of the time.
-#[derive(Clone, Copy, Debug)]
-pub struct RfdDevice;
-
-impl Resource for RfdDevice {
-    const ID: u16 = 15;
-    type Object = DeviceExtension;
-    type Value = bool;
-}
-
-impl Readable for RfdDevice {}

@@ -657,121 +657,121 @@ impl ObjectType for DistributedSensorGroup {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct DistributedSensorGroupWrite {
-    /// Group Address (resource 4, RW): see [`GroupAddress`](struct@GroupAddress).
+    /// Group Address (resource 4, RW): see [`GroupAddress`](struct@resources::GroupAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub group_address: Option<String>,
-    /// Group ID (resource 5, RW): see [`GroupId`](struct@GroupId).
+    /// Group ID (resource 5, RW): see [`GroupId`](struct@resources::GroupId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub group_id: Option<String>,
-    /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`](struct@SharedSensorInformation).
+    /// Shared Sensor information (resource 6, RW): see [`SharedSensorInformation`](struct@resources::SharedSensorInformation).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub shared_sensor_information: Option<SharedSensorInformationValue>,
-    /// Quality of service (resource 7, RW): see [`QualityOfService`](struct@QualityOfService).
+    /// Quality of service (resource 7, RW): see [`QualityOfService`](struct@resources::QualityOfService).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub quality_of_service: Option<String>,
-    /// Hop Limit (resource 8, RW): see [`HopLimit`](struct@HopLimit).
+    /// Hop Limit (resource 8, RW): see [`HopLimit`](struct@resources::HopLimit).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub hop_limit: Option<i64>,
-    /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`](struct@BroadcastCriteria).
+    /// Broadcast Criteria (resource 9, RW): see [`BroadcastCriteria`](struct@resources::BroadcastCriteria).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub broadcast_criteria: Option<BroadcastCriteriaValue>,
-    /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`](struct@MinBroadcastPeriod).
+    /// Min Broadcast Period (resource 10, RW): see [`MinBroadcastPeriod`](struct@resources::MinBroadcastPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub min_broadcast_period: Option<i64>,
-    /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`](struct@MaxBroadcastPeriod).
+    /// Max Broadcast Period (resource 11, RW): see [`MaxBroadcastPeriod`](struct@resources::MaxBroadcastPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_broadcast_period: Option<i64>,
-    /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`](struct@PublisherStepInterval).
+    /// Publisher Step interval (resource 12, RW): see [`PublisherStepInterval`](struct@resources::PublisherStepInterval).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub publisher_step_interval: Option<f64>,
-    /// Min Threshold (resource 13, RW): see [`MinThreshold`](struct@MinThreshold).
+    /// Min Threshold (resource 13, RW): see [`MinThreshold`](struct@resources::MinThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub min_threshold: Option<f64>,
-    /// Max Threshold (resource 14, RW): see [`MaxThreshold`](struct@MaxThreshold).
+    /// Max Threshold (resource 14, RW): see [`MaxThreshold`](struct@resources::MaxThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_threshold: Option<f64>,
-    /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`](struct@AutoClearValidityTime).
+    /// Auto Clear Validity Time (resource 15, RW): see [`AutoClearValidityTime`](struct@resources::AutoClearValidityTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub auto_clear_validity_time: Option<i64>,
-    /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`](struct@AutoClearDefaultValue).
+    /// Auto Clear Default Value (resource 16, RW): see [`AutoClearDefaultValue`](struct@resources::AutoClearDefaultValue).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub auto_clear_default_value: Option<f64>,
-    /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`](struct@DataFusionOperation).
+    /// Data Fusion Operation (resource 17, RW): see [`DataFusionOperation`](struct@resources::DataFusionOperation).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_fusion_operation: Option<DataFusionOperationValue>,
-    /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`](struct@RemoteSensorsDynamicMapping).
+    /// Remote Sensors Dynamic Mapping (resource 18, RW): see [`RemoteSensorsDynamicMapping`](struct@resources::RemoteSensorsDynamicMapping).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub remote_sensors_dynamic_mapping: Option<bool>,
-    /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`](struct@RemoteSensorsImplicitMapping).
+    /// Remote Sensors Implicit Mapping (resource 19, RW): see [`RemoteSensorsImplicitMapping`](struct@resources::RemoteSensorsImplicitMapping).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub remote_sensors_implicit_mapping: Option<bool>,
-    /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`](struct@LocalSensorStateUri).
+    /// Local Sensor State URI (resource 20, RW): see [`LocalSensorStateUri`](struct@resources::LocalSensorStateUri).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub local_sensor_state_uri: Option<InstanceMap<String>>,
-    /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`](struct@LocalSensorPublisherId).
+    /// Local Sensor Publisher ID (resource 21, RW): see [`LocalSensorPublisherId`](struct@resources::LocalSensorPublisherId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub local_sensor_publisher_id: Option<InstanceMap<i64>>,
-    /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`](struct@RemoteSensorStateUri).
+    /// Remote Sensor State URI (resource 22, RW): see [`RemoteSensorStateUri`](struct@resources::RemoteSensorStateUri).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub remote_sensor_state_uri: Option<InstanceMap<String>>,
-    /// Group Description (resource 24, RW): see [`GroupDescription`](struct@GroupDescription).
+    /// Group Description (resource 24, RW): see [`GroupDescription`](struct@resources::GroupDescription).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -1226,442 +1226,447 @@ impl<'de> Deserialize<'de> for DataFusionOperationValue {
     }
 }
 
-/// Group State (resource 0).
-///
-/// ID 0 · R · Float · single · optional
-///
-/// Present group state: the latest published value, or the fused value of all members when data fusion is used.
-#[derive(Clone, Copy, Debug)]
-pub struct GroupState;
+/// One zero-sized type per resource of Distributed Sensor Group 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for GroupState {
-    const ID: u16 = 0;
-    type Object = DistributedSensorGroup;
-    type Value = f64;
+    /// Group State (resource 0).
+    ///
+    /// ID 0 · R · Float · single · optional
+    ///
+    /// Present group state: the latest published value, or the fused value of all members when data fusion is used.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GroupState;
+
+    impl Resource for GroupState {
+        const ID: u16 = 0;
+        type Object = DistributedSensorGroup;
+        type Value = f64;
+    }
+
+    impl Readable for GroupState {}
+
+    /// Most recent group activity (resource 1).
+    ///
+    /// ID 1 · R · Time · single · optional
+    ///
+    /// Subscriber: when activity was last seen in the group.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MostRecentGroupActivity;
+
+    impl Resource for MostRecentGroupActivity {
+        const ID: u16 = 1;
+        type Object = DistributedSensorGroup;
+        type Value = Time;
+    }
+
+    impl Readable for MostRecentGroupActivity {}
+
+    /// Most recent Sensor Notification (resource 2).
+    ///
+    /// ID 2 · R · String · single · optional
+    ///
+    /// Subscriber: resource path (\</Object/Instance/Resource\>) of the last sensor state received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MostRecentSensorNotification;
+
+    impl Resource for MostRecentSensorNotification {
+        const ID: u16 = 2;
+        type Object = DistributedSensorGroup;
+        type Value = String;
+    }
+
+    impl Readable for MostRecentSensorNotification {}
+
+    /// Most recent Sensor Publisher ID (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Subscriber: publisher ID carried by the last sensor notification (default 0).
+    #[derive(Clone, Copy, Debug)]
+    pub struct MostRecentSensorPublisherId;
+
+    impl Resource for MostRecentSensorPublisherId {
+        const ID: u16 = 3;
+        type Object = DistributedSensorGroup;
+        type Value = i64;
+    }
+
+    impl Readable for MostRecentSensorPublisherId {}
+
+    /// Group Address (resource 4).
+    ///
+    /// ID 4 · RW · String · single · optional
+    ///
+    /// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
+    #[derive(Clone, Copy, Debug)]
+    pub struct GroupAddress;
+
+    impl Resource for GroupAddress {
+        const ID: u16 = 4;
+        type Object = DistributedSensorGroup;
+        type Value = String;
+    }
+
+    impl Readable for GroupAddress {}
+
+    impl Writable for GroupAddress {}
+
+    /// Group ID (resource 5).
+    ///
+    /// ID 5 · RW · String · single · optional
+    ///
+    /// Identifier of the group, carried in every group message.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GroupId;
+
+    impl Resource for GroupId {
+        const ID: u16 = 5;
+        type Object = DistributedSensorGroup;
+        type Value = String;
+    }
+
+    impl Readable for GroupId {}
+
+    impl Writable for GroupId {}
+
+    /// Shared Sensor information (resource 6).
+    ///
+    /// ID 6 · RW · Integer · single · optional
+    ///
+    /// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SharedSensorInformation;
+
+    impl Resource for SharedSensorInformation {
+        const ID: u16 = 6;
+        type Object = DistributedSensorGroup;
+        type Value = SharedSensorInformationValue;
+    }
+
+    impl Readable for SharedSensorInformation {}
+
+    impl Writable for SharedSensorInformation {}
+
+    /// Quality of service (resource 7).
+    ///
+    /// ID 7 · RW · String · single · optional
+    ///
+    /// Publisher: quality of service for group messages where the transport supports it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct QualityOfService;
+
+    impl Resource for QualityOfService {
+        const ID: u16 = 7;
+        type Object = DistributedSensorGroup;
+        type Value = String;
+    }
+
+    impl Readable for QualityOfService {}
+
+    impl Writable for QualityOfService {}
+
+    /// Hop Limit (resource 8).
+    ///
+    /// ID 8 · RW · Integer · single · optional
+    ///
+    /// Publisher: hop limit put on broadcast group messages.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HopLimit;
+
+    impl Resource for HopLimit {
+        const ID: u16 = 8;
+        type Object = DistributedSensorGroup;
+        type Value = i64;
+    }
+
+    impl Readable for HopLimit {}
+
+    impl Writable for HopLimit {}
+
+    /// Broadcast Criteria (resource 9).
+    ///
+    /// ID 9 · RW · Integer · single · optional
+    ///
+    /// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BroadcastCriteria;
+
+    impl Resource for BroadcastCriteria {
+        const ID: u16 = 9;
+        type Object = DistributedSensorGroup;
+        type Value = BroadcastCriteriaValue;
+    }
+
+    impl Readable for BroadcastCriteria {}
+
+    impl Writable for BroadcastCriteria {}
+
+    /// Min Broadcast Period (resource 10).
+    ///
+    /// ID 10 · RW · Integer · single · optional · units `s`
+    ///
+    /// Publisher: shortest time in seconds between two messages.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinBroadcastPeriod;
+
+    impl Resource for MinBroadcastPeriod {
+        const ID: u16 = 10;
+        type Object = DistributedSensorGroup;
+        type Value = i64;
+    }
+
+    impl Readable for MinBroadcastPeriod {}
+
+    impl Writable for MinBroadcastPeriod {}
+
+    /// Max Broadcast Period (resource 11).
+    ///
+    /// ID 11 · RW · Integer · single · optional · units `s`
+    ///
+    /// Publisher: longest time in seconds between two messages when sending periodically.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxBroadcastPeriod;
+
+    impl Resource for MaxBroadcastPeriod {
+        const ID: u16 = 11;
+        type Object = DistributedSensorGroup;
+        type Value = i64;
+    }
+
+    impl Readable for MaxBroadcastPeriod {}
+
+    impl Writable for MaxBroadcastPeriod {}
+
+    /// Publisher Step interval (resource 12).
+    ///
+    /// ID 12 · RW · Float · single · optional
+    ///
+    /// Publisher: smallest change of the reading that is worth publishing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PublisherStepInterval;
+
+    impl Resource for PublisherStepInterval {
+        const ID: u16 = 12;
+        type Object = DistributedSensorGroup;
+        type Value = f64;
+    }
+
+    impl Readable for PublisherStepInterval {}
+
+    impl Writable for PublisherStepInterval {}
+
+    /// Min Threshold (resource 13).
+    ///
+    /// ID 13 · RW · Float · single · optional
+    ///
+    /// Publisher: values under this are not sent; NaN or absent disables it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinThreshold;
+
+    impl Resource for MinThreshold {
+        const ID: u16 = 13;
+        type Object = DistributedSensorGroup;
+        type Value = f64;
+    }
+
+    impl Readable for MinThreshold {}
+
+    impl Writable for MinThreshold {}
+
+    /// Max Threshold (resource 14).
+    ///
+    /// ID 14 · RW · Float · single · optional
+    ///
+    /// Publisher: values over this are not sent; NaN or absent disables it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxThreshold;
+
+    impl Resource for MaxThreshold {
+        const ID: u16 = 14;
+        type Object = DistributedSensorGroup;
+        type Value = f64;
+    }
+
+    impl Readable for MaxThreshold {}
+
+    impl Writable for MaxThreshold {}
+
+    /// Auto Clear Validity Time (resource 15).
+    ///
+    /// ID 15 · RW · Integer · single · optional · units `s`
+    ///
+    /// Publisher: seconds a published state stays valid before receivers fall back to the default value.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AutoClearValidityTime;
+
+    impl Resource for AutoClearValidityTime {
+        const ID: u16 = 15;
+        type Object = DistributedSensorGroup;
+        type Value = i64;
+    }
+
+    impl Readable for AutoClearValidityTime {}
+
+    impl Writable for AutoClearValidityTime {}
+
+    /// Auto Clear Default Value (resource 16).
+    ///
+    /// ID 16 · RW · Float · single · optional
+    ///
+    /// Publisher: value receivers restore once the validity time has passed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AutoClearDefaultValue;
+
+    impl Resource for AutoClearDefaultValue {
+        const ID: u16 = 16;
+        type Object = DistributedSensorGroup;
+        type Value = f64;
+    }
+
+    impl Readable for AutoClearDefaultValue {}
+
+    impl Writable for AutoClearDefaultValue {}
+
+    /// Data Fusion Operation (resource 17).
+    ///
+    /// ID 17 · RW · Integer · single · optional
+    ///
+    /// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataFusionOperation;
+
+    impl Resource for DataFusionOperation {
+        const ID: u16 = 17;
+        type Object = DistributedSensorGroup;
+        type Value = DataFusionOperationValue;
+    }
+
+    impl Readable for DataFusionOperation {}
+
+    impl Writable for DataFusionOperation {}
+
+    /// Remote Sensors Dynamic Mapping (resource 18).
+    ///
+    /// ID 18 · RW · Boolean · single · optional
+    ///
+    /// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RemoteSensorsDynamicMapping;
+
+    impl Resource for RemoteSensorsDynamicMapping {
+        const ID: u16 = 18;
+        type Object = DistributedSensorGroup;
+        type Value = bool;
+    }
+
+    impl Readable for RemoteSensorsDynamicMapping {}
+
+    impl Writable for RemoteSensorsDynamicMapping {}
+
+    /// Remote Sensors Implicit Mapping (resource 19).
+    ///
+    /// ID 19 · RW · Boolean · single · optional
+    ///
+    /// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RemoteSensorsImplicitMapping;
+
+    impl Resource for RemoteSensorsImplicitMapping {
+        const ID: u16 = 19;
+        type Object = DistributedSensorGroup;
+        type Value = bool;
+    }
+
+    impl Readable for RemoteSensorsImplicitMapping {}
+
+    impl Writable for RemoteSensorsImplicitMapping {}
+
+    /// Local Sensor State URI (resource 20).
+    ///
+    /// ID 20 · RW · String · multiple · optional
+    ///
+    /// Publisher: paths of the local resources whose states are published.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LocalSensorStateUri;
+
+    impl Resource for LocalSensorStateUri {
+        const ID: u16 = 20;
+        type Object = DistributedSensorGroup;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for LocalSensorStateUri {}
+
+    impl Writable for LocalSensorStateUri {}
+
+    /// Local Sensor Publisher ID (resource 21).
+    ///
+    /// ID 21 · RW · Integer · multiple · optional
+    ///
+    /// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LocalSensorPublisherId;
+
+    impl Resource for LocalSensorPublisherId {
+        const ID: u16 = 21;
+        type Object = DistributedSensorGroup;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for LocalSensorPublisherId {}
+
+    impl Writable for LocalSensorPublisherId {}
+
+    /// Remote Sensor State URI (resource 22).
+    ///
+    /// ID 22 · RW · String · multiple · optional
+    ///
+    /// Subscriber: paths of the remote publishers to listen to.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RemoteSensorStateUri;
+
+    impl Resource for RemoteSensorStateUri {
+        const ID: u16 = 22;
+        type Object = DistributedSensorGroup;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for RemoteSensorStateUri {}
+
+    impl Writable for RemoteSensorStateUri {}
+
+    /// Group Log (resource 23).
+    ///
+    /// ID 23 · R · String · single · optional
+    ///
+    /// Vendor text about how the group is working, e.g. recent events.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GroupLog;
+
+    impl Resource for GroupLog {
+        const ID: u16 = 23;
+        type Object = DistributedSensorGroup;
+        type Value = String;
+    }
+
+    impl Readable for GroupLog {}
+
+    /// Group Description (resource 24).
+    ///
+    /// ID 24 · RW · String · single · optional
+    ///
+    /// Free text set by the user to describe the group.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GroupDescription;
+
+    impl Resource for GroupDescription {
+        const ID: u16 = 24;
+        type Object = DistributedSensorGroup;
+        type Value = String;
+    }
+
+    impl Readable for GroupDescription {}
+
+    impl Writable for GroupDescription {}
 }
-
-impl Readable for GroupState {}
-
-/// Most recent group activity (resource 1).
-///
-/// ID 1 · R · Time · single · optional
-///
-/// Subscriber: when activity was last seen in the group.
-#[derive(Clone, Copy, Debug)]
-pub struct MostRecentGroupActivity;
-
-impl Resource for MostRecentGroupActivity {
-    const ID: u16 = 1;
-    type Object = DistributedSensorGroup;
-    type Value = Time;
-}
-
-impl Readable for MostRecentGroupActivity {}
-
-/// Most recent Sensor Notification (resource 2).
-///
-/// ID 2 · R · String · single · optional
-///
-/// Subscriber: resource path (\</Object/Instance/Resource\>) of the last sensor state received.
-#[derive(Clone, Copy, Debug)]
-pub struct MostRecentSensorNotification;
-
-impl Resource for MostRecentSensorNotification {
-    const ID: u16 = 2;
-    type Object = DistributedSensorGroup;
-    type Value = String;
-}
-
-impl Readable for MostRecentSensorNotification {}
-
-/// Most recent Sensor Publisher ID (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Subscriber: publisher ID carried by the last sensor notification (default 0).
-#[derive(Clone, Copy, Debug)]
-pub struct MostRecentSensorPublisherId;
-
-impl Resource for MostRecentSensorPublisherId {
-    const ID: u16 = 3;
-    type Object = DistributedSensorGroup;
-    type Value = i64;
-}
-
-impl Readable for MostRecentSensorPublisherId {}
-
-/// Group Address (resource 4).
-///
-/// ID 4 · RW · String · single · optional
-///
-/// Address shared by all group members, to which states are published and from which they are received (e.g. a multicast address).
-#[derive(Clone, Copy, Debug)]
-pub struct GroupAddress;
-
-impl Resource for GroupAddress {
-    const ID: u16 = 4;
-    type Object = DistributedSensorGroup;
-    type Value = String;
-}
-
-impl Readable for GroupAddress {}
-
-impl Writable for GroupAddress {}
-
-/// Group ID (resource 5).
-///
-/// ID 5 · RW · String · single · optional
-///
-/// Identifier of the group, carried in every group message.
-#[derive(Clone, Copy, Debug)]
-pub struct GroupId;
-
-impl Resource for GroupId {
-    const ID: u16 = 5;
-    type Object = DistributedSensorGroup;
-    type Value = String;
-}
-
-impl Readable for GroupId {}
-
-impl Writable for GroupId {}
-
-/// Shared Sensor information (resource 6).
-///
-/// ID 6 · RW · Integer · single · optional
-///
-/// Publisher: what to send: 0 only the sensor state, 1 every resource of the sensor object.
-#[derive(Clone, Copy, Debug)]
-pub struct SharedSensorInformation;
-
-impl Resource for SharedSensorInformation {
-    const ID: u16 = 6;
-    type Object = DistributedSensorGroup;
-    type Value = SharedSensorInformationValue;
-}
-
-impl Readable for SharedSensorInformation {}
-
-impl Writable for SharedSensorInformation {}
-
-/// Quality of service (resource 7).
-///
-/// ID 7 · RW · String · single · optional
-///
-/// Publisher: quality of service for group messages where the transport supports it.
-#[derive(Clone, Copy, Debug)]
-pub struct QualityOfService;
-
-impl Resource for QualityOfService {
-    const ID: u16 = 7;
-    type Object = DistributedSensorGroup;
-    type Value = String;
-}
-
-impl Readable for QualityOfService {}
-
-impl Writable for QualityOfService {}
-
-/// Hop Limit (resource 8).
-///
-/// ID 8 · RW · Integer · single · optional
-///
-/// Publisher: hop limit put on broadcast group messages.
-#[derive(Clone, Copy, Debug)]
-pub struct HopLimit;
-
-impl Resource for HopLimit {
-    const ID: u16 = 8;
-    type Object = DistributedSensorGroup;
-    type Value = i64;
-}
-
-impl Readable for HopLimit {}
-
-impl Writable for HopLimit {}
-
-/// Broadcast Criteria (resource 9).
-///
-/// ID 9 · RW · Integer · single · optional
-///
-/// Publisher: when to send: 1 on change (default), 2 periodically, 3 both.
-#[derive(Clone, Copy, Debug)]
-pub struct BroadcastCriteria;
-
-impl Resource for BroadcastCriteria {
-    const ID: u16 = 9;
-    type Object = DistributedSensorGroup;
-    type Value = BroadcastCriteriaValue;
-}
-
-impl Readable for BroadcastCriteria {}
-
-impl Writable for BroadcastCriteria {}
-
-/// Min Broadcast Period (resource 10).
-///
-/// ID 10 · RW · Integer · single · optional · units `s`
-///
-/// Publisher: shortest time in seconds between two messages.
-#[derive(Clone, Copy, Debug)]
-pub struct MinBroadcastPeriod;
-
-impl Resource for MinBroadcastPeriod {
-    const ID: u16 = 10;
-    type Object = DistributedSensorGroup;
-    type Value = i64;
-}
-
-impl Readable for MinBroadcastPeriod {}
-
-impl Writable for MinBroadcastPeriod {}
-
-/// Max Broadcast Period (resource 11).
-///
-/// ID 11 · RW · Integer · single · optional · units `s`
-///
-/// Publisher: longest time in seconds between two messages when sending periodically.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxBroadcastPeriod;
-
-impl Resource for MaxBroadcastPeriod {
-    const ID: u16 = 11;
-    type Object = DistributedSensorGroup;
-    type Value = i64;
-}
-
-impl Readable for MaxBroadcastPeriod {}
-
-impl Writable for MaxBroadcastPeriod {}
-
-/// Publisher Step interval (resource 12).
-///
-/// ID 12 · RW · Float · single · optional
-///
-/// Publisher: smallest change of the reading that is worth publishing.
-#[derive(Clone, Copy, Debug)]
-pub struct PublisherStepInterval;
-
-impl Resource for PublisherStepInterval {
-    const ID: u16 = 12;
-    type Object = DistributedSensorGroup;
-    type Value = f64;
-}
-
-impl Readable for PublisherStepInterval {}
-
-impl Writable for PublisherStepInterval {}
-
-/// Min Threshold (resource 13).
-///
-/// ID 13 · RW · Float · single · optional
-///
-/// Publisher: values under this are not sent; NaN or absent disables it.
-#[derive(Clone, Copy, Debug)]
-pub struct MinThreshold;
-
-impl Resource for MinThreshold {
-    const ID: u16 = 13;
-    type Object = DistributedSensorGroup;
-    type Value = f64;
-}
-
-impl Readable for MinThreshold {}
-
-impl Writable for MinThreshold {}
-
-/// Max Threshold (resource 14).
-///
-/// ID 14 · RW · Float · single · optional
-///
-/// Publisher: values over this are not sent; NaN or absent disables it.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxThreshold;
-
-impl Resource for MaxThreshold {
-    const ID: u16 = 14;
-    type Object = DistributedSensorGroup;
-    type Value = f64;
-}
-
-impl Readable for MaxThreshold {}
-
-impl Writable for MaxThreshold {}
-
-/// Auto Clear Validity Time (resource 15).
-///
-/// ID 15 · RW · Integer · single · optional · units `s`
-///
-/// Publisher: seconds a published state stays valid before receivers fall back to the default value.
-#[derive(Clone, Copy, Debug)]
-pub struct AutoClearValidityTime;
-
-impl Resource for AutoClearValidityTime {
-    const ID: u16 = 15;
-    type Object = DistributedSensorGroup;
-    type Value = i64;
-}
-
-impl Readable for AutoClearValidityTime {}
-
-impl Writable for AutoClearValidityTime {}
-
-/// Auto Clear Default Value (resource 16).
-///
-/// ID 16 · RW · Float · single · optional
-///
-/// Publisher: value receivers restore once the validity time has passed.
-#[derive(Clone, Copy, Debug)]
-pub struct AutoClearDefaultValue;
-
-impl Resource for AutoClearDefaultValue {
-    const ID: u16 = 16;
-    type Object = DistributedSensorGroup;
-    type Value = f64;
-}
-
-impl Readable for AutoClearDefaultValue {}
-
-impl Writable for AutoClearDefaultValue {}
-
-/// Data Fusion Operation (resource 17).
-///
-/// ID 17 · RW · Integer · single · optional
-///
-/// Subscriber: how local and remote states are combined: 0 none, 1 OR, 2 AND, 3 sum, 4 maximum, 5 minimum, 6 latest value; higher codes are reserved for custom use.
-#[derive(Clone, Copy, Debug)]
-pub struct DataFusionOperation;
-
-impl Resource for DataFusionOperation {
-    const ID: u16 = 17;
-    type Object = DistributedSensorGroup;
-    type Value = DataFusionOperationValue;
-}
-
-impl Readable for DataFusionOperation {}
-
-impl Writable for DataFusionOperation {}
-
-/// Remote Sensors Dynamic Mapping (resource 18).
-///
-/// ID 18 · RW · Boolean · single · optional
-///
-/// Subscriber: false accepts only the publishers listed in Remote Sensor State URI; true accepts any group member.
-#[derive(Clone, Copy, Debug)]
-pub struct RemoteSensorsDynamicMapping;
-
-impl Resource for RemoteSensorsDynamicMapping {
-    const ID: u16 = 18;
-    type Object = DistributedSensorGroup;
-    type Value = bool;
-}
-
-impl Readable for RemoteSensorsDynamicMapping {}
-
-impl Writable for RemoteSensorsDynamicMapping {}
-
-/// Remote Sensors Implicit Mapping (resource 19).
-///
-/// ID 19 · RW · Boolean · single · optional
-///
-/// Subscriber: false mirrors each remote sensor in local object instances; true keeps remote states in an internal store.
-#[derive(Clone, Copy, Debug)]
-pub struct RemoteSensorsImplicitMapping;
-
-impl Resource for RemoteSensorsImplicitMapping {
-    const ID: u16 = 19;
-    type Object = DistributedSensorGroup;
-    type Value = bool;
-}
-
-impl Readable for RemoteSensorsImplicitMapping {}
-
-impl Writable for RemoteSensorsImplicitMapping {}
-
-/// Local Sensor State URI (resource 20).
-///
-/// ID 20 · RW · String · multiple · optional
-///
-/// Publisher: paths of the local resources whose states are published.
-#[derive(Clone, Copy, Debug)]
-pub struct LocalSensorStateUri;
-
-impl Resource for LocalSensorStateUri {
-    const ID: u16 = 20;
-    type Object = DistributedSensorGroup;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for LocalSensorStateUri {}
-
-impl Writable for LocalSensorStateUri {}
-
-/// Local Sensor Publisher ID (resource 21).
-///
-/// ID 21 · RW · Integer · multiple · optional
-///
-/// Publisher: sensor IDs sent in place of the local paths, one per Local Sensor State URI.
-#[derive(Clone, Copy, Debug)]
-pub struct LocalSensorPublisherId;
-
-impl Resource for LocalSensorPublisherId {
-    const ID: u16 = 21;
-    type Object = DistributedSensorGroup;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for LocalSensorPublisherId {}
-
-impl Writable for LocalSensorPublisherId {}
-
-/// Remote Sensor State URI (resource 22).
-///
-/// ID 22 · RW · String · multiple · optional
-///
-/// Subscriber: paths of the remote publishers to listen to.
-#[derive(Clone, Copy, Debug)]
-pub struct RemoteSensorStateUri;
-
-impl Resource for RemoteSensorStateUri {
-    const ID: u16 = 22;
-    type Object = DistributedSensorGroup;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for RemoteSensorStateUri {}
-
-impl Writable for RemoteSensorStateUri {}
-
-/// Group Log (resource 23).
-///
-/// ID 23 · R · String · single · optional
-///
-/// Vendor text about how the group is working, e.g. recent events.
-#[derive(Clone, Copy, Debug)]
-pub struct GroupLog;
-
-impl Resource for GroupLog {
-    const ID: u16 = 23;
-    type Object = DistributedSensorGroup;
-    type Value = String;
-}
-
-impl Readable for GroupLog {}
-
-/// Group Description (resource 24).
-///
-/// ID 24 · RW · String · single · optional
-///
-/// Free text set by the user to describe the group.
-#[derive(Clone, Copy, Debug)]
-pub struct GroupDescription;
-
-impl Resource for GroupDescription {
-    const ID: u16 = 24;
-    type Object = DistributedSensorGroup;
-    type Value = String;
-}
-
-impl Readable for GroupDescription {}
-
-impl Writable for GroupDescription {}

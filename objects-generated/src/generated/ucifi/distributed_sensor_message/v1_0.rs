@@ -240,98 +240,103 @@ impl WriteView for DistributedSensorMessageWrite {
     fn apply_to(&self, _target: &mut DistributedSensorMessage) {}
 }
 
-/// Group ID (resource 0).
-///
-/// ID 0 · R · Integer · single · mandatory
-///
-/// Group the message belongs to; receivers may filter on it.
-#[derive(Clone, Copy, Debug)]
-pub struct GroupId;
+/// One zero-sized type per resource of Distributed Sensor Message 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for GroupId {
-    const ID: u16 = 0;
-    type Object = DistributedSensorMessage;
-    type Value = i64;
+    /// Group ID (resource 0).
+    ///
+    /// ID 0 · R · Integer · single · mandatory
+    ///
+    /// Group the message belongs to; receivers may filter on it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GroupId;
+
+    impl Resource for GroupId {
+        const ID: u16 = 0;
+        type Object = DistributedSensorMessage;
+        type Value = i64;
+    }
+
+    impl Readable for GroupId {}
+
+    /// Publishing timestamp (resource 1).
+    ///
+    /// ID 1 · R · Time · single · mandatory
+    ///
+    /// When the publisher took the measurement.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PublishingTimestamp;
+
+    impl Resource for PublishingTimestamp {
+        const ID: u16 = 1;
+        type Object = DistributedSensorMessage;
+        type Value = Time;
+    }
+
+    impl Readable for PublishingTimestamp {}
+
+    /// Publisher State URI (resource 2).
+    ///
+    /// ID 2 · R · String · single · mandatory
+    ///
+    /// Path of the publisher's resource holding the state, used for fusion and filtering.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PublisherStateUri;
+
+    impl Resource for PublisherStateUri {
+        const ID: u16 = 2;
+        type Object = DistributedSensorMessage;
+        type Value = String;
+    }
+
+    impl Readable for PublisherStateUri {}
+
+    /// Publisher ID (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Numeric ID of the publishing sensor, used instead of the state path when given.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PublisherId;
+
+    impl Resource for PublisherId {
+        const ID: u16 = 3;
+        type Object = DistributedSensorMessage;
+        type Value = i64;
+    }
+
+    impl Readable for PublisherId {}
+
+    /// Auto Clear Validity Time (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `s`
+    ///
+    /// Seconds the state stays valid at the receiver.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AutoClearValidityTime;
+
+    impl Resource for AutoClearValidityTime {
+        const ID: u16 = 4;
+        type Object = DistributedSensorMessage;
+        type Value = i64;
+    }
+
+    impl Readable for AutoClearValidityTime {}
+
+    /// Auto Clear Default Value (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional
+    ///
+    /// Value the receiver falls back to once the validity time has passed; 0 or false when not given.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AutoClearDefaultValue;
+
+    impl Resource for AutoClearDefaultValue {
+        const ID: u16 = 5;
+        type Object = DistributedSensorMessage;
+        type Value = f64;
+    }
+
+    impl Readable for AutoClearDefaultValue {}
 }
-
-impl Readable for GroupId {}
-
-/// Publishing timestamp (resource 1).
-///
-/// ID 1 · R · Time · single · mandatory
-///
-/// When the publisher took the measurement.
-#[derive(Clone, Copy, Debug)]
-pub struct PublishingTimestamp;
-
-impl Resource for PublishingTimestamp {
-    const ID: u16 = 1;
-    type Object = DistributedSensorMessage;
-    type Value = Time;
-}
-
-impl Readable for PublishingTimestamp {}
-
-/// Publisher State URI (resource 2).
-///
-/// ID 2 · R · String · single · mandatory
-///
-/// Path of the publisher's resource holding the state, used for fusion and filtering.
-#[derive(Clone, Copy, Debug)]
-pub struct PublisherStateUri;
-
-impl Resource for PublisherStateUri {
-    const ID: u16 = 2;
-    type Object = DistributedSensorMessage;
-    type Value = String;
-}
-
-impl Readable for PublisherStateUri {}
-
-/// Publisher ID (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Numeric ID of the publishing sensor, used instead of the state path when given.
-#[derive(Clone, Copy, Debug)]
-pub struct PublisherId;
-
-impl Resource for PublisherId {
-    const ID: u16 = 3;
-    type Object = DistributedSensorMessage;
-    type Value = i64;
-}
-
-impl Readable for PublisherId {}
-
-/// Auto Clear Validity Time (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `s`
-///
-/// Seconds the state stays valid at the receiver.
-#[derive(Clone, Copy, Debug)]
-pub struct AutoClearValidityTime;
-
-impl Resource for AutoClearValidityTime {
-    const ID: u16 = 4;
-    type Object = DistributedSensorMessage;
-    type Value = i64;
-}
-
-impl Readable for AutoClearValidityTime {}
-
-/// Auto Clear Default Value (resource 5).
-///
-/// ID 5 · R · Float · single · optional
-///
-/// Value the receiver falls back to once the validity time has passed; 0 or false when not given.
-#[derive(Clone, Copy, Debug)]
-pub struct AutoClearDefaultValue;
-
-impl Resource for AutoClearDefaultValue {
-    const ID: u16 = 5;
-    type Object = DistributedSensorMessage;
-    type Value = f64;
-}
-
-impl Readable for AutoClearDefaultValue {}

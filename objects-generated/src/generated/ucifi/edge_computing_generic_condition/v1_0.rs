@@ -150,13 +150,13 @@ impl ObjectType for EdgeComputingGenericCondition {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingGenericConditionWrite {
-    /// Vendor condition (resource 1, RW): see [`VendorCondition`](struct@VendorCondition).
+    /// Vendor condition (resource 1, RW): see [`VendorCondition`](struct@resources::VendorCondition).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub vendor_condition: Option<Vec<u8>>,
-    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
+    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@resources::ScriptIdentifier).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -226,54 +226,59 @@ impl WriteView for EdgeComputingGenericConditionWrite {
     }
 }
 
-/// Vendor condition (resource 1).
-///
-/// ID 1 · RW · Opaque · single · optional
-///
-/// The trigger rule, encoded in a vendor-specific way.
-#[derive(Clone, Copy, Debug)]
-pub struct VendorCondition;
+/// One zero-sized type per resource of Edge computing generic condition 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for VendorCondition {
-    const ID: u16 = 1;
-    type Object = EdgeComputingGenericCondition;
-    type Value = Vec<u8>;
+    /// Vendor condition (resource 1).
+    ///
+    /// ID 1 · RW · Opaque · single · optional
+    ///
+    /// The trigger rule, encoded in a vendor-specific way.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VendorCondition;
+
+    impl Resource for VendorCondition {
+        const ID: u16 = 1;
+        type Object = EdgeComputingGenericCondition;
+        type Value = Vec<u8>;
+    }
+
+    impl Readable for VendorCondition {}
+
+    impl Writable for VendorCondition {}
+
+    /// Script identifier (resource 2).
+    ///
+    /// ID 2 · RW · String · multiple · mandatory
+    ///
+    /// References (object URN and resource ID) of the scripts run when the rule fires.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ScriptIdentifier;
+
+    impl Resource for ScriptIdentifier {
+        const ID: u16 = 2;
+        type Object = EdgeComputingGenericCondition;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for ScriptIdentifier {}
+
+    impl Writable for ScriptIdentifier {}
+
+    /// Non supported time condition (resource 3).
+    ///
+    /// ID 3 · R · Boolean · single · optional
+    ///
+    /// true when the device cannot handle this rule.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NonSupportedTimeCondition;
+
+    impl Resource for NonSupportedTimeCondition {
+        const ID: u16 = 3;
+        type Object = EdgeComputingGenericCondition;
+        type Value = bool;
+    }
+
+    impl Readable for NonSupportedTimeCondition {}
 }
-
-impl Readable for VendorCondition {}
-
-impl Writable for VendorCondition {}
-
-/// Script identifier (resource 2).
-///
-/// ID 2 · RW · String · multiple · mandatory
-///
-/// References (object URN and resource ID) of the scripts run when the rule fires.
-#[derive(Clone, Copy, Debug)]
-pub struct ScriptIdentifier;
-
-impl Resource for ScriptIdentifier {
-    const ID: u16 = 2;
-    type Object = EdgeComputingGenericCondition;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for ScriptIdentifier {}
-
-impl Writable for ScriptIdentifier {}
-
-/// Non supported time condition (resource 3).
-///
-/// ID 3 · R · Boolean · single · optional
-///
-/// true when the device cannot handle this rule.
-#[derive(Clone, Copy, Debug)]
-pub struct NonSupportedTimeCondition;
-
-impl Resource for NonSupportedTimeCondition {
-    const ID: u16 = 3;
-    type Object = EdgeComputingGenericCondition;
-    type Value = bool;
-}
-
-impl Readable for NonSupportedTimeCondition {}

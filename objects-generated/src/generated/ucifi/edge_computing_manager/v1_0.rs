@@ -243,82 +243,87 @@ impl WriteView for EdgeComputingManagerWrite {
     fn apply_to(&self, _target: &mut EdgeComputingManager) {}
 }
 
-/// Max number of scripts (resource 1).
-///
-/// ID 1 · R · Integer · single · optional
-///
-/// Largest number of scripts the device can store.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfScripts;
+/// One zero-sized type per resource of Edge computing manager 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for MaxNumberOfScripts {
-    const ID: u16 = 1;
-    type Object = EdgeComputingManager;
-    type Value = i64;
+    /// Max number of scripts (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · optional
+    ///
+    /// Largest number of scripts the device can store.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfScripts;
+
+    impl Resource for MaxNumberOfScripts {
+        const ID: u16 = 1;
+        type Object = EdgeComputingManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfScripts {}
+
+    /// Number of free slots for scripts (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional
+    ///
+    /// Script slots still free.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfFreeSlotsForScripts;
+
+    impl Resource for NumberOfFreeSlotsForScripts {
+        const ID: u16 = 2;
+        type Object = EdgeComputingManager;
+        type Value = i64;
+    }
+
+    impl Readable for NumberOfFreeSlotsForScripts {}
+
+    /// Max number of conditions (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Largest number of conditions the device can store.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfConditions;
+
+    impl Resource for MaxNumberOfConditions {
+        const ID: u16 = 3;
+        type Object = EdgeComputingManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfConditions {}
+
+    /// Number of free slots for conditions (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional
+    ///
+    /// Condition slots still free.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfFreeSlotsForConditions;
+
+    impl Resource for NumberOfFreeSlotsForConditions {
+        const ID: u16 = 4;
+        type Object = EdgeComputingManager;
+        type Value = i64;
+    }
+
+    impl Readable for NumberOfFreeSlotsForConditions {}
+
+    /// Edge-computing capabilities (resource 5).
+    ///
+    /// ID 5 · R · String · single · optional
+    ///
+    /// Vendor text describing the device's edge computing features.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EdgeComputingCapabilities;
+
+    impl Resource for EdgeComputingCapabilities {
+        const ID: u16 = 5;
+        type Object = EdgeComputingManager;
+        type Value = String;
+    }
+
+    impl Readable for EdgeComputingCapabilities {}
 }
-
-impl Readable for MaxNumberOfScripts {}
-
-/// Number of free slots for scripts (resource 2).
-///
-/// ID 2 · R · Integer · single · optional
-///
-/// Script slots still free.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfFreeSlotsForScripts;
-
-impl Resource for NumberOfFreeSlotsForScripts {
-    const ID: u16 = 2;
-    type Object = EdgeComputingManager;
-    type Value = i64;
-}
-
-impl Readable for NumberOfFreeSlotsForScripts {}
-
-/// Max number of conditions (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Largest number of conditions the device can store.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfConditions;
-
-impl Resource for MaxNumberOfConditions {
-    const ID: u16 = 3;
-    type Object = EdgeComputingManager;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfConditions {}
-
-/// Number of free slots for conditions (resource 4).
-///
-/// ID 4 · R · Integer · single · optional
-///
-/// Condition slots still free.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfFreeSlotsForConditions;
-
-impl Resource for NumberOfFreeSlotsForConditions {
-    const ID: u16 = 4;
-    type Object = EdgeComputingManager;
-    type Value = i64;
-}
-
-impl Readable for NumberOfFreeSlotsForConditions {}
-
-/// Edge-computing capabilities (resource 5).
-///
-/// ID 5 · R · String · single · optional
-///
-/// Vendor text describing the device's edge computing features.
-#[derive(Clone, Copy, Debug)]
-pub struct EdgeComputingCapabilities;
-
-impl Resource for EdgeComputingCapabilities {
-    const ID: u16 = 5;
-    type Object = EdgeComputingManager;
-    type Value = String;
-}
-
-impl Readable for EdgeComputingCapabilities {}

@@ -215,31 +215,31 @@ impl ObjectType for EdgeComputingScript {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingScriptWrite {
-    /// Name (resource 1, RW): see [`Name`](struct@Name).
+    /// Name (resource 1, RW): see [`Name`](struct@resources::Name).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub name: Option<String>,
-    /// Signature (resource 2, RW): see [`Signature`](struct@Signature).
+    /// Signature (resource 2, RW): see [`Signature`](struct@resources::Signature).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub signature: Option<String>,
-    /// Version (resource 3, RW): see [`Version`](struct@Version).
+    /// Version (resource 3, RW): see [`Version`](struct@resources::Version).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub version: Option<String>,
-    /// Script (resource 4, RW): see [`Script`](struct@Script).
+    /// Script (resource 4, RW): see [`Script`](struct@resources::Script).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub script: Option<Vec<u8>>,
-    /// Script format (resource 5, RW): see [`ScriptFormat`](struct@ScriptFormat).
+    /// Script format (resource 5, RW): see [`ScriptFormat`](struct@resources::ScriptFormat).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -331,124 +331,129 @@ impl WriteView for EdgeComputingScriptWrite {
     }
 }
 
-/// Name (resource 1).
-///
-/// ID 1 · RW · String · single · optional
-///
-/// Label of the script.
-#[derive(Clone, Copy, Debug)]
-pub struct Name;
+/// One zero-sized type per resource of Edge computing script 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Name {
-    const ID: u16 = 1;
-    type Object = EdgeComputingScript;
-    type Value = String;
+    /// Name (resource 1).
+    ///
+    /// ID 1 · RW · String · single · optional
+    ///
+    /// Label of the script.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Name;
+
+    impl Resource for Name {
+        const ID: u16 = 1;
+        type Object = EdgeComputingScript;
+        type Value = String;
+    }
+
+    impl Readable for Name {}
+
+    impl Writable for Name {}
+
+    /// Signature (resource 2).
+    ///
+    /// ID 2 · RW · String · single · optional
+    ///
+    /// Hash or signature of the script, in a vendor format, checked by the device before running it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Signature;
+
+    impl Resource for Signature {
+        const ID: u16 = 2;
+        type Object = EdgeComputingScript;
+        type Value = String;
+    }
+
+    impl Readable for Signature {}
+
+    impl Writable for Signature {}
+
+    /// Version (resource 3).
+    ///
+    /// ID 3 · RW · String · single · optional
+    ///
+    /// Vendor-defined version of the script.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Version;
+
+    impl Resource for Version {
+        const ID: u16 = 3;
+        type Object = EdgeComputingScript;
+        type Value = String;
+    }
+
+    impl Readable for Version {}
+
+    impl Writable for Version {}
+
+    /// Script (resource 4).
+    ///
+    /// ID 4 · RW · Opaque · single · mandatory
+    ///
+    /// The script itself, in a vendor-specific form.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Script;
+
+    impl Resource for Script {
+        const ID: u16 = 4;
+        type Object = EdgeComputingScript;
+        type Value = Vec<u8>;
+    }
+
+    impl Readable for Script {}
+
+    impl Writable for Script {}
+
+    /// Script format (resource 5).
+    ///
+    /// ID 5 · RW · String · single · optional
+    ///
+    /// Language or format of the script (for example Lua), used to pick the interpreter.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ScriptFormat;
+
+    impl Resource for ScriptFormat {
+        const ID: u16 = 5;
+        type Object = EdgeComputingScript;
+        type Value = String;
+    }
+
+    impl Readable for ScriptFormat {}
+
+    impl Writable for ScriptFormat {}
+
+    /// Non supported script (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when the device cannot run the script or found errors in it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NonSupportedScript;
+
+    impl Resource for NonSupportedScript {
+        const ID: u16 = 6;
+        type Object = EdgeComputingScript;
+        type Value = bool;
+    }
+
+    impl Readable for NonSupportedScript {}
+
+    /// Non authorized script (resource 7).
+    ///
+    /// ID 7 · R · Boolean · single · optional
+    ///
+    /// true when the script's hash or signature does not verify.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NonAuthorizedScript;
+
+    impl Resource for NonAuthorizedScript {
+        const ID: u16 = 7;
+        type Object = EdgeComputingScript;
+        type Value = bool;
+    }
+
+    impl Readable for NonAuthorizedScript {}
 }
-
-impl Readable for Name {}
-
-impl Writable for Name {}
-
-/// Signature (resource 2).
-///
-/// ID 2 · RW · String · single · optional
-///
-/// Hash or signature of the script, in a vendor format, checked by the device before running it.
-#[derive(Clone, Copy, Debug)]
-pub struct Signature;
-
-impl Resource for Signature {
-    const ID: u16 = 2;
-    type Object = EdgeComputingScript;
-    type Value = String;
-}
-
-impl Readable for Signature {}
-
-impl Writable for Signature {}
-
-/// Version (resource 3).
-///
-/// ID 3 · RW · String · single · optional
-///
-/// Vendor-defined version of the script.
-#[derive(Clone, Copy, Debug)]
-pub struct Version;
-
-impl Resource for Version {
-    const ID: u16 = 3;
-    type Object = EdgeComputingScript;
-    type Value = String;
-}
-
-impl Readable for Version {}
-
-impl Writable for Version {}
-
-/// Script (resource 4).
-///
-/// ID 4 · RW · Opaque · single · mandatory
-///
-/// The script itself, in a vendor-specific form.
-#[derive(Clone, Copy, Debug)]
-pub struct Script;
-
-impl Resource for Script {
-    const ID: u16 = 4;
-    type Object = EdgeComputingScript;
-    type Value = Vec<u8>;
-}
-
-impl Readable for Script {}
-
-impl Writable for Script {}
-
-/// Script format (resource 5).
-///
-/// ID 5 · RW · String · single · optional
-///
-/// Language or format of the script (for example Lua), used to pick the interpreter.
-#[derive(Clone, Copy, Debug)]
-pub struct ScriptFormat;
-
-impl Resource for ScriptFormat {
-    const ID: u16 = 5;
-    type Object = EdgeComputingScript;
-    type Value = String;
-}
-
-impl Readable for ScriptFormat {}
-
-impl Writable for ScriptFormat {}
-
-/// Non supported script (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when the device cannot run the script or found errors in it.
-#[derive(Clone, Copy, Debug)]
-pub struct NonSupportedScript;
-
-impl Resource for NonSupportedScript {
-    const ID: u16 = 6;
-    type Object = EdgeComputingScript;
-    type Value = bool;
-}
-
-impl Readable for NonSupportedScript {}
-
-/// Non authorized script (resource 7).
-///
-/// ID 7 · R · Boolean · single · optional
-///
-/// true when the script's hash or signature does not verify.
-#[derive(Clone, Copy, Debug)]
-pub struct NonAuthorizedScript;
-
-impl Resource for NonAuthorizedScript {
-    const ID: u16 = 7;
-    type Object = EdgeComputingScript;
-    type Value = bool;
-}
-
-impl Readable for NonAuthorizedScript {}

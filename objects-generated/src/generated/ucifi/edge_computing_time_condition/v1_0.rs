@@ -146,13 +146,13 @@ impl ObjectType for EdgeComputingTimeCondition {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct EdgeComputingTimeConditionWrite {
-    /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`](struct@ExecutionTimeDay).
+    /// Execution time/day (resource 1, RW): see [`ExecutionTimeDay`](struct@resources::ExecutionTimeDay).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub execution_time_day: Option<String>,
-    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@ScriptIdentifier).
+    /// Script identifier (resource 2, RW): see [`ScriptIdentifier`](struct@resources::ScriptIdentifier).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -222,54 +222,59 @@ impl WriteView for EdgeComputingTimeConditionWrite {
     }
 }
 
-/// Execution time/day (resource 1).
-///
-/// ID 1 · RW · String · single · mandatory
-///
-/// When to run, written as a cron expression.
-#[derive(Clone, Copy, Debug)]
-pub struct ExecutionTimeDay;
+/// One zero-sized type per resource of Edge computing time condition 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ExecutionTimeDay {
-    const ID: u16 = 1;
-    type Object = EdgeComputingTimeCondition;
-    type Value = String;
+    /// Execution time/day (resource 1).
+    ///
+    /// ID 1 · RW · String · single · mandatory
+    ///
+    /// When to run, written as a cron expression.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ExecutionTimeDay;
+
+    impl Resource for ExecutionTimeDay {
+        const ID: u16 = 1;
+        type Object = EdgeComputingTimeCondition;
+        type Value = String;
+    }
+
+    impl Readable for ExecutionTimeDay {}
+
+    impl Writable for ExecutionTimeDay {}
+
+    /// Script identifier (resource 2).
+    ///
+    /// ID 2 · RW · String · multiple · mandatory
+    ///
+    /// References (object URN and resource ID) of the scripts run at those times.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ScriptIdentifier;
+
+    impl Resource for ScriptIdentifier {
+        const ID: u16 = 2;
+        type Object = EdgeComputingTimeCondition;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for ScriptIdentifier {}
+
+    impl Writable for ScriptIdentifier {}
+
+    /// Non supported time condition (resource 3).
+    ///
+    /// ID 3 · R · Boolean · single · optional
+    ///
+    /// true when the device cannot handle this time rule.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NonSupportedTimeCondition;
+
+    impl Resource for NonSupportedTimeCondition {
+        const ID: u16 = 3;
+        type Object = EdgeComputingTimeCondition;
+        type Value = bool;
+    }
+
+    impl Readable for NonSupportedTimeCondition {}
 }
-
-impl Readable for ExecutionTimeDay {}
-
-impl Writable for ExecutionTimeDay {}
-
-/// Script identifier (resource 2).
-///
-/// ID 2 · RW · String · multiple · mandatory
-///
-/// References (object URN and resource ID) of the scripts run at those times.
-#[derive(Clone, Copy, Debug)]
-pub struct ScriptIdentifier;
-
-impl Resource for ScriptIdentifier {
-    const ID: u16 = 2;
-    type Object = EdgeComputingTimeCondition;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for ScriptIdentifier {}
-
-impl Writable for ScriptIdentifier {}
-
-/// Non supported time condition (resource 3).
-///
-/// ID 3 · R · Boolean · single · optional
-///
-/// true when the device cannot handle this time rule.
-#[derive(Clone, Copy, Debug)]
-pub struct NonSupportedTimeCondition;
-
-impl Resource for NonSupportedTimeCondition {
-    const ID: u16 = 3;
-    type Object = EdgeComputingTimeCondition;
-    type Value = bool;
-}
-
-impl Readable for NonSupportedTimeCondition {}

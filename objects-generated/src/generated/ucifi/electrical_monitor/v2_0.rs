@@ -902,85 +902,85 @@ impl ObjectType for ElectricalMonitor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ElectricalMonitorWrite {
-    /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
+    /// Low power factor threshold (resource 8, RW): see [`LowPowerFactorThreshold`](struct@resources::LowPowerFactorThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_power_factor_threshold: Option<f64>,
-    /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`](struct@LowPowerThreshold).
+    /// Low power threshold (resource 10, RW): see [`LowPowerThreshold`](struct@resources::LowPowerThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_power_threshold: Option<f64>,
-    /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`](struct@LowPowerThresholdAtLowDimLevel).
+    /// Low power threshold at low dim level (resource 11, RW): see [`LowPowerThresholdAtLowDimLevel`](struct@resources::LowPowerThresholdAtLowDimLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_power_threshold_at_low_dim_level: Option<f64>,
-    /// High power threshold (resource 13, RW): see [`HighPowerThreshold`](struct@HighPowerThreshold).
+    /// High power threshold (resource 13, RW): see [`HighPowerThreshold`](struct@resources::HighPowerThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_power_threshold: Option<f64>,
-    /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`](struct@HighPowerThresholdAtLowDimLevel).
+    /// High power threshold at low dim level (resource 14, RW): see [`HighPowerThresholdAtLowDimLevel`](struct@resources::HighPowerThresholdAtLowDimLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_power_threshold_at_low_dim_level: Option<f64>,
-    /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`](struct@LowCurrentThreshold).
+    /// Low current threshold (resource 16, RW): see [`LowCurrentThreshold`](struct@resources::LowCurrentThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_current_threshold: Option<f64>,
-    /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`](struct@HighCurrentThreshold).
+    /// High current threshold (resource 18, RW): see [`HighCurrentThreshold`](struct@resources::HighCurrentThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_current_threshold: Option<f64>,
-    /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`](struct@LowVoltageThreshold).
+    /// Low voltage threshold (resource 20, RW): see [`LowVoltageThreshold`](struct@resources::LowVoltageThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_voltage_threshold: Option<f64>,
-    /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`](struct@HighVoltageThreshold).
+    /// High voltage threshold (resource 22, RW): see [`HighVoltageThreshold`](struct@resources::HighVoltageThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_voltage_threshold: Option<f64>,
-    /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`](struct@CriticalInrushThreshold).
+    /// Critical inrush threshold (resource 24, RW): see [`CriticalInrushThreshold`](struct@resources::CriticalInrushThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub critical_inrush_threshold: Option<f64>,
-    /// Low power threshold at custom dim level (resource 31, RW): see [`LowPowerThresholdAtCustomDimLevel`](struct@LowPowerThresholdAtCustomDimLevel).
+    /// Low power threshold at custom dim level (resource 31, RW): see [`LowPowerThresholdAtCustomDimLevel`](struct@resources::LowPowerThresholdAtCustomDimLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_power_threshold_at_custom_dim_level: Option<InstanceMap<f64>>,
-    /// High power threshold at custom dim level (resource 32, RW): see [`HighPowerThresholdAtCustomDimLevel`](struct@HighPowerThresholdAtCustomDimLevel).
+    /// High power threshold at custom dim level (resource 32, RW): see [`HighPowerThresholdAtCustomDimLevel`](struct@resources::HighPowerThresholdAtCustomDimLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_power_threshold_at_custom_dim_level: Option<InstanceMap<f64>>,
-    /// Custom dim level min range (resource 33, RW): see [`CustomDimLevelMinRange`](struct@CustomDimLevelMinRange).
+    /// Custom dim level min range (resource 33, RW): see [`CustomDimLevelMinRange`](struct@resources::CustomDimLevelMinRange).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub custom_dim_level_min_range: Option<InstanceMap<i64>>,
-    /// Custom dim level max range (resource 34, RW): see [`CustomDimLevelMaxRange`](struct@CustomDimLevelMaxRange).
+    /// Custom dim level max range (resource 34, RW): see [`CustomDimLevelMaxRange`](struct@resources::CustomDimLevelMaxRange).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -1178,7 +1178,7 @@ impl WriteView for ElectricalMonitorWrite {
 /// The executable resources of Electrical monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Energy reset (resource 7, E): see [`EnergyReset`](struct@EnergyReset).
+    /// Energy reset (resource 7, E): see [`EnergyReset`](struct@resources::EnergyReset).
     EnergyReset,
 }
 
@@ -1301,654 +1301,659 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Supply voltage (resource 1).
-///
-/// ID 1 · R · Float · single · optional · units `V`
-///
-/// Supply voltage at the device, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct SupplyVoltage;
+/// One zero-sized type per resource of Electrical monitor 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for SupplyVoltage {
-    const ID: u16 = 1;
-    type Object = ElectricalMonitor;
-    type Value = f64;
+    /// Supply voltage (resource 1).
+    ///
+    /// ID 1 · R · Float · single · optional · units `V`
+    ///
+    /// Supply voltage at the device, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupplyVoltage;
+
+    impl Resource for SupplyVoltage {
+        const ID: u16 = 1;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for SupplyVoltage {}
+
+    /// Supply current (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `A`
+    ///
+    /// Supply current drawn by the device, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupplyCurrent;
+
+    impl Resource for SupplyCurrent {
+        const ID: u16 = 2;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for SupplyCurrent {}
+
+    /// Frequency (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `Hz`
+    ///
+    /// Mains frequency of the supply, in hertz.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Frequency;
+
+    impl Resource for Frequency {
+        const ID: u16 = 3;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for Frequency {}
+
+    /// Active power (resource 4).
+    ///
+    /// ID 4 · R · Float · single · optional · units `W`
+    ///
+    /// Active power taken by the device and its load, in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActivePower;
+
+    impl Resource for ActivePower {
+        const ID: u16 = 4;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for ActivePower {}
+
+    /// Power factor (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · range `-1..1`
+    ///
+    /// Ratio of active to apparent power, from -1 to 1.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PowerFactor;
+
+    impl Resource for PowerFactor {
+        const ID: u16 = 5;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for PowerFactor {}
+
+    /// Cumulated active energy (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `Wh`
+    ///
+    /// Active energy used by the device and its load since the last energy reset, in watt-hours (kilowatt-hours in version 1.0).
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedActiveEnergy;
+
+    impl Resource for CumulatedActiveEnergy {
+        const ID: u16 = 6;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for CumulatedActiveEnergy {}
+
+    /// Energy reset (resource 7).
+    ///
+    /// ID 7 · E · none · single · optional
+    ///
+    /// Execute to zero both the active and the reactive energy counters.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EnergyReset;
+
+    impl Resource for EnergyReset {
+        const ID: u16 = 7;
+        type Object = ElectricalMonitor;
+        type Value = ();
+    }
+
+    impl Executable for EnergyReset {}
+
+    /// Low power factor threshold (resource 8).
+    ///
+    /// ID 8 · RW · Float · single · optional
+    ///
+    /// Power factor (absolute value) under which a low power factor alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerFactorThreshold;
+
+    impl Resource for LowPowerFactorThreshold {
+        const ID: u16 = 8;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for LowPowerFactorThreshold {}
+
+    impl Writable for LowPowerFactorThreshold {}
+
+    /// Low power factor (resource 9).
+    ///
+    /// ID 9 · R · Boolean · single · optional
+    ///
+    /// true while the absolute power factor is under its threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerFactor;
+
+    impl Resource for LowPowerFactor {
+        const ID: u16 = 9;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for LowPowerFactor {}
+
+    /// Low power threshold (resource 10).
+    ///
+    /// ID 10 · RW · Float · single · optional · units `W`
+    ///
+    /// Power in watts under which a low power alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerThreshold;
+
+    impl Resource for LowPowerThreshold {
+        const ID: u16 = 10;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for LowPowerThreshold {}
+
+    impl Writable for LowPowerThreshold {}
+
+    /// Low power threshold at low dim level (resource 11).
+    ///
+    /// ID 11 · RW · Float · single · optional · units `W`
+    ///
+    /// Separate low power threshold in watts used when the lamp is dimmed low.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerThresholdAtLowDimLevel;
+
+    impl Resource for LowPowerThresholdAtLowDimLevel {
+        const ID: u16 = 11;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for LowPowerThresholdAtLowDimLevel {}
+
+    impl Writable for LowPowerThresholdAtLowDimLevel {}
+
+    /// Low power (resource 12).
+    ///
+    /// ID 12 · R · Boolean · single · optional
+    ///
+    /// true while power is under the low power threshold (the vendor may take the low-dim threshold into account).
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPower;
+
+    impl Resource for LowPower {
+        const ID: u16 = 12;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for LowPower {}
+
+    /// High power threshold (resource 13).
+    ///
+    /// ID 13 · RW · Float · single · optional · units `W`
+    ///
+    /// Power in watts over which a high power alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighPowerThreshold;
+
+    impl Resource for HighPowerThreshold {
+        const ID: u16 = 13;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for HighPowerThreshold {}
+
+    impl Writable for HighPowerThreshold {}
+
+    /// High power threshold at low dim level (resource 14).
+    ///
+    /// ID 14 · RW · Float · single · optional · units `W`
+    ///
+    /// Separate high power threshold in watts used when the lamp is dimmed low.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighPowerThresholdAtLowDimLevel;
+
+    impl Resource for HighPowerThresholdAtLowDimLevel {
+        const ID: u16 = 14;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for HighPowerThresholdAtLowDimLevel {}
+
+    impl Writable for HighPowerThresholdAtLowDimLevel {}
+
+    /// High power (resource 15).
+    ///
+    /// ID 15 · R · Boolean · single · optional
+    ///
+    /// true while power is over the high power threshold (the vendor may take the low-dim threshold into account).
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighPower;
+
+    impl Resource for HighPower {
+        const ID: u16 = 15;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for HighPower {}
+
+    /// Low current threshold (resource 16).
+    ///
+    /// ID 16 · RW · Float · single · optional · units `A`
+    ///
+    /// Current in amperes under which a low current alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowCurrentThreshold;
+
+    impl Resource for LowCurrentThreshold {
+        const ID: u16 = 16;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for LowCurrentThreshold {}
+
+    impl Writable for LowCurrentThreshold {}
+
+    /// Low current (resource 17).
+    ///
+    /// ID 17 · R · Boolean · single · optional
+    ///
+    /// true while current is under its low threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowCurrent;
+
+    impl Resource for LowCurrent {
+        const ID: u16 = 17;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for LowCurrent {}
+
+    /// High current threshold (resource 18).
+    ///
+    /// ID 18 · RW · Float · single · optional · units `A`
+    ///
+    /// Current in amperes over which a high current alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighCurrentThreshold;
+
+    impl Resource for HighCurrentThreshold {
+        const ID: u16 = 18;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for HighCurrentThreshold {}
+
+    impl Writable for HighCurrentThreshold {}
+
+    /// High current (resource 19).
+    ///
+    /// ID 19 · R · Boolean · single · optional
+    ///
+    /// true while current is over its high threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighCurrent;
+
+    impl Resource for HighCurrent {
+        const ID: u16 = 19;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for HighCurrent {}
+
+    /// Low voltage threshold (resource 20).
+    ///
+    /// ID 20 · RW · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts under which a low voltage alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowVoltageThreshold;
+
+    impl Resource for LowVoltageThreshold {
+        const ID: u16 = 20;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for LowVoltageThreshold {}
+
+    impl Writable for LowVoltageThreshold {}
+
+    /// Low voltage (resource 21).
+    ///
+    /// ID 21 · R · Boolean · single · optional
+    ///
+    /// true while voltage is under its low threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowVoltage;
+
+    impl Resource for LowVoltage {
+        const ID: u16 = 21;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for LowVoltage {}
+
+    /// High voltage threshold (resource 22).
+    ///
+    /// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
+    ///
+    /// Voltage in volts over which a high voltage alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighVoltageThreshold;
+
+    impl Resource for HighVoltageThreshold {
+        const ID: u16 = 22;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for HighVoltageThreshold {}
+
+    impl Writable for HighVoltageThreshold {}
+
+    /// High voltage (resource 23).
+    ///
+    /// ID 23 · R · Boolean · single · optional
+    ///
+    /// true while voltage is over its high threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighVoltage;
+
+    impl Resource for HighVoltage {
+        const ID: u16 = 23;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for HighVoltage {}
+
+    /// Critical inrush threshold (resource 24).
+    ///
+    /// ID 24 · RW · Float · single · optional · units `A`
+    ///
+    /// Inrush current in amperes over which a critical inrush alarm is raised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CriticalInrushThreshold;
+
+    impl Resource for CriticalInrushThreshold {
+        const ID: u16 = 24;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for CriticalInrushThreshold {}
+
+    impl Writable for CriticalInrushThreshold {}
+
+    /// Critical inrush current (resource 25).
+    ///
+    /// ID 25 · R · Boolean · single · optional
+    ///
+    /// true when the last inrush current exceeded the critical threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CriticalInrushCurrent;
+
+    impl Resource for CriticalInrushCurrent {
+        const ID: u16 = 25;
+        type Object = ElectricalMonitor;
+        type Value = bool;
+    }
+
+    impl Readable for CriticalInrushCurrent {}
+
+    /// Minimum inrush Current (resource 26).
+    ///
+    /// ID 26 · R · Float · single · optional · units `A`
+    ///
+    /// Smallest inrush current seen since the last configuration, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumInrushCurrent;
+
+    impl Resource for MinimumInrushCurrent {
+        const ID: u16 = 26;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumInrushCurrent {}
+
+    /// Maximum inrush Current (resource 27).
+    ///
+    /// ID 27 · R · Float · single · optional · units `A`
+    ///
+    /// Largest inrush current seen since the last configuration, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumInrushCurrent;
+
+    impl Resource for MaximumInrushCurrent {
+        const ID: u16 = 27;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumInrushCurrent {}
+
+    /// Latest inrush Current (resource 28).
+    ///
+    /// ID 28 · R · Float · single · optional · units `A`
+    ///
+    /// Inrush current measured the last time the relay closed, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LatestInrushCurrent;
+
+    impl Resource for LatestInrushCurrent {
+        const ID: u16 = 28;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for LatestInrushCurrent {}
+
+    /// Reactive power (resource 29).
+    ///
+    /// ID 29 · R · Float · single · optional · units `var`
+    ///
+    /// Present reactive power of the device and its load, in var.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactivePower;
+
+    impl Resource for ReactivePower {
+        const ID: u16 = 29;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for ReactivePower {}
+
+    /// Reactive energy (resource 30).
+    ///
+    /// ID 30 · R · Float · single · optional · units `varh`
+    ///
+    /// Reactive energy of the device and its load since the last energy reset, in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergy;
+
+    impl Resource for ReactiveEnergy {
+        const ID: u16 = 30;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergy {}
+
+    /// Low power threshold at custom dim level (resource 31).
+    ///
+    /// ID 31 · RW · Float · multiple · optional · units `W`
+    ///
+    /// Low power thresholds in watts applied while the level lies inside the matching custom dimming band.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerThresholdAtCustomDimLevel;
+
+    impl Resource for LowPowerThresholdAtCustomDimLevel {
+        const ID: u16 = 31;
+        type Object = ElectricalMonitor;
+        type Value = InstanceMap<f64>;
+    }
+
+    impl Readable for LowPowerThresholdAtCustomDimLevel {}
+
+    impl Writable for LowPowerThresholdAtCustomDimLevel {}
+
+    /// High power threshold at custom dim level (resource 32).
+    ///
+    /// ID 32 · RW · Float · multiple · optional · units `W`
+    ///
+    /// High power thresholds in watts applied while the level lies inside the matching custom dimming band.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighPowerThresholdAtCustomDimLevel;
+
+    impl Resource for HighPowerThresholdAtCustomDimLevel {
+        const ID: u16 = 32;
+        type Object = ElectricalMonitor;
+        type Value = InstanceMap<f64>;
+    }
+
+    impl Readable for HighPowerThresholdAtCustomDimLevel {}
+
+    impl Writable for HighPowerThresholdAtCustomDimLevel {}
+
+    /// Custom dim level min range (resource 33).
+    ///
+    /// ID 33 · RW · Integer · multiple · optional · units `/100`
+    ///
+    /// Lower bounds in percent of custom dimming bands that get their own power thresholds.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CustomDimLevelMinRange;
+
+    impl Resource for CustomDimLevelMinRange {
+        const ID: u16 = 33;
+        type Object = ElectricalMonitor;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CustomDimLevelMinRange {}
+
+    impl Writable for CustomDimLevelMinRange {}
+
+    /// Custom dim level max range (resource 34).
+    ///
+    /// ID 34 · RW · Integer · multiple · optional · units `/100`
+    ///
+    /// Upper bounds in percent of custom dimming bands that get their own power thresholds.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CustomDimLevelMaxRange;
+
+    impl Resource for CustomDimLevelMaxRange {
+        const ID: u16 = 34;
+        type Object = ElectricalMonitor;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CustomDimLevelMaxRange {}
+
+    impl Writable for CustomDimLevelMaxRange {}
+
+    /// Dimming level (resource 35).
+    ///
+    /// ID 35 · R · Integer · single · optional · units `/100`
+    ///
+    /// Dimming level in percent at the time the measurements were taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DimmingLevel;
+
+    impl Resource for DimmingLevel {
+        const ID: u16 = 35;
+        type Object = ElectricalMonitor;
+        type Value = i64;
+    }
+
+    impl Readable for DimmingLevel {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = ElectricalMonitor;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = ElectricalMonitor;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = ElectricalMonitor;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = ElectricalMonitor;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for SupplyVoltage {}
-
-/// Supply current (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `A`
-///
-/// Supply current drawn by the device, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct SupplyCurrent;
-
-impl Resource for SupplyCurrent {
-    const ID: u16 = 2;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for SupplyCurrent {}
-
-/// Frequency (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `Hz`
-///
-/// Mains frequency of the supply, in hertz.
-#[derive(Clone, Copy, Debug)]
-pub struct Frequency;
-
-impl Resource for Frequency {
-    const ID: u16 = 3;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for Frequency {}
-
-/// Active power (resource 4).
-///
-/// ID 4 · R · Float · single · optional · units `W`
-///
-/// Active power taken by the device and its load, in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct ActivePower;
-
-impl Resource for ActivePower {
-    const ID: u16 = 4;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for ActivePower {}
-
-/// Power factor (resource 5).
-///
-/// ID 5 · R · Float · single · optional · range `-1..1`
-///
-/// Ratio of active to apparent power, from -1 to 1.
-#[derive(Clone, Copy, Debug)]
-pub struct PowerFactor;
-
-impl Resource for PowerFactor {
-    const ID: u16 = 5;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for PowerFactor {}
-
-/// Cumulated active energy (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `Wh`
-///
-/// Active energy used by the device and its load since the last energy reset, in watt-hours (kilowatt-hours in version 1.0).
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedActiveEnergy;
-
-impl Resource for CumulatedActiveEnergy {
-    const ID: u16 = 6;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for CumulatedActiveEnergy {}
-
-/// Energy reset (resource 7).
-///
-/// ID 7 · E · none · single · optional
-///
-/// Execute to zero both the active and the reactive energy counters.
-#[derive(Clone, Copy, Debug)]
-pub struct EnergyReset;
-
-impl Resource for EnergyReset {
-    const ID: u16 = 7;
-    type Object = ElectricalMonitor;
-    type Value = ();
-}
-
-impl Executable for EnergyReset {}
-
-/// Low power factor threshold (resource 8).
-///
-/// ID 8 · RW · Float · single · optional
-///
-/// Power factor (absolute value) under which a low power factor alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerFactorThreshold;
-
-impl Resource for LowPowerFactorThreshold {
-    const ID: u16 = 8;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for LowPowerFactorThreshold {}
-
-impl Writable for LowPowerFactorThreshold {}
-
-/// Low power factor (resource 9).
-///
-/// ID 9 · R · Boolean · single · optional
-///
-/// true while the absolute power factor is under its threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerFactor;
-
-impl Resource for LowPowerFactor {
-    const ID: u16 = 9;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for LowPowerFactor {}
-
-/// Low power threshold (resource 10).
-///
-/// ID 10 · RW · Float · single · optional · units `W`
-///
-/// Power in watts under which a low power alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerThreshold;
-
-impl Resource for LowPowerThreshold {
-    const ID: u16 = 10;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for LowPowerThreshold {}
-
-impl Writable for LowPowerThreshold {}
-
-/// Low power threshold at low dim level (resource 11).
-///
-/// ID 11 · RW · Float · single · optional · units `W`
-///
-/// Separate low power threshold in watts used when the lamp is dimmed low.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerThresholdAtLowDimLevel;
-
-impl Resource for LowPowerThresholdAtLowDimLevel {
-    const ID: u16 = 11;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for LowPowerThresholdAtLowDimLevel {}
-
-impl Writable for LowPowerThresholdAtLowDimLevel {}
-
-/// Low power (resource 12).
-///
-/// ID 12 · R · Boolean · single · optional
-///
-/// true while power is under the low power threshold (the vendor may take the low-dim threshold into account).
-#[derive(Clone, Copy, Debug)]
-pub struct LowPower;
-
-impl Resource for LowPower {
-    const ID: u16 = 12;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for LowPower {}
-
-/// High power threshold (resource 13).
-///
-/// ID 13 · RW · Float · single · optional · units `W`
-///
-/// Power in watts over which a high power alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct HighPowerThreshold;
-
-impl Resource for HighPowerThreshold {
-    const ID: u16 = 13;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for HighPowerThreshold {}
-
-impl Writable for HighPowerThreshold {}
-
-/// High power threshold at low dim level (resource 14).
-///
-/// ID 14 · RW · Float · single · optional · units `W`
-///
-/// Separate high power threshold in watts used when the lamp is dimmed low.
-#[derive(Clone, Copy, Debug)]
-pub struct HighPowerThresholdAtLowDimLevel;
-
-impl Resource for HighPowerThresholdAtLowDimLevel {
-    const ID: u16 = 14;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for HighPowerThresholdAtLowDimLevel {}
-
-impl Writable for HighPowerThresholdAtLowDimLevel {}
-
-/// High power (resource 15).
-///
-/// ID 15 · R · Boolean · single · optional
-///
-/// true while power is over the high power threshold (the vendor may take the low-dim threshold into account).
-#[derive(Clone, Copy, Debug)]
-pub struct HighPower;
-
-impl Resource for HighPower {
-    const ID: u16 = 15;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for HighPower {}
-
-/// Low current threshold (resource 16).
-///
-/// ID 16 · RW · Float · single · optional · units `A`
-///
-/// Current in amperes under which a low current alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct LowCurrentThreshold;
-
-impl Resource for LowCurrentThreshold {
-    const ID: u16 = 16;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for LowCurrentThreshold {}
-
-impl Writable for LowCurrentThreshold {}
-
-/// Low current (resource 17).
-///
-/// ID 17 · R · Boolean · single · optional
-///
-/// true while current is under its low threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowCurrent;
-
-impl Resource for LowCurrent {
-    const ID: u16 = 17;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for LowCurrent {}
-
-/// High current threshold (resource 18).
-///
-/// ID 18 · RW · Float · single · optional · units `A`
-///
-/// Current in amperes over which a high current alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct HighCurrentThreshold;
-
-impl Resource for HighCurrentThreshold {
-    const ID: u16 = 18;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for HighCurrentThreshold {}
-
-impl Writable for HighCurrentThreshold {}
-
-/// High current (resource 19).
-///
-/// ID 19 · R · Boolean · single · optional
-///
-/// true while current is over its high threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct HighCurrent;
-
-impl Resource for HighCurrent {
-    const ID: u16 = 19;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for HighCurrent {}
-
-/// Low voltage threshold (resource 20).
-///
-/// ID 20 · RW · Float · single · optional · units `V`
-///
-/// Voltage in volts under which a low voltage alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct LowVoltageThreshold;
-
-impl Resource for LowVoltageThreshold {
-    const ID: u16 = 20;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for LowVoltageThreshold {}
-
-impl Writable for LowVoltageThreshold {}
-
-/// Low voltage (resource 21).
-///
-/// ID 21 · R · Boolean · single · optional
-///
-/// true while voltage is under its low threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowVoltage;
-
-impl Resource for LowVoltage {
-    const ID: u16 = 21;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for LowVoltage {}
-
-/// High voltage threshold (resource 22).
-///
-/// ID 22 · RW · Float · single · optional · units `V` · range `ON;OFF`
-///
-/// Voltage in volts over which a high voltage alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct HighVoltageThreshold;
-
-impl Resource for HighVoltageThreshold {
-    const ID: u16 = 22;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for HighVoltageThreshold {}
-
-impl Writable for HighVoltageThreshold {}
-
-/// High voltage (resource 23).
-///
-/// ID 23 · R · Boolean · single · optional
-///
-/// true while voltage is over its high threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct HighVoltage;
-
-impl Resource for HighVoltage {
-    const ID: u16 = 23;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for HighVoltage {}
-
-/// Critical inrush threshold (resource 24).
-///
-/// ID 24 · RW · Float · single · optional · units `A`
-///
-/// Inrush current in amperes over which a critical inrush alarm is raised.
-#[derive(Clone, Copy, Debug)]
-pub struct CriticalInrushThreshold;
-
-impl Resource for CriticalInrushThreshold {
-    const ID: u16 = 24;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for CriticalInrushThreshold {}
-
-impl Writable for CriticalInrushThreshold {}
-
-/// Critical inrush current (resource 25).
-///
-/// ID 25 · R · Boolean · single · optional
-///
-/// true when the last inrush current exceeded the critical threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct CriticalInrushCurrent;
-
-impl Resource for CriticalInrushCurrent {
-    const ID: u16 = 25;
-    type Object = ElectricalMonitor;
-    type Value = bool;
-}
-
-impl Readable for CriticalInrushCurrent {}
-
-/// Minimum inrush Current (resource 26).
-///
-/// ID 26 · R · Float · single · optional · units `A`
-///
-/// Smallest inrush current seen since the last configuration, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumInrushCurrent;
-
-impl Resource for MinimumInrushCurrent {
-    const ID: u16 = 26;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for MinimumInrushCurrent {}
-
-/// Maximum inrush Current (resource 27).
-///
-/// ID 27 · R · Float · single · optional · units `A`
-///
-/// Largest inrush current seen since the last configuration, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumInrushCurrent;
-
-impl Resource for MaximumInrushCurrent {
-    const ID: u16 = 27;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for MaximumInrushCurrent {}
-
-/// Latest inrush Current (resource 28).
-///
-/// ID 28 · R · Float · single · optional · units `A`
-///
-/// Inrush current measured the last time the relay closed, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct LatestInrushCurrent;
-
-impl Resource for LatestInrushCurrent {
-    const ID: u16 = 28;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for LatestInrushCurrent {}
-
-/// Reactive power (resource 29).
-///
-/// ID 29 · R · Float · single · optional · units `var`
-///
-/// Present reactive power of the device and its load, in var.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactivePower;
-
-impl Resource for ReactivePower {
-    const ID: u16 = 29;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for ReactivePower {}
-
-/// Reactive energy (resource 30).
-///
-/// ID 30 · R · Float · single · optional · units `varh`
-///
-/// Reactive energy of the device and its load since the last energy reset, in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergy;
-
-impl Resource for ReactiveEnergy {
-    const ID: u16 = 30;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergy {}
-
-/// Low power threshold at custom dim level (resource 31).
-///
-/// ID 31 · RW · Float · multiple · optional · units `W`
-///
-/// Low power thresholds in watts applied while the level lies inside the matching custom dimming band.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerThresholdAtCustomDimLevel;
-
-impl Resource for LowPowerThresholdAtCustomDimLevel {
-    const ID: u16 = 31;
-    type Object = ElectricalMonitor;
-    type Value = InstanceMap<f64>;
-}
-
-impl Readable for LowPowerThresholdAtCustomDimLevel {}
-
-impl Writable for LowPowerThresholdAtCustomDimLevel {}
-
-/// High power threshold at custom dim level (resource 32).
-///
-/// ID 32 · RW · Float · multiple · optional · units `W`
-///
-/// High power thresholds in watts applied while the level lies inside the matching custom dimming band.
-#[derive(Clone, Copy, Debug)]
-pub struct HighPowerThresholdAtCustomDimLevel;
-
-impl Resource for HighPowerThresholdAtCustomDimLevel {
-    const ID: u16 = 32;
-    type Object = ElectricalMonitor;
-    type Value = InstanceMap<f64>;
-}
-
-impl Readable for HighPowerThresholdAtCustomDimLevel {}
-
-impl Writable for HighPowerThresholdAtCustomDimLevel {}
-
-/// Custom dim level min range (resource 33).
-///
-/// ID 33 · RW · Integer · multiple · optional · units `/100`
-///
-/// Lower bounds in percent of custom dimming bands that get their own power thresholds.
-#[derive(Clone, Copy, Debug)]
-pub struct CustomDimLevelMinRange;
-
-impl Resource for CustomDimLevelMinRange {
-    const ID: u16 = 33;
-    type Object = ElectricalMonitor;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CustomDimLevelMinRange {}
-
-impl Writable for CustomDimLevelMinRange {}
-
-/// Custom dim level max range (resource 34).
-///
-/// ID 34 · RW · Integer · multiple · optional · units `/100`
-///
-/// Upper bounds in percent of custom dimming bands that get their own power thresholds.
-#[derive(Clone, Copy, Debug)]
-pub struct CustomDimLevelMaxRange;
-
-impl Resource for CustomDimLevelMaxRange {
-    const ID: u16 = 34;
-    type Object = ElectricalMonitor;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CustomDimLevelMaxRange {}
-
-impl Writable for CustomDimLevelMaxRange {}
-
-/// Dimming level (resource 35).
-///
-/// ID 35 · R · Integer · single · optional · units `/100`
-///
-/// Dimming level in percent at the time the measurements were taken.
-#[derive(Clone, Copy, Debug)]
-pub struct DimmingLevel;
-
-impl Resource for DimmingLevel {
-    const ID: u16 = 35;
-    type Object = ElectricalMonitor;
-    type Value = i64;
-}
-
-impl Readable for DimmingLevel {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = ElectricalMonitor;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = ElectricalMonitor;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = ElectricalMonitor;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = ElectricalMonitor;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -322,19 +322,19 @@ impl ObjectType for FillingLevel {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FillingLevelWrite {
-    /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
+    /// Container height (resource 1, RW): see [`ContainerHeight`](struct@resources::ContainerHeight).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub container_height: Option<i64>,
-    /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
+    /// High threshold (resource 4, RW): see [`HighThreshold`](struct@resources::HighThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_threshold: Option<f64>,
-    /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
+    /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@resources::LowThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -415,7 +415,7 @@ impl WriteView for FillingLevelWrite {
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@AverageFillingSpeedReset).
+    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@resources::AverageFillingSpeedReset).
     AverageFillingSpeedReset,
 }
 
@@ -439,216 +439,221 @@ impl Execute {
     }
 }
 
-/// Container height (resource 1).
-///
-/// ID 1 · RW · Integer · single · optional · units `cm`
-///
-/// Inside height of the container, in centimetres.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerHeight;
+/// One zero-sized type per resource of Filling level 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ContainerHeight {
-    const ID: u16 = 1;
-    type Object = FillingLevel;
-    type Value = i64;
+    /// Container height (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · optional · units `cm`
+    ///
+    /// Inside height of the container, in centimetres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerHeight;
+
+    impl Resource for ContainerHeight {
+        const ID: u16 = 1;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for ContainerHeight {}
+
+    impl Writable for ContainerHeight {}
+
+    /// Actual filling percentage (resource 2).
+    ///
+    /// ID 2 · R · Float · single · mandatory · units `/100`
+    ///
+    /// How full the container is, in percent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActualFillingPercentage;
+
+    impl Resource for ActualFillingPercentage {
+        const ID: u16 = 2;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for ActualFillingPercentage {}
+
+    /// Actual filling level (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional · units `cm`
+    ///
+    /// Height of the contents, in centimetres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActualFillingLevel;
+
+    impl Resource for ActualFillingLevel {
+        const ID: u16 = 3;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for ActualFillingLevel {}
+
+    /// High threshold (resource 4).
+    ///
+    /// ID 4 · RW · Float · single · optional · units `/100`
+    ///
+    /// Fill percentage at or above which the container counts as full.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighThreshold;
+
+    impl Resource for HighThreshold {
+        const ID: u16 = 4;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for HighThreshold {}
+
+    impl Writable for HighThreshold {}
+
+    /// Container full (resource 5).
+    ///
+    /// ID 5 · R · Boolean · single · mandatory
+    ///
+    /// true when the fill percentage exceeds High threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerFull;
+
+    impl Resource for ContainerFull {
+        const ID: u16 = 5;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerFull {}
+
+    /// Low threshold (resource 6).
+    ///
+    /// ID 6 · RW · Float · single · optional · units `/100`
+    ///
+    /// Fill percentage at or below which the container counts as empty.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowThreshold;
+
+    impl Resource for LowThreshold {
+        const ID: u16 = 6;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for LowThreshold {}
+
+    impl Writable for LowThreshold {}
+
+    /// Container empty (resource 7).
+    ///
+    /// ID 7 · R · Boolean · single · mandatory
+    ///
+    /// true when the fill percentage is under Low threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerEmpty;
+
+    impl Resource for ContainerEmpty {
+        const ID: u16 = 7;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerEmpty {}
+
+    /// Average filling speed (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `/100`
+    ///
+    /// Mean fill rate, in percent per day.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageFillingSpeed;
+
+    impl Resource for AverageFillingSpeed {
+        const ID: u16 = 8;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for AverageFillingSpeed {}
+
+    /// Average filling speed reset (resource 9).
+    ///
+    /// ID 9 · E · none · single · optional
+    ///
+    /// Execute to restart the mean fill rate calculation.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageFillingSpeedReset;
+
+    impl Resource for AverageFillingSpeedReset {
+        const ID: u16 = 9;
+        type Object = FillingLevel;
+        type Value = ();
+    }
+
+    impl Executable for AverageFillingSpeedReset {}
+
+    /// Forecast full date (resource 10).
+    ///
+    /// ID 10 · R · Time · single · optional
+    ///
+    /// Predicted date at which the container will reach High threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ForecastFullDate;
+
+    impl Resource for ForecastFullDate {
+        const ID: u16 = 10;
+        type Object = FillingLevel;
+        type Value = Time;
+    }
+
+    impl Readable for ForecastFullDate {}
+
+    /// Forecast empty date (resource 11).
+    ///
+    /// ID 11 · R · Time · single · optional
+    ///
+    /// Predicted date at which the container will reach Low threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ForecastEmptyDate;
+
+    impl Resource for ForecastEmptyDate {
+        const ID: u16 = 11;
+        type Object = FillingLevel;
+        type Value = Time;
+    }
+
+    impl Readable for ForecastEmptyDate {}
+
+    /// Container out of location (resource 12).
+    ///
+    /// ID 12 · R · Boolean · single · optional
+    ///
+    /// true when the container is not where it is supposed to be.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerOutOfLocation;
+
+    impl Resource for ContainerOutOfLocation {
+        const ID: u16 = 12;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerOutOfLocation {}
+
+    /// Container out of position (resource 13).
+    ///
+    /// ID 13 · R · Boolean · single · optional
+    ///
+    /// true when the container is not standing upright.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerOutOfPosition;
+
+    impl Resource for ContainerOutOfPosition {
+        const ID: u16 = 13;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerOutOfPosition {}
 }
-
-impl Readable for ContainerHeight {}
-
-impl Writable for ContainerHeight {}
-
-/// Actual filling percentage (resource 2).
-///
-/// ID 2 · R · Float · single · mandatory · units `/100`
-///
-/// How full the container is, in percent.
-#[derive(Clone, Copy, Debug)]
-pub struct ActualFillingPercentage;
-
-impl Resource for ActualFillingPercentage {
-    const ID: u16 = 2;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for ActualFillingPercentage {}
-
-/// Actual filling level (resource 3).
-///
-/// ID 3 · R · Integer · single · optional · units `cm`
-///
-/// Height of the contents, in centimetres.
-#[derive(Clone, Copy, Debug)]
-pub struct ActualFillingLevel;
-
-impl Resource for ActualFillingLevel {
-    const ID: u16 = 3;
-    type Object = FillingLevel;
-    type Value = i64;
-}
-
-impl Readable for ActualFillingLevel {}
-
-/// High threshold (resource 4).
-///
-/// ID 4 · RW · Float · single · optional · units `/100`
-///
-/// Fill percentage at or above which the container counts as full.
-#[derive(Clone, Copy, Debug)]
-pub struct HighThreshold;
-
-impl Resource for HighThreshold {
-    const ID: u16 = 4;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for HighThreshold {}
-
-impl Writable for HighThreshold {}
-
-/// Container full (resource 5).
-///
-/// ID 5 · R · Boolean · single · mandatory
-///
-/// true when the fill percentage exceeds High threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerFull;
-
-impl Resource for ContainerFull {
-    const ID: u16 = 5;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerFull {}
-
-/// Low threshold (resource 6).
-///
-/// ID 6 · RW · Float · single · optional · units `/100`
-///
-/// Fill percentage at or below which the container counts as empty.
-#[derive(Clone, Copy, Debug)]
-pub struct LowThreshold;
-
-impl Resource for LowThreshold {
-    const ID: u16 = 6;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for LowThreshold {}
-
-impl Writable for LowThreshold {}
-
-/// Container empty (resource 7).
-///
-/// ID 7 · R · Boolean · single · mandatory
-///
-/// true when the fill percentage is under Low threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerEmpty;
-
-impl Resource for ContainerEmpty {
-    const ID: u16 = 7;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerEmpty {}
-
-/// Average filling speed (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `/100`
-///
-/// Mean fill rate, in percent per day.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageFillingSpeed;
-
-impl Resource for AverageFillingSpeed {
-    const ID: u16 = 8;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for AverageFillingSpeed {}
-
-/// Average filling speed reset (resource 9).
-///
-/// ID 9 · E · none · single · optional
-///
-/// Execute to restart the mean fill rate calculation.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageFillingSpeedReset;
-
-impl Resource for AverageFillingSpeedReset {
-    const ID: u16 = 9;
-    type Object = FillingLevel;
-    type Value = ();
-}
-
-impl Executable for AverageFillingSpeedReset {}
-
-/// Forecast full date (resource 10).
-///
-/// ID 10 · R · Time · single · optional
-///
-/// Predicted date at which the container will reach High threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ForecastFullDate;
-
-impl Resource for ForecastFullDate {
-    const ID: u16 = 10;
-    type Object = FillingLevel;
-    type Value = Time;
-}
-
-impl Readable for ForecastFullDate {}
-
-/// Forecast empty date (resource 11).
-///
-/// ID 11 · R · Time · single · optional
-///
-/// Predicted date at which the container will reach Low threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ForecastEmptyDate;
-
-impl Resource for ForecastEmptyDate {
-    const ID: u16 = 11;
-    type Object = FillingLevel;
-    type Value = Time;
-}
-
-impl Readable for ForecastEmptyDate {}
-
-/// Container out of location (resource 12).
-///
-/// ID 12 · R · Boolean · single · optional
-///
-/// true when the container is not where it is supposed to be.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerOutOfLocation;
-
-impl Resource for ContainerOutOfLocation {
-    const ID: u16 = 12;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerOutOfLocation {}
-
-/// Container out of position (resource 13).
-///
-/// ID 13 · R · Boolean · single · optional
-///
-/// true when the container is not standing upright.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerOutOfPosition;
-
-impl Resource for ContainerOutOfPosition {
-    const ID: u16 = 13;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerOutOfPosition {}

@@ -614,49 +614,49 @@ impl ObjectType for FillingLevel {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct FillingLevelWrite {
-    /// Container height (resource 1, RW): see [`ContainerHeight`](struct@ContainerHeight).
+    /// Container height (resource 1, RW): see [`ContainerHeight`](struct@resources::ContainerHeight).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub container_height: Option<i64>,
-    /// High threshold (resource 4, RW): see [`HighThreshold`](struct@HighThreshold).
+    /// High threshold (resource 4, RW): see [`HighThreshold`](struct@resources::HighThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub high_threshold: Option<f64>,
-    /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@LowThreshold).
+    /// Low threshold (resource 6, RW): see [`LowThreshold`](struct@resources::LowThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub low_threshold: Option<f64>,
-    /// Container width (resource 14, RW): see [`ContainerWidth`](struct@ContainerWidth).
+    /// Container width (resource 14, RW): see [`ContainerWidth`](struct@resources::ContainerWidth).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub container_width: Option<i64>,
-    /// Container installation type (resource 15, RW): see [`ContainerInstallationType`](struct@ContainerInstallationType).
+    /// Container installation type (resource 15, RW): see [`ContainerInstallationType`](struct@resources::ContainerInstallationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub container_installation_type: Option<String>,
-    /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`](struct@ContainerVolumeMax).
+    /// Container volume max (resource 16, RW): see [`ContainerVolumeMax`](struct@resources::ContainerVolumeMax).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub container_volume_max: Option<f64>,
-    /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`](struct@FillingSensorPosition).
+    /// Filling sensor position (resource 17, RW): see [`FillingSensorPosition`](struct@resources::FillingSensorPosition).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub filling_sensor_position: Option<String>,
-    /// Type of materials (resource 18, RW): see [`TypeOfMaterials`](struct@TypeOfMaterials).
+    /// Type of materials (resource 18, RW): see [`TypeOfMaterials`](struct@resources::TypeOfMaterials).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -781,9 +781,9 @@ impl WriteView for FillingLevelWrite {
 /// The executable resources of Filling level (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@AverageFillingSpeedReset).
+    /// Average filling speed reset (resource 9, E): see [`AverageFillingSpeedReset`](struct@resources::AverageFillingSpeedReset).
     AverageFillingSpeedReset,
-    /// Reset filling operations counter (resource 20, E): see [`ResetFillingOperationsCounter`](struct@ResetFillingOperationsCounter).
+    /// Reset filling operations counter (resource 20, E): see [`ResetFillingOperationsCounter`](struct@resources::ResetFillingOperationsCounter).
     ResetFillingOperationsCounter,
 }
 
@@ -911,450 +911,455 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Container height (resource 1).
-///
-/// ID 1 · RW · Integer · single · optional · units `cm`
-///
-/// Inside height of the container, in centimetres.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerHeight;
+/// One zero-sized type per resource of Filling level 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ContainerHeight {
-    const ID: u16 = 1;
-    type Object = FillingLevel;
-    type Value = i64;
+    /// Container height (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · optional · units `cm`
+    ///
+    /// Inside height of the container, in centimetres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerHeight;
+
+    impl Resource for ContainerHeight {
+        const ID: u16 = 1;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for ContainerHeight {}
+
+    impl Writable for ContainerHeight {}
+
+    /// Actual filling percentage (resource 2).
+    ///
+    /// ID 2 · R · Float · single · mandatory · units `/100`
+    ///
+    /// How full the container is, in percent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActualFillingPercentage;
+
+    impl Resource for ActualFillingPercentage {
+        const ID: u16 = 2;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for ActualFillingPercentage {}
+
+    /// Actual filling level (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional · units `cm`
+    ///
+    /// Height of the contents, in centimetres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActualFillingLevel;
+
+    impl Resource for ActualFillingLevel {
+        const ID: u16 = 3;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for ActualFillingLevel {}
+
+    /// High threshold (resource 4).
+    ///
+    /// ID 4 · RW · Float · single · optional · units `/100`
+    ///
+    /// Fill percentage at or above which the container counts as full.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighThreshold;
+
+    impl Resource for HighThreshold {
+        const ID: u16 = 4;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for HighThreshold {}
+
+    impl Writable for HighThreshold {}
+
+    /// Container full (resource 5).
+    ///
+    /// ID 5 · R · Boolean · single · mandatory
+    ///
+    /// true when the fill percentage exceeds High threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerFull;
+
+    impl Resource for ContainerFull {
+        const ID: u16 = 5;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerFull {}
+
+    /// Low threshold (resource 6).
+    ///
+    /// ID 6 · RW · Float · single · optional · units `/100`
+    ///
+    /// Fill percentage at or below which the container counts as empty.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowThreshold;
+
+    impl Resource for LowThreshold {
+        const ID: u16 = 6;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for LowThreshold {}
+
+    impl Writable for LowThreshold {}
+
+    /// Container empty (resource 7).
+    ///
+    /// ID 7 · R · Boolean · single · mandatory
+    ///
+    /// true when the fill percentage is under Low threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerEmpty;
+
+    impl Resource for ContainerEmpty {
+        const ID: u16 = 7;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerEmpty {}
+
+    /// Average filling speed (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `/100`
+    ///
+    /// Mean fill rate, in percent per day.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageFillingSpeed;
+
+    impl Resource for AverageFillingSpeed {
+        const ID: u16 = 8;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for AverageFillingSpeed {}
+
+    /// Average filling speed reset (resource 9).
+    ///
+    /// ID 9 · E · none · single · optional
+    ///
+    /// Execute to restart the mean fill rate calculation.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageFillingSpeedReset;
+
+    impl Resource for AverageFillingSpeedReset {
+        const ID: u16 = 9;
+        type Object = FillingLevel;
+        type Value = ();
+    }
+
+    impl Executable for AverageFillingSpeedReset {}
+
+    /// Forecast full date (resource 10).
+    ///
+    /// ID 10 · R · Time · single · optional
+    ///
+    /// Predicted date at which the container will reach High threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ForecastFullDate;
+
+    impl Resource for ForecastFullDate {
+        const ID: u16 = 10;
+        type Object = FillingLevel;
+        type Value = Time;
+    }
+
+    impl Readable for ForecastFullDate {}
+
+    /// Forecast empty date (resource 11).
+    ///
+    /// ID 11 · R · Time · single · optional
+    ///
+    /// Predicted date at which the container will reach Low threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ForecastEmptyDate;
+
+    impl Resource for ForecastEmptyDate {
+        const ID: u16 = 11;
+        type Object = FillingLevel;
+        type Value = Time;
+    }
+
+    impl Readable for ForecastEmptyDate {}
+
+    /// Container out of location (resource 12).
+    ///
+    /// ID 12 · R · Boolean · single · optional
+    ///
+    /// true when the container is not where it is supposed to be.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerOutOfLocation;
+
+    impl Resource for ContainerOutOfLocation {
+        const ID: u16 = 12;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerOutOfLocation {}
+
+    /// Container out of position (resource 13).
+    ///
+    /// ID 13 · R · Boolean · single · optional
+    ///
+    /// true when the container is not standing upright.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerOutOfPosition;
+
+    impl Resource for ContainerOutOfPosition {
+        const ID: u16 = 13;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for ContainerOutOfPosition {}
+
+    /// Container width (resource 14).
+    ///
+    /// ID 14 · RW · Integer · single · optional · units `cm`
+    ///
+    /// Inside width of the container, in centimetres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerWidth;
+
+    impl Resource for ContainerWidth {
+        const ID: u16 = 14;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for ContainerWidth {}
+
+    impl Writable for ContainerWidth {}
+
+    /// Container installation type (resource 15).
+    ///
+    /// ID 15 · RW · String · single · optional · units `cm`
+    ///
+    /// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerInstallationType;
+
+    impl Resource for ContainerInstallationType {
+        const ID: u16 = 15;
+        type Object = FillingLevel;
+        type Value = String;
+    }
+
+    impl Readable for ContainerInstallationType {}
+
+    impl Writable for ContainerInstallationType {}
+
+    /// Container volume max (resource 16).
+    ///
+    /// ID 16 · RW · Float · single · optional · units `m3`
+    ///
+    /// Usable volume of the container, in cubic metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ContainerVolumeMax;
+
+    impl Resource for ContainerVolumeMax {
+        const ID: u16 = 16;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for ContainerVolumeMax {}
+
+    impl Writable for ContainerVolumeMax {}
+
+    /// Filling sensor position (resource 17).
+    ///
+    /// ID 17 · RW · String · single · optional
+    ///
+    /// Where the level sensor is mounted inside the container, as text.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FillingSensorPosition;
+
+    impl Resource for FillingSensorPosition {
+        const ID: u16 = 17;
+        type Object = FillingLevel;
+        type Value = String;
+    }
+
+    impl Readable for FillingSensorPosition {}
+
+    impl Writable for FillingSensorPosition {}
+
+    /// Type of materials (resource 18).
+    ///
+    /// ID 18 · RW · String · single · optional
+    ///
+    /// Materials the container accepts, e.g. glass or plastic.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfMaterials;
+
+    impl Resource for TypeOfMaterials {
+        const ID: u16 = 18;
+        type Object = FillingLevel;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfMaterials {}
+
+    impl Writable for TypeOfMaterials {}
+
+    /// Filling operations counter (resource 19).
+    ///
+    /// ID 19 · R · Integer · single · optional
+    ///
+    /// Number of times the container has been filled.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FillingOperationsCounter;
+
+    impl Resource for FillingOperationsCounter {
+        const ID: u16 = 19;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for FillingOperationsCounter {}
+
+    /// Reset filling operations counter (resource 20).
+    ///
+    /// ID 20 · E · none · single · optional
+    ///
+    /// Execute to set the filling operations counter back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetFillingOperationsCounter;
+
+    impl Resource for ResetFillingOperationsCounter {
+        const ID: u16 = 20;
+        type Object = FillingLevel;
+        type Value = ();
+    }
+
+    impl Executable for ResetFillingOperationsCounter {}
+
+    /// Cover open (resource 21).
+    ///
+    /// ID 21 · R · Boolean · single · optional
+    ///
+    /// true when the lid is open, so no level can be measured (sensors mounted in the lid).
+    #[derive(Clone, Copy, Debug)]
+    pub struct CoverOpen;
+
+    impl Resource for CoverOpen {
+        const ID: u16 = 21;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for CoverOpen {}
+
+    /// Temperature alarm (resource 22).
+    ///
+    /// ID 22 · R · Boolean · single · optional
+    ///
+    /// true when a possible fire is detected through temperature or gas sensing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TemperatureAlarm;
+
+    impl Resource for TemperatureAlarm {
+        const ID: u16 = 22;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for TemperatureAlarm {}
+
+    /// Water infiltration alarm (resource 23).
+    ///
+    /// ID 23 · R · Boolean · single · optional
+    ///
+    /// true when water has entered the container or humidity is very high.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WaterInfiltrationAlarm;
+
+    impl Resource for WaterInfiltrationAlarm {
+        const ID: u16 = 23;
+        type Object = FillingLevel;
+        type Value = bool;
+    }
+
+    impl Readable for WaterInfiltrationAlarm {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = FillingLevel;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = FillingLevel;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = FillingLevel;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = FillingLevel;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for ContainerHeight {}
-
-impl Writable for ContainerHeight {}
-
-/// Actual filling percentage (resource 2).
-///
-/// ID 2 · R · Float · single · mandatory · units `/100`
-///
-/// How full the container is, in percent.
-#[derive(Clone, Copy, Debug)]
-pub struct ActualFillingPercentage;
-
-impl Resource for ActualFillingPercentage {
-    const ID: u16 = 2;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for ActualFillingPercentage {}
-
-/// Actual filling level (resource 3).
-///
-/// ID 3 · R · Integer · single · optional · units `cm`
-///
-/// Height of the contents, in centimetres.
-#[derive(Clone, Copy, Debug)]
-pub struct ActualFillingLevel;
-
-impl Resource for ActualFillingLevel {
-    const ID: u16 = 3;
-    type Object = FillingLevel;
-    type Value = i64;
-}
-
-impl Readable for ActualFillingLevel {}
-
-/// High threshold (resource 4).
-///
-/// ID 4 · RW · Float · single · optional · units `/100`
-///
-/// Fill percentage at or above which the container counts as full.
-#[derive(Clone, Copy, Debug)]
-pub struct HighThreshold;
-
-impl Resource for HighThreshold {
-    const ID: u16 = 4;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for HighThreshold {}
-
-impl Writable for HighThreshold {}
-
-/// Container full (resource 5).
-///
-/// ID 5 · R · Boolean · single · mandatory
-///
-/// true when the fill percentage exceeds High threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerFull;
-
-impl Resource for ContainerFull {
-    const ID: u16 = 5;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerFull {}
-
-/// Low threshold (resource 6).
-///
-/// ID 6 · RW · Float · single · optional · units `/100`
-///
-/// Fill percentage at or below which the container counts as empty.
-#[derive(Clone, Copy, Debug)]
-pub struct LowThreshold;
-
-impl Resource for LowThreshold {
-    const ID: u16 = 6;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for LowThreshold {}
-
-impl Writable for LowThreshold {}
-
-/// Container empty (resource 7).
-///
-/// ID 7 · R · Boolean · single · mandatory
-///
-/// true when the fill percentage is under Low threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerEmpty;
-
-impl Resource for ContainerEmpty {
-    const ID: u16 = 7;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerEmpty {}
-
-/// Average filling speed (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `/100`
-///
-/// Mean fill rate, in percent per day.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageFillingSpeed;
-
-impl Resource for AverageFillingSpeed {
-    const ID: u16 = 8;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for AverageFillingSpeed {}
-
-/// Average filling speed reset (resource 9).
-///
-/// ID 9 · E · none · single · optional
-///
-/// Execute to restart the mean fill rate calculation.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageFillingSpeedReset;
-
-impl Resource for AverageFillingSpeedReset {
-    const ID: u16 = 9;
-    type Object = FillingLevel;
-    type Value = ();
-}
-
-impl Executable for AverageFillingSpeedReset {}
-
-/// Forecast full date (resource 10).
-///
-/// ID 10 · R · Time · single · optional
-///
-/// Predicted date at which the container will reach High threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ForecastFullDate;
-
-impl Resource for ForecastFullDate {
-    const ID: u16 = 10;
-    type Object = FillingLevel;
-    type Value = Time;
-}
-
-impl Readable for ForecastFullDate {}
-
-/// Forecast empty date (resource 11).
-///
-/// ID 11 · R · Time · single · optional
-///
-/// Predicted date at which the container will reach Low threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct ForecastEmptyDate;
-
-impl Resource for ForecastEmptyDate {
-    const ID: u16 = 11;
-    type Object = FillingLevel;
-    type Value = Time;
-}
-
-impl Readable for ForecastEmptyDate {}
-
-/// Container out of location (resource 12).
-///
-/// ID 12 · R · Boolean · single · optional
-///
-/// true when the container is not where it is supposed to be.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerOutOfLocation;
-
-impl Resource for ContainerOutOfLocation {
-    const ID: u16 = 12;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerOutOfLocation {}
-
-/// Container out of position (resource 13).
-///
-/// ID 13 · R · Boolean · single · optional
-///
-/// true when the container is not standing upright.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerOutOfPosition;
-
-impl Resource for ContainerOutOfPosition {
-    const ID: u16 = 13;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for ContainerOutOfPosition {}
-
-/// Container width (resource 14).
-///
-/// ID 14 · RW · Integer · single · optional · units `cm`
-///
-/// Inside width of the container, in centimetres.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerWidth;
-
-impl Resource for ContainerWidth {
-    const ID: u16 = 14;
-    type Object = FillingLevel;
-    type Value = i64;
-}
-
-impl Readable for ContainerWidth {}
-
-impl Writable for ContainerWidth {}
-
-/// Container installation type (resource 15).
-///
-/// ID 15 · RW · String · single · optional · units `cm`
-///
-/// Kind of container installation, e.g. underground or above ground (the registry gives cm as its unit).
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerInstallationType;
-
-impl Resource for ContainerInstallationType {
-    const ID: u16 = 15;
-    type Object = FillingLevel;
-    type Value = String;
-}
-
-impl Readable for ContainerInstallationType {}
-
-impl Writable for ContainerInstallationType {}
-
-/// Container volume max (resource 16).
-///
-/// ID 16 · RW · Float · single · optional · units `m3`
-///
-/// Usable volume of the container, in cubic metres.
-#[derive(Clone, Copy, Debug)]
-pub struct ContainerVolumeMax;
-
-impl Resource for ContainerVolumeMax {
-    const ID: u16 = 16;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for ContainerVolumeMax {}
-
-impl Writable for ContainerVolumeMax {}
-
-/// Filling sensor position (resource 17).
-///
-/// ID 17 · RW · String · single · optional
-///
-/// Where the level sensor is mounted inside the container, as text.
-#[derive(Clone, Copy, Debug)]
-pub struct FillingSensorPosition;
-
-impl Resource for FillingSensorPosition {
-    const ID: u16 = 17;
-    type Object = FillingLevel;
-    type Value = String;
-}
-
-impl Readable for FillingSensorPosition {}
-
-impl Writable for FillingSensorPosition {}
-
-/// Type of materials (resource 18).
-///
-/// ID 18 · RW · String · single · optional
-///
-/// Materials the container accepts, e.g. glass or plastic.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfMaterials;
-
-impl Resource for TypeOfMaterials {
-    const ID: u16 = 18;
-    type Object = FillingLevel;
-    type Value = String;
-}
-
-impl Readable for TypeOfMaterials {}
-
-impl Writable for TypeOfMaterials {}
-
-/// Filling operations counter (resource 19).
-///
-/// ID 19 · R · Integer · single · optional
-///
-/// Number of times the container has been filled.
-#[derive(Clone, Copy, Debug)]
-pub struct FillingOperationsCounter;
-
-impl Resource for FillingOperationsCounter {
-    const ID: u16 = 19;
-    type Object = FillingLevel;
-    type Value = i64;
-}
-
-impl Readable for FillingOperationsCounter {}
-
-/// Reset filling operations counter (resource 20).
-///
-/// ID 20 · E · none · single · optional
-///
-/// Execute to set the filling operations counter back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetFillingOperationsCounter;
-
-impl Resource for ResetFillingOperationsCounter {
-    const ID: u16 = 20;
-    type Object = FillingLevel;
-    type Value = ();
-}
-
-impl Executable for ResetFillingOperationsCounter {}
-
-/// Cover open (resource 21).
-///
-/// ID 21 · R · Boolean · single · optional
-///
-/// true when the lid is open, so no level can be measured (sensors mounted in the lid).
-#[derive(Clone, Copy, Debug)]
-pub struct CoverOpen;
-
-impl Resource for CoverOpen {
-    const ID: u16 = 21;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for CoverOpen {}
-
-/// Temperature alarm (resource 22).
-///
-/// ID 22 · R · Boolean · single · optional
-///
-/// true when a possible fire is detected through temperature or gas sensing.
-#[derive(Clone, Copy, Debug)]
-pub struct TemperatureAlarm;
-
-impl Resource for TemperatureAlarm {
-    const ID: u16 = 22;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for TemperatureAlarm {}
-
-/// Water infiltration alarm (resource 23).
-///
-/// ID 23 · R · Boolean · single · optional
-///
-/// true when water has entered the container or humidity is very high.
-#[derive(Clone, Copy, Debug)]
-pub struct WaterInfiltrationAlarm;
-
-impl Resource for WaterInfiltrationAlarm {
-    const ID: u16 = 23;
-    type Object = FillingLevel;
-    type Value = bool;
-}
-
-impl Readable for WaterInfiltrationAlarm {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = FillingLevel;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = FillingLevel;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = FillingLevel;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = FillingLevel;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -370,13 +370,13 @@ impl ObjectType for GasMeter {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GasMeterWrite {
-    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@resources::TypeOfMeter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_meter: Option<String>,
-    /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@PulseRatio).
+    /// Pulse ratio (resource 6, RW): see [`PulseRatio`](struct@resources::PulseRatio).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -449,9 +449,9 @@ impl WriteView for GasMeterWrite {
 /// The executable resources of Gas meter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated gas meter value reset (resource 2, E): see [`CumulatedGasMeterValueReset`](struct@CumulatedGasMeterValueReset).
+    /// Cumulated gas meter value reset (resource 2, E): see [`CumulatedGasMeterValueReset`](struct@resources::CumulatedGasMeterValueReset).
     CumulatedGasMeterValueReset,
-    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`](struct@CumulatedPulseValueReset).
+    /// Cumulated pulse value reset (resource 5, E): see [`CumulatedPulseValueReset`](struct@resources::CumulatedPulseValueReset).
     CumulatedPulseValueReset,
 }
 
@@ -579,246 +579,251 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Cumulated gas volume (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `m3`
-///
-/// Gas volume that has passed the meter since the last reset, in cubic metres.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedGasVolume;
+/// One zero-sized type per resource of Gas meter 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for CumulatedGasVolume {
-    const ID: u16 = 1;
-    type Object = GasMeter;
-    type Value = f64;
+    /// Cumulated gas volume (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `m3`
+    ///
+    /// Gas volume that has passed the meter since the last reset, in cubic metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedGasVolume;
+
+    impl Resource for CumulatedGasVolume {
+        const ID: u16 = 1;
+        type Object = GasMeter;
+        type Value = f64;
+    }
+
+    impl Readable for CumulatedGasVolume {}
+
+    /// Cumulated gas meter value reset (resource 2).
+    ///
+    /// ID 2 · E · none · single · optional
+    ///
+    /// Execute to set the gas volume register back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedGasMeterValueReset;
+
+    impl Resource for CumulatedGasMeterValueReset {
+        const ID: u16 = 2;
+        type Object = GasMeter;
+        type Value = ();
+    }
+
+    impl Executable for CumulatedGasMeterValueReset {}
+
+    /// Type of meter (resource 3).
+    ///
+    /// ID 3 · RW · String · single · optional
+    ///
+    /// Kind or model of gas meter, as text.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfMeter;
+
+    impl Resource for TypeOfMeter {
+        const ID: u16 = 3;
+        type Object = GasMeter;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfMeter {}
+
+    impl Writable for TypeOfMeter {}
+
+    /// Cumulated pulse value (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional
+    ///
+    /// Pulses counted from the meter's pulse output.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedPulseValue;
+
+    impl Resource for CumulatedPulseValue {
+        const ID: u16 = 4;
+        type Object = GasMeter;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedPulseValue {}
+
+    /// Cumulated pulse value reset (resource 5).
+    ///
+    /// ID 5 · E · none · single · optional
+    ///
+    /// Execute to set the pulse count back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedPulseValueReset;
+
+    impl Resource for CumulatedPulseValueReset {
+        const ID: u16 = 5;
+        type Object = GasMeter;
+        type Value = ();
+    }
+
+    impl Executable for CumulatedPulseValueReset {}
+
+    /// Pulse ratio (resource 6).
+    ///
+    /// ID 6 · RW · Integer · single · optional
+    ///
+    /// Conversion factor between counted pulses and gas volume.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PulseRatio;
+
+    impl Resource for PulseRatio {
+        const ID: u16 = 6;
+        type Object = GasMeter;
+        type Value = i64;
+    }
+
+    impl Readable for PulseRatio {}
+
+    impl Writable for PulseRatio {}
+
+    /// Minimum flow rate (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `m3/s`
+    ///
+    /// Lowest flow since the previous reading, in cubic metres per second.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumFlowRate;
+
+    impl Resource for MinimumFlowRate {
+        const ID: u16 = 7;
+        type Object = GasMeter;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumFlowRate {}
+
+    /// Maximum flow rate (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `m3/s`
+    ///
+    /// Highest flow since the previous reading, in cubic metres per second.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumFlowRate;
+
+    impl Resource for MaximumFlowRate {
+        const ID: u16 = 8;
+        type Object = GasMeter;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumFlowRate {}
+
+    /// Leak suspected (resource 9).
+    ///
+    /// ID 9 · R · Boolean · single · optional
+    ///
+    /// true when the meter suspects a gas leak.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LeakSuspected;
+
+    impl Resource for LeakSuspected {
+        const ID: u16 = 9;
+        type Object = GasMeter;
+        type Value = bool;
+    }
+
+    impl Readable for LeakSuspected {}
+
+    /// Leak detected (resource 10).
+    ///
+    /// ID 10 · R · Boolean · single · optional
+    ///
+    /// true when the meter has confirmed a gas leak.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LeakDetected;
+
+    impl Resource for LeakDetected {
+        const ID: u16 = 10;
+        type Object = GasMeter;
+        type Value = bool;
+    }
+
+    impl Readable for LeakDetected {}
+
+    /// High temperature (resource 11).
+    ///
+    /// ID 11 · R · Boolean · single · optional
+    ///
+    /// true when an abnormally high temperature is sensed around the meter.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighTemperature;
+
+    impl Resource for HighTemperature {
+        const ID: u16 = 11;
+        type Object = GasMeter;
+        type Value = bool;
+    }
+
+    impl Readable for HighTemperature {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = GasMeter;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = GasMeter;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = GasMeter;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = GasMeter;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for CumulatedGasVolume {}
-
-/// Cumulated gas meter value reset (resource 2).
-///
-/// ID 2 · E · none · single · optional
-///
-/// Execute to set the gas volume register back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedGasMeterValueReset;
-
-impl Resource for CumulatedGasMeterValueReset {
-    const ID: u16 = 2;
-    type Object = GasMeter;
-    type Value = ();
-}
-
-impl Executable for CumulatedGasMeterValueReset {}
-
-/// Type of meter (resource 3).
-///
-/// ID 3 · RW · String · single · optional
-///
-/// Kind or model of gas meter, as text.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfMeter;
-
-impl Resource for TypeOfMeter {
-    const ID: u16 = 3;
-    type Object = GasMeter;
-    type Value = String;
-}
-
-impl Readable for TypeOfMeter {}
-
-impl Writable for TypeOfMeter {}
-
-/// Cumulated pulse value (resource 4).
-///
-/// ID 4 · R · Integer · single · optional
-///
-/// Pulses counted from the meter's pulse output.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedPulseValue;
-
-impl Resource for CumulatedPulseValue {
-    const ID: u16 = 4;
-    type Object = GasMeter;
-    type Value = i64;
-}
-
-impl Readable for CumulatedPulseValue {}
-
-/// Cumulated pulse value reset (resource 5).
-///
-/// ID 5 · E · none · single · optional
-///
-/// Execute to set the pulse count back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedPulseValueReset;
-
-impl Resource for CumulatedPulseValueReset {
-    const ID: u16 = 5;
-    type Object = GasMeter;
-    type Value = ();
-}
-
-impl Executable for CumulatedPulseValueReset {}
-
-/// Pulse ratio (resource 6).
-///
-/// ID 6 · RW · Integer · single · optional
-///
-/// Conversion factor between counted pulses and gas volume.
-#[derive(Clone, Copy, Debug)]
-pub struct PulseRatio;
-
-impl Resource for PulseRatio {
-    const ID: u16 = 6;
-    type Object = GasMeter;
-    type Value = i64;
-}
-
-impl Readable for PulseRatio {}
-
-impl Writable for PulseRatio {}
-
-/// Minimum flow rate (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `m3/s`
-///
-/// Lowest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumFlowRate;
-
-impl Resource for MinimumFlowRate {
-    const ID: u16 = 7;
-    type Object = GasMeter;
-    type Value = f64;
-}
-
-impl Readable for MinimumFlowRate {}
-
-/// Maximum flow rate (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `m3/s`
-///
-/// Highest flow since the previous reading, in cubic metres per second.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumFlowRate;
-
-impl Resource for MaximumFlowRate {
-    const ID: u16 = 8;
-    type Object = GasMeter;
-    type Value = f64;
-}
-
-impl Readable for MaximumFlowRate {}
-
-/// Leak suspected (resource 9).
-///
-/// ID 9 · R · Boolean · single · optional
-///
-/// true when the meter suspects a gas leak.
-#[derive(Clone, Copy, Debug)]
-pub struct LeakSuspected;
-
-impl Resource for LeakSuspected {
-    const ID: u16 = 9;
-    type Object = GasMeter;
-    type Value = bool;
-}
-
-impl Readable for LeakSuspected {}
-
-/// Leak detected (resource 10).
-///
-/// ID 10 · R · Boolean · single · optional
-///
-/// true when the meter has confirmed a gas leak.
-#[derive(Clone, Copy, Debug)]
-pub struct LeakDetected;
-
-impl Resource for LeakDetected {
-    const ID: u16 = 10;
-    type Object = GasMeter;
-    type Value = bool;
-}
-
-impl Readable for LeakDetected {}
-
-/// High temperature (resource 11).
-///
-/// ID 11 · R · Boolean · single · optional
-///
-/// true when an abnormally high temperature is sensed around the meter.
-#[derive(Clone, Copy, Debug)]
-pub struct HighTemperature;
-
-impl Resource for HighTemperature {
-    const ID: u16 = 11;
-    type Object = GasMeter;
-    type Value = bool;
-}
-
-impl Readable for HighTemperature {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = GasMeter;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = GasMeter;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = GasMeter;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = GasMeter;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

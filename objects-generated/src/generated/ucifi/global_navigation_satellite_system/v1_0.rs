@@ -664,13 +664,13 @@ impl ObjectType for GlobalNavigationSatelliteSystem {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct GlobalNavigationSatelliteSystemWrite {
-    /// Assisted GPS (resource 25, RW): see [`AssistedGps`](struct@AssistedGps).
+    /// Assisted GPS (resource 25, RW): see [`AssistedGps`](struct@resources::AssistedGps).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub assisted_gps: Option<bool>,
-    /// Power command (resource 26, RW): see [`PowerCommand`](struct@PowerCommand).
+    /// Power command (resource 26, RW): see [`PowerCommand`](struct@resources::PowerCommand).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -940,470 +940,475 @@ impl<'de> Deserialize<'de> for FixDimensionValue {
     }
 }
 
-/// Fix timestamp (resource 0).
-///
-/// ID 0 · R · Time · single · mandatory · units `s`
-///
-/// Time at which the position fix was obtained.
-#[derive(Clone, Copy, Debug)]
-pub struct FixTimestamp;
+/// One zero-sized type per resource of Global Navigation Satellite System 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for FixTimestamp {
-    const ID: u16 = 0;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = Time;
+    /// Fix timestamp (resource 0).
+    ///
+    /// ID 0 · R · Time · single · mandatory · units `s`
+    ///
+    /// Time at which the position fix was obtained.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FixTimestamp;
+
+    impl Resource for FixTimestamp {
+        const ID: u16 = 0;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = Time;
+    }
+
+    impl Readable for FixTimestamp {}
+
+    /// Latitude (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `lat`
+    ///
+    /// Latitude in decimal degrees (WGS 84), -90..90.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Latitude;
+
+    impl Resource for Latitude {
+        const ID: u16 = 1;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Latitude {}
+
+    /// Longitude (resource 2).
+    ///
+    /// ID 2 · R · Float · single · mandatory · units `lon`
+    ///
+    /// Longitude in decimal degrees (WGS 84), -180..180.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Longitude;
+
+    impl Resource for Longitude {
+        const ID: u16 = 2;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Longitude {}
+
+    /// Altitude (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `m`
+    ///
+    /// Height above mean sea level, in metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Altitude;
+
+    impl Resource for Altitude {
+        const ID: u16 = 3;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Altitude {}
+
+    /// Speed (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `m/s`
+    ///
+    /// Ground speed computed by the receiver, in metres per second.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Speed;
+
+    impl Resource for Speed {
+        const ID: u16 = 4;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = i64;
+    }
+
+    impl Readable for Speed {}
+
+    /// Heading (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · units `deg`
+    ///
+    /// Direction of travel, in degrees.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Heading;
+
+    impl Resource for Heading {
+        const ID: u16 = 5;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Heading {}
+
+    /// Radius (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `m`
+    ///
+    /// Radius in metres of the uncertainty circle around the fix; negative when not known.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Radius;
+
+    impl Resource for Radius {
+        const ID: u16 = 6;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Radius {}
+
+    /// HDOP (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional
+    ///
+    /// Horizontal dilution of precision (HDOP); smaller is better.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Hdop;
+
+    impl Resource for Hdop {
+        const ID: u16 = 7;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Hdop {}
+
+    /// VDOP (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional
+    ///
+    /// Vertical dilution of precision (VDOP); smaller is better.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Vdop;
+
+    impl Resource for Vdop {
+        const ID: u16 = 8;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Vdop {}
+
+    /// Estimated horizontal accuracy (resource 9).
+    ///
+    /// ID 9 · R · Float · single · optional · units `m`
+    ///
+    /// Estimated horizontal error, in metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EstimatedHorizontalAccuracy;
+
+    impl Resource for EstimatedHorizontalAccuracy {
+        const ID: u16 = 9;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for EstimatedHorizontalAccuracy {}
+
+    /// Estimated vertical accuracy (resource 10).
+    ///
+    /// ID 10 · R · Float · single · optional · units `m`
+    ///
+    /// Estimated vertical error, in metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EstimatedVerticalAccuracy;
+
+    impl Resource for EstimatedVerticalAccuracy {
+        const ID: u16 = 10;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for EstimatedVerticalAccuracy {}
+
+    /// Estimated speed accuracy (resource 11).
+    ///
+    /// ID 11 · R · Float · single · optional · units `m/s`
+    ///
+    /// Estimated speed error, in metres per second.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EstimatedSpeedAccuracy;
+
+    impl Resource for EstimatedSpeedAccuracy {
+        const ID: u16 = 11;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for EstimatedSpeedAccuracy {}
+
+    /// Estimated heading accuracy (resource 12).
+    ///
+    /// ID 12 · R · Float · single · optional · units `deg`
+    ///
+    /// Estimated heading error, in degrees.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EstimatedHeadingAccuracy;
+
+    impl Resource for EstimatedHeadingAccuracy {
+        const ID: u16 = 12;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for EstimatedHeadingAccuracy {}
+
+    /// Fix type (resource 13).
+    ///
+    /// ID 13 · R · Integer · single · optional
+    ///
+    /// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FixType;
+
+    impl Resource for FixType {
+        const ID: u16 = 13;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = FixTypeValue;
+    }
+
+    impl Readable for FixType {}
+
+    /// Fix dimension (resource 14).
+    ///
+    /// ID 14 · R · Integer · single · optional
+    ///
+    /// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FixDimension;
+
+    impl Resource for FixDimension {
+        const ID: u16 = 14;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = FixDimensionValue;
+    }
+
+    impl Readable for FixDimension {}
+
+    /// Used satellites (resource 15).
+    ///
+    /// ID 15 · R · Integer · single · optional
+    ///
+    /// Number of satellites that contribute to the fix.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UsedSatellites;
+
+    impl Resource for UsedSatellites {
+        const ID: u16 = 15;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = i64;
+    }
+
+    impl Readable for UsedSatellites {}
+
+    /// Visible satellites (resource 16).
+    ///
+    /// ID 16 · R · Integer · single · optional
+    ///
+    /// Number of satellites in view, including ones too weak to be used.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VisibleSatellites;
+
+    impl Resource for VisibleSatellites {
+        const ID: u16 = 16;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = i64;
+    }
+
+    impl Readable for VisibleSatellites {}
+
+    /// Satellite identifiers (resource 17).
+    ///
+    /// ID 17 · R · String · multiple · optional
+    ///
+    /// Identifiers of the satellites in view, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SatelliteIdentifiers17;
+
+    impl Resource for SatelliteIdentifiers17 {
+        const ID: u16 = 17;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for SatelliteIdentifiers17 {}
+
+    /// Satellite identifiers (resource 18).
+    ///
+    /// ID 18 · R · Float · multiple · optional · units `deg`
+    ///
+    /// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
+    #[derive(Clone, Copy, Debug)]
+    pub struct SatelliteIdentifiers18;
+
+    impl Resource for SatelliteIdentifiers18 {
+        const ID: u16 = 18;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = InstanceMap<f64>;
+    }
+
+    impl Readable for SatelliteIdentifiers18 {}
+
+    /// Satellite azimuth (resource 19).
+    ///
+    /// ID 19 · R · Float · multiple · optional · units `deg`
+    ///
+    /// Azimuth of each satellite, in degrees.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SatelliteAzimuth;
+
+    impl Resource for SatelliteAzimuth {
+        const ID: u16 = 19;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = InstanceMap<f64>;
+    }
+
+    impl Readable for SatelliteAzimuth {}
+
+    /// Almanac (resource 20).
+    ///
+    /// ID 20 · R · Boolean · single · optional
+    ///
+    /// true when the receiver holds a valid almanac.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Almanac;
+
+    impl Resource for Almanac {
+        const ID: u16 = 20;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = bool;
+    }
+
+    impl Readable for Almanac {}
+
+    /// Ephemeris (resource 21).
+    ///
+    /// ID 21 · R · Boolean · multiple · optional
+    ///
+    /// Per satellite: true when its ephemeris is valid.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Ephemeris;
+
+    impl Resource for Ephemeris {
+        const ID: u16 = 21;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = InstanceMap<bool>;
+    }
+
+    impl Readable for Ephemeris {}
+
+    /// Signal-to-noise ratio (resource 22).
+    ///
+    /// ID 22 · R · Float · multiple · optional · units `dB`
+    ///
+    /// Per satellite: carrier-to-noise ratio of its signal, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SignalToNoiseRatio;
+
+    impl Resource for SignalToNoiseRatio {
+        const ID: u16 = 22;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = InstanceMap<f64>;
+    }
+
+    impl Readable for SignalToNoiseRatio {}
+
+    /// GNSS (resource 23).
+    ///
+    /// ID 23 · R · Integer · multiple · optional
+    ///
+    /// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Gnss;
+
+    impl Resource for Gnss {
+        const ID: u16 = 23;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for Gnss {}
+
+    /// Hardware RTC (resource 24).
+    ///
+    /// ID 24 · R · Time · single · optional · units `s`
+    ///
+    /// Time kept by the receiver's own real-time clock.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HardwareRtc;
+
+    impl Resource for HardwareRtc {
+        const ID: u16 = 24;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = Time;
+    }
+
+    impl Readable for HardwareRtc {}
+
+    /// Assisted GPS (resource 25).
+    ///
+    /// ID 25 · RW · Boolean · single · optional
+    ///
+    /// true when the almanac was received over the cellular network (assisted GPS).
+    #[derive(Clone, Copy, Debug)]
+    pub struct AssistedGps;
+
+    impl Resource for AssistedGps {
+        const ID: u16 = 25;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = bool;
+    }
+
+    impl Readable for AssistedGps {}
+
+    impl Writable for AssistedGps {}
+
+    /// Power command (resource 26).
+    ///
+    /// ID 26 · RW · Boolean · single · optional
+    ///
+    /// Turns the receiver on (true) or off (false); reading it gives its power state.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PowerCommand;
+
+    impl Resource for PowerCommand {
+        const ID: u16 = 26;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = bool;
+    }
+
+    impl Readable for PowerCommand {}
+
+    impl Writable for PowerCommand {}
+
+    /// PDOP (resource 27).
+    ///
+    /// ID 27 · R · Float · single · optional
+    ///
+    /// Position dilution of precision (PDOP) as in NMEA GSA.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pdop;
+
+    impl Resource for Pdop {
+        const ID: u16 = 27;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = f64;
+    }
+
+    impl Readable for Pdop {}
+
+    /// Status (resource 28).
+    ///
+    /// ID 28 · R · String · single · mandatory
+    ///
+    /// Receiver status as in NMEA RMC: A active (valid), V void.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Status;
+
+    impl Resource for Status {
+        const ID: u16 = 28;
+        type Object = GlobalNavigationSatelliteSystem;
+        type Value = String;
+    }
+
+    impl Readable for Status {}
 }
-
-impl Readable for FixTimestamp {}
-
-/// Latitude (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `lat`
-///
-/// Latitude in decimal degrees (WGS 84), -90..90.
-#[derive(Clone, Copy, Debug)]
-pub struct Latitude;
-
-impl Resource for Latitude {
-    const ID: u16 = 1;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Latitude {}
-
-/// Longitude (resource 2).
-///
-/// ID 2 · R · Float · single · mandatory · units `lon`
-///
-/// Longitude in decimal degrees (WGS 84), -180..180.
-#[derive(Clone, Copy, Debug)]
-pub struct Longitude;
-
-impl Resource for Longitude {
-    const ID: u16 = 2;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Longitude {}
-
-/// Altitude (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `m`
-///
-/// Height above mean sea level, in metres.
-#[derive(Clone, Copy, Debug)]
-pub struct Altitude;
-
-impl Resource for Altitude {
-    const ID: u16 = 3;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Altitude {}
-
-/// Speed (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `m/s`
-///
-/// Ground speed computed by the receiver, in metres per second.
-#[derive(Clone, Copy, Debug)]
-pub struct Speed;
-
-impl Resource for Speed {
-    const ID: u16 = 4;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = i64;
-}
-
-impl Readable for Speed {}
-
-/// Heading (resource 5).
-///
-/// ID 5 · R · Float · single · optional · units `deg`
-///
-/// Direction of travel, in degrees.
-#[derive(Clone, Copy, Debug)]
-pub struct Heading;
-
-impl Resource for Heading {
-    const ID: u16 = 5;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Heading {}
-
-/// Radius (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `m`
-///
-/// Radius in metres of the uncertainty circle around the fix; negative when not known.
-#[derive(Clone, Copy, Debug)]
-pub struct Radius;
-
-impl Resource for Radius {
-    const ID: u16 = 6;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Radius {}
-
-/// HDOP (resource 7).
-///
-/// ID 7 · R · Float · single · optional
-///
-/// Horizontal dilution of precision (HDOP); smaller is better.
-#[derive(Clone, Copy, Debug)]
-pub struct Hdop;
-
-impl Resource for Hdop {
-    const ID: u16 = 7;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Hdop {}
-
-/// VDOP (resource 8).
-///
-/// ID 8 · R · Float · single · optional
-///
-/// Vertical dilution of precision (VDOP); smaller is better.
-#[derive(Clone, Copy, Debug)]
-pub struct Vdop;
-
-impl Resource for Vdop {
-    const ID: u16 = 8;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Vdop {}
-
-/// Estimated horizontal accuracy (resource 9).
-///
-/// ID 9 · R · Float · single · optional · units `m`
-///
-/// Estimated horizontal error, in metres.
-#[derive(Clone, Copy, Debug)]
-pub struct EstimatedHorizontalAccuracy;
-
-impl Resource for EstimatedHorizontalAccuracy {
-    const ID: u16 = 9;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for EstimatedHorizontalAccuracy {}
-
-/// Estimated vertical accuracy (resource 10).
-///
-/// ID 10 · R · Float · single · optional · units `m`
-///
-/// Estimated vertical error, in metres.
-#[derive(Clone, Copy, Debug)]
-pub struct EstimatedVerticalAccuracy;
-
-impl Resource for EstimatedVerticalAccuracy {
-    const ID: u16 = 10;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for EstimatedVerticalAccuracy {}
-
-/// Estimated speed accuracy (resource 11).
-///
-/// ID 11 · R · Float · single · optional · units `m/s`
-///
-/// Estimated speed error, in metres per second.
-#[derive(Clone, Copy, Debug)]
-pub struct EstimatedSpeedAccuracy;
-
-impl Resource for EstimatedSpeedAccuracy {
-    const ID: u16 = 11;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for EstimatedSpeedAccuracy {}
-
-/// Estimated heading accuracy (resource 12).
-///
-/// ID 12 · R · Float · single · optional · units `deg`
-///
-/// Estimated heading error, in degrees.
-#[derive(Clone, Copy, Debug)]
-pub struct EstimatedHeadingAccuracy;
-
-impl Resource for EstimatedHeadingAccuracy {
-    const ID: u16 = 12;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for EstimatedHeadingAccuracy {}
-
-/// Fix type (resource 13).
-///
-/// ID 13 · R · Integer · single · optional
-///
-/// Quality of the fix: 0 none, 1 standalone, 2 differential, 3 PPS, 4 RTK fixed, 5 RTK float, 6 estimated, 7 dead reckoning, 8 manual or surveyed (also used for an assisted position), 9 simulation.
-#[derive(Clone, Copy, Debug)]
-pub struct FixType;
-
-impl Resource for FixType {
-    const ID: u16 = 13;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = FixTypeValue;
-}
-
-impl Readable for FixType {}
-
-/// Fix dimension (resource 14).
-///
-/// ID 14 · R · Integer · single · optional
-///
-/// Dimension of the fix as in NMEA GSA: 0 or 1 no fix, 2 two-dimensional, 3 three-dimensional.
-#[derive(Clone, Copy, Debug)]
-pub struct FixDimension;
-
-impl Resource for FixDimension {
-    const ID: u16 = 14;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = FixDimensionValue;
-}
-
-impl Readable for FixDimension {}
-
-/// Used satellites (resource 15).
-///
-/// ID 15 · R · Integer · single · optional
-///
-/// Number of satellites that contribute to the fix.
-#[derive(Clone, Copy, Debug)]
-pub struct UsedSatellites;
-
-impl Resource for UsedSatellites {
-    const ID: u16 = 15;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = i64;
-}
-
-impl Readable for UsedSatellites {}
-
-/// Visible satellites (resource 16).
-///
-/// ID 16 · R · Integer · single · optional
-///
-/// Number of satellites in view, including ones too weak to be used.
-#[derive(Clone, Copy, Debug)]
-pub struct VisibleSatellites;
-
-impl Resource for VisibleSatellites {
-    const ID: u16 = 16;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = i64;
-}
-
-impl Readable for VisibleSatellites {}
-
-/// Satellite identifiers (resource 17).
-///
-/// ID 17 · R · String · multiple · optional
-///
-/// Identifiers of the satellites in view, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct SatelliteIdentifiers17;
-
-impl Resource for SatelliteIdentifiers17 {
-    const ID: u16 = 17;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for SatelliteIdentifiers17 {}
-
-/// Satellite identifiers (resource 18).
-///
-/// ID 18 · R · Float · multiple · optional · units `deg`
-///
-/// Elevation of each satellite above the horizon, in degrees (the registry reuses the name Satellite identifiers here).
-#[derive(Clone, Copy, Debug)]
-pub struct SatelliteIdentifiers18;
-
-impl Resource for SatelliteIdentifiers18 {
-    const ID: u16 = 18;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = InstanceMap<f64>;
-}
-
-impl Readable for SatelliteIdentifiers18 {}
-
-/// Satellite azimuth (resource 19).
-///
-/// ID 19 · R · Float · multiple · optional · units `deg`
-///
-/// Azimuth of each satellite, in degrees.
-#[derive(Clone, Copy, Debug)]
-pub struct SatelliteAzimuth;
-
-impl Resource for SatelliteAzimuth {
-    const ID: u16 = 19;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = InstanceMap<f64>;
-}
-
-impl Readable for SatelliteAzimuth {}
-
-/// Almanac (resource 20).
-///
-/// ID 20 · R · Boolean · single · optional
-///
-/// true when the receiver holds a valid almanac.
-#[derive(Clone, Copy, Debug)]
-pub struct Almanac;
-
-impl Resource for Almanac {
-    const ID: u16 = 20;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = bool;
-}
-
-impl Readable for Almanac {}
-
-/// Ephemeris (resource 21).
-///
-/// ID 21 · R · Boolean · multiple · optional
-///
-/// Per satellite: true when its ephemeris is valid.
-#[derive(Clone, Copy, Debug)]
-pub struct Ephemeris;
-
-impl Resource for Ephemeris {
-    const ID: u16 = 21;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = InstanceMap<bool>;
-}
-
-impl Readable for Ephemeris {}
-
-/// Signal-to-noise ratio (resource 22).
-///
-/// ID 22 · R · Float · multiple · optional · units `dB`
-///
-/// Per satellite: carrier-to-noise ratio of its signal, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct SignalToNoiseRatio;
-
-impl Resource for SignalToNoiseRatio {
-    const ID: u16 = 22;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = InstanceMap<f64>;
-}
-
-impl Readable for SignalToNoiseRatio {}
-
-/// GNSS (resource 23).
-///
-/// ID 23 · R · Integer · multiple · optional
-///
-/// Bit mask of the constellations used for the fix: bit 0 GPS, 1 Galileo, 2 GLONASS, 3 BeiDou, 4 QZSS, 5 IRNSS/NavIC.
-#[derive(Clone, Copy, Debug)]
-pub struct Gnss;
-
-impl Resource for Gnss {
-    const ID: u16 = 23;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for Gnss {}
-
-/// Hardware RTC (resource 24).
-///
-/// ID 24 · R · Time · single · optional · units `s`
-///
-/// Time kept by the receiver's own real-time clock.
-#[derive(Clone, Copy, Debug)]
-pub struct HardwareRtc;
-
-impl Resource for HardwareRtc {
-    const ID: u16 = 24;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = Time;
-}
-
-impl Readable for HardwareRtc {}
-
-/// Assisted GPS (resource 25).
-///
-/// ID 25 · RW · Boolean · single · optional
-///
-/// true when the almanac was received over the cellular network (assisted GPS).
-#[derive(Clone, Copy, Debug)]
-pub struct AssistedGps;
-
-impl Resource for AssistedGps {
-    const ID: u16 = 25;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = bool;
-}
-
-impl Readable for AssistedGps {}
-
-impl Writable for AssistedGps {}
-
-/// Power command (resource 26).
-///
-/// ID 26 · RW · Boolean · single · optional
-///
-/// Turns the receiver on (true) or off (false); reading it gives its power state.
-#[derive(Clone, Copy, Debug)]
-pub struct PowerCommand;
-
-impl Resource for PowerCommand {
-    const ID: u16 = 26;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = bool;
-}
-
-impl Readable for PowerCommand {}
-
-impl Writable for PowerCommand {}
-
-/// PDOP (resource 27).
-///
-/// ID 27 · R · Float · single · optional
-///
-/// Position dilution of precision (PDOP) as in NMEA GSA.
-#[derive(Clone, Copy, Debug)]
-pub struct Pdop;
-
-impl Resource for Pdop {
-    const ID: u16 = 27;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = f64;
-}
-
-impl Readable for Pdop {}
-
-/// Status (resource 28).
-///
-/// ID 28 · R · String · single · mandatory
-///
-/// Receiver status as in NMEA RMC: A active (valid), V void.
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Resource for Status {
-    const ID: u16 = 28;
-    type Object = GlobalNavigationSatelliteSystem;
-    type Value = String;
-}
-
-impl Readable for Status {}

@@ -270,37 +270,37 @@ impl ObjectType for InputFilter {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct InputFilterWrite {
-    /// Input Source (resource 1, RW): see [`InputSource`](struct@InputSource).
+    /// Input Source (resource 1, RW): see [`InputSource`](struct@resources::InputSource).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub input_source: Option<InstanceMap<String>>,
-    /// Data Type (resource 2, RW): see [`DataType`](struct@DataType).
+    /// Data Type (resource 2, RW): see [`DataType`](struct@resources::DataType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_type: Option<DataTypeValue>,
-    /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`](struct@EvaluationInterval).
+    /// Evaluation Interval (resource 3, RW): see [`EvaluationInterval`](struct@resources::EvaluationInterval).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub evaluation_interval: Option<f64>,
-    /// Step Filter (resource 4, RW): see [`StepFilter`](struct@StepFilter).
+    /// Step Filter (resource 4, RW): see [`StepFilter`](struct@resources::StepFilter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub step_filter: Option<f64>,
-    /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`](struct@BusyToClearDelay).
+    /// Busy to Clear delay (resource 5903, RW): see [`BusyToClearDelay`](struct@resources::BusyToClearDelay).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub busy_to_clear_delay: Option<i64>,
-    /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`](struct@ClearToBusyDelay).
+    /// Clear to Busy delay (resource 5904, RW): see [`ClearToBusyDelay`](struct@resources::ClearToBusyDelay).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -497,126 +497,131 @@ impl<'de> Deserialize<'de> for DataTypeValue {
     }
 }
 
-/// Input State (resource 0).
-///
-/// ID 0 · R · String · single · optional
-///
-/// Present value of the input after filtering.
-#[derive(Clone, Copy, Debug)]
-pub struct InputState;
+/// One zero-sized type per resource of Input Filter 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for InputState {
-    const ID: u16 = 0;
-    type Object = InputFilter;
-    type Value = String;
+    /// Input State (resource 0).
+    ///
+    /// ID 0 · R · String · single · optional
+    ///
+    /// Present value of the input after filtering.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InputState;
+
+    impl Resource for InputState {
+        const ID: u16 = 0;
+        type Object = InputFilter;
+        type Value = String;
+    }
+
+    impl Readable for InputState {}
+
+    /// Input Source (resource 1).
+    ///
+    /// ID 1 · RW · String · multiple · optional
+    ///
+    /// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InputSource;
+
+    impl Resource for InputSource {
+        const ID: u16 = 1;
+        type Object = InputFilter;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for InputSource {}
+
+    impl Writable for InputSource {}
+
+    /// Data Type (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional
+    ///
+    /// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataType;
+
+    impl Resource for DataType {
+        const ID: u16 = 2;
+        type Object = InputFilter;
+        type Value = DataTypeValue;
+    }
+
+    impl Readable for DataType {}
+
+    impl Writable for DataType {}
+
+    /// Evaluation Interval (resource 3).
+    ///
+    /// ID 3 · RW · Float · single · optional · units `s`
+    ///
+    /// Interval in seconds between two evaluations of the watched resource.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EvaluationInterval;
+
+    impl Resource for EvaluationInterval {
+        const ID: u16 = 3;
+        type Object = InputFilter;
+        type Value = f64;
+    }
+
+    impl Readable for EvaluationInterval {}
+
+    impl Writable for EvaluationInterval {}
+
+    /// Step Filter (resource 4).
+    ///
+    /// ID 4 · RW · Float · single · optional
+    ///
+    /// Smallest change of the value that counts; smaller changes are ignored.
+    #[derive(Clone, Copy, Debug)]
+    pub struct StepFilter;
+
+    impl Resource for StepFilter {
+        const ID: u16 = 4;
+        type Object = InputFilter;
+        type Value = f64;
+    }
+
+    impl Readable for StepFilter {}
+
+    impl Writable for StepFilter {}
+
+    /// Busy to Clear delay (resource 5903).
+    ///
+    /// ID 5903 · RW · Integer · single · optional · units `ms`
+    ///
+    /// Delay in milliseconds before a detection (busy) state falls back to clear.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BusyToClearDelay;
+
+    impl Resource for BusyToClearDelay {
+        const ID: u16 = 5903;
+        type Object = InputFilter;
+        type Value = i64;
+    }
+
+    impl Readable for BusyToClearDelay {}
+
+    impl Writable for BusyToClearDelay {}
+
+    /// Clear to Busy delay (resource 5904).
+    ///
+    /// ID 5904 · RW · Integer · single · optional · units `ms`
+    ///
+    /// Delay in milliseconds before a clear state switches to detection (busy).
+    #[derive(Clone, Copy, Debug)]
+    pub struct ClearToBusyDelay;
+
+    impl Resource for ClearToBusyDelay {
+        const ID: u16 = 5904;
+        type Object = InputFilter;
+        type Value = i64;
+    }
+
+    impl Readable for ClearToBusyDelay {}
+
+    impl Writable for ClearToBusyDelay {}
 }
-
-impl Readable for InputState {}
-
-/// Input Source (resource 1).
-///
-/// ID 1 · RW · String · multiple · optional
-///
-/// Resources to watch, in CoRE link form such as \</3302/0/5500\>, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct InputSource;
-
-impl Resource for InputSource {
-    const ID: u16 = 1;
-    type Object = InputFilter;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for InputSource {}
-
-impl Writable for InputSource {}
-
-/// Data Type (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional
-///
-/// Kind of value read: 0 opaque, 1 integer counter, 2 integer gauge, 3 float gauge, 4 time, 5 string.
-#[derive(Clone, Copy, Debug)]
-pub struct DataType;
-
-impl Resource for DataType {
-    const ID: u16 = 2;
-    type Object = InputFilter;
-    type Value = DataTypeValue;
-}
-
-impl Readable for DataType {}
-
-impl Writable for DataType {}
-
-/// Evaluation Interval (resource 3).
-///
-/// ID 3 · RW · Float · single · optional · units `s`
-///
-/// Interval in seconds between two evaluations of the watched resource.
-#[derive(Clone, Copy, Debug)]
-pub struct EvaluationInterval;
-
-impl Resource for EvaluationInterval {
-    const ID: u16 = 3;
-    type Object = InputFilter;
-    type Value = f64;
-}
-
-impl Readable for EvaluationInterval {}
-
-impl Writable for EvaluationInterval {}
-
-/// Step Filter (resource 4).
-///
-/// ID 4 · RW · Float · single · optional
-///
-/// Smallest change of the value that counts; smaller changes are ignored.
-#[derive(Clone, Copy, Debug)]
-pub struct StepFilter;
-
-impl Resource for StepFilter {
-    const ID: u16 = 4;
-    type Object = InputFilter;
-    type Value = f64;
-}
-
-impl Readable for StepFilter {}
-
-impl Writable for StepFilter {}
-
-/// Busy to Clear delay (resource 5903).
-///
-/// ID 5903 · RW · Integer · single · optional · units `ms`
-///
-/// Delay in milliseconds before a detection (busy) state falls back to clear.
-#[derive(Clone, Copy, Debug)]
-pub struct BusyToClearDelay;
-
-impl Resource for BusyToClearDelay {
-    const ID: u16 = 5903;
-    type Object = InputFilter;
-    type Value = i64;
-}
-
-impl Readable for BusyToClearDelay {}
-
-impl Writable for BusyToClearDelay {}
-
-/// Clear to Busy delay (resource 5904).
-///
-/// ID 5904 · RW · Integer · single · optional · units `ms`
-///
-/// Delay in milliseconds before a clear state switches to detection (busy).
-#[derive(Clone, Copy, Debug)]
-pub struct ClearToBusyDelay;
-
-impl Resource for ClearToBusyDelay {
-    const ID: u16 = 5904;
-    type Object = InputFilter;
-    type Value = i64;
-}
-
-impl Readable for ClearToBusyDelay {}
-
-impl Writable for ClearToBusyDelay {}

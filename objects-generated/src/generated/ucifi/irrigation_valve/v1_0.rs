@@ -214,19 +214,19 @@ impl ObjectType for IrrigationValve {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct IrrigationValveWrite {
-    /// Default status (resource 1, RW): see [`DefaultStatus`](struct@DefaultStatus).
+    /// Default status (resource 1, RW): see [`DefaultStatus`](struct@resources::DefaultStatus).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_status: Option<i64>,
-    /// Command (resource 3, RW): see [`Command`](struct@Command).
+    /// Command (resource 3, RW): see [`Command`](struct@resources::Command).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub command: Option<i64>,
-    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@resources::SchedulerId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -307,104 +307,109 @@ impl WriteView for IrrigationValveWrite {
     }
 }
 
-/// Default status (resource 1).
-///
-/// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Opening in percent the valve takes on at power-up.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultStatus;
+/// One zero-sized type per resource of Irrigation valve 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for DefaultStatus {
-    const ID: u16 = 1;
-    type Object = IrrigationValve;
-    type Value = i64;
+    /// Default status (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Opening in percent the valve takes on at power-up.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultStatus;
+
+    impl Resource for DefaultStatus {
+        const ID: u16 = 1;
+        type Object = IrrigationValve;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultStatus {}
+
+    impl Writable for DefaultStatus {}
+
+    /// Status (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Opening of the valve in percent as measured now.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Status;
+
+    impl Resource for Status {
+        const ID: u16 = 2;
+        type Object = IrrigationValve;
+        type Value = i64;
+    }
+
+    impl Readable for Status {}
+
+    /// Command (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Requested opening in percent, from a manual override or a schedule.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Command;
+
+    impl Resource for Command {
+        const ID: u16 = 3;
+        type Object = IrrigationValve;
+        type Value = i64;
+    }
+
+    impl Readable for Command {}
+
+    impl Writable for Command {}
+
+    /// Command in action (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Opening in percent actually being applied; over a slow LPWAN it can lag behind Command.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommandInAction;
+
+    impl Resource for CommandInAction {
+        const ID: u16 = 4;
+        type Object = IrrigationValve;
+        type Value = i64;
+    }
+
+    impl Readable for CommandInAction {}
+
+    /// Scheduler ID (resource 5).
+    ///
+    /// ID 5 · RW · Integer · multiple · optional
+    ///
+    /// IDs of the schedulers that drive this valve, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SchedulerId;
+
+    impl Resource for SchedulerId {
+        const ID: u16 = 5;
+        type Object = IrrigationValve;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for SchedulerId {}
+
+    impl Writable for SchedulerId {}
+
+    /// Invalid scheduler (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when one of the assigned schedulers cannot be run or is not supported by the valve.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InvalidScheduler;
+
+    impl Resource for InvalidScheduler {
+        const ID: u16 = 6;
+        type Object = IrrigationValve;
+        type Value = bool;
+    }
+
+    impl Readable for InvalidScheduler {}
 }
-
-impl Readable for DefaultStatus {}
-
-impl Writable for DefaultStatus {}
-
-/// Status (resource 2).
-///
-/// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Opening of the valve in percent as measured now.
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Resource for Status {
-    const ID: u16 = 2;
-    type Object = IrrigationValve;
-    type Value = i64;
-}
-
-impl Readable for Status {}
-
-/// Command (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Requested opening in percent, from a manual override or a schedule.
-#[derive(Clone, Copy, Debug)]
-pub struct Command;
-
-impl Resource for Command {
-    const ID: u16 = 3;
-    type Object = IrrigationValve;
-    type Value = i64;
-}
-
-impl Readable for Command {}
-
-impl Writable for Command {}
-
-/// Command in action (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Opening in percent actually being applied; over a slow LPWAN it can lag behind Command.
-#[derive(Clone, Copy, Debug)]
-pub struct CommandInAction;
-
-impl Resource for CommandInAction {
-    const ID: u16 = 4;
-    type Object = IrrigationValve;
-    type Value = i64;
-}
-
-impl Readable for CommandInAction {}
-
-/// Scheduler ID (resource 5).
-///
-/// ID 5 · RW · Integer · multiple · optional
-///
-/// IDs of the schedulers that drive this valve, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct SchedulerId;
-
-impl Resource for SchedulerId {
-    const ID: u16 = 5;
-    type Object = IrrigationValve;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for SchedulerId {}
-
-impl Writable for SchedulerId {}
-
-/// Invalid scheduler (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when one of the assigned schedulers cannot be run or is not supported by the valve.
-#[derive(Clone, Copy, Debug)]
-pub struct InvalidScheduler;
-
-impl Resource for InvalidScheduler {
-    const ID: u16 = 6;
-    type Object = IrrigationValve;
-    type Value = bool;
-}
-
-impl Readable for InvalidScheduler {}

@@ -104,7 +104,7 @@ impl ObjectType for LedColorLight {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LedColorLightWrite {
-    /// RGB value (resource 1, RW): see [`RgbValue`](struct@RgbValue).
+    /// RGB value (resource 1, RW): see [`RgbValue`](struct@resources::RgbValue).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -162,20 +162,25 @@ impl WriteView for LedColorLightWrite {
     }
 }
 
-/// RGB value (resource 1).
-///
-/// ID 1 · RW · String · single · mandatory
-///
-/// Colour to show, as a hex string with a leading \#, e.g. \#00FF00 for pure green.
-#[derive(Clone, Copy, Debug)]
-pub struct RgbValue;
+/// One zero-sized type per resource of LED color light 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for RgbValue {
-    const ID: u16 = 1;
-    type Object = LedColorLight;
-    type Value = String;
+    /// RGB value (resource 1).
+    ///
+    /// ID 1 · RW · String · single · mandatory
+    ///
+    /// Colour to show, as a hex string with a leading \#, e.g. \#00FF00 for pure green.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RgbValue;
+
+    impl Resource for RgbValue {
+        const ID: u16 = 1;
+        type Object = LedColorLight;
+        type Value = String;
+    }
+
+    impl Readable for RgbValue {}
+
+    impl Writable for RgbValue {}
 }
-
-impl Readable for RgbValue {}
-
-impl Writable for RgbValue {}

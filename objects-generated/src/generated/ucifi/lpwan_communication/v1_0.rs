@@ -560,73 +560,73 @@ impl ObjectType for LpwanCommunication {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanCommunicationWrite {
-    /// IPv4 address (resource 2, RW): see [`Ipv4Address`](struct@Ipv4Address).
+    /// IPv4 address (resource 2, RW): see [`Ipv4Address`](struct@resources::Ipv4Address).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ipv4_address: Option<InstanceMap<String>>,
-    /// IPv6 address (resource 3, RW): see [`Ipv6Address`](struct@Ipv6Address).
+    /// IPv6 address (resource 3, RW): see [`Ipv6Address`](struct@resources::Ipv6Address).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ipv6_address: Option<InstanceMap<String>>,
-    /// Network address (resource 4, RW): see [`NetworkAddress`](struct@NetworkAddress).
+    /// Network address (resource 4, RW): see [`NetworkAddress`](struct@resources::NetworkAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub network_address: Option<InstanceMap<String>>,
-    /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`](struct@SecondaryNetworkAddress).
+    /// Secondary network address (resource 5, RW): see [`SecondaryNetworkAddress`](struct@resources::SecondaryNetworkAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub secondary_network_address: Option<InstanceMap<String>>,
-    /// MAC address (resource 6, RW): see [`MacAddress`](struct@MacAddress).
+    /// MAC address (resource 6, RW): see [`MacAddress`](struct@resources::MacAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub mac_address: Option<String>,
-    /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
+    /// Multicast group address (resource 8, RW): see [`MulticastGroupAddress`](struct@resources::MulticastGroupAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub multicast_group_address: Option<InstanceMap<String>>,
-    /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
+    /// Multicast group key (resource 9, RW): see [`MulticastGroupKey`](struct@resources::MulticastGroupKey).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub multicast_group_key: Option<InstanceMap<String>>,
-    /// Data rate (resource 10, RW): see [`DataRate`](struct@DataRate).
+    /// Data rate (resource 10, RW): see [`DataRate`](struct@resources::DataRate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_rate: Option<i64>,
-    /// Frequency (resource 12, RW): see [`Frequency`](struct@Frequency).
+    /// Frequency (resource 12, RW): see [`Frequency`](struct@resources::Frequency).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub frequency: Option<f64>,
-    /// Session time (resource 13, RW): see [`SessionTime`](struct@SessionTime).
+    /// Session time (resource 13, RW): see [`SessionTime`](struct@resources::SessionTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub session_time: Option<Time>,
-    /// Mesh node (resource 15, RW): see [`MeshNode`](struct@MeshNode).
+    /// Mesh node (resource 15, RW): see [`MeshNode`](struct@resources::MeshNode).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub mesh_node: Option<bool>,
-    /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
+    /// Maximum repeat time (resource 16, RW): see [`MaximumRepeatTime`](struct@resources::MaximumRepeatTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -781,410 +781,415 @@ impl WriteView for LpwanCommunicationWrite {
     }
 }
 
-/// Type of network (resource 1).
-///
-/// ID 1 · R · String · single · optional
-///
-/// Kind of LPWAN the device uses, e.g. LoRaWAN, NB-IoT, wireless mesh or power-line.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfNetwork;
+/// One zero-sized type per resource of LPWAN Communication 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for TypeOfNetwork {
-    const ID: u16 = 1;
-    type Object = LpwanCommunication;
-    type Value = String;
+    /// Type of network (resource 1).
+    ///
+    /// ID 1 · R · String · single · optional
+    ///
+    /// Kind of LPWAN the device uses, e.g. LoRaWAN, NB-IoT, wireless mesh or power-line.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfNetwork;
+
+    impl Resource for TypeOfNetwork {
+        const ID: u16 = 1;
+        type Object = LpwanCommunication;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfNetwork {}
+
+    /// IPv4 address (resource 2).
+    ///
+    /// ID 2 · RW · String · multiple · optional
+    ///
+    /// IPv4 addresses of the device, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Ipv4Address;
+
+    impl Resource for Ipv4Address {
+        const ID: u16 = 2;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for Ipv4Address {}
+
+    impl Writable for Ipv4Address {}
+
+    /// IPv6 address (resource 3).
+    ///
+    /// ID 3 · RW · String · multiple · optional
+    ///
+    /// IPv6 addresses of the device, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Ipv6Address;
+
+    impl Resource for Ipv6Address {
+        const ID: u16 = 3;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for Ipv6Address {}
+
+    impl Writable for Ipv6Address {}
+
+    /// Network address (resource 4).
+    ///
+    /// ID 4 · RW · String · multiple · optional
+    ///
+    /// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
+    #[derive(Clone, Copy, Debug)]
+    pub struct NetworkAddress;
+
+    impl Resource for NetworkAddress {
+        const ID: u16 = 4;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for NetworkAddress {}
+
+    impl Writable for NetworkAddress {}
+
+    /// Secondary network address (resource 5).
+    ///
+    /// ID 5 · RW · String · multiple · optional
+    ///
+    /// Extra LPWAN addresses through which the device can also be reached.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SecondaryNetworkAddress;
+
+    impl Resource for SecondaryNetworkAddress {
+        const ID: u16 = 5;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for SecondaryNetworkAddress {}
+
+    impl Writable for SecondaryNetworkAddress {}
+
+    /// MAC address (resource 6).
+    ///
+    /// ID 6 · RW · String · single · mandatory
+    ///
+    /// IEEE MAC address of the device's network interface.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MacAddress;
+
+    impl Resource for MacAddress {
+        const ID: u16 = 6;
+        type Object = LpwanCommunication;
+        type Value = String;
+    }
+
+    impl Readable for MacAddress {}
+
+    impl Writable for MacAddress {}
+
+    /// Peer address (resource 7).
+    ///
+    /// ID 7 · R · String · multiple · optional
+    ///
+    /// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PeerAddress;
+
+    impl Resource for PeerAddress {
+        const ID: u16 = 7;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for PeerAddress {}
+
+    /// Multicast group address (resource 8).
+    ///
+    /// ID 8 · RW · String · multiple · optional
+    ///
+    /// Multicast group addresses on which the device accepts messages and commands.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MulticastGroupAddress;
+
+    impl Resource for MulticastGroupAddress {
+        const ID: u16 = 8;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for MulticastGroupAddress {}
+
+    impl Writable for MulticastGroupAddress {}
+
+    /// Multicast group key (resource 9).
+    ///
+    /// ID 9 · RW · String · multiple · optional
+    ///
+    /// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MulticastGroupKey;
+
+    impl Resource for MulticastGroupKey {
+        const ID: u16 = 9;
+        type Object = LpwanCommunication;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for MulticastGroupKey {}
+
+    impl Writable for MulticastGroupKey {}
+
+    /// Data rate (resource 10).
+    ///
+    /// ID 10 · RW · Integer · single · optional · units `B/s`
+    ///
+    /// Data rate used on the LPWAN, in bytes per second.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataRate;
+
+    impl Resource for DataRate {
+        const ID: u16 = 10;
+        type Object = LpwanCommunication;
+        type Value = i64;
+    }
+
+    impl Readable for DataRate {}
+
+    impl Writable for DataRate {}
+
+    /// Transmit power (resource 11).
+    ///
+    /// ID 11 · R · Float · single · optional · units `dBm`
+    ///
+    /// Radio transmit power in dBm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TransmitPower;
+
+    impl Resource for TransmitPower {
+        const ID: u16 = 11;
+        type Object = LpwanCommunication;
+        type Value = f64;
+    }
+
+    impl Readable for TransmitPower {}
+
+    /// Frequency (resource 12).
+    ///
+    /// ID 12 · RW · Float · single · optional · units `Hz`
+    ///
+    /// Radio carrier frequency in hertz.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Frequency;
+
+    impl Resource for Frequency {
+        const ID: u16 = 12;
+        type Object = LpwanCommunication;
+        type Value = f64;
+    }
+
+    impl Readable for Frequency {}
+
+    impl Writable for Frequency {}
+
+    /// Session time (resource 13).
+    ///
+    /// ID 13 · RW · Time · single · optional
+    ///
+    /// Start time of the multicast session; group messages are ignored before it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SessionTime;
+
+    impl Resource for SessionTime {
+        const ID: u16 = 13;
+        type Object = LpwanCommunication;
+        type Value = Time;
+    }
+
+    impl Readable for SessionTime {}
+
+    impl Writable for SessionTime {}
+
+    /// Session duration (resource 14).
+    ///
+    /// ID 14 · R · Time · single · optional · units `s`
+    ///
+    /// Length of the multicast session in seconds, counted from Session time; group messages are ignored after it ends.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SessionDuration;
+
+    impl Resource for SessionDuration {
+        const ID: u16 = 14;
+        type Object = LpwanCommunication;
+        type Value = Time;
+    }
+
+    impl Readable for SessionDuration {}
+
+    /// Mesh node (resource 15).
+    ///
+    /// ID 15 · RW · Boolean · single · optional
+    ///
+    /// true: the device relays messages it receives to other nodes of the mesh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeshNode;
+
+    impl Resource for MeshNode {
+        const ID: u16 = 15;
+        type Object = LpwanCommunication;
+        type Value = bool;
+    }
+
+    impl Readable for MeshNode {}
+
+    impl Writable for MeshNode {}
+
+    /// Maximum repeat time (resource 16).
+    ///
+    /// ID 16 · RW · Integer · single · optional
+    ///
+    /// Upper limit on how many times a message is relayed inside the mesh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumRepeatTime;
+
+    impl Resource for MaximumRepeatTime {
+        const ID: u16 = 16;
+        type Object = LpwanCommunication;
+        type Value = i64;
+    }
+
+    impl Readable for MaximumRepeatTime {}
+
+    impl Writable for MaximumRepeatTime {}
+
+    /// Number of repeats (resource 17).
+    ///
+    /// ID 17 · R · Integer · single · optional
+    ///
+    /// Hop count: number of mesh nodes up to and including the destination (router or other device).
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfRepeats;
+
+    impl Resource for NumberOfRepeats {
+        const ID: u16 = 17;
+        type Object = LpwanCommunication;
+        type Value = i64;
+    }
+
+    impl Readable for NumberOfRepeats {}
+
+    /// Signal to noise ratio (resource 18).
+    ///
+    /// ID 18 · R · Float · single · optional · units `dB`
+    ///
+    /// Signal to noise ratio of the received signal, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SignalToNoiseRatio;
+
+    impl Resource for SignalToNoiseRatio {
+        const ID: u16 = 18;
+        type Object = LpwanCommunication;
+        type Value = f64;
+    }
+
+    impl Readable for SignalToNoiseRatio {}
+
+    /// Communication failure (resource 19).
+    ///
+    /// ID 19 · R · Boolean · single · optional
+    ///
+    /// true while the device cannot communicate correctly.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationFailure;
+
+    impl Resource for CommunicationFailure {
+        const ID: u16 = 19;
+        type Object = LpwanCommunication;
+        type Value = bool;
+    }
+
+    impl Readable for CommunicationFailure {}
+
+    /// Received Signal Strength Indication (resource 20).
+    ///
+    /// ID 20 · R · Float · single · optional · units `dBm`
+    ///
+    /// Received signal strength (RSSI) measured by the device, in dBm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReceivedSignalStrengthIndication;
+
+    impl Resource for ReceivedSignalStrengthIndication {
+        const ID: u16 = 20;
+        type Object = LpwanCommunication;
+        type Value = f64;
+    }
+
+    impl Readable for ReceivedSignalStrengthIndication {}
+
+    /// IMSI (resource 21).
+    ///
+    /// ID 21 · R · String · single · optional
+    ///
+    /// IMSI of the SIM: the subscriber identity on the mobile network.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Imsi;
+
+    impl Resource for Imsi {
+        const ID: u16 = 21;
+        type Object = LpwanCommunication;
+        type Value = String;
+    }
+
+    impl Readable for Imsi {}
+
+    /// IMEI (resource 22).
+    ///
+    /// ID 22 · R · String · single · optional
+    ///
+    /// IMEI of the modem: the equipment identity on the mobile network.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Imei;
+
+    impl Resource for Imei {
+        const ID: u16 = 22;
+        type Object = LpwanCommunication;
+        type Value = String;
+    }
+
+    impl Readable for Imei {}
+
+    /// Current Communication Operator (resource 23).
+    ///
+    /// ID 23 · R · String · single · optional
+    ///
+    /// Name of the network operator currently serving the device, as free text (private operators included).
+    #[derive(Clone, Copy, Debug)]
+    pub struct CurrentCommunicationOperator;
+
+    impl Resource for CurrentCommunicationOperator {
+        const ID: u16 = 23;
+        type Object = LpwanCommunication;
+        type Value = String;
+    }
+
+    impl Readable for CurrentCommunicationOperator {}
+
+    /// Integrated Circuit Card Identifier (resource 24).
+    ///
+    /// ID 24 · R · String · single · optional
+    ///
+    /// ICCID: the serial number printed on the SIM card (ITU-T E.118).
+    #[derive(Clone, Copy, Debug)]
+    pub struct IntegratedCircuitCardIdentifier;
+
+    impl Resource for IntegratedCircuitCardIdentifier {
+        const ID: u16 = 24;
+        type Object = LpwanCommunication;
+        type Value = String;
+    }
+
+    impl Readable for IntegratedCircuitCardIdentifier {}
 }
-
-impl Readable for TypeOfNetwork {}
-
-/// IPv4 address (resource 2).
-///
-/// ID 2 · RW · String · multiple · optional
-///
-/// IPv4 addresses of the device, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct Ipv4Address;
-
-impl Resource for Ipv4Address {
-    const ID: u16 = 2;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for Ipv4Address {}
-
-impl Writable for Ipv4Address {}
-
-/// IPv6 address (resource 3).
-///
-/// ID 3 · RW · String · multiple · optional
-///
-/// IPv6 addresses of the device, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct Ipv6Address;
-
-impl Resource for Ipv6Address {
-    const ID: u16 = 3;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for Ipv6Address {}
-
-impl Writable for Ipv6Address {}
-
-/// Network address (resource 4).
-///
-/// ID 4 · RW · String · multiple · optional
-///
-/// Addresses of the device within the LPWAN (for example a LoRaWAN DevAddr).
-#[derive(Clone, Copy, Debug)]
-pub struct NetworkAddress;
-
-impl Resource for NetworkAddress {
-    const ID: u16 = 4;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for NetworkAddress {}
-
-impl Writable for NetworkAddress {}
-
-/// Secondary network address (resource 5).
-///
-/// ID 5 · RW · String · multiple · optional
-///
-/// Extra LPWAN addresses through which the device can also be reached.
-#[derive(Clone, Copy, Debug)]
-pub struct SecondaryNetworkAddress;
-
-impl Resource for SecondaryNetworkAddress {
-    const ID: u16 = 5;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for SecondaryNetworkAddress {}
-
-impl Writable for SecondaryNetworkAddress {}
-
-/// MAC address (resource 6).
-///
-/// ID 6 · RW · String · single · mandatory
-///
-/// IEEE MAC address of the device's network interface.
-#[derive(Clone, Copy, Debug)]
-pub struct MacAddress;
-
-impl Resource for MacAddress {
-    const ID: u16 = 6;
-    type Object = LpwanCommunication;
-    type Value = String;
-}
-
-impl Readable for MacAddress {}
-
-impl Writable for MacAddress {}
-
-/// Peer address (resource 7).
-///
-/// ID 7 · R · String · multiple · optional
-///
-/// Addresses of neighbouring nodes the device talks to, such as a gateway, router or mesh neighbour.
-#[derive(Clone, Copy, Debug)]
-pub struct PeerAddress;
-
-impl Resource for PeerAddress {
-    const ID: u16 = 7;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for PeerAddress {}
-
-/// Multicast group address (resource 8).
-///
-/// ID 8 · RW · String · multiple · optional
-///
-/// Multicast group addresses on which the device accepts messages and commands.
-#[derive(Clone, Copy, Debug)]
-pub struct MulticastGroupAddress;
-
-impl Resource for MulticastGroupAddress {
-    const ID: u16 = 8;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for MulticastGroupAddress {}
-
-impl Writable for MulticastGroupAddress {}
-
-/// Multicast group key (resource 9).
-///
-/// ID 9 · RW · String · multiple · optional
-///
-/// Shared keys (for instance AES-128) of the multicast groups the device belongs to, one per group.
-#[derive(Clone, Copy, Debug)]
-pub struct MulticastGroupKey;
-
-impl Resource for MulticastGroupKey {
-    const ID: u16 = 9;
-    type Object = LpwanCommunication;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for MulticastGroupKey {}
-
-impl Writable for MulticastGroupKey {}
-
-/// Data rate (resource 10).
-///
-/// ID 10 · RW · Integer · single · optional · units `B/s`
-///
-/// Data rate used on the LPWAN, in bytes per second.
-#[derive(Clone, Copy, Debug)]
-pub struct DataRate;
-
-impl Resource for DataRate {
-    const ID: u16 = 10;
-    type Object = LpwanCommunication;
-    type Value = i64;
-}
-
-impl Readable for DataRate {}
-
-impl Writable for DataRate {}
-
-/// Transmit power (resource 11).
-///
-/// ID 11 · R · Float · single · optional · units `dBm`
-///
-/// Radio transmit power in dBm.
-#[derive(Clone, Copy, Debug)]
-pub struct TransmitPower;
-
-impl Resource for TransmitPower {
-    const ID: u16 = 11;
-    type Object = LpwanCommunication;
-    type Value = f64;
-}
-
-impl Readable for TransmitPower {}
-
-/// Frequency (resource 12).
-///
-/// ID 12 · RW · Float · single · optional · units `Hz`
-///
-/// Radio carrier frequency in hertz.
-#[derive(Clone, Copy, Debug)]
-pub struct Frequency;
-
-impl Resource for Frequency {
-    const ID: u16 = 12;
-    type Object = LpwanCommunication;
-    type Value = f64;
-}
-
-impl Readable for Frequency {}
-
-impl Writable for Frequency {}
-
-/// Session time (resource 13).
-///
-/// ID 13 · RW · Time · single · optional
-///
-/// Start time of the multicast session; group messages are ignored before it.
-#[derive(Clone, Copy, Debug)]
-pub struct SessionTime;
-
-impl Resource for SessionTime {
-    const ID: u16 = 13;
-    type Object = LpwanCommunication;
-    type Value = Time;
-}
-
-impl Readable for SessionTime {}
-
-impl Writable for SessionTime {}
-
-/// Session duration (resource 14).
-///
-/// ID 14 · R · Time · single · optional · units `s`
-///
-/// Length of the multicast session in seconds, counted from Session time; group messages are ignored after it ends.
-#[derive(Clone, Copy, Debug)]
-pub struct SessionDuration;
-
-impl Resource for SessionDuration {
-    const ID: u16 = 14;
-    type Object = LpwanCommunication;
-    type Value = Time;
-}
-
-impl Readable for SessionDuration {}
-
-/// Mesh node (resource 15).
-///
-/// ID 15 · RW · Boolean · single · optional
-///
-/// true: the device relays messages it receives to other nodes of the mesh.
-#[derive(Clone, Copy, Debug)]
-pub struct MeshNode;
-
-impl Resource for MeshNode {
-    const ID: u16 = 15;
-    type Object = LpwanCommunication;
-    type Value = bool;
-}
-
-impl Readable for MeshNode {}
-
-impl Writable for MeshNode {}
-
-/// Maximum repeat time (resource 16).
-///
-/// ID 16 · RW · Integer · single · optional
-///
-/// Upper limit on how many times a message is relayed inside the mesh.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumRepeatTime;
-
-impl Resource for MaximumRepeatTime {
-    const ID: u16 = 16;
-    type Object = LpwanCommunication;
-    type Value = i64;
-}
-
-impl Readable for MaximumRepeatTime {}
-
-impl Writable for MaximumRepeatTime {}
-
-/// Number of repeats (resource 17).
-///
-/// ID 17 · R · Integer · single · optional
-///
-/// Hop count: number of mesh nodes up to and including the destination (router or other device).
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfRepeats;
-
-impl Resource for NumberOfRepeats {
-    const ID: u16 = 17;
-    type Object = LpwanCommunication;
-    type Value = i64;
-}
-
-impl Readable for NumberOfRepeats {}
-
-/// Signal to noise ratio (resource 18).
-///
-/// ID 18 · R · Float · single · optional · units `dB`
-///
-/// Signal to noise ratio of the received signal, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct SignalToNoiseRatio;
-
-impl Resource for SignalToNoiseRatio {
-    const ID: u16 = 18;
-    type Object = LpwanCommunication;
-    type Value = f64;
-}
-
-impl Readable for SignalToNoiseRatio {}
-
-/// Communication failure (resource 19).
-///
-/// ID 19 · R · Boolean · single · optional
-///
-/// true while the device cannot communicate correctly.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationFailure;
-
-impl Resource for CommunicationFailure {
-    const ID: u16 = 19;
-    type Object = LpwanCommunication;
-    type Value = bool;
-}
-
-impl Readable for CommunicationFailure {}
-
-/// Received Signal Strength Indication (resource 20).
-///
-/// ID 20 · R · Float · single · optional · units `dBm`
-///
-/// Received signal strength (RSSI) measured by the device, in dBm.
-#[derive(Clone, Copy, Debug)]
-pub struct ReceivedSignalStrengthIndication;
-
-impl Resource for ReceivedSignalStrengthIndication {
-    const ID: u16 = 20;
-    type Object = LpwanCommunication;
-    type Value = f64;
-}
-
-impl Readable for ReceivedSignalStrengthIndication {}
-
-/// IMSI (resource 21).
-///
-/// ID 21 · R · String · single · optional
-///
-/// IMSI of the SIM: the subscriber identity on the mobile network.
-#[derive(Clone, Copy, Debug)]
-pub struct Imsi;
-
-impl Resource for Imsi {
-    const ID: u16 = 21;
-    type Object = LpwanCommunication;
-    type Value = String;
-}
-
-impl Readable for Imsi {}
-
-/// IMEI (resource 22).
-///
-/// ID 22 · R · String · single · optional
-///
-/// IMEI of the modem: the equipment identity on the mobile network.
-#[derive(Clone, Copy, Debug)]
-pub struct Imei;
-
-impl Resource for Imei {
-    const ID: u16 = 22;
-    type Object = LpwanCommunication;
-    type Value = String;
-}
-
-impl Readable for Imei {}
-
-/// Current Communication Operator (resource 23).
-///
-/// ID 23 · R · String · single · optional
-///
-/// Name of the network operator currently serving the device, as free text (private operators included).
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentCommunicationOperator;
-
-impl Resource for CurrentCommunicationOperator {
-    const ID: u16 = 23;
-    type Object = LpwanCommunication;
-    type Value = String;
-}
-
-impl Readable for CurrentCommunicationOperator {}
-
-/// Integrated Circuit Card Identifier (resource 24).
-///
-/// ID 24 · R · String · single · optional
-///
-/// ICCID: the serial number printed on the SIM card (ITU-T E.118).
-#[derive(Clone, Copy, Debug)]
-pub struct IntegratedCircuitCardIdentifier;
-
-impl Resource for IntegratedCircuitCardIdentifier {
-    const ID: u16 = 24;
-    type Object = LpwanCommunication;
-    type Value = String;
-}
-
-impl Readable for IntegratedCircuitCardIdentifier {}

@@ -821,121 +821,121 @@ impl ObjectType for LpwanMeshConnectivity {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LpwanMeshConnectivityWrite {
-    /// Device class (resource 1, RW): see [`DeviceClass`](struct@DeviceClass).
+    /// Device class (resource 1, RW): see [`DeviceClass`](struct@resources::DeviceClass).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub device_class: Option<DeviceClassValue>,
-    /// Transmit Power (resource 8, RW): see [`TransmitPower`](struct@TransmitPower).
+    /// Transmit Power (resource 8, RW): see [`TransmitPower`](struct@resources::TransmitPower).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub transmit_power: Option<f64>,
-    /// Data Rate (resource 9, RW): see [`DataRate`](struct@DataRate).
+    /// Data Rate (resource 9, RW): see [`DataRate`](struct@resources::DataRate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_rate: Option<f64>,
-    /// Operation Mode (resource 10, RW): see [`OperationMode`](struct@OperationMode).
+    /// Operation Mode (resource 10, RW): see [`OperationMode`](struct@resources::OperationMode).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub operation_mode: Option<String>,
-    /// Operating Channel (resource 11, RW): see [`OperatingChannel`](struct@OperatingChannel).
+    /// Operating Channel (resource 11, RW): see [`OperatingChannel`](struct@resources::OperatingChannel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub operating_channel: Option<i64>,
-    /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`](struct@ChannelHoppingFunction).
+    /// Channel Hopping Function (resource 12, RW): see [`ChannelHoppingFunction`](struct@resources::ChannelHoppingFunction).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub channel_hopping_function: Option<ChannelHoppingFunctionValue>,
-    /// Available Channels (resource 13, RW): see [`AvailableChannels`](struct@AvailableChannels).
+    /// Available Channels (resource 13, RW): see [`AvailableChannels`](struct@resources::AvailableChannels).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub available_channels: Option<String>,
-    /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`](struct@UnicastChannelPlan).
+    /// Unicast Channel Plan (resource 14, RW): see [`UnicastChannelPlan`](struct@resources::UnicastChannelPlan).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub unicast_channel_plan: Option<String>,
-    /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`](struct@BroadcastChannelPlan).
+    /// Broadcast Channel Plan (resource 15, RW): see [`BroadcastChannelPlan`](struct@resources::BroadcastChannelPlan).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub broadcast_channel_plan: Option<String>,
-    /// FEC (resource 16, RW): see [`Fec`](struct@Fec).
+    /// FEC (resource 16, RW): see [`Fec`](struct@resources::Fec).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub fec: Option<bool>,
-    /// Data Whitening (resource 17, RW): see [`DataWhitening`](struct@DataWhitening).
+    /// Data Whitening (resource 17, RW): see [`DataWhitening`](struct@resources::DataWhitening).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_whitening: Option<bool>,
-    /// Cipher Suite (resource 18, RW): see [`CipherSuite`](struct@CipherSuite).
+    /// Cipher Suite (resource 18, RW): see [`CipherSuite`](struct@resources::CipherSuite).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub cipher_suite: Option<String>,
-    /// PAN Identifier (resource 19, RW): see [`PanIdentifier`](struct@PanIdentifier).
+    /// PAN Identifier (resource 19, RW): see [`PanIdentifier`](struct@resources::PanIdentifier).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub pan_identifier: Option<InstanceMap<i64>>,
-    /// Network Name (resource 20, RW): see [`NetworkName`](struct@NetworkName).
+    /// Network Name (resource 20, RW): see [`NetworkName`](struct@resources::NetworkName).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub network_name: Option<String>,
-    /// Physical interface (resource 24, RW): see [`PhysicalInterface`](struct@PhysicalInterface).
+    /// Physical interface (resource 24, RW): see [`PhysicalInterface`](struct@resources::PhysicalInterface).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub physical_interface: Option<String>,
-    /// Logical Address (resource 25, RW): see [`LogicalAddress`](struct@LogicalAddress).
+    /// Logical Address (resource 25, RW): see [`LogicalAddress`](struct@resources::LogicalAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub logical_address: Option<InstanceMap<String>>,
-    /// IP Address (resource 26, RW): see [`IpAddress`](struct@IpAddress).
+    /// IP Address (resource 26, RW): see [`IpAddress`](struct@resources::IpAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ip_address: Option<InstanceMap<String>>,
-    /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`](struct@MulticastGroupAddress).
+    /// Multicast Group Address (resource 27, RW): see [`MulticastGroupAddress`](struct@resources::MulticastGroupAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub multicast_group_address: Option<InstanceMap<String>>,
-    /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`](struct@MulticastGroupKey).
+    /// Multicast group key (resource 28, RW): see [`MulticastGroupKey`](struct@resources::MulticastGroupKey).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub multicast_group_key: Option<InstanceMap<Vec<u8>>>,
-    /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`](struct@MaximumRepeatTime).
+    /// Maximum repeat time (resource 34, RW): see [`MaximumRepeatTime`](struct@resources::MaximumRepeatTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -1162,7 +1162,7 @@ impl WriteView for LpwanMeshConnectivityWrite {
 /// The executable resources of LPWAN Mesh Connectivity (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Error Counter Reset (resource 7, E): see [`ErrorCounterReset`](struct@ErrorCounterReset).
+    /// Error Counter Reset (resource 7, E): see [`ErrorCounterReset`](struct@resources::ErrorCounterReset).
     ErrorCounterReset,
 }
 
@@ -1535,634 +1535,639 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Network Type (resource 0).
-///
-/// ID 0 · R · String · single · mandatory
-///
-/// Mesh technology or specification set in use, as text, e.g. Wi-SUN, Thread or Zigbee.
-#[derive(Clone, Copy, Debug)]
-pub struct NetworkType;
+/// One zero-sized type per resource of LPWAN Mesh Connectivity 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for NetworkType {
-    const ID: u16 = 0;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
+    /// Network Type (resource 0).
+    ///
+    /// ID 0 · R · String · single · mandatory
+    ///
+    /// Mesh technology or specification set in use, as text, e.g. Wi-SUN, Thread or Zigbee.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NetworkType;
+
+    impl Resource for NetworkType {
+        const ID: u16 = 0;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for NetworkType {}
+
+    /// Device class (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · mandatory
+    ///
+    /// Role of the node: end device (0), router (1), repeater (2), border router (3), bridge (4), gateway (5).
+    #[derive(Clone, Copy, Debug)]
+    pub struct DeviceClass;
+
+    impl Resource for DeviceClass {
+        const ID: u16 = 1;
+        type Object = LpwanMeshConnectivity;
+        type Value = DeviceClassValue;
+    }
+
+    impl Readable for DeviceClass {}
+
+    impl Writable for DeviceClass {}
+
+    /// Operating Frequency (resource 2).
+    ///
+    /// ID 2 · R · Float · single · mandatory · units `MHz`
+    ///
+    /// Radio frequency in use, in megahertz.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OperatingFrequency;
+
+    impl Resource for OperatingFrequency {
+        const ID: u16 = 2;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for OperatingFrequency {}
+
+    /// Status (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · mandatory
+    ///
+    /// Mesh connection state: disabled (0), connecting (1), connected (2), disconnecting (3), disconnected (4).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Status;
+
+    impl Resource for Status {
+        const ID: u16 = 3;
+        type Object = LpwanMeshConnectivity;
+        type Value = StatusValue;
+    }
+
+    impl Readable for Status {}
+
+    /// Connection Errors (resource 4).
+    ///
+    /// ID 4 · R · String · single · optional
+    ///
+    /// Text describing the errors currently affecting the mesh link.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ConnectionErrors;
+
+    impl Resource for ConnectionErrors {
+        const ID: u16 = 4;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for ConnectionErrors {}
+
+    /// Last Error timestamp (resource 5).
+    ///
+    /// ID 5 · R · Time · single · optional
+    ///
+    /// UTC time of the most recent link error.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastErrorTimestamp;
+
+    impl Resource for LastErrorTimestamp {
+        const ID: u16 = 5;
+        type Object = LpwanMeshConnectivity;
+        type Value = Time;
+    }
+
+    impl Readable for LastErrorTimestamp {}
+
+    /// Error Counter (resource 6).
+    ///
+    /// ID 6 · R · Integer · single · optional
+    ///
+    /// Total link errors seen since the counter was last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ErrorCounter;
+
+    impl Resource for ErrorCounter {
+        const ID: u16 = 6;
+        type Object = LpwanMeshConnectivity;
+        type Value = i64;
+    }
+
+    impl Readable for ErrorCounter {}
+
+    /// Error Counter Reset (resource 7).
+    ///
+    /// ID 7 · E · none · single · optional
+    ///
+    /// Execute to set Error Counter back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ErrorCounterReset;
+
+    impl Resource for ErrorCounterReset {
+        const ID: u16 = 7;
+        type Object = LpwanMeshConnectivity;
+        type Value = ();
+    }
+
+    impl Executable for ErrorCounterReset {}
+
+    /// Transmit Power (resource 8).
+    ///
+    /// ID 8 · RW · Float · single · optional · units `dBm`
+    ///
+    /// Radio transmit power, in dBm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TransmitPower;
+
+    impl Resource for TransmitPower {
+        const ID: u16 = 8;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for TransmitPower {}
+
+    impl Writable for TransmitPower {}
+
+    /// Data Rate (resource 9).
+    ///
+    /// ID 9 · RW · Float · single · optional · units `bit/s`
+    ///
+    /// Radio data rate, in bits per second.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataRate;
+
+    impl Resource for DataRate {
+        const ID: u16 = 9;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for DataRate {}
+
+    impl Writable for DataRate {}
+
+    /// Operation Mode (resource 10).
+    ///
+    /// ID 10 · RW · String · single · optional
+    ///
+    /// Operating mode in effect; its meaning depends on the mesh technology.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OperationMode;
+
+    impl Resource for OperationMode {
+        const ID: u16 = 10;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for OperationMode {}
+
+    impl Writable for OperationMode {}
+
+    /// Operating Channel (resource 11).
+    ///
+    /// ID 11 · RW · Integer · single · optional
+    ///
+    /// Channel currently used for data frames; updated by the client while frequency hopping.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OperatingChannel;
+
+    impl Resource for OperatingChannel {
+        const ID: u16 = 11;
+        type Object = LpwanMeshConnectivity;
+        type Value = i64;
+    }
+
+    impl Readable for OperatingChannel {}
+
+    impl Writable for OperatingChannel {}
+
+    /// Channel Hopping Function (resource 12).
+    ///
+    /// ID 12 · RW · Integer · single · optional
+    ///
+    /// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ChannelHoppingFunction;
+
+    impl Resource for ChannelHoppingFunction {
+        const ID: u16 = 12;
+        type Object = LpwanMeshConnectivity;
+        type Value = ChannelHoppingFunctionValue;
+    }
+
+    impl Readable for ChannelHoppingFunction {}
+
+    impl Writable for ChannelHoppingFunction {}
+
+    /// Available Channels (resource 13).
+    ///
+    /// ID 13 · RW · String · single · optional
+    ///
+    /// Radio channels allowed in the regulatory domain, as a text list.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AvailableChannels;
+
+    impl Resource for AvailableChannels {
+        const ID: u16 = 13;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for AvailableChannels {}
+
+    impl Writable for AvailableChannels {}
+
+    /// Unicast Channel Plan (resource 14).
+    ///
+    /// ID 14 · RW · String · single · optional
+    ///
+    /// Subset of channels used for unicast traffic, where the technology has one.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UnicastChannelPlan;
+
+    impl Resource for UnicastChannelPlan {
+        const ID: u16 = 14;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for UnicastChannelPlan {}
+
+    impl Writable for UnicastChannelPlan {}
+
+    /// Broadcast Channel Plan (resource 15).
+    ///
+    /// ID 15 · RW · String · single · optional
+    ///
+    /// Subset of channels used for broadcast traffic, where the technology has one.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BroadcastChannelPlan;
+
+    impl Resource for BroadcastChannelPlan {
+        const ID: u16 = 15;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for BroadcastChannelPlan {}
+
+    impl Writable for BroadcastChannelPlan {}
+
+    /// FEC (resource 16).
+    ///
+    /// ID 16 · RW · Boolean · single · optional
+    ///
+    /// true when forward error correction is on, which helps on noisy links.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Fec;
+
+    impl Resource for Fec {
+        const ID: u16 = 16;
+        type Object = LpwanMeshConnectivity;
+        type Value = bool;
+    }
+
+    impl Readable for Fec {}
+
+    impl Writable for Fec {}
+
+    /// Data Whitening (resource 17).
+    ///
+    /// ID 17 · RW · Boolean · single · optional
+    ///
+    /// true when data whitening is on, spreading transmit power more evenly over the channel.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataWhitening;
+
+    impl Resource for DataWhitening {
+        const ID: u16 = 17;
+        type Object = LpwanMeshConnectivity;
+        type Value = bool;
+    }
+
+    impl Readable for DataWhitening {}
+
+    impl Writable for DataWhitening {}
+
+    /// Cipher Suite (resource 18).
+    ///
+    /// ID 18 · RW · String · single · optional
+    ///
+    /// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CipherSuite;
+
+    impl Resource for CipherSuite {
+        const ID: u16 = 18;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for CipherSuite {}
+
+    impl Writable for CipherSuite {}
+
+    /// PAN Identifier (resource 19).
+    ///
+    /// ID 19 · RW · Integer · multiple · optional
+    ///
+    /// 802.15.4 PAN identifiers of the network.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PanIdentifier;
+
+    impl Resource for PanIdentifier {
+        const ID: u16 = 19;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for PanIdentifier {}
+
+    impl Writable for PanIdentifier {}
+
+    /// Network Name (resource 20).
+    ///
+    /// ID 20 · RW · String · single · optional
+    ///
+    /// Operator-chosen name of the mesh network.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NetworkName;
+
+    impl Resource for NetworkName {
+        const ID: u16 = 20;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for NetworkName {}
+
+    impl Writable for NetworkName {}
+
+    /// Node Rank (resource 21).
+    ///
+    /// ID 21 · R · Integer · single · optional
+    ///
+    /// Rank of the node in the mesh: hop count or path cost to the border router.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NodeRank;
+
+    impl Resource for NodeRank {
+        const ID: u16 = 21;
+        type Object = LpwanMeshConnectivity;
+        type Value = i64;
+    }
+
+    impl Readable for NodeRank {}
+
+    /// Root Address (resource 22).
+    ///
+    /// ID 22 · R · String · multiple · optional
+    ///
+    /// Addresses of the border routers or gateways that connect the mesh to the outside.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RootAddress;
+
+    impl Resource for RootAddress {
+        const ID: u16 = 22;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for RootAddress {}
+
+    /// Parent Address (resource 23).
+    ///
+    /// ID 23 · R · String · multiple · optional
+    ///
+    /// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ParentAddress;
+
+    impl Resource for ParentAddress {
+        const ID: u16 = 23;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for ParentAddress {}
+
+    /// Physical interface (resource 24).
+    ///
+    /// ID 24 · RW · String · single · mandatory
+    ///
+    /// MAC address of the radio interface, in hexadecimal.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PhysicalInterface;
+
+    impl Resource for PhysicalInterface {
+        const ID: u16 = 24;
+        type Object = LpwanMeshConnectivity;
+        type Value = String;
+    }
+
+    impl Readable for PhysicalInterface {}
+
+    impl Writable for PhysicalInterface {}
+
+    /// Logical Address (resource 25).
+    ///
+    /// ID 25 · RW · String · multiple · optional
+    ///
+    /// Logical addresses of the interface, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LogicalAddress;
+
+    impl Resource for LogicalAddress {
+        const ID: u16 = 25;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for LogicalAddress {}
+
+    impl Writable for LogicalAddress {}
+
+    /// IP Address (resource 26).
+    ///
+    /// ID 26 · RW · String · multiple · optional
+    ///
+    /// IP addresses (IPv4 or IPv6) of the interface, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct IpAddress;
+
+    impl Resource for IpAddress {
+        const ID: u16 = 26;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for IpAddress {}
+
+    impl Writable for IpAddress {}
+
+    /// Multicast Group Address (resource 27).
+    ///
+    /// ID 27 · RW · String · multiple · optional
+    ///
+    /// Multicast group addresses on which the node accepts messages and commands.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MulticastGroupAddress;
+
+    impl Resource for MulticastGroupAddress {
+        const ID: u16 = 27;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for MulticastGroupAddress {}
+
+    impl Writable for MulticastGroupAddress {}
+
+    /// Multicast group key (resource 28).
+    ///
+    /// ID 28 · RW · Opaque · multiple · optional
+    ///
+    /// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MulticastGroupKey;
+
+    impl Resource for MulticastGroupKey {
+        const ID: u16 = 28;
+        type Object = LpwanMeshConnectivity;
+        type Value = InstanceMap<Vec<u8>>;
+    }
+
+    impl Readable for MulticastGroupKey {}
+
+    impl Writable for MulticastGroupKey {}
+
+    /// Signal to noise ratio (resource 29).
+    ///
+    /// ID 29 · R · Float · single · optional · units `dB`
+    ///
+    /// Signal to noise ratio of the received signal, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SignalToNoiseRatio;
+
+    impl Resource for SignalToNoiseRatio {
+        const ID: u16 = 29;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for SignalToNoiseRatio {}
+
+    /// Received Signal Strength Indication (resource 30).
+    ///
+    /// ID 30 · R · Float · single · optional · units `dBm`
+    ///
+    /// Received signal strength (RSSI), in dBm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReceivedSignalStrengthIndication;
+
+    impl Resource for ReceivedSignalStrengthIndication {
+        const ID: u16 = 30;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for ReceivedSignalStrengthIndication {}
+
+    /// Noise Floor (resource 31).
+    ///
+    /// ID 31 · R · Float · single · optional · units `dBm`
+    ///
+    /// Background noise level measured on the channel, in dBm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NoiseFloor;
+
+    impl Resource for NoiseFloor {
+        const ID: u16 = 31;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for NoiseFloor {}
+
+    /// Maximum repeat time (resource 34).
+    ///
+    /// ID 34 · RW · Integer · single · optional
+    ///
+    /// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumRepeatTime;
+
+    impl Resource for MaximumRepeatTime {
+        const ID: u16 = 34;
+        type Object = LpwanMeshConnectivity;
+        type Value = i64;
+    }
+
+    impl Readable for MaximumRepeatTime {}
+
+    impl Writable for MaximumRepeatTime {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = LpwanMeshConnectivity;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = LpwanMeshConnectivity;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = LpwanMeshConnectivity;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = LpwanMeshConnectivity;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for NetworkType {}
-
-/// Device class (resource 1).
-///
-/// ID 1 · RW · Integer · single · mandatory
-///
-/// Role of the node: end device (0), router (1), repeater (2), border router (3), bridge (4), gateway (5).
-#[derive(Clone, Copy, Debug)]
-pub struct DeviceClass;
-
-impl Resource for DeviceClass {
-    const ID: u16 = 1;
-    type Object = LpwanMeshConnectivity;
-    type Value = DeviceClassValue;
-}
-
-impl Readable for DeviceClass {}
-
-impl Writable for DeviceClass {}
-
-/// Operating Frequency (resource 2).
-///
-/// ID 2 · R · Float · single · mandatory · units `MHz`
-///
-/// Radio frequency in use, in megahertz.
-#[derive(Clone, Copy, Debug)]
-pub struct OperatingFrequency;
-
-impl Resource for OperatingFrequency {
-    const ID: u16 = 2;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for OperatingFrequency {}
-
-/// Status (resource 3).
-///
-/// ID 3 · R · Integer · single · mandatory
-///
-/// Mesh connection state: disabled (0), connecting (1), connected (2), disconnecting (3), disconnected (4).
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Resource for Status {
-    const ID: u16 = 3;
-    type Object = LpwanMeshConnectivity;
-    type Value = StatusValue;
-}
-
-impl Readable for Status {}
-
-/// Connection Errors (resource 4).
-///
-/// ID 4 · R · String · single · optional
-///
-/// Text describing the errors currently affecting the mesh link.
-#[derive(Clone, Copy, Debug)]
-pub struct ConnectionErrors;
-
-impl Resource for ConnectionErrors {
-    const ID: u16 = 4;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for ConnectionErrors {}
-
-/// Last Error timestamp (resource 5).
-///
-/// ID 5 · R · Time · single · optional
-///
-/// UTC time of the most recent link error.
-#[derive(Clone, Copy, Debug)]
-pub struct LastErrorTimestamp;
-
-impl Resource for LastErrorTimestamp {
-    const ID: u16 = 5;
-    type Object = LpwanMeshConnectivity;
-    type Value = Time;
-}
-
-impl Readable for LastErrorTimestamp {}
-
-/// Error Counter (resource 6).
-///
-/// ID 6 · R · Integer · single · optional
-///
-/// Total link errors seen since the counter was last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorCounter;
-
-impl Resource for ErrorCounter {
-    const ID: u16 = 6;
-    type Object = LpwanMeshConnectivity;
-    type Value = i64;
-}
-
-impl Readable for ErrorCounter {}
-
-/// Error Counter Reset (resource 7).
-///
-/// ID 7 · E · none · single · optional
-///
-/// Execute to set Error Counter back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorCounterReset;
-
-impl Resource for ErrorCounterReset {
-    const ID: u16 = 7;
-    type Object = LpwanMeshConnectivity;
-    type Value = ();
-}
-
-impl Executable for ErrorCounterReset {}
-
-/// Transmit Power (resource 8).
-///
-/// ID 8 · RW · Float · single · optional · units `dBm`
-///
-/// Radio transmit power, in dBm.
-#[derive(Clone, Copy, Debug)]
-pub struct TransmitPower;
-
-impl Resource for TransmitPower {
-    const ID: u16 = 8;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for TransmitPower {}
-
-impl Writable for TransmitPower {}
-
-/// Data Rate (resource 9).
-///
-/// ID 9 · RW · Float · single · optional · units `bit/s`
-///
-/// Radio data rate, in bits per second.
-#[derive(Clone, Copy, Debug)]
-pub struct DataRate;
-
-impl Resource for DataRate {
-    const ID: u16 = 9;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for DataRate {}
-
-impl Writable for DataRate {}
-
-/// Operation Mode (resource 10).
-///
-/// ID 10 · RW · String · single · optional
-///
-/// Operating mode in effect; its meaning depends on the mesh technology.
-#[derive(Clone, Copy, Debug)]
-pub struct OperationMode;
-
-impl Resource for OperationMode {
-    const ID: u16 = 10;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for OperationMode {}
-
-impl Writable for OperationMode {}
-
-/// Operating Channel (resource 11).
-///
-/// ID 11 · RW · Integer · single · optional
-///
-/// Channel currently used for data frames; updated by the client while frequency hopping.
-#[derive(Clone, Copy, Debug)]
-pub struct OperatingChannel;
-
-impl Resource for OperatingChannel {
-    const ID: u16 = 11;
-    type Object = LpwanMeshConnectivity;
-    type Value = i64;
-}
-
-impl Readable for OperatingChannel {}
-
-impl Writable for OperatingChannel {}
-
-/// Channel Hopping Function (resource 12).
-///
-/// ID 12 · RW · Integer · single · optional
-///
-/// Frequency hopping in use: 0 off, 1 pseudo-random, 2 adaptive.
-#[derive(Clone, Copy, Debug)]
-pub struct ChannelHoppingFunction;
-
-impl Resource for ChannelHoppingFunction {
-    const ID: u16 = 12;
-    type Object = LpwanMeshConnectivity;
-    type Value = ChannelHoppingFunctionValue;
-}
-
-impl Readable for ChannelHoppingFunction {}
-
-impl Writable for ChannelHoppingFunction {}
-
-/// Available Channels (resource 13).
-///
-/// ID 13 · RW · String · single · optional
-///
-/// Radio channels allowed in the regulatory domain, as a text list.
-#[derive(Clone, Copy, Debug)]
-pub struct AvailableChannels;
-
-impl Resource for AvailableChannels {
-    const ID: u16 = 13;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for AvailableChannels {}
-
-impl Writable for AvailableChannels {}
-
-/// Unicast Channel Plan (resource 14).
-///
-/// ID 14 · RW · String · single · optional
-///
-/// Subset of channels used for unicast traffic, where the technology has one.
-#[derive(Clone, Copy, Debug)]
-pub struct UnicastChannelPlan;
-
-impl Resource for UnicastChannelPlan {
-    const ID: u16 = 14;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for UnicastChannelPlan {}
-
-impl Writable for UnicastChannelPlan {}
-
-/// Broadcast Channel Plan (resource 15).
-///
-/// ID 15 · RW · String · single · optional
-///
-/// Subset of channels used for broadcast traffic, where the technology has one.
-#[derive(Clone, Copy, Debug)]
-pub struct BroadcastChannelPlan;
-
-impl Resource for BroadcastChannelPlan {
-    const ID: u16 = 15;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for BroadcastChannelPlan {}
-
-impl Writable for BroadcastChannelPlan {}
-
-/// FEC (resource 16).
-///
-/// ID 16 · RW · Boolean · single · optional
-///
-/// true when forward error correction is on, which helps on noisy links.
-#[derive(Clone, Copy, Debug)]
-pub struct Fec;
-
-impl Resource for Fec {
-    const ID: u16 = 16;
-    type Object = LpwanMeshConnectivity;
-    type Value = bool;
-}
-
-impl Readable for Fec {}
-
-impl Writable for Fec {}
-
-/// Data Whitening (resource 17).
-///
-/// ID 17 · RW · Boolean · single · optional
-///
-/// true when data whitening is on, spreading transmit power more evenly over the channel.
-#[derive(Clone, Copy, Debug)]
-pub struct DataWhitening;
-
-impl Resource for DataWhitening {
-    const ID: u16 = 17;
-    type Object = LpwanMeshConnectivity;
-    type Value = bool;
-}
-
-impl Readable for DataWhitening {}
-
-impl Writable for DataWhitening {}
-
-/// Cipher Suite (resource 18).
-///
-/// ID 18 · RW · String · single · optional
-///
-/// Cipher suite name used for mesh security, e.g. TLS\_ECDHE\_ECDSA\_WITH\_AES\_128\_CCM.
-#[derive(Clone, Copy, Debug)]
-pub struct CipherSuite;
-
-impl Resource for CipherSuite {
-    const ID: u16 = 18;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for CipherSuite {}
-
-impl Writable for CipherSuite {}
-
-/// PAN Identifier (resource 19).
-///
-/// ID 19 · RW · Integer · multiple · optional
-///
-/// 802.15.4 PAN identifiers of the network.
-#[derive(Clone, Copy, Debug)]
-pub struct PanIdentifier;
-
-impl Resource for PanIdentifier {
-    const ID: u16 = 19;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for PanIdentifier {}
-
-impl Writable for PanIdentifier {}
-
-/// Network Name (resource 20).
-///
-/// ID 20 · RW · String · single · optional
-///
-/// Operator-chosen name of the mesh network.
-#[derive(Clone, Copy, Debug)]
-pub struct NetworkName;
-
-impl Resource for NetworkName {
-    const ID: u16 = 20;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for NetworkName {}
-
-impl Writable for NetworkName {}
-
-/// Node Rank (resource 21).
-///
-/// ID 21 · R · Integer · single · optional
-///
-/// Rank of the node in the mesh: hop count or path cost to the border router.
-#[derive(Clone, Copy, Debug)]
-pub struct NodeRank;
-
-impl Resource for NodeRank {
-    const ID: u16 = 21;
-    type Object = LpwanMeshConnectivity;
-    type Value = i64;
-}
-
-impl Readable for NodeRank {}
-
-/// Root Address (resource 22).
-///
-/// ID 22 · R · String · multiple · optional
-///
-/// Addresses of the border routers or gateways that connect the mesh to the outside.
-#[derive(Clone, Copy, Debug)]
-pub struct RootAddress;
-
-impl Resource for RootAddress {
-    const ID: u16 = 22;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for RootAddress {}
-
-/// Parent Address (resource 23).
-///
-/// ID 23 · R · String · multiple · optional
-///
-/// Addresses of the parent nodes, i.e. the next hops towards the mesh root.
-#[derive(Clone, Copy, Debug)]
-pub struct ParentAddress;
-
-impl Resource for ParentAddress {
-    const ID: u16 = 23;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for ParentAddress {}
-
-/// Physical interface (resource 24).
-///
-/// ID 24 · RW · String · single · mandatory
-///
-/// MAC address of the radio interface, in hexadecimal.
-#[derive(Clone, Copy, Debug)]
-pub struct PhysicalInterface;
-
-impl Resource for PhysicalInterface {
-    const ID: u16 = 24;
-    type Object = LpwanMeshConnectivity;
-    type Value = String;
-}
-
-impl Readable for PhysicalInterface {}
-
-impl Writable for PhysicalInterface {}
-
-/// Logical Address (resource 25).
-///
-/// ID 25 · RW · String · multiple · optional
-///
-/// Logical addresses of the interface, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct LogicalAddress;
-
-impl Resource for LogicalAddress {
-    const ID: u16 = 25;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for LogicalAddress {}
-
-impl Writable for LogicalAddress {}
-
-/// IP Address (resource 26).
-///
-/// ID 26 · RW · String · multiple · optional
-///
-/// IP addresses (IPv4 or IPv6) of the interface, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct IpAddress;
-
-impl Resource for IpAddress {
-    const ID: u16 = 26;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for IpAddress {}
-
-impl Writable for IpAddress {}
-
-/// Multicast Group Address (resource 27).
-///
-/// ID 27 · RW · String · multiple · optional
-///
-/// Multicast group addresses on which the node accepts messages and commands.
-#[derive(Clone, Copy, Debug)]
-pub struct MulticastGroupAddress;
-
-impl Resource for MulticastGroupAddress {
-    const ID: u16 = 27;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for MulticastGroupAddress {}
-
-impl Writable for MulticastGroupAddress {}
-
-/// Multicast group key (resource 28).
-///
-/// ID 28 · RW · Opaque · multiple · optional
-///
-/// Shared keys (e.g. AES-128) of the multicast groups, stored as bytes so non-printable keys fit.
-#[derive(Clone, Copy, Debug)]
-pub struct MulticastGroupKey;
-
-impl Resource for MulticastGroupKey {
-    const ID: u16 = 28;
-    type Object = LpwanMeshConnectivity;
-    type Value = InstanceMap<Vec<u8>>;
-}
-
-impl Readable for MulticastGroupKey {}
-
-impl Writable for MulticastGroupKey {}
-
-/// Signal to noise ratio (resource 29).
-///
-/// ID 29 · R · Float · single · optional · units `dB`
-///
-/// Signal to noise ratio of the received signal, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct SignalToNoiseRatio;
-
-impl Resource for SignalToNoiseRatio {
-    const ID: u16 = 29;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for SignalToNoiseRatio {}
-
-/// Received Signal Strength Indication (resource 30).
-///
-/// ID 30 · R · Float · single · optional · units `dBm`
-///
-/// Received signal strength (RSSI), in dBm.
-#[derive(Clone, Copy, Debug)]
-pub struct ReceivedSignalStrengthIndication;
-
-impl Resource for ReceivedSignalStrengthIndication {
-    const ID: u16 = 30;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for ReceivedSignalStrengthIndication {}
-
-/// Noise Floor (resource 31).
-///
-/// ID 31 · R · Float · single · optional · units `dBm`
-///
-/// Background noise level measured on the channel, in dBm.
-#[derive(Clone, Copy, Debug)]
-pub struct NoiseFloor;
-
-impl Resource for NoiseFloor {
-    const ID: u16 = 31;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for NoiseFloor {}
-
-/// Maximum repeat time (resource 34).
-///
-/// ID 34 · RW · Integer · single · optional
-///
-/// Upper limit on how often a message is retransmitted inside the mesh, e.g. CoAP retries.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumRepeatTime;
-
-impl Resource for MaximumRepeatTime {
-    const ID: u16 = 34;
-    type Object = LpwanMeshConnectivity;
-    type Value = i64;
-}
-
-impl Readable for MaximumRepeatTime {}
-
-impl Writable for MaximumRepeatTime {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = LpwanMeshConnectivity;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = LpwanMeshConnectivity;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = LpwanMeshConnectivity;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = LpwanMeshConnectivity;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -778,9 +778,9 @@ impl WriteView for LpwanMeshStatisticsWrite {
 /// The executable resources of LPWAN Mesh Statistics (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Start (resource 28, E): see [`Start`](struct@Start).
+    /// Start (resource 28, E): see [`Start`](struct@resources::Start).
     Start,
-    /// Stop (resource 29, E): see [`Stop`](struct@Stop).
+    /// Stop (resource 29, E): see [`Stop`](struct@resources::Stop).
     Stop,
 }
 
@@ -905,530 +905,535 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Tx Packets Total (resource 1).
-///
-/// ID 1 · R · Integer · single · optional
-///
-/// Frames sent and acknowledged at the first attempt (macTxSuccessCount).
-#[derive(Clone, Copy, Debug)]
-pub struct TxPacketsTotal;
+/// One zero-sized type per resource of LPWAN Mesh Statistics 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for TxPacketsTotal {
-    const ID: u16 = 1;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
+    /// Tx Packets Total (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · optional
+    ///
+    /// Frames sent and acknowledged at the first attempt (macTxSuccessCount).
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxPacketsTotal;
+
+    impl Resource for TxPacketsTotal {
+        const ID: u16 = 1;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxPacketsTotal {}
+
+    /// Tx Success on single Retry (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional
+    ///
+    /// Frames acknowledged after exactly one retry (macRetryCount).
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxSuccessOnSingleRetry;
+
+    impl Resource for TxSuccessOnSingleRetry {
+        const ID: u16 = 2;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxSuccessOnSingleRetry {}
+
+    /// Tx Success on Multi Retry (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Frames acknowledged after several retries (macMultipleRetryCount).
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxSuccessOnMultiRetry;
+
+    impl Resource for TxSuccessOnMultiRetry {
+        const ID: u16 = 3;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxSuccessOnMultiRetry {}
+
+    /// Tx Discarded packets (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional
+    ///
+    /// Frames that could not be sent at all.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxDiscardedPackets;
+
+    impl Resource for TxDiscardedPackets {
+        const ID: u16 = 4;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxDiscardedPackets {}
+
+    /// TX CCA failures (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional
+    ///
+    /// Frames not sent because clear channel assessment found the channel busy.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxCcaFailures;
+
+    impl Resource for TxCcaFailures {
+        const ID: u16 = 5;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxCcaFailures {}
+
+    /// Tx ACK failure (resource 6).
+    ///
+    /// ID 6 · R · Integer · single · optional
+    ///
+    /// Frames not sent because no acknowledgement came back.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TxAckFailure;
+
+    impl Resource for TxAckFailure {
+        const ID: u16 = 6;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for TxAckFailure {}
+
+    /// Rx Packets Total (resource 7).
+    ///
+    /// ID 7 · R · Integer · single · optional
+    ///
+    /// Frames received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RxPacketsTotal;
+
+    impl Resource for RxPacketsTotal {
+        const ID: u16 = 7;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for RxPacketsTotal {}
+
+    /// Rx Discarded Packets (resource 8).
+    ///
+    /// ID 8 · R · Integer · single · optional
+    ///
+    /// Received frames that were dropped.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RxDiscardedPackets;
+
+    impl Resource for RxDiscardedPackets {
+        const ID: u16 = 8;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for RxDiscardedPackets {}
+
+    /// Rx Malformed Packets (resource 9).
+    ///
+    /// ID 9 · R · Integer · single · optional
+    ///
+    /// Received frames dropped because their headers could not be parsed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RxMalformedPackets;
+
+    impl Resource for RxMalformedPackets {
+        const ID: u16 = 9;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for RxMalformedPackets {}
+
+    /// Rx Unsecure Packets (resource 10).
+    ///
+    /// ID 10 · R · Integer · single · optional
+    ///
+    /// Received frames dropped for failing security checks (macSecurityFailure).
+    #[derive(Clone, Copy, Debug)]
+    pub struct RxUnsecurePackets;
+
+    impl Resource for RxUnsecurePackets {
+        const ID: u16 = 10;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for RxUnsecurePackets {}
+
+    /// Rx duplicate Packets (resource 11).
+    ///
+    /// ID 11 · R · Integer · single · optional
+    ///
+    /// Received duplicate frames dropped (macDuplicateFrameCount).
+    #[derive(Clone, Copy, Debug)]
+    pub struct RxDuplicatePackets;
+
+    impl Resource for RxDuplicatePackets {
+        const ID: u16 = 11;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for RxDuplicatePackets {}
+
+    /// Beacon Frames Sent (resource 12).
+    ///
+    /// ID 12 · R · Integer · single · optional
+    ///
+    /// 802.15.4 beacon frames sent, used for mesh discovery and upkeep.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BeaconFramesSent;
+
+    impl Resource for BeaconFramesSent {
+        const ID: u16 = 12;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for BeaconFramesSent {}
+
+    /// Beacon Frames Received (resource 13).
+    ///
+    /// ID 13 · R · Integer · single · optional
+    ///
+    /// 802.15.4 beacon frames received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BeaconFramesReceived;
+
+    impl Resource for BeaconFramesReceived {
+        const ID: u16 = 13;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for BeaconFramesReceived {}
+
+    /// Ack Frames Sent (resource 14).
+    ///
+    /// ID 14 · R · Integer · single · optional
+    ///
+    /// 802.15.4 acknowledgement frames sent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AckFramesSent;
+
+    impl Resource for AckFramesSent {
+        const ID: u16 = 14;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for AckFramesSent {}
+
+    /// Ack Frames Received (resource 15).
+    ///
+    /// ID 15 · R · Integer · single · optional
+    ///
+    /// 802.15.4 acknowledgement frames received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AckFramesReceived;
+
+    impl Resource for AckFramesReceived {
+        const ID: u16 = 15;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for AckFramesReceived {}
+
+    /// Command Frames Sent (resource 16).
+    ///
+    /// ID 16 · R · Integer · single · optional
+    ///
+    /// 802.15.4 MAC command frames sent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommandFramesSent;
+
+    impl Resource for CommandFramesSent {
+        const ID: u16 = 16;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for CommandFramesSent {}
+
+    /// Command Frames Received (resource 17).
+    ///
+    /// ID 17 · R · Integer · single · optional
+    ///
+    /// 802.15.4 MAC command frames received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommandFramesReceived;
+
+    impl Resource for CommandFramesReceived {
+        const ID: u16 = 17;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for CommandFramesReceived {}
+
+    /// Data Frames Sent (resource 18).
+    ///
+    /// ID 18 · R · Integer · single · optional
+    ///
+    /// 802.15.4 data frames sent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataFramesSent;
+
+    impl Resource for DataFramesSent {
+        const ID: u16 = 18;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for DataFramesSent {}
+
+    /// Data Frames Received (resource 19).
+    ///
+    /// ID 19 · R · Integer · single · optional
+    ///
+    /// 802.15.4 data frames received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataFramesReceived;
+
+    impl Resource for DataFramesReceived {
+        const ID: u16 = 19;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for DataFramesReceived {}
+
+    /// Data Bytes Sent (resource 20).
+    ///
+    /// ID 20 · R · Integer · single · optional
+    ///
+    /// Payload bytes sent over the interface.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataBytesSent;
+
+    impl Resource for DataBytesSent {
+        const ID: u16 = 20;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for DataBytesSent {}
+
+    /// Data Bytes Received (resource 21).
+    ///
+    /// ID 21 · R · Integer · single · optional
+    ///
+    /// Payload bytes received over the interface.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataBytesReceived;
+
+    impl Resource for DataBytesReceived {
+        const ID: u16 = 21;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for DataBytesReceived {}
+
+    /// Unicast Packets Sent (resource 22).
+    ///
+    /// ID 22 · R · Integer · single · optional
+    ///
+    /// Unicast packets sent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UnicastPacketsSent;
+
+    impl Resource for UnicastPacketsSent {
+        const ID: u16 = 22;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for UnicastPacketsSent {}
+
+    /// Unicast Packets Received (resource 23).
+    ///
+    /// ID 23 · R · Integer · single · optional
+    ///
+    /// Unicast packets received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UnicastPacketsReceived;
+
+    impl Resource for UnicastPacketsReceived {
+        const ID: u16 = 23;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for UnicastPacketsReceived {}
+
+    /// Multicast Packets Sent (resource 24).
+    ///
+    /// ID 24 · R · Integer · single · optional
+    ///
+    /// Multicast packets sent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MulticastPacketsSent;
+
+    impl Resource for MulticastPacketsSent {
+        const ID: u16 = 24;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for MulticastPacketsSent {}
+
+    /// Multicast Packets Received (resource 25).
+    ///
+    /// ID 25 · R · Integer · single · optional
+    ///
+    /// Multicast packets received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MulticastPacketsReceived;
+
+    impl Resource for MulticastPacketsReceived {
+        const ID: u16 = 25;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for MulticastPacketsReceived {}
+
+    /// Broadcast Packets Sent (resource 26).
+    ///
+    /// ID 26 · R · Integer · single · optional
+    ///
+    /// Broadcast packets sent.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BroadcastPacketsSent;
+
+    impl Resource for BroadcastPacketsSent {
+        const ID: u16 = 26;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for BroadcastPacketsSent {}
+
+    /// Broadcast Packets Received (resource 27).
+    ///
+    /// ID 27 · R · Integer · single · optional
+    ///
+    /// Broadcast packets received.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BroadcastPacketsReceived;
+
+    impl Resource for BroadcastPacketsReceived {
+        const ID: u16 = 27;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for BroadcastPacketsReceived {}
+
+    /// Start (resource 28).
+    ///
+    /// ID 28 · E · none · single · mandatory
+    ///
+    /// Execute to zero all counters and start a new collection period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Start;
+
+    impl Resource for Start {
+        const ID: u16 = 28;
+        type Object = LpwanMeshStatistics;
+        type Value = ();
+    }
+
+    impl Executable for Start {}
+
+    /// Stop (resource 29).
+    ///
+    /// ID 29 · E · none · single · optional
+    ///
+    /// Execute to stop collecting; counters keep their values.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Stop;
+
+    impl Resource for Stop {
+        const ID: u16 = 29;
+        type Object = LpwanMeshStatistics;
+        type Value = ();
+    }
+
+    impl Executable for Stop {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = LpwanMeshStatistics;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = LpwanMeshStatistics;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = LpwanMeshStatistics;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = LpwanMeshStatistics;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for TxPacketsTotal {}
-
-/// Tx Success on single Retry (resource 2).
-///
-/// ID 2 · R · Integer · single · optional
-///
-/// Frames acknowledged after exactly one retry (macRetryCount).
-#[derive(Clone, Copy, Debug)]
-pub struct TxSuccessOnSingleRetry;
-
-impl Resource for TxSuccessOnSingleRetry {
-    const ID: u16 = 2;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for TxSuccessOnSingleRetry {}
-
-/// Tx Success on Multi Retry (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Frames acknowledged after several retries (macMultipleRetryCount).
-#[derive(Clone, Copy, Debug)]
-pub struct TxSuccessOnMultiRetry;
-
-impl Resource for TxSuccessOnMultiRetry {
-    const ID: u16 = 3;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for TxSuccessOnMultiRetry {}
-
-/// Tx Discarded packets (resource 4).
-///
-/// ID 4 · R · Integer · single · optional
-///
-/// Frames that could not be sent at all.
-#[derive(Clone, Copy, Debug)]
-pub struct TxDiscardedPackets;
-
-impl Resource for TxDiscardedPackets {
-    const ID: u16 = 4;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for TxDiscardedPackets {}
-
-/// TX CCA failures (resource 5).
-///
-/// ID 5 · R · Integer · single · optional
-///
-/// Frames not sent because clear channel assessment found the channel busy.
-#[derive(Clone, Copy, Debug)]
-pub struct TxCcaFailures;
-
-impl Resource for TxCcaFailures {
-    const ID: u16 = 5;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for TxCcaFailures {}
-
-/// Tx ACK failure (resource 6).
-///
-/// ID 6 · R · Integer · single · optional
-///
-/// Frames not sent because no acknowledgement came back.
-#[derive(Clone, Copy, Debug)]
-pub struct TxAckFailure;
-
-impl Resource for TxAckFailure {
-    const ID: u16 = 6;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for TxAckFailure {}
-
-/// Rx Packets Total (resource 7).
-///
-/// ID 7 · R · Integer · single · optional
-///
-/// Frames received.
-#[derive(Clone, Copy, Debug)]
-pub struct RxPacketsTotal;
-
-impl Resource for RxPacketsTotal {
-    const ID: u16 = 7;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for RxPacketsTotal {}
-
-/// Rx Discarded Packets (resource 8).
-///
-/// ID 8 · R · Integer · single · optional
-///
-/// Received frames that were dropped.
-#[derive(Clone, Copy, Debug)]
-pub struct RxDiscardedPackets;
-
-impl Resource for RxDiscardedPackets {
-    const ID: u16 = 8;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for RxDiscardedPackets {}
-
-/// Rx Malformed Packets (resource 9).
-///
-/// ID 9 · R · Integer · single · optional
-///
-/// Received frames dropped because their headers could not be parsed.
-#[derive(Clone, Copy, Debug)]
-pub struct RxMalformedPackets;
-
-impl Resource for RxMalformedPackets {
-    const ID: u16 = 9;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for RxMalformedPackets {}
-
-/// Rx Unsecure Packets (resource 10).
-///
-/// ID 10 · R · Integer · single · optional
-///
-/// Received frames dropped for failing security checks (macSecurityFailure).
-#[derive(Clone, Copy, Debug)]
-pub struct RxUnsecurePackets;
-
-impl Resource for RxUnsecurePackets {
-    const ID: u16 = 10;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for RxUnsecurePackets {}
-
-/// Rx duplicate Packets (resource 11).
-///
-/// ID 11 · R · Integer · single · optional
-///
-/// Received duplicate frames dropped (macDuplicateFrameCount).
-#[derive(Clone, Copy, Debug)]
-pub struct RxDuplicatePackets;
-
-impl Resource for RxDuplicatePackets {
-    const ID: u16 = 11;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for RxDuplicatePackets {}
-
-/// Beacon Frames Sent (resource 12).
-///
-/// ID 12 · R · Integer · single · optional
-///
-/// 802.15.4 beacon frames sent, used for mesh discovery and upkeep.
-#[derive(Clone, Copy, Debug)]
-pub struct BeaconFramesSent;
-
-impl Resource for BeaconFramesSent {
-    const ID: u16 = 12;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for BeaconFramesSent {}
-
-/// Beacon Frames Received (resource 13).
-///
-/// ID 13 · R · Integer · single · optional
-///
-/// 802.15.4 beacon frames received.
-#[derive(Clone, Copy, Debug)]
-pub struct BeaconFramesReceived;
-
-impl Resource for BeaconFramesReceived {
-    const ID: u16 = 13;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for BeaconFramesReceived {}
-
-/// Ack Frames Sent (resource 14).
-///
-/// ID 14 · R · Integer · single · optional
-///
-/// 802.15.4 acknowledgement frames sent.
-#[derive(Clone, Copy, Debug)]
-pub struct AckFramesSent;
-
-impl Resource for AckFramesSent {
-    const ID: u16 = 14;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for AckFramesSent {}
-
-/// Ack Frames Received (resource 15).
-///
-/// ID 15 · R · Integer · single · optional
-///
-/// 802.15.4 acknowledgement frames received.
-#[derive(Clone, Copy, Debug)]
-pub struct AckFramesReceived;
-
-impl Resource for AckFramesReceived {
-    const ID: u16 = 15;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for AckFramesReceived {}
-
-/// Command Frames Sent (resource 16).
-///
-/// ID 16 · R · Integer · single · optional
-///
-/// 802.15.4 MAC command frames sent.
-#[derive(Clone, Copy, Debug)]
-pub struct CommandFramesSent;
-
-impl Resource for CommandFramesSent {
-    const ID: u16 = 16;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for CommandFramesSent {}
-
-/// Command Frames Received (resource 17).
-///
-/// ID 17 · R · Integer · single · optional
-///
-/// 802.15.4 MAC command frames received.
-#[derive(Clone, Copy, Debug)]
-pub struct CommandFramesReceived;
-
-impl Resource for CommandFramesReceived {
-    const ID: u16 = 17;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for CommandFramesReceived {}
-
-/// Data Frames Sent (resource 18).
-///
-/// ID 18 · R · Integer · single · optional
-///
-/// 802.15.4 data frames sent.
-#[derive(Clone, Copy, Debug)]
-pub struct DataFramesSent;
-
-impl Resource for DataFramesSent {
-    const ID: u16 = 18;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for DataFramesSent {}
-
-/// Data Frames Received (resource 19).
-///
-/// ID 19 · R · Integer · single · optional
-///
-/// 802.15.4 data frames received.
-#[derive(Clone, Copy, Debug)]
-pub struct DataFramesReceived;
-
-impl Resource for DataFramesReceived {
-    const ID: u16 = 19;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for DataFramesReceived {}
-
-/// Data Bytes Sent (resource 20).
-///
-/// ID 20 · R · Integer · single · optional
-///
-/// Payload bytes sent over the interface.
-#[derive(Clone, Copy, Debug)]
-pub struct DataBytesSent;
-
-impl Resource for DataBytesSent {
-    const ID: u16 = 20;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for DataBytesSent {}
-
-/// Data Bytes Received (resource 21).
-///
-/// ID 21 · R · Integer · single · optional
-///
-/// Payload bytes received over the interface.
-#[derive(Clone, Copy, Debug)]
-pub struct DataBytesReceived;
-
-impl Resource for DataBytesReceived {
-    const ID: u16 = 21;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for DataBytesReceived {}
-
-/// Unicast Packets Sent (resource 22).
-///
-/// ID 22 · R · Integer · single · optional
-///
-/// Unicast packets sent.
-#[derive(Clone, Copy, Debug)]
-pub struct UnicastPacketsSent;
-
-impl Resource for UnicastPacketsSent {
-    const ID: u16 = 22;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for UnicastPacketsSent {}
-
-/// Unicast Packets Received (resource 23).
-///
-/// ID 23 · R · Integer · single · optional
-///
-/// Unicast packets received.
-#[derive(Clone, Copy, Debug)]
-pub struct UnicastPacketsReceived;
-
-impl Resource for UnicastPacketsReceived {
-    const ID: u16 = 23;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for UnicastPacketsReceived {}
-
-/// Multicast Packets Sent (resource 24).
-///
-/// ID 24 · R · Integer · single · optional
-///
-/// Multicast packets sent.
-#[derive(Clone, Copy, Debug)]
-pub struct MulticastPacketsSent;
-
-impl Resource for MulticastPacketsSent {
-    const ID: u16 = 24;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for MulticastPacketsSent {}
-
-/// Multicast Packets Received (resource 25).
-///
-/// ID 25 · R · Integer · single · optional
-///
-/// Multicast packets received.
-#[derive(Clone, Copy, Debug)]
-pub struct MulticastPacketsReceived;
-
-impl Resource for MulticastPacketsReceived {
-    const ID: u16 = 25;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for MulticastPacketsReceived {}
-
-/// Broadcast Packets Sent (resource 26).
-///
-/// ID 26 · R · Integer · single · optional
-///
-/// Broadcast packets sent.
-#[derive(Clone, Copy, Debug)]
-pub struct BroadcastPacketsSent;
-
-impl Resource for BroadcastPacketsSent {
-    const ID: u16 = 26;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for BroadcastPacketsSent {}
-
-/// Broadcast Packets Received (resource 27).
-///
-/// ID 27 · R · Integer · single · optional
-///
-/// Broadcast packets received.
-#[derive(Clone, Copy, Debug)]
-pub struct BroadcastPacketsReceived;
-
-impl Resource for BroadcastPacketsReceived {
-    const ID: u16 = 27;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for BroadcastPacketsReceived {}
-
-/// Start (resource 28).
-///
-/// ID 28 · E · none · single · mandatory
-///
-/// Execute to zero all counters and start a new collection period.
-#[derive(Clone, Copy, Debug)]
-pub struct Start;
-
-impl Resource for Start {
-    const ID: u16 = 28;
-    type Object = LpwanMeshStatistics;
-    type Value = ();
-}
-
-impl Executable for Start {}
-
-/// Stop (resource 29).
-///
-/// ID 29 · E · none · single · optional
-///
-/// Execute to stop collecting; counters keep their values.
-#[derive(Clone, Copy, Debug)]
-pub struct Stop;
-
-impl Resource for Stop {
-    const ID: u16 = 29;
-    type Object = LpwanMeshStatistics;
-    type Value = ();
-}
-
-impl Executable for Stop {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = LpwanMeshStatistics;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = LpwanMeshStatistics;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = LpwanMeshStatistics;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = LpwanMeshStatistics;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -374,31 +374,31 @@ impl ObjectType for LuminaireAsset {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct LuminaireAssetWrite {
-    /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`](struct@YearOfManufacture).
+    /// Year of manufacture (resource 2, RW): see [`YearOfManufacture`](struct@resources::YearOfManufacture).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub year_of_manufacture: Option<i64>,
-    /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`](struct@WeekOfManufacture).
+    /// Week of manufacture (resource 3, RW): see [`WeekOfManufacture`](struct@resources::WeekOfManufacture).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub week_of_manufacture: Option<i64>,
-    /// Nominal light output (resource 4, RW): see [`NominalLightOutput`](struct@NominalLightOutput).
+    /// Nominal light output (resource 4, RW): see [`NominalLightOutput`](struct@resources::NominalLightOutput).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub nominal_light_output: Option<i64>,
-    /// Light distribution type (resource 5, RW): see [`LightDistributionType`](struct@LightDistributionType).
+    /// Light distribution type (resource 5, RW): see [`LightDistributionType`](struct@resources::LightDistributionType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub light_distribution_type: Option<i64>,
-    /// Luminaire color (resource 6, RW): see [`LuminaireColor`](struct@LuminaireColor).
+    /// Luminaire color (resource 6, RW): see [`LuminaireColor`](struct@resources::LuminaireColor).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -490,236 +490,241 @@ impl WriteView for LuminaireAssetWrite {
     }
 }
 
-/// Asset GTIN (resource 1).
-///
-/// ID 1 · R · String · single · mandatory
-///
-/// GTIN of the luminaire controlled by the device.
-#[derive(Clone, Copy, Debug)]
-pub struct AssetGtin;
+/// One zero-sized type per resource of Luminaire asset 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for AssetGtin {
-    const ID: u16 = 1;
-    type Object = LuminaireAsset;
-    type Value = String;
+    /// Asset GTIN (resource 1).
+    ///
+    /// ID 1 · R · String · single · mandatory
+    ///
+    /// GTIN of the luminaire controlled by the device.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AssetGtin;
+
+    impl Resource for AssetGtin {
+        const ID: u16 = 1;
+        type Object = LuminaireAsset;
+        type Value = String;
+    }
+
+    impl Readable for AssetGtin {}
+
+    /// Year of manufacture (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional
+    ///
+    /// Year the luminaire was made.
+    #[derive(Clone, Copy, Debug)]
+    pub struct YearOfManufacture;
+
+    impl Resource for YearOfManufacture {
+        const ID: u16 = 2;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for YearOfManufacture {}
+
+    impl Writable for YearOfManufacture {}
+
+    /// Week of manufacture (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional
+    ///
+    /// Week of the year the luminaire was made.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WeekOfManufacture;
+
+    impl Resource for WeekOfManufacture {
+        const ID: u16 = 3;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for WeekOfManufacture {}
+
+    impl Writable for WeekOfManufacture {}
+
+    /// Nominal light output (resource 4).
+    ///
+    /// ID 4 · RW · Integer · single · optional · units `lm`
+    ///
+    /// Rated luminous flux of the luminaire, in lumens.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NominalLightOutput;
+
+    impl Resource for NominalLightOutput {
+        const ID: u16 = 4;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for NominalLightOutput {}
+
+    impl Writable for NominalLightOutput {}
+
+    /// Light distribution type (resource 5).
+    ///
+    /// ID 5 · RW · Integer · single · optional
+    ///
+    /// Light distribution type, coded as in the Zhaga D4i enumeration.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LightDistributionType;
+
+    impl Resource for LightDistributionType {
+        const ID: u16 = 5;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for LightDistributionType {}
+
+    impl Writable for LightDistributionType {}
+
+    /// Luminaire color (resource 6).
+    ///
+    /// ID 6 · RW · String · single · optional
+    ///
+    /// Paint colour of the luminaire housing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LuminaireColor;
+
+    impl Resource for LuminaireColor {
+        const ID: u16 = 6;
+        type Object = LuminaireAsset;
+        type Value = String;
+    }
+
+    impl Readable for LuminaireColor {}
+
+    impl Writable for LuminaireColor {}
+
+    /// Nominal input power (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `W`
+    ///
+    /// Rated input power of the luminaire, in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NominalInputPower;
+
+    impl Resource for NominalInputPower {
+        const ID: u16 = 7;
+        type Object = LuminaireAsset;
+        type Value = f64;
+    }
+
+    impl Readable for NominalInputPower {}
+
+    /// Power at minimum dim level (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `W`
+    ///
+    /// Input power in watts when dimmed to the lowest level.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PowerAtMinimumDimLevel;
+
+    impl Resource for PowerAtMinimumDimLevel {
+        const ID: u16 = 8;
+        type Object = LuminaireAsset;
+        type Value = f64;
+    }
+
+    impl Readable for PowerAtMinimumDimLevel {}
+
+    /// Nominal max AC mains voltage (resource 9).
+    ///
+    /// ID 9 · R · Integer · single · optional · units `V`
+    ///
+    /// Highest AC mains voltage the luminaire is rated for, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NominalMaxAcMainsVoltage;
+
+    impl Resource for NominalMaxAcMainsVoltage {
+        const ID: u16 = 9;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for NominalMaxAcMainsVoltage {}
+
+    /// Nominal min AC mains voltage (resource 10).
+    ///
+    /// ID 10 · R · Integer · single · optional · units `V`
+    ///
+    /// Lowest AC mains voltage the luminaire is rated for, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NominalMinAcMainsVoltage;
+
+    impl Resource for NominalMinAcMainsVoltage {
+        const ID: u16 = 10;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for NominalMinAcMainsVoltage {}
+
+    /// CRI (resource 11).
+    ///
+    /// ID 11 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Colour rendering index, 0..100.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Cri;
+
+    impl Resource for Cri {
+        const ID: u16 = 11;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for Cri {}
+
+    /// CCT value (resource 12).
+    ///
+    /// ID 12 · R · Integer · single · optional · units `K`
+    ///
+    /// Correlated colour temperature of the luminaire, in kelvin.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CctValue;
+
+    impl Resource for CctValue {
+        const ID: u16 = 12;
+        type Object = LuminaireAsset;
+        type Value = i64;
+    }
+
+    impl Readable for CctValue {}
+
+    /// Luminaire identification (resource 13).
+    ///
+    /// ID 13 · R · String · single · optional
+    ///
+    /// Luminaire identification text (up to 60 ASCII characters) from DiiA/D4i part 251 memory bank 1.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LuminaireIdentification;
+
+    impl Resource for LuminaireIdentification {
+        const ID: u16 = 13;
+        type Object = LuminaireAsset;
+        type Value = String;
+    }
+
+    impl Readable for LuminaireIdentification {}
+
+    /// Luminaire identification number (resource 14).
+    ///
+    /// ID 14 · R · String · single · optional
+    ///
+    /// Luminaire identification number (20 digits) from DiiA/D4i part 251 memory bank 1.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LuminaireIdentificationNumber;
+
+    impl Resource for LuminaireIdentificationNumber {
+        const ID: u16 = 14;
+        type Object = LuminaireAsset;
+        type Value = String;
+    }
+
+    impl Readable for LuminaireIdentificationNumber {}
 }
-
-impl Readable for AssetGtin {}
-
-/// Year of manufacture (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional
-///
-/// Year the luminaire was made.
-#[derive(Clone, Copy, Debug)]
-pub struct YearOfManufacture;
-
-impl Resource for YearOfManufacture {
-    const ID: u16 = 2;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for YearOfManufacture {}
-
-impl Writable for YearOfManufacture {}
-
-/// Week of manufacture (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional
-///
-/// Week of the year the luminaire was made.
-#[derive(Clone, Copy, Debug)]
-pub struct WeekOfManufacture;
-
-impl Resource for WeekOfManufacture {
-    const ID: u16 = 3;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for WeekOfManufacture {}
-
-impl Writable for WeekOfManufacture {}
-
-/// Nominal light output (resource 4).
-///
-/// ID 4 · RW · Integer · single · optional · units `lm`
-///
-/// Rated luminous flux of the luminaire, in lumens.
-#[derive(Clone, Copy, Debug)]
-pub struct NominalLightOutput;
-
-impl Resource for NominalLightOutput {
-    const ID: u16 = 4;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for NominalLightOutput {}
-
-impl Writable for NominalLightOutput {}
-
-/// Light distribution type (resource 5).
-///
-/// ID 5 · RW · Integer · single · optional
-///
-/// Light distribution type, coded as in the Zhaga D4i enumeration.
-#[derive(Clone, Copy, Debug)]
-pub struct LightDistributionType;
-
-impl Resource for LightDistributionType {
-    const ID: u16 = 5;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for LightDistributionType {}
-
-impl Writable for LightDistributionType {}
-
-/// Luminaire color (resource 6).
-///
-/// ID 6 · RW · String · single · optional
-///
-/// Paint colour of the luminaire housing.
-#[derive(Clone, Copy, Debug)]
-pub struct LuminaireColor;
-
-impl Resource for LuminaireColor {
-    const ID: u16 = 6;
-    type Object = LuminaireAsset;
-    type Value = String;
-}
-
-impl Readable for LuminaireColor {}
-
-impl Writable for LuminaireColor {}
-
-/// Nominal input power (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `W`
-///
-/// Rated input power of the luminaire, in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct NominalInputPower;
-
-impl Resource for NominalInputPower {
-    const ID: u16 = 7;
-    type Object = LuminaireAsset;
-    type Value = f64;
-}
-
-impl Readable for NominalInputPower {}
-
-/// Power at minimum dim level (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `W`
-///
-/// Input power in watts when dimmed to the lowest level.
-#[derive(Clone, Copy, Debug)]
-pub struct PowerAtMinimumDimLevel;
-
-impl Resource for PowerAtMinimumDimLevel {
-    const ID: u16 = 8;
-    type Object = LuminaireAsset;
-    type Value = f64;
-}
-
-impl Readable for PowerAtMinimumDimLevel {}
-
-/// Nominal max AC mains voltage (resource 9).
-///
-/// ID 9 · R · Integer · single · optional · units `V`
-///
-/// Highest AC mains voltage the luminaire is rated for, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct NominalMaxAcMainsVoltage;
-
-impl Resource for NominalMaxAcMainsVoltage {
-    const ID: u16 = 9;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for NominalMaxAcMainsVoltage {}
-
-/// Nominal min AC mains voltage (resource 10).
-///
-/// ID 10 · R · Integer · single · optional · units `V`
-///
-/// Lowest AC mains voltage the luminaire is rated for, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct NominalMinAcMainsVoltage;
-
-impl Resource for NominalMinAcMainsVoltage {
-    const ID: u16 = 10;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for NominalMinAcMainsVoltage {}
-
-/// CRI (resource 11).
-///
-/// ID 11 · R · Integer · single · optional · range `0..100`
-///
-/// Colour rendering index, 0..100.
-#[derive(Clone, Copy, Debug)]
-pub struct Cri;
-
-impl Resource for Cri {
-    const ID: u16 = 11;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for Cri {}
-
-/// CCT value (resource 12).
-///
-/// ID 12 · R · Integer · single · optional · units `K`
-///
-/// Correlated colour temperature of the luminaire, in kelvin.
-#[derive(Clone, Copy, Debug)]
-pub struct CctValue;
-
-impl Resource for CctValue {
-    const ID: u16 = 12;
-    type Object = LuminaireAsset;
-    type Value = i64;
-}
-
-impl Readable for CctValue {}
-
-/// Luminaire identification (resource 13).
-///
-/// ID 13 · R · String · single · optional
-///
-/// Luminaire identification text (up to 60 ASCII characters) from DiiA/D4i part 251 memory bank 1.
-#[derive(Clone, Copy, Debug)]
-pub struct LuminaireIdentification;
-
-impl Resource for LuminaireIdentification {
-    const ID: u16 = 13;
-    type Object = LuminaireAsset;
-    type Value = String;
-}
-
-impl Readable for LuminaireIdentification {}
-
-/// Luminaire identification number (resource 14).
-///
-/// ID 14 · R · String · single · optional
-///
-/// Luminaire identification number (20 digits) from DiiA/D4i part 251 memory bank 1.
-#[derive(Clone, Copy, Debug)]
-pub struct LuminaireIdentificationNumber;
-
-impl Resource for LuminaireIdentificationNumber {
-    const ID: u16 = 14;
-    type Object = LuminaireAsset;
-    type Value = String;
-}
-
-impl Readable for LuminaireIdentificationNumber {}

@@ -270,7 +270,7 @@ impl WriteView for NoiseSensorWrite {
 /// The executable resources of Noise sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`](struct@ResetMinAndMaxValues).
+    /// Reset min and max values (resource 8, E): see [`ResetMinAndMaxValues`](struct@resources::ResetMinAndMaxValues).
     ResetMinAndMaxValues,
 }
 
@@ -294,130 +294,135 @@ impl Execute {
     }
 }
 
-/// Gunshot detected (resource 1).
-///
-/// ID 1 · R · Boolean · single · optional
-///
-/// true when the sensor has recognised a gunshot.
-#[derive(Clone, Copy, Debug)]
-pub struct GunshotDetected;
+/// One zero-sized type per resource of Noise sensor 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for GunshotDetected {
-    const ID: u16 = 1;
-    type Object = NoiseSensor;
-    type Value = bool;
+    /// Gunshot detected (resource 1).
+    ///
+    /// ID 1 · R · Boolean · single · optional
+    ///
+    /// true when the sensor has recognised a gunshot.
+    #[derive(Clone, Copy, Debug)]
+    pub struct GunshotDetected;
+
+    impl Resource for GunshotDetected {
+        const ID: u16 = 1;
+        type Object = NoiseSensor;
+        type Value = bool;
+    }
+
+    impl Readable for GunshotDetected {}
+
+    /// Abnormal noise detected (resource 2).
+    ///
+    /// ID 2 · R · Boolean · single · optional
+    ///
+    /// true when an unusual sound event has been recognised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AbnormalNoiseDetected;
+
+    impl Resource for AbnormalNoiseDetected {
+        const ID: u16 = 2;
+        type Object = NoiseSensor;
+        type Value = bool;
+    }
+
+    impl Readable for AbnormalNoiseDetected {}
+
+    /// Sensor Value (resource 3).
+    ///
+    /// ID 3 · R · Float · single · mandatory
+    ///
+    /// Latest sound level reading, in decibels.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorValue;
+
+    impl Resource for SensorValue {
+        const ID: u16 = 3;
+        type Object = NoiseSensor;
+        type Value = f64;
+    }
+
+    impl Readable for SensorValue {}
+
+    /// Minimum measured value (resource 4).
+    ///
+    /// ID 4 · R · Float · single · optional · units `dB`
+    ///
+    /// Lowest sound level since power-up or the last reset, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumMeasuredValue;
+
+    impl Resource for MinimumMeasuredValue {
+        const ID: u16 = 4;
+        type Object = NoiseSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumMeasuredValue {}
+
+    /// Maximum measured value (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · units `dB`
+    ///
+    /// Highest sound level since power-up or the last reset, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumMeasuredValue;
+
+    impl Resource for MaximumMeasuredValue {
+        const ID: u16 = 5;
+        type Object = NoiseSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumMeasuredValue {}
+
+    /// Minimum range value (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `dB`
+    ///
+    /// Lowest sound level the sensor can measure, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumRangeValue;
+
+    impl Resource for MinimumRangeValue {
+        const ID: u16 = 6;
+        type Object = NoiseSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumRangeValue {}
+
+    /// Maximum range value (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `dB`
+    ///
+    /// Highest sound level the sensor can measure, in dB.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumRangeValue;
+
+    impl Resource for MaximumRangeValue {
+        const ID: u16 = 7;
+        type Object = NoiseSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumRangeValue {}
+
+    /// Reset min and max values (resource 8).
+    ///
+    /// ID 8 · E · none · single · optional
+    ///
+    /// Execute to set the lowest and highest levels to the present reading.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetMinAndMaxValues;
+
+    impl Resource for ResetMinAndMaxValues {
+        const ID: u16 = 8;
+        type Object = NoiseSensor;
+        type Value = ();
+    }
+
+    impl Executable for ResetMinAndMaxValues {}
 }
-
-impl Readable for GunshotDetected {}
-
-/// Abnormal noise detected (resource 2).
-///
-/// ID 2 · R · Boolean · single · optional
-///
-/// true when an unusual sound event has been recognised.
-#[derive(Clone, Copy, Debug)]
-pub struct AbnormalNoiseDetected;
-
-impl Resource for AbnormalNoiseDetected {
-    const ID: u16 = 2;
-    type Object = NoiseSensor;
-    type Value = bool;
-}
-
-impl Readable for AbnormalNoiseDetected {}
-
-/// Sensor Value (resource 3).
-///
-/// ID 3 · R · Float · single · mandatory
-///
-/// Latest sound level reading, in decibels.
-#[derive(Clone, Copy, Debug)]
-pub struct SensorValue;
-
-impl Resource for SensorValue {
-    const ID: u16 = 3;
-    type Object = NoiseSensor;
-    type Value = f64;
-}
-
-impl Readable for SensorValue {}
-
-/// Minimum measured value (resource 4).
-///
-/// ID 4 · R · Float · single · optional · units `dB`
-///
-/// Lowest sound level since power-up or the last reset, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumMeasuredValue;
-
-impl Resource for MinimumMeasuredValue {
-    const ID: u16 = 4;
-    type Object = NoiseSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumMeasuredValue {}
-
-/// Maximum measured value (resource 5).
-///
-/// ID 5 · R · Float · single · optional · units `dB`
-///
-/// Highest sound level since power-up or the last reset, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumMeasuredValue;
-
-impl Resource for MaximumMeasuredValue {
-    const ID: u16 = 5;
-    type Object = NoiseSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumMeasuredValue {}
-
-/// Minimum range value (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `dB`
-///
-/// Lowest sound level the sensor can measure, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumRangeValue;
-
-impl Resource for MinimumRangeValue {
-    const ID: u16 = 6;
-    type Object = NoiseSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumRangeValue {}
-
-/// Maximum range value (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `dB`
-///
-/// Highest sound level the sensor can measure, in dB.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumRangeValue;
-
-impl Resource for MaximumRangeValue {
-    const ID: u16 = 7;
-    type Object = NoiseSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumRangeValue {}
-
-/// Reset min and max values (resource 8).
-///
-/// ID 8 · E · none · single · optional
-///
-/// Execute to set the lowest and highest levels to the present reading.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetMinAndMaxValues;
-
-impl Resource for ResetMinAndMaxValues {
-    const ID: u16 = 8;
-    type Object = NoiseSensor;
-    type Value = ();
-}
-
-impl Executable for ResetMinAndMaxValues {}

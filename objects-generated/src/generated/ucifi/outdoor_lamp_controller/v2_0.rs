@@ -1496,151 +1496,151 @@ impl ObjectType for OutdoorLampController {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OutdoorLampControllerWrite {
-    /// Command (resource 1, RW): see [`Command`](struct@Command).
+    /// Command (resource 1, RW): see [`Command`](struct@resources::Command).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub command: Option<i64>,
-    /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
+    /// Default dimming level (resource 4, RW): see [`DefaultDimmingLevel`](struct@resources::DefaultDimmingLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_dimming_level: Option<i64>,
-    /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@SchedulerId).
+    /// Scheduler ID (resource 13, RW): see [`SchedulerId`](struct@resources::SchedulerId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub scheduler_id: Option<InstanceMap<i64>>,
-    /// Output port (resource 28, RW): see [`OutputPort`](struct@OutputPort).
+    /// Output port (resource 28, RW): see [`OutputPort`](struct@resources::OutputPort).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub output_port: Option<i64>,
-    /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@StandbyMode).
+    /// Standby mode (resource 29, RW): see [`StandbyMode`](struct@resources::StandbyMode).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub standby_mode: Option<bool>,
-    /// Constant light output (resource 30, RW): see [`ConstantLightOutput`](struct@ConstantLightOutput).
+    /// Constant light output (resource 30, RW): see [`ConstantLightOutput`](struct@resources::ConstantLightOutput).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub constant_light_output: Option<bool>,
-    /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`](struct@CleaningFactorEnabled).
+    /// Cleaning factor enabled (resource 31, RW): see [`CleaningFactorEnabled`](struct@resources::CleaningFactorEnabled).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub cleaning_factor_enabled: Option<bool>,
-    /// Cleaning period (resource 32, RW): see [`CleaningPeriod`](struct@CleaningPeriod).
+    /// Cleaning period (resource 32, RW): see [`CleaningPeriod`](struct@resources::CleaningPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub cleaning_period: Option<i64>,
-    /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`](struct@InitialLampCleaningFactor).
+    /// Initial lamp cleaning factor (resource 33, RW): see [`InitialLampCleaningFactor`](struct@resources::InitialLampCleaningFactor).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub initial_lamp_cleaning_factor: Option<i64>,
-    /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@LampCleaningDate).
+    /// Lamp cleaning date (resource 34, RW): see [`LampCleaningDate`](struct@resources::LampCleaningDate).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub lamp_cleaning_date: Option<Time>,
-    /// Control type (resource 35, RW): see [`ControlType`](struct@ControlType).
+    /// Control type (resource 35, RW): see [`ControlType`](struct@resources::ControlType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub control_type: Option<InstanceMap<ControlTypeValue>>,
-    /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@NominalLampWattage).
+    /// Nominal Lamp wattage (resource 36, RW): see [`NominalLampWattage`](struct@resources::NominalLampWattage).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub nominal_lamp_wattage: Option<i64>,
-    /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@MinimumDimmingLevel).
+    /// Minimum dimming level (resource 37, RW): see [`MinimumDimmingLevel`](struct@resources::MinimumDimmingLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub minimum_dimming_level: Option<i64>,
-    /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`](struct@MinimumLampWattage).
+    /// Minimum lamp wattage (resource 38, RW): see [`MinimumLampWattage`](struct@resources::MinimumLampWattage).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub minimum_lamp_wattage: Option<i64>,
-    /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`](struct@LightColorTemperatureCommand).
+    /// Light color temperature command (resource 39, RW): see [`LightColorTemperatureCommand`](struct@resources::LightColorTemperatureCommand).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub light_color_temperature_command: Option<i64>,
-    /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`](struct@VirtualPowerOutput).
+    /// Virtual power output (resource 41, RW): see [`VirtualPowerOutput`](struct@resources::VirtualPowerOutput).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub virtual_power_output: Option<i64>,
-    /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`](struct@VoltageAtMaxDimLevel).
+    /// Voltage at max dim level (resource 42, RW): see [`VoltageAtMaxDimLevel`](struct@resources::VoltageAtMaxDimLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub voltage_at_max_dim_level: Option<f64>,
-    /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`](struct@VoltageAtMinDimLevel).
+    /// Voltage at min dim level (resource 43, RW): see [`VoltageAtMinDimLevel`](struct@resources::VoltageAtMinDimLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub voltage_at_min_dim_level: Option<f64>,
-    /// Maximum light source current (resource 48, RW): see [`MaximumLightSourceCurrent`](struct@MaximumLightSourceCurrent).
+    /// Maximum light source current (resource 48, RW): see [`MaximumLightSourceCurrent`](struct@resources::MaximumLightSourceCurrent).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub maximum_light_source_current: Option<f64>,
-    /// Default fade time (resource 49, RW): see [`DefaultFadeTime`](struct@DefaultFadeTime).
+    /// Default fade time (resource 49, RW): see [`DefaultFadeTime`](struct@resources::DefaultFadeTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_fade_time: Option<f64>,
-    /// Manual override start time (resource 50, RW): see [`ManualOverrideStartTime`](struct@ManualOverrideStartTime).
+    /// Manual override start time (resource 50, RW): see [`ManualOverrideStartTime`](struct@resources::ManualOverrideStartTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub manual_override_start_time: Option<Time>,
-    /// Manual override end time (resource 51, RW): see [`ManualOverrideEndTime`](struct@ManualOverrideEndTime).
+    /// Manual override end time (resource 51, RW): see [`ManualOverrideEndTime`](struct@resources::ManualOverrideEndTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub manual_override_end_time: Option<Time>,
-    /// Manual override fade (resource 52, RW): see [`ManualOverrideFade`](struct@ManualOverrideFade).
+    /// Manual override fade (resource 52, RW): see [`ManualOverrideFade`](struct@resources::ManualOverrideFade).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub manual_override_fade: Option<f64>,
-    /// Manual override default duration (resource 53, RW): see [`ManualOverrideDefaultDuration`](struct@ManualOverrideDefaultDuration).
+    /// Manual override default duration (resource 53, RW): see [`ManualOverrideDefaultDuration`](struct@resources::ManualOverrideDefaultDuration).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub manual_override_default_duration: Option<i64>,
-    /// Default Light color temperature (resource 55, RW): see [`DefaultLightColorTemperature`](struct@DefaultLightColorTemperature).
+    /// Default Light color temperature (resource 55, RW): see [`DefaultLightColorTemperature`](struct@resources::DefaultLightColorTemperature).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -1959,15 +1959,15 @@ impl WriteView for OutdoorLampControllerWrite {
 /// The executable resources of Outdoor lamp controller (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Lamp operating hours reset (resource 16, E): see [`LampOperatingHoursReset`](struct@LampOperatingHoursReset).
+    /// Lamp operating hours reset (resource 16, E): see [`LampOperatingHoursReset`](struct@resources::LampOperatingHoursReset).
     LampOperatingHoursReset,
-    /// Lamp switch counter reset (resource 19, E): see [`LampSwitchCounterReset`](struct@LampSwitchCounterReset).
+    /// Lamp switch counter reset (resource 19, E): see [`LampSwitchCounterReset`](struct@resources::LampSwitchCounterReset).
     LampSwitchCounterReset,
-    /// Control gear thermal derating counter reset (resource 24, E): see [`ControlGearThermalDeratingCounterReset24`](struct@ControlGearThermalDeratingCounterReset24).
+    /// Control gear thermal derating counter reset (resource 24, E): see [`ControlGearThermalDeratingCounterReset24`](struct@resources::ControlGearThermalDeratingCounterReset24).
     ControlGearThermalDeratingCounterReset24,
-    /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`](struct@ControlGearThermalDeratingCounterReset27).
+    /// Control gear thermal derating counter reset (resource 27, E): see [`ControlGearThermalDeratingCounterReset27`](struct@resources::ControlGearThermalDeratingCounterReset27).
     ControlGearThermalDeratingCounterReset27,
-    /// Driver operating hours reset (resource 57, E): see [`DriverOperatingHoursReset`](struct@DriverOperatingHoursReset).
+    /// Driver operating hours reset (resource 57, E): see [`DriverOperatingHoursReset`](struct@resources::DriverOperatingHoursReset).
     DriverOperatingHoursReset,
 }
 
@@ -2254,1124 +2254,1129 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Command (resource 1).
-///
-/// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
-///
-/// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
-#[derive(Clone, Copy, Debug)]
-pub struct Command;
-
-impl Resource for Command {
-    const ID: u16 = 1;
-    type Object = OutdoorLampController;
-    type Value = i64;
+/// One zero-sized type per resource of Outdoor lamp controller 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
+
+    /// Command (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · mandatory · units `/100` · range `0..100`
+    ///
+    /// Requested light level in percent: 0 off, 100 full output, 67 means on at 67 %. Used for manual overrides.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Command;
+
+    impl Resource for Command {
+        const ID: u16 = 1;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for Command {}
+
+    impl Writable for Command {}
+
+    /// Command in action (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommandInAction;
+
+    impl Resource for CommandInAction {
+        const ID: u16 = 2;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for CommandInAction {}
+
+    /// Dimming level (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
+    ///
+    /// Light level in percent measured at the controller: 0 off, 100 full.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DimmingLevel;
+
+    impl Resource for DimmingLevel {
+        const ID: u16 = 3;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for DimmingLevel {}
+
+    /// Default dimming level (resource 4).
+    ///
+    /// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Level in percent applied when neither a schedule nor an override is active.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultDimmingLevel;
+
+    impl Resource for DefaultDimmingLevel {
+        const ID: u16 = 4;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultDimmingLevel {}
+
+    impl Writable for DefaultDimmingLevel {}
+
+    /// Lamp failure (resource 5).
+    ///
+    /// ID 5 · R · Boolean · single · optional
+    ///
+    /// true when the lamp gives no light although it should (for example a broken lamp).
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampFailure;
+
+    impl Resource for LampFailure {
+        const ID: u16 = 5;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for LampFailure {}
+
+    /// Lamp failure reason (resource 6).
+    ///
+    /// ID 6 · R · Integer · single · optional
+    ///
+    /// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampFailureReason;
+
+    impl Resource for LampFailureReason {
+        const ID: u16 = 6;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for LampFailureReason {}
+
+    /// Control gear failure (resource 7).
+    ///
+    /// ID 7 · R · Boolean · single · optional
+    ///
+    /// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearFailure;
+
+    impl Resource for ControlGearFailure {
+        const ID: u16 = 7;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for ControlGearFailure {}
+
+    /// Control gear failure reason (resource 8).
+    ///
+    /// ID 8 · R · Integer · single · optional
+    ///
+    /// Code for the driver fault; the DiiA list of control gear failures may be used.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearFailureReason;
+
+    impl Resource for ControlGearFailureReason {
+        const ID: u16 = 8;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for ControlGearFailureReason {}
+
+    /// Relay failure (resource 9).
+    ///
+    /// ID 9 · R · Boolean · single · optional
+    ///
+    /// true when the controller's relay does not behave as commanded.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RelayFailure;
+
+    impl Resource for RelayFailure {
+        const ID: u16 = 9;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for RelayFailure {}
+
+    /// Day burner (resource 10).
+    ///
+    /// ID 10 · R · Boolean · single · optional
+    ///
+    /// true when the lamp is lit while it should be off (day burning).
+    #[derive(Clone, Copy, Debug)]
+    pub struct DayBurner;
+
+    impl Resource for DayBurner {
+        const ID: u16 = 10;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for DayBurner {}
+
+    /// Cycling failure (resource 11).
+    ///
+    /// ID 11 · R · Boolean · single · optional
+    ///
+    /// true when the lamp switches on and off abnormally often.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CyclingFailure;
+
+    impl Resource for CyclingFailure {
+        const ID: u16 = 11;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for CyclingFailure {}
+
+    /// Control gear communication failure (resource 12).
+    ///
+    /// ID 12 · R · Boolean · single · optional
+    ///
+    /// true when the driver (e.g. LED driver) stops answering on the DALI bus.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearCommunicationFailure;
+
+    impl Resource for ControlGearCommunicationFailure {
+        const ID: u16 = 12;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for ControlGearCommunicationFailure {}
+
+    /// Scheduler ID (resource 13).
+    ///
+    /// ID 13 · RW · Integer · multiple · optional
+    ///
+    /// IDs of the schedulers that drive this controller's command, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SchedulerId;
+
+    impl Resource for SchedulerId {
+        const ID: u16 = 13;
+        type Object = OutdoorLampController;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for SchedulerId {}
+
+    impl Writable for SchedulerId {}
+
+    /// Invalid scheduler (resource 14).
+    ///
+    /// ID 14 · R · Boolean · single · optional
+    ///
+    /// true when one of the assigned schedulers cannot be run or is not supported.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InvalidScheduler;
+
+    impl Resource for InvalidScheduler {
+        const ID: u16 = 14;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for InvalidScheduler {}
+
+    /// Lamp operating hours (resource 15).
+    ///
+    /// ID 15 · R · Float · single · optional · units `h`
+    ///
+    /// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampOperatingHours;
+
+    impl Resource for LampOperatingHours {
+        const ID: u16 = 15;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for LampOperatingHours {}
+
+    /// Lamp operating hours reset (resource 16).
+    ///
+    /// ID 16 · E · none · single · optional
+    ///
+    /// Execute to set Lamp operating hours back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampOperatingHoursReset;
+
+    impl Resource for LampOperatingHoursReset {
+        const ID: u16 = 16;
+        type Object = OutdoorLampController;
+        type Value = ();
+    }
+
+    impl Executable for LampOperatingHoursReset {}
+
+    /// Lamp ON timestamp (resource 17).
+    ///
+    /// ID 17 · R · Time · single · optional
+    ///
+    /// When the lamp last went from dark to lit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampOnTimestamp;
+
+    impl Resource for LampOnTimestamp {
+        const ID: u16 = 17;
+        type Object = OutdoorLampController;
+        type Value = Time;
+    }
+
+    impl Readable for LampOnTimestamp {}
+
+    /// Lamp switch counter (resource 18).
+    ///
+    /// ID 18 · R · Integer · single · optional
+    ///
+    /// Number of on-to-off switchings of the lamp since the last counter reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampSwitchCounter;
+
+    impl Resource for LampSwitchCounter {
+        const ID: u16 = 18;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for LampSwitchCounter {}
+
+    /// Lamp switch counter reset (resource 19).
+    ///
+    /// ID 19 · E · none · single · optional
+    ///
+    /// Execute to set Lamp switch counter back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampSwitchCounterReset;
+
+    impl Resource for LampSwitchCounterReset {
+        const ID: u16 = 19;
+        type Object = OutdoorLampController;
+        type Value = ();
+    }
+
+    impl Executable for LampSwitchCounterReset {}
+
+    /// Control gear start counter (resource 20).
+    ///
+    /// ID 20 · R · Integer · single · optional
+    ///
+    /// Number of times the driver has been powered off after being on.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearStartCounter;
+
+    impl Resource for ControlGearStartCounter {
+        const ID: u16 = 20;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for ControlGearStartCounter {}
+
+    /// Control gear temperature (resource 21).
+    ///
+    /// ID 21 · R · Float · single · optional · units `Cel`
+    ///
+    /// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearTemperature;
+
+    impl Resource for ControlGearTemperature {
+        const ID: u16 = 21;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for ControlGearTemperature {}
+
+    /// Control gear thermal derating (resource 22).
+    ///
+    /// ID 22 · R · Boolean · single · optional
+    ///
+    /// true while the driver is lowering the light output because it is too hot.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearThermalDerating;
+
+    impl Resource for ControlGearThermalDerating {
+        const ID: u16 = 22;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for ControlGearThermalDerating {}
+
+    /// Control gear thermal derating counter (resource 23).
+    ///
+    /// ID 23 · R · Integer · single · optional
+    ///
+    /// Number of thermal deratings by the driver since the last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearThermalDeratingCounter;
+
+    impl Resource for ControlGearThermalDeratingCounter {
+        const ID: u16 = 23;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for ControlGearThermalDeratingCounter {}
+
+    /// Control gear thermal derating counter reset (resource 24).
+    ///
+    /// ID 24 · E · none · single · optional
+    ///
+    /// Execute to set the thermal derating counter back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearThermalDeratingCounterReset24;
+
+    impl Resource for ControlGearThermalDeratingCounterReset24 {
+        const ID: u16 = 24;
+        type Object = OutdoorLampController;
+        type Value = ();
+    }
+
+    impl Executable for ControlGearThermalDeratingCounterReset24 {}
+
+    /// Control gear thermal shutdown (resource 25).
+    ///
+    /// ID 25 · R · Boolean · single · optional
+    ///
+    /// true when the driver has switched the light off because it is too hot.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearThermalShutdown;
+
+    impl Resource for ControlGearThermalShutdown {
+        const ID: u16 = 25;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for ControlGearThermalShutdown {}
+
+    /// Control gear thermal shutdown counter (resource 26).
+    ///
+    /// ID 26 · R · Integer · single · optional
+    ///
+    /// Number of thermal shutdowns by the driver since the last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearThermalShutdownCounter;
+
+    impl Resource for ControlGearThermalShutdownCounter {
+        const ID: u16 = 26;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for ControlGearThermalShutdownCounter {}
+
+    /// Control gear thermal derating counter reset (resource 27).
+    ///
+    /// ID 27 · E · none · single · optional
+    ///
+    /// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlGearThermalDeratingCounterReset27;
+
+    impl Resource for ControlGearThermalDeratingCounterReset27 {
+        const ID: u16 = 27;
+        type Object = OutdoorLampController;
+        type Value = ();
+    }
+
+    impl Executable for ControlGearThermalDeratingCounterReset27 {}
+
+    /// Output port (resource 28).
+    ///
+    /// ID 28 · RW · Integer · single · optional
+    ///
+    /// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutputPort;
+
+    impl Resource for OutputPort {
+        const ID: u16 = 28;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for OutputPort {}
+
+    impl Writable for OutputPort {}
+
+    /// Standby mode (resource 29).
+    ///
+    /// ID 29 · RW · Boolean · single · optional
+    ///
+    /// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
+    #[derive(Clone, Copy, Debug)]
+    pub struct StandbyMode;
+
+    impl Resource for StandbyMode {
+        const ID: u16 = 29;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for StandbyMode {}
+
+    impl Writable for StandbyMode {}
+
+    /// Constant light output (resource 30).
+    ///
+    /// ID 30 · RW · Boolean · single · optional
+    ///
+    /// true: constant light output is on, compensating lumen depreciation over the lamp's life.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ConstantLightOutput;
+
+    impl Resource for ConstantLightOutput {
+        const ID: u16 = 30;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for ConstantLightOutput {}
+
+    impl Writable for ConstantLightOutput {}
+
+    /// Cleaning factor enabled (resource 31).
+    ///
+    /// ID 31 · RW · Boolean · single · optional
+    ///
+    /// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CleaningFactorEnabled;
+
+    impl Resource for CleaningFactorEnabled {
+        const ID: u16 = 31;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for CleaningFactorEnabled {}
+
+    impl Writable for CleaningFactorEnabled {}
+
+    /// Cleaning period (resource 32).
+    ///
+    /// ID 32 · RW · Integer · single · optional
+    ///
+    /// Days after a cleaning at which the cleaning factor has returned to 100 %.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CleaningPeriod;
+
+    impl Resource for CleaningPeriod {
+        const ID: u16 = 32;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for CleaningPeriod {}
+
+    impl Writable for CleaningPeriod {}
+
+    /// Initial lamp cleaning factor (resource 33).
+    ///
+    /// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Correction factor in percent applied to the command right after the luminaire has been cleaned.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InitialLampCleaningFactor;
+
+    impl Resource for InitialLampCleaningFactor {
+        const ID: u16 = 33;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for InitialLampCleaningFactor {}
+
+    impl Writable for InitialLampCleaningFactor {}
+
+    /// Lamp cleaning date (resource 34).
+    ///
+    /// ID 34 · RW · Time · single · optional
+    ///
+    /// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LampCleaningDate;
+
+    impl Resource for LampCleaningDate {
+        const ID: u16 = 34;
+        type Object = OutdoorLampController;
+        type Value = Time;
+    }
+
+    impl Readable for LampCleaningDate {}
+
+    impl Writable for LampCleaningDate {}
+
+    /// Control type (resource 35).
+    ///
+    /// ID 35 · RW · Integer · multiple · optional · range `0..13`
+    ///
+    /// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ControlType;
+
+    impl Resource for ControlType {
+        const ID: u16 = 35;
+        type Object = OutdoorLampController;
+        type Value = InstanceMap<ControlTypeValue>;
+    }
+
+    impl Readable for ControlType {}
+
+    impl Writable for ControlType {}
+
+    /// Nominal Lamp wattage (resource 36).
+    ///
+    /// ID 36 · RW · Integer · single · optional · units `W`
+    ///
+    /// Power drawn by the light source at full level, in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NominalLampWattage;
+
+    impl Resource for NominalLampWattage {
+        const ID: u16 = 36;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for NominalLampWattage {}
+
+    impl Writable for NominalLampWattage {}
+
+    /// Minimum dimming level (resource 37).
+    ///
+    /// ID 37 · RW · Integer · single · optional · units `/100`
+    ///
+    /// Lowest level in percent at which the lamp still works reliably.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumDimmingLevel;
+
+    impl Resource for MinimumDimmingLevel {
+        const ID: u16 = 37;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for MinimumDimmingLevel {}
+
+    impl Writable for MinimumDimmingLevel {}
+
+    /// Minimum lamp wattage (resource 38).
+    ///
+    /// ID 38 · RW · Integer · single · optional · units `W`
+    ///
+    /// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumLampWattage;
+
+    impl Resource for MinimumLampWattage {
+        const ID: u16 = 38;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for MinimumLampWattage {}
+
+    impl Writable for MinimumLampWattage {}
+
+    /// Light color temperature command (resource 39).
+    ///
+    /// ID 39 · RW · Integer · single · optional · units `K`
+    ///
+    /// Last requested colour temperature of the light, in kelvin.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LightColorTemperatureCommand;
+
+    impl Resource for LightColorTemperatureCommand {
+        const ID: u16 = 39;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for LightColorTemperatureCommand {}
+
+    impl Writable for LightColorTemperatureCommand {}
+
+    /// Actual light color temperature (resource 40).
+    ///
+    /// ID 40 · R · Integer · single · optional · units `K`
+    ///
+    /// Colour temperature the light source produces now, in kelvin.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActualLightColorTemperature;
+
+    impl Resource for ActualLightColorTemperature {
+        const ID: u16 = 40;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for ActualLightColorTemperature {}
+
+    /// Virtual power output (resource 41).
+    ///
+    /// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
+    #[derive(Clone, Copy, Debug)]
+    pub struct VirtualPowerOutput;
+
+    impl Resource for VirtualPowerOutput {
+        const ID: u16 = 41;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for VirtualPowerOutput {}
+
+    impl Writable for VirtualPowerOutput {}
+
+    /// Voltage at max dim level (resource 42).
+    ///
+    /// ID 42 · RW · Float · single · optional · units `V`
+    ///
+    /// Control voltage in volts that stands for full level; only for the 0-10 V control type.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VoltageAtMaxDimLevel;
+
+    impl Resource for VoltageAtMaxDimLevel {
+        const ID: u16 = 42;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for VoltageAtMaxDimLevel {}
+
+    impl Writable for VoltageAtMaxDimLevel {}
+
+    /// Voltage at min dim level (resource 43).
+    ///
+    /// ID 43 · RW · Float · single · optional · units `V`
+    ///
+    /// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VoltageAtMinDimLevel;
+
+    impl Resource for VoltageAtMinDimLevel {
+        const ID: u16 = 43;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for VoltageAtMinDimLevel {}
+
+    impl Writable for VoltageAtMinDimLevel {}
+
+    /// Light source voltage (resource 44).
+    ///
+    /// ID 44 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage, usually DC, at the driver output feeding the light source, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LightSourceVoltage;
+
+    impl Resource for LightSourceVoltage {
+        const ID: u16 = 44;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for LightSourceVoltage {}
+
+    /// Light source current (resource 45).
+    ///
+    /// ID 45 · R · Float · single · optional · units `A`
+    ///
+    /// Current, usually DC, from the driver into the light source, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LightSourceCurrent;
+
+    impl Resource for LightSourceCurrent {
+        const ID: u16 = 45;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for LightSourceCurrent {}
+
+    /// Light source active power (resource 46).
+    ///
+    /// ID 46 · R · Float · single · optional · units `W`
+    ///
+    /// Active power delivered to the light source at the driver output, in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LightSourceActivePower;
+
+    impl Resource for LightSourceActivePower {
+        const ID: u16 = 46;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for LightSourceActivePower {}
+
+    /// Light source active energy (resource 47).
+    ///
+    /// ID 47 · R · Float · single · optional · units `kWh`
+    ///
+    /// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LightSourceActiveEnergy;
+
+    impl Resource for LightSourceActiveEnergy {
+        const ID: u16 = 47;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for LightSourceActiveEnergy {}
+
+    /// Maximum light source current (resource 48).
+    ///
+    /// ID 48 · RW · Float · single · optional · units `A`
+    ///
+    /// Highest current in amperes the driver can deliver to the light source.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumLightSourceCurrent;
+
+    impl Resource for MaximumLightSourceCurrent {
+        const ID: u16 = 48;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumLightSourceCurrent {}
+
+    impl Writable for MaximumLightSourceCurrent {}
+
+    /// Default fade time (resource 49).
+    ///
+    /// ID 49 · RW · Float · single · optional · units `s`
+    ///
+    /// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultFadeTime;
+
+    impl Resource for DefaultFadeTime {
+        const ID: u16 = 49;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for DefaultFadeTime {}
+
+    impl Writable for DefaultFadeTime {}
+
+    /// Manual override start time (resource 50).
+    ///
+    /// ID 50 · RW · Time · single · optional
+    ///
+    /// Start of the manual override window: between start and end time the manual Command wins over any schedule.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManualOverrideStartTime;
+
+    impl Resource for ManualOverrideStartTime {
+        const ID: u16 = 50;
+        type Object = OutdoorLampController;
+        type Value = Time;
+    }
+
+    impl Readable for ManualOverrideStartTime {}
+
+    impl Writable for ManualOverrideStartTime {}
+
+    /// Manual override end time (resource 51).
+    ///
+    /// ID 51 · RW · Time · single · optional
+    ///
+    /// End of the manual override window; afterwards the schedule or the default settings apply again.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManualOverrideEndTime;
+
+    impl Resource for ManualOverrideEndTime {
+        const ID: u16 = 51;
+        type Object = OutdoorLampController;
+        type Value = Time;
+    }
+
+    impl Readable for ManualOverrideEndTime {}
+
+    impl Writable for ManualOverrideEndTime {}
+
+    /// Manual override fade (resource 52).
+    ///
+    /// ID 52 · RW · Float · single · optional · units `s`
+    ///
+    /// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManualOverrideFade;
+
+    impl Resource for ManualOverrideFade {
+        const ID: u16 = 52;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for ManualOverrideFade {}
+
+    impl Writable for ManualOverrideFade {}
+
+    /// Manual override default duration (resource 53).
+    ///
+    /// ID 53 · RW · Integer · single · optional · units `s`
+    ///
+    /// Length in seconds of an override sent without an end time.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManualOverrideDefaultDuration;
+
+    impl Resource for ManualOverrideDefaultDuration {
+        const ID: u16 = 53;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for ManualOverrideDefaultDuration {}
+
+    impl Writable for ManualOverrideDefaultDuration {}
+
+    /// Manual override active (resource 54).
+    ///
+    /// ID 54 · R · Boolean · single · optional
+    ///
+    /// true while a manual override is in force.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManualOverrideActive;
+
+    impl Resource for ManualOverrideActive {
+        const ID: u16 = 54;
+        type Object = OutdoorLampController;
+        type Value = bool;
+    }
+
+    impl Readable for ManualOverrideActive {}
+
+    /// Default Light color temperature (resource 55).
+    ///
+    /// ID 55 · RW · Integer · single · optional · units `K`
+    ///
+    /// Colour temperature in kelvin applied when neither a schedule nor an override is active.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultLightColorTemperature;
+
+    impl Resource for DefaultLightColorTemperature {
+        const ID: u16 = 55;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultLightColorTemperature {}
+
+    impl Writable for DefaultLightColorTemperature {}
+
+    /// Driver operating hours (resource 56).
+    ///
+    /// ID 56 · R · Float · single · optional · units `h`
+    ///
+    /// Hours the LED driver has been powered, accumulated; mirrors the DALI part 253 driver counter.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DriverOperatingHours;
+
+    impl Resource for DriverOperatingHours {
+        const ID: u16 = 56;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for DriverOperatingHours {}
+
+    /// Driver operating hours reset (resource 57).
+    ///
+    /// ID 57 · E · none · single · optional
+    ///
+    /// Execute to set Driver operating hours back to zero (on DALI part 253 drivers, the driver's own counter too).
+    #[derive(Clone, Copy, Debug)]
+    pub struct DriverOperatingHoursReset;
+
+    impl Resource for DriverOperatingHoursReset {
+        const ID: u16 = 57;
+        type Object = OutdoorLampController;
+        type Value = ();
+    }
+
+    impl Executable for DriverOperatingHoursReset {}
+
+    /// Manufacturer GTIN (resource 58).
+    ///
+    /// ID 58 · R · String · single · optional
+    ///
+    /// GTIN of the driver, read from DALI memory bank 0.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManufacturerGtin;
+
+    impl Resource for ManufacturerGtin {
+        const ID: u16 = 58;
+        type Object = OutdoorLampController;
+        type Value = String;
+    }
+
+    impl Readable for ManufacturerGtin {}
+
+    /// Manufacturer Serial Number (resource 59).
+    ///
+    /// ID 59 · R · String · single · optional
+    ///
+    /// Serial number of the driver, read from DALI memory bank 0.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ManufacturerSerialNumber;
+
+    impl Resource for ManufacturerSerialNumber {
+        const ID: u16 = 59;
+        type Object = OutdoorLampController;
+        type Value = String;
+    }
+
+    impl Readable for ManufacturerSerialNumber {}
+
+    /// Firmware Version (resource 60).
+    ///
+    /// ID 60 · R · String · single · optional
+    ///
+    /// Firmware version of the DALI bus unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FirmwareVersion;
+
+    impl Resource for FirmwareVersion {
+        const ID: u16 = 60;
+        type Object = OutdoorLampController;
+        type Value = String;
+    }
+
+    impl Readable for FirmwareVersion {}
+
+    /// DALI Version (resource 61).
+    ///
+    /// ID 61 · R · String · single · optional
+    ///
+    /// DALI version implemented by the driver, as text.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DaliVersion;
+
+    impl Resource for DaliVersion {
+        const ID: u16 = 61;
+        type Object = OutdoorLampController;
+        type Value = String;
+    }
+
+    impl Readable for DaliVersion {}
+
+    /// Unit temperature (resource 62).
+    ///
+    /// ID 62 · R · Float · single · optional · units `Cel`
+    ///
+    /// Temperature of the driver unit in degrees Celsius, as defined by DiiA.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UnitTemperature;
+
+    impl Resource for UnitTemperature {
+        const ID: u16 = 62;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for UnitTemperature {}
+
+    /// Device capabilities (resource 63).
+    ///
+    /// ID 63 · R · Integer · single · optional
+    ///
+    /// Capability bits of the driver: 0 power supply, 1 memory bank 1 extension, 2 energy reporting, 3 diagnostics, 4 sensor ready, 5..7 sensor-ready extensions (extended diagnostics, total energy, apparent energy).
+    #[derive(Clone, Copy, Debug)]
+    pub struct DeviceCapabilities;
+
+    impl Resource for DeviceCapabilities {
+        const ID: u16 = 63;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for DeviceCapabilities {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = OutdoorLampController;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = OutdoorLampController;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = OutdoorLampController;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = OutdoorLampController;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Command {}
-
-impl Writable for Command {}
-
-/// Command in action (resource 2).
-///
-/// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Level in percent the controller is applying now, whether set by override, schedule or other logic; may differ from Command because of network delay or driver settings.
-#[derive(Clone, Copy, Debug)]
-pub struct CommandInAction;
-
-impl Resource for CommandInAction {
-    const ID: u16 = 2;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for CommandInAction {}
-
-/// Dimming level (resource 3).
-///
-/// ID 3 · R · Integer · single · mandatory · units `/100` · range `0..100`
-///
-/// Light level in percent measured at the controller: 0 off, 100 full.
-#[derive(Clone, Copy, Debug)]
-pub struct DimmingLevel;
-
-impl Resource for DimmingLevel {
-    const ID: u16 = 3;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for DimmingLevel {}
-
-/// Default dimming level (resource 4).
-///
-/// ID 4 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Level in percent applied when neither a schedule nor an override is active.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultDimmingLevel;
-
-impl Resource for DefaultDimmingLevel {
-    const ID: u16 = 4;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for DefaultDimmingLevel {}
-
-impl Writable for DefaultDimmingLevel {}
-
-/// Lamp failure (resource 5).
-///
-/// ID 5 · R · Boolean · single · optional
-///
-/// true when the lamp gives no light although it should (for example a broken lamp).
-#[derive(Clone, Copy, Debug)]
-pub struct LampFailure;
-
-impl Resource for LampFailure {
-    const ID: u16 = 5;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for LampFailure {}
-
-/// Lamp failure reason (resource 6).
-///
-/// ID 6 · R · Integer · single · optional
-///
-/// Vendor code for why the lamp failed, such as too little power on the LED engine or no current with the relay closed.
-#[derive(Clone, Copy, Debug)]
-pub struct LampFailureReason;
-
-impl Resource for LampFailureReason {
-    const ID: u16 = 6;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for LampFailureReason {}
-
-/// Control gear failure (resource 7).
-///
-/// ID 7 · R · Boolean · single · optional
-///
-/// true when the control gear (driver) reports or shows a fault, read over DALI or from power analysis.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearFailure;
-
-impl Resource for ControlGearFailure {
-    const ID: u16 = 7;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for ControlGearFailure {}
-
-/// Control gear failure reason (resource 8).
-///
-/// ID 8 · R · Integer · single · optional
-///
-/// Code for the driver fault; the DiiA list of control gear failures may be used.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearFailureReason;
-
-impl Resource for ControlGearFailureReason {
-    const ID: u16 = 8;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for ControlGearFailureReason {}
-
-/// Relay failure (resource 9).
-///
-/// ID 9 · R · Boolean · single · optional
-///
-/// true when the controller's relay does not behave as commanded.
-#[derive(Clone, Copy, Debug)]
-pub struct RelayFailure;
-
-impl Resource for RelayFailure {
-    const ID: u16 = 9;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for RelayFailure {}
-
-/// Day burner (resource 10).
-///
-/// ID 10 · R · Boolean · single · optional
-///
-/// true when the lamp is lit while it should be off (day burning).
-#[derive(Clone, Copy, Debug)]
-pub struct DayBurner;
-
-impl Resource for DayBurner {
-    const ID: u16 = 10;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for DayBurner {}
-
-/// Cycling failure (resource 11).
-///
-/// ID 11 · R · Boolean · single · optional
-///
-/// true when the lamp switches on and off abnormally often.
-#[derive(Clone, Copy, Debug)]
-pub struct CyclingFailure;
-
-impl Resource for CyclingFailure {
-    const ID: u16 = 11;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for CyclingFailure {}
-
-/// Control gear communication failure (resource 12).
-///
-/// ID 12 · R · Boolean · single · optional
-///
-/// true when the driver (e.g. LED driver) stops answering on the DALI bus.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearCommunicationFailure;
-
-impl Resource for ControlGearCommunicationFailure {
-    const ID: u16 = 12;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for ControlGearCommunicationFailure {}
-
-/// Scheduler ID (resource 13).
-///
-/// ID 13 · RW · Integer · multiple · optional
-///
-/// IDs of the schedulers that drive this controller's command, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct SchedulerId;
-
-impl Resource for SchedulerId {
-    const ID: u16 = 13;
-    type Object = OutdoorLampController;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for SchedulerId {}
-
-impl Writable for SchedulerId {}
-
-/// Invalid scheduler (resource 14).
-///
-/// ID 14 · R · Boolean · single · optional
-///
-/// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug)]
-pub struct InvalidScheduler;
-
-impl Resource for InvalidScheduler {
-    const ID: u16 = 14;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for InvalidScheduler {}
-
-/// Lamp operating hours (resource 15).
-///
-/// ID 15 · R · Float · single · optional · units `h`
-///
-/// Hours the lamp has been lit with a level above zero, accumulated since the last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct LampOperatingHours;
-
-impl Resource for LampOperatingHours {
-    const ID: u16 = 15;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for LampOperatingHours {}
-
-/// Lamp operating hours reset (resource 16).
-///
-/// ID 16 · E · none · single · optional
-///
-/// Execute to set Lamp operating hours back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct LampOperatingHoursReset;
-
-impl Resource for LampOperatingHoursReset {
-    const ID: u16 = 16;
-    type Object = OutdoorLampController;
-    type Value = ();
-}
-
-impl Executable for LampOperatingHoursReset {}
-
-/// Lamp ON timestamp (resource 17).
-///
-/// ID 17 · R · Time · single · optional
-///
-/// When the lamp last went from dark to lit.
-#[derive(Clone, Copy, Debug)]
-pub struct LampOnTimestamp;
-
-impl Resource for LampOnTimestamp {
-    const ID: u16 = 17;
-    type Object = OutdoorLampController;
-    type Value = Time;
-}
-
-impl Readable for LampOnTimestamp {}
-
-/// Lamp switch counter (resource 18).
-///
-/// ID 18 · R · Integer · single · optional
-///
-/// Number of on-to-off switchings of the lamp since the last counter reset.
-#[derive(Clone, Copy, Debug)]
-pub struct LampSwitchCounter;
-
-impl Resource for LampSwitchCounter {
-    const ID: u16 = 18;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for LampSwitchCounter {}
-
-/// Lamp switch counter reset (resource 19).
-///
-/// ID 19 · E · none · single · optional
-///
-/// Execute to set Lamp switch counter back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct LampSwitchCounterReset;
-
-impl Resource for LampSwitchCounterReset {
-    const ID: u16 = 19;
-    type Object = OutdoorLampController;
-    type Value = ();
-}
-
-impl Executable for LampSwitchCounterReset {}
-
-/// Control gear start counter (resource 20).
-///
-/// ID 20 · R · Integer · single · optional
-///
-/// Number of times the driver has been powered off after being on.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearStartCounter;
-
-impl Resource for ControlGearStartCounter {
-    const ID: u16 = 20;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for ControlGearStartCounter {}
-
-/// Control gear temperature (resource 21).
-///
-/// ID 21 · R · Float · single · optional · units `Cel`
-///
-/// Driver temperature in degrees Celsius, as reported over DALI or Zhaga D4i.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearTemperature;
-
-impl Resource for ControlGearTemperature {
-    const ID: u16 = 21;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for ControlGearTemperature {}
-
-/// Control gear thermal derating (resource 22).
-///
-/// ID 22 · R · Boolean · single · optional
-///
-/// true while the driver is lowering the light output because it is too hot.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearThermalDerating;
-
-impl Resource for ControlGearThermalDerating {
-    const ID: u16 = 22;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for ControlGearThermalDerating {}
-
-/// Control gear thermal derating counter (resource 23).
-///
-/// ID 23 · R · Integer · single · optional
-///
-/// Number of thermal deratings by the driver since the last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearThermalDeratingCounter;
-
-impl Resource for ControlGearThermalDeratingCounter {
-    const ID: u16 = 23;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for ControlGearThermalDeratingCounter {}
-
-/// Control gear thermal derating counter reset (resource 24).
-///
-/// ID 24 · E · none · single · optional
-///
-/// Execute to set the thermal derating counter back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearThermalDeratingCounterReset24;
-
-impl Resource for ControlGearThermalDeratingCounterReset24 {
-    const ID: u16 = 24;
-    type Object = OutdoorLampController;
-    type Value = ();
-}
-
-impl Executable for ControlGearThermalDeratingCounterReset24 {}
-
-/// Control gear thermal shutdown (resource 25).
-///
-/// ID 25 · R · Boolean · single · optional
-///
-/// true when the driver has switched the light off because it is too hot.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearThermalShutdown;
-
-impl Resource for ControlGearThermalShutdown {
-    const ID: u16 = 25;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for ControlGearThermalShutdown {}
-
-/// Control gear thermal shutdown counter (resource 26).
-///
-/// ID 26 · R · Integer · single · optional
-///
-/// Number of thermal shutdowns by the driver since the last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearThermalShutdownCounter;
-
-impl Resource for ControlGearThermalShutdownCounter {
-    const ID: u16 = 26;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for ControlGearThermalShutdownCounter {}
-
-/// Control gear thermal derating counter reset (resource 27).
-///
-/// ID 27 · E · none · single · optional
-///
-/// Execute to set the thermal shutdown counter back to zero (the registry repeats the derating reset name here).
-#[derive(Clone, Copy, Debug)]
-pub struct ControlGearThermalDeratingCounterReset27;
-
-impl Resource for ControlGearThermalDeratingCounterReset27 {
-    const ID: u16 = 27;
-    type Object = OutdoorLampController;
-    type Value = ();
-}
-
-impl Executable for ControlGearThermalDeratingCounterReset27 {}
-
-/// Output port (resource 28).
-///
-/// ID 28 · RW · Integer · single · optional
-///
-/// Output port that drives this lamp (e.g. a DALI address or a 1-10 V output) when several drivers are connected.
-#[derive(Clone, Copy, Debug)]
-pub struct OutputPort;
-
-impl Resource for OutputPort {
-    const ID: u16 = 28;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for OutputPort {}
-
-impl Writable for OutputPort {}
-
-/// Standby mode (resource 29).
-///
-/// ID 29 · RW · Boolean · single · optional
-///
-/// true: the relay stays closed, keeping the driver powered, at level 0; false: the relay opens at level 0.
-#[derive(Clone, Copy, Debug)]
-pub struct StandbyMode;
-
-impl Resource for StandbyMode {
-    const ID: u16 = 29;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for StandbyMode {}
-
-impl Writable for StandbyMode {}
-
-/// Constant light output (resource 30).
-///
-/// ID 30 · RW · Boolean · single · optional
-///
-/// true: constant light output is on, compensating lumen depreciation over the lamp's life.
-#[derive(Clone, Copy, Debug)]
-pub struct ConstantLightOutput;
-
-impl Resource for ConstantLightOutput {
-    const ID: u16 = 30;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for ConstantLightOutput {}
-
-impl Writable for ConstantLightOutput {}
-
-/// Cleaning factor enabled (resource 31).
-///
-/// ID 31 · RW · Boolean · single · optional
-///
-/// true: the controller raises output to compensate for dirt on the luminaire, using the cleaning factor settings.
-#[derive(Clone, Copy, Debug)]
-pub struct CleaningFactorEnabled;
-
-impl Resource for CleaningFactorEnabled {
-    const ID: u16 = 31;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for CleaningFactorEnabled {}
-
-impl Writable for CleaningFactorEnabled {}
-
-/// Cleaning period (resource 32).
-///
-/// ID 32 · RW · Integer · single · optional
-///
-/// Days after a cleaning at which the cleaning factor has returned to 100 %.
-#[derive(Clone, Copy, Debug)]
-pub struct CleaningPeriod;
-
-impl Resource for CleaningPeriod {
-    const ID: u16 = 32;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for CleaningPeriod {}
-
-impl Writable for CleaningPeriod {}
-
-/// Initial lamp cleaning factor (resource 33).
-///
-/// ID 33 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Correction factor in percent applied to the command right after the luminaire has been cleaned.
-#[derive(Clone, Copy, Debug)]
-pub struct InitialLampCleaningFactor;
-
-impl Resource for InitialLampCleaningFactor {
-    const ID: u16 = 33;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for InitialLampCleaningFactor {}
-
-impl Writable for InitialLampCleaningFactor {}
-
-/// Lamp cleaning date (resource 34).
-///
-/// ID 34 · RW · Time · single · optional
-///
-/// Date of the last (or next planned) cleaning, when the cleaning factor restarts at its initial value.
-#[derive(Clone, Copy, Debug)]
-pub struct LampCleaningDate;
-
-impl Resource for LampCleaningDate {
-    const ID: u16 = 34;
-    type Object = OutdoorLampController;
-    type Value = Time;
-}
-
-impl Readable for LampCleaningDate {}
-
-impl Writable for LampCleaningDate {}
-
-/// Control type (resource 35).
-///
-/// ID 35 · RW · Integer · multiple · optional · range `0..13`
-///
-/// How the controller drives the lamp: 0 switching only; 1..9 DALI device types 0..8 (IEC 62386 parts 201..209); 10 analogue 0-10 V; 11 PWM; 12 inverted PWM; 13 something else.
-#[derive(Clone, Copy, Debug)]
-pub struct ControlType;
-
-impl Resource for ControlType {
-    const ID: u16 = 35;
-    type Object = OutdoorLampController;
-    type Value = InstanceMap<ControlTypeValue>;
-}
-
-impl Readable for ControlType {}
-
-impl Writable for ControlType {}
-
-/// Nominal Lamp wattage (resource 36).
-///
-/// ID 36 · RW · Integer · single · optional · units `W`
-///
-/// Power drawn by the light source at full level, in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct NominalLampWattage;
-
-impl Resource for NominalLampWattage {
-    const ID: u16 = 36;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for NominalLampWattage {}
-
-impl Writable for NominalLampWattage {}
-
-/// Minimum dimming level (resource 37).
-///
-/// ID 37 · RW · Integer · single · optional · units `/100`
-///
-/// Lowest level in percent at which the lamp still works reliably.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumDimmingLevel;
-
-impl Resource for MinimumDimmingLevel {
-    const ID: u16 = 37;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for MinimumDimmingLevel {}
-
-impl Writable for MinimumDimmingLevel {}
-
-/// Minimum lamp wattage (resource 38).
-///
-/// ID 38 · RW · Integer · single · optional · units `W`
-///
-/// Expected power in watts at the minimum level; helps to detect faults when dimmed low.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumLampWattage;
-
-impl Resource for MinimumLampWattage {
-    const ID: u16 = 38;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for MinimumLampWattage {}
-
-impl Writable for MinimumLampWattage {}
-
-/// Light color temperature command (resource 39).
-///
-/// ID 39 · RW · Integer · single · optional · units `K`
-///
-/// Last requested colour temperature of the light, in kelvin.
-#[derive(Clone, Copy, Debug)]
-pub struct LightColorTemperatureCommand;
-
-impl Resource for LightColorTemperatureCommand {
-    const ID: u16 = 39;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for LightColorTemperatureCommand {}
-
-impl Writable for LightColorTemperatureCommand {}
-
-/// Actual light color temperature (resource 40).
-///
-/// ID 40 · R · Integer · single · optional · units `K`
-///
-/// Colour temperature the light source produces now, in kelvin.
-#[derive(Clone, Copy, Debug)]
-pub struct ActualLightColorTemperature;
-
-impl Resource for ActualLightColorTemperature {
-    const ID: u16 = 40;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for ActualLightColorTemperature {}
-
-/// Virtual power output (resource 41).
-///
-/// ID 41 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Share of nominal power, in percent, delivered when Command is 100 (caps the real output).
-#[derive(Clone, Copy, Debug)]
-pub struct VirtualPowerOutput;
-
-impl Resource for VirtualPowerOutput {
-    const ID: u16 = 41;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for VirtualPowerOutput {}
-
-impl Writable for VirtualPowerOutput {}
-
-/// Voltage at max dim level (resource 42).
-///
-/// ID 42 · RW · Float · single · optional · units `V`
-///
-/// Control voltage in volts that stands for full level; only for the 0-10 V control type.
-#[derive(Clone, Copy, Debug)]
-pub struct VoltageAtMaxDimLevel;
-
-impl Resource for VoltageAtMaxDimLevel {
-    const ID: u16 = 42;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for VoltageAtMaxDimLevel {}
-
-impl Writable for VoltageAtMaxDimLevel {}
-
-/// Voltage at min dim level (resource 43).
-///
-/// ID 43 · RW · Float · single · optional · units `V`
-///
-/// Control voltage in volts that stands for the lowest level; only for the 0-10 V control type.
-#[derive(Clone, Copy, Debug)]
-pub struct VoltageAtMinDimLevel;
-
-impl Resource for VoltageAtMinDimLevel {
-    const ID: u16 = 43;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for VoltageAtMinDimLevel {}
-
-impl Writable for VoltageAtMinDimLevel {}
-
-/// Light source voltage (resource 44).
-///
-/// ID 44 · R · Float · single · optional · units `V`
-///
-/// Voltage, usually DC, at the driver output feeding the light source, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct LightSourceVoltage;
-
-impl Resource for LightSourceVoltage {
-    const ID: u16 = 44;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for LightSourceVoltage {}
-
-/// Light source current (resource 45).
-///
-/// ID 45 · R · Float · single · optional · units `A`
-///
-/// Current, usually DC, from the driver into the light source, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct LightSourceCurrent;
-
-impl Resource for LightSourceCurrent {
-    const ID: u16 = 45;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for LightSourceCurrent {}
-
-/// Light source active power (resource 46).
-///
-/// ID 46 · R · Float · single · optional · units `W`
-///
-/// Active power delivered to the light source at the driver output, in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct LightSourceActivePower;
-
-impl Resource for LightSourceActivePower {
-    const ID: u16 = 46;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for LightSourceActivePower {}
-
-/// Light source active energy (resource 47).
-///
-/// ID 47 · R · Float · single · optional · units `kWh`
-///
-/// Energy delivered to the light source at the driver output, accumulated, in kilowatt-hours.
-#[derive(Clone, Copy, Debug)]
-pub struct LightSourceActiveEnergy;
-
-impl Resource for LightSourceActiveEnergy {
-    const ID: u16 = 47;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for LightSourceActiveEnergy {}
-
-/// Maximum light source current (resource 48).
-///
-/// ID 48 · RW · Float · single · optional · units `A`
-///
-/// Highest current in amperes the driver can deliver to the light source.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumLightSourceCurrent;
-
-impl Resource for MaximumLightSourceCurrent {
-    const ID: u16 = 48;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for MaximumLightSourceCurrent {}
-
-impl Writable for MaximumLightSourceCurrent {}
-
-/// Default fade time (resource 49).
-///
-/// ID 49 · RW · Float · single · optional · units `s`
-///
-/// Fade time in seconds for level changes when no schedule or override is active (mainly DALI drivers).
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultFadeTime;
-
-impl Resource for DefaultFadeTime {
-    const ID: u16 = 49;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for DefaultFadeTime {}
-
-impl Writable for DefaultFadeTime {}
-
-/// Manual override start time (resource 50).
-///
-/// ID 50 · RW · Time · single · optional
-///
-/// Start of the manual override window: between start and end time the manual Command wins over any schedule.
-#[derive(Clone, Copy, Debug)]
-pub struct ManualOverrideStartTime;
-
-impl Resource for ManualOverrideStartTime {
-    const ID: u16 = 50;
-    type Object = OutdoorLampController;
-    type Value = Time;
-}
-
-impl Readable for ManualOverrideStartTime {}
-
-impl Writable for ManualOverrideStartTime {}
-
-/// Manual override end time (resource 51).
-///
-/// ID 51 · RW · Time · single · optional
-///
-/// End of the manual override window; afterwards the schedule or the default settings apply again.
-#[derive(Clone, Copy, Debug)]
-pub struct ManualOverrideEndTime;
-
-impl Resource for ManualOverrideEndTime {
-    const ID: u16 = 51;
-    type Object = OutdoorLampController;
-    type Value = Time;
-}
-
-impl Readable for ManualOverrideEndTime {}
-
-impl Writable for ManualOverrideEndTime {}
-
-/// Manual override fade (resource 52).
-///
-/// ID 52 · RW · Float · single · optional · units `s`
-///
-/// Fade time in seconds used while an override is active; negative or NaN values are ignored. Default 0.
-#[derive(Clone, Copy, Debug)]
-pub struct ManualOverrideFade;
-
-impl Resource for ManualOverrideFade {
-    const ID: u16 = 52;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for ManualOverrideFade {}
-
-impl Writable for ManualOverrideFade {}
-
-/// Manual override default duration (resource 53).
-///
-/// ID 53 · RW · Integer · single · optional · units `s`
-///
-/// Length in seconds of an override sent without an end time.
-#[derive(Clone, Copy, Debug)]
-pub struct ManualOverrideDefaultDuration;
-
-impl Resource for ManualOverrideDefaultDuration {
-    const ID: u16 = 53;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for ManualOverrideDefaultDuration {}
-
-impl Writable for ManualOverrideDefaultDuration {}
-
-/// Manual override active (resource 54).
-///
-/// ID 54 · R · Boolean · single · optional
-///
-/// true while a manual override is in force.
-#[derive(Clone, Copy, Debug)]
-pub struct ManualOverrideActive;
-
-impl Resource for ManualOverrideActive {
-    const ID: u16 = 54;
-    type Object = OutdoorLampController;
-    type Value = bool;
-}
-
-impl Readable for ManualOverrideActive {}
-
-/// Default Light color temperature (resource 55).
-///
-/// ID 55 · RW · Integer · single · optional · units `K`
-///
-/// Colour temperature in kelvin applied when neither a schedule nor an override is active.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultLightColorTemperature;
-
-impl Resource for DefaultLightColorTemperature {
-    const ID: u16 = 55;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for DefaultLightColorTemperature {}
-
-impl Writable for DefaultLightColorTemperature {}
-
-/// Driver operating hours (resource 56).
-///
-/// ID 56 · R · Float · single · optional · units `h`
-///
-/// Hours the LED driver has been powered, accumulated; mirrors the DALI part 253 driver counter.
-#[derive(Clone, Copy, Debug)]
-pub struct DriverOperatingHours;
-
-impl Resource for DriverOperatingHours {
-    const ID: u16 = 56;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for DriverOperatingHours {}
-
-/// Driver operating hours reset (resource 57).
-///
-/// ID 57 · E · none · single · optional
-///
-/// Execute to set Driver operating hours back to zero (on DALI part 253 drivers, the driver's own counter too).
-#[derive(Clone, Copy, Debug)]
-pub struct DriverOperatingHoursReset;
-
-impl Resource for DriverOperatingHoursReset {
-    const ID: u16 = 57;
-    type Object = OutdoorLampController;
-    type Value = ();
-}
-
-impl Executable for DriverOperatingHoursReset {}
-
-/// Manufacturer GTIN (resource 58).
-///
-/// ID 58 · R · String · single · optional
-///
-/// GTIN of the driver, read from DALI memory bank 0.
-#[derive(Clone, Copy, Debug)]
-pub struct ManufacturerGtin;
-
-impl Resource for ManufacturerGtin {
-    const ID: u16 = 58;
-    type Object = OutdoorLampController;
-    type Value = String;
-}
-
-impl Readable for ManufacturerGtin {}
-
-/// Manufacturer Serial Number (resource 59).
-///
-/// ID 59 · R · String · single · optional
-///
-/// Serial number of the driver, read from DALI memory bank 0.
-#[derive(Clone, Copy, Debug)]
-pub struct ManufacturerSerialNumber;
-
-impl Resource for ManufacturerSerialNumber {
-    const ID: u16 = 59;
-    type Object = OutdoorLampController;
-    type Value = String;
-}
-
-impl Readable for ManufacturerSerialNumber {}
-
-/// Firmware Version (resource 60).
-///
-/// ID 60 · R · String · single · optional
-///
-/// Firmware version of the DALI bus unit.
-#[derive(Clone, Copy, Debug)]
-pub struct FirmwareVersion;
-
-impl Resource for FirmwareVersion {
-    const ID: u16 = 60;
-    type Object = OutdoorLampController;
-    type Value = String;
-}
-
-impl Readable for FirmwareVersion {}
-
-/// DALI Version (resource 61).
-///
-/// ID 61 · R · String · single · optional
-///
-/// DALI version implemented by the driver, as text.
-#[derive(Clone, Copy, Debug)]
-pub struct DaliVersion;
-
-impl Resource for DaliVersion {
-    const ID: u16 = 61;
-    type Object = OutdoorLampController;
-    type Value = String;
-}
-
-impl Readable for DaliVersion {}
-
-/// Unit temperature (resource 62).
-///
-/// ID 62 · R · Float · single · optional · units `Cel`
-///
-/// Temperature of the driver unit in degrees Celsius, as defined by DiiA.
-#[derive(Clone, Copy, Debug)]
-pub struct UnitTemperature;
-
-impl Resource for UnitTemperature {
-    const ID: u16 = 62;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for UnitTemperature {}
-
-/// Device capabilities (resource 63).
-///
-/// ID 63 · R · Integer · single · optional
-///
-/// Capability bits of the driver: 0 power supply, 1 memory bank 1 extension, 2 energy reporting, 3 diagnostics, 4 sensor ready, 5..7 sensor-ready extensions (extended diagnostics, total energy, apparent energy).
-#[derive(Clone, Copy, Debug)]
-pub struct DeviceCapabilities;
-
-impl Resource for DeviceCapabilities {
-    const ID: u16 = 63;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for DeviceCapabilities {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = OutdoorLampController;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = OutdoorLampController;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = OutdoorLampController;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = OutdoorLampController;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

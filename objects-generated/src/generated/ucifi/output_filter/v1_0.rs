@@ -181,25 +181,25 @@ impl ObjectType for OutputFilter {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct OutputFilterWrite {
-    /// Operation (resource 0, RW): see [`Operation`](struct@Operation).
+    /// Operation (resource 0, RW): see [`Operation`](struct@resources::Operation).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub operation: Option<OperationValue>,
-    /// Delay (resource 1, RW): see [`Delay`](struct@Delay).
+    /// Delay (resource 1, RW): see [`Delay`](struct@resources::Delay).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub delay: Option<f64>,
-    /// Transaction (resource 2, RW): see [`Transaction`](struct@Transaction).
+    /// Transaction (resource 2, RW): see [`Transaction`](struct@resources::Transaction).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub transaction: Option<TransactionValue>,
-    /// Expiration Time (resource 3, RW): see [`ExpirationTime`](struct@ExpirationTime).
+    /// Expiration Time (resource 3, RW): see [`ExpirationTime`](struct@resources::ExpirationTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -445,74 +445,79 @@ impl<'de> Deserialize<'de> for TransactionValue {
     }
 }
 
-/// Operation (resource 0).
-///
-/// ID 0 · RW · Integer · single · mandatory
-///
-/// How the program output combines with the target's present value: 1 set, 2 minimum, 3 maximum, 4 add, 5 subtract, 6 multiply (set when undefined).
-#[derive(Clone, Copy, Debug)]
-pub struct Operation;
+/// One zero-sized type per resource of Output Filter 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Operation {
-    const ID: u16 = 0;
-    type Object = OutputFilter;
-    type Value = OperationValue;
+    /// Operation (resource 0).
+    ///
+    /// ID 0 · RW · Integer · single · mandatory
+    ///
+    /// How the program output combines with the target's present value: 1 set, 2 minimum, 3 maximum, 4 add, 5 subtract, 6 multiply (set when undefined).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Operation;
+
+    impl Resource for Operation {
+        const ID: u16 = 0;
+        type Object = OutputFilter;
+        type Value = OperationValue;
+    }
+
+    impl Readable for Operation {}
+
+    impl Writable for Operation {}
+
+    /// Delay (resource 1).
+    ///
+    /// ID 1 · RW · Float · single · optional · units `s`
+    ///
+    /// Seconds taken to move the target from its present value to the new one.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Delay;
+
+    impl Resource for Delay {
+        const ID: u16 = 1;
+        type Object = OutputFilter;
+        type Value = f64;
+    }
+
+    impl Readable for Delay {}
+
+    impl Writable for Delay {}
+
+    /// Transaction (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional
+    ///
+    /// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Transaction;
+
+    impl Resource for Transaction {
+        const ID: u16 = 2;
+        type Object = OutputFilter;
+        type Value = TransactionValue;
+    }
+
+    impl Readable for Transaction {}
+
+    impl Writable for Transaction {}
+
+    /// Expiration Time (resource 3).
+    ///
+    /// ID 3 · RW · Float · single · optional
+    ///
+    /// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ExpirationTime;
+
+    impl Resource for ExpirationTime {
+        const ID: u16 = 3;
+        type Object = OutputFilter;
+        type Value = f64;
+    }
+
+    impl Readable for ExpirationTime {}
+
+    impl Writable for ExpirationTime {}
 }
-
-impl Readable for Operation {}
-
-impl Writable for Operation {}
-
-/// Delay (resource 1).
-///
-/// ID 1 · RW · Float · single · optional · units `s`
-///
-/// Seconds taken to move the target from its present value to the new one.
-#[derive(Clone, Copy, Debug)]
-pub struct Delay;
-
-impl Resource for Delay {
-    const ID: u16 = 1;
-    type Object = OutputFilter;
-    type Value = f64;
-}
-
-impl Readable for Delay {}
-
-impl Writable for Delay {}
-
-/// Transaction (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional
-///
-/// Shape of the change: 0 immediate, 1 linear, 2 exponential, 3 left to the device.
-#[derive(Clone, Copy, Debug)]
-pub struct Transaction;
-
-impl Resource for Transaction {
-    const ID: u16 = 2;
-    type Object = OutputFilter;
-    type Value = TransactionValue;
-}
-
-impl Readable for Transaction {}
-
-impl Writable for Transaction {}
-
-/// Expiration Time (resource 3).
-///
-/// ID 3 · RW · Float · single · optional
-///
-/// How long the output stays valid, for programs that are not re-evaluated continuously; afterwards the command lapses.
-#[derive(Clone, Copy, Debug)]
-pub struct ExpirationTime;
-
-impl Resource for ExpirationTime {
-    const ID: u16 = 3;
-    type Object = OutputFilter;
-    type Value = f64;
-}
-
-impl Readable for ExpirationTime {}
-
-impl Writable for ExpirationTime {}

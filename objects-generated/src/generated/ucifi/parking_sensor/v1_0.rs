@@ -182,7 +182,7 @@ impl ObjectType for ParkingSensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ParkingSensorWrite {
-    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
+    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@resources::TypeOfSensor).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -242,84 +242,89 @@ impl WriteView for ParkingSensorWrite {
     }
 }
 
-/// Occupancy (resource 1).
-///
-/// ID 1 · R · Boolean · single · mandatory
-///
-/// true when a vehicle occupies the space, false when it is free.
-#[derive(Clone, Copy, Debug)]
-pub struct Occupancy;
+/// One zero-sized type per resource of Parking Sensor 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Occupancy {
-    const ID: u16 = 1;
-    type Object = ParkingSensor;
-    type Value = bool;
+    /// Occupancy (resource 1).
+    ///
+    /// ID 1 · R · Boolean · single · mandatory
+    ///
+    /// true when a vehicle occupies the space, false when it is free.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Occupancy;
+
+    impl Resource for Occupancy {
+        const ID: u16 = 1;
+        type Object = ParkingSensor;
+        type Value = bool;
+    }
+
+    impl Readable for Occupancy {}
+
+    /// Duration (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional · units `s`
+    ///
+    /// Seconds the space has been occupied; when free, the length of the previous occupation.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Duration;
+
+    impl Resource for Duration {
+        const ID: u16 = 2;
+        type Object = ParkingSensor;
+        type Value = i64;
+    }
+
+    impl Readable for Duration {}
+
+    /// Daily Duration (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional · units `s`
+    ///
+    /// Seconds of occupation accumulated since midnight.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DailyDuration;
+
+    impl Resource for DailyDuration {
+        const ID: u16 = 3;
+        type Object = ParkingSensor;
+        type Value = i64;
+    }
+
+    impl Readable for DailyDuration {}
+
+    /// Forbidden parking detected (resource 4).
+    ///
+    /// ID 4 · R · Boolean · single · optional
+    ///
+    /// true when the parked vehicle is not allowed there; false when free or authorised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ForbiddenParkingDetected;
+
+    impl Resource for ForbiddenParkingDetected {
+        const ID: u16 = 4;
+        type Object = ParkingSensor;
+        type Value = bool;
+    }
+
+    impl Readable for ForbiddenParkingDetected {}
+
+    /// Type of Sensor (resource 5).
+    ///
+    /// ID 5 · RW · String · single · optional
+    ///
+    /// Sensing technology as text, e.g. magnetometer, PIR or camera.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfSensor;
+
+    impl Resource for TypeOfSensor {
+        const ID: u16 = 5;
+        type Object = ParkingSensor;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfSensor {}
+
+    impl Writable for TypeOfSensor {}
 }
-
-impl Readable for Occupancy {}
-
-/// Duration (resource 2).
-///
-/// ID 2 · R · Integer · single · optional · units `s`
-///
-/// Seconds the space has been occupied; when free, the length of the previous occupation.
-#[derive(Clone, Copy, Debug)]
-pub struct Duration;
-
-impl Resource for Duration {
-    const ID: u16 = 2;
-    type Object = ParkingSensor;
-    type Value = i64;
-}
-
-impl Readable for Duration {}
-
-/// Daily Duration (resource 3).
-///
-/// ID 3 · R · Integer · single · optional · units `s`
-///
-/// Seconds of occupation accumulated since midnight.
-#[derive(Clone, Copy, Debug)]
-pub struct DailyDuration;
-
-impl Resource for DailyDuration {
-    const ID: u16 = 3;
-    type Object = ParkingSensor;
-    type Value = i64;
-}
-
-impl Readable for DailyDuration {}
-
-/// Forbidden parking detected (resource 4).
-///
-/// ID 4 · R · Boolean · single · optional
-///
-/// true when the parked vehicle is not allowed there; false when free or authorised.
-#[derive(Clone, Copy, Debug)]
-pub struct ForbiddenParkingDetected;
-
-impl Resource for ForbiddenParkingDetected {
-    const ID: u16 = 4;
-    type Object = ParkingSensor;
-    type Value = bool;
-}
-
-impl Readable for ForbiddenParkingDetected {}
-
-/// Type of Sensor (resource 5).
-///
-/// ID 5 · RW · String · single · optional
-///
-/// Sensing technology as text, e.g. magnetometer, PIR or camera.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfSensor;
-
-impl Resource for TypeOfSensor {
-    const ID: u16 = 5;
-    type Object = ParkingSensor;
-    type Value = String;
-}
-
-impl Readable for TypeOfSensor {}
-
-impl Writable for TypeOfSensor {}

@@ -283,7 +283,7 @@ impl ObjectType for ParkingSensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ParkingSensorWrite {
-    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
+    /// Type of Sensor (resource 5, RW): see [`TypeOfSensor`](struct@resources::TypeOfSensor).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -442,148 +442,153 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Occupancy (resource 1).
-///
-/// ID 1 · R · Boolean · single · mandatory
-///
-/// true when a vehicle occupies the space, false when it is free.
-#[derive(Clone, Copy, Debug)]
-pub struct Occupancy;
+/// One zero-sized type per resource of Parking Sensor 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Occupancy {
-    const ID: u16 = 1;
-    type Object = ParkingSensor;
-    type Value = bool;
+    /// Occupancy (resource 1).
+    ///
+    /// ID 1 · R · Boolean · single · mandatory
+    ///
+    /// true when a vehicle occupies the space, false when it is free.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Occupancy;
+
+    impl Resource for Occupancy {
+        const ID: u16 = 1;
+        type Object = ParkingSensor;
+        type Value = bool;
+    }
+
+    impl Readable for Occupancy {}
+
+    /// Duration (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional · units `s`
+    ///
+    /// Seconds the space has been occupied; when free, the length of the previous occupation.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Duration;
+
+    impl Resource for Duration {
+        const ID: u16 = 2;
+        type Object = ParkingSensor;
+        type Value = i64;
+    }
+
+    impl Readable for Duration {}
+
+    /// Daily Duration (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional · units `s`
+    ///
+    /// Seconds of occupation accumulated since midnight.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DailyDuration;
+
+    impl Resource for DailyDuration {
+        const ID: u16 = 3;
+        type Object = ParkingSensor;
+        type Value = i64;
+    }
+
+    impl Readable for DailyDuration {}
+
+    /// Forbidden parking detected (resource 4).
+    ///
+    /// ID 4 · R · Boolean · single · optional
+    ///
+    /// true when the parked vehicle is not allowed there; false when free or authorised.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ForbiddenParkingDetected;
+
+    impl Resource for ForbiddenParkingDetected {
+        const ID: u16 = 4;
+        type Object = ParkingSensor;
+        type Value = bool;
+    }
+
+    impl Readable for ForbiddenParkingDetected {}
+
+    /// Type of Sensor (resource 5).
+    ///
+    /// ID 5 · RW · String · single · optional
+    ///
+    /// Sensing technology as text, e.g. magnetometer, PIR or camera.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfSensor;
+
+    impl Resource for TypeOfSensor {
+        const ID: u16 = 5;
+        type Object = ParkingSensor;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfSensor {}
+
+    impl Writable for TypeOfSensor {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = ParkingSensor;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = ParkingSensor;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = ParkingSensor;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = ParkingSensor;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Occupancy {}
-
-/// Duration (resource 2).
-///
-/// ID 2 · R · Integer · single · optional · units `s`
-///
-/// Seconds the space has been occupied; when free, the length of the previous occupation.
-#[derive(Clone, Copy, Debug)]
-pub struct Duration;
-
-impl Resource for Duration {
-    const ID: u16 = 2;
-    type Object = ParkingSensor;
-    type Value = i64;
-}
-
-impl Readable for Duration {}
-
-/// Daily Duration (resource 3).
-///
-/// ID 3 · R · Integer · single · optional · units `s`
-///
-/// Seconds of occupation accumulated since midnight.
-#[derive(Clone, Copy, Debug)]
-pub struct DailyDuration;
-
-impl Resource for DailyDuration {
-    const ID: u16 = 3;
-    type Object = ParkingSensor;
-    type Value = i64;
-}
-
-impl Readable for DailyDuration {}
-
-/// Forbidden parking detected (resource 4).
-///
-/// ID 4 · R · Boolean · single · optional
-///
-/// true when the parked vehicle is not allowed there; false when free or authorised.
-#[derive(Clone, Copy, Debug)]
-pub struct ForbiddenParkingDetected;
-
-impl Resource for ForbiddenParkingDetected {
-    const ID: u16 = 4;
-    type Object = ParkingSensor;
-    type Value = bool;
-}
-
-impl Readable for ForbiddenParkingDetected {}
-
-/// Type of Sensor (resource 5).
-///
-/// ID 5 · RW · String · single · optional
-///
-/// Sensing technology as text, e.g. magnetometer, PIR or camera.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfSensor;
-
-impl Resource for TypeOfSensor {
-    const ID: u16 = 5;
-    type Object = ParkingSensor;
-    type Value = String;
-}
-
-impl Readable for TypeOfSensor {}
-
-impl Writable for TypeOfSensor {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = ParkingSensor;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = ParkingSensor;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = ParkingSensor;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = ParkingSensor;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

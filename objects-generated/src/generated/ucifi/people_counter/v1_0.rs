@@ -239,7 +239,7 @@ impl ObjectType for PeopleCounter {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PeopleCounterWrite {
-    /// Type of sensor (resource 8, RW): see [`TypeOfSensor`](struct@TypeOfSensor).
+    /// Type of sensor (resource 8, RW): see [`TypeOfSensor`](struct@resources::TypeOfSensor).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -304,9 +304,9 @@ impl WriteView for PeopleCounterWrite {
 /// The executable resources of People counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset of cumulated number (resource 4, E): see [`ResetOfCumulatedNumber`](struct@ResetOfCumulatedNumber).
+    /// Reset of cumulated number (resource 4, E): see [`ResetOfCumulatedNumber`](struct@resources::ResetOfCumulatedNumber).
     ResetOfCumulatedNumber,
-    /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`](struct@ResetOfCumulatedNumberOfPassages).
+    /// Reset of cumulated number of passages (resource 7, E): see [`ResetOfCumulatedNumberOfPassages`](struct@resources::ResetOfCumulatedNumberOfPassages).
     ResetOfCumulatedNumberOfPassages,
 }
 
@@ -335,132 +335,137 @@ impl Execute {
     }
 }
 
-/// Actual number of persons (resource 1).
-///
-/// ID 1 · R · Integer · single · mandatory
-///
-/// People detected right now.
-#[derive(Clone, Copy, Debug)]
-pub struct ActualNumberOfPersons;
+/// One zero-sized type per resource of People counter 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ActualNumberOfPersons {
-    const ID: u16 = 1;
-    type Object = PeopleCounter;
-    type Value = i64;
+    /// Actual number of persons (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · mandatory
+    ///
+    /// People detected right now.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActualNumberOfPersons;
+
+    impl Resource for ActualNumberOfPersons {
+        const ID: u16 = 1;
+        type Object = PeopleCounter;
+        type Value = i64;
+    }
+
+    impl Readable for ActualNumberOfPersons {}
+
+    /// Daily number of persons (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional
+    ///
+    /// Distinct people detected since midnight.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DailyNumberOfPersons;
+
+    impl Resource for DailyNumberOfPersons {
+        const ID: u16 = 2;
+        type Object = PeopleCounter;
+        type Value = i64;
+    }
+
+    impl Readable for DailyNumberOfPersons {}
+
+    /// Cumulated number of persons (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Distinct people detected since the last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumberOfPersons;
+
+    impl Resource for CumulatedNumberOfPersons {
+        const ID: u16 = 3;
+        type Object = PeopleCounter;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedNumberOfPersons {}
+
+    /// Reset of cumulated number (resource 4).
+    ///
+    /// ID 4 · E · none · single · optional
+    ///
+    /// Execute to set the running count of people back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetOfCumulatedNumber;
+
+    impl Resource for ResetOfCumulatedNumber {
+        const ID: u16 = 4;
+        type Object = PeopleCounter;
+        type Value = ();
+    }
+
+    impl Executable for ResetOfCumulatedNumber {}
+
+    /// Daily number of passages (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional
+    ///
+    /// Passages since midnight; a person seen several times counts each time.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DailyNumberOfPassages;
+
+    impl Resource for DailyNumberOfPassages {
+        const ID: u16 = 5;
+        type Object = PeopleCounter;
+        type Value = i64;
+    }
+
+    impl Readable for DailyNumberOfPassages {}
+
+    /// Cumulated number of passages (resource 6).
+    ///
+    /// ID 6 · R · Integer · single · optional
+    ///
+    /// Passages since the last reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumberOfPassages;
+
+    impl Resource for CumulatedNumberOfPassages {
+        const ID: u16 = 6;
+        type Object = PeopleCounter;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedNumberOfPassages {}
+
+    /// Reset of cumulated number of passages (resource 7).
+    ///
+    /// ID 7 · E · none · single · optional
+    ///
+    /// Execute to set the running count of passages back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetOfCumulatedNumberOfPassages;
+
+    impl Resource for ResetOfCumulatedNumberOfPassages {
+        const ID: u16 = 7;
+        type Object = PeopleCounter;
+        type Value = ();
+    }
+
+    impl Executable for ResetOfCumulatedNumberOfPassages {}
+
+    /// Type of sensor (resource 8).
+    ///
+    /// ID 8 · RW · String · single · optional
+    ///
+    /// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfSensor;
+
+    impl Resource for TypeOfSensor {
+        const ID: u16 = 8;
+        type Object = PeopleCounter;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfSensor {}
+
+    impl Writable for TypeOfSensor {}
 }
-
-impl Readable for ActualNumberOfPersons {}
-
-/// Daily number of persons (resource 2).
-///
-/// ID 2 · R · Integer · single · optional
-///
-/// Distinct people detected since midnight.
-#[derive(Clone, Copy, Debug)]
-pub struct DailyNumberOfPersons;
-
-impl Resource for DailyNumberOfPersons {
-    const ID: u16 = 2;
-    type Object = PeopleCounter;
-    type Value = i64;
-}
-
-impl Readable for DailyNumberOfPersons {}
-
-/// Cumulated number of persons (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Distinct people detected since the last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumberOfPersons;
-
-impl Resource for CumulatedNumberOfPersons {
-    const ID: u16 = 3;
-    type Object = PeopleCounter;
-    type Value = i64;
-}
-
-impl Readable for CumulatedNumberOfPersons {}
-
-/// Reset of cumulated number (resource 4).
-///
-/// ID 4 · E · none · single · optional
-///
-/// Execute to set the running count of people back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetOfCumulatedNumber;
-
-impl Resource for ResetOfCumulatedNumber {
-    const ID: u16 = 4;
-    type Object = PeopleCounter;
-    type Value = ();
-}
-
-impl Executable for ResetOfCumulatedNumber {}
-
-/// Daily number of passages (resource 5).
-///
-/// ID 5 · R · Integer · single · optional
-///
-/// Passages since midnight; a person seen several times counts each time.
-#[derive(Clone, Copy, Debug)]
-pub struct DailyNumberOfPassages;
-
-impl Resource for DailyNumberOfPassages {
-    const ID: u16 = 5;
-    type Object = PeopleCounter;
-    type Value = i64;
-}
-
-impl Readable for DailyNumberOfPassages {}
-
-/// Cumulated number of passages (resource 6).
-///
-/// ID 6 · R · Integer · single · optional
-///
-/// Passages since the last reset.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumberOfPassages;
-
-impl Resource for CumulatedNumberOfPassages {
-    const ID: u16 = 6;
-    type Object = PeopleCounter;
-    type Value = i64;
-}
-
-impl Readable for CumulatedNumberOfPassages {}
-
-/// Reset of cumulated number of passages (resource 7).
-///
-/// ID 7 · E · none · single · optional
-///
-/// Execute to set the running count of passages back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetOfCumulatedNumberOfPassages;
-
-impl Resource for ResetOfCumulatedNumberOfPassages {
-    const ID: u16 = 7;
-    type Object = PeopleCounter;
-    type Value = ();
-}
-
-impl Executable for ResetOfCumulatedNumberOfPassages {}
-
-/// Type of sensor (resource 8).
-///
-/// ID 8 · RW · String · single · optional
-///
-/// Detection technology as text, e.g. Bluetooth beacon or Wi-Fi sniffer.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfSensor;
-
-impl Resource for TypeOfSensor {
-    const ID: u16 = 8;
-    type Object = PeopleCounter;
-    type Value = String;
-}
-
-impl Readable for TypeOfSensor {}
-
-impl Writable for TypeOfSensor {}

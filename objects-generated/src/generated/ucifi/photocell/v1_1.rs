@@ -185,13 +185,13 @@ impl ObjectType for Photocell {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PhotocellWrite {
-    /// ON lux level (resource 1, RW): see [`OnLuxLevel`](struct@OnLuxLevel).
+    /// ON lux level (resource 1, RW): see [`OnLuxLevel`](struct@resources::OnLuxLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub on_lux_level: Option<f64>,
-    /// OFF lux level (resource 2, RW): see [`OffLuxLevel`](struct@OffLuxLevel).
+    /// OFF lux level (resource 2, RW): see [`OffLuxLevel`](struct@resources::OffLuxLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -259,86 +259,91 @@ impl WriteView for PhotocellWrite {
     }
 }
 
-/// ON lux level (resource 1).
-///
-/// ID 1 · RW · Float · single · optional · units `lx`
-///
-/// Illuminance in lux under which the photocell switches on (or sends an on message).
-#[derive(Clone, Copy, Debug)]
-pub struct OnLuxLevel;
+/// One zero-sized type per resource of Photocell 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for OnLuxLevel {
-    const ID: u16 = 1;
-    type Object = Photocell;
-    type Value = f64;
+    /// ON lux level (resource 1).
+    ///
+    /// ID 1 · RW · Float · single · optional · units `lx`
+    ///
+    /// Illuminance in lux under which the photocell switches on (or sends an on message).
+    #[derive(Clone, Copy, Debug)]
+    pub struct OnLuxLevel;
+
+    impl Resource for OnLuxLevel {
+        const ID: u16 = 1;
+        type Object = Photocell;
+        type Value = f64;
+    }
+
+    impl Readable for OnLuxLevel {}
+
+    impl Writable for OnLuxLevel {}
+
+    /// OFF lux level (resource 2).
+    ///
+    /// ID 2 · RW · Float · single · optional · units `lx`
+    ///
+    /// Illuminance in lux over which the photocell switches off (or sends an off message).
+    #[derive(Clone, Copy, Debug)]
+    pub struct OffLuxLevel;
+
+    impl Resource for OffLuxLevel {
+        const ID: u16 = 2;
+        type Object = Photocell;
+        type Value = f64;
+    }
+
+    impl Readable for OffLuxLevel {}
+
+    impl Writable for OffLuxLevel {}
+
+    /// Photocell status (resource 3).
+    ///
+    /// ID 3 · R · Boolean · single · optional
+    ///
+    /// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PhotocellStatus;
+
+    impl Resource for PhotocellStatus {
+        const ID: u16 = 3;
+        type Object = Photocell;
+        type Value = bool;
+    }
+
+    impl Readable for PhotocellStatus {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = Photocell;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = Photocell;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for OnLuxLevel {}
-
-impl Writable for OnLuxLevel {}
-
-/// OFF lux level (resource 2).
-///
-/// ID 2 · RW · Float · single · optional · units `lx`
-///
-/// Illuminance in lux over which the photocell switches off (or sends an off message).
-#[derive(Clone, Copy, Debug)]
-pub struct OffLuxLevel;
-
-impl Resource for OffLuxLevel {
-    const ID: u16 = 2;
-    type Object = Photocell;
-    type Value = f64;
-}
-
-impl Readable for OffLuxLevel {}
-
-impl Writable for OffLuxLevel {}
-
-/// Photocell status (resource 3).
-///
-/// ID 3 · R · Boolean · single · optional
-///
-/// true when it is dark enough for the light to be on (below the ON level), false once above the OFF level.
-#[derive(Clone, Copy, Debug)]
-pub struct PhotocellStatus;
-
-impl Resource for PhotocellStatus {
-    const ID: u16 = 3;
-    type Object = Photocell;
-    type Value = bool;
-}
-
-impl Readable for PhotocellStatus {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = Photocell;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = Photocell;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -272,7 +272,7 @@ impl ObjectType for PressureMonitoringSensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PressureMonitoringSensorWrite {
-    /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@SamplingPeriod).
+    /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@resources::SamplingPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -337,7 +337,7 @@ impl WriteView for PressureMonitoringSensorWrite {
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@ResetMinAndMaxMeasuredPressureValues).
+    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@resources::ResetMinAndMaxMeasuredPressureValues).
     ResetMinAndMaxMeasuredPressureValues,
 }
 
@@ -361,148 +361,153 @@ impl Execute {
     }
 }
 
-/// Pressure (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `Pa`
-///
-/// Latest water pressure, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct Pressure;
+/// One zero-sized type per resource of Pressure monitoring sensor 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Pressure {
-    const ID: u16 = 1;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
+    /// Pressure (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `Pa`
+    ///
+    /// Latest water pressure, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pressure;
+
+    impl Resource for Pressure {
+        const ID: u16 = 1;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for Pressure {}
+
+    /// Sampling period (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds between two pressure samples.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SamplingPeriod;
+
+    impl Resource for SamplingPeriod {
+        const ID: u16 = 2;
+        type Object = PressureMonitoringSensor;
+        type Value = i64;
+    }
+
+    impl Readable for SamplingPeriod {}
+
+    impl Writable for SamplingPeriod {}
+
+    /// Leak detected (resource 3).
+    ///
+    /// ID 3 · R · Boolean · single · optional
+    ///
+    /// true when the probe has detected a leak.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LeakDetected;
+
+    impl Resource for LeakDetected {
+        const ID: u16 = 3;
+        type Object = PressureMonitoringSensor;
+        type Value = bool;
+    }
+
+    impl Readable for LeakDetected {}
+
+    /// Hammer effect detected (resource 4).
+    ///
+    /// ID 4 · R · Boolean · single · optional
+    ///
+    /// true when a pressure surge (water hammer) has been detected in the pipe.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HammerEffectDetected;
+
+    impl Resource for HammerEffectDetected {
+        const ID: u16 = 4;
+        type Object = PressureMonitoringSensor;
+        type Value = bool;
+    }
+
+    impl Readable for HammerEffectDetected {}
+
+    /// Minimum measured pressure value (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · units `Pa`
+    ///
+    /// Lowest pressure since power-up or the last min/max reset, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumMeasuredPressureValue;
+
+    impl Resource for MinimumMeasuredPressureValue {
+        const ID: u16 = 5;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumMeasuredPressureValue {}
+
+    /// Maximum measured pressure value (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `Pa`
+    ///
+    /// Highest pressure since power-up or the last min/max reset, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumMeasuredPressureValue;
+
+    impl Resource for MaximumMeasuredPressureValue {
+        const ID: u16 = 6;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumMeasuredPressureValue {}
+
+    /// Minimum range pressure value (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `Pa`
+    ///
+    /// Lowest pressure the probe can measure, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumRangePressureValue;
+
+    impl Resource for MinimumRangePressureValue {
+        const ID: u16 = 7;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumRangePressureValue {}
+
+    /// Maximum range pressure value (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `Pa`
+    ///
+    /// Highest pressure the probe can measure, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumRangePressureValue;
+
+    impl Resource for MaximumRangePressureValue {
+        const ID: u16 = 8;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumRangePressureValue {}
+
+    /// Reset min and max measured pressure values (resource 9).
+    ///
+    /// ID 9 · E · none · single · optional
+    ///
+    /// Execute to set the minimum and maximum pressures to the present reading.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetMinAndMaxMeasuredPressureValues;
+
+    impl Resource for ResetMinAndMaxMeasuredPressureValues {
+        const ID: u16 = 9;
+        type Object = PressureMonitoringSensor;
+        type Value = ();
+    }
+
+    impl Executable for ResetMinAndMaxMeasuredPressureValues {}
 }
-
-impl Readable for Pressure {}
-
-/// Sampling period (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional · units `s`
-///
-/// Seconds between two pressure samples.
-#[derive(Clone, Copy, Debug)]
-pub struct SamplingPeriod;
-
-impl Resource for SamplingPeriod {
-    const ID: u16 = 2;
-    type Object = PressureMonitoringSensor;
-    type Value = i64;
-}
-
-impl Readable for SamplingPeriod {}
-
-impl Writable for SamplingPeriod {}
-
-/// Leak detected (resource 3).
-///
-/// ID 3 · R · Boolean · single · optional
-///
-/// true when the probe has detected a leak.
-#[derive(Clone, Copy, Debug)]
-pub struct LeakDetected;
-
-impl Resource for LeakDetected {
-    const ID: u16 = 3;
-    type Object = PressureMonitoringSensor;
-    type Value = bool;
-}
-
-impl Readable for LeakDetected {}
-
-/// Hammer effect detected (resource 4).
-///
-/// ID 4 · R · Boolean · single · optional
-///
-/// true when a pressure surge (water hammer) has been detected in the pipe.
-#[derive(Clone, Copy, Debug)]
-pub struct HammerEffectDetected;
-
-impl Resource for HammerEffectDetected {
-    const ID: u16 = 4;
-    type Object = PressureMonitoringSensor;
-    type Value = bool;
-}
-
-impl Readable for HammerEffectDetected {}
-
-/// Minimum measured pressure value (resource 5).
-///
-/// ID 5 · R · Float · single · optional · units `Pa`
-///
-/// Lowest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumMeasuredPressureValue;
-
-impl Resource for MinimumMeasuredPressureValue {
-    const ID: u16 = 5;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumMeasuredPressureValue {}
-
-/// Maximum measured pressure value (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `Pa`
-///
-/// Highest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumMeasuredPressureValue;
-
-impl Resource for MaximumMeasuredPressureValue {
-    const ID: u16 = 6;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumMeasuredPressureValue {}
-
-/// Minimum range pressure value (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `Pa`
-///
-/// Lowest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumRangePressureValue;
-
-impl Resource for MinimumRangePressureValue {
-    const ID: u16 = 7;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumRangePressureValue {}
-
-/// Maximum range pressure value (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `Pa`
-///
-/// Highest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumRangePressureValue;
-
-impl Resource for MaximumRangePressureValue {
-    const ID: u16 = 8;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumRangePressureValue {}
-
-/// Reset min and max measured pressure values (resource 9).
-///
-/// ID 9 · E · none · single · optional
-///
-/// Execute to set the minimum and maximum pressures to the present reading.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetMinAndMaxMeasuredPressureValues;
-
-impl Resource for ResetMinAndMaxMeasuredPressureValues {
-    const ID: u16 = 9;
-    type Object = PressureMonitoringSensor;
-    type Value = ();
-}
-
-impl Executable for ResetMinAndMaxMeasuredPressureValues {}

@@ -373,7 +373,7 @@ impl ObjectType for PressureMonitoringSensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct PressureMonitoringSensorWrite {
-    /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@SamplingPeriod).
+    /// Sampling period (resource 2, RW): see [`SamplingPeriod`](struct@resources::SamplingPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -438,7 +438,7 @@ impl WriteView for PressureMonitoringSensorWrite {
 /// The executable resources of Pressure monitoring sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@ResetMinAndMaxMeasuredPressureValues).
+    /// Reset min and max measured pressure values (resource 9, E): see [`ResetMinAndMaxMeasuredPressureValues`](struct@resources::ResetMinAndMaxMeasuredPressureValues).
     ResetMinAndMaxMeasuredPressureValues,
 }
 
@@ -561,212 +561,217 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Pressure (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `Pa`
-///
-/// Latest water pressure, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct Pressure;
+/// One zero-sized type per resource of Pressure monitoring sensor 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Pressure {
-    const ID: u16 = 1;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
+    /// Pressure (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `Pa`
+    ///
+    /// Latest water pressure, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Pressure;
+
+    impl Resource for Pressure {
+        const ID: u16 = 1;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for Pressure {}
+
+    /// Sampling period (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · optional · units `s`
+    ///
+    /// Seconds between two pressure samples.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SamplingPeriod;
+
+    impl Resource for SamplingPeriod {
+        const ID: u16 = 2;
+        type Object = PressureMonitoringSensor;
+        type Value = i64;
+    }
+
+    impl Readable for SamplingPeriod {}
+
+    impl Writable for SamplingPeriod {}
+
+    /// Leak detected (resource 3).
+    ///
+    /// ID 3 · R · Boolean · single · optional
+    ///
+    /// true when the probe has detected a leak.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LeakDetected;
+
+    impl Resource for LeakDetected {
+        const ID: u16 = 3;
+        type Object = PressureMonitoringSensor;
+        type Value = bool;
+    }
+
+    impl Readable for LeakDetected {}
+
+    /// Hammer effect detected (resource 4).
+    ///
+    /// ID 4 · R · Boolean · single · optional
+    ///
+    /// true when a pressure surge (water hammer) has been detected in the pipe.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HammerEffectDetected;
+
+    impl Resource for HammerEffectDetected {
+        const ID: u16 = 4;
+        type Object = PressureMonitoringSensor;
+        type Value = bool;
+    }
+
+    impl Readable for HammerEffectDetected {}
+
+    /// Minimum measured pressure value (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · units `Pa`
+    ///
+    /// Lowest pressure since power-up or the last min/max reset, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumMeasuredPressureValue;
+
+    impl Resource for MinimumMeasuredPressureValue {
+        const ID: u16 = 5;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumMeasuredPressureValue {}
+
+    /// Maximum measured pressure value (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `Pa`
+    ///
+    /// Highest pressure since power-up or the last min/max reset, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumMeasuredPressureValue;
+
+    impl Resource for MaximumMeasuredPressureValue {
+        const ID: u16 = 6;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumMeasuredPressureValue {}
+
+    /// Minimum range pressure value (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `Pa`
+    ///
+    /// Lowest pressure the probe can measure, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumRangePressureValue;
+
+    impl Resource for MinimumRangePressureValue {
+        const ID: u16 = 7;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumRangePressureValue {}
+
+    /// Maximum range pressure value (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `Pa`
+    ///
+    /// Highest pressure the probe can measure, in pascals.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumRangePressureValue;
+
+    impl Resource for MaximumRangePressureValue {
+        const ID: u16 = 8;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumRangePressureValue {}
+
+    /// Reset min and max measured pressure values (resource 9).
+    ///
+    /// ID 9 · E · none · single · optional
+    ///
+    /// Execute to set the minimum and maximum pressures to the present reading.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetMinAndMaxMeasuredPressureValues;
+
+    impl Resource for ResetMinAndMaxMeasuredPressureValues {
+        const ID: u16 = 9;
+        type Object = PressureMonitoringSensor;
+        type Value = ();
+    }
+
+    impl Executable for ResetMinAndMaxMeasuredPressureValues {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = PressureMonitoringSensor;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = PressureMonitoringSensor;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = PressureMonitoringSensor;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = PressureMonitoringSensor;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Pressure {}
-
-/// Sampling period (resource 2).
-///
-/// ID 2 · RW · Integer · single · optional · units `s`
-///
-/// Seconds between two pressure samples.
-#[derive(Clone, Copy, Debug)]
-pub struct SamplingPeriod;
-
-impl Resource for SamplingPeriod {
-    const ID: u16 = 2;
-    type Object = PressureMonitoringSensor;
-    type Value = i64;
-}
-
-impl Readable for SamplingPeriod {}
-
-impl Writable for SamplingPeriod {}
-
-/// Leak detected (resource 3).
-///
-/// ID 3 · R · Boolean · single · optional
-///
-/// true when the probe has detected a leak.
-#[derive(Clone, Copy, Debug)]
-pub struct LeakDetected;
-
-impl Resource for LeakDetected {
-    const ID: u16 = 3;
-    type Object = PressureMonitoringSensor;
-    type Value = bool;
-}
-
-impl Readable for LeakDetected {}
-
-/// Hammer effect detected (resource 4).
-///
-/// ID 4 · R · Boolean · single · optional
-///
-/// true when a pressure surge (water hammer) has been detected in the pipe.
-#[derive(Clone, Copy, Debug)]
-pub struct HammerEffectDetected;
-
-impl Resource for HammerEffectDetected {
-    const ID: u16 = 4;
-    type Object = PressureMonitoringSensor;
-    type Value = bool;
-}
-
-impl Readable for HammerEffectDetected {}
-
-/// Minimum measured pressure value (resource 5).
-///
-/// ID 5 · R · Float · single · optional · units `Pa`
-///
-/// Lowest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumMeasuredPressureValue;
-
-impl Resource for MinimumMeasuredPressureValue {
-    const ID: u16 = 5;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumMeasuredPressureValue {}
-
-/// Maximum measured pressure value (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `Pa`
-///
-/// Highest pressure since power-up or the last min/max reset, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumMeasuredPressureValue;
-
-impl Resource for MaximumMeasuredPressureValue {
-    const ID: u16 = 6;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumMeasuredPressureValue {}
-
-/// Minimum range pressure value (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `Pa`
-///
-/// Lowest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumRangePressureValue;
-
-impl Resource for MinimumRangePressureValue {
-    const ID: u16 = 7;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumRangePressureValue {}
-
-/// Maximum range pressure value (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `Pa`
-///
-/// Highest pressure the probe can measure, in pascals.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumRangePressureValue;
-
-impl Resource for MaximumRangePressureValue {
-    const ID: u16 = 8;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumRangePressureValue {}
-
-/// Reset min and max measured pressure values (resource 9).
-///
-/// ID 9 · E · none · single · optional
-///
-/// Execute to set the minimum and maximum pressures to the present reading.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetMinAndMaxMeasuredPressureValues;
-
-impl Resource for ResetMinAndMaxMeasuredPressureValues {
-    const ID: u16 = 9;
-    type Object = PressureMonitoringSensor;
-    type Value = ();
-}
-
-impl Executable for ResetMinAndMaxMeasuredPressureValues {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = PressureMonitoringSensor;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = PressureMonitoringSensor;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = PressureMonitoringSensor;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = PressureMonitoringSensor;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

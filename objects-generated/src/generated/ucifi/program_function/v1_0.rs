@@ -301,61 +301,61 @@ impl ObjectType for ProgramFunction {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramFunctionWrite {
-    /// Function Name (resource 0, RW): see [`FunctionName`](struct@FunctionName).
+    /// Function Name (resource 0, RW): see [`FunctionName`](struct@resources::FunctionName).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub function_name: Option<String>,
-    /// Run Condition (resource 1, RW): see [`RunCondition`](struct@RunCondition).
+    /// Run Condition (resource 1, RW): see [`RunCondition`](struct@resources::RunCondition).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub run_condition: Option<InstanceMap<String>>,
-    /// Output Filter (resource 3, RW): see [`OutputFilter`](struct@OutputFilter).
+    /// Output Filter (resource 3, RW): see [`OutputFilter`](struct@resources::OutputFilter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub output_filter: Option<InstanceMap<i64>>,
-    /// Time Input Array (resource 4, RW): see [`TimeInputArray`](struct@TimeInputArray).
+    /// Time Input Array (resource 4, RW): see [`TimeInputArray`](struct@resources::TimeInputArray).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_input_array: Option<InstanceMap<String>>,
-    /// Time Output Array (resource 5, RW): see [`TimeOutputArray`](struct@TimeOutputArray).
+    /// Time Output Array (resource 5, RW): see [`TimeOutputArray`](struct@resources::TimeOutputArray).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_output_array: Option<InstanceMap<String>>,
-    /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`](struct@SingleSensorInputArray).
+    /// Single Sensor Input Array (resource 6, RW): see [`SingleSensorInputArray`](struct@resources::SingleSensorInputArray).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub single_sensor_input_array: Option<InstanceMap<String>>,
-    /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`](struct@MultiSensorInputArray).
+    /// Multi Sensor Input Array (resource 7, RW): see [`MultiSensorInputArray`](struct@resources::MultiSensorInputArray).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub multi_sensor_input_array: Option<InstanceMap<String>>,
-    /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`](struct@SensorOutputArray).
+    /// Sensor Output Array (resource 8, RW): see [`SensorOutputArray`](struct@resources::SensorOutputArray).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub sensor_output_array: Option<InstanceMap<String>>,
-    /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`](struct@OutputFilterForTimeOutput).
+    /// Output Filter for Time Output (resource 9, RW): see [`OutputFilterForTimeOutput`](struct@resources::OutputFilterForTimeOutput).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub output_filter_for_time_output: Option<InstanceMap<String>>,
-    /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`](struct@OutputFilterForSensorOutput).
+    /// Output Filter for Sensor Output (resource 10, RW): see [`OutputFilterForSensorOutput`](struct@resources::OutputFilterForSensorOutput).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -495,182 +495,187 @@ impl WriteView for ProgramFunctionWrite {
     }
 }
 
-/// Function Name (resource 0).
-///
-/// ID 0 · RW · String · single · optional
-///
-/// Short name of the function.
-#[derive(Clone, Copy, Debug)]
-pub struct FunctionName;
+/// One zero-sized type per resource of Program Function 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for FunctionName {
-    const ID: u16 = 0;
-    type Object = ProgramFunction;
-    type Value = String;
+    /// Function Name (resource 0).
+    ///
+    /// ID 0 · RW · String · single · optional
+    ///
+    /// Short name of the function.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FunctionName;
+
+    impl Resource for FunctionName {
+        const ID: u16 = 0;
+        type Object = ProgramFunction;
+        type Value = String;
+    }
+
+    impl Readable for FunctionName {}
+
+    impl Writable for FunctionName {}
+
+    /// Run Condition (resource 1).
+    ///
+    /// ID 1 · RW · String · multiple · optional
+    ///
+    /// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RunCondition;
+
+    impl Resource for RunCondition {
+        const ID: u16 = 1;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for RunCondition {}
+
+    impl Writable for RunCondition {}
+
+    /// Output Filter (resource 3).
+    ///
+    /// ID 3 · RW · Integer · multiple · optional
+    ///
+    /// Instance IDs of Output Filter objects, one per target output.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutputFilter;
+
+    impl Resource for OutputFilter {
+        const ID: u16 = 3;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for OutputFilter {}
+
+    impl Writable for OutputFilter {}
+
+    /// Time Input Array (resource 4).
+    ///
+    /// ID 4 · RW · String · multiple · mandatory
+    ///
+    /// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeInputArray;
+
+    impl Resource for TimeInputArray {
+        const ID: u16 = 4;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for TimeInputArray {}
+
+    impl Writable for TimeInputArray {}
+
+    /// Time Output Array (resource 5).
+    ///
+    /// ID 5 · RW · String · multiple · mandatory
+    ///
+    /// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeOutputArray;
+
+    impl Resource for TimeOutputArray {
+        const ID: u16 = 5;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for TimeOutputArray {}
+
+    impl Writable for TimeOutputArray {}
+
+    /// Single Sensor Input Array (resource 6).
+    ///
+    /// ID 6 · RW · String · multiple · optional
+    ///
+    /// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SingleSensorInputArray;
+
+    impl Resource for SingleSensorInputArray {
+        const ID: u16 = 6;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for SingleSensorInputArray {}
+
+    impl Writable for SingleSensorInputArray {}
+
+    /// Multi Sensor Input Array (resource 7).
+    ///
+    /// ID 7 · RW · String · multiple · optional
+    ///
+    /// Conditions combining time and several sensor values, written like Run Condition.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MultiSensorInputArray;
+
+    impl Resource for MultiSensorInputArray {
+        const ID: u16 = 7;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for MultiSensorInputArray {}
+
+    impl Writable for MultiSensorInputArray {}
+
+    /// Sensor Output Array (resource 8).
+    ///
+    /// ID 8 · RW · String · multiple · optional
+    ///
+    /// Values sent to the target when the matching sensor condition holds, separated by semicolons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorOutputArray;
+
+    impl Resource for SensorOutputArray {
+        const ID: u16 = 8;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for SensorOutputArray {}
+
+    impl Writable for SensorOutputArray {}
+
+    /// Output Filter for Time Output (resource 9).
+    ///
+    /// ID 9 · RW · String · multiple · optional
+    ///
+    /// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutputFilterForTimeOutput;
+
+    impl Resource for OutputFilterForTimeOutput {
+        const ID: u16 = 9;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for OutputFilterForTimeOutput {}
+
+    impl Writable for OutputFilterForTimeOutput {}
+
+    /// Output Filter for Sensor Output (resource 10).
+    ///
+    /// ID 10 · RW · String · multiple · optional
+    ///
+    /// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutputFilterForSensorOutput;
+
+    impl Resource for OutputFilterForSensorOutput {
+        const ID: u16 = 10;
+        type Object = ProgramFunction;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for OutputFilterForSensorOutput {}
+
+    impl Writable for OutputFilterForSensorOutput {}
 }
-
-impl Readable for FunctionName {}
-
-impl Writable for FunctionName {}
-
-/// Run Condition (resource 1).
-///
-/// ID 1 · RW · String · multiple · optional
-///
-/// Conditions under which the function is effective, each a time range (clock or sunset/sunrise based, e.g. S\~R) followed by sensor values or ranges; absent means always.
-#[derive(Clone, Copy, Debug)]
-pub struct RunCondition;
-
-impl Resource for RunCondition {
-    const ID: u16 = 1;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for RunCondition {}
-
-impl Writable for RunCondition {}
-
-/// Output Filter (resource 3).
-///
-/// ID 3 · RW · Integer · multiple · optional
-///
-/// Instance IDs of Output Filter objects, one per target output.
-#[derive(Clone, Copy, Debug)]
-pub struct OutputFilter;
-
-impl Resource for OutputFilter {
-    const ID: u16 = 3;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for OutputFilter {}
-
-impl Writable for OutputFilter {}
-
-/// Time Input Array (resource 4).
-///
-/// ID 4 · RW · String · multiple · mandatory
-///
-/// Switching times per target, separated by semicolons: clock times hh:mm or sunset/sunrise offsets such as S+30 or R-20.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeInputArray;
-
-impl Resource for TimeInputArray {
-    const ID: u16 = 4;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for TimeInputArray {}
-
-impl Writable for TimeInputArray {}
-
-/// Time Output Array (resource 5).
-///
-/// ID 5 · RW · String · multiple · mandatory
-///
-/// Values sent to the target at each switching time, separated by semicolons; text values in double quotes.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeOutputArray;
-
-impl Resource for TimeOutputArray {
-    const ID: u16 = 5;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for TimeOutputArray {}
-
-impl Writable for TimeOutputArray {}
-
-/// Single Sensor Input Array (resource 6).
-///
-/// ID 6 · RW · String · multiple · optional
-///
-/// Conditions on the value of a single sensor that select the output; not to be combined with Multi Sensor Input Array.
-#[derive(Clone, Copy, Debug)]
-pub struct SingleSensorInputArray;
-
-impl Resource for SingleSensorInputArray {
-    const ID: u16 = 6;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for SingleSensorInputArray {}
-
-impl Writable for SingleSensorInputArray {}
-
-/// Multi Sensor Input Array (resource 7).
-///
-/// ID 7 · RW · String · multiple · optional
-///
-/// Conditions combining time and several sensor values, written like Run Condition.
-#[derive(Clone, Copy, Debug)]
-pub struct MultiSensorInputArray;
-
-impl Resource for MultiSensorInputArray {
-    const ID: u16 = 7;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for MultiSensorInputArray {}
-
-impl Writable for MultiSensorInputArray {}
-
-/// Sensor Output Array (resource 8).
-///
-/// ID 8 · RW · String · multiple · optional
-///
-/// Values sent to the target when the matching sensor condition holds, separated by semicolons.
-#[derive(Clone, Copy, Debug)]
-pub struct SensorOutputArray;
-
-impl Resource for SensorOutputArray {
-    const ID: u16 = 8;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for SensorOutputArray {}
-
-impl Writable for SensorOutputArray {}
-
-/// Output Filter for Time Output (resource 9).
-///
-/// ID 9 · RW · String · multiple · optional
-///
-/// Output Filter instance to apply to each time-based output, separated by semicolons; an empty item means no filter.
-#[derive(Clone, Copy, Debug)]
-pub struct OutputFilterForTimeOutput;
-
-impl Resource for OutputFilterForTimeOutput {
-    const ID: u16 = 9;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for OutputFilterForTimeOutput {}
-
-impl Writable for OutputFilterForTimeOutput {}
-
-/// Output Filter for Sensor Output (resource 10).
-///
-/// ID 10 · RW · String · multiple · optional
-///
-/// Output Filter instance to apply to each sensor-based output, separated by semicolons; an empty item means no filter.
-#[derive(Clone, Copy, Debug)]
-pub struct OutputFilterForSensorOutput;
-
-impl Resource for OutputFilterForSensorOutput {
-    const ID: u16 = 10;
-    type Object = ProgramFunction;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for OutputFilterForSensorOutput {}
-
-impl Writable for OutputFilterForSensorOutput {}

@@ -407,49 +407,49 @@ impl ObjectType for ProgramManager {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramManagerWrite {
-    /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`](struct@MaxNumberOfProgramSchedulers).
+    /// Max number of Program Schedulers (resource 0, RW): see [`MaxNumberOfProgramSchedulers`](struct@resources::MaxNumberOfProgramSchedulers).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_number_of_program_schedulers: Option<i64>,
-    /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`](struct@MaxNumberOfProgramFunctions).
+    /// Max number of Program Functions (resource 2, RW): see [`MaxNumberOfProgramFunctions`](struct@resources::MaxNumberOfProgramFunctions).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_number_of_program_functions: Option<i64>,
-    /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`](struct@MaxNumberOfCalendars).
+    /// Max number of Calendars (resource 4, RW): see [`MaxNumberOfCalendars`](struct@resources::MaxNumberOfCalendars).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_number_of_calendars: Option<i64>,
-    /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`](struct@MaxNumberOfActuators).
+    /// Max number of Actuators (resource 6, RW): see [`MaxNumberOfActuators`](struct@resources::MaxNumberOfActuators).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_number_of_actuators: Option<i64>,
-    /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`](struct@MaxNumberOfInputSources).
+    /// Max number of Input Sources (resource 7, RW): see [`MaxNumberOfInputSources`](struct@resources::MaxNumberOfInputSources).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_number_of_input_sources: Option<i64>,
-    /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`](struct@MaxNumberOfDatesInCalendar).
+    /// Max number of Dates in Calendar (resource 8, RW): see [`MaxNumberOfDatesInCalendar`](struct@resources::MaxNumberOfDatesInCalendar).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_number_of_dates_in_calendar: Option<i64>,
-    /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`](struct@MaxFlashMemoryAllocated).
+    /// Max Flash Memory Allocated (resource 9, RW): see [`MaxFlashMemoryAllocated`](struct@resources::MaxFlashMemoryAllocated).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub max_flash_memory_allocated: Option<i64>,
-    /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`](struct@MaxDynamicMemoryAllocated).
+    /// Max Dynamic Memory Allocated (resource 14, RW): see [`MaxDynamicMemoryAllocated`](struct@resources::MaxDynamicMemoryAllocated).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -570,9 +570,9 @@ impl WriteView for ProgramManagerWrite {
 /// The executable resources of Program Manager (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Clear errors (resource 12, E): see [`ClearErrors`](struct@ClearErrors).
+    /// Clear errors (resource 12, E): see [`ClearErrors`](struct@resources::ClearErrors).
     ClearErrors,
-    /// Reset schedule objects (resource 16, E): see [`ResetScheduleObjects`](struct@ResetScheduleObjects).
+    /// Reset schedule objects (resource 16, E): see [`ResetScheduleObjects`](struct@resources::ResetScheduleObjects).
     ResetScheduleObjects,
 }
 
@@ -598,290 +598,295 @@ impl Execute {
     }
 }
 
-/// Max number of Program Schedulers (resource 0).
-///
-/// ID 0 · RW · Integer · single · mandatory
-///
-/// Most program schedulers the device will hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfProgramSchedulers;
+/// One zero-sized type per resource of Program Manager 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for MaxNumberOfProgramSchedulers {
-    const ID: u16 = 0;
-    type Object = ProgramManager;
-    type Value = i64;
+    /// Max number of Program Schedulers (resource 0).
+    ///
+    /// ID 0 · RW · Integer · single · mandatory
+    ///
+    /// Most program schedulers the device will hold; may be changed to trade memory.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfProgramSchedulers;
+
+    impl Resource for MaxNumberOfProgramSchedulers {
+        const ID: u16 = 0;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfProgramSchedulers {}
+
+    impl Writable for MaxNumberOfProgramSchedulers {}
+
+    /// Current number of Program Schedulers (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · mandatory
+    ///
+    /// Program schedulers currently allocated.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CurrentNumberOfProgramSchedulers;
+
+    impl Resource for CurrentNumberOfProgramSchedulers {
+        const ID: u16 = 1;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for CurrentNumberOfProgramSchedulers {}
+
+    /// Max number of Program Functions (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · mandatory
+    ///
+    /// Most program functions the device will hold; may be changed to trade memory.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfProgramFunctions;
+
+    impl Resource for MaxNumberOfProgramFunctions {
+        const ID: u16 = 2;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfProgramFunctions {}
+
+    impl Writable for MaxNumberOfProgramFunctions {}
+
+    /// Current number of Program Functions (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · mandatory
+    ///
+    /// Program functions currently allocated.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CurrentNumberOfProgramFunctions;
+
+    impl Resource for CurrentNumberOfProgramFunctions {
+        const ID: u16 = 3;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for CurrentNumberOfProgramFunctions {}
+
+    /// Max number of Calendars (resource 4).
+    ///
+    /// ID 4 · RW · Integer · single · mandatory
+    ///
+    /// Most calendars the device will hold; may be changed to trade memory.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfCalendars;
+
+    impl Resource for MaxNumberOfCalendars {
+        const ID: u16 = 4;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfCalendars {}
+
+    impl Writable for MaxNumberOfCalendars {}
+
+    /// Current number of Calendar (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · mandatory
+    ///
+    /// Calendars currently allocated.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CurrentNumberOfCalendar;
+
+    impl Resource for CurrentNumberOfCalendar {
+        const ID: u16 = 5;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for CurrentNumberOfCalendar {}
+
+    /// Max number of Actuators (resource 6).
+    ///
+    /// ID 6 · RW · Integer · single · mandatory
+    ///
+    /// Most target actuators supported; may be changed to trade memory.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfActuators;
+
+    impl Resource for MaxNumberOfActuators {
+        const ID: u16 = 6;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfActuators {}
+
+    impl Writable for MaxNumberOfActuators {}
+
+    /// Max number of Input Sources (resource 7).
+    ///
+    /// ID 7 · RW · Integer · single · optional
+    ///
+    /// Most input sources supported; may be changed to trade memory.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfInputSources;
+
+    impl Resource for MaxNumberOfInputSources {
+        const ID: u16 = 7;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfInputSources {}
+
+    impl Writable for MaxNumberOfInputSources {}
+
+    /// Max number of Dates in Calendar (resource 8).
+    ///
+    /// ID 8 · RW · Integer · single · optional
+    ///
+    /// Most start/end dates one calendar may hold; may be changed to trade memory.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfDatesInCalendar;
+
+    impl Resource for MaxNumberOfDatesInCalendar {
+        const ID: u16 = 8;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfDatesInCalendar {}
+
+    impl Writable for MaxNumberOfDatesInCalendar {}
+
+    /// Max Flash Memory Allocated (resource 9).
+    ///
+    /// ID 9 · RW · Integer · single · mandatory · units `B`
+    ///
+    /// Flash memory reserved for scheduling data, in bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxFlashMemoryAllocated;
+
+    impl Resource for MaxFlashMemoryAllocated {
+        const ID: u16 = 9;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxFlashMemoryAllocated {}
+
+    impl Writable for MaxFlashMemoryAllocated {}
+
+    /// Flash Memory Free (resource 10).
+    ///
+    /// ID 10 · R · Integer · single · optional · units `B`
+    ///
+    /// Flash memory still free for scheduling data, in bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FlashMemoryFree;
+
+    impl Resource for FlashMemoryFree {
+        const ID: u16 = 10;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for FlashMemoryFree {}
+
+    /// Error Conditions (resource 11).
+    ///
+    /// ID 11 · R · Integer · single · mandatory
+    ///
+    /// Error bits: 0 no valid program, 1 configuration objects missing, 2 configuration resources missing, 3 bad inputs, 4 bad outputs, 5 bad function format, 6 storage full, 7 runtime memory full.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ErrorConditions;
+
+    impl Resource for ErrorConditions {
+        const ID: u16 = 11;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for ErrorConditions {}
+
+    /// Clear errors (resource 12).
+    ///
+    /// ID 12 · E · none · single · optional
+    ///
+    /// Execute to clear transient errors; some need the faulty configuration to be fixed first.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ClearErrors;
+
+    impl Resource for ClearErrors {
+        const ID: u16 = 12;
+        type Object = ProgramManager;
+        type Value = ();
+    }
+
+    impl Executable for ClearErrors {}
+
+    /// Supported Capabilities (resource 13).
+    ///
+    /// ID 13 · R · Integer · single · optional
+    ///
+    /// Feature bits: 0 sunrise/sunset events, 1 single-sensor inputs, 2 multi-sensor inputs, 3 input filters, 4 output filters, 5 calendars, 6 compound operation, 7 seconds in clock times, 8 astronomical midnight, 9 off when inactive.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SupportedCapabilities;
+
+    impl Resource for SupportedCapabilities {
+        const ID: u16 = 13;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for SupportedCapabilities {}
+
+    /// Max Dynamic Memory Allocated (resource 14).
+    ///
+    /// ID 14 · RW · Integer · single · optional · units `B`
+    ///
+    /// RAM reserved for scheduling, in bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxDynamicMemoryAllocated;
+
+    impl Resource for MaxDynamicMemoryAllocated {
+        const ID: u16 = 14;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for MaxDynamicMemoryAllocated {}
+
+    impl Writable for MaxDynamicMemoryAllocated {}
+
+    /// Dynamic Memory Free (resource 15).
+    ///
+    /// ID 15 · R · Integer · single · optional · units `B`
+    ///
+    /// RAM still free for scheduling, in bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DynamicMemoryFree;
+
+    impl Resource for DynamicMemoryFree {
+        const ID: u16 = 15;
+        type Object = ProgramManager;
+        type Value = i64;
+    }
+
+    impl Readable for DynamicMemoryFree {}
+
+    /// Reset schedule objects (resource 16).
+    ///
+    /// ID 16 · E · none · single · optional
+    ///
+    /// Execute to delete every commissioned schedule object.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetScheduleObjects;
+
+    impl Resource for ResetScheduleObjects {
+        const ID: u16 = 16;
+        type Object = ProgramManager;
+        type Value = ();
+    }
+
+    impl Executable for ResetScheduleObjects {}
 }
-
-impl Readable for MaxNumberOfProgramSchedulers {}
-
-impl Writable for MaxNumberOfProgramSchedulers {}
-
-/// Current number of Program Schedulers (resource 1).
-///
-/// ID 1 · R · Integer · single · mandatory
-///
-/// Program schedulers currently allocated.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentNumberOfProgramSchedulers;
-
-impl Resource for CurrentNumberOfProgramSchedulers {
-    const ID: u16 = 1;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for CurrentNumberOfProgramSchedulers {}
-
-/// Max number of Program Functions (resource 2).
-///
-/// ID 2 · RW · Integer · single · mandatory
-///
-/// Most program functions the device will hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfProgramFunctions;
-
-impl Resource for MaxNumberOfProgramFunctions {
-    const ID: u16 = 2;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfProgramFunctions {}
-
-impl Writable for MaxNumberOfProgramFunctions {}
-
-/// Current number of Program Functions (resource 3).
-///
-/// ID 3 · R · Integer · single · mandatory
-///
-/// Program functions currently allocated.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentNumberOfProgramFunctions;
-
-impl Resource for CurrentNumberOfProgramFunctions {
-    const ID: u16 = 3;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for CurrentNumberOfProgramFunctions {}
-
-/// Max number of Calendars (resource 4).
-///
-/// ID 4 · RW · Integer · single · mandatory
-///
-/// Most calendars the device will hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfCalendars;
-
-impl Resource for MaxNumberOfCalendars {
-    const ID: u16 = 4;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfCalendars {}
-
-impl Writable for MaxNumberOfCalendars {}
-
-/// Current number of Calendar (resource 5).
-///
-/// ID 5 · R · Integer · single · mandatory
-///
-/// Calendars currently allocated.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentNumberOfCalendar;
-
-impl Resource for CurrentNumberOfCalendar {
-    const ID: u16 = 5;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for CurrentNumberOfCalendar {}
-
-/// Max number of Actuators (resource 6).
-///
-/// ID 6 · RW · Integer · single · mandatory
-///
-/// Most target actuators supported; may be changed to trade memory.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfActuators;
-
-impl Resource for MaxNumberOfActuators {
-    const ID: u16 = 6;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfActuators {}
-
-impl Writable for MaxNumberOfActuators {}
-
-/// Max number of Input Sources (resource 7).
-///
-/// ID 7 · RW · Integer · single · optional
-///
-/// Most input sources supported; may be changed to trade memory.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfInputSources;
-
-impl Resource for MaxNumberOfInputSources {
-    const ID: u16 = 7;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfInputSources {}
-
-impl Writable for MaxNumberOfInputSources {}
-
-/// Max number of Dates in Calendar (resource 8).
-///
-/// ID 8 · RW · Integer · single · optional
-///
-/// Most start/end dates one calendar may hold; may be changed to trade memory.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfDatesInCalendar;
-
-impl Resource for MaxNumberOfDatesInCalendar {
-    const ID: u16 = 8;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfDatesInCalendar {}
-
-impl Writable for MaxNumberOfDatesInCalendar {}
-
-/// Max Flash Memory Allocated (resource 9).
-///
-/// ID 9 · RW · Integer · single · mandatory · units `B`
-///
-/// Flash memory reserved for scheduling data, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxFlashMemoryAllocated;
-
-impl Resource for MaxFlashMemoryAllocated {
-    const ID: u16 = 9;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxFlashMemoryAllocated {}
-
-impl Writable for MaxFlashMemoryAllocated {}
-
-/// Flash Memory Free (resource 10).
-///
-/// ID 10 · R · Integer · single · optional · units `B`
-///
-/// Flash memory still free for scheduling data, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct FlashMemoryFree;
-
-impl Resource for FlashMemoryFree {
-    const ID: u16 = 10;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for FlashMemoryFree {}
-
-/// Error Conditions (resource 11).
-///
-/// ID 11 · R · Integer · single · mandatory
-///
-/// Error bits: 0 no valid program, 1 configuration objects missing, 2 configuration resources missing, 3 bad inputs, 4 bad outputs, 5 bad function format, 6 storage full, 7 runtime memory full.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorConditions;
-
-impl Resource for ErrorConditions {
-    const ID: u16 = 11;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for ErrorConditions {}
-
-/// Clear errors (resource 12).
-///
-/// ID 12 · E · none · single · optional
-///
-/// Execute to clear transient errors; some need the faulty configuration to be fixed first.
-#[derive(Clone, Copy, Debug)]
-pub struct ClearErrors;
-
-impl Resource for ClearErrors {
-    const ID: u16 = 12;
-    type Object = ProgramManager;
-    type Value = ();
-}
-
-impl Executable for ClearErrors {}
-
-/// Supported Capabilities (resource 13).
-///
-/// ID 13 · R · Integer · single · optional
-///
-/// Feature bits: 0 sunrise/sunset events, 1 single-sensor inputs, 2 multi-sensor inputs, 3 input filters, 4 output filters, 5 calendars, 6 compound operation, 7 seconds in clock times, 8 astronomical midnight, 9 off when inactive.
-#[derive(Clone, Copy, Debug)]
-pub struct SupportedCapabilities;
-
-impl Resource for SupportedCapabilities {
-    const ID: u16 = 13;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for SupportedCapabilities {}
-
-/// Max Dynamic Memory Allocated (resource 14).
-///
-/// ID 14 · RW · Integer · single · optional · units `B`
-///
-/// RAM reserved for scheduling, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxDynamicMemoryAllocated;
-
-impl Resource for MaxDynamicMemoryAllocated {
-    const ID: u16 = 14;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for MaxDynamicMemoryAllocated {}
-
-impl Writable for MaxDynamicMemoryAllocated {}
-
-/// Dynamic Memory Free (resource 15).
-///
-/// ID 15 · R · Integer · single · optional · units `B`
-///
-/// RAM still free for scheduling, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct DynamicMemoryFree;
-
-impl Resource for DynamicMemoryFree {
-    const ID: u16 = 15;
-    type Object = ProgramManager;
-    type Value = i64;
-}
-
-impl Readable for DynamicMemoryFree {}
-
-/// Reset schedule objects (resource 16).
-///
-/// ID 16 · E · none · single · optional
-///
-/// Execute to delete every commissioned schedule object.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetScheduleObjects;
-
-impl Resource for ResetScheduleObjects {
-    const ID: u16 = 16;
-    type Object = ProgramManager;
-    type Value = ();
-}
-
-impl Executable for ResetScheduleObjects {}

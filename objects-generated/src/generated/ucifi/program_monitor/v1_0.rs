@@ -272,9 +272,9 @@ impl WriteView for ProgramMonitorWrite {
 /// The executable resources of Program Monitor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Clear errors (resource 3, E): see [`ClearErrors`](struct@ClearErrors).
+    /// Clear errors (resource 3, E): see [`ClearErrors`](struct@resources::ClearErrors).
     ClearErrors,
-    /// Counter Reset (resource 6, E): see [`CounterReset`](struct@CounterReset).
+    /// Counter Reset (resource 6, E): see [`CounterReset`](struct@resources::CounterReset).
     CounterReset,
 }
 
@@ -369,146 +369,151 @@ impl<'de> Deserialize<'de> for StatusValue {
     }
 }
 
-/// Program Name (resource 0).
-///
-/// ID 0 · R · String · single · mandatory
-///
-/// Name of the program being monitored.
-#[derive(Clone, Copy, Debug)]
-pub struct ProgramName;
+/// One zero-sized type per resource of Program Monitor 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ProgramName {
-    const ID: u16 = 0;
-    type Object = ProgramMonitor;
-    type Value = String;
+    /// Program Name (resource 0).
+    ///
+    /// ID 0 · R · String · single · mandatory
+    ///
+    /// Name of the program being monitored.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ProgramName;
+
+    impl Resource for ProgramName {
+        const ID: u16 = 0;
+        type Object = ProgramMonitor;
+        type Value = String;
+    }
+
+    impl Readable for ProgramName {}
+
+    /// Status (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · mandatory
+    ///
+    /// Program state: 0 disabled by the operator, 1 inactive (not scheduled today), 2 running.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Status;
+
+    impl Resource for Status {
+        const ID: u16 = 1;
+        type Object = ProgramMonitor;
+        type Value = StatusValue;
+    }
+
+    impl Readable for Status {}
+
+    /// Error Conditions (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · mandatory
+    ///
+    /// Error bits: 0 sensor syntax error, 1 time syntax error, 2 invalid program function.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ErrorConditions;
+
+    impl Resource for ErrorConditions {
+        const ID: u16 = 2;
+        type Object = ProgramMonitor;
+        type Value = i64;
+    }
+
+    impl Readable for ErrorConditions {}
+
+    /// Clear errors (resource 3).
+    ///
+    /// ID 3 · E · none · single · optional
+    ///
+    /// Execute to clear transient errors; some need the program configuration to be fixed first.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ClearErrors;
+
+    impl Resource for ClearErrors {
+        const ID: u16 = 3;
+        type Object = ProgramMonitor;
+        type Value = ();
+    }
+
+    impl Executable for ClearErrors {}
+
+    /// Evaluation Counter (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional
+    ///
+    /// Times the program has been evaluated.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EvaluationCounter;
+
+    impl Resource for EvaluationCounter {
+        const ID: u16 = 4;
+        type Object = ProgramMonitor;
+        type Value = i64;
+    }
+
+    impl Readable for EvaluationCounter {}
+
+    /// Execution Counter (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional
+    ///
+    /// Times the program has acted after an evaluation.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ExecutionCounter;
+
+    impl Resource for ExecutionCounter {
+        const ID: u16 = 5;
+        type Object = ProgramMonitor;
+        type Value = i64;
+    }
+
+    impl Readable for ExecutionCounter {}
+
+    /// Counter Reset (resource 6).
+    ///
+    /// ID 6 · E · none · single · optional
+    ///
+    /// Execute to set this monitor's counters back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CounterReset;
+
+    impl Resource for CounterReset {
+        const ID: u16 = 6;
+        type Object = ProgramMonitor;
+        type Value = ();
+    }
+
+    impl Executable for CounterReset {}
+
+    /// Last Execution (resource 7).
+    ///
+    /// ID 7 · R · Time · single · optional
+    ///
+    /// When the program last acted.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastExecution;
+
+    impl Resource for LastExecution {
+        const ID: u16 = 7;
+        type Object = ProgramMonitor;
+        type Value = Time;
+    }
+
+    impl Readable for LastExecution {}
+
+    /// Last Control Output (resource 8).
+    ///
+    /// ID 8 · R · String · multiple · optional
+    ///
+    /// Output values applied at the last run, one instance per output.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastControlOutput;
+
+    impl Resource for LastControlOutput {
+        const ID: u16 = 8;
+        type Object = ProgramMonitor;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for LastControlOutput {}
 }
-
-impl Readable for ProgramName {}
-
-/// Status (resource 1).
-///
-/// ID 1 · R · Integer · single · mandatory
-///
-/// Program state: 0 disabled by the operator, 1 inactive (not scheduled today), 2 running.
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Resource for Status {
-    const ID: u16 = 1;
-    type Object = ProgramMonitor;
-    type Value = StatusValue;
-}
-
-impl Readable for Status {}
-
-/// Error Conditions (resource 2).
-///
-/// ID 2 · R · Integer · single · mandatory
-///
-/// Error bits: 0 sensor syntax error, 1 time syntax error, 2 invalid program function.
-#[derive(Clone, Copy, Debug)]
-pub struct ErrorConditions;
-
-impl Resource for ErrorConditions {
-    const ID: u16 = 2;
-    type Object = ProgramMonitor;
-    type Value = i64;
-}
-
-impl Readable for ErrorConditions {}
-
-/// Clear errors (resource 3).
-///
-/// ID 3 · E · none · single · optional
-///
-/// Execute to clear transient errors; some need the program configuration to be fixed first.
-#[derive(Clone, Copy, Debug)]
-pub struct ClearErrors;
-
-impl Resource for ClearErrors {
-    const ID: u16 = 3;
-    type Object = ProgramMonitor;
-    type Value = ();
-}
-
-impl Executable for ClearErrors {}
-
-/// Evaluation Counter (resource 4).
-///
-/// ID 4 · R · Integer · single · optional
-///
-/// Times the program has been evaluated.
-#[derive(Clone, Copy, Debug)]
-pub struct EvaluationCounter;
-
-impl Resource for EvaluationCounter {
-    const ID: u16 = 4;
-    type Object = ProgramMonitor;
-    type Value = i64;
-}
-
-impl Readable for EvaluationCounter {}
-
-/// Execution Counter (resource 5).
-///
-/// ID 5 · R · Integer · single · optional
-///
-/// Times the program has acted after an evaluation.
-#[derive(Clone, Copy, Debug)]
-pub struct ExecutionCounter;
-
-impl Resource for ExecutionCounter {
-    const ID: u16 = 5;
-    type Object = ProgramMonitor;
-    type Value = i64;
-}
-
-impl Readable for ExecutionCounter {}
-
-/// Counter Reset (resource 6).
-///
-/// ID 6 · E · none · single · optional
-///
-/// Execute to set this monitor's counters back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct CounterReset;
-
-impl Resource for CounterReset {
-    const ID: u16 = 6;
-    type Object = ProgramMonitor;
-    type Value = ();
-}
-
-impl Executable for CounterReset {}
-
-/// Last Execution (resource 7).
-///
-/// ID 7 · R · Time · single · optional
-///
-/// When the program last acted.
-#[derive(Clone, Copy, Debug)]
-pub struct LastExecution;
-
-impl Resource for LastExecution {
-    const ID: u16 = 7;
-    type Object = ProgramMonitor;
-    type Value = Time;
-}
-
-impl Readable for LastExecution {}
-
-/// Last Control Output (resource 8).
-///
-/// ID 8 · R · String · multiple · optional
-///
-/// Output values applied at the last run, one instance per output.
-#[derive(Clone, Copy, Debug)]
-pub struct LastControlOutput;
-
-impl Resource for LastControlOutput {
-    const ID: u16 = 8;
-    type Object = ProgramMonitor;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for LastControlOutput {}

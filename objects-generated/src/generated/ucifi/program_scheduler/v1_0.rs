@@ -260,61 +260,61 @@ impl ObjectType for ProgramScheduler {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ProgramSchedulerWrite {
-    /// Schedule Name (resource 0, RW): see [`ScheduleName`](struct@ScheduleName).
+    /// Schedule Name (resource 0, RW): see [`ScheduleName`](struct@resources::ScheduleName).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub schedule_name: Option<String>,
-    /// State (resource 1, RW): see [`State`](struct@State).
+    /// State (resource 1, RW): see [`State`](struct@resources::State).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub state: Option<bool>,
-    /// Priority (resource 2, RW): see [`Priority`](struct@Priority).
+    /// Priority (resource 2, RW): see [`Priority`](struct@resources::Priority).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub priority: Option<i64>,
-    /// Calendar Rules (resource 3, RW): see [`CalendarRules`](struct@CalendarRules).
+    /// Calendar Rules (resource 3, RW): see [`CalendarRules`](struct@resources::CalendarRules).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub calendar_rules: Option<InstanceMap<i64>>,
-    /// Program Function (resource 4, RW): see [`ProgramFunction`](struct@ProgramFunction).
+    /// Program Function (resource 4, RW): see [`ProgramFunction`](struct@resources::ProgramFunction).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub program_function: Option<i64>,
-    /// Input Sources (resource 5, RW): see [`InputSources`](struct@InputSources).
+    /// Input Sources (resource 5, RW): see [`InputSources`](struct@resources::InputSources).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub input_sources: Option<InstanceMap<String>>,
-    /// Output Instances (resource 6, RW): see [`OutputInstances`](struct@OutputInstances).
+    /// Output Instances (resource 6, RW): see [`OutputInstances`](struct@resources::OutputInstances).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub output_instances: Option<InstanceMap<String>>,
-    /// Output Targets (resource 7, RW): see [`OutputTargets`](struct@OutputTargets).
+    /// Output Targets (resource 7, RW): see [`OutputTargets`](struct@resources::OutputTargets).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub output_targets: Option<InstanceMap<String>>,
-    /// Compound Operation (resource 8, RW): see [`CompoundOperation`](struct@CompoundOperation).
+    /// Compound Operation (resource 8, RW): see [`CompoundOperation`](struct@resources::CompoundOperation).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub compound_operation: Option<bool>,
-    /// Off when inactive (resource 9, RW): see [`OffWhenInactive`](struct@OffWhenInactive).
+    /// Off when inactive (resource 9, RW): see [`OffWhenInactive`](struct@resources::OffWhenInactive).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -449,182 +449,187 @@ impl WriteView for ProgramSchedulerWrite {
     }
 }
 
-/// Schedule Name (resource 0).
-///
-/// ID 0 · RW · String · single · optional
-///
-/// Unique name of the program.
-#[derive(Clone, Copy, Debug)]
-pub struct ScheduleName;
+/// One zero-sized type per resource of Program Scheduler 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for ScheduleName {
-    const ID: u16 = 0;
-    type Object = ProgramScheduler;
-    type Value = String;
+    /// Schedule Name (resource 0).
+    ///
+    /// ID 0 · RW · String · single · optional
+    ///
+    /// Unique name of the program.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ScheduleName;
+
+    impl Resource for ScheduleName {
+        const ID: u16 = 0;
+        type Object = ProgramScheduler;
+        type Value = String;
+    }
+
+    impl Readable for ScheduleName {}
+
+    impl Writable for ScheduleName {}
+
+    /// State (resource 1).
+    ///
+    /// ID 1 · RW · Boolean · single · mandatory
+    ///
+    /// true: the program is in use; false: it is ignored.
+    #[derive(Clone, Copy, Debug)]
+    pub struct State;
+
+    impl Resource for State {
+        const ID: u16 = 1;
+        type Object = ProgramScheduler;
+        type Value = bool;
+    }
+
+    impl Readable for State {}
+
+    impl Writable for State {}
+
+    /// Priority (resource 2).
+    ///
+    /// ID 2 · RW · Integer · single · mandatory
+    ///
+    /// Rank among all programs; a lower (signed) number wins when programs overlap on the same day.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Priority;
+
+    impl Resource for Priority {
+        const ID: u16 = 2;
+        type Object = ProgramScheduler;
+        type Value = i64;
+    }
+
+    impl Readable for Priority {}
+
+    impl Writable for Priority {}
+
+    /// Calendar Rules (resource 3).
+    ///
+    /// ID 3 · RW · Integer · multiple · optional
+    ///
+    /// Instance IDs of the Calendar Rule objects that say on which days the program runs.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CalendarRules;
+
+    impl Resource for CalendarRules {
+        const ID: u16 = 3;
+        type Object = ProgramScheduler;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CalendarRules {}
+
+    impl Writable for CalendarRules {}
+
+    /// Program Function (resource 4).
+    ///
+    /// ID 4 · RW · Integer · single · mandatory
+    ///
+    /// Instance ID of the Program Function object that says how outputs follow time and sensors.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ProgramFunction;
+
+    impl Resource for ProgramFunction {
+        const ID: u16 = 4;
+        type Object = ProgramScheduler;
+        type Value = i64;
+    }
+
+    impl Readable for ProgramFunction {}
+
+    impl Writable for ProgramFunction {}
+
+    /// Input Sources (resource 5).
+    ///
+    /// ID 5 · RW · String · multiple · optional
+    ///
+    /// Sensors or input filters the program may read, one reference per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InputSources;
+
+    impl Resource for InputSources {
+        const ID: u16 = 5;
+        type Object = ProgramScheduler;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for InputSources {}
+
+    impl Writable for InputSources {}
+
+    /// Output Instances (resource 6).
+    ///
+    /// ID 6 · RW · String · multiple · mandatory
+    ///
+    /// Object instances (\</Object/Instance\>) the program controls, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutputInstances;
+
+    impl Resource for OutputInstances {
+        const ID: u16 = 6;
+        type Object = ProgramScheduler;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for OutputInstances {}
+
+    impl Writable for OutputInstances {}
+
+    /// Output Targets (resource 7).
+    ///
+    /// ID 7 · RW · String · multiple · mandatory
+    ///
+    /// Resources the program writes, such as a dimming level, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutputTargets;
+
+    impl Resource for OutputTargets {
+        const ID: u16 = 7;
+        type Object = ProgramScheduler;
+        type Value = InstanceMap<String>;
+    }
+
+    impl Readable for OutputTargets {}
+
+    impl Writable for OutputTargets {}
+
+    /// Compound Operation (resource 8).
+    ///
+    /// ID 8 · RW · Boolean · single · optional
+    ///
+    /// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CompoundOperation;
+
+    impl Resource for CompoundOperation {
+        const ID: u16 = 8;
+        type Object = ProgramScheduler;
+        type Value = bool;
+    }
+
+    impl Readable for CompoundOperation {}
+
+    impl Writable for CompoundOperation {}
+
+    /// Off when inactive (resource 9).
+    ///
+    /// ID 9 · RW · Boolean · single · optional
+    ///
+    /// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
+    #[derive(Clone, Copy, Debug)]
+    pub struct OffWhenInactive;
+
+    impl Resource for OffWhenInactive {
+        const ID: u16 = 9;
+        type Object = ProgramScheduler;
+        type Value = bool;
+    }
+
+    impl Readable for OffWhenInactive {}
+
+    impl Writable for OffWhenInactive {}
 }
-
-impl Readable for ScheduleName {}
-
-impl Writable for ScheduleName {}
-
-/// State (resource 1).
-///
-/// ID 1 · RW · Boolean · single · mandatory
-///
-/// true: the program is in use; false: it is ignored.
-#[derive(Clone, Copy, Debug)]
-pub struct State;
-
-impl Resource for State {
-    const ID: u16 = 1;
-    type Object = ProgramScheduler;
-    type Value = bool;
-}
-
-impl Readable for State {}
-
-impl Writable for State {}
-
-/// Priority (resource 2).
-///
-/// ID 2 · RW · Integer · single · mandatory
-///
-/// Rank among all programs; a lower (signed) number wins when programs overlap on the same day.
-#[derive(Clone, Copy, Debug)]
-pub struct Priority;
-
-impl Resource for Priority {
-    const ID: u16 = 2;
-    type Object = ProgramScheduler;
-    type Value = i64;
-}
-
-impl Readable for Priority {}
-
-impl Writable for Priority {}
-
-/// Calendar Rules (resource 3).
-///
-/// ID 3 · RW · Integer · multiple · optional
-///
-/// Instance IDs of the Calendar Rule objects that say on which days the program runs.
-#[derive(Clone, Copy, Debug)]
-pub struct CalendarRules;
-
-impl Resource for CalendarRules {
-    const ID: u16 = 3;
-    type Object = ProgramScheduler;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CalendarRules {}
-
-impl Writable for CalendarRules {}
-
-/// Program Function (resource 4).
-///
-/// ID 4 · RW · Integer · single · mandatory
-///
-/// Instance ID of the Program Function object that says how outputs follow time and sensors.
-#[derive(Clone, Copy, Debug)]
-pub struct ProgramFunction;
-
-impl Resource for ProgramFunction {
-    const ID: u16 = 4;
-    type Object = ProgramScheduler;
-    type Value = i64;
-}
-
-impl Readable for ProgramFunction {}
-
-impl Writable for ProgramFunction {}
-
-/// Input Sources (resource 5).
-///
-/// ID 5 · RW · String · multiple · optional
-///
-/// Sensors or input filters the program may read, one reference per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct InputSources;
-
-impl Resource for InputSources {
-    const ID: u16 = 5;
-    type Object = ProgramScheduler;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for InputSources {}
-
-impl Writable for InputSources {}
-
-/// Output Instances (resource 6).
-///
-/// ID 6 · RW · String · multiple · mandatory
-///
-/// Object instances (\</Object/Instance\>) the program controls, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct OutputInstances;
-
-impl Resource for OutputInstances {
-    const ID: u16 = 6;
-    type Object = ProgramScheduler;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for OutputInstances {}
-
-impl Writable for OutputInstances {}
-
-/// Output Targets (resource 7).
-///
-/// ID 7 · RW · String · multiple · mandatory
-///
-/// Resources the program writes, such as a dimming level, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct OutputTargets;
-
-impl Resource for OutputTargets {
-    const ID: u16 = 7;
-    type Object = ProgramScheduler;
-    type Value = InstanceMap<String>;
-}
-
-impl Readable for OutputTargets {}
-
-impl Writable for OutputTargets {}
-
-/// Compound Operation (resource 8).
-///
-/// ID 8 · RW · Boolean · single · optional
-///
-/// true: this program's output is combined with the output of lower-priority programs on the same target instead of replacing it.
-#[derive(Clone, Copy, Debug)]
-pub struct CompoundOperation;
-
-impl Resource for CompoundOperation {
-    const ID: u16 = 8;
-    type Object = ProgramScheduler;
-    type Value = bool;
-}
-
-impl Readable for CompoundOperation {}
-
-impl Writable for CompoundOperation {}
-
-/// Off when inactive (resource 9).
-///
-/// ID 9 · RW · Boolean · single · optional
-///
-/// true: the target is switched off while the program's run condition is not met (if the actuator allows it).
-#[derive(Clone, Copy, Debug)]
-pub struct OffWhenInactive;
-
-impl Resource for OffWhenInactive {
-    const ID: u16 = 9;
-    type Object = ProgramScheduler;
-    type Value = bool;
-}
-
-impl Readable for OffWhenInactive {}
-
-impl Writable for OffWhenInactive {}

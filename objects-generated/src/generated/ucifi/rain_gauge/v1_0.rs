@@ -275,7 +275,7 @@ impl ObjectType for RainGauge {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct RainGaugeWrite {
-    /// Type of meter (resource 4, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    /// Type of meter (resource 4, RW): see [`TypeOfMeter`](struct@resources::TypeOfMeter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -340,7 +340,7 @@ impl WriteView for RainGaugeWrite {
 /// The executable resources of Rain Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Cumulated water value reset (resource 2, E): see [`CumulatedWaterValueReset`](struct@CumulatedWaterValueReset).
+    /// Cumulated water value reset (resource 2, E): see [`CumulatedWaterValueReset`](struct@resources::CumulatedWaterValueReset).
     CumulatedWaterValueReset,
 }
 
@@ -520,148 +520,153 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Cumulated water value (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `mm`
-///
-/// Rainfall collected since the last reset, in millimetres.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedWaterValue;
+/// One zero-sized type per resource of Rain Gauge 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for CumulatedWaterValue {
-    const ID: u16 = 1;
-    type Object = RainGauge;
-    type Value = f64;
+    /// Cumulated water value (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `mm`
+    ///
+    /// Rainfall collected since the last reset, in millimetres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedWaterValue;
+
+    impl Resource for CumulatedWaterValue {
+        const ID: u16 = 1;
+        type Object = RainGauge;
+        type Value = f64;
+    }
+
+    impl Readable for CumulatedWaterValue {}
+
+    /// Cumulated water value reset (resource 2).
+    ///
+    /// ID 2 · E · none · single · optional
+    ///
+    /// Execute to set the rainfall total back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedWaterValueReset;
+
+    impl Resource for CumulatedWaterValueReset {
+        const ID: u16 = 2;
+        type Object = RainGauge;
+        type Value = ();
+    }
+
+    impl Executable for CumulatedWaterValueReset {}
+
+    /// Time of last reset (resource 3).
+    ///
+    /// ID 3 · R · Time · single · optional · units `s`
+    ///
+    /// When the total was last reset, by command or by the gauge itself.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeOfLastReset;
+
+    impl Resource for TimeOfLastReset {
+        const ID: u16 = 3;
+        type Object = RainGauge;
+        type Value = Time;
+    }
+
+    impl Readable for TimeOfLastReset {}
+
+    /// Type of meter (resource 4).
+    ///
+    /// ID 4 · RW · String · single · optional
+    ///
+    /// Kind or model of rain gauge, as text.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfMeter;
+
+    impl Resource for TypeOfMeter {
+        const ID: u16 = 4;
+        type Object = RainGauge;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfMeter {}
+
+    impl Writable for TypeOfMeter {}
+
+    /// Status (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional · range `0..255`
+    ///
+    /// Gauge health: 0 fine, 1..255 a vendor error code.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Status;
+
+    impl Resource for Status {
+        const ID: u16 = 5;
+        type Object = RainGauge;
+        type Value = StatusValue;
+    }
+
+    impl Readable for Status {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = RainGauge;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = RainGauge;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = RainGauge;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = RainGauge;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for CumulatedWaterValue {}
-
-/// Cumulated water value reset (resource 2).
-///
-/// ID 2 · E · none · single · optional
-///
-/// Execute to set the rainfall total back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedWaterValueReset;
-
-impl Resource for CumulatedWaterValueReset {
-    const ID: u16 = 2;
-    type Object = RainGauge;
-    type Value = ();
-}
-
-impl Executable for CumulatedWaterValueReset {}
-
-/// Time of last reset (resource 3).
-///
-/// ID 3 · R · Time · single · optional · units `s`
-///
-/// When the total was last reset, by command or by the gauge itself.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeOfLastReset;
-
-impl Resource for TimeOfLastReset {
-    const ID: u16 = 3;
-    type Object = RainGauge;
-    type Value = Time;
-}
-
-impl Readable for TimeOfLastReset {}
-
-/// Type of meter (resource 4).
-///
-/// ID 4 · RW · String · single · optional
-///
-/// Kind or model of rain gauge, as text.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfMeter;
-
-impl Resource for TypeOfMeter {
-    const ID: u16 = 4;
-    type Object = RainGauge;
-    type Value = String;
-}
-
-impl Readable for TypeOfMeter {}
-
-impl Writable for TypeOfMeter {}
-
-/// Status (resource 5).
-///
-/// ID 5 · R · Integer · single · optional · range `0..255`
-///
-/// Gauge health: 0 fine, 1..255 a vendor error code.
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Resource for Status {
-    const ID: u16 = 5;
-    type Object = RainGauge;
-    type Value = StatusValue;
-}
-
-impl Readable for Status {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = RainGauge;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = RainGauge;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = RainGauge;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = RainGauge;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -230,7 +230,7 @@ impl ObjectType for RollOverSensor {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct RollOverSensorWrite {
-    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@OutOfPositionThreshold).
+    /// Out of position threshold (resource 5, RW): see [`OutOfPositionThreshold`](struct@resources::OutOfPositionThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -295,7 +295,7 @@ impl WriteView for RollOverSensorWrite {
 /// The executable resources of Roll over sensor (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`](struct@ResetMinMaxAngles).
+    /// Reset min max angles (resource 4, E): see [`ResetMinMaxAngles`](struct@resources::ResetMinMaxAngles).
     ResetMinMaxAngles,
 }
 
@@ -319,132 +319,137 @@ impl Execute {
     }
 }
 
-/// Angle (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `rad`
-///
-/// Present angle between the device's own horizontal axis and the horizontal, in radians.
-#[derive(Clone, Copy, Debug)]
-pub struct Angle;
+/// One zero-sized type per resource of Roll over sensor 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Angle {
-    const ID: u16 = 1;
-    type Object = RollOverSensor;
-    type Value = f64;
+    /// Angle (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `rad`
+    ///
+    /// Present angle between the device's own horizontal axis and the horizontal, in radians.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Angle;
+
+    impl Resource for Angle {
+        const ID: u16 = 1;
+        type Object = RollOverSensor;
+        type Value = f64;
+    }
+
+    impl Readable for Angle {}
+
+    /// Minimum measured Angle (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `rad`
+    ///
+    /// Smallest roll angle since power-up or the last reset, in radians.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumMeasuredAngle;
+
+    impl Resource for MinimumMeasuredAngle {
+        const ID: u16 = 2;
+        type Object = RollOverSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumMeasuredAngle {}
+
+    /// Maximum measured angle (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `rad`
+    ///
+    /// Largest roll angle since power-up or the last reset, in radians.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaximumMeasuredAngle;
+
+    impl Resource for MaximumMeasuredAngle {
+        const ID: u16 = 3;
+        type Object = RollOverSensor;
+        type Value = f64;
+    }
+
+    impl Readable for MaximumMeasuredAngle {}
+
+    /// Reset min max angles (resource 4).
+    ///
+    /// ID 4 · E · none · single · optional
+    ///
+    /// Execute to set the smallest and largest roll angles to the present angle.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetMinMaxAngles;
+
+    impl Resource for ResetMinMaxAngles {
+        const ID: u16 = 4;
+        type Object = RollOverSensor;
+        type Value = ();
+    }
+
+    impl Executable for ResetMinMaxAngles {}
+
+    /// Out of position threshold (resource 5).
+    ///
+    /// ID 5 · RW · Float · single · optional · units `rad`
+    ///
+    /// Roll angle in radians beyond which the asset counts as out of position.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutOfPositionThreshold;
+
+    impl Resource for OutOfPositionThreshold {
+        const ID: u16 = 5;
+        type Object = RollOverSensor;
+        type Value = f64;
+    }
+
+    impl Readable for OutOfPositionThreshold {}
+
+    impl Writable for OutOfPositionThreshold {}
+
+    /// Out of position (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true while the roll angle exceeds Out of position threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct OutOfPosition;
+
+    impl Resource for OutOfPosition {
+        const ID: u16 = 6;
+        type Object = RollOverSensor;
+        type Value = bool;
+    }
+
+    impl Readable for OutOfPosition {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = RollOverSensor;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = RollOverSensor;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Angle {}
-
-/// Minimum measured Angle (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `rad`
-///
-/// Smallest roll angle since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumMeasuredAngle;
-
-impl Resource for MinimumMeasuredAngle {
-    const ID: u16 = 2;
-    type Object = RollOverSensor;
-    type Value = f64;
-}
-
-impl Readable for MinimumMeasuredAngle {}
-
-/// Maximum measured angle (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `rad`
-///
-/// Largest roll angle since power-up or the last reset, in radians.
-#[derive(Clone, Copy, Debug)]
-pub struct MaximumMeasuredAngle;
-
-impl Resource for MaximumMeasuredAngle {
-    const ID: u16 = 3;
-    type Object = RollOverSensor;
-    type Value = f64;
-}
-
-impl Readable for MaximumMeasuredAngle {}
-
-/// Reset min max angles (resource 4).
-///
-/// ID 4 · E · none · single · optional
-///
-/// Execute to set the smallest and largest roll angles to the present angle.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetMinMaxAngles;
-
-impl Resource for ResetMinMaxAngles {
-    const ID: u16 = 4;
-    type Object = RollOverSensor;
-    type Value = ();
-}
-
-impl Executable for ResetMinMaxAngles {}
-
-/// Out of position threshold (resource 5).
-///
-/// ID 5 · RW · Float · single · optional · units `rad`
-///
-/// Roll angle in radians beyond which the asset counts as out of position.
-#[derive(Clone, Copy, Debug)]
-pub struct OutOfPositionThreshold;
-
-impl Resource for OutOfPositionThreshold {
-    const ID: u16 = 5;
-    type Object = RollOverSensor;
-    type Value = f64;
-}
-
-impl Readable for OutOfPositionThreshold {}
-
-impl Writable for OutOfPositionThreshold {}
-
-/// Out of position (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true while the roll angle exceeds Out of position threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct OutOfPosition;
-
-impl Resource for OutOfPosition {
-    const ID: u16 = 6;
-    type Object = RollOverSensor;
-    type Value = bool;
-}
-
-impl Readable for OutOfPosition {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = RollOverSensor;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = RollOverSensor;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

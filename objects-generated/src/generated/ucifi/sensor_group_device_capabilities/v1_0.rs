@@ -239,7 +239,7 @@ impl WriteView for SensorGroupDeviceCapabilitiesWrite {
 /// The executable resources of Sensor Group Device Capabilities (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset DSG objects (resource 5, E): see [`ResetDsgObjects`](struct@ResetDsgObjects).
+    /// Reset DSG objects (resource 5, E): see [`ResetDsgObjects`](struct@resources::ResetDsgObjects).
     ResetDsgObjects,
 }
 
@@ -263,82 +263,87 @@ impl Execute {
     }
 }
 
-/// Remote Sensor Management capabilities (resource 1).
-///
-/// ID 1 · R · Integer · single · optional
-///
-/// Bit mask of remote sensor handling: bit 0 dynamic mapping (new publishers discovered from messages), bit 1 implicit mapping (states kept in an internal store); further bits for other capabilities.
-#[derive(Clone, Copy, Debug)]
-pub struct RemoteSensorManagementCapabilities;
+/// One zero-sized type per resource of Sensor Group Device Capabilities 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for RemoteSensorManagementCapabilities {
-    const ID: u16 = 1;
-    type Object = SensorGroupDeviceCapabilities;
-    type Value = i64;
+    /// Remote Sensor Management capabilities (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · optional
+    ///
+    /// Bit mask of remote sensor handling: bit 0 dynamic mapping (new publishers discovered from messages), bit 1 implicit mapping (states kept in an internal store); further bits for other capabilities.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RemoteSensorManagementCapabilities;
+
+    impl Resource for RemoteSensorManagementCapabilities {
+        const ID: u16 = 1;
+        type Object = SensorGroupDeviceCapabilities;
+        type Value = i64;
+    }
+
+    impl Readable for RemoteSensorManagementCapabilities {}
+
+    /// Max number of explicit sensors (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional
+    ///
+    /// Most sensors and sensor states the device can create as local object instances.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfExplicitSensors;
+
+    impl Resource for MaxNumberOfExplicitSensors {
+        const ID: u16 = 2;
+        type Object = SensorGroupDeviceCapabilities;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfExplicitSensors {}
+
+    /// Max number of implicit sensors (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional
+    ///
+    /// Most remote sensor states the device can keep in its internal store.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxNumberOfImplicitSensors;
+
+    impl Resource for MaxNumberOfImplicitSensors {
+        const ID: u16 = 3;
+        type Object = SensorGroupDeviceCapabilities;
+        type Value = i64;
+    }
+
+    impl Readable for MaxNumberOfImplicitSensors {}
+
+    /// Data Fusion Capabilities (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional
+    ///
+    /// Bit mask of fusion operations supported: bit 0 OR, 1 AND, 2 sum, 3 maximum, 4 minimum, further bits for other operations.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataFusionCapabilities;
+
+    impl Resource for DataFusionCapabilities {
+        const ID: u16 = 4;
+        type Object = SensorGroupDeviceCapabilities;
+        type Value = i64;
+    }
+
+    impl Readable for DataFusionCapabilities {}
+
+    /// Reset DSG objects (resource 5).
+    ///
+    /// ID 5 · E · none · single · optional
+    ///
+    /// Execute to delete every commissioned distributed sensor group object.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetDsgObjects;
+
+    impl Resource for ResetDsgObjects {
+        const ID: u16 = 5;
+        type Object = SensorGroupDeviceCapabilities;
+        type Value = ();
+    }
+
+    impl Executable for ResetDsgObjects {}
 }
-
-impl Readable for RemoteSensorManagementCapabilities {}
-
-/// Max number of explicit sensors (resource 2).
-///
-/// ID 2 · R · Integer · single · optional
-///
-/// Most sensors and sensor states the device can create as local object instances.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfExplicitSensors;
-
-impl Resource for MaxNumberOfExplicitSensors {
-    const ID: u16 = 2;
-    type Object = SensorGroupDeviceCapabilities;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfExplicitSensors {}
-
-/// Max number of implicit sensors (resource 3).
-///
-/// ID 3 · R · Integer · single · optional
-///
-/// Most remote sensor states the device can keep in its internal store.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxNumberOfImplicitSensors;
-
-impl Resource for MaxNumberOfImplicitSensors {
-    const ID: u16 = 3;
-    type Object = SensorGroupDeviceCapabilities;
-    type Value = i64;
-}
-
-impl Readable for MaxNumberOfImplicitSensors {}
-
-/// Data Fusion Capabilities (resource 4).
-///
-/// ID 4 · R · Integer · single · optional
-///
-/// Bit mask of fusion operations supported: bit 0 OR, 1 AND, 2 sum, 3 maximum, 4 minimum, further bits for other operations.
-#[derive(Clone, Copy, Debug)]
-pub struct DataFusionCapabilities;
-
-impl Resource for DataFusionCapabilities {
-    const ID: u16 = 4;
-    type Object = SensorGroupDeviceCapabilities;
-    type Value = i64;
-}
-
-impl Readable for DataFusionCapabilities {}
-
-/// Reset DSG objects (resource 5).
-///
-/// ID 5 · E · none · single · optional
-///
-/// Execute to delete every commissioned distributed sensor group object.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetDsgObjects;
-
-impl Resource for ResetDsgObjects {
-    const ID: u16 = 5;
-    type Object = SensorGroupDeviceCapabilities;
-    type Value = ();
-}
-
-impl Executable for ResetDsgObjects {}

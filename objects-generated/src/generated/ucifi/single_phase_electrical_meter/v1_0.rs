@@ -1362,67 +1362,67 @@ impl ObjectType for SinglePhaseElectricalMeter {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct SinglePhaseElectricalMeterWrite {
-    /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
+    /// Time threshold for long power failure (resource 39, RW): see [`TimeThresholdForLongPowerFailure`](struct@resources::TimeThresholdForLongPowerFailure).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_threshold_for_long_power_failure: Option<f64>,
-    /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`](struct@ThresholdForVoltageSag).
+    /// Threshold for voltage sag (resource 41, RW): see [`ThresholdForVoltageSag`](struct@resources::ThresholdForVoltageSag).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub threshold_for_voltage_sag: Option<f64>,
-    /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`](struct@TimeThresholdForVoltageSag).
+    /// Time threshold for voltage sag (resource 42, RW): see [`TimeThresholdForVoltageSag`](struct@resources::TimeThresholdForVoltageSag).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_threshold_for_voltage_sag: Option<f64>,
-    /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`](struct@ThresholdForVoltageSwell).
+    /// Threshold for voltage swell (resource 46, RW): see [`ThresholdForVoltageSwell`](struct@resources::ThresholdForVoltageSwell).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub threshold_for_voltage_swell: Option<f64>,
-    /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`](struct@TimeThresholdForVoltageSwell).
+    /// Time threshold for voltage swell (resource 47, RW): see [`TimeThresholdForVoltageSwell`](struct@resources::TimeThresholdForVoltageSwell).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_threshold_for_voltage_swell: Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
+    /// Threshold for missing voltage (voltage cut) (resource 51, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@resources::ThresholdForMissingVoltageVoltageCut).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
-    /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
+    /// Time threshold for voltage cut (resource 52, RW): see [`TimeThresholdForVoltageCut`](struct@resources::TimeThresholdForVoltageCut).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_threshold_for_voltage_cut: Option<f64>,
-    /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`](struct@CtNumeratorParameter).
+    /// CT Numerator Parameter (resource 54, RW): see [`CtNumeratorParameter`](struct@resources::CtNumeratorParameter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ct_numerator_parameter: Option<f64>,
-    /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`](struct@CtDenominatorParameter).
+    /// CT Denominator Parameter (resource 55, RW): see [`CtDenominatorParameter`](struct@resources::CtDenominatorParameter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ct_denominator_parameter: Option<f64>,
-    /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`](struct@VtNumeratorParameter).
+    /// VT Numerator Parameter (resource 56, RW): see [`VtNumeratorParameter`](struct@resources::VtNumeratorParameter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub vt_numerator_parameter: Option<f64>,
-    /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`](struct@VtDenominatorParameter).
+    /// VT Denominator Parameter (resource 57, RW): see [`VtDenominatorParameter`](struct@resources::VtDenominatorParameter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -1570,936 +1570,941 @@ impl WriteView for SinglePhaseElectricalMeterWrite {
     }
 }
 
-/// Voltage (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `V`
-///
-/// Present line-to-neutral voltage, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct Voltage;
+/// One zero-sized type per resource of Single-phase electrical meter 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Voltage {
-    const ID: u16 = 1;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
+    /// Voltage (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `V`
+    ///
+    /// Present line-to-neutral voltage, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Voltage;
+
+    impl Resource for Voltage {
+        const ID: u16 = 1;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for Voltage {}
+
+    /// Low voltage threshold (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts under which Low voltage becomes true.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowVoltageThreshold;
+
+    impl Resource for LowVoltageThreshold {
+        const ID: u16 = 2;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for LowVoltageThreshold {}
+
+    /// Low voltage (resource 3).
+    ///
+    /// ID 3 · R · Boolean · single · optional
+    ///
+    /// true while the voltage is under Low voltage threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowVoltage;
+
+    impl Resource for LowVoltage {
+        const ID: u16 = 3;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = bool;
+    }
+
+    impl Readable for LowVoltage {}
+
+    /// High voltage threshold (resource 4).
+    ///
+    /// ID 4 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts over which High voltage becomes true.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighVoltageThreshold;
+
+    impl Resource for HighVoltageThreshold {
+        const ID: u16 = 4;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for HighVoltageThreshold {}
+
+    /// High voltage (resource 5).
+    ///
+    /// ID 5 · R · Boolean · single · optional
+    ///
+    /// true while the voltage is over High voltage threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighVoltage;
+
+    impl Resource for HighVoltage {
+        const ID: u16 = 5;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = bool;
+    }
+
+    impl Readable for HighVoltage {}
+
+    /// Current (resource 6).
+    ///
+    /// ID 6 · R · Float · single · mandatory · units `A`
+    ///
+    /// Present current on the line, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Current;
+
+    impl Resource for Current {
+        const ID: u16 = 6;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for Current {}
+
+    /// Low current threshold (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `A`
+    ///
+    /// Current in amperes under which Low current becomes true.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowCurrentThreshold;
+
+    impl Resource for LowCurrentThreshold {
+        const ID: u16 = 7;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for LowCurrentThreshold {}
+
+    /// Low current (resource 8).
+    ///
+    /// ID 8 · R · Boolean · single · optional
+    ///
+    /// true while the current is under Low current threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowCurrent;
+
+    impl Resource for LowCurrent {
+        const ID: u16 = 8;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = bool;
+    }
+
+    impl Readable for LowCurrent {}
+
+    /// High current threshold (resource 9).
+    ///
+    /// ID 9 · R · Float · single · optional · units `V`
+    ///
+    /// Current over which High current becomes true (the registry gives V as its unit).
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighCurrentThreshold;
+
+    impl Resource for HighCurrentThreshold {
+        const ID: u16 = 9;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for HighCurrentThreshold {}
+
+    /// High current (resource 10).
+    ///
+    /// ID 10 · R · Boolean · single · optional
+    ///
+    /// true while the current is over High current threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct HighCurrent;
+
+    impl Resource for HighCurrent {
+        const ID: u16 = 10;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = bool;
+    }
+
+    impl Readable for HighCurrent {}
+
+    /// Frequency (resource 11).
+    ///
+    /// ID 11 · R · Float · single · optional · units `Hz`
+    ///
+    /// Present mains frequency, in hertz.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Frequency;
+
+    impl Resource for Frequency {
+        const ID: u16 = 11;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for Frequency {}
+
+    /// Angle of I-U (resource 12).
+    ///
+    /// ID 12 · R · Float · single · optional · units `deg`
+    ///
+    /// Present phase angle between current and voltage, in degrees.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AngleOfIU;
+
+    impl Resource for AngleOfIU {
+        const ID: u16 = 12;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for AngleOfIU {}
+
+    /// Instantaneous Power Factor (resource 13).
+    ///
+    /// ID 13 · R · Float · single · mandatory
+    ///
+    /// Present power factor of the line.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousPowerFactor;
+
+    impl Resource for InstantaneousPowerFactor {
+        const ID: u16 = 13;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousPowerFactor {}
+
+    /// Low power factor threshold (resource 14).
+    ///
+    /// ID 14 · R · Float · single · optional
+    ///
+    /// Power factor under which Low power factor becomes true.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerFactorThreshold;
+
+    impl Resource for LowPowerFactorThreshold {
+        const ID: u16 = 14;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for LowPowerFactorThreshold {}
+
+    /// Low power factor (resource 15).
+    ///
+    /// ID 15 · R · Boolean · single · optional
+    ///
+    /// true while the power factor is under its threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerFactor;
+
+    impl Resource for LowPowerFactor {
+        const ID: u16 = 15;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = bool;
+    }
+
+    impl Readable for LowPowerFactor {}
+
+    /// Active power+ (QI+QIV) (resource 16).
+    ///
+    /// ID 16 · R · Float · single · mandatory · units `W`
+    ///
+    /// Imported active power (quadrants I and IV), in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActivePowerQiQiv;
+
+    impl Resource for ActivePowerQiQiv {
+        const ID: u16 = 16;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ActivePowerQiQiv {}
+
+    /// Active power- (QII+QIII) (resource 17).
+    ///
+    /// ID 17 · R · Float · single · optional · units `W`
+    ///
+    /// Exported active power (quadrants II and III), in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActivePowerQiiQiii;
+
+    impl Resource for ActivePowerQiiQiii {
+        const ID: u16 = 17;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ActivePowerQiiQiii {}
+
+    /// Reactive power+ (QI+QII) (resource 18).
+    ///
+    /// ID 18 · R · Float · single · optional · units `var`
+    ///
+    /// Imported reactive power (quadrants I and II), in var.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactivePowerQiQii;
+
+    impl Resource for ReactivePowerQiQii {
+        const ID: u16 = 18;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactivePowerQiQii {}
+
+    /// Reactive power- (QIII+QIV) (resource 19).
+    ///
+    /// ID 19 · R · Float · single · optional · units `var`
+    ///
+    /// Exported reactive power (quadrants III and IV), in var.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactivePowerQiiiQiv;
+
+    impl Resource for ReactivePowerQiiiQiv {
+        const ID: u16 = 19;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactivePowerQiiiQiv {}
+
+    /// Instantaneous Apparent Power import (+VA) (resource 20).
+    ///
+    /// ID 20 · R · Float · single · optional · units `VA`
+    ///
+    /// Present imported apparent power, in VA.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousApparentPowerImportVa;
+
+    impl Resource for InstantaneousApparentPowerImportVa {
+        const ID: u16 = 20;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousApparentPowerImportVa {}
+
+    /// Instantaneous Apparent Power export (-VA) (resource 21).
+    ///
+    /// ID 21 · R · Float · single · optional · units `VA`
+    ///
+    /// Present exported apparent power, in VA.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousApparentPowerExportVa;
+
+    impl Resource for InstantaneousApparentPowerExportVa {
+        const ID: u16 = 21;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousApparentPowerExportVa {}
+
+    /// Instantaneous Active Power (\|+A\|+\|-A\|) (resource 22).
+    ///
+    /// ID 22 · R · Float · single · optional · units `W`
+    ///
+    /// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousActivePowerAA;
+
+    impl Resource for InstantaneousActivePowerAA {
+        const ID: u16 = 22;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousActivePowerAA {}
+
+    /// Instantaneous Net Active Power (\|+A\|-\|-A\|) (resource 23).
+    ///
+    /// ID 23 · R · Float · single · optional · units `W`
+    ///
+    /// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousNetActivePowerAA;
+
+    impl Resource for InstantaneousNetActivePowerAA {
+        const ID: u16 = 23;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousNetActivePowerAA {}
+
+    /// Measurement period of Instantaneous value (resource 24).
+    ///
+    /// ID 24 · R · Float · single · optional · units `s`
+    ///
+    /// Integration period in seconds over which the instantaneous values are measured.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementPeriodOfInstantaneousValue;
+
+    impl Resource for MeasurementPeriodOfInstantaneousValue {
+        const ID: u16 = 24;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for MeasurementPeriodOfInstantaneousValue {}
+
+    /// Active energy import (+A) Un (resource 25).
+    ///
+    /// ID 25 · R · Float · single · mandatory · units `Wh`
+    ///
+    /// Imported active energy register (single tariff), in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyImportAUn;
+
+    impl Resource for ActiveEnergyImportAUn {
+        const ID: u16 = 25;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyImportAUn {}
+
+    /// Active energy export (-A) Un (resource 26).
+    ///
+    /// ID 26 · R · Float · single · optional · units `Wh`
+    ///
+    /// Exported active energy register (single tariff), in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyExportAUn;
+
+    impl Resource for ActiveEnergyExportAUn {
+        const ID: u16 = 26;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyExportAUn {}
+
+    /// Active energy (\|+A\|+\|-A\|) Combined total (resource 27).
+    ///
+    /// ID 27 · R · Float · single · optional · units `Wh`
+    ///
+    /// Active energy register of import plus export, in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyAACombinedTotal27;
+
+    impl Resource for ActiveEnergyAACombinedTotal27 {
+        const ID: u16 = 27;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyAACombinedTotal27 {}
+
+    /// Active energy (\|+A\|-\|-A\|) Combined total (resource 28).
+    ///
+    /// ID 28 · R · Float · single · optional · units `Wh`
+    ///
+    /// Active energy register of import minus export, in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyAACombinedTotal28;
+
+    impl Resource for ActiveEnergyAACombinedTotal28 {
+        const ID: u16 = 28;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyAACombinedTotal28 {}
+
+    /// Reactive energy import (+R) Un (resource 29).
+    ///
+    /// ID 29 · R · Float · single · optional · units `varh`
+    ///
+    /// Imported reactive energy register (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyImportRUn;
+
+    impl Resource for ReactiveEnergyImportRUn {
+        const ID: u16 = 29;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyImportRUn {}
+
+    /// Reactive energy export (-R) Un (resource 30).
+    ///
+    /// ID 30 · R · Float · single · optional · units `varh`
+    ///
+    /// Exported reactive energy register (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyExportRUn;
+
+    impl Resource for ReactiveEnergyExportRUn {
+        const ID: u16 = 30;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyExportRUn {}
+
+    /// Reactive energy QI (+Ri) Un (resource 31).
+    ///
+    /// ID 31 · R · Float · single · optional · units `varh`
+    ///
+    /// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQiRiUn;
+
+    impl Resource for ReactiveEnergyQiRiUn {
+        const ID: u16 = 31;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQiRiUn {}
+
+    /// Reactive energy QII (+Rc) Un (resource 32).
+    ///
+    /// ID 32 · R · Float · single · optional · units `varh`
+    ///
+    /// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQiiRcUn;
+
+    impl Resource for ReactiveEnergyQiiRcUn {
+        const ID: u16 = 32;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQiiRcUn {}
+
+    /// Reactive energy QIII (-Ri) Un (resource 33).
+    ///
+    /// ID 33 · R · Float · single · optional · units `varh`
+    ///
+    /// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQiiiRiUn;
+
+    impl Resource for ReactiveEnergyQiiiRiUn {
+        const ID: u16 = 33;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQiiiRiUn {}
+
+    /// Reactive energy QIV (-Rc) Un (resource 34).
+    ///
+    /// ID 34 · R · Float · single · optional · units `varh`
+    ///
+    /// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQivRcUn;
+
+    impl Resource for ReactiveEnergyQivRcUn {
+        const ID: u16 = 34;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQivRcUn {}
+
+    /// Apparent energy import Un (resource 35).
+    ///
+    /// ID 35 · R · Float · single · optional · units `VAh`
+    ///
+    /// Imported apparent energy register (single tariff), in VAh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApparentEnergyImportUn;
+
+    impl Resource for ApparentEnergyImportUn {
+        const ID: u16 = 35;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ApparentEnergyImportUn {}
+
+    /// Apparent energy export Un (resource 36).
+    ///
+    /// ID 36 · R · Float · single · optional · units `VAh`
+    ///
+    /// Exported apparent energy register (single tariff), in VAh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApparentEnergyExportUn;
+
+    impl Resource for ApparentEnergyExportUn {
+        const ID: u16 = 36;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ApparentEnergyExportUn {}
+
+    /// Number of power failures (resource 37).
+    ///
+    /// ID 37 · R · Float · single · optional
+    ///
+    /// Count of supply outages seen by the meter.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfPowerFailures;
+
+    impl Resource for NumberOfPowerFailures {
+        const ID: u16 = 37;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for NumberOfPowerFailures {}
+
+    /// Number of long power failures (resource 38).
+    ///
+    /// ID 38 · R · Float · single · optional
+    ///
+    /// Count of outages longer than the long-failure time threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfLongPowerFailures;
+
+    impl Resource for NumberOfLongPowerFailures {
+        const ID: u16 = 38;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for NumberOfLongPowerFailures {}
+
+    /// Time threshold for long power failure (resource 39).
+    ///
+    /// ID 39 · RW · Float · single · optional · units `s`
+    ///
+    /// Duration in seconds above which an outage counts as long.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeThresholdForLongPowerFailure;
+
+    impl Resource for TimeThresholdForLongPowerFailure {
+        const ID: u16 = 39;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for TimeThresholdForLongPowerFailure {}
+
+    impl Writable for TimeThresholdForLongPowerFailure {}
+
+    /// Duration of last long power failure (resource 40).
+    ///
+    /// ID 40 · R · Float · single · optional · units `s`
+    ///
+    /// Length of the most recent long outage, in seconds.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DurationOfLastLongPowerFailure;
+
+    impl Resource for DurationOfLastLongPowerFailure {
+        const ID: u16 = 40;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for DurationOfLastLongPowerFailure {}
+
+    /// Threshold for voltage sag (resource 41).
+    ///
+    /// ID 41 · RW · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts under which a dip counts as a sag.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ThresholdForVoltageSag;
+
+    impl Resource for ThresholdForVoltageSag {
+        const ID: u16 = 41;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ThresholdForVoltageSag {}
+
+    impl Writable for ThresholdForVoltageSag {}
+
+    /// Time threshold for voltage sag (resource 42).
+    ///
+    /// ID 42 · RW · Float · single · optional · units `s`
+    ///
+    /// Minimum time in seconds the voltage must stay low to count as a sag.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeThresholdForVoltageSag;
+
+    impl Resource for TimeThresholdForVoltageSag {
+        const ID: u16 = 42;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for TimeThresholdForVoltageSag {}
+
+    impl Writable for TimeThresholdForVoltageSag {}
+
+    /// Number of voltage sags (resource 43).
+    ///
+    /// ID 43 · R · Float · single · optional
+    ///
+    /// Count of voltage sags detected.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfVoltageSags;
+
+    impl Resource for NumberOfVoltageSags {
+        const ID: u16 = 43;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for NumberOfVoltageSags {}
+
+    /// Duration of last voltage sag (resource 44).
+    ///
+    /// ID 44 · R · Float · single · optional · units `s`
+    ///
+    /// Length of the most recent sag, in seconds.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DurationOfLastVoltageSag;
+
+    impl Resource for DurationOfLastVoltageSag {
+        const ID: u16 = 44;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for DurationOfLastVoltageSag {}
+
+    /// Magnitude of last voltage sag (resource 45).
+    ///
+    /// ID 45 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage reached during the most recent sag, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MagnitudeOfLastVoltageSag;
+
+    impl Resource for MagnitudeOfLastVoltageSag {
+        const ID: u16 = 45;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for MagnitudeOfLastVoltageSag {}
+
+    /// Threshold for voltage swell (resource 46).
+    ///
+    /// ID 46 · RW · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts over which a rise counts as a swell.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ThresholdForVoltageSwell;
+
+    impl Resource for ThresholdForVoltageSwell {
+        const ID: u16 = 46;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ThresholdForVoltageSwell {}
+
+    impl Writable for ThresholdForVoltageSwell {}
+
+    /// Time threshold for voltage swell (resource 47).
+    ///
+    /// ID 47 · RW · Float · single · optional · units `s`
+    ///
+    /// Minimum time in seconds the voltage must stay high to count as a swell.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeThresholdForVoltageSwell;
+
+    impl Resource for TimeThresholdForVoltageSwell {
+        const ID: u16 = 47;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for TimeThresholdForVoltageSwell {}
+
+    impl Writable for TimeThresholdForVoltageSwell {}
+
+    /// Number of voltage swells (resource 48).
+    ///
+    /// ID 48 · R · Float · single · optional
+    ///
+    /// Count of voltage swells detected.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfVoltageSwells;
+
+    impl Resource for NumberOfVoltageSwells {
+        const ID: u16 = 48;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for NumberOfVoltageSwells {}
+
+    /// Duration of last voltage swell (resource 49).
+    ///
+    /// ID 49 · R · Float · single · optional · units `s`
+    ///
+    /// Length of the most recent swell, in seconds.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DurationOfLastVoltageSwell;
+
+    impl Resource for DurationOfLastVoltageSwell {
+        const ID: u16 = 49;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for DurationOfLastVoltageSwell {}
+
+    /// Magnitude of last voltage swell (resource 50).
+    ///
+    /// ID 50 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage reached during the most recent swell, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MagnitudeOfLastVoltageSwell;
+
+    impl Resource for MagnitudeOfLastVoltageSwell {
+        const ID: u16 = 50;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for MagnitudeOfLastVoltageSwell {}
+
+    /// Threshold for missing voltage (voltage cut) (resource 51).
+    ///
+    /// ID 51 · RW · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts under which the supply is treated as missing (a cut).
+    #[derive(Clone, Copy, Debug)]
+    pub struct ThresholdForMissingVoltageVoltageCut;
+
+    impl Resource for ThresholdForMissingVoltageVoltageCut {
+        const ID: u16 = 51;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for ThresholdForMissingVoltageVoltageCut {}
+
+    impl Writable for ThresholdForMissingVoltageVoltageCut {}
+
+    /// Time threshold for voltage cut (resource 52).
+    ///
+    /// ID 52 · RW · Float · single · optional · units `s`
+    ///
+    /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeThresholdForVoltageCut;
+
+    impl Resource for TimeThresholdForVoltageCut {
+        const ID: u16 = 52;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for TimeThresholdForVoltageCut {}
+
+    impl Writable for TimeThresholdForVoltageCut {}
+
+    /// Voltage cut (resource 53).
+    ///
+    /// ID 53 · R · Boolean · single · optional
+    ///
+    /// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VoltageCut;
+
+    impl Resource for VoltageCut {
+        const ID: u16 = 53;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = bool;
+    }
+
+    impl Readable for VoltageCut {}
+
+    /// CT Numerator Parameter (resource 54).
+    ///
+    /// ID 54 · RW · Float · single · optional
+    ///
+    /// Numerator of the current transformer ratio.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CtNumeratorParameter;
+
+    impl Resource for CtNumeratorParameter {
+        const ID: u16 = 54;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for CtNumeratorParameter {}
+
+    impl Writable for CtNumeratorParameter {}
+
+    /// CT Denominator Parameter (resource 55).
+    ///
+    /// ID 55 · RW · Float · single · optional
+    ///
+    /// Denominator of the current transformer ratio.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CtDenominatorParameter;
+
+    impl Resource for CtDenominatorParameter {
+        const ID: u16 = 55;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for CtDenominatorParameter {}
+
+    impl Writable for CtDenominatorParameter {}
+
+    /// VT Numerator Parameter (resource 56).
+    ///
+    /// ID 56 · RW · Float · single · optional
+    ///
+    /// Numerator of the voltage transformer ratio.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VtNumeratorParameter;
+
+    impl Resource for VtNumeratorParameter {
+        const ID: u16 = 56;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for VtNumeratorParameter {}
+
+    impl Writable for VtNumeratorParameter {}
+
+    /// VT Denominator Parameter (resource 57).
+    ///
+    /// ID 57 · RW · Float · single · optional
+    ///
+    /// Denominator of the voltage transformer ratio.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VtDenominatorParameter;
+
+    impl Resource for VtDenominatorParameter {
+        const ID: u16 = 57;
+        type Object = SinglePhaseElectricalMeter;
+        type Value = f64;
+    }
+
+    impl Readable for VtDenominatorParameter {}
+
+    impl Writable for VtDenominatorParameter {}
 }
-
-impl Readable for Voltage {}
-
-/// Low voltage threshold (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `V`
-///
-/// Voltage in volts under which Low voltage becomes true.
-#[derive(Clone, Copy, Debug)]
-pub struct LowVoltageThreshold;
-
-impl Resource for LowVoltageThreshold {
-    const ID: u16 = 2;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for LowVoltageThreshold {}
-
-/// Low voltage (resource 3).
-///
-/// ID 3 · R · Boolean · single · optional
-///
-/// true while the voltage is under Low voltage threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowVoltage;
-
-impl Resource for LowVoltage {
-    const ID: u16 = 3;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = bool;
-}
-
-impl Readable for LowVoltage {}
-
-/// High voltage threshold (resource 4).
-///
-/// ID 4 · R · Float · single · optional · units `V`
-///
-/// Voltage in volts over which High voltage becomes true.
-#[derive(Clone, Copy, Debug)]
-pub struct HighVoltageThreshold;
-
-impl Resource for HighVoltageThreshold {
-    const ID: u16 = 4;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for HighVoltageThreshold {}
-
-/// High voltage (resource 5).
-///
-/// ID 5 · R · Boolean · single · optional
-///
-/// true while the voltage is over High voltage threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct HighVoltage;
-
-impl Resource for HighVoltage {
-    const ID: u16 = 5;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = bool;
-}
-
-impl Readable for HighVoltage {}
-
-/// Current (resource 6).
-///
-/// ID 6 · R · Float · single · mandatory · units `A`
-///
-/// Present current on the line, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct Current;
-
-impl Resource for Current {
-    const ID: u16 = 6;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for Current {}
-
-/// Low current threshold (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `A`
-///
-/// Current in amperes under which Low current becomes true.
-#[derive(Clone, Copy, Debug)]
-pub struct LowCurrentThreshold;
-
-impl Resource for LowCurrentThreshold {
-    const ID: u16 = 7;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for LowCurrentThreshold {}
-
-/// Low current (resource 8).
-///
-/// ID 8 · R · Boolean · single · optional
-///
-/// true while the current is under Low current threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowCurrent;
-
-impl Resource for LowCurrent {
-    const ID: u16 = 8;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = bool;
-}
-
-impl Readable for LowCurrent {}
-
-/// High current threshold (resource 9).
-///
-/// ID 9 · R · Float · single · optional · units `V`
-///
-/// Current over which High current becomes true (the registry gives V as its unit).
-#[derive(Clone, Copy, Debug)]
-pub struct HighCurrentThreshold;
-
-impl Resource for HighCurrentThreshold {
-    const ID: u16 = 9;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for HighCurrentThreshold {}
-
-/// High current (resource 10).
-///
-/// ID 10 · R · Boolean · single · optional
-///
-/// true while the current is over High current threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct HighCurrent;
-
-impl Resource for HighCurrent {
-    const ID: u16 = 10;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = bool;
-}
-
-impl Readable for HighCurrent {}
-
-/// Frequency (resource 11).
-///
-/// ID 11 · R · Float · single · optional · units `Hz`
-///
-/// Present mains frequency, in hertz.
-#[derive(Clone, Copy, Debug)]
-pub struct Frequency;
-
-impl Resource for Frequency {
-    const ID: u16 = 11;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for Frequency {}
-
-/// Angle of I-U (resource 12).
-///
-/// ID 12 · R · Float · single · optional · units `deg`
-///
-/// Present phase angle between current and voltage, in degrees.
-#[derive(Clone, Copy, Debug)]
-pub struct AngleOfIU;
-
-impl Resource for AngleOfIU {
-    const ID: u16 = 12;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for AngleOfIU {}
-
-/// Instantaneous Power Factor (resource 13).
-///
-/// ID 13 · R · Float · single · mandatory
-///
-/// Present power factor of the line.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousPowerFactor;
-
-impl Resource for InstantaneousPowerFactor {
-    const ID: u16 = 13;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousPowerFactor {}
-
-/// Low power factor threshold (resource 14).
-///
-/// ID 14 · R · Float · single · optional
-///
-/// Power factor under which Low power factor becomes true.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerFactorThreshold;
-
-impl Resource for LowPowerFactorThreshold {
-    const ID: u16 = 14;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for LowPowerFactorThreshold {}
-
-/// Low power factor (resource 15).
-///
-/// ID 15 · R · Boolean · single · optional
-///
-/// true while the power factor is under its threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerFactor;
-
-impl Resource for LowPowerFactor {
-    const ID: u16 = 15;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = bool;
-}
-
-impl Readable for LowPowerFactor {}
-
-/// Active power+ (QI+QIV) (resource 16).
-///
-/// ID 16 · R · Float · single · mandatory · units `W`
-///
-/// Imported active power (quadrants I and IV), in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct ActivePowerQiQiv;
-
-impl Resource for ActivePowerQiQiv {
-    const ID: u16 = 16;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ActivePowerQiQiv {}
-
-/// Active power- (QII+QIII) (resource 17).
-///
-/// ID 17 · R · Float · single · optional · units `W`
-///
-/// Exported active power (quadrants II and III), in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct ActivePowerQiiQiii;
-
-impl Resource for ActivePowerQiiQiii {
-    const ID: u16 = 17;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ActivePowerQiiQiii {}
-
-/// Reactive power+ (QI+QII) (resource 18).
-///
-/// ID 18 · R · Float · single · optional · units `var`
-///
-/// Imported reactive power (quadrants I and II), in var.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactivePowerQiQii;
-
-impl Resource for ReactivePowerQiQii {
-    const ID: u16 = 18;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactivePowerQiQii {}
-
-/// Reactive power- (QIII+QIV) (resource 19).
-///
-/// ID 19 · R · Float · single · optional · units `var`
-///
-/// Exported reactive power (quadrants III and IV), in var.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactivePowerQiiiQiv;
-
-impl Resource for ReactivePowerQiiiQiv {
-    const ID: u16 = 19;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactivePowerQiiiQiv {}
-
-/// Instantaneous Apparent Power import (+VA) (resource 20).
-///
-/// ID 20 · R · Float · single · optional · units `VA`
-///
-/// Present imported apparent power, in VA.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousApparentPowerImportVa;
-
-impl Resource for InstantaneousApparentPowerImportVa {
-    const ID: u16 = 20;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousApparentPowerImportVa {}
-
-/// Instantaneous Apparent Power export (-VA) (resource 21).
-///
-/// ID 21 · R · Float · single · optional · units `VA`
-///
-/// Present exported apparent power, in VA.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousApparentPowerExportVa;
-
-impl Resource for InstantaneousApparentPowerExportVa {
-    const ID: u16 = 21;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousApparentPowerExportVa {}
-
-/// Instantaneous Active Power (\|+A\|+\|-A\|) (resource 22).
-///
-/// ID 22 · R · Float · single · optional · units `W`
-///
-/// Present active power counting import and export together (\|+A\| + \|-A\|), in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousActivePowerAA;
-
-impl Resource for InstantaneousActivePowerAA {
-    const ID: u16 = 22;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousActivePowerAA {}
-
-/// Instantaneous Net Active Power (\|+A\|-\|-A\|) (resource 23).
-///
-/// ID 23 · R · Float · single · optional · units `W`
-///
-/// Present net active power, import minus export (\|+A\| - \|-A\|), in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousNetActivePowerAA;
-
-impl Resource for InstantaneousNetActivePowerAA {
-    const ID: u16 = 23;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousNetActivePowerAA {}
-
-/// Measurement period of Instantaneous value (resource 24).
-///
-/// ID 24 · R · Float · single · optional · units `s`
-///
-/// Integration period in seconds over which the instantaneous values are measured.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementPeriodOfInstantaneousValue;
-
-impl Resource for MeasurementPeriodOfInstantaneousValue {
-    const ID: u16 = 24;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for MeasurementPeriodOfInstantaneousValue {}
-
-/// Active energy import (+A) Un (resource 25).
-///
-/// ID 25 · R · Float · single · mandatory · units `Wh`
-///
-/// Imported active energy register (single tariff), in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyImportAUn;
-
-impl Resource for ActiveEnergyImportAUn {
-    const ID: u16 = 25;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyImportAUn {}
-
-/// Active energy export (-A) Un (resource 26).
-///
-/// ID 26 · R · Float · single · optional · units `Wh`
-///
-/// Exported active energy register (single tariff), in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyExportAUn;
-
-impl Resource for ActiveEnergyExportAUn {
-    const ID: u16 = 26;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyExportAUn {}
-
-/// Active energy (\|+A\|+\|-A\|) Combined total (resource 27).
-///
-/// ID 27 · R · Float · single · optional · units `Wh`
-///
-/// Active energy register of import plus export, in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyAACombinedTotal27;
-
-impl Resource for ActiveEnergyAACombinedTotal27 {
-    const ID: u16 = 27;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyAACombinedTotal27 {}
-
-/// Active energy (\|+A\|-\|-A\|) Combined total (resource 28).
-///
-/// ID 28 · R · Float · single · optional · units `Wh`
-///
-/// Active energy register of import minus export, in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyAACombinedTotal28;
-
-impl Resource for ActiveEnergyAACombinedTotal28 {
-    const ID: u16 = 28;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyAACombinedTotal28 {}
-
-/// Reactive energy import (+R) Un (resource 29).
-///
-/// ID 29 · R · Float · single · optional · units `varh`
-///
-/// Imported reactive energy register (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyImportRUn;
-
-impl Resource for ReactiveEnergyImportRUn {
-    const ID: u16 = 29;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyImportRUn {}
-
-/// Reactive energy export (-R) Un (resource 30).
-///
-/// ID 30 · R · Float · single · optional · units `varh`
-///
-/// Exported reactive energy register (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyExportRUn;
-
-impl Resource for ReactiveEnergyExportRUn {
-    const ID: u16 = 30;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyExportRUn {}
-
-/// Reactive energy QI (+Ri) Un (resource 31).
-///
-/// ID 31 · R · Float · single · optional · units `varh`
-///
-/// Reactive energy in quadrant I (inductive while importing), single tariff, in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQiRiUn;
-
-impl Resource for ReactiveEnergyQiRiUn {
-    const ID: u16 = 31;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQiRiUn {}
-
-/// Reactive energy QII (+Rc) Un (resource 32).
-///
-/// ID 32 · R · Float · single · optional · units `varh`
-///
-/// Reactive energy in quadrant II (capacitive while exporting), single tariff, in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQiiRcUn;
-
-impl Resource for ReactiveEnergyQiiRcUn {
-    const ID: u16 = 32;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQiiRcUn {}
-
-/// Reactive energy QIII (-Ri) Un (resource 33).
-///
-/// ID 33 · R · Float · single · optional · units `varh`
-///
-/// Reactive energy in quadrant III (inductive while exporting), single tariff, in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQiiiRiUn;
-
-impl Resource for ReactiveEnergyQiiiRiUn {
-    const ID: u16 = 33;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQiiiRiUn {}
-
-/// Reactive energy QIV (-Rc) Un (resource 34).
-///
-/// ID 34 · R · Float · single · optional · units `varh`
-///
-/// Reactive energy in quadrant IV (capacitive while importing), single tariff, in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQivRcUn;
-
-impl Resource for ReactiveEnergyQivRcUn {
-    const ID: u16 = 34;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQivRcUn {}
-
-/// Apparent energy import Un (resource 35).
-///
-/// ID 35 · R · Float · single · optional · units `VAh`
-///
-/// Imported apparent energy register (single tariff), in VAh.
-#[derive(Clone, Copy, Debug)]
-pub struct ApparentEnergyImportUn;
-
-impl Resource for ApparentEnergyImportUn {
-    const ID: u16 = 35;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ApparentEnergyImportUn {}
-
-/// Apparent energy export Un (resource 36).
-///
-/// ID 36 · R · Float · single · optional · units `VAh`
-///
-/// Exported apparent energy register (single tariff), in VAh.
-#[derive(Clone, Copy, Debug)]
-pub struct ApparentEnergyExportUn;
-
-impl Resource for ApparentEnergyExportUn {
-    const ID: u16 = 36;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ApparentEnergyExportUn {}
-
-/// Number of power failures (resource 37).
-///
-/// ID 37 · R · Float · single · optional
-///
-/// Count of supply outages seen by the meter.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfPowerFailures;
-
-impl Resource for NumberOfPowerFailures {
-    const ID: u16 = 37;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for NumberOfPowerFailures {}
-
-/// Number of long power failures (resource 38).
-///
-/// ID 38 · R · Float · single · optional
-///
-/// Count of outages longer than the long-failure time threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfLongPowerFailures;
-
-impl Resource for NumberOfLongPowerFailures {
-    const ID: u16 = 38;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for NumberOfLongPowerFailures {}
-
-/// Time threshold for long power failure (resource 39).
-///
-/// ID 39 · RW · Float · single · optional · units `s`
-///
-/// Duration in seconds above which an outage counts as long.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeThresholdForLongPowerFailure;
-
-impl Resource for TimeThresholdForLongPowerFailure {
-    const ID: u16 = 39;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for TimeThresholdForLongPowerFailure {}
-
-impl Writable for TimeThresholdForLongPowerFailure {}
-
-/// Duration of last long power failure (resource 40).
-///
-/// ID 40 · R · Float · single · optional · units `s`
-///
-/// Length of the most recent long outage, in seconds.
-#[derive(Clone, Copy, Debug)]
-pub struct DurationOfLastLongPowerFailure;
-
-impl Resource for DurationOfLastLongPowerFailure {
-    const ID: u16 = 40;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for DurationOfLastLongPowerFailure {}
-
-/// Threshold for voltage sag (resource 41).
-///
-/// ID 41 · RW · Float · single · optional · units `V`
-///
-/// Voltage in volts under which a dip counts as a sag.
-#[derive(Clone, Copy, Debug)]
-pub struct ThresholdForVoltageSag;
-
-impl Resource for ThresholdForVoltageSag {
-    const ID: u16 = 41;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ThresholdForVoltageSag {}
-
-impl Writable for ThresholdForVoltageSag {}
-
-/// Time threshold for voltage sag (resource 42).
-///
-/// ID 42 · RW · Float · single · optional · units `s`
-///
-/// Minimum time in seconds the voltage must stay low to count as a sag.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeThresholdForVoltageSag;
-
-impl Resource for TimeThresholdForVoltageSag {
-    const ID: u16 = 42;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for TimeThresholdForVoltageSag {}
-
-impl Writable for TimeThresholdForVoltageSag {}
-
-/// Number of voltage sags (resource 43).
-///
-/// ID 43 · R · Float · single · optional
-///
-/// Count of voltage sags detected.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfVoltageSags;
-
-impl Resource for NumberOfVoltageSags {
-    const ID: u16 = 43;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for NumberOfVoltageSags {}
-
-/// Duration of last voltage sag (resource 44).
-///
-/// ID 44 · R · Float · single · optional · units `s`
-///
-/// Length of the most recent sag, in seconds.
-#[derive(Clone, Copy, Debug)]
-pub struct DurationOfLastVoltageSag;
-
-impl Resource for DurationOfLastVoltageSag {
-    const ID: u16 = 44;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for DurationOfLastVoltageSag {}
-
-/// Magnitude of last voltage sag (resource 45).
-///
-/// ID 45 · R · Float · single · optional · units `V`
-///
-/// Voltage reached during the most recent sag, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct MagnitudeOfLastVoltageSag;
-
-impl Resource for MagnitudeOfLastVoltageSag {
-    const ID: u16 = 45;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for MagnitudeOfLastVoltageSag {}
-
-/// Threshold for voltage swell (resource 46).
-///
-/// ID 46 · RW · Float · single · optional · units `V`
-///
-/// Voltage in volts over which a rise counts as a swell.
-#[derive(Clone, Copy, Debug)]
-pub struct ThresholdForVoltageSwell;
-
-impl Resource for ThresholdForVoltageSwell {
-    const ID: u16 = 46;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ThresholdForVoltageSwell {}
-
-impl Writable for ThresholdForVoltageSwell {}
-
-/// Time threshold for voltage swell (resource 47).
-///
-/// ID 47 · RW · Float · single · optional · units `s`
-///
-/// Minimum time in seconds the voltage must stay high to count as a swell.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeThresholdForVoltageSwell;
-
-impl Resource for TimeThresholdForVoltageSwell {
-    const ID: u16 = 47;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for TimeThresholdForVoltageSwell {}
-
-impl Writable for TimeThresholdForVoltageSwell {}
-
-/// Number of voltage swells (resource 48).
-///
-/// ID 48 · R · Float · single · optional
-///
-/// Count of voltage swells detected.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfVoltageSwells;
-
-impl Resource for NumberOfVoltageSwells {
-    const ID: u16 = 48;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for NumberOfVoltageSwells {}
-
-/// Duration of last voltage swell (resource 49).
-///
-/// ID 49 · R · Float · single · optional · units `s`
-///
-/// Length of the most recent swell, in seconds.
-#[derive(Clone, Copy, Debug)]
-pub struct DurationOfLastVoltageSwell;
-
-impl Resource for DurationOfLastVoltageSwell {
-    const ID: u16 = 49;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for DurationOfLastVoltageSwell {}
-
-/// Magnitude of last voltage swell (resource 50).
-///
-/// ID 50 · R · Float · single · optional · units `V`
-///
-/// Voltage reached during the most recent swell, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct MagnitudeOfLastVoltageSwell;
-
-impl Resource for MagnitudeOfLastVoltageSwell {
-    const ID: u16 = 50;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for MagnitudeOfLastVoltageSwell {}
-
-/// Threshold for missing voltage (voltage cut) (resource 51).
-///
-/// ID 51 · RW · Float · single · optional · units `V`
-///
-/// Voltage in volts under which the supply is treated as missing (a cut).
-#[derive(Clone, Copy, Debug)]
-pub struct ThresholdForMissingVoltageVoltageCut;
-
-impl Resource for ThresholdForMissingVoltageVoltageCut {
-    const ID: u16 = 51;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for ThresholdForMissingVoltageVoltageCut {}
-
-impl Writable for ThresholdForMissingVoltageVoltageCut {}
-
-/// Time threshold for voltage cut (resource 52).
-///
-/// ID 52 · RW · Float · single · optional · units `s`
-///
-/// Minimum time in seconds the voltage must stay missing to count as a cut.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeThresholdForVoltageCut;
-
-impl Resource for TimeThresholdForVoltageCut {
-    const ID: u16 = 52;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for TimeThresholdForVoltageCut {}
-
-impl Writable for TimeThresholdForVoltageCut {}
-
-/// Voltage cut (resource 53).
-///
-/// ID 53 · R · Boolean · single · optional
-///
-/// true when the voltage stayed under the cut threshold for longer than the cut time threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct VoltageCut;
-
-impl Resource for VoltageCut {
-    const ID: u16 = 53;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = bool;
-}
-
-impl Readable for VoltageCut {}
-
-/// CT Numerator Parameter (resource 54).
-///
-/// ID 54 · RW · Float · single · optional
-///
-/// Numerator of the current transformer ratio.
-#[derive(Clone, Copy, Debug)]
-pub struct CtNumeratorParameter;
-
-impl Resource for CtNumeratorParameter {
-    const ID: u16 = 54;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for CtNumeratorParameter {}
-
-impl Writable for CtNumeratorParameter {}
-
-/// CT Denominator Parameter (resource 55).
-///
-/// ID 55 · RW · Float · single · optional
-///
-/// Denominator of the current transformer ratio.
-#[derive(Clone, Copy, Debug)]
-pub struct CtDenominatorParameter;
-
-impl Resource for CtDenominatorParameter {
-    const ID: u16 = 55;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for CtDenominatorParameter {}
-
-impl Writable for CtDenominatorParameter {}
-
-/// VT Numerator Parameter (resource 56).
-///
-/// ID 56 · RW · Float · single · optional
-///
-/// Numerator of the voltage transformer ratio.
-#[derive(Clone, Copy, Debug)]
-pub struct VtNumeratorParameter;
-
-impl Resource for VtNumeratorParameter {
-    const ID: u16 = 56;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for VtNumeratorParameter {}
-
-impl Writable for VtNumeratorParameter {}
-
-/// VT Denominator Parameter (resource 57).
-///
-/// ID 57 · RW · Float · single · optional
-///
-/// Denominator of the voltage transformer ratio.
-#[derive(Clone, Copy, Debug)]
-pub struct VtDenominatorParameter;
-
-impl Resource for VtDenominatorParameter {
-    const ID: u16 = 57;
-    type Object = SinglePhaseElectricalMeter;
-    type Value = f64;
-}
-
-impl Readable for VtDenominatorParameter {}
-
-impl Writable for VtDenominatorParameter {}

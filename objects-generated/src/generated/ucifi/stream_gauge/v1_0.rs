@@ -378,19 +378,19 @@ impl ObjectType for StreamGauge {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct StreamGaugeWrite {
-    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@TypeOfMeter).
+    /// Type of meter (resource 3, RW): see [`TypeOfMeter`](struct@resources::TypeOfMeter).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub type_of_meter: Option<String>,
-    /// Threshold A (resource 6, RW): see [`ThresholdA`](struct@ThresholdA).
+    /// Threshold A (resource 6, RW): see [`ThresholdA`](struct@resources::ThresholdA).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub threshold_a: Option<f64>,
-    /// Threshold B (resource 9, RW): see [`ThresholdB`](struct@ThresholdB).
+    /// Threshold B (resource 9, RW): see [`ThresholdB`](struct@resources::ThresholdB).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -471,7 +471,7 @@ impl WriteView for StreamGaugeWrite {
 /// The executable resources of Stream Gauge (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Alarm Counter Reset (resource 5, E): see [`AlarmCounterReset`](struct@AlarmCounterReset).
+    /// Alarm Counter Reset (resource 5, E): see [`AlarmCounterReset`](struct@resources::AlarmCounterReset).
     AlarmCounterReset,
 }
 
@@ -651,248 +651,253 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Water Level (resource 1).
-///
-/// ID 1 · R · Float · single · mandatory · units `m`
-///
-/// Height of the water surface, in metres.
-#[derive(Clone, Copy, Debug)]
-pub struct WaterLevel;
+/// One zero-sized type per resource of Stream Gauge 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for WaterLevel {
-    const ID: u16 = 1;
-    type Object = StreamGauge;
-    type Value = f64;
+    /// Water Level (resource 1).
+    ///
+    /// ID 1 · R · Float · single · mandatory · units `m`
+    ///
+    /// Height of the water surface, in metres.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WaterLevel;
+
+    impl Resource for WaterLevel {
+        const ID: u16 = 1;
+        type Object = StreamGauge;
+        type Value = f64;
+    }
+
+    impl Readable for WaterLevel {}
+
+    /// Volumetric discharge (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `m3`
+    ///
+    /// Volume of water flowing through the measured cross-section (the registry gives m3 as unit).
+    #[derive(Clone, Copy, Debug)]
+    pub struct VolumetricDischarge;
+
+    impl Resource for VolumetricDischarge {
+        const ID: u16 = 2;
+        type Object = StreamGauge;
+        type Value = f64;
+    }
+
+    impl Readable for VolumetricDischarge {}
+
+    /// Type of meter (resource 3).
+    ///
+    /// ID 3 · RW · String · single · optional
+    ///
+    /// Kind or model of gauge, as text.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TypeOfMeter;
+
+    impl Resource for TypeOfMeter {
+        const ID: u16 = 3;
+        type Object = StreamGauge;
+        type Value = String;
+    }
+
+    impl Readable for TypeOfMeter {}
+
+    impl Writable for TypeOfMeter {}
+
+    /// Status (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · range `0..255`
+    ///
+    /// Gauge health: 0 fine, 1..255 a vendor error code.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Status;
+
+    impl Resource for Status {
+        const ID: u16 = 4;
+        type Object = StreamGauge;
+        type Value = StatusValue;
+    }
+
+    impl Readable for Status {}
+
+    /// Alarm Counter Reset (resource 5).
+    ///
+    /// ID 5 · E · none · single · optional
+    ///
+    /// Execute to set both alarm counters back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AlarmCounterReset;
+
+    impl Resource for AlarmCounterReset {
+        const ID: u16 = 5;
+        type Object = StreamGauge;
+        type Value = ();
+    }
+
+    impl Executable for AlarmCounterReset {}
+
+    /// Threshold A (resource 6).
+    ///
+    /// ID 6 · RW · Float · single · optional · units `m`
+    ///
+    /// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ThresholdA;
+
+    impl Resource for ThresholdA {
+        const ID: u16 = 6;
+        type Object = StreamGauge;
+        type Value = f64;
+    }
+
+    impl Readable for ThresholdA {}
+
+    impl Writable for ThresholdA {}
+
+    /// Alarm A (resource 7).
+    ///
+    /// ID 7 · R · Boolean · single · optional
+    ///
+    /// true while the water level is above Threshold A.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AlarmA;
+
+    impl Resource for AlarmA {
+        const ID: u16 = 7;
+        type Object = StreamGauge;
+        type Value = bool;
+    }
+
+    impl Readable for AlarmA {}
+
+    /// Alarm A Counter (resource 8).
+    ///
+    /// ID 8 · R · Integer · single · optional
+    ///
+    /// Number of Alarm A events since the counters were reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AlarmACounter;
+
+    impl Resource for AlarmACounter {
+        const ID: u16 = 8;
+        type Object = StreamGauge;
+        type Value = i64;
+    }
+
+    impl Readable for AlarmACounter {}
+
+    /// Threshold B (resource 9).
+    ///
+    /// ID 9 · RW · Float · single · optional · units `m`
+    ///
+    /// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ThresholdB;
+
+    impl Resource for ThresholdB {
+        const ID: u16 = 9;
+        type Object = StreamGauge;
+        type Value = f64;
+    }
+
+    impl Readable for ThresholdB {}
+
+    impl Writable for ThresholdB {}
+
+    /// Alarm B (resource 10).
+    ///
+    /// ID 10 · R · Boolean · single · optional
+    ///
+    /// true while the water level is above Threshold B.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AlarmB;
+
+    impl Resource for AlarmB {
+        const ID: u16 = 10;
+        type Object = StreamGauge;
+        type Value = bool;
+    }
+
+    impl Readable for AlarmB {}
+
+    /// Alarm B Counter (resource 11).
+    ///
+    /// ID 11 · R · Integer · single · optional
+    ///
+    /// Number of Alarm B events since the counters were reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AlarmBCounter;
+
+    impl Resource for AlarmBCounter {
+        const ID: u16 = 11;
+        type Object = StreamGauge;
+        type Value = i64;
+    }
+
+    impl Readable for AlarmBCounter {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = StreamGauge;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = StreamGauge;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = StreamGauge;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = StreamGauge;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for WaterLevel {}
-
-/// Volumetric discharge (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `m3`
-///
-/// Volume of water flowing through the measured cross-section (the registry gives m3 as unit).
-#[derive(Clone, Copy, Debug)]
-pub struct VolumetricDischarge;
-
-impl Resource for VolumetricDischarge {
-    const ID: u16 = 2;
-    type Object = StreamGauge;
-    type Value = f64;
-}
-
-impl Readable for VolumetricDischarge {}
-
-/// Type of meter (resource 3).
-///
-/// ID 3 · RW · String · single · optional
-///
-/// Kind or model of gauge, as text.
-#[derive(Clone, Copy, Debug)]
-pub struct TypeOfMeter;
-
-impl Resource for TypeOfMeter {
-    const ID: u16 = 3;
-    type Object = StreamGauge;
-    type Value = String;
-}
-
-impl Readable for TypeOfMeter {}
-
-impl Writable for TypeOfMeter {}
-
-/// Status (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · range `0..255`
-///
-/// Gauge health: 0 fine, 1..255 a vendor error code.
-#[derive(Clone, Copy, Debug)]
-pub struct Status;
-
-impl Resource for Status {
-    const ID: u16 = 4;
-    type Object = StreamGauge;
-    type Value = StatusValue;
-}
-
-impl Readable for Status {}
-
-/// Alarm Counter Reset (resource 5).
-///
-/// ID 5 · E · none · single · optional
-///
-/// Execute to set both alarm counters back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct AlarmCounterReset;
-
-impl Resource for AlarmCounterReset {
-    const ID: u16 = 5;
-    type Object = StreamGauge;
-    type Value = ();
-}
-
-impl Executable for AlarmCounterReset {}
-
-/// Threshold A (resource 6).
-///
-/// ID 6 · RW · Float · single · optional · units `m`
-///
-/// Water level in metres above which Alarm A (the more severe alarm) is raised; 0 or below turns it off.
-#[derive(Clone, Copy, Debug)]
-pub struct ThresholdA;
-
-impl Resource for ThresholdA {
-    const ID: u16 = 6;
-    type Object = StreamGauge;
-    type Value = f64;
-}
-
-impl Readable for ThresholdA {}
-
-impl Writable for ThresholdA {}
-
-/// Alarm A (resource 7).
-///
-/// ID 7 · R · Boolean · single · optional
-///
-/// true while the water level is above Threshold A.
-#[derive(Clone, Copy, Debug)]
-pub struct AlarmA;
-
-impl Resource for AlarmA {
-    const ID: u16 = 7;
-    type Object = StreamGauge;
-    type Value = bool;
-}
-
-impl Readable for AlarmA {}
-
-/// Alarm A Counter (resource 8).
-///
-/// ID 8 · R · Integer · single · optional
-///
-/// Number of Alarm A events since the counters were reset.
-#[derive(Clone, Copy, Debug)]
-pub struct AlarmACounter;
-
-impl Resource for AlarmACounter {
-    const ID: u16 = 8;
-    type Object = StreamGauge;
-    type Value = i64;
-}
-
-impl Readable for AlarmACounter {}
-
-/// Threshold B (resource 9).
-///
-/// ID 9 · RW · Float · single · optional · units `m`
-///
-/// Water level in metres above which Alarm B (the less severe alarm) is raised; 0 or below turns it off.
-#[derive(Clone, Copy, Debug)]
-pub struct ThresholdB;
-
-impl Resource for ThresholdB {
-    const ID: u16 = 9;
-    type Object = StreamGauge;
-    type Value = f64;
-}
-
-impl Readable for ThresholdB {}
-
-impl Writable for ThresholdB {}
-
-/// Alarm B (resource 10).
-///
-/// ID 10 · R · Boolean · single · optional
-///
-/// true while the water level is above Threshold B.
-#[derive(Clone, Copy, Debug)]
-pub struct AlarmB;
-
-impl Resource for AlarmB {
-    const ID: u16 = 10;
-    type Object = StreamGauge;
-    type Value = bool;
-}
-
-impl Readable for AlarmB {}
-
-/// Alarm B Counter (resource 11).
-///
-/// ID 11 · R · Integer · single · optional
-///
-/// Number of Alarm B events since the counters were reset.
-#[derive(Clone, Copy, Debug)]
-pub struct AlarmBCounter;
-
-impl Resource for AlarmBCounter {
-    const ID: u16 = 11;
-    type Object = StreamGauge;
-    type Value = i64;
-}
-
-impl Readable for AlarmBCounter {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = StreamGauge;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = StreamGauge;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = StreamGauge;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = StreamGauge;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -1154,25 +1154,25 @@ impl ObjectType for ThreePhaseElectricalMeterComplement {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct ThreePhaseElectricalMeterComplementWrite {
-    /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`](struct@TimeThresholdForLongPowerFailure).
+    /// Time threshold for long power failure (resource 31, RW): see [`TimeThresholdForLongPowerFailure`](struct@resources::TimeThresholdForLongPowerFailure).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_threshold_for_long_power_failure: Option<f64>,
-    /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@ThresholdForMissingVoltageVoltageCut).
+    /// Threshold for missing voltage (voltage cut) (resource 33, RW): see [`ThresholdForMissingVoltageVoltageCut`](struct@resources::ThresholdForMissingVoltageVoltageCut).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub threshold_for_missing_voltage_voltage_cut: Option<f64>,
-    /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`](struct@TimeThresholdForVoltageCut).
+    /// Time threshold for voltage cut (resource 34, RW): see [`TimeThresholdForVoltageCut`](struct@resources::TimeThresholdForVoltageCut).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub time_threshold_for_voltage_cut: Option<f64>,
-    /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`](struct@LowPowerFactorThreshold).
+    /// Low power factor threshold (resource 39, RW): see [`LowPowerFactorThreshold`](struct@resources::LowPowerFactorThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -1367,746 +1367,751 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// L1-L2 Voltage (resource 1).
-///
-/// ID 1 · R · Float · single · optional · units `V`
-///
-/// Voltage between lines 1 and 2, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct L1L2Voltage;
+/// One zero-sized type per resource of Three-phase electrical meter complement 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for L1L2Voltage {
-    const ID: u16 = 1;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
+    /// L1-L2 Voltage (resource 1).
+    ///
+    /// ID 1 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage between lines 1 and 2, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct L1L2Voltage;
+
+    impl Resource for L1L2Voltage {
+        const ID: u16 = 1;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for L1L2Voltage {}
+
+    /// L2-L3 Voltage (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage between lines 2 and 3, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct L2L3Voltage;
+
+    impl Resource for L2L3Voltage {
+        const ID: u16 = 2;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for L2L3Voltage {}
+
+    /// L3-L1 Voltage (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `V`
+    ///
+    /// Voltage between lines 3 and 1, in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct L3L1Voltage;
+
+    impl Resource for L3L1Voltage {
+        const ID: u16 = 3;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for L3L1Voltage {}
+
+    /// Total Current of all three phases (resource 4).
+    ///
+    /// ID 4 · R · Float · single · mandatory · units `A`
+    ///
+    /// Sum of the currents of the three lines, in amperes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalCurrentOfAllThreePhases;
+
+    impl Resource for TotalCurrentOfAllThreePhases {
+        const ID: u16 = 4;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TotalCurrentOfAllThreePhases {}
+
+    /// Instantaneous Power Factor overall (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional
+    ///
+    /// Present power factor of the whole three-phase system.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousPowerFactorOverall;
+
+    impl Resource for InstantaneousPowerFactorOverall {
+        const ID: u16 = 5;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousPowerFactorOverall {}
+
+    /// Last Average Power Factor (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional
+    ///
+    /// Most recent average of the three line power factors.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastAveragePowerFactor;
+
+    impl Resource for LastAveragePowerFactor {
+        const ID: u16 = 6;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for LastAveragePowerFactor {}
+
+    /// Minimum Power Factor (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional
+    ///
+    /// Lowest power factor seen on any of the three lines.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinimumPowerFactor;
+
+    impl Resource for MinimumPowerFactor {
+        const ID: u16 = 7;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for MinimumPowerFactor {}
+
+    /// Total active power import on the 3 lines (resource 8).
+    ///
+    /// ID 8 · R · Float · single · mandatory · units `W`
+    ///
+    /// Imported active power summed over the three lines (quadrants I and IV), in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalActivePowerImportOnThe3Lines;
+
+    impl Resource for TotalActivePowerImportOnThe3Lines {
+        const ID: u16 = 8;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TotalActivePowerImportOnThe3Lines {}
+
+    /// Total active power export on the 3 lines (resource 9).
+    ///
+    /// ID 9 · R · Float · single · optional · units `W`
+    ///
+    /// Exported active power summed over the three lines (quadrants II and III), in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalActivePowerExportOnThe3Lines;
+
+    impl Resource for TotalActivePowerExportOnThe3Lines {
+        const ID: u16 = 9;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TotalActivePowerExportOnThe3Lines {}
+
+    /// Total reactive power import on the 3 lines (resource 10).
+    ///
+    /// ID 10 · R · Float · single · mandatory · units `var`
+    ///
+    /// Imported reactive power summed over the three lines (quadrants I and II), in var.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalReactivePowerImportOnThe3Lines;
+
+    impl Resource for TotalReactivePowerImportOnThe3Lines {
+        const ID: u16 = 10;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TotalReactivePowerImportOnThe3Lines {}
+
+    /// Total reactive power export on the 3 lines (resource 11).
+    ///
+    /// ID 11 · R · Float · single · optional · units `var`
+    ///
+    /// Exported reactive power summed over the three lines (quadrants III and IV), in var.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalReactivePowerExportOnThe3Lines;
+
+    impl Resource for TotalReactivePowerExportOnThe3Lines {
+        const ID: u16 = 11;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TotalReactivePowerExportOnThe3Lines {}
+
+    /// Instantaneous Apparent Power import (resource 12).
+    ///
+    /// ID 12 · R · Float · single · optional · units `VA` · range `-1..1`
+    ///
+    /// Present imported apparent power over the three lines, in VA.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousApparentPowerImport;
+
+    impl Resource for InstantaneousApparentPowerImport {
+        const ID: u16 = 12;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousApparentPowerImport {}
+
+    /// Instantaneous Apparent Power export (resource 13).
+    ///
+    /// ID 13 · R · Float · single · optional · units `VA`
+    ///
+    /// Present exported apparent power over the three lines, in VA.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousApparentPowerExport;
+
+    impl Resource for InstantaneousApparentPowerExport {
+        const ID: u16 = 13;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousApparentPowerExport {}
+
+    /// Instantaneous Active Power (resource 14).
+    ///
+    /// ID 14 · R · Float · single · optional · units `W`
+    ///
+    /// Present active power over the three lines, import and export added, in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousActivePower;
+
+    impl Resource for InstantaneousActivePower {
+        const ID: u16 = 14;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousActivePower {}
+
+    /// Instantaneous Net Active Power (resource 15).
+    ///
+    /// ID 15 · R · Float · single · optional · units `W`
+    ///
+    /// Present net active power over the three lines, import minus export, in watts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InstantaneousNetActivePower;
+
+    impl Resource for InstantaneousNetActivePower {
+        const ID: u16 = 15;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for InstantaneousNetActivePower {}
+
+    /// Measurement period of Instantaneous value (resource 16).
+    ///
+    /// ID 16 · R · Float · single · optional · units `s`
+    ///
+    /// Integration period in seconds over which the instantaneous values are measured.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementPeriodOfInstantaneousValue;
+
+    impl Resource for MeasurementPeriodOfInstantaneousValue {
+        const ID: u16 = 16;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for MeasurementPeriodOfInstantaneousValue {}
+
+    /// Active energy import Un (resource 17).
+    ///
+    /// ID 17 · R · Float · single · mandatory · units `Wh`
+    ///
+    /// Imported active energy register of the three lines (single tariff), in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyImportUn;
+
+    impl Resource for ActiveEnergyImportUn {
+        const ID: u16 = 17;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyImportUn {}
+
+    /// Active energy export Un (resource 18).
+    ///
+    /// ID 18 · R · Float · single · optional · units `Wh`
+    ///
+    /// Exported active energy register of the three lines (single tariff), in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyExportUn;
+
+    impl Resource for ActiveEnergyExportUn {
+        const ID: u16 = 18;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyExportUn {}
+
+    /// Active energy Combined total (+export) (resource 19).
+    ///
+    /// ID 19 · R · Float · single · optional · units `Wh`
+    ///
+    /// Active energy register, import plus export, for the three lines, in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyCombinedTotalExport19;
+
+    impl Resource for ActiveEnergyCombinedTotalExport19 {
+        const ID: u16 = 19;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyCombinedTotalExport19 {}
+
+    /// Active energy Combined total (-export) (resource 20).
+    ///
+    /// ID 20 · R · Float · single · optional · units `Wh`
+    ///
+    /// Active energy register, import minus export, for the three lines, in Wh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ActiveEnergyCombinedTotalExport20;
+
+    impl Resource for ActiveEnergyCombinedTotalExport20 {
+        const ID: u16 = 20;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ActiveEnergyCombinedTotalExport20 {}
+
+    /// Reactive energy import Un (resource 21).
+    ///
+    /// ID 21 · R · Float · single · mandatory · units `varh`
+    ///
+    /// Imported reactive energy register of the three lines (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyImportUn;
+
+    impl Resource for ReactiveEnergyImportUn {
+        const ID: u16 = 21;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyImportUn {}
+
+    /// Reactive energy export Un (resource 22).
+    ///
+    /// ID 22 · R · Float · single · optional · units `varh`
+    ///
+    /// Exported reactive energy register of the three lines (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyExportUn;
+
+    impl Resource for ReactiveEnergyExportUn {
+        const ID: u16 = 22;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyExportUn {}
+
+    /// Reactive energy QI Un (resource 23).
+    ///
+    /// ID 23 · R · Float · single · optional · units `varh`
+    ///
+    /// Quadrant I reactive energy of the three lines (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQiUn;
+
+    impl Resource for ReactiveEnergyQiUn {
+        const ID: u16 = 23;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQiUn {}
+
+    /// Reactive energy QII Un (resource 24).
+    ///
+    /// ID 24 · R · Float · single · optional · units `varh`
+    ///
+    /// Quadrant II reactive energy of the three lines (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQiiUn;
+
+    impl Resource for ReactiveEnergyQiiUn {
+        const ID: u16 = 24;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQiiUn {}
+
+    /// Reactive energy QIII Un (resource 25).
+    ///
+    /// ID 25 · R · Float · single · optional · units `varh`
+    ///
+    /// Quadrant III reactive energy of the three lines (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQiiiUn;
+
+    impl Resource for ReactiveEnergyQiiiUn {
+        const ID: u16 = 25;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQiiiUn {}
+
+    /// Reactive energy QIV Un (resource 26).
+    ///
+    /// ID 26 · R · Float · single · optional · units `varh`
+    ///
+    /// Quadrant IV reactive energy of the three lines (single tariff), in varh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ReactiveEnergyQivUn;
+
+    impl Resource for ReactiveEnergyQivUn {
+        const ID: u16 = 26;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ReactiveEnergyQivUn {}
+
+    /// Apparent energy import Un (resource 27).
+    ///
+    /// ID 27 · R · Float · single · optional · units `VAh`
+    ///
+    /// Imported apparent energy register of the three lines (single tariff), in VAh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApparentEnergyImportUn;
+
+    impl Resource for ApparentEnergyImportUn {
+        const ID: u16 = 27;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ApparentEnergyImportUn {}
+
+    /// Apparent energy export Un (resource 28).
+    ///
+    /// ID 28 · R · Float · single · optional · units `VAh`
+    ///
+    /// Exported apparent energy register of the three lines (single tariff), in VAh.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApparentEnergyExportUn;
+
+    impl Resource for ApparentEnergyExportUn {
+        const ID: u16 = 28;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ApparentEnergyExportUn {}
+
+    /// Number of power failures in any phase (resource 29).
+    ///
+    /// ID 29 · R · Integer · single · optional
+    ///
+    /// Count of outages on any of the phases.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfPowerFailuresInAnyPhase;
+
+    impl Resource for NumberOfPowerFailuresInAnyPhase {
+        const ID: u16 = 29;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = i64;
+    }
+
+    impl Readable for NumberOfPowerFailuresInAnyPhase {}
+
+    /// Number of long power failures in any phase (resource 30).
+    ///
+    /// ID 30 · R · Integer · single · optional
+    ///
+    /// Count of long outages on any of the phases.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NumberOfLongPowerFailuresInAnyPhase;
+
+    impl Resource for NumberOfLongPowerFailuresInAnyPhase {
+        const ID: u16 = 30;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = i64;
+    }
+
+    impl Readable for NumberOfLongPowerFailuresInAnyPhase {}
+
+    /// Time threshold for long power failure (resource 31).
+    ///
+    /// ID 31 · RW · Float · single · optional · units `s`
+    ///
+    /// Duration in seconds above which an outage counts as long.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeThresholdForLongPowerFailure;
+
+    impl Resource for TimeThresholdForLongPowerFailure {
+        const ID: u16 = 31;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TimeThresholdForLongPowerFailure {}
+
+    impl Writable for TimeThresholdForLongPowerFailure {}
+
+    /// Duration of last long power failure in any phase (resource 32).
+    ///
+    /// ID 32 · R · Float · single · optional · units `s`
+    ///
+    /// Length of the most recent long outage on any phase, in seconds.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DurationOfLastLongPowerFailureInAnyPhase;
+
+    impl Resource for DurationOfLastLongPowerFailureInAnyPhase {
+        const ID: u16 = 32;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for DurationOfLastLongPowerFailureInAnyPhase {}
+
+    /// Threshold for missing voltage (voltage cut) (resource 33).
+    ///
+    /// ID 33 · RW · Float · single · optional · units `V`
+    ///
+    /// Voltage in volts under which a phase is treated as missing (a cut).
+    #[derive(Clone, Copy, Debug)]
+    pub struct ThresholdForMissingVoltageVoltageCut;
+
+    impl Resource for ThresholdForMissingVoltageVoltageCut {
+        const ID: u16 = 33;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for ThresholdForMissingVoltageVoltageCut {}
+
+    impl Writable for ThresholdForMissingVoltageVoltageCut {}
+
+    /// Time threshold for voltage cut (resource 34).
+    ///
+    /// ID 34 · RW · Float · single · optional · units `s`
+    ///
+    /// Minimum time in seconds the voltage must stay missing to count as a cut.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeThresholdForVoltageCut;
+
+    impl Resource for TimeThresholdForVoltageCut {
+        const ID: u16 = 34;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for TimeThresholdForVoltageCut {}
+
+    impl Writable for TimeThresholdForVoltageCut {}
+
+    /// Voltage cut (resource 35).
+    ///
+    /// ID 35 · R · Boolean · single · optional
+    ///
+    /// true when a phase stayed under the cut threshold for longer than the cut time threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VoltageCut;
+
+    impl Resource for VoltageCut {
+        const ID: u16 = 35;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = bool;
+    }
+
+    impl Readable for VoltageCut {}
+
+    /// L1 Meter Instance (resource 36).
+    ///
+    /// ID 36 · R · Integer · single · optional
+    ///
+    /// Instance ID of the single-phase meter object that measures line 1.
+    #[derive(Clone, Copy, Debug)]
+    pub struct L1MeterInstance;
+
+    impl Resource for L1MeterInstance {
+        const ID: u16 = 36;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = i64;
+    }
+
+    impl Readable for L1MeterInstance {}
+
+    /// L2 Meter Instance (resource 37).
+    ///
+    /// ID 37 · R · Integer · single · optional
+    ///
+    /// Instance ID of the single-phase meter object that measures line 2.
+    #[derive(Clone, Copy, Debug)]
+    pub struct L2MeterInstance;
+
+    impl Resource for L2MeterInstance {
+        const ID: u16 = 37;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = i64;
+    }
+
+    impl Readable for L2MeterInstance {}
+
+    /// L3 Meter Instance (resource 38).
+    ///
+    /// ID 38 · R · Integer · single · optional
+    ///
+    /// Instance ID of the single-phase meter object that measures line 3.
+    #[derive(Clone, Copy, Debug)]
+    pub struct L3MeterInstance;
+
+    impl Resource for L3MeterInstance {
+        const ID: u16 = 38;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = i64;
+    }
+
+    impl Readable for L3MeterInstance {}
+
+    /// Low power factor threshold (resource 39).
+    ///
+    /// ID 39 · RW · Float · single · optional
+    ///
+    /// Overall power factor under which Low power factor becomes true.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerFactorThreshold;
+
+    impl Resource for LowPowerFactorThreshold {
+        const ID: u16 = 39;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for LowPowerFactorThreshold {}
+
+    impl Writable for LowPowerFactorThreshold {}
+
+    /// Low power factor (resource 40).
+    ///
+    /// ID 40 · R · Boolean · single · optional
+    ///
+    /// true while the overall power factor is under its threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LowPowerFactor;
+
+    impl Resource for LowPowerFactor {
+        const ID: u16 = 40;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = bool;
+    }
+
+    impl Readable for LowPowerFactor {}
+
+    /// Excessive load (resource 41).
+    ///
+    /// ID 41 · R · Boolean · single · optional
+    ///
+    /// true when the load draws too much, for example excessive imported current.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ExcessiveLoad;
+
+    impl Resource for ExcessiveLoad {
+        const ID: u16 = 41;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = bool;
+    }
+
+    impl Readable for ExcessiveLoad {}
+
+    /// Unexpected load (resource 42).
+    ///
+    /// ID 42 · R · Boolean · single · optional
+    ///
+    /// true when current is imported although the load should be disconnected.
+    #[derive(Clone, Copy, Debug)]
+    pub struct UnexpectedLoad;
+
+    impl Resource for UnexpectedLoad {
+        const ID: u16 = 42;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = bool;
+    }
+
+    impl Readable for UnexpectedLoad {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = ThreePhaseElectricalMeterComplement;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for L1L2Voltage {}
-
-/// L2-L3 Voltage (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `V`
-///
-/// Voltage between lines 2 and 3, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct L2L3Voltage;
-
-impl Resource for L2L3Voltage {
-    const ID: u16 = 2;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for L2L3Voltage {}
-
-/// L3-L1 Voltage (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `V`
-///
-/// Voltage between lines 3 and 1, in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct L3L1Voltage;
-
-impl Resource for L3L1Voltage {
-    const ID: u16 = 3;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for L3L1Voltage {}
-
-/// Total Current of all three phases (resource 4).
-///
-/// ID 4 · R · Float · single · mandatory · units `A`
-///
-/// Sum of the currents of the three lines, in amperes.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalCurrentOfAllThreePhases;
-
-impl Resource for TotalCurrentOfAllThreePhases {
-    const ID: u16 = 4;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TotalCurrentOfAllThreePhases {}
-
-/// Instantaneous Power Factor overall (resource 5).
-///
-/// ID 5 · R · Float · single · optional
-///
-/// Present power factor of the whole three-phase system.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousPowerFactorOverall;
-
-impl Resource for InstantaneousPowerFactorOverall {
-    const ID: u16 = 5;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousPowerFactorOverall {}
-
-/// Last Average Power Factor (resource 6).
-///
-/// ID 6 · R · Float · single · optional
-///
-/// Most recent average of the three line power factors.
-#[derive(Clone, Copy, Debug)]
-pub struct LastAveragePowerFactor;
-
-impl Resource for LastAveragePowerFactor {
-    const ID: u16 = 6;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for LastAveragePowerFactor {}
-
-/// Minimum Power Factor (resource 7).
-///
-/// ID 7 · R · Float · single · optional
-///
-/// Lowest power factor seen on any of the three lines.
-#[derive(Clone, Copy, Debug)]
-pub struct MinimumPowerFactor;
-
-impl Resource for MinimumPowerFactor {
-    const ID: u16 = 7;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for MinimumPowerFactor {}
-
-/// Total active power import on the 3 lines (resource 8).
-///
-/// ID 8 · R · Float · single · mandatory · units `W`
-///
-/// Imported active power summed over the three lines (quadrants I and IV), in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalActivePowerImportOnThe3Lines;
-
-impl Resource for TotalActivePowerImportOnThe3Lines {
-    const ID: u16 = 8;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TotalActivePowerImportOnThe3Lines {}
-
-/// Total active power export on the 3 lines (resource 9).
-///
-/// ID 9 · R · Float · single · optional · units `W`
-///
-/// Exported active power summed over the three lines (quadrants II and III), in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalActivePowerExportOnThe3Lines;
-
-impl Resource for TotalActivePowerExportOnThe3Lines {
-    const ID: u16 = 9;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TotalActivePowerExportOnThe3Lines {}
-
-/// Total reactive power import on the 3 lines (resource 10).
-///
-/// ID 10 · R · Float · single · mandatory · units `var`
-///
-/// Imported reactive power summed over the three lines (quadrants I and II), in var.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalReactivePowerImportOnThe3Lines;
-
-impl Resource for TotalReactivePowerImportOnThe3Lines {
-    const ID: u16 = 10;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TotalReactivePowerImportOnThe3Lines {}
-
-/// Total reactive power export on the 3 lines (resource 11).
-///
-/// ID 11 · R · Float · single · optional · units `var`
-///
-/// Exported reactive power summed over the three lines (quadrants III and IV), in var.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalReactivePowerExportOnThe3Lines;
-
-impl Resource for TotalReactivePowerExportOnThe3Lines {
-    const ID: u16 = 11;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TotalReactivePowerExportOnThe3Lines {}
-
-/// Instantaneous Apparent Power import (resource 12).
-///
-/// ID 12 · R · Float · single · optional · units `VA` · range `-1..1`
-///
-/// Present imported apparent power over the three lines, in VA.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousApparentPowerImport;
-
-impl Resource for InstantaneousApparentPowerImport {
-    const ID: u16 = 12;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousApparentPowerImport {}
-
-/// Instantaneous Apparent Power export (resource 13).
-///
-/// ID 13 · R · Float · single · optional · units `VA`
-///
-/// Present exported apparent power over the three lines, in VA.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousApparentPowerExport;
-
-impl Resource for InstantaneousApparentPowerExport {
-    const ID: u16 = 13;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousApparentPowerExport {}
-
-/// Instantaneous Active Power (resource 14).
-///
-/// ID 14 · R · Float · single · optional · units `W`
-///
-/// Present active power over the three lines, import and export added, in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousActivePower;
-
-impl Resource for InstantaneousActivePower {
-    const ID: u16 = 14;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousActivePower {}
-
-/// Instantaneous Net Active Power (resource 15).
-///
-/// ID 15 · R · Float · single · optional · units `W`
-///
-/// Present net active power over the three lines, import minus export, in watts.
-#[derive(Clone, Copy, Debug)]
-pub struct InstantaneousNetActivePower;
-
-impl Resource for InstantaneousNetActivePower {
-    const ID: u16 = 15;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for InstantaneousNetActivePower {}
-
-/// Measurement period of Instantaneous value (resource 16).
-///
-/// ID 16 · R · Float · single · optional · units `s`
-///
-/// Integration period in seconds over which the instantaneous values are measured.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementPeriodOfInstantaneousValue;
-
-impl Resource for MeasurementPeriodOfInstantaneousValue {
-    const ID: u16 = 16;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for MeasurementPeriodOfInstantaneousValue {}
-
-/// Active energy import Un (resource 17).
-///
-/// ID 17 · R · Float · single · mandatory · units `Wh`
-///
-/// Imported active energy register of the three lines (single tariff), in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyImportUn;
-
-impl Resource for ActiveEnergyImportUn {
-    const ID: u16 = 17;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyImportUn {}
-
-/// Active energy export Un (resource 18).
-///
-/// ID 18 · R · Float · single · optional · units `Wh`
-///
-/// Exported active energy register of the three lines (single tariff), in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyExportUn;
-
-impl Resource for ActiveEnergyExportUn {
-    const ID: u16 = 18;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyExportUn {}
-
-/// Active energy Combined total (+export) (resource 19).
-///
-/// ID 19 · R · Float · single · optional · units `Wh`
-///
-/// Active energy register, import plus export, for the three lines, in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyCombinedTotalExport19;
-
-impl Resource for ActiveEnergyCombinedTotalExport19 {
-    const ID: u16 = 19;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyCombinedTotalExport19 {}
-
-/// Active energy Combined total (-export) (resource 20).
-///
-/// ID 20 · R · Float · single · optional · units `Wh`
-///
-/// Active energy register, import minus export, for the three lines, in Wh.
-#[derive(Clone, Copy, Debug)]
-pub struct ActiveEnergyCombinedTotalExport20;
-
-impl Resource for ActiveEnergyCombinedTotalExport20 {
-    const ID: u16 = 20;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ActiveEnergyCombinedTotalExport20 {}
-
-/// Reactive energy import Un (resource 21).
-///
-/// ID 21 · R · Float · single · mandatory · units `varh`
-///
-/// Imported reactive energy register of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyImportUn;
-
-impl Resource for ReactiveEnergyImportUn {
-    const ID: u16 = 21;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyImportUn {}
-
-/// Reactive energy export Un (resource 22).
-///
-/// ID 22 · R · Float · single · optional · units `varh`
-///
-/// Exported reactive energy register of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyExportUn;
-
-impl Resource for ReactiveEnergyExportUn {
-    const ID: u16 = 22;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyExportUn {}
-
-/// Reactive energy QI Un (resource 23).
-///
-/// ID 23 · R · Float · single · optional · units `varh`
-///
-/// Quadrant I reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQiUn;
-
-impl Resource for ReactiveEnergyQiUn {
-    const ID: u16 = 23;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQiUn {}
-
-/// Reactive energy QII Un (resource 24).
-///
-/// ID 24 · R · Float · single · optional · units `varh`
-///
-/// Quadrant II reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQiiUn;
-
-impl Resource for ReactiveEnergyQiiUn {
-    const ID: u16 = 24;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQiiUn {}
-
-/// Reactive energy QIII Un (resource 25).
-///
-/// ID 25 · R · Float · single · optional · units `varh`
-///
-/// Quadrant III reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQiiiUn;
-
-impl Resource for ReactiveEnergyQiiiUn {
-    const ID: u16 = 25;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQiiiUn {}
-
-/// Reactive energy QIV Un (resource 26).
-///
-/// ID 26 · R · Float · single · optional · units `varh`
-///
-/// Quadrant IV reactive energy of the three lines (single tariff), in varh.
-#[derive(Clone, Copy, Debug)]
-pub struct ReactiveEnergyQivUn;
-
-impl Resource for ReactiveEnergyQivUn {
-    const ID: u16 = 26;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ReactiveEnergyQivUn {}
-
-/// Apparent energy import Un (resource 27).
-///
-/// ID 27 · R · Float · single · optional · units `VAh`
-///
-/// Imported apparent energy register of the three lines (single tariff), in VAh.
-#[derive(Clone, Copy, Debug)]
-pub struct ApparentEnergyImportUn;
-
-impl Resource for ApparentEnergyImportUn {
-    const ID: u16 = 27;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ApparentEnergyImportUn {}
-
-/// Apparent energy export Un (resource 28).
-///
-/// ID 28 · R · Float · single · optional · units `VAh`
-///
-/// Exported apparent energy register of the three lines (single tariff), in VAh.
-#[derive(Clone, Copy, Debug)]
-pub struct ApparentEnergyExportUn;
-
-impl Resource for ApparentEnergyExportUn {
-    const ID: u16 = 28;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ApparentEnergyExportUn {}
-
-/// Number of power failures in any phase (resource 29).
-///
-/// ID 29 · R · Integer · single · optional
-///
-/// Count of outages on any of the phases.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfPowerFailuresInAnyPhase;
-
-impl Resource for NumberOfPowerFailuresInAnyPhase {
-    const ID: u16 = 29;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = i64;
-}
-
-impl Readable for NumberOfPowerFailuresInAnyPhase {}
-
-/// Number of long power failures in any phase (resource 30).
-///
-/// ID 30 · R · Integer · single · optional
-///
-/// Count of long outages on any of the phases.
-#[derive(Clone, Copy, Debug)]
-pub struct NumberOfLongPowerFailuresInAnyPhase;
-
-impl Resource for NumberOfLongPowerFailuresInAnyPhase {
-    const ID: u16 = 30;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = i64;
-}
-
-impl Readable for NumberOfLongPowerFailuresInAnyPhase {}
-
-/// Time threshold for long power failure (resource 31).
-///
-/// ID 31 · RW · Float · single · optional · units `s`
-///
-/// Duration in seconds above which an outage counts as long.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeThresholdForLongPowerFailure;
-
-impl Resource for TimeThresholdForLongPowerFailure {
-    const ID: u16 = 31;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TimeThresholdForLongPowerFailure {}
-
-impl Writable for TimeThresholdForLongPowerFailure {}
-
-/// Duration of last long power failure in any phase (resource 32).
-///
-/// ID 32 · R · Float · single · optional · units `s`
-///
-/// Length of the most recent long outage on any phase, in seconds.
-#[derive(Clone, Copy, Debug)]
-pub struct DurationOfLastLongPowerFailureInAnyPhase;
-
-impl Resource for DurationOfLastLongPowerFailureInAnyPhase {
-    const ID: u16 = 32;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for DurationOfLastLongPowerFailureInAnyPhase {}
-
-/// Threshold for missing voltage (voltage cut) (resource 33).
-///
-/// ID 33 · RW · Float · single · optional · units `V`
-///
-/// Voltage in volts under which a phase is treated as missing (a cut).
-#[derive(Clone, Copy, Debug)]
-pub struct ThresholdForMissingVoltageVoltageCut;
-
-impl Resource for ThresholdForMissingVoltageVoltageCut {
-    const ID: u16 = 33;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for ThresholdForMissingVoltageVoltageCut {}
-
-impl Writable for ThresholdForMissingVoltageVoltageCut {}
-
-/// Time threshold for voltage cut (resource 34).
-///
-/// ID 34 · RW · Float · single · optional · units `s`
-///
-/// Minimum time in seconds the voltage must stay missing to count as a cut.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeThresholdForVoltageCut;
-
-impl Resource for TimeThresholdForVoltageCut {
-    const ID: u16 = 34;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for TimeThresholdForVoltageCut {}
-
-impl Writable for TimeThresholdForVoltageCut {}
-
-/// Voltage cut (resource 35).
-///
-/// ID 35 · R · Boolean · single · optional
-///
-/// true when a phase stayed under the cut threshold for longer than the cut time threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct VoltageCut;
-
-impl Resource for VoltageCut {
-    const ID: u16 = 35;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = bool;
-}
-
-impl Readable for VoltageCut {}
-
-/// L1 Meter Instance (resource 36).
-///
-/// ID 36 · R · Integer · single · optional
-///
-/// Instance ID of the single-phase meter object that measures line 1.
-#[derive(Clone, Copy, Debug)]
-pub struct L1MeterInstance;
-
-impl Resource for L1MeterInstance {
-    const ID: u16 = 36;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = i64;
-}
-
-impl Readable for L1MeterInstance {}
-
-/// L2 Meter Instance (resource 37).
-///
-/// ID 37 · R · Integer · single · optional
-///
-/// Instance ID of the single-phase meter object that measures line 2.
-#[derive(Clone, Copy, Debug)]
-pub struct L2MeterInstance;
-
-impl Resource for L2MeterInstance {
-    const ID: u16 = 37;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = i64;
-}
-
-impl Readable for L2MeterInstance {}
-
-/// L3 Meter Instance (resource 38).
-///
-/// ID 38 · R · Integer · single · optional
-///
-/// Instance ID of the single-phase meter object that measures line 3.
-#[derive(Clone, Copy, Debug)]
-pub struct L3MeterInstance;
-
-impl Resource for L3MeterInstance {
-    const ID: u16 = 38;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = i64;
-}
-
-impl Readable for L3MeterInstance {}
-
-/// Low power factor threshold (resource 39).
-///
-/// ID 39 · RW · Float · single · optional
-///
-/// Overall power factor under which Low power factor becomes true.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerFactorThreshold;
-
-impl Resource for LowPowerFactorThreshold {
-    const ID: u16 = 39;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for LowPowerFactorThreshold {}
-
-impl Writable for LowPowerFactorThreshold {}
-
-/// Low power factor (resource 40).
-///
-/// ID 40 · R · Boolean · single · optional
-///
-/// true while the overall power factor is under its threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct LowPowerFactor;
-
-impl Resource for LowPowerFactor {
-    const ID: u16 = 40;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = bool;
-}
-
-impl Readable for LowPowerFactor {}
-
-/// Excessive load (resource 41).
-///
-/// ID 41 · R · Boolean · single · optional
-///
-/// true when the load draws too much, for example excessive imported current.
-#[derive(Clone, Copy, Debug)]
-pub struct ExcessiveLoad;
-
-impl Resource for ExcessiveLoad {
-    const ID: u16 = 41;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = bool;
-}
-
-impl Readable for ExcessiveLoad {}
-
-/// Unexpected load (resource 42).
-///
-/// ID 42 · R · Boolean · single · optional
-///
-/// true when current is imported although the load should be disconnected.
-#[derive(Clone, Copy, Debug)]
-pub struct UnexpectedLoad;
-
-impl Resource for UnexpectedLoad {
-    const ID: u16 = 42;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = bool;
-}
-
-impl Readable for UnexpectedLoad {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = ThreePhaseElectricalMeterComplement;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -182,19 +182,19 @@ impl ObjectType for TimeSynchronization {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TimeSynchronizationWrite {
-    /// NTP server address (resource 1, RW): see [`NtpServerAddress`](struct@NtpServerAddress).
+    /// NTP server address (resource 1, RW): see [`NtpServerAddress`](struct@resources::NtpServerAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub ntp_server_address: Option<String>,
-    /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`](struct@BackupNtpServerAddress).
+    /// Backup NTP server address (resource 2, RW): see [`BackupNtpServerAddress`](struct@resources::BackupNtpServerAddress).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub backup_ntp_server_address: Option<String>,
-    /// NTP period (resource 3, RW): see [`NtpPeriod`](struct@NtpPeriod).
+    /// NTP period (resource 3, RW): see [`NtpPeriod`](struct@resources::NtpPeriod).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -270,88 +270,93 @@ impl WriteView for TimeSynchronizationWrite {
     }
 }
 
-/// NTP server address (resource 1).
-///
-/// ID 1 · RW · String · single · mandatory
-///
-/// Host name or IP address of the NTP server.
-#[derive(Clone, Copy, Debug)]
-pub struct NtpServerAddress;
+/// One zero-sized type per resource of Time synchronization 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for NtpServerAddress {
-    const ID: u16 = 1;
-    type Object = TimeSynchronization;
-    type Value = String;
+    /// NTP server address (resource 1).
+    ///
+    /// ID 1 · RW · String · single · mandatory
+    ///
+    /// Host name or IP address of the NTP server.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NtpServerAddress;
+
+    impl Resource for NtpServerAddress {
+        const ID: u16 = 1;
+        type Object = TimeSynchronization;
+        type Value = String;
+    }
+
+    impl Readable for NtpServerAddress {}
+
+    impl Writable for NtpServerAddress {}
+
+    /// Backup NTP server address (resource 2).
+    ///
+    /// ID 2 · RW · String · single · optional
+    ///
+    /// Host name or IP address of a second NTP server tried when the first does not answer.
+    #[derive(Clone, Copy, Debug)]
+    pub struct BackupNtpServerAddress;
+
+    impl Resource for BackupNtpServerAddress {
+        const ID: u16 = 2;
+        type Object = TimeSynchronization;
+        type Value = String;
+    }
+
+    impl Readable for BackupNtpServerAddress {}
+
+    impl Writable for BackupNtpServerAddress {}
+
+    /// NTP period (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional · units `h`
+    ///
+    /// Hours between two synchronisation attempts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct NtpPeriod;
+
+    impl Resource for NtpPeriod {
+        const ID: u16 = 3;
+        type Object = TimeSynchronization;
+        type Value = i64;
+    }
+
+    impl Readable for NtpPeriod {}
+
+    impl Writable for NtpPeriod {}
+
+    /// Last time sync (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `h`
+    ///
+    /// When the clock was last synchronised successfully, as an integer with the unit hours.
+    #[derive(Clone, Copy, Debug)]
+    pub struct LastTimeSync;
+
+    impl Resource for LastTimeSync {
+        const ID: u16 = 4;
+        type Object = TimeSynchronization;
+        type Value = i64;
+    }
+
+    impl Readable for LastTimeSync {}
+
+    /// Time sync error (resource 5).
+    ///
+    /// ID 5 · R · Boolean · single · optional
+    ///
+    /// true when the most recent synchronisation failed, false when it succeeded.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TimeSyncError;
+
+    impl Resource for TimeSyncError {
+        const ID: u16 = 5;
+        type Object = TimeSynchronization;
+        type Value = bool;
+    }
+
+    impl Readable for TimeSyncError {}
 }
-
-impl Readable for NtpServerAddress {}
-
-impl Writable for NtpServerAddress {}
-
-/// Backup NTP server address (resource 2).
-///
-/// ID 2 · RW · String · single · optional
-///
-/// Host name or IP address of a second NTP server tried when the first does not answer.
-#[derive(Clone, Copy, Debug)]
-pub struct BackupNtpServerAddress;
-
-impl Resource for BackupNtpServerAddress {
-    const ID: u16 = 2;
-    type Object = TimeSynchronization;
-    type Value = String;
-}
-
-impl Readable for BackupNtpServerAddress {}
-
-impl Writable for BackupNtpServerAddress {}
-
-/// NTP period (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional · units `h`
-///
-/// Hours between two synchronisation attempts.
-#[derive(Clone, Copy, Debug)]
-pub struct NtpPeriod;
-
-impl Resource for NtpPeriod {
-    const ID: u16 = 3;
-    type Object = TimeSynchronization;
-    type Value = i64;
-}
-
-impl Readable for NtpPeriod {}
-
-impl Writable for NtpPeriod {}
-
-/// Last time sync (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `h`
-///
-/// When the clock was last synchronised successfully, as an integer with the unit hours.
-#[derive(Clone, Copy, Debug)]
-pub struct LastTimeSync;
-
-impl Resource for LastTimeSync {
-    const ID: u16 = 4;
-    type Object = TimeSynchronization;
-    type Value = i64;
-}
-
-impl Readable for LastTimeSync {}
-
-/// Time sync error (resource 5).
-///
-/// ID 5 · R · Boolean · single · optional
-///
-/// true when the most recent synchronisation failed, false when it succeeded.
-#[derive(Clone, Copy, Debug)]
-pub struct TimeSyncError;
-
-impl Resource for TimeSyncError {
-    const ID: u16 = 5;
-    type Object = TimeSynchronization;
-    type Value = bool;
-}
-
-impl Readable for TimeSyncError {}

@@ -676,25 +676,25 @@ impl ObjectType for TrafficCounter {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct TrafficCounterWrite {
-    /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@MeasuringPeriod1).
+    /// Measuring period 1 (resource 4, RW): see [`MeasuringPeriod1`](struct@resources::MeasuringPeriod1).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub measuring_period_1: Option<InstanceMap<i64>>,
-    /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@MeasuringPeriod2).
+    /// Measuring period 2 (resource 5, RW): see [`MeasuringPeriod2`](struct@resources::MeasuringPeriod2).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub measuring_period_2: Option<InstanceMap<i64>>,
-    /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@MeasuringPeriod3).
+    /// Measuring period 3 (resource 6, RW): see [`MeasuringPeriod3`](struct@resources::MeasuringPeriod3).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub measuring_period_3: Option<InstanceMap<i64>>,
-    /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@SpeedLimitThreshold).
+    /// Speed limit threshold (resource 16, RW): see [`SpeedLimitThreshold`](struct@resources::SpeedLimitThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -789,7 +789,7 @@ impl WriteView for TrafficCounterWrite {
 /// The executable resources of Traffic Counter (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`](struct@ResetCumulatedNumber).
+    /// Reset cumulated number (resource 2, E): see [`ResetCumulatedNumber`](struct@resources::ResetCumulatedNumber).
     ResetCumulatedNumber,
 }
 
@@ -1315,362 +1315,367 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Vehicle type (resource 0).
-///
-/// ID 0 · R · Integer · multiple · optional
-///
-/// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
-#[derive(Clone, Copy, Debug)]
-pub struct VehicleType;
+/// One zero-sized type per resource of Traffic Counter 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for VehicleType {
-    const ID: u16 = 0;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<VehicleTypeValue>;
+    /// Vehicle type (resource 0).
+    ///
+    /// ID 0 · R · Integer · multiple · optional
+    ///
+    /// Vehicle classes counted, coded as in DATEX II v3; the instance ID of this and the other multi-instance resources identifies the class.
+    #[derive(Clone, Copy, Debug)]
+    pub struct VehicleType;
+
+    impl Resource for VehicleType {
+        const ID: u16 = 0;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<VehicleTypeValue>;
+    }
+
+    impl Readable for VehicleType {}
+
+    /// Cumulated number (resource 1).
+    ///
+    /// ID 1 · R · Integer · multiple · optional
+    ///
+    /// Vehicles counted since the last reset, per vehicle class.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumber;
+
+    impl Resource for CumulatedNumber {
+        const ID: u16 = 1;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CumulatedNumber {}
+
+    /// Reset cumulated number (resource 2).
+    ///
+    /// ID 2 · E · none · single · optional
+    ///
+    /// Execute to set the running vehicle counts back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetCumulatedNumber;
+
+    impl Resource for ResetCumulatedNumber {
+        const ID: u16 = 2;
+        type Object = TrafficCounter;
+        type Value = ();
+    }
+
+    impl Executable for ResetCumulatedNumber {}
+
+    /// Cumulated number today (resource 3).
+    ///
+    /// ID 3 · R · Integer · multiple · mandatory
+    ///
+    /// Vehicles counted since midnight, per vehicle class.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumberToday;
+
+    impl Resource for CumulatedNumberToday {
+        const ID: u16 = 3;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CumulatedNumberToday {}
+
+    /// Measuring period 1 (resource 4).
+    ///
+    /// ID 4 · RW · Integer · multiple · optional · units `s`
+    ///
+    /// Length of the first counting period in seconds (for example 3600), per vehicle class.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasuringPeriod1;
+
+    impl Resource for MeasuringPeriod1 {
+        const ID: u16 = 4;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for MeasuringPeriod1 {}
+
+    impl Writable for MeasuringPeriod1 {}
+
+    /// Measuring period 2 (resource 5).
+    ///
+    /// ID 5 · RW · Integer · multiple · optional · units `s`
+    ///
+    /// Length of the second counting period in seconds (for example 900), per vehicle class.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasuringPeriod2;
+
+    impl Resource for MeasuringPeriod2 {
+        const ID: u16 = 5;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for MeasuringPeriod2 {}
+
+    impl Writable for MeasuringPeriod2 {}
+
+    /// Measuring period 3 (resource 6).
+    ///
+    /// ID 6 · RW · Integer · multiple · optional · units `s`
+    ///
+    /// Length of the third counting period in seconds (for example 300), per vehicle class.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasuringPeriod3;
+
+    impl Resource for MeasuringPeriod3 {
+        const ID: u16 = 6;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for MeasuringPeriod3 {}
+
+    impl Writable for MeasuringPeriod3 {}
+
+    /// Cumulated number during last period 1 (resource 7).
+    ///
+    /// ID 7 · R · Integer · multiple · optional
+    ///
+    /// Vehicles counted during the last completed first period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumberDuringLastPeriod1;
+
+    impl Resource for CumulatedNumberDuringLastPeriod1 {
+        const ID: u16 = 7;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CumulatedNumberDuringLastPeriod1 {}
+
+    /// Cumulated number during last period 2 (resource 8).
+    ///
+    /// ID 8 · R · Integer · multiple · optional
+    ///
+    /// Vehicles counted during the last completed second period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumberDuringLastPeriod2;
+
+    impl Resource for CumulatedNumberDuringLastPeriod2 {
+        const ID: u16 = 8;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CumulatedNumberDuringLastPeriod2 {}
+
+    /// Cumulated number during last period 3 (resource 9).
+    ///
+    /// ID 9 · R · Integer · multiple · optional
+    ///
+    /// Vehicles counted during the last completed third period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedNumberDuringLastPeriod3;
+
+    impl Resource for CumulatedNumberDuringLastPeriod3 {
+        const ID: u16 = 9;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for CumulatedNumberDuringLastPeriod3 {}
+
+    /// Average speed during last period 1 (resource 10).
+    ///
+    /// ID 10 · R · Integer · multiple · optional
+    ///
+    /// Mean vehicle speed over the last completed first period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageSpeedDuringLastPeriod1;
+
+    impl Resource for AverageSpeedDuringLastPeriod1 {
+        const ID: u16 = 10;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for AverageSpeedDuringLastPeriod1 {}
+
+    /// Average speed during last period 2 (resource 11).
+    ///
+    /// ID 11 · R · Integer · multiple · optional
+    ///
+    /// Mean vehicle speed over the last completed second period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageSpeedDuringLastPeriod2;
+
+    impl Resource for AverageSpeedDuringLastPeriod2 {
+        const ID: u16 = 11;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for AverageSpeedDuringLastPeriod2 {}
+
+    /// Average speed during last period 3 (resource 12).
+    ///
+    /// ID 12 · R · Integer · multiple · optional
+    ///
+    /// Mean vehicle speed over the last completed third period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageSpeedDuringLastPeriod3;
+
+    impl Resource for AverageSpeedDuringLastPeriod3 {
+        const ID: u16 = 12;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for AverageSpeedDuringLastPeriod3 {}
+
+    /// Average distance during last period 1 (resource 13).
+    ///
+    /// ID 13 · R · Integer · multiple · optional
+    ///
+    /// Mean gap between consecutive vehicles over the last completed first period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageDistanceDuringLastPeriod1;
+
+    impl Resource for AverageDistanceDuringLastPeriod1 {
+        const ID: u16 = 13;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for AverageDistanceDuringLastPeriod1 {}
+
+    /// Average distance during last period 2 (resource 14).
+    ///
+    /// ID 14 · R · Integer · multiple · optional
+    ///
+    /// Mean gap between consecutive vehicles over the last completed second period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageDistanceDuringLastPeriod2;
+
+    impl Resource for AverageDistanceDuringLastPeriod2 {
+        const ID: u16 = 14;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for AverageDistanceDuringLastPeriod2 {}
+
+    /// Average distance during last period 3 (resource 15).
+    ///
+    /// ID 15 · R · Integer · multiple · optional
+    ///
+    /// Mean gap between consecutive vehicles over the last completed third period.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AverageDistanceDuringLastPeriod3;
+
+    impl Resource for AverageDistanceDuringLastPeriod3 {
+        const ID: u16 = 15;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for AverageDistanceDuringLastPeriod3 {}
+
+    /// Speed limit threshold (resource 16).
+    ///
+    /// ID 16 · RW · Integer · multiple · optional
+    ///
+    /// Speed used as the limit when computing the share of speeding vehicles.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SpeedLimitThreshold;
+
+    impl Resource for SpeedLimitThreshold {
+        const ID: u16 = 16;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for SpeedLimitThreshold {}
+
+    impl Writable for SpeedLimitThreshold {}
+
+    /// Percentage above speed limit (resource 17).
+    ///
+    /// ID 17 · R · Integer · multiple · optional
+    ///
+    /// Share of vehicles, in percent, that exceeded Speed limit threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct PercentageAboveSpeedLimit;
+
+    impl Resource for PercentageAboveSpeedLimit {
+        const ID: u16 = 17;
+        type Object = TrafficCounter;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for PercentageAboveSpeedLimit {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = TrafficCounter;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = TrafficCounter;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = TrafficCounter;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = TrafficCounter;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for VehicleType {}
-
-/// Cumulated number (resource 1).
-///
-/// ID 1 · R · Integer · multiple · optional
-///
-/// Vehicles counted since the last reset, per vehicle class.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumber;
-
-impl Resource for CumulatedNumber {
-    const ID: u16 = 1;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CumulatedNumber {}
-
-/// Reset cumulated number (resource 2).
-///
-/// ID 2 · E · none · single · optional
-///
-/// Execute to set the running vehicle counts back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetCumulatedNumber;
-
-impl Resource for ResetCumulatedNumber {
-    const ID: u16 = 2;
-    type Object = TrafficCounter;
-    type Value = ();
-}
-
-impl Executable for ResetCumulatedNumber {}
-
-/// Cumulated number today (resource 3).
-///
-/// ID 3 · R · Integer · multiple · mandatory
-///
-/// Vehicles counted since midnight, per vehicle class.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumberToday;
-
-impl Resource for CumulatedNumberToday {
-    const ID: u16 = 3;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CumulatedNumberToday {}
-
-/// Measuring period 1 (resource 4).
-///
-/// ID 4 · RW · Integer · multiple · optional · units `s`
-///
-/// Length of the first counting period in seconds (for example 3600), per vehicle class.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasuringPeriod1;
-
-impl Resource for MeasuringPeriod1 {
-    const ID: u16 = 4;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for MeasuringPeriod1 {}
-
-impl Writable for MeasuringPeriod1 {}
-
-/// Measuring period 2 (resource 5).
-///
-/// ID 5 · RW · Integer · multiple · optional · units `s`
-///
-/// Length of the second counting period in seconds (for example 900), per vehicle class.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasuringPeriod2;
-
-impl Resource for MeasuringPeriod2 {
-    const ID: u16 = 5;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for MeasuringPeriod2 {}
-
-impl Writable for MeasuringPeriod2 {}
-
-/// Measuring period 3 (resource 6).
-///
-/// ID 6 · RW · Integer · multiple · optional · units `s`
-///
-/// Length of the third counting period in seconds (for example 300), per vehicle class.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasuringPeriod3;
-
-impl Resource for MeasuringPeriod3 {
-    const ID: u16 = 6;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for MeasuringPeriod3 {}
-
-impl Writable for MeasuringPeriod3 {}
-
-/// Cumulated number during last period 1 (resource 7).
-///
-/// ID 7 · R · Integer · multiple · optional
-///
-/// Vehicles counted during the last completed first period.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumberDuringLastPeriod1;
-
-impl Resource for CumulatedNumberDuringLastPeriod1 {
-    const ID: u16 = 7;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CumulatedNumberDuringLastPeriod1 {}
-
-/// Cumulated number during last period 2 (resource 8).
-///
-/// ID 8 · R · Integer · multiple · optional
-///
-/// Vehicles counted during the last completed second period.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumberDuringLastPeriod2;
-
-impl Resource for CumulatedNumberDuringLastPeriod2 {
-    const ID: u16 = 8;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CumulatedNumberDuringLastPeriod2 {}
-
-/// Cumulated number during last period 3 (resource 9).
-///
-/// ID 9 · R · Integer · multiple · optional
-///
-/// Vehicles counted during the last completed third period.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedNumberDuringLastPeriod3;
-
-impl Resource for CumulatedNumberDuringLastPeriod3 {
-    const ID: u16 = 9;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for CumulatedNumberDuringLastPeriod3 {}
-
-/// Average speed during last period 1 (resource 10).
-///
-/// ID 10 · R · Integer · multiple · optional
-///
-/// Mean vehicle speed over the last completed first period.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageSpeedDuringLastPeriod1;
-
-impl Resource for AverageSpeedDuringLastPeriod1 {
-    const ID: u16 = 10;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for AverageSpeedDuringLastPeriod1 {}
-
-/// Average speed during last period 2 (resource 11).
-///
-/// ID 11 · R · Integer · multiple · optional
-///
-/// Mean vehicle speed over the last completed second period.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageSpeedDuringLastPeriod2;
-
-impl Resource for AverageSpeedDuringLastPeriod2 {
-    const ID: u16 = 11;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for AverageSpeedDuringLastPeriod2 {}
-
-/// Average speed during last period 3 (resource 12).
-///
-/// ID 12 · R · Integer · multiple · optional
-///
-/// Mean vehicle speed over the last completed third period.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageSpeedDuringLastPeriod3;
-
-impl Resource for AverageSpeedDuringLastPeriod3 {
-    const ID: u16 = 12;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for AverageSpeedDuringLastPeriod3 {}
-
-/// Average distance during last period 1 (resource 13).
-///
-/// ID 13 · R · Integer · multiple · optional
-///
-/// Mean gap between consecutive vehicles over the last completed first period.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageDistanceDuringLastPeriod1;
-
-impl Resource for AverageDistanceDuringLastPeriod1 {
-    const ID: u16 = 13;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for AverageDistanceDuringLastPeriod1 {}
-
-/// Average distance during last period 2 (resource 14).
-///
-/// ID 14 · R · Integer · multiple · optional
-///
-/// Mean gap between consecutive vehicles over the last completed second period.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageDistanceDuringLastPeriod2;
-
-impl Resource for AverageDistanceDuringLastPeriod2 {
-    const ID: u16 = 14;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for AverageDistanceDuringLastPeriod2 {}
-
-/// Average distance during last period 3 (resource 15).
-///
-/// ID 15 · R · Integer · multiple · optional
-///
-/// Mean gap between consecutive vehicles over the last completed third period.
-#[derive(Clone, Copy, Debug)]
-pub struct AverageDistanceDuringLastPeriod3;
-
-impl Resource for AverageDistanceDuringLastPeriod3 {
-    const ID: u16 = 15;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for AverageDistanceDuringLastPeriod3 {}
-
-/// Speed limit threshold (resource 16).
-///
-/// ID 16 · RW · Integer · multiple · optional
-///
-/// Speed used as the limit when computing the share of speeding vehicles.
-#[derive(Clone, Copy, Debug)]
-pub struct SpeedLimitThreshold;
-
-impl Resource for SpeedLimitThreshold {
-    const ID: u16 = 16;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for SpeedLimitThreshold {}
-
-impl Writable for SpeedLimitThreshold {}
-
-/// Percentage above speed limit (resource 17).
-///
-/// ID 17 · R · Integer · multiple · optional
-///
-/// Share of vehicles, in percent, that exceeded Speed limit threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct PercentageAboveSpeedLimit;
-
-impl Resource for PercentageAboveSpeedLimit {
-    const ID: u16 = 17;
-    type Object = TrafficCounter;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for PercentageAboveSpeedLimit {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = TrafficCounter;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = TrafficCounter;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = TrafficCounter;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = TrafficCounter;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

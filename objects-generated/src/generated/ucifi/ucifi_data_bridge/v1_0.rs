@@ -213,13 +213,13 @@ impl ObjectType for UcifiDataBridge {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiDataBridgeWrite {
-    /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
+    /// Payload (resource 1, RW): see [`Payload`](struct@resources::Payload).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub payload: Option<String>,
-    /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
+    /// Hash (resource 2, RW): see [`Hash`](struct@resources::Hash).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -287,102 +287,107 @@ impl WriteView for UcifiDataBridgeWrite {
     }
 }
 
-/// Payload (resource 1).
-///
-/// ID 1 · RW · String · single · mandatory
-///
-/// The opaque data being carried, in either direction.
-#[derive(Clone, Copy, Debug)]
-pub struct Payload;
+/// One zero-sized type per resource of uCIFI data bridge 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Payload {
-    const ID: u16 = 1;
-    type Object = UcifiDataBridge;
-    type Value = String;
+    /// Payload (resource 1).
+    ///
+    /// ID 1 · RW · String · single · mandatory
+    ///
+    /// The opaque data being carried, in either direction.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Payload;
+
+    impl Resource for Payload {
+        const ID: u16 = 1;
+        type Object = UcifiDataBridge;
+        type Value = String;
+    }
+
+    impl Readable for Payload {}
+
+    impl Writable for Payload {}
+
+    /// Hash (resource 2).
+    ///
+    /// ID 2 · RW · String · single · optional
+    ///
+    /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Hash;
+
+    impl Resource for Hash {
+        const ID: u16 = 2;
+        type Object = UcifiDataBridge;
+        type Value = String;
+    }
+
+    impl Readable for Hash {}
+
+    impl Writable for Hash {}
+
+    /// Cumulated daily data volume up (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional · units `B`
+    ///
+    /// Bytes received by the device since midnight; useful for billing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedDailyDataVolumeUp;
+
+    impl Resource for CumulatedDailyDataVolumeUp {
+        const ID: u16 = 3;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedDailyDataVolumeUp {}
+
+    /// Cumulated daily data volume down (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `B`
+    ///
+    /// Bytes sent by the device since midnight; useful for billing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedDailyDataVolumeDown;
+
+    impl Resource for CumulatedDailyDataVolumeDown {
+        const ID: u16 = 4;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedDailyDataVolumeDown {}
+
+    /// Cumulated daily data volume total (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional · units `B`
+    ///
+    /// Bytes sent plus received since midnight; useful for billing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedDailyDataVolumeTotal;
+
+    impl Resource for CumulatedDailyDataVolumeTotal {
+        const ID: u16 = 5;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedDailyDataVolumeTotal {}
+
+    /// Communication error (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when a received payload does not match its hash.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationError;
+
+    impl Resource for CommunicationError {
+        const ID: u16 = 6;
+        type Object = UcifiDataBridge;
+        type Value = bool;
+    }
+
+    impl Readable for CommunicationError {}
 }
-
-impl Readable for Payload {}
-
-impl Writable for Payload {}
-
-/// Hash (resource 2).
-///
-/// ID 2 · RW · String · single · optional
-///
-/// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
-#[derive(Clone, Copy, Debug)]
-pub struct Hash;
-
-impl Resource for Hash {
-    const ID: u16 = 2;
-    type Object = UcifiDataBridge;
-    type Value = String;
-}
-
-impl Readable for Hash {}
-
-impl Writable for Hash {}
-
-/// Cumulated daily data volume up (resource 3).
-///
-/// ID 3 · R · Integer · single · optional · units `B`
-///
-/// Bytes received by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedDailyDataVolumeUp;
-
-impl Resource for CumulatedDailyDataVolumeUp {
-    const ID: u16 = 3;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for CumulatedDailyDataVolumeUp {}
-
-/// Cumulated daily data volume down (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `B`
-///
-/// Bytes sent by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedDailyDataVolumeDown;
-
-impl Resource for CumulatedDailyDataVolumeDown {
-    const ID: u16 = 4;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for CumulatedDailyDataVolumeDown {}
-
-/// Cumulated daily data volume total (resource 5).
-///
-/// ID 5 · R · Integer · single · optional · units `B`
-///
-/// Bytes sent plus received since midnight; useful for billing.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedDailyDataVolumeTotal;
-
-impl Resource for CumulatedDailyDataVolumeTotal {
-    const ID: u16 = 5;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for CumulatedDailyDataVolumeTotal {}
-
-/// Communication error (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when a received payload does not match its hash.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationError;
-
-impl Resource for CommunicationError {
-    const ID: u16 = 6;
-    type Object = UcifiDataBridge;
-    type Value = bool;
-}
-
-impl Readable for CommunicationError {}

@@ -412,43 +412,43 @@ impl ObjectType for UcifiDataBridge {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiDataBridgeWrite {
-    /// Payload (resource 1, RW): see [`Payload`](struct@Payload).
+    /// Payload (resource 1, RW): see [`Payload`](struct@resources::Payload).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub payload: Option<Vec<u8>>,
-    /// Hash (resource 2, RW): see [`Hash`](struct@Hash).
+    /// Hash (resource 2, RW): see [`Hash`](struct@resources::Hash).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub hash: Option<String>,
-    /// Data Priority (resource 7, RW): see [`DataPriority`](struct@DataPriority).
+    /// Data Priority (resource 7, RW): see [`DataPriority`](struct@resources::DataPriority).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_priority: Option<DataPriorityValue>,
-    /// Data Creation Time (resource 8, RW): see [`DataCreationTime`](struct@DataCreationTime).
+    /// Data Creation Time (resource 8, RW): see [`DataCreationTime`](struct@resources::DataCreationTime).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_creation_time: Option<Time>,
-    /// Data Description (resource 9, RW): see [`DataDescription`](struct@DataDescription).
+    /// Data Description (resource 9, RW): see [`DataDescription`](struct@resources::DataDescription).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_description: Option<String>,
-    /// Data Format (resource 10, RW): see [`DataFormat`](struct@DataFormat).
+    /// Data Format (resource 10, RW): see [`DataFormat`](struct@resources::DataFormat).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub data_format: Option<String>,
-    /// App ID (resource 11, RW): see [`AppId`](struct@AppId).
+    /// App ID (resource 11, RW): see [`AppId`](struct@resources::AppId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -724,256 +724,261 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Payload (resource 1).
-///
-/// ID 1 · RW · Opaque · single · mandatory
-///
-/// The opaque data being carried, in either direction.
-#[derive(Clone, Copy, Debug)]
-pub struct Payload;
+/// One zero-sized type per resource of uCIFI data bridge 2.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for Payload {
-    const ID: u16 = 1;
-    type Object = UcifiDataBridge;
-    type Value = Vec<u8>;
+    /// Payload (resource 1).
+    ///
+    /// ID 1 · RW · Opaque · single · mandatory
+    ///
+    /// The opaque data being carried, in either direction.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Payload;
+
+    impl Resource for Payload {
+        const ID: u16 = 1;
+        type Object = UcifiDataBridge;
+        type Value = Vec<u8>;
+    }
+
+    impl Readable for Payload {}
+
+    impl Writable for Payload {}
+
+    /// Hash (resource 2).
+    ///
+    /// ID 2 · RW · String · single · optional
+    ///
+    /// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Hash;
+
+    impl Resource for Hash {
+        const ID: u16 = 2;
+        type Object = UcifiDataBridge;
+        type Value = String;
+    }
+
+    impl Readable for Hash {}
+
+    impl Writable for Hash {}
+
+    /// Cumulated daily data volume up (resource 3).
+    ///
+    /// ID 3 · R · Integer · single · optional · units `B`
+    ///
+    /// Bytes received by the device since midnight; useful for billing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedDailyDataVolumeUp;
+
+    impl Resource for CumulatedDailyDataVolumeUp {
+        const ID: u16 = 3;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedDailyDataVolumeUp {}
+
+    /// Cumulated daily data volume down (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `B`
+    ///
+    /// Bytes sent by the device since midnight; useful for billing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedDailyDataVolumeDown;
+
+    impl Resource for CumulatedDailyDataVolumeDown {
+        const ID: u16 = 4;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedDailyDataVolumeDown {}
+
+    /// Cumulated daily data volume total (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional · units `B`
+    ///
+    /// Bytes sent plus received since midnight; useful for billing.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CumulatedDailyDataVolumeTotal;
+
+    impl Resource for CumulatedDailyDataVolumeTotal {
+        const ID: u16 = 5;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for CumulatedDailyDataVolumeTotal {}
+
+    /// Communication error (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when a received payload does not match its hash.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommunicationError;
+
+    impl Resource for CommunicationError {
+        const ID: u16 = 6;
+        type Object = UcifiDataBridge;
+        type Value = bool;
+    }
+
+    impl Readable for CommunicationError {}
+
+    /// Data Priority (resource 7).
+    ///
+    /// ID 7 · RW · Integer · single · optional
+    ///
+    /// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataPriority;
+
+    impl Resource for DataPriority {
+        const ID: u16 = 7;
+        type Object = UcifiDataBridge;
+        type Value = DataPriorityValue;
+    }
+
+    impl Readable for DataPriority {}
+
+    impl Writable for DataPriority {}
+
+    /// Data Creation Time (resource 8).
+    ///
+    /// ID 8 · RW · Time · single · optional
+    ///
+    /// Time at which this data instance was created.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataCreationTime;
+
+    impl Resource for DataCreationTime {
+        const ID: u16 = 8;
+        type Object = UcifiDataBridge;
+        type Value = Time;
+    }
+
+    impl Readable for DataCreationTime {}
+
+    impl Writable for DataCreationTime {}
+
+    /// Data Description (resource 9).
+    ///
+    /// ID 9 · RW · String · single · optional
+    ///
+    /// Short label of the data, such as meter readings.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataDescription;
+
+    impl Resource for DataDescription {
+        const ID: u16 = 9;
+        type Object = UcifiDataBridge;
+        type Value = String;
+    }
+
+    impl Readable for DataDescription {}
+
+    impl Writable for DataDescription {}
+
+    /// Data Format (resource 10).
+    ///
+    /// ID 10 · RW · String · single · optional
+    ///
+    /// Format of the payload as text, e.g. a vendor's compressed JSON.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DataFormat;
+
+    impl Resource for DataFormat {
+        const ID: u16 = 10;
+        type Object = UcifiDataBridge;
+        type Value = String;
+    }
+
+    impl Readable for DataFormat {}
+
+    impl Writable for DataFormat {}
+
+    /// App ID (resource 11).
+    ///
+    /// ID 11 · RW · Integer · single · optional
+    ///
+    /// Identifier of the application the data is meant for.
+    #[derive(Clone, Copy, Debug)]
+    pub struct AppId;
+
+    impl Resource for AppId {
+        const ID: u16 = 11;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for AppId {}
+
+    impl Writable for AppId {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = UcifiDataBridge;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = UcifiDataBridge;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = UcifiDataBridge;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = UcifiDataBridge;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for Payload {}
-
-impl Writable for Payload {}
-
-/// Hash (resource 2).
-///
-/// ID 2 · RW · String · single · optional
-///
-/// Check value of the payload, computed in a vendor-defined way, used to detect corruption.
-#[derive(Clone, Copy, Debug)]
-pub struct Hash;
-
-impl Resource for Hash {
-    const ID: u16 = 2;
-    type Object = UcifiDataBridge;
-    type Value = String;
-}
-
-impl Readable for Hash {}
-
-impl Writable for Hash {}
-
-/// Cumulated daily data volume up (resource 3).
-///
-/// ID 3 · R · Integer · single · optional · units `B`
-///
-/// Bytes received by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedDailyDataVolumeUp;
-
-impl Resource for CumulatedDailyDataVolumeUp {
-    const ID: u16 = 3;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for CumulatedDailyDataVolumeUp {}
-
-/// Cumulated daily data volume down (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `B`
-///
-/// Bytes sent by the device since midnight; useful for billing.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedDailyDataVolumeDown;
-
-impl Resource for CumulatedDailyDataVolumeDown {
-    const ID: u16 = 4;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for CumulatedDailyDataVolumeDown {}
-
-/// Cumulated daily data volume total (resource 5).
-///
-/// ID 5 · R · Integer · single · optional · units `B`
-///
-/// Bytes sent plus received since midnight; useful for billing.
-#[derive(Clone, Copy, Debug)]
-pub struct CumulatedDailyDataVolumeTotal;
-
-impl Resource for CumulatedDailyDataVolumeTotal {
-    const ID: u16 = 5;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for CumulatedDailyDataVolumeTotal {}
-
-/// Communication error (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when a received payload does not match its hash.
-#[derive(Clone, Copy, Debug)]
-pub struct CommunicationError;
-
-impl Resource for CommunicationError {
-    const ID: u16 = 6;
-    type Object = UcifiDataBridge;
-    type Value = bool;
-}
-
-impl Readable for CommunicationError {}
-
-/// Data Priority (resource 7).
-///
-/// ID 7 · RW · Integer · single · optional
-///
-/// Priority of the data: 0 immediate, 1 best effort, 2 latest value only; 3..100 reserved, 101..254 vendor modes.
-#[derive(Clone, Copy, Debug)]
-pub struct DataPriority;
-
-impl Resource for DataPriority {
-    const ID: u16 = 7;
-    type Object = UcifiDataBridge;
-    type Value = DataPriorityValue;
-}
-
-impl Readable for DataPriority {}
-
-impl Writable for DataPriority {}
-
-/// Data Creation Time (resource 8).
-///
-/// ID 8 · RW · Time · single · optional
-///
-/// Time at which this data instance was created.
-#[derive(Clone, Copy, Debug)]
-pub struct DataCreationTime;
-
-impl Resource for DataCreationTime {
-    const ID: u16 = 8;
-    type Object = UcifiDataBridge;
-    type Value = Time;
-}
-
-impl Readable for DataCreationTime {}
-
-impl Writable for DataCreationTime {}
-
-/// Data Description (resource 9).
-///
-/// ID 9 · RW · String · single · optional
-///
-/// Short label of the data, such as meter readings.
-#[derive(Clone, Copy, Debug)]
-pub struct DataDescription;
-
-impl Resource for DataDescription {
-    const ID: u16 = 9;
-    type Object = UcifiDataBridge;
-    type Value = String;
-}
-
-impl Readable for DataDescription {}
-
-impl Writable for DataDescription {}
-
-/// Data Format (resource 10).
-///
-/// ID 10 · RW · String · single · optional
-///
-/// Format of the payload as text, e.g. a vendor's compressed JSON.
-#[derive(Clone, Copy, Debug)]
-pub struct DataFormat;
-
-impl Resource for DataFormat {
-    const ID: u16 = 10;
-    type Object = UcifiDataBridge;
-    type Value = String;
-}
-
-impl Readable for DataFormat {}
-
-impl Writable for DataFormat {}
-
-/// App ID (resource 11).
-///
-/// ID 11 · RW · Integer · single · optional
-///
-/// Identifier of the application the data is meant for.
-#[derive(Clone, Copy, Debug)]
-pub struct AppId;
-
-impl Resource for AppId {
-    const ID: u16 = 11;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for AppId {}
-
-impl Writable for AppId {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = UcifiDataBridge;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = UcifiDataBridge;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = UcifiDataBridge;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = UcifiDataBridge;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

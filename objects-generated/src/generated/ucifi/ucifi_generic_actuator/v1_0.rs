@@ -219,19 +219,19 @@ impl ObjectType for UcifiGenericActuator {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiGenericActuatorWrite {
-    /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
+    /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@resources::DefaultDimmingLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_dimming_level: Option<i64>,
-    /// Command (resource 3, RW): see [`Command`](struct@Command).
+    /// Command (resource 3, RW): see [`Command`](struct@resources::Command).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub command: Option<i64>,
-    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@resources::SchedulerId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -317,104 +317,109 @@ impl WriteView for UcifiGenericActuatorWrite {
     }
 }
 
-/// Default dimming level (resource 1).
-///
-/// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Level in percent the actuator takes on at power-up.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultDimmingLevel;
+/// One zero-sized type per resource of uCIFI Generic Actuator 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for DefaultDimmingLevel {
-    const ID: u16 = 1;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
+    /// Default dimming level (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Level in percent the actuator takes on at power-up.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultDimmingLevel;
+
+    impl Resource for DefaultDimmingLevel {
+        const ID: u16 = 1;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultDimmingLevel {}
+
+    impl Writable for DefaultDimmingLevel {}
+
+    /// Dimming level (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Output level measured at the actuator in percent: 0 off, 100 fully on.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DimmingLevel;
+
+    impl Resource for DimmingLevel {
+        const ID: u16 = 2;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for DimmingLevel {}
+
+    /// Command (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Requested level in percent, e.g. from a manual override or a schedule.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Command;
+
+    impl Resource for Command {
+        const ID: u16 = 3;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for Command {}
+
+    impl Writable for Command {}
+
+    /// Command in action (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommandInAction;
+
+    impl Resource for CommandInAction {
+        const ID: u16 = 4;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for CommandInAction {}
+
+    /// Scheduler ID (resource 5).
+    ///
+    /// ID 5 · RW · Integer · multiple · optional
+    ///
+    /// IDs of the schedulers that drive this actuator's command, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SchedulerId;
+
+    impl Resource for SchedulerId {
+        const ID: u16 = 5;
+        type Object = UcifiGenericActuator;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for SchedulerId {}
+
+    impl Writable for SchedulerId {}
+
+    /// Invalid scheduler (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when one of the assigned schedulers cannot be run or is not supported.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InvalidScheduler;
+
+    impl Resource for InvalidScheduler {
+        const ID: u16 = 6;
+        type Object = UcifiGenericActuator;
+        type Value = bool;
+    }
+
+    impl Readable for InvalidScheduler {}
 }
-
-impl Readable for DefaultDimmingLevel {}
-
-impl Writable for DefaultDimmingLevel {}
-
-/// Dimming level (resource 2).
-///
-/// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Output level measured at the actuator in percent: 0 off, 100 fully on.
-#[derive(Clone, Copy, Debug)]
-pub struct DimmingLevel;
-
-impl Resource for DimmingLevel {
-    const ID: u16 = 2;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for DimmingLevel {}
-
-/// Command (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Requested level in percent, e.g. from a manual override or a schedule.
-#[derive(Clone, Copy, Debug)]
-pub struct Command;
-
-impl Resource for Command {
-    const ID: u16 = 3;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for Command {}
-
-impl Writable for Command {}
-
-/// Command in action (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
-#[derive(Clone, Copy, Debug)]
-pub struct CommandInAction;
-
-impl Resource for CommandInAction {
-    const ID: u16 = 4;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for CommandInAction {}
-
-/// Scheduler ID (resource 5).
-///
-/// ID 5 · RW · Integer · multiple · optional
-///
-/// IDs of the schedulers that drive this actuator's command, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct SchedulerId;
-
-impl Resource for SchedulerId {
-    const ID: u16 = 5;
-    type Object = UcifiGenericActuator;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for SchedulerId {}
-
-impl Writable for SchedulerId {}
-
-/// Invalid scheduler (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug)]
-pub struct InvalidScheduler;
-
-impl Resource for InvalidScheduler {
-    const ID: u16 = 6;
-    type Object = UcifiGenericActuator;
-    type Value = bool;
-}
-
-impl Readable for InvalidScheduler {}

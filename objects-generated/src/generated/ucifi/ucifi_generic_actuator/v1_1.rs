@@ -319,19 +319,19 @@ impl ObjectType for UcifiGenericActuator {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct UcifiGenericActuatorWrite {
-    /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@DefaultDimmingLevel).
+    /// Default dimming level (resource 1, RW): see [`DefaultDimmingLevel`](struct@resources::DefaultDimmingLevel).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub default_dimming_level: Option<i64>,
-    /// Command (resource 3, RW): see [`Command`](struct@Command).
+    /// Command (resource 3, RW): see [`Command`](struct@resources::Command).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub command: Option<i64>,
-    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@SchedulerId).
+    /// Scheduler ID (resource 5, RW): see [`SchedulerId`](struct@resources::SchedulerId).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -516,168 +516,173 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Default dimming level (resource 1).
-///
-/// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Level in percent the actuator takes on at power-up.
-#[derive(Clone, Copy, Debug)]
-pub struct DefaultDimmingLevel;
+/// One zero-sized type per resource of uCIFI Generic Actuator 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for DefaultDimmingLevel {
-    const ID: u16 = 1;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
+    /// Default dimming level (resource 1).
+    ///
+    /// ID 1 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Level in percent the actuator takes on at power-up.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DefaultDimmingLevel;
+
+    impl Resource for DefaultDimmingLevel {
+        const ID: u16 = 1;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for DefaultDimmingLevel {}
+
+    impl Writable for DefaultDimmingLevel {}
+
+    /// Dimming level (resource 2).
+    ///
+    /// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Output level measured at the actuator in percent: 0 off, 100 fully on.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DimmingLevel;
+
+    impl Resource for DimmingLevel {
+        const ID: u16 = 2;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for DimmingLevel {}
+
+    /// Command (resource 3).
+    ///
+    /// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Requested level in percent, e.g. from a manual override or a schedule.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Command;
+
+    impl Resource for Command {
+        const ID: u16 = 3;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for Command {}
+
+    impl Writable for Command {}
+
+    /// Command in action (resource 4).
+    ///
+    /// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
+    ///
+    /// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
+    #[derive(Clone, Copy, Debug)]
+    pub struct CommandInAction;
+
+    impl Resource for CommandInAction {
+        const ID: u16 = 4;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for CommandInAction {}
+
+    /// Scheduler ID (resource 5).
+    ///
+    /// ID 5 · RW · Integer · multiple · optional
+    ///
+    /// IDs of the schedulers that drive this actuator's command, one per instance.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SchedulerId;
+
+    impl Resource for SchedulerId {
+        const ID: u16 = 5;
+        type Object = UcifiGenericActuator;
+        type Value = InstanceMap<i64>;
+    }
+
+    impl Readable for SchedulerId {}
+
+    impl Writable for SchedulerId {}
+
+    /// Invalid scheduler (resource 6).
+    ///
+    /// ID 6 · R · Boolean · single · optional
+    ///
+    /// true when one of the assigned schedulers cannot be run or is not supported.
+    #[derive(Clone, Copy, Debug)]
+    pub struct InvalidScheduler;
+
+    impl Resource for InvalidScheduler {
+        const ID: u16 = 6;
+        type Object = UcifiGenericActuator;
+        type Value = bool;
+    }
+
+    impl Readable for InvalidScheduler {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = UcifiGenericActuator;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = UcifiGenericActuator;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = UcifiGenericActuator;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = UcifiGenericActuator;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for DefaultDimmingLevel {}
-
-impl Writable for DefaultDimmingLevel {}
-
-/// Dimming level (resource 2).
-///
-/// ID 2 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Output level measured at the actuator in percent: 0 off, 100 fully on.
-#[derive(Clone, Copy, Debug)]
-pub struct DimmingLevel;
-
-impl Resource for DimmingLevel {
-    const ID: u16 = 2;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for DimmingLevel {}
-
-/// Command (resource 3).
-///
-/// ID 3 · RW · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Requested level in percent, e.g. from a manual override or a schedule.
-#[derive(Clone, Copy, Debug)]
-pub struct Command;
-
-impl Resource for Command {
-    const ID: u16 = 3;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for Command {}
-
-impl Writable for Command {}
-
-/// Command in action (resource 4).
-///
-/// ID 4 · R · Integer · single · optional · units `/100` · range `0..100`
-///
-/// Level in percent that is actually being applied; over a slow LPWAN it can lag behind Command.
-#[derive(Clone, Copy, Debug)]
-pub struct CommandInAction;
-
-impl Resource for CommandInAction {
-    const ID: u16 = 4;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for CommandInAction {}
-
-/// Scheduler ID (resource 5).
-///
-/// ID 5 · RW · Integer · multiple · optional
-///
-/// IDs of the schedulers that drive this actuator's command, one per instance.
-#[derive(Clone, Copy, Debug)]
-pub struct SchedulerId;
-
-impl Resource for SchedulerId {
-    const ID: u16 = 5;
-    type Object = UcifiGenericActuator;
-    type Value = InstanceMap<i64>;
-}
-
-impl Readable for SchedulerId {}
-
-impl Writable for SchedulerId {}
-
-/// Invalid scheduler (resource 6).
-///
-/// ID 6 · R · Boolean · single · optional
-///
-/// true when one of the assigned schedulers cannot be run or is not supported.
-#[derive(Clone, Copy, Debug)]
-pub struct InvalidScheduler;
-
-impl Resource for InvalidScheduler {
-    const ID: u16 = 6;
-    type Object = UcifiGenericActuator;
-    type Value = bool;
-}
-
-impl Readable for InvalidScheduler {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = UcifiGenericActuator;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = UcifiGenericActuator;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = UcifiGenericActuator;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = UcifiGenericActuator;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

@@ -591,290 +591,295 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// pH (resource 1).
-///
-/// ID 1 · R · Float · single · optional
-///
-/// Acidity of the water on the pH scale (0..14, 7 neutral).
-#[derive(Clone, Copy, Debug)]
-pub struct PH;
+/// One zero-sized type per resource of Water quality sensor 1.1, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for PH {
-    const ID: u16 = 1;
-    type Object = WaterQualitySensor;
-    type Value = f64;
+    /// pH (resource 1).
+    ///
+    /// ID 1 · R · Float · single · optional
+    ///
+    /// Acidity of the water on the pH scale (0..14, 7 neutral).
+    #[derive(Clone, Copy, Debug)]
+    pub struct PH;
+
+    impl Resource for PH {
+        const ID: u16 = 1;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for PH {}
+
+    /// Chlorine (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `ppm`
+    ///
+    /// Chlorine concentration in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Chlorine;
+
+    impl Resource for Chlorine {
+        const ID: u16 = 2;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Chlorine {}
+
+    /// Redox or ORP (resource 3).
+    ///
+    /// ID 3 · R · Float · single · optional · units `V`
+    ///
+    /// Oxidation-reduction potential (ORP) in volts.
+    #[derive(Clone, Copy, Debug)]
+    pub struct RedoxOrOrp;
+
+    impl Resource for RedoxOrOrp {
+        const ID: u16 = 3;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for RedoxOrOrp {}
+
+    /// Total dissolved gas or TDG (resource 4).
+    ///
+    /// ID 4 · R · Float · single · optional · units `ppm`
+    ///
+    /// Total dissolved gas in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalDissolvedGasOrTdg;
+
+    impl Resource for TotalDissolvedGasOrTdg {
+        const ID: u16 = 4;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for TotalDissolvedGasOrTdg {}
+
+    /// Dissolved oxygen (resource 5).
+    ///
+    /// ID 5 · R · Float · single · optional · units `ppm`
+    ///
+    /// Dissolved oxygen in ppm.
+    #[derive(Clone, Copy, Debug)]
+    pub struct DissolvedOxygen;
+
+    impl Resource for DissolvedOxygen {
+        const ID: u16 = 5;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for DissolvedOxygen {}
+
+    /// Turbidity (resource 6).
+    ///
+    /// ID 6 · R · Float · single · optional · units `NTU`
+    ///
+    /// Cloudiness of the water in nephelometric turbidity units (NTU).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Turbidity;
+
+    impl Resource for Turbidity {
+        const ID: u16 = 6;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Turbidity {}
+
+    /// Conductivity (resource 7).
+    ///
+    /// ID 7 · R · Float · single · optional · units `S/m`
+    ///
+    /// Electrical conductivity of the water in siemens per metre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Conductivity;
+
+    impl Resource for Conductivity {
+        const ID: u16 = 7;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Conductivity {}
+
+    /// Conductance (resource 8).
+    ///
+    /// ID 8 · R · Float · single · optional · units `S/m`
+    ///
+    /// Electrical conductance measured by the probe (the registry gives S/m as unit).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Conductance;
+
+    impl Resource for Conductance {
+        const ID: u16 = 8;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Conductance {}
+
+    /// Total suspended solids (resource 9).
+    ///
+    /// ID 9 · R · Float · single · optional · units `mg/l`
+    ///
+    /// Total suspended solids (TSS) in milligrams per litre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalSuspendedSolids;
+
+    impl Resource for TotalSuspendedSolids {
+        const ID: u16 = 9;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for TotalSuspendedSolids {}
+
+    /// Total dissolved solids (resource 10).
+    ///
+    /// ID 10 · R · Float · single · optional · units `mg/l`
+    ///
+    /// Total dissolved solids (TDS) in milligrams per litre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct TotalDissolvedSolids;
+
+    impl Resource for TotalDissolvedSolids {
+        const ID: u16 = 10;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for TotalDissolvedSolids {}
+
+    /// Salinity (resource 11).
+    ///
+    /// ID 11 · R · Float · single · optional · units `ppt`
+    ///
+    /// Salt content in parts per thousand.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Salinity;
+
+    impl Resource for Salinity {
+        const ID: u16 = 11;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Salinity {}
+
+    /// NO3 (resource 12).
+    ///
+    /// ID 12 · R · Float · single · optional · units `mg/l`
+    ///
+    /// Nitrate (NO3) concentration in milligrams per litre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct No3;
+
+    impl Resource for No3 {
+        const ID: u16 = 12;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for No3 {}
+
+    /// NH3 (resource 13).
+    ///
+    /// ID 13 · R · Float · single · optional · units `mg/l`
+    ///
+    /// Ammonia (NH3) concentration in milligrams per litre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Nh3;
+
+    impl Resource for Nh3 {
+        const ID: u16 = 13;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Nh3 {}
+
+    /// NH4 (resource 14).
+    ///
+    /// ID 14 · R · Float · single · optional · units `mg/l`
+    ///
+    /// Ammonium (NH4) concentration in milligrams per litre.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Nh4;
+
+    impl Resource for Nh4 {
+        const ID: u16 = 14;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for Nh4 {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = WaterQualitySensor;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = WaterQualitySensor;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = WaterQualitySensor;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = WaterQualitySensor;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for PH {}
-
-/// Chlorine (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `ppm`
-///
-/// Chlorine concentration in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct Chlorine;
-
-impl Resource for Chlorine {
-    const ID: u16 = 2;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Chlorine {}
-
-/// Redox or ORP (resource 3).
-///
-/// ID 3 · R · Float · single · optional · units `V`
-///
-/// Oxidation-reduction potential (ORP) in volts.
-#[derive(Clone, Copy, Debug)]
-pub struct RedoxOrOrp;
-
-impl Resource for RedoxOrOrp {
-    const ID: u16 = 3;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for RedoxOrOrp {}
-
-/// Total dissolved gas or TDG (resource 4).
-///
-/// ID 4 · R · Float · single · optional · units `ppm`
-///
-/// Total dissolved gas in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalDissolvedGasOrTdg;
-
-impl Resource for TotalDissolvedGasOrTdg {
-    const ID: u16 = 4;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for TotalDissolvedGasOrTdg {}
-
-/// Dissolved oxygen (resource 5).
-///
-/// ID 5 · R · Float · single · optional · units `ppm`
-///
-/// Dissolved oxygen in ppm.
-#[derive(Clone, Copy, Debug)]
-pub struct DissolvedOxygen;
-
-impl Resource for DissolvedOxygen {
-    const ID: u16 = 5;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for DissolvedOxygen {}
-
-/// Turbidity (resource 6).
-///
-/// ID 6 · R · Float · single · optional · units `NTU`
-///
-/// Cloudiness of the water in nephelometric turbidity units (NTU).
-#[derive(Clone, Copy, Debug)]
-pub struct Turbidity;
-
-impl Resource for Turbidity {
-    const ID: u16 = 6;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Turbidity {}
-
-/// Conductivity (resource 7).
-///
-/// ID 7 · R · Float · single · optional · units `S/m`
-///
-/// Electrical conductivity of the water in siemens per metre.
-#[derive(Clone, Copy, Debug)]
-pub struct Conductivity;
-
-impl Resource for Conductivity {
-    const ID: u16 = 7;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Conductivity {}
-
-/// Conductance (resource 8).
-///
-/// ID 8 · R · Float · single · optional · units `S/m`
-///
-/// Electrical conductance measured by the probe (the registry gives S/m as unit).
-#[derive(Clone, Copy, Debug)]
-pub struct Conductance;
-
-impl Resource for Conductance {
-    const ID: u16 = 8;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Conductance {}
-
-/// Total suspended solids (resource 9).
-///
-/// ID 9 · R · Float · single · optional · units `mg/l`
-///
-/// Total suspended solids (TSS) in milligrams per litre.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalSuspendedSolids;
-
-impl Resource for TotalSuspendedSolids {
-    const ID: u16 = 9;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for TotalSuspendedSolids {}
-
-/// Total dissolved solids (resource 10).
-///
-/// ID 10 · R · Float · single · optional · units `mg/l`
-///
-/// Total dissolved solids (TDS) in milligrams per litre.
-#[derive(Clone, Copy, Debug)]
-pub struct TotalDissolvedSolids;
-
-impl Resource for TotalDissolvedSolids {
-    const ID: u16 = 10;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for TotalDissolvedSolids {}
-
-/// Salinity (resource 11).
-///
-/// ID 11 · R · Float · single · optional · units `ppt`
-///
-/// Salt content in parts per thousand.
-#[derive(Clone, Copy, Debug)]
-pub struct Salinity;
-
-impl Resource for Salinity {
-    const ID: u16 = 11;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Salinity {}
-
-/// NO3 (resource 12).
-///
-/// ID 12 · R · Float · single · optional · units `mg/l`
-///
-/// Nitrate (NO3) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug)]
-pub struct No3;
-
-impl Resource for No3 {
-    const ID: u16 = 12;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for No3 {}
-
-/// NH3 (resource 13).
-///
-/// ID 13 · R · Float · single · optional · units `mg/l`
-///
-/// Ammonia (NH3) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug)]
-pub struct Nh3;
-
-impl Resource for Nh3 {
-    const ID: u16 = 13;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Nh3 {}
-
-/// NH4 (resource 14).
-///
-/// ID 14 · R · Float · single · optional · units `mg/l`
-///
-/// Ammonium (NH4) concentration in milligrams per litre.
-#[derive(Clone, Copy, Debug)]
-pub struct Nh4;
-
-impl Resource for Nh4 {
-    const ID: u16 = 14;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for Nh4 {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = WaterQualitySensor;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = WaterQualitySensor;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = WaterQualitySensor;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = WaterQualitySensor;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}

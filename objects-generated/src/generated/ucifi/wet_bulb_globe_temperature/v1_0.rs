@@ -401,13 +401,13 @@ impl ObjectType for WetBulbGlobeTemperature {
     serde(crate = "ucifi_runtime::__private::serde", default)
 )]
 pub struct WetBulbGlobeTemperatureWrite {
-    /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`](struct@WbgtThreshold).
+    /// WBGT Threshold (resource 3, RW): see [`WbgtThreshold`](struct@resources::WbgtThreshold).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
     )]
     pub wbgt_threshold: Option<f64>,
-    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@ApplicationType).
+    /// Application Type (resource 5750, RW): see [`ApplicationType`](struct@resources::ApplicationType).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "::core::option::Option::is_none")
@@ -484,9 +484,9 @@ impl WriteView for WetBulbGlobeTemperatureWrite {
 /// The executable resources of Wet Bulb Globe Temperature (they carry no value, so they are not fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Execute {
-    /// WBGT Alarm Counter Reset (resource 6, E): see [`WbgtAlarmCounterReset`](struct@WbgtAlarmCounterReset).
+    /// WBGT Alarm Counter Reset (resource 6, E): see [`WbgtAlarmCounterReset`](struct@resources::WbgtAlarmCounterReset).
     WbgtAlarmCounterReset,
-    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@ResetMinAndMaxMeasuredValues).
+    /// Reset Min and Max Measured Values (resource 5605, E): see [`ResetMinAndMaxMeasuredValues`](struct@resources::ResetMinAndMaxMeasuredValues).
     ResetMinAndMaxMeasuredValues,
 }
 
@@ -614,278 +614,283 @@ impl<'de> Deserialize<'de> for MeasurementQualityIndicatorValue {
     }
 }
 
-/// Estimation type (resource 1).
-///
-/// ID 1 · R · Integer · single · optional
-///
-/// Bit mask of the inputs used to compute WBGT: air temperature (bit 0), black globe temperature (bit 1), humidity (bit 2), air pressure (bit 3), illuminance (bit 4), wind speed (bit 5), visible light (bit 6), infrared (bit 7).
-#[derive(Clone, Copy, Debug)]
-pub struct EstimationType;
+/// One zero-sized type per resource of Wet Bulb Globe Temperature 1.0, with the resource's documentation: it implements `Resource` (and `Readable`, `Writable` or `Executable`) for typed reads and writes of that one resource (`typed::read`, `typed::write`).
+pub mod resources {
+    use super::*;
 
-impl Resource for EstimationType {
-    const ID: u16 = 1;
-    type Object = WetBulbGlobeTemperature;
-    type Value = i64;
+    /// Estimation type (resource 1).
+    ///
+    /// ID 1 · R · Integer · single · optional
+    ///
+    /// Bit mask of the inputs used to compute WBGT: air temperature (bit 0), black globe temperature (bit 1), humidity (bit 2), air pressure (bit 3), illuminance (bit 4), wind speed (bit 5), visible light (bit 6), infrared (bit 7).
+    #[derive(Clone, Copy, Debug)]
+    pub struct EstimationType;
+
+    impl Resource for EstimationType {
+        const ID: u16 = 1;
+        type Object = WetBulbGlobeTemperature;
+        type Value = i64;
+    }
+
+    impl Readable for EstimationType {}
+
+    /// Estimated Value (resource 2).
+    ///
+    /// ID 2 · R · Float · single · optional · units `Cel`
+    ///
+    /// Supplementary estimated temperature, in degrees Celsius.
+    #[derive(Clone, Copy, Debug)]
+    pub struct EstimatedValue;
+
+    impl Resource for EstimatedValue {
+        const ID: u16 = 2;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for EstimatedValue {}
+
+    /// WBGT Threshold (resource 3).
+    ///
+    /// ID 3 · RW · Float · single · optional · units `Cel`
+    ///
+    /// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WbgtThreshold;
+
+    impl Resource for WbgtThreshold {
+        const ID: u16 = 3;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for WbgtThreshold {}
+
+    impl Writable for WbgtThreshold {}
+
+    /// WBGT Alarm (resource 4).
+    ///
+    /// ID 4 · R · Boolean · single · optional
+    ///
+    /// true while the computed WBGT (Sensor Value) is above WBGT Threshold.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WbgtAlarm;
+
+    impl Resource for WbgtAlarm {
+        const ID: u16 = 4;
+        type Object = WetBulbGlobeTemperature;
+        type Value = bool;
+    }
+
+    impl Readable for WbgtAlarm {}
+
+    /// WBGT Alarm Counter (resource 5).
+    ///
+    /// ID 5 · R · Integer · single · optional
+    ///
+    /// Number of WBGT alarms since the counter was reset.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WbgtAlarmCounter;
+
+    impl Resource for WbgtAlarmCounter {
+        const ID: u16 = 5;
+        type Object = WetBulbGlobeTemperature;
+        type Value = i64;
+    }
+
+    impl Readable for WbgtAlarmCounter {}
+
+    /// WBGT Alarm Counter Reset (resource 6).
+    ///
+    /// ID 6 · E · none · single · optional
+    ///
+    /// Execute to set WBGT Alarm Counter back to zero.
+    #[derive(Clone, Copy, Debug)]
+    pub struct WbgtAlarmCounterReset;
+
+    impl Resource for WbgtAlarmCounterReset {
+        const ID: u16 = 6;
+        type Object = WetBulbGlobeTemperature;
+        type Value = ();
+    }
+
+    impl Executable for WbgtAlarmCounterReset {}
+
+    /// Timestamp (resource 5518).
+    ///
+    /// ID 5518 · R · Time · single · optional
+    ///
+    /// Time at which the reported measurement was taken.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Timestamp;
+
+    impl Resource for Timestamp {
+        const ID: u16 = 5518;
+        type Object = WetBulbGlobeTemperature;
+        type Value = Time;
+    }
+
+    impl Readable for Timestamp {}
+
+    /// Min Measured Value (resource 5601).
+    ///
+    /// ID 5601 · R · Float · single · optional
+    ///
+    /// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinMeasuredValue;
+
+    impl Resource for MinMeasuredValue {
+        const ID: u16 = 5601;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for MinMeasuredValue {}
+
+    /// Max Measured Value (resource 5602).
+    ///
+    /// ID 5602 · R · Float · single · optional
+    ///
+    /// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxMeasuredValue;
+
+    impl Resource for MaxMeasuredValue {
+        const ID: u16 = 5602;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for MaxMeasuredValue {}
+
+    /// Min Range Value (resource 5603).
+    ///
+    /// ID 5603 · R · Float · single · optional
+    ///
+    /// Lowest value the sensor is able to measure, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MinRangeValue;
+
+    impl Resource for MinRangeValue {
+        const ID: u16 = 5603;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for MinRangeValue {}
+
+    /// Max Range Value (resource 5604).
+    ///
+    /// ID 5604 · R · Float · single · optional
+    ///
+    /// Highest value the sensor is able to measure, in the sensor's unit.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MaxRangeValue;
+
+    impl Resource for MaxRangeValue {
+        const ID: u16 = 5604;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for MaxRangeValue {}
+
+    /// Reset Min and Max Measured Values (resource 5605).
+    ///
+    /// ID 5605 · E · none · single · optional
+    ///
+    /// Execute to set both the minimum and maximum measured values to the present reading.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ResetMinAndMaxMeasuredValues;
+
+    impl Resource for ResetMinAndMaxMeasuredValues {
+        const ID: u16 = 5605;
+        type Object = WetBulbGlobeTemperature;
+        type Value = ();
+    }
+
+    impl Executable for ResetMinAndMaxMeasuredValues {}
+
+    /// Sensor Value (resource 5700).
+    ///
+    /// ID 5700 · R · Float · single · mandatory
+    ///
+    /// Latest computed wet bulb globe temperature, in degrees Celsius.
+    #[derive(Clone, Copy, Debug)]
+    pub struct SensorValue;
+
+    impl Resource for SensorValue {
+        const ID: u16 = 5700;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for SensorValue {}
+
+    /// Application Type (resource 5750).
+    ///
+    /// ID 5750 · RW · String · single · optional
+    ///
+    /// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
+    #[derive(Clone, Copy, Debug)]
+    pub struct ApplicationType;
+
+    impl Resource for ApplicationType {
+        const ID: u16 = 5750;
+        type Object = WetBulbGlobeTemperature;
+        type Value = String;
+    }
+
+    impl Readable for ApplicationType {}
+
+    impl Writable for ApplicationType {}
+
+    /// Measurement Quality Indicator (resource 6042).
+    ///
+    /// ID 6042 · R · Integer · single · optional · range `0..23`
+    ///
+    /// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityIndicator;
+
+    impl Resource for MeasurementQualityIndicator {
+        const ID: u16 = 6042;
+        type Object = WetBulbGlobeTemperature;
+        type Value = MeasurementQualityIndicatorValue;
+    }
+
+    impl Readable for MeasurementQualityIndicator {}
+
+    /// Measurement Quality Level (resource 6049).
+    ///
+    /// ID 6049 · R · Integer · single · optional · range `0..100`
+    ///
+    /// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
+    #[derive(Clone, Copy, Debug)]
+    pub struct MeasurementQualityLevel;
+
+    impl Resource for MeasurementQualityLevel {
+        const ID: u16 = 6049;
+        type Object = WetBulbGlobeTemperature;
+        type Value = i64;
+    }
+
+    impl Readable for MeasurementQualityLevel {}
+
+    /// Fractional Timestamp (resource 6050).
+    ///
+    /// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
+    ///
+    /// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
+    #[derive(Clone, Copy, Debug)]
+    pub struct FractionalTimestamp;
+
+    impl Resource for FractionalTimestamp {
+        const ID: u16 = 6050;
+        type Object = WetBulbGlobeTemperature;
+        type Value = f64;
+    }
+
+    impl Readable for FractionalTimestamp {}
 }
-
-impl Readable for EstimationType {}
-
-/// Estimated Value (resource 2).
-///
-/// ID 2 · R · Float · single · optional · units `Cel`
-///
-/// Supplementary estimated temperature, in degrees Celsius.
-#[derive(Clone, Copy, Debug)]
-pub struct EstimatedValue;
-
-impl Resource for EstimatedValue {
-    const ID: u16 = 2;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for EstimatedValue {}
-
-/// WBGT Threshold (resource 3).
-///
-/// ID 3 · RW · Float · single · optional · units `Cel`
-///
-/// WBGT in degrees Celsius above which the alarm is raised; 0 or below turns the alarm off.
-#[derive(Clone, Copy, Debug)]
-pub struct WbgtThreshold;
-
-impl Resource for WbgtThreshold {
-    const ID: u16 = 3;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for WbgtThreshold {}
-
-impl Writable for WbgtThreshold {}
-
-/// WBGT Alarm (resource 4).
-///
-/// ID 4 · R · Boolean · single · optional
-///
-/// true while the computed WBGT (Sensor Value) is above WBGT Threshold.
-#[derive(Clone, Copy, Debug)]
-pub struct WbgtAlarm;
-
-impl Resource for WbgtAlarm {
-    const ID: u16 = 4;
-    type Object = WetBulbGlobeTemperature;
-    type Value = bool;
-}
-
-impl Readable for WbgtAlarm {}
-
-/// WBGT Alarm Counter (resource 5).
-///
-/// ID 5 · R · Integer · single · optional
-///
-/// Number of WBGT alarms since the counter was reset.
-#[derive(Clone, Copy, Debug)]
-pub struct WbgtAlarmCounter;
-
-impl Resource for WbgtAlarmCounter {
-    const ID: u16 = 5;
-    type Object = WetBulbGlobeTemperature;
-    type Value = i64;
-}
-
-impl Readable for WbgtAlarmCounter {}
-
-/// WBGT Alarm Counter Reset (resource 6).
-///
-/// ID 6 · E · none · single · optional
-///
-/// Execute to set WBGT Alarm Counter back to zero.
-#[derive(Clone, Copy, Debug)]
-pub struct WbgtAlarmCounterReset;
-
-impl Resource for WbgtAlarmCounterReset {
-    const ID: u16 = 6;
-    type Object = WetBulbGlobeTemperature;
-    type Value = ();
-}
-
-impl Executable for WbgtAlarmCounterReset {}
-
-/// Timestamp (resource 5518).
-///
-/// ID 5518 · R · Time · single · optional
-///
-/// Time at which the reported measurement was taken.
-#[derive(Clone, Copy, Debug)]
-pub struct Timestamp;
-
-impl Resource for Timestamp {
-    const ID: u16 = 5518;
-    type Object = WetBulbGlobeTemperature;
-    type Value = Time;
-}
-
-impl Readable for Timestamp {}
-
-/// Min Measured Value (resource 5601).
-///
-/// ID 5601 · R · Float · single · optional
-///
-/// Lowest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MinMeasuredValue;
-
-impl Resource for MinMeasuredValue {
-    const ID: u16 = 5601;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for MinMeasuredValue {}
-
-/// Max Measured Value (resource 5602).
-///
-/// ID 5602 · R · Float · single · optional
-///
-/// Highest value measured since power-up or since the last min/max reset, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxMeasuredValue;
-
-impl Resource for MaxMeasuredValue {
-    const ID: u16 = 5602;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for MaxMeasuredValue {}
-
-/// Min Range Value (resource 5603).
-///
-/// ID 5603 · R · Float · single · optional
-///
-/// Lowest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MinRangeValue;
-
-impl Resource for MinRangeValue {
-    const ID: u16 = 5603;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for MinRangeValue {}
-
-/// Max Range Value (resource 5604).
-///
-/// ID 5604 · R · Float · single · optional
-///
-/// Highest value the sensor is able to measure, in the sensor's unit.
-#[derive(Clone, Copy, Debug)]
-pub struct MaxRangeValue;
-
-impl Resource for MaxRangeValue {
-    const ID: u16 = 5604;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for MaxRangeValue {}
-
-/// Reset Min and Max Measured Values (resource 5605).
-///
-/// ID 5605 · E · none · single · optional
-///
-/// Execute to set both the minimum and maximum measured values to the present reading.
-#[derive(Clone, Copy, Debug)]
-pub struct ResetMinAndMaxMeasuredValues;
-
-impl Resource for ResetMinAndMaxMeasuredValues {
-    const ID: u16 = 5605;
-    type Object = WetBulbGlobeTemperature;
-    type Value = ();
-}
-
-impl Executable for ResetMinAndMaxMeasuredValues {}
-
-/// Sensor Value (resource 5700).
-///
-/// ID 5700 · R · Float · single · mandatory
-///
-/// Latest computed wet bulb globe temperature, in degrees Celsius.
-#[derive(Clone, Copy, Debug)]
-pub struct SensorValue;
-
-impl Resource for SensorValue {
-    const ID: u16 = 5700;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for SensorValue {}
-
-/// Application Type (resource 5750).
-///
-/// ID 5750 · RW · String · single · optional
-///
-/// Free text naming what the sensor or actuator is used for in this installation, set by the operator.
-#[derive(Clone, Copy, Debug)]
-pub struct ApplicationType;
-
-impl Resource for ApplicationType {
-    const ID: u16 = 5750;
-    type Object = WetBulbGlobeTemperature;
-    type Value = String;
-}
-
-impl Readable for ApplicationType {}
-
-impl Writable for ApplicationType {}
-
-/// Measurement Quality Indicator (resource 6042).
-///
-/// ID 6042 · R · Integer · single · optional · range `0..23`
-///
-/// Quality flag of the measurement from the sensor's own checks, 0..23: e.g. 0 unchecked, 1 rejected for sure, 2 probably rejected, 3 accepted but suspicious, 4 accepted; higher codes give finer reasons.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityIndicator;
-
-impl Resource for MeasurementQualityIndicator {
-    const ID: u16 = 6042;
-    type Object = WetBulbGlobeTemperature;
-    type Value = MeasurementQualityIndicatorValue;
-}
-
-impl Readable for MeasurementQualityIndicator {}
-
-/// Measurement Quality Level (resource 6049).
-///
-/// ID 6049 · R · Integer · single · optional · range `0..100`
-///
-/// Confidence in the measurement from 0 to 100; 100 means every quality check passed, lower values call for more caution.
-#[derive(Clone, Copy, Debug)]
-pub struct MeasurementQualityLevel;
-
-impl Resource for MeasurementQualityLevel {
-    const ID: u16 = 6049;
-    type Object = WetBulbGlobeTemperature;
-    type Value = i64;
-}
-
-impl Readable for MeasurementQualityLevel {}
-
-/// Fractional Timestamp (resource 6050).
-///
-/// ID 6050 · R · Float · single · optional · units `s` · range `0..1`
-///
-/// Sub-second part of the measurement time in seconds (0..1), added to Timestamp; e.g. 0.25 for 250 ms.
-#[derive(Clone, Copy, Debug)]
-pub struct FractionalTimestamp;
-
-impl Resource for FractionalTimestamp {
-    const ID: u16 = 6050;
-    type Object = WetBulbGlobeTemperature;
-    type Value = f64;
-}
-
-impl Readable for FractionalTimestamp {}
