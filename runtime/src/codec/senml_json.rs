@@ -25,7 +25,7 @@ use base64::{Engine as _, alphabet};
 
 use super::output::{STAGE, Staged};
 use super::senml::{
-    self, Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
+    Entry, Fields, Name, Record, RecordName, RecordPlan, RecordSink, Resolver, WriterNames,
 };
 use super::wire::json::{self, Json, JsonError};
 use super::{Error, ErrorKind, Output, RawValue, Sink, TypeLookup, Writer};
@@ -60,7 +60,7 @@ pub fn decode_with_alternate_path<'a, S: Sink<'a> + ?Sized>(
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
-    senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
+    super::senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
     decode_records_with(Resolver::new().with_alternate_path(prefix), bytes, sink)
 }
 
@@ -425,9 +425,9 @@ pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
 
 /// [`encode_records`] for a client with an alternate path (LwM2M 1.2; Leshan's root path),
 /// such as `/lwm2m`, that every `bn` and full-path `n` starts with (see
-/// [`check_alternate_path`](senml::check_alternate_path)).
+/// [`check_alternate_path`](super::senml::check_alternate_path)).
 pub fn encode_records_with_alternate_path(prefix: &str, r: &[Record]) -> Result<Vec<u8>, Error> {
-    senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
+    super::senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
     let (root, records) = (prefix.as_bytes(), r);
     let mut out = Vec::with_capacity(16 + 32 * records.len());
     let mut plan = RecordPlan::new(records);
