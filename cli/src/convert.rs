@@ -59,12 +59,12 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         args.payload.as_deref(),
         payload::InputForm::from_flags(args.raw, args.hex),
     )?;
-    let leaves = payload::decode(from, &path, &bytes, &types)?;
+    let leaves = payload::decode(from, &path, &bytes, &types, args.models.root_path())?;
     drop(bytes);
     if !args.no_validate {
         payload::validate(&leaves, &types)?;
     }
-    let out = payload::encode(to, &path, leaves, &types)?;
+    let out = payload::encode(to, &path, leaves, &types, args.models.root_path())?;
     payload::write_output(to, &out, args.raw_out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,7 +23,8 @@ Examples:
   ucifi decode --format tlv --path /3/0/9 c10957
   ucifi decode --format 11542 --path /3/0 --models my-models/ < payload.hex
   ucifi decode --format senml-cbor --path /3303 --raw < notification.bin
-  ucifi decode --format tlv --path /3416/0 --object-version 3416=1.0 < lamp-v1.hex")]
+  ucifi decode --format tlv --path /3416/0 --object-version 3416=1.0 < lamp-v1.hex
+  ucifi decode --format senml-json --path / --root-path /lwm2m < send.json")]
 pub struct Args {
     /// Content format: text, opaque, cbor, tlv, senml-json, senml-cbor, lwm2m-json,
     /// lwm2m-cbor, link-format, or its CoAP number (0, 42, 60, 11542, 110, 112, 11543,
@@ -62,7 +63,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let text = if format == ContentFormat::LinkFormat {
         crate::links::decode(&bytes)? + "\n"
     } else {
-        let leaves = payload::decode(format, &path, &bytes, &types)?;
+        let leaves = payload::decode(format, &path, &bytes, &types, args.models.root_path())?;
         payload::senml_json(&leaves)?
     };
     payload::write_stdout(text.as_bytes())?;

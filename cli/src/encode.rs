@@ -62,12 +62,12 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         payload::write_output(format, text.as_bytes(), args.raw)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &types)?;
+    let leaves = payload::decode(ContentFormat::SenmlJson, &path, &json, &types, "")?;
     drop(json);
     if !args.no_validate {
         payload::validate(&leaves, &types)?;
     }
-    let bytes = payload::encode(format, &path, leaves, &types)?;
+    let bytes = payload::encode(format, &path, leaves, &types, args.models.root_path())?;
     payload::write_output(format, &bytes, args.raw)?;
     Ok(ExitCode::SUCCESS)
 }

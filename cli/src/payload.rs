@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 
-use ucifi_runtime::codec::{self, NodeBuilder, RawValue, Sink, TypeLookup};
+use ucifi_runtime::codec::{self, NodeBuilder, RawValue, Sink, TypeLookup, senml_cbor, senml_json};
 use ucifi_runtime::{ContentFormat, Node, Path, Registry, Selection, Value, Version};
 
 /// One decoded value: full path, typed value and the time the payload gave it.
@@ -49,6 +49,12 @@ pub struct TypeArgs {
     /// (`</3416>;ver=1.0`); repeatable. Other objects are typed by their latest version.
     #[arg(long = "object-version", value_name = "ID=VERSION", value_parser = parse_object_version)]
     pub object_versions: Vec<(u16, Version)>,
+    /// The device's alternate path, as its Register payload says (`</lwm2m>;rt="oma.lwm2m"`;
+    /// Leshan calls it the root path): SenML JSON and SenML CBOR names of the device's
+    /// payloads start with it (`/lwm2m/3/0/9`). Formats without names do not carry it;
+    /// LwM2M JSON under an alternate path is not supported.
+    #[arg(long = "root-path", value_name = "PATH", value_parser = parse_root_path)]
+    pub root_path: Option<String>,
 }
 
 /// The models a payload is typed by: the registry and the versions the device uses.
@@ -58,6 +64,11 @@ pub struct Types {
 }
 
 impl TypeArgs {
+    /// `--root-path`, or `""` when none is given.
+    pub fn root_path(&self) -> &str {
+        self.root_path.as_deref().unwrap_or("")
+    }
+
     /// Loads the models (see [`load_registry`]) and checks the versions against them.
     ///
     /// # Errors
@@ -107,6 +118,16 @@ pub fn validate(leaves: &[Leaf], types: &Selection<'_>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Parses `--root-path`: `/` and non-empty segments joined by `/`, no trailing `/`.
+fn parse_root_path(s: &str) -> Result<String, String> {
+    match codec::senml::check_alternate_path(s) {
+        Ok(()) if !s.is_empty() => Ok(s.into()),
+        _ => Err(format!(
+            "{s:?}: expected / and non-empty path segments, without a trailing /, e.g. /lwm2m"
+        )),
+    }
 }
 
 /// Parses `ID=VERSION` (`3416=1.0`).
@@ -293,17 +314,19 @@ pub fn to_hex(bytes: &[u8]) -> String {
     hex::encode(bytes)
 }
 
-/// Decodes a payload of `format` addressed to `path` into leaves sorted by (path, time).
+/// Decodes a payload of `format` addressed to `path` into leaves sorted by (path, time);
+/// SenML names start with the device's alternate path `root` (`""`: none).
 ///
 /// # Errors
 ///
 /// The runtime's error (format, byte offset and reason; wrong type; path outside the
-/// target; duplicate path; ...), rendered for a person.
+/// target or the alternate path; duplicate path; ...), rendered for a person.
 pub fn decode(
     format: ContentFormat,
     path: &Path,
     bytes: &[u8],
     types: &dyn TypeLookup,
+    root: &str,
 ) -> Result<Vec<Leaf>, String> {
     if format == ContentFormat::LinkFormat {
         return Err(
@@ -311,9 +334,22 @@ pub fn decode(
         );
     }
     check_root(format, path)?;
+    check_root_path(format, root)?;
     let leaves = if has_times(format) || path.is_empty() {
         let mut sink = TimedLeaves::new(*path, types);
-        codec::decode_to(format, path, bytes, &mut sink).map_err(|e| e.to_string())?;
+        let r = match format {
+            _ if root.is_empty() || bytes.is_empty() => {
+                codec::decode_to(format, path, bytes, &mut sink)
+            }
+            ContentFormat::SenmlJson => {
+                senml_json::decode_with_alternate_path(root, bytes, &mut sink)
+            }
+            ContentFormat::SenmlCbor => {
+                senml_cbor::decode_with_alternate_path(root, bytes, &mut sink)
+            }
+            _ => codec::decode_to(format, path, bytes, &mut sink),
+        };
+        r.map_err(|e| e.to_string())?;
         let mut leaves = sink.finish().map_err(|e| e.in_format(format).to_string())?;
         sort_leaves(&mut leaves);
         no_repeated_leaf(format, &leaves)?;
@@ -325,6 +361,17 @@ pub fn decode(
         leaves
     };
     Ok(leaves)
+}
+
+/// Refuses an alternate path for LwM2M JSON, whose names ucifi reads and writes without
+/// one; the other formats have no names to carry it, or carry it (SenML).
+fn check_root_path(format: ContentFormat, root: &str) -> Result<(), String> {
+    if !root.is_empty() && format == ContentFormat::Lwm2mJson {
+        return Err(format!(
+            "{format} names under an alternate path (--root-path) are not supported; use senml-json or senml-cbor"
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `format` carries times (SenML JSON and CBOR, LwM2M JSON).
@@ -461,10 +508,12 @@ fn no_repeated_leaf(format: ContentFormat, leaves: &[Leaf]) -> Result<(), String
     }
 }
 
-/// Encodes leaves addressed to `path` in `format`.
+/// Encodes leaves addressed to `path` in `format`; SenML names start with the device's
+/// alternate path `root` (`""`: none).
 ///
-/// Leaves with times need a format that carries times. Otherwise the leaves become one
-/// node (checked against `path` and typed through `types`) for [`codec::encode`].
+/// Leaves with times need a format that carries times; they, composite payloads and SenML
+/// under an alternate path are encoded as records. Otherwise the leaves become one node
+/// (checked against `path` and typed through `types`) for [`codec::encode`].
 ///
 /// # Errors
 ///
@@ -475,13 +524,16 @@ pub fn encode(
     path: &Path,
     leaves: Vec<Leaf>,
     types: &dyn TypeLookup,
+    root: &str,
 ) -> Result<Vec<u8>, String> {
     check_root(format, path)?;
-    if leaves.iter().any(|l| l.time.is_some()) || path.is_empty() {
+    check_root_path(format, root)?;
+    let senml = matches!(format, ContentFormat::SenmlJson | ContentFormat::SenmlCbor);
+    if leaves.iter().any(|l| l.time.is_some()) || path.is_empty() || (senml && !root.is_empty()) {
         if let Some(l) = leaves.iter().find(|l| !path.contains(&l.path)) {
             return Err(format!("{}: outside the requested path {path}", l.path));
         }
-        return match encode_timed(format, leaves) {
+        return match encode_timed(format, leaves, root) {
             Some(r) => r,
             None => Err(format!(
                 "{format} cannot carry timestamps (the payload has times; use senml-json, senml-cbor or lwm2m-json)"
@@ -492,19 +544,23 @@ pub fn encode(
     codec::encode(format, path, &node).map_err(|e| e.to_string())
 }
 
-/// Encodes timestamped leaves in a format that carries times; `None` for other formats.
-/// The leaves become the records in place (no second copy of every value).
-fn encode_timed(format: ContentFormat, leaves: Vec<Leaf>) -> Option<Result<Vec<u8>, String>> {
+/// Encodes timestamped leaves in a format that carries times (SenML names under the
+/// alternate path `root`); `None` for other formats. The leaves become the records in
+/// place (no second copy of every value).
+fn encode_timed(
+    format: ContentFormat,
+    leaves: Vec<Leaf>,
+    root: &str,
+) -> Option<Result<Vec<u8>, String>> {
     use codec::senml::Record;
-    use codec::{senml_cbor, senml_json};
     if format == ContentFormat::Lwm2mCbor && leaves.iter().all(|l| l.time.is_none()) {
         let list: Vec<(Path, Value)> = leaves.into_iter().map(|l| (l.path, l.value)).collect();
         return Some(codec::lwm2m_cbor::encode_leaves(&list).map_err(|e| e.to_string()));
     }
     let encode = match format {
-        ContentFormat::SenmlJson => senml_json::encode_records,
-        ContentFormat::SenmlCbor => senml_cbor::encode_records,
-        ContentFormat::Lwm2mJson => codec::lwm2m_json::encode_records,
+        ContentFormat::SenmlJson => senml_json::encode_records_with_alternate_path,
+        ContentFormat::SenmlCbor => senml_cbor::encode_records_with_alternate_path,
+        ContentFormat::Lwm2mJson => |_: &str, r: &[Record]| codec::lwm2m_json::encode_records(r),
         _ => return None,
     };
     let records: Vec<Record> = leaves
@@ -515,7 +571,7 @@ fn encode_timed(format: ContentFormat, leaves: Vec<Leaf>) -> Option<Result<Vec<u
             time: l.time,
         })
         .collect();
-    Some(encode(&records).map_err(|e| e.to_string()))
+    Some(encode(root, &records).map_err(|e| e.to_string()))
 }
 
 /// Builds the node addressed to `path` from untimed leaves.

@@ -131,3 +131,228 @@ fn tlv_forms_of_the_c_and_java_stacks() {
         &ErrorKind::NotMultiple
     );
 }
+
+// ---- SenML names under the client's alternate path (Leshan's root path) ----
+
+use ucifi_runtime::codec::senml::{self, Record, RecordSink};
+use ucifi_runtime::codec::{NoModel, NodeBuilder, senml_cbor, senml_json};
+use ucifi_runtime::{Path, Value};
+
+const ROOT: &str = "/lwm2m/rootpath";
+
+/// A SenML JSON or CBOR payload decoded under the alternate path `root` into a node.
+fn decode_under(
+    f: ContentFormat,
+    root: &str,
+    path: &str,
+    bytes: &[u8],
+) -> Result<Node, codec::Error> {
+    let types = spec_types();
+    let mut b = NodeBuilder::new(p(path), &types);
+    match f {
+        ContentFormat::SenmlJson => senml_json::decode_with_alternate_path(root, bytes, &mut b)?,
+        _ => senml_cbor::decode_with_alternate_path(root, bytes, &mut b)?,
+    }
+    b.finish()
+}
+
+/// A payload decoded under the alternate path `root` into records.
+fn records_under(f: ContentFormat, root: &str, bytes: &[u8]) -> Result<Vec<Record>, codec::Error> {
+    let mut sink = RecordSink::new(&NoModel);
+    match f {
+        ContentFormat::SenmlJson => senml_json::decode_with_alternate_path(root, bytes, &mut sink)?,
+        _ => senml_cbor::decode_with_alternate_path(root, bytes, &mut sink)?,
+    }
+    Ok(sink.into_records())
+}
+
+#[test]
+fn senml_names_under_an_alternate_path_decode_as_the_canonical_names() {
+    let types = spec_types();
+    let json = br#"[{"bn":"/lwm2m/rootpath/3/0/","n":"0","vs":"ucifi"}]"#;
+    let canonical = br#"[{"bn":"/3/0/","n":"0","vs":"ucifi"}]"#;
+    let cbor = hex(
+        "81 A3 21 74 2F 6C 77 6D 32 6D 2F 72 6F 6F 74 70 61 74 68 2F 33 2F 30 2F 00 61 30 03 65 75 63 69 66 69",
+    );
+    let cbor_canonical = hex("81 A3 21 65 2F 33 2F 30 2F 00 61 30 03 65 75 63 69 66 69");
+    for path in ["/3/0/0", "/3/0", "/3"] {
+        let want = codec::decode(ContentFormat::SenmlJson, &p(path), canonical, &types).unwrap();
+        assert_eq!(
+            decode_under(ContentFormat::SenmlJson, ROOT, path, json),
+            Ok(want.clone())
+        );
+        let cbor_want = codec::decode(ContentFormat::SenmlCbor, &p(path), &cbor_canonical, &types);
+        assert_eq!(cbor_want.as_ref(), Ok(&want));
+        assert_eq!(
+            decode_under(ContentFormat::SenmlCbor, ROOT, path, &cbor),
+            Ok(want)
+        );
+    }
+    // The root path in `n` alone, or split between `bn` and `n`; the alternate path alone
+    // (in `bn`, with or without its `/`) is the root.
+    for json in [
+        r#"[{"n":"/lwm2m/rootpath/3/0/0","vs":"ucifi"}]"#,
+        r#"[{"bn":"/lwm2m","n":"/rootpath/3/0/0","vs":"ucifi"}]"#,
+        r#"[{"bn":"/lwm2m/rootpath","n":"/3/0/0","vs":"ucifi"}]"#,
+    ] {
+        let r = records_under(ContentFormat::SenmlJson, ROOT, json.as_bytes());
+        assert_eq!(
+            r,
+            Ok(vec![Record::new(
+                p("/3/0/0"),
+                Value::String("ucifi".into())
+            )]),
+            "{json}"
+        );
+    }
+    for json in [
+        r#"[{"n":"/lwm2m/rootpath"}]"#,
+        r#"[{"bn":"/lwm2m/rootpath/"}]"#,
+    ] {
+        let r = records_under(ContentFormat::SenmlJson, ROOT, json.as_bytes());
+        assert_eq!(r, Ok(vec![Record::path_only(Path::ROOT)]), "{json}");
+    }
+    // No alternate path given (`""`): the names are read as they are.
+    assert_eq!(
+        records_under(ContentFormat::SenmlJson, "", canonical),
+        Ok(vec![Record::new(
+            p("/3/0/0"),
+            Value::String("ucifi".into())
+        )])
+    );
+}
+
+#[test]
+fn senml_records_encode_under_an_alternate_path() {
+    let grouped = vec![
+        Record::new(p("/3/0/0"), Value::String("ucifi".into())),
+        Record::new(p("/3/0/9"), Value::Integer(87)),
+    ];
+    let series = vec![
+        Record::timed(p("/3303/0/5700"), Value::Float(21.5), 1_700_000_000.0),
+        Record::timed(p("/3303/0/5700"), Value::Float(21.75), 1_700_000_060.0),
+    ];
+    let paths = vec![
+        Record::path_only(p("/3/0/9")),
+        Record::path_only(p("/3303/0/5700")),
+    ];
+    for (root, records, json, cbor) in [
+        (
+            ROOT,
+            &grouped,
+            r#"[{"bn":"/lwm2m/rootpath/3/0/","n":"0","vs":"ucifi"},{"n":"9","v":87}]"#,
+            "82 A3 21 74 2F 6C 77 6D 32 6D 2F 72 6F 6F 74 70 61 74 68 2F 33 2F 30 2F 00 61 30 03 65 75 63 69 66 69 A2 00 61 39 02 18 57",
+        ),
+        (
+            "/lwm2m",
+            &series,
+            r#"[{"bn":"/lwm2m/3303/0/5700","bt":1700000000,"v":21.5},{"t":60,"v":21.75}]"#,
+            "82 A3 21 72 2F 6C 77 6D 32 6D 2F 33 33 30 33 2F 30 2F 35 37 30 30 22 1A 65 53 F1 00 02 F9 4D 60 A2 06 18 3C 02 F9 4D 70",
+        ),
+        (
+            "/lwm2m",
+            &paths,
+            r#"[{"n":"/lwm2m/3/0/9"},{"n":"/lwm2m/3303/0/5700"}]"#,
+            "82 A1 00 6C 2F 6C 77 6D 32 6D 2F 33 2F 30 2F 39 A1 00 72 2F 6C 77 6D 32 6D 2F 33 33 30 33 2F 30 2F 35 37 30 30",
+        ),
+    ] {
+        let j = senml_json::encode_records_with_alternate_path(root, records).unwrap();
+        assert_eq!(String::from_utf8(j.clone()).unwrap(), json);
+        let c = senml_cbor::encode_records_with_alternate_path(root, records).unwrap();
+        assert_eq!(c, hex(cbor), "{json}");
+        // Round trip under the same alternate path.
+        assert_eq!(
+            records_under(ContentFormat::SenmlJson, root, &j).as_ref(),
+            Ok(records)
+        );
+        assert_eq!(
+            records_under(ContentFormat::SenmlCbor, root, &c).as_ref(),
+            Ok(records)
+        );
+        // Without an alternate path: the bytes of `encode_records`.
+        let plain = senml_json::encode_records_with_alternate_path("", records);
+        assert_eq!(plain, senml_json::encode_records(records));
+        let plain = senml_cbor::encode_records_with_alternate_path("", records);
+        assert_eq!(plain, senml_cbor::encode_records(records));
+    }
+}
+
+#[test]
+fn senml_names_outside_the_alternate_path_are_refused() {
+    for (json, kind) in [
+        // Another path, a plain LwM2M path, and a part of the alternate path only.
+        (
+            r#"[{"n":"/lwm2m/other/3/0/0","vs":"x"}]"#,
+            ErrorKind::OutsidePath,
+        ),
+        (r#"[{"n":"/3/0/0","vs":"x"}]"#, ErrorKind::OutsidePath),
+        (r#"[{"n":"/lwm2m","vs":"x"}]"#, ErrorKind::OutsidePath),
+        (
+            r#"[{"bn":"/lwm2m/rootpath/3/0/","n":"0","vs":"x"},{"bn":"/3/0/","n":"1","vs":"y"}]"#,
+            ErrorKind::OutsidePath,
+        ),
+        // The alternate path followed by no `/`: no path.
+        (
+            r#"[{"n":"/lwm2m/rootpathx/3/0/0","vs":"x"}]"#,
+            ErrorKind::NotAPath,
+        ),
+        (
+            r#"[{"n":"/lwm2m/rootpath3/0/0","vs":"x"}]"#,
+            ErrorKind::NotAPath,
+        ),
+    ] {
+        let e = records_under(ContentFormat::SenmlJson, ROOT, json.as_bytes()).unwrap_err();
+        let at = if json.contains(r#""bn":"/3/0/""#) {
+            48
+        } else {
+            1
+        };
+        assert_eq!(e.kind_at(), (&kind, Some(at)), "{json}");
+        assert_eq!(e.format(), Some(ContentFormat::SenmlJson));
+    }
+    // SenML CBOR: `/3/0/0` under `/lwm2m/rootpath`.
+    let cbor = hex("81 A2 00 66 2F 33 2F 30 2F 30 03 61 78");
+    let e = records_under(ContentFormat::SenmlCbor, ROOT, &cbor).unwrap_err();
+    assert_eq!(e.kind_at(), (&ErrorKind::OutsidePath, Some(1)));
+    assert_eq!(e.format(), Some(ContentFormat::SenmlCbor));
+}
+
+#[test]
+fn bad_alternate_paths_are_refused() {
+    let records = [Record::new(p("/3/0/9"), Value::Integer(87))];
+    for root in [
+        "/",
+        "lwm2m",
+        "/lwm2m/",
+        "//lwm2m",
+        "/lwm2m//rootpath",
+        "/lw\"m2m",
+        "/lw m2m",
+        "/lwm2m?x",
+        "/é",
+    ] {
+        assert_eq!(
+            senml::check_alternate_path(root),
+            Err(ErrorKind::NotAPath),
+            "{root}"
+        );
+        for f in [ContentFormat::SenmlJson, ContentFormat::SenmlCbor] {
+            let e = records_under(f, root, b"").unwrap_err();
+            assert_eq!(e.kind_at(), (&ErrorKind::NotAPath, None), "{root}");
+            assert_eq!(e.format(), Some(f));
+        }
+        let e = senml_json::encode_records_with_alternate_path(root, &records).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.format()),
+            (&ErrorKind::NotAPath, Some(ContentFormat::SenmlJson))
+        );
+        let e = senml_cbor::encode_records_with_alternate_path(root, &records).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.format()),
+            (&ErrorKind::NotAPath, Some(ContentFormat::SenmlCbor))
+        );
+    }
+    for root in ["", "/lwm2m", "/lwm2m/rootpath", "/a-b_c.d~e/x:y@z"] {
+        assert_eq!(senml::check_alternate_path(root), Ok(()), "{root}");
+    }
+}

@@ -560,3 +560,73 @@ mod props {
         }
     }
 }
+
+/// Without a model every value is typed from its field, as SenML JSON types the same
+/// field: `sv` String, `v` Integer when the number is written without fraction or
+/// exponent (Unsigned Integer above `i64::MAX`) and Float otherwise, `bv` Boolean, `ov`
+/// Object link.
+#[test]
+fn untyped_values_follow_their_field() {
+    use Value::*;
+    for (field, senml, want) in [
+        (r#""sv":"ACME""#, r#""vs":"ACME""#, String("ACME".into())),
+        (r#""sv":"a\"b""#, r#""vs":"a\"b""#, String("a\"b".into())),
+        (r#""sv":"87""#, r#""vs":"87""#, String("87".into())),
+        (
+            r#""sv":"3303:0""#,
+            r#""vs":"3303:0""#,
+            String("3303:0".into()),
+        ),
+        (r#""v":87"#, r#""v":87"#, Integer(87)),
+        (r#""v":-5"#, r#""v":-5"#, Integer(-5)),
+        (r#""v":0"#, r#""v":0"#, Integer(0)),
+        (
+            r#""v":9223372036854775807"#,
+            r#""v":9223372036854775807"#,
+            Integer(i64::MAX),
+        ),
+        (
+            r#""v":18446744073709551615"#,
+            r#""v":18446744073709551615"#,
+            UnsignedInteger(u64::MAX),
+        ),
+        (r#""v":21.5"#, r#""v":21.5"#, Float(21.5)),
+        (r#""v":21.0"#, r#""v":21.0"#, Float(21.0)),
+        (r#""v":1e2"#, r#""v":1e2"#, Float(100.0)),
+        (r#""v":-0.25"#, r#""v":-0.25"#, Float(-0.25)),
+        (r#""bv":true"#, r#""vb":true"#, Boolean(true)),
+        (r#""bv":false"#, r#""vb":false"#, Boolean(false)),
+        (
+            r#""ov":"3303:0""#,
+            r#""vlo":"3303:0""#,
+            Objlnk(ObjectLink::new(3303, 0)),
+        ),
+        (
+            r#""ov":"65535:65535""#,
+            r#""vlo":"65535:65535""#,
+            Objlnk(ObjectLink::new(65535, 65535)),
+        ),
+    ] {
+        let node = Node::Resource(single(1, want));
+        let j = format!(r#"{{"bn":"/1234/0/1","e":[{{{field}}}]}}"#);
+        assert_eq!(decode("/1234/0/1", &j, &NoModel), Ok(node.clone()), "{j}");
+        let s = format!(r#"[{{"n":"/1234/0/1",{senml}}}]"#);
+        let senml = codec::decode(F::SenmlJson, &p("/1234/0/1"), s.as_bytes(), &NoModel);
+        assert_eq!(senml, Ok(node), "{s}");
+    }
+    // Several fields in one instance, through the untyped decode of the whole payload.
+    let j = r#"{"bn":"/1234/0/","e":[{"n":"0","sv":"x"},{"n":"1","v":2},{"n":"2","v":2.5},{"n":"3","bv":true},{"n":"4/7","ov":"3:0"}]}"#;
+    assert_eq!(
+        decode("/1234/0", j, &NoModel).unwrap(),
+        Node::Instance(InstanceNode {
+            id: 0,
+            resources: vec![
+                single(0, String("x".into())),
+                single(1, Integer(2)),
+                single(2, Float(2.5)),
+                single(3, Boolean(true)),
+                multiple(4, 7, Objlnk(ObjectLink::new(3, 0))),
+            ],
+        })
+    );
+}

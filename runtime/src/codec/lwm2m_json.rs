@@ -255,7 +255,7 @@ fn write_entry<O: Output + ?Sized>(
     let mut none = true;
     if let Some(n) = n {
         field(&mut out, &mut none, b"\"n\":");
-        write_name(&mut out, n);
+        write_name(&mut out, b"", n);
     }
     if let Some(v) = value {
         field(&mut out, &mut none, b"");

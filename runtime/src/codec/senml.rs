@@ -126,8 +126,8 @@ pub(crate) struct Entry<'a> {
     pub value_at: usize,
 }
 
-/// Longest resolved name (`bn` + `n`) read; longer names are not paths.
-const NAME_MAX: usize = 64;
+/// Longest resolved name (`bn` + `n`, alternate path included) read; longer are no paths.
+const NAME_MAX: usize = 128;
 
 /// The base-name and base-time state of a SenML decoder (RFC 8428 §4.6).
 ///
@@ -230,6 +230,16 @@ impl Resolver {
         }
         .map_err(|e| super::locate(e, format, start, entry.value_at))
     }
+}
+
+/// Checks an alternate path `p` (LwM2M 1.2; Leshan's root path), such as `/lwm2m`: `/` and
+/// non-empty segments of URI path characters joined by `/`, no trailing `/`; `""` is none.
+/// [`ErrorKind::NotAPath`] otherwise (`/`, `lwm2m`, `/lwm2m/`, `/a//b`, `/"`).
+pub fn check_alternate_path(p: &str) -> Result<(), ErrorKind> {
+    let pchar = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b);
+    let segment = |s: &str| !s.is_empty() && s.bytes().all(pchar);
+    let ok = p.is_empty() || matches!(p.strip_prefix('/'), Some(r) if r.split('/').all(segment));
+    ok.then_some(()).ok_or(ErrorKind::NotAPath)
 }
 
 /// Where a [`NameReader`] is in a name, after the alternate path.
@@ -413,7 +423,7 @@ impl<'a> Sink<'a> for RecordSink<'_> {
 pub struct Name {
     ids: [u16; 4],
     len: u8,
-    lead: bool,
+    pub(crate) lead: bool,
     trail: bool,
 }
 

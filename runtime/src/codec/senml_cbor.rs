@@ -57,12 +57,13 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
 
 /// [`decode`] of a payload whose names start with the client's alternate path (LwM2M 1.2,
 /// e.g. `/lwm2m` for names like `/lwm2m/3/0/9`), which is removed. A name outside it is
-/// [`ErrorKind::OutsidePath`] at its record.
+/// [`ErrorKind::OutsidePath`] at its record, a bad prefix [`ErrorKind::NotAPath`].
 pub fn decode_with_alternate_path<'a, S: Sink<'a> + ?Sized>(
     prefix: &str,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
+    senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
     decode_with(Resolver::new().with_alternate_path(prefix), bytes, sink)
 }
 
@@ -293,10 +294,11 @@ type Stage<'o, O> = Encoder<Staged<'o, O>>;
 /// What writing into a [`Stage`] returns.
 type Written = Result<(), encode::Error<Infallible>>;
 
-/// Writes a name text as a text string.
-fn write_text<O: Output + ?Sized>(e: &mut Stage<'_, O>, text: &NameText) -> Written {
-    e.str_len(text.as_bytes().len() as u64)?;
-    e.writer_mut().put_name(text);
+/// Writes the alternate path `root` and a name text as one text string.
+fn write_text<O: Output + ?Sized>(e: &mut Stage<'_, O>, root: &[u8], t: &NameText) -> Written {
+    e.str_len((root.len() + t.as_bytes().len()) as u64)?;
+    e.writer_mut().put(root);
+    e.writer_mut().put_name(t);
     Ok(())
 }
 
@@ -388,6 +390,7 @@ fn write_field<O: Output + ?Sized>(
 fn write_record<O: Output + ?Sized>(
     e: &mut Stage<'_, O>,
     items: &Items,
+    root: &[u8],
     fields: &Fields,
     value: Option<ValueRef<'_>>,
 ) -> Written {
@@ -400,13 +403,13 @@ fn write_record<O: Output + ?Sized>(
     ];
     e.map(present.iter().filter(|p| **p).count() as u64)?;
     if let Some(bn) = &fields.bn {
-        write_text(e.i8(-2)?, &bn.text())?;
+        write_text(e.i8(-2)?, root, &bn.text())?;
     }
     if let Some(bt) = fields.bt {
         write_time(e.i8(-3)?, bt)?;
     }
     if let Some(n) = &fields.n {
-        write_text(e.u8(0)?, &n.text())?;
+        write_text(e.u8(0)?, if n.lead { root } else { b"" }, &n.text())?;
     }
     if let Some(t) = fields.t {
         write_time(e.u8(6)?, t)?;
@@ -429,7 +432,7 @@ fn write_entry<O: Output + ?Sized>(
         None => put(e, &items.open),
         Some(bn) => {
             e.map(2 + u64::from(name.n.is_some()))?;
-            write_text(e.i8(-2)?, bn)?;
+            write_text(e.i8(-2)?, b"", bn)?;
             if name.n.is_some() {
                 e.u8(0)?;
             }
@@ -466,13 +469,14 @@ impl<O: Output + ?Sized> Write for Staged<'_, O> {
 fn put_record<O: Output + ?Sized>(
     out: &mut O,
     items: &Items,
+    root: &[u8],
     fields: &Fields,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), Error> {
     let mut stage = [0; STAGE];
     let mut e = Encoder::new(Staged::new(out, &mut stage));
     // Writing into the buffer cannot fail.
-    if let Err(err) = write_record(&mut e, items, fields, value) {
+    if let Err(err) = write_record(&mut e, items, root, fields, value) {
         drop(err);
     }
     e.into_writer().flush()
@@ -481,20 +485,32 @@ fn put_record<O: Output + ?Sized>(
 /// Encodes a list of records (composite, timestamped or path-only) as SenML CBOR, named
 /// canonically (see [`senml`]).
 pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
-    encode_records_to(records, Vec::with_capacity(8 + 24 * records.len()))
+    encode_records_with_alternate_path("", records)
+}
+
+/// [`encode_records`] for a client with an alternate path (LwM2M 1.2; Leshan's root path),
+/// such as `/lwm2m`, that every `bn` and full-path `n` starts with (see
+/// [`check_alternate_path`](senml::check_alternate_path)).
+pub fn encode_records_with_alternate_path(prefix: &str, r: &[Record]) -> Result<Vec<u8>, Error> {
+    senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
+    encode_under(prefix.as_bytes(), r, Vec::with_capacity(8 + 24 * r.len()))
 }
 
 /// [`encode_records`] into any [`Output`]: into a caller's buffer through
 /// [`SliceOutput`](super::SliceOutput) nothing is allocated
 /// ([`ErrorKind::BufferFull`] when the payload does not fit).
-pub fn encode_records_to<O: Output>(records: &[Record], mut out: O) -> Result<O, Error> {
+pub fn encode_records_to<O: Output>(records: &[Record], out: O) -> Result<O, Error> {
+    encode_under(b"", records, out)
+}
+
+fn encode_under<O: Output>(root: &[u8], records: &[Record], mut out: O) -> Result<O, Error> {
     let mut plan = RecordPlan::new(records);
     let items = Items::new();
     let (h, n) = head(false, records.len() as u64);
     let r = out.write(&h[..n]).and_then(|()| {
         records.iter().try_for_each(|r| {
             let value = r.value.as_ref().map(Value::as_value_ref);
-            put_record(&mut out, &items, &plan.next(r), value)
+            put_record(&mut out, &items, root, &plan.next(r), value)
         })
     });
     r.map_err(|e| e.in_format(F))?;

@@ -54,12 +54,13 @@ pub fn decode<'a, S: Sink<'a> + ?Sized>(
 
 /// [`decode`] of a payload whose names start with the client's alternate path (LwM2M 1.2,
 /// e.g. `/lwm2m` for names like `/lwm2m/3/0/9`), which is removed. A name outside it is
-/// [`ErrorKind::OutsidePath`] at its record.
+/// [`ErrorKind::OutsidePath`] at its record, a bad prefix [`ErrorKind::NotAPath`].
 pub fn decode_with_alternate_path<'a, S: Sink<'a> + ?Sized>(
     prefix: &str,
     bytes: &'a [u8],
     sink: &mut S,
 ) -> Result<(), Error> {
+    super::senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
     decode_records_with(Resolver::new().with_alternate_path(prefix), bytes, sink)
 }
 
@@ -315,10 +316,12 @@ pub(crate) fn write_value<L: Labels, O: Output + ?Sized>(
     }
 }
 
-/// Writes `"name"` (names hold no byte JSON escapes).
-pub(crate) fn write_name<O: Output + ?Sized>(out: &mut Staged<'_, O>, name: &Name) {
+/// Writes `"name"`, a full path after the alternate path `root` (names hold no byte JSON
+/// escapes).
+pub(crate) fn write_name<O: Output + ?Sized>(out: &mut Staged<'_, O>, root: &[u8], n: &Name) {
     out.put(b"\"");
-    out.put_name(&name.text());
+    out.put(if n.lead { root } else { b"" });
+    out.put_name(&n.text());
     out.put(b"\"");
 }
 
@@ -380,6 +383,7 @@ pub(crate) fn field<O: Output + ?Sized>(out: &mut Staged<'_, O>, first: &mut boo
 fn write_record<O: Output + ?Sized>(
     out: &mut O,
     first: bool,
+    root: &[u8],
     fields: &Fields,
     value: Option<ValueRef<'_>>,
 ) -> Result<(), Error> {
@@ -390,7 +394,7 @@ fn write_record<O: Output + ?Sized>(
     let mut none = true;
     if let Some(bn) = &fields.bn {
         field(&mut out, &mut none, b"\"bn\":");
-        write_name(&mut out, bn);
+        write_name(&mut out, root, bn);
     }
     if let Some(bt) = fields.bt {
         field(&mut out, &mut none, b"\"bt\":");
@@ -398,7 +402,7 @@ fn write_record<O: Output + ?Sized>(
     }
     if let Some(n) = &fields.n {
         field(&mut out, &mut none, b"\"n\":");
-        write_name(&mut out, n);
+        write_name(&mut out, root, n);
     }
     if let Some(t) = fields.t {
         field(&mut out, &mut none, b"\"t\":");
@@ -416,13 +420,23 @@ fn write_record<O: Output + ?Sized>(
 /// canonically (see [`senml`](super::senml)). An error is located at the start of the
 /// record that could not be written.
 pub fn encode_records(records: &[Record]) -> Result<Vec<u8>, Error> {
+    encode_records_with_alternate_path("", records)
+}
+
+/// [`encode_records`] for a client with an alternate path (LwM2M 1.2; Leshan's root path),
+/// such as `/lwm2m`, that every `bn` and full-path `n` starts with (see
+/// [`check_alternate_path`](super::senml::check_alternate_path)).
+pub fn encode_records_with_alternate_path(prefix: &str, r: &[Record]) -> Result<Vec<u8>, Error> {
+    super::senml::check_alternate_path(prefix).map_err(|k| Error::new(k).in_format(F))?;
+    let (root, records) = (prefix.as_bytes(), r);
     let mut out = Vec::with_capacity(16 + 32 * records.len());
     let mut plan = RecordPlan::new(records);
     for (i, r) in records.iter().enumerate() {
         let at = out.len();
         let fields = plan.next(r);
         let value = r.value.as_ref().map(Value::as_value_ref);
-        write_record(&mut out, i == 0, &fields, value).map_err(|e| e.in_format(F).or_offset(at))?;
+        let r = write_record(&mut out, i == 0, root, &fields, value);
+        r.map_err(|e| e.in_format(F).or_offset(at))?;
     }
     out.extend_from_slice(if records.is_empty() { b"[]" } else { b"]" });
     Ok(out)
