@@ -199,3 +199,36 @@ fn validate_and_encode_checked_cover_write_views_and_instances() {
         valid.encode(ContentFormat::Tlv, &LAMP)
     );
 }
+
+#[test]
+fn a_hand_built_view_is_checked_as_it_is_applied() {
+    let mut target = lamp();
+    let view = OutdoorLampControllerWrite {
+        default_dimming_level: Some(20),
+        command: Some(101),
+        ..Default::default()
+    };
+    let err = target
+        .apply_write(&view, WriteMode::PartialUpdate, &LAMP)
+        .unwrap_err();
+    assert_eq!(err.kind(), &out_of_range(101.0, 0.0, 100.0));
+    assert_eq!(err.path(), Some(Path::resource(3416, 0, 1)));
+    assert_eq!(target, lamp());
+    // Everything the view holds is applied, so all of it is checked, whatever the path.
+    let at = Path::resource(3416, 0, 4);
+    let err = target
+        .apply_write(&view, WriteMode::PartialUpdate, &at)
+        .unwrap_err();
+    assert_eq!(err.path(), Some(Path::resource(3416, 0, 1)));
+    let fine = OutdoorLampControllerWrite {
+        command: Some(100),
+        ..view
+    };
+    target
+        .apply_write(&fine, WriteMode::PartialUpdate, &LAMP)
+        .unwrap();
+    assert_eq!(
+        (target.command, target.default_dimming_level),
+        (100, Some(20))
+    );
+}

@@ -185,18 +185,7 @@ pub trait Instance: InstanceSink + Default {
     /// [`ErrorKind::Invalid`] at the path of the first violation.
     fn encode_checked(&self, format: ContentFormat, path: &Path) -> Result<Vec<u8>, Error> {
         check_instance_path::<Self>(path)?;
-        if let Err(found) = self.validate() {
-            let (o, i) = (Self::OBJECT_ID, path.instance_id().unwrap_or(0));
-            for v in found {
-                let at = match v.instance {
-                    Some(ri) => Path::resource_instance(o, i, v.resource, ri),
-                    None => Path::resource(o, i, v.resource),
-                };
-                if path.contains(&at) {
-                    return Err(Error::at_path(at, ErrorKind::Invalid(v.problem)));
-                }
-            }
-        }
+        first_violation::<Self>(self.validate(), path)?;
         self.encode(format, path)
     }
 }
@@ -226,6 +215,22 @@ pub trait ObjectType: Instance + Clone + fmt::Debug + PartialEq + 'static {
         bytes: &[u8],
     ) -> Result<(), Error> {
         let view = Self::Write::decode(format, path, bytes)?;
+        self.apply_write(&view, mode, path)
+    }
+
+    /// Applies `view` as a Write addressed to `path` under `mode`, as
+    /// [`write`](ObjectType::write) does after decoding: everything the view holds is
+    /// applied, so a view holding any value the model does not allow is refused
+    /// ([`ErrorKind::Invalid`], at the path of the first violation) and nothing changes.
+    fn apply_write(
+        &mut self,
+        view: &Self::Write,
+        mode: WriteMode,
+        path: &Path,
+    ) -> Result<(), Error> {
+        check_instance_path::<Self>(path)?;
+        let instance = Path::instance(Self::OBJECT_ID, path.instance_id().unwrap_or(0));
+        first_violation::<Self>(view.validate(), &instance)?;
         if mode == WriteMode::Replace && path.resource_instance_id().is_none() {
             let mut keep = ResourceSet::default();
             for r in Self::MODEL.resources.iter() {
@@ -538,6 +543,24 @@ impl<W: Writer> Writer for OneResource<'_, W> {
 
 /// `Ok` for an instance, resource or resource-instance path of `I`'s object, else
 /// [`ErrorKind::WrongTarget`].
+/// The first of `found` within `path`, as [`ErrorKind::Invalid`] at its resource path.
+fn first_violation<I: Instance>(
+    found: Result<(), Vec<Violation>>,
+    path: &Path,
+) -> Result<(), Error> {
+    let (o, i) = (I::OBJECT_ID, path.instance_id().unwrap_or(0));
+    for v in found.err().unwrap_or_default() {
+        let at = match v.instance {
+            Some(ri) => Path::resource_instance(o, i, v.resource, ri),
+            None => Path::resource(o, i, v.resource),
+        };
+        if path.contains(&at) {
+            return Err(Error::at_path(at, ErrorKind::Invalid(v.problem)));
+        }
+    }
+    Ok(())
+}
+
 fn check_instance_path<I: Instance>(path: &Path) -> Result<(), Error> {
     if path.object_id() != Some(I::OBJECT_ID) || path.len() < 2 {
         return Err(Error::at_path(*path, ErrorKind::WrongTarget));
