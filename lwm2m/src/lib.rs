@@ -98,6 +98,8 @@ mod request;
 mod write;
 
 #[cfg(feature = "coap")]
+mod client;
+#[cfg(feature = "coap")]
 mod coap;
 
 pub use code::ResponseCode;
@@ -108,5 +110,7 @@ pub use request::{Method, Operation, Request};
 /// How a Write changes its target (the runtime's, re-exported): `PUT` replaces, `POST` updates.
 pub use ucifi_runtime::codec::WriteMode;
 
+#[cfg(feature = "coap")]
+pub use client::{Host, NotificationAttributes, SendBuilder};
 #[cfg(feature = "coap")]
 pub use coap::Notification;
