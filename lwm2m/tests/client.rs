@@ -915,12 +915,139 @@ fn non_requests_and_non_confirmable_requests() {
     let mut ack_message = Packet::new();
     ack_message.header.set_type(MessageType::Acknowledgement);
     assert_eq!(h.handle(&ack_message, 0), None);
-    // FETCH and iPATCH (composite operations) are not served: 4.05.
+    // FETCH and iPATCH address the root only.
     let fetch = request(
         RequestType::Fetch,
-        "/",
+        "/3",
         &[(CoapOption::ContentFormat, &[0x70])],
         &[0x80],
     );
     assert_eq!(answer(&mut h, &fetch).to_bytes().unwrap(), ack(0x85));
+}
+
+#[test]
+fn read_and_write_composite() {
+    let mut h = host();
+    let cbor: &[(CoapOption, &[u8])] = &[(CoapOption::ContentFormat, &[0x70])];
+    // Battery Level, the lamp's Command, and a path the host does not have.
+    let paths = bytes(
+        &[
+            &[0x83, 0xa1, 0x00, 0x66],
+            b"/3/0/9",
+            &[0xa1, 0x00, 0x69],
+            b"/3416/0/1",
+            &[0xa1, 0x00, 0x64],
+            b"/7/0",
+        ],
+        b"",
+    );
+    let fetch = request(RequestType::Fetch, "/", cbor, &paths);
+    assert_eq!(
+        fetch.to_bytes().unwrap(),
+        bytes(&[&[0x41, 0x05, 0x01, 0x01, 0x7e, 0xc1, 0x70]], &paths)
+    );
+    // The values in SenML CBOR, grouped by instance.
+    assert_eq!(
+        answer(&mut h, &fetch).to_bytes().unwrap(),
+        bytes(
+            &[&[0x61, 0x45, 0x01, 0x01, 0x7e, 0xc1, 0x70]],
+            &bytes(
+                &[
+                    &[0x82, 0xa3, 0x21, 0x65],
+                    b"/3/0/",
+                    &[0x00, 0x61, b'9', 0x02, 0x18, 0x57],
+                    &[0xa3, 0x21, 0x68],
+                    b"/3416/0/",
+                    &[0x00, 0x61, b'1', 0x02, 0x18, 0x32],
+                ],
+                b""
+            )
+        )
+    );
+    // In SenML JSON, as the Accept option asks; a whole instance expands to its values.
+    let (format, payload) = h
+        .read_composite(
+            ContentFormat::SenmlJson,
+            br#"[{"n":"/3416/0"}]"#,
+            Some(ContentFormat::SenmlJson),
+        )
+        .unwrap();
+    assert_eq!(format, ContentFormat::SenmlJson);
+    assert_eq!(
+        String::from_utf8(payload).unwrap(),
+        r#"[{"bn":"/3416/0/","n":"1","v":50},{"n":"3","v":48}]"#
+    );
+    let e = h
+        .read_composite(ContentFormat::SenmlCbor, &paths, Some(ContentFormat::Tlv))
+        .unwrap_err();
+    assert_eq!(e.response_code(), ResponseCode::NotAcceptable);
+    let e = h
+        .read_composite(ContentFormat::Tlv, &paths, None)
+        .unwrap_err();
+    assert_eq!(e.response_code(), ResponseCode::UnsupportedContentFormat);
+
+    // Write-Composite: the lamp's Command and the Device's UTC Offset.
+    let values = bytes(
+        &[
+            &[0x82, 0xa2, 0x00, 0x69],
+            b"/3416/0/1",
+            &[0x02, 0x18, 0x1e],
+            &[0xa2, 0x00, 0x67],
+            b"/3/0/14",
+            &[0x03, 0x66],
+            b"+02:00",
+        ],
+        b"",
+    );
+    let patch = request(RequestType::IPatch, "/", cbor, &values);
+    assert_eq!(
+        patch.to_bytes().unwrap(),
+        bytes(&[&[0x41, 0x07, 0x01, 0x01, 0x7e, 0xc1, 0x70]], &values)
+    );
+    assert_eq!(answer(&mut h, &patch).to_bytes().unwrap(), ack(0x44));
+    assert_eq!(h.instance::<OutdoorLampController>(0).unwrap().command, 30);
+    assert_eq!(
+        h.instance::<Device>(0).unwrap().utc_offset.as_deref(),
+        Some("+02:00")
+    );
+    // One value out of range in the second instance: 4.00, the first unchanged too; a
+    // read-only resource: 4.05; an instance the host does not have: 4.04.
+    let (lamp_before, device_before) = (
+        h.instance::<OutdoorLampController>(0).cloned(),
+        h.instance::<Device>(0).cloned(),
+    );
+    for (values, code) in [
+        (
+            bytes(
+                &[
+                    &[0x82, 0xa2, 0x00, 0x67],
+                    b"/3/0/14",
+                    &[0x03, 0x66],
+                    b"+01:00",
+                    &[0xa2, 0x00, 0x69],
+                    b"/3416/0/4",
+                    &[0x02, 0x18, 0x78],
+                ],
+                b"",
+            ),
+            0x80,
+        ),
+        (
+            bytes(&[&[0x81, 0xa2, 0x00, 0x66], b"/3/0/9", &[0x02, 0x05]], b""),
+            0x85,
+        ),
+        (
+            bytes(
+                &[&[0x81, 0xa2, 0x00, 0x69], b"/3416/9/1", &[0x02, 0x05]],
+                b"",
+            ),
+            0x84,
+        ),
+        (bytes(&[&[0x81, 0xa1, 0x00, 0x66], b"/3/0/9"], b""), 0x80),
+    ] {
+        let r = answer(&mut h, &request(RequestType::IPatch, "/", cbor, &values));
+        assert_eq!(r.to_bytes().unwrap(), ack(code), "{values:02x?}");
+    }
+    assert_eq!(h.instance::<OutdoorLampController>(0).cloned(), lamp_before);
+    assert_eq!(h.instance::<Device>(0).cloned(), device_before);
 }

@@ -12,10 +12,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
-use ucifi_runtime::codec::WriteMode;
 use ucifi_runtime::codec::link_format::{
     Attribute, LinkEntry, RegisterObject, RegisterPayload, discover_payload,
 };
+use ucifi_runtime::codec::{self, WriteMode};
 use ucifi_runtime::typed::ObjectType;
 use ucifi_runtime::{ContentFormat, DataType, Path, Version};
 
@@ -40,7 +40,7 @@ use store::{Store, TypedStore};
 ///   interface (`/rd`).
 /// * [`handle`](Host::handle) answers a server's request: Read, Discover, Write (replace
 ///   and partial update), Write-Attributes, Execute, Create, Delete, Observe and its
-///   cancellation.
+///   cancellation, Read-Composite and Write-Composite.
 /// * [`notifications`](Host::notifications) gives the notifications due at a time,
 ///   [`next_due`](Host::next_due) when the next one will be.
 ///
@@ -586,6 +586,112 @@ impl Host {
         Ok(())
     }
 
+    /// A server's Read-Composite: `request` lists paths (SenML records without values,
+    /// in `format`, SenML JSON or CBOR); the answer holds the readable values at and
+    /// below each, in `accept` (SenML JSON, SenML CBOR or LwM2M CBOR), else in `format`.
+    /// A path the host does not have contributes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedContentFormat`] for a request in another format;
+    /// [`ErrorKind::NotAcceptable`] for another `accept`; [`ErrorKind::Codec`] for a
+    /// request that does not decode or carries values (4.00).
+    pub fn read_composite(
+        &self,
+        format: ContentFormat,
+        request: &[u8],
+        accept: Option<ContentFormat>,
+    ) -> Result<(ContentFormat, Vec<u8>), Error> {
+        let paths = self.decode_records(format, request)?;
+        let answer = accept.unwrap_or(format);
+        if !matches!(
+            answer,
+            ContentFormat::SenmlJson | ContentFormat::SenmlCbor | ContentFormat::Lwm2mCbor
+        ) {
+            return Err(ErrorKind::NotAcceptable(answer.number()).into());
+        }
+        let mut records = Vec::new();
+        for r in paths {
+            if r.value.is_some() {
+                return Err(codec::Error::at_path(r.path, codec::ErrorKind::Misplaced).into());
+            }
+            if let Some(store) = r.path.object_id().and_then(|o| self.objects.get(&o)) {
+                records.extend(store.records(&r.path));
+            }
+        }
+        let payload = match answer {
+            ContentFormat::SenmlJson => codec::senml_json::encode_records(&records)?,
+            ContentFormat::SenmlCbor => codec::senml_cbor::encode_records(&records)?,
+            _ => {
+                let leaves: Vec<(Path, ucifi_runtime::Value)> = records
+                    .into_iter()
+                    .filter_map(|r| Some((r.path, r.value?)))
+                    .collect();
+                codec::lwm2m_cbor::encode_leaves(&leaves)?
+            }
+        };
+        Ok((answer, payload))
+    }
+
+    /// A server's Write-Composite: values at resource and resource-instance paths of
+    /// several instances (SenML JSON or CBOR), each instance's checked by the model like
+    /// a partial-update Write, applied only when all pass.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedContentFormat`] for another format;
+    /// [`ErrorKind::NotFound`] for an object or instance the host does not have; the
+    /// errors of [`write`](Host::write); nothing changes then.
+    pub fn write_composite(&mut self, format: ContentFormat, payload: &[u8]) -> Result<(), Error> {
+        // The values of each instance, as one SenML CBOR payload for its Write.
+        let mut by_instance: BTreeMap<Path, Vec<codec::senml::Record>> = BTreeMap::new();
+        for r in self.decode_records(format, payload)? {
+            let ids = r.path.ids();
+            if ids.len() < 3 || r.value.is_none() {
+                return Err(codec::Error::at_path(r.path, codec::ErrorKind::Misplaced).into());
+            }
+            by_instance
+                .entry(Path::instance(ids[0], ids[1]))
+                .or_default()
+                .push(r);
+        }
+        let mut writes = Vec::with_capacity(by_instance.len());
+        for (at, records) in by_instance {
+            let bytes = codec::senml_cbor::encode_records(&records)?;
+            let store = self.object(&at)?;
+            store.check_write(
+                WriteMode::PartialUpdate,
+                ContentFormat::SenmlCbor,
+                &at,
+                &bytes,
+            )?;
+            writes.push((at, bytes));
+        }
+        for (at, bytes) in writes {
+            self.object_mut(&at)?.write(
+                WriteMode::PartialUpdate,
+                ContentFormat::SenmlCbor,
+                &at,
+                &bytes,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The records of a composite payload, typed by the hosted models.
+    fn decode_records(
+        &self,
+        format: ContentFormat,
+        payload: &[u8],
+    ) -> Result<Vec<codec::senml::Record>, Error> {
+        let types = HostedTypes(&self.objects);
+        match format {
+            ContentFormat::SenmlJson => Ok(codec::senml_json::decode_records(payload, &types)?),
+            ContentFormat::SenmlCbor => Ok(codec::senml_cbor::decode_records(payload, &types)?),
+            other => Err(ErrorKind::UnsupportedContentFormat(other.number()).into()),
+        }
+    }
+
     /// The value of a single numeric resource at `path` (for `gt`, `lt`, `st`).
     fn number(&self, path: &Path) -> Option<f64> {
         let model = self.resource_model(path)?;
@@ -610,7 +716,8 @@ impl Host {
     /// with 1); `PUT` a replacing Write, or a Write-Attributes with Uri-Query options;
     /// `POST` on an object a Create, with a Content-Format a partial-update Write,
     /// without one on a resource an Execute (the payload is the argument text);
-    /// `DELETE` a Delete. An error is answered with its
+    /// `DELETE` a Delete; `FETCH` on the root a Read-Composite, `iPATCH` on the root a
+    /// Write-Composite. An error is answered with its
     /// [`response_code`](Error::response_code).
     pub fn handle(&mut self, request: &Packet, now: u64) -> Option<Packet> {
         match request.header.get_type() {
@@ -753,6 +860,17 @@ impl Host {
                 self.write(WriteMode::PartialUpdate, &path, format, &request.payload)?;
                 return Ok(ResponseCode::Changed);
             }
+            RequestType::Fetch if path.is_empty() => {
+                let format = format.unwrap_or(ContentFormat::Text);
+                let (answer, payload) = self.read_composite(format, &request.payload, accept)?;
+                response.add_option(CoapOption::ContentFormat, uint(u32::from(answer.number())));
+                response.payload = payload;
+            }
+            RequestType::IPatch if path.is_empty() => {
+                let format = format.unwrap_or(ContentFormat::Text);
+                self.write_composite(format, &request.payload)?;
+                return Ok(ResponseCode::Changed);
+            }
             RequestType::Delete => {
                 self.delete(&path)?;
                 return Ok(ResponseCode::Deleted);
@@ -847,6 +965,16 @@ impl Host {
     /// The number of observations.
     pub fn observation_count(&self) -> usize {
         self.observations.len()
+    }
+}
+
+/// The data types of the hosted objects' resources.
+struct HostedTypes<'a>(&'a BTreeMap<u16, Box<dyn Store>>);
+
+impl codec::TypeLookup for HostedTypes<'_> {
+    fn resource_type(&self, object: u16, resource: u16) -> Option<(DataType, bool)> {
+        let r = self.0.get(&object)?.model().resource(resource)?;
+        Some((r.data_type, r.multiple))
     }
 }
 

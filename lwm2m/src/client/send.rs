@@ -3,11 +3,12 @@
 use alloc::vec::Vec;
 
 use coap_lite::{CoapOption, Packet, RequestType};
+use ucifi_runtime::codec;
 use ucifi_runtime::codec::senml::Record;
-use ucifi_runtime::codec::{self, Writer};
 use ucifi_runtime::typed::Instance;
-use ucifi_runtime::{ContentFormat, Path, Value, ValueRef};
+use ucifi_runtime::{ContentFormat, Path, Value};
 
+use super::store::Values;
 use crate::coap::uint;
 use crate::{Error, ErrorKind};
 
@@ -45,12 +46,8 @@ impl SendBuilder {
         instance: &T,
         time: Option<f64>,
     ) -> Result<Self, Error> {
-        let mut values = Values {
-            at: Path::instance(T::OBJECT_ID, id),
-            multiple: None,
-            records: &mut self.records,
-            time,
-        };
+        let mut values = Values::new(Path::instance(T::OBJECT_ID, id), &mut self.records);
+        values.time = time;
         instance.encode_resources(&mut values)?;
         Ok(self)
     }
@@ -96,43 +93,5 @@ impl SendBuilder {
         p.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
         p.payload = payload;
         Ok(p)
-    }
-}
-
-/// A [`Writer`] turning an instance's resources into records.
-struct Values<'r> {
-    at: Path,
-    multiple: Option<u16>,
-    records: &'r mut Vec<Record>,
-    time: Option<f64>,
-}
-
-impl Writer for Values<'_> {
-    fn begin_instance(&mut self, _: u16) -> Result<(), codec::Error> {
-        Ok(())
-    }
-    fn end_instance(&mut self) -> Result<(), codec::Error> {
-        Ok(())
-    }
-    fn begin_multiple(&mut self, id: u16, _: usize) -> Result<(), codec::Error> {
-        self.multiple = Some(id);
-        Ok(())
-    }
-    fn end_multiple(&mut self) -> Result<(), codec::Error> {
-        self.multiple = None;
-        Ok(())
-    }
-    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), codec::Error> {
-        let ids = self.at.ids();
-        let path = match self.multiple {
-            Some(r) => Path::resource_instance(ids[0], ids[1], r, id),
-            None => Path::resource(ids[0], ids[1], id),
-        };
-        self.records.push(Record {
-            path,
-            value: Some(value.to_owned_value()),
-            time: self.time,
-        });
-        Ok(())
     }
 }

@@ -6,11 +6,63 @@ use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 
+use ucifi_runtime::codec::senml::Record;
 use ucifi_runtime::codec::{self, Encode, ErrorKind as CodecKind, WriteMode, Writer};
 use ucifi_runtime::typed::{self, Instance, ObjectType, WriteView};
 use ucifi_runtime::{ContentFormat, ObjectModel, Path, ValueRef};
 
 use crate::{Error, ErrorKind, ResponseCode};
+
+/// A [`Writer`] turning the resources of instance `at` into records, with `time`.
+pub(crate) struct Values<'r> {
+    at: Path,
+    multiple: Option<u16>,
+    records: &'r mut Vec<Record>,
+    pub(crate) time: Option<f64>,
+}
+
+impl<'r> Values<'r> {
+    /// Records of instance `at` (`/O/I`), appended to `records`.
+    pub(crate) fn new(at: Path, records: &'r mut Vec<Record>) -> Self {
+        Values {
+            at,
+            multiple: None,
+            records,
+            time: None,
+        }
+    }
+}
+
+impl Writer for Values<'_> {
+    fn begin_instance(&mut self, _: u16) -> Result<(), codec::Error> {
+        Ok(())
+    }
+    fn end_instance(&mut self) -> Result<(), codec::Error> {
+        Ok(())
+    }
+    fn begin_multiple(&mut self, id: u16, _: usize) -> Result<(), codec::Error> {
+        self.multiple = Some(id);
+        Ok(())
+    }
+    fn end_multiple(&mut self) -> Result<(), codec::Error> {
+        self.multiple = None;
+        Ok(())
+    }
+    fn value(&mut self, id: u16, value: ValueRef<'_>) -> Result<(), codec::Error> {
+        let ids = self.at.ids();
+        let (o, i) = (ids[0], ids.get(1).copied().unwrap_or_default());
+        let path = match self.multiple {
+            Some(r) => Path::resource_instance(o, i, r, id),
+            None => Path::resource(o, i, id),
+        };
+        self.records.push(Record {
+            path,
+            value: Some(value.to_owned_value()),
+            time: self.time,
+        });
+        Ok(())
+    }
+}
 
 /// What the application runs for an Execute: the instance, its ID, the resource ID and
 /// the argument text. An `Err` is the code the host answers with.
@@ -41,6 +93,17 @@ pub(crate) trait Store: Any {
         path: &Path,
         bytes: &[u8],
     ) -> Result<(), Error>;
+    /// Whether [`write`](Store::write) would succeed, changing nothing.
+    fn check_write(
+        &self,
+        mode: WriteMode,
+        format: ContentFormat,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), Error>;
+    /// The readable values at and below `path` (`/O`, `/O/I`, `/O/I/R`, `/O/I/R/RI`), as
+    /// records without time; none for a target that does not exist.
+    fn records(&self, path: &Path) -> Vec<Record>;
     /// A server's Create: the new instance's ID.
     fn create(&mut self, format: ContentFormat, bytes: &[u8]) -> Result<u16, Error>;
     /// Removes instance `id`; whether it existed.
@@ -75,7 +138,8 @@ impl<T: ObjectType> TypedStore<T> {
     }
 }
 
-/// `Ok` when the model of `T` defines the resource `path` names and lets `allowed` pass.
+/// The model of the resource `path` names, when `T` defines it (and a resource instance
+/// only of a multiple resource).
 fn check_resource<T: ObjectType>(
     path: &Path,
 ) -> Result<&'static ucifi_runtime::ResourceModel, Error> {
@@ -169,6 +233,41 @@ impl<T: ObjectType> Store for TypedStore<T> {
         instance
             .write(mode, format, path, bytes)
             .map_err(|e| write_error(e, format))
+    }
+
+    fn check_write(
+        &self,
+        mode: WriteMode,
+        format: ContentFormat,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
+        let mut copy = TypedStore::<T>::new();
+        let id = path.instance_id().unwrap_or_default();
+        if let Some(i) = self.instances.get(&id) {
+            copy.instances.insert(id, i.clone());
+        }
+        copy.write(mode, format, path, bytes)
+    }
+
+    fn records(&self, path: &Path) -> Vec<Record> {
+        let mut out = Vec::new();
+        let chosen = self
+            .instances
+            .iter()
+            .filter(|(id, _)| path.instance_id().is_none_or(|want| want == **id));
+        for (&id, instance) in chosen {
+            let mut values = Values::new(Path::instance(T::OBJECT_ID, id), &mut out);
+            let mut only = OnlyReadable {
+                w: &mut values,
+                model: T::MODEL,
+                inside: None,
+            };
+            // Collecting records fails on nothing.
+            let _ = instance.encode_resources(&mut only);
+        }
+        out.retain(|r| path.contains(&r.path));
+        out
     }
 
     fn create(&mut self, format: ContentFormat, bytes: &[u8]) -> Result<u16, Error> {
