@@ -635,6 +635,24 @@ fn create_and_delete_instances() {
     let r = answer(&mut h, &bare);
     assert_eq!(code(&r), ResponseCode::Created);
     assert_eq!(h.instance::<OutdoorLampController>(2).unwrap().command, 21);
+    // No payload: the lowest free ID, 3, with default values.
+    let empty = request(RequestType::Post, "/3416", tlv, b"");
+    assert_eq!(
+        answer(&mut h, &empty).to_bytes().unwrap(),
+        bytes(
+            &[
+                &[0x61, 0x41, 0x01, 0x01, 0x7e, 0x84],
+                b"3416",
+                &[0x01],
+                b"3"
+            ],
+            b""
+        )
+    );
+    assert_eq!(
+        h.remove::<OutdoorLampController>(3),
+        Some(OutdoorLampController::default())
+    );
     // An instance that exists, an invalid value, a read-only resource, a single-instance
     // object that has its instance, an object not hosted.
     for (path, payload, code) in [

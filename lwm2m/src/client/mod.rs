@@ -61,6 +61,18 @@ pub struct Host {
     message_id: u16,
 }
 
+impl core::fmt::Debug for Host {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Host")
+            .field("endpoint", &self.endpoint)
+            .field("lwm2m", &self.lwm2m)
+            .field("objects", &self.register_payload())
+            .field("observations", &self.observations.len())
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One observation: its target, format and what it last notified.
 struct Observation {
     path: Path,
@@ -479,8 +491,8 @@ impl Host {
     }
 
     /// A server's Create in object `object` from `bytes` in `format`: the instance ID the
-    /// payload names, or for a TLV payload of bare resources the lowest free one. The
-    /// payload is checked like a Write.
+    /// payload names, or for an empty payload or a TLV payload of bare resources the
+    /// lowest free one. The payload is checked like a Write.
     ///
     /// # Errors
     ///

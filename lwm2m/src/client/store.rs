@@ -278,9 +278,12 @@ impl<T: ObjectType> Store for TypedStore<T> {
         let free = (0..=u16::MAX - 1)
             .find(|id| !self.instances.contains_key(id))
             .ok_or(ErrorKind::MethodNotAllowed(object))?;
-        // A TLV payload of resources, without an instance around them: the lowest free ID.
+        // No payload, or a TLV payload of resources without an instance around them: the
+        // lowest free ID.
         let bare_tlv = format == ContentFormat::Tlv && bytes.first().is_some_and(|b| b >> 6 != 0);
-        let (id, view) = if bare_tlv {
+        let (id, view) = if bytes.is_empty() {
+            (free, T::Write::default())
+        } else if bare_tlv {
             let at = Path::instance(T::OBJECT_ID, free);
             let view = T::Write::decode(format, &at, bytes).map_err(|e| write_error(e, format))?;
             (free, view)
