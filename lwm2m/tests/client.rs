@@ -6,12 +6,14 @@ use std::rc::Rc;
 
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
 use ucifi_example_vendor_object::x::BenchSensor;
+use ucifi_lwm2m::WriteMode;
 use ucifi_lwm2m::{
     ErrorKind, Host, NotificationAttributes, Registration, ResponseCode, SendBuilder,
 };
 use ucifi_objects::ipso::temperature::v1_1::Temperature;
 use ucifi_objects::oma::device::v1_2::{self as device, Device};
 use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
+use ucifi_runtime::codec::ErrorKind as CodecKind;
 use ucifi_runtime::{ContentFormat, Path, Value, Version};
 
 fn v(major: u16, minor: u16) -> Version {
@@ -1068,4 +1070,98 @@ fn read_and_write_composite() {
     }
     assert_eq!(h.instance::<OutdoorLampController>(0).cloned(), lamp_before);
     assert_eq!(h.instance::<Device>(0).cloned(), device_before);
+}
+
+fn codec_kind(e: &ucifi_lwm2m::Error) -> (&CodecKind, Option<Path>) {
+    let ErrorKind::Codec(c) = e.kind() else {
+        panic!("{e:?}")
+    };
+    (c.kind(), c.path())
+}
+
+#[test]
+fn operations_fail_with_exact_kinds() {
+    let mut h = host();
+    let tlv = ContentFormat::Tlv;
+    let lamp = Path::instance(3416, 0);
+    // Out of range at the resource that is; read-only; executable.
+    let e = h
+        .write(
+            WriteMode::PartialUpdate,
+            &lamp,
+            tlv,
+            &[0xc1, 0x01, 0x14, 0xc1, 0x04, 0x78],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(codec_kind(&e), (CodecKind::Invalid(_), Some(p)) if p == Path::resource(3416, 0, 4)),
+        "{e:?}"
+    );
+    let e = h
+        .write(WriteMode::Replace, &lamp, tlv, &[0xc1, 0x03, 0x10])
+        .unwrap_err();
+    assert_eq!(codec_kind(&e).0, &CodecKind::NotWritable);
+    let device = Path::resource(3, 0, 4);
+    let e = h
+        .write(WriteMode::Replace, &device, ContentFormat::Text, b"1")
+        .unwrap_err();
+    assert_eq!(codec_kind(&e).0, &CodecKind::Executable);
+    // Not found, not allowed, not spoken.
+    let e = h
+        .write(WriteMode::Replace, &Path::instance(3416, 8), tlv, &[])
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NotFound(Path::instance(3416, 8)));
+    let e = h
+        .write(WriteMode::Replace, &Path::object(3416), tlv, &[])
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::MethodNotAllowed(Path::object(3416)));
+    let e = h
+        .write(WriteMode::Replace, &lamp, ContentFormat::LinkFormat, b"")
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::UnsupportedContentFormat(40));
+    let e = h.execute(&Path::resource(3, 0, 9), "").unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::MethodNotAllowed(Path::resource(3, 0, 9))
+    );
+    let e = h.execute(&Path::resource(3, 0, 4), "").unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NotFound(Path::resource(3, 0, 4)));
+    let e = h.read(&Path::resource(3416, 0, 2), None).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::NotFound(Path::resource(3416, 0, 2)));
+    let e = h.read(&lamp, Some(ContentFormat::Text)).unwrap_err();
+    assert_eq!(codec_kind(&e).0, &CodecKind::Unsupported);
+    let e = h.create(3, tlv, &[]).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::MethodNotAllowed(Path::object(3)));
+    let e = h
+        .create(3416, tlv, &[0x03, 0x00, 0xc1, 0x01, 0x14])
+        .unwrap_err();
+    assert_eq!(codec_kind(&e), (&CodecKind::DuplicatePath, Some(lamp)));
+    let e = h.delete(&Path::resource(3416, 0, 1)).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::MethodNotAllowed(Path::resource(3416, 0, 1))
+    );
+    let e = h.write_attributes(&lamp, ["pmin=x"]).unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::InvalidQuery("pmin=x".into()));
+    let e = h
+        .write_attributes(&Path::resource(3416, 0, 44), ["gt=1", "lt=2"])
+        .unwrap_err();
+    assert_eq!(e.kind(), &ErrorKind::InvalidQuery("lt>=gt".into()));
+    // The default formats.
+    assert_eq!(
+        h.default_format(&Path::resource(3416, 0, 1)),
+        ContentFormat::Text
+    );
+    assert_eq!(
+        h.default_format(&Path::resource(3416, 0, 13)),
+        ContentFormat::SenmlCbor
+    );
+    assert_eq!(
+        h.default_format(&Path::resource_instance(3416, 0, 13, 0)),
+        ContentFormat::Text
+    );
+    assert_eq!(
+        Host::new("x", v(1, 0)).default_format(&lamp),
+        ContentFormat::Tlv
+    );
 }
