@@ -932,6 +932,14 @@ fn non_requests_and_non_confirmable_requests() {
         h.handle(&non, 0).unwrap().to_bytes().unwrap(),
         bytes(&[&[0x51, 0x45, 0x05, 0x00, 0x7e, 0xc0]], b"50")
     );
+    // An error takes one message ID too.
+    let mut missing = request(RequestType::Get, "/3416/0/2", &[], b"");
+    missing.header.set_type(MessageType::NonConfirmable);
+    assert_eq!(
+        h.handle(&missing, 0).unwrap().to_bytes().unwrap(),
+        [0x51, 0x84, 0x05, 0x01, 0x7e]
+    );
+    assert_eq!(h.handle(&non, 0).unwrap().header.message_id, 0x0502);
     let mut ack_message = Packet::new();
     ack_message.header.set_type(MessageType::Acknowledgement);
     assert_eq!(h.handle(&ack_message, 0), None);

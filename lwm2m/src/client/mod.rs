@@ -748,8 +748,12 @@ impl Host {
         match self.answer(method, request, now, &mut response) {
             Ok(code) => set_code(&mut response, code),
             Err(e) => {
-                response = self.response_to(request);
-                set_code(&mut response, e.response_code());
+                // The same message, without what the failed operation put in it.
+                let mut bare = Packet::new();
+                bare.header = response.header.clone();
+                bare.set_token(request.get_token().to_vec());
+                set_code(&mut bare, e.response_code());
+                response = bare;
             }
         }
         Some(response)
