@@ -13,24 +13,24 @@ use crate::{Error, ErrorKind, Registration, Report, ResponseCode};
 use ucifi_runtime::codec::WriteMode;
 
 /// The values of option `o`, in order.
-fn options(packet: &Packet, o: CoapOption) -> impl Iterator<Item = &Vec<u8>> {
+pub(crate) fn options(packet: &Packet, o: CoapOption) -> impl Iterator<Item = &Vec<u8>> {
     packet.get_option(o).into_iter().flatten()
 }
 
 /// A CoAP uint option value (big-endian, shortest form: 0 is empty).
-fn uint(v: u32) -> Vec<u8> {
+pub(crate) fn uint(v: u32) -> Vec<u8> {
     let bytes = v.to_be_bytes();
     let skip = bytes.iter().take_while(|&&b| b == 0).count();
     bytes[skip..].to_vec()
 }
 
 /// The value of a CoAP uint option, if it fits 32 bits.
-fn read_uint(v: &[u8]) -> Option<u32> {
+pub(crate) fn read_uint(v: &[u8]) -> Option<u32> {
     (v.len() <= 4).then(|| v.iter().fold(0, |acc, &b| acc << 8 | u32::from(b)))
 }
 
 /// The Content-Format option of `packet`, if any.
-fn content_format(packet: &Packet) -> Result<Option<ContentFormat>, Error> {
+pub(crate) fn content_format(packet: &Packet) -> Result<Option<ContentFormat>, Error> {
     match options(packet, CoapOption::ContentFormat).next() {
         None => Ok(None),
         Some(v) => {

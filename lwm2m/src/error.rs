@@ -54,6 +54,13 @@ pub enum ErrorKind {
     UnsupportedContentFormat(u16),
     /// A CoAP option (by number: 6 is Observe) whose value does not fit it.
     InvalidOption(u16),
+    /// An operation the target does not allow: Read of a resource that is not readable,
+    /// Execute of one that is not executable, Delete of a path that is no instance,
+    /// Create in a single-instance object that has its instance, any operation on the
+    /// root.
+    MethodNotAllowed(Path),
+    /// An Accept option naming a content format this side does not speak.
+    NotAcceptable(u16),
 }
 
 impl Error {
@@ -72,9 +79,9 @@ impl Error {
     /// | error | code |
     /// |---|---|
     /// | a payload that does not decode, a value of the wrong type or out of range, a bad query | 4.00 |
-    /// | writing a read-only resource, a value for an executable one | 4.05 |
+    /// | writing a read-only resource, a value for an executable one, an operation the target does not allow | 4.05 |
     /// | a target that does not exist, an object version not known | 4.04 |
-    /// | an Accept format that cannot carry the target | 4.06 |
+    /// | an Accept format that cannot carry the target, or not spoken | 4.06 |
     /// | a Content-Format not spoken | 4.15 |
     /// | an option value that does not fit its option | 4.02 |
     /// | a response that is itself an error | that code |
@@ -87,6 +94,8 @@ impl Error {
             ErrorKind::Response(code) => *code,
             ErrorKind::UnsupportedContentFormat(_) => ResponseCode::UnsupportedContentFormat,
             ErrorKind::InvalidOption(_) => ResponseCode::BadOption,
+            ErrorKind::MethodNotAllowed(_) => ResponseCode::MethodNotAllowed,
+            ErrorKind::NotAcceptable(_) => ResponseCode::NotAcceptable,
             ErrorKind::VersionMismatch { .. } | ErrorKind::InvalidResponseCode(_) => {
                 ResponseCode::InternalServerError
             }
@@ -143,6 +152,8 @@ impl fmt::Display for Error {
                 write!(f, "content format {cf} is not supported")
             }
             ErrorKind::InvalidOption(o) => write!(f, "the value of option {o} does not fit it"),
+            ErrorKind::MethodNotAllowed(p) => write!(f, "the operation is not allowed on {p}"),
+            ErrorKind::NotAcceptable(cf) => write!(f, "content format {cf} cannot be answered"),
         }
     }
 }

@@ -33,8 +33,58 @@
 //!   generated type with their times, refusing a type of another version. As CoAP
 //!   messages: [`Registration::send_report`] (`POST /dp`) and
 //!   [`Registration::notification`] (2.05 with its Observe sequence number).
+//! * The client side (feature `coap`): a [`Host`] of typed instances of generated object
+//!   types (vendor ones too) builds the Register payload and requests, answers a
+//!   server's requests ([`Host::handle`]: Read, Discover, Write, Write-Attributes,
+//!   Execute, Create, Delete, Observe, Read-Composite, Write-Composite), each Write
+//!   checked by the model and applied all or nothing, and gives the notifications due
+//!   under `pmin`/`pmax`/`gt`/`lt`/`st` ([`Host::notifications`], [`Host::next_due`]);
+//!   [`SendBuilder`] makes timestamped Send payloads of typed values.
 //! * [`Error`]: one error type; [`Error::response_code`] is the one mapping from errors to
 //!   CoAP [`ResponseCode`]s.
+//!
+//! A client hosting an Outdoor lamp controller 2.0 registers and answers a Read of one
+//! resource; a write of a value out of range changes nothing:
+//!
+//! ```
+//! # #[cfg(feature = "coap")] {
+//! use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
+//! use ucifi_lwm2m::{Host, ResponseCode};
+//! use ucifi_objects::ucifi::outdoor_lamp_controller::v2_0::OutdoorLampController;
+//! use ucifi_runtime::Version;
+//!
+//! let mut host = Host::new("lamp-17", Version::new(1, 1));
+//! host.add(0, OutdoorLampController { command: 50, ..Default::default() }).unwrap();
+//! assert_eq!(host.register_payload(), "</3416>;ver=2.0,</3416/0>");
+//!
+//! // The server reads /3416/0/1 (confirmable GET, message ID 0x0101, token 0x7e).
+//! let mut read = Packet::new();
+//! read.header.set_type(MessageType::Confirmable);
+//! read.header.code = MessageClass::Request(RequestType::Get);
+//! read.header.message_id = 0x0101;
+//! read.set_token(vec![0x7e]);
+//! for segment in ["3416", "0", "1"] {
+//!     read.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
+//! }
+//! let now = 0; // seconds, the caller's clock
+//! let response = host.handle(&read, now).unwrap();
+//! // 2.05 Content piggybacked on the ACK, text/plain (Content-Format 0), "50".
+//! assert_eq!(
+//!     response.to_bytes().unwrap(),
+//!     [0x61, 0x45, 0x01, 0x01, 0x7e, 0xc0, 0xff, b'5', b'0']
+//! );
+//!
+//! // The application changes a value; a Write of 120 % (range 0..100) is refused.
+//! host.instance_mut::<OutdoorLampController>(0).unwrap().command = 60;
+//! let mut write = read.clone();
+//! write.header.code = MessageClass::Request(RequestType::Put);
+//! write.add_option(CoapOption::ContentFormat, vec![]);
+//! write.payload = b"120".to_vec();
+//! let response = host.handle(&write, now).unwrap();
+//! assert_eq!(ResponseCode::from_byte(u8::from(response.header.code)), Some(ResponseCode::BadRequest));
+//! assert_eq!(host.instance::<OutdoorLampController>(0).unwrap().command, 60);
+//! # }
+//! ```
 //!
 //! A server reading the lamp of a client registered with the Outdoor lamp controller 1.0,
 //! whose resource 39 is a String in 1.0 and an Integer in 2.0:
@@ -98,6 +148,8 @@ mod request;
 mod write;
 
 #[cfg(feature = "coap")]
+mod client;
+#[cfg(feature = "coap")]
 mod coap;
 
 pub use code::ResponseCode;
@@ -108,5 +160,7 @@ pub use request::{Method, Operation, Request};
 /// How a Write changes its target (the runtime's, re-exported): `PUT` replaces, `POST` updates.
 pub use ucifi_runtime::codec::WriteMode;
 
+#[cfg(feature = "coap")]
+pub use client::{Host, NotificationAttributes, SendBuilder};
 #[cfg(feature = "coap")]
 pub use coap::Notification;

@@ -356,6 +356,11 @@ fn every_error_has_its_response_code() {
         ),
         (ErrorKind::InvalidResponseCode(0x01), InternalServerError),
         (ErrorKind::InvalidOption(6), BadOption),
+        (
+            ErrorKind::MethodNotAllowed(Path::object(3)),
+            MethodNotAllowed,
+        ),
+        (ErrorKind::NotAcceptable(9999), NotAcceptable),
     ] {
         assert_eq!(Error::from(kind.clone()).response_code(), code, "{kind:?}");
     }
