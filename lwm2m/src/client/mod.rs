@@ -3,18 +3,17 @@
 //! CoAP messages and passes the time).
 
 mod observe;
+mod register;
 mod send;
 mod store;
+mod wire;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
-use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
-use ucifi_runtime::codec::link_format::{
-    Attribute, LinkEntry, RegisterObject, RegisterPayload, discover_payload,
-};
+use ucifi_runtime::codec::link_format::{Attribute, LinkEntry, discover_payload};
 use ucifi_runtime::codec::{self, WriteMode};
 use ucifi_runtime::typed::ObjectType;
 use ucifi_runtime::{ContentFormat, DataType, Path, Version};
@@ -22,9 +21,8 @@ use ucifi_runtime::{ContentFormat, DataType, Path, Version};
 pub use observe::NotificationAttributes;
 pub use send::SendBuilder;
 
-use crate::coap::{content_format, options, read_uint, uint};
 use crate::{Error, ErrorKind, ResponseCode, default_version};
-use observe::{Last, Now, due_at};
+use observe::Last;
 use store::{Store, TypedStore};
 
 /// An LwM2M client's objects: typed instances of generated object types (and of vendor
@@ -244,111 +242,6 @@ impl Host {
     fn forget(&mut self, path: &Path) {
         self.attributes.retain(|p, _| !path.contains(p));
         self.observations.retain(|_, o| !path.contains(&o.path));
-    }
-
-    /// The Register payload: `</>;rt="oma.lwm2m";ct=...` when content formats are
-    /// announced, then the objects in ID order, each with `ver` when its version is not
-    /// the default for the host's LwM2M version ([`default_version`]), an object link
-    /// when it has a `ver` or no instance, and one link per instance (`</3/0>`). Security
-    /// (0) and OSCORE (21) are never listed.
-    pub fn register_payload(&self) -> String {
-        let objects = self
-            .objects
-            .iter()
-            .map(|(&id, store)| {
-                let version = store.model().version;
-                RegisterObject {
-                    id,
-                    version: (version != default_version(id, self.lwm2m)).then_some(version),
-                    instances: store.instance_ids(),
-                }
-            })
-            .collect();
-        RegisterPayload {
-            alternate_path: None,
-            content_formats: self.content_formats.clone(),
-            objects,
-        }
-        .to_payload()
-    }
-
-    /// The confirmable Register request: `POST /rd?ep=...&lt=...&lwm2m=...&b=...` with
-    /// the [`register_payload`](Host::register_payload) in link format.
-    pub fn register_request(&self, message_id: u16, token: Vec<u8>) -> Packet {
-        let mut p = request(RequestType::Post, message_id, token);
-        p.add_option(CoapOption::UriPath, b"rd".to_vec());
-        p.add_option(CoapOption::ContentFormat, uint(40));
-        let lwm2m = self.lwm2m.to_string();
-        let lifetime = itoa::Buffer::new().format(self.lifetime).to_string();
-        for (name, value) in [
-            ("ep", self.endpoint.as_str()),
-            ("lt", lifetime.as_str()),
-            ("lwm2m", lwm2m.as_str()),
-            ("b", self.binding.as_str()),
-        ] {
-            let q = alloc::format!("{name}={value}");
-            p.add_option(CoapOption::UriQuery, q.into_bytes());
-        }
-        p.payload = self.register_payload().into_bytes();
-        p
-    }
-
-    /// Takes the server's answer to the Register request: 2.01 Created with the
-    /// Location-Path of the registration, which Update and De-register address.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Response`] for another code; [`ErrorKind::InvalidResponseCode`];
-    /// [`ErrorKind::InvalidOption`] (8, Location-Path) for a 2.01 without a location or
-    /// with a segment that is not UTF-8.
-    pub fn registered(&mut self, response: &Packet) -> Result<(), Error> {
-        let byte = u8::from(response.header.code);
-        let code = ResponseCode::from_byte(byte).ok_or(ErrorKind::InvalidResponseCode(byte))?;
-        if code != ResponseCode::Created {
-            return Err(ErrorKind::Response(code).into());
-        }
-        let location = options(response, CoapOption::LocationPath)
-            .map(|s| String::from_utf8(s.clone()).map_err(|_| ErrorKind::InvalidOption(8)))
-            .collect::<Result<Vec<_>, _>>()?;
-        if location.is_empty() {
-            return Err(ErrorKind::InvalidOption(8).into());
-        }
-        self.location = Some(location);
-        Ok(())
-    }
-
-    /// The location of the registration (`["rd", "5a3f"]`), once registered.
-    pub fn location(&self) -> Option<&[String]> {
-        self.location.as_deref()
-    }
-
-    /// A confirmable Update (`POST` at the registration's location) carrying the
-    /// Register payload when `with_objects`; `None` when not registered.
-    pub fn update_request(
-        &self,
-        with_objects: bool,
-        message_id: u16,
-        token: Vec<u8>,
-    ) -> Option<Packet> {
-        let mut p = request(RequestType::Post, message_id, token);
-        for s in self.location.as_ref()? {
-            p.add_option(CoapOption::UriPath, s.as_bytes().to_vec());
-        }
-        if with_objects {
-            p.add_option(CoapOption::ContentFormat, uint(40));
-            p.payload = self.register_payload().into_bytes();
-        }
-        Some(p)
-    }
-
-    /// A confirmable De-register (`DELETE` at the registration's location), forgetting
-    /// the location; `None` when not registered.
-    pub fn deregister_request(&mut self, message_id: u16, token: Vec<u8>) -> Option<Packet> {
-        let mut p = request(RequestType::Delete, message_id, token);
-        for s in self.location.take()? {
-            p.add_option(CoapOption::UriPath, s.into_bytes());
-        }
-        Some(p)
     }
 
     /// The format a Read or Observe of `path` answers in without an Accept option.
@@ -718,266 +611,6 @@ impl Host {
         core::str::from_utf8(&text).ok()?.parse().ok()
     }
 
-    /// Answers a server's request; `None` for a message that takes no answer (an
-    /// acknowledgement, a Reset, which cancels the observation whose notification it
-    /// rejects, or a response). `now` (seconds, the caller's clock) starts the periods of
-    /// an observation.
-    ///
-    /// The request's method and options choose the operation: `GET` is a Read, a
-    /// Discover with Accept link-format, an Observe with Observe 0 (its cancellation
-    /// with 1); `PUT` a replacing Write, or a Write-Attributes with Uri-Query options;
-    /// `POST` on an object a Create, with a Content-Format a partial-update Write,
-    /// without one on a resource an Execute (the payload is the argument text);
-    /// `DELETE` a Delete; `FETCH` on the root a Read-Composite, `iPATCH` on the root a
-    /// Write-Composite. An error is answered with its
-    /// [`response_code`](Error::response_code).
-    pub fn handle(&mut self, request: &Packet, now: u64) -> Option<Packet> {
-        match request.header.get_type() {
-            MessageType::Reset => {
-                let id = request.header.message_id;
-                self.observations.retain(|_, o| o.message_id != Some(id));
-                return None;
-            }
-            MessageType::Acknowledgement => return None,
-            _ => {}
-        }
-        let MessageClass::Request(method) = request.header.code else {
-            return None;
-        };
-        let mut response = self.response_to(request);
-        match self.answer(method, request, now, &mut response) {
-            Ok(code) => set_code(&mut response, code),
-            Err(e) => {
-                // The same message, without what the failed operation put in it.
-                let mut bare = Packet::new();
-                bare.header = response.header.clone();
-                bare.set_token(request.get_token().to_vec());
-                set_code(&mut bare, e.response_code());
-                response = bare;
-            }
-        }
-        Some(response)
-    }
-
-    /// An empty response to `request`: piggybacked on the acknowledgement of a
-    /// confirmable request, a message of its own otherwise.
-    fn response_to(&mut self, request: &Packet) -> Packet {
-        let mut p = Packet::new();
-        if request.header.get_type() == MessageType::Confirmable {
-            p.header.set_type(MessageType::Acknowledgement);
-            p.header.message_id = request.header.message_id;
-        } else {
-            p.header.set_type(MessageType::NonConfirmable);
-            p.header.message_id = self.next_message_id();
-        }
-        p.set_token(request.get_token().to_vec());
-        p
-    }
-
-    fn answer(
-        &mut self,
-        method: RequestType,
-        request: &Packet,
-        now: u64,
-        response: &mut Packet,
-    ) -> Result<ResponseCode, Error> {
-        let path = request_path(request)?;
-        let format = content_format(request)?;
-        let accept = match options(request, CoapOption::Accept).next() {
-            None => None,
-            Some(v) => {
-                let n = read_uint(v)
-                    .and_then(|n| u16::try_from(n).ok())
-                    .unwrap_or(u16::MAX);
-                Some(ContentFormat::from_number(n).ok_or(ErrorKind::NotAcceptable(n))?)
-            }
-        };
-        let query = options(request, CoapOption::UriQuery)
-            .map(|q| {
-                core::str::from_utf8(q).map_err(|_| {
-                    Error::new(ErrorKind::InvalidQuery(
-                        String::from_utf8_lossy(q).into_owned(),
-                    ))
-                })
-            })
-            .collect::<Result<Vec<&str>, Error>>()?;
-        let observe = options(request, CoapOption::Observe)
-            .next()
-            .map(|v| read_uint(v).ok_or(ErrorKind::InvalidOption(6)))
-            .transpose()?;
-        match method {
-            RequestType::Get if accept == Some(ContentFormat::LinkFormat) => {
-                response.payload = self.discover(&path)?.into_bytes();
-                response.add_option(CoapOption::ContentFormat, uint(40));
-            }
-            RequestType::Get => {
-                let (format, payload) = self.read(&path, accept)?;
-                let token = request.get_token().to_vec();
-                match observe {
-                    Some(0) => {
-                        let number = self.number(&path);
-                        let o = Observation {
-                            path,
-                            format,
-                            sequence: 0,
-                            last: Last {
-                                time: now,
-                                payload: payload.clone(),
-                                number,
-                            },
-                            message_id: None,
-                        };
-                        self.observations.insert(token, o);
-                        response.add_option(CoapOption::Observe, uint(0));
-                    }
-                    Some(1) => {
-                        self.observations.remove(&token);
-                    }
-                    _ => {}
-                }
-                response.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
-                response.payload = payload;
-            }
-            RequestType::Put if !query.is_empty() => {
-                self.write_attributes(&path, query)?;
-                return Ok(ResponseCode::Changed);
-            }
-            RequestType::Put => {
-                let format = format.unwrap_or(ContentFormat::Text);
-                self.write(WriteMode::Replace, &path, format, &request.payload)?;
-                return Ok(ResponseCode::Changed);
-            }
-            RequestType::Post if path.len() == 1 => {
-                let format = format.unwrap_or(ContentFormat::Text);
-                let id = self.create(
-                    path.object_id().unwrap_or_default(),
-                    format,
-                    &request.payload,
-                )?;
-                let o = path.object_id().unwrap_or_default();
-                response.add_option(
-                    CoapOption::LocationPath,
-                    itoa::Buffer::new().format(o).as_bytes().to_vec(),
-                );
-                response.add_option(
-                    CoapOption::LocationPath,
-                    itoa::Buffer::new().format(id).as_bytes().to_vec(),
-                );
-                return Ok(ResponseCode::Created);
-            }
-            RequestType::Post if format.is_none() && path.len() == 3 => {
-                let arguments = core::str::from_utf8(&request.payload)
-                    .map_err(|_| ErrorKind::InvalidQuery("execute arguments".into()))?;
-                self.execute(&path, arguments)?;
-                return Ok(ResponseCode::Changed);
-            }
-            RequestType::Post => {
-                let format = format.unwrap_or(ContentFormat::Text);
-                self.write(WriteMode::PartialUpdate, &path, format, &request.payload)?;
-                return Ok(ResponseCode::Changed);
-            }
-            RequestType::Fetch if path.is_empty() => {
-                let format = format.unwrap_or(ContentFormat::Text);
-                let (answer, payload) = self.read_composite(format, &request.payload, accept)?;
-                response.add_option(CoapOption::ContentFormat, uint(u32::from(answer.number())));
-                response.payload = payload;
-            }
-            RequestType::IPatch if path.is_empty() => {
-                let format = format.unwrap_or(ContentFormat::Text);
-                self.write_composite(format, &request.payload)?;
-                return Ok(ResponseCode::Changed);
-            }
-            RequestType::Delete => {
-                self.delete(&path)?;
-                return Ok(ResponseCode::Deleted);
-            }
-            _ => return Err(ErrorKind::MethodNotAllowed(path).into()),
-        }
-        Ok(ResponseCode::Content)
-    }
-
-    /// The notifications due at `now` (seconds, the caller's clock), as non-confirmable
-    /// 2.05 responses with the observation's token, an Observe sequence number one above
-    /// the last, and the target's current value. An observation is due when its value
-    /// changed (with `gt`, `lt` or `st` in force on a numeric resource: crossed a
-    /// threshold or moved by the step since the last notification) and `pmin` has
-    /// passed, or when `pmax` has passed; the attributes are those in force at the
-    /// observed path ([`effective_attributes`](Host::effective_attributes)). A target
-    /// that no longer exists ends its observation with a 4.04 notification.
-    pub fn notifications(&mut self, now: u64) -> Vec<Packet> {
-        let mut out = Vec::new();
-        let mut ended = Vec::new();
-        let tokens: Vec<Vec<u8>> = self.observations.keys().cloned().collect();
-        for token in tokens {
-            let Some(o) = self.observations.get(&token) else {
-                continue;
-            };
-            let (path, format) = (o.path, o.format);
-            let mut p = Packet::new();
-            p.header.set_type(MessageType::NonConfirmable);
-            p.set_token(token.clone());
-            let Ok((_, payload)) = self.read(&path, Some(format)) else {
-                p.header.message_id = self.next_message_id();
-                set_code(&mut p, ResponseCode::NotFound);
-                out.push(p);
-                ended.push(token);
-                continue;
-            };
-            let number = self.number(&path);
-            let a = self.effective_attributes(&path);
-            let current = Now {
-                payload: &payload,
-                number,
-            };
-            let Some(o) = self.observations.get(&token) else {
-                continue;
-            };
-            if due_at(&a, &o.last, &current).is_none_or(|t| t > now) {
-                continue;
-            }
-            let message_id = self.next_message_id();
-            let Some(o) = self.observations.get_mut(&token) else {
-                continue;
-            };
-            o.sequence = o.sequence.wrapping_add(1) & 0x00ff_ffff;
-            o.message_id = Some(message_id);
-            p.header.message_id = message_id;
-            set_code(&mut p, ResponseCode::Content);
-            p.add_option(CoapOption::Observe, uint(o.sequence));
-            p.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
-            o.last = Last {
-                time: now,
-                payload: payload.clone(),
-                number,
-            };
-            p.payload = payload;
-            out.push(p);
-        }
-        for token in ended {
-            self.observations.remove(&token);
-        }
-        out
-    }
-
-    /// When the next notification is due given the values now: a time at or before
-    /// `now` when one is due already, `None` when none will be without a change.
-    pub fn next_due(&self, now: u64) -> Option<u64> {
-        self.observations
-            .values()
-            .filter_map(|o| {
-                let Ok((_, payload)) = self.read(&o.path, Some(o.format)) else {
-                    // A target gone: its 4.04 notification is due.
-                    return Some(now);
-                };
-                let current = Now {
-                    payload: &payload,
-                    number: self.number(&o.path),
-                };
-                due_at(&self.effective_attributes(&o.path), &o.last, &current)
-            })
-            .min()
-    }
-
     /// The number of observations.
     pub fn observation_count(&self) -> usize {
         self.observations.len()
@@ -997,34 +630,4 @@ impl codec::TypeLookup for HostedTypes<'_> {
 /// The formats a Write or Create payload may come in.
 fn writable_format(format: ContentFormat) -> bool {
     !matches!(format, ContentFormat::LinkFormat)
-}
-
-/// A confirmable request without options.
-fn request(method: RequestType, message_id: u16, token: Vec<u8>) -> Packet {
-    let mut p = Packet::new();
-    p.header.set_type(MessageType::Confirmable);
-    p.header.code = MessageClass::Request(method);
-    p.header.message_id = message_id;
-    p.set_token(token);
-    p
-}
-
-fn set_code(p: &mut Packet, code: ResponseCode) {
-    p.header.code = MessageClass::from(code.byte());
-}
-
-/// The LwM2M path of a request's Uri-Path options: a segment that is no ID is 4.04.
-fn request_path(request: &Packet) -> Result<Path, Error> {
-    let mut ids = Vec::new();
-    for s in options(request, CoapOption::UriPath) {
-        let id = core::str::from_utf8(s)
-            .ok()
-            .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|t| t.parse::<u16>().ok());
-        match id {
-            Some(id) if ids.len() < 4 => ids.push(id),
-            _ => return Err(ErrorKind::NotFound(Path::ROOT).into()),
-        }
-    }
-    Path::from_ids(&ids).map_err(|_| ErrorKind::NotFound(Path::ROOT).into())
 }

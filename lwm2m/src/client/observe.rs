@@ -5,7 +5,12 @@ use alloc::vec::Vec;
 
 use ucifi_runtime::codec::link_format::{Attribute, Param};
 
-use crate::{Error, ErrorKind};
+use coap_lite::{CoapOption, MessageType, Packet};
+
+use super::Host;
+use super::wire::set_code;
+use crate::coap::uint;
+use crate::{Error, ErrorKind, ResponseCode};
 
 /// The notification attributes of one path, as Write-Attributes sets them. An attribute
 /// not set here is inherited from the levels above (resource instance, resource,
@@ -198,5 +203,89 @@ pub(crate) fn due_at(a: &NotificationAttributes, last: &Last, now: &Now<'_>) -> 
     match (by_change, by_pmax) {
         (Some(x), Some(y)) => Some(x.min(y)),
         (x, y) => x.or(y),
+    }
+}
+
+impl Host {
+    /// The notifications due at `now` (seconds, the caller's clock), as non-confirmable
+    /// 2.05 responses with the observation's token, an Observe sequence number one above
+    /// the last, and the target's current value. An observation is due when its value
+    /// changed (with `gt`, `lt` or `st` in force on a numeric resource: crossed a
+    /// threshold or moved by the step since the last notification) and `pmin` has
+    /// passed, or when `pmax` has passed; the attributes are those in force at the
+    /// observed path ([`effective_attributes`](Host::effective_attributes)). A target
+    /// that no longer exists ends its observation with a 4.04 notification.
+    pub fn notifications(&mut self, now: u64) -> Vec<Packet> {
+        let mut out = Vec::new();
+        let mut ended = Vec::new();
+        let tokens: Vec<Vec<u8>> = self.observations.keys().cloned().collect();
+        for token in tokens {
+            let Some(o) = self.observations.get(&token) else {
+                continue;
+            };
+            let (path, format) = (o.path, o.format);
+            let mut p = Packet::new();
+            p.header.set_type(MessageType::NonConfirmable);
+            p.set_token(token.clone());
+            let Ok((_, payload)) = self.read(&path, Some(format)) else {
+                p.header.message_id = self.next_message_id();
+                set_code(&mut p, ResponseCode::NotFound);
+                out.push(p);
+                ended.push(token);
+                continue;
+            };
+            let number = self.number(&path);
+            let a = self.effective_attributes(&path);
+            let current = Now {
+                payload: &payload,
+                number,
+            };
+            let Some(o) = self.observations.get(&token) else {
+                continue;
+            };
+            if due_at(&a, &o.last, &current).is_none_or(|t| t > now) {
+                continue;
+            }
+            let message_id = self.next_message_id();
+            let Some(o) = self.observations.get_mut(&token) else {
+                continue;
+            };
+            o.sequence = o.sequence.wrapping_add(1) & 0x00ff_ffff;
+            o.message_id = Some(message_id);
+            p.header.message_id = message_id;
+            set_code(&mut p, ResponseCode::Content);
+            p.add_option(CoapOption::Observe, uint(o.sequence));
+            p.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
+            o.last = Last {
+                time: now,
+                payload: payload.clone(),
+                number,
+            };
+            p.payload = payload;
+            out.push(p);
+        }
+        for token in ended {
+            self.observations.remove(&token);
+        }
+        out
+    }
+
+    /// When the next notification is due given the values now: a time at or before
+    /// `now` when one is due already, `None` when none will be without a change.
+    pub fn next_due(&self, now: u64) -> Option<u64> {
+        self.observations
+            .values()
+            .filter_map(|o| {
+                let Ok((_, payload)) = self.read(&o.path, Some(o.format)) else {
+                    // A target gone: its 4.04 notification is due.
+                    return Some(now);
+                };
+                let current = Now {
+                    payload: &payload,
+                    number: self.number(&o.path),
+                };
+                due_at(&self.effective_attributes(&o.path), &o.last, &current)
+            })
+            .min()
     }
 }

@@ -88,7 +88,7 @@ impl SendBuilder {
     ) -> Result<Packet, Error> {
         let format = format.unwrap_or(ContentFormat::SenmlCbor);
         let payload = self.payload(format)?;
-        let mut p = super::request(RequestType::Post, message_id, token);
+        let mut p = super::register::request(RequestType::Post, message_id, token);
         p.add_option(CoapOption::UriPath, b"dp".to_vec());
         p.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
         p.payload = payload;
