@@ -33,6 +33,9 @@
 //!   generated type with their times, refusing a type of another version. As CoAP
 //!   messages: [`Registration::send_report`] (`POST /dp`) and
 //!   [`Registration::notification`] (2.05 with its Observe sequence number).
+//! * A [`Server`] (feature `coap`) answers Register, Update and De-register (`/rd`) and
+//!   Send (`/dp`), keeps each client's registration with the address it talks from, and
+//!   expires registrations by their lifetime ([`ServerEvent`]s say what changed).
 //! * The client side (feature `coap`): a [`Host`] of typed instances of generated object
 //!   types (vendor ones too) builds the Register payload and requests, answers a
 //!   server's requests ([`Host::handle`]: Read, Discover, Write, Write-Attributes,
@@ -151,6 +154,8 @@ mod write;
 mod client;
 #[cfg(feature = "coap")]
 mod coap;
+#[cfg(feature = "coap")]
+mod server;
 
 pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
@@ -164,3 +169,5 @@ pub use ucifi_runtime::codec::WriteMode;
 pub use client::{Host, NotificationAttributes, SendBuilder};
 #[cfg(feature = "coap")]
 pub use coap::Notification;
+#[cfg(feature = "coap")]
+pub use server::{RegisteredClient, Server, ServerEvent};

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use ucifi_example_vendor_object::x::BenchSensor;
-//! use ucifi_runtime::typed::ObjectType;
+//! use ucifi_runtime::typed::{Instance, ObjectType};
 //!
 //! let bench = BenchSensor { occupied: true, ..Default::default() };
 //! assert!(bench.validate().is_ok());
