@@ -151,6 +151,8 @@ mod write;
 mod client;
 #[cfg(feature = "coap")]
 mod coap;
+#[cfg(feature = "coap")]
+pub mod transport;
 
 pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
