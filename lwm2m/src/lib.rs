@@ -156,6 +156,8 @@ mod client;
 mod coap;
 #[cfg(feature = "coap")]
 mod server;
+#[cfg(feature = "coap")]
+pub mod transport;
 
 pub use code::ResponseCode;
 pub use error::{Error, ErrorKind};
