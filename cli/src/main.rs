@@ -18,6 +18,7 @@ mod links;
 mod lint;
 mod models;
 mod payload;
+mod server;
 
 /// Typed LwM2M / uCIFI tooling: lint object definitions, generate code, handle payloads.
 #[derive(Debug, Parser)]
@@ -44,6 +45,8 @@ enum Command {
     Models(models::Args),
     /// Generate typed Rust (modules or a whole crate) from DDF definitions.
     Generate(generate::Args),
+    /// Run an LwM2M server on CoAP/UDP (NoSec): commands on stdin, JSON lines on stdout.
+    Server(server::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Models(args) => models::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Server(args) => server::run(args),
     };
     match result {
         Ok(code) => code,
