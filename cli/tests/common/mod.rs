@@ -1,0 +1,175 @@
+//! What the tests of `ucifi server` share: the server as a process (stdin commands, JSON
+//! lines out) and a device made of `ucifi-lwm2m`'s client `Host` and `Endpoint` on a
+//! loopback UDP socket.
+#![allow(dead_code)] // each test file uses part of it
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+use ucifi_lwm2m::Host;
+use ucifi_lwm2m::transport::{Endpoint, Event, TransportConfig};
+use ucifi_objects::oma::device::v1_1::Device;
+use ucifi_objects::ucifi::outdoor_lamp_controller::v1_0::OutdoorLampController;
+use ucifi_runtime::Version;
+
+/// Bound on every wait: the test fails rather than hang.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+pub struct ServerProcess {
+    pub child: Child,
+    pub stdin: ChildStdin,
+    pub lines: mpsc::Receiver<Json>,
+    pub address: SocketAddr,
+}
+
+impl ServerProcess {
+    pub fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ucifi"))
+            .args(["server", "--listen", "127.0.0.1:0"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let json: Json = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("not a JSON line: {line:?}: {e}"));
+                if tx.send(json).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines.recv_timeout(PATIENCE).unwrap();
+        assert_eq!(first["event"], "listening", "{first}");
+        let address = first["address"].as_str().unwrap().parse().unwrap();
+        ServerProcess {
+            child,
+            stdin,
+            lines,
+            address,
+        }
+    }
+
+    pub fn command(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+}
+
+/// A device: a host of typed objects behind the CoAP message layer, on its own socket.
+pub struct Client {
+    pub host: Host,
+    pub endpoint: Endpoint<SocketAddr>,
+    pub socket: UdpSocket,
+    pub server: SocketAddr,
+    pub start: Instant,
+}
+
+impl Client {
+    pub fn new(server: SocketAddr) -> Self {
+        let mut host = Host::new("lamp-17", Version::new(1, 1));
+        host.add(
+            0,
+            Device {
+                manufacturer: Some("ucifi".into()),
+                battery_level: Some(87),
+                supported_binding_and_modes: "U".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        host.add(
+            0,
+            OutdoorLampController {
+                command: 40,
+                dimming_level: 40,
+                light_color_temperature_command: Some("3000".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(20)))
+            .unwrap();
+        Client {
+            host,
+            endpoint: Endpoint::new(TransportConfig::default(), 7),
+            socket,
+            server,
+            start: Instant::now(),
+        }
+    }
+
+    pub fn now(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    /// Moves datagrams for a while: answers requests through the host, sends due
+    /// notifications; returns the responses to the device's own requests.
+    pub fn pump(&mut self, for_: Duration) -> Vec<coap_lite::Packet> {
+        let mut responses = Vec::new();
+        let until = Instant::now() + for_;
+        let mut buf = [0u8; 2048];
+        while Instant::now() < until {
+            let now = self.now();
+            if let Ok((n, peer)) = self.socket.recv_from(&mut buf) {
+                for event in self.endpoint.receive(peer, &buf[..n], now) {
+                    match event {
+                        Event::Request { id, request, .. } => {
+                            if let Some(answer) = self.host.handle(&request, now / 1000) {
+                                self.endpoint.respond(id, answer, now);
+                            }
+                        }
+                        Event::Response { response, .. } => responses.push(response),
+                        _ => {}
+                    }
+                }
+            }
+            for n in self.host.notifications(now / 1000) {
+                self.endpoint.send(self.server, n, now);
+            }
+            self.endpoint.handle_timeout(now);
+            while let Some((peer, bytes)) = self.endpoint.poll_transmit() {
+                self.socket.send_to(&bytes, peer).unwrap();
+            }
+        }
+        responses
+    }
+
+    pub fn request(&mut self, packet: coap_lite::Packet) -> coap_lite::Packet {
+        let now = self.now();
+        self.endpoint.request(self.server, packet, now);
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(r) = self.pump(Duration::from_millis(50)).pop() {
+                return r;
+            }
+            assert!(Instant::now() < deadline, "no response from the server");
+        }
+    }
+}
+
+/// Pumps the device until the server prints a line with `event`; returns it.
+pub fn expect(server: &ServerProcess, device: &mut Client, event: &str) -> Json {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        device.pump(Duration::from_millis(20));
+        if let Ok(line) = server.lines.try_recv() {
+            if line["event"] == event {
+                return line;
+            }
+            panic!("expected a {event:?} line, got {line}");
+        }
+        assert!(Instant::now() < deadline, "no {event:?} line");
+    }
+}
