@@ -219,6 +219,20 @@ fn block(p: &Packet, number: u16) -> Result<Option<Block>, ()> {
         .transpose()
 }
 
+/// `p` without options `numbers` (`Packet::clear_option` would leave them, empty).
+fn without(p: &Packet, numbers: &[u16]) -> Packet {
+    let mut q = Packet::new();
+    q.header = p.header.clone();
+    q.set_token(p.get_token().to_vec());
+    for (&n, values) in p.options() {
+        if !numbers.contains(&n) {
+            q.set_option(CoapOption::from(n), values.clone());
+        }
+    }
+    q.payload = p.payload.clone();
+    q
+}
+
 fn code(p: &Packet) -> u8 {
     u8::from(p.header.code)
 }
@@ -447,6 +461,7 @@ impl<P: Ord + Clone> Endpoint<P> {
 
     /// Remembers a message ID from a peer, forgetting the oldest beyond the cap.
     fn remember(&mut self, key: (P, u16), now: u64) {
+        self.forget_seen(now);
         let expires_at = now + self.config.exchange_lifetime_ms;
         while self.seen.len() >= self.config.max_pending.max(1) {
             let Some((at, old)) = self.seen_order.pop_front() else {
@@ -465,6 +480,18 @@ impl<P: Ord + Clone> Endpoint<P> {
                 incoming: None,
             },
         );
+    }
+
+    /// Forgets the message IDs remembered until `now`.
+    fn forget_seen(&mut self, now: u64) {
+        while let Some((at, key)) = self.seen_order.front()
+            && *at <= now
+        {
+            if self.seen.get(key).is_some_and(|s| s.expires_at == *at) {
+                self.seen.remove(key);
+            }
+            self.seen_order.pop_front();
+        }
     }
 
     /// Sends `bytes` as the answer to message `message_id` of `peer`, kept for duplicates.
@@ -537,8 +564,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 return;
             };
             request.payload = body;
-            request.clear_option(CoapOption::Block1);
-            request.clear_option(CoapOption::Size1);
+            request = without(&request, &[BLOCK1, SIZE1]);
         }
         let id = IncomingId(self.next_request_id().0);
         while self.incoming.len() >= self.config.max_pending.max(1) {
@@ -596,6 +622,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             request.header.get_type(),
             false,
             p,
+            now,
         );
         true
     }
@@ -699,6 +726,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         kind: MessageType,
         acknowledged: bool,
         mut p: Packet,
+        now: u64,
     ) {
         if kind == MessageType::Confirmable && !acknowledged {
             p.header.set_type(MessageType::Acknowledgement);
@@ -716,7 +744,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 seen.incoming = None;
             }
             // Only a non-confirmable send can fail (to encode): nobody to tell.
-            let _ = self.transmit(peer, p, None, 0);
+            let _ = self.transmit(peer, p, None, now);
         }
     }
 
@@ -751,18 +779,22 @@ impl<P: Ord + Clone> Endpoint<P> {
                 } else {
                     MessageType::NonConfirmable
                 };
-                return self.send_answer(inc.peer, inc.message_id, kind, inc.acknowledged, bad);
+                return self.send_answer(
+                    inc.peer,
+                    inc.message_id,
+                    kind,
+                    inc.acknowledged,
+                    bad,
+                    now,
+                );
             };
             let end = body.len().min(offset + size);
             let more = end < body.len();
             p.payload = body[offset..end].to_vec();
-            p.clear_option(CoapOption::Block2);
-            p.clear_option(CoapOption::Size2);
+            p = without(&p, &[BLOCK2, SIZE2]);
             if more {
-                let mut template = p.clone();
+                let mut template = without(&p, &[BLOCK1, OBSERVE]);
                 template.payload.clear();
-                template.clear_option(CoapOption::Block1);
-                template.clear_option(CoapOption::Observe);
                 self.store(
                     false,
                     (inc.peer.clone(), inc.key.clone()),
@@ -784,7 +816,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         } else {
             MessageType::NonConfirmable
         };
-        self.send_answer(inc.peer, inc.message_id, kind, inc.acknowledged, p);
+        self.send_answer(inc.peer, inc.message_id, kind, inc.acknowledged, p, now);
     }
 
     /// Puts `packet` on the wire with a new message ID; a confirmable one is
@@ -942,6 +974,10 @@ impl<P: Ord + Clone> Endpoint<P> {
     fn acknowledgement(&mut self, peer: P, packet: Packet, now: u64, events: &mut Vec<Event<P>>) {
         let message_id = packet.header.message_id;
         let reset = packet.header.get_type() == MessageType::Reset;
+        // A Reset is empty; an acknowledgement is empty or carries a response.
+        if (reset && code(&packet) != 0) || (code(&packet) >> 5 == 0 && code(&packet) != 0) {
+            return;
+        }
         let Some(unacked) = self.unacked.remove(&(peer.clone(), message_id)) else {
             if reset
                 && let Some(i) = self
@@ -1096,17 +1132,13 @@ impl<P: Ord + Clone> Endpoint<P> {
                 let Some(next) = Block::at(ex.body.len(), b2.szx) else {
                     return self.fail(id, peer, Failure::BadBlock, events);
                 };
-                let mut p = ex.request.clone();
+                let mut p = without(&ex.request, &[BLOCK1, SIZE1, OBSERVE]);
                 p.payload.clear();
-                p.clear_option(CoapOption::Block1);
-                p.clear_option(CoapOption::Size1);
-                p.clear_option(CoapOption::Observe);
                 p.add_option(CoapOption::Block2, next.encode());
                 return self.follow_up(id, p, now, events);
             }
             packet.payload = core::mem::take(&mut ex.body);
-            packet.clear_option(CoapOption::Block2);
-            packet.clear_option(CoapOption::Size2);
+            packet = without(&packet, &[BLOCK2, SIZE2]);
             if let Some(seq) = ex.observe.filter(|&s| s != u32::MAX) {
                 packet.set_option(CoapOption::Observe, [uint(seq)].into_iter().collect());
             }
@@ -1190,14 +1222,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         for (id, peer) in expired {
             self.fail(id, peer, Failure::Timeout, &mut events);
         }
-        while let Some((at, key)) = self.seen_order.front()
-            && *at <= now
-        {
-            if self.seen.get(key).is_some_and(|s| s.expires_at == *at) {
-                self.seen.remove(key);
-            }
-            self.seen_order.pop_front();
-        }
+        self.forget_seen(now);
         self.incoming.retain(|_, i| i.expires_at > now);
         self.uploads.retain(|_, b| b.expires_at > now);
         self.downloads.retain(|_, b| b.expires_at > now);
