@@ -339,8 +339,9 @@ pub struct Endpoint<P: Ord + Clone> {
     uploads: BTreeMap<(P, Vec<u8>), Body>,
     downloads: BTreeMap<(P, Vec<u8>), Body>,
     unacked: BTreeMap<(P, u16), Unacked>,
-    /// Non-confirmable messages sent, for a Reset that rejects one.
-    sent_non: VecDeque<(u64, P, u16, RequestId)>,
+    /// Non-confirmable messages sent (expiry, peer, message ID, owner, whether a
+    /// request), for a Reset that rejects one.
+    sent_non: VecDeque<(u64, P, u16, RequestId, bool)>,
     exchanges: BTreeMap<RequestId, Exchange<P>>,
     tokens: BTreeMap<(P, Vec<u8>), RequestId>,
 }
@@ -744,7 +745,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 seen.incoming = None;
             }
             // Only a non-confirmable send can fail (to encode): nobody to tell.
-            let _ = self.transmit(peer, p, None, now);
+            let _ = self.transmit(peer, p, None, false, now);
         }
     }
 
@@ -820,12 +821,14 @@ impl<P: Ord + Clone> Endpoint<P> {
     }
 
     /// Puts `packet` on the wire with a new message ID; a confirmable one is
-    /// retransmitted until acknowledged. `Err` when it does not encode.
+    /// retransmitted until acknowledged. `owner` is told of a failure; `request` when it
+    /// is a request of an exchange. `Err` when it does not encode.
     fn transmit(
         &mut self,
         peer: P,
         mut packet: Packet,
         owner: Option<RequestId>,
+        request: bool,
         now: u64,
     ) -> Result<u16, ()> {
         let message_id = self.next_message_id();
@@ -854,6 +857,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 peer.clone(),
                 message_id,
                 id,
+                request,
             ));
         }
         self.outbox.push_back((peer, bytes));
@@ -910,7 +914,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             );
             exchange.upload = Some((payload, 0, szx));
         }
-        match self.transmit(peer.clone(), p, Some(id), now) {
+        match self.transmit(peer.clone(), p, Some(id), true, now) {
             Ok(message_id) => {
                 exchange.message_id = message_id;
                 self.exchanges.insert(id, exchange);
@@ -933,7 +937,10 @@ impl<P: Ord + Clone> Endpoint<P> {
     /// non-confirmable one). The message ID is assigned here; the token is the packet's.
     pub fn send(&mut self, peer: P, packet: Packet, now: u64) -> RequestId {
         let id = self.next_request_id();
-        if self.transmit(peer.clone(), packet, Some(id), now).is_err() {
+        if self
+            .transmit(peer.clone(), packet, Some(id), false, now)
+            .is_err()
+        {
             self.deferred.push(Event::Failed {
                 peer,
                 id,
@@ -983,8 +990,10 @@ impl<P: Ord + Clone> Endpoint<P> {
                 && let Some(i) = self
                     .sent_non
                     .iter()
-                    .position(|(_, p, m, _)| *p == peer && *m == message_id)
-                && let Some((_, _, _, id)) = self.sent_non.remove(i)
+                    .position(|(_, p, m, ..)| *p == peer && *m == message_id)
+                && let Some((_, _, _, id, request)) = self.sent_non.remove(i)
+                // A request answered already is done with.
+                && (!request || self.exchanges.contains_key(&id))
             {
                 self.fail(id, peer, Failure::Reset, events);
             }
@@ -999,10 +1008,11 @@ impl<P: Ord + Clone> Endpoint<P> {
         if code(&packet) == 0 {
             return; // the response comes separately
         }
+        // Once observing, the answer came already (separately, overtaking this ACK).
         if self
             .exchanges
             .get(&id)
-            .is_some_and(|e| e.token == packet.get_token())
+            .is_some_and(|e| e.token == packet.get_token() && e.observing.is_none())
         {
             self.response(id, packet, true, now, events);
         }
@@ -1132,7 +1142,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 let Some(next) = Block::at(ex.body.len(), b2.szx) else {
                     return self.fail(id, peer, Failure::BadBlock, events);
                 };
-                let mut p = without(&ex.request, &[BLOCK1, SIZE1, OBSERVE]);
+                let mut p = without(&ex.request, &[BLOCK1, BLOCK2, SIZE1, OBSERVE]);
                 p.payload.clear();
                 p.add_option(CoapOption::Block2, next.encode());
                 return self.follow_up(id, p, now, events);
@@ -1168,7 +1178,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         let Some(peer) = self.exchanges.get(&id).map(|e| e.peer.clone()) else {
             return;
         };
-        match self.transmit(peer.clone(), p, Some(id), now) {
+        match self.transmit(peer.clone(), p, Some(id), true, now) {
             Ok(message_id) => {
                 if let Some(ex) = self.exchanges.get_mut(&id) {
                     ex.message_id = message_id;

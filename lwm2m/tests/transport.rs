@@ -739,3 +739,167 @@ fn remembered_message_ids_are_capped() {
     server.handle_timeout(247_000);
     request_event(server.receive(CLIENT, &datagram(4999), 247_000));
 }
+
+#[test]
+fn block1_continues_in_the_smaller_blocks_the_server_asks_for() {
+    let mut client = Endpoint::new(TransportConfig::default(), 0x1234);
+    let small = TransportConfig {
+        block_size: 256,
+        ..Default::default()
+    };
+    let mut server = Endpoint::new(small, 0x7000);
+    let body: Vec<u8> = (0..3000u32).map(|i| (i % 239) as u8).collect();
+    let mut put = get(&["3", "0"], &[0x03]);
+    put.header.code = MessageClass::Request(RequestType::Put);
+    put.payload = body.clone();
+    client.request(SERVER, put, 0);
+    // Block 0 of 1024 bytes; the server answers 2.31 asking for 256-byte blocks (SZX 4).
+    let first = one(&mut client, SERVER);
+    assert_eq!(first[9..16], [0xd1, 0x03, 0x0e, 0xd2, 0x14, 0x0b, 0xb8]);
+    assert!(server.receive(CLIENT, &first, 0).is_empty());
+    let cont = one(&mut server, CLIENT);
+    assert_eq!(cont, [0x61, 0x5f, 0x12, 0x34, 0x03, 0xd1, 0x0e, 0x0c]);
+    assert!(client.receive(SERVER, &cont, 0).is_empty());
+    // The rest from byte 1024 on, 256 bytes each: blocks 4 to 11.
+    let mut incoming = None;
+    for num in 4..12u8 {
+        let wire = one(&mut client, SERVER);
+        let more = num < 11;
+        let block = num << 4 | u8::from(more) << 3 | 4;
+        let [hi, lo] = (0x1231 + u16::from(num)).to_be_bytes();
+        let start = usize::from(num) * 256;
+        let mut expected = vec![
+            0x41, 0x03, hi, lo, 0x03, 0xb1, b'3', 0x01, b'0', 0xd1, 0x03, block, 0xff,
+        ];
+        expected.extend(&body[start..3000.min(start + 256)]);
+        assert_eq!(wire, expected, "block {num}");
+        let events = server.receive(CLIENT, &wire, 0);
+        if more {
+            assert!(
+                client
+                    .receive(SERVER, &one(&mut server, CLIENT), 0)
+                    .is_empty()
+            );
+        } else {
+            incoming = Some(request_event(events));
+        }
+    }
+    let (iid, request) = incoming.unwrap();
+    assert_eq!(request.payload, body);
+    let mut changed = Packet::new();
+    changed.header.code = MessageClass::Response(ResponseType::Changed);
+    server.respond(iid, changed, 0);
+    assert_eq!(
+        one(&mut server, CLIENT),
+        [0x61, 0x44, 0x12, 0x3c, 0x03, 0xd1, 0x0e, 0xb4]
+    );
+}
+
+#[test]
+fn block2_in_the_smaller_blocks_the_client_asks_for() {
+    let mut client = Endpoint::new(TransportConfig::default(), 0x1234);
+    let mut server = Endpoint::new(TransportConfig::default(), 0x7000);
+    let body: Vec<u8> = (0..200u8).collect();
+    let mut request = get(&["3"], &[0x04]);
+    request.add_option(CoapOption::Block2, vec![0x02]); // block 0 of 64 bytes
+    let rid = client.request(SERVER, request, 0);
+    let (iid, _) = request_event(server.receive(CLIENT, &one(&mut client, SERVER), 0));
+    server.respond(iid, content(&body), 0);
+    let first = one(&mut server, CLIENT);
+    let mut expected = vec![
+        0x61, 0x45, 0x12, 0x34, 0x04, 0xd1, 0x0a, 0x0a, 0x51, 200, 0xff,
+    ];
+    expected.extend(&body[..64]);
+    assert_eq!(first, expected);
+    assert!(client.receive(SERVER, &first, 0).is_empty());
+    let follow_up = one(&mut client, SERVER);
+    assert_eq!(
+        follow_up,
+        [0x41, 0x01, 0x12, 0x35, 0x04, 0xb1, b'3', 0xc1, 0x12]
+    );
+    let mut events = server.receive(CLIENT, &follow_up, 0);
+    assert!(events.is_empty());
+    for _ in 0..3 {
+        events = client.receive(SERVER, &one(&mut server, CLIENT), 0);
+        if let Some((_, d)) = client.poll_transmit() {
+            assert!(server.receive(CLIENT, &d, 0).is_empty());
+        }
+    }
+    let (id, response) = response_event(events);
+    assert_eq!((id, response.payload), (rid, body));
+}
+
+#[test]
+fn non_confirmable_request_gets_a_non_confirmable_response() {
+    let mut client = Endpoint::new(TransportConfig::default(), 0x1234);
+    let mut server = Endpoint::new(TransportConfig::default(), 0x7000);
+    let mut request = get(&["3"], &[0x06]);
+    request.header.set_type(MessageType::NonConfirmable);
+    let rid = client.request(SERVER, request, 0);
+    let wire = one(&mut client, SERVER);
+    assert_eq!(wire, [0x51, 0x01, 0x12, 0x34, 0x06, 0xb1, b'3']);
+    // Not retransmitted; it waits for its response up to the exchange lifetime.
+    assert_eq!(client.next_timeout(), Some(247_000));
+    let (iid, _) = request_event(server.receive(CLIENT, &wire, 0));
+    // A duplicate non-confirmable request is ignored.
+    assert!(server.receive(CLIENT, &wire, 0).is_empty());
+    assert!(drain(&mut server).is_empty());
+    server.respond(iid, content(b"ok"), 0);
+    let response = one(&mut server, CLIENT);
+    assert_eq!(response, [0x51, 0x45, 0x70, 0x00, 0x06, 0xff, b'o', b'k']);
+    let (id, _) = response_event(client.receive(SERVER, &response, 0));
+    assert_eq!(id, rid);
+    assert!(drain(&mut client).is_empty());
+    // Unanswered, a non-confirmable request times out at the exchange lifetime.
+    let mut lonely = get(&["4"], &[0x07]);
+    lonely.header.set_type(MessageType::NonConfirmable);
+    let lid = client.request(SERVER, lonely, 1000);
+    assert_eq!(
+        client.handle_timeout(248_000),
+        [Event::Failed {
+            peer: SERVER,
+            id: lid,
+            reason: Failure::Timeout
+        }]
+    );
+}
+
+#[test]
+fn separate_response_stands_for_a_lost_acknowledgement() {
+    let mut client = Endpoint::new(TransportConfig::default(), 0x1234);
+    let mut server = Endpoint::new(TransportConfig::default(), 0x7000);
+    let rid = client.request(SERVER, get(&["3", "0"], &[0xaa]), 0);
+    let wire = one(&mut client, SERVER);
+    let (iid, _) = request_event(server.receive(CLIENT, &wire, 0));
+    assert!(server.receive(CLIENT, &wire, 2500).is_empty());
+    // The empty ACK is lost on the way.
+    assert_eq!(one(&mut server, CLIENT), [0x60, 0x00, 0x12, 0x34]);
+    server.respond(iid, content(b"hi"), 2600);
+    let (id, _) = response_event(client.receive(SERVER, &one(&mut server, CLIENT), 2600));
+    assert_eq!(id, rid);
+    assert_eq!(one(&mut client, SERVER), [0x60, 0x00, 0x70, 0x00]);
+    // The request is not sent again.
+    assert!(client.handle_timeout(100_000).is_empty());
+    assert!(drain(&mut client).is_empty());
+}
+
+#[test]
+fn reset_of_a_non_confirmable_message_fails_it() {
+    let mut server = Endpoint::new(TransportConfig::default(), 0x7000);
+    let id = server.send(CLIENT, notification(false, 3, b"1"), 0);
+    assert_eq!(one(&mut server, CLIENT)[..4], [0x51, 0x45, 0x70, 0x00]);
+    assert_eq!(
+        server.receive(CLIENT, &[0x70, 0x00, 0x70, 0x00], 10),
+        [Event::Failed {
+            peer: CLIENT,
+            id,
+            reason: Failure::Reset
+        }]
+    );
+    // Once: a second Reset is nothing.
+    assert!(
+        server
+            .receive(CLIENT, &[0x70, 0x00, 0x70, 0x00], 11)
+            .is_empty()
+    );
+}
