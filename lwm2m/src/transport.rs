@@ -25,6 +25,42 @@
 //! bodies (Block1 reassembly, Block2 responses) are capped at `max_bodies` of at most
 //! `max_body` bytes each.
 //!
+//! A server reads `/3/0/9` from a client; the answer is piggybacked on the ACK:
+//!
+//! ```
+//! use coap_lite::{CoapOption, MessageClass, Packet, RequestType, ResponseType};
+//! use ucifi_lwm2m::transport::{Endpoint, Event, TransportConfig};
+//!
+//! // Peers are named by the caller: here 1 is the client, 2 the server.
+//! let mut server = Endpoint::new(TransportConfig::default(), 0x1000);
+//! let mut client = Endpoint::new(TransportConfig::default(), 0x2000);
+//! let mut read = Packet::new();
+//! read.header.code = MessageClass::Request(RequestType::Get);
+//! read.set_token(vec![0x42]);
+//! for segment in ["3", "0", "9"] {
+//!     read.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
+//! }
+//! let id = server.request(1, read, 0);
+//! let (to, datagram) = server.poll_transmit().unwrap();
+//! assert_eq!(to, 1);
+//! // CON GET, message ID 0x1000 (the seed), token 0x42, Uri-Path 3/0/9.
+//! assert_eq!(datagram, [0x41, 0x01, 0x10, 0x00, 0x42, 0xb1, b'3', 0x01, b'0', 0x01, b'9']);
+//!
+//! let events = client.receive(2, &datagram, 5);
+//! let [Event::Request { id: incoming, .. }] = &events[..] else { panic!() };
+//! let mut answer = Packet::new();
+//! answer.header.code = MessageClass::Response(ResponseType::Content);
+//! answer.payload = b"87".to_vec();
+//! client.respond(*incoming, answer, 6);
+//! let (_, ack) = client.poll_transmit().unwrap();
+//! assert_eq!(ack, [0x61, 0x45, 0x10, 0x00, 0x42, 0xff, b'8', b'7']);
+//!
+//! let events = server.receive(1, &ack, 10);
+//! let [Event::Response { id: answered, response, .. }] = &events[..] else { panic!() };
+//! assert_eq!((*answered, response.payload.as_slice()), (id, &b"87"[..]));
+//! assert_eq!(server.next_timeout(), None); // nothing left to retransmit
+//! ```
+//!
 //! The block logic is written here rather than taken from `coap_lite::BlockHandler`,
 //! which needs `std` and a cache crate; this crate is `no_std` and bounds its own memory.
 
