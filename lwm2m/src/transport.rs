@@ -293,7 +293,9 @@ fn request_key(p: &Packet) -> Vec<u8> {
 /// Whether Observe sequence number `v2` received at `t2` is newer than `v1` at `t1`
 /// (RFC 7641 §3.4; times in ms).
 fn fresher(v1: u32, t1: u64, v2: u32, t2: u64) -> bool {
-    (v1 < v2 && v2 - v1 < 1 << 23) || (v1 > v2 && v1 - v2 > 1 << 23) || t2 > t1 + 128_000
+    (v1 < v2 && v2 - v1 < 1 << 23)
+        || (v1 > v2 && v1 - v2 > 1 << 23)
+        || t2 > t1.saturating_add(128_000)
 }
 
 /// A message ID seen from a peer.
@@ -425,6 +427,11 @@ impl<P: Ord + Clone> Endpoint<P> {
         RequestId(self.next_id)
     }
 
+    /// When something remembered at `now` expires.
+    fn lifetime_end(&self, now: u64) -> u64 {
+        now.saturating_add(self.config.exchange_lifetime_ms)
+    }
+
     fn block_szx(&self) -> u8 {
         szx_of(self.config.block_size)
     }
@@ -499,7 +506,7 @@ impl<P: Ord + Clone> Endpoint<P> {
     /// Remembers a message ID from a peer, forgetting the oldest beyond the cap.
     fn remember(&mut self, key: (P, u16), now: u64) {
         self.forget_seen(now);
-        let expires_at = now + self.config.exchange_lifetime_ms;
+        let expires_at = self.lifetime_end(now);
         while self.seen.len() >= self.config.max_pending.max(1) {
             let Some((at, old)) = self.seen_order.pop_front() else {
                 break;
@@ -619,7 +626,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 key,
                 block1: block1.map(|b| Block { more: false, ..b }),
                 block2,
-                expires_at: now + self.config.exchange_lifetime_ms,
+                expires_at: self.lifetime_end(now),
             },
         );
         if let Some(seen) = self.seen.get_mut(&(peer.clone(), message_id)) {
@@ -642,7 +649,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         if offset >= body.data.len() {
             return false;
         }
-        body.expires_at = now + self.config.exchange_lifetime_ms;
+        body.expires_at = now.saturating_add(self.config.exchange_lifetime_ms);
         let end = body.data.len().min(offset + b2.size());
         let more = end < body.data.len();
         let payload = body.data[offset..end].to_vec();
@@ -705,7 +712,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             return too_large(self);
         }
         body.data.extend_from_slice(&request.payload);
-        body.expires_at = now + self.config.exchange_lifetime_ms;
+        body.expires_at = now.saturating_add(self.config.exchange_lifetime_ms);
         if b1.more {
             // A smaller block size of our own is what the peer uses from the next block.
             let szx = b1.szx.min(self.block_szx());
@@ -742,7 +749,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 None => break,
             };
         }
-        let expires_at = now + self.config.exchange_lifetime_ms;
+        let expires_at = now.saturating_add(self.config.exchange_lifetime_ms);
         map.insert(
             k,
             Body {
@@ -873,13 +880,14 @@ impl<P: Ord + Clone> Endpoint<P> {
         if packet.header.get_type() == MessageType::Confirmable {
             let span = (self.config.ack_timeout_ms as f64 * (self.config.ack_random_factor - 1.0))
                 .max(0.0) as u64;
-            let timeout = self.config.ack_timeout_ms + self.random() % (span + 1);
+            let jitter = self.random() % span.saturating_add(1);
+            let timeout = self.config.ack_timeout_ms.saturating_add(jitter);
             self.unacked.insert(
                 (peer.clone(), message_id),
                 Unacked {
                     bytes: bytes.clone(),
                     timeout,
-                    next_at: now + timeout,
+                    next_at: now.saturating_add(timeout),
                     retransmissions: 0,
                     owner,
                 },
@@ -889,7 +897,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 self.sent_non.pop_front();
             }
             self.sent_non.push_back((
-                now + self.config.exchange_lifetime_ms,
+                self.lifetime_end(now),
                 peer.clone(),
                 message_id,
                 id,
@@ -929,7 +937,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             body: Vec::new(),
             observe: observe.then_some(u32::MAX),
             observing: None,
-            expires_at: Some(now + self.config.exchange_lifetime_ms),
+            expires_at: Some(self.lifetime_end(now)),
         };
         let szx = self.block_szx();
         if p.payload.len() > 16 << szx {
@@ -1216,10 +1224,11 @@ impl<P: Ord + Clone> Endpoint<P> {
         };
         match self.transmit(peer.clone(), p, Some(id), true, now) {
             Ok(message_id) => {
+                let end = self.lifetime_end(now);
                 if let Some(ex) = self.exchanges.get_mut(&id) {
                     ex.message_id = message_id;
                     if ex.observing.is_none() {
-                        ex.expires_at = Some(now + self.config.exchange_lifetime_ms);
+                        ex.expires_at = Some(end);
                     }
                 }
             }
@@ -1250,8 +1259,8 @@ impl<P: Ord + Clone> Endpoint<P> {
             };
             if u.retransmissions < self.config.max_retransmit {
                 u.retransmissions += 1;
-                u.timeout *= 2;
-                u.next_at = now + u.timeout;
+                u.timeout = u.timeout.saturating_mul(2);
+                u.next_at = now.saturating_add(u.timeout);
                 self.outbox.push_back((key.0.clone(), u.bytes.clone()));
             } else if let Some(u) = self.unacked.remove(&key)
                 && let Some(id) = u.owner

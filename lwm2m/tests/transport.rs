@@ -903,3 +903,55 @@ fn reset_of_a_non_confirmable_message_fails_it() {
             .is_empty()
     );
 }
+
+#[test]
+fn extreme_clock_and_configuration_values_never_panic() {
+    let config = TransportConfig {
+        ack_timeout_ms: u64::MAX / 2,
+        ack_random_factor: 1e30,
+        exchange_lifetime_ms: u64::MAX,
+        block_size: 3, // not a power of two: 16-byte blocks
+        max_pending: 0,
+        max_bodies: 0,
+        ..Default::default()
+    };
+    let mut ep = Endpoint::new(config, u64::MAX);
+    let now = u64::MAX - 5;
+    let mut put = get(&["3"], &[]);
+    put.payload = vec![1; 40];
+    ep.request(SERVER, put, now);
+    let first = one(&mut ep, SERVER);
+    // Block1 of 16 bytes (SZX 0), message ID 0xffff (the seed's low bits).
+    assert_eq!(first[..3], [0x44, 0x01, 0xff]);
+    assert!(ep.next_timeout().is_some());
+    ep.handle_timeout(u64::MAX);
+    ep.receive(SERVER, &put_block(1, 0, true, 16), u64::MAX);
+    ep.receive(SERVER, &put_block(2, 0, true, 16), u64::MAX);
+    ep.handle_timeout(u64::MAX);
+}
+
+#[test]
+fn an_older_notification_is_taken_after_128_seconds() {
+    let mut client = Endpoint::new(TransportConfig::default(), 0x1234);
+    let mut observe = get(&["3", "0", "9"], &[0x0b]);
+    observe.add_option(CoapOption::Observe, vec![]);
+    client.request(SERVER, observe, 0);
+    drain(&mut client);
+    let mut first = notification(false, 200, b"87");
+    first.header.set_type(MessageType::Acknowledgement);
+    first.header.message_id = 0x1234;
+    response_event(client.receive(SERVER, &first.to_bytes().unwrap(), 0));
+    let mut older = notification(false, 3, b"86");
+    older.header.message_id = 0x7000;
+    assert!(
+        client
+            .receive(SERVER, &older.to_bytes().unwrap(), 100_000)
+            .is_empty()
+    );
+    older.header.message_id = 0x7001;
+    let events = client.receive(SERVER, &older.to_bytes().unwrap(), 128_001);
+    assert!(
+        matches!(&events[..], [Event::Notification { .. }]),
+        "{events:?}"
+    );
+}
