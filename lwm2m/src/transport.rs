@@ -19,11 +19,20 @@
 //!   later responses with its token are [`Event::Notification`]s, older ones (by sequence
 //!   number, §3.4) dropped; a confirmable response with an unknown token is reset.
 //!
-//! Limits, stated rather than handled: a request is answered piggybacked when the
-//! application answers before a duplicate arrives; a notification is delivered as it
-//! comes (a notification carrying Block2 with more blocks is not completed); stored
-//! bodies (Block1 reassembly, Block2 responses) are capped at `max_bodies` of at most
-//! `max_body` bytes each.
+//! Limits, stated rather than handled:
+//!
+//! * A request is answered piggybacked when the application answers before a duplicate
+//!   arrives; there is no timer that sends an empty ACK on its own.
+//! * A notification is delivered as it comes: one carrying Block2 with more blocks is not
+//!   completed. An observation stays open until [`Endpoint::forget`], a request with its
+//!   token, or a notification that ends it (an error, or no Observe option).
+//! * [`Endpoint::send`] sends a message whole, whatever its size.
+//! * Concurrent block-wise transfers of the same resource between the same two
+//!   endpoints are not told apart (blocks are matched by method and options, as RFC 7959
+//!   allows, without Request-Tag).
+//! * Stored bodies (Block1 reassemblies, Block2 responses being served) are capped at
+//!   `max_bodies`, each at most `max_body` bytes; remembered message IDs and unanswered
+//!   requests at `max_pending`, the oldest forgotten first.
 //!
 //! A server reads `/3/0/9` from a client; the answer is piggybacked on the ACK:
 //!
@@ -112,14 +121,15 @@ impl Default for TransportConfig {
 
 /// An outgoing request or message ([`Endpoint::request`], [`Endpoint::send`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RequestId(pub u64);
+pub struct RequestId(u64);
 
 /// A received request waiting for [`Endpoint::respond`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct IncomingId(pub u64);
+pub struct IncomingId(u64);
 
 /// Why an outgoing request or message failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Failure {
     /// No acknowledgement after the last retransmission, or no response within the
     /// exchange lifetime.
