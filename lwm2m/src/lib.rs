@@ -43,6 +43,10 @@
 //!   checked by the model and applied all or nothing, and gives the notifications due
 //!   under `pmin`/`pmax`/`gt`/`lt`/`st` ([`Host::notifications`], [`Host::next_due`]);
 //!   [`SendBuilder`] makes timestamped Send payloads of typed values.
+//! * [`transport`] (feature `coap`): the CoAP message layer under both sides, sans-IO:
+//!   retransmission of confirmable messages, duplicate detection, piggybacked and separate
+//!   responses, Block1/Block2 transfers reassembled into whole bodies, Observe
+//!   notifications in sequence order, bad datagrams dropped or answered; bounded memory.
 //! * [`Error`]: one error type; [`Error::response_code`] is the one mapping from errors to
 //!   CoAP [`ResponseCode`]s.
 //!

@@ -19,11 +19,56 @@
 //!   later responses with its token are [`Event::Notification`]s, older ones (by sequence
 //!   number, §3.4) dropped; a confirmable response with an unknown token is reset.
 //!
-//! Limits, stated rather than handled: a request is answered piggybacked when the
-//! application answers before a duplicate arrives; a notification is delivered as it
-//! comes (a notification carrying Block2 with more blocks is not completed); stored
-//! bodies (Block1 reassembly, Block2 responses) are capped at `max_bodies` of at most
-//! `max_body` bytes each.
+//! Limits, stated rather than handled:
+//!
+//! * A request is answered piggybacked when the application answers before a duplicate
+//!   arrives; there is no timer that sends an empty ACK on its own.
+//! * A notification is delivered as it comes: one carrying Block2 with more blocks is not
+//!   completed. An observation stays open until [`Endpoint::forget`], a request with its
+//!   token, or a notification that ends it (an error, or no Observe option).
+//! * [`Endpoint::send`] sends a message whole, whatever its size.
+//! * Concurrent block-wise transfers of the same resource between the same two
+//!   endpoints are not told apart (blocks are matched by method and options, as RFC 7959
+//!   allows, without Request-Tag).
+//! * Stored bodies (Block1 reassemblies, Block2 responses being served) are capped at
+//!   `max_bodies`, each at most `max_body` bytes; remembered message IDs and unanswered
+//!   requests at `max_pending`, the oldest forgotten first.
+//!
+//! A server reads `/3/0/9` from a client; the answer is piggybacked on the ACK:
+//!
+//! ```
+//! use coap_lite::{CoapOption, MessageClass, Packet, RequestType, ResponseType};
+//! use ucifi_lwm2m::transport::{Endpoint, Event, TransportConfig};
+//!
+//! // Peers are named by the caller: here 1 is the client, 2 the server.
+//! let mut server = Endpoint::new(TransportConfig::default(), 0x1000);
+//! let mut client = Endpoint::new(TransportConfig::default(), 0x2000);
+//! let mut read = Packet::new();
+//! read.header.code = MessageClass::Request(RequestType::Get);
+//! read.set_token(vec![0x42]);
+//! for segment in ["3", "0", "9"] {
+//!     read.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
+//! }
+//! let id = server.request(1, read, 0);
+//! let (to, datagram) = server.poll_transmit().unwrap();
+//! assert_eq!(to, 1);
+//! // CON GET, message ID 0x1000 (the seed), token 0x42, Uri-Path 3/0/9.
+//! assert_eq!(datagram, [0x41, 0x01, 0x10, 0x00, 0x42, 0xb1, b'3', 0x01, b'0', 0x01, b'9']);
+//!
+//! let events = client.receive(2, &datagram, 5);
+//! let [Event::Request { id: incoming, .. }] = &events[..] else { panic!() };
+//! let mut answer = Packet::new();
+//! answer.header.code = MessageClass::Response(ResponseType::Content);
+//! answer.payload = b"87".to_vec();
+//! client.respond(*incoming, answer, 6);
+//! let (_, ack) = client.poll_transmit().unwrap();
+//! assert_eq!(ack, [0x61, 0x45, 0x10, 0x00, 0x42, 0xff, b'8', b'7']);
+//!
+//! let events = server.receive(1, &ack, 10);
+//! let [Event::Response { id: answered, response, .. }] = &events[..] else { panic!() };
+//! assert_eq!((*answered, response.payload.as_slice()), (id, &b"87"[..]));
+//! assert_eq!(server.next_timeout(), None); // nothing left to retransmit
+//! ```
 //!
 //! The block logic is written here rather than taken from `coap_lite::BlockHandler`,
 //! which needs `std` and a cache crate; this crate is `no_std` and bounds its own memory.
@@ -76,14 +121,15 @@ impl Default for TransportConfig {
 
 /// An outgoing request or message ([`Endpoint::request`], [`Endpoint::send`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RequestId(pub u64);
+pub struct RequestId(u64);
 
 /// A received request waiting for [`Endpoint::respond`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct IncomingId(pub u64);
+pub struct IncomingId(u64);
 
 /// Why an outgoing request or message failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Failure {
     /// No acknowledgement after the last retransmission, or no response within the
     /// exchange lifetime.
@@ -219,6 +265,20 @@ fn block(p: &Packet, number: u16) -> Result<Option<Block>, ()> {
         .transpose()
 }
 
+/// `p` without options `numbers` (`Packet::clear_option` would leave them, empty).
+fn without(p: &Packet, numbers: &[u16]) -> Packet {
+    let mut q = Packet::new();
+    q.header = p.header.clone();
+    q.set_token(p.get_token().to_vec());
+    for (&n, values) in p.options() {
+        if !numbers.contains(&n) {
+            q.set_option(CoapOption::from(n), values.clone());
+        }
+    }
+    q.payload = p.payload.clone();
+    q
+}
+
 fn code(p: &Packet) -> u8 {
     u8::from(p.header.code)
 }
@@ -243,7 +303,9 @@ fn request_key(p: &Packet) -> Vec<u8> {
 /// Whether Observe sequence number `v2` received at `t2` is newer than `v1` at `t1`
 /// (RFC 7641 §3.4; times in ms).
 fn fresher(v1: u32, t1: u64, v2: u32, t2: u64) -> bool {
-    (v1 < v2 && v2 - v1 < 1 << 23) || (v1 > v2 && v1 - v2 > 1 << 23) || t2 > t1 + 128_000
+    (v1 < v2 && v2 - v1 < 1 << 23)
+        || (v1 > v2 && v1 - v2 > 1 << 23)
+        || t2 > t1.saturating_add(128_000)
 }
 
 /// A message ID seen from a peer.
@@ -325,8 +387,9 @@ pub struct Endpoint<P: Ord + Clone> {
     uploads: BTreeMap<(P, Vec<u8>), Body>,
     downloads: BTreeMap<(P, Vec<u8>), Body>,
     unacked: BTreeMap<(P, u16), Unacked>,
-    /// Non-confirmable messages sent, for a Reset that rejects one.
-    sent_non: VecDeque<(u64, P, u16, RequestId)>,
+    /// Non-confirmable messages sent (expiry, peer, message ID, owner, whether a
+    /// request), for a Reset that rejects one.
+    sent_non: VecDeque<(u64, P, u16, RequestId, bool)>,
     exchanges: BTreeMap<RequestId, Exchange<P>>,
     tokens: BTreeMap<(P, Vec<u8>), RequestId>,
 }
@@ -372,6 +435,11 @@ impl<P: Ord + Clone> Endpoint<P> {
     fn next_request_id(&mut self) -> RequestId {
         self.next_id += 1;
         RequestId(self.next_id)
+    }
+
+    /// When something remembered at `now` expires.
+    fn lifetime_end(&self, now: u64) -> u64 {
+        now.saturating_add(self.config.exchange_lifetime_ms)
     }
 
     fn block_szx(&self) -> u8 {
@@ -447,7 +515,8 @@ impl<P: Ord + Clone> Endpoint<P> {
 
     /// Remembers a message ID from a peer, forgetting the oldest beyond the cap.
     fn remember(&mut self, key: (P, u16), now: u64) {
-        let expires_at = now + self.config.exchange_lifetime_ms;
+        self.forget_seen(now);
+        let expires_at = self.lifetime_end(now);
         while self.seen.len() >= self.config.max_pending.max(1) {
             let Some((at, old)) = self.seen_order.pop_front() else {
                 break;
@@ -465,6 +534,18 @@ impl<P: Ord + Clone> Endpoint<P> {
                 incoming: None,
             },
         );
+    }
+
+    /// Forgets the message IDs remembered until `now`.
+    fn forget_seen(&mut self, now: u64) {
+        while let Some((at, key)) = self.seen_order.front()
+            && *at <= now
+        {
+            if self.seen.get(key).is_some_and(|s| s.expires_at == *at) {
+                self.seen.remove(key);
+            }
+            self.seen_order.pop_front();
+        }
     }
 
     /// Sends `bytes` as the answer to message `message_id` of `peer`, kept for duplicates.
@@ -537,8 +618,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 return;
             };
             request.payload = body;
-            request.clear_option(CoapOption::Block1);
-            request.clear_option(CoapOption::Size1);
+            request = without(&request, &[BLOCK1, SIZE1]);
         }
         let id = IncomingId(self.next_request_id().0);
         while self.incoming.len() >= self.config.max_pending.max(1) {
@@ -556,7 +636,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 key,
                 block1: block1.map(|b| Block { more: false, ..b }),
                 block2,
-                expires_at: now + self.config.exchange_lifetime_ms,
+                expires_at: self.lifetime_end(now),
             },
         );
         if let Some(seen) = self.seen.get_mut(&(peer.clone(), message_id)) {
@@ -579,7 +659,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         if offset >= body.data.len() {
             return false;
         }
-        body.expires_at = now + self.config.exchange_lifetime_ms;
+        body.expires_at = now.saturating_add(self.config.exchange_lifetime_ms);
         let end = body.data.len().min(offset + b2.size());
         let more = end < body.data.len();
         let payload = body.data[offset..end].to_vec();
@@ -596,6 +676,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             request.header.get_type(),
             false,
             p,
+            now,
         );
         true
     }
@@ -641,7 +722,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             return too_large(self);
         }
         body.data.extend_from_slice(&request.payload);
-        body.expires_at = now + self.config.exchange_lifetime_ms;
+        body.expires_at = now.saturating_add(self.config.exchange_lifetime_ms);
         if b1.more {
             // A smaller block size of our own is what the peer uses from the next block.
             let szx = b1.szx.min(self.block_szx());
@@ -678,7 +759,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 None => break,
             };
         }
-        let expires_at = now + self.config.exchange_lifetime_ms;
+        let expires_at = now.saturating_add(self.config.exchange_lifetime_ms);
         map.insert(
             k,
             Body {
@@ -699,6 +780,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         kind: MessageType,
         acknowledged: bool,
         mut p: Packet,
+        now: u64,
     ) {
         if kind == MessageType::Confirmable && !acknowledged {
             p.header.set_type(MessageType::Acknowledgement);
@@ -716,7 +798,7 @@ impl<P: Ord + Clone> Endpoint<P> {
                 seen.incoming = None;
             }
             // Only a non-confirmable send can fail (to encode): nobody to tell.
-            let _ = self.transmit(peer, p, None, 0);
+            let _ = self.transmit(peer, p, None, false, now);
         }
     }
 
@@ -751,18 +833,22 @@ impl<P: Ord + Clone> Endpoint<P> {
                 } else {
                     MessageType::NonConfirmable
                 };
-                return self.send_answer(inc.peer, inc.message_id, kind, inc.acknowledged, bad);
+                return self.send_answer(
+                    inc.peer,
+                    inc.message_id,
+                    kind,
+                    inc.acknowledged,
+                    bad,
+                    now,
+                );
             };
             let end = body.len().min(offset + size);
             let more = end < body.len();
             p.payload = body[offset..end].to_vec();
-            p.clear_option(CoapOption::Block2);
-            p.clear_option(CoapOption::Size2);
+            p = without(&p, &[BLOCK2, SIZE2]);
             if more {
-                let mut template = p.clone();
+                let mut template = without(&p, &[BLOCK1, OBSERVE]);
                 template.payload.clear();
-                template.clear_option(CoapOption::Block1);
-                template.clear_option(CoapOption::Observe);
                 self.store(
                     false,
                     (inc.peer.clone(), inc.key.clone()),
@@ -784,16 +870,18 @@ impl<P: Ord + Clone> Endpoint<P> {
         } else {
             MessageType::NonConfirmable
         };
-        self.send_answer(inc.peer, inc.message_id, kind, inc.acknowledged, p);
+        self.send_answer(inc.peer, inc.message_id, kind, inc.acknowledged, p, now);
     }
 
     /// Puts `packet` on the wire with a new message ID; a confirmable one is
-    /// retransmitted until acknowledged. `Err` when it does not encode.
+    /// retransmitted until acknowledged. `owner` is told of a failure; `request` when it
+    /// is a request of an exchange. `Err` when it does not encode.
     fn transmit(
         &mut self,
         peer: P,
         mut packet: Packet,
         owner: Option<RequestId>,
+        request: bool,
         now: u64,
     ) -> Result<u16, ()> {
         let message_id = self.next_message_id();
@@ -802,13 +890,14 @@ impl<P: Ord + Clone> Endpoint<P> {
         if packet.header.get_type() == MessageType::Confirmable {
             let span = (self.config.ack_timeout_ms as f64 * (self.config.ack_random_factor - 1.0))
                 .max(0.0) as u64;
-            let timeout = self.config.ack_timeout_ms + self.random() % (span + 1);
+            let jitter = self.random() % span.saturating_add(1);
+            let timeout = self.config.ack_timeout_ms.saturating_add(jitter);
             self.unacked.insert(
                 (peer.clone(), message_id),
                 Unacked {
                     bytes: bytes.clone(),
                     timeout,
-                    next_at: now + timeout,
+                    next_at: now.saturating_add(timeout),
                     retransmissions: 0,
                     owner,
                 },
@@ -818,10 +907,11 @@ impl<P: Ord + Clone> Endpoint<P> {
                 self.sent_non.pop_front();
             }
             self.sent_non.push_back((
-                now + self.config.exchange_lifetime_ms,
+                self.lifetime_end(now),
                 peer.clone(),
                 message_id,
                 id,
+                request,
             ));
         }
         self.outbox.push_back((peer, bytes));
@@ -857,7 +947,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             body: Vec::new(),
             observe: observe.then_some(u32::MAX),
             observing: None,
-            expires_at: Some(now + self.config.exchange_lifetime_ms),
+            expires_at: Some(self.lifetime_end(now)),
         };
         let szx = self.block_szx();
         if p.payload.len() > 16 << szx {
@@ -878,7 +968,7 @@ impl<P: Ord + Clone> Endpoint<P> {
             );
             exchange.upload = Some((payload, 0, szx));
         }
-        match self.transmit(peer.clone(), p, Some(id), now) {
+        match self.transmit(peer.clone(), p, Some(id), true, now) {
             Ok(message_id) => {
                 exchange.message_id = message_id;
                 self.exchanges.insert(id, exchange);
@@ -901,7 +991,10 @@ impl<P: Ord + Clone> Endpoint<P> {
     /// non-confirmable one). The message ID is assigned here; the token is the packet's.
     pub fn send(&mut self, peer: P, packet: Packet, now: u64) -> RequestId {
         let id = self.next_request_id();
-        if self.transmit(peer.clone(), packet, Some(id), now).is_err() {
+        if self
+            .transmit(peer.clone(), packet, Some(id), false, now)
+            .is_err()
+        {
             self.deferred.push(Event::Failed {
                 peer,
                 id,
@@ -942,13 +1035,19 @@ impl<P: Ord + Clone> Endpoint<P> {
     fn acknowledgement(&mut self, peer: P, packet: Packet, now: u64, events: &mut Vec<Event<P>>) {
         let message_id = packet.header.message_id;
         let reset = packet.header.get_type() == MessageType::Reset;
+        // A Reset is empty; an acknowledgement is empty or carries a response.
+        if (reset && code(&packet) != 0) || (code(&packet) >> 5 == 0 && code(&packet) != 0) {
+            return;
+        }
         let Some(unacked) = self.unacked.remove(&(peer.clone(), message_id)) else {
             if reset
                 && let Some(i) = self
                     .sent_non
                     .iter()
-                    .position(|(_, p, m, _)| *p == peer && *m == message_id)
-                && let Some((_, _, _, id)) = self.sent_non.remove(i)
+                    .position(|(_, p, m, ..)| *p == peer && *m == message_id)
+                && let Some((_, _, _, id, request)) = self.sent_non.remove(i)
+                // A request answered already is done with.
+                && (!request || self.exchanges.contains_key(&id))
             {
                 self.fail(id, peer, Failure::Reset, events);
             }
@@ -963,10 +1062,11 @@ impl<P: Ord + Clone> Endpoint<P> {
         if code(&packet) == 0 {
             return; // the response comes separately
         }
+        // Once observing, the answer came already (separately, overtaking this ACK).
         if self
             .exchanges
             .get(&id)
-            .is_some_and(|e| e.token == packet.get_token())
+            .is_some_and(|e| e.token == packet.get_token() && e.observing.is_none())
         {
             self.response(id, packet, true, now, events);
         }
@@ -1096,17 +1196,13 @@ impl<P: Ord + Clone> Endpoint<P> {
                 let Some(next) = Block::at(ex.body.len(), b2.szx) else {
                     return self.fail(id, peer, Failure::BadBlock, events);
                 };
-                let mut p = ex.request.clone();
+                let mut p = without(&ex.request, &[BLOCK1, BLOCK2, SIZE1, OBSERVE]);
                 p.payload.clear();
-                p.clear_option(CoapOption::Block1);
-                p.clear_option(CoapOption::Size1);
-                p.clear_option(CoapOption::Observe);
                 p.add_option(CoapOption::Block2, next.encode());
                 return self.follow_up(id, p, now, events);
             }
             packet.payload = core::mem::take(&mut ex.body);
-            packet.clear_option(CoapOption::Block2);
-            packet.clear_option(CoapOption::Size2);
+            packet = without(&packet, &[BLOCK2, SIZE2]);
             if let Some(seq) = ex.observe.filter(|&s| s != u32::MAX) {
                 packet.set_option(CoapOption::Observe, [uint(seq)].into_iter().collect());
             }
@@ -1136,12 +1232,13 @@ impl<P: Ord + Clone> Endpoint<P> {
         let Some(peer) = self.exchanges.get(&id).map(|e| e.peer.clone()) else {
             return;
         };
-        match self.transmit(peer.clone(), p, Some(id), now) {
+        match self.transmit(peer.clone(), p, Some(id), true, now) {
             Ok(message_id) => {
+                let end = self.lifetime_end(now);
                 if let Some(ex) = self.exchanges.get_mut(&id) {
                     ex.message_id = message_id;
                     if ex.observing.is_none() {
-                        ex.expires_at = Some(now + self.config.exchange_lifetime_ms);
+                        ex.expires_at = Some(end);
                     }
                 }
             }
@@ -1172,8 +1269,8 @@ impl<P: Ord + Clone> Endpoint<P> {
             };
             if u.retransmissions < self.config.max_retransmit {
                 u.retransmissions += 1;
-                u.timeout *= 2;
-                u.next_at = now + u.timeout;
+                u.timeout = u.timeout.saturating_mul(2);
+                u.next_at = now.saturating_add(u.timeout);
                 self.outbox.push_back((key.0.clone(), u.bytes.clone()));
             } else if let Some(u) = self.unacked.remove(&key)
                 && let Some(id) = u.owner
@@ -1190,14 +1287,7 @@ impl<P: Ord + Clone> Endpoint<P> {
         for (id, peer) in expired {
             self.fail(id, peer, Failure::Timeout, &mut events);
         }
-        while let Some((at, key)) = self.seen_order.front()
-            && *at <= now
-        {
-            if self.seen.get(key).is_some_and(|s| s.expires_at == *at) {
-                self.seen.remove(key);
-            }
-            self.seen_order.pop_front();
-        }
+        self.forget_seen(now);
         self.incoming.retain(|_, i| i.expires_at > now);
         self.uploads.retain(|_, b| b.expires_at > now);
         self.downloads.retain(|_, b| b.expires_at > now);
