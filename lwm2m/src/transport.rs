@@ -144,6 +144,18 @@ pub enum Failure {
     Encoding,
 }
 
+impl core::fmt::Display for Failure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Failure::Timeout => "no answer from the peer",
+            Failure::Reset => "the peer reset the message",
+            Failure::TooLarge => "the answer is larger than this endpoint takes",
+            Failure::BadBlock => "the peer's blocks do not follow each other",
+            Failure::Encoding => "the message cannot be encoded",
+        })
+    }
+}
+
 /// What an [`Endpoint`] reports.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event<P> {

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use coap_lite::{CoapOption, MessageClass, Packet};
 use serde_json::{Value as Json, json};
-use ucifi_lwm2m::transport::{Endpoint, Event, Failure, RequestId, TransportConfig};
+use ucifi_lwm2m::transport::{Endpoint, Event, RequestId, TransportConfig};
 use ucifi_lwm2m::{Operation, RegisteredClient, Registration, ResponseCode, Server, ServerEvent};
 use ucifi_runtime::{ContentFormat, Path, Registry};
 
@@ -262,13 +262,7 @@ impl App {
                     (None, Some(o)) => ("observe", o.endpoint, o.path),
                     (None, None) => return,
                 };
-                let message = match reason {
-                    Failure::Timeout => "no answer from the client",
-                    Failure::Reset => "the client reset the request",
-                    Failure::TooLarge => "the answer is larger than this server takes",
-                    Failure::BadBlock => "the client's blocks do not follow each other",
-                    Failure::Encoding => "the request cannot be encoded",
-                };
+                let message = reason.to_string();
                 self.emit(
                     json!({"event": "error", "command": command, "endpoint": endpoint,
                     "path": path.to_string(), "message": message}),
