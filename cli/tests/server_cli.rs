@@ -16,7 +16,7 @@ use ucifi_runtime::{ContentFormat, Path};
 #[test]
 fn a_device_registers_is_read_written_observed_and_leaves() {
     let mut server = ServerProcess::start();
-    let mut device = Client::new(server.address);
+    let mut device = Client::new(server.address, "lamp-17");
 
     // Register.
     let request = device.host.register_request(0, vec![]);

@@ -68,9 +68,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 async fn serve(listen: SocketAddr, registry: Registry) -> Result<ExitCode, String> {
     use tokio::io::AsyncBufReadExt as _;
 
-    let socket = tokio::net::UdpSocket::bind(listen)
-        .await
-        .map_err(|e| format!("--listen {listen}: {e}"))?;
+    let socket = bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
     let local = socket
         .local_addr()
         .map_err(|e| format!("--listen {listen}: {e}"))?;
@@ -103,6 +101,12 @@ async fn serve(listen: SocketAddr, registry: Registry) -> Result<ExitCode, Strin
                 // nothing to do.
                 if let Ok((n, peer)) = received {
                     app.datagram(peer, &buf[..n], now());
+                    // Take what else has arrived before writing anything: many clients
+                    // at once fill the socket's buffer faster than one line at a time.
+                    for _ in 0..256 {
+                        let Ok((n, peer)) = socket.try_recv_from(&mut buf) else { break };
+                        app.datagram(peer, &buf[..n], now());
+                    }
                 }
             }
             line = lines.recv(), if stdin_open => match line {
@@ -127,6 +131,22 @@ async fn serve(listen: SocketAddr, registry: Registry) -> Result<ExitCode, Strin
     }
     app.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A UDP socket on `listen` with a receive buffer for bursts from many clients (4 MiB,
+/// or what the system allows).
+fn bind(listen: SocketAddr) -> std::io::Result<tokio::net::UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(
+        Domain::for_address(listen),
+        Type::DGRAM,
+        Some(Protocol::UDP),
+    )?;
+    // Best effort: the system caps the size, and the default still works.
+    let _ = socket.set_recv_buffer_size(4 << 20);
+    socket.set_nonblocking(true)?;
+    socket.bind(&listen.into())?;
+    tokio::net::UdpSocket::from_std(socket.into())
 }
 
 /// Sleeps until `at`, or forever.

@@ -75,8 +75,8 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(server: SocketAddr) -> Self {
-        let mut host = Host::new("lamp-17", Version::new(1, 1));
+    pub fn new(server: SocketAddr, name: &str) -> Self {
+        let mut host = Host::new(name, Version::new(1, 1));
         host.add(
             0,
             Device {
@@ -98,9 +98,7 @@ impl Client {
         )
         .unwrap();
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_millis(20)))
-            .unwrap();
+        socket.set_nonblocking(true).unwrap();
         Client {
             host,
             endpoint: Endpoint::new(TransportConfig::default(), 7),
@@ -119,29 +117,40 @@ impl Client {
     pub fn pump(&mut self, for_: Duration) -> Vec<coap_lite::Packet> {
         let mut responses = Vec::new();
         let until = Instant::now() + for_;
-        let mut buf = [0u8; 2048];
         while Instant::now() < until {
-            let now = self.now();
-            if let Ok((n, peer)) = self.socket.recv_from(&mut buf) {
-                for event in self.endpoint.receive(peer, &buf[..n], now) {
-                    match event {
-                        Event::Request { id, request, .. } => {
-                            if let Some(answer) = self.host.handle(&request, now / 1000) {
-                                self.endpoint.respond(id, answer, now);
-                            }
+            responses.extend(self.step());
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        responses
+    }
+
+    /// Handles the datagrams waiting on the socket, sends what is due (notifications as
+    /// confirmable messages, retransmitted until acknowledged) and returns the responses
+    /// to the device's own requests. Does not wait.
+    pub fn step(&mut self) -> Vec<coap_lite::Packet> {
+        let mut responses = Vec::new();
+        let mut buf = [0u8; 2048];
+        let now = self.now();
+        while let Ok((n, peer)) = self.socket.recv_from(&mut buf) {
+            for event in self.endpoint.receive(peer, &buf[..n], now) {
+                match event {
+                    Event::Request { id, request, .. } => {
+                        if let Some(answer) = self.host.handle(&request, now / 1000) {
+                            self.endpoint.respond(id, answer, now);
                         }
-                        Event::Response { response, .. } => responses.push(response),
-                        _ => {}
                     }
+                    Event::Response { response, .. } => responses.push(response),
+                    _ => {}
                 }
             }
-            for n in self.host.notifications(now / 1000) {
-                self.endpoint.send(self.server, n, now);
-            }
-            self.endpoint.handle_timeout(now);
-            while let Some((peer, bytes)) = self.endpoint.poll_transmit() {
-                self.socket.send_to(&bytes, peer).unwrap();
-            }
+        }
+        for mut n in self.host.notifications(now / 1000) {
+            n.header.set_type(coap_lite::MessageType::Confirmable);
+            self.endpoint.send(self.server, n, now);
+        }
+        self.endpoint.handle_timeout(now);
+        while let Some((peer, bytes)) = self.endpoint.poll_transmit() {
+            self.socket.send_to(&bytes, peer).unwrap();
         }
         responses
     }
