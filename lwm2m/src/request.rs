@@ -82,6 +82,26 @@ pub enum Operation {
         /// The format asked for.
         accept: Option<ContentFormat>,
     },
+    /// Observe-Composite: `payload` lists the paths (as for Read-Composite); the answer
+    /// and every notification hold their values.
+    ObserveComposite {
+        /// The format of the path list (SenML JSON or CBOR).
+        format: ContentFormat,
+        /// The path list.
+        payload: Vec<u8>,
+        /// The format asked for.
+        accept: Option<ContentFormat>,
+    },
+    /// Cancel an Observe-Composite (Observe option 1, the same path list) while reading
+    /// once more.
+    CancelObserveComposite {
+        /// The format of the path list.
+        format: ContentFormat,
+        /// The path list.
+        payload: Vec<u8>,
+        /// The format asked for.
+        accept: Option<ContentFormat>,
+    },
     /// Write-Composite: values of several targets.
     WriteComposite {
         /// The payload's format.
@@ -118,7 +138,9 @@ impl Operation {
             | Operation::Discover
             | Operation::Observe { .. }
             | Operation::CancelObservation { .. }
-            | Operation::ReadComposite { .. } => ResponseCode::Content,
+            | Operation::ReadComposite { .. }
+            | Operation::ObserveComposite { .. }
+            | Operation::CancelObserveComposite { .. } => ResponseCode::Content,
             Operation::Write { .. }
             | Operation::WriteAttributes(_)
             | Operation::Execute { .. }
@@ -201,11 +223,26 @@ impl Operation {
                 format,
                 payload,
                 accept,
+            }
+            | Operation::ObserveComposite {
+                format,
+                payload,
+                accept,
+            }
+            | Operation::CancelObserveComposite {
+                format,
+                payload,
+                accept,
             } => {
                 r.method = Method::Fetch;
                 r.content_format = Some(*format);
                 r.accept = *accept;
                 r.payload = payload.clone();
+                r.observe = match self {
+                    Operation::ObserveComposite { .. } => Some(0),
+                    Operation::CancelObserveComposite { .. } => Some(1),
+                    _ => None,
+                };
             }
             Operation::WriteComposite { format, payload } => {
                 r.method = Method::IPatch;

@@ -8,7 +8,7 @@ use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
 use ucifi_example_vendor_object::x::BenchSensor;
 use ucifi_lwm2m::WriteMode;
 use ucifi_lwm2m::{
-    ErrorKind, Host, NotificationAttributes, Registration, ResponseCode, SendBuilder,
+    ErrorKind, Host, NotificationAttributes, Operation, Registration, ResponseCode, SendBuilder,
 };
 use ucifi_objects::ipso::temperature::v1_1::Temperature;
 use ucifi_objects::oma::device::v1_2::{self as device, Device};
@@ -1172,4 +1172,58 @@ fn operations_fail_with_exact_kinds() {
         Host::new("x", v(1, 0)).default_format(&lamp),
         ContentFormat::Tlv
     );
+}
+
+#[test]
+fn observe_composite_notifies_when_any_listed_value_changes() {
+    let mut h = host();
+    // The server's Observe-Composite of Battery Level and the lamp's Command, in SenML
+    // JSON: FETCH / with Observe 0, Content-Format and Accept 110.
+    let paths = br#"[{"n":"/3/0/9"},{"n":"/3416/0/1"}]"#.to_vec();
+    let op = Operation::ObserveComposite {
+        format: ContentFormat::SenmlJson,
+        payload: paths.clone(),
+        accept: Some(ContentFormat::SenmlJson),
+    };
+    let reg = Registration::from_register(["ep=lamp-17", "lwm2m=1.1"], b"</3/0>").unwrap();
+    let fetch = reg.request(&op, &Path::ROOT, 0x0101, vec![0x7e]);
+    assert_eq!(
+        fetch.to_bytes().unwrap(),
+        bytes(
+            &[&[0x41, 0x05, 0x01, 0x01, 0x7e, 0x60, 0x61, 0x6e, 0x51, 0x6e]],
+            &paths
+        )
+    );
+    let first = answer(&mut h, &fetch);
+    assert_eq!(
+        first.to_bytes().unwrap(),
+        bytes(
+            &[&[0x61, 0x45, 0x01, 0x01, 0x7e, 0x60, 0x61, 0x6e]],
+            br#"[{"bn":"/3/0/","n":"9","v":87},{"bn":"/3416/0/","n":"1","v":50}]"#
+        )
+    );
+    assert!(h.notifications(1).is_empty());
+    // A change of either value is notified, with both values.
+    h.instance_mut::<OutdoorLampController>(0).unwrap().command = 60;
+    let n = h.notifications(2);
+    assert_eq!(n.len(), 1);
+    assert_eq!(
+        n[0].payload,
+        br#"[{"bn":"/3/0/","n":"9","v":87},{"bn":"/3416/0/","n":"1","v":60}]"#
+    );
+    assert_eq!(
+        n[0].get_option(CoapOption::Observe).unwrap().front(),
+        Some(&vec![1])
+    );
+    // Cancelled with Observe 1 and the same token.
+    let cancel = Operation::CancelObserveComposite {
+        format: ContentFormat::SenmlJson,
+        payload: paths,
+        accept: Some(ContentFormat::SenmlJson),
+    };
+    let fetch = reg.request(&cancel, &Path::ROOT, 0x0102, vec![0x7e]);
+    assert_eq!(code(&h.handle(&fetch, 3).unwrap()), ResponseCode::Content);
+    h.instance_mut::<Device>(0).unwrap().battery_level = Some(10);
+    assert!(h.notifications(4).is_empty());
+    assert_eq!(h.observation_count(), 0);
 }

@@ -65,6 +65,17 @@ impl ServerProcess {
     }
 }
 
+/// A seed no other device of this process has.
+fn seed() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    t ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// A device: a host of typed objects behind the CoAP message layer, on its own socket.
 pub struct Client {
     pub host: Host,
@@ -101,7 +112,9 @@ impl Client {
         socket.set_nonblocking(true).unwrap();
         Client {
             host,
-            endpoint: Endpoint::new(TransportConfig::default(), 7),
+            // A seed of its own: a new device on a reused port must not repeat an old
+            // device's first message ID, which the server would take for a duplicate.
+            endpoint: Endpoint::new(TransportConfig::default(), seed()),
             socket,
             server,
             start: Instant::now(),

@@ -75,6 +75,8 @@ impl core::fmt::Debug for Host {
 struct Observation {
     path: Path,
     format: ContentFormat,
+    // For an Observe-Composite: the format and payload of its path list.
+    composite: Option<(ContentFormat, Vec<u8>)>,
     sequence: u32,
     last: Last,
     // The message ID of the last notification, which a Reset names.

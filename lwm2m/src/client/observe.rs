@@ -7,8 +7,8 @@ use ucifi_runtime::codec::link_format::{Attribute, Param};
 
 use coap_lite::{CoapOption, MessageType, Packet};
 
-use super::Host;
 use super::wire::set_code;
+use super::{Host, Observation};
 use crate::coap::uint;
 use crate::{Error, ErrorKind, ResponseCode};
 
@@ -227,21 +227,18 @@ impl Host {
             let mut p = Packet::new();
             p.header.set_type(MessageType::NonConfirmable);
             p.set_token(token.clone());
-            let Ok((_, payload)) = self.read(&path, Some(format)) else {
+            let Ok(payload) = self.observed(o) else {
                 p.header.message_id = self.next_message_id();
                 set_code(&mut p, ResponseCode::NotFound);
                 out.push(p);
                 ended.push(token);
                 continue;
             };
-            let number = self.number(&path);
+            let number = self.observed_number(o);
             let a = self.effective_attributes(&path);
             let current = Now {
                 payload: &payload,
                 number,
-            };
-            let Some(o) = self.observations.get(&token) else {
-                continue;
             };
             if due_at(&a, &o.last, &current).is_none_or(|t| t > now) {
                 continue;
@@ -276,16 +273,33 @@ impl Host {
         self.observations
             .values()
             .filter_map(|o| {
-                let Ok((_, payload)) = self.read(&o.path, Some(o.format)) else {
+                let Ok(payload) = self.observed(o) else {
                     // A target gone: its 4.04 notification is due.
                     return Some(now);
                 };
                 let current = Now {
                     payload: &payload,
-                    number: self.number(&o.path),
+                    number: self.observed_number(o),
                 };
                 due_at(&self.effective_attributes(&o.path), &o.last, &current)
             })
             .min()
+    }
+
+    /// The current content of an observation's target, in its format.
+    fn observed(&self, o: &Observation) -> Result<Vec<u8>, Error> {
+        match &o.composite {
+            Some((format, paths)) => Ok(self.read_composite(*format, paths, Some(o.format))?.1),
+            None => Ok(self.read(&o.path, Some(o.format))?.1),
+        }
+    }
+
+    /// The number `gt`, `lt` and `st` compare: a numeric single value's (none for a
+    /// composite observation).
+    fn observed_number(&self, o: &Observation) -> Option<f64> {
+        match o.composite {
+            Some(_) => None,
+            None => self.number(&o.path),
+        }
     }
 }

@@ -113,6 +113,7 @@ impl Host {
                         let o = Observation {
                             path,
                             format,
+                            composite: None,
                             sequence: 0,
                             last: Last {
                                 time: now,
@@ -173,6 +174,29 @@ impl Host {
             RequestType::Fetch if path.is_empty() => {
                 let format = format.unwrap_or(ContentFormat::Text);
                 let (answer, payload) = self.read_composite(format, &request.payload, accept)?;
+                let token = request.get_token().to_vec();
+                match observe {
+                    Some(0) => {
+                        let o = Observation {
+                            path,
+                            format: answer,
+                            composite: Some((format, request.payload.clone())),
+                            sequence: 0,
+                            last: Last {
+                                time: now,
+                                payload: payload.clone(),
+                                number: None,
+                            },
+                            message_id: None,
+                        };
+                        self.observations.insert(token, o);
+                        response.add_option(CoapOption::Observe, uint(0));
+                    }
+                    Some(1) => {
+                        self.observations.remove(&token);
+                    }
+                    _ => {}
+                }
                 response.add_option(CoapOption::ContentFormat, uint(u32::from(answer.number())));
                 response.payload = payload;
             }
