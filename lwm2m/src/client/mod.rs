@@ -38,7 +38,7 @@ use store::{Store, TypedStore};
 ///   interface (`/rd`).
 /// * [`handle`](Host::handle) answers a server's request: Read, Discover, Write (replace
 ///   and partial update), Write-Attributes, Execute, Create, Delete, Observe and its
-///   cancellation, Read-Composite and Write-Composite.
+///   cancellation, Read-Composite, Observe-Composite and Write-Composite.
 /// * [`notifications`](Host::notifications) gives the notifications due at a time,
 ///   [`next_due`](Host::next_due) when the next one will be.
 ///
