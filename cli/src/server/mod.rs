@@ -45,6 +45,11 @@ pub struct Args {
     /// output line says which).
     #[arg(long, default_value = "127.0.0.1:5683", value_name = "ADDR")]
     pub listen: SocketAddr,
+    /// CoAP ACK_TIMEOUT in milliseconds: how long a confirmable request waits before its
+    /// first retransmission (RFC 7252: 2000; each later wait doubles).
+    #[arg(long = "ack-timeout", value_name = "MS", default_value_t = 2000,
+        value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub ack_timeout: u64,
     /// `--models`.
     #[command(flatten)]
     pub models: ModelArgs,
@@ -57,7 +62,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the event loop: {e}"))?;
-    let result = runtime.block_on(serve(args.listen, registry));
+    let transport = TransportConfig {
+        ack_timeout_ms: args.ack_timeout,
+        ..TransportConfig::default()
+    };
+    let result = runtime.block_on(serve(args.listen, registry, transport));
     // The stdin reader may be blocked in a read: do not wait for it.
     runtime.shutdown_background();
     result
@@ -65,7 +74,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
 /// The socket loop: datagrams, stdin lines and timers in, datagrams and JSON lines out,
 /// until `quit`, Ctrl-C or SIGTERM.
-async fn serve(listen: SocketAddr, registry: Registry) -> Result<ExitCode, String> {
+async fn serve(
+    listen: SocketAddr,
+    registry: Registry,
+    transport: TransportConfig,
+) -> Result<ExitCode, String> {
     use tokio::io::AsyncBufReadExt as _;
 
     let socket = bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
@@ -74,7 +87,7 @@ async fn serve(listen: SocketAddr, registry: Registry) -> Result<ExitCode, Strin
         .map_err(|e| format!("--listen {listen}: {e}"))?;
     let start = Instant::now();
     let seed = u64::from(std::process::id()) ^ start.elapsed().as_nanos() as u64;
-    let mut app = App::new(registry, seed);
+    let mut app = App::new(registry, transport, seed);
     app.emit(json!({"event": "listening", "address": local.to_string()}));
     app.flush()?;
 
@@ -205,10 +218,10 @@ struct App {
 }
 
 impl App {
-    fn new(registry: Registry, seed: u64) -> Self {
+    fn new(registry: Registry, transport: TransportConfig, seed: u64) -> Self {
         App {
             server: Server::new(registry),
-            endpoint: Endpoint::new(TransportConfig::default(), seed),
+            endpoint: Endpoint::new(transport, seed),
             pending: BTreeMap::new(),
             observations: BTreeMap::new(),
             next_token: seed,

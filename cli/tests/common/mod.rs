@@ -28,8 +28,14 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// The server with more options.
+    pub fn start_with(options: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ucifi"))
             .args(["server", "--listen", "127.0.0.1:0"])
+            .args(options)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -83,6 +89,28 @@ pub struct Client {
     pub socket: UdpSocket,
     pub server: SocketAddr,
     pub start: Instant,
+    /// Datagrams lost and repeated on the way, both directions.
+    pub loss: Option<Loss>,
+}
+
+/// A link that loses every `drop`-th datagram and sends every `repeat`-th twice, in each
+/// direction (a fixed pattern: the test is the same every run).
+pub struct Loss {
+    pub drop: usize,
+    pub repeat: usize,
+    sent: usize,
+    received: usize,
+}
+
+impl Loss {
+    pub fn new(drop: usize, repeat: usize) -> Self {
+        Loss {
+            drop,
+            repeat,
+            sent: 0,
+            received: 0,
+        }
+    }
 }
 
 impl Client {
@@ -118,7 +146,14 @@ impl Client {
             socket,
             server,
             start: Instant::now(),
+            loss: None,
         }
+    }
+
+    /// The same device with a message layer of `config`.
+    pub fn with_config(mut self, config: TransportConfig) -> Self {
+        self.endpoint = Endpoint::new(config, seed());
+        self
     }
 
     pub fn now(&self) -> u64 {
@@ -145,16 +180,18 @@ impl Client {
         let mut buf = [0u8; 2048];
         let now = self.now();
         while let Ok((n, peer)) = self.socket.recv_from(&mut buf) {
-            for event in self.endpoint.receive(peer, &buf[..n], now) {
-                match event {
-                    Event::Request { id, request, .. } => {
-                        if let Some(answer) = self.host.handle(&request, now / 1000) {
-                            self.endpoint.respond(id, answer, now);
-                        }
-                    }
-                    Event::Response { response, .. } => responses.push(response),
-                    _ => {}
+            let mut times = 1;
+            if let Some(loss) = &mut self.loss {
+                loss.received += 1;
+                if loss.received % loss.drop == 0 {
+                    continue;
                 }
+                if loss.received % loss.repeat == 0 {
+                    times = 2;
+                }
+            }
+            for _ in 0..times {
+                self.receive(peer, &buf[..n], now, &mut responses);
             }
         }
         for mut n in self.host.notifications(now / 1000) {
@@ -163,9 +200,41 @@ impl Client {
         }
         self.endpoint.handle_timeout(now);
         while let Some((peer, bytes)) = self.endpoint.poll_transmit() {
-            self.socket.send_to(&bytes, peer).unwrap();
+            let mut times = 1;
+            if let Some(loss) = &mut self.loss {
+                loss.sent += 1;
+                if loss.sent % loss.drop == 0 {
+                    continue;
+                }
+                if loss.sent % loss.repeat == 0 {
+                    times = 2;
+                }
+            }
+            for _ in 0..times {
+                self.socket.send_to(&bytes, peer).unwrap();
+            }
         }
         responses
+    }
+
+    fn receive(
+        &mut self,
+        peer: SocketAddr,
+        datagram: &[u8],
+        now: u64,
+        responses: &mut Vec<coap_lite::Packet>,
+    ) {
+        for event in self.endpoint.receive(peer, datagram, now) {
+            match event {
+                Event::Request { id, request, .. } => {
+                    if let Some(answer) = self.host.handle(&request, now / 1000) {
+                        self.endpoint.respond(id, answer, now);
+                    }
+                }
+                Event::Response { response, .. } => responses.push(response),
+                _ => {}
+            }
+        }
     }
 
     pub fn request(&mut self, packet: coap_lite::Packet) -> coap_lite::Packet {
