@@ -196,3 +196,51 @@ fn bad_requests_get_their_codes() {
         ResponseCode::InternalServerError
     );
 }
+
+#[test]
+fn registers_as_the_established_clients_write_them() {
+    let mut server = Server::<Peer>::new(ucifi_objects::REGISTRY.clone());
+    // As Wakaama's 1.1 client registers: the root link announces SenML JSON only, and a
+    // test object the models do not know.
+    let wakaama = request(
+        RequestType::Post,
+        &["rd"],
+        &["ep=testlwm2mclient", "lt=300", "lwm2m=1.1", "b=U"],
+        br#"</>;rt="oma.lwm2m";ct=110,</1/0>,</2/0>,</3/0>,</4/0>,</5/0>,</6/0>,</7/0>,</31024/10>,</31024/11>"#,
+    );
+    let (response, _) = server.handle(1, &wakaama, 0);
+    assert_eq!(code(&response), ResponseCode::Created);
+    let r = &server.client("testlwm2mclient").unwrap().registration;
+    assert_eq!(r.content_formats, [110]);
+    assert_eq!(
+        r.preferred_format(),
+        ucifi_runtime::ContentFormat::SenmlJson
+    );
+    assert_eq!(r.object(3).unwrap().version, Version::new(1, 1));
+    assert_eq!(r.object(31024).unwrap().instances, [10, 11]);
+    let unknown = r.models(server.registry()).unknown;
+    assert_eq!(
+        unknown
+            .iter()
+            .map(|u| (u.id, u.version))
+            .collect::<Vec<_>>(),
+        [(31024, Version::new(1, 0))]
+    );
+    // As Leshan's demo client registers: every format announced, `ver` on objects.
+    let leshan = request(
+        RequestType::Post,
+        &["rd"],
+        &["ep=leshan-demo", "lt=300", "lwm2m=1.1", "b=U"],
+        br#"</>;rt="oma.lwm2m";ct="60 110 112 11542 11543",</1>;ver=1.1,</1/0>,</3>;ver=1.1,</3/0>,</6/0>,</3303>;ver=1.1,</3303/0>"#,
+    );
+    let (response, _) = server.handle(2, &leshan, 0);
+    assert_eq!(code(&response), ResponseCode::Created);
+    let r = &server.client("leshan-demo").unwrap().registration;
+    assert_eq!(r.content_formats, [60, 110, 112, 11542, 11543]);
+    assert_eq!(
+        r.preferred_format(),
+        ucifi_runtime::ContentFormat::SenmlCbor
+    );
+    assert_eq!(r.object(3303).unwrap().version, Version::new(1, 1));
+    assert!(r.models(server.registry()).unknown.is_empty());
+}
