@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod client;
 mod convert;
 mod decode;
 mod diff;
@@ -44,6 +45,8 @@ enum Command {
     Models(models::Args),
     /// Generate typed Rust (modules or a whole crate) from DDF definitions.
     Generate(generate::Args),
+    /// Run a simulated LwM2M device on CoAP/UDP (NoSec): register, answer, notify.
+    Client(client::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Models(args) => models::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Client(args) => client::run(args),
     };
     match result {
         Ok(code) => code,
