@@ -88,7 +88,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let socket = UdpSocket::bind(listen)
             .await
             .map_err(|e| format!("cannot bind {listen}: {e}"))?;
@@ -99,7 +99,10 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         Client::new(device, socket, server, config.lifetime)
             .run()
             .await
-    })?;
+    });
+    // Reading stdin blocks a thread of the runtime: do not wait for it.
+    runtime.shutdown_background();
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -215,7 +218,7 @@ impl Client {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64);
-        let payload = device.host.register_payload();
+        let payload = device.register_payload();
         Client {
             device,
             socket,
@@ -318,7 +321,7 @@ impl Client {
             State::Unregistered { retry_at } if now >= retry_at => self.register(now),
             State::Registered { update_at } => {
                 let lifetime = self.device.server_lifetime().unwrap_or(self.lifetime);
-                let payload = self.device.host.register_payload();
+                let payload = self.device.register_payload();
                 if lifetime != self.lifetime && lifetime > 0 {
                     self.lifetime = lifetime;
                     self.device.host.set_lifetime(lifetime);
@@ -335,8 +338,9 @@ impl Client {
     }
 
     fn register(&mut self, now: u64) {
-        let request = self.device.host.register_request(0, Vec::new());
-        self.payload = self.device.host.register_payload();
+        let mut request = self.device.host.register_request(0, Vec::new());
+        self.payload = self.device.register_payload();
+        request.payload = self.payload.clone().into_bytes();
         let id = self.endpoint.request(self.server, request, now);
         self.pending.insert(id, Pending::Register);
         self.state = State::Registering;
@@ -345,7 +349,7 @@ impl Client {
     /// Sends an Update: with `lt` when the lifetime changed, with the objects when they
     /// changed.
     fn update(&mut self, now: u64, lifetime_changed: bool) {
-        let payload = self.device.host.register_payload();
+        let payload = self.device.register_payload();
         let with_objects = payload != self.payload;
         let Some(mut request) = self
             .device
@@ -354,6 +358,9 @@ impl Client {
         else {
             return;
         };
+        if with_objects {
+            request.payload = payload.clone().into_bytes();
+        }
         if lifetime_changed {
             let query = format!("lt={}", self.lifetime);
             request.add_option(CoapOption::UriQuery, query.into_bytes());
