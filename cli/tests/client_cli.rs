@@ -234,7 +234,12 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
 
     // Read the Device in TLV.
     let tlv = uint(u32::from(ContentFormat::Tlv.number()));
-    let r = server.request(RequestType::Get, "/3/0", &[(CoapOption::Accept, tlv.clone())], b"");
+    let r = server.request(
+        RequestType::Get,
+        "/3/0",
+        &[(CoapOption::Accept, tlv.clone())],
+        b"",
+    );
     assert_eq!(code(&r), "2.05");
     assert_eq!(
         r.get_option(CoapOption::ContentFormat).unwrap().front(),
@@ -257,7 +262,12 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
     );
 
     // Resource 39 of the lamp is a String under 1.0.
-    let r = server.request(RequestType::Get, "/3416/0/39", &[(CoapOption::Accept, tlv)], b"");
+    let r = server.request(
+        RequestType::Get,
+        "/3416/0/39",
+        &[(CoapOption::Accept, tlv)],
+        b"",
+    );
     assert_eq!(code(&r), "2.05");
     let lamp = ucifi_objects::ucifi::outdoor_lamp_controller::v1_0::OutdoorLampController::decode(
         ContentFormat::Tlv,
@@ -265,15 +275,26 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
         &r.payload,
     )
     .unwrap();
-    assert_eq!(lamp.light_color_temperature_command.as_deref(), Some("3000"));
+    assert_eq!(
+        lamp.light_color_temperature_command.as_deref(),
+        Some("3000")
+    );
     assert_eq!(client.expect("request")["path"], "/3416/0/39");
 
     // A Command out of range (0..100) is refused.
     let text = (CoapOption::ContentFormat, Vec::new());
-    let r = server.request(RequestType::Put, "/3416/0/1", &[text.clone()], b"120");
+    let r = server.request(
+        RequestType::Put,
+        "/3416/0/1",
+        std::slice::from_ref(&text),
+        b"120",
+    );
     assert_eq!(code(&r), "4.00");
     let line = client.expect("request");
-    assert_eq!((&line["method"], &line["code"]), (&"PUT".into(), &"4.00".into()));
+    assert_eq!(
+        (&line["method"], &line["code"]),
+        (&"PUT".into(), &"4.00".into())
+    );
 
     // Reboot.
     let r = server.request(RequestType::Post, "/3/0/4", &[], b"");
@@ -281,7 +302,10 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
     let line = client.expect("execute");
     assert_eq!(line["path"], "/3/0/4");
     let line = client.expect("request");
-    assert_eq!((&line["path"], &line["code"]), (&"/3/0/4".into(), &"2.04".into()));
+    assert_eq!(
+        (&line["path"], &line["code"]),
+        (&"/3/0/4".into(), &"2.04".into())
+    );
 
     // Observe the Command with pmin=1&pmax=60, then change it twice.
     let query = [
@@ -291,25 +315,45 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
     let r = server.request(RequestType::Put, "/3416/0/1", &query, b"");
     assert_eq!(code(&r), "2.04");
     assert_eq!(client.expect("request")["code"], "2.04");
-    let r = server.request(RequestType::Get, "/3416/0/1", &[(CoapOption::Observe, vec![])], b"");
+    let r = server.request(
+        RequestType::Get,
+        "/3416/0/1",
+        &[(CoapOption::Observe, vec![])],
+        b"",
+    );
     assert_eq!(code(&r), "2.05");
-    assert_eq!(r.get_option(CoapOption::Observe).unwrap().front(), Some(&vec![]));
+    assert_eq!(
+        r.get_option(CoapOption::Observe).unwrap().front(),
+        Some(&vec![])
+    );
     assert_eq!(r.payload, b"100");
     let token = r.get_token().to_vec();
     let line = client.expect("request");
-    assert_eq!((&line["path"], &line["observe"]), (&"/3416/0/1".into(), &0.into()));
+    assert_eq!(
+        (&line["path"], &line["observe"]),
+        (&"/3416/0/1".into(), &0.into())
+    );
     for (value, sequence) in [("50", 1), ("60", 2)] {
         client.say(&format!("set /3416/0/1 {value}"));
         let line = client.expect("set");
-        assert_eq!((&line["path"], &line["value"]), (&"/3416/0/1".into(), &value.into()));
+        assert_eq!(
+            (&line["path"], &line["value"]),
+            (&"/3416/0/1".into(), &value.into())
+        );
         let (n, _) = server.recv();
         assert_eq!(n.header.get_type(), MessageType::NonConfirmable);
         assert_eq!(code(&n), "2.05");
         assert_eq!(n.get_token(), token);
-        assert_eq!(n.get_option(CoapOption::Observe).unwrap().front(), Some(&uint(sequence)));
+        assert_eq!(
+            n.get_option(CoapOption::Observe).unwrap().front(),
+            Some(&uint(sequence))
+        );
         assert_eq!(n.payload, value.as_bytes());
         let line = client.expect("notify");
-        assert_eq!((&line["path"], &line["observe"]), (&"/3416/0/1".into(), &sequence.into()));
+        assert_eq!(
+            (&line["path"], &line["observe"]),
+            (&"/3416/0/1".into(), &sequence.into())
+        );
     }
 
     // Send the battery level and the Command.
@@ -322,11 +366,9 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
         send.get_option(CoapOption::ContentFormat).unwrap().front(),
         Some(&uint(u32::from(ContentFormat::SenmlCbor.number())))
     );
-    let records = ucifi_runtime::codec::senml_cbor::decode_records(
-        &send.payload,
-        &ucifi_objects::REGISTRY,
-    )
-    .unwrap();
+    let records =
+        ucifi_runtime::codec::senml_cbor::decode_records(&send.payload, &ucifi_objects::REGISTRY)
+            .unwrap();
     let values: Vec<(String, Option<Value>)> = records
         .iter()
         .map(|r| (r.path.to_string(), r.value.clone()))
@@ -456,4 +498,145 @@ fn bad_arguments_are_one_line_errors() {
         fails(&["--server", "127.0.0.1:99999", "--endpoint", "x"]),
         "error: bad --server address \"127.0.0.1:99999\" (expected HOST:PORT)\n"
     );
+}
+
+/// Reads `path` as text.
+fn read_text(server: &mut Server, path: &str) -> String {
+    let r = server.request(RequestType::Get, path, &[], b"");
+    assert_eq!(code(&r), "2.05", "{path}");
+    String::from_utf8(r.payload).unwrap()
+}
+
+#[test]
+fn the_lamp_follows_its_command_and_counts() {
+    let mut server = Server::new();
+    let (client, _) = start(&server, "3416");
+    server.accept_register(
+        &client,
+        &["ep=test-lamp", "lt=300", "lwm2m=1.1", "b=U"],
+        "</1/0>,</3/0>,</3416>;ver=2.0,</3416/0>",
+    );
+    // Command 40: the dimming level moves there from 100, 20 points a second.
+    let text = (CoapOption::ContentFormat, Vec::new());
+    let r = server.request(RequestType::Put, "/3416/0/1", &[text], b"40");
+    assert_eq!(code(&r), "2.04");
+    let mut levels = Vec::new();
+    for _ in 0..50 {
+        let level: i64 = read_text(&mut server, "/3416/0/3").parse().unwrap();
+        if levels.last() != Some(&level) {
+            levels.push(level);
+        }
+        if level == 40 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(levels.last(), Some(&40), "{levels:?}");
+    assert!(levels.windows(2).all(|w| w[0] > w[1]), "{levels:?}");
+    // Power at 40 % of 60 W; energy and operating hours grew while on.
+    assert_eq!(read_text(&mut server, "/3416/0/46"), "24");
+    let energy: f64 = read_text(&mut server, "/3416/0/47").parse().unwrap();
+    assert!(energy > 0.0, "{energy}");
+    let hours: f64 = read_text(&mut server, "/3416/0/15").parse().unwrap();
+    assert!(hours > 0.0 && hours < 0.01, "{hours}");
+    // Lamp operating hours reset.
+    let r = server.request(RequestType::Post, "/3416/0/16", &[], b"");
+    assert_eq!(code(&r), "2.04");
+    let hours: f64 = read_text(&mut server, "/3416/0/15").parse().unwrap();
+    assert!(hours < 0.001, "{hours}");
+    // Every exchange is a line: the write, the reads, the execute.
+    let mut events = Vec::new();
+    while let Ok(line) = client.lines.recv_timeout(Duration::from_millis(200)) {
+        let line: Json = serde_json::from_str(&line).unwrap();
+        events.push(line["event"].as_str().unwrap().to_string());
+    }
+    assert_eq!(events.first().map(String::as_str), Some("request"));
+    assert!(events.contains(&"execute".to_string()), "{events:?}");
+}
+
+#[test]
+fn a_refused_register_is_tried_again() {
+    let mut server = Server::new();
+    let (client, _) = start(&server, "");
+    let (first, peer) = server.recv();
+    server.client = Some(peer);
+    server.answer(&first, ResponseType::BadRequest, &[]);
+    let line = client.expect("error");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("register refused (4.00)"),
+        "{line}"
+    );
+    // Two seconds later, the same Register again.
+    server.accept_register(
+        &client,
+        &["ep=test-lamp", "lt=300", "lwm2m=1.1", "b=U"],
+        "</1/0>,</3/0>",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_deregisters() {
+    let mut server = Server::new();
+    let (mut client, _) = start(&server, "");
+    server.accept_register(
+        &client,
+        &["ep=test-lamp", "lt=300", "lwm2m=1.1", "b=U"],
+        "</1/0>,</3/0>",
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &client.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (bye, _) = server.recv();
+    assert_eq!(bye.header.code, MessageClass::Request(RequestType::Delete));
+    assert_eq!(strings(&bye, CoapOption::UriPath), ["rd", "ab12"]);
+    server.answer(&bye, ResponseType::Deleted, &[]);
+    client.expect("deregistered");
+    assert_eq!(client.wait(), Some(0));
+}
+
+#[test]
+fn a_new_lifetime_and_a_new_instance_are_updated() {
+    let mut server = Server::new();
+    let (client, _) = start(&server, "3416");
+    server.accept_register(
+        &client,
+        &["ep=test-lamp", "lt=300", "lwm2m=1.1", "b=U"],
+        "</1/0>,</3/0>,</3416>;ver=2.0,</3416/0>",
+    );
+    // The server writes the lifetime: an Update with lt follows.
+    let text = (CoapOption::ContentFormat, Vec::new());
+    let r = server.request(
+        RequestType::Put,
+        "/1/0/1",
+        std::slice::from_ref(&text),
+        b"120",
+    );
+    assert_eq!(code(&r), "2.04");
+    assert_eq!(client.expect("request")["path"], "/1/0/1");
+    let (update, _) = server.recv();
+    assert_eq!(update.header.code, MessageClass::Request(RequestType::Post));
+    assert_eq!(strings(&update, CoapOption::UriPath), ["rd", "ab12"]);
+    assert_eq!(strings(&update, CoapOption::UriQuery), ["lt=120"]);
+    assert!(update.payload.is_empty());
+    server.answer(&update, ResponseType::Changed, &[]);
+    assert_eq!(client.expect("updated")["location"], "/rd/ab12");
+    // The server creates a lamp instance: an Update with the objects follows.
+    let r = server.request(RequestType::Post, "/3416", &[text], b"");
+    assert_eq!(code(&r), "2.01");
+    assert_eq!(strings(&r, CoapOption::LocationPath), ["3416", "1"]);
+    assert_eq!(client.expect("request")["code"], "2.01");
+    let (update, _) = server.recv();
+    assert_eq!(strings(&update, CoapOption::UriPath), ["rd", "ab12"]);
+    assert_eq!(
+        String::from_utf8_lossy(&update.payload),
+        "</1/0>,</3/0>,</3416>;ver=2.0,</3416/0>,</3416/1>"
+    );
+    server.answer(&update, ResponseType::Changed, &[]);
+    client.expect("updated");
 }

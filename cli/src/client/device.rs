@@ -23,9 +23,13 @@ pub type Log = Rc<RefCell<Vec<Json>>>;
 /// functions monomorphised for the generated type.
 #[derive(Clone, Copy)]
 struct Kind {
+    /// The object version's model.
     model: &'static ObjectModel,
+    /// Adds an instance with default values (and the Execute handler).
     add: fn(&mut Host, u16, &Log) -> Result<(), String>,
+    /// Sets one resource from text ([`set`]).
     set: fn(&mut Host, &Path, &[u8]) -> Result<(), String>,
+    /// The instance IDs.
     ids: fn(&Host) -> Vec<u16>,
 }
 
@@ -103,8 +107,11 @@ fn ids<T: ObjectType>(host: &Host) -> Vec<u16> {
 
 /// Finds the generated type of one object version.
 struct Finder {
+    /// The object ID looked for.
     id: u16,
+    /// The version looked for.
     version: Version,
+    /// What was found.
     found: Option<Kind>,
 }
 
@@ -208,7 +215,9 @@ pub struct Device {
     pub host: Host,
     /// Events logged by Execute handlers, for the caller to print.
     pub log: Log,
+    /// The hosted object types, by object ID.
     kinds: BTreeMap<u16, Kind>,
+    /// The LwM2M enabler version.
     lwm2m: Version,
     /// Objects hosted at a version named on the command line: registered with `ver`.
     explicit: Vec<u16>,
@@ -340,8 +349,7 @@ impl Device {
                 let default = ucifi_lwm2m::default_version(id, self.lwm2m);
                 RegisterObject {
                     id,
-                    version: (version != default || self.explicit.contains(&id))
-                        .then_some(version),
+                    version: (version != default || self.explicit.contains(&id)).then_some(version),
                     instances: (kind.ids)(&self.host),
                 }
             })
@@ -373,6 +381,7 @@ impl Device {
         String::from_utf8(bytes).ok()
     }
 
+    /// The numeric value of a single resource, if it has one.
     fn number(&self, path: &Path) -> Option<f64> {
         self.text(path)?.parse().ok()
     }

@@ -3,7 +3,7 @@
 
 mod device;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -126,6 +126,7 @@ fn emit(event: Json) {
     println!("{event}");
 }
 
+/// Prints an `error` line.
 fn error(message: impl Into<String>) {
     emit(json!({"event": "error", "message": message.into()}));
 }
@@ -146,6 +147,7 @@ fn uri_path(p: &Packet) -> String {
     format!("/{}", segments.join("/"))
 }
 
+/// The method of a request (`GET`), or its code as `c.dd`.
 fn method_text(p: &Packet) -> String {
     match p.header.code {
         MessageClass::Request(RequestType::Get) => "GET".into(),
@@ -159,6 +161,7 @@ fn method_text(p: &Packet) -> String {
     }
 }
 
+/// The value of the Observe option, if any.
 fn observe_value(p: &Packet) -> Option<u32> {
     let v = p.get_option(CoapOption::Observe)?.front()?;
     (v.len() <= 3).then(|| v.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)))
@@ -166,9 +169,13 @@ fn observe_value(p: &Packet) -> Option<u32> {
 
 /// What an outgoing request or message was for.
 enum Pending {
+    /// The Register.
     Register,
+    /// An Update.
     Update,
+    /// The De-register.
     Deregister,
+    /// A Send of these paths.
     Send(Vec<String>),
     /// A notification, with the message ID the host gave it (a Reset cancels by it).
     Notify(u16),
@@ -189,20 +196,33 @@ enum State {
 
 /// The client's state around its device.
 struct Client {
+    /// The simulated device.
     device: Device,
+    /// The UDP socket.
     socket: UdpSocket,
+    /// The server's address.
     server: SocketAddr,
+    /// The CoAP message layer.
     endpoint: Endpoint<SocketAddr>,
+    /// When the client started: the transport's and the host's clocks count from here.
     start: Instant,
+    /// Where the registration stands.
     state: State,
+    /// The lifetime registered, seconds.
     lifetime: u32,
+    /// The wait before the next Register attempt, ms.
     backoff_ms: u64,
+    /// The client's requests and messages in flight.
     pending: BTreeMap<RequestId, Pending>,
+    /// The notifications sent, oldest first, that a Reset may still name.
+    notifications: VecDeque<RequestId>,
     /// Open observations by token: the observed path.
     observations: BTreeMap<Vec<u8>, String>,
     /// The Register payload last sent, to Update when the objects change.
     payload: String,
+    /// When the next simulation step is due, ms.
     next_step: u64,
+    /// The system time of the last simulation step, seconds.
     last_step_unix: u64,
 }
 
@@ -210,10 +230,13 @@ struct Client {
 const FIRST_BACKOFF_MS: u64 = 2_000;
 /// The longest wait between Register attempts, ms.
 const MAX_BACKOFF_MS: u64 = 60_000;
+/// How many notifications a Reset may still cancel an observation by.
+const MAX_NOTIFICATIONS: usize = 1024;
 /// How long the De-register may take before the client exits anyway, ms.
 const LEAVE_MS: u64 = 10_000;
 
 impl Client {
+    /// A client of `device` talking to `server` over `socket`.
     fn new(device: Device, socket: UdpSocket, server: SocketAddr, lifetime: u32) -> Client {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -229,6 +252,7 @@ impl Client {
             lifetime,
             backoff_ms: FIRST_BACKOFF_MS,
             pending: BTreeMap::new(),
+            notifications: VecDeque::new(),
             observations: BTreeMap::new(),
             payload,
             next_step: 1_000,
@@ -236,10 +260,13 @@ impl Client {
         }
     }
 
+    /// Milliseconds since the client started (the transport's clock).
     fn now_ms(&self) -> u64 {
         self.start.elapsed().as_millis() as u64
     }
 
+    /// The event loop: datagrams, stdin lines, signals and timers, until the
+    /// De-register is done.
     async fn run(mut self) -> Result<(), String> {
         let mut stdin = BufReader::new(tokio::io::stdin()).lines();
         let mut stdin_open = true;
@@ -250,6 +277,13 @@ impl Client {
             self.tick(now);
             self.flush().await;
             if self.done(now) {
+                if self
+                    .pending
+                    .values()
+                    .any(|p| matches!(p, Pending::Deregister))
+                {
+                    error("de-register unanswered: exiting");
+                }
                 return Ok(());
             }
             let wake = self.next_wake(now);
@@ -282,7 +316,11 @@ impl Client {
     fn done(&self, now: u64) -> bool {
         match self.state {
             State::Leaving { until } => {
-                now >= until || !self.pending.values().any(|p| matches!(p, Pending::Deregister))
+                now >= until
+                    || !self
+                        .pending
+                        .values()
+                        .any(|p| matches!(p, Pending::Deregister))
             }
             _ => false,
         }
@@ -326,9 +364,8 @@ impl Client {
                     self.lifetime = lifetime;
                     self.device.host.set_lifetime(lifetime);
                     self.update(now, true);
-                } else if payload != self.payload {
-                    self.update(now, false);
-                } else if now >= update_at {
+                } else if payload != self.payload || now >= update_at {
+                    // The objects changed, or the lifetime is 80 % gone.
                     self.update(now, false);
                 }
             }
@@ -337,6 +374,7 @@ impl Client {
         self.notify(now);
     }
 
+    /// Sends the Register.
     fn register(&mut self, now: u64) {
         let mut request = self.device.host.register_request(0, Vec::new());
         self.payload = self.device.register_payload();
@@ -351,11 +389,7 @@ impl Client {
     fn update(&mut self, now: u64, lifetime_changed: bool) {
         let payload = self.device.register_payload();
         let with_objects = payload != self.payload;
-        let Some(mut request) = self
-            .device
-            .host
-            .update_request(with_objects, 0, Vec::new())
-        else {
+        let Some(mut request) = self.device.host.update_request(with_objects, 0, Vec::new()) else {
             return;
         };
         if with_objects {
@@ -369,7 +403,9 @@ impl Client {
         let id = self.endpoint.request(self.server, request, now);
         self.pending.insert(id, Pending::Update);
         // The next Update is scheduled by the answer; until then none is due.
-        self.state = State::Registered { update_at: u64::MAX };
+        self.state = State::Registered {
+            update_at: u64::MAX,
+        };
     }
 
     /// Starts leaving: De-register when registered, otherwise stop at once.
@@ -414,6 +450,13 @@ impl Client {
             let host_id = packet.header.message_id;
             let id = self.endpoint.send(self.server, packet, now);
             self.pending.insert(id, Pending::Notify(host_id));
+            self.notifications.push_back(id);
+            // A notification nobody resets is forgotten after a while: keep the latest.
+            while self.notifications.len() > MAX_NOTIFICATIONS {
+                if let Some(old) = self.notifications.pop_front() {
+                    self.pending.remove(&old);
+                }
+            }
         }
     }
 
@@ -426,6 +469,8 @@ impl Client {
         }
     }
 
+    /// Handles the transport's events: requests answered by the host, responses and
+    /// failures of the client's own requests.
     fn events(&mut self, events: Vec<Event<SocketAddr>>, now: u64) {
         for event in events {
             match event {
@@ -464,6 +509,7 @@ impl Client {
         }
     }
 
+    /// The server's answer to one of the client's requests.
     fn response(&mut self, id: RequestId, response: &Packet, now: u64) {
         let Some(pending) = self.pending.remove(&id) else {
             return;
@@ -497,7 +543,10 @@ impl Client {
                 }
             }
             Pending::Update => {
-                error(format!("update refused ({}): registering again", code_text(code)));
+                error(format!(
+                    "update refused ({}): registering again",
+                    code_text(code)
+                ));
                 if !matches!(self.state, State::Leaving { .. }) {
                     self.state = State::Unregistered { retry_at: now };
                 }
@@ -512,6 +561,7 @@ impl Client {
         }
     }
 
+    /// One of the client's requests or messages failed.
     fn failed(&mut self, id: RequestId, reason: Failure, now: u64) {
         let Some(pending) = self.pending.remove(&id) else {
             return;
@@ -546,6 +596,7 @@ impl Client {
         }
     }
 
+    /// Schedules the next Register after the backoff, and doubles the backoff.
     fn retry_later(&mut self, now: u64) {
         if matches!(self.state, State::Leaving { .. }) {
             return;
@@ -561,6 +612,7 @@ impl Client {
         u64::from(self.lifetime) * 800
     }
 
+    /// The registration's location as a path (`/rd/ab12`).
     fn location(&self) -> String {
         let segments = self.device.host.location().unwrap_or_default();
         format!("/{}", segments.join("/"))
@@ -586,20 +638,27 @@ impl Client {
         }
     }
 
+    /// `set PATH VALUE`.
     fn set(&mut self, path: &str, value: &str) -> Result<(), String> {
-        let p: Path = path.parse().map_err(|e| format!("bad path {path:?}: {e}"))?;
+        let p: Path = path
+            .parse()
+            .map_err(|e| format!("bad path {path:?}: {e}"))?;
         self.device.set(&p, value.as_bytes())?;
         emit(json!({"event": "set", "path": p.to_string(), "value": value}));
         Ok(())
     }
 
+    /// `send PATH [PATH...]`.
     fn send(&mut self, paths: &[&str]) -> Result<(), String> {
         if !matches!(self.state, State::Registered { .. }) {
             return Err("send: not registered".into());
         }
         let parsed = paths
             .iter()
-            .map(|p| p.parse::<Path>().map_err(|e| format!("bad path {p:?}: {e}")))
+            .map(|p| {
+                p.parse::<Path>()
+                    .map_err(|e| format!("bad path {p:?}: {e}"))
+            })
             .collect::<Result<Vec<Path>, String>>()?;
         let builder = self.device.send(&parsed, unix_now())?;
         let request = builder
@@ -622,6 +681,7 @@ struct Stop {
 }
 
 impl Stop {
+    /// Watches both signals.
     fn new() -> Result<Stop, String> {
         #[cfg(unix)]
         {
