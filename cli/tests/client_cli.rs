@@ -640,3 +640,39 @@ fn a_new_lifetime_and_a_new_instance_are_updated() {
     server.answer(&update, ResponseType::Changed, &[]);
     client.expect("updated");
 }
+
+#[test]
+fn ipv6_loopback_works_too() {
+    // Machines without IPv6 have nothing to test here.
+    let Ok(socket) = UdpSocket::bind("[::1]:0") else {
+        return;
+    };
+    socket.set_read_timeout(Some(WAIT)).unwrap();
+    let mut server = Server {
+        socket,
+        client: None,
+        message_id: 1,
+    };
+    let client = Client::start(&[
+        "--server",
+        &server.address(),
+        "--endpoint",
+        "test-lamp",
+        "--lwm2m",
+        "1.2",
+        "--listen",
+        "[::1]:0",
+    ]);
+    let line = client.expect("listening");
+    assert!(
+        line["address"].as_str().unwrap().starts_with("[::1]:"),
+        "{line}"
+    );
+    server.accept_register(
+        &client,
+        &["ep=test-lamp", "lt=300", "lwm2m=1.2", "b=U"],
+        "</1/0>,</3/0>",
+    );
+    assert_eq!(read_text(&mut server, "/1/0/0"), "1");
+    assert_eq!(client.expect("request")["path"], "/1/0/0");
+}
