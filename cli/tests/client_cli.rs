@@ -676,3 +676,64 @@ fn ipv6_loopback_works_too() {
     assert_eq!(read_text(&mut server, "/1/0/0"), "1");
     assert_eq!(client.expect("request")["path"], "/1/0/0");
 }
+
+#[test]
+fn every_object_reads_in_every_format() {
+    let mut server = Server::new();
+    let ids: Vec<u16> = ucifi_objects::REGISTRY
+        .ids()
+        .into_iter()
+        .filter(|&id| id > 3)
+        .collect();
+    let list: Vec<String> = ids.iter().map(u16::to_string).collect();
+    let (client, _) = start(&server, &list.join(","));
+    let (register, peer) = server.recv();
+    server.client = Some(peer);
+    server.answer(&register, ResponseType::Created, &["rd", "x"]);
+    client.expect("registered");
+    for id in [1, 3].into_iter().chain(ids) {
+        for format in ContentFormat::ALL {
+            let accept = (CoapOption::Accept, uint(u32::from(format.number())));
+            let r = server.request(RequestType::Get, &format!("/{id}/0"), &[accept], b"");
+            // Content, or Not Acceptable for a format that cannot carry an instance.
+            assert!(
+                ["2.05", "4.06"].contains(&code(&r).as_str()),
+                "/{id}/0 in {format:?}: {}",
+                code(&r)
+            );
+            client.expect("request");
+        }
+    }
+}
+
+#[test]
+fn an_update_goes_out_before_the_lifetime_runs_out() {
+    let mut server = Server::new();
+    let client = Client::start(&[
+        "--server",
+        &server.address(),
+        "--endpoint",
+        "short",
+        "--lifetime",
+        "2",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    client.expect("listening");
+    server.accept_register(
+        &client,
+        &["ep=short", "lt=2", "lwm2m=1.1", "b=U"],
+        "</1/0>,</3/0>",
+    );
+    let registered = std::time::Instant::now();
+    for _ in 0..2 {
+        let (update, _) = server.recv();
+        let after = registered.elapsed();
+        assert_eq!(update.header.code, MessageClass::Request(RequestType::Post));
+        assert_eq!(strings(&update, CoapOption::UriPath), ["rd", "ab12"]);
+        assert!(update.payload.is_empty());
+        server.answer(&update, ResponseType::Changed, &[]);
+        client.expect("updated");
+        assert!(after < Duration::from_secs(4), "{after:?}");
+    }
+}
