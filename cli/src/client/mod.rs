@@ -222,8 +222,8 @@ struct Client {
     payload: String,
     /// When the next simulation step is due, ms.
     next_step: u64,
-    /// The system time of the last simulation step, seconds.
-    last_step_unix: u64,
+    /// When the last simulation step ran, ms.
+    last_step: u64,
 }
 
 /// The first wait before a Register is sent again, ms.
@@ -256,7 +256,7 @@ impl Client {
             observations: BTreeMap::new(),
             payload,
             next_step: 1_000,
-            last_step_unix: unix_now(),
+            last_step: 0,
         }
     }
 
@@ -350,8 +350,9 @@ impl Client {
         self.events(events, now);
         if now >= self.next_step {
             let unix = unix_now();
-            let seconds = unix.saturating_sub(self.last_step_unix).clamp(1, 60) as f64;
-            self.last_step_unix = unix;
+            // Simulated time runs with the clock, at most a minute per step.
+            let seconds = now.saturating_sub(self.last_step).min(60_000) as f64 / 1000.0;
+            self.last_step = now;
             self.device.step(seconds, unix);
             self.next_step = now + 1_000;
         }
