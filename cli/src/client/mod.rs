@@ -121,9 +121,11 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Prints one event line.
+/// Prints one event line (a closed stdout is no reason to stop the device).
 fn emit(event: Json) {
-    println!("{event}");
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{event}").and_then(|()| out.flush());
 }
 
 /// Prints an `error` line.
@@ -268,7 +270,7 @@ impl Client {
     /// The event loop: datagrams, stdin lines, signals and timers, until the
     /// De-register is done.
     async fn run(mut self) -> Result<(), String> {
-        let mut stdin = BufReader::new(tokio::io::stdin()).lines();
+        let mut stdin = BufReader::new(tokio::io::stdin()).split(b'\n');
         let mut stdin_open = true;
         let mut buf = vec![0u8; 65_536];
         let mut stop = Stop::new()?;
@@ -298,8 +300,8 @@ impl Client {
                     // ICMP errors (port unreachable) surface here on some systems.
                     Err(e) => error(format!("receive: {e}")),
                 },
-                line = stdin.next_line(), if stdin_open => match line {
-                    Ok(Some(line)) => self.command(&line),
+                line = stdin.next_segment(), if stdin_open => match line {
+                    Ok(Some(line)) => self.command(&String::from_utf8_lossy(&line)),
                     Ok(None) => stdin_open = false,
                     Err(e) => {
                         error(format!("stdin: {e}"));
