@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod client;
 mod convert;
 mod decode;
 mod diff;
@@ -47,6 +48,8 @@ enum Command {
     Generate(generate::Args),
     /// Run an LwM2M server on CoAP/UDP (NoSec): commands on stdin, JSON lines on stdout.
     Server(server::Args),
+    /// Run a simulated LwM2M device on CoAP/UDP (NoSec): register, answer, notify.
+    Client(client::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Models(args) => models::run(args),
         Command::Generate(args) => generate::run(args),
         Command::Server(args) => server::run(args),
+        Command::Client(args) => client::run(args),
     };
     match result {
         Ok(code) => code,
