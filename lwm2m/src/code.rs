@@ -116,6 +116,35 @@ impl ResponseCode {
         Self::ALL.into_iter().find(|c| c.byte() == b)
     }
 
+    /// The code's name in the CoAP registry (RFC 7252 §12.1.2 and its updates): `Bad
+    /// Request` for 4.00.
+    pub const fn reason(self) -> &'static str {
+        use ResponseCode::*;
+        match self {
+            Created => "Created",
+            Deleted => "Deleted",
+            Valid => "Valid",
+            Changed => "Changed",
+            Content => "Content",
+            Continue => "Continue",
+            BadRequest => "Bad Request",
+            Unauthorized => "Unauthorized",
+            BadOption => "Bad Option",
+            Forbidden => "Forbidden",
+            NotFound => "Not Found",
+            MethodNotAllowed => "Method Not Allowed",
+            NotAcceptable => "Not Acceptable",
+            RequestEntityIncomplete => "Request Entity Incomplete",
+            Conflict => "Conflict",
+            PreconditionFailed => "Precondition Failed",
+            RequestEntityTooLarge => "Request Entity Too Large",
+            UnsupportedContentFormat => "Unsupported Content-Format",
+            InternalServerError => "Internal Server Error",
+            NotImplemented => "Not Implemented",
+            ServiceUnavailable => "Service Unavailable",
+        }
+    }
+
     /// Whether the code says the request succeeded (class 2).
     pub const fn is_success(self) -> bool {
         self.parts().0 == 2
@@ -145,5 +174,10 @@ mod tests {
             assert_eq!(ResponseCode::from_byte(c.byte()), Some(c));
         }
         assert_eq!(ResponseCode::from_byte(0x01), None);
+        assert_eq!(ResponseCode::BadRequest.reason(), "Bad Request");
+        assert_eq!(
+            ResponseCode::UnsupportedContentFormat.reason(),
+            "Unsupported Content-Format"
+        );
     }
 }

@@ -556,7 +556,11 @@ impl App {
         let code_text = code.map_or_else(|| format!("0x{byte:02x}"), |c| c.to_string());
         if !code.is_some_and(ResponseCode::is_success) {
             self.observations.remove(&id);
-            let message = String::from_utf8_lossy(&response.payload).into_owned();
+            // The client's diagnostic payload, else the code's name.
+            let message = match (response.payload.is_empty(), code) {
+                (true, Some(code)) => code.reason().to_string(),
+                _ => String::from_utf8_lossy(&response.payload).into_owned(),
+            };
             self.emit(
                 json!({"event": "error", "command": command, "endpoint": endpoint,
                 "path": path.to_string(), "code": code_text, "message": message}),
