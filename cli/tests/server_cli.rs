@@ -134,3 +134,25 @@ fn a_device_registers_is_read_written_observed_and_leaves() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn ipv6_clients_register_and_are_read() {
+    let mut server = ServerProcess::start_with(&["--listen", "[::1]:0"]);
+    assert!(server.address.is_ipv6());
+    let mut device = Client::new(server.address, "v6");
+    let request = device.host.register_request(0, vec![]);
+    let response = device.request(request);
+    device.host.registered(&response).unwrap();
+    let line = expect(&server, &mut device, "registered");
+    assert!(
+        line["address"].as_str().unwrap().starts_with("[::1]:"),
+        "{line}"
+    );
+    server.command("read v6 /3/0/9");
+    let line = expect(&server, &mut device, "response");
+    assert_eq!(
+        line["records"],
+        serde_json::json!([{"n": "/3/0/9", "v": 87}])
+    );
+    server.command("quit");
+}

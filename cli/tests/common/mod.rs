@@ -33,8 +33,14 @@ impl ServerProcess {
 
     /// The server with more options.
     pub fn start_with(options: &[&str]) -> Self {
+        let listen = if options.contains(&"--listen") {
+            &[][..]
+        } else {
+            &["--listen", "127.0.0.1:0"][..]
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_ucifi"))
-            .args(["server", "--listen", "127.0.0.1:0"])
+            .arg("server")
+            .args(listen)
             .args(options)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -136,7 +142,12 @@ impl Client {
             },
         )
         .unwrap();
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let local = if server.is_ipv6() {
+            "[::1]:0"
+        } else {
+            "127.0.0.1:0"
+        };
+        let socket = UdpSocket::bind(local).unwrap();
         socket.set_nonblocking(true).unwrap();
         Client {
             host,
