@@ -1227,3 +1227,24 @@ fn observe_composite_notifies_when_any_listed_value_changes() {
     assert!(h.notifications(4).is_empty());
     assert_eq!(h.observation_count(), 0);
 }
+
+#[test]
+fn a_rejected_notification_ends_its_observation() {
+    let mut h = host();
+    let observe = request(
+        RequestType::Get,
+        "/3/0/9",
+        &[(CoapOption::Observe, &[])],
+        b"",
+    );
+    assert_eq!(code(&answer(&mut h, &observe)), ResponseCode::Content);
+    h.instance_mut::<Device>(0).unwrap().battery_level = Some(50);
+    let n = h.notifications(1);
+    assert_eq!(n.len(), 1);
+    // The message layer reports that the server reset it: the observation ends.
+    assert!(h.cancel_observation(n[0].get_token()));
+    assert!(!h.cancel_observation(n[0].get_token()));
+    h.instance_mut::<Device>(0).unwrap().battery_level = Some(40);
+    assert!(h.notifications(2).is_empty());
+    assert_eq!(h.observation_count(), 0);
+}

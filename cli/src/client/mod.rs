@@ -8,7 +8,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use coap_lite::{CoapOption, MessageClass, MessageType, Packet, RequestType};
+use coap_lite::{CoapOption, MessageClass, Packet, RequestType};
 use serde_json::{Value as Json, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::UdpSocket;
@@ -179,8 +179,8 @@ enum Pending {
     Deregister,
     /// A Send of these paths.
     Send(Vec<String>),
-    /// A notification, with the message ID the host gave it (a Reset cancels by it).
-    Notify(u16),
+    /// A notification, with its token (a Reset ends the observation it belongs to).
+    Notify(Vec<u8>),
 }
 
 /// Where the registration stands.
@@ -450,9 +450,9 @@ impl Client {
                 self.observations.remove(&token);
             }
             emit(line);
-            let host_id = packet.header.message_id;
+            let token = packet.get_token().to_vec();
             let id = self.endpoint.send(self.server, packet, now);
-            self.pending.insert(id, Pending::Notify(host_id));
+            self.pending.insert(id, Pending::Notify(token));
             self.notifications.push_back(id);
             // A notification nobody resets is forgotten after a while: keep the latest.
             while self.notifications.len() > MAX_NOTIFICATIONS {
@@ -586,14 +586,10 @@ impl Client {
             }
             Pending::Deregister => error(format!("de-register failed ({why})")),
             Pending::Send(paths) => error(format!("send of {} failed ({why})", paths.join(" "))),
-            Pending::Notify(host_id) => {
+            Pending::Notify(token) => {
                 if reason == Failure::Reset {
-                    // The server rejected the notification: the host ends the
-                    // observation it belongs to when it sees the Reset.
-                    let mut reset = Packet::new();
-                    reset.header.set_type(MessageType::Reset);
-                    reset.header.message_id = host_id;
-                    let _ = self.device.host.handle(&reset, now / 1000);
+                    // The server rejected the notification: its observation ends.
+                    self.device.host.cancel_observation(&token);
                 }
             }
         }

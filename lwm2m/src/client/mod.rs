@@ -617,6 +617,13 @@ impl Host {
     pub fn observation_count(&self) -> usize {
         self.observations.len()
     }
+
+    /// Ends the observation whose notifications carry `token`: the server rejected one
+    /// (a Reset the message layer reported) or it could not be delivered. Whether there
+    /// was one.
+    pub fn cancel_observation(&mut self, token: &[u8]) -> bool {
+        self.observations.remove(token).is_some()
+    }
 }
 
 /// The data types of the hosted objects' resources.
