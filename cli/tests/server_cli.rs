@@ -156,3 +156,74 @@ fn ipv6_clients_register_and_are_read() {
     );
     server.command("quit");
 }
+
+#[test]
+fn bad_datagrams_are_answered_or_dropped_and_the_server_keeps_serving() {
+    let mut server = ServerProcess::start();
+    let mut device = Client::new(server.address, "steady");
+    let request = device.host.register_request(0, vec![]);
+    let created = device.request(request);
+    device.host.registered(&created).unwrap();
+    expect(&server, &mut device, "registered");
+
+    let junk = UdpSocket::bind("127.0.0.1:0").unwrap();
+    junk.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let answer = |datagram: &[u8]| -> Option<Vec<u8>> {
+        junk.send_to(datagram, server.address).unwrap();
+        let mut buf = [0u8; 2048];
+        junk.recv_from(&mut buf)
+            .ok()
+            .map(|(n, _)| buf[..n].to_vec())
+    };
+    // A confirmable GET /rd with an unknown critical option (13, odd): 4.02 Bad Option,
+    // piggybacked on the ACK of message 0x1234, token 0x55.
+    let bad_option = [0x41, 0x01, 0x12, 0x34, 0x55, 0xb2, b'r', b'd', 0x20];
+    assert_eq!(
+        answer(&bad_option),
+        Some(vec![0x61, 0x82, 0x12, 0x34, 0x55])
+    );
+    // A confirmable message whose options do not parse: Reset.
+    assert_eq!(
+        answer(&[0x40, 0x01, 0x12, 0x35, 0xdd]),
+        Some(vec![0x70, 0x00, 0x12, 0x35])
+    );
+    // Text that reads as a confirmable header (`G` is version 1, CON) with a body that
+    // is no CoAP: Reset too, with its message ID ("T ").
+    assert_eq!(
+        answer(b"GET / HTTP/1.1\r\n"),
+        Some(vec![0x70, 0x00, b'T', b' '])
+    );
+    // Another version, too short, empty: dropped.
+    for datagram in [&b"\x80\x01\x00\x01"[..], b"\x40", b""] {
+        assert_eq!(answer(datagram), None, "{datagram:?}");
+    }
+    // A Register of 60,000 bytes that is no link format: 4.00.
+    let mut big = vec![0x41, 0x02, 0x12, 0x36, 0x56, 0xb2, b'r', b'd', 0xff];
+    big.extend(std::iter::repeat_n(b'x', 60_000));
+    let reply = answer(&big).unwrap();
+    assert_eq!(&reply[..5], [0x61, 0x80, 0x12, 0x36, 0x56]);
+    // Random bytes, many of them.
+    let mut x: u32 = 0x2545_f491;
+    for _ in 0..2_000 {
+        let len = (x % 40) as usize;
+        let datagram: Vec<u8> = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        junk.send_to(&datagram, server.address).unwrap();
+    }
+    // The registered device is still served.
+    while server.lines.try_recv().is_ok() {}
+    server.command("read steady /3/0/9");
+    let line = expect(&server, &mut device, "response");
+    assert_eq!(
+        line["records"],
+        serde_json::json!([{"n": "/3/0/9", "v": 87}])
+    );
+    server.command("quit");
+}
