@@ -6,55 +6,25 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{PATIENCE, ServerProcess};
+use common::{PATIENCE, Process, ServerProcess};
 use serde_json::{Value as Json, json};
 
-/// `ucifi client` as a process.
-struct ClientProcess {
-    child: Child,
-    stdin: ChildStdin,
-    lines: mpsc::Receiver<Json>,
-}
-
-impl ClientProcess {
-    fn start(server: &str, objects: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ucifi"))
-            .args(["client", "--server", server, "--endpoint", "lamp-17"])
-            .args(["--objects", objects, "--lifetime", "60"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                let json: Json = serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("not a JSON line: {line:?}: {e}"));
-                if tx.send(json).is_err() {
-                    break;
-                }
-            }
-        });
-        ClientProcess {
-            child,
-            stdin,
-            lines,
-        }
-    }
-
-    fn command(&mut self, line: &str) {
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-    }
+/// `ucifi client` as a process, registering with `server`.
+fn start_client(server: &str, objects: &str) -> Process {
+    Process::spawn(&[
+        "client",
+        "--server",
+        server,
+        "--endpoint",
+        "lamp-17",
+        "--objects",
+        objects,
+        "--lifetime",
+        "60",
+    ])
 }
 
 /// The next line of `lines` whose event is `event` (lines of other events are skipped).
@@ -91,7 +61,7 @@ fn ask(server: &mut ServerProcess, command: &str) -> Json {
 #[test]
 fn client_and_server_over_loopback() {
     let mut server = ServerProcess::start();
-    let mut client = ClientProcess::start(&server.address.to_string(), "3416@1.0");
+    let mut client = start_client(&server.address.to_string(), "3416@1.0");
     assert_eq!(next(&client.lines, "listening")["event"], "listening");
 
     // Register: the lamp at 1.0.

@@ -19,29 +19,17 @@ use ucifi_runtime::Version;
 /// Bound on every wait: the test fails rather than hang.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-pub struct ServerProcess {
+/// `ucifi ARGS` as a process: stdin to write commands to, its JSON lines on a channel.
+pub struct Process {
     pub child: Child,
     pub stdin: ChildStdin,
     pub lines: mpsc::Receiver<Json>,
-    pub address: SocketAddr,
 }
 
-impl ServerProcess {
-    pub fn start() -> Self {
-        Self::start_with(&[])
-    }
-
-    /// The server with more options.
-    pub fn start_with(options: &[&str]) -> Self {
-        let listen = if options.contains(&"--listen") {
-            &[][..]
-        } else {
-            &["--listen", "127.0.0.1:0"][..]
-        };
+impl Process {
+    pub fn spawn(args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ucifi"))
-            .arg("server")
-            .args(listen)
-            .args(options)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -60,20 +48,56 @@ impl ServerProcess {
                 }
             }
         });
-        let first = lines.recv_timeout(PATIENCE).unwrap();
-        assert_eq!(first["event"], "listening", "{first}");
-        let address = first["address"].as_str().unwrap().parse().unwrap();
-        ServerProcess {
+        Process {
             child,
             stdin,
             lines,
-            address,
         }
     }
 
+    /// Writes one line to the process's stdin.
     pub fn command(&mut self, line: &str) {
         writeln!(self.stdin, "{line}").unwrap();
         self.stdin.flush().unwrap();
+    }
+}
+
+/// `ucifi server` on loopback, its address read from its first line.
+pub struct ServerProcess {
+    pub process: Process,
+    pub address: SocketAddr,
+}
+
+impl std::ops::Deref for ServerProcess {
+    type Target = Process;
+    fn deref(&self) -> &Process {
+        &self.process
+    }
+}
+
+impl std::ops::DerefMut for ServerProcess {
+    fn deref_mut(&mut self) -> &mut Process {
+        &mut self.process
+    }
+}
+
+impl ServerProcess {
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// The server with more options.
+    pub fn start_with(options: &[&str]) -> Self {
+        let mut args = vec!["server"];
+        if !options.contains(&"--listen") {
+            args.extend(["--listen", "127.0.0.1:0"]);
+        }
+        args.extend(options);
+        let process = Process::spawn(&args);
+        let first = process.lines.recv_timeout(PATIENCE).unwrap();
+        assert_eq!(first["event"], "listening", "{first}");
+        let address = first["address"].as_str().unwrap().parse().unwrap();
+        ServerProcess { process, address }
     }
 }
 

@@ -106,32 +106,20 @@ impl Host {
             }
             RequestType::Get => {
                 let (format, payload) = self.read(&path, accept)?;
-                let token = request.get_token().to_vec();
-                match observe {
-                    Some(0) => {
-                        let number = self.number(&path);
-                        let o = Observation {
-                            path,
-                            format,
-                            composite: None,
-                            sequence: 0,
-                            last: Last {
-                                time: now,
-                                payload: payload.clone(),
-                                number,
-                            },
-                            message_id: None,
-                        };
-                        self.observations.insert(token, o);
-                        response.add_option(CoapOption::Observe, uint(0));
-                    }
-                    Some(1) => {
-                        self.observations.remove(&token);
-                    }
-                    _ => {}
-                }
-                response.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
-                response.payload = payload;
+                let number = self.number(&path);
+                let observation = Observation {
+                    path,
+                    format,
+                    composite: None,
+                    sequence: 0,
+                    last: Last {
+                        time: now,
+                        payload,
+                        number,
+                    },
+                    message_id: None,
+                };
+                self.content(request, observe, observation, response);
             }
             RequestType::Put if !query.is_empty() => {
                 self.write_attributes(&path, query)?;
@@ -174,31 +162,19 @@ impl Host {
             RequestType::Fetch if path.is_empty() => {
                 let format = format.unwrap_or(ContentFormat::Text);
                 let (answer, payload) = self.read_composite(format, &request.payload, accept)?;
-                let token = request.get_token().to_vec();
-                match observe {
-                    Some(0) => {
-                        let o = Observation {
-                            path,
-                            format: answer,
-                            composite: Some((format, request.payload.clone())),
-                            sequence: 0,
-                            last: Last {
-                                time: now,
-                                payload: payload.clone(),
-                                number: None,
-                            },
-                            message_id: None,
-                        };
-                        self.observations.insert(token, o);
-                        response.add_option(CoapOption::Observe, uint(0));
-                    }
-                    Some(1) => {
-                        self.observations.remove(&token);
-                    }
-                    _ => {}
-                }
-                response.add_option(CoapOption::ContentFormat, uint(u32::from(answer.number())));
-                response.payload = payload;
+                let observation = Observation {
+                    path,
+                    format: answer,
+                    composite: Some((format, request.payload.clone())),
+                    sequence: 0,
+                    last: Last {
+                        time: now,
+                        payload,
+                        number: None,
+                    },
+                    message_id: None,
+                };
+                self.content(request, observe, observation, response);
             }
             RequestType::IPatch if path.is_empty() => {
                 let format = format.unwrap_or(ContentFormat::Text);
@@ -212,6 +188,31 @@ impl Host {
             _ => return Err(ErrorKind::MethodNotAllowed(path).into()),
         }
         Ok(ResponseCode::Content)
+    }
+
+    /// Puts a Read's content in `response`; with Observe 0 the read starts
+    /// `observation`, with Observe 1 it ends the observation of the request's token.
+    fn content(
+        &mut self,
+        request: &Packet,
+        observe: Option<u32>,
+        observation: Observation,
+        response: &mut Packet,
+    ) {
+        let token = request.get_token().to_vec();
+        let format = observation.format;
+        response.payload = observation.last.payload.clone();
+        match observe {
+            Some(0) => {
+                self.observations.insert(token, observation);
+                response.add_option(CoapOption::Observe, uint(0));
+            }
+            Some(1) => {
+                self.observations.remove(&token);
+            }
+            _ => {}
+        }
+        response.add_option(CoapOption::ContentFormat, uint(u32::from(format.number())));
     }
 }
 
