@@ -87,14 +87,7 @@ impl Registration {
                 .resource(id)
                 .map(|r| r.operations)
                 .unwrap_or_default();
-            if !ops.writable() {
-                let kind = if ops.executable() {
-                    CodecKind::Executable
-                } else {
-                    CodecKind::NotWritable
-                };
-                return Err(codec::Error::at_path(*path, kind).into());
-            }
+            check_writable(path, ops)?;
         }
         let format = format.unwrap_or_else(|| self.preferred_format());
         let payload = content.encode_checked(format, path)?;
@@ -158,15 +151,7 @@ impl Registration {
         let format = format.unwrap_or_else(|| self.preferred_composite_format());
         for (path, value) in values {
             let (_, resource) = self.resource_model(registry, path)?;
-            let ops = resource.operations;
-            if !ops.writable() {
-                let kind = if ops.executable() {
-                    CodecKind::Executable
-                } else {
-                    CodecKind::NotWritable
-                };
-                return Err(codec::Error::at_path(*path, kind).into());
-            }
+            check_writable(path, resource.operations)?;
             check_depth(path, resource.multiple)?;
             if value.data_type() != resource.data_type {
                 let kind = CodecKind::Value(ValueError::WrongType {
@@ -227,6 +212,20 @@ impl Registration {
             .into()
         })
     }
+}
+
+/// `Ok` when `ops` let a server write the resource at `path`: else `Executable` (4.05)
+/// for an executable resource, `NotWritable` (4.05) for another.
+fn check_writable(path: &Path, ops: ucifi_runtime::Operations) -> Result<(), Error> {
+    if ops.writable() {
+        return Ok(());
+    }
+    let kind = if ops.executable() {
+        CodecKind::Executable
+    } else {
+        CodecKind::NotWritable
+    };
+    Err(codec::Error::at_path(*path, kind).into())
 }
 
 /// `Ok` when a value at `path` fits a resource that is `multiple` or not: a resource
