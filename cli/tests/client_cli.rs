@@ -228,7 +228,7 @@ fn a_device_registers_answers_notifies_sends_and_deregisters() {
     server.accept_register(
         &client,
         &["ep=test-lamp", "lt=300", "lwm2m=1.1", "b=U"],
-        "</1/0>,</3/0>,</3416>;ver=1.0,</3416/0>",
+        "</1/0>,</3/0>,</3416/0>",
     );
     assert_eq!(server.client, Some(address));
 

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use serde_json::{Value as Json, json};
 use ucifi_lwm2m::{Host, SendBuilder};
-use ucifi_runtime::codec::link_format::{RegisterObject, RegisterPayload};
 use ucifi_runtime::codec::{self, TypeLookup};
 use ucifi_runtime::typed::{ObjectType, ObjectVisitor};
 use ucifi_runtime::{ContentFormat, DataType, ObjectModel, Path, Version};
@@ -217,10 +216,6 @@ pub struct Device {
     pub log: Log,
     /// The hosted object types, by object ID.
     kinds: BTreeMap<u16, Kind>,
-    /// The LwM2M enabler version.
-    lwm2m: Version,
-    /// Objects hosted at a version named on the command line: registered with `ver`.
-    explicit: Vec<u16>,
     /// Per lamp instance: operating hours not yet counted in the model.
     lamp_hours: BTreeMap<u16, f64>,
 }
@@ -249,18 +244,10 @@ impl Device {
             (k.add)(&mut host, 0, &log)?;
             kinds.insert(id, k);
         }
-        let explicit = config
-            .objects
-            .iter()
-            .filter(|o| o.version.is_some())
-            .map(|o| o.id)
-            .collect();
         let mut device = Device {
             host,
             log,
             kinds,
-            lwm2m: config.lwm2m,
-            explicit,
             lamp_hours: BTreeMap::new(),
         };
         device.plausible_values(config, unix);
@@ -335,31 +322,6 @@ impl Device {
                 let _ = self.set(&path, text.as_bytes());
             }
         }
-    }
-
-    /// The Register (and Update) payload: each object with `ver` when its version is not
-    /// the default for the LwM2M version or was named on the command line (`3416@1.0`
-    /// registers as `</3416>;ver=1.0`), and its instances; Security is not listed.
-    pub fn register_payload(&self) -> String {
-        let objects = self
-            .kinds
-            .iter()
-            .map(|(&id, kind)| {
-                let version = kind.model.version;
-                let default = ucifi_lwm2m::default_version(id, self.lwm2m);
-                RegisterObject {
-                    id,
-                    version: (version != default || self.explicit.contains(&id)).then_some(version),
-                    instances: (kind.ids)(&self.host),
-                }
-            })
-            .collect();
-        RegisterPayload {
-            alternate_path: None,
-            content_formats: Vec::new(),
-            objects,
-        }
-        .to_payload()
     }
 
     /// Sets a resource of a hosted instance from text, as the application does (read-only

@@ -22,7 +22,7 @@ use device::{Config, Device};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 The device hosts Security (0), Server (1) and Device (3) plus the objects of --objects:
-ID for the latest version, ID@VERSION for another one (registered with its ver). The
+ID for the latest version, ID@VERSION for another one (registered with its ver where that is not the default). The
 Outdoor lamp controller (3416) simulates its lamp: the dimming level follows Command,
 operating hours and energy count while it is on. CoAP over UDP in NoSec mode.
 
@@ -243,7 +243,7 @@ impl Client {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64);
-        let payload = device.register_payload();
+        let payload = device.host.register_payload();
         Client {
             device,
             socket,
@@ -362,7 +362,7 @@ impl Client {
             State::Unregistered { retry_at } if now >= retry_at => self.register(now),
             State::Registered { update_at } => {
                 let lifetime = self.device.server_lifetime().unwrap_or(self.lifetime);
-                let payload = self.device.register_payload();
+                let payload = self.device.host.register_payload();
                 if lifetime != self.lifetime && lifetime > 0 {
                     self.lifetime = lifetime;
                     self.device.host.set_lifetime(lifetime);
@@ -380,7 +380,7 @@ impl Client {
     /// Sends the Register.
     fn register(&mut self, now: u64) {
         let mut request = self.device.host.register_request(0, Vec::new());
-        self.payload = self.device.register_payload();
+        self.payload = self.device.host.register_payload();
         request.payload = self.payload.clone().into_bytes();
         let id = self.endpoint.request(self.server, request, now);
         self.pending.insert(id, Pending::Register);
@@ -390,7 +390,7 @@ impl Client {
     /// Sends an Update: with `lt` when the lifetime changed, with the objects when they
     /// changed.
     fn update(&mut self, now: u64, lifetime_changed: bool) {
-        let payload = self.device.register_payload();
+        let payload = self.device.host.register_payload();
         let with_objects = payload != self.payload;
         let Some(mut request) = self.device.host.update_request(with_objects, 0, Vec::new()) else {
             return;
