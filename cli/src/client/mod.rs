@@ -22,9 +22,10 @@ use device::{Config, Device};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 The device hosts Security (0), Server (1) and Device (3) plus the objects of --objects:
-ID for the latest version, ID@VERSION for another one (registered with its ver where that is not the default). The
-Outdoor lamp controller (3416) simulates its lamp: the dimming level follows Command,
-operating hours and energy count while it is on. CoAP over UDP in NoSec mode.
+ID for the latest version, ID@VERSION for another one (registered with its ver where
+that is not the default). The Outdoor lamp controller (3416) simulates its lamp: the
+dimming level follows Command, operating hours and energy count while it is on. CoAP
+over UDP in NoSec mode.
 
 stdin, one command per line:
   set PATH VALUE        set a resource from text (e.g. set /3416/0/1 50)
