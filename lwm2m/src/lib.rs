@@ -9,9 +9,9 @@
 //!   models lack is reported, never replaced by another.
 //! * Requests: every server-initiated [`Operation`] (Read, Discover, Write replace and
 //!   update, Write-Attributes, Execute, Create, Delete, Observe and its cancellation,
-//!   Read-Composite, Observe-Composite, Write-Composite) as a transport-neutral [`Request`] (method, Uri-Path
-//!   under the alternate path, Uri-Query, Accept, Content-Format, Observe, payload) and
-//!   the success code it expects.
+//!   Read-Composite, Observe-Composite, Write-Composite) as a transport-neutral
+//!   [`Request`] (method, Uri-Path under the alternate path, Uri-Query, Accept,
+//!   Content-Format, Observe, payload) and the success code it expects.
 //! * As `coap_lite::Packet`s (feature `coap`, on by default): [`Registration::request`],
 //!   [`Registration::check_response`], and [`Registration::read_response`], which decodes
 //!   into the generated type of the version the client registered and refuses another
@@ -39,8 +39,9 @@
 //! * The client side (feature `coap`): a [`Host`] of typed instances of generated object
 //!   types (vendor ones too) builds the Register payload and requests, answers a
 //!   server's requests ([`Host::handle`]: Read, Discover, Write, Write-Attributes,
-//!   Execute, Create, Delete, Observe, Read-Composite, Observe-Composite, Write-Composite), each Write
-//!   checked by the model and applied all or nothing, and gives the notifications due
+//!   Execute, Create, Delete, Observe, Read-Composite, Observe-Composite,
+//!   Write-Composite), each Write checked by the model and applied all or nothing, and
+//!   gives the notifications due
 //!   under `pmin`/`pmax`/`gt`/`lt`/`st` ([`Host::notifications`], [`Host::next_due`]);
 //!   [`SendBuilder`] makes timestamped Send payloads of typed values.
 //! * [`transport`] (feature `coap`): the CoAP message layer under both sides, sans-IO:
