@@ -41,8 +41,8 @@
 //!   server's requests ([`Host::handle`]: Read, Discover, Write, Write-Attributes,
 //!   Execute, Create, Delete, Observe, Read-Composite, Observe-Composite,
 //!   Write-Composite), each Write checked by the model and applied all or nothing, and
-//!   gives the notifications due
-//!   under `pmin`/`pmax`/`gt`/`lt`/`st` ([`Host::notifications`], [`Host::next_due`]);
+//!   gives the notifications due under `pmin`/`pmax`/`gt`/`lt`/`st`
+//!   ([`Host::notifications`], [`Host::next_due`]);
 //!   [`SendBuilder`] makes timestamped Send payloads of typed values.
 //! * [`transport`] (feature `coap`): the CoAP message layer under both sides, sans-IO:
 //!   retransmission of confirmable messages, duplicate detection, piggybacked and separate
