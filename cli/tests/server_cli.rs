@@ -227,3 +227,20 @@ fn bad_datagrams_are_answered_or_dropped_and_the_server_keeps_serving() {
     );
     server.command("quit");
 }
+
+#[test]
+fn a_registration_that_outlives_its_lifetime_expires() {
+    let server = ServerProcess::start();
+    let mut device = Client::new(server.address, "brief");
+    device.host.set_lifetime(1);
+    let request = device.host.register_request(0, vec![]);
+    let created = device.request(request);
+    device.host.registered(&created).unwrap();
+    let line = expect(&server, &mut device, "registered");
+    assert_eq!(line["lifetime"], 1);
+    // No Update comes: about a second later the server lets it go.
+    let start = Instant::now();
+    let line = expect(&server, &mut device, "expired");
+    assert_eq!(line["endpoint"], "brief");
+    assert!(start.elapsed() < Duration::from_secs(3));
+}
