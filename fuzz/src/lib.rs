@@ -13,6 +13,8 @@
 //! encodes again and decodes to the same content; the DDF reader never panics and
 //! definitions it reads without errors generate.
 
+pub mod lwm2m;
+
 use std::fmt::Debug;
 use std::path::Path as FsPath;
 
