@@ -6,12 +6,15 @@
 //!   one of [`PATHS`] and `sel & 0x10` decodes without a model ([`NoModel`]) instead of
 //!   through [`REGISTRY`];
 //! * `typed_*`: `[format, target] payload` ([`typed_input`]);
-//! * link-format and DDF targets: the text itself.
+//! * link-format and DDF targets: the text itself;
+//! * LwM2M targets (`coap_endpoint`, `lwm2m_*`): records of CoAP messages, see [`lwm2m`].
 //!
 //! Checks: decoders never panic, errors point inside the payload, a decoded node fits its
 //! path; `Instance::decode_into` a used struct equals `Instance::decode`; whatever decodes
 //! encodes again and decodes to the same content; the DDF reader never panics and
 //! definitions it reads without errors generate.
+
+pub mod lwm2m;
 
 use std::fmt::Debug;
 use std::path::Path as FsPath;

@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    ucifi_fuzz::lwm2m::coap_endpoint(data);
+});
