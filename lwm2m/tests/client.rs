@@ -1248,3 +1248,41 @@ fn a_rejected_notification_ends_its_observation() {
     assert!(h.notifications(2).is_empty());
     assert_eq!(h.observation_count(), 0);
 }
+
+#[test]
+fn the_server_objects_default_periods_apply_where_no_attribute_is_set() {
+    use ucifi_objects::oma::lwm2m_server::v1_1::Lwm2mServer;
+    let mut h = host();
+    h.add(
+        0,
+        Lwm2mServer {
+            short_server_id: 1,
+            lifetime: 300,
+            default_minimum_period: Some(10),
+            default_maximum_period: Some(60),
+            binding: "U".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let defaults = h.effective_attributes(&Path::resource(3, 0, 9));
+    assert_eq!((defaults.pmin, defaults.pmax), (Some(10), Some(60)));
+    let observe = request(
+        RequestType::Get,
+        "/3/0/9",
+        &[(CoapOption::Observe, &[])],
+        b"",
+    );
+    assert_eq!(code(&answer(&mut h, &observe)), ResponseCode::Content);
+    // A change at 1 s waits for the default pmin; nothing else comes before pmax.
+    h.instance_mut::<Device>(0).unwrap().battery_level = Some(50);
+    assert!(h.notifications(1).is_empty());
+    assert_eq!(h.next_due(1), Some(10));
+    assert_eq!(h.notifications(10).len(), 1);
+    assert_eq!(h.next_due(11), Some(70));
+    // An attribute written on the path wins over the default.
+    h.write_attributes(&Path::resource(3, 0, 9), ["pmin=2"])
+        .unwrap();
+    h.instance_mut::<Device>(0).unwrap().battery_level = Some(40);
+    assert_eq!(h.next_due(11), Some(12));
+}

@@ -229,7 +229,9 @@ impl Host {
     }
 
     /// The attributes in force at `path`: its own, completed by those of the levels above
-    /// (resource, instance, object).
+    /// (resource, instance, object), then by the server's defaults: the Default Minimum
+    /// and Maximum Period (resources 2 and 3) of the first LwM2M Server instance (object
+    /// 1) the host holds.
     pub fn effective_attributes(&self, path: &Path) -> NotificationAttributes {
         let mut out = self.attributes(path);
         let mut at = *path;
@@ -237,7 +239,29 @@ impl Host {
             out = out.inherit(&self.attributes(&parent));
             at = parent;
         }
-        out
+        out.inherit(&self.server_defaults())
+    }
+
+    /// `pmin` and `pmax` from the first LwM2M Server instance, where it has them.
+    fn server_defaults(&self) -> NotificationAttributes {
+        let Some(i) = self
+            .objects
+            .get(&1)
+            .and_then(|s| s.instance_ids().first().copied())
+        else {
+            return NotificationAttributes::default();
+        };
+        let period = |r: u16| -> Option<u32> {
+            let (_, text) = self
+                .read(&Path::resource(1, i, r), Some(ContentFormat::Text))
+                .ok()?;
+            core::str::from_utf8(&text).ok()?.parse().ok()
+        };
+        NotificationAttributes {
+            pmin: period(2),
+            pmax: period(3),
+            ..NotificationAttributes::default()
+        }
     }
 
     /// Drops the attributes and observations at and below `path` (a deleted instance).
