@@ -357,8 +357,7 @@ impl App {
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            self.observations.remove(&id);
-            self.endpoint.forget(id);
+            self.end_observation(id);
         }
     }
 
@@ -554,8 +553,12 @@ impl App {
         let byte = u8::from(response.header.code);
         let code = ResponseCode::from_byte(byte);
         let code_text = code.map_or_else(|| format!("0x{byte:02x}"), |c| c.to_string());
+        // An observation stays only when its answer is 2.05 with an Observe option.
+        if code != Some(ResponseCode::Content) || response.get_option(CoapOption::Observe).is_none()
+        {
+            self.end_observation(id);
+        }
         if !code.is_some_and(ResponseCode::is_success) {
-            self.observations.remove(&id);
             // The client's diagnostic payload, else the code's name.
             let message = match (response.payload.is_empty(), code) {
                 (true, Some(code)) => code.reason().to_string(),
@@ -580,22 +583,23 @@ impl App {
             match self.content(&endpoint, &path, response) {
                 Ok((key, value)) => line[key] = value,
                 Err(message) => {
-                    self.observations.remove(&id);
+                    self.end_observation(id);
                     self.emit(json!({"event": "error", "command": command,
                         "endpoint": endpoint, "path": path.to_string(), "code": code_text,
                         "message": message}));
                     return;
                 }
             }
-            if command == "observe" && response.get_option(CoapOption::Observe).is_none() {
-                // Answered without Observe: the client does not keep the observation.
-                self.observations.remove(&id);
-            }
-        }
-        if command == "observe" && code != Some(ResponseCode::Content) {
-            self.observations.remove(&id);
         }
         self.emit(line);
+    }
+
+    /// Ends an observation the server holds (if `id` is one): its later notifications
+    /// are reset, which ends it at the client too.
+    fn end_observation(&mut self, id: RequestId) {
+        if self.observations.remove(&id).is_some() {
+            self.endpoint.forget(id);
+        }
     }
 
     /// A 2.05's content: `records` typed by the client's versions, or the `links` of a
