@@ -448,35 +448,27 @@ impl App {
                 (endpoint, path, Operation::Observe { accept: None })
             }
             Command::Cancel { endpoint, path } => {
-                let Some(id) = self.observation(&endpoint, &path) else {
+                if self.observation(&endpoint, &path).is_none() {
                     return Err(format!("{endpoint} {path} is not observed"));
-                };
-                let token = self.observations[&id].token.clone();
-                let client = self.client(&endpoint)?;
-                let request = client.registration.request(
-                    &Operation::CancelObservation { accept: None },
-                    &path,
-                    0,
-                    token,
-                );
-                let peer = client.peer;
-                self.observations.remove(&id);
-                // The cancelling GET takes the observation's token, which ends it here.
-                let id = self.endpoint.request(peer, request, now);
-                self.pending.insert(
-                    id,
-                    Pending {
-                        command: name,
-                        endpoint,
-                        path,
-                    },
-                );
-                return Ok(false);
+                }
+                (
+                    endpoint,
+                    path,
+                    Operation::CancelObservation { accept: None },
+                )
             }
+        };
+        // A cancelling GET takes the observation's token, which ends it here and in the
+        // message layer; every other request a fresh one.
+        let token = match &operation {
+            Operation::CancelObservation { .. } => self
+                .observation(&endpoint, &path)
+                .and_then(|id| self.observations.remove(&id))
+                .map_or_else(|| self.token(), |o| o.token),
+            _ => self.token(),
         };
         let client = self.client(&endpoint)?;
         let peer = client.peer;
-        let token = self.token();
         let request = client
             .registration
             .request(&operation, &path, 0, token.clone());
